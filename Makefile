@@ -1,0 +1,46 @@
+# Quick start: `make demo` then `make test`. Both create .venv if it is missing.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SAMPLE := data/sample
+OUT ?= out
+
+.PHONY: demo test lint typecheck unit validate-sample sample bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/sufficiency validate $(SAMPLE)/ssda903 $(SAMPLE)/referrals.csv $(SAMPLE)/placements.csv
+
+test: $(STAMP) lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check sufficiency tests benchmarks scripts
+	$(BIN)/ruff format --check sufficiency tests benchmarks scripts
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+# Regenerate the bundled sample authority (deterministic for the seed).
+sample: $(STAMP)
+	$(BIN)/sufficiency sample --seed 2026 --out $(SAMPLE)
+
+# DfE's own 903 validator pins old pandas, so it lives in its own environment.
+validate-sample:
+	test -x .validator-venv/bin/python || $(PYTHON) -m venv .validator-venv
+	.validator-venv/bin/python -m pip install --quiet 'csc-validator-be-903==0.1.17'
+	.validator-venv/bin/python scripts/validate_sample.py $(SAMPLE)/ssda903 --la E10000034
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_postcodes.py
+
+clean:
+	rm -rf $(VENV) .validator-venv $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,104 @@
+"""Command-line interface: each command parses options, calls one library function, writes.
+
+Errors the user can fix become one clear message and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from sufficiency import __version__
+from sufficiency.errors import SufficiencyError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def user_errors(func: F) -> F:
+    """Turn library errors into ``Error: ...`` and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SufficiencyError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def config_option(func: F) -> F:
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="TOML file overriding configs/default.toml.",
+    )(func)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="sufficiency")
+def main() -> None:
+    """Placement sufficiency and commissioning optimiser for children's services."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--date",
+    "run_date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Run date for age checks (default: today).",
+)
+@config_option
+@user_errors
+def validate(
+    paths: tuple[Path, ...], fmt: str, run_date: dt.datetime | None, config_path: Path | None
+) -> None:
+    """Check input files and print every problem at once.
+
+    PATHS may be referrals or placement-register files (CSV or XLSX), 903 files,
+    or folders of 903 returns. Exits 0 when there are no errors (warnings do not
+    fail), 1 otherwise.
+
+    Example: sufficiency validate data/sample/ssda903 data/sample/referrals.csv
+    """
+    from sufficiency.config import load_params
+    from sufficiency.validate import validate_paths
+
+    params = load_params(config_path)
+    report = validate_paths(
+        list(paths),
+        run_date=(run_date.date() if run_date else dt.date.today()),
+        default_responsible_la=params.general.responsible_la,
+    )
+    click.echo(report.to_json() if fmt == "json" else report.to_text())
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.option("--seed", type=int, default=2026, show_default=True, help="Random seed.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@user_errors
+def sample(seed: int, out_dir: Path) -> None:
+    """Generate the synthetic sample authority (fictional children, real postcodes).
+
+    The same seed gives byte-identical files.
+
+    Example: sufficiency sample --seed 2026 --out data/sample
+    """
+    from sufficiency.sample import generate_sample
+
+    written = generate_sample(seed, out_dir)
+    click.echo(f"Wrote {len(written)} files to {out_dir}")

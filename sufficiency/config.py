@@ -1,0 +1,93 @@
+"""Run parameters: frozen pydantic models, defaults in code, overridable from TOML.
+
+``configs/default.toml`` mirrors the defaults here; a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from sufficiency.errors import ConfigError
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class GeneralParams(_Frozen):
+    """Settings shared by every job."""
+
+    responsible_la: str = Field("E10000034", pattern=r"^E\d{8}$")
+
+
+class MatchingWeights(_Frozen):
+    """Objective weights for matching, GBP per week (see configs/default.toml)."""
+
+    weekly_cost: float = Field(1.0, ge=0)
+    per_mile_from_home: float = Field(10.0, ge=0)
+    far_from_home: float = Field(1000.0, ge=0)
+    far_from_home_miles: float = Field(20.0, ge=0)
+    out_of_area: float = Field(500.0, ge=0)
+    per_mile_from_school: float = Field(20.0, ge=0)
+    school_free_miles: float = Field(10.0, ge=0)
+    ks4_school_move: float = Field(5000.0, ge=0)
+    sibling_split: float = Field(3000.0, ge=0)
+    not_preferred_setting: float = Field(500.0, ge=0)
+    unplaced: float = Field(100000.0, ge=0)
+    unplaced_needed_today: float = Field(150000.0, ge=0)
+
+
+class MatchingParams(_Frozen):
+    """Parameters of the nightly matching job."""
+
+    solver: Literal["ortools", "highs", "cbc"] = "highs"
+    time_limit_seconds: float = Field(60.0, gt=0)
+    mip_gap: float = Field(0.0001, ge=0, le=1)
+    siblings: Literal["prefer", "together"] = "prefer"
+    num_alternatives: int = Field(3, ge=0, le=20)
+    weights: MatchingWeights = MatchingWeights()
+
+
+class Params(_Frozen):
+    """Every tunable of the tool."""
+
+    general: GeneralParams = GeneralParams()
+    matching: MatchingParams = MatchingParams()
+
+
+def _deep_update(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_update(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_params(path: Path | str | None = None) -> Params:
+    """Defaults, overridden by the TOML file at ``path`` if given.
+
+    Raises
+    ------
+    ConfigError
+        The file is missing, is not TOML, or holds an unknown key or a bad value.
+    """
+    if path is None:
+        return Params()
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: configuration file not found.") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{p}: not a valid TOML file ({exc}).") from None
+    try:
+        return Params.model_validate(_deep_update(Params().model_dump(), data))
+    except ValidationError as exc:
+        msgs = [f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}" for err in exc.errors()]
+        raise ConfigError(f"{p}: " + "; ".join(msgs)) from None

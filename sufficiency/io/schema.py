@@ -1,0 +1,369 @@
+"""Table contracts: field specifications enforced with pandera, then typed normalisation.
+
+A :class:`TableSchema` lists its :class:`Field` s. :func:`check_table` validates a
+:class:`~sufficiency.io.tables.RawTable` against it, collecting *every* problem
+(missing and unknown columns, blanks in required cells, unparseable numbers and
+dates, values outside code lists, duplicates) with file, row and column, and
+returns the table converted to typed, canonical columns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from sufficiency.errors import Problem, Severity
+from sufficiency.geo import is_wellformed, normalise_postcodes
+from sufficiency.io.tables import RawTable
+
+Kind = Literal["text", "int", "number", "date", "code", "codes", "flag", "postcode"]
+
+FLAG_VALUES: dict[str, bool] = {
+    "y": True,
+    "yes": True,
+    "true": True,
+    "1": True,
+    "n": False,
+    "no": False,
+    "false": False,
+    "0": False,
+}
+DMY = ("%d/%m/%Y",)
+DMY_OR_ISO = ("%d/%m/%Y", "%Y-%m-%d")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of an input contract.
+
+    ``choices`` maps each accepted spelling (lower case) to the canonical value.
+    ``sensitive`` columns (dates of birth, postcodes) never have their values
+    echoed in messages: the value's shape is shown instead (``99/99/9999``).
+    """
+
+    name: str
+    kind: Kind
+    description: str
+    required: bool = False
+    nullable: bool = True
+    choices: Mapping[str, str] | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    aliases: tuple[str, ...] = ()
+    sensitive: bool = False
+    date_formats: tuple[str, ...] = DMY_OR_ISO
+    default: Any = None
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """An input contract: its fields and which columns must be unique."""
+
+    name: str
+    fields: tuple[Field, ...]
+    unique: tuple[str, ...] = ()
+    unknown_columns: Severity = "warning"
+    description: str = ""
+    _by_key: dict[str, Field] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for f in self.fields:
+            for key in (f.name, *f.aliases):
+                self._by_key[column_key(key)] = f
+
+    def field_for(self, column: str) -> Field | None:
+        return self._by_key.get(column_key(column))
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+
+def column_key(name: str) -> str:
+    """Case- and punctuation-insensitive key for matching column names and aliases."""
+    return re.sub(r"[^a-z0-9<>]+", "_", name.strip().lower()).strip("_")
+
+
+def mask_value(value: str) -> str:
+    """The shape of a sensitive value: digits become 9, letters A (``WR1 1AA`` -> ``AA9 9AA``)."""
+    return re.sub(r"[A-Za-z]", "A", re.sub(r"\d", "9", value))
+
+
+# --- Parsing ---------------------------------------------------------------------
+
+
+def parse_dates(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
+    """Parse strings with the first matching format; unparseable -> NaT."""
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    for fmt in formats:
+        todo = out.isna() & s.notna()
+        if not todo.any():
+            break
+        out[todo] = pd.to_datetime(s[todo], format=fmt, errors="coerce")
+    return out
+
+
+def parse_numbers(s: pd.Series) -> pd.Series:
+    """Numbers, allowing a leading pound sign and thousands commas."""
+    cleaned = s.astype("string").str.replace(r"^£|,", "", regex=True).str.strip()
+    return pd.to_numeric(cleaned, errors="coerce").astype("Float64")
+
+
+def split_codes(s: pd.Series) -> pd.Series:
+    """Semicolon (or comma) separated lists -> lists of stripped lower-case items."""
+    return (
+        s.astype("string")
+        .str.lower()
+        .str.split(r"[;,]", regex=True)
+        .map(
+            lambda xs: [x.strip() for x in xs if x.strip()] if isinstance(xs, list) else [],
+            na_action=None,
+        )
+    )
+
+
+# --- Validation -----------------------------------------------------------------
+
+
+def _checks(f: Field) -> list[pa.Check]:
+    checks: list[pa.Check] = []
+    if f.kind == "int":
+        checks.append(
+            pa.Check(lambda s: s.str.fullmatch(r"[+-]?\d+(\.0+)?"), error="is not a whole number")
+        )
+    elif f.kind == "number":
+        checks.append(pa.Check(lambda s: parse_numbers(s).notna(), error="is not a number"))
+    elif f.kind == "date":
+        fmts = " or ".join(
+            x.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY").replace("-", "-")
+            for x in f.date_formats
+        )
+        checks.append(
+            pa.Check(
+                lambda s, _f=f.date_formats: parse_dates(s, _f).notna(),
+                error=f"is not a date in the form {fmts}",
+            )
+        )
+    elif f.kind == "code" and f.choices is not None:
+        keys = set(f.choices)
+        shown = ", ".join(sorted(dict.fromkeys(f.choices.values())))
+        checks.append(
+            pa.Check(lambda s, _k=keys: s.str.lower().isin(_k), error=f"must be one of: {shown}")
+        )
+    elif f.kind == "codes" and f.choices is not None:
+        keys = set(f.choices)
+        shown = ", ".join(sorted(dict.fromkeys(f.choices.values())))
+        checks.append(
+            pa.Check(
+                lambda s, _k=keys: split_codes(s).map(lambda xs: all(x in _k for x in xs)),
+                error=f"lists a value that is not one of: {shown} (separate items with ;)",
+            )
+        )
+    elif f.kind == "flag":
+        checks.append(pa.Check(lambda s: s.str.lower().isin(FLAG_VALUES), error="must be Y or N"))
+    elif f.kind == "postcode":
+        checks.append(
+            pa.Check(
+                lambda s: is_wellformed(normalise_postcodes(s)),
+                error="is not a UK postcode in the form AA9 9AA",
+            )
+        )
+    if f.kind in ("int", "number"):
+        if f.min_value is not None:
+            checks.append(
+                pa.Check(
+                    lambda s, _m=f.min_value: ~(parse_numbers(s) < _m).fillna(False),
+                    error=f"must be at least {f.min_value:g}",
+                )
+            )
+        if f.max_value is not None:
+            checks.append(
+                pa.Check(
+                    lambda s, _m=f.max_value: ~(parse_numbers(s) > _m).fillna(False),
+                    error=f"must be at most {f.max_value:g}",
+                )
+            )
+    return checks
+
+
+def _convert(f: Field, s: pd.Series) -> pd.Series:
+    if f.kind == "int":
+        n = parse_numbers(s)
+        n = n.where(n.notna() & (n == n.round()))
+        out = n.astype("Int64")
+        return out.fillna(f.default) if f.default is not None else out
+    if f.kind == "number":
+        out = parse_numbers(s)
+        return out.fillna(f.default) if f.default is not None else out
+    if f.kind == "date":
+        return parse_dates(s, f.date_formats)
+    if f.kind == "code":
+        assert f.choices is not None
+        out = s.str.lower().map(f.choices).astype("string")
+        return out.fillna(f.default) if f.default is not None else out
+    if f.kind == "codes":
+        assert f.choices is not None
+        ch = f.choices
+        return split_codes(s).map(lambda xs: tuple(sorted({ch[x] for x in xs if x in ch})))
+    if f.kind == "flag":
+        out = s.str.lower().map(FLAG_VALUES)
+        default = bool(f.default) if f.default is not None else False
+        return out.fillna(default).astype(bool)
+    if f.kind == "postcode":
+        compact = normalise_postcodes(s)
+        good = is_wellformed(compact)
+        display = compact.str[:-3] + " " + compact.str[-3:]
+        return display.where(good).astype("string")
+    out = s.astype("string")
+    return out.fillna(f.default) if f.default is not None else out
+
+
+def check_table(raw: RawTable, schema: TableSchema) -> tuple[pd.DataFrame, list[Problem]]:
+    """Validate ``raw`` against ``schema``; return the typed table and every problem found.
+
+    The returned frame has one column per field (absent optional fields filled with
+    their default) and keeps ``raw``'s index, so ``raw.row_number(i)`` names a row.
+    Cells that failed a check become missing values in the returned frame.
+    """
+    problems: list[Problem] = []
+    src = raw.source
+    mapping: dict[str, Field] = {}
+    for col in raw.data.columns:
+        f = schema.field_for(col)
+        if f is None:
+            problems.append(
+                Problem(
+                    src,
+                    None,
+                    raw.column_label(col),
+                    None,
+                    f"unknown column for a {schema.name} file; it is ignored"
+                    if schema.unknown_columns == "warning"
+                    else f"unknown column for a {schema.name} file",
+                    severity=schema.unknown_columns,
+                    code="unknown_column",
+                )
+            )
+        elif f.name in {g.name for g in mapping.values()}:
+            problems.append(
+                Problem(
+                    src,
+                    None,
+                    raw.column_label(col),
+                    None,
+                    f"is another name for column {f.name}, which is already present",
+                    code="duplicate_column",
+                )
+            )
+        else:
+            mapping[col] = f
+    present = {f.name for f in mapping.values()}
+    for f in schema.fields:
+        if f.required and f.name not in present:
+            problems.append(
+                Problem(
+                    src,
+                    None,
+                    f.name,
+                    None,
+                    f"required column is missing from this {schema.name} file",
+                    code="missing_column",
+                )
+            )
+
+    data = raw.data[list(mapping)].rename(columns={c: f.name for c, f in mapping.items()})
+    fields = {f.name: f for f in mapping.values()}
+    columns = {
+        name: pa.Column("string", _checks(f), nullable=f.nullable or not f.required, required=True)
+        for name, f in fields.items()
+    }
+    try:
+        pa.DataFrameSchema(columns, coerce=False).validate(data, lazy=True)
+    except SchemaErrors as exc:
+        fc = exc.failure_cases
+        for rec in fc.to_dict("records"):
+            name = rec.get("column")
+            f = fields.get(str(name)) if name is not None else None
+            idx = rec.get("index")
+            check = str(rec.get("check"))
+            value = rec.get("failure_case")
+            if check == "not_nullable":
+                msg, value = "is blank but a value is required", None
+            else:
+                msg = check
+            shown = None if value is None or pd.isna(value) else str(value)
+            if shown is not None and f is not None and f.sensitive:
+                shown = mask_value(shown)
+            problems.append(
+                Problem(
+                    src,
+                    raw.row_number(int(idx)) if idx is not None and not pd.isna(idx) else None,
+                    raw.column_label(mapping_key(mapping, str(name))) if name else None,
+                    shown,
+                    msg,
+                    code="invalid_value",
+                )
+            )
+
+    out = pd.DataFrame(index=data.index)
+    for f in schema.fields:
+        if f.name in data.columns:
+            out[f.name] = _convert(f, data[f.name])
+        else:
+            out[f.name] = _default_column(f, data.index)
+    for name in schema.unique:
+        if name in data.columns:
+            problems.extend(duplicate_problems(raw, out, name, mapping))
+    return out, problems
+
+
+def mapping_key(mapping: dict[str, Field], field_name: str) -> str:
+    """The raw column that was mapped onto ``field_name`` (or the name itself)."""
+    return next((c for c, f in mapping.items() if f.name == field_name), field_name)
+
+
+def _default_column(f: Field, index: pd.Index) -> pd.Series:
+    n = len(index)
+    if f.kind == "codes":
+        return pd.Series([() for _ in range(n)], index=index, dtype=object)
+    if f.kind == "flag":
+        return pd.Series(bool(f.default) if f.default is not None else False, index=index)
+    if f.kind == "date":
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    if f.kind == "int":
+        return pd.Series(f.default if f.default is not None else pd.NA, index=index, dtype="Int64")
+    if f.kind == "number":
+        return pd.Series(
+            f.default if f.default is not None else np.nan, index=index, dtype="Float64"
+        )
+    return pd.Series(f.default if f.default is not None else pd.NA, index=index, dtype="string")
+
+
+def duplicate_problems(
+    raw: RawTable, table: pd.DataFrame, name: str, mapping: dict[str, Field] | None = None
+) -> list[Problem]:
+    """One error per repeated value of ``name``, listing every row it appears on."""
+    col = table[name]
+    dup = col[col.notna() & col.duplicated(keep=False)]
+    label = raw.column_label(mapping_key(mapping, name)) if mapping else raw.column_label(name)
+    out = []
+    for value, rows in dup.groupby(dup, sort=True).groups.items():
+        nums = [raw.row_number(int(i)) for i in rows]
+        out.append(
+            Problem(
+                raw.source,
+                nums[0],
+                label,
+                str(value),
+                f"duplicate {name}: also on row(s) {', '.join(map(str, nums[1:]))}",
+                code="duplicate_id",
+            )
+        )
+    return out

@@ -1,0 +1,34 @@
+"""Shared fixtures: paths to the bundled sample and the deliberately broken inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    """The repository root."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def sample_dir() -> Path:
+    """The bundled synthetic sample authority."""
+    return ROOT / "data" / "sample"
+
+
+@pytest.fixture(scope="session")
+def broken_dir() -> Path:
+    """Inputs with one planted problem per row (see test_validate_broken.py)."""
+    return DATA / "broken"
+
+
+@pytest.fixture(scope="session")
+def malformed_dir() -> Path:
+    """Files that cannot be read at all: wrong delimiter, binary, empty, header only..."""
+    return DATA / "malformed"

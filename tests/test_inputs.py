@@ -1,0 +1,95 @@
+"""Referral and placement-register contracts: typed reading, aliases, defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from sufficiency.errors import InputDataError
+from sufficiency.io.inputs import read_placements, read_referrals
+
+
+def _write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text)
+    return p
+
+
+def test_read_referrals_types_and_defaults(tmp_path):
+    """Values are typed; blank optional fields take their documented defaults."""
+    p = _write(
+        tmp_path, "r.csv",
+        "child_id,dob,sex,home_postcode,risks,communication\n"
+        "C1,01/02/2015,1,wr1 1aa,cse;Self_harm,ESOL;none\n"
+        "C2,2012-03-04,F,,,\n",
+    )  # fmt: skip
+    t = read_referrals(p, run_date=dt.date(2026, 4, 1))
+    assert t["dob"].tolist() == [pd.Timestamp(2015, 2, 1), pd.Timestamp(2012, 3, 4)]
+    assert t["sex"].tolist() == ["M", "F"]
+    assert t["home_postcode"].tolist()[0] == "WR1 1AA" and pd.isna(t["home_postcode"][1])
+    assert t["risks"][0] == ("cse", "self_harm") and t["risks"][1] == ()
+    assert t["communication"][0] == ("esol",)
+    assert t["needed_by"].tolist() == ["today", "today"]
+    assert t["alongside"][0] == "no_preference" and t["pets"][0] == "unknown"
+    assert t["responsible_la"].tolist() == ["E10000034"] * 2
+    assert t["adaptations"].tolist() == [False, False]
+
+
+def test_read_referrals_accepts_placements_standard_labels(tmp_path):
+    """DfE Placements Data Standard v2 labels and wide risk columns are understood."""
+    p = _write(
+        tmp_path, "r.csv",
+        "Child ID,DOB,Sex,home_postcode,When do you need this placement by,"
+        "Who can the child be cared for alongside,Can child live with pets/animals?,"
+        "Foster care suitability,Risk to child: Self-harm,Risk to others or property: Fire-setting\n"
+        "C1,01/02/2015,M,WR1 1AA,<5 days,Only with other older children,Yes - must,"
+        "Suitable but not preferred,Risk Present,No known risk\n",
+    )  # fmt: skip
+    t = read_referrals(p)
+    row = t.iloc[0]
+    assert row["needed_by"] == "<5 days" and row["alongside"] == "only_older"
+    assert row["pets"] == "must" and row["foster_suitability"] == "suitable"
+    assert row["risks"] == ("self_harm",)
+
+
+def test_read_referrals_raises_listing_every_error(tmp_path):
+    """All errors are raised together, not just the first."""
+    p = _write(tmp_path, "r.csv", "child_id,dob,sex,home_postcode\nC1,xx,Q,WR1 1AA\nC1,,M,\n")
+    with pytest.raises(InputDataError) as info:
+        read_referrals(p)
+    codes = sorted(x.code for x in info.value.problems)
+    assert codes == ["duplicate_id", "invalid_value", "invalid_value", "invalid_value"]
+
+
+def test_read_placements_maps_903_provider_codes(tmp_path):
+    """PR4 is an IFA for foster settings and external for homes; PR1 is in-house."""
+    p = _write(
+        tmp_path, "p.csv",
+        "placement_id,setting,provider,postcode,vacancies,weekly_cost,age_min,age_max,"
+        "current_children,current_ages\n"
+        "A,foster,PR4,B1 1AA,2,£900,0,17,2,3;11\n"
+        "B,residential,pr4,B1 1AA,1,\"6,100\",8,17,,\n"
+        "C,Foster,PR1,WR1 1AA,1,600,0,17,1,\n",
+    )  # fmt: skip
+    t = read_placements(p)
+    assert t["provider"].tolist() == ["ifa", "external", "in_house"]
+    assert t["weekly_cost"].tolist() == [900.0, 6100.0, 600.0]
+    assert t["current_ages"].tolist() == [(3, 11), (), ()]
+    assert t["current_children"].tolist() == [2, 0, 1]
+    assert t["sex"].tolist() == ["any"] * 3
+    assert t["vacancies"].dtype == "int64"
+
+
+def test_read_placements_raises_on_inverted_age_range(tmp_path):
+    """age_min above age_max is an error naming the row."""
+    p = _write(
+        tmp_path, "p.csv",
+        "placement_id,setting,provider,postcode,vacancies,weekly_cost,age_min,age_max\n"
+        "A,foster,ifa,B1 1AA,1,900,12,8\n",
+    )  # fmt: skip
+    with pytest.raises(InputDataError) as info:
+        read_placements(p)
+    (problem,) = info.value.problems
+    assert problem.row == 2 and problem.code == "age_range"

@@ -1,0 +1,74 @@
+"""SSDA903 reader: table and year detection, de-duplication across returns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sufficiency.errors import InputDataError
+from sufficiency.io.ssda903 import collection_year, detect_table, read_ssda903
+
+HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
+EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+
+
+@pytest.mark.parametrize(
+    ("path", "year"),
+    [
+        ("h/2026/header.csv", 2026),
+        ("h/2025-26/header.csv", 2026),
+        ("h/lac2025_26/episodes.csv", 2026),
+        ("h/episodes_2024_25.csv", 2025),
+        ("h/x/episodes.csv", None),
+    ],
+)
+def test_collection_year_from_names(path, year):
+    """The year a collection ends is read from file or folder names in common forms."""
+    assert collection_year(Path(path)) == year
+
+
+def test_detect_table_from_columns():
+    """Header, episodes and UASC tables are told apart by their columns, in any case."""
+    assert detect_table(HEADER.strip().lower().split(",")) == "header"
+    assert detect_table(EPISODES.strip().split(",")) == "episodes"
+    assert detect_table(["CHILD", "SEX", "DOB", "DUC"]) == "uasc"
+    assert detect_table(["child_id", "dob"]) is None
+
+
+def _year(root: Path, year: int, header: str, episodes: str) -> None:
+    d = root / str(year)
+    d.mkdir(parents=True)
+    # File names deliberately unlike DfE's: the table is detected from columns.
+    (d / "a.csv").write_text(HEADER + header)
+    (d / "b.csv").write_text(EPISODES + episodes)
+
+
+def test_overlapping_returns_are_deduplicated_keeping_latest(tmp_path):
+    """An episode repeated in the next return appears once, with the later return's values."""
+    _year(tmp_path, 2025, "A1,1,01/01/2012,WBRI,,,\n",
+          "A1,01/05/2024,S,C1,N1,U6,PR1,,,,WR9 8DS,WR14 1AA,\n")  # fmt: skip
+    _year(tmp_path, 2026, "A1,1,01/01/2012,WBRI,,,\n",
+          "A1,01/05/2024,S,C1,N1,U6,PR1,01/06/2025,X1,CARPL,WR9 8DS,WR14 1AA,\n"
+          "A1,01/06/2025,P,C2,N1,U4,PR4,,,,WR9 8DS,B1 1AA,SC123456\n")  # fmt: skip
+    h = read_ssda903(tmp_path)
+    assert h.years == (2025, 2026)
+    assert len(h.header) == 1
+    assert h.episodes["DECOM"].tolist() == [pd.Timestamp(2024, 5, 1), pd.Timestamp(2025, 6, 1)]
+    assert h.episodes["DEC"].iloc[0] == pd.Timestamp(2025, 6, 1)
+    assert h.episodes["collection_year"].tolist() == [2026, 2026]
+
+
+def test_read_ssda903_raises_without_episodes(tmp_path):
+    """A history with a header but no episodes table is an error saying so."""
+    (tmp_path / "2026").mkdir()
+    (tmp_path / "2026" / "header.csv").write_text(HEADER + "A1,1,01/01/2012,WBRI,,,\n")
+    with pytest.raises(InputDataError, match="no 903 episodes table"):
+        read_ssda903(tmp_path)
+
+
+def test_read_ssda903_raises_on_empty_folder(tmp_path):
+    """A folder with no CSV or XLSX files is an error, not a crash."""
+    with pytest.raises(InputDataError, match="no CSV or XLSX"):
+        read_ssda903(tmp_path)

@@ -1,0 +1,73 @@
+"""Reading CSV and XLSX files, and one clear sentence for files that cannot be read."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from openpyxl import Workbook
+
+from sufficiency.errors import InputDataError
+from sufficiency.io.tables import read_tables
+
+
+@pytest.mark.parametrize(
+    ("name", "phrase"),
+    [
+        ("semicolon.csv", "semicolons between columns"),
+        ("binary.csv", "binary file"),
+        ("empty.csv", "is empty"),
+        ("header_only.csv", "no data rows"),
+        ("broken.xlsx", "not a readable Excel workbook"),
+    ],
+)
+def test_read_tables_raises_on_malformed_file(malformed_dir, name, phrase):
+    """Each malformed file gives one problem naming the file, with no traceback."""
+    with pytest.raises(InputDataError) as info:
+        read_tables(malformed_dir / name)
+    (problem,) = info.value.problems
+    assert phrase in problem.message and problem.file.endswith(name)
+
+
+def test_read_tables_raises_on_missing_file(tmp_path):
+    """A path that does not exist is an input error."""
+    with pytest.raises(InputDataError, match="does not exist"):
+        read_tables(tmp_path / "nope.csv")
+
+
+def test_csv_row_numbers_survive_blank_lines(tmp_path):
+    """Blank lines are skipped but later rows keep their spreadsheet row number."""
+    p = tmp_path / "t.csv"
+    p.write_text("a,b\n1,2\n\n3,4\n")
+    (t,) = read_tables(p)
+    assert [t.row_number(i) for i in t.data.index] == [2, 4]
+
+
+def test_column_names_are_case_insensitive(tmp_path):
+    """Column names are lower-cased; the original spelling is kept for messages."""
+    p = tmp_path / "t.csv"
+    p.write_text("Child_ID, DOB\nC1,01/01/2015\n")
+    (t,) = read_tables(p)
+    assert list(t.data.columns) == ["child_id", "dob"]
+    assert t.column_label("dob") == "DOB"
+
+
+def test_xlsx_dates_and_numbers_read_as_text(tmp_path):
+    """Excel date cells become DD/MM/YYYY and whole floats lose their .0."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["child_id", "dob", "school_year"])
+    ws.append(["C1", dt.datetime(2015, 2, 1), 5.0])
+    p = tmp_path / "t.xlsx"
+    wb.save(p)
+    (t,) = read_tables(p)
+    assert t.data.iloc[0].tolist() == ["C1", "01/02/2015", "5"]
+    assert t.row_number(t.data.index[0]) == 2
+
+
+def test_cp1252_csv_is_decoded(tmp_path):
+    """A CSV saved by Excel in Windows-1252 (a pound sign) is read."""
+    p = tmp_path / "t.csv"
+    p.write_bytes("a,cost\nx,£600\n".encode("cp1252"))
+    (t,) = read_tables(p)
+    assert t.data.iloc[0, 1] == "£600"

@@ -1,0 +1,106 @@
+"""The deliberately broken inputs: validation names every planted problem and nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from click.testing import CliRunner
+
+from sufficiency.cli import main
+from sufficiency.validate import validate_paths
+
+RUN_DATE = dt.date(2026, 4, 1)
+
+#: (file relative to tests/data, row, column, code, severity) for every planted problem.
+PLANTED = {
+    ("broken/referrals.csv", None, "favourite_colour", "unknown_column", "warning"),
+    ("broken/referrals.csv", 3, "child_id", "duplicate_id", "error"),
+    ("broken/referrals.csv", 5, "dob", "invalid_value", "error"),
+    ("broken/referrals.csv", 6, "sex", "invalid_value", "error"),
+    ("broken/referrals.csv", 7, "dob", "adult", "error"),
+    ("broken/referrals.csv", 8, "sibling_group", "lone_sibling", "warning"),
+    ("broken/referrals.csv", 9, "home_postcode", "unknown_postcode", "warning"),
+    ("broken/referrals.csv", 10, "home_postcode", "invalid_value", "error"),
+    ("broken/referrals.csv", 11, "risks", "invalid_value", "error"),
+    ("broken/referrals.csv", 12, "needed_by", "invalid_value", "error"),
+    ("broken/referrals.csv", 13, "responsible_la", "invalid", "error"),
+    ("broken/referrals.csv", 14, "school_year", "invalid_value", "error"),
+    ("broken/referrals.csv", 15, "child_id", "invalid_value", "error"),
+    ("broken/placements.csv", 2, "placement_id", "duplicate_id", "error"),
+    ("broken/placements.csv", 3, "vacancies", "invalid_value", "error"),
+    ("broken/placements.csv", 4, "weekly_cost", "invalid_value", "error"),
+    ("broken/placements.csv", 5, "age_min", "age_range", "error"),
+    ("broken/placements.csv", 7, "setting", "invalid_value", "error"),
+    ("broken/placements.csv", 8, "provider", "invalid", "error"),
+    ("broken/placements.csv", 9, "postcode", "unknown_postcode", "warning"),
+    ("broken/placements.csv", 10, "current_ages", "invalid", "error"),
+    ("broken/placements.csv", 11, "available_from", "invalid_value", "error"),
+    ("broken/placements.csv", 12, "weekly_cost", "zero_cost", "warning"),
+    ("broken/placements_missing_column.csv", None, "weekly_cost", "missing_column", "error"),
+    ("broken/ssda903/2025/header.csv", 2, "CHILD", "duplicate_id", "error"),
+    ("broken/ssda903/2025/header.csv", 3, "SEX", "invalid_value", "error"),
+    ("broken/ssda903/2025/header.csv", 4, "DOB", "invalid_value", "error"),
+    ("broken/ssda903/2025/header.csv", 6, "ETHNIC", "invalid_value", "error"),
+    ("broken/ssda903/2025/episodes.csv", 3, "DECOM", "overlapping_episodes", "error"),
+    ("broken/ssda903/2025/episodes.csv", 4, "LS", "invalid_value", "error"),
+    ("broken/ssda903/2025/episodes.csv", 5, "PLACE", "invalid_value", "error"),
+    ("broken/ssda903/2025/episodes.csv", 6, "DEC", "dec_before_decom", "error"),
+    ("broken/ssda903/2025/episodes.csv", 7, "CHILD", "child_not_in_header", "error"),
+    ("malformed/semicolon.csv", None, None, "malformed_file", "error"),
+    ("malformed/binary.csv", None, None, "malformed_file", "error"),
+    ("malformed/empty.csv", None, None, "malformed_file", "error"),
+    ("malformed/header_only.csv", None, None, "malformed_file", "error"),
+    ("malformed/broken.xlsx", None, None, "malformed_file", "error"),
+    ("malformed/not_a_table.csv", None, None, "unknown_table", "error"),
+}
+
+
+def _inputs(broken_dir, malformed_dir):
+    return [
+        broken_dir / "referrals.csv",
+        broken_dir / "placements.csv",
+        broken_dir / "placements_missing_column.csv",
+        broken_dir / "ssda903",
+        *sorted(malformed_dir.iterdir()),
+    ]
+
+
+def test_validate_names_every_planted_problem_and_no_other(broken_dir, malformed_dir):
+    """The reported problems are exactly the planted ones: none missed, none invented."""
+    report = validate_paths(
+        _inputs(broken_dir, malformed_dir), run_date=RUN_DATE, default_responsible_la="E10000034"
+    )
+    base = broken_dir.parent
+    found = {
+        (str(_rel(p.file, base)), p.row, p.column, p.code, p.severity) for p in report.problems
+    }
+    assert found == PLANTED
+
+
+def _rel(file: str, base):
+    from pathlib import Path
+
+    return Path(file).resolve().relative_to(base.resolve()).as_posix()
+
+
+def test_validate_cli_exits_1_and_lists_all_in_json(broken_dir, malformed_dir):
+    """The CLI exits 1 on errors and its JSON lists every problem."""
+    args = [str(p) for p in _inputs(broken_dir, malformed_dir)]
+    result = CliRunner().invoke(
+        main, ["validate", "--format", "json", "--date", "2026-04-01", *args]
+    )
+    assert result.exit_code == 1, result.output
+    payload = json.loads(result.output)
+    assert payload["num_errors"] == sum(1 for p in PLANTED if p[4] == "error")
+    assert payload["num_warnings"] == sum(1 for p in PLANTED if p[4] == "warning")
+    assert "Traceback" not in result.output
+
+
+def test_validate_text_never_echoes_dates_of_birth_or_postcodes(broken_dir):
+    """Sensitive values are shown by shape only (99/99/9999, AA9 9AA)."""
+    result = CliRunner().invoke(
+        main, ["validate", "--date", "2026-04-01", str(broken_dir / "referrals.csv")]
+    )
+    assert "31/13/2012" not in result.output and "ZZ9 9ZZ" not in result.output
+    assert "99/99/9999" in result.output
