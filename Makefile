@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE := data/sample
 OUT ?= out
+# The sample authority is as at this date (tonight's referrals, end of its 903 history).
+RUN_DATE ?= 2026-04-01
 
 .PHONY: demo test lint typecheck unit validate-sample sample bench clean
 
@@ -15,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/sufficiency validate $(SAMPLE)/ssda903 $(SAMPLE)/referrals.csv $(SAMPLE)/placements.csv
+	$(BIN)/sufficiency validate --date $(RUN_DATE) $(SAMPLE)/ssda903 $(SAMPLE)/referrals.csv $(SAMPLE)/placements.csv
 
 test: $(STAMP) lint typecheck unit
 

@@ -102,3 +102,12 @@ def sample(seed: int, out_dir: Path) -> None:
 
     written = generate_sample(seed, out_dir)
     click.echo(f"Wrote {len(written)} files to {out_dir}")
+
+
+def _register() -> None:
+    from sufficiency.store.command import runs
+
+    main.add_command(runs)
+
+
+_register()

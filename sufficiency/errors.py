@@ -101,3 +101,7 @@ def format_problems(problems: Sequence[Problem]) -> str:
 
 class DataWarning(UserWarning):
     """Input data is usable but suspicious; check the named rows before relying on results."""
+
+
+class StoreError(SufficiencyError):
+    """The run store cannot be opened or used."""

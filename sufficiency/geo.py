@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -223,10 +224,15 @@ class PostcodeDirectory:
         pos = self._index.get_indexer(compact.fillna("").to_numpy(object))
         found = (pos >= 0) & wellformed
         safe = np.where(found, pos, 0)
-        lad = pd.Series(np.where(found, self._lad[safe] if len(self._lad) else None, None))
-        lad = lad.astype("string")
-        east = np.where(found, self._east[safe] if len(self._east) else np.nan, np.nan)
-        north = np.where(found, self._north[safe] if len(self._north) else np.nan, np.nan)
+
+        def take(values: np.ndarray, missing: Any) -> np.ndarray:
+            if not len(values):  # nothing loaded: every postcode is unknown
+                return np.full(len(found), missing, dtype=values.dtype)
+            return np.where(found, values[safe], missing)
+
+        lad = pd.Series(take(self._lad, None)).astype("string")
+        east = take(self._east, np.nan)
+        north = take(self._north, np.nan)
         no_grid = found & (np.isnan(east) | np.isnan(north))
         irish = found & lad.str.startswith("N").fillna(False).to_numpy(bool)
         east = np.where(irish, np.nan, east)

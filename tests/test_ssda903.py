@@ -72,3 +72,22 @@ def test_read_ssda903_raises_on_empty_folder(tmp_path):
     """A folder with no CSV or XLSX files is an error, not a crash."""
     with pytest.raises(InputDataError, match="no CSV or XLSX"):
         read_ssda903(tmp_path)
+
+
+def test_xlsx_workbook_with_header_and_episodes_sheets(tmp_path):
+    """A workbook holding both tables as sheets is read, tables detected from columns."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sheet A"
+    for row in (HEADER.strip().split(","), ["A1", "1", "01/01/2012", "WBRI", "", "", ""]):
+        ws.append(row)
+    ws2 = wb.create_sheet("Sheet B")
+    ws2.append(EPISODES.strip().split(","))
+    ws2.append(["A1", "01/05/2024", "S", "C1", "N1", "U6", "PR1", "", "", "", "WR9 8DS",
+                "WR14 1AA", ""])  # fmt: skip
+    path = tmp_path / "lac2024_25.xlsx"
+    wb.save(path)
+    h = read_ssda903(path)
+    assert h.years == (2025,) and h.episodes["CHILD"].tolist() == ["A1"]

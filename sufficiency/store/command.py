@@ -1,0 +1,144 @@
+"""``sufficiency runs``: list, show, diff and prune the run history."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from sufficiency.errors import SufficiencyError
+
+
+def _store(url: str | None) -> Any:
+    from sufficiency.store import RunStore
+
+    return RunStore(url)
+
+
+store_option = click.option(
+    "--store",
+    "store_url",
+    default=None,
+    envvar="SUFFICIENCY_STORE",
+    help="Run store URL (default: SQLite in your user data folder; "
+    "postgresql+psycopg://... for PostgreSQL).",
+)
+
+
+def _fmt_time(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value is not None else "-"
+
+
+def _handle(func: Any) -> Any:
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SufficiencyError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+@click.group()
+def runs() -> None:
+    """The run history: what ran, when, with which inputs, and what it proposed.
+
+    Example: sufficiency runs list --limit 10
+    """
+
+
+@runs.command("list")
+@store_option
+@click.option("--limit", type=int, default=50, show_default=True, help="0 lists every run.")
+@click.option("--kind", default=None, help="Only runs of this kind (match, forecast, ...).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@_handle
+def list_cmd(store_url: str | None, limit: int, kind: str | None, fmt: str) -> None:
+    """List recorded runs, most recent first.
+
+    Example: sufficiency runs list --kind match
+    """
+    store = _store(store_url)
+    rows = store.list_runs(limit=limit or None, kind=kind)
+    if fmt == "json":
+        click.echo(json.dumps(rows, default=str, indent=2))
+        return
+    click.echo(f"{'id':>6}  {'kind':<9} {'started (UTC)':<19}  {'status':<10} {'solver':<12} "
+               "objective")  # fmt: skip
+    for r in rows:
+        obj = f"{r['objective']:,.2f}" if r["objective"] is not None else "-"
+        status = r["status"]
+        click.echo(
+            f"{r['id']:>6}  {r['kind']:<9} {_fmt_time(r['started_at']):<19}  {status:<10} "
+            f"{(r['solver_status'] or '-'):<12} {obj}"
+        )
+    click.echo(f"{len(rows)} run(s) shown of {store.count()}.")
+
+
+@runs.command("show")
+@click.argument("run_id", type=int)
+@store_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@_handle
+def show_cmd(run_id: int, store_url: str | None, fmt: str) -> None:
+    """Everything recorded about one run.
+
+    Example: sufficiency runs show 12
+    """
+    run = _store(store_url).get(run_id)
+    if fmt == "json":
+        click.echo(json.dumps(run, default=str, indent=2))
+        return
+    for key in ("id", "kind", "status", "failure_reason", "started_at", "finished_at",
+                "software_version", "solver_status", "objective", "gap", "out_dir",
+                "config_sha256", "inputs_sha256"):  # fmt: skip
+        if run[key] is not None:
+            click.echo(f"{key}: {run[key]}")
+    click.echo("files:")
+    for f in run["files"]:
+        click.echo(f"  {f['role']:<6} {f['label']:<14} {f['sha256'][:16]}  {f['path']}")
+    if run["summary"]:
+        click.echo("summary: " + json.dumps(run["summary"], sort_keys=True, default=str))
+    if run["outcomes"]:
+        click.echo("outcomes:")
+        for o in run["outcomes"]:
+            where = o["placement_id"] or f"unplaced: {o['reason']}"
+            click.echo(f"  {o['child_id']}: {where}")
+
+
+@runs.command("diff")
+@click.argument("run_a", type=int)
+@click.argument("run_b", type=int)
+@store_option
+@_handle
+def diff_cmd(run_a: int, run_b: int, store_url: str | None) -> None:
+    """Which children's proposals changed between two matching runs, and why.
+
+    Example: sufficiency runs diff 41 42
+    """
+    rows = _store(store_url).diff(run_a, run_b)
+    if not rows:
+        click.echo(f"No child's proposal changed between runs {run_a} and {run_b}.")
+        return
+    for r in rows:
+        click.echo(f"{r.child_id}: {r.before} -> {r.after} ({r.reason})")
+    click.echo(f"{len(rows)} child(ren) changed.")
+
+
+@runs.command("prune")
+@click.option("--older-than", required=True, help="Age such as 90d, 12w, 6m or 1y.")
+@store_option
+@_handle
+def prune_cmd(older_than: str, store_url: str | None) -> None:
+    """Delete runs older than an age, with everything recorded about them.
+
+    Example: sufficiency runs prune --older-than 90d
+    """
+    from sufficiency.store import parse_age
+
+    n = _store(store_url).prune(parse_age(older_than))
+    click.echo(f"Deleted {n} run(s) older than {older_than}.")

@@ -1,0 +1,1 @@
+"""Alembic migrations for the run store (applied automatically when a store opens)."""

@@ -1,0 +1,433 @@
+"""The run store: record runs, list and show them, diff two nights, prune old runs.
+
+SQLite (a file under the user's data folder) is the default; PostgreSQL and any
+other SQLAlchemy URL work too. The schema is created and upgraded with Alembic
+whenever a store is opened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import socket
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, delete, event, func, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from sufficiency import __version__
+from sufficiency.errors import StoreError
+from sufficiency.io.atomic import DIR_MODE, FILE_MODE, sha256_file
+from sufficiency.store.models import Outcome, Run, RunFile, RunRow
+
+STORE_ENV = "SUFFICIENCY_STORE"
+#: The newest migration in migrations/versions (a test keeps this in step).
+HEAD_REVISION = "0001"
+
+
+def default_store_url() -> str:
+    """``$SUFFICIENCY_STORE``, else SQLite in the user's data folder."""
+    if os.environ.get(STORE_ENV):
+        return os.environ[STORE_ENV]
+    from platformdirs import user_data_dir
+
+    return f"sqlite:///{Path(user_data_dir('sufficiency')) / 'runs.sqlite'}"
+
+
+def parse_age(text: str) -> dt.timedelta:
+    """``90d``, ``12w``, ``6m`` (30-day months) or ``1y`` -> a duration."""
+    m = re.fullmatch(r"\s*(\d+)\s*([dwmy])\s*", text.lower())
+    if not m:
+        raise StoreError(f"cannot read age {text!r}: use a number and d, w, m or y, e.g. 90d")
+    n, unit = int(m.group(1)), m.group(2)
+    return dt.timedelta(days=n * {"d": 1, "w": 7, "m": 30, "y": 365}[unit])
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def config_digest(config: Mapping[str, Any]) -> str:
+    """SHA-256 of a configuration's canonical JSON."""
+    return hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """How one child's outcome changed between two matching runs, and why."""
+
+    child_id: str
+    before: str  # placement ID, "unplaced" or "not referred"
+    after: str
+    reason: str
+
+
+def _prepare_sqlite(url: str) -> None:
+    path_text = url.split(":///", 1)[1] if ":///" in url else ""
+    if not path_text or path_text == ":memory:":
+        return
+    path = Path(path_text)
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=DIR_MODE)
+        os.chmod(path.parent, DIR_MODE)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE)
+        os.close(fd)
+    elif path.is_dir():
+        raise StoreError(f"run store {path} is a folder, not a database file")
+
+
+class RunStore:
+    """A connection to the run store. Opening it creates or upgrades the schema."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_store_url()
+        if self.url.startswith("sqlite"):
+            _prepare_sqlite(self.url)
+        try:
+            self.engine: Engine = create_engine(self.url)
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            raise StoreError(f"cannot open run store {self._safe_url}: {exc}") from None
+        if self.url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._migrate()
+
+    @property
+    def _safe_url(self) -> str:
+        return re.sub(r"://([^:/@]+):[^@]+@", r"://\1:***@", self.url)
+
+    def _at_head(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
+                    HEAD_REVISION
+                )
+        except (DatabaseError, OperationalError, ProgrammingError):
+            return False
+
+    def _migrate(self) -> None:
+        # Alembic is slow to import; a store already at the latest schema does not need it.
+        if self._at_head():
+            return
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        try:
+            with self.engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+        except (DatabaseError, OperationalError) as exc:
+            reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
+            raise StoreError(
+                f"run store {self._safe_url} cannot be used: {reason.strip().splitlines()[0]} "
+                "(is it a sufficiency run-store database?)"
+            ) from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- recording ---------------------------------------------------------------
+
+    def start(
+        self,
+        kind: str,
+        config: Mapping[str, Any],
+        inputs: Mapping[str, Path] | None = None,
+        rows: Iterable[tuple[str, str, str, int | None]] = (),
+        now: dt.datetime | None = None,
+    ) -> int:
+        """Record the start of a run; return its ID.
+
+        ``rows`` are (table, key, row SHA-256, vacancies) fingerprints of input rows,
+        used by :meth:`diff` to explain changes between runs.
+        """
+        files = [
+            RunFile(role="input", label=label, path=str(p), sha256=sha256_file(p),
+                    size_bytes=Path(p).stat().st_size)
+            for label, p in sorted((inputs or {}).items())
+            if Path(p).is_file()
+        ]  # fmt: skip
+        inputs_digest = hashlib.sha256(
+            "".join(f"{f.label}:{f.sha256};" for f in files).encode()
+        ).hexdigest()
+        run = Run(
+            kind=kind,
+            started_at=_utc(now) or dt.datetime.now(dt.UTC),
+            status="running",
+            software_version=__version__,
+            config=json.loads(json.dumps(dict(config), default=str)),
+            config_sha256=config_digest(config),
+            inputs_sha256=inputs_digest,
+            summary={"pid": os.getpid(), "host": socket.gethostname()},
+        )
+        with Session(self.engine) as s, s.begin():
+            s.add(run)
+            s.flush()
+            for f in files:
+                f.run_id = run.id
+                s.add(f)
+            seen: set[tuple[str, str]] = set()
+            for table, key, digest, vacancies in rows:
+                if (table, key) in seen:
+                    continue
+                seen.add((table, key))
+                s.add(RunRow(run_id=run.id, table=table, key=key, row_sha256=digest,
+                             vacancies=vacancies))  # fmt: skip
+            return int(run.id)
+
+    def finish(
+        self,
+        run_id: int,
+        *,
+        succeeded: bool,
+        failure_reason: str | None = None,
+        solver_status: str | None = None,
+        objective: float | None = None,
+        gap: float | None = None,
+        summary: Mapping[str, Any] | None = None,
+        outputs: Mapping[str, Path] | None = None,
+        out_dir: Path | str | None = None,
+        outcomes: Iterable[tuple[str, str | None, str | None, dict[str, Any] | None]] = (),
+        now: dt.datetime | None = None,
+    ) -> None:
+        """Record how a run ended, its figures, output files and per-child outcomes."""
+        with Session(self.engine) as s, s.begin():
+            run = s.get(Run, run_id)
+            if run is None:
+                raise StoreError(f"no run {run_id} in the store")
+            run.finished_at = _utc(now) or dt.datetime.now(dt.UTC)
+            run.status = "succeeded" if succeeded else "failed"
+            run.failure_reason = failure_reason
+            run.solver_status = solver_status
+            run.objective = objective
+            run.gap = gap
+            run.summary = json.loads(json.dumps({**(run.summary or {}), **(summary or {})},
+                                                default=str))  # fmt: skip
+            run.out_dir = str(out_dir) if out_dir is not None else None
+            for label, p in sorted((outputs or {}).items()):
+                s.add(
+                    RunFile(
+                        run_id=run_id,
+                        role="output",
+                        label=label,
+                        path=str(p),
+                        sha256=sha256_file(p),
+                        size_bytes=Path(p).stat().st_size,
+                    )
+                )
+            for child_id, placement_id, reason, details in outcomes:
+                s.add(Outcome(run_id=run_id, child_id=child_id, placement_id=placement_id,
+                              reason=reason, details=details))  # fmt: skip
+
+    def mark_interrupted(self) -> int:
+        """Mark runs left 'running' by a process on this host that no longer exists."""
+        host = socket.gethostname()
+        n = 0
+        with Session(self.engine) as s, s.begin():
+            for run in s.scalars(select(Run).where(Run.status == "running")):
+                info = run.summary or {}
+                if info.get("host") != host or _pid_alive(int(info.get("pid", -1))):
+                    continue
+                run.status = "failed"
+                run.failure_reason = "interrupted: the process ended before the run finished"
+                run.finished_at = dt.datetime.now(dt.UTC)
+                n += 1
+        return n
+
+    # --- reading ----------------------------------------------------------------
+
+    def list_runs(self, limit: int | None = 50, kind: str | None = None) -> list[dict[str, Any]]:
+        """Most recent runs first, as plain dictionaries."""
+        q = select(
+            Run.id, Run.kind, Run.started_at, Run.finished_at, Run.status, Run.solver_status,
+            Run.objective, Run.failure_reason,
+        ).order_by(Run.started_at.desc(), Run.id.desc())  # fmt: skip
+        if kind:
+            q = q.where(Run.kind == kind)
+        if limit:
+            q = q.limit(limit)
+        with Session(self.engine) as s:
+            return [
+                {
+                    "id": r.id,
+                    "kind": r.kind,
+                    "started_at": _utc(r.started_at),
+                    "finished_at": _utc(r.finished_at),
+                    "status": r.status,
+                    "solver_status": r.solver_status,
+                    "objective": r.objective,
+                    "failure_reason": r.failure_reason,
+                }
+                for r in s.execute(q)
+            ]
+
+    def count(self) -> int:
+        with Session(self.engine) as s:
+            return int(s.scalar(select(func.count()).select_from(Run)) or 0)
+
+    def get(self, run_id: int) -> dict[str, Any]:
+        """Everything recorded about one run."""
+        with Session(self.engine) as s:
+            run = s.get(Run, run_id)
+            if run is None:
+                raise StoreError(f"no run {run_id} in the store")
+            files = s.scalars(select(RunFile).where(RunFile.run_id == run_id)
+                              .order_by(RunFile.role, RunFile.label)).all()  # fmt: skip
+            outcomes = s.scalars(select(Outcome).where(Outcome.run_id == run_id)
+                                 .order_by(Outcome.child_id)).all()  # fmt: skip
+            return {
+                "id": run.id,
+                "kind": run.kind,
+                "status": run.status,
+                "failure_reason": run.failure_reason,
+                "started_at": _utc(run.started_at),
+                "finished_at": _utc(run.finished_at),
+                "software_version": run.software_version,
+                "config": run.config,
+                "config_sha256": run.config_sha256,
+                "inputs_sha256": run.inputs_sha256,
+                "solver_status": run.solver_status,
+                "objective": run.objective,
+                "gap": run.gap,
+                "summary": run.summary,
+                "out_dir": run.out_dir,
+                "files": [
+                    {
+                        "role": f.role,
+                        "label": f.label,
+                        "path": f.path,
+                        "sha256": f.sha256,
+                        "size_bytes": f.size_bytes,
+                    }
+                    for f in files
+                ],
+                "outcomes": [
+                    {"child_id": o.child_id, "placement_id": o.placement_id, "reason": o.reason}
+                    for o in outcomes
+                ],
+            }
+
+    def previous_identical(self, run_id: int) -> int | None:
+        """An earlier successful run of the same kind with identical inputs and config."""
+        with Session(self.engine) as s:
+            run = s.get(Run, run_id)
+            if run is None:
+                return None
+            q = (
+                select(Run.id)
+                .where(Run.kind == run.kind, Run.id != run_id, Run.status == "succeeded",
+                       Run.config_sha256 == run.config_sha256,
+                       Run.inputs_sha256 == run.inputs_sha256)
+                .order_by(Run.id.desc())
+                .limit(1)
+            )  # fmt: skip
+            found = s.scalar(q)
+            return int(found) if found is not None else None
+
+    def output_hashes(self, run_id: int) -> dict[str, str]:
+        with Session(self.engine) as s:
+            q = select(RunFile.label, RunFile.sha256).where(
+                RunFile.run_id == run_id, RunFile.role == "output"
+            )
+            return {label: digest for label, digest in s.execute(q)}
+
+    def diff(self, run_a: int, run_b: int) -> list[DiffRow]:
+        """Children whose proposal changed between two matching runs, with the likely cause."""
+        with Session(self.engine) as s:
+            for rid in (run_a, run_b):
+                if s.get(Run, rid) is None:
+                    raise StoreError(f"no run {rid} in the store")
+
+            def outcomes(rid: int) -> dict[str, str]:
+                q = select(Outcome.child_id, Outcome.placement_id).where(Outcome.run_id == rid)
+                return {c: (p or "unplaced") for c, p in s.execute(q)}
+
+            def rows(rid: int, table: str) -> dict[str, tuple[str, int | None]]:
+                q = select(RunRow.key, RunRow.row_sha256, RunRow.vacancies).where(
+                    RunRow.run_id == rid, RunRow.table == table
+                )
+                return {k: (h, v) for k, h, v in s.execute(q)}
+
+            oa, ob = outcomes(run_a), outcomes(run_b)
+            ra, rb = rows(run_a, "referral"), rows(run_b, "referral")
+            pa, pb = rows(run_a, "placement"), rows(run_b, "placement")
+        out = []
+        for child in sorted(set(oa) | set(ob)):
+            before, after = oa.get(child, "not referred"), ob.get(child, "not referred")
+            if before == after:
+                continue
+            out.append(DiffRow(child, before, after, _why(child, before, after, ra, rb, pa, pb)))
+        return out
+
+    def prune(self, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
+        """Delete runs (and everything recorded with them) started before ``now - older_than``."""
+        cutoff = (_utc(now) or dt.datetime.now(dt.UTC)) - older_than
+        with Session(self.engine) as s, s.begin():
+            ids = list(s.scalars(select(Run.id).where(Run.started_at < cutoff)))
+            for model in (Outcome, RunRow, RunFile):
+                s.execute(delete(model).where(model.run_id.in_(ids)))
+            s.execute(delete(Run).where(Run.id.in_(ids)))
+        return len(ids)
+
+
+def _why(
+    child: str,
+    before: str,
+    after: str,
+    ra: dict[str, tuple[str, int | None]],
+    rb: dict[str, tuple[str, int | None]],
+    pa: dict[str, tuple[str, int | None]],
+    pb: dict[str, tuple[str, int | None]],
+) -> str:
+    if child not in ra:
+        return "new referral"
+    if child not in rb:
+        return "no longer referred"
+    if ra[child][0] != rb[child][0]:
+        return "the child's referral changed"
+    if before not in ("unplaced", "not referred"):
+        if before not in pb:
+            return f"placement {before} is no longer on the register"
+        if pb[before][1] == 0:
+            return f"placement {before} has no vacancy now (filled)"
+        if pa.get(before, ("", None))[0] != pb[before][0]:
+            return f"placement {before}'s register entry changed"
+    if after not in ("unplaced", "not referred"):
+        if after not in pa:
+            return f"new vacancy on the register: {after}"
+        if pa[after][1] == 0:
+            return f"placement {after} has a vacancy now"
+        if pa[after][0] != pb.get(after, ("", None))[0]:
+            return f"placement {after}'s register entry changed"
+    return "other children's referrals or vacancies changed, so the best overall plan changed"
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()

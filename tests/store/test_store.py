@@ -1,0 +1,153 @@
+"""The run store on SQLite and PostgreSQL: record, read, diff, prune, failure modes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+
+from sufficiency.errors import StoreError
+from sufficiency.store import RunStore, parse_age
+
+T0 = dt.datetime(2026, 4, 1, 2, 0, tzinfo=dt.UTC)
+
+
+def _night(store, when, referrals, placements, outcomes):
+    """Record one matching night: input row fingerprints and per-child outcomes."""
+    rows = [("referral", c, h, None) for c, h in referrals.items()]
+    rows += [("placement", p, h, v) for p, (h, v) in placements.items()]
+    rid = store.start("match", {"solver": "highs"}, rows=rows, now=when)
+    store.finish(rid, succeeded=True, objective=1.0, solver_status="optimal",
+                 outcomes=[(c, p, None if p else "no option", None) for c, p in outcomes.items()],
+                 now=when + dt.timedelta(seconds=5))  # fmt: skip
+    return rid
+
+
+def test_record_and_read_back_a_run(store_url, tmp_path):
+    """Inputs and outputs are hashed; config, figures and outcomes come back as recorded."""
+    store = RunStore(store_url)
+    inp = tmp_path / "referrals.csv"
+    inp.write_text("child_id\nC1\n")
+    out = tmp_path / "matches.csv"
+    out.write_text("child_id,placement_id\nC1,P1\n")
+    rid = store.start("match", {"weights": {"unplaced": 100000}}, inputs={"referrals": inp})
+    store.finish(rid, succeeded=True, solver_status="optimal", objective=1234.5, gap=0.0,
+                 summary={"children_placed": 1}, outputs={"matches": out},
+                 outcomes=[("C1", "P1", None, {"weekly_cost": 600})])  # fmt: skip
+    run = store.get(rid)
+    assert run["status"] == "succeeded" and run["objective"] == 1234.5
+    assert run["config"] == {"weights": {"unplaced": 100000}}
+    assert run["summary"]["children_placed"] == 1
+    assert {f["label"]: f["role"] for f in run["files"]} == {
+        "referrals": "input",
+        "matches": "output",
+    }
+    import hashlib
+
+    digest = hashlib.sha256(out.read_bytes()).hexdigest()
+    assert [f["sha256"] for f in run["files"] if f["label"] == "matches"] == [digest]
+    assert run["outcomes"] == [{"child_id": "C1", "placement_id": "P1", "reason": None}]
+    store.close()
+
+
+def test_list_runs_newest_first(store_url):
+    """Runs are listed most recent first, and the limit applies."""
+    store = RunStore(store_url)
+    ids = [store.start("forecast", {}, now=T0 + dt.timedelta(days=i)) for i in range(5)]
+    listed = store.list_runs(limit=3)
+    assert [r["id"] for r in listed] == ids[::-1][:3]
+    assert all(r["status"] == "running" for r in listed)
+    store.close()
+
+
+def test_diff_explains_why_proposals_changed(store_url):
+    """A filled vacancy, a changed referral and a new referral are named as causes."""
+    store = RunStore(store_url)
+    a = _night(store, T0, {"C1": "a", "C2": "b", "C3": "c"},
+               {"P1": ("x", 1), "P2": ("y", 1), "P3": ("z", 1)},
+               {"C1": "P1", "C2": "P2", "C3": None})  # fmt: skip
+    b = _night(store, T0 + dt.timedelta(days=1), {"C1": "a", "C2": "B!", "C3": "c", "C4": "d"},
+               {"P1": ("x0", 0), "P2": ("y", 1), "P3": ("z", 1), "P4": ("w", 1)},
+               {"C1": "P4", "C2": "P3", "C3": None, "C4": "P2"})  # fmt: skip
+    rows = {r.child_id: r for r in store.diff(a, b)}
+    assert set(rows) == {"C1", "C2", "C4"}
+    assert rows["C1"].before == "P1" and rows["C1"].after == "P4"
+    assert "no vacancy now" in rows["C1"].reason
+    assert rows["C2"].reason == "the child's referral changed"
+    assert rows["C4"].reason == "new referral" and rows["C4"].before == "not referred"
+    store.close()
+
+
+def test_prune_deletes_old_runs_and_their_records(store_url):
+    """Runs older than the cutoff go, with their outcomes; newer runs stay."""
+    store = RunStore(store_url)
+    old = _night(store, T0, {"C1": "a"}, {"P1": ("x", 1)}, {"C1": "P1"})
+    new = _night(store, T0 + dt.timedelta(days=100), {"C1": "a"}, {"P1": ("x", 1)}, {"C1": "P1"})
+    assert store.prune(parse_age("90d"), now=T0 + dt.timedelta(days=101)) == 1
+    assert [r["id"] for r in store.list_runs()] == [new]
+    with pytest.raises(StoreError, match=f"no run {old}"):
+        store.get(old)
+    store.close()
+
+
+def test_mark_interrupted_fails_runs_of_dead_processes(store_url):
+    """A run whose process died before finishing is marked failed, with the reason."""
+    code = (
+        "from sufficiency.store import RunStore; import sys;"
+        "print(RunStore(sys.argv[1]).start('match', {}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code, store_url], capture_output=True,
+                         text=True, check=True)  # fmt: skip
+    rid = int(out.stdout.strip())
+    store = RunStore(store_url)
+    live = store.start("match", {})
+    assert store.mark_interrupted() == 1
+    assert store.get(rid)["status"] == "failed"
+    assert "interrupted" in store.get(rid)["failure_reason"]
+    assert store.get(live)["status"] == "running"
+    store.close()
+
+
+def test_store_raises_on_file_that_is_not_a_database(tmp_path):
+    """A store path holding some other file gives a clear StoreError."""
+    bad = tmp_path / "runs.sqlite"
+    bad.write_text("this is a spreadsheet, honest\n" * 50)
+    with pytest.raises(StoreError, match="not a database"):
+        RunStore(f"sqlite:///{bad}")
+
+
+def test_sqlite_store_is_owner_only(tmp_path):
+    """A new SQLite store file is 0600 and its new folder 0700."""
+    RunStore(f"sqlite:///{tmp_path / 'new' / 'runs.sqlite'}").close()
+    assert stat.S_IMODE(os.stat(tmp_path / "new" / "runs.sqlite").st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(tmp_path / "new").st_mode) == 0o700
+
+
+@pytest.mark.parametrize(("text", "days"), [("90d", 90), ("2w", 14), ("6m", 180), ("1y", 365)])
+def test_parse_age(text, days):
+    """Ages like 90d, 2w, 6m and 1y are understood."""
+    assert parse_age(text) == dt.timedelta(days=days)
+
+
+def test_parse_age_raises_on_nonsense():
+    """An unreadable age is a StoreError with an example."""
+    with pytest.raises(StoreError, match="90d"):
+        parse_age("ninety days")
+
+
+def test_head_revision_constant_matches_migrations():
+    """HEAD_REVISION names the newest Alembic migration, so the fast path is safe."""
+    from pathlib import Path
+
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    import sufficiency.store.store as module
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(module.__file__).parent / "migrations"))
+    assert ScriptDirectory.from_config(cfg).get_current_head() == module.HEAD_REVISION
