@@ -104,6 +104,39 @@ def sample(seed: int, out_dir: Path) -> None:
     click.echo(f"Wrote {len(written)} files to {out_dir}")
 
 
+@main.command()
+@click.option(
+    "--config",
+    "config_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Nightly configuration (TOML with a [nightly] section).",
+)
+@click.option(
+    "--date",
+    "run_date",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Run date (default: today).",
+)
+@click.option("--store", "store_url", default=None, envvar="SUFFICIENCY_STORE",
+              help="Run store URL (overrides the configuration).")  # fmt: skip
+def nightly(config_path: Path, run_date: dt.datetime | None, store_url: str | None) -> None:
+    """Run the configured pipeline for the scheduler: lock, run, publish whole, record.
+
+    Exit codes: 0 success; 1 input or configuration error; 2 run failure
+    (including another nightly run still in progress).
+
+    Example: sufficiency nightly --config configs/nightly-sample.toml --date 2026-04-01
+    """
+    from sufficiency.nightly import run_nightly
+
+    report = run_nightly(config_path, run_date.date() if run_date else dt.date.today(), store_url)
+    for message in report.messages:
+        click.echo(message, err=report.exit_code != 0)
+    raise SystemExit(report.exit_code)
+
+
 def _register() -> None:
     from sufficiency.store.command import runs
 

@@ -10,7 +10,8 @@ from enum import StrEnum
 
 # --- SSDA903 ---------------------------------------------------------------
 
-SEX_CODES = frozenset({"1", "2"})
+#: 903 SEX: 1/2 up to 2023-24; M/F/U (U = not known) from 2024-25. Read as M/F/U.
+SEX_CODES_903 = {"1": "M", "2": "F", "m": "M", "f": "F", "u": "U"}
 
 ETHNIC_CODES = frozenset(
     "WBRI WIRI WOTH WIRT WROM MWBC MWBA MWAS MOTH AIND APKN ABAN AOTH BCRB BAFR BOTH "

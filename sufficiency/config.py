@@ -27,29 +27,48 @@ class GeneralParams(_Frozen):
 class MatchingWeights(_Frozen):
     """Objective weights for matching, GBP per week (see configs/default.toml)."""
 
-    weekly_cost: float = Field(1.0, ge=0)
-    per_mile_from_home: float = Field(10.0, ge=0)
-    far_from_home: float = Field(1000.0, ge=0)
-    far_from_home_miles: float = Field(20.0, ge=0)
-    out_of_area: float = Field(500.0, ge=0)
-    per_mile_from_school: float = Field(20.0, ge=0)
-    school_free_miles: float = Field(10.0, ge=0)
-    ks4_school_move: float = Field(5000.0, ge=0)
-    sibling_split: float = Field(3000.0, ge=0)
-    not_preferred_setting: float = Field(500.0, ge=0)
-    unplaced: float = Field(100000.0, ge=0)
-    unplaced_needed_today: float = Field(150000.0, ge=0)
+    weekly_cost: float = Field(default=1.0, ge=0)
+    per_mile_from_home: float = Field(default=10.0, ge=0)
+    far_from_home: float = Field(default=1000.0, ge=0)
+    far_from_home_miles: float = Field(default=20.0, ge=0)
+    out_of_area: float = Field(default=500.0, ge=0)
+    per_mile_from_school: float = Field(default=20.0, ge=0)
+    school_free_miles: float = Field(default=10.0, ge=0)
+    ks4_school_move: float = Field(default=5000.0, ge=0)
+    sibling_split: float = Field(default=3000.0, ge=0)
+    not_preferred_setting: float = Field(default=500.0, ge=0)
+    unplaced: float = Field(default=100000.0, ge=0)
+    unplaced_needed_today: float = Field(default=150000.0, ge=0)
 
 
 class MatchingParams(_Frozen):
     """Parameters of the nightly matching job."""
 
     solver: Literal["ortools", "highs", "cbc"] = "highs"
-    time_limit_seconds: float = Field(60.0, gt=0)
-    mip_gap: float = Field(0.0001, ge=0, le=1)
+    time_limit_seconds: float = Field(default=60.0, gt=0)
+    mip_gap: float = Field(default=0.0001, ge=0, le=1)
     siblings: Literal["prefer", "together"] = "prefer"
-    num_alternatives: int = Field(3, ge=0, le=20)
+    num_alternatives: int = Field(default=3, ge=0, le=20)
     weights: MatchingWeights = MatchingWeights()
+
+
+class NightlyParams(_Frozen):
+    """The scheduled pipeline (``sufficiency nightly``). Paths are relative to the config file.
+
+    Empty strings mean "not set".
+    """
+
+    jobs: tuple[Literal["validate", "match", "forecast"], ...] = ("validate", "match")
+    output_dir: str = "outputs/{date}"
+    referrals: str = ""
+    placements: str = ""
+    history: str = ""
+    store: str = ""
+    lock_file: str = ""
+    log_format: Literal["plain", "json"] = "plain"
+    log_file: str = ""
+    pseudonymise: bool = False
+    pseudonym_key_file: str = ""
 
 
 class Params(_Frozen):
@@ -57,6 +76,7 @@ class Params(_Frozen):
 
     general: GeneralParams = GeneralParams()
     matching: MatchingParams = MatchingParams()
+    nightly: NightlyParams = NightlyParams()
 
 
 def _deep_update(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

@@ -43,7 +43,8 @@ def test_read_referrals_accepts_placements_standard_labels(tmp_path):
         tmp_path, "r.csv",
         "Child ID,DOB,Sex,home_postcode,When do you need this placement by,"
         "Who can the child be cared for alongside,Can child live with pets/animals?,"
-        "Foster care suitability,Risk to child: Self-harm,Risk to others or property: Fire-setting\n"
+        "Foster care suitability,Risk to child: Self-harm,"
+        "Risk to others or property: Fire-setting\n"
         "C1,01/02/2015,M,WR1 1AA,<5 days,Only with other older children,Yes - must,"
         "Suitable but not preferred,Risk Present,No known risk\n",
     )  # fmt: skip

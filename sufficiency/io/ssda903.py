@@ -50,10 +50,10 @@ def header_schema() -> TableSchema:
             Field(
                 "SEX",
                 "code",
-                "1 male, 2 female.",
+                "1/M male, 2/F female, U not known (M/F/U from 2024-25); read as M, F or U.",
                 required=True,
                 nullable=False,
-                choices=_codes(codes.SEX_CODES),
+                choices=codes.SEX_CODES_903,
             ),
             Field(
                 "DOB",
@@ -147,7 +147,12 @@ def uasc_schema() -> TableSchema:
         unique=("CHILD",),
         fields=(
             Field("CHILD", "text", "Child identifier.", required=True, nullable=False),
-            Field("SEX", "code", "1 male, 2 female.", choices=_codes(codes.SEX_CODES)),
+            Field(
+                "SEX",
+                "code",
+                "1/M male, 2/F female, U not known; read as M, F or U.",
+                choices=codes.SEX_CODES_903,
+            ),
             Field("DOB", "date", "Date of birth.", sensitive=True, date_formats=DMY),
             Field("DUC", "date", "Date the child ceased to be UASC.", date_formats=DMY),
         ),

@@ -178,13 +178,7 @@ class RunStore:
             for f in files:
                 f.run_id = run.id
                 s.add(f)
-            seen: set[tuple[str, str]] = set()
-            for table, key, digest, vacancies in rows:
-                if (table, key) in seen:
-                    continue
-                seen.add((table, key))
-                s.add(RunRow(run_id=run.id, table=table, key=key, row_sha256=digest,
-                             vacancies=vacancies))  # fmt: skip
+            _add_rows(s, run.id, rows)
             return int(run.id)
 
     def finish(
@@ -200,10 +194,12 @@ class RunStore:
         outputs: Mapping[str, Path] | None = None,
         out_dir: Path | str | None = None,
         outcomes: Iterable[tuple[str, str | None, str | None, dict[str, Any] | None]] = (),
+        rows: Iterable[tuple[str, str, str, int | None]] = (),
         now: dt.datetime | None = None,
     ) -> None:
         """Record how a run ended, its figures, output files and per-child outcomes."""
         with Session(self.engine) as s, s.begin():
+            _add_rows(s, run_id, rows)
             run = s.get(Run, run_id)
             if run is None:
                 raise StoreError(f"no run {run_id} in the store")
@@ -412,6 +408,15 @@ def _why(
         if pa[after][0] != pb.get(after, ("", None))[0]:
             return f"placement {after}'s register entry changed"
     return "other children's referrals or vacancies changed, so the best overall plan changed"
+
+
+def _add_rows(s: Session, run_id: int, rows: Iterable[tuple[str, str, str, int | None]]) -> None:
+    seen: set[tuple[str, str]] = set()
+    for table, key, digest, vacancies in rows:
+        if (table, key) in seen:
+            continue
+        seen.add((table, key))
+        s.add(RunRow(run_id=run_id, table=table, key=key, row_sha256=digest, vacancies=vacancies))
 
 
 def _pid_alive(pid: int) -> bool:

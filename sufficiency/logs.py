@@ -1,0 +1,93 @@
+"""Structured logging: plain text or JSON lines.
+
+Children appear in logs by ID only, never with a date of birth, postcode or risk:
+log calls pass figures and IDs, and :class:`RedactingFilter` drops any record
+field whose name says it holds personal details, as a second line of defence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+LOGGER_NAME = "sufficiency"
+#: Record attributes that must never reach a log line.
+PERSONAL_FIELDS = frozenset(
+    {"dob", "date_of_birth", "home_postcode", "school_postcode", "postcode", "risks",
+     "HOME_POST", "PL_POST", "DOB", "UPN"}
+)  # fmt: skip
+_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+
+class RedactingFilter(logging.Filter):
+    """Remove extra fields that would carry a child's personal details."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for name in PERSONAL_FIELDS & set(record.__dict__):
+            delattr(record, name)
+        return True
+
+
+class JsonLinesFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC), level, logger, message and any extras."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, Any] = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD and not key.startswith("_"):
+                payload[key] = value
+        if record.exc_info:
+            payload["exception"] = self.formatException(record.exc_info)
+        return json.dumps(payload, default=str, sort_keys=False)
+
+
+class PlainFormatter(logging.Formatter):
+    """``time level message key=value ...``"""
+
+    def format(self, record: logging.LogRecord) -> str:
+        when = dt.datetime.fromtimestamp(record.created, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        extras = " ".join(
+            f"{k}={v}" for k, v in record.__dict__.items()
+            if k not in _STANDARD and not k.startswith("_")
+        )  # fmt: skip
+        return f"{when} {record.levelname:<7} {record.getMessage()}" + (
+            f" {extras}" if extras else ""
+        )
+
+
+def configure_logging(
+    fmt: str = "plain", level: str = "info", file: Path | str | None = None
+) -> logging.Logger:
+    """Set up the ``sufficiency`` logger (idempotent); logs go to ``file`` or stderr."""
+    logger = logging.getLogger(LOGGER_NAME)
+    for h in list(logger.handlers):
+        logger.removeHandler(h)
+        h.close()
+    handler: logging.Handler
+    if file is not None:
+        path = Path(file)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8")
+        path.chmod(0o600)
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLinesFormatter() if fmt == "json" else PlainFormatter())
+    handler.addFilter(RedactingFilter())
+    logger.addHandler(handler)
+    logger.setLevel(level.upper())
+    logger.propagate = False
+    return logger
+
+
+def get_logger(name: str) -> logging.Logger:
+    """A child logger of ``sufficiency``."""
+    return logging.getLogger(f"{LOGGER_NAME}.{name}")

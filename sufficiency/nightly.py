@@ -1,0 +1,328 @@
+"""The scheduled pipeline: lock, run the configured jobs, publish the outputs whole, record.
+
+Exit codes (documented in the README): 0 success; 1 an input or configuration
+error (the run is recorded as failed with the reason); 2 a run failure (solver or
+unexpected error, another nightly run holding the lock, an unusable run store).
+
+Outputs are written into a hidden ``.NAME.partial-PID`` folder beside the output
+folder and renamed into place only when every job has finished, so a reader
+never sees a half-written output folder. A run killed part-way leaves only its
+partial folder, which the next run deletes once it holds the lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from sufficiency.config import Params, load_params
+from sufficiency.errors import ConfigError, InputDataError, StoreError, SufficiencyError
+from sufficiency.io.atomic import DIR_MODE, atomic_write_text, sha256_file
+from sufficiency.logs import configure_logging, get_logger
+
+EXIT_OK, EXIT_INPUT, EXIT_FAILURE = 0, 1, 2
+log = get_logger("nightly")
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a job needs: resolved input paths, parameters, run date, its output folder."""
+
+    params: Params
+    run_date: dt.date
+    out_dir: Path
+    inputs: dict[str, Path]
+    pseudonym_key: bytes | None
+
+
+@dataclass
+class JobOutcome:
+    """What a job reports for the run store."""
+
+    outputs: dict[str, Path] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+    solver_status: str | None = None
+    objective: float | None = None
+    gap: float | None = None
+    outcomes: list[tuple[str, str | None, str | None, dict[str, Any] | None]] = field(
+        default_factory=list
+    )
+    rows: list[tuple[str, str, str, int | None]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NightlyReport:
+    """How the nightly run ended."""
+
+    exit_code: int
+    messages: tuple[str, ...]
+    out_dir: Path | None = None
+    run_ids: tuple[int, ...] = ()
+
+
+def _row_digest(record: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def job_validate(ctx: JobContext) -> JobOutcome:
+    """Validate every configured input; errors stop the night with exit code 1."""
+    from sufficiency.validate import validate_paths
+
+    report = validate_paths(
+        list(ctx.inputs.values()),
+        run_date=ctx.run_date,
+        default_responsible_la=ctx.params.general.responsible_la,
+    )
+    path = atomic_write_text(ctx.out_dir / "validation.json", report.to_json() + "\n")
+    if not report.ok:
+        raise InputDataError(report.problems)
+    return JobOutcome(
+        outputs={"validation": path},
+        summary={"num_errors": report.num_errors, "num_warnings": report.num_warnings},
+    )
+
+
+def job_match(ctx: JobContext) -> JobOutcome:
+    """Tonight's matching: optimise, explain, write the team's outputs."""
+    from sufficiency.io.inputs import read_placements, read_referrals
+    from sufficiency.matching.report import write_match_outputs
+    from sufficiency.matching.run import run_matching
+    from sufficiency.pseudonymise import pseudonymise_frame
+
+    for name in ("referrals", "placements"):
+        if name not in ctx.inputs:
+            raise ConfigError(f"the match job needs nightly.{name} in the configuration")
+    refs = read_referrals(
+        ctx.inputs["referrals"],
+        default_responsible_la=ctx.params.general.responsible_la,
+        run_date=ctx.run_date,
+    )
+    plc = read_placements(ctx.inputs["placements"])
+    hashes = {k: sha256_file(ctx.inputs[k]) for k in ("referrals", "placements")}
+    run = run_matching(refs, plc, ctx.run_date, ctx.params, input_sha256=hashes)
+    rows = [("referral", str(r["child_id"]), _row_digest(r), None)
+            for r in refs.to_dict("records")]  # fmt: skip
+    rows += [("placement", str(r["placement_id"]), _row_digest(r), int(r["vacancies"]))
+             for r in plc.to_dict("records")]  # fmt: skip
+    outcomes: list[tuple[str, str | None, str | None, dict[str, Any] | None]] = [
+        (str(r["child_id"]), str(r["placement_id"]), None,
+         {"weekly_cost": float(r["weekly_cost"])})
+        for r in run.matches.to_dict("records")
+    ]  # fmt: skip
+    reason_col = "reason" if "reason" in run.unplaced.columns else None
+    outcomes += [
+        (str(r["child_id"]), None, str(r[reason_col]) if reason_col else None, None)
+        for r in run.unplaced.to_dict("records")
+    ]
+    if ctx.pseudonym_key is not None:
+        key = ctx.pseudonym_key
+        from dataclasses import replace
+
+        run = replace(
+            run,
+            matches=pseudonymise_frame(run.matches, key),
+            unplaced=pseudonymise_frame(run.unplaced, key),
+            alternatives=pseudonymise_frame(run.alternatives, key),
+        )
+    written = write_match_outputs(run, ctx.out_dir)
+    s = run.summary
+    return JobOutcome(
+        outputs={p.name: p for p in written},
+        summary={k: s[k] for k in s if k not in ("config", "inputs_sha256")},
+        solver_status=str(s["status"]),
+        objective=float(s["objective_gbp"]),
+        gap=None if s.get("gap") is None else float(s["gap"]),
+        outcomes=outcomes,
+        rows=rows,
+    )
+
+
+#: Job name -> (function, inputs it reads).
+JOBS: dict[str, tuple[Callable[[JobContext], JobOutcome], tuple[str, ...]]] = {
+    "validate": (job_validate, ("referrals", "placements", "history")),
+    "match": (job_match, ("referrals", "placements")),
+}
+
+
+@contextmanager
+def exclusive_lock(path: Path) -> Iterator[IO[str]]:
+    """Hold an exclusive, non-blocking lock on ``path``; raise BlockingIOError if held.
+
+    The kernel releases the lock when the process dies, even by SIGKILL.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the with-block
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fh.seek(0)
+        holder = fh.read().strip()
+        fh.close()
+        raise BlockingIOError(holder) from None
+    try:
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()} since {dt.datetime.now(dt.UTC).isoformat()}\n")
+        fh.flush()
+        yield fh
+    finally:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        fh.close()
+
+
+def _resolve(base: Path, text: str) -> Path | None:
+    if not text:
+        return None
+    p = Path(os.path.expandvars(os.path.expanduser(text)))
+    return p if p.is_absolute() else base / p
+
+
+def run_nightly(
+    config_path: Path, run_date: dt.date, store_url: str | None = None
+) -> NightlyReport:
+    """Run the pipeline configured in ``config_path``; never raises for user errors."""
+    try:
+        params = load_params(config_path)
+    except SufficiencyError as exc:
+        return NightlyReport(EXIT_INPUT, (f"Error: {exc}",))
+    nightly = params.nightly
+    base = config_path.resolve().parent
+    log_file = _resolve(base, nightly.log_file)
+    configure_logging(nightly.log_format, file=log_file)
+    out_final = _resolve(base, nightly.output_dir.replace("{date}", run_date.isoformat()))
+    assert out_final is not None
+    lock_path = _resolve(base, nightly.lock_file) or (
+        out_final.parent / ".sufficiency-nightly.lock"
+    )
+    try:
+        with exclusive_lock(lock_path):
+            return _locked_run(params, base, run_date, out_final, store_url)
+    except BlockingIOError as exc:
+        msg = (
+            f"Error: another nightly run is in progress ({exc or 'lock held'}; lock file "
+            f"{lock_path}); this run did nothing. Try again when it has finished."
+        )
+        log.error("nightly run refused: lock held", extra={"lock_file": str(lock_path)})
+        return NightlyReport(EXIT_FAILURE, (msg,))
+
+
+def _locked_run(
+    params: Params, base: Path, run_date: dt.date, out_final: Path, store_url: str | None
+) -> NightlyReport:
+    from sufficiency.store import RunStore
+
+    nightly = params.nightly
+    try:
+        store = RunStore(store_url or nightly.store or None)
+    except StoreError as exc:
+        return NightlyReport(EXIT_FAILURE, (f"Error: {exc}",))
+    interrupted = store.mark_interrupted()
+    if interrupted:
+        log.warning("marked interrupted runs as failed", extra={"num_runs": interrupted})
+    parent = out_final.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    for stale in parent.glob(f".{out_final.name}.partial-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    partial = parent / f".{out_final.name}.partial-{os.getpid()}"
+    partial.mkdir(mode=DIR_MODE)
+    key = None
+    messages: list[str] = []
+    run_ids: list[int] = []
+    finished: list[tuple[int, JobOutcome, dict[str, Path]]] = []
+    try:
+        if nightly.pseudonymise:
+            from sufficiency.pseudonymise import load_key
+
+            key = load_key(_resolve(base, nightly.pseudonym_key_file))
+        all_inputs = {
+            name: p
+            for name in ("referrals", "placements", "history")
+            if (p := _resolve(base, getattr(nightly, name))) is not None
+        }
+        for name in nightly.jobs:
+            func, wanted = JOBS[name]
+            inputs = {k: v for k, v in all_inputs.items() if k in wanted}
+            job_dir = partial / name
+            job_dir.mkdir(mode=DIR_MODE)
+            config = params.model_dump(mode="json")
+            run_id = store.start(name, config, inputs={k: v for k, v in inputs.items()
+                                                       if v.is_file()})  # fmt: skip
+            run_ids.append(run_id)
+            log.info("job started", extra={"job": name, "run_id": run_id})
+            try:
+                outcome = func(JobContext(params, run_date, job_dir, inputs, key))
+            except InputDataError as exc:
+                store.finish(run_id, succeeded=False, failure_reason=str(exc))
+                log.error(
+                    "job failed: input errors",
+                    extra={"job": name, "run_id": run_id, "num_problems": len(exc.problems)},
+                )
+                return NightlyReport(EXIT_INPUT, (f"Error in {name}: {exc}",), None,
+                                     tuple(run_ids))  # fmt: skip
+            except SufficiencyError as exc:
+                store.finish(run_id, succeeded=False, failure_reason=str(exc))
+                log.error("job failed", extra={"job": name, "run_id": run_id})
+                code = EXIT_INPUT if isinstance(exc, ConfigError) else EXIT_FAILURE
+                return NightlyReport(code, (f"Error in {name}: {exc}",), None, tuple(run_ids))
+            except Exception as exc:  # a bug or a solver crash: record it, exit 2
+                store.finish(run_id, succeeded=False,
+                             failure_reason=f"{type(exc).__name__}: {exc}")  # fmt: skip
+                log.exception("job crashed", extra={"job": name, "run_id": run_id})
+                return NightlyReport(
+                    EXIT_FAILURE,
+                    (f"Error in {name}: unexpected failure ({type(exc).__name__}: {exc}); "
+                     "recorded in the run store",),
+                    None, tuple(run_ids),
+                )  # fmt: skip
+            final_outputs = {k: out_final / name / p.name for k, p in outcome.outputs.items()}
+            finished.append((run_id, outcome, final_outputs))
+        # Publish first, then record success: a kill between the two leaves complete
+        # outputs and a run the next night marks as interrupted, never the reverse.
+        _publish(partial, out_final)
+        for run_id, outcome, final_outputs in finished:
+            store.finish(run_id, succeeded=True, solver_status=outcome.solver_status,
+                         objective=outcome.objective, gap=outcome.gap, summary=outcome.summary,
+                         outputs=final_outputs, out_dir=out_final, outcomes=outcome.outcomes,
+                         rows=outcome.rows)  # fmt: skip
+            messages.append(_identical_message(store, run_id))
+    except ConfigError as exc:
+        return NightlyReport(EXIT_INPUT, (f"Error: {exc}",), None, tuple(run_ids))
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+        store.close()
+    log.info("nightly run finished", extra={"out_dir": str(out_final), "runs": run_ids})
+    return NightlyReport(EXIT_OK, (f"Outputs in {out_final}", *messages), out_final,
+                         tuple(run_ids))  # fmt: skip
+
+
+def _publish(partial: Path, final: Path) -> None:
+    """Swap the finished partial folder into place (replacing an earlier run's folder)."""
+    old = final.parent / f".{final.name}.old-{os.getpid()}"
+    if final.exists():
+        os.replace(final, old)
+    os.replace(partial, final)
+    os.chmod(final, DIR_MODE)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _identical_message(store: Any, run_id: int) -> str:
+    run = store.get(run_id)
+    prev = store.previous_identical(run_id)
+    if prev is None:
+        return f"{run['kind']}: run {run_id} recorded."
+    mine, theirs = store.output_hashes(run_id), store.output_hashes(prev)
+    if mine == theirs:
+        return (f"{run['kind']}: run {run_id} had the same inputs and configuration as run "
+                f"{prev}, and its outputs are identical.")  # fmt: skip
+    differ = sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k))
+    return (f"{run['kind']}: run {run_id} had the same inputs and configuration as run {prev} "
+            f"but these outputs differ: {', '.join(differ)}.")  # fmt: skip

@@ -1,0 +1,52 @@
+"""Keyed pseudonyms for child IDs, for outputs shared beyond the placement team.
+
+A pseudonym is ``C`` + the first 16 hex digits of HMAC-SHA256(key, child ID): the
+same child gets the same pseudonym in every output made with the same key, and
+without the key the ID cannot be recovered or confirmed by guessing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from sufficiency.errors import ConfigError
+
+KEY_ENV = "SUFFICIENCY_PSEUDONYM_KEY"
+#: Columns holding child IDs in our outputs.
+CHILD_ID_COLUMNS = frozenset({"child_id", "CHILD"})
+MIN_KEY_BYTES = 16
+
+
+def load_key(key_file: Path | None = None) -> bytes:
+    """The pseudonymisation key: from ``key_file``, else ``$SUFFICIENCY_PSEUDONYM_KEY``."""
+    if key_file is not None:
+        try:
+            key = Path(key_file).read_bytes().strip()
+        except OSError as exc:
+            raise ConfigError(f"cannot read pseudonymisation key file {key_file}: {exc}") from None
+    else:
+        key = os.environ.get(KEY_ENV, "").encode()
+    if len(key) < MIN_KEY_BYTES:
+        raise ConfigError(
+            f"--pseudonymise needs a secret key of at least {MIN_KEY_BYTES} characters: "
+            f"set {KEY_ENV} or give --pseudonym-key-file (keep the key out of the outputs)"
+        )
+    return key
+
+
+def pseudonym(child_id: str, key: bytes) -> str:
+    """The keyed pseudonym of one child ID."""
+    return "C" + hmac.new(key, str(child_id).encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def pseudonymise_frame(df: pd.DataFrame, key: bytes) -> pd.DataFrame:
+    """A copy of ``df`` with every child-ID column replaced by pseudonyms."""
+    out = df.copy()
+    for col in CHILD_ID_COLUMNS & set(out.columns):
+        out[col] = out[col].map(lambda v: v if pd.isna(v) else pseudonym(str(v), key))
+    return out

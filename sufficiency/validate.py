@@ -1,0 +1,127 @@
+"""Validate any mix of input files at once: 903 history, referrals, placement register."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sufficiency.errors import InputDataError, Problem, format_problems
+from sufficiency.io.inputs import PLACEMENTS, REFERRALS, load_placements, load_referrals
+from sufficiency.io.ssda903 import detect_table, load_ssda903
+from sufficiency.io.tables import read_tables
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Every problem found in the checked inputs."""
+
+    checked: tuple[tuple[str, str], ...]  # (path, what it was read as)
+    problems: tuple[Problem, ...]
+
+    @property
+    def num_errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def num_warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+    @property
+    def ok(self) -> bool:
+        return self.num_errors == 0
+
+    def to_text(self) -> str:
+        lines = [f"{path}: read as {kind}" for path, kind in self.checked]
+        if self.problems:
+            lines += ["", format_problems(self.problems)]
+        lines += [
+            "",
+            f"Checked {len(self.checked)} input(s): {self.num_errors} error(s), "
+            f"{self.num_warnings} warning(s).",
+        ]
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "checked": [{"path": p, "kind": k} for p, k in self.checked],
+                "num_errors": self.num_errors,
+                "num_warnings": self.num_warnings,
+                "problems": [p.to_dict() for p in self.problems],
+            },
+            indent=2,
+        )
+
+
+def classify(path: Path) -> str:
+    """What an input file holds: ``903``, ``referrals`` or ``placements``.
+
+    Raises
+    ------
+    InputDataError
+        The file cannot be read, or its columns fit none of the contracts.
+    """
+    tables = read_tables(path)
+    cols = [c for t in tables for c in t.data.columns]
+    if detect_table(cols) is not None:
+        return "903"
+    if REFERRALS.field_for("dob") and any(
+        (f := REFERRALS.field_for(c)) is not None and f.name == "dob" for c in cols
+    ):
+        return "referrals"
+    if any((f := PLACEMENTS.field_for(c)) is not None and f.name == "placement_id" for c in cols):
+        return "placements"
+    raise InputDataError(
+        [
+            Problem(
+                str(path), None, None, None,
+                "cannot tell which input this is: a 903 table needs DfE columns (CHILD, "
+                "DECOM...), referrals need child_id and dob, a placement register needs "
+                "placement_id",
+                code="unknown_table",
+            )
+        ]
+    )  # fmt: skip
+
+
+def validate_paths(
+    paths: list[Path], *, run_date: dt.date, default_responsible_la: str
+) -> ValidationReport:
+    """Validate every path (folders are read as 903 histories) and collect all problems."""
+    problems: list[Problem] = []
+    checked: list[tuple[str, str]] = []
+    history_paths: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            history_paths.append(path)
+            continue
+        try:
+            kind = classify(path)
+        except InputDataError as exc:
+            problems += exc.problems
+            checked.append((str(path), "unreadable"))
+            continue
+        if kind == "903":
+            history_paths.append(path)
+            continue
+        checked.append((str(path), kind))
+        try:
+            if kind == "referrals":
+                _, found = load_referrals(
+                    path, default_responsible_la=default_responsible_la, run_date=run_date
+                )
+            else:
+                _, found = load_placements(path)
+        except InputDataError as exc:
+            found = exc.problems
+        problems += found
+    if history_paths:
+        history, found = load_ssda903(history_paths)
+        problems += found
+        label = "903 history"
+        if history is not None:
+            label += f" (collection years ending {', '.join(map(str, history.years))})"
+        checked += [(str(p), label) for p in history_paths]
+    return ValidationReport(tuple(checked), tuple(sorted(problems, key=Problem.sort_key)))

@@ -1,0 +1,160 @@
+"""The nightly pipeline: whole outputs, run records, locks, and the fault cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sufficiency.nightly import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, exclusive_lock, run_nightly
+from sufficiency.store import RunStore
+
+DAY = dt.date(2026, 4, 1)
+
+
+def _config(tmp_path: Path, sample_dir: Path, *, jobs=("validate",), referrals=None,
+            history=False) -> Path:  # fmt: skip
+    """A nightly config in tmp_path over the sample (or a given referrals file)."""
+    refs = referrals or sample_dir / "referrals.csv"
+    lines = [
+        "[nightly]",
+        f"jobs = {list(jobs)!r}".replace("'", '"'),
+        'output_dir = "out/{date}"',
+        f'referrals = "{refs}"',
+        f'placements = "{sample_dir / "placements.csv"}"',
+        f'store = "sqlite:///{tmp_path / "store" / "runs.sqlite"}"',
+        'log_format = "json"',
+        'log_file = "logs/nightly.log"',
+    ]
+    if history:
+        lines.append(f'history = "{sample_dir / "ssda903"}"')
+    path = tmp_path / "nightly.toml"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _store(tmp_path: Path) -> RunStore:
+    return RunStore(f"sqlite:///{tmp_path / 'store' / 'runs.sqlite'}")
+
+
+def test_nightly_publishes_outputs_and_records_the_run(tmp_path, sample_dir):
+    """A clean night writes the output folder owner-only and records a succeeded run."""
+    report = run_nightly(_config(tmp_path, sample_dir), DAY)
+    assert report.exit_code == EXIT_OK, report.messages
+    out = tmp_path / "out" / "2026-04-01"
+    assert (out / "validate" / "validation.json").is_file()
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+    assert stat.S_IMODE((out / "validate" / "validation.json").stat().st_mode) == 0o600
+    runs = _store(tmp_path).list_runs()
+    assert [(r["kind"], r["status"]) for r in runs] == [("validate", "succeeded")]
+    assert not list(out.parent.glob(".*partial*"))
+
+
+def test_nightly_rerun_with_identical_inputs_says_outputs_are_identical(tmp_path, sample_dir):
+    """Running twice on the same inputs and config reports identical outputs."""
+    cfg = _config(tmp_path, sample_dir)
+    assert run_nightly(cfg, DAY).exit_code == EXIT_OK
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_OK
+    assert any("outputs are identical" in m for m in report.messages), report.messages
+
+
+def test_nightly_corrupt_input_is_recorded_as_failed_with_reason(tmp_path, sample_dir, broken_dir):
+    """Bad input: exit 1, no output folder, and a failed run whose reason names the problem."""
+    cfg = _config(tmp_path, sample_dir, referrals=broken_dir / "referrals.csv")
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_INPUT
+    assert not (tmp_path / "out" / "2026-04-01").exists()
+    (run,) = _store(tmp_path).list_runs()
+    assert run["status"] == "failed" and "duplicate child_id" in run["failure_reason"]
+
+
+def test_nightly_refuses_to_run_while_another_holds_the_lock(tmp_path, sample_dir):
+    """With the lock held, a second run exits 2 with a clear message and does nothing."""
+    cfg = _config(tmp_path, sample_dir)
+    with exclusive_lock(tmp_path / "out" / ".sufficiency-nightly.lock"):
+        report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_FAILURE
+    assert "another nightly run is in progress" in report.messages[0]
+    assert not (tmp_path / "out" / "2026-04-01").exists()
+
+
+def _spawn(cfg: Path) -> subprocess.Popen:
+    exe = Path(sys.executable).with_name("sufficiency")
+    return subprocess.Popen([str(exe), "nightly", "--config", str(cfg), "--date", "2026-04-01"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+
+
+def test_two_nightly_runs_started_together_one_runs_one_refuses(tmp_path, sample_dir):
+    """Two runs started at once: one succeeds, the other exits 2 saying a run is in progress."""
+    cfg = _config(tmp_path, sample_dir, history=True)
+    procs = [_spawn(cfg), _spawn(cfg)]
+    results = sorted((p.wait(timeout=300), p.stderr.read()) for p in procs)  # type: ignore[union-attr]
+    assert [code for code, _ in results] == [EXIT_OK, EXIT_FAILURE], results
+    assert "another nightly run is in progress" in results[1][1]
+
+
+def test_sigkill_part_way_leaves_no_partial_output_and_a_usable_store(tmp_path, sample_dir):
+    """A killed run publishes nothing; the store lists earlier runs; the next run cleans up."""
+    quick = _config(tmp_path, sample_dir)
+    assert run_nightly(quick, DAY - dt.timedelta(days=1)).exit_code == EXIT_OK
+    slow = _config(tmp_path, sample_dir, history=True)
+    proc = _spawn(slow)
+    deadline = time.monotonic() + 120
+    out_parent = tmp_path / "out"
+    while not list(out_parent.glob(".2026-04-01.partial-*")):
+        assert proc.poll() is None and time.monotonic() < deadline, "run ended before the kill"
+        time.sleep(0.05)
+    time.sleep(0.5)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert not (out_parent / "2026-04-01").exists()
+    store = _store(tmp_path)
+    runs = store.list_runs()
+    assert [r["status"] for r in runs] == ["running", "succeeded"]
+    # The next night cleans the partial folder and marks the killed run as interrupted.
+    assert run_nightly(quick, DAY).exit_code == EXIT_OK
+    assert not list(out_parent.glob(".2026-04-01.partial-*"))
+    killed = store.get(runs[0]["id"])
+    assert killed["status"] == "failed" and "interrupted" in killed["failure_reason"]
+
+
+def test_nightly_store_that_is_not_a_database_is_a_clear_error(tmp_path, sample_dir):
+    """A store URL pointing at some other file: exit 2 and a sentence saying so."""
+    bad = tmp_path / "store" / "runs.sqlite"
+    bad.parent.mkdir()
+    bad.write_text("not a database at all\n" * 100)
+    report = run_nightly(_config(tmp_path, sample_dir), DAY)
+    assert report.exit_code == EXIT_FAILURE and "not a database" in report.messages[0]
+
+
+def test_nightly_bad_config_is_an_input_error(tmp_path):
+    """An unknown job name is a configuration error: exit 1."""
+    cfg = tmp_path / "n.toml"
+    cfg.write_text('[nightly]\njobs = ["teleport"]\n')
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_INPUT and "jobs" in report.messages[0]
+
+
+@pytest.mark.parametrize("fmt", ["json", "plain"])
+def test_logs_never_carry_personal_fields(tmp_path, fmt):
+    """Extra log fields named like personal details are dropped before formatting."""
+    import logging
+
+    from sufficiency.logs import configure_logging
+
+    log_file = tmp_path / "x.log"
+    logger = configure_logging(fmt, file=log_file)
+    logger.info("placed", extra={"child_id": "C1", "dob": "01/02/2015", "home_postcode": "WR1 1AA"})
+    for h in logger.handlers:
+        h.flush()
+    text = log_file.read_text()
+    assert "C1" in text and "01/02/2015" not in text and "WR1 1AA" not in text
+    logging.getLogger("sufficiency").handlers.clear()
