@@ -1,0 +1,97 @@
+"""Write the whole synthetic sample authority to a folder."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sufficiency.sample.history import simulate
+from sufficiency.sample.places import SAMPLE_LA, build_estate
+from sufficiency.sample.ssda903 import year_tables
+
+#: "Tonight" for the sample: the register and referrals are as at 1 April 2026,
+#: the day after the history (the 2025-26 collection year) ends.
+SAMPLE_RUN_DATE = date(2026, 4, 1)
+#: Collection years written, named by the year each ends (2026 = 2025-26).
+SAMPLE_YEARS = tuple(range(2021, 2027))
+
+README = """# Synthetic sample authority
+
+All data in this folder is synthetic: a fictional population of looked-after children
+for Worcestershire ({la}), placed over real postcodes from the ONS Postcode Directory
+(Office for National Statistics, Open Government Licence v3.0). No record describes a real
+child, carer or provider; child IDs, dates of birth, UPNs and URNs are random. It was generated
+by `sufficiency sample --seed {seed} --out data/sample`. Layout: `ssda903/<YYYY>/header.csv`,
+`episodes.csv` and `uasc.csv` are the SSDA903 returns for the collection year ending 31 March
+YYYY ({first}-{last}); `placements.csv` is the placement register and `referrals.csv` the
+children needing a placement, both as at {run}.
+"""
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """CSV with Unix line endings and no index."""
+    return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def generate_sample(seed: int, out_dir: Path) -> list[Path]:
+    """Generate the synthetic sample authority into ``out_dir``.
+
+    Parameters
+    ----------
+    seed
+        Seed for :func:`numpy.random.default_rng`; the same seed gives byte-identical files.
+    out_dir
+        Folder to write to (created if needed). Existing files of the same names are replaced.
+
+    Returns
+    -------
+    list of pathlib.Path
+        Every file written, in a fixed order.
+    """
+    from sufficiency.sample.register import make_referrals, make_register
+
+    rng = np.random.default_rng(seed)
+    estate = build_estate(rng)
+    children = simulate(rng, estate)
+    out_dir = Path(out_dir)
+    written: list[Path] = []
+    for year in SAMPLE_YEARS:
+        tables = year_tables(children, year)
+        for name, df in zip(("header", "episodes", "uasc"), tables, strict=True):
+            path = out_dir / "ssda903" / str(year) / f"{name}.csv"
+            write_atomic(path, csv_bytes(df))
+            written.append(path)
+    for name, df in (
+        ("placements.csv", make_register(rng, estate, SAMPLE_RUN_DATE)),
+        ("referrals.csv", make_referrals(rng, estate, SAMPLE_RUN_DATE)),
+    ):
+        write_atomic(out_dir / name, csv_bytes(df))
+        written.append(out_dir / name)
+    readme = README.format(
+        la=SAMPLE_LA,
+        seed=seed,
+        first=SAMPLE_YEARS[0],
+        last=SAMPLE_YEARS[-1],
+        run=SAMPLE_RUN_DATE.strftime("%d/%m/%Y"),
+    )
+    write_atomic(out_dir / "README.md", readme.encode("utf-8"))
+    written.append(out_dir / "README.md")
+    return written
