@@ -42,3 +42,14 @@ def test_contract_doc_is_current(root):
     from sufficiency.io.contract_doc import render
 
     assert (root / "docs" / "data-contract.md").read_text() == render()
+
+
+def test_bundled_sample_validates_clean(sample_dir):
+    """Every bundled sample file passes validation with no errors (exit 0)."""
+    result = CliRunner().invoke(
+        main,
+        ["validate", "--date", "2026-04-01", str(sample_dir / "ssda903"),
+         str(sample_dir / "referrals.csv"), str(sample_dir / "placements.csv")],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "0 error(s)" in result.output

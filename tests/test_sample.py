@@ -158,5 +158,8 @@ def test_bundled_sample_matches_generator(runs: dict[str, Path]) -> None:
     bundled = Path(__file__).resolve().parents[1] / "data" / "sample"
     if not (bundled / "ssda903").is_dir():
         pytest.skip("bundled sample not present")
-    assert _files(bundled) == _files(runs["a"])
+    generated = _files(runs["a"])
+    # Only the generator's own files: data/sample also holds hand-written inputs
+    # (supply assumptions, scenarios) that the generator does not make.
+    assert {k: v for k, v in _files(bundled).items() if k in generated} == generated
     assert date(2026, 4, 1) == SAMPLE_RUN_DATE

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from sufficiency.io.atomic import atomic_write_bytes as write_atomic
 from sufficiency.sample.history import simulate
 from sufficiency.sample.places import SAMPLE_LA, build_estate
 from sufficiency.sample.ssda903 import year_tables
@@ -31,19 +30,6 @@ by `sufficiency sample --seed {seed} --out data/sample`. Layout: `ssda903/<YYYY>
 YYYY ({first}-{last}); `placements.csv` is the placement register and `referrals.csv` the
 children needing a placement, both as at {run}.
 """
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
