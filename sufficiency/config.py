@@ -52,6 +52,45 @@ class MatchingParams(_Frozen):
     weights: MatchingWeights = MatchingWeights()
 
 
+#: Default weekly cost per forecast category (GBP, 2025 prices) and where it comes from.
+#: DOMAIN.md section 7; "[est]" marks a figure with no published source.
+DEFAULT_WEEKLY_COSTS: dict[str, float] = {
+    "kinship_foster": 350.0,
+    "in_house_foster": 600.0,
+    "ifa_foster": 900.0,
+    "in_house_residential": 5500.0,
+    "external_residential": 6100.0,
+    "secure": 8000.0,
+    "supported": 2000.0,
+    "with_parents": 150.0,
+    "placed_for_adoption": 100.0,
+    "other": 1000.0,
+}
+DEFAULT_COST_SOURCES: dict[str, str] = {
+    "kinship_foster": "[est] allowance-based; no direct published source",
+    "in_house_foster": "[est] PSSRU 2017 full cost GBP 646, DfE ballpark GBP 600, uplifted",
+    "ifa_foster": "[est] CMA c.2020 GBP 820; Lincolnshire FOI 2022-23 GBP 814, uplifted",
+    "in_house_residential": "[est] no current source; configurable",
+    "external_residential": "NAO 2025: GBP 318,400 a year (2023-24); CCN GBP 6,108 a week",
+    "secure": "[est] no published figure found; supply your own",
+    "supported": "[est] no published figure found; supply your own",
+    "with_parents": "[est] social-work support only",
+    "placed_for_adoption": "[est] allowances until the order",
+    "other": "[est] mixed settings",
+}
+
+
+class FinanceParams(_Frozen):
+    """Spend projection: unit costs, inflation and the financial year."""
+
+    weekly_cost_gbp: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEEKLY_COSTS))
+    cost_source: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_COST_SOURCES))
+    inflation_rate: float = Field(default=0.06, ge=-0.5, le=1.0)
+    uplift_month: int = Field(default=4, ge=1, le=12)
+    uplift_day: int = Field(default=1, ge=1, le=28)
+    financial_year_start_month: int = Field(default=4, ge=1, le=12)
+
+
 class NightlyParams(_Frozen):
     """The scheduled pipeline (``sufficiency nightly``). Paths are relative to the config file.
 
@@ -76,6 +115,7 @@ class Params(_Frozen):
 
     general: GeneralParams = GeneralParams()
     matching: MatchingParams = MatchingParams()
+    finance: FinanceParams = FinanceParams()
     nightly: NightlyParams = NightlyParams()
 
 

@@ -1,0 +1,1 @@
+"""Spend projection: forecast paths x unit costs x inflation, against budget."""

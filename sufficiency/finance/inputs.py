@@ -1,0 +1,120 @@
+"""The council's own cost file and budget file, validated like every other input.
+
+Cost file (CSV or XLSX): ``category, weekly_cost`` rows replace the cost table;
+rows that also give ``child_id`` are today's actual placements, whose mean per
+category becomes that category's unit cost and whose sum is today's run-rate.
+Budget file: ``financial_year`` (``2026-27``), ``cost_line`` (a forecast
+category or ``all``), ``budget_gbp``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from sufficiency.errors import InputDataError, Problem
+from sufficiency.finance.projection import UnitCosts
+from sufficiency.io.schema import Field, TableSchema, check_table
+from sufficiency.io.tables import read_tables
+
+
+def _cost_schema(categories: tuple[str, ...]) -> TableSchema:
+    return TableSchema(
+        name="cost",
+        fields=(
+            Field("category", "code", "Forecast category.", required=True, nullable=False,
+                  choices={c: c for c in categories}),
+            Field("weekly_cost", "number", "GBP per child per week.", required=True,
+                  nullable=False, min_value=0, aliases=("weekly_cost_gbp",)),
+            Field("child_id", "text", "Blank for a category cost; a child's ID for an actual "
+                  "current placement.", aliases=("CHILD",)),
+            Field("source", "text", "Where the figure comes from."),
+        ),
+    )  # fmt: skip
+
+
+def _budget_schema(lines: tuple[str, ...]) -> TableSchema:
+    return TableSchema(
+        name="budget",
+        fields=(
+            Field("financial_year", "text", "e.g. 2026-27.", required=True, nullable=False),
+            Field("cost_line", "code", "A forecast category or all.", required=True,
+                  nullable=False, choices={c: c for c in (*lines, "all")}),
+            Field("budget_gbp", "number", "Budget for the year, GBP.", required=True,
+                  nullable=False, min_value=0, aliases=("budget",)),
+        ),
+    )  # fmt: skip
+
+
+def read_costs(
+    path: Path | str, categories: tuple[str, ...], defaults: UnitCosts
+) -> tuple[UnitCosts, float | None]:
+    """The cost table from a cost file, and today's actual weekly cost if it lists placements."""
+    raw = read_tables(Path(path))[0]
+    table, problems = check_table(raw, _cost_schema(categories))
+    per_category = table[table["child_id"].isna()]
+    dup = per_category["category"].duplicated(keep=False) & per_category["category"].notna()
+    for idx in per_category.index[dup.to_numpy(bool)]:
+        problems.append(
+            Problem(
+                raw.source,
+                raw.row_number(int(idx)),
+                "category",
+                str(per_category.at[idx, "category"]),
+                "category has more than one cost row",
+                code="duplicate_id",
+            )
+        )
+    if any(p.severity == "error" for p in problems):
+        raise InputDataError(problems)
+    costs: dict[str, float] = {}
+    sources: dict[str, str] = {}
+    actual = table[table["child_id"].notna()]
+    for cat, grp in actual.groupby("category"):
+        costs[str(cat)] = float(grp["weekly_cost"].astype(float).mean())
+        sources[str(cat)] = f"mean of {len(grp)} current placements in {Path(path).name}"
+    for rec in per_category.to_dict("records"):
+        costs[rec["category"]] = float(rec["weekly_cost"])
+        src = rec["source"]
+        sources[rec["category"]] = str(src) if pd.notna(src) else f"{Path(path).name}"
+    actual_weekly = float(actual["weekly_cost"].astype(float).sum()) if len(actual) else None
+    return UnitCosts(costs, sources), actual_weekly
+
+
+def read_budget(path: Path | str, lines: tuple[str, ...]) -> pd.DataFrame:
+    """The budget: one row per financial year and cost line."""
+    raw = read_tables(Path(path))[0]
+    table, problems = check_table(raw, _budget_schema(lines))
+    fy = table["financial_year"].str.replace("/", "-", regex=False)
+    bad = fy.notna() & ~fy.str.fullmatch(r"20\d\d-\d\d").fillna(False)
+    for idx in table.index[bad.to_numpy(bool)]:
+        problems.append(
+            Problem(
+                raw.source,
+                raw.row_number(int(idx)),
+                "financial_year",
+                str(table.at[idx, "financial_year"]),
+                "is not a financial year such as 2026-27",
+            )
+        )
+    table["financial_year"] = fy
+    key = (
+        table["financial_year"].fillna("").astype(str)
+        + "|"
+        + table["cost_line"].fillna("").astype(str)
+    )
+    for idx in table.index[key.duplicated(keep="first").to_numpy(bool)]:
+        problems.append(
+            Problem(
+                raw.source,
+                raw.row_number(int(idx)),
+                "cost_line",
+                str(table.at[idx, "cost_line"]),
+                "budget line appears twice for the same year",
+                code="duplicate_id",
+            )
+        )
+    if any(p.severity == "error" for p in problems):
+        raise InputDataError(problems)
+    return table.reset_index(drop=True)

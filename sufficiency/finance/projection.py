@@ -1,0 +1,164 @@
+"""Turn simulated demand paths into money, month by month.
+
+Spend in a month is child-days x weekly cost / 7 x the price index. Child-days come
+from the month-end stocks the forecast simulates: the average of the stock at the
+start and at the end of the month, times the days in the month (exact when the
+stock is constant, unbiased for steady change). Prices rise by the inflation rate
+on each uplift date (default 1 April); a month straddling an uplift date pays the
+day-weighted average.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sufficiency.errors import ConfigError
+
+DAYS_PER_WEEK = 7.0
+
+
+@dataclass(frozen=True)
+class UnitCosts:
+    """Weekly cost per child for each cost line (forecast category), with its source."""
+
+    weekly_cost_gbp: Mapping[str, float]
+    source: Mapping[str, str]
+
+    def require(self, lines: tuple[str, ...], needed: np.ndarray) -> np.ndarray:
+        """Costs aligned with ``lines``; error for a line with demand but no cost."""
+        missing = [ln for ln, need in zip(lines, needed, strict=True)
+                   if need and ln not in self.weekly_cost_gbp]  # fmt: skip
+        if missing:
+            raise ConfigError(
+                "no weekly cost for " + ", ".join(missing) + ": the forecast has children "
+                "in these categories; add them to the cost file or [finance.weekly_cost_gbp]"
+            )
+        negative = [ln for ln, v in self.weekly_cost_gbp.items() if v < 0]
+        if negative:
+            raise ConfigError("negative weekly cost for " + ", ".join(negative))
+        return np.array([float(self.weekly_cost_gbp.get(ln, 0.0)) for ln in lines])
+
+
+@dataclass(frozen=True, eq=False)
+class SpendProjection:
+    """Simulated spend: ``spend[path, month, line]`` in GBP for each forecast month.
+
+    ``months`` are month-end dates (the forecast's months after its start date).
+    """
+
+    start: pd.Timestamp
+    months: pd.DatetimeIndex
+    cost_lines: tuple[str, ...]
+    spend: np.ndarray
+    weekly_cost_gbp: np.ndarray
+    price_index: np.ndarray
+    costs: UnitCosts
+    run_rate_gbp: float
+    run_rate_basis: str
+    financial_year_start_month: int
+    scenario: str
+
+    @property
+    def num_paths(self) -> int:
+        return int(self.spend.shape[0])
+
+    def total(self) -> np.ndarray:
+        """Spend over all lines, ``(paths, months)``."""
+        return self.spend.sum(axis=2)
+
+
+def uplift_dates(start: dt.date, end: dt.date, month: int, day: int) -> list[dt.date]:
+    """Every uplift date after ``start`` and up to ``end``."""
+    out = []
+    for year in range(start.year, end.year + 1):
+        d = dt.date(year, month, day)
+        if start < d <= end:
+            out.append(d)
+    return out
+
+
+def price_index(
+    month_ends: pd.DatetimeIndex, rate: float, uplift_month: int, uplift_day: int
+) -> np.ndarray:
+    """Day-weighted average price multiplier in each month after ``month_ends[0]``.
+
+    Prices are 1.0 on the start date and multiply by ``1 + rate`` on each uplift date.
+    """
+    start = month_ends[0].date()
+    ups = np.array(
+        uplift_dates(start, month_ends[-1].date(), uplift_month, uplift_day), dtype="datetime64[D]"
+    )
+    out = np.empty(len(month_ends) - 1)
+    for m in range(1, len(month_ends)):
+        days = np.arange(
+            np.datetime64(month_ends[m - 1].date()) + 1, np.datetime64(month_ends[m].date()) + 1
+        )
+        passed = np.searchsorted(ups, days, side="right")
+        out[m - 1] = float(np.mean((1.0 + rate) ** passed))
+    return out
+
+
+def child_days(stock: np.ndarray, month_ends: pd.DatetimeIndex) -> np.ndarray:
+    """Child-days per month from month-end stocks ``(paths, months + 1, lines)``."""
+    days = np.diff(month_ends.values.astype("datetime64[D]")).astype(float)
+    mid = (stock[:, :-1].astype(float) + stock[:, 1:].astype(float)) / 2.0
+    return mid * days[None, :, None]
+
+
+def project_spend(
+    stock: np.ndarray,
+    month_ends: pd.DatetimeIndex,
+    cost_lines: tuple[str, ...],
+    costs: UnitCosts,
+    *,
+    inflation_rate: float,
+    uplift_month: int = 4,
+    uplift_day: int = 1,
+    financial_year_start_month: int = 4,
+    actual_weekly_gbp: float | None = None,
+    scenario: str = "base",
+) -> SpendProjection:
+    """Spend per path, month and cost line from month-end stocks by cost line.
+
+    Parameters
+    ----------
+    stock
+        Children at each month end, ``(paths, months + 1, lines)``; index 0 is the start.
+    month_ends
+        The ``months + 1`` dates of the stock axis.
+    actual_weekly_gbp
+        Weekly cost of today's placements from the council's own per-placement costs;
+        if ``None`` the run-rate is today's stock priced at the unit costs.
+    """
+    if stock.ndim != 3 or stock.shape[1] != len(month_ends) or stock.shape[2] != len(cost_lines):
+        raise ValueError("stock must be (paths, len(month_ends), len(cost_lines))")
+    needed = stock.sum(axis=(0, 1)) > 0
+    weekly = costs.require(cost_lines, needed)
+    index = price_index(month_ends, inflation_rate, uplift_month, uplift_day)
+    spend = child_days(stock, month_ends) * (weekly / DAYS_PER_WEEK)[None, None, :]
+    spend *= index[None, :, None]
+    first_days = float((month_ends[1] - month_ends[0]).days) if len(month_ends) > 1 else 0.0
+    if actual_weekly_gbp is None:
+        weekly_now = float((stock[:, 0].mean(axis=0) * weekly).sum())
+        basis = "today's children priced at the unit costs"
+    else:
+        weekly_now = float(actual_weekly_gbp)
+        basis = "the council's actual weekly cost of today's placements"
+    return SpendProjection(
+        start=pd.Timestamp(month_ends[0]),
+        months=pd.DatetimeIndex(month_ends[1:]),
+        cost_lines=tuple(cost_lines),
+        spend=spend,
+        weekly_cost_gbp=weekly,
+        price_index=index,
+        costs=costs,
+        run_rate_gbp=weekly_now * first_days / DAYS_PER_WEEK * (index[0] if len(index) else 1.0),
+        run_rate_basis=basis,
+        financial_year_start_month=financial_year_start_month,
+        scenario=scenario,
+    )

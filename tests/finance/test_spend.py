@@ -1,0 +1,226 @@
+"""Spend projection: hand-worked figures to the penny, tables, budget, workbook, errors."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from sufficiency.config import FinanceParams
+from sufficiency.errors import ConfigError, InputDataError
+from sufficiency.finance.inputs import read_budget, read_costs
+from sufficiency.finance.projection import UnitCosts, price_index, project_spend
+from sufficiency.finance.run import default_costs, spend_report, write_spend_outputs
+from sufficiency.finance.summaries import financial_year, period_table, quarter
+from sufficiency.forecast.result import ForecastResult
+from sufficiency.forecast.states import AGE_BANDS, CATEGORIES
+
+LINES = ("in_house_foster", "ifa_foster", "external_residential")
+COSTS = UnitCosts({"in_house_foster": 600.0, "ifa_foster": 900.0,
+                   "external_residential": 6100.0}, {})  # fmt: skip
+
+
+def three_children(num_paths: int = 2) -> tuple[np.ndarray, pd.DatetimeIndex]:
+    """One child in each of three categories, constant from 31 Jan to 30 Apr 2026."""
+    months = pd.DatetimeIndex(["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30"])
+    return np.ones((num_paths, 4, 3), dtype=np.int32), months
+
+
+def test_hand_worked_example_to_the_penny():
+    """Feb 28 days, Mar 31 days, Apr 30 days at +5% from 1 April: worked by hand."""
+    stock, months = three_children()
+    proj = project_spend(stock, months, LINES, COSTS, inflation_rate=0.05)
+    # 7,600 a week in all. Feb: 28/7 x 7,600 = 30,400.00. Mar: 31/7 x 7,600 = 33,657.14.
+    # Apr: 30/7 x 7,600 x 1.05 = 34,200.00.
+    assert np.round(proj.total()[0], 2).tolist() == [30400.00, 33657.14, 34200.00]
+    # In-house foster alone: 2,400.00; 2,657.14; 2,700.00.
+    assert np.round(proj.spend[0, :, 0], 2).tolist() == [2400.00, 2657.14, 2700.00]
+    years = period_table(proj, "financial_year").set_index(["financial_year", "cost_line"])
+    assert years.loc[("2025-26", "all"), "mean"] == 64057.14
+    assert years.loc[("2026-27", "all"), "mean"] == 34200.00
+
+
+def test_uplift_mid_month_is_day_weighted():
+    """An uplift on 15 March prices 14 days at 1.00 and 17 at 1.05: 31.85/7 x 7,600 = 34,580."""
+    stock, months = three_children()
+    proj = project_spend(stock, months, LINES, COSTS, inflation_rate=0.05, uplift_month=3,
+                         uplift_day=15)  # fmt: skip
+    assert round(float(proj.total()[0, 1]), 2) == 34580.00
+    assert price_index(months, 0.05, 3, 15)[2] == pytest.approx(1.05)
+
+
+def test_changing_stock_uses_the_month_average():
+    """Two children at the start of a 30-day month and four at its end cost 3 x 30 child-days."""
+    months = pd.DatetimeIndex(["2026-03-31", "2026-04-30"])
+    stock = np.array([[[2], [4]]], dtype=np.int32)
+    proj = project_spend(stock, months, ("ifa_foster",), COSTS, inflation_rate=0.0)
+    assert round(float(proj.total()[0, 0]), 2) == round(3 * 30 / 7 * 900, 2)
+
+
+def test_means_add_but_percentiles_come_from_path_totals():
+    """A year's mean is the sum of its months' means; its P50 is the median of path totals."""
+    rng = np.random.default_rng(1)
+    months = pd.date_range("2026-03-31", periods=13, freq="ME")
+    stock = rng.poisson(20, size=(500, 13, 3)).astype(np.int32)
+    proj = project_spend(stock, months, LINES, COSTS, inflation_rate=0.06)
+    years = period_table(proj, "financial_year")
+    row = years[(years["financial_year"] == "2026-27") & (years["cost_line"] == "all")].iloc[0]
+    assert row["mean"] == pytest.approx(proj.total().mean(axis=0).sum(), abs=0.01)
+    assert row["p50"] == pytest.approx(np.median(proj.total().sum(axis=1)), abs=0.01)
+
+
+def test_deterministic_paths_p50_adds_up():
+    """With no uncertainty (identical paths) the annual P50 equals the sum of monthly P50s."""
+    stock, months = three_children(num_paths=5)
+    proj = project_spend(stock, months, LINES, COSTS, inflation_rate=0.05)
+    years = period_table(proj, "financial_year")
+    monthly_p50 = np.median(proj.total(), axis=0)
+    p50 = years[(years["financial_year"] == "2025-26") & (years["cost_line"] == "all")]["p50"]
+    assert p50.iloc[0] == pytest.approx(monthly_p50[:2].sum(), abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("when", "fy", "q"),
+    [("2026-04-30", "2026-27", "2026-27 Q1"), ("2027-03-31", "2026-27", "2026-27 Q4"),
+     ("2026-12-31", "2026-27", "2026-27 Q3"), ("2026-03-31", "2025-26", "2025-26 Q4")],
+)  # fmt: skip
+def test_financial_year_and_quarter_labels(when, fy, q):
+    """April to March financial years, quarters from April."""
+    assert financial_year(pd.Timestamp(when)) == fy and quarter(pd.Timestamp(when)) == q
+
+
+def test_missing_cost_for_a_category_with_children_raises():
+    """A category with forecast children but no cost is a ConfigError naming it."""
+    stock, months = three_children()
+    with pytest.raises(ConfigError, match="no weekly cost for external_residential"):
+        project_spend(stock, months, LINES, UnitCosts({"in_house_foster": 600.0,
+                                                       "ifa_foster": 900.0}, {}),
+                      inflation_rate=0.0)  # fmt: skip
+
+
+def test_negative_cost_in_cost_file_raises(tmp_path):
+    """A negative weekly cost in the council's cost file names the row and column."""
+    p = tmp_path / "costs.csv"
+    p.write_text("category,weekly_cost\nifa_foster,-900\nsecure,8000\n")
+    with pytest.raises(InputDataError) as info:
+        read_costs(p, CATEGORIES, default_costs(FinanceParams()))
+    (problem,) = info.value.problems
+    assert problem.row == 2 and problem.column == "weekly_cost"
+
+
+def test_cost_file_with_current_placements_sets_costs_and_run_rate(tmp_path):
+    """Per-placement rows give each category's mean cost and today's actual weekly total."""
+    p = tmp_path / "costs.csv"
+    p.write_text("category,weekly_cost,child_id\nifa_foster,800,C1\nifa_foster,1000,C2\n"
+                 "secure,9000,\n")  # fmt: skip
+    costs, actual = read_costs(p, CATEGORIES, default_costs(FinanceParams()))
+    assert costs.weekly_cost_gbp == {"ifa_foster": 900.0, "secure": 9000.0}
+    assert actual == 1800.0
+
+
+def test_budget_line_with_no_matching_category_raises(tmp_path):
+    """A budget cost line that is not a category (or all) names the row."""
+    p = tmp_path / "budget.csv"
+    p.write_text("financial_year,cost_line,budget_gbp\n2026-27,all,1000\n2026-27,taxis,50\n")
+    with pytest.raises(InputDataError) as info:
+        read_budget(p, CATEGORIES)
+    (problem,) = info.value.problems
+    assert problem.row == 3 and problem.column == "cost_line" and problem.value == "taxis"
+
+
+def _result(stock_by_cat: np.ndarray, months: pd.DatetimeIndex) -> ForecastResult:
+    """A ForecastResult whose children are all in the first age band."""
+    paths, m, c = stock_by_cat.shape
+    stock = np.zeros((paths, m, len(CATEGORIES), len(AGE_BANDS)), dtype=np.int32)
+    stock[:, :, :c, 0] = stock_by_cat
+    zeros = np.zeros((paths, m, len(CATEGORIES)), dtype=np.int32)
+    return ForecastResult(months, CATEGORIES, AGE_BANDS, stock, zeros, zeros, zeros,
+                          pd.DatetimeIndex([]), np.zeros((0, len(CATEGORIES), len(AGE_BANDS))),
+                          "base", 1)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory):
+    """A spend workbook over 24 months of random paths, with a budget and a scenario."""
+    import datetime as dt
+
+    rng = np.random.default_rng(3)
+    months = pd.date_range("2026-03-31", periods=25, freq="ME")
+    base = _result(rng.poisson(30, size=(200, 25, 10)).astype(np.int32), months)
+    scen = _result(rng.poisson(28, size=(200, 25, 10)).astype(np.int32), months)
+    budget = pd.DataFrame({"financial_year": ["2026-27", "2026-27"],
+                           "cost_line": ["all", "ifa_foster"],
+                           "budget_gbp": [2.0e7, 1.3e6]})  # fmt: skip
+    params = FinanceParams()
+    report = spend_report(base, params, costs=default_costs(params), run_date=dt.date(2026, 4, 1),
+                          budget=budget, scenario=scen)  # fmt: skip
+    out = tmp_path_factory.mktemp("spend")
+    write_spend_outputs(report, out, dt.date(2026, 4, 1))
+    return out, report
+
+
+def _range_sum(ws, formula: str) -> float:
+    m = re.fullmatch(r"=SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)", formula)
+    assert m, formula
+    total = 0.0
+    for row in ws[f"{m.group(1)}{m.group(2)}:{m.group(3)}{m.group(4)}"]:
+        for cell in row:
+            v = cell.value
+            total += _range_sum(ws, v) if isinstance(v, str) and v.startswith("=SUM") else v
+    return total
+
+
+def test_workbook_sheets_headers_and_formats(workbook):
+    """The workbook has the agreed sheets, bold frozen headers, currency formats and charts."""
+    out, _ = workbook
+    wb = load_workbook(out / "spend.xlsx")
+    assert wb.sheetnames == ["Summary", "Monthly", "Quarterly", "Financial years",
+                             "Scenario comparison", "Budget", "Assumptions"]  # fmt: skip
+    ws = wb["Monthly"]
+    assert ws.freeze_panes == "C2" and ws["A1"].value == "Month" and ws["A1"].font.bold
+    assert ws["C2"].number_format.startswith('"£"')
+    assert len(ws._charts) == 2
+    assert wb["Summary"]["H5"].number_format == "0.0%"
+
+
+def test_workbook_formula_totals_equal_their_cells(workbook):
+    """Every SUM formula in the period sheets equals the sum of the cells it covers."""
+    out, report = workbook
+    wb = load_workbook(out / "spend.xlsx")
+    ws = wb["Financial years"]
+    total_col = 3 + len(CATEGORIES)
+    for r in range(2, ws.max_row + 1):
+        v = ws.cell(row=r, column=total_col).value
+        if isinstance(v, str) and v.startswith("=SUM"):
+            expected = report.yearly
+            if ws.cell(row=r, column=1).value == "Total":
+                expected_value = expected[expected["cost_line"] == "all"]["mean"].sum()
+            else:
+                fy = ws.cell(row=r, column=1).value
+                expected_value = expected[
+                    (expected["financial_year"] == fy) & (expected["cost_line"] == "all")
+                ]["mean"].iloc[0]
+            assert _range_sum(ws, v) == pytest.approx(expected_value, abs=0.1)
+
+
+def test_spend_csv_long_format(workbook):
+    """spend.csv has the agreed columns, an 'all' line, and monthly means that add to the year."""
+    out, report = workbook
+    df = pd.read_csv(out / "spend.csv")
+    assert list(df.columns) == ["month", "financial_year", "cost_line", "mean", "p10", "p50", "p90"]
+    total = df[(df["cost_line"] == "all") & (df["financial_year"] == "2026-27")]["mean"].sum()
+    yearly = report.yearly
+    fy = yearly[(yearly["financial_year"] == "2026-27") & (yearly["cost_line"] == "all")]
+    assert total == pytest.approx(fy["mean"].iloc[0], abs=0.5)
+
+
+def test_budget_probability_of_overspend_is_share_of_paths(workbook):
+    """P(overspend) is the share of paths whose yearly total exceeds the budget."""
+    _, report = workbook
+    row = report.budget[report.budget["cost_line"] == "all"].iloc[0]
+    totals = report.base.total()[:, :12].sum(axis=1)
+    assert row["prob_overspend"] == pytest.approx(np.mean(totals > 2.0e7), abs=1e-4)
+    assert row["variance_gbp"] == pytest.approx(row["mean"] - 2.0e7, abs=0.01)
