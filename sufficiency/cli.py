@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,10 +43,24 @@ def config_option(func: F) -> F:
     )(func)
 
 
+def _show_warning(message: Any, category: type[Warning], *_: Any, **__: Any) -> None:
+    """Data warnings are for the user: one plain line on standard error, no source line."""
+    from sufficiency.errors import DataWarning
+
+    if issubclass(category, DataWarning):
+        click.echo(f"Warning: {message}", err=True)
+    else:
+        _default_showwarning(message, category, *_, **__)
+
+
+_default_showwarning = warnings.showwarning
+
+
 @click.group()
 @click.version_option(__version__, prog_name="sufficiency")
 def main() -> None:
     """Placement sufficiency and commissioning optimiser for children's services."""
+    warnings.showwarning = _show_warning
 
 
 @main.command()
@@ -138,9 +153,11 @@ def nightly(config_path: Path, run_date: dt.datetime | None, store_url: str | No
 
 
 def _register() -> None:
+    from sufficiency.finance.command import spend
     from sufficiency.store.command import runs
 
     main.add_command(runs)
+    main.add_command(spend)
 
 
 _register()

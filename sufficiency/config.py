@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sufficiency.errors import ConfigError
+from sufficiency.forecast.params import ForecastParams
 
 
 class _Frozen(BaseModel):
@@ -115,6 +116,7 @@ class Params(_Frozen):
 
     general: GeneralParams = GeneralParams()
     matching: MatchingParams = MatchingParams()
+    forecast: ForecastParams = ForecastParams()
     finance: FinanceParams = FinanceParams()
     nightly: NightlyParams = NightlyParams()
 

@@ -118,6 +118,7 @@ def _monthly_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
     ws.cell(row=1, column=budget_col, value="Cumulative budget").font = BOLD
     for col in (cum_col, budget_col):
         ws.cell(row=1, column=col).fill = HEADER_FILL
+        ws.column_dimensions[get_column_letter(col)].width = 18
     total_letter = get_column_letter(3 + len(lines))
     fy = [financial_year(m, proj.financial_year_start_month) for m in proj.months]
     budget_all = {}
@@ -272,6 +273,17 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
     ws = _table_sheet(wb, "Assumptions", assumptions, set())
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 90
+    for sheet in wb.worksheets:
+        _print_setup(sheet)
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return path
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """Landscape, one page wide, so the workbook prints and converts to PDF readably."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
