@@ -98,11 +98,13 @@ class NightlyParams(_Frozen):
     Empty strings mean "not set".
     """
 
-    jobs: tuple[Literal["validate", "match", "forecast"], ...] = ("validate", "match")
+    jobs: tuple[Literal["validate", "match", "forecast", "spend"], ...] = ("validate", "match")
     output_dir: str = "outputs/{date}"
     referrals: str = ""
     placements: str = ""
     history: str = ""
+    budget: str = ""
+    costs: str = ""
     store: str = ""
     lock_file: str = ""
     log_format: Literal["plain", "json"] = "plain"

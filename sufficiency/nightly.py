@@ -146,11 +146,39 @@ def job_match(ctx: JobContext) -> JobOutcome:
     )
 
 
+def job_spend(ctx: JobContext) -> JobOutcome:
+    """Spend projection from the 903 history, against the budget if one is configured."""
+    from sufficiency.finance.command import run_spend_command
+
+    if "history" not in ctx.inputs:
+        raise ConfigError("the spend job needs nightly.history in the configuration")
+    line = run_spend_command(
+        ctx.inputs["history"], ctx.out_dir, ctx.inputs.get("budget"), None,
+        ctx.inputs.get("costs"), None, None, None, None, None, ctx.run_date,
+        params=ctx.params,
+    )  # fmt: skip
+    outputs = {p.name: p for p in sorted(ctx.out_dir.iterdir()) if p.is_file()}
+    return JobOutcome(outputs=outputs, summary={"headline": line.split(". Outputs")[0]})
+
+
 #: Job name -> (function, inputs it reads).
 JOBS: dict[str, tuple[Callable[[JobContext], JobOutcome], tuple[str, ...]]] = {
     "validate": (job_validate, ("referrals", "placements", "history")),
     "match": (job_match, ("referrals", "placements")),
+    "spend": (job_spend, ("history", "budget", "costs")),
 }
+
+
+def input_files(inputs: dict[str, Path]) -> dict[str, Path]:
+    """Every input file to hash: folders (the 903 history) contribute each file inside."""
+    out: dict[str, Path] = {}
+    for label, path in inputs.items():
+        if path.is_dir():
+            for f in sorted(p for p in path.rglob("*") if p.is_file()):
+                out[f"{label}/{f.relative_to(path).as_posix()}"] = f
+        elif path.is_file():
+            out[label] = path
+    return out
 
 
 @contextmanager
@@ -245,7 +273,7 @@ def _locked_run(
             key = load_key(_resolve(base, nightly.pseudonym_key_file))
         all_inputs = {
             name: p
-            for name in ("referrals", "placements", "history")
+            for name in ("referrals", "placements", "history", "budget", "costs")
             if (p := _resolve(base, getattr(nightly, name))) is not None
         }
         for name in nightly.jobs:
@@ -254,8 +282,7 @@ def _locked_run(
             job_dir = partial / name
             job_dir.mkdir(mode=DIR_MODE)
             config = params.model_dump(mode="json")
-            run_id = store.start(name, config, inputs={k: v for k, v in inputs.items()
-                                                       if v.is_file()})  # fmt: skip
+            run_id = store.start(name, config, inputs=input_files(inputs))
             run_ids.append(run_id)
             log.info("job started", extra={"job": name, "run_id": run_id})
             try:

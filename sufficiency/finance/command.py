@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from sufficiency.config import Params
 from sufficiency.errors import SufficiencyError
 
 
@@ -111,8 +112,12 @@ def run_spend_command(
     history_path: Path, out_dir: Path, budget_path: Path | None, scenario_path: Path | None,
     costs_path: Path | None, config_path: Path | None, start: dt.datetime | None,
     horizon_months: int | None, num_paths: int | None, seed: int | None, run_date: dt.date,
+    params: Params | None = None,
 ) -> str:  # fmt: skip
-    """The command's work as a function (used by the nightly job); returns a summary line."""
+    """The command's work as a function (used by the nightly job); returns a summary line.
+
+    ``params`` (already loaded) takes precedence over ``config_path``.
+    """
     import pandas as pd
 
     from sufficiency.config import load_params
@@ -124,7 +129,7 @@ def run_spend_command(
     from sufficiency.forecast.states import CATEGORIES, build_spells
     from sufficiency.io.ssda903 import read_ssda903
 
-    params = load_params(config_path)
+    params = params or load_params(config_path)
     update = {k: v for k, v in (("horizon_months", horizon_months), ("num_paths", num_paths),
                                 ("seed", seed)) if v is not None}  # fmt: skip
     fparams = params.forecast.model_copy(update=update)

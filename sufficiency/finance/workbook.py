@@ -3,6 +3,7 @@ comparison, Budget and Assumptions sheets, with live total formulas and native c
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.summaries import financial_year, quarter
-from sufficiency.io.atomic import atomic_path
+from sufficiency.io.xlsx import save_workbook
 
 GBP = '"£"#,##0;[Red]-"£"#,##0'
 PCT = "0.0%"
@@ -275,9 +276,11 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
     ws.column_dimensions["B"].width = 90
     for sheet in wb.worksheets:
         _print_setup(sheet)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
+    return save_workbook(wb, path, _run_date(run_info))
+
+
+def _run_date(run_info: dict[str, str]) -> dt.date:
+    return dt.date.fromisoformat(run_info["run_date"])
 
 
 def _print_setup(ws: Worksheet) -> None:

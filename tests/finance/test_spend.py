@@ -15,6 +15,7 @@ from sufficiency.finance.inputs import read_budget, read_costs
 from sufficiency.finance.projection import UnitCosts, price_index, project_spend
 from sufficiency.finance.run import default_costs
 from sufficiency.finance.summaries import financial_year, period_table, quarter
+from sufficiency.finance.workbook import SpendReport
 from sufficiency.forecast.states import CATEGORIES
 
 LINES = ("in_house_foster", "ifa_foster", "external_residential")
@@ -192,3 +193,25 @@ def test_budget_probability_of_overspend_is_share_of_paths(workbook):
     totals = report.base.total()[:, :12].sum(axis=1)
     assert row["prob_overspend"] == pytest.approx(np.mean(totals > 2.0e7), abs=1e-4)
     assert row["variance_gbp"] == pytest.approx(row["mean"] - 2.0e7, abs=0.01)
+
+
+def test_workbook_is_byte_identical_across_saves(tmp_path):
+    """Two writes of the same report give the same spend.xlsx bytes (fixed timestamps)."""
+    import datetime as dt
+    import hashlib
+    import time
+
+    from sufficiency.finance.workbook import write_workbook
+
+    stock, months = three_children()
+    proj = project_spend(stock, months, LINES, COSTS, inflation_rate=0.05)
+    from sufficiency.finance.summaries import monthly_table, reconciliation
+
+    report = SpendReport(proj, None, monthly_table(proj), period_table(proj, "quarter"),
+                         period_table(proj, "financial_year"), None, None,
+                         reconciliation(proj), [("Item", "value")])  # fmt: skip
+    info = {"run_date": dt.date(2026, 4, 1).isoformat()}
+    a = write_workbook(report, tmp_path / "a.xlsx", info)
+    time.sleep(1.1)
+    b = write_workbook(report, tmp_path / "b.xlsx", info)
+    assert hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest()

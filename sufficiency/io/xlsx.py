@@ -1,0 +1,57 @@
+"""Save openpyxl workbooks atomically and byte-for-byte reproducibly.
+
+openpyxl stamps the save time into the document properties and into every zip
+entry, so two saves of the same workbook differ. We fix both: the properties get
+a timestamp the caller chooses (the run date), and the zip is rewritten with a
+constant entry time, so the same inputs give the same file and its SHA-256 can
+prove a re-run identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from sufficiency.io.atomic import atomic_path
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _normalise_zip(src: Path, dst: Path, when: dt.datetime) -> None:
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                # openpyxl sets "modified" to the save time whatever we ask for.
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\2",
+                              data)  # fmt: skip
+            info = zipfile.ZipInfo(item.filename, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            zout.writestr(info, data)
+
+
+def save_workbook(
+    wb: Any, path: Path | str, timestamp: dt.datetime | dt.date | None = None
+) -> Path:
+    """Save ``wb`` to ``path`` atomically with fixed timestamps; return the path."""
+    when = timestamp or dt.datetime(2000, 1, 1)
+    if not isinstance(when, dt.datetime):
+        when = dt.datetime(when.year, when.month, when.day)
+    wb.properties.created = when
+    wb.properties.modified = when
+    wb.properties.creator = "sufficiency"
+    wb.properties.lastModifiedBy = "sufficiency"
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".xlsx-") as work:
+        raw = Path(work) / "raw.xlsx"
+        wb.save(raw)
+        with atomic_path(target) as fixed:
+            _normalise_zip(raw, fixed, when)
+    return target
