@@ -45,7 +45,7 @@ class RunFile(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(10))  # input / output
-    label: Mapped[str] = mapped_column(String(60))
+    label: Mapped[str] = mapped_column(String(300))
     path: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
     size_bytes: Mapped[int] = mapped_column(Integer)

@@ -41,7 +41,7 @@ def upgrade() -> None:
         sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id", ondelete="CASCADE"),
                   nullable=False),
         sa.Column("role", sa.String(10), nullable=False),
-        sa.Column("label", sa.String(60), nullable=False),
+        sa.Column("label", sa.String(300), nullable=False),
         sa.Column("path", sa.Text, nullable=False),
         sa.Column("sha256", sa.String(64), nullable=False),
         sa.Column("size_bytes", sa.Integer, nullable=False),
