@@ -28,6 +28,7 @@ from sufficiency.config import Params, load_params
 from sufficiency.errors import ConfigError, InputDataError, StoreError, SufficiencyError
 from sufficiency.io.atomic import DIR_MODE, atomic_write_text, sha256_file
 from sufficiency.logs import configure_logging, get_logger
+from sufficiency.store.record import input_files
 
 EXIT_OK, EXIT_INPUT, EXIT_FAILURE = 0, 1, 2
 log = get_logger("nightly")
@@ -167,18 +168,6 @@ JOBS: dict[str, tuple[Callable[[JobContext], JobOutcome], tuple[str, ...]]] = {
     "match": (job_match, ("referrals", "placements")),
     "spend": (job_spend, ("history", "budget", "costs")),
 }
-
-
-def input_files(inputs: dict[str, Path]) -> dict[str, Path]:
-    """Every input file to hash: folders (the 903 history) contribute each file inside."""
-    out: dict[str, Path] = {}
-    for label, path in inputs.items():
-        if path.is_dir():
-            for f in sorted(p for p in path.rglob("*") if p.is_file()):
-                out[f"{label}/{f.relative_to(path).as_posix()}"] = f
-        elif path.is_file():
-            out[label] = path
-    return out
 
 
 @contextmanager

@@ -32,3 +32,10 @@ def broken_dir() -> Path:
 def malformed_dir() -> Path:
     """Files that cannot be read at all: wrong delimiter, binary, empty, header only..."""
     return DATA / "malformed"
+
+
+@pytest.fixture(autouse=True)
+def _private_run_store(tmp_path_factory, monkeypatch):
+    """Commands record runs; tests record them in a throwaway store, never the user's."""
+    store = tmp_path_factory.mktemp("store") / "runs.sqlite"
+    monkeypatch.setenv("SUFFICIENCY_STORE", f"sqlite:///{store}")

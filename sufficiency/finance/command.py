@@ -82,11 +82,18 @@ from sufficiency.errors import SufficiencyError
     default=None,
     help="Run date shown in the outputs (default: today).",
 )
+@click.option(
+    "--store",
+    "store_url",
+    default=None,
+    envvar="SUFFICIENCY_STORE",
+    help="Run store URL the run is recorded in (default: SQLite in your user data folder).",
+)
 def spend(
     history_path: Path, out_dir: Path, budget_path: Path | None, scenario_path: Path | None,
     costs_path: Path | None, config_path: Path | None, start: dt.datetime | None,
     horizon_months: int | None, num_paths: int | None, seed: int | None,
-    run_date: dt.datetime | None,
+    run_date: dt.datetime | None, store_url: str | None,
 ) -> None:  # fmt: skip
     """Project placement spend month by month, with a range, against budget, for finance.
 
@@ -97,12 +104,28 @@ def spend(
     Example: sufficiency spend --history data/sample/ssda903 --out out/spend
     --budget data/sample/budget.csv
     """
+    from sufficiency.config import load_params
+    from sufficiency.io.atomic import sha256_file
+    from sufficiency.store.record import recorded_run
+
+    inputs = {k: v for k, v in (("history", history_path), ("budget", budget_path),
+                                ("scenario", scenario_path), ("costs", costs_path),
+                                ("config", config_path)) if v is not None}  # fmt: skip
     try:
-        summary = run_spend_command(
-            history_path, out_dir, budget_path, scenario_path, costs_path, config_path,
-            start, horizon_months, num_paths, seed,
-            run_date.date() if run_date else dt.date.today(),
-        )  # fmt: skip
+        params = load_params(config_path)
+        with recorded_run("spend", params.model_dump(mode="json"), inputs, store_url) as rec:
+            summary = run_spend_command(
+                history_path, out_dir, budget_path, scenario_path, costs_path, config_path,
+                start, horizon_months, num_paths, seed,
+                run_date.date() if run_date else dt.date.today(), params=params,
+            )  # fmt: skip
+            outputs = {p.name: p for p in sorted(Path(out_dir).iterdir()) if p.is_file()}
+            rec.fields = {
+                "outputs": outputs,
+                "out_dir": out_dir,
+                "summary": {"headline": summary.split(". Outputs")[0],
+                            "outputs_sha256": {k: sha256_file(p) for k, p in outputs.items()}},
+            }  # fmt: skip
     except SufficiencyError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(summary)

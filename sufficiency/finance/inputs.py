@@ -104,7 +104,8 @@ def read_budget(path: Path | str, lines: tuple[str, ...]) -> pd.DataFrame:
         + "|"
         + table["cost_line"].fillna("").astype(str)
     )
-    for idx in table.index[key.duplicated(keep="first").to_numpy(bool)]:
+    complete = table["financial_year"].notna() & table["cost_line"].notna()
+    for idx in table.index[(key.duplicated(keep="first") & complete).to_numpy(bool)]:
         problems.append(
             Problem(
                 raw.source,
