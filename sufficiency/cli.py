@@ -134,8 +134,12 @@ def sample(seed: int, out_dir: Path) -> None:
     default=None,
     help="Run date (default: today).",
 )
-@click.option("--store", "store_url", default=None, envvar="SUFFICIENCY_STORE",
-              help="Run store URL (overrides the configuration).")  # fmt: skip
+@click.option(
+    "--store",
+    "store_url",
+    default=None,
+    help="Run store URL; overrides the configuration's, which overrides $SUFFICIENCY_STORE.",
+)
 def nightly(config_path: Path, run_date: dt.datetime | None, store_url: str | None) -> None:
     """Run the configured pipeline for the scheduler: lock, run, publish whole, record.
 
