@@ -157,11 +157,13 @@ def nightly(config_path: Path, run_date: dt.datetime | None, store_url: str | No
 
 
 def _register() -> None:
+    from sufficiency.commissioning.command import commission
     from sufficiency.finance.command import spend
     from sufficiency.store.command import runs
 
     main.add_command(runs)
     main.add_command(spend)
+    main.add_command(commission)
 
 
 _register()

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from sufficiency.commissioning.params import CommissioningParams
 from sufficiency.errors import ConfigError
 from sufficiency.forecast.params import ForecastParams
 
@@ -120,6 +121,7 @@ class Params(_Frozen):
     matching: MatchingParams = MatchingParams()
     forecast: ForecastParams = ForecastParams()
     finance: FinanceParams = FinanceParams()
+    commissioning: CommissioningParams = CommissioningParams()
     nightly: NightlyParams = NightlyParams()
 
 

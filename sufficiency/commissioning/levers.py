@@ -1,0 +1,208 @@
+"""The commissioning file: the levers a council can pull, their costs and sources.
+
+Every figure may carry a source in the lever's ``sources`` table; a figure without one
+is reported as ``[est]`` in the Assumptions output. Weekly prices are at the forecast
+start date and rise with the finance inflation rate each 1 April.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sufficiency.commissioning.demand import GROUPS
+from sufficiency.errors import ConfigError
+
+FOSTER_GROUPS = tuple(g for g in GROUPS if g.startswith("foster"))
+
+
+class _Lever(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    sources: dict[str, str] = Field(default_factory=dict)
+
+    def source(self, field: str) -> str:
+        """Where a figure comes from, or ``[est]`` when none is given."""
+        return self.sources.get(field, "[est] no source given")
+
+
+class SpotPrices(_Lever):
+    """Spot purchase, the fallback: weekly price per capacity group.
+
+    ``residential_high_cost_share`` of residential spot placements cost
+    ``residential_high_cost_weekly_gbp`` (the high-cost tail); the optimiser uses the
+    blended price.
+    """
+
+    foster_weekly_gbp: float = Field(gt=0)
+    residential_weekly_gbp: float = Field(gt=0)
+    residential_high_cost_share: float = Field(default=0.0, ge=0, le=1)
+    residential_high_cost_weekly_gbp: float = Field(default=0.0, ge=0)
+
+    def weekly_gbp(self, group: str) -> float:
+        """Expected weekly spot price of one placement in ``group``."""
+        if group == "residential":
+            s = self.residential_high_cost_share
+            return (1 - s) * self.residential_weekly_gbp + s * self.residential_high_cost_weekly_gbp
+        return self.foster_weekly_gbp
+
+
+class Recruitment(_Lever):
+    """Recruiting in-house foster households for one capacity group."""
+
+    group: str
+    recruitment_cost_gbp: float = Field(ge=0)
+    months_to_approval: int = Field(ge=0, le=36)
+    attrition_per_year: float = Field(ge=0, lt=1)
+    places_per_household: float = Field(gt=0)
+    max_households_per_year: int = Field(ge=0)
+    support_cost_gbp_per_household_year: float = Field(default=0.0, ge=0)
+    weekly_cost_gbp: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _known_group(self) -> Recruitment:
+        if self.group not in FOSTER_GROUPS:
+            raise ValueError(f"group must be one of {', '.join(FOSTER_GROUPS)}")
+        return self
+
+
+class FeeUplift(_Lever):
+    """A fee uplift for in-house carers and the extra recruits it is assumed to bring."""
+
+    weekly_gbp_per_household: float = Field(ge=0)
+    existing_households: int = Field(ge=0)
+    extra_households_per_year: int = Field(ge=0)
+
+
+class BlockContract(_Lever):
+    """A block contract: places reserved at a weekly price, paid whether used or not."""
+
+    name: str = Field(min_length=1)
+    group: str
+    weekly_price_gbp: float = Field(gt=0)
+    contract_years: int = Field(ge=1, le=10)
+    min_places: int = Field(ge=0)
+    max_places: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> BlockContract:
+        if self.group not in GROUPS:
+            raise ValueError(f"group must be one of {', '.join(GROUPS)}")
+        if self.min_places > self.max_places:
+            raise ValueError("min_places is larger than max_places")
+        return self
+
+
+class InHouseHome(_Lever):
+    """Opening an in-house children's home."""
+
+    setup_cost_gbp: float = Field(ge=0)
+    beds: int = Field(ge=1)
+    running_cost_gbp_per_year: float = Field(ge=0)
+    lead_time_months: int = Field(ge=0, le=60)
+    max_homes: int = Field(default=1, ge=0)
+
+
+class ServiceLimit(_Lever):
+    """At most ``max_probability`` chance that a spot placement is needed in a month."""
+
+    group: str
+    max_probability: float = Field(ge=0, le=1)
+    from_month: int = Field(default=1, ge=1)
+
+    @model_validator(mode="after")
+    def _known_group(self) -> ServiceLimit:
+        if self.group not in GROUPS:
+            raise ValueError(f"group must be one of {', '.join(GROUPS)}")
+        return self
+
+
+class Levers(BaseModel):
+    """Everything in a commissioning file."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    spot: SpotPrices
+    recruit: tuple[Recruitment, ...] = ()
+    fee_uplift: FeeUplift | None = None
+    block: tuple[BlockContract, ...] = ()
+    home: InHouseHome | None = None
+    service_limit: tuple[ServiceLimit, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Levers:
+        groups = [r.group for r in self.recruit]
+        if len(set(groups)) != len(groups):
+            raise ValueError("more than one [[recruit]] lever for the same group")
+        names = [b.name for b in self.block]
+        if len(set(names)) != len(names):
+            raise ValueError("two [[block]] contracts share a name")
+        for r in self.recruit:
+            if r.weekly_cost_gbp >= self.spot.weekly_gbp(r.group):
+                raise ValueError(f"recruit {r.group}: in-house weekly cost is not below spot")
+        for b in self.block:
+            if b.weekly_price_gbp >= self.spot.weekly_gbp(b.group):
+                raise ValueError(f"block {b.name}: weekly price is not below spot")
+        return self
+
+    def recruit_for(self, group: str) -> Recruitment | None:
+        """The recruitment lever of ``group``, if any."""
+        return next((r for r in self.recruit if r.group == group), None)
+
+
+def parse_levers(data: dict[str, object], source: str = "levers file") -> Levers:
+    """Validate a parsed commissioning file; every problem in one :class:`ConfigError`."""
+    try:
+        return Levers.model_validate(data)
+    except ValidationError as exc:
+        msgs = []
+        for err in exc.errors():
+            loc = ".".join(str(x) for x in err["loc"])
+            msg = "is missing" if err["type"] == "missing" else err["msg"]
+            msgs.append(f"{loc} {msg}" if loc else msg)
+        raise ConfigError(f"{source}: " + "; ".join(msgs)) from None
+
+
+def load_levers(path: Path | str) -> Levers:
+    """Read and validate a commissioning (levers) TOML file.
+
+    Raises
+    ------
+    ConfigError
+        The file is missing, is not TOML, or a lever has a missing, negative or
+        inconsistent figure.
+    """
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: levers file not found.") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{p}: not a valid TOML file ({exc}).") from None
+    return parse_levers(data, str(p))
+
+
+def assumptions(levers: Levers) -> list[tuple[str, str, str]]:
+    """Every figure of the levers as ``(name, value, source)`` rows, in file order."""
+    rows: list[tuple[str, str, str]] = []
+
+    def add(prefix: str, lever: _Lever) -> None:
+        for field, value in lever.model_dump(exclude={"sources"}).items():
+            if isinstance(value, str):
+                continue
+            rows.append((f"{prefix}.{field}", f"{value:,}", lever.source(field)))
+
+    add("spot", levers.spot)
+    for r in levers.recruit:
+        add(f"recruit[{r.group}]", r)
+    if levers.fee_uplift is not None:
+        add("fee_uplift", levers.fee_uplift)
+    for b in levers.block:
+        add(f"block[{b.name}]", b)
+    if levers.home is not None:
+        add("home", levers.home)
+    for s in levers.service_limit:
+        add(f"service_limit[{s.group}]", s)
+    return rows

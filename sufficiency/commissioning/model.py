@@ -1,0 +1,169 @@
+"""The sample-average-approximation MIP, built without importing a solver.
+
+Per month ``t`` and group ``g``, fixed places ``F`` (blocks, homes; paid used or not)
+are used first, then new in-house places ``R`` at the running price ``r``, then spot
+at price ``p``. With ``f(c) = E[max(0, D - c)]`` the expected monthly cost is
+
+    fixed payments + r * f(F) + (p - r) * f(F + R),
+
+exact for the paths because ``E[min(max(0, D - F), R)] = f(F) - f(F + R)``. Each
+``f`` term is a convex piecewise-linear function with integer breakpoints, modelled by
+an epigraph variable and one tangent cut per breakpoint segment in reach.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sufficiency.commissioning.backends import MipModel
+from sufficiency.commissioning.decisions import Decision, Economics, uplift_cost_per_household
+from sufficiency.commissioning.demand import DemandPaths
+from sufficiency.commissioning.levers import Levers
+from sufficiency.commissioning.shortfall import ShortfallTable, shortfall_table
+from sufficiency.errors import ConfigError
+
+_EPS = 1e-9
+
+
+@dataclass(frozen=True, eq=False)
+class Capacity:
+    """Places per unit of each decision, ``(decisions, months, groups)``."""
+
+    fixed: np.ndarray
+    total: np.ndarray
+
+    @classmethod
+    def of(cls, decisions: list[Decision], months: int, groups: int) -> Capacity:
+        """Stack the decisions' capacity arrays."""
+        if not decisions:
+            empty = np.zeros((0, months, groups))
+            return cls(empty, empty)
+        fixed = np.stack([d.fixed_capacity for d in decisions])
+        return cls(fixed, fixed + np.stack([d.variable_capacity for d in decisions]))
+
+
+def upper_bounds(decisions: list[Decision], levers: Levers) -> np.ndarray:
+    """Largest value each decision may take (recruits include the uplift's extra)."""
+    extra = levers.fee_uplift.extra_households_per_year if levers.fee_uplift else 0
+    return np.array(
+        [d.upper + (extra if d.kind == "recruit" else 0) for d in decisions], dtype=float
+    )
+
+
+def _cuts(
+    model: MipModel,
+    table: ShortfallTable,
+    t: int,
+    g: int,
+    coef: np.ndarray,
+    ub: np.ndarray,
+    weight: float,
+) -> None:
+    """Add ``weight * f_tg(coef . x)`` to the objective (epigraph + tangent cuts)."""
+    nz = np.flatnonzero(np.abs(coef) > _EPS)
+    f = table.expected[t, g]
+    if weight == 0.0:
+        return
+    reach = float(coef[nz] @ ub[nz]) if len(nz) else 0.0
+    if reach <= _EPS:
+        model.constant += weight * float(f[0])
+        return
+    hi = min(int(table.max_demand[t, g]) - 1, int(np.ceil(reach - _EPS)) - 1)
+    if hi < 0:
+        return
+    lo = min(max(0, int(table.min_demand[t, g]) - 1), hi)
+    z = model.add_var(0.0, None, False, weight)
+    index = np.concatenate([[z], nz])
+    for c in range(lo, hi + 1):
+        slope = float(f[c + 1] - f[c])
+        model.add_row(
+            index, np.concatenate([[1.0], -slope * coef[nz]]), ">=", float(f[c]) - slope * c
+        )
+
+
+def _service_rows(
+    model: MipModel,
+    demand: DemandPaths,
+    table: ShortfallTable,
+    levers: Levers,
+    cap: Capacity,
+    ub: np.ndarray,
+) -> None:
+    reach = np.einsum("j,jtg->tg", ub, cap.total) if len(ub) else np.zeros(table.max_demand.shape)
+    for limit in levers.service_limit:
+        g = demand.groups.index(limit.group)
+        for t in range(limit.from_month - 1, demand.horizon_months):
+            need = table.required_capacity(t, g, limit.max_probability)
+            if need == 0:
+                continue
+            if reach[t, g] < need - 1e-6:
+                month = demand.month_ends[t + 1].strftime("%B %Y")
+                raise ConfigError(
+                    f"Infeasible service limit: {limit.group} in {month} needs {need} places "
+                    f"for P(spot) <= {limit.max_probability:.0%}, but the levers can provide "
+                    f"at most {reach[t, g]:.1f}; relax the limit, start it later "
+                    "(from_month) or raise the lever caps."
+                )
+            nz = np.flatnonzero(cap.total[:, t, g] > _EPS)
+            model.add_row(nz, cap.total[nz, t, g], ">=", float(need) - 1e-7)
+
+
+def _in_force_rows(model: MipModel, levers: Levers, decisions: list[Decision]) -> None:
+    """At most ``max_places`` of each block lever under contract at any time."""
+    for b in levers.block:
+        js = [
+            j
+            for j, d in enumerate(decisions)
+            if d.kind == "block"
+            and d.group == b.group
+            and d.lever.startswith(f"Block contract {b.name} ")
+        ]
+        for t in range(decisions[js[0]].fixed_capacity.shape[0] if js else 0):
+            live = [j for j in js if decisions[j].fixed_capacity[t].any()]
+            if len(live) > 1 and (t == 0 or t % 12 == 0):
+                model.add_row(np.array(live), np.ones(len(live)), "<=", b.max_places)
+
+
+def build_model(
+    demand: DemandPaths, levers: Levers, decisions: list[Decision], econ: Economics
+) -> MipModel:
+    """The MIP; its first ``len(decisions)`` variables are the decisions, in order."""
+    low = np.flatnonzero(econ.spot_weekly_gbp < econ.running_weekly_gbp)
+    if len(low):
+        names = ", ".join(demand.groups[g] for g in low)
+        raise ConfigError(f"Spot is cheaper than in-house running costs for {names}.")
+    model = MipModel()
+    ub = upper_bounds(decisions, levers)
+    for d, u in zip(decisions, ub, strict=True):
+        model.add_var(0.0, float(u), True, d.cost_gbp)
+    uplift = next((j for j, d in enumerate(decisions) if d.kind == "uplift"), None)
+    for j, d in enumerate(decisions):
+        if d.kind == "recruit" and uplift is not None and levers.fee_uplift is not None:
+            extra = levers.fee_uplift.extra_households_per_year
+            model.add_row(np.array([j, uplift]), np.array([1.0, -extra]), "<=", d.upper)
+            per = uplift_cost_per_household(d, levers.fee_uplift.weekly_gbp_per_household, econ)
+            v = model.add_var(0.0, None, False, per)
+            big = float(ub[j])
+            # v >= x - M (1 - w): the uplift is paid on recruits only when adopted.
+            model.add_row(np.array([v, j, uplift]), np.array([1.0, -1.0, -big]), ">=", -big)
+        elif d.kind == "block":
+            b = next(b for b in levers.block if d.lever.startswith(f"Block contract {b.name} "))
+            on = model.add_var(0.0, 1.0, True)
+            model.add_row(np.array([j, on]), np.array([1.0, -b.min_places]), ">=", 0.0)
+            model.add_row(np.array([j, on]), np.array([1.0, -b.max_places]), "<=", 0.0)
+    _in_force_rows(model, levers, decisions)
+    homes = [j for j, d in enumerate(decisions) if d.kind == "home"]
+    if homes and levers.home is not None:
+        model.add_row(np.array(homes), np.ones(len(homes)), "<=", levers.home.max_homes)
+    table = shortfall_table(demand.demand)
+    cap = Capacity.of(decisions, demand.horizon_months, len(demand.groups))
+    _service_rows(model, demand, table, levers, cap, ub)
+    for t in range(demand.horizon_months):
+        w = float(econ.week_weight[t])
+        for g in range(len(demand.groups)):
+            r, p = float(econ.running_weekly_gbp[g]), float(econ.spot_weekly_gbp[g])
+            _cuts(model, table, t, g, cap.fixed[:, t, g], ub, w * r)
+            _cuts(model, table, t, g, cap.total[:, t, g], ub, w * (p - r))
+    return model

@@ -1,0 +1,39 @@
+"""Write the commissioning outputs: plan.csv, comparison.csv, sensitivity.csv, xlsx, html."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from sufficiency import __version__
+from sufficiency.commissioning.html import render_html
+from sufficiency.commissioning.run import CommissioningReport
+from sufficiency.commissioning.workbook import write_workbook
+from sufficiency.io.atomic import atomic_write_text
+
+
+def _csv(df: pd.DataFrame) -> str:
+    return str(df.to_csv(index=False, lineterminator="\n", float_format="%.2f"))
+
+
+def write_outputs(report: CommissioningReport, out_dir: Path) -> list[Path]:
+    """Write every output into ``out_dir``, each atomically; same report, same bytes."""
+    out_dir = Path(out_dir)
+    plan = report.stochastic.table(report.start)
+    written = [atomic_write_text(out_dir / "plan.csv", _csv(plan))]
+    written.append(atomic_write_text(out_dir / "comparison.csv", _csv(report.comparison.table())))
+    if report.sensitivity is not None:
+        written.append(atomic_write_text(out_dir / "sensitivity.csv", _csv(report.sensitivity)))
+    run_info = [
+        ("Forecast start", f"{report.start:%d %B %Y}"),
+        ("Software version", f"sufficiency {__version__}"),
+        ("Optimised on", f"{report.demand.num_paths:,} paths (seed {report.demand.seed})"),
+        ("Scored on", f"{report.fresh.num_paths:,} fresh paths (seed {report.fresh.seed})"),
+        ("Solver status", f"{report.stochastic.status} ({report.stochastic.solver})"),
+    ]
+    written.append(
+        write_workbook(report, out_dir / "commissioning.xlsx", report.start.date(), run_info)
+    )
+    written.append(atomic_write_text(out_dir / "commissioning.html", render_html(report)))
+    return written

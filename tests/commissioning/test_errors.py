@@ -1,0 +1,82 @@
+"""Clear errors, not tracebacks: missing costs, bad values, horizons, service limits."""
+
+from __future__ import annotations
+
+import pytest
+
+from sufficiency.commissioning.demand import demand_from_forecast
+from sufficiency.commissioning.levers import load_levers, parse_levers
+from sufficiency.commissioning.solve import optimise
+from sufficiency.errors import ConfigError
+
+from .conftest import make_forecast, tiny_levers_data
+
+
+def test_sample_levers_file_loads(sample_dir):
+    """The sample authority's levers file is valid and every lever is present."""
+    levers = load_levers(sample_dir / "levers.toml")
+    assert len(levers.recruit) == 4 and levers.home is not None and levers.block
+
+
+def test_levers_raises_missing_cost():
+    """A recruitment lever without its cost names the missing figure."""
+    data = tiny_levers_data()
+    del data["recruit"][0]["recruitment_cost_gbp"]
+    with pytest.raises(ConfigError, match=r"recruit\.0\.recruitment_cost_gbp is missing"):
+        parse_levers(data, "levers.toml")
+
+
+def test_levers_raises_negative_value():
+    """A negative set-up cost is rejected with its field name."""
+    data = tiny_levers_data()
+    data["home"]["setup_cost_gbp"] = -1.0
+    with pytest.raises(ConfigError, match=r"home\.setup_cost_gbp"):
+        parse_levers(data)
+
+
+def test_levers_raises_block_dearer_than_spot():
+    """A block price at or above spot is a mistake worth stopping for."""
+    data = tiny_levers_data()
+    data["block"][0]["weekly_price_gbp"] = 950.0
+    with pytest.raises(ConfigError, match="not below spot"):
+        parse_levers(data)
+
+
+def test_load_levers_raises_missing_file(tmp_path):
+    """A missing levers file is one sentence naming it."""
+    with pytest.raises(ConfigError, match="levers file not found"):
+        load_levers(tmp_path / "nope.toml")
+
+
+def test_demand_raises_horizon_longer_than_forecast():
+    """Asking for more months than the forecast holds is a clear error."""
+    forecast = make_forecast(3, 12, seed=1)
+    with pytest.raises(ConfigError, match="longer than the forecast"):
+        demand_from_forecast(forecast, 24)
+
+
+def test_optimise_raises_horizon_longer_than_paths(tiny_demand, tiny_levers, tiny_params):
+    """A horizon beyond the demand paths is refused before solving."""
+    with pytest.raises(ConfigError, match="longer than the demand paths"):
+        optimise(tiny_demand, tiny_levers, tiny_params.model_copy(update={"horizon_months": 36}))
+
+
+def test_optimise_raises_infeasible_service_limit(tiny_demand, tiny_params):
+    """A service limit the lever caps cannot reach names the group and the month."""
+    data = tiny_levers_data()
+    data["service_limit"] = [{"group": "foster_10_15", "max_probability": 0.0}]
+    with pytest.raises(ConfigError, match=r"Infeasible service limit: foster_10_15 in April 2026"):
+        optimise(tiny_demand, parse_levers(data), tiny_params)
+
+
+def test_feasible_service_limit_is_met(tiny_demand, tiny_params):
+    """A reachable service limit holds on the optimisation paths in every month it covers."""
+    from sufficiency.commissioning.evaluate import _capacity
+
+    data = tiny_levers_data()
+    data["service_limit"] = [{"group": "foster_10_15", "max_probability": 0.25, "from_month": 13}]
+    plan = optimise(tiny_demand, parse_levers(data), tiny_params)
+    g = tiny_demand.groups.index("foster_10_15")
+    cap = _capacity(plan, ("block",), False)[:, g] + _capacity(plan, ("recruit",), True)[:, g]
+    spot_needed = tiny_demand.demand[:, 12:, g] > cap[12:] + 1e-9
+    assert spot_needed.mean(axis=0).max() <= 0.25

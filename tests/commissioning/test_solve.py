@@ -1,0 +1,99 @@
+"""The SAA MIP: exact on an enumerable case, equal to path averaging, solver-agnostic."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from sufficiency.commissioning.backends import SolveStatus, available_backends
+from sufficiency.commissioning.evaluate import evaluate_plan
+from sufficiency.commissioning.solve import Plan, optimise, setup, status_quo_plan
+
+
+def _feasible_plans(decisions, levers):
+    """Every integer commitment vector the levers allow (brute force)."""
+    kinds = [d.kind for d in decisions]
+    cap = levers.recruit[0].max_households_per_year
+    extra = levers.fee_uplift.extra_households_per_year
+    block = levers.block[0]
+    for uplift in (0, 1):
+        choices = []
+        for d in decisions:
+            if d.kind == "recruit":
+                choices.append(range(cap + extra * uplift + 1))
+            elif d.kind == "block":
+                choices.append([0, *range(block.min_places, block.max_places + 1)])
+            elif d.kind == "home":
+                choices.append(range(levers.home.max_homes + 1))
+            else:
+                choices.append([uplift])
+        for values in itertools.product(*choices):
+            v = np.array(values)
+            homes = sum(x for x, k in zip(v, kinds, strict=True) if k == "home")
+            blocks = [x for x, k in zip(v, kinds, strict=True) if k == "block"]
+            if homes <= levers.home.max_homes and sum(blocks) <= block.max_places:
+                yield v
+
+
+def test_small_case_matches_enumeration(tiny_demand, tiny_levers, tiny_params):
+    """The MIP finds the optimum found by enumerating every integer commitment."""
+    cut, decisions = setup(tiny_demand, tiny_levers, tiny_params, 0.06)
+    best = np.inf
+    for v in _feasible_plans(decisions, tiny_levers):
+        plan = Plan(tuple(decisions), v, SolveStatus.OPTIMAL, np.nan, "enum")
+        best = min(best, evaluate_plan(plan, cut, tiny_levers).expected_cost_gbp)
+    plan = optimise(tiny_demand, tiny_levers, tiny_params)
+    assert plan.status is SolveStatus.OPTIMAL
+    assert plan.objective_gbp == pytest.approx(best, rel=1e-9)
+    assert evaluate_plan(plan, cut, tiny_levers).expected_cost_gbp == pytest.approx(best, rel=1e-9)
+
+
+def test_objective_equals_path_average(tiny_demand, tiny_levers, tiny_params):
+    """The piecewise-linear expected cost equals direct averaging over the paths."""
+    plan = optimise(tiny_demand, tiny_levers, tiny_params)
+    score = evaluate_plan(plan, tiny_demand, tiny_levers)
+    assert plan.num_commitments > 0
+    assert plan.objective_gbp == pytest.approx(score.expected_cost_gbp, rel=1e-10)
+
+
+def test_status_quo_is_pure_spot(tiny_demand, tiny_levers, tiny_params):
+    """The status quo commits nothing and costs every child at spot."""
+    from sufficiency.commissioning.decisions import economics
+
+    plan = status_quo_plan(tiny_demand, tiny_levers, tiny_params)
+    assert plan.num_commitments == 0
+    econ = economics(tiny_levers, tiny_demand.groups, tiny_demand.month_ends, 0.06)
+    direct = (tiny_demand.demand * econ.week_weight[None, :, None] * econ.spot_weekly_gbp).sum(
+        axis=(1, 2)
+    )
+    score = evaluate_plan(plan, tiny_demand, tiny_levers)
+    np.testing.assert_allclose(score.path_cost_gbp, direct, rtol=1e-12)
+
+
+@pytest.mark.parametrize("solver", available_backends())
+def test_backends_agree(tiny_demand, tiny_levers, tiny_params, solver):
+    """Every installed backend finds the same optimal cost."""
+    ref = optimise(tiny_demand, tiny_levers, tiny_params)
+    other = optimise(tiny_demand, tiny_levers, tiny_params.model_copy(update={"solver": solver}))
+    assert other.status is SolveStatus.OPTIMAL
+    assert other.objective_gbp == pytest.approx(ref.objective_gbp, rel=1e-7)
+
+
+def test_same_input_same_plan(tiny_demand, tiny_levers, tiny_params):
+    """Optimising twice gives the same commitments."""
+    a = optimise(tiny_demand, tiny_levers, tiny_params)
+    b = optimise(tiny_demand, tiny_levers, tiny_params)
+    assert (a.values == b.values).all()
+    assert a.table(tiny_demand.month_ends[0]).equals(b.table(tiny_demand.month_ends[0]))
+
+
+def test_central_plan_uses_one_path(tiny_demand, tiny_levers, tiny_params):
+    """The central forecast is the rounded mean path and can be optimised."""
+    central = tiny_demand.central()
+    assert central.num_paths == 1
+    plan = optimise(central, tiny_levers, tiny_params, name="central")
+    assert plan.objective_gbp == pytest.approx(
+        evaluate_plan(plan, central, tiny_levers).expected_cost_gbp, rel=1e-10
+    )
