@@ -110,8 +110,9 @@ def job_match(ctx: JobContext) -> JobOutcome:
     plc = read_placements(ctx.inputs["placements"])
     hashes = {k: sha256_file(ctx.inputs[k]) for k in ("referrals", "placements")}
     run = run_matching(refs, plc, ctx.run_date, ctx.params, input_sha256=hashes)
-    rows = [("referral", str(r["child_id"]), _row_digest(r), None)
-            for r in refs.to_dict("records")]  # fmt: skip
+    rows: list[tuple[str, str, str, int | None]] = [
+        ("referral", str(r["child_id"]), _row_digest(r), None) for r in refs.to_dict("records")
+    ]
     rows += [("placement", str(r["placement_id"]), _row_digest(r), int(r["vacancies"]))
              for r in plc.to_dict("records")]  # fmt: skip
     outcomes: list[tuple[str, str | None, str | None, dict[str, Any] | None]] = [

@@ -232,8 +232,8 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     ws["A16"] = ("Percentiles do not add: the P10/P90 of a year are those of each path's yearly "
                  "total, not sums of monthly percentiles. Means add exactly.")  # fmt: skip
     ws.column_dimensions["A"].width = 48
-    for col in "BCDEFGH":
-        ws.column_dimensions[col].width = 17
+    for letter in "BCDEFGH":
+        ws.column_dimensions[letter].width = 17
     ws.freeze_panes = "A5"
 
 
