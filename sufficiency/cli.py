@@ -159,11 +159,16 @@ def nightly(config_path: Path, run_date: dt.datetime | None, store_url: str | No
 def _register() -> None:
     from sufficiency.commissioning.command import commission
     from sufficiency.finance.command import spend
+    from sufficiency.forecast.command import backtest, forecast
+    from sufficiency.matching.command import match
     from sufficiency.store.command import runs
 
     main.add_command(runs)
     main.add_command(spend)
     main.add_command(commission)
+    main.add_command(match)
+    main.add_command(forecast)
+    main.add_command(backtest)
 
 
 _register()

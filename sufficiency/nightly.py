@@ -163,10 +163,29 @@ def job_spend(ctx: JobContext) -> JobOutcome:
     return JobOutcome(outputs=outputs, summary={"headline": line.split(". Outputs")[0]})
 
 
+def job_forecast(ctx: JobContext) -> JobOutcome:
+    """Sufficiency forecast from the 903 history (supply from the placement register if given)."""
+    from sufficiency.forecast.report import run_forecast
+    from sufficiency.forecast.writers import write_report
+    from sufficiency.io.inputs import read_placements
+    from sufficiency.io.ssda903 import read_ssda903
+
+    if "history" not in ctx.inputs:
+        raise ConfigError("the forecast job needs nightly.history in the configuration")
+    placements = (read_placements(ctx.inputs["placements"])
+                  if "placements" in ctx.inputs else None)  # fmt: skip
+    report = run_forecast(read_ssda903(ctx.inputs["history"]), ctx.params.forecast,
+                          placements=placements)  # fmt: skip
+    written = write_report(report, ctx.out_dir)
+    return JobOutcome(outputs={Path(p).name: Path(p) for p in written},
+                      summary={"num_paths": ctx.params.forecast.num_paths})  # fmt: skip
+
+
 #: Job name -> (function, inputs it reads).
 JOBS: dict[str, tuple[Callable[[JobContext], JobOutcome], tuple[str, ...]]] = {
     "validate": (job_validate, ("referrals", "placements", "history")),
     "match": (job_match, ("referrals", "placements")),
+    "forecast": (job_forecast, ("history", "placements")),
     "spend": (job_spend, ("history", "budget", "costs")),
 }
 

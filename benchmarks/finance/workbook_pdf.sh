@@ -10,8 +10,8 @@ cd "$(dirname "$0")/../.."
 out=${1:-out/spend-evidence}
 mkdir -p "$out"
 scenario=()
-if [ -f data/sample/scenarios/step_down.toml ]; then
-    scenario=(--scenario data/sample/scenarios/step_down.toml)
+if [ -f data/sample/scenarios/step_down_and_in_house.toml ]; then
+    scenario=(--scenario data/sample/scenarios/step_down_and_in_house.toml)
 fi
 .venv/bin/sufficiency spend --history data/sample/ssda903 --out "$out" --date 2026-04-01 \
     --budget data/sample/budget.csv "${scenario[@]}"

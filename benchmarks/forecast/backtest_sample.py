@@ -1,0 +1,55 @@
+"""Backtest the forecast on the bundled sample authority at quarterly cutoffs.
+
+Prints, for 3, 6 and 12 months ahead, the mean absolute percentage error of the total
+for our model, persistence and the stock-and-flow baseline, and the P10-P90 coverage
+of monthly totals.
+
+Run: .venv/bin/python benchmarks/forecast/backtest_sample.py [--history data/sample/ssda903]
+"""
+
+from __future__ import annotations
+
+import argparse
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from sufficiency.errors import DataWarning
+from sufficiency.forecast.backtest import backtest
+from sufficiency.forecast.params import ForecastParams
+from sufficiency.io.ssda903 import read_ssda903
+
+CUTOFFS = [
+    "2023-03-31", "2023-06-30", "2023-09-30", "2023-12-31", "2024-03-31",
+    "2024-06-30", "2024-09-30", "2024-12-31", "2025-03-31",
+]  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--history", type=Path, default=Path("data/sample/ssda903"))
+    parser.add_argument("--paths", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    warnings.simplefilter("ignore", DataWarning)
+    history = read_ssda903(args.history)
+    params = ForecastParams(num_paths=args.paths, seed=args.seed)
+    result = backtest(history, [pd.Timestamp(c) for c in CUTOFFS], 12, params)
+    pd.set_option("display.width", 120)
+    print(f"Cutoffs: {', '.join(CUTOFFS)}")
+    print("Mean absolute percentage error of the total (%), and P10-P90 coverage (%):")
+    print(result.summary().round(2).to_string(index=False))
+    s = result.scores
+    per_cutoff = s[(s["category"] == "all") & (s["horizon_months"] == 12)].pivot(
+        index="cutoff", columns="method", values="ape_pct"
+    )
+    print("\n12-month APE of the total by cutoff (%):")
+    print(per_cutoff.round(2).to_string())
+    by_cat = s[(s["horizon_months"] == 12) & (s["category"] != "all")]
+    print("\n12-month APE by category, mean over cutoffs (%):")
+    print(by_cat.groupby(["category", "method"])["ape_pct"].mean().unstack().round(1).to_string())
+
+
+if __name__ == "__main__":
+    main()

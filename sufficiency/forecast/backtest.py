@@ -1,0 +1,150 @@
+"""Backtests: refit with data up to a cutoff, forecast, and score against what happened.
+
+Scores, for our model and two baselines (persistence and a deterministic
+stock-and-flow model of the Social Finance kind): absolute percentage error of the
+total and of each category at 3, 6 and 12 months, and for our model whether each
+month's actual total fell inside the forecast's P10-P90 band.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from sufficiency.forecast.errors import ForecastError
+from sufficiency.forecast.params import ForecastParams
+from sufficiency.forecast.run import forecast_from_spells
+from sufficiency.forecast.states import CATEGORIES, CareSpells, build_spells, month_ends, stock_at
+from sufficiency.forecast.stockflow import persistence_forecast, stock_flow_forecast
+from sufficiency.io.ssda903 import SSDA903History
+
+METHODS = ("model", "persistence", "stock_flow")
+
+
+def truncate_history(history: SSDA903History, cutoff: pd.Timestamp) -> SSDA903History:
+    """The history as it would have looked on ``cutoff``.
+
+    Episodes starting after the cutoff are dropped; episodes ending after it are
+    open (DEC, REC and REASON_PLACE_CHANGE blanked).
+    """
+    cutoff = pd.Timestamp(cutoff)
+    ep = history.episodes[history.episodes["DECOM"] <= cutoff].copy()
+    later = ep["DEC"] > cutoff
+    ep.loc[later, "DEC"] = pd.NaT
+    ep.loc[later, ["REC", "REASON_PLACE_CHANGE"]] = pd.NA
+    years = tuple(y for y in history.years if pd.Timestamp(y - 1, 4, 1) <= cutoff)
+    return replace(history, episodes=ep.reset_index(drop=True), years=years)
+
+
+def _truncate_spells(care: CareSpells, history: SSDA903History, cutoff: pd.Timestamp):
+    cut = build_spells(truncate_history(history, cutoff))
+    return CareSpells(cut.spells, care.data_start, min(care.data_end, pd.Timestamp(cutoff)))
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Backtest scores.
+
+    Attributes
+    ----------
+    scores
+        One row per cutoff x method x category (incl. ``all``) x horizon:
+        ``cutoff, method, category, horizon_months, forecast, actual, ape_pct``.
+    coverage
+        One row per cutoff x month: ``cutoff, month, actual, p10, p90, inside``
+        (our model's band for the total).
+    """
+
+    scores: pd.DataFrame
+    coverage: pd.DataFrame
+
+    def summary(self) -> pd.DataFrame:
+        """Mean APE of the total per method and horizon, plus P10-P90 coverage."""
+        tot = self.scores[self.scores["category"] == "all"]
+        table = tot.pivot_table(
+            index="horizon_months", columns="method", values="ape_pct", aggfunc="mean"
+        )
+        table = table.reindex(columns=[m for m in METHODS if m in table.columns])
+        table["p10_p90_coverage_pct"] = 100 * self.coverage["inside"].mean()
+        return table.reset_index()
+
+
+def backtest(
+    history: SSDA903History,
+    cutoffs: Sequence[pd.Timestamp] | pd.Timestamp,
+    horizon_months: int = 12,
+    params: ForecastParams | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BacktestResult:
+    """Backtest the forecast at each cutoff.
+
+    Raises
+    ------
+    ForecastError
+        A cutoff is outside the history, or fewer than ``horizon_months`` months of
+        history follow it.
+    """
+    params = (params or ForecastParams()).model_copy(update={"horizon_months": horizon_months})
+    cutoff_list = [pd.Timestamp(cutoffs)] if not isinstance(cutoffs, Sequence) else cutoffs
+    care = build_spells(history)
+    score_rows: list[dict[str, object]] = []
+    cover_rows: list[dict[str, object]] = []
+    for cutoff in sorted(pd.Timestamp(c).normalize() for c in cutoff_list):
+        if cutoff < care.data_start or cutoff > care.data_end:
+            raise ForecastError(
+                f"The cutoff {cutoff.date()} is outside the 903 history, which covers "
+                f"{care.data_start.date()} to {care.data_end.date()}."
+            )
+        months = month_ends(cutoff, horizon_months)
+        if months[-1] > care.data_end:
+            raise ForecastError(
+                f"The history ends {care.data_end.date()}, before {months[-1].date()}: a "
+                f"{horizon_months}-month backtest needs an earlier cutoff than {cutoff.date()}."
+            )
+        if progress is not None:
+            progress(f"backtest at {cutoff.date()}")
+        past = _truncate_spells(care, history, cutoff)
+        actual = stock_at(care, months).sum(axis=2).astype(float)  # (M, C)
+        result = forecast_from_spells(past, params, start=cutoff)
+        by_cat = result.by_category().astype(float)  # (P, M, C)
+        forecasts = {
+            "model": by_cat.mean(axis=0),
+            "persistence": persistence_forecast(past, cutoff, months),
+            "stock_flow": stock_flow_forecast(past, cutoff, months, params.reference_years),
+        }
+        for method, fc in forecasts.items():
+            for h in params.backtest_horizons_months:
+                if h > horizon_months:
+                    continue
+                for c, name in [*enumerate(CATEGORIES), (-1, "all")]:
+                    f = fc[h].sum() if c < 0 else fc[h, c]
+                    a = actual[h].sum() if c < 0 else actual[h, c]
+                    score_rows.append(
+                        {
+                            "cutoff": cutoff.date().isoformat(),
+                            "method": method,
+                            "category": name,
+                            "horizon_months": h,
+                            "forecast": round(float(f), 2),
+                            "actual": float(a),
+                            "ape_pct": round(100 * abs(f - a) / a, 2) if a > 0 else np.nan,
+                        }
+                    )
+        totals = by_cat.sum(axis=2)
+        p10, p90 = np.quantile(totals, [0.1, 0.9], axis=0)
+        for m in range(1, len(months)):
+            a = actual[m].sum()
+            cover_rows.append(
+                {
+                    "cutoff": cutoff.date().isoformat(),
+                    "month": months[m].date().isoformat(),
+                    "actual": float(a),
+                    "p10": float(p10[m]),
+                    "p90": float(p90[m]),
+                    "inside": bool(p10[m] <= a <= p90[m]),
+                }
+            )
+    return BacktestResult(pd.DataFrame(score_rows), pd.DataFrame(cover_rows))

@@ -1,0 +1,115 @@
+"""The fitted forecast model: rates with their uncertainty, ready to simulate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class EntryModel:
+    """Monthly entries: a log-linear level (optional trend, optional seasonality).
+
+    Attributes
+    ----------
+    coef, cov
+        Poisson-regression coefficients ``[level, trend per year, quarter 2-4 effects]``
+        (terms not selected are absent) and their covariance, inflated by the dispersion.
+    has_trend, has_season
+        Which terms the data supported (chosen by quasi-AIC; see :mod:`.estimate`).
+    nb_shape
+        Gamma-Poisson shape of month-to-month overdispersion (``inf`` = Poisson).
+    origin
+        Date at which the trend term is zero (the reference window's start).
+    trend_end, trend_damping_per_year
+        After ``trend_end`` (the forecast start) the trend is damped: ``h`` years on,
+        time counts as ``(1 - exp(-k h)) / k`` years, so growth levels off.
+    composition_alpha
+        Dirichlet parameters of the split of entries by age band x first category.
+    ages_months
+        Entry ages in months observed in each age band, to draw new children's ages.
+    monthly_counts
+        The reference window's monthly entries, for the Assumptions sheet.
+    """
+
+    coef: np.ndarray
+    cov: np.ndarray
+    has_trend: bool
+    has_season: bool
+    nb_shape: float
+    origin: pd.Timestamp
+    trend_end: pd.Timestamp
+    trend_damping_per_year: float
+    composition_alpha: np.ndarray
+    ages_months: tuple[np.ndarray, ...]
+    monthly_counts: np.ndarray
+
+    def design(self, dates: pd.DatetimeIndex) -> np.ndarray:
+        """Design matrix rows for month-end ``dates``."""
+        cols = [np.ones(len(dates))]
+        if self.has_trend:
+            years = np.asarray((dates - self.origin).days, dtype=float) / 365.25
+            end = (self.trend_end - self.origin).days / 365.25
+            ahead = np.maximum(years - end, 0.0)
+            k = max(self.trend_damping_per_year, 1e-9)
+            cols.append(np.minimum(years, end) + (1 - np.exp(-k * ahead)) / k)
+        if self.has_season:
+            quarter = ((np.asarray(dates.month) - 1) // 3 + 3) % 4  # Apr-Jun = 0
+            cols += [(quarter == q).astype(float) for q in (1, 2, 3)]
+        return np.column_stack(cols)
+
+
+@dataclass(frozen=True)
+class ForecastModel:
+    """Rates estimated from a reference window, as gamma/Dirichlet posteriors.
+
+    Rate arrays have shape ``(categories, age bands, time-in-care bands)`` and are
+    events per child-month; the posterior of each is Gamma(``*_shape``, ``*_rate``)
+    so that each simulated path can draw its own plausible rates.
+
+    Attributes
+    ----------
+    reference_start, reference_end
+        The window the rates come from.
+    tic_edges_months
+        Lower edges of the time-in-care bands.
+    exposure_months
+        Child-months in care in each cell during the window.
+    exit_shape, exit_rate, move_shape, move_rate, change_shape, change_rate
+        Posterior parameters of the exit, category-move and within-category
+        placement-change rates.
+    dest_alpha
+        Dirichlet parameters of the destination of a move, ``(category, age band, category)``.
+    entries
+        The entry model.
+    """
+
+    reference_start: pd.Timestamp
+    reference_end: pd.Timestamp
+    tic_edges_months: np.ndarray
+    exposure_months: np.ndarray
+    exit_shape: np.ndarray
+    exit_rate: np.ndarray
+    move_shape: np.ndarray
+    move_rate: np.ndarray
+    change_shape: np.ndarray
+    change_rate: np.ndarray
+    dest_alpha: np.ndarray
+    entries: EntryModel
+
+    @property
+    def exit_mean(self) -> np.ndarray:
+        """Posterior mean exit rate per child-month."""
+        return self.exit_shape / self.exit_rate
+
+    @property
+    def move_mean(self) -> np.ndarray:
+        """Posterior mean rate of moving to another category per child-month."""
+        return self.move_shape / self.move_rate
+
+    @property
+    def change_mean(self) -> np.ndarray:
+        """Posterior mean rate of a new placement in the same category per child-month."""
+        return self.change_shape / self.change_rate

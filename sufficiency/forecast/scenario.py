@@ -1,0 +1,151 @@
+"""Scenarios: rate changes a commissioner can express, saved as TOML files.
+
+Example (``data/sample/scenarios/entries_up_20.toml``)::
+
+    name = "Entries up 20%"
+    [entries]
+    change_pct = 20
+    [entries.change_pct_by_age_band]
+    "16-17" = 40
+
+    [[step_down]]
+    from = "external_residential"
+    to = "in_house_foster"
+    per_month = 1
+
+    [[shift]]
+    from = "ifa_foster"
+    to = "in_house_foster"
+    fraction = 0.25
+
+    [exit_rate_change_pct]
+    with_parents = 10
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from sufficiency.errors import ConfigError
+from sufficiency.forecast.states import AGE_BANDS, CATEGORIES
+
+
+def _category(value: str) -> str:
+    if value not in CATEGORIES:
+        raise ValueError(f"unknown category {value!r}; use one of {', '.join(CATEGORIES)}")
+    return value
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class EntryChange(_Frozen):
+    """Change in the number of children entering care, percent (+20 = a fifth more)."""
+
+    change_pct: float = Field(default=0.0, ge=-100)
+    change_pct_by_age_band: dict[str, float] = {}
+
+    @field_validator("change_pct_by_age_band")
+    @classmethod
+    def _bands(cls, value: dict[str, float]) -> dict[str, float]:
+        for band, pct in value.items():
+            if band not in AGE_BANDS:
+                raise ValueError(f"unknown age band {band!r}; use one of {', '.join(AGE_BANDS)}")
+            if pct < -100:
+                raise ValueError(f"change for {band!r} is below -100%")
+        return value
+
+    def multiplier(self, band: str) -> float:
+        """Factor on entries in ``band`` (a band's own change replaces the overall one)."""
+        return 1 + self.change_pct_by_age_band.get(band, self.change_pct) / 100
+
+
+class StepDown(_Frozen):
+    """``per_month`` children a month moved from one category to another (e.g. residential
+    to foster care), from month ``start_month`` of the forecast to ``end_month``."""
+
+    from_category: str = Field(default="external_residential", alias="from")
+    to_category: str = Field(default="in_house_foster", alias="to")
+    per_month: float = Field(gt=0)
+    start_month: int = Field(default=1, ge=1)
+    end_month: int | None = None
+
+    _check = field_validator("from_category", "to_category")(_category)
+
+    def count_in_month(self, month: int) -> int:
+        """Step-downs in forecast month ``month`` (1-based); fractions accumulate."""
+        if month < self.start_month or (self.end_month is not None and month > self.end_month):
+            return 0
+        k = month - self.start_month + 1
+        return int(k * self.per_month + 1e-9) - int((k - 1) * self.per_month + 1e-9)
+
+
+class Shift(_Frozen):
+    """A fraction of entries and moves into one category go to another instead
+    (e.g. a quarter of IFA placements made in-house)."""
+
+    from_category: str = Field(alias="from")
+    to_category: str = Field(alias="to")
+    fraction: float = Field(ge=0, le=1)
+
+    _check = field_validator("from_category", "to_category")(_category)
+
+
+class Scenario(_Frozen):
+    """A named set of changes applied to the base forecast's rates."""
+
+    name: str = "base"
+    description: str = ""
+    entries: EntryChange = EntryChange()
+    step_down: tuple[StepDown, ...] = ()
+    shift: tuple[Shift, ...] = ()
+    exit_rate_change_pct: dict[str, float] = {}
+
+    @field_validator("exit_rate_change_pct")
+    @classmethod
+    def _exit_categories(cls, value: dict[str, float]) -> dict[str, float]:
+        for cat, pct in value.items():
+            _category(cat)
+            if pct < -100:
+                raise ValueError(f"exit rate change for {cat!r} is below -100%")
+        return value
+
+    @property
+    def is_base(self) -> bool:
+        """True when the scenario changes nothing."""
+        return (
+            self.entries == EntryChange()
+            and not self.step_down
+            and not self.shift
+            and not any(self.exit_rate_change_pct.values())
+        )
+
+
+BASE = Scenario()
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """Read a scenario TOML file.
+
+    Raises
+    ------
+    ConfigError
+        The file is missing, is not TOML, or names an unknown key, category or age band.
+    """
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: scenario file not found.") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{p}: not a valid TOML file ({exc}).") from None
+    data.setdefault("name", p.stem)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        msgs = [f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}" for err in exc.errors()]
+        raise ConfigError(f"{p}: " + "; ".join(msgs)) from None

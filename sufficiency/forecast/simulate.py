@@ -1,0 +1,358 @@
+"""Seeded stochastic simulation of the children looked after, month by month.
+
+Every path is a plausible future: it first draws its own rates from their posterior
+(parameter uncertainty) and a drifting entry level, then moves each child through
+the months (fully vectorised over paths x children). A month for a child in care:
+at most one event (leave care, move to another category, or a new placement in the
+same one) with competing-risk probabilities from the child's category x age band x
+time-in-care cell; then one month older; on their 18th birthday they leave.
+Entries are gamma-Poisson (overdispersed) counts split by age band x first category.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sufficiency.forecast.model import ForecastModel
+from sufficiency.forecast.params import ForecastParams
+from sufficiency.forecast.scenario import BASE, Scenario
+from sufficiency.forecast.states import (
+    AGE_BAND_LOWER_YEARS,
+    AGE_BANDS,
+    CAT,
+    LEAVING_AGE_MONTHS,
+    NUM_AGE_BANDS,
+    NUM_CATEGORIES,
+)
+
+_C, _A = NUM_CATEGORIES, NUM_AGE_BANDS
+_DEAD = _C  # category index of a slot whose child has left
+_COMPACT_EVERY_MONTHS = 6
+#: Paths per chunk (fixed, so results depend only on the seed) and worker threads.
+_CHUNK_PATHS = 500
+_THREADS = 2
+#: Size of the age and time-in-care axes (months): beyond 18 years plus a 60-month horizon.
+_K = 288
+
+
+@dataclass(frozen=True)
+class InitialStock:
+    """Children in care on the start date: category, age and time in care, in months."""
+
+    category: np.ndarray
+    age_months: np.ndarray
+    tic_months: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Tables:
+    p_any: np.ndarray  # (paths * rows,) probability of an event in a month
+    p_half: np.ndarray  # same for half a month (entrants)
+    cum: np.ndarray  # (paths * rows, 2 + C) cumulative outcome probabilities
+    num_rows: int
+    num_tic: int
+
+
+def _draw_tables(
+    model: ForecastModel,
+    params: ForecastParams,
+    scenario: Scenario,
+    rng: np.random.Generator,
+    p: int,
+) -> _Tables:
+    drift = params.rate_drift_sd
+    exit_mult = np.ones(_C)
+    for cat, pct in scenario.exit_rate_change_pct.items():
+        exit_mult[CAT[cat]] = 1 + pct / 100
+    exit_r = rng.gamma(model.exit_shape, 1 / model.exit_rate, size=(p, *model.exit_shape.shape))
+    move_r = rng.gamma(model.move_shape, 1 / model.move_rate, size=(p, *model.move_shape.shape))
+    chg_r = rng.gamma(
+        model.change_shape, 1 / model.change_rate, size=(p, *model.change_shape.shape)
+    )
+    exit_r *= np.exp(rng.normal(0, drift, (p, 1, 1, 1))) * exit_mult[None, :, None, None]
+    move_r *= np.exp(rng.normal(0, drift, (p, 1, 1, 1)))
+    dest = rng.gamma(model.dest_alpha, 1.0, size=(p, *model.dest_alpha.shape))
+    dest = _apply_shifts(dest, scenario)
+    dest /= np.maximum(dest.sum(-1, keepdims=True), 1e-300)
+    n_tic = model.exit_shape.shape[2]
+    rows = (_C + 1) * _A * n_tic
+    p_any = np.zeros((p, _C + 1, _A, n_tic))
+    p_half = np.zeros_like(p_any)
+    p_any[:, :_C], cum = _outcomes(exit_r, move_r, chg_r, dest, 1.0)
+    p_half[:, :_C] = _outcomes(exit_r, move_r, chg_r, dest, 0.5)[0]
+    cum_full = np.ones((p, _C + 1, _A, n_tic, 2 + _C))
+    cum_full[:, :_C] = cum
+    return _Tables(
+        p_any=p_any.reshape(-1).astype(np.float32),
+        p_half=p_half.reshape(-1).astype(np.float32),
+        cum=cum_full.reshape(p * rows, 2 + _C).astype(np.float32),
+        num_rows=rows,
+        num_tic=n_tic,
+    )
+
+
+def _outcomes(
+    exit_r: np.ndarray, move_r: np.ndarray, chg_r: np.ndarray, dest: np.ndarray, months: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Probability of an event in ``months`` and cumulative outcome probabilities.
+
+    A move does not stop a child leaving care later in the same month, so leaving has
+    its own probability ``1 - exp(-exit rate)`` rather than competing with moves
+    (competing would understate exits by a few percent when moves are frequent).
+    """
+    p_exit = -np.expm1(-exit_r * months)
+    other = move_r + chg_r
+    p_other = -np.expm1(-other * months) * (1 - p_exit)
+    p_any = p_exit + p_other
+    safe_any = np.maximum(p_any, 1e-300)
+    share = p_other / np.maximum(other, 1e-300) / safe_any
+    outcome = np.concatenate(
+        [
+            (p_exit / safe_any)[..., None],
+            (chg_r * share)[..., None],
+            (move_r * share)[..., None] * dest[:, :, :, None, :],
+        ],
+        axis=-1,
+    )
+    cum = np.cumsum(outcome, axis=-1)
+    cum[..., -1] = 1.0
+    return p_any, cum
+
+
+def _apply_shifts(probs: np.ndarray, scenario: Scenario) -> np.ndarray:
+    """Move a fraction of the last axis' mass from one category to another."""
+    for s in scenario.shift:
+        a, b = CAT[s.from_category], CAT[s.to_category]
+        moved = probs[..., a] * s.fraction
+        probs[..., a] -= moved
+        probs[..., b] += moved
+    return probs
+
+
+def _draw_entries(
+    model: ForecastModel,
+    params: ForecastParams,
+    scenario: Scenario,
+    months: pd.DatetimeIndex,
+    rng: np.random.Generator,
+    p: int,
+) -> np.ndarray:
+    """Entries per path, month and (age band x first category): ``(paths, months, A*C)``."""
+    em = model.entries
+    h = len(months)
+    coef = rng.multivariate_normal(em.coef, em.cov, size=p, method="eigh")
+    if em.has_trend:
+        cap = np.log1p(params.max_entry_trend_pct_per_year / 100)
+        coef[:, 1] = coef[:, 1].clip(-cap, cap)
+    log_mu = coef @ em.design(months).T
+    steps = rng.normal(0, params.entry_drift_sd_per_year / np.sqrt(12), (p, h))
+    mu = np.exp(log_mu + np.cumsum(steps, axis=1))
+    if np.isfinite(em.nb_shape):
+        mu = rng.gamma(em.nb_shape, mu / em.nb_shape)
+    comp = rng.gamma(em.composition_alpha, 1.0, size=(p, *em.composition_alpha.shape))
+    comp = _apply_shifts(comp, scenario)
+    comp /= comp.sum(axis=(1, 2), keepdims=True)
+    mult = np.array([scenario.entries.multiplier(b) for b in AGE_BANDS])
+    lam = mu[:, :, None, None] * (comp * mult[None, :, None])[:, None]
+    return rng.poisson(lam).reshape(p, h, _A * _C)
+
+
+def _band_table(model: ForecastModel) -> np.ndarray:
+    """``(age band * T + tic band)`` for every ``age * _K + tic`` index."""
+    band_edges = np.asarray(AGE_BAND_LOWER_YEARS[1:]) * 12
+    ages = np.arange(_K)
+    age_band = np.searchsorted(band_edges, ages, side="right").clip(0, _A - 1)
+    tic_band = np.searchsorted(model.tic_edges_months, ages, side="right") - 1
+    n_tic = len(model.tic_edges_months)
+    return (age_band[:, None] * n_tic + tic_band.clip(0)[None, :]).reshape(-1).astype(np.int32)
+
+
+def simulate(
+    model: ForecastModel,
+    initial: InitialStock,
+    months: pd.DatetimeIndex,
+    params: ForecastParams,
+    scenario: Scenario = BASE,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Simulate ``params.num_paths`` futures over ``months`` (index 0 = start date).
+
+    Paths are simulated in fixed-size chunks, each with its own random stream spawned
+    from the seed, on two threads; the result depends only on the seed and the number
+    of paths, not on the number of threads or their timing.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``stock (P, M, C, A)``, ``starts (P, M, C)``, ``entries (P, M, C)``,
+        ``exits (P, M, C)``, with ``M = len(months)`` and zeros for flows at index 0.
+    """
+    sizes = [_CHUNK_PATHS] * (params.num_paths // _CHUNK_PATHS)
+    if params.num_paths % _CHUNK_PATHS:
+        sizes.append(params.num_paths % _CHUNK_PATHS)
+    streams = np.random.SeedSequence(params.seed).spawn(len(sizes))
+
+    def run(i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        rng = np.random.default_rng(streams[i])
+        return _simulate_chunk(
+            model, initial, months, params, scenario, rng, sizes[i], progress if i == 0 else None
+        )
+
+    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+        parts = list(pool.map(run, range(len(sizes))))
+    stock, starts, entries, exits = (
+        np.concatenate([part[k] for part in parts], axis=0) for k in range(4)
+    )
+    return stock, starts, entries, exits
+
+
+def _simulate_chunk(
+    model: ForecastModel,
+    initial: InitialStock,
+    months: pd.DatetimeIndex,
+    params: ForecastParams,
+    scenario: Scenario,
+    rng: np.random.Generator,
+    p: int,
+    progress: Callable[[int], None] | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    h = len(months) - 1
+    tables = _draw_tables(model, params, scenario, rng, p)
+    entries = _draw_entries(model, params, scenario, months[1:], rng, p)
+    n_tic = tables.num_tic
+    cell_of = _band_table(model)
+    cat_stride = _A * n_tic
+    width_needed = len(initial.category) + int(entries.sum(axis=2).max(axis=0).sum()) + 1
+    cat = np.full((p, width_needed), _DEAD, dtype=np.int16)
+    # age and time in care in one index (age * _K + tic): one add ages both
+    at = np.zeros((p, width_needed), dtype=np.int32)
+    n0 = len(initial.category)
+    cat[:, :n0] = initial.category
+    at[:, :n0] = initial.age_months * _K + np.minimum(initial.tic_months, _K - h - 1)
+    width = n0
+    poff = (np.arange(p, dtype=np.int32) * tables.num_rows)[:, None]
+    stock = np.zeros((p, h + 1, _C, _A), dtype=np.int32)
+    starts = np.zeros((p, h + 1, _C), dtype=np.int32)
+    ent_out = np.zeros((p, h + 1, _C), dtype=np.int32)
+    exits = np.zeros((p, h + 1, _C), dtype=np.int32)
+
+    def count(path: np.ndarray, cats: np.ndarray) -> np.ndarray:
+        return np.bincount(path * _C + cats, minlength=p * _C).reshape(p, _C)
+
+    def rows(lo: int, hi: int) -> np.ndarray:
+        row = cat[:, lo:hi] * np.int32(cat_stride)
+        row += np.take(cell_of, at[:, lo:hi])
+        row += poff
+        return row
+
+    def record(m: int, row: np.ndarray) -> None:
+        counts = np.bincount(row.ravel(), minlength=p * tables.num_rows)
+        stock[:, m] = counts.reshape(p, _C + 1, _A, n_tic)[:, :_C].sum(axis=3)
+
+    def events(lo: int, row: np.ndarray, p_table: np.ndarray, m: int) -> None:
+        hit = rng.random(row.shape, dtype=np.float32) < np.take(p_table, row)
+        idx = np.flatnonzero(hit)
+        if len(idx) == 0:
+            return
+        pi, wi = np.divmod(idx, row.shape[1])
+        flat = row.ravel()[idx]
+        wi += lo
+        u = rng.random(len(pi), dtype=np.float32)
+        outcome = (u[:, None] > tables.cum[flat]).sum(axis=1)
+        old = cat[pi, wi].astype(np.int64)
+        is_exit = outcome == 0
+        exits[:, m] += count(pi[is_exit], old[is_exit])
+        new = np.where(outcome >= 2, outcome - 2, old)
+        new[is_exit] = _DEAD
+        cat[pi, wi] = new
+        starts[:, m] += count(pi[~is_exit], new[~is_exit])
+
+    leave_at = LEAVING_AGE_MONTHS * _K
+    for m in range(1, h + 1):
+        row = rows(0, width)
+        record(m - 1, row)
+        events(0, row, tables.p_any, m)
+        for sd in scenario.step_down:
+            _step_down(cat[:, :width], sd.count_in_month(m), sd, rng, starts[:, m])
+        at[:, :width] += _K + 1
+        li, wi = np.divmod(np.flatnonzero(at[:, :width] >= leave_at), width)
+        still = cat[li, wi] != _DEAD
+        li, wi = li[still], wi[still]
+        if len(li):
+            exits[:, m] += count(li, cat[li, wi].astype(np.int64))
+            cat[li, wi] = _DEAD
+        lo = width
+        width = _add_entrants(cat, at, width, entries[:, m - 1], model, rng)
+        block = cat[:, lo:width]
+        bi, bj = np.divmod(np.flatnonzero(block != _DEAD), max(width - lo, 1))
+        ent_out[:, m] += count(bi, block[bi, bj].astype(np.int64))
+        starts[:, m] += ent_out[:, m]
+        events(lo, rows(lo, width), tables.p_half, m)
+        if m % _COMPACT_EVERY_MONTHS == 0:
+            width = _compact(cat, at, width)
+        if progress is not None:
+            progress(m)
+    record(h, rows(0, width))
+    return stock, starts, ent_out, exits
+
+
+def _step_down(
+    cat: np.ndarray, n: int, sd: object, rng: np.random.Generator, starts_m: np.ndarray
+) -> None:
+    """Move up to ``n`` random children per path between the step-down's categories."""
+    if n <= 0 or cat.shape[1] == 0:
+        return
+    src, dst = CAT[sd.from_category], CAT[sd.to_category]  # type: ignore[attr-defined]
+    key = np.where(cat == src, rng.random(cat.shape), 2.0)
+    n = min(n, cat.shape[1])
+    pick = np.argpartition(key, n - 1, axis=1)[:, :n]
+    ok = np.take_along_axis(key, pick, axis=1) < 2.0
+    rows = np.nonzero(ok)[0]
+    cols = pick[ok]
+    cat[rows, cols] = dst
+    starts_m[:, dst] += np.bincount(rows, minlength=cat.shape[0])
+
+
+def _add_entrants(
+    cat: np.ndarray,
+    at: np.ndarray,
+    width: int,
+    counts: np.ndarray,
+    model: ForecastModel,
+    rng: np.random.Generator,
+) -> int:
+    """Append this month's entrants after column ``width``; return the new width."""
+    p = counts.shape[0]
+    per_path = counts.sum(axis=1)
+    total = int(per_path.sum())
+    if total == 0:
+        return width
+    cells = np.repeat(np.tile(np.arange(_A * _C), p), counts.ravel())
+    path = np.repeat(np.arange(p), per_path)
+    pos = np.arange(total) - np.repeat(np.cumsum(per_path) - per_path, per_path)
+    band, first = cells // _C, cells % _C
+    ages = np.empty(total, dtype=np.int32)
+    u = rng.random(total)
+    for b, pool in enumerate(model.entries.ages_months):
+        sel = band == b
+        ages[sel] = pool[(u[sel] * len(pool)).astype(np.int64)]
+    cols = width + pos
+    cat[path, cols] = first
+    at[path, cols] = ages * _K
+    return width + int(per_path.max())
+
+
+def _compact(cat: np.ndarray, at: np.ndarray, width: int) -> int:
+    """Move each path's children to the front of its row; return the new width."""
+    alive = cat[:, :width] != _DEAD
+    order = np.argsort(~alive, axis=1, kind="stable")
+    new_width = int(alive.sum(axis=1).max())
+    for arr in (cat, at):
+        arr[:, :width] = np.take_along_axis(arr[:, :width], order, axis=1)
+    cat[:, new_width:width] = _DEAD
+    return new_width

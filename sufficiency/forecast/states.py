@@ -1,0 +1,284 @@
+"""Episodes -> placement states per child: categories, age bands, stock and flows.
+
+A child's 903 episodes are turned into *spells*: one row per episode (short breaks
+dropped), each with the forecast category it counts in. Temporary placements
+(T0-T4) count in the child's usual placement, the category of the episode before
+them. A spell starts with one of four kinds of event:
+
+``entry``  the first spell of a period of care (the child starts to be looked after);
+``move``   the category differs from the previous spell's;
+``change`` same category but a new placement (RNE P, B, T or U; not a temporary
+           placement nor the return from one);
+``none``   nothing a commissioner must find (a change of legal status only).
+
+A period of care is a run of episodes each starting the day the previous one ended.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sufficiency.codes import SHORT_BREAK_LEGAL_STATUSES, TEMPORARY_PLACE_CODES
+from sufficiency.errors import DataWarning
+from sufficiency.io.ssda903 import SSDA903History
+
+CATEGORIES: tuple[str, ...] = (
+    "kinship_foster",
+    "in_house_foster",
+    "ifa_foster",
+    "in_house_residential",
+    "external_residential",
+    "secure",
+    "supported",
+    "with_parents",
+    "placed_for_adoption",
+    "other",
+)
+AGE_BANDS: tuple[str, ...] = ("under 1", "1-4", "5-9", "10-15", "16-17")
+#: Lower edge of each age band, years.
+AGE_BAND_LOWER_YEARS: tuple[int, ...] = (0, 1, 5, 10, 16)
+#: Children leave care on their 18th birthday: the forecast's age limit, months.
+LEAVING_AGE_MONTHS = 216
+NUM_CATEGORIES = len(CATEGORIES)
+NUM_AGE_BANDS = len(AGE_BANDS)
+CAT = {name: i for i, name in enumerate(CATEGORIES)}
+DAYS_PER_MONTH = 365.25 / 12
+_AGE_OUT_TOLERANCE_DAYS = 7
+#: How far back to date a period of care whose start precedes the returns held.
+_HIDDEN_START_DAYS = 730
+PLACEMENT_CHANGE_RNE = frozenset({"P", "B", "T", "U"})
+
+_FOSTER_KIN = {"U1", "U2", "U3", "Q1"}
+_FOSTER_OTHER = {"U4", "U5", "U6", "Q2"}
+_EXTERNAL = {"PR4", "PR5"}
+
+
+def classify_placements(place: pd.Series, provider: pd.Series) -> np.ndarray:
+    """Category index of each episode; -1 for temporary placements (T0-T4).
+
+    Parameters
+    ----------
+    place, provider
+        903 ``PLACE`` and ``PLACE_PROVIDER`` codes (missing values allowed).
+    """
+    pl = place.astype("string").fillna("").str.upper().to_numpy(str)
+    pr = provider.astype("string").fillna("").str.upper().to_numpy(str)
+    ext = np.isin(pr, list(_EXTERNAL))
+    out = np.full(len(pl), CAT["other"], dtype=np.int8)
+    out[np.isin(pl, list(_FOSTER_KIN))] = CAT["kinship_foster"]
+    other_foster = np.isin(pl, list(_FOSTER_OTHER))
+    out[other_foster & ~ext] = CAT["in_house_foster"]
+    out[other_foster & ext] = CAT["ifa_foster"]
+    homes = np.isin(pl, ["K2", "R1"])
+    out[homes & ~ext] = CAT["in_house_residential"]
+    out[(homes | (pl == "S1")) & ext] = CAT["external_residential"]
+    out[pl == "K1"] = CAT["secure"]
+    out[np.isin(pl, ["H5", "K3", "P2"])] = CAT["supported"]
+    out[pl == "P1"] = CAT["with_parents"]
+    out[np.isin(pl, ["A3", "A4", "A5", "A6"])] = CAT["placed_for_adoption"]
+    out[np.isin(pl, list(TEMPORARY_PLACE_CODES))] = -1
+    return out
+
+
+def age_band_of_years(age_years: np.ndarray) -> np.ndarray:
+    """Age band index of each age in completed years (ages 18+ get the last band)."""
+    return (np.searchsorted(AGE_BAND_LOWER_YEARS, age_years, side="right") - 1).clip(0)
+
+
+def age_months_at(dob: pd.Series | pd.DatetimeIndex, when: pd.Timestamp) -> np.ndarray:
+    """Completed months of age on ``when`` for each date of birth."""
+    d = pd.DatetimeIndex(dob)
+    months = (when.year - d.year) * 12 + (when.month - d.month) - (when.day < d.day)
+    return np.asarray(months, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class CareSpells:
+    """Spells of care built from a 903 history.
+
+    Attributes
+    ----------
+    spells
+        One row per episode kept: ``child``, ``start``, ``end`` (NaT when open),
+        ``category`` (index into :data:`CATEGORIES`), ``from_category`` (-1 for an
+        entry), ``kind`` (entry/move/change/none), ``period_start``, ``dob`` and
+        ``end_kind`` (``continue``, ``exit``, ``age_out`` or ``open``).
+    data_start, data_end
+        First and last day the returns cover (1 April and 31 March).
+    """
+
+    spells: pd.DataFrame
+    data_start: pd.Timestamp
+    data_end: pd.Timestamp
+
+
+def build_spells(history: SSDA903History) -> CareSpells:
+    """Turn a 903 history into :class:`CareSpells` (short breaks excluded)."""
+    ep = history.episodes
+    ep = ep[~ep["LS"].astype("string").isin(list(SHORT_BREAK_LEGAL_STATUSES)).fillna(False)]
+    ep = ep.sort_values(["CHILD", "DECOM"], kind="stable").reset_index(drop=True)
+    dob = history.header.drop_duplicates("CHILD").set_index("CHILD")["DOB"]
+    ep_dob = ep["CHILD"].map(dob)
+    missing = ep_dob.isna()
+    if missing.any():
+        warnings.warn(
+            f"{ep.loc[missing, 'CHILD'].nunique()} child(ren) have episodes but no date of "
+            "birth in any header; they are left out of the forecast",
+            DataWarning,
+            stacklevel=2,
+        )
+        ep, ep_dob = ep[~missing].reset_index(drop=True), ep_dob[~missing].reset_index(drop=True)
+    child = ep["CHILD"].astype(str).to_numpy()
+    start = ep["DECOM"].to_numpy("datetime64[ns]")
+    end = ep["DEC"].to_numpy("datetime64[ns]")
+    same_child = np.r_[False, child[1:] == child[:-1]]
+    continuous = np.r_[False, start[1:] == end[:-1]] & same_child
+    period = np.cumsum(~continuous)
+    raw_cat = classify_placements(ep["PLACE"], ep["PLACE_PROVIDER"])
+    temp = raw_cat < 0
+    cat = (
+        pd.Series(np.where(temp, np.nan, raw_cat))
+        .groupby(period)
+        .ffill()
+        .fillna(CAT["other"])
+        .to_numpy(np.int8)
+    )
+    # the usual placement a temporary one interrupts, to spot a return to it
+    key = (
+        ep["PLACE"].astype("string").fillna("")
+        + "|"
+        + ep["PL_POST"].astype("string").fillna("")
+        + "|"
+        + ep["URN"].astype("string").fillna("")
+    )
+    usual = pd.Series(np.where(temp, None, key.to_numpy(object))).groupby(period).ffill()
+    prev_usual = usual.groupby(period).shift().to_numpy(object)
+    prev_temp = np.r_[False, temp[:-1]] & continuous
+    returning = prev_temp & (key.to_numpy(object) == prev_usual)
+    rne = ep["RNE"].astype("string").fillna("").str.upper().to_numpy(str)
+    new_placement = np.isin(rne, list(PLACEMENT_CHANGE_RNE)) & ~temp & ~returning
+    prev_cat = np.r_[-1, cat[:-1]]
+    kind = np.where(
+        ~continuous,
+        "entry",
+        np.where(cat != prev_cat, "move", np.where(new_placement, "change", "none")),
+    )
+    from_cat = np.where(continuous, prev_cat, -1).astype(np.int8)
+    period_start = pd.Series(start).groupby(period).transform("min").to_numpy("datetime64[ns]")
+    # a period whose first visible episode is not a start (RNE S) began before the
+    # returns we hold: its true start is unknown but earlier, so count it as long-standing
+    first_rne = pd.Series(rne).groupby(period).transform("first").to_numpy(str)
+    hidden_start = first_rne != "S"
+    period_start = np.where(
+        hidden_start, period_start - np.timedelta64(_HIDDEN_START_DAYS, "D"), period_start
+    )
+    next_continuous = np.r_[continuous[1:], False]
+    dob_arr = ep_dob.to_numpy("datetime64[ns]")
+    eighteenth = (pd.DatetimeIndex(dob_arr) + pd.DateOffset(years=18)).to_numpy("datetime64[ns]")
+    tolerance = np.timedelta64(_AGE_OUT_TOLERANCE_DAYS, "D")
+    end_kind = np.where(
+        next_continuous,
+        "continue",
+        np.where(np.isnat(end), "open", np.where(end >= eighteenth - tolerance, "age_out", "exit")),
+    )
+    spells = pd.DataFrame(
+        {
+            "child": child,
+            "start": start,
+            "end": end,
+            "category": cat,
+            "from_category": from_cat,
+            "kind": kind,
+            "period": period,
+            "period_start": period_start,
+            "dob": dob_arr,
+            "end_kind": end_kind,
+        }
+    )
+    years = history.years or (int(pd.Timestamp(ep["DECOM"].max()).year) + 1,)
+    return CareSpells(
+        spells=spells,
+        data_start=pd.Timestamp(min(years) - 1, 4, 1),
+        data_end=pd.Timestamp(max(years), 3, 31),
+    )
+
+
+def stock_at(care: CareSpells, dates: list[pd.Timestamp] | pd.DatetimeIndex) -> np.ndarray:
+    """Children looked after at the end of each date, by category x age band.
+
+    A child counts on day ``d`` when a spell has ``start <= d < end``, as DfE counts
+    children looked after at 31 March. Children aged 18 or over are not counted.
+
+    Returns
+    -------
+    numpy.ndarray
+        Integer array of shape ``(len(dates), num categories, num age bands)``.
+    """
+    sp = care.spells
+    start = sp["start"].to_numpy("datetime64[ns]")
+    end = sp["end"].to_numpy("datetime64[ns]")
+    cat = sp["category"].to_numpy(np.int64)
+    out = np.zeros((len(dates), NUM_CATEGORIES, NUM_AGE_BANDS), dtype=np.int64)
+    for i, d in enumerate(pd.DatetimeIndex(dates)):
+        d64 = np.datetime64(d, "ns")
+        live = (start <= d64) & (np.isnat(end) | (end > d64))
+        age_m = age_months_at(sp.loc[live, "dob"], d)
+        keep = age_m < LEAVING_AGE_MONTHS
+        band = age_band_of_years(age_m[keep] // 12)
+        flat = cat[live][keep] * NUM_AGE_BANDS + band
+        out[i] = np.bincount(flat, minlength=NUM_CATEGORIES * NUM_AGE_BANDS).reshape(
+            NUM_CATEGORIES, NUM_AGE_BANDS
+        )
+    return out
+
+
+def month_ends(start: pd.Timestamp, num_months: int) -> pd.DatetimeIndex:
+    """``start`` followed by the next ``num_months`` month-end dates."""
+    first = pd.Timestamp(start).normalize()
+    ends = pd.date_range(first + pd.offsets.MonthEnd(1), periods=num_months, freq="ME")
+    return pd.DatetimeIndex([first, *ends])
+
+
+def flows(care: CareSpells, period_ends: pd.DatetimeIndex) -> pd.DataFrame:
+    """Entries, exits, moves and within-category changes per period.
+
+    Parameters
+    ----------
+    period_ends
+        Increasing dates; period ``i`` runs from the day after ``period_ends[i-1]``
+        to ``period_ends[i]`` inclusive (the first date only opens the first period).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``period_end``, ``flow`` (entry, exit, age_out, move_in, move_out,
+        change), ``category``, ``count``; zero rows included.
+    """
+    sp = care.spells
+    edges = pd.DatetimeIndex(period_ends)
+    rows = []
+    starts = sp[sp["kind"].isin(["entry", "move", "change"])]
+    ends = sp[sp["end_kind"].isin(["exit", "age_out"])]
+    moves = sp[sp["kind"] == "move"]
+    parts = [
+        ("entry", starts[starts["kind"] == "entry"], "start", "category"),
+        ("change", starts[starts["kind"] == "change"], "start", "category"),
+        ("move_in", moves, "start", "category"),
+        ("move_out", moves, "start", "from_category"),
+        ("exit", ends[ends["end_kind"] == "exit"], "end", "category"),
+        ("age_out", ends[ends["end_kind"] == "age_out"], "end", "category"),
+    ]
+    for flow, df, date_col, cat_col in parts:
+        idx = edges.searchsorted(pd.DatetimeIndex(df[date_col]), side="left")
+        ok = (idx >= 1) & (idx < len(edges))
+        flat = (idx[ok] - 1) * NUM_CATEGORIES + df[cat_col].to_numpy(np.int64)[ok]
+        counts = np.bincount(flat, minlength=(len(edges) - 1) * NUM_CATEGORIES)
+        counts = counts.reshape(len(edges) - 1, NUM_CATEGORIES)
+        for i, pe in enumerate(edges[1:]):
+            for c, name in enumerate(CATEGORIES):
+                rows.append((pe, flow, name, int(counts[i, c])))
+    return pd.DataFrame(rows, columns=["period_end", "flow", "category", "count"])

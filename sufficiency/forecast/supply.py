@@ -1,0 +1,199 @@
+"""Supply of placements over the horizon, and the shortfall against simulated demand.
+
+Supply comes from a TOML file (format in ``docs/forecast.md``) and the placement
+register's current vacancies. In-house categories without a section in the file
+get the places in use on the start date plus the register's vacancies, held flat.
+What in-house places cannot hold must be bought: in-house foster overflow goes to
+IFAs, in-house residential overflow to external homes, and demand for IFA, external
+residential or supported places beyond the block contracts is spot-purchased.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from sufficiency.errors import ConfigError
+from sufficiency.forecast.result import ForecastResult
+from sufficiency.forecast.states import CAT, CATEGORIES
+
+IN_HOUSE = ("in_house_foster", "in_house_residential")
+#: (in-house category whose overflow spills, external category, purchase label)
+PURCHASES = (
+    ("in_house_foster", "ifa_foster", "foster (IFA / spot)"),
+    ("in_house_residential", "external_residential", "residential (external homes)"),
+    (None, "supported", "supported accommodation"),
+)
+_REGISTER_CATEGORY = {
+    ("foster", "in_house"): "in_house_foster",
+    ("foster", "other_la"): "in_house_foster",
+    ("foster", "ifa"): "ifa_foster",
+    ("foster", "external"): "ifa_foster",
+    ("residential", "in_house"): "in_house_residential",
+    ("residential", "other_la"): "in_house_residential",
+    ("residential", "external"): "external_residential",
+    ("residential", "ifa"): "external_residential",
+}
+
+
+class StepChange(BaseModel):
+    """From ``date`` on, the category has ``places`` places (e.g. a new home opens)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    date: date
+    places: int = Field(ge=0)
+
+
+class CategorySupply(BaseModel):
+    """Places in one in-house category: a start figure, yearly flows, and step changes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    places: int = Field(ge=0, alias="beds")
+    approvals_per_year: float = Field(default=0.0, ge=0)
+    deregistrations_per_year: float = Field(default=0.0, ge=0)
+    changes: tuple[StepChange, ...] = ()
+
+    def places_on(self, start: pd.Timestamp, when: pd.Timestamp) -> float:
+        """Places available on ``when`` (net approvals accrue linearly)."""
+        base = float(self.places)
+        since = start
+        for ch in sorted(self.changes, key=lambda c: c.date):
+            if pd.Timestamp(ch.date) <= when:
+                base, since = float(ch.places), max(pd.Timestamp(ch.date), start)
+        years = (when - since).days / 365.25
+        return max(base + (self.approvals_per_year - self.deregistrations_per_year) * years, 0.0)
+
+
+class SupplyPlan(BaseModel):
+    """The supply file: in-house places per category and block-contracted places."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    in_house_foster: CategorySupply | None = None
+    in_house_residential: CategorySupply | None = None
+    block_contracts: dict[str, int] = {}
+
+    @field_validator("block_contracts")
+    @classmethod
+    def _known(cls, value: dict[str, int]) -> dict[str, int]:
+        for cat, n in value.items():
+            if cat not in CATEGORIES:
+                raise ValueError(f"unknown category {cat!r}; use one of {', '.join(CATEGORIES)}")
+            if n < 0:
+                raise ValueError(f"block contract for {cat!r} is negative")
+        return value
+
+
+def load_supply(path: Path | str) -> SupplyPlan:
+    """Read a supply TOML file; raise :class:`ConfigError` naming the problem."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: supply file not found.") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{p}: not a valid TOML file ({exc}).") from None
+    try:
+        return SupplyPlan.model_validate(data)
+    except ValidationError as exc:
+        msgs = [f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}" for err in exc.errors()]
+        raise ConfigError(f"{p}: " + "; ".join(msgs)) from None
+
+
+def register_vacancies(placements: pd.DataFrame | None) -> dict[str, int]:
+    """Current vacancies per category from a placement register (``read_placements``)."""
+    out = dict.fromkeys(CATEGORIES, 0)
+    if placements is None or placements.empty:
+        return out
+    for (setting, provider), n in (
+        placements.groupby(["setting", "provider"])["vacancies"].sum().items()
+    ):
+        cat = "supported" if setting == "supported" else _REGISTER_CATEGORY.get((setting, provider))
+        if cat is not None:
+            out[cat] += int(n)
+    return out
+
+
+def supply_table(
+    result: ForecastResult, plan: SupplyPlan | None, vacancies: dict[str, int] | None = None
+) -> pd.DataFrame:
+    """Places per commissioned category at each month end: ``month, category, places, kind``."""
+    plan = plan or SupplyPlan()
+    vacancies = vacancies or dict.fromkeys(CATEGORIES, 0)
+    start = result.start
+    in_use = result.stock[0, 0].sum(axis=1)
+    rows = []
+    for m in result.month_ends:
+        for cat in IN_HOUSE:
+            spec: CategorySupply | None = getattr(plan, cat)
+            if spec is not None:
+                places = spec.places_on(start, pd.Timestamp(m))
+            else:
+                places = float(in_use[CAT[cat]] + vacancies.get(cat, 0))
+            rows.append((m, cat, places, "in_house"))
+        for cat in ("ifa_foster", "external_residential", "supported"):
+            rows.append((m, cat, float(plan.block_contracts.get(cat, 0)), "block_contract"))
+    df = pd.DataFrame(rows, columns=["month", "category", "places", "kind"])
+    df["month"] = pd.DatetimeIndex(df["month"]).strftime("%Y-%m-%d")
+    return df
+
+
+def shortfall(
+    result: ForecastResult, plan: SupplyPlan | None, vacancies: dict[str, int] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Shortfall per category per quarter, and what must be bought externally.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        ``shortfall``: ``quarter_end, category, places, demand_mean, demand_p10,
+        demand_p90, expected_gap, prob_demand_exceeds_supply, expected_spare``;
+        ``purchases``: ``quarter_end, purchase, expected_places, p10, p90``, the
+        placements to buy beyond in-house places and block contracts.
+    """
+    sup = supply_table(result, plan, vacancies)
+    by_cat = result.by_category()  # (P, M, C)
+    months = result.month_ends
+    quarter_idx = [i for i, m in enumerate(months) if i > 0 and m.month in (3, 6, 9, 12)]
+    rows, buys = [], []
+    for i in quarter_idx:
+        m = months[i].strftime("%Y-%m-%d")
+        places = sup[sup["month"] == m].set_index("category")["places"]
+        for cat in places.index:
+            demand = by_cat[:, i, CAT[cat]].astype(float)
+            gap = demand - places[cat]
+            rows.append(
+                {
+                    "quarter_end": m,
+                    "category": cat,
+                    "places": round(float(places[cat]), 1),
+                    "demand_mean": round(float(demand.mean()), 2),
+                    "demand_p10": round(float(np.quantile(demand, 0.1)), 1),
+                    "demand_p90": round(float(np.quantile(demand, 0.9)), 1),
+                    "expected_gap": round(float(np.maximum(gap, 0).mean()), 2),
+                    "prob_demand_exceeds_supply": round(float((gap > 0).mean()), 3),
+                    "expected_spare": round(float(np.maximum(-gap, 0).mean()), 2),
+                }
+            )
+        for own, ext, label in PURCHASES:
+            need = by_cat[:, i, CAT[ext]].astype(float)
+            if own is not None:
+                need = need + np.maximum(by_cat[:, i, CAT[own]] - places[own], 0)
+            bought = np.maximum(need - places[ext], 0)
+            buys.append(
+                {
+                    "quarter_end": m,
+                    "purchase": label,
+                    "expected_places": round(float(bought.mean()), 2),
+                    "p10": round(float(np.quantile(bought, 0.1)), 1),
+                    "p90": round(float(np.quantile(bought, 0.9)), 1),
+                }
+            )
+    return pd.DataFrame(rows), pd.DataFrame(buys)

@@ -1,0 +1,76 @@
+"""Write a forecast report: tidy CSVs, an Excel workbook and a self-contained HTML page.
+
+Every file is written to a temporary file in the output folder and then renamed
+over the target (``os.replace``), so a reader never sees a half-written file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from sufficiency.forecast.report import ForecastReport
+
+
+@contextlib.contextmanager
+def atomic_target(path: Path) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; on success rename it onto ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically."""
+    with atomic_target(path) as tmp:
+        tmp.write_bytes(data)
+    return path
+
+
+def write_csv(path: Path, df: pd.DataFrame) -> Path:
+    """Write a table as UTF-8 CSV with Unix line endings, atomically."""
+    return write_bytes(path, df.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+
+
+def csv_tables(report: ForecastReport) -> dict[str, pd.DataFrame]:
+    """The report's tables by CSV file name (only those present)."""
+    tables: dict[str, pd.DataFrame | None] = {
+        "demand.csv": report.demand,
+        "demand_scenario.csv": report.scenario_demand,
+        "scenario_comparison.csv": report.comparison,
+        "starts.csv": report.starts,
+        "supply.csv": report.supply,
+        "shortfall.csv": report.shortfall,
+        "purchases.csv": report.purchases,
+        "backtest.csv": report.backtest.scores if report.backtest is not None else None,
+        "backtest_coverage.csv": (
+            report.backtest.coverage if report.backtest is not None else None
+        ),
+        "assumptions.csv": report.assumptions,
+    }
+    return {k: v for k, v in tables.items() if v is not None}
+
+
+def write_report(report: ForecastReport, out_dir: Path) -> list[Path]:
+    """Write CSVs, ``forecast.xlsx`` and ``forecast.html`` into ``out_dir``."""
+    from sufficiency.forecast.html_report import render_html
+    from sufficiency.forecast.workbook import write_workbook
+
+    written = [write_csv(out_dir / name, df) for name, df in csv_tables(report).items()]
+    xlsx = out_dir / "forecast.xlsx"
+    with atomic_target(xlsx) as tmp:
+        write_workbook(report, tmp)
+    written.append(xlsx)
+    written.append(write_bytes(out_dir / "forecast.html", render_html(report).encode("utf-8")))
+    return written

@@ -1,0 +1,32 @@
+"""Nightly placement matching: hard rules, objective, solver-neutral MIP, explanations.
+
+The public entry points are :func:`build_problem`, :func:`solve`,
+:func:`greedy_plan`, :func:`run_matching` and :func:`write_match_outputs`.
+"""
+
+from sufficiency.matching.backends import SolveStatus, available_backends
+from sufficiency.matching.candidates import RULES, Candidates, generate_candidates
+from sufficiency.matching.greedy import greedy_plan
+from sufficiency.matching.plan import evaluate_plan, plan_objective
+from sufficiency.matching.problem import MatchProblem, build_problem
+from sufficiency.matching.report import write_match_outputs
+from sufficiency.matching.run import MatchRun, run_matching
+from sufficiency.matching.solve import MatchResult, solve
+
+__all__ = [
+    "RULES",
+    "Candidates",
+    "MatchProblem",
+    "MatchResult",
+    "MatchRun",
+    "SolveStatus",
+    "available_backends",
+    "build_problem",
+    "evaluate_plan",
+    "generate_candidates",
+    "greedy_plan",
+    "plan_objective",
+    "run_matching",
+    "solve",
+    "write_match_outputs",
+]

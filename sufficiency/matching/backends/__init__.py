@@ -1,0 +1,95 @@
+"""Solver backends behind one interface.
+
+``ortools`` (SCIP through ``pywraplp``), ``highs`` and ``cbc`` (through PuLP).
+OR-Tools and ``highspy`` ship clashing copies of HiGHS, so the two native
+libraries cannot share a process: when the other one is already loaded, the
+backend runs in a fresh worker process (same inputs, same answer).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable
+from functools import partial
+from typing import Any, Literal
+
+from sufficiency.errors import SolverError
+from sufficiency.matching.backends import ortools_backend, pulp_backend
+from sufficiency.matching.backends.base import LpOutcome, MipOutcome, SolveOptions, SolveStatus
+from sufficiency.matching.formulation import LinearModel
+
+BackendName = Literal["ortools", "highs", "cbc"]
+BACKENDS: tuple[BackendName, ...] = ("ortools", "highs", "cbc")
+_ORTOOLS_NATIVE = (
+    "ortools.linear_solver._pywraplp",
+    "ortools.sat.python.cp_model_helper",
+    "ortools.linear_solver.python.model_builder_helper",
+)
+
+__all__ = [
+    "BACKENDS",
+    "LpOutcome",
+    "MipOutcome",
+    "SolveOptions",
+    "SolveStatus",
+    "available_backends",
+    "solve_lp",
+    "solve_mip",
+]
+
+
+def available_backends() -> tuple[BackendName, ...]:
+    """Backends whose solver packages are installed."""
+    have_ortools = importlib.util.find_spec("ortools") is not None
+    have_pulp = importlib.util.find_spec("pulp") is not None
+    have_highs = have_pulp and importlib.util.find_spec("highspy") is not None
+    ok = {"ortools": have_ortools, "highs": have_highs, "cbc": have_pulp}
+    return tuple(name for name in BACKENDS if ok[name])
+
+
+def _needs_isolation(name: str) -> bool:
+    if name == "ortools":
+        return "highspy._core" in sys.modules
+    return any(m in sys.modules for m in _ORTOOLS_NATIVE)
+
+
+def _run(name: str, fn: Callable[..., Any], *args: Any) -> Any:
+    if not _needs_isolation(name):
+        return fn(*args)
+    done = subprocess.run(
+        [sys.executable, "-m", "sufficiency.matching.backends._worker"],
+        input=pickle.dumps((fn, args)),
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0 or not done.stdout:
+        raise SolverError(f"The {name} solver's worker process failed (exit {done.returncode}).")
+    ok, value = pickle.loads(done.stdout)
+    if not ok:
+        raise value
+    return value
+
+
+def _check(name: str) -> None:
+    if name not in BACKENDS:
+        raise SolverError(f"Unknown solver {name!r}; choose one of {', '.join(BACKENDS)}.")
+    if name not in available_backends():
+        raise SolverError(f"The {name} solver is not installed.")
+
+
+def solve_mip(name: str, model: LinearModel, options: SolveOptions) -> MipOutcome:
+    """Solve the MIP with the named backend."""
+    _check(name)
+    if name == "ortools":
+        return _run(name, ortools_backend.solve_mip, model, options)  # type: ignore[no-any-return]
+    return _run(name, partial(pulp_backend.solve_mip, engine=name), model, options)  # type: ignore[no-any-return]
+
+
+def solve_lp(name: str, model: LinearModel) -> LpOutcome:
+    """Solve the LP relaxation (with row duals) using the named backend's LP engine."""
+    _check(name)
+    fn = ortools_backend.solve_lp if name == "ortools" else pulp_backend.solve_lp
+    return _run(name, fn, model)  # type: ignore[no-any-return]

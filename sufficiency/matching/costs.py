@@ -1,0 +1,117 @@
+"""Objective terms, GBP per week, for each child-placement pair and for the plan.
+
+Pair terms depend only on the child and the placement; the sibling-split term
+depends on the whole plan and the unplaced term on the child alone.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sufficiency.config import MatchingWeights
+from sufficiency.geo import dfe_distance_miles
+from sufficiency.matching.problem import MatchProblem
+
+#: Objective terms that belong to a placed child, in report order.
+PAIR_TERMS: tuple[str, ...] = (
+    "weekly_cost_gbp",
+    "distance_from_home_gbp",
+    "far_from_home_gbp",
+    "out_of_area_gbp",
+    "distance_from_school_gbp",
+    "ks4_school_move_gbp",
+    "not_preferred_setting_gbp",
+)
+#: Every objective term, in report order.
+ALL_TERMS: tuple[str, ...] = (*PAIR_TERMS, "sibling_split_gbp", "unplaced_gbp")
+
+
+def pair_distances(
+    prob: MatchProblem, ci: np.ndarray, pi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """DfE miles from home and from school for each pair (NaN when unknown)."""
+    home = dfe_distance_miles(
+        prob.child_home_east[ci],
+        prob.child_home_north[ci],
+        prob.place_east[pi],
+        prob.place_north[pi],
+    )
+    school = dfe_distance_miles(
+        prob.child_school_east[ci],
+        prob.child_school_north[ci],
+        prob.place_east[pi],
+        prob.place_north[pi],
+    )
+    return home, school
+
+
+def pair_terms(
+    prob: MatchProblem, ci: np.ndarray, pi: np.ndarray, weights: MatchingWeights
+) -> dict[str, np.ndarray]:
+    """Every pair term for pairs ``(ci[k], pi[k])``; unknown distances cost nothing."""
+    r, p = prob.referrals, prob.placements
+    home, school = pair_distances(prob, ci, pi)
+    home0 = np.nan_to_num(home, nan=0.0)
+    school0 = np.nan_to_num(school, nan=0.0)
+    far_school = school0 > weights.school_free_miles
+    year = pd.to_numeric(r["school_year"]).astype("Float64").to_numpy(float, na_value=np.nan)[ci]
+    ks4 = np.isin(year, (10.0, 11.0))
+    la = r["responsible_la"].astype("string").fillna("").to_numpy(object)[ci]
+    tier = prob.place_upper_tier[pi]
+    setting = p["setting"].to_numpy(object)[pi]
+    suit = np.select(
+        [setting == "foster", setting == "residential"],
+        [
+            r["foster_suitability"].to_numpy(object)[ci],
+            r["residential_suitability"].to_numpy(object)[ci],
+        ],
+        r["supported_suitability"].to_numpy(object)[ci],
+    )
+    any_pref = (
+        (r["foster_suitability"] == "preferred")
+        | (r["residential_suitability"] == "preferred")
+        | (r["supported_suitability"] == "preferred")
+    ).to_numpy(bool)[ci]
+    return {
+        "weekly_cost_gbp": weights.weekly_cost * p["weekly_cost"].to_numpy(float)[pi],
+        "distance_from_home_gbp": weights.per_mile_from_home * home0,
+        "far_from_home_gbp": np.where(
+            home0 > weights.far_from_home_miles, weights.far_from_home, 0.0
+        ),
+        "out_of_area_gbp": np.where((tier != "") & (tier != la), weights.out_of_area, 0.0),
+        "distance_from_school_gbp": weights.per_mile_from_school
+        * np.maximum(school0 - weights.school_free_miles, 0.0),
+        "ks4_school_move_gbp": np.where(ks4 & far_school, weights.ks4_school_move, 0.0),
+        "not_preferred_setting_gbp": np.where(
+            any_pref & (suit != "preferred"), weights.not_preferred_setting, 0.0
+        ),
+    }
+
+
+def pair_cost(
+    prob: MatchProblem, ci: np.ndarray, pi: np.ndarray, weights: MatchingWeights
+) -> np.ndarray:
+    """Sum of the pair terms for each pair."""
+    terms = pair_terms(prob, ci, pi, weights)
+    return np.sum([terms[t] for t in PAIR_TERMS], axis=0) if len(ci) else np.zeros(0)
+
+
+def unplaced_cost(prob: MatchProblem, weights: MatchingWeights) -> np.ndarray:
+    """Penalty for leaving each child unplaced (higher when needed today)."""
+    today = (prob.referrals["needed_by"] == "today").to_numpy(bool)
+    return np.where(today, weights.unplaced_needed_today, weights.unplaced)
+
+
+def sibling_split_cost(
+    prob: MatchProblem, place_of_child: np.ndarray, weights: MatchingWeights
+) -> np.ndarray:
+    """Split penalty per sibling group: weight x (placements used - 1), at least 0.
+
+    ``place_of_child`` holds each child's placement index, -1 when unplaced.
+    """
+    out = np.zeros(prob.num_groups)
+    for g in range(prob.num_groups):
+        used = np.unique(place_of_child[(prob.child_group == g) & (place_of_child >= 0)])
+        out[g] = weights.sibling_split * max(len(used) - 1, 0)
+    return out

@@ -1,0 +1,121 @@
+"""Explanations a social worker can act on: why a child is unplaced, and alternatives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sufficiency.matching.candidates import RULE_CODES, RULE_TEXT, rule_breaks
+from sufficiency.matching.costs import pair_distances
+from sufficiency.matching.problem import MatchProblem
+from sufficiency.matching.solve import MatchResult
+
+UNPLACED_COLUMNS: tuple[str, ...] = (
+    "child_id", "reason", "num_suitable_placements", *(f"excluded_{r}" for r in RULE_CODES),
+    "nearest_placement_id", "nearest_miles_from_home", "nearest_breaks",
+)  # fmt: skip
+ALTERNATIVE_COLUMNS: tuple[str, ...] = (
+    "child_id", "rank", "placement_id", "setting", "provider", "weekly_cost",
+    "miles_from_home", "pair_cost_gbp", "extra_cost_gbp", "vacancy_left_in_plan",
+)  # fmt: skip
+
+
+def _nearest(prob: MatchProblem, c: int, among: np.ndarray) -> int:
+    """Nearest placement to the child's home among ``among`` (cheapest if home unknown)."""
+    miles, _ = pair_distances(prob, np.full(len(among), c), among)
+    cost = prob.placements["weekly_cost"].to_numpy(float)[among]
+    key = np.where(np.isnan(miles), np.inf, miles)
+    return int(among[np.lexsort((among, cost, key))[0]])
+
+
+def unplaced_table(prob: MatchProblem, result: MatchResult) -> pd.DataFrame:
+    """One row per unplaced child: a reason sentence, exclusions per rule, nearest option."""
+    counts = result.candidates.excluded_counts
+    num_ok = np.bincount(result.candidates.child, minlength=prob.num_children)
+    all_p = np.arange(prob.num_placements)
+    rows = []
+    for c in (int(i) for i in np.nonzero(result.place_of_child < 0)[0]):
+        row: dict[str, object] = {"child_id": str(prob.referrals["child_id"].iat[c])}
+        row.update({f"excluded_{r}": int(counts[c, i]) for i, r in enumerate(RULE_CODES)})
+        row["num_suitable_placements"] = int(num_ok[c])
+        near_id: str | None = None
+        near_miles, breaks = np.nan, ""
+        if prob.num_placements == 0:
+            reason = "No placements were offered in tonight's register; search for a vacancy."
+        elif num_ok[c] == 0:
+            p = _nearest(prob, int(c), all_p)
+            broken = rule_breaks(prob, np.array([c]), np.array([p]))[:, 0]
+            codes = [RULE_CODES[i] for i in np.nonzero(broken)[0]]
+            top = np.argsort(-counts[c], kind="stable")[:2]
+            limiting = " and ".join(
+                f"{RULE_CODES[i]} ({counts[c, i]} placements)" for i in top if counts[c, i]
+            )
+            near_id, breaks = str(prob.placements["placement_id"].iat[p]), "; ".join(codes)
+            near_miles = float(pair_distances(prob, np.array([c]), np.array([p]))[0][0])
+            reason = (
+                f"No placement meets every hard rule; the most limiting were {limiting}. "
+                f"The nearest option, {near_id}, {RULE_TEXT[codes[0]]}"
+                + (f" (and breaks {len(codes) - 1} other rule(s))" if len(codes) > 1 else "")
+                + ". Consider a wider search or an exemption."
+            )
+        else:
+            ok = result.candidates.place[result.candidates.child == c]
+            p = _nearest(prob, int(c), ok)
+            near_id, breaks = str(prob.placements["placement_id"].iat[p]), "taken"
+            near_miles = float(pair_distances(prob, np.array([c]), np.array([p]))[0][0])
+            reason = (
+                f"{num_ok[c]} placement(s) meet every hard rule, but each is needed for other "
+                f"children or cannot take this child alongside them; the nearest, {near_id}, is "
+                "proposed for another child. Consider an extra vacancy or an exemption."
+            )
+        row.update(
+            reason=reason,
+            nearest_placement_id=near_id,
+            nearest_miles_from_home=near_miles,
+            nearest_breaks=breaks,
+        )
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(UNPLACED_COLUMNS))
+
+
+def alternatives_table(
+    prob: MatchProblem, result: MatchResult, num_alternatives: int
+) -> pd.DataFrame:
+    """Up to ``num_alternatives`` next-best options per placed child, by pair cost.
+
+    ``extra_cost_gbp`` is how much more the option's own terms cost than the
+    proposal's (sibling and capacity effects on other children are not included).
+    """
+    cands, cost = result.candidates, result.pair_cost_gbp
+    where = result.place_of_child
+    used = np.bincount(where[where >= 0], minlength=prob.num_placements)
+    plc = prob.placements
+    rows = []
+    if num_alternatives > 0 and cands.num_pairs:
+        own = where[cands.child] == cands.place
+        base = np.zeros(prob.num_children)
+        base[cands.child[own]] = cost[own]
+        alt = (where[cands.child] >= 0) & ~own
+        idx = np.nonzero(alt)[0]
+        idx = idx[np.lexsort((cands.place[idx], cost[idx], cands.child[idx]))]
+        kids = cands.child[idx]
+        rank = np.arange(len(idx)) - np.searchsorted(kids, kids, side="left")
+        idx = idx[rank < num_alternatives]
+        miles, _ = pair_distances(prob, cands.child[idx], cands.place[idx])
+        for k, m in zip(idx, miles, strict=True):
+            c, p = int(cands.child[k]), int(cands.place[k])
+            rows.append({
+                "child_id": str(prob.referrals["child_id"].iat[c]),
+                "rank": 0,
+                "placement_id": str(plc["placement_id"].iat[p]),
+                "setting": str(plc["setting"].iat[p]),
+                "provider": str(plc["provider"].iat[p]),
+                "weekly_cost": float(plc["weekly_cost"].to_numpy(float)[p]),
+                "miles_from_home": float(m),
+                "pair_cost_gbp": round(float(cost[k]), 2),
+                "extra_cost_gbp": round(float(cost[k] - base[c]), 2),
+                "vacancy_left_in_plan": bool(used[p] < prob.place_capacity[p]),
+            })  # fmt: skip
+    out = pd.DataFrame(rows, columns=list(ALTERNATIVE_COLUMNS))
+    out["rank"] = out.groupby("child_id").cumcount() + 1
+    return out

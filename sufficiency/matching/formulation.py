@@ -1,0 +1,251 @@
+"""Solver-neutral mixed-integer model of the matching problem, as sparse arrays.
+
+Variables, in this order:
+
+* ``x[k]`` (binary): candidate pair ``k`` is used;
+* ``u[c]`` (continuous, 0-1): child ``c`` is unplaced;
+* ``y[g,p]`` (binary): sibling group ``g`` uses placement ``p``;
+* ``s[g]`` (continuous): placements group ``g`` uses beyond the first;
+* ``e[g,p]`` (binary): foster placement ``p`` takes group ``g`` alone under the
+  sibling exemption to the usual fostering limit.
+
+Rows: each child is placed once or unplaced; capacity (with the fostering limit
+and its exemption); ``x <= y`` linking; ``sum_p y - s <= 1`` (``s`` fixed at 0 when
+siblings must stay together); exemption exclusivity; pairwise conflicts
+``x[a,p] + x[b,p] <= 1`` for children who may not live alongside each other.
+The module never imports a solver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sufficiency.config import MatchingParams
+from sufficiency.matching.candidates import children_conflict
+from sufficiency.matching.costs import unplaced_cost
+from sufficiency.matching.problem import MatchProblem
+
+
+@dataclass(frozen=True, eq=False)
+class LinearModel:
+    """``min obj @ v`` subject to ``row_lb <= A v <= row_ub``, ``lb <= v <= ub``.
+
+    ``A`` is given in coordinate form (``a_row``, ``a_col``, ``a_val``).
+    """
+
+    obj: np.ndarray
+    lb: np.ndarray
+    ub: np.ndarray
+    integer: np.ndarray
+    a_row: np.ndarray
+    a_col: np.ndarray
+    a_val: np.ndarray
+    row_lb: np.ndarray
+    row_ub: np.ndarray
+    num_pairs: int
+    num_children: int
+    capacity_row_place: np.ndarray  # placement index of each capacity row, rows after the children
+
+    @property
+    def num_vars(self) -> int:
+        """Number of variables."""
+        return len(self.obj)
+
+    @property
+    def num_rows(self) -> int:
+        """Number of constraints."""
+        return len(self.row_lb)
+
+    def csr(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Row starts, column indices and values of ``A`` sorted by row."""
+        order = np.lexsort((self.a_col, self.a_row))
+        starts = np.searchsorted(self.a_row[order], np.arange(self.num_rows + 1))
+        return starts, self.a_col[order], self.a_val[order]
+
+    def relaxation(self) -> LinearModel:
+        """The LP relaxation; upper bounds implied by the rows are dropped so every
+        optimal reduced cost is non-negative."""
+        ub = np.where(np.isfinite(self.ub) & (self.ub == 0), 0.0, np.inf)
+        return LinearModel(
+            self.obj, self.lb, ub, np.zeros_like(self.integer), self.a_row, self.a_col,
+            self.a_val, self.row_lb, self.row_ub, self.num_pairs, self.num_children,
+            self.capacity_row_place,
+        )  # fmt: skip
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.rows: list[np.ndarray] = []
+        self.cols: list[np.ndarray] = []
+        self.vals: list[np.ndarray] = []
+        self.lo: list[np.ndarray] = []
+        self.hi: list[np.ndarray] = []
+        self.num_rows = 0
+
+    def add(self, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n: int, lo, hi) -> None:
+        self.rows.append(np.asarray(rows, np.int64) + self.num_rows)
+        self.cols.append(np.asarray(cols, np.int64))
+        self.vals.append(np.asarray(vals, float))
+        self.lo.append(np.broadcast_to(np.asarray(lo, float), (n,)))
+        self.hi.append(np.broadcast_to(np.asarray(hi, float), (n,)))
+        self.num_rows += n
+
+    def cat(self, parts: list[np.ndarray], dtype: type) -> np.ndarray:
+        return np.concatenate(parts).astype(dtype) if parts else np.empty(0, dtype)
+
+
+def build_model(
+    prob: MatchProblem,
+    child: np.ndarray,
+    place: np.ndarray,
+    cost: np.ndarray,
+    params: MatchingParams,
+    *,
+    conflicts: bool = True,
+) -> LinearModel:
+    """The matching MIP over the given candidate pairs (sorted by child, placement).
+
+    ``conflicts=False`` leaves out the pairwise who-lives-alongside rows: still a
+    relaxation of the full model, used for pricing because it solves much faster.
+    """
+    n_x, n_c = len(child), prob.num_children
+    b = _Builder()
+    k = np.arange(n_x)
+    # each child placed once or unplaced
+    b.add(
+        np.concatenate([child, np.arange(n_c)]),
+        np.concatenate([k, n_x + np.arange(n_c)]),
+        np.ones(n_x + n_c),
+        n_c,
+        1.0,
+        1.0,
+    )
+    # sibling-group variables y[g, p], one per (group, placement) among the pairs
+    grp = prob.child_group[child]
+    sib = grp >= 0
+    gp = pd.DataFrame({"g": grp[sib], "p": place[sib]}).drop_duplicates().sort_values(["g", "p"])
+    y_g, y_p = gp["g"].to_numpy(np.int64), gp["p"].to_numpy(np.int64)
+    n_y, n_g = len(y_g), prob.num_groups
+    y0, s0 = n_x + n_c, n_x + n_c + n_y
+    # exemption variables e[g, p]: foster, nobody there now, more than 3 vacancies
+    plc = prob.placements
+    vac = plc["vacancies"].to_numpy(np.int64)
+    exempt_ok = (
+        (plc["setting"] == "foster").to_numpy()
+        & (plc["current_children"].to_numpy(np.int64) == 0)
+        & (vac > 3)
+    )
+    gsize = np.bincount(prob.child_group[prob.child_group >= 0], minlength=n_g)
+    e_mask = exempt_ok[y_p] & (gsize[y_g] > 3)
+    e_g, e_p = y_g[e_mask], y_p[e_mask]
+    e0, n_e = s0 + n_g, len(e_g)
+    # capacity per placement used by any pair
+    places = np.unique(place)
+    row_of_place = np.full(prob.num_placements, -1, np.int64)
+    row_of_place[places] = np.arange(len(places))
+    e_cols_cap = e0 + np.arange(n_e)
+    b.add(
+        np.concatenate([row_of_place[place], row_of_place[e_p]]),
+        np.concatenate([k, e_cols_cap]),
+        np.concatenate([np.ones(n_x), -(vac[e_p] - 3.0)]),
+        len(places),
+        -np.inf,
+        prob.place_capacity[places],
+    )
+    # x[k] <= y[g, p]
+    yk = np.searchsorted(
+        y_g * prob.num_placements + y_p, grp[sib] * prob.num_placements + place[sib]
+    )
+    n_link = int(sib.sum())
+    r = np.arange(n_link)
+    b.add(
+        np.concatenate([r, r]),
+        np.concatenate([k[sib], y0 + yk]),
+        np.concatenate([np.ones(n_link), -np.ones(n_link)]),
+        n_link,
+        -np.inf,
+        0.0,
+    )
+    # sum_p y[g, p] - s[g] <= 1
+    b.add(
+        np.concatenate([y_g, np.arange(n_g)]),
+        np.concatenate([y0 + np.arange(n_y), s0 + np.arange(n_g)]),
+        np.concatenate([np.ones(n_y), -np.ones(n_g)]),
+        n_g,
+        -np.inf,
+        1.0,
+    )
+    # exemption: one group per placement, and nobody from another group alongside it
+    if n_e:
+        ep_places, ep_row = np.unique(e_p, return_inverse=True)
+        b.add(ep_row, e0 + np.arange(n_e), np.ones(n_e), len(ep_places), -np.inf, 1.0)
+        pair_df = pd.DataFrame({"k": k, "p": place, "g": grp})
+        e_df = pd.DataFrame({"e": np.arange(n_e), "p": e_p, "eg": e_g})
+        m = pair_df.merge(e_df, on="p")
+        m = m[m["g"] != m["eg"]]
+        at = np.unique(m["k"].to_numpy(np.int64))
+        row = np.searchsorted(at, m["k"].to_numpy(np.int64))
+        b.add(
+            np.concatenate([np.arange(len(at)), row]),
+            np.concatenate([at, e0 + m["e"].to_numpy(np.int64)]),
+            np.ones(len(at) + len(m)),
+            len(at),
+            -np.inf,
+            1.0,
+        )
+    # pairwise conflicts where two referred children could share a placement
+    if conflicts:
+        ka, kb = conflict_pairs(prob, child, place)
+    else:
+        ka = kb = np.zeros(0, np.int64)
+    n_conf = len(ka)
+    rc = np.arange(n_conf)
+    b.add(
+        np.concatenate([rc, rc]),
+        np.concatenate([ka, kb]),
+        np.ones(2 * n_conf),
+        n_conf,
+        -np.inf,
+        1.0,
+    )
+
+    n_vars = e0 + n_e
+    obj = np.concatenate(
+        [cost, unplaced_cost(prob, params.weights), np.zeros(n_y),
+         np.full(n_g, params.weights.sibling_split), np.zeros(n_e)]
+    )  # fmt: skip
+    s_ub = 0.0 if params.siblings == "together" else np.inf
+    ub = np.concatenate(
+        [np.ones(n_x), np.ones(n_c), np.ones(n_y), np.full(n_g, s_ub), np.ones(n_e)]
+    )
+    integer = np.zeros(n_vars, bool)
+    integer[:n_x] = True
+    integer[y0:s0] = True
+    integer[e0:] = True
+    return LinearModel(
+        obj=obj.astype(float), lb=np.zeros(n_vars), ub=ub, integer=integer,
+        a_row=b.cat(b.rows, np.int64), a_col=b.cat(b.cols, np.int64), a_val=b.cat(b.vals, float),
+        row_lb=b.cat(b.lo, float), row_ub=b.cat(b.hi, float), num_pairs=n_x, num_children=n_c,
+        capacity_row_place=places,
+    )  # fmt: skip
+
+
+def conflict_pairs(
+    prob: MatchProblem, child: np.ndarray, place: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of pair indices ``(ka, kb)`` at the same placement that conflict.
+
+    Only placements able to take two or more children need the rows.
+    """
+    cap = prob.place_capacity
+    vac = prob.placements["vacancies"].to_numpy(np.int64)
+    roomy = np.maximum(cap, vac)[place] >= 2
+    df = pd.DataFrame({"k": np.arange(len(child))[roomy], "c": child[roomy], "p": place[roomy]})
+    m = df.merge(df, on="p", suffixes=("a", "b"))
+    m = m[m["ka"] < m["kb"]]
+    ca, cb = m["ca"].to_numpy(np.int64), m["cb"].to_numpy(np.int64)
+    bad = children_conflict(prob, ca, cb)
+    return m["ka"].to_numpy(np.int64)[bad], m["kb"].to_numpy(np.int64)[bad]

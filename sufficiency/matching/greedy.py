@@ -1,0 +1,69 @@
+"""A greedy baseline that mimics today's practice, for comparison with the optimiser.
+
+Children are taken in urgency order (needed today first, then by ID); each goes
+to the cheapest placement that breaks no hard rule given the children already
+placed, in-house placements first.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sufficiency.config import MatchingParams
+from sufficiency.matching.candidates import Candidates, children_conflict, generate_candidates
+from sufficiency.matching.problem import NEEDED_BY_RANK, MatchProblem
+
+
+def can_join(
+    prob: MatchProblem, c: int, p: int, members: list[int], siblings_together: bool,
+    place_of_child: np.ndarray,
+) -> bool:  # fmt: skip
+    """Whether child ``c`` may join ``members`` already placed in ``p`` (rules 1, 9-11)."""
+    grp = prob.child_group
+    if siblings_together and grp[c] >= 0:
+        elsewhere = place_of_child[(grp == grp[c]) & (place_of_child >= 0)]
+        if len(elsewhere) and np.any(elsewhere != p):
+            return False
+    n = len(members) + 1
+    if n > prob.place_capacity[p]:
+        plc = prob.placements
+        exempt = (
+            plc["setting"].iat[p] == "foster"
+            and int(plc["current_children"].to_numpy(np.int64)[p]) == 0
+            and n <= int(plc["vacancies"].to_numpy(np.int64)[p])
+            and grp[c] >= 0
+            and all(grp[m] == grp[c] for m in members)
+        )
+        if not exempt:
+            return False
+    if members:
+        others = np.array(members, dtype=np.int64)
+        if children_conflict(prob, np.full(len(others), c), others).any():
+            return False
+    return True
+
+
+def greedy_plan(
+    prob: MatchProblem, params: MatchingParams, candidates: Candidates | None = None
+) -> np.ndarray:
+    """Placement row index for each child under the greedy rule, -1 when unplaced."""
+    cands = candidates if candidates is not None else generate_candidates(prob)
+    plc = prob.placements
+    in_house_last = (plc["provider"] != "in_house").to_numpy(np.int64)
+    cost = plc["weekly_cost"].to_numpy(float)
+    order = np.lexsort((cands.place, cost[cands.place], in_house_last[cands.place], cands.child))
+    child, place = cands.child[order], cands.place[order]
+    start = np.searchsorted(child, np.arange(prob.num_children), side="left")
+    stop = np.searchsorted(child, np.arange(prob.num_children), side="right")
+    rank = prob.referrals["needed_by"].map(NEEDED_BY_RANK).fillna(3).to_numpy()
+    where = np.full(prob.num_children, -1, np.int64)
+    members: dict[int, list[int]] = {}
+    together = params.siblings == "together"
+    for c in np.lexsort((np.arange(prob.num_children), rank)):
+        for p in place[start[c] : stop[c]]:
+            here = members.setdefault(int(p), [])
+            if can_join(prob, int(c), int(p), here, together, where):
+                here.append(int(c))
+                where[c] = p
+                break
+    return where

@@ -1,0 +1,97 @@
+"""Evaluate a plan (each child's placement or none) term by term."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sufficiency.config import MatchingWeights
+from sufficiency.matching.costs import (
+    ALL_TERMS,
+    PAIR_TERMS,
+    pair_distances,
+    pair_terms,
+    sibling_split_cost,
+    unplaced_cost,
+)
+from sufficiency.matching.problem import MatchProblem
+
+
+def evaluate_plan(
+    prob: MatchProblem, place_of_child: np.ndarray, weights: MatchingWeights
+) -> pd.DataFrame:
+    """One row per child (sorted by ``child_id``) with its placement and every term.
+
+    ``place_of_child`` holds placement row indices, -1 for unplaced. A sibling
+    group's split penalty is shown against its first placed member by ID, so
+    the term columns sum to the plan's objective.
+    """
+    n = prob.num_children
+    placed = place_of_child >= 0
+    ci = np.nonzero(placed)[0]
+    pi = place_of_child[placed]
+    terms = pair_terms(prob, ci, pi, weights)
+    out = pd.DataFrame({"child_id": prob.referrals["child_id"].astype(str).to_numpy()})
+    plc = prob.placements
+    pid = np.full(n, None, dtype=object)
+    pid[ci] = plc["placement_id"].astype(str).to_numpy()[pi]
+    out["placement_id"] = pd.array(pid, dtype="string")
+    for col in ("setting", "provider"):
+        vals = np.full(n, None, dtype=object)
+        vals[ci] = plc[col].astype(str).to_numpy()[pi]
+        out[col] = pd.array(vals, dtype="string")
+    cost = np.full(n, np.nan)
+    cost[ci] = plc["weekly_cost"].to_numpy(float)[pi]
+    out["weekly_cost"] = cost
+    home, school = pair_distances(prob, ci, pi)
+    for name, vals_ in (("miles_from_home", home), ("miles_from_school", school)):
+        miles = np.full(n, np.nan)
+        miles[ci] = vals_
+        out[name] = miles
+    for t in PAIR_TERMS:
+        term = np.zeros(n)
+        term[ci] = terms[t]
+        out[t] = term
+    split = np.zeros(n)
+    per_group = sibling_split_cost(prob, place_of_child, weights)
+    together = np.full(n, pd.NA, dtype=object)
+    for g in range(prob.num_groups):
+        members = np.nonzero(prob.child_group == g)[0]
+        got = members[placed[members]]
+        if len(got):
+            split[got[0]] = per_group[g]
+        used = np.unique(place_of_child[members])
+        together[members] = bool(len(used) == 1 and used[0] >= 0)
+    out["sibling_split_gbp"] = split
+    out["unplaced_gbp"] = np.where(placed, 0.0, unplaced_cost(prob, weights))
+    out["siblings_together"] = pd.array(together, dtype="boolean")
+    return out
+
+
+def plan_objective(plan: pd.DataFrame) -> float:
+    """Objective of an evaluated plan: the sum of every term."""
+    return float(plan[list(ALL_TERMS)].to_numpy().sum())
+
+
+def plan_figures(
+    prob: MatchProblem, plan: pd.DataFrame, weights: MatchingWeights
+) -> dict[str, float | int]:
+    """Headline figures of a plan for the run summary."""
+    placed = plan["placement_id"].notna()
+    year = pd.to_numeric(prob.referrals["school_year"]).astype("Float64")
+    ks4 = year.isin([10, 11]).fillna(False).to_numpy(bool)
+    far_school = plan["miles_from_school"].fillna(0).to_numpy() > weights.school_free_miles
+    groups = prob.child_group
+    together = plan["siblings_together"].fillna(False).to_numpy(bool)
+    kept = sum(bool(together[np.nonzero(groups == g)[0][0]]) for g in range(prob.num_groups))
+    return {
+        "objective_gbp": round(plan_objective(plan), 2),
+        "children_placed": int(placed.sum()),
+        "children_unplaced": int((~placed).sum()),
+        "sibling_groups": int(prob.num_groups),
+        "sibling_groups_kept_together": int(kept),
+        "placed_over_20_miles": int((plan["miles_from_home"].fillna(0) > 20).sum()),
+        "placed_out_of_area": int((plan["out_of_area_gbp"] > 0).sum()),
+        "ks4_school_moves": int((placed.to_numpy() & ks4 & far_school).sum()),
+        "total_weekly_cost_gbp": round(float(plan["weekly_cost"].fillna(0).sum()), 2),
+    }

@@ -1,0 +1,184 @@
+"""Matching problem data: the two normalised input tables plus derived arrays.
+
+A :class:`MatchProblem` is immutable and holds everything the hard rules and
+the objective need as NumPy arrays aligned with the (sorted) input rows, so
+candidate generation and costing are vectorised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sufficiency.errors import InputDataError, Problem
+from sufficiency.geo import directory
+
+REFERRAL_COLUMNS: tuple[str, ...] = (
+    "child_id", "dob", "sex", "home_postcode", "sibling_group", "school_postcode",
+    "school_year", "needed_by", "foster_suitability", "residential_suitability",
+    "supported_suitability", "alongside", "pets", "risks", "communication",
+    "adaptations", "dolo", "responsible_la",
+)  # fmt: skip
+PLACEMENT_COLUMNS: tuple[str, ...] = (
+    "placement_id", "setting", "provider", "postcode", "vacancies", "weekly_cost",
+    "age_min", "age_max", "sex", "current_children", "current_ages", "risk_exclusions",
+    "has_pets", "communication", "adapted", "available_from",
+)  # fmt: skip
+#: Days after the run date by which a placement must be available, by ``needed_by``.
+NEEDED_BY_DAYS: dict[str, int] = {"today": 0, "<5 days": 4, ">5 days": 28}
+#: Urgency order used by the greedy baseline (most urgent first).
+NEEDED_BY_RANK: dict[str, int] = {"today": 0, "<5 days": 1, ">5 days": 2}
+SETTINGS: tuple[str, ...] = ("foster", "residential", "supported")
+
+
+def age_in_whole_years(dob: pd.Series, on: dt.date) -> np.ndarray:
+    """Completed years of age on ``on`` for each date of birth."""
+    d = pd.to_datetime(dob)
+    years = on.year - d.dt.year.to_numpy()
+    before_birthday = (d.dt.month.to_numpy() > on.month) | (
+        (d.dt.month.to_numpy() == on.month) & (d.dt.day.to_numpy() > on.day)
+    )
+    return (years - before_birthday).astype(np.int64)
+
+
+def _bitmasks(columns: list[pd.Series]) -> list[np.ndarray]:
+    """Encode tuple-of-codes columns as int64 bitmasks over one shared vocabulary."""
+    vocab = sorted({str(code) for col in columns for codes in col for code in codes})
+    if len(vocab) > 62:
+        raise ValueError("too many distinct codes to encode as a bitmask")
+    bit = {code: 1 << i for i, code in enumerate(vocab)}
+    return [
+        np.array([sum(bit[str(c)] for c in set(codes)) for codes in col], dtype=np.int64)
+        for col in columns
+    ]
+
+
+def _as_tuples(s: pd.Series) -> pd.Series:
+    return s.map(lambda v: tuple(v) if isinstance(v, tuple | list) else ())
+
+
+def _missing_columns(frame: pd.DataFrame, needed: tuple[str, ...], name: str) -> list[Problem]:
+    return [
+        Problem(name, None, col, None, "required column is missing.", code="missing_column")
+        for col in needed
+        if col not in frame.columns
+    ]
+
+
+@dataclass(frozen=True, eq=False)
+class MatchProblem:
+    """Tonight's referrals and vacancies, sorted by ID, with derived arrays.
+
+    Build with :func:`build_problem`. Child arrays have one entry per referral
+    row and placement arrays one per placement row, in the sorted order.
+    """
+
+    referrals: pd.DataFrame
+    placements: pd.DataFrame
+    run_date: dt.date
+    child_age_years: np.ndarray
+    child_group: np.ndarray  # sibling group index, -1 when the child has no siblings referred
+    child_needed_days: np.ndarray
+    child_home_east: np.ndarray
+    child_home_north: np.ndarray
+    child_school_east: np.ndarray
+    child_school_north: np.ndarray
+    child_risk_bits: np.ndarray
+    child_comm_bits: np.ndarray
+    child_harm_sexual: np.ndarray
+    place_east: np.ndarray
+    place_north: np.ndarray
+    place_upper_tier: np.ndarray  # object array of str, "" when unknown
+    place_exclusion_bits: np.ndarray
+    place_comm_bits: np.ndarray
+    place_available_days: np.ndarray  # days after the run date; -inf when available now
+    place_ages_known: np.ndarray
+    place_min_age: np.ndarray  # of current children; +inf when none
+    place_max_age: np.ndarray  # of current children; -inf when none
+    place_capacity: np.ndarray  # vacancies after the usual fostering limit, before exemption
+    num_groups: int
+
+    @property
+    def num_children(self) -> int:
+        """Number of referred children."""
+        return len(self.referrals)
+
+    @property
+    def num_placements(self) -> int:
+        """Number of placement offers."""
+        return len(self.placements)
+
+
+def build_problem(
+    referrals: pd.DataFrame, placements: pd.DataFrame, run_date: dt.date
+) -> MatchProblem:
+    """Check the two tables hold the contract's columns and derive the rule arrays.
+
+    Raises
+    ------
+    InputDataError
+        A required column is missing from either table.
+    """
+    problems = _missing_columns(referrals, REFERRAL_COLUMNS, "referrals")
+    problems += _missing_columns(placements, PLACEMENT_COLUMNS, "placements")
+    if problems:
+        raise InputDataError(problems)
+    refs = referrals.sort_values("child_id", kind="stable").reset_index(drop=True).copy()
+    plc = placements.sort_values("placement_id", kind="stable").reset_index(drop=True).copy()
+    for col in ("risks", "communication"):
+        refs[col] = _as_tuples(refs[col])
+    for col in ("current_ages", "risk_exclusions", "communication"):
+        plc[col] = _as_tuples(plc[col])
+
+    groups = refs["sibling_group"].astype("string")
+    sizes = groups.map(groups.value_counts())
+    multi = groups.notna() & (sizes.fillna(0) >= 2)
+    codes = pd.Categorical(groups.where(multi)).codes.astype(np.int64)
+
+    geo = directory()
+    home = geo.lookup(refs["home_postcode"])
+    school = geo.lookup(refs["school_postcode"])
+    where = geo.lookup(plc["postcode"])
+    risk_bits, excl_bits = _bitmasks([refs["risks"], plc["risk_exclusions"]])
+    child_comm, place_comm = _bitmasks([refs["communication"], plc["communication"]])
+
+    run = pd.Timestamp(run_date)
+    avail = pd.to_datetime(plc["available_from"])
+    avail_days = ((avail - run).dt.days).to_numpy(dtype=float, na_value=-np.inf)
+    current = plc["current_children"].to_numpy(np.int64)
+    ages_known = plc["current_ages"].map(len).to_numpy() == current
+    min_age = np.array([min(a) if a else np.inf for a in plc["current_ages"]], dtype=float)
+    max_age = np.array([max(a) if a else -np.inf for a in plc["current_ages"]], dtype=float)
+    vacancies = plc["vacancies"].to_numpy(np.int64)
+    foster = (plc["setting"] == "foster").to_numpy()
+    capacity = np.where(foster, np.minimum(vacancies, 3 - current), vacancies)
+
+    return MatchProblem(
+        referrals=refs,
+        placements=plc,
+        run_date=run_date,
+        child_age_years=age_in_whole_years(refs["dob"], run_date),
+        child_group=codes,
+        child_needed_days=refs["needed_by"].map(NEEDED_BY_DAYS).fillna(0).to_numpy(float),
+        child_home_east=home.easting,
+        child_home_north=home.northing,
+        child_school_east=school.easting,
+        child_school_north=school.northing,
+        child_risk_bits=risk_bits,
+        child_comm_bits=child_comm,
+        child_harm_sexual=np.array(["harm_sexual" in t for t in refs["risks"]], dtype=bool),
+        place_east=where.easting,
+        place_north=where.northing,
+        place_upper_tier=where.upper_tier.fillna("").to_numpy(object),
+        place_exclusion_bits=excl_bits,
+        place_comm_bits=place_comm,
+        place_available_days=avail_days,
+        place_ages_known=ages_known,
+        place_min_age=min_age,
+        place_max_age=max_age,
+        place_capacity=np.maximum(capacity, 0),
+        num_groups=int(codes.max() + 1) if len(codes) else 0,
+    )

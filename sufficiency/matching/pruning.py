@@ -1,0 +1,66 @@
+"""Candidate pruning that keeps optimality proofs valid for the full model.
+
+The MIP is solved over a subset of the candidate pairs. Soundness rests on LP
+duality. Column generation first brings the LP relaxation over the subset to
+the optimum of the LP over *all* candidates: every omitted pair then has a
+non-negative reduced cost ``rc = cost - alpha[child] - beta[placement]`` (rows
+that exist only for omitted pairs take dual 0, which is dual-feasible, and an
+omitted sibling variable ``y[g,p]`` has reduced cost ``-dual(split row) >= 0``).
+For any integer plan ``v`` of the full model, ``cost(v) >= z_lp + sum(rc * v)``,
+so a plan that uses an omitted pair with ``rc >= z_incumbent - z_lp`` cannot beat
+the incumbent. Pairs below that threshold are added and the MIP re-solved until
+none are left, at which point the subset's optimum is the full model's optimum.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sufficiency.matching.formulation import LinearModel
+
+#: Reduced costs this close to the threshold are treated as below it.
+TOLERANCE_GBP = 1e-6
+
+
+def initial_subset(
+    child: np.ndarray, cost: np.ndarray, num_children: int, per_child: int, always: np.ndarray
+) -> np.ndarray:
+    """Mask of the ``per_child`` cheapest pairs of each child, plus ``always``."""
+    order = np.lexsort((np.arange(len(child)), cost, child))
+    first = np.searchsorted(child[order], np.arange(num_children))
+    rank = np.arange(len(child)) - first[child[order]]
+    keep = np.zeros(len(child), bool)
+    keep[order[rank < per_child]] = True
+    return keep | always
+
+
+def reduced_costs(
+    model: LinearModel,
+    row_duals: np.ndarray,
+    child: np.ndarray,
+    place: np.ndarray,
+    cost: np.ndarray,
+    num_placements: int,
+) -> np.ndarray:
+    """Reduced cost of every candidate pair against the duals of ``model``'s LP."""
+    alpha = row_duals[: model.num_children]
+    beta = np.zeros(num_placements)
+    n_cap = len(model.capacity_row_place)
+    beta[model.capacity_row_place] = row_duals[model.num_children : model.num_children + n_cap]
+    return cost - alpha[child] - beta[place]
+
+
+def most_negative(
+    rc: np.ndarray, child: np.ndarray, eligible: np.ndarray, per_child: int
+) -> np.ndarray:
+    """Mask of up to ``per_child`` eligible pairs per child with negative reduced cost."""
+    idx = np.nonzero(eligible & (rc < -TOLERANCE_GBP))[0]
+    if len(idx) == 0:
+        return np.zeros(len(rc), bool)
+    order = idx[np.lexsort((idx, rc[idx], child[idx]))]
+    kids = child[order]
+    start = np.searchsorted(kids, kids, side="left")
+    rank = np.arange(len(order)) - start
+    out = np.zeros(len(rc), bool)
+    out[order[rank < per_child]] = True
+    return out

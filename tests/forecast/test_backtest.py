@@ -1,0 +1,95 @@
+"""Backtests: truncation, scoring against a known answer, baselines, errors."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from forecast_builders import FAST, episode, history, steady_history
+
+from sufficiency.forecast.backtest import backtest, truncate_history
+from sufficiency.forecast.errors import ForecastError
+from sufficiency.forecast.states import build_spells, month_ends
+from sufficiency.forecast.stockflow import persistence_forecast, stock_flow_forecast
+
+pytestmark = pytest.mark.filterwarnings("ignore::sufficiency.forecast.errors.ForecastWarning")
+CUT = pd.Timestamp("2025-03-31")
+
+
+def test_truncate_history_opens_later_episodes_and_drops_new_ones():
+    """DEC after the cutoff becomes open; episodes starting after it disappear."""
+    eps = [
+        episode("A", "2024-01-01", "2025-06-01", "U4"),
+        episode("A", "2025-06-01", None, "U6", rne="P"),
+        episode("B", "2025-05-01", None, "U6"),
+    ]
+    cut = truncate_history(history(eps, {"A": "2015-01-01", "B": "2015-01-01"}), CUT)
+    assert cut.episodes["CHILD"].tolist() == ["A"]
+    assert cut.episodes["DEC"].isna().all()
+    assert cut.episodes["REC"].isna().all()
+
+
+def _leavers_history():
+    """Ten children in care; five leave on 15 May 2025. Known answer at 3 months: 5."""
+    eps = [episode(f"L{i}", "2021-01-01", "2025-05-15" if i < 5 else None, "U4") for i in range(10)]
+    return history(eps, {f"L{i}": "2016-02-02" for i in range(10)})
+
+
+def test_backtest_scores_persistence_against_known_answer():
+    """Persistence says 10, the truth is 5: an absolute percentage error of 100%."""
+    result = backtest(_leavers_history(), CUT, 12, FAST)
+    s = result.scores
+    row = s[(s["method"] == "persistence") & (s["category"] == "all") & (s["horizon_months"] == 3)]
+    assert row[["forecast", "actual", "ape_pct"]].iloc[0].tolist() == [10.0, 5.0, 100.0]
+
+
+def test_backtest_is_exact_when_nothing_changes():
+    """Nothing ever happens: our model and persistence are exact, the band covers all.
+
+    The stock-and-flow baseline ages children as a rate (as Social Finance's model
+    does), so a sliver of the 8-year-olds 'ages out' early: under 1% off.
+    """
+    result = backtest(steady_history(40), [CUT, pd.Timestamp("2024-12-31")], 12, FAST)
+    s = result.scores.dropna(subset=["ape_pct"])
+    assert (s[s["method"] != "stock_flow"]["ape_pct"] == 0).all()
+    assert (s[s["method"] == "stock_flow"]["ape_pct"] < 1).all()
+    assert result.coverage["inside"].all()
+    summary = result.summary()
+    assert list(summary["horizon_months"]) == [3, 6, 12]
+    assert summary["p10_p90_coverage_pct"].iloc[0] == 100.0
+
+
+def test_backtest_table_has_every_method_category_and_horizon(small_authority):
+    """Three methods x (10 categories + all) x three horizons per cutoff."""
+    result = backtest(small_authority, CUT, 12, FAST)
+    assert len(result.scores) == 3 * 11 * 3
+    assert set(result.scores["method"]) == {"model", "persistence", "stock_flow"}
+    assert len(result.coverage) == 12
+
+
+def test_stock_flow_baseline_tracks_a_steady_authority(small_authority):
+    """The deterministic baseline stays within a fifth of the start stock in a year."""
+    care = build_spells(small_authority)
+    months = month_ends(CUT, 12)
+    sf = stock_flow_forecast(care, CUT, months)
+    now = persistence_forecast(care, CUT, months)
+    assert sf[0].sum() == pytest.approx(now[0].sum())
+    assert abs(sf[-1].sum() / now[-1].sum() - 1) < 0.2
+    assert (sf >= 0).all()
+
+
+def test_backtest_raises_when_cutoff_outside_data(small_authority):
+    """A cutoff after the history ends is a clear ForecastError."""
+    with pytest.raises(ForecastError, match="outside the 903 history"):
+        backtest(small_authority, pd.Timestamp("2027-03-31"), 12, FAST)
+
+
+def test_backtest_raises_when_too_little_data_after_cutoff(small_authority):
+    """A 12-month backtest needs 12 months of truth after the cutoff."""
+    with pytest.raises(ForecastError, match="needs an earlier cutoff"):
+        backtest(small_authority, pd.Timestamp("2025-09-30"), 12, FAST)
+
+
+def test_backtest_raises_with_under_a_year_before_cutoff(small_authority):
+    """Fitting needs a year of history before the cutoff."""
+    with pytest.raises(ForecastError, match="at least a year"):
+        backtest(small_authority, pd.Timestamp("2022-09-30"), 12, FAST)

@@ -1,0 +1,112 @@
+"""The forecast and backtest commands: outputs, determinism, clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+from click.testing import CliRunner
+
+from sufficiency.forecast.command import backtest, forecast
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+QUICK = ["--paths", "60", "--horizon-months", "6", "--seed", "9"]
+
+
+def _run(cmd, args: list[str]):
+    return CliRunner().invoke(cmd, args, catch_exceptions=False)
+
+
+def test_forecast_writes_every_output(csv_authority: Path, tmp_path: Path):
+    """CSV tables, the workbook with its eight sheets and charts, and the HTML page."""
+    out = tmp_path / "out"
+    args = ["--history", str(csv_authority), "--out", str(out), *QUICK]
+    args += ["--supply", str(SAMPLE / "supply.toml")]
+    args += ["--scenario", str(SAMPLE / "scenarios" / "entries_up_20.toml")]
+    result = _run(forecast, args)
+    assert result.exit_code == 0, result.output
+    for name in ("demand.csv", "starts.csv", "shortfall.csv", "purchases.csv", "forecast.html"):
+        assert (out / name).exists()
+    demand = pd.read_csv(out / "demand.csv")
+    assert list(demand.columns) == ["month", "category", "age_band", "mean", "p10", "p50", "p90"]
+    assert {"all"} <= set(demand["category"]) and {"all"} <= set(demand["age_band"])
+    wb = openpyxl.load_workbook(out / "forecast.xlsx")
+    assert wb.sheetnames == [
+        "Summary", "Demand by category", "Demand by age band", "Placement starts",
+        "Supply vs demand", "Shortfall", "Backtest", "Assumptions",
+    ]  # fmt: skip
+    assert len(wb["Summary"]._charts) == 1
+    page = (out / "forecast.html").read_text(encoding="utf-8")
+    assert (
+        "<svg" in page
+        and "<script" not in page
+        and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
+    )
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_forecast_cli_is_deterministic(csv_authority: Path, tmp_path: Path):
+    """Same seed, same bytes in demand.csv and starts.csv."""
+    outs = []
+    for i in range(2):
+        out = tmp_path / f"o{i}"
+        assert (
+            _run(forecast, ["--history", str(csv_authority), "--out", str(out), *QUICK]).exit_code
+            == 0
+        )
+        outs.append(out)
+    for name in ("demand.csv", "starts.csv"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes()
+
+
+def test_forecast_raises_on_start_outside_data(csv_authority: Path, tmp_path: Path):
+    """A start date after the history is one clear error line, exit code 1."""
+    args = ["--history", str(csv_authority), "--out", str(tmp_path), "--start", "2030-01-31"]
+    result = _run(forecast, args + QUICK)
+    assert result.exit_code == 1
+    assert "Error: The start date 2030-01-31 is outside the 903 history" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_forecast_raises_on_under_a_year_of_history(csv_authority: Path, tmp_path: Path):
+    """Starting three months into the data is refused with a reason."""
+    args = ["--history", str(csv_authority), "--out", str(tmp_path), "--start", "2023-06-30"]
+    result = _run(forecast, args + QUICK)
+    assert result.exit_code == 1
+    assert "needs at least a year" in result.output
+
+
+def test_forecast_warns_about_a_category_with_no_history(csv_authority: Path, tmp_path: Path):
+    """No secure placements in the data: a warning, not a failure."""
+    result = _run(forecast, ["--history", str(csv_authority), "--out", str(tmp_path), *QUICK])
+    assert result.exit_code == 0
+    assert "Warning: No child was in secure" in result.output
+
+
+def test_forecast_raises_on_bad_scenario(csv_authority: Path, tmp_path: Path):
+    """An unknown category in a scenario file is a one-line error."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[shift]]\nfrom = "ifa"\nto = "in_house_foster"\nfraction = 0.2\n')
+    args = ["--history", str(csv_authority), "--out", str(tmp_path), "--scenario", str(bad)]
+    result = _run(forecast, args + QUICK)
+    assert result.exit_code == 1
+    assert "unknown category 'ifa'" in result.output
+
+
+def test_backtest_command_prints_and_writes_table(csv_authority: Path, tmp_path: Path):
+    """backtest writes its three CSVs and prints the summary by horizon."""
+    args = ["--history", str(csv_authority), "--cutoff", "2025-03-31", "--out", str(tmp_path)]
+    result = _run(backtest, [*args, "--paths", "60"])
+    assert result.exit_code == 0, result.output
+    assert "persistence" in result.output and "stock_flow" in result.output
+    table = pd.read_csv(tmp_path / "backtest.csv")
+    assert set(table["horizon_months"]) == {3, 6, 12}
+
+
+def test_backtest_command_raises_on_cutoff_outside_data(csv_authority: Path, tmp_path: Path):
+    """A cutoff before the first return is a clear error, exit code 1."""
+    args = ["--history", str(csv_authority), "--cutoff", "2019-03-31", "--out", str(tmp_path)]
+    result = _run(backtest, args)
+    assert result.exit_code == 1
+    assert "Error: The cutoff 2019-03-31 is outside the 903 history" in result.output

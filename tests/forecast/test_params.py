@@ -1,0 +1,42 @@
+"""Forecast parameters: defaults in code equal the TOML section shipped for configs."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import sufficiency.forecast
+from sufficiency.errors import ConfigError
+from sufficiency.forecast.params import ForecastParams, load_forecast_params
+
+SECTION = Path(sufficiency.forecast.__file__).parent / "default_section.toml"
+
+
+def test_default_section_equals_code_defaults():
+    """default_section.toml holds exactly the defaults of ForecastParams."""
+    data = tomllib.loads(SECTION.read_text(encoding="utf-8"))["forecast"]
+    assert ForecastParams.model_validate(data) == ForecastParams()
+    assert set(data) == set(ForecastParams.model_fields)
+
+
+def test_load_forecast_params_reads_forecast_section(tmp_path):
+    """A config file's [forecast] section overrides the defaults."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[forecast]\nnum_paths = 50\n[matching]\nsolver = 'highs'\n", encoding="utf-8")
+    assert load_forecast_params(cfg).num_paths == 50
+
+
+def test_load_forecast_params_raises_on_bad_value(tmp_path):
+    """A horizon beyond 60 months is a ConfigError naming the key."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[forecast]\nhorizon_months = 99\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"forecast\.horizon_months"):
+        load_forecast_params(cfg)
+
+
+def test_params_are_frozen():
+    """ForecastParams cannot be changed in place; use model_copy."""
+    with pytest.raises(ValueError):
+        ForecastParams().num_paths = 5  # type: ignore[misc]

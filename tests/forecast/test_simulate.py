@@ -1,0 +1,136 @@
+"""The simulation: invariants, leaving at 18, determinism, scenarios."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from forecast_builders import FAST, episode, history, steady_history
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sufficiency.forecast.errors import ForecastWarning
+from sufficiency.forecast.result import check_invariants, demand_table, starts_table
+from sufficiency.forecast.run import forecast_from_spells
+from sufficiency.forecast.scenario import EntryChange, Scenario, Shift, StepDown
+from sufficiency.forecast.states import AGE_BANDS, CAT, CareSpells, build_spells, stock_at
+from sufficiency.forecast.writers import write_csv
+
+pytestmark = pytest.mark.filterwarnings("ignore::sufficiency.forecast.errors.ForecastWarning")
+
+
+def test_invariants_hold(small_spells: CareSpells):
+    """No negative counts; every path starts at the same observed stock."""
+    result = forecast_from_spells(small_spells, FAST)
+    assert check_invariants(result) == []
+
+
+def test_stock_at_start_equals_history(small_spells: CareSpells):
+    """Month 0 of every path is exactly the 903 stock on the start date."""
+    result = forecast_from_spells(small_spells, FAST)
+    observed = stock_at(small_spells, [result.start])[0]
+    assert (result.stock[:, 0] == observed).all()
+
+
+def test_total_rows_are_the_distribution_of_totals(small_spells: CareSpells):
+    """The 'all' rows summarise per-path totals: mean adds up, percentiles come from totals."""
+    result = forecast_from_spells(small_spells, FAST)
+    demand = demand_table(result)
+    last = demand[demand["month"] == demand["month"].max()]
+    total = last[(last["category"] == "all") & (last["age_band"] == "all")].iloc[0]
+    by_cat = last[(last["category"] != "all") & (last["age_band"] == "all")]
+    assert total["mean"] == pytest.approx(by_cat["mean"].sum(), abs=0.05)
+    assert total["p90"] == pytest.approx(np.quantile(result.total()[:, -1], 0.9), abs=0.05)
+    by_band = last[(last["category"] == "all") & (last["age_band"] != "all")]
+    assert total["mean"] == pytest.approx(by_band["mean"].sum(), abs=0.05)
+
+
+def test_starts_include_entries(small_spells: CareSpells):
+    """Placement starts are at least the entries in every month and category."""
+    result = forecast_from_spells(small_spells, FAST)
+    assert (result.starts >= result.entries).all()
+    assert set(starts_table(result)["category"]) >= {"all", "in_house_foster"}
+
+
+def test_children_leave_at_18():
+    """Twenty 17-year-olds and no entries: all have left by their 18th birthdays."""
+    eps = [episode(f"K{i}", "2020-06-01", None, "K2", "PR4") for i in range(20)]
+    dobs = {f"K{i}": f"{2008 + (i % 12 >= 9)}-{(i + 3) % 12 + 1:02d}-10" for i in range(20)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ForecastWarning)
+        result = forecast_from_spells(build_spells(history(eps, dobs)), FAST)
+    assert (result.stock[:, 0, :, AGE_BANDS.index("16-17")].sum(axis=1) == 20).all()
+    assert result.stock[:, 12].sum() == 0
+    assert result.entries.sum() == 0
+    assert (result.exits[:, 1:].sum(axis=(1, 2)) == 20).all()
+
+
+def test_same_seed_gives_byte_identical_demand_csv(small_spells: CareSpells, tmp_path):
+    """Two runs with one seed write the same demand.csv; another seed differs."""
+    files = []
+    for i, seed in enumerate((3, 3, 4)):
+        params = FAST.model_copy(update={"seed": seed})
+        res = forecast_from_spells(small_spells, params)
+        files.append(write_csv(tmp_path / f"demand{i}.csv", demand_table(res)).read_bytes())
+    assert files[0] == files[1]
+    assert files[0] != files[2]
+
+
+def test_steady_history_stays_put():
+    """Nobody ever moves, leaves or enters: the forecast is the stock, with no spread."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ForecastWarning)
+        result = forecast_from_spells(build_spells(steady_history(30)), FAST)
+    assert (result.total() == 30).all()
+
+
+def test_entries_up_20_percent_gives_more_children(small_spells: CareSpells):
+    """Scenario direction: more entries means more children after two years."""
+    params = FAST.model_copy(update={"horizon_months": 24})
+    base = forecast_from_spells(small_spells, params)
+    more = forecast_from_spells(
+        small_spells, params, scenario=Scenario(name="up", entries=EntryChange(change_pct=20))
+    )
+    assert more.total()[:, -1].mean() > base.total()[:, -1].mean() + 5
+    assert more.entries.sum() > 1.1 * base.entries.sum()
+
+
+def test_step_downs_move_children_out_of_external_residential(small_spells: CareSpells):
+    """Two step-downs a month: fewer in external residential, more in in-house foster."""
+    sd = StepDown.model_validate(
+        {"from": "external_residential", "to": "in_house_foster", "per_month": 2}
+    )
+    base = forecast_from_spells(small_spells, FAST)
+    scen = forecast_from_spells(small_spells, FAST, scenario=Scenario(name="sd", step_down=(sd,)))
+    ext, ih = CAT["external_residential"], CAT["in_house_foster"]
+    assert scen.by_category()[:, -1, ext].mean() < base.by_category()[:, -1, ext].mean() - 3
+    assert scen.by_category()[:, -1, ih].mean() > base.by_category()[:, -1, ih].mean() + 3
+
+
+def test_ifa_shift_moves_placements_in_house(small_spells: CareSpells):
+    """Half of IFA entries and moves made in-house: fewer IFA placement starts."""
+    shift = Shift.model_validate({"from": "ifa_foster", "to": "in_house_foster", "fraction": 0.5})
+    base = forecast_from_spells(small_spells, FAST)
+    scen = forecast_from_spells(small_spells, FAST, scenario=Scenario(name="s", shift=(shift,)))
+    ifa = CAT["ifa_foster"]
+    assert scen.starts[:, :, ifa].mean() < 0.7 * base.starts[:, :, ifa].mean()
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 10_000), paths=st.integers(10, 40))
+def test_no_negative_counts_for_any_seed(small_spells: CareSpells, seed: int, paths: int):
+    """Property: whatever the seed and number of paths, nothing goes negative."""
+    params = FAST.model_copy(update={"seed": seed, "num_paths": paths, "horizon_months": 6})
+    result = forecast_from_spells(small_spells, params)
+    assert check_invariants(result) == []
+    assert result.stock.shape[0] == paths
+
+
+def test_start_date_before_end_uses_that_day(small_spells: CareSpells):
+    """A start date inside the history starts from that day's stock."""
+    start = pd.Timestamp("2025-09-30")
+    result = forecast_from_spells(small_spells, FAST, start=start)
+    assert result.start == start
+    assert (result.stock[0, 0] == stock_at(small_spells, [start])[0]).all()

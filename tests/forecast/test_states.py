@@ -1,0 +1,151 @@
+"""Episodes -> categories, spells, stock and flows."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from forecast_builders import episode, history
+
+from sufficiency.forecast.states import (
+    AGE_BANDS,
+    CAT,
+    CATEGORIES,
+    age_band_of_years,
+    build_spells,
+    classify_placements,
+    flows,
+    month_ends,
+    stock_at,
+)
+
+CASES = [
+    ("U1", "PR1", "kinship_foster"),
+    ("U3", "PR4", "kinship_foster"),
+    ("U4", "PR1", "in_house_foster"),
+    ("U6", "PR2", "in_house_foster"),
+    ("U5", "PR4", "ifa_foster"),
+    ("U6", "PR5", "ifa_foster"),
+    ("K2", "PR1", "in_house_residential"),
+    ("R1", "PR3", "in_house_residential"),
+    ("K2", "PR4", "external_residential"),
+    ("S1", "PR5", "external_residential"),
+    ("K1", "PR1", "secure"),
+    ("H5", "PR4", "supported"),
+    ("K3", "PR5", "supported"),
+    ("P2", "PR4", "supported"),
+    ("P1", "PR0", "with_parents"),
+    ("A3", "PR1", "placed_for_adoption"),
+    ("A6", "PR5", "placed_for_adoption"),
+    ("Z1", None, "other"),
+    ("R5", None, "other"),
+]
+
+
+@pytest.mark.parametrize(("place", "provider", "expected"), CASES)
+def test_classify_placements_maps_903_codes(place: str, provider: str | None, expected: str):
+    """Each placement type and provider lands in the issue's category."""
+    got = classify_placements(pd.Series([place]), pd.Series([provider], dtype="string"))
+    assert CATEGORIES[got[0]] == expected
+
+
+def test_classify_placements_marks_temporary_codes():
+    """T0-T4 are not a category of their own (-1: resolved to the usual placement)."""
+    got = classify_placements(pd.Series(["T0", "T1", "T4"]), pd.Series([None] * 3, dtype="string"))
+    assert list(got) == [-1, -1, -1]
+
+
+def _temp_history(back_to: str):
+    eps = [
+        episode("A", "2024-01-10", "2025-06-01", "K2", "PR4", pl_post="WR1 1AA"),
+        episode("A", "2025-06-01", "2025-06-05", "T1", None, rne="T"),
+        episode("A", "2025-06-05", None, "K2", "PR4", rne="P", pl_post=back_to),
+    ]
+    return history(eps, {"A": "2012-02-02"})
+
+
+def test_temporary_placement_counts_in_usual_placement():
+    """A child on a T1 hospital stay still counts in external residential."""
+    care = build_spells(_temp_history("WR1 1AA"))
+    stock = stock_at(care, [pd.Timestamp("2025-06-03")])[0]
+    assert stock[CAT["external_residential"]].sum() == 1
+    assert stock.sum() == 1
+
+
+def test_return_from_temporary_placement_is_not_a_new_placement():
+    """Going back to the same home after T1 is neither a move nor a placement change."""
+    care = build_spells(_temp_history("WR1 1AA"))
+    assert list(care.spells["kind"]) == ["entry", "none", "none"]
+
+
+def test_return_to_a_different_home_is_a_placement_change():
+    """After T1 the child goes to another external home: one within-category change."""
+    care = build_spells(_temp_history("B1 1BB"))
+    assert list(care.spells["kind"]) == ["entry", "none", "change"]
+
+
+def test_short_breaks_are_excluded():
+    """V3/V4 short-break episodes are not counted, as DfE excludes them."""
+    eps = [
+        episode("A", "2025-01-01", "2025-01-03", "U6", "PR1", ls="V3"),
+        episode("B", "2025-01-01", None, "U6", "PR1", ls="V4"),
+        episode("C", "2025-01-01", None, "U6", "PR1"),
+    ]
+    care = build_spells(history(eps, dict.fromkeys("ABC", "2015-05-05")))
+    assert stock_at(care, [pd.Timestamp("2025-01-02")])[0].sum() == 1
+
+
+def test_flows_count_entries_moves_changes_and_exits():
+    """Entry, a move between categories, a change within one, and an exit, each once."""
+    eps = [
+        episode("A", "2024-05-01", "2024-08-01", "U6", "PR1", pl_post="WR1 1AA"),
+        episode("A", "2024-08-01", "2024-11-01", "U6", "PR1", rne="P", pl_post="WR2 2BB"),
+        episode("A", "2024-11-01", "2025-02-01", "K2", "PR4", rne="P"),
+    ]
+    care = build_spells(history(eps, {"A": "2012-01-01"}))
+    f = flows(care, pd.DatetimeIndex(["2024-03-31", "2025-03-31"]))
+    got = f[f["count"] > 0].set_index(["flow", "category"])["count"].to_dict()
+    assert got == {
+        ("entry", "in_house_foster"): 1,
+        ("change", "in_house_foster"): 1,
+        ("move_in", "external_residential"): 1,
+        ("move_out", "in_house_foster"): 1,
+        ("exit", "external_residential"): 1,
+    }
+
+
+def test_leaving_on_18th_birthday_is_an_age_out():
+    """An episode ending on the 18th birthday is ageing out, not an ordinary exit."""
+    eps = [episode("A", "2024-05-01", "2025-07-14", "K3", "PR4")]
+    care = build_spells(history(eps, {"A": "2007-07-14"}))
+    assert care.spells["end_kind"].tolist() == ["age_out"]
+
+
+def test_stock_excludes_children_aged_18_or_over():
+    """A child whose open episode runs past 18 is not counted after the birthday."""
+    eps = [episode("A", "2024-05-01", None, "K3", "PR4")]
+    care = build_spells(history(eps, {"A": "2007-07-14"}))
+    got = stock_at(care, pd.DatetimeIndex(["2025-07-13", "2025-07-14"])).sum(axis=(1, 2))
+    assert list(got) == [1, 0]
+
+
+@pytest.mark.parametrize(
+    ("years", "band"),
+    [(0, "under 1"), (1, "1-4"), (4, "1-4"), (5, "5-9"), (10, "10-15"), (17, "16-17")],
+)
+def test_age_bands_follow_dfe_edges(years: int, band: str):
+    """Completed years map to the DfE age bands."""
+    assert AGE_BANDS[int(age_band_of_years(pd.Series([years]).to_numpy())[0])] == band
+
+
+def test_children_age_into_the_next_band():
+    """The same child is 4 (1-4) before their 5th birthday and 5-9 on it."""
+    care = build_spells(history([episode("A", "2024-01-01")], {"A": "2020-06-30"}))
+    stock = stock_at(care, pd.DatetimeIndex(["2025-06-29", "2025-06-30"]))
+    assert stock[0, :, AGE_BANDS.index("1-4")].sum() == 1
+    assert stock[1, :, AGE_BANDS.index("5-9")].sum() == 1
+
+
+def test_month_ends_starts_with_the_start_date():
+    """The month axis is the start date then each following month end."""
+    got = month_ends(pd.Timestamp("2026-03-31"), 2)
+    assert [d.date().isoformat() for d in got] == ["2026-03-31", "2026-04-30", "2026-05-31"]

@@ -1,0 +1,117 @@
+"""Supply files, shortfall, and scenario files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sufficiency.errors import ConfigError
+from sufficiency.forecast.result import ForecastResult
+from sufficiency.forecast.scenario import Scenario, StepDown, load_scenario
+from sufficiency.forecast.states import AGE_BANDS, CAT, CATEGORIES, month_ends
+from sufficiency.forecast.supply import (
+    CategorySupply,
+    SupplyPlan,
+    load_supply,
+    register_vacancies,
+    shortfall,
+)
+
+SAMPLE = pytest.importorskip("pathlib").Path(__file__).resolve().parents[2] / "data" / "sample"
+
+
+def _result(in_house_foster: list[int]) -> ForecastResult:
+    """Four paths over six months with given in-house foster counts at every month end."""
+    months = month_ends(pd.Timestamp("2026-03-31"), 6)
+    stock = np.zeros((4, 7, len(CATEGORIES), len(AGE_BANDS)), dtype=np.int32)
+    stock[:, :, CAT["in_house_foster"], 2] = np.array(in_house_foster)[:, None]
+    zeros = np.zeros((4, 7, len(CATEGORIES)), dtype=np.int32)
+    return ForecastResult(
+        months, CATEGORIES, AGE_BANDS, stock, zeros, zeros, zeros,
+        pd.DatetimeIndex([]), np.zeros((0, len(CATEGORIES), len(AGE_BANDS))), "base", 1,
+    )  # fmt: skip
+
+
+def test_sample_supply_file_loads():
+    """data/sample/supply.toml is valid and grows in-house foster places by net approvals."""
+    plan = load_supply(SAMPLE / "supply.toml")
+    assert plan.in_house_foster is not None
+    start = pd.Timestamp("2026-03-31")
+    later = plan.in_house_foster.places_on(start, pd.Timestamp("2027-03-31"))
+    assert later == pytest.approx(plan.in_house_foster.places + 4, abs=0.1)
+
+
+def test_step_change_replaces_places_from_its_date():
+    """A new home from April 2027: 28 beds from then on."""
+    spec = CategorySupply.model_validate(
+        {"beds": 24, "changes": [{"date": "2027-04-01", "places": 28}]}
+    )
+    start = pd.Timestamp("2026-03-31")
+    assert spec.places_on(start, pd.Timestamp("2027-03-31")) == 24
+    assert spec.places_on(start, pd.Timestamp("2027-06-30")) == 28
+
+
+def test_shortfall_gives_gap_and_probability():
+    """Demand 8, 10, 12, 14 against 11 places: P(gap) = 1/2, expected gap (1+3)/4 = 1."""
+    plan = SupplyPlan(in_house_foster=CategorySupply.model_validate({"places": 11}))
+    short, buys = shortfall(_result([8, 10, 12, 14]), plan)
+    row = short[(short["category"] == "in_house_foster")].iloc[0]
+    assert row["quarter_end"] == "2026-06-30"
+    assert row["prob_demand_exceeds_supply"] == 0.5
+    assert row["expected_gap"] == 1.0
+    assert row["expected_spare"] == pytest.approx((3 + 1) / 4)
+    foster = buys[buys["purchase"].str.startswith("foster")].iloc[0]
+    assert foster["expected_places"] == 1.0
+
+
+def test_register_vacancies_map_to_categories():
+    """Register rows count towards the matching forecast category."""
+    reg = pd.DataFrame(
+        {
+            "setting": ["foster", "foster", "residential", "supported"],
+            "provider": ["in_house", "ifa", "external", "external"],
+            "vacancies": [2, 3, 1, 4],
+        }
+    )
+    vac = register_vacancies(reg)
+    assert (vac["in_house_foster"], vac["ifa_foster"], vac["external_residential"]) == (2, 3, 1)
+    assert vac["supported"] == 4
+
+
+def test_supply_file_raises_on_unknown_category(tmp_path):
+    """A block contract for a category that does not exist names the problem."""
+    bad = tmp_path / "supply.toml"
+    bad.write_text("[block_contracts]\nresidential = 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown category 'residential'"):
+        load_supply(bad)
+
+
+@pytest.mark.parametrize("name", ["entries_up_20.toml", "step_down_and_in_house.toml"])
+def test_sample_scenarios_load(name: str):
+    """Both example scenarios in data/sample/scenarios are valid and change something."""
+    scenario = load_scenario(SAMPLE / "scenarios" / name)
+    assert not scenario.is_base
+
+
+def test_scenario_raises_on_unknown_age_band(tmp_path):
+    """An age band spelt wrongly is a ConfigError naming the band."""
+    bad = tmp_path / "s.toml"
+    bad.write_text('[entries.change_pct_by_age_band]\n"16-18" = 10\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="unknown age band '16-18'"):
+        load_scenario(bad)
+
+
+def test_age_band_change_replaces_overall_change():
+    """A band's own percentage replaces the overall one for that band."""
+    s = Scenario.model_validate(
+        {"entries": {"change_pct": 10, "change_pct_by_age_band": {"16-17": 40}}}
+    )
+    assert s.entries.multiplier("16-17") == pytest.approx(1.4)
+    assert s.entries.multiplier("5-9") == pytest.approx(1.1)
+
+
+def test_fractional_step_downs_accumulate():
+    """Half a step-down a month is one every second month."""
+    sd = StepDown.model_validate({"per_month": 0.5})
+    assert [sd.count_in_month(m) for m in range(1, 7)] == [0, 1, 0, 1, 0, 1]

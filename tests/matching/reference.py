@@ -1,0 +1,189 @@
+"""An independent, deliberately plain re-statement of the issue's rules and objective.
+
+Written row by row from the issue text (not from the library) so tests can
+check the optimiser against it. Slow; for tiny instances only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+import math
+from typing import Any
+
+import pandas as pd
+
+from sufficiency.config import MatchingWeights
+from sufficiency.geo import directory
+
+NEEDED_DAYS = {"today": 0, "<5 days": 4, ">5 days": 28}
+
+
+def _age(dob: Any, day: dt.date) -> int:
+    d = pd.Timestamp(dob)
+    return day.year - d.year - ((day.month, day.day) < (d.month, d.day))
+
+
+def _na(v: Any) -> bool:
+    return v is None or (not isinstance(v, tuple) and pd.isna(v))
+
+
+def _grid(postcode: Any) -> tuple[float, float] | None:
+    return None if _na(postcode) else _grid_of(str(postcode))
+
+
+@functools.cache
+def _grid_of(postcode: str) -> tuple[float, float] | None:
+    lk = directory().lookup([postcode])
+    e, n = lk.easting[0], lk.northing[0]
+    return None if math.isnan(e) or math.isnan(n) else (e, n)
+
+
+def miles(a: Any, b: Any) -> float | None:
+    """DfE miles between two postcodes, ``None`` if either is unknown."""
+    ga, gb = _grid(a), _grid(b)
+    if ga is None or gb is None:
+        return None
+    return round(math.hypot(ga[0] - gb[0], ga[1] - gb[1]) / 1000 / 1.6093, 1)
+
+
+@functools.cache
+def _upper_tier(postcode: str) -> str | None:
+    v = directory().lookup([postcode]).upper_tier.iloc[0]
+    return None if _na(v) else str(v)
+
+
+def pair_breaks(c: dict, p: dict, day: dt.date) -> list[str]:
+    """Rules broken by placing child ``c`` in ``p`` alone (rules 2-8, 12 and the current
+    household parts of 1, 9, 10, 11)."""
+    out = []
+    age = _age(c["dob"], day)
+    if p["vacancies"] < 1:
+        out.append("capacity")
+    if p["setting"] == "foster" and p["current_children"] >= 3:
+        out.append("fostering_limit")
+    if not p["age_min"] <= age <= p["age_max"] or (
+        p["setting"] == "supported" and age not in (16, 17)
+    ):
+        out.append("age")
+    if c[f"{p['setting']}_suitability"] == "unsuitable" or (
+        c["dolo"] and p["setting"] != "residential"
+    ):
+        out.append("setting")
+    if p["sex"] not in ("any", c["sex"]):
+        out.append("sex")
+    if set(c["risks"]) & set(p["risk_exclusions"]):
+        out.append("risks")
+    if (c["pets"] == "no" and p["has_pets"]) or (c["pets"] == "must" and not p["has_pets"]):
+        out.append("pets")
+    if not set(c["communication"]) <= set(p["communication"]):
+        out.append("communication")
+    if c["adaptations"] and not p["adapted"]:
+        out.append("adaptations")
+    avail = p["available_from"]
+    if not _na(avail) and pd.Timestamp(avail) > pd.Timestamp(day) + pd.Timedelta(
+        days=NEEDED_DAYS[c["needed_by"]]
+    ):
+        out.append("availability")
+    return out
+
+
+def _siblings(a: dict, b: dict) -> bool:
+    return not _na(a["sibling_group"]) and a["sibling_group"] == b["sibling_group"]
+
+
+def plan_violations(
+    refs: pd.DataFrame, plcs: pd.DataFrame, plan: dict[str, str | None], day: dt.date,
+    siblings_together: bool = False,
+) -> list[str]:  # fmt: skip
+    """Every hard rule the plan breaks, as readable strings (empty when none)."""
+    kids = {r["child_id"]: r for r in refs.to_dict("records")}
+    homes = {r["placement_id"]: r for r in plcs.to_dict("records")}
+    out: list[str] = []
+    by_place: dict[str, list[dict]] = {}
+    for cid, pid in plan.items():
+        if pid is not None:
+            out += [f"{cid}@{pid}: {r}" for r in pair_breaks(kids[cid], homes[pid], day)]
+            by_place.setdefault(pid, []).append(kids[cid])
+    for pid, placed in by_place.items():
+        p = homes[pid]
+        if len(placed) > p["vacancies"]:
+            out.append(f"{pid}: over capacity")
+        one_group = all(_siblings(placed[0], c) for c in placed) and not _na(
+            placed[0]["sibling_group"]
+        )
+        exempt = p["current_children"] == 0 and one_group
+        if p["setting"] == "foster" and p["current_children"] + len(placed) > 3 and not exempt:
+            out.append(f"{pid}: usual fostering limit")
+        known = len(p["current_ages"]) == p["current_children"]
+        for c in placed:
+            age = _age(c["dob"], day)
+            others = [_age(o["dob"], day) for o in placed if o is not c and not _siblings(o, c)]
+            unknown = p["current_children"] > 0 and not known
+            others += list(p["current_ages"])
+            need = c["alongside"]
+            if need == "solo" and (others or p["current_children"] > 0):
+                out.append(f"{c['child_id']}@{pid}: not solo")
+            if need == "only_older" and (unknown or any(o <= age for o in others)):
+                out.append(f"{c['child_id']}@{pid}: someone not older")
+            if need == "only_younger" and (unknown or any(o >= age for o in others)):
+                out.append(f"{c['child_id']}@{pid}: someone not younger")
+            if "harm_sexual" in c["risks"] and (unknown or any(o < age for o in others)):
+                out.append(f"{c['child_id']}@{pid}: younger child present")
+    if siblings_together:
+        groups: dict[str, set[str]] = {}
+        for cid, pid in plan.items():
+            g = kids[cid]["sibling_group"]
+            if pid is not None and not _na(g):
+                groups.setdefault(g, set()).add(pid)
+        out += [f"group {g} split" for g, used in groups.items() if len(used) > 1]
+    return out
+
+
+def plan_cost(
+    refs: pd.DataFrame, plcs: pd.DataFrame, plan: dict[str, str | None], w: MatchingWeights
+) -> float:
+    """The issue's objective, GBP per week, for a plan."""
+    kids = {r["child_id"]: r for r in refs.to_dict("records")}
+    homes = {r["placement_id"]: r for r in plcs.to_dict("records")}
+    total = 0.0
+    groups: dict[str, set[str]] = {}
+    for cid, pid in plan.items():
+        c = kids[cid]
+        if pid is None:
+            total += w.unplaced_needed_today if c["needed_by"] == "today" else w.unplaced
+            continue
+        p = homes[pid]
+        total += w.weekly_cost * p["weekly_cost"]
+        home = miles(c["home_postcode"], p["postcode"]) or 0.0
+        total += w.per_mile_from_home * home
+        total += w.far_from_home if home > w.far_from_home_miles else 0.0
+        tier = _upper_tier(p["postcode"])
+        total += w.out_of_area if tier is not None and tier != c["responsible_la"] else 0.0
+        school = miles(c["school_postcode"], p["postcode"]) or 0.0
+        total += w.per_mile_from_school * max(school - w.school_free_miles, 0.0)
+        ks4 = not _na(c["school_year"]) and int(c["school_year"]) in (10, 11)
+        total += w.ks4_school_move if ks4 and school > w.school_free_miles else 0.0
+        suits = [c[f"{s}_suitability"] for s in ("foster", "residential", "supported")]
+        if "preferred" in suits and c[f"{p['setting']}_suitability"] != "preferred":
+            total += w.not_preferred_setting
+        if not _na(c["sibling_group"]):
+            groups.setdefault(c["sibling_group"], set()).add(pid)
+    total += sum(w.sibling_split * (len(used) - 1) for used in groups.values())
+    return total
+
+
+def best_by_enumeration(
+    refs: pd.DataFrame, plcs: pd.DataFrame, day: dt.date, w: MatchingWeights,
+    siblings_together: bool = False,
+) -> float:  # fmt: skip
+    """Optimal objective by trying every plan (tiny instances only)."""
+    ids = list(refs["child_id"])
+    options = [None, *plcs["placement_id"]]
+    best = math.inf
+    for combo in itertools.product(options, repeat=len(ids)):
+        plan = dict(zip(ids, combo, strict=True))
+        if not plan_violations(refs, plcs, plan, day, siblings_together):
+            best = min(best, plan_cost(refs, plcs, plan, w))
+    return best

@@ -1,0 +1,127 @@
+"""Property tests over random tiny instances: hard rules, objective, optimality."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from match_builders import (
+    POSTCODES,
+    RUN_DATE,
+    placement,
+    placements_frame,
+    referral,
+    referrals_frame,
+)
+from reference import best_by_enumeration, plan_cost, plan_violations
+
+from sufficiency.config import MatchingParams
+from sufficiency.matching import build_problem, evaluate_plan, greedy_plan, plan_objective, solve
+
+SPOTS = [*POSTCODES.values(), None]
+RISKS = ("harm_sexual", "fire_setting", "missing")
+
+
+@st.composite
+def child(draw: st.DrawFn, i: int) -> dict:
+    """A random referral."""
+    return referral(
+        f"C{i}",
+        age=draw(st.integers(5, 17)),
+        sex=draw(st.sampled_from(["M", "F"])),
+        home_postcode=draw(st.sampled_from(SPOTS)),
+        school_postcode=draw(st.sampled_from(SPOTS)),
+        school_year=draw(st.sampled_from([pd.NA, 9, 10, 11])),
+        sibling_group=draw(st.sampled_from([pd.NA, pd.NA, "G1", "G2"])),
+        needed_by=draw(st.sampled_from(["today", "<5 days", ">5 days"])),
+        foster_suitability=draw(st.sampled_from(["preferred", "suitable", "unsuitable"])),
+        residential_suitability=draw(st.sampled_from(["preferred", "suitable"])),
+        supported_suitability=draw(st.sampled_from(["suitable", "unsuitable"])),
+        alongside=draw(st.sampled_from(["solo", "with_others", "only_older", "only_younger",
+                                        "no_preference", "no_preference"])),
+        pets=draw(st.sampled_from(["must", "can", "no", "unknown"])),
+        risks=tuple(sorted(draw(st.sets(st.sampled_from(RISKS), max_size=2)))),
+        communication=draw(st.sampled_from([(), (), ("bsl",)])),
+        adaptations=draw(st.booleans()),
+        dolo=draw(st.sampled_from([False, False, False, True])),
+        responsible_la="E10000034",
+    )  # fmt: skip
+
+
+@st.composite
+def home(draw: st.DrawFn, j: int) -> dict:
+    """A random placement offer."""
+    current = draw(st.integers(0, 3))
+    ages = tuple(draw(st.lists(st.integers(2, 17), min_size=current, max_size=current)))
+    if current and draw(st.booleans()):
+        ages = ()  # ages unknown
+    return placement(
+        f"P{j}",
+        setting=draw(st.sampled_from(["foster", "foster", "residential", "supported"])),
+        postcode=draw(st.sampled_from(SPOTS[:-1])),
+        vacancies=draw(st.integers(0, 4)),
+        weekly_cost=float(draw(st.integers(3, 60)) * 50),
+        age_min=draw(st.integers(0, 10)),
+        age_max=draw(st.integers(11, 17)),
+        sex=draw(st.sampled_from(["any", "any", "M", "F"])),
+        current_children=current,
+        current_ages=ages,
+        risk_exclusions=tuple(sorted(draw(st.sets(st.sampled_from(RISKS), max_size=1)))),
+        has_pets=draw(st.booleans()),
+        communication=draw(st.sampled_from([(), ("bsl",)])),
+        adapted=draw(st.booleans()),
+        available_from=draw(st.sampled_from([pd.NaT, pd.Timestamp(RUN_DATE) + pd.Timedelta(days=3),
+                                             pd.Timestamp(RUN_DATE) + pd.Timedelta(days=10)])),
+    )  # fmt: skip
+
+
+@st.composite
+def instance(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+    """A random instance small enough to enumerate every plan."""
+    n_c = draw(st.integers(1, 4))
+    n_p = draw(st.integers(1, 3 if n_c == 4 else 4))
+    refs = referrals_frame([draw(child(i)) for i in range(n_c)])
+    plcs = placements_frame([draw(home(j)) for j in range(n_p)])
+    return refs, plcs, draw(st.booleans())
+
+
+def _plan(result) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+    return {
+        str(r.child_id): (None if pd.isna(r.placement_id) else str(r.placement_id))
+        for r in result.plan.itertuples()
+    }
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instance())
+def test_optimal_plan_is_legal_correctly_costed_and_optimal(case) -> None:  # type: ignore[no-untyped-def]
+    """No hard rule broken, objective equals the reference cost, and equals the enumerated best."""
+    refs, plcs, together = case
+    params = MatchingParams(siblings="together" if together else "prefer")
+    prob = build_problem(refs, plcs, RUN_DATE)
+    result = solve(prob, params)
+    plan = _plan(result)
+    assert plan_violations(refs, plcs, plan, RUN_DATE, siblings_together=together) == []
+    assert result.objective_gbp == pytest.approx(plan_cost(refs, plcs, plan, params.weights))
+    best = best_by_enumeration(refs, plcs, RUN_DATE, params.weights, together)
+    assert result.objective_gbp == pytest.approx(best, abs=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(instance())
+def test_greedy_plan_is_legal_and_never_better(case) -> None:  # type: ignore[no-untyped-def]
+    """The greedy baseline breaks no hard rule and never beats the optimiser."""
+    refs, plcs, together = case
+    params = MatchingParams(siblings="together" if together else "prefer")
+    prob = build_problem(refs, plcs, RUN_DATE)
+    where = greedy_plan(prob, params)
+    ids = prob.placements["placement_id"].astype(str).to_numpy()
+    plan = {
+        str(c): (None if p < 0 else str(ids[p]))
+        for c, p in zip(prob.referrals["child_id"], where, strict=True)
+    }
+    assert plan_violations(refs, plcs, plan, RUN_DATE, siblings_together=together) == []
+    greedy = plan_objective(evaluate_plan(prob, where, params.weights))
+    assert greedy == pytest.approx(plan_cost(refs, plcs, plan, params.weights))
+    assert greedy >= solve(prob, params).objective_gbp - 1e-6
