@@ -140,7 +140,12 @@ def sample(seed: int, out_dir: Path) -> None:
     default=None,
     help="Run store URL; overrides the configuration's, which overrides $SUFFICIENCY_STORE.",
 )
-def nightly(config_path: Path, run_date: dt.datetime | None, store_url: str | None) -> None:
+@click.option("--pseudonymise", is_flag=True, default=False,
+              help="Replace child IDs with keyed hashes in every output (key from "
+              "$SUFFICIENCY_PSEUDONYM_KEY or the configuration's pseudonym_key_file).")  # fmt: skip
+def nightly(
+    config_path: Path, run_date: dt.datetime | None, store_url: str | None, pseudonymise: bool
+) -> None:
     """Run the configured pipeline for the scheduler: lock, run, publish whole, record.
 
     Exit codes: 0 success; 1 input or configuration error; 2 run failure
@@ -150,7 +155,8 @@ def nightly(config_path: Path, run_date: dt.datetime | None, store_url: str | No
     """
     from sufficiency.nightly import run_nightly
 
-    report = run_nightly(config_path, run_date.date() if run_date else dt.date.today(), store_url)
+    day = run_date.date() if run_date else dt.date.today()
+    report = run_nightly(config_path, day, store_url, pseudonymise)
     for message in report.messages:
         click.echo(message, err=report.exit_code != 0)
     raise SystemExit(report.exit_code)

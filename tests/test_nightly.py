@@ -158,3 +158,29 @@ def test_logs_never_carry_personal_fields(tmp_path, fmt):
     text = log_file.read_text()
     assert "C1" in text and "01/02/2015" not in text and "WR1 1AA" not in text
     logging.getLogger("sufficiency").handlers.clear()
+
+
+def test_pseudonymise_replaces_child_ids_in_every_output(tmp_path, sample_dir, monkeypatch):
+    """With --pseudonymise no referred child's ID appears in any output; pseudonyms do."""
+    import pandas as pd
+
+    from sufficiency.pseudonymise import pseudonym
+
+    key = "a-secret-key-of-some-length"
+    monkeypatch.setenv("SUFFICIENCY_PSEUDONYM_KEY", key)
+    report = run_nightly(_config(tmp_path, sample_dir, jobs=("match",)), DAY, pseudonymise=True)
+    assert report.exit_code == EXIT_OK, report.messages
+    out = tmp_path / "out" / "2026-04-01" / "match"
+    ids = pd.read_csv(sample_dir / "referrals.csv", dtype=str)["child_id"]
+    matches = pd.read_csv(out / "matches.csv", dtype=str)
+    assert set(matches["child_id"]) <= {pseudonym(c, key.encode()) for c in ids}
+    for f in out.iterdir():
+        text = f.read_bytes().decode("utf-8", "replace") if f.suffix != ".xlsx" else ""
+        assert not any(f"{c}," in text or f'"{c}"' in text for c in ids), f.name
+
+
+def test_pseudonymise_without_a_key_is_a_configuration_error(tmp_path, sample_dir, monkeypatch):
+    """Asking for pseudonyms with no key set is exit 1 with a clear message."""
+    monkeypatch.delenv("SUFFICIENCY_PSEUDONYM_KEY", raising=False)
+    report = run_nightly(_config(tmp_path, sample_dir), DAY, pseudonymise=True)
+    assert report.exit_code == EXIT_INPUT and "secret key" in report.messages[0]
