@@ -92,6 +92,31 @@ def job_validate(ctx: JobContext) -> JobOutcome:
     )
 
 
+def match_records(
+    refs: Any, plc: Any, run: Any
+) -> tuple[
+    list[tuple[str, str, str, int | None]],
+    list[tuple[str, str | None, str | None, dict[str, Any] | None]],
+]:
+    """Input-row fingerprints and per-child outcomes of a matching run, for the run store."""
+    rows: list[tuple[str, str, str, int | None]] = [
+        ("referral", str(r["child_id"]), _row_digest(r), None) for r in refs.to_dict("records")
+    ]
+    rows += [("placement", str(r["placement_id"]), _row_digest(r), int(r["vacancies"]))
+             for r in plc.to_dict("records")]  # fmt: skip
+    outcomes: list[tuple[str, str | None, str | None, dict[str, Any] | None]] = [
+        (str(r["child_id"]), str(r["placement_id"]), None,
+         {"weekly_cost": float(r["weekly_cost"])})
+        for r in run.matches.to_dict("records")
+    ]  # fmt: skip
+    reason_col = "reason" if "reason" in run.unplaced.columns else None
+    outcomes += [
+        (str(r["child_id"]), None, str(r[reason_col]) if reason_col else None, None)
+        for r in run.unplaced.to_dict("records")
+    ]
+    return rows, outcomes
+
+
 def job_match(ctx: JobContext) -> JobOutcome:
     """Tonight's matching: optimise, explain, write the team's outputs."""
     from sufficiency.io.inputs import read_placements, read_referrals
@@ -110,21 +135,7 @@ def job_match(ctx: JobContext) -> JobOutcome:
     plc = read_placements(ctx.inputs["placements"])
     hashes = {k: sha256_file(ctx.inputs[k]) for k in ("referrals", "placements")}
     run = run_matching(refs, plc, ctx.run_date, ctx.params, input_sha256=hashes)
-    rows: list[tuple[str, str, str, int | None]] = [
-        ("referral", str(r["child_id"]), _row_digest(r), None) for r in refs.to_dict("records")
-    ]
-    rows += [("placement", str(r["placement_id"]), _row_digest(r), int(r["vacancies"]))
-             for r in plc.to_dict("records")]  # fmt: skip
-    outcomes: list[tuple[str, str | None, str | None, dict[str, Any] | None]] = [
-        (str(r["child_id"]), str(r["placement_id"]), None,
-         {"weekly_cost": float(r["weekly_cost"])})
-        for r in run.matches.to_dict("records")
-    ]  # fmt: skip
-    reason_col = "reason" if "reason" in run.unplaced.columns else None
-    outcomes += [
-        (str(r["child_id"]), None, str(r[reason_col]) if reason_col else None, None)
-        for r in run.unplaced.to_dict("records")
-    ]
+    rows, outcomes = match_records(refs, plc, run)
     if ctx.pseudonym_key is not None:
         key = ctx.pseudonym_key
         from dataclasses import replace

@@ -53,3 +53,22 @@ def test_bundled_sample_validates_clean(sample_dir):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "0 error(s)" in result.output
+
+
+def test_match_command_records_its_run(sample_dir, tmp_path):
+    """A standalone match run is recorded with its solver status and every child's outcome."""
+    from sufficiency.store import RunStore
+
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    result = CliRunner().invoke(
+        main,
+        ["match", "--referrals", str(sample_dir / "referrals.csv"), "--placements",
+         str(sample_dir / "placements.csv"), "--date", "2026-04-01", "--out",
+         str(tmp_path / "out"), "--store", url],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (run,) = RunStore(url).list_runs()
+    detail = RunStore(url).get(run["id"])
+    assert run["kind"] == "match" and run["status"] == "succeeded"
+    assert detail["solver_status"] == "optimal" and len(detail["outcomes"]) == 51
+    assert any(f["label"] == "referrals" and f["role"] == "input" for f in detail["files"])

@@ -137,9 +137,17 @@ def _params(config_path: Path | None, **overrides: Any) -> Any:
     multiple=True,
     help="Also backtest at this cutoff (repeatable).",
 )
+@click.option(
+    "--store",
+    "store_url",
+    default=None,
+    envvar="SUFFICIENCY_STORE",
+    help="Run store URL the run is recorded in (default: SQLite in your user data folder).",
+)
 @_common
 @_user_errors
 def forecast(
+    store_url: str | None,
     history_dir: Path,
     out_dir: Path,
     horizon_months: int | None,
@@ -174,18 +182,26 @@ def forecast(
     placements = read_placements(placements_path) if placements_path else None
     history = read_ssda903(history_dir)
     runs = 2 if scenario is not None else 1
-    with _progress(runs * params.horizon_months, "Simulating") as progress:
-        report = run_forecast(
-            history,
-            params,
-            start=pd.Timestamp(start) if start else None,
-            scenario=scenario,
-            supply=supply,
-            placements=placements,
-            backtest_cutoffs=[pd.Timestamp(c) for c in cutoffs],
-            progress=progress,
-        )
-    written = write_report(report, out_dir)
+    from sufficiency.store.record import recorded_run
+
+    used = {k: v for k, v in (("history", history_dir), ("scenario", scenario_path),
+                              ("supply", supply_path), ("placements", placements_path),
+                              ("config", config_path)) if v is not None}  # fmt: skip
+    with recorded_run("forecast", {"forecast": params.model_dump(mode="json")}, used,
+                      store_url) as rec:  # fmt: skip
+        with _progress(runs * params.horizon_months, "Simulating") as progress:
+            report = run_forecast(
+                history,
+                params,
+                start=pd.Timestamp(start) if start else None,
+                scenario=scenario,
+                supply=supply,
+                placements=placements,
+                backtest_cutoffs=[pd.Timestamp(c) for c in cutoffs],
+                progress=progress,
+            )
+        written = write_report(report, out_dir)
+        rec.fields = {"outputs": {Path(p).name: Path(p) for p in written}, "out_dir": out_dir}
     tot = report.demand[(report.demand["category"] == "all") & (report.demand["age_band"] == "all")]
     last = tot.iloc[-1]
     click.echo(

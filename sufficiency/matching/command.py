@@ -66,9 +66,17 @@ def _sha256(path: Path) -> str:
     default=None,
     help="Solver time limit in seconds.",
 )
+@click.option(
+    "--store",
+    "store_url",
+    default=None,
+    envvar="SUFFICIENCY_STORE",
+    help="Run store URL the run is recorded in (default: SQLite in your user data folder).",
+)
 def match(
     referrals_path: Path, placements_path: Path, run_date: dt.datetime, out_dir: Path,
     solver: str | None, config_path: Path | None, time_limit: float | None,
+    store_url: str | None,
 ) -> None:  # fmt: skip
     """Propose the best matches for tonight's referrals.
 
@@ -100,8 +108,26 @@ def match(
         )
         plc = inputs.read_placements(placements_path)
         hashes = {"referrals": _sha256(referrals_path), "placements": _sha256(placements_path)}
-        run = run_matching(refs, plc, day, params, input_sha256=hashes)
-        write_match_outputs(run, out_dir)
+        from sufficiency.nightly import match_records
+        from sufficiency.store.record import recorded_run
+
+        inputs_used = {"referrals": referrals_path, "placements": placements_path}
+        config = params.model_dump(mode="json")
+        with recorded_run("match", config, inputs_used, store_url) as rec:
+            run = run_matching(refs, plc, day, params, input_sha256=hashes)
+            written = write_match_outputs(run, out_dir)
+            rows, outcomes = match_records(refs, plc, run)
+            s = run.summary
+            rec.fields = {
+                "outputs": {p.name: p for p in written},
+                "out_dir": out_dir,
+                "solver_status": str(s["status"]),
+                "objective": float(s["objective_gbp"]),
+                "gap": None if s.get("gap") is None else float(s["gap"]),
+                "summary": {k: v for k, v in s.items() if k not in ("config", "inputs_sha256")},
+                "outcomes": outcomes,
+                "rows": rows,
+            }
     except SufficiencyError as exc:
         raise click.ClickException(str(exc)) from None
     s = run.summary
