@@ -9,6 +9,7 @@ import click
 
 from sufficiency.config import Params
 from sufficiency.errors import SufficiencyError
+from sufficiency.store.command import store_option
 
 
 @click.command("spend")
@@ -82,13 +83,7 @@ from sufficiency.errors import SufficiencyError
     default=None,
     help="Run date shown in the outputs (default: today).",
 )
-@click.option(
-    "--store",
-    "store_url",
-    default=None,
-    envvar="SUFFICIENCY_STORE",
-    help="Run store URL the run is recorded in (default: SQLite in your user data folder).",
-)
+@store_option
 def spend(
     history_path: Path, out_dir: Path, budget_path: Path | None, scenario_path: Path | None,
     costs_path: Path | None, config_path: Path | None, start: dt.datetime | None,

@@ -19,6 +19,7 @@ import click
 import pandas as pd
 
 from sufficiency.errors import DataWarning, SufficiencyError
+from sufficiency.store.command import store_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 _DATE = click.DateTime(["%Y-%m-%d"])
@@ -137,13 +138,7 @@ def _params(config_path: Path | None, **overrides: Any) -> Any:
     multiple=True,
     help="Also backtest at this cutoff (repeatable).",
 )
-@click.option(
-    "--store",
-    "store_url",
-    default=None,
-    envvar="SUFFICIENCY_STORE",
-    help="Run store URL the run is recorded in (default: SQLite in your user data folder).",
-)
+@store_option
 @_common
 @_user_errors
 def forecast(

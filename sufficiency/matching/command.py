@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import importlib
 from pathlib import Path
 
@@ -11,10 +10,8 @@ import click
 
 from sufficiency.config import load_params
 from sufficiency.errors import SufficiencyError
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from sufficiency.io.atomic import sha256_file
+from sufficiency.store.command import store_option
 
 
 @click.command("match")
@@ -66,13 +63,7 @@ def _sha256(path: Path) -> str:
     default=None,
     help="Solver time limit in seconds.",
 )
-@click.option(
-    "--store",
-    "store_url",
-    default=None,
-    envvar="SUFFICIENCY_STORE",
-    help="Run store URL the run is recorded in (default: SQLite in your user data folder).",
-)
+@store_option
 def match(
     referrals_path: Path, placements_path: Path, run_date: dt.datetime, out_dir: Path,
     solver: str | None, config_path: Path | None, time_limit: float | None,
@@ -107,7 +98,10 @@ def match(
             referrals_path, default_responsible_la=params.general.responsible_la, run_date=day
         )
         plc = inputs.read_placements(placements_path)
-        hashes = {"referrals": _sha256(referrals_path), "placements": _sha256(placements_path)}
+        hashes = {
+            "referrals": sha256_file(referrals_path),
+            "placements": sha256_file(placements_path),
+        }
         from sufficiency.nightly import match_records
         from sufficiency.store.record import recorded_run
 

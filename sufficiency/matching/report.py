@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from sufficiency.io.atomic import atomic_path
 from sufficiency.matching.run import ASSUMPTIONS, MatchRun
 
 OUTPUT_FILES: tuple[str, ...] = (
@@ -21,14 +20,8 @@ _MONEY = '"£"#,##0.00'
 
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp:
+        write(tmp)
 
 
 def _csv(frame: pd.DataFrame) -> Callable[[Path], None]:
