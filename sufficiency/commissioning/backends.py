@@ -1,12 +1,19 @@
-"""Solver backends behind one interface: PuLP driving HiGHS (default) or CBC.
+"""Solver backends behind one interface, as for matching: ``highs`` (default) and ``cbc``
+through PuLP, ``ortools`` (SCIP through OR-Tools' ``pywraplp``).
 
 The formulation (:mod:`~sufficiency.commissioning.model`) never imports a solver; each
-backend maps its solver's outcome onto :class:`SolveStatus`.
+backend maps its solver's outcome onto :class:`SolveStatus`. OR-Tools and ``highspy``
+ship separate copies of HiGHS; matching has seen them clash in one process, so when the
+other native library is already loaded the solve runs in a fresh worker process
+(:mod:`~sufficiency.commissioning._worker`; same model, same answer).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import pickle
+import subprocess
+import sys
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -16,7 +23,12 @@ import numpy as np
 
 from sufficiency.errors import SolverError
 
-BACKENDS = ("highs", "cbc")
+BACKENDS = ("highs", "cbc", "ortools")
+_ORTOOLS_NATIVE = (
+    "ortools.linear_solver._pywraplp",
+    "ortools.sat.python.cp_model_helper",
+    "ortools.linear_solver.python.model_builder_helper",
+)
 
 
 class SolveStatus(StrEnum):
@@ -76,20 +88,121 @@ class MipOutcome:
 
 def available_backends() -> tuple[str, ...]:
     """Backends whose solver packages are installed."""
-    if importlib.util.find_spec("pulp") is None:
-        return ()
-    have_highs = importlib.util.find_spec("highspy") is not None
-    return tuple(b for b in BACKENDS if b == "cbc" or have_highs)
+    have_pulp = importlib.util.find_spec("pulp") is not None
+    ok = {
+        "highs": have_pulp and importlib.util.find_spec("highspy") is not None,
+        "cbc": have_pulp,
+        "ortools": importlib.util.find_spec("ortools") is not None,
+    }
+    return tuple(b for b in BACKENDS if ok[b])
 
 
 def solve_mip(
     model: MipModel, solver: str, time_limit_seconds: float, mip_gap: float
 ) -> MipOutcome:
-    """Solve ``model`` with PuLP and the named solver."""
+    """Solve ``model`` with the named backend (in a worker process if the libraries clash)."""
     if solver not in BACKENDS:
         raise SolverError(f"Unknown solver {solver!r}; choose one of {', '.join(BACKENDS)}.")
     if solver not in available_backends():
         raise SolverError(f"The {solver} solver is not installed.")
+    args = (model, solver, time_limit_seconds, mip_gap)
+    if not _needs_isolation(solver):
+        return _solve_here(*args)
+    done = subprocess.run(
+        [sys.executable, "-m", "sufficiency.commissioning._worker"],
+        input=pickle.dumps(args),
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0 or not done.stdout:
+        raise SolverError(f"The {solver} solver's worker process failed (exit {done.returncode}).")
+    ok, value = pickle.loads(done.stdout)
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
+def _needs_isolation(solver: str) -> bool:
+    if solver == "ortools":
+        return "highspy._core" in sys.modules
+    # PuLP runs CBC as a separate program; only HiGHS is loaded into this process.
+    return solver == "highs" and any(m in sys.modules for m in _ORTOOLS_NATIVE)
+
+
+def _solve_here(
+    model: MipModel, solver: str, time_limit_seconds: float, mip_gap: float
+) -> MipOutcome:
+    if solver == "ortools":
+        return _solve_ortools(model, time_limit_seconds, mip_gap)
+    return _solve_pulp(model, solver, time_limit_seconds, mip_gap)
+
+
+def _outcome(
+    model: MipModel, status: SolveStatus, raw: np.ndarray | None, runtime: float, solver: str
+) -> MipOutcome:
+    """Round integer values and recompute the objective (the same way for every solver)."""
+    if status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.TIME_LIMIT):
+        return MipOutcome(status, None, None, runtime, solver)
+    if raw is None or np.isnan(raw).any():
+        return MipOutcome(status, None, None, runtime, solver)
+    ints = np.array(model.integer, dtype=bool)
+    raw = raw.copy()
+    raw[ints] = np.rint(raw[ints])
+    objective = float(np.dot(model.objective, raw) + model.constant)
+    return MipOutcome(status, raw, objective, runtime, solver)
+
+
+def _solve_ortools(model: MipModel, time_limit_seconds: float, mip_gap: float) -> MipOutcome:
+    from ortools.linear_solver import pywraplp
+
+    started = time.perf_counter()
+    prob = pywraplp.Solver.CreateSolver("SCIP")
+    if prob is None:
+        raise SolverError("OR-Tools was built without the SCIP solver.")
+    inf = prob.infinity()
+    xs = [
+        prob.Var(lo, inf if hi is None else hi, integ, f"x{i}")
+        for i, (lo, hi, integ) in enumerate(
+            zip(model.lower, model.upper, model.integer, strict=True)
+        )
+    ]
+    for idx, coef, sense, rhs in model.rows:
+        lo = -inf if sense == "<=" else rhs
+        hi = inf if sense == ">=" else rhs
+        ct = prob.Constraint(lo, hi)
+        for i, c in zip(idx.tolist(), coef.tolist(), strict=True):
+            ct.SetCoefficient(xs[i], c)
+    objective = prob.Objective()
+    for i, c in enumerate(model.objective):
+        if c != 0.0:
+            objective.SetCoefficient(xs[i], c)
+    objective.SetMinimization()
+    prob.SetTimeLimit(int(max(time_limit_seconds, 0.001) * 1000))
+    prob.SetNumThreads(1)
+    opts = pywraplp.MPSolverParameters()
+    opts.SetDoubleParam(opts.RELATIVE_MIP_GAP, mip_gap)
+    code = prob.Solve(opts)
+    runtime = time.perf_counter() - started
+    hit_limit = runtime >= 0.98 * time_limit_seconds
+    if code == pywraplp.Solver.OPTIMAL:
+        status = SolveStatus.OPTIMAL
+    elif code == pywraplp.Solver.INFEASIBLE:
+        status = SolveStatus.INFEASIBLE
+    elif code == pywraplp.Solver.FEASIBLE:
+        status = SolveStatus.TIME_LIMIT if hit_limit else SolveStatus.FEASIBLE
+    elif hit_limit:
+        status = SolveStatus.TIME_LIMIT
+    else:
+        status = SolveStatus.UNKNOWN
+    has = code in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
+    raw = np.array([v.solution_value() for v in xs], float) if has else None
+    return _outcome(model, status, raw, runtime, "ortools-scip")
+
+
+def _solve_pulp(
+    model: MipModel, solver: str, time_limit_seconds: float, mip_gap: float
+) -> MipOutcome:
+    """Solve ``model`` with PuLP and the named solver."""
     import pulp
 
     started = time.perf_counter()
@@ -124,15 +237,8 @@ def solve_mip(
         raise SolverError(f"The {solver} solver failed: {exc}") from None
     runtime = time.perf_counter() - started
     status = _status(int(prob.sol_status), runtime >= 0.98 * time_limit_seconds)
-    if status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.TIME_LIMIT):
-        raw = np.array([v.value() if v.value() is not None else np.nan for v in xs], float)
-        if np.isnan(raw).any():
-            return MipOutcome(status, None, None, runtime, solver)
-        ints = np.array(model.integer)
-        raw[ints] = np.rint(raw[ints])
-        objective = float(np.dot(model.objective, raw) + model.constant)
-        return MipOutcome(status, raw, objective, runtime, solver)
-    return MipOutcome(status, None, None, runtime, solver)
+    raw = np.array([v.value() if v.value() is not None else np.nan for v in xs], float)
+    return _outcome(model, status, raw, runtime, solver)
 
 
 def _status(sol_status: int, hit_limit: bool) -> SolveStatus:

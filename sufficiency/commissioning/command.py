@@ -1,65 +1,87 @@
-"""``sufficiency commission``: what to recruit, block-buy or spot-purchase (not yet registered)."""
+"""``sufficiency commission``: what to recruit, block-buy or spot-purchase (registered by
+:mod:`sufficiency.cli`). Runs are recorded in the run store, as match and forecast runs are.
+"""
 
 from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from sufficiency.commissioning.backends import BACKENDS
+from sufficiency.commissioning.params import CommissioningParams
 from sufficiency.errors import ConfigError, SufficiencyError
+from sufficiency.store.command import store_option
+
+if TYPE_CHECKING:
+    from sufficiency.commissioning.run import CommissioningReport
+    from sufficiency.config import FinanceParams
+    from sufficiency.forecast.params import ForecastParams
 
 MAX_FORECAST_MONTHS = 60
 
 
-def _load_config(path: Path | None) -> tuple[object, object, object]:
-    """Forecast, finance and commissioning parameters from a TOML file (or defaults)."""
-    from sufficiency.config import load_params
-
-    params = load_params(path)
-    return params.forecast, params.finance, params.commissioning
-
-
-def run_commission(
-    history: Path,
-    levers_path: Path,
-    out_dir: Path,
+def commission_params(
+    config_path: Path | None,
     *,
-    config_path: Path | None = None,
     num_paths: int | None = None,
     eval_paths: int | None = None,
     seed: int | None = None,
     horizon_months: int | None = None,
-    with_sensitivity: bool = True,
-) -> list[Path]:
-    """Forecast the history twice (optimisation and fresh seeds), commission, write outputs."""
+    solver: str | None = None,
+) -> tuple[ForecastParams, FinanceParams, CommissioningParams]:
+    """Forecast, finance and commissioning parameters: the TOML file (or defaults), then options.
+
+    Raises
+    ------
+    ConfigError
+        The configuration file is bad, or an option is out of range.
+    """
     from pydantic import ValidationError
 
-    from sufficiency.commissioning.levers import load_levers
-    from sufficiency.commissioning.params import CommissioningParams
-    from sufficiency.commissioning.run import commission
-    from sufficiency.commissioning.writers import write_outputs
-    from sufficiency.forecast.estimate import fit_model
-    from sufficiency.forecast.params import ForecastParams
-    from sufficiency.forecast.run import default_start, forecast_from_spells
-    from sufficiency.forecast.scenario import BASE
-    from sufficiency.forecast.states import build_spells
-    from sufficiency.io.ssda903 import read_ssda903
+    from sufficiency.config import load_params
 
     if horizon_months is not None and horizon_months > MAX_FORECAST_MONTHS:
         raise ConfigError(
             f"--horizon-months {horizon_months} is longer than the forecast can run "
             f"({MAX_FORECAST_MONTHS} months)."
         )
-    forecast, finance, params = _load_config(config_path)
-    assert isinstance(forecast, ForecastParams) and isinstance(params, CommissioningParams)
+    loaded = load_params(config_path)
+    params = loaded.commissioning
     update = {k: v for k, v in (("num_paths", num_paths), ("eval_paths", eval_paths),
-              ("seed", seed), ("horizon_months", horizon_months)) if v is not None}  # fmt: skip
+              ("seed", seed), ("horizon_months", horizon_months),
+              ("solver", solver)) if v is not None}  # fmt: skip
     try:
         params = CommissioningParams.model_validate({**params.model_dump(), **update})
     except ValidationError as exc:
         msgs = [f"{'.'.join(str(x) for x in e['loc'])} {e['msg']}" for e in exc.errors()]
         raise ConfigError("Invalid commissioning option: " + "; ".join(msgs)) from None
+    return loaded.forecast, loaded.finance, params
+
+
+def run_commission(
+    history: Path,
+    levers_path: Path,
+    out_dir: Path,
+    forecast: ForecastParams,
+    finance: FinanceParams,
+    params: CommissioningParams,
+    *,
+    with_sensitivity: bool = True,
+) -> tuple[CommissioningReport, list[Path]]:
+    """Forecast the history twice (optimisation and fresh seeds), commission, write outputs."""
+    from sufficiency.commissioning.levers import load_levers
+    from sufficiency.commissioning.run import commission
+    from sufficiency.commissioning.writers import write_outputs
+    from sufficiency.forecast.estimate import fit_model
+    from sufficiency.forecast.report import assumptions_table
+    from sufficiency.forecast.run import default_start, forecast_from_spells
+    from sufficiency.forecast.scenario import BASE
+    from sufficiency.forecast.states import build_spells
+    from sufficiency.io.ssda903 import read_ssda903
+
     levers = load_levers(levers_path)
     care = build_spells(read_ssda903(history))
     start = default_start(care)
@@ -73,10 +95,34 @@ def run_commission(
             # The fitted rates do not depend on the seed: fit once, simulate twice.
             model = model or fit_model(care, start, fp)
             runs.append(forecast_from_spells(care, fp, start, BASE, model=model))
-    rate = float(getattr(finance, "inflation_rate", 0.06))
-    report = commission(runs[0], runs[1], levers, params, inflation_rate=rate,
-                        with_sensitivity=with_sensitivity)  # fmt: skip
-    return write_outputs(report, out_dir)
+            if len(runs) == 1:
+                about = assumptions_table(model, fp, BASE, start)
+    report = commission(runs[0], runs[1], levers, params,
+                        inflation_rate=finance.inflation_rate,
+                        with_sensitivity=with_sensitivity, forecast_assumptions=about)  # fmt: skip
+    return report, write_outputs(report, out_dir)
+
+
+def _summary(report: CommissioningReport) -> dict[str, object]:
+    """The run's headline figures for the run store."""
+    from sufficiency.commissioning.run import recommendation
+
+    c = report.comparison
+    return {
+        "expected_cost_gbp": {
+            "stochastic": round(c.stochastic.expected_cost_gbp, 2),
+            "status_quo": round(c.status_quo.expected_cost_gbp, 2),
+            "central_forecast": round(c.central.expected_cost_gbp, 2),
+        },
+        "saving_vs_status_quo_gbp": round(c.saving_vs_status_quo_gbp, 2),
+        "value_of_planning_gbp": round(c.value_of_planning_gbp, 2),
+        "commitments": int(report.stochastic.num_commitments),
+        "optimisation_paths": report.demand.num_paths,
+        "evaluation_paths": report.fresh.num_paths,
+        "solver": report.stochastic.solver,
+        "solve_seconds": round(report.stochastic.runtime_seconds, 3),
+        "recommendation": recommendation(report),
+    }
 
 
 @click.command("commission")
@@ -123,6 +169,12 @@ def run_commission(
     help="Months planned (12-60, default 60).",
 )
 @click.option(
+    "--solver",
+    type=click.Choice(BACKENDS),
+    default=None,
+    help="Solver backend (default from the configuration: highs).",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -132,25 +184,50 @@ def run_commission(
 @click.option(
     "--no-sensitivity", is_flag=True, default=False, help="Skip the sensitivity runs (faster)."
 )
+@store_option
 def commission(
     history: Path, levers_path: Path, out_dir: Path, num_paths: int | None,
     eval_paths: int | None, seed: int | None, horizon_months: int | None,
-    config_path: Path | None, no_sensitivity: bool,
+    solver: str | None, config_path: Path | None, no_sensitivity: bool,
+    store_url: str | None,
 ) -> None:  # fmt: skip
     """Choose what to recruit, block-buy or spot-purchase, under forecast uncertainty.
 
     Writes plan.csv (lever, year, starts, commitment, cost_gbp), comparison.csv,
-    sensitivity.csv, commissioning.xlsx and commissioning.html into OUT.
+    sensitivity.csv, commissioning.xlsx and commissioning.html (the forecast's fan
+    charts with the commissioning section) into OUT, and records the run in the run
+    store.
 
     Example: sufficiency commission --history data/sample/ssda903
     --levers data/sample/levers.toml --out out/commissioning
     """
+    from sufficiency.commissioning.run import recommendation
+    from sufficiency.store.record import recorded_run
+
+    inputs = {k: v for k, v in (("history", history), ("levers", levers_path),
+                                ("config", config_path)) if v is not None}  # fmt: skip
     try:
-        written = run_commission(history, levers_path, out_dir, config_path=config_path,
-                                 num_paths=num_paths, eval_paths=eval_paths, seed=seed,
-                                 horizon_months=horizon_months,
-                                 with_sensitivity=not no_sensitivity)  # fmt: skip
+        forecast, finance, params = commission_params(
+            config_path, num_paths=num_paths, eval_paths=eval_paths, seed=seed,
+            horizon_months=horizon_months, solver=solver,
+        )  # fmt: skip
+        config = {"forecast": forecast.model_dump(mode="json"),
+                  "finance": finance.model_dump(mode="json"),
+                  "commissioning": params.model_dump(mode="json")}  # fmt: skip
+        with recorded_run("commission", config, inputs, store_url) as rec:
+            report, written = run_commission(
+                history, levers_path, out_dir, forecast, finance, params,
+                with_sensitivity=not no_sensitivity,
+            )  # fmt: skip
+            rec.fields = {
+                "outputs": {p.name: p for p in written},
+                "out_dir": out_dir,
+                "solver_status": str(report.stochastic.status),
+                "objective": float(report.stochastic.objective_gbp),
+                "summary": _summary(report),
+            }
     except SufficiencyError as exc:
         raise click.ClickException(str(exc)) from None
     for path in written:
         click.echo(f"Wrote {path}")
+    click.echo(recommendation(report)[-2])

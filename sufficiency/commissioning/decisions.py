@@ -46,7 +46,9 @@ class Decision:
     ``fixed_capacity`` and ``variable_capacity`` are ``(months, groups)`` places per
     unit; fixed places are paid whether used or not, variable ones cost the group's
     running price when used. ``cost_gbp`` is the cost per unit over the horizon, not
-    counting the running price of places used.
+    counting the running price of places used. ``key`` names the block contract of a
+    block decision; ``member`` is the authority a pooled decision belongs to (``None``
+    for a single authority's plan or a contract the co-operative shares).
     """
 
     lever: str
@@ -58,6 +60,8 @@ class Decision:
     variable_capacity: np.ndarray
     group: str = ""
     households_alive: np.ndarray | None = None
+    key: str = ""
+    member: int | None = None
 
 
 def economics(
@@ -137,6 +141,7 @@ def build_decisions(
                     cap,
                     zeros,
                     b.group,
+                    key=b.name,
                 )
             )
     if levers.home is not None and levers.home.max_homes > 0:

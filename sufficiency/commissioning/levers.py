@@ -23,6 +23,13 @@ class _Lever(BaseModel):
 
     sources: dict[str, str] = Field(default_factory=dict)
 
+    @model_validator(mode="after")
+    def _known_sources(self) -> _Lever:
+        unknown = sorted(set(self.sources) - set(type(self).model_fields) - {"sources"})
+        if unknown:
+            raise ValueError(f"sources names no such figure: {', '.join(unknown)}")
+        return self
+
     def source(self, field: str) -> str:
         """Where a figure comes from, or ``[est]`` when none is given."""
         return self.sources.get(field, "[est] no source given")
@@ -160,7 +167,11 @@ def parse_levers(data: dict[str, object], source: str = "levers file") -> Levers
         msgs = []
         for err in exc.errors():
             loc = ".".join(str(x) for x in err["loc"])
-            msg = "is missing" if err["type"] == "missing" else err["msg"]
+            msg = (
+                "is missing"
+                if err["type"] == "missing"
+                else err["msg"].removeprefix("Value error, ")
+            )
             msgs.append(f"{loc} {msg}" if loc else msg)
         raise ConfigError(f"{source}: " + "; ".join(msgs)) from None
 

@@ -13,6 +13,7 @@ an epigraph variable and one tangent cut per breakpoint segment in reach.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +36,7 @@ class Capacity:
     total: np.ndarray
 
     @classmethod
-    def of(cls, decisions: list[Decision], months: int, groups: int) -> Capacity:
+    def of(cls, decisions: Sequence[Decision], months: int, groups: int) -> Capacity:
         """Stack the decisions' capacity arrays."""
         if not decisions:
             empty = np.zeros((0, months, groups))
@@ -52,6 +53,36 @@ def upper_bounds(decisions: list[Decision], levers: Levers) -> np.ndarray:
     )
 
 
+def tangent_rows(
+    model: MipModel,
+    z: int,
+    table: ShortfallTable,
+    t: int,
+    g: int,
+    coef: np.ndarray,
+    ub: np.ndarray,
+) -> bool:
+    """Rows ``z >= f_tg(coef . x)``, one tangent per breakpoint segment in reach.
+
+    Returns False (and adds nothing) when ``coef . x`` is always 0, so ``f`` is the
+    constant ``f_tg(0)``.
+    """
+    nz = np.flatnonzero(np.abs(coef) > _EPS)
+    f = table.expected[t, g]
+    reach = float(coef[nz] @ ub[nz]) if len(nz) else 0.0
+    if reach <= _EPS:
+        return False
+    hi = min(int(table.max_demand[t, g]) - 1, int(np.ceil(reach - _EPS)) - 1)
+    lo = min(max(0, int(table.min_demand[t, g]) - 1), hi)
+    index = np.concatenate([[z], nz])
+    for c in range(lo, hi + 1):
+        slope = float(f[c + 1] - f[c])
+        model.add_row(
+            index, np.concatenate([[1.0], -slope * coef[nz]]), ">=", float(f[c]) - slope * c
+        )
+    return True
+
+
 def _cuts(
     model: MipModel,
     table: ShortfallTable,
@@ -62,25 +93,18 @@ def _cuts(
     weight: float,
 ) -> None:
     """Add ``weight * f_tg(coef . x)`` to the objective (epigraph + tangent cuts)."""
-    nz = np.flatnonzero(np.abs(coef) > _EPS)
-    f = table.expected[t, g]
     if weight == 0.0:
         return
+    f = table.expected[t, g]
+    nz = np.flatnonzero(np.abs(coef) > _EPS)
     reach = float(coef[nz] @ ub[nz]) if len(nz) else 0.0
     if reach <= _EPS:
         model.constant += weight * float(f[0])
         return
-    hi = min(int(table.max_demand[t, g]) - 1, int(np.ceil(reach - _EPS)) - 1)
-    if hi < 0:
+    if min(int(table.max_demand[t, g]), int(np.ceil(reach - _EPS))) <= 0:
         return
-    lo = min(max(0, int(table.min_demand[t, g]) - 1), hi)
     z = model.add_var(0.0, None, False, weight)
-    index = np.concatenate([[z], nz])
-    for c in range(lo, hi + 1):
-        slope = float(f[c + 1] - f[c])
-        model.add_row(
-            index, np.concatenate([[1.0], -slope * coef[nz]]), ">=", float(f[c]) - slope * c
-        )
+    tangent_rows(model, z, table, t, g, coef, ub)
 
 
 def _service_rows(
@@ -110,36 +134,39 @@ def _service_rows(
             model.add_row(nz, cap.total[nz, t, g], ">=", float(need) - 1e-7)
 
 
-def _in_force_rows(model: MipModel, levers: Levers, decisions: list[Decision]) -> None:
+def _in_force_rows(
+    model: MipModel, levers: Levers, decisions: Sequence[Decision], idx: Sequence[int]
+) -> None:
     """At most ``max_places`` of each block lever under contract at any time."""
     for b in levers.block:
-        js = [
-            j
-            for j, d in enumerate(decisions)
-            if d.kind == "block"
-            and d.group == b.group
-            and d.lever.startswith(f"Block contract {b.name} ")
-        ]
+        js = [j for j in idx if decisions[j].kind == "block" and decisions[j].key == b.name]
         for t in range(decisions[js[0]].fixed_capacity.shape[0] if js else 0):
             live = [j for j in js if decisions[j].fixed_capacity[t].any()]
             if len(live) > 1 and (t == 0 or t % 12 == 0):
                 model.add_row(np.array(live), np.ones(len(live)), "<=", b.max_places)
 
 
-def build_model(
-    demand: DemandPaths, levers: Levers, decisions: list[Decision], econ: Economics
-) -> MipModel:
-    """The MIP; its first ``len(decisions)`` variables are the decisions, in order."""
-    low = np.flatnonzero(econ.spot_weekly_gbp < econ.running_weekly_gbp)
-    if len(low):
-        names = ", ".join(demand.groups[g] for g in low)
-        raise ConfigError(f"Spot is cheaper than in-house running costs for {names}.")
-    model = MipModel()
-    ub = upper_bounds(decisions, levers)
+def add_decisions(model: MipModel, decisions: Sequence[Decision], levers: Levers) -> np.ndarray:
+    """One integer variable per decision (the model's first ones, in order); their bounds."""
+    assert model.num_vars == 0, "decisions must be the model's first variables"
+    ub = upper_bounds(list(decisions), levers)
     for d, u in zip(decisions, ub, strict=True):
         model.add_var(0.0, float(u), True, d.cost_gbp)
-    uplift = next((j for j, d in enumerate(decisions) if d.kind == "uplift"), None)
-    for j, d in enumerate(decisions):
+    return ub
+
+
+def add_structure(
+    model: MipModel,
+    levers: Levers,
+    decisions: Sequence[Decision],
+    ub: np.ndarray,
+    econ: Economics,
+    idx: Sequence[int],
+) -> None:
+    """Rows linking one authority's decisions ``idx``: fee uplift, block sizes, homes."""
+    uplift = next((j for j in idx if decisions[j].kind == "uplift"), None)
+    for j in idx:
+        d = decisions[j]
         if d.kind == "recruit" and uplift is not None and levers.fee_uplift is not None:
             extra = levers.fee_uplift.extra_households_per_year
             model.add_row(np.array([j, uplift]), np.array([1.0, -extra]), "<=", d.upper)
@@ -149,14 +176,32 @@ def build_model(
             # v >= x - M (1 - w): the uplift is paid on recruits only when adopted.
             model.add_row(np.array([v, j, uplift]), np.array([1.0, -1.0, -big]), ">=", -big)
         elif d.kind == "block":
-            b = next(b for b in levers.block if d.lever.startswith(f"Block contract {b.name} "))
+            b = next(b for b in levers.block if b.name == d.key)
             on = model.add_var(0.0, 1.0, True)
             model.add_row(np.array([j, on]), np.array([1.0, -b.min_places]), ">=", 0.0)
             model.add_row(np.array([j, on]), np.array([1.0, -b.max_places]), "<=", 0.0)
-    _in_force_rows(model, levers, decisions)
-    homes = [j for j, d in enumerate(decisions) if d.kind == "home"]
+    _in_force_rows(model, levers, decisions, idx)
+    homes = [j for j in idx if decisions[j].kind == "home"]
     if homes and levers.home is not None:
         model.add_row(np.array(homes), np.ones(len(homes)), "<=", levers.home.max_homes)
+
+
+def check_prices(econ: Economics, groups: Sequence[str]) -> None:
+    """Refuse levers whose in-house running price is above spot (the model assumes not)."""
+    low = np.flatnonzero(econ.spot_weekly_gbp < econ.running_weekly_gbp)
+    if len(low):
+        names = ", ".join(groups[int(g)] for g in low)
+        raise ConfigError(f"Spot is cheaper than in-house running costs for {names}.")
+
+
+def build_model(
+    demand: DemandPaths, levers: Levers, decisions: list[Decision], econ: Economics
+) -> MipModel:
+    """The MIP; its first ``len(decisions)`` variables are the decisions, in order."""
+    check_prices(econ, demand.groups)
+    model = MipModel()
+    ub = add_decisions(model, decisions, levers)
+    add_structure(model, levers, decisions, ub, econ, range(len(decisions)))
     table = shortfall_table(demand.demand)
     cap = Capacity.of(decisions, demand.horizon_months, len(demand.groups))
     _service_rows(model, demand, table, levers, cap, ub)

@@ -28,11 +28,15 @@ class CommissioningParams(BaseModel):
     eval_seed_offset
         Added to ``seed`` to draw the independent evaluation paths.
     solver
-        ``"highs"`` (PuLP + HiGHS, default) or ``"cbc"`` (PuLP + CBC).
+        ``"highs"`` (PuLP + HiGHS, default), ``"cbc"`` (PuLP + CBC) or ``"ortools"``
+        (OR-Tools + SCIP).
     time_limit_seconds
-        Time limit of one MIP solve.
+        Time limit of one MIP solve (of all the cutting-plane rounds, when pooling).
     mip_gap
         Relative optimality gap at which a solve stops.
+    pooled_gap
+        Relative gap at which a co-operative's cutting-plane solve stops (the best
+        plan's exact cost against the proven lower bound; at least ``mip_gap``).
     sensitivity_steps
         Relative changes applied to demand, spot prices and recruitment success.
     """
@@ -44,9 +48,10 @@ class CommissioningParams(BaseModel):
     eval_paths: int = Field(default=1000, ge=1, le=100_000)
     seed: int = 2026
     eval_seed_offset: int = Field(default=7919, ge=1)
-    solver: Literal["highs", "cbc"] = "highs"
+    solver: Literal["highs", "cbc", "ortools"] = "highs"
     time_limit_seconds: float = Field(default=120.0, gt=0)
     mip_gap: float = Field(default=1e-6, ge=0, le=1)
+    pooled_gap: float = Field(default=1e-5, ge=0, le=1)
     sensitivity_steps: tuple[float, ...] = (-0.2, -0.1, 0.1, 0.2)
 
     @property

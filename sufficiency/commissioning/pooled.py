@@ -1,35 +1,50 @@
 """Several authorities (a regional care co-operative) commissioning together.
 
-Pooled, the co-operative commissions every lever once for the members' summed demand:
-a block place, a co-operative carer household or a home bed can take a child from any
-member. Caps (households a year, places, homes) are the sum of the members' caps. Alone,
-each member optimises its own plan on its own demand. Both are scored on fresh paths;
-the saving from pooling is the sum of the members' costs alone minus the pooled cost.
+Only block contracts are pooled: the co-operative signs each block contract (IFA
+places, children's home beds) once, up to the sum of the members' maximum sizes, and
+any member's child can take a block place. Recruiting in-house foster households, a
+fee uplift for in-house carers and opening an in-house home stay each member's own,
+with its own caps, serving its own children. Alone, each member optimises its own plan
+on its own demand. Both are scored on fresh paths; each member's share of the pooled
+cost (its own commitments and placements plus the block contracts in proportion to its
+use of them, :mod:`~sufficiency.commissioning.pooled_score`) is set against its cost
+alone, and the saving from pooling is the members' costs alone minus the pooled cost.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 
+from sufficiency.commissioning.decisions import Decision, economics
 from sufficiency.commissioning.demand import DemandPaths
 from sufficiency.commissioning.evaluate import Score, evaluate_plan
 from sufficiency.commissioning.levers import Levers
 from sufficiency.commissioning.params import CommissioningParams
-from sufficiency.commissioning.solve import Plan, optimise
+from sufficiency.commissioning.pooled_model import PooledSolve, solve_pooled
+from sufficiency.commissioning.pooled_score import score_pooled
+from sufficiency.commissioning.solve import Plan, optimise, setup
 from sufficiency.errors import ConfigError
 
 
 @dataclass(frozen=True, eq=False)
 class PooledResult:
-    """Plans and fresh-path scores of each member alone and of the co-operative."""
+    """Plans and fresh-path scores of each member alone and of the co-operative.
 
+    ``member_scores[m]`` is member ``m``'s share of the pooled plan on its fresh paths;
+    the shares' expected costs add up to ``pooled_score``'s.
+    """
+
+    names: tuple[str, ...]
     alone_plans: tuple[Plan, ...]
     alone_scores: tuple[Score, ...]
     pooled_plan: Plan
     pooled_score: Score
+    member_scores: tuple[Score, ...]
+    solve: PooledSolve
 
     @property
     def alone_cost_gbp(self) -> float:
@@ -41,42 +56,77 @@ class PooledResult:
         """Expected saving from pooling (alone minus pooled)."""
         return self.alone_cost_gbp - self.pooled_score.expected_cost_gbp
 
+    def table(self) -> pd.DataFrame:
+        """Per member and in total: expected cost alone, share of the pooled cost, saving.
 
-def pool_levers(levers: Levers, num_members: int) -> Levers:
-    """The co-operative's levers: member terms, caps multiplied by ``num_members``."""
-    n = num_members
-    recruit = tuple(
-        r.model_copy(update={"max_households_per_year": r.max_households_per_year * n})
-        for r in levers.recruit
-    )
-    block = tuple(b.model_copy(update={"max_places": b.max_places * n}) for b in levers.block)
-    home = (
-        levers.home.model_copy(update={"max_homes": levers.home.max_homes * n})
-        if levers.home
-        else None
-    )
-    uplift = levers.fee_uplift
-    if uplift is not None:
-        uplift = uplift.model_copy(
-            update={
-                "existing_households": uplift.existing_households * n,
-                "extra_households_per_year": uplift.extra_households_per_year * n,
+        ``pooled_share_gbp`` is what the member's plan costs it in the co-operative (its
+        own commitments and placements, and the block contracts in proportion to its use
+        of them); it can exceed the cost alone when a member's own places free block
+        places for the others. ``equal_saving_share_gbp`` splits the pooled cost so every
+        member saves the same percentage, and ``transfer_gbp`` is what the member would
+        receive (+) or pay (-) to get there.
+        """
+        alone = np.array([s.expected_cost_gbp for s in self.alone_scores])
+        share = np.array([s.expected_cost_gbp for s in self.member_scores])
+        pooled = self.pooled_score.expected_cost_gbp
+        equal = alone * (pooled / alone.sum()) if alone.sum() else share
+        df = pd.DataFrame(
+            {
+                "authority": [*self.names, "co-operative"],
+                "alone_cost_gbp": [*alone, alone.sum()],
+                "pooled_share_gbp": [*share, pooled],
+                "equal_saving_share_gbp": [*equal, pooled],
+                "transfer_gbp": [*(share - equal), 0.0],
             }
         )
-    return levers.model_copy(
-        update={"recruit": recruit, "block": block, "home": home, "fee_uplift": uplift}
+        df.insert(3, "saving_gbp", df["alone_cost_gbp"] - df["pooled_share_gbp"])
+        df.insert(4, "saving_pct", df["saving_gbp"] / df["alone_cost_gbp"])
+        return df.round(2).assign(saving_pct=df["saving_pct"].round(6))
+
+
+def pool_levers(levers: Levers, num_members: int) -> Levers:
+    """The co-operative's block contracts: member terms, maximum sizes summed."""
+    block = tuple(
+        b.model_copy(update={"max_places": b.max_places * num_members}) for b in levers.block
     )
+    return levers.model_copy(update={"block": block})
 
 
 def pooled_demand(demands: Sequence[DemandPaths]) -> DemandPaths:
     """The members' demand summed path by path (paths are paired by index)."""
+    _check_paired(demands)
+    first = demands[0]
+    total = np.sum([d.demand for d in demands], axis=0)
+    existing = np.sum([d.existing_in_house for d in demands], axis=0)
+    return DemandPaths(first.month_ends, first.groups, total, existing, first.seed)
+
+
+def _check_paired(demands: Sequence[DemandPaths]) -> None:
     first = demands[0]
     for d in demands[1:]:
         if d.num_paths != first.num_paths or not d.month_ends.equals(first.month_ends):
             raise ConfigError("Pooled authorities need the same start date, horizon and paths.")
-    total = np.sum([d.demand for d in demands], axis=0)
-    existing = np.sum([d.existing_in_house for d in demands], axis=0)
-    return DemandPaths(first.month_ends, first.groups, total, existing, first.seed)
+
+
+def pooled_decisions(
+    alone: Sequence[Decision], shared: Sequence[Decision], names: Sequence[str]
+) -> list[Decision]:
+    """Each member's own (non-block) decisions, in member order, then the shared blocks."""
+    out = [
+        replace(d, lever=f"{name}: {d.lever}", member=m)
+        for m, name in enumerate(names)
+        for d in alone
+        if d.kind != "block"
+    ]
+    out += [replace(d, lever=f"Pooled {d.lever[0].lower()}{d.lever[1:]}") for d in shared]
+    return out
+
+
+def _start(plans: Sequence[Plan]) -> np.ndarray:
+    """The members' plans alone as one pooled plan (their block places added up)."""
+    kinds = np.array([d.kind for d in plans[0].decisions])
+    own = np.concatenate([p.values[kinds != "block"] for p in plans])
+    return np.concatenate([own, np.sum([p.values[kinds == "block"] for p in plans], axis=0)])
 
 
 def optimise_pooled(
@@ -86,31 +136,58 @@ def optimise_pooled(
     params: CommissioningParams,
     *,
     inflation_rate: float = 0.06,
+    names: Sequence[str] | None = None,
 ) -> PooledResult:
     """Each member alone and the co-operative together, scored on ``fresh`` paths.
 
     Parameters
     ----------
     demands
-        Each member's demand paths to optimise on.
+        Each member's demand paths to optimise on (paired path by path).
     fresh
         Each member's independent paths to score on (same order).
     levers
-        The lever terms every member can buy on.
+        The lever terms every member can buy on (its own caps for its own levers).
+    names
+        The members' names (default ``authority 1``, ``authority 2``, ...).
+
+    Raises
+    ------
+    ConfigError
+        Fewer than two members, unpaired paths, or service limits (not supported when
+        pooling: which member a shared block place serves is decided month by month).
     """
     if len(demands) < 2 or len(demands) != len(fresh):
         raise ConfigError("Pooling needs two or more authorities, each with fresh paths.")
-    alone = [
-        optimise(d, levers, params, inflation_rate=inflation_rate, name=f"alone {i + 1}")
-        for i, d in enumerate(demands)
-    ]
-    scores = [
-        evaluate_plan(p, f, levers, inflation_rate=inflation_rate)
-        for p, f in zip(alone, fresh, strict=True)
-    ]
+    if levers.service_limit:
+        raise ConfigError(
+            "Service limits are not supported when pooling; remove [[service_limit]] "
+            "from the levers file or commission each authority alone."
+        )
+    if names is None:
+        names = tuple(f"authority {i + 1}" for i in range(len(demands)))
+    names = tuple(names)
+    if len(names) != len(demands) or len(set(names)) != len(names):
+        raise ConfigError("Pooled authorities need one distinct name each.")
+    _check_paired(demands)
+    _check_paired(fresh)
+    kw = {"inflation_rate": inflation_rate}
+    alone = [optimise(d, levers, params, name=n, **kw) for d, n in zip(demands, names, strict=True)]
+    scores = [evaluate_plan(p, f, levers, **kw) for p, f in zip(alone, fresh, strict=True)]
     group = pool_levers(levers, len(demands))
-    plan = optimise(
-        pooled_demand(demands), group, params, inflation_rate=inflation_rate, name="pooled"
-    )
-    score = evaluate_plan(plan, pooled_demand(fresh), group, inflation_rate=inflation_rate)
-    return PooledResult(tuple(alone), tuple(scores), plan, score)
+    cut, own = setup(demands[0], levers, params, inflation_rate)
+    _, shared = setup(demands[0], group, params, inflation_rate)
+    decisions = pooled_decisions(own, [d for d in shared if d.kind == "block"], names)
+    h = params.horizon_months
+    stack = np.stack([d.demand[:, :h] for d in demands])
+    econ = economics(levers, cut.groups, cut.month_ends, inflation_rate)
+    solved = solve_pooled(decisions, stack, cut.groups, levers, group, econ, params,
+                          starts=[_start(alone)])  # fmt: skip
+    plan = Plan(tuple(decisions), solved.values, solved.status, solved.objective_gbp, "pooled",
+                solved.solver, solved.runtime_seconds)  # fmt: skip
+    fresh_stack = np.stack([f.demand[:, :h] for f in fresh])
+    fresh_econ = economics(levers, cut.groups, fresh[0].month_ends[: h + 1], inflation_rate)
+    pooled, members = score_pooled(decisions, plan.values, fresh_stack, cut.groups, levers,
+                                   fresh_econ)  # fmt: skip
+    members = tuple(replace(s, name=n) for s, n in zip(members, names, strict=True))
+    return PooledResult(names, tuple(alone), tuple(scores), plan, pooled, members, solved)

@@ -17,7 +17,11 @@ from sufficiency.forecast.result import ForecastResult
 
 @dataclass(frozen=True, eq=False)
 class CommissioningReport:
-    """Everything the writers need: plans, their comparison, sensitivity, assumptions."""
+    """Everything the writers need: plans, their comparison, sensitivity, assumptions.
+
+    ``forecast`` is the forecast optimised on and ``forecast_assumptions`` its
+    ``item, value`` rows: the HTML page shows its fan charts above the plan.
+    """
 
     demand: DemandPaths
     fresh: DemandPaths
@@ -29,6 +33,8 @@ class CommissioningReport:
     assumptions: list[tuple[str, str, str]]
     params: CommissioningParams
     inflation_rate: float
+    forecast: ForecastResult | None = None
+    forecast_assumptions: pd.DataFrame | None = None
 
     @property
     def start(self) -> pd.Timestamp:
@@ -44,8 +50,12 @@ def commission(
     *,
     inflation_rate: float = 0.06,
     with_sensitivity: bool = True,
+    forecast_assumptions: pd.DataFrame | None = None,
 ) -> CommissioningReport:
     """Optimise on ``forecast``'s paths; score every plan on ``fresh_forecast``'s.
+
+    ``forecast_assumptions`` (``item, value`` rows describing the forecast) go into the
+    HTML page; without them the page lists the forecast's start, paths and seed.
 
     Raises
     ------
@@ -72,9 +82,20 @@ def commission(
         ("horizon_months", str(params.horizon_months), "[commissioning] configuration"),
         ("solver", f"{stochastic.solver} ({stochastic.status})", "[commissioning] configuration"),
     ]
+    if forecast_assumptions is None:
+        forecast_assumptions = pd.DataFrame(
+            [
+                ("Forecast start", f"{forecast.start.date()}"),
+                ("Horizon (months)", str(forecast.horizon_months)),
+                ("Simulated paths", str(forecast.num_paths)),
+                ("Seed", str(forecast.seed)),
+            ],
+            columns=["item", "value"],
+        )
     return CommissioningReport(
-        demand, fresh, stochastic, central, quo, comparison, sens, rows, params, inflation_rate
-    )
+        demand, fresh, stochastic, central, quo, comparison, sens, rows, params, inflation_rate,
+        forecast, forecast_assumptions,
+    )  # fmt: skip
 
 
 def recommendation(report: CommissioningReport) -> list[str]:

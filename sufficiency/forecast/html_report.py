@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -113,8 +114,13 @@ def _table(df: pd.DataFrame, max_rows: int = 200) -> str:
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
 
 
-def render_html(report: ForecastReport) -> str:
-    """The whole page as a string."""
+def html_table(df: pd.DataFrame, max_rows: int = 200) -> str:
+    """``df`` as a table styled like the rest of the page (for sections added to it)."""
+    return _table(df, max_rows)
+
+
+def render_html(report: ForecastReport, sections: Sequence[str] = ()) -> str:
+    """The whole page as a string; ``sections`` (HTML fragments) follow the forecast."""
     base, scen = report.base, report.scenario
     dates = [pd.Timestamp(d) for d in base.history_month_ends] + [
         pd.Timestamp(d) for d in base.month_ends
@@ -198,5 +204,6 @@ def render_html(report: ForecastReport) -> str:
         out.append(_table(report.backtest.summary()))
     out.append("<h2>Assumptions</h2>")
     out.append(_table(report.assumptions))
+    out.extend(sections)
     out.append("</body></html>")
     return "\n".join(out)

@@ -1,66 +1,126 @@
-"""The ``commission`` command: one-line errors and exit codes."""
+"""The ``commission`` command: outputs, the run store, one-line errors and exit codes."""
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
-from sufficiency.commissioning.command import commission
+from sufficiency.cli import main
+
+QUICK = ["--paths", "20", "--eval-paths", "20", "--horizon-months", "12", "--no-sensitivity"]
+
+
+def _args(sample_dir, out, levers=None):
+    return [
+        "commission",
+        "--history",
+        str(sample_dir / "ssda903"),
+        "--levers",
+        str(levers or sample_dir / "levers.toml"),
+        "--out",
+        str(out),
+    ]
+
+
+def _levers_with(sample_dir, tmp_path, old: str, new: str):
+    text = (sample_dir / "levers.toml").read_text()
+    assert old in text
+    bad = tmp_path / "levers.toml"
+    bad.write_text(text.replace(old, new, 1))
+    return bad
 
 
 def test_command_reports_missing_cost(tmp_path, sample_dir):
     """A levers file missing a cost exits 1 with one ``Error:`` line."""
-    text = (sample_dir / "levers.toml").read_text()
-    bad = tmp_path / "levers.toml"
-    bad.write_text(text.replace("setup_cost_gbp = 750000.0\n", "", 1))
-    args = [
-        "--history",
-        str(sample_dir / "ssda903"),
-        "--levers",
-        str(bad),
-        "--out",
-        str(tmp_path / "out"),
-    ]
-    result = CliRunner().invoke(commission, args)
+    bad = _levers_with(sample_dir, tmp_path, "setup_cost_gbp = 750000.0\n", "")
+    result = CliRunner().invoke(main, _args(sample_dir, tmp_path / "out", bad))
     assert result.exit_code == 1
     assert result.output == f"Error: {bad}: home.setup_cost_gbp is missing\n"
 
 
 def test_command_reports_horizon_beyond_forecast(tmp_path, sample_dir):
     """A horizon the forecast cannot reach exits 1 with one line."""
-    args = [
-        "--history",
-        str(sample_dir / "ssda903"),
-        "--levers",
-        str(sample_dir / "levers.toml"),
-        "--out",
-        str(tmp_path),
-        "--horizon-months",
-        "72",
-    ]
-    result = CliRunner().invoke(commission, args)
+    result = CliRunner().invoke(main, [*_args(sample_dir, tmp_path), "--horizon-months", "72"])
     assert result.exit_code == 1
-    assert "longer than the forecast" in result.output
-    assert result.output.count("\n") == 1
+    assert result.output == (
+        "Error: --horizon-months 72 is longer than the forecast can run (60 months).\n"
+    )
 
 
-def test_command_writes_outputs_on_sample(tmp_path, sample_dir):
+def test_command_reports_infeasible_service_limit(tmp_path, sample_dir):
+    """A service limit the levers cannot meet exits 1 naming the group, month and places."""
+    limit = (
+        '[[service_limit]]\ngroup = "residential"\nmax_probability = 0.0\n\n'
+        "# Optional service limits"
+    )
+    bad = _levers_with(sample_dir, tmp_path, "# Optional service limits", limit)
+    result = CliRunner().invoke(main, [*_args(sample_dir, tmp_path / "out", bad), *QUICK])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: Infeasible service limit: residential in ")
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory, sample_dir):
+    """One quick run on the sample authority with the CBC backend, recorded in a store.
+
+    CBC runs as its own program, so OR-Tools is not loaded into this test process (a
+    later HiGHS solve would then move to a worker whose output the HiGHS banner spoils).
+    """
+    tmp = tmp_path_factory.mktemp("commission")
+    url = f"sqlite:///{tmp / 'runs.sqlite'}"
+    args = [*_args(sample_dir, tmp / "out"), *QUICK, "--solver", "cbc", "--store", url]
+    result = CliRunner().invoke(main, args)
+    return result, tmp / "out", url
+
+
+def test_command_writes_outputs_on_sample(sample_run):
     """On the sample authority (few paths, one year) every output is written."""
-    args = [
-        "--history",
-        str(sample_dir / "ssda903"),
-        "--levers",
-        str(sample_dir / "levers.toml"),
-        "--out",
-        str(tmp_path),
-        "--paths",
-        "20",
-        "--eval-paths",
-        "20",
-        "--horizon-months",
-        "12",
-        "--no-sensitivity",
-    ]
-    result = CliRunner().invoke(commission, args)
+    result, out, _ = sample_run
     assert result.exit_code == 0, result.output
-    names = sorted(p.name for p in tmp_path.iterdir())
+    names = sorted(p.name for p in out.iterdir())
     assert names == ["commissioning.html", "commissioning.xlsx", "comparison.csv", "plan.csv"]
+    assert "Expected cost over 12 months" in result.output
+
+
+def test_command_html_is_forecast_page_with_commissioning_section(sample_run):
+    """The HTML page is the forecast's (fan charts) followed by the commissioning section."""
+    _, out, _ = sample_run
+    html = (out / "commissioning.html").read_text()
+    assert "<h1>Sufficiency forecast: children looked after</h1>" in html
+    assert html.index("<h2>All children looked after</h2>") < html.index(
+        '<section id="commissioning">'
+    )
+    assert "Commissioning assumptions" in html and "[est]" in html
+    assert "src=" not in html and "<link" not in html and "<script" not in html
+
+
+def test_command_records_its_run(sample_run):
+    """A commission run is recorded with its solver status, figures, inputs and outputs."""
+    from sufficiency.store import RunStore
+
+    result, _, url = sample_run
+    assert result.exit_code == 0, result.output
+    (run,) = RunStore(url).list_runs()
+    detail = RunStore(url).get(run["id"])
+    assert run["kind"] == "commission" and run["status"] == "succeeded"
+    assert detail["solver_status"] == "optimal"
+    figures = detail["summary"]["expected_cost_gbp"]
+    assert set(figures) == {"stochastic", "status_quo", "central_forecast"}
+    assert detail["summary"]["solver"] == "cbc"
+    roles = {(f["role"], f["label"]) for f in detail["files"]}
+    assert ("input", "levers") in roles and ("output", "plan.csv") in roles
+    assert any(r == "input" and label.startswith("history/") for r, label in roles)
+
+
+def test_command_failure_is_recorded(tmp_path, sample_dir):
+    """A run that stops on a bad levers file is recorded as failed, with the reason."""
+    from sufficiency.store import RunStore
+
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    bad = _levers_with(sample_dir, tmp_path, "weekly_price_gbp = 5600.0", "weekly_price_gbp = -1")
+    result = CliRunner().invoke(main, [*_args(sample_dir, tmp_path / "out", bad), "--store", url])
+    assert result.exit_code == 1 and result.output.startswith("Error: ")
+    (run,) = RunStore(url).list_runs()
+    assert run["kind"] == "commission" and run["status"] == "failed"
+    assert "weekly_price_gbp" in RunStore(url).get(run["id"])["failure_reason"]

@@ -97,3 +97,46 @@ def test_central_plan_uses_one_path(tiny_demand, tiny_levers, tiny_params):
     assert plan.objective_gbp == pytest.approx(
         evaluate_plan(plan, central, tiny_levers).expected_cost_gbp, rel=1e-10
     )
+
+
+@pytest.mark.parametrize("solver", available_backends())
+def test_backends_report_infeasible(solver):
+    """Every backend maps an infeasible model onto the same status, with no values."""
+    from sufficiency.commissioning.backends import MipModel, solve_mip
+
+    model = MipModel()
+    x = model.add_var(0.0, 5.0, True, 1.0)
+    model.add_row(np.array([x]), np.array([1.0]), ">=", 2.5)
+    model.add_row(np.array([x]), np.array([1.0]), "<=", 2.2)
+    out = solve_mip(model, solver, 10.0, 0.0)
+    assert out.status is SolveStatus.INFEASIBLE and out.values is None
+
+
+@pytest.mark.parametrize("solver", available_backends())
+def test_backends_solve_integer_model(solver):
+    """Every backend rounds integers and adds the constant the same way."""
+    from sufficiency.commissioning.backends import MipModel, solve_mip
+
+    model = MipModel(constant=10.0)
+    x = model.add_var(0.0, None, True, 3.0)
+    y = model.add_var(0.0, 4.0, False, 1.0)
+    model.add_row(np.array([x, y]), np.array([2.0, 1.0]), ">=", 5.5)
+    model.add_row(np.array([y]), np.array([1.0]), "==", 0.5)
+    out = solve_mip(model, solver, 10.0, 0.0)
+    assert out.status is SolveStatus.OPTIMAL
+    np.testing.assert_allclose(out.values, [3.0, 0.5], atol=1e-7)
+    assert out.objective == pytest.approx(19.5)
+
+
+def test_ortools_runs_apart_from_highs():
+    """Once HiGHS is loaded in this process, OR-Tools solves in a worker (and vice versa)."""
+    import sys
+
+    from sufficiency.commissioning import backends
+
+    if not {"highs", "ortools"} <= set(available_backends()):
+        pytest.skip("needs both HiGHS and OR-Tools")
+    import highspy  # noqa: F401
+
+    assert "highspy._core" in sys.modules and backends._needs_isolation("ortools")
+    assert not backends._needs_isolation("cbc")

@@ -80,3 +80,31 @@ def test_feasible_service_limit_is_met(tiny_demand, tiny_params):
     cap = _capacity(plan, ("block",), False)[:, g] + _capacity(plan, ("recruit",), True)[:, g]
     spot_needed = tiny_demand.demand[:, 12:, g] > cap[12:] + 1e-9
     assert spot_needed.mean(axis=0).max() <= 0.25
+
+
+def test_levers_raises_unknown_source():
+    """A source for a figure that does not exist (a typo) is an error, not silently dropped."""
+    data = tiny_levers_data()
+    data["home"]["sources"] = {"setup_cost": "a typo"}
+    with pytest.raises(ConfigError, match=r"home sources names no such figure: setup_cost"):
+        parse_levers(data)
+
+
+def test_assumptions_list_every_figure_with_source_or_estimate(sample_dir):
+    """Every lever figure is in the Assumptions rows, with its source or marked [est]."""
+    from sufficiency.commissioning.levers import assumptions
+
+    levers = load_levers(sample_dir / "levers.toml")
+    rows = {name: source for name, _, source in assumptions(levers)}
+    expected = {f"spot.{f}" for f in ("foster_weekly_gbp", "residential_weekly_gbp")}
+    for r in levers.recruit:
+        expected |= {f"recruit[{r.group}].{f}" for f in type(r).model_fields if f not in
+                     ("sources", "group")}  # fmt: skip
+    for b in levers.block:
+        expected |= {f"block[{b.name}].{f}" for f in type(b).model_fields if f not in
+                     ("sources", "group", "name")}  # fmt: skip
+    expected |= {f"home.{f}" for f in type(levers.home).model_fields if f != "sources"}
+    assert expected <= set(rows)
+    assert all(source.strip() for source in rows.values())
+    assert rows["home.setup_cost_gbp"] == "[est] no source given"
+    assert rows["home.beds"].startswith("[est] Ofsted 2025")

@@ -1,29 +1,174 @@
-"""Several authorities: pooling never costs more on the paths it was optimised on."""
+"""Several authorities: only block contracts are pooled, solved exactly, costs shared out."""
 
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
 import pytest
 
-from sufficiency.commissioning.pooled import optimise_pooled, pooled_demand
+from sufficiency.commissioning.decisions import economics
+from sufficiency.commissioning.evaluate import evaluate_plan
+from sufficiency.commissioning.levers import parse_levers
+from sufficiency.commissioning.pooled import (
+    optimise_pooled,
+    pool_levers,
+    pooled_decisions,
+    pooled_demand,
+)
+from sufficiency.commissioning.pooled_score import allocate, score_pooled
+from sufficiency.commissioning.solve import optimise, setup
 from sufficiency.errors import ConfigError
 
-from .conftest import make_demand
+from .conftest import make_demand, tiny_levers_data
 
 
-def test_pooled_is_no_dearer_in_sample(tiny_levers, tiny_params):
-    """The members' alone plans together are feasible pooled, so pooling costs no more."""
+@pytest.fixture(scope="module")
+def three():
+    """Three small members (eight paths, two years) commissioning alone and pooled."""
+    from sufficiency.commissioning.params import CommissioningParams
+
+    params = CommissioningParams(horizon_months=24, mip_gap=0.0, pooled_gap=0.0)
     demands = [make_demand(8, 24, seed=s) for s in (1, 2, 3)]
     fresh = [make_demand(8, 24, seed=s) for s in (11, 12, 13)]
-    result = optimise_pooled(demands, fresh, tiny_levers, tiny_params)
+    levers = parse_levers(tiny_levers_data())
+    return demands, levers, optimise_pooled(demands, fresh, levers, params)
+
+
+def test_pooled_is_no_dearer_in_sample(three):
+    """The members' alone plans together are feasible pooled, so pooling costs no more."""
+    _, _, result = three
     alone = sum(p.objective_gbp for p in result.alone_plans)
-    assert result.pooled_plan.objective_gbp <= alone + 1e-6 * alone
-    assert len(result.alone_scores) == 3
+    assert result.pooled_plan.objective_gbp <= alone + 1e-9 * alone
+    assert result.solve.status == "optimal" and result.solve.gap <= 1e-9
     assert result.saving_gbp == pytest.approx(
         result.alone_cost_gbp - result.pooled_score.expected_cost_gbp
     )
+
+
+def test_only_block_contracts_are_shared(three):
+    """Recruits, homes and the fee uplift belong to one member, within its own caps."""
+    _, levers, result = three
+    plan = result.pooled_plan
+    for d, v in zip(plan.decisions, plan.values, strict=True):
+        assert (d.member is None) == (d.kind == "block")
+        if d.kind == "recruit":
+            extra = levers.fee_uplift.extra_households_per_year
+            assert v <= levers.recruit[0].max_households_per_year + extra
+    for m in range(3):
+        homes = sum(
+            v
+            for d, v in zip(plan.decisions, plan.values, strict=True)
+            if d.kind == "home" and d.member == m
+        )
+        assert homes <= levers.home.max_homes
+
+
+def test_member_shares_add_up_to_pooled_cost(three):
+    """Each member's share of the pooled cost adds up to the co-operative's cost."""
+    _, _, result = three
+    shares = sum(s.expected_cost_gbp for s in result.member_scores)
+    assert shares == pytest.approx(result.pooled_score.expected_cost_gbp, rel=1e-12)
+    table = result.table()
+    assert list(table["authority"]) == ["authority 1", "authority 2", "authority 3", "co-operative"]
+    total = table.iloc[-1]
+    assert total["saving_gbp"] == pytest.approx(result.saving_gbp, abs=0.02)
+    assert table["transfer_gbp"].iloc[:-1].sum() == pytest.approx(0.0, abs=0.05)
+
+
+def test_pooled_matches_enumeration(tiny_levers):
+    """Two members over one year: the cutting-plane solve finds the enumerated optimum."""
+    from sufficiency.commissioning.params import CommissioningParams
+
+    params = CommissioningParams(horizon_months=12, mip_gap=0.0, pooled_gap=0.0)
+    demands = [make_demand(6, 12, seed=s) for s in (4, 5)]
+    result = optimise_pooled(demands, demands, tiny_levers, params)
+    decisions = result.pooled_plan.decisions
+    cut, _ = setup(demands[0], tiny_levers, params, 0.06)
+    econ = economics(tiny_levers, cut.groups, cut.month_ends, 0.06)
+    stack = np.stack([d.demand[:, :12] for d in demands])
+    block = tiny_levers.block[0]
+    cap = tiny_levers.recruit[0].max_households_per_year
+    extra = tiny_levers.fee_uplift.extra_households_per_year
+    member_choices = [(r, h, u) for u in (0, 1) for r in range(cap + extra * u + 1) for h in (0, 1)]
+    kinds = [d.kind for d in decisions]
+    assert kinds == ["recruit", "home", "uplift"] * 2 + ["block"]
+    best = np.inf
+    blocks = [0, *range(block.min_places, 2 * block.max_places + 1)]
+    for a, b, k in itertools.product(member_choices, member_choices, blocks):
+        values = np.array([*a, *b, k])
+        score, _ = score_pooled(decisions, values, stack, cut.groups, tiny_levers, econ)
+        best = min(best, score.expected_cost_gbp)
+    assert result.pooled_plan.objective_gbp == pytest.approx(best, rel=1e-9)
+
+
+def test_pooled_score_of_one_member_is_the_single_authority_score(tiny_demand, tiny_levers):
+    """With one member and its own blocks, the pooled evaluator is the ordinary one."""
+    from sufficiency.commissioning.params import CommissioningParams
+
+    params = CommissioningParams(horizon_months=24, mip_gap=0.0)
+    plan = optimise(tiny_demand, tiny_levers, params)
+    cut, alone = setup(tiny_demand, tiny_levers, params, 0.06)
+    blocks = [d for d in alone if d.kind == "block"]
+    decisions = pooled_decisions(alone, blocks, ["a"])
+    kinds = np.array([d.kind for d in alone])
+    values = np.concatenate([plan.values[kinds != "block"], plan.values[kinds == "block"]])
+    econ = economics(tiny_levers, cut.groups, cut.month_ends, 0.06)
+    pooled, (member,) = score_pooled(
+        decisions, values, cut.demand[None], cut.groups, tiny_levers, econ
+    )
+    single = evaluate_plan(plan, cut, tiny_levers)
+    np.testing.assert_allclose(pooled.path_cost_gbp, single.path_cost_gbp, rtol=1e-12)
+    np.testing.assert_allclose(member.path_cost_gbp, single.path_cost_gbp, rtol=1e-12)
+    assert pooled.spot_child_months == pytest.approx(single.spot_child_months)
+
+
+def test_block_allocation_is_cheapest():
+    """Handing block places to would-be spot children first costs least (brute force)."""
+    rng = np.random.default_rng(7)
+    spot, running = 900.0, 600.0
+    for _ in range(40):
+        d = rng.integers(0, 6, size=3).astype(float)
+        home = rng.integers(0, 3, size=3).astype(float)
+        recruit = rng.integers(0, 3, size=3).astype(float)
+        block = float(rng.integers(0, 7))
+        _, _, used, sp = allocate(d, home, recruit, np.array(block))
+        cost = running * used.sum() + spot * sp.sum()
+        need = np.maximum(d - home, 0).astype(int)
+        best = np.inf
+        for share in itertools.product(*(range(n + 1) for n in need)):
+            if sum(share) > block:
+                continue
+            left = need - np.array(share)
+            own = np.minimum(left, recruit)
+            best = min(best, running * own.sum() + spot * (left - own).sum())
+        assert cost == pytest.approx(best)
+
+
+def test_pool_levers_sums_only_block_caps(tiny_levers):
+    """The co-operative's block contracts may be the members' sizes summed; nothing else."""
+    pooled = pool_levers(tiny_levers, 4)
+    assert pooled.block[0].max_places == 4 * tiny_levers.block[0].max_places
+    assert pooled.block[0].min_places == tiny_levers.block[0].min_places
+    assert pooled.recruit == tiny_levers.recruit and pooled.home == tiny_levers.home
 
 
 def test_pooled_raises_mismatched_paths():
     """Members must share the start date, horizon and number of paths."""
     with pytest.raises(ConfigError, match="same start date"):
         pooled_demand([make_demand(8, 24, 1), make_demand(5, 24, 2)])
+
+
+def test_pooled_raises_service_limits(tiny_params):
+    """Service limits cannot be shared out between members: a clear error."""
+    data = tiny_levers_data()
+    data["service_limit"] = [{"group": "foster_10_15", "max_probability": 0.5}]
+    demands = [make_demand(4, 24, s) for s in (1, 2)]
+    with pytest.raises(ConfigError, match="Service limits are not supported when pooling"):
+        optimise_pooled(demands, demands, parse_levers(data), tiny_params)
+
+
+def test_pooled_raises_one_member(tiny_levers, tiny_params):
+    """Pooling needs at least two members."""
+    with pytest.raises(ConfigError, match="two or more authorities"):
+        optimise_pooled([make_demand(4, 24, 1)], [make_demand(4, 24, 2)], tiny_levers, tiny_params)
