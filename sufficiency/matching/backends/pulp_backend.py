@@ -1,4 +1,4 @@
-"""PuLP backends: HiGHS (through ``highspy``) and CBC; LP relaxations by HiGHS directly."""
+"""PuLP backends: HiGHS and CBC; LP relaxations by HiGHS directly (:mod:`.highs_backend`)."""
 
 from __future__ import annotations
 
@@ -57,7 +57,9 @@ def solve_mip(model: LinearModel, options: SolveOptions, engine: str) -> MipOutc
     if engine == "highs":
         if not pulp.HiGHS().available():
             raise SolverError("HiGHS is not available to PuLP in this process.")
-        solver = pulp.HiGHS(msg=False, timeLimit=options.time_limit_seconds, gapRel=options.mip_gap)
+        solver = pulp.HiGHS(
+            msg=False, timeLimit=options.time_limit_seconds, gapRel=options.mip_gap, threads=1
+        )
     else:
         with warnings.catch_warnings():  # PuLP 3 deprecates the bundled CBC, still shipped
             warnings.simplefilter("ignore", DeprecationWarning)
@@ -92,32 +94,6 @@ def solve_mip(model: LinearModel, options: SolveOptions, engine: str) -> MipOutc
 
 def solve_lp(model: LinearModel) -> LpOutcome:
     """Solve the LP with HiGHS (``highspy``) and return its row duals."""
-    import highspy
+    from sufficiency.matching.backends import highs_backend
 
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    inf = highspy.kHighsInf
-    lb = np.where(np.isfinite(model.lb), model.lb, -inf)
-    ub = np.where(np.isfinite(model.ub), model.ub, inf)
-    h.addVars(model.num_vars, lb, ub)
-    h.changeColsCost(model.num_vars, np.arange(model.num_vars, dtype=np.int32), model.obj)
-    starts, cols, vals = model.csr()
-    h.addRows(
-        model.num_rows,
-        np.where(np.isfinite(model.row_lb), model.row_lb, -inf),
-        np.where(np.isfinite(model.row_ub), model.row_ub, inf),
-        len(cols),
-        starts[:-1].astype(np.int32),
-        cols.astype(np.int32),
-        vals,
-    )
-    h.run()
-    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-        raise SolverError("HiGHS could not solve the LP relaxation of the matching model.")
-    sol = h.getSolution()
-    return LpOutcome(
-        SolveStatus.OPTIMAL,
-        float(h.getInfo().objective_function_value),
-        np.array(sol.col_value),
-        np.array(sol.row_dual),
-    )
+    return highs_backend.solve_lp(model)
