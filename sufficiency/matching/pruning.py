@@ -64,3 +64,53 @@ def most_negative(
     out = np.zeros(len(rc), bool)
     out[order[rank < per_child]] = True
     return out
+
+
+def undominated(
+    child: np.ndarray,
+    place: np.ndarray,
+    cost: np.ndarray,
+    num_children: int,
+    slack_gbp: np.ndarray,
+) -> np.ndarray:
+    """Mask of the pairs some optimal plan may need; the rest are provably never needed.
+
+    Order each child's candidate placements by (pair cost, placement). Pair ``p`` of
+    child ``c`` is dropped when at least ``n`` placements come before it with
+    ``cost + slack_gbp[c] <= cost[p]``, where ``n - 1`` is the number of other
+    children with any candidate at all: they occupy at most ``n - 1`` placements, so
+    one of those placements is free of referred children in any plan. Moving ``c``
+    there breaks no rule (every single-pair rule holds, nobody else referred lives
+    there, and leaving ``p`` only makes ``p`` easier for those who stay) and raises
+    the sibling-split term by at most one split, which ``slack_gbp[c]`` (the split
+    weight for a child with siblings referred, else 0) pays for. Each move goes to an
+    earlier placement in ``c``'s order, so repeating it ends in a plan that is no
+    worse and uses kept pairs only. A child who must not be moved away from their
+    siblings (``slack_gbp`` infinite) keeps every pair.
+    """
+    if len(child) == 0:
+        return np.zeros(0, bool)
+    placeable = np.unique(child)
+    need = len(placeable)  # other placeable children + 1
+    order = np.lexsort((place, cost, child))
+    c_sorted, cost_sorted = child[order], cost[order]
+    first = np.searchsorted(c_sorted, np.arange(num_children))
+    rank = np.arange(len(order)) - first[c_sorted]
+    # earlier placements at least slack cheaper: position of cost - slack in c's run
+    slack = slack_gbp[c_sorted]
+    exact = slack == 0
+    earlier = rank.astype(float)
+    some = ~exact & np.isfinite(slack)
+    if some.any():
+        # offsets so one global searchsorted works run by run: runs are sorted by child
+        finite_slack = np.where(np.isfinite(slack), slack, 0.0)
+        span = float(np.ptp(cost_sorted)) + float(finite_slack.max())
+        shift = c_sorted * (span + 1.0)
+        glob = cost_sorted + shift
+        pos = np.searchsorted(glob, glob[some] - slack[some], side="right")
+        earlier[some] = pos - first[c_sorted[some]]
+    earlier[~np.isfinite(slack)] = -1
+    keep_sorted = earlier < need
+    keep = np.zeros(len(child), bool)
+    keep[order] = keep_sorted
+    return keep

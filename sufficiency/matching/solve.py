@@ -22,6 +22,7 @@ from sufficiency.matching.pruning import (
     initial_subset,
     most_negative,
     reduced_costs,
+    undominated,
 )
 
 #: Below this many pairs per child the full candidate set goes straight to the MIP.
@@ -95,8 +96,14 @@ def solve(
     """
     t0 = time.perf_counter()
     cands = candidates if candidates is not None else generate_candidates(prob)
-    child, place = cands.child, cands.place
-    cost = pair_cost(prob, child, place, params.weights)
+    full_cost = pair_cost(prob, cands.child, cands.place, params.weights)
+    child, place, cost = cands.child, cands.place, full_cost
+    if prune:
+        in_group = prob.child_group >= 0
+        split = np.inf if params.siblings == "together" else params.weights.sibling_split
+        slack = np.where(in_group, split, 0.0)
+        needed = undominated(child, place, cost, prob.num_children, slack)
+        child, place, cost = child[needed], place[needed], cost[needed]
     n_c, n_p = prob.num_children, prob.num_placements
     name = params.solver
     rounds = 0
@@ -179,7 +186,7 @@ def solve(
     return MatchResult(
         status=status, solver=out.solver, plan=plan, place_of_child=where,
         objective_gbp=objective, bound_gbp=bound, gap=gap, runtime_seconds=runtime,
-        candidates=cands, pair_cost_gbp=cost, num_pairs_in_model=int(keep.sum()),
+        candidates=cands, pair_cost_gbp=full_cost, num_pairs_in_model=int(keep.sum()),
         pruning_rounds=rounds, message=message,
     )  # fmt: skip
 

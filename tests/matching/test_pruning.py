@@ -1,4 +1,4 @@
-"""The duality facts candidate pruning relies on."""
+"""The duality and dominance facts candidate pruning relies on."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from sufficiency.matching import available_backends, build_problem, generate_can
 from sufficiency.matching.backends import solve_lp
 from sufficiency.matching.costs import pair_cost
 from sufficiency.matching.formulation import build_model
+from sufficiency.matching.pruning import undominated
 
 
 def crowded_problem():  # type: ignore[no-untyped-def]
@@ -48,3 +49,17 @@ def test_lp_duals_price_every_column_non_negative(backend: str) -> None:
     reduced = model.obj - at
     assert reduced.min() >= -1e-6
     assert lp.objective == pytest.approx(float(model.obj @ lp.values), rel=1e-9)
+
+
+def test_undominated_keeps_as_many_cheaper_options_as_there_are_children() -> None:
+    """Two placeable children: each keeps its two cheapest pairs, and those within the slack."""
+    child = np.array([0, 0, 0, 0, 1, 1, 1])
+    place = np.array([0, 1, 2, 3, 0, 1, 2])
+    cost = np.array([10.0, 20.0, 30.0, 40.0, 5.0, 6.0, 7.0])
+    plain = undominated(child, place, cost, 3, np.zeros(3))
+    assert plain.tolist() == [True, True, False, False, True, True, False]
+    # child 0 has siblings: a pair is dropped only when two others are 15 or more cheaper
+    slack = undominated(child, place, cost, 3, np.array([15.0, 0.0, 0.0]))
+    assert slack.tolist() == [True, True, True, False, True, True, False]
+    together = undominated(child, place, cost, 3, np.array([np.inf, 0.0, 0.0]))
+    assert together[:4].all()
