@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sufficiency.config import MatchingParams
 from sufficiency.matching.problem import MatchProblem
 
 #: Hard rules as (code, short description for a social worker), in report order.
@@ -47,11 +48,15 @@ class Candidates:
     excluded_counts
         ``(num_children, len(RULES))``: how many placements each rule excludes
         for each child (a placement breaking two rules counts under both).
+    num_suitable
+        How many placements meet every single-pair rule for each child (more than
+        the pairs held when provably unneeded pairs were dropped).
     """
 
     child: np.ndarray
     place: np.ndarray
     excluded_counts: np.ndarray
+    num_suitable: np.ndarray
 
     @property
     def num_pairs(self) -> int:
@@ -108,27 +113,44 @@ def rule_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarra
     return np.stack(np.broadcast_arrays(*breaks))
 
 
-def generate_candidates(prob: MatchProblem) -> Candidates:
+def generate_candidates(prob: MatchProblem, params: MatchingParams | None = None) -> Candidates:
     """Apply the single-pair hard rules to every child against every placement.
 
     Work is done in blocks of children so memory stays bounded at national scale.
+    With ``params``, each block keeps only the pairs an optimal plan or the greedy
+    baseline could need (:func:`~sufficiency.matching.pruning.undominated` with every
+    referred child counted as a competitor, and each child's first placements in the
+    greedy order), so memory grows with the children, not children x placements.
     """
+    from sufficiency.matching.costs import pair_cost
+    from sufficiency.matching.greedy import greedy_order
+    from sufficiency.matching.pruning import dominance_slack, undominated
+
     n_c, n_p = prob.num_children, prob.num_placements
     counts = np.zeros((n_c, len(RULES)), dtype=np.int64)
+    suitable = np.zeros(n_c, dtype=np.int64)
     kids: list[np.ndarray] = []
     places: list[np.ndarray] = []
     block = max(1, _MAX_BLOCK_PAIRS // max(n_p, 1))
     all_p = np.arange(n_p)[None, :]
+    slack = None if params is None else dominance_slack(prob, params)
     for start in range(0, n_c, block):
         ci = np.arange(start, min(start + block, n_c))[:, None]
         br = rule_breaks(prob, ci, all_p)  # (rules, block, places)
         counts[ci[:, 0]] = br.sum(axis=2).T
         ok_c, ok_p = np.nonzero(~br.any(axis=0))
-        kids.append(ci[ok_c, 0])
+        kid = ci[ok_c, 0]
+        suitable[ci[:, 0]] = np.bincount(ok_c, minlength=len(ci))
+        if params is not None and slack is not None and len(kid) > len(ci) * n_c:
+            cost = pair_cost(prob, kid, ok_p, params.weights)
+            need = undominated(kid, ok_p, cost, n_c, slack, competitors=n_c)
+            need |= greedy_order(prob, kid, ok_p)[1] < n_c
+            kid, ok_p = kid[need], ok_p[need]
+        kids.append(kid)
         places.append(ok_p)
     child = np.concatenate(kids) if kids else np.empty(0, np.int64)
     place = np.concatenate(places) if places else np.empty(0, np.int64)
-    return Candidates(child.astype(np.int64), place.astype(np.int64), counts)
+    return Candidates(child.astype(np.int64), place.astype(np.int64), counts, suitable)
 
 
 def children_conflict(prob: MatchProblem, a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -31,7 +31,7 @@ def _nearest(prob: MatchProblem, c: int, among: np.ndarray) -> int:
 def unplaced_table(prob: MatchProblem, result: MatchResult) -> pd.DataFrame:
     """One row per unplaced child: a reason sentence, exclusions per rule, nearest option."""
     counts = result.candidates.excluded_counts
-    num_ok = np.bincount(result.candidates.child, minlength=prob.num_children)
+    num_ok = result.candidates.num_suitable
     all_p = np.arange(prob.num_placements)
     rows = []
     for c in (int(i) for i in np.nonzero(result.place_of_child < 0)[0]):

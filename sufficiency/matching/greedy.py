@@ -43,15 +43,27 @@ def can_join(
     return True
 
 
+def greedy_order(
+    prob: MatchProblem, child: np.ndarray, place: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs in the greedy baseline's order (by child; in-house first, then cheapest), and
+    each pair's rank within its child's list."""
+    plc = prob.placements
+    in_house_last = (plc["provider"] != "in_house").to_numpy(np.int64)
+    cost = plc["weekly_cost"].to_numpy(float)
+    order = np.lexsort((place, cost[place], in_house_last[place], child))
+    first = np.searchsorted(child[order], np.arange(prob.num_children), side="left")
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order)) - first[child[order]]
+    return order, rank
+
+
 def greedy_plan(
     prob: MatchProblem, params: MatchingParams, candidates: Candidates | None = None
 ) -> np.ndarray:
     """Placement row index for each child under the greedy rule, -1 when unplaced."""
     cands = candidates if candidates is not None else generate_candidates(prob)
-    plc = prob.placements
-    in_house_last = (plc["provider"] != "in_house").to_numpy(np.int64)
-    cost = plc["weekly_cost"].to_numpy(float)
-    order = np.lexsort((cands.place, cost[cands.place], in_house_last[cands.place], cands.child))
+    order, _ = greedy_order(prob, cands.child, cands.place)
     child, place = cands.child[order], cands.place[order]
     start = np.searchsorted(child, np.arange(prob.num_children), side="left")
     stop = np.searchsorted(child, np.arange(prob.num_children), side="right")

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from sufficiency.config import MatchingParams
 from sufficiency.matching.formulation import LinearModel
+from sufficiency.matching.problem import MatchProblem
 
 #: Reduced costs this close to the threshold are treated as below it.
 TOLERANCE_GBP = 1e-6
@@ -72,6 +74,8 @@ def undominated(
     cost: np.ndarray,
     num_children: int,
     slack_gbp: np.ndarray,
+    *,
+    competitors: int | None = None,
 ) -> np.ndarray:
     """Mask of the pairs some optimal plan may need; the rest are provably never needed.
 
@@ -86,12 +90,12 @@ def undominated(
     weight for a child with siblings referred, else 0) pays for. Each move goes to an
     earlier placement in ``c``'s order, so repeating it ends in a plan that is no
     worse and uses kept pairs only. A child who must not be moved away from their
-    siblings (``slack_gbp`` infinite) keeps every pair.
+    siblings (``slack_gbp`` infinite) keeps every pair. ``competitors`` replaces the
+    count of placeable children (``n``) when only some children's pairs are given.
     """
     if len(child) == 0:
         return np.zeros(0, bool)
-    placeable = np.unique(child)
-    need = len(placeable)  # other placeable children + 1
+    need = len(np.unique(child)) if competitors is None else competitors
     order = np.lexsort((place, cost, child))
     c_sorted, cost_sorted = child[order], cost[order]
     first = np.searchsorted(c_sorted, np.arange(num_children))
@@ -114,3 +118,9 @@ def undominated(
     keep = np.zeros(len(child), bool)
     keep[order] = keep_sorted
     return keep
+
+
+def dominance_slack(prob: MatchProblem, params: MatchingParams) -> np.ndarray:
+    """Per child, how much cheaper an option must be to dominate (see :func:`undominated`)."""
+    split = np.inf if params.siblings == "together" else params.weights.sibling_split
+    return np.where(prob.child_group >= 0, split, 0.0)

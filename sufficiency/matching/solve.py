@@ -19,6 +19,7 @@ from sufficiency.matching.plan import evaluate_plan, plan_objective
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.pruning import (
     TOLERANCE_GBP,
+    dominance_slack,
     initial_subset,
     most_negative,
     reduced_costs,
@@ -95,13 +96,15 @@ def solve(
         Precomputed candidates, if the caller already has them.
     """
     t0 = time.perf_counter()
-    cands = candidates if candidates is not None else generate_candidates(prob)
+    cands = (
+        candidates
+        if candidates is not None
+        else generate_candidates(prob, params if prune else None)
+    )
     full_cost = pair_cost(prob, cands.child, cands.place, params.weights)
     child, place, cost = cands.child, cands.place, full_cost
     if prune:
-        in_group = prob.child_group >= 0
-        split = np.inf if params.siblings == "together" else params.weights.sibling_split
-        slack = np.where(in_group, split, 0.0)
+        slack = dominance_slack(prob, params)
         needed = undominated(child, place, cost, prob.num_children, slack)
         child, place, cost = child[needed], place[needed], cost[needed]
     n_c, n_p = prob.num_children, prob.num_placements
