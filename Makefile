@@ -50,6 +50,8 @@ validate-sample:
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_postcodes.py
+	$(BIN)/python benchmarks/matching/bench_sample.py
+	$(BIN)/python benchmarks/matching/bench_match.py --children 500 --placements 30000
 
 clean:
 	rm -rf $(VENV) .validator-venv $(OUT) .pytest_cache .mypy_cache .ruff_cache
