@@ -14,21 +14,24 @@ more than a strict penalty.
 from __future__ import annotations
 
 import warnings
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
+from sufficiency.forecast.entries import fit_entries
 from sufficiency.forecast.errors import ForecastError, ForecastWarning
-from sufficiency.forecast.model import EntryModel, ForecastModel
+from sufficiency.forecast.model import ForecastModel
 from sufficiency.forecast.params import ForecastParams
 from sufficiency.forecast.states import (
     CATEGORIES,
     DAYS_PER_MONTH,
     NUM_AGE_BANDS,
     NUM_CATEGORIES,
+    PREVALENT_TIC_EDGES_MONTHS,
     CareSpells,
     age_band_of_years,
+    tic_band,
+    tic_days,
 )
 
 _NS_PER_DAY = 86_400 * 10**9
@@ -38,14 +41,12 @@ def _days(x: np.ndarray) -> np.ndarray:
     return x.astype("datetime64[D]").astype(np.int64)
 
 
-def _tic_band(tic_days: np.ndarray, edges_months: np.ndarray) -> np.ndarray:
-    return np.searchsorted(edges_months * DAYS_PER_MONTH, tic_days, side="right") - 1
-
-
-def _cell_index(cat: np.ndarray, age_days: np.ndarray, tic_days: np.ndarray, edges: np.ndarray):
+def _cell_index(
+    cat: np.ndarray, age_days: np.ndarray, tic: np.ndarray, prevalent: np.ndarray, edges: np.ndarray
+):
     band = age_band_of_years((age_days / 365.25).astype(np.int64))
-    tic = _tic_band(tic_days, edges).clip(0)
-    return (cat * NUM_AGE_BANDS + band) * len(edges) + tic
+    n_tic = len(edges) + len(PREVALENT_TIC_EDGES_MONTHS)
+    return (cat * NUM_AGE_BANDS + band) * n_tic + tic_band(tic, prevalent, edges)
 
 
 def _shrink(events: np.ndarray, exposure: np.ndarray, prior_mean: np.ndarray, a: float):
@@ -72,123 +73,6 @@ def _rates(events: np.ndarray, exposure: np.ndarray, a: float):
     return shape, rate / balance[:, :, None]
 
 
-def _poisson_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """Poisson regression by IRLS: coefficients, covariance and log-likelihood kernel."""
-    beta = np.zeros(x.shape[1])
-    beta[0] = np.log(max(y.mean(), 0.1))
-    for _ in range(50):
-        mu = np.exp(x @ beta)
-        w = mu
-        z = x @ beta + (y - mu) / mu
-        xtw = x.T * w
-        new = np.linalg.solve(xtw @ x + 1e-9 * np.eye(x.shape[1]), xtw @ z)
-        if np.max(np.abs(new - beta)) < 1e-10:
-            beta = new
-            break
-        beta = new
-    mu = np.exp(x @ beta)
-    cov = np.linalg.inv((x.T * mu) @ x + 1e-9 * np.eye(x.shape[1]))
-    loglik = float(np.sum(y * np.log(np.maximum(mu, 1e-12)) - mu))
-    return beta, cov, loglik
-
-
-def fit_entries(
-    care: CareSpells, start: pd.Timestamp, window_start: pd.Timestamp, params: ForecastParams
-) -> EntryModel:
-    """Fit the entry model to the monthly entries in ``(window_start, start]``."""
-    sp = care.spells
-    ent = sp[(sp["kind"] == "entry") & (sp["start"] > window_start) & (sp["start"] <= start)]
-    edges = pd.date_range(window_start, start, freq="ME")
-    if len(edges) == 0 or edges[0] != window_start:
-        edges = pd.DatetimeIndex([window_start, *edges])
-    month = np.searchsorted(edges.to_numpy(), ent["start"].to_numpy(), side="left") - 1
-    num_months = len(edges) - 1
-    y = np.bincount(month.clip(0, num_months - 1), minlength=num_months).astype(float)
-    month_ends = edges[1:]
-    if y.sum() == 0:
-        warnings.warn(
-            "No child started to be looked after in the reference window: the forecast "
-            "assumes no entries.",
-            ForecastWarning,
-            stacklevel=3,
-        )
-    best: tuple[float, EntryModel] | None = None
-    phi = 1.0
-    for has_trend, has_season in ((False, False), (True, False), (False, True), (True, True)):
-        if has_season and num_months < 24:
-            continue
-        proto = EntryModel(
-            coef=np.zeros(0),
-            cov=np.zeros((0, 0)),
-            has_trend=has_trend,
-            has_season=has_season,
-            nb_shape=np.inf,
-            origin=window_start,
-            trend_end=start,
-            trend_damping_per_year=params.entry_trend_damping_per_year,
-            composition_alpha=np.zeros(0),
-            ages_months=(),
-            monthly_counts=y,
-        )
-        x = proto.design(month_ends)
-        beta, cov, loglik = _poisson_fit(x, y)
-        if not (has_trend or has_season):
-            mu = np.exp(x @ beta)
-            phi = max(1.0, float(np.sum((y - mu) ** 2 / mu) / max(num_months - 1, 1)))
-        # a trend or seasonality must earn its place: extrapolated noise costs more than
-        # a missed weak trend, so the penalty per term is well above AIC's 2
-        qaic = -2 * loglik / phi + params.entry_term_penalty * x.shape[1]
-        if best is None or qaic < best[0] - 1e-9:
-            best = (qaic, _replace_fit(proto, beta, cov * phi))
-    assert best is not None
-    chosen = best[1]
-    if y.sum() == 0:
-        chosen = _replace_fit(
-            replace(chosen, has_trend=False, has_season=False), np.array([-30.0]), np.zeros((1, 1))
-        )
-    coef = chosen.coef.copy()
-    if chosen.has_trend:
-        cap = np.log1p(params.max_entry_trend_pct_per_year / 100)
-        coef[1] = float(np.clip(coef[1], -cap, cap))
-    mu = np.exp(chosen.design(month_ends) @ coef)
-    excess = float(np.sum((y - mu) ** 2 - mu))
-    nb_shape = float(np.sum(mu**2) / excess) if excess > 0 else np.inf
-    # simulated entrants join at the end of their entry month, so take ages then
-    entry_month_end = (pd.DatetimeIndex(ent["start"]) + pd.offsets.MonthEnd(0)).to_numpy()
-    age_days = _days(entry_month_end) - _days(ent["dob"].to_numpy())
-    age_months = np.floor(age_days / DAYS_PER_MONTH).astype(np.int64).clip(0, 215)
-    band = age_band_of_years(age_months // 12)
-    counts = np.zeros((NUM_AGE_BANDS, NUM_CATEGORIES))
-    np.add.at(counts, (band, ent["category"].to_numpy(np.int64)), 1)
-    prior = np.outer(counts.sum(1) + 0.1, counts.sum(0) + 0.1)
-    alpha = counts + prior / prior.sum()
-    ages = []
-    for b in range(NUM_AGE_BANDS):
-        found = np.sort(age_months[band == b])
-        if len(found) == 0:
-            lo = [0, 12, 60, 120, 192][b]
-            hi = [12, 60, 120, 192, 216][b]
-            found = np.arange(lo, hi)
-        ages.append(found)
-    return EntryModel(
-        coef=coef,
-        cov=chosen.cov,
-        has_trend=chosen.has_trend,
-        has_season=chosen.has_season,
-        nb_shape=nb_shape,
-        origin=window_start,
-        trend_end=start,
-        trend_damping_per_year=params.entry_trend_damping_per_year,
-        composition_alpha=alpha,
-        ages_months=tuple(ages),
-        monthly_counts=y,
-    )
-
-
-def _replace_fit(proto: EntryModel, beta: np.ndarray, cov: np.ndarray) -> EntryModel:
-    return replace(proto, coef=beta, cov=cov)
-
-
 def _exposure_and_events(
     care: CareSpells,
     window_start: pd.Timestamp,
@@ -197,7 +81,7 @@ def _exposure_and_events(
     half_life_days: float | None = None,
 ):
     sp = care.spells
-    n_tic = len(edges)
+    n_tic = len(edges) + len(PREVALENT_TIC_EDGES_MONTHS)
     n_cells = NUM_CATEGORIES * NUM_AGE_BANDS * n_tic
     w0, w1 = (
         _days(np.array([window_start.to_datetime64()]))[0],
@@ -207,7 +91,6 @@ def _exposure_and_events(
     e_raw = sp["end"].to_numpy()
     e = np.where(np.isnat(e_raw), np.iinfo(np.int64).max // 4, _days(e_raw))
     dob = _days(sp["dob"].to_numpy())
-    pstart = _days(sp["period_start"].to_numpy())
     cat = sp["category"].to_numpy(np.int64)
     lo = np.maximum(s, w0)
     hi = np.minimum(np.minimum(e, w1), dob + int(18 * 365.25))
@@ -215,7 +98,7 @@ def _exposure_and_events(
     rows = np.repeat(np.arange(len(sp)), n)
     offs = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
     day = lo[rows] + offs
-    cells = _cell_index(cat[rows], day - dob[rows], day - pstart[rows], edges)
+    cells = _cell_index(cat[rows], day - dob[rows], *tic_days(care, rows, day), edges)
 
     def weight(days: np.ndarray) -> np.ndarray | None:
         if half_life_days is None:
@@ -226,7 +109,9 @@ def _exposure_and_events(
 
     in_window = (e > w0) & (e <= w1)
     last_day = e - 1
-    end_cell = _cell_index(cat, last_day - dob, last_day - pstart, edges)
+    end_cell = _cell_index(
+        cat, last_day - dob, *tic_days(care, np.arange(len(sp)), last_day), edges
+    )
     next_kind = np.append(sp["kind"].to_numpy(str)[1:], "entry")
     next_cat = np.r_[cat[1:], -1]
     end_kind = sp["end_kind"].to_numpy(str)
@@ -248,6 +133,36 @@ def _exposure_and_events(
         changes.reshape(shape).astype(float),
         dest,
     )
+
+
+def _repeat_events(
+    care: CareSpells, window_start: pd.Timestamp, start: pd.Timestamp
+) -> tuple[float, float]:
+    """How often a child has more than one placement start in a calendar month.
+
+    Returns the probability that a move or change is followed by another in the same
+    month (``1 - eventful child-months / events``, so the number in a month is
+    geometric), and the share of exits from care preceded by a move or change in
+    the month of leaving. The simulation takes both from the data rather than from a
+    Poisson assumption: real moves are more regular than Poisson (a placement rarely
+    ends within days of starting) or, after emergency placements, less.
+    """
+    sp = care.spells
+    kind = sp["kind"].to_numpy(str)
+    when = sp["start"]
+    in_win = (when > window_start) & (when <= start)
+    ev = sp[np.isin(kind, ["move", "change"]) & in_win.to_numpy()]
+    month = ev["start"].dt.to_period("M")
+    eventful = pd.MultiIndex.from_arrays([ev["child"], month]).nunique()
+    repeat = 1 - eventful / len(ev) if len(ev) else 0.0
+    end = sp["end"]
+    left = sp[sp["end_kind"].isin(["exit", "age_out"]) & (end > window_start) & (end <= start)]
+    if len(left) == 0:
+        return float(repeat), 0.0
+    keys = set(zip(ev["child"], month, strict=True))
+    left_month = left["end"].dt.to_period("M")
+    before = [(c, m) in keys for c, m in zip(left["child"], left_month, strict=True)]
+    return float(repeat), float(np.mean(before))
 
 
 def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> ForecastModel:
@@ -315,10 +230,12 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
     exit_shape, exit_rate = _rates(exits, exposure, a)
     move_shape, move_rate = _rates(moves, exposure, a)
     change_shape, change_rate = _rates(changes, exposure, a)
+    repeat, before_exit = _repeat_events(care, window_start, start)
     return ForecastModel(
         reference_start=window_start,
         reference_end=start,
         tic_edges_months=edges,
+        prevalent_tic_edges_months=np.asarray(PREVALENT_TIC_EDGES_MONTHS, dtype=float),
         exposure_months=exposure,
         exit_shape=exit_shape,
         exit_rate=exit_rate,
@@ -327,5 +244,7 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
         change_shape=change_shape,
         change_rate=change_rate,
         dest_alpha=alpha,
+        repeat_event_prob=repeat,
+        exit_month_event_prob=before_exit,
         entries=entries,
     )

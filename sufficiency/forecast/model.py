@@ -10,19 +10,20 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class EntryModel:
-    """Monthly entries: a log-linear level (optional trend, optional seasonality).
+    """Monthly entries: a log-linear level (optional trend, level shift, seasonality).
 
     Attributes
     ----------
     coef, cov
-        Poisson-regression coefficients ``[level, trend per year, quarter 2-4 effects]``
-        (terms not selected are absent) and their covariance, inflated by the dispersion.
-    has_trend, has_season
-        Which terms the data supported (chosen by quasi-AIC; see :mod:`.estimate`).
+        Poisson-regression coefficients ``[level, trend per year, level shift, quarter
+        2-4 effects]`` (terms not selected are absent) and their covariance, inflated
+        by the dispersion.
+    has_trend, has_season, has_shift
+        Which terms the data supported (chosen by quasi-AIC; see :mod:`.entries`).
     nb_shape
         Gamma-Poisson shape of month-to-month overdispersion (``inf`` = Poisson).
     origin
-        Date at which the trend term is zero (the reference window's start).
+        Start of the entry history fitted, where the trend term is zero.
     trend_end, trend_damping_per_year
         After ``trend_end`` (the forecast start) the trend is damped: ``h`` years on,
         time counts as ``(1 - exp(-k h)) / k`` years, so growth levels off.
@@ -31,7 +32,10 @@ class EntryModel:
     ages_months
         Entry ages in months observed in each age band, to draw new children's ages.
     monthly_counts
-        The reference window's monthly entries, for the Assumptions sheet.
+        The monthly entries fitted (from ``origin``), for the Assumptions sheet.
+    shift_at
+        The reference window's start: the level-shift term is 1 for months after it,
+        so a forecast with a shift carries the window's level.
     """
 
     coef: np.ndarray
@@ -45,6 +49,8 @@ class EntryModel:
     composition_alpha: np.ndarray
     ages_months: tuple[np.ndarray, ...]
     monthly_counts: np.ndarray
+    has_shift: bool = False
+    shift_at: pd.Timestamp | None = None
 
     def design(self, dates: pd.DatetimeIndex) -> np.ndarray:
         """Design matrix rows for month-end ``dates``."""
@@ -55,6 +61,9 @@ class EntryModel:
             ahead = np.maximum(years - end, 0.0)
             k = max(self.trend_damping_per_year, 1e-9)
             cols.append(np.minimum(years, end) + (1 - np.exp(-k * ahead)) / k)
+        if self.has_shift:
+            at = self.shift_at if self.shift_at is not None else self.origin
+            cols.append(np.asarray(dates > at, dtype=float))
         if self.has_season:
             quarter = ((np.asarray(dates.month) - 1) // 3 + 3) % 4  # Apr-Jun = 0
             cols += [(quarter == q).astype(float) for q in (1, 2, 3)]
@@ -74,7 +83,11 @@ class ForecastModel:
     reference_start, reference_end
         The window the rates come from.
     tic_edges_months
-        Lower edges of the time-in-care bands.
+        Lower edges of the time-in-care bands, months since the period of care began.
+    prevalent_tic_edges_months
+        Lower edges of the bands for prevalent periods of care (begun before the
+        earliest return held), months since the returns begin; these bands follow the
+        ordinary ones on the rate arrays' last axis.
     exposure_months
         Child-months in care in each cell during the window.
     exit_shape, exit_rate, move_shape, move_rate, change_shape, change_rate
@@ -82,6 +95,11 @@ class ForecastModel:
         placement-change rates.
     dest_alpha
         Dirichlet parameters of the destination of a move, ``(category, age band, category)``.
+    repeat_event_prob
+        Probability that a move or placement change is followed by another in the same
+        month (the window's share; the count in a month is geometric).
+    exit_month_event_prob
+        Share of exits from care with a move or change earlier in the month of leaving.
     entries
         The entry model.
     """
@@ -89,6 +107,7 @@ class ForecastModel:
     reference_start: pd.Timestamp
     reference_end: pd.Timestamp
     tic_edges_months: np.ndarray
+    prevalent_tic_edges_months: np.ndarray
     exposure_months: np.ndarray
     exit_shape: np.ndarray
     exit_rate: np.ndarray
@@ -97,6 +116,8 @@ class ForecastModel:
     change_shape: np.ndarray
     change_rate: np.ndarray
     dest_alpha: np.ndarray
+    repeat_event_prob: float
+    exit_month_event_prob: float
     entries: EntryModel
 
     @property

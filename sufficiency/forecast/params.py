@@ -7,9 +7,10 @@ pasted into ``configs/default.toml`` under ``[forecast]``.
 from __future__ import annotations
 
 import tomllib
+from itertools import pairwise
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sufficiency.errors import ConfigError
 
@@ -26,7 +27,13 @@ class ForecastParams(BaseModel):
     seed
         Seed for :func:`numpy.random.default_rng`; the same seed gives the same forecast.
     reference_years
-        Length of the reference window before the start date from which rates are estimated.
+        Length of the reference window before the start date from which rates, and the
+        mix of entrants, are estimated.
+    entry_history_years
+        Years of history before the start date from which the entry *level* is
+        estimated (at least the reference window): earlier years are pooled unless a
+        level shift at the window's start or a trend earns its place (see
+        :mod:`.entries`).
     rate_half_life_years
         Recency weighting of exits, moves and changes within the reference window: an
         event or day of care this many years before the start counts half; ``0``
@@ -35,7 +42,8 @@ class ForecastParams(BaseModel):
         Prior strength, in pseudo-events, pulling a sparse cell's rate towards its
         broader parent cell (category x age band -> category -> all).
     tic_band_edges_months
-        Lower edges of the time-in-care bands, in months since the child's period of care began.
+        Lower edges of the time-in-care bands, in months since the child's period of care
+        began: increasing, from 0, the last at most 72.
     max_entry_trend_pct_per_year
         Cap on the yearly growth or decline of entries that a fitted trend may imply.
     entry_term_penalty
@@ -60,6 +68,7 @@ class ForecastParams(BaseModel):
     num_paths: int = Field(default=1000, ge=10, le=100_000)
     seed: int = 2026
     reference_years: float = Field(default=3.0, gt=0, le=10)
+    entry_history_years: float = Field(default=6.0, gt=0, le=20)
     rate_half_life_years: float = Field(default=0.0, ge=0)
     shrinkage_events: float = Field(default=5.0, gt=0)
     tic_band_edges_months: tuple[int, ...] = (0, 1, 3, 6, 12, 24, 48)
@@ -69,6 +78,15 @@ class ForecastParams(BaseModel):
     entry_drift_sd_per_year: float = Field(default=0.08, ge=0)
     rate_drift_sd: float = Field(default=0.08, ge=0)
     backtest_horizons_months: tuple[int, ...] = (3, 6, 12)
+
+    @field_validator("tic_band_edges_months")
+    @classmethod
+    def _edges_increase_from_zero(cls, edges: tuple[int, ...]) -> tuple[int, ...]:
+        if not edges or edges[0] != 0 or any(b <= a for a, b in pairwise(edges)):
+            raise ValueError("must increase from 0")
+        if edges[-1] > 72:
+            raise ValueError("the last edge must be at most 72 months")
+        return edges
 
 
 def load_forecast_params(path: Path | str | None = None) -> ForecastParams:

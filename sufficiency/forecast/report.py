@@ -70,7 +70,15 @@ def assumptions_table(
             "Reference window",
             f"{model.reference_start.date()} to {model.reference_end.date()}",
         ),
-        ("Entries per month (reference window)", f"{em.monthly_counts.mean():.1f}"),
+        (
+            "Entries per month (reference window)",
+            f"{em.monthly_counts[len(em.monthly_counts) - _window_months(model) :].mean():.1f}",
+        ),
+        (
+            "Entry level estimated from",
+            f"{em.origin.date()} to {em.trend_end.date()}"
+            + (" (level shift at the reference window)" if em.has_shift else ""),
+        ),
         ("Entry trend", "fitted" if em.has_trend else "none (not supported by the data)"),
         ("Entry seasonality", "fitted" if em.has_season else "none (not supported by the data)"),
         (
@@ -80,6 +88,10 @@ def assumptions_table(
         ("Yearly drift of entry level (sd, log)", f"{params.entry_drift_sd_per_year:g}"),
         ("Rate drift between paths (sd, log)", f"{params.rate_drift_sd:g}"),
         ("Shrinkage (pseudo-events)", f"{params.shrinkage_events:g}"),
+        (
+            "Moves or changes followed by another in the same month",
+            f"{model.repeat_event_prob:.3f}",
+        ),
         ("Scenario", scenario.name + (f": {scenario.description}" if scenario.description else "")),
     ]
     exposure = model.exposure_months
@@ -95,6 +107,12 @@ def assumptions_table(
             yearly = 12 * float((rate[c] * w).sum() / w.sum())
             rows.append((f"Rate of {name}: {cat} (per child per year)", f"{yearly:.3f}"))
     return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def _window_months(model: ForecastModel) -> int:
+    """Months in the reference window (the last of the entry model's monthly counts)."""
+    ends = pd.date_range(model.reference_start, model.reference_end, freq="ME")
+    return max(len(ends) - int(len(ends) > 0 and ends[0] == model.reference_start), 1)
 
 
 def _comparison(base: pd.DataFrame, scen: pd.DataFrame, name: str) -> pd.DataFrame:

@@ -22,13 +22,18 @@ from sufficiency.forecast.states import (
     age_months_at,
     month_ends,
     stock_at,
+    tic_days,
 )
 
 HISTORY_MONTHS_SHOWN = 36
 
 
 def initial_stock(care: CareSpells, start: pd.Timestamp) -> InitialStock:
-    """Children in care at the end of ``start``: category, age and time in care (months)."""
+    """Children in care at the end of ``start``: category, age and time in care (months).
+
+    Time in care counts from the period's start, or for a prevalent period (begun
+    before the earliest return) from the first day of the returns.
+    """
     sp = care.spells
     d = np.datetime64(pd.Timestamp(start), "ns")
     end = sp["end"].to_numpy("datetime64[ns]")
@@ -36,12 +41,14 @@ def initial_stock(care: CareSpells, start: pd.Timestamp) -> InitialStock:
     rows = sp[live]
     age = age_months_at(rows["dob"], pd.Timestamp(start))
     keep = age < LEAVING_AGE_MONTHS
-    tic_days = (d - rows["period_start"].to_numpy("datetime64[ns]")).astype("timedelta64[D]")
-    tic = np.floor(tic_days.astype(np.int64) / DAYS_PER_MONTH).astype(np.int32)
+    day = np.full(len(rows), np.datetime64(pd.Timestamp(start), "D").astype(np.int64))
+    days_in_care, prevalent = tic_days(care, np.flatnonzero(live), day)
+    tic = np.floor(days_in_care / DAYS_PER_MONTH).astype(np.int32)
     return InitialStock(
         category=rows["category"].to_numpy(np.int32)[keep],
         age_months=age[keep].astype(np.int32),
         tic_months=tic[keep],
+        prevalent=prevalent[keep],
     )
 
 

@@ -3,9 +3,10 @@
 Every path is a plausible future: it first draws its own rates from their posterior
 (parameter uncertainty) and a drifting entry level, then moves each child through
 the months (fully vectorised over paths x children). A month for a child in care:
-at most one event (leave care, move to another category, or a new placement in the
-same one) with competing-risk probabilities from the child's category x age band x
-time-in-care cell; then one month older; on their 18th birthday they leave.
+leave care, move to another category, or a new placement in the same one, with
+probabilities from the child's category x age band x time-in-care cell; a child who
+moved (or who leaves) may move or change placement again that month, as often as the
+reference window shows; then one month older; on their 18th birthday they leave.
 Entries are gamma-Poisson (overdispersed) counts split by age band x first category.
 """
 
@@ -33,20 +34,31 @@ from sufficiency.forecast.states import (
 _C, _A = NUM_CATEGORIES, NUM_AGE_BANDS
 _DEAD = _C  # category index of a slot whose child has left
 _COMPACT_EVERY_MONTHS = 6
+#: Further moves or placement changes a child may have in a month after the first.
+_MAX_EXTRA_EVENTS = 3
 #: Paths per chunk (fixed, so results depend only on the seed) and worker threads.
 _CHUNK_PATHS = 500
 _THREADS = 2
 #: Size of the age and time-in-care axes (months): beyond 18 years plus a 60-month horizon.
 _K = 288
+#: Where prevalent periods' clocks start on the time-in-care axis (months); ordinary
+#: times in care stay below it (they are capped at the last band edge, see ``_tic_axis``).
+_PREVALENT_AT = 144
 
 
 @dataclass(frozen=True)
 class InitialStock:
-    """Children in care on the start date: category, age and time in care, in months."""
+    """Children in care on the start date: category, age and time in care, in months.
+
+    ``prevalent`` marks periods of care begun before the earliest return held, whose
+    ``tic_months`` count from the first day of the returns (see
+    :func:`sufficiency.forecast.states.tic_days`).
+    """
 
     category: np.ndarray
     age_months: np.ndarray
     tic_months: np.ndarray
+    prevalent: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,7 @@ class _Tables:
     p_any: np.ndarray  # (paths * rows,) probability of an event in a month
     p_half: np.ndarray  # same for half a month (entrants)
     cum: np.ndarray  # (paths * rows, 2 + C) cumulative outcome probabilities
+    cum_more: np.ndarray  # (paths * rows, 1 + C) a further event: change, or move to each category
     num_rows: int
     num_tic: int
 
@@ -74,8 +87,10 @@ def _draw_tables(
     chg_r = rng.gamma(
         model.change_shape, 1 / model.change_rate, size=(p, *model.change_shape.shape)
     )
-    exit_r *= np.exp(rng.normal(0, drift, (p, 1, 1, 1))) * exit_mult[None, :, None, None]
-    move_r *= np.exp(rng.normal(0, drift, (p, 1, 1, 1)))
+    # log-normal multipliers with mean 1: the drift widens the spread, not the mean
+    exit_r *= np.exp(rng.normal(-(drift**2) / 2, drift, (p, 1, 1, 1)))
+    exit_r *= exit_mult[None, :, None, None]
+    move_r *= np.exp(rng.normal(-(drift**2) / 2, drift, (p, 1, 1, 1)))
     dest = rng.gamma(model.dest_alpha, 1.0, size=(p, *model.dest_alpha.shape))
     dest = _apply_shifts(dest, scenario)
     dest /= np.maximum(dest.sum(-1, keepdims=True), 1e-300)
@@ -87,10 +102,19 @@ def _draw_tables(
     p_half[:, :_C] = _outcomes(exit_r, move_r, chg_r, dest, 0.5)[0]
     cum_full = np.ones((p, _C + 1, _A, n_tic, 2 + _C))
     cum_full[:, :_C] = cum
+    other = move_r + chg_r
+    more = (
+        np.concatenate([chg_r[..., None], move_r[..., None] * dest[:, :, :, None, :]], axis=-1)
+        / np.maximum(other, 1e-300)[..., None]
+    )
+    cum_more = np.ones((p, _C + 1, _A, n_tic, 1 + _C))
+    cum_more[:, :_C] = np.cumsum(more, axis=-1)
+    cum_more[..., -1] = 1.0
     return _Tables(
         p_any=p_any.reshape(-1).astype(np.float32),
         p_half=p_half.reshape(-1).astype(np.float32),
         cum=cum_full.reshape(p * rows, 2 + _C).astype(np.float32),
+        cum_more=cum_more.reshape(p * rows, 1 + _C).astype(np.float32),
         num_rows=rows,
         num_tic=n_tic,
     )
@@ -150,7 +174,8 @@ def _draw_entries(
         cap = np.log1p(params.max_entry_trend_pct_per_year / 100)
         coef[:, 1] = coef[:, 1].clip(-cap, cap)
     log_mu = coef @ em.design(months).T
-    steps = rng.normal(0, params.entry_drift_sd_per_year / np.sqrt(12), (p, h))
+    step_sd = params.entry_drift_sd_per_year / np.sqrt(12)
+    steps = rng.normal(-(step_sd**2) / 2, step_sd, (p, h))  # a mean-one random walk
     mu = np.exp(log_mu + np.cumsum(steps, axis=1))
     if np.isfinite(em.nb_shape):
         mu = rng.gamma(em.nb_shape, mu / em.nb_shape)
@@ -163,13 +188,31 @@ def _draw_entries(
 
 
 def _band_table(model: ForecastModel) -> np.ndarray:
-    """``(age band * T + tic band)`` for every ``age * _K + tic`` index."""
+    """``(age band * T + tic band)`` for every ``age * _K + tic`` index.
+
+    Time-in-care values below ``_PREVALENT_AT`` are ordinary months in care; from it
+    on, months since the returns began for a prevalent period of care.
+    """
     band_edges = np.asarray(AGE_BAND_LOWER_YEARS[1:]) * 12
     ages = np.arange(_K)
     age_band = np.searchsorted(band_edges, ages, side="right").clip(0, _A - 1)
-    tic_band = np.searchsorted(model.tic_edges_months, ages, side="right") - 1
-    n_tic = len(model.tic_edges_months)
-    return (age_band[:, None] * n_tic + tic_band.clip(0)[None, :]).reshape(-1).astype(np.int32)
+    ordinary = np.searchsorted(model.tic_edges_months, ages, side="right") - 1
+    prev_edges = np.asarray(model.prevalent_tic_edges_months) + _PREVALENT_AT
+    prevalent = len(model.tic_edges_months) + np.searchsorted(prev_edges, ages, side="right") - 1
+    tic_band = np.where(ages >= _PREVALENT_AT, prevalent, ordinary).clip(0)
+    n_tic = len(model.tic_edges_months) + len(model.prevalent_tic_edges_months)
+    return (age_band[:, None] * n_tic + tic_band[None, :]).reshape(-1).astype(np.int32)
+
+
+def _tic_axis(model: ForecastModel, initial: InitialStock, h: int) -> np.ndarray:
+    """Initial positions on the time-in-care axis; capped where the bands stop changing."""
+    ordinary = np.minimum(initial.tic_months, int(np.max(model.tic_edges_months)))
+    prev = _PREVALENT_AT + np.minimum(
+        initial.tic_months, int(np.max(model.prevalent_tic_edges_months))
+    )
+    if ordinary.max(initial=0) + h >= _PREVALENT_AT or prev.max(initial=0) + h >= _K:
+        raise ValueError("time-in-care bands too wide for the simulation's axis")
+    return np.where(initial.prevalent, prev, ordinary).astype(np.int32)
 
 
 def simulate(
@@ -233,7 +276,7 @@ def _simulate_chunk(
     at = np.zeros((p, width_needed), dtype=np.int32)
     n0 = len(initial.category)
     cat[:, :n0] = initial.category
-    at[:, :n0] = initial.age_months * _K + np.minimum(initial.tic_months, _K - h - 1)
+    at[:, :n0] = initial.age_months * _K + _tic_axis(model, initial, h)
     width = n0
     poff = (np.arange(p, dtype=np.int32) * tables.num_rows)[:, None]
     stock = np.zeros((p, h + 1, _C, _A), dtype=np.int32)
@@ -254,6 +297,29 @@ def _simulate_chunk(
         counts = np.bincount(row.ravel(), minlength=p * tables.num_rows)
         stock[:, m] = counts.reshape(p, _C + 1, _A, n_tic)[:, :_C].sum(axis=3)
 
+    def more_events(pi: np.ndarray, flat: np.ndarray, old: np.ndarray, first: np.ndarray, m: int):
+        """Further moves or changes in the month; returns each child's category.
+
+        ``first`` is each child's probability of a first further event; after it, of
+        another, ``model.repeat_event_prob``. Where it leads follows the current
+        cell's shares of changes and moves.
+        """
+        cur = old.copy()
+        live = np.arange(len(pi))
+        prob: np.ndarray | np.float32 = first
+        for _ in range(_MAX_EXTRA_EVENTS):
+            live = live[rng.random(len(live), dtype=np.float32) < prob]
+            if len(live) == 0:
+                break
+            prob = np.float32(model.repeat_event_prob)
+            v = rng.random(len(live), dtype=np.float32)
+            outcome = (v[:, None] > tables.cum_more[flat[live]]).sum(axis=1)
+            new = np.where(outcome >= 1, outcome - 1, cur[live])
+            flat[live] += (new - cur[live]).astype(flat.dtype) * np.int32(cat_stride)
+            cur[live] = new
+            starts[:, m] += count(pi[live], new)
+        return cur
+
     def events(lo: int, row: np.ndarray, p_table: np.ndarray, m: int) -> None:
         hit = rng.random(row.shape, dtype=np.float32) < np.take(p_table, row)
         idx = np.flatnonzero(hit)
@@ -266,11 +332,16 @@ def _simulate_chunk(
         outcome = (u[:, None] > tables.cum[flat]).sum(axis=1)
         old = cat[pi, wi].astype(np.int64)
         is_exit = outcome == 0
-        exits[:, m] += count(pi[is_exit], old[is_exit])
         new = np.where(outcome >= 2, outcome - 2, old)
+        stay = ~is_exit
+        starts[:, m] += count(pi[stay], new[stay])
+        flat[stay] += ((new[stay] - old[stay]) * cat_stride).astype(flat.dtype)
+        # another move or change that month; a child leaving care may have had one first
+        first = np.where(is_exit, model.exit_month_event_prob, model.repeat_event_prob)
+        new = more_events(pi, flat, new, first.astype(np.float32), m)
+        exits[:, m] += count(pi[is_exit], new[is_exit])
         new[is_exit] = _DEAD
         cat[pi, wi] = new
-        starts[:, m] += count(pi[~is_exit], new[~is_exit])
 
     leave_at = LEAVING_AGE_MONTHS * _K
     for m in range(1, h + 1):

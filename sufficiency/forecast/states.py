@@ -7,11 +7,17 @@ them. A spell starts with one of four kinds of event:
 
 ``entry``  the first spell of a period of care (the child starts to be looked after);
 ``move``   the category differs from the previous spell's;
-``change`` same category but a new placement (RNE P, B, T or U; not a temporary
-           placement nor the return from one);
-``none``   nothing a commissioner must find (a change of legal status only).
+``change`` same category but a new placement with new carers (RNE P or B; not a
+           temporary placement nor the return from one);
+``none``   nothing a commissioner must find: a change of legal status only (RNE L), a
+           new episode with the same carers (RNE T or U, e.g. a carer moving house or
+           short-term fostering becoming long-term), or the same setting recoded (same
+           placement postcode and no different URN, e.g. H5 becoming K3 or gaining a URN).
 
 A period of care is a run of episodes each starting the day the previous one ended.
+A period whose first episode we hold is not a start (RNE S) began before the earliest
+return held: it is *prevalent*, its true start unknown. Its time in care is counted on
+its own clock, from the first day of the returns (see :func:`tic_days`).
 """
 
 from __future__ import annotations
@@ -48,9 +54,12 @@ NUM_AGE_BANDS = len(AGE_BANDS)
 CAT = {name: i for i, name in enumerate(CATEGORIES)}
 DAYS_PER_MONTH = 365.25 / 12
 _AGE_OUT_TOLERANCE_DAYS = 7
-#: How far back to date a period of care whose start precedes the returns held.
-_HIDDEN_START_DAYS = 730
-PLACEMENT_CHANGE_RNE = frozenset({"P", "B", "T", "U"})
+#: Reasons for a new episode that bring new carers: a new placement (RNE T and U keep
+#: the same carers, so a commissioner has nothing to find).
+PLACEMENT_CHANGE_RNE = frozenset({"P", "B"})
+#: Lower edges (months since the returns begin) of the time-in-care bands of prevalent
+#: periods of care, which follow the ordinary bands on the time-in-care axis.
+PREVALENT_TIC_EDGES_MONTHS: tuple[int, ...] = (0, 12, 24)
 
 _FOSTER_KIN = {"U1", "U2", "U3", "Q1"}
 _FOSTER_OTHER = {"U4", "U5", "U6", "Q2"}
@@ -105,8 +114,10 @@ class CareSpells:
     spells
         One row per episode kept: ``child``, ``start``, ``end`` (NaT when open),
         ``category`` (index into :data:`CATEGORIES`), ``from_category`` (-1 for an
-        entry), ``kind`` (entry/move/change/none), ``period_start``, ``dob`` and
-        ``end_kind`` (``continue``, ``exit``, ``age_out`` or ``open``).
+        entry), ``kind`` (entry/move/change/none), ``period_start`` (the first day of
+        the period of care we hold), ``prevalent`` (the period began before the
+        earliest return, so its true start is earlier), ``dob`` and ``end_kind``
+        (``continue``, ``exit``, ``age_out`` or ``open``).
     data_start, data_end
         First and last day the returns cover (1 April and 31 March).
     """
@@ -160,7 +171,19 @@ def build_spells(history: SSDA903History) -> CareSpells:
     prev_temp = np.r_[False, temp[:-1]] & continuous
     returning = prev_temp & (key.to_numpy(object) == prev_usual)
     rne = ep["RNE"].astype("string").fillna("").str.upper().to_numpy(str)
-    new_placement = np.isin(rne, list(PLACEMENT_CHANGE_RNE)) & ~temp & ~returning
+    # the same setting under a new code or registration (H5 to K3, a URN gained) is not
+    # a new placement whatever the RNE: same postcode, and no conflicting URN
+    post = ep["PL_POST"].astype("string").fillna("").str.upper().str.replace(" ", "")
+    urn = ep["URN"].astype("string").fillna("").str.upper().to_numpy(str)
+    post_arr = post.to_numpy(str)
+    prev_post, prev_urn = np.roll(post_arr, 1), np.roll(urn, 1)
+    same_setting = (
+        continuous
+        & (post_arr != "")
+        & (post_arr == prev_post)
+        & ((urn == prev_urn) | (urn == "") | (prev_urn == ""))
+    )
+    new_placement = np.isin(rne, list(PLACEMENT_CHANGE_RNE)) & ~temp & ~returning & ~same_setting
     prev_cat = np.r_[-1, cat[:-1]]
     kind = np.where(
         ~continuous,
@@ -169,13 +192,12 @@ def build_spells(history: SSDA903History) -> CareSpells:
     )
     from_cat = np.where(continuous, prev_cat, -1).astype(np.int8)
     period_start = pd.Series(start).groupby(period).transform("min").to_numpy("datetime64[ns]")
-    # a period whose first visible episode is not a start (RNE S) began before the
-    # returns we hold: its true start is unknown but earlier, so count it as long-standing
+    # a period whose first visible episode, open when the returns begin, is not a start
+    # (RNE S) began before the returns we hold: its true start is unknown (left-truncated)
+    years = history.years or (int(pd.Timestamp(ep["DECOM"].max()).year) + 1,)
+    data_start = pd.Timestamp(min(years) - 1, 4, 1)
     first_rne = pd.Series(rne).groupby(period).transform("first").to_numpy(str)
-    hidden_start = first_rne != "S"
-    period_start = np.where(
-        hidden_start, period_start - np.timedelta64(_HIDDEN_START_DAYS, "D"), period_start
-    )
+    prevalent = (first_rne != "S") & (period_start <= np.datetime64(data_start, "ns"))
     next_continuous = np.r_[continuous[1:], False]
     dob_arr = ep_dob.to_numpy("datetime64[ns]")
     eighteenth = (pd.DatetimeIndex(dob_arr) + pd.DateOffset(years=18)).to_numpy("datetime64[ns]")
@@ -195,16 +217,40 @@ def build_spells(history: SSDA903History) -> CareSpells:
             "kind": kind,
             "period": period,
             "period_start": period_start,
+            "prevalent": prevalent,
             "dob": dob_arr,
             "end_kind": end_kind,
         }
     )
-    years = history.years or (int(pd.Timestamp(ep["DECOM"].max()).year) + 1,)
     return CareSpells(
-        spells=spells,
-        data_start=pd.Timestamp(min(years) - 1, 4, 1),
-        data_end=pd.Timestamp(max(years), 3, 31),
+        spells=spells, data_start=data_start, data_end=pd.Timestamp(max(years), 3, 31)
     )
+
+
+def tic_days(care: CareSpells, rows: np.ndarray, day: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Days in care on ``day`` for spells ``rows``, and whether each is on the prevalent clock.
+
+    A period of care that began before the earliest return held (*prevalent*) has an
+    unknown start: guessing one mixes long-stayers with recent arrivals. Its clock
+    instead counts the days since the returns begin (``data_start``), so rates for it
+    come from other prevalent children observed as long, and fall as that pool thins
+    to those who stay (children who have already stayed long tend to stay longer).
+    """
+    sp = care.spells
+    prevalent = sp["prevalent"].to_numpy(bool)[rows]
+    origin = sp["period_start"].to_numpy("datetime64[D]").astype(np.int64)[rows]
+    data_start = np.datetime64(care.data_start, "D").astype(np.int64)
+    origin = np.where(prevalent, data_start, origin)
+    return np.asarray(day, dtype=np.int64) - origin, prevalent
+
+
+def tic_band(tic_days_: np.ndarray, prevalent: np.ndarray, edges_months: np.ndarray) -> np.ndarray:
+    """Time-in-care band: ordinary bands from ``edges_months``, then the prevalent ones."""
+    dpm = DAYS_PER_MONTH
+    ordinary = np.searchsorted(np.asarray(edges_months) * dpm, tic_days_, side="right") - 1
+    prev_edges = np.asarray(PREVALENT_TIC_EDGES_MONTHS) * dpm
+    prev = len(edges_months) + np.searchsorted(prev_edges, tic_days_, side="right") - 1
+    return np.where(prevalent, prev, ordinary).clip(0)
 
 
 def stock_at(care: CareSpells, dates: list[pd.Timestamp] | pd.DatetimeIndex) -> np.ndarray:

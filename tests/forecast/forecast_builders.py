@@ -26,6 +26,7 @@ def episode(
     ls: str = "C2",
     rec: str | None = None,
     pl_post: str | None = None,
+    urn: str | None = None,
 ) -> dict[str, Any]:
     """One episode row; ``rec`` defaults to E13 when the episode ends."""
     return {
@@ -41,7 +42,7 @@ def episode(
         "REASON_PLACE_CHANGE": None,
         "HOME_POST": None,
         "PL_POST": pl_post,
-        "URN": None,
+        "URN": urn,
     }
 
 
@@ -50,7 +51,7 @@ def history(
 ) -> SSDA903History:
     """A history from episode rows and dates of birth (sex 1 for everyone)."""
     ep = pd.DataFrame(episodes)
-    for col in ("CHILD", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "REC", "PL_POST"):
+    for col in ("CHILD", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "REC", "PL_POST", "URN"):
         ep[col] = ep[col].astype("string")
     ep["collection_year"] = max(years)
     ep = ep.sort_values(["CHILD", "DECOM"], kind="stable").reset_index(drop=True)

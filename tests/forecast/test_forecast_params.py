@@ -40,3 +40,10 @@ def test_params_are_frozen():
     """ForecastParams cannot be changed in place; use model_copy."""
     with pytest.raises(ValueError):
         ForecastParams().num_paths = 5  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("edges", [[1, 3], [0, 6, 3], [0, 12, 96]])
+def test_tic_band_edges_raise_when_not_increasing_from_zero_to_72(edges):
+    """Time-in-care bands must start at 0, increase, and stop by 72 months."""
+    with pytest.raises(ValueError, match="tic_band_edges_months"):
+        ForecastParams(tic_band_edges_months=tuple(edges))

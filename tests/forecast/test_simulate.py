@@ -12,10 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sufficiency.forecast.errors import ForecastWarning
+from sufficiency.forecast.estimate import fit_model
 from sufficiency.forecast.result import check_invariants, demand_table, starts_table
 from sufficiency.forecast.run import forecast_from_spells
 from sufficiency.forecast.scenario import EntryChange, Scenario, Shift, StepDown
-from sufficiency.forecast.states import AGE_BANDS, CAT, CareSpells, build_spells, stock_at
+from sufficiency.forecast.states import AGE_BANDS, CAT, CareSpells, build_spells, flows, stock_at
 from sufficiency.forecast.writers import write_csv
 
 pytestmark = pytest.mark.filterwarnings("ignore::sufficiency.forecast.errors.ForecastWarning")
@@ -134,3 +135,32 @@ def test_start_date_before_end_uses_that_day(small_spells: CareSpells):
     result = forecast_from_spells(small_spells, FAST, start=start)
     assert result.start == start
     assert (result.stock[0, 0] == stock_at(small_spells, [start])[0]).all()
+
+
+def test_placement_starts_reproduce_the_reference_window(small_spells: CareSpells):
+    """Replayed over its own reference window, the model makes as many placement starts
+    as the 903 shows (within 5%): children may move more than once in a month."""
+    params = FAST.model_copy(update={"horizon_months": 36})
+    model = fit_model(small_spells, small_spells.data_end, params)
+    replay = forecast_from_spells(small_spells, params, start=model.reference_start, model=model)
+    ends = pd.DatetimeIndex([model.reference_start, small_spells.data_end])
+    f = flows(small_spells, ends)
+    actual = f[f["flow"].isin(["entry", "move_in", "change"])]["count"].sum()
+    assert replay.starts[:, 1:].sum(axis=(1, 2)).mean() == pytest.approx(actual, rel=0.05)
+
+
+def test_repeat_events_come_from_the_data():
+    """Two placement changes in one month for one of two movers: half the moves repeat."""
+    eps = [
+        episode("A", "2024-05-01", "2025-01-03", "U4", "PR1", pl_post="WR1 1AA"),
+        episode("A", "2025-01-03", "2025-01-20", "U4", "PR1", rne="P", pl_post="WR2 2BB"),
+        episode("A", "2025-01-20", None, "U4", "PR1", rne="P", pl_post="WR3 3CC"),
+        episode("B", "2024-05-01", "2025-02-03", "U4", "PR1", pl_post="WR4 4DD"),
+        episode("B", "2025-02-03", "2025-02-20", "U4", "PR1", rne="P", pl_post="WR5 5EE"),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ForecastWarning)
+        model = fit_model(build_spells(history(eps, {"A": "2012-01-01", "B": "2012-01-01"})),
+                          pd.Timestamp("2026-03-31"), FAST)  # fmt: skip
+    assert model.repeat_event_prob == pytest.approx(1 / 3)
+    assert model.exit_month_event_prob == pytest.approx(1.0)

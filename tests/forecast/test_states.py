@@ -149,3 +149,42 @@ def test_month_ends_starts_with_the_start_date():
     """The month axis is the start date then each following month end."""
     got = month_ends(pd.Timestamp("2026-03-31"), 2)
     assert [d.date().isoformat() for d in got] == ["2026-03-31", "2026-04-30", "2026-05-31"]
+
+
+def test_same_carer_new_episode_is_not_a_placement_change():
+    """RNE T (same carer, e.g. short-term fostering becoming long-term) finds no placement."""
+    eps = [
+        episode("A", "2024-05-01", "2024-08-01", "U6", "PR1", pl_post="WR1 1AA"),
+        episode("A", "2024-08-01", None, "U4", "PR1", rne="T", pl_post="WR9 9ZZ"),
+    ]
+    care = build_spells(history(eps, {"A": "2012-01-01"}))
+    assert list(care.spells["kind"]) == ["entry", "none"]
+
+
+def test_h5_recoded_as_k3_in_the_same_setting_is_not_a_placement_change():
+    """The same supported setting recoded H5 to K3 (and gaining a URN) is no new placement,
+    even when recorded as RNE P; another setting is."""
+    eps = [
+        episode("A", "2024-05-01", "2025-04-01", "H5", "PR4", pl_post="WR1 1AA"),
+        episode("A", "2025-04-01", "2025-06-01", "K3", "PR4", rne="P", pl_post="WR1 1AA",
+                urn="SC123456"),
+        episode("A", "2025-06-01", None, "K3", "PR4", rne="P", pl_post="WR2 2BB",
+                urn="SC654321"),
+    ]  # fmt: skip
+    care = build_spells(history(eps, {"A": "2008-01-01"}))
+    assert list(care.spells["kind"]) == ["entry", "none", "change"]
+    assert set(care.spells["category"]) == {CAT["supported"]}
+
+
+def test_period_open_when_returns_begin_is_prevalent():
+    """A period whose first episode held is not a start (RNE S) began before the returns."""
+    eps = [
+        episode("A", "2022-01-01", "2024-06-01", "U4", "PR1", rne="P"),
+        episode("A", "2024-06-01", None, "U4", "PR1", rne="P", pl_post="WR1 1AA"),
+        episode("B", "2024-02-01", None, "U4", "PR1"),
+    ]
+    care = build_spells(history(eps, {"A": "2012-01-01", "B": "2013-01-01"}))
+    assert care.spells.set_index("child")["prevalent"].groupby(level=0).all().to_dict() == {
+        "A": True,
+        "B": False,
+    }

@@ -1,0 +1,60 @@
+"""Backtest the forecast on several synthetic authorities, not just the bundled one.
+
+The bundled sample is one draw of a random process; whether the forecast beats
+persistence on nine of its quarter ends depends partly on luck. This generates other
+authorities from the same generator (``sufficiency sample`` with other seeds) into a
+temporary folder and backtests each at month ends from 31 March 2023 to 31 March 2025
+(every ``--step`` months), printing each authority's mean absolute percentage error
+of the total at 3 and 12 months for our model, persistence and stock-and-flow, with
+the P10-P90 coverage. Takes about 40 s per authority on one core.
+
+Run: .venv/bin/python benchmarks/forecast/backtest_many.py [--seeds 1 2 3 4 5 6 7 8]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from sufficiency.errors import DataWarning
+from sufficiency.forecast.backtest import backtest
+from sufficiency.forecast.params import ForecastParams
+from sufficiency.io.ssda903 import read_ssda903
+from sufficiency.sample.generate import generate_sample
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5, 6, 7, 8])
+    parser.add_argument("--step", type=int, default=2, help="months between cutoffs")
+    parser.add_argument("--paths", type=int, default=200)
+    args = parser.parse_args()
+    warnings.simplefilter("ignore", DataWarning)
+    cutoffs = list(pd.date_range("2023-03-31", "2025-03-31", freq="ME")[:: args.step])
+    params = ForecastParams(num_paths=args.paths)
+    rows: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed in args.seeds:
+            generate_sample(seed, Path(tmp) / str(seed))
+            history = read_ssda903(Path(tmp) / str(seed) / "ssda903")
+            s = backtest(history, cutoffs, 12, params).summary().set_index("horizon_months")
+            row: dict[str, float] = {}
+            for h in (3, 12):
+                for method in ("model", "persistence", "stock_flow"):
+                    row[f"{method}_{h}m"] = s.loc[h, method]
+            row["coverage"] = s["p10_p90_coverage_pct"].iloc[0]
+            rows[f"seed {seed}"] = row
+            print(f"seed {seed} done", flush=True)
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.loc["mean"] = table.mean()
+    pd.set_option("display.width", 140)
+    print("Mean absolute percentage error of the total (%) and P10-P90 coverage (%):")
+    print(table.round(2).to_string())
+
+
+if __name__ == "__main__":
+    main()
