@@ -56,9 +56,12 @@ def main() -> None:
         "candidate_pairs": s["num_candidate_pairs"], "pairs_in_model": s["num_pairs_in_model"],
         "pruning_rounds": s["pruning_rounds"], "match_seconds": round(t1 - t0, 2),
         "write_seconds": round(t2 - t1, 2), "end_to_end_seconds": round(t2 - t0, 2),
-        "greedy_objective_gbp": s["greedy_baseline"]["objective_gbp"],
-        "children_placed": s["children_placed"],
-        "greedy_children_placed": s["greedy_baseline"]["children_placed"],
+        "side_by_side": {
+            key: {"optimiser": s[key], "greedy": s["greedy_baseline"][key]}
+            for key in ("objective_gbp", "total_weekly_cost_gbp", "children_placed",
+                        "placed_over_20_miles", "sibling_groups", "sibling_groups_kept_together",
+                        "ks4_school_moves", "placed_out_of_area")
+        },
     }, indent=2))  # fmt: skip
 
 
