@@ -16,9 +16,13 @@ from sufficiency.errors import ConfigError, SufficiencyError
 from sufficiency.store.command import store_option
 
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from sufficiency.commissioning.pooled import PooledResult
     from sufficiency.commissioning.run import CommissioningReport
     from sufficiency.config import FinanceParams
     from sufficiency.forecast.params import ForecastParams
+    from sufficiency.forecast.result import ForecastResult
 
 MAX_FORECAST_MONTHS = 60
 
@@ -61,20 +65,10 @@ def commission_params(
     return loaded.forecast, loaded.finance, params
 
 
-def run_commission(
-    history: Path,
-    levers_path: Path,
-    out_dir: Path,
-    forecast: ForecastParams,
-    finance: FinanceParams,
-    params: CommissioningParams,
-    *,
-    with_sensitivity: bool = True,
-) -> tuple[CommissioningReport, list[Path]]:
-    """Forecast the history twice (optimisation and fresh seeds), commission, write outputs."""
-    from sufficiency.commissioning.levers import load_levers
-    from sufficiency.commissioning.run import commission
-    from sufficiency.commissioning.writers import write_outputs
+def _forecast_twice(
+    history: Path, forecast: ForecastParams, params: CommissioningParams
+) -> tuple[list[ForecastResult], pd.DataFrame, pd.Timestamp]:
+    """Forecasts on the optimisation and the fresh seeds (one fit), and the assumptions."""
     from sufficiency.forecast.estimate import fit_model
     from sufficiency.forecast.report import assumptions_table
     from sufficiency.forecast.run import default_start, forecast_from_spells
@@ -82,7 +76,6 @@ def run_commission(
     from sufficiency.forecast.states import build_spells
     from sufficiency.io.ssda903 import read_ssda903
 
-    levers = load_levers(levers_path)
     care = build_spells(read_ssda903(history))
     start = default_start(care)
     runs = []
@@ -97,10 +90,71 @@ def run_commission(
             runs.append(forecast_from_spells(care, fp, start, BASE, model=model))
             if len(runs) == 1:
                 about = assumptions_table(model, fp, BASE, start)
+    return runs, about, start
+
+
+def _member_names(histories: list[Path]) -> list[str]:
+    """Each pooled authority's name: its history folder's name, numbered when repeated."""
+    names = [h.resolve().name or "authority" for h in histories]
+    return [n if names.count(n) == 1 else f"{n} ({i + 1})" for i, n in enumerate(names)]
+
+
+def run_commission(
+    history: Path,
+    levers_path: Path,
+    out_dir: Path,
+    forecast: ForecastParams,
+    finance: FinanceParams,
+    params: CommissioningParams,
+    *,
+    with_sensitivity: bool = True,
+    pool_with: tuple[Path, ...] = (),
+) -> tuple[CommissioningReport, PooledResult | None, list[Path]]:
+    """Forecast the history twice (optimisation and fresh seeds), commission, write outputs.
+
+    With ``pool_with`` (other authorities' histories), the co-operative's pooled block
+    contracts are optimised too and ``pooling.csv`` compares each member alone and pooled.
+    Everything is computed before anything is written.
+
+    Raises
+    ------
+    ConfigError
+        Pooled histories that end on different dates, or another commissioning error.
+    """
+    from sufficiency.commissioning.demand import demand_from_forecast
+    from sufficiency.commissioning.levers import load_levers
+    from sufficiency.commissioning.pooled import optimise_pooled
+    from sufficiency.commissioning.run import commission
+    from sufficiency.commissioning.writers import _csv, write_outputs
+    from sufficiency.io.atomic import atomic_write_text
+
+    levers = load_levers(levers_path)
+    runs, about, start = _forecast_twice(history, forecast, params)
     report = commission(runs[0], runs[1], levers, params,
                         inflation_rate=finance.inflation_rate,
                         with_sensitivity=with_sensitivity, forecast_assumptions=about)  # fmt: skip
-    return report, write_outputs(report, out_dir)
+    pooled = None
+    if pool_with:
+        members = [(runs, start)]
+        for other in pool_with:
+            other_runs, _, other_start = _forecast_twice(other, forecast, params)
+            if other_start != start:
+                raise ConfigError(
+                    f"Pooled histories must end on the same date: {history} ends on "
+                    f"{start.date()}, {other} on {other_start.date()}."
+                )
+            members.append((other_runs, other_start))
+        h = params.horizon_months
+        pooled = optimise_pooled(
+            [demand_from_forecast(r[0], h) for r, _ in members],
+            [demand_from_forecast(r[1], h) for r, _ in members],
+            levers, params, inflation_rate=finance.inflation_rate,
+            names=_member_names([history, *pool_with]),
+        )  # fmt: skip
+    written = write_outputs(report, out_dir)
+    if pooled is not None:
+        written.append(atomic_write_text(out_dir / "pooling.csv", _csv(pooled.table())))
+    return report, pooled, written
 
 
 def _summary(report: CommissioningReport) -> dict[str, object]:
@@ -182,21 +236,30 @@ def _summary(report: CommissioningReport) -> dict[str, object]:
     help="TOML file overriding configs/default.toml.",
 )
 @click.option(
+    "--pool-with",
+    "pool_with",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Another authority's SSDA903 history to pool block contracts with (repeatable); "
+    "writes pooling.csv.",
+)
+@click.option(
     "--no-sensitivity", is_flag=True, default=False, help="Skip the sensitivity runs (faster)."
 )
 @store_option
 def commission(
     history: Path, levers_path: Path, out_dir: Path, num_paths: int | None,
     eval_paths: int | None, seed: int | None, horizon_months: int | None,
-    solver: str | None, config_path: Path | None, no_sensitivity: bool,
-    store_url: str | None,
+    solver: str | None, config_path: Path | None, pool_with: tuple[Path, ...],
+    no_sensitivity: bool, store_url: str | None,
 ) -> None:  # fmt: skip
     """Choose what to recruit, block-buy or spot-purchase, under forecast uncertainty.
 
     Writes plan.csv (lever, year, starts, commitment, cost_gbp), comparison.csv,
     sensitivity.csv, commissioning.xlsx and commissioning.html (the forecast's fan
     charts with the commissioning section) into OUT, and records the run in the run
-    store.
+    store. With --pool-with, also pooling.csv: each authority of a regional
+    co-operative alone against sharing block contracts.
 
     Example: sufficiency commission --history data/sample/ssda903
     --levers data/sample/levers.toml --out out/commissioning
@@ -206,6 +269,7 @@ def commission(
 
     inputs = {k: v for k, v in (("history", history), ("levers", levers_path),
                                 ("config", config_path)) if v is not None}  # fmt: skip
+    inputs.update({f"pool_with_{i + 1}": p for i, p in enumerate(pool_with)})
     try:
         forecast, finance, params = commission_params(
             config_path, num_paths=num_paths, eval_paths=eval_paths, seed=seed,
@@ -215,19 +279,27 @@ def commission(
                   "finance": finance.model_dump(mode="json"),
                   "commissioning": params.model_dump(mode="json")}  # fmt: skip
         with recorded_run("commission", config, inputs, store_url) as rec:
-            report, written = run_commission(
+            report, pooled, written = run_commission(
                 history, levers_path, out_dir, forecast, finance, params,
-                with_sensitivity=not no_sensitivity,
+                with_sensitivity=not no_sensitivity, pool_with=pool_with,
             )  # fmt: skip
+            summary = _summary(report)
+            if pooled is not None:
+                summary["pooling_saving_gbp"] = round(pooled.saving_gbp, 2)
             rec.fields = {
                 "outputs": {p.name: p for p in written},
                 "out_dir": out_dir,
                 "solver_status": str(report.stochastic.status),
                 "objective": float(report.stochastic.objective_gbp),
-                "summary": _summary(report),
+                "summary": summary,
             }
     except SufficiencyError as exc:
         raise click.ClickException(str(exc)) from None
     for path in written:
         click.echo(f"Wrote {path}")
     click.echo(recommendation(report)[-2])
+    if pooled is not None:
+        click.echo(
+            f"Pooling block contracts across {len(pool_with) + 1} authorities saves "
+            f"£{pooled.saving_gbp:,.0f} against each commissioning alone (see pooling.csv)."
+        )

@@ -124,3 +124,38 @@ def test_command_failure_is_recorded(tmp_path, sample_dir):
     (run,) = RunStore(url).list_runs()
     assert run["kind"] == "commission" and run["status"] == "failed"
     assert "weekly_price_gbp" in RunStore(url).get(run["id"])["failure_reason"]
+
+
+def test_command_pools_block_contracts_with_another_authority(tmp_path, sample_dir):
+    """--pool-with writes pooling.csv: each member alone, pooled, and the co-operative's saving."""
+    import shutil
+
+    import pandas as pd
+
+    other = tmp_path / "neighbour"
+    shutil.copytree(sample_dir / "ssda903", other)
+    out = tmp_path / "out"
+    args = [*_args(sample_dir, out), *QUICK, "--pool-with", str(other), "--store",
+            f"sqlite:///{tmp_path / 'runs.sqlite'}"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "Pooling block contracts across 2 authorities saves" in result.output
+    table = pd.read_csv(out / "pooling.csv")
+    assert table.iloc[:, 0].tolist() == ["ssda903", "neighbour", "co-operative"]
+    assert table["alone_cost_gbp"].iloc[:2].sum() == pytest.approx(table["alone_cost_gbp"].iloc[2])
+    assert table["saving_gbp"].iloc[2] >= -1e-6
+
+
+def test_command_pooling_raises_on_histories_ending_on_different_dates(tmp_path, sample_dir):
+    """Pooled histories that end on different dates give one clear error and no outputs."""
+    import shutil
+
+    other = tmp_path / "older"
+    shutil.copytree(sample_dir / "ssda903", other)
+    shutil.rmtree(other / "2026")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, [*_args(sample_dir, out), *QUICK, "--pool-with", str(other)])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error:") and "end on the same date" in result.output
+    assert "Traceback" not in result.output
+    assert not (out / "plan.csv").exists()
