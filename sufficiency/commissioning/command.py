@@ -66,9 +66,13 @@ def commission_params(
 
 
 def _forecast_twice(
-    history: Path, forecast: ForecastParams, params: CommissioningParams
+    history: Path, forecast: ForecastParams, params: CommissioningParams, seed_offset: int = 0
 ) -> tuple[list[ForecastResult], pd.DataFrame, pd.Timestamp]:
-    """Forecasts on the optimisation and the fresh seeds (one fit), and the assumptions."""
+    """Forecasts on the optimisation and the fresh seeds (one fit), and the assumptions.
+
+    ``seed_offset`` gives each pooled member its own random streams: authorities'
+    demand varies independently, which is what pooling a block contract exploits.
+    """
     from sufficiency.forecast.estimate import fit_model
     from sufficiency.forecast.report import assumptions_table
     from sufficiency.forecast.run import default_start, forecast_from_spells
@@ -83,7 +87,8 @@ def _forecast_twice(
         warnings.simplefilter("ignore")
         model = None
         for n, s in ((params.num_paths, params.seed), (params.eval_paths, params.eval_seed)):
-            update = {"horizon_months": params.horizon_months, "num_paths": max(n, 10), "seed": s}
+            update = {"horizon_months": params.horizon_months, "num_paths": max(n, 10),
+                      "seed": s + seed_offset}  # fmt: skip
             fp = forecast.model_copy(update=update)
             # The fitted rates do not depend on the seed: fit once, simulate twice.
             model = model or fit_model(care, start, fp)
@@ -136,8 +141,8 @@ def run_commission(
     pooled = None
     if pool_with:
         members = [(runs, start)]
-        for other in pool_with:
-            other_runs, _, other_start = _forecast_twice(other, forecast, params)
+        for i, other in enumerate(pool_with, start=1):
+            other_runs, _, other_start = _forecast_twice(other, forecast, params, 100_003 * i)
             if other_start != start:
                 raise ConfigError(
                     f"Pooled histories must end on the same date: {history} ends on "
@@ -153,7 +158,9 @@ def run_commission(
         )  # fmt: skip
     written = write_outputs(report, out_dir)
     if pooled is not None:
-        written.append(atomic_write_text(out_dir / "pooling.csv", _csv(pooled.table())))
+        table = pooled.table()
+        table["saving_pct"] = 100 * table["saving_pct"]  # a percentage, like the workbook's
+        written.append(atomic_write_text(out_dir / "pooling.csv", _csv(table)))
     return report, pooled, written
 
 
