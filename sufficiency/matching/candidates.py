@@ -38,7 +38,8 @@ _MAX_BLOCK_PAIRS = 2_000_000
 
 @dataclass(frozen=True, eq=False)
 class Candidates:
-    """Every child-placement pair that breaks no single-pair hard rule.
+    """Child-placement pairs that break no single-pair hard rule (all of them, or those
+    an optimal plan or the greedy baseline could need, see :func:`generate_candidates`).
 
     Attributes
     ----------
