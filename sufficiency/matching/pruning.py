@@ -102,13 +102,11 @@ def undominated(
     rank = np.arange(len(order)) - first[c_sorted]
     # earlier placements at least slack cheaper: position of cost - slack in c's run
     slack = slack_gbp[c_sorted]
-    exact = slack == 0
     earlier = rank.astype(float)
-    some = ~exact & np.isfinite(slack)
+    some = (slack > 0) & np.isfinite(slack)
     if some.any():
         # offsets so one global searchsorted works run by run: runs are sorted by child
-        finite_slack = np.where(np.isfinite(slack), slack, 0.0)
-        span = float(np.ptp(cost_sorted)) + float(finite_slack.max())
+        span = float(np.ptp(cost_sorted)) + float(slack[some].max())
         shift = c_sorted * (span + 1.0)
         glob = cost_sorted + shift
         pos = np.searchsorted(glob, glob[some] - slack[some], side="right")

@@ -10,7 +10,6 @@ import pandas as pd
 
 from sufficiency.config import Params
 from sufficiency.matching.explain import alternatives_table, unplaced_table
-from sufficiency.matching.greedy import greedy_plan
 from sufficiency.matching.plan import evaluate_plan, plan_figures
 from sufficiency.matching.problem import build_problem
 from sufficiency.matching.solve import MatchResult, solve
@@ -64,7 +63,7 @@ def run_matching(
     mp = params.matching
     prob = build_problem(referrals, placements, run_date)
     result = solve(prob, mp)
-    greedy = evaluate_plan(prob, greedy_plan(prob, mp, result.candidates), mp.weights)
+    greedy = evaluate_plan(prob, result.greedy_place_of_child, mp.weights)
     plan = result.plan
     matches = plan.loc[plan["placement_id"].notna(), list(MATCH_COLUMNS)].reset_index(drop=True)
     figures = plan_figures(prob, plan, mp.weights)

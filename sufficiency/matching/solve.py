@@ -50,6 +50,9 @@ class MatchResult:
     objective_gbp, bound_gbp, gap
         Objective recomputed from the plan, best proven lower bound and the
         relative gap between them (``None`` when the solver gave no bound).
+    greedy_place_of_child
+        The greedy baseline's placement per child (-1 unplaced), computed once here
+        for the warm start, the fallback and the report.
     """
 
     status: SolveStatus
@@ -65,6 +68,7 @@ class MatchResult:
     num_pairs_in_model: int
     pruning_rounds: int
     message: str
+    greedy_place_of_child: np.ndarray
 
 
 def _decode(values: np.ndarray, child: np.ndarray, place: np.ndarray, n: int) -> np.ndarray:
@@ -107,6 +111,7 @@ def solve(
         slack = dominance_slack(prob, params)
         needed = undominated(child, place, cost, prob.num_children, slack)
         child, place, cost = child[needed], place[needed], cost[needed]
+    greedy = greedy_plan(prob, params, cands)
     n_c, n_p = prob.num_children, prob.num_placements
     name = params.solver
     rounds = 0
@@ -124,7 +129,6 @@ def solve(
             & (plc["vacancies"].to_numpy() > 3)
         )
         always = (grp[child] >= 0) & (gsize[np.maximum(grp[child], 0)] > 3) & roomy_foster[place]
-        greedy = greedy_plan(prob, params, cands)
         always |= greedy[child] == place  # so the first subset already holds a good plan
         keep = initial_subset(child, cost, n_c, _START_PER_CHILD, always)
         while True:
@@ -174,10 +178,9 @@ def solve(
     objective = plan_objective(plan)
     if status is not SolveStatus.OPTIMAL:
         # a plan not proven optimal must still never be worse than today's practice
-        baseline = greedy_plan(prob, params, cands)
-        baseline_plan = evaluate_plan(prob, baseline, params.weights)
+        baseline_plan = evaluate_plan(prob, greedy, params.weights)
         if plan_objective(baseline_plan) < objective:
-            where, plan, objective = baseline, baseline_plan, plan_objective(baseline_plan)
+            where, plan, objective = greedy, baseline_plan, plan_objective(baseline_plan)
             status = SolveStatus.FEASIBLE if out.values is not None else status
             message += " The greedy baseline's plan was better and is proposed instead."
     bound = out.bound
@@ -190,7 +193,7 @@ def solve(
         status=status, solver=out.solver, plan=plan, place_of_child=where,
         objective_gbp=objective, bound_gbp=bound, gap=gap, runtime_seconds=runtime,
         candidates=cands, pair_cost_gbp=full_cost, num_pairs_in_model=int(keep.sum()),
-        pruning_rounds=rounds, message=message,
+        pruning_rounds=rounds, message=message, greedy_place_of_child=greedy,
     )  # fmt: skip
 
 
