@@ -9,6 +9,7 @@ alongside, harm to younger children) are pairwise conflicts: see
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,7 @@ RULES: tuple[tuple[str, str], ...] = (
 RULE_CODES: tuple[str, ...] = tuple(code for code, _ in RULES)
 RULE_TEXT: dict[str, str] = dict(RULES)
 _MAX_BLOCK_PAIRS = 2_000_000
+_SETTING_CODE = {"foster": 0, "residential": 1, "supported": 2}
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,50 +67,104 @@ class Candidates:
         return len(self.child)
 
 
+def _codes(values: np.ndarray, vocab: Mapping[str, int]) -> np.ndarray:
+    """Small integer code per value (``-1`` for anything not in ``vocab``)."""
+    return np.array([vocab.get(str(v), -1) for v in values], dtype=np.int8)
+
+
+@dataclass(frozen=True, eq=False)
+class _RuleArrays:
+    """Per-child and per-placement rule inputs as small integers, so the pairwise
+    comparisons are fast array operations rather than comparisons of Python strings."""
+
+    age: np.ndarray
+    suit_unsuitable: np.ndarray  # (children, 3): unsuitable for foster, residential, supported
+    dolo: np.ndarray
+    sex: np.ndarray
+    pets: np.ndarray  # 0 any, 1 no, 2 must
+    along: np.ndarray  # 0 any, 1 solo, 2 only_older, 3 only_younger
+    adaptations: np.ndarray
+    setting: np.ndarray  # 0 foster, 1 residential, 2 supported
+    place_sex: np.ndarray  # -2 any
+    current: np.ndarray
+    vacancies: np.ndarray
+    age_min: np.ndarray
+    age_max: np.ndarray
+    has_pets: np.ndarray
+    adapted: np.ndarray
+
+
+def _rule_arrays(prob: MatchProblem) -> _RuleArrays:
+    cached = prob.__dict__.get("_rule_arrays")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    r, p = prob.referrals, prob.placements
+    seen = {str(x) for x in r["sex"]} | {str(x) for x in p["sex"]}
+    sexes = {v: i for i, v in enumerate(sorted(seen))}
+    unsuitable = np.stack(
+        [(r[col] == "unsuitable").to_numpy(bool) for col in
+         ("foster_suitability", "residential_suitability", "supported_suitability")], axis=1,
+    )  # fmt: skip
+    place_sex = _codes(p["sex"].astype(str).to_numpy(object), sexes)
+    place_sex[(p["sex"] == "any").to_numpy()] = -2
+    out = _RuleArrays(
+        age=prob.child_age_years,
+        suit_unsuitable=unsuitable,
+        dolo=r["dolo"].to_numpy(bool),
+        sex=_codes(r["sex"].astype(str).to_numpy(object), sexes),
+        pets=_codes(r["pets"].to_numpy(object), {"no": 1, "must": 2}),
+        along=_codes(
+            r["alongside"].to_numpy(object), {"solo": 1, "only_older": 2, "only_younger": 3}
+        ),
+        adaptations=r["adaptations"].to_numpy(bool),
+        setting=_codes(p["setting"].to_numpy(object), _SETTING_CODE),
+        place_sex=place_sex,
+        current=p["current_children"].to_numpy(np.int64),
+        vacancies=p["vacancies"].to_numpy(np.int64),
+        age_min=p["age_min"].to_numpy(np.int64),
+        age_max=p["age_max"].to_numpy(np.int64),
+        has_pets=p["has_pets"].to_numpy(bool),
+        adapted=p["adapted"].to_numpy(bool),
+    )  # fmt: skip
+    object.__setattr__(prob, "_rule_arrays", out)  # derived once per (immutable) problem
+    return out
+
+
 def rule_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarray:
     """Which rules each pair breaks, shape ``(len(RULES), *broadcast(ci, pi).shape)``.
 
     ``ci`` and ``pi`` are index arrays that broadcast against each other.
     """
-    r, p = prob.referrals, prob.placements
-    age = prob.child_age_years[ci]
-    setting = p["setting"].to_numpy(object)[pi]
-    foster = setting == "foster"
-    current = p["current_children"].to_numpy(np.int64)[pi]
-    suit = np.select(
-        [setting == "foster", setting == "residential"],
-        [
-            r["foster_suitability"].to_numpy(object)[ci],
-            r["residential_suitability"].to_numpy(object)[ci],
-        ],
-        r["supported_suitability"].to_numpy(object)[ci],
-    )
-    supported = setting == "supported"
-    psex = p["sex"].to_numpy(object)[pi]
-    pets = r["pets"].to_numpy(object)[ci]
-    has_pets = p["has_pets"].to_numpy(bool)[pi]
-    along = r["alongside"].to_numpy(object)[ci]
+    a = _rule_arrays(prob)
+    age = a.age[ci]
+    setting = a.setting[pi]
+    foster = setting == 0
+    current = a.current[pi]
+    supported = setting == 2
+    along = a.along[ci]
+    pets = a.pets[ci]
+    has_pets = a.has_pets[pi]
     known = prob.place_ages_known[pi]
     lo, hi = prob.place_min_age[pi], prob.place_max_age[pi]
-    none_there = current == 0
-    harm_sexual = prob.child_harm_sexual[ci]
-    vac = p["vacancies"].to_numpy(np.int64)[pi]
+    someone_there = current != 0
+    psex = a.place_sex[pi]
     breaks = [
-        vac <= 0,
+        a.vacancies[pi] <= 0,
         foster & (current >= 3),
-        (age < p["age_min"].to_numpy(np.int64)[pi])
-        | (age > p["age_max"].to_numpy(np.int64)[pi])
-        | (supported & ((age < 16) | (age > 17))),
-        (suit == "unsuitable") | (r["dolo"].to_numpy(bool)[ci] & (setting != "residential")),
-        (psex != "any") & (psex != r["sex"].to_numpy(object)[ci]),
+        (age < a.age_min[pi]) | (age > a.age_max[pi]) | (supported & ((age < 16) | (age > 17))),
+        a.suit_unsuitable[ci, np.maximum(setting, 0)] | (a.dolo[ci] & (setting != 1)),
+        (psex != -2) & (psex != a.sex[ci]),
         (prob.child_risk_bits[ci] & prob.place_exclusion_bits[pi]) != 0,
-        ((pets == "no") & has_pets) | ((pets == "must") & ~has_pets),
+        ((pets == 1) & has_pets) | ((pets == 2) & ~has_pets),
         (prob.child_comm_bits[ci] & ~prob.place_comm_bits[pi]) != 0,
-        r["adaptations"].to_numpy(bool)[ci] & ~p["adapted"].to_numpy(bool)[pi],
-        ((along == "solo") & ~none_there)
-        | ((along == "only_older") & ~none_there & ~(known & (lo > age)))
-        | ((along == "only_younger") & ~none_there & ~(known & (hi < age))),
-        harm_sexual & ~none_there & ~(known & (lo >= age)),
+        a.adaptations[ci] & ~a.adapted[pi],
+        someone_there
+        & (
+            (along == 1)
+            | ((along == 2) & ~(known & (lo > age)))
+            | ((along == 3) & ~(known & (hi < age)))
+        ),
+        prob.child_harm_sexual[ci] & someone_there & ~(known & (lo >= age)),
         prob.place_available_days[pi] > prob.child_needed_days[ci],
     ]
     return np.stack(np.broadcast_arrays(*breaks))

@@ -6,6 +6,8 @@ depends on the whole plan and the unplaced term on the child alone.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -46,45 +48,72 @@ def pair_distances(
     return home, school
 
 
+@dataclass(frozen=True, eq=False)
+class _CostArrays:
+    """Per-child and per-placement inputs of the pair terms as numbers, derived once."""
+
+    ks4: np.ndarray
+    preferred: np.ndarray  # (children, 3): preferred for foster, residential, supported
+    any_preferred: np.ndarray
+    setting: np.ndarray  # 0 foster, 1 residential, 2 supported
+    child_la: np.ndarray  # code of the responsible authority, -2 when unknown
+    place_tier: np.ndarray  # code of the placement's upper-tier authority, -1 when unknown
+
+
+def _cost_arrays(prob: MatchProblem) -> _CostArrays:
+    cached = prob.__dict__.get("_cost_arrays")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    r, p = prob.referrals, prob.placements
+    year = pd.to_numeric(r["school_year"]).astype("Float64").to_numpy(float, na_value=np.nan)
+    preferred = np.stack(
+        [(r[col] == "preferred").to_numpy(bool) for col in
+         ("foster_suitability", "residential_suitability", "supported_suitability")], axis=1,
+    )  # fmt: skip
+    la = r["responsible_la"].astype("string").fillna("").to_numpy(object)
+    tier = prob.place_upper_tier
+    vocab = {v: i for i, v in enumerate(sorted({str(x) for x in la} | {str(x) for x in tier}))}
+    child_la = np.array([vocab[str(v)] for v in la], np.int64)
+    place_tier = np.array([vocab[str(v)] if v != "" else -1 for v in tier], np.int64)
+    setting_code = {"foster": 0, "residential": 1, "supported": 2}
+    out = _CostArrays(
+        ks4=np.isin(year, (10.0, 11.0)),
+        preferred=preferred,
+        any_preferred=np.asarray(preferred.any(axis=1)),
+        setting=np.array([setting_code.get(v, 2) for v in p["setting"]], np.int64),
+        child_la=child_la,
+        place_tier=place_tier,
+    )
+    object.__setattr__(prob, "_cost_arrays", out)  # derived once per (immutable) problem
+    return out
+
+
 def pair_terms(
     prob: MatchProblem, ci: np.ndarray, pi: np.ndarray, weights: MatchingWeights
 ) -> dict[str, np.ndarray]:
     """Every pair term for pairs ``(ci[k], pi[k])``; unknown distances cost nothing."""
-    r, p = prob.referrals, prob.placements
+    p = prob.placements
     home, school = pair_distances(prob, ci, pi)
     home0 = np.nan_to_num(home, nan=0.0)
     school0 = np.nan_to_num(school, nan=0.0)
     far_school = school0 > weights.school_free_miles
-    year = pd.to_numeric(r["school_year"]).astype("Float64").to_numpy(float, na_value=np.nan)[ci]
-    ks4 = np.isin(year, (10.0, 11.0))
-    la = r["responsible_la"].astype("string").fillna("").to_numpy(object)[ci]
-    tier = prob.place_upper_tier[pi]
-    setting = p["setting"].to_numpy(object)[pi]
-    suit = np.select(
-        [setting == "foster", setting == "residential"],
-        [
-            r["foster_suitability"].to_numpy(object)[ci],
-            r["residential_suitability"].to_numpy(object)[ci],
-        ],
-        r["supported_suitability"].to_numpy(object)[ci],
-    )
-    any_pref = (
-        (r["foster_suitability"] == "preferred")
-        | (r["residential_suitability"] == "preferred")
-        | (r["supported_suitability"] == "preferred")
-    ).to_numpy(bool)[ci]
+    a = _cost_arrays(prob)
+    ks4 = a.ks4[ci]
+    preferred = a.preferred[ci, a.setting[pi]]
+    out_of_area = (a.place_tier[pi] >= 0) & (a.place_tier[pi] != a.child_la[ci])
+    any_pref = a.any_preferred[ci]
     return {
         "weekly_cost_gbp": weights.weekly_cost * p["weekly_cost"].to_numpy(float)[pi],
         "distance_from_home_gbp": weights.per_mile_from_home * home0,
         "far_from_home_gbp": np.where(
             home0 > weights.far_from_home_miles, weights.far_from_home, 0.0
         ),
-        "out_of_area_gbp": np.where((tier != "") & (tier != la), weights.out_of_area, 0.0),
+        "out_of_area_gbp": np.where(out_of_area, weights.out_of_area, 0.0),
         "distance_from_school_gbp": weights.per_mile_from_school
         * np.maximum(school0 - weights.school_free_miles, 0.0),
         "ks4_school_move_gbp": np.where(ks4 & far_school, weights.ks4_school_move, 0.0),
         "not_preferred_setting_gbp": np.where(
-            any_pref & (suit != "preferred"), weights.not_preferred_setting, 0.0
+            any_pref & ~preferred, weights.not_preferred_setting, 0.0
         ),
     }
 

@@ -51,7 +51,11 @@ def greedy_order(
     plc = prob.placements
     in_house_last = (plc["provider"] != "in_house").to_numpy(np.int64)
     cost = plc["weekly_cost"].to_numpy(float)
-    order = np.lexsort((place, cost[place], in_house_last[place], child))
+    # the placements' own order (in-house first, cheapest, then row), then by child
+    place_rank = np.empty(len(cost), np.int64)
+    place_rank[np.lexsort((np.arange(len(cost)), cost, in_house_last))] = np.arange(len(cost))
+    key = child.astype(np.int64) * max(len(cost), 1) + place_rank[place]
+    order = np.argsort(key, kind="stable")
     first = np.searchsorted(child[order], np.arange(prob.num_children), side="left")
     rank = np.empty(len(order), np.int64)
     rank[order] = np.arange(len(order)) - first[child[order]]
