@@ -31,6 +31,7 @@ from sufficiency.forecast.states import (
     DAYS_PER_MONTH,
     NUM_AGE_BANDS,
     NUM_CATEGORIES,
+    NUM_LEGAL_GROUPS,
     CareSpells,
     age_band_of_years,
 )
@@ -180,7 +181,7 @@ def fit_entries(
 def _composition(
     care: CareSpells, start: pd.Timestamp, window_start: pd.Timestamp
 ) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
-    """Dirichlet parameters of entrants' age band x first category, and their ages."""
+    """Dirichlet parameters of entrants' age band x legal group x first category, and ages."""
     sp = care.spells
     ent = sp[(sp["kind"] == "entry") & (sp["start"] > window_start) & (sp["start"] <= start)]
     # simulated entrants join at the end of their entry month, so take ages then
@@ -188,9 +189,11 @@ def _composition(
     age_days = _days(entry_month_end) - _days(ent["dob"].to_numpy())
     age_months = np.floor(age_days / DAYS_PER_MONTH).astype(np.int64).clip(0, 215)
     band = age_band_of_years(age_months // 12)
-    counts = np.zeros((NUM_AGE_BANDS, NUM_CATEGORIES))
-    np.add.at(counts, (band, ent["category"].to_numpy(np.int64)), 1)
-    prior = np.outer(counts.sum(1) + 0.1, counts.sum(0) + 0.1)
+    counts = np.zeros((NUM_AGE_BANDS, NUM_LEGAL_GROUPS, NUM_CATEGORIES))
+    legal = ent["legal"].to_numpy(np.int64)
+    np.add.at(counts, (band, legal, ent["category"].to_numpy(np.int64)), 1)
+    # one pseudo-entrant in all, spread as the margins (a legal group by age band)
+    prior = (counts.sum(2) + 0.1)[:, :, None] * (counts.sum((0, 1)) + 0.1)[None, None, :]
     alpha = counts + prior / prior.sum()
     ages = []
     for b in range(NUM_AGE_BANDS):

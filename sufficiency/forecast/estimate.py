@@ -1,19 +1,23 @@
 """Estimate the forecast model's rates from a reference window of care spells.
 
-Exit, move and within-category change rates are events per child-month in each
-category x age band x time-in-care cell. Sparse cells are shrunk towards a parent: a
-gamma prior worth ``shrinkage_events`` pseudo-events centred on the parent's rate.
-The parent of (category, age band, time in care) is the (category, age band) rate
-times a time-in-care factor for that age band pooled over categories; its parent is
-the category's rate, whose parent is the overall rate. Each (category, age band) is
-then rebalanced to reproduce its observed events. Entries are a Poisson regression
-whose trend and seasonality terms are kept only when they improve the quasi-AIC by
-more than a strict penalty.
+Exit, move, within-category change and legal-status change rates are events per
+child-month in each category x legal group x age band x time-in-care cell. Sparse
+cells are shrunk towards a parent: a gamma prior worth ``shrinkage_events``
+pseudo-events centred on the parent's rate. The parent of (category, legal group, age
+band, time in care) is the rate of (category, age band, time in care) over all legal
+groups times a factor for the legal group within the category (its observed events
+over those the parent predicts, itself shrunk towards one). The parent of (category,
+age band, time in care) is the (category, age band) rate times a time-in-care factor
+for that age band pooled over categories; its parent is the category's rate, whose
+parent is the overall rate. Each (category, age band) is then rebalanced to reproduce
+its observed events. Entries are a Poisson regression whose trend and seasonality
+terms are kept only when they improve the quasi-AIC by more than a strict penalty.
 """
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -27,6 +31,7 @@ from sufficiency.forecast.states import (
     DAYS_PER_MONTH,
     NUM_AGE_BANDS,
     NUM_CATEGORIES,
+    NUM_LEGAL_GROUPS,
     PREVALENT_TIC_EDGES_MONTHS,
     CareSpells,
     age_band_of_years,
@@ -41,12 +46,20 @@ def _days(x: np.ndarray) -> np.ndarray:
     return x.astype("datetime64[D]").astype(np.int64)
 
 
+_C, _L, _A = NUM_CATEGORIES, NUM_LEGAL_GROUPS, NUM_AGE_BANDS
+
+
 def _cell_index(
-    cat: np.ndarray, age_days: np.ndarray, tic: np.ndarray, prevalent: np.ndarray, edges: np.ndarray
+    cat: np.ndarray,
+    legal: np.ndarray,
+    age_days: np.ndarray,
+    tic: np.ndarray,
+    prevalent: np.ndarray,
+    edges: np.ndarray,
 ):
     band = age_band_of_years((age_days / 365.25).astype(np.int64))
     n_tic = len(edges) + len(PREVALENT_TIC_EDGES_MONTHS)
-    return (cat * NUM_AGE_BANDS + band) * n_tic + tic_band(tic, prevalent, edges)
+    return ((cat * _L + legal) * _A + band) * n_tic + tic_band(tic, prevalent, edges)
 
 
 def _shrink(events: np.ndarray, exposure: np.ndarray, prior_mean: np.ndarray, a: float):
@@ -55,22 +68,52 @@ def _shrink(events: np.ndarray, exposure: np.ndarray, prior_mean: np.ndarray, a:
     return shape, rate
 
 
-def _rates(events: np.ndarray, exposure: np.ndarray, a: float):
-    """Hierarchically shrunk gamma posteriors for a (C, A, T) array of events."""
+def _rates(events: np.ndarray, exposure: np.ndarray, a: float, sweeps: int = 3):
+    """Hierarchically shrunk gamma posteriors for a (C, L, A, T) array of events.
+
+    The parent of each cell is ``ca * legal * tic``: the (category, age band) rate,
+    shrunk towards the category's, that towards the overall rate; a legal-group factor
+    for the category, and a time-in-care factor for the legal group and age band,
+    pooled over categories. The legal group changes the routes out of care (a placement
+    order leaves by adoption, an interim order hardly at all), and with them how the
+    rate moves with time in care (accommodation often ends within weeks, a placement
+    order after a year or two), so the time-in-care factor is the legal group's own,
+    shrunk towards the age band's over all legal groups. The two factors are fitted by
+    a few sweeps of backfitting (each given the other), each with ``a`` pseudo-events
+    pulling it towards its own parent.
+    """
     overall = events.sum() / max(exposure.sum(), 1e-9)
-    s1, r1 = _shrink(events.sum((1, 2)), exposure.sum((1, 2)), np.full(NUM_CATEGORIES, overall), a)
-    s2, r2 = _shrink(events.sum(2), exposure.sum(2), (s1 / r1)[:, None], a)
-    ca = s2 / r2
-    # time in care matters differently by age (adoption at 1-2 years for the young,
-    # staying to 18 for teenagers), so its factor is pooled over categories, not ages
-    expected = (exposure * ca[:, :, None]).sum(0)
-    tic_factor = (events.sum(0) + a) / (expected + a)
-    shape, rate = _shrink(events, exposure, ca[:, :, None] * tic_factor[None, :, :], a)
+    s1, r1 = _shrink(events.sum((1, 2, 3)), exposure.sum((1, 2, 3)), np.full(_C, overall), a)
+    s2, r2 = _shrink(events.sum((1, 3)), exposure.sum((1, 3)), (s1 / r1)[:, None], a)
+    ca = (s2 / r2)[:, None, :, None]
+    legal = np.ones((_C, _L, 1, 1))
+    tic = np.ones((1, _L, _A, exposure.shape[3]))
+    for _ in range(sweeps):
+        expected = exposure * ca * tic
+        legal = ((events.sum((2, 3)) + a) / (expected.sum((2, 3)) + a))[:, :, None, None]
+        expected = exposure * ca * legal
+        by_age = (events.sum((0, 1)) + a) / (expected.sum((0, 1)) + a)
+        tic = ((events.sum(0) + a) / (expected.sum(0) + a / by_age[None]))[None]
+    shape, rate = _shrink(events, exposure, ca * legal * tic, a)
     # shrinkage pulls busy cells down more than it lifts quiet ones; rebalance so each
     # (category, age band) reproduces its observed events on the window's exposure
-    predicted = (shape / rate * exposure).sum(2)
-    balance = (events.sum(2) + 1) / (predicted + 1)
-    return shape, rate / balance[:, :, None]
+    predicted = (shape / rate * exposure).sum((1, 3))
+    balance = (events.sum((1, 3)) + 1) / (predicted + 1)
+    return shape, rate / balance[:, None, :, None]
+
+
+@dataclass(frozen=True)
+class _WindowCounts:
+    """Child-months and events of the reference window, by (C, L, A, T) cell."""
+
+    exposure: np.ndarray
+    exits: np.ndarray
+    moves: np.ndarray
+    changes: np.ndarray
+    legal_changes: np.ndarray
+    dest: np.ndarray  # (C, L, A, C): moves by destination category
+    legal_after_placement: np.ndarray  # (L, A, C, L): legal group after a move or change
+    legal_dest: np.ndarray  # (L, A, L): legal group after a legal-status change
 
 
 def _exposure_and_events(
@@ -82,7 +125,7 @@ def _exposure_and_events(
 ):
     sp = care.spells
     n_tic = len(edges) + len(PREVALENT_TIC_EDGES_MONTHS)
-    n_cells = NUM_CATEGORIES * NUM_AGE_BANDS * n_tic
+    n_cells = _C * _L * _A * n_tic
     w0, w1 = (
         _days(np.array([window_start.to_datetime64()]))[0],
         _days(np.array([start.to_datetime64()]))[0],
@@ -92,13 +135,14 @@ def _exposure_and_events(
     e = np.where(np.isnat(e_raw), np.iinfo(np.int64).max // 4, _days(e_raw))
     dob = _days(sp["dob"].to_numpy())
     cat = sp["category"].to_numpy(np.int64)
+    legal = sp["legal"].to_numpy(np.int64)
     lo = np.maximum(s, w0)
     hi = np.minimum(np.minimum(e, w1), dob + int(18 * 365.25))
     n = np.maximum(hi - lo, 0)
     rows = np.repeat(np.arange(len(sp)), n)
     offs = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
     day = lo[rows] + offs
-    cells = _cell_index(cat[rows], day - dob[rows], *tic_days(care, rows, day), edges)
+    cells = _cell_index(cat[rows], legal[rows], day - dob[rows], *tic_days(care, rows, day), edges)
 
     def weight(days: np.ndarray) -> np.ndarray | None:
         if half_life_days is None:
@@ -110,28 +154,42 @@ def _exposure_and_events(
     in_window = (e > w0) & (e <= w1)
     last_day = e - 1
     end_cell = _cell_index(
-        cat, last_day - dob, *tic_days(care, np.arange(len(sp)), last_day), edges
+        cat, legal, last_day - dob, *tic_days(care, np.arange(len(sp)), last_day), edges
     )
     next_kind = np.append(sp["kind"].to_numpy(str)[1:], "entry")
     next_cat = np.r_[cat[1:], -1]
+    next_legal = np.r_[legal[1:], -1]
     end_kind = sp["end_kind"].to_numpy(str)
+    going_on = in_window & (end_kind == "continue")
     is_exit = in_window & (end_kind == "exit")
-    is_move = in_window & (end_kind == "continue") & (next_kind == "move")
-    is_change = in_window & (end_kind == "continue") & (next_kind == "change")
+    is_move = going_on & (next_kind == "move")
+    is_change = going_on & (next_kind == "change")
+    # a new legal status with no new placement (RNE L, or U with the same carers)
+    is_legal = going_on & (next_kind == "none") & (next_legal != legal)
     ew = weight(e)
-    exits = np.bincount(end_cell[is_exit], None if ew is None else ew[is_exit], n_cells)
-    moves = np.bincount(end_cell[is_move], None if ew is None else ew[is_move], n_cells)
-    changes = np.bincount(end_cell[is_change], None if ew is None else ew[is_change], n_cells)
-    dest = np.zeros((NUM_CATEGORIES, NUM_AGE_BANDS, NUM_CATEGORIES))
-    ca = end_cell[is_move] // n_tic
-    np.add.at(dest, (ca // NUM_AGE_BANDS, ca % NUM_AGE_BANDS, next_cat[is_move]), 1)
-    shape = (NUM_CATEGORIES, NUM_AGE_BANDS, n_tic)
-    return (
-        exposure.reshape(shape),
-        exits.reshape(shape).astype(float),
-        moves.reshape(shape).astype(float),
-        changes.reshape(shape).astype(float),
-        dest,
+
+    def count(sel: np.ndarray) -> np.ndarray:
+        return np.bincount(end_cell[sel], None if ew is None else ew[sel], n_cells)
+
+    dest = np.zeros((_C, _L, _A, _C))
+    cla = end_cell[is_move] // n_tic
+    np.add.at(dest, (cla // (_L * _A), cla // _A % _L, cla % _A, next_cat[is_move]), 1)
+    placed = is_move | is_change
+    band = end_cell // n_tic % _A
+    legal_after = np.zeros((_L, _A, _C, _L))
+    np.add.at(legal_after, (legal[placed], band[placed], next_cat[placed], next_legal[placed]), 1)
+    legal_dest = np.zeros((_L, _A, _L))
+    np.add.at(legal_dest, (legal[is_legal], band[is_legal], next_legal[is_legal]), 1)
+    shape = (_C, _L, _A, n_tic)
+    return _WindowCounts(
+        exposure=exposure.reshape(shape),
+        exits=count(is_exit).reshape(shape).astype(float),
+        moves=count(is_move).reshape(shape).astype(float),
+        changes=count(is_change).reshape(shape).astype(float),
+        legal_changes=count(is_legal).reshape(shape).astype(float),
+        dest=dest,
+        legal_after_placement=legal_after,
+        legal_dest=legal_dest,
     )
 
 
@@ -199,11 +257,10 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
         )
     edges = np.asarray(params.tic_band_edges_months, dtype=float)
     half_life = params.rate_half_life_years * 365.25 if params.rate_half_life_years else None
-    exposure, exits, moves, changes, dest = _exposure_and_events(
-        care, window_start, start, edges, half_life
-    )
+    counts = _exposure_and_events(care, window_start, start, edges, half_life)
+    exposure = counts.exposure
     entries = fit_entries(care, start, window_start, params)
-    entered = entries.composition_alpha.sum(0) >= 1
+    entered = entries.composition_alpha.sum((0, 1)) >= 1
     empty = [
         CATEGORIES[c]
         for c in range(NUM_CATEGORIES)
@@ -217,19 +274,10 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
             stacklevel=2,
         )
     a = params.shrinkage_events
-    prior_dest = dest.sum((0, 1)) + 0.5
-    cat_dest = dest.sum(1)
-    alpha = np.empty_like(dest)
-    for c in range(NUM_CATEGORIES):
-        base = prior_dest.copy()
-        base[c] = 0
-        cat_prior = cat_dest[c] + a * base / base.sum()
-        cat_prior[c] = 0
-        alpha[c] = dest[c] + a * cat_prior / cat_prior.sum()
-        alpha[c, :, c] = 0
-    exit_shape, exit_rate = _rates(exits, exposure, a)
-    move_shape, move_rate = _rates(moves, exposure, a)
-    change_shape, change_rate = _rates(changes, exposure, a)
+    exit_shape, exit_rate = _rates(counts.exits, exposure, a)
+    move_shape, move_rate = _rates(counts.moves, exposure, a)
+    change_shape, change_rate = _rates(counts.changes, exposure, a)
+    legal_shape, legal_rate = _rates(counts.legal_changes, exposure, a)
     repeat, before_exit = _repeat_events(care, window_start, start)
     return ForecastModel(
         reference_start=window_start,
@@ -243,8 +291,66 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
         move_rate=move_rate,
         change_shape=change_shape,
         change_rate=change_rate,
-        dest_alpha=alpha,
+        legal_shape=legal_shape,
+        legal_rate=legal_rate,
+        dest_alpha=_dest_alpha(counts.dest, a),
+        legal_after_placement_alpha=_legal_after_alpha(counts.legal_after_placement, a),
+        legal_dest_alpha=_legal_dest_alpha(counts.legal_dest, a),
         repeat_event_prob=repeat,
         exit_month_event_prob=before_exit,
         entries=entries,
     )
+
+
+def _dest_alpha(dest: np.ndarray, a: float) -> np.ndarray:
+    """Dirichlet parameters of a move's destination, ``(C, L, A, C)``.
+
+    Each (category, legal group, age band) is shrunk with ``a`` pseudo-moves towards its
+    (category, legal group), that towards its category, that towards all moves; a
+    child never moves to the category it is in.
+    """
+    overall = dest.sum((0, 1, 2)) + 0.5
+    alpha = np.empty_like(dest)
+    for c in range(_C):
+        base = overall.copy()
+        base[c] = 0
+        cat_prior = dest[c].sum((0, 1)) + a * base / base.sum()
+        cat_prior[c] = 0
+        for lg in range(_L):
+            cl_prior = dest[c, lg].sum(0) + a * cat_prior / cat_prior.sum()
+            cl_prior[c] = 0
+            alpha[c, lg] = dest[c, lg] + a * cl_prior / cl_prior.sum()
+            alpha[c, lg, :, c] = 0
+    return alpha
+
+
+def _legal_after_alpha(counts: np.ndarray, a: float) -> np.ndarray:
+    """Dirichlet parameters of the legal group after a move or change, ``(L, A, C, L)``.
+
+    A new placement often comes with a new order (a placement order with a move to
+    adopters, for young children only). Each (legal group, age band, new category) is
+    shrunk with ``a`` pseudo-events towards the (legal group, age band)'s shares over
+    all categories, that towards the legal group's, which hold one pseudo-event of
+    keeping the status.
+    """
+
+    def norm(x: np.ndarray) -> np.ndarray:
+        return x / x.sum(-1, keepdims=True)
+
+    by_group = counts.sum((1, 2)) + np.eye(_L)
+    by_age = counts.sum(2) + a * norm(by_group)[:, None, :]
+    return counts + a * norm(by_age)[:, :, None, :]
+
+
+def _legal_dest_alpha(counts: np.ndarray, a: float) -> np.ndarray:
+    """Dirichlet parameters of the new legal group after a legal-status change, ``(L, A, L)``.
+
+    Each (legal group, age band) is shrunk with ``a`` pseudo-events towards the group's
+    shares over all ages (half a pseudo-event for every other group).
+    """
+    pooled = counts.sum(1) + 0.5 * (1 - np.eye(_L))
+    pooled *= 1 - np.eye(_L)
+    alpha = counts + a * (pooled / pooled.sum(1, keepdims=True))[:, None, :]
+    for lg in range(_L):
+        alpha[lg, :, lg] = 0
+    return alpha

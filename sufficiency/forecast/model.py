@@ -28,7 +28,8 @@ class EntryModel:
         After ``trend_end`` (the forecast start) the trend is damped: ``h`` years on,
         time counts as ``(1 - exp(-k h)) / k`` years, so growth levels off.
     composition_alpha
-        Dirichlet parameters of the split of entries by age band x first category.
+        Dirichlet parameters of the split of entries by age band x legal group x first
+        category, ``(A, L, C)``.
     ages_months
         Entry ages in months observed in each age band, to draw new children's ages.
     monthly_counts
@@ -74,8 +75,8 @@ class EntryModel:
 class ForecastModel:
     """Rates estimated from a reference window, as gamma/Dirichlet posteriors.
 
-    Rate arrays have shape ``(categories, age bands, time-in-care bands)`` and are
-    events per child-month; the posterior of each is Gamma(``*_shape``, ``*_rate``)
+    Rate arrays have shape ``(categories, legal groups, age bands, time-in-care bands)``
+    and are events per child-month; the posterior of each is Gamma(``*_shape``, ``*_rate``)
     so that each simulated path can draw its own plausible rates.
 
     Attributes
@@ -93,8 +94,18 @@ class ForecastModel:
     exit_shape, exit_rate, move_shape, move_rate, change_shape, change_rate
         Posterior parameters of the exit, category-move and within-category
         placement-change rates.
+    legal_shape, legal_rate
+        Posterior parameters of the rate of a change of legal group without a new
+        placement (an interim order becoming a care or placement order, say).
     dest_alpha
-        Dirichlet parameters of the destination of a move, ``(category, age band, category)``.
+        Dirichlet parameters of the destination of a move, ``(category, legal group, age
+        band, category)``.
+    legal_after_placement_alpha
+        Dirichlet parameters of the legal group after a move or placement change,
+        ``(legal group, age band, new category, legal group)``.
+    legal_dest_alpha
+        Dirichlet parameters of the new legal group after a change of legal group alone,
+        ``(legal group, age band, legal group)``.
     repeat_event_prob
         Probability that a move or placement change is followed by another in the same
         month (the window's share; the count in a month is geometric).
@@ -115,7 +126,11 @@ class ForecastModel:
     move_rate: np.ndarray
     change_shape: np.ndarray
     change_rate: np.ndarray
+    legal_shape: np.ndarray
+    legal_rate: np.ndarray
     dest_alpha: np.ndarray
+    legal_after_placement_alpha: np.ndarray
+    legal_dest_alpha: np.ndarray
     repeat_event_prob: float
     exit_month_event_prob: float
     entries: EntryModel
@@ -129,6 +144,11 @@ class ForecastModel:
     def move_mean(self) -> np.ndarray:
         """Posterior mean rate of moving to another category per child-month."""
         return self.move_shape / self.move_rate
+
+    @property
+    def legal_mean(self) -> np.ndarray:
+        """Posterior mean rate of a change of legal group alone per child-month."""
+        return self.legal_shape / self.legal_rate
 
     @property
     def change_mean(self) -> np.ndarray:

@@ -15,7 +15,7 @@ from sufficiency.forecast.params import ForecastParams
 from sufficiency.forecast.result import ForecastResult, demand_table, starts_table
 from sufficiency.forecast.run import default_start, forecast_from_spells
 from sufficiency.forecast.scenario import BASE, Scenario
-from sufficiency.forecast.states import CATEGORIES, build_spells
+from sufficiency.forecast.states import CATEGORIES, LEGAL_GROUPS, build_spells
 from sufficiency.forecast.supply import SupplyPlan, register_vacancies, shortfall, supply_table
 from sufficiency.io.ssda903 import SSDA903History
 
@@ -89,6 +89,10 @@ def assumptions_table(
         ("Rate drift between paths (sd, log)", f"{params.rate_drift_sd:g}"),
         ("Shrinkage (pseudo-events)", f"{params.shrinkage_events:g}"),
         (
+            "Rates depend on",
+            "category x legal group (" + ", ".join(LEGAL_GROUPS) + ") x age band x time in care",
+        ),
+        (
             "Moves or changes followed by another in the same month",
             f"{model.repeat_event_prob:.3f}",
         ),
@@ -106,6 +110,16 @@ def assumptions_table(
                 continue
             yearly = 12 * float((rate[c] * w).sum() / w.sum())
             rows.append((f"Rate of {name}: {cat} (per child per year)", f"{yearly:.3f}"))
+    for lg, group in enumerate(LEGAL_GROUPS):
+        w = exposure[:, lg]
+        if w.sum() <= 0:
+            continue
+        for name, rate in (
+            ("exit", model.exit_mean),
+            ("legal-status change", model.legal_mean),
+        ):
+            yearly = 12 * float((rate[:, lg] * w).sum() / w.sum())
+            rows.append((f"Rate of {name}: {group} (per child per year)", f"{yearly:.3f}"))
     return pd.DataFrame(rows, columns=["item", "value"])
 
 

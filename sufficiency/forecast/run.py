@@ -29,7 +29,7 @@ HISTORY_MONTHS_SHOWN = 36
 
 
 def initial_stock(care: CareSpells, start: pd.Timestamp) -> InitialStock:
-    """Children in care at the end of ``start``: category, age and time in care (months).
+    """Children in care at the end of ``start``: category, legal group, age and time in care.
 
     Time in care counts from the period's start, or for a prevalent period (begun
     before the earliest return) from the first day of the returns.
@@ -49,6 +49,7 @@ def initial_stock(care: CareSpells, start: pd.Timestamp) -> InitialStock:
         age_months=age[keep].astype(np.int32),
         tic_months=tic[keep],
         prevalent=prevalent[keep],
+        legal=rows["legal"].to_numpy(np.int64)[keep],
     )
 
 

@@ -14,6 +14,9 @@ them. A spell starts with one of four kinds of event:
            short-term fostering becoming long-term), or the same setting recoded (same
            placement postcode and no different URN, e.g. H5 becoming K3 or gaining a URN).
 
+Each spell also carries the child's *legal group*, from the 903 legal status (LS), which
+decides how a child can leave care: see :data:`LEGAL_GROUPS`.
+
 A period of care is a run of episodes each starting the day the previous one ended.
 A period whose first episode we hold is not a start (RNE S) began before the earliest
 return held: it is *prevalent*, its true start unknown. Its time in care is counted on
@@ -50,6 +53,21 @@ AGE_BAND_LOWER_YEARS: tuple[int, ...] = (0, 1, 5, 10, 16)
 #: Children leave care on their 18th birthday: the forecast's age limit, months.
 LEAVING_AGE_MONTHS = 216
 NUM_CATEGORIES = len(CATEGORIES)
+#: Legal groups of the 903 legal status, each with its own routes out of care:
+#: ``interim_order`` (C1 interim care order, L1-L3 police protection and emergency or
+#: assessment orders) awaits a court's decision and rarely ends in leaving care;
+#: ``care_order`` (C2) leaves by special guardianship, return home or reaching 18;
+#: ``placement_order`` (E1, or the old D1 freeing order) leaves by adoption;
+#: ``accommodated`` (V2 section 20, J1-J3 remand and other youth-justice statuses) is
+#: voluntary or short and ends by agreement or order.
+LEGAL_GROUPS: tuple[str, ...] = ("interim_order", "care_order", "placement_order", "accommodated")
+NUM_LEGAL_GROUPS = len(LEGAL_GROUPS)
+_LEGAL_GROUP_OF_LS = {
+    "C1": 0, "L1": 0, "L2": 0, "L3": 0,
+    "C2": 1,
+    "E1": 2, "D1": 2,
+    "V2": 3, "J1": 3, "J2": 3, "J3": 3,
+}  # fmt: skip
 NUM_AGE_BANDS = len(AGE_BANDS)
 CAT = {name: i for i, name in enumerate(CATEGORIES)}
 DAYS_PER_MONTH = 365.25 / 12
@@ -91,6 +109,16 @@ def classify_placements(place: pd.Series, provider: pd.Series) -> np.ndarray:
     out[np.isin(pl, ["A3", "A4", "A5", "A6"])] = CAT["placed_for_adoption"]
     out[np.isin(pl, list(TEMPORARY_PLACE_CODES))] = -1
     return out
+
+
+def legal_group_of(ls: pd.Series) -> np.ndarray:
+    """Legal group index (into :data:`LEGAL_GROUPS`) of each 903 legal status code.
+
+    A code outside the 903 list (which the reader rejects) counts as a care order, the
+    commonest status of children in care.
+    """
+    codes = ls.astype("string").fillna("").str.upper().str.strip()
+    return codes.map(_LEGAL_GROUP_OF_LS).fillna(1).to_numpy(np.int8)
 
 
 def age_band_of_years(age_years: np.ndarray) -> np.ndarray:
@@ -220,6 +248,7 @@ def build_spells(history: SSDA903History) -> CareSpells:
             "prevalent": prevalent,
             "dob": dob_arr,
             "end_kind": end_kind,
+            "legal": legal_group_of(ep["LS"]),
         }
     )
     return CareSpells(
