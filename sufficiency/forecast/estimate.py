@@ -3,15 +3,15 @@
 Exit, move, within-category change and legal-status change rates are events per
 child-month in each category x legal group x age band x time-in-care cell. Sparse
 cells are shrunk towards a parent: a gamma prior worth ``shrinkage_events``
-pseudo-events centred on the parent's rate. The parent of (category, legal group, age
-band, time in care) is the rate of (category, age band, time in care) over all legal
-groups times a factor for the legal group within the category (its observed events
-over those the parent predicts, itself shrunk towards one). The parent of (category,
-age band, time in care) is the (category, age band) rate times a time-in-care factor
-for that age band pooled over categories; its parent is the category's rate, whose
-parent is the overall rate. Each (category, age band) is then rebalanced to reproduce
-its observed events. Entries are a Poisson regression whose trend and seasonality
-terms are kept only when they improve the quasi-AIC by more than a strict penalty.
+pseudo-events centred on the parent's rate. The parent is a product of three
+factors: the (category, age band) rate, shrunk towards the category's and that
+towards the overall rate; a legal-group factor for the category, shrunk towards the
+legal group's over all categories; and a time-in-care factor for the legal group and
+age band, pooled over categories and shrunk towards the age band's (see
+:func:`_rates`). The rates are then raked so that each (category, age band) and each
+(legal group, age band) reproduces its observed events. Entries are a Poisson
+regression whose trend and seasonality terms are kept only when they improve the
+quasi-AIC by more than a strict penalty.
 """
 
 from __future__ import annotations
@@ -80,7 +80,8 @@ def _rates(events: np.ndarray, exposure: np.ndarray, a: float, sweeps: int = 3):
     order after a year or two), so the time-in-care factor is the legal group's own,
     shrunk towards the age band's over all legal groups. The two factors are fitted by
     a few sweeps of backfitting (each given the other), each with ``a`` pseudo-events
-    pulling it towards its own parent.
+    pulling it towards its own parent. The shrunk rates are raked to the observed
+    events of each (category, age band) and each (legal group, age band).
     """
     overall = events.sum() / max(exposure.sum(), 1e-9)
     s1, r1 = _shrink(events.sum((1, 2, 3)), exposure.sum((1, 2, 3)), np.full(_C, overall), a)
@@ -90,16 +91,24 @@ def _rates(events: np.ndarray, exposure: np.ndarray, a: float, sweeps: int = 3):
     tic = np.ones((1, _L, _A, exposure.shape[3]))
     for _ in range(sweeps):
         expected = exposure * ca * tic
-        legal = ((events.sum((2, 3)) + a) / (expected.sum((2, 3)) + a))[:, :, None, None]
+        # the legal group's factor over all categories, then each category's towards it
+        pooled = (events.sum((0, 2, 3)) + a) / (expected.sum((0, 2, 3)) + a)
+        by_cat = (events.sum((2, 3)) + a) / (expected.sum((2, 3)) + a / pooled[None])
+        legal = by_cat[:, :, None, None]
         expected = exposure * ca * legal
         by_age = (events.sum((0, 1)) + a) / (expected.sum((0, 1)) + a)
         tic = ((events.sum(0) + a) / (expected.sum(0) + a / by_age[None]))[None]
     shape, rate = _shrink(events, exposure, ca * legal * tic, a)
-    # shrinkage pulls busy cells down more than it lifts quiet ones; rebalance so each
-    # (category, age band) reproduces its observed events on the window's exposure
-    predicted = (shape / rate * exposure).sum((1, 3))
-    balance = (events.sum((1, 3)) + 1) / (predicted + 1)
-    return shape, rate / balance[:, None, :, None]
+    # shrinkage pulls busy cells down more than it lifts quiet ones, and the lift of
+    # quiet legal groups (an interim order's few exits) would come out of the busy
+    # ones: rake so that each (category, age band) and each (legal group, age band)
+    # reproduces its observed events on the window's exposure
+    for _ in range(sweeps):
+        predicted = (shape / rate * exposure).sum((1, 3))
+        rate = rate / ((events.sum((1, 3)) + 1) / (predicted + 1))[:, None, :, None]
+        predicted = (shape / rate * exposure).sum((0, 3))
+        rate = rate / ((events.sum((0, 3)) + 1) / (predicted + 1))[None, :, :, None]
+    return shape, rate
 
 
 @dataclass(frozen=True)
