@@ -29,6 +29,9 @@ from sufficiency.matching.pruning import (
 PRUNE_ABOVE_PAIRS_PER_CHILD = 12
 _START_PER_CHILD = 6
 _ADD_PER_CHILD = 6
+#: Beyond this many pairs (or twice the subset) to add after the MIP, the bound is too weak
+#: to finish in time and the run reports its gap instead.
+_MAX_ADDED_AFTER_MIP = 20_000
 #: Share of the time limit pricing may use before the subset is solved as it stands.
 _PRICING_SHARE = 0.5
 
@@ -137,7 +140,7 @@ def solve(
             break
         add = ~keep & (priced.rc < incumbent - priced.z_dual + _tol(incumbent))
         late = time.perf_counter() - t0 > _PRICING_SHARE * params.time_limit_seconds
-        if not add.any() or late or add.sum() > keep.sum():
+        if not add.any() or late or add.sum() > max(2 * keep.sum(), _MAX_ADDED_AFTER_MIP):
             break  # proven, or the bound is too weak to finish in time: the gap is reported
         keep |= add
     runtime = time.perf_counter() - t0
@@ -259,6 +262,8 @@ def _price(
     lp.add(np.nonzero(keep)[0])
     n_c = prob.num_children
     rounds = 0
+    best: _Priced | None = None
+    per_child, last_z = _ADD_PER_CHILD, None
     while True:
         rounds += 1
         z, alpha, beta = lp.solve()
@@ -266,11 +271,19 @@ def _price(
         omitted = ~keep & (rc < 0)
         m = np.zeros(n_c)
         np.minimum.at(m, child[omitted], rc[omitted])
-        add = most_negative(rc, child, ~keep, _ADD_PER_CHILD)
-        converged = not add.any() or -m.sum() <= params.mip_gap / 4 * max(abs(z), 1.0)
+        # every round's adjusted duals give a valid bound: keep the best one
+        if best is None or z + float(m.sum()) > best.z_dual:
+            best = _Priced(z + float(m.sum()), rc - m[child], rounds)
+        # degenerate duals price out pair after pair without moving z: take more at once
+        if last_z is not None and z > last_z - params.mip_gap / 4 * max(abs(z), 1.0):
+            per_child *= 2
+        last_z = z
+        add = most_negative(rc, child, ~keep, per_child)
+        # z (over the subset) is at least the full LP optimum, which is at least best.z_dual
+        converged = not add.any() or z - best.z_dual <= params.mip_gap / 4 * max(abs(z), 1.0)
         late = time.perf_counter() - t0 > _PRICING_SHARE * params.time_limit_seconds
         if converged or late:
-            return _Priced(z + float(m.sum()), rc - m[child], rounds), not converged, rounds
+            return best, not converged, rounds
         lp.add(np.nonzero(add)[0])
         keep |= add
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pandas as pd
 import pytest
 from match_builders import (
@@ -156,3 +158,31 @@ def test_candidates_pruned_while_generated_keep_greedy_and_optimum() -> None:
     assert (greedy_plan(prob, params, lean) == greedy_plan(prob, params, full)).all()
     best = solve(prob, params, prune=False)
     assert solve(prob, params).objective_gbp == pytest.approx(best.objective_gbp, abs=1e-6)
+
+
+def test_bound_from_pricing_cut_short_is_still_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When pricing stops after one round, the reported bound never exceeds the true optimum,
+    and the plan is only called optimal when the bound proves it."""
+    kids = [referral(f"C{i}", age=3 + i % 12) for i in range(8)]
+    kids += [referral("S1", sibling_group="G", age=7), referral("S2", sibling_group="G", age=9)]
+    refs = referrals_frame(kids)
+    spots = list(POSTCODES.values())
+    plcs = placements_frame([
+        placement(f"P{j:02d}", postcode=spots[j % len(spots)], weekly_cost=500.0 + 37 * (j % 11),
+                  vacancies=1 + j % 2)
+        for j in range(150)
+    ])  # fmt: skip
+    prob = build_problem(refs, plcs, RUN_DATE)
+    params = MatchingParams()
+    best = solve(prob, params, prune=False)
+    module = sys.modules["sufficiency.matching.solve"]  # the package exports solve()
+    monkeypatch.setattr(module, "_PRICING_SHARE", 0.0)  # stop pricing after its first round
+    monkeypatch.setattr(module, "_START_PER_CHILD", 1)
+    cut = solve(prob, params)
+    assert cut.bound_gbp is not None
+    assert cut.bound_gbp <= best.objective_gbp + 1e-6
+    assert cut.objective_gbp >= best.objective_gbp - 1e-6
+    if cut.status is SolveStatus.OPTIMAL:
+        assert cut.objective_gbp - cut.bound_gbp <= params.mip_gap * cut.objective_gbp + 1e-6
+    else:
+        assert "NOT proven optimal" in cut.message

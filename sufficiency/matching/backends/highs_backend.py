@@ -15,6 +15,9 @@ from sufficiency.errors import SolverError
 from sufficiency.matching.backends.base import LpOutcome, MipOutcome, SolveOptions, SolveStatus
 from sufficiency.matching.formulation import LinearModel
 
+#: LPs with more variables than this are solved by interior point (then crossover).
+_IPM_ABOVE_VARS = 10_000
+
 
 def _highs(model: LinearModel, integer: bool) -> Any:
     import highspy
@@ -83,9 +86,12 @@ def solve_lp(model: LinearModel) -> LpOutcome:
     import highspy
 
     h = _highs(model, integer=False)
-    # interior point then crossover: the same basic optimum and duals as simplex, and
-    # about twice as fast on these degenerate assignment LPs
-    h.setOptionValue("solver", "ipm")
+    if model.num_vars <= _IPM_ABOVE_VARS:
+        h.setOptionValue("presolve", "off")  # on small LPs presolve costs more than it saves
+    else:
+        # interior point then crossover: the same basic optimum and duals as simplex, and
+        # about twice as fast on large degenerate assignment LPs (slower on small ones)
+        h.setOptionValue("solver", "ipm")
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         raise SolverError("HiGHS could not solve the LP relaxation of the matching model.")
