@@ -215,9 +215,11 @@ def straightforward(refs: pd.DataFrame, plcs: pd.DataFrame, budget: float) -> di
         return {"finished": False, "stage": "model", "seconds": round(time.perf_counter() - t0, 1)}
     m.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=left, gapRel=MatchingParams().mip_gap))
     total = time.perf_counter() - t0
-    status = pulp.LpStatus[m.status]
+    # PuLP calls a CBC run stopped by its time limit with a plan "Optimal"; the solution
+    # status tells the two apart
+    status = pulp.LpSolution[m.sol_status]
     return {
-        "finished": status == "Optimal" and total < budget, "status": status,
+        "finished": m.sol_status == pulp.LpSolutionOptimal, "status": status,
         "objective_gbp": round(pulp.value(m.objective), 2), "pairs": len(pairs),
         "rules_and_costs_seconds": round(t_rules, 1), "model_seconds": round(t_model, 1),
         "seconds": round(total, 1),
