@@ -4,18 +4,39 @@ Library entry points (I/O stays in :mod:`.writers` and :mod:`.command`):
 
 - :func:`run_forecast` -- a 903 history in, a :class:`ForecastReport` out;
 - :func:`forecast_from_spells` -- the simulation alone, a :class:`ForecastResult` out;
-- :func:`backtest` -- refit at cutoffs and score against what happened.
+- :func:`.backtest.backtest` -- refit at cutoffs and score against what happened (import
+  it from :mod:`.backtest`: the name is also the submodule's, so the package does not
+  re-export it).
 """
 
-from sufficiency.forecast.backtest import BacktestResult, backtest, truncate_history
-from sufficiency.forecast.errors import ForecastError, ForecastWarning
-from sufficiency.forecast.params import ForecastParams, load_forecast_params
-from sufficiency.forecast.report import ForecastReport, run_forecast
-from sufficiency.forecast.result import ForecastResult, demand_table, starts_table
-from sufficiency.forecast.run import forecast_from_spells
-from sufficiency.forecast.scenario import Scenario, load_scenario
-from sufficiency.forecast.states import AGE_BANDS, CATEGORIES, build_spells, stock_at
-from sufficiency.forecast.supply import SupplyPlan, load_supply, shortfall
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sufficiency.forecast.backtest import BacktestResult, truncate_history
+    from sufficiency.forecast.errors import ForecastError, ForecastWarning
+    from sufficiency.forecast.params import ForecastParams, load_forecast_params
+    from sufficiency.forecast.report import ForecastReport, run_forecast
+    from sufficiency.forecast.result import ForecastResult, demand_table, starts_table
+    from sufficiency.forecast.run import forecast_from_spells
+    from sufficiency.forecast.scenario import Scenario, load_scenario
+    from sufficiency.forecast.states import AGE_BANDS, CATEGORIES, build_spells, stock_at
+    from sufficiency.forecast.supply import SupplyPlan, load_supply, shortfall
+
+#: Where each public name lives; imported on first use, so that reading the
+#: configuration (which needs only :mod:`.params`) does not load the model.
+_HOME = {
+    "BacktestResult": "backtest", "truncate_history": "backtest",
+    "ForecastError": "errors", "ForecastWarning": "errors", "ForecastParams": "params",
+    "load_forecast_params": "params", "ForecastReport": "report", "run_forecast": "report",
+    "ForecastResult": "result", "demand_table": "result", "starts_table": "result",
+    "forecast_from_spells": "run", "Scenario": "scenario", "load_scenario": "scenario",
+    "AGE_BANDS": "states", "CATEGORIES": "states", "build_spells": "states",
+    "stock_at": "states", "SupplyPlan": "supply", "load_supply": "supply",
+    "shortfall": "supply",
+}  # fmt: skip
 
 __all__ = [
     "AGE_BANDS",
@@ -28,7 +49,6 @@ __all__ = [
     "ForecastWarning",
     "Scenario",
     "SupplyPlan",
-    "backtest",
     "build_spells",
     "demand_table",
     "forecast_from_spells",
@@ -41,3 +61,9 @@ __all__ = [
     "stock_at",
     "truncate_history",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        return getattr(importlib.import_module(f"sufficiency.forecast.{_HOME[name]}"), name)
+    raise AttributeError(name)
