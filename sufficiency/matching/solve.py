@@ -22,6 +22,7 @@ from sufficiency.matching.pruning import (
     dominance_slack,
     initial_subset,
     most_negative,
+    reduced_costs,
     undominated,
 )
 
@@ -213,35 +214,6 @@ class _Priced:
         return max(self.z_dual, min(subset_bound, via_omitted))
 
 
-class _RebuiltLP:
-    """The pricing LP over the pairs added so far, rebuilt and solved each round.
-
-    (Keeping one HiGHS model and adding columns was tried: warm starts still took
-    thousands of simplex iterations a round and saved nothing measurable.)
-    """
-
-    def __init__(self, prob: MatchProblem, params: MatchingParams, child, place, cost) -> None:  # type: ignore[no-untyped-def]
-        self.prob, self.params = prob, params
-        self.child, self.place, self.cost = child, place, cost
-        self.keep = np.zeros(len(child), bool)
-
-    def add(self, pairs: np.ndarray) -> None:
-        self.keep[pairs] = True
-
-    def solve(self) -> tuple[float, np.ndarray, np.ndarray]:
-        k = self.keep
-        model = build_model(
-            self.prob, self.child[k], self.place[k], self.cost[k], self.params, conflicts=False
-        )
-        lp = backends.solve_lp(self.params.solver, model.relaxation())
-        n_c, n_p = self.prob.num_children, self.prob.num_placements
-        alpha = lp.row_duals[:n_c]
-        beta = np.zeros(n_p)
-        n_cap = len(model.capacity_row_place)
-        beta[model.capacity_row_place] = lp.row_duals[n_c : n_c + n_cap]
-        return lp.objective, alpha, beta
-
-
 def _price(
     prob: MatchProblem,
     params: MatchingParams,
@@ -253,21 +225,24 @@ def _price(
 ) -> tuple[_Priced, bool, int]:
     """Column generation over the candidate pairs; grows ``keep`` in place.
 
-    Stops when no omitted pair prices out, or when the Lagrangian term is below a
-    quarter of the MIP gap, or when its share of the time limit is spent (the
-    bound is then weaker, and the result says so). Returns what pricing proved,
-    whether it ran out of time, and the number of rounds.
+    Each round rebuilds and solves the LP over ``keep`` (keeping one HiGHS model and
+    adding columns was tried: warm starts still took thousands of simplex iterations a
+    round and saved nothing measurable). Stops when no omitted pair prices out, or when
+    the best Lagrangian bound is within a quarter of the MIP gap of the subset LP, or
+    when its share of the time limit is spent (the bound is then weaker, and the
+    result says so). Returns what pricing proved, whether it ran out of time, and the
+    number of rounds.
     """
-    lp = _RebuiltLP(prob, params, child, place, cost)
-    lp.add(np.nonzero(keep)[0])
     n_c = prob.num_children
     rounds = 0
     best: _Priced | None = None
     per_child, last_z = _ADD_PER_CHILD, None
     while True:
         rounds += 1
-        z, alpha, beta = lp.solve()
-        rc = cost - alpha[child] - beta[place]
+        model = build_model(prob, child[keep], place[keep], cost[keep], params, conflicts=False)
+        lp = backends.solve_lp(params.solver, model.relaxation())
+        z = lp.objective
+        rc = reduced_costs(model, lp.row_duals, child, place, cost, prob.num_placements)
         omitted = ~keep & (rc < 0)
         m = np.zeros(n_c)
         np.minimum.at(m, child[omitted], rc[omitted])
@@ -284,7 +259,6 @@ def _price(
         late = time.perf_counter() - t0 > _PRICING_SHARE * params.time_limit_seconds
         if converged or late:
             return best, not converged, rounds
-        lp.add(np.nonzero(add)[0])
         keep |= add
 
 
