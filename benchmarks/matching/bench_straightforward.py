@@ -2,9 +2,11 @@
 
 The straightforward implementation is what one would write first: every hard rule
 checked pair by pair in a Python loop, every cost term computed per pair, and the
-model built term by term with PuLP and solved by CBC. It shares only the postcode
-directory with the product. Both run end to end (from the input tables to a plan)
-and the benchmark prints their times and objectives.
+model built term by term with PuLP and solved by CBC. Its single-pair rules and pair
+costs are those of ``tests/matching/reference.py`` (the tests' plain re-statement of
+the issue), so it shares only the postcode directory with the product. Both run end
+to end (from the input tables to a plan) and the benchmark prints their times and
+objectives.
 
 Usage (from the repository root)::
 
@@ -21,7 +23,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import sys
 import time
 from pathlib import Path
@@ -30,7 +31,10 @@ from typing import Any
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
+# the tests' plain re-statement of the rules and objective, written from the issue text
+sys.path.insert(0, str(Path(__file__).parents[2] / "tests" / "matching"))
 
+import reference
 from generate import generate_instance
 
 from sufficiency.config import MatchingParams, MatchingWeights, Params
@@ -38,53 +42,24 @@ from sufficiency.geo import directory
 from sufficiency.matching import run_matching
 
 RUN_DATE = dt.date(2026, 3, 1)
-DAYS = {"today": 0, "<5 days": 4, ">5 days": 28}
 
 
-def _na(v: Any) -> bool:
-    return v is None or (not isinstance(v, tuple | list) and pd.isna(v))
-
-
-def _age(dob: Any) -> int:
-    d = pd.Timestamp(dob)
-    return RUN_DATE.year - d.year - ((RUN_DATE.month, RUN_DATE.day) < (d.month, d.day))
-
-
-def _feasible(c: dict, p: dict) -> bool:
-    """Single-pair hard rules 1-12 (the current household's part of 9-11)."""
-    age, setting, current = c["age"], p["setting"], p["current_children"]
-    ages = list(p["current_ages"])
-    known = len(ages) == current
-    if p["vacancies"] < 1 or (setting == "foster" and current >= 3):
-        return False
-    if not p["age_min"] <= age <= p["age_max"] or (setting == "supported" and age not in (16, 17)):
-        return False
-    if c[f"{setting}_suitability"] == "unsuitable" or (c["dolo"] and setting != "residential"):
-        return False
-    if p["sex"] not in ("any", c["sex"]) or set(c["risks"]) & set(p["risk_exclusions"]):
-        return False
-    if (c["pets"] == "no" and p["has_pets"]) or (c["pets"] == "must" and not p["has_pets"]):
-        return False
-    if not set(c["communication"]) <= set(p["communication"]) or (
-        c["adaptations"] and not p["adapted"]
-    ):
-        return False
-    if current > 0:
-        if c["alongside"] == "solo":
-            return False
-        if c["alongside"] == "only_older" and not (known and all(a > age for a in ages)):
-            return False
-        if c["alongside"] == "only_younger" and not (known and all(a < age for a in ages)):
-            return False
-        if "harm_sexual" in c["risks"] and not (known and all(a >= age for a in ages)):
-            return False
-    avail = p["available_from"]
-    limit = pd.Timestamp(RUN_DATE) + pd.Timedelta(days=DAYS[c["needed_by"]])
-    return _na(avail) or pd.Timestamp(avail) <= limit
+def _household_ok(c: dict, p: dict) -> bool:
+    """The current household's part of rules 10-11 (the rest is in ``pair_breaks``)."""
+    age, ages = c["age"], list(p["current_ages"])
+    if p["current_children"] == 0:
+        return True
+    known = len(ages) == p["current_children"]
+    return not (
+        c["alongside"] == "solo"
+        or (c["alongside"] == "only_older" and not (known and all(a > age for a in ages)))
+        or (c["alongside"] == "only_younger" and not (known and all(a < age for a in ages)))
+        or ("harm_sexual" in c["risks"] and not (known and all(a >= age for a in ages)))
+    )
 
 
 def _conflict(a: dict, b: dict) -> bool:
-    if not _na(a["sibling_group"]) and a["sibling_group"] == b["sibling_group"]:
+    if not reference._na(a["sibling_group"]) and a["sibling_group"] == b["sibling_group"]:
         return False
     for c, o in ((a, b), (b, a)):
         if c["alongside"] == "solo" or ("harm_sexual" in c["risks"] and o["age"] < c["age"]):
@@ -96,27 +71,6 @@ def _conflict(a: dict, b: dict) -> bool:
     return False
 
 
-def _cost(c: dict, p: dict, w: MatchingWeights, grid: dict, tier: dict) -> float:
-    def miles(a: Any) -> float:
-        ga, gb = grid.get(a), grid.get(p["postcode"])
-        if ga is None or gb is None:
-            return 0.0
-        return round(math.hypot(ga[0] - gb[0], ga[1] - gb[1]) / 1000 / 1.6093, 1)
-
-    home, school = miles(c["home_postcode"]), miles(c["school_postcode"])
-    total = w.weekly_cost * p["weekly_cost"] + w.per_mile_from_home * home
-    total += w.far_from_home if home > w.far_from_home_miles else 0.0
-    t = tier.get(p["postcode"])
-    total += w.out_of_area if t is not None and t != c["responsible_la"] else 0.0
-    total += w.per_mile_from_school * max(school - w.school_free_miles, 0.0)
-    ks4 = not _na(c["school_year"]) and int(c["school_year"]) in (10, 11)
-    total += w.ks4_school_move if ks4 and school > w.school_free_miles else 0.0
-    suits = [c[f"{s}_suitability"] for s in ("foster", "residential", "supported")]
-    if "preferred" in suits and c[f"{p['setting']}_suitability"] != "preferred":
-        total += w.not_preferred_setting
-    return total
-
-
 def straightforward(refs: pd.DataFrame, plcs: pd.DataFrame, budget: float) -> dict[str, Any]:
     """Loop, cost and model pair by pair; PuLP + CBC. Returns times and the objective."""
     import pulp
@@ -126,34 +80,23 @@ def straightforward(refs: pd.DataFrame, plcs: pd.DataFrame, budget: float) -> di
     kids = refs.to_dict("records")
     homes = plcs.to_dict("records")
     for c in kids:
-        c["age"] = _age(c["dob"])
+        c["age"] = reference._age(c["dob"], RUN_DATE)
         c["risks"], c["communication"] = tuple(c["risks"] or ()), tuple(c["communication"] or ())
-    codes = {str(v) for r in kids for v in (r["home_postcode"], r["school_postcode"]) if not _na(v)}
-    codes |= {str(p["postcode"]) for p in homes}
-    look = directory().lookup(sorted(codes))
-    grid, tier = {}, {}
-    for code, e, n, t in zip(
-        sorted(codes), look.easting, look.northing, look.upper_tier, strict=True
-    ):
-        if not (math.isnan(e) or math.isnan(n)):
-            grid[code] = (e, n)
-        if not _na(t):
-            tier[code] = str(t)
     pairs = []
     for i, c in enumerate(kids):
         for j, p in enumerate(homes):
             if time.perf_counter() - t0 > budget:
                 return {"finished": False, "stage": "rules", "pairs_checked": i * len(homes) + j,
                         "seconds": round(time.perf_counter() - t0, 1)}  # fmt: skip
-            if _feasible(c, p):
-                pairs.append((i, j, _cost(c, p, w, grid, tier)))
+            if not reference.pair_breaks(c, p, RUN_DATE) and _household_ok(c, p):
+                pairs.append((i, j, reference.pair_cost(c, p, w)))
     t_rules = time.perf_counter() - t0
     m = pulp.LpProblem("match", pulp.LpMinimize)
     x = {(i, j): pulp.LpVariable(f"x_{i}_{j}", cat="Binary") for i, j, _ in pairs}
     u = {i: pulp.LpVariable(f"u_{i}", 0, 1) for i in range(len(kids))}
     groups: dict[str, list[int]] = {}
     for i, c in enumerate(kids):
-        if not _na(c["sibling_group"]):
+        if not reference._na(c["sibling_group"]):
             groups.setdefault(str(c["sibling_group"]), []).append(i)
     groups = {g: v for g, v in groups.items() if len(v) > 1}
     cap = {j: (min(p["vacancies"], 3 - p["current_children"]) if p["setting"] == "foster"

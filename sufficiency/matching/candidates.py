@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sufficiency.config import MatchingParams
-from sufficiency.matching.problem import MatchProblem
+from sufficiency.matching.problem import SETTING_CODE, MatchProblem
 
 #: Hard rules as (code, short description for a social worker), in report order.
 RULES: tuple[tuple[str, str], ...] = (
@@ -35,7 +35,6 @@ RULES: tuple[tuple[str, str], ...] = (
 RULE_CODES: tuple[str, ...] = tuple(code for code, _ in RULES)
 RULE_TEXT: dict[str, str] = dict(RULES)
 _MAX_BLOCK_PAIRS = 2_000_000
-_SETTING_CODE = {"foster": 0, "residential": 1, "supported": 2}
 
 
 @dataclass(frozen=True, eq=False)
@@ -95,9 +94,6 @@ class _RuleArrays:
 
 
 def _rule_arrays(prob: MatchProblem) -> _RuleArrays:
-    cached = prob.__dict__.get("_rule_arrays")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
     r, p = prob.referrals, prob.placements
     seen = {str(x) for x in r["sex"]} | {str(x) for x in p["sex"]}
     sexes = {v: i for i, v in enumerate(sorted(seen))}
@@ -117,7 +113,7 @@ def _rule_arrays(prob: MatchProblem) -> _RuleArrays:
             r["alongside"].to_numpy(object), {"solo": 1, "only_older": 2, "only_younger": 3}
         ),
         adaptations=r["adaptations"].to_numpy(bool),
-        setting=_codes(p["setting"].to_numpy(object), _SETTING_CODE),
+        setting=_codes(p["setting"].to_numpy(object), SETTING_CODE),
         place_sex=place_sex,
         current=p["current_children"].to_numpy(np.int64),
         vacancies=p["vacancies"].to_numpy(np.int64),
@@ -126,7 +122,6 @@ def _rule_arrays(prob: MatchProblem) -> _RuleArrays:
         has_pets=p["has_pets"].to_numpy(bool),
         adapted=p["adapted"].to_numpy(bool),
     )  # fmt: skip
-    object.__setattr__(prob, "_rule_arrays", out)  # derived once per (immutable) problem
     return out
 
 
@@ -135,7 +130,7 @@ def rule_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarra
 
     ``ci`` and ``pi`` are index arrays that broadcast against each other.
     """
-    a = _rule_arrays(prob)
+    a = prob.derived("_rule_arrays", _rule_arrays)
     age = a.age[ci]
     setting = a.setting[pi]
     foster = setting == 0

@@ -13,7 +13,7 @@ import pandas as pd
 
 from sufficiency.config import MatchingWeights
 from sufficiency.geo import dfe_distance_miles
-from sufficiency.matching.problem import MatchProblem
+from sufficiency.matching.problem import SETTING_CODE, MatchProblem
 
 #: Objective terms that belong to a placed child, in report order.
 PAIR_TERMS: tuple[str, ...] = (
@@ -61,9 +61,6 @@ class _CostArrays:
 
 
 def _cost_arrays(prob: MatchProblem) -> _CostArrays:
-    cached = prob.__dict__.get("_cost_arrays")
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
     r, p = prob.referrals, prob.placements
     year = pd.to_numeric(r["school_year"]).astype("Float64").to_numpy(float, na_value=np.nan)
     preferred = np.stack(
@@ -75,16 +72,14 @@ def _cost_arrays(prob: MatchProblem) -> _CostArrays:
     vocab = {v: i for i, v in enumerate(sorted({str(x) for x in la} | {str(x) for x in tier}))}
     child_la = np.array([vocab[str(v)] for v in la], np.int64)
     place_tier = np.array([vocab[str(v)] if v != "" else -1 for v in tier], np.int64)
-    setting_code = {"foster": 0, "residential": 1, "supported": 2}
     out = _CostArrays(
         ks4=np.isin(year, (10.0, 11.0)),
         preferred=preferred,
         any_preferred=np.asarray(preferred.any(axis=1)),
-        setting=np.array([setting_code.get(v, 2) for v in p["setting"]], np.int64),
+        setting=np.array([SETTING_CODE.get(v, 2) for v in p["setting"]], np.int64),
         child_la=child_la,
         place_tier=place_tier,
     )
-    object.__setattr__(prob, "_cost_arrays", out)  # derived once per (immutable) problem
     return out
 
 
@@ -97,7 +92,7 @@ def pair_terms(
     home0 = np.nan_to_num(home, nan=0.0)
     school0 = np.nan_to_num(school, nan=0.0)
     far_school = school0 > weights.school_free_miles
-    a = _cost_arrays(prob)
+    a = prob.derived("_cost_arrays", _cost_arrays)
     ks4 = a.ks4[ci]
     preferred = a.preferred[ci, a.setting[pi]]
     out_of_area = (a.place_tier[pi] >= 0) & (a.place_tier[pi] != a.child_la[ci])

@@ -8,7 +8,9 @@ candidate generation and costing are vectorised.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -31,7 +33,10 @@ PLACEMENT_COLUMNS: tuple[str, ...] = (
 NEEDED_BY_DAYS: dict[str, int] = {"today": 0, "<5 days": 4, ">5 days": 28}
 #: Urgency order used by the greedy baseline (most urgent first).
 NEEDED_BY_RANK: dict[str, int] = {"today": 0, "<5 days": 1, ">5 days": 2}
+T = TypeVar("T")
 SETTINGS: tuple[str, ...] = ("foster", "residential", "supported")
+#: Small integer code of each setting, in :data:`SETTINGS` order.
+SETTING_CODE: dict[str, int] = {s: i for i, s in enumerate(SETTINGS)}
 
 
 def age_in_whole_years(dob: pd.Series, on: dt.date) -> np.ndarray:
@@ -100,6 +105,12 @@ class MatchProblem:
     place_max_age: np.ndarray  # of current children; -inf when none
     place_capacity: np.ndarray  # vacancies after the usual fostering limit, before exemption
     num_groups: int
+
+    def derived(self, name: str, build: Callable[[MatchProblem], T]) -> T:
+        """``build(self)``, computed on first use and kept: the problem is immutable."""
+        if name not in self.__dict__:
+            object.__setattr__(self, name, build(self))
+        return self.__dict__[name]  # type: ignore[no-any-return]
 
     @property
     def num_children(self) -> int:

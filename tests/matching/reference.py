@@ -141,6 +141,24 @@ def plan_violations(
     return out
 
 
+def pair_cost(c: dict, p: dict, w: MatchingWeights) -> float:
+    """The objective terms, GBP per week, of placing child ``c`` in ``p``."""
+    total = w.weekly_cost * p["weekly_cost"]
+    home = miles(c["home_postcode"], p["postcode"]) or 0.0
+    total += w.per_mile_from_home * home
+    total += w.far_from_home if home > w.far_from_home_miles else 0.0
+    tier = _upper_tier(p["postcode"])
+    total += w.out_of_area if tier is not None and tier != c["responsible_la"] else 0.0
+    school = miles(c["school_postcode"], p["postcode"]) or 0.0
+    total += w.per_mile_from_school * max(school - w.school_free_miles, 0.0)
+    ks4 = not _na(c["school_year"]) and int(c["school_year"]) in (10, 11)
+    total += w.ks4_school_move if ks4 and school > w.school_free_miles else 0.0
+    suits = [c[f"{s}_suitability"] for s in ("foster", "residential", "supported")]
+    if "preferred" in suits and c[f"{p['setting']}_suitability"] != "preferred":
+        total += w.not_preferred_setting
+    return float(total)
+
+
 def plan_cost(
     refs: pd.DataFrame, plcs: pd.DataFrame, plan: dict[str, str | None], w: MatchingWeights
 ) -> float:
@@ -154,20 +172,7 @@ def plan_cost(
         if pid is None:
             total += w.unplaced_needed_today if c["needed_by"] == "today" else w.unplaced
             continue
-        p = homes[pid]
-        total += w.weekly_cost * p["weekly_cost"]
-        home = miles(c["home_postcode"], p["postcode"]) or 0.0
-        total += w.per_mile_from_home * home
-        total += w.far_from_home if home > w.far_from_home_miles else 0.0
-        tier = _upper_tier(p["postcode"])
-        total += w.out_of_area if tier is not None and tier != c["responsible_la"] else 0.0
-        school = miles(c["school_postcode"], p["postcode"]) or 0.0
-        total += w.per_mile_from_school * max(school - w.school_free_miles, 0.0)
-        ks4 = not _na(c["school_year"]) and int(c["school_year"]) in (10, 11)
-        total += w.ks4_school_move if ks4 and school > w.school_free_miles else 0.0
-        suits = [c[f"{s}_suitability"] for s in ("foster", "residential", "supported")]
-        if "preferred" in suits and c[f"{p['setting']}_suitability"] != "preferred":
-            total += w.not_preferred_setting
+        total += pair_cost(c, homes[pid], w)
         if not _na(c["sibling_group"]):
             groups.setdefault(c["sibling_group"], set()).add(pid)
     total += sum(w.sibling_split * (len(used) - 1) for used in groups.values())
