@@ -175,7 +175,7 @@ def generate_candidates(prob: MatchProblem, params: MatchingParams | None = None
     greedy order), so memory grows with the children, not children x placements.
     """
     from sufficiency.matching.costs import pair_cost
-    from sufficiency.matching.greedy import greedy_order
+    from sufficiency.matching.greedy import placement_order
     from sufficiency.matching.pruning import dominance_slack, undominated
 
     n_c, n_p = prob.num_children, prob.num_placements
@@ -186,6 +186,7 @@ def generate_candidates(prob: MatchProblem, params: MatchingParams | None = None
     block = max(1, _MAX_BLOCK_PAIRS // max(n_p, 1))
     all_p = np.arange(n_p)[None, :]
     slack = None if params is None else dominance_slack(prob, params)
+    order = placement_order(prob)
     for start in range(0, n_c, block):
         ci = np.arange(start, min(start + block, n_c))[:, None]
         br = rule_breaks(prob, ci, all_p)  # (rules, block, places)
@@ -195,8 +196,13 @@ def generate_candidates(prob: MatchProblem, params: MatchingParams | None = None
         suitable[ci[:, 0]] = np.bincount(ok_c, minlength=len(ci))
         if params is not None and slack is not None and len(kid) > len(ci) * n_c:
             cost = pair_cost(prob, kid, ok_p, params.weights)
-            need = undominated(kid, ok_p, cost, n_c, slack, competitors=n_c)
-            need |= greedy_order(prob, kid, ok_p)[1] < n_c
+            reach, greedy_first = _first_options(ok_c, ok_p, cost, len(ci), n_p, n_c, order)
+            # a pair costing more than the n-th cheapest plus the slack is dominated, so
+            # the exact test only needs the pairs within reach (same answer, less sorting)
+            maybe = np.nonzero(cost <= reach[ok_c] + slack[kid])[0]
+            need = greedy_first
+            need[maybe] |= undominated(kid[maybe], ok_p[maybe], cost[maybe], n_c, slack,
+                                       competitors=n_c)  # fmt: skip
             kid, ok_p = kid[need], ok_p[need]
         kids.append(kid)
         places.append(ok_p)
@@ -205,13 +211,31 @@ def generate_candidates(prob: MatchProblem, params: MatchingParams | None = None
     return Candidates(child.astype(np.int64), place.astype(np.int64), counts, suitable)
 
 
+def _first_options(
+    rows: np.ndarray, place: np.ndarray, cost: np.ndarray, num_rows: int, num_places: int,
+    n: int, greedy_order: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Per row of a block, the ``n``-th cheapest pair cost (``inf`` with fewer pairs), and
+    per pair whether it is among its child's first ``n`` in the greedy baseline's order."""
+    dense = np.full((num_rows, num_places), np.inf)
+    dense[rows, place] = cost
+    reach = (
+        np.partition(dense, n - 1, axis=1)[:, n - 1]
+        if 0 < n <= num_places
+        else np.full(num_rows, np.inf)
+    )
+    ordered = np.isfinite(dense[:, greedy_order])
+    first = np.empty_like(ordered)
+    first[:, greedy_order] = ordered & (np.cumsum(ordered, axis=1) <= n)
+    return reach, first[rows, place]
+
+
 def children_conflict(prob: MatchProblem, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """True where children ``a`` and ``b`` may not share a placement (rules 10-11).
 
     Siblings are never each other's *others*, so siblings never conflict.
     """
-    r = prob.referrals
-    along = r["alongside"].to_numpy(object)
+    along = prob.derived("alongside", lambda q: q.referrals["alongside"].to_numpy(object))
     hs = prob.child_harm_sexual
     age = prob.child_age_years
     grp = prob.child_group

@@ -26,11 +26,10 @@ def can_join(
             return False
     n = len(members) + 1
     if n > prob.place_capacity[p]:
-        plc = prob.placements
+        foster_empty, vacancies = prob.derived("greedy_exemption", _exemption_arrays)
         exempt = (
-            plc["setting"].iat[p] == "foster"
-            and int(plc["current_children"].to_numpy(np.int64)[p]) == 0
-            and n <= int(plc["vacancies"].to_numpy(np.int64)[p])
+            foster_empty[p]
+            and n <= vacancies[p]
             and grp[c] >= 0
             and all(grp[m] == grp[c] for m in members)
         )
@@ -43,18 +42,34 @@ def can_join(
     return True
 
 
+def _exemption_arrays(prob: MatchProblem) -> tuple[np.ndarray, np.ndarray]:
+    """Foster homes with no children now, and every placement's vacancies."""
+    plc = prob.placements
+    foster_empty = (plc["setting"] == "foster").to_numpy() & (
+        plc["current_children"].to_numpy(np.int64) == 0
+    )
+    return foster_empty, plc["vacancies"].to_numpy(np.int64)
+
+
+def placement_order(prob: MatchProblem) -> np.ndarray:
+    """Placement rows in the order the greedy baseline tries them: in-house first, then
+    cheapest, then by row."""
+    plc = prob.placements
+    in_house_last = (plc["provider"] != "in_house").to_numpy(np.int64)
+    cost = plc["weekly_cost"].to_numpy(float)
+    return np.lexsort((np.arange(len(cost)), cost, in_house_last))
+
+
 def greedy_order(
     prob: MatchProblem, child: np.ndarray, place: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Pairs in the greedy baseline's order (by child; in-house first, then cheapest), and
     each pair's rank within its child's list."""
-    plc = prob.placements
-    in_house_last = (plc["provider"] != "in_house").to_numpy(np.int64)
-    cost = plc["weekly_cost"].to_numpy(float)
+    n_p = prob.num_placements
     # the placements' own order (in-house first, cheapest, then row), then by child
-    place_rank = np.empty(len(cost), np.int64)
-    place_rank[np.lexsort((np.arange(len(cost)), cost, in_house_last))] = np.arange(len(cost))
-    key = child.astype(np.int64) * max(len(cost), 1) + place_rank[place]
+    place_rank = np.empty(n_p, np.int64)
+    place_rank[placement_order(prob)] = np.arange(n_p)
+    key = child.astype(np.int64) * max(n_p, 1) + place_rank[place]
     order = np.argsort(key, kind="stable")
     first = np.searchsorted(child[order], np.arange(prob.num_children), side="left")
     rank = np.empty(len(order), np.int64)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.config import MatchingParams
-from sufficiency.matching import backends
+from sufficiency.matching import backends, patterns
 from sufficiency.matching.backends import SolveOptions, SolveStatus
 from sufficiency.matching.candidates import Candidates, generate_candidates
 from sufficiency.matching.costs import pair_cost
@@ -17,24 +17,10 @@ from sufficiency.matching.formulation import build_model
 from sufficiency.matching.greedy import greedy_plan
 from sufficiency.matching.plan import evaluate_plan, plan_objective
 from sufficiency.matching.problem import MatchProblem
-from sufficiency.matching.pruning import (
-    TOLERANCE_GBP,
-    dominance_slack,
-    initial_subset,
-    most_negative,
-    reduced_costs,
-    undominated,
-)
+from sufficiency.matching.pruning import dominance_slack, undominated
 
 #: Below this many pairs per child the full candidate set goes straight to the MIP.
 PRUNE_ABOVE_PAIRS_PER_CHILD = 12
-_START_PER_CHILD = 6
-_ADD_PER_CHILD = 6
-#: Beyond this many pairs (or twice the subset) to add after the MIP, the bound is too weak
-#: to finish in time and the run reports its gap instead.
-_MAX_ADDED_AFTER_MIP = 20_000
-#: Share of the time limit pricing may use before the subset is solved as it stands.
-_PRICING_SHARE = 0.5
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,56 +103,51 @@ def solve(
     greedy = greedy_plan(prob, params, cands)
     n_c = prob.num_children
     name = params.solver
-    rounds = 0
-    keep = np.ones(len(child), bool)
-    priced: _Priced | None = None
-    unproven = False
-    if prune and len(child) > PRUNE_ABOVE_PAIRS_PER_CHILD * max(n_c, 1):
-        always = _always(prob, child, place, greedy)
-        keep = initial_subset(child, cost, n_c, _START_PER_CHILD, always)
-        priced, unproven, rounds = _price(prob, params, child, place, cost, keep, t0)
-    # the subset MIP is solved a little tighter than asked, leaving room for the
-    # Lagrangian term of the bound when pricing stopped short of the LP optimum
-    mip_gap = params.mip_gap / 2 if priced is not None else params.mip_gap
-    while True:
-        rounds += 1
-        model = build_model(prob, child[keep], place[keep], cost[keep], params)
-        remaining = max(params.time_limit_seconds - (time.perf_counter() - t0), 0.5)
-        out = backends.solve_mip(name, model, SolveOptions(remaining, mip_gap))
-        if out.values is None or priced is None or out.status is not SolveStatus.OPTIMAL:
-            break
-        incumbent = min(out.objective if out.objective is not None else np.inf, _objective(
-            prob, _decode(out.values, child[keep], place[keep], n_c), params))  # fmt: skip
-        if incumbent - priced.bound(keep, out.bound) <= params.mip_gap * max(abs(incumbent), 1e-9):
-            break
-        add = ~keep & (priced.rc < incumbent - priced.z_dual + _tol(incumbent))
-        late = time.perf_counter() - t0 > _PRICING_SHARE * params.time_limit_seconds
-        if not add.any() or late or add.sum() > max(2 * keep.sum(), _MAX_ADDED_AFTER_MIP):
-            break  # proven, or the bound is too weak to finish in time: the gap is reported
-        keep |= add
-    runtime = time.perf_counter() - t0
-    if out.values is None:
-        where = np.full(n_c, -1, np.int64)
+    priced = None
+    if (
+        prune
+        and len(child) > PRUNE_ABOVE_PAIRS_PER_CHILD * max(n_c, 1)
+        and patterns.pattern_sizes_ok(prob)
+    ):
+        priced = patterns.solve_patterns(prob, params, child, place, cost, t0)
+        out, rounds, in_model = priced.mip, priced.rounds, priced.columns
+        where = priced.where if priced.where is not None else np.full(n_c, -1, np.int64)
     else:
-        where = _decode(out.values, child[keep], place[keep], n_c)
+        model = build_model(prob, child, place, cost, params)
+        remaining = max(params.time_limit_seconds - (time.perf_counter() - t0), 0.5)
+        out = backends.solve_mip(name, model, SolveOptions(remaining, params.mip_gap))
+        rounds, in_model = 1, len(child)
+        where = (
+            np.full(n_c, -1, np.int64)
+            if out.values is None
+            else _decode(out.values, child, place, n_c)
+        )
+    runtime = time.perf_counter() - t0
     plan = evaluate_plan(prob, where, params.weights)
     objective = plan_objective(plan)
-    # the bound holds for the full model: over the subset from the MIP, and for any
-    # plan using an omitted pair from the priced LP (see :class:`_Priced`)
-    bound = out.bound if priced is None else priced.bound(keep, out.bound)
+    has_plan = out.values is not None and (priced is None or priced.where is not None)
+    # the bound holds for the full model: over the pool from the MIP, and for any plan
+    # using a column left out from the priced LP (see :mod:`.patterns`)
+    bound = out.bound if priced is None else priced.bound
     if bound is None and out.status is SolveStatus.OPTIMAL:
         bound = objective * (1 - params.mip_gap) if objective > 0 else objective
     gap = None if bound is None else max(objective - bound, 0.0) / max(abs(objective), 1e-9)
     status = out.status
-    if out.values is None:
+    if not has_plan:
         message = f"The {name} solver returned no plan (status {out.status.value})."
-    elif priced is not None and out.status is SolveStatus.OPTIMAL and (gap or 0.0) > params.mip_gap:
-        status = SolveStatus.FEASIBLE
+        if priced is not None and priced.settled:
+            message += f" It stopped because {priced.settled}."
+        status = out.status if out.status is not SolveStatus.OPTIMAL else SolveStatus.TIME_LIMIT
+    elif priced is not None and (gap or 0.0) > params.mip_gap:
+        status = SolveStatus.FEASIBLE if out.status is SolveStatus.OPTIMAL else out.status
         message = (
-            f"NOT proven optimal: the gap to the bound over all {len(child)} candidate pairs is "
-            f"{gap:.4%} (pricing stopped with {priced.rounds if priced else 0} rounds"
-            f"{', out of time' if unproven else ''})."
+            f"NOT proven optimal: the gap to the bound over all {len(child)} candidate pairs "
+            f"is {gap:.4%} (pricing ran {rounds} rounds"
+            f"{'' if priced.priced_out else ' and stopped before the LP optimum'}"
+            f"{'; ' + priced.settled if priced.settled else ''})."
         )
+    elif priced is not None:
+        status, message = SolveStatus.OPTIMAL, "Proven optimal."
     elif status is not SolveStatus.OPTIMAL:
         message = f"NOT proven optimal: {name} stopped with status {out.status.value}."
     else:
@@ -174,114 +155,15 @@ def solve(
     if status is not SolveStatus.OPTIMAL:
         # a plan not proven optimal must still never be worse than today's practice
         baseline_plan = evaluate_plan(prob, greedy, params.weights)
-        if plan_objective(baseline_plan) < objective:
+        if plan_objective(baseline_plan) < objective or not has_plan:
             where, plan, objective = greedy, baseline_plan, plan_objective(baseline_plan)
-            status = SolveStatus.FEASIBLE if out.values is not None else status
+            status = SolveStatus.FEASIBLE if has_plan else status
             message += " The greedy baseline's plan was better and is proposed instead."
             if bound is not None:
                 gap = max(objective - bound, 0.0) / max(abs(objective), 1e-9)
     return MatchResult(
         status=status, solver=out.solver, plan=plan, place_of_child=where,
         objective_gbp=objective, bound_gbp=bound, gap=gap, runtime_seconds=runtime,
-        candidates=cands, pair_cost_gbp=full_cost, num_pairs_in_model=int(keep.sum()),
+        candidates=cands, pair_cost_gbp=full_cost, num_pairs_in_model=in_model,
         pruning_rounds=rounds, message=message, greedy_place_of_child=greedy,
     )  # fmt: skip
-
-
-@dataclass(frozen=True, eq=False)
-class _Priced:
-    """What pricing proves about the full model.
-
-    With LP duals ``alpha`` (child rows) and ``beta`` (capacity rows) over the
-    subset, lower each ``alpha[c]`` by the most negative reduced cost ``m[c]`` among
-    ``c``'s omitted pairs: the duals become feasible for the LP over *every*
-    candidate pair, with objective ``z_dual = z_lp + sum(m)`` (a Lagrangian bound,
-    equal to the LP optimum once pricing has converged) and reduced costs
-    ``rc = cost - alpha - beta - m >= 0``. So every plan costs at least ``z_dual``,
-    and a plan using omitted pair ``k`` costs at least ``z_dual + rc[k]``.
-    """
-
-    z_dual: float
-    rc: np.ndarray
-    rounds: int
-
-    def bound(self, keep: np.ndarray, subset_bound: float | None) -> float:
-        """Lower bound for the full model given the MIP's bound over the pairs ``keep``."""
-        if subset_bound is None:
-            return self.z_dual
-        omitted = ~keep
-        via_omitted = self.z_dual + (float(self.rc[omitted].min()) if omitted.any() else np.inf)
-        return max(self.z_dual, min(subset_bound, via_omitted))
-
-
-def _price(
-    prob: MatchProblem,
-    params: MatchingParams,
-    child: np.ndarray,
-    place: np.ndarray,
-    cost: np.ndarray,
-    keep: np.ndarray,
-    t0: float,
-) -> tuple[_Priced, bool, int]:
-    """Column generation over the candidate pairs; grows ``keep`` in place.
-
-    Each round rebuilds and solves the LP over ``keep`` (keeping one HiGHS model and
-    adding columns was tried: warm starts still took thousands of simplex iterations a
-    round and saved nothing measurable). Stops when no omitted pair prices out, or when
-    the best Lagrangian bound is within a quarter of the MIP gap of the subset LP, or
-    when its share of the time limit is spent (the bound is then weaker, and the
-    result says so). Returns what pricing proved, whether it ran out of time, and the
-    number of rounds.
-    """
-    n_c = prob.num_children
-    rounds = 0
-    best: _Priced | None = None
-    per_child, last_z = _ADD_PER_CHILD, None
-    while True:
-        rounds += 1
-        model = build_model(prob, child[keep], place[keep], cost[keep], params, conflicts=False)
-        lp = backends.solve_lp(params.solver, model.relaxation())
-        z = lp.objective
-        rc = reduced_costs(model, lp.row_duals, child, place, cost, prob.num_placements)
-        omitted = ~keep & (rc < 0)
-        m = np.zeros(n_c)
-        np.minimum.at(m, child[omitted], rc[omitted])
-        # every round's adjusted duals give a valid bound: keep the best one
-        if best is None or z + float(m.sum()) > best.z_dual:
-            best = _Priced(z + float(m.sum()), rc - m[child], rounds)
-        # degenerate duals price out pair after pair without moving z: take more at once
-        if last_z is not None and z > last_z - params.mip_gap / 4 * max(abs(z), 1.0):
-            per_child *= 2
-        last_z = z
-        add = most_negative(rc, child, ~keep, per_child)
-        # z (over the subset) is at least the full LP optimum, which is at least best.z_dual
-        converged = not add.any() or z - best.z_dual <= params.mip_gap / 4 * max(abs(z), 1.0)
-        late = time.perf_counter() - t0 > _PRICING_SHARE * params.time_limit_seconds
-        if converged or late:
-            return best, not converged, rounds
-        keep |= add
-
-
-def _always(
-    prob: MatchProblem, child: np.ndarray, place: np.ndarray, greedy: np.ndarray
-) -> np.ndarray:
-    """Pairs every subset holds: those creating an exemption variable (see
-    :mod:`.colgen`) and the greedy plan's, so the first subset holds a good plan."""
-    grp = prob.child_group
-    gsize = np.bincount(grp[grp >= 0], minlength=max(prob.num_groups, 1))
-    plc = prob.placements
-    roomy_foster = (
-        (plc["setting"] == "foster").to_numpy()
-        & (plc["current_children"].to_numpy() == 0)
-        & (plc["vacancies"].to_numpy() > 3)
-    )
-    always = (grp[child] >= 0) & (gsize[np.maximum(grp[child], 0)] > 3) & roomy_foster[place]
-    return always | (greedy[child] == place)
-
-
-def _tol(incumbent: float) -> float:
-    return TOLERANCE_GBP * max(1.0, abs(incumbent))
-
-
-def _objective(prob: MatchProblem, where: np.ndarray, params: MatchingParams) -> float:
-    return plan_objective(evaluate_plan(prob, where, params.weights))

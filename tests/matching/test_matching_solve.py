@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import pandas as pd
 import pytest
 from match_builders import (
@@ -24,6 +22,7 @@ from sufficiency.matching import (
     evaluate_plan,
     generate_candidates,
     greedy_plan,
+    patterns,
     plan_objective,
     solve,
 )
@@ -175,9 +174,8 @@ def test_bound_from_pricing_cut_short_is_still_a_bound(monkeypatch: pytest.Monke
     prob = build_problem(refs, plcs, RUN_DATE)
     params = MatchingParams()
     best = solve(prob, params, prune=False)
-    module = sys.modules["sufficiency.matching.solve"]  # the package exports solve()
-    monkeypatch.setattr(module, "_PRICING_SHARE", 0.0)  # stop pricing after its first round
-    monkeypatch.setattr(module, "_START_PER_CHILD", 1)
+    monkeypatch.setattr(patterns, "PRICING_SHARE", 0.0)  # stop pricing after its first round
+    monkeypatch.setattr(patterns, "_START_PER_CHILD", 1)
     cut = solve(prob, params)
     assert cut.bound_gbp is not None
     assert cut.bound_gbp <= best.objective_gbp + 1e-6

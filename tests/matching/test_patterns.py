@@ -1,0 +1,166 @@
+"""The sibling-pattern master: exact pricing, complete enumeration, and the rules it must
+still enforce (who lives alongside whom, the fostering exemption, siblings together)."""
+
+from __future__ import annotations
+
+import itertools
+import sys
+
+import numpy as np
+import pytest
+from match_builders import (
+    POSTCODES,
+    RUN_DATE,
+    placement,
+    placements_frame,
+    referral,
+    referrals_frame,
+)
+from reference import best_by_enumeration, plan_violations
+
+from sufficiency.config import MatchingParams
+from sufficiency.matching import build_problem, generate_candidates, patterns, solve
+from sufficiency.matching.costs import pair_cost, unplaced_cost
+
+solve_module = sys.modules["sufficiency.matching.solve"]  # the package exports solve()
+SPOTS = list(POSTCODES.values())
+
+
+def _forced(prob, params):  # type: ignore[no-untyped-def]
+    """solve() through the pattern master, however few pairs there are."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(solve_module, "PRUNE_ABOVE_PAIRS_PER_CHILD", -1)
+        return solve(prob, params)
+
+
+def _plan(result):  # type: ignore[no-untyped-def]
+    return {
+        str(r.child_id): (None if r.placement_id is None or r.placement_id != r.placement_id
+                          else str(r.placement_id))
+        for r in result.plan.astype(object).itertuples()
+    }  # fmt: skip
+
+
+def test_pattern_master_keeps_apart_children_who_may_not_live_together() -> None:
+    """A child who must live alone and another both want the one cheap two-bed home:
+    the master's plan puts only one of them there."""
+    refs = referrals_frame([referral("A", alongside="solo"), referral("B", age=8)])
+    plcs = placements_frame([
+        placement("CHEAP", vacancies=2, weekly_cost=400.0),
+        placement("DEAR", postcode=POSTCODES["malvern"], vacancies=1, weekly_cost=900.0),
+    ])  # fmt: skip
+    params = MatchingParams()
+    result = _forced(build_problem(refs, plcs, RUN_DATE), params)
+    plan = _plan(result)
+    assert plan_violations(refs, plcs, plan, RUN_DATE) == []
+    assert sorted(v for v in plan.values() if v) == ["CHEAP", "DEAR"]
+    best = best_by_enumeration(refs, plcs, RUN_DATE, params.weights)
+    assert result.objective_gbp == pytest.approx(best)
+    assert result.status.value == "optimal"
+
+
+def test_pattern_master_uses_the_sibling_exemption_and_keeps_others_out() -> None:
+    """Four siblings fit together only in an empty foster home with four vacancies (the
+    exemption to the usual limit of three); a fifth child wanting that home goes elsewhere."""
+    kids = [referral(f"S{i}", sibling_group="G", age=6 + i) for i in range(4)]
+    refs = referrals_frame([*kids, referral("X", age=12)])
+    plcs = placements_frame([
+        placement("BIG", vacancies=5, weekly_cost=300.0),
+        placement("ONE", postcode=POSTCODES["near"], vacancies=1, weekly_cost=700.0),
+        placement("TWO", postcode=POSTCODES["malvern"], vacancies=2, weekly_cost=650.0),
+        placement("THREE", postcode=POSTCODES["bromsgrove"], vacancies=2, weekly_cost=650.0),
+    ])  # fmt: skip
+    params = MatchingParams()
+    result = _forced(build_problem(refs, plcs, RUN_DATE), params)
+    plan = _plan(result)
+    assert plan_violations(refs, plcs, plan, RUN_DATE) == []
+    assert [plan[f"S{i}"] for i in range(4)] == ["BIG"] * 4
+    assert plan["X"] != "BIG"
+    assert result.objective_gbp == pytest.approx(
+        best_by_enumeration(refs, plcs, RUN_DATE, params.weights)
+    )
+
+
+@pytest.mark.parametrize("together", [False, True])
+def test_pattern_master_matches_the_compact_model(together: bool) -> None:
+    """On a crowded instance with sibling groups, alongside needs and shared homes, the
+    master reaches the compact model's optimum (solved over every pair)."""
+    rng = np.random.default_rng(7)
+    needs = ["no_preference", "no_preference", "solo", "only_older", "only_younger"]
+    kids = []
+    for i in range(24):
+        group = f"G{i // 3}" if i < 12 else None
+        kids.append(referral(f"C{i:02d}", age=int(rng.integers(4, 17)), sibling_group=group,
+                             alongside=needs[int(rng.integers(0, len(needs)))],
+                             home_postcode=SPOTS[int(rng.integers(0, 3))]))  # fmt: skip
+    plcs = placements_frame([
+        placement(f"P{j:02d}", postcode=SPOTS[j % len(SPOTS)], vacancies=1 + j % 3,
+                  weekly_cost=float(500 + 35 * (j % 13)))
+        for j in range(40)
+    ])  # fmt: skip
+    refs = referrals_frame(kids)
+    params = MatchingParams(siblings="together" if together else "prefer")
+    prob = build_problem(refs, plcs, RUN_DATE)
+    best = solve(prob, params, prune=False)
+    got = _forced(prob, params)
+    assert got.status.value == "optimal"
+    assert got.objective_gbp == pytest.approx(best.objective_gbp, abs=1e-6)
+    assert got.bound_gbp is not None and got.bound_gbp <= best.objective_gbp + 1e-6
+    assert plan_violations(refs, plcs, _plan(got), RUN_DATE, siblings_together=together) == []
+
+
+def _group_of_three():  # type: ignore[no-untyped-def]
+    kids = [referral(f"S{i}", sibling_group="G", age=5 + 2 * i,
+                     home_postcode=SPOTS[i]) for i in range(3)]  # fmt: skip
+    plcs = placements_frame([
+        placement(f"P{j}", postcode=SPOTS[j % len(SPOTS)], vacancies=1 + j % 3,
+                  weekly_cost=float(450 + 60 * j), age_max=8 + j)
+        for j in range(6)
+    ])  # fmt: skip
+    prob = build_problem(referrals_frame(kids), plcs, RUN_DATE)
+    params = MatchingParams()
+    cands = generate_candidates(prob)
+    cost = pair_cost(prob, cands.child, cands.place, params.weights)
+    group = patterns._groups(prob, cands.child, cands.place, cost, params)[0]
+    return prob, params, cands, cost, group
+
+
+def _every_pattern(prob, params, cands, cost, beta, alpha):  # type: ignore[no-untyped-def]
+    """Reduced cost of every physical pattern, by trying each member at each option."""
+    options = [[-1, *cands.place[cands.child == c].tolist()] for c in range(3)]
+    price = {(int(c), int(p)): float(k) for c, p, k in zip(cands.child, cands.place, cost,
+                                                            strict=True)}  # fmt: skip
+    cap = prob.place_capacity
+    unplaced = unplaced_cost(prob, params.weights)
+    out = {}
+    for combo in itertools.product(*options):
+        used = sorted({p for p in combo if p >= 0})
+        if any(combo.count(p) > cap[p] for p in used):
+            continue
+        rc = sum(price[(c, p)] if p >= 0 else unplaced[c] for c, p in enumerate(combo))
+        rc -= sum(combo.count(p) * beta[p] for p in used)
+        rc += params.weights.sibling_split * max(len(used) - 1, 0) - alpha
+        blocks = tuple(sorted((sum(1 << c for c, q in enumerate(combo) if q == p), p)
+                              for p in used))  # fmt: skip
+        out[blocks] = rc
+    return out
+
+
+def test_group_pricing_is_exact_and_enumeration_complete() -> None:
+    """For random capacity prices, the least reduced cost equals the brute-force minimum
+    over every legal way to place the group, and the patterns listed below a threshold
+    are exactly those the brute force finds below it."""
+    prob, params, cands, cost, group = _group_of_three()
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        beta = -rng.uniform(0, 2500, prob.num_placements)
+        alpha = float(rng.uniform(0, 6000))
+        brute = _every_pattern(prob, params, cands, cost, beta, alpha)
+        least, _ = group.price(beta, alpha)
+        assert least == pytest.approx(min(brute.values()))
+        threshold = float(np.quantile(list(brute.values()), 0.3))
+        listed = {tuple(sorted(b)): rc for rc, b in group.enumerate(beta, alpha, threshold)}
+        expected = {b: rc for b, rc in brute.items() if rc < threshold}
+        assert listed.keys() == expected.keys()
+        for key, rc in listed.items():
+            assert rc == pytest.approx(expected[key])
