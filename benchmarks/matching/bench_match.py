@@ -38,8 +38,15 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--solver", default="highspy", choices=["highspy", "highs", "cbc", "ortools"])
     ap.add_argument("--time-limit", type=float, default=60.0)
+    ap.add_argument(
+        "--spread",
+        choices=["county", "national"],
+        default="county",
+        help="children from one county (Worcestershire) or from all over England",
+    )
     args = ap.parse_args()
-    refs, plcs = generate_instance(args.children, args.placements, seed=args.seed)
+    county = "E10000034" if args.spread == "county" else None
+    refs, plcs = generate_instance(args.children, args.placements, seed=args.seed, county=county)
     directory().load_all()
     params = Params(matching=MatchingParams(solver=args.solver, time_limit_seconds=args.time_limit))
     t0 = time.perf_counter()
@@ -51,6 +58,7 @@ def main() -> None:
     s = run.summary
     print(json.dumps({
         "children": args.children, "placements": args.placements, "seed": args.seed,
+        "spread": args.spread,
         "solver": s["solver"], "status": s["status"], "objective_gbp": s["objective_gbp"],
         "bound_gbp": s["bound_gbp"], "gap": s["gap"], "solve_seconds": s["runtime_seconds"],
         "candidate_pairs": s["num_candidate_pairs"], "pairs_in_model": s["num_pairs_in_model"],

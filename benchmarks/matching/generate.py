@@ -25,23 +25,42 @@ def _draw_codes(rng: np.random.Generator, codes: tuple, rates: tuple) -> tuple:
     return tuple(sorted(c for c, p in zip(codes, rates, strict=True) if rng.random() < p))
 
 
-def _postcodes(rng: np.random.Generator, county: str, n_home: int, n_any: int) -> tuple:
+def _postcodes(rng: np.random.Generator, county: str | None, n_home: int, n_any: int) -> tuple:
+    """Homes (with their upper-tier authority), the postcodes of the homes' authorities,
+    and postcodes anywhere. ``county=None`` spreads homes over every English authority
+    in proportion to postcodes (a national batch)."""
     d = directory()
     d.load_all()
     frame = d.districts().dropna(subset=["easting", "northing"])
     frame = frame[~frame["district"].str.startswith(("N", "L", "M")).fillna(True)]
-    tier = upper_tier_authority(frame["district"])
-    local = frame[(tier == county).to_numpy()]
+    frame = frame.assign(tier=upper_tier_authority(frame["district"]).to_numpy())
+    if county is None:
+        local = frame[frame["tier"].astype(str).str.startswith("E")]
+    else:
+        local = frame[(frame["tier"] == county).to_numpy()]
     home = local.iloc[rng.integers(0, len(local), n_home)].reset_index(drop=True)
     anywhere = frame.iloc[rng.integers(0, len(frame), n_any)]["postcode"].to_numpy(object)
-    return home, local, anywhere
+    return home, local.reset_index(drop=True), anywhere
+
+
+def _near_postcodes(rng: np.random.Generator, local: pd.DataFrame, tiers: np.ndarray) -> np.ndarray:
+    """A random postcode in each given upper-tier authority."""
+    by_tier = local.groupby("tier").indices
+    return np.array(
+        [local["postcode"].iat[int(rng.choice(by_tier[t]))] for t in tiers], dtype=object
+    )
 
 
 def generate_instance(
-    num_children: int, num_placements: int, seed: int = 1, county: str = "E10000034",
+    num_children: int, num_placements: int, seed: int = 1, county: str | None = "E10000034",
     run_date: dt.date = dt.date(2026, 3, 1), local_share: float = 0.02,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
-    """Referrals and placements in the normalised input contract."""
+    """Referrals and placements in the normalised input contract.
+
+    Children live in ``county`` (an upper-tier authority code), or all over England
+    when it is ``None``; schools and the local share of vacancies are in the child's
+    own authority.
+    """
     rng = np.random.default_rng(seed)
     home, local, anywhere = _postcodes(rng, county, num_children, num_placements)
     n = num_children
@@ -61,7 +80,11 @@ def generate_instance(
         i += size
     # schools near home: a local postcode within the county for school-age children
     school_age = (age >= 5) & (age <= 16)
-    school = local.iloc[rng.integers(0, len(local), n)]["postcode"].to_numpy(object)
+    home_tier = home["tier"].to_numpy(object)
+    if county is None:
+        school = _near_postcodes(rng, local, home_tier)
+    else:
+        school = local.iloc[rng.integers(0, len(local), n)]["postcode"].to_numpy(object)
     near = rng.random(n) < 0.7
     school = np.where(near, home["postcode"].to_numpy(object), school)
     teen = age >= 13
@@ -87,7 +110,7 @@ def generate_instance(
                           for x in rng.random(n)],
         "adaptations": rng.random(n) < 0.03,
         "dolo": rng.random(n) < 0.01,
-        "responsible_la": county,
+        "responsible_la": home_tier,
     })  # fmt: skip
     m = num_placements
     setting = rng.choice(["foster", "residential", "supported"], m, p=[0.75, 0.15, 0.10])
@@ -104,8 +127,14 @@ def generate_instance(
     age_min = np.where(setting == "supported", 16, np.where(resi, rng.choice([8, 11, 13], m), 0))
     # some vacancies are in the county itself
     in_county = rng.random(m) < local_share
-    where = np.where(in_county, local["postcode"].to_numpy(object)[rng.integers(0, len(local), m)],
-                     anywhere)  # fmt: skip
+    if county is None:
+        where = anywhere.copy()
+        where[in_county] = _near_postcodes(
+            rng, local, home_tier[rng.integers(0, n, in_county.sum())]
+        )
+    else:
+        pick = rng.integers(0, len(local), m)
+        where = np.where(in_county, local["postcode"].to_numpy(object)[pick], anywhere)
     avail = pd.Series(pd.Timestamp(run_date) + pd.to_timedelta(rng.integers(0, 40, m), unit="D"))
     plcs = pd.DataFrame({
         "placement_id": [f"V{k:06d}" for k in range(m)],

@@ -10,8 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from sufficiency.config import MatchingParams
-from sufficiency.matching.candidates import Candidates, children_conflict, generate_candidates
+from sufficiency.matching.candidates import Candidates, children_conflict, rule_breaks
 from sufficiency.matching.problem import NEEDED_BY_RANK, MatchProblem
+
+_FIRST_CHUNK = 256
 
 
 def can_join(
@@ -77,24 +79,67 @@ def greedy_order(
     return order, rank
 
 
+def _options_in_order(prob: MatchProblem, taken: np.ndarray):  # type: ignore[no-untyped-def]
+    """Each child's rule-abiding placements in greedy order that still have room given
+    ``taken`` (children placed so far per placement), a chunk at a time: no pair list is
+    built, and full placements are skipped without a look."""
+    order = placement_order(prob)
+    foster_empty, vacancies = prob.derived("greedy_exemption", _exemption_arrays)
+    cap = prob.place_capacity
+    grp = prob.child_group
+
+    def options(c: int):  # type: ignore[no-untyped-def]
+        s, size = 0, _FIRST_CHUNK
+        while s < len(order):
+            chunk = order[s : s + size]
+            s, size = s + size, size * 2
+            n = taken[chunk]
+            room = (n < cap[chunk]) | (grp[c] >= 0) & foster_empty[chunk] & (n < vacancies[chunk])
+            chunk = chunk[room]
+            ok = ~rule_breaks(prob, np.full(len(chunk), c), chunk).any(axis=0)
+            yield from chunk[ok].tolist()
+
+    return options
+
+
 def greedy_plan(
     prob: MatchProblem, params: MatchingParams, candidates: Candidates | None = None
 ) -> np.ndarray:
     """Placement row index for each child under the greedy rule, -1 when unplaced."""
-    cands = candidates if candidates is not None else generate_candidates(prob)
-    order, _ = greedy_order(prob, cands.child, cands.place)
-    child, place = cands.child[order], cands.place[order]
-    start = np.searchsorted(child, np.arange(prob.num_children), side="left")
-    stop = np.searchsorted(child, np.arange(prob.num_children), side="right")
     rank = prob.referrals["needed_by"].map(NEEDED_BY_RANK).fillna(3).to_numpy()
     where = np.full(prob.num_children, -1, np.int64)
     members: dict[int, list[int]] = {}
     together = params.siblings == "together"
+    taken = np.zeros(prob.num_placements, np.int64)
+    if candidates is None:
+        options = _options_in_order(prob, taken)
+    else:
+        order, _ = greedy_order(prob, candidates.child, candidates.place)
+        child, place = candidates.child[order], candidates.place[order]
+        start = np.searchsorted(child, np.arange(prob.num_children), side="left")
+        stop = np.searchsorted(child, np.arange(prob.num_children), side="right")
+
+        def options(c: int):  # type: ignore[no-untyped-def]
+            yield from place[start[c] : stop[c]].tolist()
+
+    grp = prob.child_group
+    group_at: dict[int, int] = {}  # with siblings together: where the group went
     for c in np.lexsort((np.arange(prob.num_children), rank)):
-        for p in place[start[c] : stop[c]]:
+        g = int(grp[c])
+        if together and g in group_at:
+            # the only placement left is the group's, if the child may go there at all
+            p = group_at[g]
+            fits = not rule_breaks(prob, np.array([c]), np.array([p])).any()
+            tries = iter([p] if fits else [])
+        else:
+            tries = options(int(c))
+        for p in tries:
             here = members.setdefault(int(p), [])
             if can_join(prob, int(c), int(p), here, together, where):
                 here.append(int(c))
                 where[c] = p
+                taken[p] += 1
+                if g >= 0:
+                    group_at.setdefault(g, int(p))
                 break
     return where

@@ -45,10 +45,11 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.config import MatchingParams
-from sufficiency.matching import backends
+from sufficiency.errors import SolverError
+from sufficiency.matching import backends, spatial
 from sufficiency.matching.backends import MipOutcome, SolveOptions
 from sufficiency.matching.candidates import children_conflict
-from sufficiency.matching.costs import unplaced_cost
+from sufficiency.matching.costs import pair_cost, unplaced_cost
 from sufficiency.matching.formulation import LinearModel
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.pruning import TOLERANCE_GBP, initial_subset, most_negative
@@ -63,6 +64,10 @@ _PATTERNS_PER_ROUND = 10
 _ENUMERATION_LIMIT = 100_000
 #: Columns the pool may reach after the MIP before the run settles for its gap.
 _MAX_COLUMNS = 300_000
+#: Pairs a widening of radii may add at once before the run settles for its gap.
+_MAX_NEW_PAIRS = 5_000_000
+#: A child whose widened radius would hold at most this many pairs is widened at once.
+_JUMP_PAIRS = 20_000
 #: Share of the time limit pricing may use before the pool is solved as it stands.
 PRICING_SHARE = 0.5
 
@@ -141,6 +146,30 @@ class _Group:
         found.sort(key=lambda f: f[0])
         least = found[0][0] if found else np.inf
         return least, [f for f in found if f[0] < -TOLERANCE_GBP][:_PATTERNS_PER_ROUND]
+
+    def far_bound(
+        self, beta: np.ndarray, alpha: float, floor: np.ndarray, same_ring: bool
+    ) -> float:
+        """A lower bound on the reduced cost of any pattern placing some members beyond
+        their radius, where each such member costs at least ``floor`` (``inf`` for a
+        member whose pairs are all held). The far members ``F`` are left out of a frame of
+        the others (which counted them unplaced) and priced at their floor. When every
+        member has the same home and radius (``same_ring``), a placement beyond one
+        member's radius is beyond every member's, so far members are in another block
+        than the frame's and a split is paid; otherwise none is assumed."""
+        vals = self._values(beta)
+        delta = [float(floor[i] - self.unplaced[i]) for i in range(len(self.members))]
+        least = np.inf
+        for lower, blocks in self._frames(alpha, vals):
+            placed = 0
+            for b in blocks:
+                placed |= b
+            free = sorted(d for i, d in enumerate(delta) if not placed >> i & 1 and d < np.inf)
+            if free:
+                gain = sum(d for d in free if d < 0) if free[0] < 0 else free[0]
+                split = self.split if same_ring and blocks else 0.0
+                least = min(least, lower + gain + split)
+        return least
 
     def enumerate(self, beta: np.ndarray, alpha: float, threshold: float) -> list[tuple]:
         """Every pattern with reduced cost below ``threshold``.
@@ -275,6 +304,11 @@ class _Pool:
     pattern_blocks: list[tuple] = field(default_factory=list)
     pattern_cost: list[float] = field(default_factory=list)
     seen: set = field(default_factory=set)
+    inc_start: list[int] = field(default_factory=list)  # first incidence of each pattern
+    inc_pattern: list[int] = field(default_factory=list)
+    inc_child: list[int] = field(default_factory=list)
+    inc_place: list[int] = field(default_factory=list)
+    inc_uses: list[float] = field(default_factory=list)
 
     def add_pattern(self, g: int, blocks: tuple) -> bool:
         key = (g, tuple(sorted(blocks)))
@@ -289,33 +323,34 @@ class _Pool:
             cost += float(total[np.searchsorted(places, p)])
             placed |= mask
         cost += float(sum(grp.unplaced[i] for i in range(len(grp.members)) if not placed >> i & 1))
+        j = len(self.pattern_group)
         self.pattern_group.append(g)
         self.pattern_blocks.append(key[1])
         self.pattern_cost.append(cost)
+        self.inc_start.append(len(self.inc_pattern))
+        for mask, p in key[1]:
+            places, _, used = grp.blocks[mask]
+            first = True
+            for i in range(len(grp.members)):
+                if mask >> i & 1:
+                    self.inc_pattern.append(j)
+                    self.inc_child.append(int(grp.members[i]))
+                    self.inc_place.append(p)
+                    self.inc_uses.append(float(used[np.searchsorted(places, p)]) if first else 0.0)
+                    first = False
         return True
 
     @property
     def num_columns(self) -> int:
         return int(self.keep.sum()) + len(self.pattern_group)
 
-    def incidences(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(pattern, child, placement, places used) for each member a pattern places,
-        places used given on the block's first member only."""
-        pat, kid, plc, uses = [], [], [], []
-        for j, (g, blocks) in enumerate(zip(self.pattern_group, self.pattern_blocks, strict=True)):
-            grp = self.groups[g]
-            for mask, p in blocks:
-                places, _, used = grp.blocks[mask]
-                first = True
-                for i in range(len(grp.members)):
-                    if mask >> i & 1:
-                        pat.append(j)
-                        kid.append(int(grp.members[i]))
-                        plc.append(p)
-                        uses.append(float(used[np.searchsorted(places, p)]) if first else 0.0)
-                        first = False
-        as_int = [np.asarray(a, np.int64) for a in (pat, kid, plc)]
-        return as_int[0], as_int[1], as_int[2], np.asarray(uses, float)
+    def incidences(self, start: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(pattern, child, placement, places used) for each member the patterns from
+        ``start`` on place, places used given on the block's first member only."""
+        at = self.inc_start[start] if start < len(self.inc_start) else len(self.inc_pattern)
+        ints = [np.asarray(a[at:], np.int64) for a in (self.inc_pattern, self.inc_child,
+                                                        self.inc_place)]  # fmt: skip
+        return ints[0], ints[1], ints[2], np.asarray(self.inc_uses[at:], float)
 
 
 @dataclass(eq=False)
@@ -384,13 +419,116 @@ def _master(
     return _Master(model, pairs, n_s, inc_col, inc_child, inc_place)
 
 
+class _WarmLp:
+    """The pricing LP kept in one HiGHS model across rounds (``highspy`` only): new pairs
+    and patterns are appended as columns and new placements as capacity rows, so each
+    round's simplex starts from the last optimal basis instead of from scratch."""
+
+    def __init__(
+        self, prob: MatchProblem, n_units: int, singles: np.ndarray, unplaced: np.ndarray
+    ) -> None:
+        import highspy
+
+        self.inf = highspy.kHighsInf
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", 1)  # see backends.highs_backend
+        none_i, none_f = np.zeros(0, np.int32), np.zeros(0)
+        h.addRows(n_units, np.ones(n_units), np.ones(n_units), 0, none_i, none_i, none_f)
+        self.h, self.prob, self.n_units = h, prob, n_units
+        self.row_of_place = np.full(prob.num_placements, -1, np.int64)
+        self.places: list[int] = []
+        self.pairs = np.zeros(0, np.int64)  # pair index of each pair column
+        self.patterns = 0
+        self.col_child: list[np.ndarray] = []
+        self.col_place: list[np.ndarray] = []
+        self.col_of_inc: list[np.ndarray] = []
+        self.n_cols = 0
+        n_s = len(singles)
+        none = np.zeros(0, np.int64)
+        self._add(unplaced[singles], np.arange(n_s), np.arange(n_s), np.ones(n_s), none, none, none)
+
+    def _rows_for(self, places: np.ndarray) -> np.ndarray:
+        new = np.unique(places[self.row_of_place[places] < 0])
+        if len(new):
+            cap = self.prob.place_capacity[new].astype(float)
+            none_i, none_f = np.zeros(0, np.int32), np.zeros(0)
+            self.h.addRows(len(new), np.full(len(new), -self.inf), cap, 0, none_i, none_i, none_f)
+            self.row_of_place[new] = self.n_units + len(self.places) + np.arange(len(new))
+            self.places += new.tolist()
+        return self.row_of_place[places]
+
+    def _add(
+        self, cost: np.ndarray, c: np.ndarray, r: np.ndarray, v: np.ndarray,
+        inc_col: np.ndarray, inc_child: np.ndarray, inc_place: np.ndarray,
+    ) -> None:  # fmt: skip
+        n = len(cost)
+        if n == 0:
+            return
+        order = np.lexsort((r, c))
+        starts = np.searchsorted(c[order], np.arange(n)).astype(np.int32)
+        self.h.addCols(n, cost.astype(float), np.zeros(n), np.full(n, self.inf), len(order),
+                       starts, r[order].astype(np.int32), v[order].astype(float))  # fmt: skip
+        self.col_of_inc.append(self.n_cols + inc_col)
+        self.col_child.append(inc_child)
+        self.col_place.append(inc_place)
+        self.n_cols += n
+
+    def sync(self, pool: _Pool, unit_of_child: np.ndarray, n_singles: int) -> None:
+        """Append the pool's pairs and patterns the LP does not have yet."""
+        held = np.zeros(len(pool.keep), bool)
+        held[self.pairs] = True
+        new = np.nonzero(pool.keep & ~held)[0]
+        n = len(new)
+        if n:
+            plc = pool.pair_place[new]
+            kids = pool.pair_child[new]
+            cols = np.arange(n)
+            self._add(pool.pair_cost[new], np.r_[cols, cols],
+                      np.r_[unit_of_child[kids], self._rows_for(plc)], np.ones(2 * n),
+                      cols, kids, plc)  # fmt: skip
+            self.pairs = np.concatenate([self.pairs, new])
+        k = len(pool.pattern_group) - self.patterns
+        if k:
+            pat, kid, plc, uses = pool.incidences(self.patterns)
+            pat = pat - self.patterns
+            on = uses > 0
+            groups = np.asarray(pool.pattern_group[self.patterns :], np.int64)
+            self._add(np.asarray(pool.pattern_cost[self.patterns :], float),
+                      np.r_[np.arange(k), pat[on]],
+                      np.r_[n_singles + groups, self._rows_for(plc[on])],
+                      np.r_[np.ones(k), uses[on]], pat, kid, plc)  # fmt: skip
+            self.patterns += k
+
+    def solve(self) -> tuple[float, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+        """Objective, unit duals, capacity duals per placement, and the (child, placement)
+        of every incidence the optimum uses."""
+        import highspy
+
+        self.h.run()
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise SolverError("HiGHS could not solve the LP relaxation of the matching model.")
+        sol = self.h.getSolution()
+        duals = np.asarray(sol.row_dual)
+        beta = np.zeros(self.prob.num_placements)
+        beta[np.asarray(self.places, np.int64)] = duals[self.n_units :]
+        values = np.asarray(sol.col_value)
+        col = np.concatenate(self.col_of_inc) if self.col_of_inc else np.zeros(0, np.int64)
+        on = values[col] > 1e-6
+        active = (np.concatenate(self.col_child)[on], np.concatenate(self.col_place)[on])
+        objective = float(self.h.getInfo().objective_function_value)
+        return objective, duals[: self.n_units], beta, active
+
+
 @dataclass(frozen=True, eq=False)
 class PatternOutcome:
     """What the pattern master proved and proposed.
 
     ``mip`` is the last MIP's outcome (``values`` over its own columns), ``where`` its
     plan decoded to a placement per child (-1 unplaced), ``bound`` the bound for the full
-    model and ``columns`` the size of the final pool.
+    model and ``columns`` the size of the final pool. ``child``, ``place`` and ``cost``
+    are the candidate pairs it ended with (more than it started with when a child's
+    radius was widened).
     """
 
     mip: MipOutcome
@@ -400,6 +538,9 @@ class PatternOutcome:
     rounds: int
     priced_out: bool  # pricing finished: z_dual is the LP optimum over every column
     settled: str  # why the proof stopped short, "" when it did not
+    child: np.ndarray
+    place: np.ndarray
+    cost: np.ndarray
 
 
 @dataclass(eq=False)
@@ -412,11 +553,143 @@ class _Duals:
     lowered: np.ndarray  # per unit, the (non-positive) amount alpha was lowered by
 
 
+@dataclass(eq=False)
+class _State:
+    """Everything the rounds share: units, candidate pairs, the pool, radii."""
+
+    prob: MatchProblem
+    params: MatchingParams
+    singles: np.ndarray
+    unit_of_child: np.ndarray
+    unplaced: np.ndarray
+    child: np.ndarray  # every candidate pair held, singles' and groups' members'
+    place: np.ndarray
+    cost: np.ndarray
+    radius: np.ndarray  # per child, miles within which every pair is held (inf: all)
+    pool: _Pool
+
+    @property
+    def num_units(self) -> int:
+        return len(self.singles) + self.prob.num_groups
+
+    def group_members(self, g: int) -> np.ndarray:
+        return self.pool.groups[g].members
+
+    def far_bounds(self, alpha: np.ndarray, beta: np.ndarray) -> np.ndarray:
+        """Per unit, a lower bound on the reduced cost of any column using a pair beyond a
+        member's radius (the far placement's capacity dual is <= 0 and is dropped)."""
+        out = np.full(self.num_units, np.inf)
+        finite = np.isfinite(self.radius)
+        if not finite.any():
+            return out
+        floor = spatial.far_floor(self.prob, self.params.weights, np.where(finite, self.radius, 0))
+        floor = np.where(finite, floor, np.inf)
+        n_s = len(self.singles)
+        out[:n_s] = floor[self.singles] - alpha[:n_s]
+        prob = self.prob
+        for g, grp in enumerate(self.pool.groups):
+            m = grp.members
+            if np.isfinite(floor[m]).any():
+                same = bool(
+                    (self.radius[m] == self.radius[m[0]]).all()
+                    and (prob.child_home_east[m] == prob.child_home_east[m[0]]).all()
+                    and (prob.child_home_north[m] == prob.child_home_north[m[0]]).all()
+                )
+                out[n_s + g] = grp.far_bound(beta, float(alpha[n_s + g]), floor[m], same)
+        return out
+
+    def widen(self, alpha: np.ndarray, target: float, far: np.ndarray) -> bool:
+        """Widen the radius of every unit whose far bound is below ``target`` until it is
+        not, adding the new rings' pairs. Returns whether anything was widened."""
+        w = self.params.weights
+        n_s = len(self.singles)
+        fee = w.weekly_cost * float(self.prob.placements["weekly_cost"].to_numpy(float).min())
+        need_child = np.full(self.prob.num_children, np.inf)
+        short = np.nonzero(far < target)[0]
+        if len(short) == 0:
+            return False
+        for u in short.tolist():
+            if u >= n_s:  # a group: widen its members a step
+                kids = self.group_members(u - n_s)
+                need_child[kids] = 1e9
+                continue
+            kids = self.singles[[u]]
+            # far_floor(r) >= target + alpha, solved for r
+            goal = target + alpha[u] - fee
+            if w.per_mile_from_home <= 0:
+                r = np.full(len(kids), np.inf)
+            else:
+                plain = goal / w.per_mile_from_home
+                past = (goal - w.far_from_home) / w.per_mile_from_home
+                r = np.where(plain <= w.far_from_home_miles, plain,
+                             np.maximum(w.far_from_home_miles, past))  # fmt: skip
+            need_child[kids] = np.minimum(need_child[kids], r)
+        grow = np.isfinite(self.radius) & (need_child < np.inf)
+        # a step at a time (at most doubling), as duals far from the optimum ask too much;
+        # straight to what is needed for a child with few pairs (few options anywhere)
+        want = np.minimum(need_child * 1.25 + 1.0, spatial.MAX_RADIUS_MILES)
+        count = np.bincount(self.child, minlength=self.prob.num_children)
+        cheap = count * (want / np.maximum(self.radius, 1.0)) ** 2 <= _JUMP_PAIRS
+        step = np.where(
+            cheap, want, np.minimum(want, np.maximum(self.radius * 2, self.radius + 10))
+        )
+        new = np.where(grow, np.maximum(step, self.radius * 1.25), self.radius)
+        for u in short[short >= n_s].tolist():  # siblings keep one radius (see far_bound)
+            members = self.group_members(u - n_s)
+            new[members] = new[members].max()
+        new = np.minimum(new, spatial.MAX_RADIUS_MILES)
+        kids = np.nonzero(new > self.radius)[0]
+        if len(kids) == 0:
+            return False
+        # pairs grow with the area: widen the worst-off children first, as many as the
+        # budget allows (the rest wait for the next round)
+        held = np.bincount(self.child, minlength=self.prob.num_children)[kids]
+        grown = held * ((new[kids] / np.maximum(self.radius[kids], 1.0)) ** 2 - 1.0) + 1.0
+        worst = np.full(self.prob.num_children, np.inf)
+        for u in short.tolist():
+            members = self.singles[[u]] if u < n_s else self.group_members(u - n_s)
+            worst[members] = np.minimum(worst[members], far[u])
+        order = np.argsort(worst[kids], kind="stable")
+        fits = np.cumsum(grown[order]) <= _MAX_NEW_PAIRS
+        if not fits.any():
+            raise _TooMany
+        kids = np.sort(kids[order[fits]])
+        c, p = spatial.ring_pairs(self.prob, kids, self.radius[kids], new[kids])
+        # at the largest radius every pair of the child is held
+        self.radius[kids] = np.where(new[kids] >= spatial.MAX_RADIUS_MILES, np.inf, new[kids])
+        if len(c):
+            k = pair_cost(self.prob, c, p, self.params.weights)
+            self._extend(c, p, k)
+        return True
+
+    def _extend(self, c: np.ndarray, p: np.ndarray, k: np.ndarray) -> None:
+        self.child = np.concatenate([self.child, c])
+        self.place = np.concatenate([self.place, p])
+        self.cost = np.concatenate([self.cost, k])
+        solo = self.prob.child_group[c] < 0
+        pool = self.pool
+        pool.pair_child = np.concatenate([pool.pair_child, c[solo]])
+        pool.pair_place = np.concatenate([pool.pair_place, p[solo]])
+        pool.pair_cost = np.concatenate([pool.pair_cost, k[solo]])
+        pool.keep = np.concatenate([pool.keep, np.zeros(int(solo.sum()), bool)])
+        touched = np.unique(self.prob.child_group[c[~solo]])
+        if len(touched):
+            mine = np.isin(self.prob.child_group[self.child], touched)
+            fresh = _groups(self.prob, self.child[mine], self.place[mine], self.cost[mine],
+                            self.params)  # fmt: skip
+            for g in touched.tolist():
+                pool.groups[g] = fresh[g]
+
+
 def solve_patterns(
     prob: MatchProblem, params: MatchingParams, child: np.ndarray, place: np.ndarray,
-    cost: np.ndarray, t0: float,
+    cost: np.ndarray, t0: float, radius: np.ndarray | None = None,
 ) -> PatternOutcome:  # fmt: skip
-    """Price, solve the MIP over the pool and prove (or bound) optimality for every pair."""
+    """Price, solve the MIP over the pool and prove (or bound) optimality for every pair.
+
+    ``radius`` (miles, per child) says every pair of a child beyond it was left out
+    (see :mod:`.spatial`); such pairs are bounded, and radii widened when needed.
+    """
     name = params.solver
     n_c = prob.num_children
     grp = prob.child_group
@@ -424,12 +697,14 @@ def solve_patterns(
     unit_of_child = np.full(n_c, -1, np.int64)
     unit_of_child[singles] = np.arange(len(singles))
     n_units = len(singles) + prob.num_groups
-    unplaced = unplaced_cost(prob, params.weights)
     solo = grp[child] < 0
-    sc, sp, sk = child[solo], place[solo], cost[solo]
+    sc, sk = child[solo], cost[solo]
     groups = _groups(prob, child[~solo], place[~solo], cost[~solo], params)
     keep = initial_subset(sc, sk, n_c, _START_PER_CHILD, np.zeros(len(sc), bool))
-    pool = _Pool(groups, sc, sp, sk, keep)
+    pool = _Pool(groups, sc, place[solo], sk, keep)
+    held = np.full(n_c, np.inf) if radius is None else radius.astype(float).copy()
+    st = _State(prob, params, singles, unit_of_child, unplaced_cost(prob, params.weights),
+                child, place, cost, held, pool)  # fmt: skip
     for g, gr in enumerate(groups):
         pool.add_pattern(g, ())
         full = (1 << len(gr.members)) - 1
@@ -441,71 +716,94 @@ def solve_patterns(
     best: _Duals | None = None
     rounds, per_child, last_z = 0, _ADD_PER_CHILD, None
     priced_out = False
+    no_conflicts = np.zeros((0, 3), np.int64)
+    warm = _WarmLp(prob, n_units, singles, st.unplaced) if name == "highspy" else None
     while True:
         rounds += 1
-        master = _master(prob, pool, unit_of_child, singles, unplaced, np.zeros((0, 3), np.int64))
-        lp = backends.solve_lp(name, master.model.relaxation())
-        on = lp.values[master.inc_col] > 1e-6
-        active = (master.inc_child[on], master.inc_place[on])
-        alpha = lp.row_duals[:n_units]
-        beta = np.zeros(prob.num_placements)
-        beta[master.model.capacity_row_place] = lp.row_duals[n_units : n_units + len(
-            master.model.capacity_row_place)]  # fmt: skip
+        if warm is not None:
+            warm.sync(pool, unit_of_child, len(singles))
+            z, alpha, beta, active = warm.solve()
+        else:
+            master = _master(prob, pool, unit_of_child, singles, st.unplaced, no_conflicts)
+            lp = backends.solve_lp(name, master.model.relaxation())
+            on = lp.values[master.inc_col] > 1e-6
+            active = (master.inc_child[on], master.inc_place[on])
+            z, alpha = z, lp.row_duals[:n_units]
+            beta = np.zeros(prob.num_placements)
+            rows = master.model.capacity_row_place
+            beta[rows] = lp.row_duals[n_units : n_units + len(rows)]
+        sc, sp, sk = pool.pair_child, pool.pair_place, pool.pair_cost
         rc = sk - alpha[unit_of_child[sc]] - beta[sp]
         low = np.zeros(n_units)
         np.minimum.at(low, unit_of_child[sc], rc)
         new_patterns = 0
-        for g, gr in enumerate(groups):
+        for g, gr in enumerate(pool.groups):
             least, found = gr.price(beta, float(alpha[len(singles) + g]))
             low[len(singles) + g] = min(least, 0.0)
             for _, blocks in found:
                 new_patterns += pool.add_pattern(g, blocks)
-        z_dual = lp.objective + float(low.sum())
+        far = st.far_bounds(alpha, beta)
+        low = np.minimum(low, np.minimum(far, 0.0))
+        z_dual = z + float(low.sum())
         if best is None or z_dual > best.z_dual:
             best = _Duals(z_dual, alpha.copy(), beta, low)
-        if last_z is not None and lp.objective > last_z - gap / 4 * max(abs(lp.objective), 1.0):
+        if last_z is not None and z > last_z - gap / 4 * max(abs(z), 1.0):
             per_child *= 2  # degenerate duals: take more pairs at once
-        last_z = lp.objective
+        last_z = z
         add = most_negative(rc, sc, ~pool.keep, per_child)
-        priced_out = not add.any() and new_patterns == 0
-        close = lp.objective - best.z_dual <= gap / 4 * max(abs(lp.objective), 1.0)
+        # radii are widened only once the held pairs price out: before that the duals
+        # still carry the unplaced penalties and would ask for far too much
+        widened, too_far = False, False
+        if not add.any() and new_patterns == 0:
+            try:
+                widened = st.widen(alpha, -TOLERANCE_GBP, far)
+            except _TooMany:
+                too_far = True  # the far bound stays in z_dual; the gap says what it costs
+        priced_out = not add.any() and new_patterns == 0 and not widened and not too_far
+        close = z - best.z_dual <= gap / 4 * max(abs(z), 1.0)
         late = time.perf_counter() - t0 > PRICING_SHARE * params.time_limit_seconds
-        if priced_out or close or late:
+        if len(add) < len(pool.keep):
+            add = np.concatenate([add, np.zeros(len(pool.keep) - len(add), bool)])
+        if priced_out or too_far or (close and not widened) or late:
             break
         pool.keep |= add
     # who-lives-alongside rows start with the children the last LP puts together
     conflicts = _conflicts_among(prob, *active)
-    return _prove(prob, params, pool, best, unit_of_child, singles, unplaced, rounds,
-                  priced_out, conflicts, t0)  # fmt: skip
+    return _prove(st, best, rounds, priced_out, conflicts, t0)
 
 
 def _prove(
-    prob: MatchProblem, params: MatchingParams, pool: _Pool, duals: _Duals,
-    unit_of_child: np.ndarray, singles: np.ndarray, unplaced: np.ndarray, rounds: int,
-    priced_out: bool, conflicts: np.ndarray, t0: float,
-) -> PatternOutcome:  # fmt: skip
+    st: _State, duals: _Duals, rounds: int, priced_out: bool, conflicts: np.ndarray, t0: float
+) -> PatternOutcome:
     """MIP over the pool; add what could still improve it until the bound proves the plan."""
+    prob, params, pool = st.prob, st.params, st.pool
     gap = params.mip_gap
-    n_s = len(singles)
-    rc_pairs = (
-        pool.pair_cost - duals.alpha[unit_of_child[pool.pair_child]]
-        - duals.beta[pool.pair_place] - duals.lowered[unit_of_child[pool.pair_child]]
-    )  # fmt: skip
+    n_s = len(st.singles)
+
+    def adjusted() -> np.ndarray:
+        u = st.unit_of_child[pool.pair_child]
+        return (pool.pair_cost - duals.alpha[u] - duals.beta[pool.pair_place]
+                - duals.lowered[u])  # fmt: skip
+
+    rc_pairs = adjusted()
+    far = st.far_bounds(duals.alpha, duals.beta) - duals.lowered
     # every column left out prices at >= 0 after lowering; patterns: >= listed threshold
     pattern_floor = 0.0
-    settled = ""
     step = 0
+
+    def outcome(out: MipOutcome, where: np.ndarray | None, bound: float, settled: str):  # type: ignore[no-untyped-def]
+        return PatternOutcome(out, where, bound, pool.num_columns, rounds, priced_out, settled,
+                              st.child, st.place, st.cost)  # fmt: skip
+
     while True:
-        master = _master(prob, pool, unit_of_child, singles, unplaced, conflicts)
+        master = _master(prob, pool, st.unit_of_child, st.singles, st.unplaced, conflicts)
         remaining = max(params.time_limit_seconds - (time.perf_counter() - t0), 0.5)
         out = backends.solve_mip(params.solver, master.model, SolveOptions(remaining, gap / 2))
         omitted = ~pool.keep
         least_left_out = min(float(rc_pairs[omitted].min()) if omitted.any() else np.inf,
-                             pattern_floor)  # fmt: skip
+                             pattern_floor, float(far.min(initial=np.inf)))  # fmt: skip
         if out.values is None:
-            bound = duals.z_dual
-            return PatternOutcome(out, None, bound, pool.num_columns, rounds, priced_out,
-                                  "the MIP returned no plan")  # fmt: skip
+            return outcome(out, None, duals.z_dual, "the MIP returned no plan")
         where = _decode(prob, master, out.values)
         placed = where >= 0
         broken = _conflicts_among(prob, np.nonzero(placed)[0], where[placed])
@@ -514,29 +812,33 @@ def _prove(
         late = time.perf_counter() - t0 > params.time_limit_seconds
         if len(broken):
             if late:
-                settled = "out of time with who-lives-alongside rules still to add"
-                return PatternOutcome(out, None, bound, pool.num_columns, rounds, priced_out,
-                                      settled)  # fmt: skip
-            # every conflict the pool could create at those placements, not just these
+                why = "out of time with who-lives-alongside rules still to add"
+                return outcome(out, None, bound, why)
+            # every conflict the pool could create for those children at those placements
             at = np.isin(master.inc_place, broken[:, 2])
             near = _conflicts_among(prob, master.inc_child[at], master.inc_place[at])
-            conflicts = np.unique(np.concatenate([conflicts, broken, near]), axis=0)
+            mine = np.isin(near[:, 0], broken[:, :2]) | np.isin(near[:, 1], broken[:, :2])
+            conflicts = np.unique(np.concatenate([conflicts, broken, near[mine]]), axis=0)
             continue
         incumbent = float(out.objective) if out.objective is not None else np.inf
         tol = TOLERANCE_GBP * max(1.0, abs(incumbent))
         proven = incumbent - bound <= gap * abs(incumbent) + tol
         if proven or late or step == 2:
             settled = "" if proven else "out of time" if late else "the pool stopped growing"
-            return PatternOutcome(out, where, bound, pool.num_columns, rounds, priced_out, settled)
+            return outcome(out, where, bound, settled)
         # what could still beat the incumbent by more than the gap: a small step first,
         # as the optimum is usually close to the LP bound; then everything needed, after
         # which the bound proves the plan (the pool's MIP is solved to half the gap)
         needed = incumbent * (1 - gap) - duals.z_dual + 2 * tol
         threshold = needed / 4 if step == 0 else needed
         step += 1
-        add = omitted & (rc_pairs < threshold)
+        # pairs beyond a radius that could matter: widen it, so they are priced below
         added = 0
         try:
+            while st.widen(duals.alpha + duals.lowered, threshold, far):
+                rc_pairs = adjusted()
+                far = st.far_bounds(duals.alpha, duals.beta) - duals.lowered
+            add = ~pool.keep & (rc_pairs < threshold)
             for g, gr in enumerate(pool.groups):
                 alpha_g = float(duals.alpha[n_s + g] + duals.lowered[n_s + g])
                 for _, blocks in gr.enumerate(duals.beta, alpha_g, threshold):
@@ -544,8 +846,7 @@ def _prove(
                     if pool.num_columns + int(add.sum()) + added > _MAX_COLUMNS:
                         raise _TooMany
         except _TooMany:
-            settled = "too many columns could still improve the plan"
-            return PatternOutcome(out, where, bound, pool.num_columns, rounds, priced_out, settled)
+            return outcome(out, where, bound, "too many columns could still improve the plan")
         pool.keep |= add
         pattern_floor = max(pattern_floor, threshold)
 
