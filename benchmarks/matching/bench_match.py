@@ -39,6 +39,12 @@ def main() -> None:
     ap.add_argument("--solver", default="highspy", choices=["highspy", "highs", "cbc", "ortools"])
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument(
+        "--gap",
+        type=float,
+        default=MatchingParams().mip_gap,
+        help="relative gap that counts as proven (the issue asks 0.001 nationally)",
+    )
+    ap.add_argument(
         "--spread",
         choices=["county", "national"],
         default="county",
@@ -48,7 +54,11 @@ def main() -> None:
     county = "E10000034" if args.spread == "county" else None
     refs, plcs = generate_instance(args.children, args.placements, seed=args.seed, county=county)
     directory().load_all()
-    params = Params(matching=MatchingParams(solver=args.solver, time_limit_seconds=args.time_limit))
+    params = Params(
+        matching=MatchingParams(
+            solver=args.solver, time_limit_seconds=args.time_limit, mip_gap=args.gap
+        )
+    )
     t0 = time.perf_counter()
     run = run_matching(refs, plcs, RUN_DATE, params)
     t1 = time.perf_counter()

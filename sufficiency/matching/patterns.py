@@ -603,7 +603,7 @@ class _State:
         not, adding the new rings' pairs. Returns whether anything was widened."""
         w = self.params.weights
         n_s = len(self.singles)
-        fee = w.weekly_cost * float(self.prob.placements["weekly_cost"].to_numpy(float).min())
+        fee = spatial.fee_floor(self.prob, w)
         need_child = np.full(self.prob.num_children, np.inf)
         short = np.nonzero(far < target)[0]
         if len(short) == 0:
@@ -614,8 +614,8 @@ class _State:
                 need_child[kids] = 1e9
                 continue
             kids = self.singles[[u]]
-            # far_floor(r) >= target + alpha, solved for r
-            goal = target + alpha[u] - fee
+            # far_floor(r) >= target + alpha, solved for r (school terms left out)
+            goal = target + alpha[u] - fee[kids]
             if w.per_mile_from_home <= 0:
                 r = np.full(len(kids), np.inf)
             else:

@@ -25,8 +25,8 @@ import numpy as np
 
 from sufficiency.config import MatchingParams, MatchingWeights
 from sufficiency.geo import METRES_PER_MILE, dfe_distance_miles
-from sufficiency.matching.candidates import RULES, Candidates, rule_breaks
-from sufficiency.matching.costs import pair_cost
+from sufficiency.matching.candidates import RULES, Candidates, _rule_arrays, rule_breaks
+from sufficiency.matching.costs import _cost_arrays, pair_cost
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.pruning import dominance_slack, undominated
 
@@ -45,11 +45,36 @@ def worthwhile(prob: MatchProblem) -> bool:
     return prob.num_children * prob.num_placements > SPATIAL_ABOVE_PAIRS
 
 
+def fee_floor(prob: MatchProblem, weights: MatchingWeights) -> np.ndarray:
+    """Per child, the least fee term (with the not-preferred-setting term) over the
+    settings the child may live in (rule 2 and 3): what any pair costs before distance."""
+    rules = prob.derived("_rule_arrays", _rule_arrays)
+    terms = prob.derived("_cost_arrays", _cost_arrays)
+    fee = prob.placements["weekly_cost"].to_numpy(float)
+    lowest = np.array([fee[rules.setting == s].min(initial=np.inf) for s in range(3)])
+    allowed = ~rules.suit_unsuitable
+    allowed[:, [0, 2]] &= ~rules.dolo[:, None]  # deprivation of liberty: residential only
+    allowed[:, 2] &= (rules.age >= 16) & (rules.age <= 17)
+    extra = np.where(terms.any_preferred[:, None] & ~terms.preferred,
+                     weights.not_preferred_setting, 0.0)  # fmt: skip
+    each = np.where(allowed, weights.weekly_cost * lowest[None, :] + extra, np.inf)
+    return each.min(axis=1)
+
+
 def far_floor(prob: MatchProblem, weights: MatchingWeights, radius: np.ndarray) -> np.ndarray:
-    """Least cost of any pair more than ``radius`` miles from the child's home."""
-    fee = float(prob.placements["weekly_cost"].to_numpy(float).min(initial=np.inf))
+    """Per child, the least cost of any pair more than ``radius`` miles from home: the
+    child's fee floor, the distance terms at the radius, and the school terms implied by
+    the school's distance from home (every other term is non-negative)."""
     far = np.where(radius >= weights.far_from_home_miles, weights.far_from_home, 0.0)
-    return weights.weekly_cost * fee + weights.per_mile_from_home * radius + far
+    home_school = dfe_distance_miles(prob.child_home_east, prob.child_home_north,
+                                     prob.child_school_east, prob.child_school_north)  # fmt: skip
+    # beyond the radius from home, the school is at least this far (0.2: rounding)
+    school = np.where(np.isnan(home_school), 0.0, np.maximum(radius - home_school - 0.2, 0.0))
+    terms = prob.derived("_cost_arrays", _cost_arrays)
+    beyond = school > weights.school_free_miles
+    school_cost = weights.per_mile_from_school * np.maximum(school - weights.school_free_miles, 0)
+    school_cost = school_cost + np.where(beyond & terms.ks4, weights.ks4_school_move, 0.0)
+    return fee_floor(prob, weights) + weights.per_mile_from_home * radius + far + school_cost
 
 
 @dataclass(eq=False)
@@ -122,7 +147,7 @@ def ring_pairs(
 def everywhere_pairs(
     prob: MatchProblem, params: MatchingParams, children: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Every rule-abiding pair of ``children`` (home unknown), less dominated ones."""
+    """Every rule-abiding pair of ``children``, less dominated ones."""
     n_p = prob.num_placements
     kids, places = [], []
     block = max(1, _BLOCK_PAIRS // max(n_p, 1))
@@ -158,8 +183,17 @@ def rule_counts(prob: MatchProblem, children: np.ndarray) -> tuple[np.ndarray, n
 
 def initial_candidates(prob: MatchProblem, params: MatchingParams) -> tuple[Candidates, np.ndarray]:
     """Pairs within :data:`START_RADIUS_MILES` of home (every placement for a child with
-    no known home), and each child's radius (``inf`` when every pair is held)."""
+    no known home, or with siblings living elsewhere), and each child's radius (``inf``
+    when every pair is held)."""
     home = np.isfinite(prob.child_home_east) & np.isfinite(prob.child_home_north)
+    # siblings not all sharing one known home get every pair: the bound on pairs beyond a
+    # radius needs every member's radius drawn around the same home
+    grp = prob.child_group
+    for g in np.unique(grp[grp >= 0]).tolist():
+        m = np.nonzero(grp == g)[0]
+        east, north = prob.child_home_east[m], prob.child_home_north[m]
+        if not (home[m].all() and (east == east[0]).all() and (north == north[0]).all()):
+            home[m] = False
     near = np.nonzero(home)[0]
     radius = np.where(home, START_RADIUS_MILES, np.inf)
     c1, p1 = ring_pairs(prob, near, np.zeros(len(near)), radius[near])
