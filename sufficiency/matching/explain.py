@@ -90,7 +90,7 @@ def alternatives_table(
     where = result.place_of_child
     used = np.bincount(where[where >= 0], minlength=prob.num_placements)
     plc = prob.placements
-    rows = []
+    rows: pd.DataFrame | list = []
     if num_alternatives > 0 and cands.num_pairs:
         own = where[cands.child] == cands.place
         base = np.zeros(prob.num_children)
@@ -102,20 +102,20 @@ def alternatives_table(
         rank = np.arange(len(idx)) - np.searchsorted(kids, kids, side="left")
         idx = idx[rank < num_alternatives]
         miles, _ = pair_distances(prob, cands.child[idx], cands.place[idx])
-        for k, m in zip(idx, miles, strict=True):
-            c, p = int(cands.child[k]), int(cands.place[k])
-            rows.append({
-                "child_id": str(prob.referrals["child_id"].iat[c]),
-                "rank": 0,
-                "placement_id": str(plc["placement_id"].iat[p]),
-                "setting": str(plc["setting"].iat[p]),
-                "provider": str(plc["provider"].iat[p]),
-                "weekly_cost": float(plc["weekly_cost"].to_numpy(float)[p]),
-                "miles_from_home": float(m),
-                "pair_cost_gbp": round(float(cost[k]), 2),
-                "extra_cost_gbp": round(float(cost[k] - base[c]), 2),
-                "vacancy_left_in_plan": bool(used[p] < prob.place_capacity[p]),
-            })  # fmt: skip
+        c, p = cands.child[idx], cands.place[idx]
+        rows = pd.DataFrame({
+            "child_id": prob.referrals["child_id"].astype(str).to_numpy(object)[c],
+            "rank": 0,
+            "placement_id": plc["placement_id"].astype(str).to_numpy(object)[p],
+            "setting": plc["setting"].astype(str).to_numpy(object)[p],
+            "provider": plc["provider"].astype(str).to_numpy(object)[p],
+            "weekly_cost": plc["weekly_cost"].to_numpy(float)[p],
+            "miles_from_home": miles.astype(float),
+            "pair_cost_gbp": np.round(cost[idx], 2),
+            "extra_cost_gbp": np.round(cost[idx] - base[c], 2),
+            "vacancy_left_in_plan": used[p] < prob.place_capacity[p],
+        })  # fmt: skip
     out = pd.DataFrame(rows, columns=list(ALTERNATIVE_COLUMNS))
     out["rank"] = out.groupby("child_id").cumcount() + 1
+    out["vacancy_left_in_plan"] = out["vacancy_left_in_plan"].astype(bool)
     return out

@@ -70,6 +70,9 @@ _MAX_NEW_PAIRS = 5_000_000
 _JUMP_PAIRS = 20_000
 #: Share of the time limit pricing may use before the pool is solved as it stands.
 PRICING_SHARE = 0.5
+#: Share of the time limit after which no more columns are added for the proof (the
+#: MIPs still to solve need the rest).
+PROOF_SHARE = 0.75
 
 
 class _TooMany(Exception):
@@ -368,14 +371,24 @@ class _Master:
 
 def _master(
     prob: MatchProblem, pool: _Pool, unit_of_child: np.ndarray, singles: np.ndarray,
-    unplaced: np.ndarray, conflicts: np.ndarray,
+    unplaced: np.ndarray, conflicts: np.ndarray, pair_use: np.ndarray | None = None,
+    pattern_use: np.ndarray | None = None,
 ) -> _Master:  # fmt: skip
+    """The model over the pool's kept pairs and patterns (or those in ``pair_use`` and
+    ``pattern_use``)."""
     n_units = len(singles) + len(pool.groups)
-    pairs = np.nonzero(pool.keep)[0]
+    pairs = np.nonzero(pool.keep if pair_use is None else pair_use)[0]
     n_x, n_s = len(pairs), len(singles)
     p0 = n_x + n_s
     pat, kid, plc, uses = pool.incidences()
-    n_p = len(pool.pattern_group)
+    chosen = np.arange(len(pool.pattern_group))
+    if pattern_use is not None:
+        chosen = np.nonzero(pattern_use)[0]
+        renumber = np.full(len(pattern_use), -1, np.int64)
+        renumber[chosen] = np.arange(len(chosen))
+        on = pattern_use[pat]
+        pat, kid, plc, uses = renumber[pat[on]], kid[on], plc[on], uses[on]
+    n_p = len(chosen)
     inc_col = np.concatenate([np.arange(n_x), p0 + pat])
     inc_child = np.concatenate([pool.pair_child[pairs], kid])
     inc_place = np.concatenate([pool.pair_place[pairs], plc])
@@ -384,7 +397,7 @@ def _master(
     cap_val = np.concatenate([np.ones(n_x), uses[uses > 0]])
     places, cap_row = np.unique(cap_place, return_inverse=True)
     rows = [unit_of_child[pool.pair_child[pairs]], np.arange(n_s),
-            n_s + np.asarray(pool.pattern_group, np.int64), n_units + cap_row]  # fmt: skip
+            n_s + np.asarray(pool.pattern_group, np.int64)[chosen], n_units + cap_row]  # fmt: skip
     cols = [np.arange(n_x), n_x + np.arange(n_s), p0 + np.arange(n_p), cap_col]
     vals = [np.ones(n_x + n_s + n_p), cap_val]
     lo = [np.ones(n_units), np.full(len(places), -np.inf)]
@@ -406,7 +419,8 @@ def _master(
         lo.append(np.full(len(conflicts), -np.inf))
         hi.append(np.ones(len(conflicts)))
     n_vars = p0 + n_p
-    obj = np.concatenate([pool.pair_cost[pairs], unplaced[singles], pool.pattern_cost])
+    obj = np.concatenate([pool.pair_cost[pairs], unplaced[singles],
+                          np.asarray(pool.pattern_cost, float)[chosen]])  # fmt: skip
     integer = np.ones(n_vars, bool)
     integer[n_x:p0] = False
     model = LinearModel(
@@ -785,35 +799,61 @@ def _prove(
         return (pool.pair_cost - duals.alpha[u] - duals.beta[pool.pair_place]
                 - duals.lowered[u])  # fmt: skip
 
+    def pattern_rc() -> np.ndarray:
+        pat, _, plc, uses = pool.incidences()
+        group = np.asarray(pool.pattern_group, np.int64)
+        capacity = np.bincount(pat, weights=uses * duals.beta[plc], minlength=len(group))
+        unit = n_s + group
+        return np.asarray(pool.pattern_cost) - duals.alpha[unit] - capacity - duals.lowered[unit]
+
     rc_pairs = adjusted()
     far = st.far_bounds(duals.alpha, duals.beta) - duals.lowered
     # every column left out prices at >= 0 after lowering; patterns: >= listed threshold
     pattern_floor = 0.0
-    step = 0
+    final = False
+    kept: tuple | None = None  # the best plan so far that breaks no rule: (out, where, cost)
+    best_bound = duals.z_dual
+    # reduced-cost fixing: the MIP takes the pool's columns priced below ``cut`` (every
+    # plan using another costs at least z_dual + cut), widened as the proof needs
+    cut = 4 * gap * max(abs(duals.z_dual), 1.0)
 
     def outcome(out: MipOutcome, where: np.ndarray | None, bound: float, settled: str):  # type: ignore[no-untyped-def]
         return PatternOutcome(out, where, bound, pool.num_columns, rounds, priced_out, settled,
                               st.child, st.place, st.cost)  # fmt: skip
 
     while True:
-        master = _master(prob, pool, st.unit_of_child, st.singles, st.unplaced, conflicts)
+        rc_patterns = pattern_rc()
+        pair_use = pool.keep & (rc_pairs < cut)
+        empty = np.array([not b for b in pool.pattern_blocks], bool)  # all unplaced: feasible
+        pattern_use = (rc_patterns < cut) | empty
+        master = _master(prob, pool, st.unit_of_child, st.singles, st.unplaced, conflicts,
+                         pair_use, pattern_use)  # fmt: skip
         remaining = max(params.time_limit_seconds - (time.perf_counter() - t0), 0.5)
         out = backends.solve_mip(params.solver, master.model, SolveOptions(remaining, gap / 2))
-        omitted = ~pool.keep
-        least_left_out = min(float(rc_pairs[omitted].min()) if omitted.any() else np.inf,
-                             pattern_floor, float(far.min(initial=np.inf)))  # fmt: skip
+        least_left_out = min(
+            float(rc_pairs[~pair_use].min(initial=np.inf)),
+            float(rc_patterns[~pattern_use].min(initial=np.inf)),
+            pattern_floor,
+            float(far.min(initial=np.inf)),
+        )
         if out.values is None:
-            return outcome(out, None, duals.z_dual, "the MIP returned no plan")
+            if kept is not None:  # the last plan that broke no rule stands
+                return outcome(kept[0], kept[1], best_bound, "out of time")
+            return outcome(out, None, best_bound, "the MIP returned no plan")
         where = _decode(prob, master, out.values)
         placed = where >= 0
         broken = _conflicts_among(prob, np.nonzero(placed)[0], where[placed])
         subset_bound = out.bound if out.bound is not None else duals.z_dual
+        # every round's bound holds for the full model (missing rows only relax it)
         bound = max(duals.z_dual, min(subset_bound, duals.z_dual + least_left_out))
+        best_bound = max(best_bound, bound)
         late = time.perf_counter() - t0 > params.time_limit_seconds
         if len(broken):
             if late:
+                if kept is not None:
+                    return outcome(kept[0], kept[1], best_bound, "out of time")
                 why = "out of time with who-lives-alongside rules still to add"
-                return outcome(out, None, bound, why)
+                return outcome(out, None, best_bound, why)
             # every conflict the pool could create for those children at those placements
             at = np.isin(master.inc_place, broken[:, 2])
             near = _conflicts_among(prob, master.inc_child[at], master.inc_place[at])
@@ -821,23 +861,31 @@ def _prove(
             conflicts = np.unique(np.concatenate([conflicts, broken, near[mine]]), axis=0)
             continue
         incumbent = float(out.objective) if out.objective is not None else np.inf
+        if kept is None or incumbent <= kept[2]:
+            kept = (out, where, incumbent)
+        out, where, incumbent = kept
         tol = TOLERANCE_GBP * max(1.0, abs(incumbent))
-        proven = incumbent - bound <= gap * abs(incumbent) + tol
-        if proven or late or step == 2:
+        proven = incumbent - best_bound <= gap * abs(incumbent) + tol
+        late = time.perf_counter() - t0 > PROOF_SHARE * params.time_limit_seconds
+        if proven or late or final:
             settled = "" if proven else "out of time" if late else "the pool stopped growing"
-            return outcome(out, where, bound, settled)
-        # what could still beat the incumbent by more than the gap: a small step first,
-        # as the optimum is usually close to the LP bound; then everything needed, after
-        # which the bound proves the plan (the pool's MIP is solved to half the gap)
+            return outcome(out, where, best_bound, settled)
+        # what could still beat the incumbent by more than the gap: columns priced below
+        # a threshold growing fourfold a step (the optimum is usually close to the LP
+        # bound), up to everything needed, after which the bound proves the plan (the
+        # pool's MIP is solved to half the gap)
         needed = incumbent * (1 - gap) - duals.z_dual + 2 * tol
-        threshold = needed / 4 if step == 0 else needed
-        step += 1
+        threshold = min(needed, 4 * cut)
+        final = threshold >= needed
+        cut = max(cut, threshold)
         # pairs beyond a radius that could matter: widen it, so they are priced below
         added = 0
         try:
             while st.widen(duals.alpha + duals.lowered, threshold, far):
                 rc_pairs = adjusted()
                 far = st.far_bounds(duals.alpha, duals.beta) - duals.lowered
+                if time.perf_counter() - t0 > PROOF_SHARE * params.time_limit_seconds:
+                    break  # the far bound stays in the proof: the gap says what it costs
             add = ~pool.keep & (rc_pairs < threshold)
             for g, gr in enumerate(pool.groups):
                 alpha_g = float(duals.alpha[n_s + g] + duals.lowered[n_s + g])
