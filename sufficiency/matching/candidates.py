@@ -165,8 +165,11 @@ def rule_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarra
     return np.stack(np.broadcast_arrays(*breaks))
 
 
-def generate_candidates(prob: MatchProblem, params: MatchingParams | None = None) -> Candidates:
-    """Apply the single-pair hard rules to every child against every placement.
+def generate_candidates(
+    prob: MatchProblem, params: MatchingParams | None = None, children: np.ndarray | None = None
+) -> Candidates:
+    """Apply the single-pair hard rules to every child (or to ``children``, in increasing
+    order, leaving the others' counts at zero) against every placement.
 
     Work is done in blocks of children so memory stays bounded at national scale.
     With ``params``, each block keeps only the pairs an optimal plan or the greedy
@@ -187,8 +190,9 @@ def generate_candidates(prob: MatchProblem, params: MatchingParams | None = None
     all_p = np.arange(n_p)[None, :]
     slack = None if params is None else dominance_slack(prob, params)
     order = placement_order(prob)
-    for start in range(0, n_c, block):
-        ci = np.arange(start, min(start + block, n_c))[:, None]
+    who = np.arange(n_c) if children is None else np.asarray(children, np.int64)
+    for start in range(0, len(who), block):
+        ci = who[start : start + block][:, None]
         br = rule_breaks(prob, ci, all_p)  # (rules, block, places)
         counts[ci[:, 0]] = br.sum(axis=2).T
         ok_c, ok_p = np.nonzero(~br.any(axis=0))

@@ -131,13 +131,8 @@ def build_model(
     n_y, n_g = len(y_g), prob.num_groups
     y0, s0 = n_x + n_c, n_x + n_c + n_y
     # exemption variables e[g, p]: foster, nobody there now, more than 3 vacancies
-    plc = prob.placements
-    vac = plc["vacancies"].to_numpy(np.int64)
-    exempt_ok = (
-        (plc["setting"] == "foster").to_numpy()
-        & (plc["current_children"].to_numpy(np.int64) == 0)
-        & (vac > 3)
-    )
+    vac = prob.place_vacancies
+    exempt_ok = prob.place_foster_empty & (vac > 3)
     gsize = np.bincount(prob.child_group[prob.child_group >= 0], minlength=n_g)
     e_mask = exempt_ok[y_p] & (gsize[y_g] > 3)
     e_g, e_p = y_g[e_mask], y_p[e_mask]

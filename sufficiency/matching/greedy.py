@@ -28,10 +28,9 @@ def can_join(
             return False
     n = len(members) + 1
     if n > prob.place_capacity[p]:
-        foster_empty, vacancies = prob.derived("greedy_exemption", _exemption_arrays)
         exempt = (
-            foster_empty[p]
-            and n <= vacancies[p]
+            prob.place_foster_empty[p]
+            and n <= prob.place_vacancies[p]
             and grp[c] >= 0
             and all(grp[m] == grp[c] for m in members)
         )
@@ -42,15 +41,6 @@ def can_join(
         if children_conflict(prob, np.full(len(others), c), others).any():
             return False
     return True
-
-
-def _exemption_arrays(prob: MatchProblem) -> tuple[np.ndarray, np.ndarray]:
-    """Foster homes with no children now, and every placement's vacancies."""
-    plc = prob.placements
-    foster_empty = (plc["setting"] == "foster").to_numpy() & (
-        plc["current_children"].to_numpy(np.int64) == 0
-    )
-    return foster_empty, plc["vacancies"].to_numpy(np.int64)
 
 
 def placement_order(prob: MatchProblem) -> np.ndarray:
@@ -84,7 +74,7 @@ def _options_in_order(prob: MatchProblem, taken: np.ndarray):  # type: ignore[no
     ``taken`` (children placed so far per placement), a chunk at a time: no pair list is
     built, and full placements are skipped without a look."""
     order = placement_order(prob)
-    foster_empty, vacancies = prob.derived("greedy_exemption", _exemption_arrays)
+    foster_empty, vacancies = prob.place_foster_empty, prob.place_vacancies
     cap = prob.place_capacity
     grp = prob.child_group
 

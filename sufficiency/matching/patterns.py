@@ -254,14 +254,9 @@ def _groups(
     prob: MatchProblem, child: np.ndarray, place: np.ndarray, cost: np.ndarray,
     params: MatchingParams,
 ) -> list[_Group]:  # fmt: skip
-    plc = prob.placements
-    vac = plc["vacancies"].to_numpy(np.int64)
+    vac = prob.place_vacancies
     cap = prob.place_capacity
-    exempt_ok = (
-        (plc["setting"] == "foster").to_numpy()
-        & (plc["current_children"].to_numpy(np.int64) == 0)
-        & (vac > 3)
-    )
+    exempt_ok = prob.place_foster_empty & (vac > 3)
     unplaced = unplaced_cost(prob, params.weights)
     grp = prob.child_group
     of_pair = grp[child]
@@ -362,8 +357,6 @@ class _Master:
     unplaced variables, then the patterns; rows the units, capacity, then conflicts."""
 
     model: LinearModel
-    pairs: np.ndarray  # pair index of each pair column
-    num_singles: int
     inc_col: np.ndarray  # column, child, placement of every child a column places
     inc_child: np.ndarray
     inc_place: np.ndarray
@@ -430,7 +423,7 @@ def _master(
         row_ub=np.concatenate(hi).astype(float), num_pairs=n_x, num_children=n_units,
         capacity_row_place=places,
     )  # fmt: skip
-    return _Master(model, pairs, n_s, inc_col, inc_child, inc_place)
+    return _Master(model, inc_col, inc_child, inc_place)
 
 
 class _WarmLp:
@@ -642,7 +635,7 @@ class _State:
         # a step at a time (at most doubling), as duals far from the optimum ask too much;
         # straight to what is needed for a child with few pairs (few options anywhere)
         want = np.minimum(need_child * 1.25 + 1.0, spatial.MAX_RADIUS_MILES)
-        count = np.bincount(self.child, minlength=self.prob.num_children)
+        count = np.bincount(self.child, minlength=self.prob.num_children)  # pairs held
         cheap = count * (want / np.maximum(self.radius, 1.0)) ** 2 <= _JUMP_PAIRS
         step = np.where(
             cheap, want, np.minimum(want, np.maximum(self.radius * 2, self.radius + 10))
@@ -657,8 +650,7 @@ class _State:
             return False
         # pairs grow with the area: widen the worst-off children first, as many as the
         # budget allows (the rest wait for the next round)
-        held = np.bincount(self.child, minlength=self.prob.num_children)[kids]
-        grown = held * ((new[kids] / np.maximum(self.radius[kids], 1.0)) ** 2 - 1.0) + 1.0
+        grown = count[kids] * ((new[kids] / np.maximum(self.radius[kids], 1.0)) ** 2 - 1.0) + 1.0
         worst = np.full(self.prob.num_children, np.inf)
         for u in short.tolist():
             members = self.singles[[u]] if u < n_s else self.group_members(u - n_s)

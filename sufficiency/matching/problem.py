@@ -104,6 +104,8 @@ class MatchProblem:
     place_min_age: np.ndarray  # of current children; +inf when none
     place_max_age: np.ndarray  # of current children; -inf when none
     place_capacity: np.ndarray  # vacancies after the usual fostering limit, before exemption
+    place_vacancies: np.ndarray
+    place_foster_empty: np.ndarray  # foster homes with no children now (sibling exemption)
     num_groups: int
 
     def derived(self, name: str, build: Callable[[MatchProblem], T]) -> T:
@@ -191,5 +193,7 @@ def build_problem(
         place_min_age=min_age,
         place_max_age=max_age,
         place_capacity=np.maximum(capacity, 0),
+        place_vacancies=vacancies,
+        place_foster_empty=foster & (current == 0),
         num_groups=int(codes.max() + 1) if len(codes) else 0,
     )
