@@ -97,6 +97,17 @@ def _plan(result) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
     }
 
 
+def _assert_legal_costed_and_optimal(refs, plcs, together, params, result) -> float:  # type: ignore[no-untyped-def]
+    """No hard rule broken, objective equals the reference cost and the enumerated best,
+    which is returned."""
+    plan = _plan(result)
+    assert plan_violations(refs, plcs, plan, RUN_DATE, siblings_together=together) == []
+    assert result.objective_gbp == pytest.approx(plan_cost(refs, plcs, plan, params.weights))
+    best = best_by_enumeration(refs, plcs, RUN_DATE, params.weights, together)
+    assert result.objective_gbp == pytest.approx(best, abs=1e-6)
+    return float(best)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instance())
 def test_optimal_plan_is_legal_correctly_costed_and_optimal(case) -> None:  # type: ignore[no-untyped-def]
@@ -104,12 +115,7 @@ def test_optimal_plan_is_legal_correctly_costed_and_optimal(case) -> None:  # ty
     refs, plcs, together = case
     params = MatchingParams(siblings="together" if together else "prefer")
     prob = build_problem(refs, plcs, RUN_DATE)
-    result = solve(prob, params)
-    plan = _plan(result)
-    assert plan_violations(refs, plcs, plan, RUN_DATE, siblings_together=together) == []
-    assert result.objective_gbp == pytest.approx(plan_cost(refs, plcs, plan, params.weights))
-    best = best_by_enumeration(refs, plcs, RUN_DATE, params.weights, together)
-    assert result.objective_gbp == pytest.approx(best, abs=1e-6)
+    _assert_legal_costed_and_optimal(refs, plcs, together, params, solve(prob, params))
 
 
 @settings(max_examples=40, deadline=None)
@@ -142,10 +148,6 @@ def test_pattern_master_is_legal_and_optimal(case) -> None:  # type: ignore[no-u
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(solve_module, "PRUNE_ABOVE_PAIRS_PER_CHILD", -1)
         result = solve(prob, params)
-    plan = _plan(result)
-    assert plan_violations(refs, plcs, plan, RUN_DATE, siblings_together=together) == []
-    assert result.objective_gbp == pytest.approx(plan_cost(refs, plcs, plan, params.weights))
-    best = best_by_enumeration(refs, plcs, RUN_DATE, params.weights, together)
-    assert result.objective_gbp == pytest.approx(best, abs=1e-6)
+    best = _assert_legal_costed_and_optimal(refs, plcs, together, params, result)
     assert result.bound_gbp is not None and result.bound_gbp <= best + 1e-6
     assert result.status.value == "optimal"
