@@ -37,6 +37,9 @@ class Problem:
         usable).
     code
         A short stable identifier for the kind of problem, for machines.
+    action
+        What an analytic command did about it (``"episode set aside"``), when it ran
+        on the data anyway; empty for problems only reported.
     """
 
     file: str
@@ -46,6 +49,7 @@ class Problem:
     message: str
     severity: Severity = "error"
     code: str = "invalid"
+    action: str = ""
 
     def sort_key(self) -> tuple[str, int, str, str]:
         return (self.file, self.row if self.row is not None else 0, self.column or "", self.code)

@@ -36,12 +36,22 @@ def truncate_history(history: SSDA903History, cutoff: pd.Timestamp) -> SSDA903Hi
     ep.loc[later, "DEC"] = pd.NaT
     ep.loc[later, ["REC", "REASON_PLACE_CHANGE"]] = pd.NA
     years = tuple(y for y in history.years if pd.Timestamp(y - 1, 4, 1) <= cutoff)
-    return replace(history, episodes=ep.reset_index(drop=True), years=years)
+    missing = tuple(y for y in history.missing_years if pd.Timestamp(y - 1, 4, 1) <= cutoff)
+    return replace(
+        history,
+        episodes=ep.reset_index(drop=True),
+        years=years,
+        data_start=history.start,
+        data_end=min(history.end, cutoff),
+        missing_years=missing,
+    )
 
 
 def _truncate_spells(care: CareSpells, history: SSDA903History, cutoff: pd.Timestamp):
     cut = build_spells(truncate_history(history, cutoff))
-    return CareSpells(cut.spells, care.data_start, min(care.data_end, pd.Timestamp(cutoff)))
+    return CareSpells(
+        cut.spells, care.data_start, min(care.data_end, pd.Timestamp(cutoff)), cut.gaps
+    )
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,12 @@ def _monthly_counts(
     month = np.searchsorted(edges.to_numpy(), ent["start"].to_numpy(), side="left") - 1
     num_months = len(edges) - 1
     y = np.bincount(month.clip(0, num_months - 1), minlength=num_months).astype(float)
-    return y, edges[1:]
+    ends = edges[1:]
+    if care.gaps:
+        # a month in a collection year with no return has unknown entries, not none
+        seen = ~care.in_gap(ends.to_numpy())
+        return y[seen], ends[seen]
+    return y, ends
 
 
 def _history_start(

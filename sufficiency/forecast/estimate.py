@@ -158,9 +158,15 @@ def _exposure_and_events(
             return None
         return np.exp2(-(w1 - days) / half_life_days)
 
-    exposure = np.bincount(cells, weights=weight(day), minlength=n_cells) / DAYS_PER_MONTH
+    day_weight = weight(day)
+    if care.gaps:
+        # days in a collection year with no return: who was in care then is known only
+        # from the years either side, and who left or moved not at all
+        seen = ~care.in_gap(day)
+        day_weight = seen.astype(float) if day_weight is None else day_weight * seen
+    exposure = np.bincount(cells, weights=day_weight, minlength=n_cells) / DAYS_PER_MONTH
 
-    in_window = (e > w0) & (e <= w1)
+    in_window = (e > w0) & (e <= w1) & ~care.in_gap(e)
     last_day = e - 1
     end_cell = _cell_index(
         cat, legal, last_day - dob, *tic_days(care, np.arange(len(sp)), last_day), edges

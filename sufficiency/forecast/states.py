@@ -147,12 +147,29 @@ class CareSpells:
         earliest return, so its true start is earlier), ``dob`` and ``end_kind``
         (``continue``, ``exit``, ``age_out`` or ``open``).
     data_start, data_end
-        First and last day the returns cover (1 April and 31 March).
+        First and last day the returns cover (1 April, and 31 March or an in-year
+        extract's last day).
+    gaps
+        First and last day of each collection year with no return: who entered, moved
+        and left then is unknown, so rate estimation leaves those days out.
     """
 
     spells: pd.DataFrame
     data_start: pd.Timestamp
     data_end: pd.Timestamp
+    gaps: tuple[tuple[pd.Timestamp, pd.Timestamp], ...] = ()
+
+    def in_gap(self, days: np.ndarray) -> np.ndarray:
+        """Whether each day (``datetime64`` or days since the epoch) falls in a gap."""
+        d = np.asarray(days)
+        if d.dtype.kind == "M":
+            d = d.astype("datetime64[D]").astype(np.int64)
+        out = np.zeros(d.shape, dtype=bool)
+        for first, last in self.gaps:
+            lo = np.datetime64(first, "D").astype(np.int64)
+            hi = np.datetime64(last, "D").astype(np.int64)
+            out |= (d >= lo) & (d <= hi)
+        return out
 
 
 def build_spells(history: SSDA903History) -> CareSpells:
@@ -222,8 +239,7 @@ def build_spells(history: SSDA903History) -> CareSpells:
     period_start = pd.Series(start).groupby(period).transform("min").to_numpy("datetime64[ns]")
     # a period whose first visible episode, open when the returns begin, is not a start
     # (RNE S) began before the returns we hold: its true start is unknown (left-truncated)
-    years = history.years or (int(pd.Timestamp(ep["DECOM"].max()).year) + 1,)
-    data_start = pd.Timestamp(min(years) - 1, 4, 1)
+    data_start = history.start
     first_rne = pd.Series(rne).groupby(period).transform("first").to_numpy(str)
     prevalent = (first_rne != "S") & (period_start <= np.datetime64(data_start, "ns"))
     next_continuous = np.r_[continuous[1:], False]
@@ -252,7 +268,7 @@ def build_spells(history: SSDA903History) -> CareSpells:
         }
     )
     return CareSpells(
-        spells=spells, data_start=data_start, data_end=pd.Timestamp(max(years), 3, 31)
+        spells=spells, data_start=data_start, data_end=history.end, gaps=tuple(history.gaps())
     )
 
 

@@ -61,12 +61,17 @@ def stock_flow_forecast(
     # exposure by (age band, broad type), in child-days: split each spell at band edges
     exposure = np.zeros(n_states)
     edges_years = [*AGE_BAND_LOWER_YEARS, 18]
+    gaps = [(_day(np.array([np.datetime64(a, "D")]))[0], _day(np.array([np.datetime64(b, "D")]))[0])
+            for a, b in care.gaps]  # fmt: skip
     for b in range(NUM_AGE_BANDS):
         lo = np.maximum.reduce([s, np.full_like(s, d0), dob + int(edges_years[b] * 365.25)])
         hi = np.minimum.reduce([e, np.full_like(e, d1), dob + int(edges_years[b + 1] * 365.25)])
-        np.add.at(exposure, b * _NB + broad, np.maximum(hi - lo, 0))
+        days = np.maximum(hi - lo, 0)
+        for g0, g1 in gaps:  # years with no return: unknown flows, so no exposure either
+            days -= np.maximum(np.minimum(hi, g1 + 1) - np.maximum(lo, g0), 0)
+        np.add.at(exposure, b * _NB + broad, np.maximum(days, 0))
     flows = np.zeros((n_states, n_states + 1))  # last column: out of care
-    in_win = (e > d0) & (e <= d1)
+    in_win = (e > d0) & (e <= d1) & ~care.in_gap(e)
     band_end = _band_at(dob, e - 1)
     src = band_end * _NB + broad
     end_kind = sp["end_kind"].to_numpy(str)
@@ -78,9 +83,10 @@ def stock_flow_forecast(
     np.add.at(flows, (src[left], n_states), 1)
     rates = flows / np.maximum(exposure, 1.0)[:, None]
     entries = np.zeros(n_states)
-    ent = (sp["kind"].to_numpy(str) == "entry") & (s > d0) & (s <= d1)
+    ent = (sp["kind"].to_numpy(str) == "entry") & (s > d0) & (s <= d1) & ~care.in_gap(s)
     np.add.at(entries, _band_at(dob[ent], s[ent]) * _NB + broad[ent], 1)
-    entries /= max(d1 - d0, 1)
+    seen_days = (d1 - d0) - sum(max(min(d1, g1) - max(d0, g0 - 1), 0) for g0, g1 in gaps)
+    entries /= max(seen_days, 1)
     widths = np.diff(edges_years) * 365.25
     now = stock_at(care, [start])[0]  # (C, A)
     x = np.zeros(n_states)

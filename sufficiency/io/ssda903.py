@@ -1,33 +1,53 @@
-"""SSDA903 history: read, validate and de-duplicate several collection years.
+"""SSDA903 history: read, check and reconcile several collection years.
 
 Accepts a folder of per-year folders (``2026/header.csv``, ``2025-26/episodes.csv``),
-or any files whose table is detected from their columns, as DfE's tools do. The
-collection year is taken from the file or folder name: ``2026``, ``2025-26``,
-``2025_26`` and ``lac2025_26`` all mean the return for 1 April 2025 to 31 March
-2026. Episodes repeated in consecutive returns are de-duplicated, keeping the
-latest return's version (councils revise earlier years).
+any files whose table is detected from their columns as DfE's tools do, and DfE XML
+returns (see :mod:`.ssda903_scan`). Two ways in:
+
+- :func:`load_ssda903` (``sufficiency validate``, and ``--strict``) checks every field
+  of the header, episodes and uasc tables against DfE's specification and lists
+  every problem;
+- :func:`read_history` (the analytic commands) reads what it can, repairs and sets
+  aside by stated rules, and records what it did (:mod:`.reconcile`).
+
+Both reconcile the returns the way DfE counts children: each year's return is the
+authority for its own period, and a later return replaces what it overlaps in an
+earlier one.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from sufficiency import codes
 from sufficiency.errors import InputDataError, Problem
-from sufficiency.io.inputs import postcode_problems
+from sufficiency.io.quality import DataQuality
 from sufficiency.io.schema import DMY, Field, TableSchema, check_table
-from sufficiency.io.tables import CSV_SUFFIXES, XLSX_SUFFIXES, RawTable, read_tables
+from sufficiency.io.ssda903_scan import (
+    DFE_TABLES,
+    Return,
+    assign_years,
+    collection_year,
+    detect_table,
+    period,
+    scan,
+)
+from sufficiency.io.tables import RawTable
 
-HEADER_COLUMNS = ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB")
-EPISODE_COLUMNS = (
-    "CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-    "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN",
-)  # fmt: skip
-UASC_COLUMNS = ("CHILD", "SEX", "DOB", "DUC")
+HEADER_COLUMNS = DFE_TABLES["header"]
+EPISODE_COLUMNS = DFE_TABLES["episodes"]
+UASC_COLUMNS = DFE_TABLES["uasc"]
+__all__ = [
+    "SSDA903History",
+    "collection_year",
+    "detect_table",
+    "load_ssda903",
+    "read_history",
+    "read_ssda903",
+]
 
 
 def _codes(values: frozenset[str]) -> dict[str, str]:
@@ -159,76 +179,50 @@ def uasc_schema() -> TableSchema:
     )
 
 
-TABLE_COLUMNS = {"header": HEADER_COLUMNS, "episodes": EPISODE_COLUMNS, "uasc": UASC_COLUMNS}
-_YEAR_PATTERNS = (
-    re.compile(r"(?:^|[^0-9])(20\d\d)\s*[-_/ ]\s*(\d\d)(?:[^0-9]|$)"),
-    re.compile(r"(?:^|[^0-9])(20\d\d)(\d\d)(?:[^0-9]|$)"),
-    re.compile(r"(?:^|[^0-9])(20\d\d)(?:[^0-9]|$)"),
-)
-
-
-def detect_table(columns: list[str]) -> str | None:
-    """Which 903 table a file holds, from its columns (as DfE's tools detect it)."""
-    cols = {c.upper() for c in columns}
-    best, best_score = None, 0.0
-    for name, expected in TABLE_COLUMNS.items():
-        exp = set(expected)
-        if {"CHILD"} - cols:
-            return None
-        core = {"header": {"SEX", "DOB"}, "episodes": {"DECOM"}, "uasc": {"DUC"}}[name]
-        if not core <= cols:
-            continue
-        score = len(exp & cols) / len(exp | cols)
-        if score > best_score:
-            best, best_score = name, score
-    return best
-
-
-def collection_year(path: Path) -> int | None:
-    """Year a return's collection ends, from the nearest file or folder name that says."""
-    for part in [path.stem, *(p.name for p in path.parents)]:
-        for i, pattern in enumerate(_YEAR_PATTERNS):
-            m = pattern.search(part)
-            if not m:
-                continue
-            first = int(m.group(1))
-            if i < 2:
-                second = int(m.group(2))
-                if second == (first + 1) % 100:
-                    return first + 1
-                continue
-            return first
-    return None
-
-
 @dataclass(frozen=True)
 class SSDA903History:
-    """Several years of 903 returns, validated and de-duplicated.
+    """Several years of 903 returns, reconciled into one history.
 
     ``episodes`` has the DfE columns (dates as datetimes, DEC NaT when open) plus
-    ``collection_year``; ``header`` one row per child (latest return's values).
+    ``collection_year`` (the return each row was taken from); ``header`` one row per
+    child (the latest return's values). ``data_start`` and ``data_end`` are the first
+    and last days the returns cover (1 April of the first year; 31 March of the last,
+    or an in-year extract's last month end); ``missing_years`` the collection years
+    with no return between the first and last held; ``quality`` what was repaired or
+    set aside to read it (see :mod:`sufficiency.io.reconcile`).
     """
 
     header: pd.DataFrame
     episodes: pd.DataFrame
     uasc: pd.DataFrame
     years: tuple[int, ...]
+    data_start: pd.Timestamp | None = None
+    data_end: pd.Timestamp | None = None
+    missing_years: tuple[int, ...] = ()
+    quality: DataQuality | None = None
 
+    @property
+    def start(self) -> pd.Timestamp:
+        """First day of the earliest return held."""
+        if self.data_start is not None:
+            return self.data_start
+        return pd.Timestamp(min(self._years()) - 1, 4, 1)
 
-def _files(paths: list[Path]) -> list[Path]:
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out += sorted(
-                f
-                for f in p.rglob("*")
-                if f.is_file()
-                and f.suffix.lower() in CSV_SUFFIXES | XLSX_SUFFIXES
-                and not f.name.startswith((".", "~$"))
-            )
-        else:
-            out.append(p)
-    return out
+    @property
+    def end(self) -> pd.Timestamp:
+        """Last day the latest return covers."""
+        if self.data_end is not None:
+            return self.data_end
+        return pd.Timestamp(max(self._years()), 3, 31)
+
+    def gaps(self) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+        """First and last day of each missing collection year."""
+        return [period(y) for y in self.missing_years]
+
+    def _years(self) -> tuple[int, ...]:
+        if self.years:
+            return self.years
+        return (int(pd.Timestamp(self.episodes["DECOM"].max()).year) + 1,)
 
 
 def episode_problems(raw: RawTable, ep: pd.DataFrame) -> list[Problem]:
@@ -277,120 +271,207 @@ def episode_problems(raw: RawTable, ep: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-def load_ssda903(paths: list[Path]) -> tuple[SSDA903History | None, list[Problem]]:
-    """Read and validate 903 files; return the merged history (None if unusable) and problems."""
+def year_problems(raw: RawTable, ep: pd.DataFrame, year: int) -> list[Problem]:
+    """Dates outside the return's collection year: an episode starting after it, or
+    ending before it began or after it ended (DfE's checks of the return's period)."""
+    first, last = period(year)
+    label = f"{year - 1}-{year % 100:02d}"
+    backwards = (ep["DEC"] < ep["DECOM"]).fillna(False)
+    checks = (
+        ("decom", ep["DECOM"] > last, f"episode starts after the end of the {label} "
+         "collection year (31 March)", "decom_after_year"),
+        ("dec", (ep["DEC"] > last) & ~backwards, f"episode ends after the end of the {label} "
+         "collection year (31 March)", "dec_after_year"),
+        ("dec", (ep["DEC"] < first) & ~backwards, f"episode ended before the {label} "
+         "collection year began (1 April), so does not belong in this return", "dec_before_year"),
+    )  # fmt: skip
+    out = []
+    for col, mask, message, code in checks:
+        for idx in ep.index[mask.fillna(False).to_numpy(bool)]:
+            out.append(
+                Problem(raw.source, raw.row_number(int(idx)), raw.column_label(col), None,
+                        message, code=code)
+            )  # fmt: skip
+    return out
+
+
+def _check_return(ret: Return) -> list[Problem]:
+    """Every field of one return's header, episodes and uasc tables, as ``validate`` checks."""
+    from sufficiency.io.inputs import postcode_problems
+
     problems: list[Problem] = []
-    parts: dict[str, list[pd.DataFrame]] = {"header": [], "episodes": [], "uasc": []}
-    files = _files(paths)
-    if not files:
-        src = ", ".join(str(p) for p in paths)
-        return None, [Problem(src, None, None, None, "no CSV or XLSX files found", code="no_files")]
-    headers_by_year: dict[int | None, set[str]] = {}
-    episodes_by_year: list[tuple[RawTable, pd.DataFrame, int | None]] = []
-    for f in files:
-        try:
-            tables = read_tables(f)
-        except InputDataError as exc:
-            problems += exc.problems
-            continue
-        year = collection_year(f)
-        for raw in tables:
-            kind = detect_table(list(raw.data.columns))
-            if kind is None:
-                problems.append(
-                    Problem(
-                        raw.source,
-                        None,
-                        None,
-                        None,
-                        "is not a 903 header, episodes or uasc table (expected "
-                        "DfE column names such as CHILD, DECOM, PLACE)",
-                        code="unknown_table",
-                    )
-                )
-                continue
-            schema = {
-                "header": header_schema(),
-                "episodes": episodes_schema(year),
-                "uasc": uasc_schema(),
-            }[kind]
-            table, found = check_table(raw, schema)
+    dob_parts: list[pd.DataFrame] = []
+    children: set[str] | None = None
+    checked_eps: list[tuple[RawTable, pd.DataFrame]] = []
+    for kind, schema in (
+        ("header", header_schema()),
+        ("episodes", episodes_schema(ret.year)),
+        ("uasc", uasc_schema()),
+    ):
+        for t in ret.tables.get(kind, ()):
+            table, found = check_table(t.raw, schema)
             problems += found
-            if kind == "episodes":
-                problems += episode_problems(raw, table)
-                for col, what in (("HOME_POST", "home"), ("PL_POST", "placement")):
-                    problems += postcode_problems(raw, table, col, what=what)
-                episodes_by_year.append((raw, table, year))
             if kind == "header":
-                headers_by_year.setdefault(year, set()).update(table["CHILD"].dropna())
-            table["collection_year"] = year if year is not None else pd.NA
-            parts[kind].append(table)
-    for raw, table, year in episodes_by_year:
-        known = headers_by_year.get(year)
-        if known is None:
-            continue
-        missing = ~table["CHILD"].isin(known) & table["CHILD"].notna()
-        for idx in table.index[missing.to_numpy(bool)]:
+                children = (children or set()) | set(table["CHILD"].dropna())
+                dob_parts.append(table.dropna(subset=["CHILD", "DOB"])[["CHILD", "DOB"]])
+            elif kind == "episodes":
+                problems += episode_problems(t.raw, table)
+                problems += year_problems(t.raw, table, ret.year)
+                for col, what in (("HOME_POST", "home"), ("PL_POST", "placement")):
+                    problems += postcode_problems(t.raw, table, col, what=what)
+                checked_eps.append((t.raw, table))
+    dobs = (
+        pd.concat(dob_parts).drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
+        if dob_parts
+        else pd.Series(dtype="datetime64[ns]")
+    )
+    for raw, table in checked_eps:
+        if children is not None:
+            missing = ~table["CHILD"].isin(children) & table["CHILD"].notna()
+            for idx in table.index[missing.to_numpy(bool)]:
+                problems.append(
+                    Problem(raw.source, raw.row_number(int(idx)), raw.column_label("child"),
+                            str(table.at[idx, "CHILD"]),
+                            "child has episodes but no row in that year's header",
+                            code="child_not_in_header")
+                )  # fmt: skip
+        born = table["CHILD"].map(dobs).astype("datetime64[ns]")
+        late = (born > table["DECOM"]).fillna(False)
+        for idx in table.index[late.to_numpy(bool)]:
             problems.append(
-                Problem(
-                    raw.source,
-                    raw.row_number(int(idx)),
-                    raw.column_label("child"),
-                    str(table.at[idx, "CHILD"]),
-                    "child has episodes but no row in that year's header",
-                    code="child_not_in_header",
-                )
-            )
-    if not parts["episodes"] or not parts["header"]:
-        missing_tables = [k for k in ("header", "episodes") if not parts[k]]
-        src = ", ".join(str(p) for p in paths)
-        problems.append(
-            Problem(
-                src,
-                None,
-                None,
-                None,
-                f"no 903 {' or '.join(missing_tables)} table found",
-                code="missing_table",
-            )
-        )
+                Problem(raw.source, raw.row_number(int(idx)), raw.column_label("decom"),
+                        str(table.at[idx, "CHILD"]),
+                        "episode starts before the child's date of birth (DOB in the header)",
+                        code="dob_after_start")
+            )  # fmt: skip
+    return problems
+
+
+def _source(paths: list[Path]) -> str:
+    return ", ".join(str(p) for p in paths)
+
+
+def _gather(paths: list[Path]) -> tuple[list[Return], list[Problem], list[Problem], object]:
+    """Scan ``paths``: the returns found, errors that stop everything, reading notes."""
+    found = scan(paths)
+    errors = list(found.errors)
+    notes = [*found.skipped, *found.notes]
+    if not found.tables and not errors:
+        errors.append(
+            Problem(_source(paths), None, None, None,
+                    "no CSV or XLSX files found" if not found.skipped and not found.other_tables
+                    else "no 903 header or episodes table found", code="no_files")
+        )  # fmt: skip
+        return [], errors, notes, found
+    returns, year_notes = assign_years(found.tables)
+    notes += year_notes
+    missing = [k for k in ("header", "episodes") if not any(k in r.tables for r in returns)]
+    if found.tables and missing:
+        errors.append(
+            Problem(_source(paths), None, None, None,
+                    f"no 903 {' or '.join(missing)} table found", code="missing_table")
+        )  # fmt: skip
+    return [r for r in returns if "episodes" in r.tables], errors, notes, found
+
+
+def _not_used(found: object) -> list[Problem]:
+    other = getattr(found, "other_tables", ())
+    return [
+        Problem(src, None, None, None, f"is the 903 {name} table: present, not used",
+                severity="warning", code="table_not_used")
+        for src, name in other
+    ]  # fmt: skip
+
+
+def load_ssda903(paths: list[Path]) -> tuple[SSDA903History | None, list[Problem]]:
+    """Read and check 903 files strictly; return the history (None if unusable) and problems.
+
+    Every field of the header, episodes and uasc tables is checked against DfE's
+    specification; what reconciling the returns finds (revised episodes, open episodes
+    whose child vanished, missing years) is added as warnings.
+    """
+    returns, errors, notes, found = _gather(list(paths))
+    problems = errors + notes
+    if errors and not returns:
         return None, problems
-    return _merge(parts), problems
+    for r in returns:
+        problems += _check_return(r)
+    if errors:
+        return None, problems
+    history = _history(returns, found, [])
+    assert history.quality is not None
+    cross = {"revised_episode", "revised_dates", "closed_absent", "missing_year",
+             "in_year_extract"}  # fmt: skip
+    problems += [replace(p, action="") for p in history.quality.problems if p.code in cross]
+    return history, problems
 
 
-def _latest_first(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    df = pd.concat(frames, ignore_index=True)
-    df["collection_year"] = df["collection_year"].astype("Int64")
-    return df.sort_values("collection_year", ascending=False, kind="stable", na_position="last")
+def _history(returns: list[Return], found: object, notes: list[Problem]) -> SSDA903History:
+    from sufficiency.io.reconcile import reconcile, year_label
+
+    rec = reconcile(returns)
+    extra = list(notes) + _not_used(found)
+    source = _source(list(getattr(found, "paths", ())))
+    for y in rec.missing_years:
+        extra.append(
+            Problem(source, None, None, None,
+                    f"no return for the {year_label(y)} collection year",
+                    severity="warning", code="missing_year",
+                    action="its months are left out of the rates")
+        )  # fmt: skip
+    if rec.quality.in_year_extract:
+        extra.append(
+            Problem(rec.quality.returns[-1].sources, None, None, None,
+                    f"the {year_label(rec.years[-1])} return holds data only to "
+                    f"{rec.data_end:%d/%m/%Y} (an in-year extract)", severity="warning",
+                    code="in_year_extract", action="the history ends, and forecasts start, there")
+        )  # fmt: skip
+    quality = replace(
+        rec.quality,
+        problems=tuple(extra) + rec.quality.problems,
+        not_used=tuple(getattr(found, "other_tables", ())),
+    )
+    return SSDA903History(
+        header=rec.header,
+        episodes=rec.episodes,
+        uasc=rec.uasc,
+        years=rec.years,
+        data_start=rec.data_start,
+        data_end=rec.data_end,
+        missing_years=rec.missing_years,
+        quality=quality,
+    )
 
 
-def _merge(parts: dict[str, list[pd.DataFrame]]) -> SSDA903History:
-    episodes = (
-        _latest_first(parts["episodes"])
-        .drop_duplicates(["CHILD", "DECOM"], keep="first")
-        .sort_values(["CHILD", "DECOM"], kind="stable")
-        .reset_index(drop=True)
-    )
-    header = (
-        _latest_first(parts["header"])
-        .drop_duplicates("CHILD", keep="first")
-        .sort_values("CHILD", kind="stable")
-        .reset_index(drop=True)
-    )
-    uasc = (
-        _latest_first(parts["uasc"]).drop_duplicates("CHILD", keep="first").reset_index(drop=True)
-        if parts["uasc"]
-        else pd.DataFrame(columns=[*UASC_COLUMNS, "collection_year"])
-    )
-    years = tuple(
-        sorted({int(y) for f in parts["episodes"] for y in f["collection_year"].dropna()})
-    )
-    return SSDA903History(header=header, episodes=episodes, uasc=uasc, years=years)
+def read_history(paths: list[Path] | Path, *, strict: bool = False) -> SSDA903History:
+    """Read a 903 history for the analytic commands, repairing and setting aside by rule.
+
+    Parameters
+    ----------
+    paths
+        Folders and files holding the returns.
+    strict
+        Refuse (raise) on any problem :func:`load_ssda903` calls an error, as
+        ``validate`` would, instead of repairing.
+
+    Raises
+    ------
+    InputDataError
+        No header or episodes table; a file that looks like a 903 table cannot be read;
+        or, with ``strict``, any error in the checked fields.
+    """
+    plist = [paths] if isinstance(paths, Path) else list(paths)
+    if strict:
+        history, problems = load_ssda903(plist)
+        if history is None or any(p.severity == "error" for p in problems):
+            raise InputDataError(problems)
+        return history
+    returns, errors, notes, found = _gather(plist)
+    if errors:
+        raise InputDataError(errors)
+    return _history(returns, found, notes)
 
 
 def read_ssda903(paths: list[Path] | Path) -> SSDA903History:
-    """Read a 903 history; raise :class:`InputDataError` listing every error found."""
-    history, problems = load_ssda903([paths] if isinstance(paths, Path) else list(paths))
-    if history is None or any(p.severity == "error" for p in problems):
-        raise InputDataError(problems)
-    return history
+    """Read a 903 history strictly; raise :class:`InputDataError` listing every error found."""
+    return read_history(paths, strict=True)

@@ -2,7 +2,9 @@
 
 Everything is read as text so that validation sees exactly what the user wrote;
 parsing into dates and numbers happens in the schemas. Column names are matched
-case-insensitively and stripped of surrounding spaces.
+case-insensitively and stripped of surrounding spaces. A title row above the header
+(``SSDA903 episodes 2025-26, Anytown``), as exports from case-management systems often
+carry, is found and skipped, and said so in :attr:`RawTable.notes`.
 """
 
 from __future__ import annotations
@@ -10,9 +12,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +26,8 @@ from sufficiency.errors import InputDataError, Problem
 CSV_SUFFIXES = frozenset({".csv", ".txt"})
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 _ENCODINGS = ("utf-8-sig", "cp1252")
+#: Rows above the header that may be titles: the header is looked for among these.
+_TITLE_ROWS_MAX = 10
 
 
 @dataclass(frozen=True)
@@ -39,12 +44,22 @@ class RawTable:
         Lower-case name -> the column name as written in the file.
     first_data_row
         Spreadsheet row number of ``data``'s first row (2 when the header is row 1).
+    notes
+        Warnings about how the file was read (title rows skipped above the header).
+    from_workbook
+        Read from an Excel workbook: a whole number in a date column is then an Excel
+        serial date (45383 = 1 April 2024) rather than a typing error.
+    date_cells
+        Columns (lower case) holding real Excel date cells, written as DD/MM/YYYY.
     """
 
     source: str
     data: pd.DataFrame
     original_columns: dict[str, str]
     first_data_row: int = 2
+    notes: tuple[Problem, ...] = ()
+    from_workbook: bool = False
+    date_cells: frozenset[str] = field(default_factory=frozenset)
 
     def row_number(self, index: int) -> int:
         """Spreadsheet row number for an index label of ``data``."""
@@ -71,18 +86,62 @@ def _decode(raw: bytes, source: str) -> str:
 
 
 def _check_delimiter(text: str, source: str) -> None:
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    if "," in first:
+    first = [ln for ln in text.splitlines()[: _TITLE_ROWS_MAX + 1] if ln.strip()]
+    if not first or any("," in ln for ln in first):
         return
+    widest = max(first, key=lambda ln: sum(ln.count(d) for d in ";\t|"))
     for delim, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
-        if first.count(delim) >= 1:
+        if widest.count(delim) >= 1:
             raise _fail(
                 source,
                 f"uses {name} between columns, not commas; save it as CSV (comma-separated)",
             )
 
 
-def _finish(source: str, df: pd.DataFrame, first_data_row: int) -> RawTable:
+def header_row_index(rows: list[list[str]]) -> int:
+    """Index of the header among the first rows of a table, past any title rows.
+
+    A title row (``SSDA903 episodes 2025-26``, perhaps with a comma and a second cell)
+    fills far fewer cells than the header, which names every column: the header is the
+    first row filling at least 60% as many cells as the fullest of the rows looked at.
+    """
+    filled = [sum(1 for c in r if c is not None and str(c).strip()) for r in rows]
+    if not filled or max(filled) == 0:
+        return 0
+    need = max(2, math.ceil(0.6 * max(filled)))
+    for i, n in enumerate(filled[: _TITLE_ROWS_MAX + 1]):
+        if n >= need:
+            return i
+    return 0
+
+
+def _title_note(source: str, header_row: int) -> tuple[Problem, ...]:
+    if header_row <= 1:
+        return ()
+    return (
+        Problem(
+            source,
+            None,
+            None,
+            None,
+            f"{header_row - 1} row(s) above the header (a title) were skipped; the header "
+            f"is row {header_row}",
+            severity="warning",
+            code="title_rows",
+        ),
+    )
+
+
+def _finish(
+    source: str,
+    df: pd.DataFrame,
+    first_data_row: int,
+    *,
+    allow_empty: bool = False,
+    notes: tuple[Problem, ...] = (),
+    from_workbook: bool = False,
+    date_cells: frozenset[str] = frozenset(),
+) -> RawTable:
     original: dict[str, str] = {}
     renamed: list[str] = []
     problems: list[Problem] = []
@@ -103,13 +162,25 @@ def _finish(source: str, df: pd.DataFrame, first_data_row: int) -> RawTable:
     # Blank rows are dropped but the index keeps each row's position in the file,
     # so row numbers in messages stay true.
     data = data.dropna(how="all")
-    if data.empty:
+    if data.empty and not allow_empty:
         raise _fail(source, "has a header row but no data rows")
-    return RawTable(source, data, original, first_data_row)
+    return RawTable(
+        source,
+        data,
+        original,
+        first_data_row,
+        notes=notes,
+        from_workbook=from_workbook,
+        date_cells=frozenset(date_cells),
+    )
 
 
-def read_csv_table(path: Path, source: str | None = None) -> RawTable:
-    """Read a CSV file as strings."""
+def read_csv_table(path: Path, source: str | None = None, *, allow_empty: bool = False) -> RawTable:
+    """Read a CSV file as strings.
+
+    ``allow_empty`` accepts a header row with no data rows (a 903 table for a year with
+    no such children); otherwise that is an error.
+    """
     source = source or str(path)
     raw = path.read_bytes()
     if not raw.strip():
@@ -118,12 +189,18 @@ def read_csv_table(path: Path, source: str | None = None) -> RawTable:
         raise _fail(source, "is an Excel workbook or zip archive with a .csv name; rename it .xlsx")
     text = _decode(raw, source)
     _check_delimiter(text, source)
+    head_lines = text.splitlines()[: _TITLE_ROWS_MAX + 1]
+    try:
+        skip = header_row_index(list(csv.reader(head_lines)))
+    except csv.Error:
+        skip = 0
     try:
         df = pd.read_csv(
             io.StringIO(text),
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
+            skiprows=skip,
         )
     except (pd.errors.ParserError, csv.Error) as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
@@ -140,7 +217,9 @@ def read_csv_table(path: Path, source: str | None = None) -> RawTable:
             ) from None  # fmt: skip
         first_line = str(exc).strip().splitlines()[0]
         raise _fail(source, f"is not a well-formed CSV ({first_line})") from None
-    return _finish(source, df, 2)
+    return _finish(
+        source, df, skip + 2, allow_empty=allow_empty, notes=_title_note(source, skip + 1)
+    )
 
 
 def _cell_text(value: object) -> str:
@@ -155,8 +234,12 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_xlsx_tables(path: Path) -> list[RawTable]:
-    """Read every non-empty sheet of a workbook as a table (header in its first non-empty row)."""
+def read_xlsx_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]:
+    """Read every non-empty sheet of a workbook as a table, past any title rows above the header.
+
+    Real date cells become DD/MM/YYYY text and are remembered per column
+    (:attr:`RawTable.date_cells`); whole numbers lose their ``.0``.
+    """
     from openpyxl import load_workbook
 
     source = str(path)
@@ -169,16 +252,37 @@ def read_xlsx_tables(path: Path) -> list[RawTable]:
     tables: list[RawTable] = []
     try:
         for ws in wb.worksheets:
-            rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-            header_at = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
-            if header_at is None:
+            values = [list(row) for row in ws.iter_rows(values_only=True)]
+            rows = [[_cell_text(v) for v in row] for row in values]
+            first = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
+            if first is None:
                 continue
+            header_at = first + header_row_index(rows[first : first + _TITLE_ROWS_MAX + 1])
             header = rows[header_at]
             width = max((i + 1 for i, c in enumerate(header) if c.strip()), default=0)
             body = [r[:width] + [""] * (width - len(r[:width])) for r in rows[header_at + 1 :]]
+            dated = frozenset(
+                header[j].strip().lower()
+                for j in range(width)
+                if any(
+                    j < len(r) and isinstance(r[j], dt.date)
+                    for r in values[header_at + 1 : header_at + 201]
+                )
+            )
             df = pd.DataFrame(body, columns=header[:width], dtype=str)
             name = f"{source}[{ws.title}]" if len(wb.worksheets) > 1 else source
-            tables.append(_finish(name, df, header_at + 2))
+            notes = _title_note(name, header_at + 1) if header_at > first else ()
+            tables.append(
+                _finish(
+                    name,
+                    df,
+                    header_at + 2,
+                    allow_empty=allow_empty,
+                    notes=notes,
+                    from_workbook=True,
+                    date_cells=dated,
+                )
+            )
     finally:
         wb.close()
     if not tables:
@@ -186,15 +290,18 @@ def read_xlsx_tables(path: Path) -> list[RawTable]:
     return tables
 
 
-def read_tables(path: Path) -> list[RawTable]:
-    """Read a CSV (one table) or XLSX (one table per non-empty sheet)."""
+def read_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]:
+    """Read a CSV (one table) or XLSX (one table per non-empty sheet).
+
+    ``allow_empty`` accepts tables with a header row and no data rows.
+    """
     suffix = path.suffix.lower()
     if not path.exists():
         raise _fail(str(path), "does not exist")
     if path.is_dir():
         raise _fail(str(path), "is a folder, not a file")
     if suffix in XLSX_SUFFIXES:
-        return read_xlsx_tables(path)
+        return read_xlsx_tables(path, allow_empty=allow_empty)
     if suffix in CSV_SUFFIXES:
-        return [read_csv_table(path)]
+        return [read_csv_table(path, allow_empty=allow_empty)]
     raise _fail(str(path), f"has extension {suffix or '(none)'}; expected .csv or .xlsx")

@@ -1,0 +1,112 @@
+"""Dates as councils' files hold them, normalised to DfE's DD/MM/YYYY.
+
+DfE specifies DD/MM/YYYY for every date in the 903 return, but exports meet other
+forms on the way: real Excel date cells (already written as DD/MM/YYYY by
+:mod:`sufficiency.io.tables`), Excel serial numbers in workbooks (45383 is
+1 April 2024), a time of day after the date (``01/04/2024 00:00:00``, as pandas and
+some databases write them) and ISO dates (``2024-04-01``, unambiguous). Each form is
+recognised only where it cannot be mistaken for another, rewritten as DD/MM/YYYY, and
+reported once per file and form so the user knows what was assumed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sufficiency.errors import Problem
+from sufficiency.io.tables import RawTable
+
+#: Excel's day zero for serial dates (it counts 1900 as a leap year, so day 60 is
+#: the fictitious 29 February 1900; serials from 61 on are right from this origin).
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+#: Serial numbers accepted as dates: 1 January 1950 to 31 December 2099.
+_SERIAL_MIN, _SERIAL_MAX = 18264, 73050
+
+_DMY_TIME = r"(\d{1,2}/\d{1,2}/\d{4})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+_ISO = r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_SERIAL = r"(\d{5})(?:\.0+)?"
+
+
+@dataclass(frozen=True)
+class DateForm:
+    """A way of writing dates other than DD/MM/YYYY, and what the reader says about it."""
+
+    code: str
+    message: str
+
+
+EXCEL_DATE_CELLS = DateForm("excel_dates", "holds dates as Excel date cells; read as dates")
+EXCEL_SERIALS = DateForm(
+    "excel_serial_dates",
+    "holds dates as Excel serial numbers (45383 is 01/04/2024); read as dates",
+)
+DATE_WITH_TIME = DateForm(
+    "dates_with_time", "writes dates with a time of day (DD/MM/YYYY 00:00:00); the time is ignored"
+)
+ISO_DATES = DateForm("iso_dates", "writes dates as YYYY-MM-DD; read as ISO dates")
+
+
+def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, list[Problem]]:
+    """``raw`` with the date ``columns`` (lower case) rewritten as DD/MM/YYYY where recognised.
+
+    Values in no recognised form are left as they are, for validation to report.
+    Returns the new table and one warning per file and form met.
+    """
+    data = raw.data
+    seen: dict[str, tuple[DateForm, str]] = {}
+    changed: dict[str, pd.Series] = {}
+    for col in columns:
+        if col not in data.columns:
+            continue
+        s = data[col]
+        if raw.date_cells and col in raw.date_cells:
+            seen.setdefault(EXCEL_DATE_CELLS.code, (EXCEL_DATE_CELLS, col))
+        text = s.dropna()
+        if text.empty:
+            continue
+        out = s.copy()
+        m = text.str.fullmatch(_DMY_TIME)
+        if m.any():
+            out[m[m].index] = text[m].str.extract(_DMY_TIME, expand=False)
+            seen.setdefault(DATE_WITH_TIME.code, (DATE_WITH_TIME, col))
+        iso = text.str.extract("^" + _ISO + "$")
+        hit = iso[0].notna()
+        if hit.any():
+            out[hit[hit].index] = iso.loc[hit, 2] + "/" + iso.loc[hit, 1] + "/" + iso.loc[hit, 0]
+            seen.setdefault(ISO_DATES.code, (ISO_DATES, col))
+        if raw.from_workbook:
+            serial = text.str.extract("^" + _SERIAL + "$")[0]
+            days = pd.to_numeric(serial, errors="coerce")
+            ok = days.between(_SERIAL_MIN, _SERIAL_MAX)
+            if ok.any():
+                when = _EXCEL_EPOCH + pd.to_timedelta(days[ok], unit="D")
+                out[ok[ok].index] = when.dt.strftime("%d/%m/%Y")
+                seen.setdefault(EXCEL_SERIALS.code, (EXCEL_SERIALS, col))
+        if not out.equals(s):
+            changed[col] = out
+    if changed:
+        data = data.assign(**changed)
+        raw = RawTable(
+            raw.source,
+            data,
+            raw.original_columns,
+            raw.first_data_row,
+            notes=raw.notes,
+            from_workbook=raw.from_workbook,
+            date_cells=raw.date_cells,
+        )
+    notes = [
+        Problem(
+            raw.source,
+            None,
+            raw.column_label(col),
+            None,
+            form.message,
+            severity="warning",
+            code=form.code,
+        )
+        for form, col in seen.values()
+    ]
+    return raw, notes

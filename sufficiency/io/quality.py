@@ -1,0 +1,210 @@
+"""What the analytic commands did to a council's 903 history to use it.
+
+Councils' returns are never clean. The forecast, backtest, spend and commissioning
+commands run on them anyway: they repair what a stated rule can repair, set aside
+what cannot be used, and say so. :class:`DataQuality` holds every finding (file, row,
+column, problem and what was done) for ``data_quality.csv``, and a summary of at most
+15 lines for the console, the workbooks and the HTML reports.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sufficiency.errors import Problem
+
+#: Console and report summaries are at most this many lines.
+MAX_SUMMARY_LINES = 15
+#: Codes whose findings are about how a file was read, not about its rows.
+READING_CODES = frozenset(
+    {
+        "skipped_file",
+        "title_rows",
+        "excel_dates",
+        "excel_serial_dates",
+        "dates_with_time",
+        "iso_dates",
+        "year_from_content",
+        "duplicate_table",
+        "last_copy_used",
+        "unknown_year",
+        "in_year_extract",
+        "missing_year",
+        "table_not_used",
+    }
+)
+#: One phrase per kind of finding, read after a count: "12 episodes revised between ...".
+PHRASES: dict[str, str] = {
+    "revised_episode": "episode(s) revised between returns: the later return's version used",
+    "revised_dates": "end date(s) revised between returns: the later return's date used",
+    "closed_absent": "open episode(s) whose child is not in care when the next return "
+    "begins: closed at the end of their return",
+    "overlapping_episodes": "overlapping episode(s) in one return: trimmed to end when the "
+    "next starts",
+    "duplicate_episode": "episode(s) repeated in one return: counted once",
+    "zero_length": "episode(s) starting and ending on the same day: left out",
+    "decom_invalid": "episode(s) without a valid start date (DECOM): set aside",
+    "dec_invalid": "episode(s) with an end date (DEC) that is not a date: set aside",
+    "dec_before_decom": "episode(s) ending before they start: set aside",
+    "decom_after_year": "episode(s) starting after their return's collection year: set aside",
+    "dec_after_year": "end date(s) after their return's collection year: read as open at its end",
+    "dec_before_year": "episode(s) ended before their return's collection year: kept",
+    "child_blank": "row(s) with no child identifier: set aside",
+    "unknown_place": "unknown placement type(s): counted as other",
+    "retired_place": "placement type(s) used outside their years: read as their successor",
+    "unknown_legal_status": "unknown legal status(es): counted as a care order",
+    "unknown_rne": "unknown reason(s) for new episode: read as a new placement (P)",
+    "unknown_provider": "unknown placement provider(s): read as none given",
+    "no_dob": "child(ren) with no valid date of birth in any return: episodes set aside",
+    "dob_after_start": "child(ren) born after an episode starts: episodes set aside",
+    "dob_revised": "date(s) of birth that differ between returns: the latest return's used",
+    "duplicate_child": "child(ren) listed twice in one header: the later row used",
+    "missing_column": "table(s) missing a column the forecast needs: set aside",
+}
+
+
+@dataclass(frozen=True)
+class ReturnInfo:
+    """One collection year's return as read."""
+
+    year: int
+    start: pd.Timestamp
+    end: pd.Timestamp
+    sources: str
+    num_episodes: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.year - 1}-{self.year % 100:02d}"
+
+
+@dataclass(frozen=True)
+class DataQuality:
+    """Every finding on a 903 history and what was done about it.
+
+    Attributes
+    ----------
+    problems
+        One :class:`~sufficiency.errors.Problem` per finding, with its ``action``.
+    returns
+        The returns read, earliest first.
+    missing_years
+        Collection years (by the year each ends) with no return between the first and
+        last held: their months are left out of rate estimation.
+    not_used
+        ``(source, table)`` for other 903 tables present but not needed.
+    data_end
+        The last day the data cover: 31 March, or an in-year extract's last month end.
+    num_looked_after
+        Children looked after on ``data_end`` by DfE's definition: distinct children
+        with an open episode in the latest return, short breaks (V3/V4) and children
+        aged 18 or over left out.
+    num_set_aside_open
+        Further children with an open episode on ``data_end`` whose episodes had to be
+        set aside (no usable date of birth, say): the effect on the starting population.
+    """
+
+    problems: tuple[Problem, ...]
+    returns: tuple[ReturnInfo, ...]
+    missing_years: tuple[int, ...]
+    not_used: tuple[tuple[str, str], ...]
+    data_end: pd.Timestamp
+    num_looked_after: int
+    num_set_aside_open: int
+
+    @property
+    def in_year_extract(self) -> bool:
+        """Whether the latest return stops before 31 March (an in-year extract)."""
+        return bool(self.returns) and self.data_end < pd.Timestamp(self.returns[-1].year, 3, 31)
+
+    def counts(self) -> Counter[str]:
+        """Findings on rows, by code (reading notes left out)."""
+        return Counter(p.code for p in self.problems if p.code not in READING_CODES)
+
+    def table(self) -> pd.DataFrame:
+        """``data_quality.csv``: file, row, column, problem, what was done, severity, code."""
+        rows = [
+            {
+                "file": p.file,
+                "row": p.row,
+                "column": p.column or "",
+                "problem": p.message,
+                "action": p.action,
+                "severity": p.severity,
+                "code": p.code,
+            }
+            for p in sorted(self.problems, key=Problem.sort_key)
+        ]
+        cols = ["file", "row", "column", "problem", "action", "severity", "code"]
+        out = pd.DataFrame(rows, columns=cols)
+        out["row"] = out["row"].astype("Int64")
+        return out
+
+    def summary_lines(self) -> list[str]:
+        """At most :data:`MAX_SUMMARY_LINES` lines for a person: what was read, what was
+        repaired or set aside (counts by problem), and the starting population."""
+        lines = [self._returns_line()]
+        if self.missing_years:
+            gone = ", ".join(f"{y - 1}-{y % 100:02d}" for y in self.missing_years)
+            lines.append(
+                f"No return for {gone}: children entering, moving and leaving then are "
+                "unknown, so those months are left out of the rates."
+            )
+        reading = Counter(p.code for p in self.problems if p.code in READING_CODES)
+        read_bits = []
+        if self.not_used:
+            names = sorted({t for _, t in self.not_used})
+            read_bits.append(
+                f"{len(self.not_used)} other 903 table(s) present, not used ({', '.join(names)})"
+            )
+        if reading["skipped_file"]:
+            read_bits.append(f"{reading['skipped_file']} file(s) that are not 903 tables skipped")
+        formats = sum(reading[c] for c in ("excel_dates", "excel_serial_dates", "dates_with_time",
+                                           "iso_dates"))  # fmt: skip
+        if formats:
+            read_bits.append(f"dates not in DD/MM/YYYY in {formats} table(s) read as dates")
+        if reading["title_rows"]:
+            read_bits.append(f"title rows above the header in {reading['title_rows']} table(s)")
+        if reading["year_from_content"]:
+            read_bits.append(
+                f"{reading['year_from_content']} return(s) whose name gives another year dated "
+                "by their content"
+            )
+        if read_bits:
+            lines.append("Read: " + "; ".join(read_bits) + ".")
+        counts = self.counts().most_common()
+        room = MAX_SUMMARY_LINES - len(lines) - 2
+        if counts:
+            lines.append(f"Repaired or set aside ({sum(n for _, n in counts)} finding(s)):")
+            shown = counts if len(counts) <= room else counts[: room - 1]
+            for code, n in shown:
+                lines.append(f"  {n:,} {PHRASES.get(code, code.replace('_', ' '))}")
+            if len(shown) < len(counts):
+                rest = counts[len(shown) :]
+                lines.append(
+                    f"  {sum(n for _, n in rest):,} more of {len(rest)} other kind(s): see "
+                    "data_quality.csv"
+                )
+        start = f"Children looked after on {self.data_end:%d/%m/%Y} (DfE's count): "
+        start += f"{self.num_looked_after:,}"
+        if self.num_set_aside_open:
+            start += (
+                f"; {self.num_set_aside_open:,} more with an open episode set aside, so not "
+                "in the forecast"
+            )
+        lines.append(start + ".")
+        return lines[:MAX_SUMMARY_LINES]
+
+    def _returns_line(self) -> str:
+        if not self.returns:
+            return "903 history: no returns read."
+        first, last = self.returns[0], self.returns[-1]
+        span = first.label if first is last else f"{first.label} to {last.label}"
+        line = f"903 history: {len(self.returns)} return(s), {span}, "
+        line += f"data to {self.data_end:%d/%m/%Y}"
+        if self.in_year_extract:
+            line += f" (the {last.label} return is an in-year extract; the forecast starts there)"
+        return line + "."

@@ -1,0 +1,489 @@
+"""Reconcile several years of 903 returns the way DfE counts children, on imperfect data.
+
+Each collection year's return is the authority for its own period (1 April to
+31 March, or to an in-year extract's last date), and a later return for whatever it
+says about earlier times:
+
+1. **Within a return**, an episode repeated is counted once, and overlapping episodes
+   of one child are trimmed so each ends when the next starts (the later one stands).
+2. **An episode left open** at the end of a return, whose child is not in care when
+   the next return held begins (absent from it, or back only later), ended before
+   that return's period: it is closed at the last day before it.
+3. **Across returns**, an episode in a later return replaces any episode of the same
+   child that overlaps it in an earlier return: a revised start date is one episode,
+   not two. An earlier episode that ran into the later one is trimmed to meet it, and
+   one that led into a replaced episode is extended to meet its replacement, so a
+   period of care stays unbroken.
+4. **A missing year** (a gap between the first and last returns held) is reported; its
+   months are left out of rate estimation, since who entered, moved and left then is
+   unknown.
+
+Rows that cannot be used (no start date, an end before the start, no date of birth in
+any return) are set aside; codes that can be read by a stated rule are (an unknown
+placement type counts as ``other``). Only the fields the forecast uses are checked:
+postcodes, ethnicity and the rest are carried through as written. Every finding is a
+:class:`~sufficiency.errors.Problem` with the ``action`` taken.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sufficiency import codes
+from sufficiency.errors import Problem
+from sufficiency.io.quality import DataQuality, ReturnInfo
+from sufficiency.io.ssda903_scan import DFE_TABLES, Return, period, year_of
+
+EPISODE_COLUMNS = DFE_TABLES["episodes"]
+#: Episode columns without which a table cannot be used.
+_NEEDED = ("CHILD", "DECOM", "DEC", "LS", "PLACE")
+_NAT = pd.NaT
+_FAR = pd.Timestamp("2262-01-01")
+#: Placement types DfE has retired, and what they became.
+RETIRED_PLACE = {"H5": "K3", "P2": "K3", "Z1": "Z11", "Q1": "U1", "Q2": "U4"}
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """A reconciled history: tables as :class:`~sufficiency.io.ssda903.SSDA903History`
+    holds them, and the data-quality record."""
+
+    header: pd.DataFrame
+    episodes: pd.DataFrame
+    uasc: pd.DataFrame
+    years: tuple[int, ...]
+    data_start: pd.Timestamp
+    data_end: pd.Timestamp
+    missing_years: tuple[int, ...]
+    quality: DataQuality
+
+
+class _Findings:
+    """Collects problems with the action taken, row by row."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def rows(
+        self,
+        df: pd.DataFrame,
+        mask: pd.Series | np.ndarray,
+        column: str | None,
+        code: str,
+        message: str,
+        action: str,
+        severity: str = "error",
+    ) -> None:
+        sel = df.loc[np.asarray(mask, dtype=bool), ["_src", "_row"]]
+        for src, row in zip(sel["_src"].tolist(), sel["_row"].tolist(), strict=True):
+            self.items.append(
+                Problem(src, int(row), column, None, message, severity=severity,  # type: ignore[arg-type]
+                        code=code, action=action)
+            )  # fmt: skip
+
+    def add(self, problem: Problem) -> None:
+        self.items.append(problem)
+
+
+def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str) -> pd.DataFrame:
+    frames = []
+    for t in tables:
+        raw = t.raw
+        data = raw.data
+        missing = [c for c in _NEEDED if c.lower() not in data.columns] if kind == "episodes" else (
+            [c for c in ("CHILD", "DOB") if c.lower() not in data.columns]
+        )  # fmt: skip
+        if missing:
+            found.add(
+                Problem(raw.source, None, ", ".join(missing), None,
+                        f"has no {', '.join(missing)} column", code="missing_column",
+                        action="table set aside")
+            )  # fmt: skip
+            continue
+        f = pd.DataFrame(
+            {
+                c: (
+                    data[c.lower()].astype("string").str.strip()
+                    if c.lower() in data.columns
+                    else pd.Series(pd.NA, index=data.index, dtype="string")
+                )
+                for c in columns
+            },
+            index=data.index,
+        )
+        f["_src"] = raw.source
+        f["_row"] = (np.asarray(data.index, dtype=np.int64) + raw.first_data_row).astype(np.int64)
+        f["_order"] = np.arange(len(f))
+        frames.append(f)
+    if not frames:
+        return pd.DataFrame(columns=[*columns, "_src", "_row", "_order"])
+    out = pd.concat(frames, ignore_index=True)
+    if len(frames) > 1:
+        out = out.drop_duplicates(list(columns), keep="last")
+    return out.reset_index(drop=True)
+
+
+def _dates(s: pd.Series) -> pd.Series:
+    return pd.to_datetime(s, format="%d/%m/%Y", errors="coerce")
+
+
+def _upper(s: pd.Series) -> pd.Series:
+    return s.astype("string").str.strip().str.upper()
+
+
+def _parse_episodes(ret: Return, found: _Findings) -> pd.DataFrame:
+    """One return's episodes, typed, with rows that cannot be used set aside."""
+    ep = _frame(ret.tables.get("episodes", ()), EPISODE_COLUMNS, found, "episodes")
+    ep["collection_year"] = ret.year
+    blank = ep["CHILD"].isna()
+    found.rows(ep, blank, "CHILD", "child_blank", "row has no CHILD", "row set aside")
+    ep = ep[~blank]
+    decom = _dates(ep["DECOM"])
+    dec = _dates(ep["DEC"])
+    bad_start = decom.isna()
+    found.rows(ep, bad_start, "DECOM", "decom_invalid",
+               "episode start (DECOM) is blank or not a date in the form DD/MM/YYYY",
+               "episode set aside")  # fmt: skip
+    bad_end = dec.isna() & ep["DEC"].notna()
+    found.rows(ep, bad_end & ~bad_start, "DEC", "dec_invalid",
+               "episode end (DEC) is not a date in the form DD/MM/YYYY",
+               "episode set aside")  # fmt: skip
+    backwards = (dec < decom).fillna(False)
+    found.rows(ep, backwards, "DEC", "dec_before_decom", "episode ends (DEC) before it starts",
+               "episode set aside")  # fmt: skip
+    zero = (dec == decom).fillna(False)
+    found.rows(ep, zero, "DEC", "zero_length", "episode starts and ends on the same day",
+               "episode left out; the episodes either side still meet", "warning")  # fmt: skip
+    late = (decom > ret.end).fillna(False)
+    found.rows(ep, late & ~bad_start, "DECOM", "decom_after_year",
+               f"episode starts after the end of the {ret.year - 1}-{ret.year % 100:02d} "
+               "collection year", "episode set aside")  # fmt: skip
+    keep = ~(bad_start | bad_end | backwards | zero | late)
+    ep = ep[keep].copy()
+    ep["DECOM"], ep["DEC"] = decom[keep], dec[keep]
+    after = (ep["DEC"] > ret.end).fillna(False)
+    found.rows(ep, after, "DEC", "dec_after_year",
+               f"episode ends after the end of the {ret.year - 1}-{ret.year % 100:02d} "
+               "collection year", "read as open at the end of the return", "warning")  # fmt: skip
+    ep.loc[after, "DEC"] = _NAT
+    before = (ep["DEC"] < ret.start).fillna(False)
+    found.rows(ep, before, "DEC", "dec_before_year",
+               f"episode ended before the {ret.year - 1}-{ret.year % 100:02d} collection year "
+               "began", "kept", "warning")  # fmt: skip
+    for col in ("RNE", "LS", "PLACE", "PLACE_PROVIDER"):
+        ep[col] = _upper(ep[col])
+    _read_codes(ep, ret.year, found)
+    return ep
+
+
+def _read_codes(ep: pd.DataFrame, year: int, found: _Findings) -> None:
+    """Check the codes the forecast uses, and say how each unknown one is read."""
+    rne = ep["RNE"]
+    odd = ~rne.isin(list(codes.RNE_CODES)).fillna(False)
+    found.rows(ep, odd, "RNE", "unknown_rne", "reason for new episode is blank or not a 903 code",
+               "read as P (a new placement)", "warning")  # fmt: skip
+    ep.loc[odd, "RNE"] = "P"
+    ls = ep["LS"]
+    odd = ~ls.isin(list(codes.LEGAL_STATUS_CODES)).fillna(False)
+    found.rows(ep, odd, "LS", "unknown_legal_status",
+               "legal status is blank or not a 903 code", "counted as a care order (C2)",
+               "warning")  # fmt: skip
+    place = ep["PLACE"]
+    valid_now = codes.place_codes_for_year(year)
+    known = place.isin(list(codes.ALL_PLACE_CODES | set(RETIRED_PLACE))).fillna(False)
+    found.rows(ep, ~known, "PLACE", "unknown_place", "placement type is blank or not a 903 code",
+               "counted as other", "warning")  # fmt: skip
+    retired = known & ~place.isin(list(valid_now)).fillna(False)
+    found.rows(ep, retired, "PLACE", "retired_place",
+               f"placement type is not valid in the {year - 1}-{year % 100:02d} return",
+               "read in the category of its successor (H5 and P2 as K3, Q1 as U1, Q2 as U4, "
+               "Z1 as Z11)", "warning")  # fmt: skip
+    provider = ep["PLACE_PROVIDER"]
+    odd = provider.notna() & ~provider.isin(list(codes.PROVIDER_CODES)).fillna(False)
+    found.rows(ep, odd, "PLACE_PROVIDER", "unknown_provider",
+               "placement provider is not a 903 code", "read as none given", "warning")  # fmt: skip
+    ep.loc[odd, "PLACE_PROVIDER"] = pd.NA
+
+
+def _parse_header(ret: Return, found: _Findings) -> pd.DataFrame:
+    h = _frame(ret.tables.get("header", ()), DFE_TABLES["header"], found, "header")
+    h = h[h["CHILD"].notna()].copy()
+    h["DOB"] = _dates(h["DOB"])
+    h["collection_year"] = ret.year
+    dup = h.duplicated("CHILD", keep="last")
+    found.rows(h, dup, "CHILD", "duplicate_child", "child appears twice in this header",
+               "the later row used", "warning")  # fmt: skip
+    return h[~dup]
+
+
+def _within_return(ep: pd.DataFrame, found: _Findings) -> pd.DataFrame:
+    """Count a repeated episode once; trim overlapping episodes of a child to meet."""
+    ep = ep.sort_values(["CHILD", "DECOM", "_order"], kind="stable")
+    same = ep.duplicated(["CHILD", "DECOM"], keep="last")
+    identical = ep.duplicated(["CHILD", "DECOM", "DEC", "PLACE", "LS"], keep="last")
+    found.rows(ep, same & identical, "DECOM", "duplicate_episode",
+               "episode repeated in this return", "counted once", "warning")  # fmt: skip
+    found.rows(ep, same & ~identical, "DECOM", "overlapping_episodes",
+               "child has two episodes starting the same day in this return",
+               "the later row used")  # fmt: skip
+    ep = ep[~same]
+    child = ep["CHILD"].to_numpy(object)
+    nxt_same = np.r_[child[1:] == child[:-1], False]
+    nxt_start = np.r_[ep["DECOM"].to_numpy("datetime64[ns]")[1:], np.datetime64("NaT")]
+    end = ep["DEC"].to_numpy("datetime64[ns]")
+    over = nxt_same & (np.isnat(end) | (end > nxt_start))
+    found.rows(ep, over, "DEC", "overlapping_episodes",
+               "episode overlaps the child's next episode in this return",
+               "trimmed to end when the next starts")  # fmt: skip
+    dec = ep["DEC"].to_numpy("datetime64[ns]").copy()
+    dec[over] = nxt_start[over]
+    ep = ep.assign(DEC=dec)
+    return ep
+
+
+def _close_absent(eps: dict[int, pd.DataFrame], returns: list[Return], found: _Findings) -> None:
+    """Close open episodes whose child is not in care when the next return held begins."""
+    for r, nxt in itertools.pairwise(returns):
+        ep = eps[r.year]
+        later = eps[nxt.year]
+        in_care = set(later.loc[later["DECOM"] <= nxt.start, "CHILD"])
+        open_ = ep["DEC"].isna() & ~ep["CHILD"].isin(in_care)
+        close_on = nxt.start - pd.Timedelta(days=1)
+        label = f"{nxt.year - 1}-{nxt.year % 100:02d}"
+        found.rows(ep, open_, "DEC",
+                   "closed_absent", f"episode is open at the end of the return, but the child is "
+                   f"not in care when the {label} return begins",
+                   f"closed on {close_on:%d/%m/%Y}", "warning")  # fmt: skip
+        ep.loc[open_, "DEC"] = close_on
+
+
+def _across_returns(all_eps: pd.DataFrame, found: _Findings) -> pd.DataFrame:
+    """Later returns replace what they overlap in earlier ones (see the module docstring)."""
+    all_eps = all_eps.sort_values(
+        ["CHILD", "DECOM", "collection_year"], ascending=[True, True, False], kind="stable"
+    )
+    repeat = all_eps.duplicated(["CHILD", "DECOM"], keep="first")
+    # the latest return's copy of each episode stands; say where an earlier one differed
+    kept = all_eps[~repeat]
+    older = all_eps[repeat]
+    if len(older):
+        latest = kept.set_index(["CHILD", "DECOM"])["DEC"]
+        theirs = latest.reindex(pd.MultiIndex.from_frame(older[["CHILD", "DECOM"]]))
+        differs = (older["DEC"].notna() & (older["DEC"].to_numpy() != theirs.to_numpy())).to_numpy(
+            bool
+        )
+        found.rows(older, differs, "DEC", "revised_dates",
+                   "episode end date differs in a later return", "the later return's date used",
+                   "warning")  # fmt: skip
+    ep = kept.reset_index(drop=True)
+    child = ep["CHILD"].to_numpy(object)
+    start = ep["DECOM"].to_numpy("datetime64[ns]")
+    end = ep["DEC"].to_numpy("datetime64[ns]")
+    end_or_far = np.where(np.isnat(end), np.datetime64(_FAR), end)
+    run_max = pd.Series(end_or_far).groupby(child).cummax().to_numpy("datetime64[ns]")
+    prev_end = np.r_[np.datetime64("NaT"), run_max[:-1]]
+    same = np.r_[False, child[1:] == child[:-1]]
+    conflict = same & (prev_end > start)
+    if not conflict.any():
+        return ep
+    affected = set(child[conflict])
+    mask = ep["CHILD"].isin(affected).to_numpy(bool)
+    fixed = [_resolve_child(g, found) for _, g in ep[mask].groupby("CHILD", sort=False)]
+    return pd.concat([ep[~mask], *fixed], ignore_index=True)
+
+
+def _resolve_child(g: pd.DataFrame, found: _Findings) -> pd.DataFrame:
+    """One child's episodes from several returns: the latest return's stand, earlier ones
+    fill in before them (trimmed, extended or replaced as the module docstring says)."""
+    years = sorted(g["collection_year"].unique(), reverse=True)
+    kept = g[g["collection_year"] == years[0]].sort_values("DECOM")
+    replaced: list[int] = []
+    trimmed: list[int] = []
+    for y in years[1:]:
+        first = kept.iloc[0]
+        cut = first["DECOM"]
+        first_end = first["DEC"] if pd.notna(first["DEC"]) else _FAR
+        rows = g[g["collection_year"] == y].sort_values("DECOM", ascending=False)
+        out = []
+        chain = None  # start of an earlier version dropped; its predecessor moves to meet `cut`
+        for idx, e in rows.iterrows():
+            end = e["DEC"] if pd.notna(e["DEC"]) else _FAR
+            if chain is not None and pd.notna(e["DEC"]) and e["DEC"] == chain:
+                if e["DECOM"] >= cut:
+                    replaced.append(idx)
+                    chain = e["DECOM"]
+                    continue
+                e = e.copy()
+                e["DEC"] = cut
+                out.append(e)
+                trimmed.append(idx)
+                cut, chain = e["DECOM"], None
+                continue
+            chain = None
+            if end <= cut:
+                out.append(e)
+                cut = e["DECOM"]
+            elif e["DECOM"] >= cut or end >= first_end:
+                # superseded by the later return, or the later return's episode with the
+                # start date it was revised from
+                replaced.append(idx)
+                chain = e["DECOM"]
+            else:
+                e = e.copy()
+                e["DEC"] = cut
+                out.append(e)
+                trimmed.append(idx)
+                cut = e["DECOM"]
+        if out:
+            kept = pd.concat([pd.DataFrame(out), kept]).sort_values("DECOM")
+    found.rows(g, g.index.isin(replaced), "DECOM", "revised_episode",
+               "episode overlaps one of the same child's episodes in a later return",
+               "replaced by the later return's episode", "warning")  # fmt: skip
+    found.rows(g, g.index.isin(trimmed), "DEC", "revised_episode",
+               "episode runs into one of the same child's episodes in a later return",
+               "end moved to meet the later return's episode", "warning")  # fmt: skip
+    return kept
+
+
+def _dobs(headers: list[pd.DataFrame], found: _Findings) -> pd.DataFrame:
+    """One header row per child: the latest return's, with the latest valid date of birth."""
+    h = pd.concat(headers, ignore_index=True) if headers else pd.DataFrame(
+        columns=[*DFE_TABLES["header"], "collection_year", "_src", "_row"]
+    )  # fmt: skip
+    h = h.sort_values(["CHILD", "collection_year"], kind="stable")
+    valid = h[h["DOB"].notna()]
+    counts = valid.groupby("CHILD")["DOB"].nunique()
+    changed = set(counts.index[counts > 1])
+    if changed:
+        latest_rows = valid[valid["CHILD"].isin(changed)].drop_duplicates("CHILD", keep="last")
+        found.rows(latest_rows, np.ones(len(latest_rows), bool), "DOB", "dob_revised",
+                   "date of birth differs between returns", "the latest return's used",
+                   "warning")  # fmt: skip
+    dob = valid.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
+    out = h.drop_duplicates("CHILD", keep="last").copy()
+    out["DOB"] = out["CHILD"].map(dob)
+    return out.reset_index(drop=True)
+
+
+def reconcile(returns: list[Return]) -> Reconciled:
+    """Parse and reconcile ``returns`` (earliest first): see the module docstring."""
+    found = _Findings()
+    eps: dict[int, pd.DataFrame] = {}
+    headers = []
+    for r in returns:
+        eps[r.year] = _parse_episodes(r, found)
+        headers.append(_parse_header(r, found))
+    returns = [r for r in returns if len(eps[r.year]) or r.tables.get("episodes")]
+    latest = returns[-1]
+    data_end = _data_end(latest, eps[latest.year])
+    returns[-1] = Return(latest.year, latest.tables, latest.start, data_end)
+    for r in returns:
+        eps[r.year] = _within_return(eps[r.year], found)
+    _close_absent(eps, returns, found)
+    all_eps = _across_returns(pd.concat([eps[r.year] for r in returns], ignore_index=True), found)
+    header = _dobs(headers, found)
+    all_eps, set_aside_open = _check_dobs(all_eps, header, data_end, found)
+    all_eps = all_eps.sort_values(["CHILD", "DECOM"], kind="stable").reset_index(drop=True)
+    years = tuple(r.year for r in returns)
+    missing = tuple(y for y in range(years[0], years[-1] + 1) if y not in years)
+    counted = dfe_count(all_eps, header, data_end)
+    quality = DataQuality(
+        problems=tuple(found.items),
+        returns=tuple(
+            ReturnInfo(r.year, r.start, r.end, r.sources("episodes"), len(eps[r.year]))
+            for r in returns
+        ),
+        missing_years=missing,
+        not_used=(),
+        data_end=data_end,
+        num_looked_after=counted,
+        num_set_aside_open=set_aside_open,
+    )
+    keep_cols = [*EPISODE_COLUMNS, "collection_year"]
+    episodes = all_eps[keep_cols].copy()
+    for col in ("CHILD", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "REC", "PL_POST", "URN"):
+        episodes[col] = episodes[col].astype("string")
+    episodes["collection_year"] = episodes["collection_year"].astype("Int64")
+    head = header[[*DFE_TABLES["header"], "collection_year"]].copy()
+    head = (
+        head[head["CHILD"].isin(set(episodes["CHILD"]))].sort_values("CHILD").reset_index(drop=True)
+    )
+    return Reconciled(
+        header=head,
+        episodes=episodes,
+        uasc=pd.DataFrame(columns=[*DFE_TABLES["uasc"], "collection_year"]),
+        years=years,
+        data_start=period(years[0])[0],
+        data_end=data_end,
+        missing_years=missing,
+        quality=quality,
+    )
+
+
+def _data_end(latest: Return, ep: pd.DataFrame) -> pd.Timestamp:
+    """The last day the latest return covers: 31 March, or the end of the month of its
+    latest episode date if that is earlier (an in-year extract)."""
+    dates = pd.concat([ep["DECOM"], ep["DEC"]]).dropna()
+    dates = dates[dates <= latest.end]
+    if dates.empty:
+        return latest.end
+    last = pd.Timestamp(dates.max()) + pd.offsets.MonthEnd(0)
+    return min(last, latest.end)
+
+
+def _check_dobs(
+    ep: pd.DataFrame, header: pd.DataFrame, data_end: pd.Timestamp, found: _Findings
+) -> tuple[pd.DataFrame, int]:
+    """Set aside children with no usable date of birth, or born after an episode starts.
+
+    Returns the episodes kept and how many set-aside children had an open episode
+    (not a short break) on ``data_end``.
+    """
+    dob = header.drop_duplicates("CHILD").set_index("CHILD")["DOB"]
+    ep_dob = ep["CHILD"].map(dob)
+    no_dob = ep_dob.isna()
+    born_late = (ep_dob > ep["DECOM"]).fillna(False)
+    late_children = set(ep.loc[born_late, "CHILD"])
+    first_no_dob = no_dob & ~ep.duplicated("CHILD")
+    found.rows(ep, first_no_dob, "CHILD", "no_dob",
+               "child has episodes but no valid date of birth in any return's header",
+               "the child's episodes set aside")  # fmt: skip
+    first_late = born_late & ~ep[born_late].duplicated("CHILD").reindex(ep.index, fill_value=True)
+    found.rows(ep, first_late, "DOB", "dob_after_start",
+               "child's date of birth is after the start of this episode",
+               "the child's episodes set aside")  # fmt: skip
+    drop = no_dob | ep["CHILD"].isin(late_children)
+    gone = ep[drop]
+    open_gone = gone[
+        gone["DEC"].isna()
+        & (gone["DECOM"] <= data_end)
+        & ~gone["LS"].isin(list(codes.SHORT_BREAK_LEGAL_STATUSES)).fillna(False)
+    ]
+    return ep[~drop], int(open_gone["CHILD"].nunique())
+
+
+def dfe_count(episodes: pd.DataFrame, header: pd.DataFrame, on: pd.Timestamp) -> int:
+    """Children looked after on ``on`` as DfE counts them at 31 March.
+
+    Distinct children with an episode open on ``on`` (started on or before it, not ended
+    by it), leaving out short breaks (legal status V3 or V4) and children aged 18 or over.
+    """
+    ep = episodes
+    live = (ep["DECOM"] <= on) & (ep["DEC"].isna() | (ep["DEC"] > on))
+    live &= ~ep["LS"].isin(list(codes.SHORT_BREAK_LEGAL_STATUSES)).fillna(False)
+    children = pd.Series(ep.loc[live, "CHILD"].unique())
+    dob = header.drop_duplicates("CHILD").set_index("CHILD")["DOB"].reindex(children)
+    eighteenth = pd.DatetimeIndex(dob) + pd.DateOffset(years=18)
+    return int(np.sum(np.asarray(eighteenth > on)))
+
+
+def year_label(year: int) -> str:
+    """``2025-26`` for the collection year ending 31 March 2026."""
+    return f"{year - 1}-{year % 100:02d}"
+
+
+__all__ = ["Reconciled", "dfe_count", "reconcile", "year_label", "year_of"]

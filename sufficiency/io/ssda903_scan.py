@@ -1,0 +1,413 @@
+"""Find the 903 returns in what a council holds: folders of CSV, XLSX and XML files.
+
+A returns folder as councils export it holds every DfE 903 table (header, episodes,
+uasc, reviews, missing, oc2, oc3, ad1, placed_for_adoption, previous_permanence,
+social-worker episodes, DoLO), often with ``*_last`` copies of the previous year's
+tables, and sometimes notes, budgets and the lock files Office leaves behind. Each
+table is recognised by its columns, as DfE's validator recognises it; files that are
+not tables are skipped with one line each. Only a file that looks like a 903 table
+and cannot be read is an error.
+
+Each return's collection year is taken from its content, the year in which its
+latest episodes start, and checked against the file or folder name. A folder named
+``2017`` may hold the year *ending* 31 March 2017 (as DfE names returns) or the year
+*starting* 1 April 2017 (as some tools name them); the dates inside settle it, and a
+name that disagrees is reported with the year used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from sufficiency.errors import InputDataError, Problem
+from sufficiency.io.dates import normalise_dates
+from sufficiency.io.ssda903_xml import looks_like_903_xml, read_xml_return
+from sufficiency.io.tables import CSV_SUFFIXES, XLSX_SUFFIXES, RawTable, read_tables
+
+#: Every table of the 903 return with DfE's column names (csc-validator-be-903's
+#: ``config.py``; unchanged since 2017-18 but for the tables added later).
+DFE_TABLES: dict[str, tuple[str, ...]] = {
+    "header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
+    "episodes": (
+        "CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
+        "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN",
+    ),
+    "uasc": ("CHILD", "SEX", "DOB", "DUC"),
+    "reviews": ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"),
+    "oc2": (
+        "CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK",
+        "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE",
+        "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED",
+    ),
+    "oc3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
+    "ad1": (
+        "CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR",
+        "LS_ADOPTR",
+    ),
+    "placed_for_adoption": (
+        "CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED",
+    ),
+    "previous_permanence": ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"),
+    "missing": ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"),
+    "sw_episodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
+    "dolo": ("CHILD", "DOB", "DOLO_START", "DOLO_END"),
+}  # fmt: skip
+#: Date columns of the tables this package reads.
+DATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "header": ("dob", "mc_dob"),
+    "episodes": ("decom", "dec"),
+    "uasc": ("dob", "duc"),
+}
+#: Columns a table must have to be taken for that DfE table (besides CHILD).
+_KEY_COLUMNS: dict[str, frozenset[str]] = {
+    "header": frozenset({"DOB", "SEX"}),
+    "episodes": frozenset({"DECOM"}),
+    "uasc": frozenset({"DUC"}),
+    "reviews": frozenset({"REVIEW"}),
+    "oc2": frozenset({"SDQ_SCORE"}),
+    "oc3": frozenset({"IN_TOUCH"}),
+    "ad1": frozenset({"DATE_INT"}),
+    "placed_for_adoption": frozenset({"DATE_PLACED"}),
+    "previous_permanence": frozenset({"PREV_PERM"}),
+    "missing": frozenset({"MIS_START"}),
+    "sw_episodes": frozenset({"SW_ID"}),
+    "dolo": frozenset({"DOLO_START"}),
+}
+_LAST = re.compile(r"_last$", re.IGNORECASE)
+#: Names that say a file is meant to be part of a 903 return.
+_LOOKS_903 = re.compile(
+    r"903|header|episode|uasc|review|oc2|oc3|ad1|adopt|permanence|missing|dolo|lac|cla",
+    re.IGNORECASE,
+)
+_YEAR_PATTERNS = (
+    re.compile(r"(?:^|[^0-9])(20\d\d)\s*[-_/ ]\s*(\d\d)(?:[^0-9]|$)"),
+    re.compile(r"(?:^|[^0-9])(20\d\d)(\d\d)(?:[^0-9]|$)"),
+    re.compile(r"(?:^|[^0-9])(20\d\d)(?:[^0-9]|$)"),
+)
+#: Suffixes read as tables; anything else in a folder is skipped with one line.
+TABLE_SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES | {".xml"}
+
+
+def detect_table(columns: Iterable[str]) -> str | None:
+    """Which DfE 903 table a file holds, from its columns (any case), or ``None``.
+
+    A table needs ``CHILD`` and the columns that mark it out (``DECOM`` for episodes,
+    ``DUC`` for uasc...); among those that qualify, the one whose columns best match
+    (by the share of columns in common, a Jaccard index) wins.
+    """
+    cols = {str(c).strip().upper() for c in columns}
+    if "CHILD" not in cols:
+        return None
+    best, best_score = None, 0.0
+    for name, expected in DFE_TABLES.items():
+        if not _KEY_COLUMNS[name] <= cols:
+            continue
+        exp = set(expected)
+        score = len(exp & cols) / len(exp | cols)
+        if score > best_score:
+            best, best_score = name, score
+    return best
+
+
+def collection_year(path: Path) -> int | None:
+    """Year a return's collection ends, from the nearest file or folder name that says.
+
+    ``2026``, ``2025-26``, ``2025_26``, ``202526`` and ``lac2025_26`` all give 2026.
+    A lone year is read as the year the collection ends, as DfE names returns; the
+    content of the files may overrule it (see :func:`assign_years`).
+    """
+    for part in [path.stem, *(p.name for p in path.parents)]:
+        for i, pattern in enumerate(_YEAR_PATTERNS):
+            m = pattern.search(part)
+            if not m:
+                continue
+            first = int(m.group(1))
+            if i < 2:
+                second = int(m.group(2))
+                if second == (first + 1) % 100:
+                    return first + 1
+                continue
+            return first
+    return None
+
+
+def year_of(date: pd.Timestamp) -> int:
+    """The collection year (by the year it ends) that ``date`` falls in."""
+    return int(date.year + (date.month >= 4))
+
+
+def period(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of the collection year ending 31 March ``year``."""
+    return pd.Timestamp(year - 1, 4, 1), pd.Timestamp(year, 3, 31)
+
+
+@dataclass(frozen=True)
+class FoundTable:
+    """A DfE 903 table found in a file.
+
+    Attributes
+    ----------
+    raw
+        The table as read (dates already normalised to DD/MM/YYYY).
+    kind
+        The DfE table (a key of :data:`DFE_TABLES`).
+    path
+        The file it came from.
+    is_last
+        A ``*_last`` copy: the previous year's table, as DfE's tool takes it.
+    group
+        Tables of one return share a group: the same folder and year in the name, or
+        the same XML file or workbook.
+    name_year
+        The collection year the file or folder name gives, if any.
+    """
+
+    raw: RawTable
+    kind: str
+    path: Path
+    is_last: bool
+    group: tuple[str, int | None, bool]
+    name_year: int | None
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What a set of paths holds: 903 tables, other tables and files, and read problems.
+
+    ``notes`` are warnings about how files were read (title rows, date forms);
+    ``skipped`` one warning per file that is not a 903 table; ``errors`` the files
+    that look like 903 tables but cannot be read.
+    """
+
+    tables: tuple[FoundTable, ...]
+    other_tables: tuple[tuple[str, str], ...]  # (source, DfE table name) present, not read
+    skipped: tuple[Problem, ...]
+    notes: tuple[Problem, ...]
+    errors: tuple[Problem, ...]
+    paths: tuple[Path, ...] = field(default=())
+
+
+def _files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    out: list[Path] = []
+    skipped: list[Problem] = []
+    for p in paths:
+        if not p.is_dir():
+            out.append(p)
+            continue
+        for f in sorted(x for x in p.rglob("*") if x.is_file()):
+            name = f.name
+            if name.startswith("."):
+                if name.startswith(".~lock."):
+                    skipped.append(_skip(f, "is a LibreOffice lock file; skipped"))
+                continue
+            if name.startswith("~$"):
+                skipped.append(_skip(f, "is an Office lock file; skipped"))
+            elif f.suffix.lower() not in TABLE_SUFFIXES:
+                skipped.append(_skip(f, "is not a CSV, XLSX or XML file; skipped"))
+            else:
+                out.append(f)
+    return out, skipped
+
+
+def _skip(path: Path | str, message: str) -> Problem:
+    return Problem(str(path), None, None, None, message, severity="warning", code="skipped_file")
+
+
+def _looks_like_903(path: Path) -> bool:
+    if _LOOKS_903.search(path.stem):
+        return True
+    try:
+        head = path.read_bytes()[:2048].upper()
+    except OSError:
+        return False
+    return b"CHILD" in head and (b"DECOM" in head or b"DOB" in head)
+
+
+def scan(paths: list[Path]) -> Scan:
+    """Read every file under ``paths`` and sort out its 903 tables."""
+    files, skipped = _files(paths)
+    tables: list[FoundTable] = []
+    others: list[tuple[str, str]] = []
+    notes: list[Problem] = []
+    errors: list[Problem] = []
+    explicit = {p for p in paths if not p.is_dir()}
+    for f in files:
+        is_last = bool(_LAST.search(f.stem))
+        name_year = collection_year(f)
+        if f.suffix.lower() == ".xml":
+            if not looks_like_903_xml(f):
+                skipped.append(_skip(f, "is XML but not a 903 return; skipped"))
+                continue
+            try:
+                found, other = read_xml_return(f)
+            except InputDataError as exc:
+                errors += exc.problems
+                continue
+            group = (str(f), name_year, is_last)
+            for name, raw in found:
+                tables.append(_found(raw, name, f, is_last, group, name_year, notes))
+            others += [(str(f), o) for o in sorted(other)]
+            continue
+        try:
+            raws = read_tables(f, allow_empty=True)
+        except InputDataError as exc:
+            if f in explicit or _looks_like_903(f):
+                errors += exc.problems
+            else:
+                skipped.append(_skip(f, "cannot be read as a table and is not a 903 table; "
+                                        "skipped"))  # fmt: skip
+            continue
+        kinds = [detect_table(raw.original_columns.values()) for raw in raws]
+        # a workbook holding its own episodes sheet is a return by itself; other files
+        # join the return of their folder and the year in their names
+        own = f.suffix.lower() in XLSX_SUFFIXES and "episodes" in kinds
+        group = (str(f) if own else str(f.parent), name_year, is_last)
+        for raw, kind in zip(raws, kinds, strict=True):
+            if kind is None:
+                if f in explicit:
+                    errors.append(
+                        Problem(raw.source, None, None, None,
+                                "is not a 903 table (expected DfE column names such as "
+                                "CHILD, DECOM, PLACE)", code="unknown_table")
+                    )  # fmt: skip
+                else:
+                    skipped.append(_skip(raw.source, "is not a 903 table; skipped"))
+                continue
+            if kind not in DATE_COLUMNS:
+                others.append((raw.source, kind))
+                continue
+            tables.append(_found(raw, kind, f, is_last, group, name_year, notes))
+    return Scan(tuple(tables), tuple(others), tuple(skipped), tuple(notes), tuple(errors),
+                tuple(paths))  # fmt: skip
+
+
+def _found(
+    raw: RawTable,
+    kind: str,
+    path: Path,
+    is_last: bool,
+    group: tuple[str, int | None, bool],
+    name_year: int | None,
+    notes: list[Problem],
+) -> FoundTable:
+    raw, date_notes = normalise_dates(raw, DATE_COLUMNS[kind])
+    notes += [*raw.notes, *date_notes]
+    return FoundTable(raw, kind, path, is_last, group, name_year)
+
+
+@dataclass(frozen=True)
+class Return:
+    """One collection year's return: its tables and the period it covers.
+
+    ``end`` is 31 March, or the last day an in-year extract covers (the end of the
+    month of its latest episode date) for the latest return.
+    """
+
+    year: int
+    tables: dict[str, tuple[FoundTable, ...]]
+    start: pd.Timestamp
+    end: pd.Timestamp
+
+    def sources(self, kind: str) -> str:
+        return ", ".join(t.raw.source for t in self.tables.get(kind, ()))
+
+
+def _dates(raw: RawTable, column: str) -> pd.Series:
+    if column not in raw.data.columns:
+        return pd.Series(dtype="datetime64[ns]")
+    return pd.to_datetime(raw.data[column], format="%d/%m/%Y", errors="coerce").dropna()
+
+
+def content_year(raw: RawTable) -> int | None:
+    """The collection year an episodes table holds: the latest year in which its episodes
+    start, ignoring the odd mistyped date (a year needs 2% of the starts, or one in a
+    table of under 50 rows)."""
+    starts = _dates(raw, "decom")
+    if starts.empty:
+        return None
+    years = starts.dt.year + (starts.dt.month >= 4)
+    counts = years.value_counts()
+    need = 1 if len(starts) < 50 else max(1, round(0.02 * len(starts)))
+    return int(counts[counts >= need].index.max())
+
+
+def assign_years(found: tuple[FoundTable, ...]) -> tuple[list[Return], list[Problem]]:
+    """Group tables into returns by collection year, from their content and names.
+
+    Returns the returns (earliest first) and warnings saying where a name disagreed
+    with the content, which tables were duplicates, and which could not be placed.
+    """
+    notes: list[Problem] = []
+    by_group: dict[tuple[str, int | None, bool], list[FoundTable]] = {}
+    for t in found:
+        by_group.setdefault(t.group, []).append(t)
+    placed: dict[int, dict[str, list[FoundTable]]] = {}
+    last_copies: dict[int, dict[str, list[FoundTable]]] = {}
+    for group, members in by_group.items():
+        is_last = group[2]
+        # a previous-year copy in a folder named for this year is named for the year before
+        name_year = group[1] - 1 if is_last and group[1] is not None else group[1]
+        own_years = {id(t): content_year(t.raw) for t in members if t.kind == "episodes"}
+        years = [y for y in own_years.values() if y is not None]
+        year = max(years) if years else name_year
+        if year is None:
+            for t in members:
+                notes.append(
+                    Problem(t.raw.source, None, None, None,
+                            "cannot tell which collection year this table is for (no year in "
+                            "its name and no episode dates beside it); not used",
+                            severity="warning", code="unknown_year")
+                )  # fmt: skip
+            continue
+        target = last_copies if is_last else placed
+        for t in members:
+            y = own_years.get(id(t)) or year
+            if t.kind == "episodes" and name_year is not None and name_year != y:
+                first, last = period(y)
+                notes.append(
+                    Problem(t.raw.source, None, None, None,
+                            f"is named for {name_year} but its latest episodes start in the "
+                            f"{y - 1}-{y % 100:02d} collection year: read as the return for "
+                            f"{first:%d/%m/%Y} to {last:%d/%m/%Y}", severity="warning",
+                            code="year_from_content")
+                )  # fmt: skip
+            target.setdefault(y, {}).setdefault(t.kind, []).append(t)
+    for year, kinds in last_copies.items():
+        for kind, copies in kinds.items():
+            own = placed.get(year, {}).get(kind)
+            srcs = ", ".join(t.raw.source for t in copies)
+            if own:
+                notes.append(
+                    Problem(srcs, None, None, None,
+                            f"is a copy of the {year - 1}-{year % 100:02d} {kind} table, which "
+                            f"is also present ({own[0].raw.source}); not used",
+                            severity="warning", code="duplicate_table")
+                )  # fmt: skip
+            else:
+                placed.setdefault(year, {})[kind] = copies
+                notes.append(
+                    Problem(srcs, None, None, None,
+                            f"is the only {year - 1}-{year % 100:02d} {kind} table held (a "
+                            "previous-year copy); used as that year's return",
+                            severity="warning", code="last_copy_used")
+                )  # fmt: skip
+    for year, kinds in placed.items():
+        for kind, tables in kinds.items():
+            if len(tables) > 1:
+                notes.append(
+                    Problem(", ".join(t.raw.source for t in tables), None, None, None,
+                            f"are {len(tables)} {kind} tables for {year - 1}-{year % 100:02d}; "
+                            "read together (repeated rows once)", severity="warning",
+                            code="duplicate_table")
+                )  # fmt: skip
+    returns = []
+    for year in sorted(placed):
+        first, last = period(year)
+        by_kind = {k: tuple(v) for k, v in placed[year].items()}
+        returns.append(Return(year, by_kind, first, last))
+    return returns, notes
