@@ -27,6 +27,7 @@ from typing import IO, Any
 from sufficiency.config import Params, load_params
 from sufficiency.errors import ConfigError, InputDataError, StoreError, SufficiencyError
 from sufficiency.io.atomic import DIR_MODE, atomic_write_text, sha256_file
+from sufficiency.io.quality import DataQuality
 from sufficiency.logs import configure_logging, get_logger
 from sufficiency.store.record import input_files
 
@@ -159,6 +160,12 @@ def job_match(ctx: JobContext) -> JobOutcome:
     )
 
 
+def _log_quality(quality: DataQuality | None) -> None:
+    """The history's data-quality summary in the scheduler's log, a line each."""
+    for line in quality.summary_lines() if quality is not None else []:
+        log.info("903 history: %s", line)
+
+
 def job_spend(ctx: JobContext) -> JobOutcome:
     """Spend projection from the 903 history, against the budget if one is configured."""
     from sufficiency.finance.command import run_spend_command
@@ -168,7 +175,7 @@ def job_spend(ctx: JobContext) -> JobOutcome:
     line = run_spend_command(
         ctx.inputs["history"], ctx.out_dir, ctx.inputs.get("budget"), None,
         ctx.inputs.get("costs"), None, None, None, None, None, ctx.run_date,
-        params=ctx.params,
+        params=ctx.params, on_quality=_log_quality,
     )  # fmt: skip
     outputs = {p.name: p for p in sorted(ctx.out_dir.iterdir()) if p.is_file()}
     return JobOutcome(outputs=outputs, summary={"headline": line.split(". Outputs")[0]})
@@ -179,15 +186,16 @@ def job_forecast(ctx: JobContext) -> JobOutcome:
     from sufficiency.forecast.report import run_forecast
     from sufficiency.forecast.writers import write_report
     from sufficiency.io.inputs import read_placements
-    from sufficiency.io.ssda903 import read_ssda903
+    from sufficiency.io.ssda903 import read_history
 
     if "history" not in ctx.inputs:
         raise ConfigError("the forecast job needs nightly.history in the configuration")
     placements = (read_placements(ctx.inputs["placements"])
                   if "placements" in ctx.inputs else None)  # fmt: skip
-    report = run_forecast(read_ssda903(ctx.inputs["history"]), ctx.params.forecast,
-                          placements=placements)  # fmt: skip
+    history = read_history(ctx.inputs["history"])
+    report = run_forecast(history, ctx.params.forecast, placements=placements)
     written = write_report(report, ctx.out_dir)
+    _log_quality(history.quality)
     return JobOutcome(outputs={Path(p).name: Path(p) for p in written},
                       summary={"num_paths": ctx.params.forecast.num_paths})  # fmt: skip
 

@@ -4,12 +4,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from sufficiency.cli_history import echo_quality, strict_option
 from sufficiency.commissioning.backends import BACKENDS
 from sufficiency.commissioning.params import CommissioningParams
 from sufficiency.errors import ConfigError, SufficiencyError
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from sufficiency.config import FinanceParams
     from sufficiency.forecast.params import ForecastParams
     from sufficiency.forecast.result import ForecastResult
+    from sufficiency.io.quality import DataQuality
 
 MAX_FORECAST_MONTHS = 60
 
@@ -66,9 +69,14 @@ def commission_params(
 
 
 def _forecast_twice(
-    history: Path, forecast: ForecastParams, params: CommissioningParams, seed_offset: int = 0
-) -> tuple[list[ForecastResult], pd.DataFrame, pd.Timestamp]:
-    """Forecasts on the optimisation and the fresh seeds (one fit), and the assumptions.
+    history: Path,
+    forecast: ForecastParams,
+    params: CommissioningParams,
+    seed_offset: int = 0,
+    strict: bool = False,
+) -> tuple[list[ForecastResult], pd.DataFrame, pd.Timestamp, DataQuality | None]:
+    """Forecasts on the optimisation and the fresh seeds (one fit), the assumptions, and
+    what was repaired or set aside in the history (``strict`` refuses instead).
 
     ``seed_offset`` gives each pooled member its own random streams: authorities'
     demand varies independently, which is what pooling a block contract exploits.
@@ -78,9 +86,10 @@ def _forecast_twice(
     from sufficiency.forecast.run import default_start, forecast_from_spells
     from sufficiency.forecast.scenario import BASE
     from sufficiency.forecast.states import build_spells
-    from sufficiency.io.ssda903 import read_ssda903
+    from sufficiency.io.ssda903 import read_history
 
-    care = build_spells(read_ssda903(history))
+    read = read_history(history, strict=strict)
+    care = build_spells(read)
     start = default_start(care)
     runs = []
     with warnings.catch_warnings():
@@ -95,7 +104,7 @@ def _forecast_twice(
             runs.append(forecast_from_spells(care, fp, start, BASE, model=model))
             if len(runs) == 1:
                 about = assumptions_table(model, fp, BASE, start)
-    return runs, about, start
+    return runs, about, start, read.quality
 
 
 def _member_names(histories: list[Path]) -> list[str]:
@@ -114,8 +123,12 @@ def run_commission(
     *,
     with_sensitivity: bool = True,
     pool_with: tuple[Path, ...] = (),
+    strict: bool = False,
 ) -> tuple[CommissioningReport, PooledResult | None, list[Path]]:
     """Forecast the history twice (optimisation and fresh seeds), commission, write outputs.
+
+    ``strict`` refuses an imperfect 903 history (any history, pooled ones included)
+    instead of repairing it; the report's ``quality`` says what was done to the first.
 
     With ``pool_with`` (other authorities' histories), the co-operative's pooled block
     contracts are optimised too and ``pooling.csv`` compares each member alone and pooled.
@@ -134,15 +147,18 @@ def run_commission(
     from sufficiency.io.atomic import atomic_write_text
 
     levers = load_levers(levers_path)
-    runs, about, start = _forecast_twice(history, forecast, params)
+    runs, about, start, quality = _forecast_twice(history, forecast, params, strict=strict)
     report = commission(runs[0], runs[1], levers, params,
                         inflation_rate=finance.inflation_rate,
                         with_sensitivity=with_sensitivity, forecast_assumptions=about)  # fmt: skip
+    report = dataclasses.replace(report, quality=quality)
     pooled = None
     if pool_with:
         members = [(runs, start)]
         for i, other in enumerate(pool_with, start=1):
-            other_runs, _, other_start = _forecast_twice(other, forecast, params, 100_003 * i)
+            other_runs, _, other_start, _ = _forecast_twice(
+                other, forecast, params, 100_003 * i, strict=strict
+            )
             if other_start != start:
                 raise ConfigError(
                     f"Pooled histories must end on the same date: {history} ends on "
@@ -254,18 +270,19 @@ def _summary(report: CommissioningReport) -> dict[str, object]:
     "--no-sensitivity", is_flag=True, default=False, help="Skip the sensitivity runs (faster)."
 )
 @store_option
+@strict_option
 def commission(
     history: Path, levers_path: Path, out_dir: Path, num_paths: int | None,
     eval_paths: int | None, seed: int | None, horizon_months: int | None,
     solver: str | None, config_path: Path | None, pool_with: tuple[Path, ...],
-    no_sensitivity: bool, store_url: str | None,
+    no_sensitivity: bool, store_url: str | None, strict: bool,
 ) -> None:  # fmt: skip
     """Choose what to recruit, block-buy or spot-purchase, under forecast uncertainty.
 
     Writes plan.csv (lever, year, starts, commitment, cost_gbp), comparison.csv,
-    sensitivity.csv, commissioning.xlsx and commissioning.html (the forecast's fan
-    charts with the commissioning section) into OUT, and records the run in the run
-    store. With --pool-with, also pooling.csv: each authority of a regional
+    sensitivity.csv, commissioning.xlsx, commissioning.html (the forecast's fan
+    charts with the commissioning section) and data_quality.csv into OUT, and records
+    the run in the run store. With --pool-with, also pooling.csv: each authority of a regional
     co-operative alone against sharing block contracts.
 
     Example: sufficiency commission --history data/sample/ssda903
@@ -288,7 +305,7 @@ def commission(
         with recorded_run("commission", config, inputs, store_url) as rec:
             report, pooled, written = run_commission(
                 history, levers_path, out_dir, forecast, finance, params,
-                with_sensitivity=not no_sensitivity, pool_with=pool_with,
+                with_sensitivity=not no_sensitivity, pool_with=pool_with, strict=strict,
             )  # fmt: skip
             summary = _summary(report)
             if pooled is not None:
@@ -302,6 +319,7 @@ def commission(
             }
     except SufficiencyError as exc:
         raise click.ClickException(str(exc)) from None
+    echo_quality(report.quality, out_dir)
     for path in written:
         click.echo(f"Wrote {path}")
     click.echo(recommendation(report)[-2])

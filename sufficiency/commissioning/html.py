@@ -141,6 +141,7 @@ def forecast_page_report(report: CommissioningReport) -> ForecastReport | None:
         purchases=None,
         backtest=None,
         assumptions=report.forecast_assumptions,
+        quality=report.quality,
     )
 
 

@@ -13,6 +13,7 @@ from sufficiency.commissioning.params import CommissioningParams
 from sufficiency.commissioning.sensitivity import sensitivity
 from sufficiency.commissioning.solve import Plan, optimise, status_quo_plan
 from sufficiency.forecast.result import ForecastResult
+from sufficiency.io.quality import DataQuality
 
 
 @dataclass(frozen=True, eq=False)
@@ -21,6 +22,7 @@ class CommissioningReport:
 
     ``forecast`` is the forecast optimised on and ``forecast_assumptions`` its
     ``item, value`` rows: the HTML page shows its fan charts above the plan.
+    ``quality`` says what was repaired or set aside in the 903 history.
     """
 
     demand: DemandPaths
@@ -35,6 +37,7 @@ class CommissioningReport:
     inflation_rate: float
     forecast: ForecastResult | None = None
     forecast_assumptions: pd.DataFrame | None = None
+    quality: DataQuality | None = None
 
     @property
     def start(self) -> pd.Timestamp:

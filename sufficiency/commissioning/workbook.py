@@ -13,6 +13,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency.commissioning.run import CommissioningReport, recommendation
+from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import save_workbook
 
 GBP = '"£"#,##0;[Red]-"£"#,##0'
@@ -144,4 +145,5 @@ def write_workbook(
     )
     ws.column_dimensions["A"].width = 50
     ws.column_dimensions["C"].width = 100
+    add_quality_sheet(wb, report.quality)
     return save_workbook(wb, path, run_date)

@@ -11,6 +11,7 @@ from sufficiency.commissioning.html import render_html
 from sufficiency.commissioning.run import CommissioningReport
 from sufficiency.commissioning.workbook import write_workbook
 from sufficiency.io.atomic import atomic_write_text
+from sufficiency.io.quality_writers import write_quality_csv
 
 
 def _csv(df: pd.DataFrame) -> str:
@@ -36,4 +37,5 @@ def write_outputs(report: CommissioningReport, out_dir: Path) -> list[Path]:
         write_workbook(report, out_dir / "commissioning.xlsx", report.start.date(), run_info)
     )
     written.append(atomic_write_text(out_dir / "commissioning.html", render_html(report)))
-    return written
+    quality = write_quality_csv(report.quality, out_dir)
+    return written + ([quality] if quality is not None else [])

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
+from sufficiency.cli_history import echo_quality, strict_option
 from sufficiency.config import Params
 from sufficiency.errors import SufficiencyError
+from sufficiency.io.quality import DataQuality
 from sufficiency.store.command import store_option
 
 
@@ -84,17 +87,19 @@ from sufficiency.store.command import store_option
     help="Run date shown in the outputs (default: today).",
 )
 @store_option
+@strict_option
 def spend(
     history_path: Path, out_dir: Path, budget_path: Path | None, scenario_path: Path | None,
     costs_path: Path | None, config_path: Path | None, start: dt.datetime | None,
     horizon_months: int | None, num_paths: int | None, seed: int | None,
-    run_date: dt.datetime | None, store_url: str | None,
+    run_date: dt.datetime | None, store_url: str | None, strict: bool,
 ) -> None:  # fmt: skip
     """Project placement spend month by month, with a range, against budget, for finance.
 
     Writes spend.xlsx (Summary, Monthly, Quarterly, Financial years, Scenario comparison,
-    Budget, Assumptions) and spend.csv (month, financial_year, cost_line, mean, p10,
-    p50, p90) into OUT.
+    Budget, Assumptions, Data quality), spend.csv (month, financial_year, cost_line,
+    mean, p10, p50, p90) and data_quality.csv into OUT. An imperfect history is
+    repaired and set aside by stated rules, and said so (--strict refuses instead).
 
     Example: sufficiency spend --history data/sample/ssda903 --out out/spend
     --budget data/sample/budget.csv
@@ -113,6 +118,7 @@ def spend(
                 history_path, out_dir, budget_path, scenario_path, costs_path, config_path,
                 start, horizon_months, num_paths, seed,
                 run_date.date() if run_date else dt.date.today(), params=params,
+                strict=strict, on_quality=lambda q: echo_quality(q, out_dir),
             )  # fmt: skip
             outputs = {p.name: p for p in sorted(Path(out_dir).iterdir()) if p.is_file()}
             rec.fields = {
@@ -130,11 +136,14 @@ def run_spend_command(
     history_path: Path, out_dir: Path, budget_path: Path | None, scenario_path: Path | None,
     costs_path: Path | None, config_path: Path | None, start: dt.datetime | None,
     horizon_months: int | None, num_paths: int | None, seed: int | None, run_date: dt.date,
-    params: Params | None = None,
+    params: Params | None = None, strict: bool = False,
+    on_quality: Callable[[DataQuality | None], None] | None = None,
 ) -> str:  # fmt: skip
     """The command's work as a function (used by the nightly job); returns a summary line.
 
-    ``params`` (already loaded) takes precedence over ``config_path``.
+    ``params`` (already loaded) takes precedence over ``config_path``. ``strict``
+    refuses an imperfect 903 history; ``on_quality`` is given what was repaired or set
+    aside in it, once the outputs are written.
     """
     import pandas as pd
 
@@ -145,7 +154,7 @@ def run_spend_command(
     from sufficiency.forecast.run import default_start, forecast_from_spells
     from sufficiency.forecast.scenario import BASE, load_scenario
     from sufficiency.forecast.states import CATEGORIES, build_spells
-    from sufficiency.io.ssda903 import read_ssda903
+    from sufficiency.io.ssda903 import read_history
 
     params = params or load_params(config_path)
     update = {k: v for k, v in (("horizon_months", horizon_months), ("num_paths", num_paths),
@@ -156,7 +165,8 @@ def run_spend_command(
         costs, actual = read_costs(costs_path, CATEGORIES, costs)
     budget = read_budget(budget_path, CATEGORIES) if budget_path is not None else None
     scenario = load_scenario(scenario_path) if scenario_path is not None else None
-    care = build_spells(read_ssda903(history_path))
+    history = read_history(history_path, strict=strict)
+    care = build_spells(history)
     t0 = pd.Timestamp(start) if start is not None else default_start(care)
     model = fit_model(care, t0, fparams)
     base = forecast_from_spells(care, fparams, t0, BASE, model=model)
@@ -164,8 +174,11 @@ def run_spend_command(
             if scenario is not None else None)  # fmt: skip
     report = spend_report(base, params.finance, costs=costs, run_date=run_date,
                           actual_weekly_gbp=actual, budget=budget,
-                          budget_source=str(budget_path), scenario=scen)  # fmt: skip
+                          budget_source=str(budget_path), scenario=scen,
+                          quality=history.quality)  # fmt: skip
     write_spend_outputs(report, out_dir, run_date)
+    if on_quality is not None:
+        on_quality(history.quality)
     years = report.yearly[report.yearly["cost_line"] == "all"].head(2)
     parts = [f"{r.financial_year}: £{r.mean:,.0f} (P10 £{r.p10:,.0f}, P90 £{r.p90:,.0f}, "
              f"{r.months} months)" for r in years.itertuples()]  # fmt: skip

@@ -22,6 +22,8 @@ from sufficiency.finance.summaries import (
 from sufficiency.finance.workbook import SpendReport, write_workbook
 from sufficiency.forecast.result import ForecastResult
 from sufficiency.io.atomic import atomic_write_text
+from sufficiency.io.quality import DataQuality
+from sufficiency.io.quality_writers import write_quality_csv
 
 CSV_COLUMNS = ("month", "financial_year", "cost_line", "mean", "p10", "p50", "p90")
 
@@ -62,8 +64,13 @@ def spend_report(
     budget: pd.DataFrame | None = None,
     budget_source: str = "budget file",
     scenario: ForecastResult | None = None,
+    quality: DataQuality | None = None,
 ) -> SpendReport:
-    """Project spend for the base forecast (and a scenario), compare with the budget."""
+    """Project spend for the base forecast (and a scenario), compare with the budget.
+
+    ``quality`` (what was repaired or set aside in the 903 history) is shown in the
+    workbook and written to ``data_quality.csv``.
+    """
     proj = project_forecast(base, params, costs, actual_weekly_gbp)
     scen = project_forecast(scenario, params, costs, actual_weekly_gbp) if scenario else None
     comparison_budget = None
@@ -106,6 +113,7 @@ def spend_report(
         comparison=scenario_comparison(proj, scen) if scen is not None else None,
         reconciliation=reconciliation(proj),
         assumptions=assumptions,
+        quality=quality,
     )
 
 
@@ -128,7 +136,8 @@ def write_spend_outputs(report: SpendReport, out_dir: Path, run_date: dt.date) -
                                          _csv(report.comparison)))  # fmt: skip
     written.append(write_workbook(report, out_dir / "spend.xlsx",
                                   {"run_date": run_date.isoformat()}))  # fmt: skip
-    return written
+    quality = write_quality_csv(report.quality, out_dir)
+    return written + ([quality] if quality is not None else [])
 
 
 def check_budget_lines(budget: pd.DataFrame, lines: tuple[str, ...]) -> None:

@@ -19,6 +19,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.summaries import financial_year, quarter
+from sufficiency.io.quality import DataQuality
+from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import save_workbook
 
 GBP = '"£"#,##0;[Red]-"£"#,##0'
@@ -40,6 +42,7 @@ class SpendReport:
     comparison: pd.DataFrame | None
     reconciliation: dict[str, Any]
     assumptions: list[tuple[str, str]]
+    quality: DataQuality | None = None
 
 
 def _label(line: str) -> str:
@@ -274,6 +277,7 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
     ws = _table_sheet(wb, "Assumptions", assumptions, set())
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 90
+    add_quality_sheet(wb, report.quality)
     for sheet in wb.worksheets:
         _print_setup(sheet)
     return save_workbook(wb, path, _run_date(run_info))

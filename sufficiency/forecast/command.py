@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import click
 import pandas as pd
 
+from sufficiency.cli_history import echo_quality, strict_option
 from sufficiency.errors import DataWarning, SufficiencyError
 from sufficiency.store.command import store_option
 
@@ -139,10 +140,12 @@ def _params(config_path: Path | None, **overrides: Any) -> Any:
     help="Also backtest at this cutoff (repeatable).",
 )
 @store_option
+@strict_option
 @_common
 @_user_errors
 def forecast(
     store_url: str | None,
+    strict: bool,
     history_dir: Path,
     out_dir: Path,
     horizon_months: int | None,
@@ -158,8 +161,9 @@ def forecast(
     """Forecast children looked after by placement category and age band, with intervals.
 
     Writes demand.csv, starts.csv (placements to find), shortfall.csv (with --supply or
-    --placements), forecast.xlsx and forecast.html to OUT. The same seed gives
-    byte-identical CSVs.
+    --placements), forecast.xlsx, forecast.html and data_quality.csv to OUT. The same
+    seed gives byte-identical CSVs. The history may be imperfect: what is repaired or
+    set aside is summarised and listed in data_quality.csv (--strict refuses instead).
 
     Example: sufficiency forecast --history data/sample/ssda903 --out out/forecast
     --supply data/sample/supply.toml --scenario data/sample/scenarios/entries_up_20.toml
@@ -169,13 +173,13 @@ def forecast(
     from sufficiency.forecast.supply import load_supply
     from sufficiency.forecast.writers import write_report
     from sufficiency.io.inputs import read_placements
-    from sufficiency.io.ssda903 import read_ssda903
+    from sufficiency.io.ssda903 import read_history
 
     params = _params(config_path, horizon_months=horizon_months, num_paths=num_paths, seed=seed)
     scenario = load_scenario(scenario_path) if scenario_path else None
     supply = load_supply(supply_path) if supply_path else None
     placements = read_placements(placements_path) if placements_path else None
-    history = read_ssda903(history_dir)
+    history = read_history(history_dir, strict=strict)
     runs = 2 if scenario is not None else 1
     from sufficiency.store.record import recorded_run
 
@@ -197,6 +201,7 @@ def forecast(
             )
         written = write_report(report, out_dir)
         rec.fields = {"outputs": {Path(p).name: Path(p) for p in written}, "out_dir": out_dir}
+    echo_quality(history.quality, out_dir)
     tot = report.demand[(report.demand["category"] == "all") & (report.demand["age_band"] == "all")]
     last = tot.iloc[-1]
     click.echo(
@@ -218,9 +223,11 @@ def forecast(
 )
 @click.option("--horizon-months", type=click.IntRange(1, 60), default=12, show_default=True)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@strict_option
 @_common
 @_user_errors
 def backtest(
+    strict: bool,
     history_dir: Path,
     cutoffs: tuple[dt.datetime, ...],
     horizon_months: int,
@@ -241,15 +248,20 @@ def backtest(
     """
     from sufficiency.forecast.backtest import backtest as run_backtest
     from sufficiency.forecast.writers import write_csv
-    from sufficiency.io.ssda903 import read_ssda903
+    from sufficiency.io.quality_writers import write_quality_csv
+    from sufficiency.io.ssda903 import read_history
 
     params = _params(config_path, num_paths=num_paths, seed=seed)
-    history = read_ssda903(history_dir)
+    history = read_history(history_dir, strict=strict)
     result = run_backtest(history, [pd.Timestamp(c) for c in cutoffs], horizon_months, params)
     summary = result.summary()
-    write_csv(out_dir / "backtest.csv", result.scores)
-    write_csv(out_dir / "backtest_coverage.csv", result.coverage)
-    write_csv(out_dir / "backtest_summary.csv", summary)
+    written = [
+        write_csv(out_dir / "backtest.csv", result.scores),
+        write_csv(out_dir / "backtest_coverage.csv", result.coverage),
+        write_csv(out_dir / "backtest_summary.csv", summary),
+        write_quality_csv(history.quality, out_dir),
+    ]
+    echo_quality(history.quality, out_dir)
     click.echo("Mean absolute percentage error of the total (%), by horizon in months:")
     click.echo(summary.round(2).to_string(index=False))
-    click.echo(f"Wrote 3 files to {out_dir}")
+    click.echo(f"Wrote {sum(p is not None for p in written)} files to {out_dir}")

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.forecast.report import ForecastReport
+from sufficiency.io.quality_writers import quality_html
 
 _CSS = """
 body{font-family:Arial,Helvetica,sans-serif;margin:2em auto;max-width:1100px;color:#1d1d1d}
@@ -204,6 +205,7 @@ def render_html(report: ForecastReport, sections: Sequence[str] = ()) -> str:
         out.append(_table(report.backtest.summary()))
     out.append("<h2>Assumptions</h2>")
     out.append(_table(report.assumptions))
+    out.append(quality_html(report.quality))
     out.extend(sections)
     out.append("</body></html>")
     return "\n".join(out)

@@ -17,6 +17,7 @@ from sufficiency.forecast.run import default_start, forecast_from_spells
 from sufficiency.forecast.scenario import BASE, Scenario
 from sufficiency.forecast.states import CATEGORIES, LEGAL_GROUPS, build_spells
 from sufficiency.forecast.supply import SupplyPlan, register_vacancies, shortfall, supply_table
+from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
 
 
@@ -41,6 +42,9 @@ class ForecastReport:
         Backtest scores, when requested.
     assumptions
         ``item, value`` rows describing the run and the fitted rates.
+    quality
+        What was repaired or set aside to read the 903 history (``None`` when the
+        history was built in code).
     """
 
     base: ForecastResult
@@ -54,6 +58,7 @@ class ForecastReport:
     purchases: pd.DataFrame | None
     backtest: BacktestResult | None
     assumptions: pd.DataFrame
+    quality: DataQuality | None = None
 
 
 def assumptions_table(
@@ -215,4 +220,5 @@ def run_forecast(
         purchases=buys,
         backtest=bt,
         assumptions=assumptions_table(model, params, scenario or BASE, start),
+        quality=history.quality,
     )

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency.forecast.report import ForecastReport
+from sufficiency.io.quality_writers import add_quality_sheet
 
 _BOLD = Font(bold=True)
 
@@ -156,4 +157,5 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
     ws = wb.create_sheet("Assumptions")
     _put(ws, report.assumptions)
     _finish(ws, "A2")
+    add_quality_sheet(wb, report.quality)
     wb.save(path)

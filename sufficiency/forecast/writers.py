@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from sufficiency.forecast.report import ForecastReport
+from sufficiency.io.quality_writers import write_quality_csv
 
 
 @contextlib.contextmanager
@@ -73,4 +74,5 @@ def write_report(report: ForecastReport, out_dir: Path) -> list[Path]:
         write_workbook(report, tmp)
     written.append(xlsx)
     written.append(write_bytes(out_dir / "forecast.html", render_html(report).encode("utf-8")))
-    return written
+    quality = write_quality_csv(report.quality, out_dir)
+    return written + ([quality] if quality is not None else [])

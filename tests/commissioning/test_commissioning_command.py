@@ -79,7 +79,9 @@ def test_command_writes_outputs_on_sample(sample_run):
     result, out, _ = sample_run
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["commissioning.html", "commissioning.xlsx", "comparison.csv", "plan.csv"]
+    assert names == [
+        "commissioning.html", "commissioning.xlsx", "comparison.csv", "data_quality.csv", "plan.csv"
+    ]  # fmt: skip
     assert "Expected cost over 12 months" in result.output
 
 

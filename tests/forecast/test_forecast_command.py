@@ -19,14 +19,16 @@ def _run(cmd, args: list[str]):
 
 
 def test_forecast_writes_every_output(csv_authority: Path, tmp_path: Path):
-    """CSV tables, the workbook with its eight sheets and charts, and the HTML page."""
+    """CSV tables, the workbook with its nine sheets and charts, the HTML page and the
+    data-quality record."""
     out = tmp_path / "out"
     args = ["--history", str(csv_authority), "--out", str(out), *QUICK]
     args += ["--supply", str(SAMPLE / "supply.toml")]
     args += ["--scenario", str(SAMPLE / "scenarios" / "entries_up_20.toml")]
     result = _run(forecast, args)
     assert result.exit_code == 0, result.output
-    for name in ("demand.csv", "starts.csv", "shortfall.csv", "purchases.csv", "forecast.html"):
+    for name in ("demand.csv", "starts.csv", "shortfall.csv", "purchases.csv", "forecast.html",
+                 "data_quality.csv"):  # fmt: skip
         assert (out / name).exists()
     demand = pd.read_csv(out / "demand.csv")
     assert list(demand.columns) == ["month", "category", "age_band", "mean", "p10", "p50", "p90"]
@@ -34,7 +36,7 @@ def test_forecast_writes_every_output(csv_authority: Path, tmp_path: Path):
     wb = openpyxl.load_workbook(out / "forecast.xlsx")
     assert wb.sheetnames == [
         "Summary", "Demand by category", "Demand by age band", "Placement starts",
-        "Supply vs demand", "Shortfall", "Backtest", "Assumptions",
+        "Supply vs demand", "Shortfall", "Backtest", "Assumptions", "Data quality",
     ]  # fmt: skip
     assert len(wb["Summary"]._charts) == 1
     page = (out / "forecast.html").read_text(encoding="utf-8")
