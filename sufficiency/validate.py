@@ -124,4 +124,7 @@ def validate_paths(
         if history is not None:
             label += f" (collection years ending {', '.join(map(str, history.years))})"
         checked += [(str(p), label) for p in history_paths]
+        if history is not None and history.quality is not None:
+            checked += [(src, f"903 {name} table: present, not used")
+                        for src, name in history.quality.not_used]  # fmt: skip
     return ValidationReport(tuple(checked), tuple(sorted(problems, key=Problem.sort_key)))

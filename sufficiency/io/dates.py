@@ -24,6 +24,7 @@ _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 #: Serial numbers accepted as dates: 1 January 1950 to 31 December 2099.
 _SERIAL_MIN, _SERIAL_MAX = 18264, 73050
 
+_DMY = r"\d{1,2}/\d{1,2}/\d{4}"
 _DMY_TIME = r"(\d{1,2}/\d{1,2}/\d{4})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
 _ISO = r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _SERIAL = r"(\d{5})(?:\.0+)?"
@@ -64,6 +65,8 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
         if raw.date_cells and col in raw.date_cells:
             seen.setdefault(EXCEL_DATE_CELLS.code, (EXCEL_DATE_CELLS, col))
         text = s.dropna()
+        # most files are as DfE specifies: look at the other values only
+        text = text[~text.str.fullmatch(_DMY)]
         if text.empty:
             continue
         out = s.copy()

@@ -42,6 +42,8 @@ PHRASES: dict[str, str] = {
     "revised_dates": "end date(s) revised between returns: the later return's date used",
     "closed_absent": "open episode(s) whose child is not in care when the next return "
     "begins: closed at the end of their return",
+    "gap_bridged": "open episode(s) before a missing year, the child elsewhere after it: "
+    "ended when the later placement began",
     "overlapping_episodes": "overlapping episode(s) in one return: trimmed to end when the "
     "next starts",
     "duplicate_episode": "episode(s) repeated in one return: counted once",
@@ -170,8 +172,8 @@ class DataQuality:
             read_bits.append(f"title rows above the header in {reading['title_rows']} table(s)")
         if reading["year_from_content"]:
             read_bits.append(
-                f"{reading['year_from_content']} return(s) whose name gives another year dated "
-                "by their content"
+                f"{reading['year_from_content']} table(s) named for another year than their "
+                "content holds: the content's year used"
             )
         if read_bits:
             lines.append("Read: " + "; ".join(read_bits) + ".")

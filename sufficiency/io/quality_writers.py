@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -54,7 +55,7 @@ def add_quality_sheet(wb: Workbook, quality: DataQuality | None) -> None:
     for rec in shown.itertuples(index=False):
         row += 1
         ws.cell(row=row, column=1, value=rec.file)
-        ws.cell(row=row, column=2, value=None if rec.row is None or rec.row != rec.row else rec.row)
+        ws.cell(row=row, column=2, value=None if pd.isna(rec.row) else int(rec.row))
         ws.cell(row=row, column=3, value=rec.column)
         ws.cell(row=row, column=4, value=rec.problem).alignment = Alignment(wrap_text=True)
         ws.cell(row=row, column=5, value=rec.action).alignment = Alignment(wrap_text=True)

@@ -11,9 +11,10 @@ says about earlier times:
    that return's period: it is closed at the last day before it.
 3. **Across returns**, an episode in a later return replaces any episode of the same
    child that overlaps it in an earlier return: a revised start date is one episode,
-   not two. An earlier episode that ran into the later one is trimmed to meet it, and
-   one that led into a replaced episode is extended to meet its replacement, so a
-   period of care stays unbroken.
+   not two (an earlier episode overlapping a later one of the same placement type,
+   provider and postcode is its earlier version). Any other earlier episode that ran
+   into the later one is trimmed to meet it, and one that led into a replaced episode
+   is moved to meet its replacement, so a period of care stays unbroken.
 4. **A missing year** (a gap between the first and last returns held) is reported; its
    months are left out of rate estimation, since who entered, moved and left then is
    unknown.
@@ -107,7 +108,7 @@ def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str)
         f = pd.DataFrame(
             {
                 c: (
-                    data[c.lower()].astype("string").str.strip()
+                    data[c.lower()].astype("string")  # already stripped by the reader
                     if c.lower() in data.columns
                     else pd.Series(pd.NA, index=data.index, dtype="string")
                 )
@@ -132,7 +133,7 @@ def _dates(s: pd.Series) -> pd.Series:
 
 
 def _upper(s: pd.Series) -> pd.Series:
-    return s.astype("string").str.strip().str.upper()
+    return s.astype("string").str.upper()
 
 
 def _parse_episodes(ret: Return, found: _Findings) -> pd.DataFrame:
@@ -250,7 +251,10 @@ def _close_absent(eps: dict[int, pd.DataFrame], returns: list[Return], found: _F
     for r, nxt in itertools.pairwise(returns):
         ep = eps[r.year]
         later = eps[nxt.year]
-        in_care = set(later.loc[later["DECOM"] <= nxt.start, "CHILD"])
+        covering = (later["DECOM"] <= nxt.start) & (
+            later["DEC"].isna() | (later["DEC"] >= nxt.start)
+        )
+        in_care = set(later.loc[covering, "CHILD"])
         open_ = ep["DEC"].isna() & ~ep["CHILD"].isin(in_care)
         close_on = nxt.start - pd.Timedelta(days=1)
         label = f"{nxt.year - 1}-{nxt.year % 100:02d}"
@@ -259,6 +263,38 @@ def _close_absent(eps: dict[int, pd.DataFrame], returns: list[Return], found: _F
                    f"not in care when the {label} return begins",
                    f"closed on {close_on:%d/%m/%Y}", "warning")  # fmt: skip
         ep.loc[open_, "DEC"] = close_on
+        if nxt.year > r.year + 1:
+            _bridge_gap(ep, later[covering], label, found)
+
+
+def _bridge_gap(ep: pd.DataFrame, covering: pd.DataFrame, label: str, found: _Findings) -> None:
+    """Across a missing year, end an open episode when the child's next known one begins.
+
+    A child open in one placement before a missing year and in another placement (begun
+    during it) after is known to have moved, but not when or through which placements:
+    the open episode ends when the later one begins, so the period of care stays
+    unbroken; the move falls in the missing year, whose months the rates leave out.
+    """
+    cov = covering.sort_values("DECOM").drop_duplicates("CHILD", keep="last").set_index("CHILD")
+    open_ = ep["DEC"].isna() & ep["CHILD"].isin(cov.index)
+    if not open_.any():
+        return
+    nxt = cov.reindex(ep.loc[open_, "CHILD"])
+    nxt.index = ep.index[open_]
+    later_start = nxt["DECOM"] > ep.loc[open_, "DECOM"]
+    mine = ep.loc[open_]
+    posts = nxt["PL_POST"].notna() & mine["PL_POST"].notna()
+    other = (
+        (nxt["PLACE"] != mine["PLACE"]).fillna(True)
+        | (nxt["PLACE_PROVIDER"].fillna("") != mine["PLACE_PROVIDER"].fillna(""))
+        | (posts & (nxt["PL_POST"] != mine["PL_POST"]).fillna(False))
+    )
+    move = (later_start & other).reindex(ep.index, fill_value=False)
+    found.rows(ep, move, "DEC", "gap_bridged",
+               f"episode is open before a missing year, and the child is in another placement "
+               f"when the {label} return begins", "ended when that placement began",
+               "warning")  # fmt: skip
+    ep.loc[move, "DEC"] = nxt.loc[move[move].index, "DECOM"]
 
 
 def _across_returns(all_eps: pd.DataFrame, found: _Findings) -> pd.DataFrame:
@@ -306,7 +342,6 @@ def _resolve_child(g: pd.DataFrame, found: _Findings) -> pd.DataFrame:
     for y in years[1:]:
         first = kept.iloc[0]
         cut = first["DECOM"]
-        first_end = first["DEC"] if pd.notna(first["DEC"]) else _FAR
         rows = g[g["collection_year"] == y].sort_values("DECOM", ascending=False)
         out = []
         chain = None  # start of an earlier version dropped; its predecessor moves to meet `cut`
@@ -327,7 +362,7 @@ def _resolve_child(g: pd.DataFrame, found: _Findings) -> pd.DataFrame:
             if end <= cut:
                 out.append(e)
                 cut = e["DECOM"]
-            elif e["DECOM"] >= cut or end >= first_end:
+            elif e["DECOM"] >= cut or _same_placement(e, first):
                 # superseded by the later return, or the later return's episode with the
                 # start date it was revised from
                 replaced.append(idx)
@@ -347,6 +382,20 @@ def _resolve_child(g: pd.DataFrame, found: _Findings) -> pd.DataFrame:
                "episode runs into one of the same child's episodes in a later return",
                "end moved to meet the later return's episode", "warning")  # fmt: skip
     return kept
+
+
+def _same_placement(a: pd.Series, b: pd.Series) -> bool:
+    """Whether two episodes describe the same placement (a revised start date, not a move
+    the earlier return did not know of): same type and provider, and the same placement
+    postcode where both give one."""
+    same = a["PLACE"] == b["PLACE"] and _eq(a["PLACE_PROVIDER"], b["PLACE_PROVIDER"])
+    if pd.notna(a["PL_POST"]) and pd.notna(b["PL_POST"]):
+        same = same and a["PL_POST"] == b["PL_POST"]
+    return bool(same)
+
+
+def _eq(a: object, b: object) -> bool:
+    return bool((pd.isna(a) and pd.isna(b)) or a == b)
 
 
 def _dobs(headers: list[pd.DataFrame], found: _Findings) -> pd.DataFrame:
@@ -426,10 +475,10 @@ def reconcile(returns: list[Return]) -> Reconciled:
 
 def _data_end(latest: Return, ep: pd.DataFrame) -> pd.Timestamp:
     """The last day the latest return covers: 31 March, or the end of the month of its
-    latest episode date if that is earlier (an in-year extract)."""
+    latest episode date in the year if that is earlier (an in-year extract)."""
     dates = pd.concat([ep["DECOM"], ep["DEC"]]).dropna()
-    dates = dates[dates <= latest.end]
-    if dates.empty:
+    dates = dates[(dates >= latest.start) & (dates <= latest.end)]
+    if dates.empty:  # nothing happened in the year: nothing says it stops early
         return latest.end
     last = pd.Timestamp(dates.max()) + pd.offsets.MonthEnd(0)
     return min(last, latest.end)

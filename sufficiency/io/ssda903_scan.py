@@ -8,11 +8,13 @@ table is recognised by its columns, as DfE's validator recognises it; files that
 not tables are skipped with one line each. Only a file that looks like a 903 table
 and cannot be read is an error.
 
-Each return's collection year is taken from its content, the year in which its
-latest episodes start, and checked against the file or folder name. A folder named
-``2017`` may hold the year *ending* 31 March 2017 (as DfE names returns) or the year
-*starting* 1 April 2017 (as some tools name them); the dates inside settle it, and a
-name that disagrees is reported with the year used.
+Each return's collection year is checked against its content: a return cannot hold
+episodes starting or ending after its year. A folder named ``2017`` may hold the year
+*ending* 31 March 2017 (as DfE names returns) or the year *starting* 1 April 2017 (as
+some tools name them); when the dates inside are later than the name allows, they
+settle it, and the user is told which year was used and why. A file with no year in
+its name is dated by its content alone: the latest year in which its episodes start
+or end.
 """
 
 from __future__ import annotations
@@ -134,6 +136,10 @@ def collection_year(path: Path) -> int | None:
                 continue
             return first
     return None
+
+
+def _label(year: int) -> str:
+    return f"{year - 1}-{year % 100:02d}"
 
 
 def year_of(date: pd.Timestamp) -> int:
@@ -324,15 +330,15 @@ def _dates(raw: RawTable, column: str) -> pd.Series:
 
 
 def content_year(raw: RawTable) -> int | None:
-    """The collection year an episodes table holds: the latest year in which its episodes
-    start, ignoring the odd mistyped date (a year needs 2% of the starts, or one in a
-    table of under 50 rows)."""
-    starts = _dates(raw, "decom")
-    if starts.empty:
+    """The earliest collection year an episodes table can be the return for: the latest
+    year in which its episodes start or end, ignoring the odd mistyped date (a year needs
+    2% of the dates, or one in a table of under 50 rows)."""
+    dates = pd.concat([_dates(raw, "decom"), _dates(raw, "dec")])
+    if dates.empty:
         return None
-    years = starts.dt.year + (starts.dt.month >= 4)
+    years = dates.dt.year + (dates.dt.month >= 4)
     counts = years.value_counts()
-    need = 1 if len(starts) < 50 else max(1, round(0.02 * len(starts)))
+    need = 1 if len(dates) < 50 else max(1, round(0.02 * len(dates)))
     return int(counts[counts >= need].index.max())
 
 
@@ -354,7 +360,8 @@ def assign_years(found: tuple[FoundTable, ...]) -> tuple[list[Return], list[Prob
         name_year = group[1] - 1 if is_last and group[1] is not None else group[1]
         own_years = {id(t): content_year(t.raw) for t in members if t.kind == "episodes"}
         years = [y for y in own_years.values() if y is not None]
-        year = max(years) if years else name_year
+        # the name stands unless the dates inside are later than its year allows
+        year = max([*years, *([name_year] if name_year is not None else [])], default=None)
         if year is None:
             for t in members:
                 notes.append(
@@ -366,26 +373,33 @@ def assign_years(found: tuple[FoundTable, ...]) -> tuple[list[Return], list[Prob
             continue
         target = last_copies if is_last else placed
         for t in members:
-            y = own_years.get(id(t)) or year
+            y = year if name_year is not None else (own_years.get(id(t)) or year)
+            own = own_years.get(id(t))
             if t.kind == "episodes" and name_year is not None and name_year != y:
                 first, last = period(y)
                 notes.append(
                     Problem(t.raw.source, None, None, None,
-                            f"is named for {name_year} but its latest episodes start in the "
-                            f"{y - 1}-{y % 100:02d} collection year: read as the return for "
-                            f"{first:%d/%m/%Y} to {last:%d/%m/%Y}", severity="warning",
-                            code="year_from_content")
+                            f"is named for {_label(name_year)} but holds episodes starting or "
+                            f"ending in {_label(y)}: read as the return for {first:%d/%m/%Y} "
+                            f"to {last:%d/%m/%Y}", severity="warning", code="year_from_content")
+                )  # fmt: skip
+            elif t.kind == "episodes" and own is not None and own < y and len(t.raw.data) >= 50:
+                notes.append(
+                    Problem(t.raw.source, None, None, None,
+                            f"is named for {_label(y)} but no episode in it starts or ends "
+                            f"after {_label(own)}; read as named (check it is the right file)",
+                            severity="warning", code="quiet_year")
                 )  # fmt: skip
             target.setdefault(y, {}).setdefault(t.kind, []).append(t)
     for year, kinds in last_copies.items():
         for kind, copies in kinds.items():
-            own = placed.get(year, {}).get(kind)
+            present = placed.get(year, {}).get(kind)
             srcs = ", ".join(t.raw.source for t in copies)
-            if own:
+            if present:
                 notes.append(
                     Problem(srcs, None, None, None,
                             f"is a copy of the {year - 1}-{year % 100:02d} {kind} table, which "
-                            f"is also present ({own[0].raw.source}); not used",
+                            f"is also present ({present[0].raw.source}); not used",
                             severity="warning", code="duplicate_table")
                 )  # fmt: skip
             else:

@@ -1,0 +1,235 @@
+"""Reconciling 903 returns the way DfE counts children, one rule per test on tiny returns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sufficiency.errors import InputDataError
+from sufficiency.forecast.states import build_spells, stock_at
+from sufficiency.io.ssda903 import load_ssda903, read_history
+
+HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
+EPISODES = (
+    "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,"
+    "HOME_POST,PL_POST,URN\n"
+)
+
+
+def _ep(child: str, decom: str, dec: str = "", place: str = "U4", provider: str = "PR1",
+        rne: str = "S", ls: str = "C2", post: str = "WR1 1AA") -> str:  # fmt: skip
+    rec = "X1" if dec else ""
+    return f"{child},{decom},{rne},{ls},N1,{place},{provider},{dec},{rec},,WR9 8DS,{post},\n"
+
+
+def _year(root: Path, name: str, header: list[str], episodes: list[str]) -> Path:
+    d = root / name
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "header.csv").write_text(HEADER + "".join(header))
+    (d / "episodes.csv").write_text(EPISODES + "".join(episodes))
+    return d
+
+
+def _head(child: str, dob: str = "01/01/2012") -> str:
+    return f"{child},1,{dob},WBRI,,,\n"
+
+
+def _codes(history) -> list[str]:
+    return [p.code for p in history.quality.problems]
+
+
+def test_revised_start_date_is_one_episode_not_two(tmp_path):
+    """A start date revised between returns: the later return's episode replaces the earlier,
+    the episode before it is moved to meet it, and the child counts once."""
+    _year(tmp_path, "2025", [_head("A")], [
+        _ep("A", "01/05/2024", "01/06/2024", place="U6"),
+        _ep("A", "01/06/2024", rne="P"),
+    ])  # fmt: skip
+    _year(tmp_path, "2026", [_head("A")], [_ep("A", "10/06/2024", rne="P")])
+    h = read_history(tmp_path)
+    ep = h.episodes
+    assert ep["DECOM"].tolist() == [pd.Timestamp("2024-05-01"), pd.Timestamp("2024-06-10")]
+    assert ep["DEC"].iloc[0] == pd.Timestamp("2024-06-10")
+    assert "revised_episode" in _codes(h)
+    care = build_spells(h)
+    assert (care.spells["kind"] == "entry").sum() == 1
+    assert stock_at(care, [pd.Timestamp("2025-03-31")]).sum() == 1
+    # validate reports it too, as a warning
+    _, problems = load_ssda903([tmp_path])
+    assert any(p.code == "revised_episode" and p.severity == "warning" for p in problems)
+
+
+def test_earlier_placement_missed_by_a_return_is_trimmed_not_dropped(tmp_path):
+    """A later return showing a move the earlier one missed keeps the earlier placement,
+    ended when the new one starts."""
+    _year(tmp_path, "2025", [_head("A")], [_ep("A", "01/05/2024", place="U6")])
+    _year(tmp_path, "2026", [_head("A")], [
+        _ep("A", "01/05/2024", "01/02/2025", place="U6"),
+        _ep("A", "01/02/2025", place="K2", provider="PR4", rne="P", post="B1 1AA"),
+    ])  # fmt: skip
+    h = read_history(tmp_path)
+    assert h.episodes["PLACE"].tolist() == ["U6", "K2"]
+    assert h.episodes["DEC"].iloc[0] == pd.Timestamp("2025-02-01")
+
+
+def test_open_episode_of_a_child_absent_from_the_next_return_is_closed(tmp_path):
+    """A child open at the end of 2024-25 and absent from 2025-26 left before it began."""
+    _year(tmp_path, "2025", [_head("A"), _head("B")],
+          [_ep("A", "01/05/2024"), _ep("B", "01/05/2024")])  # fmt: skip
+    _year(tmp_path, "2026", [_head("B")], [_ep("B", "01/05/2024")])
+    h = read_history(tmp_path)
+    a = h.episodes[h.episodes["CHILD"] == "A"]
+    assert a["DEC"].tolist() == [pd.Timestamp("2025-03-31")]
+    assert _codes(h).count("closed_absent") == 1
+    assert h.quality.num_looked_after == 1
+    assert stock_at(build_spells(h), [h.end]).sum() == 1
+
+
+def test_missing_year_is_reported_and_left_out_of_rates(tmp_path):
+    """No 2024-25 return: it is named, and its days are a gap the rates leave out."""
+    _year(tmp_path, "2024", [_head("A")], [_ep("A", "01/05/2023")])
+    _year(tmp_path, "2026", [_head("A")], [_ep("A", "01/05/2023")])
+    h = read_history(tmp_path)
+    assert h.years == (2024, 2026) and h.missing_years == (2025,)
+    care = build_spells(h)
+    assert care.gaps == ((pd.Timestamp("2024-04-01"), pd.Timestamp("2025-03-31")),)
+    days = pd.to_datetime(["2024-03-31", "2024-04-01", "2025-03-31", "2025-04-01"]).to_numpy()
+    assert care.in_gap(days).tolist() == [False, True, True, False]
+    assert any("2024-25" in line for line in h.quality.summary_lines())
+
+
+def test_in_year_extract_ends_at_its_last_month(tmp_path):
+    """A latest return with data only to December is an in-year extract ending 31 December,
+    and the forecast starts there."""
+    _year(tmp_path, "2025", [_head("A")], [_ep("A", "01/05/2024")])
+    _year(tmp_path, "2026", [_head("A"), _head("B")],
+          [_ep("A", "01/05/2024"), _ep("B", "12/12/2025")])  # fmt: skip
+    h = read_history(tmp_path)
+    assert h.end == pd.Timestamp("2025-12-31")
+    assert h.quality.in_year_extract and "in_year_extract" in _codes(h)
+    assert build_spells(h).data_end == pd.Timestamp("2025-12-31")
+
+
+def test_start_year_folder_names_are_dated_by_content(tmp_path):
+    """Folders named by the year a collection starts are read as the year their dates show,
+    and the user is told."""
+    _year(tmp_path, "2024", [_head("A")], [_ep("A", "01/05/2024")])
+    _year(tmp_path, "2025", [_head("A")], [_ep("A", "01/05/2024", "01/06/2025")])
+    h = read_history(tmp_path)
+    assert h.years == (2025, 2026)
+    notes = [p for p in h.quality.problems if p.code == "year_from_content"]
+    assert len(notes) == 2 and "2025-26" in notes[1].message
+
+
+def test_other_tables_blank_tables_and_unrelated_files(tmp_path):
+    """Extra 903 tables are present, not used; a blank uasc table is valid; notes, budgets
+    and lock files are skipped with one line each; nothing is an error."""
+    d = _year(tmp_path, "2026", [_head("A")], [_ep("A", "01/05/2024")])
+    (d / "uasc.csv").write_text("CHILD,SEX,DOB,DUC\n")
+    (d / "Reviews.csv").write_text("CHILD,DOB,REVIEW,REVIEW_CODE\nA,01/01/2012,01/06/2025,PN1\n")
+    (d / "missing.csv").write_text("CHILD,DOB,MISSING,MIS_START,MIS_END\n")
+    (d / "header_last.csv").write_text(HEADER + _head("A"))
+    (d / "notes.txt").write_text("Sent to DfE on 3 June.\nCall Sam about the late returns.\n")
+    (tmp_path / "budget.csv").write_text("month,budget_gbp\n2025-04,1000\n")
+    (d / "~$episodes.xlsx").write_bytes(b"\x00junk")
+    (d / ".~lock.episodes.csv#").write_text("x")
+    (tmp_path / "README.md").write_text("# Returns\n")
+    h = read_history(tmp_path)
+    assert sorted(t for _, t in h.quality.not_used) == ["missing", "reviews"]
+    skipped = [p for p in h.quality.problems if p.code == "skipped_file"]
+    assert len(skipped) == 5
+    history, problems = load_ssda903([tmp_path])
+    assert history is not None and not [p for p in problems if p.severity == "error"]
+
+
+def test_unreadable_file_that_looks_like_a_903_table_is_an_error(tmp_path):
+    """Only a file that looks like a 903 table and cannot be read stops the command."""
+    d = _year(tmp_path, "2026", [_head("A")], [_ep("A", "01/05/2024")])
+    (d / "episodes.csv").write_text("CHILD;DECOM;RNE\nA;01/05/2024;S\n")
+    with pytest.raises(InputDataError, match="semicolons"):
+        read_history(tmp_path)
+
+
+def test_xml_return_is_read_like_csv(tmp_path):
+    """A DfE XML return gives the same episodes as the same return in CSV."""
+    _year(tmp_path / "csv", "2026", [_head("A"), _head("B", "05/05/2010")], [
+        _ep("A", "01/05/2024", "01/06/2025", place="U6"),
+        _ep("A", "01/06/2025", place="K2", provider="PR4", rne="P"),
+        _ep("B", "02/02/2026", ls="V2"),
+    ])  # fmt: skip
+    xml = (
+        "<?xml version='1.0' encoding='us-ascii'?><EXPSSDA903>"
+        "<CHILD><HEADER><CHILDID>A</CHILDID><UPN /><SEX>1</SEX><DOB>01/01/2012</DOB>"
+        "<ETHNIC>WBRI</ETHNIC><UASC /><AREVIEW><REVIEW>01/01/2026</REVIEW>"
+        "<REVIEW_CODE>PN1</REVIEW_CODE></AREVIEW><MOTHER /><MC_DOB /></HEADER>"
+        "<EPISODE><DECOM>01/05/2024</DECOM><RNE>S</RNE><LS>C2</LS><CIN>N1</CIN><PL>U6</PL>"
+        "<PL_POST>WR1 1AA</PL_POST><HOME_POST>WR9 8DS</HOME_POST><URN /><PLACE_PROVIDER>PR1"
+        "</PLACE_PROVIDER><DEC>01/06/2025</DEC><REC>X1</REC><REASON_PLACE_CHANGE /></EPISODE>"
+        "<EPISODE><DECOM>01/06/2025</DECOM><RNE>P</RNE><LS>C2</LS><CIN>N1</CIN><PL>K2</PL>"
+        "<PL_POST>WR1 1AA</PL_POST><HOME_POST>WR9 8DS</HOME_POST><URN /><PLACE_PROVIDER>PR4"
+        "</PLACE_PROVIDER><DEC /><REC /><REASON_PLACE_CHANGE /></EPISODE></CHILD>"
+        "<CHILD><HEADER><CHILDID>B</CHILDID><UPN /><SEX>1</SEX><DOB>05/05/2010</DOB>"
+        "<ETHNIC>WBRI</ETHNIC><UASC>1</UASC><DUC>05/05/2028</DUC><MOTHER /><MC_DOB /></HEADER>"
+        "<EPISODE><DECOM>02/02/2026</DECOM><RNE>S</RNE><LS>V2</LS><CIN>N1</CIN><PL>U4</PL>"
+        "<PL_POST>WR1 1AA</PL_POST><HOME_POST>WR9 8DS</HOME_POST><URN /><PLACE_PROVIDER>PR1"
+        "</PLACE_PROVIDER><DEC /><REC /><REASON_PLACE_CHANGE /></EPISODE></CHILD></EXPSSDA903>"
+    )
+    (tmp_path / "xml").mkdir()
+    (tmp_path / "xml" / "SSDA903_2025-26.xml").write_text(xml)
+    from_csv = read_history(tmp_path / "csv")
+    from_xml = read_history(tmp_path / "xml")
+    cols = ["CHILD", "DECOM", "DEC", "PLACE", "PLACE_PROVIDER", "LS", "RNE"]
+    pd.testing.assert_frame_equal(from_xml.episodes[cols], from_csv.episodes[cols])
+    assert from_xml.years == (2026,)
+    assert "reviews" in {t for _, t in from_xml.quality.not_used}
+    history, problems = load_ssda903([tmp_path / "xml"])
+    assert history is not None and not [p for p in problems if p.severity == "error"]
+
+
+def test_dates_in_other_forms_and_title_rows_are_read_and_noted(tmp_path):
+    """ISO dates, dates with a time, Excel serial numbers and date cells, and a title row
+    above the header are all read, each noted once."""
+    from openpyxl import Workbook
+
+    d = tmp_path / "2026"
+    d.mkdir()
+    (d / "header.csv").write_text(
+        "SSDA903 header 2025-26, Anytown Council\n\n" + HEADER + "A,1,2012-01-01,WBRI,,,\n"
+        "B,1,02/02/2011 00:00:00,WBRI,,,\n"
+    )
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Episodes 2025-26"])
+    ws.append(EPISODES.strip().split(","))
+    ws.append(["A", 45413, "S", "C2", "N1", "U4", "PR1", None, None, None, "", "", ""])
+    ws.append(["B", pd.Timestamp("2025-05-01").to_pydatetime(), "S", "C2", "N1", "U4", "PR1",
+               None, None, None, "", "", ""])  # fmt: skip
+    wb.save(d / "episodes.xlsx")
+    h = read_history(tmp_path)
+    assert h.episodes["DECOM"].tolist() == [pd.Timestamp("2024-05-01"), pd.Timestamp("2025-05-01")]
+    assert h.header["DOB"].tolist() == [pd.Timestamp("2012-01-01"), pd.Timestamp("2011-02-02")]
+    codes = _codes(h)
+    for code in ("iso_dates", "dates_with_time", "excel_serial_dates", "excel_dates"):
+        assert codes.count(code) == 1, code
+    assert codes.count("title_rows") == 2
+
+
+def test_bad_rows_are_repaired_or_set_aside_and_counted(tmp_path):
+    """One bad row never blocks the forecast: each is repaired by a stated rule or set
+    aside, and the starting count says how many children were lost."""
+    _year(tmp_path, "2026", [_head("A"), _head("B"), _head("C"), _head("E", "31/02/2010")], [
+        _ep("A", "01/05/2024", place="Q9"),            # unknown code: counted as other
+        _ep("B", "01/05/2024", "01/03/2024"),          # ends before it starts: set aside
+        _ep("C", "2024/05/01"),                        # no usable start: set aside
+        _ep("D", "01/05/2024"),                        # no header row anywhere: set aside
+        _ep("E", "01/05/2024"),                        # date of birth not a date: set aside
+    ])  # fmt: skip
+    h = read_history(tmp_path)
+    codes = set(_codes(h))
+    assert {"unknown_place", "dec_before_decom", "decom_invalid", "no_dob"} <= codes
+    assert h.episodes["CHILD"].tolist() == ["A"]
+    assert h.quality.num_looked_after == 1 and h.quality.num_set_aside_open == 2
+    with pytest.raises(InputDataError):
+        read_history(tmp_path, strict=True)
