@@ -14,8 +14,8 @@ INTRO = """\
 # Data contract
 
 The inputs `sufficiency` reads, field by field. Every file may be CSV (UTF-8 or
-Windows-1252, comma-separated) or XLSX (the header in the first non-empty row;
-in a workbook with several sheets the best-fitting sheet is used). Column names
+Windows-1252, comma-separated) or XLSX (in a workbook with several sheets the
+best-fitting sheet is used); title rows above the header row are skipped and noted. Column names
 are matched ignoring case, spaces and punctuation, and the aliases listed are
 accepted. Blank cells are allowed unless a field says *required value*.
 
@@ -33,21 +33,68 @@ cells are read as dates). Lists are separated by semicolons.
 HISTORY = """\
 ## SSDA903 history
 
-The DfE children-looked-after return, with DfE's column names. Give a folder of
-per-year folders (`ssda903/2026/header.csv`, `ssda903/2026/episodes.csv`,
-optionally `uasc.csv`), or any files: the table is detected from its columns as
-DfE's tools do. The collection year comes from the nearest file or folder name:
-`2026`, `2025-26`, `2025_26` and `lac2025_26` all mean the return for 1 April 2025
-to 31 March 2026. Each return repeats the episodes still open from the year
-before; overlaps are de-duplicated by (`CHILD`, `DECOM`), keeping the latest
-return's version because councils revise earlier years.
+The DfE children-looked-after return, with DfE's column names, as councils hold it:
+a folder of per-year folders (`ssda903/2026/header.csv`, `ssda903/2026/episodes.csv`,
+`uasc.csv`), any CSV or XLSX files, or the XML return each council submits to DfE
+(one file per year, read as DfE's validator reads it; rows in messages are numbered
+in document order, `return.xml[episodes]` row 12 being the twelfth `EPISODE`).
 
-Checks beyond the field rules: a child in two overlapping episodes, `DEC` before
-`DECOM`, an episode starting and ending on the same day, a child with episodes but
-no header row in the same year, duplicate `CHILD` in a header, and postcodes not in
-the ONS Postcode Directory (warning). `PLACE` codes are checked against the list
-valid in that collection year (`K3` from 2024-25; `H5`, `P2`, `Z1` replaced by
-`Z11`-`Z14` in 2025-26). Full code lists: `sufficiency/codes.py`.
+**Tables.** Every 903 table is recognised by its columns, as DfE's validator does:
+header, episodes and uasc are read; reviews, missing, oc2, oc3, ad1,
+placed_for_adoption, previous_permanence, social-worker episodes and DoLO are
+listed once as present, not used. `*_last` files (the previous year's tables, as
+DfE's tool takes them) are used only when that year's own return is absent. A table
+with a header row and no rows is valid (a year with no unaccompanied children).
+Files that are not tables (notes, budgets, `README.md`, Office lock files) are
+skipped with one line each; only a file that looks like a 903 table and cannot be
+read is an error. A title row above the header is found and noted.
+
+**Collection years.** A year in a file or folder name (`2026`, `2025-26`,
+`2025_26`, `lac2025_26`: the return for 1 April 2025 to 31 March 2026) is used
+unless the dates inside are later than it allows (a return cannot hold episodes
+starting or ending after its year): folders named by the year a collection *starts*
+are then read as the year their dates show, and the user is told. A file with no
+year in its name is dated by the latest year in which its episodes start or end.
+The latest return ends on 31 March, or at the end of the month of its latest date
+when that is earlier: an in-year extract (data to 31 December) ends, and forecasts
+start, on 31 December.
+
+**Dates** are `DD/MM/YYYY` as DfE specifies; also read, and noted once per file:
+real Excel date cells, Excel serial numbers in workbooks (45383 is 01/04/2024),
+`DD/MM/YYYY 00:00:00` and `YYYY-MM-DD`.
+
+**Reconciling returns.** Each year's return is the authority for its own period,
+and a later return for whatever it says about earlier times: an episode repeated in
+several returns counts once (the latest version); an episode in a later return
+replaces one of the same child it overlaps in an earlier return (a revised start
+date is one episode, not two); an episode open at the end of one return whose child
+is not in care when the next return begins is closed at the end of its return; a
+missing year between the first and last returns is reported and its months are
+left out of rate estimation. Children looked after on the last day are counted as
+DfE counts them: distinct children with an open episode in the latest return, short
+breaks (`LS` V3/V4) and children aged 18 or over left out.
+
+**Checks.** `validate` (and `--strict`) checks every field below, a child in two
+overlapping episodes, `DEC` before `DECOM`, an episode starting and ending on the
+same day, `DECOM` after or `DEC` outside the return's collection year, a date of
+birth after an episode's start, a child with episodes but no header row in the same
+year, duplicate `CHILD` in a header, and postcodes not in the ONS Postcode
+Directory (warning); what reconciling finds (revised episodes, closed episodes,
+missing years, an in-year extract) is added as warnings. `PLACE` codes are checked
+against the list valid in that collection year (`K3` from 2024-25; `H5`, `P2`, `Z1`
+replaced by `Z11`-`Z14` in 2025-26). Full code lists: `sufficiency/codes.py`.
+
+**The analytic commands** (`forecast`, `backtest`, `spend`, `commission`) check only
+the fields they use (`CHILD`, `DECOM`, `DEC`, `RNE`, `LS`, `PLACE`,
+`PLACE_PROVIDER` and the header's `DOB`; postcodes only as written, to tell a
+recoded setting from a move) and run on imperfect data: overlapping episodes are
+trimmed to meet, an unknown placement type counts as `other`, an unknown legal
+status as a care order, an unknown reason for new episode as `P`, an episode
+without a usable start or ending before it starts is set aside, and a child with no
+usable date of birth in any return (or born after an episode starts) is set aside.
+They print a summary of at most 15 lines and write every finding to
+`data_quality.csv` (file, row, column, problem, action, severity, code), also shown
+in their workbooks and pages. `--strict` refuses on any error instead.
 """
 
 REFERRALS_TEXT = """\
