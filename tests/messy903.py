@@ -9,7 +9,8 @@ correct reader must find there: the children looked after at the end of the data
 the data ends and the collection years present.
 
 Nothing here imports ``sufficiency``: the fixtures stay independent of the reader
-they test. Builders are deterministic (seeded) and take well under a second each.
+they test. Builders are deterministic (seeded) and take a second or less each (the
+extra tables of a return are synthesised once per process and remembered).
 
 Import from a test in any folder under ``tests/`` with ``from messy903 import ...``:
 ``tests/conftest.py`` sits in a folder without ``__init__.py``, so pytest puts
@@ -343,6 +344,8 @@ def extra_tables_for(ret: Return, year: int, seed: int = _SEED) -> dict[str, pd.
         int(pd.util.hash_pandas_object(ret.header, index=False).sum()),
     )
     if key not in _EXTRAS_CACHE:
+        if len(_EXTRAS_CACHE) >= 64:
+            _EXTRAS_CACHE.clear()
         _EXTRAS_CACHE[key] = _extra_tables(ret, year, seed)
     return {name: df.copy() for name, df in _EXTRAS_CACHE[key].items()}
 
@@ -1322,8 +1325,8 @@ def everything(dest: Path | str, source: Path | str = SAMPLE_903, *, seed: int =
     del returns[gone]
     years = sorted(returns)
     latest = years[-1]
-    returns, revisions = _revise(returns, [latest], np.random.default_rng([seed, 8]), 0.06)
     returns, vanished = _vanish(returns, np.random.default_rng([seed, 9]), 12)
+    returns, revisions = _revise(returns, [latest], np.random.default_rng([seed, 8]), 0.06)
     cut = date(latest - 1, 12, 31)
     returns[latest] = _cut(returns[latest], cut)
     blanked = [y for i, y in enumerate(reversed(years)) if i in (0, 3)]
