@@ -323,7 +323,7 @@ def _check_return(ret: Return) -> list[Problem]:
     dobs = (
         pd.concat(dob_parts).drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
         if dob_parts
-        else pd.Series(dtype="datetime64[ns]")
+        else pd.Series(dtype="datetime64[ns]", index=pd.Index([], dtype="string"))
     )
     for raw, table in checked_eps:
         if children is not None:
@@ -335,7 +335,7 @@ def _check_return(ret: Return) -> list[Problem]:
                             "child has episodes but no row in that year's header",
                             code="child_not_in_header")
                 )  # fmt: skip
-        born = table["CHILD"].map(dobs).astype("datetime64[ns]")
+        born = pd.Series(dobs.reindex(table["CHILD"].to_numpy()).to_numpy(), index=table.index)
         late = (born > table["DECOM"]).fillna(False)
         for idx in table.index[late.to_numpy(bool)]:
             problems.append(

@@ -1,0 +1,85 @@
+"""The forecast on 903 folders shaped as councils hold them: it runs, says what it did, and
+starts from the number of children DfE would count."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from messy903 import BUILDERS, Messy903, everything
+
+from sufficiency.cli import main
+from sufficiency.forecast.states import build_spells, stock_at
+from sufficiency.io.ssda903 import read_history
+
+QUICK = ["--paths", "20", "--horizon-months", "3", "--seed", "3"]
+
+
+@pytest.fixture(scope="module", params=sorted(BUILDERS))
+def messy(request, tmp_path_factory) -> Messy903:
+    """One council-shaped variant of the sample authority's returns."""
+    return BUILDERS[request.param](tmp_path_factory.mktemp(request.param))
+
+
+def test_history_is_read_as_dfe_counts_it(messy: Messy903):
+    """Years, missing years, the last day covered and the starting count all match what the
+    folder really holds; each child counts once."""
+    h = read_history(messy.path)
+    assert h.years == tuple(y for y in messy.years)
+    assert h.missing_years == messy.missing_years
+    assert h.end == pd.Timestamp(messy.data_end)
+    assert h.quality is not None
+    assert h.quality.num_looked_after == messy.expected_count
+    care = build_spells(h)
+    assert stock_at(care, [h.end]).sum() == messy.expected_count
+    sp = care.spells.sort_values(["child", "start"])
+    prev_end = sp.groupby("child")["end"].shift()
+    assert not ((prev_end.isna() & sp.duplicated("child")) | (prev_end > sp["start"])).any()
+
+
+def test_forecast_runs_and_starts_from_dfe_count(messy: Messy903, tmp_path: Path):
+    """The forecast command succeeds, starts on the data's last day with DfE's count,
+    writes data_quality.csv, and its console output fits on one screen."""
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["forecast", "--history", str(messy.path), "--out", str(out), *QUICK]
+    )
+    assert result.exit_code == 0, result.output
+    start = f"Children looked after on {messy.data_end:%Y-%m-%d}: {messy.expected_count};"
+    assert start in result.output
+    assert len(result.output.splitlines()) <= 20, result.output
+    assert "Traceback" not in result.output
+    quality = pd.read_csv(out / "data_quality.csv")
+    assert list(quality.columns) == [
+        "file", "row", "column", "problem", "action", "severity", "code"
+    ]  # fmt: skip
+
+
+def test_revised_and_vanished_children_are_counted_once(tmp_path: Path):
+    """In the hardest folder, every child whose start date was revised between returns has
+    one unbroken run of episodes, and every child who vanished from the latest return
+    is no longer in care."""
+    messy = everything(tmp_path / "all")
+    h = read_history(messy.path)
+    assert messy.revisions and messy.vanished
+    ep = h.episodes
+    for child in {r.child for r in messy.revisions}:
+        mine = ep[ep["CHILD"] == child].sort_values("DECOM")
+        assert (mine["DECOM"].iloc[1:].to_numpy() >= mine["DEC"].iloc[:-1].to_numpy()).all()
+    gone = ep[ep["CHILD"].isin(messy.vanished)]
+    assert gone["DEC"].notna().all()
+    codes = {p.code for p in h.quality.problems}
+    assert {"revised_episode", "closed_absent", "missing_year", "in_year_extract"} <= codes
+
+
+def test_strict_refuses_what_the_forecast_repairs(tmp_path: Path):
+    """--strict turns the same folder into an error listing every problem."""
+    messy = everything(tmp_path / "all")
+    result = CliRunner().invoke(
+        main, ["forecast", "--history", str(messy.path), "--out", str(tmp_path / "o"), "--strict",
+               *QUICK],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert result.output.startswith("Error:") and "Traceback" not in result.output
