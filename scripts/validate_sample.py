@@ -8,9 +8,10 @@ Run with the validator's own virtualenv (it pins an old pandas)::
 ends (``2026`` = 1 April 2025 to 31 March 2026), each with ``header.csv``,
 ``episodes.csv`` and ``uasc.csv``. Each year is validated with its own ruleset
 (``lac2025_26`` for 2026) and the previous year's files uploaded as "Prev year",
-as the DfE tool does. Prints, per year, each failing rule with its message and
-the number of failing rows per table, then the rules that failed to run.
-Exits 1 if any year has any error, otherwise 0.
+as the DfE tool does, with the codes that changed between the two specifications
+(SEX, H5) restated in this year's coding. Prints, per year, each failing rule with
+its message and the number of failing rows per table, then the rules that failed
+to run. Exits 1 if any year has any error, otherwise 0.
 """
 
 from __future__ import annotations
@@ -28,28 +29,34 @@ TABLE_FILES = ("header.csv", "episodes.csv", "uasc.csv")
 
 #: First collection year (by end year) whose specification codes SEX as M/F rather than 1/2.
 SEX_MF_FROM = 2025
+#: First collection year (by end year) whose specification has no H5 placement type.
+H5_AS_K3_FROM = 2026
 
 
-def _recode_sex(content: bytes) -> bytes:
-    """Recode SEX 1/2 as M/F in a header or UASC CSV (second column)."""
+def _restate(content: bytes, column: str, codes: dict[str, str]) -> bytes:
+    """Recode one column of a CSV (no quoted cells) by ``codes``; other values are kept."""
     lines = content.decode("utf-8").split("\n")
+    at = lines[0].split(",").index(column)
     out = lines[:1]
     for line in lines[1:]:
         cells = line.split(",")
-        if len(cells) > 1 and cells[1] in ("1", "2"):
-            cells[1] = "M" if cells[1] == "1" else "F"
+        if len(cells) > at:
+            cells[at] = codes.get(cells[at], cells[at])
         out.append(",".join(cells))
     return "\n".join(out).encode("utf-8")
 
 
-def _uploaded(folder: Path, description: str, sex_mf: bool = False) -> list[dict[str, object]]:
+def _uploaded(folder: Path, description: str, restate_for: int = 0) -> list[dict[str, object]]:
+    """The year's files as the validator takes them, restated in ``restate_for``'s coding."""
     files = []
     for name in TABLE_FILES:
         path = folder / name
         if path.is_file():
             content = path.read_bytes()
-            if sex_mf and name in ("header.csv", "uasc.csv"):
-                content = _recode_sex(content)
+            if restate_for >= SEX_MF_FROM and name in ("header.csv", "uasc.csv"):
+                content = _restate(content, "SEX", {"1": "M", "2": "F"})
+            if restate_for >= H5_AS_K3_FROM and name == "episodes.csv":
+                content = _restate(content, "PLACE", {"H5": "K3"})
             files.append({"name": str(path), "description": description, "file_content": content})
     return files
 
@@ -65,10 +72,13 @@ def validate_year(
     files = _uploaded(root / str(year), "This year")
     if not files:
         raise FileNotFoundError(f"no 903 files in {root / str(year)}")
-    # The previous year's return follows the previous specification. SEX changed from 1/2
-    # to M/F in 2024-25 and the validator's rule 202 compares the raw codes across years,
-    # so last year's SEX codes are restated in this year's coding before upload.
-    files += _uploaded(root / str(year - 1), "Prev year", sex_mf=year >= SEX_MF_FROM)
+    # The previous year's return follows the previous specification, and the validator
+    # compares raw codes across years, so last year's codes are restated in this year's
+    # coding before upload. SEX changed from 1/2 to M/F in 2024-25 (rule 202). H5 left
+    # the specification in 2025-26, and an H5 placement open on 31 March 2025 is the same
+    # episode coded K3 in 2025-26: DfE's rule 503D allows exactly that change, but
+    # validator 0.1.17 applies the exemption only for collectionYear 2024 and 2025.
+    files += _uploaded(root / str(year - 1), "Prev year", restate_for=year)
     metadata = {"collectionYear": str(year), "localAuthority": la_code}
     with contextlib.redirect_stdout(io.StringIO()):  # rule 503D prints its result
         v = LacValidator(metadata=metadata, files=files, registry=registry)  # type: ignore[arg-type]

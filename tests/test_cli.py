@@ -79,5 +79,8 @@ def test_match_command_records_its_run(sample_dir, tmp_path):
     (run,) = RunStore(url).list_runs()
     detail = RunStore(url).get(run["id"])
     assert run["kind"] == "match" and run["status"] == "succeeded"
-    assert detail["solver_status"] == "optimal" and len(detail["outcomes"]) == 51
+    children = {o["child_id"] for o in detail["outcomes"]}
+    referred = (sample_dir / "referrals.csv").read_text().splitlines()[1:]
+    assert detail["solver_status"] == "optimal" and len(detail["outcomes"]) == len(referred)
+    assert children == {line.split(",")[0] for line in referred}
     assert any(f["label"] == "referrals" and f["role"] == "input" for f in detail["files"])

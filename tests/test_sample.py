@@ -9,6 +9,12 @@ import pandas as pd
 import pytest
 
 from sufficiency.sample import SAMPLE_RUN_DATE, generate_sample, sample_statistics
+from sufficiency.sample.stats import (
+    SUPPORTED,
+    history_episodes,
+    looked_after_on,
+    returns_to_care,
+)
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +125,74 @@ def test_placement_rules(runs: dict[str, Path]) -> None:
     supported = df["PLACE"].isin(["K3", "H5", "P2"])
     assert ((df.loc[supported, "decom"] - dob[supported]).dt.days >= 16 * 365).all()
     assert not df["PLACE"].isin(["H5", "P2", "Z1"]).any()
+
+
+def test_supported_accommodation_carries_on_across_april_2025(runs: dict[str, Path]) -> None:
+    """H5's replacement by K3 neither empties supported accommodation nor ends placements."""
+    eps = history_episodes(runs["a"] / "ssda903")
+    month_ends = pd.date_range("2024-10-31", "2025-09-30", freq="ME")
+    counts = [looked_after_on(eps, d.date(), SUPPORTED) for d in month_ends]
+    assert min(counts) >= 0.7 * max(counts), counts
+    last_h5_day = looked_after_on(eps, date(2025, 3, 31), SUPPORTED)
+    assert last_h5_day >= 30
+    assert abs(looked_after_on(eps, date(2025, 4, 1), SUPPORTED) - last_h5_day) <= 3
+
+
+def test_h5_open_at_31_march_2025_continues_as_k3(runs: dict[str, Path]) -> None:
+    """An H5 episode open at the end of 2024-25 opens 2025-26 as the same episode, coded K3."""
+    end_2025 = _episodes(runs["a"], 2025)
+    open_h5 = end_2025[(end_2025["PLACE"] == "H5") & end_2025["dec"].isna()]
+    assert len(open_h5) >= 20
+    first_2026 = _episodes(runs["a"], 2026).groupby("CHILD").head(1).set_index("CHILD")
+    carried = first_2026.loc[open_h5["CHILD"]]
+    assert (carried["PLACE"] == "K3").all()
+    for col in ("DECOM", "RNE", "LS", "PLACE_PROVIDER", "PL_POST", "URN"):
+        assert (carried[col].to_numpy() == open_h5[col].to_numpy()).all(), col
+
+
+def test_children_come_back_into_care(runs: dict[str, Path]) -> None:
+    """Some children who went home start a new period of care (RNE S) months or years later."""
+    eps = history_episodes(runs["a"] / "ssda903")
+    back = returns_to_care(eps)
+    starts = eps[eps["RNE"] == "S"]
+    start_year = starts["decom"].dt.year + (starts["decom"].dt.month >= 4)
+    # 2021's returns are undercounted: the earlier period often ended before the history.
+    for year in range(2022, 2027):
+        share = (back["year"] == year).sum() / (start_year == year).sum()
+        assert 0.05 <= share <= 0.2, (year, share)
+    assert back["left_rec"].isin(["E4A", "E4B", "E13", "E41", "E45", "E46", "E47", "E48"]).all()
+    assert (back["gap_days"] >= 3).all()
+    assert 0.3 <= (back["gap_days"] < 365).mean() <= 0.85
+    assert (back["gap_days"] >= 730).any()
+    # DfE: 30% of children who went home were back in care within five years.
+    went_home = eps[
+        eps["REC"].isin(["E4A", "E4B", "E13"])
+        & (eps["dec"] >= pd.Timestamp(2020, 4, 1))
+        & (eps["dec"] < pd.Timestamp(2021, 4, 1))
+    ]
+    returned = back[
+        back["left_rec"].isin(["E4A", "E4B", "E13"])
+        & back["left"].between(pd.Timestamp(2020, 4, 1), pd.Timestamp(2021, 3, 31))
+        & (back["gap_days"] <= 5 * 365)
+    ]
+    assert 0.2 <= len(returned) / len(went_home) <= 0.4
+
+
+def test_returns_to_care_leave_first_periods_and_register_alone(
+    runs: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without returns to care, every other episode, the register and referrals are unchanged."""
+    from sufficiency.sample import reentries
+
+    monkeypatch.setattr(reentries, "_REENTRY_BY_REC", {})
+    generate_sample(2026, tmp_path)
+    with_returns, without = _files(runs["a"]), _files(tmp_path)
+    for name in ("placements.csv", "referrals.csv"):
+        assert with_returns[name] == without[name]
+    for year in range(2021, 2027):
+        name = f"ssda903/{year}/episodes.csv"
+        rows, first_periods = (set(f[name].decode().splitlines()) for f in (with_returns, without))
+        assert first_periods < rows
 
 
 def test_register_is_plausible(runs: dict[str, Path]) -> None:

@@ -21,7 +21,8 @@ H5_URN_FROM = date(2023, 10, 28).toordinal()
 #: K3 (registered supported accommodation) is used for placements starting on or after this.
 #: DfE introduced K3 for 2024-25, but csc-validator-be-903 0.1.17 lists it as "k3" for
 #: 2024-25 (so rejects it) and rejects H5 from 2025-26, so the sample uses H5 up to
-#: 31 March 2025 and K3 from 1 April 2025, and no supported placement spans that date.
+#: 31 March 2025 and K3 from 1 April 2025; an H5 placement open on 1 April 2025 carries
+#: on as the same episode, coded K3 in returns from 2025-26 (``ssda903.H5_AS_K3_FROM``).
 K3_FROM = date(2025, 4, 1).toordinal()
 #: Grid reference used in place of a home address for unaccompanied children (Worcester).
 WORCESTER_EN = (385_000.0, 255_000.0)
@@ -91,6 +92,9 @@ class Career:
         self.turn18 = add_years(child.dob, 18).toordinal()
         self.done = False
         self._carers = 0
+        # Carer labels carry the number of episodes before this period of care, so a
+        # child who comes back into care never meets a new carer under an old label.
+        self._carer_prefix = f"{child.child_id}-{len(child.episodes)}"
 
     # --- state ---------------------------------------------------------------
 
@@ -104,7 +108,7 @@ class Career:
 
     def _new_carer(self) -> str:
         self._carers += 1
-        return f"{self.child.child_id}-{self._carers}"
+        return f"{self._carer_prefix}-{self._carers}"
 
     # --- placements ----------------------------------------------------------
 
@@ -157,8 +161,6 @@ class Career:
 
     def supported(self, t: int) -> Placement:
         """Supported accommodation: H5 before April 2025 (URN from 28 October 2023), then K3."""
-        if K3_FROM - 10 <= t < K3_FROM:  # no H5 may be open on 31 March 2025
-            return self.foster("ifa", long_term=False)
         e, n = self.child.home_en
         s = pick_setting(self.rng, self.estate.supported, e, n, 0.5, 40)
         p = self._at(s, "K3" if t >= K3_FROM else "H5")

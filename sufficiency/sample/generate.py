@@ -29,6 +29,13 @@ by `sufficiency sample --seed {seed} --out data/sample`. Layout: `ssda903/<YYYY>
 `episodes.csv` and `uasc.csv` are the SSDA903 returns for the collection year ending 31 March
 YYYY ({first}-{last}); `placements.csv` is the placement register and `referrals.csv` the
 children needing a placement, both as at {run}.
+
+Some children who went home come back into care later: a new period of care (RNE S) for
+the same CHILD, months or years after the last one ended. Semi-independent accommodation
+(H5) left DfE's specification in 2025-26: a child still there on 31 March 2025 stays in
+the same episode, coded H5 in the 2024-25 return and K3 (registered supported
+accommodation) from the 2025-26 return: the one change of placement type between a
+year's open episode and the next return that DfE's continuity rule 503D exempts.
 """
 
 
@@ -43,7 +50,12 @@ def generate_sample(seed: int, out_dir: Path) -> list[Path]:
     Parameters
     ----------
     seed
-        Seed for :func:`numpy.random.default_rng`; the same seed gives byte-identical files.
+        Seed for the random streams; the same seed gives byte-identical files. The
+        estate and children's first periods of care come from ``default_rng(seed)``;
+        returns to care, the register and the referrals each from their own stream
+        spawned from ``SeedSequence(seed)``, so that changing how children come back
+        into care leaves their first periods as they were, and no change to the
+        history alters tonight's register or referrals.
     out_dir
         Folder to write to (created if needed). Existing files of the same names are replaced.
 
@@ -55,8 +67,11 @@ def generate_sample(seed: int, out_dir: Path) -> list[Path]:
     from sufficiency.sample.register import make_referrals, make_register
 
     rng = np.random.default_rng(seed)
+    reentry_rng, register_rng, referrals_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3)
+    )
     estate = build_estate(rng)
-    children = simulate(rng, estate)
+    children = simulate(rng, estate, reentry_rng)
     out_dir = Path(out_dir)
     written: list[Path] = []
     for year in SAMPLE_YEARS:
@@ -66,8 +81,8 @@ def generate_sample(seed: int, out_dir: Path) -> list[Path]:
             write_atomic(path, csv_bytes(df))
             written.append(path)
     for name, df in (
-        ("placements.csv", make_register(rng, estate, SAMPLE_RUN_DATE)),
-        ("referrals.csv", make_referrals(rng, estate, SAMPLE_RUN_DATE)),
+        ("placements.csv", make_register(register_rng, estate, SAMPLE_RUN_DATE)),
+        ("referrals.csv", make_referrals(referrals_rng, estate, SAMPLE_RUN_DATE)),
     ):
         write_atomic(out_dir / name, csv_bytes(df))
         written.append(out_dir / name)

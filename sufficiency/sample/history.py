@@ -5,11 +5,17 @@ population is in equilibrium by the first collection year written (2020-21).
 Each child follows a care pathway typical of their age at entry (short police
 protection or s20 stays, interim then full care orders, placement orders and
 adoption, long-term fostering, residential care, supported accommodation at
-16-17, special guardianship, return home, leaving care at 18).
+16-17, special guardianship, return home, leaving care at 18). Some who went home
+come back into care later (:mod:`sufficiency.sample.reentries`).
+
+Children's first periods of care are drawn from the main random stream; returns to
+care from a separate one, so that changing how often children come back leaves
+everyone's first period as it was.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -17,6 +23,7 @@ import numpy as np
 from sufficiency.sample.careers import (
     FOSTER,
     H5_URN_FROM,
+    K3_FROM,
     WORCESTER_EN,
     Career,
     Child,
@@ -25,13 +32,15 @@ from sufficiency.sample.careers import (
     add_years,
 )
 from sufficiency.sample.places import Estate
+from sufficiency.sample.reentries import reentry_day
 
 SIMULATION_START = date(2002, 4, 1).toordinal()
 #: End of the history: 31 March 2026, the end of the 2025-26 collection year.
 HISTORY_END = date(2026, 3, 31).toordinal()
-#: H5 is not a valid placement type from 2025-26: no H5 placement runs past this day.
-H5_LAST_DAY = date(2025, 3, 31).toordinal()
-STARTS_PER_YEAR = 335
+#: Children starting to be looked after for the first time, a year. With about 40
+#: returns to care a year this gives some 330 starts a year and about 880 children
+#: looked after at 31 March, as the sample had before it modelled returns.
+STARTS_PER_YEAR = 288
 
 _AGE_BANDS = [(0, 1), (1, 5), (5, 10), (10, 16), (16, 18)]
 _AGE_WEIGHTS = [0.16, 0.14, 0.15, 0.27, 0.28]
@@ -216,35 +225,65 @@ def _split(child: Child, at: int, new: Placement, rne: str, reason: str) -> None
             return
 
 
-def _registration_changes(c: Career) -> None:
-    """Supported accommodation registration: H5 gains a URN on 28 October 2023.
+def _recode_supported(child: Child) -> None:
+    """Record supported accommodation's Ofsted registration as the 903 returns do.
 
-    H5 is invalid from 2025-26 and the validator rejects K3 in 2024-25 (see
-    ``careers.K3_FROM``), so anyone still in H5 in March 2025 leaves care at 17 into
-    independent living with support or moves to supported lodgings with an IFA carer.
+    An H5 placement open on 28 October 2023 gains the setting's URN in a new episode
+    with the same carers (RNE ``T``, reason ``PLACE``). One still open on 1 April 2025,
+    when H5 left the specification, carries on as the same episode: returns from 2025-26
+    code it K3 (:data:`sufficiency.sample.ssda903.H5_AS_K3_FROM`). A later move in
+    the career from it to K3 in the same setting is then no move, and is folded in.
     """
-    child, rng = c.child, c.rng
     for ep in list(child.episodes):
         p = ep.placement
         end = ep.dec if ep.dec is not None else HISTORY_END + 10_000
         if p.place == "H5" and p.urn is None and ep.decom < H5_URN_FROM < end:
-            new = Placement("H5", p.provider, p.postcode, p.carer, p.carer)
-            _split(child, H5_URN_FROM, new, "T", "PLACE")
-    for i, ep in enumerate(child.episodes):
-        end = ep.dec if ep.dec is not None else HISTORY_END + 10_000
-        if ep.placement.place != "H5" or end <= H5_LAST_DAY:
-            continue
-        at = max(ep.decom + 1, H5_LAST_DAY - int(rng.integers(1, 55)))
-        if c.age(at) >= 17 and rng.random() < 0.6:
-            ep.dec, ep.rec, ep.reason_change = at, "E5", None
-            del child.episodes[i + 1 :]
-        else:
-            _split(child, at, c.foster("ifa", False), "P", "CARPL")
-        return
+            _split(child, H5_URN_FROM, replace(p, urn=p.carer), "T", "PLACE")
+    i = 0
+    while i < len(child.episodes) - 1:
+        ep, after = child.episodes[i], child.episodes[i + 1]
+        open_on_k3_day = ep.decom < K3_FROM and (ep.dec is None or ep.dec >= K3_FROM)
+        if (
+            ep.placement.place == "H5"
+            and open_on_k3_day
+            and ep.rec == "X1"
+            and after.placement == replace(ep.placement, place="K3")
+        ):
+            if after.ls == ep.ls:
+                ep.dec, ep.rec, ep.reason_change = after.dec, after.rec, after.reason_change
+                del child.episodes[i + 1]
+                continue
+            after.rne, ep.reason_change = "L", None
+        i += 1
 
 
-def simulate(rng: np.random.Generator, estate: Estate) -> list[Child]:
-    """Every child who started to be looked after between April 2002 and March 2026."""
+def _periods_of_care(rng: np.random.Generator, estate: Estate, child: Child) -> None:
+    """Add any later periods of care, each starting with RNE S after a gap at home."""
+    turn18 = add_years(child.dob, 18).toordinal()
+    while (day := reentry_day(rng, child, turn18, HISTORY_END)) is not None:
+        _route(Career(rng, estate, child, day))
+
+
+def simulate(
+    rng: np.random.Generator, estate: Estate, reentry_rng: np.random.Generator
+) -> list[Child]:
+    """Every child who started to be looked after between April 2002 and March 2026.
+
+    Parameters
+    ----------
+    rng
+        Stream for the children and their first periods of care.
+    estate
+        Postcode pools and providers to place children with.
+    reentry_rng
+        Stream for whether and when a child comes back into care, and for the later
+        periods of care themselves.
+
+    Returns
+    -------
+    list of Child
+        In order of first entry to care, each with every episode of every period.
+    """
     years = (HISTORY_END - SIMULATION_START) / 365.25
     n = int(rng.poisson(STARTS_PER_YEAR * years))
     starts = np.sort(rng.integers(SIMULATION_START, HISTORY_END + 1, n))
@@ -255,7 +294,9 @@ def simulate(rng: np.random.Generator, estate: Estate) -> list[Child]:
     i = 0
     while i < n:
         start = int(starts[i])
-        uasc = rng.random() < (0.15 if start > date(2015, 4, 1).toordinal() else 0.05)
+        # Unaccompanied children never come back into care here, so first entries carry
+        # a little more than their 15% share of all starts since 2015.
+        uasc = rng.random() < (0.17 if start > date(2015, 4, 1).toordinal() else 0.05)
         group = 1 if uasc or rng.random() > 0.09 else int(rng.choice([2, 3, 4], p=[0.6, 0.3, 0.1]))
         group = min(group, n - i)
         home_idx = int(rng.integers(len(pool.postcode)))
@@ -297,7 +338,8 @@ def simulate(rng: np.random.Generator, estate: Estate) -> list[Child]:
                 )
             else:
                 _route(c)
-            _registration_changes(c)
+            _periods_of_care(reentry_rng, estate, child)
+            _recode_supported(child)
             children.append(child)
         i += group
     return children

@@ -174,10 +174,17 @@ def make_referrals(rng: np.random.Generator, estate: Estate, run_date: date) -> 
     n_target = int(rng.integers(35, 56))
     rows: list[dict[str, object]] = []
     groups = 0
+    # The list always holds a sibling group and an unaccompanied child, cases the
+    # matcher treats specially, however the draws fall; the other referrals are drawn.
+    first_kinds = ["siblings", "uasc"]
     while len(rows) < n_target:
-        r = rng.random()
-        size = int(rng.choice([2, 3, 4], p=[0.6, 0.3, 0.1])) if r < 0.12 else 1
-        uasc = size == 1 and 0.12 <= r < 0.22
+        if first_kinds:
+            kind = first_kinds.pop(0)
+        else:
+            r = rng.random()
+            kind = "siblings" if r < 0.12 else "uasc" if r < 0.22 else "single"
+        size = int(rng.choice([2, 3, 4], p=[0.6, 0.3, 0.1])) if kind == "siblings" else 1
+        uasc = kind == "uasc"
         label = ""
         if size > 1:
             groups += 1

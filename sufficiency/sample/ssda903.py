@@ -5,6 +5,11 @@ time between 1 April and 31 March (so long episodes repeat across years), and
 a header row for every child with such an episode. Episodes still open on
 31 March have DEC, REC and REASON_PLACE_CHANGE blank in that year's file.
 Sex is coded 1/2 up to 2023-24 and M/F from 2024-25, as DfE's specification changed.
+Likewise an H5 placement still open on 1 April 2025 is H5 in the 2024-25 return and K3
+in later ones: H5 left the specification in 2025-26, and DfE's continuity rules (502,
+503A-J) want the first episode of a return to be last year's open episode, with only
+H5 -> K3 allowed to differ (503D), so the placement is recoded in place rather than
+given a new episode.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ EPISODE_COLUMNS = [
 UASC_COLUMNS = ["CHILD", "SEX", "DOB", "DUC"]
 #: First year in which SEX is coded M/F rather than 1/2 (the year the collection ends).
 SEX_MF_FROM = 2025
+#: First year whose return codes an H5 placement (open on 1 April 2025) as K3.
+H5_AS_K3_FROM = 2026
 
 
 def fmt(ordinal: int | date) -> str:
@@ -40,6 +47,10 @@ def _sex(child: Child, year: int) -> str:
     if year >= SEX_MF_FROM:
         return "M" if child.sex == 1 else "F"
     return str(child.sex)
+
+
+def _place(place: str, year: int) -> str:
+    return "K3" if place == "H5" and year >= H5_AS_K3_FROM else place
 
 
 def _upn(child: Child, year: int) -> str:
@@ -65,7 +76,7 @@ def year_tables(
             is_open = dec is None or dec > end
             p = ep.placement
             rows.append([
-                child.child_id, fmt(ep.decom), ep.rne, ep.ls, child.cin, p.place,
+                child.child_id, fmt(ep.decom), ep.rne, ep.ls, child.cin, _place(p.place, year),
                 p.provider or "", "" if is_open else fmt(dec or 0), "" if is_open else ep.rec,
                 "" if is_open else (ep.reason_change or ""), child.home_post or "", p.postcode,
                 p.urn or "",

@@ -113,3 +113,78 @@ def sample_statistics(ssda903_dir: Path, year: int = 2026) -> dict[str, float]:
     at_end = n_placements.loc[open_at_end["CHILD"]]
     out["three_plus_placements"] = float((at_end >= 3).mean()) if stock else 0.0
     return out
+
+
+#: Placement types counted as supported accommodation (as in ``place_supported``).
+SUPPORTED = frozenset(_GROUPS["supported"])
+
+
+def history_episodes(ssda903_dir: Path) -> pd.DataFrame:
+    """Every collection year's episodes, each once, as the latest return has it.
+
+    Parameters
+    ----------
+    ssda903_dir
+        Folder with one sub-folder per collection year (``2026/episodes.csv`` ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        DfE's episode columns plus ``decom`` and ``dec`` (timestamps; ``dec`` NaT while
+        open), one row per (CHILD, DECOM), sorted by child and start. An episode open at
+        the end of one year is taken from the next year's return, which closes it.
+    """
+    frames = []
+    for folder in sorted(p for p in Path(ssda903_dir).iterdir() if p.name.isdigit()):
+        eps = _read(folder, "episodes.csv")
+        eps["_year"] = int(folder.name)
+        frames.append(eps)
+    eps = pd.concat(frames, ignore_index=True)
+    eps = eps.sort_values("_year", kind="stable").drop_duplicates(["CHILD", "DECOM"], keep="last")
+    eps["decom"] = pd.to_datetime(eps["DECOM"], format="%d/%m/%Y")
+    eps["dec"] = pd.to_datetime(eps["DEC"].replace("", None), format="%d/%m/%Y")
+    return eps.drop(columns="_year").sort_values(["CHILD", "decom"], kind="stable")
+
+
+def looked_after_on(episodes: pd.DataFrame, day: date, places: frozenset[str] | None = None) -> int:
+    """Children looked after at the end of ``day`` (in one of ``places``, if given).
+
+    ``episodes`` is :func:`history_episodes`' table; a child counts if an episode started
+    on or before ``day`` and had not ended by it, as DfE counts the 31 March stock.
+    """
+    at = pd.Timestamp(day)
+    open_ = (episodes["decom"] <= at) & (episodes["dec"].isna() | (episodes["dec"] > at))
+    if places is not None:
+        open_ &= episodes["PLACE"].isin(list(places))
+    return int(open_.sum())
+
+
+def returns_to_care(episodes: pd.DataFrame) -> pd.DataFrame:
+    """Periods of care that began after an earlier one in the same history.
+
+    Parameters
+    ----------
+    episodes
+        :func:`history_episodes`' table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per return: ``CHILD``, ``year`` (collection year of the new start, by its
+        end year), ``start``, ``left`` (the day the previous period ended), ``gap_days``
+        and ``left_rec`` (how the previous period ended).
+    """
+    prev_dec = episodes.groupby("CHILD")["dec"].shift()
+    prev_rec = episodes.groupby("CHILD")["REC"].shift()
+    back = (episodes["RNE"] == "S") & prev_dec.notna()
+    out = pd.DataFrame(
+        {
+            "CHILD": episodes.loc[back, "CHILD"],
+            "start": episodes.loc[back, "decom"],
+            "left": prev_dec[back],
+            "left_rec": prev_rec[back],
+        }
+    )
+    out["year"] = out["start"].dt.year + (out["start"].dt.month >= 4).astype(int)
+    out["gap_days"] = (out["start"] - out["left"]).dt.days
+    return out.reset_index(drop=True)
