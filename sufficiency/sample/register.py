@@ -170,13 +170,14 @@ def _school_year(dob: date, run_date: date) -> int:
 
 
 def make_referrals(rng: np.random.Generator, estate: Estate, run_date: date) -> pd.DataFrame:
-    """Children needing a placement tonight: 30-60 rows with a few sibling groups and UASC."""
-    n_target = int(rng.integers(35, 56))
+    """Children needing a placement tonight: 45-55 rows with sibling groups and UASC."""
+    n_target = int(rng.integers(45, 56))
     rows: list[dict[str, object]] = []
     groups = 0
-    # The list always holds a sibling group and an unaccompanied child, cases the
-    # matcher treats specially, however the draws fall; the other referrals are drawn.
-    first_kinds = ["siblings", "uasc"]
+    # The list always holds five sibling groups and three unaccompanied children, the
+    # cases the matcher treats specially, however the draws fall: a sample night should
+    # exercise them. The other referrals are drawn.
+    first_kinds = ["siblings"] * 5 + ["uasc"] * 3
     while len(rows) < n_target:
         if first_kinds:
             kind = first_kinds.pop(0)
