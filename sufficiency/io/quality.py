@@ -156,27 +156,29 @@ class DataQuality:
                 "unknown, so those months are left out of the rates."
             )
         reading = Counter(p.code for p in self.problems if p.code in READING_CODES)
-        read_bits = []
+        found = []
         if self.not_used:
             names = sorted({t for _, t in self.not_used})
-            read_bits.append(
-                f"{len(self.not_used)} other 903 table(s) present, not used ({', '.join(names)})"
-            )
+            shown = ", ".join(names) if len(names) <= 4 else ", ".join(names[:3]) + "..."
+            found.append(f"{len(self.not_used)} other 903 table(s) not used ({shown})")
         if reading["skipped_file"]:
-            read_bits.append(f"{reading['skipped_file']} file(s) that are not 903 tables skipped")
+            found.append(f"{reading['skipped_file']} file(s) skipped (not 903 tables)")
+        if found:
+            lines.append("Also present: " + "; ".join(found) + ".")
+        read_bits = []
         formats = sum(reading[c] for c in ("excel_dates", "excel_serial_dates", "dates_with_time",
                                            "iso_dates"))  # fmt: skip
         if formats:
-            read_bits.append(f"dates not in DD/MM/YYYY in {formats} table(s) read as dates")
+            read_bits.append(f"dates not in DD/MM/YYYY in {formats} table(s)")
         if reading["title_rows"]:
-            read_bits.append(f"title rows above the header in {reading['title_rows']} table(s)")
+            read_bits.append(f"title rows above the header in {reading['title_rows']}")
         if reading["year_from_content"]:
             read_bits.append(
-                f"{reading['year_from_content']} table(s) named for another year than their "
-                "content holds: the content's year used"
+                f"{reading['year_from_content']} named for an earlier year than their dates "
+                "(the dates' year used)"
             )
         if read_bits:
-            lines.append("Read: " + "; ".join(read_bits) + ".")
+            lines.append("Read as found: " + "; ".join(read_bits) + ".")
         counts = self.counts().most_common()
         room = MAX_SUMMARY_LINES - len(lines) - 2
         if counts:

@@ -269,9 +269,9 @@ def scan(paths: list[Path]) -> Scan:
                                         "skipped"))  # fmt: skip
             continue
         kinds = [detect_table(raw.original_columns.values()) for raw in raws]
-        # a workbook holding its own episodes sheet is a return by itself; other files
-        # join the return of their folder and the year in their names
-        own = f.suffix.lower() in XLSX_SUFFIXES and "episodes" in kinds
+        # a workbook holding both header and episodes sheets is a return by itself; other
+        # files join the return of their folder and the year in their names
+        own = f.suffix.lower() in XLSX_SUFFIXES and {"episodes", "header"} <= set(kinds)
         group = (str(f) if own else str(f.parent), name_year, is_last)
         for raw, kind in zip(raws, kinds, strict=True):
             if kind is None:
