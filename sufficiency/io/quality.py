@@ -159,8 +159,8 @@ class DataQuality:
         found = []
         if self.not_used:
             names = sorted({t for _, t in self.not_used})
-            shown = ", ".join(names) if len(names) <= 4 else ", ".join(names[:3]) + "..."
-            found.append(f"{len(self.not_used)} other 903 table(s) not used ({shown})")
+            listed = ", ".join(names) if len(names) <= 4 else ", ".join(names[:3]) + "..."
+            found.append(f"{len(self.not_used)} other 903 table(s) not used ({listed})")
         if reading["skipped_file"]:
             found.append(f"{reading['skipped_file']} file(s) skipped (not 903 tables)")
         if found:
