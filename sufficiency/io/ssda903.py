@@ -295,8 +295,27 @@ def year_problems(raw: RawTable, ep: pd.DataFrame, year: int) -> list[Problem]:
     return out
 
 
-def _check_return(ret: Return) -> list[Problem]:
-    """Every field of one return's header, episodes and uasc tables, as ``validate`` checks."""
+#: What the forecast reads from a return: ``--strict`` refuses only on these.
+FORECAST_FIELDS = {
+    "header": frozenset({"CHILD", "DOB"}),
+    "episodes": frozenset({"CHILD", "DECOM", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "DEC"}),
+}
+
+
+def _used(problem: Problem, kind: str) -> bool:
+    """Whether a problem concerns a field the forecast reads (or the table as a whole)."""
+    used = FORECAST_FIELDS.get(kind)
+    if used is None:
+        return False
+    return problem.column is None or problem.column.strip().upper() in used
+
+
+def _check_return(ret: Return, *, all_fields: bool = True) -> list[Problem]:
+    """Every field of one return's header, episodes and uasc tables, as ``validate`` checks.
+
+    With ``all_fields`` false, only what the forecast reads is checked (``--strict`` on
+    an analytic command): no postcodes, no uasc table, no fields it never uses.
+    """
     from sufficiency.io.inputs import postcode_problems
 
     problems: list[Problem] = []
@@ -310,7 +329,7 @@ def _check_return(ret: Return) -> list[Problem]:
     ):
         for t in ret.tables.get(kind, ()):
             table, found = check_table(t.raw, schema)
-            problems += found
+            problems += found if all_fields else [p for p in found if _used(p, kind)]
             if kind == "header":
                 children = (children or set()) | set(table["CHILD"].dropna())
                 dob_parts.append(table.dropna(subset=["CHILD", "DOB"])[["CHILD", "DOB"]])
@@ -318,7 +337,8 @@ def _check_return(ret: Return) -> list[Problem]:
                 problems += episode_problems(t.raw, table)
                 problems += year_problems(t.raw, table, ret.year)
                 for col, what in (("HOME_POST", "home"), ("PL_POST", "placement")):
-                    problems += postcode_problems(t.raw, table, col, what=what)
+                    if all_fields:
+                        problems += postcode_problems(t.raw, table, col, what=what)
                 checked_eps.append((t.raw, table))
     dobs = (
         pd.concat(dob_parts).drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
@@ -383,22 +403,25 @@ def _not_used(found: object) -> list[Problem]:
     ]  # fmt: skip
 
 
-def load_ssda903(paths: list[Path]) -> tuple[SSDA903History | None, list[Problem]]:
+def load_ssda903(
+    paths: list[Path], *, all_fields: bool = True
+) -> tuple[SSDA903History | None, list[Problem]]:
     """Read and check 903 files strictly; return the history (None if unusable) and problems.
 
     Every field of the header, episodes and uasc tables is checked against DfE's
-    specification; what reconciling the returns finds (revised episodes, open episodes
-    whose child vanished, missing years) is added as warnings.
+    specification (only those the forecast reads when ``all_fields`` is false); what
+    reconciling the returns finds (revised episodes, open episodes whose child
+    vanished, missing years) is added as warnings.
     """
     returns, errors, notes, found = _gather(list(paths))
     problems = errors + notes
     if errors and not returns:
         return None, problems
     for r in returns:
-        problems += _check_return(r)
+        problems += _check_return(r, all_fields=all_fields)
     if errors:
         return None, problems
-    history = _history(returns, found, [])
+    history = _history(returns, found, notes)
     assert history.quality is not None
     cross = {"revised_episode", "revised_dates", "closed_absent", "missing_year",
              "in_year_extract"}  # fmt: skip
@@ -451,8 +474,8 @@ def read_history(paths: list[Path] | Path, *, strict: bool = False) -> SSDA903Hi
     paths
         Folders and files holding the returns.
     strict
-        Refuse (raise) on any problem :func:`load_ssda903` calls an error, as
-        ``validate`` would, instead of repairing.
+        Refuse (raise) on any error :func:`load_ssda903` finds in the fields the forecast
+        reads, as ``validate`` would, instead of repairing.
 
     Raises
     ------
@@ -462,7 +485,7 @@ def read_history(paths: list[Path] | Path, *, strict: bool = False) -> SSDA903Hi
     """
     plist = [paths] if isinstance(paths, Path) else list(paths)
     if strict:
-        history, problems = load_ssda903(plist)
+        history, problems = load_ssda903(plist, all_fields=False)
         if history is None or any(p.severity == "error" for p in problems):
             raise InputDataError(problems)
         return history

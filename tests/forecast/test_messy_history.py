@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from messy903 import BUILDERS, Messy903, everything
+from messy903 import BUILDERS, Messy903, everything, sector_postcodes
 
 from sufficiency.cli import main
 from sufficiency.forecast.states import build_spells, stock_at
@@ -74,12 +74,22 @@ def test_revised_and_vanished_children_are_counted_once(tmp_path: Path):
     assert {"revised_episode", "closed_absent", "missing_year", "in_year_extract"} <= codes
 
 
-def test_strict_refuses_what_the_forecast_repairs(tmp_path: Path):
-    """--strict turns the same folder into an error listing every problem."""
-    messy = everything(tmp_path / "all")
-    result = CliRunner().invoke(
-        main, ["forecast", "--history", str(messy.path), "--out", str(tmp_path / "o"), "--strict",
-               *QUICK],
-    )  # fmt: skip
-    assert result.exit_code == 1
-    assert result.output.startswith("Error:") and "Traceback" not in result.output
+def test_strict_refuses_errors_in_fields_the_forecast_reads(tmp_path: Path):
+    """--strict refuses a start date that is not a date, naming file, row and column, which
+    the forecast otherwise sets aside; postcodes cut to sectors, which the forecast never
+    reads, stop neither."""
+    messy = sector_postcodes(tmp_path / "sectors")
+    latest = messy.location(max(messy.years)) / "episodes.csv"
+    lines = latest.read_text().splitlines(keepends=True)
+    cells = lines[5].split(",")
+    cells[1] = "31/02/2025"
+    lines[5] = ",".join(cells)
+    latest.write_text("".join(lines))
+    args = ["forecast", "--history", str(messy.path), *QUICK]
+    lenient = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "a")])
+    assert lenient.exit_code == 0, lenient.output
+    assert "1 episode(s) without a valid start date (DECOM): set aside" in lenient.output
+    strict = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "b"), "--strict"])
+    assert strict.exit_code == 1
+    assert strict.output.startswith("Error:") and "Traceback" not in strict.output
+    assert "row 6, column DECOM" in strict.output and "postcode" not in strict.output
