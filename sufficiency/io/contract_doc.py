@@ -74,7 +74,7 @@ left out of rate estimation. Children looked after on the last day are counted a
 DfE counts them: distinct children with an open episode in the latest return, short
 breaks (`LS` V3/V4) and children aged 18 or over left out.
 
-**Checks.** `validate` (and `--strict`) checks every field below, a child in two
+**Checks.** `validate` checks every field below, a child in two
 overlapping episodes, `DEC` before `DECOM`, an episode starting and ending on the
 same day, `DECOM` after or `DEC` outside the return's collection year, a date of
 birth after an episode's start, a child with episodes but no header row in the same
@@ -94,7 +94,8 @@ without a usable start or ending before it starts is set aside, and a child with
 usable date of birth in any return (or born after an episode starts) is set aside.
 They print a summary of at most 15 lines and write every finding to
 `data_quality.csv` (file, row, column, problem, action, severity, code), also shown
-in their workbooks and pages. `--strict` refuses on any error instead.
+in their workbooks and pages. `--strict` refuses instead on any error `validate`
+reports in the fields they read.
 """
 
 REFERRALS_TEXT = """\
