@@ -346,24 +346,22 @@ def _check_return(ret: Return, *, all_fields: bool = True) -> list[Problem]:
         else pd.Series(dtype="datetime64[ns]", index=pd.Index([], dtype="string"))
     )
     for raw, table in checked_eps:
+        missing = pd.Series(False, index=table.index)
         if children is not None:
             missing = ~table["CHILD"].isin(children) & table["CHILD"].notna()
-            for idx in table.index[missing.to_numpy(bool)]:
-                problems.append(
-                    Problem(raw.source, raw.row_number(int(idx)), raw.column_label("child"),
-                            str(table.at[idx, "CHILD"]),
-                            "child has episodes but no row in that year's header",
-                            code="child_not_in_header")
-                )  # fmt: skip
         born = pd.Series(dobs.reindex(table["CHILD"].to_numpy()).to_numpy(), index=table.index)
         late = (born > table["DECOM"]).fillna(False)
-        for idx in table.index[late.to_numpy(bool)]:
-            problems.append(
-                Problem(raw.source, raw.row_number(int(idx)), raw.column_label("decom"),
-                        str(table.at[idx, "CHILD"]),
-                        "episode starts before the child's date of birth (DOB in the header)",
-                        code="dob_after_start")
-            )  # fmt: skip
+        for mask, column, message, code in (
+            (missing, "child", "child has episodes but no row in that year's header",
+             "child_not_in_header"),
+            (late, "decom", "episode starts before the child's date of birth (DOB in the "
+             "header)", "dob_after_start"),
+        ):  # fmt: skip
+            for idx in table.index[mask.to_numpy(bool)]:
+                problems.append(
+                    Problem(raw.source, raw.row_number(int(idx)), raw.column_label(column),
+                            str(table.at[idx, "CHILD"]), message, code=code)
+                )  # fmt: skip
     return problems
 
 
