@@ -8,6 +8,7 @@ summary at the top of a "Data quality" sheet and section, the full detail in
 from __future__ import annotations
 
 import html
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,8 @@ QUALITY_CSV = "data_quality.csv"
 #: Rows of findings shown in a workbook sheet; the CSV holds them all.
 SHEET_MAX_ROWS = 5000
 _COLUMNS = ("file", "row", "column", "problem", "action")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
 
 
 def write_quality_csv(quality: DataQuality | None, out_dir: Path) -> Path | None:
@@ -41,37 +44,62 @@ def add_quality_sheet(wb: Workbook, quality: DataQuality | None) -> None:
     ws["A1"].font = Font(bold=True, size=12)
     row = 3
     for line in quality.summary_lines():
-        ws.cell(row=row, column=1, value=line)
+        cell = ws.cell(row=row, column=1, value=line.strip())
+        cell.alignment = Alignment(wrap_text=True, vertical="top", indent=2 * line.startswith(" "))
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_COLUMNS))
+        ws.row_dimensions[row].height = 15 * (1 + len(line) // 150)
         row += 1
     table = quality.table()
     row += 1
     if table.empty:
         ws.cell(row=row, column=1, value="Nothing needed repairing or setting aside.")
         return
+    header_row = row
     for j, name in enumerate(_COLUMNS, start=1):
         cell = ws.cell(row=row, column=j, value=name.capitalize())
         cell.font = Font(bold=True)
     shown = table.head(SHEET_MAX_ROWS)
     for rec in shown.itertuples(index=False):
         row += 1
-        ws.cell(row=row, column=1, value=rec.file)
-        ws.cell(row=row, column=2, value=None if pd.isna(rec.row) else int(rec.row))
-        ws.cell(row=row, column=3, value=rec.column)
-        ws.cell(row=row, column=4, value=rec.problem).alignment = Alignment(wrap_text=True)
-        ws.cell(row=row, column=5, value=rec.action).alignment = Alignment(wrap_text=True)
+        ws.cell(row=row, column=1, value=rec.file).alignment = _TOP
+        ws.cell(
+            row=row, column=2, value=None if pd.isna(rec.row) else int(rec.row)
+        ).alignment = _TOP
+        ws.cell(row=row, column=3, value=rec.column).alignment = _TOP
+        ws.cell(row=row, column=4, value=rec.problem).alignment = _WRAP
+        ws.cell(row=row, column=5, value=rec.action).alignment = _WRAP
+        # wrapped cells need their height set: spreadsheets do not grow rows on opening
+        lines = max(math.ceil(len(rec.problem) / 58), math.ceil(len(rec.action) / 43), 1)
+        ws.row_dimensions[row].height = 13 * lines + 2
     if len(table) > len(shown):
         ws.cell(row=row + 2, column=1,
                 value=f"{len(table) - len(shown):,} more rows in {QUALITY_CSV}.")  # fmt: skip
     for col, width in zip("ABCDE", (48, 8, 22, 60, 45), strict=True):
         ws.column_dimensions[col].width = width
+    # landscape, one page wide: the sheet prints readably
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = f"{header_row}:{header_row}"
 
 
 def quality_html(quality: DataQuality | None) -> str:
     """An HTML section: the summary lines and the count of each kind of finding."""
     if quality is None:
         return ""
-    items = "".join(f"<li>{html.escape(line)}</li>" for line in quality.summary_lines())
+    items: list[str] = []
+    for line in quality.summary_lines():
+        if line.startswith("  ") and items:  # a finding under "Repaired or set aside"
+            nested = f"<li>{html.escape(line.strip())}</li>"
+            if items[-1].endswith("</ul></li>"):
+                items[-1] = items[-1][: -len("</ul></li>")] + nested + "</ul></li>"
+            else:
+                items[-1] = items[-1][: -len("</li>")] + f"<ul>{nested}</ul></li>"
+        else:
+            items.append(f"<li>{html.escape(line)}</li>")
     return (
         "<h2>Data quality</h2><p class='note'>What was read, repaired and set aside in the 903 "
-        f"history; every finding is in {QUALITY_CSV}.</p><ul>{items}</ul>"
+        f"history; every finding is in {QUALITY_CSV}.</p><ul>{''.join(items)}</ul>"
     )
