@@ -9,6 +9,7 @@ of the total at 3 and 12 months for our model, persistence and stock-and-flow, w
 the P10-P90 coverage. Takes about 40 s per authority on one core.
 
 Run: .venv/bin/python benchmarks/forecast/backtest_many.py [--seeds 1 2 3 4 5 6 7 8]
+     [--cache DIR] [--param NAME=VALUE]
 """
 
 from __future__ import annotations
@@ -32,15 +33,26 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5, 6, 7, 8])
     parser.add_argument("--step", type=int, default=2, help="months between cutoffs")
     parser.add_argument("--paths", type=int, default=200)
+    parser.add_argument("--cache", type=Path, help="keep the generated authorities here")
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a numeric ForecastParams field (repeatable)",
+    )
     args = parser.parse_args()
+    update = {name: float(value) for name, value in (p.split("=", 1) for p in args.param)}
     warnings.simplefilter("ignore", DataWarning)
     cutoffs = list(pd.date_range("2023-03-31", "2025-03-31", freq="ME")[:: args.step])
-    params = ForecastParams(num_paths=args.paths)
+    params = ForecastParams(num_paths=args.paths, **update)
     rows: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for seed in args.seeds:
-            generate_sample(seed, Path(tmp) / str(seed))
-            history = read_ssda903(Path(tmp) / str(seed) / "ssda903")
+            folder = (args.cache or Path(tmp)) / str(seed)
+            if not (folder / "ssda903").exists():
+                generate_sample(seed, folder)
+            history = read_ssda903(folder / "ssda903")
             s = backtest(history, cutoffs, 12, params).summary().set_index("horizon_months")
             row: dict[str, float] = {}
             for h in (3, 12):

@@ -5,6 +5,7 @@ for our model, persistence and the stock-and-flow baseline, and the P10-P90 cove
 of monthly totals.
 
 Run: .venv/bin/python benchmarks/forecast/backtest_sample.py [--history data/sample/ssda903]
+     [--param NAME=VALUE]
 
 ``--every-month`` backtests at every month end from the first to the last published
 cutoff instead (25 cutoffs), a check that a result does not hang on which quarter
@@ -36,10 +37,18 @@ def main() -> None:
     parser.add_argument("--paths", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--every-month", action="store_true")
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a numeric ForecastParams field (repeatable)",
+    )
     args = parser.parse_args()
+    update = {name: float(value) for name, value in (p.split("=", 1) for p in args.param)}
     warnings.simplefilter("ignore", DataWarning)
     history = read_ssda903(args.history)
-    params = ForecastParams(num_paths=args.paths, seed=args.seed)
+    params = ForecastParams(num_paths=args.paths, seed=args.seed, **update)
     cutoffs = list(pd.to_datetime(CUTOFFS))
     if args.every_month:
         cutoffs = list(pd.date_range(cutoffs[0], cutoffs[-1], freq="ME"))

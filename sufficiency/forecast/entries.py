@@ -1,18 +1,33 @@
 """The entry model: how many children start to be looked after each month, and who.
 
-Monthly entries are a Poisson regression (quasi-likelihood for overdispersion) with a
-level and, only where the data support them, a trend, quarterly seasonality and a
-level shift. Terms are chosen by quasi-AIC with a strict penalty per term.
+Monthly entries are Poisson counts (quasi-likelihood for overdispersion) whose log mean
+is a *level that wanders* (a random walk) plus, only where the data support them, a
+trend and quarterly seasonality. It is the model the simulation carries forward: each
+path continues the random walk from the start. A fixed level pooled over six years is
+the special case of no drift; where entries drift, step up or down, or a group such as
+unaccompanied 16-17-year-olds starts arriving, the level at the start follows the
+recent months instead of the history's average.
 
-The level is estimated from the longest history available up to
-``entry_history_years``, not only the reference window: three years of entries pin an
-authority's level down to about 3% (a 12-month forecast carries that error), and more
-years of an unchanged level pin it down better. The extra years are kept only when
-they do not contradict the window: a *level shift* at the start of the reference
-window is one of the candidate terms, and a trend is tested over the whole history,
-so a council whose entries have risen or stepped up keeps a level from its recent
-data. The split of entries by age band and first placement, and entrants' ages, come
-from the reference window alone.
+Time is counted from the forecast start and the random walk is pinned there, so the
+level coefficient *is* the log of the monthly entries at the start. A fitted trend is
+capped (``max_entry_trend_pct_per_year``) and damped only after the start; the history
+keeps its fitted slope. Capping a slope measured from the start of a six-year history
+instead moved the level at the start with it (entries falling by two thirds a year,
+capped at 10%, gave 11 a month where 0.67 were observed), and refitting the level with
+the capped slope would not do either: the early, larger counts would pull it up.
+
+Fitting: for each drift on a grid (sd of the yearly random walk, log scale) the model
+is a Poisson regression with a correlated random effect, fitted by penalised
+quasi-likelihood (iteratively reweighted generalised least squares) and scored by a
+Laplace approximation of its likelihood. A half-normal prior on the drift (scale
+``entry_drift_sd_per_year``) turns the scores into posterior weights; trend and
+seasonality are kept when they improve the evidence, summed over the drifts, by more
+than a strict quasi-AIC penalty per term. The simulation draws a drift from those
+weights for each path, then the coefficients from their normal approximation given
+that drift, so estimation and simulation share one model.
+
+The split of entries by age band, legal group and first placement, and entrants'
+ages, come from the reference window.
 """
 
 from __future__ import annotations
@@ -38,30 +53,119 @@ from sufficiency.forecast.states import (
 
 #: Months of history before the reference window needed to consider pooling them.
 MIN_EXTRA_MONTHS = 1
+#: Drifts of the entry level considered: sd of the yearly random walk, log scale.
+DRIFT_GRID_PER_YEAR = np.array([0.0, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.45])
+#: A level shift needs this many months of history before it and after it.
+SHIFT_MIN_MONTHS_BEFORE = 6
+SHIFT_MIN_MONTHS_AFTER = 3
+#: Pseudo-entrants, spread as the whole reference window's mix, added to the mix of the
+#: entrants since a level shift.
+COMPOSITION_PRIOR_ENTRANTS = 5.0
+#: Smallest mean count used as a weight (a month with almost no expected entries).
+_MIN_WEIGHT_MEAN = 0.01
 
 
 def _days(x: np.ndarray) -> np.ndarray:
     return x.astype("datetime64[D]").astype(np.int64)
 
 
-def poisson_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
-    """Poisson regression by IRLS: coefficients, covariance and log-likelihood kernel."""
-    beta = np.zeros(x.shape[1])
-    beta[0] = np.log(max(y.mean(), 0.1))
-    for _ in range(50):
-        mu = np.exp(x @ beta)
-        w = mu
-        z = x @ beta + (y - mu) / mu
-        xtw = x.T * w
-        new = np.linalg.solve(xtw @ x + 1e-9 * np.eye(x.shape[1]), xtw @ z)
-        if np.max(np.abs(new - beta)) < 1e-10:
-            beta = new
-            break
+def poisson_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Poisson regressions by IRLS, one per leading index of ``x`` (``(B, n, k)``).
+
+    Returns coefficients ``(B, k)``, covariances ``(B, k, k)`` and log-likelihood
+    kernels ``(B,)``; for a 2-D ``x``, one regression without the leading axis.
+    """
+    single = x.ndim == 2
+    xb = x[None] if single else x
+    num, _, k = xb.shape
+    ridge = 1e-9 * np.eye(k)
+    beta = np.zeros((num, k))
+    beta[:, 0] = np.log(max(float(y.mean()), 0.1))
+    for _ in range(60):
+        eta = np.einsum("bnk,bk->bn", xb, beta).clip(-30, 30)
+        mu = np.exp(eta)
+        z = eta + (y - mu) / mu
+        xtw = xb.transpose(0, 2, 1) * mu[:, None, :]
+        rhs = np.einsum("bkn,bn->bk", xtw, z)[:, :, None]
+        new = np.linalg.solve(xtw @ xb + ridge, rhs)[:, :, 0]
+        done = np.max(np.abs(new - beta)) < 1e-10
         beta = new
-    mu = np.exp(x @ beta)
-    cov = np.linalg.inv((x.T * mu) @ x + 1e-9 * np.eye(x.shape[1]))
-    loglik = float(np.sum(y * np.log(np.maximum(mu, 1e-12)) - mu))
+        if done:
+            break
+    mu = np.exp(np.einsum("bnk,bk->bn", xb, beta).clip(-30, 30))
+    cov = np.linalg.inv((xb.transpose(0, 2, 1) * mu[:, None, :]) @ xb + ridge)
+    loglik = np.sum(y * np.log(np.maximum(mu, 1e-12)) - mu, axis=1)
+    if single:
+        return beta[0], cov[0], loglik
     return beta, cov, loglik
+
+
+def walk_fit(
+    x: np.ndarray, y: np.ndarray, drift_per_year: np.ndarray, phi: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Poisson regression with a random-walk level pinned at the last month, per drift.
+
+    The log mean is ``x @ beta + u`` where ``u`` is a random walk (monthly variance
+    ``drift**2 / 12``) that is zero in the last month, so ``beta`` holds the level at
+    the end. Fitted by penalised quasi-likelihood (dispersion ``phi``); with no drift it
+    is the ordinary Poisson regression.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Coefficients ``(G, k)``, their covariance ``(G, k, k)`` and the Laplace
+        approximation of each fit's quasi-log-likelihood ``(G,)``, one per drift.
+    """
+    n = x.shape[0]
+    g = len(drift_per_year)
+    back = np.arange(n - 1, -1, -1, dtype=float)
+    walk = np.minimum.outer(back, back)  # months, covariance of the pinned walk
+    q = (np.asarray(drift_per_year, dtype=float) ** 2 / 12)[:, None, None]
+    sigma = q * walk[None]  # (G, n, n)
+    beta0, _, _ = poisson_fit(x, y)
+    eta = np.repeat((x @ beta0)[None], g, axis=0)
+    eye = np.eye(n)
+    for _ in range(40):
+        mu = np.exp(eta.clip(-30, 30))
+        w = np.maximum(mu, _MIN_WEIGHT_MEAN) / phi
+        z = eta + (y - mu) / np.maximum(mu, _MIN_WEIGHT_MEAN)
+        v_inv = np.linalg.inv(sigma + eye[None] / w[:, :, None])
+        xv = np.einsum("nk,gnm->gkm", x, v_inv)
+        info = xv @ x
+        beta = np.linalg.solve(info, (xv @ z[:, :, None]))[:, :, 0]
+        resid = z - beta @ x.T
+        v_r = (v_inv @ resid[:, :, None])[:, :, 0]
+        u = (sigma @ v_r[:, :, None])[:, :, 0]
+        new = beta @ x.T + u
+        done = np.max(np.abs(new - eta)) < 1e-8
+        eta = new
+        if done:
+            break
+    mu = np.exp(eta.clip(-30, 30))
+    w = np.maximum(mu, _MIN_WEIGHT_MEAN) / phi
+    loglik = np.sum(y * eta - mu, axis=1) / phi
+    root = np.sqrt(w)
+    _, logdet = np.linalg.slogdet(eye[None] + root[:, :, None] * sigma * root[:, None, :])
+    penalty = np.einsum("gn,gn->g", u, v_r)  # u' Sigma^-1 u at the mode
+    cov = np.linalg.inv(info)
+    return beta, cov, loglik - 0.5 * penalty - 0.5 * logdet
+
+
+def _dispersion(y: np.ndarray) -> float:
+    """Quasi-Poisson dispersion from month-to-month differences (robust to drift)."""
+    if len(y) < 3 or y.sum() == 0:
+        return 1.0
+    return max(1.0, float(np.sum(np.diff(y) ** 2) / max(np.sum(y[1:] + y[:-1]), 1.0)))
+
+
+def _drift_prior(scale: float) -> np.ndarray:
+    """Half-normal prior weights on :data:`DRIFT_GRID_PER_YEAR` (trapezoid cells)."""
+    grid = DRIFT_GRID_PER_YEAR
+    width = np.gradient(grid)
+    width[0] = grid[1] / 2
+    dens = np.exp(-0.5 * (grid / max(scale, 1e-6)) ** 2)
+    prior = dens * width
+    return prior / prior.sum()
 
 
 def _monthly_counts(
@@ -97,40 +201,80 @@ def _history_start(
     return first
 
 
+def _best_shift(
+    model: EntryModel, y: np.ndarray, month_ends: pd.DatetimeIndex
+) -> EntryModel | None:
+    """``model`` with a level shift after the month that fits best (no drift), if any."""
+    ends = month_ends[SHIFT_MIN_MONTHS_BEFORE - 1 : len(y) - SHIFT_MIN_MONTHS_AFTER]
+    if len(ends) == 0:
+        return None
+    models = [replace(model, has_shift=True, shift_at=at) for at in ends]
+    _, _, loglik = poisson_fit(np.stack([m.design(month_ends) for m in models]), y)
+    return models[int(np.argmax(loglik))]
+
+
 def _select(
-    y: np.ndarray,
-    month_ends: pd.DatetimeIndex,
-    proto: EntryModel,
-    can_shift: bool,
-    penalty: float,
+    y: np.ndarray, month_ends: pd.DatetimeIndex, proto: EntryModel, params: ForecastParams
 ) -> EntryModel:
-    """The candidate model with the lowest quasi-AIC, its covariance scaled by dispersion."""
-    num_months = len(y)
-    candidates = [
-        (trend, season, shift)
-        for trend, season, shift in product((False, True), repeat=3)
-        if (num_months >= 24 or not season) and (can_shift or not shift)
-    ]
-    fits = []
-    for trend, season, shift in candidates:
-        model = replace(proto, has_trend=trend, has_season=season, has_shift=shift)
-        x = model.design(month_ends)
-        fits.append((model, x, *poisson_fit(x, y)))
-    # dispersion from the richest candidate (Burnham and Anderson's c-hat), so a real
-    # change of level or trend is not mistaken for noise
-    _, x_full, beta_full, _, _ = fits[-1]
-    mu = np.exp(x_full @ beta_full)
-    dof = max(num_months - x_full.shape[1], 1)
-    phi = max(1.0, float(np.sum((y - mu) ** 2 / mu) / dof))
+    """The candidate with the best penalised evidence, with its posterior over drifts.
+
+    Candidates: a level with or without a trend, seasonality and a level shift (after
+    the month that fits best); each with a drifting level, the evidence summed over
+    the drift's prior.
+    """
+    phi = _dispersion(y)
+    log_prior = np.log(_drift_prior(params.entry_drift_sd_per_year))
     best: tuple[float, EntryModel] | None = None
-    for model, x, beta, cov, loglik in fits:
-        # a term must earn its place: extrapolated noise costs more than a missed weak
-        # effect, so the penalty per term is well above AIC's 2
-        qaic = -2 * loglik / phi + penalty * x.shape[1]
-        if best is None or qaic < best[0] - 1e-9:
-            best = (qaic, replace(model, coef=beta, cov=cov * phi))
+    for trend, season in product((False, True), repeat=2):
+        if season and len(y) < 24:
+            continue
+        plain = replace(proto, has_trend=trend, has_season=season)
+        for model in (plain, _best_shift(plain, y, month_ends)):
+            if model is None:
+                continue
+            x = model.design(month_ends)
+            beta, cov, loglik = walk_fit(x, y, DRIFT_GRID_PER_YEAR, phi)
+            joint = loglik + log_prior
+            evidence = float(np.logaddexp.reduce(joint))
+            # a term must earn its place: extrapolated noise costs more than a missed
+            # weak effect, so the penalty per term is well above AIC's 2; a searched
+            # shift month is a parameter too, so a shift counts as two terms
+            terms = x.shape[1] + model.has_shift
+            score = -2 * evidence + params.entry_term_penalty * terms
+            if best is None or score < best[0] - 1e-9:
+                weights = np.exp(joint - evidence)
+                best = (score, _with_drifts(model, beta, cov, weights))
     assert best is not None
-    return best[1]
+    nb_shape = np.inf
+    if phi > 1:
+        # month-to-month overdispersion at the current level: var = mu + mu^2 / shape
+        nb_shape = float(np.exp(best[1].coef[0]) / (phi - 1))
+    return replace(best[1], nb_shape=nb_shape)
+
+
+def _with_drifts(
+    model: EntryModel,
+    beta: np.ndarray,
+    cov: np.ndarray,
+    weights: np.ndarray,
+    drifts: np.ndarray = DRIFT_GRID_PER_YEAR,
+) -> EntryModel:
+    """``model`` with its per-drift fits, dropping drifts of negligible posterior weight."""
+    keep = weights >= 1e-4 * weights.max()
+    w = weights[keep] / weights[keep].sum()
+    b, c = beta[keep], cov[keep]
+    mean = w @ b
+    dev = b - mean
+    mixture_cov = np.einsum("g,gij->ij", w, c) + np.einsum("g,gi,gj->ij", w, dev, dev)
+    return replace(
+        model,
+        coef=mean,
+        cov=mixture_cov,
+        coef_by_drift=b,
+        cov_by_drift=c,
+        drift_sd_per_year=drifts[keep],
+        drift_weights=w,
+    )
 
 
 def fit_entries(
@@ -140,13 +284,6 @@ def fit_entries(
     first = _history_start(care, start, window_start, params)
     y, month_ends = _monthly_counts(care, first, start)
     window_y, _ = _monthly_counts(care, window_start, start)
-    if window_y.sum() == 0:
-        warnings.warn(
-            "No child started to be looked after in the reference window: the forecast "
-            "assumes no entries.",
-            ForecastWarning,
-            stacklevel=3,
-        )
     proto = EntryModel(
         coef=np.zeros(0),
         cov=np.zeros((0, 0)),
@@ -154,39 +291,40 @@ def fit_entries(
         has_season=False,
         nb_shape=np.inf,
         origin=first,
-        trend_end=start,
+        anchor=start,
         trend_damping_per_year=params.entry_trend_damping_per_year,
+        max_trend_per_year=float(np.log1p(params.max_entry_trend_pct_per_year / 100)),
         composition_alpha=np.zeros(0),
         ages_months=(),
         monthly_counts=y,
-        has_shift=False,
-        shift_at=window_start,
     )
-    chosen = _select(y, month_ends, proto, first < window_start, params.entry_term_penalty)
     if window_y.sum() == 0:
-        chosen = replace(
-            chosen,
-            has_trend=False,
-            has_season=False,
-            has_shift=False,
-            coef=np.array([-30.0]),
-            cov=np.zeros((1, 1)),
+        warnings.warn(
+            "No child started to be looked after in the reference window: the forecast "
+            "assumes no entries.",
+            ForecastWarning,
+            stacklevel=3,
         )
-    coef = chosen.coef.copy()
-    if chosen.has_trend:
-        cap = np.log1p(params.max_entry_trend_pct_per_year / 100)
-        coef[1] = float(np.clip(coef[1], -cap, cap))
-    mu = np.exp(chosen.design(month_ends) @ coef)
-    excess = float(np.sum((y - mu) ** 2 - mu))
-    nb_shape = float(np.sum(mu**2) / excess) if excess > 0 else np.inf
-    alpha, ages = _composition(care, start, window_start)
-    return replace(chosen, coef=coef, nb_shape=nb_shape, composition_alpha=alpha, ages_months=ages)
+        none = (np.array([[-30.0]]), np.zeros((1, 1, 1)), np.ones(1), np.zeros(1))
+        chosen = _with_drifts(proto, *none)
+    else:
+        chosen = _select(y, month_ends, proto, params)
+    since = window_start
+    if chosen.has_shift and chosen.shift_at is not None:
+        since = max(window_start, chosen.shift_at)
+    alpha, ages = _composition(care, start, window_start, since)
+    return replace(chosen, composition_alpha=alpha, ages_months=ages)
 
 
 def _composition(
-    care: CareSpells, start: pd.Timestamp, window_start: pd.Timestamp
+    care: CareSpells, start: pd.Timestamp, window_start: pd.Timestamp, since: pd.Timestamp
 ) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
-    """Dirichlet parameters of entrants' age band x legal group x first category, and ages."""
+    """Dirichlet parameters of entrants' age band x legal group x first category, and ages.
+
+    The mix is that of entrants since ``since`` (a level shift within the window, or
+    the window's start), with ``COMPOSITION_PRIOR_ENTRANTS`` pseudo-entrants spread as
+    the whole window's mix when ``since`` is later; ages are the whole window's.
+    """
     sp = care.spells
     ent = sp[(sp["kind"] == "entry") & (sp["start"] > window_start) & (sp["start"] <= start)]
     # simulated entrants join at the end of their entry month, so take ages then
@@ -194,9 +332,16 @@ def _composition(
     age_days = _days(entry_month_end) - _days(ent["dob"].to_numpy())
     age_months = np.floor(age_days / DAYS_PER_MONTH).astype(np.int64).clip(0, 215)
     band = age_band_of_years(age_months // 12)
+    cells = (band, ent["legal"].to_numpy(np.int64), ent["category"].to_numpy(np.int64))
     counts = np.zeros((NUM_AGE_BANDS, NUM_LEGAL_GROUPS, NUM_CATEGORIES))
-    legal = ent["legal"].to_numpy(np.int64)
-    np.add.at(counts, (band, legal, ent["category"].to_numpy(np.int64)), 1)
+    np.add.at(counts, cells, 1)
+    if since > window_start:
+        # who enters changes with a shift (unaccompanied 16-17-year-olds arriving, say)
+        recent = (ent["start"] > since).to_numpy()
+        window_share = counts / max(counts.sum(), 1.0)
+        counts = np.zeros_like(counts)
+        np.add.at(counts, tuple(c[recent] for c in cells), 1)
+        counts += COMPOSITION_PRIOR_ENTRANTS * window_share
     # one pseudo-entrant in all, spread as the margins (a legal group by age band)
     prior = (counts.sum(2) + 0.1)[:, :, None] * (counts.sum((0, 1)) + 0.1)[None, None, :]
     alpha = counts + prior / prior.sum()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -10,23 +10,33 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class EntryModel:
-    """Monthly entries: a log-linear level (optional trend, level shift, seasonality).
+    """Monthly entries: a drifting log level (a random walk), optional trend and seasonality.
+
+    Time is measured from the forecast start (``anchor``) and the random walk is pinned
+    there, so the level coefficient is the log of the monthly entries at the start
+    whatever the trend: capping or damping the trend changes the future only, never the
+    level the forecast starts from. See :mod:`.entries`.
 
     Attributes
     ----------
     coef, cov
-        Poisson-regression coefficients ``[level, trend per year, level shift, quarter
-        2-4 effects]`` (terms not selected are absent) and their covariance, inflated
-        by the dispersion.
+        Posterior mean and covariance (over drifts) of the coefficients ``[level at the
+        start, trend per year, level shift, quarter 2-4 effects]`` (terms not selected
+        are absent), inflated by the dispersion.
     has_trend, has_season, has_shift
-        Which terms the data supported (chosen by quasi-AIC; see :mod:`.entries`).
+        Which terms the data supported (chosen by penalised evidence).
     nb_shape
         Gamma-Poisson shape of month-to-month overdispersion (``inf`` = Poisson).
     origin
-        Start of the entry history fitted, where the trend term is zero.
-    trend_end, trend_damping_per_year
-        After ``trend_end`` (the forecast start) the trend is damped: ``h`` years on,
-        time counts as ``(1 - exp(-k h)) / k`` years, so growth levels off.
+        Start of the entry history fitted.
+    anchor
+        The forecast start, where the trend term and the random walk are zero.
+    trend_damping_per_year
+        After ``anchor`` the trend is damped: ``h`` years on, time counts as
+        ``(1 - exp(-k h)) / k`` years, so growth levels off.
+    max_trend_per_year
+        Cap on the trend's size after ``anchor`` (log scale): the fitted slope describes
+        the history, the capped one the future.
     composition_alpha
         Dirichlet parameters of the split of entries by age band x legal group x first
         category, ``(A, L, C)``.
@@ -35,8 +45,12 @@ class EntryModel:
     monthly_counts
         The monthly entries fitted (from ``origin``), for the Assumptions sheet.
     shift_at
-        The reference window's start: the level-shift term is 1 for months after it,
-        so a forecast with a shift carries the window's level.
+        With a level shift: the last month end before it. The shift term is 1 up to it
+        (the earlier level relative to the current one) and 0 after.
+    coef_by_drift, cov_by_drift, drift_sd_per_year, drift_weights
+        The fit for each drift of the level considered (sd of its yearly random walk,
+        log scale) and the drift's posterior weight: the simulation draws a drift, then
+        coefficients given it, then continues the random walk with that drift.
     """
 
     coef: np.ndarray
@@ -45,30 +59,80 @@ class EntryModel:
     has_season: bool
     nb_shape: float
     origin: pd.Timestamp
-    trend_end: pd.Timestamp
+    anchor: pd.Timestamp
     trend_damping_per_year: float
+    max_trend_per_year: float
     composition_alpha: np.ndarray
     ages_months: tuple[np.ndarray, ...]
     monthly_counts: np.ndarray
     has_shift: bool = False
     shift_at: pd.Timestamp | None = None
+    coef_by_drift: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    cov_by_drift: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
+    drift_sd_per_year: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    drift_weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    @property
+    def drift_mean_per_year(self) -> float:
+        """Posterior mean drift of the level (sd of its yearly random walk, log scale)."""
+        return float(self.drift_weights @ self.drift_sd_per_year)
 
     def design(self, dates: pd.DatetimeIndex) -> np.ndarray:
-        """Design matrix rows for month-end ``dates``."""
+        """Design matrix rows for month-end ``dates`` (trend uncapped)."""
         cols = [np.ones(len(dates))]
         if self.has_trend:
-            years = np.asarray((dates - self.origin).days, dtype=float) / 365.25
-            end = (self.trend_end - self.origin).days / 365.25
-            ahead = np.maximum(years - end, 0.0)
+            years = np.asarray((dates - self.anchor).days, dtype=float) / 365.25
+            ahead = np.maximum(years, 0.0)
             k = max(self.trend_damping_per_year, 1e-9)
-            cols.append(np.minimum(years, end) + (1 - np.exp(-k * ahead)) / k)
+            cols.append(np.minimum(years, 0.0) + (1 - np.exp(-k * ahead)) / k)
         if self.has_shift:
             at = self.shift_at if self.shift_at is not None else self.origin
-            cols.append(np.asarray(dates > at, dtype=float))
+            cols.append(np.asarray(dates <= at, dtype=float))
         if self.has_season:
             quarter = ((np.asarray(dates.month) - 1) // 3 + 3) % 4  # Apr-Jun = 0
             cols += [(quarter == q).astype(float) for q in (1, 2, 3)]
         return np.column_stack(cols)
+
+    def log_mean(self, coef: np.ndarray, dates: pd.DatetimeIndex) -> np.ndarray:
+        """Log mean entries for coefficient rows ``coef`` (``(k,)`` or ``(paths, k)``).
+
+        After the anchor the trend coefficient is capped at ``max_trend_per_year``;
+        before it the fitted slope stands, so the level at the anchor is the fitted one.
+        The random walk is not included (it is zero at the anchor).
+        """
+        coef = np.atleast_2d(coef)
+        x = self.design(dates)
+        out = coef @ x.T
+        if self.has_trend:
+            capped = np.clip(coef[:, 1], -self.max_trend_per_year, self.max_trend_per_year)
+            ahead = np.asarray(dates > self.anchor)
+            out[:, ahead] += (capped - coef[:, 1])[:, None] * x[ahead, 1][None, :]
+        return out
+
+    def draw_log_mean(
+        self, dates: pd.DatetimeIndex, rng: np.random.Generator, num_paths: int
+    ) -> np.ndarray:
+        """Log mean entries in month-end ``dates`` after the anchor, one row per path.
+
+        Each path draws a drift from its posterior weight, the coefficients given that
+        drift (their normal approximation), and continues the random walk the fit
+        assumed from the anchor: estimation and simulation share one model. The walk's
+        steps have mean ``-sd**2 / 2``, so the drift widens the spread of entries
+        without raising their mean.
+        """
+        g = rng.choice(len(self.drift_weights), size=num_paths, p=self.drift_weights)
+        roots = np.stack([_sqrt_psd(c) for c in self.cov_by_drift])
+        z = rng.standard_normal((num_paths, self.coef_by_drift.shape[1]))
+        coef = self.coef_by_drift[g] + np.einsum("pij,pj->pi", roots[g], z)
+        step_sd = (self.drift_sd_per_year[g] / np.sqrt(12))[:, None]
+        steps = step_sd * rng.standard_normal((num_paths, len(dates))) - step_sd**2 / 2
+        return self.log_mean(coef, dates) + np.cumsum(steps, axis=1)
+
+
+def _sqrt_psd(cov: np.ndarray) -> np.ndarray:
+    """A square root of a covariance matrix (by eigenvalues: tolerates singular ones)."""
+    vals, vecs = np.linalg.eigh((cov + cov.T) / 2)
+    return vecs * np.sqrt(np.clip(vals, 0.0, None))
 
 
 @dataclass(frozen=True)

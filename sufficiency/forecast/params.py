@@ -53,8 +53,11 @@ class ForecastParams(BaseModel):
         Damping of a fitted entry trend beyond the start date: ``h`` years ahead the
         trend has run for ``(1 - exp(-k h)) / k`` years (at most ``1 / k``).
     entry_drift_sd_per_year
-        Standard deviation of the yearly random walk of the entry level (log scale): the
-        uncertainty that the future entry rate drifts away from the past one.
+        Scale of the half-normal prior on the drift of the entry level (standard
+        deviation of its yearly random walk, log scale). The drift is estimated from
+        each authority's history (see :mod:`.entries`); the prior matters where the
+        history says little (few entries), and was tuned on the calibration family's
+        development seeds (``benchmarks/forecast/calibration.py``).
     rate_drift_sd
         Standard deviation (log scale) of a per-path multiplier on exit and move rates:
         rates in the coming years need not equal those of the reference window.
@@ -75,7 +78,7 @@ class ForecastParams(BaseModel):
     max_entry_trend_pct_per_year: float = Field(default=10.0, ge=0)
     entry_term_penalty: float = Field(default=7.0, ge=0)
     entry_trend_damping_per_year: float = Field(default=0.5, gt=0)
-    entry_drift_sd_per_year: float = Field(default=0.08, ge=0)
+    entry_drift_sd_per_year: float = Field(default=0.2, ge=0)
     rate_drift_sd: float = Field(default=0.08, ge=0)
     backtest_horizons_months: tuple[int, ...] = (3, 6, 12)
 

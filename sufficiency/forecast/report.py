@@ -81,16 +81,16 @@ def assumptions_table(
         ),
         (
             "Entry level estimated from",
-            f"{em.origin.date()} to {em.trend_end.date()}"
-            + (" (level shift at the reference window)" if em.has_shift else ""),
+            f"{em.origin.date()} to {em.anchor.date()}",
         ),
+        ("Drift of the entry level (sd a year, log)", f"{em.drift_mean_per_year:.3f}"),
         ("Entry trend", "fitted" if em.has_trend else "none (not supported by the data)"),
         ("Entry seasonality", "fitted" if em.has_season else "none (not supported by the data)"),
         (
             "Entry overdispersion (gamma shape)",
             "none (Poisson)" if not np.isfinite(em.nb_shape) else f"{em.nb_shape:.1f}",
         ),
-        ("Yearly drift of entry level (sd, log)", f"{params.entry_drift_sd_per_year:g}"),
+        ("Prior scale of the entry drift (sd a year, log)", f"{params.entry_drift_sd_per_year:g}"),
         ("Rate drift between paths (sd, log)", f"{params.rate_drift_sd:g}"),
         ("Shrinkage (pseudo-events)", f"{params.shrinkage_events:g}"),
         (

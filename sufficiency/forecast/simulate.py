@@ -194,7 +194,6 @@ def _apply_shifts(probs: np.ndarray, scenario: Scenario) -> np.ndarray:
 
 def _draw_entries(
     model: ForecastModel,
-    params: ForecastParams,
     scenario: Scenario,
     months: pd.DatetimeIndex,
     rng: np.random.Generator,
@@ -206,14 +205,7 @@ def _draw_entries(
     """
     em = model.entries
     h = len(months)
-    coef = rng.multivariate_normal(em.coef, em.cov, size=p, method="eigh")
-    if em.has_trend:
-        cap = np.log1p(params.max_entry_trend_pct_per_year / 100)
-        coef[:, 1] = coef[:, 1].clip(-cap, cap)
-    log_mu = coef @ em.design(months).T
-    step_sd = params.entry_drift_sd_per_year / np.sqrt(12)
-    steps = rng.normal(-(step_sd**2) / 2, step_sd, (p, h))  # a mean-one random walk
-    mu = np.exp(log_mu + np.cumsum(steps, axis=1))
+    mu = np.exp(em.draw_log_mean(months, rng, p))
     if np.isfinite(em.nb_shape):
         mu = rng.gamma(em.nb_shape, mu / em.nb_shape)
     comp = rng.gamma(em.composition_alpha, 1.0, size=(p, *em.composition_alpha.shape))
@@ -303,7 +295,7 @@ def _simulate_chunk(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     h = len(months) - 1
     tables = _draw_tables(model, params, scenario, rng, p)
-    entries = _draw_entries(model, params, scenario, months[1:], rng, p)
+    entries = _draw_entries(model, scenario, months[1:], rng, p)
     n_tic = tables.num_tic
     cell_of = _band_table(model)
     state_stride = _A * n_tic

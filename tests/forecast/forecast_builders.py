@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from sufficiency.forecast.family import family_history, family_spec
+from sufficiency.forecast.model import ForecastModel
 from sufficiency.forecast.params import ForecastParams
 from sufficiency.io.ssda903 import SSDA903History
 
@@ -92,3 +96,40 @@ def write_csv_history(h: SSDA903History, folder: Path) -> Path:
         ep.to_csv(folder / str(year) / "episodes.csv", index=False)
         head.to_csv(folder / str(year) / "header.csv", index=False)
     return folder
+
+
+def regime_history(seed: int, **changes: Any) -> SSDA903History:
+    """A 700-child authority from the calibration family (:mod:`sufficiency.forecast.family`)
+    with steady entries, little noise and no drift, changed by ``changes`` (a trend, a
+    step, UASC arriving): the change, not chance, should decide its next year."""
+    quiet = replace(
+        family_spec(seed),
+        num_in_care=700,
+        trend_per_year=0.0,
+        turn_at=None,
+        step_at=None,
+        step_factor=1.0,
+        uasc_from=None,
+        uasc_share=0.0,
+        uasc_background=0.05,
+        level_drift_sd_per_year=0.0,
+        exit_drift_sd_per_year=0.0,
+        noise_shape=200.0,
+        seasonal_amplitude=0.0,
+    )
+    return family_history(replace(quiet, **changes))
+
+
+def without_entries(model: ForecastModel) -> ForecastModel:
+    """``model`` with no children entering care (a level of e^-30 a month, no drift)."""
+    entries = replace(
+        model.entries,
+        has_trend=False,
+        has_season=False,
+        has_shift=False,
+        coef_by_drift=np.full((1, 1), -30.0),
+        cov_by_drift=np.zeros((1, 1, 1)),
+        drift_sd_per_year=np.zeros(1),
+        drift_weights=np.ones(1),
+    )
+    return replace(model, entries=entries)

@@ -1,4 +1,4 @@
-"""The entry model: pooling earlier years of an unchanged level, keeping a changed one."""
+"""The entry model: pooling an unchanged level, following a changed one, capping trends."""
 
 from __future__ import annotations
 
@@ -11,42 +11,93 @@ from forecast_builders import FAST, episode, history
 
 from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.estimate import fit_model
-from sufficiency.forecast.states import build_spells
+from sufficiency.forecast.model import EntryModel
+from sufficiency.forecast.run import forecast_from_spells
+from sufficiency.forecast.states import CareSpells, build_spells
 
 SIX_YEARS = (2021, 2022, 2023, 2024, 2025, 2026)
 START = pd.Timestamp("2026-03-31")
+MONTHS = pd.date_range("2020-04-01", "2026-03-01", freq="MS")
 
 
-def _entries(per_month_before: int, per_month_after: int):
-    """Children entering on the 10th of each month from April 2020, each staying 90 days;
-    ``per_month_after`` a month from April 2023 (the default reference window)."""
+def _spells(counts: np.ndarray) -> CareSpells:
+    """Six years of returns; ``counts[m]`` children enter on the 10th of month ``m`` (from
+    April 2020), each staying 90 days."""
     eps, dobs = [], {}
-    for day in pd.date_range("2020-04-01", "2026-03-01", freq="MS") + pd.Timedelta(days=9):
-        n = per_month_before if day < pd.Timestamp("2023-04-01") else per_month_after
+    for day, n in zip(MONTHS + pd.Timedelta(days=9), counts, strict=True):
         end = day + pd.Timedelta(days=90)
-        for i in range(n):
+        for i in range(int(n)):
             child = f"{day:%Y%m}-{i}"
             eps.append(
                 episode(child, f"{day:%Y-%m-%d}", f"{end:%Y-%m-%d}" if end <= START else None)
             )
             dobs[child] = "2015-01-01"
+    return build_spells(history(eps, dobs, SIX_YEARS))
+
+
+def _fit(counts: np.ndarray) -> EntryModel:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ForecastWarning)
-        return fit_model(build_spells(history(eps, dobs, SIX_YEARS)), START, FAST).entries
+        return fit_model(_spells(counts), START, FAST).entries
+
+
+def _level_at_start(em: EntryModel) -> float:
+    """Fitted mean entries in the first forecast month."""
+    first = pd.DatetimeIndex([START + pd.offsets.MonthEnd(1)])
+    return float(np.exp(em.log_mean(em.coef, first))[0, 0])
+
+
+def _falling_counts() -> np.ndarray:
+    """Entries falling by 43% a year for six years, from 20 a month to about 0.7 (whole
+    children, rounded on the cumulative count so the months add up)."""
+    rate = 20 * np.exp(-0.56 * np.arange(len(MONTHS)) / 12)
+    return np.diff(np.r_[0.0, np.floor(np.cumsum(rate) + 0.5)])
 
 
 def test_unchanged_entry_level_pools_earlier_years():
-    """Six years of steady entries: the level is fitted on all six, with no shift."""
-    em = _entries(4, 4)
+    """Six years of steady entries: the level is fitted on all six, with no trend or shift,
+    and the level is not thought to drift."""
+    em = _fit(np.full(len(MONTHS), 4))
     assert em.origin == pd.Timestamp("2020-04-01")
     assert not em.has_shift and not em.has_trend
-    assert np.exp(em.coef[0]) == pytest.approx(4, rel=1e-3)
+    assert _level_at_start(em) == pytest.approx(4, rel=1e-3)
+    assert em.drift_mean_per_year < FAST.entry_drift_sd_per_year
 
 
-def test_entry_level_shift_keeps_the_reference_window_level():
-    """Entries doubled three years ago: a level shift is fitted and the forecast level is
-    the reference window's, not the six-year average."""
-    em = _entries(3, 6)
-    assert em.has_shift
-    level = np.exp(em.design(pd.DatetimeIndex([START + pd.offsets.MonthEnd(1)])) @ em.coef)
-    assert level[0] == pytest.approx(6, rel=0.02)
+@pytest.mark.parametrize("step_month", ["2023-04", "2024-10"])
+def test_entry_level_step_keeps_the_level_since(step_month: str):
+    """Entries doubled (at the reference window's start, or within it): the forecast
+    level is the new one, not the six-year average nor a line through the step."""
+    counts = np.where(pd.Timestamp(step_month) > MONTHS, 3, 6)
+    em = _fit(counts)
+    assert em.has_shift and not em.has_trend
+    assert _level_at_start(em) == pytest.approx(6, rel=0.02)
+
+
+def test_falling_entries_start_from_the_recent_level():
+    """Entries fell from 20 a month to about 0.7: the fitted level at the start is the
+    recent one (a trend capped at 10% a year without refitting its level gave 11 a
+    month against 0.67 observed) and the simulated entries follow it."""
+    counts = _falling_counts()
+    recent = counts[-12:].mean()  # 0.92: the level falls through the year
+    em = _fit(counts)
+    assert em.has_trend
+    assert 0.5 < _level_at_start(em) < recent
+    care = _spells(counts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ForecastWarning)
+        result = forecast_from_spells(care, FAST)
+    simulated = result.entries[:, 1:4].sum(axis=2).mean()
+    assert 0.5 < simulated < 1.1
+
+
+def test_trend_is_capped_after_the_start_only():
+    """The history keeps its fitted slope (-43% a year); the future falls at most by the
+    cap, damped, so the level one year on is within 10% (and the damping) of the start."""
+    em = _fit(_falling_counts())
+    assert em.coef[1] == pytest.approx(-0.56, abs=0.1)
+    ahead = pd.DatetimeIndex([START, START + pd.DateOffset(years=1)])
+    drop = np.diff(em.log_mean(em.coef, ahead)[0])[0]
+    k = FAST.entry_trend_damping_per_year
+    cap = np.log1p(FAST.max_entry_trend_pct_per_year / 100)
+    assert drop == pytest.approx(-cap * (1 - np.exp(-k)) / k, rel=1e-3)

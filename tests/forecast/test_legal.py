@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pandas as pd
 import pytest
-from forecast_builders import FAST, episode, history
+from forecast_builders import FAST, episode, history, without_entries
 
 from sufficiency.forecast.estimate import _exposure_and_events, fit_model
 from sufficiency.forecast.run import initial_stock
@@ -90,7 +88,7 @@ def test_forecast_follows_each_childs_legal_status():
     """From the same cell, accommodated children leave within the year; care orders stay."""
     care = _mixed_authority()
     model = fit_model(care, END, FAST)
-    no_entries = replace(model, entries=replace(model.entries, coef=np.array([-30.0])))
+    no_entries = without_entries(model)
     init = initial_stock(care, END)
     months = month_ends(END, 12)
     left = {}
