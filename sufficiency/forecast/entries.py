@@ -101,14 +101,20 @@ def poisson_fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, n
 
 
 def walk_fit(
-    x: np.ndarray, y: np.ndarray, drift_per_year: np.ndarray, phi: float
+    x: np.ndarray,
+    y: np.ndarray,
+    drift_per_year: np.ndarray,
+    phi: float,
+    months_back: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Poisson regression with a random-walk level pinned at the last month, per drift.
 
     The log mean is ``x @ beta + u`` where ``u`` is a random walk (monthly variance
     ``drift**2 / 12``) that is zero in the last month, so ``beta`` holds the level at
     the end. Fitted by penalised quasi-likelihood (dispersion ``phi``); with no drift it
-    is the ordinary Poisson regression.
+    is the ordinary Poisson regression. ``months_back`` gives each month's distance in
+    months from the last (default: consecutive months), so months left out, such as a
+    missing collection year, widen the walk's steps across them.
 
     Returns
     -------
@@ -118,7 +124,11 @@ def walk_fit(
     """
     n = x.shape[0]
     g = len(drift_per_year)
-    back = np.arange(n - 1, -1, -1, dtype=float)
+    back = (
+        np.arange(n - 1, -1, -1, dtype=float)
+        if months_back is None
+        else np.asarray(months_back, dtype=float)
+    )
     walk = np.minimum.outer(back, back)  # months, covariance of the pinned walk
     q = (np.asarray(drift_per_year, dtype=float) ** 2 / 12)[:, None, None]
     sigma = q * walk[None]  # (G, n, n)
@@ -224,6 +234,9 @@ def _select(
     """
     phi = _dispersion(y)
     log_prior = np.log(_drift_prior(params.entry_drift_sd_per_year))
+    # months before the last one fitted (a gap for a missing year makes steps longer)
+    index = np.asarray(month_ends.year * 12 + month_ends.month)
+    back = (index[-1] - index).astype(float)
     best: tuple[float, EntryModel] | None = None
     for trend, season in product((False, True), repeat=2):
         if season and len(y) < 24:
@@ -233,7 +246,7 @@ def _select(
             if model is None:
                 continue
             x = model.design(month_ends)
-            beta, cov, loglik = walk_fit(x, y, DRIFT_GRID_PER_YEAR, phi)
+            beta, cov, loglik = walk_fit(x, y, DRIFT_GRID_PER_YEAR, phi, back)
             joint = loglik + log_prior
             evidence = float(np.logaddexp.reduce(joint))
             # a term must earn its place: extrapolated noise costs more than a missed
