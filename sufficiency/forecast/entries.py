@@ -2,7 +2,8 @@
 
 Monthly entries are Poisson counts (quasi-likelihood for overdispersion) whose log mean
 is a *level that wanders* (a random walk) plus, only where the data support them, a
-trend and quarterly seasonality. It is the model the simulation carries forward: each
+trend, quarterly seasonality and a level shift after the month that fits best (the
+searched month counts as a second term). It is the model the simulation carries forward: each
 path continues the random walk from the start. A fixed level pooled over six years is
 the special case of no drift; where entries drift, step up or down, or a group such as
 unaccompanied 16-17-year-olds starts arriving, the level at the start follows the
@@ -12,22 +13,24 @@ Time is counted from the forecast start and the random walk is pinned there, so 
 level coefficient *is* the log of the monthly entries at the start. A fitted trend is
 capped (``max_entry_trend_pct_per_year``) and damped only after the start; the history
 keeps its fitted slope. Capping a slope measured from the start of a six-year history
-instead moved the level at the start with it (entries falling by two thirds a year,
-capped at 10%, gave 11 a month where 0.67 were observed), and refitting the level with
-the capped slope would not do either: the early, larger counts would pull it up.
+instead moved the level at the start with it (entries falling fast gave 11 simulated
+a month where 0.67 were observed), and refitting the level with the capped slope would
+not do either: the early, larger counts would pull it up.
 
 Fitting: for each drift on a grid (sd of the yearly random walk, log scale) the model
 is a Poisson regression with a correlated random effect, fitted by penalised
 quasi-likelihood (iteratively reweighted generalised least squares) and scored by a
 Laplace approximation of its likelihood. A half-normal prior on the drift (scale
 ``entry_drift_sd_per_year``) turns the scores into posterior weights; trend and
-seasonality are kept when they improve the evidence, summed over the drifts, by more
-than a strict quasi-AIC penalty per term. The simulation draws a drift from those
+seasonality and the shift are kept when they improve the evidence, summed over the
+drifts, by more than a strict quasi-AIC penalty per term. The simulation draws a drift from those
 weights for each path, then the coefficients from their normal approximation given
 that drift, so estimation and simulation share one model.
 
-The split of entries by age band, legal group and first placement, and entrants'
-ages, come from the reference window.
+The split of entries by age band, legal group and first placement comes from the
+reference window or, after a shift within it, from the entrants since the shift (a
+sudden rise of unaccompanied 16-17-year-olds changes who enters, not only how many);
+entrants' ages come from the reference window.
 """
 
 from __future__ import annotations

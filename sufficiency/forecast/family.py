@@ -21,7 +21,7 @@ second or two for the largest authority.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -155,6 +155,29 @@ def family_spec(seed: int) -> AuthoritySpec:
         age_mix=tuple(float(x) for x in rng.dirichlet(60 * _AGE_MIX)),
         practice=practice,
         urn_split=bool(rng.random() < 0.3),
+    )
+
+
+def quiet_spec(seed: int, num_in_care: int = 700) -> AuthoritySpec:
+    """The authority of ``seed`` with steady entries, little noise and no drift.
+
+    A base for one clear change (a trend, a step, UASC arriving: ``dataclasses.replace``
+    its fields), so that the change, not chance, decides the authority's next year.
+    """
+    return replace(
+        family_spec(seed),
+        num_in_care=num_in_care,
+        trend_per_year=0.0,
+        turn_at=None,
+        step_at=None,
+        step_factor=1.0,
+        uasc_from=None,
+        uasc_share=0.0,
+        uasc_background=0.05,
+        level_drift_sd_per_year=0.0,
+        exit_drift_sd_per_year=0.0,
+        noise_shape=200.0,
+        seasonal_amplitude=0.0,
     )
 
 

@@ -45,7 +45,8 @@ class ForecastParams(BaseModel):
         Lower edges of the time-in-care bands, in months since the child's period of care
         began: increasing, from 0, the last at most 72.
     max_entry_trend_pct_per_year
-        Cap on the yearly growth or decline of entries that a fitted trend may imply.
+        Cap on the yearly growth or decline of entries that a fitted trend may imply
+        after the start date (the history keeps the fitted slope).
     entry_term_penalty
         Quasi-AIC penalty per entry-model term (trend, three seasonal terms); a term is
         kept only if it improves the fit by more (7 is roughly a 1% significance test).

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sufficiency.forecast.family import family_history, family_spec
+from sufficiency.forecast.family import family_history, quiet_spec
 from sufficiency.forecast.model import ForecastModel
 from sufficiency.forecast.params import ForecastParams
 from sufficiency.io.ssda903 import SSDA903History
@@ -99,25 +99,10 @@ def write_csv_history(h: SSDA903History, folder: Path) -> Path:
 
 
 def regime_history(seed: int, **changes: Any) -> SSDA903History:
-    """A 700-child authority from the calibration family (:mod:`sufficiency.forecast.family`)
-    with steady entries, little noise and no drift, changed by ``changes`` (a trend, a
-    step, UASC arriving): the change, not chance, should decide its next year."""
-    quiet = replace(
-        family_spec(seed),
-        num_in_care=700,
-        trend_per_year=0.0,
-        turn_at=None,
-        step_at=None,
-        step_factor=1.0,
-        uasc_from=None,
-        uasc_share=0.0,
-        uasc_background=0.05,
-        level_drift_sd_per_year=0.0,
-        exit_drift_sd_per_year=0.0,
-        noise_shape=200.0,
-        seasonal_amplitude=0.0,
-    )
-    return family_history(replace(quiet, **changes))
+    """A 700-child authority from the calibration family with steady entries, little
+    noise and no drift (:func:`~sufficiency.forecast.family.quiet_spec`), changed by
+    ``changes`` (a trend, a step, UASC arriving)."""
+    return family_history(replace(quiet_spec(seed), **changes))
 
 
 def without_entries(model: ForecastModel) -> ForecastModel:
