@@ -20,6 +20,7 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
+from param_option import add_param_option, param_update
 
 from sufficiency.errors import DataWarning
 from sufficiency.forecast.backtest import backtest
@@ -34,15 +35,9 @@ def main() -> None:
     parser.add_argument("--step", type=int, default=2, help="months between cutoffs")
     parser.add_argument("--paths", type=int, default=200)
     parser.add_argument("--cache", type=Path, help="keep the generated authorities here")
-    parser.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a numeric ForecastParams field (repeatable)",
-    )
+    add_param_option(parser)
     args = parser.parse_args()
-    update = {name: float(value) for name, value in (p.split("=", 1) for p in args.param)}
+    update = param_update(args)
     warnings.simplefilter("ignore", DataWarning)
     cutoffs = list(pd.date_range("2023-03-31", "2025-03-31", freq="ME")[:: args.step])
     params = ForecastParams(num_paths=args.paths, **update)

@@ -19,6 +19,7 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
+from param_option import add_param_option, param_update
 
 from sufficiency.errors import DataWarning
 from sufficiency.forecast.backtest import backtest
@@ -37,15 +38,9 @@ def main() -> None:
     parser.add_argument("--paths", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--every-month", action="store_true")
-    parser.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a numeric ForecastParams field (repeatable)",
-    )
+    add_param_option(parser)
     args = parser.parse_args()
-    update = {name: float(value) for name, value in (p.split("=", 1) for p in args.param)}
+    update = param_update(args)
     warnings.simplefilter("ignore", DataWarning)
     history = read_ssda903(args.history)
     params = ForecastParams(num_paths=args.paths, seed=args.seed, **update)

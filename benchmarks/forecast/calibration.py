@@ -30,6 +30,7 @@ import warnings
 from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
+from param_option import add_param_option, param_update
 
 from sufficiency.errors import DataWarning
 from sufficiency.forecast.backtest import backtest
@@ -103,18 +104,9 @@ def main() -> None:
     parser.add_argument("--paths", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--csv", help="also write the per-authority table here")
-    parser.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a ForecastParams field (for tuning on development seeds)",
-    )
+    add_param_option(parser)
     args = parser.parse_args()
-    update = {}
-    for item in args.param:
-        name, value = item.split("=", 1)
-        update[name] = float(value)
+    update = param_update(args)
     cutoffs = QUICK_CUTOFFS if args.quick else CUTOFFS
     if args.seeds:
         sets = {"chosen": args.seeds}
