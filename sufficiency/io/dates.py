@@ -11,7 +11,7 @@ reported once per file and form so the user knows what was assumed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -90,16 +90,7 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
         if not out.equals(s):
             changed[col] = out
     if changed:
-        data = data.assign(**changed)
-        raw = RawTable(
-            raw.source,
-            data,
-            raw.original_columns,
-            raw.first_data_row,
-            notes=raw.notes,
-            from_workbook=raw.from_workbook,
-            date_cells=raw.date_cells,
-        )
+        raw = replace(raw, data=data.assign(**changed))
     notes = [
         Problem(
             raw.source,

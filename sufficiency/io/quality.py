@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sufficiency.errors import Problem
+from sufficiency.io.ssda903_scan import year_label
 
 #: Console and report summaries are at most this many lines.
 MAX_SUMMARY_LINES = 15
@@ -28,6 +29,7 @@ READING_CODES = frozenset(
         "dates_with_time",
         "iso_dates",
         "year_from_content",
+        "quiet_year",
         "duplicate_table",
         "last_copy_used",
         "unknown_year",
@@ -80,7 +82,7 @@ class ReturnInfo:
 
     @property
     def label(self) -> str:
-        return f"{self.year - 1}-{self.year % 100:02d}"
+        return year_label(self.year)
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ class DataQuality:
         repaired or set aside (counts by problem), and the starting population."""
         lines = [self._returns_line()]
         if self.missing_years:
-            gone = ", ".join(f"{y - 1}-{y % 100:02d}" for y in self.missing_years)
+            gone = ", ".join(year_label(y) for y in self.missing_years)
             lines.append(
                 f"No return for {gone}: children entering, moving and leaving then are "
                 "unknown, so those months are left out of the rates."

@@ -37,7 +37,7 @@ import pandas as pd
 from sufficiency import codes
 from sufficiency.errors import Problem
 from sufficiency.io.quality import DataQuality, ReturnInfo
-from sufficiency.io.ssda903_scan import DFE_TABLES, Return, period, year_of
+from sufficiency.io.ssda903_scan import DFE_TABLES, Return, period, year_label
 
 EPISODE_COLUMNS = DFE_TABLES["episodes"]
 #: Episode columns without which a table cannot be used.
@@ -161,19 +161,19 @@ def _parse_episodes(ret: Return, found: _Findings) -> pd.DataFrame:
                "episode left out; the episodes either side still meet", "warning")  # fmt: skip
     late = (decom > ret.end).fillna(False)
     found.rows(ep, late & ~bad_start, "DECOM", "decom_after_year",
-               f"episode starts after the end of the {ret.year - 1}-{ret.year % 100:02d} "
+               f"episode starts after the end of the {year_label(ret.year)} "
                "collection year", "episode set aside")  # fmt: skip
     keep = ~(bad_start | bad_end | backwards | zero | late)
     ep = ep[keep].copy()
     ep["DECOM"], ep["DEC"] = decom[keep], dec[keep]
     after = (ep["DEC"] > ret.end).fillna(False)
     found.rows(ep, after, "DEC", "dec_after_year",
-               f"episode ends after the end of the {ret.year - 1}-{ret.year % 100:02d} "
+               f"episode ends after the end of the {year_label(ret.year)} "
                "collection year", "read as open at the end of the return", "warning")  # fmt: skip
     ep.loc[after, "DEC"] = _NAT
     before = (ep["DEC"] < ret.start).fillna(False)
     found.rows(ep, before, "DEC", "dec_before_year",
-               f"episode ended before the {ret.year - 1}-{ret.year % 100:02d} collection year "
+               f"episode ended before the {year_label(ret.year)} collection year "
                "began", "kept", "warning")  # fmt: skip
     for col in ("RNE", "LS", "PLACE", "PLACE_PROVIDER"):
         ep[col] = _upper(ep[col])
@@ -200,7 +200,7 @@ def _read_codes(ep: pd.DataFrame, year: int, found: _Findings) -> None:
                "counted as other", "warning")  # fmt: skip
     retired = known & ~place.isin(list(valid_now)).fillna(False)
     found.rows(ep, retired, "PLACE", "retired_place",
-               f"placement type is not valid in the {year - 1}-{year % 100:02d} return",
+               f"placement type is not valid in the {year_label(year)} return",
                "read in the category of its successor (H5 and P2 as K3, Q1 as U1, Q2 as U4, "
                "Z1 as Z11)", "warning")  # fmt: skip
     provider = ep["PLACE_PROVIDER"]
@@ -257,7 +257,7 @@ def _close_absent(eps: dict[int, pd.DataFrame], returns: list[Return], found: _F
         in_care = set(later.loc[covering, "CHILD"])
         open_ = ep["DEC"].isna() & ~ep["CHILD"].isin(in_care)
         close_on = nxt.start - pd.Timedelta(days=1)
-        label = f"{nxt.year - 1}-{nxt.year % 100:02d}"
+        label = year_label(nxt.year)
         found.rows(ep, open_, "DEC",
                    "closed_absent", f"episode is open at the end of the return, but the child is "
                    f"not in care when the {label} return begins",
@@ -530,9 +530,4 @@ def dfe_count(episodes: pd.DataFrame, header: pd.DataFrame, on: pd.Timestamp) ->
     return int(np.sum(np.asarray(eighteenth > on)))
 
 
-def year_label(year: int) -> str:
-    """``2025-26`` for the collection year ending 31 March 2026."""
-    return f"{year - 1}-{year % 100:02d}"
-
-
-__all__ = ["Reconciled", "dfe_count", "reconcile", "year_label", "year_of"]
+__all__ = ["Reconciled", "dfe_count", "reconcile"]

@@ -29,11 +29,13 @@ from sufficiency.io.schema import DMY, Field, TableSchema, check_table
 from sufficiency.io.ssda903_scan import (
     DFE_TABLES,
     Return,
+    Scan,
     assign_years,
     collection_year,
     detect_table,
     period,
     scan,
+    year_label,
 )
 from sufficiency.io.tables import RawTable
 
@@ -275,7 +277,7 @@ def year_problems(raw: RawTable, ep: pd.DataFrame, year: int) -> list[Problem]:
     """Dates outside the return's collection year: an episode starting after it, or
     ending before it began or after it ended (DfE's checks of the return's period)."""
     first, last = period(year)
-    label = f"{year - 1}-{year % 100:02d}"
+    label = year_label(year)
     backwards = (ep["DEC"] < ep["DECOM"]).fillna(False)
     checks = (
         ("decom", ep["DECOM"] > last, f"episode starts after the end of the {label} "
@@ -369,7 +371,7 @@ def _source(paths: list[Path]) -> str:
     return ", ".join(str(p) for p in paths)
 
 
-def _gather(paths: list[Path]) -> tuple[list[Return], list[Problem], list[Problem], object]:
+def _gather(paths: list[Path]) -> tuple[list[Return], list[Problem], list[Problem], Scan]:
     """Scan ``paths``: the returns found, errors that stop everything, reading notes."""
     found = scan(paths)
     errors = list(found.errors)
@@ -392,8 +394,8 @@ def _gather(paths: list[Path]) -> tuple[list[Return], list[Problem], list[Proble
     return [r for r in returns if "episodes" in r.tables], errors, notes, found
 
 
-def _not_used(found: object) -> list[Problem]:
-    other = getattr(found, "other_tables", ())
+def _not_used(found: Scan) -> list[Problem]:
+    other = found.other_tables
     return [
         Problem(src, None, None, None, f"is the 903 {name} table: present, not used",
                 severity="warning", code="table_not_used")
@@ -427,12 +429,12 @@ def load_ssda903(
     return history, problems
 
 
-def _history(returns: list[Return], found: object, notes: list[Problem]) -> SSDA903History:
-    from sufficiency.io.reconcile import reconcile, year_label
+def _history(returns: list[Return], found: Scan, notes: list[Problem]) -> SSDA903History:
+    from sufficiency.io.reconcile import reconcile
 
     rec = reconcile(returns)
     extra = list(notes) + _not_used(found)
-    source = _source(list(getattr(found, "paths", ())))
+    source = _source(list(found.paths))
     for y in rec.missing_years:
         extra.append(
             Problem(source, None, None, None,
@@ -450,7 +452,7 @@ def _history(returns: list[Return], found: object, notes: list[Problem]) -> SSDA
     quality = replace(
         rec.quality,
         problems=tuple(extra) + rec.quality.problems,
-        not_used=tuple(getattr(found, "other_tables", ())),
+        not_used=found.other_tables,
     )
     return SSDA903History(
         header=rec.header,

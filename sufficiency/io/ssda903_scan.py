@@ -138,13 +138,9 @@ def collection_year(path: Path) -> int | None:
     return None
 
 
-def _label(year: int) -> str:
+def year_label(year: int) -> str:
+    """``2025-26`` for the collection year ending 31 March 2026."""
     return f"{year - 1}-{year % 100:02d}"
-
-
-def year_of(date: pd.Timestamp) -> int:
-    """The collection year (by the year it ends) that ``date`` falls in."""
-    return int(date.year + (date.month >= 4))
 
 
 def period(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -379,15 +375,15 @@ def assign_years(found: tuple[FoundTable, ...]) -> tuple[list[Return], list[Prob
                 first, last = period(y)
                 notes.append(
                     Problem(t.raw.source, None, None, None,
-                            f"is named for {_label(name_year)} but holds episodes starting or "
-                            f"ending in {_label(y)}: read as the return for {first:%d/%m/%Y} "
+                            f"is named for {year_label(name_year)} but holds episodes starting or "
+                            f"ending in {year_label(y)}: read as the return for {first:%d/%m/%Y} "
                             f"to {last:%d/%m/%Y}", severity="warning", code="year_from_content")
                 )  # fmt: skip
             elif t.kind == "episodes" and own is not None and own < y and len(t.raw.data) >= 50:
                 notes.append(
                     Problem(t.raw.source, None, None, None,
-                            f"is named for {_label(y)} but no episode in it starts or ends "
-                            f"after {_label(own)}; read as named (check it is the right file)",
+                            f"is named for {year_label(y)} but no episode in it starts or ends "
+                            f"after {year_label(own)}; read as named (check it is the right file)",
                             severity="warning", code="quiet_year")
                 )  # fmt: skip
             target.setdefault(y, {}).setdefault(t.kind, []).append(t)
@@ -398,7 +394,7 @@ def assign_years(found: tuple[FoundTable, ...]) -> tuple[list[Return], list[Prob
             if present:
                 notes.append(
                     Problem(srcs, None, None, None,
-                            f"is a copy of the {year - 1}-{year % 100:02d} {kind} table, which "
+                            f"is a copy of the {year_label(year)} {kind} table, which "
                             f"is also present ({present[0].raw.source}); not used",
                             severity="warning", code="duplicate_table")
                 )  # fmt: skip
@@ -406,7 +402,7 @@ def assign_years(found: tuple[FoundTable, ...]) -> tuple[list[Return], list[Prob
                 placed.setdefault(year, {})[kind] = copies
                 notes.append(
                     Problem(srcs, None, None, None,
-                            f"is the only {year - 1}-{year % 100:02d} {kind} table held (a "
+                            f"is the only {year_label(year)} {kind} table held (a "
                             "previous-year copy); used as that year's return",
                             severity="warning", code="last_copy_used")
                 )  # fmt: skip
@@ -415,7 +411,7 @@ def assign_years(found: tuple[FoundTable, ...]) -> tuple[list[Return], list[Prob
             if len(tables) > 1:
                 notes.append(
                     Problem(", ".join(t.raw.source for t in tables), None, None, None,
-                            f"are {len(tables)} {kind} tables for {year - 1}-{year % 100:02d}; "
+                            f"are {len(tables)} {kind} tables for {year_label(year)}; "
                             "read together (repeated rows once)", severity="warning",
                             code="duplicate_table")
                 )  # fmt: skip
