@@ -51,6 +51,14 @@ class MatchingParams(_Frozen):
     mip_gap: float = Field(default=0.0001, ge=0, le=1)
     siblings: Literal["prefer", "together"] = "prefer"
     num_alternatives: int = Field(default=3, ge=0, le=20)
+    #: Rule 13: a child with risk ``harm_animals`` is not placed where there are pets.
+    harm_animals_excludes_pets: bool = True
+    #: Rule 14: a child with risk ``harm_physical`` lives with no other child this many
+    #: or more whole years younger (0 turns the rule off).
+    harm_physical_years_younger: int = Field(default=3, ge=0, le=17)
+    #: Rule 15: a placement whose postcode cannot be located is set aside ("exclude"),
+    #: or charged as over the far-from-home distance and out of area ("assume_far").
+    unlocatable: Literal["exclude", "assume_far"] = "exclude"
     weights: MatchingWeights = MatchingWeights()
 
 
@@ -112,6 +120,7 @@ class NightlyParams(_Frozen):
     log_file: str = ""
     pseudonymise: bool = False
     pseudonym_key_file: str = ""
+    strict: bool = False
 
 
 class Params(_Frozen):

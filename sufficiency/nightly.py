@@ -85,8 +85,14 @@ def job_validate(ctx: JobContext) -> JobOutcome:
         default_responsible_la=ctx.params.general.responsible_la,
     )
     path = atomic_write_text(ctx.out_dir / "validation.json", report.to_json() + "\n")
-    if not report.ok:
+    # rows with errors are set aside by the jobs that read them (one bad row never
+    # blocks the night); an error about a whole file stops it
+    strict = ctx.params.nightly.strict
+    if any(p.severity == "error" and (p.row is None or strict) for p in report.problems):
         raise InputDataError(report.problems)
+    for p in report.problems:
+        if p.severity == "error":
+            log.warning("%s: %s", p.file, p.describe())
     return JobOutcome(
         outputs={"validation": path},
         summary={"num_errors": report.num_errors, "num_warnings": report.num_warnings},
@@ -120,32 +126,44 @@ def match_records(
 
 def job_match(ctx: JobContext) -> JobOutcome:
     """Tonight's matching: optimise, explain, write the team's outputs."""
-    from sufficiency.io.inputs import read_placements, read_referrals
+    from sufficiency.io.inputs import read_tonight
     from sufficiency.matching.report import write_match_outputs
     from sufficiency.matching.run import run_matching
-    from sufficiency.pseudonymise import pseudonymise_frame
+    from sufficiency.pseudonymise import pseudonym, pseudonymise_frame
 
     for name in ("referrals", "placements"):
         if name not in ctx.inputs:
             raise ConfigError(f"the match job needs nightly.{name} in the configuration")
-    refs = read_referrals(
+    tonight = read_tonight(
         ctx.inputs["referrals"],
+        ctx.inputs["placements"],
         default_responsible_la=ctx.params.general.responsible_la,
         run_date=ctx.run_date,
+        strict=ctx.params.nightly.strict,
     )
-    plc = read_placements(ctx.inputs["placements"])
+    refs, plc = tonight.referrals.table, tonight.placements.table
     hashes = {k: sha256_file(ctx.inputs[k]) for k in ("referrals", "placements")}
-    run = run_matching(refs, plc, ctx.run_date, ctx.params, input_sha256=hashes)
+    run = run_matching(refs, plc, ctx.run_date, ctx.params, input_sha256=hashes,
+                       set_aside=tonight.set_aside, notes=tonight.problems)  # fmt: skip
     rows, outcomes = match_records(refs, plc, run)
+    for a in run.summary["set_aside"]:
+        log.warning("set aside %s row %s: %s", a["file"], a["row"], a["problem"])
     if ctx.pseudonym_key is not None:
         key = ctx.pseudonym_key
         from dataclasses import replace
 
+        summary = dict(run.summary)
+        summary["set_aside"] = [
+            {**a, "id": pseudonym(a["id"], key)} if a["file_kind"] == "referrals" and a["id"]
+            else a
+            for a in summary["set_aside"]
+        ]  # fmt: skip
         run = replace(
             run,
             matches=pseudonymise_frame(run.matches, key),
             unplaced=pseudonymise_frame(run.unplaced, key),
             alternatives=pseudonymise_frame(run.alternatives, key),
+            summary=summary,
         )
     written = write_match_outputs(run, ctx.out_dir)
     s = run.summary

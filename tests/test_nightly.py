@@ -11,6 +11,9 @@ import sys
 import time
 from pathlib import Path
 
+import json
+
+import pandas as pd
 import pytest
 
 from sufficiency.nightly import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, exclusive_lock, run_nightly
@@ -66,14 +69,45 @@ def test_nightly_rerun_with_identical_inputs_says_outputs_are_identical(tmp_path
     assert any("outputs are identical" in m for m in report.messages), report.messages
 
 
-def test_nightly_corrupt_input_is_recorded_as_failed_with_reason(tmp_path, sample_dir, broken_dir):
-    """Bad input: exit 1, no output folder, and a failed run whose reason names the problem."""
+def test_nightly_bad_rows_are_set_aside_and_the_rest_matched(tmp_path, sample_dir, broken_dir):
+    """Referral rows with errors never block the night: they are set aside (in
+    unplaced.csv and the summary, with the problem) and the rest are matched, exit 0."""
+    cfg = _config(tmp_path, sample_dir, jobs=("validate", "match"),
+                  referrals=broken_dir / "referrals.csv")  # fmt: skip
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == 0
+    out = tmp_path / "out" / "2026-04-01" / "match"
+    summary = json.loads((out / "summary.json").read_text())
+    aside = summary["set_aside"]
+    assert summary["rows_set_aside"] == len(aside) > 0
+    assert any("duplicate child_id" in a["problem"] for a in aside)
+    unplaced = pd.read_csv(out / "unplaced.csv")
+    assert unplaced["reason"].str.startswith("Set aside for errors").sum() == len(
+        {a["id"] or a["row"] for a in aside}
+    )
+    assert summary["num_children"] > 0  # the good rows were matched
+
+
+def test_nightly_strict_refuses_bad_rows_and_records_why(tmp_path, sample_dir, broken_dir):
+    """With nightly.strict: exit 1, no output folder, a failed run naming the problem."""
     cfg = _config(tmp_path, sample_dir, referrals=broken_dir / "referrals.csv")
+    cfg.write_text(cfg.read_text().replace("[nightly]", "[nightly]\nstrict = true", 1))
     report = run_nightly(cfg, DAY)
     assert report.exit_code == EXIT_INPUT
     assert not (tmp_path / "out" / "2026-04-01").exists()
     (run,) = _store(tmp_path).list_runs()
     assert run["status"] == "failed" and "duplicate child_id" in run["failure_reason"]
+
+
+def test_nightly_unusable_file_still_stops_the_night(tmp_path, sample_dir):
+    """A referrals file missing a required column cannot be matched at all: exit 1."""
+    bad = tmp_path / "referrals.csv"
+    frame = pd.read_csv(sample_dir / "referrals.csv", dtype=str)
+    frame.drop(columns="dob").to_csv(bad, index=False)
+    report = run_nightly(_config(tmp_path, sample_dir, referrals=bad), DAY)
+    assert report.exit_code == EXIT_INPUT
+    (run,) = _store(tmp_path).list_runs()
+    assert run["status"] == "failed" and "dob" in run["failure_reason"]
 
 
 def test_nightly_refuses_to_run_while_another_holds_the_lock(tmp_path, sample_dir):

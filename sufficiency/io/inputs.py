@@ -8,6 +8,7 @@ Field-by-field documentation: ``docs/data-contract.md``.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,16 @@ PETS = {
     **{p.value: p.value for p in Pets},
     "yes - must": "must",
     "yes - can": "can",
+    "yes-must": "must",
+    "yes-can": "can",
+    "yes": "can",
     "not known": "unknown",
+}
+NEEDED_BY = {
+    **{k: v.value for k, v in NEEDED_BY_ALIASES.items()},
+    "in less than 5 days": "<5 days",
+    "less than 5 days": "<5 days",
+    "in more than 5 days": ">5 days",
 }
 ALONGSIDE = {
     **{k: v.value for k, v in ALONGSIDE_ALIASES.items()},
@@ -69,6 +79,36 @@ STANDARD_RISK_COLUMNS = {
 }
 
 
+#: Placements Data Standard v2 fields a referral may carry that matching does not use
+#: (our name -> the label as published). Read without a warning; free-text risks are
+#: flagged, as a person must read them.
+STANDARD_NOT_USED: dict[str, str] = {
+    "preferred_location": "Preferred location for home search",
+    "communication_needs": "Communication, language and learning needs",
+    "cultural_needs": "Cultural needs (e.g. place of worship)",
+    "additional_support": "Additional support (Please specify)",
+    "additional_support_required": "Additional support required",
+    "risk_to_child_other": "Risk to child: Other (please specify)",
+    "risk_to_others_other": "Risk to others or property: Other (please specify)",
+    "actual_weekly_cost": "Total Weekly Cost (actual weekly fee paid)",
+    "actual_location": "Placement Location",
+    "location_preferable": "Preferabilty of placement location",
+    "education_continuity": "Education Continuity",
+    "actual_provider_urn": "Provider URN (linked to Ofsted)",
+    "siblings_placed_together": "How many siblings were placed together?",
+    "actual_placement_type": "Placement Type",
+    "officer_referral": "Name of officer (referral)",
+    "entered_referral": "Date of Data entry (referral)",
+    "officer_placement": "Name of officer (placement)",
+    "entered_placement": "Date of Data entry (placement)",
+    "officer_cost": "Name of officer (placement cost)",
+    "entered_cost": "Date of Data entry (placement cost)",
+}
+NOT_USED = "Read, not used by matching."
+#: Free-text risk columns: a value is a risk matching cannot check.
+FREE_TEXT_RISKS = ("risk_to_child_other", "risk_to_others_other")
+
+
 def _suit(name: str, label: str, *aliases: str) -> Field:
     return Field(
         name,
@@ -82,6 +122,7 @@ def _suit(name: str, label: str, *aliases: str) -> Field:
 
 REFERRALS = TableSchema(
     name="referrals",
+    close_columns="error",
     description="Children needing a placement tonight, one row per child.",
     unique=("child_id",),
     fields=(
@@ -91,7 +132,7 @@ REFERRALS = TableSchema(
             "The child's ID in the case management system.",
             required=True,
             nullable=False,
-            aliases=("Child ID", "CHILD"),
+            aliases=("Child ID", "Child ID number", "CHILD"),
         ),
         Field(
             "dob",
@@ -130,9 +171,9 @@ REFERRALS = TableSchema(
             "needed_by",
             "code",
             "today, <5 days or >5 days (blank = today).",
-            choices={k: v.value for k, v in NEEDED_BY_ALIASES.items()},
+            choices=NEEDED_BY,
             default="today",
-            aliases=("When do you need this placement by",),
+            aliases=("When placement is needed by", "When do you need this placement by"),
         ),
         _suit("foster_suitability", "foster care", "Foster care suitability"),
         _suit("residential_suitability", "residential care", "Residential care suitability"),
@@ -149,7 +190,7 @@ REFERRALS = TableSchema(
             "only_older, only_younger or no_preference (blank = no_preference).",
             choices=ALONGSIDE,
             default="no_preference",
-            aliases=("Who can the child be cared for alongside",),
+            aliases=("Who can the child be cared for alongside?",),
         ),
         Field(
             "pets",
@@ -157,7 +198,7 @@ REFERRALS = TableSchema(
             "must, can, no or unknown (blank = unknown).",
             choices=PETS,
             default="unknown",
-            aliases=("Can child live with pets/animals?",),
+            aliases=("Can the child live with pets/animals?", "Can child live with pets/animals?"),
         ),
         Field("risks", "codes", "Semicolon list of risk codes.", choices=RISKS),
         Field(
@@ -184,6 +225,18 @@ REFERRALS = TableSchema(
             "text",
             "ONS code of the responsible authority (blank = the configured default).",
         ),
+        Field(
+            "siblings_to_place_with",
+            "int",
+            "Number of siblings to place with (checked against sibling_group).",
+            min_value=0,
+            max_value=20,
+            aliases=("Number of siblings to place with",),
+        ),
+        *(
+            Field(name, "text", f"Placements Data Standard v2: {label}. {NOT_USED}", aliases=(label,))
+            for name, label in STANDARD_NOT_USED.items()
+        ),
     ),
 )
 
@@ -206,6 +259,7 @@ PLACEMENT_SEX = {"any": "any", "mixed": "any", "m": "M", "male": "M", "f": "F", 
 
 PLACEMENTS = TableSchema(
     name="placements",
+    close_columns="error",
     description="Tonight's placement register, one row per placement offer.",
     unique=("placement_id",),
     fields=(
@@ -226,7 +280,13 @@ PLACEMENTS = TableSchema(
             nullable=False,
             choices=PROVIDERS,
         ),
-        Field("postcode", "postcode", "Postcode of the home.", required=True, nullable=False),
+        Field(
+            "postcode",
+            "postcode",
+            "Postcode of the home. A placement whose postcode is blank, malformed or not "
+            "in the postcode directory is not proposed (rule 15; see `unlocatable`).",
+            required=True,
+        ),
         Field(
             "vacancies",
             "int",
@@ -290,9 +350,11 @@ PLACEMENTS = TableSchema(
 # --- Shared helpers ---------------------------------------------------------
 
 
-def read_single_table(path: Path | str, schema: TableSchema) -> RawTable:
+def read_single_table(
+    path: Path | str, schema: TableSchema, *, allow_empty: bool = False
+) -> RawTable:
     """Read a CSV, or the sheet of a workbook whose columns best fit ``schema``."""
-    tables = read_tables(Path(path))
+    tables = read_tables(Path(path), allow_empty=allow_empty)
     if len(tables) == 1:
         return tables[0]
     return max(tables, key=lambda t: sum(schema.field_for(c) is not None for c in t.data.columns))
@@ -391,8 +453,17 @@ def load_referrals(
     """Validate a referrals file; return the typed table and every problem found.
 
     ``run_date`` enables the age checks (no child aged 18 or over, no future DOB).
+    A file with a header row and no referrals is valid (a night with nobody to place).
     """
-    raw, problems = _fold_standard_risks(read_single_table(path, REFERRALS))
+    _, table, problems = _load_referrals(path, default_responsible_la, run_date)
+    return table.reset_index(drop=True), problems
+
+
+def _load_referrals(
+    path: Path | str, default_responsible_la: str, run_date: dt.date | None
+) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
+    """:func:`load_referrals` keeping the file's row index (``raw.row_number`` names rows)."""
+    raw, problems = _fold_standard_risks(read_single_table(path, REFERRALS, allow_empty=True))
     table, found = check_table(raw, REFERRALS)
     problems += found
     table["communication"] = table["communication"].map(
@@ -454,7 +525,82 @@ def load_referrals(
         )
     for col, what in (("home_postcode", "home"), ("school_postcode", "school")):
         problems += postcode_problems(raw, table, col, what=what)
-    return table.reset_index(drop=True), problems
+    problems += _referral_safety_notes(raw, table)
+    return raw, table, [_unlocated_child(raw, table, p) for p in problems]
+
+
+def _unlocated_child(raw: RawTable, table: pd.DataFrame, problem: Problem) -> Problem:
+    """A malformed home or school postcode does not stop a child being matched: the
+    distance is unknown and flagged (the text is kept, so the child is not mistaken
+    for one with no home postcode)."""
+    for name, what in (("home_postcode", "home"), ("school_postcode", "school")):
+        col = mapping_key_for(raw, REFERRALS, name)
+        if problem.code != "invalid_value" or problem.column != raw.column_label(col):
+            continue
+        idx = next(i for i in table.index if raw.row_number(int(i)) == problem.row)
+        table.at[idx, name] = str(raw.data.at[idx, col]).strip().upper()
+        return replace(
+            problem,
+            severity="warning",
+            code="unknown_postcode",
+            message=f"{problem.message}; the child is matched with the distance from "
+            f"{what} unknown",
+        )
+    return problem
+
+
+def _referral_safety_notes(raw: RawTable, table: pd.DataFrame) -> list[Problem]:
+    """Warnings a placement officer must see: contradictions read the safer way, risks
+    given only in free text, and sibling counts that disagree with the sibling groups."""
+    out = []
+    animals = table["risks"].map(lambda t: "harm_animals" in t)
+    wants_pets = table["pets"].isin(["can", "must"]).fillna(False)
+    for idx in table.index[(animals & wants_pets).to_numpy(bool)]:
+        out.append(
+            Problem(
+                raw.source,
+                raw.row_number(int(idx)),
+                raw.column_label("pets"),
+                str(table.at[idx, "pets"]),
+                "says the child can live with pets but also lists a risk of harm to "
+                "animals; the safer reading applies: no home with pets is proposed (rule 13)",
+                severity="warning",
+                code="pets_harm_animals",
+            )
+        )
+    for col in FREE_TEXT_RISKS:
+        for idx in table.index[table[col].notna().to_numpy(bool)]:
+            out.append(
+                Problem(
+                    raw.source,
+                    raw.row_number(int(idx)),
+                    raw.column_label(col),
+                    None,
+                    "describes a risk in free text, which matching cannot check; read it "
+                    "before agreeing the proposal",
+                    severity="warning",
+                    code="free_text_risk",
+                )
+            )
+    given = table["siblings_to_place_with"]
+    groups = table["sibling_group"]
+    sizes = groups.map(groups.value_counts()).fillna(1).astype(int) - 1
+    differ = given.notna() & (given != sizes)
+    for idx in table.index[differ.fillna(False).to_numpy(bool)]:
+        out.append(
+            Problem(
+                raw.source,
+                raw.row_number(int(idx)),
+                raw.column_label("siblings_to_place_with"),
+                str(given[idx]),
+                f"says {given[idx]} sibling(s) to place with, but {sizes[idx]} other "
+                "referral(s) share this child's sibling_group; siblings are matched by "
+                "sibling_group",
+                severity="warning",
+                code="sibling_count",
+            )
+        )
+    return out
 
 
 def read_referrals(
@@ -512,8 +658,39 @@ def _parse_ages(raw: RawTable, table: pd.DataFrame) -> tuple[pd.Series, list[Pro
 
 def load_placements(path: Path | str) -> tuple[pd.DataFrame, list[Problem]]:
     """Validate a placement register; return the typed table and every problem found."""
-    raw = read_single_table(path, PLACEMENTS)
+    _, table, problems = _load_placements(path)
+    return table.reset_index(drop=True), problems
+
+
+def _located_only(problem: Problem, label: str) -> Problem:
+    """A blank or malformed placement postcode is a warning: the row is kept and rule 15
+    decides (set aside, or charged as far away)."""
+    if problem.column != label or problem.row is None or problem.code != "invalid_value":
+        return problem
+    return replace(
+        problem,
+        severity="warning",
+        code="unlocatable",
+        message=f"{problem.message}; the placement cannot be located, so it is not "
+        'proposed (rule 15) unless unlocatable = "assume_far"',
+    )
+
+
+def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
+    """:func:`load_placements` keeping the file's row index."""
+    raw = read_single_table(path, PLACEMENTS, allow_empty=True)
     table, problems = check_table(raw, PLACEMENTS)
+    label = raw.column_label(mapping_key_for(raw, PLACEMENTS, "postcode"))
+    problems = [_located_only(p, label) for p in problems]
+    blank = table["postcode"].isna() & _present(raw, PLACEMENTS, "postcode")
+    for idx in table.index[blank.to_numpy(bool)]:
+        if not any(p.row == raw.row_number(int(idx)) and p.column == label for p in problems):
+            problems.append(
+                Problem(raw.source, raw.row_number(int(idx)), label, None,
+                        "is blank; the placement cannot be located, so it is not proposed "
+                        '(rule 15) unless unlocatable = "assume_far"',
+                        severity="warning", code="unlocatable")
+            )  # fmt: skip
     for col in ("communication",):
         table[col] = table[col].map(lambda xs: tuple(x for x in xs if x != "none"))
     table["current_ages"], found = _parse_ages(raw, table)
@@ -575,13 +752,34 @@ def load_placements(path: Path | str) -> tuple[pd.DataFrame, list[Problem]]:
                 code="zero_cost",
             )
         )
-    problems += postcode_problems(raw, table, "postcode", what="placement")
+    problems += [
+        replace(p, code="unlocatable", message=p.message.replace(
+            "distance will be unknown",
+            'it is not proposed (rule 15) unless unlocatable = "assume_far"'))
+        for p in postcode_problems(raw, table, "postcode", what="placement")
+    ]  # fmt: skip
     table["vacancies"] = table["vacancies"].fillna(0)
     table["current_children"] = table["current_children"].fillna(0)
     for col in ("vacancies", "age_min", "age_max", "current_children"):
         table[col] = table[col].astype("Int64")
     table["weekly_cost"] = table["weekly_cost"].astype("Float64")
-    return table.reset_index(drop=True), problems
+    return raw, table, problems
+
+
+def mapping_key_for(raw: RawTable, schema: TableSchema, name: str) -> str:
+    """The file's own column that holds field ``name`` (or ``name`` when absent)."""
+    return next((c for c in raw.data.columns if _field_name(schema, c) == name), name)
+
+
+def _field_name(schema: TableSchema, column: str) -> str | None:
+    f = schema.field_for(column)
+    return None if f is None else f.name
+
+
+def _present(raw: RawTable, schema: TableSchema, name: str) -> pd.Series:
+    """Whether the file has a column for field ``name``, per row."""
+    has = any(_field_name(schema, c) == name for c in raw.data.columns)
+    return pd.Series(has, index=raw.data.index)
 
 
 def read_placements(path: Path | str) -> pd.DataFrame:
@@ -595,3 +793,152 @@ def read_placements(path: Path | str) -> pd.DataFrame:
         table[col] = table[col].astype(np.int64)
     table["weekly_cost"] = table["weekly_cost"].astype(np.float64)
     return table
+
+
+# --- Tonight's inputs: bad rows set aside -------------------------------------------
+
+#: Columns of the set-aside list (``summary.json``, the report, the console).
+SET_ASIDE_COLUMNS: tuple[str, ...] = ("file", "row", "id", "problem")
+
+
+@dataclass(frozen=True, eq=False)
+class NightTable:
+    """Tonight's referrals or register: the rows to match and the rows set aside.
+
+    Attributes
+    ----------
+    table
+        The rows without errors, typed and indexed from 0.
+    set_aside
+        One row per input row set aside (:data:`SET_ASIDE_COLUMNS`): the file, its
+        spreadsheet row, the child's or placement's ID (blank when it is the problem)
+        and every problem of the row in one sentence.
+    problems
+        Every problem found, warnings included.
+    """
+
+    table: pd.DataFrame
+    set_aside: pd.DataFrame
+    problems: tuple[Problem, ...]
+
+
+def _split_rows(
+    raw: RawTable, table: pd.DataFrame, problems: list[Problem], id_col: str, strict: bool
+) -> NightTable:
+    """Set aside every row with an error; refuse when an error concerns the whole file
+    (a column missing or misnamed) or, with ``strict``, any error at all."""
+    errors = [p for p in problems if p.severity == "error"]
+    index_of_row = {raw.row_number(int(i)): i for i in table.index}
+    whole = [p for p in errors if p.row not in index_of_row]
+    if whole or (strict and errors):
+        raise InputDataError(problems)
+    bad: dict[object, list[Problem]] = {}
+    for p in errors:
+        idx = index_of_row[p.row]
+        rows = [idx]
+        if p.code == "duplicate_id" and pd.notna(table.at[idx, id_col]):
+            # which copy is right is unknown: every copy is set aside
+            same = (table[id_col] == table.at[idx, id_col]).fillna(False)
+            rows = list(table.index[same.to_numpy(bool)])
+        for r in rows:
+            bad.setdefault(r, []).append(p)
+    records = []
+    for idx in sorted(bad, key=lambda i: int(i)):  # type: ignore[call-overload]
+        found = bad[idx]
+        ident = table.at[idx, id_col]
+        text = "; ".join(
+            f"{p.column}: {p.message}" + (f" (value {p.value!r})" if p.value else "")
+            if p.column else p.message
+            for p in found
+        )  # fmt: skip
+        records.append({
+            "file": raw.source, "row": raw.row_number(int(idx)),  # type: ignore[call-overload]
+            "id": None if pd.isna(ident) else str(ident), "problem": text,
+        })  # fmt: skip
+    kept = table.drop(index=list(bad)).reset_index(drop=True)
+    aside = pd.DataFrame(records, columns=list(SET_ASIDE_COLUMNS))
+    return NightTable(kept, aside, tuple(sorted(problems, key=Problem.sort_key)))
+
+
+def read_referrals_for_night(
+    path: Path | str,
+    *,
+    default_responsible_la: str = "E10000034",
+    run_date: dt.date | None = None,
+    strict: bool = False,
+) -> NightTable:
+    """Read referrals for tonight's run: rows with errors are set aside, the rest kept.
+
+    Raises
+    ------
+    InputDataError
+        The file cannot be used at all (unreadable, a required column missing or
+        misnamed), or ``strict`` and any row has an error.
+    """
+    raw, table, problems = _load_referrals(path, default_responsible_la, run_date)
+    return _split_rows(raw, table, problems, "child_id", strict)
+
+
+def read_placements_for_night(path: Path | str, *, strict: bool = False) -> NightTable:
+    """Read the placement register for tonight's run, setting aside rows with errors
+    (see :func:`read_referrals_for_night`)."""
+    raw, table, problems = _load_placements(path)
+    night = _split_rows(raw, table, problems, "placement_id", strict)
+    kept = night.table
+    for col in ("vacancies", "age_min", "age_max", "current_children"):
+        kept[col] = kept[col].astype(np.int64)
+    kept["weekly_cost"] = kept["weekly_cost"].astype(np.float64)
+    return night
+
+
+@dataclass(frozen=True, eq=False)
+class Tonight:
+    """Tonight's referrals and register, each with its rows set aside."""
+
+    referrals: NightTable
+    placements: NightTable
+
+    @property
+    def set_aside(self) -> pd.DataFrame:
+        """Both files' rows set aside, with ``file_kind`` ("referrals"/"placements")."""
+        parts = [
+            night.set_aside.assign(file_kind=kind)
+            for kind, night in (("referrals", self.referrals), ("placements", self.placements))
+        ]
+        return pd.concat(parts, ignore_index=True)
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Every problem of both files."""
+        return self.referrals.problems + self.placements.problems
+
+
+def read_tonight(
+    referrals: Path | str,
+    placements: Path | str,
+    *,
+    default_responsible_la: str = "E10000034",
+    run_date: dt.date | None = None,
+    strict: bool = False,
+) -> Tonight:
+    """Read both of tonight's inputs, reporting every problem of both files at once.
+
+    Raises
+    ------
+    InputDataError
+        Either file cannot be used at all, or ``strict`` and a row has an error.
+    """
+    found: list[Problem] = []
+    nights: list[NightTable] = []
+    for read in (
+        lambda: read_referrals_for_night(referrals, default_responsible_la=default_responsible_la,
+                                         run_date=run_date, strict=strict),
+        lambda: read_placements_for_night(placements, strict=strict),
+    ):  # fmt: skip
+        try:
+            nights.append(read())
+        except InputDataError as exc:
+            found += exc.problems
+    if found:
+        raise InputDataError(found)
+    return Tonight(nights[0], nights[1])

@@ -9,6 +9,7 @@ returns the table converted to typed, canonical columns.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -70,6 +71,9 @@ class TableSchema:
     fields: tuple[Field, ...]
     unique: tuple[str, ...] = ()
     unknown_columns: Severity = "warning"
+    #: Severity of an unknown column whose name is close to a known field's (a typo
+    #: that would otherwise drop the field silently); ``None`` treats it as unknown.
+    close_columns: Severity | None = None
     description: str = ""
     _by_key: dict[str, Field] = field(default_factory=dict, init=False, repr=False)
 
@@ -80,6 +84,14 @@ class TableSchema:
 
     def field_for(self, column: str) -> Field | None:
         return self._by_key.get(column_key(column))
+
+    def resembles(self, column: str) -> Field | None:
+        """The field whose name or alias ``column`` is a near miss of, if any."""
+        key = column_key(column)
+        if not key:
+            return None
+        best = difflib.get_close_matches(key, list(self._by_key), n=1, cutoff=0.8)
+        return self._by_key[best[0]] if best else None
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -237,7 +249,25 @@ def check_table(raw: RawTable, schema: TableSchema) -> tuple[pd.DataFrame, list[
     mapping: dict[str, Field] = {}
     for col in raw.data.columns:
         f = schema.field_for(col)
-        if f is None:
+        near = schema.resembles(col) if f is None and schema.close_columns else None
+        if near is not None and any(schema.field_for(c) is near for c in raw.data.columns):
+            near = None  # the field is there under its own name: this is another column
+        if near is not None and schema.close_columns is not None:
+            problems.append(
+                Problem(
+                    src,
+                    None,
+                    raw.column_label(col),
+                    None,
+                    f"is not a known column for a {schema.name} file but resembles "
+                    f"{near.name!r}"
+                    + (f" ({near.aliases[0]!r})" if near.aliases else "")
+                    + f"; rename it to {near.name} if that is what it holds, or remove it",
+                    severity=schema.close_columns,
+                    code="close_column",
+                )
+            )
+        elif f is None:
             problems.append(
                 Problem(
                     src,

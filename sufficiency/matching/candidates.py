@@ -31,6 +31,9 @@ RULES: tuple[tuple[str, str], ...] = (
     ("alongside", "has current children the child cannot live alongside"),
     ("harm_sexual", "has younger children (or children of unknown age)"),
     ("availability", "is not available by the date needed"),
+    ("harm_animals", "has pets and the child is a risk to animals"),
+    ("harm_physical", "has a child 3 or more years younger (or children of unknown age)"),
+    ("unlocatable", "has a postcode that cannot be located"),
 )
 RULE_CODES: tuple[str, ...] = tuple(code for code, _ in RULES)
 RULE_TEXT: dict[str, str] = dict(RULES)
@@ -108,7 +111,12 @@ def _rule_arrays(prob: MatchProblem) -> _RuleArrays:
         suit_unsuitable=unsuitable,
         dolo=r["dolo"].to_numpy(bool),
         sex=_codes(r["sex"].astype(str).to_numpy(object), sexes),
-        pets=_codes(r["pets"].to_numpy(object), {"no": 1, "must": 2}),
+        # rule 13's safer reading: a child who is a risk to animals never "must" have pets
+        pets=np.where(
+            prob.child_harm_animals & prob.harm_animals_excludes_pets,
+            np.int8(0),
+            _codes(r["pets"].to_numpy(object), {"no": 1, "must": 2}),
+        ).astype(np.int8),
         along=_codes(
             r["alongside"].to_numpy(object), {"solo": 1, "only_older": 2, "only_younger": 3}
         ),
@@ -161,8 +169,24 @@ def rule_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarra
         ),
         prob.child_harm_sexual[ci] & someone_there & ~(known & (lo >= age)),
         prob.place_available_days[pi] > prob.child_needed_days[ci],
+        prob.child_harm_animals[ci] & has_pets & prob.harm_animals_excludes_pets,
+        _physical_breaks(prob, ci, age, someone_there, known, lo),
+        ~prob.place_located[pi] & (prob.unlocatable == "exclude"),
     ]
     return np.stack(np.broadcast_arrays(*breaks))
+
+
+def _physical_breaks(
+    prob: MatchProblem, ci: np.ndarray, age: np.ndarray, someone_there: np.ndarray,
+    known: np.ndarray, youngest: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """Rule 14 against the current household: a child who is a risk of physical harm
+    lives with nobody ``harm_physical_years_younger`` or more years younger (unknown
+    ages count as younger)."""
+    gap = prob.harm_physical_years_younger
+    if gap <= 0:
+        return np.zeros(np.broadcast_shapes(np.shape(ci), np.shape(someone_there)), bool)
+    return prob.child_harm_physical[ci] & someone_there & ~(known & (youngest > age - gap))
 
 
 def generate_candidates(
@@ -235,12 +259,14 @@ def _first_options(
 
 
 def children_conflict(prob: MatchProblem, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """True where children ``a`` and ``b`` may not share a placement (rules 10-11).
+    """True where children ``a`` and ``b`` may not share a placement (rules 10, 11, 14).
 
     Siblings are never each other's *others*, so siblings never conflict.
     """
     along = prob.derived("alongside", lambda q: q.referrals["alongside"].to_numpy(object))
     hs = prob.child_harm_sexual
+    hp = prob.child_harm_physical & (prob.harm_physical_years_younger > 0)
+    gap = prob.harm_physical_years_younger
     age = prob.child_age_years
     grp = prob.child_group
     siblings = (grp[a] >= 0) & (grp[a] == grp[b])
@@ -251,6 +277,7 @@ def children_conflict(prob: MatchProblem, a: np.ndarray, b: np.ndarray) -> np.nd
             | ((along[c] == "only_older") & ~(age[o] > age[c]))
             | ((along[c] == "only_younger") & ~(age[o] < age[c]))
             | (hs[c] & (age[o] < age[c]))
+            | (hp[c] & (age[o] <= age[c] - gap))
         )
 
     return ~siblings & (one_way(a, b) | one_way(b, a))

@@ -64,11 +64,18 @@ from sufficiency.store.command import store_option
     default=None,
     help="Solver time limit in seconds.",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    default=False,
+    help="Refuse to run if any referral or register row has an error (by default such "
+    "rows are set aside and the rest matched).",
+)
 @store_option
 def match(
     referrals_path: Path, placements_path: Path, run_date: dt.datetime, out_dir: Path,
     solver: str | None, config_path: Path | None, time_limit: float | None,
-    store_url: str | None,
+    strict: bool, store_url: str | None,
 ) -> None:  # fmt: skip
     """Propose the best matches for tonight's referrals.
 
@@ -95,10 +102,11 @@ def match(
                 update={"matching": params.matching.model_copy(update=update)}
             )
         day = run_date.date()
-        refs = inputs.read_referrals(
-            referrals_path, default_responsible_la=params.general.responsible_la, run_date=day
-        )
-        plc = inputs.read_placements(placements_path)
+        tonight = inputs.read_tonight(
+            referrals_path, placements_path, default_responsible_la=params.general.responsible_la,
+            run_date=day, strict=strict,
+        )  # fmt: skip
+        refs, plc = tonight.referrals.table, tonight.placements.table
         hashes = {
             "referrals": sha256_file(referrals_path),
             "placements": sha256_file(placements_path),
@@ -109,7 +117,8 @@ def match(
         inputs_used = {"referrals": referrals_path, "placements": placements_path}
         config = params.model_dump(mode="json")
         with recorded_run("match", config, inputs_used, store_url) as rec:
-            run = run_matching(refs, plc, day, params, input_sha256=hashes)
+            run = run_matching(refs, plc, day, params, input_sha256=hashes,
+                               set_aside=tonight.set_aside, notes=tonight.problems)  # fmt: skip
             written = write_match_outputs(run, out_dir)
             rows, outcomes = match_records(refs, plc, run)
             s = run.summary
@@ -125,6 +134,8 @@ def match(
             }
     except SufficiencyError as exc:
         raise click.ClickException(str(exc)) from None
+    for line in input_lines(run.summary):
+        click.echo(line, err=True)
     s = run.summary
     click.echo(
         f"{s['status']}: placed {s['children_placed']} of {s['num_children']} children, "
@@ -133,3 +144,32 @@ def match(
     )
     if not s["proven_optimal"]:
         click.echo(f"Warning: {s['message']}", err=True)
+
+
+#: Warnings of one kind printed in full before the rest are only counted.
+_NOTES_SHOWN = 5
+
+
+def input_lines(summary: dict) -> list[str]:  # type: ignore[type-arg]
+    """Console lines for what the inputs made the run do: rows set aside (each in a
+    sentence), columns not recognised, and warnings (a few of each kind, then a count)."""
+    lines = []
+    aside = summary.get("set_aside", [])
+    if aside:
+        lines.append(f"{len(aside)} input row(s) set aside; the rest were matched:")
+        for a in aside:
+            where = f"{a['file']} row {a['row']}" if a.get("row") is not None else a["file"]
+            lines.append(f"  SET ASIDE {where} ({a.get('id') or 'no ID'}): {a['problem']}")
+    by_code: dict[str, list[dict]] = {}  # type: ignore[type-arg]
+    for n in summary.get("input_notes", []):
+        by_code.setdefault(n["code"], []).append(n)
+    for code, notes in by_code.items():
+        for n in notes[:_NOTES_SHOWN]:
+            lines.append(f"  WARNING {n['file']}: {n['note']}")
+        if len(notes) > _NOTES_SHOWN:
+            lines.append(f"  ... and {len(notes) - _NOTES_SHOWN} more {code} warning(s) "
+                         "(all in summary.json and the report)")  # fmt: skip
+    if summary.get("distance_unknown"):
+        lines.append(f"{summary['distance_unknown']} proposal(s) with a distance unknown or "
+                     "assumed (see distance_note in matches.csv)")  # fmt: skip
+    return lines

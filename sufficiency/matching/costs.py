@@ -86,22 +86,30 @@ def _cost_arrays(prob: MatchProblem) -> _CostArrays:
 def pair_terms(
     prob: MatchProblem, ci: np.ndarray, pi: np.ndarray, weights: MatchingWeights
 ) -> dict[str, np.ndarray]:
-    """Every pair term for pairs ``(ci[k], pi[k])``; unknown distances cost nothing."""
+    """Every pair term for pairs ``(ci[k], pi[k])``.
+
+    A distance unknown because the child's home or school is unknown costs nothing;
+    a placement that cannot be located (kept only with ``unlocatable = "assume_far"``,
+    rule 15) is charged as ``far_from_home_miles`` from home and school and out of area.
+    """
     p = prob.placements
     home, school = pair_distances(prob, ci, pi)
-    home0 = np.nan_to_num(home, nan=0.0)
-    school0 = np.nan_to_num(school, nan=0.0)
+    assumed = ~prob.place_located[pi] & (prob.unlocatable == "assume_far")
+    far_miles = weights.far_from_home_miles
+    home0 = np.where(assumed, far_miles, np.nan_to_num(home, nan=0.0))
+    school_known = ~np.isnan(prob.child_school_east[ci])
+    school0 = np.where(assumed & school_known, far_miles, np.nan_to_num(school, nan=0.0))
     far_school = school0 > weights.school_free_miles
     a = prob.derived("_cost_arrays", _cost_arrays)
     ks4 = a.ks4[ci]
     preferred = a.preferred[ci, a.setting[pi]]
-    out_of_area = (a.place_tier[pi] >= 0) & (a.place_tier[pi] != a.child_la[ci])
+    out_of_area = ((a.place_tier[pi] >= 0) & (a.place_tier[pi] != a.child_la[ci])) | assumed
     any_pref = a.any_preferred[ci]
     return {
         "weekly_cost_gbp": weights.weekly_cost * p["weekly_cost"].to_numpy(float)[pi],
         "distance_from_home_gbp": weights.per_mile_from_home * home0,
         "far_from_home_gbp": np.where(
-            home0 > weights.far_from_home_miles, weights.far_from_home, 0.0
+            (home0 > far_miles) | assumed, weights.far_from_home, 0.0
         ),
         "out_of_area_gbp": np.where(out_of_area, weights.out_of_area, 0.0),
         "distance_from_school_gbp": weights.per_mile_from_school

@@ -15,6 +15,7 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from sufficiency.config import MatchingParams
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.geo import directory
 
@@ -94,9 +95,13 @@ class MatchProblem:
     child_risk_bits: np.ndarray
     child_comm_bits: np.ndarray
     child_harm_sexual: np.ndarray
+    child_harm_physical: np.ndarray
+    child_harm_animals: np.ndarray
+    child_home_given: np.ndarray  # a home postcode was given (blank for some UASC)
     place_east: np.ndarray
     place_north: np.ndarray
     place_upper_tier: np.ndarray  # object array of str, "" when unknown
+    place_located: np.ndarray  # the postcode is on the grid (rule 15)
     place_exclusion_bits: np.ndarray
     place_comm_bits: np.ndarray
     place_available_days: np.ndarray  # days after the run date; -inf when available now
@@ -107,6 +112,10 @@ class MatchProblem:
     place_vacancies: np.ndarray
     place_foster_empty: np.ndarray  # foster homes with no children now (sibling exemption)
     num_groups: int
+    #: Rule settings from ``[matching]`` (rules 13-15).
+    harm_animals_excludes_pets: bool = True
+    harm_physical_years_younger: int = 3
+    unlocatable: str = "exclude"
 
     def derived(self, name: str, build: Callable[[MatchProblem], T]) -> T:
         """``build(self)``, computed on first use and kept: the problem is immutable."""
@@ -126,9 +135,14 @@ class MatchProblem:
 
 
 def build_problem(
-    referrals: pd.DataFrame, placements: pd.DataFrame, run_date: dt.date
+    referrals: pd.DataFrame,
+    placements: pd.DataFrame,
+    run_date: dt.date,
+    params: MatchingParams | None = None,
 ) -> MatchProblem:
     """Check the two tables hold the contract's columns and derive the rule arrays.
+
+    ``params`` gives the configurable rules (13-15); the defaults apply without it.
 
     Raises
     ------
@@ -158,6 +172,7 @@ def build_problem(
     risk_bits, excl_bits = _bitmasks([refs["risks"], plc["risk_exclusions"]])
     child_comm, place_comm = _bitmasks([refs["communication"], plc["communication"]])
 
+    mp = params if params is not None else MatchingParams()
     run = pd.Timestamp(run_date)
     avail = pd.to_datetime(plc["available_from"])
     avail_days = ((avail - run).dt.days).to_numpy(dtype=float, na_value=-np.inf)
@@ -183,9 +198,13 @@ def build_problem(
         child_risk_bits=risk_bits,
         child_comm_bits=child_comm,
         child_harm_sexual=np.array(["harm_sexual" in t for t in refs["risks"]], dtype=bool),
+        child_harm_physical=np.array(["harm_physical" in t for t in refs["risks"]], dtype=bool),
+        child_harm_animals=np.array(["harm_animals" in t for t in refs["risks"]], dtype=bool),
+        child_home_given=refs["home_postcode"].notna().to_numpy(bool),
         place_east=where.easting,
         place_north=where.northing,
         place_upper_tier=where.upper_tier.fillna("").to_numpy(object),
+        place_located=~(np.isnan(where.easting) | np.isnan(where.northing)),
         place_exclusion_bits=excl_bits,
         place_comm_bits=place_comm,
         place_available_days=avail_days,
@@ -196,4 +215,7 @@ def build_problem(
         place_vacancies=vacancies,
         place_foster_empty=foster & (current == 0),
         num_groups=int(codes.max() + 1) if len(codes) else 0,
+        harm_animals_excludes_pets=mp.harm_animals_excludes_pets,
+        harm_physical_years_younger=mp.harm_physical_years_younger,
+        unlocatable=mp.unlocatable,
     )

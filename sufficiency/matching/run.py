@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from sufficiency.config import Params
+from sufficiency.config import MatchingParams, Params
+from sufficiency.errors import Problem
 from sufficiency.matching.explain import alternatives_table, unplaced_table
 from sufficiency.matching.plan import evaluate_plan, plan_figures
-from sufficiency.matching.problem import build_problem
+from sufficiency.matching.problem import MatchProblem, build_problem
+from sufficiency.matching.backends import SolveStatus
+from sufficiency.matching.candidates import RULES, Candidates
 from sufficiency.matching.solve import MatchResult, solve
 
 #: Columns of matches.csv, in order (the objective terms follow the placement facts).
@@ -19,14 +24,17 @@ MATCH_COLUMNS: tuple[str, ...] = (
     "child_id", "placement_id", "setting", "provider", "weekly_cost", "miles_from_home",
     "miles_from_school", "siblings_together", "weekly_cost_gbp", "distance_from_home_gbp",
     "far_from_home_gbp", "out_of_area_gbp", "distance_from_school_gbp", "ks4_school_move_gbp",
-    "not_preferred_setting_gbp", "sibling_split_gbp",
+    "not_preferred_setting_gbp", "sibling_split_gbp", "distance_note",
 )  # fmt: skip
 
 #: Modelling choices a reader of the outputs should know about.
 ASSUMPTIONS: tuple[str, ...] = (
     "Ages are whole years on the run date.",
     "Distances are DfE straight-line miles between postcodes, to one decimal place; "
-    "an unknown or unmatched home, school or placement postcode costs nothing for distance.",
+    "a child whose home or school postcode is blank or cannot be located is matched with "
+    "that distance unknown (it costs nothing) and flagged in distance_note.",
+    "A placement whose postcode cannot be located is set aside (rule 15), or with "
+    "unlocatable = 'assume_far' charged as over 20 miles from home and school and out of area.",
     "Out of area means the placement's upper-tier authority differs from the child's "
     "responsible authority; a placement whose authority is unknown is not counted.",
     "Where a placement's current children have unknown ages, 'solo', 'only older', "
@@ -58,15 +66,39 @@ def run_matching(
     params: Params,
     *,
     input_sha256: dict[str, str] | None = None,
+    set_aside: pd.DataFrame | None = None,
+    notes: Sequence[Problem] = (),
 ) -> MatchRun:
-    """Optimise tonight's matches, run the greedy baseline and explain the outcome."""
+    """Optimise tonight's matches, run the greedy baseline and explain the outcome.
+
+    ``set_aside`` lists input rows left out for errors (:data:`SET_ASIDE_COLUMNS`):
+    referrals among them are reported unplaced with the problem. ``notes`` are the
+    inputs' warnings, kept in the summary and the report.
+    """
     mp = params.matching
-    prob = build_problem(referrals, placements, run_date)
-    result = solve(prob, mp)
+    prob = build_problem(referrals, placements, run_date, mp)
+    result = solve(prob, mp) if prob.num_children else _nobody(prob, mp)
     greedy = evaluate_plan(prob, result.greedy_place_of_child, mp.weights)
-    plan = result.plan
+    plan = result.plan.assign(distance_note=distance_notes(prob, result.place_of_child))
     matches = plan.loc[plan["placement_id"].notna(), list(MATCH_COLUMNS)].reset_index(drop=True)
     figures = plan_figures(prob, plan, mp.weights)
+    aside = _set_aside(prob, set_aside)
+    unplaced = unplaced_table(prob, result)
+    unplaced = unplaced.assign(distance_note=plan.set_index("child_id")["distance_note"]
+                               .reindex(unplaced["child_id"]).to_numpy(object))  # fmt: skip
+    refs_aside = aside[aside["file_kind"] == "referrals"]
+    if len(refs_aside):
+        # one row per child ID (a duplicated ID is set aside on every row it is on)
+        who: dict[str, list[str]] = {}
+        for f, r, i, t in refs_aside[["file", "row", "id", "problem"]].itertuples(index=False):
+            key = str(i) if pd.notna(i) else f"(no ID, row {r})"
+            who.setdefault(key, []).append(f"row {r} of {f}: {t}")
+        extra = pd.DataFrame({
+            "child_id": list(who),
+            "reason": [f"Set aside for errors ({'; '.join(v)}). Correct the referral and "
+                       "re-run; this child was not matched tonight." for v in who.values()],
+        })  # fmt: skip
+        unplaced = pd.concat([unplaced, extra], ignore_index=True)[list(unplaced.columns)]
     summary: dict[str, Any] = {
         "run_date": run_date.isoformat(),
         "inputs_sha256": dict(sorted((input_sha256 or {}).items())),
@@ -86,11 +118,80 @@ def run_matching(
         "pruning_rounds": result.pruning_rounds,
         **{k: v for k, v in figures.items() if k != "objective_gbp"},
         "greedy_baseline": plan_figures(prob, greedy, mp.weights),
+        "rows_set_aside": int(len(aside)),
+        "set_aside": aside.to_dict("records"),
+        "distance_unknown": int(
+            matches["distance_note"].str.contains("unknown|charged as far", regex=True).sum()
+        ),
+        "input_notes": [
+            {"file": n.file, "row": n.row, "column": n.column, "code": n.code,
+             "note": n.describe()}
+            for n in notes if n.severity == "warning"
+        ],  # fmt: skip
     }
     return MatchRun(
         result=result,
         matches=matches,
-        unplaced=unplaced_table(prob, result),
+        unplaced=unplaced,
         alternatives=alternatives_table(prob, result, mp.num_alternatives),
         summary=summary,
     )
+
+
+#: Columns of the set-aside list in the summary and the report.
+SET_ASIDE_COLUMNS: tuple[str, ...] = ("file", "row", "id", "problem")
+
+
+def _set_aside(prob: MatchProblem, from_inputs: pd.DataFrame | None) -> pd.DataFrame:
+    """Input rows set aside for errors, then placements set aside by rule 15."""
+    cols = [*SET_ASIDE_COLUMNS, "file_kind"]
+    parts = []
+    if from_inputs is not None and len(from_inputs):
+        parts.append(from_inputs.reindex(columns=cols))
+    if prob.unlocatable == "exclude" and not prob.place_located.all():
+        ids = prob.placements["placement_id"].astype(str).to_numpy(object)[~prob.place_located]
+        parts.append(pd.DataFrame({
+            "file": "placements", "row": None, "id": ids,
+            "problem": "its postcode is blank, malformed or not in the postcode directory, so "
+                       "it cannot be located; not proposed tonight (rule 15)",
+            "file_kind": "placements",
+        }))  # fmt: skip
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(parts, ignore_index=True)
+    out["row"] = out["row"].astype(object).where(out["row"].notna(), None)
+    return out
+
+
+def distance_notes(prob: MatchProblem, place_of_child: np.ndarray) -> np.ndarray:
+    """Per child, why a distance shown for them is missing or assumed ("" when none)."""
+    n = prob.num_children
+    home_lost = prob.child_home_given & np.isnan(prob.child_home_east)
+    school_given = prob.referrals["school_postcode"].notna().to_numpy(bool)
+    school_lost = school_given & np.isnan(prob.child_school_east)
+    notes = []
+    for c in range(n):
+        parts = []
+        if not prob.child_home_given[c]:
+            parts.append("no home postcode: distance from home not applicable")
+        elif home_lost[c]:
+            parts.append("home postcode not located: distance from home unknown")
+        if school_lost[c]:
+            parts.append("school postcode not located: distance from school unknown")
+        p = place_of_child[c]
+        if p >= 0 and not prob.place_located[p]:
+            parts.append("placement postcode not located: charged as far and out of area")
+        notes.append("; ".join(parts))
+    return np.array(notes, dtype=object)
+
+
+def _nobody(prob: MatchProblem, mp: MatchingParams) -> MatchResult:
+    """A night with no referrals: nothing to match, which is proven optimal at once."""
+    none = np.zeros(0, np.int64)
+    cands = Candidates(none, none, np.zeros((0, len(RULES)), np.int64), none)
+    return MatchResult(
+        status=SolveStatus.OPTIMAL, solver=mp.solver, plan=evaluate_plan(prob, none, mp.weights),
+        place_of_child=none, objective_gbp=0.0, bound_gbp=0.0, gap=0.0, runtime_seconds=0.0,
+        candidates=cands, pair_cost_gbp=np.zeros(0), num_pairs_in_model=0, pruning_rounds=0,
+        message="No referrals tonight: nothing to match.", greedy_place_of_child=none,
+    )  # fmt: skip
