@@ -234,7 +234,9 @@ REFERRALS = TableSchema(
             aliases=("Number of siblings to place with",),
         ),
         *(
-            Field(name, "text", f"Placements Data Standard v2: {label}. {NOT_USED}", aliases=(label,))
+            Field(
+                name, "text", f"Placements Data Standard v2: {label}. {NOT_USED}", aliases=(label,)
+            )
             for name, label in STANDARD_NOT_USED.items()
         ),
     ),
@@ -408,6 +410,21 @@ def age_in_years(dob: pd.Series, on: dt.date) -> pd.Series:
 # --- Referrals ------------------------------------------------------------------
 
 
+#: Answers of the Placements Data Standard v2 wide risk columns (lower case).
+RISK_ANSWERS: dict[str, bool] = {
+    "risk present": True, "yes": True, "y": True, "no known risk": False, "no": False, "n": False,
+}  # fmt: skip
+
+
+def referral_field_for(label: str) -> str | None:
+    """The contract field a referral column feeds (``risks`` for the standard's wide
+    risk columns), or ``None`` for a column matching does not know."""
+    if column_key(label) in STANDARD_RISK_COLUMNS:
+        return "risks"
+    f = REFERRALS.field_for(label)
+    return None if f is None else f.name
+
+
 def _fold_standard_risks(raw: RawTable) -> tuple[RawTable, list[Problem]]:
     """Turn Placements Data Standard v2 wide risk columns into one ``risks`` list."""
     wide = [c for c in raw.data.columns if column_key(c) in STANDARD_RISK_COLUMNS]
@@ -420,9 +437,9 @@ def _fold_standard_risks(raw: RawTable) -> tuple[RawTable, list[Problem]]:
         code = STANDARD_RISK_COLUMNS[column_key(col)]
         vals = data[col].str.lower()
         for pos, (idx, v) in enumerate(vals.items()):
-            if pd.isna(v) or v in ("no known risk", "no", "n"):
+            if pd.isna(v) or RISK_ANSWERS.get(v) is False:
                 continue
-            if v in ("risk present", "yes", "y"):
+            if RISK_ANSWERS.get(v):
                 items[pos].append(code)
             else:
                 problems.append(
@@ -834,7 +851,7 @@ def _split_rows(
         raise InputDataError(problems)
     bad: dict[object, list[Problem]] = {}
     for p in errors:
-        idx = index_of_row[p.row]
+        idx = index_of_row[int(p.row or 0)]
         rows = [idx]
         if p.code == "duplicate_id" and pd.notna(table.at[idx, id_col]):
             # which copy is right is unknown: every copy is set aside

@@ -108,9 +108,7 @@ def pair_terms(
     return {
         "weekly_cost_gbp": weights.weekly_cost * p["weekly_cost"].to_numpy(float)[pi],
         "distance_from_home_gbp": weights.per_mile_from_home * home0,
-        "far_from_home_gbp": np.where(
-            (home0 > far_miles) | assumed, weights.far_from_home, 0.0
-        ),
+        "far_from_home_gbp": np.where((home0 > far_miles) | assumed, weights.far_from_home, 0.0),
         "out_of_area_gbp": np.where(out_of_area, weights.out_of_area, 0.0),
         "distance_from_school_gbp": weights.per_mile_from_school
         * np.maximum(school0 - weights.school_free_miles, 0.0),

@@ -81,10 +81,21 @@ def _workbook(run: MatchRun) -> Callable[[Path], None]:
         _sheet(wb, "Matches", run.matches)
         _sheet(wb, "Unplaced", run.unplaced)
         _sheet(wb, "Alternatives", run.alternatives)
-        _sheet(wb, "Set aside", pd.DataFrame(run.summary.get("set_aside", []),
-                                             columns=["file", "row", "id", "problem"]))
-        _sheet(wb, "Input notes", pd.DataFrame(run.summary.get("input_notes", []),
-                                               columns=["file", "row", "column", "code", "note"]))
+        _sheet(
+            wb,
+            "Set aside",
+            pd.DataFrame(
+                run.summary.get("set_aside", []), columns=["file", "row", "id", "problem"]
+            ),
+        )
+        _sheet(
+            wb,
+            "Input notes",
+            pd.DataFrame(
+                run.summary.get("input_notes", []),
+                columns=["file", "row", "column", "code", "note"],
+            ),
+        )
         _sheet(wb, "Assumptions", pd.DataFrame({"assumption": list(ASSUMPTIONS)}))
         stamp = dt.datetime.fromisoformat(run.summary["run_date"])
         wb.properties.created = stamp

@@ -12,11 +12,11 @@ import pandas as pd
 
 from sufficiency.config import MatchingParams, Params
 from sufficiency.errors import Problem
+from sufficiency.matching.backends import SolveStatus
+from sufficiency.matching.candidates import RULES, Candidates
 from sufficiency.matching.explain import alternatives_table, unplaced_table
 from sufficiency.matching.plan import evaluate_plan, plan_figures
 from sufficiency.matching.problem import MatchProblem, build_problem
-from sufficiency.matching.backends import SolveStatus
-from sufficiency.matching.candidates import RULES, Candidates
 from sufficiency.matching.solve import MatchResult, solve
 
 #: Columns of matches.csv, in order (the objective terms follow the placement facts).
@@ -118,16 +118,12 @@ def run_matching(
         "pruning_rounds": result.pruning_rounds,
         **{k: v for k, v in figures.items() if k != "objective_gbp"},
         "greedy_baseline": plan_figures(prob, greedy, mp.weights),
-        "rows_set_aside": int(len(aside)),
+        "rows_set_aside": len(aside),
         "set_aside": aside.to_dict("records"),
         "distance_unknown": int(
             matches["distance_note"].str.contains("unknown|charged as far", regex=True).sum()
         ),
-        "input_notes": [
-            {"file": n.file, "row": n.row, "column": n.column, "code": n.code,
-             "note": n.describe()}
-            for n in notes if n.severity == "warning"
-        ],  # fmt: skip
+        "input_notes": _notes(notes),
     }
     return MatchRun(
         result=result,
@@ -195,3 +191,12 @@ def _nobody(prob: MatchProblem, mp: MatchingParams) -> MatchResult:
         candidates=cands, pair_cost_gbp=np.zeros(0), num_pairs_in_model=0, pruning_rounds=0,
         message="No referrals tonight: nothing to match.", greedy_place_of_child=none,
     )  # fmt: skip
+
+
+def _notes(notes: Sequence[Problem]) -> list[dict[str, Any]]:
+    """The inputs' warnings as records for the summary and the report."""
+    return [
+        {"file": n.file, "row": n.row, "column": n.column, "code": n.code, "note": n.describe()}
+        for n in notes
+        if n.severity == "warning"
+    ]

@@ -55,8 +55,8 @@ def _upper_tier(postcode: str) -> str | None:
 
 
 def pair_breaks(c: dict, p: dict, day: dt.date) -> list[str]:
-    """Rules broken by placing child ``c`` in ``p`` alone (rules 2-8, 12 and the current
-    household parts of 1, 9, 10, 11)."""
+    """Rules broken by placing child ``c`` in ``p`` alone (rules 2-8, 12, 13, 15 and the
+    current household parts of 1, 9, 10, 11, 14)."""
     out = []
     age = _age(c["dob"], day)
     if p["vacancies"] < 1:
@@ -75,7 +75,8 @@ def pair_breaks(c: dict, p: dict, day: dt.date) -> list[str]:
         out.append("sex")
     if set(c["risks"]) & set(p["risk_exclusions"]):
         out.append("risks")
-    if (c["pets"] == "no" and p["has_pets"]) or (c["pets"] == "must" and not p["has_pets"]):
+    must = c["pets"] == "must" and "harm_animals" not in c["risks"]  # rule 13's safer reading
+    if (c["pets"] == "no" and p["has_pets"]) or (must and not p["has_pets"]):
         out.append("pets")
     if not set(c["communication"]) <= set(p["communication"]):
         out.append("communication")
@@ -86,6 +87,14 @@ def pair_breaks(c: dict, p: dict, day: dt.date) -> list[str]:
         days=NEEDED_DAYS[c["needed_by"]]
     ):
         out.append("availability")
+    if "harm_animals" in c["risks"] and p["has_pets"]:
+        out.append("harm_animals")
+    if "harm_physical" in c["risks"] and p["current_children"] > 0:
+        ages = p["current_ages"]
+        if len(ages) != p["current_children"] or any(a <= age - 3 for a in ages):
+            out.append("harm_physical")
+    if _grid(p["postcode"]) is None:
+        out.append("unlocatable")
     return out
 
 
@@ -131,6 +140,8 @@ def plan_violations(
                 out.append(f"{c['child_id']}@{pid}: someone not younger")
             if "harm_sexual" in c["risks"] and (unknown or any(o < age for o in others)):
                 out.append(f"{c['child_id']}@{pid}: younger child present")
+            if "harm_physical" in c["risks"] and (unknown or any(o <= age - 3 for o in others)):
+                out.append(f"{c['child_id']}@{pid}: child 3+ years younger present")
     if siblings_together:
         groups: dict[str, set[str]] = {}
         for cid, pid in plan.items():

@@ -31,6 +31,15 @@ BREAKING_PAIRS = [
      {"current_children": 1, "current_ages": (9,)}),
     ("availability", {"needed_by": "<5 days"},
      {"available_from": pd.Timestamp(RUN_DATE) + pd.Timedelta(days=5)}),
+    ("harm_animals", {"risks": ("harm_animals",), "pets": "can"}, {"has_pets": True}),
+    ("harm_physical", {"risks": ("harm_physical",), "age": 15},
+     {"current_children": 1, "current_ages": (4,)}),
+    ("harm_physical", {"risks": ("harm_physical",), "age": 15},
+     {"current_children": 1, "current_ages": (12,)}),
+    ("harm_physical", {"risks": ("harm_physical",), "age": 15},
+     {"current_children": 2, "current_ages": (16,)}),
+    ("unlocatable", {}, {"postcode": "ZZ9 9ZZ"}),
+    ("unlocatable", {}, {"postcode": pd.NA}),
 ]  # fmt: skip
 
 

@@ -24,7 +24,9 @@ from sufficiency.matching import build_problem, evaluate_plan, greedy_plan, plan
 solve_module = sys.modules["sufficiency.matching.solve"]  # the package exports solve()
 
 SPOTS = [*POSTCODES.values(), None]
-RISKS = ("harm_sexual", "fire_setting", "missing")
+#: A well-formed postcode that is not in the directory (rule 15 sets it aside).
+UNLOCATABLE = "ZZ9 9ZZ"
+RISKS = ("harm_sexual", "fire_setting", "missing", "harm_animals", "harm_physical")
 
 
 @st.composite
@@ -45,7 +47,7 @@ def child(draw: st.DrawFn, i: int) -> dict:
         alongside=draw(st.sampled_from(["solo", "with_others", "only_older", "only_younger",
                                         "no_preference", "no_preference"])),
         pets=draw(st.sampled_from(["must", "can", "no", "unknown"])),
-        risks=tuple(sorted(draw(st.sets(st.sampled_from(RISKS), max_size=2)))),
+        risks=tuple(sorted(draw(st.sets(st.sampled_from(RISKS), max_size=3)))),
         communication=draw(st.sampled_from([(), (), ("bsl",)])),
         adaptations=draw(st.booleans()),
         dolo=draw(st.sampled_from([False, False, False, True])),
@@ -63,7 +65,7 @@ def home(draw: st.DrawFn, j: int) -> dict:
     return placement(
         f"P{j}",
         setting=draw(st.sampled_from(["foster", "foster", "residential", "supported"])),
-        postcode=draw(st.sampled_from(SPOTS[:-1])),
+        postcode=draw(st.sampled_from([*SPOTS[:-1], UNLOCATABLE])),
         vacancies=draw(st.integers(0, 4)),
         weekly_cost=float(draw(st.integers(3, 60)) * 50),
         age_min=draw(st.integers(0, 10)),

@@ -1,0 +1,202 @@
+"""Referrals as councils write them: the Placements Data Standard v2 labels and answers,
+near-miss column names, rows with errors set aside, and a night with no referrals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from test_matching_command import write_inputs
+
+from sufficiency.errors import InputDataError
+from sufficiency.io.inputs import (
+    REFERRALS,
+    RISK_ANSWERS,
+    load_referrals,
+    read_tonight,
+    referral_field_for,
+)
+from sufficiency.io.schema import column_key
+from sufficiency.matching.command import match
+
+PUBLISHED = json.loads(
+    (Path(__file__).parents[1] / "data" / "pds_v2_fields.json").read_text(encoding="utf-8")
+)["fields"]
+#: Published labels of the "Actual placement" and quality-assurance groups: outcome
+#: fields a referral may carry; read, not used by matching.
+RUN_DATE = "2026-03-01"
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(match, [*args, "--date", RUN_DATE])
+    return result.exit_code, result.output
+
+
+def test_every_published_label_is_a_known_column() -> None:
+    """Every field label of PDS v2, exactly as published, maps to a contract field."""
+    missing = [f["label"] for f in PUBLISHED if referral_field_for(f["label"]) is None]
+    assert missing == []
+    assert len(PUBLISHED) >= 40  # the whole published list, not a sample of it
+
+
+@pytest.mark.parametrize(
+    ("label", "field"),
+    [("When placement is needed by", "needed_by"),
+     ("Can the child live with pets/animals?", "pets"),
+     ("Who can the child be cared for alongside?", "alongside"),
+     ("Supported Accomodation suitability", "supported_suitability"),
+     ("Number of siblings to place with", "siblings_to_place_with")],
+)  # fmt: skip
+def test_the_labels_that_were_lost_map_to_their_fields(label: str, field: str) -> None:
+    """The labels that used to be dropped without notice reach the rule they feed."""
+    found = REFERRALS.field_for(label)
+    assert found is not None and found.name == field
+
+
+def test_every_published_answer_maps_to_a_contract_value() -> None:
+    """Every published option of a coded field the matching uses is accepted."""
+    for f in PUBLISHED:
+        if referral_field_for(f["label"]) == "risks":
+            assert all(o.lower() in RISK_ANSWERS for o in f["options"]), f["label"]
+            continue
+        field = REFERRALS.field_for(f["label"])
+        assert field is not None
+        if field.choices is None or not f["options"]:
+            continue
+        for option in f["options"]:
+            if option.lower() == "none" and field.name == "communication":
+                continue
+            assert option.lower() in field.choices, (f["label"], option)
+    risk = [f for f in PUBLISHED if f["label"].startswith("Risk to") and f["options"]]
+    assert {o for f in risk for o in f["options"]} == {"No known risk", "Risk Present"}
+
+
+def _standard_referrals(path: Path, sample: Path, *, pets_label: str) -> None:
+    """The sample's referrals rewritten with PDS v2 labels and answers."""
+    df = pd.read_csv(sample / "referrals.csv", dtype=str, keep_default_na=False)
+    needed = {"today": "Today", "<5 days": "in less than 5 days", ">5 days": "in more than 5 days"}
+    pets = {"must": "Yes - must", "can": "Yes - can", "no": "No", "unknown": "Not Known"}
+    df["needed_by"] = df["needed_by"].map(lambda v: needed.get(v, v))
+    df["pets"] = df["pets"].map(lambda v: pets.get(v, v))
+    df = df.rename(columns={"needed_by": "When placement is needed by", "pets": pets_label,
+                            "alongside": "Who can the child be cared for alongside?"})  # fmt: skip
+    df.to_csv(path, index=False)
+
+
+def test_standard_labels_give_the_same_matches_as_the_contract(
+    tmp_path: Path, sample_dir: Path
+) -> None:
+    """The sample written with PDS v2 labels and answers matches exactly as the sample."""
+    std = tmp_path / "pds.csv"
+    _standard_referrals(std, sample_dir, pets_label="Can the child live with pets/animals?")
+    plc = sample_dir / "placements.csv"
+    a = read_tonight(sample_dir / "referrals.csv", plc, run_date=pd.Timestamp(RUN_DATE).date())
+    b = read_tonight(std, plc, run_date=pd.Timestamp(RUN_DATE).date())
+    cols = ["child_id", "needed_by", "pets", "alongside"]
+    pd.testing.assert_frame_equal(a.referrals.table[cols], b.referrals.table[cols])
+    assert not [p for p in b.problems if p.code == "unknown_column"]
+
+
+def test_a_near_miss_column_is_an_error_naming_the_field(tmp_path: Path, sample_dir: Path) -> None:
+    """'Can child live with pet/animals' is refused, naming the field it resembles,
+    instead of being dropped so that children who must not live with pets get them."""
+    std = tmp_path / "typo.csv"
+    _standard_referrals(std, sample_dir, pets_label="Can the child live with pet/animal")
+    with pytest.raises(InputDataError) as err:
+        load_and_raise(std)
+    text = str(err.value)
+    assert "resembles 'pets'" in text and "Can the child live with pet/animal" in text
+    code, out = _cli("--referrals", str(std), "--placements", str(sample_dir / "placements.csv"),
+                     "--out", str(tmp_path / "out"))  # fmt: skip
+    assert code == 1 and "resembles 'pets'" in out and "Traceback" not in out
+
+
+def load_and_raise(path: Path) -> None:
+    """Read referrals and raise on errors."""
+    _, problems = load_referrals(path, default_responsible_la="E10000034")
+    if any(p.severity == "error" for p in problems):
+        raise InputDataError(problems)
+
+
+def test_unknown_column_is_printed_and_in_the_report(tmp_path: Path) -> None:
+    """A column match does not recognise is printed once and listed in the report."""
+    refs, plcs = write_inputs(tmp_path)
+    df = pd.read_csv(refs, dtype=str)
+    df["favourite_colour"] = "blue"
+    df.to_csv(refs, index=False)
+    code, out = _cli("--referrals", str(refs), "--placements", str(plcs),
+                     "--out", str(tmp_path / "out"))  # fmt: skip
+    assert code == 0
+    assert "favourite_colour" in out and "unknown column" in out
+    notes = json.loads((tmp_path / "out" / "summary.json").read_text())["input_notes"]
+    assert [n["column"] for n in notes if n["code"] == "unknown_column"] == ["favourite_colour"]
+    from openpyxl import load_workbook
+
+    ws = load_workbook(tmp_path / "out" / "match_report.xlsx")["Input notes"]
+    assert any(row[2] == "favourite_colour" for row in ws.iter_rows(values_only=True))
+
+
+def test_a_night_with_no_referrals_is_normal(tmp_path: Path) -> None:
+    """A referrals file with a header and no rows: empty outputs, exit 0."""
+    refs, plcs = write_inputs(tmp_path)
+    header = refs.read_text().splitlines()[0]
+    refs.write_text(header + "\n")
+    code, out = _cli("--referrals", str(refs), "--placements", str(plcs),
+                     "--out", str(tmp_path / "out"))  # fmt: skip
+    assert code == 0, out
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["num_children"] == 0 and summary["status"] == "optimal"
+    assert summary["message"] == "No referrals tonight: nothing to match."
+    assert pd.read_csv(tmp_path / "out" / "matches.csv").empty
+
+
+def test_one_malformed_referral_is_set_aside_and_the_rest_matched(tmp_path: Path) -> None:
+    """A US-format date of birth sets that referral aside (exit 0, the problem in a
+    sentence in unplaced.csv and the console); --strict refuses as before."""
+    refs, plcs = write_inputs(tmp_path)
+    df = pd.read_csv(refs, dtype=str, keep_default_na=False)
+    df.loc[df["child_id"] == "C3", "dob"] = "12/31/2011"
+    df.to_csv(refs, index=False)
+    code, out = _cli("--referrals", str(refs), "--placements", str(plcs),
+                     "--out", str(tmp_path / "out"))  # fmt: skip
+    assert code == 0, out
+    assert "1 input row(s) set aside" in out and "row 4" in out and "dob" in out
+    assert "12/31/2011" not in out  # a date of birth is never echoed
+    unplaced = pd.read_csv(tmp_path / "out" / "unplaced.csv")
+    (reason,) = unplaced.loc[unplaced["child_id"] == "C3", "reason"]
+    assert reason.startswith("Set aside for errors") and "dob" in reason
+    matches = pd.read_csv(tmp_path / "out" / "matches.csv")
+    assert set(matches["child_id"]) == {"C1", "C2"}
+    code, out = _cli("--referrals", str(refs), "--placements", str(plcs),
+                     "--out", str(tmp_path / "strict"), "--strict")  # fmt: skip
+    assert code == 1 and "row 4, column dob" in out and not (tmp_path / "strict").exists()
+
+
+def test_bad_register_row_is_set_aside(tmp_path: Path) -> None:
+    """A register row with a bad vacancy count is set aside; the others are offered."""
+    refs, plcs = write_inputs(tmp_path)
+    df = pd.read_csv(plcs, dtype=str, keep_default_na=False)
+    df.loc[df["placement_id"] == "P2", "vacancies"] = "two"
+    df.to_csv(plcs, index=False)
+    code, out = _cli("--referrals", str(refs), "--placements", str(plcs),
+                     "--out", str(tmp_path / "out"))  # fmt: skip
+    assert code == 0, out
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert [(a["id"], a["row"]) for a in summary["set_aside"]] == [("P2", 3)]
+    assert "P2" not in set(pd.read_csv(tmp_path / "out" / "matches.csv")["placement_id"])
+
+
+def test_validate_flags_pets_and_harm_to_animals(tmp_path: Path) -> None:
+    """A referral saying pets 'Yes - can' and a risk to animals is flagged by validate."""
+    refs, _ = write_inputs(tmp_path)
+    df = pd.read_csv(refs, dtype=str, keep_default_na=False)
+    df.loc[df["child_id"] == "C3", "risks"] = "harm_animals"
+    df.loc[df["child_id"] == "C3", "pets"] = "Yes - can"
+    df.to_csv(refs, index=False)
+    _, problems = load_referrals(refs, default_responsible_la="E10000034")
+    flagged = [p for p in problems if p.code == "pets_harm_animals"]
+    assert len(flagged) == 1 and flagged[0].row == 4 and "safer reading" in flagged[0].message
+    assert column_key(flagged[0].column or "") == "pets"

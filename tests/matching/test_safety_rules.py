@@ -1,0 +1,146 @@
+"""Rules 13-15 (harm to animals, physical harm to younger children, unlocatable
+placements) on every path that decides a plan, and their settings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from match_builders import (
+    POSTCODES,
+    RUN_DATE,
+    placement,
+    placements_frame,
+    referral,
+    referrals_frame,
+)
+
+from sufficiency.config import MatchingParams, Params
+from sufficiency.matching import build_problem, run_matching, solve, write_match_outputs
+from sufficiency.matching.candidates import children_conflict, generate_candidates
+from sufficiency.matching.costs import pair_terms
+
+
+def _placed(refs: pd.DataFrame, plcs: pd.DataFrame, **mp: object) -> dict[str, str | None]:
+    params = MatchingParams(**mp)  # type: ignore[arg-type]
+    result = solve(build_problem(refs, plcs, RUN_DATE, params), params)
+    return {
+        str(r.child_id): None if pd.isna(r.placement_id) else str(r.placement_id)
+        for r in result.plan.itertuples()
+    }
+
+
+def test_risk_to_animals_is_never_placed_with_pets_even_when_cheaper() -> None:
+    """The cheap home with pets goes to nobody at risk of harming animals (rule 13)."""
+    refs = referrals_frame([referral("C1", risks=("harm_animals",), pets="can")])
+    plcs = placements_frame([placement("P1", has_pets=True, weekly_cost=300.0),
+                             placement("P2", has_pets=False, weekly_cost=900.0)])  # fmt: skip
+    assert _placed(refs, plcs) == {"C1": "P2"}
+
+
+def test_pets_must_and_harm_animals_takes_the_safer_reading() -> None:
+    """'Must live with pets' and a risk to animals: no home with pets, a home without
+    pets is acceptable (the child is not left unplaced by the contradiction)."""
+    refs = referrals_frame([referral("C1", risks=("harm_animals",), pets="must")])
+    plcs = placements_frame([placement("P1", has_pets=True, weekly_cost=300.0),
+                             placement("P2", has_pets=False, weekly_cost=900.0)])  # fmt: skip
+    assert _placed(refs, plcs) == {"C1": "P2"}
+
+
+def test_rule_13_can_be_turned_off() -> None:
+    """With harm_animals_excludes_pets = false the cheaper home with pets is used."""
+    refs = referrals_frame([referral("C1", risks=("harm_animals",), pets="can")])
+    plcs = placements_frame([placement("P1", has_pets=True, weekly_cost=300.0),
+                             placement("P2", has_pets=False, weekly_cost=900.0)])  # fmt: skip
+    assert _placed(refs, plcs, harm_animals_excludes_pets=False) == {"C1": "P1"}
+
+
+def test_physical_harm_and_a_much_younger_referred_child_never_share() -> None:
+    """A 15-year-old at risk of physical harm and a 4-year-old (not siblings) are never
+    placed together, though one home for both would be cheapest (rule 14)."""
+    refs = referrals_frame([referral("C1", age=15, risks=("harm_physical",)),
+                            referral("C2", age=4)])  # fmt: skip
+    plcs = placements_frame([placement("P1", vacancies=2, weekly_cost=400.0),
+                             placement("P2", weekly_cost=2000.0)])  # fmt: skip
+    plan = _placed(refs, plcs)
+    assert plan["C1"] is not None and plan["C2"] is not None
+    assert plan["C1"] != plan["C2"]
+    prob = build_problem(refs, plcs, RUN_DATE)
+    assert children_conflict(prob, pd.Series([0]).to_numpy(), pd.Series([1]).to_numpy())[0]
+
+
+def test_physical_harm_rule_spares_siblings_and_near_ages() -> None:
+    """Siblings are never each other's others, and a child under 3 years younger is
+    no conflict."""
+    refs = referrals_frame([
+        referral("C1", age=15, risks=("harm_physical",), sibling_group="G"),
+        referral("C2", age=4, sibling_group="G"),
+        referral("C3", age=13),
+    ])  # fmt: skip
+    prob = build_problem(refs, placements_frame([placement("P1", vacancies=3)]), RUN_DATE)
+    a, b = pd.Series([0, 0]).to_numpy(), pd.Series([1, 2]).to_numpy()
+    assert not children_conflict(prob, a, b).any()
+
+
+def test_physical_harm_gap_is_configurable_and_zero_turns_it_off() -> None:
+    """harm_physical_years_younger sets the gap; 0 switches the rule off."""
+    refs = referrals_frame([referral("C1", age=15, risks=("harm_physical",))])
+    plcs = placements_frame([placement("P1", current_children=1, current_ages=(11,))])
+    assert generate_candidates(build_problem(refs, plcs, RUN_DATE)).num_pairs == 0
+    wide = MatchingParams(harm_physical_years_younger=5)
+    assert generate_candidates(build_problem(refs, plcs, RUN_DATE, wide)).num_pairs == 1
+    off = MatchingParams(harm_physical_years_younger=0)
+    unknown = placements_frame([placement("P1", current_children=1, current_ages=())])
+    assert generate_candidates(build_problem(refs, unknown, RUN_DATE, off)).num_pairs == 1
+
+
+def test_unlocatable_placement_is_set_aside_and_listed(tmp_path: Path) -> None:
+    """A cheap home with a mistyped postcode takes nobody (rule 15) and is listed as
+    set aside in summary.json and the report."""
+    refs = referrals_frame([referral(f"C{i}") for i in range(3)])
+    plcs = placements_frame([placement("BAD", postcode="ZZ9 9ZZ", vacancies=3, weekly_cost=50.0),
+                             placement("OK", vacancies=3, weekly_cost=600.0)])  # fmt: skip
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    assert set(run.matches["placement_id"]) == {"OK"}
+    aside = run.summary["set_aside"]
+    assert [a["id"] for a in aside] == ["BAD"] and "rule 15" in aside[0]["problem"]
+    write_match_outputs(run, tmp_path)
+    from openpyxl import load_workbook
+
+    ws = load_workbook(tmp_path / "match_report.xlsx")["Set aside"]
+    assert [c.value for c in ws[2]][2] == "BAD"
+    assert json.loads((tmp_path / "summary.json").read_text())["rows_set_aside"] == 1
+
+
+def test_unlocatable_assume_far_charges_far_and_out_of_area() -> None:
+    """With unlocatable = "assume_far" the home is kept, charged as over 20 miles from
+    home and school and out of area, and its proposal is flagged."""
+    params = Params(matching=MatchingParams(unlocatable="assume_far"))
+    w = params.matching.weights
+    refs = referrals_frame([referral("C1", school_postcode=POSTCODES["home"], school_year=10)])
+    plcs = placements_frame([placement("BAD", postcode="ZZ9 9ZZ", weekly_cost=50.0)])
+    prob = build_problem(refs, plcs, RUN_DATE, params.matching)
+    t = pair_terms(prob, pd.Series([0]).to_numpy(), pd.Series([0]).to_numpy(), w)
+    assert t["far_from_home_gbp"][0] == w.far_from_home
+    assert t["out_of_area_gbp"][0] == w.out_of_area
+    assert t["distance_from_home_gbp"][0] == pytest.approx(w.per_mile_from_home * 20)
+    assert t["ks4_school_move_gbp"][0] == w.ks4_school_move
+    run = run_matching(refs, plcs, RUN_DATE, params)
+    assert list(run.matches["placement_id"]) == ["BAD"]
+    assert "charged as far" in run.matches["distance_note"].iloc[0]
+    assert run.summary["rows_set_aside"] == 0 and run.summary["distance_unknown"] == 1
+
+
+def test_child_home_unlocated_or_blank_is_flagged() -> None:
+    """A home postcode given but not located is 'distance unknown'; a blank one (an
+    unaccompanied child) is 'not applicable'."""
+    refs = referrals_frame([referral("C1", home_postcode="ZZ9 9ZZ"),
+                            referral("C2", home_postcode=pd.NA)])  # fmt: skip
+    plcs = placements_frame([placement("P1", vacancies=2)])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    notes = dict(zip(run.matches["child_id"], run.matches["distance_note"], strict=True))
+    assert "distance from home unknown" in notes["C1"]
+    assert "not applicable" in notes["C2"]
+    assert run.summary["distance_unknown"] == 1
