@@ -45,7 +45,7 @@ RUN_DATE = dt.date(2026, 3, 1)
 
 
 def _household_ok(c: dict, p: dict) -> bool:
-    """The current household's part of rules 10-11 (the rest is in ``pair_breaks``)."""
+    """The current household's part of rules 10, 11 and 14 (the rest is in ``pair_breaks``)."""
     age, ages = c["age"], list(p["current_ages"])
     if p["current_children"] == 0:
         return True
@@ -55,6 +55,7 @@ def _household_ok(c: dict, p: dict) -> bool:
         or (c["alongside"] == "only_older" and not (known and all(a > age for a in ages)))
         or (c["alongside"] == "only_younger" and not (known and all(a < age for a in ages)))
         or ("harm_sexual" in c["risks"] and not (known and all(a >= age for a in ages)))
+        or ("harm_physical" in c["risks"] and not (known and all(a > age - 3 for a in ages)))
     )
 
 
@@ -63,6 +64,8 @@ def _conflict(a: dict, b: dict) -> bool:
         return False
     for c, o in ((a, b), (b, a)):
         if c["alongside"] == "solo" or ("harm_sexual" in c["risks"] and o["age"] < c["age"]):
+            return True
+        if "harm_physical" in c["risks"] and o["age"] <= c["age"] - 3:
             return True
         if c["alongside"] == "only_older" and not o["age"] > c["age"]:
             return True
