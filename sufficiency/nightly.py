@@ -59,6 +59,7 @@ class JobOutcome:
         default_factory=list
     )
     rows: list[tuple[str, str, str, int | None]] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,6 @@ def job_match(ctx: JobContext) -> JobOutcome:
     from sufficiency.io.inputs import read_placements, read_referrals
     from sufficiency.matching.report import write_match_outputs
     from sufficiency.matching.run import run_matching
-    from sufficiency.pseudonymise import pseudonymise_frame
 
     for name in ("referrals", "placements"):
         if name not in ctx.inputs:
@@ -134,19 +134,21 @@ def job_match(ctx: JobContext) -> JobOutcome:
         run_date=ctx.run_date,
     )
     plc = read_placements(ctx.inputs["placements"])
-    hashes = {k: sha256_file(ctx.inputs[k]) for k in ("referrals", "placements")}
-    run = run_matching(refs, plc, ctx.run_date, ctx.params, input_sha256=hashes)
-    rows, outcomes = match_records(refs, plc, run)
-    if ctx.pseudonym_key is not None:
-        key = ctx.pseudonym_key
-        from dataclasses import replace
+    names: list[str] = [k for k in ("referrals", "placements", "decisions") if k in ctx.inputs]
+    hashes: dict[str, str] = {k: sha256_file(ctx.inputs[k]) for k in names}
+    decisions = None
+    if "decisions" in ctx.inputs:
+        from sufficiency.io.decisions import read_decisions
 
-        run = replace(
-            run,
-            matches=pseudonymise_frame(run.matches, key),
-            unplaced=pseudonymise_frame(run.unplaced, key),
-            alternatives=pseudonymise_frame(run.alternatives, key),
-        )
+        decisions = read_decisions(ctx.inputs["decisions"])
+    run = run_matching(refs, plc, ctx.run_date, ctx.params, input_sha256=hashes,
+                       decisions=decisions)  # fmt: skip
+    rows, outcomes = match_records(refs, plc, run)
+    recorded = [n.as_dict() for n in run.decisions.notes]  # the store keeps real IDs
+    if ctx.pseudonym_key is not None:
+        from sufficiency.matching.run import pseudonymise_run
+
+        run = pseudonymise_run(run, refs["child_id"], ctx.pseudonym_key)
     written = write_match_outputs(run, ctx.out_dir)
     s = run.summary
     return JobOutcome(
@@ -157,6 +159,7 @@ def job_match(ctx: JobContext) -> JobOutcome:
         gap=None if s.get("gap") is None else float(s["gap"]),
         outcomes=outcomes,
         rows=rows,
+        decisions=recorded,
     )
 
 
@@ -203,7 +206,7 @@ def job_forecast(ctx: JobContext) -> JobOutcome:
 #: Job name -> (function, inputs it reads).
 JOBS: dict[str, tuple[Callable[[JobContext], JobOutcome], tuple[str, ...]]] = {
     "validate": (job_validate, ("referrals", "placements", "history")),
-    "match": (job_match, ("referrals", "placements")),
+    "match": (job_match, ("referrals", "placements", "decisions")),
     "forecast": (job_forecast, ("history", "placements")),
     "spend": (job_spend, ("history", "budget", "costs")),
 }
@@ -307,7 +310,7 @@ def _locked_run(
             key = load_key(_resolve(base, nightly.pseudonym_key_file))
         all_inputs = {
             name: p
-            for name in ("referrals", "placements", "history", "budget", "costs")
+            for name in ("referrals", "placements", "history", "budget", "costs", "decisions")
             if (p := _resolve(base, getattr(nightly, name))) is not None
         }
         for name in nightly.jobs:
@@ -356,7 +359,7 @@ def _locked_run(
             store.finish(run_id, succeeded=True, solver_status=outcome.solver_status,
                          objective=outcome.objective, gap=outcome.gap, summary=outcome.summary,
                          outputs=final_outputs, out_dir=out_final, outcomes=outcome.outcomes,
-                         rows=outcome.rows)  # fmt: skip
+                         rows=outcome.rows, decisions=outcome.decisions)  # fmt: skip
             messages.append(_identical_message(store, run_id))
     except ConfigError as exc:
         return NightlyReport(EXIT_INPUT, (f"Error: {exc}",), None, tuple(run_ids))

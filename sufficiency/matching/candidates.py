@@ -31,6 +31,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("alongside", "has current children the child cannot live alongside"),
     ("harm_sexual", "has younger children (or children of unknown age)"),
     ("availability", "is not available by the date needed"),
+    ("decision", "is ruled out by a team decision (pinned elsewhere or excluded)"),
 )
 RULE_CODES: tuple[str, ...] = tuple(code for code, _ in RULES)
 RULE_TEXT: dict[str, str] = dict(RULES)
@@ -161,8 +162,25 @@ def rule_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarra
         ),
         prob.child_harm_sexual[ci] & someone_there & ~(known & (lo >= age)),
         prob.place_available_days[pi] > prob.child_needed_days[ci],
+        decision_breaks(prob, ci, pi),
     ]
     return np.stack(np.broadcast_arrays(*breaks))
+
+
+def decision_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarray:
+    """The ``decision`` rule: the pair is excluded by the team, or the child is pinned
+    to another placement (see :mod:`sufficiency.matching.decisions`)."""
+    ci, pi = np.broadcast_arrays(np.asarray(ci, np.int64), np.asarray(pi, np.int64))
+    out = np.zeros(ci.shape, bool)
+    if prob.decision_pin is not None:
+        pin = prob.decision_pin[ci]
+        out |= (pin >= 0) & (pin != pi)
+    keys = prob.decision_excluded
+    if keys is not None and len(keys):
+        key = ci * max(prob.num_placements, 1) + pi
+        at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+        out |= keys[at] == key
+    return out
 
 
 def generate_candidates(

@@ -107,6 +107,11 @@ class MatchProblem:
     place_vacancies: np.ndarray
     place_foster_empty: np.ndarray  # foster homes with no children now (sibling exemption)
     num_groups: int
+    # --- team decisions (set by :func:`sufficiency.matching.decisions.apply_decisions`) ---
+    #: Per child, the placement row a valid pin sends them to, -1 when not pinned.
+    decision_pin: np.ndarray | None = None
+    #: Sorted ``child * num_placements + placement`` keys of excluded pairs.
+    decision_excluded: np.ndarray | None = None
 
     def derived(self, name: str, build: Callable[[MatchProblem], T]) -> T:
         """``build(self)``, computed on first use and kept: the problem is immutable."""

@@ -81,6 +81,7 @@ def _workbook(run: MatchRun) -> Callable[[Path], None]:
         _sheet(wb, "Matches", run.matches)
         _sheet(wb, "Unplaced", run.unplaced)
         _sheet(wb, "Alternatives", run.alternatives)
+        _sheet(wb, "Decisions", run.decisions.table())
         _sheet(wb, "Assumptions", pd.DataFrame({"assumption": list(ASSUMPTIONS)}))
         stamp = dt.datetime.fromisoformat(run.summary["run_date"])
         wb.properties.created = stamp
