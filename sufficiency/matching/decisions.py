@@ -197,7 +197,8 @@ def apply_decisions(
         if (c, p) in excluded:
             refuse([k], "the same child and placement are also excluded by a decision.")
         elif codes:
-            more = f" (and breaks {len(codes) - 1} other rule(s))" if len(codes) > 1 else ""
+            also = ", ".join(rule_label(code) for code in codes[1:])
+            more = f"; it also breaks {also}" if also else ""
             refuse([k], f"the placement {RULE_TEXT[codes[0]]}: {rule_label(codes[0])}{more}.")
     if siblings_together:
         by_group: dict[int, list[int]] = {}

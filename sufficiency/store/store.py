@@ -376,6 +376,8 @@ class RunStore:
             why = _decision_cause(child, before, after, da, db) or _why(
                 child, before, after, ra, rb, pa, pb
             )
+            if why == _KNOCK_ON and _applied_keys(da) != _applied_keys(db):
+                why = "the team's decisions changed, so the best overall plan changed"
             out.append(DiffRow(child, before, after, why))
         return out
 
@@ -419,7 +421,16 @@ def _why(
             return f"placement {after} has a vacancy now"
         if pa[after][0] != pb.get(after, ("", None))[0]:
             return f"placement {after}'s register entry changed"
-    return "other children's referrals or vacancies changed, so the best overall plan changed"
+    return _KNOCK_ON
+
+
+_KNOCK_ON = "other children's referrals or vacancies changed, so the best overall plan changed"
+
+
+def _applied_keys(ds: list[dict[str, Any]]) -> set[tuple[str, str, str]]:
+    return {
+        (d["child_id"], d["placement_id"], d["decision"]) for d in ds if d["status"] == "applied"
+    }
 
 
 def _decisions(s: Session, run_id: int) -> list[dict[str, Any]]:
