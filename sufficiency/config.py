@@ -114,6 +114,7 @@ class NightlyParams(_Frozen):
     history: str = ""
     budget: str = ""
     costs: str = ""
+    decisions: str = ""
     store: str = ""
     lock_file: str = ""
     log_format: Literal["plain", "json"] = "plain"

@@ -59,6 +59,7 @@ class JobOutcome:
         default_factory=list
     )
     rows: list[tuple[str, str, str, int | None]] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,6 @@ def job_match(ctx: JobContext) -> JobOutcome:
     from sufficiency.io.inputs import read_tonight
     from sufficiency.matching.report import write_match_outputs
     from sufficiency.matching.run import run_matching
-    from sufficiency.pseudonymise import pseudonym, pseudonymise_frame
 
     for name in ("referrals", "placements"):
         if name not in ctx.inputs:
@@ -142,29 +142,24 @@ def job_match(ctx: JobContext) -> JobOutcome:
         strict=ctx.params.nightly.strict,
     )
     refs, plc = tonight.referrals.table, tonight.placements.table
-    hashes = {k: sha256_file(ctx.inputs[k]) for k in ("referrals", "placements")}
+    names: list[str] = [k for k in ("referrals", "placements", "decisions") if k in ctx.inputs]
+    hashes: dict[str, str] = {k: sha256_file(ctx.inputs[k]) for k in names}
+    decisions = None
+    if "decisions" in ctx.inputs:
+        from sufficiency.io.decisions import read_decisions
+
+        decisions = read_decisions(ctx.inputs["decisions"])
     run = run_matching(refs, plc, ctx.run_date, ctx.params, input_sha256=hashes,
-                       set_aside=tonight.set_aside, notes=tonight.problems)  # fmt: skip
+                       set_aside=tonight.set_aside, notes=tonight.problems,
+                       decisions=decisions)  # fmt: skip
     rows, outcomes = match_records(refs, plc, run)
     for a in run.summary["set_aside"]:
         log.warning("set aside %s row %s: %s", a["file"], a["row"], a["problem"])
+    recorded = [n.as_dict() for n in run.decisions.notes]  # the store keeps real IDs
     if ctx.pseudonym_key is not None:
-        key = ctx.pseudonym_key
-        from dataclasses import replace
+        from sufficiency.matching.run import pseudonymise_run
 
-        summary = dict(run.summary)
-        summary["set_aside"] = [
-            {**a, "id": pseudonym(a["id"], key)} if a["file_kind"] == "referrals" and a["id"]
-            else a
-            for a in summary["set_aside"]
-        ]  # fmt: skip
-        run = replace(
-            run,
-            matches=pseudonymise_frame(run.matches, key),
-            unplaced=pseudonymise_frame(run.unplaced, key),
-            alternatives=pseudonymise_frame(run.alternatives, key),
-            summary=summary,
-        )
+        run = pseudonymise_run(run, refs["child_id"], ctx.pseudonym_key)
     written = write_match_outputs(run, ctx.out_dir)
     s = run.summary
     return JobOutcome(
@@ -175,6 +170,7 @@ def job_match(ctx: JobContext) -> JobOutcome:
         gap=None if s.get("gap") is None else float(s["gap"]),
         outcomes=outcomes,
         rows=rows,
+        decisions=recorded,
     )
 
 
@@ -221,7 +217,7 @@ def job_forecast(ctx: JobContext) -> JobOutcome:
 #: Job name -> (function, inputs it reads).
 JOBS: dict[str, tuple[Callable[[JobContext], JobOutcome], tuple[str, ...]]] = {
     "validate": (job_validate, ("referrals", "placements", "history")),
-    "match": (job_match, ("referrals", "placements")),
+    "match": (job_match, ("referrals", "placements", "decisions")),
     "forecast": (job_forecast, ("history", "placements")),
     "spend": (job_spend, ("history", "budget", "costs")),
 }
@@ -325,7 +321,7 @@ def _locked_run(
             key = load_key(_resolve(base, nightly.pseudonym_key_file))
         all_inputs = {
             name: p
-            for name in ("referrals", "placements", "history", "budget", "costs")
+            for name in ("referrals", "placements", "history", "budget", "costs", "decisions")
             if (p := _resolve(base, getattr(nightly, name))) is not None
         }
         for name in nightly.jobs:
@@ -374,7 +370,7 @@ def _locked_run(
             store.finish(run_id, succeeded=True, solver_status=outcome.solver_status,
                          objective=outcome.objective, gap=outcome.gap, summary=outcome.summary,
                          outputs=final_outputs, out_dir=out_final, outcomes=outcome.outcomes,
-                         rows=outcome.rows)  # fmt: skip
+                         rows=outcome.rows, decisions=outcome.decisions)  # fmt: skip
             messages.append(_identical_message(store, run_id))
     except ConfigError as exc:
         return NightlyReport(EXIT_INPUT, (f"Error: {exc}",), None, tuple(run_ids))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -50,3 +52,13 @@ def pseudonymise_frame(df: pd.DataFrame, key: bytes) -> pd.DataFrame:
     for col in CHILD_ID_COLUMNS & set(out.columns):
         out[col] = out[col].map(lambda v: v if pd.isna(v) else pseudonym(str(v), key))
     return out
+
+
+def pseudonymise_text(text: str, child_ids: Iterable[str], key: bytes) -> str:
+    """``text`` with every whole-word mention of one of ``child_ids`` replaced by its pseudonym
+    (sentences such as ``alternatives.csv``'s ``why_not`` name other children by ID)."""
+    ids = sorted({str(c) for c in child_ids if str(c)}, key=lambda c: (-len(c), c))
+    if not ids or not text:
+        return text
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    return pattern.sub(lambda m: pseudonym(m.group(1), key), text)

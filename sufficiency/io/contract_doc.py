@@ -6,6 +6,7 @@ a test fails when the committed document differs.
 
 from __future__ import annotations
 
+from sufficiency.io.decisions import DECISIONS
 from sufficiency.io.inputs import PLACEMENTS, REFERRALS
 from sufficiency.io.schema import TableSchema
 from sufficiency.io.ssda903 import episodes_schema, header_schema, uasc_schema
@@ -129,6 +130,20 @@ costs, a zero weekly cost (warning), supported accommodation open to under-16s
 (warning), and postcodes that cannot be located (warning).
 """
 
+DECISIONS_TEXT = """\
+## Team decisions
+
+The placement team's decisions, carried from night to night (`sufficiency match
+--decisions FILE`, or `decisions` in the `[nightly]` configuration), one row per
+child-placement pair. `pin` means the match is agreed: the child goes there, unless
+the pin breaks a hard rule (it is then refused and the rule named). `exclude` means
+the child must not go there. A decision is ignored, and listed, when its child or
+placement is not in tonight's inputs or its `until` date is before the run date.
+A file with a header row and no decisions is valid.
+
+Checks beyond the field rules: the same `child_id` and `placement_id` on two rows.
+"""
+
 POSTCODES = """\
 ## Postcodes and distance
 
@@ -178,6 +193,8 @@ def render() -> str:
         _table(REFERRALS),
         PLACEMENTS_TEXT,
         _table(PLACEMENTS),
+        DECISIONS_TEXT,
+        _table(DECISIONS),
         POSTCODES,
     ]
     return "\n".join(p.rstrip() + "\n" for p in parts)

@@ -34,6 +34,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("harm_animals", "has pets and the child is a risk to animals"),
     ("harm_physical", "has a child 3 or more years younger (or children of unknown age)"),
     ("unlocatable", "has a postcode that cannot be located"),
+    ("decision", "is ruled out by a team decision (pinned elsewhere or excluded)"),
 )
 RULE_CODES: tuple[str, ...] = tuple(code for code, _ in RULES)
 RULE_TEXT: dict[str, str] = dict(RULES)
@@ -172,6 +173,7 @@ def rule_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarra
         prob.child_harm_animals[ci] & has_pets & prob.harm_animals_excludes_pets,
         _physical_breaks(prob, ci, age, someone_there, known, lo),
         ~prob.place_located[pi] & (prob.unlocatable == "exclude"),
+        decision_breaks(prob, ci, pi),
     ]
     return np.stack(np.broadcast_arrays(*breaks))
 
@@ -187,6 +189,22 @@ def _physical_breaks(
     if gap <= 0:
         return np.zeros(np.broadcast_shapes(np.shape(ci), np.shape(someone_there)), bool)
     return prob.child_harm_physical[ci] & someone_there & ~(known & (youngest > age - gap))
+
+
+def decision_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarray:
+    """The ``decision`` rule: the pair is excluded by the team, or the child is pinned
+    to another placement (see :mod:`sufficiency.matching.decisions`)."""
+    ci, pi = np.broadcast_arrays(np.asarray(ci, np.int64), np.asarray(pi, np.int64))
+    out = np.zeros(ci.shape, bool)
+    if prob.decision_pin is not None:
+        pin = prob.decision_pin[ci]
+        out |= (pin >= 0) & (pin != pi)
+    keys = prob.decision_excluded
+    if keys is not None and len(keys):
+        key = ci * max(prob.num_placements, 1) + pi
+        at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+        out |= keys[at] == key
+    return out
 
 
 def generate_candidates(

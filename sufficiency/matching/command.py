@@ -71,11 +71,19 @@ from sufficiency.store.command import store_option
     help="Refuse to run if any referral or register row has an error (by default such "
     "rows are set aside and the rest matched).",
 )
+@click.option(
+    "--decisions",
+    "decisions_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The team's decisions CSV/XLSX (child_id, placement_id, decision = pin or "
+    "exclude, reason, decided_by, until).",
+)
 @store_option
 def match(
     referrals_path: Path, placements_path: Path, run_date: dt.datetime, out_dir: Path,
     solver: str | None, config_path: Path | None, time_limit: float | None,
-    strict: bool, store_url: str | None,
+    strict: bool, decisions_path: Path | None, store_url: str | None,
 ) -> None:  # fmt: skip
     """Propose the best matches for tonight's referrals.
 
@@ -111,14 +119,21 @@ def match(
             "referrals": sha256_file(referrals_path),
             "placements": sha256_file(placements_path),
         }
+        from sufficiency.io.decisions import read_decisions
         from sufficiency.nightly import match_records
         from sufficiency.store.record import recorded_run
 
         inputs_used = {"referrals": referrals_path, "placements": placements_path}
+        decisions = None
+        if decisions_path is not None:
+            decisions = read_decisions(decisions_path)
+            hashes["decisions"] = sha256_file(decisions_path)
+            inputs_used["decisions"] = decisions_path
         config = params.model_dump(mode="json")
         with recorded_run("match", config, inputs_used, store_url) as rec:
             run = run_matching(refs, plc, day, params, input_sha256=hashes,
-                               set_aside=tonight.set_aside, notes=tonight.problems)  # fmt: skip
+                               set_aside=tonight.set_aside, notes=tonight.problems,
+                               decisions=decisions)  # fmt: skip
             written = write_match_outputs(run, out_dir)
             rows, outcomes = match_records(refs, plc, run)
             s = run.summary
@@ -131,16 +146,20 @@ def match(
                 "summary": {k: v for k, v in s.items() if k not in ("config", "inputs_sha256")},
                 "outcomes": outcomes,
                 "rows": rows,
+                "decisions": [n.as_dict() for n in run.decisions.notes],
             }
     except SufficiencyError as exc:
         raise click.ClickException(str(exc)) from None
     for line in input_lines(run.summary):
         click.echo(line, err=True)
-    s = run.summary
+    s, g = run.summary, run.summary["greedy_baseline"]
+    if run.decisions.headline():
+        click.echo(run.decisions.headline())
     click.echo(
         f"{s['status']}: placed {s['children_placed']} of {s['num_children']} children, "
-        f"objective £{s['objective_gbp']:,.2f} (greedy baseline "
-        f"£{s['greedy_baseline']['objective_gbp']:,.2f}); outputs in {out_dir}"
+        f"weekly cost £{s['weekly_cost_gbp']:,.2f}, priority score {s['priority_score']:,.0f} "
+        f"(greedy baseline: £{g['weekly_cost_gbp']:,.2f} a week, score "
+        f"{g['priority_score']:,.0f}); outputs in {out_dir}"
     )
     if not s["proven_optimal"]:
         click.echo(f"Warning: {s['message']}", err=True)

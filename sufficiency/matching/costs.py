@@ -130,7 +130,13 @@ def pair_cost(
 def unplaced_cost(prob: MatchProblem, weights: MatchingWeights) -> np.ndarray:
     """Penalty for leaving each child unplaced (higher when needed today)."""
     today = (prob.referrals["needed_by"] == "today").to_numpy(bool)
-    return np.where(today, weights.unplaced_needed_today, weights.unplaced)
+    base = np.where(today, weights.unplaced_needed_today, weights.unplaced)
+    if prob.decision_pin is None:
+        return base
+    # a child the team pinned must be placed: see matching/decisions.py
+    from sufficiency.matching.decisions import pin_penalty
+
+    return base + pin_penalty(prob, weights)
 
 
 def sibling_split_cost(

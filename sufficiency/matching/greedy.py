@@ -1,8 +1,8 @@
 """A greedy baseline that mimics today's practice, for comparison with the optimiser.
 
-Children are taken in urgency order (needed today first, then by ID); each goes
-to the cheapest placement that breaks no hard rule given the children already
-placed, in-house placements first.
+Children are taken in urgency order (pinned by a team decision first, then needed
+today, then by ID); each goes to the cheapest placement that breaks no hard rule
+given the children already placed, in-house placements first.
 """
 
 from __future__ import annotations
@@ -97,6 +97,8 @@ def greedy_plan(
 ) -> np.ndarray:
     """Placement row index for each child under the greedy rule, -1 when unplaced."""
     rank = prob.referrals["needed_by"].map(NEEDED_BY_RANK).fillna(3).to_numpy()
+    if prob.decision_pin is not None:
+        rank = np.where(prob.decision_pin >= 0, -1, rank)  # the team's pins come first
     where = np.full(prob.num_children, -1, np.int64)
     members: dict[int, list[int]] = {}
     together = params.siblings == "together"

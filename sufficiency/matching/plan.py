@@ -86,6 +86,8 @@ def plan_figures(
     kept = sum(bool(together[np.nonzero(groups == g)[0][0]]) for g in range(prob.num_groups))
     return {
         "objective_gbp": round(plan_objective(plan), 2),
+        "priority_score": round(plan_objective(plan), 2),
+        "weekly_cost_gbp": round(float(plan["weekly_cost"].fillna(0).sum()), 2),
         "children_placed": int(placed.sum()),
         "children_unplaced": int((~placed).sum()),
         "sibling_groups": int(prob.num_groups),

@@ -116,6 +116,11 @@ class MatchProblem:
     harm_animals_excludes_pets: bool = True
     harm_physical_years_younger: int = 3
     unlocatable: str = "exclude"
+    # --- team decisions (set by :func:`sufficiency.matching.decisions.apply_decisions`) ---
+    #: Per child, the placement row a valid pin sends them to, -1 when not pinned.
+    decision_pin: np.ndarray | None = None
+    #: Sorted ``child * num_placements + placement`` keys of excluded pairs.
+    decision_excluded: np.ndarray | None = None
 
     def derived(self, name: str, build: Callable[[MatchProblem], T]) -> T:
         """``build(self)``, computed on first use and kept: the problem is immutable."""

@@ -96,6 +96,7 @@ def _workbook(run: MatchRun) -> Callable[[Path], None]:
                 columns=["file", "row", "column", "code", "note"],
             ),
         )
+        _sheet(wb, "Decisions", run.decisions.table())
         _sheet(wb, "Assumptions", pd.DataFrame({"assumption": list(ASSUMPTIONS)}))
         stamp = dt.datetime.fromisoformat(run.summary["run_date"])
         wb.properties.created = stamp

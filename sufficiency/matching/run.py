@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -14,10 +14,12 @@ from sufficiency.config import MatchingParams, Params
 from sufficiency.errors import Problem
 from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.candidates import RULES, Candidates
+from sufficiency.matching.decisions import DecisionOutcome, apply_decisions
 from sufficiency.matching.explain import alternatives_table, unplaced_table
 from sufficiency.matching.plan import evaluate_plan, plan_figures
 from sufficiency.matching.problem import MatchProblem, build_problem
 from sufficiency.matching.solve import MatchResult, solve
+from sufficiency.matching.why_not import add_why_not
 
 #: Columns of matches.csv, in order (the objective terms follow the placement facts).
 MATCH_COLUMNS: tuple[str, ...] = (
@@ -45,6 +47,12 @@ ASSUMPTIONS: tuple[str, ...] = (
     "members may still be left unplaced.",
     "Alternatives' extra cost compares the option's own terms with the proposal's; "
     "knock-on effects on other children are not included.",
+    "The priority score is the objective the solver minimises: weekly costs plus "
+    "weighted penalties (distance, out of area, school moves, sibling splits, children "
+    "left unplaced); it is not money. The weekly cost is the sum of the proposed "
+    "placements' weekly fees.",
+    "Team decisions: a pin is obeyed only if it breaks no other hard rule; refused and "
+    "ignored decisions are listed on the Decisions sheet with the reason.",
 )
 
 
@@ -57,6 +65,7 @@ class MatchRun:
     unplaced: pd.DataFrame
     alternatives: pd.DataFrame
     summary: dict[str, Any]
+    decisions: DecisionOutcome = field(default_factory=DecisionOutcome)
 
 
 def run_matching(
@@ -68,15 +77,19 @@ def run_matching(
     input_sha256: dict[str, str] | None = None,
     set_aside: pd.DataFrame | None = None,
     notes: Sequence[Problem] = (),
+    decisions: pd.DataFrame | None = None,
 ) -> MatchRun:
     """Optimise tonight's matches, run the greedy baseline and explain the outcome.
 
     ``set_aside`` lists input rows left out for errors (:data:`SET_ASIDE_COLUMNS`):
     referrals among them are reported unplaced with the problem. ``notes`` are the
-    inputs' warnings, kept in the summary and the report.
+    inputs' warnings, kept in the summary and the report. ``decisions`` is the team's
+    table (:func:`sufficiency.io.decisions.read_decisions`).
     """
     mp = params.matching
+    together = mp.siblings == "together"
     prob = build_problem(referrals, placements, run_date, mp)
+    prob, outcome = apply_decisions(prob, decisions, siblings_together=together)
     result = solve(prob, mp) if prob.num_children else _nobody(prob, mp)
     greedy = evaluate_plan(prob, result.greedy_place_of_child, mp.weights)
     plan = result.plan.assign(distance_note=distance_notes(prob, result.place_of_child))
@@ -108,6 +121,8 @@ def run_matching(
         "proven_optimal": result.status.value == "optimal",
         "message": result.message,
         "objective_gbp": round(result.objective_gbp, 2),
+        "priority_score": round(result.objective_gbp, 2),
+        "weekly_cost_gbp": figures["weekly_cost_gbp"],
         "bound_gbp": None if result.bound_gbp is None else round(result.bound_gbp, 2),
         "gap": result.gap,
         "runtime_seconds": round(result.runtime_seconds, 3),
@@ -116,7 +131,7 @@ def run_matching(
         "num_candidate_pairs": result.candidates.num_pairs,
         "num_pairs_in_model": result.num_pairs_in_model,
         "pruning_rounds": result.pruning_rounds,
-        **{k: v for k, v in figures.items() if k != "objective_gbp"},
+        **{k: v for k, v in figures.items() if k not in ("objective_gbp", "priority_score")},
         "greedy_baseline": plan_figures(prob, greedy, mp.weights),
         "rows_set_aside": len(aside),
         "set_aside": aside.to_dict("records"),
@@ -124,13 +139,52 @@ def run_matching(
             matches["distance_note"].str.contains("unknown|charged as far", regex=True).sum()
         ),
         "input_notes": _notes(notes),
+        "decisions": outcome.summary(),
     }
     return MatchRun(
         result=result,
         matches=matches,
         unplaced=unplaced,
-        alternatives=alternatives_table(prob, result, mp.num_alternatives),
+        alternatives=add_why_not(
+            prob, result, alternatives_table(prob, result, mp.num_alternatives), together
+        ),
         summary=summary,
+        decisions=outcome,
+    )
+
+
+def pseudonymise_run(run: MatchRun, child_ids: Iterable[str], key: bytes) -> MatchRun:
+    """``run`` with keyed pseudonyms for child IDs in every table, in the ``why_not`` and
+    decision sentences, and in the summary's decision lists."""
+    from sufficiency.pseudonymise import pseudonymise_frame, pseudonymise_text
+
+    ids = [str(c) for c in child_ids]
+    alternatives = pseudonymise_frame(run.alternatives, key)
+    alternatives["why_not"] = (
+        alternatives["why_not"]
+        .map(lambda t: t if pd.isna(t) else pseudonymise_text(str(t), ids, key))
+        .astype("string")
+    )
+    notes = tuple(
+        replace(n, child_id=pseudonymise_text(n.child_id, ids, key),
+                note=pseudonymise_text(n.note, ids, key))
+        for n in run.decisions.notes
+    )  # fmt: skip
+    decisions = DecisionOutcome(notes)
+    from sufficiency.pseudonymise import pseudonym
+
+    aside = [
+        {**a, "id": pseudonym(a["id"], key)} if a.get("file_kind") == "referrals" and a["id"]
+        else a
+        for a in run.summary.get("set_aside", [])
+    ]  # fmt: skip
+    return replace(
+        run,
+        matches=pseudonymise_frame(run.matches, key),
+        unplaced=pseudonymise_frame(run.unplaced, key),
+        alternatives=alternatives,
+        summary={**run.summary, "decisions": decisions.summary(), "set_aside": aside},
+        decisions=decisions,
     )
 
 

@@ -108,6 +108,11 @@ def show_cmd(run_id: int, store_url: str | None, fmt: str) -> None:
         for o in run["outcomes"]:
             where = o["placement_id"] or f"unplaced: {o['reason']}"
             click.echo(f"  {o['child_id']}: {where}")
+    if run.get("decisions"):
+        click.echo("decisions:")
+        for d in run["decisions"]:
+            click.echo(f"  {d['status']} {d['decision']} {d['child_id']} -> {d['placement_id']}: "
+                       f"{d['note']}")  # fmt: skip
 
 
 @runs.command("diff")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -73,3 +73,20 @@ class Outcome(Base):
     placement_id: Mapped[str | None] = mapped_column(String(100))
     reason: Mapped[str | None] = mapped_column(Text)
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class RunDecision(Base):
+    """A placement-team decision read by a matching run, and what the run did with it."""
+
+    __tablename__ = "run_decisions"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    child_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    placement_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    decision: Mapped[str] = mapped_column(String(10))  # pin / exclude
+    status: Mapped[str] = mapped_column(String(10))  # applied / ignored / refused
+    note: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_on: Mapped[dt.date | None] = mapped_column(Date)
+    until: Mapped[dt.date | None] = mapped_column(Date)

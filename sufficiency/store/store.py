@@ -26,11 +26,11 @@ from sqlalchemy.orm import Session
 from sufficiency import __version__
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, sha256_file
-from sufficiency.store.models import Outcome, Run, RunFile, RunRow
+from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow
 
 STORE_ENV = "SUFFICIENCY_STORE"
 #: The newest migration in migrations/versions (a test keeps this in step).
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 
 
 def default_store_url() -> str:
@@ -196,8 +196,13 @@ class RunStore:
         outcomes: Iterable[tuple[str, str | None, str | None, dict[str, Any] | None]] = (),
         rows: Iterable[tuple[str, str, str, int | None]] = (),
         now: dt.datetime | None = None,
+        decisions: Iterable[Mapping[str, Any]] = (),
     ) -> None:
-        """Record how a run ended, its figures, output files and per-child outcomes."""
+        """Record how a run ended, its figures, output files and per-child outcomes.
+
+        ``decisions`` are the placement team's decisions the run read, as
+        :meth:`sufficiency.matching.decisions.DecisionNote.as_dict` gives them.
+        """
         with Session(self.engine) as s, s.begin():
             _add_rows(s, run_id, rows)
             run = s.get(Run, run_id)
@@ -226,6 +231,7 @@ class RunStore:
             for child_id, placement_id, reason, details in outcomes:
                 s.add(Outcome(run_id=run_id, child_id=child_id, placement_id=placement_id,
                               reason=reason, details=details))  # fmt: skip
+            _add_decisions(s, run_id, decisions)
 
     def mark_interrupted(self) -> int:
         """Mark runs left 'running' by a process on this host that no longer exists."""
@@ -283,6 +289,7 @@ class RunStore:
                               .order_by(RunFile.role, RunFile.label)).all()  # fmt: skip
             outcomes = s.scalars(select(Outcome).where(Outcome.run_id == run_id)
                                  .order_by(Outcome.child_id)).all()  # fmt: skip
+            decisions = _decisions(s, run_id)
             return {
                 "id": run.id,
                 "kind": run.kind,
@@ -313,6 +320,7 @@ class RunStore:
                     {"child_id": o.child_id, "placement_id": o.placement_id, "reason": o.reason}
                     for o in outcomes
                 ],
+                "decisions": decisions,
             }
 
     def previous_identical(self, run_id: int) -> int | None:
@@ -359,12 +367,18 @@ class RunStore:
             oa, ob = outcomes(run_a), outcomes(run_b)
             ra, rb = rows(run_a, "referral"), rows(run_b, "referral")
             pa, pb = rows(run_a, "placement"), rows(run_b, "placement")
+            da, db = _decisions(s, run_a), _decisions(s, run_b)
         out = []
         for child in sorted(set(oa) | set(ob)):
             before, after = oa.get(child, "not referred"), ob.get(child, "not referred")
             if before == after:
                 continue
-            out.append(DiffRow(child, before, after, _why(child, before, after, ra, rb, pa, pb)))
+            why = _decision_cause(child, before, after, da, db) or _why(
+                child, before, after, ra, rb, pa, pb
+            )
+            if why == _KNOCK_ON and _applied_keys(da) != _applied_keys(db):
+                why = "the team's decisions changed, so the best overall plan changed"
+            out.append(DiffRow(child, before, after, why))
         return out
 
     def prune(self, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
@@ -372,7 +386,7 @@ class RunStore:
         cutoff = (_utc(now) or dt.datetime.now(dt.UTC)) - older_than
         with Session(self.engine) as s, s.begin():
             ids = list(s.scalars(select(Run.id).where(Run.started_at < cutoff)))
-            for model in (Outcome, RunRow, RunFile):
+            for model in (Outcome, RunRow, RunFile, RunDecision):
                 s.execute(delete(model).where(model.run_id.in_(ids)))
             s.execute(delete(Run).where(Run.id.in_(ids)))
         return len(ids)
@@ -407,7 +421,85 @@ def _why(
             return f"placement {after} has a vacancy now"
         if pa[after][0] != pb.get(after, ("", None))[0]:
             return f"placement {after}'s register entry changed"
-    return "other children's referrals or vacancies changed, so the best overall plan changed"
+    return _KNOCK_ON
+
+
+_KNOCK_ON = "other children's referrals or vacancies changed, so the best overall plan changed"
+
+
+def _applied_keys(ds: list[dict[str, Any]]) -> set[tuple[str, str, str]]:
+    return {
+        (d["child_id"], d["placement_id"], d["decision"]) for d in ds if d["status"] == "applied"
+    }
+
+
+def _decisions(s: Session, run_id: int) -> list[dict[str, Any]]:
+    q = (select(RunDecision).where(RunDecision.run_id == run_id)
+         .order_by(RunDecision.child_id, RunDecision.placement_id))  # fmt: skip
+    return [
+        {
+            "child_id": d.child_id, "placement_id": d.placement_id, "decision": d.decision,
+            "status": d.status, "note": d.note, "reason": d.reason, "decided_by": d.decided_by,
+            "decided_on": d.decided_on, "until": d.until,
+        }
+        for d in s.scalars(q)
+    ]  # fmt: skip
+
+
+def _add_decisions(s: Session, run_id: int, decisions: Iterable[Mapping[str, Any]]) -> None:
+    def day(value: Any) -> dt.date | None:
+        if value is None or isinstance(value, dt.date):
+            return value
+        return dt.date.fromisoformat(str(value))
+
+    seen: set[tuple[str, str]] = set()
+    for d in decisions:
+        key = (str(d["child_id"]), str(d["placement_id"]))
+        if key in seen:
+            continue
+        seen.add(key)
+        s.add(RunDecision(run_id=run_id, child_id=key[0], placement_id=key[1],
+                          decision=str(d["decision"]), status=str(d["status"]),
+                          note=d.get("note"), reason=d.get("reason"),
+                          decided_by=d.get("decided_by"), decided_on=day(d.get("decided_on")),
+                          until=day(d.get("until"))))  # fmt: skip
+
+
+def _as_cause(d: Mapping[str, Any]) -> str:
+    """``pinned by J Smith on 2026-02-27: reason`` / ``excluded from P1 by ...``."""
+    verb = "pinned" if d["decision"] == "pin" else f"excluded from {d['placement_id']}"
+    on = f" on {d['decided_on'].isoformat()}" if d.get("decided_on") else ""
+    return f"{verb} by {d['decided_by']}{on}: {d['reason']}"
+
+
+def _decision_cause(
+    child: str, before: str, after: str, da: list[dict[str, Any]], db: list[dict[str, Any]]
+) -> str | None:
+    """The team decision recorded with run B (or lifted since run A) that explains why
+    ``child`` moved from ``before`` to ``after``, if any."""
+
+    def applied(ds: list[dict[str, Any]]) -> dict[tuple[str, str, str], dict[str, Any]]:
+        return {(d["child_id"], d["placement_id"], d["decision"]): d
+                for d in ds if d["status"] == "applied"}  # fmt: skip
+
+    now, then = applied(db), applied(da)
+    new = {k: d for k, d in now.items() if k not in then}
+    if (child, after, "pin") in new:
+        return _as_cause(new[(child, after, "pin")])
+    if (child, before, "exclude") in new:
+        return _as_cause(new[(child, before, "exclude")])
+    taken = [d for (c, p, kind), d in sorted(new.items()) if p == before and kind == "pin"]
+    if taken:
+        d = taken[0]
+        return f"placement {before} went to {d['child_id']}, {_as_cause(d)}"
+    for key, verb in (((child, before, "pin"), "pin to"), ((child, after, "exclude"),
+                                                          "exclusion from")):  # fmt: skip
+        if key in then and key not in now:
+            lifted = next((d for d in db if (d["child_id"], d["placement_id"],
+                                             d["decision"]) == key), None)  # fmt: skip
+            why = f" ({lifted['status']}: {lifted['note']})" if lifted else ""
+            return f"the {verb} {key[1]} recorded with the earlier run no longer applies{why}"
+    return None
 
 
 def _add_rows(s: Session, run_id: int, rows: Iterable[tuple[str, str, str, int | None]]) -> None:

@@ -1,0 +1,280 @@
+"""The placement team's decisions, carried forward: pins (an agreed match) and exclusions.
+
+Both are one hard rule, ``decision`` (the last of :data:`~.candidates.RULES`): a pair is
+ruled out when the team excluded it or pinned the child elsewhere. The rule is read from
+two arrays on the :class:`~.problem.MatchProblem`, so it holds on every solver path
+(candidate generation, pairs by distance, the greedy baseline).
+
+A pin is obeyed only if it breaks no other rule: the single-pair rules, the placement's
+capacity across every pin to it, who may live alongside whom among the children pinned
+there, and (with ``siblings = "together"``) one placement per sibling group. A pin that
+breaks one is refused with a sentence naming the rule. A valid pin leaves the child one
+candidate, and leaving a pinned child unplaced costs more than anything it could free
+(:func:`pin_penalty`), so every solver places them.
+
+Decisions whose child or placement is not in tonight's inputs, or whose ``until`` date
+is before the run date, are ignored and listed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from sufficiency.config import MatchingWeights
+from sufficiency.matching.problem import MatchProblem
+
+Status = Literal["applied", "ignored", "refused"]
+#: Columns of the "Decisions" sheet, in order.
+DECISION_COLUMNS: tuple[str, ...] = (
+    "child_id", "placement_id", "decision", "status", "note", "reason", "decided_by",
+    "decided_on", "until",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DecisionNote:
+    """One decision and what tonight's run did with it (``note``: a sentence why)."""
+
+    child_id: str
+    placement_id: str
+    decision: Literal["pin", "exclude"]
+    reason: str
+    decided_by: str
+    until: dt.date | None
+    decided_on: dt.date | None
+    status: Status
+    note: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready fields, dates as ISO strings."""
+        out = dataclasses.asdict(self)
+        for key in ("until", "decided_on"):
+            out[key] = None if out[key] is None else out[key].isoformat()
+        return out
+
+    def cause(self) -> str:
+        """The decision as a cause, e.g. ``pinned by J Smith on 2026-02-27: agreed at panel``."""
+        verb = "pinned" if self.decision == "pin" else f"excluded from {self.placement_id}"
+        on = f" on {self.decided_on.isoformat()}" if self.decided_on else ""
+        return f"{verb} by {self.decided_by}{on}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class DecisionOutcome:
+    """Every decision read for a run, sorted by child, placement and decision."""
+
+    notes: tuple[DecisionNote, ...] = ()
+
+    def with_status(self, status: Status) -> tuple[DecisionNote, ...]:
+        return tuple(n for n in self.notes if n.status == status)
+
+    def summary(self) -> dict[str, Any]:
+        """``applied``, ``ignored`` and ``refused`` lists for ``summary.json``."""
+        keep = ("child_id", "placement_id", "decision", "note")
+        return {
+            s: [{k: n.as_dict()[k] for k in keep} for n in self.with_status(s)]
+            for s in ("applied", "ignored", "refused")
+        }
+
+    def table(self) -> pd.DataFrame:
+        """One row per decision, for the report's "Decisions" sheet."""
+        return pd.DataFrame([n.as_dict() for n in self.notes], columns=list(DECISION_COLUMNS))
+
+    def headline(self) -> str | None:
+        """One console line (``None`` when there were no decisions)."""
+        if not self.notes:
+            return None
+        a, i, r = (len(self.with_status(s)) for s in ("applied", "ignored", "refused"))
+        line = f"Decisions: {a} applied, {i} ignored, {r} refused."
+        for n in (*self.with_status("refused"), *self.with_status("ignored")):
+            line += f"\n  {n.status} {n.decision} {n.child_id} -> {n.placement_id}: {n.note}"
+        return line
+
+
+def _date(value: Any) -> dt.date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def rule_label(code: str) -> str:
+    """``rule 10 (alongside)``: a hard rule's number in :data:`~.candidates.RULES` and code."""
+    from sufficiency.matching.candidates import RULE_CODES
+
+    return f"rule {RULE_CODES.index(code) + 1} ({code})"
+
+
+def conflict_rule(prob: MatchProblem, a: int, b: int) -> str:
+    """Which rule stops referred children ``a`` and ``b`` sharing a placement (given that
+    :func:`~.candidates.children_conflict` says they may not): ``harm_sexual`` when one
+    may not live with a younger child, ``harm_physical`` when one may not live with a
+    child that much younger, else ``alongside``."""
+    hs, age = prob.child_harm_sexual, prob.child_age_years
+    if (hs[a] and age[b] < age[a]) or (hs[b] and age[a] < age[b]):
+        return "harm_sexual"
+    hp, gap = prob.child_harm_physical, prob.harm_physical_years_younger
+    if gap > 0 and ((hp[a] and age[b] <= age[a] - gap) or (hp[b] and age[a] <= age[b] - gap)):
+        return "harm_physical"
+    return "alongside"
+
+
+def _room_for(prob: MatchProblem, p: int, kids: list[int]) -> int:
+    """How many of ``kids`` placement ``p`` can take together (the sibling exemption
+    lets one sibling group fill an empty foster home up to its vacancies)."""
+    grp = prob.child_group
+    one_group = grp[kids[0]] >= 0 and all(grp[k] == grp[kids[0]] for k in kids)
+    if one_group and prob.place_foster_empty[p]:
+        return int(max(prob.place_capacity[p], prob.place_vacancies[p]))
+    return int(prob.place_capacity[p])
+
+
+def apply_decisions(
+    prob: MatchProblem, decisions: pd.DataFrame | None, *, siblings_together: bool = False
+) -> tuple[MatchProblem, DecisionOutcome]:
+    """The problem with tonight's valid decisions as the ``decision`` rule, and a note on each.
+
+    Parameters
+    ----------
+    prob
+        The problem built from tonight's inputs (without decisions).
+    decisions
+        The table from :func:`sufficiency.io.decisions.read_decisions`, or ``None``.
+    siblings_together
+        Sibling groups may use one placement only, so pins splitting one are refused.
+    """
+    from sufficiency.matching.candidates import (
+        RULE_CODES,
+        RULE_TEXT,
+        children_conflict,
+        rule_breaks,
+    )
+
+    if decisions is None or decisions.empty:
+        return prob, DecisionOutcome()
+    kid_row = {str(c): i for i, c in enumerate(prob.referrals["child_id"])}
+    place_row = {str(p): i for i, p in enumerate(prob.placements["placement_id"])}
+    table = decisions.assign(
+        child_id=decisions["child_id"].astype(str),
+        placement_id=decisions["placement_id"].astype(str),
+    ).sort_values(["child_id", "placement_id", "decision"], kind="stable")
+    status: dict[int, tuple[Status, str]] = {}
+    pins: list[int] = []
+    excluded: set[tuple[int, int]] = set()
+    rows = table.to_dict("records")
+    for k, r in enumerate(rows):
+        until = _date(r.get("until"))
+        if r["child_id"] not in kid_row:
+            status[k] = ("ignored", f"child {r['child_id']} is not in tonight's referrals.")
+        elif r["placement_id"] not in place_row:
+            status[k] = ("ignored", f"placement {r['placement_id']} is not on tonight's register.")
+        elif until is not None and until < prob.run_date:
+            status[k] = ("ignored", f"it expired on {until.isoformat()}.")
+        elif r["decision"] == "exclude":
+            excluded.add((kid_row[r["child_id"]], place_row[r["placement_id"]]))
+            status[k] = ("applied", "the child is not matched to this placement.")
+        else:
+            pins.append(k)
+
+    def refuse(ks: list[int], why: str) -> None:
+        for k in ks:
+            status[k] = ("refused", why)
+
+    def where(k: int) -> tuple[int, int]:
+        return kid_row[rows[k]["child_id"]], place_row[rows[k]["placement_id"]]
+
+    by_child: dict[int, list[int]] = {}
+    for k in pins:
+        by_child.setdefault(where(k)[0], []).append(k)
+    for ks in by_child.values():
+        if len(ks) > 1:
+            places = ", ".join(rows[k]["placement_id"] for k in ks)
+            refuse(ks, f"the child is pinned to more than one placement ({places}); "
+                       "none of these pins is obeyed until the team chooses one.")  # fmt: skip
+    for k in (k for k in pins if k not in status):
+        c, p = where(k)
+        broken = rule_breaks(prob, np.array([c]), np.array([p]))[:, 0]
+        codes = [RULE_CODES[i] for i in np.nonzero(broken)[0] if RULE_CODES[i] != "decision"]
+        if (c, p) in excluded:
+            refuse([k], "the same child and placement are also excluded by a decision.")
+        elif codes:
+            also = ", ".join(rule_label(code) for code in codes[1:])
+            more = f"; it also breaks {also}" if also else ""
+            refuse([k], f"the placement {RULE_TEXT[codes[0]]}: {rule_label(codes[0])}{more}.")
+    if siblings_together:
+        by_group: dict[int, list[int]] = {}
+        for k in (k for k in pins if k not in status):
+            g = int(prob.child_group[where(k)[0]])
+            if g >= 0:
+                by_group.setdefault(g, []).append(k)
+        for ks in by_group.values():
+            if len({where(k)[1] for k in ks}) > 1:
+                who = ", ".join(f"{rows[k]['child_id']} to {rows[k]['placement_id']}" for k in ks)
+                refuse(ks, f"siblings must stay together but are pinned apart ({who}).")
+    by_place: dict[int, list[int]] = {}
+    for k in (k for k in pins if k not in status):
+        by_place.setdefault(where(k)[1], []).append(k)
+    for p, ks in sorted(by_place.items()):
+        kids = [where(k)[0] for k in ks]
+        room = _room_for(prob, p, kids)
+        if len(ks) > room:
+            who = ", ".join(rows[k]["child_id"] for k in ks)
+            refuse(ks, f"placement {rows[ks[0]]['placement_id']} has room for {room} child(ren) "
+                       f"but {len(ks)} are pinned to it ({who}): {rule_label('capacity')}; none "
+                       "of these pins is obeyed until the team chooses.")  # fmt: skip
+            continue
+        for i, ka in enumerate(ks):
+            for kb in ks[i + 1 :]:
+                a, b = where(ka)[0], where(kb)[0]
+                if children_conflict(prob, np.array([a]), np.array([b]))[0]:
+                    why = (f"{rows[ka]['child_id']} and {rows[kb]['child_id']} are both pinned "
+                           f"to {rows[ka]['placement_id']} but may not live together: "
+                           f"{rule_label(conflict_rule(prob, a, b))}.")  # fmt: skip
+                    refuse([ka, kb], why)
+    pin = np.full(prob.num_children, -1, np.int64)
+    for k in (k for k in pins if k not in status):
+        c, p = where(k)
+        pin[c] = p
+        status[k] = ("applied", "the child is matched to this placement.")
+    n_p = max(prob.num_placements, 1)
+    keys = np.array(sorted(c * n_p + p for c, p in excluded), np.int64)
+    notes = tuple(
+        DecisionNote(
+            child_id=r["child_id"], placement_id=r["placement_id"], decision=r["decision"],
+            reason=str(r["reason"]), decided_by=str(r["decided_by"]), until=_date(r.get("until")),
+            decided_on=_date(r.get("decided_on")), status=status[k][0], note=status[k][1],
+        )
+        for k, r in enumerate(rows)
+    )  # fmt: skip
+    out = dataclasses.replace(prob, decision_pin=pin, decision_excluded=keys)
+    return out, DecisionOutcome(notes)
+
+
+def pin_penalty(prob: MatchProblem, weights: MatchingWeights) -> np.ndarray:
+    """Extra penalty for leaving each pinned child unplaced (0 for everyone else).
+
+    It exceeds anything leaving the child unplaced could free: the child's own pair
+    cost and one sibling split, plus the unplaced penalties of everyone who could be at
+    the pinned placement (its vacancies) or would have to leave the child's siblings
+    (the group's size). So a plan leaving a validly pinned child unplaced is never optimal.
+    """
+    pin = prob.decision_pin
+    out = np.zeros(prob.num_children)
+    if pin is None or not (pin >= 0).any():
+        return out
+    from sufficiency.matching.costs import pair_cost
+
+    kids = np.nonzero(pin >= 0)[0]
+    places = pin[kids]
+    grp = prob.child_group
+    size = np.array([int((grp == grp[c]).sum()) if grp[c] >= 0 else 1 for c in kids])
+    most = max(weights.unplaced, weights.unplaced_needed_today, 1.0)
+    out[kids] = (
+        (prob.place_vacancies[places] + size + 2) * most
+        + weights.sibling_split
+        + pair_cost(prob, kids, places, weights)
+    )
+    return out

@@ -1,0 +1,255 @@
+"""The team's decisions: pins and exclusions obeyed, impossible ones refused, stale ones ignored."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from match_builders import (
+    POSTCODES,
+    RUN_DATE,
+    placement,
+    placements_frame,
+    referral,
+    referrals_frame,
+)
+from reference import plan_violations
+from test_properties import instance
+
+from sufficiency.config import MatchingParams, Params
+from sufficiency.errors import InputDataError
+from sufficiency.io.decisions import read_decisions
+from sufficiency.matching import build_problem, generate_candidates, run_matching, solve
+from sufficiency.matching.candidates import RULE_CODES
+from sufficiency.matching.decisions import apply_decisions
+from sufficiency.matching.greedy import greedy_plan
+
+solve_module = sys.modules["sufficiency.matching.solve"]
+
+
+def decision(child_id: str, placement_id: str, kind: str = "pin", **kw: Any) -> dict[str, Any]:
+    """One decision row as :func:`read_decisions` returns it."""
+    row: dict[str, Any] = {
+        "child_id": child_id, "placement_id": placement_id, "decision": kind,
+        "reason": "agreed at placement panel", "decided_by": "J Smith",
+        "until": pd.NaT, "decided_on": pd.Timestamp("2026-02-27"),
+    }  # fmt: skip
+    row.update(kw)
+    return row
+
+
+def decisions_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Decision rows with the reader's dtypes."""
+    df = pd.DataFrame(rows, columns=list(decision("x", "y").keys()))
+    for col in ("until", "decided_on"):
+        df[col] = pd.to_datetime(df[col])
+    return df
+
+
+def _where(run: Any) -> dict[str, str | None]:
+    plan = run.result.plan
+    return {str(c): (None if pd.isna(p) else str(p))
+            for c, p in zip(plan["child_id"], plan["placement_id"], strict=True)}  # fmt: skip
+
+
+def _notes(run: Any, status: str) -> list[dict[str, Any]]:
+    return list(run.summary["decisions"][status])
+
+
+def test_exclude_removes_the_pair() -> None:
+    """An excluded pair is never proposed, even when it is the child's cheapest."""
+    refs = referrals_frame([referral("C1")])
+    plcs = placements_frame([placement("P1"), placement("P2", weekly_cost=900.0)])
+    assert _where(run_matching(refs, plcs, RUN_DATE, Params()))["C1"] == "P1"
+    run = run_matching(refs, plcs, RUN_DATE, Params(),
+                       decisions=decisions_frame([decision("C1", "P1", "exclude")]))  # fmt: skip
+    assert _where(run)["C1"] == "P2"
+    assert [n["placement_id"] for n in _notes(run, "applied")] == ["P1"]
+    assert "decision" in RULE_CODES and RULE_CODES[-1] == "decision"
+
+
+def test_pin_sends_the_child_to_a_dearer_placement() -> None:
+    """A pin is obeyed although the optimiser would choose another, cheaper placement."""
+    refs = referrals_frame([referral("C1")])
+    plcs = placements_frame([placement("P1"), placement("P2", weekly_cost=900.0)])
+    run = run_matching(refs, plcs, RUN_DATE, Params(),
+                       decisions=decisions_frame([decision("C1", "P2")]))  # fmt: skip
+    assert _where(run)["C1"] == "P2"
+    assert run.summary["decisions"]["refused"] == []
+    prob, _ = apply_decisions(build_problem(refs, plcs, RUN_DATE), decisions_frame(
+        [decision("C1", "P2")]))  # fmt: skip
+    cands = generate_candidates(prob)
+    assert cands.place.tolist() == [1]
+    assert cands.excluded_counts[0, RULE_CODES.index("decision")] == 1
+
+
+def test_pin_is_honoured_when_another_child_would_be_cheaper_there() -> None:
+    """The solver places a pinned child even when leaving them unplaced and giving the
+    place to a child who costs less there would score better; so does the greedy baseline."""
+    refs = referrals_frame([
+        referral("C1", home_postcode=POSTCODES["birmingham"]),  # far from P1: dearer there
+        referral("C2"),
+    ])  # fmt: skip
+    plcs = placements_frame([placement("P1")])
+    free = run_matching(refs, plcs, RUN_DATE, Params())
+    assert _where(free) == {"C1": None, "C2": "P1"}
+    pins = decisions_frame([decision("C1", "P1")])
+    run = run_matching(refs, plcs, RUN_DATE, Params(), decisions=pins)
+    assert _where(run) == {"C1": "P1", "C2": None}
+    assert run.result.status.value == "optimal"
+    prob, _ = apply_decisions(build_problem(refs, plcs, RUN_DATE), pins)
+    assert greedy_plan(prob, MatchingParams()).tolist() == [0, -1]
+    with pytest.MonkeyPatch.context() as mp:  # the column-generation path too
+        mp.setattr(solve_module, "PRUNE_ABOVE_PAIRS_PER_CHILD", -1)
+        assert solve(prob, MatchingParams()).place_of_child.tolist() == [0, -1]
+
+
+def test_impossible_pin_is_refused_with_the_rule_it_breaks() -> None:
+    """A pin to a placement that does not take the child's sex is reported, not obeyed."""
+    refs = referrals_frame([referral("C1")])
+    plcs = placements_frame([placement("P1", sex="F"), placement("P2", weekly_cost=900.0)])
+    run = run_matching(refs, plcs, RUN_DATE, Params(),
+                       decisions=decisions_frame([decision("C1", "P1")]))  # fmt: skip
+    assert _where(run)["C1"] == "P2"
+    (refused,) = _notes(run, "refused")
+    assert refused["placement_id"] == "P1"
+    assert refused["note"] == "the placement does not accept the child's sex: rule 5 (sex)."
+    sheet = run.decisions.table()
+    assert sheet["status"].tolist() == ["refused"]
+
+
+def test_two_pins_over_capacity_are_both_refused() -> None:
+    """Two children pinned to a one-vacancy home: neither pin is obeyed, and the note
+    names the capacity rule and both children."""
+    refs = referrals_frame([referral("C1"), referral("C2")])
+    plcs = placements_frame([placement("P1"), placement("P2", weekly_cost=700.0)])
+    pins = decisions_frame([decision("C1", "P1"), decision("C2", "P1")])
+    run = run_matching(refs, plcs, RUN_DATE, Params(), decisions=pins)
+    refused = _notes(run, "refused")
+    assert [n["child_id"] for n in refused] == ["C1", "C2"]
+    assert "has room for 1 child(ren) but 2 are pinned to it (C1, C2)" in refused[0]["note"]
+    assert "rule 1 (capacity)" in refused[0]["note"]
+    assert sorted(v for v in _where(run).values() if v) == ["P1", "P2"]  # solved freely
+
+
+def test_pinned_children_who_may_not_live_together_are_refused() -> None:
+    """Two children pinned to one home, one of whom must live alone: both pins refused."""
+    refs = referrals_frame([referral("C1", alongside="solo"), referral("C2", age=12)])
+    plcs = placements_frame([placement("P1", vacancies=2), placement("P2", weekly_cost=700.0)])
+    pins = decisions_frame([decision("C1", "P1"), decision("C2", "P1")])
+    run = run_matching(refs, plcs, RUN_DATE, Params(), decisions=pins)
+    refused = _notes(run, "refused")
+    assert len(refused) == 2
+    assert (
+        "C1 and C2 are both pinned to P1 but may not live together: rule 10 (alongside)"
+        in (refused[0]["note"])
+    )
+    assert _where(run)["C1"] != _where(run)["C2"]
+
+
+def test_pin_and_exclusion_together_keep_the_exclusion() -> None:
+    """A child pinned to one placement and excluded from another: both applied."""
+    refs = referrals_frame([referral("C1"), referral("C2")])
+    plcs = placements_frame([placement("P1"), placement("P2", weekly_cost=700.0),
+                             placement("P3", weekly_cost=800.0)])  # fmt: skip
+    rows = [decision("C1", "P2"), decision("C2", "P1", "exclude")]
+    run = run_matching(refs, plcs, RUN_DATE, Params(), decisions=decisions_frame(rows))
+    assert _where(run) == {"C1": "P2", "C2": "P3"}
+    assert len(_notes(run, "applied")) == 2
+
+
+def test_expired_and_unknown_decisions_are_ignored_and_listed() -> None:
+    """Decisions past their date, or naming a child or placement not in tonight's inputs,
+    change nothing and are listed with the reason."""
+    refs = referrals_frame([referral("C1")])
+    plcs = placements_frame([placement("P1"), placement("P2", weekly_cost=900.0)])
+    rows = [
+        decision("C1", "P1", "exclude", until=pd.Timestamp("2026-02-28")),
+        decision("C1", "P9"),
+        decision("C7", "P1"),
+        decision("C1", "P2", "exclude", until=pd.Timestamp(RUN_DATE)),  # holds on its last day
+    ]
+    run = run_matching(refs, plcs, RUN_DATE, Params(), decisions=decisions_frame(rows))
+    assert _where(run)["C1"] == "P1"
+    ignored = {(n["child_id"], n["placement_id"]): n["note"] for n in _notes(run, "ignored")}
+    assert ignored == {
+        ("C1", "P1"): "it expired on 2026-02-28.",
+        ("C1", "P9"): "placement P9 is not on tonight's register.",
+        ("C7", "P1"): "child C7 is not in tonight's referrals.",
+    }
+    assert [n["placement_id"] for n in _notes(run, "applied")] == ["P2"]
+    headline = run.decisions.headline()
+    assert headline is not None and headline.startswith("Decisions: 1 applied, 3 ignored")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instance(), st.data())
+def test_valid_pins_are_always_honoured(case, data) -> None:  # type: ignore[no-untyped-def]
+    """On random instances, every pin the run accepts is in the plan (compact model and
+    column generation), and the plan breaks no hard rule."""
+    refs, plcs, together = case
+    n_c, n_p = len(refs), len(plcs)
+    picks = data.draw(st.lists(st.tuples(st.integers(0, n_c - 1), st.integers(0, n_p - 1)),
+                               max_size=3, unique_by=lambda t: t[0]))  # fmt: skip
+    pins = decisions_frame([decision(f"C{c}", f"P{p}") for c, p in picks])
+    params = MatchingParams(siblings="together" if together else "prefer")
+    prob, outcome = apply_decisions(build_problem(refs, plcs, RUN_DATE), pins,
+                                    siblings_together=together)  # fmt: skip
+    kid = {str(c): i for i, c in enumerate(prob.referrals["child_id"])}
+    plc = {str(p): i for i, p in enumerate(prob.placements["placement_id"])}
+    applied = [(kid[n.child_id], plc[n.placement_id]) for n in outcome.with_status("applied")]
+    ids = prob.placements["placement_id"].astype(str).to_numpy()
+    for force in (False, True):
+        with pytest.MonkeyPatch.context() as mp:
+            if force:
+                mp.setattr(solve_module, "PRUNE_ABOVE_PAIRS_PER_CHILD", -1)
+            where = solve(prob, params).place_of_child
+        for c, p in applied:
+            assert where[c] == p
+        plan = {str(c): (None if w < 0 else str(ids[w]))
+                for c, w in zip(prob.referrals["child_id"], where, strict=True)}  # fmt: skip
+        assert plan_violations(refs, plcs, plan, RUN_DATE, siblings_together=together) == []
+    greedy = greedy_plan(prob, params)
+    assert all(greedy[c] == p for c, p in applied)
+    pinned = prob.decision_pin if prob.decision_pin is not None else np.full(n_c, -1)
+    assert np.all((pinned >= 0) == np.isin(np.arange(n_c), [c for c, _ in applied]))
+
+
+def test_decisions_file_with_bad_rows_names_file_row_and_column(tmp_path: Path) -> None:
+    """Every bad cell is reported at once with the file, the spreadsheet row and column."""
+    path = tmp_path / "decisions.csv"
+    path.write_text(
+        "child_id,placement_id,decision,reason,decided_by,until\n"
+        "C1,P1,pin,agreed at panel,J Smith,\n"
+        "C2,P1,maybe,unsure,J Smith,31/02/2026\n"
+        "C3,P2,exclude,,J Smith,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputDataError) as err:
+        read_decisions(path)
+    text = str(err.value)
+    assert text.startswith(f"{path}: 3 error(s)")
+    assert "row 3, column decision: must be one of: exclude, pin (value 'maybe')" in text
+    assert "row 3, column until: is not a date" in text
+    assert "row 4, column reason: is blank but a value is required" in text
+
+
+def test_decisions_file_reads_pins_and_header_only_file(tmp_path: Path) -> None:
+    """A good file reads into typed columns; a file with only a header has no decisions."""
+    path = tmp_path / "decisions.csv"
+    path.write_text(
+        "Child ID,Placement ID,decision,reason,decided_by,until\n"
+        "C1,P1,Pin,agreed at panel,J Smith,31/03/2026\n",
+        encoding="utf-8",
+    )
+    table = read_decisions(path)
+    assert table[["child_id", "placement_id", "decision"]].values.tolist() == [["C1", "P1", "pin"]]
+    assert table["until"].iloc[0] == pd.Timestamp("2026-03-31")
+    path.write_text("child_id,placement_id,decision,reason,decided_by,until\n", encoding="utf-8")
+    assert read_decisions(path).empty

@@ -1,0 +1,96 @@
+"""``sufficiency match --decisions`` end to end: console, outputs, run store, ``runs diff``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from test_matching_command import write_inputs
+
+from sufficiency.matching.command import match
+from sufficiency.store.command import runs
+
+HEADER = "child_id,placement_id,decision,reason,decided_by,until,decided_on\n"
+
+
+def _match(tmp_path: Path, out: str, store: str, *extra: str):  # type: ignore[no-untyped-def]
+    refs, plcs = tmp_path / "referrals.csv", tmp_path / "placements.csv"
+    return CliRunner().invoke(
+        match, ["--referrals", str(refs), "--placements", str(plcs), "--date", "2026-03-01",
+                "--out", str(tmp_path / out), "--store", store, "--time-limit", "30", *extra],
+    )  # fmt: skip
+
+
+def test_console_shows_weekly_cost_and_priority_score(tmp_path: Path) -> None:
+    """The console gives the real weekly cost in pounds and the priority score unlabelled
+    as money; summary.json carries both (and the old objective key)."""
+    write_inputs(tmp_path)
+    res = _match(tmp_path, "out", f"sqlite:///{tmp_path / 'runs.sqlite'}")
+    assert res.exit_code == 0, res.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    matches = pd.read_csv(tmp_path / "out" / "matches.csv")
+    assert summary["weekly_cost_gbp"] == round(matches["weekly_cost"].sum(), 2)
+    assert summary["priority_score"] == summary["objective_gbp"]
+    assert summary["weekly_cost_gbp"] != summary["priority_score"]
+    line = res.output.strip().splitlines()[-1]
+    assert f"weekly cost £{summary['weekly_cost_gbp']:,.2f}" in line
+    assert f"priority score {summary['priority_score']:,.0f} " in line
+    assert "objective £" not in res.output and "score £" not in res.output
+    assert summary["decisions"] == {"applied": [], "ignored": [], "refused": []}
+
+
+def test_decisions_are_obeyed_listed_recorded_and_named_by_runs_diff(tmp_path: Path) -> None:
+    """A night with an exclusion moves a child; the console and outputs list every
+    decision, the store keeps them, and ``runs diff`` names the exclusion as the cause."""
+    write_inputs(tmp_path)
+    store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    first = _match(tmp_path, "a", store)
+    assert first.exit_code == 0, first.output
+    was = pd.read_csv(tmp_path / "a" / "matches.csv").set_index("child_id")["placement_id"]
+    path = tmp_path / "decisions.csv"
+    path.write_text(
+        HEADER
+        + f"C3,{was['C3']},exclude,too far from school,J Smith,,27/02/2026\n"
+        + "C1,P1,pin,agreed at panel,A Jones,28/02/2026,\n"
+        + "C8,P1,pin,agreed at panel,A Jones,,\n",
+        encoding="utf-8",
+    )
+    res = _match(tmp_path, "b", store, "--decisions", str(path))
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert lines[0] == "Decisions: 1 applied, 2 ignored, 0 refused."
+    assert "  ignored pin C1 -> P1: it expired on 2026-02-28." in lines
+    assert "  ignored pin C8 -> P1: child C8 is not in tonight's referrals." in lines
+    now = pd.read_csv(tmp_path / "b" / "matches.csv").set_index("child_id")["placement_id"]
+    assert now["C3"] != was["C3"]
+    summary = json.loads((tmp_path / "b" / "summary.json").read_text())
+    assert [d["child_id"] for d in summary["decisions"]["applied"]] == ["C3"]
+    assert "decisions" in summary["inputs_sha256"]
+    wb = load_workbook(tmp_path / "b" / "match_report.xlsx", read_only=True)
+    sheet = [r for r in wb["Decisions"].iter_rows(values_only=True)]
+    assert sheet[0][:4] == ("child_id", "placement_id", "decision", "status")
+    assert sorted(r[3] for r in sheet[1:]) == ["applied", "ignored", "ignored"]
+    wb.close()
+    shown = CliRunner().invoke(runs, ["show", "2", "--store", store])
+    assert f"applied exclude C3 -> {was['C3']}: the child is not matched" in shown.output
+    diff = CliRunner().invoke(runs, ["diff", "1", "2", "--store", store])
+    assert diff.exit_code == 0, diff.output
+    assert (f"C3: {was['C3']} -> {now['C3']} (excluded from {was['C3']} by J Smith on "
+            "2026-02-27: too far from school)") in diff.output  # fmt: skip
+
+
+def test_bad_decisions_file_is_one_clear_error(tmp_path: Path) -> None:
+    """A decisions file with a bad row stops the run with exit code 1 and names the file,
+    row and column; no traceback."""
+    write_inputs(tmp_path)
+    path = tmp_path / "decisions.csv"
+    path.write_text(HEADER + "C1,P1,maybe,agreed,J Smith,,\n", encoding="utf-8")
+    res = _match(tmp_path, "out", f"sqlite:///{tmp_path / 'runs.sqlite'}",
+                 "--decisions", str(path))  # fmt: skip
+    assert res.exit_code == 1
+    assert f"Error: {path}: 1 error(s), 0 warning(s)" in res.output
+    assert "row 2, column decision: must be one of: exclude, pin (value 'maybe')" in res.output
+    assert "Traceback" not in res.output

@@ -1,0 +1,91 @@
+"""``why_not``: every alternative cheaper for the child than the proposal says why, truly."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+from match_builders import RUN_DATE, placement, placements_frame, referral, referrals_frame
+from test_decisions import decision, decisions_frame
+
+from sufficiency.config import MatchingParams, Params
+from sufficiency.matching import build_problem, run_matching, solve
+from sufficiency.matching.backends import SolveStatus
+from sufficiency.matching.why_not import KNOCK_ON, NOT_PROVEN, why_not
+
+
+def _cheaper(run) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    alt = run.alternatives
+    return alt[alt["extra_cost_gbp"] < 0].reset_index(drop=True)
+
+
+def _at(run, child: str) -> str:  # type: ignore[no-untyped-def]
+    plan = run.result.plan.set_index("child_id")
+    return str(plan.at[child, "placement_id"])
+
+
+def test_why_not_names_the_child_holding_the_only_place() -> None:
+    """The cheaper home's one vacancy goes to another child, who is named (by ID only)."""
+    refs = referrals_frame([referral("C1"), referral("C2")])
+    plcs = placements_frame([placement("P1"), placement("P2", weekly_cost=900.0)])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    (row,) = _cheaper(run).to_dict("records")
+    other = "C1" if row["child_id"] == "C2" else "C2"
+    assert row["placement_id"] == "P1" and _at(run, other) == "P1"
+    assert row["why_not"] == f"Its only place goes to {other} in the plan."
+    assert run.alternatives.columns[-1] == "why_not"
+    dearer = run.alternatives[run.alternatives["extra_cost_gbp"] >= 0]
+    assert len(dearer) == 1 and dearer["why_not"].isna().all()  # no reason needed
+
+
+def test_why_not_says_the_place_is_pinned_for_another_child() -> None:
+    """When the child holding the place was pinned there by the team, the sentence says so."""
+    refs = referrals_frame([referral("C1"), referral("C2")])
+    plcs = placements_frame([placement("P1"), placement("P2", weekly_cost=900.0)])
+    run = run_matching(refs, plcs, RUN_DATE, Params(),
+                       decisions=decisions_frame([decision("C2", "P1")]))  # fmt: skip
+    (row,) = _cheaper(run).to_dict("records")
+    assert (row["child_id"], row["placement_id"]) == ("C1", "P1")
+    assert row["why_not"] == (
+        "Its only place goes to C2 (pinned there by a team decision) in the plan."
+    )
+
+
+def test_why_not_names_the_sibling_split() -> None:
+    """A cheaper home for one sibling would split the group from the other, who is named."""
+    refs = referrals_frame([referral("C1", sibling_group="G", age=9),
+                            referral("C2", sibling_group="G", age=7)])  # fmt: skip
+    plcs = placements_frame([placement("P1", vacancies=2, weekly_cost=900.0), placement("P2")])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    assert _at(run, "C1") == _at(run, "C2") == "P1"
+    rows = _cheaper(run).set_index("child_id")["why_not"].to_dict()
+    assert rows == {
+        "C1": "It would split the sibling group (C2 at P1).",
+        "C2": "It would split the sibling group (C1 at P1).",
+    }
+
+
+def test_why_not_names_the_child_placed_there_and_the_rule() -> None:
+    """A child who must live alone cannot join the child already in the cheaper home."""
+    refs = referrals_frame([referral("C1", alongside="solo"), referral("C2", age=12)])
+    plcs = placements_frame([placement("P1", vacancies=2), placement("P2", weekly_cost=900.0)])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    (row,) = _cheaper(run).to_dict("records")
+    other = "C1" if row["child_id"] == "C2" else "C2"
+    assert row["placement_id"] == "P1" and _at(run, other) == "P1"
+    assert row["why_not"] == (
+        f"{other} is placed there and may not live with this child: rule 10 (alongside)."
+    )
+
+
+def test_why_not_falls_back_honestly_when_nothing_in_the_plan_stops_it() -> None:
+    """With no capacity, sibling or conflict reason the sentence invents none: knock-on
+    effects for a proven-optimal plan, 'not proven optimal' otherwise."""
+    refs = referrals_frame([referral("C1")])
+    plcs = placements_frame([placement("P1"), placement("P2", weekly_cost=900.0)])
+    prob = build_problem(refs, plcs, RUN_DATE)
+    result = solve(prob, MatchingParams())
+    moved = dataclasses.replace(result, place_of_child=result.place_of_child * 0 + 1)
+    assert why_not(prob, moved, 0, 0, together=False) == KNOCK_ON
+    stopped = dataclasses.replace(moved, status=SolveStatus.FEASIBLE)
+    assert why_not(prob, stopped, 0, 0, together=False) == NOT_PROVEN

@@ -1,0 +1,70 @@
+"""Team decisions recorded with a run, and named by ``diff`` as the cause of a change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sufficiency.store import RunStore
+
+T0 = dt.datetime(2026, 4, 1, 2, 0, tzinfo=dt.UTC)
+
+
+def _decision(child, place, kind, status="applied", **kw):
+    """A decision as DecisionNote.as_dict gives it."""
+    row = {"child_id": child, "placement_id": place, "decision": kind, "status": status,
+           "note": "the child is matched to this placement.", "reason": "agreed at panel",
+           "decided_by": "J Smith", "decided_on": "2026-03-30", "until": None}  # fmt: skip
+    row.update(kw)
+    return row
+
+
+def _night(store, when, outcomes, decisions=()):
+    """One matching night with unchanged inputs, its outcomes and decisions."""
+    rows = [("referral", c, "same", None) for c in outcomes]
+    rows += [("placement", p, "same", 1) for p in ("P1", "P2", "P3")]
+    rid = store.start("match", {}, rows=rows, now=when)
+    store.finish(rid, succeeded=True, objective=1.0,
+                 outcomes=[(c, p, None if p else "no option", None) for c, p in outcomes.items()],
+                 decisions=list(decisions), now=when)  # fmt: skip
+    return rid
+
+
+def test_decisions_are_recorded_with_the_run(store_url):
+    """Every decision comes back with its status, note, author and dates."""
+    store = RunStore(store_url)
+    rid = _night(store, T0, {"C1": "P1"}, [
+        _decision("C1", "P1", "pin"),
+        _decision("C2", "P2", "exclude", status="ignored", until="2026-03-01",
+                  note="it expired on 2026-03-01."),
+    ])  # fmt: skip
+    got = store.get(rid)["decisions"]
+    assert [(d["child_id"], d["decision"], d["status"]) for d in got] == [
+        ("C1", "pin", "applied"), ("C2", "exclude", "ignored"),
+    ]  # fmt: skip
+    assert got[0]["decided_on"] == dt.date(2026, 3, 30) and got[0]["decided_by"] == "J Smith"
+    assert got[1]["until"] == dt.date(2026, 3, 1)
+    assert store.prune(dt.timedelta(days=0), now=T0 + dt.timedelta(days=1)) == 1
+    store.close()
+
+
+def test_diff_names_the_decision_that_moved_a_child(store_url):
+    """A new pin, a new exclusion, a place taken by a pinned child and a lifted pin are
+    each named as the cause, with who decided, when and why."""
+    store = RunStore(store_url)
+    a = _night(store, T0, {"C1": "P1", "C2": "P2", "C3": "P3", "C4": "P3"},
+               [_decision("C4", "P3", "pin")])  # fmt: skip
+    b = _night(store, T0 + dt.timedelta(days=1),
+               {"C1": "P2", "C2": "P3", "C3": None, "C4": "P1"}, [
+                   _decision("C1", "P2", "pin", reason="near school"),
+                   _decision("C2", "P2", "exclude", reason="carer unwell", decided_on=None),
+                   _decision("C3", "P9", "pin", status="ignored"),
+                   _decision("C4", "P3", "pin", status="ignored", note="it expired on 2026-04-01."),
+                   _decision("C9", "P3", "pin", status="refused"),
+               ])  # fmt: skip
+    why = {r.child_id: r.reason for r in store.diff(a, b)}
+    assert why["C1"] == "pinned by J Smith on 2026-03-30: near school"
+    assert why["C2"] == "excluded from P2 by J Smith: carer unwell"
+    assert why["C4"] == ("the pin to P3 recorded with the earlier run no longer applies "
+                         "(ignored: it expired on 2026-04-01.)")  # fmt: skip
+    assert why["C3"] == "the team's decisions changed, so the best overall plan changed"
+    store.close()
