@@ -140,15 +140,12 @@ def job_match(ctx: JobContext) -> JobOutcome:
         default_responsible_la=ctx.params.general.responsible_la,
         run_date=ctx.run_date,
         strict=ctx.params.nightly.strict,
+        decisions=ctx.inputs.get("decisions"),
     )
     refs, plc = tonight.referrals.table, tonight.placements.table
     names: list[str] = [k for k in ("referrals", "placements", "decisions") if k in ctx.inputs]
     hashes: dict[str, str] = {k: sha256_file(ctx.inputs[k]) for k in names}
-    decisions = None
-    if "decisions" in ctx.inputs:
-        from sufficiency.io.decisions import read_decisions
-
-        decisions = read_decisions(ctx.inputs["decisions"])
+    decisions = None if tonight.decisions is None else tonight.decisions.table
     run = run_matching(refs, plc, ctx.run_date, ctx.params, input_sha256=hashes,
                        set_aside=tonight.set_aside, notes=tonight.problems,
                        decisions=decisions)  # fmt: skip

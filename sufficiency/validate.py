@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sufficiency.errors import InputDataError, Problem, format_problems
+from sufficiency.io.decisions import DECISIONS, load_decisions
 from sufficiency.io.inputs import PLACEMENTS, REFERRALS, load_placements, load_referrals
 from sufficiency.io.ssda903 import detect_table, load_ssda903
 from sufficiency.io.tables import read_tables
@@ -56,14 +57,14 @@ class ValidationReport:
 
 
 def classify(path: Path) -> str:
-    """What an input file holds: ``903``, ``referrals`` or ``placements``.
+    """What an input file holds: ``903``, ``referrals``, ``decisions`` or ``placements``.
 
     Raises
     ------
     InputDataError
         The file cannot be read, or its columns fit none of the contracts.
     """
-    tables = read_tables(path)
+    tables = read_tables(path, allow_empty=True)
     cols = [c for t in tables for c in t.data.columns]
     if detect_table(cols) is not None:
         return "903"
@@ -71,6 +72,8 @@ def classify(path: Path) -> str:
         (f := REFERRALS.field_for(c)) is not None and f.name == "dob" for c in cols
     ):
         return "referrals"
+    if any((f := DECISIONS.field_for(c)) is not None and f.name == "decision" for c in cols):
+        return "decisions"
     if any((f := PLACEMENTS.field_for(c)) is not None and f.name == "placement_id" for c in cols):
         return "placements"
     raise InputDataError(
@@ -79,7 +82,7 @@ def classify(path: Path) -> str:
                 str(path), None, None, None,
                 "cannot tell which input this is: a 903 table needs DfE columns (CHILD, "
                 "DECOM...), referrals need child_id and dob, a placement register needs "
-                "placement_id",
+                "placement_id, team decisions need child_id, placement_id and decision",
                 code="unknown_table",
             )
         ]
@@ -112,6 +115,8 @@ def validate_paths(
                 _, found = load_referrals(
                     path, default_responsible_la=default_responsible_la, run_date=run_date
                 )
+            elif kind == "decisions":
+                _, found = load_decisions(path)
             else:
                 _, found = load_placements(path)
         except InputDataError as exc:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
+from sufficiency.io.inputs import NightTable, split_rows
 from sufficiency.io.schema import Field, TableSchema, check_table
 from sufficiency.io.tables import RawTable, read_tables
 
@@ -86,6 +87,12 @@ def load_decisions(path: Path | str) -> tuple[pd.DataFrame, list[Problem]]:
     A file with a header row and no decisions is valid. Besides the field rules, the
     same child-placement pair may appear only once.
     """
+    _, table, problems = _load_decisions(path)
+    return table.reset_index(drop=True), problems
+
+
+def _load_decisions(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
+    """:func:`load_decisions` keeping the file's row index."""
     tables = read_tables(Path(path), allow_empty=True)
     raw: RawTable = max(
         tables, key=lambda t: sum(DECISIONS.field_for(c) is not None for c in t.data.columns)
@@ -107,7 +114,16 @@ def load_decisions(path: Path | str) -> tuple[pd.DataFrame, list[Problem]]:
                 code="duplicate_decision",
             )
         )
-    return table.reset_index(drop=True), problems
+    return raw, table, problems
+
+
+def read_decisions_for_night(path: Path | str, *, strict: bool = False) -> NightTable:
+    """Read a decisions file for tonight's run: a row with an error is set aside (listed
+    with the run's other rows set aside, so the team sees it was not applied) and the
+    rest applied; ``strict`` refuses instead. A file the run cannot use at all (a
+    required column missing) is refused."""
+    raw, table, problems = _load_decisions(path)
+    return split_rows(raw, table, problems, "child_id", strict)
 
 
 def read_decisions(path: Path | str) -> pd.DataFrame:

@@ -839,7 +839,7 @@ class NightTable:
     problems: tuple[Problem, ...]
 
 
-def _split_rows(
+def split_rows(
     raw: RawTable, table: pd.DataFrame, problems: list[Problem], id_col: str, strict: bool
 ) -> NightTable:
     """Set aside every row with an error; refuse when an error concerns the whole file
@@ -856,6 +856,10 @@ def _split_rows(
         if p.code == "duplicate_id" and pd.notna(table.at[idx, id_col]):
             # which copy is right is unknown: every copy is set aside
             same = (table[id_col] == table.at[idx, id_col]).fillna(False)
+            rows = list(table.index[same.to_numpy(bool)])
+        elif p.code == "duplicate_decision":  # every row of the pair: which holds is unknown
+            pair = table[["child_id", "placement_id"]]
+            same = (pair == pair.loc[idx]).all(axis=1).fillna(False)
             rows = list(table.index[same.to_numpy(bool)])
         for r in rows:
             bad.setdefault(r, []).append(p)
@@ -893,14 +897,14 @@ def read_referrals_for_night(
         misnamed), or ``strict`` and any row has an error.
     """
     raw, table, problems = _load_referrals(path, default_responsible_la, run_date)
-    return _split_rows(raw, table, problems, "child_id", strict)
+    return split_rows(raw, table, problems, "child_id", strict)
 
 
 def read_placements_for_night(path: Path | str, *, strict: bool = False) -> NightTable:
     """Read the placement register for tonight's run, setting aside rows with errors
     (see :func:`read_referrals_for_night`)."""
     raw, table, problems = _load_placements(path)
-    night = _split_rows(raw, table, problems, "placement_id", strict)
+    night = split_rows(raw, table, problems, "placement_id", strict)
     kept = night.table
     for col in ("vacancies", "age_min", "age_max", "current_children"):
         kept[col] = kept[col].astype(np.int64)
@@ -914,20 +918,23 @@ class Tonight:
 
     referrals: NightTable
     placements: NightTable
+    decisions: NightTable | None = None
+
+    def _nights(self) -> list[tuple[str, NightTable]]:
+        out = [("referrals", self.referrals), ("placements", self.placements)]
+        return out + ([("decisions", self.decisions)] if self.decisions is not None else [])
 
     @property
     def set_aside(self) -> pd.DataFrame:
-        """Both files' rows set aside, with ``file_kind`` ("referrals"/"placements")."""
-        parts = [
-            night.set_aside.assign(file_kind=kind)
-            for kind, night in (("referrals", self.referrals), ("placements", self.placements))
-        ]
+        """Every file's rows set aside, with ``file_kind`` ("referrals", "placements" or
+        "decisions")."""
+        parts = [night.set_aside.assign(file_kind=kind) for kind, night in self._nights()]
         return pd.concat(parts, ignore_index=True)
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        """Every problem of both files."""
-        return self.referrals.problems + self.placements.problems
+        """Every problem of every file."""
+        return tuple(p for _, night in self._nights() for p in night.problems)
 
 
 def read_tonight(
@@ -937,8 +944,10 @@ def read_tonight(
     default_responsible_la: str = "E10000034",
     run_date: dt.date | None = None,
     strict: bool = False,
+    decisions: Path | str | None = None,
 ) -> Tonight:
-    """Read both of tonight's inputs, reporting every problem of both files at once.
+    """Read tonight's inputs (and the team's decisions, if given), reporting every problem
+    of every file at once.
 
     Raises
     ------
@@ -951,6 +960,7 @@ def read_tonight(
         lambda: read_referrals_for_night(referrals, default_responsible_la=default_responsible_la,
                                          run_date=run_date, strict=strict),
         lambda: read_placements_for_night(placements, strict=strict),
+        *([lambda: _read_decisions(decisions, strict)] if decisions is not None else []),
     ):  # fmt: skip
         try:
             nights.append(read())
@@ -958,4 +968,10 @@ def read_tonight(
             found += exc.problems
     if found:
         raise InputDataError(found)
-    return Tonight(nights[0], nights[1])
+    return Tonight(nights[0], nights[1], nights[2] if decisions is not None else None)
+
+
+def _read_decisions(path: Path | str, strict: bool) -> NightTable:
+    from sufficiency.io.decisions import read_decisions_for_night
+
+    return read_decisions_for_night(path, strict=strict)

@@ -112,21 +112,19 @@ def match(
         day = run_date.date()
         tonight = inputs.read_tonight(
             referrals_path, placements_path, default_responsible_la=params.general.responsible_la,
-            run_date=day, strict=strict,
+            run_date=day, strict=strict, decisions=decisions_path,
         )  # fmt: skip
         refs, plc = tonight.referrals.table, tonight.placements.table
         hashes = {
             "referrals": sha256_file(referrals_path),
             "placements": sha256_file(placements_path),
         }
-        from sufficiency.io.decisions import read_decisions
         from sufficiency.nightly import match_records
         from sufficiency.store.record import recorded_run
 
         inputs_used = {"referrals": referrals_path, "placements": placements_path}
-        decisions = None
+        decisions = None if tonight.decisions is None else tonight.decisions.table
         if decisions_path is not None:
-            decisions = read_decisions(decisions_path)
             hashes["decisions"] = sha256_file(decisions_path)
             inputs_used["decisions"] = decisions_path
         config = params.model_dump(mode="json")

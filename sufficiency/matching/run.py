@@ -174,7 +174,8 @@ def pseudonymise_run(run: MatchRun, child_ids: Iterable[str], key: bytes) -> Mat
     from sufficiency.pseudonymise import pseudonym
 
     aside = [
-        {**a, "id": pseudonym(a["id"], key)} if a.get("file_kind") == "referrals" and a["id"]
+        {**a, "id": pseudonym(a["id"], key)}
+        if a.get("file_kind") in ("referrals", "decisions") and a["id"]
         else a
         for a in run.summary.get("set_aside", [])
     ]  # fmt: skip

@@ -82,14 +82,24 @@ def test_decisions_are_obeyed_listed_recorded_and_named_by_runs_diff(tmp_path: P
             "2026-02-27: too far from school)") in diff.output  # fmt: skip
 
 
-def test_bad_decisions_file_is_one_clear_error(tmp_path: Path) -> None:
-    """A decisions file with a bad row stops the run with exit code 1 and names the file,
-    row and column; no traceback."""
+def test_bad_decision_row_is_set_aside_and_listed(tmp_path: Path) -> None:
+    """A decision row with an error is set aside (listed on the console and in the
+    summary with file, row and column), the good rows are applied and the night runs;
+    --strict refuses with exit code 1 and no traceback."""
     write_inputs(tmp_path)
     path = tmp_path / "decisions.csv"
-    path.write_text(HEADER + "C1,P1,maybe,agreed,J Smith,,\n", encoding="utf-8")
-    res = _match(tmp_path, "out", f"sqlite:///{tmp_path / 'runs.sqlite'}",
-                 "--decisions", str(path))  # fmt: skip
+    path.write_text(HEADER + "C1,P1,maybe,agreed,J Smith,,\nC3,P3,exclude,too far,J Smith,,\n",
+                    encoding="utf-8")  # fmt: skip
+    store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    res = _match(tmp_path, "out", store, "--decisions", str(path))
+    assert res.exit_code == 0, res.output
+    assert "1 input row(s) set aside" in res.output
+    assert "decision: must be one of: exclude, pin (value 'maybe')" in res.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    (aside,) = summary["set_aside"]
+    assert (aside["file_kind"], aside["row"], aside["id"]) == ("decisions", 2, "C1")
+    assert [d["placement_id"] for d in summary["decisions"]["applied"]] == ["P3"]
+    res = _match(tmp_path, "strict", store, "--decisions", str(path), "--strict")
     assert res.exit_code == 1
     assert f"Error: {path}: 1 error(s), 0 warning(s)" in res.output
     assert "row 2, column decision: must be one of: exclude, pin (value 'maybe')" in res.output
