@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import time
 from pathlib import Path
 
 import click
@@ -78,6 +79,7 @@ def match(
     Example: sufficiency match --referrals data/sample/referrals.csv
     --placements data/sample/placements.csv --date 2026-03-01 --out out/match
     """
+    started = time.perf_counter()  # the time limit covers the whole run, reading included
     # imported by name at run time: the readers belong to another part of the tree
     inputs = importlib.import_module("sufficiency.io.inputs")
     from sufficiency.matching.report import write_match_outputs
@@ -109,7 +111,7 @@ def match(
         inputs_used = {"referrals": referrals_path, "placements": placements_path}
         config = params.model_dump(mode="json")
         with recorded_run("match", config, inputs_used, store_url) as rec:
-            run = run_matching(refs, plc, day, params, input_sha256=hashes)
+            run = run_matching(refs, plc, day, params, input_sha256=hashes, started=started)
             written = write_match_outputs(run, out_dir)
             rows, outcomes = match_records(refs, plc, run)
             s = run.summary

@@ -58,11 +58,16 @@ def run_matching(
     params: Params,
     *,
     input_sha256: dict[str, str] | None = None,
+    started: float | None = None,
 ) -> MatchRun:
-    """Optimise tonight's matches, run the greedy baseline and explain the outcome."""
+    """Optimise tonight's matches, run the greedy baseline and explain the outcome.
+
+    ``started`` (a ``time.perf_counter()`` reading, default now) is when the run began:
+    the time limit counts from it, reading the inputs included.
+    """
     mp = params.matching
     prob = build_problem(referrals, placements, run_date)
-    result = solve(prob, mp)
+    result = solve(prob, mp, started=started)
     greedy = evaluate_plan(prob, result.greedy_place_of_child, mp.weights)
     plan = result.plan
     matches = plan.loc[plan["placement_id"].notna(), list(MATCH_COLUMNS)].reset_index(drop=True)
@@ -75,6 +80,7 @@ def run_matching(
         "status": result.status.value,
         "proven_optimal": result.status.value == "optimal",
         "message": result.message,
+        "method": result.method,
         "objective_gbp": round(result.objective_gbp, 2),
         "bound_gbp": None if result.bound_gbp is None else round(result.bound_gbp, 2),
         "gap": result.gap,

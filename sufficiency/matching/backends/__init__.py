@@ -81,7 +81,14 @@ def solve_mip(name: str, model: LinearModel, options: SolveOptions) -> MipOutcom
 
 
 def solve_lp(name: str, model: LinearModel) -> LpOutcome:
-    """Solve the LP relaxation (with row duals) using the named backend's LP engine."""
+    """Solve the LP relaxation (with row duals) using the named backend's LP engine:
+    HiGHS for ``highspy`` and ``highs``, GLOP for ``ortools``, CBC for ``cbc``. Duals
+    follow one sign convention whichever engine ran (see :class:`LpOutcome`)."""
     _check(name)
-    fn = ortools_backend.solve_lp if name == "ortools" else highs_backend.solve_lp
+    if name == "ortools":
+        fn: Callable[..., Any] = ortools_backend.solve_lp
+    elif name == "cbc":
+        fn = partial(pulp_backend.solve_lp, engine="cbc")
+    else:
+        fn = highs_backend.solve_lp
     return _run(name, fn, model)  # type: ignore[no-any-return]
