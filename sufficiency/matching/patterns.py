@@ -747,7 +747,9 @@ def solve_patterns(
     rounds, per_child, last_z = 0, _ADD_PER_CHILD, None
     priced_out = False
     no_conflicts = np.zeros((0, 3), np.int64)
-    warm = _WarmLp(prob, n_units, singles, st.unplaced) if name == "highspy" else None
+    # the warm LP is highspy in this process: not where OR-Tools' copy of HiGHS is loaded
+    in_process = name == "highspy" and not backends.needs_isolation(name)
+    warm = _WarmLp(prob, n_units, singles, st.unplaced) if in_process else None
     while True:
         rounds += 1
         if warm is not None:
@@ -870,8 +872,12 @@ def _prove(
             if late:
                 if kept is not None:
                     return outcome(kept[0], kept[1], best_bound, "out of time")
-                why = "out of time with who-lives-alongside rules still to add"
-                return outcome(out, None, best_bound, why)
+                # the MIP's plan, less the children sharing a home against the rules
+                why = (
+                    "out of time with who-lives-alongside rules still to add (children "
+                    "sharing a home against them were left unplaced)"
+                )
+                return outcome(out, _repair(prob, where, st.unplaced), best_bound, why)
             # every conflict the pool could create for those children at those placements
             at = np.isin(master.inc_place, broken[:, 2])
             near = _conflicts_among(prob, master.inc_child[at], master.inc_place[at])
@@ -922,6 +928,20 @@ def _prove(
             return outcome(out, where, best_bound, why)
         pool.keep |= add
         pattern_floor = max(pattern_floor, threshold)
+
+
+def _repair(prob: MatchProblem, where: np.ndarray, unplaced: np.ndarray) -> np.ndarray:
+    """The plan with children left unplaced until no two share a home against the
+    who-lives-alongside rules (of each two, the one whose unplaced penalty is lower).
+    Leaving a child unplaced never breaks a rule, so the result is a legal plan."""
+    where = where.copy()
+    while True:
+        placed = np.nonzero(where >= 0)[0]
+        broken = _conflicts_among(prob, placed, where[placed])
+        if len(broken) == 0:
+            return where
+        a, b = broken[:, 0], broken[:, 1]
+        where[np.unique(np.where(unplaced[a] <= unplaced[b], a, b))] = -1
 
 
 def _decode(prob: MatchProblem, master: _Master, values: np.ndarray) -> np.ndarray:

@@ -25,17 +25,19 @@ from match_builders import (
 from reference import best_by_enumeration, plan_cost, plan_violations
 
 from sufficiency.config import MatchingParams, Params
+from sufficiency.errors import SolverError
 from sufficiency.matching import (
     Candidates,
     available_backends,
     backends,
     build_problem,
     generate_candidates,
+    patterns,
     run_matching,
     solve,
     write_match_outputs,
 )
-from sufficiency.matching.costs import pair_cost
+from sufficiency.matching.costs import pair_cost, unplaced_cost
 from sufficiency.matching.explain import _nearest, unplaced_table
 from sufficiency.matching.formulation import build_model
 
@@ -293,3 +295,39 @@ def test_a_run_out_of_time_before_it_starts_still_writes_every_output(
     assert {"matches.csv", "unplaced.csv", "alternatives.csv", "summary.json",
             "match_report.xlsx"} <= names  # fmt: skip
     assert all(p.stat().st_size > 0 for p in written)
+
+
+def test_an_unknown_backend_is_refused_up_front() -> None:
+    """A backend that is not known (or not installed) is a clear SolverError before any
+    work, never a traceback from deep inside a solve."""
+    with pytest.raises(SolverError, match="Unknown solver"):
+        backends.check("gurobi")
+
+
+def test_a_plan_breaking_who_lives_alongside_rules_is_repaired_into_a_legal_one() -> None:
+    """When time runs out with the MIP's plan still putting together children who may not
+    live together, those it must are left unplaced (the lower penalty of each two), which
+    leaves a legal plan rather than none."""
+    refs = referrals_frame([
+        referral("SOLO", alongside="solo", needed_by=">5 days"),
+        referral("OTHER", age=8),
+        referral("FINE", age=12, home_postcode=POSTCODES["malvern"]),
+    ])  # fmt: skip
+    plcs = placements_frame([placement("BIG", vacancies=3), placement("ONE")])
+    prob = build_problem(refs, plcs, RUN_DATE)
+    unplaced = unplaced_cost(prob, MatchingParams().weights)
+    kids = prob.referrals["child_id"].astype(str).tolist()
+    ids = prob.placements["placement_id"].astype(str).tolist()
+    # SOLO and OTHER share BIG against SOLO's need
+    want = {"SOLO": "BIG", "OTHER": "BIG", "FINE": "ONE"}
+    together = np.array([ids.index(want[k]) for k in kids])
+    fixed = patterns._repair(prob, together, unplaced)
+    # SOLO is needed later: the lower penalty, so SOLO is the one left unplaced
+    assert {k: int(p) for k, p in zip(kids, fixed, strict=True)} == {
+        "SOLO": -1,
+        "OTHER": ids.index("BIG"),
+        "FINE": ids.index("ONE"),
+    }
+    plan = {str(c): (None if p < 0 else ids[p])
+            for c, p in zip(prob.referrals["child_id"], fixed, strict=True)}  # fmt: skip
+    assert plan_violations(refs, plcs, plan, RUN_DATE) == []

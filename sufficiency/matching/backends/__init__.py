@@ -36,6 +36,8 @@ __all__ = [
     "SolveOptions",
     "SolveStatus",
     "available_backends",
+    "check",
+    "needs_isolation",
     "solve_lp",
     "solve_mip",
 ]
@@ -51,6 +53,11 @@ def available_backends() -> tuple[BackendName, ...]:
     return tuple(name for name in BACKENDS if ok[name])
 
 
+def needs_isolation(name: str) -> bool:
+    """Whether the backend's native library would clash with one already loaded here."""
+    return _needs_isolation(name)
+
+
 def _needs_isolation(name: str) -> bool:
     if name == "ortools":
         return "highspy._core" in sys.modules
@@ -61,6 +68,12 @@ def _run(name: str, fn: Callable[..., Any], *args: Any) -> Any:
     if not _needs_isolation(name):
         return fn(*args)
     return run_isolated(name, fn, *args)
+
+
+def check(name: str) -> None:
+    """Raise :class:`SolverError` unless the named backend is known and installed (called
+    before any work, so a run that cannot finish says so at once)."""
+    _check(name)
 
 
 def _check(name: str) -> None:
