@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -134,6 +135,7 @@ def job_match(ctx: JobContext) -> JobOutcome:
     for name in ("referrals", "placements"):
         if name not in ctx.inputs:
             raise ConfigError(f"the match job needs nightly.{name} in the configuration")
+    started = time.perf_counter()  # the time limit covers reading the inputs too
     tonight = read_tonight(
         ctx.inputs["referrals"],
         ctx.inputs["placements"],
@@ -148,7 +150,7 @@ def job_match(ctx: JobContext) -> JobOutcome:
     decisions = None if tonight.decisions is None else tonight.decisions.table
     run = run_matching(refs, plc, ctx.run_date, ctx.params, input_sha256=hashes,
                        set_aside=tonight.set_aside, notes=tonight.problems,
-                       decisions=decisions)  # fmt: skip
+                       decisions=decisions, started=started)  # fmt: skip
     rows, outcomes = match_records(refs, plc, run)
     for a in run.summary["set_aside"]:
         log.warning("set aside %s row %s: %s", a["file"], a["row"], a["problem"])

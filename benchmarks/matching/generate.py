@@ -161,3 +161,95 @@ def generate_instance(
         "available_from": avail.where(rng.random(m) < 0.3, pd.NaT),
     })  # fmt: skip
     return refs, plcs
+
+
+def generate_crowded(
+    num_children: int = 80, num_placements: int = 250, seed: int = 1,
+    county: str = "E10000034", run_date: dt.date = dt.date(2026, 3, 1),
+) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """A crowded instance: every home in or near one county, few homes for the children
+    and their needs, most children in sibling groups of 2-5, many who may only live
+    alone or with older or younger children, risks, and homes with current children of
+    known ages. Every candidate pair competes with many others, which is where column
+    generation over sibling patterns struggles to close its gap."""
+    rng = np.random.default_rng(seed)
+    home, local, anywhere = _postcodes(rng, county, num_children, num_placements)
+    n = num_children
+    age = rng.integers(2, 18, n)
+    group = np.full(n, None, dtype=object)
+    i, g = 0, 0
+    while i < n:
+        size = int(rng.choice([1, 2, 3, 4, 5], p=[0.3, 0.3, 0.2, 0.12, 0.08]))
+        size = min(size, n - i)
+        if size > 1:
+            group[i : i + size] = f"G{g:04d}"
+            home.iloc[i : i + size, :] = home.iloc[i].to_numpy()
+            age[i : i + size] = np.clip(age[i] - 2 * np.arange(size), 0, 17)
+            g += 1
+        i += size
+    school_age = (age >= 5) & (age <= 16)
+    school = local.iloc[rng.integers(0, len(local), n)]["postcode"].to_numpy(object)
+    school = np.where(rng.random(n) < 0.6, home["postcode"].to_numpy(object), school)
+    teen = age >= 13
+    refs = pd.DataFrame({
+        "child_id": [f"K{k:04d}" for k in range(n)],
+        "dob": [pd.Timestamp(run_date) - pd.Timedelta(days=int(a * 365.25 + rng.integers(30, 330)))
+                for a in age],
+        "sex": rng.choice(["M", "F"], n),
+        "home_postcode": pd.array(home["postcode"].to_numpy(object), dtype="string"),
+        "sibling_group": pd.array(group, dtype="string"),
+        "school_postcode": pd.array(np.where(school_age, school, None), dtype="string"),
+        "school_year": pd.array(np.where(school_age, np.clip(age - 4, 0, 11), None), dtype="Int64"),
+        "needed_by": rng.choice(["today", "<5 days", ">5 days"], n, p=[0.5, 0.3, 0.2]),
+        "foster_suitability": np.where(teen & (rng.random(n) < 0.3), "suitable", "preferred"),
+        "residential_suitability": np.where(age >= 8, "suitable", "unsuitable"),
+        "supported_suitability": np.where(age >= 16, "suitable", "unsuitable"),
+        "alongside": rng.choice(["no_preference", "with_others", "only_older", "only_younger",
+                                 "solo"], n, p=[0.3, 0.1, 0.2, 0.2, 0.2]),
+        "pets": rng.choice(["can", "no", "must", "unknown"], n, p=[0.7, 0.15, 0.02, 0.13]),
+        "risks": [_draw_codes(rng, RISKS, tuple(min(3 * r, 0.3) for r in RISK_RATE))
+                  for _ in range(n)],
+        "communication": [("esol",) if x < 0.03 else () for x in rng.random(n)],
+        "adaptations": rng.random(n) < 0.02,
+        "dolo": rng.random(n) < 0.01,
+        "responsible_la": county,
+    })  # fmt: skip
+    m = num_placements
+    setting = rng.choice(["foster", "residential", "supported"], m, p=[0.75, 0.17, 0.08])
+    foster, resi = setting == "foster", setting == "residential"
+    provider = np.where(
+        foster, rng.choice(["in_house", "ifa", "other_la"], m, p=[0.4, 0.55, 0.05]), "external"
+    )
+    other_cost = np.where(resi, rng.uniform(4500, 9000, m), rng.uniform(1200, 2500, m))
+    cost = np.where(foster, rng.uniform(550, 1000, m), other_cost)
+    current = np.where(foster, rng.choice([0, 1, 2], m, p=[0.12, 0.48, 0.4]),
+                       rng.integers(1, 4, m))  # fmt: skip
+    ages = [tuple(sorted(int(a) for a in rng.integers(2, 18, c))) for c in current]
+    age_min = np.where(setting == "supported", 16, np.where(resi, rng.choice([8, 11], m), 0))
+    pick = rng.integers(0, len(local), m)
+    where = np.where(rng.random(m) < 0.85, local["postcode"].to_numpy(object)[pick], anywhere)
+    vac = np.where(foster, rng.choice([1, 2, 3, 4], m, p=[0.25, 0.4, 0.2, 0.15]),
+                   rng.integers(2, 5, m))  # fmt: skip
+    plcs = pd.DataFrame({
+        "placement_id": [f"H{k:05d}" for k in range(m)],
+        "setting": setting,
+        "provider": provider,
+        "postcode": where,
+        "vacancies": vac,
+        "weekly_cost": np.round(cost, 2),
+        "age_min": age_min,
+        "age_max": 17,
+        "sex": rng.choice(["any", "M", "F"], m, p=[0.85, 0.075, 0.075]),
+        "current_children": current,
+        "current_ages": ages,
+        "risk_exclusions": [tuple(sorted(set(rng.choice(RISKS, rng.integers(0, 5)))))
+                            for _ in range(m)],
+        "has_pets": rng.random(m) < 0.4,
+        "communication": [("esol",) if x < 0.1 else () for x in rng.random(m)],
+        "adapted": rng.random(m) < 0.05,
+        "ofsted_rating": pd.NA,
+        "urn": pd.NA,
+        "tier": pd.NA,
+        "available_from": pd.Series([pd.NaT] * m, dtype="datetime64[ns]"),
+    })  # fmt: skip
+    return refs, plcs

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import time
 from pathlib import Path
 
 import click
@@ -93,6 +94,7 @@ def match(
     Example: sufficiency match --referrals data/sample/referrals.csv
     --placements data/sample/placements.csv --date 2026-03-01 --out out/match
     """
+    started = time.perf_counter()  # the time limit covers the whole run, reading included
     # imported by name at run time: the readers belong to another part of the tree
     inputs = importlib.import_module("sufficiency.io.inputs")
     from sufficiency.matching.report import write_match_outputs
@@ -131,7 +133,7 @@ def match(
         with recorded_run("match", config, inputs_used, store_url) as rec:
             run = run_matching(refs, plc, day, params, input_sha256=hashes,
                                set_aside=tonight.set_aside, notes=tonight.problems,
-                               decisions=decisions)  # fmt: skip
+                               decisions=decisions, started=started)  # fmt: skip
             written = write_match_outputs(run, out_dir)
             rows, outcomes = match_records(refs, plc, run)
             s = run.summary

@@ -20,8 +20,11 @@ ALTERNATIVE_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def _nearest(prob: MatchProblem, c: int, among: np.ndarray) -> int:
-    """Nearest placement to the child's home among ``among`` (cheapest if home unknown)."""
+def _nearest(prob: MatchProblem, c: int, among: np.ndarray) -> int | None:
+    """Nearest placement to the child's home among ``among`` (cheapest if home unknown);
+    ``None`` when ``among`` is empty."""
+    if len(among) == 0:
+        return None
     miles, _ = pair_distances(prob, np.full(len(among), c), among)
     cost = prob.placements["weekly_cost"].to_numpy(float)[among]
     key = np.where(np.isnan(miles), np.inf, miles)
@@ -42,8 +45,7 @@ def unplaced_table(prob: MatchProblem, result: MatchResult) -> pd.DataFrame:
         near_miles, breaks = np.nan, ""
         if prob.num_placements == 0:
             reason = "No placements were offered in tonight's register; search for a vacancy."
-        elif num_ok[c] == 0:
-            p = _nearest(prob, int(c), all_p)
+        elif num_ok[c] == 0 and (p := _nearest(prob, int(c), all_p)) is not None:
             broken = rule_breaks(prob, np.array([c]), np.array([p]))[:, 0]
             codes = [RULE_CODES[i] for i in np.nonzero(broken)[0]]
             top = np.argsort(-counts[c], kind="stable")[:2]
@@ -58,9 +60,15 @@ def unplaced_table(prob: MatchProblem, result: MatchResult) -> pd.DataFrame:
                 + (f" (and breaks {len(codes) - 1} other rule(s))" if len(codes) > 1 else "")
                 + ". Consider a wider search or an exemption."
             )
+        elif (
+            p := _nearest(prob, c, result.candidates.place[result.candidates.child == c])
+        ) is None:
+            reason = (
+                f"{num_ok[c]} placement(s) meet every hard rule, but none could take this "
+                "child in the best plan alongside the other children. Consider an extra "
+                "vacancy or an exemption."
+            )
         else:
-            ok = result.candidates.place[result.candidates.child == c]
-            p = _nearest(prob, int(c), ok)
             near_id, breaks = str(prob.placements["placement_id"].iat[p]), "taken"
             near_miles = float(pair_distances(prob, np.array([c]), np.array([p]))[0][0])
             reason = (

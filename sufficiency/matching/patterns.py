@@ -75,6 +75,24 @@ PRICING_SHARE = 0.5
 PROOF_SHARE = 0.75
 
 
+@dataclass(frozen=True)
+class Clock:
+    """The time a stage may use: from ``start`` to ``deadline`` (``time.perf_counter()``
+    readings). Shares (:data:`PRICING_SHARE`, :data:`PROOF_SHARE`) are of that span."""
+
+    start: float
+    deadline: float
+
+    def past(self, share: float = 1.0) -> bool:
+        """Whether more than ``share`` of the span has gone."""
+        return time.perf_counter() - self.start > share * (self.deadline - self.start)
+
+    def remaining(self) -> float:
+        """Seconds left for a solver call (at least half a second, so a late MIP still
+        has a moment to return the plan it has)."""
+        return max(self.deadline - time.perf_counter(), 0.5)
+
+
 class _TooMany(Exception):
     """More patterns below a threshold than :data:`_ENUMERATION_LIMIT`."""
 
@@ -689,12 +707,18 @@ class _State:
 
 def solve_patterns(
     prob: MatchProblem, params: MatchingParams, child: np.ndarray, place: np.ndarray,
-    cost: np.ndarray, t0: float, radius: np.ndarray | None = None,
+    cost: np.ndarray, clock: Clock, radius: np.ndarray | None = None,
+    max_columns: int = _MAX_COLUMNS, give_up_gap: float | None = None,
 ) -> PatternOutcome:  # fmt: skip
     """Price, solve the MIP over the pool and prove (or bound) optimality for every pair.
 
-    ``radius`` (miles, per child) says every pair of a child beyond it was left out
-    (see :mod:`.spatial`); such pairs are bounded, and radii widened when needed.
+    ``clock`` says when to stop. ``radius`` (miles, per child) says every pair of a child
+    beyond it was left out (see :mod:`.spatial`); such pairs are bounded, and radii
+    widened when needed. The proof settles for its gap when the pool would grow past
+    ``max_columns``, or, with ``give_up_gap``, as soon as a plan breaking no rule is
+    that far (relatively) from the bound: a sign that the who-lives-alongside rows the
+    LP leaves out weaken it too much for pricing to close the gap (the caller has a
+    method that can).
     """
     name = params.solver
     n_c = prob.num_children
@@ -723,7 +747,9 @@ def solve_patterns(
     rounds, per_child, last_z = 0, _ADD_PER_CHILD, None
     priced_out = False
     no_conflicts = np.zeros((0, 3), np.int64)
-    warm = _WarmLp(prob, n_units, singles, st.unplaced) if name == "highspy" else None
+    # the warm LP is highspy in this process: not where OR-Tools' copy of HiGHS is loaded
+    in_process = name == "highspy" and not backends.needs_isolation(name)
+    warm = _WarmLp(prob, n_units, singles, st.unplaced) if in_process else None
     while True:
         rounds += 1
         if warm is not None:
@@ -734,7 +760,7 @@ def solve_patterns(
             lp = backends.solve_lp(name, master.model.relaxation())
             on = lp.values[master.inc_col] > 1e-6
             active = (master.inc_child[on], master.inc_place[on])
-            z, alpha = z, lp.row_duals[:n_units]
+            z, alpha = lp.objective, lp.row_duals[:n_units]
             beta = np.zeros(prob.num_placements)
             rows = master.model.capacity_row_place
             beta[rows] = lp.row_duals[n_units : n_units + len(rows)]
@@ -767,7 +793,7 @@ def solve_patterns(
                 too_far = True  # the far bound stays in z_dual; the gap says what it costs
         priced_out = not add.any() and new_patterns == 0 and not widened and not too_far
         close = z - best.z_dual <= gap / 4 * max(abs(z), 1.0)
-        late = time.perf_counter() - t0 > PRICING_SHARE * params.time_limit_seconds
+        late = clock.past(PRICING_SHARE)
         if len(add) < len(pool.keep):
             add = np.concatenate([add, np.zeros(len(pool.keep) - len(add), bool)])
         if priced_out or too_far or (close and not widened) or late:
@@ -775,12 +801,13 @@ def solve_patterns(
         pool.keep |= add
     # who-lives-alongside rows start with the children the last LP puts together
     conflicts = _conflicts_among(prob, *active)
-    return _prove(st, best, rounds, priced_out, conflicts, t0)
+    return _prove(st, best, rounds, priced_out, conflicts, clock, max_columns, give_up_gap)
 
 
 def _prove(
-    st: _State, duals: _Duals, rounds: int, priced_out: bool, conflicts: np.ndarray, t0: float
-) -> PatternOutcome:
+    st: _State, duals: _Duals, rounds: int, priced_out: bool, conflicts: np.ndarray,
+    clock: Clock, max_columns: int, give_up_gap: float | None = None,
+) -> PatternOutcome:  # fmt: skip
     """MIP over the pool; add what could still improve it until the bound proves the plan."""
     prob, params, pool = st.prob, st.params, st.pool
     gap = params.mip_gap
@@ -820,8 +847,9 @@ def _prove(
         pattern_use = (rc_patterns < cut) | empty
         master = _master(prob, pool, st.unit_of_child, st.singles, st.unplaced, conflicts,
                          pair_use, pattern_use)  # fmt: skip
-        remaining = max(params.time_limit_seconds - (time.perf_counter() - t0), 0.5)
-        out = backends.solve_mip(params.solver, master.model, SolveOptions(remaining, gap / 2))
+        out = backends.solve_mip(
+            params.solver, master.model, SolveOptions(clock.remaining(), gap / 2)
+        )
         least_left_out = min(
             float(rc_pairs[~pair_use].min(initial=np.inf)),
             float(rc_patterns[~pattern_use].min(initial=np.inf)),
@@ -839,13 +867,17 @@ def _prove(
         # every round's bound holds for the full model (missing rows only relax it)
         bound = max(duals.z_dual, min(subset_bound, duals.z_dual + least_left_out))
         best_bound = max(best_bound, bound)
-        late = time.perf_counter() - t0 > params.time_limit_seconds
+        late = clock.past()
         if len(broken):
             if late:
                 if kept is not None:
                     return outcome(kept[0], kept[1], best_bound, "out of time")
-                why = "out of time with who-lives-alongside rules still to add"
-                return outcome(out, None, best_bound, why)
+                # the MIP's plan, less the children sharing a home against the rules
+                why = (
+                    "out of time with who-lives-alongside rules still to add (children "
+                    "sharing a home against them were left unplaced)"
+                )
+                return outcome(out, _repair(prob, where, st.unplaced), best_bound, why)
             # every conflict the pool could create for those children at those placements
             at = np.isin(master.inc_place, broken[:, 2])
             near = _conflicts_among(prob, master.inc_child[at], master.inc_place[at])
@@ -858,10 +890,12 @@ def _prove(
         out, where, incumbent = kept
         tol = TOLERANCE_GBP * max(1.0, abs(incumbent))
         proven = incumbent - best_bound <= gap * abs(incumbent) + tol
-        late = time.perf_counter() - t0 > PROOF_SHARE * params.time_limit_seconds
+        late = clock.past(PROOF_SHARE)
         if proven or late or final:
             settled = "" if proven else "out of time" if late else "the pool stopped growing"
             return outcome(out, where, best_bound, settled)
+        if give_up_gap is not None and incumbent - best_bound > give_up_gap * abs(incumbent):
+            return outcome(out, where, best_bound, "its gap was too wide to close by pricing")
         # what could still beat the incumbent by more than the gap: columns priced below
         # a threshold growing fourfold a step (the optimum is usually close to the LP
         # bound), up to everything needed, after which the bound proves the plan (the
@@ -876,19 +910,38 @@ def _prove(
             while st.widen(duals.alpha + duals.lowered, threshold, far):
                 rc_pairs = adjusted()
                 far = st.far_bounds(duals.alpha, duals.beta) - duals.lowered
-                if time.perf_counter() - t0 > PROOF_SHARE * params.time_limit_seconds:
+                if clock.past(PROOF_SHARE):
                     break  # the far bound stays in the proof: the gap says what it costs
             add = ~pool.keep & (rc_pairs < threshold)
+            if pool.num_columns + int(add.sum()) > max_columns:
+                raise _TooMany
             for g, gr in enumerate(pool.groups):
+                if clock.past(PROOF_SHARE):
+                    return outcome(out, where, best_bound, "out of time")
                 alpha_g = float(duals.alpha[n_s + g] + duals.lowered[n_s + g])
                 for _, blocks in gr.enumerate(duals.beta, alpha_g, threshold):
                     added += pool.add_pattern(g, blocks)
-                    if pool.num_columns + int(add.sum()) + added > _MAX_COLUMNS:
+                    if pool.num_columns + int(add.sum()) + added > max_columns:
                         raise _TooMany
         except _TooMany:
-            return outcome(out, where, bound, "too many columns could still improve the plan")
+            why = "too many columns could still improve the plan"
+            return outcome(out, where, best_bound, why)
         pool.keep |= add
         pattern_floor = max(pattern_floor, threshold)
+
+
+def _repair(prob: MatchProblem, where: np.ndarray, unplaced: np.ndarray) -> np.ndarray:
+    """The plan with children left unplaced until no two share a home against the
+    who-lives-alongside rules (of each two, the one whose unplaced penalty is lower).
+    Leaving a child unplaced never breaks a rule, so the result is a legal plan."""
+    where = where.copy()
+    while True:
+        placed = np.nonzero(where >= 0)[0]
+        broken = _conflicts_among(prob, placed, where[placed])
+        if len(broken) == 0:
+            return where
+        a, b = broken[:, 0], broken[:, 1]
+        where[np.unique(np.where(unplaced[a] <= unplaced[b], a, b))] = -1
 
 
 def _decode(prob: MatchProblem, master: _Master, values: np.ndarray) -> np.ndarray:
@@ -919,5 +972,5 @@ def pattern_sizes_ok(prob: MatchProblem) -> bool:
     return bool(sizes.max(initial=0) <= MAX_GROUP_SIZE)
 
 
-__all__ = ["MAX_GROUP_SIZE", "PRICING_SHARE", "PatternOutcome", "pattern_sizes_ok",
-           "solve_patterns"]  # fmt: skip
+__all__ = ["MAX_GROUP_SIZE", "PRICING_SHARE", "PROOF_SHARE", "Clock", "PatternOutcome",
+           "pattern_sizes_ok", "solve_patterns"]  # fmt: skip

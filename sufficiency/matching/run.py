@@ -78,19 +78,22 @@ def run_matching(
     set_aside: pd.DataFrame | None = None,
     notes: Sequence[Problem] = (),
     decisions: pd.DataFrame | None = None,
+    started: float | None = None,
 ) -> MatchRun:
     """Optimise tonight's matches, run the greedy baseline and explain the outcome.
 
     ``set_aside`` lists input rows left out for errors (:data:`SET_ASIDE_COLUMNS`):
     referrals among them are reported unplaced with the problem. ``notes`` are the
     inputs' warnings, kept in the summary and the report. ``decisions`` is the team's
-    table (:func:`sufficiency.io.decisions.read_decisions`).
+    table (:func:`sufficiency.io.decisions.read_decisions`). ``started`` (a
+    ``time.perf_counter()`` reading, default now) is when the run began: the time limit
+    counts from it, reading the inputs included.
     """
     mp = params.matching
     together = mp.siblings == "together"
     prob = build_problem(referrals, placements, run_date, mp)
     prob, outcome = apply_decisions(prob, decisions, siblings_together=together)
-    result = solve(prob, mp) if prob.num_children else _nobody(prob, mp)
+    result = solve(prob, mp, started=started) if prob.num_children else _nobody(prob, mp)
     greedy = evaluate_plan(prob, result.greedy_place_of_child, mp.weights)
     plan = result.plan.assign(distance_note=distance_notes(prob, result.place_of_child))
     matches = plan.loc[plan["placement_id"].notna(), list(MATCH_COLUMNS)].reset_index(drop=True)
@@ -120,6 +123,7 @@ def run_matching(
         "status": result.status.value,
         "proven_optimal": result.status.value == "optimal",
         "message": result.message,
+        "method": result.method,
         "objective_gbp": round(result.objective_gbp, 2),
         "priority_score": round(result.objective_gbp, 2),
         "weekly_cost_gbp": figures["weekly_cost_gbp"],

@@ -44,9 +44,11 @@ MAX_RADIUS_MILES = 900.0
 _CELL_METRES = 2_000.0
 
 
-def worthwhile(prob: MatchProblem) -> bool:
-    """Whether the instance is big enough for pairs by distance."""
-    return prob.num_children * prob.num_placements > SPATIAL_ABOVE_PAIRS
+def worthwhile(prob: MatchProblem, above_pairs: int | None = None) -> bool:
+    """Whether the instance is big enough for pairs by distance: more than
+    ``above_pairs`` (default :data:`SPATIAL_ABOVE_PAIRS`) children x placements."""
+    limit = SPATIAL_ABOVE_PAIRS if above_pairs is None else above_pairs
+    return prob.num_children * prob.num_placements > limit
 
 
 def fee_floor(prob: MatchProblem, weights: MatchingWeights) -> np.ndarray:

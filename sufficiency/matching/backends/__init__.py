@@ -36,6 +36,8 @@ __all__ = [
     "SolveOptions",
     "SolveStatus",
     "available_backends",
+    "check",
+    "needs_isolation",
     "solve_lp",
     "solve_mip",
 ]
@@ -51,6 +53,11 @@ def available_backends() -> tuple[BackendName, ...]:
     return tuple(name for name in BACKENDS if ok[name])
 
 
+def needs_isolation(name: str) -> bool:
+    """Whether the backend's native library would clash with one already loaded here."""
+    return _needs_isolation(name)
+
+
 def _needs_isolation(name: str) -> bool:
     if name == "ortools":
         return "highspy._core" in sys.modules
@@ -61,6 +68,12 @@ def _run(name: str, fn: Callable[..., Any], *args: Any) -> Any:
     if not _needs_isolation(name):
         return fn(*args)
     return run_isolated(name, fn, *args)
+
+
+def check(name: str) -> None:
+    """Raise :class:`SolverError` unless the named backend is known and installed (called
+    before any work, so a run that cannot finish says so at once)."""
+    _check(name)
 
 
 def _check(name: str) -> None:
@@ -81,7 +94,14 @@ def solve_mip(name: str, model: LinearModel, options: SolveOptions) -> MipOutcom
 
 
 def solve_lp(name: str, model: LinearModel) -> LpOutcome:
-    """Solve the LP relaxation (with row duals) using the named backend's LP engine."""
+    """Solve the LP relaxation (with row duals) using the named backend's LP engine:
+    HiGHS for ``highspy`` and ``highs``, GLOP for ``ortools``, CBC for ``cbc``. Duals
+    follow one sign convention whichever engine ran (see :class:`LpOutcome`)."""
     _check(name)
-    fn = ortools_backend.solve_lp if name == "ortools" else highs_backend.solve_lp
+    if name == "ortools":
+        fn: Callable[..., Any] = ortools_backend.solve_lp
+    elif name == "cbc":
+        fn = partial(pulp_backend.solve_lp, engine="cbc")
+    else:
+        fn = highs_backend.solve_lp
     return _run(name, fn, model)  # type: ignore[no-any-return]

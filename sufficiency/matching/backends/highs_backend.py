@@ -17,6 +17,11 @@ from sufficiency.matching.formulation import LinearModel
 
 #: LPs with more variables than this are solved by interior point (then crossover).
 _IPM_ABOVE_VARS = 10_000
+#: Options every MIP solve uses. HiGHS 1.16 can return a wrong "optimal" plan after a
+#: restart of its branch and bound (its log warns of "untransformed violations"; seen on a
+#: crowded instance with who-lives-alongside rows, see tests/matching/test_solver_paths.py):
+#: restarts are turned off.
+MIP_OPTIONS: dict[str, object] = {"mip_allow_restart": False}
 
 
 def _highs(model: LinearModel, integer: bool) -> Any:
@@ -65,6 +70,8 @@ def solve_mip(model: LinearModel, options: SolveOptions) -> MipOutcome:
     h.setOptionValue("time_limit", float(max(options.time_limit_seconds, 0.001)))
     h.setOptionValue("mip_rel_gap", float(options.mip_gap))
     h.setOptionValue("random_seed", 0)
+    for key, value in MIP_OPTIONS.items():
+        h.setOptionValue(key, value)
     h.run()
     runtime = time.perf_counter() - t0
     ms = h.getModelStatus()
@@ -78,6 +85,8 @@ def solve_mip(model: LinearModel, options: SolveOptions) -> MipOutcome:
     values = np.array(h.getSolution().col_value) if has else None
     obj = float(info.objective_function_value) if has else None
     bound = float(info.mip_dual_bound) if has and np.isfinite(info.mip_dual_bound) else None
+    if has and not model.integer.any() and status is SolveStatus.OPTIMAL:
+        bound = obj  # solved as an LP: HiGHS reports no MIP bound, the optimum is one
     return MipOutcome(status, values, obj, bound, runtime, "highspy")
 
 
