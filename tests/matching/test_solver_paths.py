@@ -171,7 +171,7 @@ def test_lp_duals_share_one_sign_convention(backend: str) -> None:
     assert lp.objective == pytest.approx(reference.objective, rel=1e-7)
 
 
-@pytest.mark.parametrize("seed", [1, 5])
+@pytest.mark.parametrize("seed", [3, 5])
 def test_crowded_instance_is_proven_by_the_full_model(seed: int) -> None:
     """On crowded instances (few homes, sibling groups of 2-5, many children who may only
     live alone or with older or younger children) the LP without who-lives-alongside rows
