@@ -116,9 +116,15 @@ def validate_paths(
                     path, default_responsible_la=default_responsible_la, run_date=run_date
                 )
             elif kind == "decisions":
-                _, found = load_decisions(path)
+                table, found = load_decisions(path)
             else:
-                _, found = load_placements(path)
+                table, found = load_placements(path)
+            if kind == "placements" and table.empty:
+                found = [*found, Problem(
+                    str(path), None, None, None,
+                    "has a header row but no placements: nobody can be matched tonight",
+                    severity="warning", code="empty_register",
+                )]  # fmt: skip
         except InputDataError as exc:
             found = exc.problems
         problems += found

@@ -52,7 +52,7 @@ PLANTED = {
     ("malformed/semicolon.csv", None, None, "malformed_file", "error"),
     ("malformed/binary.csv", None, None, "malformed_file", "error"),
     ("malformed/empty.csv", None, None, "malformed_file", "error"),
-    ("malformed/header_only.csv", None, None, "malformed_file", "error"),
+    ("malformed/header_only.csv", None, None, "empty_register", "warning"),
     ("malformed/broken.xlsx", None, None, "malformed_file", "error"),
     ("malformed/not_a_table.csv", None, None, "unknown_table", "error"),
 }
