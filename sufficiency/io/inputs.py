@@ -8,6 +8,7 @@ Field-by-field documentation: ``docs/data-contract.md``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -566,57 +567,51 @@ def _unlocated_child(raw: RawTable, table: pd.DataFrame, problem: Problem) -> Pr
     return problem
 
 
+def _row_warnings(
+    raw: RawTable, table: pd.DataFrame, mask: pd.Series, column: str, code: str,
+    message: Callable[[object], str], value: Callable[[object], str | None] = lambda _: None,
+) -> list[Problem]:  # fmt: skip
+    """One warning per row of ``table`` where ``mask`` holds, naming file, row and column."""
+    return [
+        Problem(
+            raw.source,
+            raw.row_number(int(idx)),
+            raw.column_label(column),
+            value(idx),
+            message(idx),
+            severity="warning",
+            code=code,
+        )
+        for idx in table.index[mask.fillna(False).to_numpy(bool)]
+    ]
+
+
 def _referral_safety_notes(raw: RawTable, table: pd.DataFrame) -> list[Problem]:
     """Warnings a placement officer must see: contradictions read the safer way, risks
     given only in free text, and sibling counts that disagree with the sibling groups."""
-    out = []
-    animals = table["risks"].map(lambda t: "harm_animals" in t)
-    wants_pets = table["pets"].isin(["can", "must"]).fillna(False)
-    for idx in table.index[(animals & wants_pets).to_numpy(bool)]:
-        out.append(
-            Problem(
-                raw.source,
-                raw.row_number(int(idx)),
-                raw.column_label("pets"),
-                str(table.at[idx, "pets"]),
-                "says the child can live with pets but also lists a risk of harm to "
-                "animals; the safer reading applies: no home with pets is proposed (rule 13)",
-                severity="warning",
-                code="pets_harm_animals",
-            )
-        )
+    animals = table["risks"].map(lambda t: "harm_animals" in t).astype(bool)
+    wants_pets = table["pets"].isin(["can", "must"])
+    out = _row_warnings(
+        raw, table, animals & wants_pets, "pets", "pets_harm_animals",
+        lambda _: "says the child can live with pets but also lists a risk of harm to "
+        "animals; the safer reading applies: no home with pets is proposed (rule 13)",
+        lambda idx: str(table.at[idx, "pets"]),
+    )  # fmt: skip
     for col in FREE_TEXT_RISKS:
-        for idx in table.index[table[col].notna().to_numpy(bool)]:
-            out.append(
-                Problem(
-                    raw.source,
-                    raw.row_number(int(idx)),
-                    raw.column_label(col),
-                    None,
-                    "describes a risk in free text, which matching cannot check; read it "
-                    "before agreeing the proposal",
-                    severity="warning",
-                    code="free_text_risk",
-                )
-            )
+        out += _row_warnings(
+            raw, table, table[col].notna(), col, "free_text_risk",
+            lambda _: "describes a risk in free text, which matching cannot check; read it "
+            "before agreeing the proposal",
+        )  # fmt: skip
     given = table["siblings_to_place_with"]
     groups = table["sibling_group"]
     sizes = groups.map(groups.value_counts()).fillna(1).astype(int) - 1
-    differ = given.notna() & (given != sizes)
-    for idx in table.index[differ.fillna(False).to_numpy(bool)]:
-        out.append(
-            Problem(
-                raw.source,
-                raw.row_number(int(idx)),
-                raw.column_label("siblings_to_place_with"),
-                str(given[idx]),
-                f"says {given[idx]} sibling(s) to place with, but {sizes[idx]} other "
-                "referral(s) share this child's sibling_group; siblings are matched by "
-                "sibling_group",
-                severity="warning",
-                code="sibling_count",
-            )
-        )
+    out += _row_warnings(
+        raw, table, given.notna() & (given != sizes), "siblings_to_place_with", "sibling_count",
+        lambda idx: f"says {given[idx]} sibling(s) to place with, but {sizes[idx]} other "
+        "referral(s) share this child's sibling_group; siblings are matched by sibling_group",
+        lambda idx: str(given[idx]),
+    )  # fmt: skip
     return out
 
 
