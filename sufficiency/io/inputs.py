@@ -571,12 +571,14 @@ def _row_warnings(
     raw: RawTable, table: pd.DataFrame, mask: pd.Series, column: str, code: str,
     message: Callable[[object], str], value: Callable[[object], str | None] = lambda _: None,
 ) -> list[Problem]:  # fmt: skip
-    """One warning per row of ``table`` where ``mask`` holds, naming file, row and column."""
+    """One warning per row of ``table`` where ``mask`` holds, naming file, row and the
+    referral column (``column``, a field name) as the file labels it."""
+    label = raw.column_label(mapping_key_for(raw, REFERRALS, column))
     return [
         Problem(
             raw.source,
             raw.row_number(int(idx)),
-            raw.column_label(column),
+            label,
             value(idx),
             message(idx),
             severity="warning",

@@ -200,3 +200,15 @@ def test_validate_flags_pets_and_harm_to_animals(tmp_path: Path) -> None:
     flagged = [p for p in problems if p.code == "pets_harm_animals"]
     assert len(flagged) == 1 and flagged[0].row == 4 and "safer reading" in flagged[0].message
     assert column_key(flagged[0].column or "") == "pets"
+
+
+def test_free_text_risk_is_flagged_under_the_label_the_file_uses(tmp_path: Path) -> None:
+    """A PDS 'Other (please specify)' risk is a warning naming the file's own column."""
+    refs, _ = write_inputs(tmp_path)
+    df = pd.read_csv(refs, dtype=str, keep_default_na=False)
+    label = "Risk to others or property: Other (please specify)"
+    df[label] = ["", "", "see case notes"]
+    df.to_csv(refs, index=False)
+    _, problems = load_referrals(refs, default_responsible_la="E10000034")
+    (flag,) = [p for p in problems if p.code == "free_text_risk"]
+    assert (flag.row, flag.column, flag.value) == (4, label, None)
