@@ -86,6 +86,42 @@ def unplaced_table(prob: MatchProblem, result: MatchResult) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(UNPLACED_COLUMNS))
 
 
+def cheapest_per_child(
+    child: np.ndarray, place: np.ndarray, cost: np.ndarray, k: int
+) -> np.ndarray:
+    """Positions of each child's ``k`` cheapest pairs (ties: lower placement first), in
+    child, cost, placement order: the first ``k`` per child of a sort by (child, cost,
+    placement), found in ``k`` linear passes when pairs come sorted by child then
+    placement, as candidates do (millions of pairs at national scale)."""
+    n = len(child)
+    ordered = n < 2 or bool(
+        np.all((child[1:] > child[:-1]) | ((child[1:] == child[:-1]) & (place[1:] > place[:-1])))
+    )
+    if not ordered:
+        idx = np.lexsort((place, cost, child))
+        rank = np.arange(n) - np.searchsorted(child[idx], child[idx], side="left")
+        return idx[rank < k]
+    if n == 0 or k <= 0:
+        return np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.r_[True, child[1:] != child[:-1]])
+    seg = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, n]))
+    left = np.asarray(cost, float).copy()
+    chosen, ranks = [], []
+    for r in range(k):
+        low = np.minimum.reduceat(left, starts)
+        hit = np.flatnonzero((left == low[seg]) & np.isfinite(left))
+        first = hit[np.unique(seg[hit], return_index=True)[1]]
+        if not len(first):
+            break
+        chosen.append(first)
+        ranks.append(np.full(len(first), r))
+        left[first] = np.inf
+    if not chosen:
+        return np.zeros(0, np.int64)
+    out, rank = np.concatenate(chosen), np.concatenate(ranks)
+    return out[np.lexsort((rank, child[out]))]
+
+
 def alternatives_table(
     prob: MatchProblem, result: MatchResult, num_alternatives: int
 ) -> pd.DataFrame:
@@ -105,10 +141,8 @@ def alternatives_table(
         base[cands.child[own]] = cost[own]
         alt = (where[cands.child] >= 0) & ~own
         idx = np.nonzero(alt)[0]
-        idx = idx[np.lexsort((cands.place[idx], cost[idx], cands.child[idx]))]
-        kids = cands.child[idx]
-        rank = np.arange(len(idx)) - np.searchsorted(kids, kids, side="left")
-        idx = idx[rank < num_alternatives]
+        idx = idx[cheapest_per_child(cands.child[idx], cands.place[idx], cost[idx],
+                                     num_alternatives)]  # fmt: skip
         miles, _ = pair_distances(prob, cands.child[idx], cands.place[idx])
         c, p = cands.child[idx], cands.place[idx]
         rows = pd.DataFrame({
