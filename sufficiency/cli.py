@@ -6,41 +6,14 @@ Errors the user can fix become one clear message and exit code 1, never a traceb
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import warnings
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from sufficiency import __version__
-from sufficiency.errors import SufficiencyError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def user_errors(func: F) -> F:
-    """Turn library errors into ``Error: ...`` and exit code 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except SufficiencyError as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def config_option(func: F) -> F:
-    return click.option(
-        "--config",
-        "config_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="TOML file overriding configs/default.toml.",
-    )(func)
+from sufficiency.cli_common import config_option, user_errors
 
 
 def _show_warning(message: Any, category: type[Warning], *_: Any, **__: Any) -> None:

@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sufficiency.cli_history import echo_quality, strict_option
+from sufficiency.cli_common import echo_quality, store_option, strict_option
 from sufficiency.commissioning.backends import BACKENDS
 from sufficiency.commissioning.params import CommissioningParams
 from sufficiency.errors import ConfigError, SufficiencyError
-from sufficiency.store.command import store_option
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import click
 
-from sufficiency.cli_history import echo_quality, strict_option
+from sufficiency.cli_common import echo_quality, store_option, strict_option
 from sufficiency.config import Params
 from sufficiency.errors import SufficiencyError
 from sufficiency.io.quality import DataQuality
-from sufficiency.store.command import store_option
 
 
 @click.command("spend")

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import sys
-import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,32 +16,10 @@ from typing import Any, TypeVar
 import click
 import pandas as pd
 
-from sufficiency.cli_history import echo_quality, strict_option
-from sufficiency.errors import DataWarning, SufficiencyError
-from sufficiency.store.command import store_option
+from sufficiency.cli_common import echo_quality, store_option, strict_option, user_errors
 
 F = TypeVar("F", bound=Callable[..., Any])
 _DATE = click.DateTime(["%Y-%m-%d"])
-
-
-def _user_errors(func: F) -> F:
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", DataWarning)
-            try:
-                return func(*args, **kwargs)
-            except SufficiencyError as exc:
-                raise click.ClickException(str(exc)) from None
-            finally:
-                seen = set()
-                for w in caught:
-                    msg = str(w.message)
-                    if issubclass(w.category, DataWarning) and msg not in seen:
-                        seen.add(msg)
-                        click.echo(f"Warning: {msg}", err=True)
-
-    return wrapper  # type: ignore[return-value]
 
 
 @contextlib.contextmanager
@@ -142,7 +118,7 @@ def _params(config_path: Path | None, **overrides: Any) -> Any:
 @store_option
 @strict_option
 @_common
-@_user_errors
+@user_errors
 def forecast(
     store_url: str | None,
     strict: bool,
@@ -225,7 +201,7 @@ def forecast(
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 @strict_option
 @_common
-@_user_errors
+@user_errors
 def backtest(
     strict: bool,
     history_dir: Path,

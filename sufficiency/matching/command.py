@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
+from sufficiency.cli_common import store_option
 from sufficiency.config import load_params
 from sufficiency.errors import SufficiencyError
 from sufficiency.io.atomic import sha256_file
-from sufficiency.store.command import store_option
 
 
 @click.command("match")

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from sufficiency.errors import SufficiencyError
+from sufficiency.cli_common import store_option, user_errors
 
 
 def _store(url: str | None) -> Any:
@@ -16,31 +16,8 @@ def _store(url: str | None) -> Any:
     return RunStore(url)
 
 
-store_option = click.option(
-    "--store",
-    "store_url",
-    default=None,
-    envvar="SUFFICIENCY_STORE",
-    help="Run store URL (default: SQLite in your user data folder; "
-    "postgresql+psycopg://... for PostgreSQL).",
-)
-
-
 def _fmt_time(value: Any) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S") if value is not None else "-"
-
-
-def _handle(func: Any) -> Any:
-    import functools
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except SufficiencyError as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper
 
 
 @click.group()
@@ -56,7 +33,7 @@ def runs() -> None:
 @click.option("--limit", type=int, default=50, show_default=True, help="0 lists every run.")
 @click.option("--kind", default=None, help="Only runs of this kind (match, forecast, ...).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@_handle
+@user_errors
 def list_cmd(store_url: str | None, limit: int, kind: str | None, fmt: str) -> None:
     """List recorded runs, most recent first.
 
@@ -83,7 +60,7 @@ def list_cmd(store_url: str | None, limit: int, kind: str | None, fmt: str) -> N
 @click.argument("run_id", type=int)
 @store_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@_handle
+@user_errors
 def show_cmd(run_id: int, store_url: str | None, fmt: str) -> None:
     """Everything recorded about one run.
 
@@ -119,7 +96,7 @@ def show_cmd(run_id: int, store_url: str | None, fmt: str) -> None:
 @click.argument("run_a", type=int)
 @click.argument("run_b", type=int)
 @store_option
-@_handle
+@user_errors
 def diff_cmd(run_a: int, run_b: int, store_url: str | None) -> None:
     """Which children's proposals changed between two matching runs, and why.
 
@@ -137,7 +114,7 @@ def diff_cmd(run_a: int, run_b: int, store_url: str | None) -> None:
 @runs.command("prune")
 @click.option("--older-than", required=True, help="Age such as 90d, 12w, 6m or 1y.")
 @store_option
-@_handle
+@user_errors
 def prune_cmd(older_than: str, store_url: str | None) -> None:
     """Delete runs older than an age, with everything recorded about them.
 

@@ -1,0 +1,137 @@
+"""What every command shares: the user-error handler and the option decorators.
+
+One copy of each (as sqlite-utils factors its ``output_options``): a command is a
+stack of these decorators over a few lines that call one library function. Library
+errors (:class:`~sufficiency.errors.SufficiencyError`) become ``Error: <sentence>``
+and exit code 1, never a traceback; data warnings are printed once each, as one
+plain line on standard error.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from sufficiency.errors import DataWarning, SufficiencyError
+from sufficiency.io.quality import DataQuality
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Dates on the command line are ISO dates.
+DATE = click.DateTime(["%Y-%m-%d"])
+
+
+def user_errors(func: F) -> F:
+    """Turn library errors into ``Error: ...`` and exit code 1; print each data warning once."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        seen: set[str] = set()
+
+        def show(message: Any, category: type[Warning], *rest: Any, **kw: Any) -> None:
+            if issubclass(category, DataWarning):
+                text = str(message)
+                if text not in seen:
+                    seen.add(text)
+                    click.echo(f"Warning: {text}", err=True)
+            else:
+                original(message, category, *rest, **kw)
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", DataWarning)
+            original = warnings.showwarning
+            warnings.showwarning = show
+            try:
+                return func(*args, **kwargs)
+            except SufficiencyError as exc:
+                raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def config_option(func: F) -> F:
+    """``--config``: a TOML file overriding ``configs/default.toml`` (every section)."""
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="TOML file overriding configs/default.toml.",
+    )(func)
+
+
+def history_option(func: F) -> F:
+    """``--history``: the SSDA903 history (a folder of returns, or one file)."""
+    return click.option(
+        "--history",
+        "history_path",
+        required=True,
+        type=click.Path(exists=True, path_type=Path),
+        help="SSDA903 history: a folder of per-year returns (CSV, XLSX or the DfE XML).",
+    )(func)
+
+
+def out_option(help_text: str = "Folder for the outputs (created if missing).") -> Callable[[F], F]:
+    """``--out``: the folder a command writes into."""
+
+    def decorate(func: F) -> F:
+        return click.option(
+            "--out",
+            "out_dir",
+            required=True,
+            type=click.Path(file_okay=False, path_type=Path),
+            help=help_text,
+        )(func)
+
+    return decorate
+
+
+def store_option(func: F) -> F:
+    """``--store``: the run store URL (else ``$SUFFICIENCY_STORE``, else SQLite)."""
+    return click.option(
+        "--store",
+        "store_url",
+        default=None,
+        envvar="SUFFICIENCY_STORE",
+        help="Run store URL (default: SQLite in your user data folder; "
+        "postgresql+psycopg://... for PostgreSQL).",
+    )(func)
+
+
+def date_option(
+    help_text: str = "Run date (default: today).", *, required: bool = False
+) -> Callable[[F], F]:
+    """``--date``: the run date, as ``run_date`` (a datetime; take ``.date()``)."""
+
+    def decorate(func: F) -> F:
+        return click.option(
+            "--date", "run_date", type=DATE, required=required, default=None, help=help_text
+        )(func)
+
+    return decorate
+
+
+def strict_option(func: F) -> F:
+    """``--strict``: refuse on any error in the 903 history instead of repairing."""
+    return click.option(
+        "--strict",
+        is_flag=True,
+        default=False,
+        help="Refuse to run if the 903 history has any error `validate` would report, "
+        "instead of repairing what a stated rule can and setting aside the rest.",
+    )(func)
+
+
+def echo_quality(quality: DataQuality | None, out_dir: Path | None = None) -> None:
+    """Print the data-quality summary (at most 15 lines) and where the detail is."""
+    if quality is None:
+        return
+    for line in quality.summary_lines():
+        click.echo(line)
+    if out_dir is not None and len(quality.problems):
+        click.echo(f"Every finding: {Path(out_dir) / 'data_quality.csv'}")
