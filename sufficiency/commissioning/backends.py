@@ -15,11 +15,11 @@ import sys
 import time
 import warnings
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import numpy as np
 
 from sufficiency.errors import SolverError
+from sufficiency.solver_status import MipOutcome, SolveStatus
 from sufficiency.solver_worker import run_isolated
 
 BACKENDS = ("highs", "cbc", "ortools")
@@ -28,21 +28,6 @@ _ORTOOLS_NATIVE = (
     "ortools.sat.python.cp_model_helper",
     "ortools.linear_solver.python.model_builder_helper",
 )
-
-
-class SolveStatus(StrEnum):
-    """Outcome of a solve, whichever solver ran.
-
-    ``optimal``: proven optimal within the gap; ``feasible``: a plan, not proven
-    optimal; ``time_limit``: the limit was reached; ``infeasible``: no plan exists;
-    ``unknown``: anything else.
-    """
-
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible"
-    INFEASIBLE = "infeasible"
-    TIME_LIMIT = "time_limit"
-    UNKNOWN = "unknown"
 
 
 @dataclass
@@ -72,17 +57,6 @@ class MipModel:
     def add_row(self, index: np.ndarray, coef: np.ndarray, sense: str, rhs: float) -> None:
         """Add ``sum coef * x[index] sense rhs``; ``sense`` is ``>=``, ``<=`` or ``==``."""
         self.rows.append((np.asarray(index, dtype=np.int64), np.asarray(coef, float), sense, rhs))
-
-
-@dataclass(frozen=True, eq=False)
-class MipOutcome:
-    """A backend's answer: normalised status, values, objective (with constant), time."""
-
-    status: SolveStatus
-    values: np.ndarray | None
-    objective: float | None
-    runtime_seconds: float
-    solver: str
 
 
 def available_backends() -> tuple[str, ...]:
@@ -130,14 +104,14 @@ def _outcome(
 ) -> MipOutcome:
     """Round integer values and recompute the objective (the same way for every solver)."""
     if status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.TIME_LIMIT):
-        return MipOutcome(status, None, None, runtime, solver)
+        return MipOutcome(status, None, None, None, runtime, solver)
     if raw is None or np.isnan(raw).any():
-        return MipOutcome(status, None, None, runtime, solver)
+        return MipOutcome(status, None, None, None, runtime, solver)
     ints = np.array(model.integer, dtype=bool)
     raw = raw.copy()
     raw[ints] = np.rint(raw[ints])
     objective = float(np.dot(model.objective, raw) + model.constant)
-    return MipOutcome(status, raw, objective, runtime, solver)
+    return MipOutcome(status, raw, objective, None, runtime, solver)
 
 
 def _solve_ortools(model: MipModel, time_limit_seconds: float, mip_gap: float) -> MipOutcome:

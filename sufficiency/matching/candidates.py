@@ -1,43 +1,28 @@
-"""Hard rules, applied to every child-placement pair before any solver variable exists.
-
-Rules that involve one child and one placement (its current household included)
-are evaluated here, vectorised over blocks of children against all placements.
-Rules between two referred children sharing a placement (who they live
-alongside, harm to younger children) are pairwise conflicts: see
-:func:`children_conflict`.
+"""Candidate pairs: every child-placement pair that breaks no single-pair hard rule
+(:mod:`.rules`), generated in blocks of children so memory stays bounded at national
+scale, optionally keeping only the pairs an optimal plan or the greedy baseline could
+need.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from sufficiency.config import MatchingParams
-from sufficiency.matching.problem import SETTING_CODE, MatchProblem
-
-#: Hard rules as (code, short description for a social worker), in report order.
-RULES: tuple[tuple[str, str], ...] = (
-    ("capacity", "has no vacancy"),
-    ("fostering_limit", "would exceed the usual fostering limit of three"),
-    ("age", "does not take the child's age (supported accommodation is for 16-17)"),
-    ("setting", "is a setting marked unsuitable (or not residential under a DoLO)"),
-    ("sex", "does not accept the child's sex"),
-    ("risks", "excludes one of the child's risks"),
-    ("pets", "does not meet the child's pets requirement"),
-    ("communication", "does not meet the child's communication needs"),
-    ("adaptations", "is not adapted"),
-    ("alongside", "has current children the child cannot live alongside"),
-    ("harm_sexual", "has younger children (or children of unknown age)"),
-    ("availability", "is not available by the date needed"),
-    ("harm_animals", "has pets and the child is a risk to animals"),
-    ("harm_physical", "has a child 3 or more years younger (or children of unknown age)"),
-    ("unlocatable", "has a postcode that cannot be located"),
-    ("decision", "is ruled out by a team decision (pinned elsewhere or excluded)"),
+from sufficiency.matching.costs import pair_cost
+from sufficiency.matching.problem import MatchProblem
+from sufficiency.matching.pruning import dominance_slack, undominated
+from sufficiency.matching.rules import (
+    RULE_CODES,
+    RULE_TEXT,
+    RULES,
+    children_conflict,
+    decision_breaks,
+    rule_breaks,
 )
-RULE_CODES: tuple[str, ...] = tuple(code for code, _ in RULES)
-RULE_TEXT: dict[str, str] = dict(RULES)
+
 _MAX_BLOCK_PAIRS = 2_000_000
 
 
@@ -70,141 +55,13 @@ class Candidates:
         return len(self.child)
 
 
-def _codes(values: np.ndarray, vocab: Mapping[str, int]) -> np.ndarray:
-    """Small integer code per value (``-1`` for anything not in ``vocab``)."""
-    return np.array([vocab.get(str(v), -1) for v in values], dtype=np.int8)
-
-
-@dataclass(frozen=True, eq=False)
-class _RuleArrays:
-    """Per-child and per-placement rule inputs as small integers, so the pairwise
-    comparisons are fast array operations rather than comparisons of Python strings."""
-
-    age: np.ndarray
-    suit_unsuitable: np.ndarray  # (children, 3): unsuitable for foster, residential, supported
-    dolo: np.ndarray
-    sex: np.ndarray
-    pets: np.ndarray  # 0 any, 1 no, 2 must
-    along: np.ndarray  # 0 any, 1 solo, 2 only_older, 3 only_younger
-    adaptations: np.ndarray
-    setting: np.ndarray  # 0 foster, 1 residential, 2 supported
-    place_sex: np.ndarray  # -2 any
-    current: np.ndarray
-    vacancies: np.ndarray
-    age_min: np.ndarray
-    age_max: np.ndarray
-    has_pets: np.ndarray
-    adapted: np.ndarray
-
-
-def _rule_arrays(prob: MatchProblem) -> _RuleArrays:
-    r, p = prob.referrals, prob.placements
-    seen = {str(x) for x in r["sex"]} | {str(x) for x in p["sex"]}
-    sexes = {v: i for i, v in enumerate(sorted(seen))}
-    unsuitable = np.stack(
-        [(r[col] == "unsuitable").to_numpy(bool) for col in
-         ("foster_suitability", "residential_suitability", "supported_suitability")], axis=1,
-    )  # fmt: skip
-    place_sex = _codes(p["sex"].astype(str).to_numpy(object), sexes)
-    place_sex[(p["sex"] == "any").to_numpy()] = -2
-    out = _RuleArrays(
-        age=prob.child_age_years,
-        suit_unsuitable=unsuitable,
-        dolo=r["dolo"].to_numpy(bool),
-        sex=_codes(r["sex"].astype(str).to_numpy(object), sexes),
-        # rule 13's safer reading: a child who is a risk to animals never "must" have pets
-        pets=np.where(
-            prob.child_harm_animals & prob.harm_animals_excludes_pets,
-            np.int8(0),
-            _codes(r["pets"].to_numpy(object), {"no": 1, "must": 2}),
-        ).astype(np.int8),
-        along=_codes(
-            r["alongside"].to_numpy(object), {"solo": 1, "only_older": 2, "only_younger": 3}
-        ),
-        adaptations=r["adaptations"].to_numpy(bool),
-        setting=_codes(p["setting"].to_numpy(object), SETTING_CODE),
-        place_sex=place_sex,
-        current=p["current_children"].to_numpy(np.int64),
-        vacancies=p["vacancies"].to_numpy(np.int64),
-        age_min=p["age_min"].to_numpy(np.int64),
-        age_max=p["age_max"].to_numpy(np.int64),
-        has_pets=p["has_pets"].to_numpy(bool),
-        adapted=p["adapted"].to_numpy(bool),
-    )  # fmt: skip
-    return out
-
-
-def rule_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarray:
-    """Which rules each pair breaks, shape ``(len(RULES), *broadcast(ci, pi).shape)``.
-
-    ``ci`` and ``pi`` are index arrays that broadcast against each other.
-    """
-    a = prob.derived("_rule_arrays", _rule_arrays)
-    age = a.age[ci]
-    setting = a.setting[pi]
-    foster = setting == 0
-    current = a.current[pi]
-    supported = setting == 2
-    along = a.along[ci]
-    pets = a.pets[ci]
-    has_pets = a.has_pets[pi]
-    known = prob.place_ages_known[pi]
-    lo, hi = prob.place_min_age[pi], prob.place_max_age[pi]
-    someone_there = current != 0
-    psex = a.place_sex[pi]
-    breaks = [
-        a.vacancies[pi] <= 0,
-        foster & (current >= 3),
-        (age < a.age_min[pi]) | (age > a.age_max[pi]) | (supported & ((age < 16) | (age > 17))),
-        a.suit_unsuitable[ci, np.maximum(setting, 0)] | (a.dolo[ci] & (setting != 1)),
-        (psex != -2) & (psex != a.sex[ci]),
-        (prob.child_risk_bits[ci] & prob.place_exclusion_bits[pi]) != 0,
-        ((pets == 1) & has_pets) | ((pets == 2) & ~has_pets),
-        (prob.child_comm_bits[ci] & ~prob.place_comm_bits[pi]) != 0,
-        a.adaptations[ci] & ~a.adapted[pi],
-        someone_there
-        & (
-            (along == 1)
-            | ((along == 2) & ~(known & (lo > age)))
-            | ((along == 3) & ~(known & (hi < age)))
-        ),
-        prob.child_harm_sexual[ci] & someone_there & ~(known & (lo >= age)),
-        prob.place_available_days[pi] > prob.child_needed_days[ci],
-        prob.child_harm_animals[ci] & has_pets & prob.harm_animals_excludes_pets,
-        _physical_breaks(prob, ci, age, someone_there, known, lo),
-        ~prob.place_located[pi] & (prob.unlocatable == "exclude"),
-        decision_breaks(prob, ci, pi),
-    ]
-    return np.stack(np.broadcast_arrays(*breaks))
-
-
-def _physical_breaks(
-    prob: MatchProblem, ci: np.ndarray, age: np.ndarray, someone_there: np.ndarray,
-    known: np.ndarray, youngest: np.ndarray,
-) -> np.ndarray:  # fmt: skip
-    """Rule 14 against the current household: a child who is a risk of physical harm
-    lives with nobody ``harm_physical_years_younger`` or more years younger (unknown
-    ages count as younger)."""
-    gap = prob.harm_physical_years_younger
-    if gap <= 0:
-        return np.zeros(np.broadcast_shapes(np.shape(ci), np.shape(someone_there)), bool)
-    return prob.child_harm_physical[ci] & someone_there & ~(known & (youngest > age - gap))
-
-
-def decision_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarray:
-    """The ``decision`` rule: the pair is excluded by the team, or the child is pinned
-    to another placement (see :mod:`sufficiency.matching.decisions`)."""
-    ci, pi = np.broadcast_arrays(np.asarray(ci, np.int64), np.asarray(pi, np.int64))
-    out = np.zeros(ci.shape, bool)
-    if prob.decision_pin is not None:
-        pin = prob.decision_pin[ci]
-        out |= (pin >= 0) & (pin != pi)
-    keys = prob.decision_excluded
-    if keys is not None and len(keys):
-        key = ci * max(prob.num_placements, 1) + pi
-        at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
-        out |= keys[at] == key
-    return out
+def placement_order(prob: MatchProblem) -> np.ndarray:
+    """Placement rows in the order the greedy baseline tries them: in-house first, then
+    cheapest, then by row."""
+    plc = prob.placements
+    in_house_last = (plc["provider"] != "in_house").to_numpy(np.int64)
+    cost = plc["weekly_cost"].to_numpy(float)
+    return np.lexsort((np.arange(len(cost)), cost, in_house_last))
 
 
 def generate_candidates(
@@ -219,10 +76,6 @@ def generate_candidates(
     referred child counted as a competitor, and each child's first placements in the
     greedy order), so memory grows with the children, not children x placements.
     """
-    from sufficiency.matching.costs import pair_cost
-    from sufficiency.matching.greedy import placement_order
-    from sufficiency.matching.pruning import dominance_slack, undominated
-
     n_c, n_p = prob.num_children, prob.num_placements
     counts = np.zeros((n_c, len(RULES)), dtype=np.int64)
     suitable = np.zeros(n_c, dtype=np.int64)
@@ -276,26 +129,15 @@ def _first_options(
     return reach, first[rows, place]
 
 
-def children_conflict(prob: MatchProblem, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """True where children ``a`` and ``b`` may not share a placement (rules 10, 11, 14).
-
-    Siblings are never each other's *others*, so siblings never conflict.
-    """
-    along = prob.derived("alongside", lambda q: q.referrals["alongside"].to_numpy(object))
-    hs = prob.child_harm_sexual
-    hp = prob.child_harm_physical & (prob.harm_physical_years_younger > 0)
-    gap = prob.harm_physical_years_younger
-    age = prob.child_age_years
-    grp = prob.child_group
-    siblings = (grp[a] >= 0) & (grp[a] == grp[b])
-
-    def one_way(c: np.ndarray, o: np.ndarray) -> np.ndarray:
-        return (
-            (along[c] == "solo")
-            | ((along[c] == "only_older") & ~(age[o] > age[c]))
-            | ((along[c] == "only_younger") & ~(age[o] < age[c]))
-            | (hs[c] & (age[o] < age[c]))
-            | (hp[c] & (age[o] <= age[c] - gap))
-        )
-
-    return ~siblings & (one_way(a, b) | one_way(b, a))
+# the rules were defined here once: callers that import them from here still work
+__all__ = [
+    "RULES",
+    "RULE_CODES",
+    "RULE_TEXT",
+    "Candidates",
+    "children_conflict",
+    "decision_breaks",
+    "generate_candidates",
+    "placement_order",
+    "rule_breaks",
+]

@@ -134,8 +134,6 @@ def unplaced_cost(prob: MatchProblem, weights: MatchingWeights) -> np.ndarray:
     if prob.decision_pin is None:
         return base
     # a child the team pinned must be placed: see matching/decisions.py
-    from sufficiency.matching.decisions import pin_penalty
-
     return base + pin_penalty(prob, weights)
 
 
@@ -150,4 +148,29 @@ def sibling_split_cost(
     for g in range(prob.num_groups):
         used = np.unique(place_of_child[(prob.child_group == g) & (place_of_child >= 0)])
         out[g] = weights.sibling_split * max(len(used) - 1, 0)
+    return out
+
+
+def pin_penalty(prob: MatchProblem, weights: MatchingWeights) -> np.ndarray:
+    """Extra penalty for leaving each pinned child unplaced (0 for everyone else).
+
+    It exceeds anything leaving the child unplaced could free: the child's own pair
+    cost and one sibling split, plus the unplaced penalties of everyone who could be at
+    the pinned placement (its vacancies) or would have to leave the child's siblings
+    (the group's size). So a plan leaving a validly pinned child unplaced is never optimal.
+    """
+    pin = prob.decision_pin
+    out = np.zeros(prob.num_children)
+    if pin is None or not (pin >= 0).any():
+        return out
+    kids = np.nonzero(pin >= 0)[0]
+    places = pin[kids]
+    grp = prob.child_group
+    size = np.array([int((grp == grp[c]).sum()) if grp[c] >= 0 else 1 for c in kids])
+    most = max(weights.unplaced, weights.unplaced_needed_today, 1.0)
+    out[kids] = (
+        (prob.place_vacancies[places] + size + 2) * most
+        + weights.sibling_split
+        + pair_cost(prob, kids, places, weights)
+    )
     return out

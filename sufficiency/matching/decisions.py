@@ -1,6 +1,6 @@
 """The placement team's decisions, carried forward: pins (an agreed match) and exclusions.
 
-Both are one hard rule, ``decision`` (the last of :data:`~.candidates.RULES`): a pair is
+Both are one hard rule, ``decision`` (the last of :data:`~.rules.RULES`): a pair is
 ruled out when the team excluded it or pinned the child elsewhere. The rule is read from
 two arrays on the :class:`~.problem.MatchProblem`, so it holds on every solver path
 (candidate generation, pairs by distance, the greedy baseline).
@@ -10,7 +10,7 @@ capacity across every pin to it, who may live alongside whom among the children 
 there, and (with ``siblings = "together"``) one placement per sibling group. A pin that
 breaks one is refused with a sentence naming the rule. A valid pin leaves the child one
 candidate, and leaving a pinned child unplaced costs more than anything it could free
-(:func:`pin_penalty`), so every solver places them.
+(:func:`.costs.pin_penalty`), so every solver places them.
 
 Decisions whose child or placement is not in tonight's inputs, or whose ``until`` date
 is before the run date, are ignored and listed.
@@ -26,8 +26,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from sufficiency.config import MatchingWeights
 from sufficiency.matching.problem import MatchProblem
+from sufficiency.matching.rules import RULE_CODES, RULE_TEXT, children_conflict, rule_breaks
 
 Status = Literal["applied", "ignored", "refused"]
 #: Columns of the "Decisions" sheet, in order.
@@ -102,9 +102,7 @@ def _date(value: Any) -> dt.date | None:
 
 
 def rule_label(code: str) -> str:
-    """``rule 10 (alongside)``: a hard rule's number in :data:`~.candidates.RULES` and code."""
-    from sufficiency.matching.candidates import RULE_CODES
-
+    """``rule 10 (alongside)``: a hard rule's number in :data:`~.rules.RULES` and code."""
     return f"rule {RULE_CODES.index(code) + 1} ({code})"
 
 
@@ -146,13 +144,6 @@ def apply_decisions(
     siblings_together
         Sibling groups may use one placement only, so pins splitting one are refused.
     """
-    from sufficiency.matching.candidates import (
-        RULE_CODES,
-        RULE_TEXT,
-        children_conflict,
-        rule_breaks,
-    )
-
     if decisions is None or decisions.empty:
         return prob, DecisionOutcome()
     kid_row = {str(c): i for i, c in enumerate(prob.referrals["child_id"])}
@@ -251,30 +242,3 @@ def apply_decisions(
     )  # fmt: skip
     out = dataclasses.replace(prob, decision_pin=pin, decision_excluded=keys)
     return out, DecisionOutcome(notes)
-
-
-def pin_penalty(prob: MatchProblem, weights: MatchingWeights) -> np.ndarray:
-    """Extra penalty for leaving each pinned child unplaced (0 for everyone else).
-
-    It exceeds anything leaving the child unplaced could free: the child's own pair
-    cost and one sibling split, plus the unplaced penalties of everyone who could be at
-    the pinned placement (its vacancies) or would have to leave the child's siblings
-    (the group's size). So a plan leaving a validly pinned child unplaced is never optimal.
-    """
-    pin = prob.decision_pin
-    out = np.zeros(prob.num_children)
-    if pin is None or not (pin >= 0).any():
-        return out
-    from sufficiency.matching.costs import pair_cost
-
-    kids = np.nonzero(pin >= 0)[0]
-    places = pin[kids]
-    grp = prob.child_group
-    size = np.array([int((grp == grp[c]).sum()) if grp[c] >= 0 else 1 for c in kids])
-    most = max(weights.unplaced, weights.unplaced_needed_today, 1.0)
-    out[kids] = (
-        (prob.place_vacancies[places] + size + 2) * most
-        + weights.sibling_split
-        + pair_cost(prob, kids, places, weights)
-    )
-    return out

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sufficiency.matching.candidates import RULE_CODES, RULE_TEXT, rule_breaks
 from sufficiency.matching.costs import pair_distances
 from sufficiency.matching.problem import MatchProblem
+from sufficiency.matching.rules import RULE_CODES, RULE_TEXT, rule_breaks
 from sufficiency.matching.solve import MatchResult
 
 UNPLACED_COLUMNS: tuple[str, ...] = (

@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.config import MatchingParams
-from sufficiency.matching.candidates import children_conflict
 from sufficiency.matching.costs import unplaced_cost
 from sufficiency.matching.problem import MatchProblem
+from sufficiency.matching.rules import children_conflict
 
 
 @dataclass(frozen=True, eq=False)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from sufficiency.config import MatchingParams
-from sufficiency.matching.candidates import Candidates, children_conflict, rule_breaks
+from sufficiency.matching.candidates import Candidates, placement_order
 from sufficiency.matching.problem import NEEDED_BY_RANK, MatchProblem
+from sufficiency.matching.rules import children_conflict, rule_breaks
 
 _FIRST_CHUNK = 256
 
@@ -41,15 +42,6 @@ def can_join(
         if children_conflict(prob, np.full(len(others), c), others).any():
             return False
     return True
-
-
-def placement_order(prob: MatchProblem) -> np.ndarray:
-    """Placement rows in the order the greedy baseline tries them: in-house first, then
-    cheapest, then by row."""
-    plc = prob.placements
-    in_house_last = (plc["provider"] != "in_house").to_numpy(np.int64)
-    cost = plc["weekly_cost"].to_numpy(float)
-    return np.lexsort((np.arange(len(cost)), cost, in_house_last))
 
 
 def greedy_order(
@@ -135,3 +127,6 @@ def greedy_plan(
                     group_at.setdefault(g, int(p))
                 break
     return where
+
+
+__all__ = ["can_join", "greedy_order", "greedy_plan", "placement_order"]

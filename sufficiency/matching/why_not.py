@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sufficiency.matching.candidates import children_conflict
 from sufficiency.matching.decisions import conflict_rule, rule_label
 from sufficiency.matching.problem import MatchProblem
+from sufficiency.matching.rules import children_conflict
 from sufficiency.matching.solve import MatchResult
 
 KNOCK_ON = (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +28,6 @@ from sufficiency.matching import build_problem, generate_candidates, run_matchin
 from sufficiency.matching.candidates import RULE_CODES
 from sufficiency.matching.decisions import apply_decisions
 from sufficiency.matching.greedy import greedy_plan
-
-solve_module = sys.modules["sufficiency.matching.solve"]
 
 
 def decision(child_id: str, placement_id: str, kind: str = "pin", **kw: Any) -> dict[str, Any]:
@@ -105,9 +102,11 @@ def test_pin_is_honoured_when_another_child_would_be_cheaper_there() -> None:
     assert run.result.status.value == "optimal"
     prob, _ = apply_decisions(build_problem(refs, plcs, RUN_DATE), pins)
     assert greedy_plan(prob, MatchingParams()).tolist() == [0, -1]
-    with pytest.MonkeyPatch.context() as mp:  # the column-generation path too
-        mp.setattr(solve_module, "PRUNE_ABOVE_PAIRS_PER_CHILD", -1)
-        assert solve(prob, MatchingParams()).place_of_child.tolist() == [0, -1]
+    # the column-generation path too
+    assert solve(prob, MatchingParams(), method="column_generation").place_of_child.tolist() == [
+        0,
+        -1,
+    ]
 
 
 def test_impossible_pin_is_refused_with_the_rule_it_breaks() -> None:
@@ -206,10 +205,7 @@ def test_valid_pins_are_always_honoured(case, data) -> None:  # type: ignore[no-
     applied = [(kid[n.child_id], plc[n.placement_id]) for n in outcome.with_status("applied")]
     ids = prob.placements["placement_id"].astype(str).to_numpy()
     for force in (False, True):
-        with pytest.MonkeyPatch.context() as mp:
-            if force:
-                mp.setattr(solve_module, "PRUNE_ABOVE_PAIRS_PER_CHILD", -1)
-            where = solve(prob, params).place_of_child
+        where = solve(prob, params, method="column_generation" if force else "auto").place_of_child
         for c, p in applied:
             assert where[c] == p
         plan = {str(c): (None if w < 0 else str(ids[w]))

@@ -19,10 +19,10 @@ from sufficiency.matching import (
     SolveStatus,
     available_backends,
     build_problem,
+    column_generation,
     evaluate_plan,
     generate_candidates,
     greedy_plan,
-    patterns,
     plan_objective,
     solve,
 )
@@ -174,8 +174,9 @@ def test_bound_from_pricing_cut_short_is_still_a_bound(monkeypatch: pytest.Monke
     prob = build_problem(refs, plcs, RUN_DATE)
     params = MatchingParams()
     best = solve(prob, params, prune=False)
-    monkeypatch.setattr(patterns, "PRICING_SHARE", 0.0)  # stop pricing after its first round
-    monkeypatch.setattr(patterns, "_START_PER_CHILD", 1)
+    # stop pricing after its first round
+    monkeypatch.setattr(column_generation, "PRICING_SHARE", 0.0)
+    monkeypatch.setattr(column_generation, "START_PER_CHILD", 1)
     cut = solve(prob, params)
     assert cut.bound_gbp is not None
     assert cut.bound_gbp <= best.objective_gbp + 1e-6

@@ -4,7 +4,6 @@ still enforce (who lives alongside whom, the fostering exemption, siblings toget
 from __future__ import annotations
 
 import itertools
-import sys
 
 import numpy as np
 import pytest
@@ -19,18 +18,15 @@ from match_builders import (
 from reference import best_by_enumeration, plan_violations
 
 from sufficiency.config import MatchingParams
-from sufficiency.matching import build_problem, generate_candidates, patterns, solve, spatial
+from sufficiency.matching import build_problem, generate_candidates, pricing, solve, spatial
 from sufficiency.matching.costs import pair_cost, pair_distances, unplaced_cost
 
-solve_module = sys.modules["sufficiency.matching.solve"]  # the package exports solve()
 SPOTS = list(POSTCODES.values())
 
 
 def _forced(prob, params):  # type: ignore[no-untyped-def]
     """solve() through the pattern master, however few pairs there are."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(solve_module, "PRUNE_ABOVE_PAIRS_PER_CHILD", -1)
-        return solve(prob, params)
+    return solve(prob, params, method="column_generation")
 
 
 def _plan(result):  # type: ignore[no-untyped-def]
@@ -121,7 +117,7 @@ def _group_of_three():  # type: ignore[no-untyped-def]
     params = MatchingParams()
     cands = generate_candidates(prob)
     cost = pair_cost(prob, cands.child, cands.place, params.weights)
-    group = patterns._groups(prob, cands.child, cands.place, cost, params)[0]
+    group = pricing.groups(prob, cands.child, cands.place, cost, params)[0]
     return prob, params, cands, cost, group
 
 
@@ -188,10 +184,9 @@ def test_pairs_by_distance_widen_until_nothing_beyond_could_help(start_miles: fl
     prob = build_problem(refs, plcs, RUN_DATE)
     best = solve(prob, params, prune=False)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(spatial, "SPATIAL_ABOVE_PAIRS", 0)
         mp.setattr(spatial, "START_RADIUS_MILES", start_miles)
         first = spatial.initial_candidates(prob, params)[0].num_pairs
-        got = solve(prob, params)
+        got = solve(prob, params, spatial_above_pairs=0)
     assert got.status.value == "optimal"
     assert got.objective_gbp == pytest.approx(best.objective_gbp, abs=1e-6)
     assert got.bound_gbp is not None and got.bound_gbp <= best.objective_gbp + 1e-6

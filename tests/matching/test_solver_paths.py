@@ -32,7 +32,6 @@ from sufficiency.matching import (
     backends,
     build_problem,
     generate_candidates,
-    patterns,
     run_matching,
     solve,
     write_match_outputs,
@@ -40,11 +39,11 @@ from sufficiency.matching import (
 from sufficiency.matching.costs import pair_cost, unplaced_cost
 from sufficiency.matching.explain import _nearest, unplaced_table
 from sufficiency.matching.formulation import build_model
+from sufficiency.matching.master import repair
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks" / "matching"))
 from generate import generate_crowded
 
-solve_module = sys.modules["sufficiency.matching.solve"]  # the package exports solve()
 SPOTS = list(POSTCODES.values())
 BACKENDS = available_backends()
 
@@ -240,9 +239,7 @@ def test_crowded_runs_end_proven_optimal_at_the_exhaustive_optimum(case) -> None
     prob = build_problem(refs, plcs, RUN_DATE)
     best = best_by_enumeration(refs, plcs, RUN_DATE, params.weights, together)
     direct = solve(prob, params)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(solve_module, "PRUNE_ABOVE_PAIRS_PER_CHILD", -1)
-        priced = solve(prob, params)
+    priced = solve(prob, params, method="column_generation")
     for got in (direct, priced):
         assert got.status.value == "optimal", got.message
         assert got.objective_gbp == pytest.approx(best, abs=1e-6)
@@ -321,7 +318,7 @@ def test_a_plan_breaking_who_lives_alongside_rules_is_repaired_into_a_legal_one(
     # SOLO and OTHER share BIG against SOLO's need
     want = {"SOLO": "BIG", "OTHER": "BIG", "FINE": "ONE"}
     together = np.array([ids.index(want[k]) for k in kids])
-    fixed = patterns._repair(prob, together, unplaced)
+    fixed = repair(prob, together, unplaced)
     # SOLO is needed later: the lower penalty, so SOLO is the one left unplaced
     assert {k: int(p) for k, p in zip(kids, fixed, strict=True)} == {
         "SOLO": -1,

@@ -5,6 +5,10 @@
 OR-Tools and ``highspy`` ship clashing copies of HiGHS, so the two native
 libraries cannot share a process: when the other one is already loaded, the
 backend runs in a fresh worker process (same inputs, same answer).
+
+Each backend declares what it can do (:func:`features`, as linopy's
+``Solver.features``); column generation asks :func:`master_lp` for a warm LP master
+and, from a backend without one, re-solves its LP from scratch each round.
 """
 
 from __future__ import annotations
@@ -15,9 +19,19 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, Literal
 
+import numpy as np
+
 from sufficiency.errors import SolverError
 from sufficiency.matching.backends import highs_backend, ortools_backend, pulp_backend
-from sufficiency.matching.backends.base import LpOutcome, MipOutcome, SolveOptions, SolveStatus
+from sufficiency.matching.backends.base import (
+    Feature,
+    LpOutcome,
+    MasterLp,
+    MasterSolution,
+    MipOutcome,
+    SolveOptions,
+    SolveStatus,
+)
 from sufficiency.matching.formulation import LinearModel
 from sufficiency.solver_worker import run_isolated
 
@@ -31,12 +45,17 @@ _ORTOOLS_NATIVE = (
 
 __all__ = [
     "BACKENDS",
+    "Feature",
     "LpOutcome",
+    "MasterLp",
+    "MasterSolution",
     "MipOutcome",
     "SolveOptions",
     "SolveStatus",
     "available_backends",
     "check",
+    "features",
+    "master_lp",
     "needs_isolation",
     "solve_lp",
     "solve_mip",
@@ -51,6 +70,34 @@ def available_backends() -> tuple[BackendName, ...]:
     have_highspy = importlib.util.find_spec("highspy") is not None
     ok = {"highspy": have_highspy, "ortools": have_ortools, "highs": have_highs, "cbc": have_pulp}
     return tuple(name for name in BACKENDS if ok[name])
+
+
+def features(name: str) -> frozenset[Feature]:
+    """What the named backend can do."""
+    _check(name)
+    if name == "highspy":
+        return highs_backend.FEATURES
+    if name == "ortools":
+        return ortools_backend.FEATURES
+    return pulp_backend.FEATURES
+
+
+def master_lp(name: str, num_units: int, capacity: np.ndarray) -> MasterLp | None:
+    """A warm LP master (see :class:`MasterLp`) from the named backend, or ``None`` when
+    it has none (:attr:`Feature.WARM_LP`) or when its library cannot be loaded in this
+    process (a warm master lives in memory here, not in a worker); the caller then
+    solves each round's LP afresh with :func:`solve_lp`.
+
+    Parameters
+    ----------
+    num_units
+        Unit rows (one per single child and per sibling group).
+    capacity
+        Places per placement.
+    """
+    if Feature.WARM_LP not in features(name) or _needs_isolation(name):
+        return None
+    return highs_backend.WarmLp(num_units, capacity)
 
 
 def needs_isolation(name: str) -> bool:

@@ -1,27 +1,34 @@
-"""What every solver backend returns, and the normalised status enum."""
+"""What every solver backend returns and declares it can do.
+
+The status enum and the MIP outcome are shared with commissioning
+(:mod:`sufficiency.solver_status`); this module adds what only matching needs: solve
+options, the LP outcome, each backend's :class:`Feature` set and the warm LP master.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 import numpy as np
 
+from sufficiency.solver_status import MipOutcome, SolveStatus
 
-class SolveStatus(StrEnum):
-    """Outcome of a solve, the same whichever solver ran.
 
-    ``optimal`` means proven optimal within the configured relative gap;
-    ``feasible`` a plan was found but not proven optimal; ``time_limit`` the
-    limit was reached (a plan may or may not exist); ``infeasible`` no plan
-    exists; ``unknown`` the solver said something else.
+class Feature(StrEnum):
+    """What a backend can do (as linopy's ``Solver.features``).
+
+    ``mip`` it solves mixed-integer models; ``lp_duals`` it returns an LP's row duals;
+    ``mip_bound`` it reports a MIP's proven lower bound; ``warm_lp`` it keeps an LP
+    master in memory and re-solves it from the last optimal basis after columns and rows
+    are added (:class:`MasterLp`).
     """
 
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible"
-    INFEASIBLE = "infeasible"
-    TIME_LIMIT = "time_limit"
-    UNKNOWN = "unknown"
+    MIP = "mip"
+    LP_DUALS = "lp_duals"
+    MIP_BOUND = "mip_bound"
+    WARM_LP = "warm_lp"
 
 
 @dataclass(frozen=True)
@@ -30,22 +37,6 @@ class SolveOptions:
 
     time_limit_seconds: float = 60.0
     mip_gap: float = 1e-4
-
-
-@dataclass(frozen=True, eq=False)
-class MipOutcome:
-    """A backend's answer to a mixed-integer solve.
-
-    ``bound`` is the best proven lower bound, or ``None`` if the solver does not
-    report one.
-    """
-
-    status: SolveStatus
-    values: np.ndarray | None
-    objective: float | None
-    bound: float | None
-    runtime_seconds: float
-    solver: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,3 +50,59 @@ class LpOutcome:
     objective: float
     values: np.ndarray
     row_duals: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class MasterSolution:
+    """One solve of the column-generation LP master.
+
+    Attributes
+    ----------
+    objective
+        The LP optimum.
+    unit_duals
+        One dual per unit row (a single child or a sibling group).
+    capacity_duals
+        One dual per placement (zero where the master has no capacity row).
+    active_child, active_place
+        The (child, placement) of every incidence the optimum uses.
+    """
+
+    objective: float
+    unit_duals: np.ndarray
+    capacity_duals: np.ndarray
+    active_child: np.ndarray
+    active_place: np.ndarray
+
+
+class MasterLp(Protocol):
+    """An LP master kept in a solver between rounds (:attr:`Feature.WARM_LP`).
+
+    Its rows are one equality row (``= 1``) per unit, then one capacity row
+    (``<= capacity``) per placement, added the first time a column uses the placement.
+    Columns are only ever added, so each solve starts from the last optimal basis.
+    """
+
+    def add_columns(
+        self, cost: np.ndarray, unit_col: np.ndarray, unit_row: np.ndarray,
+        cap_col: np.ndarray, cap_place: np.ndarray, cap_val: np.ndarray,
+        inc_col: np.ndarray, inc_child: np.ndarray, inc_place: np.ndarray,
+    ) -> None:  # fmt: skip
+        """Append ``len(cost)`` columns: column ``unit_col[i]`` (numbered within the
+        batch) has a 1 in unit row ``unit_row[i]``, column ``cap_col[j]`` uses
+        ``cap_val[j]`` places at placement ``cap_place[j]``, and ``inc_*`` say which
+        (child, placement) each column places, for :attr:`MasterSolution.active_child`."""
+
+    def solve(self) -> MasterSolution:
+        """Re-solve the LP from the last optimal basis."""
+
+
+__all__ = [
+    "Feature",
+    "LpOutcome",
+    "MasterLp",
+    "MasterSolution",
+    "MipOutcome",
+    "SolveOptions",
+    "SolveStatus",
+]

@@ -1,7 +1,8 @@
 """HiGHS driven directly through ``highspy``: the model goes in as arrays, no per-term Python.
 
 This is the fastest backend (the default): building the model costs a few
-array copies, and HiGHS reports its own dual bound.
+array copies, and HiGHS reports its own dual bound. It alone keeps the
+column-generation LP master in memory between rounds (:class:`WarmLp`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,18 @@ from typing import Any
 import numpy as np
 
 from sufficiency.errors import SolverError
-from sufficiency.matching.backends.base import LpOutcome, MipOutcome, SolveOptions, SolveStatus
+from sufficiency.matching.backends.base import (
+    Feature,
+    LpOutcome,
+    MasterSolution,
+    MipOutcome,
+    SolveOptions,
+    SolveStatus,
+)
 from sufficiency.matching.formulation import LinearModel
 
+#: What this backend can do: everything, including a warm LP master (:class:`WarmLp`).
+FEATURES = frozenset(Feature)
 #: LPs with more variables than this are solved by interior point (then crossover).
 _IPM_ABOVE_VARS = 10_000
 #: Options every MIP solve uses. HiGHS 1.16 can return a wrong "optimal" plan after a
@@ -111,3 +121,85 @@ def solve_lp(model: LinearModel) -> LpOutcome:
         np.array(sol.col_value),
         np.array(sol.row_dual),
     )
+
+
+class WarmLp:
+    """The column-generation LP master kept in one HiGHS model across rounds (a
+    :class:`~.base.MasterLp`): new columns are appended, and new placements' capacity
+    rows, so each round's simplex starts from the last optimal basis instead of from
+    scratch.
+
+    Parameters
+    ----------
+    num_units
+        Unit rows (each ``= 1``), created at once.
+    capacity
+        Places per placement, for the capacity rows added as placements are first used.
+    """
+
+    def __init__(self, num_units: int, capacity: np.ndarray) -> None:
+        import highspy
+
+        self.inf = highspy.kHighsInf
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", 1)  # see _highs
+        none_i, none_f = np.zeros(0, np.int32), np.zeros(0)
+        h.addRows(num_units, np.ones(num_units), np.ones(num_units), 0, none_i, none_i, none_f)
+        self.h, self.n_units, self.capacity = h, num_units, capacity
+        self.row_of_place = np.full(len(capacity), -1, np.int64)
+        self.places: list[int] = []
+        self.col_child: list[np.ndarray] = []
+        self.col_place: list[np.ndarray] = []
+        self.col_of_inc: list[np.ndarray] = []
+        self.n_cols = 0
+
+    def _rows_for(self, places: np.ndarray) -> np.ndarray:
+        new = np.unique(places[self.row_of_place[places] < 0])
+        if len(new):
+            cap = self.capacity[new].astype(float)
+            none_i, none_f = np.zeros(0, np.int32), np.zeros(0)
+            self.h.addRows(len(new), np.full(len(new), -self.inf), cap, 0, none_i, none_i, none_f)
+            self.row_of_place[new] = self.n_units + len(self.places) + np.arange(len(new))
+            self.places += new.tolist()
+        return self.row_of_place[places]
+
+    def add_columns(
+        self, cost: np.ndarray, unit_col: np.ndarray, unit_row: np.ndarray,
+        cap_col: np.ndarray, cap_place: np.ndarray, cap_val: np.ndarray,
+        inc_col: np.ndarray, inc_child: np.ndarray, inc_place: np.ndarray,
+    ) -> None:  # fmt: skip
+        """Append columns (see :meth:`.base.MasterLp.add_columns`)."""
+        n = len(cost)
+        if n == 0:
+            return
+        c = np.r_[unit_col, cap_col]
+        r = np.r_[unit_row, self._rows_for(cap_place)]
+        v = np.r_[np.ones(len(unit_col)), cap_val]
+        order = np.lexsort((r, c))
+        starts = np.searchsorted(c[order], np.arange(n)).astype(np.int32)
+        self.h.addCols(n, cost.astype(float), np.zeros(n), np.full(n, self.inf), len(order),
+                       starts, r[order].astype(np.int32), v[order].astype(float))  # fmt: skip
+        self.col_of_inc.append(self.n_cols + inc_col)
+        self.col_child.append(inc_child)
+        self.col_place.append(inc_place)
+        self.n_cols += n
+
+    def solve(self) -> MasterSolution:
+        """Re-solve from the last optimal basis."""
+        import highspy
+
+        self.h.run()
+        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise SolverError("HiGHS could not solve the LP relaxation of the matching model.")
+        sol = self.h.getSolution()
+        duals = np.asarray(sol.row_dual)
+        beta = np.zeros(len(self.capacity))
+        beta[np.asarray(self.places, np.int64)] = duals[self.n_units :]
+        values = np.asarray(sol.col_value)
+        col = np.concatenate(self.col_of_inc) if self.col_of_inc else np.zeros(0, np.int64)
+        on = values[col] > 1e-6
+        objective = float(self.h.getInfo().objective_function_value)
+        return MasterSolution(objective, duals[: self.n_units], beta,
+                              np.concatenate(self.col_child)[on],
+                              np.concatenate(self.col_place)[on])  # fmt: skip

@@ -9,6 +9,7 @@ import numpy as np
 
 from sufficiency.errors import SolverError
 from sufficiency.matching.backends.base import (
+    Feature,
     LpOutcome,
     MipOutcome,
     SolveOptions,
@@ -17,6 +18,9 @@ from sufficiency.matching.backends.base import (
 from sufficiency.matching.formulation import LinearModel
 
 NAME = "ortools"
+
+#: What this backend can do: no warm LP master (each round's LP is solved afresh).
+FEATURES = frozenset({Feature.MIP, Feature.LP_DUALS, Feature.MIP_BOUND})
 
 
 def _build(model: LinearModel, engine: str, integer: bool) -> tuple[Any, list, list]:

@@ -16,8 +16,17 @@ import warnings
 import numpy as np
 
 from sufficiency.errors import SolverError
-from sufficiency.matching.backends.base import LpOutcome, MipOutcome, SolveOptions, SolveStatus
+from sufficiency.matching.backends.base import (
+    Feature,
+    LpOutcome,
+    MipOutcome,
+    SolveOptions,
+    SolveStatus,
+)
 from sufficiency.matching.formulation import LinearModel
+
+#: What these backends can do: no warm LP master (PuLP rebuilds the model every solve).
+FEATURES = frozenset({Feature.MIP, Feature.LP_DUALS, Feature.MIP_BOUND})
 
 
 def _pulp_model(model: LinearModel) -> tuple[object, list, list[list[str]]]:
