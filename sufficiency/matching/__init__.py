@@ -11,7 +11,7 @@ from sufficiency.matching.plan import evaluate_plan, plan_objective
 from sufficiency.matching.problem import MatchProblem, build_problem
 from sufficiency.matching.report import write_match_outputs
 from sufficiency.matching.run import MatchRun, run_matching
-from sufficiency.matching.solve import MatchResult, solve
+from sufficiency.matching.solve import MatchResult, Method, solve
 
 __all__ = [
     "RULES",
@@ -19,6 +19,7 @@ __all__ = [
     "MatchProblem",
     "MatchResult",
     "MatchRun",
+    "Method",
     "SolveStatus",
     "available_backends",
     "build_problem",

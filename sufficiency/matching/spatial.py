@@ -8,7 +8,7 @@ Here each child's pairs are generated ring by ring around their home (a uniform
 grid index over the OS grid), the hard rules applied and the pairs costed only
 within the current radius. Every pair beyond a child's radius costs at least
 :func:`far_floor` (the cheapest fee plus the distance terms at that radius, every
-other term being non-negative), which is what :mod:`.patterns` uses to prove that
+other term being non-negative), which is what :mod:`.column_generation` uses to prove that
 nothing beyond the radius could improve the plan, widening a child's radius when
 it cannot.
 
