@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sufficiency.errors import InputDataError, Problem
+from sufficiency.errors import InputDataError
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.io.schema import Field, TableSchema, check_table
 from sufficiency.io.tables import read_tables
@@ -57,9 +57,8 @@ def read_costs(
     dup = per_category["category"].duplicated(keep=False) & per_category["category"].notna()
     for idx in per_category.index[dup.to_numpy(bool)]:
         problems.append(
-            Problem(
-                raw.source,
-                raw.row_number(int(idx)),
+            raw.problem(
+                idx,
                 "category",
                 str(per_category.at[idx, "category"]),
                 "category has more than one cost row",
@@ -90,9 +89,8 @@ def read_budget(path: Path | str, lines: tuple[str, ...]) -> pd.DataFrame:
     bad = fy.notna() & ~fy.str.fullmatch(r"20\d\d-\d\d").fillna(False)
     for idx in table.index[bad.to_numpy(bool)]:
         problems.append(
-            Problem(
-                raw.source,
-                raw.row_number(int(idx)),
+            raw.problem(
+                idx,
                 "financial_year",
                 str(table.at[idx, "financial_year"]),
                 "is not a financial year such as 2026-27",
@@ -107,9 +105,8 @@ def read_budget(path: Path | str, lines: tuple[str, ...]) -> pd.DataFrame:
     complete = table["financial_year"].notna() & table["cost_line"].notna()
     for idx in table.index[(key.duplicated(keep="first") & complete).to_numpy(bool)]:
         problems.append(
-            Problem(
-                raw.source,
-                raw.row_number(int(idx)),
+            raw.problem(
+                idx,
                 "cost_line",
                 str(table.at[idx, "cost_line"]),
                 "budget line appears twice for the same year",

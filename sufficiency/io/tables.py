@@ -17,6 +17,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -68,6 +69,22 @@ class RawTable:
     def column_label(self, name: str) -> str:
         """The column name as the user wrote it."""
         return self.original_columns.get(name, name)
+
+    def problem(
+        self, index: Any, column: str, value: str | None, message: str, **kw: Any
+    ) -> Problem:
+        """A :class:`Problem` at row ``index`` of ``data``, column ``column`` as the user wrote it.
+
+        ``kw`` are the remaining :class:`Problem` fields (``severity``, ``code``, ``action``).
+        """
+        return Problem(
+            self.source,
+            self.row_number(int(index)),
+            self.column_label(column),
+            value,
+            message,
+            **kw,
+        )
 
 
 def _fail(source: str, message: str) -> InputDataError:
