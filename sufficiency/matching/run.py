@@ -127,6 +127,8 @@ def match(
     params = matching_params(params, solver=solver, time_limit_seconds=time_limit_seconds)
     hashes = dict(input_sha256 or {})
     if isinstance(referrals, Tonight):
+        if placements is not None or decisions is not None:
+            raise TypeError("match() takes inputs already read (a Tonight) on their own")
         tonight = referrals
     else:
         if placements is None:
