@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import shutil
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from sufficiency.io.atomic import DIR_MODE, atomic_write_text, sha256_file
 from sufficiency.io.quality import DataQuality
 from sufficiency.logs import configure_logging, get_logger
 from sufficiency.store.record import input_files
+from sufficiency.store.types import ChildOutcome, InputRow
 
 EXIT_OK, EXIT_INPUT, EXIT_FAILURE = 0, 1, 2
 log = get_logger("nightly")
@@ -56,10 +56,8 @@ class JobOutcome:
     solver_status: str | None = None
     objective: float | None = None
     gap: float | None = None
-    outcomes: list[tuple[str, str | None, str | None, dict[str, Any] | None]] = field(
-        default_factory=list
-    )
-    rows: list[tuple[str, str, str, int | None]] = field(default_factory=list)
+    outcomes: list[ChildOutcome] = field(default_factory=list)
+    rows: list[InputRow] = field(default_factory=list)
     decisions: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -71,10 +69,6 @@ class NightlyReport:
     messages: tuple[str, ...]
     out_dir: Path | None = None
     run_ids: tuple[int, ...] = ()
-
-
-def _row_digest(record: dict[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def job_validate(ctx: JobContext) -> JobOutcome:
@@ -101,74 +95,33 @@ def job_validate(ctx: JobContext) -> JobOutcome:
     )
 
 
-def match_records(
-    refs: Any, plc: Any, run: Any
-) -> tuple[
-    list[tuple[str, str, str, int | None]],
-    list[tuple[str, str | None, str | None, dict[str, Any] | None]],
-]:
-    """Input-row fingerprints and per-child outcomes of a matching run, for the run store."""
-    rows: list[tuple[str, str, str, int | None]] = [
-        ("referral", str(r["child_id"]), _row_digest(r), None) for r in refs.to_dict("records")
-    ]
-    rows += [("placement", str(r["placement_id"]), _row_digest(r), int(r["vacancies"]))
-             for r in plc.to_dict("records")]  # fmt: skip
-    outcomes: list[tuple[str, str | None, str | None, dict[str, Any] | None]] = [
-        (str(r["child_id"]), str(r["placement_id"]), None,
-         {"weekly_cost": float(r["weekly_cost"])})
-        for r in run.matches.to_dict("records")
-    ]  # fmt: skip
-    reason_col = "reason" if "reason" in run.unplaced.columns else None
-    outcomes += [
-        (str(r["child_id"]), None, str(r[reason_col]) if reason_col else None, None)
-        for r in run.unplaced.to_dict("records")
-    ]
-    return rows, outcomes
-
-
 def job_match(ctx: JobContext) -> JobOutcome:
     """Tonight's matching: optimise, explain, write the team's outputs."""
-    from sufficiency.io.inputs import read_tonight
-    from sufficiency.matching.report import write_match_outputs
-    from sufficiency.matching.run import run_matching
+    from sufficiency.matching.run import match, pseudonymise_run
+    from sufficiency.store.record import match_records
 
     for name in ("referrals", "placements"):
         if name not in ctx.inputs:
             raise ConfigError(f"the match job needs nightly.{name} in the configuration")
-    started = time.perf_counter()  # the time limit covers reading the inputs too
-    tonight = read_tonight(
-        ctx.inputs["referrals"],
-        ctx.inputs["placements"],
-        default_responsible_la=ctx.params.general.responsible_la,
-        run_date=ctx.run_date,
-        strict=ctx.params.nightly.strict,
-        decisions=ctx.inputs.get("decisions"),
-    )
-    refs, plc = tonight.referrals.table, tonight.placements.table
-    names: list[str] = [k for k in ("referrals", "placements", "decisions") if k in ctx.inputs]
-    hashes: dict[str, str] = {k: sha256_file(ctx.inputs[k]) for k in names}
-    decisions = None if tonight.decisions is None else tonight.decisions.table
-    run = run_matching(refs, plc, ctx.run_date, ctx.params, input_sha256=hashes,
-                       set_aside=tonight.set_aside, notes=tonight.problems,
-                       decisions=decisions, started=started)  # fmt: skip
-    rows, outcomes = match_records(refs, plc, run)
-    for a in run.summary["set_aside"]:
-        log.warning("set aside %s row %s: %s", a["file"], a["row"], a["problem"])
-    recorded = [n.as_dict() for n in run.decisions.notes]  # the store keeps real IDs
+    run = match(ctx.inputs["referrals"], ctx.inputs["placements"], run_date=ctx.run_date,
+                params=ctx.params, decisions=ctx.inputs.get("decisions"),
+                strict=ctx.params.nightly.strict)  # fmt: skip
+    records = match_records(run)  # the store keeps real IDs
+    for a in run.summary.set_aside:
+        log.warning("set aside %s row %s: %s", a.file, a.row, a.problem)
+    recorded = [n.as_dict() for n in run.decisions.notes]
     if ctx.pseudonym_key is not None:
-        from sufficiency.matching.run import pseudonymise_run
-
-        run = pseudonymise_run(run, refs["child_id"], ctx.pseudonym_key)
-    written = write_match_outputs(run, ctx.out_dir)
+        run = pseudonymise_run(run, run.referrals["child_id"], ctx.pseudonym_key)
+    written = run.write(ctx.out_dir)
     s = run.summary
     return JobOutcome(
         outputs={p.name: p for p in written},
-        summary={k: s[k] for k in s if k not in ("config", "inputs_sha256")},
-        solver_status=str(s["status"]),
-        objective=float(s["objective_gbp"]),
-        gap=None if s.get("gap") is None else float(s["gap"]),
-        outcomes=outcomes,
-        rows=rows,
+        summary=s.to_store(),
+        solver_status=s.status.value,
+        objective=float(s.objective_gbp),
+        gap=None if s.gap is None else float(s.gap),
+        outcomes=records.outcomes,
+        rows=records.rows,
         decisions=recorded,
     )
 

@@ -89,15 +89,16 @@ def main() -> None:
     print(json.dumps({
         "children": args.children, "placements": args.placements, "seed": args.seed,
         "spread": args.spread, "time_limit": args.time_limit, "mip_gap": args.gap,
-        "solver": s["solver"], "status": s["status"], "method": s["method"],
-        "objective_gbp": s["objective_gbp"],
-        "bound_gbp": s["bound_gbp"], "gap": s["gap"], "solve_seconds": s["runtime_seconds"],
-        "candidate_pairs": s["num_candidate_pairs"], "pairs_in_model": s["num_pairs_in_model"],
-        "pruning_rounds": s["pruning_rounds"], "match_seconds": round(t1 - t0, 2),
+        "solver": s.solver, "status": s.status.value, "method": s.method,
+        "objective_gbp": s.objective_gbp,
+        "bound_gbp": s.bound_gbp, "gap": s.gap, "solve_seconds": s.runtime_seconds,
+        "candidate_pairs": s.num_candidate_pairs, "pairs_in_model": s.num_pairs_in_model,
+        "pruning_rounds": s.pruning_rounds, "match_seconds": round(t1 - t0, 2),
         "write_seconds": round(t2 - t1, 2), "end_to_end_seconds": round(t2 - t0, 2),
         "peak_rss_gb": peak_rss_gb(), "outputs_complete": complete,
         "side_by_side": {
-            key: {"optimiser": s[key], "greedy": s["greedy_baseline"][key]}
+            key: {"optimiser": s.objective_gbp if key == "objective_gbp" else getattr(s.plan, key),
+                  "greedy": getattr(s.greedy_baseline, key)}
             for key in ("objective_gbp", "total_weekly_cost_gbp", "children_placed",
                         "placed_over_20_miles", "sibling_groups", "sibling_groups_kept_together",
                         "ks4_school_moves", "placed_out_of_area")

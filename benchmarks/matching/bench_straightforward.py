@@ -184,8 +184,8 @@ def main() -> None:
     directory().load_all()
     t0 = time.perf_counter()
     run = run_matching(refs, plcs, RUN_DATE, Params(matching=MatchingParams()))
-    ours = {"status": run.summary["status"], "objective_gbp": run.summary["objective_gbp"],
-            "gap": run.summary["gap"], "seconds": round(time.perf_counter() - t0, 2)}  # fmt: skip
+    ours = {"status": run.summary.status.value, "objective_gbp": run.summary.objective_gbp,
+            "gap": run.summary.gap, "seconds": round(time.perf_counter() - t0, 2)}  # fmt: skip
     plain = straightforward(refs, plcs, args.budget)
     same = plain.get("objective_gbp") is not None and abs(
         plain["objective_gbp"] - ours["objective_gbp"]

@@ -1,17 +1,20 @@
-"""The nightly matching job as one library call: optimise, compare, explain, summarise."""
+"""Matching as one library call: read, optimise, compare, explain, summarise (:func:`match`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sufficiency.config import MatchingParams, Params
+from sufficiency.config import MatchingParams, Params, load_params
 from sufficiency.errors import Problem
+from sufficiency.io.atomic import sha256_file
+from sufficiency.io.inputs import Tonight, read_tonight
 from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.candidates import RULES, Candidates
 from sufficiency.matching.decisions import DecisionOutcome, apply_decisions
@@ -19,7 +22,9 @@ from sufficiency.matching.explain import alternatives_table, unplaced_table
 from sufficiency.matching.plan import evaluate_plan, plan_figures
 from sufficiency.matching.problem import MatchProblem, build_problem
 from sufficiency.matching.solve import MatchResult, solve
+from sufficiency.matching.summary import MatchSummary, PlanFigures, SetAsideRow, input_notes
 from sufficiency.matching.why_not import add_why_not
+from sufficiency.matching.writers import write_match_outputs
 
 #: Columns of matches.csv, in order (the objective terms follow the placement facts).
 MATCH_COLUMNS: tuple[str, ...] = (
@@ -29,43 +34,115 @@ MATCH_COLUMNS: tuple[str, ...] = (
     "not_preferred_setting_gbp", "sibling_split_gbp", "distance_note",
 )  # fmt: skip
 
-#: Modelling choices a reader of the outputs should know about.
-ASSUMPTIONS: tuple[str, ...] = (
-    "Ages are whole years on the run date.",
-    "Distances are DfE straight-line miles between postcodes, to one decimal place; "
-    "a child whose home or school postcode is blank or cannot be located is matched with "
-    "that distance unknown (it costs nothing) and flagged in distance_note.",
-    "A placement whose postcode cannot be located is set aside (rule 15), or with "
-    "unlocatable = 'assume_far' charged as over 20 miles from home and school and out of area.",
-    "Out of area means the placement's upper-tier authority differs from the child's "
-    "responsible authority; a placement whose authority is unknown is not counted.",
-    "Where a placement's current children have unknown ages, 'solo', 'only older', "
-    "'only younger' and the harm-to-younger-children rule are treated as not met.",
-    "Siblings are never each other's 'others' for the who-lives-alongside rules.",
-    "A sibling group's split penalty is shown against its first placed member.",
-    "With siblings = 'together', a group may not use more than one placement; "
-    "members may still be left unplaced.",
-    "Alternatives' extra cost compares the option's own terms with the proposal's; "
-    "knock-on effects on other children are not included.",
-    "The priority score is the objective the solver minimises: weekly costs plus "
-    "weighted penalties (distance, out of area, school moves, sibling splits, children "
-    "left unplaced); it is not money. The weekly cost is the sum of the proposed "
-    "placements' weekly fees.",
-    "Team decisions: a pin is obeyed only if it breaks no other hard rule; refused and "
-    "ignored decisions are listed on the Decisions sheet with the reason.",
-)
-
 
 @dataclass(frozen=True, eq=False)
 class MatchRun:
-    """Everything the nightly job reports."""
+    """Everything a matching run reports: the proposals, the children left unplaced and
+    why, each child's alternatives, the typed :class:`MatchSummary` and the team's
+    decisions. ``referrals`` and ``placements`` are the input tables it matched.
+
+    :meth:`write` writes the outputs (:data:`~sufficiency.matching.writers.OUTPUT_FILES`).
+    """
 
     result: MatchResult
     matches: pd.DataFrame
     unplaced: pd.DataFrame
     alternatives: pd.DataFrame
-    summary: dict[str, Any]
+    summary: MatchSummary
     decisions: DecisionOutcome = field(default_factory=DecisionOutcome)
+    referrals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    placements: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def write(self, out_dir: Path | str) -> list[Path]:
+        """Write matches.csv, unplaced.csv, alternatives.csv, summary.json and
+        match_report.xlsx into ``out_dir`` (created if missing), each atomically."""
+        return write_match_outputs(self, out_dir)
+
+
+def matching_params(
+    params: Params, *, solver: str | None = None, time_limit_seconds: float | None = None
+) -> Params:
+    """``params`` with the solver and time limit overridden where given."""
+    update: dict[str, object] = {}
+    if solver is not None:
+        update["solver"] = solver
+    if time_limit_seconds is not None:
+        update["time_limit_seconds"] = time_limit_seconds
+    if not update:
+        return params
+    return params.model_copy(update={"matching": params.matching.model_copy(update=update)})
+
+
+def match(
+    referrals: Path | str | Tonight,
+    placements: Path | str | None = None,
+    *,
+    run_date: dt.date,
+    params: Params | Path | str | None = None,
+    decisions: Path | str | None = None,
+    strict: bool = False,
+    solver: str | None = None,
+    time_limit_seconds: float | None = None,
+    started: float | None = None,
+    input_sha256: Mapping[str, str] | None = None,
+) -> MatchRun:
+    """Read tonight's referrals and placement register, propose the best matches and
+    explain the outcome.
+
+    Parameters
+    ----------
+    referrals, placements
+        The referrals and the placement register (CSV or XLSX paths); or, as
+        ``referrals`` alone, inputs already read with
+        :func:`sufficiency.io.inputs.read_tonight` (their decisions included).
+    run_date
+        Ages and availability are judged on this date.
+    params
+        Parameters, or a TOML file overriding ``configs/default.toml`` (default: the
+        defaults).
+    decisions
+        The team's decisions (pins and exclusions), a CSV or XLSX path.
+    strict
+        Refuse to run if any input row has an error (by default such rows are set aside
+        and the rest matched).
+    solver, time_limit_seconds
+        Override ``matching.solver`` and ``matching.time_limit_seconds``.
+    started
+        A ``time.perf_counter()`` reading the time limit counts from (default: now,
+        so reading the inputs counts).
+    input_sha256
+        The inputs' SHA-256 by role, for the summary, when ``referrals`` is a ``Tonight``
+        (files named by path are hashed here).
+
+    Raises
+    ------
+    InputDataError
+        An input cannot be used at all, or ``strict`` and a row has an error.
+    ConfigError
+        The parameters file is not valid.
+    """
+    started = time.perf_counter() if started is None else started
+    if not isinstance(params, Params):
+        params = load_params(None if params is None else Path(params))
+    params = matching_params(params, solver=solver, time_limit_seconds=time_limit_seconds)
+    hashes = dict(input_sha256 or {})
+    if isinstance(referrals, Tonight):
+        if placements is not None or decisions is not None:
+            raise TypeError("match() takes inputs already read (a Tonight) on their own")
+        tonight = referrals
+    else:
+        if placements is None:
+            raise TypeError("match() needs the placement register as well as the referrals")
+        paths = {"referrals": referrals, "placements": placements, "decisions": decisions}
+        hashes |= {k: sha256_file(Path(p)) for k, p in paths.items() if p is not None}
+        tonight = read_tonight(
+            referrals, placements, default_responsible_la=params.general.responsible_la,
+            run_date=run_date, strict=strict, decisions=decisions,
+        )  # fmt: skip
+    table = None if tonight.decisions is None else tonight.decisions.table
+    return run_matching(tonight.referrals.table, tonight.placements.table, run_date, params,
+                        input_sha256=hashes, set_aside=tonight.set_aside,
+                        notes=tonight.problems, decisions=table, started=started)  # fmt: skip
 
 
 def run_matching(
@@ -115,36 +192,32 @@ def run_matching(
                        "re-run; this child was not matched tonight." for v in who.values()],
         })  # fmt: skip
         unplaced = pd.concat([unplaced, extra], ignore_index=True)[list(unplaced.columns)]
-    summary: dict[str, Any] = {
-        "run_date": run_date.isoformat(),
-        "inputs_sha256": dict(sorted((input_sha256 or {}).items())),
-        "config": params.model_dump(mode="json"),
-        "solver": result.solver,
-        "status": result.status.value,
-        "proven_optimal": result.status.value == "optimal",
-        "message": result.message,
-        "method": result.method,
-        "objective_gbp": round(result.objective_gbp, 2),
-        "priority_score": round(result.objective_gbp, 2),
-        "weekly_cost_gbp": figures["weekly_cost_gbp"],
-        "bound_gbp": None if result.bound_gbp is None else round(result.bound_gbp, 2),
-        "gap": result.gap,
-        "runtime_seconds": round(result.runtime_seconds, 3),
-        "num_children": prob.num_children,
-        "num_placements": prob.num_placements,
-        "num_candidate_pairs": result.candidates.num_pairs,
-        "num_pairs_in_model": result.num_pairs_in_model,
-        "pruning_rounds": result.pruning_rounds,
-        **{k: v for k, v in figures.items() if k not in ("objective_gbp", "priority_score")},
-        "greedy_baseline": plan_figures(prob, greedy, mp.weights),
-        "rows_set_aside": len(aside),
-        "set_aside": aside.to_dict("records"),
-        "distance_unknown": int(
+    summary = MatchSummary(
+        run_date=run_date,
+        inputs_sha256=dict(sorted((input_sha256 or {}).items())),
+        config=params,
+        solver=result.solver,
+        status=result.status,
+        message=result.message,
+        method=result.method,
+        objective_gbp=round(result.objective_gbp, 2),
+        bound_gbp=None if result.bound_gbp is None else round(result.bound_gbp, 2),
+        gap=result.gap,
+        runtime_seconds=round(result.runtime_seconds, 3),
+        num_children=prob.num_children,
+        num_placements=prob.num_placements,
+        num_candidate_pairs=result.candidates.num_pairs,
+        num_pairs_in_model=result.num_pairs_in_model,
+        pruning_rounds=result.pruning_rounds,
+        plan=PlanFigures.from_figures(figures),
+        greedy_baseline=PlanFigures.from_figures(plan_figures(prob, greedy, mp.weights)),
+        set_aside=tuple(SetAsideRow(**a) for a in aside.to_dict("records")),
+        distance_unknown=int(
             matches["distance_note"].str.contains("unknown|charged as far", regex=True).sum()
         ),
-        "input_notes": _notes(notes),
-        "decisions": outcome.summary(),
-    }
+        input_notes=input_notes(notes),
+        decisions=outcome,
+    )
     return MatchRun(
         result=result,
         matches=matches,
@@ -154,6 +227,8 @@ def run_matching(
         ),
         summary=summary,
         decisions=outcome,
+        referrals=referrals,
+        placements=placements,
     )
 
 
@@ -177,19 +252,20 @@ def pseudonymise_run(run: MatchRun, child_ids: Iterable[str], key: bytes) -> Mat
     decisions = DecisionOutcome(notes)
     from sufficiency.pseudonymise import pseudonym
 
-    aside = [
-        {**a, "id": pseudonym(a["id"], key)}
-        if a.get("file_kind") in ("referrals", "decisions") and a["id"]
+    aside = tuple(
+        replace(a, id=pseudonym(a.id, key))
+        if a.file_kind in ("referrals", "decisions") and a.id
         else a
-        for a in run.summary.get("set_aside", [])
-    ]  # fmt: skip
+        for a in run.summary.set_aside
+    )  # fmt: skip
     return replace(
         run,
         matches=pseudonymise_frame(run.matches, key),
         unplaced=pseudonymise_frame(run.unplaced, key),
         alternatives=alternatives,
-        summary={**run.summary, "decisions": decisions.summary(), "set_aside": aside},
+        summary=replace(run.summary, decisions=decisions, set_aside=aside),
         decisions=decisions,
+        referrals=pseudonymise_frame(run.referrals, key),
     )
 
 
@@ -250,12 +326,3 @@ def _nobody(prob: MatchProblem, mp: MatchingParams) -> MatchResult:
         candidates=cands, pair_cost_gbp=np.zeros(0), num_pairs_in_model=0, pruning_rounds=0,
         message="No referrals tonight: nothing to match.", greedy_place_of_child=none,
     )  # fmt: skip
-
-
-def _notes(notes: Sequence[Problem]) -> list[dict[str, Any]]:
-    """The inputs' warnings as records for the summary and the report."""
-    return [
-        {"file": n.file, "row": n.row, "column": n.column, "code": n.code, "note": n.describe()}
-        for n in notes
-        if n.severity == "warning"
-    ]

@@ -2,13 +2,63 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from sufficiency.errors import SufficiencyError
+from sufficiency.store.types import ChildOutcome, InputRow
+
+
+class MatchRecords(NamedTuple):
+    """What the run store keeps of a matching run's inputs and proposals."""
+
+    rows: list[InputRow]
+    outcomes: list[ChildOutcome]
+
+
+class _MatchTables(Protocol):
+    """The tables of a matching run the store records (a ``MatchRun`` has them)."""
+
+    @property
+    def referrals(self) -> Any: ...
+    @property
+    def placements(self) -> Any: ...
+    @property
+    def matches(self) -> Any: ...
+    @property
+    def unplaced(self) -> Any: ...
+
+
+def row_digest(record: dict[str, Any]) -> str:
+    """SHA-256 of one input row's canonical JSON."""
+    return hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def match_records(run: _MatchTables) -> MatchRecords:
+    """Input-row fingerprints and per-child outcomes of a matching run, for the run store.
+
+    Take them before pseudonymising the run: the store keeps real IDs.
+    """
+    rows = [InputRow("referral", str(r["child_id"]), row_digest(r), None)
+            for r in run.referrals.to_dict("records")]  # fmt: skip
+    rows += [InputRow("placement", str(r["placement_id"]), row_digest(r), int(r["vacancies"]))
+             for r in run.placements.to_dict("records")]  # fmt: skip
+    outcomes = [
+        ChildOutcome(str(r["child_id"]), str(r["placement_id"]), None,
+                     {"weekly_cost": float(r["weekly_cost"])})
+        for r in run.matches.to_dict("records")
+    ]  # fmt: skip
+    reason_col = "reason" if "reason" in run.unplaced.columns else None
+    outcomes += [
+        ChildOutcome(str(r["child_id"]), None, str(r[reason_col]) if reason_col else None, None)
+        for r in run.unplaced.to_dict("records")
+    ]
+    return MatchRecords(rows, outcomes)
 
 
 def input_files(inputs: dict[str, Path]) -> dict[str, Path]:

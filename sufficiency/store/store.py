@@ -27,6 +27,7 @@ from sufficiency import __version__
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, sha256_file
 from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow
+from sufficiency.store.types import ChildOutcome, DecisionKey, InputRow, RowFingerprint
 
 STORE_ENV = "SUFFICIENCY_STORE"
 #: The newest migration in migrations/versions (a test keeps this in step).
@@ -145,13 +146,13 @@ class RunStore:
         kind: str,
         config: Mapping[str, Any],
         inputs: Mapping[str, Path] | None = None,
-        rows: Iterable[tuple[str, str, str, int | None]] = (),
+        rows: Iterable[InputRow] = (),
         now: dt.datetime | None = None,
     ) -> int:
         """Record the start of a run; return its ID.
 
-        ``rows`` are (table, key, row SHA-256, vacancies) fingerprints of input rows,
-        used by :meth:`diff` to explain changes between runs.
+        ``rows`` are fingerprints of input rows (:class:`InputRow`), used by
+        :meth:`diff` to explain changes between runs.
         """
         files = [
             RunFile(role="input", label=label, path=str(p), sha256=sha256_file(p),
@@ -193,8 +194,8 @@ class RunStore:
         summary: Mapping[str, Any] | None = None,
         outputs: Mapping[str, Path] | None = None,
         out_dir: Path | str | None = None,
-        outcomes: Iterable[tuple[str, str | None, str | None, dict[str, Any] | None]] = (),
-        rows: Iterable[tuple[str, str, str, int | None]] = (),
+        outcomes: Iterable[ChildOutcome] = (),
+        rows: Iterable[InputRow] = (),
         now: dt.datetime | None = None,
         decisions: Iterable[Mapping[str, Any]] = (),
     ) -> None:
@@ -228,9 +229,9 @@ class RunStore:
                         size_bytes=Path(p).stat().st_size,
                     )
                 )
-            for child_id, placement_id, reason, details in outcomes:
-                s.add(Outcome(run_id=run_id, child_id=child_id, placement_id=placement_id,
-                              reason=reason, details=details))  # fmt: skip
+            for o in map(ChildOutcome._make, outcomes):
+                s.add(Outcome(run_id=run_id, child_id=o.child_id, placement_id=o.placement_id,
+                              reason=o.reason, details=o.details))  # fmt: skip
             _add_decisions(s, run_id, decisions)
 
     def mark_interrupted(self) -> int:
@@ -358,11 +359,11 @@ class RunStore:
                 q = select(Outcome.child_id, Outcome.placement_id).where(Outcome.run_id == rid)
                 return {c: (p or "unplaced") for c, p in s.execute(q)}
 
-            def rows(rid: int, table: str) -> dict[str, tuple[str, int | None]]:
+            def rows(rid: int, table: str) -> dict[str, RowFingerprint]:
                 q = select(RunRow.key, RunRow.row_sha256, RunRow.vacancies).where(
                     RunRow.run_id == rid, RunRow.table == table
                 )
-                return {k: (h, v) for k, h, v in s.execute(q)}
+                return {k: RowFingerprint(h, v) for k, h, v in s.execute(q)}
 
             oa, ob = outcomes(run_a), outcomes(run_b)
             ra, rb = rows(run_a, "referral"), rows(run_b, "referral")
@@ -396,41 +397,44 @@ def _why(
     child: str,
     before: str,
     after: str,
-    ra: dict[str, tuple[str, int | None]],
-    rb: dict[str, tuple[str, int | None]],
-    pa: dict[str, tuple[str, int | None]],
-    pb: dict[str, tuple[str, int | None]],
+    ra: dict[str, RowFingerprint],
+    rb: dict[str, RowFingerprint],
+    pa: dict[str, RowFingerprint],
+    pb: dict[str, RowFingerprint],
 ) -> str:
     if child not in ra:
         return "new referral"
     if child not in rb:
         return "no longer referred"
-    if ra[child][0] != rb[child][0]:
+    if ra[child].row_sha256 != rb[child].row_sha256:
         return "the child's referral changed"
     if before not in ("unplaced", "not referred"):
         if before not in pb:
             return f"placement {before} is no longer on the register"
-        if pb[before][1] == 0:
+        if pb[before].vacancies == 0:
             return f"placement {before} has no vacancy now (filled)"
-        if pa.get(before, ("", None))[0] != pb[before][0]:
+        if pa.get(before, _NO_ROW).row_sha256 != pb[before].row_sha256:
             return f"placement {before}'s register entry changed"
     if after not in ("unplaced", "not referred"):
         if after not in pa:
             return f"new vacancy on the register: {after}"
-        if pa[after][1] == 0:
+        if pa[after].vacancies == 0:
             return f"placement {after} has a vacancy now"
-        if pa[after][0] != pb.get(after, ("", None))[0]:
+        if pa[after].row_sha256 != pb.get(after, _NO_ROW).row_sha256:
             return f"placement {after}'s register entry changed"
     return _KNOCK_ON
 
 
+_NO_ROW = RowFingerprint("", None)
 _KNOCK_ON = "other children's referrals or vacancies changed, so the best overall plan changed"
 
 
-def _applied_keys(ds: list[dict[str, Any]]) -> set[tuple[str, str, str]]:
-    return {
-        (d["child_id"], d["placement_id"], d["decision"]) for d in ds if d["status"] == "applied"
-    }
+def _key(d: Mapping[str, Any]) -> DecisionKey:
+    return DecisionKey(d["child_id"], d["placement_id"], d["decision"])
+
+
+def _applied_keys(ds: list[dict[str, Any]]) -> set[DecisionKey]:
+    return {_key(d) for d in ds if d["status"] == "applied"}
 
 
 def _decisions(s: Session, run_id: int) -> list[dict[str, Any]]:
@@ -478,37 +482,37 @@ def _decision_cause(
     """The team decision recorded with run B (or lifted since run A) that explains why
     ``child`` moved from ``before`` to ``after``, if any."""
 
-    def applied(ds: list[dict[str, Any]]) -> dict[tuple[str, str, str], dict[str, Any]]:
-        return {(d["child_id"], d["placement_id"], d["decision"]): d
-                for d in ds if d["status"] == "applied"}  # fmt: skip
+    def applied(ds: list[dict[str, Any]]) -> dict[DecisionKey, dict[str, Any]]:
+        return {_key(d): d for d in ds if d["status"] == "applied"}
 
     now, then = applied(db), applied(da)
     new = {k: d for k, d in now.items() if k not in then}
-    if (child, after, "pin") in new:
-        return _as_cause(new[(child, after, "pin")])
-    if (child, before, "exclude") in new:
-        return _as_cause(new[(child, before, "exclude")])
-    taken = [d for (c, p, kind), d in sorted(new.items()) if p == before and kind == "pin"]
+    if (k := DecisionKey(child, after, "pin")) in new:
+        return _as_cause(new[k])
+    if (k := DecisionKey(child, before, "exclude")) in new:
+        return _as_cause(new[k])
+    taken = [d for k, d in sorted(new.items()) if k.placement_id == before and k.decision == "pin"]
     if taken:
         d = taken[0]
         return f"placement {before} went to {d['child_id']}, {_as_cause(d)}"
-    for key, verb in (((child, before, "pin"), "pin to"), ((child, after, "exclude"),
-                                                          "exclusion from")):  # fmt: skip
+    for key, verb in ((DecisionKey(child, before, "pin"), "pin to"),
+                      (DecisionKey(child, after, "exclude"), "exclusion from")):  # fmt: skip
         if key in then and key not in now:
-            lifted = next((d for d in db if (d["child_id"], d["placement_id"],
-                                             d["decision"]) == key), None)  # fmt: skip
+            lifted = next((d for d in db if _key(d) == key), None)
             why = f" ({lifted['status']}: {lifted['note']})" if lifted else ""
-            return f"the {verb} {key[1]} recorded with the earlier run no longer applies{why}"
+            return (f"the {verb} {key.placement_id} recorded with the earlier run no longer "
+                    f"applies{why}")  # fmt: skip
     return None
 
 
-def _add_rows(s: Session, run_id: int, rows: Iterable[tuple[str, str, str, int | None]]) -> None:
+def _add_rows(s: Session, run_id: int, rows: Iterable[InputRow]) -> None:
     seen: set[tuple[str, str]] = set()
-    for table, key, digest, vacancies in rows:
-        if (table, key) in seen:
+    for r in map(InputRow._make, rows):
+        if (r.table, r.key) in seen:
             continue
-        seen.add((table, key))
-        s.add(RunRow(run_id=run_id, table=table, key=key, row_sha256=digest, vacancies=vacancies))
+        seen.add((r.table, r.key))
+        s.add(RunRow(run_id=run_id, table=r.table, key=r.key, row_sha256=r.row_sha256,
+                     vacancies=r.vacancies))  # fmt: skip
 
 
 def _pid_alive(pid: int) -> bool:

@@ -12,7 +12,7 @@ from match_builders import RUN_DATE, placement, placements_frame, referral, refe
 from sufficiency.config import MatchingParams, Params
 from sufficiency.errors import InputDataError
 from sufficiency.matching import build_problem, run_matching, solve, write_match_outputs
-from sufficiency.matching.report import OUTPUT_FILES
+from sufficiency.matching.writers import OUTPUT_FILES
 
 
 def _run(refs: pd.DataFrame, plcs: pd.DataFrame, out: Path) -> dict:
@@ -40,7 +40,7 @@ def test_sibling_group_that_never_fits_is_explained(tmp_path: Path) -> None:
     plcs = placements_frame([placement("P1", vacancies=2)])
     run = run_matching(refs, plcs, RUN_DATE, Params(matching=MatchingParams(siblings="together")))
     write_match_outputs(run, tmp_path)
-    assert run.summary["children_placed"] == 2
+    assert run.summary.children_placed == 2
     assert len(run.unplaced) == 1
     assert "needed for other children" in run.unplaced["reason"].iloc[0]
 

@@ -56,7 +56,7 @@ def _where(run: Any) -> dict[str, str | None]:
 
 
 def _notes(run: Any, status: str) -> list[dict[str, Any]]:
-    return list(run.summary["decisions"][status])
+    return [n.as_dict() for n in run.summary.decisions.with_status(status)]
 
 
 def test_exclude_removes_the_pair() -> None:
@@ -78,7 +78,7 @@ def test_pin_sends_the_child_to_a_dearer_placement() -> None:
     run = run_matching(refs, plcs, RUN_DATE, Params(),
                        decisions=decisions_frame([decision("C1", "P2")]))  # fmt: skip
     assert _where(run)["C1"] == "P2"
-    assert run.summary["decisions"]["refused"] == []
+    assert run.summary.decisions.with_status("refused") == ()
     prob, _ = apply_decisions(build_problem(refs, plcs, RUN_DATE), decisions_frame(
         [decision("C1", "P2")]))  # fmt: skip
     cands = generate_candidates(prob)

@@ -104,8 +104,8 @@ def test_unlocatable_placement_is_set_aside_and_listed(tmp_path: Path) -> None:
                              placement("OK", vacancies=3, weekly_cost=600.0)])  # fmt: skip
     run = run_matching(refs, plcs, RUN_DATE, Params())
     assert set(run.matches["placement_id"]) == {"OK"}
-    aside = run.summary["set_aside"]
-    assert [a["id"] for a in aside] == ["BAD"] and "rule 15" in aside[0]["problem"]
+    aside = run.summary.set_aside
+    assert [a.id for a in aside] == ["BAD"] and "rule 15" in aside[0].problem
     write_match_outputs(run, tmp_path)
     from openpyxl import load_workbook
 
@@ -130,7 +130,7 @@ def test_unlocatable_assume_far_charges_far_and_out_of_area() -> None:
     run = run_matching(refs, plcs, RUN_DATE, params)
     assert list(run.matches["placement_id"]) == ["BAD"]
     assert "charged as far" in run.matches["distance_note"].iloc[0]
-    assert run.summary["rows_set_aside"] == 0 and run.summary["distance_unknown"] == 1
+    assert run.summary.rows_set_aside == 0 and run.summary.distance_unknown == 1
 
 
 def test_child_home_unlocated_or_blank_is_flagged() -> None:
@@ -143,4 +143,4 @@ def test_child_home_unlocated_or_blank_is_flagged() -> None:
     notes = dict(zip(run.matches["child_id"], run.matches["distance_note"], strict=True))
     assert "distance from home unknown" in notes["C1"]
     assert "not applicable" in notes["C2"]
-    assert run.summary["distance_unknown"] == 1
+    assert run.summary.distance_unknown == 1

@@ -283,10 +283,10 @@ def test_a_run_out_of_time_before_it_starts_still_writes_every_output(
     params = Params(matching=MatchingParams(time_limit_seconds=1.0))
     run = run_matching(refs, plcs, RUN_DATE, params, started=time.perf_counter() - 100.0)
     s = run.summary
-    assert s["status"] in ("optimal", "feasible", "time_limit")
-    assert s["method"]
-    assert s["runtime_seconds"] >= 100.0
-    assert s["objective_gbp"] <= s["greedy_baseline"]["objective_gbp"] + 1e-6
+    assert s.status.value in ("optimal", "feasible", "time_limit")
+    assert s.method
+    assert s.runtime_seconds >= 100.0
+    assert s.objective_gbp <= s.greedy_baseline.objective_gbp + 1e-6
     written = write_match_outputs(run, tmp_path)
     names = {p.name for p in written}
     assert {"matches.csv", "unplaced.csv", "alternatives.csv", "summary.json",

@@ -12,17 +12,19 @@ import pytest
 
 from sufficiency.errors import StoreError
 from sufficiency.store import RunStore, parse_age
+from sufficiency.store.types import ChildOutcome, InputRow
 
 T0 = dt.datetime(2026, 4, 1, 2, 0, tzinfo=dt.UTC)
 
 
 def _night(store, when, referrals, placements, outcomes):
     """Record one matching night: input row fingerprints and per-child outcomes."""
-    rows = [("referral", c, h, None) for c, h in referrals.items()]
-    rows += [("placement", p, h, v) for p, (h, v) in placements.items()]
+    rows = [InputRow("referral", c, h, None) for c, h in referrals.items()]
+    rows += [InputRow("placement", p, h, v) for p, (h, v) in placements.items()]
     rid = store.start("match", {"solver": "highs"}, rows=rows, now=when)
     store.finish(rid, succeeded=True, objective=1.0, solver_status="optimal",
-                 outcomes=[(c, p, None if p else "no option", None) for c, p in outcomes.items()],
+                 outcomes=[ChildOutcome(c, p, None if p else "no option", None)
+                           for c, p in outcomes.items()],
                  now=when + dt.timedelta(seconds=5))  # fmt: skip
     return rid
 
@@ -37,7 +39,7 @@ def test_record_and_read_back_a_run(store_url, tmp_path):
     rid = store.start("match", {"weights": {"unplaced": 100000}}, inputs={"referrals": inp})
     store.finish(rid, succeeded=True, solver_status="optimal", objective=1234.5, gap=0.0,
                  summary={"children_placed": 1}, outputs={"matches": out},
-                 outcomes=[("C1", "P1", None, {"weekly_cost": 600})])  # fmt: skip
+                 outcomes=[ChildOutcome("C1", "P1", None, {"weekly_cost": 600})])  # fmt: skip
     run = store.get(rid)
     assert run["status"] == "succeeded" and run["objective"] == 1234.5
     assert run["config"] == {"weights": {"unplaced": 100000}}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sufficiency.store import RunStore
+from sufficiency.store.types import ChildOutcome, InputRow
 
 T0 = dt.datetime(2026, 4, 1, 2, 0, tzinfo=dt.UTC)
 
@@ -20,11 +21,12 @@ def _decision(child, place, kind, status="applied", **kw):
 
 def _night(store, when, outcomes, decisions=()):
     """One matching night with unchanged inputs, its outcomes and decisions."""
-    rows = [("referral", c, "same", None) for c in outcomes]
-    rows += [("placement", p, "same", 1) for p in ("P1", "P2", "P3")]
+    rows = [InputRow("referral", c, "same", None) for c in outcomes]
+    rows += [InputRow("placement", p, "same", 1) for p in ("P1", "P2", "P3")]
     rid = store.start("match", {}, rows=rows, now=when)
     store.finish(rid, succeeded=True, objective=1.0,
-                 outcomes=[(c, p, None if p else "no option", None) for c, p in outcomes.items()],
+                 outcomes=[ChildOutcome(c, p, None if p else "no option", None)
+                           for c, p in outcomes.items()],
                  decisions=list(decisions), now=when)  # fmt: skip
     return rid
 

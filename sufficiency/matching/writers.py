@@ -6,12 +6,40 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from sufficiency.io.atomic import atomic_path
-from sufficiency.matching.run import ASSUMPTIONS, MatchRun
+
+if TYPE_CHECKING:
+    from sufficiency.matching.run import MatchRun
+
+#: Modelling choices a reader of the outputs should know about.
+ASSUMPTIONS: tuple[str, ...] = (
+    "Ages are whole years on the run date.",
+    "Distances are DfE straight-line miles between postcodes, to one decimal place; "
+    "a child whose home or school postcode is blank or cannot be located is matched with "
+    "that distance unknown (it costs nothing) and flagged in distance_note.",
+    "A placement whose postcode cannot be located is set aside (rule 15), or with "
+    "unlocatable = 'assume_far' charged as over 20 miles from home and school and out of area.",
+    "Out of area means the placement's upper-tier authority differs from the child's "
+    "responsible authority; a placement whose authority is unknown is not counted.",
+    "Where a placement's current children have unknown ages, 'solo', 'only older', "
+    "'only younger' and the harm-to-younger-children rule are treated as not met.",
+    "Siblings are never each other's 'others' for the who-lives-alongside rules.",
+    "A sibling group's split penalty is shown against its first placed member.",
+    "With siblings = 'together', a group may not use more than one placement; "
+    "members may still be left unplaced.",
+    "Alternatives' extra cost compares the option's own terms with the proposal's; "
+    "knock-on effects on other children are not included.",
+    "The priority score is the objective the solver minimises: weekly costs plus "
+    "weighted penalties (distance, out of area, school moves, sibling splits, children "
+    "left unplaced); it is not money. The weekly cost is the sum of the proposed "
+    "placements' weekly fees.",
+    "Team decisions: a pin is obeyed only if it breaks no other hard rule; refused and "
+    "ignored decisions are listed on the Decisions sheet with the reason.",
+)
 
 OUTPUT_FILES: tuple[str, ...] = (
     "matches.csv", "unplaced.csv", "alternatives.csv", "summary.json", "match_report.xlsx",
@@ -76,7 +104,8 @@ def _workbook(run: MatchRun) -> Callable[[Path], None]:
 
         wb = Workbook()
         wb.remove(wb.active)
-        summary = pd.DataFrame(_summary_rows(run.summary), columns=["item", "value"])
+        content = run.summary.to_dict()
+        summary = pd.DataFrame(_summary_rows(content), columns=["item", "value"])
         _sheet(wb, "Summary", summary)
         _sheet(wb, "Matches", run.matches)
         _sheet(wb, "Unplaced", run.unplaced)
@@ -84,21 +113,19 @@ def _workbook(run: MatchRun) -> Callable[[Path], None]:
         _sheet(
             wb,
             "Set aside",
-            pd.DataFrame(
-                run.summary.get("set_aside", []), columns=["file", "row", "id", "problem"]
-            ),
+            pd.DataFrame(content["set_aside"], columns=["file", "row", "id", "problem"]),
         )
         _sheet(
             wb,
             "Input notes",
             pd.DataFrame(
-                run.summary.get("input_notes", []),
+                content["input_notes"],
                 columns=["file", "row", "column", "code", "note"],
             ),
         )
         _sheet(wb, "Decisions", run.decisions.table())
         _sheet(wb, "Assumptions", pd.DataFrame({"assumption": list(ASSUMPTIONS)}))
-        stamp = dt.datetime.fromisoformat(run.summary["run_date"])
+        stamp = dt.datetime.combine(run.summary.run_date, dt.time())
         wb.properties.created = stamp
         wb.properties.modified = stamp
         wb.save(path)
@@ -110,7 +137,7 @@ def write_match_outputs(run: MatchRun, out_dir: Path | str) -> list[Path]:
     """Write matches, unplaced, alternatives, summary and the workbook into ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(run.summary, indent=2, sort_keys=False, default=str) + "\n"
+    text = json.dumps(run.summary.to_dict(), indent=2, sort_keys=False, default=str) + "\n"
     writers: dict[str, Callable[[Path], None]] = {
         "matches.csv": _csv(run.matches),
         "unplaced.csv": _csv(run.unplaced),

@@ -1,0 +1,195 @@
+"""A matching run's summary as typed, immutable figures (``summary.json`` is its ``to_dict``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sufficiency.config import Params
+from sufficiency.errors import Problem
+from sufficiency.matching.backends import SolveStatus
+from sufficiency.matching.decisions import DecisionOutcome
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    """Headline figures of one plan (the optimiser's, or the greedy baseline's)."""
+
+    objective_gbp: float
+    weekly_cost_gbp: float
+    children_placed: int
+    children_unplaced: int
+    sibling_groups: int
+    sibling_groups_kept_together: int
+    placed_over_20_miles: int
+    placed_out_of_area: int
+    ks4_school_moves: int
+    total_weekly_cost_gbp: float
+
+    @property
+    def priority_score(self) -> float:
+        """The objective under its plain name: weekly costs plus weighted penalties."""
+        return self.objective_gbp
+
+    @classmethod
+    def from_figures(cls, figures: Mapping[str, Any]) -> PlanFigures:
+        """From :func:`sufficiency.matching.plan.plan_figures`' mapping."""
+        return cls(**{k: v for k, v in figures.items() if k != "priority_score"})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The figures as ``summary.json`` gives them, in its order."""
+        return {
+            "objective_gbp": self.objective_gbp,
+            "priority_score": self.priority_score,
+            "weekly_cost_gbp": self.weekly_cost_gbp,
+            "children_placed": self.children_placed,
+            "children_unplaced": self.children_unplaced,
+            "sibling_groups": self.sibling_groups,
+            "sibling_groups_kept_together": self.sibling_groups_kept_together,
+            "placed_over_20_miles": self.placed_over_20_miles,
+            "placed_out_of_area": self.placed_out_of_area,
+            "ks4_school_moves": self.ks4_school_moves,
+            "total_weekly_cost_gbp": self.total_weekly_cost_gbp,
+        }
+
+
+@dataclass(frozen=True)
+class SetAsideRow:
+    """An input row left out for errors, or a placement set aside by rule 15."""
+
+    file: str
+    row: int | None
+    id: str | None
+    problem: str
+    file_kind: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "row": self.row, "id": self.id, "problem": self.problem,
+                "file_kind": self.file_kind}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class InputNote:
+    """One warning about the inputs, kept in the summary and the report."""
+
+    file: str
+    row: int | None
+    column: str | None
+    code: str
+    note: str
+
+    @classmethod
+    def from_problem(cls, problem: Problem) -> InputNote:
+        return cls(problem.file, problem.row, problem.column, problem.code, problem.describe())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "row": self.row, "column": self.column, "code": self.code,
+                "note": self.note}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MatchSummary:
+    """What a matching run reports: the solve, the plan's figures, the greedy baseline,
+    what the inputs made the run do, and the team's decisions.
+
+    :meth:`to_dict` is the content of ``summary.json`` (same keys, order and values).
+    """
+
+    run_date: dt.date
+    inputs_sha256: Mapping[str, str]
+    config: Params
+    solver: str
+    status: SolveStatus
+    message: str
+    method: str
+    objective_gbp: float
+    bound_gbp: float | None
+    gap: float | None
+    runtime_seconds: float
+    num_children: int
+    num_placements: int
+    num_candidate_pairs: int
+    num_pairs_in_model: int
+    pruning_rounds: int
+    plan: PlanFigures
+    greedy_baseline: PlanFigures
+    set_aside: tuple[SetAsideRow, ...] = ()
+    distance_unknown: int = 0
+    input_notes: tuple[InputNote, ...] = ()
+    decisions: DecisionOutcome = field(default_factory=DecisionOutcome)
+
+    @property
+    def proven_optimal(self) -> bool:
+        """Whether the solver proved the plan optimal."""
+        return self.status.value == "optimal"
+
+    @property
+    def priority_score(self) -> float:
+        """The objective the solver minimises (not money)."""
+        return self.objective_gbp
+
+    @property
+    def weekly_cost_gbp(self) -> float:
+        """The proposed placements' weekly fees, summed."""
+        return self.plan.weekly_cost_gbp
+
+    @property
+    def children_placed(self) -> int:
+        return self.plan.children_placed
+
+    @property
+    def children_unplaced(self) -> int:
+        return self.plan.children_unplaced
+
+    @property
+    def rows_set_aside(self) -> int:
+        """How many input rows (and unlocatable placements) were set aside."""
+        return len(self.set_aside)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as ``summary.json`` holds it."""
+        plan = self.plan.to_dict()
+        return {
+            "run_date": self.run_date.isoformat(),
+            "inputs_sha256": dict(self.inputs_sha256),
+            "config": self.config.model_dump(mode="json"),
+            "solver": self.solver,
+            "status": self.status.value,
+            "proven_optimal": self.proven_optimal,
+            "message": self.message,
+            "method": self.method,
+            "objective_gbp": self.objective_gbp,
+            "priority_score": self.priority_score,
+            "weekly_cost_gbp": self.weekly_cost_gbp,
+            "bound_gbp": self.bound_gbp,
+            "gap": self.gap,
+            "runtime_seconds": self.runtime_seconds,
+            "num_children": self.num_children,
+            "num_placements": self.num_placements,
+            "num_candidate_pairs": self.num_candidate_pairs,
+            "num_pairs_in_model": self.num_pairs_in_model,
+            "pruning_rounds": self.pruning_rounds,
+            **{k: v for k, v in plan.items() if k not in _KEPT_ABOVE},
+            "greedy_baseline": self.greedy_baseline.to_dict(),
+            "rows_set_aside": self.rows_set_aside,
+            "set_aside": [a.to_dict() for a in self.set_aside],
+            "distance_unknown": self.distance_unknown,
+            "input_notes": [n.to_dict() for n in self.input_notes],
+            "decisions": self.decisions.summary(),
+        }
+
+    def to_store(self) -> dict[str, Any]:
+        """:meth:`to_dict` without the configuration and input hashes (the run store keeps
+        those in their own columns)."""
+        return {k: v for k, v in self.to_dict().items() if k not in ("config", "inputs_sha256")}
+
+
+#: Plan figures the summary gives earlier under its own keys.
+_KEPT_ABOVE = ("objective_gbp", "priority_score", "weekly_cost_gbp")
+
+
+def input_notes(notes: Sequence[Problem]) -> tuple[InputNote, ...]:
+    """The inputs' warnings (errors are reported as rows set aside instead)."""
+    return tuple(InputNote.from_problem(n) for n in notes if n.severity == "warning")
