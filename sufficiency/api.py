@@ -14,21 +14,35 @@ also the name of a subpackage.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import pandas as pd
 
-from sufficiency.commissioning.levers import Levers
-from sufficiency.commissioning.run import CommissionResult
 from sufficiency.config import Params, with_overrides
-from sufficiency.finance.run import SpendResult, YearSpend
 from sufficiency.forecast.params import ForecastParams
-from sufficiency.forecast.report import ForecastReport
-from sufficiency.forecast.run import BacktestReport
-from sufficiency.forecast.scenario import Scenario
-from sufficiency.forecast.supply import SupplyPlan
-from sufficiency.io.ssda903 import SSDA903History
+
+if TYPE_CHECKING:
+    from sufficiency.commissioning.levers import Levers
+    from sufficiency.commissioning.run import CommissionResult
+    from sufficiency.finance.run import SpendResult, YearSpend
+    from sufficiency.forecast.report import ForecastReport
+    from sufficiency.forecast.run import BacktestReport
+    from sufficiency.forecast.scenario import Scenario
+    from sufficiency.forecast.supply import SupplyPlan
+    from sufficiency.io.ssda903 import SSDA903History
+
+#: Where each result type lives; imported on first use, so that a command importing
+#: this module loads only the job it runs.
+_HOME = {
+    "BacktestReport": "sufficiency.forecast.run",
+    "CommissionResult": "sufficiency.commissioning.run",
+    "ForecastReport": "sufficiency.forecast.report",
+    "SpendResult": "sufficiency.finance.run",
+    "YearSpend": "sufficiency.finance.run",
+}
 
 __all__ = [
     "BacktestReport",
@@ -44,8 +58,14 @@ __all__ = [
 ]
 
 #: A 903 history: already read, or the folder (or file) to read it from.
-History = SSDA903History | Path | str
-PathLike = Path | str
+History: TypeAlias = "SSDA903History | Path | str"
+PathLike: TypeAlias = Path | str
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        return getattr(importlib.import_module(_HOME[name]), name)
+    raise AttributeError(name)
 
 
 def forecast_params(
@@ -315,6 +335,7 @@ def commission(
     """
     from sufficiency.commissioning.levers import load_levers
     from sufficiency.commissioning.run import commission_params, run_commission
+    from sufficiency.io.ssda903 import SSDA903History
 
     params = commission_params(
         params or Params(), num_paths=num_paths, eval_paths=eval_paths, seed=seed,
