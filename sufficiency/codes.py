@@ -80,6 +80,13 @@ class Provider(StrEnum):
     OTHER_LA = "other_la"
 
 
+#: Private (PR4) and voluntary (PR5) providers: foster carers are IFAs, the rest external.
+_INDEPENDENT = {
+    Setting.FOSTER: Provider.IFA,
+    Setting.RESIDENTIAL: Provider.EXTERNAL,
+    Setting.SUPPORTED: Provider.EXTERNAL,
+}
+
 #: 903 provider codes accepted in the placement register, mapped to our providers.
 #: PR4/PR5 foster carers are IFAs; PR4/PR5 homes are external. PR3 (other public)
 #: is treated as external; PR0 (parents) is not a placement offer.
@@ -87,16 +94,8 @@ PROVIDER_903_TO_OURS: dict[str, dict[Setting, Provider]] = {
     "PR1": {s: Provider.IN_HOUSE for s in Setting},
     "PR2": {s: Provider.OTHER_LA for s in Setting},
     "PR3": {s: Provider.EXTERNAL for s in Setting},
-    "PR4": {
-        Setting.FOSTER: Provider.IFA,
-        Setting.RESIDENTIAL: Provider.EXTERNAL,
-        Setting.SUPPORTED: Provider.EXTERNAL,
-    },
-    "PR5": {
-        Setting.FOSTER: Provider.IFA,
-        Setting.RESIDENTIAL: Provider.EXTERNAL,
-        Setting.SUPPORTED: Provider.EXTERNAL,
-    },
+    "PR4": _INDEPENDENT,
+    "PR5": _INDEPENDENT,
 }
 
 

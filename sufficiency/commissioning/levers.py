@@ -7,13 +7,13 @@ start date and rise with the finance inflation rate each 1 April.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sufficiency.commissioning.demand import GROUPS
 from sufficiency.errors import ConfigError
+from sufficiency.io.tomlfile import read_toml
 
 FOSTER_GROUPS = tuple(g for g in GROUPS if g.startswith("foster"))
 
@@ -185,14 +185,7 @@ def load_levers(path: Path | str) -> Levers:
         The file is missing, is not TOML, or a lever has a missing, negative or
         inconsistent figure.
     """
-    p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{p}: levers file not found.") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{p}: not a valid TOML file ({exc}).") from None
-    return parse_levers(data, str(p))
+    return parse_levers(read_toml(path, "levers"), str(path))
 
 
 def assumptions(levers: Levers) -> list[tuple[str, str, str]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sufficiency.errors import InputDataError, Problem
+from sufficiency.errors import InputDataError
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.io.schema import Field, TableSchema, check_table
 from sufficiency.io.tables import read_tables
@@ -55,17 +55,9 @@ def read_costs(
     table, problems = check_table(raw, _cost_schema(categories))
     per_category = table[table["child_id"].isna()]
     dup = per_category["category"].duplicated(keep=False) & per_category["category"].notna()
-    for idx in per_category.index[dup.to_numpy(bool)]:
-        problems.append(
-            Problem(
-                raw.source,
-                raw.row_number(int(idx)),
-                "category",
-                str(per_category.at[idx, "category"]),
-                "category has more than one cost row",
-                code="duplicate_id",
-            )
-        )
+    problems += raw.problems_where(
+        per_category, dup, "category", "category has more than one cost row", code="duplicate_id"
+    )
     if any(p.severity == "error" for p in problems):
         raise InputDataError(problems)
     costs: dict[str, float] = {}
@@ -88,16 +80,9 @@ def read_budget(path: Path | str, lines: tuple[str, ...]) -> pd.DataFrame:
     table, problems = check_table(raw, _budget_schema(lines))
     fy = table["financial_year"].str.replace("/", "-", regex=False)
     bad = fy.notna() & ~fy.str.fullmatch(r"20\d\d-\d\d").fillna(False)
-    for idx in table.index[bad.to_numpy(bool)]:
-        problems.append(
-            Problem(
-                raw.source,
-                raw.row_number(int(idx)),
-                "financial_year",
-                str(table.at[idx, "financial_year"]),
-                "is not a financial year such as 2026-27",
-            )
-        )
+    problems += raw.problems_where(
+        table, bad, "financial_year", "is not a financial year such as 2026-27"
+    )
     table["financial_year"] = fy
     key = (
         table["financial_year"].fillna("").astype(str)
@@ -105,17 +90,10 @@ def read_budget(path: Path | str, lines: tuple[str, ...]) -> pd.DataFrame:
         + table["cost_line"].fillna("").astype(str)
     )
     complete = table["financial_year"].notna() & table["cost_line"].notna()
-    for idx in table.index[(key.duplicated(keep="first") & complete).to_numpy(bool)]:
-        problems.append(
-            Problem(
-                raw.source,
-                raw.row_number(int(idx)),
-                "cost_line",
-                str(table.at[idx, "cost_line"]),
-                "budget line appears twice for the same year",
-                code="duplicate_id",
-            )
-        )
+    problems += raw.problems_where(
+        table, key.duplicated(keep="first") & complete, "cost_line",
+        "budget line appears twice for the same year", code="duplicate_id",
+    )  # fmt: skip
     if any(p.severity == "error" for p in problems):
         raise InputDataError(problems)
     return table.reset_index(drop=True)

@@ -135,6 +135,15 @@ def _sqrt_psd(cov: np.ndarray) -> np.ndarray:
     return vecs * np.sqrt(np.clip(vals, 0.0, None))
 
 
+def _posterior_mean(kind: str, doc: str) -> property:
+    """A gamma posterior's mean, ``<kind>_shape / <kind>_rate``, as a read-only attribute."""
+
+    def mean(self: object) -> np.ndarray:
+        return np.asarray(getattr(self, f"{kind}_shape") / getattr(self, f"{kind}_rate"))
+
+    return property(mean, doc=doc)
+
+
 @dataclass(frozen=True)
 class ForecastModel:
     """Rates estimated from a reference window, as gamma/Dirichlet posteriors.
@@ -199,22 +208,13 @@ class ForecastModel:
     exit_month_event_prob: float
     entries: EntryModel
 
-    @property
-    def exit_mean(self) -> np.ndarray:
-        """Posterior mean exit rate per child-month."""
-        return self.exit_shape / self.exit_rate
-
-    @property
-    def move_mean(self) -> np.ndarray:
-        """Posterior mean rate of moving to another category per child-month."""
-        return self.move_shape / self.move_rate
-
-    @property
-    def legal_mean(self) -> np.ndarray:
-        """Posterior mean rate of a change of legal group alone per child-month."""
-        return self.legal_shape / self.legal_rate
-
-    @property
-    def change_mean(self) -> np.ndarray:
-        """Posterior mean rate of a new placement in the same category per child-month."""
-        return self.change_shape / self.change_rate
+    exit_mean = _posterior_mean("exit", "Posterior mean exit rate per child-month.")
+    move_mean = _posterior_mean(
+        "move", "Posterior mean rate of moving to another category per child-month."
+    )
+    legal_mean = _posterior_mean(
+        "legal", "Posterior mean rate of a change of legal group alone per child-month."
+    )
+    change_mean = _posterior_mean(
+        "change", "Posterior mean rate of a new placement in the same category per child-month."
+    )

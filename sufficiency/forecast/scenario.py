@@ -24,13 +24,12 @@ Example (``data/sample/scenarios/entries_up_20.toml``)::
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from sufficiency.errors import ConfigError
 from sufficiency.forecast.states import AGE_BANDS, CATEGORIES
+from sufficiency.io.tomlfile import read_toml, validate_toml
 
 
 def _category(value: str) -> str:
@@ -136,16 +135,6 @@ def load_scenario(path: Path | str) -> Scenario:
     ConfigError
         The file is missing, is not TOML, or names an unknown key, category or age band.
     """
-    p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{p}: scenario file not found.") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{p}: not a valid TOML file ({exc}).") from None
-    data.setdefault("name", p.stem)
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:
-        msgs = [f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}" for err in exc.errors()]
-        raise ConfigError(f"{p}: " + "; ".join(msgs)) from None
+    data = read_toml(path, "scenario")
+    data.setdefault("name", Path(path).stem)
+    return validate_toml(Scenario, data, path)

@@ -10,17 +10,16 @@ residential or supported places beyond the block contracts is spot-purchased.
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from sufficiency.errors import ConfigError
 from sufficiency.forecast.result import ForecastResult
 from sufficiency.forecast.states import CAT, CATEGORIES
+from sufficiency.io.tomlfile import load_toml
 
 IN_HOUSE = ("in_house_foster", "in_house_residential")
 #: (in-house category whose overflow spills, external category, purchase label)
@@ -93,18 +92,7 @@ class SupplyPlan(BaseModel):
 
 def load_supply(path: Path | str) -> SupplyPlan:
     """Read a supply TOML file; raise :class:`ConfigError` naming the problem."""
-    p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{p}: supply file not found.") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{p}: not a valid TOML file ({exc}).") from None
-    try:
-        return SupplyPlan.model_validate(data)
-    except ValidationError as exc:
-        msgs = [f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}" for err in exc.errors()]
-        raise ConfigError(f"{p}: " + "; ".join(msgs)) from None
+    return load_toml(SupplyPlan, path, "supply")
 
 
 def register_vacancies(placements: pd.DataFrame | None) -> dict[str, int]:

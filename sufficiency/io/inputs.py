@@ -383,10 +383,9 @@ def postcode_problems(
             PostcodeStatus.NOT_GB_GRID: "is in Northern Ireland, on a different grid",
         }.get(PostcodeStatus(status), "cannot be located")
         out.append(
-            Problem(
-                raw.source,
-                raw.row_number(int(idx)),
-                raw.column_label(column),
+            raw.problem(
+                idx,
+                column,
                 mask_value(str(pc)),
                 f"{what} postcode {reason}; distance will be unknown",
                 severity="warning",
@@ -444,10 +443,9 @@ def _fold_standard_risks(raw: RawTable) -> tuple[RawTable, list[Problem]]:
                 items[pos].append(code)
             else:
                 problems.append(
-                    Problem(
-                        raw.source,
-                        raw.row_number(int(idx)),
-                        raw.column_label(col),
+                    raw.problem(
+                        idx,
+                        col,
                         str(v),
                         "must be 'Risk Present' or 'No known risk'",
                     )
@@ -493,9 +491,8 @@ def _load_referrals(
     )
     for idx in table.index[bad_la]:
         problems.append(
-            Problem(
-                raw.source,
-                raw.row_number(int(idx)),
+            raw.problem(
+                idx,
                 "responsible_la",
                 str(table.at[idx, "responsible_la"]),
                 "is not an English upper-tier authority code (e.g. E10000034)",
@@ -505,10 +502,9 @@ def _load_referrals(
         age = age_in_years(table["dob"], run_date)
         for idx in table.index[(age >= 18).fillna(False).to_numpy(bool)]:
             problems.append(
-                Problem(
-                    raw.source,
-                    raw.row_number(int(idx)),
-                    raw.column_label("dob"),
+                raw.problem(
+                    idx,
+                    "dob",
                     None,
                     "makes the child 18 or over on the run date; "
                     "children's placements are for under-18s",
@@ -517,10 +513,9 @@ def _load_referrals(
             )
         for idx in table.index[(table["dob"] > pd.Timestamp(run_date)).to_numpy(bool)]:
             problems.append(
-                Problem(
-                    raw.source,
-                    raw.row_number(int(idx)),
-                    raw.column_label("dob"),
+                raw.problem(
+                    idx,
+                    "dob",
                     None,
                     "is after the run date",
                     code="future_dob",
@@ -530,10 +525,9 @@ def _load_referrals(
     sizes = groups.map(groups.value_counts())
     for idx in sizes.index[sizes == 1]:
         problems.append(
-            Problem(
-                raw.source,
-                raw.row_number(int(idx)),
-                raw.column_label("sibling_group"),
+            raw.problem(
+                idx,
+                "sibling_group",
                 str(groups[idx]),
                 "sibling group has only one member; check the other "
                 "children's sibling_group values",
@@ -644,10 +638,9 @@ def _parse_ages(raw: RawTable, table: pd.DataFrame) -> tuple[pd.Series, list[Pro
         parts = [p.strip() for p in str(text).replace(",", ";").split(";") if p.strip()]
         if not all(p.isdigit() for p in parts):
             problems.append(
-                Problem(
-                    raw.source,
-                    raw.row_number(int(idx)),
-                    raw.column_label("current_ages"),
+                raw.problem(
+                    idx,
+                    "current_ages",
                     str(text),
                     "must be a semicolon list of whole-year ages, e.g. 7;12",
                 )
@@ -658,10 +651,9 @@ def _parse_ages(raw: RawTable, table: pd.DataFrame) -> tuple[pd.Series, list[Pro
         n = table.at[idx, "current_children"]
         if pd.notna(n) and len(ages) > int(n):
             problems.append(
-                Problem(
-                    raw.source,
-                    raw.row_number(int(idx)),
-                    raw.column_label("current_ages"),
+                raw.problem(
+                    idx,
+                    "current_ages",
                     str(text),
                     f"lists {len(ages)} ages but current_children is {n}",
                 )
@@ -712,10 +704,9 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
     inverted = (table["age_min"] > table["age_max"]).fillna(False).to_numpy(bool)
     for idx in table.index[inverted]:
         problems.append(
-            Problem(
-                raw.source,
-                raw.row_number(int(idx)),
-                raw.column_label("age_min"),
+            raw.problem(
+                idx,
+                "age_min",
                 f"{table.at[idx, 'age_min']} > {table.at[idx, 'age_max']}",
                 "age_min is greater than age_max",
                 code="age_range",
@@ -728,10 +719,9 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
         setting = table.at[idx, "setting"]
         if code == "PR0":
             problems.append(
-                Problem(
-                    raw.source,
-                    raw.row_number(int(idx)),
-                    raw.column_label("provider"),
+                raw.problem(
+                    idx,
+                    "provider",
                     "PR0",
                     "PR0 (parents) is not a placement offer",
                 )
@@ -742,10 +732,9 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
     young_supported = (table["setting"] == "supported") & (table["age_min"] < 16)
     for idx in table.index[young_supported.fillna(False).to_numpy(bool)]:
         problems.append(
-            Problem(
-                raw.source,
-                raw.row_number(int(idx)),
-                raw.column_label("age_min"),
+            raw.problem(
+                idx,
+                "age_min",
                 str(table.at[idx, "age_min"]),
                 "supported accommodation is only for 16-17 year olds; younger "
                 "children will not be matched to it",
@@ -756,10 +745,9 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
     free = (table["weekly_cost"] == 0).fillna(False).to_numpy(bool)
     for idx in table.index[free]:
         problems.append(
-            Problem(
-                raw.source,
-                raw.row_number(int(idx)),
-                raw.column_label("weekly_cost"),
+            raw.problem(
+                idx,
+                "weekly_cost",
                 "0",
                 "weekly cost is zero; check it is not missing",
                 severity="warning",

@@ -254,10 +254,9 @@ def check_table(raw: RawTable, schema: TableSchema) -> tuple[pd.DataFrame, list[
             near = None  # the field is there under its own name: this is another column
         if near is not None and schema.close_columns is not None:
             problems.append(
-                Problem(
-                    src,
+                raw.problem(
                     None,
-                    raw.column_label(col),
+                    col,
                     None,
                     f"is not a known column for a {schema.name} file but resembles "
                     f"{near.name!r}"
@@ -269,10 +268,9 @@ def check_table(raw: RawTable, schema: TableSchema) -> tuple[pd.DataFrame, list[
             )
         elif f is None:
             problems.append(
-                Problem(
-                    src,
+                raw.problem(
                     None,
-                    raw.column_label(col),
+                    col,
                     None,
                     f"unknown column for a {schema.name} file; it is ignored"
                     if schema.unknown_columns == "warning"
@@ -283,10 +281,9 @@ def check_table(raw: RawTable, schema: TableSchema) -> tuple[pd.DataFrame, list[
             )
         elif f.name in {g.name for g in mapping.values()}:
             problems.append(
-                Problem(
-                    src,
+                raw.problem(
                     None,
-                    raw.column_label(col),
+                    col,
                     None,
                     f"is another name for column {f.name}, which is already present",
                     code="duplicate_column",

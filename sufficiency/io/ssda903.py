@@ -233,10 +233,9 @@ def episode_problems(raw: RawTable, ep: pd.DataFrame) -> list[Problem]:
     dec, decom = ep["DEC"], ep["DECOM"]
     for idx in ep.index[(dec < decom).fillna(False).to_numpy(bool)]:
         problems.append(
-            Problem(
-                raw.source,
-                raw.row_number(int(idx)),
-                raw.column_label("dec"),
+            raw.problem(
+                idx,
+                "dec",
                 None,
                 "episode ends (DEC) before it starts (DECOM)",
                 code="dec_before_decom",
@@ -244,10 +243,9 @@ def episode_problems(raw: RawTable, ep: pd.DataFrame) -> list[Problem]:
         )
     for idx in ep.index[(dec == decom).fillna(False).to_numpy(bool)]:
         problems.append(
-            Problem(
-                raw.source,
-                raw.row_number(int(idx)),
-                raw.column_label("dec"),
+            raw.problem(
+                idx,
+                "dec",
                 None,
                 "episode starts and ends on the same day",
                 code="zero_length",
@@ -261,10 +259,9 @@ def episode_problems(raw: RawTable, ep: pd.DataFrame) -> list[Problem]:
     for idx in ordered.index[overlap.to_numpy(bool)]:
         other = raw.row_number(int(prev_idx[idx]))
         problems.append(
-            Problem(
-                raw.source,
-                raw.row_number(int(idx)),
-                raw.column_label("decom"),
+            raw.problem(
+                idx,
+                "decom",
                 str(ordered.at[idx, "CHILD"]),
                 f"child is in two overlapping episodes (this and row {other})",
                 code="overlapping_episodes",
@@ -291,7 +288,7 @@ def year_problems(raw: RawTable, ep: pd.DataFrame, year: int) -> list[Problem]:
     for col, mask, message, code in checks:
         for idx in ep.index[mask.fillna(False).to_numpy(bool)]:
             out.append(
-                Problem(raw.source, raw.row_number(int(idx)), raw.column_label(col), None,
+                raw.problem(idx, col, None,
                         message, code=code)
             )  # fmt: skip
     return out
@@ -361,7 +358,7 @@ def _check_return(ret: Return, *, all_fields: bool = True) -> list[Problem]:
         ):  # fmt: skip
             for idx in table.index[mask.to_numpy(bool)]:
                 problems.append(
-                    Problem(raw.source, raw.row_number(int(idx)), raw.column_label(column),
+                    raw.problem(idx, column,
                             str(table.at[idx, "CHILD"]), message, code=code)
                 )  # fmt: skip
     return problems

@@ -17,6 +17,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -68,6 +69,24 @@ class RawTable:
     def column_label(self, name: str) -> str:
         """The column name as the user wrote it."""
         return self.original_columns.get(name, name)
+
+    def problem(
+        self, index: Any, column: str, value: str | None, message: str, **kw: Any
+    ) -> Problem:
+        """A :class:`Problem` at row ``index`` of ``data`` (``None``: the whole column).
+
+        ``column`` is named as the user wrote it; ``kw`` are the remaining
+        :class:`Problem` fields (``severity``, ``code``, ``action``).
+        """
+        row = None if index is None else self.row_number(int(index))
+        return Problem(self.source, row, self.column_label(column), value, message, **kw)
+
+    def problems_where(
+        self, table: pd.DataFrame, mask: Any, column: str, message: str, **kw: Any
+    ) -> list[Problem]:
+        """A :class:`Problem` for each row of ``table`` where ``mask`` holds, quoting ``column``."""
+        rows = table.index[pd.Series(mask, index=table.index).fillna(False).to_numpy(bool)]
+        return [self.problem(i, column, str(table.at[i, column]), message, **kw) for i in rows]
 
 
 def _fail(source: str, message: str) -> InputDataError:

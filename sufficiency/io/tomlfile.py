@@ -1,0 +1,49 @@
+"""Reading TOML files (configuration, scenarios, supply, levers) the one way.
+
+Every such file is read and validated here, so a missing file, a file that is not
+TOML and a key or value the model rejects each give the same one-sentence
+:class:`~sufficiency.errors.ConfigError`, naming the file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from sufficiency.errors import ConfigError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_toml(path: Path | str, kind: str) -> dict[str, Any]:
+    """The TOML file at ``path`` as a dict; ``kind`` names it in errors ("scenario")."""
+    p = Path(path)
+    try:
+        return tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: {kind} file not found.") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{p}: not a valid TOML file ({exc}).") from None
+
+
+def validation_message(exc: ValidationError) -> str:
+    """Every validation failure as ``section.key: message``, joined by semicolons."""
+    return "; ".join(
+        f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}" for err in exc.errors()
+    )
+
+
+def validate_toml(model: type[M], data: dict[str, Any], source: Path | str) -> M:
+    """``model`` validated from ``data``; every failure in one :class:`ConfigError`."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: {validation_message(exc)}") from None
+
+
+def load_toml(model: type[M], path: Path | str, kind: str) -> M:
+    """Read the TOML file at ``path`` and validate it as ``model``."""
+    return validate_toml(model, read_toml(path, kind), path)
