@@ -59,7 +59,10 @@ class _LazyGroup(click.Group):
 @click.group(cls=_LazyGroup)
 @click.version_option(__version__, prog_name="sufficiency")
 def main() -> None:
-    """Placement sufficiency and commissioning optimiser for children's services."""
+    """Placement sufficiency and commissioning optimiser for children's services.
+
+    Example: sufficiency forecast --history data/sample/ssda903 --out out/forecast
+    """
     warnings.showwarning = _show_warning
 
 

@@ -135,3 +135,61 @@ def echo_quality(quality: DataQuality | None, out_dir: Path | None = None) -> No
         click.echo(line)
     if out_dir is not None and len(quality.problems):
         click.echo(f"Every finding: {Path(out_dir) / 'data_quality.csv'}")
+
+
+def paths_option(help_text: str = "Simulated paths (default 1,000).") -> Callable[[F], F]:
+    """``--paths``: simulated futures, as ``num_paths`` (default from the configuration)."""
+
+    def decorate(func: F) -> F:
+        return click.option(
+            "--paths", "num_paths", type=click.IntRange(10, 100_000), default=None,
+            help=help_text,
+        )(func)  # fmt: skip
+
+    return decorate
+
+
+def seed_option(func: F) -> F:
+    """``--seed``: the random seed (default from the configuration)."""
+    return click.option("--seed", type=int, default=None, help="Random seed (default 2026).")(func)
+
+
+def horizon_option(
+    help_text: str, default: int | None = None, max_months: int = 60
+) -> Callable[[F], F]:
+    """``--horizon-months``: months ahead (default from the configuration unless given)."""
+
+    def decorate(func: F) -> F:
+        return click.option(
+            "--horizon-months", type=click.IntRange(1, max_months), default=default,
+            show_default=default is not None, help=help_text,
+        )(func)  # fmt: skip
+
+    return decorate
+
+
+def start_option(func: F) -> F:
+    """``--start``: the forecast's last observed day (default: the end of the history)."""
+    return click.option(
+        "--start", type=DATE, default=None, help="Forecast start: the last observed day "
+        "(default: the end of the history).",
+    )(func)  # fmt: skip
+
+
+def scenario_option(func: F) -> F:
+    """``--scenario``: a forecast scenario (TOML) simulated alongside the base."""
+    return click.option(
+        "--scenario", "scenario_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        default=None, help="Forecast scenario (TOML file).",
+    )(func)  # fmt: skip
+
+
+def forecast_options(func: F) -> F:
+    """The forecast's option stack shared by ``forecast`` and ``spend``: ``--start``,
+    ``--horizon-months``, ``--paths``, ``--seed`` and ``--scenario``."""
+    for decorate in (
+        scenario_option, seed_option, paths_option(),
+        horizon_option("Months ahead (default from the configuration: 36)."), start_option,
+    ):  # fmt: skip
+        func = decorate(func)
+    return func

@@ -1,5 +1,8 @@
 """Run parameters: frozen pydantic models, defaults in code, overridable from TOML.
 
+The section models sit below this module (:mod:`sufficiency.forecast.params`,
+:mod:`sufficiency.commissioning.params` and the ones here); :class:`Params` assembles
+them and :func:`load_params` is the one TOML loader every command uses.
 ``configs/default.toml`` mirrors the defaults here; a test keeps the two equal.
 """
 
@@ -7,13 +10,15 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sufficiency.commissioning.params import CommissioningParams
 from sufficiency.errors import ConfigError
 from sufficiency.forecast.params import ForecastParams
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class _Frozen(BaseModel):
@@ -167,3 +172,30 @@ def load_params(path: Path | str | None = None) -> Params:
     except ValidationError as exc:
         msgs = [f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}" for err in exc.errors()]
         raise ConfigError(f"{p}: " + "; ".join(msgs)) from None
+
+
+def with_overrides(section: M, name: str, **overrides: Any) -> M:
+    """``section`` with the overrides that are not ``None``, validated again.
+
+    Parameters
+    ----------
+    section
+        One section of :class:`Params` (``params.forecast``, say).
+    name
+        The section's name, for the error message.
+    **overrides
+        Field values; ``None`` means "keep the configured value".
+
+    Raises
+    ------
+    ConfigError
+        An override is out of range.
+    """
+    update = {k: v for k, v in overrides.items() if v is not None}
+    if not update:
+        return section
+    try:
+        return type(section).model_validate({**section.model_dump(), **update})
+    except ValidationError as exc:
+        msgs = [f"{'.'.join(str(x) for x in e['loc'])} {e['msg']}" for e in exc.errors()]
+        raise ConfigError(f"Invalid {name} option: " + "; ".join(msgs)) from None

@@ -134,35 +134,29 @@ def _log_quality(quality: DataQuality | None) -> None:
 
 def job_spend(ctx: JobContext) -> JobOutcome:
     """Spend projection from the 903 history, against the budget if one is configured."""
-    from sufficiency.finance.command import run_spend_command
+    from sufficiency import api
 
     if "history" not in ctx.inputs:
         raise ConfigError("the spend job needs nightly.history in the configuration")
-    line = run_spend_command(
-        ctx.inputs["history"], ctx.out_dir, ctx.inputs.get("budget"), None,
-        ctx.inputs.get("costs"), None, None, None, None, None, ctx.run_date,
-        params=ctx.params, on_quality=_log_quality,
-    )  # fmt: skip
+    result = api.spend(ctx.inputs["history"], ctx.params, budget=ctx.inputs.get("budget"),
+                       costs=ctx.inputs.get("costs"), run_date=ctx.run_date)  # fmt: skip
+    result.write(ctx.out_dir)
+    _log_quality(result.quality)
     outputs = {p.name: p for p in sorted(ctx.out_dir.iterdir()) if p.is_file()}
-    return JobOutcome(outputs=outputs, summary={"headline": line.split(". Outputs")[0]})
+    return JobOutcome(outputs=outputs, summary={"headline": result.headline})
 
 
 def job_forecast(ctx: JobContext) -> JobOutcome:
     """Sufficiency forecast from the 903 history (supply from the placement register if given)."""
-    from sufficiency.forecast.report import run_forecast
-    from sufficiency.forecast.writers import write_report
-    from sufficiency.io.inputs import read_placements
-    from sufficiency.io.ssda903 import read_history
+    from sufficiency import api
 
     if "history" not in ctx.inputs:
         raise ConfigError("the forecast job needs nightly.history in the configuration")
-    placements = (read_placements(ctx.inputs["placements"])
-                  if "placements" in ctx.inputs else None)  # fmt: skip
-    history = read_history(ctx.inputs["history"])
-    report = run_forecast(history, ctx.params.forecast, placements=placements)
-    written = write_report(report, ctx.out_dir)
-    _log_quality(history.quality)
-    return JobOutcome(outputs={Path(p).name: Path(p) for p in written},
+    report = api.forecast(ctx.inputs["history"], ctx.params,
+                          placements=ctx.inputs.get("placements"))  # fmt: skip
+    written = report.write(ctx.out_dir)
+    _log_quality(report.quality)
+    return JobOutcome(outputs={p.name: p for p in written},
                       summary={"num_paths": ctx.params.forecast.num_paths})  # fmt: skip
 
 

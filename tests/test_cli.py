@@ -31,6 +31,34 @@ def test_every_command_help_ends_with_an_example():
         assert re.search(r"Example: sufficiency " + name, cmd.help or ""), name
 
 
+def _every_command(
+    cmd: click.Command, path: tuple[str, ...] = ("sufficiency",)
+) -> list[tuple[str, click.Command]]:
+    """The group and every command under it, subgroups' commands included, by full name."""
+    found = [(" ".join(path), cmd)]
+    if isinstance(cmd, click.Group):
+        ctx = click.Context(cmd)
+        for name in cmd.list_commands(ctx):
+            sub = cmd.get_command(ctx, name)
+            assert sub is not None, name
+            found += _every_command(sub, (*path, name))
+    return found
+
+
+def test_every_command_and_subcommand_help_ends_with_an_example():
+    """Every command, group and subcommand (runs list/show/diff/prune too) ends its help
+    with an ``Example:`` paragraph invoking that very command."""
+    commands = dict(_every_command(main))
+    runs = {f"sufficiency runs {sub}" for sub in ("list", "show", "diff", "prune")}
+    assert runs | {"sufficiency spend", "sufficiency commission"} <= set(commands)
+    for name, cmd in commands.items():
+        paragraphs = [p.strip() for p in (cmd.help or "").strip().split("\n\n")]
+        last = " ".join(paragraphs[-1].split())
+        assert last.startswith("Example: sufficiency "), name
+        if name != "sufficiency":
+            assert last.startswith(f"Example: {name}"), name
+
+
 def test_validate_missing_file_is_a_clean_error(tmp_path):
     """A path that does not exist gives exit 1 and a message, not a traceback."""
     result = CliRunner().invoke(main, ["validate", str(tmp_path / "nope.csv")])

@@ -33,7 +33,7 @@ from sufficiency.commissioning import (
 )
 from sufficiency.forecast.estimate import fit_model
 from sufficiency.forecast.params import ForecastParams
-from sufficiency.forecast.run import default_start, forecast_from_spells
+from sufficiency.forecast.projection import default_start, forecast_from_spells
 from sufficiency.forecast.scenario import BASE
 from sufficiency.forecast.states import build_spells
 from sufficiency.io.ssda903 import read_ssda903

@@ -14,7 +14,7 @@ import warnings
 
 from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.params import ForecastParams
-from sufficiency.forecast.run import forecast_from_spells
+from sufficiency.forecast.projection import forecast_from_spells
 from sufficiency.forecast.states import build_spells
 from sufficiency.forecast.synthetic import synthetic_history
 

@@ -1,12 +1,12 @@
 """Commissioning parameters: one frozen pydantic model, defaults in code.
 
 ``default_section.toml`` in this folder holds the same defaults as TOML, ready to be
-pasted into ``configs/default.toml`` under ``[commissioning]``.
+pasted into ``configs/default.toml`` under ``[commissioning]``. Files are read by the one
+loader, :func:`sufficiency.config.load_params` (``load_params(path).commissioning``).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -58,16 +58,3 @@ class CommissioningParams(BaseModel):
     def eval_seed(self) -> int:
         """Seed of the fresh evaluation paths."""
         return self.seed + self.eval_seed_offset
-
-
-def load_commissioning_params(path: Path | str | None = None) -> CommissioningParams:
-    """The ``[commissioning]`` section of a configuration file (defaults if ``path`` is None).
-
-    Raises
-    ------
-    ConfigError
-        The file is missing, is not TOML, or holds an unknown key or a bad value.
-    """
-    from sufficiency.config import load_params  # the config imports this module
-
-    return load_params(path).commissioning

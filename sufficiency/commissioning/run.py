@@ -1,8 +1,15 @@
-"""The commissioning job as one library call: optimise, compare, test sensitivity."""
+"""The commissioning job as library calls.
+
+:func:`commission` optimises on given forecasts, compares and tests sensitivity;
+:func:`run_commission` is the whole job from histories (the one forecast entry, run
+on the optimisation and the fresh seeds), with pooling across authorities.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pandas as pd
 
@@ -10,10 +17,21 @@ from sufficiency.commissioning.demand import DemandPaths, demand_from_forecast
 from sufficiency.commissioning.evaluate import Comparison, compare_plans
 from sufficiency.commissioning.levers import Levers, assumptions
 from sufficiency.commissioning.params import CommissioningParams
+from sufficiency.commissioning.pooled import PooledResult, optimise_pooled
 from sufficiency.commissioning.sensitivity import sensitivity
 from sufficiency.commissioning.solve import Plan, optimise, status_quo_plan
+from sufficiency.config import FinanceParams, Params, with_overrides
+from sufficiency.errors import ConfigError
+from sufficiency.forecast.params import ForecastParams
+from sufficiency.forecast.report import assumptions_table
 from sufficiency.forecast.result import ForecastResult
+from sufficiency.forecast.run import fit_spells, read_903
+from sufficiency.forecast.scenario import BASE
+from sufficiency.forecast.states import build_spells
 from sufficiency.io.quality import DataQuality
+from sufficiency.io.ssda903 import SSDA903History
+
+MAX_FORECAST_MONTHS = 60
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,3 +148,221 @@ def recommendation(report: CommissioningReport) -> list[str]:
         "the central forecast."
     )
     return lines
+
+
+def commission_params(
+    params: Params,
+    *,
+    num_paths: int | None = None,
+    eval_paths: int | None = None,
+    seed: int | None = None,
+    horizon_months: int | None = None,
+    solver: str | None = None,
+) -> Params:
+    """``params`` with the options given (not ``None``) set in its commissioning section.
+
+    Raises
+    ------
+    ConfigError
+        An option is out of range (the horizon longer than the forecast can run, say).
+    """
+    if horizon_months is not None and horizon_months > MAX_FORECAST_MONTHS:
+        raise ConfigError(
+            f"--horizon-months {horizon_months} is longer than the forecast can run "
+            f"({MAX_FORECAST_MONTHS} months)."
+        )
+    section = with_overrides(params.commissioning, "commissioning", num_paths=num_paths,
+                             eval_paths=eval_paths, seed=seed, horizon_months=horizon_months,
+                             solver=solver)  # fmt: skip
+    return params.model_copy(update={"commissioning": section})
+
+
+@dataclass(frozen=True, eq=False)
+class _Forecasts:
+    """One history's forecasts on the optimisation and the fresh seeds (one fit)."""
+
+    runs: tuple[ForecastResult, ForecastResult]
+    assumptions: pd.DataFrame
+    start: pd.Timestamp
+    quality: DataQuality | None
+
+
+def _forecast_twice(
+    history: SSDA903History | Path,
+    forecast: ForecastParams,
+    params: CommissioningParams,
+    seed_offset: int = 0,
+    strict: bool = False,
+) -> _Forecasts:
+    """Forecasts on the optimisation and the fresh seeds (one fit), the assumptions, and
+    what was repaired or set aside in the history (``strict`` refuses instead).
+
+    ``seed_offset`` gives each pooled member its own random streams: authorities'
+    demand varies independently, which is what pooling a block contract exploits.
+    """
+
+    def fp(n: int, s: int) -> ForecastParams:
+        update = {"horizon_months": params.horizon_months, "num_paths": max(n, 10),
+                  "seed": s + seed_offset}  # fmt: skip
+        return forecast.model_copy(update=update)
+
+    read = read_903(history, strict)
+    care = build_spells(read)
+    first = fp(params.num_paths, params.seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # The fitted rates do not depend on the seed: fit once, simulate twice.
+        f = fit_spells(care, first, None, read.quality)
+        runs = (f.simulate(BASE), f.simulate(BASE, fp(params.eval_paths, params.eval_seed)))
+    about = assumptions_table(f.model, first, BASE, f.start)
+    return _Forecasts(runs, about, f.start, f.quality)
+
+
+def _member_names(histories: list[Path]) -> list[str]:
+    """Each pooled authority's name: its history folder's name, numbered when repeated."""
+    names = [h.resolve().name or "authority" for h in histories]
+    return [n if names.count(n) == 1 else f"{n} ({i + 1})" for i, n in enumerate(names)]
+
+
+@dataclass(frozen=True, eq=False)
+class CommissionResult:
+    """A commissioning run: the plan, its expected cost against the alternatives, pooling.
+
+    Attributes
+    ----------
+    report
+        Plans, comparison, sensitivity and assumptions (:class:`CommissioningReport`).
+    pooled
+        The co-operative's pooled plan, ``None`` without other authorities.
+    """
+
+    report: CommissioningReport
+    pooled: PooledResult | None = None
+
+    @property
+    def plan(self) -> pd.DataFrame:
+        """What to commit to and when: ``lever, year, starts, commitment, cost_gbp`` (plan.csv)."""
+        return self.report.stochastic.table(self.report.start)
+
+    @property
+    def comparison(self) -> Comparison:
+        """Every plan scored on the fresh paths (``comparison.csv`` is ``comparison.table()``)."""
+        return self.report.comparison
+
+    @property
+    def expected_cost_gbp(self) -> dict[str, float]:
+        """Expected cost on the fresh paths: the plan, buying spot as now, the central plan."""
+        c = self.report.comparison
+        return {
+            "stochastic": c.stochastic.expected_cost_gbp,
+            "status_quo": c.status_quo.expected_cost_gbp,
+            "central_forecast": c.central.expected_cost_gbp,
+        }
+
+    @property
+    def saving_vs_status_quo_gbp(self) -> float:
+        """Expected saving of the plan against buying spot as now."""
+        return self.report.comparison.saving_vs_status_quo_gbp
+
+    @property
+    def sensitivity(self) -> pd.DataFrame | None:
+        """The plan's cost as demand, spot prices and recruitment change (``None`` if skipped)."""
+        return self.report.sensitivity
+
+    @property
+    def quality(self) -> DataQuality | None:
+        """What was repaired or set aside in the (first) 903 history."""
+        return self.report.quality
+
+    @property
+    def recommendation(self) -> list[str]:
+        """The recommendation in plain words, one sentence a line."""
+        return recommendation(self.report)
+
+    def summary(self) -> dict[str, object]:
+        """The run's headline figures, as recorded in the run store."""
+        report = self.report
+        c = report.comparison
+        out: dict[str, object] = {
+            "expected_cost_gbp": {k: round(v, 2) for k, v in self.expected_cost_gbp.items()},
+            "saving_vs_status_quo_gbp": round(c.saving_vs_status_quo_gbp, 2),
+            "value_of_planning_gbp": round(c.value_of_planning_gbp, 2),
+            "commitments": int(report.stochastic.num_commitments),
+            "optimisation_paths": report.demand.num_paths,
+            "evaluation_paths": report.fresh.num_paths,
+            "solver": report.stochastic.solver,
+            "solve_seconds": round(report.stochastic.runtime_seconds, 3),
+            "recommendation": self.recommendation,
+        }
+        if self.pooled is not None:
+            out["pooling_saving_gbp"] = round(self.pooled.saving_gbp, 2)
+        return out
+
+    def write(self, out_dir: Path | str) -> list[Path]:
+        """Write plan.csv, comparison.csv, sensitivity.csv, commissioning.xlsx,
+        commissioning.html, data_quality.csv (and pooling.csv when pooled) into ``out_dir``.
+        """
+        from sufficiency.commissioning.writers import write_outputs, write_pooling
+
+        written = write_outputs(self.report, Path(out_dir))
+        if self.pooled is not None:
+            written.append(write_pooling(self.pooled, Path(out_dir)))
+        return written
+
+
+def run_commission(
+    history: SSDA903History | Path,
+    levers: Levers,
+    forecast: ForecastParams,
+    finance: FinanceParams,
+    params: CommissioningParams,
+    *,
+    with_sensitivity: bool = True,
+    pool_with: tuple[SSDA903History | Path, ...] = (),
+    strict: bool = False,
+) -> CommissionResult:
+    """Forecast the history twice (optimisation and fresh seeds), commission, pool.
+
+    ``strict`` refuses an imperfect 903 history (any history, pooled ones included)
+    instead of repairing it; the report's ``quality`` says what was done to the first.
+    With ``pool_with`` (other authorities' histories), the co-operative's pooled block
+    contracts are optimised too.
+
+    Raises
+    ------
+    ConfigError
+        Pooled histories that end on different dates, or another commissioning error.
+    """
+    own = _forecast_twice(history, forecast, params, strict=strict)
+    report = commission(own.runs[0], own.runs[1], levers, params,
+                        inflation_rate=finance.inflation_rate,
+                        with_sensitivity=with_sensitivity,
+                        forecast_assumptions=own.assumptions)  # fmt: skip
+    report = replace(report, quality=own.quality)
+    if not pool_with:
+        return CommissionResult(report)
+    members = [own]
+    for i, other in enumerate(pool_with, start=1):
+        theirs = _forecast_twice(other, forecast, params, 100_003 * i, strict=strict)
+        if theirs.start != own.start:
+            raise ConfigError(
+                f"Pooled histories must end on the same date: {_label(history)} ends on "
+                f"{own.start.date()}, {_label(other)} on {theirs.start.date()}."
+            )
+        members.append(theirs)
+    h = params.horizon_months
+    pooled = optimise_pooled(
+        [demand_from_forecast(m.runs[0], h) for m in members],
+        [demand_from_forecast(m.runs[1], h) for m in members],
+        levers, params, inflation_rate=finance.inflation_rate,
+        names=_member_names([_path(x) for x in (history, *pool_with)]),
+    )  # fmt: skip
+    return CommissionResult(report, pooled)
+
+
+def _path(history: SSDA903History | Path) -> Path:
+    return Path(history) if not isinstance(history, SSDA903History) else Path("authority")
+
+
+def _label(history: SSDA903History | Path) -> str:
+    return str(history) if not isinstance(history, SSDA903History) else "a history"

@@ -1,4 +1,5 @@
-"""Write the commissioning outputs: plan.csv, comparison.csv, sensitivity.csv, xlsx, html."""
+"""Write the commissioning outputs: plan.csv, comparison.csv, sensitivity.csv, pooling.csv,
+xlsx, html."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pandas as pd
 
 from sufficiency import __version__
 from sufficiency.commissioning.html import render_html
+from sufficiency.commissioning.pooled import PooledResult
 from sufficiency.commissioning.run import CommissioningReport
 from sufficiency.commissioning.workbook import write_workbook
 from sufficiency.io.atomic import atomic_write_text
@@ -39,3 +41,10 @@ def write_outputs(report: CommissioningReport, out_dir: Path) -> list[Path]:
     written.append(atomic_write_text(out_dir / "commissioning.html", render_html(report)))
     quality = write_quality_csv(report.quality, out_dir)
     return written + ([quality] if quality is not None else [])
+
+
+def write_pooling(pooled: PooledResult, out_dir: Path) -> Path:
+    """Write pooling.csv: each member alone against the co-operative's pooled plan."""
+    table = pooled.table()
+    table["saving_pct"] = 100 * table["saving_pct"]  # a percentage, like the workbook's
+    return atomic_write_text(Path(out_dir) / "pooling.csv", _csv(table))

@@ -1,147 +1,144 @@
-"""Spend projection as one library call, and its writers (CSV and workbook)."""
+"""The spend job as one library call: forecast the history, price it, compare with the budget."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from sufficiency import __version__
 from sufficiency.config import FinanceParams
-from sufficiency.errors import ConfigError, InputDataError, Problem
-from sufficiency.finance.projection import SpendProjection, UnitCosts, project_spend
-from sufficiency.finance.summaries import (
-    budget_comparison,
-    financial_year,
-    monthly_table,
-    period_table,
-    reconciliation,
-    scenario_comparison,
-)
-from sufficiency.finance.workbook import SpendReport, write_workbook
-from sufficiency.forecast.result import ForecastResult
-from sufficiency.io.atomic import atomic_write_text
+from sufficiency.finance.projection import UnitCosts
+from sufficiency.finance.report import spend_report
+from sufficiency.finance.workbook import SpendReport
+from sufficiency.forecast.params import ForecastParams
+from sufficiency.forecast.run import forecast_history
+from sufficiency.forecast.scenario import Scenario
 from sufficiency.io.quality import DataQuality
-from sufficiency.io.quality_writers import write_quality_csv
-
-CSV_COLUMNS = ("month", "financial_year", "cost_line", "mean", "p10", "p50", "p90")
+from sufficiency.io.ssda903 import SSDA903History
 
 
-def default_costs(params: FinanceParams) -> UnitCosts:
-    """The configured unit costs and their sources."""
-    return UnitCosts(dict(params.weekly_cost_gbp), dict(params.cost_source))
+@dataclass(frozen=True)
+class YearSpend:
+    """Projected spend on every cost line in one financial year.
+
+    Attributes
+    ----------
+    financial_year
+        Such as ``"2026-27"``.
+    mean, p10, p90
+        Mean and the 10th and 90th percentiles of the year's total, GBP.
+    months
+        Forecast months in the year (fewer than 12 at the ends of the horizon).
+    """
+
+    financial_year: str
+    mean: float
+    p10: float
+    p90: float
+    months: int
 
 
-def project_forecast(
-    result: ForecastResult,
-    params: FinanceParams,
-    costs: UnitCosts,
-    actual_weekly_gbp: float | None = None,
-) -> SpendProjection:
-    """Price a forecast's simulated paths (children by category at each month end)."""
-    return project_spend(
-        result.stock.sum(axis=3),
-        result.month_ends,
-        tuple(result.categories),
-        costs,
-        inflation_rate=params.inflation_rate,
-        uplift_month=params.uplift_month,
-        uplift_day=params.uplift_day,
-        financial_year_start_month=params.financial_year_start_month,
-        actual_weekly_gbp=actual_weekly_gbp,
-        scenario=result.scenario,
-    )
+@dataclass(frozen=True, eq=False)
+class SpendResult:
+    """A spend projection: the tables finance reads, the headline, and the writer.
+
+    Attributes
+    ----------
+    report
+        Every table and assumption (:class:`~sufficiency.finance.workbook.SpendReport`).
+    run_date
+        Run date shown in the outputs.
+    """
+
+    report: SpendReport
+    run_date: dt.date
+
+    @property
+    def monthly(self) -> pd.DataFrame:
+        """Spend per month and cost line with P10/P50/P90 (``spend.csv``)."""
+        return self.report.monthly
+
+    @property
+    def quarterly(self) -> pd.DataFrame:
+        """Spend per quarter and cost line (``spend_quarterly.csv``)."""
+        return self.report.quarterly
+
+    @property
+    def yearly(self) -> pd.DataFrame:
+        """Spend per financial year and cost line (``spend_years.csv``)."""
+        return self.report.yearly
+
+    @property
+    def budget(self) -> pd.DataFrame | None:
+        """Projection against the budget (``budget_comparison.csv``), ``None`` without one."""
+        return self.report.budget
+
+    @property
+    def scenario_comparison(self) -> pd.DataFrame | None:
+        """Base against scenario (``scenario_comparison.csv``), ``None`` without a scenario."""
+        return self.report.comparison
+
+    @property
+    def quality(self) -> DataQuality | None:
+        """What was repaired or set aside in the 903 history."""
+        return self.report.quality
+
+    @property
+    def years(self) -> tuple[YearSpend, ...]:
+        """Total spend per financial year (cost line ``all``), in order."""
+        rows = self.yearly[self.yearly["cost_line"] == "all"]
+        return tuple(
+            YearSpend(str(r.financial_year), float(r.mean), float(r.p10), float(r.p90),
+                      int(r.months))
+            for r in rows.itertuples()
+        )  # fmt: skip
+
+    @property
+    def headline(self) -> str:
+        """The first two financial years' totals in one sentence (no final full stop)."""
+        parts = [f"{y.financial_year}: £{y.mean:,.0f} (P10 £{y.p10:,.0f}, P90 £{y.p90:,.0f}, "
+                 f"{y.months} months)" for y in self.years[:2]]  # fmt: skip
+        return "Projected placement spend " + "; ".join(parts)
+
+    def write(self, out_dir: Path | str) -> list[Path]:
+        """Write spend.csv and companions, spend.xlsx and data_quality.csv into ``out_dir``.
+
+        Returns
+        -------
+        list of Path
+            The files written (each atomically).
+        """
+        from sufficiency.finance.writers import write_spend_outputs
+
+        return write_spend_outputs(self.report, Path(out_dir), self.run_date)
 
 
-def spend_report(
-    base: ForecastResult,
-    params: FinanceParams,
+def run_spend(
+    history: SSDA903History | Path | str,
+    forecast: ForecastParams,
+    finance: FinanceParams,
     *,
     costs: UnitCosts,
     run_date: dt.date,
     actual_weekly_gbp: float | None = None,
     budget: pd.DataFrame | None = None,
     budget_source: str = "budget file",
-    scenario: ForecastResult | None = None,
-    quality: DataQuality | None = None,
-) -> SpendReport:
-    """Project spend for the base forecast (and a scenario), compare with the budget.
+    scenario: Scenario | None = None,
+    start: pd.Timestamp | None = None,
+    strict: bool = False,
+) -> SpendResult:
+    """Forecast the history (and a scenario) from one fit, price it, compare with the budget.
 
-    ``quality`` (what was repaired or set aside in the 903 history) is shown in the
-    workbook and written to ``data_quality.csv``.
+    Raises
+    ------
+    InputDataError
+        A budget year lies outside the forecast.
     """
-    proj = project_forecast(base, params, costs, actual_weekly_gbp)
-    scen = project_forecast(scenario, params, costs, actual_weekly_gbp) if scenario else None
-    comparison_budget = None
-    if budget is not None:
-        years = {financial_year(m, params.financial_year_start_month) for m in proj.months}
-        outside = budget[~budget["financial_year"].isin(years)]
-        if len(outside):
-            raise InputDataError([
-                Problem(budget_source, None, "financial_year", str(fy),
-                        "budget year is outside the forecast (" + ", ".join(sorted(years))
-                        + "); lengthen --horizon-months or remove the line")
-                for fy in sorted(set(outside["financial_year"]))
-            ])  # fmt: skip
-        comparison_budget = budget_comparison(proj, budget)
-    uplift = dt.date(2000, params.uplift_month, params.uplift_day).strftime("%d %B")
-    assumptions: list[tuple[str, str]] = [
-        *[(f"Weekly cost: {line}", f"£{costs.weekly_cost_gbp.get(line, 0):,.2f} "
-           f"({costs.source.get(line, 'not given')})") for line in proj.cost_lines],
-        ("Inflation", f"{params.inflation_rate:.1%} a year, applied on {uplift} each year"),
-        ("Financial year starts", dt.date(2000, params.financial_year_start_month, 1)
-         .strftime("%B")),
-        ("Data cut-off (forecast start)", f"{proj.start:%d %B %Y}"),
-        ("Run date", run_date.isoformat()),
-        ("Software version", f"sufficiency {__version__}"),
-        ("Simulated paths", f"{proj.num_paths:,} (seed {base.seed})"),
-        ("Scenario", scenario.scenario if scenario is not None else "none"),
-        ("Method", "Monthly spend = child-days x weekly cost / 7 x price index; child-days "
-         "are the mean of the month's opening and closing stock times its days."),
-        ("Percentiles", "P10/P50/P90 of a quarter or year are those of each path's total, "
-         "so they do not add up from months; means do."),
-        ("Run-rate", f"{proj.run_rate_basis}, for the first forecast month"),
-    ]  # fmt: skip
-    return SpendReport(
-        base=proj,
-        scenario=scen,
-        monthly=monthly_table(proj),
-        quarterly=period_table(proj, "quarter"),
-        yearly=period_table(proj, "financial_year"),
-        budget=comparison_budget,
-        comparison=scenario_comparison(proj, scen) if scen is not None else None,
-        reconciliation=reconciliation(proj),
-        assumptions=assumptions,
-        quality=quality,
-    )
-
-
-def _csv(df: pd.DataFrame) -> str:
-    return str(df.to_csv(index=False, lineterminator="\n", float_format="%.2f"))
-
-
-def write_spend_outputs(report: SpendReport, out_dir: Path, run_date: dt.date) -> list[Path]:
-    """Write spend.csv, spend.xlsx and companions into ``out_dir`` (each atomically)."""
-    out_dir = Path(out_dir)
-    written = [atomic_write_text(out_dir / "spend.csv", _csv(report.monthly[list(CSV_COLUMNS)]))]
-    written.append(atomic_write_text(out_dir / "spend_quarterly.csv", _csv(report.quarterly)))
-    written.append(atomic_write_text(out_dir / "spend_years.csv", _csv(report.yearly)))
-    if report.budget is not None:
-        written.append(atomic_write_text(out_dir / "budget_comparison.csv", _csv(report.budget)))
-    if report.scenario is not None and report.comparison is not None:
-        scen = monthly_table(report.scenario)[list(CSV_COLUMNS)]
-        written.append(atomic_write_text(out_dir / "spend_scenario.csv", _csv(scen)))
-        written.append(atomic_write_text(out_dir / "scenario_comparison.csv",
-                                         _csv(report.comparison)))  # fmt: skip
-    written.append(write_workbook(report, out_dir / "spend.xlsx",
-                                  {"run_date": run_date.isoformat()}))  # fmt: skip
-    quality = write_quality_csv(report.quality, out_dir)
-    return written + ([quality] if quality is not None else [])
-
-
-def check_budget_lines(budget: pd.DataFrame, lines: tuple[str, ...]) -> None:
-    """Every budget line names a cost line (guaranteed by the reader; kept for callers)."""
-    unknown = sorted(set(budget["cost_line"]) - {*lines, "all"})
-    if unknown:
-        raise ConfigError("budget lines with no matching category: " + ", ".join(unknown))
+    run = forecast_history(history, forecast, start, scenario, strict=strict)
+    report = spend_report(run.base, finance, costs=costs, run_date=run_date,
+                          actual_weekly_gbp=actual_weekly_gbp, budget=budget,
+                          budget_source=budget_source, scenario=run.scenario,
+                          quality=run.fitted.quality)  # fmt: skip
+    return SpendResult(report, run_date)

@@ -2,6 +2,8 @@
 
 Library entry points (I/O stays in :mod:`.writers` and :mod:`.command`):
 
+- :func:`forecast_history` -- the one forecast entry: history -> fit -> simulate base
+  (and a scenario), a :class:`ForecastRun` out;
 - :func:`run_forecast` -- a 903 history in, a :class:`ForecastReport` out;
 - :func:`forecast_from_spells` -- the simulation alone, a :class:`ForecastResult` out;
 - :func:`.backtest.backtest` -- refit at cutoffs and score against what happened (import
@@ -17,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from sufficiency.forecast.backtest import BacktestResult, truncate_history
     from sufficiency.forecast.errors import ForecastError, ForecastWarning
-    from sufficiency.forecast.params import ForecastParams, load_forecast_params
-    from sufficiency.forecast.report import ForecastReport, run_forecast
+    from sufficiency.forecast.params import ForecastParams
+    from sufficiency.forecast.projection import forecast_from_spells
+    from sufficiency.forecast.report import ForecastReport
     from sufficiency.forecast.result import ForecastResult, demand_table, starts_table
-    from sufficiency.forecast.run import forecast_from_spells
+    from sufficiency.forecast.run import ForecastRun, forecast_history, run_forecast
     from sufficiency.forecast.scenario import Scenario, load_scenario
     from sufficiency.forecast.states import AGE_BANDS, CATEGORIES, build_spells, stock_at
     from sufficiency.forecast.supply import SupplyPlan, load_supply, shortfall
@@ -30,9 +33,10 @@ if TYPE_CHECKING:
 _HOME = {
     "BacktestResult": "backtest", "truncate_history": "backtest",
     "ForecastError": "errors", "ForecastWarning": "errors", "ForecastParams": "params",
-    "load_forecast_params": "params", "ForecastReport": "report", "run_forecast": "report",
+    "ForecastReport": "report", "run_forecast": "run", "forecast_history": "run",
+    "ForecastRun": "run",
     "ForecastResult": "result", "demand_table": "result", "starts_table": "result",
-    "forecast_from_spells": "run", "Scenario": "scenario", "load_scenario": "scenario",
+    "forecast_from_spells": "projection", "Scenario": "scenario", "load_scenario": "scenario",
     "AGE_BANDS": "states", "CATEGORIES": "states", "build_spells": "states",
     "stock_at": "states", "SupplyPlan": "supply", "load_supply": "supply",
     "shortfall": "supply",
@@ -46,13 +50,14 @@ __all__ = [
     "ForecastParams",
     "ForecastReport",
     "ForecastResult",
+    "ForecastRun",
     "ForecastWarning",
     "Scenario",
     "SupplyPlan",
     "build_spells",
     "demand_table",
     "forecast_from_spells",
-    "load_forecast_params",
+    "forecast_history",
     "load_scenario",
     "load_supply",
     "run_forecast",

@@ -16,7 +16,7 @@ import pandas as pd
 
 from sufficiency.forecast.errors import ForecastError
 from sufficiency.forecast.params import ForecastParams
-from sufficiency.forecast.run import forecast_from_spells
+from sufficiency.forecast.projection import forecast_from_spells
 from sufficiency.forecast.states import CATEGORIES, CareSpells, build_spells, month_ends, stock_at
 from sufficiency.forecast.stockflow import persistence_forecast, stock_flow_forecast
 from sufficiency.io.ssda903 import SSDA903History

@@ -1,18 +1,15 @@
 """Forecast parameters: one frozen pydantic model, defaults in code.
 
 ``default_section.toml`` in this folder holds the same defaults as TOML, ready to be
-pasted into ``configs/default.toml`` under ``[forecast]``.
+pasted into ``configs/default.toml`` under ``[forecast]``. Files are read by the one
+loader, :func:`sufficiency.config.load_params` (``load_params(path).forecast``).
 """
 
 from __future__ import annotations
 
-import tomllib
 from itertools import pairwise
-from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
-from sufficiency.errors import ConfigError
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class ForecastParams(BaseModel):
@@ -91,27 +88,3 @@ class ForecastParams(BaseModel):
         if edges[-1] > 72:
             raise ValueError("the last edge must be at most 72 months")
         return edges
-
-
-def load_forecast_params(path: Path | str | None = None) -> ForecastParams:
-    """Defaults, overridden by the ``[forecast]`` section of the TOML file at ``path``.
-
-    Raises
-    ------
-    ConfigError
-        The file is missing, is not TOML, or holds an unknown key or a bad value.
-    """
-    if path is None:
-        return ForecastParams()
-    p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{p}: configuration file not found.") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{p}: not a valid TOML file ({exc}).") from None
-    try:
-        return ForecastParams.model_validate(data.get("forecast", {}))
-    except ValidationError as exc:
-        msgs = [f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}" for err in exc.errors()]
-        raise ConfigError(f"{p}: forecast." + "; forecast.".join(msgs)) from None

@@ -1,24 +1,20 @@
-"""Everything one forecast run produces, as tables ready for the writers."""
+"""Everything one forecast run produces, as tables ready for the writers (report assembly)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sufficiency.forecast.backtest import BacktestResult, backtest
-from sufficiency.forecast.estimate import fit_model
+from sufficiency.forecast.backtest import BacktestResult
 from sufficiency.forecast.model import ForecastModel
 from sufficiency.forecast.params import ForecastParams
-from sufficiency.forecast.result import ForecastResult, demand_table, starts_table
-from sufficiency.forecast.run import default_start, forecast_from_spells
-from sufficiency.forecast.scenario import BASE, Scenario
-from sufficiency.forecast.states import CATEGORIES, LEGAL_GROUPS, build_spells
-from sufficiency.forecast.supply import SupplyPlan, register_vacancies, shortfall, supply_table
+from sufficiency.forecast.result import ForecastResult
+from sufficiency.forecast.scenario import Scenario
+from sufficiency.forecast.states import CATEGORIES, LEGAL_GROUPS
 from sufficiency.io.quality import DataQuality
-from sufficiency.io.ssda903 import SSDA903History
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,6 +55,40 @@ class ForecastReport:
     backtest: BacktestResult | None
     assumptions: pd.DataFrame
     quality: DataQuality | None = None
+
+    @property
+    def totals(self) -> pd.DataFrame:
+        """Base demand for all categories and age bands: one row a month (``mean, p10, p90``)."""
+        d = self.demand
+        return d[(d["category"] == "all") & (d["age_band"] == "all")].reset_index(drop=True)
+
+    @property
+    def headline(self) -> str:
+        """Children looked after at the start and at the horizon, in one sentence."""
+        tot = self.totals
+        first, last = tot.iloc[0], tot.iloc[-1]
+        return (
+            f"Children looked after on {first['month']}: {first['mean']:.0f}; "
+            f"on {last['month']}: {last['mean']:.0f} (P10 {last['p10']:.0f}, "
+            f"P90 {last['p90']:.0f})."
+        )
+
+    def write(self, out_dir: Path | str) -> list[Path]:
+        """Write the CSVs, ``forecast.xlsx``, ``forecast.html`` and ``data_quality.csv``.
+
+        Parameters
+        ----------
+        out_dir
+            Folder to write into (created if missing); each file is written atomically.
+
+        Returns
+        -------
+        list of Path
+            The files written, in the order the ``forecast`` command reports them.
+        """
+        from sufficiency.forecast.writers import write_report
+
+        return write_report(self, Path(out_dir))
 
 
 def assumptions_table(
@@ -134,7 +164,8 @@ def _window_months(model: ForecastModel) -> int:
     return max(len(ends) - int(len(ends) > 0 and ends[0] == model.reference_start), 1)
 
 
-def _comparison(base: pd.DataFrame, scen: pd.DataFrame, name: str) -> pd.DataFrame:
+def comparison_table(base: pd.DataFrame, scen: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Base and scenario demand side by side, for category and age band ``all`` rows."""
     keep = ["month", "category", "age_band", "mean", "p10", "p90"]
     b = base[(base["age_band"] == "all")][keep].drop(columns="age_band")
     s = scen[(scen["age_band"] == "all")][keep].drop(columns="age_band")
@@ -142,83 +173,3 @@ def _comparison(base: pd.DataFrame, scen: pd.DataFrame, name: str) -> pd.DataFra
     out.insert(2, "scenario", name)
     out["difference_mean"] = (out["mean_scenario"] - out["mean_base"]).round(2)
     return out
-
-
-def run_forecast(
-    history: SSDA903History,
-    params: ForecastParams | None = None,
-    start: pd.Timestamp | None = None,
-    scenario: Scenario | None = None,
-    supply: SupplyPlan | None = None,
-    placements: pd.DataFrame | None = None,
-    backtest_cutoffs: Sequence[pd.Timestamp] = (),
-    progress: Callable[[int], None] | None = None,
-) -> ForecastReport:
-    """Forecast demand (and a scenario), compare with supply, optionally backtest.
-
-    Parameters
-    ----------
-    history
-        The 903 history (:func:`sufficiency.io.ssda903.read_ssda903`).
-    params
-        Forecast parameters (defaults when ``None``).
-    start
-        Last observed day; defaults to the end of the history.
-    scenario
-        Changes to simulate alongside the base forecast.
-    supply, placements
-        Supply file and placement register; either enables the shortfall tables.
-    backtest_cutoffs
-        Cutoffs at which to backtest (12-month horizon).
-    progress
-        Called with the month number as the simulation advances.
-    """
-    params = params or ForecastParams()
-    care = build_spells(history)
-    start = pd.Timestamp(start if start is not None else default_start(care)).normalize()
-    model = fit_model(care, start, params)
-    base = forecast_from_spells(care, params, start, BASE, progress, model)
-    scen = None
-    if scenario is not None and not scenario.is_base:
-        scen = forecast_from_spells(care, params, start, scenario, progress, model)
-    demand = demand_table(base)
-    scen_demand = demand_table(scen) if scen is not None else None
-    starts = starts_table(base)
-    starts.insert(0, "scenario", "base")
-    if scen is not None:
-        more = starts_table(scen)
-        more.insert(0, "scenario", scen.scenario)
-        starts = pd.concat([starts, more], ignore_index=True)
-    sup = short = buys = None
-    if supply is not None or placements is not None:
-        vac = register_vacancies(placements)
-        sup = supply_table(base, supply, vac)
-        parts = [(base, "base")] + ([(scen, scen.scenario)] if scen is not None else [])
-        shorts, purchases = [], []
-        for res, name in parts:
-            s, b = shortfall(res, supply, vac)
-            s.insert(0, "scenario", name)
-            b.insert(0, "scenario", name)
-            shorts.append(s)
-            purchases.append(b)
-        short = pd.concat(shorts, ignore_index=True)
-        buys = pd.concat(purchases, ignore_index=True)
-    bt = backtest(history, list(backtest_cutoffs), 12, params) if backtest_cutoffs else None
-    return ForecastReport(
-        base=base,
-        scenario=scen,
-        demand=demand,
-        scenario_demand=scen_demand,
-        comparison=(
-            _comparison(demand, scen_demand, scen.scenario)
-            if scen is not None and scen_demand is not None
-            else None
-        ),
-        starts=starts,
-        supply=sup,
-        shortfall=short,
-        purchases=buys,
-        backtest=bt,
-        assumptions=assumptions_table(model, params, scenario or BASE, start),
-        quality=history.quality,
-    )

@@ -1,92 +1,282 @@
-"""One pure entry point: a 903 history in, a :class:`ForecastResult` out."""
+"""The forecast job as library calls: one forecast entry, the report, the backtest.
+
+:func:`forecast_history` is the one forecast entry every job uses (forecast, spend,
+commissioning): read the history if given a path, build care spells, take the
+default start, fit once, simulate the base (and a scenario). :func:`run_forecast`
+adds supply, shortfall and backtest tables; :func:`run_backtest` scores refits.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from sufficiency.forecast.backtest import BacktestResult, backtest
 from sufficiency.forecast.estimate import fit_model
 from sufficiency.forecast.model import ForecastModel
 from sufficiency.forecast.params import ForecastParams
-from sufficiency.forecast.result import ForecastResult
+from sufficiency.forecast.projection import default_start, forecast_from_spells
+from sufficiency.forecast.report import ForecastReport, assumptions_table, comparison_table
+from sufficiency.forecast.result import ForecastResult, demand_table, starts_table
 from sufficiency.forecast.scenario import BASE, Scenario
-from sufficiency.forecast.simulate import InitialStock, simulate
-from sufficiency.forecast.states import (
-    AGE_BANDS,
-    CATEGORIES,
-    DAYS_PER_MONTH,
-    LEAVING_AGE_MONTHS,
-    CareSpells,
-    age_months_at,
-    month_ends,
-    stock_at,
-    tic_days,
-)
+from sufficiency.forecast.states import CareSpells, build_spells
+from sufficiency.forecast.supply import SupplyPlan, register_vacancies, shortfall, supply_table
+from sufficiency.io.quality import DataQuality
+from sufficiency.io.ssda903 import SSDA903History, read_history
 
-HISTORY_MONTHS_SHOWN = 36
+Progress = Callable[[int], None]
 
 
-def initial_stock(care: CareSpells, start: pd.Timestamp) -> InitialStock:
-    """Children in care at the end of ``start``: category, legal group, age and time in care.
+@dataclass(frozen=True, eq=False)
+class FittedForecast:
+    """A history's care spells and the model fitted to them at ``start``.
 
-    Time in care counts from the period's start, or for a prevalent period (begun
-    before the earliest return) from the first day of the returns.
+    Attributes
+    ----------
+    care
+        Care spells built from the history.
+    start
+        Last observed day (the forecast starts the day after).
+    params
+        Parameters the model was fitted with.
+    model
+        The fitted rates and entry model.
+    quality
+        What was repaired or set aside to read the history (``None`` when built in code).
     """
-    sp = care.spells
-    d = np.datetime64(pd.Timestamp(start), "ns")
-    end = sp["end"].to_numpy("datetime64[ns]")
-    live = (sp["start"].to_numpy("datetime64[ns]") <= d) & (np.isnat(end) | (end > d))
-    rows = sp[live]
-    age = age_months_at(rows["dob"], pd.Timestamp(start))
-    keep = age < LEAVING_AGE_MONTHS
-    day = np.full(len(rows), np.datetime64(pd.Timestamp(start), "D").astype(np.int64))
-    days_in_care, prevalent = tic_days(care, np.flatnonzero(live), day)
-    tic = np.floor(days_in_care / DAYS_PER_MONTH).astype(np.int32)
-    return InitialStock(
-        category=rows["category"].to_numpy(np.int32)[keep],
-        age_months=age[keep].astype(np.int32),
-        tic_months=tic[keep],
-        prevalent=prevalent[keep],
-        legal=rows["legal"].to_numpy(np.int64)[keep],
-    )
+
+    care: CareSpells
+    start: pd.Timestamp
+    params: ForecastParams
+    model: ForecastModel
+    quality: DataQuality | None
+
+    def simulate(
+        self,
+        scenario: Scenario = BASE,
+        params: ForecastParams | None = None,
+        progress: Progress | None = None,
+    ) -> ForecastResult:
+        """Simulate with the fitted model (``params`` may change paths, seed or horizon)."""
+        return forecast_from_spells(
+            self.care, params or self.params, self.start, scenario, progress, self.model
+        )
 
 
-def default_start(care: CareSpells) -> pd.Timestamp:
-    """The last day the history covers (31 March of the latest return)."""
-    return care.data_end
+@dataclass(frozen=True, eq=False)
+class ForecastRun:
+    """The base forecast (and a scenario's) from one fit.
+
+    Attributes
+    ----------
+    fitted
+        Spells, start and fitted model (simulate more variants with ``fitted.simulate``).
+    base
+        The base forecast.
+    scenario
+        The scenario's forecast, ``None`` without a scenario (or with the base one).
+    """
+
+    fitted: FittedForecast
+    base: ForecastResult
+    scenario: ForecastResult | None
 
 
-def forecast_from_spells(
+def read_903(history: SSDA903History | Path | str, strict: bool = False) -> SSDA903History:
+    """The history, or the history read from a folder or file (``strict`` refuses repairs)."""
+    if isinstance(history, SSDA903History):
+        return history
+    return read_history(Path(history), strict=strict)
+
+
+def fit_spells(
     care: CareSpells,
     params: ForecastParams,
     start: pd.Timestamp | None = None,
-    scenario: Scenario = BASE,
-    progress: Callable[[int], None] | None = None,
-    model: ForecastModel | None = None,
-) -> ForecastResult:
-    """Fit (unless ``model`` is given) and simulate from already-built spells."""
-    start = pd.Timestamp(start if start is not None else default_start(care)).normalize()
-    if model is None:
-        model = fit_model(care, start, params)
-    months = month_ends(start, params.horizon_months)
-    stock, starts, entries, exits = simulate(
-        model, initial_stock(care, start), months, params, scenario, progress
-    )
-    first_hist = max(start - pd.DateOffset(months=HISTORY_MONTHS_SHOWN), care.data_start)
-    hist_months = pd.date_range(first_hist, start, freq="ME")
-    hist_months = hist_months[hist_months < start]
-    return ForecastResult(
-        month_ends=months,
-        categories=CATEGORIES,
-        age_bands=AGE_BANDS,
-        stock=stock,
+    quality: DataQuality | None = None,
+) -> FittedForecast:
+    """Take the default start (the end of the history) unless given, and fit the model."""
+    t0 = pd.Timestamp(start if start is not None else default_start(care)).normalize()
+    return FittedForecast(care, t0, params, fit_model(care, t0, params), quality)
+
+
+def fit_history(
+    history: SSDA903History | Path | str,
+    params: ForecastParams,
+    start: pd.Timestamp | None = None,
+    *,
+    strict: bool = False,
+) -> FittedForecast:
+    """Read (if given a path), build spells, take the default start, fit the model."""
+    read = read_903(history, strict)
+    return fit_spells(build_spells(read), params, start, read.quality)
+
+
+def forecast_history(
+    history: SSDA903History | Path | str,
+    params: ForecastParams,
+    start: pd.Timestamp | None = None,
+    scenario: Scenario | None = None,
+    progress: Progress | None = None,
+    *,
+    strict: bool = False,
+) -> ForecastRun:
+    """The one forecast entry: history -> spells -> start -> fit -> simulate base (+ scenario).
+
+    Parameters
+    ----------
+    history
+        The 903 history, or the folder (or file) to read it from.
+    params
+        Forecast parameters.
+    start
+        Last observed day; defaults to the end of the history.
+    scenario
+        Changes to simulate alongside the base forecast (ignored if it is the base).
+    progress
+        Called with the month number as each simulation advances.
+    strict
+        Refuse an imperfect history instead of repairing it (when reading a path).
+    """
+    fitted = fit_history(history, params, start, strict=strict)
+    base = fitted.simulate(BASE, progress=progress)
+    scen = None
+    if scenario is not None and not scenario.is_base:
+        scen = fitted.simulate(scenario, progress=progress)
+    return ForecastRun(fitted, base, scen)
+
+
+def _supply_tables(
+    base: ForecastResult,
+    scen: ForecastResult | None,
+    supply: SupplyPlan | None,
+    placements: pd.DataFrame | None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    vac = register_vacancies(placements)
+    sup = supply_table(base, supply, vac)
+    parts = [(base, "base")] + ([(scen, scen.scenario)] if scen is not None else [])
+    shorts, purchases = [], []
+    for res, name in parts:
+        s, b = shortfall(res, supply, vac)
+        s.insert(0, "scenario", name)
+        b.insert(0, "scenario", name)
+        shorts.append(s)
+        purchases.append(b)
+    return sup, pd.concat(shorts, ignore_index=True), pd.concat(purchases, ignore_index=True)
+
+
+def run_forecast(
+    history: SSDA903History,
+    params: ForecastParams | None = None,
+    start: pd.Timestamp | None = None,
+    scenario: Scenario | None = None,
+    supply: SupplyPlan | None = None,
+    placements: pd.DataFrame | None = None,
+    backtest_cutoffs: Sequence[pd.Timestamp] = (),
+    progress: Progress | None = None,
+) -> ForecastReport:
+    """Forecast demand (and a scenario), compare with supply, optionally backtest.
+
+    Parameters
+    ----------
+    history
+        The 903 history (:func:`sufficiency.io.ssda903.read_history`).
+    params
+        Forecast parameters (defaults when ``None``).
+    start
+        Last observed day; defaults to the end of the history.
+    scenario
+        Changes to simulate alongside the base forecast.
+    supply, placements
+        Supply file and placement register; either enables the shortfall tables.
+    backtest_cutoffs
+        Cutoffs at which to backtest (12-month horizon).
+    progress
+        Called with the month number as the simulation advances.
+    """
+    params = params or ForecastParams()
+    run = forecast_history(history, params, start, scenario, progress)
+    base, scen = run.base, run.scenario
+    demand = demand_table(base)
+    scen_demand = demand_table(scen) if scen is not None else None
+    starts = starts_table(base)
+    starts.insert(0, "scenario", "base")
+    if scen is not None:
+        more = starts_table(scen)
+        more.insert(0, "scenario", scen.scenario)
+        starts = pd.concat([starts, more], ignore_index=True)
+    sup = short = buys = None
+    if supply is not None or placements is not None:
+        sup, short, buys = _supply_tables(base, scen, supply, placements)
+    bt = backtest(history, list(backtest_cutoffs), 12, params) if backtest_cutoffs else None
+    return ForecastReport(
+        base=base,
+        scenario=scen,
+        demand=demand,
+        scenario_demand=scen_demand,
+        comparison=(
+            comparison_table(demand, scen_demand, scen.scenario)
+            if scen is not None and scen_demand is not None
+            else None
+        ),
         starts=starts,
-        entries=entries,
-        exits=exits,
-        history_month_ends=hist_months,
-        history_stock=stock_at(care, hist_months),
-        scenario=scenario.name,
-        seed=params.seed,
+        supply=sup,
+        shortfall=short,
+        purchases=buys,
+        backtest=bt,
+        assumptions=assumptions_table(run.fitted.model, params, scenario or BASE, run.fitted.start),
+        quality=history.quality,
     )
+
+
+@dataclass(frozen=True, eq=False)
+class BacktestReport:
+    """Backtest scores and what was done to the history to read it.
+
+    Attributes
+    ----------
+    result
+        Scores per cutoff, method, category and horizon, and the P10-P90 coverage.
+    quality
+        What was repaired or set aside in the 903 history.
+    """
+
+    result: BacktestResult
+    quality: DataQuality | None = None
+
+    @property
+    def scores(self) -> pd.DataFrame:
+        """One row per cutoff x method x category x horizon (``backtest.csv``)."""
+        return self.result.scores
+
+    @property
+    def coverage(self) -> pd.DataFrame:
+        """Whether each month's actual total fell in the P10-P90 band (backtest_coverage.csv)."""
+        return self.result.coverage
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Mean absolute percentage error of the total by method and horizon.
+
+        Written as ``backtest_summary.csv``.
+        """
+        return self.result.summary()
+
+    def write(self, out_dir: Path | str) -> list[Path]:
+        """Write backtest.csv, backtest_coverage.csv, backtest_summary.csv and data_quality.csv."""
+        from sufficiency.forecast.writers import write_backtest
+
+        return write_backtest(self, Path(out_dir))
+
+
+def run_backtest(
+    history: SSDA903History,
+    cutoffs: Sequence[pd.Timestamp],
+    horizon_months: int = 12,
+    params: ForecastParams | None = None,
+) -> BacktestReport:
+    """Refit at each cutoff with only the data before it and score against what happened."""
+    return BacktestReport(backtest(history, list(cutoffs), horizon_months, params), history.quality)

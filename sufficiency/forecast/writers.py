@@ -11,11 +11,15 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from sufficiency.forecast.report import ForecastReport
 from sufficiency.io.quality_writers import write_quality_csv
+
+if TYPE_CHECKING:
+    from sufficiency.forecast.run import BacktestReport
 
 
 @contextlib.contextmanager
@@ -74,5 +78,16 @@ def write_report(report: ForecastReport, out_dir: Path) -> list[Path]:
         write_workbook(report, tmp)
     written.append(xlsx)
     written.append(write_bytes(out_dir / "forecast.html", render_html(report).encode("utf-8")))
+    quality = write_quality_csv(report.quality, out_dir)
+    return written + ([quality] if quality is not None else [])
+
+
+def write_backtest(report: BacktestReport, out_dir: Path) -> list[Path]:
+    """Write backtest.csv, backtest_coverage.csv, backtest_summary.csv and data_quality.csv."""
+    written = [
+        write_csv(out_dir / "backtest.csv", report.scores),
+        write_csv(out_dir / "backtest_coverage.csv", report.coverage),
+        write_csv(out_dir / "backtest_summary.csv", report.summary),
+    ]
     quality = write_quality_csv(report.quality, out_dir)
     return written + ([quality] if quality is not None else [])

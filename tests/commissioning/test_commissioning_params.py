@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 import sufficiency.commissioning as commissioning
-from sufficiency.commissioning.params import CommissioningParams, load_commissioning_params
+from sufficiency.commissioning.params import CommissioningParams
+from sufficiency.config import load_params
 from sufficiency.errors import ConfigError
 
 SECTION = Path(commissioning.__file__).parent / "default_section.toml"
@@ -24,10 +25,10 @@ def test_empty_and_full_config_load(tmp_path):
     """An empty config gives the defaults; a full section overrides them."""
     empty = tmp_path / "empty.toml"
     empty.write_text("")
-    assert load_commissioning_params(empty) == CommissioningParams()
+    assert load_params(empty).commissioning == CommissioningParams()
     full = tmp_path / "full.toml"
     full.write_text("[commissioning]\nnum_paths = 50\nsolver = 'cbc'\n")
-    params = load_commissioning_params(full)
+    params = load_params(full).commissioning
     assert params.num_paths == 50 and params.solver == "cbc"
 
 
@@ -36,4 +37,4 @@ def test_config_raises_unknown_key(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[commissioning]\npaths = 5\n")
     with pytest.raises(ConfigError, match=r"commissioning\.paths"):
-        load_commissioning_params(bad)
+        _ = load_params(bad).commissioning

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from sufficiency.config import FinanceParams
-from sufficiency.finance.run import default_costs, spend_report, write_spend_outputs
+from sufficiency.finance.report import default_costs, spend_report
+from sufficiency.finance.writers import write_spend_outputs
 from sufficiency.forecast.result import ForecastResult
 from sufficiency.forecast.states import AGE_BANDS, CATEGORIES
 

@@ -13,7 +13,7 @@ from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError, InputDataError
 from sufficiency.finance.inputs import read_budget, read_costs
 from sufficiency.finance.projection import UnitCosts, price_index, project_spend
-from sufficiency.finance.run import default_costs
+from sufficiency.finance.report import default_costs
 from sufficiency.finance.summaries import financial_year, period_table, quarter
 from sufficiency.finance.workbook import SpendReport
 from sufficiency.forecast.states import CATEGORIES

@@ -12,7 +12,7 @@ from forecast_builders import FAST, episode, history
 from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.estimate import fit_model
 from sufficiency.forecast.model import EntryModel
-from sufficiency.forecast.run import forecast_from_spells
+from sufficiency.forecast.projection import forecast_from_spells
 from sufficiency.forecast.states import CareSpells, build_spells
 
 SIX_YEARS = (2021, 2022, 2023, 2024, 2025, 2026)

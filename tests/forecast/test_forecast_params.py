@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 import sufficiency.forecast
+from sufficiency.config import load_params
 from sufficiency.errors import ConfigError
-from sufficiency.forecast.params import ForecastParams, load_forecast_params
+from sufficiency.forecast.params import ForecastParams
 
 SECTION = Path(sufficiency.forecast.__file__).parent / "default_section.toml"
 
@@ -25,7 +26,7 @@ def test_load_forecast_params_reads_forecast_section(tmp_path):
     """A config file's [forecast] section overrides the defaults."""
     cfg = tmp_path / "c.toml"
     cfg.write_text("[forecast]\nnum_paths = 50\n[matching]\nsolver = 'highs'\n", encoding="utf-8")
-    assert load_forecast_params(cfg).num_paths == 50
+    assert load_params(cfg).forecast.num_paths == 50
 
 
 def test_load_forecast_params_raises_on_bad_value(tmp_path):
@@ -33,7 +34,7 @@ def test_load_forecast_params_raises_on_bad_value(tmp_path):
     cfg = tmp_path / "c.toml"
     cfg.write_text("[forecast]\nhorizon_months = 99\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"forecast\.horizon_months"):
-        load_forecast_params(cfg)
+        _ = load_params(cfg).forecast
 
 
 def test_params_are_frozen():

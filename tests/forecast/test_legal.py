@@ -8,7 +8,7 @@ import pytest
 from forecast_builders import FAST, episode, history, without_entries
 
 from sufficiency.forecast.estimate import _exposure_and_events, fit_model
-from sufficiency.forecast.run import initial_stock
+from sufficiency.forecast.projection import initial_stock
 from sufficiency.forecast.simulate import InitialStock, simulate
 from sufficiency.forecast.states import (
     AGE_BANDS,

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.estimate import fit_model
+from sufficiency.forecast.projection import forecast_from_spells
 from sufficiency.forecast.result import check_invariants, demand_table, starts_table
-from sufficiency.forecast.run import forecast_from_spells
 from sufficiency.forecast.scenario import EntryChange, Scenario, Shift, StepDown
 from sufficiency.forecast.states import AGE_BANDS, CAT, CareSpells, build_spells, flows, stock_at
 from sufficiency.forecast.writers import write_csv

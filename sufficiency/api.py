@@ -1,0 +1,356 @@
+"""The public Python API: one function per job, typed inputs, typed immutable results.
+
+Each function takes paths or already-read objects, a :class:`~sufficiency.config.Params`
+(defaults when ``None``; load a file with :func:`~sufficiency.config.load_params`) and
+the command's options as keyword arguments with the command's defaults. Each returns a
+frozen result with the figures as attributes and a ``write(out_dir)`` that writes
+exactly the files the command writes. Nothing here prints; errors are
+:class:`~sufficiency.errors.SufficiencyError` subclasses. See ``docs/api.md``.
+
+The functions live here rather than in ``sufficiency`` itself because ``forecast`` is
+also the name of a subpackage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import pandas as pd
+
+from sufficiency.config import Params, with_overrides
+from sufficiency.forecast.params import ForecastParams
+
+if TYPE_CHECKING:
+    from sufficiency.commissioning.levers import Levers
+    from sufficiency.commissioning.run import CommissionResult
+    from sufficiency.finance.run import SpendResult, YearSpend
+    from sufficiency.forecast.report import ForecastReport
+    from sufficiency.forecast.run import BacktestReport
+    from sufficiency.forecast.scenario import Scenario
+    from sufficiency.forecast.supply import SupplyPlan
+    from sufficiency.io.ssda903 import SSDA903History
+
+#: Where each result type lives; imported on first use, so that a command importing
+#: this module loads only the job it runs.
+_HOME = {
+    "BacktestReport": "sufficiency.forecast.run",
+    "CommissionResult": "sufficiency.commissioning.run",
+    "ForecastReport": "sufficiency.forecast.report",
+    "SpendResult": "sufficiency.finance.run",
+    "YearSpend": "sufficiency.finance.run",
+}
+
+__all__ = [
+    "BacktestReport",
+    "CommissionResult",
+    "ForecastReport",
+    "SpendResult",
+    "YearSpend",
+    "backtest",
+    "commission",
+    "forecast",
+    "forecast_params",
+    "spend",
+]
+
+#: A 903 history: already read, or the folder (or file) to read it from.
+History: TypeAlias = "SSDA903History | Path | str"
+PathLike: TypeAlias = Path | str
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        return getattr(importlib.import_module(_HOME[name]), name)
+    raise AttributeError(name)
+
+
+def forecast_params(
+    params: Params | None = None,
+    *,
+    horizon_months: int | None = None,
+    num_paths: int | None = None,
+    seed: int | None = None,
+) -> ForecastParams:
+    """The ``[forecast]`` section of ``params`` with the options given (not ``None``) set.
+
+    Raises
+    ------
+    ConfigError
+        An option is out of range.
+    """
+    section = (params or Params()).forecast
+    return with_overrides(section, "forecast", horizon_months=horizon_months,
+                          num_paths=num_paths, seed=seed)  # fmt: skip
+
+
+def _history(history: History, strict: bool) -> SSDA903History:
+    from sufficiency.forecast.run import read_903
+
+    return read_903(history, strict)
+
+
+def forecast(
+    history: History,
+    params: Params | None = None,
+    *,
+    start: dt.date | pd.Timestamp | None = None,
+    scenario: Scenario | PathLike | None = None,
+    supply: SupplyPlan | PathLike | None = None,
+    placements: pd.DataFrame | PathLike | None = None,
+    backtest_cutoffs: Sequence[dt.date | pd.Timestamp] = (),
+    horizon_months: int | None = None,
+    num_paths: int | None = None,
+    seed: int | None = None,
+    strict: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ForecastReport:
+    """Forecast children looked after by placement category and age band, with intervals.
+
+    Parameters
+    ----------
+    history
+        The SSDA903 history, or the folder of returns to read it from.
+    params
+        Configuration (:func:`~sufficiency.config.load_params`); defaults when ``None``.
+    start
+        Last observed day (default: the end of the history).
+    scenario
+        A :class:`~sufficiency.forecast.scenario.Scenario` or its TOML file, simulated
+        alongside the base forecast.
+    supply, placements
+        Supply assumptions (TOML) and the placement register; either adds the supply,
+        shortfall and purchases tables.
+    backtest_cutoffs
+        Also backtest at these cutoffs (12-month horizon).
+    horizon_months, num_paths, seed
+        Override the configuration's ``[forecast]`` values (36 months, 1,000 paths, 2026).
+    strict
+        Refuse an imperfect history instead of repairing it.
+    progress
+        Called with the month number as each simulation advances.
+
+    Returns
+    -------
+    ForecastReport
+        ``demand``, ``starts``, ``shortfall``, ``assumptions``, ``quality``,
+        ``headline``... and ``write(out_dir)`` for the command's files.
+
+    Raises
+    ------
+    SufficiencyError
+        An input cannot be read, or the start date is outside the history.
+    """
+    from sufficiency.forecast.run import run_forecast
+    from sufficiency.forecast.scenario import load_scenario
+    from sufficiency.forecast.supply import load_supply
+    from sufficiency.io.inputs import read_placements
+
+    fparams = forecast_params(params, horizon_months=horizon_months, num_paths=num_paths,
+                              seed=seed)  # fmt: skip
+    scen = load_scenario(Path(scenario)) if isinstance(scenario, str | Path) else scenario
+    plan = load_supply(Path(supply)) if isinstance(supply, str | Path) else supply
+    register = (
+        read_placements(Path(placements)) if isinstance(placements, str | Path) else placements
+    )
+    read = _history(history, strict)
+    return run_forecast(
+        read,
+        fparams,
+        start=pd.Timestamp(start) if start is not None else None,
+        scenario=scen,
+        supply=plan,
+        placements=register,
+        backtest_cutoffs=[pd.Timestamp(c) for c in backtest_cutoffs],
+        progress=progress,
+    )
+
+
+def backtest(
+    history: History,
+    cutoffs: Sequence[dt.date | pd.Timestamp],
+    params: Params | None = None,
+    *,
+    horizon_months: int = 12,
+    num_paths: int | None = None,
+    seed: int | None = None,
+    strict: bool = False,
+) -> BacktestReport:
+    """Refit at each cutoff with only the data before it, and score against what happened.
+
+    Parameters
+    ----------
+    history
+        The SSDA903 history, or the folder of returns to read it from.
+    cutoffs
+        Cutoff dates; each needs ``horizon_months`` of history after it.
+    params
+        Configuration; defaults when ``None``.
+    horizon_months
+        Months forecast from each cutoff (default 12).
+    num_paths, seed
+        Override the configuration's ``[forecast]`` values.
+    strict
+        Refuse an imperfect history instead of repairing it.
+
+    Returns
+    -------
+    BacktestReport
+        ``scores``, ``coverage``, ``summary`` (mean absolute percentage error of the
+        total by method and horizon), ``quality``, and ``write(out_dir)``.
+
+    Raises
+    ------
+    SufficiencyError
+        The history cannot be read, or a cutoff is outside it.
+    """
+    from sufficiency.forecast.run import run_backtest
+
+    fparams = forecast_params(params, num_paths=num_paths, seed=seed)
+    read = _history(history, strict)
+    return run_backtest(read, [pd.Timestamp(c) for c in cutoffs], horizon_months, fparams)
+
+
+def spend(
+    history: History,
+    params: Params | None = None,
+    *,
+    budget: pd.DataFrame | PathLike | None = None,
+    scenario: Scenario | PathLike | None = None,
+    costs: PathLike | None = None,
+    start: dt.date | pd.Timestamp | None = None,
+    horizon_months: int | None = None,
+    num_paths: int | None = None,
+    seed: int | None = None,
+    run_date: dt.date | None = None,
+    strict: bool = False,
+) -> SpendResult:
+    """Project placement spend month by month, with a range, against budget.
+
+    Parameters
+    ----------
+    history
+        The SSDA903 history, or the folder of returns to read it from.
+    params
+        Configuration: ``[forecast]`` and ``[finance]`` (unit costs, inflation,
+        financial year); defaults when ``None``.
+    budget
+        Budget table or file (``financial_year, cost_line, budget_gbp``).
+    scenario
+        A forecast scenario (or its TOML file) to price alongside the base.
+    costs
+        The council's own weekly costs file (per category or per current placement).
+    start
+        Forecast start (default: the end of the history).
+    horizon_months, num_paths, seed
+        Override the configuration's ``[forecast]`` values.
+    run_date
+        Run date shown in the outputs (default: today).
+    strict
+        Refuse an imperfect history instead of repairing it.
+
+    Returns
+    -------
+    SpendResult
+        ``monthly``, ``quarterly``, ``yearly``, ``years`` (per financial year),
+        ``budget``, ``headline``, ``quality``, and ``write(out_dir)``.
+
+    Raises
+    ------
+    SufficiencyError
+        An input cannot be read, or a budget year lies outside the forecast.
+    """
+    from sufficiency.finance.inputs import read_budget, read_costs
+    from sufficiency.finance.report import default_costs
+    from sufficiency.finance.run import run_spend
+    from sufficiency.forecast.scenario import load_scenario
+    from sufficiency.forecast.states import CATEGORIES
+
+    params = params or Params()
+    fparams = forecast_params(params, horizon_months=horizon_months, num_paths=num_paths,
+                              seed=seed)  # fmt: skip
+    unit_costs, actual = default_costs(params.finance), None
+    if costs is not None:
+        unit_costs, actual = read_costs(Path(costs), CATEGORIES, unit_costs)
+    table = read_budget(Path(budget), CATEGORIES) if isinstance(budget, str | Path) else budget
+    scen = load_scenario(Path(scenario)) if isinstance(scenario, str | Path) else scenario
+    return run_spend(
+        _history(history, strict), fparams, params.finance, costs=unit_costs,
+        run_date=run_date or dt.date.today(), actual_weekly_gbp=actual, budget=table,
+        budget_source=str(budget) if not isinstance(budget, pd.DataFrame) else "budget table",
+        scenario=scen,
+        start=pd.Timestamp(start) if start is not None else None,
+    )  # fmt: skip
+
+
+def commission(
+    history: History,
+    levers: Levers | PathLike,
+    params: Params | None = None,
+    *,
+    num_paths: int | None = None,
+    eval_paths: int | None = None,
+    seed: int | None = None,
+    horizon_months: int | None = None,
+    solver: str | None = None,
+    pool_with: Sequence[History] = (),
+    with_sensitivity: bool = True,
+    strict: bool = False,
+) -> CommissionResult:
+    """Choose what to recruit, block-buy or spot-purchase, under forecast uncertainty.
+
+    Parameters
+    ----------
+    history
+        The SSDA903 history, or the folder of returns to read it from.
+    levers
+        Commissioning levers, or their TOML file (costs and sources).
+    params
+        Configuration: ``[forecast]``, ``[finance]`` (inflation) and ``[commissioning]``;
+        defaults when ``None``.
+    num_paths, eval_paths, seed, horizon_months, solver
+        Override the configuration's ``[commissioning]`` values (1,000 paths to
+        optimise on, 1,000 fresh paths to score on, seed 2026, 60 months, HiGHS).
+    pool_with
+        Other authorities' histories to pool block contracts with.
+    with_sensitivity
+        Run the sensitivity analysis (slower).
+    strict
+        Refuse an imperfect history instead of repairing it.
+
+    Returns
+    -------
+    CommissionResult
+        ``plan``, ``expected_cost_gbp``, ``saving_vs_status_quo_gbp``, ``comparison``,
+        ``sensitivity``, ``recommendation``, ``pooled``, ``quality``, ``summary()`` and
+        ``write(out_dir)``.
+
+    Raises
+    ------
+    SufficiencyError
+        An input or option is bad, a service limit cannot be met, or the solver fails.
+    """
+    from sufficiency.commissioning.levers import load_levers
+    from sufficiency.commissioning.run import commission_params, run_commission
+    from sufficiency.io.ssda903 import SSDA903History
+
+    params = commission_params(
+        params or Params(), num_paths=num_paths, eval_paths=eval_paths, seed=seed,
+        horizon_months=horizon_months, solver=solver,
+    )  # fmt: skip
+    lever_set = load_levers(Path(levers)) if isinstance(levers, str | Path) else levers
+
+    def history_or_path(h: History) -> SSDA903History | Path:
+        return h if isinstance(h, SSDA903History) else Path(h)
+
+    return run_commission(
+        history_or_path(history), lever_set, params.forecast, params.finance,
+        params.commissioning, with_sensitivity=with_sensitivity,
+        pool_with=tuple(history_or_path(h) for h in pool_with), strict=strict,
+    )  # fmt: skip
+
+
+# Matching: ``match()`` (built in :mod:`sufficiency.matching.run`) is re-exported here.

@@ -1,0 +1,119 @@
+"""Spend report assembly: price a forecast, compare with the budget, state the assumptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from sufficiency import __version__
+from sufficiency.config import FinanceParams
+from sufficiency.errors import ConfigError, InputDataError, Problem
+from sufficiency.finance.projection import SpendProjection, UnitCosts, project_spend
+from sufficiency.finance.summaries import (
+    budget_comparison,
+    financial_year,
+    monthly_table,
+    period_table,
+    reconciliation,
+    scenario_comparison,
+)
+from sufficiency.finance.workbook import SpendReport
+from sufficiency.forecast.result import ForecastResult
+from sufficiency.io.quality import DataQuality
+
+
+def default_costs(params: FinanceParams) -> UnitCosts:
+    """The configured unit costs and their sources."""
+    return UnitCosts(dict(params.weekly_cost_gbp), dict(params.cost_source))
+
+
+def project_forecast(
+    result: ForecastResult,
+    params: FinanceParams,
+    costs: UnitCosts,
+    actual_weekly_gbp: float | None = None,
+) -> SpendProjection:
+    """Price a forecast's simulated paths (children by category at each month end)."""
+    return project_spend(
+        result.stock.sum(axis=3),
+        result.month_ends,
+        tuple(result.categories),
+        costs,
+        inflation_rate=params.inflation_rate,
+        uplift_month=params.uplift_month,
+        uplift_day=params.uplift_day,
+        financial_year_start_month=params.financial_year_start_month,
+        actual_weekly_gbp=actual_weekly_gbp,
+        scenario=result.scenario,
+    )
+
+
+def spend_report(
+    base: ForecastResult,
+    params: FinanceParams,
+    *,
+    costs: UnitCosts,
+    run_date: dt.date,
+    actual_weekly_gbp: float | None = None,
+    budget: pd.DataFrame | None = None,
+    budget_source: str = "budget file",
+    scenario: ForecastResult | None = None,
+    quality: DataQuality | None = None,
+) -> SpendReport:
+    """Project spend for the base forecast (and a scenario), compare with the budget.
+
+    ``quality`` (what was repaired or set aside in the 903 history) is shown in the
+    workbook and written to ``data_quality.csv``.
+    """
+    proj = project_forecast(base, params, costs, actual_weekly_gbp)
+    scen = project_forecast(scenario, params, costs, actual_weekly_gbp) if scenario else None
+    comparison_budget = None
+    if budget is not None:
+        years = {financial_year(m, params.financial_year_start_month) for m in proj.months}
+        outside = budget[~budget["financial_year"].isin(years)]
+        if len(outside):
+            raise InputDataError([
+                Problem(budget_source, None, "financial_year", str(fy),
+                        "budget year is outside the forecast (" + ", ".join(sorted(years))
+                        + "); lengthen --horizon-months or remove the line")
+                for fy in sorted(set(outside["financial_year"]))
+            ])  # fmt: skip
+        comparison_budget = budget_comparison(proj, budget)
+    uplift = dt.date(2000, params.uplift_month, params.uplift_day).strftime("%d %B")
+    assumptions: list[tuple[str, str]] = [
+        *[(f"Weekly cost: {line}", f"£{costs.weekly_cost_gbp.get(line, 0):,.2f} "
+           f"({costs.source.get(line, 'not given')})") for line in proj.cost_lines],
+        ("Inflation", f"{params.inflation_rate:.1%} a year, applied on {uplift} each year"),
+        ("Financial year starts", dt.date(2000, params.financial_year_start_month, 1)
+         .strftime("%B")),
+        ("Data cut-off (forecast start)", f"{proj.start:%d %B %Y}"),
+        ("Run date", run_date.isoformat()),
+        ("Software version", f"sufficiency {__version__}"),
+        ("Simulated paths", f"{proj.num_paths:,} (seed {base.seed})"),
+        ("Scenario", scenario.scenario if scenario is not None else "none"),
+        ("Method", "Monthly spend = child-days x weekly cost / 7 x price index; child-days "
+         "are the mean of the month's opening and closing stock times its days."),
+        ("Percentiles", "P10/P50/P90 of a quarter or year are those of each path's total, "
+         "so they do not add up from months; means do."),
+        ("Run-rate", f"{proj.run_rate_basis}, for the first forecast month"),
+    ]  # fmt: skip
+    return SpendReport(
+        base=proj,
+        scenario=scen,
+        monthly=monthly_table(proj),
+        quarterly=period_table(proj, "quarter"),
+        yearly=period_table(proj, "financial_year"),
+        budget=comparison_budget,
+        comparison=scenario_comparison(proj, scen) if scen is not None else None,
+        reconciliation=reconciliation(proj),
+        assumptions=assumptions,
+        quality=quality,
+    )
+
+
+def check_budget_lines(budget: pd.DataFrame, lines: tuple[str, ...]) -> None:
+    """Every budget line names a cost line (guaranteed by the reader; kept for callers)."""
+    unknown = sorted(set(budget["cost_line"]) - {*lines, "all"})
+    if unknown:
+        raise ConfigError("budget lines with no matching category: " + ", ".join(unknown))

@@ -1,0 +1,49 @@
+"""The public API: typed immutable results whose write() gives the command's files."""
+
+from __future__ import annotations
+
+import dataclasses
+import filecmp
+
+import pytest
+from click.testing import CliRunner
+
+from sufficiency import api
+from sufficiency.cli import main
+from sufficiency.errors import ConfigError
+
+QUICK = {"num_paths": 20, "horizon_months": 3, "seed": 3}
+
+
+def test_forecast_result_is_frozen_and_writes_what_the_command_writes(tmp_path, sample_dir):
+    """api.forecast(...).write() writes the same files, byte for byte (CSVs), as the command."""
+    history = sample_dir / "ssda903"
+    report = api.forecast(history, supply=sample_dir / "supply.toml", **QUICK)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.demand = report.starts  # type: ignore[misc]
+    written = report.write(tmp_path / "api")
+    args = ["forecast", "--history", str(history), "--supply", str(sample_dir / "supply.toml"),
+            "--out", str(tmp_path / "cli"), "--paths", "20", "--horizon-months", "3",
+            "--seed", "3"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert report.headline in result.output
+    cli_files = sorted(p.name for p in (tmp_path / "cli").iterdir())
+    assert sorted(p.name for p in written) == cli_files
+    for name in cli_files:
+        if name.endswith(".csv"):
+            assert filecmp.cmp(tmp_path / "api" / name, tmp_path / "cli" / name, shallow=False)
+
+
+def test_backtest_result_scores_and_writes(tmp_path, sample_dir):
+    """api.backtest gives scores per method and writes the three CSVs and data quality."""
+    report = api.backtest(sample_dir / "ssda903", ["2025-03-31"], num_paths=20, horizon_months=3)
+    assert set(report.scores["method"]) == {"model", "persistence", "stock_flow"}
+    names = {p.name for p in report.write(tmp_path)}
+    assert {"backtest.csv", "backtest_coverage.csv", "backtest_summary.csv"} <= names
+
+
+def test_forecast_params_raises_option_out_of_range():
+    """An option outside the model's range is a ConfigError naming it, not a traceback."""
+    with pytest.raises(ConfigError, match="Invalid forecast option: num_paths"):
+        api.forecast_params(num_paths=5)
