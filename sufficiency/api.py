@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from sufficiency.forecast.scenario import Scenario
     from sufficiency.forecast.supply import SupplyPlan
     from sufficiency.io.ssda903 import SSDA903History
+    from sufficiency.matching.run import MatchRun, match
+    from sufficiency.matching.summary import MatchSummary
 
 #: Where each result type lives; imported on first use, so that a command importing
 #: this module loads only the job it runs.
@@ -40,6 +42,9 @@ _HOME = {
     "BacktestReport": "sufficiency.forecast.run",
     "CommissionResult": "sufficiency.commissioning.run",
     "ForecastReport": "sufficiency.forecast.report",
+    "MatchRun": "sufficiency.matching.run",
+    "MatchSummary": "sufficiency.matching.summary",
+    "match": "sufficiency.matching.run",
     "SpendResult": "sufficiency.finance.run",
     "YearSpend": "sufficiency.finance.run",
 }
@@ -48,12 +53,15 @@ __all__ = [
     "BacktestReport",
     "CommissionResult",
     "ForecastReport",
+    "MatchRun",
+    "MatchSummary",
     "SpendResult",
     "YearSpend",
     "backtest",
     "commission",
     "forecast",
     "forecast_params",
+    "match",
     "spend",
 ]
 

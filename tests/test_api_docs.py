@@ -17,7 +17,7 @@ def test_api_doc_has_an_example_for_every_job():
     text = DOC.read_text(encoding="utf-8")
     for heading in ("## Forecast", "## Backtest", "## Spend", "## Commission", "## Matching"):
         assert heading in text, heading
-    for name in ("api.forecast(", "api.backtest(", "api.spend(", "api.commission("):
+    for name in ("api.forecast(", "api.backtest(", "api.spend(", "api.commission(", "api.match("):
         assert any(name in block for block in BLOCKS), name
     assert all(re.search(r"^\s*(assert|print)\b", b, flags=re.M) for b in BLOCKS)
 
