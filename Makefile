@@ -31,6 +31,7 @@ test: $(STAMP) lint typecheck unit
 lint: $(STAMP)
 	$(BIN)/ruff check sufficiency tests benchmarks scripts
 	$(BIN)/ruff format --check sufficiency tests benchmarks scripts
+	$(BIN)/lint-imports --no-cache
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

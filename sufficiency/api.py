@@ -14,40 +14,27 @@ also the name of a subpackage.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TypeAlias
 
 import pandas as pd
 
-from sufficiency.config import Params, with_overrides
-from sufficiency.forecast.params import ForecastParams
-
-if TYPE_CHECKING:
-    from sufficiency.commissioning.levers import Levers
-    from sufficiency.commissioning.run import CommissionResult
-    from sufficiency.finance.run import SpendResult, YearSpend
-    from sufficiency.forecast.report import ForecastReport
-    from sufficiency.forecast.run import BacktestReport
-    from sufficiency.forecast.scenario import Scenario
-    from sufficiency.forecast.supply import SupplyPlan
-    from sufficiency.io.ssda903 import SSDA903History
-    from sufficiency.matching.run import MatchRun, match
-    from sufficiency.matching.summary import MatchSummary
-
-#: Where each result type lives; imported on first use, so that a command importing
-#: this module loads only the job it runs.
-_HOME = {
-    "BacktestReport": "sufficiency.forecast.run",
-    "CommissionResult": "sufficiency.commissioning.run",
-    "ForecastReport": "sufficiency.forecast.report",
-    "MatchRun": "sufficiency.matching.run",
-    "MatchSummary": "sufficiency.matching.summary",
-    "match": "sufficiency.matching.run",
-    "SpendResult": "sufficiency.finance.run",
-    "YearSpend": "sufficiency.finance.run",
-}
+from sufficiency.commissioning.levers import Levers, load_levers
+from sufficiency.commissioning.run import CommissionResult, commission_params, run_commission
+from sufficiency.config import ForecastParams, Params, with_overrides
+from sufficiency.finance.inputs import read_budget, read_costs
+from sufficiency.finance.report import default_costs
+from sufficiency.finance.run import SpendResult, YearSpend, run_spend
+from sufficiency.forecast.report import ForecastReport
+from sufficiency.forecast.run import BacktestReport, read_903, run_backtest, run_forecast
+from sufficiency.forecast.scenario import Scenario, load_scenario
+from sufficiency.forecast.states import CATEGORIES
+from sufficiency.forecast.supply import SupplyPlan, load_supply
+from sufficiency.io.inputs import read_placements
+from sufficiency.io.ssda903 import SSDA903History
+from sufficiency.matching.run import MatchRun, match
+from sufficiency.matching.summary import MatchSummary
 
 __all__ = [
     "BacktestReport",
@@ -70,12 +57,6 @@ History: TypeAlias = "SSDA903History | Path | str"
 PathLike: TypeAlias = Path | str
 
 
-def __getattr__(name: str) -> Any:
-    if name in _HOME:
-        return getattr(importlib.import_module(_HOME[name]), name)
-    raise AttributeError(name)
-
-
 def forecast_params(
     params: Params | None = None,
     *,
@@ -96,7 +77,6 @@ def forecast_params(
 
 
 def _history(history: History, strict: bool) -> SSDA903History:
-    from sufficiency.forecast.run import read_903
 
     return read_903(history, strict)
 
@@ -152,10 +132,6 @@ def forecast(
     SufficiencyError
         An input cannot be read, or the start date is outside the history.
     """
-    from sufficiency.forecast.run import run_forecast
-    from sufficiency.forecast.scenario import load_scenario
-    from sufficiency.forecast.supply import load_supply
-    from sufficiency.io.inputs import read_placements
 
     fparams = forecast_params(params, horizon_months=horizon_months, num_paths=num_paths,
                               seed=seed)  # fmt: skip
@@ -215,7 +191,6 @@ def backtest(
     SufficiencyError
         The history cannot be read, or a cutoff is outside it.
     """
-    from sufficiency.forecast.run import run_backtest
 
     fparams = forecast_params(params, num_paths=num_paths, seed=seed)
     read = _history(history, strict)
@@ -271,11 +246,6 @@ def spend(
     SufficiencyError
         An input cannot be read, or a budget year lies outside the forecast.
     """
-    from sufficiency.finance.inputs import read_budget, read_costs
-    from sufficiency.finance.report import default_costs
-    from sufficiency.finance.run import run_spend
-    from sufficiency.forecast.scenario import load_scenario
-    from sufficiency.forecast.states import CATEGORIES
 
     params = params or Params()
     fparams = forecast_params(params, horizon_months=horizon_months, num_paths=num_paths,
@@ -341,9 +311,6 @@ def commission(
     SufficiencyError
         An input or option is bad, a service limit cannot be met, or the solver fails.
     """
-    from sufficiency.commissioning.levers import load_levers
-    from sufficiency.commissioning.run import commission_params, run_commission
-    from sufficiency.io.ssda903 import SSDA903History
 
     params = commission_params(
         params or Params(), num_paths=num_paths, eval_paths=eval_paths, seed=seed,

@@ -13,7 +13,12 @@ from typing import Any
 import click
 
 from sufficiency import __version__
-from sufficiency.cli_common import config_option, user_errors
+from sufficiency.commands.commission import commission
+from sufficiency.commands.common import config_option, user_errors
+from sufficiency.commands.forecast import backtest, forecast
+from sufficiency.commands.match import match
+from sufficiency.commands.runs import runs
+from sufficiency.commands.spend import spend
 
 
 def _show_warning(message: Any, category: type[Warning], *_: Any, **__: Any) -> None:
@@ -29,34 +34,7 @@ def _show_warning(message: Any, category: type[Warning], *_: Any, **__: Any) -> 
 _default_showwarning = warnings.showwarning
 
 
-#: Commands defined in their own packages, imported only when run (startup stays fast).
-_LAZY_COMMANDS: dict[str, str] = {
-    "runs": "sufficiency.store.command:runs",
-    "spend": "sufficiency.finance.command:spend",
-    "commission": "sufficiency.commissioning.command:commission",
-    "match": "sufficiency.matching.command:match",
-    "forecast": "sufficiency.forecast.command:forecast",
-    "backtest": "sufficiency.forecast.command:backtest",
-}
-
-
-class _LazyGroup(click.Group):
-    """A click group that imports a subcommand's module only when it is used."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted([*super().list_commands(ctx), *_LAZY_COMMANDS])
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in _LAZY_COMMANDS:
-            import importlib
-
-            module, attr = _LAZY_COMMANDS[cmd_name].split(":")
-            command: click.Command = getattr(importlib.import_module(module), attr)
-            return command
-        return super().get_command(ctx, cmd_name)
-
-
-@click.group(cls=_LazyGroup)
+@click.group()
 @click.version_option(__version__, prog_name="sufficiency")
 def main() -> None:
     """Placement sufficiency and commissioning optimiser for children's services.
@@ -163,3 +141,7 @@ def nightly(
     for message in report.messages:
         click.echo(message, err=report.exit_code != 0)
     raise SystemExit(report.exit_code)
+
+
+for _command in (backtest, commission, forecast, match, runs, spend):
+    main.add_command(_command)

@@ -1,22 +1,21 @@
 """Run parameters: frozen pydantic models, defaults in code, overridable from TOML.
 
-The section models sit below this module (:mod:`sufficiency.forecast.params`,
-:mod:`sufficiency.commissioning.params` and the ones here); :class:`Params` assembles
-them and :func:`load_params` is the one TOML loader every command uses.
+Every section's model is here (``default_section.toml`` in the forecast and
+commissioning folders holds the same defaults as TOML, ready to paste);
+:class:`Params` assembles them and :func:`load_params` is the one TOML loader every command uses.
 ``configs/default.toml`` mirrors the defaults here; a test keeps the two equal.
 """
 
 from __future__ import annotations
 
-import tomllib
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from sufficiency.commissioning.params import CommissioningParams
 from sufficiency.errors import ConfigError
-from sufficiency.forecast.params import ForecastParams
+from sufficiency.io.tomlfile import read_toml, validate_toml, validation_message
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -106,6 +105,128 @@ class FinanceParams(_Frozen):
     financial_year_start_month: int = Field(default=4, ge=1, le=12)
 
 
+class ForecastParams(_Frozen):
+    """Tunables of the sufficiency forecast.
+
+    Attributes
+    ----------
+    horizon_months
+        Months to forecast after the start date (1-60).
+    num_paths
+        Simulated futures; more paths give smoother percentiles.
+    seed
+        Seed for :func:`numpy.random.default_rng`; the same seed gives the same forecast.
+    reference_years
+        Length of the reference window before the start date from which rates, and the
+        mix of entrants, are estimated.
+    entry_history_years
+        Years of history before the start date from which the entry *level* is
+        estimated (at least the reference window): earlier years are pooled unless a
+        level shift at the window's start or a trend earns its place (see
+        :mod:`.entries`).
+    rate_half_life_years
+        Recency weighting of exits, moves and changes within the reference window: an
+        event or day of care this many years before the start counts half; ``0``
+        weighs the whole window equally (0, the default).
+    shrinkage_events
+        Prior strength, in pseudo-events, pulling a sparse cell's rate towards its
+        broader parent cell (category x age band -> category -> all).
+    tic_band_edges_months
+        Lower edges of the time-in-care bands, in months since the child's period of care
+        began: increasing, from 0, the last at most 72.
+    max_entry_trend_pct_per_year
+        Cap on the yearly growth or decline of entries that a fitted trend may imply
+        after the start date (the history keeps the fitted slope).
+    entry_term_penalty
+        Quasi-AIC penalty per entry-model term (trend, three seasonal terms); a term is
+        kept only if it improves the fit by more (7 is roughly a 1% significance test).
+    entry_trend_damping_per_year
+        Damping of a fitted entry trend beyond the start date: ``h`` years ahead the
+        trend has run for ``(1 - exp(-k h)) / k`` years (at most ``1 / k``).
+    entry_drift_sd_per_year
+        Scale of the half-normal prior on the drift of the entry level (standard
+        deviation of its yearly random walk, log scale). The drift is estimated from
+        each authority's history (see :mod:`.entries`); the prior matters where the
+        history says little (few entries), and was tuned on the calibration family's
+        development seeds (``benchmarks/forecast/calibration.py``).
+    rate_drift_sd
+        Standard deviation (log scale) of a per-path multiplier on exit and move rates:
+        rates in the coming years need not equal those of the reference window.
+    backtest_horizons_months
+        Horizons at which backtests report absolute percentage errors.
+    """
+
+    horizon_months: int = Field(default=36, ge=1, le=60)
+    num_paths: int = Field(default=1000, ge=10, le=100_000)
+    seed: int = 2026
+    reference_years: float = Field(default=3.0, gt=0, le=10)
+    entry_history_years: float = Field(default=6.0, gt=0, le=20)
+    rate_half_life_years: float = Field(default=0.0, ge=0)
+    shrinkage_events: float = Field(default=5.0, gt=0)
+    tic_band_edges_months: tuple[int, ...] = (0, 1, 3, 6, 12, 24, 48)
+    max_entry_trend_pct_per_year: float = Field(default=10.0, ge=0)
+    entry_term_penalty: float = Field(default=7.0, ge=0)
+    entry_trend_damping_per_year: float = Field(default=0.5, gt=0)
+    entry_drift_sd_per_year: float = Field(default=0.2, ge=0)
+    rate_drift_sd: float = Field(default=0.08, ge=0)
+    backtest_horizons_months: tuple[int, ...] = (3, 6, 12)
+
+    @field_validator("tic_band_edges_months")
+    @classmethod
+    def _edges_increase_from_zero(cls, edges: tuple[int, ...]) -> tuple[int, ...]:
+        if not edges or edges[0] != 0 or any(b <= a for a, b in pairwise(edges)):
+            raise ValueError("must increase from 0")
+        if edges[-1] > 72:
+            raise ValueError("the last edge must be at most 72 months")
+        return edges
+
+
+class CommissioningParams(_Frozen):
+    """Tunables of the commissioning optimiser.
+
+    Attributes
+    ----------
+    horizon_months
+        Months planned after the forecast start (whole years are committed; 12-60).
+    num_paths
+        Simulated demand paths the plan is optimised on (sample average approximation).
+    eval_paths
+        Fresh paths, from a different seed, every plan is scored on.
+    seed
+        Seed of the optimisation paths; the evaluation paths use ``seed + eval_seed_offset``.
+    eval_seed_offset
+        Added to ``seed`` to draw the independent evaluation paths.
+    solver
+        ``"highs"`` (PuLP + HiGHS, default), ``"cbc"`` (PuLP + CBC) or ``"ortools"``
+        (OR-Tools + SCIP).
+    time_limit_seconds
+        Time limit of one MIP solve (of all the cutting-plane rounds, when pooling).
+    mip_gap
+        Relative optimality gap at which a solve stops.
+    pooled_gap
+        Relative gap at which a co-operative's cutting-plane solve stops (the best
+        plan's exact cost against the proven lower bound; at least ``mip_gap``).
+    sensitivity_steps
+        Relative changes applied to demand, spot prices and recruitment success.
+    """
+
+    horizon_months: int = Field(default=60, ge=12, le=60)
+    num_paths: int = Field(default=1000, ge=1, le=100_000)
+    eval_paths: int = Field(default=1000, ge=1, le=100_000)
+    seed: int = 2026
+    eval_seed_offset: int = Field(default=7919, ge=1)
+    solver: Literal["highs", "cbc", "ortools"] = "highs"
+    time_limit_seconds: float = Field(default=120.0, gt=0)
+    mip_gap: float = Field(default=1e-6, ge=0, le=1)
+    pooled_gap: float = Field(default=1e-5, ge=0, le=1)
+    sensitivity_steps: tuple[float, ...] = (-0.2, -0.1, 0.1, 0.2)
+
+    @property
+    def eval_seed(self) -> int:
+        """Seed of the fresh evaluation paths."""
+        return self.seed + self.eval_seed_offset
+
+
 class NightlyParams(_Frozen):
     """The scheduled pipeline (``sufficiency nightly``). Paths are relative to the config file.
 
@@ -160,18 +281,8 @@ def load_params(path: Path | str | None = None) -> Params:
     """
     if path is None:
         return Params()
-    p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{p}: configuration file not found.") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{p}: not a valid TOML file ({exc}).") from None
-    try:
-        return Params.model_validate(_deep_update(Params().model_dump(), data))
-    except ValidationError as exc:
-        msgs = [f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}" for err in exc.errors()]
-        raise ConfigError(f"{p}: " + "; ".join(msgs)) from None
+    data = read_toml(path, "configuration")
+    return validate_toml(Params, _deep_update(Params().model_dump(), data), path)
 
 
 def with_overrides(section: M, name: str, **overrides: Any) -> M:
@@ -197,5 +308,4 @@ def with_overrides(section: M, name: str, **overrides: Any) -> M:
     try:
         return type(section).model_validate({**section.model_dump(), **update})
     except ValidationError as exc:
-        msgs = [f"{'.'.join(str(x) for x in e['loc'])} {e['msg']}" for e in exc.errors()]
-        raise ConfigError(f"Invalid {name} option: " + "; ".join(msgs)) from None
+        raise ConfigError(f"Invalid {name} option: {validation_message(exc)}") from None

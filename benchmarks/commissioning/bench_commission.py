@@ -31,8 +31,8 @@ from sufficiency.commissioning import (
     optimise_pooled,
     status_quo_plan,
 )
+from sufficiency.config import ForecastParams
 from sufficiency.forecast.estimate import fit_model
-from sufficiency.forecast.params import ForecastParams
 from sufficiency.forecast.projection import default_start, forecast_from_spells
 from sufficiency.forecast.scenario import BASE
 from sufficiency.forecast.states import build_spells

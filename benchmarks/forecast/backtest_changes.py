@@ -19,10 +19,10 @@ from dataclasses import replace
 
 import pandas as pd
 
+from sufficiency.config import ForecastParams
 from sufficiency.forecast.backtest import backtest
 from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.family import family_history, quiet_spec
-from sufficiency.forecast.params import ForecastParams
 
 CHANGES = {
     "falling 25% a year": dict(trend_per_year=-0.25, trend_from=pd.Timestamp("2021-04-01")),

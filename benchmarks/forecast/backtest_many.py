@@ -22,9 +22,9 @@ from pathlib import Path
 import pandas as pd
 from param_option import add_param_option, param_update
 
+from sufficiency.config import ForecastParams
 from sufficiency.errors import DataWarning
 from sufficiency.forecast.backtest import backtest
-from sufficiency.forecast.params import ForecastParams
 from sufficiency.io.ssda903 import read_ssda903
 from sufficiency.sample.generate import generate_sample
 

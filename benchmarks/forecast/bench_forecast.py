@@ -12,8 +12,8 @@ import statistics
 import time
 import warnings
 
+from sufficiency.config import ForecastParams
 from sufficiency.forecast.errors import ForecastWarning
-from sufficiency.forecast.params import ForecastParams
 from sufficiency.forecast.projection import forecast_from_spells
 from sufficiency.forecast.states import build_spells
 from sufficiency.forecast.synthetic import synthetic_history

@@ -32,11 +32,11 @@ from concurrent.futures import ProcessPoolExecutor
 import pandas as pd
 from param_option import add_param_option, param_update
 
+from sufficiency.config import ForecastParams
 from sufficiency.errors import DataWarning
 from sufficiency.forecast.backtest import backtest
 from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.family import family_history, family_spec
-from sufficiency.forecast.params import ForecastParams
 from sufficiency.forecast.states import build_spells, stock_at
 
 SETS = {"dev": list(range(36)), "held-out": list(range(1000, 1036))}

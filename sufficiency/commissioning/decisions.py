@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.commissioning.levers import Levers
-from sufficiency.finance.projection import DAYS_PER_WEEK, price_index
+from sufficiency.prices import DAYS_PER_WEEK, price_index
 
 
 @dataclass(frozen=True, eq=False)

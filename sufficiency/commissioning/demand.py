@@ -14,8 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.errors import ConfigError
-from sufficiency.forecast.result import ForecastResult
-from sufficiency.forecast.states import AGE_BANDS
+from sufficiency.forecast import AGE_BANDS, ForecastResult
 
 _FOSTER = ("in_house_foster", "ifa_foster")
 _RESIDENTIAL = ("in_house_residential", "external_residential")

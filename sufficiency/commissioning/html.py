@@ -14,11 +14,15 @@ from html import escape
 import numpy as np
 import pandas as pd
 
-from sufficiency.commissioning.run import CommissioningReport, recommendation
-from sufficiency.forecast.html_report import fan_chart, html_table
-from sufficiency.forecast.html_report import render_html as forecast_html
-from sufficiency.forecast.report import ForecastReport
-from sufficiency.forecast.result import demand_table, starts_table
+from sufficiency.commissioning.report import CommissioningReport, recommendation
+from sufficiency.forecast import (
+    ForecastReport,
+    demand_table,
+    fan_chart,
+    html_table,
+    starts_table,
+)
+from sufficiency.forecast import render_html as forecast_html
 
 
 def _gbp(value: float) -> str:

@@ -23,10 +23,10 @@ from sufficiency.commissioning.decisions import Decision, economics
 from sufficiency.commissioning.demand import DemandPaths
 from sufficiency.commissioning.evaluate import Score, evaluate_plan
 from sufficiency.commissioning.levers import Levers
-from sufficiency.commissioning.params import CommissioningParams
 from sufficiency.commissioning.pooled_model import PooledSolve, solve_pooled
 from sufficiency.commissioning.pooled_score import score_pooled
 from sufficiency.commissioning.solve import Plan, optimise, setup
+from sufficiency.config import CommissioningParams
 from sufficiency.errors import ConfigError
 
 

@@ -33,9 +33,9 @@ from sufficiency.commissioning.model import (
     check_prices,
     tangent_rows,
 )
-from sufficiency.commissioning.params import CommissioningParams
 from sufficiency.commissioning.pooled_score import score_pooled
 from sufficiency.commissioning.shortfall import shortfall_table
+from sufficiency.config import CommissioningParams
 from sufficiency.errors import SolverError
 
 _EPS = 1e-9

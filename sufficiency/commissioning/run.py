@@ -13,141 +13,27 @@ from pathlib import Path
 
 import pandas as pd
 
-from sufficiency.commissioning.demand import DemandPaths, demand_from_forecast
-from sufficiency.commissioning.evaluate import Comparison, compare_plans
-from sufficiency.commissioning.levers import Levers, assumptions
-from sufficiency.commissioning.params import CommissioningParams
+from sufficiency.commissioning.demand import demand_from_forecast
+from sufficiency.commissioning.evaluate import Comparison
+from sufficiency.commissioning.levers import Levers
 from sufficiency.commissioning.pooled import PooledResult, optimise_pooled
-from sufficiency.commissioning.sensitivity import sensitivity
-from sufficiency.commissioning.solve import Plan, optimise, status_quo_plan
-from sufficiency.config import FinanceParams, Params, with_overrides
+from sufficiency.commissioning.report import CommissioningReport, commission, recommendation
+from sufficiency.commissioning.writers import write_outputs, write_pooling
+from sufficiency.config import CommissioningParams, FinanceParams, Params, with_overrides
 from sufficiency.errors import ConfigError
-from sufficiency.forecast.params import ForecastParams
-from sufficiency.forecast.report import assumptions_table
-from sufficiency.forecast.result import ForecastResult
-from sufficiency.forecast.run import fit_spells, read_903
-from sufficiency.forecast.scenario import BASE
-from sufficiency.forecast.states import build_spells
+from sufficiency.forecast import (
+    BASE,
+    ForecastParams,
+    ForecastResult,
+    assumptions_table,
+    build_spells,
+    fit_spells,
+    read_903,
+)
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
 
 MAX_FORECAST_MONTHS = 60
-
-
-@dataclass(frozen=True, eq=False)
-class CommissioningReport:
-    """Everything the writers need: plans, their comparison, sensitivity, assumptions.
-
-    ``forecast`` is the forecast optimised on and ``forecast_assumptions`` its
-    ``item, value`` rows: the HTML page shows its fan charts above the plan.
-    ``quality`` says what was repaired or set aside in the 903 history.
-    """
-
-    demand: DemandPaths
-    fresh: DemandPaths
-    stochastic: Plan
-    central: Plan
-    status_quo: Plan
-    comparison: Comparison
-    sensitivity: pd.DataFrame | None
-    assumptions: list[tuple[str, str, str]]
-    params: CommissioningParams
-    inflation_rate: float
-    forecast: ForecastResult | None = None
-    forecast_assumptions: pd.DataFrame | None = None
-    quality: DataQuality | None = None
-
-    @property
-    def start(self) -> pd.Timestamp:
-        """Forecast start date."""
-        return pd.Timestamp(self.demand.month_ends[0])
-
-
-def commission(
-    forecast: ForecastResult,
-    fresh_forecast: ForecastResult,
-    levers: Levers,
-    params: CommissioningParams,
-    *,
-    inflation_rate: float = 0.06,
-    with_sensitivity: bool = True,
-    forecast_assumptions: pd.DataFrame | None = None,
-) -> CommissioningReport:
-    """Optimise on ``forecast``'s paths; score every plan on ``fresh_forecast``'s.
-
-    ``forecast_assumptions`` (``item, value`` rows describing the forecast) go into the
-    HTML page; without them the page lists the forecast's start, paths and seed.
-
-    Raises
-    ------
-    ConfigError
-        The horizon is longer than a forecast, or a service limit cannot be met.
-    SolverError
-        The solver fails.
-    """
-    demand = demand_from_forecast(forecast, params.horizon_months)
-    fresh = demand_from_forecast(fresh_forecast, params.horizon_months)
-    kw = {"inflation_rate": inflation_rate}
-    stochastic = optimise(demand, levers, params, name="stochastic", **kw)
-    central = optimise(demand.central(), levers, params, name="central forecast", **kw)
-    quo = status_quo_plan(demand, levers, params, **kw)
-    comparison = compare_plans(stochastic, central, quo, fresh, levers, **kw)
-    sens = (
-        sensitivity(demand, fresh, levers, params, stochastic, **kw) if with_sensitivity else None
-    )
-    rows = [
-        *assumptions(levers),
-        ("inflation_rate", f"{inflation_rate:.1%} each 1 April", "[finance] configuration"),
-        ("optimisation paths", f"{demand.num_paths:,} (seed {demand.seed})", "forecast"),
-        ("evaluation paths", f"{fresh.num_paths:,} (seed {fresh.seed})", "forecast"),
-        ("horizon_months", str(params.horizon_months), "[commissioning] configuration"),
-        ("solver", f"{stochastic.solver} ({stochastic.status})", "[commissioning] configuration"),
-    ]
-    if forecast_assumptions is None:
-        forecast_assumptions = pd.DataFrame(
-            [
-                ("Forecast start", f"{forecast.start.date()}"),
-                ("Horizon (months)", str(forecast.horizon_months)),
-                ("Simulated paths", str(forecast.num_paths)),
-                ("Seed", str(forecast.seed)),
-            ],
-            columns=["item", "value"],
-        )
-    return CommissioningReport(
-        demand, fresh, stochastic, central, quo, comparison, sens, rows, params, inflation_rate,
-        forecast, forecast_assumptions,
-    )  # fmt: skip
-
-
-def recommendation(report: CommissioningReport) -> list[str]:
-    """The recommendation in plain words, one sentence a line."""
-    c = report.comparison
-    plan = report.stochastic.table(report.start)
-    lines = []
-    if plan.empty:
-        lines.append("Make no new commitments: no lever is expected to cost less than spot.")
-    else:
-        units = {"recruit": "households", "block": "places", "home": "home(s)", "uplift": ""}
-        kinds = {d.lever: d.kind for d in report.stochastic.decisions}
-        for lever, rows in plan.groupby("lever", sort=False):
-            unit = units[kinds[str(lever)]]
-            when = ", ".join(
-                f"{n} {unit} from {pd.Timestamp(s):%B %Y}" if unit else f"adopt from {s}"
-                for s, n in zip(rows["starts"], rows["commitment"], strict=True)
-            )
-            lines.append(f"{lever}: {when}.")
-    lines.append(
-        f"Expected cost over {report.params.horizon_months} months on {c.num_paths:,} fresh "
-        f"demand paths: £{c.stochastic.expected_cost_gbp:,.0f} against "
-        f"£{c.status_quo.expected_cost_gbp:,.0f} for buying spot as now (a saving of "
-        f"£{c.saving_vs_status_quo_gbp:,.0f}) and £{c.central.expected_cost_gbp:,.0f} for the "
-        "plan made on the central forecast alone."
-    )
-    lines.append(
-        f"Planning for uncertainty is worth £{c.value_of_planning_gbp:,.0f} against planning on "
-        "the central forecast."
-    )
-    return lines
 
 
 def commission_params(
@@ -302,8 +188,6 @@ class CommissionResult:
         """Write plan.csv, comparison.csv, sensitivity.csv, commissioning.xlsx,
         commissioning.html, data_quality.csv (and pooling.csv when pooled) into ``out_dir``.
         """
-        from sufficiency.commissioning.writers import write_outputs, write_pooling
-
         written = write_outputs(self.report, Path(out_dir))
         if self.pooled is not None:
             written.append(write_pooling(self.pooled, Path(out_dir)))

@@ -7,8 +7,8 @@ import pandas as pd
 from sufficiency.commissioning.demand import DemandPaths
 from sufficiency.commissioning.evaluate import evaluate_plan
 from sufficiency.commissioning.levers import Levers
-from sufficiency.commissioning.params import CommissioningParams
 from sufficiency.commissioning.solve import Plan, optimise, status_quo_plan
+from sufficiency.config import CommissioningParams
 
 FACTORS = ("demand", "spot prices", "recruitment success")
 

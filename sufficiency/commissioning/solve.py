@@ -12,7 +12,7 @@ from sufficiency.commissioning.decisions import Decision, build_decisions, econo
 from sufficiency.commissioning.demand import DemandPaths
 from sufficiency.commissioning.levers import Levers
 from sufficiency.commissioning.model import build_model
-from sufficiency.commissioning.params import CommissioningParams
+from sufficiency.config import CommissioningParams
 from sufficiency.errors import ConfigError, SolverError
 
 

@@ -12,7 +12,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sufficiency.commissioning.run import CommissioningReport, recommendation
+from sufficiency.commissioning.report import CommissioningReport, recommendation
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import save_workbook
 

@@ -10,7 +10,7 @@ import pandas as pd
 from sufficiency import __version__
 from sufficiency.commissioning.html import render_html
 from sufficiency.commissioning.pooled import PooledResult
-from sufficiency.commissioning.run import CommissioningReport
+from sufficiency.commissioning.report import CommissioningReport
 from sufficiency.commissioning.workbook import write_workbook
 from sufficiency.io.atomic import atomic_write_text
 from sufficiency.io.quality_writers import write_quality_csv

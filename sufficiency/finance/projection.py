@@ -10,7 +10,6 @@ day-weighted average.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -18,8 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.errors import ConfigError
-
-DAYS_PER_WEEK = 7.0
+from sufficiency.prices import DAYS_PER_WEEK, price_index
 
 
 @dataclass(frozen=True)
@@ -70,37 +68,6 @@ class SpendProjection:
     def total(self) -> np.ndarray:
         """Spend over all lines, ``(paths, months)``."""
         return self.spend.sum(axis=2)
-
-
-def uplift_dates(start: dt.date, end: dt.date, month: int, day: int) -> list[dt.date]:
-    """Every uplift date after ``start`` and up to ``end``."""
-    out = []
-    for year in range(start.year, end.year + 1):
-        d = dt.date(year, month, day)
-        if start < d <= end:
-            out.append(d)
-    return out
-
-
-def price_index(
-    month_ends: pd.DatetimeIndex, rate: float, uplift_month: int, uplift_day: int
-) -> np.ndarray:
-    """Day-weighted average price multiplier in each month after ``month_ends[0]``.
-
-    Prices are 1.0 on the start date and multiply by ``1 + rate`` on each uplift date.
-    """
-    start = month_ends[0].date()
-    ups = np.array(
-        uplift_dates(start, month_ends[-1].date(), uplift_month, uplift_day), dtype="datetime64[D]"
-    )
-    out = np.empty(len(month_ends) - 1)
-    for m in range(1, len(month_ends)):
-        days = np.arange(
-            np.datetime64(month_ends[m - 1].date()) + 1, np.datetime64(month_ends[m].date()) + 1
-        )
-        passed = np.searchsorted(ups, days, side="right")
-        out[m - 1] = float(np.mean((1.0 + rate) ** passed))
-    return out
 
 
 def child_days(stock: np.ndarray, month_ends: pd.DatetimeIndex) -> np.ndarray:

@@ -19,7 +19,7 @@ from sufficiency.finance.summaries import (
     scenario_comparison,
 )
 from sufficiency.finance.workbook import SpendReport
-from sufficiency.forecast.result import ForecastResult
+from sufficiency.forecast import ForecastResult
 from sufficiency.io.quality import DataQuality
 
 

@@ -12,9 +12,7 @@ from sufficiency.config import FinanceParams
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.finance.report import spend_report
 from sufficiency.finance.workbook import SpendReport
-from sufficiency.forecast.params import ForecastParams
-from sufficiency.forecast.run import forecast_history
-from sufficiency.forecast.scenario import Scenario
+from sufficiency.forecast import ForecastParams, Scenario, forecast_history
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
 

@@ -1,6 +1,7 @@
 """Sufficiency forecast: demand with intervals, placement starts, supply, shortfall, backtests.
 
-Library entry points (I/O stays in :mod:`.writers` and :mod:`.command`):
+Library entry points (files are written by :mod:`.writers`; the command line is
+:mod:`sufficiency.commands.forecast`):
 
 - :func:`forecast_history` -- the one forecast entry: history -> fit -> simulate base
   (and a scenario), a :class:`ForecastRun` out;
@@ -13,38 +14,31 @@ Library entry points (I/O stays in :mod:`.writers` and :mod:`.command`):
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from sufficiency.forecast.backtest import BacktestResult, truncate_history
-    from sufficiency.forecast.errors import ForecastError, ForecastWarning
-    from sufficiency.forecast.params import ForecastParams
-    from sufficiency.forecast.projection import forecast_from_spells
-    from sufficiency.forecast.report import ForecastReport
-    from sufficiency.forecast.result import ForecastResult, demand_table, starts_table
-    from sufficiency.forecast.run import ForecastRun, forecast_history, run_forecast
-    from sufficiency.forecast.scenario import Scenario, load_scenario
-    from sufficiency.forecast.states import AGE_BANDS, CATEGORIES, build_spells, stock_at
-    from sufficiency.forecast.supply import SupplyPlan, load_supply, shortfall
-
-#: Where each public name lives; imported on first use, so that reading the
-#: configuration (which needs only :mod:`.params`) does not load the model.
-_HOME = {
-    "BacktestResult": "backtest", "truncate_history": "backtest",
-    "ForecastError": "errors", "ForecastWarning": "errors", "ForecastParams": "params",
-    "ForecastReport": "report", "run_forecast": "run", "forecast_history": "run",
-    "ForecastRun": "run",
-    "ForecastResult": "result", "demand_table": "result", "starts_table": "result",
-    "forecast_from_spells": "projection", "Scenario": "scenario", "load_scenario": "scenario",
-    "AGE_BANDS": "states", "CATEGORIES": "states", "build_spells": "states",
-    "stock_at": "states", "SupplyPlan": "supply", "load_supply": "supply",
-    "shortfall": "supply",
-}  # fmt: skip
+from sufficiency.config import ForecastParams
+from sufficiency.forecast.backtest import BacktestResult, truncate_history
+from sufficiency.forecast.errors import ForecastError, ForecastWarning
+from sufficiency.forecast.html_report import fan_chart, html_table, render_html
+from sufficiency.forecast.projection import forecast_from_spells
+from sufficiency.forecast.report import ForecastReport, assumptions_table
+from sufficiency.forecast.result import ForecastResult, demand_table, starts_table
+from sufficiency.forecast.run import (
+    BacktestReport,
+    ForecastRun,
+    fit_spells,
+    forecast_history,
+    read_903,
+    run_backtest,
+    run_forecast,
+)
+from sufficiency.forecast.scenario import BASE, Scenario, load_scenario
+from sufficiency.forecast.states import AGE_BANDS, CATEGORIES, build_spells, stock_at
+from sufficiency.forecast.supply import SupplyPlan, load_supply, shortfall
 
 __all__ = [
     "AGE_BANDS",
+    "BASE",
     "CATEGORIES",
+    "BacktestReport",
     "BacktestResult",
     "ForecastError",
     "ForecastParams",
@@ -54,21 +48,22 @@ __all__ = [
     "ForecastWarning",
     "Scenario",
     "SupplyPlan",
+    "assumptions_table",
     "build_spells",
     "demand_table",
+    "fan_chart",
+    "fit_spells",
     "forecast_from_spells",
     "forecast_history",
+    "html_table",
     "load_scenario",
     "load_supply",
+    "read_903",
+    "render_html",
+    "run_backtest",
     "run_forecast",
     "shortfall",
     "starts_table",
     "stock_at",
     "truncate_history",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _HOME:
-        return getattr(importlib.import_module(f"sufficiency.forecast.{_HOME[name]}"), name)
-    raise AttributeError(name)

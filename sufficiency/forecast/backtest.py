@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from sufficiency.config import ForecastParams
 from sufficiency.forecast.errors import ForecastError
-from sufficiency.forecast.params import ForecastParams
 from sufficiency.forecast.projection import forecast_from_spells
 from sufficiency.forecast.states import CATEGORIES, CareSpells, build_spells, month_ends, stock_at
 from sufficiency.forecast.stockflow import persistence_forecast, stock_flow_forecast

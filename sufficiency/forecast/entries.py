@@ -42,9 +42,9 @@ from itertools import product
 import numpy as np
 import pandas as pd
 
+from sufficiency.config import ForecastParams
 from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.model import EntryModel
-from sufficiency.forecast.params import ForecastParams
 from sufficiency.forecast.states import (
     DAYS_PER_MONTH,
     NUM_AGE_BANDS,

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sufficiency.config import ForecastParams
 from sufficiency.forecast.entries import fit_entries
 from sufficiency.forecast.errors import ForecastError, ForecastWarning
 from sufficiency.forecast.model import ForecastModel
-from sufficiency.forecast.params import ForecastParams
 from sufficiency.forecast.states import (
     CATEGORIES,
     DAYS_PER_MONTH,

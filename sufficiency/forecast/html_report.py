@@ -5,12 +5,15 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from sufficiency.forecast.report import ForecastReport
 from sufficiency.io.quality_writers import quality_html
+
+if TYPE_CHECKING:
+    from sufficiency.forecast.report import ForecastReport
 
 _CSS = """
 body{font-family:Arial,Helvetica,sans-serif;margin:2em auto;max-width:1100px;color:#1d1d1d}

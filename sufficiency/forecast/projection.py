@@ -7,9 +7,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from sufficiency.config import ForecastParams
 from sufficiency.forecast.estimate import fit_model
 from sufficiency.forecast.model import ForecastModel
-from sufficiency.forecast.params import ForecastParams
 from sufficiency.forecast.result import ForecastResult
 from sufficiency.forecast.scenario import BASE, Scenario
 from sufficiency.forecast.simulate import InitialStock, simulate

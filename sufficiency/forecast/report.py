@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sufficiency.config import ForecastParams
 from sufficiency.forecast.backtest import BacktestResult
 from sufficiency.forecast.model import ForecastModel
-from sufficiency.forecast.params import ForecastParams
 from sufficiency.forecast.result import ForecastResult
 from sufficiency.forecast.scenario import Scenario
 from sufficiency.forecast.states import CATEGORIES, LEGAL_GROUPS

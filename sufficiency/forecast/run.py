@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from sufficiency.config import ForecastParams
 from sufficiency.forecast.backtest import BacktestResult, backtest
 from sufficiency.forecast.estimate import fit_model
 from sufficiency.forecast.model import ForecastModel
-from sufficiency.forecast.params import ForecastParams
 from sufficiency.forecast.projection import default_start, forecast_from_spells
 from sufficiency.forecast.report import ForecastReport, assumptions_table, comparison_table
 from sufficiency.forecast.result import ForecastResult, demand_table, starts_table

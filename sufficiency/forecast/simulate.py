@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sufficiency.config import ForecastParams
 from sufficiency.forecast.model import ForecastModel
-from sufficiency.forecast.params import ForecastParams
 from sufficiency.forecast.scenario import BASE, Scenario
 from sufficiency.forecast.states import (
     AGE_BAND_LOWER_YEARS,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from openpyxl import Workbook
@@ -11,8 +12,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sufficiency.forecast.report import ForecastReport
 from sufficiency.io.quality_writers import add_quality_sheet
+
+if TYPE_CHECKING:
+    from sufficiency.forecast.report import ForecastReport
 
 _BOLD = Font(bold=True)
 

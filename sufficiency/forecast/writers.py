@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sufficiency.forecast.report import ForecastReport
 from sufficiency.io.quality_writers import write_quality_csv
 
 if TYPE_CHECKING:
+    from sufficiency.forecast.report import ForecastReport
     from sufficiency.forecast.run import BacktestReport
 
 

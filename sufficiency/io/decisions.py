@@ -14,9 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
-from sufficiency.io.inputs import NightTable, split_rows
 from sufficiency.io.schema import Field, TableSchema, check_table
-from sufficiency.io.tables import RawTable, read_tables
+from sufficiency.io.tables import NightTable, RawTable, read_tables, split_rows
 
 DECISION_KINDS = {
     "pin": "pin",

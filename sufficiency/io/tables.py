@@ -324,3 +324,72 @@ def read_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]:
     if suffix in CSV_SUFFIXES:
         return [read_csv_table(path, allow_empty=allow_empty)]
     raise _fail(str(path), f"has extension {suffix or '(none)'}; expected .csv or .xlsx")
+
+
+# --- Tonight's inputs: bad rows set aside -------------------------------------------
+
+#: Columns of the set-aside list (``summary.json``, the report, the console).
+SET_ASIDE_COLUMNS: tuple[str, ...] = ("file", "row", "id", "problem")
+
+
+@dataclass(frozen=True, eq=False)
+class NightTable:
+    """Tonight's referrals or register: the rows to match and the rows set aside.
+
+    Attributes
+    ----------
+    table
+        The rows without errors, typed and indexed from 0.
+    set_aside
+        One row per input row set aside (:data:`SET_ASIDE_COLUMNS`): the file, its
+        spreadsheet row, the child's or placement's ID (blank when it is the problem)
+        and every problem of the row in one sentence.
+    problems
+        Every problem found, warnings included.
+    """
+
+    table: pd.DataFrame
+    set_aside: pd.DataFrame
+    problems: tuple[Problem, ...]
+
+
+def split_rows(
+    raw: RawTable, table: pd.DataFrame, problems: list[Problem], id_col: str, strict: bool
+) -> NightTable:
+    """Set aside every row with an error; refuse when an error concerns the whole file
+    (a column missing or misnamed) or, with ``strict``, any error at all."""
+    errors = [p for p in problems if p.severity == "error"]
+    index_of_row = {raw.row_number(int(i)): i for i in table.index}
+    whole = [p for p in errors if p.row not in index_of_row]
+    if whole or (strict and errors):
+        raise InputDataError(problems)
+    bad: dict[object, list[Problem]] = {}
+    for p in errors:
+        idx = index_of_row[int(p.row or 0)]
+        rows = [idx]
+        if p.code == "duplicate_id" and pd.notna(table.at[idx, id_col]):
+            # which copy is right is unknown: every copy is set aside
+            same = (table[id_col] == table.at[idx, id_col]).fillna(False)
+            rows = list(table.index[same.to_numpy(bool)])
+        elif p.code == "duplicate_decision":  # every row of the pair: which holds is unknown
+            pair = table[["child_id", "placement_id"]]
+            same = (pair == pair.loc[idx]).all(axis=1).fillna(False)
+            rows = list(table.index[same.to_numpy(bool)])
+        for r in rows:
+            bad.setdefault(r, []).append(p)
+    records = []
+    for idx in sorted(bad, key=lambda i: int(i)):  # type: ignore[call-overload]
+        found = bad[idx]
+        ident = table.at[idx, id_col]
+        text = "; ".join(
+            f"{p.column}: {p.message}" + (f" (value {p.value!r})" if p.value else "")
+            if p.column else p.message
+            for p in found
+        )  # fmt: skip
+        records.append({
+            "file": raw.source, "row": raw.row_number(int(idx)),  # type: ignore[call-overload]
+            "id": None if pd.isna(ident) else str(ident), "problem": text,
+        })  # fmt: skip
+    kept = table.drop(index=list(bad)).reset_index(drop=True)
+    aside = pd.DataFrame(records, columns=list(SET_ASIDE_COLUMNS))
+    return NightTable(kept, aside, tuple(sorted(problems, key=Problem.sort_key)))

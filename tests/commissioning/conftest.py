@@ -10,7 +10,7 @@ import pytest
 
 from sufficiency.commissioning.demand import GROUPS, DemandPaths
 from sufficiency.commissioning.levers import Levers, parse_levers
-from sufficiency.commissioning.params import CommissioningParams
+from sufficiency.config import CommissioningParams
 from sufficiency.forecast.result import ForecastResult
 from sufficiency.forecast.states import AGE_BANDS, CATEGORIES
 

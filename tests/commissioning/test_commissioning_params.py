@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 import sufficiency.commissioning as commissioning
-from sufficiency.commissioning.params import CommissioningParams
-from sufficiency.config import load_params
+from sufficiency.config import CommissioningParams, load_params
 from sufficiency.errors import ConfigError
 
 SECTION = Path(commissioning.__file__).parent / "default_section.toml"

@@ -6,9 +6,9 @@ import pytest
 from openpyxl import load_workbook
 
 from sufficiency.commissioning.levers import parse_levers
-from sufficiency.commissioning.params import CommissioningParams
-from sufficiency.commissioning.run import commission
+from sufficiency.commissioning.report import commission
 from sufficiency.commissioning.writers import write_outputs
+from sufficiency.config import CommissioningParams
 
 from .conftest import make_forecast, tiny_levers_data
 

@@ -26,7 +26,7 @@ from .conftest import make_demand, tiny_levers_data
 @pytest.fixture(scope="module")
 def three():
     """Three small members (eight paths, two years) commissioning alone and pooled."""
-    from sufficiency.commissioning.params import CommissioningParams
+    from sufficiency.config import CommissioningParams
 
     params = CommissioningParams(horizon_months=24, mip_gap=0.0, pooled_gap=0.0)
     demands = [make_demand(8, 24, seed=s) for s in (1, 2, 3)]
@@ -78,7 +78,7 @@ def test_member_shares_add_up_to_pooled_cost(three):
 
 def test_pooled_matches_enumeration(tiny_levers):
     """Two members over one year: the cutting-plane solve finds the enumerated optimum."""
-    from sufficiency.commissioning.params import CommissioningParams
+    from sufficiency.config import CommissioningParams
 
     params = CommissioningParams(horizon_months=12, mip_gap=0.0, pooled_gap=0.0)
     demands = [make_demand(6, 12, seed=s) for s in (4, 5)]
@@ -104,7 +104,7 @@ def test_pooled_matches_enumeration(tiny_levers):
 
 def test_pooled_score_of_one_member_is_the_single_authority_score(tiny_demand, tiny_levers):
     """With one member and its own blocks, the pooled evaluator is the ordinary one."""
-    from sufficiency.commissioning.params import CommissioningParams
+    from sufficiency.config import CommissioningParams
 
     params = CommissioningParams(horizon_months=24, mip_gap=0.0)
     plan = optimise(tiny_demand, tiny_levers, params)

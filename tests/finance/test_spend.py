@@ -12,11 +12,12 @@ from openpyxl import load_workbook
 from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError, InputDataError
 from sufficiency.finance.inputs import read_budget, read_costs
-from sufficiency.finance.projection import UnitCosts, price_index, project_spend
+from sufficiency.finance.projection import UnitCosts, project_spend
 from sufficiency.finance.report import default_costs
 from sufficiency.finance.summaries import financial_year, period_table, quarter
 from sufficiency.finance.workbook import SpendReport
 from sufficiency.forecast.states import CATEGORIES
+from sufficiency.prices import price_index
 
 LINES = ("in_house_foster", "ifa_foster", "external_residential")
 COSTS = UnitCosts({"in_house_foster": 600.0, "ifa_foster": 900.0,

@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 from click.testing import CliRunner
 
-from sufficiency.forecast.command import backtest, forecast
+from sufficiency.commands.forecast import backtest, forecast
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 QUICK = ["--paths", "60", "--horizon-months", "6", "--seed", "9"]

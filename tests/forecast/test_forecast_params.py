@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 import sufficiency.forecast
-from sufficiency.config import load_params
+from sufficiency.config import ForecastParams, load_params
 from sufficiency.errors import ConfigError
-from sufficiency.forecast.params import ForecastParams
 
 SECTION = Path(sufficiency.forecast.__file__).parent / "default_section.toml"
 

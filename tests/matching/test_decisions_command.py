@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from test_matching_command import write_inputs
 
-from sufficiency.matching.command import match
-from sufficiency.store.command import runs
+from sufficiency.commands.match import match
+from sufficiency.commands.runs import runs
 
 HEADER = "child_id,placement_id,decision,reason,decided_by,until,decided_on\n"
 

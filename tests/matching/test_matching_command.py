@@ -9,7 +9,7 @@ import pandas as pd
 from click.testing import CliRunner
 from match_builders import POSTCODES, placement, placements_frame, referral, referrals_frame
 
-from sufficiency.matching.command import match
+from sufficiency.commands.match import match
 
 
 def _csv_value(v: object) -> object:

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from test_matching_command import write_inputs
 
+from sufficiency.commands.match import match
 from sufficiency.errors import InputDataError
 from sufficiency.io.inputs import (
     REFERRALS,
@@ -20,7 +21,6 @@ from sufficiency.io.inputs import (
     referral_field_for,
 )
 from sufficiency.io.schema import column_key
-from sufficiency.matching.command import match
 
 PUBLISHED = json.loads(
     (Path(__file__).parents[1] / "data" / "pds_v2_fields.json").read_text(encoding="utf-8")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from sufficiency.cli_common import (
+from sufficiency.commands.common import (
     DATE,
     config_option,
     echo_quality,

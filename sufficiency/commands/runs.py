@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from sufficiency.cli_common import store_option, user_errors
+from sufficiency.commands.common import store_option, user_errors
 
 
 def _store(url: str | None) -> Any:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sufficiency.cli_common import (
+from sufficiency.commands.common import (
     config_option,
     date_option,
     echo_quality,

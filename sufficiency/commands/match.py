@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from sufficiency.cli_common import (
+from sufficiency.commands.common import (
     config_option,
     date_option,
     out_option,

@@ -5,10 +5,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 import click
 
-from sufficiency.cli_common import (
+from sufficiency.commands.common import (
     config_option,
     echo_quality,
     history_option,
@@ -19,7 +20,7 @@ from sufficiency.cli_common import (
     strict_option,
     user_errors,
 )
-from sufficiency.commissioning.backends import BACKENDS
+from sufficiency.config import CommissioningParams
 
 
 @click.command("commission")
@@ -49,7 +50,7 @@ from sufficiency.commissioning.backends import BACKENDS
 )
 @click.option(
     "--solver",
-    type=click.Choice(BACKENDS),
+    type=click.Choice(get_args(CommissioningParams.model_fields["solver"].annotation)),
     default=None,
     help="Solver backend (default from the configuration: highs).",
 )

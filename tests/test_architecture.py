@@ -1,0 +1,54 @@
+"""The layers in pyproject.toml's import-linter contracts hold, and the check can fail."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """``lint-imports`` on the package under ``root`` with the repository's contracts."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+        cwd=root, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+
+
+def test_contracts_are_kept() -> None:
+    """Every contract is kept on the package as it stands."""
+    done = lint_imports(ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("module", "line", "broken"),
+    [
+        # I/O at the bottom importing the command line above everything
+        ("io/atomic.py", "import sufficiency.cli", "Interfaces on top"),
+        # one job importing another
+        ("finance/projection.py", "import sufficiency.matching.plan", "Interfaces on top"),
+        # commissioning reaching into the forecast's internals
+        ("commissioning/demand.py", "import sufficiency.forecast.simulate", "public names"),
+        # a cycle inside a package
+        ("matching/rules.py", "import sufficiency.matching.run", "No import cycles"),
+    ],
+)
+def test_an_upward_import_fails(tmp_path: Path, module: str, line: str, broken: str) -> None:
+    """A copy of the package with one forbidden import added breaks the named contract."""
+    shutil.copytree(ROOT / "sufficiency", tmp_path / "sufficiency",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    target = tmp_path / "sufficiency" / module
+    target.write_text(target.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
+    done = lint_imports(tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"{broken}" in done.stdout.split("Broken contracts")[1]
