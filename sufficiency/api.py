@@ -7,6 +7,11 @@ frozen result with the figures as attributes and a ``write(out_dir)`` that write
 exactly the files the command writes. Nothing here prints; errors are
 :class:`~sufficiency.errors.SufficiencyError` subclasses. See ``docs/api.md``.
 
+In every function, ``history`` is a 903 history already read
+(:class:`~sufficiency.io.ssda903.SSDA903History`) or the folder (or file) of returns
+to read it from, and ``strict=True`` refuses an imperfect history instead of
+repairing what a stated rule can and setting aside the rest.
+
 The functions live here rather than in ``sufficiency`` itself because ``forecast`` is
 also the name of a subpackage.
 """
@@ -100,8 +105,6 @@ def forecast(
 
     Parameters
     ----------
-    history
-        The SSDA903 history, or the folder of returns to read it from.
     params
         Configuration (:func:`~sufficiency.config.load_params`); defaults when ``None``.
     start
@@ -116,8 +119,6 @@ def forecast(
         Also backtest at these cutoffs (12-month horizon).
     horizon_months, num_paths, seed
         Override the configuration's ``[forecast]`` values (36 months, 1,000 paths, 2026).
-    strict
-        Refuse an imperfect history instead of repairing it.
     progress
         Called with the month number as each simulation advances.
 
@@ -167,8 +168,6 @@ def backtest(
 
     Parameters
     ----------
-    history
-        The SSDA903 history, or the folder of returns to read it from.
     cutoffs
         Cutoff dates; each needs ``horizon_months`` of history after it.
     params
@@ -177,8 +176,6 @@ def backtest(
         Months forecast from each cutoff (default 12).
     num_paths, seed
         Override the configuration's ``[forecast]`` values.
-    strict
-        Refuse an imperfect history instead of repairing it.
 
     Returns
     -------
@@ -215,8 +212,6 @@ def spend(
 
     Parameters
     ----------
-    history
-        The SSDA903 history, or the folder of returns to read it from.
     params
         Configuration: ``[forecast]`` and ``[finance]`` (unit costs, inflation,
         financial year); defaults when ``None``.
@@ -232,8 +227,6 @@ def spend(
         Override the configuration's ``[forecast]`` values.
     run_date
         Run date shown in the outputs (default: today).
-    strict
-        Refuse an imperfect history instead of repairing it.
 
     Returns
     -------
@@ -282,8 +275,6 @@ def commission(
 
     Parameters
     ----------
-    history
-        The SSDA903 history, or the folder of returns to read it from.
     levers
         Commissioning levers, or their TOML file (costs and sources).
     params
@@ -296,8 +287,6 @@ def commission(
         Other authorities' histories to pool block contracts with.
     with_sensitivity
         Run the sensitivity analysis (slower).
-    strict
-        Refuse an imperfect history instead of repairing it.
 
     Returns
     -------

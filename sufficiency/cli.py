@@ -14,7 +14,13 @@ import click
 
 from sufficiency import __version__
 from sufficiency.commands.commission import commission
-from sufficiency.commands.common import config_option, user_errors
+from sufficiency.commands.common import (
+    config_option,
+    date_option,
+    out_option,
+    path_option,
+    user_errors,
+)
 from sufficiency.commands.forecast import backtest, forecast
 from sufficiency.commands.match import match
 from sufficiency.commands.runs import runs
@@ -49,13 +55,7 @@ def main() -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@click.option(
-    "--date",
-    "run_date",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
-    help="Run date for age checks (default: today).",
-)
+@date_option("Run date for age checks (default: today).")
 @config_option
 @user_errors
 def validate(
@@ -85,7 +85,7 @@ def validate(
 
 @main.command()
 @click.option("--seed", type=int, default=2026, show_default=True, help="Random seed.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@out_option()
 @user_errors
 def sample(seed: int, out_dir: Path) -> None:
     """Generate the synthetic sample authority (fictional children, real postcodes).
@@ -101,20 +101,9 @@ def sample(seed: int, out_dir: Path) -> None:
 
 
 @main.command()
-@click.option(
-    "--config",
-    "config_path",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Nightly configuration (TOML with a [nightly] section).",
-)
-@click.option(
-    "--date",
-    "run_date",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
-    help="Run date (default: today).",
-)
+@path_option("--config", "config_path", "Nightly configuration (TOML with a [nightly] section).",
+             required=True, exists=False)  # fmt: skip
+@date_option()
 @click.option(
     "--store",
     "store_url",

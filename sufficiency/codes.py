@@ -68,12 +68,16 @@ def place_codes_for_year(collection_year_end: int) -> frozenset[str]:
 
 
 class Setting(StrEnum):
+    """Where a placement offer is: a foster home, a children's home, or supported accommodation."""
+
     FOSTER = "foster"
     RESIDENTIAL = "residential"
     SUPPORTED = "supported"
 
 
 class Provider(StrEnum):
+    """Who provides a placement: the council, an IFA, an external provider, another council."""
+
     IN_HOUSE = "in_house"
     IFA = "ifa"
     EXTERNAL = "external"
@@ -100,12 +104,16 @@ PROVIDER_903_TO_OURS: dict[str, dict[Setting, Provider]] = {
 
 
 class Suitability(StrEnum):
+    """How a setting suits a referred child, in the social worker's judgement."""
+
     PREFERRED = "preferred"
     SUITABLE = "suitable"
     UNSUITABLE = "unsuitable"
 
 
 class Alongside(StrEnum):
+    """Which other children a referred child can live with."""
+
     SOLO = "solo"
     WITH_OTHERS = "with_others"
     ONLY_OLDER = "only_older"
@@ -114,6 +122,8 @@ class Alongside(StrEnum):
 
 
 class Pets(StrEnum):
+    """Whether a child must, can or cannot live with pets."""
+
     MUST = "must"
     CAN = "can"
     NO = "no"
@@ -121,12 +131,16 @@ class Pets(StrEnum):
 
 
 class NeededBy(StrEnum):
+    """When a placement is needed by."""
+
     TODAY = "today"
     WITHIN_5_DAYS = "<5 days"
     AFTER_5_DAYS = ">5 days"
 
 
 class Risk(StrEnum):
+    """A risk a child poses or faces; a placement lists the risks it cannot manage."""
+
     SELF_HARM = "self_harm"
     CSE = "cse"
     CCE = "cce"
@@ -140,6 +154,8 @@ class Risk(StrEnum):
 
 
 class Communication(StrEnum):
+    """A communication need a placement must be able to meet."""
+
     ESOL = "esol"
     BSL = "bsl"
     MAKATON = "makaton"
@@ -147,6 +163,8 @@ class Communication(StrEnum):
 
 
 class PlacementSex(StrEnum):
+    """Which sex a placement offer takes."""
+
     ANY = "any"
     MALE = "M"
     FEMALE = "F"

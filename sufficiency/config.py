@@ -33,16 +33,25 @@ class GeneralParams(_Frozen):
 class MatchingWeights(_Frozen):
     """Objective weights for matching, GBP per week (see configs/default.toml)."""
 
+    #: Multiplier on each placed child's weekly cost.
     weekly_cost: float = Field(default=1.0, ge=0)
+    #: Per mile between home and placement (DfE straight-line miles; 0 when home is unknown).
     per_mile_from_home: float = Field(default=10.0, ge=0)
+    #: For each child placed more than ``far_from_home_miles`` from home.
     far_from_home: float = Field(default=1000.0, ge=0)
     far_from_home_miles: float = Field(default=20.0, ge=0)
+    #: For each child placed outside the responsible authority's area.
     out_of_area: float = Field(default=500.0, ge=0)
+    #: Per mile beyond ``school_free_miles`` between placement and the child's school.
     per_mile_from_school: float = Field(default=20.0, ge=0)
     school_free_miles: float = Field(default=10.0, ge=0)
+    #: For a key stage 4 pupil (years 10-11) placed more than ``school_free_miles`` away.
     ks4_school_move: float = Field(default=5000.0, ge=0)
+    #: For each additional placement a sibling group is spread across.
     sibling_split: float = Field(default=3000.0, ge=0)
+    #: For a child placed in a setting not marked preferred when one is.
     not_preferred_setting: float = Field(default=500.0, ge=0)
+    #: For each child left unplaced, and for one needed today.
     unplaced: float = Field(default=100000.0, ge=0)
     unplaced_needed_today: float = Field(default=150000.0, ge=0)
 

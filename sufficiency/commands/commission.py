@@ -9,31 +9,18 @@ from typing import get_args
 
 import click
 
-from sufficiency.commands.common import (
-    config_option,
-    echo_quality,
-    history_option,
-    out_option,
-    paths_option,
-    seed_option,
-    store_option,
-    strict_option,
-    user_errors,
-)
+from sufficiency.commands import common
 from sufficiency.config import CommissioningParams
 
 
 @click.command("commission")
-@history_option
-@click.option(
-    "--levers",
-    "levers_path",
+@common.history_option
+@common.path_option(
+    "--levers", "levers_path", "Commissioning file (TOML) with lever costs and sources.",
     required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Commissioning file (TOML) with lever costs and sources.",
-)
-@out_option("Folder for plan.csv, commissioning.xlsx and commissioning.html.")
-@paths_option("Demand paths to optimise on (default 1,000).")
+)  # fmt: skip
+@common.out_option("Folder for plan.csv, commissioning.xlsx and commissioning.html.")
+@common.paths_option("Demand paths to optimise on (default 1,000).")
 @click.option(
     "--eval-paths",
     "eval_paths",
@@ -41,34 +28,26 @@ from sufficiency.config import CommissioningParams
     default=None,
     help="Fresh demand paths every plan is scored on (default 1,000).",
 )
-@seed_option
-@click.option(
-    "--horizon-months",
-    type=click.IntRange(1, 600),
-    default=None,
-    help="Months planned (12-60, default 60).",
-)
+@common.seed_option
+@common.horizon_option("Months planned (12-60, default 60).", max_months=600)
 @click.option(
     "--solver",
     type=click.Choice(get_args(CommissioningParams.model_fields["solver"].annotation)),
     default=None,
     help="Solver backend (default from the configuration: highs).",
 )
-@config_option
-@click.option(
-    "--pool-with",
-    "pool_with",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Another authority's SSDA903 history to pool block contracts with (repeatable); "
-    "writes pooling.csv.",
-)
+@common.config_option
+@common.path_option(
+    "--pool-with", "pool_with",
+    "Another authority's SSDA903 history to pool block contracts with (repeatable); "
+    "writes pooling.csv.", kind="folder", multiple=True,
+)  # fmt: skip
 @click.option(
     "--no-sensitivity", is_flag=True, default=False, help="Skip the sensitivity runs (faster)."
 )
-@store_option
-@strict_option
-@user_errors
+@common.store_option
+@common.strict_option
+@common.user_errors
 def commission(
     history_path: Path, levers_path: Path, out_dir: Path, num_paths: int | None,
     eval_paths: int | None, seed: int | None, horizon_months: int | None,
@@ -114,7 +93,7 @@ def commission(
             "objective": float(plan.objective_gbp),
             "summary": result.summary(),
         }
-    echo_quality(result.quality, out_dir)
+    common.echo_quality(result.quality, out_dir)
     for path in written:
         click.echo(f"Wrote {path}")
     click.echo(result.recommendation[-2])

@@ -54,41 +54,43 @@ def user_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def config_option(func: F) -> F:
-    """``--config``: a TOML file overriding ``configs/default.toml`` (every section)."""
-    return click.option(
-        "--config",
-        "config_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="TOML file overriding configs/default.toml.",
-    )(func)
+def path_option(
+    flag: str,
+    dest: str,
+    help_text: str,
+    *,
+    required: bool = False,
+    exists: bool = True,
+    kind: str = "file",
+    multiple: bool = False,
+) -> Callable[[F], F]:
+    """An option naming a path, passed as ``dest`` (a :class:`~pathlib.Path`).
+
+    ``kind`` is ``"file"``, ``"folder"`` or ``"any"``; ``exists`` has click refuse a
+    path that is not there before the command runs.
+    """
+    path = click.Path(
+        exists=exists, file_okay=kind != "folder", dir_okay=kind != "file", path_type=Path
+    )
+    return click.option(flag, dest, type=path, required=required, multiple=multiple, help=help_text)
 
 
-def history_option(func: F) -> F:
-    """``--history``: the SSDA903 history (a folder of returns, or one file)."""
-    return click.option(
-        "--history",
-        "history_path",
-        required=True,
-        type=click.Path(exists=True, path_type=Path),
-        help="SSDA903 history: a folder of per-year returns (CSV, XLSX or the DfE XML).",
-    )(func)
+#: ``--config``: a TOML file overriding ``configs/default.toml`` (every section).
+config_option = path_option(
+    "--config", "config_path", "TOML file overriding configs/default.toml.", exists=False
+)
+
+#: ``--history``: the SSDA903 history (a folder of returns, or one file).
+history_option = path_option(
+    "--history", "history_path",
+    "SSDA903 history: a folder of per-year returns (CSV, XLSX or the DfE XML).",
+    required=True, kind="any",
+)  # fmt: skip
 
 
 def out_option(help_text: str = "Folder for the outputs (created if missing).") -> Callable[[F], F]:
     """``--out``: the folder a command writes into."""
-
-    def decorate(func: F) -> F:
-        return click.option(
-            "--out",
-            "out_dir",
-            required=True,
-            type=click.Path(file_okay=False, path_type=Path),
-            help=help_text,
-        )(func)
-
-    return decorate
+    return path_option("--out", "out_dir", help_text, required=True, exists=False, kind="folder")
 
 
 def store_option(func: F) -> F:
@@ -176,12 +178,8 @@ def start_option(func: F) -> F:
     )(func)  # fmt: skip
 
 
-def scenario_option(func: F) -> F:
-    """``--scenario``: a forecast scenario (TOML) simulated alongside the base."""
-    return click.option(
-        "--scenario", "scenario_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-        default=None, help="Forecast scenario (TOML file).",
-    )(func)  # fmt: skip
+#: ``--scenario``: a forecast scenario (TOML) simulated alongside the base.
+scenario_option = path_option("--scenario", "scenario_path", "Forecast scenario (TOML file).")
 
 
 def forecast_options(func: F) -> F:

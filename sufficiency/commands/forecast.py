@@ -22,6 +22,7 @@ from sufficiency.commands.common import (
     history_option,
     horizon_option,
     out_option,
+    path_option,
     paths_option,
     seed_option,
     store_option,
@@ -48,20 +49,9 @@ def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
 @history_option
 @out_option()
 @forecast_options
-@click.option(
-    "--supply",
-    "supply_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Supply TOML file.",
-)
-@click.option(
-    "--placements",
-    "placements_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Placement register (for current vacancies).",
-)
+@path_option("--supply", "supply_path", "Supply TOML file.", exists=False)
+@path_option("--placements", "placements_path", "Placement register (for current vacancies).",
+             exists=False)  # fmt: skip
 @click.option(
     "--backtest-cutoff",
     "cutoffs",

@@ -13,6 +13,7 @@ from sufficiency.commands.common import (
     config_option,
     date_option,
     out_option,
+    path_option,
     store_option,
     user_errors,
 )
@@ -23,20 +24,8 @@ if TYPE_CHECKING:
 
 
 @click.command("match")
-@click.option(
-    "--referrals",
-    "referrals_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Referrals CSV/XLSX.",
-)
-@click.option(
-    "--placements",
-    "placements_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Placement register CSV/XLSX.",
-)
+@path_option("--referrals", "referrals_path", "Referrals CSV/XLSX.", required=True)
+@path_option("--placements", "placements_path", "Placement register CSV/XLSX.", required=True)
 @date_option("Run date (YYYY-MM-DD); ages and availability are judged on it.", required=True)
 @out_option()
 @click.option(
@@ -61,14 +50,8 @@ if TYPE_CHECKING:
     help="Refuse to run if any referral or register row has an error (by default such "
     "rows are set aside and the rest matched).",
 )
-@click.option(
-    "--decisions",
-    "decisions_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="The team's decisions CSV/XLSX (child_id, placement_id, decision = pin or "
-    "exclude, reason, decided_by, until).",
-)
+@path_option("--decisions", "decisions_path", "The team's decisions CSV/XLSX (child_id, "
+             "placement_id, decision = pin or exclude, reason, decided_by, until).")  # fmt: skip
 @store_option
 @user_errors
 def match(

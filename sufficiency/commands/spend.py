@@ -14,6 +14,7 @@ from sufficiency.commands.common import (
     forecast_options,
     history_option,
     out_option,
+    path_option,
     store_option,
     strict_option,
     user_errors,
@@ -23,20 +24,9 @@ from sufficiency.commands.common import (
 @click.command("spend")
 @history_option
 @out_option("Folder for spend.xlsx and spend.csv (created if missing).")
-@click.option(
-    "--budget",
-    "budget_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="Budget file: financial_year, cost_line, budget_gbp.",
-)
-@click.option(
-    "--costs",
-    "costs_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="The council's own weekly costs (per category or per current placement).",
-)
+@path_option("--budget", "budget_path", "Budget file: financial_year, cost_line, budget_gbp.")
+@path_option("--costs", "costs_path",
+             "The council's own weekly costs (per category or per current placement).")  # fmt: skip
 @forecast_options
 @date_option("Run date shown in the outputs (default: today).")
 @config_option

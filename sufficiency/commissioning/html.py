@@ -134,18 +134,7 @@ def forecast_page_report(report: CommissioningReport) -> ForecastReport | None:
     starts = starts_table(base)
     starts.insert(0, "scenario", "base")
     return ForecastReport(
-        base=base,
-        scenario=None,
-        demand=demand_table(base),
-        scenario_demand=None,
-        comparison=None,
-        starts=starts,
-        supply=None,
-        shortfall=None,
-        purchases=None,
-        backtest=None,
-        assumptions=report.forecast_assumptions,
-        quality=report.quality,
+        base, demand_table(base), starts, report.forecast_assumptions, quality=report.quality
     )
 
 

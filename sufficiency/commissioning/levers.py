@@ -8,14 +8,17 @@ start date and rise with the finance inflation rate each 1 April.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sufficiency.commissioning.demand import GROUPS
 from sufficiency.errors import ConfigError
-from sufficiency.io.tomlfile import read_toml
+from sufficiency.io.tomlfile import one_of, read_toml
 
 FOSTER_GROUPS = tuple(g for g in GROUPS if g.startswith("foster"))
+Group = Annotated[str, one_of(GROUPS, "group")]
+FosterGroup = Annotated[str, one_of(FOSTER_GROUPS, "group")]
 
 
 class _Lever(BaseModel):
@@ -59,7 +62,7 @@ class SpotPrices(_Lever):
 class Recruitment(_Lever):
     """Recruiting in-house foster households for one capacity group."""
 
-    group: str
+    group: FosterGroup
     recruitment_cost_gbp: float = Field(ge=0)
     months_to_approval: int = Field(ge=0, le=36)
     attrition_per_year: float = Field(ge=0, lt=1)
@@ -67,12 +70,6 @@ class Recruitment(_Lever):
     max_households_per_year: int = Field(ge=0)
     support_cost_gbp_per_household_year: float = Field(default=0.0, ge=0)
     weekly_cost_gbp: float = Field(gt=0)
-
-    @model_validator(mode="after")
-    def _known_group(self) -> Recruitment:
-        if self.group not in FOSTER_GROUPS:
-            raise ValueError(f"group must be one of {', '.join(FOSTER_GROUPS)}")
-        return self
 
 
 class FeeUplift(_Lever):
@@ -87,7 +84,7 @@ class BlockContract(_Lever):
     """A block contract: places reserved at a weekly price, paid whether used or not."""
 
     name: str = Field(min_length=1)
-    group: str
+    group: Group
     weekly_price_gbp: float = Field(gt=0)
     contract_years: int = Field(ge=1, le=10)
     min_places: int = Field(ge=0)
@@ -95,8 +92,6 @@ class BlockContract(_Lever):
 
     @model_validator(mode="after")
     def _check(self) -> BlockContract:
-        if self.group not in GROUPS:
-            raise ValueError(f"group must be one of {', '.join(GROUPS)}")
         if self.min_places > self.max_places:
             raise ValueError("min_places is larger than max_places")
         return self
@@ -115,15 +110,9 @@ class InHouseHome(_Lever):
 class ServiceLimit(_Lever):
     """At most ``max_probability`` chance that a spot placement is needed in a month."""
 
-    group: str
+    group: Group
     max_probability: float = Field(ge=0, le=1)
     from_month: int = Field(default=1, ge=1)
-
-    @model_validator(mode="after")
-    def _known_group(self) -> ServiceLimit:
-        if self.group not in GROUPS:
-            raise ValueError(f"group must be one of {', '.join(GROUPS)}")
-        return self
 
 
 class Levers(BaseModel):

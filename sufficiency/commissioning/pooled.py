@@ -23,7 +23,7 @@ from sufficiency.commissioning.decisions import Decision, economics
 from sufficiency.commissioning.demand import DemandPaths
 from sufficiency.commissioning.evaluate import Score, evaluate_plan
 from sufficiency.commissioning.levers import Levers
-from sufficiency.commissioning.pooled_model import PooledSolve, solve_pooled
+from sufficiency.commissioning.pooled_model import PooledInstance, PooledSolve, solve_pooled
 from sufficiency.commissioning.pooled_score import score_pooled
 from sufficiency.commissioning.solve import Plan, optimise, setup
 from sufficiency.config import CommissioningParams
@@ -181,8 +181,8 @@ def optimise_pooled(
     h = params.horizon_months
     stack = np.stack([d.demand[:, :h] for d in demands])
     econ = economics(levers, cut.groups, cut.month_ends, inflation_rate)
-    solved = solve_pooled(decisions, stack, cut.groups, levers, group, econ, params,
-                          starts=[_start(alone)])  # fmt: skip
+    instance = PooledInstance(decisions, stack, cut.groups, levers, group, econ)
+    solved = solve_pooled(instance, params, starts=[_start(alone)])
     plan = Plan(tuple(decisions), solved.values, solved.status, solved.objective_gbp, "pooled",
                 solved.solver, solved.runtime_seconds)  # fmt: skip
     fresh_stack = np.stack([f.demand[:, :h] for f in fresh])

@@ -44,6 +44,20 @@ MAX_ROUNDS = 200
 
 
 @dataclass(frozen=True, eq=False)
+class PooledInstance:
+    """A co-operative's pooled problem: the decisions (each member's own, then the shared
+    block contracts), demand ``(members, paths, months, groups)``, the capacity groups,
+    the members' levers, the shared levers and the prices."""
+
+    decisions: Sequence[Decision]
+    demands: np.ndarray
+    groups: Sequence[str]
+    levers: Levers
+    pooled_levers: Levers
+    econ: Economics
+
+
+@dataclass(frozen=True, eq=False)
 class _Cells:
     """The (month, group) terms handled by cutting planes, stacked for fast evaluation.
 
@@ -138,15 +152,10 @@ def _add_kelley(
     return added
 
 
-def build_master(
-    decisions: Sequence[Decision],
-    demands: np.ndarray,
-    groups: Sequence[str],
-    levers: Levers,
-    pooled_levers: Levers,
-    econ: Economics,
-) -> tuple[MipModel, _Cells]:
+def build_master(inst: PooledInstance) -> tuple[MipModel, _Cells]:
     """The master MIP (decisions first) and its cutting-plane cells."""
+    decisions, demands, levers, econ = inst.decisions, inst.demands, inst.levers, inst.econ
+    groups, pooled_levers = inst.groups, inst.pooled_levers
     check_prices(econ, groups)
     num_members, _, months, num_groups = demands.shape
     model = MipModel()
@@ -196,14 +205,7 @@ def build_master(
 
 
 def solve_pooled(
-    decisions: Sequence[Decision],
-    demands: np.ndarray,
-    groups: Sequence[str],
-    levers: Levers,
-    pooled_levers: Levers,
-    econ: Economics,
-    params: CommissioningParams,
-    starts: Sequence[np.ndarray] = (),
+    inst: PooledInstance, params: CommissioningParams, starts: Sequence[np.ndarray] = ()
 ) -> PooledSolve:
     """Cutting planes from the plans ``starts`` (and no commitments) until within the gap.
 
@@ -214,7 +216,10 @@ def solve_pooled(
     gap still open, at most 0.1%), which is all a cut needs.
     """
     started = time.perf_counter()
-    model, cells = build_master(decisions, demands, groups, levers, pooled_levers, econ)
+    decisions, demands, groups, levers, econ = (
+        inst.decisions, inst.demands, inst.groups, inst.levers, inst.econ
+    )  # fmt: skip
+    model, cells = build_master(inst)
     n = len(decisions)
 
     def exact(x: np.ndarray) -> float:

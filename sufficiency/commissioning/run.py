@@ -32,6 +32,7 @@ from sufficiency.forecast import (
 )
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
+from sufficiency.results import Delegated
 
 MAX_FORECAST_MONTHS = 60
 
@@ -120,20 +121,28 @@ class CommissionResult:
         Plans, comparison, sensitivity and assumptions (:class:`CommissioningReport`).
     pooled
         The co-operative's pooled plan, ``None`` without other authorities.
+    comparison
+        Every plan scored on the fresh paths (``comparison.csv`` is ``comparison.table()``).
+    saving_vs_status_quo_gbp
+        Expected saving of the plan against buying spot as now.
+    sensitivity
+        The plan's cost as demand, spot prices and recruitment change (``None`` if skipped).
+    quality
+        What was repaired or set aside in the (first) 903 history.
     """
 
     report: CommissioningReport
     pooled: PooledResult | None = None
 
+    comparison = Delegated[Comparison]("report.comparison")
+    saving_vs_status_quo_gbp = Delegated[float]("report.comparison.saving_vs_status_quo_gbp")
+    sensitivity = Delegated[pd.DataFrame | None]("report.sensitivity")
+    quality = Delegated[DataQuality | None]("report.quality")
+
     @property
     def plan(self) -> pd.DataFrame:
         """What to commit to and when: ``lever, year, starts, commitment, cost_gbp`` (plan.csv)."""
         return self.report.stochastic.table(self.report.start)
-
-    @property
-    def comparison(self) -> Comparison:
-        """Every plan scored on the fresh paths (``comparison.csv`` is ``comparison.table()``)."""
-        return self.report.comparison
 
     @property
     def expected_cost_gbp(self) -> dict[str, float]:
@@ -144,21 +153,6 @@ class CommissionResult:
             "status_quo": c.status_quo.expected_cost_gbp,
             "central_forecast": c.central.expected_cost_gbp,
         }
-
-    @property
-    def saving_vs_status_quo_gbp(self) -> float:
-        """Expected saving of the plan against buying spot as now."""
-        return self.report.comparison.saving_vs_status_quo_gbp
-
-    @property
-    def sensitivity(self) -> pd.DataFrame | None:
-        """The plan's cost as demand, spot prices and recruitment change (``None`` if skipped)."""
-        return self.report.sensitivity
-
-    @property
-    def quality(self) -> DataQuality | None:
-        """What was repaired or set aside in the (first) 903 history."""
-        return self.report.quality
 
     @property
     def recommendation(self) -> list[str]:

@@ -15,6 +15,7 @@ from sufficiency.finance.workbook import SpendReport
 from sufficiency.forecast import ForecastParams, Scenario, forecast_history
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
+from sufficiency.results import Delegated
 
 
 @dataclass(frozen=True)
@@ -48,40 +49,29 @@ class SpendResult:
         Every table and assumption (:class:`~sufficiency.finance.workbook.SpendReport`).
     run_date
         Run date shown in the outputs.
+    monthly
+        Spend per month and cost line with P10/P50/P90 (``spend.csv``).
+    quarterly
+        Spend per quarter and cost line (``spend_quarterly.csv``).
+    yearly
+        Spend per financial year and cost line (``spend_years.csv``).
+    budget
+        Projection against the budget (``budget_comparison.csv``), ``None`` without one.
+    scenario_comparison
+        Base against scenario (``scenario_comparison.csv``), ``None`` without a scenario.
+    quality
+        What was repaired or set aside in the 903 history.
     """
 
     report: SpendReport
     run_date: dt.date
 
-    @property
-    def monthly(self) -> pd.DataFrame:
-        """Spend per month and cost line with P10/P50/P90 (``spend.csv``)."""
-        return self.report.monthly
-
-    @property
-    def quarterly(self) -> pd.DataFrame:
-        """Spend per quarter and cost line (``spend_quarterly.csv``)."""
-        return self.report.quarterly
-
-    @property
-    def yearly(self) -> pd.DataFrame:
-        """Spend per financial year and cost line (``spend_years.csv``)."""
-        return self.report.yearly
-
-    @property
-    def budget(self) -> pd.DataFrame | None:
-        """Projection against the budget (``budget_comparison.csv``), ``None`` without one."""
-        return self.report.budget
-
-    @property
-    def scenario_comparison(self) -> pd.DataFrame | None:
-        """Base against scenario (``scenario_comparison.csv``), ``None`` without a scenario."""
-        return self.report.comparison
-
-    @property
-    def quality(self) -> DataQuality | None:
-        """What was repaired or set aside in the 903 history."""
-        return self.report.quality
+    monthly = Delegated[pd.DataFrame]("report.monthly")
+    quarterly = Delegated[pd.DataFrame]("report.quarterly")
+    yearly = Delegated[pd.DataFrame]("report.yearly")
+    budget = Delegated[pd.DataFrame | None]("report.budget")
+    scenario_comparison = Delegated[pd.DataFrame | None]("report.comparison")
+    quality = Delegated[DataQuality | None]("report.quality")
 
     @property
     def years(self) -> tuple[YearSpend, ...]:

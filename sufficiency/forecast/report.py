@@ -19,7 +19,8 @@ from sufficiency.io.quality import DataQuality
 
 @dataclass(frozen=True, eq=False)
 class ForecastReport:
-    """A forecast run: results (base and optional scenario) and their tables.
+    """A forecast run: results (base and optional scenario) and their tables. Only
+    ``base``, ``demand``, ``starts`` and ``assumptions`` are required.
 
     Attributes
     ----------
@@ -44,16 +45,16 @@ class ForecastReport:
     """
 
     base: ForecastResult
-    scenario: ForecastResult | None
     demand: pd.DataFrame
-    scenario_demand: pd.DataFrame | None
-    comparison: pd.DataFrame | None
     starts: pd.DataFrame
-    supply: pd.DataFrame | None
-    shortfall: pd.DataFrame | None
-    purchases: pd.DataFrame | None
-    backtest: BacktestResult | None
     assumptions: pd.DataFrame
+    scenario: ForecastResult | None = None
+    scenario_demand: pd.DataFrame | None = None
+    comparison: pd.DataFrame | None = None
+    supply: pd.DataFrame | None = None
+    shortfall: pd.DataFrame | None = None
+    purchases: pd.DataFrame | None = None
+    backtest: BacktestResult | None = None
     quality: DataQuality | None = None
 
     @property

@@ -26,6 +26,7 @@ from sufficiency.forecast.states import CareSpells, build_spells
 from sufficiency.forecast.supply import SupplyPlan, register_vacancies, shortfall, supply_table
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History, read_history
+from sufficiency.results import Delegated
 
 Progress = Callable[[int], None]
 
@@ -242,20 +243,17 @@ class BacktestReport:
         Scores per cutoff, method, category and horizon, and the P10-P90 coverage.
     quality
         What was repaired or set aside in the 903 history.
+    scores
+        One row per cutoff x method x category x horizon (``backtest.csv``).
+    coverage
+        Whether each month's actual total fell in the P10-P90 band (backtest_coverage.csv).
     """
 
     result: BacktestResult
     quality: DataQuality | None = None
 
-    @property
-    def scores(self) -> pd.DataFrame:
-        """One row per cutoff x method x category x horizon (``backtest.csv``)."""
-        return self.result.scores
-
-    @property
-    def coverage(self) -> pd.DataFrame:
-        """Whether each month's actual total fell in the P10-P90 band (backtest_coverage.csv)."""
-        return self.result.coverage
+    scores = Delegated[pd.DataFrame]("result.scores")
+    coverage = Delegated[pd.DataFrame]("result.coverage")
 
     @property
     def summary(self) -> pd.DataFrame:

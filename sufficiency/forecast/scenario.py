@@ -25,17 +25,17 @@ Example (``data/sample/scenarios/entries_up_20.toml``)::
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from sufficiency.forecast.states import AGE_BANDS, CATEGORIES
-from sufficiency.io.tomlfile import read_toml, validate_toml
+from sufficiency.io.tomlfile import one_of, read_toml, validate_toml
 
-
-def _category(value: str) -> str:
-    if value not in CATEGORIES:
-        raise ValueError(f"unknown category {value!r}; use one of {', '.join(CATEGORIES)}")
-    return value
+#: A forecast category, an age band, a percentage change (not below -100%).
+Category = Annotated[str, one_of(CATEGORIES, "category")]
+AgeBand = Annotated[str, one_of(AGE_BANDS, "age band")]
+PercentChange = Annotated[float, Field(ge=-100)]
 
 
 class _Frozen(BaseModel):
@@ -46,17 +46,7 @@ class EntryChange(_Frozen):
     """Change in the number of children entering care, percent (+20 = a fifth more)."""
 
     change_pct: float = Field(default=0.0, ge=-100)
-    change_pct_by_age_band: dict[str, float] = {}
-
-    @field_validator("change_pct_by_age_band")
-    @classmethod
-    def _bands(cls, value: dict[str, float]) -> dict[str, float]:
-        for band, pct in value.items():
-            if band not in AGE_BANDS:
-                raise ValueError(f"unknown age band {band!r}; use one of {', '.join(AGE_BANDS)}")
-            if pct < -100:
-                raise ValueError(f"change for {band!r} is below -100%")
-        return value
+    change_pct_by_age_band: dict[AgeBand, PercentChange] = {}
 
     def multiplier(self, band: str) -> float:
         """Factor on entries in ``band`` (a band's own change replaces the overall one)."""
@@ -67,13 +57,11 @@ class StepDown(_Frozen):
     """``per_month`` children a month moved from one category to another (e.g. residential
     to foster care), from month ``start_month`` of the forecast to ``end_month``."""
 
-    from_category: str = Field(default="external_residential", alias="from")
-    to_category: str = Field(default="in_house_foster", alias="to")
+    from_category: Category = Field(default="external_residential", alias="from")
+    to_category: Category = Field(default="in_house_foster", alias="to")
     per_month: float = Field(gt=0)
     start_month: int = Field(default=1, ge=1)
     end_month: int | None = None
-
-    _check = field_validator("from_category", "to_category")(_category)
 
     def count_in_month(self, month: int) -> int:
         """Step-downs in forecast month ``month`` (1-based); fractions accumulate."""
@@ -87,11 +75,9 @@ class Shift(_Frozen):
     """A fraction of entries and moves into one category go to another instead
     (e.g. a quarter of IFA placements made in-house)."""
 
-    from_category: str = Field(alias="from")
-    to_category: str = Field(alias="to")
+    from_category: Category = Field(alias="from")
+    to_category: Category = Field(alias="to")
     fraction: float = Field(ge=0, le=1)
-
-    _check = field_validator("from_category", "to_category")(_category)
 
 
 class Scenario(_Frozen):
@@ -102,16 +88,7 @@ class Scenario(_Frozen):
     entries: EntryChange = EntryChange()
     step_down: tuple[StepDown, ...] = ()
     shift: tuple[Shift, ...] = ()
-    exit_rate_change_pct: dict[str, float] = {}
-
-    @field_validator("exit_rate_change_pct")
-    @classmethod
-    def _exit_categories(cls, value: dict[str, float]) -> dict[str, float]:
-        for cat, pct in value.items():
-            _category(cat)
-            if pct < -100:
-                raise ValueError(f"exit rate change for {cat!r} is below -100%")
-        return value
+    exit_rate_change_pct: dict[Category, PercentChange] = {}
 
     @property
     def is_base(self) -> bool:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from sufficiency.forecast.result import ForecastResult
+from sufficiency.forecast.scenario import Category
 from sufficiency.forecast.states import CAT, CATEGORIES
 from sufficiency.io.tomlfile import load_toml
 
@@ -77,17 +79,7 @@ class SupplyPlan(BaseModel):
 
     in_house_foster: CategorySupply | None = None
     in_house_residential: CategorySupply | None = None
-    block_contracts: dict[str, int] = {}
-
-    @field_validator("block_contracts")
-    @classmethod
-    def _known(cls, value: dict[str, int]) -> dict[str, int]:
-        for cat, n in value.items():
-            if cat not in CATEGORIES:
-                raise ValueError(f"unknown category {cat!r}; use one of {', '.join(CATEGORIES)}")
-            if n < 0:
-                raise ValueError(f"block contract for {cat!r} is negative")
-        return value
+    block_contracts: dict[Category, Annotated[int, Field(ge=0)]] = {}
 
 
 def load_supply(path: Path | str) -> SupplyPlan:

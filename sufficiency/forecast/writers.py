@@ -1,20 +1,17 @@
 """Write a forecast report: tidy CSVs, an Excel workbook and a self-contained HTML page.
 
-Every file is written to a temporary file in the output folder and then renamed
-over the target (``os.replace``), so a reader never sees a half-written file.
+Every file is written atomically and owner-only (:mod:`sufficiency.io.atomic`), so a
+reader never sees a half-written file.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from sufficiency.io.atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from sufficiency.io.quality_writers import write_quality_csv
 
 if TYPE_CHECKING:
@@ -22,30 +19,9 @@ if TYPE_CHECKING:
     from sufficiency.forecast.run import BacktestReport
 
 
-@contextlib.contextmanager
-def atomic_target(path: Path) -> Iterator[Path]:
-    """Yield a temporary path next to ``path``; on success rename it onto ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        os.replace(tmp_path, path)
-    finally:
-        tmp_path.unlink(missing_ok=True)
-
-
-def write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically."""
-    with atomic_target(path) as tmp:
-        tmp.write_bytes(data)
-    return path
-
-
 def write_csv(path: Path, df: pd.DataFrame) -> Path:
     """Write a table as UTF-8 CSV with Unix line endings, atomically."""
-    return write_bytes(path, df.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    return atomic_write_bytes(path, df.to_csv(index=False, lineterminator="\n").encode("utf-8"))
 
 
 def csv_tables(report: ForecastReport) -> dict[str, pd.DataFrame]:
@@ -74,10 +50,10 @@ def write_report(report: ForecastReport, out_dir: Path) -> list[Path]:
 
     written = [write_csv(out_dir / name, df) for name, df in csv_tables(report).items()]
     xlsx = out_dir / "forecast.xlsx"
-    with atomic_target(xlsx) as tmp:
+    with atomic_path(xlsx) as tmp:
         write_workbook(report, tmp)
     written.append(xlsx)
-    written.append(write_bytes(out_dir / "forecast.html", render_html(report).encode("utf-8")))
+    written.append(atomic_write_text(out_dir / "forecast.html", render_html(report)))
     quality = write_quality_csv(report.quality, out_dir)
     return written + ([quality] if quality is not None else [])
 

@@ -122,12 +122,17 @@ def _suit(name: str, label: str, *aliases: str) -> Field:
     )
 
 
-REFERRALS = TableSchema(
-    name="referrals",
-    close_columns="error",
-    description="Children needing a placement tonight, one row per child.",
-    unique=("child_id",),
-    fields=(
+def _tonight(name: str, description: str, key: str, fields: tuple[Field, ...]) -> TableSchema:
+    """One of tonight's tables: ``key`` unique, and a column named close to a field's name
+    is an error (a typo would otherwise drop a safety field without a word)."""
+    return TableSchema(name, fields, (key,), close_columns="error", description=description)
+
+
+REFERRALS = _tonight(
+    "referrals",
+    "Children needing a placement tonight, one row per child.",
+    "child_id",
+    (
         Field(
             "child_id",
             "text",
@@ -261,12 +266,11 @@ PROVIDERS = {
 }
 PLACEMENT_SEX = {"any": "any", "mixed": "any", "m": "M", "male": "M", "f": "F", "female": "F"}
 
-PLACEMENTS = TableSchema(
-    name="placements",
-    close_columns="error",
-    description="Tonight's placement register, one row per placement offer.",
-    unique=("placement_id",),
-    fields=(
+PLACEMENTS = _tonight(
+    "placements",
+    "Tonight's placement register, one row per placement offer.",
+    "placement_id",
+    (
         Field("placement_id", "text", "Unique ID of the offer.", required=True, nullable=False),
         Field(
             "setting",

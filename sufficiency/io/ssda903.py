@@ -59,7 +59,6 @@ def _codes(values: frozenset[str]) -> dict[str, str]:
 def header_schema() -> TableSchema:
     return TableSchema(
         name="903 header",
-        unknown_columns="warning",
         unique=("CHILD",),
         fields=(
             Field(
@@ -104,7 +103,6 @@ def episodes_schema(year: int | None) -> TableSchema:
     places = codes.ALL_PLACE_CODES if year is None else codes.place_codes_for_year(year)
     return TableSchema(
         name="903 episodes",
-        unknown_columns="warning",
         fields=(
             Field("CHILD", "text", "Child identifier.", required=True, nullable=False),
             Field(
@@ -165,7 +163,6 @@ def episodes_schema(year: int | None) -> TableSchema:
 def uasc_schema() -> TableSchema:
     return TableSchema(
         name="903 uasc",
-        unknown_columns="warning",
         unique=("CHILD",),
         fields=(
             Field("CHILD", "text", "Child identifier.", required=True, nullable=False),

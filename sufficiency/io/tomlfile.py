@@ -8,10 +8,11 @@ TOML and a key or value the model rejects each give the same one-sentence
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import AfterValidator, BaseModel, ValidationError
 
 from sufficiency.errors import ConfigError
 
@@ -47,3 +48,15 @@ def validate_toml(model: type[M], data: dict[str, Any], source: Path | str) -> M
 def load_toml(model: type[M], path: Path | str, kind: str) -> M:
     """Read the TOML file at ``path`` and validate it as ``model``."""
     return validate_toml(model, read_toml(path, kind), path)
+
+
+def one_of(allowed: Sequence[str], what: str) -> AfterValidator:
+    """For ``Annotated[str, one_of(...)]`` (a field, or a dict's keys): the value must
+    be one of ``allowed``; the error names ``what`` and lists the choices."""
+
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"unknown {what} {value!r}; use one of {', '.join(allowed)}")
+        return value
+
+    return AfterValidator(check)

@@ -120,24 +120,15 @@ class Career:
     def foster(self, kind: str, long_term: bool) -> Placement:
         """A foster placement: ``kind`` is kin, in_house or ifa."""
         r = self.rng.random()
-        if kind == "kin":
-            post = self._near(0.2, 8) if r < 0.65 else self._near(8, 50)
-            return Placement(
-                "U1" if long_term else "U3",
-                "PR1",
-                post,
-                self.estate.la_fostering_urn,
-                self._new_carer(),
-            )
-        if kind == "in_house":
-            post = self._near(0.3, 12, True) if r < 0.75 else self._near(12, 35, True)
-            return Placement(
-                "U4" if long_term else "U6",
-                "PR1",
-                post,
-                self.estate.la_fostering_urn,
-                self._new_carer(),
-            )
+        if kind in ("kin", "in_house"):  # the council's own carers: kinship or in-house
+            if kind == "kin":
+                post = self._near(0.2, 8) if r < 0.65 else self._near(8, 50)
+                long_code, short_code = "U1", "U3"
+            else:
+                post = self._near(0.3, 12, True) if r < 0.75 else self._near(12, 35, True)
+                long_code, short_code = "U4", "U6"
+            code = long_code if long_term else short_code
+            return Placement(code, "PR1", post, self.estate.la_fostering_urn, self._new_carer())
         urn, prov = self.estate.ifa_agencies[int(self.rng.integers(len(self.estate.ifa_agencies)))]
         post = (
             self._near(0.3, 12)

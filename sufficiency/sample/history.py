@@ -304,10 +304,9 @@ def simulate(
         ethnic = str(rng.choice(_ETHNIC, p=_ETHNIC_W / _ETHNIC_W.sum()))
         first_place: Placement | None = None
         for k in range(group):
-            if uasc:
-                age_days = int(rng.uniform(14.2, 17.9) * 365.25)
-            elif group > 1:
-                age_days = int(rng.uniform(0.2, 13.5) * 365.25)
+            if uasc or group > 1:  # unaccompanied teenagers; brothers and sisters
+                lo, hi = (14.2, 17.9) if uasc else (0.2, 13.5)
+                age_days = int(rng.uniform(lo, hi) * 365.25)
             else:
                 lo, hi = _AGE_BANDS[int(rng.choice(5, p=_AGE_WEIGHTS))]
                 age_days = int(rng.uniform(lo, hi - 0.05) * 365.25) + 3

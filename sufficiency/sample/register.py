@@ -196,13 +196,9 @@ def make_referrals(rng: np.random.Generator, estate: Estate, run_date: date) -> 
             else str(estate.county.postcode[int(rng.integers(len(estate.county.postcode)))])
         )
         needed = str(rng.choice(["today", "<5 days", ">5 days"], p=[0.4, 0.3, 0.3]))
+        lo, hi = (15.1, 17.9) if uasc else (0.3, 14.0) if size > 1 else (0.05, 17.9)
         for _ in range(size):
-            if uasc:
-                age_days = int(rng.uniform(15.1, 17.9) * 365.25)
-            elif size > 1:
-                age_days = int(rng.uniform(0.3, 14) * 365.25)
-            else:
-                age_days = int(rng.uniform(0.05, 17.9) * 365.25)
+            age_days = int(rng.uniform(lo, hi) * 365.25)
             dob = run_date - timedelta(days=age_days)
             age = (run_date - dob).days / 365.25
             year = _school_year(dob, run_date)

@@ -28,11 +28,10 @@ from sufficiency.matching.backends.base import (
     LpOutcome,
     MasterLp,
     MasterSolution,
-    MipOutcome,
     SolveOptions,
-    SolveStatus,
 )
 from sufficiency.matching.formulation import LinearModel
+from sufficiency.solver_status import MipOutcome, SolveStatus
 from sufficiency.solver_worker import run_isolated
 
 BackendName = Literal["highspy", "ortools", "highs", "cbc"]

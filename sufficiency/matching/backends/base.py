@@ -13,7 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
-from sufficiency.solver_status import MipOutcome, SolveStatus
+from sufficiency.solver_status import SolveStatus
 
 
 class Feature(StrEnum):
@@ -95,14 +95,3 @@ class MasterLp(Protocol):
 
     def solve(self) -> MasterSolution:
         """Re-solve the LP from the last optimal basis."""
-
-
-__all__ = [
-    "Feature",
-    "LpOutcome",
-    "MasterLp",
-    "MasterSolution",
-    "MipOutcome",
-    "SolveOptions",
-    "SolveStatus",
-]

@@ -13,15 +13,9 @@ from typing import Any
 import numpy as np
 
 from sufficiency.errors import SolverError
-from sufficiency.matching.backends.base import (
-    Feature,
-    LpOutcome,
-    MasterSolution,
-    MipOutcome,
-    SolveOptions,
-    SolveStatus,
-)
+from sufficiency.matching.backends.base import Feature, LpOutcome, MasterSolution, SolveOptions
 from sufficiency.matching.formulation import LinearModel
+from sufficiency.solver_status import MipOutcome, SolveStatus
 
 #: What this backend can do: everything, including a warm LP master (:class:`WarmLp`).
 FEATURES = frozenset(Feature)

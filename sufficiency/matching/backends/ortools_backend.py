@@ -8,14 +8,9 @@ from typing import Any
 import numpy as np
 
 from sufficiency.errors import SolverError
-from sufficiency.matching.backends.base import (
-    Feature,
-    LpOutcome,
-    MipOutcome,
-    SolveOptions,
-    SolveStatus,
-)
+from sufficiency.matching.backends.base import Feature, LpOutcome, SolveOptions
 from sufficiency.matching.formulation import LinearModel
+from sufficiency.solver_status import MipOutcome, SolveStatus
 
 NAME = "ortools"
 

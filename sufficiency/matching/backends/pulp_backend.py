@@ -16,14 +16,9 @@ import warnings
 import numpy as np
 
 from sufficiency.errors import SolverError
-from sufficiency.matching.backends.base import (
-    Feature,
-    LpOutcome,
-    MipOutcome,
-    SolveOptions,
-    SolveStatus,
-)
+from sufficiency.matching.backends.base import Feature, LpOutcome, SolveOptions
 from sufficiency.matching.formulation import LinearModel
+from sufficiency.solver_status import MipOutcome, SolveStatus
 
 #: What these backends can do: no warm LP master (PuLP rebuilds the model every solve).
 FEATURES = frozenset({Feature.MIP, Feature.LP_DUALS, Feature.MIP_BOUND})

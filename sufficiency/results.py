@@ -1,0 +1,43 @@
+"""What the jobs' frozen result types share.
+
+A result keeps the report it was built from and shows its tables as attributes;
+:class:`Delegated` is such an attribute, read from the report and typed (the class's
+docstring documents it under Attributes, as it does the fields)::
+
+    @dataclass(frozen=True)
+    class SpendResult:
+        report: SpendReport
+
+        monthly = Delegated[pd.DataFrame]("report.monthly")
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any, Generic, TypeVar, overload
+
+T = TypeVar("T")
+
+
+class Delegated(Generic[T]):
+    """A read-only attribute whose value is ``obj.<path>`` (a dotted path)."""
+
+    def __init__(self, path: str, doc: str | None = None) -> None:
+        self._get = operator.attrgetter(path)
+        self.path = path
+        self.__doc__ = doc or f"``{path}`` (see the class's Attributes)."
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> Delegated[T]: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> Any:
+        return self if obj is None else self._get(obj)
+
+    def __set__(self, obj: object, value: object) -> None:
+        raise AttributeError(f"{self.name} is read-only: it is {self.path}")
