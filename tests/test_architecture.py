@@ -52,3 +52,14 @@ def test_an_upward_import_fails(tmp_path: Path, module: str, line: str, broken: 
     done = lint_imports(tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"{broken}" in done.stdout.split("Broken contracts")[1]
+
+
+def test_no_module_is_loaded_behind_the_checker() -> None:
+    """No dependency hides from import-linter in a string (``importlib.import_module``)."""
+    hidden = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "sufficiency").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "import_module(" in line or "__import__(" in line
+    ]
+    assert hidden == []
