@@ -23,7 +23,6 @@ import warnings
 from pathlib import Path
 
 from sufficiency.commissioning import (
-    CommissioningParams,
     compare_plans,
     demand_from_forecast,
     load_levers,
@@ -31,7 +30,7 @@ from sufficiency.commissioning import (
     optimise_pooled,
     status_quo_plan,
 )
-from sufficiency.config import ForecastParams
+from sufficiency.config import CommissioningParams, ForecastParams
 from sufficiency.forecast.estimate import fit_model
 from sufficiency.forecast.projection import default_start, forecast_from_spells
 from sufficiency.forecast.scenario import BASE
