@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPTS = sorted(
-    p for folder in ("benchmarks", "scripts") for p in (ROOT / folder).rglob("*.py")
-)
+SCRIPTS = sorted(p for folder in ("benchmarks", "scripts") for p in (ROOT / folder).rglob("*.py"))
 
 
 @pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: str(p.relative_to(ROOT)))
