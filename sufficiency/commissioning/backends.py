@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sufficiency import highs_banner
 from sufficiency.errors import SolverError
 from sufficiency.solver_status import MipOutcome, SolveStatus
 from sufficiency.solver_worker import run_isolated
@@ -186,6 +187,7 @@ def _solve_pulp(
         expr = pulp.LpAffineExpression([(xs[i], float(c)) for i, c in zip(idx, coef, strict=True)])
         prob.addConstraint(pulp.LpConstraint(expr, senses[sense], f"r{k}", rhs))
     if solver == "highs":
+        highs_banner.silence()
         engine = pulp.HiGHS(msg=False, timeLimit=time_limit_seconds, gapRel=mip_gap, threads=1)
     else:
         with warnings.catch_warnings():  # PuLP 3 deprecates its bundled CBC, still shipped

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from sufficiency import highs_banner
 from sufficiency.errors import SolverError
 from sufficiency.matching.backends.base import Feature, LpOutcome, MasterSolution, SolveOptions
 from sufficiency.matching.formulation import LinearModel
@@ -31,6 +32,7 @@ MIP_OPTIONS: dict[str, object] = {"mip_allow_restart": False}
 def _highs(model: LinearModel, integer: bool) -> Any:
     import highspy
 
+    highs_banner.silence()
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     # HiGHS fixes its thread pool at the first run in a process and fails any later run
@@ -134,6 +136,7 @@ class WarmLp:
     def __init__(self, num_units: int, capacity: np.ndarray) -> None:
         import highspy
 
+        highs_banner.silence()
         self.inf = highspy.kHighsInf
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)

@@ -15,6 +15,7 @@ import warnings
 
 import numpy as np
 
+from sufficiency import highs_banner
 from sufficiency.errors import SolverError
 from sufficiency.matching.backends.base import Feature, LpOutcome, SolveOptions
 from sufficiency.matching.formulation import LinearModel
@@ -100,6 +101,7 @@ def solve_mip(model: LinearModel, options: SolveOptions, engine: str) -> MipOutc
     prob, xs, _ = _pulp_model(model)
     log: str | None = None
     if engine == "highs":
+        highs_banner.silence()
         if not pulp.HiGHS().available():
             raise SolverError("HiGHS is not available to PuLP in this process.")
         from sufficiency.matching.backends.highs_backend import MIP_OPTIONS
