@@ -12,7 +12,7 @@ from sufficiency.matching.greedy import greedy_plan
 from sufficiency.matching.plan import evaluate_plan, plan_objective
 from sufficiency.matching.problem import MatchProblem, build_problem
 from sufficiency.matching.run import MatchRun, match, run_matching
-from sufficiency.matching.solve import MatchResult, Method, solve
+from sufficiency.matching.solver import MatchResult, Method, solve
 from sufficiency.matching.summary import MatchSummary, PlanFigures
 from sufficiency.matching.writers import write_match_outputs
 

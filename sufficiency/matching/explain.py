@@ -8,7 +8,7 @@ import pandas as pd
 from sufficiency.matching.costs import pair_distances
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import RULE_CODES, RULE_TEXT, rule_breaks
-from sufficiency.matching.solve import MatchResult
+from sufficiency.matching.solver import MatchResult
 
 UNPLACED_COLUMNS: tuple[str, ...] = (
     "child_id", "reason", "num_suitable_placements", *(f"excluded_{r}" for r in RULE_CODES),

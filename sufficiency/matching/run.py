@@ -21,7 +21,7 @@ from sufficiency.matching.decisions import DecisionOutcome, apply_decisions
 from sufficiency.matching.explain import alternatives_table, unplaced_table
 from sufficiency.matching.plan import evaluate_plan, plan_figures
 from sufficiency.matching.problem import MatchProblem, build_problem
-from sufficiency.matching.solve import MatchResult, solve
+from sufficiency.matching.solver import MatchResult, solve
 from sufficiency.matching.summary import MatchSummary, PlanFigures, SetAsideRow, input_notes
 from sufficiency.matching.why_not import add_why_not
 from sufficiency.matching.writers import write_match_outputs

@@ -16,7 +16,7 @@ import pandas as pd
 from sufficiency.matching.decisions import conflict_rule, rule_label
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import children_conflict
-from sufficiency.matching.solve import MatchResult
+from sufficiency.matching.solver import MatchResult
 
 KNOCK_ON = (
     "Nothing in the plan stops it on its own: the plan as a whole is cheaper this way "

@@ -25,7 +25,7 @@ from sufficiency.matching.column_generation import solve_patterns
 from sufficiency.matching.costs import pair_cost
 from sufficiency.matching.master import ColdMaster, WarmMaster, pricing_lp
 from sufficiency.matching.problem import MatchProblem
-from sufficiency.matching.solve import METHODS, PATTERNS, PATTERNS_THEN_FULL
+from sufficiency.matching.solver import METHODS, PATTERNS, PATTERNS_THEN_FULL
 from sufficiency.matching.stop import MIN_SOLVER_SECONDS, Deadline
 from sufficiency.solver_status import MipOutcome, SolveStatus
 
