@@ -270,6 +270,7 @@ def commission(
     pool_with: Sequence[History] = (),
     with_sensitivity: bool = True,
     strict: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> CommissionResult:
     """Choose what to recruit, block-buy or spot-purchase, under forecast uncertainty.
 
@@ -287,6 +288,9 @@ def commission(
         Other authorities' histories to pool block contracts with.
     with_sensitivity
         Run the sensitivity analysis (slower).
+    progress
+        Called with a sentence as each stage starts (a run with the defaults takes
+        minutes); ``print`` will do.
 
     Returns
     -------
@@ -314,6 +318,7 @@ def commission(
         history_or_path(history), lever_set, params.forecast, params.finance,
         params.commissioning, with_sensitivity=with_sensitivity,
         pool_with=tuple(history_or_path(h) for h in pool_with), strict=strict,
+        progress=progress,
     )  # fmt: skip
 
 

@@ -3,6 +3,7 @@ assumptions, and the recommendation in plain words (the writers render it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -57,11 +58,13 @@ def commission(
     inflation_rate: float = 0.06,
     with_sensitivity: bool = True,
     forecast_assumptions: pd.DataFrame | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> CommissioningReport:
     """Optimise on ``forecast``'s paths; score every plan on ``fresh_forecast``'s.
 
     ``forecast_assumptions`` (``item, value`` rows describing the forecast) go into the
     HTML page; without them the page lists the forecast's start, paths and seed.
+    ``progress`` is told, in a sentence, each stage as it starts.
 
     Raises
     ------
@@ -73,13 +76,17 @@ def commission(
     demand = demand_from_forecast(forecast, params.horizon_months)
     fresh = demand_from_forecast(fresh_forecast, params.horizon_months)
     kw = {"inflation_rate": inflation_rate}
+    say = progress or (lambda _message: None)
+    say(f"Optimising the plan on {demand.num_paths:,} demand paths, and the plan made on "
+        "the central forecast alone.")  # fmt: skip
     stochastic = optimise(demand, levers, params, name="stochastic", **kw)
     central = optimise(demand.central(), levers, params, name="central forecast", **kw)
     quo = status_quo_plan(demand, levers, params, **kw)
+    say(f"Scoring the plans and buying spot as now on {fresh.num_paths:,} fresh paths.")
     comparison = compare_plans(stochastic, central, quo, fresh, levers, **kw)
-    sens = (
-        sensitivity(demand, fresh, levers, params, stochastic, **kw) if with_sensitivity else None
-    )
+    sens = None
+    if with_sensitivity:
+        sens = sensitivity(demand, fresh, levers, params, stochastic, **kw, progress=progress)
     rows = [
         *assumptions(levers),
         ("inflation_rate", f"{inflation_rate:.1%} each 1 April", "[finance] configuration"),

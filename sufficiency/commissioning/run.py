@@ -8,6 +8,7 @@ on the optimisation and the fresh seeds), with pooling across authorities.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -198,8 +199,12 @@ def run_commission(
     with_sensitivity: bool = True,
     pool_with: tuple[SSDA903History | Path, ...] = (),
     strict: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> CommissionResult:
     """Forecast the history twice (optimisation and fresh seeds), commission, pool.
+
+    ``progress`` is told, in a sentence, each stage as it starts (a run with the
+    defaults takes minutes).
 
     ``strict`` refuses an imperfect 903 history (any history, pooled ones included)
     instead of repairing it; the report's ``quality`` says what was done to the first.
@@ -211,16 +216,20 @@ def run_commission(
     ConfigError
         Pooled histories that end on different dates, or another commissioning error.
     """
+    say = progress or (lambda _message: None)
+    say(f"Forecasting {_label(history)}: {params.num_paths:,} paths to optimise on and "
+        f"{params.eval_paths:,} fresh paths to score on.")  # fmt: skip
     own = _forecast_twice(history, forecast, params, strict=strict)
     report = commission(own.runs[0], own.runs[1], levers, params,
                         inflation_rate=finance.inflation_rate,
                         with_sensitivity=with_sensitivity,
-                        forecast_assumptions=own.assumptions)  # fmt: skip
+                        forecast_assumptions=own.assumptions, progress=progress)  # fmt: skip
     report = replace(report, quality=own.quality)
     if not pool_with:
         return CommissionResult(report)
     members = [own]
     for i, other in enumerate(pool_with, start=1):
+        say(f"Forecasting {_label(other)} for pooling.")
         theirs = _forecast_twice(other, forecast, params, 100_003 * i, strict=strict)
         if theirs.start != own.start:
             raise ConfigError(
@@ -229,6 +238,7 @@ def run_commission(
             )
         members.append(theirs)
     h = params.horizon_months
+    say(f"Optimising block contracts pooled across {len(members)} authorities.")
     pooled = optimise_pooled(
         [demand_from_forecast(m.runs[0], h) for m in members],
         [demand_from_forecast(m.runs[1], h) for m in members],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from sufficiency.commissioning.demand import DemandPaths
@@ -43,8 +45,11 @@ def sensitivity(
     base: Plan,
     *,
     inflation_rate: float = 0.06,
+    progress: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
     """Re-optimise and re-score with each factor moved by each of ``params.sensitivity_steps``.
+
+    ``progress`` is told as each factor's runs start.
 
     Returns one row per (factor, change): the re-optimised plan's expected cost and
     saving against the status quo on fresh paths moved the same way, the base plan's
@@ -52,7 +57,10 @@ def sensitivity(
     places, homes opened and whether it adopts the fee uplift.
     """
     rows = []
-    for factor in FACTORS:
+    for number, factor in enumerate(FACTORS, start=1):
+        if progress is not None:
+            changes = ", ".join(f"{s:+.0%}" for s in params.sensitivity_steps)
+            progress(f"Sensitivity {number} of {len(FACTORS)}: {factor} changed by {changes}.")
         for step in params.sensitivity_steps:
             m = 1.0 + step
             d, f, lv, success = demand, fresh, levers, 1.0

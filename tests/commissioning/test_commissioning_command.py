@@ -56,8 +56,11 @@ def test_command_reports_infeasible_service_limit(tmp_path, sample_dir):
     bad = _levers_with(sample_dir, tmp_path, "# Optional service limits", limit)
     result = CliRunner().invoke(main, [*_args(sample_dir, tmp_path / "out", bad), *QUICK])
     assert result.exit_code == 1
-    assert result.output.startswith("Error: Infeasible service limit: residential in ")
-    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+    # the stages that ran are on standard error, the one error line last
+    *stages, error = result.stderr.splitlines()
+    assert error.startswith("Error: Infeasible service limit: residential in ")
+    assert stages and all(line.startswith("[0:") for line in stages)
+    assert result.stdout == "" and "Traceback" not in result.output
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +161,18 @@ def test_command_pooling_raises_on_histories_ending_on_different_dates(tmp_path,
     out = tmp_path / "out"
     result = CliRunner().invoke(main, [*_args(sample_dir, out), *QUICK, "--pool-with", str(other)])
     assert result.exit_code == 1
-    assert result.output.startswith("Error:") and "end on the same date" in result.output
+    error = result.stderr.splitlines()[-1]
+    assert error.startswith("Error:") and "end on the same date" in error
     assert "Traceback" not in result.output
     assert not (out / "plan.csv").exists()
+
+
+def test_command_says_each_stage_as_it_starts(sample_run):
+    """A long run is not silent: each stage on standard error, timed; results on stdout."""
+    result, _, _ = sample_run
+    stages = result.stderr.splitlines()
+    assert stages[0].startswith("[0:00] Forecasting ") and "to score on" in stages[0]
+    assert any("Optimising the plan on" in line for line in stages)
+    assert any("Scoring the plans" in line for line in stages)
+    assert all(line.startswith("[") for line in stages)
+    assert "Forecasting" not in result.stdout and "Wrote " in result.stdout
