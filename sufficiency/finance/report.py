@@ -18,7 +18,7 @@ from sufficiency.finance.summaries import (
     reconciliation,
     scenario_comparison,
 )
-from sufficiency.finance.workbook import SpendReport
+from sufficiency.finance.workbook import SpendReport, line_label
 from sufficiency.forecast import ForecastResult
 from sufficiency.io.quality import DataQuality
 
@@ -82,7 +82,7 @@ def spend_report(
         comparison_budget = budget_comparison(proj, budget)
     uplift = dt.date(2000, params.uplift_month, params.uplift_day).strftime("%d %B")
     assumptions: list[tuple[str, str]] = [
-        *[(f"Weekly cost: {line}", f"£{costs.weekly_cost_gbp.get(line, 0):,.2f} "
+        *[(f"Weekly cost: {line_label(line)}", f"£{costs.weekly_cost_gbp.get(line, 0):,.2f} "
            f"({costs.source.get(line, 'not given')})") for line in proj.cost_lines],
         ("Inflation", f"{params.inflation_rate:.1%} a year, applied on {uplift} each year"),
         ("Financial year starts", dt.date(2000, params.financial_year_start_month, 1)

@@ -85,10 +85,26 @@ class SpendResult:
 
     @property
     def headline(self) -> str:
-        """The first two financial years' totals in one sentence (no final full stop)."""
+        """The first two financial years' totals in one sentence (no final full stop).
+
+        With a scenario, the base case is labelled as such and the scenario's means and
+        their difference from the base follow.
+        """
         parts = [f"{y.financial_year}: £{y.mean:,.0f} (P10 £{y.p10:,.0f}, P90 £{y.p90:,.0f}, "
                  f"{y.months} months)" for y in self.years[:2]]  # fmt: skip
-        return "Projected placement spend " + "; ".join(parts)
+        comparison = self.scenario_comparison
+        scenario = self.report.scenario
+        if comparison is None or scenario is None:
+            return "Projected placement spend " + "; ".join(parts)
+        rows = comparison[comparison["cost_line"] == "all"].set_index("financial_year")
+        scen = []
+        for y in self.years[:2]:
+            mean, diff = (float(rows.loc[y.financial_year, k])
+                          for k in ("scenario_mean", "difference"))  # fmt: skip
+            scen.append(f"{y.financial_year}: £{mean:,.0f} (difference from base "
+                        f"{'-' if diff < 0 else '+'}£{abs(diff):,.0f})")  # fmt: skip
+        return ("Projected placement spend, base case: " + "; ".join(parts)
+                + f". Scenario '{scenario.scenario}': " + "; ".join(scen))  # fmt: skip
 
     def write(self, out_dir: Path | str) -> list[Path]:
         """Write spend.csv and companions, spend.xlsx and data_quality.csv into ``out_dir``.

@@ -1,9 +1,16 @@
-"""The finance workbook: Summary, Monthly, Quarterly, Financial years, Scenario
-comparison, Budget and Assumptions sheets, with live total formulas and native charts."""
+"""The finance workbook: Summary, Monthly, Cumulative, Quarterly, Financial years, Scenario
+comparison, Budget and Assumptions sheets, with live total formulas and native charts.
+
+Finance conventions: variance is projected spend minus budget, so a positive variance is
+an overspend (adverse, shown in red) and a negative one an underspend (favourable, not
+red). Every sheet prints on A4 landscape, one page wide, with its header row repeated,
+and each chart starts on a page of its own so that no chart is cut by a page break.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,8 +20,10 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.axis import ChartLines
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency.finance.projection import SpendProjection
@@ -23,8 +32,52 @@ from sufficiency.io.quality import DataQuality
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import save_workbook
 
-GBP = '"£"#,##0;[Red]-"£"#,##0'
+#: Money: negatives get a minus sign and no colour (a spend figure is not "bad" for being low).
+GBP = '"£"#,##0;-"£"#,##0'
+#: Variance against budget (projection - budget): overspend (positive) is adverse and red;
+#: underspend (negative) is favourable, shown with a minus sign and not red.
+VARIANCE = '[Red]"£"#,##0;-"£"#,##0;"£"0'
 PCT = "0.0%"
+#: Line colours of successive financial years on the cumulative chart (projection solid,
+#: budget dashed, same colour).
+YEAR_COLOURS = ("1F4E79", "C55A11", "548235", "7030A0", "BF9000")
+#: The sign convention, stated on every sheet that shows a variance.
+SIGN_CONVENTION = (
+    "Sign convention: variance = projected spend - budget. A positive variance is a projected "
+    "overspend (adverse, shown in red); a negative variance is an underspend (favourable, "
+    "shown with a minus sign, not red)."
+)
+#: Plain-word names of the cost lines (forecast categories) on user-facing sheets. The
+#: machine-facing CSVs keep the internal names.
+LINE_LABELS: dict[str, str] = {
+    "kinship_foster": "Kinship foster care",
+    "in_house_foster": "In-house foster care",
+    "ifa_foster": "IFA foster care",
+    "in_house_residential": "In-house children's homes",
+    "external_residential": "External children's homes",
+    "secure": "Secure children's homes",
+    "supported": "Supported accommodation",
+    "with_parents": "Placed with parents",
+    "placed_for_adoption": "Placed for adoption",
+    "other": "Other placements",
+    "all": "All placements",
+}
+#: Plain-word headers for the columns of the budget and scenario tables.
+COLUMN_LABELS: dict[str, str] = {
+    "financial_year": "Financial year",
+    "cost_line": "Cost line",
+    "months": "Months forecast",
+    "budget_gbp": "Budget (£)",
+    "mean": "Projected (mean)",
+    "p10": "P10",
+    "p50": "P50",
+    "p90": "P90",
+    "variance_gbp": "Variance (mean - budget)",
+    "prob_overspend": "Probability of overspend",
+    "base_mean": "Base case (mean)",
+    "scenario_mean": "Scenario (mean)",
+    "difference": "Difference (scenario - base)",
+}
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
 
@@ -45,21 +98,71 @@ class SpendReport:
     quality: DataQuality | None = None
 
 
-def _label(line: str) -> str:
-    return line.replace("_", " ").capitalize()
+def line_label(line: str) -> str:
+    """A cost line in plain words (``ifa_foster`` -> ``IFA foster care``)."""
+    return LINE_LABELS.get(line, line.replace("_", " ").capitalize())
 
 
-def _header(ws: Worksheet, row: int, names: Sequence[str]) -> None:
-    for j, name in enumerate(names, start=1):
+def _column_label(name: str) -> str:
+    return COLUMN_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def _header(ws: Worksheet, row: int, names: Sequence[str], first: int = 1) -> None:
+    for j, name in enumerate(names, start=first):
         c = ws.cell(row=row, column=j, value=name)
         c.font = BOLD
         c.fill = HEADER_FILL
-        c.alignment = Alignment(wrap_text=True, vertical="top")
+        c.alignment = Alignment(wrap_text=True, vertical="bottom")
+
+
+def _is_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int | float) or (isinstance(value, str) and value.startswith("="))
+
+
+def _finish_header(ws: Worksheet, row: int, last_data_row: int | None = None) -> None:
+    """Right-align headers over numeric columns and make the row tall enough for its wrap.
+
+    Spreadsheets do not grow a row for wrapped text on opening, so without a height the
+    wrapped header spills over the first data row. Call after the column widths are set.
+    """
+    last = last_data_row or ws.max_row
+    lines = 1
+    for j in range(1, ws.max_column + 1):
+        c = ws.cell(row=row, column=j)
+        if not isinstance(c.value, str):
+            continue
+        below = [ws.cell(row=r, column=j).value for r in range(row + 1, last + 1)]
+        numeric = any(_is_number(v) for v in below)
+        c.alignment = Alignment(wrap_text=True, vertical="bottom",
+                                horizontal="right" if numeric else "left")  # fmt: skip
+        width = ws.column_dimensions[get_column_letter(j)].width or 8.43
+        chars = max(int(width * 0.95) - 2, 4)  # bold text is a little wider than the width unit
+        lines = max(lines, len(textwrap.wrap(c.value, chars)) or 1)
+    ws.row_dimensions[row].height = 15 * lines + 3
 
 
 def _widths(ws: Worksheet, first: int = 14, rest: int = 14) -> None:
     for j in range(1, ws.max_column + 1):
         ws.column_dimensions[get_column_letter(j)].width = first if j == 1 else rest
+
+
+def _axes(chart: Any, x_title: str, y_title: str) -> None:
+    """Visible axes with titles (openpyxl otherwise writes them deleted) and £ ticks."""
+    chart.x_axis.title = x_title
+    chart.y_axis.title = y_title
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.numFmt = '"£"#,##0'
+    chart.y_axis.majorGridlines = ChartLines()
+    chart.legend.position = "b"
+
+
+def _chart_on_new_page(ws: Worksheet, chart: Any, row: int) -> None:
+    """Anchor ``chart`` at ``row`` with a page break above it, so it is never split."""
+    ws.row_breaks.append(Break(id=row - 1))
+    ws.add_chart(chart, f"A{row}")
 
 
 def _period_sheet(
@@ -68,7 +171,7 @@ def _period_sheet(
     """One row per period (month, quarter or year): mean by line, total formula, percentiles."""
     ws = wb.create_sheet(title)
     lines = proj.cost_lines
-    names = [key_name, "Months", *(_label(x) for x in lines), "Total (mean)",
+    names = [key_name, "Months", *(line_label(x) for x in lines), "Total (mean)",
              "Total P10", "Total P50", "Total P90"]  # fmt: skip
     _header(ws, 1, names)
     ws.freeze_panes = "C2"
@@ -106,7 +209,17 @@ def _period_sheet(
             value="Means add up across rows and columns; P10/P50/P90 are percentiles of each "
                   "simulated path's total and do not add.")  # fmt: skip
     _widths(ws, 14, 15)
+    _finish_header(ws, 1, n)
+    ws.print_title_rows = "1:1"
     return ws
+
+
+def _budget_all(report: SpendReport) -> dict[str, float]:
+    """The whole placements budget (cost line ``all``) by financial year."""
+    if report.budget is None:
+        return {}
+    b = report.budget[report.budget["cost_line"] == "all"]
+    return {str(k): float(v) for k, v in zip(b["financial_year"], b["budget_gbp"], strict=True)}
 
 
 def _monthly_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
@@ -125,13 +238,7 @@ def _monthly_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
         ws.column_dimensions[get_column_letter(col)].width = 18
     total_letter = get_column_letter(3 + len(lines))
     fy = [financial_year(m, proj.financial_year_start_month) for m in proj.months]
-    budget_all = {}
-    if report.budget is not None:
-        b = report.budget
-        budget_all = dict(
-            zip(b.loc[b["cost_line"] == "all", "financial_year"],
-                b.loc[b["cost_line"] == "all", "budget_gbp"], strict=True)
-        )  # fmt: skip
+    budget_all = _budget_all(report)
     for i in range(len(keys)):
         r = i + 2
         same_year_start = next(k for k in range(len(keys)) if fy[k] == fy[i]) + 2
@@ -143,44 +250,110 @@ def _monthly_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
             months_done = r - same_year_start + 1
             v = round(float(budget_all[fy[i]]) * months_done / 12, 2)
             ws.cell(row=r, column=budget_col, value=v).number_format = GBP
+    _finish_header(ws, 1, n)
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "stacked"
     chart.overlap = 100
-    chart.title = "Projected spend by cost line (mean)"
-    chart.y_axis.title = "GBP"
-    chart.y_axis.numFmt = '"£"#,##0'
+    chart.title = "Projected spend by cost line, each month (mean)"
+    _axes(chart, "Month", "Spend (£)")
     data = Reference(ws, min_col=3, max_col=2 + len(lines), min_row=1, max_row=n)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n))
-    chart.height, chart.width = 10, 24
-    ws.add_chart(chart, f"A{n + 5}")
-    line = LineChart()
-    line.title = "Cumulative spend in the year against budget"
-    line.y_axis.title = "GBP"
-    line.y_axis.numFmt = '"£"#,##0'
-    line.add_data(Reference(ws, min_col=cum_col, max_col=budget_col, min_row=1, max_row=n),
-                  titles_from_data=True)  # fmt: skip
-    line.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n))
-    line.height, line.width = 10, 24
-    ws.add_chart(line, f"A{n + 27}")
+    chart.legend.position = "r"
+    chart.height, chart.width = 22, 48
+    _chart_on_new_page(ws, chart, n + 5)
+    return ws
+
+
+def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
+    """Cumulative spend within each financial year against that year's budget profile.
+
+    One row per month of the financial year, one column (and one chart series) per year,
+    so no line joins the end of one year to the start of the next. The budget profile is
+    straight-line: a twelfth of the year's budget each month.
+    """
+    proj = report.base
+    start = proj.financial_year_start_month
+    ws = wb.create_sheet("Cumulative")
+    fy = [financial_year(m, start) for m in proj.months]
+    years = list(dict.fromkeys(fy))
+    budget_all = _budget_all(report)
+    totals = proj.total().mean(axis=0)
+    # (label, values by month of the year) for each column of the table
+    columns: list[tuple[str, list[float | None]]] = []
+    for year in years:
+        cum: list[float | None] = [None] * 12
+        running = 0.0
+        months = [k for k, v in enumerate(fy) if v == year]
+        for k in months:
+            running += float(totals[k])
+            cum[(proj.months[k].month - start) % 12] = round(running, 2)
+        partial = f" ({len(months)} months forecast)" if len(months) < 12 else ""
+        columns.append((f"{year} projected{partial}", cum))
+        if year in budget_all:
+            profile: list[float | None] = [round(budget_all[year] * (i + 1) / 12, 2)
+                                           for i in range(12)]  # fmt: skip
+            columns.append((f"{year} budget profile", profile))
+    _header(ws, 1, ["Month of financial year", *(c[0] for c in columns)])
+    ws.freeze_panes = "B2"
+    for i in range(12):
+        r = i + 2
+        ws.cell(row=r, column=1, value=dt.date(2000, (start - 1 + i) % 12 + 1, 1).strftime("%B"))
+        for j, (_, values) in enumerate(columns, start=2):
+            if values[i] is not None:
+                ws.cell(row=r, column=j, value=values[i]).number_format = GBP
+    note = 15
+    ws.cell(row=note, column=1,
+            value="Cumulative spend restarts at zero each financial year: each year is its own "
+                  "line, cumulative from the first month of that year (mean of the simulated "
+                  "paths). The budget profile spreads the year's whole placements budget "
+                  "evenly, a twelfth a month.")  # fmt: skip
+    _widths(ws, 24, 20)
+    _finish_header(ws, 1, 13)
+    ws.print_title_rows = "1:1"
+    chart = LineChart()
+    chart.title = "Cumulative spend within each financial year against cumulative budget"
+    _axes(chart, "Month of financial year", "Cumulative spend (£)")
+    chart.add_data(Reference(ws, min_col=2, max_col=1 + len(columns), min_row=1, max_row=13),
+                   titles_from_data=True)  # fmt: skip
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=13))
+    colour = {year: YEAR_COLOURS[i % len(YEAR_COLOURS)] for i, year in enumerate(years)}
+    for series, (label, _) in zip(chart.series, columns, strict=True):
+        series.smooth = False  # a cumulative total is a polyline; smoothing invents dips
+        series.marker.symbol = "none"
+        line = series.graphicalProperties.line
+        line.solidFill = colour[label[: label.index(" ")]]
+        line.width = 28575  # 2.25 pt
+        if "budget" in label:
+            line.dashStyle = "dash"
+    chart.height, chart.width = 13, 30
+    _chart_on_new_page(ws, chart, note + 3)
     return ws
 
 
 def _table_sheet(wb: Workbook, title: str, df: pd.DataFrame, money: set[str],
-                 pct: set[str] = frozenset()) -> Worksheet:  # type: ignore[assignment]  # fmt: skip
+                 pct: set[str] = frozenset(), variance: set[str] = frozenset(),  # type: ignore[assignment]
+                 ) -> Worksheet:  # fmt: skip
     ws = wb.create_sheet(title)
-    _header(ws, 1, list(df.columns))
+    _header(ws, 1, [_column_label(c) for c in df.columns])
     ws.freeze_panes = "A2"
     for i, rec in enumerate(df.itertuples(index=False), start=2):
         for j, (name, value) in enumerate(zip(df.columns, rec, strict=True), start=1):
             v = value.item() if hasattr(value, "item") else value
+            if name == "cost_line":
+                v = line_label(str(v))
             c = ws.cell(row=i, column=j, value=None if pd.isna(v) else v)
-            if name in money:
+            if name in variance:
+                c.number_format = VARIANCE
+            elif name in money:
                 c.number_format = GBP
             elif name in pct:
                 c.number_format = PCT
     _widths(ws, 16, 16)
+    if "cost_line" in df.columns:
+        ws.column_dimensions[get_column_letter(list(df.columns).index("cost_line") + 1)].width = 26
+    ws.print_title_rows = "1:1"
     return ws
 
 
@@ -193,6 +366,9 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = (f"Data to {proj.start:%d %B %Y}; run {run_info['run_date']}; "
                 f"{proj.num_paths:,} simulated paths; all figures GBP.")  # fmt: skip
+    ws["A3"] = ("Base case (no scenario applied)" if report.scenario is not None
+                else "Base case")  # fmt: skip
+    ws["A3"].font = BOLD
     fy_now = financial_year(proj.months[0], proj.financial_year_start_month)
     years = list(dict.fromkeys(financial_year(m, proj.financial_year_start_month)
                                for m in proj.months))[:2]  # fmt: skip
@@ -215,8 +391,10 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
             ws.cell(row=r, column=col, value=float(row[key])).number_format = GBP
         if fy in budget:
             ws.cell(row=r, column=6, value=float(budget[fy])).number_format = GBP
-            ws.cell(row=r, column=7, value=f"=C{r}-F{r}").number_format = GBP
+            ws.cell(row=r, column=7, value=f"=C{r}-F{r}").number_format = VARIANCE
             ws.cell(row=r, column=8, value=float(prob[fy])).number_format = PCT
+    ws["A7"] = SIGN_CONVENTION
+    ws["A7"].font = Font(italic=True)
     rec = report.reconciliation
     ws["A9"] = "Starting point"
     ws["A9"].font = BOLD
@@ -237,7 +415,48 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     ws.column_dimensions["A"].width = 48
     for letter in "BCDEFGH":
         ws.column_dimensions[letter].width = 17
+    _finish_header(ws, 4, 6)
+    if report.scenario is not None:
+        _summary_scenario(ws, report, years, budget, 18)
     ws.freeze_panes = "A5"
+    ws.print_title_rows = "1:2"
+
+
+def _summary_scenario(ws: Worksheet, report: SpendReport, years: list[str],
+                      budget: dict[str, float], top: int) -> None:  # fmt: skip
+    """Base, scenario and difference per financial year, each labelled, from row ``top``."""
+    scen = report.scenario
+    assert scen is not None
+    start = scen.financial_year_start_month
+    name = scen.scenario
+    ws.cell(row=top, column=1, value=f"Scenario: {name} - base case, scenario and difference"
+            ).font = BOLD  # fmt: skip
+    names = ["Financial year", "Months forecast", "Base case (mean)", "Scenario (mean)",
+             "Difference (scenario - base)", "Budget", "Scenario variance (scenario - budget)",
+             "Scenario probability of overspend"]  # fmt: skip
+    _header(ws, top + 1, names)
+    keys = [financial_year(m, start) for m in scen.months]
+    totals = scen.total()
+    base_yearly = report.yearly[report.yearly["cost_line"] == "all"].set_index("financial_year")
+    for i, fy in enumerate(years):
+        r = top + 2 + i
+        idx = [k for k, v in enumerate(keys) if v == fy]
+        path_totals = totals[:, idx].sum(axis=1)
+        ws.cell(row=r, column=1, value=fy)
+        ws.cell(row=r, column=2, value=len(idx))
+        ws.cell(row=r, column=3, value=float(base_yearly.loc[fy, "mean"])).number_format = GBP
+        ws.cell(row=r, column=4, value=round(float(path_totals.mean()), 2)).number_format = GBP
+        ws.cell(row=r, column=5, value=f"=D{r}-C{r}").number_format = GBP
+        if fy in budget:
+            ws.cell(row=r, column=6, value=float(budget[fy])).number_format = GBP
+            ws.cell(row=r, column=7, value=f"=D{r}-F{r}").number_format = VARIANCE
+            ws.cell(row=r, column=8, value=round(float(np.mean(path_totals > budget[fy])), 4)
+                    ).number_format = PCT  # fmt: skip
+    ws.cell(row=top + 2 + len(years), column=1,
+            value="Difference = scenario - base: a negative difference is a saving the scenario "
+                  "makes against the base case. Every other sheet shows the base case; the "
+                  "Scenario comparison sheet has the difference by cost line.")  # fmt: skip
+    _finish_header(ws, top + 1, top + 1 + len(years))
 
 
 def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) -> Path:
@@ -245,6 +464,7 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
     wb = Workbook()
     _summary_sheet(wb, report, run_info)
     _monthly_sheet(wb, report)
+    _cumulative_sheet(wb, report)
     proj = report.base
     _period_sheet(
         wb,
@@ -259,24 +479,36 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
     if report.comparison is not None:
         ws = _table_sheet(wb, "Scenario comparison", report.comparison,
                           {"base_mean", "scenario_mean", "difference"})  # fmt: skip
-        for r in range(2, ws.max_row + 1):
+        last = ws.max_row
+        for r in range(2, last + 1):
             ws.cell(row=r, column=5, value=f"=D{r}-C{r}").number_format = GBP
+        ws.column_dimensions["E"].width = 20
+        _finish_header(ws, 1, last)
+        ws.cell(row=last + 2, column=1,
+                value="Difference = scenario - base: a negative difference is a saving the "
+                      "scenario makes against the base case.")  # fmt: skip
     else:
         ws = wb.create_sheet("Scenario comparison")
         ws["A1"] = "No scenario was given (use --scenario FILE to price one)."
+        ws.print_title_rows = "1:1"
     if report.budget is not None:
         ws = _table_sheet(wb, "Budget", report.budget,
-                          {"budget_gbp", "mean", "p10", "p50", "p90", "variance_gbp"},
-                          {"prob_overspend"})  # fmt: skip
+                          {"budget_gbp", "mean", "p10", "p50", "p90"}, {"prob_overspend"},
+                          {"variance_gbp"})  # fmt: skip
         col = list(report.budget.columns).index("variance_gbp") + 1
         mean_col = get_column_letter(list(report.budget.columns).index("mean") + 1)
         bud_col = get_column_letter(list(report.budget.columns).index("budget_gbp") + 1)
-        for r in range(2, ws.max_row + 1):
-            ws.cell(row=r, column=col, value=f"={mean_col}{r}-{bud_col}{r}").number_format = GBP
+        last = ws.max_row
+        for r in range(2, last + 1):
+            ws.cell(row=r, column=col, value=f"={mean_col}{r}-{bud_col}{r}"
+                    ).number_format = VARIANCE  # fmt: skip
+        _finish_header(ws, 1, last)
+        ws.cell(row=last + 2, column=1, value=SIGN_CONVENTION)
     assumptions = pd.DataFrame(report.assumptions, columns=["Item", "Value"])
     ws = _table_sheet(wb, "Assumptions", assumptions, set())
     ws.column_dimensions["A"].width = 40
     ws.column_dimensions["B"].width = 90
+    _finish_header(ws, 1)
     add_quality_sheet(wb, report.quality)
     for sheet in wb.worksheets:
         _print_setup(sheet)
@@ -288,9 +520,12 @@ def _run_date(run_info: dict[str, str]) -> dt.date:
 
 
 def _print_setup(ws: Worksheet) -> None:
-    """Landscape, one page wide, so the workbook prints and converts to PDF readably."""
+    """A4 landscape, one page wide, header rows repeated, sheet name and page in the footer."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+    if not ws.print_title_rows:
+        ws.print_title_rows = "1:1"
+    ws.oddFooter.center.text = "&A - page &P of &N"

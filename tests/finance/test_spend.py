@@ -147,12 +147,12 @@ def test_workbook_sheets_headers_and_formats(workbook):
     """The workbook has the agreed sheets, bold frozen headers, currency formats and charts."""
     out, _ = workbook
     wb = load_workbook(out / "spend.xlsx")
-    assert wb.sheetnames == ["Summary", "Monthly", "Quarterly", "Financial years",
+    assert wb.sheetnames == ["Summary", "Monthly", "Cumulative", "Quarterly", "Financial years",
                              "Scenario comparison", "Budget", "Assumptions"]  # fmt: skip
     ws = wb["Monthly"]
     assert ws.freeze_panes == "C2" and ws["A1"].value == "Month" and ws["A1"].font.bold
     assert ws["C2"].number_format.startswith('"£"')
-    assert len(ws._charts) == 2
+    assert len(ws._charts) == 1 and len(wb["Cumulative"]._charts) == 1
     assert wb["Summary"]["H5"].number_format == "0.0%"
 
 

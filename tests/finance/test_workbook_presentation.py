@@ -1,0 +1,199 @@
+"""How spend.xlsx reads and prints for a finance user: headers, signs, scenario, charts, pages."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from openpyxl import load_workbook
+
+from sufficiency.finance.workbook import LINE_LABELS, SIGN_CONVENTION, VARIANCE
+
+#: Sheets with a header row in row 1 over a table (the Summary's headers are in rows 4 and 19).
+TABLE_SHEETS = ("Monthly", "Cumulative", "Quarterly", "Financial years", "Scenario comparison",
+                "Budget")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def book(workbook):
+    out, _ = workbook
+    return load_workbook(out / "spend.xlsx")
+
+
+def _header_rows(wb):
+    """(sheet, header row) of every table in the workbook."""
+    rows = [(wb[name], 1) for name in TABLE_SHEETS]
+    summary = wb["Summary"]
+    rows += [(summary, r) for r in range(1, summary.max_row + 1)
+             if summary.cell(row=r, column=1).value == "Financial year"]  # fmt: skip
+    return rows
+
+
+def _numeric(value):
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int | float) or (isinstance(value, str) and value.startswith("="))
+
+
+def test_headers_over_numeric_columns_are_right_aligned(book):
+    """A header over a column of figures is right-aligned, like the figures; text columns not."""
+    checked = 0
+    for ws, row in _header_rows(book):
+        for col in range(1, ws.max_column + 1):
+            head = ws.cell(row=row, column=col)
+            if head.value is None:
+                continue
+            below = ws.cell(row=row + 1, column=col).value
+            if _numeric(below):
+                assert head.alignment.horizontal == "right", (ws.title, head.coordinate)
+                checked += 1
+            elif isinstance(below, str):
+                assert head.alignment.horizontal in (None, "general", "left"), (
+                    ws.title, head.coordinate)  # fmt: skip
+    assert checked > 50
+
+
+def test_wrapped_header_rows_are_tall_enough(book):
+    """A header row that wraps has a height for its lines, so it does not cover row 2."""
+    for ws, row in _header_rows(book):
+        height = ws.row_dimensions[row].height
+        assert height is not None and height >= 30, (ws.title, row)
+
+
+def test_user_facing_headers_are_plain_words(book):
+    """No header has an underscore, and cost lines are named in plain words."""
+    for ws, row in _header_rows(book):
+        for cell in ws[row]:
+            assert "_" not in str(cell.value or ""), (ws.title, cell.coordinate, cell.value)
+    assert [c.value for c in book["Budget"][1]][:4] == [
+        "Financial year", "Cost line", "Months forecast", "Budget (£)"]  # fmt: skip
+    lines = {c.value for c in book["Budget"]["B"][1:] if c.value}
+    assert "IFA foster care" in lines and "All placements" in lines
+    assert not any("_" in v for v in lines)
+    monthly_heads = [c.value for c in book["Monthly"][1]]
+    assert LINE_LABELS["external_residential"] in monthly_heads
+    assert LINE_LABELS["external_residential"] == "External children's homes"
+
+
+def test_machine_csvs_keep_internal_names(workbook):
+    """The CSVs still name cost lines and columns as before (machine-facing)."""
+    out, _ = workbook
+    head = (out / "budget_comparison.csv").read_text().splitlines()
+    assert head[0].startswith("financial_year,cost_line,months,budget_gbp")
+    assert any(",ifa_foster," in line for line in head)
+
+
+def test_scenario_summary_shows_base_scenario_and_difference(book, workbook):
+    """With a scenario, the Summary labels the base case and shows scenario and difference."""
+    _, report = workbook
+    ws = book["Summary"]
+    texts = [str(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("Base case") for t in texts)
+    assert any(t.startswith("Scenario:") for t in texts)
+    head = next(r for r in range(6, ws.max_row + 1)
+                if ws.cell(row=r, column=1).value == "Financial year")  # fmt: skip
+    labels = [ws.cell(row=head, column=c).value for c in range(1, 9)]
+    assert labels[2:5] == ["Base case (mean)", "Scenario (mean)", "Difference (scenario - base)"]
+    comp = report.comparison[report.comparison["cost_line"] == "all"].set_index("financial_year")
+    row = head + 1
+    fy = ws.cell(row=row, column=1).value
+    assert ws.cell(row=row, column=3).value == pytest.approx(comp.loc[fy, "base_mean"], abs=0.01)
+    assert ws.cell(row=row, column=4).value == pytest.approx(comp.loc[fy, "scenario_mean"],
+                                                             abs=0.01)  # fmt: skip
+    assert ws.cell(row=row, column=5).value == f"=D{row}-C{row}"
+
+
+def test_no_scenario_summary_has_no_scenario_block(tmp_path):
+    """Without a scenario the Summary says base case and has no scenario table."""
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    from sufficiency.finance.projection import UnitCosts, project_spend
+    from sufficiency.finance.summaries import monthly_table, period_table, reconciliation
+    from sufficiency.finance.workbook import SpendReport, write_workbook
+
+    months = pd.DatetimeIndex(["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30"])
+    costs = UnitCosts({"in_house_foster": 600.0, "ifa_foster": 900.0}, {})
+    proj = project_spend(np.ones((2, 4, 2), dtype=np.int32), months,
+                         ("in_house_foster", "ifa_foster"), costs, inflation_rate=0.0)  # fmt: skip
+    report = SpendReport(proj, None, monthly_table(proj), period_table(proj, "quarter"),
+                         period_table(proj, "financial_year"), None, None,
+                         reconciliation(proj), [("Item", "value")])  # fmt: skip
+    path = write_workbook(
+        report, tmp_path / "s.xlsx", {"run_date": dt.date(2026, 4, 1).isoformat()}
+    )
+    ws = load_workbook(path)["Summary"]
+    assert ws["A3"].value == "Base case"
+    assert not any(str(c.value).startswith("Scenario") for row in ws.iter_rows() for c in row)
+
+
+def test_underspend_is_not_red_and_sign_convention_is_stated(book):
+    """Variance cells: red only in the positive (overspend) section; the convention is stated."""
+    positive, negative = VARIANCE.split(";")[:2]
+    assert "[Red]" in positive and "[Red]" not in negative and "-" in negative
+    budget = book["Budget"]
+    col = next(c.column_letter for c in budget[1] if str(c.value).startswith("Variance"))
+    variance_cells = [book["Summary"]["G5"], book["Summary"]["G6"], *budget[col][1:]]
+    assert sum(c.value is not None for c in variance_cells) >= 3
+    for cell in variance_cells:
+        if cell.value is None:
+            continue
+        sections = cell.number_format.split(";")
+        assert "[Red]" in sections[0] and len(sections) > 1, cell.coordinate
+        assert "[Red]" not in sections[1], cell.coordinate
+    for name in book.sheetnames:  # nothing else colours a negative red
+        for row in book[name].iter_rows():
+            for cell in row:
+                parts = cell.number_format.split(";")
+                assert len(parts) < 2 or "[Red]" not in parts[1], (name, cell.coordinate)
+    for name in ("Summary", "Budget"):
+        texts = [c.value for row in book[name].iter_rows() for c in row]
+        assert SIGN_CONVENTION in texts, name
+    assert "overspend (adverse" in SIGN_CONVENTION and "underspend (favourable" in SIGN_CONVENTION
+
+
+def test_cumulative_chart_is_unsmoothed_and_never_drops_within_a_year(book):
+    """One series per year and budget; none smoothed; plotted values rise month on month."""
+    ws = book["Cumulative"]
+    (chart,) = ws._charts
+    assert len(chart.series) >= 2
+    for series in chart.series:
+        assert series.smooth is False
+    for col in range(2, ws.max_column + 1):
+        values = [ws.cell(row=r, column=col).value for r in range(2, 14)]
+        values = [v for v in values if v is not None]
+        assert values, col
+        assert all(b >= a for a, b in itertools.pairwise(values)), col
+    title = "".join(r.t for p in chart.title.tx.rich.p for r in (p.r or []))
+    assert "each financial year" in title
+
+
+def test_every_chart_has_visible_titled_axes(book):
+    """openpyxl deletes axes unless told; every chart keeps both, with titles."""
+    charts = [c for ws in book.worksheets for c in ws._charts]
+    assert len(charts) == 2
+    for chart in charts:
+        assert chart.x_axis.delete is False and chart.y_axis.delete is False
+        assert chart.title is not None
+        assert chart.x_axis.title is not None and chart.y_axis.title is not None
+
+
+def test_charts_start_after_a_page_break(book):
+    """Each chart is anchored on the row after a manual page break, so none is split."""
+    for ws in book.worksheets:
+        breaks = {b.id for b in ws.row_breaks.brk}
+        for chart in ws._charts:
+            row = chart.anchor._from.row  # zero-based: the row after break id
+            assert row in breaks, ws.title
+
+
+def test_every_sheet_prints_a4_landscape_fit_to_width_with_titles(book):
+    """Landscape, A4, one page wide, any height, header rows repeated on every sheet."""
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
+        assert ws.print_title_rows, ws.title
