@@ -197,3 +197,6 @@ def test_every_sheet_prints_a4_landscape_fit_to_width_with_titles(book):
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
         assert ws.print_title_rows, ws.title
+    assert book["Summary"].print_title_rows == "$1:$2"  # title and data line
+    for name in TABLE_SHEETS:
+        assert book[name].print_title_rows == "$1:$1", name  # the header row
