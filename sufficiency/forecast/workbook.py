@@ -1,51 +1,288 @@
-"""The forecast workbook for commissioners (openpyxl, native Excel line charts)."""
+"""The forecast workbook for commissioners (openpyxl, native Excel line charts).
+
+Written to be read on screen and printed: plain-word headers and category names,
+months as dates, children as whole numbers, A4 landscape one page wide with the
+header row repeated, and the charts on their own "Charts" sheet, one to a page.
+The values are those of the CSVs (rounded only by number formats), except that
+months are dates and percentages are fractions shown as percent.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import LineChart, Reference
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.chart.data_source import StrRef
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency.io.quality_writers import add_quality_sheet
 
 if TYPE_CHECKING:
+    from sufficiency.forecast.backtest import BacktestResult
     from sufficiency.forecast.report import ForecastReport
 
 _BOLD = Font(bold=True)
+_TITLE = Font(bold=True, size=12)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+#: Number formats: children (whole numbers), percentages and month ends.
+COUNT = "#,##0"
+PCT = "0%"
+PCT1 = "0.0%"
+DATE = "mmm yyyy"
+
+#: Placement categories (and the ``all`` total) in plain words, as the sheets show them.
+CATEGORY_NAMES: dict[str, str] = {
+    "kinship_foster": "Kinship foster care",
+    "in_house_foster": "In-house foster care",
+    "ifa_foster": "IFA foster care",
+    "in_house_residential": "In-house residential",
+    "external_residential": "External residential",
+    "secure": "Secure",
+    "supported": "Supported accommodation",
+    "with_parents": "Placed with parents",
+    "placed_for_adoption": "Placed for adoption",
+    "other": "Other placements",
+    "all": "All",
+}
+
+#: Age bands in plain words.
+AGE_BAND_NAMES: dict[str, str] = {
+    "under 1": "Under 1",
+    "1-4": "Aged 1 to 4",
+    "5-9": "Aged 5 to 9",
+    "10-15": "Aged 10 to 15",
+    "16-17": "Aged 16 to 17",
+}
+
+#: Backtest methods in plain words.
+METHOD_NAMES: dict[str, str] = {
+    "model": "This model",
+    "persistence": "No change (persistence)",
+    "stock_flow": "Stock and flow",
+}
+
+#: Column headers in plain words (columns not listed keep their name).
+HEADERS: dict[str, str] = {
+    "month": "Month",
+    "quarter_end": "Quarter ending",
+    "cutoff": "Cutoff",
+    "scenario": "Scenario",
+    "category": "Category",
+    "method": "Method",
+    "purchase": "Purchase",
+    "mean": "Mean",
+    "p10": "Lower (P10)",
+    "p50": "Median (P50)",
+    "p90": "Upper (P90)",
+    "total_p10": "Total: lower (P10)",
+    "total_p50": "Total: median (P50)",
+    "total_p90": "Total: upper (P90)",
+    "places": "Places",
+    "demand_mean": "Demand (mean)",
+    "demand_p10": "Demand: lower (P10)",
+    "demand_p90": "Demand: upper (P90)",
+    "expected_gap": "Expected shortfall (children)",
+    "prob_demand_exceeds_supply": "Chance demand exceeds places",
+    "expected_spare": "Expected spare places",
+    "expected_places": "Expected places",
+    "horizon_months": "Horizon (months)",
+    "forecast": "Forecast",
+    "actual": "Actual",
+    "ape_pct": "Error (% of actual)",
+    "p10_p90_coverage_pct": "Months inside P10-P90",
+    "item": "Item",
+    "value": "Value",
+    **{k: f"Mean error of the total: {v[0].lower()}{v[1:]}" for k, v in METHOD_NAMES.items()},
+    **{k: v for k, v in CATEGORY_NAMES.items() if k != "all"},
+    **AGE_BAND_NAMES,
+    "all": "All categories",
+}
+
+_DATE_COLS = {"month", "quarter_end", "cutoff"}
+_PCT_COLS = {"prob_demand_exceeds_supply": PCT}
+#: Columns held as percentages (0-100) in the tables, shown as percent of one.
+_PCT100_COLS = {"ape_pct": PCT1, "p10_p90_coverage_pct": PCT, **dict.fromkeys(METHOD_NAMES, PCT1)}
+_TEXT_COLS = {"scenario", "category", "method", "purchase", "item", "value", "horizon_months"}
+
+
+def _header(col: object) -> str:
+    return HEADERS.get(str(col), str(col))
+
+
+def _value(col: str, value: Any) -> Any:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if col in _DATE_COLS:
+        return pd.Timestamp(value).to_pydatetime()
+    if col in _PCT100_COLS:
+        return float(value) / 100
+    if col == "scenario" and value == "base":
+        return "Base"
+    if col in ("item", "value") and isinstance(value, str):
+        return _plain_text(value)
+    if col == "purchase" and isinstance(value, str):
+        return value[:1].upper() + value[1:]
+    if col in ("category", "method") and isinstance(value, str):
+        return CATEGORY_NAMES.get(value, METHOD_NAMES.get(value, value))
+    return value
+
+
+_CODE = re.compile(r"\b(" + "|".join(k for k in CATEGORY_NAMES if "_" in k) + r")\b")
+
+
+def _plain_text(text: str) -> str:
+    """Category codes in a sentence as plain words, and no snake_case (legal groups)."""
+    text = _CODE.sub(lambda m: CATEGORY_NAMES[m.group(1)], text)
+    return re.sub(r"(?<=[a-z])_(?=[a-z])", " ", text)
+
+
+def _format(col: str) -> str | None:
+    if col in _DATE_COLS:
+        return DATE
+    if col in _PCT100_COLS:
+        return _PCT100_COLS[col]
+    if col in _PCT_COLS:
+        return _PCT_COLS[col]
+    if col in _TEXT_COLS:
+        return None
+    return COUNT
 
 
 def _put(ws: Worksheet, df: pd.DataFrame, first_row: int = 1) -> None:
-    ws.append([]) if first_row > 1 and ws.max_row < first_row - 1 else None
+    """A table with plain-word headers in ``first_row``, formatted column by column."""
     for j, col in enumerate(df.columns, start=1):
-        ws.cell(row=first_row, column=j, value=str(col)).font = _BOLD
+        ws.cell(row=first_row, column=j, value=_header(col)).font = _BOLD
+    formats = [_format(str(col)) for col in df.columns]
     for i, row in enumerate(df.itertuples(index=False), start=first_row + 1):
-        for j, value in enumerate(row, start=1):
-            ws.cell(row=i, column=j, value=None if pd.isna(value) else value)
+        for j, (col, value) in enumerate(zip(df.columns, row, strict=True), start=1):
+            cell = ws.cell(row=i, column=j, value=_value(str(col), value))
+            if formats[j - 1] is not None:
+                cell.number_format = formats[j - 1]
 
 
-def _finish(ws: Worksheet, freeze: str = "B2") -> None:
-    ws.freeze_panes = freeze
+def _finish(ws: Worksheet, freeze: str | None = "B2", title_row: int | None = 1) -> None:
+    """Column widths (headers wrap), frozen header, and A4 landscape one page wide with the
+    header row repeated on every printed page."""
+    if freeze:
+        ws.freeze_panes = freeze
+    header_lines = 1
     for col in ws.columns:
-        width = max((len(str(c.value)) for c in col if c.value is not None), default=8)
-        ws.column_dimensions[get_column_letter(col[0].column)].width = min(max(width + 2, 9), 45)
+        head = [c for c in col if c.row == title_row and isinstance(c.value, str)]
+        body = [c for c in col if c.row != title_row and c.value is not None]
+        width = max((_width(c.value) for c in body), default=8)
+        if head:
+            text = str(head[0].value)
+            width = max(width, max(len(w) for w in text.split()))
+            width = min(max(width + 2, 9), 90)
+            head[0].alignment = _WRAP
+            header_lines = max(header_lines, math.ceil(len(text) / (width - 1)))
+        else:
+            width = min(max(width + 2, 9), 90)
+        ws.column_dimensions[get_column_letter(col[0].column)].width = width
+    _page(ws)
+    if title_row is not None:
+        ws.row_dimensions[title_row].height = 15 * header_lines
+        ws.print_title_rows = f"{title_row}:{title_row}"
 
 
-def _chart(ws: Worksheet, title: str, y_title: str, cols: range, rows: int, anchor: str) -> None:
-    chart = LineChart()
-    chart.title = title
-    chart.y_axis.title = y_title
-    chart.x_axis.title = "Month end"
-    chart.height, chart.width = 9, 22
-    data = Reference(ws, min_col=cols.start, max_col=cols.stop - 1, min_row=1, max_row=rows + 1)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=rows + 1))
-    ws.add_chart(chart, anchor)
+def _width(value: object) -> int:
+    if isinstance(value, dt.datetime):
+        return 8
+    if isinstance(value, float):
+        return len(f"{value:,.0f}")
+    return len(str(value))
+
+
+def _page(ws: Worksheet) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+
+def _axis_floor(values: Iterable[float]) -> float | None:
+    """A round number below the lowest value, so a band far from 0 is not flattened."""
+    vals = [float(v) for v in values if v is not None and not pd.isna(v)]
+    if not vals:
+        return None
+    lo, hi = min(vals), max(vals)
+    if lo <= 0:
+        return None
+    step = 10 ** math.floor(math.log10(max(hi - lo, 1.0)))
+    floor = math.floor(lo / step) * step
+    if floor == lo:
+        floor -= step
+    return max(float(floor), 0.0)
+
+
+class _Charts:
+    """The "Charts" sheet: one chart a printed page, each drawn from a data sheet."""
+
+    ROWS_PER_CHART = 34  # an A4 landscape page of default-height rows
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.count = 0
+
+    def add(
+        self,
+        data: Worksheet,
+        title: str,
+        y_title: str,
+        x_title: str,
+        cols: Iterable[int],
+        rows: range,
+        header_row: int = 1,
+        y_values: Iterable[float] = (),
+        dashed: Iterable[int] = (),
+    ) -> LineChart:
+        """A line chart of ``data``'s columns ``cols`` over ``rows`` (categories in column A)."""
+        chart = LineChart()
+        chart.title = title
+        chart.y_axis.title = y_title
+        chart.x_axis.title = x_title
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.x_axis.number_format = DATE
+        if len(rows) > 18:  # monthly: label every third month, so the labels stay level
+            chart.x_axis.tickLblSkip = 3
+            chart.x_axis.tickMarkSkip = 3
+        chart.y_axis.number_format = COUNT
+        chart.legend.position = "b"
+        chart.height, chart.width = 15, 25
+        dashed = set(dashed)
+        for col in cols:
+            values = Reference(data, min_col=col, min_row=rows.start, max_row=rows.stop - 1)
+            name = f"{quote_sheetname(data.title)}!${get_column_letter(col)}${header_row}"
+            series = Series(values, title=None)
+            series.tx = SeriesLabel(strRef=StrRef(name))
+            series.smooth = False
+            if col in dashed:
+                series.graphicalProperties.line.dashStyle = "dash"
+            chart.series.append(series)
+        chart.set_categories(Reference(data, min_col=1, min_row=rows.start, max_row=rows.stop - 1))
+        floor = _axis_floor(y_values)
+        if floor is not None:
+            chart.y_axis.scaling.min = floor
+        row = 1 + self.count * self.ROWS_PER_CHART
+        if self.count:
+            self.ws.row_breaks.append(Break(id=row - 1))
+        self.ws.cell(row=row, column=1, value=f'From the sheet "{data.title}"').font = _BOLD
+        self.ws.add_chart(chart, f"A{row + 1}")
+        self.count += 1
+        return chart
 
 
 def _wide(report: ForecastReport, by: str) -> pd.DataFrame:
@@ -65,100 +302,177 @@ def _wide(report: ForecastReport, by: str) -> pd.DataFrame:
     return wide
 
 
+def _pct(x: float) -> str:
+    return f"{x:.1f}%"
+
+
+def backtest_sentences(result: BacktestResult) -> list[str]:
+    """One plain sentence per horizon comparing the model with "no change", and one on coverage."""
+    summ = result.summary()
+    lines = []
+    for rec in summ.to_dict("records"):
+        h = int(rec["horizon_months"])
+        model, still = rec.get("model"), rec.get("persistence")
+        if model is None or still is None or pd.isna(model) or pd.isna(still):
+            continue
+        if model < still:
+            verdict = "better than"
+        elif model > still:
+            verdict = "worse than"
+        else:
+            verdict = "as well as"
+        lines.append(
+            f"{h} months ahead, the model did {verdict} assuming no change: its forecast "
+            f"total was on average {_pct(model)} away from the actual count, against "
+            f"{_pct(still)} for no change (persistence)."
+        )
+    if len(summ):
+        cover = float(summ["p10_p90_coverage_pct"].iloc[0])
+        lines.append(
+            f"The actual total fell inside the model's P10-P90 band in {cover:.0f}% of the "
+            f"months tested; a well-calibrated band holds about 80%."
+        )
+    return lines
+
+
+def _backtest_sheet(wb: Workbook, result: BacktestResult) -> None:
+    ws = wb.create_sheet("Backtest")
+    summ = result.summary()
+    _put(ws, summ)
+    row = len(summ) + 3
+    for line in backtest_sentences(result):
+        ws.cell(row=row, column=1, value=line)
+        row += 1
+    _finish(ws, freeze="A2")
+    ws.column_dimensions["A"].width = 18  # the sentences overflow into the empty cells
+    for j in range(2, summ.shape[1] + 1):
+        ws.column_dimensions[get_column_letter(j)].width = 24
+    ws.row_dimensions[1].height = 45
+    ws = wb.create_sheet("Backtest scores")
+    _put(ws, result.scores)
+    _finish(ws, freeze="E2")
+
+
 def write_workbook(report: ForecastReport, path: Path) -> None:
-    """Write the Summary, demand, starts, supply, shortfall, backtest and assumptions sheets."""
+    """Write the Summary, Charts, demand, starts, supply, shortfall, purchases, backtest
+    (when one ran), assumptions and data-quality sheets."""
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "Summary"
-    tot = report.demand[(report.demand["category"] == "all") & (report.demand["age_band"] == "all")]
+    charts = _Charts(wb.create_sheet("Charts"))
+    tot = report.totals
     summary = tot[["month", "mean", "p10", "p50", "p90"]].reset_index(drop=True)
     if report.comparison is not None:
         comp = report.comparison[report.comparison["category"] == "all"].set_index("month")
-        summary[f"scenario: {report.scenario.scenario if report.scenario else ''}"] = summary[
-            "month"
-        ].map(comp["mean_scenario"])
+        name = report.scenario.scenario if report.scenario else ""
+        summary[f"Scenario: {name} (mean)"] = summary["month"].map(comp["mean_scenario"])
     _put(ws, summary)
-    _chart(ws, "Children looked after: total", "Children", range(2, 6), len(summary), "H2")
     _finish(ws)
+    n = len(summary)
+    body = range(2, n + 2)
+    plotted = summary.drop(columns="month")
+    charts.add(
+        ws,
+        "Children looked after: total (mean and P10-P90 band)",
+        "Children",
+        "Month end",
+        range(2, summary.shape[1] + 1),
+        body,
+        y_values=plotted.to_numpy().ravel(),
+        dashed=(3, 5),
+    )
 
     for title, by in (("Demand by category", "category"), ("Demand by age band", "age_band")):
         ws = wb.create_sheet(title)
         wide = _wide(report, by)
         _put(ws, wide)
-        n_series = wide.shape[1] - 4
-        _chart(
-            ws,
-            title + " (mean)",
-            "Children",
-            range(2, 2 + n_series),
-            len(wide),
-            "B" + str(len(wide) + 4),
-        )
         _finish(ws)
+        n_series = wide.shape[1] - 4
+        charts.add(
+            ws,
+            f"Children looked after by {'placement category' if by == 'category' else 'age band'}"
+            " (mean)",
+            "Children",
+            "Month end",
+            range(2, 2 + n_series),
+            range(2, len(wide) + 2),
+        )
 
     ws = wb.create_sheet("Placement starts")
     st = report.starts[report.starts["scenario"] == "base"]
     wide = st.pivot(index="month", columns="category", values="mean")
     wide = wide[list(dict.fromkeys(st["category"]))].reset_index()
     _put(ws, wide)
-    _chart(
-        ws,
-        "Placement starts per month (mean)",
-        "Starts",
-        range(2, wide.shape[1] + 1),
-        len(wide),
-        "B" + str(len(wide) + 4),
-    )
     _finish(ws)
+    cats = [j for j, c in enumerate(wide.columns, start=1) if c not in ("month", "all")]
+    charts.add(
+        ws,
+        "Placement starts per month by category (mean)",
+        "Placement starts",
+        "Month end",
+        cats,
+        range(2, len(wide) + 2),
+    )
 
     ws = wb.create_sheet("Supply vs demand")
     if report.shortfall is not None:
         sh = report.shortfall[report.shortfall["scenario"] == "base"]
-        cols = ["quarter_end", "category", "places", "demand_mean", "demand_p10", "demand_p90"]
-        _put(ws, sh[cols])
-        foster = sh[sh["category"] == "in_house_foster"][
-            ["quarter_end", "places", "demand_mean", "demand_p90"]
-        ]
-        start_col = len(cols) + 2
-        for j, col in enumerate(foster.columns):
-            ws.cell(row=1, column=start_col + j, value=f"in-house foster {col}").font = _BOLD
-            for i, v in enumerate(foster[col], start=2):
-                ws.cell(row=i, column=start_col + j, value=v)
-        chart = LineChart()
-        chart.title = "In-house foster: places vs demand"
-        chart.height, chart.width = 9, 22
-        chart.add_data(
-            Reference(
-                ws, min_col=start_col + 1, max_col=start_col + 3, min_row=1, max_row=len(foster) + 1
-            ),
-            titles_from_data=True,
+        cols = ["category", "quarter_end", "places", "demand_mean", "demand_p10", "demand_p90"]
+        order = {c: i for i, c in enumerate(dict.fromkeys(sh["category"]))}
+        sh = sh.sort_values(["category", "quarter_end"], key=lambda s: s.map(order) if
+                            s.name == "category" else s, kind="stable")[cols]  # fmt: skip
+        sh = sh[["quarter_end", "category", *cols[2:]]].reset_index(drop=True)
+        _put(ws, sh)
+        _finish(ws)
+        foster = sh.index[sh["category"] == "in_house_foster"]
+        if len(foster):
+            rows = range(int(foster[0]) + 2, int(foster[-1]) + 3)
+            block = sh.loc[foster, ["places", "demand_mean", "demand_p10", "demand_p90"]]
+            charts.add(
+                ws,
+                "In-house foster care: places against demand",
+                "Children",
+                "Quarter ending",
+                (3, 4, 5, 6),
+                rows,
+                y_values=block.to_numpy().ravel(),
+                dashed=(5, 6),
+            )
+    else:
+        ws.append(
+            ["No supply file or placement register was given (use --supply or --placements)."]
         )
-        chart.set_categories(Reference(ws, min_col=start_col, min_row=2, max_row=len(foster) + 1))
-        ws.add_chart(chart, get_column_letter(start_col + 5) + "2")
-    else:
-        ws.append(["No supply file or placement register was given."])
-    _finish(ws)
+        _finish(ws, freeze=None, title_row=None)
 
-    ws = wb.create_sheet("Shortfall")
     if report.shortfall is not None and report.purchases is not None:
+        ws = wb.create_sheet("Shortfall")
         _put(ws, report.shortfall)
-        _put(ws, report.purchases, first_row=len(report.shortfall) + 4)
-    else:
-        ws.append(["No supply file or placement register was given."])
-    _finish(ws)
+        _finish(ws, freeze="D2")
+        ws = wb.create_sheet("External purchases")
+        _put(ws, report.purchases)
+        _finish(ws, freeze="D2")
 
-    ws = wb.create_sheet("Backtest")
     if report.backtest is not None:
-        summ = report.backtest.summary()
-        _put(ws, summ)
-        _put(ws, report.backtest.scores, first_row=len(summ) + 4)
-    else:
-        ws.append(["No backtest was run (use --backtest-cutoff or the backtest command)."])
-    _finish(ws)
+        _backtest_sheet(wb, report.backtest)
 
     ws = wb.create_sheet("Assumptions")
     _put(ws, report.assumptions)
     _finish(ws, "A2")
+    ws.column_dimensions["B"].width = 45
+    for item, cell in ws.iter_rows(min_row=2, min_col=1, max_col=2):
+        item.alignment = _WRAP
+        cell.alignment = _WRAP
+        if len(str(cell.value)) > 44:
+            ws.row_dimensions[cell.row].height = 15 * math.ceil(len(str(cell.value)) / 40)
     add_quality_sheet(wb, report.quality)
+    if "Data quality" in wb.sheetnames:
+        dq = wb["Data quality"]
+        _page(dq)
+        # the shared sheet sizes its columns only when it lists findings; its merged
+        # summary lines are cut short in narrow default columns otherwise
+        for col, width in zip("ABCDE", (48, 8, 22, 60, 45), strict=True):
+            dq.column_dimensions[col].width = width
+    _page(charts.ws)
+    charts.ws.column_dimensions["A"].width = 9
     wb.save(path)

@@ -1,0 +1,178 @@
+"""forecast.xlsx as a commissioner reads and prints it: formats, dates, charts, backtest, print."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from openpyxl.chart.text import Text
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sufficiency.commands.forecast import forecast
+from sufficiency.forecast.workbook import CATEGORY_NAMES, COUNT
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+#: Sheets of tables (everything but the charts and the data-quality record).
+NOT_DATA = {"Charts", "Data quality"}
+
+
+def _forecast(out: Path, *extra: str) -> Workbook:
+    args = ["--history", str(SAMPLE / "ssda903"), "--out", str(out), "--paths", "60", *extra]
+    result = CliRunner().invoke(forecast, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return openpyxl.load_workbook(out / "forecast.xlsx")
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory: pytest.TempPathFactory) -> Workbook:
+    """The sample with supply, placements and a scenario, no backtest."""
+    out = tmp_path_factory.mktemp("full")
+    return _forecast(
+        out,
+        "--supply", str(SAMPLE / "supply.toml"),
+        "--placements", str(SAMPLE / "placements.csv"),
+        "--scenario", str(SAMPLE / "scenarios" / "step_down_and_in_house.toml"),
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def backtested(tmp_path_factory: pytest.TempPathFactory) -> Workbook:
+    """The sample forecast with a backtest at 31 March 2024."""
+    return _forecast(tmp_path_factory.mktemp("bt"), "--backtest-cutoff", "2024-03-31")
+
+
+def _text(title: object) -> str:
+    """The words of a chart or axis title."""
+    assert isinstance(title, openpyxl.chart.title.Title), "no title"
+    tx = title.tx
+    assert isinstance(tx, Text) and tx.rich is not None
+    return "".join(run.t for p in tx.rich.p for run in (p.r or []))
+
+
+def _header(ws: Worksheet, name: str) -> int:
+    for cell in ws[1]:
+        if cell.value == name:
+            return cell.column
+    raise AssertionError(f"{ws.title} has no column {name!r}: {[c.value for c in ws[1]]}")
+
+
+def _ref_value(wb: Workbook, ref: str) -> object:
+    m = re.fullmatch(r"'?(.+?)'?!\$([A-Z]+)\$(\d+)", ref)
+    assert m, ref
+    return wb[m.group(1).replace("''", "'")][f"{m.group(2)}{m.group(3)}"].value
+
+
+def test_counts_are_whole_numbers_and_months_are_dates(full: Workbook):
+    """Children shown without decimals (values kept); months are dates shown as month and year."""
+    for sheet, cols in (
+        ("Summary", ["Mean", "Lower (P10)", "Median (P50)", "Upper (P90)"]),
+        ("Demand by category", [CATEGORY_NAMES["in_house_foster"], "Total: upper (P90)"]),
+        ("Demand by age band", ["Aged 10 to 15"]),
+        ("Placement starts", [CATEGORY_NAMES["ifa_foster"], "All categories"]),
+        ("Supply vs demand", ["Places", "Demand (mean)"]),
+        ("Shortfall", ["Places", "Demand (mean)", "Expected spare places"]),
+    ):
+        ws = full[sheet]
+        for name in cols:
+            j = _header(ws, name)
+            cells = [ws.cell(row=i, column=j) for i in range(2, ws.max_row + 1)]
+            cells = [c for c in cells if c.value is not None]
+            assert cells, (sheet, name)
+            assert all(c.number_format == COUNT for c in cells), (sheet, name)
+    # the underlying means keep their decimals (a format rounds, the value does not)
+    means = [full["Summary"].cell(row=i, column=2).value for i in range(3, 10)]
+    assert any(v != round(v) for v in means)
+    dated = [("Summary", "Month"), ("Demand by category", "Month"),
+             ("Placement starts", "Month"), ("Shortfall", "Quarter ending")]  # fmt: skip
+    for sheet, name in dated:
+        ws = full[sheet]
+        j = _header(ws, name)
+        cells = [ws.cell(row=i, column=j) for i in range(2, ws.max_row + 1)]
+        assert all(isinstance(c.value, dt.datetime) for c in cells), (sheet, name)
+        assert all(c.is_date and "yyyy" in c.number_format for c in cells), (sheet, name)
+
+
+def test_headers_and_categories_are_plain_words(full: Workbook):
+    """No snake_case on the sheets people read."""
+    for ws in full.worksheets:
+        if ws.title in NOT_DATA:
+            continue
+        for row in ws.iter_rows(values_only=True):
+            for v in row:
+                if isinstance(v, str):
+                    assert not re.search(r"[a-z]_[a-z]", v), (ws.title, v)
+    assert full["Shortfall"]["C2"].value in CATEGORY_NAMES.values()
+
+
+def test_every_chart_has_axes_titles_and_worded_series(full: Workbook, backtested: Workbook):
+    """Axes shown (delete False), chart and axis titles, series named in full words."""
+    for wb in (full, backtested):
+        charts = [c for ws in wb.worksheets for c in ws._charts]
+        assert len(charts) >= 4
+        assert all(c in wb["Charts"]._charts for c in charts)  # charts on their own sheet
+        for chart in charts:
+            assert chart.x_axis.delete is False and chart.y_axis.delete is False
+            assert len(_text(chart.title)) > 10
+            assert _text(chart.x_axis.title) and _text(chart.y_axis.title)
+            assert chart.legend is not None and chart.legend.position == "b"
+            for series in chart.series:
+                name = _ref_value(wb, series.tx.strRef.f)
+                assert isinstance(name, str) and len(name) >= 3, name
+                assert re.search(r"[A-Za-z]{3,}", name) and "_" not in name, name
+        names = [_ref_value(wb, s.tx.strRef.f) for s in wb["Charts"]._charts[0].series]
+        assert names[:4] == ["Mean", "Lower (P10)", "Median (P50)", "Upper (P90)"]
+
+
+def test_demand_chart_axis_starts_near_the_band(full: Workbook):
+    """The total's y-axis starts above 0 and below the lowest P10, so the band is visible."""
+    chart = full["Charts"]._charts[0]
+    low = chart.y_axis.scaling.min
+    ws = full["Summary"]
+    p10 = [ws.cell(row=i, column=3).value for i in range(2, ws.max_row + 1)]
+    assert low is not None and 0 < low < min(p10)
+    assert min(p10) - low <= 0.25 * min(p10)
+
+
+def test_backtest_sheet_holds_summary_and_plain_sentences(backtested: Workbook):
+    """Mean error of the total by method and horizon, coverage, and a sentence per horizon."""
+    ws = backtested["Backtest"]
+    header = [c.value for c in ws[1] if c.value is not None]
+    assert header[0] == "Horizon (months)"
+    assert any("no change" in h.lower() for h in header) and any("P10-P90" in h for h in header)
+    horizons = [ws.cell(row=i, column=1).value for i in (2, 3, 4)]
+    assert horizons == [3, 6, 12]
+    assert all(ws.cell(row=2, column=j).number_format.endswith("%") for j in range(2, 6))
+    texts = [v for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    sentences = [t for t in texts if "no change" in t and "months ahead" in t]
+    assert len(sentences) == 3
+    assert all(("better" in s) or ("worse" in s) or ("as well" in s) for s in sentences)
+    assert "Backtest scores" in backtested.sheetnames
+
+
+def test_no_backtest_sheet_without_a_backtest(full: Workbook):
+    """No sheet whose only content says that no backtest was run."""
+    assert "Backtest" not in full.sheetnames
+    for ws in full.worksheets:
+        texts = [v for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+        assert not (len(texts) == 1 and "backtest" in str(texts[0]).lower()), ws.title
+
+
+def test_print_setup(full: Workbook, backtested: Workbook):
+    """A4 landscape, one page wide; every data sheet repeats its header row and freezes it."""
+    for wb in (full, backtested):
+        for ws in wb.worksheets:
+            assert ws.page_setup.orientation == "landscape", ws.title
+            assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+            assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
+            if ws.title in NOT_DATA or ws.max_row == 1:  # charts, or a one-line note
+                continue
+            assert ws.print_title_rows == "$1:$1", ws.title
+            assert ws.freeze_panes is not None, ws.title
+        # a chart a page: a manual page break between consecutive charts
+        charts = wb["Charts"]
+        assert len(charts.row_breaks.brk) == len(charts._charts) - 1
