@@ -30,7 +30,7 @@ from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.summaries import financial_year, quarter
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.quality_writers import add_quality_sheet
-from sufficiency.io.xlsx import save_workbook
+from sufficiency.io.xlsx import print_a4_landscape, save_workbook
 
 #: Money: negatives get a minus sign and no colour (a spend figure is not "bad" for being low).
 GBP = '"£"#,##0;-"£"#,##0'
@@ -521,11 +521,7 @@ def _run_date(run_info: dict[str, str]) -> dt.date:
 
 def _print_setup(ws: Worksheet) -> None:
     """A4 landscape, one page wide, header rows repeated, sheet name and page in the footer."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    print_a4_landscape(ws)
     if not ws.print_title_rows:
         ws.print_title_rows = "1:1"
     ws.oddFooter.center.text = "&A - page &P of &N"

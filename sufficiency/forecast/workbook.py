@@ -27,6 +27,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency.io.quality_writers import add_quality_sheet
+from sufficiency.io.xlsx import print_a4_landscape
 
 if TYPE_CHECKING:
     from sufficiency.forecast.backtest import BacktestResult
@@ -190,7 +191,7 @@ def _finish(ws: Worksheet, freeze: str | None = "B2", title_row: int | None = 1)
         else:
             width = min(max(width + 2, 9), 90)
         ws.column_dimensions[get_column_letter(col[0].column)].width = width
-    _page(ws)
+    print_a4_landscape(ws)
     if title_row is not None:
         ws.row_dimensions[title_row].height = 15 * header_lines
         ws.print_title_rows = f"{title_row}:{title_row}"
@@ -202,14 +203,6 @@ def _width(value: object) -> int:
     if isinstance(value, float):
         return len(f"{value:,.0f}")
     return len(str(value))
-
-
-def _page(ws: Worksheet) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
 
 
 def _axis_floor(values: Iterable[float]) -> float | None:
@@ -468,11 +461,11 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
     add_quality_sheet(wb, report.quality)
     if "Data quality" in wb.sheetnames:
         dq = wb["Data quality"]
-        _page(dq)
+        print_a4_landscape(dq)
         # the shared sheet sizes its columns only when it lists findings; its merged
         # summary lines are cut short in narrow default columns otherwise
         for col, width in zip("ABCDE", (48, 8, 22, 60, 45), strict=True):
             dq.column_dimensions[col].width = width
-    _page(charts.ws)
+    print_a4_landscape(charts.ws)
     charts.ws.column_dimensions["A"].width = 9
     wb.save(path)

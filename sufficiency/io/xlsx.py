@@ -55,3 +55,13 @@ def save_workbook(
         with atomic_path(target) as fixed:
             _normalise_zip(raw, fixed, when)
     return target
+
+
+def print_a4_landscape(ws: Any) -> None:
+    """Print the sheet ``ws`` on A4 landscape, one page wide and as many pages long as
+    it needs (openpyxl page setup)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
