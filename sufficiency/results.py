@@ -20,15 +20,12 @@ T = TypeVar("T")
 
 
 class Delegated(Generic[T]):
-    """A read-only attribute whose value is ``obj.<path>`` (a dotted path)."""
+    """An attribute whose value is ``obj.<path>`` (a dotted path); read-only because the
+    results that use it are frozen dataclasses."""
 
-    def __init__(self, path: str, doc: str | None = None) -> None:
+    def __init__(self, path: str) -> None:
         self._get = operator.attrgetter(path)
-        self.path = path
-        self.__doc__ = doc or f"``{path}`` (see the class's Attributes)."
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
+        self.__doc__ = f"``{path}`` (see the class's Attributes)."
 
     @overload
     def __get__(self, obj: None, owner: type | None = None) -> Delegated[T]: ...
@@ -38,6 +35,3 @@ class Delegated(Generic[T]):
 
     def __get__(self, obj: object | None, owner: type | None = None) -> Any:
         return self if obj is None else self._get(obj)
-
-    def __set__(self, obj: object, value: object) -> None:
-        raise AttributeError(f"{self.name} is read-only: it is {self.path}")

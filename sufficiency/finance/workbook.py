@@ -30,7 +30,7 @@ from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.summaries import financial_year, quarter
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.quality_writers import add_quality_sheet
-from sufficiency.io.xlsx import print_a4_landscape, save_workbook
+from sufficiency.io.xlsx import print_a4_landscape, save_workbook, show_axes
 
 #: Money: negatives get a minus sign and no colour (a spend figure is not "bad" for being low).
 GBP = '"£"#,##0;-"£"#,##0'
@@ -149,14 +149,10 @@ def _widths(ws: Worksheet, first: int = 14, rest: int = 14) -> None:
 
 
 def _axes(chart: Any, x_title: str, y_title: str) -> None:
-    """Visible axes with titles (openpyxl otherwise writes them deleted) and £ ticks."""
-    chart.x_axis.title = x_title
-    chart.y_axis.title = y_title
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
+    """Visible axes with titles, £ ticks and gridlines."""
+    show_axes(chart, x_title, y_title)
     chart.y_axis.numFmt = '"£"#,##0'
     chart.y_axis.majorGridlines = ChartLines()
-    chart.legend.position = "b"
 
 
 def _chart_on_new_page(ws: Worksheet, chart: Any, row: int) -> None:

@@ -27,7 +27,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency.io.quality_writers import add_quality_sheet
-from sufficiency.io.xlsx import print_a4_landscape
+from sufficiency.io.xlsx import print_a4_landscape, show_axes
 
 if TYPE_CHECKING:
     from sufficiency.forecast.backtest import BacktestResult
@@ -244,16 +244,12 @@ class _Charts:
         """A line chart of ``data``'s columns ``cols`` over ``rows`` (categories in column A)."""
         chart = LineChart()
         chart.title = title
-        chart.y_axis.title = y_title
-        chart.x_axis.title = x_title
-        chart.x_axis.delete = False
-        chart.y_axis.delete = False
+        show_axes(chart, x_title, y_title)
         chart.x_axis.number_format = DATE
         if len(rows) > 18:  # monthly: label every third month, so the labels stay level
             chart.x_axis.tickLblSkip = 3
             chart.x_axis.tickMarkSkip = 3
         chart.y_axis.number_format = COUNT
-        chart.legend.position = "b"
         chart.height, chart.width = 15, 25
         dashed = set(dashed)
         for col in cols:

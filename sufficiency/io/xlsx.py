@@ -65,3 +65,13 @@ def print_a4_landscape(ws: Any) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+
+
+def show_axes(chart: Any, x_title: str, y_title: str) -> None:
+    """Give an openpyxl chart titled axes that are drawn (openpyxl writes its axes deleted,
+    so Excel may show none) and a legend below the plot."""
+    chart.x_axis.title = x_title
+    chart.y_axis.title = y_title
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
