@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sufficiency import vocabulary
 from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.summaries import financial_year, quarter
 from sufficiency.io.quality import DataQuality
@@ -47,37 +48,8 @@ SIGN_CONVENTION = (
     "overspend (adverse, shown in red); a negative variance is an underspend (favourable, "
     "shown with a minus sign, not red)."
 )
-#: Plain-word names of the cost lines (forecast categories) on user-facing sheets. The
-#: machine-facing CSVs keep the internal names.
-LINE_LABELS: dict[str, str] = {
-    "kinship_foster": "Kinship foster care",
-    "in_house_foster": "In-house foster care",
-    "ifa_foster": "IFA foster care",
-    "in_house_residential": "In-house children's homes",
-    "external_residential": "External children's homes",
-    "secure": "Secure children's homes",
-    "supported": "Supported accommodation",
-    "with_parents": "Placed with parents",
-    "placed_for_adoption": "Placed for adoption",
-    "other": "Other placements",
-    "all": "All placements",
-}
-#: Plain-word headers for the columns of the budget and scenario tables.
-COLUMN_LABELS: dict[str, str] = {
-    "financial_year": "Financial year",
-    "cost_line": "Cost line",
-    "months": "Months forecast",
-    "budget_gbp": "Budget (£)",
-    "mean": "Projected (mean)",
-    "p10": "P10",
-    "p50": "P50",
-    "p90": "P90",
-    "variance_gbp": "Variance (mean - budget)",
-    "prob_overspend": "Probability of overspend",
-    "base_mean": "Base case (mean)",
-    "scenario_mean": "Scenario (mean)",
-    "difference": "Difference (scenario - base)",
-}
+#: Plain-word names of the cost lines (one vocabulary); the CSVs keep the internal names.
+LINE_LABELS = vocabulary.CATEGORIES
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
 
@@ -100,11 +72,11 @@ class SpendReport:
 
 def line_label(line: str) -> str:
     """A cost line in plain words (``ifa_foster`` -> ``IFA foster care``)."""
-    return LINE_LABELS.get(line, line.replace("_", " ").capitalize())
+    return vocabulary.category(line)
 
 
 def _column_label(name: str) -> str:
-    return COLUMN_LABELS.get(name, name.replace("_", " ").capitalize())
+    return vocabulary.column(name, vocabulary.FINANCE_COLUMNS)
 
 
 def _header(ws: Worksheet, row: int, names: Sequence[str], first: int = 1) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sufficiency import vocabulary
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import print_a4_landscape, show_axes
 
@@ -42,72 +42,13 @@ PCT = "0%"
 PCT1 = "0.0%"
 DATE = "mmm yyyy"
 
-#: Placement categories (and the ``all`` total) in plain words, as the sheets show them.
-CATEGORY_NAMES: dict[str, str] = {
-    "kinship_foster": "Kinship foster care",
-    "in_house_foster": "In-house foster care",
-    "ifa_foster": "IFA foster care",
-    "in_house_residential": "In-house residential",
-    "external_residential": "External residential",
-    "secure": "Secure",
-    "supported": "Supported accommodation",
-    "with_parents": "Placed with parents",
-    "placed_for_adoption": "Placed for adoption",
-    "other": "Other placements",
-    "all": "All",
-}
-
-#: Age bands in plain words.
-AGE_BAND_NAMES: dict[str, str] = {
-    "under 1": "Under 1",
-    "1-4": "Aged 1 to 4",
-    "5-9": "Aged 5 to 9",
-    "10-15": "Aged 10 to 15",
-    "16-17": "Aged 16 to 17",
-}
-
-#: Backtest methods in plain words.
-METHOD_NAMES: dict[str, str] = {
-    "model": "This model",
-    "persistence": "No change (persistence)",
-    "stock_flow": "Stock and flow",
-}
-
-#: Column headers in plain words (columns not listed keep their name).
-HEADERS: dict[str, str] = {
-    "month": "Month",
-    "quarter_end": "Quarter ending",
-    "cutoff": "Cutoff",
-    "scenario": "Scenario",
-    "category": "Category",
-    "method": "Method",
-    "purchase": "Purchase",
-    "mean": "Mean",
-    "p10": "Lower (P10)",
-    "p50": "Median (P50)",
-    "p90": "Upper (P90)",
-    "total_p10": "Total: lower (P10)",
-    "total_p50": "Total: median (P50)",
-    "total_p90": "Total: upper (P90)",
-    "places": "Places",
-    "demand_mean": "Demand (mean)",
-    "demand_p10": "Demand: lower (P10)",
-    "demand_p90": "Demand: upper (P90)",
-    "expected_gap": "Expected shortfall (children)",
-    "prob_demand_exceeds_supply": "Chance demand exceeds places",
-    "expected_spare": "Expected spare places",
-    "expected_places": "Expected places",
-    "horizon_months": "Horizon (months)",
-    "forecast": "Forecast",
-    "actual": "Actual",
-    "ape_pct": "Error (% of actual)",
-    "p10_p90_coverage_pct": "Months inside P10-P90",
-    "item": "Item",
-    "value": "Value",
-    **{k: f"Mean error of the total: {v[0].lower()}{v[1:]}" for k, v in METHOD_NAMES.items()},
-    **{k: v for k, v in CATEGORY_NAMES.items() if k != "all"},
-    **AGE_BAND_NAMES,
-    "all": "All categories",
+#: Words from the one vocabulary (:mod:`sufficiency.vocabulary`).
+CATEGORY_NAMES = vocabulary.CATEGORIES
+AGE_BAND_NAMES = vocabulary.AGE_BANDS
+METHOD_NAMES = vocabulary.METHODS
+#: The backtest summary's per-method columns.
+_METHOD_COLUMNS = {
+    k: f"Mean error of the total: {v[0].lower()}{v[1:]}" for k, v in METHOD_NAMES.items()
 }
 
 _DATE_COLS = {"month", "quarter_end", "cutoff"}
@@ -118,7 +59,7 @@ _TEXT_COLS = {"scenario", "category", "method", "purchase", "item", "value", "ho
 
 
 def _header(col: object) -> str:
-    return HEADERS.get(str(col), str(col))
+    return vocabulary.column(str(col), _METHOD_COLUMNS)
 
 
 def _value(col: str, value: Any) -> Any:
@@ -139,13 +80,9 @@ def _value(col: str, value: Any) -> Any:
     return value
 
 
-_CODE = re.compile(r"\b(" + "|".join(k for k in CATEGORY_NAMES if "_" in k) + r")\b")
-
-
 def _plain_text(text: str) -> str:
     """Category codes in a sentence as plain words, and no snake_case (legal groups)."""
-    text = _CODE.sub(lambda m: CATEGORY_NAMES[m.group(1)], text)
-    return re.sub(r"(?<=[a-z])_(?=[a-z])", " ", text)
+    return vocabulary.plain(text)
 
 
 def _format(col: str) -> str | None:

@@ -1,0 +1,225 @@
+"""Charts for the HTML reports, drawn with matplotlib as self-contained SVG.
+
+Each chart is a :class:`Chart`: its title, the SVG (text kept as text, so it is
+searchable and read by screen readers; no dates or random ids, so the same figures
+give the same bytes) and the figures it draws as a table, which the page shows
+beside it. Colours are the Okabe-Ito colour-blind-safe set, with dashes as well as
+colour telling series apart.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+#: History, central forecast, band, scenario, added places (colour-blind safe).
+HISTORY, CENTRAL, BAND, SCENARIO, EXTRA = "#222222", "#0b4f8a", "#a6cbe8", "#b04a00", "#6a3d9a"
+#: matplotlib settings for every chart (typed loosely: its stubs list every key).
+_RC: Any = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "sufficiency",
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": "#dddddd",
+    "axes.edgecolor": "#555555",
+    "axes.labelcolor": "#222222",
+    "xtick.color": "#333333",
+    "ytick.color": "#333333",
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart: title, SVG, the table of what it draws, and a one-line description."""
+
+    title: str
+    svg: Markup
+    data: pd.DataFrame
+    description: str = ""
+
+
+def _svg(fig: Figure, title: str) -> Markup:
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    buffer = io.StringIO()
+    FigureCanvasSVG(fig).print_svg(buffer, metadata={"Date": None, "Creator": None})  # type: ignore[arg-type]
+    text = buffer.getvalue()
+    text = text[text.index("<svg") :]
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
+    text = re.sub(r'\s(width|height)="[^"]*pt"', "", text, count=2)
+    text = text.replace(
+        "<svg ",
+        f'<svg role="img" aria-label="{escape(title)}" focusable="false" '
+        'preserveAspectRatio="xMidYMid meet" class="chart-svg" ',
+        1,
+    )
+    # A <title> child names the image to assistive technology.
+    text = re.sub(
+        r"(<svg[^>]*>)", lambda m: f"{m.group(1)}<title>{escape(title)}</title>", text, count=1
+    )
+    return Markup(text)
+
+
+def _figure(width: float, height: float) -> tuple[Figure, Axes]:
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    with rc_context(_RC):
+        fig = Figure(figsize=(width, height), layout="constrained")
+        ax = fig.add_subplot()
+    return fig, ax
+
+
+def _date_axis(ax: Axes, dates: Sequence[pd.Timestamp]) -> None:
+    import matplotlib.dates as mdates
+
+    span_years = (dates[-1] - dates[0]).days / 365.25 if len(dates) > 1 else 1
+    step = 3 if span_years <= 3 else 6 if span_years <= 6 else 12
+    ax.xaxis.set_major_locator(
+        mdates.MonthLocator(bymonth=range(3, 13, step) if step < 12 else [3])
+    )
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    for label in ax.get_xticklabels():
+        label.set_rotation(0)
+    ax.margins(x=0.01)
+
+
+def fan_chart(
+    title: str,
+    dates: Sequence[pd.Timestamp],
+    p10: np.ndarray,
+    p50: np.ndarray,
+    p90: np.ndarray,
+    *,
+    history_dates: Sequence[pd.Timestamp] = (),
+    history: np.ndarray | None = None,
+    scenario: np.ndarray | None = None,
+    scenario_name: str = "Scenario",
+    extra: np.ndarray | None = None,
+    extra_name: str = "",
+    y_label: str = "Children",
+    width: float = 7.5,
+    height: float = 3.2,
+) -> Chart:
+    """History (solid black), the P10-P90 band, the middle (P50) and a scenario (dashed).
+
+    The y-axis starts near the band, not at zero, so the band's width can be read;
+    ``extra`` is a further dashed line (for example places a plan adds).
+    """
+    from matplotlib import rc_context
+
+    dates = [pd.Timestamp(d) for d in dates]
+    hist_dates = [pd.Timestamp(d) for d in history_dates]
+    with rc_context(_RC):
+        fig, ax = _figure(width, height)
+        if history is not None and len(history):
+            ax.plot(hist_dates, history, color=HISTORY, lw=1.8, label="Actual (903 returns)")
+        ax.fill_between(dates, p10, p90, color=BAND, lw=0, label="8 in 10 futures (P10 to P90)")
+        ax.plot(dates, p50, color=CENTRAL, lw=2, label="Middle forecast (P50)")
+        if scenario is not None:
+            ax.plot(dates, scenario, color=SCENARIO, lw=2, ls="--", label=f"{scenario_name} (P50)")
+        if extra is not None:
+            ax.plot(dates, extra, color=EXTRA, lw=2, ls=":", label=extra_name)
+        values = [v for v in (history, p10, p90, scenario, extra) if v is not None and len(v)]
+        lo = min(float(np.min(v)) for v in values)
+        hi = max(float(np.max(v)) for v in values)
+        pad = 0.08 * max(hi - lo, 1.0)
+        ax.set_ylim(max(0.0, lo - pad), hi + pad)
+        ax.set_ylabel(y_label)
+        ax.set_xlabel("Month end")
+        _date_axis(ax, hist_dates + dates)
+        ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=2)
+        svg = _svg(fig, title)
+    data = pd.DataFrame({"month": [d.date() for d in hist_dates + dates]})
+    n_hist = len(hist_dates)
+    pad_hist = [np.nan] * n_hist
+    if history is not None and n_hist:
+        data["actual"] = list(history) + [np.nan] * len(dates)
+    data["p10"] = pad_hist + list(p10)
+    data["p50"] = pad_hist + list(p50)
+    data["p90"] = pad_hist + list(p90)
+    if scenario is not None:
+        data[f"{scenario_name} (P50)"] = pad_hist + list(scenario)
+    if extra is not None:
+        data[extra_name] = pad_hist + list(extra)
+    end = f"{dates[-1]:%B %Y}" if dates else ""
+    description = (
+        f"{title}: by {end} the middle forecast is {p50[-1]:,.0f} "
+        f"(8 in 10 futures between {p10[-1]:,.0f} and {p90[-1]:,.0f})."
+        if len(p50)
+        else title
+    )
+    return Chart(title, svg, data, description)
+
+
+def line_chart(
+    title: str,
+    x: Sequence[Any],
+    series: dict[str, Sequence[float]],
+    *,
+    y_label: str,
+    x_label: str = "",
+    dashed: Sequence[str] = (),
+    width: float = 7.5,
+    height: float = 3.0,
+) -> Chart:
+    """One line per series (those named in ``dashed`` dashed)."""
+    from matplotlib import rc_context
+
+    colours = (CENTRAL, SCENARIO, HISTORY, EXTRA, "#009e73", "#cc79a7")
+    with rc_context(_RC):
+        fig, ax = _figure(width, height)
+        for i, (name, ys) in enumerate(series.items()):
+            ax.plot(list(x), list(ys), color=colours[i % len(colours)], lw=2,
+                    ls="--" if name in dashed else "-", label=name)  # fmt: skip
+        ax.set_ylabel(y_label)
+        if x_label:
+            ax.set_xlabel(x_label)
+        ax.legend(loc="best", fontsize=8, frameon=False)
+        svg = _svg(fig, title)
+    data = pd.DataFrame({x_label or "x": list(x), **{k: list(v) for k, v in series.items()}})
+    return Chart(title, svg, data, title)
+
+
+def bar_chart(
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    x_label: str,
+    value_format: str = "£{:,.0f}",
+    width: float = 7.5,
+    height: float | None = None,
+) -> Chart:
+    """Horizontal bars, each labelled with its value."""
+    from matplotlib import rc_context
+
+    height = height or 0.9 + 0.45 * len(labels)
+    with rc_context({**_RC, "axes.grid": False}):
+        fig, ax = _figure(width, height)
+        ys = np.arange(len(labels))[::-1]
+        ax.barh(ys, values, color=CENTRAL, height=0.6)
+        ax.set_yticks(ys, labels=list(labels))
+        ax.set_xlabel(x_label)
+        top = max([float(v) for v in values] + [1.0])
+        ax.set_xlim(0, top * 1.25)
+        for y, v in zip(ys, values, strict=True):
+            ax.text(float(v) + top * 0.01, y, value_format.format(v), va="center", fontsize=9)
+        ax.xaxis.set_major_formatter(lambda v, _pos: value_format.format(v).replace(".00", ""))
+        svg = _svg(fig, title)
+    data = pd.DataFrame({"item": list(labels), "value": list(values)})
+    return Chart(title, svg, data, title)

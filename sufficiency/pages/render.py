@@ -1,0 +1,127 @@
+"""The Jinja2 environment: templates from this package, autoescaped, no network."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from sufficiency import vocabulary
+
+Format = Callable[[Any], str]
+
+
+def gbp(value: Any) -> str:
+    """Pounds with thousands separators and no pence (``£32,932``); negatives as -£."""
+    if _blank(value):
+        return ""
+    v = float(value)
+    return f"-£{-v:,.0f}" if v < 0 else f"£{v:,.0f}"
+
+
+def count(value: Any) -> str:
+    """A whole number of children or places (``1,234``)."""
+    return "" if _blank(value) else f"{float(value):,.0f}"
+
+
+def percent(value: Any) -> str:
+    """A share of one as a percentage (``0.8`` -> ``80%``)."""
+    return "" if _blank(value) else f"{float(value):.0%}"
+
+
+def miles(value: Any) -> str:
+    """Miles to one decimal place; blank when unknown."""
+    return "" if _blank(value) else f"{float(value):,.1f}"
+
+
+def _blank(value: Any) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _cell(value: Any) -> str:
+    if _blank(value):
+        return ""
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.strftime("%d %b %Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d %b %Y")
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def table_html(
+    frame: pd.DataFrame,
+    caption: str = "",
+    formats: Mapping[str, Format] | None = None,
+    headers: Mapping[str, str] | None = None,
+    max_rows: int | None = None,
+    numeric: tuple[str, ...] | None = None,
+) -> Markup:
+    """``frame`` as an accessible table: a caption, ``th scope``, numbers right-aligned.
+
+    Column headers come from the vocabulary (``headers`` override it); ``formats`` maps
+    a column to a function giving its text. Columns holding numbers (or named in
+    ``numeric``) are right-aligned.
+    """
+    formats = formats or {}
+    shown = frame if max_rows is None else frame.head(max_rows)
+    cols = list(shown.columns)
+    nums = set(numeric or ()) | {
+        c for c in cols if pd.api.types.is_numeric_dtype(shown[c]) and shown[c].dtype != bool
+    }
+    head = "".join(
+        f'<th scope="col"{" class=num" if c in nums else ""}>'
+        f"{escape(vocabulary.column(str(c), headers))}</th>"
+        for c in cols
+    )
+    rows = []
+    for values in shown.itertuples(index=False):
+        cells = []
+        for j, (c, v) in enumerate(zip(cols, values, strict=True)):
+            text = formats[c](v) if c in formats else _cell(v)
+            tag = "th scope=row" if j == 0 else "td"
+            klass = " class=num" if c in nums else ""
+            cells.append(f"<{tag}{klass}>{escape(text)}</{tag.split()[0]}>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    cap = f"<caption>{escape(caption)}</caption>" if caption else ""
+    more = ""
+    if max_rows is not None and len(frame) > max_rows:
+        more = f'<p class="note">First {max_rows:,} of {len(frame):,} rows.</p>'
+    return Markup(
+        f'<div class="table-wrap"><table>{cap}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>{more}"
+    )
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The one template environment (autoescaped; undefined names are errors)."""
+    env = Environment(
+        loader=PackageLoader("sufficiency.pages", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(gbp=gbp, count=count, percent=percent, miles=miles)
+    env.globals.update(table=table_html, words=vocabulary)
+    return env
+
+
+def render_page(template: str, **context: Any) -> str:
+    """Render ``templates/<template>`` with ``context``."""
+    return environment().get_template(template).render(**context)

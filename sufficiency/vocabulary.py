@@ -1,0 +1,264 @@
+"""One vocabulary: every internal name in the words the tool's users use.
+
+Placement teams, commissioners and finance read workbooks, HTML pages and console
+lines, not code. Every human-facing output takes its words from here: placement
+categories, age bands, commissioning capacity groups and levers, plans, solver and
+match statuses, backtest methods and table columns. Machine-facing CSVs and JSON keep
+their stable internal names; only what a person reads is translated.
+
+A levers file may give a lever its own label (``label = "..."`` in a ``[[block]]`` or
+``[[recruit]]`` table); :func:`lever` prefers it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+#: Placement categories (the forecast's states and the finance cost lines).
+CATEGORIES: dict[str, str] = {
+    "kinship_foster": "Kinship foster care",
+    "in_house_foster": "In-house foster care",
+    "ifa_foster": "IFA foster care",
+    "in_house_residential": "In-house children's homes",
+    "external_residential": "External children's homes",
+    "secure": "Secure children's homes",
+    "supported": "Supported accommodation",
+    "with_parents": "Placed with parents",
+    "placed_for_adoption": "Placed for adoption",
+    "other": "Other placements",
+    "all": "All placements",
+}
+
+#: Placement types on the matching register.
+PLACEMENT_TYPES: dict[str, str] = {
+    "in_house_foster": "In-house foster care",
+    "ifa_foster": "IFA foster care",
+    "kinship_foster": "Kinship foster care",
+    "in_house_residential": "In-house children's home",
+    "external_residential": "External children's home",
+    "residential": "Children's home",
+    "supported": "Supported accommodation",
+    "secure": "Secure children's home",
+}
+
+#: The forecast's age bands.
+AGE_BANDS: dict[str, str] = {
+    "under 1": "Under 1",
+    "1-4": "Aged 1 to 4",
+    "5-9": "Aged 5 to 9",
+    "10-15": "Aged 10 to 15",
+    "16-17": "Aged 16 to 17",
+    "all": "All ages",
+}
+
+#: Commissioning capacity groups (what a lever adds places for).
+GROUPS: dict[str, str] = {
+    "foster_0_4": "Foster care, aged 0 to 4",
+    "foster_5_9": "Foster care, aged 5 to 9",
+    "foster_10_15": "Foster care, aged 10 to 15",
+    "foster_16_17": "Foster care, aged 16 to 17",
+    "residential": "Children's homes",
+}
+
+#: Commissioning lever kinds.
+LEVER_KINDS: dict[str, str] = {
+    "recruit": "Recruit in-house foster carers",
+    "block": "Block contract",
+    "home": "Open an in-house children's home",
+    "in_house_home": "Open an in-house children's home",
+    "fee_uplift": "Raise in-house carers' fees",
+    "service_limit": "Service limit",
+    "spot": "Spot purchase",
+    "childrens_home_beds": "Children's home beds",
+}
+
+#: The commissioning plans compared.
+PLANS: dict[str, str] = {
+    "stochastic": "Recommended plan",
+    "central forecast": "Plan for the central forecast only",
+    "central": "Plan for the central forecast only",
+    "status quo": "Today's practice (spot purchase as now)",
+    "status_quo": "Today's practice (spot purchase as now)",
+}
+
+#: Solver statuses, said as what they mean for the plan.
+STATUSES: dict[str, str] = {
+    "optimal": "Proven best (optimal)",
+    "feasible": "Good, not proven best",
+    "time_limit": "Stopped at the time limit; not proven best",
+    "infeasible": "No plan meets every rule",
+    "unknown": "Not known",
+    "error": "Solver error",
+    "placed": "Placed",
+    "unplaced": "Not placed",
+    "pinned": "Agreed by the team",
+    "excluded": "Ruled out by the team",
+}
+
+#: Backtest methods.
+METHODS: dict[str, str] = {
+    "model": "This model",
+    "persistence": "No change (persistence)",
+    "stock_flow": "Stock and flow",
+}
+
+#: Table columns in plain words (columns not listed are said by :func:`column`).
+COLUMNS: dict[str, str] = {
+    "month": "Month",
+    "quarter_end": "Quarter ending",
+    "cutoff": "Cutoff",
+    "scenario": "Scenario",
+    "category": "Category",
+    "age_band": "Age band",
+    "group": "Places for",
+    "lever": "Lever",
+    "kind": "Kind",
+    "year": "Year",
+    "plan": "Plan",
+    "method": "Method",
+    "purchase": "Purchase",
+    "mean": "Mean",
+    "p10": "Lower (P10)",
+    "p50": "Median (P50)",
+    "p90": "Upper (P90)",
+    "total_p10": "Total: lower (P10)",
+    "total_p50": "Total: median (P50)",
+    "total_p90": "Total: upper (P90)",
+    "places": "Places",
+    "demand_mean": "Demand (mean)",
+    "demand_p10": "Demand: lower (P10)",
+    "demand_p90": "Demand: upper (P90)",
+    "expected_gap": "Expected shortfall (children)",
+    "prob_demand_exceeds_supply": "Chance demand exceeds places",
+    "expected_spare": "Expected spare places",
+    "expected_places": "Expected places",
+    "horizon_months": "Horizon (months)",
+    "forecast": "Forecast",
+    "actual": "Actual",
+    "ape_pct": "Error (% of actual)",
+    "p10_p90_coverage_pct": "Months inside P10-P90",
+    "item": "Item",
+    "value": "Value",
+    "source": "Source",
+    "financial_year": "Financial year",
+    "cost_line": "Cost line",
+    "months": "Months forecast",
+    "budget_gbp": "Budget (£)",
+    "variance_gbp": "Variance (mean - budget)",
+    "prob_overspend": "Probability of overspend",
+    "base_mean": "Base case (mean)",
+    "scenario_mean": "Scenario (mean)",
+    "difference": "Difference (scenario - base)",
+    "cost_gbp": "Cost (£)",
+    "units": "Units",
+    "households": "Households",
+    "expected_cost_gbp": "Expected cost (£)",
+    "p10_cost_gbp": "Cost: lower (P10, £)",
+    "p90_cost_gbp": "Cost: upper (P90, £)",
+    "saving_gbp": "Saving (£)",
+    "child_id": "Child",
+    "placement_id": "Home",
+    "weekly_cost": "Weekly cost (£)",
+    "weekly_cost_gbp": "Weekly cost (£)",
+    "distance_home_miles": "Miles from home",
+    "distance_school_miles": "Miles from school",
+    "reason": "Reason",
+    "why": "Why this home",
+    "why_not": "Why not",
+    "all": "All categories",
+}
+
+#: Finance's own column words (its workbook speaks of projections and budgets).
+FINANCE_COLUMNS: dict[str, str] = {
+    "mean": "Projected (mean)",
+    "p10": "P10",
+    "p50": "P50",
+    "p90": "P90",
+}
+
+#: Every code any table or sentence may carry, longest first for :func:`plain`.
+_CODES: dict[str, str] = {
+    **METHODS,
+    **{k: v for k, v in CATEGORIES.items() if k != "all"},
+    **GROUPS,
+}
+_CODE = re.compile(r"\b(" + "|".join(sorted(_CODES, key=len, reverse=True)) + r")\b")
+
+
+def _fallback(name: str) -> str:
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def category(code: str) -> str:
+    """A placement category in plain words (``ifa_foster`` -> ``IFA foster care``)."""
+    return CATEGORIES.get(code, _fallback(code))
+
+
+def placement_type(code: str) -> str:
+    """A register placement type in plain words."""
+    return PLACEMENT_TYPES.get(code, CATEGORIES.get(code, _fallback(code)))
+
+
+def age_band(code: str) -> str:
+    """An age band in plain words (``5-9`` -> ``Aged 5 to 9``)."""
+    return AGE_BANDS.get(code, code)
+
+
+def group(code: str) -> str:
+    """A commissioning capacity group in plain words."""
+    return GROUPS.get(code, _fallback(code))
+
+
+def plan(name: str) -> str:
+    """A commissioning plan's name in plain words (``stochastic`` -> ``Recommended plan``)."""
+    return PLANS.get(name, _fallback(name))
+
+
+def status(name: str) -> str:
+    """A solver or match status in plain words."""
+    return STATUSES.get(str(name).lower(), _fallback(str(name)))
+
+
+def method(name: str) -> str:
+    """A backtest method in plain words."""
+    return METHODS.get(name, _fallback(name))
+
+
+def column(name: str, overrides: Mapping[str, str] | None = None) -> str:
+    """A table column's header in plain words; ``overrides`` take precedence."""
+    if overrides and name in overrides:
+        return overrides[name]
+    return COLUMNS.get(name, CATEGORIES.get(name, AGE_BANDS.get(name, _fallback(name))))
+
+
+def lever(kind: str, group_code: str = "", name: str = "", label: str = "") -> str:
+    """A commissioning lever in plain words.
+
+    ``label`` (from the levers file) wins; otherwise the kind in words, with the block
+    contract's ``name`` or the group it adds places for (``Recruit in-house foster
+    carers: foster care, aged 0 to 4``).
+    """
+    if label:
+        return label
+    words = LEVER_KINDS.get(kind, _fallback(kind))
+    detail = name or (group(group_code) if group_code else "")
+    if not detail:
+        return words
+    if name:
+        return f"{words}: {_fallback(name)}"
+    return f"{words}: {detail[:1].lower()}{detail[1:]}"
+
+
+def plain(text: str) -> str:
+    """Codes inside a sentence said in plain words, and no snake_case left."""
+    text = _CODE.sub(lambda m: _lower_inside(_CODES[m.group(1)], text, m.start()), text)
+    return re.sub(r"(?<=[a-z])_(?=[a-z0-9])", " ", text)
+
+
+def _lower_inside(words: str, text: str, at: int) -> str:
+    """Lower-case the first letter of ``words`` unless it starts a sentence or is IFA."""
+    if at == 0 or text[:at].rstrip().endswith((".", ":", "!", "?")) or words.startswith("IFA"):
+        return words
+    return words[:1].lower() + words[1:]

@@ -1,0 +1,66 @@
+"""Templates and charts for the HTML reports: self-contained, accessible, deterministic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sufficiency.pages import bar_chart, fan_chart, render_page, table_html
+
+
+def _fan() -> str:
+    dates = pd.date_range("2026-04-30", periods=25, freq="ME")
+    hist = pd.date_range("2024-04-30", periods=24, freq="ME")
+    mid = np.linspace(300, 320, 25)
+    chart = fan_chart(
+        "Children looked after",
+        dates,
+        mid - 15,
+        mid,
+        mid + 20,
+        history_dates=hist,
+        history=np.linspace(280, 300, 24),
+        scenario=mid - 8,
+        scenario_name="Step down",
+    )
+    assert chart.data.shape[0] == 49
+    assert list(chart.data.columns) == ["month", "actual", "p10", "p50", "p90", "Step down (P50)"]
+    assert "by April 2028 the middle forecast is 320" in chart.description
+    return str(chart.svg)
+
+
+def test_fan_chart_is_self_contained_accessible_and_deterministic() -> None:
+    svg = _fan()
+    assert svg == _fan()
+    assert svg.startswith('<svg role="img" aria-label="Children looked after"')
+    assert "<title>Children looked after</title>" in svg
+    assert "http://" not in svg.replace("http://www.w3.org", "")
+    assert "Mar 2027" in svg and "Month end" in svg and "Children" in svg  # axes and titles
+    assert "8 in 10 futures (P10 to P90)" in svg  # the full legend
+
+
+def test_band_is_not_flattened_the_axis_starts_near_it() -> None:
+    svg = _fan()
+    assert ">0<" not in svg.replace(" ", "")  # no tick at zero: the axis starts near the band
+
+
+def test_tables_have_headers_in_words_and_numbers_right_aligned() -> None:
+    frame = pd.DataFrame({"category": ["ifa_foster"], "p50": [12.0], "weekly_cost": [900.0]})
+    html = str(table_html(frame, caption="Caption"))
+    assert "<caption>Caption</caption>" in html
+    assert '<th scope="col">Category</th>' in html
+    assert '<th scope="col" class=num>Median (P50)</th>' in html
+    assert "<td class=num>900</td>" in html
+
+
+def test_bar_chart_labels_each_bar() -> None:
+    chart = bar_chart("Cost", ["A", "B"], [1_000_000.0, 2_000_000.0], x_label="Cost (£)")
+    assert "£2,000,000" in str(chart.svg)
+    assert chart.data["value"].tolist() == [1_000_000.0, 2_000_000.0]
+
+
+def test_base_template_escapes_and_sets_language() -> None:
+    page = render_page("base.html", title="<b>x</b>")
+    assert '<html lang="en-GB">' in page
+    assert "<title>&lt;b&gt;x&lt;/b&gt;</title>" in page
+    assert "@page{size:A4 landscape" in page

@@ -1,0 +1,50 @@
+"""The one vocabulary: every internal name a person reads is said in plain words."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sufficiency import vocabulary
+from sufficiency.commissioning.demand import GROUPS
+from sufficiency.forecast.states import CATEGORIES
+
+SNAKE = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")
+
+
+@pytest.mark.parametrize("code", [*CATEGORIES, "all"])
+def test_every_forecast_category_has_words(code: str) -> None:
+    assert code in vocabulary.CATEGORIES
+    assert not SNAKE.search(vocabulary.category(code))
+
+
+@pytest.mark.parametrize("code", list(GROUPS))
+def test_every_commissioning_group_has_words(code: str) -> None:
+    assert code in vocabulary.GROUPS
+    assert not SNAKE.search(vocabulary.lever("recruit", code))
+
+
+def test_finance_and_forecast_say_a_category_the_same_way() -> None:
+    from sufficiency.finance.workbook import line_label
+    from sufficiency.forecast.workbook import CATEGORY_NAMES
+
+    for code in CATEGORIES:
+        assert line_label(code) == CATEGORY_NAMES[code] == vocabulary.category(code)
+
+
+def test_a_levers_file_label_wins() -> None:
+    assert vocabulary.lever("block", "residential", "north", label="North block") == "North block"
+    assert vocabulary.lever("block", "residential", "north_homes") == "Block contract: North homes"
+
+
+def test_codes_in_sentences_become_words() -> None:
+    text = vocabulary.plain("ifa_foster rises while foster_0_4 falls; model beats persistence")
+    assert not SNAKE.search(text)
+    assert text.startswith("IFA foster care rises while foster care, aged 0 to 4 falls")
+
+
+def test_unknown_names_fall_back_to_words_not_code() -> None:
+    assert vocabulary.column("weekly_fee_gbp") == "Weekly fee gbp"
+    assert vocabulary.status("OPTIMAL") == "Proven best (optimal)"
+    assert vocabulary.plan("stochastic") == "Recommended plan"
