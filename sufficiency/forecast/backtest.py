@@ -158,3 +158,36 @@ def backtest(
                 }
             )
     return BacktestResult(pd.DataFrame(score_rows), pd.DataFrame(cover_rows))
+
+
+def _pct(x: float) -> str:
+    return f"{x:.1f}%"
+
+
+def backtest_sentences(result: BacktestResult) -> list[str]:
+    """One plain sentence per horizon comparing the model with "no change", and one on coverage."""
+    summ = result.summary()
+    lines = []
+    for rec in summ.to_dict("records"):
+        h = int(rec["horizon_months"])
+        model, still = rec.get("model"), rec.get("persistence")
+        if model is None or still is None or pd.isna(model) or pd.isna(still):
+            continue
+        if model < still:
+            verdict = "better than"
+        elif model > still:
+            verdict = "worse than"
+        else:
+            verdict = "as well as"
+        lines.append(
+            f"{h} months ahead, the model did {verdict} assuming no change: its forecast "
+            f"total was on average {_pct(model)} away from the actual count, against "
+            f"{_pct(still)} for no change (persistence)."
+        )
+    if len(summ):
+        cover = float(summ["p10_p90_coverage_pct"].iloc[0])
+        lines.append(
+            f"The actual total fell inside the model's P10-P90 band in {cover:.0f}% of the "
+            f"months tested; a well-calibrated band holds about 80%."
+        )
+    return lines

@@ -1,40 +1,58 @@
-"""A self-contained HTML page of the forecast: inline SVG fan charts, no scripts."""
+"""``forecast.html``: the forecast as a self-contained page, from a Jinja2 template.
+
+The page is ``pages/templates/forecast.html``; the charts are matplotlib SVG from
+:mod:`sufficiency.pages`, each with its figures in a table beside it. Nothing is
+fetched from elsewhere, so the page opens offline and prints on A4 landscape.
+"""
 
 from __future__ import annotations
 
-import html
-import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
+from sufficiency import vocabulary
+from sufficiency.forecast.backtest import backtest_sentences
 from sufficiency.io.quality_writers import quality_html
+from sufficiency.pages import Chart, render_page, table_html
+from sufficiency.pages import fan_chart as draw_fan
+from sufficiency.pages.render import count, percent
 
 if TYPE_CHECKING:
     from sufficiency.forecast.report import ForecastReport
-
-_CSS = """
-body{font-family:Arial,Helvetica,sans-serif;margin:2em auto;max-width:1100px;color:#1d1d1d}
-h1{font-size:1.7em}h2{font-size:1.3em;margin-top:1.8em;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;margin:.6em 0;font-size:.88em}
-th,td{border:1px solid #ccc;padding:3px 7px;text-align:right}
-th{background:#eef2f6}td:first-child,th:first-child{text-align:left}
-.grid{display:flex;flex-wrap:wrap;gap:10px}.note{color:#555;font-size:.9em}
-"""
-_BAND, _LINE, _HIST, _SCEN = "#9ecae1", "#08519c", "#333333", "#d94801"
+    from sufficiency.forecast.result import ForecastResult
 
 
-def _ticks(lo: float, hi: float, n: int = 5) -> list[float]:
-    span = max(hi - lo, 1.0)
-    step = 10 ** math.floor(math.log10(span / n))
-    for mult in (1, 2, 5, 10):
-        if span / (step * mult) <= n:
-            step *= mult
-            break
-    first = math.floor(lo / step) * step
-    return [t for i in range(int((hi - first) / step) + 2) if lo <= (t := first + i * step) <= hi]
+def _fan(
+    title: str,
+    paths: np.ndarray,
+    dates: pd.DatetimeIndex,
+    history: np.ndarray | None = None,
+    history_dates: pd.DatetimeIndex | None = None,
+    scenario: np.ndarray | None = None,
+    scenario_name: str = "",
+    y_label: str = "Children",
+) -> Chart:
+    p10, p50, p90 = np.quantile(paths, [0.1, 0.5, 0.9], axis=0)
+    if history is not None and history_dates is not None and len(history):
+        # The history runs into the forecast's start month, which is observed too.
+        history = np.r_[history, paths[0, 0]]
+        history_dates = history_dates.append(dates[:1])
+    return draw_fan(
+        title,
+        list(dates),
+        p10,
+        p50,
+        p90,
+        history_dates=list(history_dates) if history_dates is not None else (),
+        history=history,
+        scenario=np.quantile(scenario, 0.5, axis=0) if scenario is not None else None,
+        scenario_name=scenario_name,
+        y_label=y_label,
+    )
 
 
 def fan_chart(
@@ -46,169 +64,164 @@ def fan_chart(
     width: int = 520,
     height: int = 240,
 ) -> str:
-    """SVG fan chart: history line, P10-P90 band, P50 line (and a scenario's P50, dashed).
-
-    ``paths`` is ``(paths, months)`` including the start month; ``dates`` covers
-    ``len(hist) + months``.
-    """
-    p10, p50, p90 = np.quantile(paths, [0.1, 0.5, 0.9], axis=0)
-    values = [hist, p10, p90] + (
-        [np.quantile(scenario_paths, 0.5, axis=0)] if scenario_paths is not None else []
-    )
-    lo = min(float(np.min(v)) for v in values if len(v))
-    hi = max(float(np.max(v)) for v in values if len(v))
-    lo, hi = max(0.0, lo - 0.08 * (hi - lo + 1)), hi + 0.08 * (hi - lo + 1)
-    left, right, top, bottom = 48, 12, 26, 26
-    n = len(dates)
-
-    def x(i: float) -> float:
-        return left + (width - left - right) * i / max(n - 1, 1)
-
-    def y(v: float) -> float:
-        return top + (height - top - bottom) * (1 - (v - lo) / max(hi - lo, 1e-9))
-
+    """A fan chart as SVG (history, then ``paths`` over the remaining ``dates``)."""
     off = len(hist)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'role="img" aria-label="{html.escape(title)}">',
-        f'<text x="{left}" y="16" font-size="13" font-weight="bold">{html.escape(title)}</text>',
-    ]
-    for t in _ticks(lo, hi):
-        parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y(t):.1f}" y2="{y(t):.1f}" '
-            'stroke="#e5e5e5"/>'
-            f'<text x="{left - 4}" y="{y(t) + 4:.1f}" font-size="10" text-anchor="end">{t:g}</text>'
-        )
-    for i, d in enumerate(dates):
-        if d.month == 3:
-            parts.append(
-                f'<text x="{x(i):.1f}" y="{height - 8}" font-size="10" '
-                f'text-anchor="middle">Mar {d.year}</text>'
-            )
-    band = [f"{x(off + i):.1f},{y(v):.1f}" for i, v in enumerate(p90)]
-    band += [f"{x(off + i):.1f},{y(v):.1f}" for i, v in reversed(list(enumerate(p10)))]
-    parts.append(f'<polygon points="{" ".join(band)}" fill="{_BAND}" opacity="0.8"/>')
-
-    def line(series: np.ndarray, start: int, colour: str, dash: str = "") -> str:
-        pts = " ".join(f"{x(start + i):.1f},{y(v):.1f}" for i, v in enumerate(series))
-        extra = f' stroke-dasharray="{dash}"' if dash else ""
-        return f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"{extra}/>'
-
-    if len(hist):
-        parts.append(line(np.r_[hist, paths[0, 0]], 0, _HIST))
-    parts.append(line(p50, off, _LINE))
-    if scenario_paths is not None:
-        parts.append(line(np.quantile(scenario_paths, 0.5, axis=0), off, _SCEN, "5,3"))
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _cell(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return f"{value:,.1f}" if isinstance(value, float) else str(value)
-
-
-def _table(df: pd.DataFrame, max_rows: int = 200) -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    body = []
-    for row in df.head(max_rows).itertuples(index=False):
-        cells = "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row)
-        body.append(f"<tr>{cells}</tr>")
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+    chart = _fan(
+        title,
+        paths,
+        pd.DatetimeIndex(dates[off:]),
+        hist if off else None,
+        pd.DatetimeIndex(dates[:off]) if off else None,
+        scenario_paths,
+        "Scenario",
+    )
+    return str(chart.svg)
 
 
 def html_table(df: pd.DataFrame, max_rows: int = 200) -> str:
-    """``df`` as a table styled like the rest of the page (for sections added to it)."""
-    return _table(df, max_rows)
+    """``df`` as an accessible table in the page's style."""
+    return str(table_html(df, max_rows=max_rows))
 
 
-def render_html(report: ForecastReport, sections: Sequence[str] = ()) -> str:
-    """The whole page as a string; ``sections`` (HTML fragments) follow the forecast."""
-    base, scen = report.base, report.scenario
-    dates = [pd.Timestamp(d) for d in base.history_month_ends] + [
-        pd.Timestamp(d) for d in base.month_ends
-    ]
-    hist_total = base.history_stock.sum(axis=(1, 2))
-    out = [
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
-        "<title>Sufficiency forecast</title>",
-        f"<style>{_CSS}</style></head><body>",
-        "<h1>Sufficiency forecast: children looked after</h1>",
-        f"<p>Start {base.start.date()} (last day of the 903 history used), "
-        f"{base.horizon_months} months ahead, {base.num_paths:,} simulated futures, "
-        f"seed {base.seed}"
-        + (f"; scenario <b>{html.escape(scen.scenario)}</b> shown dashed orange" if scen else "")
-        + ".</p>",
-        "<p class='note'>Black: what the 903 returns show. Dark blue: the middle forecast (P50). "
-        "Shaded: 8 in 10 simulated futures fall inside the band (P10 to P90).</p>",
-        "<h2>All children looked after</h2>",
-        fan_chart(
-            "Children looked after (all)",
-            hist_total,
-            base.total(),
-            dates,
-            scen.total() if scen else None,
-            width=900,
-            height=320,
-        ),
-    ]
-    tot = report.demand[(report.demand["category"] == "all") & (report.demand["age_band"] == "all")]
+def _year_ends(base: ForecastResult, demand: pd.DataFrame) -> pd.DataFrame:
+    tot = demand[(demand["category"] == "all") & (demand["age_band"] == "all")]
     picks = [
         m.strftime("%Y-%m-%d")
         for i, m in enumerate(base.month_ends)
         if i % 12 == 0 or i == base.horizon_months
     ]
-    out.append(_table(tot[tot["month"].isin(picks)][["month", "mean", "p10", "p50", "p90"]]))
-    out.append("<h2>By placement category</h2><div class='grid'>")
+    rows = tot[tot["month"].isin(picks)][["month", "mean", "p10", "p50", "p90"]].copy()
+    rows["month"] = pd.to_datetime(rows["month"])
+    return rows.reset_index(drop=True)
+
+
+def _starts_per_year(report: ForecastReport) -> pd.DataFrame:
+    base = report.base
+    st = report.starts[report.starts["scenario"] == "base"]
+    per_year = st.groupby("category", sort=False)["mean"].sum() / max(
+        base.horizon_months / 12, 1e-9
+    )
+    return pd.DataFrame(
+        {
+            "category": [vocabulary.category(c) for c in per_year.index],
+            "starts per year": per_year.to_numpy().round(1),
+        }
+    )
+
+
+def _headlines(report: ForecastReport) -> list[dict[str, str]]:
+    base, scen = report.base, report.scenario
+    total = base.total()
+    p10, p50, p90 = np.quantile(total[:, -1], [0.1, 0.5, 0.9])
+    end = f"{base.month_ends[-1]:%B %Y}"
+    items = [
+        {"figure": count(total[0, 0]), "label": f" children looked after on {base.start:%d %B %Y}"},
+        {
+            "figure": count(p50),
+            "label": f" expected by {end} (8 in 10 futures: {count(p10)} to {count(p90)})",
+        },
+    ]
+    if scen is not None:
+        s50 = float(np.quantile(scen.total()[:, -1], 0.5))
+        items.append(
+            {"figure": count(s50), "label": f" by {end} under the scenario {scen.scenario}"}
+        )
+    starts = base.starts[:, 1:].sum(axis=2).sum(axis=1).mean() / max(base.horizon_months / 12, 1)
+    items.append({"figure": count(starts), "label": " placements to find a year (mean)"})
+    return items
+
+
+def render_html(report: ForecastReport, sections: Sequence[str] = ()) -> str:
+    """The whole page; ``sections`` (HTML fragments) follow the forecast."""
+    base, scen = report.base, report.scenario
+    scen_name = scen.scenario if scen is not None else ""
+    hist_dates = base.history_month_ends
+    total = _fan(
+        "Children looked after (all placements)",
+        base.total(),
+        base.month_ends,
+        base.history_stock.sum(axis=(1, 2)),
+        hist_dates,
+        scen.total() if scen is not None else None,
+        scen_name,
+    )
+    categories, skipped = [], []
     for c, cat in enumerate(base.categories):
         hist = base.history_stock[:, c].sum(axis=1)
-        if hist.sum() == 0 and base.stock[:, :, c].sum() == 0:
+        paths = base.stock[:, :, c].sum(axis=2)
+        if hist.max(initial=0) == 0 and np.quantile(paths, 0.9, axis=0).max(initial=0) == 0:
+            skipped.append(vocabulary.category(cat))
             continue
-        out.append(
-            fan_chart(
-                cat.replace("_", " "),
+        categories.append(
+            _fan(
+                vocabulary.category(cat),
+                paths,
+                base.month_ends,
                 hist,
-                base.stock[:, :, c].sum(axis=2),
-                dates,
-                scen.stock[:, :, c].sum(axis=2) if scen else None,
+                hist_dates,
+                scen.stock[:, :, c].sum(axis=2) if scen is not None else None,
+                scen_name,
             )
         )
-    out.append("</div><h2>Placement starts per month (placements to find)</h2>")
-    out.append(
-        fan_chart(
-            "Placement starts, all categories",
-            np.zeros(0),
-            base.starts[:, 1:].sum(axis=2),
-            [pd.Timestamp(d) for d in base.month_ends[1:]],
-            width=900,
-        )
+    starts = _fan(
+        "Placement starts per month, all categories",
+        base.starts[:, 1:].sum(axis=2),
+        base.month_ends[1:],
+        y_label="Placement starts",
     )
-    st = report.starts[(report.starts["scenario"] == "base")]
-    yearly = st.assign(year=st["month"].str[:4]).groupby("category", sort=False)[
-        "mean"
-    ].sum() / max(base.horizon_months / 12, 1e-9)
-    out.append("<p>Mean placement starts per year over the horizon:</p>")
-    out.append(_table(yearly.round(1).reset_index().rename(columns={"mean": "starts_per_year"})))
+    shortfall = purchases = None
     if report.shortfall is not None and report.purchases is not None:
-        out.append("<h2>Supply and shortfall (per quarter)</h2>")
-        out.append(
-            "<p class='note'>expected_gap: mean children above the places available; "
-            "prob_demand_exceeds_supply: share of futures with a gap.</p>"
+        shortfall = report.shortfall[report.shortfall["scenario"] == "base"].drop(
+            columns="scenario"
         )
-        out.append(_table(report.shortfall[report.shortfall["scenario"] == "base"]))
-        out.append("<h2>Placements to buy externally</h2>")
-        out.append(_table(report.purchases))
+        shortfall = shortfall.assign(
+            category=shortfall["category"].map(vocabulary.category),
+            quarter_end=pd.to_datetime(shortfall["quarter_end"]),
+        )
+        purchases = report.purchases.copy()
+        if "category" in purchases:
+            purchases["category"] = purchases["category"].map(vocabulary.category)
+    backtest = backtest_lines = None
     if report.backtest is not None:
-        out.append("<h2>Backtest: how accurate were past forecasts?</h2>")
-        out.append(
-            "<p class='note'>Mean absolute percentage error of the total; coverage is the "
-            "share of months whose actual total fell inside P10-P90 (target about 80%).</p>"
+        backtest = report.backtest.summary()
+        for col in backtest.columns:
+            if col != "horizon_months":
+                backtest[col] = backtest[col] / 100
+        backtest = backtest.rename(
+            columns={m: vocabulary.method(m) for m in ("model", "persistence", "stock_flow")}
         )
-        out.append(_table(report.backtest.summary()))
-    out.append("<h2>Assumptions</h2>")
-    out.append(_table(report.assumptions))
-    out.append(quality_html(report.quality))
-    out.extend(sections)
-    out.append("</body></html>")
-    return "\n".join(out)
+        backtest_lines = backtest_sentences(report.backtest)
+    lead = (
+        f"Forecast from {base.start:%d %B %Y} (the last day of the 903 history used), "
+        f"{base.horizon_months} months ahead, from {base.num_paths:,} simulated futures."
+    )
+    percent_cols = {c: percent for c in (backtest.columns if backtest is not None else [])}
+    percent_cols.pop("horizon_months", None)
+    return render_page(
+        "forecast.html",
+        title=f"Forecast of children looked after, to {base.month_ends[-1]:%B %Y}",
+        lead=lead,
+        headlines=_headlines(report),
+        scenario_name=scen_name,
+        total=total,
+        total_table=_year_ends(base, report.demand),
+        counts={c: count for c in ("mean", "p10", "p50", "p90")},
+        one_decimal={},
+        categories=categories,
+        skipped=", ".join(skipped),
+        starts=starts,
+        starts_per_year=_starts_per_year(report),
+        shortfall=shortfall,
+        shortfall_lead=(
+            "Expected shortfall: the mean number of children above the places available; "
+            "chance demand exceeds places: the share of simulated futures with a gap."
+        ),
+        shortfall_formats={"prob_demand_exceeds_supply": percent},
+        purchases=purchases,
+        backtest=backtest,
+        backtest_lines=backtest_lines,
+        percents=percent_cols,
+        quality=Markup(quality_html(report.quality)),
+        assumptions=report.assumptions,
+        sections=[Markup(s) for s in sections],
+    )

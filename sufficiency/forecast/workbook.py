@@ -26,6 +26,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency import vocabulary
+from sufficiency.forecast.backtest import backtest_sentences
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import print_a4_landscape, show_axes
 
@@ -226,39 +227,6 @@ def _wide(report: ForecastReport, by: str) -> pd.DataFrame:
     for q in ("p10", "p50", "p90"):
         wide[f"total_{q}"] = wide["month"].map(total[q])
     return wide
-
-
-def _pct(x: float) -> str:
-    return f"{x:.1f}%"
-
-
-def backtest_sentences(result: BacktestResult) -> list[str]:
-    """One plain sentence per horizon comparing the model with "no change", and one on coverage."""
-    summ = result.summary()
-    lines = []
-    for rec in summ.to_dict("records"):
-        h = int(rec["horizon_months"])
-        model, still = rec.get("model"), rec.get("persistence")
-        if model is None or still is None or pd.isna(model) or pd.isna(still):
-            continue
-        if model < still:
-            verdict = "better than"
-        elif model > still:
-            verdict = "worse than"
-        else:
-            verdict = "as well as"
-        lines.append(
-            f"{h} months ahead, the model did {verdict} assuming no change: its forecast "
-            f"total was on average {_pct(model)} away from the actual count, against "
-            f"{_pct(still)} for no change (persistence)."
-        )
-    if len(summ):
-        cover = float(summ["p10_p90_coverage_pct"].iloc[0])
-        lines.append(
-            f"The actual total fell inside the model's P10-P90 band in {cover:.0f}% of the "
-            f"months tested; a well-calibrated band holds about 80%."
-        )
-    return lines
 
 
 def _backtest_sheet(wb: Workbook, result: BacktestResult) -> None:

@@ -88,7 +88,7 @@ def _date_axis(ax: Axes, dates: Sequence[pd.Timestamp]) -> None:
     import matplotlib.dates as mdates
 
     span_years = (dates[-1] - dates[0]).days / 365.25 if len(dates) > 1 else 1
-    step = 3 if span_years <= 3 else 6 if span_years <= 6 else 12
+    step = 3 if span_years <= 1.5 else 6 if span_years <= 4 else 12
     ax.xaxis.set_major_locator(
         mdates.MonthLocator(bymonth=range(3, 13, step) if step < 12 else [3])
     )
@@ -142,7 +142,7 @@ def fan_chart(
         ax.set_ylabel(y_label)
         ax.set_xlabel("Month end")
         _date_axis(ax, hist_dates + dates)
-        ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=2)
+        fig.legend(loc="outside lower center", fontsize=8, frameon=False, ncols=2)
         svg = _svg(fig, title)
     data = pd.DataFrame({"month": [d.date() for d in hist_dates + dates]})
     n_hist = len(hist_dates)

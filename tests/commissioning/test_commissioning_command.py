@@ -92,7 +92,7 @@ def test_command_html_is_forecast_page_with_commissioning_section(sample_run):
     """The HTML page is the forecast's (fan charts) followed by the commissioning section."""
     _, out, _ = sample_run
     html = (out / "commissioning.html").read_text()
-    assert "<h1>Sufficiency forecast: children looked after</h1>" in html
+    assert "<h1>Forecast of children looked after, to" in html
     assert html.index("<h2>All children looked after</h2>") < html.index(
         '<section id="commissioning">'
     )

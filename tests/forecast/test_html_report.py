@@ -1,0 +1,77 @@
+"""forecast.html as a commissioner reads it: headline first, readable charts, the backtest said."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sufficiency.commands.forecast import forecast
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+
+def _page(out: Path, *extra: str) -> str:
+    args = ["--history", str(SAMPLE / "ssda903"), "--out", str(out), "--paths", "60", *extra]
+    result = CliRunner().invoke(forecast, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return (out / "forecast.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _page(
+        tmp_path_factory.mktemp("page"),
+        "--scenario", str(SAMPLE / "scenarios" / "step_down_and_in_house.toml"),
+        "--backtest-cutoff", "2024-03-31",
+    )  # fmt: skip
+
+
+def _visible(html: str) -> str:
+    html = re.sub(r"<svg.*?</svg>", " ", html, flags=re.S)
+    html = re.sub(r"<style.*?</style>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_the_headline_comes_first(page: str) -> None:
+    text = _visible(page)
+    assert text.index("children looked after on 31 March 2026") < text.index(
+        "All children looked after"
+    )
+    assert re.search(r"expected by March 2029 \(8 in 10 futures: [\d,]+ to [\d,]+\)", text)
+
+
+def test_every_chart_has_axis_titles_a_full_legend_and_its_data(page: str) -> None:
+    charts = re.findall(r"<svg.*?</svg>", page, flags=re.S)
+    assert len(charts) >= 3
+    for svg in charts:
+        assert "Month end" in svg and ("Children" in svg or "Placement starts" in svg)
+        assert "Middle forecast (P50)" in svg and "8 in 10 futures (P10 to P90)" in svg
+        assert "Mar 2029" in svg  # the last year's label is drawn whole
+    assert page.count("<summary>Data table:") == len(charts)
+
+
+def test_no_empty_panels(page: str) -> None:
+    """The sample has no child in secure homes: that panel is not drawn, and the page says so."""
+    assert 'aria-label="Secure children&#39;s homes"' not in page
+    assert re.search(r"Not drawn, because no child was in them.*?Secure children", page, re.S)
+
+
+def test_the_backtest_says_where_the_model_beats_or_loses_to_no_change(page: str) -> None:
+    text = _visible(page)
+    verdict = r"(\d+) months ahead, the model did (better than|worse than|as well as)"
+    said = re.findall(verdict, text)
+    assert {h for h, _ in said} == {"3", "6", "12"}
+    assert "assuming no change" in text
+
+
+def test_without_a_backtest_the_page_says_how_to_run_one(tmp_path: Path) -> None:
+    text = _visible(_page(tmp_path))
+    assert "No backtest was run with this forecast" in text
+
+
+def test_no_code_words_in_what_a_person_reads(page: str) -> None:
+    body = re.sub(r"\w+\.csv", "", _visible(page.split('<section class="appendix">')[0]))
+    assert not re.findall(r"\b[a-z]+_[a-z0-9_]+\b", body)
