@@ -40,6 +40,32 @@ PLACEMENT_TYPES: dict[str, str] = {
     "residential": "Children's home",
     "supported": "Supported accommodation",
     "secure": "Secure children's home",
+    "in_house_supported": "Supported accommodation",
+    "external_supported": "Supported accommodation",
+    "foster": "Foster care",
+}
+
+#: Who runs a home on the matching register.
+PROVIDERS: dict[str, str] = {
+    "in_house": "The council (in-house)",
+    "ifa": "Independent fostering agency",
+    "external": "External provider",
+}
+
+#: The 8am match report's flags, by key: what each counts, in a few words.
+MATCH_FLAGS: dict[str, str] = {
+    "urgent_unplaced": "Urgent children not placed",
+    "distance_unknown": "Distance unknown",
+    "rows_set_aside": "Input rows set aside",
+    "input_warnings": "Input warnings",
+    "siblings_split": "Sibling groups split",
+    "ks4_school_moves": "Key stage 4 school moves",
+    "out_of_area": "Placed out of area",
+    "over_20_miles": "Placed over 20 miles from home",
+    "not_preferred": "Not the preferred type of home",
+    "decisions_not_applied": "Team decisions refused or ignored",
+    "not_proven": "Plan not proven best",
+    "pinned": "Agreed by the team (pinned)",
 }
 
 #: The forecast's age bands.
@@ -94,6 +120,9 @@ STATUSES: dict[str, str] = {
     "unplaced": "Not placed",
     "pinned": "Agreed by the team",
     "excluded": "Ruled out by the team",
+    "applied": "Applied",
+    "ignored": "Ignored",
+    "refused": "Refused",
 }
 
 #: Backtest methods.
@@ -166,6 +195,36 @@ COLUMNS: dict[str, str] = {
     "reason": "Reason",
     "why": "Why this home",
     "why_not": "Why not",
+    "miles_from_home": "Miles from home",
+    "miles_from_school": "Miles from school",
+    "home_type": "Type of home",
+    "provider": "Provider",
+    "setting": "Setting",
+    "next_best": "Next best option",
+    "flags": "Flags",
+    "urgent": "Needed today",
+    "needed_by": "Needed by",
+    "nearest_placement_id": "Nearest option",
+    "nearest_miles_from_home": "Nearest option: miles from home",
+    "nearest_breaks": "Rules the nearest option breaks",
+    "num_suitable_placements": "Homes meeting every rule",
+    "rank": "Rank",
+    "extra_cost_gbp": "Priority score above the proposal (not money)",
+    "weekly_cost_difference": "Weekly cost against the proposal (£)",
+    "vacancy_left_in_plan": "Vacancy left in the plan",
+    "decision": "Decision",
+    "status": "Status",
+    "note": "Note",
+    "decided_by": "Decided by",
+    "decided_on": "Decided on",
+    "until": "Until",
+    "file": "File",
+    "row": "Row",
+    "id": "ID",
+    "problem": "Problem",
+    "column": "Column",
+    "code": "Code",
+    "assumption": "Assumption",
     "all": "All categories",
 }
 
@@ -199,6 +258,22 @@ def category(code: str) -> str:
 def placement_type(code: str) -> str:
     """A register placement type in plain words."""
     return PLACEMENT_TYPES.get(code, CATEGORIES.get(code, _fallback(code)))
+
+
+def home_type(setting: str, provider: str) -> str:
+    """A register home's type from its setting and provider (``foster``, ``ifa`` ->
+    ``IFA foster care``)."""
+    return PLACEMENT_TYPES.get(f"{provider}_{setting}", placement_type(str(setting)))
+
+
+def provider(code: str) -> str:
+    """Who runs a home, in plain words (``ifa`` -> ``Independent fostering agency``)."""
+    return PROVIDERS.get(str(code), _fallback(str(code)))
+
+
+def match_flag(key: str) -> str:
+    """One of the match report's flags in a few words."""
+    return MATCH_FLAGS.get(key, _fallback(key))
 
 
 def age_band(code: str) -> str:

@@ -27,8 +27,10 @@ GOLDEN = ROOT / "tests" / "golden"
 SAMPLE = ROOT / "data" / "sample"
 RUN_DATE = "2026-04-01"
 
-#: Keys (in summary.json and the match report's Summary sheet) that measure wall-clock time.
+#: Keys (in summary.json and the match report's Technical detail sheet) that measure
+#: wall-clock time: those ending so, or (a workbook row's label) naming a runtime.
 VOLATILE_SUFFIXES = ("_seconds",)
+VOLATILE_WORDS = ("runtime",)
 
 
 def _regional_instance(folder: Path) -> tuple[Path, Path]:
@@ -112,7 +114,9 @@ def _plain(value: Any) -> Any:
 
 
 def _volatile(key: Any) -> bool:
-    return isinstance(key, str) and key.endswith(VOLATILE_SUFFIXES)
+    return isinstance(key, str) and (
+        key.endswith(VOLATILE_SUFFIXES) or any(w in key.lower() for w in VOLATILE_WORDS)
+    )
 
 
 def _without_timings(value: Any) -> Any:

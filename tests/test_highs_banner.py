@@ -35,7 +35,7 @@ def test_match_prints_no_banner(solver: str, tmp_path: Path) -> None:
         "--out", str(tmp_path), "--solver", solver, "--store", f"sqlite:///{tmp_path}/s.db",
     ])  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "placed 44 of 45 children" in done.stdout
+    assert "placed 44 of 45 children referred" in done.stdout
     assert "HiGHS" not in done.stdout + done.stderr
     assert "Copyright" not in done.stdout + done.stderr
 

@@ -61,8 +61,8 @@ def match(
 ) -> None:  # fmt: skip
     """Propose the best matches for tonight's referrals.
 
-    Writes matches.csv, unplaced.csv, alternatives.csv, summary.json and
-    match_report.xlsx into OUT.
+    Writes matches.csv, unplaced.csv, alternatives.csv, summary.json and the 8am
+    match report (match_report.xlsx and match_report.html) into OUT.
 
     Example: sufficiency match --referrals data/sample/referrals.csv
     --placements data/sample/placements.csv --date 2026-03-01 --out out/match
@@ -108,11 +108,12 @@ def match(
     g = s.greedy_baseline
     if run.decisions.headline():
         click.echo(run.decisions.headline())
+    referred = len(run.matches) + len(run.unplaced)
     click.echo(
-        f"{s.status.value}: placed {s.children_placed} of {s.num_children} children, "
-        f"weekly cost £{s.weekly_cost_gbp:,.2f}, priority score {s.priority_score:,.0f} "
-        f"(greedy baseline: £{g.weekly_cost_gbp:,.2f} a week, score "
-        f"{g.priority_score:,.0f}); outputs in {out_dir}"
+        f"{s.status.value}: placed {s.children_placed} of {referred} children referred, "
+        f"weekly cost £{s.weekly_cost_gbp:,.2f} a week (today's practice: "
+        f"£{g.weekly_cost_gbp:,.2f} a week); priority score {s.priority_score:,.0f} "
+        f"(not money; today's practice {g.priority_score:,.0f}); outputs in {out_dir}"
     )
     if not s.proven_optimal:
         click.echo(f"Warning: {s.message}", err=True)

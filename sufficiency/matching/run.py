@@ -55,7 +55,8 @@ class MatchRun:
 
     def write(self, out_dir: Path | str) -> list[Path]:
         """Write matches.csv, unplaced.csv, alternatives.csv, summary.json and
-        match_report.xlsx into ``out_dir`` (created if missing), each atomically."""
+        the 8am match report (match_report.xlsx and match_report.html) into ``out_dir``
+        (created if missing), each atomically."""
         return write_match_outputs(self, out_dir)
 
 

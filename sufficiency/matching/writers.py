@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -43,8 +42,8 @@ ASSUMPTIONS: tuple[str, ...] = (
 
 OUTPUT_FILES: tuple[str, ...] = (
     "matches.csv", "unplaced.csv", "alternatives.csv", "summary.json", "match_report.xlsx",
+    "match_report.html",
 )  # fmt: skip
-_MONEY = '"£"#,##0.00'
 
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:
@@ -60,90 +59,29 @@ def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, list | tuple | dict):
-        return json.dumps(value, default=str)
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
-def _sheet(wb: Any, title: str, frame: pd.DataFrame) -> None:
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    ws = wb.create_sheet(title)
-    ws.append(list(frame.columns))
-    for row in frame.itertuples(index=False):
-        ws.append([_cell(v) for v in row])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"
-    for j, col in enumerate(frame.columns, start=1):
-        width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(500)])
-        ws.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 8), 80)
-        money = str(col).endswith("_gbp") or col == "weekly_cost"
-        if money:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                cell.number_format = _MONEY
-
-
-def _summary_rows(summary: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    rows: list[tuple[str, Any]] = []
-    for key, value in summary.items():
-        if isinstance(value, dict):
-            rows += _summary_rows(value, f"{prefix}{key}.")
-        else:
-            rows.append((f"{prefix}{key}", value))
-    return rows
-
-
-def _workbook(run: MatchRun) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        wb.remove(wb.active)
-        content = run.summary.to_dict()
-        summary = pd.DataFrame(_summary_rows(content), columns=["item", "value"])
-        _sheet(wb, "Summary", summary)
-        _sheet(wb, "Matches", run.matches)
-        _sheet(wb, "Unplaced", run.unplaced)
-        _sheet(wb, "Alternatives", run.alternatives)
-        _sheet(
-            wb,
-            "Set aside",
-            pd.DataFrame(content["set_aside"], columns=["file", "row", "id", "problem"]),
-        )
-        _sheet(
-            wb,
-            "Input notes",
-            pd.DataFrame(
-                content["input_notes"],
-                columns=["file", "row", "column", "code", "note"],
-            ),
-        )
-        _sheet(wb, "Decisions", run.decisions.table())
-        _sheet(wb, "Assumptions", pd.DataFrame({"assumption": list(ASSUMPTIONS)}))
-        stamp = dt.datetime.combine(run.summary.run_date, dt.time())
-        wb.properties.created = stamp
-        wb.properties.modified = stamp
-        wb.save(path)
-
-    return write
+def _ignore(_: object) -> None:
+    return None
 
 
 def write_match_outputs(run: MatchRun, out_dir: Path | str) -> list[Path]:
-    """Write matches, unplaced, alternatives, summary and the workbook into ``out_dir``."""
+    """Write matches, unplaced, alternatives, summary and the 8am match report (workbook
+    and HTML page) into ``out_dir``."""
+    from sufficiency.matching.html import render_html
+    from sufficiency.matching.report import match_report
+    from sufficiency.matching.workbook import write_workbook
+
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     text = json.dumps(run.summary.to_dict(), indent=2, sort_keys=False, default=str) + "\n"
+    report = match_report(run, ASSUMPTIONS)
+    page = render_html(report)
     writers: dict[str, Callable[[Path], None]] = {
         "matches.csv": _csv(run.matches),
         "unplaced.csv": _csv(run.unplaced),
         "alternatives.csv": _csv(run.alternatives),
         "summary.json": lambda p: _write_text(p, text),
-        "match_report.xlsx": _workbook(run),
+        "match_report.xlsx": lambda p: _ignore(write_workbook(report, p)),
+        "match_report.html": lambda p: _write_text(p, page),
     }
     for name in OUTPUT_FILES:
         _atomic(out / name, writers[name])

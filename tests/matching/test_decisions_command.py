@@ -71,8 +71,8 @@ def test_decisions_are_obeyed_listed_recorded_and_named_by_runs_diff(tmp_path: P
     assert "decisions" in summary["inputs_sha256"]
     wb = load_workbook(tmp_path / "b" / "match_report.xlsx", read_only=True)
     sheet = [r for r in wb["Decisions"].iter_rows(values_only=True)]
-    assert sheet[0][:4] == ("child_id", "placement_id", "decision", "status")
-    assert sorted(r[3] for r in sheet[1:]) == ["applied", "ignored", "ignored"]
+    assert sheet[0][:4] == ("Child", "Home", "Decision", "What the run did")
+    assert sorted(r[3] for r in sheet[1:]) == ["Applied", "Ignored", "Ignored"]
     wb.close()
     shown = CliRunner().invoke(runs, ["show", "2", "--store", store])
     assert f"applied exclude C3 -> {was['C3']}: the child is not matched" in shown.output

@@ -1,0 +1,281 @@
+"""``match_report.xlsx``: the 8am match report as a workbook (content from :mod:`.report`).
+
+Page 1 ("Summary") fits one A4 landscape page: the headline, every flag with its count,
+a sentence and the sheet to look at (raised flags bold on red, and marked "Check" in
+words). Every other sheet is a table with plain-word headers (bold, filled, numeric
+headers right-aligned), its header row frozen and repeated on every printed page, long
+text wrapped in rows tall enough to show it whole, and A4 landscape one page wide.
+Hashes, configuration and the solver are on the last sheet only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sufficiency import vocabulary
+from sufficiency.io.xlsx import print_a4_landscape, save_workbook
+from sufficiency.matching.report import MatchReport
+
+#: Number formats: whole pounds on page 1, pounds and pence in tables, miles, counts.
+GBP = '"£"#,##0'
+GBP_SIGNED = '"£"#,##0;-"£"#,##0;"£"0'
+GBP_PENCE = '"£"#,##0.00'
+GBP_PENCE_SIGNED = '"£"#,##0.00;-"£"#,##0.00;"£"0.00'
+MILES = "0.0"
+COUNT = "#,##0"
+SCORE = "#,##0.00"
+
+BOLD = Font(name="Calibri", bold=True)
+TITLE = Font(name="Calibri", bold=True, size=16)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+#: A raised flag: dark red bold text on a light red fill (and the word "Check").
+FLAG_FONT = Font(name="Calibri", bold=True, color="9C0006")
+FLAG_FILL = PatternFill("solid", fgColor="FFC7CE")
+WRAP = Alignment(wrap_text=True, vertical="top")
+WRAP_RIGHT = Alignment(wrap_text=True, vertical="top", horizontal="right")
+TOP = Alignment(vertical="top")
+LEFT = Alignment(vertical="top", horizontal="left", wrap_text=True)
+#: Points per printed line of 11-point text.
+LINE_HEIGHT = 15.0
+
+#: Column formats in the tables.
+_FORMATS: dict[str, str] = {
+    "weekly_cost": GBP_PENCE,
+    "weekly_cost_difference": GBP_PENCE_SIGNED,
+    "miles_from_home": MILES,
+    "miles_from_school": MILES,
+    "nearest_miles_from_home": MILES,
+    "rank": COUNT,
+    "row": COUNT,
+}
+#: Widest a column grows (characters); text beyond it wraps.
+_MAX_WIDTH: dict[str, int] = {
+    "why": 42, "why_not": 42, "reason": 80, "nearest_breaks": 42, "problem": 70,
+    "note": 60, "flags": 20, "home_type": 16, "provider": 16, "next_best": 20,
+    "assumption": 130, "value": 72, "item": 46,
+}  # fmt: skip
+_DECISION_HEADERS = {"status": "What the run did", "placement_id": "Home"}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def _value(value: Any) -> Any:
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return value.item() if hasattr(value, "item") else value
+
+
+def _text_width(value: Any, fmt: str | None) -> int:
+    if _blank(value):
+        return 0
+    if isinstance(value, float) and fmt:
+        return len(f"{value:,.2f}") + 1
+    return len(str(value))
+
+
+def _lines(text: str, width: float) -> int:
+    """Printed lines ``text`` takes in a column ``width`` characters wide (word wrap)."""
+    # a column ``width`` wide holds about 1.15 ``width`` characters of ordinary text
+    usable = max(width * 1.15 - 2.0, 4.0)
+    lines = 0
+    for para in str(text).split("\n"):
+        n, line = 1, 0.0
+        for word in para.split():
+            w = len(word)
+            if line and line + 1 + w > usable:
+                n += 1 + int(w // usable)
+                line = w % usable
+            else:
+                line += (1 if line else 0) + w
+        lines += n
+    return max(lines, 1)
+
+
+def _fit_rows(ws: Worksheet, first: int, last: int, widths: Mapping[int, float]) -> None:
+    """Rows tall enough for every wrapped cell's text to show whole."""
+    for r in range(first, last + 1):
+        lines = 1
+        for j, width in widths.items():
+            value = ws.cell(row=r, column=j).value
+            if isinstance(value, str):
+                lines = max(lines, _lines(value, width))
+        ws.row_dimensions[r].height = LINE_HEIGHT * lines + 2
+
+
+def table_sheet(
+    wb: Workbook,
+    title: str,
+    frame: pd.DataFrame,
+    *,
+    headers: Mapping[str, str] | None = None,
+    empty: str = "None tonight.",
+) -> Worksheet:
+    """``frame`` on its own sheet: plain-word headers in row 1, formats, widths, wrapped
+    text whole, frozen and repeated header, A4 landscape one page wide."""
+    ws = wb.create_sheet(title)
+    cols = [str(c) for c in frame.columns]
+    numeric = {
+        c for c in cols
+        if pd.api.types.is_numeric_dtype(frame[c]) and frame[c].dtype != bool
+    }  # fmt: skip
+    for j, col in enumerate(cols, start=1):
+        cell = ws.cell(row=1, column=j, value=vocabulary.column(col, headers))
+        cell.font, cell.fill = BOLD, HEADER_FILL
+        cell.alignment = WRAP_RIGHT if col in numeric else WRAP
+    for i, row in enumerate(frame.itertuples(index=False), start=2):
+        for j, (col, value) in enumerate(zip(cols, row, strict=True), start=1):
+            cell = ws.cell(row=i, column=j, value=_value(value))
+            if col in _FORMATS:
+                cell.number_format = _FORMATS[col]
+            elif col in numeric and isinstance(cell.value, float):
+                cell.number_format = SCORE
+            cell.alignment = WRAP if col not in numeric else TOP
+    if frame.empty:
+        ws.cell(row=2, column=1, value=empty)
+    widths: dict[int, float] = {}
+    for j, col in enumerate(cols, start=1):
+        head = vocabulary.column(col, headers)
+        body = max((_text_width(v, _FORMATS.get(col)) for v in frame[col]), default=0)
+        longest_word = max((len(w) for w in head.split()), default=4)
+        width = min(max(body, longest_word, 6) + 3, _MAX_WIDTH.get(col, 30))
+        width = max(width, longest_word + 3) + (2 if col in numeric else 0)
+        ws.column_dimensions[get_column_letter(j)].width = width
+        widths[j] = width
+    _fit_rows(ws, 1, max(ws.max_row, 1), widths)
+    ws.freeze_panes = "B2"
+    print_a4_landscape(ws)
+    ws.print_title_rows = "1:1"
+    return ws
+
+
+def _summary_sheet(wb: Workbook, report: MatchReport) -> Worksheet:
+    """Page 1: the headline and every flag, on one A4 landscape page."""
+    ws = wb.create_sheet("Summary")
+    widths = {1: 34.0, 2: 13.0, 3: 8.0, 4: 84.0, 5: 18.0}
+    for j, w in widths.items():
+        ws.column_dimensions[get_column_letter(j)].width = w
+    ws.cell(row=1, column=1, value=report.title).font = TITLE
+    ws.row_dimensions[1].height = 24
+    ws.cell(row=2, column=1, value=(
+        f"Proposed homes for tonight's referrals. The plan is {report.status_words[0].lower()}"
+        f"{report.status_words[1:]}. Urgent means needed today. Figures in pounds are weekly "
+        "fees."))  # fmt: skip
+
+    def header(row: int, names: Sequence[str]) -> None:
+        for j, name in enumerate(names, start=1):
+            cell = ws.cell(row=row, column=j, value=name)
+            cell.font, cell.fill = BOLD, HEADER_FILL
+            cell.alignment = WRAP_RIGHT if j == 2 else WRAP
+
+    def line(row: int, label: str, figure: Any, fmt: str | None, sentence: str,
+             sheet: str = "", raised: bool = False) -> None:  # fmt: skip
+        values = (label, figure, "Check" if raised else "", sentence, sheet)
+        for j, v in enumerate(values, start=1):
+            cell = ws.cell(row=row, column=j, value=v)
+            cell.alignment = TOP if j == 2 else WRAP
+            if raised:
+                cell.font, cell.fill = FLAG_FONT, FLAG_FILL
+        if fmt:
+            ws.cell(row=row, column=2).number_format = fmt
+
+    header(4, ("Tonight", "Figure", "", "In words", "Where to look"))
+    urgent = report.urgent_unplaced
+    line(
+        5,
+        "Children placed",
+        report.placed,
+        COUNT,
+        report.placed_line + ".",
+        "Children placed",
+        raised=report.placed < report.referred,
+    )
+    line(
+        6,
+        "Urgent children not placed",
+        len(urgent),
+        COUNT,
+        report.urgent_line + (" (needed today; reasons in full)." if urgent else "."),
+        "Not placed",
+        raised=bool(urgent),
+    )
+    line(
+        7,
+        "Weekly cost of the plan",
+        report.weekly_cost_gbp,
+        GBP,
+        f"The proposed homes' weekly fees: £{report.weekly_cost_gbp:,.0f} a week.",
+        "Children placed",
+    )
+    line(
+        8,
+        "Weekly cost of today's practice",
+        report.baseline_weekly_cost_gbp,
+        GBP,
+        report.baseline_sentence,
+    )
+    line(
+        9,
+        "Difference (plan less today's practice)",
+        report.cost_difference_gbp,
+        GBP_SIGNED,
+        f"The plan costs {report.difference_words}.",
+    )
+    header(11, ("Flag", "Count", "Check?", "What it means", "Where to look"))
+    row = 12
+    for flag in report.flags:
+        line(row, flag.label, flag.count, COUNT, flag.sentence, flag.sheet, raised=flag.raised)
+        row += 1
+    ws.cell(row=row + 1, column=1, value=(
+        "Every child placed is on the next sheet, in plain words; children not placed, with "
+        "their reasons in full, follow. Solver, inputs and configuration are on the last "
+        "sheet (Technical detail). Every figure is also in the CSV files beside this workbook."
+    )).alignment = WRAP  # fmt: skip
+    ws.merge_cells(start_row=row + 1, start_column=1, end_row=row + 1, end_column=5)
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=5)
+    ws.cell(row=2, column=1).alignment = WRAP
+    _fit_rows(ws, 5, row - 1, {1: widths[1], 4: widths[4], 5: widths[5]})
+    ws.row_dimensions[2].height = LINE_HEIGHT * 2
+    ws.row_dimensions[row + 1].height = LINE_HEIGHT * 2 + 2
+    print_a4_landscape(ws)
+    ws.page_setup.fitToHeight = 1
+    ws.print_area = f"A1:E{row + 1}"
+    return ws
+
+
+def _technical_sheet(wb: Workbook, report: MatchReport) -> Worksheet:
+    rows = [*report.technical, ("Solver runtime (seconds)", report.runtime_seconds)]
+    frame = pd.DataFrame(rows, columns=["item", "value"]).astype({"value": object})
+    ws = table_sheet(wb, "Technical detail", frame)
+    for (cell,) in ws.iter_rows(min_row=2, min_col=2, max_col=2):
+        cell.alignment = LEFT
+    return ws
+
+
+def write_workbook(report: MatchReport, path: Path | str) -> Path:
+    """Write ``match_report.xlsx`` for ``report`` at ``path`` (byte-for-byte reproducible)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    _summary_sheet(wb, report)
+    table_sheet(wb, "Children placed", report.children)
+    table_sheet(wb, "Not placed", report.not_placed, empty="Every child referred is placed.")
+    table_sheet(wb, "Other options", report.options)
+    table_sheet(wb, "Set aside", report.set_aside, empty="No input rows were set aside.")
+    table_sheet(wb, "Input notes", report.input_notes, empty="No warnings about the inputs.")
+    table_sheet(wb, "Decisions", report.decisions, headers=_DECISION_HEADERS,
+                empty="No team decisions tonight.")  # fmt: skip
+    table_sheet(wb, "Assumptions", pd.DataFrame({"assumption": list(report.assumptions)}))
+    _technical_sheet(wb, report)
+    return save_workbook(wb, path, report.run_date)

@@ -1,0 +1,303 @@
+"""The 8am match report (match_report.xlsx and match_report.html): page 1 is what a team
+manager reads in a minute, every figure agrees with the CSVs, and every sheet prints."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from match_builders import (
+    POSTCODES,
+    RUN_DATE,
+    placement,
+    placements_frame,
+    referral,
+    referrals_frame,
+)
+from openpyxl import load_workbook
+
+from sufficiency.config import Params
+from sufficiency.matching import match
+from sufficiency.matching.report import SHEETS
+from sufficiency.matching.run import run_matching
+from sufficiency.matching.writers import write_match_outputs
+
+SAMPLE_DATE = "2026-04-01"
+FLAG_LABELS = (
+    "Distance unknown", "Input rows set aside", "Input warnings", "Sibling groups split",
+    "Key stage 4 school moves", "Placed out of area", "Placed over 20 miles from home",
+    "Team decisions refused or ignored", "Plan not proven best",
+)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def sample_out(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample matched once and written."""
+    import datetime as dt
+
+    out = tmp_path_factory.mktemp("match")
+    run = match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                run_date=dt.date.fromisoformat(SAMPLE_DATE))  # fmt: skip
+    run.write(out)
+    return out
+
+
+def _rows(ws: Any) -> dict[str, tuple[Any, ...]]:
+    """Summary rows by their first cell."""
+    return {str(r[0].value): tuple(r) for r in ws.iter_rows() if r[0].value is not None}
+
+
+def _expected_flags(out: Path, refs: pd.DataFrame) -> dict[str, int]:
+    """Each flag's count, worked out from the CSVs and referrals (not the summary)."""
+    m = pd.read_csv(out / "matches.csv", dtype={"child_id": str, "distance_note": str})
+    note = m["distance_note"].fillna("")
+    year = pd.to_numeric(refs.set_index("child_id")["school_year"], errors="coerce")
+    ks4 = m["child_id"].map(year).isin([10, 11]) & (m["miles_from_school"].fillna(0) > 10)
+    where = m.set_index("child_id")["placement_id"]
+    groups = refs.dropna(subset=["sibling_group"]).groupby("sibling_group")["child_id"]
+    split = sum(
+        1 for _, ids in groups
+        if len(ids) > 1 and (where.reindex(ids).isna().any() or where.reindex(ids).nunique() > 1)
+    )  # fmt: skip
+    return {
+        "Distance unknown": int(note.str.contains("unknown|charged as far").sum()),
+        "Sibling groups split": split,
+        "Key stage 4 school moves": int(ks4.sum()),
+        "Placed out of area": int((m["out_of_area_gbp"] > 0).sum()),
+        "Placed over 20 miles from home": int((m["miles_from_home"].fillna(0) > 20).sum()),
+    }
+
+
+def _urgent_unplaced(out: Path, refs: pd.DataFrame) -> list[str]:
+    u = pd.read_csv(out / "unplaced.csv", dtype={"child_id": str})
+    today = set(refs.loc[refs["needed_by"].astype(str).str.lower() == "today", "child_id"])
+    return [c for c in u["child_id"] if c in today]
+
+
+def test_page_one_gives_placed_urgent_flags_and_cost(sample_out: Path, sample_dir: Path) -> None:
+    """Placed of referred, urgent children not placed (by ID), every flag with the count
+    the CSVs give, and the weekly cost in pounds against today's practice."""
+    refs = pd.read_csv(sample_dir / "referrals.csv", dtype=str)
+    matches = pd.read_csv(sample_out / "matches.csv")
+    unplaced = pd.read_csv(sample_out / "unplaced.csv", dtype={"child_id": str})
+    ws = load_workbook(sample_out / "match_report.xlsx")["Summary"]
+    assert ws["A1"].value == "Tonight's matches: 1 April 2026"
+    rows = _rows(ws)
+    referred = len(matches) + len(unplaced)
+    placed = rows["Children placed"]
+    assert placed[1].value == len(matches)
+    assert f"Children placed: {len(matches)} of {referred} referred" in placed[3].value
+    urgent = _urgent_unplaced(sample_out, refs)
+    assert urgent == ["R016"]
+    line = rows["Urgent children not placed"]
+    assert line[1].value == len(urgent) and "R016" in line[3].value
+    cost = rows["Weekly cost of the plan"][1]
+    assert cost.value == pytest.approx(round(matches["weekly_cost"].sum(), 2))
+    assert cost.number_format == '"£"#,##0'
+    base = rows["Weekly cost of today's practice"][1]
+    import json
+
+    summary = json.loads((sample_out / "summary.json").read_text())
+    assert base.value == summary["greedy_baseline"]["weekly_cost_gbp"]
+    assert base.number_format == '"£"#,##0'
+    diff = rows["Difference (plan less today's practice)"][1]
+    assert diff.value == pytest.approx(cost.value - base.value)
+    assert "£" in diff.number_format
+    for label in FLAG_LABELS:
+        assert label in rows, label
+    for label, count in _expected_flags(sample_out, refs).items():
+        assert rows[label][1].value == count, label
+    assert rows["Input rows set aside"][1].value == 0
+    assert rows["Team decisions refused or ignored"][1].value == 0
+    assert rows["Plan not proven best"][1].value == 0
+    # a raised flag says so in words as well as colour
+    ks4 = rows["Key stage 4 school moves"]
+    assert ks4[1].value > 0 and ks4[2].value == "Check" and ks4[0].font.bold
+    assert rows["Placed out of area"][2].value in ("", None)
+
+
+def test_summary_sheet_never_shows_priority_score_or_objective(sample_out: Path) -> None:
+    ws = load_workbook(sample_out / "match_report.xlsx")["Summary"]
+    text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+    for word in ("priority", "objective", "sha-256", "sha256", "config.", "configuration:", "gap "):
+        assert word not in text.lower(), word
+
+
+def test_hashes_and_configuration_only_on_the_last_sheet(sample_out: Path) -> None:
+    import json
+
+    summary = json.loads((sample_out / "summary.json").read_text())
+    hashes = list(summary["inputs_sha256"].values())
+    book = load_workbook(sample_out / "match_report.xlsx")
+    assert book.sheetnames == list(SHEETS)
+    assert book.sheetnames[-1] == "Technical detail"
+    for ws in book.worksheets:
+        text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+        technical = ws.title == "Technical detail"
+        assert all((h in text) == technical for h in hashes), ws.title
+        assert ("Configuration:" in text) == technical, ws.title
+        assert ("SHA-256" in text) == technical, ws.title
+    last = " ".join(str(c.value) for row in book["Technical detail"].iter_rows() for c in row)
+    assert "Priority score (not money)" in last
+
+
+def test_every_sheet_prints_a4_landscape_one_page_wide_with_titles(sample_out: Path) -> None:
+    book = load_workbook(sample_out / "match_report.xlsx")
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert str(ws.page_setup.paperSize) == str(ws.PAPERSIZE_A4) == "9", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.page_setup.fitToWidth == 1, ws.title
+        if ws.title == "Summary":
+            assert ws.page_setup.fitToHeight == 1
+        else:
+            assert ws.print_title_rows == "$1:$1", ws.title
+            assert ws.freeze_panes == "B2", ws.title
+            assert all(c.font.bold for c in ws[1] if c.value is not None), ws.title
+            assert not any(re.fullmatch(r"[a-z]+(_[a-z0-9]+)+", str(c.value)) for c in ws[1])
+
+
+def test_children_placed_in_plain_words(sample_out: Path) -> None:
+    """One row per child: ID, home, type, why, next best and why not; no snake_case."""
+    matches = pd.read_csv(sample_out / "matches.csv", dtype={"child_id": str})
+    ws = load_workbook(sample_out / "match_report.xlsx")["Children placed"]
+    head = [c.value for c in ws[1]]
+    assert head[:3] == ["Child", "Home", "Type of home"]
+    assert {"Why this home", "Next best option", "Why not", "Flags", "Weekly cost (£)"} <= set(head)
+    body = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in body] == list(matches["child_id"])
+    assert all(r[head.index("Why this home")] for r in body)
+    assert "£" in ws.cell(row=2, column=head.index("Weekly cost (£)") + 1).number_format
+    assert not any("_" in str(r[head.index("Type of home")]) for r in body)
+
+
+def test_unplaced_reasons_are_whole_and_rows_tall_enough(sample_out: Path) -> None:
+    unplaced = pd.read_csv(sample_out / "unplaced.csv", dtype={"child_id": str})
+    ws = load_workbook(sample_out / "match_report.xlsx")["Not placed"]
+    head = [c.value for c in ws[1]]
+    col = head.index("Reason") + 1
+    width = ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width
+    for i, reason in enumerate(unplaced["reason"], start=2):
+        cell = ws.cell(row=i, column=col)
+        assert cell.value == reason
+        assert cell.alignment.wrap_text
+        assert ws.row_dimensions[i].height >= 15 * (len(reason) / (width * 1.2))
+
+
+def test_html_has_the_headline_and_the_same_figures(sample_out: Path, sample_dir: Path) -> None:
+    """The page gives the workbook's headline and flags, accessibly, with no personal data."""
+    html = (sample_out / "match_report.html").read_text(encoding="utf-8")
+    matches = pd.read_csv(sample_out / "matches.csv")
+    unplaced = pd.read_csv(sample_out / "unplaced.csv")
+    assert '<html lang="en-GB">' in html
+    assert "<h1>Tonight&#39;s matches: 1 April 2026</h1>" in html
+    assert f"Children placed: {len(matches)} of {len(matches) + len(unplaced)} referred" in html
+    assert "Urgent children not placed: 1 (R016)" in html
+    assert f"£{matches['weekly_cost'].sum():,.0f}" in html
+    for label in FLAG_LABELS:
+        assert label in html
+    assert "Check: Key stage 4 school moves: 2." in html
+    for reason in unplaced["reason"]:
+        assert str(reason).replace("'", "&#39;") in html
+    assert html.count("<caption>") >= 3 and 'scope="col"' in html
+    headings = [int(h) for h in re.findall(r"<h([1-6])", html)]
+    assert headings[0] == 1 and all(b - a <= 1 for a, b in itertools.pairwise(headings))
+    body = html[: html.index('<section class="appendix')].lower()
+    assert "objective" not in body and "priority score" not in body
+    assert html.index("Children placed</h2>") < html.index("Children not placed</h2>")
+    assert html.index("Children not placed</h2>") < html.index("technical detail</h2>")
+    refs = pd.read_csv(sample_dir / "referrals.csv", dtype=str)
+    for postcode in refs["home_postcode"].dropna():
+        assert postcode not in html
+
+
+def test_html_is_deterministic(sample_dir: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    run = match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                run_date=dt.date.fromisoformat(SAMPLE_DATE))  # fmt: skip
+    run.write(tmp_path / "a")
+    run.write(tmp_path / "b")
+    a, b = (tmp_path / d / "match_report.html" for d in "ab")
+    assert a.read_bytes() == b.read_bytes()
+
+
+def _flagged_run() -> Any:
+    """A night raising flags: an unlocatable home postcode, a home that cannot be located,
+    a sibling pair with only single vacancies, a year-10 pupil whose only home is in
+    Birmingham, and an urgent child under a DoLO with no children's home."""
+    refs = referrals_frame([
+        referral("C1", age=8, home_postcode="ZZ9 9ZZ"),
+        referral("S1", age=8, sibling_group="G1"),
+        referral("S2", age=7, sibling_group="G1"),
+        referral("K1", age=15, school_postcode=POSTCODES["home"], school_year=10),
+        referral("U1", age=12, dolo=True, foster_suitability="unsuitable"),
+    ])  # fmt: skip
+    plcs = placements_frame([
+        placement("N1", age_max=12, current_children=1, current_ages=(9,)),
+        placement("N2", postcode=POSTCODES["malvern"], age_max=12, current_children=1,
+                  current_ages=(9,)),
+        placement("N3", postcode=POSTCODES["bromsgrove"], age_max=12),
+        placement("BHAM", postcode=POSTCODES["birmingham"], age_min=13),
+        placement("BAD", postcode="ZZ9 9ZZ", weekly_cost=50.0),
+    ])  # fmt: skip
+    return run_matching(refs, plcs, RUN_DATE, Params()), refs
+
+
+def test_a_night_with_flags_raises_them_on_page_one_and_in_the_html(tmp_path: Path) -> None:
+    run, refs = _flagged_run()
+    write_match_outputs(run, tmp_path)
+    rows = _rows(load_workbook(tmp_path / "match_report.xlsx")["Summary"])
+    expected = _expected_flags(tmp_path, refs.assign(school_year=refs["school_year"].astype(float)))
+    expected["Input rows set aside"] = 1
+    for label in ("Distance unknown", "Input rows set aside", "Sibling groups split",
+                  "Key stage 4 school moves", "Placed out of area",
+                  "Placed over 20 miles from home"):  # fmt: skip
+        assert expected[label] > 0, label
+        assert rows[label][1].value == expected[label], label
+        assert rows[label][2].value == "Check", label
+        assert rows[label][0].fill.fgColor.rgb.endswith("FFC7CE"), label
+    assert _urgent_unplaced(tmp_path, refs) == ["U1"]
+    assert rows["Urgent children not placed"][1].value == 1
+    assert "U1" in rows["Urgent children not placed"][3].value
+    html = (tmp_path / "match_report.html").read_text(encoding="utf-8")
+    for label in ("Distance unknown", "Sibling groups split", "Placed out of area"):
+        assert re.search(rf"Check: {label}: [1-9]", html), label
+    children = load_workbook(tmp_path / "match_report.xlsx")["Children placed"]
+    head = [c.value for c in children[1]]
+    flags = {r[0]: r[head.index("Flags")] for r in children.iter_rows(min_row=2, values_only=True)}
+    assert "distance unknown" in flags["C1"]
+    assert {"out of area", "over 20 miles", "key stage 4 school move"} <= set(
+        flags["K1"].split(", ")
+    )
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_summary_prints_on_one_page_in_libreoffice(sample_out: Path, tmp_path: Path) -> None:
+    """Rendered by LibreOffice, page 1 holds the whole Summary sheet and nothing else."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    book = load_workbook(sample_out / "match_report.xlsx")
+    for name in book.sheetnames[1:]:
+        del book[name]
+    only = tmp_path / "summary.xlsx"
+    book.save(only)
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(only)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    pdf = tmp_path / "summary.pdf"
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout.split("\f")  # fmt: skip
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) == 1
+    for text in ("Tonight's matches", "Children placed: 44 of 45 referred", "£28,675",
+                 "Plan not proven best", "Technical detail"):  # fmt: skip
+        assert text in pages[0], text
