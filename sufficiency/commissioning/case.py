@@ -467,7 +467,6 @@ def method_rows(report: CommissioningReport) -> list[tuple[str, str]]:
         ("Horizon", f"{report.params.horizon_months} months from {report.start:%d %B %Y}"),
         ("Solver", str(plan.solver).upper() if plan.solver else "None (no plan to solve)"),
         ("Solver status", vocabulary.status(str(plan.status))),
-        ("Solve time", f"{plan.runtime_seconds:,.1f} seconds"),
         ("Futures optimised on", f"{report.demand.num_paths:,} (random seed "
          f"{report.demand.seed})"),
         ("Fresh futures scored on", f"{report.fresh.num_paths:,} (random seed "
