@@ -94,9 +94,39 @@ LEVER_KINDS: dict[str, str] = {
     "home": "Open an in-house children's home",
     "in_house_home": "Open an in-house children's home",
     "fee_uplift": "Raise in-house carers' fees",
+    "uplift": "Raise in-house carers' fees",
     "service_limit": "Service limit",
     "spot": "Spot purchase",
     "childrens_home_beds": "Children's home beds",
+}
+
+#: What each figure of a levers file means (the Assumptions rows of the commissioning case).
+LEVER_FIELDS: dict[str, str] = {
+    "foster_weekly_gbp": "Foster care, weekly price (£)",
+    "residential_weekly_gbp": "Children's home, weekly price (£)",
+    "residential_high_cost_share": "Share of children's home placements at the high cost",
+    "residential_high_cost_weekly_gbp": "High-cost children's home, weekly price (£)",
+    "recruitment_cost_gbp": "Cost of recruiting one household (£)",
+    "months_to_approval": "Months from recruitment to approval",
+    "attrition_per_year": "Share of households leaving each year",
+    "places_per_household": "Places per household",
+    "max_households_per_year": "Most households that can be recruited in a year",
+    "support_cost_gbp_per_household_year": "Support cost per household a year (£)",
+    "weekly_cost_gbp": "In-house weekly cost per child (£)",
+    "weekly_gbp_per_household": "Weekly uplift per household (£)",
+    "existing_households": "In-house households today",
+    "extra_households_per_year": "Extra households recruited a year with the uplift",
+    "weekly_price_gbp": "Weekly price per place (£)",
+    "contract_years": "Contract length (years)",
+    "min_places": "Fewest places in a contract",
+    "max_places": "Most places under contract",
+    "setup_cost_gbp": "Set-up cost of one home (£)",
+    "beds": "Beds per home",
+    "running_cost_gbp_per_year": "Running cost per home a year (£)",
+    "lead_time_months": "Months from decision to first bed",
+    "max_homes": "Most homes that can be opened",
+    "max_probability": "Highest acceptable chance a month of needing a spot placement",
+    "from_month": "Applies from month",
 }
 
 #: The commissioning plans compared.
@@ -250,6 +280,18 @@ def _fallback(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _name(name: str) -> str:
+    """A name from a levers file (``ifa_older_children`` -> ``IFA older children``)."""
+    text = re.sub(r"\bifa\b", "IFA", str(name).replace("_", " ").strip())
+    text = re.sub(r"\bchildrens\b", "children's", text)
+    return text[:1].upper() + text[1:]
+
+
+def lever_field(name: str) -> str:
+    """A figure of a levers file in plain words (``months_to_approval`` -> ``Months ...``)."""
+    return LEVER_FIELDS.get(name, _fallback(name))
+
+
 def category(code: str) -> str:
     """A placement category in plain words (``ifa_foster`` -> ``IFA foster care``)."""
     return CATEGORIES.get(code, _fallback(code))
@@ -322,7 +364,7 @@ def lever(kind: str, group_code: str = "", name: str = "", label: str = "") -> s
     if not detail:
         return words
     if name:
-        return f"{words}: {_fallback(name)}"
+        return f"{words}: {LEVER_KINDS.get(name, _name(name))}"
     return f"{words}: {detail[:1].lower()}{detail[1:]}"
 
 

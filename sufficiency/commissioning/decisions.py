@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sufficiency.commissioning.levers import Levers
+from sufficiency.commissioning.levers import Levers, lever_title
 from sufficiency.prices import DAYS_PER_WEEK, price_index
 
 
@@ -48,7 +48,9 @@ class Decision:
     running price when used. ``cost_gbp`` is the cost per unit over the horizon, not
     counting the running price of places used. ``key`` names the block contract of a
     block decision; ``member`` is the authority a pooled decision belongs to (``None``
-    for a single authority's plan or a contract the co-operative shares).
+    for a single authority's plan or a contract the co-operative shares). ``title`` is
+    the lever in plain words (its label from the levers file, if any) and
+    ``monthly_cost_gbp`` spreads ``cost_gbp`` over the months it is paid in.
     """
 
     lever: str
@@ -62,6 +64,8 @@ class Decision:
     households_alive: np.ndarray | None = None
     key: str = ""
     member: int | None = None
+    title: str = ""
+    monthly_cost_gbp: np.ndarray | None = None
 
 
 def economics(
@@ -108,6 +112,8 @@ def build_decisions(
             cap = zeros.copy()
             cap[:, g] = alive * r.places_per_household * recruitment_success
             support_weekly = r.support_cost_gbp_per_household_year / 52.0
+            monthly = alive * support_weekly * w
+            monthly[12 * y] += r.recruitment_cost_gbp * econ.index[12 * y]
             cost = r.recruitment_cost_gbp * econ.index[12 * y] + float(
                 (alive * support_weekly * w).sum()
             )
@@ -122,6 +128,8 @@ def build_decisions(
                     cap,
                     r.group,
                     alive,
+                    title=lever_title(levers, "recruit", r.group),
+                    monthly_cost_gbp=monthly,
                 )
             )
     for b in levers.block:
@@ -142,6 +150,8 @@ def build_decisions(
                     zeros,
                     b.group,
                     key=b.name,
+                    title=lever_title(levers, "block", b.group, b.name),
+                    monthly_cost_gbp=live * b.weekly_price_gbp * w,
                 )
             )
     if levers.home is not None and levers.home.max_homes > 0:
@@ -155,6 +165,8 @@ def build_decisions(
             cap = zeros.copy()
             cap[:, g] = live * h.beds
             weekly_running = h.running_cost_gbp_per_year / 52.0
+            monthly = live * weekly_running * w
+            monthly[12 * y] += h.setup_cost_gbp * econ.index[12 * y]
             cost = h.setup_cost_gbp * econ.index[12 * y] + float((live * weekly_running * w).sum())
             out.append(
                 Decision(
@@ -166,17 +178,30 @@ def build_decisions(
                     cap,
                     zeros,
                     "residential",
+                    title=lever_title(levers, "home"),
+                    monthly_cost_gbp=monthly,
                 )
             )
     if levers.fee_uplift is not None and levers.recruit:
         u = levers.fee_uplift
         cost = u.existing_households * u.weekly_gbp_per_household * float(w.sum())
-        out.append(Decision("Fee uplift for in-house carers", "uplift", 0, 1, cost, zeros, zeros))
+        monthly = u.existing_households * u.weekly_gbp_per_household * w
+        out.append(
+            Decision("Fee uplift for in-house carers", "uplift", 0, 1, cost, zeros, zeros,
+                     title=lever_title(levers, "uplift"), monthly_cost_gbp=monthly)
+        )  # fmt: skip
     return out
 
 
 def uplift_cost_per_household(decision: Decision, weekly_gbp: float, econ: Economics) -> float:
     """Fee uplift paid over the horizon for one household recruited by ``decision``."""
+    return float(uplift_monthly_per_household(decision, weekly_gbp, econ).sum())
+
+
+def uplift_monthly_per_household(
+    decision: Decision, weekly_gbp: float, econ: Economics
+) -> np.ndarray:
+    """Fee uplift paid each month for one household recruited by ``decision``."""
     if decision.households_alive is None:
-        return 0.0
-    return float((decision.households_alive * weekly_gbp * econ.week_weight).sum())
+        return np.zeros(len(econ.week_weight))
+    return np.asarray(decision.households_alive * weekly_gbp * econ.week_weight, dtype=float)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from sufficiency.commissioning.decisions import economics, uplift_cost_per_household
+from sufficiency.commissioning.decisions import (
+    economics,
+    uplift_cost_per_household,
+    uplift_monthly_per_household,
+)
 from sufficiency.commissioning.demand import DemandPaths
 from sufficiency.commissioning.levers import Levers
 from sufficiency.commissioning.solve import Plan
@@ -24,6 +28,11 @@ class Score:
     in_house_child_months, external_child_months, spot_child_months
         Mean over paths of child-months in new in-house places (recruits, homes), in
         external places (block + spot) and in spot placements alone.
+    month_cost_gbp
+        Mean cost per month (commitments paid that month, running and spot costs).
+    children
+        Mean children per ``(month, group)``: ``demand`` (beyond today's in-house
+        places), ``new_in_house`` (recruits and new homes), ``block`` and ``spot``.
     """
 
     name: str
@@ -33,6 +42,8 @@ class Score:
     external_child_months: float
     spot_child_months: float
     spot_month_probability: float
+    month_cost_gbp: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    children: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def expected_cost_gbp(self) -> float:
@@ -99,6 +110,21 @@ def evaluate_plan(
             for x, v in zip(plan.decisions, plan.values, strict=True)
         )
     any_spot = (spot > 1e-9).mean()
+    running = w * (econ.running_weekly_gbp * used_recruit + econ.spot_weekly_gbp * spot)
+    monthly = running.sum(axis=2).mean(axis=0)
+    for x, v in zip(plan.decisions, plan.values, strict=True):
+        if v > 0 and x.monthly_cost_gbp is not None:
+            monthly = monthly + v * x.monthly_cost_gbp
+        if v > 0 and uplift_on and levers.fee_uplift is not None:
+            weekly = levers.fee_uplift.weekly_gbp_per_household
+            monthly = monthly + v * uplift_monthly_per_household(x, weekly, econ)
+    used_block = after_home - after_fixed
+    children = {
+        "demand": d.mean(axis=0),
+        "new_in_house": (used_recruit + used_home).mean(axis=0),
+        "block": used_block.mean(axis=0),
+        "spot": spot.mean(axis=0),
+    }
     return Score(
         name=plan.name,
         path_cost_gbp=variable + commitments,
@@ -107,6 +133,8 @@ def evaluate_plan(
         external_child_months=float((d - used_recruit - used_home).sum(axis=(1, 2)).mean()),
         spot_child_months=float(spot.sum(axis=(1, 2)).mean()),
         spot_month_probability=float(any_spot),
+        month_cost_gbp=monthly,
+        children=children,
     )
 
 
@@ -129,6 +157,20 @@ class Comparison:
     def saving_vs_status_quo_gbp(self) -> float:
         """Expected saving of the stochastic plan against no new commitments."""
         return self.status_quo.expected_cost_gbp - self.stochastic.expected_cost_gbp
+
+    @property
+    def saving_paths_gbp(self) -> np.ndarray:
+        """The plan's saving against the status quo on each fresh path (same paths)."""
+        return self.status_quo.path_cost_gbp - self.stochastic.path_cost_gbp
+
+    @property
+    def chance_cheaper(self) -> float:
+        """Share of fresh paths on which the plan costs less than the status quo."""
+        return float((self.saving_paths_gbp > 0).mean())
+
+    def saving_quantile_gbp(self, q: float) -> float:
+        """Quantile ``q`` of the saving over the fresh paths."""
+        return float(np.quantile(self.saving_paths_gbp, q))
 
     def table(self) -> pd.DataFrame:
         """One row per plan: costs (GBP) and child-months."""

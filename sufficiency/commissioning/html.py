@@ -1,150 +1,223 @@
-"""The commissioning section of the HTML report, after the forecast it was optimised on.
+"""``commissioning.html``: the commissioning case as one self-contained page.
 
-The page is the forecast's own (:func:`sufficiency.forecast.html_report.render_html`:
-fan charts of children looked after, placement starts, assumptions) with this section
-added: the recommendation, the plans' costs on fresh paths, external demand against
-the places the plan adds, the plan by year, sensitivity and every lever figure with
-its source. Plain HTML and inline SVG, nothing fetched from elsewhere.
+Rendered from the ``commissioning.html`` Jinja2 template (:mod:`sufficiency.pages`):
+the recommendation first (headline figures, what to do, the year-by-year table, spot
+purchase against true shortfall), then the reasons (caps that bind, end-of-horizon
+effects, sensitivity in words), then the forecast behind it (matplotlib SVG fan
+charts, each with its data table), and the method, solver and assumptions in an
+appendix. Nothing is fetched from elsewhere.
 """
 
 from __future__ import annotations
 
-from html import escape
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
+from sufficiency import vocabulary
+from sufficiency.commissioning import case
 from sufficiency.commissioning.report import CommissioningReport, recommendation
-from sufficiency.forecast import (
-    ForecastReport,
-    demand_table,
-    fan_chart,
-    html_table,
-    starts_table,
-)
-from sufficiency.forecast import render_html as forecast_html
+from sufficiency.pages import Chart, bar_chart, fan_chart, render_page, table_html
 
 
-def _gbp(value: float) -> str:
-    return f"£{value:,.0f}"
+def _year_cell(unit: str, value: float) -> str:
+    if unit == "£":
+        return case.gbp(value)
+    if unit == "yes or no":
+        return "Yes" if value > 0 else "No"
+    if "average" in unit:
+        return f"{value:,.1f}"
+    return f"{value:,.0f}"
 
 
-def _bars(labels: list[str], values: list[float], width: int = 640) -> str:
-    """A horizontal bar chart as inline SVG."""
-    top = max(max(values, default=0.0), 1.0)
-    row, left = 28, 170
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" '
-        f'height="{row * len(values) + 10}" role="img" aria-label="Expected cost by plan">'
-    ]
-    for i, (label, v) in enumerate(zip(labels, values, strict=True)):
-        w = max(v, 0.0) / top * (width - left - 120)
-        y = i * row + 5
-        parts.append(f'<text x="0" y="{y + 16}" font-size="13">{escape(label)}</text>')
-        parts.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="20" fill="#08519c"/>')
-        parts.append(
-            f'<text x="{left + w + 6:.1f}" y="{y + 16}" font-size="13">£{v / 1e6:,.2f}m</text>'
+def year_table_html(report: CommissioningReport) -> Markup:
+    """The year-by-year table, each row in its own unit."""
+    table = case.year_table(report)
+    cols = case.year_columns(table)
+    shown = pd.DataFrame(
+        {
+            "What": [
+                a if u == "yes or no" else f"{a} ({u})"
+                for a, u in zip(table["action"], table["unit"], strict=True)
+            ]
+        }
+    )
+    for col in cols:
+        shown[col] = [_year_cell(u, v) for u, v in zip(table["unit"], table[col], strict=True)]
+    return table_html(
+        shown,
+        caption="What the plan does each year, and what it costs against today's practice",
+        headers={"all": "All years"},
+        numeric=tuple(cols),
+    )
+
+
+def _money_formats(frame: pd.DataFrame) -> dict[str, Callable[[Any], str]]:
+    return {c: case.gbp for c in frame.columns if "£" in c}
+
+
+def _forecast_charts(report: CommissioningReport) -> list[Chart]:
+    """All children looked after, then each group's demand beyond today's in-house places
+    against the places the plan adds."""
+    charts = []
+    h = report.params.horizon_months
+    f = report.forecast
+    if f is not None:
+        total = f.stock[:, : h + 1].sum(axis=(2, 3)).astype(float)
+        dates = list(f.month_ends[: h + 1])
+        hist = np.asarray(f.history_stock).sum(axis=tuple(range(1, np.ndim(f.history_stock))))
+        keep = slice(max(0, len(hist) - 36), len(hist))
+        p10, p50, p90 = np.quantile(total, [0.1, 0.5, 0.9], axis=0)
+        charts.append(
+            fan_chart(
+                "All children looked after",
+                dates,
+                p10,
+                p50,
+                p90,
+                history_dates=list(f.history_month_ends[keep]),
+                history=hist[keep] if len(hist) else None,
+            )
         )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _demand_charts(report: CommissioningReport) -> list[str]:
-    """Per group: external demand (P10-P90, P50) and the places the plan adds (dashed)."""
-    plan = report.stochastic
     demand = report.demand
+    plan = report.stochastic
     added = np.zeros(demand.demand.shape[1:])
     for d, v in zip(plan.decisions, plan.values, strict=True):
         added += v * (d.fixed_capacity + d.variable_capacity)
-    dates = [pd.Timestamp(m) for m in demand.month_ends[1:]]
-    charts = []
-    for g, group in enumerate(demand.groups):
+    dates = list(demand.month_ends[1:])
+    for g, code in enumerate(demand.groups):
         paths = demand.demand[:, :, g].astype(float)
         if not paths.any() and not added[:, g].any():
             continue
+        p10, p50, p90 = np.quantile(paths, [0.1, 0.5, 0.9], axis=0)
         charts.append(
-            fan_chart(group.replace("_", " "), np.zeros(0), paths, dates, added[None, :, g])
+            fan_chart(
+                f"{vocabulary.group(code)}: children needing a place beyond today's in-house "
+                "places",
+                dates,
+                p10,
+                p50,
+                p90,
+                extra=added[:, g],
+                extra_name="Places the plan adds",
+            )
         )
     return charts
 
 
-def render_section(report: CommissioningReport) -> str:
-    """The commissioning section as an HTML fragment (``<section id="commissioning">``)."""
-    from sufficiency.commissioning.workbook import plan_by_year
-
+def _plans_chart(report: CommissioningReport) -> Chart:
     c = report.comparison
     scores = [c.stochastic, c.central, c.status_quo]
-    costs = pd.DataFrame(
-        {
-            "plan": [s.name for s in scores],
-            "expected cost": [_gbp(s.expected_cost_gbp) for s in scores],
-            "P10": [_gbp(s.p10_cost_gbp) for s in scores],
-            "P90": [_gbp(s.p90_cost_gbp) for s in scores],
-            "in-house child-months": [f"{s.in_house_child_months:,.0f}" for s in scores],
-            "external child-months": [f"{s.external_child_months:,.0f}" for s in scores],
-            "spot child-months": [f"{s.spot_child_months:,.0f}" for s in scores],
-        }
+    chart = bar_chart(
+        f"Expected cost of each plan over {report.params.horizon_months} months (£ million)",
+        [vocabulary.plan(s.name) for s in scores],
+        [round(s.expected_cost_gbp / 1e6, 2) for s in scores],
+        x_label="Expected cost (£ million)",
+        value_format="£{:,.1f}m",
     )
-    detail = report.stochastic.table(report.start)
-    detail["cost_gbp"] = detail["cost_gbp"].map(_gbp)
-    parts = [
-        '<section id="commissioning">',
-        "<h2>Commissioning plan: what to recruit, block-buy or spot-purchase</h2>",
-        f"<p class='note'>Optimised on {report.demand.num_paths:,} simulated demand paths "
-        f"(seed {report.demand.seed}); every plan scored on {report.fresh.num_paths:,} fresh "
-        f"paths (seed {report.fresh.seed}); solver {escape(report.stochastic.solver)}, "
-        f"status {escape(str(report.stochastic.status))}.</p>",
-        "<h3>Recommendation</h3><ul>",
-        *[f"<li>{escape(line)}</li>" for line in recommendation(report)],
-        "</ul><h3>Expected cost on fresh demand paths</h3>",
-        _bars([s.name for s in scores], [s.expected_cost_gbp for s in scores]),
-        html_table(costs),
-        "<h3>Demand beyond today's in-house places, and the places the plan adds</h3>",
-        "<p class='note'>Shaded: 8 in 10 simulated futures (P10 to P90) of children needing "
-        "an external or new place; dark blue: the middle (P50); dashed orange: block, new "
-        "home and new foster places the plan adds.</p>",
-        "<div class='grid'>",
-        *_demand_charts(report),
-        "</div><h3>Plan by year</h3>",
-        html_table(plan_by_year(report)),
-        html_table(detail),
-    ]
-    if report.sensitivity is not None:
-        sens = report.sensitivity.copy()
-        factor, change = sens.pop("factor"), sens.pop("change")
-        sens.insert(0, "case", [f"{f} {x:+.0%}" for f, x in zip(factor, change, strict=True)])
-        for col in [c for c in sens.columns if c.endswith("_gbp")]:
-            sens[col] = sens[col].map(_gbp)
-        parts += ["<h3>Sensitivity</h3>", html_table(sens)]
-    assumptions = pd.DataFrame(report.assumptions, columns=["item", "value", "source"])
-    parts += [
-        "<h3>Commissioning assumptions</h3>",
-        "<p class='note'>Every lever figure and where it comes from; [est] marks an estimate.</p>",
-        html_table(assumptions, max_rows=len(assumptions)),
-        "</section>",
-    ]
-    return "\n".join(parts)
+    data = pd.DataFrame(
+        {"Plan": chart.data["item"], "Expected cost (£)": [case.gbp(s.expected_cost_gbp)
+                                                          for s in scores]}
+    )  # fmt: skip
+    return Chart(chart.title, chart.svg, data, chart.description)
 
 
-def forecast_page_report(report: CommissioningReport) -> ForecastReport | None:
-    """The forecast report of the paths optimised on (``None`` if it was not kept)."""
-    base = report.forecast
-    if base is None or report.forecast_assumptions is None:
-        return None
-    starts = starts_table(base)
-    starts.insert(0, "scenario", "base")
-    return ForecastReport(
-        base, demand_table(base), starts, report.forecast_assumptions, quality=report.quality
+def _lead(report: CommissioningReport, head: case.Headline) -> str:
+    actions = [d.kind for d, v in zip(report.stochastic.decisions, report.stochastic.values,
+                                      strict=True) if v > 0]  # fmt: skip
+    what = []
+    if "recruit" in actions:
+        what.append("recruit in-house foster carers")
+    if "block" in actions:
+        what.append("block-buy places")
+    if "home" in actions:
+        what.append("open in-house children's homes")
+    if not what:
+        return (
+            "Make no new commitments: buying spot as now is expected to cost no more than any "
+            "lever."
+        )
+    joined = ", ".join(what[:-1]) + (" and " if len(what) > 1 else "") + what[-1]
+    return (
+        f"Recommended: {joined}, and leave the rest to spot purchase. Over "
+        f"{report.params.horizon_months} months this is expected to cost "
+        f"{case.gbp_m(head.plan_cost_gbp)} against {case.gbp_m(head.status_quo_cost_gbp)} for "
+        f"today's practice, a saving of {case.gbp_m(head.saving_gbp)}."
     )
 
 
 def render_html(report: CommissioningReport) -> str:
-    """The forecast's page ending with the commissioning section (or the section alone)."""
-    page = forecast_page_report(report)
-    section = render_section(report)
-    if page is not None:
-        return forecast_html(page, sections=[section]) + "\n"
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>Commissioning plan</title></head><body>\n{section}\n</body></html>\n"
+    """The commissioning case page (UTF-8 text)."""
+    head = case.headline(report)
+    c = report.comparison
+    split = case.supply_split(report)
+    sens = case.sensitivity_table(report)
+    plans = case.plans_table(report)
+    commitments = case.commitments_table(report)
+    starts = case.starts_by_year(report)
+    about = case.forecast_rows(report)
+    method = pd.DataFrame(case.method_rows(report), columns=["item", "value"])
+    forecast_lead = (
+        f"The plan is optimised on {report.demand.num_paths:,} simulated futures of the forecast "
+        "below. Shaded: 8 in 10 futures (P10 to P90); dark line: the middle (P50); dotted: the "
+        "places the plan adds (block places, new homes and new foster carers' places)."
+    )
+    return render_page(
+        "commissioning.html",
+        title="Commissioning case: what to recruit, block-buy or leave to spot purchase",
+        lead=_lead(report, head),
+        headline_items=head.items(),
+        how_sure=head.sentence(),
+        actions=recommendation(report)[:-2],
+        year_table=year_table_html(report),
+        num_paths=c.num_paths,
+        split_table=table_html(
+            split,
+            caption="Children at a time beyond today's in-house places (average), and where "
+            "they are placed under the plan",
+            headers=case.SPLIT_HEADERS,
+            formats={k: (lambda v: f"{v:,.1f}") for k in case.SPLIT_HEADERS if k != "group"},
+        ),
+        split_note=case.split_note(report),
+        caps=case.binding_caps(report),
+        horizon=case.end_of_horizon(report),
+        planning=(
+            f"The recommended plan is made for the whole range of futures. The plan made for "
+            f"the central forecast alone is expected to cost "
+            f"{case.gbp(c.value_of_planning_gbp)} more on the same fresh futures."
+        ),
+        plans_chart=_plans_chart(report),
+        sensitivity=case.sensitivity_sentences(report),
+        sensitivity_table=table_html(
+            sens, caption="The plan re-made with one figure changed", formats=_money_formats(sens)
+        )
+        if len(sens)
+        else Markup(""),
+        forecast_lead=forecast_lead,
+        forecast_charts=_forecast_charts(report),
+        method_table=table_html(method, caption="Method, solver and run settings"),
+        commitments_table=table_html(
+            commitments,
+            caption="Each commitment the plan makes",
+            formats=_money_formats(commitments),
+        ),
+        plans_table=table_html(
+            plans,
+            caption="The plans scored on the same fresh futures",
+            formats=_money_formats(plans),
+        ),
+        assumptions_table=table_html(
+            case.assumptions_table(report), caption="Commissioning assumptions"
+        ),
+        starts_table=table_html(
+            starts, caption="Expected placement starts per plan year (mean over futures)"
+        )
+        if len(starts)
+        else "",
+        forecast_table=table_html(about, caption="Forecast settings and fitted rates")
+        if len(about)
+        else "",
     )

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from sufficiency import vocabulary
 from sufficiency.commissioning.demand import GROUPS
 from sufficiency.errors import ConfigError
 from sufficiency.io.tomlfile import one_of, read_toml
@@ -25,10 +26,12 @@ class _Lever(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     sources: dict[str, str] = Field(default_factory=dict)
+    #: The lever's name in the reports (``label = "..."``); blank: said from its kind.
+    label: str = ""
 
     @model_validator(mode="after")
     def _known_sources(self) -> _Lever:
-        unknown = sorted(set(self.sources) - set(type(self).model_fields) - {"sources"})
+        unknown = sorted(set(self.sources) - set(type(self).model_fields) - {"sources", "label"})
         if unknown:
             raise ValueError(f"sources names no such figure: {', '.join(unknown)}")
         return self
@@ -198,4 +201,43 @@ def assumptions(levers: Levers) -> list[tuple[str, str, str]]:
         add("home", levers.home)
     for s in levers.service_limit:
         add(f"service_limit[{s.group}]", s)
+    return rows
+
+
+def lever_title(levers: Levers, kind: str, group: str = "", name: str = "") -> str:
+    """A lever in plain words: its ``label`` from the file, else its kind and group."""
+    label = ""
+    if kind == "recruit":
+        r = levers.recruit_for(group)
+        label = r.label if r is not None else ""
+    elif kind == "block":
+        label = next((b.label for b in levers.block if b.name == name), "")
+    elif kind == "home" and levers.home is not None:
+        label = levers.home.label
+    elif kind == "uplift" and levers.fee_uplift is not None:
+        label = levers.fee_uplift.label
+    return vocabulary.lever(kind, group if kind == "recruit" else "", name, label)
+
+
+def plain_assumptions(levers: Levers) -> list[tuple[str, str, str, str]]:
+    """Every figure of the levers as ``(lever, figure, value, source)`` in plain words."""
+    rows: list[tuple[str, str, str, str]] = []
+
+    def add(title: str, lever: _Lever) -> None:
+        for field, value in lever.model_dump(exclude={"sources"}).items():
+            if isinstance(value, str):
+                continue
+            rows.append((title, vocabulary.lever_field(field), f"{value:,}", lever.source(field)))
+
+    add(vocabulary.lever("spot"), levers.spot)
+    for r in levers.recruit:
+        add(lever_title(levers, "recruit", r.group), r)
+    if levers.fee_uplift is not None:
+        add(lever_title(levers, "uplift"), levers.fee_uplift)
+    for b in levers.block:
+        add(lever_title(levers, "block", b.group, b.name), b)
+    if levers.home is not None:
+        add(lever_title(levers, "home"), levers.home)
+    for s in levers.service_limit:
+        add(f"{vocabulary.lever('service_limit')}: {vocabulary.group(s.group).lower()}", s)
     return rows

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sufficiency import vocabulary
 from sufficiency.commissioning.demand import DemandPaths, demand_from_forecast
 from sufficiency.commissioning.evaluate import Comparison, compare_plans
 from sufficiency.commissioning.levers import Levers, assumptions
@@ -42,6 +43,7 @@ class CommissioningReport:
     forecast: ForecastResult | None = None
     forecast_assumptions: pd.DataFrame | None = None
     quality: DataQuality | None = None
+    levers: Levers | None = None
 
     @property
     def start(self) -> pd.Timestamp:
@@ -107,7 +109,7 @@ def commission(
         )
     return CommissioningReport(
         demand, fresh, stochastic, central, quo, comparison, sens, rows, params, inflation_rate,
-        forecast, forecast_assumptions,
+        forecast, forecast_assumptions, levers=levers,
     )  # fmt: skip
 
 
@@ -119,15 +121,18 @@ def recommendation(report: CommissioningReport) -> list[str]:
     if plan.empty:
         lines.append("Make no new commitments: no lever is expected to cost less than spot.")
     else:
-        units = {"recruit": "households", "block": "places", "home": "home(s)", "uplift": ""}
-        kinds = {d.lever: d.kind for d in report.stochastic.decisions}
-        for lever, rows in plan.groupby("lever", sort=False):
-            unit = units[kinds[str(lever)]]
-            when = ", ".join(
-                f"{n} {unit} from {pd.Timestamp(s):%B %Y}" if unit else f"adopt from {s}"
-                for s, n in zip(rows["starts"], rows["commitment"], strict=True)
+        units = {"recruit": "households", "block": "places", "home": "homes", "uplift": ""}
+        chosen: dict[str, list[str]] = {}
+        for d, v in zip(report.stochastic.decisions, report.stochastic.values, strict=True):
+            if v <= 0:
+                continue
+            begin = (report.start + pd.offsets.MonthBegin(1)) + pd.DateOffset(years=d.year)
+            unit = units[d.kind] if v > 1 else units[d.kind].removesuffix("s")
+            title = d.title or vocabulary.lever(d.kind, d.group, d.key)
+            chosen.setdefault(title, []).append(
+                f"{int(v):,} {unit} from {begin:%B %Y}" if unit else f"adopt from {begin:%B %Y}"
             )
-            lines.append(f"{lever}: {when}.")
+        lines += [f"{title}: {', '.join(when)}." for title, when in chosen.items()]
     lines.append(
         f"Expected cost over {report.params.horizon_months} months on {c.num_paths:,} fresh "
         f"demand paths: £{c.stochastic.expected_cost_gbp:,.0f} against "

@@ -27,7 +27,8 @@ def scale_spot(levers: Levers, factor: float) -> Levers:
     return levers.model_copy(update={"spot": spot})
 
 
-def _summary(plan: Plan) -> dict[str, int]:
+def plan_summary(plan: Plan) -> dict[str, int]:
+    """Households recruited, year-1 block places, homes opened, fee uplift (0/1)."""
     out = {"recruit": 0, "block": 0, "home": 0, "uplift": 0}
     for d, v in zip(plan.decisions, plan.values, strict=True):
         if d.kind == "block":
@@ -83,7 +84,7 @@ def sensitivity(
             sq = evaluate_plan(quo, f, lv, inflation_rate=inflation_rate).expected_cost_gbp
             moved_base = base if success == 1.0 else optimise_fixed(base, plan)
             base_cost = evaluate_plan(moved_base, f, lv, inflation_rate=inflation_rate)
-            s = _summary(plan)
+            s = plan_summary(plan)
             rows.append(
                 {
                     "factor": factor,

@@ -1,96 +1,278 @@
-"""``commissioning.xlsx``: Summary, Plan by year, Cost comparison, Sensitivity, Assumptions."""
+"""``commissioning.xlsx``: the commissioning case, sheet by sheet.
+
+Recommendation (one A4 landscape page: headline figures, how sure, year by year, spot
+purchase against true shortfall), Reasons (caps that bind, end-of-horizon effects,
+the plans compared with a chart, sensitivity in words), Plan by year (each commitment
+and its cost), Sensitivity, Forecast behind it, Assumptions, Data quality, and Method
+last. Plain words throughout; every sheet prints A4 landscape, one page wide, with its
+header row repeated.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sufficiency.commissioning.report import CommissioningReport, recommendation
+from sufficiency import vocabulary
+from sufficiency.commissioning import case
+from sufficiency.commissioning.report import CommissioningReport
 from sufficiency.io.quality_writers import add_quality_sheet
-from sufficiency.io.xlsx import save_workbook
+from sufficiency.io.xlsx import print_a4_landscape, save_workbook, show_axes
 
 GBP = '"£"#,##0;[Red]-"£"#,##0'
-PCT = "0%"
+COUNT = "#,##0"
+ONE_DP = "#,##0.0"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def plan_by_year(report: CommissioningReport) -> pd.DataFrame:
-    """Commitments as a lever x year grid (zeros where nothing is committed)."""
-    plan = report.stochastic.table(report.start)
-    years = range(1, -(-report.params.horizon_months // 12) + 1)
-    levers = list(dict.fromkeys(d.lever for d in report.stochastic.decisions))
-    grid = pd.DataFrame(
-        0, index=pd.Index(levers, name="lever"), columns=[f"year {y}" for y in years]
-    )
-    for rec in plan.itertuples(index=False):
-        grid.loc[rec.lever, f"year {rec.year}"] = int(rec.commitment)
-    return grid.reset_index()
+    """What the plan does each year, as in the Recommendation sheet (plain words)."""
+    return case.year_table(report)
 
 
-def _table(ws: Worksheet, top: int, df: pd.DataFrame, money: set[str], pct: set[str]) -> None:
-    for j, name in enumerate(df.columns, start=1):
+def _print(ws: Worksheet, title_rows: str | None = None, one_page: bool = False) -> None:
+    print_a4_landscape(ws)
+    if one_page:
+        ws.page_setup.fitToHeight = 1
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "&A - page &P of &N"
+
+
+def _text(ws: Worksheet, row: int, text: str, width: int, last_col: int, font: Font | None = None
+          ) -> int:  # fmt: skip
+    """A wrapped paragraph across columns A..``last_col``; returns the next row."""
+    cell = ws.cell(row=row, column=1, value=text)
+    cell.alignment = WRAP
+    if font is not None:
+        cell.font = font
+    if last_col > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+    lines = max(1, len(textwrap.wrap(text, max(int(width * 1.05), 20))))
+    ws.row_dimensions[row].height = 15 * lines + 2
+    return row + 1
+
+
+def _table(
+    ws: Worksheet,
+    top: int,
+    frame: pd.DataFrame,
+    formats: dict[str, str] | None = None,
+    row_formats: Sequence[str] | None = None,
+) -> int:
+    """``frame`` with a bold filled header at ``top``; returns the row after it.
+
+    ``formats`` gives a column's number format; ``row_formats`` one per row instead.
+    """
+    formats = formats or {}
+    numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
+               and frame[c].dtype != bool}  # fmt: skip
+    for j, name in enumerate(frame.columns, start=1):
         c = ws.cell(row=top, column=j, value=str(name))
         c.font, c.fill = BOLD, HEADER_FILL
-    for i, rec in enumerate(df.itertuples(index=False), start=top + 1):
-        for j, (name, value) in enumerate(zip(df.columns, rec, strict=True), start=1):
-            v = value.item() if hasattr(value, "item") else value
+        right = name in numeric or (row_formats is not None and j > 1)
+        c.alignment = Alignment(wrap_text=True, vertical="bottom",
+                                horizontal="right" if right else "left")  # fmt: skip
+    for i, rec in enumerate(frame.itertuples(index=False), start=top + 1):
+        for j, (name, value) in enumerate(zip(frame.columns, rec, strict=True), start=1):
+            v = value.item() if isinstance(value, np.generic) else value
+            if isinstance(v, float) and np.isnan(v):
+                v = None
             c = ws.cell(row=i, column=j, value=v)
-            if name in money:
-                c.number_format = GBP
-            elif name in pct:
-                c.number_format = PCT
-    for j in range(1, len(df.columns) + 1):
-        ws.column_dimensions[ws.cell(row=top, column=j).column_letter].width = 22
-    ws.freeze_panes = ws.cell(row=top + 1, column=1)
+            if row_formats is not None and j > 1:
+                c.number_format = row_formats[i - top - 1]
+                c.alignment = Alignment(horizontal="right")
+            elif name in formats:
+                c.number_format = formats[name]
+            if j == 1:
+                c.alignment = WRAP
+                width = ws.column_dimensions["A"].width or 8.43
+                lines = len(textwrap.wrap(str(v or ""), max(int(width) - 1, 4))) or 1
+                if lines > 1:
+                    ws.row_dimensions[i].height = 15 * lines
+    return top + len(frame) + 1
 
 
-def _bar(ws: Worksheet, title: str, cats: Reference, data: Reference, anchor: str) -> None:
-    chart = BarChart()
-    chart.title = title
-    chart.y_axis.title = "GBP"
-    chart.y_axis.numFmt = GBP
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(cats)
-    chart.height, chart.width = 8, 18
-    ws.add_chart(chart, anchor)
+def _header_height(ws: Worksheet, row: int) -> None:
+    """Make a header row tall enough for its wrapped text (spreadsheets do not grow it)."""
+    lines = 1
+    for j in range(1, ws.max_column + 1):
+        v = ws.cell(row=row, column=j).value
+        if isinstance(v, str):
+            width = ws.column_dimensions[get_column_letter(j)].width or 8.43
+            lines = max(lines, len(textwrap.wrap(v, max(int(width) - 2, 4))))
+    ws.row_dimensions[row].height = 15 * lines + 3
 
 
-def _summary(wb: Workbook, report: CommissioningReport, run_info: Sequence[tuple[str, str]]):
+def _widths(ws: Worksheet, first: float, rest: float, count: int) -> None:
+    ws.column_dimensions["A"].width = first
+    for j in range(2, count + 1):
+        ws.column_dimensions[get_column_letter(j)].width = rest
+
+
+def _year_formats(units: pd.Series) -> list[str]:
+    out = []
+    for u in units:
+        out.append(GBP if u == "£" else ONE_DP if "average" in u else COUNT)
+    return out
+
+
+def _recommendation(wb: Workbook, report: CommissioningReport) -> None:
     ws = wb.active
     assert ws is not None
-    ws.title = "Summary"
-    ws["A1"] = "Commissioning plan: what to recruit, block-buy or spot-purchase"
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A3"] = "Recommendation"
-    ws["A3"].font = BOLD
-    for i, line in enumerate(recommendation(report), start=4):
-        ws.cell(row=i, column=1, value=line)
-    row = 5 + len(recommendation(report))
+    ws.title = "Recommendation"
+    table = case.year_table(report)
+    cols = case.year_columns(table)
+    ncol = 1 + len(cols)
+    _widths(ws, 66, 17, max(ncol, 6))
+    width = 66 + 17 * (max(ncol, 6) - 1)
+    ws["A1"] = "Commissioning case: what to recruit, block-buy or leave to spot purchase"
+    ws["A1"].font = TITLE
+    head = case.headline(report)
+    row = 3
+    for item in head.items():
+        ws.cell(row=row, column=1, value=str(item["label"])).font = BOLD
+        ws.cell(row=row, column=1).alignment = WRAP
+        row += 1
     c = report.comparison
-    figures = [
-        ("Expected cost, this plan", c.stochastic.expected_cost_gbp),
-        ("Expected cost, status quo (spot only)", c.status_quo.expected_cost_gbp),
-        ("Expected cost, central-forecast plan", c.central.expected_cost_gbp),
-        ("Saving against the status quo", c.saving_vs_status_quo_gbp),
-        ("Value of planning for uncertainty", c.value_of_planning_gbp),
+    values = [
+        (c.stochastic.expected_cost_gbp, GBP),
+        (c.status_quo.expected_cost_gbp, GBP),
+        (c.saving_vs_status_quo_gbp, GBP),
+        (c.chance_cheaper, "0%"),
     ]
-    for k, (name, value) in enumerate(figures):
-        ws.cell(row=row + k, column=1, value=name).font = BOLD
-        ws.cell(row=row + k, column=2, value=round(value, 2)).number_format = GBP
-    for k, (label, text) in enumerate(run_info, start=row + len(figures) + 1):
-        ws.cell(row=k, column=1, value=label).font = BOLD
-        ws.cell(row=k, column=2, value=text)
-    ws.column_dimensions["A"].width = 45
-    ws.column_dimensions["B"].width = 22
-    ws.freeze_panes = "A2"
+    for k, (value, fmt) in enumerate(values):
+        cell = ws.cell(row=3 + k, column=2, value=round(float(value), 4))
+        cell.number_format = fmt
+        cell.font = BOLD
+    row = _text(ws, row + 1, head.sentence(), width, ncol)
+    row += 1
+    ws.cell(row=row, column=1, value="Year by year").font = BOLD
+    row += 1
+    shown = pd.DataFrame(
+        {
+            "What": [
+                a if u == "yes or no" else f"{a} ({u})"
+                for a, u in zip(table["action"], table["unit"], strict=True)
+            ]
+        }
+    )
+    for col in cols:
+        values_col = [("Yes" if v > 0 else "No") if u == "yes or no" else float(v)
+                      for u, v in zip(table["unit"], table[col], strict=True)]  # fmt: skip
+        shown["All years" if col == "all" else col] = values_col
+    header = row
+    row = _table(ws, row, shown, row_formats=_year_formats(table["unit"]))
+    _header_height(ws, header)
+    row += 1
+    ws.cell(row=row, column=1, value="To be spot-purchased, and true shortfall").font = BOLD
+    row += 1
+    split = case.supply_split(report).rename(columns=case.SPLIT_HEADERS)
+    header = row
+    row = _table(ws, row, split, {k: ONE_DP for k in split.columns[1:]})
+    _header_height(ws, header)
+    for line in case.split_note(report):
+        row = _text(ws, row, line, width, ncol)
+    _print(ws, one_page=True)
+
+
+def _reasons(wb: Workbook, report: CommissioningReport) -> None:
+    ws = wb.create_sheet("Reasons")
+    _widths(ws, 60, 20, 7)
+    width = 60 + 20 * 6
+    ws["A1"] = "Reasons"
+    ws["A1"].font = TITLE
+    row = 3
+    sections = [
+        ("Where the caps bind", case.binding_caps(report)
+         or ["No lever is at its cap: the plan takes as much of each as pays."]),
+        ("The end of the planning horizon", case.end_of_horizon(report)
+         or ["No end-of-horizon effect shows in the plan."]),
+        ("If things turn out differently", case.sensitivity_sentences(report)
+         or ["Sensitivity was not run."]),
+    ]  # fmt: skip
+    for title, lines in sections:
+        ws.cell(row=row, column=1, value=title).font = BOLD
+        row += 1
+        for line in lines:
+            row = _text(ws, row, line, width, 7)
+        row += 1
+    ws.cell(row=row, column=1, value="The plans compared on the same fresh futures").font = BOLD
+    row += 1
+    plans = case.plans_table(report)
+    header = row
+    end = _table(ws, row, plans, {c: GBP if "£" in c else COUNT for c in plans.columns[1:]})
+    _header_height(ws, header)
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = "Expected cost of each plan"
+    chart.add_data(Reference(ws, min_col=2, min_row=header, max_row=end - 1), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=end - 1))
+    show_axes(chart, "Plan", "Expected cost (£)")
+    chart.y_axis.numFmt = '"£"#,##0.0,,"m"'
+    chart.y_axis.scaling.min = 0
+    chart.height, chart.width = 7, 22
+    ws.add_chart(chart, f"A{end + 1}")
+    ws.row_breaks.append(_break(row - 2))
+    _print(ws)
+
+
+def _break(row: int) -> object:
+    from openpyxl.worksheet.pagebreak import Break
+
+    return Break(id=row)
+
+
+def _simple(wb: Workbook, title: str, frame: pd.DataFrame, widths: tuple[float, float],
+            formats: dict[str, str] | None = None, note: str = "") -> Worksheet:  # fmt: skip
+    ws = wb.create_sheet(title)
+    _widths(ws, widths[0], widths[1], max(len(frame.columns), 1))
+    top = 1
+    if note:
+        top = _text(ws, 1, note, int(widths[0] + widths[1] * (len(frame.columns) - 1)),
+                    max(len(frame.columns), 1)) + 1  # fmt: skip
+    _table(ws, top, frame, formats)
+    _header_height(ws, top)
+    ws.freeze_panes = ws.cell(row=top + 1, column=1)
+    _print(ws, f"{top}:{top}")
+    return ws
+
+
+def _forecast_frame(report: CommissioningReport) -> pd.DataFrame:
+    """Per month: all children looked after (P10, P50, P90) and, per group, the middle
+    demand beyond today's in-house places and the places the plan adds."""
+    demand = report.demand
+    out: dict[str, object] = {"Month end": [d.date() for d in demand.month_ends[1:]]}
+    h = demand.horizon_months
+    f = report.forecast
+    if f is not None:
+        total = f.stock[:, 1 : h + 1].sum(axis=(2, 3)).astype(float)
+        for q, name in ((0.1, "lower (P10)"), (0.5, "middle (P50)"), (0.9, "upper (P90)")):
+            out[f"All children looked after: {name}"] = np.quantile(total, q, axis=0)
+    added = np.zeros(demand.demand.shape[1:])
+    plan = report.stochastic
+    for d, v in zip(plan.decisions, plan.values, strict=True):
+        added += v * (d.fixed_capacity + d.variable_capacity)
+    for g, code in enumerate(demand.groups):
+        words = vocabulary.group(code)
+        out[f"{words}: needing a place beyond in-house (P50)"] = np.quantile(
+            demand.demand[:, :, g], 0.5, axis=0
+        )
+        out[f"{words}: places the plan adds"] = added[:, g]
+    return pd.DataFrame(out)
 
 
 def write_workbook(
@@ -98,52 +280,36 @@ def write_workbook(
 ) -> Path:
     """Write ``commissioning.xlsx`` atomically (fixed timestamps: same input, same bytes)."""
     wb = Workbook()
-    _summary(wb, report, run_info)
-    grid = plan_by_year(report)
-    ws = wb.create_sheet("Plan by year")
-    _table(ws, 1, grid, set(), set())
-    ws.column_dimensions["A"].width = 55
-    detail = report.stochastic.table(report.start)
-    ws.cell(row=len(grid) + 3, column=1, value="Commitments and their cost").font = BOLD
-    _table(ws, len(grid) + 4, detail, {"cost_gbp"}, set())
-    ws.freeze_panes = "B2"
-    ws = wb.create_sheet("Cost comparison")
-    table = report.comparison.table()
-    money = {c for c in table.columns if c.endswith("_gbp")}
-    _table(ws, 1, table, money, set())
-    _bar(
-        ws,
-        "Expected cost on fresh paths",
-        Reference(ws, min_col=1, min_row=2, max_row=4),
-        Reference(ws, min_col=2, max_col=4, min_row=1, max_row=4),
-        "A7",
-    )
-    ws = wb.create_sheet("Sensitivity")
-    if report.sensitivity is not None and len(report.sensitivity):
-        sens = report.sensitivity.copy()
-        sens.insert(
-            0,
-            "case",
-            [f"{f} {c:+.0%}" for f, c in zip(sens["factor"], sens["change"], strict=True)],
-        )
-        money = {c for c in sens.columns if c.endswith("_gbp")}
-        _table(ws, 1, sens, money, {"change"})
-        n = len(sens) + 1
-        col = list(sens.columns).index("saving_gbp") + 1
-        _bar(
-            ws,
-            "Saving against the status quo",
-            Reference(ws, min_col=1, min_row=2, max_row=n),
-            Reference(ws, min_col=col, min_row=1, max_row=n),
-            f"A{n + 3}",
-        )
+    _recommendation(wb, report)
+    _reasons(wb, report)
+    commitments = case.commitments_table(report)
+    _simple(wb, "Plan by year", commitments, (58, 16), {"Cost over the horizon (£)": GBP})
+    sens = case.sensitivity_table(report)
+    if len(sens):
+        _simple(wb, "Sensitivity", sens, (26, 18), {c: GBP for c in sens.columns if "£" in c})
     else:
+        ws = wb.create_sheet("Sensitivity")
         ws["A1"] = "Sensitivity was not run."
-    ws = wb.create_sheet("Assumptions")
-    _table(
-        ws, 1, pd.DataFrame(report.assumptions, columns=["item", "value", "source"]), set(), set()
-    )
-    ws.column_dimensions["A"].width = 50
-    ws.column_dimensions["C"].width = 100
+        _print(ws)
+    frame = _forecast_frame(report)
+    _simple(wb, "Forecast behind it", frame, (12, 16),
+            {c: ONE_DP for c in frame.columns[1:]} | {"Month end": "mmm yyyy"},
+            note="Children per month end over the simulated futures the plan is optimised on; "
+            "P10 to P90 holds 8 in 10 futures.")  # fmt: skip
+    note = "Every lever figure and where it comes from; [est] marks an estimate."
+    _simple(wb, "Assumptions", case.assumptions_table(report), (46, 46), note=note)
+    starts = case.starts_by_year(report)
+    if len(starts):
+        _simple(wb, "Placement starts", starts, (34, 22), {c: ONE_DP for c in starts.columns[1:]},
+                note="Placement starts the forecast expects in each plan year (mean over the "
+                "simulated futures).")  # fmt: skip
     add_quality_sheet(wb, report.quality)
+    method = pd.DataFrame([*case.method_rows(report), *run_info], columns=["Item", "Value"])
+    about = case.forecast_rows(report).rename(columns={"item": "Item", "value": "Value"})
+    _simple(wb, "Method", pd.concat([method, about], ignore_index=True), (48, 110))
+    for sheet in wb.worksheets:
+        for r in range(1, sheet.max_row + 1):
+            cell = sheet.cell(row=r, column=2)
+            if isinstance(cell.value, str) and len(cell.value) > 40:
+                cell.alignment = WRAP
     return save_workbook(wb, path, run_date)

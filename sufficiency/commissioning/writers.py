@@ -31,9 +31,6 @@ def write_outputs(report: CommissioningReport, out_dir: Path) -> list[Path]:
     run_info = [
         ("Forecast start", f"{report.start:%d %B %Y}"),
         ("Software version", f"sufficiency {__version__}"),
-        ("Optimised on", f"{report.demand.num_paths:,} paths (seed {report.demand.seed})"),
-        ("Scored on", f"{report.fresh.num_paths:,} fresh paths (seed {report.fresh.seed})"),
-        ("Solver status", f"{report.stochastic.status} ({report.stochastic.solver})"),
     ]
     written.append(
         write_workbook(report, out_dir / "commissioning.xlsx", report.start.date(), run_info)

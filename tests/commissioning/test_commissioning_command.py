@@ -88,14 +88,13 @@ def test_command_writes_outputs_on_sample(sample_run):
     assert "Expected cost over 12 months" in result.output
 
 
-def test_command_html_is_forecast_page_with_commissioning_section(sample_run):
-    """The HTML page is the forecast's (fan charts) followed by the commissioning section."""
+def test_command_html_opens_with_the_recommendation(sample_run):
+    """The page opens with the recommendation; the forecast behind it follows the reasons."""
     _, out, _ = sample_run
     html = (out / "commissioning.html").read_text()
-    assert "<h1>Forecast of children looked after, to" in html
-    assert html.index("<h2>All children looked after</h2>") < html.index(
-        '<section id="commissioning">'
-    )
+    assert html.index('<section id="recommendation"') < html.index('<section id="reasons"')
+    assert html.index('<section id="reasons"') < html.index('<section id="forecast"')
+    assert html.index('<section id="forecast"') < html.index('<section id="appendix"')
     assert "Commissioning assumptions" in html and "[est]" in html
     assert "src=" not in html and "<link" not in html and "<script" not in html
 

@@ -99,11 +99,13 @@ def test_assumptions_list_every_figure_with_source_or_estimate(sample_dir):
     expected = {f"spot.{f}" for f in ("foster_weekly_gbp", "residential_weekly_gbp")}
     for r in levers.recruit:
         expected |= {f"recruit[{r.group}].{f}" for f in type(r).model_fields if f not in
-                     ("sources", "group")}  # fmt: skip
+                     ("sources", "group", "label")}  # fmt: skip
     for b in levers.block:
         expected |= {f"block[{b.name}].{f}" for f in type(b).model_fields if f not in
-                     ("sources", "group", "name")}  # fmt: skip
-    expected |= {f"home.{f}" for f in type(levers.home).model_fields if f != "sources"}
+                     ("sources", "group", "name", "label")}  # fmt: skip
+    expected |= {
+        f"home.{f}" for f in type(levers.home).model_fields if f not in ("sources", "label")
+    }
     assert expected <= set(rows)
     assert all(source.strip() for source in rows.values())
     assert rows["home.setup_cost_gbp"] == "[est] no source given"

@@ -43,7 +43,8 @@ def test_outputs_are_byte_identical(report, tmp_path):
     for x, y in zip(a, b, strict=True):
         assert x.name == y.name and x.read_bytes() == y.read_bytes()
     names = load_workbook(tmp_path / "a" / "commissioning.xlsx").sheetnames
-    assert names == ["Summary", "Plan by year", "Cost comparison", "Sensitivity", "Assumptions"]
+    assert names == ["Recommendation", "Reasons", "Plan by year", "Sensitivity",
+                     "Forecast behind it", "Assumptions", "Method"]  # fmt: skip
     html = (tmp_path / "a" / "commissioning.html").read_text()
     assert "<svg" in html and "src=" not in html and "<link" not in html
     header = (tmp_path / "a" / "plan.csv").read_text().splitlines()[0]

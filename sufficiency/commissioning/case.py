@@ -1,0 +1,499 @@
+"""The commissioning case in plain words: what the HTML page and the workbook say.
+
+The case opens with the recommendation (what to recruit, block-buy or leave to spot
+purchase, year by year, its cost and saving against today's practice and how sure we
+are), then the reasons (caps that bind, end-of-horizon effects, sensitivity in words),
+then the forecast behind it, and the method last. Every function here reads a
+:class:`CommissioningReport` and returns words or tables with plain-word labels; the
+writers only lay them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sufficiency import vocabulary
+from sufficiency.commissioning.decisions import Decision
+from sufficiency.commissioning.levers import plain_assumptions
+from sufficiency.commissioning.report import CommissioningReport
+from sufficiency.commissioning.sensitivity import plan_summary
+
+#: The unit each kind of lever is counted in.
+UNITS = {"recruit": "households", "block": "places", "home": "homes", "uplift": ""}
+#: What a plan would do more of if a cap did not stop it.
+_MORE = {
+    "recruit": "recruit more households",
+    "block": "contract more places",
+    "home": "open more homes",
+}
+#: How each sensitivity factor is said.
+_FACTOR = {
+    "demand": ("demand", "higher", "lower"),
+    "spot prices": ("spot prices", "higher", "lower"),
+    "recruitment success": ("each new household's places", "more", "fewer"),
+}
+
+
+def gbp(value: float) -> str:
+    """Pounds with thousands separators (``£1,234``; ``-£5``)."""
+    return f"-£{-value:,.0f}" if value < 0 else f"£{value:,.0f}"
+
+
+def gbp_m(value: float) -> str:
+    """Pounds in millions to one decimal place (``£25.3m``)."""
+    return f"-£{-value / 1e6:,.1f}m" if value < 0 else f"£{value / 1e6:,.1f}m"
+
+
+def num_years(report: CommissioningReport) -> int:
+    """Plan years in the horizon (the last may be part of a year)."""
+    return -(-report.params.horizon_months // 12)
+
+
+def year_label(report: CommissioningReport, year: int) -> str:
+    """``Year 1: Apr 2026 to Mar 2027`` for 0-based plan year ``year``."""
+    ends = report.demand.month_ends
+    first = ends[min(12 * year + 1, len(ends) - 1)]
+    last = ends[min(12 * year + 12, len(ends) - 1)]
+    return f"Year {year + 1}: {first:%b %Y} to {last:%b %Y}"
+
+
+def _years_text(years: list[int]) -> str:
+    """``year 1``, ``years 1 to 4``, ``years 1, 3 and 5`` (1-based numbers)."""
+    if len(years) == 1:
+        return f"year {years[0]}"
+    if years == list(range(years[0], years[-1] + 1)):
+        return f"years {years[0]} to {years[-1]}"
+    return "years " + ", ".join(map(str, years[:-1])) + f" and {years[-1]}"
+
+
+def _title(d: Decision) -> str:
+    return d.title or vocabulary.lever(d.kind, d.group if d.kind == "recruit" else "", d.key)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The recommendation's figures over the horizon, on the fresh paths."""
+
+    plan_cost_gbp: float
+    status_quo_cost_gbp: float
+    saving_gbp: float
+    chance_cheaper: float
+    saving_p10_gbp: float
+    saving_p90_gbp: float
+    num_paths: int
+    horizon_months: int
+
+    def items(self) -> list[dict[str, object]]:
+        """Headline boxes: figure and label."""
+        years = self.horizon_months / 12
+        span = f"{years:g} years" if years >= 1 else f"{self.horizon_months} months"
+        return [
+            {"figure": gbp_m(self.plan_cost_gbp), "label": f"Expected cost of the recommended "
+             f"plan over {span}", "warn": False},
+            {"figure": gbp_m(self.status_quo_cost_gbp), "label": "Expected cost of today's "
+             "practice (spot purchase as now)", "warn": False},
+            {"figure": gbp_m(self.saving_gbp), "label": "Expected saving",
+             "warn": self.saving_gbp < 0},
+            {"figure": f"{self.chance_cheaper:.0%}", "label": f"Share of {self.num_paths:,} fresh "
+             "simulated futures in which the plan costs less", "warn": self.chance_cheaper < 0.5},
+        ]  # fmt: skip
+
+    def sentence(self) -> str:
+        """How sure we are, in a sentence."""
+        return (
+            f"In {self.chance_cheaper:.0%} of {self.num_paths:,} simulated futures the plan was "
+            "not made on, it costs less than today's practice; in 8 of 10 the saving is "
+            f"between {gbp_m(self.saving_p10_gbp)} and {gbp_m(self.saving_p90_gbp)}."
+        )
+
+
+def headline(report: CommissioningReport) -> Headline:
+    """Expected costs, the saving, and how sure: share of fresh paths cheaper, P10-P90."""
+    c = report.comparison
+    return Headline(
+        c.stochastic.expected_cost_gbp,
+        c.status_quo.expected_cost_gbp,
+        c.saving_vs_status_quo_gbp,
+        c.chance_cheaper,
+        c.saving_quantile_gbp(0.1),
+        c.saving_quantile_gbp(0.9),
+        c.num_paths,
+        report.params.horizon_months,
+    )
+
+
+def _per_year(report: CommissioningReport, monthly: np.ndarray, how: str) -> list[float]:
+    out = []
+    for y in range(num_years(report)):
+        part = monthly[12 * y : 12 * y + 12]
+        out.append(float(part.sum() if how == "sum" else part.mean()) if len(part) else 0.0)
+    return out
+
+
+def year_table(report: CommissioningReport) -> pd.DataFrame:
+    """What to do each plan year: ``action, unit``, one column per year, ``All years``.
+
+    One row per lever (households recruited, block places contracted, homes opened,
+    fee uplift adopted), then the children left to spot purchase (average at a time)
+    and the expected cost of the plan and of today's practice, and the saving.
+    """
+    plan = report.stochastic
+    years = num_years(report)
+    rows: dict[str, dict[Any, Any]] = {}
+    for d, v in zip(plan.decisions, plan.values, strict=True):
+        title = _title(d)
+        if d.kind == "block":
+            unit = "places, new contract"
+        elif d.kind == "uplift":
+            unit = "yes or no"
+        else:
+            unit = UNITS[d.kind]
+        row = rows.setdefault(
+            title, {"action": title, "unit": unit, **dict.fromkeys(range(years), 0)}
+        )
+        row[d.year] = int(row[d.year]) + int(v)
+    frame_rows: list[dict[Any, Any]] = list(rows.values())
+    c = report.comparison
+    spot = c.stochastic.children.get("spot")
+    if spot is not None and len(spot):
+        per = _per_year(report, spot.sum(axis=1), "mean")
+        frame_rows.append({"action": "Children left to spot purchase", "unit":
+                           "average children at a time", **dict(enumerate(per))})  # fmt: skip
+    costs = [
+        ("Expected cost of the recommended plan", c.stochastic.month_cost_gbp),
+        ("Expected cost of today's practice", c.status_quo.month_cost_gbp),
+    ]
+    if all(len(m) for _, m in costs):
+        plan_y = _per_year(report, costs[0][1], "sum")
+        quo_y = _per_year(report, costs[1][1], "sum")
+        frame_rows += [
+            {"action": costs[0][0], "unit": "£", **dict(enumerate(plan_y))},
+            {"action": costs[1][0], "unit": "£", **dict(enumerate(quo_y))},
+            {"action": "Expected saving", "unit": "£",
+             **{y: q - p for y, (p, q) in enumerate(zip(plan_y, quo_y, strict=True))}},
+        ]  # fmt: skip
+    frame = pd.DataFrame(frame_rows, columns=["action", "unit", *range(years)])
+    values = frame[list(range(years))].astype(float)
+    average = frame["unit"].str.contains("average")
+    frame["all"] = np.where(average, values.mean(axis=1), values.sum(axis=1))
+    frame.loc[frame["unit"] == "yes or no", "all"] = values[frame["unit"] == "yes or no"].max(
+        axis=1
+    )
+    return frame.rename(columns={y: year_label(report, y) for y in range(years)})
+
+
+def year_columns(table: pd.DataFrame) -> list[str]:
+    """The year columns of :func:`year_table` (and ``all``)."""
+    return [c for c in table.columns if c not in ("action", "unit")]
+
+
+def supply_split(report: CommissioningReport) -> pd.DataFrame:
+    """Per capacity group, children at a time (average over the horizon) needing a place
+    beyond today's in-house places, and where they go under the plan: new in-house
+    places, block places, spot purchase (an external provider is expected to have a
+    place) and true shortfall (no provider expected).
+
+    The levers file sets no limit on what the spot market can supply, so every child not
+    in an in-house or block place is spot-purchased and the true shortfall is zero.
+    """
+    ch = report.comparison.stochastic.children
+    groups = report.demand.groups
+    if not ch:
+        return pd.DataFrame(columns=["group", "demand", "new_in_house", "block", "spot",
+                                     "shortfall"])  # fmt: skip
+    mean = {k: v.mean(axis=0) for k, v in ch.items()}
+    shortfall = np.maximum(mean["demand"] - mean["new_in_house"] - mean["block"] - mean["spot"],
+                           0.0)  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "group": [vocabulary.group(g) for g in groups],
+            "demand": mean["demand"],
+            "new_in_house": mean["new_in_house"],
+            "block": mean["block"],
+            "spot": mean["spot"],
+            "shortfall": np.where(shortfall < 1e-9, 0.0, shortfall),
+        }
+    )
+    total = frame.drop(columns="group").sum()
+    frame.loc[len(frame)] = {"group": "All groups", **total.to_dict()}
+    return frame
+
+
+#: Plain headers of :func:`supply_split`.
+SPLIT_HEADERS = {
+    "group": "Places for",
+    "demand": "Children needing a place beyond today's in-house places",
+    "new_in_house": "In new in-house places (recruits, homes)",
+    "block": "In block-contract places",
+    "spot": "To be spot-purchased (a provider is expected to have a place)",
+    "shortfall": "True shortfall (no provider expected)",
+}
+
+
+def split_note(report: CommissioningReport) -> list[str]:
+    """What the spot and shortfall columns mean, and any service limits."""
+    lines = [
+        "Children at a time, averaged over the months of the plan and the simulated futures. "
+        "'To be spot-purchased' children are placed with external providers at spot prices, "
+        "as today; they are not a shortfall.",
+        "The levers file sets no limit on how many places the external market can supply, so "
+        "the model expects a provider for every child the plan does not place in-house or in "
+        "a block contract: the true shortfall (no provider expected) is zero. Where the market "
+        "is known to be short, read part of the spot figure as a risk of no place.",
+    ]
+    limits = report.levers.service_limit if report.levers is not None else ()
+    for limit in limits:
+        lines.append(
+            f"Service limit for {vocabulary.group(limit.group).lower()}: at most a "
+            f"{limit.max_probability:.0%} chance in any month from month {limit.from_month} "
+            "that a spot placement is needed; the plan meets it."
+        )
+    return lines
+
+
+def binding_caps(report: CommissioningReport) -> list[str]:
+    """A sentence per lever whose plan takes its cap (the value equals the upper bound).
+
+    The recruitment cap of a year is the file's most households a year, plus the fee
+    uplift's extra households when the plan adopts the uplift.
+    """
+    plan = report.stochastic
+    uplift = any(d.kind == "uplift" and v > 0 for d, v in zip(plan.decisions, plan.values,
+                                                              strict=True))  # fmt: skip
+    fee = report.levers.fee_uplift if report.levers is not None else None
+    extra = fee.extra_households_per_year if uplift and fee is not None else 0
+    hits: dict[str, tuple[Decision, int, list[int]]] = {}
+    homes: dict[str, tuple[Decision, int]] = {}
+    for d, v in zip(plan.decisions, plan.values, strict=True):
+        if d.kind == "home":
+            prev = homes.get(_title(d), (d, 0))
+            homes[_title(d)] = (d, prev[1] + int(v))
+            continue
+        if d.kind not in _MORE or v <= 0:
+            continue
+        cap = d.upper + (extra if d.kind == "recruit" else 0)
+        if v >= cap:
+            hits.setdefault(_title(d), (d, cap, []))[2].append(d.year + 1)
+    out = []
+    for title, (d, cap, years) in hits.items():
+        per = " a year" if d.kind == "recruit" else " under contract"
+        out.append(
+            f"{title}: the cap binds in {_years_text(years)} ({cap:,} {UNITS[d.kind]}{per}, the "
+            f"most the levers file allows): the plan would {_MORE[d.kind]} if it could."
+        )
+    for title, (d, total) in homes.items():
+        if total > 0 and total >= d.upper:
+            out.append(
+                f"{title}: the cap binds ({d.upper:,} homes, the most the levers file allows): "
+                "the plan would open more homes if it could."
+            )
+    return out
+
+
+def end_of_horizon(report: CommissioningReport) -> list[str]:
+    """A sentence when the last plan year(s) recruit nothing where earlier years do.
+
+    Households approved late in the horizon pay back beyond it, so the model does not
+    count their benefit; the plan's silence in its last years is not advice to stop.
+    """
+    plan = report.stochastic
+    years = num_years(report)
+    by_lever: dict[str, list[int]] = {}
+    kinds: dict[str, Decision] = {}
+    home_total = 0
+    for d, v in zip(plan.decisions, plan.values, strict=True):
+        if d.kind not in ("recruit", "home"):
+            continue
+        values = by_lever.setdefault(_title(d), [0] * years)
+        values[d.year] += int(v)
+        kinds[_title(d)] = d
+        home_total += int(v) if d.kind == "home" else 0
+    quiet: dict[int, list[str]] = {}
+    for title, values in by_lever.items():
+        d = kinds[title]
+        if d.kind == "home" and home_total >= d.upper:
+            continue  # every home allowed is already opened: the cap, not the horizon
+        trailing = 0
+        while trailing < years and values[years - 1 - trailing] == 0:
+            trailing += 1
+        if 0 < trailing < years:
+            quiet.setdefault(years - trailing, []).append(title)
+    out = []
+    h = report.params.horizon_months
+    for first, titles in sorted(quiet.items()):
+        last_years = _years_text(list(range(first + 1, years + 1)))
+        names = "; ".join(titles)
+        out.append(
+            f"The plan adds nothing in {last_years} ({names}) although earlier years do. "
+            f"This is an end-of-horizon effect, not advice to stop: households recruited or "
+            f"homes opened then are approved or open late in the {h} months modelled and pay "
+            "back after the horizon ends, so the model does not count their benefit. "
+            "Re-run the plan each year; recruitment will probably continue."
+        )
+    return out
+
+
+def sensitivity_sentences(report: CommissioningReport) -> list[str]:
+    """For each factor and step: how the plan and its cost would change, in words."""
+    sens = report.sensitivity
+    if sens is None or not len(sens):
+        return []
+    base = plan_summary(report.stochastic)
+    base_saving = report.comparison.saving_vs_status_quo_gbp
+    out = []
+    for rec in sens.itertuples(index=False):
+        what, up, down = _FACTOR.get(str(rec.factor), (str(rec.factor), "higher", "lower"))
+        change = float(rec.change)
+        words = f"{abs(change):.0%} {up if change > 0 else down}"
+        if rec.factor == "recruitment success":
+            lead = f"If each newly recruited household brought {words} places"
+        else:
+            lead = f"If {what} were {words}"
+        now = {"recruit": int(rec.households_recruited), "block": int(rec.block_places_year1),
+               "home": int(rec.homes_opened), "uplift": int(bool(rec.fee_uplift))}  # fmt: skip
+        if now == base:
+            plan_words = "the plan would stay the same"
+        else:
+            parts = [
+                f"recruit {now['recruit']:,} households ({base['recruit']:,} in the "
+                "recommended plan)",
+                f"contract {now['block']:,} block places in year 1 ({base['block']:,})",
+                f"open {now['home']:,} homes ({base['home']:,})",
+            ]
+            if now["uplift"] != base["uplift"]:
+                parts.append("raise carers' fees" if now["uplift"] else "not raise carers' fees")
+            plan_words = "the plan would " + ", ".join(parts[:-1]) + " and " + parts[-1]
+        out.append(
+            f"{lead}, {plan_words}; it would cost {gbp_m(float(rec.expected_cost_gbp))} and "
+            f"save {gbp_m(float(rec.saving_gbp))} against today's practice "
+            f"({gbp_m(base_saving)} as things are)."
+        )
+    return out
+
+
+def sensitivity_table(report: CommissioningReport) -> pd.DataFrame:
+    """Sensitivity with plain-word cases and headers (money in £)."""
+    sens = report.sensitivity
+    if sens is None:
+        return pd.DataFrame()
+    case = [
+        f"{str(f).capitalize()} {c:+.0%}" for f, c in zip(sens["factor"], sens["change"],
+                                                         strict=True)
+    ]  # fmt: skip
+    return pd.DataFrame(
+        {
+            "Case": case,
+            "Expected cost of the re-made plan (£)": sens["expected_cost_gbp"],
+            "Expected cost of today's practice (£)": sens["status_quo_cost_gbp"],
+            "Saving (£)": sens["saving_gbp"],
+            "Recommended plan's cost in this case (£)": sens["base_plan_cost_gbp"],
+            "Households recruited": sens["households_recruited"],
+            "Block places in year 1": sens["block_places_year1"],
+            "Homes opened": sens["homes_opened"],
+            "Raise carers' fees": sens["fee_uplift"].map({True: "Yes", False: "No"}),
+        }
+    )
+
+
+def plans_table(report: CommissioningReport) -> pd.DataFrame:
+    """The three plans on the fresh paths, with plain names and headers."""
+    c = report.comparison
+    rows = []
+    for s in (c.stochastic, c.central, c.status_quo):
+        rows.append(
+            {
+                "Plan": vocabulary.plan(s.name),
+                "Expected cost (£)": s.expected_cost_gbp,
+                "Cost: lower (P10, £)": s.p10_cost_gbp,
+                "Cost: upper (P90, £)": s.p90_cost_gbp,
+                "Commitments (£)": s.commitments_gbp,
+                "Children in new in-house places (child-months)": s.in_house_child_months,
+                "Children spot-purchased (child-months)": s.spot_child_months,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def commitments_table(report: CommissioningReport) -> pd.DataFrame:
+    """Each commitment: lever, year, start date, number, cost over the horizon (£)."""
+    rows = []
+    start = report.start
+    for d, v in zip(report.stochastic.decisions, report.stochastic.values, strict=True):
+        if v <= 0:
+            continue
+        begin = (start + pd.offsets.MonthBegin(1)) + pd.DateOffset(years=d.year)
+        rows.append(
+            {
+                "Lever": _title(d),
+                "Plan year": d.year + 1,
+                "Starts": f"{begin:%B %Y}",
+                "Number": int(v),
+                "Unit": UNITS[d.kind] or "adopted",
+                "Cost over the horizon (£)": float(v) * d.cost_gbp,
+            }
+        )
+    return pd.DataFrame(rows, columns=["Lever", "Plan year", "Starts", "Number", "Unit",
+                                       "Cost over the horizon (£)"])  # fmt: skip
+
+
+def assumptions_table(report: CommissioningReport) -> pd.DataFrame:
+    """Every lever figure and setting with its source, in plain words."""
+    rows = plain_assumptions(report.levers) if report.levers is not None else []
+    rows += [
+        ("Prices", "Inflation each 1 April", f"{report.inflation_rate:.1%}",
+         "[finance] configuration"),
+        ("Plan", "Horizon (months)", str(report.params.horizon_months),
+         "[commissioning] configuration"),
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["Lever", "Figure", "Value", "Source"])
+
+
+def method_rows(report: CommissioningReport) -> list[tuple[str, str]]:
+    """The method, solver and run settings in words (the appendix)."""
+    plan = report.stochastic
+    return [
+        ("Method", "Sample average approximation: a mixed-integer programme chooses whole "
+         "households, places and homes to minimise the expected cost over "
+         f"{report.demand.num_paths:,} simulated futures of demand; every plan is then scored "
+         f"on {report.fresh.num_paths:,} fresh futures it was not made on."),
+        ("Order of use", "Each month new homes and block places (paid whether used or not) are "
+         "used first, then new in-house foster places at their weekly cost, then spot."),
+        ("Prices", f"Weekly prices at the forecast start, rising {report.inflation_rate:.1%} "
+         "each 1 April; no discounting."),
+        ("Horizon", f"{report.params.horizon_months} months from {report.start:%d %B %Y}"),
+        ("Solver", str(plan.solver).upper() if plan.solver else "None (no plan to solve)"),
+        ("Solver status", vocabulary.status(str(plan.status))),
+        ("Futures optimised on", f"{report.demand.num_paths:,} (random seed "
+         f"{report.demand.seed})"),
+        ("Fresh futures scored on", f"{report.fresh.num_paths:,} (random seed "
+         f"{report.fresh.seed})"),
+    ]  # fmt: skip
+
+
+def forecast_rows(report: CommissioningReport) -> pd.DataFrame:
+    """The forecast's settings and fitted rates, in plain words."""
+    about = report.forecast_assumptions
+    if about is None:
+        return pd.DataFrame(columns=["item", "value"])
+    return pd.DataFrame(
+        {"item": [vocabulary.plain(str(x)) for x in about["item"]],
+         "value": [vocabulary.plain(str(x)) for x in about["value"]]}
+    )  # fmt: skip
+
+
+def starts_by_year(report: CommissioningReport) -> pd.DataFrame:
+    """Expected placement starts per category and plan year (the forecast's)."""
+    f = report.forecast
+    if f is None:
+        return pd.DataFrame()
+    h = min(report.params.horizon_months, f.starts.shape[1] - 1)
+    starts = f.starts[:, 1 : h + 1].astype(float)
+    out = {"Category": [vocabulary.category(c) for c in f.categories]}
+    for y in range(num_years(report)):
+        out[year_label(report, y)] = starts[:, 12 * y : 12 * y + 12].sum(axis=1).mean(axis=0)
+    frame = pd.DataFrame(out)
+    return frame[frame.drop(columns="Category").sum(axis=1) > 0].reset_index(drop=True)

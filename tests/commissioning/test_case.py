@@ -1,0 +1,175 @@
+"""The commissioning case: recommendation first, reasons, plain words, spot vs shortfall."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from openpyxl import load_workbook
+
+from sufficiency.commissioning import case
+from sufficiency.commissioning.html import render_html
+from sufficiency.commissioning.levers import parse_levers
+from sufficiency.commissioning.report import commission, recommendation
+from sufficiency.commissioning.solve import Plan
+from sufficiency.commissioning.writers import write_outputs
+from sufficiency.config import CommissioningParams
+
+from .conftest import make_forecast, tiny_levers_data
+
+CODE_WORD = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
+
+
+def _levers_data():
+    data = tiny_levers_data()
+    data["block"][0]["label"] = "Our IFA block for older children"
+    data["recruit"][0]["label"] = "Find carers for children aged 10 to 15"
+    return data
+
+
+@pytest.fixture(scope="module")
+def report():
+    """A two-year run on small synthetic forecasts, with lever labels in the file."""
+    params = CommissioningParams(horizon_months=24, mip_gap=0.0, sensitivity_steps=(-0.1, 0.1))
+    return commission(
+        make_forecast(30, 24, 1), make_forecast(30, 24, 2), parse_levers(_levers_data()), params
+    )
+
+
+def visible_text(page: str) -> str:
+    """The page's text as a reader sees it: no svg, style or tags."""
+    page = re.sub(r"<svg.*?</svg>", " ", page, flags=re.S)
+    page = re.sub(r"<(style|title)>.*?</\1>", " ", page, flags=re.S)
+    return htmllib.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def with_values(report, values: dict[tuple[str, int], int]):
+    """``report`` whose plan takes ``values[(kind, year)]`` (every other decision 0)."""
+    plan = report.stochastic
+    chosen = np.array([values.get((d.kind, d.year), 0) for d in plan.decisions], dtype=np.int64)
+    new = Plan(plan.decisions, chosen, plan.status, plan.objective_gbp, plan.name, plan.solver)
+    return replace(report, stochastic=new)
+
+
+def test_page_opens_with_the_recommendation(report):
+    """The first heading after the title is the recommendation, before the forecast."""
+    page = render_html(report)
+    assert re.findall(r"<h2[^>]*>([^<]*)</h2>", page)[0] == "Recommendation"
+    text = visible_text(page)
+    assert text.index("Recommendation") < text.index("The forecast behind it")
+    assert text.index("Expected saving") < text.index("All children looked after")
+    assert text.index("Reasons") < text.index("The forecast behind it") < text.index("Appendix")
+
+
+def test_no_code_words_and_solver_only_in_appendix(report):
+    """No snake_case or internal plan names a person reads; the solver is in the appendix."""
+    text = visible_text(render_html(report))
+    assert CODE_WORD.findall(text) == []
+    assert "stochastic" not in text.lower()
+    body, appendix = text.split("Appendix", 1)
+    assert "seed" not in body.lower() and "highs" not in body.lower()
+    assert "seed" in appendix.lower()
+    assert "£" in text and re.search(r"£\d{1,3}(,\d{3})+", text)
+
+
+def test_lever_labels_from_the_file_are_used(report, tmp_path):
+    """A lever's label from the levers file names it on the page, workbook and console."""
+    page = visible_text(render_html(report))
+    assert "Our IFA block for older children" in page or "Find carers" in page
+    lines = recommendation(report)
+    plan_titles = {d.title for d, v in zip(report.stochastic.decisions, report.stochastic.values,
+                                           strict=True) if v > 0}  # fmt: skip
+    for title in plan_titles:
+        assert any(line.startswith(title) for line in lines)
+    forced = with_values(report, {("block", 0): 2, ("recruit", 0): 1})
+    assert "Our IFA block for older children" in visible_text(render_html(forced))
+    assert any(line.startswith("Find carers for children aged 10 to 15") for line in
+               recommendation(forced))  # fmt: skip
+    write_outputs(forced, tmp_path)
+    wb = load_workbook(tmp_path / "commissioning.xlsx")
+    cells = [str(c.value) for row in wb["Recommendation"].iter_rows() for c in row if c.value]
+    assert any("Our IFA block for older children" in c for c in cells)
+
+
+def test_binding_caps_reported_exactly_when_value_equals_upper(report):
+    """A cap binds exactly when the plan's value equals the decision's upper bound."""
+    recruit = next(d for d in report.stochastic.decisions if d.kind == "recruit")
+    at_cap = with_values(report, {("recruit", 0): recruit.upper})
+    below = with_values(report, {("recruit", 0): recruit.upper - 1})
+    caps = case.binding_caps(at_cap)
+    assert len(caps) == 1 and "the cap binds in year 1" in caps[0]
+    assert caps[0].startswith(recruit.title) and "would recruit more" in caps[0]
+    assert case.binding_caps(below) == []
+    block = next(d for d in report.stochastic.decisions if d.kind == "block")
+    assert len(case.binding_caps(with_values(report, {("block", 1): block.upper}))) == 1
+    assert case.binding_caps(with_values(report, {("block", 1): block.upper - 1})) == []
+
+
+def test_end_of_horizon_exactly_when_last_year_recruits_nothing_after_earlier_years(report):
+    """The end-of-horizon sentence appears when only the last year recruits nobody."""
+    late = case.end_of_horizon(with_values(report, {("recruit", 0): 1}))
+    assert len(late) == 1 and "end-of-horizon effect" in late[0] and "year 2" in late[0]
+    assert case.end_of_horizon(with_values(report, {("recruit", 1): 1})) == []
+    assert case.end_of_horizon(with_values(report, {("recruit", 0): 1, ("recruit", 1): 1})) == []
+    assert case.end_of_horizon(with_values(report, {})) == []
+    page = visible_text(render_html(with_values(report, {("recruit", 0): 1})))
+    assert "end-of-horizon effect" in page
+
+
+def test_spot_purchase_is_not_a_shortfall(report):
+    """With no limit on the spot market, the true shortfall is zero and every child beyond
+    in-house and block places is to be spot-purchased."""
+    assert not report.levers.service_limit
+    split = case.supply_split(report)
+    assert (split["shortfall"] == 0).all()
+    expected = split["demand"] - split["new_in_house"] - split["block"]
+    assert np.allclose(split["spot"], expected)
+    assert split["spot"].iloc[-1] > 0
+    text = visible_text(render_html(report))
+    assert "To be spot-purchased" in text and "True shortfall (no provider expected)" in text
+    assert "no limit on how many places the external market can supply" in text
+
+
+def test_headline_is_computed_on_the_fresh_paths(report):
+    """How sure: the share of fresh paths cheaper and the saving's P10-P90; yearly costs add up."""
+    c = report.comparison
+    head = case.headline(report)
+    saving = c.status_quo.path_cost_gbp - c.stochastic.path_cost_gbp
+    assert head.chance_cheaper == pytest.approx((saving > 0).mean())
+    assert head.saving_p10_gbp <= head.saving_gbp + 1e-6 or head.saving_p10_gbp <= np.mean(saving)
+    assert c.stochastic.month_cost_gbp.sum() == pytest.approx(c.stochastic.expected_cost_gbp)
+    assert c.status_quo.month_cost_gbp.sum() == pytest.approx(c.status_quo.expected_cost_gbp)
+    table = case.year_table(report)
+    cost = table[table["action"] == "Expected cost of the recommended plan"]["all"].item()
+    assert cost == pytest.approx(c.stochastic.expected_cost_gbp)
+
+
+def test_sensitivity_in_words(report):
+    """One sentence per factor and step, saying how the plan and its cost would move."""
+    lines = case.sensitivity_sentences(report)
+    assert len(lines) == len(report.sensitivity)
+    assert lines[0].startswith("If demand were 10% lower")
+    assert all("against today's practice" in line for line in lines)
+
+
+def test_workbook_opens_with_the_recommendation_on_one_page(report, tmp_path):
+    """Sheets: Recommendation, Reasons, ... Method last; page 1 fits one A4 landscape page."""
+    write_outputs(report, tmp_path)
+    wb = load_workbook(tmp_path / "commissioning.xlsx")
+    assert wb.sheetnames[:5] == [
+        "Recommendation", "Reasons", "Plan by year", "Sensitivity", "Forecast behind it"
+    ]  # fmt: skip
+    assert wb.sheetnames[-1] == "Method"
+    ws = wb["Recommendation"]
+    assert ws["A1"].value.startswith("Commissioning case")
+    labels = [ws.cell(row=r, column=1).value for r in range(1, ws.max_row + 1)]
+    assert any(str(v).startswith("Expected saving") for v in labels if v)
+    assert "Year by year" in labels and "To be spot-purchased, and true shortfall" in labels
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToHeight == 1
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    text = " ".join(str(c.value) for s in wb.worksheets for row in s.iter_rows() for c in row
+                    if isinstance(c.value, str))  # fmt: skip
+    assert CODE_WORD.findall(text) == []
