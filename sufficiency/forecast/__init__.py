@@ -17,7 +17,7 @@ from __future__ import annotations
 from sufficiency.config import ForecastParams
 from sufficiency.forecast.backtest import BacktestResult, truncate_history
 from sufficiency.forecast.errors import ForecastError, ForecastWarning
-from sufficiency.forecast.html_report import fan_chart, html_table, render_html
+from sufficiency.forecast.html_report import render_html
 from sufficiency.forecast.projection import forecast_from_spells
 from sufficiency.forecast.report import ForecastReport, assumptions_table
 from sufficiency.forecast.result import ForecastResult, demand_table, starts_table
@@ -51,11 +51,9 @@ __all__ = [
     "assumptions_table",
     "build_spells",
     "demand_table",
-    "fan_chart",
     "fit_spells",
     "forecast_from_spells",
     "forecast_history",
-    "html_table",
     "load_scenario",
     "load_supply",
     "read_903",

@@ -7,7 +7,6 @@ fetched from elsewhere, so the page opens offline and prints on A4 landscape.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,7 +16,7 @@ from markupsafe import Markup
 from sufficiency import vocabulary
 from sufficiency.forecast.backtest import backtest_sentences
 from sufficiency.io.quality_writers import quality_html
-from sufficiency.pages import Chart, render_page, table_html
+from sufficiency.pages import Chart, render_page
 from sufficiency.pages import fan_chart as draw_fan
 from sufficiency.pages.render import count, percent
 
@@ -53,34 +52,6 @@ def _fan(
         scenario_name=scenario_name,
         y_label=y_label,
     )
-
-
-def fan_chart(
-    title: str,
-    hist: np.ndarray,
-    paths: np.ndarray,
-    dates: list[pd.Timestamp],
-    scenario_paths: np.ndarray | None = None,
-    width: int = 520,
-    height: int = 240,
-) -> str:
-    """A fan chart as SVG (history, then ``paths`` over the remaining ``dates``)."""
-    off = len(hist)
-    chart = _fan(
-        title,
-        paths,
-        pd.DatetimeIndex(dates[off:]),
-        hist if off else None,
-        pd.DatetimeIndex(dates[:off]) if off else None,
-        scenario_paths,
-        "Scenario",
-    )
-    return str(chart.svg)
-
-
-def html_table(df: pd.DataFrame, max_rows: int = 200) -> str:
-    """``df`` as an accessible table in the page's style."""
-    return str(table_html(df, max_rows=max_rows))
 
 
 def _year_ends(base: ForecastResult, demand: pd.DataFrame) -> pd.DataFrame:
@@ -131,8 +102,8 @@ def _headlines(report: ForecastReport) -> list[dict[str, str]]:
     return items
 
 
-def render_html(report: ForecastReport, sections: Sequence[str] = ()) -> str:
-    """The whole page; ``sections`` (HTML fragments) follow the forecast."""
+def render_html(report: ForecastReport) -> str:
+    """The whole page as a string."""
     base, scen = report.base, report.scenario
     scen_name = scen.scenario if scen is not None else ""
     hist_dates = base.history_month_ends
@@ -223,5 +194,4 @@ def render_html(report: ForecastReport, sections: Sequence[str] = ()) -> str:
         percents=percent_cols,
         quality=Markup(quality_html(report.quality)),
         assumptions=report.assumptions,
-        sections=[Markup(s) for s in sections],
     )

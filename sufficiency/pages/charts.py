@@ -219,7 +219,10 @@ def bar_chart(
         ax.set_xlim(0, top * 1.25)
         for y, v in zip(ys, values, strict=True):
             ax.text(float(v) + top * 0.01, y, value_format.format(v), va="center", fontsize=9)
-        ax.xaxis.set_major_formatter(lambda v, _pos: value_format.format(v).replace(".00", ""))
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.xaxis.set_major_formatter(lambda v, _pos: value_format.format(v).replace(".0m", "m"))
         svg = _svg(fig, title)
     data = pd.DataFrame({"item": list(labels), "value": list(values)})
     return Chart(title, svg, data, title)
