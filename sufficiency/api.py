@@ -81,8 +81,11 @@ def forecast_params(
                           num_paths=num_paths, seed=seed)  # fmt: skip
 
 
-def _history(history: History, strict: bool) -> SSDA903History:
-
+def _history(
+    history: History, strict: bool, stages: Callable[[str], None] | None = None
+) -> SSDA903History:
+    if stages is not None and not isinstance(history, SSDA903History):
+        stages("Reading the 903 history")
     return read_903(history, strict)
 
 
@@ -100,6 +103,7 @@ def forecast(
     seed: int | None = None,
     strict: bool = False,
     progress: Callable[[int], None] | None = None,
+    stages: Callable[[str], None] | None = None,
 ) -> ForecastReport:
     """Forecast children looked after by placement category and age band, with intervals.
 
@@ -121,6 +125,9 @@ def forecast(
         Override the configuration's ``[forecast]`` values (36 months, 1,000 paths, 2026).
     progress
         Called with the month number as each simulation advances.
+    stages
+        Called with a few words as each stage starts (reading, fitting, each
+        simulation, each backtest cutoff); ``print`` will do.
 
     Returns
     -------
@@ -141,7 +148,7 @@ def forecast(
     register = (
         read_placements(Path(placements)) if isinstance(placements, str | Path) else placements
     )
-    read = _history(history, strict)
+    read = _history(history, strict, stages)
     return run_forecast(
         read,
         fparams,
@@ -151,6 +158,7 @@ def forecast(
         placements=register,
         backtest_cutoffs=[pd.Timestamp(c) for c in backtest_cutoffs],
         progress=progress,
+        stages=stages,
     )
 
 
@@ -163,6 +171,7 @@ def backtest(
     num_paths: int | None = None,
     seed: int | None = None,
     strict: bool = False,
+    progress: Callable[[str], None] | None = None,
 ) -> BacktestReport:
     """Refit at each cutoff with only the data before it, and score against what happened.
 
@@ -176,6 +185,8 @@ def backtest(
         Months forecast from each cutoff (default 12).
     num_paths, seed
         Override the configuration's ``[forecast]`` values.
+    progress
+        Called with a few words as each stage starts (reading, each cutoff).
 
     Returns
     -------
@@ -190,8 +201,9 @@ def backtest(
     """
 
     fparams = forecast_params(params, num_paths=num_paths, seed=seed)
-    read = _history(history, strict)
-    return run_backtest(read, [pd.Timestamp(c) for c in cutoffs], horizon_months, fparams)
+    read = _history(history, strict, progress)
+    return run_backtest(read, [pd.Timestamp(c) for c in cutoffs], horizon_months, fparams,
+                        stages=progress)  # fmt: skip
 
 
 def spend(
@@ -207,6 +219,8 @@ def spend(
     seed: int | None = None,
     run_date: dt.date | None = None,
     strict: bool = False,
+    progress: Callable[[int], None] | None = None,
+    stages: Callable[[str], None] | None = None,
 ) -> SpendResult:
     """Project placement spend month by month, with a range, against budget.
 
@@ -227,6 +241,11 @@ def spend(
         Override the configuration's ``[forecast]`` values.
     run_date
         Run date shown in the outputs (default: today).
+    progress
+        Called with the month number as each simulation advances.
+    stages
+        Called with a few words as each stage starts (reading, fitting, each
+        simulation, pricing); ``print`` will do.
 
     Returns
     -------
@@ -249,11 +268,12 @@ def spend(
     table = read_budget(Path(budget), CATEGORIES) if isinstance(budget, str | Path) else budget
     scen = load_scenario(Path(scenario)) if isinstance(scenario, str | Path) else scenario
     return run_spend(
-        _history(history, strict), fparams, params.finance, costs=unit_costs,
+        _history(history, strict, stages), fparams, params.finance, costs=unit_costs,
         run_date=run_date or dt.date.today(), actual_weekly_gbp=actual, budget=table,
         budget_source=str(budget) if not isinstance(budget, pd.DataFrame) else "budget table",
         scenario=scen,
         start=pd.Timestamp(start) if start is not None else None,
+        progress=progress, stages=stages,
     )  # fmt: skip
 
 

@@ -45,6 +45,12 @@ class JobContext:
     out_dir: Path
     inputs: dict[str, Path]
     pseudonym_key: bytes | None
+    job: str = ""
+
+    def stage(self, message: str) -> None:
+        """One log line as a stage of the job starts (a scheduler's log shows where a long
+        job is); nothing reaches standard output."""
+        log.info("stage: %s", message, extra={"job": self.job})
 
 
 @dataclass
@@ -105,13 +111,14 @@ def job_match(ctx: JobContext) -> JobOutcome:
             raise ConfigError(f"the match job needs nightly.{name} in the configuration")
     run = match(ctx.inputs["referrals"], ctx.inputs["placements"], run_date=ctx.run_date,
                 params=ctx.params, decisions=ctx.inputs.get("decisions"),
-                strict=ctx.params.nightly.strict)  # fmt: skip
+                strict=ctx.params.nightly.strict, progress=ctx.stage)  # fmt: skip
     records = match_records(run)  # the store keeps real IDs
     for a in run.summary.set_aside:
         log.warning("set aside %s row %s: %s", a.file, a.row, a.problem)
     recorded = [n.as_dict() for n in run.decisions.notes]
     if ctx.pseudonym_key is not None:
         run = pseudonymise_run(run, run.referrals["child_id"], ctx.pseudonym_key)
+    ctx.stage("Writing outputs")
     written = run.write(ctx.out_dir)
     s = run.summary
     return JobOutcome(
@@ -139,7 +146,9 @@ def job_spend(ctx: JobContext) -> JobOutcome:
     if "history" not in ctx.inputs:
         raise ConfigError("the spend job needs nightly.history in the configuration")
     result = api.spend(ctx.inputs["history"], ctx.params, budget=ctx.inputs.get("budget"),
-                       costs=ctx.inputs.get("costs"), run_date=ctx.run_date)  # fmt: skip
+                       costs=ctx.inputs.get("costs"), run_date=ctx.run_date,
+                       stages=ctx.stage)  # fmt: skip
+    ctx.stage("Writing outputs")
     result.write(ctx.out_dir)
     _log_quality(result.quality)
     outputs = {p.name: p for p in sorted(ctx.out_dir.iterdir()) if p.is_file()}
@@ -153,7 +162,8 @@ def job_forecast(ctx: JobContext) -> JobOutcome:
     if "history" not in ctx.inputs:
         raise ConfigError("the forecast job needs nightly.history in the configuration")
     report = api.forecast(ctx.inputs["history"], ctx.params,
-                          placements=ctx.inputs.get("placements"))  # fmt: skip
+                          placements=ctx.inputs.get("placements"), stages=ctx.stage)  # fmt: skip
+    ctx.stage("Writing outputs")
     written = report.write(ctx.out_dir)
     _log_quality(report.quality)
     return JobOutcome(outputs={p.name: p for p in written},
@@ -280,7 +290,7 @@ def _locked_run(
             run_ids.append(run_id)
             log.info("job started", extra={"job": name, "run_id": run_id})
             try:
-                outcome = func(JobContext(params, run_date, job_dir, inputs, key))
+                outcome = func(JobContext(params, run_date, job_dir, inputs, key, name))
             except InputDataError as exc:
                 store.finish(run_id, succeeded=False, failure_reason=str(exc))
                 log.error(

@@ -4,14 +4,13 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import get_args
 
 import click
 
 from sufficiency.commands import common
+from sufficiency.commands.progress import Progress
 from sufficiency.config import CommissioningParams
 
 
@@ -82,10 +81,11 @@ def commission(
     config = {key: getattr(params, key).model_dump(mode="json")
               for key in ("forecast", "finance", "commissioning")}  # fmt: skip
 
-    with recorded_run("commission", config, inputs, store_url) as rec:
+    with recorded_run("commission", config, inputs, store_url) as rec, Progress() as progress:
         result = api.commission(history_path, levers_path, params,
                                 with_sensitivity=not no_sensitivity, pool_with=pool_with,
-                                strict=strict, progress=_progress())  # fmt: skip
+                                strict=strict, progress=progress)  # fmt: skip
+        progress("Writing outputs")
         written = result.write(out_dir)
         plan = result.report.stochastic
         rec.fields = {
@@ -104,14 +104,3 @@ def commission(
             f"Pooling block contracts across {len(pool_with) + 1} authorities saves "
             f"£{result.pooled.saving_gbp:,.0f} against each commissioning alone (see pooling.csv)."
         )
-
-
-def _progress() -> Callable[[str], None]:
-    """Each stage on standard error as it starts, with the minutes and seconds elapsed."""
-    started = time.perf_counter()
-
-    def say(message: str) -> None:
-        minutes, seconds = divmod(int(time.perf_counter() - started), 60)
-        click.echo(f"[{minutes}:{seconds:02d}] {message}", err=True)
-
-    return say

@@ -10,6 +10,7 @@ plain line on standard error.
 from __future__ import annotations
 
 import functools
+import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -38,7 +39,8 @@ def user_errors(func: F) -> F:
                 text = str(message)
                 if text not in seen:
                     seen.add(text)
-                    click.echo(f"Warning: {text}", err=True)
+                    # sys.stderr as it is now: above the progress display on a terminal
+                    print(f"Warning: {text}", file=sys.stderr, flush=True)
             else:
                 original(message, category, *rest, **kw)
 

@@ -6,10 +6,7 @@ become ``Error: <message>`` and exit code 1, warnings ``Warning: <message>`` on 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -29,20 +26,7 @@ from sufficiency.commands.common import (
     strict_option,
     user_errors,
 )
-
-
-@contextlib.contextmanager
-def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
-    """A rich progress bar on stderr when it is a terminal; otherwise nothing."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda _month: bar.advance(task)
+from sufficiency.commands.progress import Progress
 
 
 @click.command()
@@ -90,15 +74,15 @@ def forecast(
     used = {k: v for k, v in (("history", history_path), ("scenario", scenario_path),
                               ("supply", supply_path), ("placements", placements_path),
                               ("config", config_path)) if v is not None}  # fmt: skip
-    runs = 2 if scenario_path is not None else 1
     with recorded_run("forecast", {"forecast": fparams.model_dump(mode="json")}, used,
-                      store_url) as rec:  # fmt: skip
-        with _progress(runs * fparams.horizon_months, "Simulating") as progress:
-            report = api.forecast(
-                history_path, params.model_copy(update={"forecast": fparams}), start=start,
-                scenario=scenario_path, supply=supply_path, placements=placements_path,
-                backtest_cutoffs=cutoffs, strict=strict, progress=progress,
-            )  # fmt: skip
+                      store_url) as rec, Progress() as progress:  # fmt: skip
+        report = api.forecast(
+            history_path, params.model_copy(update={"forecast": fparams}), start=start,
+            scenario=scenario_path, supply=supply_path, placements=placements_path,
+            backtest_cutoffs=cutoffs, strict=strict,
+            progress=progress.months(fparams.horizon_months), stages=progress,
+        )  # fmt: skip
+        progress("Writing outputs")
         written = report.write(out_dir)
         rec.fields = {"outputs": {p.name: p for p in written}, "out_dir": out_dir}
     echo_quality(report.quality, out_dir)
@@ -136,10 +120,12 @@ def backtest(
     from sufficiency import api
     from sufficiency.config import load_params
 
-    report = api.backtest(history_path, cutoffs, load_params(config_path),
-                          horizon_months=horizon_months, num_paths=num_paths, seed=seed,
-                          strict=strict)  # fmt: skip
-    written = report.write(out_dir)
+    with Progress() as progress:
+        report = api.backtest(history_path, cutoffs, load_params(config_path),
+                              horizon_months=horizon_months, num_paths=num_paths, seed=seed,
+                              strict=strict, progress=progress)  # fmt: skip
+        progress("Writing outputs")
+        written = report.write(out_dir)
     echo_quality(report.quality, out_dir)
     click.echo("Mean absolute percentage error of the total (%), by horizon in months:")
     click.echo(report.summary.round(2).to_string(index=False))

@@ -17,6 +17,7 @@ from sufficiency.commands.common import (
     store_option,
     user_errors,
 )
+from sufficiency.commands.progress import Progress
 from sufficiency.config import load_params
 
 if TYPE_CHECKING:
@@ -80,29 +81,32 @@ def match(
     inputs = {"referrals": referrals_path, "placements": placements_path}
     if decisions_path is not None:
         inputs["decisions"] = decisions_path
-    # read before the run is recorded: a file that cannot be used is not a run
-    tonight = read_tonight(
-        referrals_path, placements_path, default_responsible_la=params.general.responsible_la,
-        run_date=day, strict=strict, decisions=decisions_path,
-    )  # fmt: skip
-    hashes = {k: sha256_file(p) for k, p in inputs.items()}
-    with recorded_run("match", params.model_dump(mode="json"), inputs, store_url) as rec:
-        run = run_match(tonight, run_date=day, params=params, input_sha256=hashes,
-                        started=started)  # fmt: skip
-        written = run.write(out_dir)
-        records = match_records(run)
-        s = run.summary
-        rec.fields = {
-            "outputs": {p.name: p for p in written},
-            "out_dir": out_dir,
-            "solver_status": s.status.value,
-            "objective": float(s.objective_gbp),
-            "gap": None if s.gap is None else float(s.gap),
-            "summary": s.to_store(),
-            "outcomes": records.outcomes,
-            "rows": records.rows,
-            "decisions": [n.as_dict() for n in run.decisions.notes],
-        }
+    with Progress() as progress:
+        # read before the run is recorded: a file that cannot be used is not a run
+        progress("Reading the referrals and the placement register")
+        tonight = read_tonight(
+            referrals_path, placements_path, default_responsible_la=params.general.responsible_la,
+            run_date=day, strict=strict, decisions=decisions_path,
+        )  # fmt: skip
+        hashes = {k: sha256_file(p) for k, p in inputs.items()}
+        with recorded_run("match", params.model_dump(mode="json"), inputs, store_url) as rec:
+            run = run_match(tonight, run_date=day, params=params, input_sha256=hashes,
+                            started=started, progress=progress)  # fmt: skip
+            progress("Writing outputs")
+            written = run.write(out_dir)
+            records = match_records(run)
+            s = run.summary
+            rec.fields = {
+                "outputs": {p.name: p for p in written},
+                "out_dir": out_dir,
+                "solver_status": s.status.value,
+                "objective": float(s.objective_gbp),
+                "gap": None if s.gap is None else float(s.gap),
+                "summary": s.to_store(),
+                "outcomes": records.outcomes,
+                "rows": records.rows,
+                "decisions": [n.as_dict() for n in run.decisions.notes],
+            }
     for line in input_lines(s):
         click.echo(line, err=True)
     g = s.greedy_baseline

@@ -19,6 +19,7 @@ from sufficiency.commands.common import (
     strict_option,
     user_errors,
 )
+from sufficiency.commands.progress import Progress
 
 
 @click.command("spend")
@@ -58,13 +59,17 @@ def spend(
                                 ("scenario", scenario_path), ("costs", costs_path),
                                 ("config", config_path)) if v is not None}  # fmt: skip
     params = load_params(config_path)
+    months = api.forecast_params(params, horizon_months=horizon_months).horizon_months
     with recorded_run("spend", params.model_dump(mode="json"), inputs, store_url) as rec:
-        result = api.spend(
-            history_path, params, budget=budget_path, scenario=scenario_path, costs=costs_path,
-            start=start, horizon_months=horizon_months, num_paths=num_paths, seed=seed,
-            run_date=run_date.date() if run_date else None, strict=strict,
-        )  # fmt: skip
-        result.write(out_dir)
+        with Progress() as progress:
+            result = api.spend(
+                history_path, params, budget=budget_path, scenario=scenario_path,
+                costs=costs_path, start=start, horizon_months=horizon_months,
+                num_paths=num_paths, seed=seed, run_date=run_date.date() if run_date else None,
+                strict=strict, progress=progress.months(months), stages=progress,
+            )  # fmt: skip
+            progress("Writing outputs")
+            result.write(out_dir)
         echo_quality(result.quality, out_dir)
         outputs = {p.name: p for p in sorted(Path(out_dir).iterdir()) if p.is_file()}
         rec.fields = {

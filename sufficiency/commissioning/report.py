@@ -80,11 +80,11 @@ def commission(
     kw = {"inflation_rate": inflation_rate}
     say = progress or (lambda _message: None)
     say(f"Optimising the plan on {demand.num_paths:,} demand paths, and the plan made on "
-        "the central forecast alone.")  # fmt: skip
+        "the central forecast alone")  # fmt: skip
     stochastic = optimise(demand, levers, params, name="stochastic", **kw)
     central = optimise(demand.central(), levers, params, name="central forecast", **kw)
     quo = status_quo_plan(demand, levers, params, **kw)
-    say(f"Scoring the plans and buying spot as now on {fresh.num_paths:,} fresh paths.")
+    say(f"Scoring the plans and buying spot as now on {fresh.num_paths:,} fresh paths")
     comparison = compare_plans(stochastic, central, quo, fresh, levers, **kw)
     sens = None
     if with_sensitivity:

@@ -218,7 +218,7 @@ def run_commission(
     """
     say = progress or (lambda _message: None)
     say(f"Forecasting {_label(history)}: {params.num_paths:,} paths to optimise on and "
-        f"{params.eval_paths:,} fresh paths to score on.")  # fmt: skip
+        f"{params.eval_paths:,} fresh paths to score on")  # fmt: skip
     own = _forecast_twice(history, forecast, params, strict=strict)
     report = commission(own.runs[0], own.runs[1], levers, params,
                         inflation_rate=finance.inflation_rate,
@@ -229,7 +229,7 @@ def run_commission(
         return CommissionResult(report)
     members = [own]
     for i, other in enumerate(pool_with, start=1):
-        say(f"Forecasting {_label(other)} for pooling.")
+        say(f"Forecasting {_label(other)} for pooling")
         theirs = _forecast_twice(other, forecast, params, 100_003 * i, strict=strict)
         if theirs.start != own.start:
             raise ConfigError(
@@ -238,7 +238,7 @@ def run_commission(
             )
         members.append(theirs)
     h = params.horizon_months
-    say(f"Optimising block contracts pooled across {len(members)} authorities.")
+    say(f"Optimising block contracts pooled across {len(members)} authorities")
     pooled = optimise_pooled(
         [demand_from_forecast(m.runs[0], h) for m in members],
         [demand_from_forecast(m.runs[1], h) for m in members],

@@ -61,7 +61,7 @@ def sensitivity(
     for number, factor in enumerate(FACTORS, start=1):
         if progress is not None:
             changes = ", ".join(f"{s:+.0%}" for s in params.sensitivity_steps)
-            progress(f"Sensitivity {number} of {len(FACTORS)}: {factor} changed by {changes}.")
+            progress(f"Sensitivity {number} of {len(FACTORS)}: {factor} changed by {changes}")
         for step in params.sensitivity_steps:
             m = 1.0 + step
             d, f, lv, success = demand, fresh, levers, 1.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,15 +133,22 @@ def run_spend(
     scenario: Scenario | None = None,
     start: pd.Timestamp | None = None,
     strict: bool = False,
+    progress: Callable[[int], None] | None = None,
+    stages: Callable[[str], None] | None = None,
 ) -> SpendResult:
     """Forecast the history (and a scenario) from one fit, price it, compare with the budget.
+
+    ``progress`` is told each simulated month, ``stages`` each stage as it starts.
 
     Raises
     ------
     InputDataError
         A budget year lies outside the forecast.
     """
-    run = forecast_history(history, forecast, start, scenario, strict=strict)
+    run = forecast_history(history, forecast, start, scenario, progress, strict=strict,
+                           stages=stages)  # fmt: skip
+    if stages is not None:
+        stages("Pricing the forecast" + (" against the budget" if budget is not None else ""))
     report = spend_report(run.base, finance, costs=costs, run_date=run_date,
                           actual_weekly_gbp=actual_weekly_gbp, budget=budget,
                           budget_source=budget_source, scenario=run.scenario,

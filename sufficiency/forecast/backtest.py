@@ -115,7 +115,7 @@ def backtest(
                 f"{horizon_months}-month backtest needs an earlier cutoff than {cutoff.date()}."
             )
         if progress is not None:
-            progress(f"backtest at {cutoff.date()}")
+            progress(f"Backtesting at {cutoff.date()}")
         past = _truncate_spells(care, history, cutoff)
         actual = stock_at(care, months).sum(axis=2).astype(float)  # (M, C)
         result = forecast_from_spells(past, params, start=cutoff)

@@ -28,7 +28,14 @@ from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History, read_history
 from sufficiency.results import Delegated
 
+#: Told each simulated month (1 to the horizon) as the simulation advances.
 Progress = Callable[[int], None]
+#: Told, in a few plain words, each stage as it starts ("Fitting the model").
+Stages = Callable[[str], None]
+
+
+def _quiet(_stage: str) -> None:
+    """The stage callback when none is given."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,18 +111,6 @@ def fit_spells(
     return FittedForecast(care, t0, params, fit_model(care, t0, params), quality)
 
 
-def fit_history(
-    history: SSDA903History | Path | str,
-    params: ForecastParams,
-    start: pd.Timestamp | None = None,
-    *,
-    strict: bool = False,
-) -> FittedForecast:
-    """Read (if given a path), build spells, take the default start, fit the model."""
-    read = read_903(history, strict)
-    return fit_spells(build_spells(read), params, start, read.quality)
-
-
 def forecast_history(
     history: SSDA903History | Path | str,
     params: ForecastParams,
@@ -124,6 +119,7 @@ def forecast_history(
     progress: Progress | None = None,
     *,
     strict: bool = False,
+    stages: Stages | None = None,
 ) -> ForecastRun:
     """The one forecast entry: history -> spells -> start -> fit -> simulate base (+ scenario).
 
@@ -141,11 +137,20 @@ def forecast_history(
         Called with the month number as each simulation advances.
     strict
         Refuse an imperfect history instead of repairing it (when reading a path).
+    stages
+        Told each stage as it starts: reading (given a path), fitting, each simulation.
     """
-    fitted = fit_history(history, params, start, strict=strict)
+    say = stages or _quiet
+    if not isinstance(history, SSDA903History):
+        say("Reading the 903 history")
+    read = read_903(history, strict)
+    say("Fitting the model")
+    fitted = fit_spells(build_spells(read), params, start, read.quality)
+    say(f"Simulating {params.num_paths:,} futures (base)")
     base = fitted.simulate(BASE, progress=progress)
     scen = None
     if scenario is not None and not scenario.is_base:
+        say(f"Simulating {params.num_paths:,} futures ({scenario.name})")
         scen = fitted.simulate(scenario, progress=progress)
     return ForecastRun(fitted, base, scen)
 
@@ -178,6 +183,7 @@ def run_forecast(
     placements: pd.DataFrame | None = None,
     backtest_cutoffs: Sequence[pd.Timestamp] = (),
     progress: Progress | None = None,
+    stages: Stages | None = None,
 ) -> ForecastReport:
     """Forecast demand (and a scenario), compare with supply, optionally backtest.
 
@@ -197,9 +203,11 @@ def run_forecast(
         Cutoffs at which to backtest (12-month horizon).
     progress
         Called with the month number as the simulation advances.
+    stages
+        Told each stage as it starts (fitting, each simulation, each backtest cutoff).
     """
     params = params or ForecastParams()
-    run = forecast_history(history, params, start, scenario, progress)
+    run = forecast_history(history, params, start, scenario, progress, stages=stages)
     base, scen = run.base, run.scenario
     demand = demand_table(base)
     scen_demand = demand_table(scen) if scen is not None else None
@@ -212,7 +220,8 @@ def run_forecast(
     sup = short = buys = None
     if supply is not None or placements is not None:
         sup, short, buys = _supply_tables(base, scen, supply, placements)
-    bt = backtest(history, list(backtest_cutoffs), 12, params) if backtest_cutoffs else None
+    bt = (backtest(history, list(backtest_cutoffs), 12, params, progress=stages)
+          if backtest_cutoffs else None)  # fmt: skip
     return ForecastReport(
         base=base,
         scenario=scen,
@@ -275,6 +284,9 @@ def run_backtest(
     cutoffs: Sequence[pd.Timestamp],
     horizon_months: int = 12,
     params: ForecastParams | None = None,
+    stages: Stages | None = None,
 ) -> BacktestReport:
-    """Refit at each cutoff with only the data before it and score against what happened."""
-    return BacktestReport(backtest(history, list(cutoffs), horizon_months, params), history.quality)
+    """Refit at each cutoff with only the data before it and score against what happened
+    (``stages`` is told as each cutoff starts)."""
+    result = backtest(history, list(cutoffs), horizon_months, params, progress=stages)
+    return BacktestReport(result, history.quality)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -86,6 +86,7 @@ def match(
     time_limit_seconds: float | None = None,
     started: float | None = None,
     input_sha256: Mapping[str, str] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> MatchRun:
     """Read tonight's referrals and placement register, propose the best matches and
     explain the outcome.
@@ -114,6 +115,9 @@ def match(
     input_sha256
         The inputs' SHA-256 by role, for the summary, when ``referrals`` is a ``Tonight``
         (files named by path are hashed here).
+    progress
+        Called with a few words as each stage starts (reading the inputs when given
+        paths, building the candidates, solving, explaining); ``print`` will do.
 
     Raises
     ------
@@ -136,6 +140,8 @@ def match(
             raise TypeError("match() needs the placement register as well as the referrals")
         paths = {"referrals": referrals, "placements": placements, "decisions": decisions}
         hashes |= {k: sha256_file(Path(p)) for k, p in paths.items() if p is not None}
+        if progress is not None:
+            progress("Reading the referrals and the placement register")
         tonight = read_tonight(
             referrals, placements, default_responsible_la=params.general.responsible_la,
             run_date=run_date, strict=strict, decisions=decisions,
@@ -143,7 +149,8 @@ def match(
     table = None if tonight.decisions is None else tonight.decisions.table
     return run_matching(tonight.referrals.table, tonight.placements.table, run_date, params,
                         input_sha256=hashes, set_aside=tonight.set_aside,
-                        notes=tonight.problems, decisions=table, started=started)  # fmt: skip
+                        notes=tonight.problems, decisions=table, started=started,
+                        progress=progress)  # fmt: skip
 
 
 def run_matching(
@@ -157,6 +164,7 @@ def run_matching(
     notes: Sequence[Problem] = (),
     decisions: pd.DataFrame | None = None,
     started: float | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> MatchRun:
     """Optimise tonight's matches, run the greedy baseline and explain the outcome.
 
@@ -165,13 +173,18 @@ def run_matching(
     inputs' warnings, kept in the summary and the report. ``decisions`` is the team's
     table (:func:`sufficiency.io.decisions.read_decisions`). ``started`` (a
     ``time.perf_counter()`` reading, default now) is when the run began: the time limit
-    counts from it, reading the inputs included.
+    counts from it, reading the inputs included. ``progress`` is told each stage as it
+    starts.
     """
+    say = progress or (lambda _stage: None)
     mp = params.matching
     together = mp.siblings == "together"
+    say("Building the candidate placements for each child")
     prob = build_problem(referrals, placements, run_date, mp)
     prob, outcome = apply_decisions(prob, decisions, siblings_together=together)
+    say("Finding the best matches")
     result = solve(prob, mp, started=started) if prob.num_children else _nobody(prob, mp)
+    say("Explaining the matches and the children unplaced")
     greedy = evaluate_plan(prob, result.greedy_place_of_child, mp.weights)
     plan = result.plan.assign(distance_note=distance_notes(prob, result.place_of_child))
     matches = plan.loc[plan["placement_id"].notna(), list(MATCH_COLUMNS)].reset_index(drop=True)

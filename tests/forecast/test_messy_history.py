@@ -91,5 +91,7 @@ def test_strict_refuses_errors_in_fields_the_forecast_reads(tmp_path: Path):
     assert "1 episode(s) without a valid start date (DECOM): set aside" in lenient.output
     strict = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "b"), "--strict"])
     assert strict.exit_code == 1
-    assert strict.output.startswith("Error:") and "Traceback" not in strict.output
+    # the stage that ran is on standard error, then the error
+    assert strict.stderr.startswith("[0:00] Reading the 903 history\nError:")
+    assert strict.stdout == "" and "Traceback" not in strict.output
     assert "row 6, column DECOM" in strict.output and "postcode" not in strict.output

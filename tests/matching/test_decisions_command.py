@@ -60,7 +60,7 @@ def test_decisions_are_obeyed_listed_recorded_and_named_by_runs_diff(tmp_path: P
     )
     res = _match(tmp_path, "b", store, "--decisions", str(path))
     assert res.exit_code == 0, res.output
-    lines = res.output.splitlines()
+    lines = res.stdout.splitlines()  # the stages are on standard error
     assert lines[0] == "Decisions: 1 applied, 2 ignored, 0 refused."
     assert "  ignored pin C1 -> P1: it expired on 2026-02-28." in lines
     assert "  ignored pin C8 -> P1: child C8 is not in tonight's referrals." in lines
