@@ -17,6 +17,7 @@ def demo_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     from sufficiency.cli import main
 
+    require()  # before the jobs: no minute spent on outputs that cannot be rendered
     work = tmp_path_factory.mktemp("demo")
     out = work / "out"
     store = ["--store", f"sqlite:///{work / 'runs.sqlite'}"]
@@ -30,7 +31,6 @@ def demo_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def rendered(demo_outputs: Path) -> dict[str, rendering.Rendered]:
     """Every human-facing output rendered to PDF and PNGs, by path under ``out``
     (``"spend/spend.xlsx"``)."""
-    require()
     done = rendering.render_outputs(demo_outputs)
     return {r.source.relative_to(demo_outputs).as_posix(): r for r in done}
 
