@@ -8,7 +8,7 @@ OUT ?= out
 # The sample authority is as at this date (tonight's referrals, end of its 903 history).
 RUN_DATE ?= 2026-04-01
 
-.PHONY: demo test lint typecheck unit validate-sample sample bench clean
+.PHONY: demo render test lint typecheck unit validate-sample sample bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ demo: $(STAMP)
 	$(BIN)/sufficiency spend --history $(SAMPLE)/ssda903 --out $(OUT)/spend --budget $(SAMPLE)/budget.csv --scenario $(SAMPLE)/scenarios/step_down_and_in_house.toml --date $(RUN_DATE)
 	$(BIN)/sufficiency commission --history $(SAMPLE)/ssda903 --levers $(SAMPLE)/levers.toml --out $(OUT)/commission --paths 500 --eval-paths 500
 	@echo "Outputs in $(OUT)/: match, forecast, spend, commission"
+
+# Every workbook and HTML report in $(OUT) as PDF and PNG pages in $(OUT)/render, to look at
+# (LibreOffice, Chromium and poppler from Debian: bash scripts/install_render_tools.sh).
+# Runs the demo first only when its outputs are not there yet.
+render: $(STAMP)
+	test -f $(OUT)/commission/commissioning.html || $(MAKE) demo
+	$(BIN)/python scripts/render.py $(OUT)
 
 test: $(STAMP) lint typecheck unit
 

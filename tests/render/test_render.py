@@ -1,0 +1,234 @@
+"""Rendering as a check (issue 16): every human-facing output of ``make demo`` rendered as a
+person would see it (LibreOffice for workbooks, Chromium for HTML reports), and the PDFs
+checked: each converts, page 1 carries the headline, no table column is cut, the match
+report's first sheet is one page, charts declare visible axes, HTML reports pass axe-core.
+
+The match report and the commissioning case are being rewritten under issue 16; the cases
+that fail on them today are marked expected to fail (``KNOWN``, not strict), and pass, with
+nothing to change here, once the rewrites land. Whatever passes today is checked for real.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import rendering
+from render_jobs import ROOT, demo_jobs, require
+
+REWRITTEN = pytest.mark.xfail(strict=False, reason="report being rewritten (issue 16)")
+NEW = pytest.mark.xfail(strict=False, reason="match_report.html being added (issue 16)")
+
+#: Page 1 of each report must carry every one of these phrases (case and spacing ignored).
+HEADLINES = {
+    "match/match_report.xlsx": ("children placed",),
+    "match/match_report.html": ("children placed",),
+    # The forecast workbook opens on its summary table, with no title row (yet).
+    "forecast/forecast.xlsx": ("Month", "Mean", "Median", "(P10)", "(P90)"),
+    "forecast/forecast.html": ("Sufficiency forecast: children looked after",),
+    "spend/spend.xlsx": ("Placement spend projection", "Base case", "Budget"),
+    "commission/commissioning.xlsx": ("Recommendation",),
+    "commission/commissioning.html": ("Recommendation",),
+}
+#: What fails today, by check: the reports being rewritten (issue 16).
+KNOWN = {
+    "converts": {"match/match_report.html": NEW},
+    "headline": {
+        "match/match_report.xlsx": REWRITTEN,
+        "match/match_report.html": NEW,
+        "commission/commissioning.html": REWRITTEN,
+    },
+    "axes": {"commission/commissioning.xlsx": REWRITTEN},
+    "columns": {"match/match_report.xlsx": REWRITTEN, "commission/commissioning.xlsx": REWRITTEN},
+    "axe": {"match/match_report.html": NEW},
+}
+
+
+def _cases(check: str, suffix: str = "") -> list:
+    """Every report of the table ending in ``suffix``, each marked if known to fail ``check``."""
+    known = KNOWN.get(check, {})
+    return [
+        pytest.param(name, marks=[known[name]] if name in known else [], id=name)
+        for name in HEADLINES
+        if name.endswith(suffix)
+    ]
+
+
+def _get(rendered: dict[str, rendering.Rendered], name: str) -> rendering.Rendered:
+    assert name in rendered, f"{name} was not written by the demo jobs"
+    return rendered[name]
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+# --- what is rendered ------------------------------------------------------------------------
+
+
+def test_fixture_runs_every_job_of_make_demo():
+    """The fixture's jobs are ``make demo``'s, so every output the demo writes is checked."""
+    makefile = (ROOT / "Makefile").read_text()
+    demo = re.search(r"^demo:.*?\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert demo is not None
+    folders = set(re.findall(r"--out \$\(OUT\)/(\w+)", demo.group(1)))
+    assert folders == set(demo_jobs(Path("out")))
+
+
+def test_render_script_refuses_a_folder_without_outputs(tmp_path, capsys):
+    """``scripts/render.py`` (``make render``) exits 1 with a reason when there is nothing
+    to render, rather than printing nothing."""
+    import render
+
+    assert render.main([str(tmp_path / "absent")]) == 1
+    assert "make demo" in capsys.readouterr().err
+    require()
+    (tmp_path / "match").mkdir()
+    (tmp_path / "match" / "matches.csv").write_text("a,b\n")
+    assert render.main([str(tmp_path)]) == 1
+    assert "no workbook or HTML report" in capsys.readouterr().err
+
+
+def test_every_output_is_rendered_and_has_a_headline(rendered):
+    """Each workbook and HTML report is rendered, a PNG per PDF page, and has a row in the
+    headline table (a new report must say what its page 1 carries)."""
+    assert {"forecast/forecast.xlsx", "spend/spend.xlsx", "forecast/forecast.html"} <= set(rendered)
+    for name, item in rendered.items():
+        assert name in HEADLINES, f"{name}: add its page-1 headline to HEADLINES"
+        assert item.pdf.name == f"{Path(name).name}.pdf"
+        assert item.pages == rendering.page_count(item.pdf) >= 1, name
+        assert all(p.stat().st_size > 1000 for p in item.pngs), name
+        for path in (item.pdf, *item.pngs, item.pdf.parent):
+            assert path.stat().st_mode & 0o077 == 0, f"{path.name} is readable by others"
+
+
+# --- workbooks --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", _cases("converts"))
+def test_report_converts_to_pdf(rendered, name):
+    """LibreOffice opens each workbook (no repair) and prints it, Chromium prints each HTML
+    report: a complete PDF of one page or more."""
+    pdf = _get(rendered, name).pdf
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+    assert rendering.page_count(pdf) >= 1
+
+
+@pytest.mark.parametrize("name", _cases("axes", ".xlsx"))
+def test_workbook_charts_declare_visible_axes(rendered, name):
+    """Every chart axis says ``<c:delete val="0"/>`` (Excel may hide an axis without it)."""
+    assert rendering.hidden_chart_axes(_get(rendered, name).source) == []
+
+
+@pytest.mark.parametrize("name", _cases("columns", ".xlsx"))
+def test_no_table_column_is_cut(sheets, name):
+    """No sheet prints its columns across pages: printed alone, each sheet takes no more
+    pages than when forced one page wide."""
+    assert name in sheets, f"{name} was not written by the demo jobs"
+    cut = [f"{s.title} ({s.pages} pages, {s.pages_one_wide} one page wide)"
+           for s in sheets[name] if s.columns_cut]  # fmt: skip
+    assert cut == [], f"{name}: columns cut on {'; '.join(cut)}"
+
+
+@REWRITTEN
+def test_match_report_first_sheet_is_one_page(sheets):
+    """The match report's first sheet (what a team manager reads at 8am) prints on one page."""
+    first = sheets["match/match_report.xlsx"][0]
+    assert first.pages == 1, f"{first.title} prints on {first.pages} pages"
+
+
+# --- every report ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", _cases("headline"))
+def test_page_one_carries_the_headline(rendered, name):
+    """Page 1 of the printed report says what the reader came for."""
+    page1 = _plain(rendering.page_text(_get(rendered, name).pdf, 1))
+    missing = [p for p in HEADLINES[name] if _plain(p) not in page1]
+    assert missing == [], f"{name}: page 1 lacks {missing}; it starts: {page1[:300]!r}"
+
+
+# --- accessibility --------------------------------------------------------------------------
+
+BLOCKING = ("serious", "critical")
+
+
+@pytest.mark.parametrize("name", _cases("axe", ".html"))
+def test_html_report_has_no_serious_accessibility_violation(rendered, chrome, name):
+    """axe-core in headless Chromium finds nothing serious or critical (WCAG 2.2 AA)."""
+    found = rendering.axe_violations(chrome, _get(rendered, name).source)
+    blocking = [v for v in found if v.get("impact") in BLOCKING]
+    assert blocking == [], f"{name}:\n{rendering.describe_violations(blocking)}"
+
+
+# --- the checks can fail --------------------------------------------------------------------
+
+
+def test_axe_harness_catches_missing_alt_and_low_contrast(chrome, tmp_path):
+    """A page with an image without alt text and pale grey text on white fails the check."""
+    page = tmp_path / "bad.html"
+    page.write_text(
+        '<!doctype html><html lang="en"><head><title>Bad</title></head><body><main>'
+        '<h1>Report</h1><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+        '<p style="color:#eeeeee;background:#ffffff">Hard to read</p></main></body></html>'
+    )
+    found = {v["id"]: v["impact"] for v in rendering.axe_violations(chrome, page)}
+    assert found.get("image-alt") == "critical"
+    assert found.get("color-contrast") == "serious"
+
+
+def _wide_workbook(path: Path, *, fit_width: bool) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Wide"
+    sheet.append([f"Column {i} with a long header" for i in range(1, 31)])
+    for r in range(20):
+        sheet.append([f"value {r}-{i}" for i in range(1, 31)])
+    for col in sheet.columns:
+        sheet.column_dimensions[col[0].column_letter].width = 28
+    if fit_width:
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+    book.save(path)
+    return path
+
+
+def test_column_cut_check_catches_a_wide_sheet(tmp_path):
+    """A 30-column sheet without fit-to-width prints across pages: the check says so; the
+    same sheet set one page wide passes."""
+    require(html=False)
+    wide = _wide_workbook(tmp_path / "wide.xlsx", fit_width=False)
+    fitted = _wide_workbook(tmp_path / "fitted.xlsx", fit_width=True)
+    found = rendering.sheet_pages([wide, fitted], tmp_path / "sheets")
+    assert [s.columns_cut for s in found[wide]] == [True]
+    assert [s.columns_cut for s in found[fitted]] == [False]
+
+
+def test_hidden_axis_check_catches_an_axis_without_delete(tmp_path):
+    """openpyxl's default chart leaves ``delete`` unset: flagged; set to visible: passes."""
+    from openpyxl import Workbook
+    from openpyxl.chart import BarChart, Reference
+
+    def book_with_chart(path: Path, visible: bool) -> Path:
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        for row in [("a", 1), ("b", 2)]:
+            sheet.append(row)
+        chart = BarChart()
+        chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=2))
+        if visible:
+            chart.x_axis.delete = False
+            chart.y_axis.delete = False
+        sheet.add_chart(chart, "D2")
+        book.save(path)
+        return path
+
+    assert len(rendering.hidden_chart_axes(book_with_chart(tmp_path / "h.xlsx", False))) == 2
+    assert rendering.hidden_chart_axes(book_with_chart(tmp_path / "v.xlsx", True)) == []
