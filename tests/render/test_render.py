@@ -15,7 +15,6 @@ import pytest
 import rendering
 from render_jobs import ROOT, demo_jobs, require
 
-
 #: Page 1 of each report must carry every one of these phrases (case and spacing ignored).
 HEADLINES = {
     "match/match_report.xlsx": ("children placed",),
