@@ -122,6 +122,7 @@ class RunStore:
             return
         from alembic import command
         from alembic.config import Config
+        from alembic.util.exc import CommandError
 
         cfg = Config()
         cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
@@ -129,6 +130,12 @@ class RunStore:
             with self.engine.begin() as conn:
                 cfg.attributes["connection"] = conn
                 command.upgrade(cfg, "head")
+        except CommandError:
+            raise StoreError(
+                f"run store {self._safe_url} was written by a newer version of sufficiency "
+                f"(its schema is past revision {HEAD_REVISION}); upgrade sufficiency, or use "
+                "another store with --store or $SUFFICIENCY_STORE"
+            ) from None
         except (DatabaseError, OperationalError) as exc:
             reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
             raise StoreError(

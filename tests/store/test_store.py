@@ -122,6 +122,20 @@ def test_store_raises_on_file_that_is_not_a_database(tmp_path):
         RunStore(f"sqlite:///{bad}")
 
 
+def test_store_written_by_a_newer_version_is_a_clear_error(tmp_path):
+    """A store whose schema is past this version's newest migration is refused in words."""
+    from sqlalchemy import create_engine, text
+
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    RunStore(url).close()
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(StoreError, match="written by a newer version of sufficiency"):
+        RunStore(url)
+
+
 def test_sqlite_store_is_owner_only(tmp_path):
     """A new SQLite store file is 0600 and its new folder 0700."""
     RunStore(f"sqlite:///{tmp_path / 'new' / 'runs.sqlite'}").close()
