@@ -34,6 +34,16 @@ def malformed_dir() -> Path:
     return DATA / "malformed"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Module- and session-scoped fixtures run commands too: before any fixture runs, point
+    the run store at a throwaway file, never the user's (each test then gets its own)."""
+    import os
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="sufficiency-test-store-")
+    os.environ["SUFFICIENCY_STORE"] = f"sqlite:///{folder}/runs.sqlite"
+
+
 @pytest.fixture(autouse=True)
 def _private_run_store(tmp_path_factory, monkeypatch):
     """Commands record runs; tests record them in a throwaway store, never the user's."""

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference, Series
@@ -116,9 +117,10 @@ def _finish(ws: Worksheet, freeze: str | None = "B2", title_row: int | None = 1)
     if freeze:
         ws.freeze_panes = freeze
     header_lines = 1
+    top = title_row or 0
     for col in ws.columns:
         head = [c for c in col if c.row == title_row and isinstance(c.value, str)]
-        body = [c for c in col if c.row != title_row and c.value is not None]
+        body = [c for c in col if c.row > top and c.value is not None]
         width = max((_width(c.value) for c in body), default=8)
         if head:
             text = str(head[0].value)
@@ -247,6 +249,24 @@ def _backtest_sheet(wb: Workbook, result: BacktestResult) -> None:
     _finish(ws, freeze="E2")
 
 
+#: The Summary sheet's table starts below its title and headline sentence.
+_SUMMARY_HEADER_ROW = 4
+
+
+def _summary_title(report: ForecastReport) -> list[tuple[str, Font]]:
+    """The Summary's first lines: what the forecast is, and its headline figures."""
+    base = report.base
+    total = base.total()
+    p10, p50, p90 = (float(v) for v in np.quantile(total[:, -1], [0.1, 0.5, 0.9]))
+    end = f"{base.month_ends[-1]:%B %Y}"
+    line = (
+        f"Children looked after on {base.start:%d %B %Y}: {total[0, 0]:,.0f}; expected by {end}: "
+        f"{p50:,.0f} (8 in 10 of {base.num_paths:,} simulated futures between {p10:,.0f} and "
+        f"{p90:,.0f}). Months are month ends; the charts are on the Charts sheet."
+    )
+    return [(f"Forecast of children looked after, to {end}", _TITLE), (line, Font())]
+
+
 def write_workbook(report: ForecastReport, path: Path) -> None:
     """Write the Summary, Charts, demand, starts, supply, shortfall, purchases, backtest
     (when one ran), assumptions and data-quality sheets."""
@@ -261,10 +281,13 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
         comp = report.comparison[report.comparison["category"] == "all"].set_index("month")
         name = report.scenario.scenario if report.scenario else ""
         summary[f"Scenario: {name} (mean)"] = summary["month"].map(comp["mean_scenario"])
-    _put(ws, summary)
-    _finish(ws)
+    head = _SUMMARY_HEADER_ROW
+    for row, (text, font) in enumerate(_summary_title(report), start=1):
+        ws.cell(row=row, column=1, value=text).font = font
+    _put(ws, summary, first_row=head)
+    _finish(ws, freeze=f"B{head + 1}", title_row=head)
     n = len(summary)
-    body = range(2, n + 2)
+    body = range(head + 1, n + head + 1)
     plotted = summary.drop(columns="month")
     charts.add(
         ws,
@@ -273,6 +296,7 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
         "Month end",
         range(2, summary.shape[1] + 1),
         body,
+        header_row=head,
         y_values=plotted.to_numpy().ravel(),
         dashed=(3, 5),
     )

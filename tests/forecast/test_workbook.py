@@ -54,8 +54,13 @@ def _text(title: object) -> str:
     return "".join(run.t for p in tx.rich.p for run in (p.r or []))
 
 
+def _header_row(ws: Worksheet) -> int:
+    """The table's header row: the Summary's follows its title and headline lines."""
+    return 4 if ws.title == "Summary" else 1
+
+
 def _header(ws: Worksheet, name: str) -> int:
-    for cell in ws[1]:
+    for cell in ws[_header_row(ws)]:
         if cell.value == name:
             return cell.column
     raise AssertionError(f"{ws.title} has no column {name!r}: {[c.value for c in ws[1]]}")
@@ -80,19 +85,19 @@ def test_counts_are_whole_numbers_and_months_are_dates(full: Workbook):
         ws = full[sheet]
         for name in cols:
             j = _header(ws, name)
-            cells = [ws.cell(row=i, column=j) for i in range(2, ws.max_row + 1)]
+            cells = [ws.cell(row=i, column=j) for i in range(_header_row(ws) + 1, ws.max_row + 1)]
             cells = [c for c in cells if c.value is not None]
             assert cells, (sheet, name)
             assert all(c.number_format == COUNT for c in cells), (sheet, name)
     # the underlying means keep their decimals (a format rounds, the value does not)
-    means = [full["Summary"].cell(row=i, column=2).value for i in range(3, 10)]
+    means = [full["Summary"].cell(row=i, column=2).value for i in range(6, 13)]
     assert any(v != round(v) for v in means)
     dated = [("Summary", "Month"), ("Demand by category", "Month"),
              ("Placement starts", "Month"), ("Shortfall", "Quarter ending")]  # fmt: skip
     for sheet, name in dated:
         ws = full[sheet]
         j = _header(ws, name)
-        cells = [ws.cell(row=i, column=j) for i in range(2, ws.max_row + 1)]
+        cells = [ws.cell(row=i, column=j) for i in range(_header_row(ws) + 1, ws.max_row + 1)]
         assert all(isinstance(c.value, dt.datetime) for c in cells), (sheet, name)
         assert all(c.is_date and "yyyy" in c.number_format for c in cells), (sheet, name)
 
@@ -133,7 +138,7 @@ def test_demand_chart_axis_starts_near_the_band(full: Workbook):
     chart = full["Charts"]._charts[0]
     low = chart.y_axis.scaling.min
     ws = full["Summary"]
-    p10 = [ws.cell(row=i, column=3).value for i in range(2, ws.max_row + 1)]
+    p10 = [ws.cell(row=i, column=3).value for i in range(5, ws.max_row + 1)]
     assert low is not None and 0 < low < min(p10)
     assert min(p10) - low <= 0.25 * min(p10)
 
@@ -154,6 +159,17 @@ def test_backtest_sheet_holds_summary_and_plain_sentences(backtested: Workbook):
     assert "Backtest scores" in backtested.sheetnames
 
 
+def test_summary_opens_with_a_title_and_the_headline(full: Workbook):
+    """Page 1 says what the forecast is and its headline figures before the table."""
+    ws = full["Summary"]
+    assert str(ws["A1"].value).startswith("Forecast of children looked after, to ")
+    assert ws["A1"].font.bold
+    assert re.search(
+        r"Children looked after on .*: [\d,]+; expected by .*: [\d,]+ \(8 in 10", ws["A2"].value
+    )
+    assert ws["A4"].value == "Month" and ws.print_title_rows == "$4:$4"
+
+
 def test_no_backtest_sheet_without_a_backtest(full: Workbook):
     """No sheet whose only content says that no backtest was run."""
     assert "Backtest" not in full.sheetnames
@@ -171,7 +187,8 @@ def test_print_setup(full: Workbook, backtested: Workbook):
             assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
             if ws.title in NOT_DATA or ws.max_row == 1:  # charts, or a one-line note
                 continue
-            assert ws.print_title_rows == "$1:$1", ws.title
+            h = _header_row(ws)
+            assert ws.print_title_rows == f"${h}:${h}", ws.title
             assert ws.freeze_panes is not None, ws.title
         # a chart a page: a manual page break between consecutive charts
         charts = wb["Charts"]
