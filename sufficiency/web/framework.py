@@ -195,6 +195,7 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=lambda value: "" if value is None else value,
     )
     env.filters.update(gbp=gbp, count=count, percent=percent, miles=miles)
     env.globals.update(table=table_html, words=vocabulary)

@@ -129,7 +129,7 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
 
 
 def _none_blank(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.astype(object).where(frame.notna(), "")
+    return frame.astype(object).where(frame.notna(), None)
 
 
 # --- pages ---------------------------------------------------------------------------
