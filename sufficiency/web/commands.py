@@ -54,7 +54,10 @@ def serve(store_url: str | None, host: str, port: int, config_path: Path | None)
 
 @click.group("users")
 def users() -> None:
-    """Accounts of the web application: add and list them."""
+    """Accounts of the web application: add and list them.
+
+    Example: sufficiency users add jsmith --role placement
+    """
 
 
 @users.command("add")
@@ -121,7 +124,10 @@ def users_add(
 @store_option
 @user_errors
 def users_list(store_url: str | None) -> None:
-    """List the users, their roles and when each last signed in."""
+    """List the users, their roles and when each last signed in.
+
+    Example: sufficiency users list
+    """
     from sufficiency.store import RunStore
     from sufficiency.store.accounts import list_users
 
