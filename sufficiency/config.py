@@ -262,12 +262,12 @@ class NightlyParams(_Frozen):
 class OidcParams(_Frozen):
     """OpenID Connect sign-in (Microsoft Entra ID or any provider). Empty = not offered.
 
-    The client secret is better given as ``$SUFFICIENCY_OIDC_CLIENT_SECRET`` than here.
+    The client secret is read from ``$SUFFICIENCY_OIDC_CLIENT_SECRET`` only: the
+    configuration is copied into every run's ``summary.json`` and the run store.
     """
 
     issuer: str = ""
     client_id: str = ""
-    client_secret: str = ""
     #: The claim holding the user name an administrator added with ``users add``.
     username_claim: str = "preferred_username"
     #: The sign-in button's words.

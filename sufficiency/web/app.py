@@ -197,7 +197,7 @@ def _oidc_client(params: WebParams) -> Any:
     return oauth.register(
         name="oidc",
         client_id=o.client_id,
-        client_secret=os.environ.get(OIDC_SECRET_ENV) or o.client_secret,
+        client_secret=os.environ.get(OIDC_SECRET_ENV, ""),
         server_metadata_url=o.issuer.rstrip("/") + "/.well-known/openid-configuration",
         client_kwargs={"scope": "openid profile email", "code_challenge_method": "S256"},
     )
