@@ -7,8 +7,13 @@ SAMPLE := data/sample
 OUT ?= out
 # The sample authority is as at this date (tonight's referrals, end of its 903 history).
 RUN_DATE ?= 2026-04-01
+# The demo's run store (the web application serves it).
+STORE ?= sqlite:///$(abspath $(OUT))/runs.sqlite
+PORT ?= 8000
+# Demo accounts only: never use a known password for real users.
+DEMO_PASSWORD ?= sample authority demo
 
-.PHONY: demo render test lint typecheck unit validate-sample sample bench clean
+.PHONY: demo demo-users serve render test lint typecheck unit validate-sample sample bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,11 +25,24 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/sufficiency validate --date $(RUN_DATE) $(SAMPLE)/ssda903 $(SAMPLE)/referrals.csv $(SAMPLE)/placements.csv
-	$(BIN)/sufficiency match --referrals $(SAMPLE)/referrals.csv --placements $(SAMPLE)/placements.csv --date $(RUN_DATE) --out $(OUT)/match
-	$(BIN)/sufficiency forecast --history $(SAMPLE)/ssda903 --out $(OUT)/forecast --supply $(SAMPLE)/supply.toml --placements $(SAMPLE)/placements.csv --scenario $(SAMPLE)/scenarios/step_down_and_in_house.toml
-	$(BIN)/sufficiency spend --history $(SAMPLE)/ssda903 --out $(OUT)/spend --budget $(SAMPLE)/budget.csv --scenario $(SAMPLE)/scenarios/step_down_and_in_house.toml --date $(RUN_DATE)
-	$(BIN)/sufficiency commission --history $(SAMPLE)/ssda903 --levers $(SAMPLE)/levers.toml --out $(OUT)/commission --paths 500 --eval-paths 500
-	@echo "Outputs in $(OUT)/: match, forecast, spend, commission"
+	$(BIN)/sufficiency match --referrals $(SAMPLE)/referrals.csv --placements $(SAMPLE)/placements.csv --date $(RUN_DATE) --out $(OUT)/match --store $(STORE) --decisions-from-store
+	$(BIN)/sufficiency forecast --history $(SAMPLE)/ssda903 --out $(OUT)/forecast --supply $(SAMPLE)/supply.toml --placements $(SAMPLE)/placements.csv --scenario $(SAMPLE)/scenarios/step_down_and_in_house.toml --store $(STORE)
+	$(BIN)/sufficiency spend --history $(SAMPLE)/ssda903 --out $(OUT)/spend --budget $(SAMPLE)/budget.csv --scenario $(SAMPLE)/scenarios/step_down_and_in_house.toml --date $(RUN_DATE) --store $(STORE)
+	$(BIN)/sufficiency commission --history $(SAMPLE)/ssda903 --levers $(SAMPLE)/levers.toml --out $(OUT)/commission --paths 500 --eval-paths 500 --store $(STORE)
+	$(MAKE) --no-print-directory demo-users
+	@echo "Outputs in $(OUT)/: match, forecast, spend, commission; runs recorded in $(STORE) (make serve)"
+
+# One demo user per role, added once (the authenticator secrets are printed when added).
+demo-users: $(STAMP)
+	@for role in placement commissioner finance admin; do \
+	  if ! $(BIN)/sufficiency users list --store $(STORE) | grep -q "^demo-$$role	"; then \
+	    echo "$(DEMO_PASSWORD)" | $(BIN)/sufficiency users add demo-$$role --role $$role --password-stdin --store $(STORE); \
+	  fi; \
+	done
+	@echo "Demo users: demo-placement, demo-commissioner, demo-finance, demo-admin; password '$(DEMO_PASSWORD)' and the code from an authenticator app enrolled with the secret printed when each was added (demo only)."
+
+serve: $(STAMP)
+	$(BIN)/sufficiency serve --store $(STORE) --port $(PORT)
 
 # Every workbook and HTML report in $(OUT) as PDF and PNG pages in $(OUT)/render, to look at
 # (LibreOffice, Chromium and poppler from Debian: bash scripts/install_render_tools.sh).

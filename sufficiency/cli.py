@@ -25,6 +25,7 @@ from sufficiency.commands.forecast import backtest, forecast
 from sufficiency.commands.match import match
 from sufficiency.commands.runs import runs
 from sufficiency.commands.spend import spend
+from sufficiency.web.commands import serve, users
 
 
 def _show_warning(message: Any, category: type[Warning], *_: Any, **__: Any) -> None:
@@ -132,5 +133,5 @@ def nightly(
     raise SystemExit(report.exit_code)
 
 
-for _command in (backtest, commission, forecast, match, runs, spend):
+for _command in (backtest, commission, forecast, match, runs, serve, spend, users):
     main.add_command(_command)

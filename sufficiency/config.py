@@ -259,6 +259,34 @@ class NightlyParams(_Frozen):
     strict: bool = False
 
 
+class OidcParams(_Frozen):
+    """OpenID Connect sign-in (Microsoft Entra ID or any provider). Empty = not offered.
+
+    The client secret is read from ``$SUFFICIENCY_OIDC_CLIENT_SECRET`` only: the
+    configuration is copied into every run's ``summary.json`` and the run store.
+    """
+
+    issuer: str = ""
+    client_id: str = ""
+    #: The claim holding the user name an administrator added with ``users add``.
+    username_claim: str = "preferred_username"
+    #: The sign-in button's words.
+    label: str = "Sign in with Microsoft"
+
+
+class WebParams(_Frozen):
+    """The web application (``sufficiency serve``)."""
+
+    #: Signed out after this many minutes without a request.
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    #: Signed out this many hours after signing in, whatever the activity.
+    session_max_hours: int = Field(default=10, ge=1, le=24 * 7)
+    #: Cookies only over HTTPS: "auto" (unless serving on 127.0.0.1/localhost), "always"
+    #: or "never".
+    secure_cookies: Literal["auto", "always", "never"] = "auto"
+    oidc: OidcParams = OidcParams()
+
+
 class Params(_Frozen):
     """Every tunable of the tool."""
 
@@ -268,6 +296,7 @@ class Params(_Frozen):
     finance: FinanceParams = FinanceParams()
     commissioning: CommissioningParams = CommissioningParams()
     nightly: NightlyParams = NightlyParams()
+    web: WebParams = WebParams()
 
 
 def _deep_update(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:

@@ -53,12 +53,16 @@ if TYPE_CHECKING:
 )
 @path_option("--decisions", "decisions_path", "The team's decisions CSV/XLSX (child_id, "
              "placement_id, decision = pin or exclude, reason, decided_by, until).")  # fmt: skip
+@click.option("--decisions-from-store", "decisions_from_store", is_flag=True, default=False,
+              help="Use the decisions made in the web application (kept in the run store) "
+              "and in force on the run date; they are written to OUT/team_decisions.csv "
+              "first, so the run records exactly what it read.")  # fmt: skip
 @store_option
 @user_errors
 def match(
     referrals_path: Path, placements_path: Path, run_date: dt.datetime, out_dir: Path,
     solver: str | None, config_path: Path | None, time_limit: float | None,
-    strict: bool, decisions_path: Path | None, store_url: str | None,
+    strict: bool, decisions_path: Path | None, decisions_from_store: bool, store_url: str | None,
 ) -> None:  # fmt: skip
     """Propose the best matches for tonight's referrals.
 
@@ -78,6 +82,10 @@ def match(
     params = matching_params(load_params(config_path), solver=solver,
                              time_limit_seconds=time_limit)  # fmt: skip
     day = run_date.date()
+    if decisions_from_store:
+        if decisions_path is not None:
+            raise click.UsageError("use --decisions or --decisions-from-store, not both")
+        decisions_path = store_decisions_file(store_url, day, out_dir)
     inputs = {"referrals": referrals_path, "placements": placements_path}
     if decisions_path is not None:
         inputs["decisions"] = decisions_path
@@ -121,6 +129,20 @@ def match(
     )
     if not s.proven_optimal:
         click.echo(f"Warning: {s.message}", err=True)
+
+
+def store_decisions_file(store_url: str | None, day: dt.date, out_dir: Path) -> Path:
+    """Write the run store's decisions in force on ``day`` to ``out_dir/team_decisions.csv``."""
+    from sufficiency.store import RunStore
+    from sufficiency.store.team_decisions import write_decisions_file
+
+    store = RunStore(store_url)
+    try:
+        path = out_dir / "team_decisions.csv"
+        write_decisions_file(store, path, on=day)
+        return path
+    finally:
+        store.close()
 
 
 #: Warnings of one kind printed in full before the rest are only counted.

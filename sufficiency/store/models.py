@@ -5,7 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -90,3 +101,62 @@ class RunDecision(Base):
     decided_by: Mapped[str | None] = mapped_column(String(200))
     decided_on: Mapped[dt.date | None] = mapped_column(Date)
     until: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class User(Base):
+    """An account of the web application (``sufficiency users add``)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(20))  # placement / commissioner / finance / admin
+    password_hash: Mapped[str | None] = mapped_column(Text)  # Argon2id; None: OpenID only
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Raised at sign-out: sessions signed with an older number are refused.
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEvent(Base):
+    """Who did what, when: sign-ins, views of a child's page, decisions, downloads."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    username: Mapped[str | None] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    child_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    run_id: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class TeamDecision(Base):
+    """A pin or exclusion made in the web application, read by the next matching run."""
+
+    __tablename__ = "team_decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    child_id: Mapped[str] = mapped_column(String(100), index=True)
+    placement_id: Mapped[str] = mapped_column(String(100))
+    decision: Mapped[str] = mapped_column(String(10))  # pin / exclude
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    until: Mapped[dt.date | None] = mapped_column(Date)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class Setting(Base):
+    """A named value the application keeps in the store (the session-signing key)."""
+
+    __tablename__ = "settings"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

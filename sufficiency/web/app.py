@@ -1,0 +1,301 @@
+"""The application: middleware (security headers, CSRF, signed session), routes, sign-in.
+
+Middleware, outermost first: :class:`~.framework.SecurityHeaders`; asgi-csrf (a signed
+double-submit token on every POST, checked before the request reaches a handler, even
+without a cookie); Starlette's ``SessionMiddleware`` (a signed, HttpOnly, SameSite cookie
+that expires after the idle timeout). Routes are :class:`~.framework.Page` objects, each
+with its roles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from typing import Any
+
+from asgi_csrf import asgi_csrf
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+
+from sufficiency.config import WebParams
+from sufficiency.store import RunStore
+from sufficiency.store.accounts import (
+    ROLE_WORDS,
+    audit,
+    audit_trail,
+    count_users,
+    end_sessions,
+    get_user,
+    list_users,
+    record_success,
+    secret_setting,
+)
+from sufficiency.web import aggregate, placement
+from sufficiency.web.auth import sign_in
+from sufficiency.web.framework import (
+    ADMIN,
+    PUBLIC,
+    SIGNED_IN,
+    Ctx,
+    Page,
+    SecurityHeaders,
+    WebApp,
+    redirect,
+    render,
+)
+
+log = logging.getLogger("sufficiency.web")
+SECRET_ENV = "SUFFICIENCY_WEB_SECRET"
+OIDC_SECRET_ENV = "SUFFICIENCY_OIDC_CLIENT_SECRET"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _start_session(ctx: Ctx, username: str) -> None:
+    user = get_user(ctx.store, username)
+    assert user is not None
+    ctx.request.session.clear()
+    ctx.request.session.update(
+        uid=user.id, ver=user.session_version, at=int(dt.datetime.now(dt.UTC).timestamp())
+    )
+
+
+def sign_in_page(ctx: Ctx) -> Response:
+    if ctx.user is not None:
+        return redirect("/")
+    return render(
+        ctx,
+        "sign_in.html",
+        message="",
+        username="",
+        no_users=count_users(ctx.store) == 0,
+        oidc=_oidc_label(ctx),
+    )
+
+
+def sign_in_post(ctx: Ctx) -> Response:
+    username = ctx.form.get("username", "")[:200]
+    result = sign_in(ctx.store, username, ctx.form.get("password", ""), ctx.form.get("code", ""))
+    if result.account is None:
+        audit(ctx.store, username.strip() or None, "sign_in_failed")
+        log.info("failed sign-in")
+        return render(
+            ctx,
+            "sign_in.html",
+            401,
+            message=result.message,
+            username=username,
+            no_users=False,
+            oidc=_oidc_label(ctx),
+        )
+    _start_session(ctx, result.account.username)
+    audit(ctx.store, result.account.username, "sign_in", detail="password and code")
+    return redirect("/")
+
+
+def sign_out(ctx: Ctx) -> Response:
+    if ctx.user is not None:
+        end_sessions(ctx.store, ctx.user.id)
+        audit(ctx.store, ctx.user.username, "sign_out")
+    ctx.request.session.clear()
+    ctx.flash("You have signed out.")
+    return redirect("/sign-in")
+
+
+def home(ctx: Ctx) -> Response:
+    return render(ctx, "home.html", role_words=ROLE_WORDS)
+
+
+def users_page(ctx: Ctx) -> Response:
+    return render(ctx, "users.html", users=list_users(ctx.store), role_words=ROLE_WORDS)
+
+
+def audit_page(ctx: Ctx) -> Response:
+    return render(ctx, "audit.html", rows=audit_trail(ctx.store, limit=500))
+
+
+# --- OpenID Connect (Microsoft Entra ID) ---------------------------------------------
+
+
+def _oidc_label(ctx: Ctx) -> str:
+    o = ctx.web.params.oidc
+    return o.label if o.issuer and o.client_id else ""
+
+
+async def oidc_start(ctx: Ctx) -> Response:
+    client = ctx.request.app.state.oidc
+    if client is None:
+        return render(
+            ctx,
+            "error.html",
+            404,
+            title="Not set up",
+            sentence="Sign-in with your organisation's account is not set up here.",
+        )
+    return await client.authorize_redirect(ctx.request, str(ctx.request.url_for("oidc_back")))  # type: ignore[no-any-return]
+
+
+async def oidc_back(ctx: Ctx) -> Response:
+    from authlib.integrations.base_client.errors import OAuthError
+    from starlette.concurrency import run_in_threadpool
+
+    client = ctx.request.app.state.oidc
+    if client is None:
+        return render(
+            ctx,
+            "error.html",
+            404,
+            title="Not set up",
+            sentence="Sign-in with your organisation's account is not set up here.",
+        )
+    try:
+        token = await client.authorize_access_token(ctx.request)
+    except OAuthError as exc:
+        log.info("OpenID sign-in refused: %s", exc.error)
+        return render(
+            ctx,
+            "sign_in.html",
+            401,
+            message="Sign-in with your organisation's account did not complete. Try again.",
+            username="",
+            no_users=False,
+            oidc=_oidc_label(ctx),
+        )
+    claims = token.get("userinfo") or {}
+    name = str(claims.get(ctx.web.params.oidc.username_claim, "") or "")
+    user = await run_in_threadpool(get_user, ctx.store, name) if name else None
+    if user is None or not user.active:
+        await run_in_threadpool(
+            audit, ctx.store, name or None, "sign_in_failed", detail="OpenID: no active account"
+        )
+        return render(
+            ctx,
+            "sign_in.html",
+            403,
+            message="Your organisation's account is not "
+            "set up for this application. Ask an administrator to add you.",
+            username="",
+            no_users=False,
+            oidc=_oidc_label(ctx),
+        )
+    await run_in_threadpool(record_success, ctx.store, user.username)
+    await run_in_threadpool(_start_session, ctx, user.username)
+    await run_in_threadpool(audit, ctx.store, user.username, "sign_in", detail="OpenID")
+    return redirect("/")
+
+
+def _oidc_client(params: WebParams) -> Any:
+    o = params.oidc
+    if not (o.issuer and o.client_id):
+        return None
+    from authlib.integrations.starlette_client import OAuth
+
+    oauth = OAuth()
+    return oauth.register(
+        name="oidc",
+        client_id=o.client_id,
+        client_secret=os.environ.get(OIDC_SECRET_ENV, ""),
+        server_metadata_url=o.issuer.rstrip("/") + "/.well-known/openid-configuration",
+        client_kwargs={"scope": "openid profile email", "code_challenge_method": "S256"},
+    )
+
+
+ROUTES = [
+    Page("/sign-in", sign_in_page, roles=PUBLIC),
+    Page("/sign-in", sign_in_post, roles=PUBLIC, methods=("POST",), name="sign_in_post"),
+    Page("/sign-in/oidc", oidc_start, roles=PUBLIC),
+    Page("/sign-in/oidc/back", oidc_back, roles=PUBLIC),
+    Page("/sign-out", sign_out, roles=SIGNED_IN, methods=("POST",)),
+    Page("/", home, roles=SIGNED_IN),
+    *placement.ROUTES,
+    *aggregate.ROUTES,
+    Page("/admin/users", users_page, roles=ADMIN),
+    Page("/admin/audit", audit_page, roles=ADMIN),
+]
+
+
+class _Always:
+    """asgi-csrf's ``always_protect``: check every POST, with or without cookies."""
+
+    def __contains__(self, _path: object) -> bool:
+        return True
+
+
+async def _csrf_failed(scope: Any, send: Any, _error: Any) -> None:
+    body = (
+        b"<!DOCTYPE html><html lang=en-GB><title>Form expired</title><h1>This form has "
+        b"expired or did not come from this site</h1><p>Go back, reload the page and try "
+        b"again.</p></html>"
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 403,
+            "headers": [(b"content-type", b"text/html; charset=utf-8")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def create_app(
+    store: RunStore, params: WebParams | None = None, host: str = "127.0.0.1"
+) -> Starlette:
+    """The application over ``store``; ``host`` decides secure cookies when set to "auto"."""
+    params = params or WebParams()
+    secure = params.secure_cookies == "always" or (
+        params.secure_cookies == "auto" and host not in LOOPBACK
+    )
+    secret = os.environ.get(SECRET_ENV) or secret_setting(store, "web_session_key")
+    oidc = params.oidc.issuer and params.oidc.client_id
+    app = Starlette(
+        routes=ROUTES,
+        middleware=[
+            Middleware(SecurityHeaders, hsts=secure),
+            Middleware(
+                asgi_csrf,
+                signing_secret=secret,
+                always_protect=_Always(),
+                cookie_secure=secure,
+                cookie_samesite="Strict",
+                send_csrf_failed=_csrf_failed,
+            ),
+            # OpenID sign-in comes back from the provider's site: a Strict cookie would not
+            # be sent with it, so the session is Lax then (every POST still needs the token).
+            Middleware(
+                SessionMiddleware,
+                secret_key=secret,
+                session_cookie="sufficiency",
+                max_age=params.session_idle_minutes * 60,
+                same_site="lax" if oidc else "strict",
+                https_only=secure,
+            ),
+        ],
+        exception_handlers={404: _not_found, 405: _not_allowed},
+    )
+    app.state.web = WebApp(store, params, secure)
+    app.state.oidc = _oidc_client(params)
+    return app
+
+
+async def _not_found(request: Request, _exc: Exception) -> Response:
+    from sufficiency.web.framework import error_page
+
+    return error_page(
+        request, request.app.state.web, None, 404, "Not found", "There is no such page."
+    )
+
+
+async def _not_allowed(request: Request, _exc: Exception) -> Response:
+    from sufficiency.web.framework import error_page
+
+    return error_page(
+        request,
+        request.app.state.web,
+        None,
+        405,
+        "Not allowed",
+        "This page cannot be used that way.",
+    )

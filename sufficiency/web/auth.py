@@ -1,0 +1,97 @@
+"""Signing in: Argon2id password hashes (argon2-cffi), TOTP codes (pyotp), throttling.
+
+A password user signs in with user name, password and the 6-digit code from their
+authenticator app. Every failure gets the same sentence (no hint whether the user
+exists); :data:`~sufficiency.store.accounts.MAX_FAILURES` failures in a row lock the
+account for :data:`~sufficiency.store.accounts.LOCK_MINUTES` minutes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from sufficiency.store import RunStore
+from sufficiency.store.accounts import (
+    LOCK_MINUTES,
+    Account,
+    credentials,
+    get_user,
+    locked,
+    record_failure,
+    record_success,
+    set_password_hash,
+)
+
+_hasher = PasswordHasher()
+#: Verified against when the user does not exist, so both cases take as long.
+_DUMMY_HASH = _hasher.hash("not a password anyone has")
+MIN_PASSWORD = 12
+ISSUER = "sufficiency"
+FAILED = "The user name, password or code is not right. Check them and try again."
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"use a password of at least {MIN_PASSWORD} characters")
+    return _hasher.hash(password)
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(username: str, secret: str) -> str:
+    """The ``otpauth://`` address an authenticator app reads (as a QR code or typed)."""
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=ISSUER)
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome: the account when it succeeded, else the sentence to show."""
+
+    account: Account | None
+    message: str
+
+
+def sign_in(
+    store: RunStore, username: str, password: str, code: str, now: dt.datetime | None = None
+) -> SignIn:
+    """Check a password sign-in, counting failures and honouring a lock."""
+    now = now or dt.datetime.now(dt.UTC)
+    account = get_user(store, username.strip())
+    pw_hash, secret = credentials(store, username.strip()) if account else (None, None)
+    if account is None or pw_hash is None:
+        _verify(_DUMMY_HASH, password)
+        return SignIn(None, FAILED)
+    if locked(account, now):
+        return SignIn(
+            None,
+            f"This account is locked after too many failed sign-ins. Try again "
+            f"in {LOCK_MINUTES} minutes, or ask an administrator.",
+        )
+    ok = _verify(pw_hash, password) and account.active
+    if ok and secret is not None:
+        ok = pyotp.TOTP(secret).verify(code.strip().replace(" ", ""), for_time=now, valid_window=1)
+    if not ok:
+        if record_failure(store, account.username, now):
+            return SignIn(
+                None,
+                f"Too many failed sign-ins: this account is locked for {LOCK_MINUTES} minutes.",
+            )
+        return SignIn(None, FAILED)
+    if _hasher.check_needs_rehash(pw_hash):
+        set_password_hash(store, account.username, _hasher.hash(password))
+    record_success(store, account.username, now)
+    return SignIn(get_user(store, account.username), "")
+
+
+def _verify(pw_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(pw_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False

@@ -1,0 +1,145 @@
+"""``sufficiency serve`` and ``sufficiency users`` (registered by :mod:`sufficiency.cli`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from sufficiency.commands.common import config_option, store_option, user_errors
+
+
+@click.command("serve")
+@store_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; keep 127.0.0.1 behind an HTTPS reverse proxy.",
+)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@config_option
+@user_errors
+def serve(store_url: str | None, host: str, port: int, config_path: Path | None) -> None:
+    """Serve the web application over the run store.
+
+    Placement teams review tonight's proposals and record decisions; commissioners and
+    finance see the forecast and spend. Sign-in is required; add users with
+    `sufficiency users add`.
+
+    Example: sufficiency serve --store sqlite:///out/runs.sqlite --port 8000
+    """
+    import uvicorn
+
+    from sufficiency.config import load_params
+    from sufficiency.store import RunStore
+    from sufficiency.store.accounts import count_users
+    from sufficiency.web.app import create_app
+
+    params = load_params(config_path).web
+    store = RunStore(store_url)
+    if count_users(store) == 0:
+        click.echo(
+            "There are no users yet: add one with `sufficiency users add NAME --role "
+            "admin` (or placement, commissioner, finance), then sign in.",
+            err=True,
+        )
+    app = create_app(store, params, host=host)
+    click.echo(f"Serving on http://{host}:{port}/ (stop with Ctrl+C)", err=True)
+    uvicorn.run(
+        app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False
+    )
+
+
+@click.group("users")
+def users() -> None:
+    """Accounts of the web application: add and list them.
+
+    Example: sufficiency users add jsmith --role placement
+    """
+
+
+@users.command("add")
+@click.argument("name")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["placement", "commissioner", "finance", "admin"]),
+    help="placement: child-level matching; commissioner, finance: aggregate "
+    "figures only; admin: users and the audit trail.",
+)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    default=False,
+    help="Read the password from standard input (one line) instead of a prompt.",
+)
+@click.option(
+    "--oidc",
+    "oidc_only",
+    is_flag=True,
+    default=False,
+    help="The user signs in with the organisation's account (OpenID Connect, e.g. "
+    "Microsoft Entra ID) only: no password, no code. NAME is their user name there.",
+)
+@store_option
+@user_errors
+def users_add(
+    name: str, role: str, password_stdin: bool, oidc_only: bool, store_url: str | None
+) -> None:
+    """Add a user. Prints the code-generator secret once, to enrol an authenticator app.
+
+    Example: sufficiency users add jsmith --role placement
+    """
+    from sufficiency.store import RunStore
+    from sufficiency.store.accounts import add_user, check_username
+    from sufficiency.web.auth import hash_password, new_totp_secret, provisioning_uri
+
+    check_username(name)
+    pw_hash = secret = None
+    if not oidc_only:
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        try:
+            pw_hash = hash_password(password)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        secret = new_totp_secret()
+    store = RunStore(store_url)
+    try:
+        add_user(store, name, role, pw_hash, secret)
+    finally:
+        store.close()
+    click.echo(f"Added {name} ({role}).")
+    if secret:
+        click.echo("Enrol an authenticator app now (this is shown once):")
+        click.echo(f"  secret: {secret}")
+        click.echo(f"  or open: {provisioning_uri(name, secret)}")
+
+
+@users.command("list")
+@store_option
+@user_errors
+def users_list(store_url: str | None) -> None:
+    """List the users, their roles and when each last signed in.
+
+    Example: sufficiency users list
+    """
+    from sufficiency.store import RunStore
+    from sufficiency.store.accounts import list_users
+
+    store = RunStore(store_url)
+    try:
+        accounts = list_users(store)
+    finally:
+        store.close()
+    if not accounts:
+        click.echo("No users yet: add one with `sufficiency users add NAME --role admin`.")
+    for u in accounts:
+        last = u.last_sign_in_at.strftime("%Y-%m-%d %H:%M") if u.last_sign_in_at else "never"
+        how = "password and code" if u.has_password else "organisation sign-in"
+        state = "active" if u.active else "inactive"
+        click.echo(f"{u.username}\t{u.role}\t{how}\t{state}\tlast signed in {last}")

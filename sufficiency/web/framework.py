@@ -1,0 +1,296 @@
+"""What every page shares: routes that declare their roles, the request context, rendering.
+
+A route is a :class:`Page`: its path, its handler and the roles that may use it
+(:data:`PUBLIC` for the sign-in pages only). The role check runs on the server before
+the handler, for every method; a route cannot be registered without saying its roles.
+Handlers are plain functions of a :class:`Ctx`, run in a worker thread (the store is
+synchronous SQLAlchemy); the form of a POST is read before the handler runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from sufficiency import vocabulary
+from sufficiency.config import WebParams
+from sufficiency.pages.render import count, gbp, miles, percent, table_html
+from sufficiency.store import RunStore
+from sufficiency.store.accounts import Account, get_user_by_id
+
+log = logging.getLogger("sufficiency.web")
+
+
+class _Public:
+    """Marks the few routes anyone may use (signing in)."""
+
+    def __repr__(self) -> str:
+        return "PUBLIC"
+
+
+PUBLIC = _Public()
+Roles = frozenset[str] | _Public
+PLACEMENT = frozenset({"placement"})
+AGGREGATE = frozenset({"commissioner", "finance"})
+FINANCE = frozenset({"finance"})
+ADMIN = frozenset({"admin"})
+SIGNED_IN = frozenset({"placement", "commissioner", "finance", "admin"})
+
+
+@dataclass(frozen=True)
+class WebApp:
+    """What handlers need: the store and the settings."""
+
+    store: RunStore
+    params: WebParams
+    secure_cookies: bool
+
+
+@dataclass
+class Ctx:
+    """One request as a handler sees it."""
+
+    request: Request
+    web: WebApp
+    user: Account | None
+    form: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def store(self) -> RunStore:
+        return self.web.store
+
+    @property
+    def username(self) -> str:
+        return self.user.username if self.user else ""
+
+    def path_param(self, name: str) -> str:
+        return str(self.request.path_params[name])
+
+    def csrf_token(self) -> str:
+        get = self.request.scope.get("csrftoken")
+        return str(get()) if get else ""
+
+    def flash(self, message: str) -> None:
+        self.request.session["flash"] = message
+
+    def take_flash(self) -> str:
+        return str(self.request.session.pop("flash", "") or "")
+
+
+Handler = Callable[[Ctx], Response] | Callable[[Ctx], Awaitable[Response]]
+
+
+class Page(Route):
+    """A route with the roles that may use it, enforced before its handler runs."""
+
+    def __init__(
+        self,
+        path: str,
+        handler: Handler,
+        *,
+        roles: Roles,
+        methods: tuple[str, ...] = ("GET",),
+        name: str | None = None,
+    ) -> None:
+        if not isinstance(roles, _Public | frozenset) or (
+            isinstance(roles, frozenset) and not roles <= SIGNED_IN | {"nobody"}
+        ):
+            raise TypeError(f"route {path}: roles must be PUBLIC or a set of known roles")
+        self.roles = roles
+        super().__init__(
+            path, _guard(handler, roles), methods=list(methods), name=name or handler.__name__
+        )
+
+
+def _guard(handler: Handler, roles: Roles) -> Callable[[Request], Awaitable[Response]]:
+    is_async = inspect.iscoroutinefunction(handler)
+
+    async def endpoint(request: Request) -> Response:
+        web: WebApp = request.app.state.web
+        user = await run_in_threadpool(current_user, request, web)
+        if not isinstance(roles, _Public):
+            if user is None:
+                if request.method == "GET":
+                    return RedirectResponse("/sign-in", status_code=303)
+                return error_page(
+                    request,
+                    web,
+                    None,
+                    401,
+                    "Sign in first.",
+                    "Your session has ended or you have not signed in.",
+                )
+            if user.role not in roles:
+                log.info(
+                    "refused: %s (%s) %s %s",
+                    user.username,
+                    user.role,
+                    request.method,
+                    request.url.path,
+                )
+                return error_page(
+                    request,
+                    web,
+                    user,
+                    403,
+                    "Not open to your role",
+                    f"Your role ({user.role}) cannot use this page. "
+                    "Ask an administrator if you need it.",
+                )
+        form: dict[str, str] = {}
+        if request.method == "POST":
+            data = await request.form(max_files=0, max_fields=50)
+            form = {k: v for k, v in data.items() if isinstance(v, str)}
+        ctx = Ctx(request, web, user, form)
+        if is_async:
+            return await handler(ctx)  # type: ignore[misc]
+        return await run_in_threadpool(handler, ctx)  # type: ignore[arg-type]
+
+    return endpoint
+
+
+def current_user(request: Request, web: WebApp) -> Account | None:
+    """The signed-in user, if the session is valid: the account exists and is active, it
+    has not signed out since, and the session is younger than the maximum."""
+    session = request.session
+    uid, version, at = session.get("uid"), session.get("ver"), session.get("at")
+    if not isinstance(uid, int) or not isinstance(version, int) or not isinstance(at, int | float):
+        return None
+    age = dt.datetime.now(dt.UTC).timestamp() - float(at)
+    if age > web.params.session_max_hours * 3600 or age < -60:
+        session.clear()
+        return None
+    user = get_user_by_id(web.store, uid)
+    if user is None or not user.active or user.session_version != version:
+        session.clear()
+        return None
+    return user
+
+
+# --- rendering -----------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The web templates, falling back to the report templates (``base.html``, macros)."""
+    env = Environment(
+        loader=ChoiceLoader(
+            [
+                PackageLoader("sufficiency.web", "templates"),
+                PackageLoader("sufficiency.pages", "templates"),
+            ]
+        ),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=lambda value: "" if value is None else value,
+    )
+    env.filters.update(gbp=gbp, count=count, percent=percent, miles=miles)
+    env.globals.update(table=table_html, words=vocabulary)
+    return env
+
+
+def nav_links(user: Account | None) -> list[tuple[str, str]]:
+    """The menu for ``user``'s role: only pages the role may open."""
+    if user is None:
+        return []
+    links = [("/", "Home")]
+    if user.role == "placement":
+        links += [
+            ("/matching", "Tonight's matches"),
+            ("/matching/changes", "What changed"),
+            ("/decisions", "Decisions"),
+        ]
+    if user.role in AGGREGATE:
+        links += [("/forecast", "Forecast"), ("/spend", "Spend")]
+    if user.role == "admin":
+        links += [("/admin/users", "Users"), ("/admin/audit", "Audit trail")]
+    return links
+
+
+def render(ctx: Ctx, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return _render(ctx.request, ctx.user, template, status, flash=ctx.take_flash(), **context)
+
+
+def _render(
+    request: Request, user: Account | None, template: str, status: int, **context: Any
+) -> HTMLResponse:
+    get = request.scope.get("csrftoken")
+    html = (
+        environment()
+        .get_template(template)
+        .render(
+            user=user,
+            nav=nav_links(user),
+            path=request.url.path,
+            csrf_token=str(get()) if get else "",
+            **{"flash": "", **context},
+        )
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def error_page(
+    request: Request, web: WebApp, user: Account | None, status: int, title: str, sentence: str
+) -> HTMLResponse:
+    return _render(request, user, "error.html", status, title=title, sentence=sentence)
+
+
+def redirect(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+def not_found(ctx: Ctx, sentence: str = "There is no such page.") -> HTMLResponse:
+    return render(ctx, "error.html", 404, title="Not found", sentence=sentence)
+
+
+#: Headers on every response: no framing, no sniffing, no referrer, nothing cached, and a
+#: content policy allowing only this site's own resources (no scripts at all yet).
+SECURITY_HEADERS: Mapping[str, str] = {
+    "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; "
+    "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "cache-control": "no-store",
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+class SecurityHeaders:
+    """ASGI middleware adding :data:`SECURITY_HEADERS` (and HSTS over HTTPS)."""
+
+    def __init__(self, app: Any, hsts: bool = False) -> None:
+        self.app, self.hsts = app, hsts
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.decode("latin-1").lower() not in SECURITY_HEADERS
+                ]
+                headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                if self.hsts:
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

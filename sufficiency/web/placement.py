@@ -1,0 +1,299 @@
+"""The placement team's pages: tonight's proposals, a page per child, decisions, changes.
+
+Tonight's proposals are the latest successful matching run in the store. The pages read
+the run's 8am match report (``match_report.xlsx``, the sheets the team already knows)
+from the output folder the store recorded, after checking each file's SHA-256 against
+the store, so a page shows exactly what the run wrote. Children are named by ID only;
+every view of a child's page and every decision goes into the audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from starlette.responses import Response
+
+from sufficiency.errors import StoreError
+from sufficiency.io.atomic import sha256_file
+from sufficiency.store import RunStore
+from sufficiency.store.accounts import audit
+from sufficiency.store.team_decisions import (
+    add_decision,
+    decisions_in_force,
+    withdraw_decision,
+)
+from sufficiency.web.framework import PLACEMENT, Ctx, Page, not_found, redirect, render
+
+CHILD_ID = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+MAX_REASON = 500
+
+
+class NoRun(Exception):
+    """There is no matching run to show, or its outputs cannot be read (a sentence)."""
+
+
+@dataclass(frozen=True)
+class Tonight:
+    """What a matching run proposed, as the 8am report's sheets."""
+
+    run_id: int
+    run_date: str
+    finished_at: dt.datetime | None
+    summary: dict[str, Any]
+    children: pd.DataFrame  # "Children placed"
+    not_placed: pd.DataFrame  # "Not placed"
+    options: pd.DataFrame  # "Other options"
+
+    def child_ids(self) -> list[str]:
+        return sorted(set(self.children["Child"]) | set(self.not_placed["Child"]))
+
+    def placements_for(self, child_id: str) -> list[str]:
+        """Homes the team may pin or exclude for a child: the proposal, the other options
+        and the nearest option of a child not placed."""
+        out: list[str] = []
+        out += list(self.children.loc[self.children["Child"] == child_id, "Home"])
+        out += list(self.options.loc[self.options["Child"] == child_id, "Home"])
+        if "Nearest option" in self.not_placed:
+            out += list(
+                self.not_placed.loc[self.not_placed["Child"] == child_id, "Nearest option"].dropna()
+            )
+        return list(dict.fromkeys(str(p) for p in out if str(p)))
+
+
+_cache: dict[int, Tonight] = {}
+_lock = threading.Lock()
+SHEETS = ("Children placed", "Not placed", "Other options")
+
+
+def latest_match_run(store: RunStore) -> dict[str, Any] | None:
+    for run in store.list_runs(limit=50, kind="match"):
+        if run["status"] == "succeeded":
+            return store.get(int(run["id"]))
+    return None
+
+
+def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
+    """The proposals of ``run`` (default: the latest successful matching run)."""
+    run = run or latest_match_run(store)
+    if run is None:
+        raise NoRun(
+            "There is no matching run in the store yet. Run `sufficiency match "
+            "--store ...` (or the nightly job) first."
+        )
+    rid = int(run["id"])
+    with _lock:
+        if rid in _cache:
+            return _cache[rid]
+    files = {f["label"]: f for f in run["files"] if f["role"] == "output"}
+    for name in ("match_report.xlsx", "summary.json"):
+        f = files.get(name)
+        if f is None:
+            raise NoRun(f"Matching run {rid} recorded no {name}, so it cannot be shown.")
+        path = Path(f["path"])
+        if not path.is_file():
+            raise NoRun(
+                f"The outputs of matching run {rid} are no longer in {path.parent}; "
+                "re-run matching."
+            )
+        if sha256_file(path) != f["sha256"]:
+            raise NoRun(
+                f"{name} of matching run {rid} has changed since the run wrote it, "
+                "so it is not shown; re-run matching."
+            )
+    sheets = pd.read_excel(
+        files["match_report.xlsx"]["path"], sheet_name=list(SHEETS), dtype=object, engine="openpyxl"
+    )
+    for frame in sheets.values():
+        if "Child" in frame:
+            frame["Child"] = frame["Child"].astype(str)
+    summary = json.loads(Path(files["summary.json"]["path"]).read_text(encoding="utf-8"))
+    result = Tonight(
+        rid,
+        str(summary.get("run_date", "")),
+        run["finished_at"],
+        summary,
+        sheets["Children placed"],
+        sheets["Not placed"],
+        sheets["Other options"],
+    )
+    with _lock:
+        _cache[rid] = result
+    return result
+
+
+def _none_blank(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.astype(object).where(frame.notna(), None)
+
+
+# --- pages ---------------------------------------------------------------------------
+
+
+def proposals(ctx: Ctx) -> Response:
+    try:
+        t = tonight(ctx.store)
+    except NoRun as exc:
+        return render(ctx, "matching.html", t=None, problem=str(exc), rows=[], unplaced=[])
+    in_force = {(d.child_id) for d in decisions_in_force(ctx.store)}
+    rows = _none_blank(t.children).to_dict("records")
+    unplaced = _none_blank(t.not_placed).to_dict("records")
+    return render(
+        ctx, "matching.html", t=t, problem="", rows=rows, unplaced=unplaced, decided=in_force
+    )
+
+
+def child(ctx: Ctx) -> Response:
+    child_id = ctx.path_param("child_id")
+    if not CHILD_ID.match(child_id):
+        return not_found(ctx, "There is no child with that ID in tonight's run.")
+    try:
+        t = tonight(ctx.store)
+    except NoRun as exc:
+        return render(ctx, "error.html", 404, title="No matching run", sentence=str(exc))
+    if child_id not in t.child_ids():
+        return not_found(ctx, "There is no child with that ID in tonight's run.")
+    audit(
+        ctx.store,
+        ctx.username,
+        "view_child",
+        child_id=child_id,
+        run_id=t.run_id,
+        detail=f"opened the page of child {child_id} (matching run {t.run_id})",
+    )
+    placed = _none_blank(t.children[t.children["Child"] == child_id]).to_dict("records")
+    unplaced = _none_blank(t.not_placed[t.not_placed["Child"] == child_id]).to_dict("records")
+    options = t.options[t.options["Child"] == child_id].drop(columns=["Child"])
+    return render(
+        ctx,
+        "child.html",
+        t=t,
+        child_id=child_id,
+        placed=placed[0] if placed else None,
+        unplaced=unplaced[0] if unplaced else None,
+        options=options,
+        decisions=decisions_in_force(ctx.store, child_id=child_id),
+        homes=t.placements_for(child_id),
+        errors=[],
+        today=dt.date.today().isoformat(),
+        form={},
+    )
+
+
+def decide(ctx: Ctx) -> Response:
+    """Pin or exclude a home for a child, with a reason (POST)."""
+    child_id = ctx.path_param("child_id")
+    try:
+        t = tonight(ctx.store)
+    except NoRun as exc:
+        return render(ctx, "error.html", 404, title="No matching run", sentence=str(exc))
+    if not CHILD_ID.match(child_id) or child_id not in t.child_ids():
+        return not_found(ctx, "There is no child with that ID in tonight's run.")
+    f = ctx.form
+    errors = []
+    kind = f.get("decision", "")
+    home = f.get("placement_id", "")
+    reason = " ".join(f.get("reason", "").split())
+    until_text = f.get("until", "").strip()
+    until = None
+    if kind not in ("pin", "exclude"):
+        errors.append("Choose pin or exclude.")
+    if home not in t.placements_for(child_id):
+        errors.append("Choose one of this child's homes.")
+    if not reason:
+        errors.append("Say why, in a sentence (no personal details beyond IDs).")
+    elif len(reason) > MAX_REASON:
+        errors.append(f"Keep the reason under {MAX_REASON} characters.")
+    if until_text:
+        try:
+            until = dt.date.fromisoformat(until_text)
+        except ValueError:
+            errors.append("Give the last day as a date, e.g. 2026-04-30, or leave it blank.")
+        else:
+            if until < dt.date.today():
+                errors.append("The last day cannot be in the past.")
+    if errors:
+        placed = _none_blank(t.children[t.children["Child"] == child_id]).to_dict("records")
+        unplaced = _none_blank(t.not_placed[t.not_placed["Child"] == child_id]).to_dict("records")
+        return render(
+            ctx,
+            "child.html",
+            400,
+            t=t,
+            child_id=child_id,
+            placed=placed[0] if placed else None,
+            unplaced=unplaced[0] if unplaced else None,
+            options=t.options[t.options["Child"] == child_id].drop(columns=["Child"]),
+            decisions=decisions_in_force(ctx.store, child_id=child_id),
+            homes=t.placements_for(child_id),
+            errors=errors,
+            today=dt.date.today().isoformat(),
+            form=f,
+        )
+    d = add_decision(ctx.store, child_id, home, kind, reason, ctx.username, until)
+    audit(
+        ctx.store,
+        ctx.username,
+        "decision",
+        child_id=child_id,
+        run_id=t.run_id,
+        detail=f"decision {d.id}: {d.sentence}",
+    )
+    ctx.flash(f"Recorded: {d.sentence}. The next matching run will use it.")
+    return redirect(f"/matching/children/{child_id}")
+
+
+def withdraw(ctx: Ctx) -> Response:
+    try:
+        decision_id = int(ctx.path_param("decision_id"))
+        d = withdraw_decision(ctx.store, decision_id, ctx.username)
+    except (ValueError, StoreError):
+        return not_found(ctx, "There is no such decision in force.")
+    audit(
+        ctx.store,
+        ctx.username,
+        "withdraw_decision",
+        child_id=d.child_id,
+        detail=f"withdrew decision {d.id}: {d.sentence}",
+    )
+    ctx.flash(f"Withdrawn: {d.sentence}.")
+    back = ctx.form.get("back", "")
+    return redirect(
+        back if back in ("/decisions", f"/matching/children/{d.child_id}") else "/decisions"
+    )
+
+
+def decisions(ctx: Ctx) -> Response:
+    return render(ctx, "decisions.html", decisions=decisions_in_force(ctx.store))
+
+
+def changes(ctx: Ctx) -> Response:
+    """What changed between the last two matching runs, and why (``runs diff``)."""
+    runs = [r for r in ctx.store.list_runs(limit=50, kind="match") if r["status"] == "succeeded"]
+    if len(runs) < 2:
+        return render(
+            ctx,
+            "changes.html",
+            rows=[],
+            before=None,
+            after=None,
+            problem="There is only one matching run so far: nothing to compare.",
+        )
+    after, before = runs[0], runs[1]
+    rows = ctx.store.diff(int(before["id"]), int(after["id"]))
+    return render(ctx, "changes.html", rows=rows, before=before, after=after, problem="")
+
+
+ROUTES = [
+    Page("/matching", proposals, roles=PLACEMENT),
+    Page("/matching/changes", changes, roles=PLACEMENT),
+    Page("/matching/children/{child_id}", child, roles=PLACEMENT),
+    Page("/matching/children/{child_id}/decisions", decide, roles=PLACEMENT, methods=("POST",)),
+    Page("/decisions", decisions, roles=PLACEMENT),
+    Page("/decisions/{decision_id}/withdraw", withdraw, roles=PLACEMENT, methods=("POST",)),
+]

@@ -1,0 +1,84 @@
+"""The web application's tables (migration 0003) on SQLite and PostgreSQL: accounts,
+throttling, the audit trail, settings, and the team's decisions written as the
+decisions file the next matching run reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sufficiency.errors import StoreError
+from sufficiency.io.decisions import read_decisions
+from sufficiency.store import RunStore
+from sufficiency.store.accounts import (
+    LOCK_MINUTES,
+    MAX_FAILURES,
+    add_user,
+    audit,
+    audit_trail,
+    get_user,
+    locked,
+    record_failure,
+    record_success,
+    secret_setting,
+)
+from sufficiency.store.team_decisions import (
+    add_decision,
+    decisions_in_force,
+    withdraw_decision,
+    write_decisions_file,
+)
+
+NOW = dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def test_accounts_throttling_and_audit(store_url):
+    store = RunStore(store_url)
+    add_user(store, "jo", "placement", "hash", "SECRET", now=NOW)
+    with pytest.raises(StoreError, match="already a user called 'jo'"):
+        add_user(store, "jo", "finance", "hash", None)
+    with pytest.raises(StoreError, match="unknown role"):
+        add_user(store, "al", "manager", "hash", None)
+    with pytest.raises(StoreError, match="cannot use"):
+        add_user(store, "bad name", "admin", "hash", None)
+    for _ in range(MAX_FAILURES - 1):
+        assert not record_failure(store, "jo", NOW)
+    assert record_failure(store, "jo", NOW)
+    u = get_user(store, "jo")
+    assert u is not None and locked(u, NOW)
+    assert not locked(u, NOW + dt.timedelta(minutes=LOCK_MINUTES, seconds=1))
+    record_success(store, "jo", NOW)
+    assert not locked(get_user(store, "jo"), NOW)
+    audit(store, "jo", "view_child", child_id="R001", run_id=3, detail="opened R001", now=NOW)
+    rows = audit_trail(store, child_id="R001")
+    assert [(r.username, r.action, r.run_id, r.at) for r in rows] == [("jo", "view_child", 3, NOW)]
+    key = secret_setting(store, "web_session_key")
+    assert len(key) > 40 and secret_setting(store, "web_session_key") == key
+    store.close()
+
+
+def test_team_decisions_feed_the_next_run(store_url, tmp_path):
+    store = RunStore(store_url)
+    pin = add_decision(store, "R001", "PL0013", "pin", "agreed at panel", "jo", now=NOW)
+    add_decision(store, "R004", "PL0032", "exclude", "contact plan", "jo",
+                 until=dt.date(2026, 4, 2), now=NOW)  # fmt: skip
+    # a new decision on the same pair replaces the old one
+    add_decision(store, "R001", "PL0013", "pin", "agreed at panel again", "al", now=NOW)
+    assert [d.reason for d in decisions_in_force(store, dt.date(2026, 4, 1), "R001")] == [
+        "agreed at panel again"
+    ]
+    assert len(decisions_in_force(store, dt.date(2026, 4, 3))) == 1  # R004's has expired
+    n = write_decisions_file(store, tmp_path / "d.csv", on=dt.date(2026, 4, 1))
+    table = read_decisions(tmp_path / "d.csv")
+    assert n == 2 and list(table["child_id"]) == ["R001", "R004"]
+    assert list(table["decision"]) == ["pin", "exclude"]
+    assert table.loc[0, "decided_by"] == "al"
+    with pytest.raises(StoreError, match="no decision"):
+        withdraw_decision(store, pin.id, "jo")  # already replaced
+    current = decisions_in_force(store, dt.date(2026, 4, 1), "R001")[0]
+    withdraw_decision(store, current.id, "jo")
+    assert [d.child_id for d in decisions_in_force(store, dt.date(2026, 4, 1))] == ["R004"]
+    with pytest.raises(StoreError, match="needs a reason"):
+        add_decision(store, "R001", "PL0013", "pin", "  ", "jo")
+    store.close()

@@ -1,0 +1,144 @@
+"""A live application for the web tests: uvicorn on a free loopback port, in a thread,
+over a temporary SQLite run store holding the sample's matching run for 2026-04-01,
+with one user of each role (password and TOTP). Everything the server logs is kept,
+so a test can check no personal details were logged."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pyotp
+import pytest
+import uvicorn
+from click.testing import CliRunner
+
+from sufficiency.cli import main
+from sufficiency.store import RunStore
+from sufficiency.store.accounts import add_user
+from sufficiency.web.app import create_app
+from sufficiency.web.auth import hash_password, new_totp_secret
+
+ROLES = ("placement", "commissioner", "finance", "admin")
+PASSWORD = "a long test password"
+RUN_DATE = "2026-04-01"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+class _Keep(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+@dataclass
+class Site:
+    url: str
+    store: RunStore
+    store_url: str
+    out: Path
+    secrets: dict[str, str]
+    log: _Keep
+    server: uvicorn.Server
+    app: object
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def code(self, username: str) -> str:
+        return pyotp.TOTP(self.secrets[username]).now()
+
+    def add(self, username: str, role: str) -> str:
+        secret = new_totp_secret()
+        add_user(self.store, username, role, hash_password(PASSWORD), secret)
+        self.secrets[username] = secret
+        return username
+
+    def client(self, username: str | None = None) -> httpx.Client:
+        """An HTTP client, signed in as ``username`` (anonymous when ``None``)."""
+        c = httpx.Client(base_url=self.url, follow_redirects=False, timeout=30)
+        if username is not None:
+            r = sign_in(c, username, PASSWORD, self.code(username))
+            assert r.status_code == 303, r.text
+        return c
+
+
+def csrf(c: httpx.Client) -> str:
+    """The CSRF token (the signed cookie the sign-in page sets; forms echo it)."""
+    if "csrftoken" not in c.cookies:
+        c.get("/sign-in")
+    return c.cookies["csrftoken"]
+
+
+def sign_in(c: httpx.Client, username: str, password: str, code: str) -> httpx.Response:
+    token = csrf(c)
+    return c.post("/sign-in", data={"csrftoken": token, "username": username,
+                                    "password": password, "code": code})  # fmt: skip
+
+
+def run_match(store_url: str, out: Path, *extra: str) -> None:
+    root = Path(__file__).resolve().parents[2] / "data" / "sample"
+    result = CliRunner().invoke(main, [
+        "match", "--referrals", str(root / "referrals.csv"), "--placements",
+        str(root / "placements.csv"), "--date", RUN_DATE, "--out", str(out),
+        "--store", store_url, *extra,
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Site:
+    tmp = tmp_path_factory.mktemp("web")
+    store_url = f"sqlite:///{tmp / 'runs.sqlite'}"
+    run_match(store_url, tmp / "match")
+    store = RunStore(store_url)
+    keep = _Keep()
+    loggers = [logging.getLogger(n) for n in ("", "uvicorn", "uvicorn.access", "uvicorn.error",
+                                                "sufficiency")]  # fmt: skip
+    for lg in loggers:
+        lg.addHandler(keep)
+    logging.getLogger("uvicorn.access").setLevel(logging.INFO)
+    logging.getLogger("sufficiency").setLevel(logging.DEBUG)
+    app = create_app(store)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
+                                           access_log=True, log_level="info"))  # fmt: skip
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    s = Site(f"http://127.0.0.1:{port}", store, store_url, tmp, {}, keep, server, app)
+    for role in ROLES:
+        s.add(role, role)
+    yield s
+    server.should_exit = True
+    thread.join(10)
+    for lg in loggers:
+        lg.removeHandler(keep)
+    store.close()
+
+
+def require_browser() -> None:
+    """Skip without Debian's chromium, unless SUFFICIENCY_REQUIRE_BROWSER=1 (then fail)."""
+    if CHROMIUM.exists():
+        return
+    reason = f"{CHROMIUM} is not installed (apt-get install chromium; see scripts/)"
+    if os.environ.get("SUFFICIENCY_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"SUFFICIENCY_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)

@@ -1,0 +1,167 @@
+"""Security over HTTP against the live application: roles on every route (enumerated
+from the router, so a new route cannot be missed), CSRF, guessed child URLs, the audit
+trail, throttling, sign-out and the security headers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from starlette.routing import Route
+
+from sufficiency.store.accounts import MAX_FAILURES, audit_trail, get_user
+from sufficiency.web.framework import PUBLIC, Page
+from tests.web.conftest import PASSWORD, ROLES, csrf, sign_in
+
+#: A value for each path parameter (a real child of the sample run, a decision, a file).
+PARAMS = {"child_id": "R001", "decision_id": "999999", "name": "spend.xlsx"}
+
+
+def _routes(app):
+    out = []
+    for r in app.routes:
+        assert isinstance(r, Route), f"{r!r} is not a route; mounts are not checked"
+        assert isinstance(r, Page), f"route {r.path} was not registered with its roles"
+        for method in sorted(r.methods - {"HEAD"}):
+            path = re.sub(r"\{(\w+)(:\w+)?\}", lambda m: PARAMS[m.group(1)], r.path)
+            out.append((r, method, path))
+    return out
+
+
+def test_every_route_declares_roles(site):
+    """Every route is a Page with PUBLIC or a non-empty set of known roles; only the
+    sign-in pages are public."""
+    public = set()
+    for r, _method, _path in _routes(site.app):
+        assert r.roles is PUBLIC or (r.roles and r.roles <= set(ROLES)), r.path
+        if r.roles is PUBLIC:
+            public.add(r.path)
+    assert public == {"/sign-in", "/sign-in/oidc", "/sign-in/oidc/back"}
+    with pytest.raises(TypeError):
+        Page("/x", lambda ctx: None)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Page("/x", lambda ctx: None, roles={"placement"})  # type: ignore[arg-type]
+
+
+def test_every_route_refuses_anonymous_and_wrong_roles(site):
+    clients = {role: site.client(role) for role in ROLES}
+    anon = site.client()
+    checked = 0
+    for r, method, path in _routes(site.app):
+        if r.roles is PUBLIC:
+            continue
+        data = {"csrftoken": csrf(anon)}
+        resp = anon.request(method, path, data=data if method == "POST" else None)
+        if method == "GET":
+            assert resp.status_code == 303 and resp.headers["location"] == "/sign-in", path
+        else:
+            assert resp.status_code == 401, (method, path, resp.status_code)
+        for role, c in clients.items():
+            if role in r.roles:
+                continue
+            data = {"csrftoken": csrf(c)}
+            resp = c.request(method, path, data=data if method == "POST" else None)
+            assert resp.status_code == 403, (role, method, path, resp.status_code)
+            assert "cannot use this page" in resp.text
+            checked += 1
+    assert checked >= 20
+    # allowed roles are let in (GET pages answer 200 or a plain 404 for a missing file)
+    for r, method, path in _routes(site.app):
+        if method != "GET" or r.roles is PUBLIC:
+            continue
+        for role in r.roles:
+            resp = clients[role].get(path)
+            assert resp.status_code in (200, 404), (role, path, resp.status_code)
+
+
+def test_post_without_csrf_token_is_refused(site):
+    c = site.client("placement")
+    before = len(audit_trail(site.store, action="decision"))
+    form = {"decision": "pin", "placement_id": "PL0073", "reason": "agreed at panel"}
+    assert c.post("/matching/children/R001/decisions", data=form).status_code == 403
+    bad = {**form, "csrftoken": "not-the-token"}
+    assert c.post("/matching/children/R001/decisions", data=bad).status_code == 403
+    # signing in needs the token too (no login CSRF), even without any cookie
+    fresh = site.client()
+    r = fresh.post("/sign-in", data={"username": "placement", "password": PASSWORD,
+                                     "code": site.code("placement")})  # fmt: skip
+    assert r.status_code == 403
+    assert len(audit_trail(site.store, action="decision")) == before
+
+
+def test_commissioner_cannot_open_a_child_page_by_guessing_its_url(site):
+    c = site.client("commissioner")
+    for child in ("R001", "R016", "R999"):
+        r = c.get(f"/matching/children/{child}")
+        assert r.status_code == 403
+        assert child not in r.text
+    views = audit_trail(site.store, action="view_child")
+    assert not [v for v in views if v.username == "commissioner"]
+
+
+def test_child_views_and_decisions_are_audited(site):
+    c = site.client("placement")
+    r = c.get("/matching/children/R002")
+    assert r.status_code == 200 and "Why this home" in r.text
+    token = csrf(c)
+    r = c.post("/matching/children/R002/decisions", data={
+        "csrftoken": token, "decision": "exclude", "placement_id": "PL0017",
+        "reason": "the carers are on leave"})  # fmt: skip
+    assert r.status_code == 303
+    views = audit_trail(site.store, action="view_child", child_id="R002")
+    assert views and views[0].username == "placement" and views[0].run_id
+    made = audit_trail(site.store, action="decision", child_id="R002")
+    assert made and made[0].username == "placement"
+    assert "Excluded from PL0017 by placement: the carers are on leave" in (made[0].detail or "")
+    # a home that is not one of the child's options, and a missing reason, are refused
+    r = c.post("/matching/children/R002/decisions", data={
+        "csrftoken": token, "decision": "pin", "placement_id": "PL9999", "reason": ""})  # fmt: skip
+    assert r.status_code == 400
+    assert "Choose one of this child&#39;s homes." in r.text and "Say why" in r.text
+    # no such child: 404 without an audit row
+    assert c.get("/matching/children/R999").status_code == 404
+    assert not audit_trail(site.store, child_id="R999")
+
+
+def test_throttling_locks_the_account(site):
+    name = site.add("throttled", "placement")
+    c = site.client()
+    for _ in range(MAX_FAILURES - 1):
+        r = sign_in(c, name, "wrong password!!", site.code(name))
+        assert r.status_code == 401 and "is not right" in r.text
+    r = sign_in(c, name, "wrong password!!", site.code(name))
+    assert "locked" in r.text
+    assert get_user(site.store, name).locked_until is not None
+    r = sign_in(c, name, PASSWORD, site.code(name))  # right, but locked
+    assert r.status_code == 401 and "locked" in r.text
+    # a wrong code with the right password fails too, the same way as a wrong password
+    other = site.add("codecheck", "finance")
+    r = sign_in(site.client(), other, PASSWORD, "000000" if site.code(other) != "000000"
+                else "111111")  # fmt: skip
+    assert r.status_code == 401 and "is not right" in r.text
+
+
+def test_sign_out_ends_the_session_everywhere(site):
+    name = site.add("leaver", "finance")
+    c = site.client(name)
+    stolen = dict(c.cookies)
+    assert c.get("/spend").status_code == 200
+    r = c.post("/sign-out", data={"csrftoken": csrf(c)})
+    assert r.status_code == 303
+    replay = site.client()
+    replay.cookies.update(stolen)
+    r = replay.get("/spend")
+    assert r.status_code == 303 and r.headers["location"] == "/sign-in"
+
+
+def test_cookies_and_headers(site):
+    c = site.client()
+    r = c.get("/sign-in")
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["cache-control"] == "no-store"
+    assert "SameSite=Strict" in r.headers["set-cookie"]
+    r = sign_in(c, "admin", PASSWORD, site.code("admin"))
+    session = [v for k, v in r.headers.multi_items() if k == "set-cookie" and "sufficiency=" in v]
+    assert session and "httponly" in session[0].lower() and "samesite=strict" in session[0].lower()
+    assert "Max-Age=1800" in session[0]

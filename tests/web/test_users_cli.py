@@ -1,0 +1,42 @@
+"""``sufficiency users`` and ``serve`` on the command line: clear sentences, no traceback."""
+
+from __future__ import annotations
+
+import pyotp
+from click.testing import CliRunner
+
+from sufficiency.cli import main
+from sufficiency.store import RunStore
+from sufficiency.web.auth import sign_in
+
+
+def test_users_add_list_and_sign_in(tmp_path):
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    run = CliRunner().invoke
+    r = run(main, ["users", "list", "--store", url])
+    assert r.exit_code == 0 and "No users yet: add one with" in r.output
+    r = run(main, ["users", "add", "jo", "--role", "placement", "--password-stdin", "--store",
+                   url], input="a long enough password\n")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    secret = r.output.split("secret: ")[1].split()[0]
+    assert f"otpauth://totp/sufficiency:jo?secret={secret}" in r.output
+    r = run(main, ["users", "add", "jo", "--role", "finance", "--password-stdin", "--store",
+                   url], input="another long password\n")  # fmt: skip
+    assert r.exit_code == 1 and "Error: there is already a user called 'jo'" in r.output
+    r = run(main, ["users", "add", "al", "--role", "admin", "--password-stdin", "--store",
+                   url], input="short\n")  # fmt: skip
+    assert r.exit_code == 1 and "at least 12 characters" in r.output
+    assert "Traceback" not in r.output
+    r = run(main, ["users", "add", "ann@council.gov.uk", "--role", "commissioner", "--oidc",
+                   "--store", url])  # fmt: skip
+    assert r.exit_code == 0 and "secret" not in r.output
+    r = run(main, ["users", "list", "--store", url])
+    assert "jo\tplacement\tpassword and code" in r.output
+    assert "ann@council.gov.uk\tcommissioner\torganisation sign-in" in r.output
+    store = RunStore(url)
+    code = pyotp.TOTP(secret).now()
+    assert sign_in(store, "jo", "a long enough password", code).account is not None
+    assert sign_in(store, "jo", "a long enough password", "").account is None
+    # an organisation-only account cannot sign in with a password
+    assert sign_in(store, "ann@council.gov.uk", "", "").account is None
+    store.close()
