@@ -94,9 +94,10 @@ def _table(
             c = ws.cell(row=i, column=j, value=v)
             if row_formats is not None and j > 1:
                 c.number_format = row_formats[i - top - 1]
-                c.alignment = Alignment(horizontal="right")
+                c.alignment = Alignment(horizontal="right", vertical="top")
             elif name in formats:
                 c.number_format = formats[name]
+                c.alignment = Alignment(vertical="top")
             if j == 1:
                 c.alignment = WRAP
                 width = ws.column_dimensions["A"].width or 8.43

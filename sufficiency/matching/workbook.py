@@ -44,6 +44,10 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 WRAP_RIGHT = Alignment(wrap_text=True, vertical="top", horizontal="right")
 TOP = Alignment(vertical="top")
 LEFT = Alignment(vertical="top", horizontal="left", wrap_text=True)
+#: Text after a column of right-aligned figures starts one indent in, clear of them.
+WRAP_INDENT = Alignment(wrap_text=True, vertical="top", indent=1)
+#: Figures stop one indent short of the column's right edge, clear of the text after them.
+FIGURE = Alignment(vertical="top", horizontal="right", indent=1)
 #: Points per printed line of 11-point text.
 LINE_HEIGHT = 15.0
 
@@ -134,7 +138,7 @@ def table_sheet(
     for j, col in enumerate(cols, start=1):
         cell = ws.cell(row=1, column=j, value=vocabulary.column(col, headers))
         cell.font, cell.fill = BOLD, HEADER_FILL
-        cell.alignment = WRAP_RIGHT if col in numeric else WRAP
+        cell.alignment = WRAP_RIGHT if col in numeric else WRAP_INDENT if j > 1 else WRAP
     for i, row in enumerate(frame.itertuples(index=False), start=2):
         for j, (col, value) in enumerate(zip(cols, row, strict=True), start=1):
             cell = ws.cell(row=i, column=j, value=_value(value))
@@ -142,7 +146,7 @@ def table_sheet(
                 cell.number_format = _FORMATS[col]
             elif col in numeric and isinstance(cell.value, float):
                 cell.number_format = SCORE
-            cell.alignment = WRAP if col not in numeric else TOP
+            cell.alignment = FIGURE if col in numeric else WRAP_INDENT if j > 1 else WRAP
     if frame.empty:
         ws.cell(row=2, column=1, value=empty)
     widths: dict[int, float] = {}
@@ -151,7 +155,7 @@ def table_sheet(
         body = max((_text_width(v, _FORMATS.get(col)) for v in frame[col]), default=0)
         longest_word = max((len(w) for w in head.split()), default=4)
         width = min(max(body, longest_word, 6) + 3, _MAX_WIDTH.get(col, 30))
-        width = max(width, longest_word + 3) + (2 if col in numeric else 0)
+        width = max(width, longest_word + 3) + (2 if col in numeric else 1 if j > 1 else 0)
         ws.column_dimensions[get_column_letter(j)].width = width
         widths[j] = width
     _fit_rows(ws, 1, max(ws.max_row, 1), widths)

@@ -125,16 +125,20 @@ def _oidc_label(ctx: Ctx) -> str:
     return o.label if o.issuer and o.client_id else ""
 
 
+def _oidc_not_set_up(ctx: Ctx) -> Response:
+    return render(
+        ctx,
+        "error.html",
+        404,
+        title="Not set up",
+        sentence="Sign-in with your organisation's account is not set up here.",
+    )
+
+
 async def oidc_start(ctx: Ctx) -> Response:
     client = ctx.request.app.state.oidc
     if client is None:
-        return render(
-            ctx,
-            "error.html",
-            404,
-            title="Not set up",
-            sentence="Sign-in with your organisation's account is not set up here.",
-        )
+        return _oidc_not_set_up(ctx)
     return await client.authorize_redirect(ctx.request, str(ctx.request.url_for("oidc_back")))  # type: ignore[no-any-return]
 
 
@@ -144,13 +148,7 @@ async def oidc_back(ctx: Ctx) -> Response:
 
     client = ctx.request.app.state.oidc
     if client is None:
-        return render(
-            ctx,
-            "error.html",
-            404,
-            title="Not set up",
-            sentence="Sign-in with your organisation's account is not set up here.",
-        )
+        return _oidc_not_set_up(ctx)
     try:
         token = await client.authorize_access_token(ctx.request)
     except OAuthError as exc:

@@ -135,6 +135,11 @@ def _none_blank(frame: pd.DataFrame) -> pd.DataFrame:
 # --- pages ---------------------------------------------------------------------------
 
 
+def _audit_child(ctx: Ctx, run_id: int, child_id: str, event: str, detail: str) -> None:
+    """Record in the audit trail what a user did with one child's record."""
+    audit(ctx.store, ctx.username, event, child_id=child_id, run_id=run_id, detail=detail)
+
+
 def proposals(ctx: Ctx) -> Response:
     try:
         t = tonight(ctx.store)
@@ -158,14 +163,8 @@ def child(ctx: Ctx) -> Response:
         return render(ctx, "error.html", 404, title="No matching run", sentence=str(exc))
     if child_id not in t.child_ids():
         return not_found(ctx, "There is no child with that ID in tonight's run.")
-    audit(
-        ctx.store,
-        ctx.username,
-        "view_child",
-        child_id=child_id,
-        run_id=t.run_id,
-        detail=f"opened the page of child {child_id} (matching run {t.run_id})",
-    )
+    opened = f"opened the page of child {child_id} (matching run {t.run_id})"
+    _audit_child(ctx, t.run_id, child_id, "view_child", opened)
     placed = _none_blank(t.children[t.children["Child"] == child_id]).to_dict("records")
     unplaced = _none_blank(t.not_placed[t.not_placed["Child"] == child_id]).to_dict("records")
     options = t.options[t.options["Child"] == child_id].drop(columns=["Child"])
@@ -236,14 +235,7 @@ def decide(ctx: Ctx) -> Response:
             form=f,
         )
     d = add_decision(ctx.store, child_id, home, kind, reason, ctx.username, until)
-    audit(
-        ctx.store,
-        ctx.username,
-        "decision",
-        child_id=child_id,
-        run_id=t.run_id,
-        detail=f"decision {d.id}: {d.sentence}",
-    )
+    _audit_child(ctx, t.run_id, child_id, "decision", f"decision {d.id}: {d.sentence}")
     ctx.flash(f"Recorded: {d.sentence}. The next matching run will use it.")
     return redirect(f"/matching/children/{child_id}")
 

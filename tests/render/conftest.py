@@ -45,9 +45,10 @@ def sheets(
     return {name: found[path] for name, path in books.items()}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chrome():
-    """One headless Chromium for the accessibility checks."""
+    """One headless Chromium for the accessibility checks, closed with their module: a
+    sync Playwright left running would stop later tests (tests/web) starting their own."""
     require(workbooks=False)
     with rendering.browser() as launched:
         yield launched
