@@ -27,13 +27,13 @@ widened when needed (:mod:`.column_state`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from sufficiency.config import MatchingParams
 from sufficiency.matching import backends, spatial
-from sufficiency.matching.backends import MipOutcome, SolveOptions
+from sufficiency.matching.backends import MipOutcome, SolveOptions, SolveStatus
 from sufficiency.matching.column_state import ColumnState
 from sufficiency.matching.costs import unplaced_cost
 from sufficiency.matching.master import (
@@ -59,6 +59,8 @@ MAX_COLUMNS = 300_000
 #: Share of column generation's time pricing may use before the pool is solved as it
 #: stands.
 PRICING_SHARE = 0.5
+#: The same from a seed plan (the pool's MIP, over more columns, needs more time).
+SEEDED_PRICING_SHARE = 0.3
 #: Share of column generation's time after which no more columns are added for the proof
 #: (the MIPs still to solve need the rest).
 PROOF_SHARE = 0.75
@@ -157,7 +159,8 @@ def solve_patterns(
     priced_out = False
     # the backend's warm LP master where it has one, else the LP solved afresh each round
     lp = pricing_lp(name, prob, singles, unit_of_child, st.unplaced, warm=warm)
-    pricing = stop.share(PRICING_SHARE)
+    # from a seed plan the pool's MIP needs more of the time (its pool is larger)
+    pricing = stop.share(PRICING_SHARE if seed is None else SEEDED_PRICING_SHARE)
     while True:
         rounds += 1
         sol = lp.solve(pool)
@@ -287,6 +290,12 @@ def _prove(
             params.solver, master.model,
             SolveOptions(stop.solver_seconds(), gap / 2, start=values),
         )  # fmt: skip
+        if values is not None:
+            # a backend out of time may return a worse plan than the start, or none
+            first = float(master.model.obj @ values)
+            if out.values is None or (out.objective is not None and out.objective > first):
+                out = replace(out, values=values, objective=first,
+                              status=SolveStatus.FEASIBLE)  # fmt: skip
         least_left_out = min(
             float(rc_pairs[~pair_use].min(initial=np.inf)),
             float(rc_patterns[~pattern_use].min(initial=np.inf)),
