@@ -337,7 +337,7 @@ def solve(
 #: Miles beyond the greedy plan's placement each child's first radius reaches.
 REACH_MARGIN_MILES = 5.0
 #: Placements (before the rules) the first radii may hold between them, all children.
-REACH_BUDGET_PLACEMENTS = 20_000_000
+REACH_BUDGET_PLACEMENTS = 30_000_000
 
 
 def _reach(prob: MatchProblem, where: np.ndarray) -> np.ndarray:
