@@ -201,11 +201,16 @@ def solve(
         and spatial.worthwhile(prob, spatial_above_pairs)
     )
     radius = None
+    seeded = False
     if by_distance:
         greedy = greedy_plan(prob, params)
-        # each child's radius reaches at least the greedy plan's placement
-        cands, radius = spatial.initial_candidates(prob, params, _reach(prob, greedy))
-        cands = spatial.with_pairs(prob, cands, radius, greedy)
+        reach = _reach(prob, greedy)
+        # children placed far from home (one area, few homes near it): each child's
+        # radius reaches its greedy placement and the greedy plan seeds the columns
+        seeded = _crowded(prob)
+        cands, radius = spatial.initial_candidates(prob, params, reach if seeded else None)
+        if seeded:
+            cands = spatial.with_pairs(prob, cands, radius, greedy)
     else:
         cands = (
             candidates
@@ -241,7 +246,7 @@ def solve(
         give_up = max(GIVE_UP_GAP, 10 * params.mip_gap) if fallback else None
         priced = column_generation.solve_patterns(
             prob, params, child, place, cost, stop.share_of_rest(share), radius=radius,
-            max_columns=columns, give_up_gap=give_up, seed=greedy if by_distance else None,
+            max_columns=columns, give_up_gap=give_up, seed=greedy if seeded else None,
         )  # fmt: skip
         out, rounds, in_model = priced.mip, priced.rounds, priced.columns
         where, bound = priced.where, priced.bound
@@ -336,6 +341,9 @@ def solve(
 
 #: Miles beyond the greedy plan's placement each child's first radius reaches.
 REACH_MARGIN_MILES = 5.0
+#: Places within the first radius of the homes, per child, below which column generation
+#: starts from the greedy plan (5,000 x 100,000: about 3 from one county, 25 nationally).
+SEED_BELOW_PLACES_PER_CHILD = 8.0
 #: Placements (before the rules) the first radii may hold between them, all children.
 REACH_BUDGET_PLACEMENTS = 30_000_000
 
@@ -356,6 +364,15 @@ def _reach(prob: MatchProblem, where: np.ndarray) -> np.ndarray:
     if len(over):
         out = np.minimum(out, np.sort(out)[over[0]])
     return out
+
+
+def _crowded(prob: MatchProblem) -> bool:
+    """Whether the places within the first radius of the children's homes number fewer
+    than :data:`SEED_BELOW_PLACES_PER_CHILD` per child (children from one area): then
+    most must go far, and the columns start from the greedy plan."""
+    homes = int((np.isfinite(prob.child_home_east) & np.isfinite(prob.child_home_north)).sum())
+    near = spatial.places_near_homes(prob, spatial.START_RADIUS_MILES)
+    return homes > 0 and near < SEED_BELOW_PLACES_PER_CHILD * homes
 
 
 def _objective(prob: MatchProblem, params: MatchingParams, where: np.ndarray) -> float:

@@ -193,6 +193,25 @@ def with_pairs(
     return Candidates(child[order], place[order], cands.excluded_counts, cands.num_suitable)
 
 
+def places_near_homes(prob: MatchProblem, miles: float) -> int:
+    """Places (vacancies' capacity) in the grid cells within about ``miles`` (a square
+    around each home, so a little more) of some child's home, before any rule."""
+    grid = prob.derived("spatial_grid", _Grid.build)
+    east, north = prob.child_home_east, prob.child_home_north
+    known = np.isfinite(east) & np.isfinite(north)
+    if not known.any() or len(grid.keys) == 0:
+        return 0
+    cx = np.unique(np.floor(east[known] / _CELL_METRES).astype(np.int64) * 100_000
+                   + np.floor(north[known] / _CELL_METRES).astype(np.int64))  # fmt: skip
+    k = int(np.ceil(miles * METRES_PER_MILE / _CELL_METRES))
+    d = np.arange(-k, k + 1)
+    x = (cx // 100_000)[:, None, None] + d[None, :, None]
+    y = (cx % 100_000)[:, None, None] + d[None, None, :]
+    cells = np.unique(((y + 1_000) * 100_000 + (x + 1_000)).ravel())
+    near = grid.order[np.isin(grid.keys, cells)]
+    return int(prob.place_capacity[near].sum())
+
+
 def held_beyond(
     prob: MatchProblem, child: np.ndarray, place: np.ndarray, radius: np.ndarray
 ) -> np.ndarray:

@@ -225,6 +225,7 @@ def test_greedy_seed_and_reach_keep_the_optimum_and_its_proof(budget: int) -> No
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(spatial, "START_RADIUS_MILES", 0.5)
         mp.setattr(solver, "REACH_BUDGET_PLACEMENTS", budget)
+        mp.setattr(solver, "SEED_BELOW_PLACES_PER_CHILD", 1e9)  # seeded however many
         got = solve(prob, params, spatial_above_pairs=0)
     assert got.status.value == "optimal"
     assert got.objective_gbp == pytest.approx(best.objective_gbp, abs=1e-6)
