@@ -27,13 +27,13 @@ widened when needed (:mod:`.column_state`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from sufficiency.config import MatchingParams
-from sufficiency.matching import backends
-from sufficiency.matching.backends import MipOutcome, SolveOptions
+from sufficiency.matching import backends, spatial
+from sufficiency.matching.backends import MipOutcome, SolveOptions, SolveStatus
 from sufficiency.matching.column_state import ColumnState
 from sufficiency.matching.costs import unplaced_cost
 from sufficiency.matching.master import (
@@ -52,11 +52,15 @@ from sufficiency.matching.stop import Deadline
 #: Pairs per single child the first LP takes (the cheapest), and each round adds.
 START_PER_CHILD = 20
 ADD_PER_CHILD = 20
+#: With a seed plan, children per placement the first LP takes (the cheapest for it).
+SEED_PER_PLACE = 3
 #: Columns the pool may reach after the MIP before the run settles for its gap.
 MAX_COLUMNS = 300_000
 #: Share of column generation's time pricing may use before the pool is solved as it
 #: stands.
 PRICING_SHARE = 0.5
+#: The same from a seed plan (the pool's MIP, over more columns, needs more time).
+SEEDED_PRICING_SHARE = 0.3
 #: Share of column generation's time after which no more columns are added for the proof
 #: (the MIPs still to solve need the rest).
 PROOF_SHARE = 0.75
@@ -99,6 +103,7 @@ def solve_patterns(
     prob: MatchProblem, params: MatchingParams, child: np.ndarray, place: np.ndarray,
     cost: np.ndarray, stop: Deadline, radius: np.ndarray | None = None,
     max_columns: int = MAX_COLUMNS, give_up_gap: float | None = None, warm: bool = True,
+    seed: np.ndarray | None = None,
 ) -> PatternOutcome:  # fmt: skip
     """Price, solve the MIP over the pool and prove (or bound) optimality for every pair.
 
@@ -123,11 +128,12 @@ def solve_patterns(
     solo = grp[child] < 0
     sc, sk = child[solo], cost[solo]
     units = groups(prob, child[~solo], place[~solo], cost[~solo], params)
-    keep = initial_subset(sc, sk, n_c, START_PER_CHILD, np.zeros(len(sc), bool))
+    keep = initial_subset(sc, sk, n_c, START_PER_CHILD, _seeded(sc, place[solo], sk, seed))
     pool = Pool(units, sc, place[solo], sk, keep)
     held = np.full(n_c, np.inf) if radius is None else radius.astype(float).copy()
+    beyond = spatial.held_beyond(prob, child, place, held)
     st = ColumnState(prob, params, singles, unit_of_child, unplaced_cost(prob, params.weights),
-                     child, place, cost, held, pool)  # fmt: skip
+                     child, place, cost, held, pool, beyond)  # fmt: skip
     for g, gr in enumerate(units):
         pool.add_pattern(g, ())
         full = (1 << len(gr.members)) - 1
@@ -135,13 +141,26 @@ def solve_patterns(
             places, total, _ = gr.blocks[full]
             for j in np.argsort(total, kind="stable")[:START_PER_CHILD]:
                 pool.add_pattern(g, ((full, int(places[j])),))
+    seed_pattern = np.full(len(units), -1, np.int64)  # the seed plan's pattern per group
+    if seed is not None:
+        for g, gr in enumerate(units):
+            by_place: dict[int, int] = {}
+            for i, c in enumerate(gr.members.tolist()):
+                if seed[c] >= 0:
+                    by_place[int(seed[c])] = by_place.get(int(seed[c]), 0) | (1 << i)
+            blocks = tuple((mask, p) for p, mask in by_place.items())
+            if all(mask in gr.blocks and p in set(gr.blocks[mask][0].tolist())
+                   for mask, p in blocks):  # fmt: skip
+                pool.add_pattern(g, blocks)
+                seed_pattern[g] = pool.pattern_blocks.index(tuple(sorted(blocks)))
     gap = params.mip_gap
     best: _Duals | None = None
     rounds, per_child, last_z = 0, ADD_PER_CHILD, None
     priced_out = False
     # the backend's warm LP master where it has one, else the LP solved afresh each round
     lp = pricing_lp(name, prob, singles, unit_of_child, st.unplaced, warm=warm)
-    pricing = stop.share(PRICING_SHARE)
+    # from a seed plan the pool's MIP needs more of the time (its pool is larger)
+    pricing = stop.share(PRICING_SHARE if seed is None else SEEDED_PRICING_SHARE)
     while True:
         rounds += 1
         sol = lp.solve(pool)
@@ -184,14 +203,42 @@ def solve_patterns(
         pool.keep |= add
     # who-lives-alongside rows start with the children the last LP puts together
     conflicts = conflicts_among(prob, *active)
-    return _prove(st, best, rounds, priced_out, conflicts, stop, max_columns, give_up_gap)
+    start = None if seed is None else (seed, seed_pattern)
+    return _prove(st, best, rounds, priced_out, conflicts, stop, max_columns, give_up_gap,
+                  start)  # fmt: skip
+
+
+def _seeded(
+    child: np.ndarray, place: np.ndarray, cost: np.ndarray, seed: np.ndarray | None
+) -> np.ndarray:
+    """Pairs the first LP takes besides each child's cheapest: with a ``seed`` plan
+    (placement per child, -1 unplaced), its pairs, and each placement's
+    :data:`SEED_PER_PLACE` cheapest children. Where the children all come from one area
+    they share the same cheapest pairs, and the first LPs leave most of them unplaced;
+    these give every child a way to somewhere it can go and every placement the
+    children it suits best, so pricing starts near the LP optimum. (Which columns the
+    pool starts with changes only how fast pricing converges, never the bound.)"""
+    out = np.zeros(len(child), bool)
+    if seed is None or len(child) == 0:
+        return out
+    out |= seed[child] == place
+    order = np.lexsort((child, cost, place))
+    first = np.searchsorted(place[order], place[order], side="left")
+    rank = np.arange(len(order)) - first
+    out[order[rank < SEED_PER_PLACE]] = True
+    return out
 
 
 def _prove(
     st: ColumnState, duals: _Duals, rounds: int, priced_out: bool, conflicts: np.ndarray,
     stop: Deadline, max_columns: int, give_up_gap: float | None = None,
+    start: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> PatternOutcome:  # fmt: skip
-    """MIP over the pool; add what could still improve it until the bound proves the plan."""
+    """MIP over the pool; add what could still improve it until the bound proves the plan.
+
+    ``start`` is a plan that breaks no rule (placement per child) and the pool's pattern
+    of it per group (-1: none): its columns are always in the MIP, which starts from it.
+    """
     proof = stop.share(PROOF_SHARE)
     prob, params, pool = st.prob, st.params, st.pool
     gap = params.mip_gap
@@ -229,11 +276,26 @@ def _prove(
         pair_use = pool.keep & (rc_pairs < cut)
         empty = np.array([not b for b in pool.pattern_blocks], bool)  # all unplaced: feasible
         pattern_use = (rc_patterns < cut) | empty
+        values = None
+        if start is not None:
+            # the start plan's columns join the MIP (more columns only weaken the fixing)
+            seed_pair = pool.keep & (start[0][pool.pair_child] == pool.pair_place)
+            pair_use |= seed_pair
+            pattern_use[start[1][start[1] >= 0]] = True
+            values = _start_values(pool, st, seed_pair, pair_use, pattern_use, start[1],
+                                   empty)  # fmt: skip
         master = master_model(prob, pool, st.unit_of_child, st.singles, st.unplaced, conflicts,
                          pair_use, pattern_use)  # fmt: skip
         out = backends.solve_mip(
-            params.solver, master.model, SolveOptions(stop.solver_seconds(), gap / 2)
-        )
+            params.solver, master.model,
+            SolveOptions(stop.solver_seconds(), gap / 2, start=values),
+        )  # fmt: skip
+        if values is not None:
+            # a backend out of time may return a worse plan than the start, or none
+            first = float(master.model.obj @ values)
+            if out.values is None or (out.objective is not None and out.objective > first):
+                out = replace(out, values=values, objective=first,
+                              status=SolveStatus.FEASIBLE)  # fmt: skip
         least_left_out = min(
             float(rc_pairs[~pair_use].min(initial=np.inf)),
             float(rc_patterns[~pattern_use].min(initial=np.inf)),
@@ -312,3 +374,29 @@ def _prove(
             return outcome(out, where, best_bound, why)
         pool.keep |= add
         pattern_floor = max(pattern_floor, threshold)
+
+
+def _start_values(
+    pool: Pool, st: ColumnState, seed_pair: np.ndarray, pair_use: np.ndarray,
+    pattern_use: np.ndarray, seed_pattern: np.ndarray, empty: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """The start plan as values of the master's variables (kept pairs, the singles'
+    unplaced variables, then the patterns in use; see :func:`.master.master_model`)."""
+    pairs = np.nonzero(pair_use)[0]
+    n_x, n_s = len(pairs), len(st.singles)
+    chosen = np.nonzero(pattern_use)[0]
+    out = np.zeros(n_x + n_s + len(chosen))
+    on = seed_pair[pairs]
+    out[np.nonzero(on)[0]] = 1.0
+    placed = np.zeros(n_s, bool)
+    placed[st.unit_of_child[pool.pair_child[pairs[on]]]] = True
+    out[n_x + np.nonzero(~placed)[0]] = 1.0
+    column = np.full(len(pattern_use), -1, np.int64)
+    column[chosen] = n_x + n_s + np.arange(len(chosen))
+    group = np.asarray(pool.pattern_group, np.int64)
+    for g in range(len(pool.groups)):
+        j = int(seed_pattern[g])
+        if j < 0:  # no pattern of the plan: the group's all-unplaced pattern
+            j = int(np.nonzero(empty & (group == g))[0][0])
+        out[column[j]] = 1.0
+    return out

@@ -8,7 +8,7 @@ and the radius is widened (:meth:`ColumnState.widen`) when that floor could matt
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -39,6 +39,8 @@ class ColumnState:
     cost: np.ndarray
     radius: np.ndarray  # per child, miles within which every pair is held (inf: all)
     pool: Pool
+    #: pairs held beyond their child's radius, as child * placements + placement
+    beyond: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @property
     def num_units(self) -> int:
@@ -126,6 +128,9 @@ class ColumnState:
             raise TooMany
         kids = np.sort(kids[order[fits]])
         c, p = spatial.ring_pairs(self.prob, kids, self.radius[kids], new[kids])
+        if len(c) and len(self.beyond):  # held already (see spatial.with_pairs)
+            fresh = ~np.isin(c * self.prob.num_placements + p, self.beyond)
+            c, p = c[fresh], p[fresh]
         # at the largest radius every pair of the child is held
         self.radius[kids] = np.where(new[kids] >= spatial.MAX_RADIUS_MILES, np.inf, new[kids])
         if len(c):

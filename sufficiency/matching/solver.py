@@ -23,7 +23,7 @@ from sufficiency.config import MatchingParams
 from sufficiency.matching import backends, column_generation, spatial
 from sufficiency.matching.backends import MipOutcome, SolveOptions, SolveStatus
 from sufficiency.matching.candidates import Candidates, generate_candidates
-from sufficiency.matching.costs import pair_cost
+from sufficiency.matching.costs import pair_cost, pair_distances
 from sufficiency.matching.formulation import build_model
 from sufficiency.matching.greedy import greedy_plan
 from sufficiency.matching.plan import evaluate_plan, plan_objective
@@ -201,9 +201,16 @@ def solve(
         and spatial.worthwhile(prob, spatial_above_pairs)
     )
     radius = None
+    seeded = False
     if by_distance:
-        cands, radius = spatial.initial_candidates(prob, params)
         greedy = greedy_plan(prob, params)
+        reach = _reach(prob, greedy)
+        # children placed far from home (one area, few homes near it): each child's
+        # radius reaches its greedy placement and the greedy plan seeds the columns
+        seeded = _crowded(prob)
+        cands, radius = spatial.initial_candidates(prob, params, reach if seeded else None)
+        if seeded:
+            cands = spatial.with_pairs(prob, cands, radius, greedy)
     else:
         cands = (
             candidates
@@ -239,7 +246,7 @@ def solve(
         give_up = max(GIVE_UP_GAP, 10 * params.mip_gap) if fallback else None
         priced = column_generation.solve_patterns(
             prob, params, child, place, cost, stop.share_of_rest(share), radius=radius,
-            max_columns=columns, give_up_gap=give_up,
+            max_columns=columns, give_up_gap=give_up, seed=greedy if seeded else None,
         )  # fmt: skip
         out, rounds, in_model = priced.mip, priced.rounds, priced.columns
         where, bound = priced.where, priced.bound
@@ -330,6 +337,42 @@ def solve(
         candidates=cands, pair_cost_gbp=full_cost, num_pairs_in_model=in_model,
         pruning_rounds=rounds, message=message, greedy_place_of_child=greedy, method=how,
     )  # fmt: skip
+
+
+#: Miles beyond the greedy plan's placement each child's first radius reaches.
+REACH_MARGIN_MILES = 5.0
+#: Places within the first radius of the homes, per child, below which column generation
+#: starts from the greedy plan (5,000 x 100,000: about 3 from one county, 25 nationally).
+SEED_BELOW_PLACES_PER_CHILD = 8.0
+#: Placements (before the rules) the first radii may hold between them, all children.
+REACH_BUDGET_PLACEMENTS = 30_000_000
+
+
+def _reach(prob: MatchProblem, where: np.ndarray) -> np.ndarray:
+    """Per child, miles from home to the plan's placement plus :data:`REACH_MARGIN_MILES`
+    (0 when unplaced or unknown)."""
+    out = np.zeros(prob.num_children)
+    placed = np.nonzero(where >= 0)[0]
+    if len(placed):
+        home, _ = pair_distances(prob, placed, where[placed])
+        out[placed] = np.nan_to_num(home, nan=0.0) + REACH_MARGIN_MILES
+    # within a budget of placements inside the circles (the furthest are cut back first)
+    density = max(prob.num_placements, 1) / spatial.GB_SQUARE_MILES
+    area = np.pi * np.sort(out) ** 2 * density
+    total = np.cumsum(area) + area * np.arange(len(area) - 1, -1, -1)
+    over = np.nonzero(total > REACH_BUDGET_PLACEMENTS)[0]
+    if len(over):
+        out = np.minimum(out, np.sort(out)[over[0]])
+    return out
+
+
+def _crowded(prob: MatchProblem) -> bool:
+    """Whether the places within the first radius of the children's homes number fewer
+    than :data:`SEED_BELOW_PLACES_PER_CHILD` per child (children from one area): then
+    most must go far, and the columns start from the greedy plan."""
+    homes = int((np.isfinite(prob.child_home_east) & np.isfinite(prob.child_home_north)).sum())
+    near = spatial.places_near_homes(prob, spatial.START_RADIUS_MILES)
+    return homes > 0 and near < SEED_BELOW_PLACES_PER_CHILD * homes
 
 
 def _objective(prob: MatchProblem, params: MatchingParams, where: np.ndarray) -> float:

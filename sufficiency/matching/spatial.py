@@ -37,6 +37,8 @@ START_RADIUS_MILES = 20.0
 #: A radius covering Great Britain: beyond it nothing is left out.
 MAX_RADIUS_MILES = 900.0
 _CELL_METRES = 2_000.0
+#: Square miles of Great Britain, for placements per square mile.
+GB_SQUARE_MILES = 90_000.0
 
 
 def worthwhile(prob: MatchProblem, above_pairs: int | None = None) -> bool:
@@ -145,6 +147,85 @@ def ring_pairs(
     return child[order].astype(np.int64), place[order].astype(np.int64)
 
 
+#: Placements within a radius looked at per chunk of :func:`_rings_in_chunks` (memory).
+_CHUNK_PLACEMENTS = 4_000_000
+
+
+def _rings_in_chunks(
+    prob: MatchProblem, children: np.ndarray, outer: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`ring_pairs` from distance zero, in chunks of children whose circles hold
+    about :data:`_CHUNK_PLACEMENTS` placements between them (sorted by child)."""
+    if len(children) == 0:
+        return ring_pairs(prob, children, np.zeros(0), outer)
+    # placements per square mile, to size the chunks
+    density = max(prob.num_placements, 1) / GB_SQUARE_MILES
+    size = np.pi * np.asarray(outer, float) ** 2 * density + 1.0
+    chunk = np.cumsum(size) // _CHUNK_PLACEMENTS
+    kids, places = [], []
+    for k in np.unique(chunk).tolist():
+        at = chunk == k
+        c, p = ring_pairs(prob, children[at], np.zeros(int(at.sum())), outer[at])
+        kids.append(c)
+        places.append(p)
+    return np.concatenate(kids), np.concatenate(places)
+
+
+def with_pairs(
+    prob: MatchProblem, cands: Candidates, radius: np.ndarray, where: np.ndarray
+) -> Candidates:
+    """``cands`` with each child's pair in the plan ``where`` (-1 unplaced) added where
+    it lies beyond the child's radius (held besides the rings: the bound on pairs beyond
+    a radius covers it too, so the proof is unchanged; :meth:`.ColumnState.widen` skips it
+    when the rings reach it)."""
+    placed = np.nonzero((where >= 0) & np.isfinite(radius))[0]
+    if len(placed) == 0:
+        return cands
+    to = where[placed]
+    home = dfe_distance_miles(prob.child_home_east[placed], prob.child_home_north[placed],
+                              prob.place_east[to], prob.place_north[to])  # fmt: skip
+    out = placed[~(home <= radius[placed])]
+    if len(out) == 0:
+        return cands
+    child = np.concatenate([cands.child, out])
+    place = np.concatenate([cands.place, where[out]])
+    order = np.lexsort((place, child))
+    return Candidates(child[order], place[order], cands.excluded_counts, cands.num_suitable)
+
+
+def places_near_homes(prob: MatchProblem, miles: float) -> int:
+    """Places (vacancies' capacity) in the grid cells within about ``miles`` (a square
+    around each home, so a little more) of some child's home, before any rule."""
+    grid = prob.derived("spatial_grid", _Grid.build)
+    east, north = prob.child_home_east, prob.child_home_north
+    known = np.isfinite(east) & np.isfinite(north)
+    if not known.any() or len(grid.keys) == 0:
+        return 0
+    cx = np.unique(np.floor(east[known] / _CELL_METRES).astype(np.int64) * 100_000
+                   + np.floor(north[known] / _CELL_METRES).astype(np.int64))  # fmt: skip
+    k = int(np.ceil(miles * METRES_PER_MILE / _CELL_METRES))
+    d = np.arange(-k, k + 1)
+    x = (cx // 100_000)[:, None, None] + d[None, :, None]
+    y = (cx % 100_000)[:, None, None] + d[None, None, :]
+    cells = np.unique(((y + 1_000) * 100_000 + (x + 1_000)).ravel())
+    near = grid.order[np.isin(grid.keys, cells)]
+    return int(prob.place_capacity[near].sum())
+
+
+def held_beyond(
+    prob: MatchProblem, child: np.ndarray, place: np.ndarray, radius: np.ndarray
+) -> np.ndarray:
+    """Keys (``child * placements + placement``) of the pairs beyond their child's radius."""
+    at = np.nonzero(np.isfinite(radius[child]))[0]
+    if len(at) == 0:
+        return np.zeros(0, np.int64)
+    c, p = child[at], place[at]
+    home = dfe_distance_miles(prob.child_home_east[c], prob.child_home_north[c],
+                              prob.place_east[p], prob.place_north[p])  # fmt: skip
+    out = ~(home <= radius[c])
+    return np.sort(c[out].astype(np.int64) * prob.num_placements + p[out])
+
+
 def rule_counts(prob: MatchProblem, children: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per child, how many placements each rule excludes and how many meet every rule,
     over the whole register, for ``children`` only (zeros for the others)."""
@@ -152,10 +233,18 @@ def rule_counts(prob: MatchProblem, children: np.ndarray) -> tuple[np.ndarray, n
     return held.excluded_counts, held.num_suitable
 
 
-def initial_candidates(prob: MatchProblem, params: MatchingParams) -> tuple[Candidates, np.ndarray]:
-    """Pairs within :data:`START_RADIUS_MILES` of home (every placement for a child with
-    no known home, or with siblings living elsewhere), and each child's radius (``inf``
-    when every pair is held)."""
+def initial_candidates(
+    prob: MatchProblem, params: MatchingParams, reach: np.ndarray | None = None
+) -> tuple[Candidates, np.ndarray]:
+    """Pairs within :data:`START_RADIUS_MILES` of home, or further where ``reach`` (miles
+    per child, e.g. to the greedy plan's placement) says so (every placement for a child
+    with no known home, or with siblings living elsewhere), and each child's radius
+    (``inf`` when every pair is held).
+
+    Where every child comes from one area, the placements near it are taken many times
+    over and most children's best plan lies far from home: a radius reaching the
+    greedy plan's placement holds the pairs the plan needs from the start, instead of
+    widening ring by ring as pricing discovers it."""
     home = np.isfinite(prob.child_home_east) & np.isfinite(prob.child_home_north)
     # siblings not all sharing one known home get every pair: the bound on pairs beyond a
     # radius needs every member's radius drawn around the same home
@@ -167,7 +256,13 @@ def initial_candidates(prob: MatchProblem, params: MatchingParams) -> tuple[Cand
             home[m] = False
     near = np.nonzero(home)[0]
     radius = np.where(home, START_RADIUS_MILES, np.inf)
-    c1, p1 = ring_pairs(prob, near, np.zeros(len(near)), radius[near])
+    if reach is not None:
+        wider = np.minimum(np.nan_to_num(np.asarray(reach, float), nan=0.0), MAX_RADIUS_MILES)
+        radius = np.where(home, np.maximum(radius, wider), radius)
+        for g in np.unique(grp[grp >= 0]).tolist():  # siblings keep one radius
+            m = np.nonzero(grp == g)[0]
+            radius[m] = radius[m].max()
+    c1, p1 = _rings_in_chunks(prob, near, radius[near])
     # every rule-abiding pair of the others, less dominated ones
     everywhere = generate_candidates(prob, params, np.nonzero(~home)[0])
     c2, p2 = everywhere.child, everywhere.place

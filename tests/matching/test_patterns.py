@@ -18,7 +18,7 @@ from match_builders import (
 from reference import best_by_enumeration, plan_violations
 
 from sufficiency.config import MatchingParams
-from sufficiency.matching import build_problem, generate_candidates, pricing, solve, spatial
+from sufficiency.matching import build_problem, generate_candidates, pricing, solve, solver, spatial
 from sufficiency.matching.costs import pair_cost, pair_distances, unplaced_cost
 
 SPOTS = list(POSTCODES.values())
@@ -198,6 +198,41 @@ def test_pairs_by_distance_widen_until_nothing_beyond_could_help(start_miles: fl
     full = generate_candidates(prob)
     for c in unplaced:
         assert (got.candidates.excluded_counts[c] == full.excluded_counts[c]).all()
+
+
+@pytest.mark.parametrize("budget", [0, 10**9])
+def test_greedy_seed_and_reach_keep_the_optimum_and_its_proof(budget: int) -> None:
+    """Every child from one area, few homes near it: the first radii reach the greedy
+    plan's placements (``budget`` 0 cuts them back to the start radius, so the greedy
+    pairs are held beyond it and the rings widened past them), the greedy columns seed
+    the first LP and start the MIP. The optimum and its bound match the compact model
+    over every pair, no pair is held twice, and the plan breaks no rule."""
+    rng = np.random.default_rng(5)
+    kids = [referral(f"C{i:02d}", age=int(rng.integers(4, 17)),
+                     sibling_group=f"G{i // 2}" if i < 6 else None,
+                     home_postcode=SPOTS[0],
+                     alongside="only_older" if i == 8 else "no_preference")
+            for i in range(16)]  # fmt: skip
+    plcs = placements_frame([
+        placement(f"P{j:02d}", postcode=SPOTS[j % len(SPOTS)], vacancies=1 + j % 2,
+                  weekly_cost=float(450 + 37 * (j % 9)))
+        for j in range(26)
+    ])  # fmt: skip
+    refs = referrals_frame(kids)
+    params = MatchingParams()
+    prob = build_problem(refs, plcs, RUN_DATE)
+    best = solve(prob, params, prune=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(spatial, "START_RADIUS_MILES", 0.5)
+        mp.setattr(solver, "REACH_BUDGET_PLACEMENTS", budget)
+        mp.setattr(solver, "SEED_BELOW_PLACES_PER_CHILD", 1e9)  # seeded however many
+        got = solve(prob, params, spatial_above_pairs=0)
+    assert got.status.value == "optimal"
+    assert got.objective_gbp == pytest.approx(best.objective_gbp, abs=1e-6)
+    assert got.bound_gbp is not None and got.bound_gbp <= best.objective_gbp + 1e-6
+    assert plan_violations(refs, plcs, _plan(got), RUN_DATE) == []
+    key = got.candidates.child * prob.num_placements + got.candidates.place
+    assert len(np.unique(key)) == len(key)
 
 
 def test_rings_hold_exactly_the_pairs_within_their_radius() -> None:

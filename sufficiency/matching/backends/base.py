@@ -7,7 +7,7 @@ options, the LP outcome, each backend's :class:`Feature` set and the warm LP mas
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
@@ -33,10 +33,16 @@ class Feature(StrEnum):
 
 @dataclass(frozen=True)
 class SolveOptions:
-    """Limits passed to a backend."""
+    """Limits passed to a backend, and a plan to start from.
+
+    ``start`` is a feasible value for every variable of the MIP (e.g. the greedy plan's);
+    a backend that can take one (``highspy``) starts its search with it as incumbent,
+    the others ignore it.
+    """
 
     time_limit_seconds: float = 60.0
     mip_gap: float = 1e-4
+    start: np.ndarray | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, eq=False)

@@ -78,6 +78,11 @@ def solve_mip(model: LinearModel, options: SolveOptions) -> MipOutcome:
     h.setOptionValue("random_seed", 0)
     for key, value in MIP_OPTIONS.items():
         h.setOptionValue(key, value)
+    if options.start is not None:
+        start = highspy.HighsSolution()
+        start.col_value = np.asarray(options.start, float).tolist()
+        start.value_valid = True
+        h.setSolution(start)
     h.run()
     runtime = time.perf_counter() - t0
     ms = h.getModelStatus()
