@@ -297,15 +297,12 @@ def category(code: str) -> str:
     return CATEGORIES.get(code, _fallback(code))
 
 
-def placement_type(code: str) -> str:
-    """A register placement type in plain words."""
-    return PLACEMENT_TYPES.get(code, CATEGORIES.get(code, _fallback(code)))
-
-
 def home_type(setting: str, provider: str) -> str:
     """A register home's type from its setting and provider (``foster``, ``ifa`` ->
     ``IFA foster care``)."""
-    return PLACEMENT_TYPES.get(f"{provider}_{setting}", placement_type(str(setting)))
+    kind = str(setting)
+    fallback = PLACEMENT_TYPES.get(kind, CATEGORIES.get(kind, _fallback(kind)))
+    return PLACEMENT_TYPES.get(f"{provider}_{setting}", fallback)
 
 
 def provider(code: str) -> str:
@@ -316,11 +313,6 @@ def provider(code: str) -> str:
 def match_flag(key: str) -> str:
     """One of the match report's flags in a few words."""
     return MATCH_FLAGS.get(key, _fallback(key))
-
-
-def age_band(code: str) -> str:
-    """An age band in plain words (``5-9`` -> ``Aged 5 to 9``)."""
-    return AGE_BANDS.get(code, code)
 
 
 def group(code: str) -> str:

@@ -82,11 +82,13 @@ def _starts_per_year(report: ForecastReport) -> pd.DataFrame:
 
 def _headlines(report: ForecastReport) -> list[dict[str, str]]:
     base, scen = report.base, report.scenario
-    total = base.total()
-    p10, p50, p90 = np.quantile(total[:, -1], [0.1, 0.5, 0.9])
+    p10, p50, p90 = base.total_at_end()
     end = f"{base.month_ends[-1]:%B %Y}"
     items = [
-        {"figure": count(total[0, 0]), "label": f" children looked after on {base.start:%d %B %Y}"},
+        {
+            "figure": count(base.total()[0, 0]),
+            "label": f" children looked after on {base.start:%d %B %Y}",
+        },
         {
             "figure": count(p50),
             "label": f" expected by {end} (8 in 10 futures: {count(p10)} to {count(p90)})",

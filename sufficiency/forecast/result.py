@@ -74,6 +74,11 @@ class ForecastResult:
         """Total children per path and month, ``(paths, months)``."""
         return self.stock.sum(axis=(2, 3))
 
+    def total_at_end(self) -> tuple[float, float, float]:
+        """P10, P50 and P90 of the total children at the horizon's last month end."""
+        p10, p50, p90 = np.quantile(self.total()[:, -1], [0.1, 0.5, 0.9])
+        return float(p10), float(p50), float(p90)
+
     def by_category(self) -> np.ndarray:
         """Children per path, month and category (all ages)."""
         return self.stock.sum(axis=3)

@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference, Series
@@ -46,7 +45,6 @@ DATE = "mmm yyyy"
 
 #: Words from the one vocabulary (:mod:`sufficiency.vocabulary`).
 CATEGORY_NAMES = vocabulary.CATEGORIES
-AGE_BAND_NAMES = vocabulary.AGE_BANDS
 METHOD_NAMES = vocabulary.METHODS
 #: The backtest summary's per-method columns.
 _METHOD_COLUMNS = {
@@ -256,11 +254,11 @@ _SUMMARY_HEADER_ROW = 4
 def _summary_title(report: ForecastReport) -> list[tuple[str, Font]]:
     """The Summary's first lines: what the forecast is, and its headline figures."""
     base = report.base
-    total = base.total()
-    p10, p50, p90 = (float(v) for v in np.quantile(total[:, -1], [0.1, 0.5, 0.9]))
+    p10, p50, p90 = base.total_at_end()
     end = f"{base.month_ends[-1]:%B %Y}"
+    now = base.total()[0, 0]
     line = (
-        f"Children looked after on {base.start:%d %B %Y}: {total[0, 0]:,.0f}; expected by {end}: "
+        f"Children looked after on {base.start:%d %B %Y}: {now:,.0f}; expected by {end}: "
         f"{p50:,.0f} (8 in 10 of {base.num_paths:,} simulated futures between {p10:,.0f} and "
         f"{p90:,.0f}). Months are month ends; the charts are on the Charts sheet."
     )

@@ -10,7 +10,7 @@ uses the same templates and charts.
 
 from __future__ import annotations
 
-from sufficiency.pages.charts import Chart, bar_chart, fan_chart, line_chart
+from sufficiency.pages.charts import Chart, bar_chart, fan_chart
 from sufficiency.pages.render import render_page, table_html
 
-__all__ = ["Chart", "bar_chart", "fan_chart", "line_chart", "render_page", "table_html"]
+__all__ = ["Chart", "bar_chart", "fan_chart", "render_page", "table_html"]

@@ -166,35 +166,6 @@ def fan_chart(
     return Chart(title, svg, data, description)
 
 
-def line_chart(
-    title: str,
-    x: Sequence[Any],
-    series: dict[str, Sequence[float]],
-    *,
-    y_label: str,
-    x_label: str = "",
-    dashed: Sequence[str] = (),
-    width: float = 7.5,
-    height: float = 3.0,
-) -> Chart:
-    """One line per series (those named in ``dashed`` dashed)."""
-    from matplotlib import rc_context
-
-    colours = (CENTRAL, SCENARIO, HISTORY, EXTRA, "#009e73", "#cc79a7")
-    with rc_context(_RC):
-        fig, ax = _figure(width, height)
-        for i, (name, ys) in enumerate(series.items()):
-            ax.plot(list(x), list(ys), color=colours[i % len(colours)], lw=2,
-                    ls="--" if name in dashed else "-", label=name)  # fmt: skip
-        ax.set_ylabel(y_label)
-        if x_label:
-            ax.set_xlabel(x_label)
-        ax.legend(loc="best", fontsize=8, frameon=False)
-        svg = _svg(fig, title)
-    data = pd.DataFrame({x_label or "x": list(x), **{k: list(v) for k, v in series.items()}})
-    return Chart(title, svg, data, title)
-
-
 def bar_chart(
     title: str,
     labels: Sequence[str],
