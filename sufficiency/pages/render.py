@@ -49,9 +49,7 @@ def _blank(value: Any) -> bool:
 def _cell(value: Any) -> str:
     if _blank(value):
         return ""
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.strftime("%d %b %Y")
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date):  # datetimes and pandas Timestamps are dates too
         return value.strftime("%d %b %Y")
     if isinstance(value, bool):
         return "Yes" if value else "No"
