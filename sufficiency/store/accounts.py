@@ -51,7 +51,6 @@ class Account:
     last_sign_in_at: dt.datetime | None
 
 
-
 def _account(u: User) -> Account:
     return Account(
         id=u.id,

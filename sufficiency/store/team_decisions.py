@@ -46,7 +46,6 @@ class Decision:
         return f"{verb} {self.placement_id} by {self.decided_by}: {self.reason}"
 
 
-
 def _decision(d: TeamDecision) -> Decision:
     return Decision(
         d.id,
