@@ -210,8 +210,10 @@ async def drive(base: str, users: dict[str, tuple[str, str]], pages: dict[str, l
     until = time.monotonic() + ramp + seconds
     rng = random.Random(1)
     tasks = [
-        user_session(base, name, role, secret, pages[role], kids, until, ramp, think,
-                     random.Random(rng.random()), times, sign_in)  # fmt: skip
+        user_session(
+            base, name, role, secret, pages[role], kids, until, ramp, think,
+            random.Random(rng.random()), times, sign_in,
+        )  # fmt: skip
         for name, (role, secret) in users.items()
     ]
     t0 = time.monotonic()
@@ -236,8 +238,9 @@ def main() -> None:
     kids = children(url)
     port = _free_port()
     env = {**os.environ, "SUFFICIENCY_WEB_SECRET": "load-test-only-" + "x" * 40}
+    command = Path(sys.executable).parent / "sufficiency"
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "sufficiency"), "serve", "--store", url, "--port", str(port)],
+        [str(command), "serve", "--store", url, "--port", str(port)],
         env=env, stdout=subprocess.DEVNULL, stderr=(tmp / "server.log").open("w"),
     )  # fmt: skip
     try:
