@@ -209,13 +209,11 @@ async def drive(base: str, users: dict[str, tuple[str, str]], pages: dict[str, l
     sign_in: list[float] = []
     until = time.monotonic() + ramp + seconds
     rng = random.Random(1)
-    tasks = [
-        user_session(
-            base, name, role, secret, pages[role], kids, until, ramp, think,
-            random.Random(rng.random()), times, sign_in,
-        )  # fmt: skip
-        for name, (role, secret) in users.items()
-    ]
+    tasks = []
+    for name, (role, secret) in users.items():
+        own = random.Random(rng.random())
+        tasks.append(user_session(base, name, role, secret, pages[role], kids, until, ramp,
+                                  think, own, times, sign_in))  # fmt: skip
     t0 = time.monotonic()
     await asyncio.gather(*tasks)
     return report(times, sign_in, time.monotonic() - t0 - ramp)
