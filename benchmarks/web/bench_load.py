@@ -97,17 +97,15 @@ def add_users(url: str, n: int) -> dict[str, tuple[str, str]]:
 
 def pages_by_role(url: str) -> dict[str, list[str]]:
     """Each role's GET page paths from the application's router ({child_id} kept)."""
-    from starlette.routing import Route
-
     from sufficiency.store import RunStore
     from sufficiency.web.app import create_app
-    from sufficiency.web.framework import PUBLIC
+    from sufficiency.web.framework import PUBLIC, Page
 
     store = RunStore(url)
     app = create_app(store)
     pages: dict[str, list[str]] = {role: [] for role in ROLES}
     for r in app.routes:
-        if not isinstance(r, Route) or "GET" not in (r.methods or ()) or r.roles is PUBLIC:
+        if not isinstance(r, Page) or "GET" not in (r.methods or ()) or r.roles is PUBLIC:
             continue
         if "download" in r.path or re.search(r"\{(?!child_id)", r.path):
             continue  # files, and pages of one decision or scenario
