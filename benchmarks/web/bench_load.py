@@ -105,7 +105,9 @@ def pages_by_role(url: str) -> dict[str, list[str]]:
     app = create_app(store)
     pages: dict[str, list[str]] = {role: [] for role in ROLES}
     for r in app.routes:
-        if not isinstance(r, Page) or "GET" not in (r.methods or ()) or r.roles is PUBLIC:
+        if not isinstance(r, Page) or "GET" not in (r.methods or ()):
+            continue
+        if r.roles is PUBLIC or not isinstance(r.roles, frozenset):
             continue
         if "download" in r.path or re.search(r"\{(?!child_id)", r.path):
             continue  # files, and pages of one decision or scenario
