@@ -86,9 +86,10 @@ def match(
         if decisions_path is not None:
             raise click.UsageError("use --decisions or --decisions-from-store, not both")
         decisions_path = store_decisions_file(store_url, day, out_dir)
-    inputs = {"referrals": referrals_path, "placements": placements_path}
+    # recorded with absolute paths: a re-run from the web application finds them again
+    inputs = {"referrals": referrals_path.resolve(), "placements": placements_path.resolve()}
     if decisions_path is not None:
-        inputs["decisions"] = decisions_path
+        inputs["decisions"] = decisions_path.resolve()
     with Progress() as progress:
         # read before the run is recorded: a file that cannot be used is not a run
         progress("Reading the referrals and the placement register")

@@ -242,6 +242,19 @@ class RunStore:
                               reason=o.reason, details=o.details))  # fmt: skip
             _add_decisions(s, run_id, decisions)
 
+    def moved_files(self, run_ids: Iterable[int], old_dir: Path, new_dir: Path) -> int:
+        """Record that files the runs read or wrote under ``old_dir`` are now under
+        ``new_dir`` (a folder renamed into place); return how many paths changed."""
+        ids = list(run_ids)
+        prefix = str(old_dir).rstrip("/") + "/"
+        n = 0
+        with Session(self.engine) as s, s.begin():
+            for f in s.scalars(select(RunFile).where(RunFile.run_id.in_(ids))):
+                if f.path.startswith(prefix):
+                    f.path = str(Path(new_dir) / f.path[len(prefix) :])
+                    n += 1
+        return n
+
     def mark_interrupted(self) -> int:
         """Mark runs left 'running' by a process on this host that no longer exists."""
         host = socket.gethostname()
