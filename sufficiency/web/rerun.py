@@ -231,7 +231,7 @@ def rerun(store: RunStore, run: dict[str, Any], username: str) -> int:
     failed run).
     """
     from sufficiency import api
-    from sufficiency.store.record import match_records, recorded_run
+    from sufficiency.store.record import match_fields, recorded_run
 
     started = time.perf_counter()
     inputs = check_inputs(run)
@@ -256,19 +256,8 @@ def rerun(store: RunStore, run: dict[str, Any], username: str) -> int:
         result = api.match(tonight, run_date=day, params=params, input_sha256=hashes,
                            started=started)  # fmt: skip
         written = result.write(out_dir)
-        records = match_records(result)
-        s = result.summary
-        rec.fields = {
-            "outputs": {p.name: p for p in written},
-            "out_dir": out_dir,
-            "solver_status": s.status.value,
-            "objective": float(s.objective_gbp),
-            "gap": None if s.gap is None else float(s.gap),
-            "summary": {**s.to_store(), "rerun_of": int(run["id"]), "rerun_by": username},
-            "outcomes": records.outcomes,
-            "rows": records.rows,
-            "decisions": [n.as_dict() for n in result.decisions.notes],
-        }
+        rec.fields = match_fields(result, written, out_dir, rerun_of=int(run["id"]),
+                                  rerun_by=username)  # fmt: skip
     return rec.run_id
 
 
