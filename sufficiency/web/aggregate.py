@@ -118,17 +118,20 @@ def _by_month(run: dict[str, Any]) -> dict[str, Any]:
 
 
 def _chart(run: dict[str, Any]) -> Any:
+    """Monthly spend in £ million (P10-P90 band, P50, the scenario's mean dashed)."""
     monthly = _all(_read(run, "spend.csv"))
     if monthly is None or monthly.empty:
         return None
     scen = _scenario_monthly(run)
+    m = 1e6
     return fan_chart(
-        "Placement spend per month, all cost lines", list(pd.to_datetime(monthly["month"])),
-        monthly["p10"].to_numpy(float), monthly["p50"].to_numpy(float),
-        monthly["p90"].to_numpy(float),
-        scenario=scen["scenario_mean"].to_numpy(float) if scen is not None and
+        "Placement spend per month, all cost lines (£ million)",
+        list(pd.to_datetime(monthly["month"])),
+        monthly["p10"].to_numpy(float) / m, monthly["p50"].to_numpy(float) / m,
+        monthly["p90"].to_numpy(float) / m,
+        scenario=scen["scenario_mean"].to_numpy(float) / m if scen is not None and
         len(scen) == len(monthly) else None,
-        scenario_name=_scenario_name(run) + " (mean)", y_label="£ a month",
+        scenario_name=_scenario_name(run) + " (mean)", y_label="£ million a month",
     )  # fmt: skip
 
 

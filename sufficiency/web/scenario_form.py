@@ -130,7 +130,7 @@ def read_form(data: dict[str, str]) -> ScenarioForm:
                 "Made instead in: choose a category other than the one they would go to."
             )
         definition["shift"] = [{"from": src, "to": dst, "fraction": share / 100}]
-    if not form.errors and len(definition) == 1 + bool(description):
+    if len(definition) == 1 + bool(description) and not set(form.errors) - {"name", "description"}:
         form.errors["entries_pct"] = (
             "Say at least one change: entries up or down, step-downs a month, or a share "
             "made in-house. A scenario with no change is the base forecast."
