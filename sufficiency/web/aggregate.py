@@ -19,7 +19,7 @@ from sufficiency.store.accounts import audit
 from sufficiency.web.framework import AGGREGATE, FINANCE, Ctx, Page, not_found, render
 from sufficiency.web.saved_costs import saved_scenario_costs
 from sufficiency.web.scenario_run import latest_run
-from sufficiency.web.store_files import output
+from sufficiency.web.store_files import drawn, files_key, output
 
 #: Files finance may download from the latest spend run, with their content types.
 DOWNLOADS = {
@@ -145,7 +145,7 @@ def spend_page(path: str) -> Any:
                                    "saved": []}  # fmt: skip
         if run is not None:
             context.update(build(run))
-            context["chart"] = _chart(run)
+            context["chart"] = drawn("spend " + files_key(run), lambda: _chart(run))
             if path == "/spend":
                 context["saved"] = saved_scenario_costs(ctx.store)
         files = [n for n in DOWNLOADS if run and output(run, n) is not None]

@@ -24,7 +24,7 @@ from sufficiency.pages import Chart, fan_chart
 from sufficiency.pages.render import count, percent
 from sufficiency.web.framework import AGGREGATE, Ctx, Page, render
 from sufficiency.web.scenario_run import BaseNotAvailable, base_run, latest_run
-from sufficiency.web.store_files import output
+from sufficiency.web.store_files import drawn, files_key, output
 
 #: The forecast's pages: path, menu label, heading.
 SECTIONS = (
@@ -93,11 +93,7 @@ def _charts(run: dict[str, Any], by: str) -> list[Chart]:
         return []
     scen = output(run, "demand_scenario.csv")
     name = _scenario_name(run) if scen is not None else ""
-    return _demand_charts(demand, scen, name, by, _file_key(run))
-
-
-def _file_key(run: dict[str, Any]) -> str:
-    return ";".join(f"{f['label']}:{f['sha256']}" for f in run["files"] if f["role"] == "output")
+    return _demand_charts(demand, scen, name, by, files_key(run))
 
 
 def _year_ends(run: dict[str, Any]) -> pd.DataFrame | None:
@@ -208,7 +204,7 @@ def forecast_page(section: str) -> Any:
                 by = "category" if section.endswith("categories") else "age_band"
                 context.update(charts=_charts(run, by))
             elif section == "/forecast/starts":
-                charts, table = _starts(run)
+                charts, table = drawn("starts " + files_key(run), lambda: _starts(run))
                 context.update(charts=charts, starts_per_year=table)
             elif section == "/forecast/shortfall":
                 context.update(_shortfall(run))

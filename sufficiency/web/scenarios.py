@@ -41,6 +41,7 @@ from sufficiency.web.scenario_form import (
     read_form,
 )
 from sufficiency.web.scenario_run import BaseNotAvailable, interrupted, start_run
+from sufficiency.web.store_files import drawn
 
 COMMISSIONER = frozenset({"commissioner"})
 #: Seconds between refreshes of a running scenario's page.
@@ -152,11 +153,11 @@ def comparison(run: ScenarioRunInfo, name: str) -> dict[str, Any]:
     """The run's figures as the comparison page's chart and tables."""
     r = run.results or {}
     t = r["totals"]
-    chart = fan_chart(
+    chart = drawn(f"scenario run {run.id} {run.started_at.isoformat()}", lambda: fan_chart(
         "Children looked after: base and scenario", list(pd.to_datetime(t["month"])),
         np.array(t["base_p10"]), np.array(t["base_p50"]), np.array(t["base_p90"]),
         scenario=np.array(t["scenario_p50"]), scenario_name=name,
-    )  # fmt: skip
+    ))  # fmt: skip
     cats = _frame(r["by_category"], ["category", "base_mean", "base_p10", "base_p90",
                                      "scenario_mean", "scenario_p10", "scenario_p90",
                                      "difference"])  # fmt: skip

@@ -151,3 +151,15 @@ def test_scenario_form_history_and_run_over_http(site, forecast_run):
     assert "Children looked after by placement category at the end of the forecast" in text
     assert "Placement spend by financial year: base and scenario" in text
     assert re.search(r"commissioner</td><td>ran", c.get(page).text)
+
+
+def test_a_run_cut_short_by_a_restart_says_so(site):
+    """A run left 'running' by this process but not running here (as after a restart)
+    is shown as stopped, and its page stops refreshing."""
+    from sufficiency.store.saved_scenarios import save_scenario, start_scenario_run
+
+    sid = save_scenario(site.store, "Cut short", {"name": "Cut short"}, "commissioner")
+    run_id = start_scenario_run(site.store, sid, 1, {"name": "Cut short"}, "commissioner")
+    text = site.client("commissioner").get(f"/scenarios/runs/{run_id}").text
+    assert "This run stopped before it finished (the server restarted)." in text
+    assert 'http-equiv="refresh"' not in text
