@@ -2,7 +2,9 @@
 signs in with password and TOTP code, reviews tonight's proposals, opens a child's page,
 pins one match and excludes another with reasons, and sees both listed; the next
 matching run reads them from the store and "What changed" says why. The server's log
-for the whole run holds no date of birth or postcode."""
+for the whole run holds no date of birth or postcode. A commissioner creates, saves,
+runs and compares a scenario; finance reads spend by quarter and month and opens the
+downloaded workbook."""
 
 from __future__ import annotations
 
