@@ -34,7 +34,7 @@ from sufficiency.store.accounts import (
     record_success,
     secret_setting,
 )
-from sufficiency.web import aggregate, placement
+from sufficiency.web import aggregate, commissioning_pages, forecast_pages, placement, scenarios
 from sufficiency.web.auth import sign_in
 from sufficiency.web.framework import (
     ADMIN,
@@ -209,7 +209,10 @@ ROUTES = [
     Page("/sign-out", sign_out, roles=SIGNED_IN, methods=("POST",)),
     Page("/", home, roles=SIGNED_IN),
     *placement.ROUTES,
+    *forecast_pages.ROUTES,
     *aggregate.ROUTES,
+    *scenarios.ROUTES,
+    *commissioning_pages.ROUTES,
     Page("/admin/users", users_page, roles=ADMIN),
     Page("/admin/audit", audit_page, roles=ADMIN),
 ]

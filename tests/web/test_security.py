@@ -14,7 +14,13 @@ from sufficiency.web.framework import PUBLIC, Page
 from tests.web.conftest import PASSWORD, ROLES, csrf, sign_in
 
 #: A value for each path parameter (a real child of the sample run, a decision, a file).
-PARAMS = {"child_id": "R001", "decision_id": "999999", "name": "spend.xlsx"}
+PARAMS = {
+    "child_id": "R001",
+    "decision_id": "999999",
+    "name": "spend.xlsx",
+    "scenario_id": "999999",
+    "run_id": "999999",
+}
 
 
 def _routes(app):
