@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -250,6 +251,25 @@ def error_page(
     request: Request, web: WebApp, user: Account | None, status: int, title: str, sentence: str
 ) -> HTMLResponse:
     return _render(request, user, "error.html", status, title=title, sentence=sentence)
+
+
+#: How long a page about a running job waits for it before answering "still running".
+WAIT_SECONDS = 20.0
+
+
+def wait_until(done: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool:
+    """Wait (in the handler's worker thread) until ``done()`` or ``seconds`` pass; says which.
+
+    Pages about a background run wait for it like this instead of refreshing themselves: a
+    timed refresh takes the page away from a person reading it (WCAG 2.2.1), and the pages
+    use no scripts. A run that ends within the wait shows its result at once; otherwise the
+    page says it is still running and offers a link to look again."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.25)
+    return True
 
 
 def redirect(path: str) -> RedirectResponse:

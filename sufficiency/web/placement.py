@@ -30,7 +30,16 @@ from sufficiency.store.team_decisions import (
     withdraw_decision,
 )
 from sufficiency.web import rerun
-from sufficiency.web.framework import PLACEMENT, Ctx, Page, not_found, redirect, render
+from sufficiency.web.framework import (
+    PLACEMENT,
+    WAIT_SECONDS,
+    Ctx,
+    Page,
+    not_found,
+    redirect,
+    render,
+    wait_until,
+)
 
 CHILD_ID = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 MAX_REASON = 500
@@ -322,8 +331,14 @@ def rerun_start(ctx: Ctx) -> Response:
 
 
 def rerun_status(ctx: Ctx) -> Response:
-    """The latest re-run: running (the page refreshes itself), finished or failed. The user
-    who started it is taken to "What changed" once it has finished."""
+    """The latest re-run: running, finished or failed. The page waits for a running re-run
+    to end (up to 20 s); the user who started it is then taken to "What changed"."""
+
+    def ended() -> bool:
+        s = rerun.current(ctx.store)
+        return s is None or not s.running or not rerun.still_holds(s)
+
+    wait_until(ended)
     state = rerun.current(ctx.store)
     waiting = ctx.request.session.get("rerun_wait")
     if state is not None and not state.running and waiting == state.started_at:
@@ -338,7 +353,8 @@ def rerun_status(ctx: Ctx) -> Response:
 def _rerun_page(ctx: Ctx, status: int, problem: str = "") -> Response:
     state = rerun.current(ctx.store)
     interrupted = state is not None and state.running and not rerun.still_holds(state)
-    return render(ctx, "rerun.html", status, state=state, interrupted=interrupted, problem=problem)
+    return render(ctx, "rerun.html", status, state=state, interrupted=interrupted, problem=problem,
+                  waited=int(WAIT_SECONDS))  # fmt: skip
 
 
 ROUTES = [

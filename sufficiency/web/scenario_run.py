@@ -9,7 +9,7 @@ figures only (children by category at the horizon, starts, shortfall, cost): not
 that names a child.
 
 A run takes seconds on the sample and longer on a large authority, so it runs in a
-background thread; the page showing it refreshes itself (no JavaScript) until it ends.
+background thread; the page showing it waits for it to end (no JavaScript).
 One run at a time per server process: a second waits its turn.
 """
 

@@ -3,8 +3,9 @@
 Saved scenarios are shared by everyone in the authority (one run store per authority);
 each keeps its author and history: who created, changed and ran it, and when. A run
 repeats the latest forecast run with the scenario (:mod:`.scenario_run`) in the
-background; its page refreshes itself until the run ends, then shows the scenario and
-the base side by side. Aggregate figures only: nothing here names a child.
+background; its page waits for the run to end (up to 20 s, then offers to look again),
+then shows the scenario and the base side by side. Aggregate figures only: nothing here
+names a child.
 """
 
 from __future__ import annotations
@@ -29,7 +30,15 @@ from sufficiency.store.saved_scenarios import (
     scenario_history,
     scenario_runs,
 )
-from sufficiency.web.framework import Ctx, Page, not_found, redirect, render
+from sufficiency.web.framework import (
+    WAIT_SECONDS,
+    Ctx,
+    Page,
+    not_found,
+    redirect,
+    render,
+    wait_until,
+)
 from sufficiency.web.scenario_form import (
     AGE_BANDS,
     BAND_FIELDS,
@@ -44,8 +53,6 @@ from sufficiency.web.scenario_run import BaseNotAvailable, interrupted, start_ru
 from sufficiency.web.store_files import drawn
 
 COMMISSIONER = frozenset({"commissioner"})
-#: Seconds between refreshes of a running scenario's page.
-REFRESH_SECONDS = 2
 HEADERS = {
     "category": "Placement category",
     "base_mean": "Base (mean)", "base_p10": "Base P10", "base_p50": "Base P50",
@@ -180,16 +187,21 @@ def comparison(run: ScenarioRunInfo, name: str) -> dict[str, Any]:
 
 
 def scenario_run_page(ctx: Ctx) -> Response:
-    run = get_scenario_run(ctx.store, int(ctx.request.path_params["run_id"]))
+    run_id = int(ctx.request.path_params["run_id"])
+
+    def ended() -> bool:
+        r = get_scenario_run(ctx.store, run_id)
+        return r is None or r.status != "running" or interrupted(r)
+
+    wait_until(ended)
+    run = get_scenario_run(ctx.store, run_id)
     s = get_scenario(ctx.store, run.scenario_id) if run is not None else None
     if run is None or s is None:
         return not_found(ctx, "There is no such scenario run.")
     name = str(run.definition.get("name", s.name))
     context: dict[str, Any] = {"run": run, "s": s, "name": name, "headers": HEADERS,
                                "lines": describe(run.definition), "stopped": interrupted(run),
-                               "refresh_seconds": 0}  # fmt: skip
-    if run.status == "running" and not context["stopped"]:
-        context["refresh_seconds"] = REFRESH_SECONDS
+                               "waited": int(WAIT_SECONDS)}  # fmt: skip
     if run.status == "succeeded" and run.results:
         context.update(comparison(run, name))
     return render(ctx, "scenario_run.html", **context)

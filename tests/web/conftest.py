@@ -207,3 +207,14 @@ def commission_run(site, sample_dir) -> Path:
             str(sample_dir / "levers.toml"), "--out", str(out), "--paths", "20",
             "--eval-paths", "20", "--no-sensitivity", "--store", site.store_url)  # fmt: skip
     return out
+
+
+def until(page, done, tries: int = 12) -> None:
+    """Follow "Check again" until ``done()``: a page about a running job waits up to 20 s
+    for it, then says it is still running and offers the link."""
+    for _ in range(tries):
+        page.wait_for_load_state()
+        if done():
+            return
+        page.get_by_role("link", name="Check again").click()
+    raise AssertionError(f"still running after {tries} looks: {page.url}")

@@ -16,7 +16,7 @@ import pytest
 
 from sufficiency.store.accounts import audit_trail
 from sufficiency.web.placement import latest_match_run
-from tests.web.conftest import PASSWORD, require_browser
+from tests.web.conftest import PASSWORD, require_browser, until
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -82,8 +82,8 @@ def test_placement_reviews_pins_and_excludes(site, browser, sample_dir):
     nav(page, "Tonight's matches")
     tonight_run = latest_match_run(site.store)
     page.get_by_role("button", name="Re-run matching now").click()
-    # the status page refreshes itself (no script) until the run is done, then "What changed"
-    page.wait_for_url("**/matching/changes", timeout=120_000)
+    # the status page waits for the run (no timed refresh, no script), then "What changed"
+    until(page, lambda: page.url.endswith("/matching/changes"))
     assert page.get_by_role("status").inner_text().startswith("Matching re-run with the decisions")
     rerun = latest_match_run(site.store)
     assert rerun["id"] != tonight_run["id"] and rerun["summary"]["rerun_of"] == tonight_run["id"]
@@ -125,7 +125,7 @@ def sign_in_as(browser, site, role: str):
 
 def test_commissioner_creates_runs_saves_and_compares_a_scenario(site, browser, forecast_run):
     """A commissioner fills the scenario form (a wrong value first), saves it with a name,
-    runs it on the latest forecast, waits on the refreshing page and compares it with
+    runs it on the latest forecast, waits for it and compares it with
     the base side by side; the scenario's history names them."""
     page = sign_in_as(browser, site, "commissioner")
     nav(page, "Scenarios")
@@ -146,7 +146,7 @@ def test_commissioner_creates_runs_saves_and_compares_a_scenario(site, browser, 
     page.get_by_role("button", name="Run this scenario").click()
     table = page.get_by_role("table", name="Children looked after by placement category at "
                              "the end of the forecast: base and scenario")  # fmt: skip
-    table.wait_for(timeout=180_000)  # the page refreshes itself until the run ends
+    until(page, table.is_visible)  # the page waits for the run to end
     total = table.get_by_role("row", name=re.compile("All children looked after")).inner_text()
     assert len(re.findall(r"\d", total)) >= 7
     for name in ("Mean placement starts a year over the forecast: base and scenario",
