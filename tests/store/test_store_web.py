@@ -82,3 +82,44 @@ def test_team_decisions_feed_the_next_run(store_url, tmp_path):
     with pytest.raises(StoreError, match="needs a reason"):
         add_decision(store, "R001", "PL0013", "pin", "  ", "jo")
     store.close()
+
+
+def test_totp_codes_are_good_once(store_url):
+    """Migration 0004: the step of the last code accepted is kept; a code of that step or
+    an earlier one is refused, a later one accepted; a new secret starts afresh."""
+    import pyotp
+
+    from sufficiency.store.accounts import reset_credentials, set_active_by_id, use_totp_step
+    from sufficiency.web.auth import hash_password, sign_in, totp_step
+
+    store = RunStore(store_url)
+    secret = pyotp.random_base32()
+    user = add_user(store, "jo", "placement", hash_password("a long test password"), secret)
+    totp = pyotp.TOTP(secret)
+    step = totp.timecode(NOW)
+    code = totp.generate_otp(step)
+    assert totp_step(secret, code, NOW) == step
+    assert totp_step(secret, totp.generate_otp(step + 2), NOW) is None  # too far ahead
+    assert sign_in(store, "jo", "a long test password", code, NOW).account is not None
+    # the same code again, even within its 30 seconds, is refused like a wrong code
+    again = sign_in(store, "jo", "a long test password", code, NOW + dt.timedelta(seconds=5))
+    assert again.account is None and "is not right" in again.message
+    # the previous step's code (still inside the drift window) is refused too
+    earlier = totp.generate_otp(step - 1)
+    assert sign_in(store, "jo", "a long test password", earlier, NOW).account is None
+    later = NOW + dt.timedelta(seconds=30)
+    assert sign_in(store, "jo", "a long test password", totp.generate_otp(step + 1),
+                   later).account is not None  # fmt: skip
+    assert not use_totp_step(store, "jo", step + 1) and use_totp_step(store, "jo", step + 2)
+    # a new secret forgets the step; it also ends sessions and lifts a lock
+    new = pyotp.random_base32()
+    after = reset_credentials(store, user.id, None, new)
+    assert after.session_version > user.session_version
+    assert sign_in(store, "jo", "a long test password", pyotp.TOTP(new).generate_otp(step),
+                   NOW).account is not None  # fmt: skip
+    off = set_active_by_id(store, user.id, False)
+    assert not off.active and off.session_version > after.session_version
+    assert set_active_by_id(store, user.id, True).active
+    with pytest.raises(StoreError, match="no user with ID"):
+        set_active_by_id(store, 999999, True)
+    store.close()

@@ -13,8 +13,10 @@ from sufficiency.store.accounts import MAX_FAILURES, audit_trail, get_user
 from sufficiency.web.framework import PUBLIC, Page
 from tests.web.conftest import PASSWORD, ROLES, csrf, sign_in
 
-#: A value for each path parameter (a real child of the sample run, a decision, a file).
-PARAMS = {"child_id": "R001", "decision_id": "999999", "name": "spend.xlsx"}
+#: A value for each path parameter (a real child of the sample run, a decision, a file,
+#: a user, an upload).
+PARAMS = {"child_id": "R001", "decision_id": "999999", "name": "spend.xlsx",
+          "user_id": "1", "upload_id": "no-such-upload-waiting-here"}  # fmt: skip
 
 
 def _routes(app):
