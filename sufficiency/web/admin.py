@@ -117,6 +117,8 @@ def set_active_post(ctx: Ctx) -> Response:
     user = get_user_by_id(ctx.store, _target(ctx))
     if user is None:
         return not_found(ctx, "There is no such user.")
+    if ctx.form.get("active") not in ("yes", "no"):
+        return _users(ctx, 400, errors=["Say whether the account is to be active."])
     active = ctx.form.get("active") == "yes"
     if not active and ctx.user is not None and user.id == ctx.user.id:
         return _users(ctx, 400, errors=["You cannot make your own account inactive."])

@@ -157,9 +157,15 @@ async def oidc_back(ctx: Ctx) -> Response:
     claims = token.get("userinfo") or {}
     name = str(claims.get(ctx.web.params.oidc.username_claim, "") or "")
     user = await run_in_threadpool(get_user, ctx.store, name) if name else None
-    if user is None or not user.active:
+    # Only accounts added for organisation sign-in (``users add --oidc``, no password) may
+    # use it: a password account keeps its own second factor, whatever the provider says.
+    if user is None or not user.active or user.has_password:
         await run_in_threadpool(
-            audit, ctx.store, name or None, "sign_in_failed", detail="OpenID: no active account"
+            audit,
+            ctx.store,
+            name or None,
+            "sign_in_failed",
+            detail="OpenID: no active organisation-sign-in account",
         )
         return render(
             ctx,

@@ -13,6 +13,7 @@ reads half an upload. File contents are never logged.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import json
 import os
 import re
@@ -188,7 +189,9 @@ def stage(
         elif kind != "history" and suffix != ".csv":
             problems.append(_problem(safe, "is not a CSV file: save it as CSV and try again"))
         elif (root / safe).exists():
-            problems.append(_problem(safe, "was sent twice"))
+            problems.append(_problem(safe, "was sent twice: for a 903 history of several years, "
+                                     "send the folder (or a zip of it) so each year's files "
+                                     "stay in their year's folder"))  # fmt: skip
         else:
             try:
                 saved.append((safe, _copy(fh, root / safe, budget)))
@@ -329,11 +332,15 @@ def accept(
             raise UploadError("The waiting upload changed after it was checked. Upload it again.")
     target = input_paths(params)[kind]
     ensure_private_dir(target.parent)
-    if kind == "history":
-        _swap_folder(root, target, upload_id)
-    else:
-        with atomic_path(target) as tmp:
-            shutil.copyfile(root / files[0][0], tmp)
+    # one acceptance at a time in a data folder (two 903 swaps must not interleave)
+    lock_fd = os.open(target.parent / ".accept.lock", os.O_CREAT | os.O_WRONLY, FILE_MODE)
+    with os.fdopen(lock_fd, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if kind == "history":
+            _swap_folder(root, target, upload_id)
+        else:
+            with atomic_path(target) as tmp:
+                shutil.copyfile(root / files[0][0], tmp)
     shutil.rmtree(folder)
     return kind, target, files
 

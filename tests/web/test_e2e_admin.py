@@ -2,7 +2,7 @@
 with the password and authenticator secret shown once; the administrator uploads a
 broken referrals file (the report lists each problem by file, row and column; nothing is
 written), then good files (a referrals CSV and the sample's 903 folder), and accepts
-them into the data folder."""
+them into the data folder. axe-core finds nothing serious or critical on these pages."""
 
 from __future__ import annotations
 
@@ -19,6 +19,17 @@ from tests.web.test_e2e import browser, nav  # noqa: F401  (the module's browser
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
+def _axe(page) -> None:
+    """axe-core (bundled by axe-playwright-python) finds nothing serious or critical."""
+    from axe_playwright_python.base import AXE_FILE_PATH
+
+    page.evaluate(AXE_FILE_PATH.read_text(encoding="utf-8"))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    bad = [(v["id"], v["help"]) for v in result["violations"]
+           if v.get("impact") in ("serious", "critical")]  # fmt: skip
+    assert not bad, (page.url, bad)
+
+
 def _sign_in(page, site, name: str, password: str, code: str) -> None:
     page.goto(site.url + "/sign-in")
     page.get_by_label("User name").fill(name)
@@ -28,14 +39,16 @@ def _sign_in(page, site, name: str, password: str, code: str) -> None:
 
 
 def test_admin_adds_a_user_and_uploads(site, browser, sample_dir, tmp_path):  # noqa: F811
-    page = browser.new_page()
+    page = browser.new_page(bypass_csp=True)  # for axe-core's script only
     _sign_in(page, site, "admin", PASSWORD, site.code("admin"))
     nav(page, "Users")
+    _axe(page)
     page.get_by_label("User name").fill("kim")
     page.get_by_label("Role").select_option("placement")
     page.get_by_label("A password and an authenticator app").check()
     page.get_by_role("button", name="Add the user").click()
     assert page.get_by_role("heading", name="Added kim (placement).").is_visible()
+    _axe(page)
     password = page.locator("#new-password").inner_text()
     secret = page.locator("#new-secret").inner_text()
     page.get_by_role("link", name="Back to the users").click()
@@ -56,6 +69,7 @@ def test_admin_adds_a_user_and_uploads(site, browser, sample_dir, tmp_path):  # 
     assert "referrals.csv" in row and "3" in row.split()
     assert "It cannot be used: nothing was written" in page.get_by_role("status").inner_text()
     assert page.get_by_role("button", name="Accept and use it").count() == 0
+    _axe(page)
     page.get_by_role("button", name="Throw it away").click()
     assert _data_files(site) == before
 
@@ -79,6 +93,7 @@ def test_admin_adds_a_user_and_uploads(site, browser, sample_dir, tmp_path):  # 
     assert page.get_by_role("status").inner_text().startswith("Accepted")
     episodes = list((site.data / "ssda903").rglob("episodes.csv"))
     assert len(episodes) == 6
+    _axe(page)
     table = page.get_by_role("table", name="Inputs in the data folder").inner_text()
     assert "None yet" in table  # only the register is still missing
     page.close()

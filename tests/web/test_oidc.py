@@ -157,3 +157,15 @@ def test_issuer_must_be_https_unless_on_this_computer(tmp_path):
     path.write_text('[web.oidc]\nissuer = "http://login.example.org/tenant"\nclient_id = "x"\n')
     with pytest.raises(ConfigError, match="the issuer must be an https:// address"):
         load_params(path)
+
+
+def test_a_password_account_cannot_sign_in_through_the_provider(oidc_site):
+    """Organisation sign-in is for accounts added with --oidc: a password account keeps
+    its own second factor even if the provider names it."""
+    from sufficiency.web.auth import hash_password
+
+    add_user(oidc_site.store, "pat", "placement", hash_password("a long test password"), "S" * 32)
+    _provider_user(oidc_site, "pat-sub", "pat")
+    c = httpx.Client(base_url=oidc_site.url, timeout=30)
+    assert c.get(_authorize(_start(c), "pat-sub")).status_code == 403
+    assert c.get("/").status_code == 303
