@@ -37,6 +37,12 @@ def _upload_id(r: httpx.Response) -> str:
     return r.text.split('action="/admin/uploads/')[1].split("/")[0]
 
 
+def _discard(c: httpx.Client, r: httpx.Response) -> None:
+    """Throw a checked upload away (so no staging folder is left behind)."""
+    d = c.post(f"/admin/uploads/{_upload_id(r)}/discard", data={"csrftoken": csrf(c)})
+    assert d.status_code == 303
+
+
 def _data_files(site) -> list[str]:
     if not site.data.exists():
         return []
@@ -155,17 +161,21 @@ def test_upload_with_errors_writes_nothing(site, sample_dir):
     r = _upload(admin, "referrals", [("placements.csv",
                                       (sample_dir / "placements.csv").read_bytes())])  # fmt: skip
     assert r.status_code == 422 and "reads as placements" in r.text
+    _discard(admin, r)
     r = _upload(admin, "placements", [("register.xlsx", b"PK not really")])
     assert r.status_code == 422 and "is not a CSV file" in r.text
+    _discard(admin, r)
     r = admin.post("/admin/uploads", data={"csrftoken": csrf(admin), "kind": "referrals"},
                    files=[("files", ("", b"", "application/octet-stream"))])  # fmt: skip
     assert r.status_code == 422 and "no file was sent" in r.text
+    _discard(admin, r)
     # an unsafe zip (a name climbing out of the folder) is refused, nothing unpacked
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("../../evil.csv", "CHILD\n1\n")
     r = _upload(admin, "history", [("history.zip", buf.getvalue())])
     assert r.status_code == 422 and "unsafe name" in r.text
+    _discard(admin, r)
     assert _data_files(site) == before
     # too large: refused before it is read; without the CSRF token: refused
     big = b"x" * (2 * 1024 * 1024 + 10)
