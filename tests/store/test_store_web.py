@@ -123,3 +123,36 @@ def test_totp_codes_are_good_once(store_url):
     with pytest.raises(StoreError, match="no user with ID"):
         set_active_by_id(store, 999999, True)
     store.close()
+
+
+def test_migration_0004_keeps_existing_accounts(store_url):
+    """A store at 0003 with a user upgrades to 0004 on opening; the user is kept, with no
+    code step recorded yet."""
+    from pathlib import Path
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    import sufficiency.store.store as module
+
+    if store_url.startswith("sqlite"):
+        Path(store_url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(store_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(module.__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0003")
+        conn.execute(text(
+            "INSERT INTO users (username, role, password_hash, totp_secret, active, "
+            "failed_sign_ins, session_version, created_at) VALUES ('old', 'finance', 'h', "
+            "'SECRET', :t, 0, 0, :now)"), {"t": True, "now": NOW})  # fmt: skip
+    engine.dispose()
+    store = RunStore(store_url)
+    old = get_user(store, "old")
+    assert old is not None and old.role == "finance" and old.has_totp
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+        assert conn.execute(text("SELECT totp_last_step FROM users")).scalar() is None
+    store.close()
