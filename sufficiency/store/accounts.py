@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from sufficiency.errors import StoreError
 from sufficiency.store.models import AuditEvent, Setting, User
-from sufficiency.store.store import RunStore
+from sufficiency.store.store import RunStore, utc
 
 ROLES: tuple[str, ...] = ("placement", "commissioner", "finance", "admin")
 #: What each role may do, in a sentence (``users add`` and docs/web.md say it).
@@ -51,12 +51,6 @@ class Account:
     last_sign_in_at: dt.datetime | None
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
 def _account(u: User) -> Account:
     return Account(
         id=u.id,
@@ -66,10 +60,10 @@ def _account(u: User) -> Account:
         has_password=u.password_hash is not None,
         has_totp=u.totp_secret is not None,
         failed_sign_ins=u.failed_sign_ins,
-        locked_until=_utc(u.locked_until),
+        locked_until=utc(u.locked_until),
         session_version=u.session_version,
-        created_at=_utc(u.created_at) or u.created_at,
-        last_sign_in_at=_utc(u.last_sign_in_at),
+        created_at=utc(u.created_at) or u.created_at,
+        last_sign_in_at=utc(u.last_sign_in_at),
     )
 
 
@@ -296,7 +290,7 @@ def audit_trail(
         q = q.where(AuditEvent.child_id == child_id)
     with Session(store.engine) as s:
         return [
-            AuditRow(_utc(e.at) or e.at, e.username, e.action, e.child_id, e.run_id, e.detail)
+            AuditRow(utc(e.at) or e.at, e.username, e.action, e.child_id, e.run_id, e.detail)
             for e in s.scalars(q)
         ]
 

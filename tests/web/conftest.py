@@ -198,3 +198,28 @@ def oidc_site(tmp_path_factory):
         server.should_exit = True
         thread.join(10)
     store.close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's chromium, headless, driven by Playwright (one per test module)."""
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        ])  # fmt: skip
+        yield b
+        b.close()
+
+
+def browser_sign_in(page, site: Site, username: str) -> None:
+    """Sign ``username`` in on ``page`` through the sign-in form, as a person would."""
+    page.goto(site.url + "/sign-in")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Code from your authenticator app").fill(site.code(username))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: not url.endswith("/sign-in"))

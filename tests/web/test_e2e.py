@@ -1,7 +1,8 @@
 """End to end in headless Chromium (Debian's, driven by Playwright): a placement worker
 signs in with password and TOTP code, reviews tonight's proposals, opens a child's page,
-pins one match and excludes another with reasons, and sees both listed; the next
-matching run reads them from the store and "What changed" says why. The server's log
+pins one match and excludes another with reasons, and sees both listed; presses "Re-run
+matching now", which matches tonight's inputs again with those decisions, and "What
+changed" shows the changed matches and names each decision as the cause. The server's log
 for the whole run holds no date of birth or postcode."""
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import pandas as pd
 import pytest
 
 from sufficiency.store.accounts import audit_trail
-from tests.web.conftest import PASSWORD, require_browser, run_match
+from sufficiency.web.placement import latest_match_run
+from tests.web.conftest import PASSWORD, require_browser
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -74,17 +76,27 @@ def test_placement_reviews_pins_and_excludes(site, browser, sample_dir):
                for t in text)  # fmt: skip
     assert any("R004" in t and proposed in t and "Exclude" in t for t in text)
 
-    # the next run reads the decisions from the store
-    run_match(site.store_url, site.out / "match2", "--decisions-from-store")
-    decisions = pd.read_csv(site.out / "match2" / "team_decisions.csv")
+    # re-run matching now: the same inputs as tonight's run, with these decisions
+    nav(page, "Tonight's matches")
+    tonight_run = latest_match_run(site.store)
+    page.get_by_role("button", name="Re-run matching now").click()
+    # the status page refreshes itself (no script) until the run is done, then "What changed"
+    page.wait_for_url("**/matching/changes", timeout=120_000)
+    assert page.get_by_role("status").inner_text().startswith("Matching re-run with the decisions")
+    rerun = latest_match_run(site.store)
+    assert rerun["id"] != tonight_run["id"] and rerun["summary"]["rerun_of"] == tonight_run["id"]
+    decisions = pd.read_csv(f"{rerun['out_dir']}/team_decisions.csv")
     assert set(decisions["child_id"]) >= {"R001", "R004"}
-    matches = pd.read_csv(site.out / "match2" / "matches.csv").set_index("child_id")
+    matches = pd.read_csv(f"{rerun['out_dir']}/matches.csv").set_index("child_id")
     assert matches.loc["R001", "placement_id"] == "PL0013"
     assert matches.loc["R004", "placement_id"] != proposed
-    nav(page, "What changed")
     changed = page.get_by_role("table", name="Children whose proposal changed").inner_text()
-    assert re.search(r"R001\s+PL0073\s+PL0013\s+pinned by placement", changed)
-    assert re.search(rf"R004\s+{proposed}\s+\S+\s+excluded from {proposed} by placement", changed)
+    assert re.search(r"R001\s+PL0073\s+PL0013\s+pinned by placement on \S+: agreed at the "
+                     "placement panel", changed)  # fmt: skip
+    assert re.search(rf"R004\s+{proposed}\s+\S+\s+excluded from {proposed} by placement on \S+: "
+                     "the home cannot meet the child's contact plan", changed)  # fmt: skip
+    assert f"re-ran the inputs of run {tonight_run['id']}" in page.content()
+    assert audit_trail(site.store, action="rerun_matching")[0].run_id == rerun["id"]
 
     assert audit_trail(site.store, action="view_child", child_id="R004")
     assert audit_trail(site.store, action="decision", child_id="R001")

@@ -39,7 +39,7 @@ def _sign_in(page, site, name: str, password: str, code: str) -> None:
 
 
 def test_admin_adds_a_user_and_uploads(site, browser, sample_dir, tmp_path):  # noqa: F811
-    page = browser.new_page(bypass_csp=True)  # for axe-core's script only
+    page = browser.new_page()
     _sign_in(page, site, "admin", PASSWORD, site.code("admin"))
     nav(page, "Users")
     _axe(page)
