@@ -25,7 +25,8 @@ ROLES: tuple[str, ...] = ("placement", "commissioner", "finance", "admin")
 #: What each role may do, in a sentence (``users add`` and docs/web.md say it).
 ROLE_WORDS = {
     "placement": "the placement team: tonight's proposals, each child's page and decisions",
-    "commissioner": "commissioners: forecasts and spend, aggregate figures only",
+    "commissioner": "commissioners: forecasts, scenarios, commissioning and spend, aggregate "
+    "figures only",
     "finance": "finance: spend and its downloads, aggregate figures only",
     "admin": "administrators: users, uploads of inputs and the audit trail, no child's record",
 }

@@ -31,7 +31,7 @@ from sufficiency.store.types import ChildOutcome, DecisionKey, InputRow, RowFing
 
 STORE_ENV = "SUFFICIENCY_STORE"
 #: The newest migration in migrations/versions (a test keeps this in step).
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0006"
 
 
 def default_store_url() -> str:

@@ -32,7 +32,14 @@ from sufficiency.store.accounts import (
     record_success,
     secret_setting,
 )
-from sufficiency.web import admin, aggregate, placement
+from sufficiency.web import (
+    admin,
+    aggregate,
+    commissioning_pages,
+    forecast_pages,
+    placement,
+    scenarios,
+)
 from sufficiency.web.auth import sign_in
 from sufficiency.web.framework import (
     PUBLIC,
@@ -207,7 +214,10 @@ ROUTES = [
     Page("/sign-out", sign_out, roles=SIGNED_IN, methods=("POST",)),
     Page("/", home, roles=SIGNED_IN),
     *placement.ROUTES,
+    *forecast_pages.ROUTES,
     *aggregate.ROUTES,
+    *scenarios.ROUTES,
+    *commissioning_pages.ROUTES,
     *admin.ROUTES,
 ]
 

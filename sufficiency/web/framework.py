@@ -287,7 +287,11 @@ def nav_links(user: Account | None) -> list[tuple[str, str]]:
             ("/decisions", "Decisions"),
         ]
     if user.role in AGGREGATE:
-        links += [("/forecast", "Forecast"), ("/spend", "Spend")]
+        links += [("/forecast", "Forecast")]
+    if user.role == "commissioner":
+        links += [("/scenarios", "Scenarios"), ("/commissioning", "Commissioning")]
+    if user.role in AGGREGATE:
+        links += [("/spend", "Spend")]
     if user.role == "admin":
         links += [
             ("/admin/users", "Users"),

@@ -85,7 +85,7 @@ def test_team_decisions_feed_the_next_run(store_url, tmp_path):
 
 
 def test_totp_codes_are_good_once(store_url):
-    """Migration 0004: the step of the last code accepted is kept; a code of that step or
+    """Migration 0006: the step of the last code accepted is kept; a code of that step or
     an earlier one is refused, a later one accepted; a new secret starts afresh."""
     import pyotp
 
@@ -125,8 +125,8 @@ def test_totp_codes_are_good_once(store_url):
     store.close()
 
 
-def test_migration_0004_keeps_existing_accounts(store_url):
-    """A store at 0003 with a user upgrades to 0004 on opening; the user is kept, with no
+def test_migration_0006_keeps_existing_accounts(store_url):
+    """A store at 0005 with a user upgrades to 0006 on opening; the user is kept, with no
     code step recorded yet."""
     from pathlib import Path
 
@@ -143,7 +143,7 @@ def test_migration_0004_keeps_existing_accounts(store_url):
     cfg.set_main_option("script_location", str(Path(module.__file__).parent / "migrations"))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0003")
+        command.upgrade(cfg, "0005")
         conn.execute(text(
             "INSERT INTO users (username, role, password_hash, totp_secret, active, "
             "failed_sign_ins, session_version, created_at) VALUES ('old', 'finance', 'h', "
@@ -153,6 +153,6 @@ def test_migration_0004_keeps_existing_accounts(store_url):
     old = get_user(store, "old")
     assert old is not None and old.role == "finance" and old.has_totp
     with store.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0006"
         assert conn.execute(text("SELECT totp_last_step FROM users")).scalar() is None
     store.close()

@@ -104,6 +104,11 @@ def run_match(store_url: str, out: Path, *extra: str) -> None:
     assert result.exit_code == 0, result.output
 
 
+def run_cli(*args: str) -> None:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -223,3 +228,38 @@ def browser_sign_in(page, site: Site, username: str) -> None:
     page.get_by_label("Code from your authenticator app").fill(site.code(username))
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: not url.endswith("/sign-in"))
+
+
+@pytest.fixture(scope="session")
+def forecast_run(site, sample_dir) -> Path:
+    """A forecast of the sample recorded in the site's store: supply, one backtest
+    cutoff, 100 simulated paths (a scenario run repeats it, so it is kept quick)."""
+    out = site.out / "forecast"
+    run_cli("forecast", "--history", str(sample_dir / "ssda903"), "--out", str(out),
+            "--supply", str(sample_dir / "supply.toml"), "--placements",
+            str(sample_dir / "placements.csv"), "--paths", "100",
+            "--backtest-cutoff", "2025-03-31", "--store", site.store_url)  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="session")
+def spend_run(site, sample_dir) -> Path:
+    """A spend run of the sample with the budget and a scenario (40 paths, to keep it quick)."""
+    cfg = site.out / "fast.toml"
+    cfg.write_text("[forecast]\nnum_paths = 40\n")
+    out = site.out / "spend"
+    run_cli("spend", "--history", str(sample_dir / "ssda903"), "--out", str(out),
+            "--budget", str(sample_dir / "budget.csv"), "--scenario",
+            str(sample_dir / "scenarios" / "step_down_and_in_house.toml"),
+            "--date", RUN_DATE, "--config", str(cfg), "--store", site.store_url)  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="session")
+def commission_run(site, sample_dir) -> Path:
+    """A commissioning run of the sample (20 paths each, no sensitivity: quick)."""
+    out = site.out / "commission"
+    run_cli("commission", "--history", str(sample_dir / "ssda903"), "--levers",
+            str(sample_dir / "levers.toml"), "--out", str(out), "--paths", "20",
+            "--eval-paths", "20", "--no-sensitivity", "--store", site.store_url)  # fmt: skip
+    return out

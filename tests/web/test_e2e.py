@@ -3,7 +3,9 @@ signs in with password and TOTP code, reviews tonight's proposals, opens a child
 pins one match and excludes another with reasons, and sees both listed; presses "Re-run
 matching now", which matches tonight's inputs again with those decisions, and "What
 changed" shows the changed matches and names each decision as the cause. The server's log
-for the whole run holds no date of birth or postcode."""
+for the whole run holds no date of birth or postcode. A commissioner creates, saves,
+runs and compares a scenario; finance reads spend by quarter and month and opens the
+downloaded workbook."""
 
 from __future__ import annotations
 
@@ -109,3 +111,87 @@ def test_placement_reviews_pins_and_excludes(site, browser, sample_dir):
     assert "GET /matching/children/R004" in log  # the log was captured
     leaked = sorted(v for v in personal if v in log)
     assert not leaked, f"personal details in the server log: {leaked[:3]}"
+
+
+def sign_in_as(browser, site, role: str):
+    page = browser.new_page(accept_downloads=True)
+    page.goto(site.url + "/sign-in")
+    page.get_by_label("User name").fill(role)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Code from your authenticator app").fill(site.code(role))
+    page.get_by_role("button", name="Sign in").click()
+    return page
+
+
+def test_commissioner_creates_runs_saves_and_compares_a_scenario(site, browser, forecast_run):
+    """A commissioner fills the scenario form (a wrong value first), saves it with a name,
+    runs it on the latest forecast, waits on the refreshing page and compares it with
+    the base side by side; the scenario's history names them."""
+    page = sign_in_as(browser, site, "commissioner")
+    nav(page, "Scenarios")
+    page.get_by_role("link", name="Create a new scenario").click()
+    page.get_by_label("Name", exact=True).fill("Browser: recruit in-house")
+    page.get_by_label("Share made in-house (%)").fill("two thirds")
+    page.get_by_role("button", name="Save scenario").click()
+    alert = page.get_by_role("alert")
+    assert "Share made in-house: enter a number, such as 25." in alert.inner_text()
+    page.get_by_label("Share made in-house (%)").fill("30")
+    page.get_by_label("Change in entries (%)").fill("5")
+    page.get_by_label("Step-downs a month", exact=True).fill("0.5")
+    page.get_by_label("Step down from").select_option(label="External children's homes")
+    page.get_by_role("button", name="Save scenario").click()
+    assert "Saved the scenario Browser: recruit in-house" in page.get_by_role("status").inner_text()
+    assert page.get_by_text("Step-downs: 0.5 a month from External children's homes").is_visible()
+
+    page.get_by_role("button", name="Run this scenario").click()
+    table = page.get_by_role("table", name="Children looked after by placement category at "
+                             "the end of the forecast: base and scenario")  # fmt: skip
+    table.wait_for(timeout=180_000)  # the page refreshes itself until the run ends
+    total = table.get_by_role("row", name=re.compile("All children looked after")).inner_text()
+    assert len(re.findall(r"\d", total)) >= 7
+    for name in ("Mean placement starts a year over the forecast: base and scenario",
+                 "Placement spend by financial year: base and scenario",
+                 "Expected shortfall against supply in the last quarter of the forecast: "
+                 "base and scenario"):  # fmt: skip
+        assert page.get_by_role("table", name=name).is_visible()
+    assert page.get_by_role("img", name="Children looked after: base and scenario").count() == 1
+
+    nav(page, "Scenarios")
+    row = page.get_by_role("row", name=re.compile("Browser: recruit in-house"))
+    assert "commissioner" in row.inner_text() and "succeeded" in row.inner_text()
+    row.get_by_role("link", name="Browser: recruit in-house").click()
+    history = page.get_by_role("table", name="Who created, changed and ran this scenario")
+    assert re.search(r"commissioner\s+ran", history.inner_text())
+    assert re.search(r"commissioner\s+created", history.inner_text())
+    page.close()
+
+
+def test_finance_views_spend_and_opens_the_workbook(site, browser, spend_run, tmp_path):
+    """Finance reads spend by quarter and month, downloads spend.xlsx, opens it with
+    openpyxl, and finds the year's P90 the page shows."""
+    import openpyxl
+
+    page = sign_in_as(browser, site, "finance")
+    nav(page, "Spend")
+    spend_nav = page.get_by_role("navigation", name="Spend pages")
+    spend_nav.get_by_role("link", name="By quarter").click()
+    quarters = page.get_by_role("table", name="Spend by quarter, all cost lines (P10, P50, P90)")
+    assert quarters.get_by_role("row", name=re.compile("2026-27 Q1")).count() == 1
+    spend_nav.get_by_role("link", name="By month").click()
+    months = page.get_by_role("table", name="Spend by month, all cost lines (P10, P50, P90)")
+    assert months.get_by_role("row").count() == 37  # 36 months and the header
+    spend_nav.get_by_role("link", name="By financial year").click()
+    year = page.get_by_role("table", name="Spend by financial year, all cost lines (P10, P50, "
+                            "P90)").get_by_role("row", name=re.compile("2026-27"))  # fmt: skip
+    shown = year.inner_text()
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="spend.xlsx").click()
+    path = tmp_path / "spend.xlsx"
+    info.value.save_as(path)
+    ws = openpyxl.load_workbook(path)["Financial years"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "2026-27")
+    p90 = row[header.index("Total P90")]
+    assert f"£{p90:,.0f}" in shown
+    page.close()

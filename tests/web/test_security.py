@@ -14,9 +14,16 @@ from sufficiency.web.framework import PUBLIC, Page
 from tests.web.conftest import PASSWORD, ROLES, csrf, sign_in
 
 #: A value for each path parameter (a real child of the sample run, a decision, a file,
-#: a user, an upload).
-PARAMS = {"child_id": "R001", "decision_id": "999999", "name": "spend.xlsx",
-          "user_id": "1", "upload_id": "no-such-upload-waiting-here"}  # fmt: skip
+#: a scenario, a run, a user, an upload).
+PARAMS = {
+    "child_id": "R001",
+    "decision_id": "999999",
+    "name": "spend.xlsx",
+    "scenario_id": "999999",
+    "run_id": "999999",
+    "user_id": "1",
+    "upload_id": "no-such-upload-waiting-here",
+}
 
 
 def _routes(app):
