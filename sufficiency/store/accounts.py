@@ -28,7 +28,7 @@ ROLE_WORDS = {
     "commissioner": "commissioners: forecasts, scenarios, commissioning and spend, aggregate "
     "figures only",
     "finance": "finance: spend and its downloads, aggregate figures only",
-    "admin": "administrators: users and the audit trail, no child's record",
+    "admin": "administrators: users, uploads of inputs and the audit trail, no child's record",
 }
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -152,6 +152,58 @@ def set_active(store: RunStore, username: str, active: bool) -> None:
             raise StoreError(f"there is no user called {username!r}")
         u.active = active
         u.session_version += 1
+
+
+def set_active_by_id(store: RunStore, user_id: int, active: bool) -> Account:
+    """Make an account active or inactive; making it inactive ends its sessions."""
+    with Session(store.engine) as s, s.begin():
+        u = s.get(User, user_id)
+        if u is None:
+            raise StoreError(f"there is no user with ID {user_id}")
+        u.active = active
+        u.session_version += 1
+        if active:
+            u.failed_sign_ins = 0
+            u.locked_until = None
+        s.flush()
+        return _account(u)
+
+
+def reset_credentials(
+    store: RunStore, user_id: int, password_hash: str | None, totp_secret: str | None
+) -> Account:
+    """Give an account a new password hash and/or TOTP secret (``None``: keep it).
+
+    Ends the account's sessions and lifts a lock; a new secret forgets the last code step.
+    """
+    with Session(store.engine) as s, s.begin():
+        u = s.get(User, user_id)
+        if u is None:
+            raise StoreError(f"there is no user with ID {user_id}")
+        if password_hash is not None:
+            u.password_hash = password_hash
+        if totp_secret is not None:
+            u.totp_secret = totp_secret
+            u.totp_last_step = None
+        u.session_version += 1
+        u.failed_sign_ins = 0
+        u.locked_until = None
+        s.flush()
+        return _account(u)
+
+
+def use_totp_step(store: RunStore, username: str, step: int) -> bool:
+    """Record that ``username`` signed in with the code of ``step``; False if that step or
+    a later one was used before (a replayed code). One conditional UPDATE, so two
+    requests racing with the same code cannot both succeed."""
+    with Session(store.engine) as s, s.begin():
+        done = s.execute(
+            update(User)
+            .where(User.username == username)
+            .where((User.totp_last_step.is_(None)) | (User.totp_last_step < step))
+            .values(totp_last_step=step)
+        )
+        return bool(done.rowcount)  # type: ignore[attr-defined]
 
 
 def locked(account: Account, now: dt.datetime | None = None) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -113,6 +114,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))  # placement / commissioner / finance / admin
     password_hash: Mapped[str | None] = mapped_column(Text)  # Argon2id; None: OpenID only
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The 30-second step of the last code accepted: a code of that step or an earlier
+    #: one is refused, so a code cannot be used twice (migration 0005).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

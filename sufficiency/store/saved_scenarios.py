@@ -19,17 +19,11 @@ from sqlalchemy.orm import Session
 
 from sufficiency.errors import StoreError
 from sufficiency.store.models import SavedScenario, ScenarioEvent, ScenarioRun
-from sufficiency.store.store import RunStore
-
-
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+from sufficiency.store.store import RunStore, utc
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
-    return _utc(now) or dt.datetime.now(dt.UTC)
+    return utc(now) or dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -81,7 +75,7 @@ def _info(s: SavedScenario) -> ScenarioInfo:
 def _run(r: ScenarioRun) -> ScenarioRunInfo:
     return ScenarioRunInfo(
         r.id, r.scenario_id, r.forecast_run_id, dict(r.definition), r.started_by,
-        _now(r.started_at), _utc(r.finished_at), r.status, r.failure_reason, r.host, r.pid,
+        _now(r.started_at), utc(r.finished_at), r.status, r.failure_reason, r.host, r.pid,
         dict(r.results) if r.results is not None else None,
     )  # fmt: skip
 

@@ -1,4 +1,4 @@
-"""Saved scenarios (migration 0005) on SQLite and PostgreSQL: created, changed and run,
+"""Saved scenarios (migration 0004) on SQLite and PostgreSQL: created, changed and run,
 each with its author and history, names unique."""
 
 from __future__ import annotations

@@ -13,13 +13,16 @@ from sufficiency.store.accounts import MAX_FAILURES, audit_trail, get_user
 from sufficiency.web.framework import PUBLIC, Page
 from tests.web.conftest import PASSWORD, ROLES, csrf, sign_in
 
-#: A value for each path parameter (a real child of the sample run, a decision, a file).
+#: A value for each path parameter (a real child of the sample run, a decision, a file,
+#: a scenario, a run, a user, an upload).
 PARAMS = {
     "child_id": "R001",
     "decision_id": "999999",
     "name": "spend.xlsx",
     "scenario_id": "999999",
     "run_id": "999999",
+    "user_id": "1",
+    "upload_id": "no-such-upload-waiting-here",
 }
 
 

@@ -1,18 +1,10 @@
-"""Saved scenarios of the web application, their history and their runs.
-
-Revision ID: 0005
-Revises: 0003
-"""
-
-from __future__ import annotations
+"""Saved scenarios of the web application, their history and their runs."""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
+revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
