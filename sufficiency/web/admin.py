@@ -109,12 +109,8 @@ def _credentials(
     )
 
 
-def _target(ctx: Ctx) -> int:
-    return int(ctx.request.path_params["user_id"])
-
-
 def set_active_post(ctx: Ctx) -> Response:
-    user = get_user_by_id(ctx.store, _target(ctx))
+    user = get_user_by_id(ctx.store, ctx.int_param("user_id"))
     if user is None:
         return not_found(ctx, "There is no such user.")
     if ctx.form.get("active") not in ("yes", "no"):
@@ -131,7 +127,7 @@ def set_active_post(ctx: Ctx) -> Response:
 
 
 def reset_post(ctx: Ctx) -> Response:
-    user = get_user_by_id(ctx.store, _target(ctx))
+    user = get_user_by_id(ctx.store, ctx.int_param("user_id"))
     if user is None:
         return not_found(ctx, "There is no such user.")
     what = ctx.form.get("what", "")

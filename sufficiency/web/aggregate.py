@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import FileResponse, Response
 
 from sufficiency.finance.summaries import quarter
 from sufficiency.pages import fan_chart
@@ -18,8 +18,7 @@ from sufficiency.pages.render import gbp, percent
 from sufficiency.store.accounts import audit
 from sufficiency.web.framework import AGGREGATE, FINANCE, Ctx, Page, not_found, render
 from sufficiency.web.saved_costs import saved_scenario_costs
-from sufficiency.web.scenario_run import latest_run
-from sufficiency.web.store_files import drawn, files_key, output
+from sufficiency.web.store_files import drawn, files_key, latest_run, output, stored_report
 
 #: Files finance may download from the latest spend run, with their content types.
 DOWNLOADS = {
@@ -34,14 +33,6 @@ SPEND_PAGES = (
 )
 MONEY = ("mean", "p10", "p50", "p90", "budget_gbp", "variance_gbp", "scenario_mean",
          "difference", "base_mean")  # fmt: skip
-
-
-def forecast_report(ctx: Ctx) -> Response:
-    run = latest_run(ctx.store, "forecast")
-    report = output(run, "forecast.html") if run else None
-    if report is None:
-        return not_found(ctx, "There is no forecast report in the store yet.")
-    return HTMLResponse(report.read_text(encoding="utf-8"))
 
 
 def _read(run: dict[str, Any], name: str) -> pd.DataFrame | None:
@@ -176,8 +167,12 @@ def download(ctx: Ctx) -> Response:
     return FileResponse(path, media_type=DOWNLOADS[name], filename=name)
 
 
+FORECAST_REPORT = stored_report(
+    "forecast", "forecast.html", "There is no forecast report in the store yet."
+)
+
 ROUTES = [
-    Page("/forecast/report", forecast_report, roles=AGGREGATE),
+    Page("/forecast/report", FORECAST_REPORT, roles=AGGREGATE),
     *[Page(p, spend_page(p), roles=AGGREGATE) for p, _l, _h in SPEND_PAGES],
     Page("/spend/download/{name}", download, roles=FINANCE),
 ]

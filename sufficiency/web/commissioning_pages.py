@@ -12,13 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from sufficiency import vocabulary
 from sufficiency.pages.render import gbp
-from sufficiency.web.framework import Ctx, Page, not_found, render
-from sufficiency.web.scenario_run import latest_run
-from sufficiency.web.store_files import output
+from sufficiency.web.framework import Ctx, Page, render
+from sufficiency.web.store_files import latest_run, output, stored_report
 
 COMMISSIONER = frozenset({"commissioner"})
 _MONEY = ("cost_gbp", "expected_cost_gbp", "p10_cost_gbp", "p90_cost_gbp", "commitments_gbp",
@@ -46,15 +45,11 @@ def commissioning(ctx: Ctx) -> Response:
                   formats={c: gbp for c in _MONEY}, **tables)  # fmt: skip
 
 
-def commissioning_report(ctx: Ctx) -> Response:
-    run = latest_run(ctx.store, "commission")
-    report = output(run, "commissioning.html") if run else None
-    if report is None:
-        return not_found(ctx, "There is no commissioning case in the store yet.")
-    return HTMLResponse(report.read_text(encoding="utf-8"))
-
+COMMISSIONING_REPORT = stored_report(
+    "commission", "commissioning.html", "There is no commissioning case in the store yet."
+)
 
 ROUTES = [
     Page("/commissioning", commissioning, roles=COMMISSIONER),
-    Page("/commissioning/report", commissioning_report, roles=COMMISSIONER),
+    Page("/commissioning/report", COMMISSIONING_REPORT, roles=COMMISSIONER),
 ]

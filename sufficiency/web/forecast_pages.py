@@ -23,8 +23,8 @@ from sufficiency.io.quality_writers import quality_html
 from sufficiency.pages import Chart, fan_chart
 from sufficiency.pages.render import count, percent
 from sufficiency.web.framework import AGGREGATE, Ctx, Page, render
-from sufficiency.web.scenario_run import BaseNotAvailable, base_run, latest_run
-from sufficiency.web.store_files import drawn, files_key, output
+from sufficiency.web.scenario_run import BaseNotAvailable, base_run
+from sufficiency.web.store_files import drawn, files_key, latest_run, output
 
 #: The forecast's pages: path, menu label, heading.
 SECTIONS = (

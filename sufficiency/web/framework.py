@@ -84,6 +84,10 @@ class Ctx:
     def path_param(self, name: str) -> str:
         return str(self.request.path_params[name])
 
+    def int_param(self, name: str) -> int:
+        """A path parameter declared ``{name:int}``."""
+        return int(self.request.path_params[name])
+
     def csrf_token(self) -> str:
         get = self.request.scope.get("csrftoken")
         return str(get()) if get else ""
@@ -272,7 +276,7 @@ def environment() -> Environment:
         finalize=lambda value: "" if value is None else value,
     )
     env.filters.update(gbp=gbp, count=count, percent=percent, miles=miles)
-    env.globals.update(table=table_html, words=vocabulary)
+    env.globals.update(table=table_html, words=vocabulary, waited=int(WAIT_SECONDS))
     return env
 
 

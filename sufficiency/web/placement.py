@@ -30,16 +30,7 @@ from sufficiency.store.team_decisions import (
     withdraw_decision,
 )
 from sufficiency.web import rerun
-from sufficiency.web.framework import (
-    PLACEMENT,
-    WAIT_SECONDS,
-    Ctx,
-    Page,
-    not_found,
-    redirect,
-    render,
-    wait_until,
-)
+from sufficiency.web.framework import PLACEMENT, Ctx, Page, not_found, redirect, render, wait_until
 
 CHILD_ID = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 MAX_REASON = 500
@@ -353,8 +344,7 @@ def rerun_status(ctx: Ctx) -> Response:
 def _rerun_page(ctx: Ctx, status: int, problem: str = "") -> Response:
     state = rerun.current(ctx.store)
     interrupted = state is not None and state.running and not rerun.still_holds(state)
-    return render(ctx, "rerun.html", status, state=state, interrupted=interrupted, problem=problem,
-                  waited=int(WAIT_SECONDS))  # fmt: skip
+    return render(ctx, "rerun.html", status, state=state, interrupted=interrupted, problem=problem)
 
 
 ROUTES = [

@@ -75,6 +75,16 @@ def _category(form: ScenarioForm, name: str, label: str) -> str:
     return value
 
 
+def _from_to(form: ScenarioForm, field: str, from_label: str, to_label: str,
+             other: str) -> tuple[str, str]:  # fmt: skip
+    """The categories of ``field``_from and ``field``_to, which must differ."""
+    src = _category(form, f"{field}_from", from_label)
+    dst = _category(form, f"{field}_to", to_label)
+    if src == dst and f"{field}_to" not in form.errors:
+        form.errors[f"{field}_to"] = f"{to_label}: choose a category other than {other}."
+    return src, dst
+
+
 def read_form(data: dict[str, str]) -> ScenarioForm:
     """Read and check the form; ``definition`` and ``scenario`` are set when it is valid."""
     form = ScenarioForm({k: str(data.get(k, v))[:500] for k, v in DEFAULTS.items()})
@@ -106,12 +116,8 @@ def read_form(data: dict[str, str]) -> ScenarioForm:
     start = _whole(form, "step_start", "Step-downs start in month", 1, 600)
     end = _whole(form, "step_end", "Step-downs end in month", 1, 600)
     if per_month:
-        src = _category(form, "step_from", "Step down from")
-        dst = _category(form, "step_to", "Step down to")
-        if src == dst and "step_to" not in form.errors:
-            form.errors["step_to"] = (
-                "Step down to: choose a category other than the one stepped down from."
-            )
+        src, dst = _from_to(form, "step", "Step down from", "Step down to",
+                            "the one stepped down from")  # fmt: skip
         if start is not None and end is not None and end < start:
             form.errors["step_end"] = (
                 "Step-downs end in month: choose a month on or after the first."
@@ -123,12 +129,8 @@ def read_form(data: dict[str, str]) -> ScenarioForm:
         definition["step_down"] = [step]
     share = _number(form, "shift_pct", "Share made in-house", 0, 100, "25")
     if share:
-        src = _category(form, "shift_from", "Placements that would go to")
-        dst = _category(form, "shift_to", "Made instead in")
-        if src == dst and "shift_to" not in form.errors:
-            form.errors["shift_to"] = (
-                "Made instead in: choose a category other than the one they would go to."
-            )
+        src, dst = _from_to(form, "shift", "Placements that would go to", "Made instead in",
+                            "the one they would go to")  # fmt: skip
         definition["shift"] = [{"from": src, "to": dst, "fraction": share / 100}]
     if len(definition) == 1 + bool(description) and not set(form.errors) - {"name", "description"}:
         form.errors["entries_pct"] = (

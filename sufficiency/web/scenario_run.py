@@ -32,13 +32,13 @@ from sufficiency.errors import SufficiencyError
 from sufficiency.finance.report import default_costs, project_forecast
 from sufficiency.finance.summaries import period_table
 from sufficiency.forecast import ForecastReport, ForecastResult, Scenario
-from sufficiency.io.atomic import sha256_file
 from sufficiency.store import RunStore
 from sufficiency.store.saved_scenarios import (
     ScenarioRunInfo,
     finish_scenario_run,
     start_scenario_run,
 )
+from sufficiency.web.store_files import latest_run, unchanged
 
 log = logging.getLogger("sufficiency.web")
 
@@ -57,19 +57,6 @@ class BaseRun:
     start: pd.Timestamp | None
     supply: Path | None
     placements: Path | None
-
-
-def latest_run(store: RunStore, kind: str) -> dict[str, Any] | None:
-    """The latest successful run of ``kind``, with its files."""
-    for run in store.list_runs(limit=50, kind=kind):
-        if run["status"] == "succeeded":
-            return store.get(int(run["id"]))
-    return None
-
-
-def _unchanged(f: dict[str, Any]) -> Path | None:
-    path = Path(f["path"])
-    return path if path.is_file() and sha256_file(path) == f["sha256"] else None
 
 
 def base_run(store: RunStore) -> BaseRun:
@@ -91,7 +78,7 @@ def base_run(store: RunStore) -> BaseRun:
     for f in run["files"]:
         if f["role"] != "input":
             continue
-        path = _unchanged(f)
+        path = unchanged(f)
         if path is None:
             raise BaseNotAvailable(
                 f"Input {f['label']} of forecast run {rid} has moved or changed since the run "
@@ -112,7 +99,7 @@ def base_run(store: RunStore) -> BaseRun:
         params = params.model_copy(update={"forecast": ForecastParams(**recorded)})
     start = None
     for f in run["files"]:
-        if f["role"] == "output" and f["label"] == "assumptions.csv" and _unchanged(f):
+        if f["role"] == "output" and f["label"] == "assumptions.csv" and unchanged(f):
             table = pd.read_csv(f["path"], dtype=str)
             found = table.loc[table["item"] == "Forecast start", "value"]
             start = pd.Timestamp(found.iloc[0]) if len(found) else None

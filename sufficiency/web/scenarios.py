@@ -30,15 +30,7 @@ from sufficiency.store.saved_scenarios import (
     scenario_history,
     scenario_runs,
 )
-from sufficiency.web.framework import (
-    WAIT_SECONDS,
-    Ctx,
-    Page,
-    not_found,
-    redirect,
-    render,
-    wait_until,
-)
+from sufficiency.web.framework import Ctx, Page, not_found, redirect, render, wait_until
 from sufficiency.web.scenario_form import (
     AGE_BANDS,
     BAND_FIELDS,
@@ -109,12 +101,8 @@ def scenario_create(ctx: Ctx) -> Response:
     return _save(ctx, None, "/scenarios/new", "New scenario")
 
 
-def _scenario_id(ctx: Ctx) -> int:
-    return int(ctx.request.path_params["scenario_id"])
-
-
 def scenario_page(ctx: Ctx) -> Response:
-    s = get_scenario(ctx.store, _scenario_id(ctx))
+    s = get_scenario(ctx.store, ctx.int_param("scenario_id"))
     if s is None:
         return not_found(ctx, "There is no such saved scenario.")
     runs = scenario_runs(ctx.store, s.id)
@@ -124,7 +112,7 @@ def scenario_page(ctx: Ctx) -> Response:
 
 
 def scenario_edit(ctx: Ctx) -> Response:
-    s = get_scenario(ctx.store, _scenario_id(ctx))
+    s = get_scenario(ctx.store, ctx.int_param("scenario_id"))
     if s is None:
         return not_found(ctx, "There is no such saved scenario.")
     form = ScenarioForm(form_values(s.definition))
@@ -132,14 +120,14 @@ def scenario_edit(ctx: Ctx) -> Response:
 
 
 def scenario_update(ctx: Ctx) -> Response:
-    s = get_scenario(ctx.store, _scenario_id(ctx))
+    s = get_scenario(ctx.store, ctx.int_param("scenario_id"))
     if s is None:
         return not_found(ctx, "There is no such saved scenario.")
     return _save(ctx, s.id, f"/scenarios/{s.id}/edit", f"Change {s.name}")
 
 
 def scenario_run(ctx: Ctx) -> Response:
-    s = get_scenario(ctx.store, _scenario_id(ctx))
+    s = get_scenario(ctx.store, ctx.int_param("scenario_id"))
     if s is None:
         return not_found(ctx, "There is no such saved scenario.")
     try:
@@ -187,7 +175,7 @@ def comparison(run: ScenarioRunInfo, name: str) -> dict[str, Any]:
 
 
 def scenario_run_page(ctx: Ctx) -> Response:
-    run_id = int(ctx.request.path_params["run_id"])
+    run_id = ctx.int_param("run_id")
 
     def ended() -> bool:
         r = get_scenario_run(ctx.store, run_id)
@@ -200,8 +188,8 @@ def scenario_run_page(ctx: Ctx) -> Response:
         return not_found(ctx, "There is no such scenario run.")
     name = str(run.definition.get("name", s.name))
     context: dict[str, Any] = {"run": run, "s": s, "name": name, "headers": HEADERS,
-                               "lines": describe(run.definition), "stopped": interrupted(run),
-                               "waited": int(WAIT_SECONDS)}  # fmt: skip
+                               "lines": describe(run.definition),
+                               "stopped": interrupted(run)}  # fmt: skip
     if run.status == "succeeded" and run.results:
         context.update(comparison(run, name))
     return render(ctx, "scenario_run.html", **context)

@@ -7,6 +7,13 @@ revision = "0004"
 down_revision = "0003"
 
 
+def _scenario_id() -> sa.Column:  # type: ignore[type-arg]
+    """The scenario a row belongs to (its history and runs go with it)."""
+    return sa.Column(
+        "scenario_id", sa.Integer, sa.ForeignKey("scenarios.id", ondelete="CASCADE"), nullable=False
+    )
+
+
 def upgrade() -> None:
     op.create_table(
         "scenarios",
@@ -21,12 +28,7 @@ def upgrade() -> None:
     op.create_table(
         "scenario_events",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column(
-            "scenario_id",
-            sa.Integer,
-            sa.ForeignKey("scenarios.id", ondelete="CASCADE"),
-            nullable=False,
-        ),
+        _scenario_id(),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("username", sa.String(200), nullable=False),
         sa.Column("action", sa.String(20), nullable=False),
@@ -36,12 +38,7 @@ def upgrade() -> None:
     op.create_table(
         "scenario_runs",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column(
-            "scenario_id",
-            sa.Integer,
-            sa.ForeignKey("scenarios.id", ondelete="CASCADE"),
-            nullable=False,
-        ),
+        _scenario_id(),
         sa.Column("forecast_run_id", sa.Integer, nullable=False),
         sa.Column("definition", sa.JSON, nullable=False),
         sa.Column("started_by", sa.String(200), nullable=False),
