@@ -226,6 +226,7 @@ class PathChunk:
         return self.axes.cell_of[self.base.reshape(-1)[slot] + m * (_K + 1)]
 
     def record(self, m: int) -> None:
+        """The stock of month ``m`` by category and age band, from the running counts."""
         by_state = self.counts.reshape(self.p, _S + 1, _A)[:, :_S]
         self.stock[:, m] = by_state.reshape(self.p, _C, _L, _A).sum(axis=2)
 
@@ -237,7 +238,7 @@ class PathChunk:
         idx = np.flatnonzero(u < self.prob[:, :w])
         if len(idx) == 0:
             return
-        pi, wi = np.divmod(idx, w)
+        pi, wi = np.divmod(idx.astype(np.int32), w)  # int32: half the memory
         slot = pi * self.w_max + wi
         old, new, cell = self.resolve(pi, slot, m, m)
         np.subtract.at(self.counts, self.key(pi, old, cell), 1)
@@ -250,6 +251,7 @@ class PathChunk:
         return _pick(v, self.tables.dest, flat_rows // self.n_tic)
 
     def new_legal(self, cum: tuple[np.ndarray, ...], index: np.ndarray) -> np.ndarray:
+        """Legal group drawn from the cumulative shares ``cum`` of each row of ``index``."""
         v = self.rng.random(len(index), dtype=np.float32)
         return _pick(v, cum, index)
 
@@ -264,7 +266,7 @@ class PathChunk:
         """
         model, t, starts = self.model, self.tables, self.starts[:, m]
         state = self.state.reshape(-1)
-        old_state = state[slot].astype(np.int64)
+        old_state = state[slot].astype(np.int32)
         cell = self.cell(slot, at_month)
         flat = self.row(pi, old_state, cell)
         u = self.rng.random(len(pi), dtype=np.float32)
@@ -355,9 +357,9 @@ class PathChunk:
         Only children in care have something due (a child who leaves has ``due`` 0).
         """
         w = self.width
-        pi, wi = np.divmod(np.flatnonzero(self.due[:, :w] == m), w)
+        pi, wi = np.divmod(np.flatnonzero(self.due[:, :w] == m).astype(np.int32), w)
         slot = pi * self.w_max + wi
-        states = self.state.reshape(-1)[slot].astype(np.int64)
+        states = self.state.reshape(-1)[slot].astype(np.int32)
         at = self.base.reshape(-1)[slot] + (m + 1) * (_K + 1)
         leave = at >= LEAVING_AGE_MONTHS * _K
         if leave.any():
@@ -410,8 +412,8 @@ class PathChunk:
         p, bw = self.p, self.width - lo
         block = self.state[:, lo : self.width]
         idx = np.flatnonzero(block != _DEAD)
-        bi, bj = np.divmod(idx, max(bw, 1))
-        states = block[bi, bj].astype(np.int64)
+        bi, bj = np.divmod(idx.astype(np.int32), max(bw, 1))
+        states = block[bi, bj].astype(np.int32)
         self.ent_out[:, m] += self.count(bi, states // _L)
         self.starts[:, m] += self.ent_out[:, m]
         if bw == 0:
@@ -423,9 +425,9 @@ class PathChunk:
         u = self.rng.random((p, bw), dtype=np.float32)
         hit = np.flatnonzero(u.reshape(-1) < p_half)
         if len(hit):
-            hp, hw = np.divmod(hit, bw)
+            hp, hw = np.divmod(hit.astype(np.int32), bw)
             self.resolve(hp, hp * self.w_max + lo + hw, m, m + 1)
-            states = self.state.reshape(-1)[slot].astype(np.int64)
+            states = self.state.reshape(-1)[slot].astype(np.int32)
         rows = self.row(bi, states, cell)
         self.prob.reshape(-1)[slot] = self.tables.p_any[rows]
         self.counts += np.bincount(rows // self.n_tic, minlength=len(self.counts))

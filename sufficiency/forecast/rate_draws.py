@@ -56,6 +56,8 @@ def draw_rate_tables(
     rng: np.random.Generator,
     p: int,
 ) -> RateTables:
+    """Each of ``p`` paths' rates (from their gamma posteriors, with a drift and the
+    scenario's changes), destinations and legal groups (Dirichlet), as lookup tables."""
     drift = params.rate_drift_sd
     exit_mult = np.ones(_C)
     for cat, pct in scenario.exit_rate_change_pct.items():

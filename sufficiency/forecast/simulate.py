@@ -11,6 +11,10 @@ often as the reference window shows; a new placement may bring a new legal group
 (a placement order with a move to adopters); then one month older; on their 18th
 birthday they leave. Entries are gamma-Poisson (overdispersed) counts split by age
 band x legal group x first category.
+
+Each path's draws are made in :mod:`.rate_draws`; a chunk of paths moves through the
+months in :mod:`.path_chunk`. For a seed the random numbers are drawn in a fixed order
+and amount (``tests/forecast/test_random_stream.py`` pins the results).
 """
 
 from __future__ import annotations
