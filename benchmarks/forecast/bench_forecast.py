@@ -6,8 +6,8 @@ identical for a seed to the simulation before it was optimised
 
 Measured (December 2026) on the shared 2-core development machine, pinned to one core,
 process CPU time, two runs each, old and new code alternating, ``uptime`` load
-averages 8.5-10.9 from other work (so wall times were 14-41 s): before the speed work
-12.6-13.3 s, after it 9.5-10.8 s. Not yet under the 3 s target: drawing the random
+averages 6.0-10.9 from other work (so wall times were 14-41 s): before the speed work
+10.7-13.3 s, after it 9.1-10.8 s. Not yet under the 3 s target: drawing the random
 numbers alone (the same draws, in the same order, as results must not change) takes
 2-2.9 s of it. See docs/forecast.md, "Speed".
 
