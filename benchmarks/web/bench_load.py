@@ -9,7 +9,7 @@ What it does, end to end as in production:
 
 1. Fills a fresh run store (a temporary SQLite file unless ``--store`` is given) with the
    sample authority's runs, as ``make demo`` does: matching (2026-04-01), the forecast
-   with its scenario, and the spend projection. Adds ``--users`` accounts, spread over
+   with its scenario, the spend projection and the commissioning case (200 paths). Adds ``--users`` accounts, spread over
    the placement, commissioner and finance roles, each with its own password and TOTP
    secret.
 2. Starts ``sufficiency serve`` on a free loopback port in its own process (one uvicorn
@@ -56,7 +56,7 @@ def _free_port() -> int:
 
 
 def fill_store(url: str, out: Path) -> None:
-    """The sample's matching, forecast and spend runs recorded in ``url``, as make demo."""
+    """The sample's matching, forecast, spend and commissioning runs recorded in ``url``."""
     from click.testing import CliRunner
 
     from sufficiency.cli import main
@@ -70,6 +70,9 @@ def fill_store(url: str, out: Path) -> None:
         ["spend", "--history", str(SAMPLE / "ssda903"), "--out", str(out / "spend"),
          "--budget", str(SAMPLE / "budget.csv"), "--scenario",
          str(SAMPLE / "scenarios" / "step_down_and_in_house.toml"), "--date", RUN_DATE],
+        ["commission", "--history", str(SAMPLE / "ssda903"), "--levers",
+         str(SAMPLE / "levers.toml"), "--out", str(out / "commission"), "--paths", "200",
+         "--eval-paths", "200"],
     ]  # fmt: skip
     for args in jobs:
         result = CliRunner().invoke(main, [*args, "--store", url])

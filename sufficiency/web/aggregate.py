@@ -15,6 +15,7 @@ from starlette.responses import FileResponse, Response
 from sufficiency.finance.summaries import quarter
 from sufficiency.pages import fan_chart
 from sufficiency.pages.render import gbp, percent
+from sufficiency.store import RunStore
 from sufficiency.store.accounts import audit
 from sufficiency.web.framework import AGGREGATE, FINANCE, Ctx, Page, not_found, render
 from sufficiency.web.saved_costs import saved_scenario_costs
@@ -124,6 +125,13 @@ def _chart(run: dict[str, Any]) -> Any:
         len(scen) == len(monthly) else None,
         scenario_name=_scenario_name(run) + " (mean)", y_label="£ million a month",
     )  # fmt: skip
+
+
+def warm(store: RunStore) -> None:
+    """Draw the latest spend run's chart now (see :func:`.forecast_pages.warm`)."""
+    run = latest_run(store, "spend")
+    if run is not None:
+        drawn("spend " + files_key(run), lambda: _chart(run))
 
 
 def spend_page(path: str) -> Any:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import threading
 from typing import Any
 
 from asgi_csrf import asgi_csrf
@@ -255,9 +256,13 @@ async def _csrf_failed(scope: Any, send: Any, _error: Any) -> None:
 
 
 def create_app(
-    store: RunStore, params: WebParams | None = None, host: str = "127.0.0.1"
+    store: RunStore, params: WebParams | None = None, host: str = "127.0.0.1", warm: bool = False
 ) -> Starlette:
-    """The application over ``store``; ``host`` decides secure cookies when set to "auto"."""
+    """The application over ``store``; ``host`` decides secure cookies when set to "auto".
+
+    ``warm`` draws the latest forecast's and spend run's charts in a background thread as
+    the server starts (``sufficiency serve`` does), so the first people to open those
+    pages do not wait while fifty others ask for them too."""
     params = params or WebParams()
     secure = params.secure_cookies == "always" or (
         params.secure_cookies == "auto" and host not in LOOPBACK
@@ -293,7 +298,17 @@ def create_app(
     app.state.web = WebApp(store, params, secure)
     app.state.csrf_secret = secret
     app.state.oidc = _oidc_client(params)
+    if warm:
+        threading.Thread(target=_warm, args=(store,), name="draw-charts", daemon=True).start()
     return app
+
+
+def _warm(store: RunStore) -> None:
+    try:
+        forecast_pages.warm(store)
+        aggregate.warm(store)
+    except Exception:  # a page draws its charts itself if this could not
+        log.exception("could not draw the charts ahead")
 
 
 async def _not_found(request: Request, _exc: Exception) -> Response:

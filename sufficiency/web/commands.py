@@ -47,7 +47,7 @@ def serve(store_url: str | None, host: str, port: int, config_path: Path | None)
             "admin` (or placement, commissioner, finance), then sign in.",
             err=True,
         )
-    app = create_app(store, params, host=host)
+    app = create_app(store, params, host=host, warm=True)
     app.state.general = full.general  # uploads are checked with the authority's code
     click.echo(f"Serving on http://{host}:{port}/ (stop with Ctrl+C)", err=True)
     uvicorn.run(

@@ -9,7 +9,6 @@ Aggregate figures only: nothing here names a child.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from sufficiency.forecast.backtest import BacktestResult, backtest_sentences
 from sufficiency.io.quality_writers import quality_html
 from sufficiency.pages import Chart, fan_chart
 from sufficiency.pages.render import count, percent
+from sufficiency.store import RunStore
 from sufficiency.web.framework import AGGREGATE, Ctx, Page, render
 from sufficiency.web.scenario_run import BaseNotAvailable, base_run
 from sufficiency.web.store_files import drawn, files_key, latest_run, output
@@ -64,7 +64,6 @@ def _scenario_name(run: dict[str, Any]) -> str:
     return str(found.iloc[0]).split(":")[0] if len(found) else "Scenario"
 
 
-@lru_cache(maxsize=16)
 def _demand_charts(
     demand: Path, scenario: Path | None, name: str, by: str, _key: str
 ) -> list[Chart]:
@@ -93,7 +92,8 @@ def _charts(run: dict[str, Any], by: str) -> list[Chart]:
         return []
     scen = output(run, "demand_scenario.csv")
     name = _scenario_name(run) if scen is not None else ""
-    return _demand_charts(demand, scen, name, by, files_key(run))
+    key = f"demand {by} {files_key(run)}"
+    return drawn(key, lambda: _demand_charts(demand, scen, name, by, key))
 
 
 def _year_ends(run: dict[str, Any]) -> pd.DataFrame | None:
@@ -163,11 +163,11 @@ def _backtest(run: dict[str, Any]) -> dict[str, Any]:
             "backtest_formats": formats}  # fmt: skip
 
 
-@lru_cache(maxsize=4)
-def _quality(history: Path, _key: str) -> str:
+def _quality(history: Path, key: str) -> str:
+    """The history's data-quality summary as HTML, read once per set of files."""
     from sufficiency.forecast.run import read_903
 
-    return quality_html(read_903(history).quality)
+    return drawn("quality:" + key, lambda: quality_html(read_903(history).quality))
 
 
 def _quality_section(ctx: Ctx, run: dict[str, Any]) -> dict[str, Any]:
@@ -217,6 +217,16 @@ def forecast_page(section: str) -> Any:
 
     handler.__name__ = "forecast_" + (section.rsplit("/", 1)[-1].replace("-", "_"))
     return handler
+
+
+def warm(store: RunStore) -> None:
+    """Draw the latest forecast's charts now (a server calls this as it starts), so the
+    first people to open the forecast pages do not wait for them."""
+    run = latest_run(store, "forecast")
+    if run is not None:
+        for by in ("total", "category", "age_band"):
+            _charts(run, by)
+        drawn("starts " + files_key(run), lambda: _starts(run))
 
 
 def headline(run: dict[str, Any]) -> str:

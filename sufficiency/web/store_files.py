@@ -56,6 +56,8 @@ def stored_report(kind: str, name: str, missing: str) -> Callable[[Ctx], Respons
 
 _DRAWN: dict[str, Any] = {}
 _DRAWN_LOCK = threading.Lock()
+#: A lock per key being drawn, so a chart is drawn by one thread at a time.
+_DRAWING: dict[str, threading.Lock] = {}
 #: Charts kept in memory (each a few hundred kilobytes of SVG at most).
 MAX_DRAWN = 64
 
@@ -66,13 +68,22 @@ def files_key(run: dict[str, Any]) -> str:
 
 
 def drawn(key: str, draw: Callable[[], T]) -> T:
-    """``draw()``, kept under ``key`` so a chart is drawn once (the oldest go first)."""
+    """``draw()``, kept under ``key`` so a chart is drawn once (the oldest go first).
+
+    One thread draws a key; others asking for it meanwhile wait for that drawing rather
+    than drawing it again (fifty people opening a new forecast at once draw it once)."""
     with _DRAWN_LOCK:
         if key in _DRAWN:
             return cast(T, _DRAWN[key])
-    value = draw()
-    with _DRAWN_LOCK:
-        if len(_DRAWN) >= MAX_DRAWN:
-            _DRAWN.pop(next(iter(_DRAWN)))
-        _DRAWN[key] = value
+        lock = _DRAWING.setdefault(key, threading.Lock())
+    with lock:
+        with _DRAWN_LOCK:
+            if key in _DRAWN:
+                return cast(T, _DRAWN[key])
+        value = draw()
+        with _DRAWN_LOCK:
+            if len(_DRAWN) >= MAX_DRAWN:
+                _DRAWN.pop(next(iter(_DRAWN)))
+            _DRAWN[key] = value
+            _DRAWING.pop(key, None)
     return value
