@@ -33,14 +33,17 @@ def headline(result: RegionResult) -> list[str]:
     """The region's headline in plain sentences."""
     members = tables.member_table(result)
     last = members.iloc[-1]
-    ran = len(result.region.members) - len(result.failed_codes)
+    ran = int(members["children_now"].iloc[:-1].notna().sum())
     lines = [
         f"{result.region.name}: {ran} of {len(result.region.members)} member authorities ran, "
-        f"under {len(result.scenarios)} scenario(s) (base first).",
-        f"Children looked after now: {last['children_now']:,.0f}; forecast "
-        f"{last['children_forecast']:,.0f} at the horizon (base case, members that ran).",
-        f"Projected placement spend in {last['financial_year']}: £{last['spend_gbp']:,.0f}.",
+        f"under {len(result.scenarios)} scenario(s) (base first)."
     ]
+    if ran:
+        lines += [
+            f"Children looked after now: {last['children_now']:,.0f}; forecast "
+            f"{last['children_forecast']:,.0f} at the horizon (base case, members that ran).",
+            f"Projected placement spend in {last['financial_year']}: £{last['spend_gbp']:,.0f}.",
+        ]
     if result.pooled is not None:
         lines.append(
             f"Pooling block contracts saves £{result.pooled.saving_gbp:,.0f} "
@@ -69,7 +72,9 @@ def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, first_row: int = 1) ->
         for j, (col, v) in enumerate(zip(frame.columns, values, strict=True), start=1):
             cell = ws.cell(row=i, column=j, value=_value(v))
             name = str(col)
-            if name.endswith("variance_gbp"):
+            if name == "saving_pct":
+                cell.number_format = "0.0%"
+            elif name.endswith("variance_gbp"):
                 cell.number_format = VARIANCE
             elif name.endswith("_gbp") or "(£)" in name:
                 cell.number_format = GBP
@@ -119,7 +124,7 @@ def _words(frame: pd.DataFrame) -> pd.DataFrame:
 def render_html(result: RegionResult) -> str:
     """``region.html`` from ``pages/templates/region.html``."""
     from sufficiency.pages import render_page
-    from sufficiency.pages.render import gbp, percent
+    from sufficiency.pages.render import count, gbp, percent
 
     money = {
         c: gbp
@@ -136,16 +141,34 @@ def render_html(result: RegionResult) -> str:
             "status_quo_cost_gbp",
         )
     }
+    counts = {
+        c: count
+        for c in (
+            "children_now",
+            "children_forecast",
+            "children_forecast_p10",
+            "children_forecast_p90",
+            "starts_first_year",
+        )
+    }
+    mix_now = _words(tables.mix_table(result, "now"))
+    mix_forecast = _words(tables.mix_table(result, "forecast"))
+    whole = {c: count for c in mix_now.columns if c not in ("code", "authority")}
+    scenarios = tables.scenario_table(result)
+    side = {c: gbp if "(£)" in c else count for c in scenarios.columns[2:]}
     return render_page(
         "region.html",
+        whole=whole,
+        members_formats={**money, **counts},
         money=money,
         share={**money, "saving_pct": percent},
         title=f"Region: {result.region.name}",
         headline=headline(result),
         members=tables.member_table(result),
-        mix_now=_words(tables.mix_table(result, "now")),
-        mix_forecast=_words(tables.mix_table(result, "forecast")),
-        scenarios=tables.scenario_table(result),
+        mix_now=mix_now,
+        mix_forecast=mix_forecast,
+        scenarios=scenarios,
+        side=side,
         pooled=tables.pooled_table(result),
         plans=tables.commission_table(result),
         failures=tables.failure_table(result),
