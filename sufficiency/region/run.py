@@ -135,7 +135,14 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
     if scheduler is not None and workers is not None:
         raise ConfigError("Give --workers or --scheduler, not both.")
     if scheduler is not None:
-        with Client(scheduler) as client:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ConfigError(
+                f"Cannot reach the Dask scheduler at {scheduler} ({exc}); start it, or leave "
+                "out --scheduler to run on a local cluster."
+            ) from None
+        with client:
             yield client
         return
     n = workers or os.cpu_count() or 1

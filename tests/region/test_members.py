@@ -57,3 +57,18 @@ def test_member_seed_depends_only_on_seed_code_and_scenario() -> None:
     }
     assert a not in others and len(others) == 3
     assert 0 <= a < 2**32
+
+
+def test_region_command_raises_on_a_bad_members_file_before_starting_dask(tmp_path: Path) -> None:
+    """A bad members file: `Error:` with every problem, exit code 1, no traceback."""
+    from click.testing import CliRunner
+
+    from sufficiency.cli import main
+
+    path = tmp_path / "members.toml"
+    path.write_text('[[member]]\ncode = "X"\nname = "Aville"\n')
+    res = CliRunner().invoke(main, ["region", "--members", str(path), "--out", str(tmp_path)])
+    assert res.exit_code == 1
+    assert "Error: " in res.output and "2 problem(s)" in res.output
+    assert "member 1 (Aville): history: missing" in res.output
+    assert "Traceback" not in res.output
