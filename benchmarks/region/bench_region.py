@@ -12,11 +12,14 @@ The extrapolation to P cores is ``cluster start + max(sum of task durations / P,
 longest task)``: tasks are independent, so only the longest one and the number of
 cores bound the wall time; it assumes the per-task times measured here.
 
-Run (reduced, as measured on the shared 2-core machine):
-    .venv/bin/python benchmarks/region/bench_region.py --authorities 12 --paths 200 \
+Run (reduced size; one BLAS thread everywhere, as Dask's workers have, so that the
+serial run uses one core; benchmarks/region/README.md has the figures):
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 .venv/bin/python \
+        benchmarks/region/bench_region.py --authorities 12 --paths 200 \
         --months 60 --workers 2 --out /tmp/bench_region
 The national size (152 authorities x 1,000 paths x 60 months x 3 scenarios):
-    .venv/bin/python benchmarks/region/bench_region.py --authorities 152 --paths 1000 \
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 .venv/bin/python \
+        benchmarks/region/bench_region.py --authorities 152 --paths 1000 \
         --months 60 --workers 2 --out /tmp/bench_national
 """
 
