@@ -273,6 +273,25 @@ class OidcParams(_Frozen):
     #: The sign-in button's words.
     label: str = "Sign in with Microsoft"
 
+    @field_validator("issuer")
+    @classmethod
+    def _https_issuer(cls, value: str) -> str:
+        # Tokens and the provider's keys must come over HTTPS. Plain http is allowed for
+        # a provider on this computer only (127.0.0.1, ::1, localhost): the tests' local
+        # provider, which never leaves the machine.
+        from urllib.parse import urlsplit
+
+        if not value:
+            return value
+        url = urlsplit(value)
+        loopback = url.hostname in ("127.0.0.1", "::1", "localhost")
+        if url.scheme != "https" and not (url.scheme == "http" and loopback):
+            raise ValueError(
+                "the issuer must be an https:// address (http:// only for a provider on "
+                "this computer)"
+            )
+        return value
+
 
 class WebParams(_Frozen):
     """The web application (``sufficiency serve``)."""
@@ -284,6 +303,13 @@ class WebParams(_Frozen):
     #: Cookies only over HTTPS: "auto" (unless serving on 127.0.0.1/localhost), "always"
     #: or "never".
     secure_cookies: Literal["auto", "always", "never"] = "auto"
+    #: Where inputs an administrator uploads and accepts are kept, for the nightly job and
+    #: re-runs: ``referrals.csv``, ``placements.csv`` and the 903 folder ``ssda903``.
+    #: Empty: ``inputs`` in the user's data folder (beside the default run store). A
+    #: relative path is relative to the configuration file.
+    data_dir: str = ""
+    #: The largest upload accepted, in megabytes (a whole request: files and form).
+    max_upload_mb: int = Field(default=50, ge=1, le=2000)
     oidc: OidcParams = OidcParams()
 
 

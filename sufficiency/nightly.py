@@ -205,6 +205,21 @@ def exclusive_lock(path: Path) -> Iterator[IO[str]]:
         fh.close()
 
 
+#: ``decisions = "store"``: the decisions the team made in the web application.
+DECISIONS_FROM_STORE = "store"
+
+
+def _store_decisions(store: Any, run_date: dt.date, job_dir: Path) -> Path:
+    """The run store's decisions in force on ``run_date``, written as the job's
+    ``team_decisions.csv`` (what ``sufficiency match --decisions-from-store`` reads)."""
+    from sufficiency.store.team_decisions import write_decisions_file
+
+    path = job_dir / "team_decisions.csv"
+    n = write_decisions_file(store, path, on=run_date)
+    log.info("decisions read from the run store", extra={"num_decisions": n})
+    return path
+
+
 def _resolve(base: Path, text: str) -> Path | None:
     if not text:
         return None
@@ -275,22 +290,30 @@ def _locked_run(
             from sufficiency.pseudonymise import load_key
 
             key = load_key(_resolve(base, nightly.pseudonym_key_file))
+        from_store = nightly.decisions.strip().lower() == DECISIONS_FROM_STORE
         all_inputs = {
             name: p
             for name in ("referrals", "placements", "history", "budget", "costs", "decisions")
-            if (p := _resolve(base, getattr(nightly, name))) is not None
+            if not (name == "decisions" and from_store)
+            and (p := _resolve(base, getattr(nightly, name))) is not None
         }
         for name in nightly.jobs:
             func, wanted = JOBS[name]
             inputs = {k: v for k, v in all_inputs.items() if k in wanted}
             job_dir = partial / name
             job_dir.mkdir(mode=DIR_MODE)
+            if from_store and "decisions" in wanted:
+                inputs["decisions"] = _store_decisions(store, run_date, job_dir)
             config = params.model_dump(mode="json")
             run_id = store.start(name, config, inputs=input_files(inputs))
             run_ids.append(run_id)
             log.info("job started", extra={"job": name, "run_id": run_id})
             try:
-                outcome = func(JobContext(params, run_date, job_dir, inputs, key, name))
+                try:
+                    outcome = func(JobContext(params, run_date, job_dir, inputs, key, name))
+                finally:
+                    if from_store and key is not None:  # it names children by their real IDs
+                        (job_dir / "team_decisions.csv").unlink(missing_ok=True)
             except InputDataError as exc:
                 store.finish(run_id, succeeded=False, failure_reason=str(exc))
                 log.error(
@@ -319,6 +342,7 @@ def _locked_run(
         # Publish first, then record success: a kill between the two leaves complete
         # outputs and a run the next night marks as interrupted, never the reverse.
         _publish(partial, out_final)
+        store.moved_files(run_ids, partial, out_final)
         for run_id, outcome, final_outputs in finished:
             outcome.summary["outputs_content_sha256"] = {
                 k: content_digest(p) for k, p in sorted(final_outputs.items())

@@ -109,7 +109,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, float):
-        return repr(value)
+        # Twelve significant figures: a mean over paths may differ in its last bit between
+        # CPUs (numpy's pairwise sums use the machine's vector width); no figure shown is
+        # anywhere near that precision.
+        return format(value, ".12g")
     return value
 
 

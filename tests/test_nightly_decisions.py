@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+from pathlib import Path
 
 import pandas as pd
 from test_nightly import DAY, _config, _store
 
+from sufficiency.io.atomic import sha256_file
 from sufficiency.nightly import EXIT_OK, run_nightly
+from sufficiency.store.team_decisions import add_decision, withdraw_decision
 
 
 def test_nightly_match_obeys_records_and_pseudonymises_decisions(tmp_path, sample_dir, monkeypatch):
@@ -40,4 +44,47 @@ def test_nightly_match_obeys_records_and_pseudonymises_decisions(tmp_path, sampl
     got = store.get(run["id"])["decisions"]
     assert [(d["child_id"], d["status"]) for d in got] == [(ids[0], "applied"), (ids[1], "ignored")]
     assert any(f["label"] == "decisions" for f in store.get(run["id"])["files"])
+    store.close()
+
+
+def test_nightly_reads_the_teams_decisions_from_the_store(tmp_path, sample_dir, monkeypatch):
+    """``decisions = "store"``: the decisions in force on the run date, as made in the web
+    application, are applied (as ``match --decisions-from-store`` does); the file the job
+    read is published with its outputs and recorded where it ended up. With pseudonyms on,
+    that file (real IDs) is not left in the outputs."""
+    cfg = _config(tmp_path, sample_dir, jobs=("match",))
+    cfg.write_text(cfg.read_text() + 'decisions = "store"\n')
+    store = _store(tmp_path)
+    add_decision(store, "R001", "PL0013", "pin", "agreed at the placement panel", "J Smith")
+    add_decision(store, "R004", "PL0032", "exclude", "too far from school", "J Smith")
+    gone = add_decision(store, "R002", "PL0017", "exclude", "withdrawn later", "J Smith")
+    withdraw_decision(store, gone.id, "J Smith")
+    ended = dt.date(2026, 3, 31)  # the day before the run date: not in force
+    add_decision(store, "R003", "PL0017", "exclude", "carers on leave", "J Smith", until=ended,
+                 now=dt.datetime(2026, 3, 1, tzinfo=dt.UTC))  # fmt: skip
+
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_OK, report.messages
+    out = tmp_path / "out" / "2026-04-01" / "match"
+    read = pd.read_csv(out / "team_decisions.csv")
+    assert sorted(read["child_id"]) == ["R001", "R004"]
+    matches = pd.read_csv(out / "matches.csv").set_index("child_id")
+    assert matches.loc["R001", "placement_id"] == "PL0013"
+    assert matches.loc["R004", "placement_id"] != "PL0032"  # its proposal without it
+    (run,) = store.list_runs()
+    got = store.get(run["id"])
+    assert {(d["child_id"], d["status"]) for d in got["decisions"]} == {
+        ("R001", "applied"), ("R004", "applied")}  # fmt: skip
+    (recorded,) = [f for f in got["files"] if f["label"] == "decisions"]
+    assert Path(recorded["path"]) == out / "team_decisions.csv"
+    assert sha256_file(out / "team_decisions.csv") == recorded["sha256"]
+
+    # pseudonymised: the decisions are still applied, but their file is not published
+    monkeypatch.setenv("SUFFICIENCY_PSEUDONYM_KEY", "a-secret-key-of-some-length")
+    report = run_nightly(cfg, DAY + dt.timedelta(days=1), pseudonymise=True)
+    assert report.exit_code == EXIT_OK, report.messages
+    out = tmp_path / "out" / "2026-04-02" / "match"
+    assert not (out / "team_decisions.csv").exists()
+    summary = json.loads((out / "summary.json").read_text())
+    assert len(summary["decisions"]["applied"]) == 2
     store.close()

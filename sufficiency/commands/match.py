@@ -77,7 +77,7 @@ def match(
     from sufficiency.io.inputs import read_tonight
     from sufficiency.matching.run import match as run_match
     from sufficiency.matching.run import matching_params
-    from sufficiency.store.record import match_records, recorded_run
+    from sufficiency.store.record import match_fields, recorded_run
 
     params = matching_params(load_params(config_path), solver=solver,
                              time_limit_seconds=time_limit)  # fmt: skip
@@ -86,9 +86,10 @@ def match(
         if decisions_path is not None:
             raise click.UsageError("use --decisions or --decisions-from-store, not both")
         decisions_path = store_decisions_file(store_url, day, out_dir)
-    inputs = {"referrals": referrals_path, "placements": placements_path}
+    # recorded with absolute paths: a re-run from the web application finds them again
+    inputs = {"referrals": referrals_path.resolve(), "placements": placements_path.resolve()}
     if decisions_path is not None:
-        inputs["decisions"] = decisions_path
+        inputs["decisions"] = decisions_path.resolve()
     with Progress() as progress:
         # read before the run is recorded: a file that cannot be used is not a run
         progress("Reading the referrals and the placement register")
@@ -102,19 +103,8 @@ def match(
                             started=started, progress=progress)  # fmt: skip
             progress("Writing outputs")
             written = run.write(out_dir)
-            records = match_records(run)
+            rec.fields = match_fields(run, written, out_dir)
             s = run.summary
-            rec.fields = {
-                "outputs": {p.name: p for p in written},
-                "out_dir": out_dir,
-                "solver_status": s.status.value,
-                "objective": float(s.objective_gbp),
-                "gap": None if s.gap is None else float(s.gap),
-                "summary": s.to_store(),
-                "outcomes": records.outcomes,
-                "rows": records.rows,
-                "decisions": [n.as_dict() for n in run.decisions.notes],
-            }
     for line in input_lines(s):
         click.echo(line, err=True)
     g = s.greedy_baseline

@@ -19,15 +19,16 @@ from sqlalchemy.orm import Session
 
 from sufficiency.errors import StoreError
 from sufficiency.store.models import AuditEvent, Setting, User
-from sufficiency.store.store import RunStore
+from sufficiency.store.store import RunStore, utc
 
 ROLES: tuple[str, ...] = ("placement", "commissioner", "finance", "admin")
 #: What each role may do, in a sentence (``users add`` and docs/web.md say it).
 ROLE_WORDS = {
     "placement": "the placement team: tonight's proposals, each child's page and decisions",
-    "commissioner": "commissioners: forecasts and spend, aggregate figures only",
+    "commissioner": "commissioners: forecasts, scenarios, commissioning and spend, aggregate "
+    "figures only",
     "finance": "finance: spend and its downloads, aggregate figures only",
-    "admin": "administrators: users and the audit trail, no child's record",
+    "admin": "administrators: users, uploads of inputs and the audit trail, no child's record",
 }
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -51,12 +52,6 @@ class Account:
     last_sign_in_at: dt.datetime | None
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
 def _account(u: User) -> Account:
     return Account(
         id=u.id,
@@ -66,10 +61,10 @@ def _account(u: User) -> Account:
         has_password=u.password_hash is not None,
         has_totp=u.totp_secret is not None,
         failed_sign_ins=u.failed_sign_ins,
-        locked_until=_utc(u.locked_until),
+        locked_until=utc(u.locked_until),
         session_version=u.session_version,
-        created_at=_utc(u.created_at) or u.created_at,
-        last_sign_in_at=_utc(u.last_sign_in_at),
+        created_at=utc(u.created_at) or u.created_at,
+        last_sign_in_at=utc(u.last_sign_in_at),
     )
 
 
@@ -159,6 +154,58 @@ def set_active(store: RunStore, username: str, active: bool) -> None:
         u.session_version += 1
 
 
+def set_active_by_id(store: RunStore, user_id: int, active: bool) -> Account:
+    """Make an account active or inactive; making it inactive ends its sessions."""
+    with Session(store.engine) as s, s.begin():
+        u = s.get(User, user_id)
+        if u is None:
+            raise StoreError(f"there is no user with ID {user_id}")
+        u.active = active
+        u.session_version += 1
+        if active:
+            u.failed_sign_ins = 0
+            u.locked_until = None
+        s.flush()
+        return _account(u)
+
+
+def reset_credentials(
+    store: RunStore, user_id: int, password_hash: str | None, totp_secret: str | None
+) -> Account:
+    """Give an account a new password hash and/or TOTP secret (``None``: keep it).
+
+    Ends the account's sessions and lifts a lock; a new secret forgets the last code step.
+    """
+    with Session(store.engine) as s, s.begin():
+        u = s.get(User, user_id)
+        if u is None:
+            raise StoreError(f"there is no user with ID {user_id}")
+        if password_hash is not None:
+            u.password_hash = password_hash
+        if totp_secret is not None:
+            u.totp_secret = totp_secret
+            u.totp_last_step = None
+        u.session_version += 1
+        u.failed_sign_ins = 0
+        u.locked_until = None
+        s.flush()
+        return _account(u)
+
+
+def use_totp_step(store: RunStore, username: str, step: int) -> bool:
+    """Record that ``username`` signed in with the code of ``step``; False if that step or
+    a later one was used before (a replayed code). One conditional UPDATE, so two
+    requests racing with the same code cannot both succeed."""
+    with Session(store.engine) as s, s.begin():
+        done = s.execute(
+            update(User)
+            .where(User.username == username)
+            .where((User.totp_last_step.is_(None)) | (User.totp_last_step < step))
+            .values(totp_last_step=step)
+        )
+        return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
 def locked(account: Account, now: dt.datetime | None = None) -> bool:
     now = now or dt.datetime.now(dt.UTC)
     return account.locked_until is not None and account.locked_until > now
@@ -244,7 +291,7 @@ def audit_trail(
         q = q.where(AuditEvent.child_id == child_id)
     with Session(store.engine) as s:
         return [
-            AuditRow(_utc(e.at) or e.at, e.username, e.action, e.child_id, e.run_id, e.detail)
+            AuditRow(utc(e.at) or e.at, e.username, e.action, e.child_id, e.run_id, e.detail)
             for e in s.scalars(q)
         ]
 

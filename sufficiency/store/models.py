@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -113,6 +114,9 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))  # placement / commissioner / finance / admin
     password_hash: Mapped[str | None] = mapped_column(Text)  # Argon2id; None: OpenID only
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The 30-second step of the last code accepted: a code of that step or an earlier
+    #: one is refused, so a code cannot be used twice (migration 0005).
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -160,3 +164,55 @@ class Setting(Base):
 
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class SavedScenario(Base):
+    """A scenario saved in the web application, shared by everyone in the authority."""
+
+    __tablename__ = "scenarios"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    #: The :class:`~sufficiency.forecast.scenario.Scenario` as its TOML keys.
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ScenarioEvent(Base):
+    """One line of a saved scenario's history: who created, changed or ran it, when."""
+
+    __tablename__ = "scenario_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scenario_id: Mapped[int] = mapped_column(
+        ForeignKey("scenarios.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    username: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(20))  # created / changed / ran / run failed
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class ScenarioRun(Base):
+    """A run of a saved scenario on a forecast run's history and settings, and its figures."""
+
+    __tablename__ = "scenario_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scenario_id: Mapped[int] = mapped_column(
+        ForeignKey("scenarios.id", ondelete="CASCADE"), index=True
+    )
+    forecast_run_id: Mapped[int] = mapped_column(Integer)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    started_by: Mapped[str] = mapped_column(String(200))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(20))  # running / succeeded / failed
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    host: Mapped[str | None] = mapped_column(String(200))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    #: Aggregate tables only (no child is named): see :mod:`sufficiency.web.scenario_run`.
+    results: Mapped[dict[str, Any] | None] = mapped_column(JSON)

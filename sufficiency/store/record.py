@@ -61,6 +61,25 @@ def match_records(run: _MatchTables) -> MatchRecords:
     return MatchRecords(rows, outcomes)
 
 
+def match_fields(run: Any, written: list[Path], out_dir: Path, **summary: Any) -> dict[str, Any]:
+    """What the store records of a matching run (a ``MatchRun``, not pseudonymised) that
+    wrote ``written`` to ``out_dir``: its figures, outcomes, input rows and decisions;
+    ``summary`` adds to the recorded summary."""
+    records = match_records(run)
+    s = run.summary
+    return {
+        "outputs": {p.name: p for p in written},
+        "out_dir": out_dir,
+        "solver_status": s.status.value,
+        "objective": float(s.objective_gbp),
+        "gap": None if s.gap is None else float(s.gap),
+        "summary": {**s.to_store(), **summary},
+        "outcomes": records.outcomes,
+        "rows": records.rows,
+        "decisions": [n.as_dict() for n in run.decisions.notes],
+    }
+
+
 def input_files(inputs: dict[str, Path]) -> dict[str, Path]:
     """Every input file to hash: folders (the 903 history) contribute each file inside."""
     out: dict[str, Path] = {}

@@ -31,7 +31,7 @@ from sufficiency.store.types import ChildOutcome, DecisionKey, InputRow, RowFing
 
 STORE_ENV = "SUFFICIENCY_STORE"
 #: The newest migration in migrations/versions (a test keeps this in step).
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0005"
 
 
 def default_store_url() -> str:
@@ -52,7 +52,8 @@ def parse_age(text: str) -> dt.timedelta:
     return dt.timedelta(days=n * {"d": 1, "w": 7, "m": 30, "y": 365}[unit])
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
+def utc(value: dt.datetime | None) -> dt.datetime | None:
+    """``value`` as an aware UTC time (SQLite gives naive UTC times back); ``None`` kept."""
     if value is None:
         return None
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
@@ -172,7 +173,7 @@ class RunStore:
         ).hexdigest()
         run = Run(
             kind=kind,
-            started_at=_utc(now) or dt.datetime.now(dt.UTC),
+            started_at=utc(now) or dt.datetime.now(dt.UTC),
             status="running",
             software_version=__version__,
             config=json.loads(json.dumps(dict(config), default=str)),
@@ -216,7 +217,7 @@ class RunStore:
             run = s.get(Run, run_id)
             if run is None:
                 raise StoreError(f"no run {run_id} in the store")
-            run.finished_at = _utc(now) or dt.datetime.now(dt.UTC)
+            run.finished_at = utc(now) or dt.datetime.now(dt.UTC)
             run.status = "succeeded" if succeeded else "failed"
             run.failure_reason = failure_reason
             run.solver_status = solver_status
@@ -240,6 +241,19 @@ class RunStore:
                 s.add(Outcome(run_id=run_id, child_id=o.child_id, placement_id=o.placement_id,
                               reason=o.reason, details=o.details))  # fmt: skip
             _add_decisions(s, run_id, decisions)
+
+    def moved_files(self, run_ids: Iterable[int], old_dir: Path, new_dir: Path) -> int:
+        """Record that files the runs read or wrote under ``old_dir`` are now under
+        ``new_dir`` (a folder renamed into place); return how many paths changed."""
+        ids = list(run_ids)
+        prefix = str(old_dir).rstrip("/") + "/"
+        n = 0
+        with Session(self.engine) as s, s.begin():
+            for f in s.scalars(select(RunFile).where(RunFile.run_id.in_(ids))):
+                if f.path.startswith(prefix):
+                    f.path = str(Path(new_dir) / f.path[len(prefix) :])
+                    n += 1
+        return n
 
     def mark_interrupted(self) -> int:
         """Mark runs left 'running' by a process on this host that no longer exists."""
@@ -273,8 +287,8 @@ class RunStore:
                 {
                     "id": r.id,
                     "kind": r.kind,
-                    "started_at": _utc(r.started_at),
-                    "finished_at": _utc(r.finished_at),
+                    "started_at": utc(r.started_at),
+                    "finished_at": utc(r.finished_at),
                     "status": r.status,
                     "solver_status": r.solver_status,
                     "objective": r.objective,
@@ -303,8 +317,8 @@ class RunStore:
                 "kind": run.kind,
                 "status": run.status,
                 "failure_reason": run.failure_reason,
-                "started_at": _utc(run.started_at),
-                "finished_at": _utc(run.finished_at),
+                "started_at": utc(run.started_at),
+                "finished_at": utc(run.finished_at),
                 "software_version": run.software_version,
                 "config": run.config,
                 "config_sha256": run.config_sha256,
@@ -391,7 +405,7 @@ class RunStore:
 
     def prune(self, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
         """Delete runs (and everything recorded with them) started before ``now - older_than``."""
-        cutoff = (_utc(now) or dt.datetime.now(dt.UTC)) - older_than
+        cutoff = (utc(now) or dt.datetime.now(dt.UTC)) - older_than
         with Session(self.engine) as s, s.begin():
             ids = list(s.scalars(select(Run.id).where(Run.started_at < cutoff)))
             for model in (Outcome, RunRow, RunFile, RunDecision):

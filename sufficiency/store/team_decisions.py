@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import atomic_path
 from sufficiency.store.models import TeamDecision
-from sufficiency.store.store import RunStore
+from sufficiency.store.store import RunStore, utc
 
 KINDS = ("pin", "exclude")
 #: Columns of the exported decisions file (the input contract's names).
@@ -46,12 +46,6 @@ class Decision:
         return f"{verb} {self.placement_id} by {self.decided_by}: {self.reason}"
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
 def _decision(d: TeamDecision) -> Decision:
     return Decision(
         d.id,
@@ -60,9 +54,9 @@ def _decision(d: TeamDecision) -> Decision:
         d.decision,
         d.reason,
         d.decided_by,
-        _utc(d.decided_at) or d.decided_at,
+        utc(d.decided_at) or d.decided_at,
         d.until,
-        _utc(d.withdrawn_at),
+        utc(d.withdrawn_at),
         d.withdrawn_by,
     )
 

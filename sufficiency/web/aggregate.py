@@ -1,84 +1,160 @@
-"""Commissioners' and finance's pages: the latest forecast and spend, aggregate only.
+"""Finance's and commissioners' spend pages, the forecast report file, and the downloads.
 
-Both read the latest successful run of their kind from the store and its recorded
-output files, checked against the SHA-256 the store holds. Nothing here names a child.
+Spend by financial year, quarter and month, with P10/P50/P90, against the budget and the
+spend run's scenario, from the latest spend run's recorded output files (checked
+against the SHA-256 the store holds). Nothing here names a child.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import FileResponse, Response
 
-from sufficiency.io.atomic import sha256_file
-from sufficiency.store import RunStore
+from sufficiency.finance.summaries import quarter
+from sufficiency.pages import fan_chart
+from sufficiency.pages.render import gbp, percent
 from sufficiency.store.accounts import audit
 from sufficiency.web.framework import AGGREGATE, FINANCE, Ctx, Page, not_found, render
+from sufficiency.web.saved_costs import saved_scenario_costs
+from sufficiency.web.store_files import drawn, files_key, latest_run, output, stored_report
 
 #: Files finance may download from the latest spend run, with their content types.
 DOWNLOADS = {
     "spend.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "spend.csv": "text/csv; charset=utf-8",
 }
+#: The spend pages: path, menu label, heading.
+SPEND_PAGES = (
+    ("/spend", "By financial year", "Spend by financial year"),
+    ("/spend/quarters", "By quarter", "Spend by quarter"),
+    ("/spend/months", "By month", "Spend by month"),
+)
+MONEY = ("mean", "p10", "p50", "p90", "budget_gbp", "variance_gbp", "scenario_mean",
+         "difference", "base_mean")  # fmt: skip
 
 
-def _latest(store: RunStore, kind: str) -> dict[str, Any] | None:
-    for run in store.list_runs(limit=50, kind=kind):
-        if run["status"] == "succeeded":
-            return store.get(int(run["id"]))
-    return None
+def _read(run: dict[str, Any], name: str) -> pd.DataFrame | None:
+    path = output(run, name)
+    return pd.read_csv(path) if path is not None else None
 
 
-def _output(run: dict[str, Any], name: str) -> Path | None:
-    """The run's output ``name`` if it is still there and unchanged since the run."""
-    for f in run["files"]:
-        if f["role"] == "output" and f["label"] == name:
-            path = Path(f["path"])
-            if path.is_file() and sha256_file(path) == f["sha256"]:
-                return path
-    return None
-
-
-def forecast(ctx: Ctx) -> Response:
-    run = _latest(ctx.store, "forecast")
-    report = _output(run, "forecast.html") if run else None
-    return render(ctx, "forecast_page.html", run=run, has_report=report is not None)
-
-
-def forecast_report(ctx: Ctx) -> Response:
-    run = _latest(ctx.store, "forecast")
-    report = _output(run, "forecast.html") if run else None
-    if report is None:
-        return not_found(ctx, "There is no forecast report in the store yet.")
-    return HTMLResponse(report.read_text(encoding="utf-8"))
-
-
-def spend(ctx: Ctx) -> Response:
-    run = _latest(ctx.store, "spend")
-    years = budget = None
-    if run:
-        if (p := _output(run, "spend_years.csv")) is not None:
-            years = pd.read_csv(p)
-        if (p := _output(run, "budget_comparison.csv")) is not None:
-            budget = pd.read_csv(p)
-    files = [n for n in DOWNLOADS if run and _output(run, n) is not None]
-    return render(
-        ctx,
-        "spend.html",
-        run=run,
-        years=years,
-        budget=budget,
-        files=files,
-        can_download=ctx.user is not None and ctx.user.role in FINANCE,
+def _fy_start(run: dict[str, Any]) -> int:
+    return int(
+        ((run.get("config") or {}).get("finance") or {}).get("financial_year_start_month", 4)
     )
+
+
+def _all(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    if frame is None:
+        return None
+    return frame[frame["cost_line"] == "all"].drop(columns="cost_line").reset_index(drop=True)
+
+
+def _scenario_name(run: dict[str, Any]) -> str:
+    headline = str((run.get("summary") or {}).get("headline", ""))
+    if "Scenario '" in headline:
+        return headline.split("Scenario '", 1)[1].split("'", 1)[0]
+    return "Scenario"
+
+
+def _by_year(run: dict[str, Any]) -> dict[str, Any]:
+    years = _all(_read(run, "spend_years.csv"))
+    budget = _all(_read(run, "budget_comparison.csv"))
+    comparison = _all(_read(run, "scenario_comparison.csv"))
+    table = years
+    if table is not None and budget is not None:
+        b = budget[["financial_year", "budget_gbp", "variance_gbp", "prob_overspend"]]
+        table = table.merge(b, on="financial_year", how="left")
+    if table is not None and comparison is not None:
+        c = comparison[["financial_year", "scenario_mean", "difference"]]
+        table = table.merge(c, on="financial_year", how="left")
+    return {"main": table, "lines": _read(run, "spend_years.csv"),
+            "budget": _read(run, "budget_comparison.csv")}  # fmt: skip
+
+
+def _scenario_monthly(run: dict[str, Any]) -> pd.DataFrame | None:
+    scen = _all(_read(run, "spend_scenario.csv"))
+    return (
+        scen[["month", "mean"]].rename(columns={"mean": "scenario_mean"})
+        if scen is not None
+        else None
+    )
+
+
+def _by_quarter(run: dict[str, Any]) -> dict[str, Any]:
+    table = _all(_read(run, "spend_quarterly.csv"))
+    scen = _scenario_monthly(run)
+    if table is not None and scen is not None:
+        start = _fy_start(run)
+        scen["quarter"] = [quarter(pd.Timestamp(m), start) for m in scen["month"]]
+        # Means add up from months to quarters (percentiles do not).
+        sums = scen.groupby("quarter", sort=False)["scenario_mean"].sum().reset_index()
+        table = table.merge(sums, on="quarter", how="left")
+        table["difference"] = table["scenario_mean"] - table["mean"]
+    return {"main": table}
+
+
+def _by_month(run: dict[str, Any]) -> dict[str, Any]:
+    table = _all(_read(run, "spend.csv"))
+    scen = _scenario_monthly(run)
+    if table is not None:
+        table["month"] = pd.to_datetime(table["month"])
+    if table is not None and scen is not None:
+        scen["month"] = pd.to_datetime(scen["month"])
+        table = table.merge(scen, on="month", how="left")
+        table["difference"] = table["scenario_mean"] - table["mean"]
+    return {"main": table}
+
+
+def _chart(run: dict[str, Any]) -> Any:
+    """Monthly spend in £ million (P10-P90 band, P50, the scenario's mean dashed)."""
+    monthly = _all(_read(run, "spend.csv"))
+    if monthly is None or monthly.empty:
+        return None
+    scen = _scenario_monthly(run)
+    m = 1e6
+    return fan_chart(
+        "Placement spend per month, all cost lines (£ million)",
+        list(pd.to_datetime(monthly["month"])),
+        monthly["p10"].to_numpy(float) / m, monthly["p50"].to_numpy(float) / m,
+        monthly["p90"].to_numpy(float) / m,
+        scenario=scen["scenario_mean"].to_numpy(float) / m if scen is not None and
+        len(scen) == len(monthly) else None,
+        scenario_name=_scenario_name(run) + " (mean)", y_label="£ million a month",
+    )  # fmt: skip
+
+
+def spend_page(path: str) -> Any:
+    heading = {p: h for p, _l, h in SPEND_PAGES}[path]
+    build = {"/spend": _by_year, "/spend/quarters": _by_quarter, "/spend/months": _by_month}[path]
+
+    def handler(ctx: Ctx) -> Response:
+        run = latest_run(ctx.store, "spend")
+        context: dict[str, Any] = {"main": None, "lines": None, "budget": None, "chart": None,
+                                   "saved": []}  # fmt: skip
+        if run is not None:
+            context.update(build(run))
+            context["chart"] = drawn("spend " + files_key(run), lambda: _chart(run))
+            if path == "/spend":
+                context["saved"] = saved_scenario_costs(ctx.store)
+        files = [n for n in DOWNLOADS if run and output(run, n) is not None]
+        formats = {c: gbp for c in MONEY} | {"prob_overspend": percent}
+        return render(ctx, "spend.html", run=run, pages=SPEND_PAGES, section=path,
+                      heading=heading, files=files, formats=formats,
+                      scenario_name=_scenario_name(run) if run else "",
+                      can_download=ctx.user is not None and ctx.user.role in FINANCE,
+                      **context)  # fmt: skip
+
+    handler.__name__ = "spend_" + (path.rsplit("/", 1)[-1] or "years")
+    return handler
 
 
 def download(ctx: Ctx) -> Response:
     name = ctx.path_param("name")
-    run = _latest(ctx.store, "spend")
-    path = _output(run, name) if run and name in DOWNLOADS else None
+    run = latest_run(ctx.store, "spend")
+    path = output(run, name) if run and name in DOWNLOADS else None
     if path is None or run is None:
         return not_found(ctx, "There is no such file in the latest spend run.")
     audit(
@@ -91,9 +167,12 @@ def download(ctx: Ctx) -> Response:
     return FileResponse(path, media_type=DOWNLOADS[name], filename=name)
 
 
+FORECAST_REPORT = stored_report(
+    "forecast", "forecast.html", "There is no forecast report in the store yet."
+)
+
 ROUTES = [
-    Page("/forecast", forecast, roles=AGGREGATE),
-    Page("/forecast/report", forecast_report, roles=AGGREGATE),
-    Page("/spend", spend, roles=AGGREGATE),
+    Page("/forecast/report", FORECAST_REPORT, roles=AGGREGATE),
+    *[Page(p, spend_page(p), roles=AGGREGATE) for p, _l, _h in SPEND_PAGES],
     Page("/spend/download/{name}", download, roles=FINANCE),
 ]

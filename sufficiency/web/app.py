@@ -26,18 +26,22 @@ from sufficiency.store import RunStore
 from sufficiency.store.accounts import (
     ROLE_WORDS,
     audit,
-    audit_trail,
     count_users,
     end_sessions,
     get_user,
-    list_users,
     record_success,
     secret_setting,
 )
-from sufficiency.web import aggregate, placement
+from sufficiency.web import (
+    admin,
+    aggregate,
+    commissioning_pages,
+    forecast_pages,
+    placement,
+    scenarios,
+)
 from sufficiency.web.auth import sign_in
 from sufficiency.web.framework import (
-    ADMIN,
     PUBLIC,
     SIGNED_IN,
     Ctx,
@@ -109,14 +113,6 @@ def home(ctx: Ctx) -> Response:
     return render(ctx, "home.html", role_words=ROLE_WORDS)
 
 
-def users_page(ctx: Ctx) -> Response:
-    return render(ctx, "users.html", users=list_users(ctx.store), role_words=ROLE_WORDS)
-
-
-def audit_page(ctx: Ctx) -> Response:
-    return render(ctx, "audit.html", rows=audit_trail(ctx.store, limit=500))
-
-
 # --- OpenID Connect (Microsoft Entra ID) ---------------------------------------------
 
 
@@ -143,7 +139,8 @@ async def oidc_start(ctx: Ctx) -> Response:
 
 
 async def oidc_back(ctx: Ctx) -> Response:
-    from authlib.integrations.base_client.errors import OAuthError
+    from authlib.common.errors import AuthlibBaseError
+    from joserfc.errors import JoseError
     from starlette.concurrency import run_in_threadpool
 
     client = ctx.request.app.state.oidc
@@ -151,8 +148,10 @@ async def oidc_back(ctx: Ctx) -> Response:
         return _oidc_not_set_up(ctx)
     try:
         token = await client.authorize_access_token(ctx.request)
-    except OAuthError as exc:
-        log.info("OpenID sign-in refused: %s", exc.error)
+    except (AuthlibBaseError, JoseError) as exc:
+        # OAuthError (state, provider's refusal), and the ID token's checks: signature,
+        # issuer, audience, expiry and nonce (authlib.jose / joserfc errors).
+        log.info("OpenID sign-in refused: %s", getattr(exc, "error", type(exc).__name__))
         return render(
             ctx,
             "sign_in.html",
@@ -165,9 +164,15 @@ async def oidc_back(ctx: Ctx) -> Response:
     claims = token.get("userinfo") or {}
     name = str(claims.get(ctx.web.params.oidc.username_claim, "") or "")
     user = await run_in_threadpool(get_user, ctx.store, name) if name else None
-    if user is None or not user.active:
+    # Only accounts added for organisation sign-in (``users add --oidc``, no password) may
+    # use it: a password account keeps its own second factor, whatever the provider says.
+    if user is None or not user.active or user.has_password:
         await run_in_threadpool(
-            audit, ctx.store, name or None, "sign_in_failed", detail="OpenID: no active account"
+            audit,
+            ctx.store,
+            name or None,
+            "sign_in_failed",
+            detail="OpenID: no active organisation-sign-in account",
         )
         return render(
             ctx,
@@ -209,10 +214,21 @@ ROUTES = [
     Page("/sign-out", sign_out, roles=SIGNED_IN, methods=("POST",)),
     Page("/", home, roles=SIGNED_IN),
     *placement.ROUTES,
+    *forecast_pages.ROUTES,
     *aggregate.ROUTES,
-    Page("/admin/users", users_page, roles=ADMIN),
-    Page("/admin/audit", audit_page, roles=ADMIN),
+    *scenarios.ROUTES,
+    *commissioning_pages.ROUTES,
+    *admin.ROUTES,
 ]
+
+
+def _upload_form(scope: Any) -> bool:
+    """asgi-csrf's ``skip_if_scope``: a POST to an upload route, whose token the route's
+    guard checks instead (asgi-csrf cannot read multipart forms: see
+    :func:`~.framework.upload_csrf_ok`)."""
+    return scope.get("method") == "POST" and any(
+        r.path_regex.match(scope.get("path", "")) for r in ROUTES if r.uploads
+    )
 
 
 class _Always:
@@ -256,6 +272,7 @@ def create_app(
                 asgi_csrf,
                 signing_secret=secret,
                 always_protect=_Always(),
+                skip_if_scope=_upload_form,
                 cookie_secure=secure,
                 cookie_samesite="Strict",
                 send_csrf_failed=_csrf_failed,
@@ -274,6 +291,7 @@ def create_app(
         exception_handlers={404: _not_found, 405: _not_allowed},
     )
     app.state.web = WebApp(store, params, secure)
+    app.state.csrf_secret = secret
     app.state.oidc = _oidc_client(params)
     return app
 

@@ -1,14 +1,17 @@
 """Signing in: Argon2id password hashes (argon2-cffi), TOTP codes (pyotp), throttling.
 
 A password user signs in with user name, password and the 6-digit code from their
-authenticator app. Every failure gets the same sentence (no hint whether the user
-exists); :data:`~sufficiency.store.accounts.MAX_FAILURES` failures in a row lock the
-account for :data:`~sufficiency.store.accounts.LOCK_MINUTES` minutes.
+authenticator app. A code is accepted once only: the 30-second step of the last code
+accepted is kept per user, and a code of that step or an earlier one is refused. Every
+failure gets the same sentence (no hint whether the user exists);
+:data:`~sufficiency.store.accounts.MAX_FAILURES` failures in a row lock the account for
+:data:`~sufficiency.store.accounts.LOCK_MINUTES` minutes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from dataclasses import dataclass
 
 import pyotp
@@ -25,6 +28,7 @@ from sufficiency.store.accounts import (
     record_failure,
     record_success,
     set_password_hash,
+    use_totp_step,
 )
 
 _hasher = PasswordHasher()
@@ -76,7 +80,9 @@ def sign_in(
         )
     ok = _verify(pw_hash, password) and account.active
     if ok and secret is not None:
-        ok = pyotp.TOTP(secret).verify(code.strip().replace(" ", ""), for_time=now, valid_window=1)
+        step = totp_step(secret, code, now)
+        # A code is good once: its step must be later than the last one accepted.
+        ok = step is not None and use_totp_step(store, account.username, step)
     if not ok:
         if record_failure(store, account.username, now):
             return SignIn(
@@ -88,6 +94,18 @@ def sign_in(
         set_password_hash(store, account.username, _hasher.hash(password))
     record_success(store, account.username, now)
     return SignIn(get_user(store, account.username), "")
+
+
+def totp_step(secret: str, code: str, now: dt.datetime) -> int | None:
+    """The 30-second step ``code`` belongs to (now, or one step either side for clock
+    drift), or ``None`` if it is not a current code of ``secret``."""
+    code = code.strip().replace(" ", "")
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in (current, current - 1, current + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
 
 
 def _verify(pw_hash: str, password: str) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from sufficiency.commands.common import config_option, store_option, user_errors
+from sufficiency.config import WebParams
 
 
 @click.command("serve")
@@ -37,7 +38,8 @@ def serve(store_url: str | None, host: str, port: int, config_path: Path | None)
     from sufficiency.store.accounts import count_users
     from sufficiency.web.app import create_app
 
-    params = load_params(config_path).web
+    full = load_params(config_path)
+    params = web_params(full.web, config_path)
     store = RunStore(store_url)
     if count_users(store) == 0:
         click.echo(
@@ -46,10 +48,20 @@ def serve(store_url: str | None, host: str, port: int, config_path: Path | None)
             err=True,
         )
     app = create_app(store, params, host=host)
+    app.state.general = full.general  # uploads are checked with the authority's code
     click.echo(f"Serving on http://{host}:{port}/ (stop with Ctrl+C)", err=True)
     uvicorn.run(
         app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False
     )
+
+
+def web_params(params: WebParams, config_path: Path | None) -> WebParams:
+    """``params`` with a relative ``data_dir`` made relative to the configuration file,
+    like the nightly job's paths."""
+    if params.data_dir and config_path is not None and not Path(params.data_dir).is_absolute():
+        resolved = (config_path.parent / params.data_dir).resolve()
+        return params.model_copy(update={"data_dir": str(resolved)})
+    return params
 
 
 @click.group("users")
@@ -67,7 +79,7 @@ def users() -> None:
     required=True,
     type=click.Choice(["placement", "commissioner", "finance", "admin"]),
     help="placement: child-level matching; commissioner, finance: aggregate "
-    "figures only; admin: users and the audit trail.",
+    "figures only; admin: users, uploads and the audit trail.",
 )
 @click.option(
     "--password-stdin",

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import logging
+import secrets
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,6 +21,9 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -65,6 +70,8 @@ class Ctx:
     web: WebApp
     user: Account | None
     form: dict[str, str] = field(default_factory=dict)
+    #: Uploaded files of a POST to a route registered with ``uploads=True``: (field, file).
+    files: list[tuple[str, UploadFile]] = field(default_factory=list)
 
     @property
     def store(self) -> RunStore:
@@ -76,6 +83,10 @@ class Ctx:
 
     def path_param(self, name: str) -> str:
         return str(self.request.path_params[name])
+
+    def int_param(self, name: str) -> int:
+        """A path parameter declared ``{name:int}``."""
+        return int(self.request.path_params[name])
 
     def csrf_token(self) -> str:
         get = self.request.scope.get("csrftoken")
@@ -102,18 +113,29 @@ class Page(Route):
         roles: Roles,
         methods: tuple[str, ...] = ("GET",),
         name: str | None = None,
+        uploads: bool = False,
     ) -> None:
         if not isinstance(roles, _Public | frozenset) or (
             isinstance(roles, frozenset) and not roles <= SIGNED_IN | {"nobody"}
         ):
             raise TypeError(f"route {path}: roles must be PUBLIC or a set of known roles")
         self.roles = roles
+        self.uploads = uploads
         super().__init__(
-            path, _guard(handler, roles), methods=list(methods), name=name or handler.__name__
+            path,
+            _guard(handler, roles, uploads),
+            methods=list(methods),
+            name=name or handler.__name__,
         )
 
 
-def _guard(handler: Handler, roles: Roles) -> Callable[[Request], Awaitable[Response]]:
+#: The most files one upload may hold (a 903 folder has three tables a year).
+MAX_FILES = 200
+
+
+def _guard(
+    handler: Handler, roles: Roles, uploads: bool = False
+) -> Callable[[Request], Awaitable[Response]]:
     is_async = inspect.iscoroutinefunction(handler)
 
     async def endpoint(request: Request) -> Response:
@@ -149,15 +171,71 @@ def _guard(handler: Handler, roles: Roles) -> Callable[[Request], Awaitable[Resp
                     "Ask an administrator if you need it.",
                 )
         form: dict[str, str] = {}
+        files: list[tuple[str, UploadFile]] = []
         if request.method == "POST":
-            data = await request.form(max_files=0, max_fields=50)
+            if uploads:
+                refused = _upload_refused(request, web, user)
+                if refused is not None:
+                    return refused
+            try:
+                data = await request.form(max_files=MAX_FILES if uploads else 0, max_fields=50)
+            except (HTTPException, MultiPartException):
+                return error_page(request, web, user, 400, "Not sent right",
+                                  "The form could not be read. Go back and try again.")  # fmt: skip
             form = {k: v for k, v in data.items() if isinstance(v, str)}
-        ctx = Ctx(request, web, user, form)
-        if is_async:
-            return await handler(ctx)  # type: ignore[misc]
-        return await run_in_threadpool(handler, ctx)  # type: ignore[arg-type]
+            files = [(k, v) for k, v in data.multi_items() if isinstance(v, UploadFile)]
+            if uploads and not upload_csrf_ok(request, form.get("csrftoken", "")):
+                for _name, f in files:
+                    await f.close()
+                title = "This form has expired or did not come from this site"
+                return error_page(
+                    request, web, user, 403, title, "Go back, reload the page and try again."
+                )
+        ctx = Ctx(request, web, user, form, files)
+        try:
+            if is_async:
+                return await handler(ctx)  # type: ignore[misc]
+            return await run_in_threadpool(handler, ctx)  # type: ignore[arg-type]
+        finally:
+            for _name, f in files:
+                await f.close()
 
     return endpoint
+
+
+def _upload_refused(request: Request, web: WebApp, user: Account | None) -> Response | None:
+    """413 for an upload over ``[web] max_upload_mb`` (by its Content-Length, which the
+    server holds the body to), 411 without one."""
+    length = request.headers.get("content-length", "")
+    limit = web.params.max_upload_mb * 1024 * 1024
+    if not length.isdigit():
+        return error_page(request, web, user, 411, "Not sent right",
+                          "The upload did not say its size. Try again from the form.")  # fmt: skip
+    if int(length) > limit:
+        return error_page(request, web, user, 413, "Too large",
+                          f"Uploads are limited to {web.params.max_upload_mb} MB. Send the "
+                          "files in smaller parts, or ask for the limit to be raised.")  # fmt: skip
+    return None
+
+
+def upload_csrf_ok(request: Request, sent: str) -> bool:
+    """The CSRF check of an upload form, as asgi-csrf makes it for other forms: the token
+    sent in the form equals the signed ``csrftoken`` cookie, whose signature is good.
+
+    asgi-csrf 0.11 cannot read multipart forms with python-multipart 0.0.26 or later
+    (simonw/asgi-csrf#38: ``FormParser`` lost its ``FileClass`` argument), so it skips
+    the routes registered with ``uploads=True`` and this runs for them instead, after
+    the role check and before the handler.
+    """
+    from asgi_csrf import DEFAULT_SIGNING_NAMESPACE
+    from itsdangerous import BadSignature, URLSafeSerializer
+
+    cookie = request.cookies.get("csrftoken", "")
+    try:
+        URLSafeSerializer(request.app.state.csrf_secret).loads(cookie, DEFAULT_SIGNING_NAMESPACE)
+    except BadSignature:
+        return False
+    return bool(sent) and secrets.compare_digest(sent, cookie)
 
 
 def current_user(request: Request, web: WebApp) -> Account | None:
@@ -198,7 +276,7 @@ def environment() -> Environment:
         finalize=lambda value: "" if value is None else value,
     )
     env.filters.update(gbp=gbp, count=count, percent=percent, miles=miles)
-    env.globals.update(table=table_html, words=vocabulary)
+    env.globals.update(table=table_html, words=vocabulary, waited=int(WAIT_SECONDS))
     return env
 
 
@@ -214,9 +292,17 @@ def nav_links(user: Account | None) -> list[tuple[str, str]]:
             ("/decisions", "Decisions"),
         ]
     if user.role in AGGREGATE:
-        links += [("/forecast", "Forecast"), ("/spend", "Spend")]
+        links += [("/forecast", "Forecast")]
+    if user.role == "commissioner":
+        links += [("/scenarios", "Scenarios"), ("/commissioning", "Commissioning")]
+    if user.role in AGGREGATE:
+        links += [("/spend", "Spend")]
     if user.role == "admin":
-        links += [("/admin/users", "Users"), ("/admin/audit", "Audit trail")]
+        links += [
+            ("/admin/users", "Users"),
+            ("/admin/uploads", "Uploads"),
+            ("/admin/audit", "Audit trail"),
+        ]
     return links
 
 
@@ -246,6 +332,25 @@ def error_page(
     request: Request, web: WebApp, user: Account | None, status: int, title: str, sentence: str
 ) -> HTMLResponse:
     return _render(request, user, "error.html", status, title=title, sentence=sentence)
+
+
+#: How long a page about a running job waits for it before answering "still running".
+WAIT_SECONDS = 20.0
+
+
+def wait_until(done: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool:
+    """Wait (in the handler's worker thread) until ``done()`` or ``seconds`` pass; says which.
+
+    Pages about a background run wait for it like this instead of refreshing themselves: a
+    timed refresh takes the page away from a person reading it (WCAG 2.2.1), and the pages
+    use no scripts. A run that ends within the wait shows its result at once; otherwise the
+    page says it is still running and offers a link to look again."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.25)
+    return True
 
 
 def redirect(path: str) -> RedirectResponse:

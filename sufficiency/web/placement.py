@@ -29,7 +29,8 @@ from sufficiency.store.team_decisions import (
     decisions_in_force,
     withdraw_decision,
 )
-from sufficiency.web.framework import PLACEMENT, Ctx, Page, not_found, redirect, render
+from sufficiency.web import rerun
+from sufficiency.web.framework import PLACEMENT, Ctx, Page, not_found, redirect, render, wait_until
 
 CHILD_ID = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 MAX_REASON = 500
@@ -145,11 +146,20 @@ def proposals(ctx: Ctx) -> Response:
         t = tonight(ctx.store)
     except NoRun as exc:
         return render(ctx, "matching.html", t=None, problem=str(exc), rows=[], unplaced=[])
-    in_force = {(d.child_id) for d in decisions_in_force(ctx.store)}
+    in_force = decisions_in_force(ctx.store)
     rows = _none_blank(t.children).to_dict("records")
     unplaced = _none_blank(t.not_placed).to_dict("records")
+    state = rerun.current(ctx.store)
     return render(
-        ctx, "matching.html", t=t, problem="", rows=rows, unplaced=unplaced, decided=in_force
+        ctx,
+        "matching.html",
+        t=t,
+        problem="",
+        rows=rows,
+        unplaced=unplaced,
+        decided={d.child_id for d in in_force},
+        num_decisions=len(in_force),
+        rerunning=state is not None and state.running and rerun.still_holds(state),
     )
 
 
@@ -275,14 +285,72 @@ def changes(ctx: Ctx) -> Response:
             before=None,
             after=None,
             problem="There is only one matching run so far: nothing to compare.",
+            rerun_by="",
+            rerun_of="",
         )
     after, before = runs[0], runs[1]
     rows = ctx.store.diff(int(before["id"]), int(after["id"]))
-    return render(ctx, "changes.html", rows=rows, before=before, after=after, problem="")
+    summary = ctx.store.get(int(after["id"]))["summary"] or {}
+    return render(
+        ctx,
+        "changes.html",
+        rows=rows,
+        before=before,
+        after=after,
+        problem="",
+        rerun_by=summary.get("rerun_by", ""),
+        rerun_of=summary.get("rerun_of", ""),
+    )
+
+
+def rerun_start(ctx: Ctx) -> Response:
+    """Re-run matching now on the latest run's inputs with today's decisions (POST)."""
+    run = latest_match_run(ctx.store)
+    try:
+        if run is None:
+            raise rerun.Refused("There is no matching run in the store to re-run.")
+        state = rerun.start(ctx.store, run, ctx.username)
+    except rerun.Refused as exc:
+        audit(ctx.store, ctx.username, "rerun_refused", run_id=run["id"] if run else None,
+              detail=str(exc))  # fmt: skip
+        return _rerun_page(ctx, 409, problem=str(exc))
+    audit(ctx.store, ctx.username, "rerun_started", run_id=state.based_on,
+          detail=f"started re-running matching run {state.based_on} with the decisions "
+          "in force")  # fmt: skip
+    ctx.request.session["rerun_wait"] = state.started_at
+    return redirect("/matching/rerun")
+
+
+def rerun_status(ctx: Ctx) -> Response:
+    """The latest re-run: running, finished or failed. The page waits for a running re-run
+    to end (up to 20 s); the user who started it is then taken to "What changed"."""
+
+    def ended() -> bool:
+        s = rerun.current(ctx.store)
+        return s is None or not s.running or not rerun.still_holds(s)
+
+    wait_until(ended)
+    state = rerun.current(ctx.store)
+    waiting = ctx.request.session.get("rerun_wait")
+    if state is not None and not state.running and waiting == state.started_at:
+        ctx.request.session.pop("rerun_wait", None)
+        if state.state == "succeeded":
+            ctx.flash(f"Matching re-run with the decisions in force: {state.message}. "
+                      "Below, what changed and why.")  # fmt: skip
+            return redirect("/matching/changes")
+    return _rerun_page(ctx, 200)
+
+
+def _rerun_page(ctx: Ctx, status: int, problem: str = "") -> Response:
+    state = rerun.current(ctx.store)
+    interrupted = state is not None and state.running and not rerun.still_holds(state)
+    return render(ctx, "rerun.html", status, state=state, interrupted=interrupted, problem=problem)
 
 
 ROUTES = [
     Page("/matching", proposals, roles=PLACEMENT),
+    Page("/matching/rerun", rerun_status, roles=PLACEMENT),
+    Page("/matching/rerun", rerun_start, roles=PLACEMENT, methods=("POST",), name="rerun_start"),
     Page("/matching/changes", changes, roles=PLACEMENT),
     Page("/matching/children/{child_id}", child, roles=PLACEMENT),
     Page("/matching/children/{child_id}/decisions", decide, roles=PLACEMENT, methods=("POST",)),

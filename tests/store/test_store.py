@@ -167,3 +167,24 @@ def test_head_revision_constant_matches_migrations():
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(module.__file__).parent / "migrations"))
     assert ScriptDirectory.from_config(cfg).get_current_head() == module.HEAD_REVISION
+
+
+def test_moved_files_follow_a_renamed_folder(store_url, tmp_path):
+    """Paths under a folder renamed into place are recorded at their new place; others
+    and other runs' stay as they were."""
+    store = RunStore(store_url)
+    partial, final = tmp_path / ".night.partial-1", tmp_path / "night"
+    (partial / "match").mkdir(parents=True)
+    read = partial / "match" / "team_decisions.csv"
+    read.write_text("child_id\n")
+    other = tmp_path / "referrals.csv"
+    other.write_text("child_id\nC1\n")
+    rid = store.start("match", {}, inputs={"decisions": read, "referrals": other})
+    untouched = store.start("match", {}, inputs={"decisions": read})
+    partial.rename(final)
+    assert store.moved_files([rid], partial, final) == 1
+    paths = {f["label"]: f["path"] for f in store.get(rid)["files"]}
+    assert paths == {"decisions": str(final / "match" / "team_decisions.csv"),
+                     "referrals": str(other)}  # fmt: skip
+    assert store.get(untouched)["files"][0]["path"] == str(read)
+    store.close()

@@ -82,3 +82,77 @@ def test_team_decisions_feed_the_next_run(store_url, tmp_path):
     with pytest.raises(StoreError, match="needs a reason"):
         add_decision(store, "R001", "PL0013", "pin", "  ", "jo")
     store.close()
+
+
+def test_totp_codes_are_good_once(store_url):
+    """Migration 0005: the step of the last code accepted is kept; a code of that step or
+    an earlier one is refused, a later one accepted; a new secret starts afresh."""
+    import pyotp
+
+    from sufficiency.store.accounts import reset_credentials, set_active_by_id, use_totp_step
+    from sufficiency.web.auth import hash_password, sign_in, totp_step
+
+    store = RunStore(store_url)
+    secret = pyotp.random_base32()
+    user = add_user(store, "jo", "placement", hash_password("a long test password"), secret)
+    totp = pyotp.TOTP(secret)
+    step = totp.timecode(NOW)
+    code = totp.generate_otp(step)
+    assert totp_step(secret, code, NOW) == step
+    assert totp_step(secret, totp.generate_otp(step + 2), NOW) is None  # too far ahead
+    assert sign_in(store, "jo", "a long test password", code, NOW).account is not None
+    # the same code again, even within its 30 seconds, is refused like a wrong code
+    again = sign_in(store, "jo", "a long test password", code, NOW + dt.timedelta(seconds=5))
+    assert again.account is None and "is not right" in again.message
+    # the previous step's code (still inside the drift window) is refused too
+    earlier = totp.generate_otp(step - 1)
+    assert sign_in(store, "jo", "a long test password", earlier, NOW).account is None
+    later = NOW + dt.timedelta(seconds=30)
+    assert sign_in(store, "jo", "a long test password", totp.generate_otp(step + 1),
+                   later).account is not None  # fmt: skip
+    assert not use_totp_step(store, "jo", step + 1) and use_totp_step(store, "jo", step + 2)
+    # a new secret forgets the step; it also ends sessions and lifts a lock
+    new = pyotp.random_base32()
+    after = reset_credentials(store, user.id, None, new)
+    assert after.session_version > user.session_version
+    assert sign_in(store, "jo", "a long test password", pyotp.TOTP(new).generate_otp(step),
+                   NOW).account is not None  # fmt: skip
+    off = set_active_by_id(store, user.id, False)
+    assert not off.active and off.session_version > after.session_version
+    assert set_active_by_id(store, user.id, True).active
+    with pytest.raises(StoreError, match="no user with ID"):
+        set_active_by_id(store, 999999, True)
+    store.close()
+
+
+def test_migration_0005_keeps_existing_accounts(store_url):
+    """A store at 0004 with a user upgrades to 0005 on opening; the user is kept, with no
+    code step recorded yet."""
+    from pathlib import Path
+
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, text
+
+    import sufficiency.store.store as module
+
+    if store_url.startswith("sqlite"):
+        Path(store_url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(store_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(module.__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0004")
+        conn.execute(text(
+            "INSERT INTO users (username, role, password_hash, totp_secret, active, "
+            "failed_sign_ins, session_version, created_at) VALUES ('old', 'finance', 'h', "
+            "'SECRET', :t, 0, 0, :now)"), {"t": True, "now": NOW})  # fmt: skip
+    engine.dispose()
+    store = RunStore(store_url)
+    old = get_user(store, "old")
+    assert old is not None and old.role == "finance" and old.has_totp
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
+        assert conn.execute(text("SELECT totp_last_step FROM users")).scalar() is None
+    store.close()

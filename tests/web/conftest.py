@@ -1,7 +1,9 @@
 """A live application for the web tests: uvicorn on a free loopback port, in a thread,
 over a temporary SQLite run store holding the sample's matching run for 2026-04-01,
-with one user of each role (password and TOTP). Everything the server logs is kept,
-so a test can check no personal details were logged."""
+with one user of each role (password and TOTP) and a data folder for uploads.
+Everything the server logs is kept, so a test can check no personal details were
+logged. ``oidc_site``: a second application signing in through a real OpenID Connect
+provider (oidc-provider-mock) on another loopback port."""
 
 from __future__ import annotations
 
@@ -18,10 +20,13 @@ import pyotp
 import pytest
 import uvicorn
 from click.testing import CliRunner
+from sqlalchemy import update
 
 from sufficiency.cli import main
+from sufficiency.config import OidcParams, WebParams
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import add_user
+from sufficiency.store.models import User
 from sufficiency.web.app import create_app
 from sufficiency.web.auth import hash_password, new_totp_secret
 
@@ -51,8 +56,14 @@ class Site:
     server: uvicorn.Server
     app: object
     extra: dict[str, str] = field(default_factory=dict)
+    data: Path = Path()
 
     def code(self, username: str) -> str:
+        """The current code. A code is good once (the store keeps the step of the last one
+        used); tests sign in as one user many times within 30 s, so the record is cleared
+        first. tests/web/test_admin.py checks a reused code is refused."""
+        with self.store.engine.begin() as conn:
+            conn.execute(update(User).where(User.username == username).values(totp_last_step=None))
         return pyotp.TOTP(self.secrets[username]).now()
 
     def add(self, username: str, role: str) -> str:
@@ -93,10 +104,29 @@ def run_match(store_url: str, out: Path, *extra: str) -> None:
     assert result.exit_code == 0, result.output
 
 
+def run_cli(*args: str) -> None:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 0, result.output
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _serve(app) -> tuple[uvicorn.Server, threading.Thread, str]:
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
+                                           access_log=True, log_level="info"))  # fmt: skip
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    return server, thread, f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="session")
@@ -112,18 +142,9 @@ def site(tmp_path_factory) -> Site:
         lg.addHandler(keep)
     logging.getLogger("uvicorn.access").setLevel(logging.INFO)
     logging.getLogger("sufficiency").setLevel(logging.DEBUG)
-    app = create_app(store)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                                           access_log=True, log_level="info"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    s = Site(f"http://127.0.0.1:{port}", store, store_url, tmp, {}, keep, server, app)
+    app = create_app(store, WebParams(data_dir=str(tmp / "data"), max_upload_mb=2))
+    server, thread, url = _serve(app)
+    s = Site(url, store, store_url, tmp, {}, keep, server, app, data=tmp / "data")
     for role in ROLES:
         s.add(role, role)
     yield s
@@ -142,3 +163,114 @@ def require_browser() -> None:
     if os.environ.get("SUFFICIENCY_REQUIRE_BROWSER") == "1":
         pytest.fail(f"SUFFICIENCY_REQUIRE_BROWSER=1 but {reason}")
     pytest.skip(reason)
+
+
+@dataclass
+class OidcSite:
+    url: str  # the application
+    provider: str  # the OpenID provider (its issuer)
+    store: RunStore
+
+
+OIDC_SECRET = "test-client-secret"
+
+
+@pytest.fixture(scope="session")
+def oidc_site(tmp_path_factory):
+    """The application with ``[web.oidc]`` pointing at a real OpenID Connect provider,
+    oidc-provider-mock, served from this process on a free loopback port (http: allowed
+    for loopback issuers only). Any client ID and secret are accepted by the provider;
+    the ID token is signed, and Authlib checks it, the issuer, audience and nonce."""
+    from oidc_provider_mock import run_server_in_thread
+
+    tmp = tmp_path_factory.mktemp("oidc")
+    store = RunStore(f"sqlite:///{tmp / 'runs.sqlite'}")
+    with run_server_in_thread() as provider:
+        issuer = f"http://localhost:{provider.server_port}"
+        params = WebParams(oidc=OidcParams(issuer=issuer, client_id="sufficiency-tests",
+                                           label="Sign in with the test provider"))  # fmt: skip
+        old = os.environ.get("SUFFICIENCY_OIDC_CLIENT_SECRET")
+        os.environ["SUFFICIENCY_OIDC_CLIENT_SECRET"] = OIDC_SECRET
+        try:
+            app = create_app(store, params)
+        finally:
+            if old is None:
+                del os.environ["SUFFICIENCY_OIDC_CLIENT_SECRET"]
+            else:
+                os.environ["SUFFICIENCY_OIDC_CLIENT_SECRET"] = old
+        server, thread, url = _serve(app)
+        yield OidcSite(url, issuer, store)
+        server.should_exit = True
+        thread.join(10)
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's chromium, headless, driven by Playwright (one per test module)."""
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        ])  # fmt: skip
+        yield b
+        b.close()
+
+
+def browser_sign_in(page, site: Site, username: str) -> None:
+    """Sign ``username`` in on ``page`` through the sign-in form, as a person would."""
+    page.goto(site.url + "/sign-in")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Code from your authenticator app").fill(site.code(username))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: not url.endswith("/sign-in"))
+
+
+@pytest.fixture(scope="session")
+def forecast_run(site, sample_dir) -> Path:
+    """A forecast of the sample recorded in the site's store: supply, one backtest
+    cutoff, 100 simulated paths (a scenario run repeats it, so it is kept quick)."""
+    out = site.out / "forecast"
+    run_cli("forecast", "--history", str(sample_dir / "ssda903"), "--out", str(out),
+            "--supply", str(sample_dir / "supply.toml"), "--placements",
+            str(sample_dir / "placements.csv"), "--paths", "100",
+            "--backtest-cutoff", "2025-03-31", "--store", site.store_url)  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="session")
+def spend_run(site, sample_dir) -> Path:
+    """A spend run of the sample with the budget and a scenario (40 paths, to keep it quick)."""
+    cfg = site.out / "fast.toml"
+    cfg.write_text("[forecast]\nnum_paths = 40\n")
+    out = site.out / "spend"
+    run_cli("spend", "--history", str(sample_dir / "ssda903"), "--out", str(out),
+            "--budget", str(sample_dir / "budget.csv"), "--scenario",
+            str(sample_dir / "scenarios" / "step_down_and_in_house.toml"),
+            "--date", RUN_DATE, "--config", str(cfg), "--store", site.store_url)  # fmt: skip
+    return out
+
+
+@pytest.fixture(scope="session")
+def commission_run(site, sample_dir) -> Path:
+    """A commissioning run of the sample (20 paths each, no sensitivity: quick)."""
+    out = site.out / "commission"
+    run_cli("commission", "--history", str(sample_dir / "ssda903"), "--levers",
+            str(sample_dir / "levers.toml"), "--out", str(out), "--paths", "20",
+            "--eval-paths", "20", "--no-sensitivity", "--store", site.store_url)  # fmt: skip
+    return out
+
+
+def until(page, done, tries: int = 12) -> None:
+    """Follow "Check again" until ``done()``: a page about a running job waits up to 20 s
+    for it, then says it is still running and offers the link."""
+    for _ in range(tries):
+        page.wait_for_load_state()
+        if done():
+            return
+        page.get_by_role("link", name="Check again").click()
+    raise AssertionError(f"still running after {tries} looks: {page.url}")

@@ -1,28 +1,18 @@
-"""Commissioners and finance: the spend page (aggregate only) and finance's downloads,
-from a real spend run recorded in the store (40 simulated paths, to keep it quick)."""
+"""Commissioners and finance over HTTP: the forecast, spend and commissioning pages
+(aggregate only, no child named), finance's downloads, and scenarios (form messages,
+history, a run), from real runs of the sample recorded in the store."""
 
 from __future__ import annotations
 
 import io
+import re
+import time
+from pathlib import Path
 
 import openpyxl
-import pytest
-from click.testing import CliRunner
+import pandas as pd
 
-from sufficiency.cli import main
 from sufficiency.store.accounts import audit_trail
-
-
-@pytest.fixture(scope="module")
-def spend_run(site, sample_dir):
-    cfg = site.out / "fast.toml"
-    cfg.write_text("[forecast]\nnum_paths = 40\n")
-    r = CliRunner().invoke(main, [
-        "spend", "--history", str(sample_dir / "ssda903"), "--out", str(site.out / "spend"),
-        "--date", "2026-04-01", "--config", str(cfg), "--store", site.store_url,
-    ])  # fmt: skip
-    assert r.exit_code == 0, r.output
-    return site.out / "spend"
 
 
 def test_finance_downloads_the_workbook_and_commissioners_cannot(site, spend_run):
@@ -46,3 +36,131 @@ def test_finance_downloads_the_workbook_and_commissioners_cannot(site, spend_run
     assert com.get("/spend/download/spend.xlsx").status_code == 403
     # aggregate pages name no child
     assert "R001" not in page.text and "R001" not in com.get("/forecast").text
+
+
+def _identifiers(sample_dir: Path) -> tuple[set[str], set[str]]:
+    """Every child's ID, UPN and date of birth in the sample (903 history and referrals),
+    and the referrals' postcodes."""
+    found: set[str] = set()
+    for header in (sample_dir / "ssda903").glob("*/header.csv"):
+        h = pd.read_csv(header, dtype=str)
+        found |= {v for c in ("CHILD", "UPN", "DOB") for v in h[c].dropna()}
+    refs = pd.read_csv(sample_dir / "referrals.csv", dtype=str)
+    found |= {v for c in ("child_id", "dob") for v in refs[c].dropna()}
+    postcodes = {v for c in ("home_postcode", "school_postcode") for v in refs[c].dropna()}
+    return found, postcodes
+
+
+def _text(html: str) -> str:
+    return re.sub(r"<svg.*?</svg>", "", html, flags=re.S)  # chart coordinates are not text
+
+
+AGGREGATE_PAGES = [
+    "/forecast", "/forecast/categories", "/forecast/age-bands", "/forecast/starts",
+    "/forecast/shortfall", "/forecast/backtest", "/forecast/data-quality",
+    "/spend", "/spend/quarters", "/spend/months",
+]  # fmt: skip
+
+
+def test_forecast_and_spend_pages_name_no_child(site, sample_dir, forecast_run, spend_run,
+                                                commission_run):  # fmt: skip
+    """Every commissioner's and finance page answers with charts and tables, and no
+    child's ID, UPN, date of birth or postcode appears in any."""
+    ids, postcodes = _identifiers(sample_dir)
+    pages = {"commissioner": [*AGGREGATE_PAGES, "/commissioning", "/scenarios",
+                              "/scenarios/new"], "finance": AGGREGATE_PAGES}  # fmt: skip
+    for role, paths in pages.items():
+        c = site.client(role)
+        for path in paths:
+            r = c.get(path)
+            assert r.status_code == 200, (role, path)
+            text = _text(r.text)
+            words = set(re.findall(r"[A-Za-z0-9/-]+", text))
+            leaked = sorted(ids & words) + sorted(p for p in postcodes if p in text)
+            assert not leaked, (role, path, leaked[:3])
+    c = site.client("commissioner")
+    assert c.get("/forecast/categories").text.count("<svg") >= 6
+    assert "Data table: External children" in c.get("/forecast/categories").text
+    backtest = c.get("/forecast/backtest").text
+    assert "12 months ahead, the model did" in backtest
+    assert "903 history: 6 return(s), 2020-21 to 2025-26" in c.get("/forecast/data-quality").text
+    assert "Expected shortfall per quarter" in c.get("/forecast/shortfall").text
+    assert site.client("finance").get("/commissioning").status_code == 403
+
+
+def _gbp(value: float) -> str:
+    return f"£{value:,.0f}" if value >= 0 else f"-£{-value:,.0f}"
+
+
+def test_spend_pages_show_the_runs_figures(site, spend_run):
+    """Quarters and months show the spend run's P10/P50/P90 and the scenario's mean;
+    the year page the budget."""
+    c = site.client("finance")
+    q = pd.read_csv(spend_run / "spend_quarterly.csv")
+    q1 = q[(q["cost_line"] == "all") & (q["quarter"] == "2026-27 Q1")].iloc[0]
+    page = c.get("/spend/quarters").text
+    assert all(_gbp(q1[k]) in page for k in ("mean", "p10", "p50", "p90"))
+    scen = pd.read_csv(spend_run / "spend_scenario.csv")
+    first3 = scen[scen["cost_line"] == "all"]["mean"].iloc[:3].sum()
+    assert _gbp(first3) in page
+    months = c.get("/spend/months").text
+    m = pd.read_csv(spend_run / "spend.csv")
+    april = m[(m["cost_line"] == "all")].iloc[0]
+    assert "30 Apr 2026" in months and _gbp(april["p90"]) in months
+    budget = pd.read_csv(spend_run / "budget_comparison.csv")
+    years = c.get("/spend").text
+    assert _gbp(budget[budget["cost_line"] == "all"]["budget_gbp"].iloc[0]) in years
+
+
+def test_commissioning_page_shows_recommendation_and_comparison(site, commission_run):
+    c = site.client("commissioner")
+    page = c.get("/commissioning").text
+    assert "Recommended plan" in page and "Today&#39;s practice (spot purchase as now)" in page
+    plan = pd.read_csv(commission_run / "plan.csv")
+    assert str(plan["lever"].iloc[0]).replace("'", "&#39;") in page
+    assert c.get("/commissioning/report").text.startswith("<!DOCTYPE html>")
+
+
+def test_scenario_form_history_and_run_over_http(site, forecast_run):
+    """A wrong form is refused with its messages; a saved scenario keeps who created and
+    changed it; a duplicate name is refused; a run compares it with the base."""
+    c = site.client("commissioner")
+    token = c.cookies["csrftoken"]
+    r = c.post("/scenarios/new", data={"csrftoken": token, "name": "", "shift_pct": "150"})
+    assert r.status_code == 400
+    assert "Share made in-house: enter a number from 0 to 100." in r.text
+    form = {"csrftoken": token, "name": "HTTP entries down", "entries_pct": "-10"}
+    r = c.post("/scenarios/new", data=form)
+    assert r.status_code == 303
+    page = r.headers["location"]
+    r = c.post(page + "/edit", data={**form, "entries_pct": "-15"})
+    assert r.status_code == 303
+    text = c.get(page).text
+    assert "Entries: 15% fewer children entering care." in text
+    assert re.search(r"commissioner</td><td>changed", text)
+    assert re.search(r"commissioner</td><td>created", text)
+    dup = c.post("/scenarios/new", data=form)
+    assert dup.status_code == 400 and "another saved scenario has this name" in dup.text
+    run = c.post(page + "/run", data={"csrftoken": token}).headers["location"]
+    for _ in range(240):
+        text = c.get(run).text
+        assert 'http-equiv="refresh"' not in text  # the page waits instead (WCAG 2.2.1)
+        if "Still running after" not in text:
+            break
+    assert "Children looked after by placement category at the end of the forecast" in text
+    assert "Placement spend by financial year: base and scenario" in text
+    assert re.search(r"commissioner</td><td>ran", c.get(page).text)
+
+
+def test_a_run_cut_short_by_a_restart_says_so(site):
+    """A run left 'running' by this process but not running here (as after a restart)
+    is shown as stopped at once (its page does not wait for it)."""
+    from sufficiency.store.saved_scenarios import save_scenario, start_scenario_run
+
+    sid = save_scenario(site.store, "Cut short", {"name": "Cut short"}, "commissioner")
+    run_id = start_scenario_run(site.store, sid, 1, {"name": "Cut short"}, "commissioner")
+    t = time.monotonic()
+    text = site.client("commissioner").get(f"/scenarios/runs/{run_id}").text
+    assert time.monotonic() - t < 10
+    assert "This run stopped before it finished (the server restarted)." in text
+    assert 'http-equiv="refresh"' not in text

@@ -1,8 +1,11 @@
 """End to end in headless Chromium (Debian's, driven by Playwright): a placement worker
 signs in with password and TOTP code, reviews tonight's proposals, opens a child's page,
-pins one match and excludes another with reasons, and sees both listed; the next
-matching run reads them from the store and "What changed" says why. The server's log
-for the whole run holds no date of birth or postcode."""
+pins one match and excludes another with reasons, and sees both listed; presses "Re-run
+matching now", which matches tonight's inputs again with those decisions, and "What
+changed" shows the changed matches and names each decision as the cause. The server's log
+for the whole run holds no date of birth or postcode. A commissioner creates, saves,
+runs and compares a scenario; finance reads spend by quarter and month and opens the
+downloaded workbook."""
 
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ import pandas as pd
 import pytest
 
 from sufficiency.store.accounts import audit_trail
-from tests.web.conftest import PASSWORD, require_browser, run_match
+from sufficiency.web.placement import latest_match_run
+from tests.web.conftest import PASSWORD, require_browser, until
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -74,17 +78,27 @@ def test_placement_reviews_pins_and_excludes(site, browser, sample_dir):
                for t in text)  # fmt: skip
     assert any("R004" in t and proposed in t and "Exclude" in t for t in text)
 
-    # the next run reads the decisions from the store
-    run_match(site.store_url, site.out / "match2", "--decisions-from-store")
-    decisions = pd.read_csv(site.out / "match2" / "team_decisions.csv")
+    # re-run matching now: the same inputs as tonight's run, with these decisions
+    nav(page, "Tonight's matches")
+    tonight_run = latest_match_run(site.store)
+    page.get_by_role("button", name="Re-run matching now").click()
+    # the status page waits for the run (no timed refresh, no script), then "What changed"
+    until(page, lambda: page.url.endswith("/matching/changes"))
+    assert page.get_by_role("status").inner_text().startswith("Matching re-run with the decisions")
+    rerun = latest_match_run(site.store)
+    assert rerun["id"] != tonight_run["id"] and rerun["summary"]["rerun_of"] == tonight_run["id"]
+    decisions = pd.read_csv(f"{rerun['out_dir']}/team_decisions.csv")
     assert set(decisions["child_id"]) >= {"R001", "R004"}
-    matches = pd.read_csv(site.out / "match2" / "matches.csv").set_index("child_id")
+    matches = pd.read_csv(f"{rerun['out_dir']}/matches.csv").set_index("child_id")
     assert matches.loc["R001", "placement_id"] == "PL0013"
     assert matches.loc["R004", "placement_id"] != proposed
-    nav(page, "What changed")
     changed = page.get_by_role("table", name="Children whose proposal changed").inner_text()
-    assert re.search(r"R001\s+PL0073\s+PL0013\s+pinned by placement", changed)
-    assert re.search(rf"R004\s+{proposed}\s+\S+\s+excluded from {proposed} by placement", changed)
+    assert re.search(r"R001\s+PL0073\s+PL0013\s+pinned by placement on \S+: agreed at the "
+                     "placement panel", changed)  # fmt: skip
+    assert re.search(rf"R004\s+{proposed}\s+\S+\s+excluded from {proposed} by placement on \S+: "
+                     "the home cannot meet the child's contact plan", changed)  # fmt: skip
+    assert f"re-ran the inputs of run {tonight_run['id']}" in page.content()
+    assert audit_trail(site.store, action="rerun_matching")[0].run_id == rerun["id"]
 
     assert audit_trail(site.store, action="view_child", child_id="R004")
     assert audit_trail(site.store, action="decision", child_id="R001")
@@ -97,3 +111,87 @@ def test_placement_reviews_pins_and_excludes(site, browser, sample_dir):
     assert "GET /matching/children/R004" in log  # the log was captured
     leaked = sorted(v for v in personal if v in log)
     assert not leaked, f"personal details in the server log: {leaked[:3]}"
+
+
+def sign_in_as(browser, site, role: str):
+    page = browser.new_page(accept_downloads=True)
+    page.goto(site.url + "/sign-in")
+    page.get_by_label("User name").fill(role)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Code from your authenticator app").fill(site.code(role))
+    page.get_by_role("button", name="Sign in").click()
+    return page
+
+
+def test_commissioner_creates_runs_saves_and_compares_a_scenario(site, browser, forecast_run):
+    """A commissioner fills the scenario form (a wrong value first), saves it with a name,
+    runs it on the latest forecast, waits for it and compares it with
+    the base side by side; the scenario's history names them."""
+    page = sign_in_as(browser, site, "commissioner")
+    nav(page, "Scenarios")
+    page.get_by_role("link", name="Create a new scenario").click()
+    page.get_by_label("Name", exact=True).fill("Browser: recruit in-house")
+    page.get_by_label("Share made in-house (%)").fill("two thirds")
+    page.get_by_role("button", name="Save scenario").click()
+    alert = page.get_by_role("alert")
+    assert "Share made in-house: enter a number, such as 25." in alert.inner_text()
+    page.get_by_label("Share made in-house (%)").fill("30")
+    page.get_by_label("Change in entries (%)").fill("5")
+    page.get_by_label("Step-downs a month", exact=True).fill("0.5")
+    page.get_by_label("Step down from").select_option(label="External children's homes")
+    page.get_by_role("button", name="Save scenario").click()
+    assert "Saved the scenario Browser: recruit in-house" in page.get_by_role("status").inner_text()
+    assert page.get_by_text("Step-downs: 0.5 a month from External children's homes").is_visible()
+
+    page.get_by_role("button", name="Run this scenario").click()
+    table = page.get_by_role("table", name="Children looked after by placement category at "
+                             "the end of the forecast: base and scenario")  # fmt: skip
+    until(page, table.is_visible)  # the page waits for the run to end
+    total = table.get_by_role("row", name=re.compile("All children looked after")).inner_text()
+    assert len(re.findall(r"\d", total)) >= 7
+    for name in ("Mean placement starts a year over the forecast: base and scenario",
+                 "Placement spend by financial year: base and scenario",
+                 "Expected shortfall against supply in the last quarter of the forecast: "
+                 "base and scenario"):  # fmt: skip
+        assert page.get_by_role("table", name=name).is_visible()
+    assert page.get_by_role("img", name="Children looked after: base and scenario").count() == 1
+
+    nav(page, "Scenarios")
+    row = page.get_by_role("row", name=re.compile("Browser: recruit in-house"))
+    assert "commissioner" in row.inner_text() and "succeeded" in row.inner_text()
+    row.get_by_role("link", name="Browser: recruit in-house").click()
+    history = page.get_by_role("table", name="Who created, changed and ran this scenario")
+    assert re.search(r"commissioner\s+ran", history.inner_text())
+    assert re.search(r"commissioner\s+created", history.inner_text())
+    page.close()
+
+
+def test_finance_views_spend_and_opens_the_workbook(site, browser, spend_run, tmp_path):
+    """Finance reads spend by quarter and month, downloads spend.xlsx, opens it with
+    openpyxl, and finds the year's P90 the page shows."""
+    import openpyxl
+
+    page = sign_in_as(browser, site, "finance")
+    nav(page, "Spend")
+    spend_nav = page.get_by_role("navigation", name="Spend pages")
+    spend_nav.get_by_role("link", name="By quarter").click()
+    quarters = page.get_by_role("table", name="Spend by quarter, all cost lines (P10, P50, P90)")
+    assert quarters.get_by_role("row", name=re.compile("2026-27 Q1")).count() == 1
+    spend_nav.get_by_role("link", name="By month").click()
+    months = page.get_by_role("table", name="Spend by month, all cost lines (P10, P50, P90)")
+    assert months.get_by_role("row").count() == 37  # 36 months and the header
+    spend_nav.get_by_role("link", name="By financial year").click()
+    year = page.get_by_role("table", name="Spend by financial year, all cost lines (P10, P50, "
+                            "P90)").get_by_role("row", name=re.compile("2026-27"))  # fmt: skip
+    shown = year.inner_text()
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="spend.xlsx").click()
+    path = tmp_path / "spend.xlsx"
+    info.value.save_as(path)
+    ws = openpyxl.load_workbook(path)["Financial years"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "2026-27")
+    p90 = row[header.index("Total P90")]
+    assert f"£{p90:,.0f}" in shown
+    page.close()

@@ -13,8 +13,17 @@ from sufficiency.store.accounts import MAX_FAILURES, audit_trail, get_user
 from sufficiency.web.framework import PUBLIC, Page
 from tests.web.conftest import PASSWORD, ROLES, csrf, sign_in
 
-#: A value for each path parameter (a real child of the sample run, a decision, a file).
-PARAMS = {"child_id": "R001", "decision_id": "999999", "name": "spend.xlsx"}
+#: A value for each path parameter (a real child of the sample run, a decision, a file,
+#: a scenario, a run, a user, an upload).
+PARAMS = {
+    "child_id": "R001",
+    "decision_id": "999999",
+    "name": "spend.xlsx",
+    "scenario_id": "999999",
+    "run_id": "999999",
+    "user_id": "1",
+    "upload_id": "no-such-upload-waiting-here",
+}
 
 
 def _routes(app):
@@ -65,6 +74,9 @@ def test_every_route_refuses_anonymous_and_wrong_roles(site):
             assert "cannot use this page" in resp.text
             checked += 1
     assert checked >= 20
+    # the routes that change things are among those checked (a new one is picked up)
+    posts = {path for r, method, path in _routes(site.app) if method == "POST"}
+    assert {"/matching/rerun", "/matching/children/R001/decisions"} <= posts
     # allowed roles are let in (GET pages answer 200 or a plain 404 for a missing file)
     for r, method, path in _routes(site.app):
         if method != "GET" or r.roles is PUBLIC:
@@ -87,6 +99,11 @@ def test_post_without_csrf_token_is_refused(site):
                                      "code": site.code("placement")})  # fmt: skip
     assert r.status_code == 403
     assert len(audit_trail(site.store, action="decision")) == before
+    # re-running matching needs it too: nothing starts without it
+    runs = site.store.count()
+    assert c.post("/matching/rerun").status_code == 403
+    assert c.post("/matching/rerun", data={"csrftoken": "not-the-token"}).status_code == 403
+    assert site.store.count() == runs
 
 
 def test_commissioner_cannot_open_a_child_page_by_guessing_its_url(site):

@@ -40,3 +40,19 @@ def test_users_add_list_and_sign_in(tmp_path):
     # an organisation-only account cannot sign in with a password
     assert sign_in(store, "ann@council.gov.uk", "", "").account is None
     store.close()
+
+
+def test_data_dir_is_relative_to_the_configuration(tmp_path):
+    from sufficiency.config import load_params
+    from sufficiency.web.commands import web_params
+    from sufficiency.web.uploads import input_paths
+
+    config = tmp_path / "conf" / "serve.toml"
+    config.parent.mkdir()
+    config.write_text('[web]\ndata_dir = "../inputs"\n')
+    params = web_params(load_params(config).web, config)
+    paths = input_paths(params)
+    assert paths["referrals"] == (tmp_path / "inputs" / "referrals.csv").resolve()
+    assert paths["history"].name == "ssda903" and paths["placements"].name == "placements.csv"
+    absolute = load_params(None).web.model_copy(update={"data_dir": str(tmp_path / "x")})
+    assert web_params(absolute, config).data_dir == str(tmp_path / "x")

@@ -1,18 +1,10 @@
-"""Initial run-store schema.
-
-Revision ID: 0001
-Revises:
-"""
-
-from __future__ import annotations
+"""Initial run-store schema."""
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,18 +1,10 @@
-"""The placement team's decisions recorded with each matching run.
-
-Revision ID: 0002
-Revises: 0001
-"""
-
-from __future__ import annotations
+"""The placement team's decisions recorded with each matching run."""
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -1,18 +1,10 @@
-"""The web application: users, the audit trail, the team's decisions and settings.
-
-Revision ID: 0003
-Revises: 0002
-"""
-
-from __future__ import annotations
+"""The web application: users, the audit trail, the team's decisions and settings."""
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

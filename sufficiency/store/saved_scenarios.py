@@ -1,0 +1,209 @@
+"""Saved scenarios, kept in the run store and shared by everyone in the authority.
+
+Each scenario has a unique name, its author and a history: who created, changed and ran
+it, and when. A run keeps the scenario as it was when run, the forecast run whose
+history and settings it used, and its aggregate figures (no child is named).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from sufficiency.errors import StoreError
+from sufficiency.store.models import SavedScenario, ScenarioEvent, ScenarioRun
+from sufficiency.store.store import RunStore, utc
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return utc(now) or dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """A saved scenario: its name, definition (the scenario file's keys) and author."""
+
+    id: int
+    name: str
+    definition: dict[str, Any]
+    created_by: str
+    created_at: dt.datetime
+    changed_by: str
+    changed_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """Who did what to a scenario, and when."""
+
+    at: dt.datetime
+    username: str
+    action: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class ScenarioRunInfo:
+    """One run of a saved scenario."""
+
+    id: int
+    scenario_id: int
+    forecast_run_id: int
+    definition: dict[str, Any]
+    started_by: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    status: str  # running / succeeded / failed
+    failure_reason: str | None
+    host: str | None
+    pid: int | None
+    results: dict[str, Any] | None
+
+
+def _info(s: SavedScenario) -> ScenarioInfo:
+    return ScenarioInfo(s.id, s.name, dict(s.definition), s.created_by,
+                        _now(s.created_at), s.changed_by, _now(s.changed_at))  # fmt: skip
+
+
+def _run(r: ScenarioRun) -> ScenarioRunInfo:
+    return ScenarioRunInfo(
+        r.id, r.scenario_id, r.forecast_run_id, dict(r.definition), r.started_by,
+        _now(r.started_at), utc(r.finished_at), r.status, r.failure_reason, r.host, r.pid,
+        dict(r.results) if r.results is not None else None,
+    )  # fmt: skip
+
+
+def save_scenario(
+    store: RunStore,
+    name: str,
+    definition: dict[str, Any],
+    username: str,
+    *,
+    scenario_id: int | None = None,
+    detail: str = "",
+    now: dt.datetime | None = None,
+) -> int:
+    """Create a scenario (``scenario_id`` ``None``) or change one; return its ID.
+
+    Raises
+    ------
+    StoreError
+        Another scenario has the name, or there is no scenario ``scenario_id``.
+    """
+    at = _now(now)
+    try:
+        with Session(store.engine) as s, s.begin():
+            if scenario_id is None:
+                row = SavedScenario(name=name, definition=definition, created_by=username,
+                                    created_at=at, changed_by=username, changed_at=at)  # fmt: skip
+                s.add(row)
+                s.flush()
+                action = "created"
+            else:
+                found = s.get(SavedScenario, scenario_id)
+                if found is None:
+                    raise StoreError(f"there is no saved scenario {scenario_id}")
+                row = found
+                row.name, row.definition = name, definition
+                row.changed_by, row.changed_at = username, at
+                action = "changed"
+            s.add(ScenarioEvent(scenario_id=row.id, at=at, username=username, action=action,
+                                detail=detail or None))  # fmt: skip
+            s.flush()
+            return int(row.id)
+    except IntegrityError:
+        raise StoreError(f"there is already a scenario called {name!r}") from None
+
+
+def list_scenarios(store: RunStore) -> list[ScenarioInfo]:
+    """Every saved scenario, by name."""
+    with Session(store.engine) as s:
+        return [_info(r) for r in s.scalars(select(SavedScenario).order_by(SavedScenario.name))]
+
+
+def get_scenario(store: RunStore, scenario_id: int) -> ScenarioInfo | None:
+    with Session(store.engine) as s:
+        row = s.get(SavedScenario, scenario_id)
+        return _info(row) if row is not None else None
+
+
+def scenario_history(store: RunStore, scenario_id: int) -> list[HistoryLine]:
+    """The scenario's history, newest first."""
+    with Session(store.engine) as s:
+        rows = s.scalars(
+            select(ScenarioEvent)
+            .where(ScenarioEvent.scenario_id == scenario_id)
+            .order_by(ScenarioEvent.at.desc(), ScenarioEvent.id.desc())
+        )
+        return [HistoryLine(_now(e.at), e.username, e.action, e.detail or "") for e in rows]
+
+
+def start_scenario_run(
+    store: RunStore,
+    scenario_id: int,
+    forecast_run_id: int,
+    definition: dict[str, Any],
+    username: str,
+    now: dt.datetime | None = None,
+) -> int:
+    """Record that a run of the scenario has started; return the run's ID."""
+    with Session(store.engine) as s, s.begin():
+        run = ScenarioRun(
+            scenario_id=scenario_id, forecast_run_id=forecast_run_id, definition=definition,
+            started_by=username, started_at=_now(now), status="running",
+            host=socket.gethostname(), pid=os.getpid(),
+        )  # fmt: skip
+        s.add(run)
+        s.flush()
+        return int(run.id)
+
+
+def finish_scenario_run(
+    store: RunStore,
+    run_id: int,
+    *,
+    results: dict[str, Any] | None = None,
+    failure_reason: str | None = None,
+    now: dt.datetime | None = None,
+) -> None:
+    """Record how a run ended: its figures, or why it failed; the scenario's history says so."""
+    at = _now(now)
+    with Session(store.engine) as s, s.begin():
+        run = s.get(ScenarioRun, run_id)
+        if run is None:
+            raise StoreError(f"there is no scenario run {run_id}")
+        run.finished_at = at
+        run.status = "failed" if failure_reason is not None else "succeeded"
+        run.failure_reason = failure_reason
+        run.results = results
+        s.add(ScenarioEvent(
+            scenario_id=run.scenario_id, at=at, username=run.started_by,
+            action="run failed" if failure_reason is not None else "ran",
+            detail=(failure_reason if failure_reason is not None
+                    else f"on forecast run {run.forecast_run_id}"),
+        ))  # fmt: skip
+
+
+def get_scenario_run(store: RunStore, run_id: int) -> ScenarioRunInfo | None:
+    with Session(store.engine) as s:
+        row = s.get(ScenarioRun, run_id)
+        return _run(row) if row is not None else None
+
+
+def scenario_runs(store: RunStore, scenario_id: int, limit: int = 20) -> list[ScenarioRunInfo]:
+    """The scenario's runs, newest first."""
+    with Session(store.engine) as s:
+        rows = s.scalars(
+            select(ScenarioRun)
+            .where(ScenarioRun.scenario_id == scenario_id)
+            .order_by(ScenarioRun.id.desc())
+            .limit(limit)
+        )
+        return [_run(r) for r in rows]

@@ -1,0 +1,231 @@
+"""Administration (role ``admin`` only): users, uploads of inputs, the audit trail.
+
+Every change is recorded in the audit trail with who and when; every form carries the
+CSRF token (checked before a handler runs). Passwords and authenticator secrets made
+here are shown once, on the page that made them, and never stored or logged in clear.
+Uploads are checked with ``validate`` and written to the data folder only when the
+administrator accepts them (:mod:`sufficiency.web.uploads`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+
+from starlette.responses import Response
+
+from sufficiency.config import GeneralParams
+from sufficiency.errors import StoreError
+from sufficiency.store.accounts import (
+    ROLE_WORDS,
+    ROLES,
+    add_user,
+    audit,
+    audit_trail,
+    check_username,
+    get_user_by_id,
+    list_users,
+    reset_credentials,
+    set_active_by_id,
+)
+from sufficiency.web import uploads
+from sufficiency.web.auth import hash_password, new_totp_secret, provisioning_uri
+from sufficiency.web.framework import ADMIN, Ctx, Page, not_found, redirect, render
+
+log = logging.getLogger("sufficiency.web")
+#: Letters and digits that cannot be mistaken for one another when read out.
+_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def new_password() -> str:
+    """A random password of 4 groups of 5 (about 98 bits), to pass on to the user."""
+    return "-".join("".join(secrets.choice(_ALPHABET) for _ in range(5)) for _ in range(4))
+
+
+# --- users ---------------------------------------------------------------------------
+
+
+def _users(ctx: Ctx, status: int = 200, **extra: object) -> Response:
+    context: dict[str, object] = {"errors": [], "form": {}, **extra}
+    return render(
+        ctx,
+        "users.html",
+        status,
+        users=list_users(ctx.store),
+        roles=ROLES,
+        role_words=ROLE_WORDS,
+        **context,
+    )
+
+
+def users_page(ctx: Ctx) -> Response:
+    return _users(ctx)
+
+
+def add_user_post(ctx: Ctx) -> Response:
+    name = ctx.form.get("username", "").strip()[:200]
+    role = ctx.form.get("role", "")
+    how = ctx.form.get("sign_in", "")
+    errors = []
+    try:
+        check_username(name)
+    except StoreError:
+        errors.append(
+            "Give a user name of letters, digits and . _ @ - (for an organisation "
+            "account, the user's sign-in name there, e.g. ann@council.gov.uk)."
+        )
+    if role not in ROLES:
+        errors.append("Choose a role.")
+    if how not in ("password", "oidc"):
+        errors.append("Choose how the user signs in.")
+    if errors:
+        return _users(ctx, 400, errors=errors, form=ctx.form)
+    password = secret = None
+    if how == "password":
+        password, secret = new_password(), new_totp_secret()
+    try:
+        add_user(ctx.store, name, role, hash_password(password) if password else None, secret)
+    except StoreError as exc:
+        return _users(ctx, 400, errors=[str(exc).capitalize() + "."], form=ctx.form)
+    words = "password and code" if password else "organisation sign-in only"
+    audit(ctx.store, ctx.username, "user_added", detail=f"added {name} ({role}, {words})")
+    log.info("user added by %s", ctx.username)
+    return _credentials(ctx, name, role, password, secret, f"Added {name} ({role}).")
+
+
+def _credentials(
+    ctx: Ctx, name: str, role: str, password: str | None, secret: str | None, done: str
+) -> Response:
+    return render(
+        ctx,
+        "user_credentials.html",
+        done=done,
+        name=name,
+        role=role,
+        password=password,
+        secret=secret,
+        uri=provisioning_uri(name, secret) if secret else "",
+    )
+
+
+def set_active_post(ctx: Ctx) -> Response:
+    user = get_user_by_id(ctx.store, ctx.int_param("user_id"))
+    if user is None:
+        return not_found(ctx, "There is no such user.")
+    if ctx.form.get("active") not in ("yes", "no"):
+        return _users(ctx, 400, errors=["Say whether the account is to be active."])
+    active = ctx.form.get("active") == "yes"
+    if not active and ctx.user is not None and user.id == ctx.user.id:
+        return _users(ctx, 400, errors=["You cannot make your own account inactive."])
+    set_active_by_id(ctx.store, user.id, active)
+    action = "user_reactivated" if active else "user_deactivated"
+    words = "made active again" if active else "made inactive (signed out everywhere)"
+    audit(ctx.store, ctx.username, action, detail=f"{user.username} {words}")
+    ctx.flash(f"{user.username} {words}.")
+    return redirect("/admin/users")
+
+
+def reset_post(ctx: Ctx) -> Response:
+    user = get_user_by_id(ctx.store, ctx.int_param("user_id"))
+    if user is None:
+        return not_found(ctx, "There is no such user.")
+    what = ctx.form.get("what", "")
+    if what not in ("password", "code") or not user.has_password:
+        return _users(ctx, 400, errors=["Only a password user's password or code can be reset."])
+    password = new_password() if what == "password" else None
+    secret = new_totp_secret() if what == "code" else None
+    reset_credentials(ctx.store, user.id, hash_password(password) if password else None, secret)
+    words = "a new password" if password else "a new authenticator code"
+    audit(ctx.store, ctx.username, "user_reset", detail=f"{user.username} given {words}")
+    return _credentials(
+        ctx, user.username, user.role, password, secret, f"{user.username} has {words}."
+    )
+
+
+def audit_page(ctx: Ctx) -> Response:
+    return render(ctx, "audit.html", rows=audit_trail(ctx.store, limit=500))
+
+
+# --- uploads -------------------------------------------------------------------------
+
+
+def _uploads(ctx: Ctx, status: int = 200, **extra: object) -> Response:
+    context: dict[str, object] = {"staged": None, "error": "", **extra}
+    return render(
+        ctx,
+        "uploads.html",
+        status,
+        kinds=uploads.KINDS,
+        current=uploads.current_inputs(ctx.web.params),
+        data_dir=uploads.data_dir(ctx.web.params),
+        max_mb=ctx.web.params.max_upload_mb,
+        **context,
+    )
+
+
+def uploads_page(ctx: Ctx) -> Response:
+    return _uploads(ctx)
+
+
+def upload_post(ctx: Ctx) -> Response:
+    kind = ctx.form.get("kind", "")
+    if kind not in uploads.KINDS:
+        return _uploads(ctx, 400, error="Choose what the upload is.")
+    general = getattr(ctx.request.app.state, "general", None) or GeneralParams()
+    files = [(f.filename or "", f.file) for name, f in ctx.files if name == "files"]
+    staged = uploads.stage(
+        kind,
+        files,
+        ctx.username,
+        ctx.web.params,
+        run_date=dt.date.today(),
+        responsible_la=general.responsible_la,
+    )
+    r = staged.report
+    sizes = sum(size for _n, size, _sha in staged.files)
+    audit(ctx.store, ctx.username, "upload_checked",
+          detail=f"{kind}: {len(staged.files)} file(s), {sizes} bytes, {r.num_errors} error(s), "
+          f"{r.num_warnings} warning(s); upload {staged.id[:8]}")  # fmt: skip
+    log.info("upload checked by %s: %s, %d error(s)", ctx.username, kind, r.num_errors)
+    return _uploads(ctx, 200 if staged.ok else 422, staged=staged)
+
+
+def accept_post(ctx: Ctx) -> Response:
+    upload_id = ctx.path_param("upload_id")
+    try:
+        kind, target, files = uploads.accept(upload_id, ctx.username, ctx.web.params)
+    except uploads.UploadError as exc:
+        return _uploads(ctx, 400, error=str(exc))
+    listed = ", ".join(f"{n} ({sha[:12]})" for n, _size, sha in files[:20])
+    audit(ctx.store, ctx.username, "upload_accepted",
+          detail=f"{kind} written to {target}: {listed}; upload {upload_id[:8]}")  # fmt: skip
+    log.info("upload accepted by %s: %s", ctx.username, kind)
+    ctx.flash(f"Accepted: the {uploads.KINDS[kind][0].split(' (')[0]} is now in the data "
+              "folder; the next run reads it.")  # fmt: skip
+    return redirect("/admin/uploads")
+
+
+def discard_post(ctx: Ctx) -> Response:
+    upload_id = ctx.path_param("upload_id")
+    try:
+        kind = uploads.discard(upload_id, ctx.username)
+    except uploads.UploadError as exc:
+        return _uploads(ctx, 400, error=str(exc))
+    audit(ctx.store, ctx.username, "upload_discarded",
+          detail=f"{kind}: upload {upload_id[:8]} thrown away")  # fmt: skip
+    ctx.flash("The upload was thrown away; nothing was written.")
+    return redirect("/admin/uploads")
+
+
+ROUTES = [
+    Page("/admin/users", users_page, roles=ADMIN),
+    Page("/admin/users", add_user_post, roles=ADMIN, methods=("POST",)),
+    Page("/admin/users/{user_id:int}/active", set_active_post, roles=ADMIN, methods=("POST",)),
+    Page("/admin/users/{user_id:int}/reset", reset_post, roles=ADMIN, methods=("POST",)),
+    Page("/admin/audit", audit_page, roles=ADMIN),
+    Page("/admin/uploads", uploads_page, roles=ADMIN),
+    Page("/admin/uploads", upload_post, roles=ADMIN, methods=("POST",), uploads=True),
+    Page("/admin/uploads/{upload_id}/accept", accept_post, roles=ADMIN, methods=("POST",)),
+    Page("/admin/uploads/{upload_id}/discard", discard_post, roles=ADMIN, methods=("POST",)),
+]

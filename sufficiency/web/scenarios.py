@@ -1,0 +1,209 @@
+"""Commissioners' scenarios: create one from a form, run it, save it, compare it with the base.
+
+Saved scenarios are shared by everyone in the authority (one run store per authority);
+each keeps its author and history: who created, changed and ran it, and when. A run
+repeats the latest forecast run with the scenario (:mod:`.scenario_run`) in the
+background; its page waits for the run to end (up to 20 s, then offers to look again),
+then shows the scenario and the base side by side. Aggregate figures only: nothing here
+names a child.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from starlette.responses import Response
+
+from sufficiency.errors import StoreError
+from sufficiency.forecast import Scenario
+from sufficiency.pages import fan_chart
+from sufficiency.pages.render import count, gbp, percent
+from sufficiency.store.accounts import audit
+from sufficiency.store.saved_scenarios import (
+    ScenarioRunInfo,
+    get_scenario,
+    get_scenario_run,
+    list_scenarios,
+    save_scenario,
+    scenario_history,
+    scenario_runs,
+)
+from sufficiency.web.framework import Ctx, Page, not_found, redirect, render, wait_until
+from sufficiency.web.scenario_form import (
+    AGE_BANDS,
+    BAND_FIELDS,
+    CATEGORY_CHOICES,
+    DEFAULTS,
+    ScenarioForm,
+    describe,
+    form_values,
+    read_form,
+)
+from sufficiency.web.scenario_run import BaseNotAvailable, interrupted, start_run
+from sufficiency.web.store_files import drawn
+
+COMMISSIONER = frozenset({"commissioner"})
+HEADERS = {
+    "category": "Placement category",
+    "base_mean": "Base (mean)", "base_p10": "Base P10", "base_p50": "Base P50",
+    "base_p90": "Base P90", "scenario_mean": "Scenario (mean)", "scenario_p10": "Scenario P10",
+    "scenario_p50": "Scenario P50", "scenario_p90": "Scenario P90",
+    "difference": "Difference (scenario - base, mean)",
+    "base": "Base: starts a year", "scenario": "Scenario: starts a year",
+    "places": "Places", "base_gap": "Base: expected shortfall",
+    "scenario_gap": "Scenario: expected shortfall",
+    "base_prob": "Base: chance demand exceeds places",
+    "scenario_prob": "Scenario: chance demand exceeds places",
+    "period": "Financial year", "months": "Months forecast",
+}  # fmt: skip
+
+
+def _form_page(
+    ctx: Ctx, form: ScenarioForm, action: str, heading: str, status: int = 200
+) -> Response:
+    return render(ctx, "scenario_form.html", status, form=form.values, errors=form.errors,
+                  action=action, heading=heading, bands=BAND_FIELDS, age_bands=AGE_BANDS,
+                  categories=CATEGORY_CHOICES)  # fmt: skip
+
+
+def scenarios_list(ctx: Ctx) -> Response:
+    rows = []
+    for s in list_scenarios(ctx.store):
+        runs = scenario_runs(ctx.store, s.id, limit=1)
+        rows.append({"s": s, "last": runs[0] if runs else None})
+    return render(ctx, "scenarios.html", rows=rows)
+
+
+def scenario_new(ctx: Ctx) -> Response:
+    return _form_page(ctx, ScenarioForm(dict(DEFAULTS)), "/scenarios/new", "New scenario")
+
+
+def _save(ctx: Ctx, scenario_id: int | None, action: str, heading: str) -> Response:
+    form = read_form(ctx.form)
+    if form.definition is not None:
+        try:
+            sid = save_scenario(ctx.store, form.values["name"].strip(), form.definition,
+                                ctx.username, scenario_id=scenario_id)  # fmt: skip
+        except StoreError:
+            form.errors["name"] = "Name: another saved scenario has this name; choose another."
+        else:
+            verb = "created" if scenario_id is None else "changed"
+            audit(ctx.store, ctx.username, "scenario", detail=f"{verb} scenario {sid}")
+            ctx.flash(f"Saved the scenario {form.values['name'].strip()}. Run it to compare "
+                      "it with the base.")  # fmt: skip
+            return redirect(f"/scenarios/{sid}")
+    return _form_page(ctx, form, action, heading, 400)
+
+
+def scenario_create(ctx: Ctx) -> Response:
+    return _save(ctx, None, "/scenarios/new", "New scenario")
+
+
+def scenario_page(ctx: Ctx) -> Response:
+    s = get_scenario(ctx.store, ctx.int_param("scenario_id"))
+    if s is None:
+        return not_found(ctx, "There is no such saved scenario.")
+    runs = scenario_runs(ctx.store, s.id)
+    return render(ctx, "scenario.html", s=s, lines=describe(s.definition), runs=runs,
+                  history=scenario_history(ctx.store, s.id),
+                  stopped={r.id for r in runs if interrupted(r)})  # fmt: skip
+
+
+def scenario_edit(ctx: Ctx) -> Response:
+    s = get_scenario(ctx.store, ctx.int_param("scenario_id"))
+    if s is None:
+        return not_found(ctx, "There is no such saved scenario.")
+    form = ScenarioForm(form_values(s.definition))
+    return _form_page(ctx, form, f"/scenarios/{s.id}/edit", f"Change {s.name}")
+
+
+def scenario_update(ctx: Ctx) -> Response:
+    s = get_scenario(ctx.store, ctx.int_param("scenario_id"))
+    if s is None:
+        return not_found(ctx, "There is no such saved scenario.")
+    return _save(ctx, s.id, f"/scenarios/{s.id}/edit", f"Change {s.name}")
+
+
+def scenario_run(ctx: Ctx) -> Response:
+    s = get_scenario(ctx.store, ctx.int_param("scenario_id"))
+    if s is None:
+        return not_found(ctx, "There is no such saved scenario.")
+    try:
+        run_id = start_run(ctx.store, s.id, Scenario.model_validate(s.definition),
+                           s.definition, ctx.username)  # fmt: skip
+    except BaseNotAvailable as exc:
+        ctx.flash(f"Not run: {exc}")
+        return redirect(f"/scenarios/{s.id}")
+    audit(ctx.store, ctx.username, "scenario", detail=f"ran scenario {s.id} (run {run_id})")
+    return redirect(f"/scenarios/runs/{run_id}")
+
+
+def _frame(rows: list[dict[str, Any]], cols: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=cols)
+
+
+def comparison(run: ScenarioRunInfo, name: str) -> dict[str, Any]:
+    """The run's figures as the comparison page's chart and tables."""
+    r = run.results or {}
+    t = r["totals"]
+    chart = drawn(f"scenario run {run.id} {run.started_at.isoformat()}", lambda: fan_chart(
+        "Children looked after: base and scenario", list(pd.to_datetime(t["month"])),
+        np.array(t["base_p10"]), np.array(t["base_p50"]), np.array(t["base_p90"]),
+        scenario=np.array(t["scenario_p50"]), scenario_name=name,
+    ))  # fmt: skip
+    cats = _frame(r["by_category"], ["category", "base_mean", "base_p10", "base_p90",
+                                     "scenario_mean", "scenario_p10", "scenario_p90",
+                                     "difference"])  # fmt: skip
+    starts = _frame(r["starts"], ["category", "base", "scenario", "difference"])
+    shortfall = _frame(r["shortfall"], ["category", "places", "base_gap", "scenario_gap",
+                                        "base_prob", "scenario_prob"])  # fmt: skip
+    cost = _frame(r["cost"]["financial_year"], ["period", "months", "base_mean", "base_p10",
+                                                "base_p90", "scenario_mean", "scenario_p10",
+                                                "scenario_p90", "difference"])  # fmt: skip
+    total = cats[cats["category"] == "All children looked after"]
+    return {
+        "chart": chart, "by_category": cats, "starts": starts,
+        "shortfall": shortfall if len(shortfall) else None, "cost": cost,
+        "horizon": pd.Timestamp(r["horizon"]), "start": pd.Timestamp(r["start"]),
+        "total": total.iloc[0].to_dict() if len(total) else None, "results": r,
+        "money": {c: gbp for c in cost.columns if c not in ("period", "months")},
+        "counts": {c: count for c in cats.columns if c != "category"},
+        "probs": {"base_prob": percent, "scenario_prob": percent},
+    }  # fmt: skip
+
+
+def scenario_run_page(ctx: Ctx) -> Response:
+    run_id = ctx.int_param("run_id")
+
+    def ended() -> bool:
+        r = get_scenario_run(ctx.store, run_id)
+        return r is None or r.status != "running" or interrupted(r)
+
+    wait_until(ended)
+    run = get_scenario_run(ctx.store, run_id)
+    s = get_scenario(ctx.store, run.scenario_id) if run is not None else None
+    if run is None or s is None:
+        return not_found(ctx, "There is no such scenario run.")
+    name = str(run.definition.get("name", s.name))
+    context: dict[str, Any] = {"run": run, "s": s, "name": name, "headers": HEADERS,
+                               "lines": describe(run.definition),
+                               "stopped": interrupted(run)}  # fmt: skip
+    if run.status == "succeeded" and run.results:
+        context.update(comparison(run, name))
+    return render(ctx, "scenario_run.html", **context)
+
+
+ROUTES = [
+    Page("/scenarios", scenarios_list, roles=COMMISSIONER),
+    Page("/scenarios/new", scenario_new, roles=COMMISSIONER),
+    Page("/scenarios/new", scenario_create, roles=COMMISSIONER, methods=("POST",)),
+    Page("/scenarios/{scenario_id:int}", scenario_page, roles=COMMISSIONER),
+    Page("/scenarios/{scenario_id:int}/edit", scenario_edit, roles=COMMISSIONER),
+    Page(
+        "/scenarios/{scenario_id:int}/edit", scenario_update, roles=COMMISSIONER, methods=("POST",)
+    ),
+    Page("/scenarios/{scenario_id:int}/run", scenario_run, roles=COMMISSIONER, methods=("POST",)),
+    Page("/scenarios/runs/{run_id:int}", scenario_run_page, roles=COMMISSIONER),
+]

@@ -1,0 +1,107 @@
+"""End to end in headless Chromium: an administrator adds a user, who then signs in
+with the password and authenticator secret shown once; the administrator uploads a
+broken referrals file (the report lists each problem by file, row and column; nothing is
+written), then good files (a referrals CSV and the sample's 903 folder), and accepts
+them into the data folder. axe-core finds nothing serious or critical on these pages."""
+
+from __future__ import annotations
+
+import shutil
+
+import pyotp
+import pytest
+
+from sufficiency.store.accounts import audit_trail
+from tests.web.conftest import PASSWORD
+from tests.web.test_admin import _broken_referrals, _data_files
+from tests.web.test_e2e import browser, nav  # noqa: F401  (the module's browser fixture)
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _axe(page) -> None:
+    """axe-core (bundled by axe-playwright-python) finds nothing serious or critical."""
+    from axe_playwright_python.base import AXE_FILE_PATH
+
+    page.evaluate(AXE_FILE_PATH.read_text(encoding="utf-8"))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    bad = [(v["id"], v["help"]) for v in result["violations"]
+           if v.get("impact") in ("serious", "critical")]  # fmt: skip
+    assert not bad, (page.url, bad)
+
+
+def _sign_in(page, site, name: str, password: str, code: str) -> None:
+    page.goto(site.url + "/sign-in")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(password)
+    page.get_by_label("Code from your authenticator app").fill(code)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_admin_adds_a_user_and_uploads(site, browser, sample_dir, tmp_path):  # noqa: F811
+    page = browser.new_page()
+    _sign_in(page, site, "admin", PASSWORD, site.code("admin"))
+    nav(page, "Users")
+    _axe(page)
+    page.get_by_label("User name").fill("kim")
+    page.get_by_label("Role").select_option("placement")
+    page.get_by_label("A password and an authenticator app").check()
+    page.get_by_role("button", name="Add the user").click()
+    assert page.get_by_role("heading", name="Added kim (placement).").is_visible()
+    _axe(page)
+    password = page.locator("#new-password").inner_text()
+    secret = page.locator("#new-secret").inner_text()
+    page.get_by_role("link", name="Back to the users").click()
+    assert page.get_by_role("row", name="kim").count() == 1
+
+    # uploads (from an empty data folder: other tests share the site): a broken referrals
+    # file is reported in full and nothing is written
+    shutil.rmtree(site.data, ignore_errors=True)
+    before = _data_files(site)
+    broken = tmp_path / "referrals.csv"
+    broken.write_bytes(_broken_referrals(sample_dir))
+    nav(page, "Uploads")
+    page.get_by_label("Referrals (CSV)").check()
+    page.get_by_label("Files", exact=True).set_input_files(str(broken))
+    page.get_by_role("button", name="Check the upload").click()
+    problems = page.get_by_role("table", name="Every problem found, by file, row and column")
+    row = problems.get_by_role("row").filter(has_text="dob").first.inner_text()
+    assert "referrals.csv" in row and "3" in row.split()
+    assert "It cannot be used: nothing was written" in page.get_by_role("status").inner_text()
+    assert page.get_by_role("button", name="Accept and use it").count() == 0
+    _axe(page)
+    page.get_by_role("button", name="Throw it away").click()
+    assert _data_files(site) == before
+
+    # a good referrals file: checked, then accepted
+    page.get_by_label("Referrals (CSV)").check()
+    page.get_by_label("Files", exact=True).set_input_files(str(sample_dir / "referrals.csv"))
+    page.get_by_role("button", name="Check the upload").click()
+    assert "0 error(s)" in page.get_by_role("status").inner_text()
+    assert not (site.data / "referrals.csv").exists()  # not until accepted
+    page.get_by_role("button", name="Accept and use it").click()
+    assert page.get_by_role("status").inner_text().startswith("Accepted")
+    assert (site.data / "referrals.csv").read_bytes() == (sample_dir / "referrals.csv").read_bytes()
+
+    # the 903 folder, chosen as a folder: the year folders are kept
+    page.get_by_label("903 history").check()
+    page.get_by_label("Or a whole 903 folder").set_input_files(str(sample_dir / "ssda903"))
+    page.get_by_role("button", name="Check the upload").click()
+    status = page.get_by_role("status").inner_text()
+    assert "0 error(s)" in status, page.content()
+    page.get_by_role("button", name="Accept and use it").click()
+    assert page.get_by_role("status").inner_text().startswith("Accepted")
+    episodes = list((site.data / "ssda903").rglob("episodes.csv"))
+    assert len(episodes) == 6
+    _axe(page)
+    table = page.get_by_role("table", name="Inputs in the data folder").inner_text()
+    assert "None yet" in table  # only the register is still missing
+    page.close()
+
+    # the new user signs in with what was shown once
+    page = browser.new_page()
+    _sign_in(page, site, "kim", password, pyotp.TOTP(secret).now())
+    nav(page, "Tonight's matches")
+    assert page.get_by_role("heading", name="Tonight's matches").is_visible()
+    page.close()
+    assert [e for e in audit_trail(site.store, action="upload_accepted") if e.username == "admin"]

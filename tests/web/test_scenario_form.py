@@ -1,0 +1,55 @@
+"""The scenario form: read into the same scenario a TOML file says, with a clear message
+naming each field that is wrong."""
+
+from __future__ import annotations
+
+from sufficiency.forecast import load_scenario
+from sufficiency.web.scenario_form import DEFAULTS, describe, form_values, read_form
+
+
+def _form(**values: str) -> dict[str, str]:
+    return {**DEFAULTS, **values}
+
+
+def test_form_reads_the_sample_step_down_scenario(sample_dir):
+    """Step-downs and the in-house shift typed in the form give the sample file's scenario."""
+    sample = load_scenario(sample_dir / "scenarios" / "step_down_and_in_house.toml")
+    form = read_form(_form(name=sample.name, description=sample.description,
+                           step_per_month="1", shift_pct="25"))  # fmt: skip
+    assert form.errors == {}
+    assert form.scenario == sample
+    assert read_form(form_values(form.definition or {})).scenario == sample
+
+
+def test_form_reads_the_sample_entries_scenario(sample_dir):
+    """Entries up overall and for one age band give the sample file's scenario."""
+    sample = load_scenario(sample_dir / "scenarios" / "entries_up_20.toml")
+    form = read_form(_form(name=sample.name, description=sample.description,
+                           entries_pct="20", entries_band_4="40"))  # fmt: skip
+    assert form.scenario == sample
+    assert describe(form.definition or {})[:2] == [
+        "Entries: 20% more children entering care.",
+        "Entries aged 16-17: 40% more (instead of the overall change).",
+    ]
+
+
+def test_form_raises_messages_naming_each_wrong_field():
+    """Each wrong field gets its own sentence; nothing is defined."""
+    form = read_form(_form(name="", entries_pct="lots", step_per_month="1",
+                           step_from="ifa_foster", step_to="ifa_foster", step_start="3",
+                           step_end="2", shift_pct="120"))  # fmt: skip
+    assert form.definition is None and form.scenario is None
+    assert form.errors == {
+        "name": "Name: give the scenario a name, such as 'Entries up 10%'.",
+        "entries_pct": "Change in entries: enter a number, such as 20 or -10.",
+        "step_to": "Step down to: choose a category other than the one stepped down from.",
+        "step_end": "Step-downs end in month: choose a month on or after the first.",
+        "shift_pct": "Share made in-house: enter a number from 0 to 100.",
+    }
+
+
+def test_form_with_no_change_raises_a_message():
+    """A scenario that changes nothing is the base: the form says so."""
+    form = read_form(_form(name="Nothing"))
+    assert form.scenario is None
+    assert "Say at least one change" in form.errors["entries_pct"]
