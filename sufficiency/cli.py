@@ -23,6 +23,7 @@ from sufficiency.commands.common import (
 )
 from sufficiency.commands.forecast import backtest, forecast
 from sufficiency.commands.match import match
+from sufficiency.commands.region import region
 from sufficiency.commands.runs import runs
 from sufficiency.commands.spend import spend
 from sufficiency.web.commands import serve, users
@@ -133,5 +134,5 @@ def nightly(
     raise SystemExit(report.exit_code)
 
 
-for _command in (backtest, commission, forecast, match, runs, serve, spend, users):
+for _command in (backtest, commission, forecast, match, region, runs, serve, spend, users):
     main.add_command(_command)

@@ -1,0 +1,196 @@
+"""Time a region: N synthetic authorities x scenarios, forecast with backtest and spend,
+serially and on a LocalCluster; client peak memory; task durations; 32 and 128 cores.
+
+Each member x scenario task reads the member's 903 returns, forecasts (``--paths`` paths,
+``--months`` months) with a backtest twelve months before the history's end, projects
+spend against budget and writes the member's files, as ``sufficiency region
+--no-commissioning`` does. The same tasks run first on a LocalCluster of ``--workers``
+processes inside ``distributed.performance_report`` (task durations, saved as HTML),
+then one after another in this process. The two runs' summaries must be equal.
+
+The extrapolation to P cores is ``cluster start + max(sum of task durations / P,
+longest task)``: tasks are independent, so only the longest one and the number of
+cores bound the wall time; it assumes the per-task times measured here.
+
+Run (reduced size; one BLAS thread everywhere, as Dask's workers have, so that the
+serial run uses one core; benchmarks/region/README.md has the figures):
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 .venv/bin/python \
+        benchmarks/region/bench_region.py --authorities 12 --paths 200 \
+        --months 60 --workers 2 --out /tmp/bench_region
+The national size (152 authorities x 1,000 paths x 60 months x 3 scenarios):
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 .venv/bin/python \
+        benchmarks/region/bench_region.py --authorities 152 --paths 1000 \
+        --months 60 --workers 2 --out /tmp/bench_national
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import statistics
+import threading
+import time
+import warnings
+from pathlib import Path
+
+import psutil
+
+from sufficiency.config import Params
+from sufficiency.region import load_members, run_region
+from sufficiency.region.run import plan_member_tasks, scenario_specs
+from sufficiency.region.synthetic import member_sizes, write_region
+from sufficiency.region.tasks import run_member
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIOS = sorted((ROOT / "data" / "sample" / "scenarios").glob("*.toml"))
+
+
+class PeakRSS:
+    """Samples this process's resident memory every 50 ms; ``peak_mib`` when stopped."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            self.peak = max(self.peak, me.memory_info().rss)
+            time.sleep(0.05)
+
+    def __enter__(self) -> PeakRSS:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak_mib(self) -> float:
+        return self.peak / 2**20
+
+
+def _warm() -> None:
+    import sufficiency.api
+    import sufficiency.forecast.writers
+    import sufficiency.region.tasks  # noqa: F401
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--authorities", type=int, default=12)
+    parser.add_argument("--paths", type=int, default=200)
+    parser.add_argument("--months", type=int, default=60)
+    parser.add_argument("--scenarios", type=int, default=3, help="base + up to 2 sample files")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/bench_region"))
+    parser.add_argument("--skip-serial", action="store_true")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    os.environ.setdefault("SUFFICIENCY_CACHE_DIR", "/tmp/pccache")
+    shutil.rmtree(args.out, ignore_errors=True)
+    sizes = member_sizes(args.authorities, args.seed)
+    t0 = time.perf_counter()
+    members_file = write_region(
+        args.out / "inputs", args.authorities, args.seed, sizes=sizes, num_years=6
+    )
+    print(
+        f"Generated {args.authorities} authorities ({min(sizes)}-{max(sizes)} children, "
+        f"{sum(sizes):,} in all) in {time.perf_counter() - t0:.1f} s"
+    )
+    params = Params()
+    params = params.model_copy(
+        update={
+            "forecast": params.forecast.model_copy(
+                update={"num_paths": args.paths, "horizon_months": args.months}
+            )
+        }
+    )
+    scenarios = SCENARIOS[: max(args.scenarios - 1, 0)]
+    region = load_members(members_file)
+    day = dt.date(2026, 4, 1)
+
+    from distributed import Client, LocalCluster, get_task_stream, performance_report
+
+    report = args.out / "performance_report.html"
+    t0 = time.perf_counter()
+    with (
+        LocalCluster(
+            n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        # Each worker imports the library once (seconds on a loaded machine): part of
+        # starting the cluster, not of any task.
+        client.run(_warm)
+        started = time.perf_counter() - t0
+        with (
+            PeakRSS() as rss,
+            performance_report(filename=str(report)),
+            get_task_stream(client) as stream,
+        ):
+            t1 = time.perf_counter()
+            parallel = run_region(
+                region,
+                args.out / "cluster",
+                scenarios=scenarios,
+                params=params,
+                seed=args.seed,
+                run_date=day,
+                commissioning=False,
+                client=client,
+            )
+            wall_cluster = time.perf_counter() - t1
+    durations = sorted(
+        t["stop"] - t["start"]
+        for d in stream.data
+        for t in d["startstops"]
+        if t["action"] == "compute"
+    )
+    n = len(durations)
+    print(
+        f"\n{n} tasks ({args.authorities} authorities x {len(scenarios) + 1} scenarios, "
+        f"{args.paths} paths x {args.months} months, backtest), {args.workers} workers"
+    )
+    print(
+        f"  cluster start {started:.1f} s; region on the cluster {wall_cluster:.1f} s "
+        f"(start to last result, report not written)"
+    )
+    print(f"  client peak memory (RSS, this process) {rss.peak_mib:.0f} MiB")
+    total = sum(durations)
+    print(
+        f"  task durations: total {total:.1f} s, median {statistics.median(durations):.1f} s, "
+        f"longest {durations[-1]:.1f} s, shortest {durations[0]:.1f} s "
+        f"(performance report: {report})"
+    )
+    for cores in (32, 128):
+        print(f"  on {cores} cores (estimate): {started + max(total / cores, durations[-1]):.0f} s")
+    if args.skip_serial:
+        return
+    specs = scenario_specs(scenarios)
+    tasks = plan_member_tasks(
+        region, specs, params, args.seed, (args.out / "serial").resolve(), day
+    )
+    _warm()
+    t1 = time.perf_counter()
+    serial = [run_member(t) for t in tasks]
+    wall_serial = time.perf_counter() - t1
+    same = list(parallel.members) == [s for s in serial if s in parallel.members] and len(
+        parallel.members
+    ) == len(serial)
+    print(
+        f"  serial (one process) {wall_serial:.1f} s; speed-up {wall_serial / wall_cluster:.2f}x "
+        f"on {args.workers} workers; results identical: {same}"
+    )
+    print(f"  load: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""The members file: which authorities make up a region, and where each one's inputs are.
+
+A TOML file with one ``[[member]]`` table per authority and an optional ``[region]``
+table::
+
+    [region]
+    name = "West Midlands co-operative"
+    levers = "levers.toml"        # block contract terms for the pooled plan (optional)
+
+    [[member]]
+    code = "E10000034"            # ONS code of the authority
+    name = "Worcestershire"
+    history = "worcestershire/ssda903"   # 903 folder, or one XML return
+    levers = "levers.toml"        # optional: commissioning levers (own plan, pooling)
+    budget = "worcestershire/budget.csv" # optional: the spend command's --budget
+    supply = "worcestershire/supply.toml"  # optional: the forecast command's --supply
+
+Paths are relative to the members file. Every problem in the file is reported at once,
+each naming the file, the member and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sufficiency.errors import ConfigError
+from sufficiency.io.tomlfile import read_toml
+
+#: ONS (GSS) codes of English, Welsh, Scottish and Northern Irish areas: a letter, 8 digits.
+ONS_CODE = re.compile(r"^[ENSW]\d{8}$")
+MEMBER_FIELDS = ("code", "name", "history", "levers", "budget", "supply")
+REGION_FIELDS = ("name", "levers")
+#: Optional file fields and whether each must be a file (True) or may be a folder.
+_OPTIONAL_FILES = {"levers": True, "budget": True, "supply": True}
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member authority: its ONS code, name and input paths (absolute)."""
+
+    code: str
+    name: str
+    history: Path
+    levers: Path | None = None
+    budget: Path | None = None
+    supply: Path | None = None
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region's members (in file order), its name and its pooled levers (if any)."""
+
+    name: str
+    members: tuple[Member, ...]
+    levers: Path | None = None
+    source: Path | None = None
+
+    @property
+    def pooled_levers(self) -> Path | None:
+        """Block contract terms for the pooled plan: the region's, else the first member's."""
+        if self.levers is not None:
+            return self.levers
+        return next((m.levers for m in self.members if m.levers is not None), None)
+
+
+def load_members(path: Path | str) -> Region:
+    """Read and check a members file; every problem at once in one :class:`ConfigError`.
+
+    Raises
+    ------
+    ConfigError
+        The file is missing or not TOML, or any member has a missing, unknown or bad
+        field, a duplicate code, or an input path that does not exist.
+    """
+    source = Path(path)
+    data = read_toml(source, "members")
+    base = source.resolve().parent
+    problems: list[str] = []
+    region = data.get("region", {})
+    if not isinstance(region, dict):
+        problems.append("[region] must be a table")
+        region = {}
+    for key in sorted(set(data) - {"region", "member"}):
+        problems.append(f"unknown top-level key '{key}' (expected [region] and [[member]])")
+    for key in sorted(set(region) - set(REGION_FIELDS)):
+        problems.append(f"[region]: unknown field '{key}' (expected {', '.join(REGION_FIELDS)})")
+    region_levers = _path(region, "levers", base, "[region]", problems, must_be_file=True)
+    rows = data.get("member", [])
+    if not isinstance(rows, list) or not rows:
+        problems.append("no [[member]] tables: name each member authority in one")
+        rows = []
+    members: list[Member] = []
+    seen: dict[str, int] = {}
+    for i, row in enumerate(rows, start=1):
+        member = _member(row, i, base, seen, problems)
+        if member is not None:
+            members.append(member)
+    if problems:
+        lines = "\n".join(f"  - {p}" for p in problems)
+        raise ConfigError(f"{source}: {len(problems)} problem(s) in the members file:\n{lines}")
+    name = str(region.get("name") or source.stem)
+    return Region(name, tuple(members), region_levers, source)
+
+
+def _member(
+    row: Any, i: int, base: Path, seen: dict[str, int], problems: list[str]
+) -> Member | None:
+    if not isinstance(row, dict):
+        problems.append(f"member {i}: must be a [[member]] table")
+        return None
+    label = f"member {i}" + (f" ({row['name']})" if isinstance(row.get("name"), str) else "")
+    before = len(problems)
+    for key in sorted(set(row) - set(MEMBER_FIELDS)):
+        problems.append(f"{label}: unknown field '{key}' (expected {', '.join(MEMBER_FIELDS)})")
+    code = row.get("code")
+    if not isinstance(code, str) or not code:
+        problems.append(f"{label}: code: missing (the authority's ONS code, such as E10000034)")
+    elif not ONS_CODE.match(code):
+        problems.append(
+            f"{label}: code: '{code}' is not an ONS code (a letter and 8 digits, such as E10000034)"
+        )
+    elif code in seen:
+        problems.append(f"{label}: code: '{code}' is also member {seen[code]}'s")
+    else:
+        seen[code] = i
+    name = row.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.append(f"{label}: name: missing (the authority's name)")
+    history = _path(row, "history", base, label, problems, must_be_file=False, required=True)
+    files = {
+        k: _path(row, k, base, label, problems, must_be_file=f) for k, f in _OPTIONAL_FILES.items()
+    }
+    if len(problems) > before or history is None:
+        return None
+    return Member(str(code), str(name).strip(), history, **files)
+
+
+def _path(
+    row: dict[str, Any],
+    key: str,
+    base: Path,
+    label: str,
+    problems: list[str],
+    *,
+    must_be_file: bool,
+    required: bool = False,
+) -> Path | None:
+    value = row.get(key)
+    if value is None:
+        if required:
+            problems.append(f"{label}: {key}: missing (a 903 folder or XML return)")
+        return None
+    if not isinstance(value, str) or not value:
+        problems.append(f"{label}: {key}: must be a path in quotes")
+        return None
+    path = (base / value).resolve()
+    if not path.exists():
+        problems.append(f"{label}: {key}: '{value}' not found (looked for {path})")
+        return None
+    if must_be_file and not path.is_file():
+        problems.append(f"{label}: {key}: '{value}' is a folder, not a file")
+        return None
+    return path

@@ -1,0 +1,50 @@
+"""Publishing a task's files whole: write into a staging folder, then one rename.
+
+As the nightly job does (:func:`sufficiency.nightly._publish`): a reader sees a
+member's previous folder or its new one, never a half-written one. A task that is
+re-run (its worker was lost after writing) publishes the same files again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from sufficiency.io.atomic import DIR_MODE, ensure_private_dir
+
+STAGING_PREFIX = ".staging-"
+
+
+@contextlib.contextmanager
+def published(final: Path) -> Iterator[Path]:
+    """Yield an empty staging folder beside ``final``; on success it replaces ``final``.
+
+    On error the staging folder is removed and ``final`` is left as it was.
+    """
+    ensure_private_dir(final.parent)
+    token = uuid.uuid4().hex
+    staging = final.parent / f"{STAGING_PREFIX}{final.name}-{token}"
+    staging.mkdir(mode=DIR_MODE)
+    try:
+        yield staging
+        old = final.parent / f"{STAGING_PREFIX}{final.name}-{token}-old"
+        if final.exists():
+            os.replace(final, old)
+        os.replace(staging, final)
+        os.chmod(final, DIR_MODE)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def remove_staging(root: Path) -> None:
+    """Remove staging folders left under ``root`` by tasks whose worker was lost."""
+    if not root.exists():
+        return
+    for path in sorted(root.rglob(f"{STAGING_PREFIX}*")):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,247 @@
+"""The region's tables: each member and the region, the mix, scenarios, plans, failures.
+
+Region totals add the members' means (children, starts, spend, budget). The P10 and
+P90 of a sum are not the sums of the members' P10 and P90, and the workers return
+summaries rather than paths, so the region's row leaves those blank; its forecast
+accuracy is the members' errors weighted by their children looked after now.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from sufficiency.region.tasks import BASE_KEY, MemberSummary
+
+if TYPE_CHECKING:
+    from sufficiency.region.run import RegionResult
+
+REGION_CODE = "region"
+#: The member table's columns (named in :mod:`sufficiency.vocabulary`).
+MEMBER_COLUMNS = (
+    "code",
+    "authority",
+    "children_now",
+    "children_forecast",
+    "children_forecast_p10",
+    "children_forecast_p90",
+    "starts_first_year",
+    "financial_year",
+    "spend_gbp",
+    "budget_gbp",
+    "budget_variance_gbp",
+    "backtest_ape_12_pct",
+    "backtest_coverage_pct",
+    "status",
+)
+#: Numeric measures of a member summary written to region.csv.
+MEASURES = (
+    "in_care_now",
+    "in_care_forecast",
+    "in_care_forecast_p10",
+    "in_care_forecast_p90",
+    "starts_first_year",
+    "spend_gbp",
+    "spend_p10_gbp",
+    "spend_p90_gbp",
+    "budget_gbp",
+    "budget_variance_gbp",
+    "backtest_ape_12_pct",
+    "backtest_coverage_pct",
+)
+
+
+def _by_member(result: RegionResult, scenario: str) -> dict[str, MemberSummary]:
+    return {s.code: s for s in result.members if s.scenario == scenario}
+
+
+def _status(result: RegionResult, code: str) -> str:
+    failed = [f for f in result.failures if f.code == code]
+    if not failed:
+        return "Ran"
+    return "Failed: " + "; ".join(sorted({f.scenario for f in failed}))
+
+
+def member_table(result: RegionResult, scenario: str = BASE_KEY) -> pd.DataFrame:
+    """One row per member (members-file order) and a last row for the region."""
+    got = _by_member(result, scenario)
+    rows: list[dict[str, Any]] = []
+    for m in result.region.members:
+        s = got.get(m.code)
+        row: dict[str, Any] = {"code": m.code, "authority": m.name}
+        if s is not None:
+            row.update(
+                children_now=s.in_care_now,
+                children_forecast=s.in_care_forecast,
+                children_forecast_p10=s.in_care_forecast_p10,
+                children_forecast_p90=s.in_care_forecast_p90,
+                starts_first_year=s.starts_first_year,
+                financial_year=s.financial_year,
+                spend_gbp=s.spend_gbp,
+                budget_gbp=s.budget_gbp,
+                budget_variance_gbp=s.budget_variance_gbp,
+                backtest_ape_12_pct=s.backtest_ape_12_pct,
+                backtest_coverage_pct=s.backtest_coverage_pct,
+            )
+        row["status"] = _status(result, m.code)
+        rows.append(row)
+    df = pd.DataFrame(rows).reindex(columns=list(MEMBER_COLUMNS))
+    ran = df[df["children_now"].notna()]
+    region: dict[str, Any] = {"code": REGION_CODE, "authority": result.region.name}
+    for col in ("children_now", "children_forecast", "starts_first_year", "spend_gbp"):
+        region[col] = float(ran[col].sum())
+    for col in ("budget_gbp", "budget_variance_gbp"):
+        region[col] = float(ran[col].sum()) if ran[col].notna().any() else None
+    region["financial_year"] = ran["financial_year"].iloc[0] if len(ran) else None
+    weights = ran["children_now"].where(ran["backtest_ape_12_pct"].notna())
+    if weights.sum() > 0:
+        region["backtest_ape_12_pct"] = float(
+            (ran["backtest_ape_12_pct"] * weights).sum() / weights.sum()
+        )
+    region["status"] = f"{len(ran)} of {len(df)} members ran"
+    out = pd.concat([df, pd.DataFrame([region])], ignore_index=True)
+    return out.astype({c: "float64" for c in MEMBER_COLUMNS[2:7] + MEMBER_COLUMNS[8:13]})
+
+
+def mix_table(result: RegionResult, when: str = "now", scenario: str = BASE_KEY) -> pd.DataFrame:
+    """Children by placement category per member and for the region, ``now`` or at the
+    horizon (``forecast``, mean of the paths)."""
+    got = _by_member(result, scenario)
+    rows = []
+    for m in result.region.members:
+        s = got.get(m.code)
+        if s is not None:
+            mix = s.mix_now if when == "now" else s.mix_forecast
+            rows.append({"code": m.code, "authority": m.name, **mix})
+    df = pd.DataFrame(rows)
+    if df.empty:
+        return df
+    total = df.drop(columns=["code", "authority"]).sum()
+    region = {"code": REGION_CODE, "authority": result.region.name, **total.to_dict()}
+    return pd.concat([df, pd.DataFrame([region])], ignore_index=True)
+
+
+def scenario_table(result: RegionResult) -> pd.DataFrame:
+    """Scenarios side by side: children at the horizon and first-year spend, per member
+    and for the region."""
+    names = {s.scenario: s.scenario_name for s in result.members}
+    rows = []
+    for m in [*result.region.members, None]:
+        code = m.code if m is not None else REGION_CODE
+        row: dict[str, Any] = {"code": code, "authority": m.name if m else result.region.name}
+        for key in result.scenarios:
+            label = names.get(key, key)
+            chosen = [
+                s for s in result.members if s.scenario == key and (m is None or s.code == m.code)
+            ]
+            ok = bool(chosen) and (m is not None or len(chosen) == len(_ran(result, key)))
+            row[f"{label}: children at the horizon"] = (
+                sum(s.in_care_forecast for s in chosen) if ok else None
+            )
+            row[f"{label}: spend in the first year (£)"] = (
+                sum(s.spend_gbp for s in chosen) if ok else None
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _ran(result: RegionResult, key: str) -> list[MemberSummary]:
+    return [s for s in result.members if s.scenario == key]
+
+
+def pooled_table(result: RegionResult) -> pd.DataFrame:
+    """Each member's cost alone, its share of the pooled plan and its saving."""
+    if result.pooled is None:
+        return pd.DataFrame()
+    return pd.DataFrame(list(result.pooled.rows))
+
+
+def commission_table(result: RegionResult) -> pd.DataFrame:
+    """Each member's own plan (its own levers and prices) against the status quo."""
+    return pd.DataFrame(
+        [
+            {
+                "code": c.code,
+                "authority": c.name,
+                "plan_cost_gbp": c.plan_cost_gbp,
+                "status_quo_cost_gbp": c.status_quo_cost_gbp,
+                "saving_gbp": c.saving_vs_status_quo_gbp,
+                "recommendation": c.recommendation,
+            }
+            for c in result.commissions
+        ]
+    )
+
+
+def sensitivity_table(result: RegionResult) -> pd.DataFrame:
+    """Every member's sensitivity rows, with its code first."""
+    rows = [{"code": c.code, **r} for c in result.commissions for r in c.sensitivity]
+    return pd.DataFrame(rows)
+
+
+def failure_table(result: RegionResult) -> pd.DataFrame:
+    """Every member x scenario (or plan) that failed: why, and its data-quality summary."""
+    return pd.DataFrame(
+        [
+            {
+                "code": f.code,
+                "authority": f.name,
+                "scenario": f.scenario,
+                "reason": f.reason,
+                "data_quality": " ".join(f.quality),
+            }
+            for f in result.failures
+        ],
+        columns=["code", "authority", "scenario", "reason", "data_quality"],
+    )
+
+
+def seed_table(result: RegionResult) -> pd.DataFrame:
+    """How to reproduce each member's run: its seed and backtest cutoff per scenario."""
+    return pd.DataFrame(
+        [
+            {
+                "code": s.code,
+                "authority": s.name,
+                "scenario": s.scenario,
+                "seed": str(s.seed),
+                "backtest_cutoff": s.backtest_cutoff,
+            }
+            for s in result.members
+        ]
+    )
+
+
+def long_table(result: RegionResult) -> pd.DataFrame:
+    """``region.csv``: ``member_code, member_name, scenario, measure, value``, one figure a row."""
+    rows: list[tuple[str, str, str, str, Any]] = []
+    for s in result.members:
+        for measure in MEASURES:
+            rows.append((s.code, s.name, s.scenario, measure, getattr(s, measure)))
+        for cat, v in s.mix_now.items():
+            rows.append((s.code, s.name, s.scenario, f"in_care_now:{cat}", v))
+        for cat, v in s.mix_forecast.items():
+            rows.append((s.code, s.name, s.scenario, f"in_care_forecast:{cat}", v))
+    for key in result.scenarios:
+        table = member_table(result, key)
+        last = table.iloc[-1]
+        for measure, col in (
+            ("in_care_now", "children_now"),
+            ("in_care_forecast", "children_forecast"),
+            ("starts_first_year", "starts_first_year"),
+            ("spend_gbp", "spend_gbp"),
+            ("budget_gbp", "budget_gbp"),
+            ("budget_variance_gbp", "budget_variance_gbp"),
+        ):
+            rows.append((REGION_CODE, result.region.name, key, measure, last[col]))
+    for c in result.commissions:
+        for measure in ("plan_cost_gbp", "status_quo_cost_gbp", "saving_vs_status_quo_gbp"):
+            rows.append((c.code, c.name, "commission", measure, getattr(c, measure)))
+    if result.pooled is not None:
+        for r in result.pooled.rows:
+            for measure in ("alone_cost_gbp", "pooled_share_gbp", "saving_gbp", "saving_pct"):
+                rows.append((str(r["code"]), str(r["authority"]), "pooled", measure, r[measure]))
+    df = pd.DataFrame(rows, columns=["member_code", "member_name", "scenario", "measure", "value"])
+    df["value"] = pd.to_numeric(df["value"], errors="coerce")
+    return df

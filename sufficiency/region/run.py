@@ -1,0 +1,278 @@
+"""A region on Dask: every member x scenario, then commissioning, as futures.
+
+:func:`run_region` submits one task per member x scenario (forecast with its backtest,
+and spend), one per member with levers (its own commissioning plan and sensitivity)
+and the pooled plan (after the members' base tasks, so a member with unusable data is
+left out of the pool), gathers the summaries, and writes ``region.xlsx``,
+``region.html`` and ``region.csv``. With no scheduler address a
+:class:`distributed.LocalCluster` (one worker process per core) starts and stops with
+the call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sufficiency.config import Params
+from sufficiency.errors import ConfigError
+from sufficiency.region.members import Region, load_members
+from sufficiency.region.publish import remove_staging
+from sufficiency.region.seeds import member_seed
+from sufficiency.region.tasks import (
+    BASE_KEY,
+    CommissionSummary,
+    CommissionTask,
+    MemberFailure,
+    MemberSummary,
+    MemberTask,
+    PooledSummary,
+    PooledTask,
+    ScenarioSpec,
+    run_commission,
+    run_member,
+    run_pooled,
+)
+
+#: Exit codes of ``sufficiency region``.
+EXIT_OK, EXIT_INPUT, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 3, 4
+#: Seed keys of the tasks that are not a scenario.
+COMMISSION_KEY, POOLED_KEY, REGION_CODE = "commission", "pooled", "region"
+
+
+@dataclass(frozen=True, eq=False)
+class RegionResult:
+    """A region's run: every member x scenario's figures, the plans, what failed.
+
+    Attributes
+    ----------
+    region
+        The members file as read.
+    scenarios
+        Scenario keys in order (``base`` first).
+    members
+        Each member x scenario's :class:`~.tasks.MemberSummary`, in members-file order.
+    commissions
+        Each member's own commissioning plan (members with ``levers``).
+    pooled
+        The pooled plan, ``None`` when fewer than two members have levers.
+    failures
+        Every member x scenario (or plan) that could not be run, with the reason.
+    """
+
+    region: Region
+    scenarios: tuple[str, ...]
+    seed: int
+    members: tuple[MemberSummary, ...]
+    commissions: tuple[CommissionSummary, ...]
+    pooled: PooledSummary | None
+    failures: tuple[MemberFailure, ...]
+
+    @property
+    def exit_code(self) -> int:
+        """0 all ran; 3 partial (some members failed, others ran); 4 nothing ran."""
+        if not self.failures:
+            return EXIT_OK
+        return EXIT_PARTIAL if self.members else EXIT_FAILED
+
+    @property
+    def failed_codes(self) -> tuple[str, ...]:
+        """ONS codes of members with at least one failure, in members-file order."""
+        codes = {f.code for f in self.failures}
+        return tuple(m.code for m in self.region.members if m.code in codes)
+
+    def write(self, out_dir: Path | str) -> list[Path]:
+        """Write ``region.xlsx``, ``region.html`` and ``region.csv`` (each atomically)."""
+        from sufficiency.region.writers import write_region
+
+        return write_region(self, Path(out_dir))
+
+
+def scenario_specs(paths: Sequence[Path]) -> tuple[ScenarioSpec, ...]:
+    """``base`` and one scenario per file, keyed by file name without ``.toml``."""
+    specs = [ScenarioSpec(BASE_KEY)]
+    for p in paths:
+        key = Path(p).stem
+        if key in {s.key for s in specs} or key in (COMMISSION_KEY, POOLED_KEY):
+            raise ConfigError(
+                f"{p}: scenario file names must differ from each other and from "
+                f"'{BASE_KEY}', '{COMMISSION_KEY}' and '{POOLED_KEY}'."
+            )
+        if not Path(p).is_file():
+            raise ConfigError(f"{p}: scenario file not found.")
+        specs.append(ScenarioSpec(key, Path(p).resolve()))
+    return tuple(specs)
+
+
+def plan_member_tasks(
+    region: Region,
+    specs: Sequence[ScenarioSpec],
+    params: Params,
+    seed: int,
+    out: Path,
+    run_date: dt.date | None,
+    strict: bool = False,
+) -> list[MemberTask]:
+    """One task per member x scenario, members in file order, each with its own seed."""
+    return [
+        MemberTask(m, s, member_seed(seed, m.code, s.key), params, out, run_date, strict)
+        for m in region.members
+        for s in specs
+    ]
+
+
+@contextmanager
+def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
+    """A ``distributed.Client``: on ``scheduler`` if given, else on a LocalCluster of
+    ``workers`` processes (default one per core), closed on exit."""
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None and workers is not None:
+        raise ConfigError("Give --workers or --scheduler, not both.")
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ConfigError(
+                f"Cannot reach the Dask scheduler at {scheduler} ({exc}); start it, or leave "
+                "out --scheduler to run on a local cluster."
+            ) from None
+        with client:
+            yield client
+        return
+    n = workers or os.cpu_count() or 1
+    with (
+        LocalCluster(
+            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def run_region(
+    members: Region | Path | str,
+    out_dir: Path | str,
+    *,
+    scenarios: Sequence[Path | str] = (),
+    params: Params | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    seed: int | None = None,
+    run_date: dt.date | None = None,
+    strict: bool = False,
+    commissioning: bool = True,
+    progress: Callable[[str], None] | None = None,
+    client: Any = None,
+) -> RegionResult:
+    """Run every member x scenario, the members' plans and the pooled plan on Dask.
+
+    Parameters
+    ----------
+    members
+        A :class:`~.members.Region` or its members file.
+    out_dir
+        Folder for ``members/<code>/...``, ``pooled/`` and the region's report.
+    scenarios
+        Scenario files (TOML), each run for every member beside the base.
+    params
+        Configuration (``[forecast]`` paths, horizon; ``[finance]``; ``[commissioning]``).
+    workers, scheduler
+        LocalCluster size (default one per core), or an existing cluster's address
+        (``tcp://host:8786``). ``client`` (an open ``distributed.Client``) overrides both.
+    seed
+        The region's seed (default the configuration's ``[forecast] seed``); each member x
+        scenario's seed is :func:`~.seeds.member_seed` of it.
+    run_date
+        Run date shown in the spend outputs (default: today, as ``api.spend``; pass one
+        for files that are the same on another day).
+    commissioning
+        Run the members' own plans and the pooled plan (members with ``levers``).
+
+    Returns
+    -------
+    RegionResult
+        Summaries, plans and failures; ``write(out_dir)`` writes the region's report.
+    """
+    say = progress or (lambda _m: None)
+    region = members if isinstance(members, Region) else load_members(members)
+    params = params or Params()
+    base_seed = params.forecast.seed if seed is None else seed
+    specs = scenario_specs([Path(s) for s in scenarios])
+    out = Path(out_dir).resolve()
+    remove_staging(out)
+    member_tasks = plan_member_tasks(region, specs, params, base_seed, out, run_date, strict)
+    with_levers = [m for m in region.members if m.levers is not None] if commissioning else []
+    commission_tasks = [
+        CommissionTask(m, member_seed(base_seed, m.code, COMMISSION_KEY), params, out, strict)
+        for m in with_levers
+    ]
+    pooled_levers = region.pooled_levers
+    pooled_task = None
+    if len(with_levers) >= 2 and pooled_levers is not None:
+        pooled_task = PooledTask(
+            tuple(with_levers),
+            pooled_levers,
+            member_seed(base_seed, REGION_CODE, POOLED_KEY),
+            params,
+            out,
+            strict,
+        )
+
+    def compute(c: Any) -> tuple[list[Any], list[Any], Any]:
+        say(f"Submitting {len(member_tasks)} member x scenario tasks to {_where(c)}")
+        futures = c.map(
+            run_member,
+            member_tasks,
+            pure=True,
+            key=[f"member-{t.member.code}-{t.scenario.key}-{t.seed}" for t in member_tasks],
+        )
+        plans = c.map(
+            run_commission,
+            commission_tasks,
+            pure=True,
+            key=[f"commission-{t.member.code}-{t.seed}" for t in commission_tasks],
+        )
+        pooled = None
+        if pooled_task is not None:
+            bases = [
+                f
+                for f, t in zip(futures, member_tasks, strict=True)
+                if t.scenario.key == BASE_KEY and t.member in pooled_task.members
+            ]
+            pooled = c.submit(
+                run_pooled, pooled_task, *bases, pure=True, key=f"pooled-{pooled_task.seed}"
+            )
+        results = c.gather(futures)
+        say("Members' forecasts and spend done")
+        plan_results = c.gather(plans)
+        pooled_result = pooled.result() if pooled is not None else None
+        return results, plan_results, pooled_result
+
+    if client is not None:
+        results, plan_results, pooled_result = compute(client)
+    else:
+        with dask_client(workers, scheduler) as c:
+            results, plan_results, pooled_result = compute(c)
+    remove_staging(out)
+    everything = [*results, *plan_results, *([pooled_result] if pooled_result else [])]
+    failures = tuple(r for r in everything if isinstance(r, MemberFailure))
+    return RegionResult(
+        region=region,
+        scenarios=tuple(s.key for s in specs),
+        seed=base_seed,
+        members=tuple(r for r in results if isinstance(r, MemberSummary)),
+        commissions=tuple(r for r in plan_results if isinstance(r, CommissionSummary)),
+        pooled=pooled_result if isinstance(pooled_result, PooledSummary) else None,
+        failures=failures,
+    )
+
+
+def _where(client: Any) -> str:
+    workers = client.scheduler_info().get("workers", {})
+    return f"{len(workers)} Dask worker(s) at {client.scheduler.address}"

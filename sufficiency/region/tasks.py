@@ -1,0 +1,384 @@
+"""The region's units of work: pure functions a Dask worker runs, returning summaries.
+
+Each task takes a small, picklable spec, calls the public API
+(:mod:`sufficiency.api`), writes the same files the member's own commands write into
+a staging folder published whole (:mod:`.publish`), and returns a frozen summary of
+figures (never paths or arrays), so the client's memory stays small. A task gives the
+same result each time it runs (its seed is in its spec), so Dask can re-run it on
+another worker when one is lost. A member whose data cannot be used gives a
+:class:`MemberFailure` with the reason and the data-quality summary, not an exception,
+so the rest of the region runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from sufficiency.config import Params
+from sufficiency.errors import DataWarning, SufficiencyError
+from sufficiency.region.members import Member
+from sufficiency.region.publish import published
+
+T = TypeVar("T")
+BASE_KEY = "base"
+MAX_QUALITY_LINES = 15
+
+
+@dataclass(frozen=True)
+class ScenarioSpec:
+    """A scenario of the region: its key (file stem, or ``base``) and file."""
+
+    key: str
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class MemberTask:
+    """One member under one scenario: the forecast (with its backtest) and the spend."""
+
+    member: Member
+    scenario: ScenarioSpec
+    seed: int
+    params: Params
+    out_dir: Path
+    run_date: dt.date | None
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class MemberSummary:
+    """A member's figures under one scenario (the scenario's own, or the base's).
+
+    ``mix_now`` and ``mix_forecast`` are children by placement category now and at the
+    horizon (mean of the paths); ``spend_*`` are the first financial year's projected
+    spend; ``budget_variance_gbp`` is that spend less the budget (+ is an overspend).
+    """
+
+    code: str
+    name: str
+    scenario: str
+    scenario_name: str
+    seed: int
+    start: str
+    horizon_month: str
+    in_care_now: float
+    in_care_forecast: float
+    in_care_forecast_p10: float
+    in_care_forecast_p90: float
+    mix_now: dict[str, float]
+    mix_forecast: dict[str, float]
+    starts_first_year: float
+    financial_year: str
+    spend_gbp: float
+    spend_p10_gbp: float | None
+    spend_p90_gbp: float | None
+    budget_gbp: float | None
+    budget_variance_gbp: float | None
+    backtest_cutoff: str | None
+    backtest_ape_12_pct: float | None
+    backtest_coverage_pct: float | None
+    quality: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    num_files: int = 0
+
+
+@dataclass(frozen=True)
+class MemberFailure:
+    """A member (under a scenario, or its commissioning) that could not be run, and why."""
+
+    code: str
+    name: str
+    scenario: str
+    reason: str
+    quality: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CommissionTask:
+    """A member's own commissioning plan (its own levers and prices) with sensitivity."""
+
+    member: Member
+    seed: int
+    params: Params
+    out_dir: Path
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class CommissionSummary:
+    """A member's own plan: expected costs on fresh paths and its sensitivity table."""
+
+    code: str
+    name: str
+    seed: int
+    plan_cost_gbp: float
+    status_quo_cost_gbp: float
+    saving_vs_status_quo_gbp: float
+    sensitivity: tuple[dict[str, Any], ...] = ()
+    recommendation: str = ""
+
+
+@dataclass(frozen=True)
+class PooledTask:
+    """The pooled plan over the members with levers (block contracts shared)."""
+
+    members: tuple[Member, ...]
+    levers: Path
+    seed: int
+    params: Params
+    out_dir: Path
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class PooledSummary:
+    """Each member's cost alone against its share of the pooled plan, and the saving."""
+
+    seed: int
+    rows: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    left_out: tuple[str, ...] = ()
+
+    @property
+    def saving_gbp(self) -> float:
+        """The co-operative's expected saving from pooling block contracts."""
+        return float(self.rows[-1]["saving_gbp"]) if self.rows else 0.0
+
+
+def _quiet(func: Callable[[], T]) -> tuple[T, tuple[str, ...]]:
+    """Run ``func``, collecting data warnings (printed by the client, once each)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        out = func()
+    seen = dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, DataWarning))
+    return out, tuple(seen)
+
+
+def backtest_cutoff(end: pd.Timestamp, start: pd.Timestamp) -> pd.Timestamp | None:
+    """The region's backtest cutoff: twelve months before the history's end, if the
+    history has at least a year before it."""
+    cutoff = (pd.Timestamp(end) - pd.DateOffset(months=12)) + pd.offsets.MonthEnd(0)
+    return cutoff if cutoff - pd.DateOffset(months=12) >= pd.Timestamp(start) else None
+
+
+def run_member(task: MemberTask) -> MemberSummary | MemberFailure:
+    """Forecast (with backtest) and spend for one member under one scenario; write, publish.
+
+    Files: ``<out>/members/<code>/<scenario>/forecast/`` (what ``sufficiency forecast``
+    writes) and ``.../spend/`` (what ``sufficiency spend`` writes).
+    """
+    from sufficiency import api
+    from sufficiency.forecast import read_903
+
+    m, scen = task.member, task.scenario
+    try:
+        history, notes = _quiet(lambda: read_903(m.history, task.strict))
+    except SufficiencyError as exc:
+        return MemberFailure(m.code, m.name, scen.key, _sentence(exc), _validate(m.history, task))
+    quality = tuple(history.quality.summary_lines()) if history.quality is not None else ()
+    cutoff = backtest_cutoff(history.end, history.start)
+    fp = api.forecast_params(task.params, seed=task.seed)
+    params = task.params.model_copy(update={"forecast": fp})
+    try:
+        report, w1 = _quiet(
+            lambda: api.forecast(
+                history,
+                params,
+                scenario=scen.path,
+                supply=m.supply,
+                backtest_cutoffs=[cutoff] if cutoff is not None else [],
+            )
+        )
+        spend, w2 = _quiet(
+            lambda: api.spend(
+                history, params, budget=m.budget, scenario=scen.path, run_date=task.run_date
+            )
+        )
+        final = task.out_dir / "members" / m.code / scen.key
+        with published(final) as staging:
+            files = report.write(staging / "forecast") + spend.write(staging / "spend")
+    except SufficiencyError as exc:
+        return MemberFailure(m.code, m.name, scen.key, _sentence(exc), quality)
+    return _summary(task, report, spend, cutoff, quality, (*notes, *w1, *w2), len(files))
+
+
+def _summary(
+    task: MemberTask,
+    report: Any,
+    spend: Any,
+    cutoff: pd.Timestamp | None,
+    quality: tuple[str, ...],
+    notes: Sequence[str],
+    num_files: int,
+) -> MemberSummary:
+    is_base = task.scenario.path is None
+    demand = report.demand if is_base else report.scenario_demand
+    by_cat = demand[demand["age_band"] == "all"]
+    first, last = by_cat["month"].min(), by_cat["month"].max()
+    mix_now = _by_category(by_cat[by_cat["month"] == first])
+    mix_forecast = _by_category(by_cat[by_cat["month"] == last])
+    total = by_cat[(by_cat["category"] == "all") & (by_cat["month"] == last)].iloc[0]
+    now = by_cat[(by_cat["category"] == "all") & (by_cat["month"] == first)].iloc[0]
+    starts = report.starts
+    labels = [s for s in starts["scenario"].unique() if s != "base"]
+    label = "base" if is_base or not labels else str(labels[0])
+    starts = starts[starts["scenario"] == label]
+    months = sorted(starts["month"].unique())[:12]
+    first_year = starts[starts["month"].isin(months) & (starts["category"] == "all")]
+    year = spend.years[0]
+    mean, p10, p90 = year.mean, year.p10, year.p90
+    if not is_base and spend.scenario_comparison is not None:
+        sc = spend.scenario_comparison
+        row = sc[(sc["financial_year"] == year.financial_year) & (sc["cost_line"] == "all")]
+        mean, p10, p90 = float(row["scenario_mean"].iloc[0]), None, None
+    budget_gbp = variance = None
+    if spend.budget is not None:
+        b = spend.budget
+        row = b[(b["financial_year"] == year.financial_year) & (b["cost_line"] == "all")]
+        if len(row):
+            budget_gbp = float(row["budget_gbp"].iloc[0])
+            variance = round(mean - budget_gbp, 2)
+    ape = coverage = None
+    if report.backtest is not None:
+        summary = report.backtest.summary()
+        at12 = summary[summary["horizon_months"] == summary["horizon_months"].max()]
+        ape = round(float(at12["model"].iloc[0]), 4)
+        coverage = round(float(at12["p10_p90_coverage_pct"].iloc[0]), 4)
+    return MemberSummary(
+        code=task.member.code,
+        name=task.member.name,
+        scenario=task.scenario.key,
+        scenario_name="Base" if is_base else label,
+        seed=task.seed,
+        start=str(first),
+        horizon_month=str(last),
+        in_care_now=float(now["mean"]),
+        in_care_forecast=float(total["mean"]),
+        in_care_forecast_p10=float(total["p10"]),
+        in_care_forecast_p90=float(total["p90"]),
+        mix_now=mix_now,
+        mix_forecast=mix_forecast,
+        starts_first_year=round(float(first_year["mean"].sum()), 4),
+        financial_year=year.financial_year,
+        spend_gbp=float(mean),
+        spend_p10_gbp=p10,
+        spend_p90_gbp=p90,
+        budget_gbp=budget_gbp,
+        budget_variance_gbp=variance,
+        backtest_cutoff=str(cutoff.date()) if cutoff is not None else None,
+        backtest_ape_12_pct=ape,
+        backtest_coverage_pct=coverage,
+        quality=quality,
+        warnings=tuple(notes),
+        num_files=num_files,
+    )
+
+
+def _by_category(frame: pd.DataFrame) -> dict[str, float]:
+    rows = frame[frame["category"] != "all"]
+    return {str(c): float(v) for c, v in zip(rows["category"], rows["mean"], strict=True)}
+
+
+def run_commission(task: CommissionTask) -> CommissionSummary | MemberFailure:
+    """A member's own commissioning plan and sensitivity, into ``members/<code>/commission``."""
+    from sufficiency import api
+
+    m, levers = task.member, task.member.levers
+    if levers is None:
+        return MemberFailure(m.code, m.name, "commission", "No levers file for this member.")
+    try:
+        result, _ = _quiet(
+            lambda: api.commission(
+                m.history, levers, task.params, seed=task.seed, strict=task.strict
+            )
+        )
+        with published(task.out_dir / "members" / m.code / "commission") as staging:
+            result.write(staging)
+    except SufficiencyError as exc:
+        return MemberFailure(m.code, m.name, "commission", _sentence(exc))
+    cost = result.expected_cost_gbp
+    sens = result.sensitivity
+    rows = tuple(sens.to_dict("records")) if sens is not None else ()
+    return CommissionSummary(
+        m.code,
+        m.name,
+        task.seed,
+        round(cost["stochastic"], 2),
+        round(cost["status_quo"], 2),
+        round(result.saving_vs_status_quo_gbp, 2),
+        rows,
+        result.recommendation[-2],
+    )
+
+
+def run_pooled(task: PooledTask, *outcomes: object) -> PooledSummary | MemberFailure:
+    """The pooled plan over the members whose base forecast ran (``outcomes``, any order).
+
+    Runs after the members' base tasks (their results are its arguments), so a member
+    whose data cannot be used is left out of the pool rather than failing it. Writes the
+    ``commission`` command's files with ``--pool-with`` into ``<out>/pooled``.
+    """
+    from sufficiency import api
+
+    failed = {o.code for o in outcomes if isinstance(o, MemberFailure)}
+    members = [m for m in task.members if m.code not in failed]
+    left_out = tuple(m.code for m in task.members if m.code in failed)
+    if len(members) < 2:
+        return MemberFailure(
+            "pooled",
+            "Pooled plan",
+            "pooled",
+            "Pooling needs two or more members with levers and usable data.",
+        )
+    try:
+        result, _ = _quiet(
+            lambda: api.commission(
+                members[0].history,
+                task.levers,
+                task.params,
+                seed=task.seed,
+                pool_with=[m.history for m in members[1:]],
+                with_sensitivity=False,
+                strict=task.strict,
+            )
+        )
+        with published(task.out_dir / "pooled") as staging:
+            result.write(staging)
+    except SufficiencyError as exc:
+        return MemberFailure("pooled", "Pooled plan", "pooled", _sentence(exc))
+    assert result.pooled is not None
+    table = result.pooled.table()
+    table.insert(0, "code", [*(m.code for m in members), "region"])
+    table["authority"] = [*(m.name for m in members), "Co-operative (pooled)"]
+    rows = tuple(
+        {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
+        for r in table.to_dict("records")
+    )
+    return PooledSummary(task.seed, rows, left_out)
+
+
+def _sentence(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:2000]
+
+
+def _validate(history: Path, task: MemberTask) -> tuple[str, ...]:
+    """What ``sufficiency validate`` finds in a history that could not be read (first lines)."""
+    from sufficiency.validate import validate_paths
+
+    try:
+        report = validate_paths(
+            [history],
+            run_date=task.run_date or dt.date.today(),
+            default_responsible_la=task.member.code,
+        )
+    except SufficiencyError as exc:  # pragma: no cover - validate reports, it does not raise
+        return (_sentence(exc),)
+    lines = [line for line in report.to_text().splitlines() if line.strip()]
+    return tuple(lines[:MAX_QUALITY_LINES])

@@ -1,0 +1,186 @@
+"""The region's report: ``region.xlsx``, ``region.html`` and ``region.csv``, each atomic.
+
+The workbook's first sheet is the summary (a title row, the headline sentences, the
+members' table); then one sheet per table. Column headers are the plain words of
+:mod:`sufficiency.vocabulary`. The HTML page extends the reports' ``base.html``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from sufficiency import vocabulary
+from sufficiency.io.atomic import atomic_write_text
+from sufficiency.io.xlsx import print_a4_landscape, save_workbook
+from sufficiency.region import report as tables
+
+if TYPE_CHECKING:
+    from sufficiency.region.run import RegionResult
+
+GBP = '"£"#,##0;-"£"#,##0'
+VARIANCE = '[Red]"£"#,##0;-"£"#,##0;"£"0'
+HEAD = PatternFill("solid", fgColor="E8EEF5")
+BOLD = Font(bold=True)
+
+
+def headline(result: RegionResult) -> list[str]:
+    """The region's headline in plain sentences."""
+    members = tables.member_table(result)
+    last = members.iloc[-1]
+    ran = int(members["children_now"].iloc[:-1].notna().sum())
+    lines = [
+        f"{result.region.name}: {ran} of {len(result.region.members)} member authorities ran, "
+        f"under {len(result.scenarios)} scenario(s) (base first)."
+    ]
+    if ran:
+        lines += [
+            f"Children looked after now: {last['children_now']:,.0f}; forecast "
+            f"{last['children_forecast']:,.0f} at the horizon (base case, members that ran).",
+            f"Projected placement spend in {last['financial_year']}: £{last['spend_gbp']:,.0f}.",
+        ]
+    if result.pooled is not None:
+        lines.append(
+            f"Pooling block contracts saves £{result.pooled.saving_gbp:,.0f} "
+            "against each member commissioning alone (expected cost)."
+        )
+    for f in result.failures:
+        lines.append(f"Failed: {f.name} ({f.code}), {f.scenario}: {f.reason}")
+    return lines
+
+
+def _headers(frame: pd.DataFrame) -> list[str]:
+    return [vocabulary.column(str(c)) for c in frame.columns]
+
+
+def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, first_row: int = 1) -> None:
+    ws = wb[title] if title in wb.sheetnames else wb.create_sheet(title)
+    if frame.empty:
+        ws.cell(row=first_row, column=1, value="Nothing to show.")
+        return
+    for j, h in enumerate(_headers(frame), start=1):
+        cell = ws.cell(row=first_row, column=j, value=h)
+        cell.font, cell.fill = BOLD, HEAD
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(j)].width = 14 if j > 2 else 24
+    for i, values in enumerate(frame.itertuples(index=False), start=first_row + 1):
+        for j, (col, v) in enumerate(zip(frame.columns, values, strict=True), start=1):
+            cell = ws.cell(row=i, column=j, value=_value(v))
+            name = str(col)
+            if name == "saving_pct":
+                cell.number_format = "0.0%"
+            elif name.endswith("variance_gbp"):
+                cell.number_format = VARIANCE
+            elif name.endswith("_gbp") or "(£)" in name:
+                cell.number_format = GBP
+            elif isinstance(cell.value, float):
+                cell.number_format = "#,##0.0"
+    ws.freeze_panes = ws.cell(row=first_row + 1, column=3)
+    ws.print_title_rows = f"{first_row}:{first_row}"
+    print_a4_landscape(ws)
+
+
+def _value(v: Any) -> Any:
+    if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
+def write_workbook(result: RegionResult, path: Path) -> Path:
+    """``region.xlsx``: Summary, Placement mix, Scenarios, Pooled plan, Members' plans,
+    Sensitivity, Failed, Seeds."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Summary"
+    ws["A1"] = f"Region: {result.region.name}"
+    ws["A1"].font = Font(bold=True, size=14)
+    lines = headline(result)
+    for i, line in enumerate(lines, start=2):
+        ws.cell(row=i, column=1, value=line)
+    _sheet(wb, "Summary", tables.member_table(result), first_row=len(lines) + 3)
+    mix_now, mix_later = tables.mix_table(result, "now"), tables.mix_table(result, "forecast")
+    _sheet(wb, "Placement mix now", _words(mix_now))
+    _sheet(wb, "Placement mix forecast", _words(mix_later))
+    _sheet(wb, "Scenarios", tables.scenario_table(result))
+    _sheet(wb, "Pooled plan", tables.pooled_table(result))
+    _sheet(wb, "Members' plans", tables.commission_table(result))
+    _sheet(wb, "Sensitivity", tables.sensitivity_table(result))
+    _sheet(wb, "Failed", tables.failure_table(result))
+    _sheet(wb, "Seeds", tables.seed_table(result))
+    return save_workbook(wb, path)
+
+
+def _words(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.rename(
+        columns={c: vocabulary.category(c) for c in frame.columns if c not in ("code", "authority")}
+    )
+
+
+def render_html(result: RegionResult) -> str:
+    """``region.html`` from ``pages/templates/region.html``."""
+    from sufficiency.pages import render_page
+    from sufficiency.pages.render import count, gbp, percent
+
+    money = {
+        c: gbp
+        for c in (
+            "spend_gbp",
+            "budget_gbp",
+            "budget_variance_gbp",
+            "alone_cost_gbp",
+            "pooled_share_gbp",
+            "equal_saving_share_gbp",
+            "transfer_gbp",
+            "saving_gbp",
+            "plan_cost_gbp",
+            "status_quo_cost_gbp",
+        )
+    }
+    counts = {
+        c: count
+        for c in (
+            "children_now",
+            "children_forecast",
+            "children_forecast_p10",
+            "children_forecast_p90",
+            "starts_first_year",
+        )
+    }
+    mix_now = _words(tables.mix_table(result, "now"))
+    mix_forecast = _words(tables.mix_table(result, "forecast"))
+    whole = {c: count for c in mix_now.columns if c not in ("code", "authority")}
+    scenarios = tables.scenario_table(result)
+    side = {c: gbp if "(£)" in c else count for c in scenarios.columns[2:]}
+    return render_page(
+        "region.html",
+        whole=whole,
+        members_formats={**money, **counts},
+        money=money,
+        share={**money, "saving_pct": percent},
+        title=f"Region: {result.region.name}",
+        headline=headline(result),
+        members=tables.member_table(result),
+        mix_now=mix_now,
+        mix_forecast=mix_forecast,
+        scenarios=scenarios,
+        side=side,
+        pooled=tables.pooled_table(result),
+        plans=tables.commission_table(result),
+        failures=tables.failure_table(result),
+        seeds=tables.seed_table(result),
+    )
+
+
+def write_region(result: RegionResult, out_dir: Path) -> list[Path]:
+    """Write ``region.csv``, ``region.xlsx`` and ``region.html`` into ``out_dir``."""
+    csv = tables.long_table(result).to_csv(index=False, lineterminator="\n", float_format="%.4f")
+    return [
+        atomic_write_text(out_dir / "region.csv", csv),
+        write_workbook(result, out_dir / "region.xlsx"),
+        atomic_write_text(out_dir / "region.html", render_html(result)),
+    ]

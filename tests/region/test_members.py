@@ -1,0 +1,74 @@
+"""The members file: read relative paths, report every problem at once; seeds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sufficiency.errors import ConfigError
+from sufficiency.region import load_members, member_seed
+
+
+def test_members_file_reads_paths_relative_to_the_file(region_dir: Path) -> None:
+    """Every member is read in file order with absolute paths under the file's folder."""
+    region = load_members(region_dir / "members.toml")
+    assert [m.code for m in region.members] == ["E99000001", "E99000002", "E99000003"]
+    assert region.members[0].history == (region_dir / "E99000001" / "ssda903").resolve()
+    assert region.members[1].budget == (region_dir / "E99000002" / "budget.csv").resolve()
+    assert region.pooled_levers is not None and region.pooled_levers.name == "levers.toml"
+
+
+def test_members_file_raises_every_problem_at_once(tmp_path: Path) -> None:
+    """A bad code, a missing history, an unknown field and a duplicate code, in one error."""
+    (tmp_path / "h").mkdir()
+    path = tmp_path / "members.toml"
+    path.write_text(
+        '[[member]]\ncode = "E1"\nname = "Aville"\nhistory = "h"\n\n'
+        '[[member]]\ncode = "E10000034"\nname = "Beeshire"\nhistory = "missing"\ncolour = "red"\n\n'
+        '[[member]]\ncode = "E10000034"\nname = "Ceeton"\nhistory = "h"\n'
+    )
+    with pytest.raises(ConfigError) as err:
+        load_members(path)
+    text = str(err.value)
+    assert str(path) in text and "4 problem(s)" in text
+    assert "member 1 (Aville): code: 'E1' is not an ONS code" in text
+    assert "member 2 (Beeshire): history: 'missing' not found" in text
+    assert "member 2 (Beeshire): unknown field 'colour'" in text
+    assert "member 3 (Ceeton): code: 'E10000034' is also member 2's" in text
+
+
+def test_members_file_raises_without_members(tmp_path: Path) -> None:
+    """A file with no [[member]] table says so."""
+    path = tmp_path / "members.toml"
+    path.write_text('[region]\nname = "Empty"\n')
+    with pytest.raises(ConfigError, match="no \\[\\[member\\]\\] tables"):
+        load_members(path)
+
+
+def test_member_seed_depends_only_on_seed_code_and_scenario() -> None:
+    """Seeds are stable, differ by member and scenario, and fit a 32-bit --seed."""
+    a = member_seed(2026, "E10000034", "base")
+    assert a == member_seed(2026, "E10000034", "base")
+    others = {
+        member_seed(2026, "E10000035", "base"),
+        member_seed(2026, "E10000034", "up"),
+        member_seed(2027, "E10000034", "base"),
+    }
+    assert a not in others and len(others) == 3
+    assert 0 <= a < 2**32
+
+
+def test_region_command_raises_on_a_bad_members_file_before_starting_dask(tmp_path: Path) -> None:
+    """A bad members file: `Error:` with every problem, exit code 1, no traceback."""
+    from click.testing import CliRunner
+
+    from sufficiency.cli import main
+
+    path = tmp_path / "members.toml"
+    path.write_text('[[member]]\ncode = "X"\nname = "Aville"\n')
+    res = CliRunner().invoke(main, ["region", "--members", str(path), "--out", str(tmp_path)])
+    assert res.exit_code == 1
+    assert "Error: " in res.output and "2 problem(s)" in res.output
+    assert "member 1 (Aville): history: missing" in res.output
+    assert "Traceback" not in res.output

@@ -1,0 +1,257 @@
+"""A region on a real two-worker LocalCluster equals its members' own serial runs;
+a lost worker's tasks are re-run with the same results; an unusable member is reported
+while the rest run."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import RUN_DATE, SEED
+
+from sufficiency import api
+from sufficiency.cli import main
+from sufficiency.region import EXIT_PARTIAL, load_members, member_seed, run_region
+from sufficiency.region.tasks import MemberSummary
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def _deterministic(files: dict[str, bytes]) -> dict[str, object]:
+    """Every file's bytes, but a workbook's cell values (``forecast.xlsx`` stamps the save
+    time) and no HTML reports (their SVG charts carry matplotlib's random ids)."""
+    return {
+        k: _cells(v) if k.endswith(".xlsx") else v
+        for k, v in files.items()
+        if not k.endswith(".html")
+    }
+
+
+def _cells(data: bytes) -> list[list[tuple[object, ...]]]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    return [[tuple(c.value for c in row) for row in ws.iter_rows()] for ws in wb.worksheets]
+
+
+@pytest.fixture(scope="module")
+def region_run(cluster: Any, region_dir: Path, params: Any, tmp_path_factory: Any) -> Any:
+    """The three-member region, base case, on the two-worker cluster."""
+    out = tmp_path_factory.mktemp("region_out")
+    result = run_region(
+        region_dir / "members.toml",
+        out,
+        params=params,
+        seed=SEED,
+        run_date=RUN_DATE,
+        scheduler=cluster.scheduler_address,
+        commissioning=False,
+    )
+    return result, out
+
+
+def test_region_equals_each_members_own_serial_run(
+    region_run: Any, region_dir: Path, params: Any, tmp_path: Path
+) -> None:
+    """Each member's files and figures equal its own forecast and spend runs with its seed."""
+    result, out = region_run
+    assert result.exit_code == 0 and not result.failures
+    region = load_members(region_dir / "members.toml")
+    assert [s.code for s in result.members] == [m.code for m in region.members]
+    for member, summary in zip(region.members, result.members, strict=True):
+        seed = member_seed(SEED, member.code, "base")
+        assert summary.seed == seed and summary.backtest_cutoff == "2025-03-31"
+        report = api.forecast(
+            member.history, params, seed=seed, backtest_cutoffs=[summary.backtest_cutoff]
+        )
+        spend = api.spend(
+            member.history, params, budget=member.budget, seed=seed, run_date=RUN_DATE
+        )
+        own = tmp_path / member.code
+        report.write(own / "forecast")
+        spend.write(own / "spend")
+        theirs = _files(out / "members" / member.code / "base")
+        mine = _files(own)
+        assert sorted(theirs) == sorted(mine)
+        assert _deterministic(theirs) == _deterministic(mine)
+        assert "forecast/demand.csv" in theirs and "spend/spend.csv" in theirs
+        total = report.totals.iloc[-1]
+        assert summary.in_care_forecast == float(total["mean"])
+        assert summary.spend_gbp == spend.years[0].mean
+        assert summary.budget_variance_gbp is not None
+
+
+def test_region_report_has_each_member_and_the_region(region_run: Any) -> None:
+    """region.csv, region.xlsx and region.html name every member and the region's totals."""
+    from openpyxl import load_workbook
+
+    result, out = region_run
+    written = result.write(out)
+    assert [p.name for p in written] == ["region.csv", "region.xlsx", "region.html"]
+    import pandas as pd
+
+    long = pd.read_csv(out / "region.csv", dtype={"member_code": str})
+    now = long[(long["measure"] == "in_care_now") & (long["scenario"] == "base")]
+    members = now[now["member_code"] != "region"]["value"]
+    assert len(members) == 3
+    assert now[now["member_code"] == "region"]["value"].iloc[0] == pytest.approx(members.sum())
+    wb = load_workbook(out / "region.xlsx")
+    assert wb.sheetnames[0] == "Summary"
+    assert str(wb["Summary"]["A1"].value).startswith("Region: ")
+    html = (out / "region.html").read_text()
+    for s in result.members:
+        assert s.name in html and str(s.seed) in html
+
+
+def test_region_completes_with_the_same_results_when_a_worker_is_killed(
+    cluster: Any, region_run: Any, region_dir: Path, params: Any, tmp_path: Path
+) -> None:
+    """A worker process killed while it runs a task: Dask re-runs its tasks elsewhere and
+    every figure and file is as in the undisturbed run."""
+    from distributed import Client
+
+    expected, expected_out = region_run
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        box["result"] = run_region(
+            region_dir / "members.toml",
+            tmp_path,
+            params=params,
+            seed=SEED,
+            run_date=RUN_DATE,
+            scheduler=cluster.scheduler_address,
+            commissioning=False,
+        )
+
+    with Client(cluster.scheduler_address) as client:
+        before = set(client.scheduler_info()["workers"])
+        thread = threading.Thread(target=run)
+        thread.start()
+        victim = None
+        deadline = time.monotonic() + 60
+        while victim is None and time.monotonic() < deadline:
+            busy = [
+                w
+                for w, keys in client.processing().items()
+                if any("member-" in str(k) for k in keys)
+            ]
+            victim = busy[0] if busy else None
+            time.sleep(0.05)
+        assert victim is not None, "no worker ever ran a member task"
+        time.sleep(0.5)  # into the task, not at its start
+        # The worker dies before it can answer.
+        with contextlib.suppress(Exception):
+            client.run(os._exit, 1, workers=[victim])
+        thread.join(timeout=180)
+        assert not thread.is_alive()
+        after = set(client.scheduler_info()["workers"])
+    assert victim not in after and victim in before
+    result = box["result"]
+    assert result.members == expected.members and not result.failures
+    for code in (s.code for s in result.members):
+        mine = _files(tmp_path / "members" / code / "base")
+        theirs = _files(expected_out / "members" / code / "base")
+        assert _deterministic(mine) == _deterministic(theirs)
+    assert not list(tmp_path.rglob(".staging-*"))
+
+
+def test_region_reports_an_unusable_member_and_runs_the_rest(
+    cluster: Any, region_dir: Path, tmp_path: Path
+) -> None:
+    """A member whose 903 files cannot be read: the command names it, why and what
+    validate found, writes the others' files and the report, and exits 3 (partial)."""
+    bad = tmp_path / "bad" / "2026"
+    bad.mkdir(parents=True)
+    (bad / "episodes.csv").write_text("CHILD,DECOM\n1,notadate\n")
+    text = (
+        (region_dir / "members.toml")
+        .read_text()
+        .replace('history = "', f'history = "{region_dir}/')
+    )
+    text = text.replace('budget = "', f'budget = "{region_dir}/').replace(
+        'levers = "', f'levers = "{region_dir}/'
+    )
+    text += (
+        f'[[member]]\ncode = "E99000009"\nname = "Broken Borough"\nhistory = "{tmp_path / "bad"}"\n'
+    )
+    members = tmp_path / "members.toml"
+    members.write_text(text)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        main,
+        [
+            "region",
+            "--members",
+            str(members),
+            "--out",
+            str(out),
+            "--scheduler",
+            cluster.scheduler_address,
+            "--config",
+            str(region_dir / "config.toml"),
+            "--seed",
+            str(SEED),
+            "--date",
+            RUN_DATE.isoformat(),
+            "--no-commissioning",
+        ],
+    )
+    assert res.exit_code == EXIT_PARTIAL, res.output
+    assert "Failed: Broken Borough (E99000009), base: " in res.output
+    assert "no 903 header table found" in res.output
+    for code in ("E99000001", "E99000002", "E99000003"):
+        assert (out / "members" / code / "base" / "forecast" / "demand.csv").is_file()
+        seed = member_seed(SEED, code, "base")
+        assert f"({code}), base: seed {seed}, backtest cutoff 2025-03-31" in res.output
+    assert not (out / "members" / "E99000009").exists()
+    html = (out / "region.html").read_text()
+    assert "Broken Borough" in html and "no 903 header table found" in html
+    assert "3 of 4 members ran" in html
+    import pandas as pd
+
+    long = pd.read_csv(out / "region.csv", dtype={"member_code": str})
+    assert "E99000009" not in set(long["member_code"])
+
+
+def test_region_pools_the_members_with_levers(
+    cluster: Any, region_dir: Path, params: Any, tmp_path: Path
+) -> None:
+    """Two members' own plans and the pooled plan: each member's share and saving, the
+    co-operative's saving the sum of the members'."""
+    from sufficiency.region import Region
+
+    region = load_members(region_dir / "members.toml")
+    two = Region("Pair", region.members[:2], region.levers, region.source)
+    result = run_region(
+        two,
+        tmp_path,
+        params=params,
+        seed=SEED,
+        run_date=RUN_DATE,
+        scheduler=cluster.scheduler_address,
+    )
+    assert not result.failures
+    assert [c.code for c in result.commissions] == ["E99000001", "E99000002"]
+    assert result.pooled is not None
+    rows = result.pooled.rows
+    assert [r["code"] for r in rows] == ["E99000001", "E99000002", "region"]
+    assert rows[-1]["saving_gbp"] == pytest.approx(
+        rows[0]["saving_gbp"] + rows[1]["saving_gbp"], abs=0.02
+    )
+    assert (tmp_path / "pooled" / "pooling.csv").is_file()
+    assert (tmp_path / "members" / "E99000001" / "commission" / "sensitivity.csv").is_file()
+    assert all(isinstance(s, MemberSummary) for s in result.members)
