@@ -9,9 +9,9 @@ What it does, end to end as in production:
 
 1. Fills a fresh run store (a temporary SQLite file unless ``--store`` is given) with the
    sample authority's runs, as ``make demo`` does: matching (2026-04-01), the forecast
-   with its scenario, the spend projection and the commissioning case (200 paths). Adds ``--users`` accounts, spread over
-   the placement, commissioner and finance roles, each with its own password and TOTP
-   secret.
+   with its scenario, the spend projection and the commissioning case (200 paths). Adds
+   ``--users`` accounts, spread over the placement, commissioner and finance roles, each
+   with its own password and TOTP secret.
 2. Starts ``sufficiency serve`` on a free loopback port in its own process (one uvicorn
    worker: the default deployment), so the load generator does not share its interpreter.
 3. Users arrive at random over the first ``--ramp`` seconds (10) and sign in through
