@@ -26,7 +26,7 @@ from typing import IO, Any
 
 from sufficiency.config import Params, load_params
 from sufficiency.errors import ConfigError, InputDataError, StoreError, SufficiencyError
-from sufficiency.io.atomic import DIR_MODE, atomic_write_text, sha256_file
+from sufficiency.io.atomic import DIR_MODE, atomic_write_text, replace_folder, sha256_file
 from sufficiency.io.quality import DataQuality
 from sufficiency.logs import configure_logging, get_logger
 from sufficiency.store.record import input_files
@@ -341,7 +341,7 @@ def _locked_run(
             finished.append((run_id, outcome, final_outputs))
         # Publish first, then record success: a kill between the two leaves complete
         # outputs and a run the next night marks as interrupted, never the reverse.
-        _publish(partial, out_final)
+        replace_folder(partial, out_final)
         store.moved_files(run_ids, partial, out_final)
         for run_id, outcome, final_outputs in finished:
             outcome.summary["outputs_content_sha256"] = {
@@ -360,16 +360,6 @@ def _locked_run(
     log.info("nightly run finished", extra={"out_dir": str(out_final), "runs": run_ids})
     return NightlyReport(EXIT_OK, (f"Outputs in {out_final}", *messages), out_final,
                          tuple(run_ids))  # fmt: skip
-
-
-def _publish(partial: Path, final: Path) -> None:
-    """Swap the finished partial folder into place (replacing an earlier run's folder)."""
-    old = final.parent / f".{final.name}.old-{os.getpid()}"
-    if final.exists():
-        os.replace(final, old)
-    os.replace(partial, final)
-    os.chmod(final, DIR_MODE)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _without_timings(value: Any) -> Any:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,3 +70,14 @@ def sha256_file(path: Path | str) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def replace_folder(finished: Path, final: Path) -> None:
+    """Swap the ``finished`` folder into place as ``final`` (replacing an earlier one): a
+    reader sees the earlier folder or the new one, never a half-written one."""
+    old = final.parent / f".{final.name}.old-{uuid.uuid4().hex}"
+    if final.exists():
+        os.replace(final, old)
+    os.replace(finished, final)
+    os.chmod(final, DIR_MODE)
+    shutil.rmtree(old, ignore_errors=True)

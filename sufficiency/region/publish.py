@@ -1,6 +1,6 @@
 """Publishing a task's files whole: write into a staging folder, then one rename.
 
-As the nightly job does (:func:`sufficiency.nightly._publish`): a reader sees a
+As the nightly job does (:func:`sufficiency.io.atomic.replace_folder`): a reader sees a
 member's previous folder or its new one, never a half-written one. A task that is
 re-run (its worker was lost after writing) publishes the same files again.
 """
@@ -8,13 +8,12 @@ re-run (its worker was lost after writing) publishes the same files again.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from sufficiency.io.atomic import DIR_MODE, ensure_private_dir
+from sufficiency.io.atomic import DIR_MODE, ensure_private_dir, replace_folder
 
 STAGING_PREFIX = ".staging-"
 
@@ -31,12 +30,7 @@ def published(final: Path) -> Iterator[Path]:
     staging.mkdir(mode=DIR_MODE)
     try:
         yield staging
-        old = final.parent / f"{STAGING_PREFIX}{final.name}-{token}-old"
-        if final.exists():
-            os.replace(final, old)
-        os.replace(staging, final)
-        os.chmod(final, DIR_MODE)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_folder(staging, final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
