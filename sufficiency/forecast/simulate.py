@@ -19,6 +19,7 @@ and amount (``tests/forecast/test_random_stream.py`` pins the results).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -38,9 +39,17 @@ from sufficiency.forecast.scenario import BASE, Scenario
 
 __all__ = ["InitialStock", "simulate"]
 
-#: Paths per chunk (fixed, so results depend only on the seed) and worker threads.
+#: Paths per chunk (fixed, so results depend only on the seed).
 _CHUNK_PATHS = 500
-_THREADS = 2
+#: Threads simulating chunks at once: ``$SUFFICIENCY_SIMULATION_THREADS``, else 2. A regional
+#: run on Dask sets 1 in its workers, which run one task per core already.
+THREADS_ENV = "SUFFICIENCY_SIMULATION_THREADS"
+
+
+def simulation_threads() -> int:
+    """How many threads simulate chunks of paths at once (results never depend on it)."""
+    value = os.environ.get(THREADS_ENV, "2")
+    return max(1, int(value)) if value.isdigit() else 2
 
 
 def simulate(
@@ -54,8 +63,8 @@ def simulate(
     """Simulate ``params.num_paths`` futures over ``months`` (index 0 = start date).
 
     Paths are simulated in fixed-size chunks, each with its own random stream spawned
-    from the seed, on two threads; the result depends only on the seed and the number
-    of paths, not on the number of threads or their timing.
+    from the seed, on :func:`simulation_threads` threads; the result depends only on the
+    seed and the number of paths, not on the number of threads or their timing.
 
     Returns
     -------
@@ -74,7 +83,7 @@ def simulate(
         chunk = PathChunk(model, initial, months, params, scenario, rng, sizes[i], axes)
         return chunk.run(progress if i == 0 else None)
 
-    with ThreadPoolExecutor(max_workers=_THREADS) as pool:
+    with ThreadPoolExecutor(max_workers=simulation_threads()) as pool:
         parts = list(pool.map(run, range(len(sizes))))
     stock, starts, entries, exits = (
         np.concatenate([part[k] for part in parts], axis=0) for k in range(4)

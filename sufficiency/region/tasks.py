@@ -13,6 +13,7 @@ so the rest of the region runs.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -177,6 +178,9 @@ def run_member(task: MemberTask) -> MemberSummary | MemberFailure:
     from sufficiency import api
     from sufficiency.forecast import read_903
 
+    # Dask runs one task per core: each forecast simulates on one thread (results do not
+    # depend on it), unless the worker's environment says otherwise.
+    os.environ.setdefault("SUFFICIENCY_SIMULATION_THREADS", "1")
     m, scen = task.member, task.scenario
     try:
         history, notes = _quiet(lambda: read_903(m.history, task.strict))
