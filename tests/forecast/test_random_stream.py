@@ -84,6 +84,17 @@ def test_simulation_matches_pinned_stream(
     assert golden[key]["sha256"] == fingerprints[key]["sha256"]
 
 
+def test_one_thread_gives_the_same_stream(
+    fingerprints: dict[str, dict[str, object]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A regional run's workers simulate on one thread: the same paths, bit for bit."""
+    from sufficiency.forecast.simulate import THREADS_ENV, simulation_threads
+
+    monkeypatch.setenv(THREADS_ENV, "1")
+    assert simulation_threads() == 1
+    assert _fingerprints() == fingerprints
+
+
 if __name__ == "__main__":
     if "--update" not in sys.argv:
         sys.exit("pass --update to rewrite " + str(GOLDEN))
