@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sufficiency import vocabulary
 from sufficiency.forecast.backtest import backtest_sentences
 from sufficiency.io.quality_writers import add_quality_sheet
-from sufficiency.io.xlsx import print_a4_landscape, show_axes
+from sufficiency.io.xlsx import print_a4_landscape, save_workbook, show_axes
 
 if TYPE_CHECKING:
     from sufficiency.forecast.backtest import BacktestResult
@@ -391,4 +391,4 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
             dq.column_dimensions[col].width = width
     print_a4_landscape(charts.ws)
     charts.ws.column_dimensions["A"].width = 9
-    wb.save(path)
+    save_workbook(wb, path)  # fixed timestamps: the same forecast gives the same bytes

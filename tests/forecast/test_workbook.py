@@ -193,3 +193,12 @@ def test_print_setup(full: Workbook, backtested: Workbook):
         # a chart a page: a manual page break between consecutive charts
         charts = wb["Charts"]
         assert len(charts.row_breaks.brk) == len(charts._charts) - 1
+
+
+def test_same_forecast_gives_the_same_bytes(tmp_path: Path):
+    """The workbook carries no save time: the same inputs and seed give the same file."""
+    _forecast(tmp_path / "a")
+    _forecast(tmp_path / "b")
+    assert (tmp_path / "a" / "forecast.xlsx").read_bytes() == (
+        tmp_path / "b" / "forecast.xlsx"
+    ).read_bytes()
