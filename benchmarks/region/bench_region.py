@@ -39,7 +39,7 @@ import psutil
 
 from sufficiency.config import Params
 from sufficiency.region import load_members, run_region
-from sufficiency.region.run import plan_member_tasks, scenario_specs
+from sufficiency.region.run import WORKER_CONFIG, plan_member_tasks, scenario_specs
 from sufficiency.region.synthetic import member_sizes, write_region
 from sufficiency.region.tasks import run_member
 
@@ -117,11 +117,13 @@ def main() -> None:
     region = load_members(members_file)
     day = dt.date(2026, 4, 1)
 
+    import dask
     from distributed import Client, LocalCluster, get_task_stream, performance_report
 
     report = args.out / "performance_report.html"
     t0 = time.perf_counter()
     with (
+        dask.config.set(WORKER_CONFIG),
         LocalCluster(
             n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
         ) as cluster,
