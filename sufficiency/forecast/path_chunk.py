@@ -23,12 +23,10 @@ from sufficiency.forecast.states import (
     NUM_AGE_BANDS,
     NUM_CATEGORIES,
     NUM_LEGAL_GROUPS,
+    NUM_STATES,
 )
 
-_C, _A, _L = NUM_CATEGORIES, NUM_AGE_BANDS, NUM_LEGAL_GROUPS
-#: A child's state is ``category * _L + legal group``; one more row of states marks a
-#: slot whose child left.
-_S = _C * _L
+_C, _A, _L, _S = NUM_CATEGORIES, NUM_AGE_BANDS, NUM_LEGAL_GROUPS, NUM_STATES
 _DEAD = _S
 _COMPACT_EVERY_MONTHS = 6
 #: Further moves or placement changes a child may have in a month after the first.

@@ -62,6 +62,9 @@ NUM_CATEGORIES = len(CATEGORIES)
 #: voluntary or short and ends by agreement or order.
 LEGAL_GROUPS: tuple[str, ...] = ("interim_order", "care_order", "placement_order", "accommodated")
 NUM_LEGAL_GROUPS = len(LEGAL_GROUPS)
+#: The simulation's child states: ``category * NUM_LEGAL_GROUPS + legal group`` (one more
+#: row of states, ``NUM_STATES`` itself, marks a slot whose child left).
+NUM_STATES = NUM_CATEGORIES * NUM_LEGAL_GROUPS
 _LEGAL_GROUP_OF_LS = {
     "C1": 0, "L1": 0, "L2": 0, "L3": 0,
     "C2": 1,

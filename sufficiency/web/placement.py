@@ -31,6 +31,7 @@ from sufficiency.store.team_decisions import (
 )
 from sufficiency.web import rerun
 from sufficiency.web.framework import PLACEMENT, Ctx, Page, not_found, redirect, render, wait_until
+from sufficiency.web.store_files import latest_run
 
 CHILD_ID = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 MAX_REASON = 500
@@ -74,10 +75,8 @@ SHEETS = ("Children placed", "Not placed", "Other options")
 
 
 def latest_match_run(store: RunStore) -> dict[str, Any] | None:
-    for run in store.list_runs(limit=50, kind="match"):
-        if run["status"] == "succeeded":
-            return store.get(int(run["id"]))
-    return None
+    """The latest successful matching run, with its files."""
+    return latest_run(store, "match")
 
 
 def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:

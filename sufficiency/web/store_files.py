@@ -25,10 +25,36 @@ def latest_run(store: RunStore, kind: str) -> dict[str, Any] | None:
     return None
 
 
+#: SHA-256 of files already hashed, by path and status (size, modification and change
+#: times, inode): a page reads the same outputs on every view, and hashing them each time
+#: was most of a page's work. Any write changes the change time (``st_ctime_ns``, which
+#: no program can set back), so a file changed since it was hashed is hashed again.
+_HASHED: dict[tuple[str, int, int, int, int], str] = {}
+_HASHED_LOCK = threading.Lock()
+MAX_HASHED = 256
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    key = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    with _HASHED_LOCK:
+        if key in _HASHED:
+            return _HASHED[key]
+    digest = sha256_file(path)
+    with _HASHED_LOCK:
+        if len(_HASHED) >= MAX_HASHED:
+            _HASHED.pop(next(iter(_HASHED)))
+        _HASHED[key] = digest
+    return digest
+
+
 def unchanged(f: dict[str, Any]) -> Path | None:
     """A recorded file's path if it is still there and its SHA-256 matches the store's."""
     path = Path(f["path"])
-    return path if path.is_file() and sha256_file(path) == f["sha256"] else None
+    return path if path.is_file() and _sha256(path) == f["sha256"] else None
 
 
 def output(run: dict[str, Any], name: str) -> Path | None:
