@@ -288,6 +288,8 @@ def commission(
     horizon_months: int | None = None,
     solver: str | None = None,
     pool_with: Sequence[History] = (),
+    pool_with_levers: Sequence[Levers | PathLike] = (),
+    shared_levers: Levers | PathLike | None = None,
     with_sensitivity: bool = True,
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
@@ -306,6 +308,12 @@ def commission(
         optimise on, 1,000 fresh paths to score on, seed 2026, 60 months, HiGHS).
     pool_with
         Other authorities' histories to pool block contracts with.
+    pool_with_levers
+        Those authorities' own levers (or files), in the same order: their prices,
+        recruitment, fee uplift and homes. Default: ``levers`` for each.
+    shared_levers
+        The block contracts the co-operative signs together (the members' terms; the
+        maximum sizes are summed). Default: ``levers``.
     with_sensitivity
         Run the sensitivity analysis (slower).
     progress
@@ -329,7 +337,11 @@ def commission(
         params or Params(), num_paths=num_paths, eval_paths=eval_paths, seed=seed,
         horizon_months=horizon_months, solver=solver,
     )  # fmt: skip
-    lever_set = load_levers(Path(levers)) if isinstance(levers, str | Path) else levers
+
+    def lever_set_of(x: Levers | PathLike) -> Levers:
+        return load_levers(Path(x)) if isinstance(x, str | Path) else x
+
+    lever_set = lever_set_of(levers)
 
     def history_or_path(h: History) -> SSDA903History | Path:
         return h if isinstance(h, SSDA903History) else Path(h)
@@ -337,8 +349,10 @@ def commission(
     return run_commission(
         history_or_path(history), lever_set, params.forecast, params.finance,
         params.commissioning, with_sensitivity=with_sensitivity,
-        pool_with=tuple(history_or_path(h) for h in pool_with), strict=strict,
-        progress=progress,
+        pool_with=tuple(history_or_path(h) for h in pool_with),
+        pool_with_levers=tuple(lever_set_of(x) for x in pool_with_levers),
+        shared_levers=None if shared_levers is None else lever_set_of(shared_levers),
+        strict=strict, progress=progress,
     )  # fmt: skip
 
 

@@ -146,13 +146,11 @@ def _in_force_rows(
                 model.add_row(np.array(live), np.ones(len(live)), "<=", b.max_places)
 
 
-def add_decisions(model: MipModel, decisions: Sequence[Decision], levers: Levers) -> np.ndarray:
-    """One integer variable per decision (the model's first ones, in order); their bounds."""
+def add_decisions(model: MipModel, decisions: Sequence[Decision], ub: np.ndarray) -> None:
+    """One integer variable per decision, the model's first ones, in order, up to ``ub``."""
     assert model.num_vars == 0, "decisions must be the model's first variables"
-    ub = upper_bounds(list(decisions), levers)
     for d, u in zip(decisions, ub, strict=True):
         model.add_var(0.0, float(u), True, d.cost_gbp)
-    return ub
 
 
 def add_structure(
@@ -200,7 +198,8 @@ def build_model(
     """The MIP; its first ``len(decisions)`` variables are the decisions, in order."""
     check_prices(econ, demand.groups)
     model = MipModel()
-    ub = add_decisions(model, decisions, levers)
+    ub = upper_bounds(decisions, levers)
+    add_decisions(model, decisions, ub)
     add_structure(model, levers, decisions, ub, econ, range(len(decisions)))
     table = shortfall_table(demand.demand)
     cap = Capacity.of(decisions, demand.horizon_months, len(demand.groups))

@@ -109,24 +109,38 @@ def _check_paired(demands: Sequence[DemandPaths]) -> None:
 
 
 def pooled_decisions(
-    alone: Sequence[Decision], shared: Sequence[Decision], names: Sequence[str]
+    alone: Sequence[Sequence[Decision]], shared: Sequence[Decision], names: Sequence[str]
 ) -> list[Decision]:
-    """Each member's own (non-block) decisions, in member order, then the shared blocks."""
+    """Each member's own (non-block) decisions (``alone[m]``, from its own levers), in
+    member order, then the shared blocks."""
     out = [
         replace(d, lever=f"{name}: {d.lever}", member=m)
-        for m, name in enumerate(names)
-        for d in alone
+        for m, (name, own) in enumerate(zip(names, alone, strict=True))
+        for d in own
         if d.kind != "block"
     ]
     out += [replace(d, lever=f"Pooled {d.lever[0].lower()}{d.lever[1:]}") for d in shared]
     return out
 
 
-def _start(plans: Sequence[Plan]) -> np.ndarray:
-    """The members' plans alone as one pooled plan (their block places added up)."""
-    kinds = np.array([d.kind for d in plans[0].decisions])
-    own = np.concatenate([p.values[kinds != "block"] for p in plans])
-    return np.concatenate([own, np.sum([p.values[kinds == "block"] for p in plans], axis=0)])
+def _start(plans: Sequence[Plan], member_levers: Sequence[Levers], levers: Levers,
+           decisions: Sequence[Decision]) -> np.ndarray:  # fmt: skip
+    """The members' plans alone as one pooled plan: their own commitments, and the block
+    places of each shared contract added up over the members whose own terms for it are
+    the shared terms (the others' own block places are left out, so the start keeps to
+    the shared contract's limits)."""
+    own = [
+        v for p in plans for d, v in zip(p.decisions, p.values, strict=True) if d.kind != "block"
+    ]
+    terms = {b.name: b for b in levers.block}
+    blocks: dict[tuple[str, int], int] = {}
+    for p, lv in zip(plans, member_levers, strict=True):
+        same = {b.name for b in lv.block if terms.get(b.name) == b}
+        for d, v in zip(p.decisions, p.values, strict=True):
+            if d.kind == "block" and d.key in same:
+                blocks[d.key, d.year] = blocks.get((d.key, d.year), 0) + int(v)
+    shared = [blocks.get((d.key, d.year), 0) for d in decisions if d.member is None]
+    return np.array([*own, *shared], dtype=np.int64)
 
 
 def optimise_pooled(
@@ -137,6 +151,8 @@ def optimise_pooled(
     *,
     inflation_rate: float = 0.06,
     names: Sequence[str] | None = None,
+    member_levers: Sequence[Levers] | None = None,
+    recruitment_success: float = 1.0,
 ) -> PooledResult:
     """Each member alone and the co-operative together, scored on ``fresh`` paths.
 
@@ -147,9 +163,18 @@ def optimise_pooled(
     fresh
         Each member's independent paths to score on (same order).
     levers
-        The lever terms every member can buy on (its own caps for its own levers).
+        The block contracts the co-operative shares (each member's terms; the maximum
+        sizes are summed over the members), and every member's own levers and prices
+        when ``member_levers`` is not given.
     names
         The members' names (default ``authority 1``, ``authority 2``, ...).
+    member_levers
+        Each member's own levers (same order): its spot and in-house prices, recruitment,
+        fee uplift and homes, with their caps. Alone, a member commissions on these only
+        (its own block contracts included); pooled, its own block contracts give way to
+        the shared ones.
+    recruitment_success
+        Scales the places each recruited household brings (for sensitivity runs).
 
     Raises
     ------
@@ -159,35 +184,44 @@ def optimise_pooled(
     """
     if len(demands) < 2 or len(demands) != len(fresh):
         raise ConfigError("Pooling needs two or more authorities, each with fresh paths.")
-    if levers.service_limit:
-        raise ConfigError(
-            "Service limits are not supported when pooling; remove [[service_limit]] "
-            "from the levers file or commission each authority alone."
-        )
     if names is None:
         names = tuple(f"authority {i + 1}" for i in range(len(demands)))
     names = tuple(names)
     if len(names) != len(demands) or len(set(names)) != len(names):
         raise ConfigError("Pooled authorities need one distinct name each.")
+    each = tuple(member_levers) if member_levers is not None else (levers,) * len(demands)
+    if len(each) != len(demands):
+        raise ConfigError("Pooled authorities need one set of levers each.")
+    files = [("the shared levers file", levers)]
+    files += [(f"{name}'s levers", lv) for name, lv in zip(names, each, strict=True)]
+    for whose, lv in files:
+        if lv.service_limit:
+            raise ConfigError(
+                f"Service limits are not supported when pooling; remove [[service_limit]] "
+                f"from {whose} or commission each authority alone."
+            )
     _check_paired(demands)
     _check_paired(fresh)
     kw = {"inflation_rate": inflation_rate}
-    alone = [optimise(d, levers, params, name=n, **kw) for d, n in zip(demands, names, strict=True)]
-    scores = [evaluate_plan(p, f, levers, **kw) for p, f in zip(alone, fresh, strict=True)]
+    alone = [optimise(d, lv, params, name=n, recruitment_success=recruitment_success, **kw)
+             for d, lv, n in zip(demands, each, names, strict=True)]  # fmt: skip
+    scores = [evaluate_plan(p, f, lv, **kw) for p, f, lv in zip(alone, fresh, each, strict=True)]
     group = pool_levers(levers, len(demands))
-    cut, own = setup(demands[0], levers, params, inflation_rate)
+    cut, _ = setup(demands[0], levers, params, inflation_rate)
+    own = [setup(demands[0], lv, params, inflation_rate, recruitment_success)[1] for lv in each]
     _, shared = setup(demands[0], group, params, inflation_rate)
     decisions = pooled_decisions(own, [d for d in shared if d.kind == "block"], names)
     h = params.horizon_months
     stack = np.stack([d.demand[:, :h] for d in demands])
-    econ = economics(levers, cut.groups, cut.month_ends, inflation_rate)
-    instance = PooledInstance(decisions, stack, cut.groups, levers, group, econ)
-    solved = solve_pooled(instance, params, starts=[_start(alone)])
+    econ = tuple(economics(lv, cut.groups, cut.month_ends, inflation_rate) for lv in each)
+    instance = PooledInstance(decisions, stack, cut.groups, each, group, econ)
+    solved = solve_pooled(instance, params, starts=[_start(alone, each, levers, decisions)])
     plan = Plan(tuple(decisions), solved.values, solved.status, solved.objective_gbp, "pooled",
                 solved.solver, solved.runtime_seconds)  # fmt: skip
     fresh_stack = np.stack([f.demand[:, :h] for f in fresh])
-    fresh_econ = economics(levers, cut.groups, fresh[0].month_ends[: h + 1], inflation_rate)
-    pooled, members = score_pooled(decisions, plan.values, fresh_stack, cut.groups, levers,
+    fresh_econ = tuple(economics(lv, cut.groups, fresh[0].month_ends[: h + 1], inflation_rate)
+                       for lv in each)  # fmt: skip
+    pooled, members = score_pooled(decisions, plan.values, fresh_stack, cut.groups, each,
                                    fresh_econ)  # fmt: skip
     members = tuple(replace(s, name=n) for s, n in zip(members, names, strict=True))
     return PooledResult(names, tuple(alone), tuple(scores), plan, pooled, members, solved)

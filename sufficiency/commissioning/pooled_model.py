@@ -32,9 +32,10 @@ from sufficiency.commissioning.model import (
     add_structure,
     check_prices,
     tangent_rows,
+    upper_bounds,
 )
 from sufficiency.commissioning.pooled_score import score_pooled
-from sufficiency.commissioning.shortfall import shortfall_table
+from sufficiency.commissioning.shortfall import ShortfallTable, shortfall_table
 from sufficiency.config import CommissioningParams
 from sufficiency.errors import SolverError
 
@@ -47,14 +48,14 @@ MAX_ROUNDS = 200
 class PooledInstance:
     """A co-operative's pooled problem: the decisions (each member's own, then the shared
     block contracts), demand ``(members, paths, months, groups)``, the capacity groups,
-    the members' levers, the shared levers and the prices."""
+    each member's own levers, the shared levers and each member's prices."""
 
     decisions: Sequence[Decision]
     demands: np.ndarray
     groups: Sequence[str]
-    levers: Levers
+    levers: Sequence[Levers]
     pooled_levers: Levers
-    econ: Economics
+    econ: Sequence[Economics]
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,7 +63,8 @@ class _Cells:
     """The (month, group) terms handled by cutting planes, stacked for fast evaluation.
 
     ``own[k]`` is ``(members, decisions)``: member capacities ``a = own[k] @ x``;
-    ``shared[k] @ x`` is the pooled block capacity ``B``.
+    ``shared[k] @ x`` is the pooled block capacity ``B``; ``mask[k]`` is 1 for the
+    members whose children count in the cell's price level (see :func:`price_levels`).
     """
 
     t: np.ndarray
@@ -70,6 +72,7 @@ class _Cells:
     z: np.ndarray
     own: np.ndarray
     shared: np.ndarray
+    mask: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,7 +106,7 @@ def _psi(
     At a kink either one-sided slope is a valid subgradient: the first is the slope as
     capacity grows, the second as it shrinks; cutting with both closes the kink at once.
     """
-    d = demands[:, :, cells.t, cells.g]  # (members, paths, cells)
+    d = demands[:, :, cells.t, cells.g] * cells.mask.T[:, None, :]  # (members, paths, cells)
     over = d - a.T[:, None, :]
     excess = np.maximum(over, 0.0).sum(axis=0) - b[None, :]  # (paths, cells)
     value = np.maximum(excess, 0.0).mean(axis=0)
@@ -152,47 +155,90 @@ def _add_kelley(
     return added
 
 
+def price_levels(
+    spot: np.ndarray, running: np.ndarray
+) -> list[tuple[float, np.ndarray, np.ndarray]]:
+    """One group's cost as layers: ``(weight, members, with_recruits)``, cheapest first.
+
+    With prices ``u_1 < u_2 < ...`` (every member's spot and in-house running price in
+    the group), the cost of the children left to pay for is
+    ``sum_l (u_l - u_(l-1)) * max(0, N_l - B)``, where ``N_l`` counts the children who
+    would cost at least ``u_l``: those of the members whose spot price is at least
+    ``u_l`` (``members``) beyond their own homes, or beyond their homes and new carers
+    where their running price is below ``u_l`` (``with_recruits``). Block places take the
+    dearest children first, so each layer is the pooled shortfall ``psi`` over its
+    members. With one spot and one running price for all this is
+    ``r * psi(H, B) + (p - r) * psi(H + R, B)``.
+    """
+    levels = sorted({float(v) for v in (*spot, *running)})
+    out, below = [], 0.0
+    for u in levels:
+        out.append((u - below, spot >= u, running < u))
+        below = u
+    return out
+
+
 def build_master(inst: PooledInstance) -> tuple[MipModel, _Cells]:
     """The master MIP (decisions first) and its cutting-plane cells."""
-    decisions, demands, levers, econ = inst.decisions, inst.demands, inst.levers, inst.econ
+    decisions, demands, econ = inst.decisions, inst.demands, inst.econ
     groups, pooled_levers = inst.groups, inst.pooled_levers
-    check_prices(econ, groups)
+    for e in econ:
+        check_prices(e, groups)
     num_members, _, months, num_groups = demands.shape
     model = MipModel()
-    ub = add_decisions(model, decisions, levers)
     member = np.array([-1 if d.member is None else d.member for d in decisions])
+    ub = np.array(
+        [upper_bounds([d], pooled_levers if m < 0 else inst.levers[m])[0]
+         for d, m in zip(decisions, member, strict=True)]
+    )  # fmt: skip
+    add_decisions(model, decisions, ub)
     for m in range(num_members):
-        add_structure(model, levers, decisions, ub, econ, np.flatnonzero(member == m).tolist())
+        idx = np.flatnonzero(member == m).tolist()
+        add_structure(model, inst.levers[m], decisions, ub, econ[m], idx)
     shared_idx = np.flatnonzero(member == -1).tolist()
-    add_structure(model, pooled_levers, decisions, ub, econ, shared_idx)
+    add_structure(model, pooled_levers, decisions, ub, econ[0], shared_idx)
     fixed = np.stack([d.fixed_capacity for d in decisions])  # (n, months, groups)
     variable = np.stack([d.variable_capacity for d in decisions])
     own = (member[None, :] == np.arange(num_members)[:, None]).astype(float)  # (members, n)
     shared = (member == -1).astype(float)
     tables = [shortfall_table(demands[m]) for m in range(num_members)]
-    total = shortfall_table(demands.sum(axis=0))
-    cells: dict[str, list] = {"t": [], "g": [], "z": [], "own": [], "shared": []}
+    totals: dict[tuple[bool, ...], ShortfallTable] = {}
+    spot = np.stack([e.spot_weekly_gbp for e in econ])  # (members, groups)
+    running = np.stack([e.running_weekly_gbp for e in econ])
+    layers = [price_levels(spot[:, g], running[:, g]) for g in range(num_groups)]
+    cells: dict[str, list] = {"t": [], "g": [], "z": [], "own": [], "shared": [], "mask": []}
     for t in range(months):
-        w = float(econ.week_weight[t])
+        w = float(econ[0].week_weight[t])
         for g in range(num_groups):
-            r, p = float(econ.running_weekly_gbp[g]), float(econ.spot_weekly_gbp[g])
             b = shared * fixed[:, t, g]
-            terms = ((fixed[:, t, g], w * r), (fixed[:, t, g] + variable[:, t, g], w * (p - r)))
-            for cap, weight in terms:
+            for weight, members, with_recruits in layers[g]:
                 if weight == 0.0:
                     continue
-                a = own * cap[None, :]
+                cap = np.where(
+                    with_recruits[:, None], fixed[:, t, g] + variable[:, t, g], fixed[:, t, g]
+                )
+                a = own * cap * members[:, None]
+                key = tuple(bool(x) for x in members)
+                if key not in totals:
+                    totals[key] = shortfall_table(demands[members].sum(axis=0))
                 reach_a = a @ ub
                 if float(b @ ub) <= _EPS:
-                    for m in range(num_members):
-                        _cuts(model, tables[m], t, g, a[m], ub, weight)
+                    for k in np.flatnonzero(members).tolist():
+                        _cuts(model, tables[k], t, g, a[k], ub, w * weight)
                 elif (reach_a <= _EPS).all():
-                    _cuts(model, total, t, g, b, ub, weight)
+                    _cuts(model, totals[key], t, g, b, ub, w * weight)
                 else:
-                    z = model.add_var(0.0, None, False, weight)
-                    tangent_rows(model, z, total, t, g, a.sum(axis=0) + b, ub)
-                    for key, v in (("t", t), ("g", g), ("z", z), ("own", a), ("shared", b)):
-                        cells[key].append(v)
+                    z = model.add_var(0.0, None, False, w * weight)
+                    tangent_rows(model, z, totals[key], t, g, a.sum(axis=0) + b, ub)
+                    for name, v in (
+                        ("t", t),
+                        ("g", g),
+                        ("z", z),
+                        ("own", a),
+                        ("shared", b),
+                        ("mask", members.astype(float)),
+                    ):
+                        cells[name].append(v)
     n = len(decisions)
     stacked = _Cells(
         np.array(cells["t"], dtype=np.int64),
@@ -200,6 +246,7 @@ def build_master(inst: PooledInstance) -> tuple[MipModel, _Cells]:
         np.array(cells["z"], dtype=np.int64),
         np.array(cells["own"]).reshape(-1, num_members, n),
         np.array(cells["shared"]).reshape(-1, n),
+        np.array(cells["mask"]).reshape(-1, num_members),
     )
     return model, stacked
 

@@ -59,46 +59,66 @@ def member_commitments(
     values: np.ndarray,
     num_members: int,
     groups: Sequence[str],
-    levers: Levers,
+    levers: Sequence[Levers],
     econ: Economics,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Each member's own commitment cost (with any fee uplift), and block cost per group."""
+    """Each member's own commitment cost (with any fee uplift on its own ``levers``), and
+    the block cost per group."""
     own = np.zeros(num_members)
     block = np.zeros(len(groups))
     uplift_on = {
         d.member for d, v in zip(decisions, values, strict=True) if d.kind == "uplift" and v > 0
     }
-    weekly = levers.fee_uplift.weekly_gbp_per_household if levers.fee_uplift else 0.0
+    weekly = [lv.fee_uplift.weekly_gbp_per_household if lv.fee_uplift else 0.0 for lv in levers]
     for d, v in zip(decisions, values, strict=True):
         if d.member is None:
             block[list(groups).index(d.group)] += v * d.cost_gbp
             continue
         own[d.member] += v * d.cost_gbp
         if d.member in uplift_on:
-            own[d.member] += v * uplift_cost_per_household(d, weekly, econ)
+            own[d.member] += v * uplift_cost_per_household(d, weekly[d.member], econ)
     return own, block
 
 
 def allocate(
-    demand: np.ndarray, home: np.ndarray, recruit: np.ndarray, block: np.ndarray
+    demand: np.ndarray,
+    home: np.ndarray,
+    recruit: np.ndarray,
+    block: np.ndarray,
+    spot: np.ndarray | None = None,
+    running: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """A cheapest placing of ``demand[member, ...]``: own homes, shared block, own carers, spot.
 
     ``home`` and ``recruit`` broadcast against ``demand``; ``block`` against one member's
-    slice. Returns the children in own homes, block places, own foster places and spot,
-    each shaped like ``demand``.
+    slice. ``spot`` and ``running`` are each member's weekly prices in this group (equal
+    for every member when not given). A block place saves the price of the child it
+    takes: it goes to the dearest first (a child bound for spot before one bound for an
+    in-house carer at the same price), shared in proportion to need among members at the
+    same price. Returns the children in own homes, block places, own foster places and
+    spot, each shaped like ``demand``.
     """
     after_home = np.maximum(demand - home, 0.0)
     excess = np.maximum(after_home - recruit, 0.0)
     would_recruit = after_home - excess
-    total_excess = excess.sum(axis=0)
-    to_excess = np.minimum(block, total_excess)
-    total_recruit = would_recruit.sum(axis=0)
-    to_recruit = np.minimum(block - to_excess, total_recruit)
-    fx = np.divide(to_excess, total_excess, out=np.zeros_like(total_excess), where=total_excess > 0)
-    fy = np.divide(
-        to_recruit, total_recruit, out=np.zeros_like(total_recruit), where=total_recruit > 0
+    num = demand.shape[0]
+    prices = (
+        np.zeros(num) if spot is None else np.asarray(spot, float),
+        np.zeros(num) if running is None else np.asarray(running, float),
     )
+    tiers = sorted({(float(v), kind) for kind in (0, 1) for v in prices[kind]},
+                   key=lambda tier: (-tier[0], tier[1]))  # fmt: skip
+    units = (excess, would_recruit)
+    taken = (np.zeros_like(excess), np.zeros_like(would_recruit))
+    left = block
+    for value, kind in tiers:
+        at = np.flatnonzero(prices[kind] == value)
+        mine = units[kind] if len(at) == num else units[kind][at]
+        total = mine.sum(axis=0)
+        take = np.minimum(left, total)
+        taken[kind][at] = np.divide(take, total, out=np.zeros_like(total), where=total > 0)
+        left = left - take
+    fx, fy = taken
     block_used = excess * fx + would_recruit * fy
     return demand - after_home, block_used, would_recruit * (1 - fy), excess * (1 - fx)
 
@@ -108,24 +128,41 @@ def score_pooled(
     values: np.ndarray,
     demands: np.ndarray,
     groups: Sequence[str],
-    levers: Levers,
-    econ: Economics,
+    levers: Sequence[Levers],
+    econ: Sequence[Economics],
     name: str = "pooled",
 ) -> tuple[Score, tuple[Score, ...]]:
     """The co-operative's score on ``demands[member, path, month, group]``, and each share.
 
-    A member's ``Score`` counts its own children (in-house, external, spot) and its
-    share of the pooled cost; the members' expected costs add up to the co-operative's.
+    ``levers`` and ``econ`` are each member's own (its prices, its fee uplift); the
+    months' weights are the same for every member. A member's ``Score`` counts its own
+    children (in-house, external, spot) and its share of the pooled cost; the members'
+    expected costs add up to the co-operative's.
     """
     num_members = demands.shape[0]
     cap = member_capacity(decisions, values, num_members)
-    use = allocate(demands.astype(float), cap.home[:, None], cap.recruit[:, None], cap.block[None])
-    home_used, block_used, recruit_used, spot = use
-    w = econ.week_weight[None, None, :, None]
-    variable = (w * (econ.running_weekly_gbp * recruit_used + econ.spot_weekly_gbp * spot)).sum(
-        axis=(2, 3)
+    spot_price = np.stack([e.spot_weekly_gbp for e in econ])  # (members, groups)
+    running_price = np.stack([e.running_weekly_gbp for e in econ])
+    d = demands.astype(float)
+    parts = [
+        allocate(
+            d[..., g],
+            cap.home[:, None, :, g],
+            cap.recruit[:, None, :, g],
+            cap.block[None, :, g],
+            spot_price[:, g],
+            running_price[:, g],
+        )
+        for g in range(len(groups))
+    ]
+    home_used, block_used, recruit_used, spot = (
+        np.stack([p[i] for p in parts], axis=-1) for i in range(4)
     )
-    own, block_cost = member_commitments(decisions, values, num_members, groups, levers, econ)
+    w = econ[0].week_weight[None, None, :, None]
+    running = running_price[:, None, None, :]
+    price = spot_price[:, None, None, :]
+    variable = (w * (running * recruit_used + price * spot)).sum(axis=(2, 3))
+    own, block_cost = member_commitments(decisions, values, num_members, groups, levers, econ[0])
     weeks = (w * block_used).sum(axis=2).mean(axis=1)  # (members, groups) place-weeks used
     totals = weeks.sum(axis=0)
     share = np.where(totals > 0, weeks / np.where(totals > 0, totals, 1.0), 1.0 / num_members)

@@ -8,13 +8,13 @@ on the optimisation and the fresh seeds), with pooling across authorities.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
-from sufficiency.commissioning.demand import demand_from_forecast
+from sufficiency.commissioning.demand import DemandPaths, demand_from_forecast
 from sufficiency.commissioning.evaluate import Comparison
 from sufficiency.commissioning.levers import Levers
 from sufficiency.commissioning.pooled import PooledResult, optimise_pooled
@@ -104,6 +104,57 @@ def _forecast_twice(
         runs = (f.simulate(BASE), f.simulate(BASE, fp(params.eval_paths, params.eval_seed)))
     about = assumptions_table(f.model, first, BASE, f.start)
     return _Forecasts(runs, about, f.start, f.quality)
+
+
+@dataclass(frozen=True, eq=False)
+class PoolInputs:
+    """Pooled authorities' demand paths (to optimise on, and fresh ones to score on) and
+    names, from one forecast each on its own random streams."""
+
+    demands: tuple[DemandPaths, ...]
+    fresh: tuple[DemandPaths, ...]
+    names: tuple[str, ...]
+
+
+def pool_inputs(
+    histories: Sequence[SSDA903History | Path],
+    forecast: ForecastParams,
+    params: CommissioningParams,
+    *,
+    strict: bool = False,
+    progress: Callable[[str], None] | None = None,
+    first: _Forecasts | None = None,
+    names: Sequence[str] | None = None,
+) -> PoolInputs:
+    """Forecast each pooled authority (the ``i``-th on seeds offset by ``100_003 * i``) and
+    cut its demand to the horizon; ``first`` is the first one's forecasts when made already.
+    ``names`` default to the histories' folder names (numbered when repeated).
+
+    Raises
+    ------
+    ConfigError
+        Histories that end on different dates.
+    """
+    say = progress or (lambda _message: None)
+    runs = []
+    for i, history in enumerate(histories):
+        if i == 0 and first is not None:
+            runs.append(first)
+            continue
+        say(f"Forecasting {_label(history)} for pooling")
+        theirs = _forecast_twice(history, forecast, params, 100_003 * i, strict=strict)
+        if runs and theirs.start != runs[0].start:
+            raise ConfigError(
+                f"Pooled histories must end on the same date: {_label(histories[0])} ends on "
+                f"{runs[0].start.date()}, {_label(history)} on {theirs.start.date()}."
+            )
+        runs.append(theirs)
+    h = params.horizon_months
+    return PoolInputs(
+        tuple(demand_from_forecast(r.runs[0], h) for r in runs),
+        tuple(demand_from_forecast(r.runs[1], h) for r in runs),
+        tuple(names) if names is not None else tuple(_member_names([_path(x) for x in histories])),
+    )
 
 
 def _member_names(histories: list[Path]) -> list[str]:
@@ -198,6 +249,8 @@ def run_commission(
     *,
     with_sensitivity: bool = True,
     pool_with: tuple[SSDA903History | Path, ...] = (),
+    pool_with_levers: tuple[Levers, ...] = (),
+    shared_levers: Levers | None = None,
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> CommissionResult:
@@ -209,7 +262,10 @@ def run_commission(
     ``strict`` refuses an imperfect 903 history (any history, pooled ones included)
     instead of repairing it; the report's ``quality`` says what was done to the first.
     With ``pool_with`` (other authorities' histories), the co-operative's pooled block
-    contracts are optimised too.
+    contracts are optimised too: each authority on its own levers and prices
+    (``levers`` for the first, ``pool_with_levers`` for the others, in order; ``levers``
+    for each when not given), the block contracts on ``shared_levers`` (default
+    ``levers``).
 
     Raises
     ------
@@ -227,23 +283,18 @@ def run_commission(
     report = replace(report, quality=own.quality)
     if not pool_with:
         return CommissionResult(report)
-    members = [own]
-    for i, other in enumerate(pool_with, start=1):
-        say(f"Forecasting {_label(other)} for pooling")
-        theirs = _forecast_twice(other, forecast, params, 100_003 * i, strict=strict)
-        if theirs.start != own.start:
-            raise ConfigError(
-                f"Pooled histories must end on the same date: {_label(history)} ends on "
-                f"{own.start.date()}, {_label(other)} on {theirs.start.date()}."
-            )
-        members.append(theirs)
-    h = params.horizon_months
-    say(f"Optimising block contracts pooled across {len(members)} authorities")
+    if pool_with_levers and len(pool_with_levers) != len(pool_with):
+        raise ConfigError(
+            f"{len(pool_with)} pooled authorities but {len(pool_with_levers)} levers files: "
+            "give one for each, or none to use the same levers for all."
+        )
+    pool = pool_inputs((history, *pool_with), forecast, params, strict=strict,
+                       progress=progress, first=own)  # fmt: skip
+    say(f"Optimising block contracts pooled across {len(pool.names)} authorities")
     pooled = optimise_pooled(
-        [demand_from_forecast(m.runs[0], h) for m in members],
-        [demand_from_forecast(m.runs[1], h) for m in members],
-        levers, params, inflation_rate=finance.inflation_rate,
-        names=_member_names([_path(x) for x in (history, *pool_with)]),
+        pool.demands, pool.fresh, levers if shared_levers is None else shared_levers, params,
+        inflation_rate=finance.inflation_rate, names=pool.names,
+        member_levers=(levers, *pool_with_levers) if pool_with_levers else None,
     )  # fmt: skip
     return CommissionResult(report, pooled)
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import pandas as pd
 
 from sufficiency.commissioning.demand import DemandPaths
 from sufficiency.commissioning.evaluate import evaluate_plan
 from sufficiency.commissioning.levers import Levers
+from sufficiency.commissioning.pooled import optimise_pooled
 from sufficiency.commissioning.solve import Plan, optimise, status_quo_plan
 from sufficiency.config import CommissioningParams
 
@@ -100,6 +102,49 @@ def sensitivity(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def pooled_sensitivity_row(
+    demands: Sequence[DemandPaths],
+    fresh: Sequence[DemandPaths],
+    levers: Levers,
+    params: CommissioningParams,
+    factor: str,
+    change: float,
+    *,
+    member_levers: Sequence[Levers] | None = None,
+    names: Sequence[str] | None = None,
+    inflation_rate: float = 0.06,
+) -> dict[str, Any]:
+    """The pooled plan again with one of :data:`FACTORS` moved by ``change`` for every
+    member (demand on both sets of paths, every spot price, or recruitment success):
+    the members' cost alone, the pooled cost, the saving, and the pooled plan's year-1
+    block places and households recruited."""
+    if factor not in FACTORS:
+        raise ValueError(f"unknown sensitivity factor {factor!r}")
+    m = 1.0 + change
+    each = list(member_levers) if member_levers is not None else [levers] * len(demands)
+    d, f, shared, success = list(demands), list(fresh), levers, 1.0
+    if factor == "demand":
+        d, f = [x.scaled(m) for x in demands], [x.scaled(m) for x in fresh]
+    elif factor == "spot prices":
+        shared, each = scale_spot(levers, m), [scale_spot(lv, m) for lv in each]
+    else:
+        success = m
+    result = optimise_pooled(d, f, shared, params, inflation_rate=inflation_rate, names=names,
+                             member_levers=each, recruitment_success=success)  # fmt: skip
+    s = plan_summary(result.pooled_plan)
+    alone = result.alone_cost_gbp
+    return {
+        "factor": factor,
+        "change": change,
+        "alone_cost_gbp": round(alone, 2),
+        "pooled_cost_gbp": round(result.pooled_score.expected_cost_gbp, 2),
+        "saving_gbp": round(result.saving_gbp, 2),
+        "saving_pct": round(result.saving_gbp / alone, 6) if alone else 0.0,
+        "block_places_year1": s["block"],
+        "households_recruited": s["recruit"],
+    }
 
 
 def optimise_fixed(base: Plan, moved: Plan) -> Plan:

@@ -157,6 +157,13 @@ def pooled_table(result: RegionResult) -> pd.DataFrame:
     return pd.DataFrame(list(result.pooled.rows))
 
 
+def pooled_sensitivity_table(result: RegionResult) -> pd.DataFrame:
+    """The pooled plan's sensitivity runs: factor, change, cost alone and pooled, saving."""
+    if result.pooled is None:
+        return pd.DataFrame()
+    return pd.DataFrame(list(result.pooled.sensitivity))
+
+
 def commission_table(result: RegionResult) -> pd.DataFrame:
     """Each member's own plan (its own levers and prices) against the status quo."""
     return pd.DataFrame(
@@ -242,6 +249,12 @@ def long_table(result: RegionResult) -> pd.DataFrame:
         for r in result.pooled.rows:
             for measure in ("alone_cost_gbp", "pooled_share_gbp", "saving_gbp", "saving_pct"):
                 rows.append((str(r["code"]), str(r["authority"]), "pooled", measure, r[measure]))
+        for r in result.pooled.sensitivity:
+            if "failed" in r:
+                continue
+            scenario = f"pooled sensitivity: {r['factor']} {r['change']:+.0%}"
+            for measure in ("alone_cost_gbp", "pooled_cost_gbp", "saving_gbp", "saving_pct"):
+                rows.append((REGION_CODE, result.region.name, scenario, measure, r[measure]))
     df = pd.DataFrame(rows, columns=["member_code", "member_name", "scenario", "measure", "value"])
     df["value"] = pd.to_numeric(df["value"], errors="coerce")
     return df

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sufficiency.commissioning.sensitivity import FACTORS
 from sufficiency.config import Params
 from sufficiency.errors import ConfigError
 from sufficiency.region.members import Region, load_members
@@ -34,9 +35,11 @@ from sufficiency.region.tasks import (
     PooledSummary,
     PooledTask,
     ScenarioSpec,
+    prepare_pooled,
     run_commission,
     run_member,
     run_pooled,
+    run_pooled_sensitivity,
 )
 
 #: Exit codes of ``sufficiency region``.
@@ -255,8 +258,20 @@ def run_region(
                 for f, t in zip(futures, member_tasks, strict=True)
                 if t.scenario.key == BASE_KEY and t.member in pooled_task.members
             ]
+            seed = pooled_task.seed
+            prepared = c.submit(
+                prepare_pooled, pooled_task, *bases, pure=True, key=f"pooled-inputs-{seed}"
+            )
+            runs = [
+                c.submit(
+                    run_pooled_sensitivity, prepared, factor, change, pure=True,
+                    key=f"pooled-sensitivity-{factor.replace(' ', '-')}-{change:+g}-{seed}",
+                )
+                for factor in FACTORS
+                for change in params.commissioning.sensitivity_steps
+            ]  # fmt: skip
             pooled = c.submit(
-                run_pooled, pooled_task, *bases, pure=True, key=f"pooled-{pooled_task.seed}"
+                run_pooled, pooled_task, prepared, *runs, pure=True, key=f"pooled-{seed}"
             )
         results = c.gather(futures)
         say("Members' forecasts and spend done")

@@ -22,8 +22,14 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from sufficiency.commissioning.levers import Levers, load_levers
+from sufficiency.commissioning.pooled import optimise_pooled
+from sufficiency.commissioning.run import PoolInputs, commission_params, pool_inputs
+from sufficiency.commissioning.sensitivity import pooled_sensitivity_row
+from sufficiency.commissioning.writers import write_pooling
 from sufficiency.config import Params
 from sufficiency.errors import DataWarning, SufficiencyError
+from sufficiency.io.atomic import atomic_write_text
 from sufficiency.region.members import Member
 from sufficiency.region.publish import published
 
@@ -145,6 +151,8 @@ class PooledSummary:
     seed: int
     rows: tuple[dict[str, Any], ...] = field(default_factory=tuple)
     left_out: tuple[str, ...] = ()
+    #: The pooled plan's sensitivity runs: one row per factor and change.
+    sensitivity: tuple[dict[str, Any], ...] = ()
 
     @property
     def saving_gbp(self) -> float:
@@ -322,17 +330,29 @@ def run_commission(task: CommissionTask) -> CommissionSummary | MemberFailure:
     )
 
 
-def run_pooled(task: PooledTask, *outcomes: object) -> PooledSummary | MemberFailure:
-    """The pooled plan over the members whose base forecast ran (``outcomes``, any order).
+@dataclass(frozen=True, eq=False)
+class PreparedPool:
+    """What the pooled plan and its sensitivity runs share: the members pooled (those
+    whose base forecast ran), their demand paths, their own levers and the shared ones.
+    It stays on the cluster; the client never gathers it."""
 
-    Runs after the members' base tasks (their results are its arguments), so a member
-    whose data cannot be used is left out of the pool rather than failing it. Writes the
-    ``commission`` command's files with ``--pool-with`` into ``<out>/pooled``.
+    members: tuple[Member, ...]
+    left_out: tuple[str, ...]
+    inputs: PoolInputs
+    levers: tuple[Levers, ...]
+    shared: Levers
+    params: Params
+
+
+def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | MemberFailure:
+    """Forecast the members whose base forecast ran (``outcomes``, any order) for pooling.
+
+    Runs after the members' base tasks, so a member whose data cannot be used is left
+    out of the pool rather than failing it. Each member's seeds are those
+    ``sufficiency commission --pool-with`` gives it (its place in the pool).
     """
-    from sufficiency import api
-
     failed = {o.code for o in outcomes if isinstance(o, MemberFailure)}
-    members = [m for m in task.members if m.code not in failed]
+    members = tuple(m for m in task.members if m.code not in failed and m.levers is not None)
     left_out = tuple(m.code for m in task.members if m.code in failed)
     if len(members) < 2:
         return MemberFailure(
@@ -342,30 +362,82 @@ def run_pooled(task: PooledTask, *outcomes: object) -> PooledSummary | MemberFai
             "Pooling needs two or more members with levers and usable data.",
         )
     try:
-        result, _ = _quiet(
-            lambda: api.commission(
-                members[0].history,
-                task.levers,
-                task.params,
-                seed=task.seed,
-                pool_with=[m.history for m in members[1:]],
-                with_sensitivity=False,
-                strict=task.strict,
+        params = commission_params(task.params, seed=task.seed)
+        levers = tuple(load_levers(m.levers) for m in members if m.levers is not None)
+        shared = load_levers(task.levers)
+        inputs, _ = _quiet(
+            lambda: pool_inputs(
+                [m.history for m in members], params.forecast, params.commissioning,
+                strict=task.strict, names=[m.name for m in members],
             )
-        )
-        with published(task.out_dir / "pooled") as staging:
-            result.write(staging)
+        )  # fmt: skip
     except SufficiencyError as exc:
         return MemberFailure("pooled", "Pooled plan", "pooled", _sentence(exc))
-    assert result.pooled is not None
-    table = result.pooled.table()
+    return PreparedPool(members, left_out, inputs, levers, shared, params)
+
+
+def run_pooled_sensitivity(
+    prepared: PreparedPool | MemberFailure, factor: str, change: float
+) -> dict[str, Any] | None:
+    """One pooled sensitivity run (``factor`` moved by ``change`` for every member): its
+    row, ``None`` when there is no pool, or the row with ``failed`` saying why."""
+    if isinstance(prepared, MemberFailure):
+        return None
+    p = prepared.params
+    try:
+        row, _ = _quiet(
+            lambda: pooled_sensitivity_row(
+                prepared.inputs.demands, prepared.inputs.fresh, prepared.shared,
+                p.commissioning, factor, change, member_levers=prepared.levers,
+                names=prepared.inputs.names, inflation_rate=p.finance.inflation_rate,
+            )
+        )  # fmt: skip
+    except SufficiencyError as exc:
+        return {"factor": factor, "change": change, "failed": _sentence(exc)}
+    return row
+
+
+def run_pooled(
+    task: PooledTask, prepared: PreparedPool | MemberFailure, *sensitivity: dict[str, Any] | None
+) -> PooledSummary | MemberFailure:
+    """The pooled plan: each member on its own levers and prices, block contracts on the
+    shared terms. Writes ``pooling.csv``, ``plan.csv`` and ``sensitivity.csv`` (the runs
+    ``sensitivity``, done as tasks of their own) into ``<out>/pooled``."""
+    if isinstance(prepared, MemberFailure):
+        return prepared
+    p, inputs, members = prepared.params, prepared.inputs, prepared.members
+    rows_sens = tuple(r for r in sensitivity if r is not None)
+    try:
+        result, _ = _quiet(
+            lambda: optimise_pooled(
+                inputs.demands, inputs.fresh, prepared.shared, p.commissioning,
+                inflation_rate=p.finance.inflation_rate, names=inputs.names,
+                member_levers=prepared.levers,
+            )
+        )  # fmt: skip
+        start = pd.Timestamp(inputs.demands[0].month_ends[0])
+        with published(task.out_dir / "pooled") as staging:
+            write_pooling(result, staging)
+            plan = result.pooled_plan.table(start)
+            atomic_write_text(staging / "plan.csv", _csv(plan))
+            sens = pd.DataFrame(list(rows_sens))
+            if "saving_pct" in sens:
+                sens["saving_pct"] = 100 * sens["saving_pct"]  # a percentage, as in pooling.csv
+            atomic_write_text(staging / "sensitivity.csv", _csv(sens))
+    except SufficiencyError as exc:
+        return MemberFailure("pooled", "Pooled plan", "pooled", _sentence(exc))
+    table = result.table()
     table.insert(0, "code", [*(m.code for m in members), "region"])
     table["authority"] = [*(m.name for m in members), "Co-operative (pooled)"]
     rows = tuple(
         {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
         for r in table.to_dict("records")
     )
-    return PooledSummary(task.seed, rows, left_out)
+    return PooledSummary(task.seed, rows, prepared.left_out, rows_sens)
+
+
+def _csv(frame: pd.DataFrame) -> str:
+    return str(frame.to_csv(index=False, lineterminator="\n", float_format="%.2f"))
 
 
 def _sentence(exc: BaseException) -> str:

@@ -92,8 +92,8 @@ def _value(v: Any) -> Any:
 
 
 def write_workbook(result: RegionResult, path: Path) -> Path:
-    """``region.xlsx``: Summary, Placement mix, Scenarios, Pooled plan, Members' plans,
-    Sensitivity, Failed, Seeds."""
+    """``region.xlsx``: Summary, Placement mix, Scenarios, Pooled plan, Pooled
+    sensitivity, Members' plans, Sensitivity, Failed, Seeds."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Summary"
@@ -108,6 +108,7 @@ def write_workbook(result: RegionResult, path: Path) -> Path:
     _sheet(wb, "Placement mix forecast", _words(mix_later))
     _sheet(wb, "Scenarios", tables.scenario_table(result))
     _sheet(wb, "Pooled plan", tables.pooled_table(result))
+    _sheet(wb, "Pooled sensitivity", tables.pooled_sensitivity_table(result))
     _sheet(wb, "Members' plans", tables.commission_table(result))
     _sheet(wb, "Sensitivity", tables.sensitivity_table(result))
     _sheet(wb, "Failed", tables.failure_table(result))
@@ -139,6 +140,7 @@ def render_html(result: RegionResult) -> str:
             "saving_gbp",
             "plan_cost_gbp",
             "status_quo_cost_gbp",
+            "pooled_cost_gbp",
         )
     }
     counts = {
@@ -161,7 +163,7 @@ def render_html(result: RegionResult) -> str:
         whole=whole,
         members_formats={**money, **counts},
         money=money,
-        share={**money, "saving_pct": percent},
+        share={**money, "saving_pct": percent, "change": percent},
         title=f"Region: {result.region.name}",
         headline=headline(result),
         members=tables.member_table(result),
@@ -170,6 +172,7 @@ def render_html(result: RegionResult) -> str:
         scenarios=scenarios,
         side=side,
         pooled=tables.pooled_table(result),
+        pooled_sensitivity=tables.pooled_sensitivity_table(result),
         plans=tables.commission_table(result),
         failures=tables.failure_table(result),
         seeds=tables.seed_table(result),

@@ -97,7 +97,7 @@ def test_pooled_matches_enumeration(tiny_levers):
     blocks = [0, *range(block.min_places, 2 * block.max_places + 1)]
     for a, b, k in itertools.product(member_choices, member_choices, blocks):
         values = np.array([*a, *b, k])
-        score, _ = score_pooled(decisions, values, stack, cut.groups, tiny_levers, econ)
+        score, _ = score_pooled(decisions, values, stack, cut.groups, [tiny_levers] * 2, [econ] * 2)
         best = min(best, score.expected_cost_gbp)
     assert result.pooled_plan.objective_gbp == pytest.approx(best, rel=1e-9)
 
@@ -110,12 +110,12 @@ def test_pooled_score_of_one_member_is_the_single_authority_score(tiny_demand, t
     plan = optimise(tiny_demand, tiny_levers, params)
     cut, alone = setup(tiny_demand, tiny_levers, params, 0.06)
     blocks = [d for d in alone if d.kind == "block"]
-    decisions = pooled_decisions(alone, blocks, ["a"])
+    decisions = pooled_decisions([alone], blocks, ["a"])
     kinds = np.array([d.kind for d in alone])
     values = np.concatenate([plan.values[kinds != "block"], plan.values[kinds == "block"]])
     econ = economics(tiny_levers, cut.groups, cut.month_ends, 0.06)
     pooled, (member,) = score_pooled(
-        decisions, values, cut.demand[None], cut.groups, tiny_levers, econ
+        decisions, values, cut.demand[None], cut.groups, [tiny_levers], [econ]
     )
     single = evaluate_plan(plan, cut, tiny_levers)
     np.testing.assert_allclose(pooled.path_cost_gbp, single.path_cost_gbp, rtol=1e-12)
@@ -172,3 +172,87 @@ def test_pooled_raises_one_member(tiny_levers, tiny_params):
     """Pooling needs at least two members."""
     with pytest.raises(ConfigError, match="two or more authorities"):
         optimise_pooled([make_demand(4, 24, 1)], [make_demand(4, 24, 2)], tiny_levers, tiny_params)
+
+
+def _other_levers():
+    """A second member's own levers: dearer spot, cheaper carers, other caps and costs."""
+    data = tiny_levers_data()
+    data["spot"]["foster_weekly_gbp"] = 1150.0
+    data["spot"]["residential_weekly_gbp"] = 5200.0
+    data["recruit"][0].update(
+        recruitment_cost_gbp=12000.0, weekly_cost_gbp=450.0, max_households_per_year=1
+    )
+    data["fee_uplift"].update(weekly_gbp_per_household=9.0, extra_households_per_year=2)
+    data["home"].update(setup_cost_gbp=150000.0, running_cost_gbp_per_year=480000.0)
+    return parse_levers(data)
+
+
+def test_block_allocation_is_cheapest_with_each_members_prices():
+    """With each member's own prices, block places still go where they save most (brute
+    force), including where one member's carers cost more than another's spot."""
+    rng = np.random.default_rng(11)
+    for _ in range(60):
+        d = rng.integers(0, 6, size=3).astype(float)
+        home = rng.integers(0, 3, size=3).astype(float)
+        recruit = rng.integers(0, 3, size=3).astype(float)
+        block = float(rng.integers(0, 7))
+        spot = rng.choice([500.0, 700.0, 900.0, 1100.0], size=3)
+        running = np.minimum(spot, rng.choice([400.0, 600.0, 800.0, 1000.0], size=3))
+        _, used_block, used, sp = allocate(d, home, recruit, np.array(block), spot, running)
+        assert used_block.sum() == pytest.approx(min(block, np.maximum(d - home, 0).sum()))
+        cost = float(running @ used + spot @ sp)
+        need = np.maximum(d - home, 0).astype(int)
+        best = np.inf
+        for share in itertools.product(*(range(n + 1) for n in need)):
+            if sum(share) > block:
+                continue
+            left = need - np.array(share)
+            own = np.minimum(left, recruit)
+            best = min(best, float(running @ own + spot @ (left - own)))
+        assert cost == pytest.approx(best)
+
+
+def test_pooled_with_each_members_own_levers_matches_enumeration(tiny_levers):
+    """Two members with their own prices, caps and costs, block contracts shared: the
+    cutting-plane solve finds the enumerated optimum, and each member alone plans on its
+    own levers."""
+    from sufficiency.config import CommissioningParams
+
+    params = CommissioningParams(horizon_months=12, mip_gap=0.0, pooled_gap=0.0)
+    demands = [make_demand(6, 12, seed=s) for s in (4, 5)]
+    each = [tiny_levers, _other_levers()]
+    result = optimise_pooled(demands, demands, tiny_levers, params, member_levers=each)
+    assert result.solve.status == "optimal"
+    alone = optimise(demands[1], each[1], params)
+    assert result.alone_plans[1].objective_gbp == pytest.approx(alone.objective_gbp, rel=1e-9)
+    decisions = result.pooled_plan.decisions
+    cut, _ = setup(demands[0], tiny_levers, params, 0.06)
+    econ = [economics(lv, cut.groups, cut.month_ends, 0.06) for lv in each]
+    stack = np.stack([d.demand[:, :12] for d in demands])
+    kinds = [d.kind for d in decisions]
+    assert kinds == ["recruit", "home", "uplift"] * 2 + ["block"]
+
+    def choices(lv):
+        cap, extra = lv.recruit[0].max_households_per_year, lv.fee_uplift.extra_households_per_year
+        return [(r, h, u) for u in (0, 1) for r in range(cap + extra * u + 1) for h in (0, 1)]
+
+    block = tiny_levers.block[0]
+    blocks = [0, *range(block.min_places, 2 * block.max_places + 1)]
+    best = np.inf
+    for a, b, k in itertools.product(choices(each[0]), choices(each[1]), blocks):
+        values = np.array([*a, *b, k])
+        score, _ = score_pooled(decisions, values, stack, cut.groups, each, econ)
+        best = min(best, score.expected_cost_gbp)
+    assert result.pooled_plan.objective_gbp == pytest.approx(best, rel=1e-9)
+    shares = sum(s.expected_cost_gbp for s in result.member_scores)
+    assert shares == pytest.approx(result.pooled_score.expected_cost_gbp, rel=1e-12)
+
+
+def test_pooled_refuses_a_members_service_limit(tiny_levers, tiny_params):
+    """A service limit in one member's own levers is named, with the member."""
+    data = tiny_levers_data()
+    data["service_limit"] = [{"group": "foster_10_15", "max_probability": 0.5}]
+    demands = [make_demand(4, 24, s) for s in (1, 2)]
+    each = [tiny_levers, parse_levers(data)]
+    with pytest.raises(ConfigError, match="from authority 2's levers"):
+        optimise_pooled(demands, demands, tiny_levers, tiny_params, member_levers=each)

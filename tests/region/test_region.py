@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from conftest import RUN_DATE, SEED
@@ -253,5 +254,53 @@ def test_region_pools_the_members_with_levers(
         rows[0]["saving_gbp"] + rows[1]["saving_gbp"], abs=0.02
     )
     assert (tmp_path / "pooled" / "pooling.csv").is_file()
+    assert (tmp_path / "pooled" / "plan.csv").is_file()
     assert (tmp_path / "members" / "E99000001" / "commission" / "sensitivity.csv").is_file()
+    # The pooled plan's sensitivity: each factor moved by each step, run as tasks of their own.
+    sens = result.pooled.sensitivity
+    steps = params.commissioning.sensitivity_steps
+    assert [(r["factor"], r["change"]) for r in sens] == [
+        (f, c) for f in ("demand", "spot prices", "recruitment success") for c in steps
+    ]
+    for r in sens:
+        assert r["saving_gbp"] == pytest.approx(
+            r["alone_cost_gbp"] - r["pooled_cost_gbp"], abs=0.02
+        )
+    dearer = {r["change"]: r["alone_cost_gbp"] for r in sens if r["factor"] == "spot prices"}
+    assert dearer[max(steps)] > dearer[min(steps)]
+    written = pd.read_csv(tmp_path / "pooled" / "sensitivity.csv")
+    assert len(written) == len(sens)
     assert all(isinstance(s, MemberSummary) for s in result.members)
+
+
+def test_pooled_plan_prices_each_member_on_its_own_levers(
+    region_dir: Path, params: Any, tmp_path: Path
+) -> None:
+    """A member whose own levers file has dearer spot places costs more alone, and only it:
+    the pooled plan takes each member's own prices, and the shared block terms from the
+    region's levers file."""
+    from dataclasses import replace
+
+    from sufficiency.region.tasks import PooledSummary, PooledTask, prepare_pooled, run_pooled
+
+    region = load_members(region_dir / "members.toml")
+    assert region.pooled_levers is not None
+    first, second = region.members[:2]
+    dear = tmp_path / "dear_levers.toml"
+    text = region.pooled_levers.read_text()
+    for key, value in (("foster_weekly_gbp", "900.0"), ("residential_weekly_gbp", "6100.0")):
+        assert f"{key} = {value}\n" in text
+        text = text.replace(f"{key} = {value}\n", f"{key} = {float(value) * 1.5}\n")
+    dear.write_text(text)
+
+    def alone_costs(members: tuple[Any, ...], out: Path) -> list[float]:
+        task = PooledTask(members, region.pooled_levers, 11, params, out)
+        summary = run_pooled(task, prepare_pooled(task))
+        assert isinstance(summary, PooledSummary), summary
+        return [r["alone_cost_gbp"] for r in summary.rows]
+
+    same = alone_costs((first, second), tmp_path / "same")
+    own = alone_costs((first, replace(second, levers=dear)), tmp_path / "own")
+    assert own[0] == same[0]
+    assert own[1] > same[1] * 1.2
+    assert own[2] == pytest.approx(own[0] + own[1], abs=0.02)
