@@ -7,6 +7,10 @@ spend against budget and writes the member's files, as ``sufficiency region
 --no-commissioning`` does. The same tasks run first on a LocalCluster of ``--workers``
 processes inside ``distributed.performance_report`` (task durations, saved as HTML),
 then one after another in this process. The two runs' summaries must be equal.
+Members are English upper-tier authorities, each child at its own authority's postcodes
+(``--places england``, the default; at most the 158 the postcode directory holds), or
+fictional authorities without postcodes (``--places fictional``, as the figures in
+README.md before December 4 were measured; the forecast does not read postcodes).
 
 The extrapolation to P cores is ``cluster start + max(sum of task durations / P,
 longest task)``: tasks are independent, so only the longest one and the number of
@@ -92,6 +96,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=Path("/tmp/bench_region"))
     parser.add_argument("--skip-serial", action="store_true")
+    parser.add_argument(
+        "--places",
+        choices=("england", "fictional"),
+        default="england",
+        help="members as English authorities at their own postcodes (default), or fictional",
+    )
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     os.environ.setdefault("SUFFICIENCY_CACHE_DIR", "/tmp/pccache")
@@ -99,8 +109,9 @@ def main() -> None:
     sizes = member_sizes(args.authorities, args.seed)
     t0 = time.perf_counter()
     members_file = write_region(
-        args.out / "inputs", args.authorities, args.seed, sizes=sizes, num_years=6
-    )
+        args.out / "inputs", args.authorities, args.seed, sizes=sizes, num_years=6,
+        places=args.places,
+    )  # fmt: skip
     print(
         f"Generated {args.authorities} authorities ({min(sizes)}-{max(sizes)} children, "
         f"{sum(sizes):,} in all) in {time.perf_counter() - t0:.1f} s"

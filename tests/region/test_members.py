@@ -72,3 +72,30 @@ def test_region_command_raises_on_a_bad_members_file_before_starting_dask(tmp_pa
     assert "Error: " in res.output and "2 problem(s)" in res.output
     assert "member 1 (Aville): history: missing" in res.output
     assert "Traceback" not in res.output
+
+
+def test_synthetic_england_members_live_at_their_own_postcodes(tmp_path: Path) -> None:
+    """``places="england"``: real, distinct English authorities, each child's home at one of
+    its own authority's postcodes, about three placements in four inside it; the same seed
+    writes the same files."""
+    from sufficiency.geo import directory, known_upper_tier_codes
+    from sufficiency.forecast import read_903
+    from sufficiency.region.synthetic import IN_AREA_SHARE, write_region
+
+    first = write_region(tmp_path / "a", 2, seed=3, sizes=[60, 150], num_years=2, places="england")
+    write_region(tmp_path / "b", 2, seed=3, sizes=[60, 150], num_years=2, places="england")
+    region = load_members(first)
+    codes = [m.code for m in region.members]
+    assert len(set(codes)) == 2 and set(codes) <= known_upper_tier_codes()
+    assert all(m.name.startswith("Synthetic ") for m in region.members)
+    for m in region.members:
+        episodes = read_903(m.history).episodes
+        home = directory().lookup(episodes["HOME_POST"])
+        assert set(home.upper_tier.astype(str)) == {m.code}
+        placed = directory().lookup(episodes["PL_POST"])
+        inside = float((placed.upper_tier.astype(str) == m.code).mean())
+        assert abs(inside - IN_AREA_SHARE) < 0.1, inside
+    for path in sorted((tmp_path / "a").rglob("*.csv")):
+        assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes()
+    with pytest.raises(ValueError, match="upper-tier authorities"):
+        write_region(tmp_path / "c", 1000, seed=3, places="england")
