@@ -43,6 +43,12 @@ from sufficiency.config import CommissioningParams
     "Another authority's SSDA903 history to pool block contracts with (repeatable); "
     "writes pooling.csv.", kind="folder", multiple=True,
 )  # fmt: skip
+@common.path_option(
+    "--pool-levers", "pool_levers",
+    "That authority's own levers file (repeatable, one per --pool-with, in the same "
+    "order); default: --levers for every authority. Block contracts stay those of --levers.",
+    multiple=True,
+)  # fmt: skip
 @click.option(
     "--no-sensitivity", is_flag=True, default=False, help="Skip the sensitivity runs (faster)."
 )
@@ -53,7 +59,7 @@ def commission(
     history_path: Path, levers_path: Path, out_dir: Path, num_paths: int | None,
     eval_paths: int | None, seed: int | None, horizon_months: int | None,
     solver: str | None, config_path: Path | None, pool_with: tuple[Path, ...],
-    no_sensitivity: bool, store_url: str | None, strict: bool,
+    pool_levers: tuple[Path, ...], no_sensitivity: bool, store_url: str | None, strict: bool,
 ) -> None:  # fmt: skip
     """Choose what to recruit, block-buy or spot-purchase, under forecast uncertainty.
 
@@ -61,7 +67,8 @@ def commission(
     sensitivity.csv, commissioning.xlsx, commissioning.html (the forecast's fan
     charts with the commissioning section) and data_quality.csv into OUT, and records
     the run in the run store. With --pool-with, also pooling.csv: each authority of a regional
-    co-operative alone against sharing block contracts.
+    co-operative alone against sharing block contracts (each on its own --pool-levers
+    prices when given).
 
     Example: sufficiency commission --history data/sample/ssda903
     --levers data/sample/levers.toml --out out/commissioning
@@ -74,6 +81,7 @@ def commission(
     inputs = {k: v for k, v in (("history", history_path), ("levers", levers_path),
                                 ("config", config_path)) if v is not None}  # fmt: skip
     inputs.update({f"pool_with_{i + 1}": p for i, p in enumerate(pool_with)})
+    inputs.update({f"pool_levers_{i + 1}": p for i, p in enumerate(pool_levers)})
     params = commission_params(
         load_params(config_path), num_paths=num_paths, eval_paths=eval_paths, seed=seed,
         horizon_months=horizon_months, solver=solver,
@@ -84,7 +92,8 @@ def commission(
     with recorded_run("commission", config, inputs, store_url) as rec, Progress() as progress:
         result = api.commission(history_path, levers_path, params,
                                 with_sensitivity=not no_sensitivity, pool_with=pool_with,
-                                strict=strict, progress=progress)  # fmt: skip
+                                pool_with_levers=pool_levers, strict=strict,
+                                progress=progress)  # fmt: skip
         progress("Writing outputs")
         written = result.write(out_dir)
         plan = result.report.stochastic

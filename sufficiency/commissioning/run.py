@@ -272,6 +272,11 @@ def run_commission(
     ConfigError
         Pooled histories that end on different dates, or another commissioning error.
     """
+    if pool_with_levers and len(pool_with_levers) != len(pool_with):
+        raise ConfigError(
+            f"{len(pool_with)} pooled authorities but {len(pool_with_levers)} levers files: "
+            "give one for each, or none to use the same levers for all."
+        )
     say = progress or (lambda _message: None)
     say(f"Forecasting {_label(history)}: {params.num_paths:,} paths to optimise on and "
         f"{params.eval_paths:,} fresh paths to score on")  # fmt: skip
@@ -283,11 +288,6 @@ def run_commission(
     report = replace(report, quality=own.quality)
     if not pool_with:
         return CommissionResult(report)
-    if pool_with_levers and len(pool_with_levers) != len(pool_with):
-        raise ConfigError(
-            f"{len(pool_with)} pooled authorities but {len(pool_with_levers)} levers files: "
-            "give one for each, or none to use the same levers for all."
-        )
     pool = pool_inputs((history, *pool_with), forecast, params, strict=strict,
                        progress=progress, first=own)  # fmt: skip
     say(f"Optimising block contracts pooled across {len(pool.names)} authorities")

@@ -149,6 +149,31 @@ def test_command_pools_block_contracts_with_another_authority(tmp_path, sample_d
     assert table["alone_cost_gbp"].iloc[:2].sum() == pytest.approx(table["alone_cost_gbp"].iloc[2])
     assert table["saving_gbp"].iloc[2] >= -1e-6
 
+    # The neighbour on its own, dearer levers: only its cost alone moves, and up.
+    dear = tmp_path / "dear.toml"
+    text = (sample_dir / "levers.toml").read_text()
+    assert "foster_weekly_gbp = 900.0\n" in text
+    dear.write_text(text.replace("foster_weekly_gbp = 900.0\n", "foster_weekly_gbp = 1300.0\n"))
+    out2 = tmp_path / "out2"
+    args = [*_args(sample_dir, out2), *QUICK, "--pool-with", str(other), "--pool-levers", str(dear)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    own = pd.read_csv(out2 / "pooling.csv")
+    assert own["alone_cost_gbp"].iloc[0] == pytest.approx(table["alone_cost_gbp"].iloc[0])
+    assert own["alone_cost_gbp"].iloc[1] > table["alone_cost_gbp"].iloc[1]
+
+
+def test_command_pooling_needs_one_levers_file_per_pooled_authority(tmp_path, sample_dir):
+    """More --pool-levers than --pool-with: one clear error before anything runs."""
+    levers = str(sample_dir / "levers.toml")
+    other = str(sample_dir / "ssda903")
+    args = [*_args(sample_dir, tmp_path / "out"), *QUICK, "--pool-with", other,
+            "--pool-levers", levers, "--pool-levers", levers]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert "1 pooled authorities but 2 levers files" in result.stderr
+    assert "Traceback" not in result.output
+
 
 def test_command_pooling_raises_on_histories_ending_on_different_dates(tmp_path, sample_dir):
     """Pooled histories that end on different dates give one clear error and no outputs."""

@@ -78,8 +78,8 @@ def test_synthetic_england_members_live_at_their_own_postcodes(tmp_path: Path) -
     """``places="england"``: real, distinct English authorities, each child's home at one of
     its own authority's postcodes, about three placements in four inside it; the same seed
     writes the same files."""
-    from sufficiency.geo import directory, known_upper_tier_codes
     from sufficiency.forecast import read_903
+    from sufficiency.geo import directory, known_upper_tier_codes
     from sufficiency.region.synthetic import IN_AREA_SHARE, write_region
 
     first = write_region(tmp_path / "a", 2, seed=3, sizes=[60, 150], num_years=2, places="england")
