@@ -74,6 +74,8 @@ def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, first_row: int = 1) ->
             name = str(col)
             if name == "saving_pct":
                 cell.number_format = "0.0%"
+            elif name == "change":
+                cell.number_format = "+0%;-0%;0%"
             elif name.endswith("variance_gbp"):
                 cell.number_format = VARIANCE
             elif name.endswith("_gbp") or "(£)" in name:
