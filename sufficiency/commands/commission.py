@@ -113,3 +113,4 @@ def commission(
             f"Pooling block contracts across {len(pool_with) + 1} authorities saves "
             f"£{result.pooled.saving_gbp:,.0f} against each commissioning alone (see pooling.csv)."
         )
+        click.echo(result.pooled.proof())

@@ -61,8 +61,10 @@ def tangent_rows(
     g: int,
     coef: np.ndarray,
     ub: np.ndarray,
+    most: int | None = None,
 ) -> bool:
-    """Rows ``z >= f_tg(coef . x)``, one tangent per breakpoint segment in reach.
+    """Rows ``z >= f_tg(coef . x)``, one tangent per breakpoint segment in reach (at most
+    ``most``, spread evenly, when given: fewer tangents still bound ``f`` from below).
 
     Returns False (and adds nothing) when ``coef . x`` is always 0, so ``f`` is the
     constant ``f_tg(0)``.
@@ -75,7 +77,10 @@ def tangent_rows(
     hi = min(int(table.max_demand[t, g]) - 1, int(np.ceil(reach - _EPS)) - 1)
     lo = min(max(0, int(table.min_demand[t, g]) - 1), hi)
     index = np.concatenate([[z], nz])
-    for c in range(lo, hi + 1):
+    segments = range(lo, hi + 1)
+    if most is not None and len(segments) > most:
+        segments = np.unique(np.linspace(lo, hi, most).round().astype(int)).tolist()
+    for c in segments:
         slope = float(f[c + 1] - f[c])
         model.add_row(
             index, np.concatenate([[1.0], -slope * coef[nz]]), ">=", float(f[c]) - slope * c

@@ -56,6 +56,26 @@ class PooledResult:
         """Expected saving from pooling (alone minus pooled)."""
         return self.alone_cost_gbp - self.pooled_score.expected_cost_gbp
 
+    def proof(self) -> str:
+        """How close the pooled plan is proven to the cheapest, in a sentence."""
+        s = self.solve
+        if s.status == "optimal":
+            return (
+                f"The pooled plan is proven within {s.gap:.4%} of the cheapest on the demand "
+                "paths it was optimised on."
+            )
+        bound = (
+            f"it is within {s.gap:.2%} of the cheapest possible"
+            if np.isfinite(s.gap)
+            else "no bound on the cheapest possible was found"
+        )
+        return (
+            f"The pooled plan is not proven optimal (the solver stopped: {s.status}, after "
+            f"{s.rounds} round(s) in {s.runtime_seconds:.0f} s); {bound}. It costs no more than "
+            "the members' own plans put together, on the paths it was optimised on; a longer "
+            "[commissioning] time_limit_seconds may prove it."
+        )
+
     def table(self) -> pd.DataFrame:
         """Per member and in total: expected cost alone, share of the pooled cost, saving.
 

@@ -153,6 +153,8 @@ class PooledSummary:
     left_out: tuple[str, ...] = ()
     #: The pooled plan's sensitivity runs: one row per factor and change.
     sensitivity: tuple[dict[str, Any], ...] = ()
+    #: How close the pooled plan is proven to the cheapest, in a sentence.
+    proof: str = ""
 
     @property
     def saving_gbp(self) -> float:
@@ -433,7 +435,7 @@ def run_pooled(
         {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
         for r in table.to_dict("records")
     )
-    return PooledSummary(task.seed, rows, prepared.left_out, rows_sens)
+    return PooledSummary(task.seed, rows, prepared.left_out, rows_sens, result.proof())
 
 
 def _csv(frame: pd.DataFrame) -> str:

@@ -49,6 +49,8 @@ def headline(result: RegionResult) -> list[str]:
             f"Pooling block contracts saves £{result.pooled.saving_gbp:,.0f} "
             "against each member commissioning alone (expected cost)."
         )
+        if result.pooled.proof:
+            lines.append(result.pooled.proof)
     for f in result.failures:
         lines.append(f"Failed: {f.name} ({f.code}), {f.scenario}: {f.reason}")
     return lines

@@ -256,3 +256,18 @@ def test_pooled_refuses_a_members_service_limit(tiny_levers, tiny_params):
     each = [tiny_levers, parse_levers(data)]
     with pytest.raises(ConfigError, match="from authority 2's levers"):
         optimise_pooled(demands, demands, tiny_levers, tiny_params, member_levers=each)
+
+
+def test_pooled_says_how_close_its_plan_is_proven(three):
+    """The proof sentence: within the gap when optimal; otherwise the stop, and the bound."""
+    from dataclasses import replace
+
+    _, _, result = three
+    assert result.proof().startswith("The pooled plan is proven within 0.0000%")
+    stopped = replace(result, solve=replace(result.solve, status="time_limit", bound_gbp=-np.inf))
+    text = stopped.proof()
+    assert text.startswith("The pooled plan is not proven optimal (the solver stopped: time_limit")
+    assert "no bound on the cheapest possible was found" in text
+    bound = result.pooled_plan.objective_gbp * 0.97
+    loose = replace(result, solve=replace(result.solve, status="time_limit", bound_gbp=bound))
+    assert "it is within 3.00% of the cheapest possible" in loose.proof()
