@@ -278,6 +278,7 @@ COLUMNS: dict[str, str] = {
     "factor": "What changes",
     "change": "Change",
     "failed": "Why the run failed",
+    "gap": "Proven within (gap)",
     "plan_cost_gbp": "Plan's expected cost (£)",
     "status_quo_cost_gbp": "Buying spot as now (£)",
     "recommendation": "Recommendation",

@@ -118,8 +118,8 @@ def pooled_sensitivity_row(
 ) -> dict[str, Any]:
     """The pooled plan again with one of :data:`FACTORS` moved by ``change`` for every
     member (demand on both sets of paths, every spot price, or recruitment success):
-    the members' cost alone, the pooled cost, the saving, and the pooled plan's year-1
-    block places and households recruited."""
+    the members' cost alone, the pooled cost, the saving, the pooled plan's year-1
+    block places and households recruited, and how close it is proven (status, gap)."""
     if factor not in FACTORS:
         raise ValueError(f"unknown sensitivity factor {factor!r}")
     m = 1.0 + change
@@ -144,6 +144,8 @@ def pooled_sensitivity_row(
         "saving_pct": round(result.saving_gbp / alone, 6) if alone else 0.0,
         "block_places_year1": s["block"],
         "households_recruited": s["recruit"],
+        "status": str(result.solve.status),
+        "gap": round(result.solve.gap, 6),
     }
 
 
