@@ -44,16 +44,20 @@ from sufficiency.matching.master import (
     pricing_lp,
     repair,
 )
-from sufficiency.matching.pricing import TooMany, groups
+from sufficiency.matching.plan import evaluate_plan, plan_objective
+from sufficiency.matching.pricing import Group, TooMany, groups
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.pruning import TOLERANCE_GBP, initial_subset, most_negative
 from sufficiency.matching.stop import Deadline
+from sufficiency.matching.transport import legal_plan
 
 #: Pairs per single child the first LP takes (the cheapest), and each round adds.
 START_PER_CHILD = 20
 ADD_PER_CHILD = 20
 #: With a seed plan, children per placement the first LP takes (the cheapest for it).
 SEED_PER_PLACE = 3
+#: Pricing rounds from a transportation plan (``hint``) before the pool's MIP.
+HINTED_PRICING_ROUNDS = 1
 #: Columns the pool may reach after the MIP before the run settles for its gap.
 MAX_COLUMNS = 300_000
 #: Share of column generation's time pricing may use before the pool is solved as it
@@ -103,7 +107,7 @@ def solve_patterns(
     prob: MatchProblem, params: MatchingParams, child: np.ndarray, place: np.ndarray,
     cost: np.ndarray, stop: Deadline, radius: np.ndarray | None = None,
     max_columns: int = MAX_COLUMNS, give_up_gap: float | None = None, warm: bool = True,
-    seed: np.ndarray | None = None,
+    seed: np.ndarray | None = None, hint: np.ndarray | None = None,
 ) -> PatternOutcome:  # fmt: skip
     """Price, solve the MIP over the pool and prove (or bound) optimality for every pair.
 
@@ -128,7 +132,14 @@ def solve_patterns(
     solo = grp[child] < 0
     sc, sk = child[solo], cost[solo]
     units = groups(prob, child[~solo], place[~solo], cost[~solo], params)
-    keep = initial_subset(sc, sk, n_c, START_PER_CHILD, _seeded(sc, place[solo], sk, seed))
+    if hint is None:
+        always = _seeded(sc, place[solo], sk, seed)
+    else:
+        # the transportation plan's pairs already give every child somewhere to go
+        always = hint[sc] == place[solo]
+        if seed is not None:
+            always |= seed[sc] == place[solo]
+    keep = initial_subset(sc, sk, n_c, START_PER_CHILD, always)
     pool = Pool(units, sc, place[solo], sk, keep)
     held = np.full(n_c, np.inf) if radius is None else radius.astype(float).copy()
     beyond = spatial.held_beyond(prob, child, place, held)
@@ -142,17 +153,13 @@ def solve_patterns(
             for j in np.argsort(total, kind="stable")[:START_PER_CHILD]:
                 pool.add_pattern(g, ((full, int(places[j])),))
     seed_pattern = np.full(len(units), -1, np.int64)  # the seed plan's pattern per group
-    if seed is not None:
-        for g, gr in enumerate(units):
-            by_place: dict[int, int] = {}
-            for i, c in enumerate(gr.members.tolist()):
-                if seed[c] >= 0:
-                    by_place[int(seed[c])] = by_place.get(int(seed[c]), 0) | (1 << i)
-            blocks = tuple((mask, p) for p, mask in by_place.items())
-            if all(mask in gr.blocks and p in set(gr.blocks[mask][0].tolist())
-                   for mask, p in blocks):  # fmt: skip
-                pool.add_pattern(g, blocks)
-                seed_pattern[g] = pool.pattern_blocks.index(tuple(sorted(blocks)))
+    for g, gr in enumerate(units):
+        if hint is not None and (blocks := _plan_pattern(gr, hint)) is not None:
+            pool.add_pattern(g, blocks)
+        if seed is not None and (blocks := _plan_pattern(gr, seed)) is not None:
+            pool.add_pattern(g, blocks)
+            # the group's own pattern (another group's may have the same blocks)
+            seed_pattern[g] = pool.pattern_index(g, blocks)
     gap = params.mip_gap
     best: _Duals | None = None
     rounds, per_child, last_z = 0, ADD_PER_CHILD, None
@@ -195,7 +202,9 @@ def solve_patterns(
                 too_far = True  # the far bound stays in z_dual; the gap says what it costs
         priced_out = not add.any() and new_patterns == 0 and not widened and not too_far
         close = z - best.z_dual <= gap / 4 * max(abs(z), 1.0)
-        late = pricing.expired()
+        # from a transportation plan, later rounds over the degenerate LP were seen to
+        # take minutes: the pool's MIP gets the time instead
+        late = pricing.expired() or (hint is not None and rounds >= HINTED_PRICING_ROUNDS)
         if len(add) < len(pool.keep):
             add = np.concatenate([add, np.zeros(len(pool.keep) - len(add), bool)])
         if priced_out or too_far or (close and not widened) or late:
@@ -206,6 +215,20 @@ def solve_patterns(
     start = None if seed is None else (seed, seed_pattern)
     return _prove(st, best, rounds, priced_out, conflicts, stop, max_columns, give_up_gap,
                   start)  # fmt: skip
+
+
+def _plan_pattern(gr: Group, plan: np.ndarray) -> tuple | None:
+    """The group's pattern in ``plan`` (placement per child, -1 unplaced): members at one
+    placement form a block; ``None`` when a block is not one the group can take."""
+    by_place: dict[int, int] = {}
+    for i, c in enumerate(gr.members.tolist()):
+        if plan[c] >= 0:
+            by_place[int(plan[c])] = by_place.get(int(plan[c]), 0) | (1 << i)
+    blocks = tuple((mask, p) for p, mask in by_place.items())
+    if gr.together and len(blocks) > 1:
+        return None
+    ok = all(mask in gr.blocks and p in set(gr.blocks[mask][0].tolist()) for mask, p in blocks)
+    return blocks if ok else None
 
 
 def _seeded(
@@ -314,6 +337,16 @@ def _prove(
         bound = max(duals.z_dual, min(subset_bound, duals.z_dual + least_left_out))
         best_bound = max(best_bound, bound)
         late = stop.expired()
+        if len(broken) and start is not None:
+            # from a start plan: the MIP's plan made legal (children moved to where they
+            # may live, not left unplaced) is kept when it is the best plan breaking no
+            # rule so far, and the next MIP starts from it
+            fixed = legal_plan(prob, params, where, st.child, st.place, st.cost)
+            fixed_cost = plan_objective(evaluate_plan(prob, fixed, params.weights))
+            if kept is None or fixed_cost < kept[2]:
+                kept = (replace(out, objective=fixed_cost, status=SolveStatus.FEASIBLE), fixed,
+                        fixed_cost)  # fmt: skip
+                start = _start_from(pool, fixed) or start
         if len(broken):
             if late:
                 if kept is not None:
@@ -374,6 +407,22 @@ def _prove(
             return outcome(out, where, best_bound, why)
         pool.keep |= add
         pattern_floor = max(pattern_floor, threshold)
+
+
+def _start_from(pool: Pool, plan: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """``plan`` (breaking no rule, on pairs held) as a start for the pool's MIP: its
+    pairs kept, its pattern per group added; ``None`` if a group's pattern is not one
+    the pool can hold."""
+    seed_pattern = np.full(len(pool.groups), -1, np.int64)
+    for g, gr in enumerate(pool.groups):
+        blocks = _plan_pattern(gr, plan)
+        if blocks is None:
+            return None
+        if blocks:
+            pool.add_pattern(g, blocks)
+            seed_pattern[g] = pool.pattern_index(g, blocks)
+    pool.keep |= plan[pool.pair_child] == pool.pair_place
+    return plan, seed_pattern
 
 
 def _start_values(

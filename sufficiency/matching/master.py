@@ -40,7 +40,7 @@ class Pool:
     pattern_group: list[int] = field(default_factory=list)
     pattern_blocks: list[tuple] = field(default_factory=list)
     pattern_cost: list[float] = field(default_factory=list)
-    seen: set = field(default_factory=set)
+    seen: dict[tuple, int] = field(default_factory=dict)  # (group, blocks): pattern
     inc_start: list[int] = field(default_factory=list)  # first incidence of each pattern
     inc_pattern: list[int] = field(default_factory=list)
     inc_child: list[int] = field(default_factory=list)
@@ -48,10 +48,12 @@ class Pool:
     inc_uses: list[float] = field(default_factory=list)
 
     def add_pattern(self, g: int, blocks: tuple) -> bool:
+        """Add group ``g``'s pattern (blocks as (member mask, placement)) unless the pool
+        has it; whether it was new."""
         key = (g, tuple(sorted(blocks)))
         if key in self.seen:
             return False
-        self.seen.add(key)
+        self.seen[key] = len(self.pattern_group)
         grp = self.groups[g]
         placed = 0
         cost = grp.split * max(len(blocks) - 1, 0)
@@ -76,6 +78,10 @@ class Pool:
                     self.inc_uses.append(float(used[np.searchsorted(places, p)]) if first else 0.0)
                     first = False
         return True
+
+    def pattern_index(self, g: int, blocks: tuple) -> int:
+        """The pool's index of group ``g``'s pattern ``blocks`` (which it must hold)."""
+        return self.seen[(g, tuple(sorted(blocks)))]
 
     @property
     def num_columns(self) -> int:

@@ -23,7 +23,7 @@ from sufficiency.config import MatchingParams
 from sufficiency.matching import backends, column_generation, spatial
 from sufficiency.matching.backends import MipOutcome, SolveOptions, SolveStatus
 from sufficiency.matching.candidates import Candidates, generate_candidates
-from sufficiency.matching.costs import pair_cost, pair_distances
+from sufficiency.matching.costs import pair_cost, unplaced_cost
 from sufficiency.matching.formulation import build_model
 from sufficiency.matching.greedy import greedy_plan
 from sufficiency.matching.plan import evaluate_plan, plan_objective
@@ -31,6 +31,7 @@ from sufficiency.matching.pricing import MAX_GROUP_SIZE, pattern_sizes_ok
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.pruning import TOLERANCE_GBP, dominance_slack, undominated
 from sufficiency.matching.stop import Deadline
+from sufficiency.matching.transport import legal_plan, transport
 
 #: How :func:`solve` proves its plan: ``"auto"`` chooses (see the module notes),
 #: ``"compact"`` solves the compact model over the candidate pairs, and
@@ -55,6 +56,9 @@ GIVE_UP_GAP = 0.01
 
 #: Share of the time limit left after the solver for the explanations and the outputs.
 OUTPUT_SHARE = 0.1
+#: The same where column generation starts from the transportation relaxation (children
+#: from one area): 5,000 x 100,000 took 25-30 s after the solver on the 2-core machine.
+SEEDED_OUTPUT_SHARE = 0.2
 
 #: How the result was proven (or found): :attr:`MatchResult.method`.
 COMPACT = "compact model"
@@ -202,13 +206,17 @@ def solve(
     )
     radius = None
     seeded = False
+    seed_plan: np.ndarray | None = None
     if by_distance:
         greedy = greedy_plan(prob, params)
-        reach = _reach(prob, greedy)
-        # children placed far from home (one area, few homes near it): each child's
-        # radius reaches its greedy placement and the greedy plan seeds the columns
+        # children from one area (few homes near it): the greedy plan's pairs are held
+        # and start the MIP, and the transportation plan over the pairs held starts
+        # the columns (see :mod:`.transport`)
         seeded = _crowded(prob)
-        cands, radius = spatial.initial_candidates(prob, params, reach if seeded else None)
+        if seeded:
+            # its explanations and outputs, over millions of pairs, need more of the time
+            stop = run.share(1 - SEEDED_OUTPUT_SHARE)
+        cands, radius = spatial.initial_candidates(prob, params)
         if seeded:
             cands = spatial.with_pairs(prob, cands, radius, greedy)
     else:
@@ -220,6 +228,20 @@ def solve(
         greedy = greedy_plan(prob, params, cands)
     full_cost = pair_cost(prob, cands.child, cands.place, params.weights)
     child, place, cost = cands.child, cands.place, full_cost
+    hint, relaxed = None, None
+    if seeded and radius is not None:
+        # the transportation relaxation: a bound for the full problem, and its plan,
+        # repaired, as the start when it beats the greedy plan (see :mod:`.transport`)
+        finite = np.isfinite(radius)
+        floor = spatial.far_floor(prob, params.weights, np.where(finite, radius, 0.0))
+        far = np.where(finite, floor, np.inf)
+        relaxed = transport(prob, child, place, cost, unplaced_cost(prob, params.weights), far)
+        seed_plan = greedy
+        if relaxed is not None:
+            hint = relaxed.where
+            start = legal_plan(prob, params, hint, child, place, cost)
+            if _objective(prob, params, start) < _objective(prob, params, greedy):
+                seed_plan = start
     if prune and not by_distance:
         slack = dominance_slack(prob, params)
         needed = undominated(child, place, cost, prob.num_children, slack)
@@ -246,10 +268,12 @@ def solve(
         give_up = max(GIVE_UP_GAP, 10 * params.mip_gap) if fallback else None
         priced = column_generation.solve_patterns(
             prob, params, child, place, cost, stop.share_of_rest(share), radius=radius,
-            max_columns=columns, give_up_gap=give_up, seed=greedy if seeded else None,
+            max_columns=columns, give_up_gap=give_up, seed=seed_plan, hint=hint,
         )  # fmt: skip
         out, rounds, in_model = priced.mip, priced.rounds, priced.columns
         where, bound = priced.where, priced.bound
+        if relaxed is not None:
+            bound = max(bound, relaxed.bound)  # both hold for the full problem
         how = PATTERNS_BY_DISTANCE if by_distance else PATTERNS
         settled = priced.settled
         if by_distance:
@@ -339,37 +363,17 @@ def solve(
     )  # fmt: skip
 
 
-#: Miles beyond the greedy plan's placement each child's first radius reaches.
-REACH_MARGIN_MILES = 5.0
 #: Places within the first radius of the homes, per child, below which column generation
-#: starts from the greedy plan (5,000 x 100,000: about 3 from one county, 25 nationally).
+#: starts from the transportation relaxation and the better of its repaired plan and the
+#: greedy plan (5,000 x 100,000: about 3 from one county, 25 nationally).
 SEED_BELOW_PLACES_PER_CHILD = 8.0
-#: Placements (before the rules) the first radii may hold between them, all children.
-REACH_BUDGET_PLACEMENTS = 30_000_000
-
-
-def _reach(prob: MatchProblem, where: np.ndarray) -> np.ndarray:
-    """Per child, miles from home to the plan's placement plus :data:`REACH_MARGIN_MILES`
-    (0 when unplaced or unknown)."""
-    out = np.zeros(prob.num_children)
-    placed = np.nonzero(where >= 0)[0]
-    if len(placed):
-        home, _ = pair_distances(prob, placed, where[placed])
-        out[placed] = np.nan_to_num(home, nan=0.0) + REACH_MARGIN_MILES
-    # within a budget of placements inside the circles (the furthest are cut back first)
-    density = max(prob.num_placements, 1) / spatial.GB_SQUARE_MILES
-    area = np.pi * np.sort(out) ** 2 * density
-    total = np.cumsum(area) + area * np.arange(len(area) - 1, -1, -1)
-    over = np.nonzero(total > REACH_BUDGET_PLACEMENTS)[0]
-    if len(over):
-        out = np.minimum(out, np.sort(out)[over[0]])
-    return out
 
 
 def _crowded(prob: MatchProblem) -> bool:
     """Whether the places within the first radius of the children's homes number fewer
     than :data:`SEED_BELOW_PLACES_PER_CHILD` per child (children from one area): then
-    most must go far, and the columns start from the greedy plan."""
+    the children compete for the same homes, and column generation starts from the
+    transportation relaxation (:mod:`.transport`)."""
     homes = int((np.isfinite(prob.child_home_east) & np.isfinite(prob.child_home_north)).sum())
     near = spatial.places_near_homes(prob, spatial.START_RADIUS_MILES)
     return homes > 0 and near < SEED_BELOW_PLACES_PER_CHILD * homes

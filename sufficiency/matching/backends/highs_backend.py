@@ -27,6 +27,8 @@ _IPM_ABOVE_VARS = 10_000
 #: crowded instance with who-lives-alongside rows, see tests/matching/test_solver_paths.py):
 #: restarts are turned off.
 MIP_OPTIONS: dict[str, object] = {"mip_allow_restart": False}
+#: Seconds a MIP solved again without its start (see :func:`solve_mip`) is always given.
+MIN_RETRY_SECONDS = 0.5
 
 
 def _highs(model: LinearModel, integer: bool) -> Any:
@@ -95,6 +97,15 @@ def solve_mip(model: LinearModel, options: SolveOptions) -> MipOutcome:
     }.get(ms, SolveStatus.FEASIBLE if has else SolveStatus.UNKNOWN)
     values = np.array(h.getSolution().col_value) if has else None
     obj = float(info.objective_function_value) if has else None
+    if values is not None and obj is not None and options.start is not None:
+        # HiGHS 1.16 was seen to return the start's values with the objective (and an
+        # optimal status) of a better plan it found: solve again without the start, in
+        # the time left (the caller keeps the start if that returns worse)
+        real = float(model.obj @ values)
+        if abs(real - obj) > 1e-6 * max(1.0, abs(obj)):
+            left = max(options.time_limit_seconds - runtime, MIN_RETRY_SECONDS)
+            again = SolveOptions(left, options.mip_gap)
+            return solve_mip(model, again)
     bound = float(info.mip_dual_bound) if has and np.isfinite(info.mip_dual_bound) else None
     if has and not model.integer.any() and status is SolveStatus.OPTIMAL:
         bound = obj  # solved as an LP: HiGHS reports no MIP bound, the optimum is one

@@ -1,0 +1,242 @@
+"""The transportation relaxation: every child on their own, placements by capacity.
+
+Leaving out the sibling groups (each member is matched on their own, no split weight)
+and the rules between referred children sharing a home (rules 10, 11 and 14), the
+matching is a transportation problem: each child takes one candidate pair, or the
+unplaced arc at its penalty, each placement at most as many children as it can ever
+hold. A min-cost flow (OR-Tools' ``SimpleMinCostFlow``) solves it exactly over millions
+of pairs, where the pattern master's LP, degenerate on the same structure, needs many
+slow rounds. It serves twice (:func:`transport`):
+
+* **A bound for the full problem.** Every plan breaking no rule is a flow of at most
+  the same cost: a sibling group's cost is its members' pair costs and unplaced
+  penalties plus split weights (never negative), the rules between children only remove
+  plans, and a placement never holds more children than its capacity (or its vacancies,
+  for an empty foster home a sibling group may take whole). With pairs by distance
+  (:mod:`.spatial`) only the pairs within each child's radius are held: every child also
+  has an arc "somewhere beyond my radius" at :func:`.spatial.far_floor`, the least any
+  such pair costs, with no capacity limit (a relaxation again). Costs are rounded
+  *down* to whole pence, so the flow's optimum never exceeds the relaxation's, and the
+  relaxation's never exceeds the optimum of the full problem.
+* **A start.** Its plan may split siblings and put children together against the
+  rules, so :func:`legal_plan` repairs it: children keep their flow placement where
+  they may join those already there (in the greedy baseline's urgency order), the rest
+  go to the cheapest pair held where they may.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sufficiency.config import MatchingParams
+from sufficiency.matching.greedy import can_join
+from sufficiency.matching.problem import NEEDED_BY_RANK, MatchProblem
+
+#: Costs in the flow are whole pence (rounded down).
+_PENCE = 100.0
+
+
+@dataclass(frozen=True, eq=False)
+class Transport:
+    """The transportation relaxation's optimum.
+
+    ``bound`` is a lower bound on every plan of the full problem (GBP); ``where`` the
+    flow's placement per child (-1: unplaced, or somewhere beyond the child's radius).
+    """
+
+    bound: float
+    where: np.ndarray
+
+
+def most_children(prob: MatchProblem) -> np.ndarray:
+    """Per placement, the most referred children any plan breaking no rule puts there:
+    its capacity, or its vacancies where a sibling group may take an empty foster home
+    whole (see :func:`.pricing.groups`)."""
+    cap = np.maximum(prob.place_capacity, 0).astype(np.int64)
+    vac = np.maximum(prob.place_vacancies, 0).astype(np.int64)
+    exempt = prob.place_foster_empty & (vac > 3)
+    return np.where(exempt, np.maximum(cap, vac), cap)
+
+
+def transport(
+    prob: MatchProblem, child: np.ndarray, place: np.ndarray, cost: np.ndarray,
+    unplaced: np.ndarray, far: np.ndarray | None = None,
+) -> Transport | None:  # fmt: skip
+    """The least-cost transportation plan over the given pairs and its bound.
+
+    ``unplaced`` is each child's penalty for staying unplaced; ``far`` (GBP per child,
+    ``inf`` for none) the least cost of any pair left out of ``child``/``place``, when
+    some are (pairs by distance). ``None`` if the flow could not be solved (it always
+    can: every child has its unplaced arc). The flow is deterministic for the same arcs
+    in the same order.
+    """
+    from ortools.graph.python import min_cost_flow
+
+    n, n_p = prob.num_children, prob.num_placements
+    if n == 0:
+        return Transport(0.0, np.full(0, -1, np.int64))
+    sink = n + n_p
+    m = len(child)
+    kids = np.arange(n)
+    tails = [child, kids, n + np.arange(n_p)]
+    heads = [n + place, np.full(n, sink), np.full(n_p, sink)]
+    caps = [np.ones(m + n, np.int64), most_children(prob)]
+    costs = [cost, unplaced, np.zeros(n_p)]
+    if far is not None:
+        beyond = np.nonzero(np.isfinite(far) & (far < unplaced))[0]
+        tails.append(beyond)
+        heads.append(np.full(len(beyond), sink))
+        caps.append(np.ones(len(beyond), np.int64))
+        costs.append(far[beyond])
+    flow = min_cost_flow.SimpleMinCostFlow()
+    pence = np.floor(np.maximum(np.concatenate(costs), 0.0) * _PENCE).astype(np.int64)
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate(tails).astype(np.int32), np.concatenate(heads).astype(np.int32),
+        np.concatenate(caps), pence,
+    )  # fmt: skip
+    supply = np.zeros(n + n_p + 1, np.int64)
+    supply[:n] = 1
+    supply[sink] = -n
+    flow.set_nodes_supplies(np.arange(n + n_p + 1, dtype=np.int32), supply)
+    if flow.solve() != flow.OPTIMAL:
+        return None
+    where = np.full(n, -1, np.int64)
+    used = np.nonzero(flow.flows(np.arange(m, dtype=np.int32)) > 0)[0]
+    where[child[used]] = place[used]
+    # every cost was rounded down to whole pence (and never below zero: all are >= 0)
+    return Transport(flow.optimal_cost() / _PENCE, where)
+
+
+def legal_plan(
+    prob: MatchProblem, params: MatchingParams, hint: np.ndarray, child: np.ndarray,
+    place: np.ndarray, cost: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """A plan breaking no rule, close to ``hint`` (placement per child, -1 none).
+
+    The given pairs must break no single-pair rule (candidate pairs do). Children are
+    taken in the greedy baseline's urgency order; each keeps its hinted placement where
+    it may join the children already there (capacity, the sibling exemption, siblings
+    together, rules 10, 11 and 14), and the others then go to their cheapest pair where
+    they may, or stay unplaced. Then each sibling group split over several placements
+    (or partly unplaced) moves whole to one placement where that is cheaper, split
+    weight included (:func:`_bring_together`)."""
+    n = prob.num_children
+    rank = prob.referrals["needed_by"].map(NEEDED_BY_RANK).fillna(3).to_numpy()
+    if prob.decision_pin is not None:
+        rank = np.where(prob.decision_pin >= 0, -1, rank)
+    together = params.siblings == "together"
+    where = np.full(n, -1, np.int64)
+    members: dict[int, list[int]] = {}
+    order = np.lexsort((np.arange(n), rank))
+    left = []
+    for c in order.tolist():
+        p = int(hint[c])
+        if p >= 0 and can_join(prob, c, p, members.setdefault(p, []), together, where):
+            members[p].append(c)
+            where[c] = p
+        else:
+            left.append(c)
+    pairs = _Pairs.of(child, place, cost, n)
+    taken = np.zeros(prob.num_placements, np.int64)
+    np.add.at(taken, where[where >= 0], 1)
+    for c in left:
+        places, costs = pairs.of_child(c)
+        by_cost = np.lexsort((places, costs))
+        places = places[by_cost]
+        # an empty placement with a place always takes the child (unless its siblings
+        # must stay together elsewhere): only those before the first need a look
+        free = np.nonzero((taken[places] == 0) & (prob.place_capacity[places] >= 1))[0]
+        if len(free) and not together:
+            places = places[: free[0] + 1]
+        for p in places.tolist():
+            if can_join(prob, c, p, members.setdefault(p, []), together, where):
+                members[p].append(c)
+                where[c] = p
+                taken[p] += 1
+                break
+    _bring_together(prob, params, where, members, pairs)
+    return where
+
+
+@dataclass(frozen=True, eq=False)
+class _Pairs:
+    """Candidate pairs sorted by child then placement, with each child's slice."""
+
+    place: np.ndarray
+    cost: np.ndarray
+    first: np.ndarray
+
+    @staticmethod
+    def of(child: np.ndarray, place: np.ndarray, cost: np.ndarray, n: int) -> _Pairs:
+        key = child.astype(np.int64) * (int(place.max(initial=0)) + 1) + place
+        if len(child) > 1 and not bool((key[1:] > key[:-1]).all()):
+            order = np.lexsort((place, child))
+            child, place, cost = child[order], place[order], cost[order]
+        first = np.searchsorted(child, np.arange(n + 1), side="left")
+        return _Pairs(place, cost, first)
+
+    def of_child(self, c: int) -> tuple[np.ndarray, np.ndarray]:
+        at = slice(self.first[c], self.first[c + 1])
+        return self.place[at], self.cost[at]
+
+
+#: Placements (the cheapest for the whole group) a split group is tried at.
+_TOGETHER_TRIES = 20
+
+
+def _bring_together(
+    prob: MatchProblem, params: MatchingParams, where: np.ndarray,
+    members: dict[int, list[int]], pairs: _Pairs,
+) -> None:  # fmt: skip
+    """Move each sibling group that is split (or partly unplaced) whole to one placement
+    every member may go to, where the plan's cost falls (in place)."""
+    from sufficiency.matching.costs import unplaced_cost
+
+    grp = prob.child_group
+    unplaced = unplaced_cost(prob, params.weights)
+    split = params.weights.sibling_split
+    together = params.siblings == "together"
+    for g in range(prob.num_groups):
+        kids = np.nonzero(grp == g)[0]
+        at = where[kids]
+        used = np.unique(at[at >= 0])
+        if len(used) <= 1 and (at >= 0).all():
+            continue
+        # the placements every member may go to, and the group's cost there
+        common, total = pairs.of_child(int(kids[0]))
+        for k in kids[1:].tolist():
+            places, costs = pairs.of_child(k)
+            common, i, j = np.intersect1d(common, places, assume_unique=True,
+                                          return_indices=True)  # fmt: skip
+            total = total[i] + costs[j]
+        if len(common) == 0:
+            continue
+        now = split * max(len(used) - 1, 0) + float(unplaced[kids[at < 0]].sum())
+        for k, p in zip(kids[at >= 0].tolist(), at[at >= 0].tolist(), strict=True):
+            mine, costs = pairs.of_child(k)
+            now += float(costs[np.searchsorted(mine, p)])
+        cheap = np.argsort(total, kind="stable")[:_TOGETHER_TRIES]
+        for j in cheap.tolist():
+            if total[j] >= now - 1e-6:
+                break
+            p = int(common[j])
+            others = [m for m in members.get(p, []) if grp[m] != g]
+            trial = where.copy()
+            trial[kids] = -1
+            ok, joined = True, list(others)
+            for k in kids.tolist():
+                if not can_join(prob, k, p, joined, together, trial):
+                    ok = False
+                    break
+                joined.append(k)
+                trial[k] = p
+            if not ok:
+                continue
+            for k, q in zip(kids.tolist(), at.tolist(), strict=True):
+                if q >= 0:
+                    members[q].remove(k)
+            members[p] = joined
+            where[kids] = p
+            break
