@@ -45,3 +45,19 @@ def write_pooling(pooled: PooledResult, out_dir: Path) -> Path:
     table = pooled.table()
     table["saving_pct"] = 100 * table["saving_pct"]  # a percentage, like the workbook's
     return atomic_write_text(Path(out_dir) / "pooling.csv", _csv(table))
+
+
+def write_pooled(
+    pooled: PooledResult, sensitivity: pd.DataFrame, start: pd.Timestamp, out_dir: Path
+) -> list[Path]:
+    """Write a co-operative's own folder: pooling.csv, plan.csv (the pooled plan's
+    commitments from ``start``) and sensitivity.csv (the pooled sensitivity runs)."""
+    out_dir = Path(out_dir)
+    sens = sensitivity.copy()
+    if "saving_pct" in sens:
+        sens["saving_pct"] = 100 * sens["saving_pct"]  # a percentage, as in pooling.csv
+    return [
+        write_pooling(pooled, out_dir),
+        atomic_write_text(out_dir / "plan.csv", _csv(pooled.pooled_plan.table(start))),
+        atomic_write_text(out_dir / "sensitivity.csv", _csv(sens)),
+    ]

@@ -26,10 +26,9 @@ from sufficiency.commissioning.levers import Levers, load_levers
 from sufficiency.commissioning.pooled import optimise_pooled
 from sufficiency.commissioning.run import PoolInputs, commission_params, pool_inputs
 from sufficiency.commissioning.sensitivity import pooled_sensitivity_row
-from sufficiency.commissioning.writers import write_pooling
+from sufficiency.commissioning.writers import write_pooled
 from sufficiency.config import Params
 from sufficiency.errors import DataWarning, SufficiencyError
-from sufficiency.io.atomic import atomic_write_text
 from sufficiency.region.members import Member
 from sufficiency.region.publish import published
 
@@ -419,13 +418,7 @@ def run_pooled(
         )  # fmt: skip
         start = pd.Timestamp(inputs.demands[0].month_ends[0])
         with published(task.out_dir / "pooled") as staging:
-            write_pooling(result, staging)
-            plan = result.pooled_plan.table(start)
-            atomic_write_text(staging / "plan.csv", _csv(plan))
-            sens = pd.DataFrame(list(rows_sens))
-            if "saving_pct" in sens:
-                sens["saving_pct"] = 100 * sens["saving_pct"]  # a percentage, as in pooling.csv
-            atomic_write_text(staging / "sensitivity.csv", _csv(sens))
+            write_pooled(result, pd.DataFrame(list(rows_sens)), start, staging)
     except SufficiencyError as exc:
         return MemberFailure("pooled", "Pooled plan", "pooled", _sentence(exc))
     table = result.table()
@@ -436,10 +429,6 @@ def run_pooled(
         for r in table.to_dict("records")
     )
     return PooledSummary(task.seed, rows, prepared.left_out, rows_sens, result.proof())
-
-
-def _csv(frame: pd.DataFrame) -> str:
-    return str(frame.to_csv(index=False, lineterminator="\n", float_format="%.2f"))
 
 
 def _sentence(exc: BaseException) -> str:

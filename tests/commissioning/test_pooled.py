@@ -134,15 +134,23 @@ def test_block_allocation_is_cheapest():
         block = float(rng.integers(0, 7))
         _, _, used, sp = allocate(d, home, recruit, np.array(block))
         cost = running * used.sum() + spot * sp.sum()
-        need = np.maximum(d - home, 0).astype(int)
-        best = np.inf
-        for share in itertools.product(*(range(n + 1) for n in need)):
-            if sum(share) > block:
-                continue
-            left = need - np.array(share)
-            own = np.minimum(left, recruit)
-            best = min(best, running * own.sum() + spot * (left - own).sum())
-        assert cost == pytest.approx(best)
+        prices = np.full(3, spot), np.full(3, running)
+        assert cost == pytest.approx(_cheapest(d, home, recruit, block, *prices))
+
+
+def _cheapest(d, home, recruit, block, spot, running):
+    """The cheapest cost of every way to share ``block`` places among the members (brute
+    force): each member's children beyond its homes take block places first, then its
+    new carers at ``running``, then spot at ``spot``."""
+    need = np.maximum(d - home, 0).astype(int)
+    best = np.inf
+    for share in itertools.product(*(range(n + 1) for n in need)):
+        if sum(share) > block:
+            continue
+        left = need - np.array(share)
+        own = np.minimum(left, recruit)
+        best = min(best, float(running @ own + spot @ (left - own)))
+    return best
 
 
 def test_pool_levers_sums_only_block_caps(tiny_levers):
@@ -201,15 +209,7 @@ def test_block_allocation_is_cheapest_with_each_members_prices():
         _, used_block, used, sp = allocate(d, home, recruit, np.array(block), spot, running)
         assert used_block.sum() == pytest.approx(min(block, np.maximum(d - home, 0).sum()))
         cost = float(running @ used + spot @ sp)
-        need = np.maximum(d - home, 0).astype(int)
-        best = np.inf
-        for share in itertools.product(*(range(n + 1) for n in need)):
-            if sum(share) > block:
-                continue
-            left = need - np.array(share)
-            own = np.minimum(left, recruit)
-            best = min(best, float(running @ own + spot @ (left - own)))
-        assert cost == pytest.approx(best)
+        assert cost == pytest.approx(_cheapest(d, home, recruit, block, spot, running))
 
 
 def test_pooled_with_each_members_own_levers_matches_enumeration(tiny_levers):
