@@ -102,6 +102,16 @@ def _siblings(a: dict, b: dict) -> bool:
     return not _na(a["sibling_group"]) and a["sibling_group"] == b["sibling_group"]
 
 
+def id_plan(prob: Any, where: Any) -> dict[str, str | None]:
+    """An optimiser's plan (placement index per child, -1 unplaced) as child ID -> placement
+    ID, the form the checks below read."""
+    ids = prob.placements["placement_id"].astype(str).to_numpy()
+    return {
+        str(c): (None if p < 0 else str(ids[p]))
+        for c, p in zip(prob.referrals["child_id"], where, strict=True)
+    }
+
+
 def plan_violations(
     refs: pd.DataFrame, plcs: pd.DataFrame, plan: dict[str, str | None], day: dt.date,
     siblings_together: bool = False,

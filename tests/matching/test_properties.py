@@ -14,7 +14,7 @@ from match_builders import (
     referral,
     referrals_frame,
 )
-from reference import best_by_enumeration, plan_cost, plan_violations
+from reference import best_by_enumeration, id_plan, plan_cost, plan_violations
 
 from sufficiency.config import MatchingParams
 from sufficiency.matching import build_problem, evaluate_plan, greedy_plan, plan_objective, solve
@@ -124,11 +124,7 @@ def test_greedy_plan_is_legal_and_never_better(case) -> None:  # type: ignore[no
     params = MatchingParams(siblings="together" if together else "prefer")
     prob = build_problem(refs, plcs, RUN_DATE)
     where = greedy_plan(prob, params)
-    ids = prob.placements["placement_id"].astype(str).to_numpy()
-    plan = {
-        str(c): (None if p < 0 else str(ids[p]))
-        for c, p in zip(prob.referrals["child_id"], where, strict=True)
-    }
+    plan = id_plan(prob, where)
     assert plan_violations(refs, plcs, plan, RUN_DATE, siblings_together=together) == []
     greedy = plan_objective(evaluate_plan(prob, where, params.weights))
     assert greedy == pytest.approx(plan_cost(refs, plcs, plan, params.weights))

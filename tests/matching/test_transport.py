@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from match_builders import RUN_DATE
-from reference import best_by_enumeration, plan_cost, plan_violations
+from reference import best_by_enumeration, id_plan, plan_cost, plan_violations
 from test_properties import instance
 
 from sufficiency.config import MatchingParams
@@ -69,11 +69,7 @@ def test_repaired_plan_breaks_no_rule(case, rnd) -> None:  # type: ignore[no-unt
         mine = place[child == c].tolist()
         hint[c] = rnd.choice([-1, *mine])
     where = legal_plan(prob, params, hint, child, place, cost)
-    ids = prob.placements["placement_id"].astype(str).to_numpy()
-    plan = {
-        str(c): (None if p < 0 else str(ids[p]))
-        for c, p in zip(prob.referrals["child_id"], where, strict=True)
-    }
+    plan = id_plan(prob, where)
     assert plan_violations(refs, plcs, plan, RUN_DATE, siblings_together=together) == []
     objective = plan_objective(evaluate_plan(prob, where, params.weights))
     assert objective == pytest.approx(plan_cost(refs, plcs, plan, params.weights))
