@@ -237,7 +237,9 @@ def solve(
         floor = spatial.far_floor(prob, params.weights, np.where(finite, radius, 0.0))
         far = np.where(finite, floor, np.inf)
         unplaced = unplaced_cost(prob, params.weights)
+        flow_began = time.perf_counter()
         relaxed = transport(prob, child, place, cost, unplaced, far)
+        flow_seconds = time.perf_counter() - flow_began
         seed_plan = greedy
         if relaxed is not None:
             # the bound seeing siblings, at the flow's prices, and a second start that
@@ -249,7 +251,8 @@ def solve(
             relaxed_bound = max(relaxed.bound, by_siblings)
             best = _objective(prob, params, greedy)
             hints = [relaxed.where]
-            if units and not stop.expired():
+            # its second flow, over fewer children, takes at most about as long
+            if units and stop.remaining() > flow_seconds:
                 hints.append(groups_first(prob, params, units, child, place, cost, unplaced,
                                           far, relaxed.prices))  # fmt: skip
             for h in hints:
