@@ -7,8 +7,9 @@ Usage (from the repository root)::
 
 Everything after ``--`` goes to ``bench_match.py``. Prints one line per run (status,
 method, gap, end-to-end seconds, peak memory, whether the five outputs were complete,
-or how the process failed) and its seconds per stage, then a JSON summary. Exit code 1 if any run failed, left
-an output out, or went over ``--max-seconds`` / ``--max-gb`` when given.
+or how the process failed) and its seconds per stage, then a JSON summary. Exit code 1
+if any run failed, left an output out, or went over ``--max-seconds`` / ``--max-gb``
+when given.
 """
 
 from __future__ import annotations

@@ -194,7 +194,8 @@ def solve_patterns(
         np.minimum.at(low, unit_of_child[sc], rc)
         new_patterns = 0
         for g, gr in enumerate(pool.groups):
-            least, found = gr.price(beta, float(alpha[len(singles) + g]))
+            # only a least below zero counts (lowering the unit's dual)
+            least, found = gr.price(beta, float(alpha[len(singles) + g]), floor=0.0)
             low[len(singles) + g] = min(least, 0.0)
             for _, blocks in found:
                 new_patterns += pool.add_pattern(g, blocks)
@@ -380,21 +381,15 @@ def _prove(
             if late:
                 if kept is not None:
                     return outcome(kept[0], kept[1], best_bound, "out of time")
-                # the MIP's plan made legal: children sharing a home against the rules
-                # moved to where they may live, or (if cheaper) left unplaced
-                moved = legal_plan(prob, params, where, st.child, st.place, st.cost)
-                dropped = repair(prob, where, st.unplaced)
-                costs = [plan_objective(evaluate_plan(prob, w, params.weights))
-                         for w in (moved, dropped)]  # fmt: skip
+                # the MIP's plan made legal
+                fixed, fixed_cost, how = made_legal(prob, params, where, st.child, st.place,
+                                                    st.cost, st.unplaced)  # fmt: skip
                 why = (
                     "out of time with who-lives-alongside rules still to add (children "
-                    "sharing a home against them were moved where they may live)"
+                    f"sharing a home against them were {how})"
                 )
-                if costs[1] < costs[0]:
-                    moved = dropped
-                    why = why.replace("moved where they may live", "left unplaced")
-                fixed = replace(out, objective=min(costs), status=SolveStatus.FEASIBLE)
-                return outcome(fixed, moved, best_bound, why)
+                legal = replace(out, objective=fixed_cost, status=SolveStatus.FEASIBLE)
+                return outcome(legal, fixed, best_bound, why)
             # every conflict the pool could create for those children at those placements
             at = np.isin(master.inc_place, broken[:, 2])
             near = conflicts_among(prob, master.inc_child[at], master.inc_place[at])
@@ -445,6 +440,23 @@ def _prove(
             return outcome(out, where, best_bound, why)
         pool.keep |= add
         pattern_floor = max(pattern_floor, threshold)
+
+
+def made_legal(
+    prob: MatchProblem, params: MatchingParams, where: np.ndarray, child: np.ndarray,
+    place: np.ndarray, cost: np.ndarray, unplaced: np.ndarray,
+) -> tuple[np.ndarray, float, str]:  # fmt: skip
+    """``where`` (a plan putting children together against the who-lives-alongside rules,
+    on the candidate pairs given) made legal, its objective, and how: the children moved
+    to where they may live (:func:`.transport.legal_plan`), or, when that costs more, the
+    plan less the children it must leave unplaced (:func:`.master.repair`)."""
+    moved = legal_plan(prob, params, where, child, place, cost)
+    dropped = repair(prob, where, unplaced)
+    moved_cost, dropped_cost = (plan_objective(evaluate_plan(prob, w, params.weights))
+                                for w in (moved, dropped))  # fmt: skip
+    if dropped_cost < moved_cost:
+        return dropped, dropped_cost, "left unplaced"
+    return moved, moved_cost, "moved where they may live"
 
 
 def _possible_conflicts(

@@ -133,7 +133,7 @@ def _options_in_order(prob: MatchProblem, taken: np.ndarray, sequence: np.ndarra
         room = order[(n < cap[order]) | foster_empty[order] & (n < vacancies[order])]
         seen = room[:_BLOCK_PLACEMENTS]
         resume = int(position[seen[-1]]) + 1 if len(room) > _BLOCK_PLACEMENTS else len(order)
-        ok = ~rule_breaks(prob, block[:, None], seen[None, :]).any(axis=0)
+        ok = np.asarray(~rule_breaks(prob, block[:, None], seen[None, :]).any(axis=0), bool)
         for k, b in enumerate(block.tolist()):
             ahead[b] = (seen[ok[k]].tolist(), resume)
 
@@ -143,7 +143,7 @@ def _options_in_order(prob: MatchProblem, taken: np.ndarray, sequence: np.ndarra
         first, s = ahead.pop(c)
         for p in first:
             n = taken[p]
-            if n < cap[p] or grp[c] >= 0 and foster_empty[p] and n < vacancies[p]:
+            if n < cap[p] or (grp[c] >= 0 and foster_empty[p] and n < vacancies[p]):
                 yield p
         size = _FIRST_CHUNK
         while s < len(order):

@@ -57,10 +57,11 @@ GIVE_UP_GAP = 0.01
 #: Share of the time limit left after the solver for the explanations and the outputs.
 OUTPUT_SHARE = 0.1
 #: Seconds per referred child left after the solver for the explanations and the outputs
-#: when that is more than :data:`OUTPUT_SHARE` of the limit (5,000 children nationally:
-#: about 4 s to finish the solve, 5 s of explanations and 6-12 s writing the report on
-#: the 2-core machine), but never more than :data:`MAX_OUTPUT_SHARE` of the limit.
-OUTPUT_SECONDS_PER_CHILD = 0.005
+#: when that is more than :data:`OUTPUT_SHARE` of the limit, but never more than
+#: :data:`MAX_OUTPUT_SHARE` of it. 5,000 children nationally: 30 s, where the 2-core
+#: machine took 1-3 s to finish the solve, 5-6 s for the explanations and 12-14 s to
+#: write the outputs when quiet (up to 12 s and 29 s with another job on its core).
+OUTPUT_SECONDS_PER_CHILD = 0.006
 MAX_OUTPUT_SHARE = 0.3
 #: The same where column generation starts from the transportation relaxation (children
 #: from one area): 5,000 x 100,000 took 25-30 s after the solver on the 2-core machine.
@@ -299,7 +300,10 @@ def solve(
         settled = priced.settled
         if by_distance:
             # the pairs held at the end, for the alternatives and the summary
-            order = np.lexsort((priced.place, priced.child))
+            # mostly sorted already (the widened rings' pairs come last): a stable sort of
+            # one key per pair merges them, faster than lexsort's two passes
+            key = priced.child.astype(np.int64) * max(prob.num_placements, 1) + priced.place
+            order = np.argsort(key, kind="stable")
             cands = Candidates(priced.child[order], priced.place[order],
                                cands.excluded_counts, cands.num_suitable)  # fmt: skip
             full_cost = priced.cost[order]
