@@ -17,7 +17,7 @@ from sufficiency.matching.rules import rule_breaks
 _FIRST_CHUNK = 256
 #: Children whose first options are looked up at once (in the order they are placed),
 #: and the placements with room looked at for each: one array operation instead of one
-#: per child (5,000 children against 100,000 placements: 15 s to about 2 s).
+#: per child (5,000 children against 100,000 placements: 15 s to about 3 s).
 _BLOCK_CHILDREN = 128
 _BLOCK_PLACEMENTS = 512
 
