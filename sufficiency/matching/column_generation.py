@@ -114,7 +114,8 @@ def solve_patterns(
     cost: np.ndarray, stop: Deadline, radius: np.ndarray | None = None,
     max_columns: int = MAX_COLUMNS, give_up_gap: float | None = None, warm: bool = True,
     seed: np.ndarray | None = None, hint: np.ndarray | None = None,
-    all_conflicts: bool = False, stages: Stages | None = None,
+    units: list[Group] | None = None, all_conflicts: bool = False,
+    stages: Stages | None = None,
 ) -> PatternOutcome:  # fmt: skip
     """Price, solve the MIP over the pool and prove (or bound) optimality for every pair.
 
@@ -127,11 +128,12 @@ def solve_patterns(
     much for pricing to close the gap (the caller has a method that can). ``warm``
     asks the backend for its warm LP master (:func:`.master.pricing_lp`); without it,
     or from a backend without one, each round's LP is solved afresh, with the same
-    optimum. With ``all_conflicts`` every MIP over the pool has the who-lives-alongside
-    rows of every two children its columns could put together (up to
-    :data:`MAX_CONFLICT_ROWS`), so one MIP usually proves the plan instead of a MIP per
-    round of rows found broken. ``stages`` is charged the time of pricing, its LPs and
-    each MIP round.
+    optimum. ``units`` are the sibling groups over the same pairs, when the caller has
+    built them (:func:`.pricing.groups`). With ``all_conflicts`` every MIP over the pool
+    has the who-lives-alongside rows of every two children its columns could put
+    together (up to :data:`MAX_CONFLICT_ROWS`), so one MIP usually proves the plan
+    instead of a MIP per round of rows found broken. ``stages`` is charged the time of
+    pricing, its LPs and each MIP round.
     """
     stages = Stages() if stages is None else stages
     name = params.solver
@@ -143,7 +145,8 @@ def solve_patterns(
     n_units = len(singles) + prob.num_groups
     solo = grp[child] < 0
     sc, sk = child[solo], cost[solo]
-    units = groups(prob, child[~solo], place[~solo], cost[~solo], params)
+    if units is None:
+        units = groups(prob, child[~solo], place[~solo], cost[~solo], params)
     if hint is None:
         always = _seeded(sc, place[solo], sk, seed)
     else:

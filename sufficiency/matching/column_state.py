@@ -64,11 +64,7 @@ class ColumnState:
         for g, grp in enumerate(self.pool.groups):
             m = grp.members
             if np.isfinite(floor[m]).any():
-                same = bool(
-                    (self.radius[m] == self.radius[m[0]]).all()
-                    and (prob.child_home_east[m] == prob.child_home_east[m[0]]).all()
-                    and (prob.child_home_north[m] == prob.child_home_north[m[0]]).all()
-                )
+                same = same_ring(prob, self.radius, m)
                 out[n_s + g] = grp.far_bound(beta, float(alpha[n_s + g]), floor[m], same)
         return out
 
@@ -155,3 +151,14 @@ class ColumnState:
                             self.params)  # fmt: skip
             for g in touched.tolist():
                 pool.groups[g] = fresh[g]
+
+
+def same_ring(prob: MatchProblem, radius: np.ndarray, members: np.ndarray) -> bool:
+    """Whether the ``members`` share one home and one radius: then a placement beyond one
+    member's radius is beyond every member's (see :meth:`.pricing.Group.far_bound`)."""
+    m = members
+    return bool(
+        (radius[m] == radius[m[0]]).all()
+        and (prob.child_home_east[m] == prob.child_home_east[m[0]]).all()
+        and (prob.child_home_north[m] == prob.child_home_north[m[0]]).all()
+    )

@@ -144,6 +144,21 @@ class Group:
             least = min(least, skipped)
         return least, [f for f in found if f[0] < -TOLERANCE_GBP][:PATTERNS_PER_ROUND]
 
+    def cheapest(self, beta: np.ndarray) -> tuple[float, float, int]:
+        """With capacity duals ``beta`` and no unit dual: the least reduced cost of a
+        pattern placing every member at one placement, the least of any other pattern,
+        and that one placement (-1 when none can take the whole group)."""
+        vals = self._values(beta)
+        full = (1 << len(self.members)) - 1
+        whole, other, at = np.inf, np.inf, -1
+        for lower, blocks in self._frames(0.0, vals):
+            if blocks == (full,):
+                places, v, _ = vals[full]
+                whole, at = lower, int(places[int(np.argmin(v))])
+            elif (best := _best_distinct(blocks, vals, lower)) is not None:
+                other = min(other, best[0])
+        return whole, other, at
+
     def far_bound(
         self, beta: np.ndarray, alpha: float, floor: np.ndarray, same_ring: bool
     ) -> float:

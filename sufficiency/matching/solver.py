@@ -27,11 +27,11 @@ from sufficiency.matching.costs import pair_cost, unplaced_cost
 from sufficiency.matching.formulation import build_model
 from sufficiency.matching.greedy import greedy_plan
 from sufficiency.matching.plan import evaluate_plan, plan_objective
-from sufficiency.matching.pricing import MAX_GROUP_SIZE, pattern_sizes_ok
+from sufficiency.matching.pricing import MAX_GROUP_SIZE, Group, groups, pattern_sizes_ok
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.pruning import TOLERANCE_GBP, dominance_slack, undominated
 from sufficiency.matching.stop import Deadline, Stages
-from sufficiency.matching.transport import legal_plan, transport
+from sufficiency.matching.transport import groups_first, legal_plan, sibling_bound, transport
 
 #: How :func:`solve` proves its plan: ``"auto"`` chooses (see the module notes),
 #: ``"compact"`` solves the compact model over the candidate pairs, and
@@ -246,20 +246,36 @@ def solve(
     full_cost = pair_cost(prob, cands.child, cands.place, params.weights)
     stages.lap("costs")
     child, place, cost = cands.child, cands.place, full_cost
-    hint, relaxed = None, None
+    hint, relaxed, relaxed_bound = None, None, None
+    units: list[Group] | None = None
     if seeded and radius is not None:
         # the transportation relaxation: a bound for the full problem, and its plan,
         # repaired, as the start when it beats the greedy plan (see :mod:`.transport`)
         finite = np.isfinite(radius)
         floor = spatial.far_floor(prob, params.weights, np.where(finite, radius, 0.0))
         far = np.where(finite, floor, np.inf)
-        relaxed = transport(prob, child, place, cost, unplaced_cost(prob, params.weights), far)
+        unplaced = unplaced_cost(prob, params.weights)
+        relaxed = transport(prob, child, place, cost, unplaced, far)
         seed_plan = greedy
         if relaxed is not None:
-            hint = relaxed.where
-            start = legal_plan(prob, params, hint, child, place, cost)
-            if _objective(prob, params, start) < _objective(prob, params, greedy):
-                seed_plan = start
+            # the bound seeing siblings, at the flow's prices, and a second start that
+            # keeps sibling groups together where those prices say it pays
+            solo = prob.child_group[child] < 0
+            units = groups(prob, child[~solo], place[~solo], cost[~solo], params)
+            by_siblings = sibling_bound(prob, units, child, place, cost, unplaced, far,
+                                        relaxed.prices, radius)  # fmt: skip
+            relaxed_bound = max(relaxed.bound, by_siblings)
+            best = _objective(prob, params, greedy)
+            hints = [relaxed.where]
+            if units and not stop.expired():
+                hints.append(groups_first(prob, params, units, child, place, cost, unplaced,
+                                          far, relaxed.prices))  # fmt: skip
+            for h in hints:
+                start = legal_plan(prob, params, h, child, place, cost)
+                if (value := _objective(prob, params, start)) < best:
+                    seed_plan, hint, best = start, h, value
+            if hint is None:
+                hint = relaxed.where
         stages.lap("transportation")
     if prune and not by_distance:
         slack = dominance_slack(prob, params)
@@ -288,14 +304,14 @@ def solve(
         give_up = max(GIVE_UP_GAP, 10 * params.mip_gap) if fallback else None
         priced = column_generation.solve_patterns(
             prob, params, child, place, cost, stop.share_of_rest(share), radius=radius,
-            max_columns=columns, give_up_gap=give_up, seed=seed_plan, hint=hint,
+            max_columns=columns, give_up_gap=give_up, seed=seed_plan, hint=hint, units=units,
             all_conflicts=by_distance and not seeded, stages=stages,
         )  # fmt: skip
         stages.lap("proof")
         out, rounds, in_model = priced.mip, priced.rounds, priced.columns
         where, bound = priced.where, priced.bound
-        if relaxed is not None:
-            bound = max(bound, relaxed.bound)  # both hold for the full problem
+        if relaxed_bound is not None:
+            bound = max(bound, relaxed_bound)  # both hold for the full problem
         how = PATTERNS_BY_DISTANCE if by_distance else PATTERNS
         settled = priced.settled
         if by_distance:

@@ -16,8 +16,15 @@ from sufficiency.config import MatchingParams
 from sufficiency.matching import build_problem, evaluate_plan, plan_objective
 from sufficiency.matching.candidates import generate_candidates
 from sufficiency.matching.costs import pair_cost, pair_distances, unplaced_cost
+from sufficiency.matching.pricing import groups
 from sufficiency.matching.spatial import far_floor
-from sufficiency.matching.transport import legal_plan, most_children, transport
+from sufficiency.matching.transport import (
+    groups_first,
+    legal_plan,
+    most_children,
+    sibling_bound,
+    transport,
+)
 
 
 def _pairs(prob, params):  # type: ignore[no-untyped-def]
@@ -53,6 +60,117 @@ def test_bound_never_exceeds_the_optimum(case, radii) -> None:  # type: ignore[n
     assert near is not None
     assert near.bound <= best + 1e-6
     assert near.bound <= every.bound + 1e-6  # fewer pairs held, with a floor: weaker
+
+
+def _units(prob, params, child, place, cost):  # type: ignore[no-untyped-def]
+    solo = prob.child_group[child] < 0
+    return groups(prob, child[~solo], place[~solo], cost[~solo], params)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instance(), st.lists(st.sampled_from([0.0, 40.0, 700.0, 5000.0]), min_size=4,
+                            max_size=4))  # fmt: skip
+def test_sibling_bound_never_exceeds_the_optimum(case, levels) -> None:  # type: ignore[no-untyped-def]
+    """The bound that sees sibling groups, at the flow's prices and at arbitrary prices,
+    is at most the enumerated optimum; at the flow's prices it is at least the flow's
+    own bound."""
+    refs, plcs, together = case
+    params = MatchingParams(siblings="together" if together else "prefer")
+    prob = build_problem(refs, plcs, RUN_DATE)
+    best = best_by_enumeration(refs, plcs, RUN_DATE, params.weights, together)
+    child, place, cost = _pairs(prob, params)
+    unplaced = unplaced_cost(prob, params.weights)
+    flow = transport(prob, child, place, cost, unplaced)
+    assert flow is not None
+    assert (flow.prices >= 0).all()
+    units = _units(prob, params, child, place, cost)
+    at_flow = sibling_bound(prob, units, child, place, cost, unplaced, None, flow.prices)
+    assert flow.bound - 0.01 * prob.num_children <= at_flow <= best + 1e-6
+    prices = np.resize(np.asarray(levels), prob.num_placements)
+    anywhere = sibling_bound(prob, units, child, place, cost, unplaced, None, prices)
+    assert anywhere <= best + 1e-6
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instance())
+def test_groups_first_start_breaks_no_rule(case) -> None:  # type: ignore[no-untyped-def]
+    """The hint keeping groups together at the flow's prices, once repaired, breaks no
+    hard rule and is costed as the reference costs it."""
+    refs, plcs, together = case
+    params = MatchingParams(siblings="together" if together else "prefer")
+    prob = build_problem(refs, plcs, RUN_DATE)
+    child, place, cost = _pairs(prob, params)
+    unplaced = unplaced_cost(prob, params.weights)
+    flow = transport(prob, child, place, cost, unplaced)
+    assert flow is not None
+    units = _units(prob, params, child, place, cost)
+    hint = groups_first(prob, params, units, child, place, cost, unplaced, None, flow.prices)
+    where = legal_plan(prob, params, hint, child, place, cost)
+    plan = id_plan(prob, where)
+    assert plan_violations(refs, plcs, plan, RUN_DATE, siblings_together=together) == []
+    objective = plan_objective(evaluate_plan(prob, where, params.weights))
+    assert objective == pytest.approx(plan_cost(refs, plcs, plan, params.weights))
+
+
+def test_sibling_bound_sees_the_split_the_flow_does_not() -> None:
+    """Two siblings, three homes near them with one place each and a dearer one that
+    takes both. The flow places each sibling in a home of one place (it does not see the
+    split weight), so its bound is below the optimum, and every price is zero (a home
+    is still free); the bound seeing siblings reaches the optimum, and the start that
+    keeps groups together is that optimal plan."""
+    from match_builders import placement, placements_frame, referral, referrals_frame
+
+    refs = referrals_frame([referral("A", home_postcode="WR1 1AA", sibling_group="G"),
+                            referral("B", home_postcode="WR1 1AA", sibling_group="G")])  # fmt: skip
+    plcs = placements_frame([
+        *(placement(f"NEAR{i}", vacancies=1, weekly_cost=500.0, postcode="WR1 1AA")
+          for i in range(3)),
+        placement("PAIR", vacancies=2, weekly_cost=700.0, postcode="WR1 1AA"),
+    ])  # fmt: skip
+    params = MatchingParams()
+    prob = build_problem(refs, plcs, RUN_DATE)
+    child, place, cost = _pairs(prob, params)
+    unplaced = unplaced_cost(prob, params.weights)
+    flow = transport(prob, child, place, cost, unplaced)
+    assert flow is not None
+    assert flow.prices.tolist() == [0.0] * 4
+    best = best_by_enumeration(refs, plcs, RUN_DATE, params.weights, False)
+    units = _units(prob, params, child, place, cost)
+    bound = sibling_bound(prob, units, child, place, cost, unplaced, None, flow.prices)
+    assert flow.bound < best - 100.0
+    assert bound == pytest.approx(best, abs=0.05)
+    hint = groups_first(prob, params, units, child, place, cost, unplaced, None, flow.prices)
+    where = legal_plan(prob, params, hint, child, place, cost)
+    assert plan_objective(evaluate_plan(prob, where, params.weights)) == pytest.approx(best)
+    assert id_plan(prob, where) == {"A": "PAIR", "B": "PAIR"}
+
+
+def test_prices_are_what_freeing_a_place_costs() -> None:
+    """Two children, a cheap home with one place and a dear one with one: the flow fills
+    both, the cheap home's price is what moving its child to the next option costs (the
+    dear home is full too, so that child's unplaced penalty less its pair cost, or the
+    dear pair), and with those prices the bound is the flow's own, to the penny."""
+    from match_builders import placement, placements_frame, referral, referrals_frame
+
+    refs = referrals_frame([referral("A", home_postcode="WR1 1AA"),
+                            referral("B", home_postcode="WR1 1AA")])  # fmt: skip
+    plcs = placements_frame([
+        placement("CHEAP", vacancies=1, weekly_cost=500.0, postcode="WR1 1AA"),
+        placement("DEAR", vacancies=1, weekly_cost=900.0, postcode="WR1 1AA"),
+        placement("SPARE", vacancies=1, weekly_cost=1300.0, postcode="WR1 1AA"),
+    ])  # fmt: skip
+    params = MatchingParams()
+    prob = build_problem(refs, plcs, RUN_DATE)
+    child, place, cost = _pairs(prob, params)
+    unplaced = unplaced_cost(prob, params.weights)
+    flow = transport(prob, child, place, cost, unplaced)
+    assert flow is not None
+    ids = prob.placements["placement_id"].tolist()
+    price = dict(zip(ids, flow.prices.tolist(), strict=True))
+    # freeing CHEAP moves its child to SPARE (DEAR is full: 400 more, then 400 again)
+    assert price == pytest.approx({"CHEAP": 800.0, "DEAR": 400.0, "SPARE": 0.0}, abs=0.02)
+    bound = sibling_bound(prob, [], child, place, cost, unplaced, None, flow.prices)
+    assert bound == pytest.approx(flow.bound, abs=0.02)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
