@@ -7,8 +7,9 @@ Usage (from the repository root)::
 
 Everything after ``--`` goes to ``bench_match.py``. Prints one line per run (status,
 method, gap, end-to-end seconds, peak memory, whether the five outputs were complete,
-or how the process failed), then a JSON summary. Exit code 1 if any run failed, left
-an output out, or went over ``--max-seconds`` / ``--max-gb`` when given.
+or how the process failed) and its seconds per stage, then a JSON summary. Exit code 1
+if any run failed, left an output out, or went over ``--max-seconds`` / ``--max-gb``
+when given.
 """
 
 from __future__ import annotations
@@ -53,12 +54,17 @@ def main() -> None:
               f"{r['end_to_end_seconds']} s end to end ({wall} s with generation), "
               f"peak {r['peak_rss_gb']} GB, outputs complete: {r['outputs_complete']}",
               flush=True)  # fmt: skip
+        stages = ", ".join(
+            f"{k} {v}" if not isinstance(v, list) else f"{k} {'+'.join(map(str, v))}"
+            for k, v in r.get("stage_seconds", {}).items()
+        )
+        print(f"       stages (s): {stages}", flush=True)
         slow = args.max_seconds is not None and r["end_to_end_seconds"] > args.max_seconds
         big = args.max_gb is not None and r["peak_rss_gb"] > args.max_gb
         ok = ok and r["outputs_complete"] and not slow and not big
         runs.append({"run": i + 1, **{k: r[k] for k in (
             "status", "method", "gap", "objective_gbp", "end_to_end_seconds", "peak_rss_gb",
-            "outputs_complete")}})  # fmt: skip
+            "outputs_complete", "stage_seconds")}})  # fmt: skip
     print(json.dumps({"repeat": args.repeat, "all_ok": ok, "runs": runs}, indent=2))
     sys.exit(0 if ok else 1)
 

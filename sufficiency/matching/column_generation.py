@@ -27,6 +27,7 @@ widened when needed (:mod:`.column_state`).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -48,7 +49,7 @@ from sufficiency.matching.plan import evaluate_plan, plan_objective
 from sufficiency.matching.pricing import Group, TooMany, groups
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.pruning import TOLERANCE_GBP, initial_subset, most_negative
-from sufficiency.matching.stop import Deadline
+from sufficiency.matching.stop import Deadline, Stages
 from sufficiency.matching.transport import legal_plan
 
 #: Pairs per single child the first LP takes (the cheapest), and each round adds.
@@ -68,6 +69,11 @@ SEEDED_PRICING_SHARE = 0.3
 #: Share of column generation's time after which no more columns are added for the proof
 #: (the MIPs still to solve need the rest).
 PROOF_SHARE = 0.75
+#: With ``all_conflicts``, the most who-lives-alongside rows the pool's MIP takes at once,
+#: and the most (child, child) pairs sharing a placement looked at to find them; past
+#: either, rows are added as the MIP's plans break them (a round each).
+MAX_CONFLICT_ROWS = 200_000
+MAX_SHARED_PAIRS = 5_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,7 +114,8 @@ def solve_patterns(
     cost: np.ndarray, stop: Deadline, radius: np.ndarray | None = None,
     max_columns: int = MAX_COLUMNS, give_up_gap: float | None = None, warm: bool = True,
     seed: np.ndarray | None = None, hint: np.ndarray | None = None,
-    units: list[Group] | None = None,
+    units: list[Group] | None = None, all_conflicts: bool = False,
+    stages: Stages | None = None,
 ) -> PatternOutcome:  # fmt: skip
     """Price, solve the MIP over the pool and prove (or bound) optimality for every pair.
 
@@ -122,8 +129,13 @@ def solve_patterns(
     asks the backend for its warm LP master (:func:`.master.pricing_lp`); without it,
     or from a backend without one, each round's LP is solved afresh, with the same
     optimum. ``units`` are the sibling groups over the same pairs, when the caller has
-    built them (:func:`.pricing.groups`).
+    built them (:func:`.pricing.groups`). With ``all_conflicts`` every MIP over the pool
+    has the who-lives-alongside rows of every two children its columns could put
+    together (up to :data:`MAX_CONFLICT_ROWS`), so one MIP usually proves the plan
+    instead of a MIP per round of rows found broken. ``stages`` is charged the time of
+    pricing, its LPs and each MIP round.
     """
+    stages = Stages() if stages is None else stages
     name = params.solver
     n_c = prob.num_children
     grp = prob.child_group
@@ -171,9 +183,12 @@ def solve_patterns(
     lp = pricing_lp(name, prob, singles, unit_of_child, st.unplaced, warm=warm)
     # from a seed plan the pool's MIP needs more of the time (its pool is larger)
     pricing = stop.share(PRICING_SHARE if seed is None else SEEDED_PRICING_SHARE)
+    stages.lap("pricing_setup")
     while True:
         rounds += 1
+        t_lp = time.perf_counter()
         sol = lp.solve(pool)
+        stages.add("pricing_lp", time.perf_counter() - t_lp)
         z, alpha, beta = sol.objective, sol.unit_duals, sol.capacity_duals
         active = (sol.active_child, sol.active_place)
         sc, sp, sk = pool.pair_child, pool.pair_place, pool.pair_cost
@@ -182,7 +197,8 @@ def solve_patterns(
         np.minimum.at(low, unit_of_child[sc], rc)
         new_patterns = 0
         for g, gr in enumerate(pool.groups):
-            least, found = gr.price(beta, float(alpha[len(singles) + g]))
+            # only a least below zero counts (lowering the unit's dual)
+            least, found = gr.price(beta, float(alpha[len(singles) + g]), floor=0.0)
             low[len(singles) + g] = min(least, 0.0)
             for _, blocks in found:
                 new_patterns += pool.add_pattern(g, blocks)
@@ -216,8 +232,9 @@ def solve_patterns(
     # who-lives-alongside rows start with the children the last LP puts together
     conflicts = conflicts_among(prob, *active)
     start = None if seed is None else (seed, seed_pattern)
+    stages.lap("pricing")
     return _prove(st, best, rounds, priced_out, conflicts, stop, max_columns, give_up_gap,
-                  start)  # fmt: skip
+                  start, all_conflicts, stages)  # fmt: skip
 
 
 def _plan_pattern(gr: Group, plan: np.ndarray) -> tuple | None:
@@ -258,13 +275,20 @@ def _seeded(
 def _prove(
     st: ColumnState, duals: _Duals, rounds: int, priced_out: bool, conflicts: np.ndarray,
     stop: Deadline, max_columns: int, give_up_gap: float | None = None,
-    start: tuple[np.ndarray, np.ndarray] | None = None,
+    start: tuple[np.ndarray, np.ndarray] | None = None, all_conflicts: bool = False,
+    stages: Stages | None = None,
 ) -> PatternOutcome:  # fmt: skip
     """MIP over the pool; add what could still improve it until the bound proves the plan.
 
     ``start`` is a plan that breaks no rule (placement per child) and the pool's pattern
     of it per group (-1: none): its columns are always in the MIP, which starts from it.
+    With ``all_conflicts`` each MIP has the who-lives-alongside rows of every two
+    children its columns could put together (:func:`_possible_conflicts`). Out of time
+    with a plan that still puts children together against those rules, the plan made
+    legal (:func:`.transport.legal_plan`: children moved to where they may live) is
+    proposed, or the plan less those children if that is better.
     """
+    stages = Stages() if stages is None else stages
     proof = stop.share(PROOF_SHARE)
     prob, params, pool = st.prob, st.params, st.pool
     gap = params.mip_gap
@@ -310,12 +334,18 @@ def _prove(
             pattern_use[start[1][start[1] >= 0]] = True
             values = _start_values(pool, st, seed_pair, pair_use, pattern_use, start[1],
                                    empty)  # fmt: skip
+        if all_conflicts:
+            possible = _possible_conflicts(prob, pool, pair_use, pattern_use)
+            if possible is not None:
+                conflicts = np.unique(np.concatenate([conflicts, possible]), axis=0)
         master = master_model(prob, pool, st.unit_of_child, st.singles, st.unplaced, conflicts,
                          pair_use, pattern_use)  # fmt: skip
+        stages.lap("proof")
         out = backends.solve_mip(
             params.solver, master.model,
             SolveOptions(stop.solver_seconds(), gap / 2, start=values),
         )  # fmt: skip
+        stages.record("mip_rounds", stages.take())
         if values is not None:
             # a backend out of time may return a worse plan than the start, or none
             first = float(master.model.obj @ values)
@@ -354,12 +384,15 @@ def _prove(
             if late:
                 if kept is not None:
                     return outcome(kept[0], kept[1], best_bound, "out of time")
-                # the MIP's plan, less the children sharing a home against the rules
+                # the MIP's plan made legal
+                fixed, fixed_cost, how = made_legal(prob, params, where, st.child, st.place,
+                                                    st.cost, st.unplaced)  # fmt: skip
                 why = (
                     "out of time with who-lives-alongside rules still to add (children "
-                    "sharing a home against them were left unplaced)"
+                    f"sharing a home against them were {how})"
                 )
-                return outcome(out, repair(prob, where, st.unplaced), best_bound, why)
+                legal = replace(out, objective=fixed_cost, status=SolveStatus.FEASIBLE)
+                return outcome(legal, fixed, best_bound, why)
             # every conflict the pool could create for those children at those placements
             at = np.isin(master.inc_place, broken[:, 2])
             near = conflicts_among(prob, master.inc_child[at], master.inc_place[at])
@@ -410,6 +443,47 @@ def _prove(
             return outcome(out, where, best_bound, why)
         pool.keep |= add
         pattern_floor = max(pattern_floor, threshold)
+
+
+def made_legal(
+    prob: MatchProblem, params: MatchingParams, where: np.ndarray, child: np.ndarray,
+    place: np.ndarray, cost: np.ndarray, unplaced: np.ndarray,
+) -> tuple[np.ndarray, float, str]:  # fmt: skip
+    """``where`` (a plan putting children together against the who-lives-alongside rules,
+    on the candidate pairs given) made legal, its objective, and how: the children moved
+    to where they may live (:func:`.transport.legal_plan`), or, when that costs more, the
+    plan less the children it must leave unplaced (:func:`.master.repair`)."""
+    moved = legal_plan(prob, params, where, child, place, cost)
+    dropped = repair(prob, where, unplaced)
+    moved_cost, dropped_cost = (plan_objective(evaluate_plan(prob, w, params.weights))
+                                for w in (moved, dropped))  # fmt: skip
+    if dropped_cost < moved_cost:
+        return dropped, dropped_cost, "left unplaced"
+    return moved, moved_cost, "moved where they may live"
+
+
+def _possible_conflicts(
+    prob: MatchProblem, pool: Pool, pair_use: np.ndarray, pattern_use: np.ndarray
+) -> np.ndarray | None:
+    """(a, b, p) for every two children the given columns could put together at a
+    placement of two or more places against the who-lives-alongside rules (siblings
+    never conflict); ``None`` when that would mean looking at more than
+    :data:`MAX_SHARED_PAIRS` pairs of children or giving more than
+    :data:`MAX_CONFLICT_ROWS` rows."""
+    pat, kid, plc, _ = pool.incidences()
+    on = pattern_use[pat] if len(pat) else np.zeros(0, bool)
+    child = np.concatenate([pool.pair_child[pair_use], kid[on]])
+    place = np.concatenate([pool.pair_place[pair_use], plc[on]])
+    # a placement of one place never takes two children: its capacity row suffices
+    roomy = prob.place_capacity[place] >= 2
+    child, place = child[roomy], place[roomy]
+    key = np.unique(place.astype(np.int64) * max(prob.num_children, 1) + child)
+    per_place = np.bincount(key // max(prob.num_children, 1))
+    if int((per_place.astype(np.int64) ** 2).sum()) > 2 * MAX_SHARED_PAIRS:
+        return None
+    found = conflicts_among(prob, key % max(prob.num_children, 1),
+                            key // max(prob.num_children, 1))  # fmt: skip
+    return found if len(found) <= MAX_CONFLICT_ROWS else None
 
 
 def _start_from(pool: Pool, plan: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:

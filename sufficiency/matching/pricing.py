@@ -19,7 +19,7 @@ cheapest placements are searched for the best distinct choice (:meth:`Group.pric
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
@@ -71,24 +71,42 @@ def _partitions(k: int, together: bool) -> tuple[tuple[int, tuple[int, ...]], ..
 @dataclass(eq=False)
 class Group:
     """One sibling group: for every subset of its members, the placements that can
-    take the whole subset together, what that costs and how many places it uses."""
+    take the whole subset together, what that costs and how many places it uses.
+
+    A round of pricing asks :meth:`price` and :meth:`far_bound` about the same duals:
+    the block costs under the last ``beta`` array given (by identity: the duals' arrays
+    are never changed in place) and the partitions' bounds under the last ``alpha`` are
+    kept for the next call."""
 
     members: np.ndarray
     unplaced: np.ndarray  # penalty per member
     blocks: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]  # mask: places, cost, uses
     split: float
     together: bool
+    _last_values: tuple | None = field(default=None, repr=False)
+    _last_frames: tuple | None = field(default=None, repr=False)
 
     def _values(self, beta: np.ndarray) -> dict[int, tuple[np.ndarray, np.ndarray, float]]:
         """Per block mask: its placements, their reduced block costs, and the least."""
+        if self._last_values is not None and self._last_values[0] is beta:
+            return self._last_values[1]  # type: ignore[no-any-return]
         out = {}
         for mask, (places, cost, uses) in self.blocks.items():
             v = cost - uses * beta[places]
             out[mask] = (places, v, float(v.min()))
+        self._last_values = (beta, out)
         return out
 
     def _frames(self, alpha: float, vals: dict) -> list[tuple[float, tuple[int, ...]]]:
         """(reduced cost with each block at its cheapest placement, blocks) per partition."""
+        last = self._last_frames
+        if last is not None and last[0] is vals and last[1] == alpha:
+            return last[2]  # type: ignore[no-any-return]
+        out = self._frames_of(alpha, vals)
+        self._last_frames = (vals, alpha, out)
+        return out
+
+    def _frames_of(self, alpha: float, vals: dict) -> list[tuple[float, tuple[int, ...]]]:
         out = []
         full = (1 << len(self.members)) - 1
         for placed, blocks in _partitions(len(self.members), self.together):
@@ -100,17 +118,30 @@ class Group:
             out.append((lower - alpha, blocks))
         return out
 
-    def price(self, beta: np.ndarray, alpha: float) -> tuple[float, list[tuple]]:
+    def price(
+        self, beta: np.ndarray, alpha: float, floor: float | None = None
+    ) -> tuple[float, list[tuple]]:
         """The least reduced cost of any pattern, and up to :data:`PATTERNS_PER_ROUND`
-        patterns with negative reduced cost (the best of each partition)."""
+        patterns with negative reduced cost (the best of each partition).
+
+        With ``floor`` (at most 0), partitions whose bound (each block at its cheapest
+        placement) is at least ``floor`` are not searched: the least is then exact when
+        it is below ``floor`` and otherwise a bound at least ``floor`` (the patterns
+        returned are the same; column generation only needs the least below zero)."""
         vals = self._values(beta)
         found: list[tuple[float, tuple]] = []
+        skipped = np.inf
         for lower, blocks in self._frames(alpha, vals):
+            if floor is not None and lower >= floor:
+                skipped = min(skipped, lower)
+                continue
             best = _best_distinct(blocks, vals, lower)
             if best is not None:
                 found.append(best)
         found.sort(key=lambda f: f[0])
         least = found[0][0] if found else np.inf
+        if floor is not None and not least < floor:
+            least = min(least, skipped)
         return least, [f for f in found if f[0] < -TOLERANCE_GBP][:PATTERNS_PER_ROUND]
 
     def cheapest(self, beta: np.ndarray) -> tuple[float, float, int]:

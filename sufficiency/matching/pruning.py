@@ -32,7 +32,8 @@ def initial_subset(
     child: np.ndarray, cost: np.ndarray, num_children: int, per_child: int, always: np.ndarray
 ) -> np.ndarray:
     """Mask of the ``per_child`` cheapest pairs of each child, plus ``always``."""
-    order = np.lexsort((np.arange(len(child)), cost, child))
+    # lexsort is stable: ties in (child, cost) keep the pairs' order
+    order = np.lexsort((cost, child))
     first = np.searchsorted(child[order], np.arange(num_children))
     rank = np.arange(len(child)) - first[child[order]]
     keep = np.zeros(len(child), bool)

@@ -22,6 +22,7 @@ from sufficiency.matching.explain import alternatives_table, unplaced_table
 from sufficiency.matching.plan import evaluate_plan, plan_figures
 from sufficiency.matching.problem import MatchProblem, build_problem
 from sufficiency.matching.solver import MatchResult, solve
+from sufficiency.matching.stop import Stages
 from sufficiency.matching.summary import MatchSummary, PlanFigures, SetAsideRow, input_notes
 from sufficiency.matching.why_not import add_why_not
 from sufficiency.matching.writers import write_match_outputs
@@ -179,11 +180,15 @@ def run_matching(
     say = progress or (lambda _stage: None)
     mp = params.matching
     together = mp.siblings == "together"
+    stages = Stages(started)
+    stages.lap("reading")
     say("Building the candidate placements for each child")
     prob = build_problem(referrals, placements, run_date, mp)
     prob, outcome = apply_decisions(prob, decisions, siblings_together=together)
+    stages.lap("problem")
     say("Finding the best matches")
     result = solve(prob, mp, started=started) if prob.num_children else _nobody(prob, mp)
+    stages.lap("solver")
     say("Explaining the matches and the children unplaced")
     greedy = evaluate_plan(prob, result.greedy_place_of_child, mp.weights)
     plan = result.plan.assign(distance_note=distance_notes(prob, result.place_of_child))
@@ -206,6 +211,14 @@ def run_matching(
                        "re-run; this child was not matched tonight." for v in who.values()],
         })  # fmt: skip
         unplaced = pd.concat([unplaced, extra], ignore_index=True)[list(unplaced.columns)]
+    alternatives = add_why_not(
+        prob, result, alternatives_table(prob, result, mp.num_alternatives), together
+    )
+    stages.lap("explanations")
+    # the solver's own stages in its place, in the order they ran
+    timing = stages.as_dict()
+    stage_seconds = {"reading": timing["reading"], "problem": timing["problem"],
+                     **result.stage_seconds, "explanations": timing["explanations"]}  # fmt: skip
     summary = MatchSummary(
         run_date=run_date,
         inputs_sha256=dict(sorted((input_sha256 or {}).items())),
@@ -218,6 +231,7 @@ def run_matching(
         bound_gbp=None if result.bound_gbp is None else round(result.bound_gbp, 2),
         gap=result.gap,
         runtime_seconds=round(result.runtime_seconds, 3),
+        stage_seconds=stage_seconds,
         num_children=prob.num_children,
         num_placements=prob.num_placements,
         num_candidate_pairs=result.candidates.num_pairs,
@@ -236,9 +250,7 @@ def run_matching(
         result=result,
         matches=matches,
         unplaced=unplaced,
-        alternatives=add_why_not(
-            prob, result, alternatives_table(prob, result, mp.num_alternatives), together
-        ),
+        alternatives=alternatives,
         summary=summary,
         decisions=outcome,
         referrals=referrals,

@@ -13,7 +13,7 @@ that is better.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, get_args
 
 import numpy as np
@@ -30,7 +30,7 @@ from sufficiency.matching.plan import evaluate_plan, plan_objective
 from sufficiency.matching.pricing import MAX_GROUP_SIZE, Group, groups, pattern_sizes_ok
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.pruning import TOLERANCE_GBP, dominance_slack, undominated
-from sufficiency.matching.stop import Deadline
+from sufficiency.matching.stop import Deadline, Stages
 from sufficiency.matching.transport import groups_first, legal_plan, sibling_bound, transport
 
 #: How :func:`solve` proves its plan: ``"auto"`` chooses (see the module notes),
@@ -56,6 +56,13 @@ GIVE_UP_GAP = 0.01
 
 #: Share of the time limit left after the solver for the explanations and the outputs.
 OUTPUT_SHARE = 0.1
+#: Seconds per referred child left after the solver for the explanations and the outputs
+#: when that is more than :data:`OUTPUT_SHARE` of the limit, but never more than
+#: :data:`MAX_OUTPUT_SHARE` of it. 5,000 children nationally: 30 s, where the 2-core
+#: machine took 1-3 s to finish the solve, 5-6 s for the explanations and 12-14 s to
+#: write the outputs when quiet (up to 12 s and 29 s with another job on its core).
+OUTPUT_SECONDS_PER_CHILD = 0.006
+MAX_OUTPUT_SHARE = 0.3
 #: The same where column generation starts from the transportation relaxation (children
 #: from one area): 5,000 x 100,000 took 25-30 s after the solver on the 2-core machine.
 SEEDED_OUTPUT_SHARE = 0.2
@@ -96,6 +103,10 @@ class MatchResult:
     runtime_seconds
         Seconds since the run started (``started``), reading included when the caller
         says when that was.
+    stage_seconds
+        Seconds spent in each stage of the solve (:class:`.stop.Stages`): the greedy
+        baseline, the candidate pairs, their costs, pricing (and its LPs within it),
+        each MIP round, and so on.
     """
 
     status: SolveStatus
@@ -113,6 +124,7 @@ class MatchResult:
     message: str
     greedy_place_of_child: np.ndarray
     method: str = COMPACT
+    stage_seconds: dict[str, float | list[float]] = field(default_factory=dict)
 
 
 def _decode(values: np.ndarray, child: np.ndarray, place: np.ndarray, n: int) -> np.ndarray:
@@ -185,8 +197,9 @@ def solve(
     """
     run = Deadline(time.perf_counter() if started is None else started,
                    params.time_limit_seconds)  # fmt: skip
-    # the solver stops by OUTPUT_SHARE of the limit before its end
-    stop = run.share(1 - OUTPUT_SHARE)
+    stages = Stages()
+    # the solver stops early enough to leave the explanations and the outputs their time
+    stop = run.share(1 - output_share(prob, params, OUTPUT_SHARE))
     if method not in METHODS:
         raise ValueError(f"Unknown method {method!r}; choose one of {', '.join(METHODS)}.")
     backends.check(params.solver)
@@ -209,24 +222,29 @@ def solve(
     seed_plan: np.ndarray | None = None
     if by_distance:
         greedy = greedy_plan(prob, params)
+        stages.lap("greedy_baseline")
         # children from one area (few homes near it): the greedy plan's pairs are held
         # and start the MIP, and the transportation plan over the pairs held starts
         # the columns (see :mod:`.transport`)
         seeded = _crowded(prob)
         if seeded:
             # its explanations and outputs, over millions of pairs, need more of the time
-            stop = run.share(1 - SEEDED_OUTPUT_SHARE)
+            stop = run.share(1 - output_share(prob, params, SEEDED_OUTPUT_SHARE))
         cands, radius = spatial.initial_candidates(prob, params)
         if seeded:
             cands = spatial.with_pairs(prob, cands, radius, greedy)
+        stages.lap("candidates")
     else:
         cands = (
             candidates
             if candidates is not None
             else generate_candidates(prob, params if prune else None)
         )
+        stages.lap("candidates")
         greedy = greedy_plan(prob, params, cands)
+        stages.lap("greedy_baseline")
     full_cost = pair_cost(prob, cands.child, cands.place, params.weights)
+    stages.lap("costs")
     child, place, cost = cands.child, cands.place, full_cost
     hint, relaxed, relaxed_bound = None, None, None
     units: list[Group] | None = None
@@ -261,10 +279,12 @@ def solve(
                     seed_plan, hint, best = start, h, value
             if hint is None:
                 hint = relaxed.where
+        stages.lap("transportation")
     if prune and not by_distance:
         slack = dominance_slack(prob, params)
         needed = undominated(child, place, cost, prob.num_children, slack)
         child, place, cost = child[needed], place[needed], cost[needed]
+        stages.lap("dominance")
     n_c = prob.num_children
     name = params.solver
     priced = None
@@ -288,7 +308,9 @@ def solve(
         priced = column_generation.solve_patterns(
             prob, params, child, place, cost, stop.share_of_rest(share), radius=radius,
             max_columns=columns, give_up_gap=give_up, seed=seed_plan, hint=hint, units=units,
+            all_conflicts=by_distance and not seeded, stages=stages,
         )  # fmt: skip
+        stages.lap("proof")
         out, rounds, in_model = priced.mip, priced.rounds, priced.columns
         where, bound = priced.where, priced.bound
         if relaxed_bound is not None:
@@ -297,13 +319,17 @@ def solve(
         settled = priced.settled
         if by_distance:
             # the pairs held at the end, for the alternatives and the summary
-            order = np.lexsort((priced.place, priced.child))
+            # mostly sorted already (the widened rings' pairs come last): a stable sort of
+            # one key per pair merges them, faster than lexsort's two passes
+            key = priced.child.astype(np.int64) * max(prob.num_placements, 1) + priced.place
+            order = np.argsort(key, kind="stable")
             cands = Candidates(priced.child[order], priced.place[order],
                                cands.excluded_counts, cands.num_suitable)  # fmt: skip
             full_cost = priced.cost[order]
         proven = where is not None and _proven(prob, params, where, bound)
         if fallback and not proven:
             full, full_where, full_bound = _full_model(prob, params, child, place, cost, stop)
+            stages.lap("full_model")
             how = PATTERNS_THEN_FULL
             in_model = max(in_model, len(child))
             if full_bound is not None:
@@ -322,6 +348,7 @@ def solve(
             settled = f"{settled}; {stopped}" if settled else stopped
     else:
         full, where, full_bound = _full_model(prob, params, child, place, cost, stop)
+        stages.lap("full_model")
         out, rounds, in_model, bound = full, 1, len(child), full_bound
         how = COMPACT
         solver_proved = full.status is SolveStatus.OPTIMAL
@@ -374,11 +401,13 @@ def solve(
         # what each rule excludes, over the whole register, for the children left unplaced
         counts, suitable = spatial.rule_counts(prob, np.nonzero(where < 0)[0])
         cands = Candidates(cands.child, cands.place, counts, suitable)
+    stages.lap("solver_end")
     return MatchResult(
         status=status, solver=out.solver, plan=plan, place_of_child=where,
         objective_gbp=objective, bound_gbp=bound, gap=gap, runtime_seconds=runtime,
         candidates=cands, pair_cost_gbp=full_cost, num_pairs_in_model=in_model,
         pruning_rounds=rounds, message=message, greedy_place_of_child=greedy, method=how,
+        stage_seconds=stages.as_dict(),
     )  # fmt: skip
 
 
@@ -396,6 +425,15 @@ def _crowded(prob: MatchProblem) -> bool:
     homes = int((np.isfinite(prob.child_home_east) & np.isfinite(prob.child_home_north)).sum())
     near = spatial.places_near_homes(prob, spatial.START_RADIUS_MILES)
     return homes > 0 and near < SEED_BELOW_PLACES_PER_CHILD * homes
+
+
+def output_share(prob: MatchProblem, params: MatchingParams, share: float) -> float:
+    """Share of the time limit the solver leaves for the explanations and the outputs:
+    ``share``, or :data:`OUTPUT_SECONDS_PER_CHILD` per child where that is more (up to
+    :data:`MAX_OUTPUT_SHARE`)."""
+    limit = max(params.time_limit_seconds, 1e-9)
+    need = OUTPUT_SECONDS_PER_CHILD * prob.num_children / limit
+    return max(share, min(need, MAX_OUTPUT_SHARE))
 
 
 def _objective(prob: MatchProblem, params: MatchingParams, where: np.ndarray) -> float:

@@ -67,3 +67,45 @@ class Deadline:
         """``fraction`` of the time that remains, starting now."""
         now = time.perf_counter()
         return Deadline(now, fraction * max(self.end - now, 0.0))
+
+
+class Stages:
+    """Seconds spent in each stage of a run, in the order the stages first ran.
+
+    :meth:`lap` charges the time since the previous lap (or since ``start``) to a stage;
+    :meth:`add` charges a measured span; a stage charged twice accumulates, and
+    :meth:`record` keeps a list (one entry per MIP round, say). :meth:`as_dict` gives the
+    figures rounded to hundredths of a second, for ``summary.json``'s ``stage_seconds``.
+    """
+
+    def __init__(self, start: float | None = None) -> None:
+        self.last = time.perf_counter() if start is None else start
+        self.seconds: dict[str, float] = {}
+        self.lists: dict[str, list[float]] = {}
+
+    def lap(self, stage: str) -> float:
+        """Charge the time since the last lap to ``stage``; returns those seconds."""
+        spent = self.take()
+        self.add(stage, spent)
+        return spent
+
+    def take(self) -> float:
+        """Seconds since the last lap, charged to nothing (for :meth:`record`); the next
+        lap starts now."""
+        now = time.perf_counter()
+        spent, self.last = now - self.last, now
+        return spent
+
+    def add(self, stage: str, seconds: float) -> None:
+        """Charge ``seconds`` to ``stage``."""
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + max(seconds, 0.0)
+
+    def record(self, stage: str, seconds: float) -> None:
+        """Append ``seconds`` to the list kept for ``stage`` (one entry per round)."""
+        self.lists.setdefault(stage, []).append(max(seconds, 0.0))
+
+    def as_dict(self) -> dict[str, float | list[float]]:
+        """Every stage's seconds (lists for the stages kept per round), rounded."""
+        out: dict[str, float | list[float]] = {k: round(v, 2) for k, v in self.seconds.items()}
+        out.update({k: [round(v, 2) for v in vs] for k, vs in self.lists.items()})
+        return out

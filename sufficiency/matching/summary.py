@@ -119,6 +119,9 @@ class MatchSummary:
     distance_unknown: int = 0
     input_notes: tuple[InputNote, ...] = ()
     decisions: DecisionOutcome = field(default_factory=DecisionOutcome)
+    #: Seconds per stage of the run (reading, problem, greedy baseline, candidates,
+    #: costs, pricing and its LPs, each MIP round, explanations, ...): where the time went.
+    stage_seconds: Mapping[str, float | list[float]] = field(default_factory=dict)
 
     @property
     def proven_optimal(self) -> bool:
@@ -166,6 +169,7 @@ class MatchSummary:
             "bound_gbp": self.bound_gbp,
             "gap": self.gap,
             "runtime_seconds": self.runtime_seconds,
+            "stage_seconds": dict(self.stage_seconds),
             "num_children": self.num_children,
             "num_placements": self.num_placements,
             "num_candidate_pairs": self.num_candidate_pairs,

@@ -152,8 +152,16 @@ def test_group_pricing_is_exact_and_enumeration_complete() -> None:
         beta = -rng.uniform(0, 2500, prob.num_placements)
         alpha = float(rng.uniform(0, 6000))
         brute = _every_pattern(prob, params, cands, cost, beta, alpha)
-        least, _ = group.price(beta, alpha)
+        least, found = group.price(beta, alpha)
         assert least == pytest.approx(min(brute.values()))
+        # searching only partitions that could price below zero: the same patterns, and
+        # the least exact below zero (else a bound between zero and it)
+        floored, found_floored = group.price(beta, alpha, floor=0.0)
+        assert found_floored == found
+        if least < 0:
+            assert floored == pytest.approx(least)
+        else:
+            assert 0.0 <= floored <= least + 1e-9
         threshold = float(np.quantile(list(brute.values()), 0.3))
         listed = {tuple(sorted(b)): rc for rc, b in group.enumerate(beta, alpha, threshold)}
         expected = {b: rc for b, rc in brute.items() if rc < threshold}
