@@ -138,11 +138,8 @@ def _prices(
     dual objective is the flow's optimum. Any prices >= 0 give a valid bound
     (:func:`sibling_bound`); after :data:`PRICE_ROUNDS` the prices reached are used."""
     n_p = len(room)
-    c, p, k = child, place, pence
-    if len(child) > 1 and not bool((child[1:] >= child[:-1]).all()):
-        order = np.argsort(child, kind="stable")
-        c, p, k = child[order], place[order], pence[order]
-    first = np.searchsorted(c, np.arange(n + 1))
+    pairs = _Pairs.of(child, place, pence, n)
+    first, p, k = pairs.first, pairs.place, pairs.cost
     has = first[1:] > first[:-1]
     at = np.full(n, -1, np.int64)
     paid = np.zeros(n, np.int64)
@@ -319,11 +316,8 @@ def sibling_bound(
     and ``radius`` as for :func:`transport` and :mod:`.spatial`."""
     n = prob.num_children
     lam = np.asarray(prices, float)
-    outside = unplaced.astype(float).copy()
-    if far is not None:
-        outside = np.minimum(outside, far)
+    best = unplaced.astype(float) if far is None else np.minimum(unplaced, far)
     singles = prob.child_group < 0
-    best = outside.copy()
     pairs = _Pairs.of(child, place, cost, n)
     has = pairs.first[1:] > pairs.first[:-1]
     if has.any():

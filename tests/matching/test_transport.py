@@ -27,6 +27,13 @@ from sufficiency.matching.transport import (
 )
 
 
+def _problem(case):  # type: ignore[no-untyped-def]
+    """The drawn instance's parameters (its sibling policy) and problem."""
+    refs, plcs, together = case
+    params = MatchingParams(siblings="together" if together else "prefer")
+    return params, build_problem(refs, plcs, RUN_DATE)
+
+
 def _pairs(prob, params):  # type: ignore[no-untyped-def]
     cands = generate_candidates(prob)
     return cands.child, cands.place, pair_cost(prob, cands.child, cands.place, params.weights)
@@ -40,8 +47,7 @@ def test_bound_never_exceeds_the_optimum(case, radii) -> None:  # type: ignore[n
     floor beyond it, the flow's bound is at most the enumerated optimum (rules between
     children, siblings and the split weight included there)."""
     refs, plcs, together = case
-    params = MatchingParams(siblings="together" if together else "prefer")
-    prob = build_problem(refs, plcs, RUN_DATE)
+    params, prob = _problem(case)
     best = best_by_enumeration(refs, plcs, RUN_DATE, params.weights, together)
     child, place, cost = _pairs(prob, params)
     unplaced = unplaced_cost(prob, params.weights)
@@ -75,8 +81,7 @@ def test_sibling_bound_never_exceeds_the_optimum(case, levels) -> None:  # type:
     is at most the enumerated optimum; at the flow's prices it is at least the flow's
     own bound."""
     refs, plcs, together = case
-    params = MatchingParams(siblings="together" if together else "prefer")
-    prob = build_problem(refs, plcs, RUN_DATE)
+    params, prob = _problem(case)
     best = best_by_enumeration(refs, plcs, RUN_DATE, params.weights, together)
     child, place, cost = _pairs(prob, params)
     unplaced = unplaced_cost(prob, params.weights)
@@ -97,8 +102,7 @@ def test_groups_first_start_breaks_no_rule(case) -> None:  # type: ignore[no-unt
     """The hint keeping groups together at the flow's prices, once repaired, breaks no
     hard rule and is costed as the reference costs it."""
     refs, plcs, together = case
-    params = MatchingParams(siblings="together" if together else "prefer")
-    prob = build_problem(refs, plcs, RUN_DATE)
+    params, prob = _problem(case)
     child, place, cost = _pairs(prob, params)
     unplaced = unplaced_cost(prob, params.weights)
     flow = transport(prob, child, place, cost, unplaced)
@@ -179,8 +183,7 @@ def test_repaired_plan_breaks_no_rule(case, rnd) -> None:  # type: ignore[no-unt
     """Whatever the hint (here random candidate pairs, capacity ignored), the plan made
     from it breaks no hard rule, and is costed as the reference costs it."""
     refs, plcs, together = case
-    params = MatchingParams(siblings="together" if together else "prefer")
-    prob = build_problem(refs, plcs, RUN_DATE)
+    params, prob = _problem(case)
     child, place, cost = _pairs(prob, params)
     hint = np.full(prob.num_children, -1, np.int64)
     for c in range(prob.num_children):
