@@ -7,6 +7,10 @@ spend against budget and writes the member's files, as ``sufficiency region
 --no-commissioning`` does. The same tasks run first on a LocalCluster of ``--workers``
 processes inside ``distributed.performance_report`` (task durations, saved as HTML),
 then one after another in this process. The two runs' summaries must be equal.
+The authorities are generated in a process of their own, so that the client memory
+printed is the region run's (with the memory at its start beside the peak);
+``--inputs OUT/inputs`` reuses an earlier run's authorities (or any members file named
+``members.toml`` in that folder) instead, and up to 12 tasks are listed one by one.
 Members are English upper-tier authorities, each child at its own authority's postcodes
 (``--places england``, the default; at most the 158 the postcode directory holds), or
 fictional authorities without postcodes (``--places fictional``, as the figures in
@@ -31,12 +35,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import multiprocessing
 import os
 import shutil
 import statistics
 import threading
 import time
 import warnings
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import psutil
@@ -66,6 +72,7 @@ class PeakRSS:
             time.sleep(0.05)
 
     def __enter__(self) -> PeakRSS:
+        self.start = psutil.Process().memory_info().rss
         self._thread.start()
         return self
 
@@ -77,11 +84,24 @@ class PeakRSS:
     def peak_mib(self) -> float:
         return self.peak / 2**20
 
+    @property
+    def start_mib(self) -> float:
+        return self.start / 2**20
+
 
 def _warm() -> None:
     import sufficiency.api
     import sufficiency.forecast.writers
     import sufficiency.region.tasks  # noqa: F401
+
+
+def _generate(args: argparse.Namespace) -> tuple[Path, list[int]]:
+    sizes = member_sizes(args.authorities, args.seed)
+    members_file = write_region(
+        args.out / "inputs", args.authorities, args.seed, sizes=sizes, num_years=6,
+        places=args.places,
+    )  # fmt: skip
+    return members_file, list(sizes)
 
 
 def main() -> None:
@@ -97,6 +117,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/tmp/bench_region"))
     parser.add_argument("--skip-serial", action="store_true")
     parser.add_argument(
+        "--inputs",
+        type=Path,
+        help="reuse the members file and returns an earlier run generated (OUT/inputs)",
+    )
+    parser.add_argument(
         "--places",
         choices=("england", "fictional"),
         default="england",
@@ -105,17 +130,20 @@ def main() -> None:
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     os.environ.setdefault("SUFFICIENCY_CACHE_DIR", "/tmp/pccache")
-    shutil.rmtree(args.out, ignore_errors=True)
-    sizes = member_sizes(args.authorities, args.seed)
-    t0 = time.perf_counter()
-    members_file = write_region(
-        args.out / "inputs", args.authorities, args.seed, sizes=sizes, num_years=6,
-        places=args.places,
-    )  # fmt: skip
-    print(
-        f"Generated {args.authorities} authorities ({min(sizes)}-{max(sizes)} children, "
-        f"{sum(sizes):,} in all) in {time.perf_counter() - t0:.1f} s"
-    )
+    if args.inputs is not None:
+        members_file = args.inputs.resolve() / "members.toml"
+        for part in ("cluster", "serial", "performance_report.html"):
+            shutil.rmtree(args.out / part, ignore_errors=True)
+    else:
+        shutil.rmtree(args.out, ignore_errors=True)
+        t0 = time.perf_counter()
+        # in a process of its own, so that the client's memory below is the region run's
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            members_file, sizes = pool.submit(_generate, args).result()
+        print(
+            f"Generated {args.authorities} authorities ({min(sizes)}-{max(sizes)} children, "
+            f"{sum(sizes):,} in all) in {time.perf_counter() - t0:.1f} s"
+        )
     params = Params()
     params = params.model_copy(
         update={
@@ -161,28 +189,35 @@ def main() -> None:
                 client=client,
             )
             wall_cluster = time.perf_counter() - t1
-    durations = sorted(
-        t["stop"] - t["start"]
+    by_task = sorted(
+        (t["stop"] - t["start"], str(d["key"]))
         for d in stream.data
         for t in d["startstops"]
         if t["action"] == "compute"
     )
+    durations = [seconds for seconds, _ in by_task]
     n = len(durations)
     print(
-        f"\n{n} tasks ({args.authorities} authorities x {len(scenarios) + 1} scenarios, "
+        f"\n{n} tasks ({len(region.members)} authorities x {len(scenarios) + 1} scenarios, "
         f"{args.paths} paths x {args.months} months, backtest), {args.workers} workers"
     )
     print(
         f"  cluster start {started:.1f} s; region on the cluster {wall_cluster:.1f} s "
         f"(start to last result, report not written)"
     )
-    print(f"  client peak memory (RSS, this process) {rss.peak_mib:.0f} MiB")
+    print(
+        f"  client peak memory (RSS, this process) {rss.peak_mib:.0f} MiB "
+        f"({rss.start_mib:.0f} MiB when the run started)"
+    )
     total = sum(durations)
     print(
         f"  task durations: total {total:.1f} s, median {statistics.median(durations):.1f} s, "
         f"longest {durations[-1]:.1f} s, shortest {durations[0]:.1f} s "
         f"(performance report: {report})"
     )
+    if n <= 12:
+        for seconds, key in by_task:
+            print(f"    {key}: {seconds:.1f} s")
     for cores in (32, 128):
         print(f"  on {cores} cores (estimate): {started + max(total / cores, durations[-1]):.0f} s")
     if args.skip_serial:
