@@ -52,16 +52,7 @@ def _gain(
     (change in cost, placement, [(child moved out, where it goes)]), or None."""
     grp = prob.child_group
     kids = np.nonzero(grp == g)[0]
-    common, total = pairs.of_child(int(kids[0]))
-    for k in kids[1:].tolist():
-        places, costs = pairs.of_child(k)
-        common, i, j = np.intersect1d(common, places, assume_unique=True, return_indices=True)
-        total = total[i] + costs[j]
-
-    def cost_at(c: int, p: int) -> float:
-        places, costs = pairs.of_child(c)
-        return float(costs[np.searchsorted(places, p)])
-
+    common, total = pairs.common(kids)
     best = None
     for j in np.argsort(total, kind="stable")[:tries].tolist():
         if total[j] >= now:
@@ -74,7 +65,7 @@ def _gain(
         for o in others:
             if grp[o] >= 0:
                 continue  # a sibling elsewhere stays: moving it could split its own group
-            here = cost_at(o, p)
+            here = pairs.cost_at(o, p)
             change, to = float(unplaced[o]) - here, -1
             places, costs = pairs.of_child(o)
             for i in np.argsort(costs, kind="stable")[:_MOVE_TRIES].tolist():
@@ -143,8 +134,7 @@ def main() -> None:
         kids = np.nonzero(prob.child_group == g)[0]
         now = float(split[g]) + float(unplaced[kids[where[kids] < 0]].sum())
         for k in kids[where[kids] >= 0].tolist():
-            places, costs = pairs.of_child(k)
-            now += float(costs[np.searchsorted(places, where[k])])
+            now += pairs.cost_at(k, int(where[k]))
         move = _gain(prob, where, members, pairs, unplaced, g, now, args.tries)
         if move is None:
             continue

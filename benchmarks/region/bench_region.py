@@ -61,7 +61,7 @@ class PeakRSS:
     """Samples this process's resident memory every 50 ms; ``peak_mib`` when stopped."""
 
     def __init__(self) -> None:
-        self.peak = 0
+        self.start = self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 

@@ -235,6 +235,21 @@ class _Pairs:
         at = slice(self.first[c], self.first[c + 1])
         return self.place[at], self.cost[at]
 
+    def cost_at(self, c: int, p: int) -> float:
+        """The cost of the pair (``c``, ``p``), which must be held."""
+        places, costs = self.of_child(c)
+        return float(costs[np.searchsorted(places, p)])
+
+    def common(self, kids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The placements every one of ``kids`` has a pair at, and their summed cost."""
+        common, total = self.of_child(int(kids[0]))
+        for k in kids[1:].tolist():
+            places, costs = self.of_child(k)
+            common, i, j = np.intersect1d(common, places, assume_unique=True,
+                                          return_indices=True)  # fmt: skip
+            total = total[i] + costs[j]
+        return common, total
+
 
 #: Placements (the cheapest for the whole group) a split group is tried at.
 _TOGETHER_TRIES = 20
@@ -259,18 +274,12 @@ def _bring_together(
         if len(used) <= 1 and (at >= 0).all():
             continue
         # the placements every member may go to, and the group's cost there
-        common, total = pairs.of_child(int(kids[0]))
-        for k in kids[1:].tolist():
-            places, costs = pairs.of_child(k)
-            common, i, j = np.intersect1d(common, places, assume_unique=True,
-                                          return_indices=True)  # fmt: skip
-            total = total[i] + costs[j]
+        common, total = pairs.common(kids)
         if len(common) == 0:
             continue
         now = split * max(len(used) - 1, 0) + float(unplaced[kids[at < 0]].sum())
         for k, p in zip(kids[at >= 0].tolist(), at[at >= 0].tolist(), strict=True):
-            mine, costs = pairs.of_child(k)
-            now += float(costs[np.searchsorted(mine, p)])
+            now += pairs.cost_at(k, p)
         cheap = np.argsort(total, kind="stable")[:_TOGETHER_TRIES]
         for j in cheap.tolist():
             if total[j] >= now - 1e-6:
