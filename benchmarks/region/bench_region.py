@@ -11,6 +11,9 @@ The authorities are generated in a process of their own, so that the client memo
 printed is the region run's (with the memory at its start beside the peak);
 ``--inputs OUT/inputs`` reuses an earlier run's authorities (or any members file named
 ``members.toml`` in that folder) instead, and up to 12 tasks are listed one by one.
+``--skip-serial`` runs only the cluster; ``--skip-cluster`` only the serial run, and with
+``--compare EARLIER_OUT`` its CSV files are checked byte for byte against an earlier
+run's cluster files (the national run's two halves take an hour and more each).
 Members are English upper-tier authorities, each child at its own authority's postcodes
 (``--places england``, the default; at most the 158 the postcode directory holds), or
 fictional authorities without postcodes (``--places fictional``, as the figures in
@@ -44,6 +47,7 @@ import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -104,58 +108,10 @@ def _generate(args: argparse.Namespace) -> tuple[Path, list[int]]:
     return members_file, list(sizes)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--authorities", type=int, default=12)
-    parser.add_argument("--paths", type=int, default=200)
-    parser.add_argument("--months", type=int, default=60)
-    parser.add_argument("--scenarios", type=int, default=3, help="base + up to 2 sample files")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=Path("/tmp/bench_region"))
-    parser.add_argument("--skip-serial", action="store_true")
-    parser.add_argument(
-        "--inputs",
-        type=Path,
-        help="reuse the members file and returns an earlier run generated (OUT/inputs)",
-    )
-    parser.add_argument(
-        "--places",
-        choices=("england", "fictional"),
-        default="england",
-        help="members as English authorities at their own postcodes (default), or fictional",
-    )
-    args = parser.parse_args()
-    warnings.simplefilter("ignore")
-    os.environ.setdefault("SUFFICIENCY_CACHE_DIR", "/tmp/pccache")
-    if args.inputs is not None:
-        members_file = args.inputs.resolve() / "members.toml"
-        for part in ("cluster", "serial", "performance_report.html"):
-            shutil.rmtree(args.out / part, ignore_errors=True)
-    else:
-        shutil.rmtree(args.out, ignore_errors=True)
-        t0 = time.perf_counter()
-        # in a process of its own, so that the client's memory below is the region run's
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            members_file, sizes = pool.submit(_generate, args).result()
-        print(
-            f"Generated {args.authorities} authorities ({min(sizes)}-{max(sizes)} children, "
-            f"{sum(sizes):,} in all) in {time.perf_counter() - t0:.1f} s"
-        )
-    params = Params()
-    params = params.model_copy(
-        update={
-            "forecast": params.forecast.model_copy(
-                update={"num_paths": args.paths, "horizon_months": args.months}
-            )
-        }
-    )
-    scenarios = SCENARIOS[: max(args.scenarios - 1, 0)]
-    region = load_members(members_file)
-    day = dt.date(2026, 4, 1)
-
+def _on_cluster(
+    args: argparse.Namespace, region: Any, scenarios: list[Path], params: Params, day: dt.date
+) -> tuple[Any, float]:
+    """Run the region on a LocalCluster; print its figures; return its result and wall time."""
     import dask
     from distributed import Client, LocalCluster, get_task_stream, performance_report
 
@@ -220,6 +176,90 @@ def main() -> None:
             print(f"    {key}: {seconds:.1f} s")
     for cores in (32, 128):
         print(f"  on {cores} cores (estimate): {started + max(total / cores, durations[-1]):.0f} s")
+    return parallel, wall_cluster
+
+
+def _compare(mine: Path, theirs: Path) -> None:
+    """Every CSV under ``mine`` must be byte-identical to the same file under ``theirs``."""
+    files = sorted(mine.rglob("*.csv"))
+    differ = [f for f in files if f.read_bytes() != (theirs / f.relative_to(mine)).read_bytes()]
+    missing = sorted(
+        f for f in theirs.rglob("*.csv") if not (mine / f.relative_to(theirs)).exists()
+    )
+    print(
+        f"  compared with {theirs}: {len(files)} CSV files, {len(differ)} differ, "
+        f"{len(missing)} missing here: identical: {not differ and not missing and bool(files)}"
+    )
+    for f in (differ + missing)[:10]:
+        print(f"    {f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--authorities", type=int, default=12)
+    parser.add_argument("--paths", type=int, default=200)
+    parser.add_argument("--months", type=int, default=60)
+    parser.add_argument("--scenarios", type=int, default=3, help="base + up to 2 sample files")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=Path("/tmp/bench_region"))
+    parser.add_argument("--skip-serial", action="store_true")
+    parser.add_argument(
+        "--skip-cluster",
+        action="store_true",
+        help="run the tasks serially only (with --compare, check them against an earlier run)",
+    )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="an earlier run's OUT: the serial run's CSV files must equal its cluster's",
+    )
+    parser.add_argument(
+        "--inputs",
+        type=Path,
+        help="reuse the members file and returns an earlier run generated (OUT/inputs)",
+    )
+    parser.add_argument(
+        "--places",
+        choices=("england", "fictional"),
+        default="england",
+        help="members as English authorities at their own postcodes (default), or fictional",
+    )
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    os.environ.setdefault("SUFFICIENCY_CACHE_DIR", "/tmp/pccache")
+    if args.inputs is not None:
+        members_file = args.inputs.resolve() / "members.toml"
+        for part in ("cluster", "serial"):
+            shutil.rmtree(args.out / part, ignore_errors=True)
+        (args.out / "performance_report.html").unlink(missing_ok=True)
+    else:
+        shutil.rmtree(args.out, ignore_errors=True)
+        t0 = time.perf_counter()
+        # in a process of its own, so that the client's memory below is the region run's
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            members_file, sizes = pool.submit(_generate, args).result()
+        print(
+            f"Generated {args.authorities} authorities ({min(sizes)}-{max(sizes)} children, "
+            f"{sum(sizes):,} in all) in {time.perf_counter() - t0:.1f} s"
+        )
+    params = Params()
+    params = params.model_copy(
+        update={
+            "forecast": params.forecast.model_copy(
+                update={"num_paths": args.paths, "horizon_months": args.months}
+            )
+        }
+    )
+    scenarios = SCENARIOS[: max(args.scenarios - 1, 0)]
+    region = load_members(members_file)
+    day = dt.date(2026, 4, 1)
+
+    parallel, wall_cluster = (
+        (None, 0.0) if args.skip_cluster else _on_cluster(args, region, scenarios, params, day)
+    )
     if args.skip_serial:
         return
     specs = scenario_specs(scenarios)
@@ -230,13 +270,17 @@ def main() -> None:
     t1 = time.perf_counter()
     serial = [run_member(t) for t in tasks]
     wall_serial = time.perf_counter() - t1
-    same = list(parallel.members) == [s for s in serial if s in parallel.members] and len(
-        parallel.members
-    ) == len(serial)
-    print(
-        f"  serial (one process) {wall_serial:.1f} s; speed-up {wall_serial / wall_cluster:.2f}x "
-        f"on {args.workers} workers; results identical: {same}"
-    )
+    print(f"\n{len(tasks)} tasks serially (one process): {wall_serial:.1f} s")
+    if parallel is not None:
+        same = list(parallel.members) == [s for s in serial if s in parallel.members] and len(
+            parallel.members
+        ) == len(serial)
+        print(
+            f"  speed-up {wall_serial / wall_cluster:.2f}x on {args.workers} workers; "
+            f"results identical: {same}"
+        )
+    if args.compare is not None:
+        _compare(args.out / "serial" / "members", args.compare / "cluster" / "members")
     print(f"  load: {os.getloadavg()}")
 
 
