@@ -47,12 +47,11 @@ import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import psutil
 
 from sufficiency.config import Params
-from sufficiency.region import load_members, run_region
+from sufficiency.region import Region, RegionResult, load_members, run_region
 from sufficiency.region.run import WORKER_CONFIG, plan_member_tasks, scenario_specs
 from sufficiency.region.synthetic import member_sizes, write_region
 from sufficiency.region.tasks import run_member
@@ -109,8 +108,8 @@ def _generate(args: argparse.Namespace) -> tuple[Path, list[int]]:
 
 
 def _on_cluster(
-    args: argparse.Namespace, region: Any, scenarios: list[Path], params: Params, day: dt.date
-) -> tuple[Any, float]:
+    args: argparse.Namespace, region: Region, scenarios: list[Path], params: Params, day: dt.date
+) -> tuple[RegionResult, float]:
     """Run the region on a LocalCluster; print its figures; return its result and wall time."""
     import dask
     from distributed import Client, LocalCluster, get_task_stream, performance_report
@@ -180,9 +179,15 @@ def _on_cluster(
 
 
 def _compare(mine: Path, theirs: Path) -> None:
-    """Every CSV under ``mine`` must be byte-identical to the same file under ``theirs``."""
+    """Every CSV under ``mine`` must be byte-identical to the same file under ``theirs``
+    (one missing there differs); prints how many differ or are missing here."""
     files = sorted(mine.rglob("*.csv"))
-    differ = [f for f in files if f.read_bytes() != (theirs / f.relative_to(mine)).read_bytes()]
+    differ = [
+        f
+        for f in files
+        if not (other := theirs / f.relative_to(mine)).exists()
+        or f.read_bytes() != other.read_bytes()
+    ]
     missing = sorted(
         f for f in theirs.rglob("*.csv") if not (mine / f.relative_to(theirs)).exists()
     )
@@ -228,6 +233,8 @@ def main() -> None:
         help="members as English authorities at their own postcodes (default), or fictional",
     )
     args = parser.parse_args()
+    if args.skip_serial and (args.skip_cluster or args.compare is not None):
+        parser.error("--skip-serial leaves nothing for --skip-cluster or --compare")
     warnings.simplefilter("ignore")
     os.environ.setdefault("SUFFICIENCY_CACHE_DIR", "/tmp/pccache")
     if args.inputs is not None:
