@@ -136,7 +136,8 @@ def job_match(ctx: JobContext) -> JobOutcome:
 def _log_quality(quality: DataQuality | None) -> None:
     """The history's data-quality summary in the scheduler's log, a line each."""
     for line in quality.summary_lines() if quality is not None else []:
-        log.info("903 history: %s", line)
+        # the returns' line names the history itself; the others say what it holds
+        log.info("%s", line if line.startswith("903 history:") else f"903 history: {line}")
 
 
 def job_spend(ctx: JobContext) -> JobOutcome:

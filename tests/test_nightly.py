@@ -217,3 +217,17 @@ def test_pseudonymise_without_a_key_is_a_configuration_error(tmp_path, sample_di
     monkeypatch.delenv("SUFFICIENCY_PSEUDONYM_KEY", raising=False)
     report = run_nightly(_config(tmp_path, sample_dir), DAY, pseudonymise=True)
     assert report.exit_code == EXIT_INPUT and "secret key" in report.messages[0]
+
+
+def test_history_summary_logged_once_per_line(caplog: pytest.LogCaptureFixture) -> None:
+    """Each data-quality line is logged once under "903 history:", never twice over."""
+    from sufficiency.io.ssda903 import read_history
+    from sufficiency.nightly import _log_quality
+
+    quality = read_history(Path(__file__).parents[1] / "data" / "sample" / "ssda903").quality
+    caplog.set_level("INFO", logger="sufficiency.nightly")
+    _log_quality(quality)
+    logged = [r.getMessage() for r in caplog.records if r.name == "sufficiency.nightly"]
+    assert len(logged) == len(quality.summary_lines()) >= 2
+    assert all(m.startswith("903 history: ") for m in logged)
+    assert not any("903 history: 903 history" in m for m in logged)
