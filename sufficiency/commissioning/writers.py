@@ -53,11 +53,19 @@ def write_pooled(
     """Write a co-operative's own folder: pooling.csv, plan.csv (the pooled plan's
     commitments from ``start``) and sensitivity.csv (the pooled sensitivity runs)."""
     out_dir = Path(out_dir)
-    sens = sensitivity.copy()
-    if "saving_pct" in sens:
-        sens["saving_pct"] = 100 * sens["saving_pct"]  # a percentage, as in pooling.csv
     return [
         write_pooling(pooled, out_dir),
         atomic_write_text(out_dir / "plan.csv", _csv(pooled.pooled_plan.table(start))),
-        atomic_write_text(out_dir / "sensitivity.csv", _csv(sens)),
+        atomic_write_text(out_dir / "sensitivity.csv", pooled_sensitivity_csv(sensitivity)),
     ]
+
+
+def pooled_sensitivity_csv(sensitivity: pd.DataFrame) -> str:
+    """The pooled sensitivity runs as CSV: the saving as a percentage, as in pooling.csv;
+    the solver's gap a share of one, in full (at two decimals 0.4% would read 0.00)."""
+    sens = sensitivity.copy()
+    if "saving_pct" in sens:
+        sens["saving_pct"] = 100 * sens["saving_pct"]
+    if "gap" in sens:
+        sens["gap"] = sens["gap"].map("{:.6f}".format)
+    return _csv(sens)

@@ -35,6 +35,12 @@ def percent(value: Any) -> str:
     return "" if _blank(value) else f"{float(value):.0%}"
 
 
+def gap_percent(value: Any) -> str:
+    """A solver's relative gap (a share of one) as a percentage to three decimals
+    (``0.00012`` -> ``0.012%``), so a gap of a few per cent never reads as nought."""
+    return "" if _blank(value) else f"{float(value):.3%}"
+
+
 def miles(value: Any) -> str:
     """Miles to one decimal place; blank when unknown."""
     return "" if _blank(value) else f"{float(value):,.1f}"

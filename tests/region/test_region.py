@@ -304,3 +304,30 @@ def test_pooled_plan_prices_each_member_on_its_own_levers(
     assert own[0] == same[0]
     assert own[1] > same[1] * 1.2
     assert own[2] == pytest.approx(own[0] + own[1], abs=0.02)
+
+
+def test_pooled_sensitivity_gap_reads_as_a_percentage(region_run: Any, tmp_path: Path) -> None:
+    """A pooled sensitivity run's solver gap is shown as a percentage in region.html and
+    kept in full in sensitivity.csv: a gap of a few per cent never reads as nought."""
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from sufficiency.commissioning.writers import pooled_sensitivity_csv
+    from sufficiency.region.tasks import PooledSummary
+
+    result, _ = region_run
+    rows = (
+        {"factor": "demand", "change": -0.2, "alone_cost_gbp": 100.0, "pooled_cost_gbp": 90.0,
+         "saving_gbp": 10.0, "saving_pct": 0.1, "status": "time_limit", "gap": 0.0412},
+        {"factor": "demand", "change": 0.2, "alone_cost_gbp": 100.0, "pooled_cost_gbp": 95.0,
+         "saving_gbp": 5.0, "saving_pct": 0.05, "status": "time_limit", "gap": 0.000105},
+    )  # fmt: skip
+    share = {"code": "region", "authority": "The region", "alone_cost_gbp": 100.0,
+             "pooled_share_gbp": 90.0, "saving_gbp": 10.0, "saving_pct": 0.1}  # fmt: skip
+    pooled = replace(result, pooled=PooledSummary(seed=1, rows=(share,), sensitivity=rows))
+    html = pooled.write(tmp_path)[2].read_text()
+    assert ">4.120%<" in html and ">0.011%<" in html
+    written = pd.read_csv(io.StringIO(pooled_sensitivity_csv(pd.DataFrame(list(rows)))))
+    assert written["gap"].tolist() == [0.0412, 0.000105]
+    assert written["saving_pct"].tolist() == [10.0, 5.0]
