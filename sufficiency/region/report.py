@@ -56,9 +56,12 @@ def _by_member(result: RegionResult, scenario: str) -> dict[str, MemberSummary]:
     return {s.code: s for s in result.members if s.scenario == scenario}
 
 
-def _status(result: RegionResult, code: str) -> str:
+def _status(result: RegionResult, code: str, ran: MemberSummary | None = None) -> str:
     failed = [f for f in result.failures if f.code == code]
     if not failed:
+        if ran is not None and ran.findings:
+            return (f"Ran; {ran.findings:,} finding(s) in its 903 data repaired or set aside "
+                    "(its data_quality.csv)")  # fmt: skip
         return "Ran"
     return "Failed: " + "; ".join(sorted({f.scenario for f in failed}))
 
@@ -84,7 +87,7 @@ def member_table(result: RegionResult, scenario: str = BASE_KEY) -> pd.DataFrame
                 backtest_ape_12_pct=s.backtest_ape_12_pct,
                 backtest_coverage_pct=s.backtest_coverage_pct,
             )
-        row["status"] = _status(result, m.code)
+        row["status"] = _status(result, m.code, s)
         rows.append(row)
     df = pd.DataFrame(rows).reindex(columns=list(MEMBER_COLUMNS))
     ran = df[df["children_now"].notna()]

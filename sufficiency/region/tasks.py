@@ -16,7 +16,7 @@ import datetime as dt
 import os
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -93,6 +93,8 @@ class MemberSummary:
     quality: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     num_files: int = 0
+    #: Rows of the 903 history repaired or set aside (as listed in ``data_quality.csv``).
+    findings: int = 0
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,7 @@ def run_member(task: MemberTask) -> MemberSummary | MemberFailure:
     except SufficiencyError as exc:
         return MemberFailure(m.code, m.name, scen.key, _sentence(exc), _validate(m.history, task))
     quality = tuple(history.quality.summary_lines()) if history.quality is not None else ()
+    findings = sum(history.quality.counts().values()) if history.quality is not None else 0
     cutoff = backtest_cutoff(history.end, history.start)
     fp = api.forecast_params(task.params, seed=task.seed)
     params = task.params.model_copy(update={"forecast": fp})
@@ -219,7 +222,8 @@ def run_member(task: MemberTask) -> MemberSummary | MemberFailure:
             files = report.write(staging / "forecast") + spend.write(staging / "spend")
     except SufficiencyError as exc:
         return MemberFailure(m.code, m.name, scen.key, _sentence(exc), quality)
-    return _summary(task, report, spend, cutoff, quality, (*notes, *w1, *w2), len(files))
+    summary = _summary(task, report, spend, cutoff, quality, (*notes, *w1, *w2), len(files))
+    return replace(summary, findings=findings)
 
 
 def _summary(

@@ -331,3 +331,45 @@ def test_pooled_sensitivity_gap_reads_as_a_percentage(region_run: Any, tmp_path:
     written = pd.read_csv(io.StringIO(pooled_sensitivity_csv(pd.DataFrame(list(rows)))))
     assert written["gap"].tolist() == [0.0412, 0.000105]
     assert written["saving_pct"].tolist() == [10.0, 5.0]
+
+
+def test_region_says_which_members_data_was_repaired_or_set_aside(
+    cluster: Any, region_dir: Path, tmp_path: Path
+) -> None:
+    """A member that ran on data with rows set aside is not reported as simply "Ran": the
+    console names it with the counts by problem, and the report's status says how many."""
+    import shutil
+
+    region = tmp_path / "region"
+    shutil.copytree(region_dir, region)
+    text = (region / "members.toml").read_text().splitlines()  # no commissioning here
+    (region / "members.toml").write_text("\n".join(t for t in text if "levers" not in t))
+    first = load_members(region / "members.toml").members[0]
+    episodes = sorted(first.history.rglob("episodes.csv"))[-1]
+    lines = episodes.read_text().splitlines()
+    head = lines[0].split(",")
+    at = head.index("DECOM")
+    for i in (1, 2):  # two episodes with a start date in US format
+        cells = lines[i].split(",")
+        cells[at] = "13/31/2025"
+        lines[i] = ",".join(cells)
+    episodes.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        main,
+        ["region", "--members", str(region / "members.toml"), "--out", str(out),
+         "--scheduler", cluster.scheduler_address, "--config", str(region / "config.toml"),
+         "--seed", str(SEED), "--date", RUN_DATE.isoformat(), "--no-commissioning"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    quality = pd.read_csv(out / "members" / first.code / "base" / "forecast" / "data_quality.csv")
+    findings = len(quality[quality["code"] != "missing_year"])
+    assert findings >= 2
+    said = f"Data quality: {first.name} ({first.code}): {findings} finding(s)"
+    assert said in res.output
+    assert "episode(s) without a valid start date (DECOM): set aside" in res.output
+    assert res.output.count("Data quality: ") == 1  # the others' data is clean
+    summary = _cells((out / "region.xlsx").read_bytes())[0]
+    cells = [str(v) for row in summary for v in row if v is not None]
+    assert f"Ran; {findings} finding(s) in its 903 data repaired or set aside" in " ".join(cells)
+    assert sum(c == "Ran" for c in cells) == 2
