@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import numpy as np
@@ -13,11 +14,12 @@ from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError, InputDataError
 from sufficiency.finance.inputs import read_budget, read_costs
 from sufficiency.finance.projection import UnitCosts, project_spend
-from sufficiency.finance.report import default_costs
+from sufficiency.finance.report import default_costs, spend_report
 from sufficiency.finance.summaries import financial_year, period_table, quarter
 from sufficiency.finance.workbook import SpendReport
 from sufficiency.forecast.states import CATEGORIES
 from sufficiency.prices import price_index
+from tests.finance.conftest import _result
 
 LINES = ("in_house_foster", "ifa_foster", "external_residential")
 COSTS = UnitCosts({"in_house_foster": 600.0, "ifa_foster": 900.0,
@@ -216,3 +218,48 @@ def test_workbook_is_byte_identical_across_saves(tmp_path):
     time.sleep(1.1)
     b = write_workbook(report, tmp_path / "b.xlsx", info)
     assert hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest()
+
+
+def _month_ends(start: str, months: int) -> pd.DatetimeIndex:
+    """The start date and the ``months`` month ends after it."""
+    after = pd.date_range(start, periods=months + 1, freq="ME")
+    return pd.DatetimeIndex([pd.Timestamp(start), *after[after > pd.Timestamp(start)][:months]])
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "year"),
+    [
+        ("2026-03-31", 19, "2027-28"),  # the horizon ends in October 2027
+        ("2026-09-30", 18, "2026-27"),  # an in-year start: April to September not forecast
+        ("2026-04-15", 12, "2026-27"),  # 12 month ends in the year, but 1-15 April missing
+    ],
+)
+def test_budget_year_only_partly_forecast_is_refused(start, months, year):
+    """Part of a year's spend is never set against the whole year's budget.
+
+    Seven months of 2027-28 against its full budget read as a multi-million underspend
+    with no chance of overspending; the budget line is refused with the reason instead.
+    """
+    ends = _month_ends(start, months)
+    base = _result(np.full((5, len(ends), 10), 10, dtype=np.int32), ends)
+    budget = pd.DataFrame({"financial_year": [year], "cost_line": ["all"],
+                           "budget_gbp": [1.0e7]})  # fmt: skip
+    params = FinanceParams()
+    with pytest.raises(InputDataError) as info:
+        spend_report(base, params, costs=default_costs(params), run_date=dt.date(2026, 4, 1),
+                     budget=budget)  # fmt: skip
+    (problem,) = info.value.problems
+    assert problem.column == "financial_year" and problem.value == year
+    assert "only part" in problem.message
+
+
+def test_budget_year_wholly_forecast_is_compared():
+    """A year the forecast covers from its first day to its last is compared as before."""
+    ends = _month_ends("2026-03-31", 13)
+    base = _result(np.full((5, len(ends), 10), 10, dtype=np.int32), ends)
+    budget = pd.DataFrame({"financial_year": ["2026-27"], "cost_line": ["all"],
+                           "budget_gbp": [1.0e7]})  # fmt: skip
+    params = FinanceParams()
+    report = spend_report(base, params, costs=default_costs(params), run_date=dt.date(2026, 4, 1),
+                          budget=budget)  # fmt: skip
+    assert report.budget is not None and report.budget["months"].tolist() == [12]
