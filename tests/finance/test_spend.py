@@ -17,6 +17,7 @@ from sufficiency.finance.projection import UnitCosts, project_spend
 from sufficiency.finance.report import default_costs, spend_report
 from sufficiency.finance.summaries import financial_year, period_table, quarter
 from sufficiency.finance.workbook import SpendReport
+from sufficiency.finance.writers import write_spend_outputs
 from sufficiency.forecast.states import CATEGORIES
 from sufficiency.prices import price_index
 from tests.finance.conftest import _result
@@ -263,3 +264,27 @@ def test_budget_year_wholly_forecast_is_compared():
     report = spend_report(base, params, costs=default_costs(params), run_date=dt.date(2026, 4, 1),
                           budget=budget)  # fmt: skip
     assert report.budget is not None and report.budget["months"].tolist() == [12]
+
+
+def test_budget_csv_probability_of_overspend_equals_the_workbook(tmp_path):
+    """budget_comparison.csv gives P(overspend) to the precision the workbook shows.
+
+    Two decimals turned the workbook's 10.5% chance into 0.10 in the CSV.
+    """
+    ends = _month_ends("2026-03-31", 12)
+    stock = np.full((200, len(ends), 10), 10, dtype=np.int32)
+    stock[:21] = 12  # 21 of 200 paths (10.5%) spend more than the rest
+    base = _result(stock, ends)
+    params = FinanceParams()
+    costs = default_costs(params)
+    low = spend_report(base, params, costs=costs, run_date=dt.date(2026, 4, 1)).base.total()
+    budget = pd.DataFrame({"financial_year": ["2026-27"], "cost_line": ["all"],
+                           "budget_gbp": [float(low[-1].sum()) + 1.0]})  # fmt: skip
+    report = spend_report(base, params, costs=costs, run_date=dt.date(2026, 4, 1), budget=budget)
+    write_spend_outputs(report, tmp_path, dt.date(2026, 4, 1))
+    csv = pd.read_csv(tmp_path / "budget_comparison.csv")
+    ws = load_workbook(tmp_path / "spend.xlsx")["Budget"]
+    col = list(csv.columns).index("prob_overspend") + 1
+    assert report.budget is not None and report.budget["prob_overspend"].tolist() == [0.105]
+    assert ws.cell(row=2, column=col).value == 0.105
+    assert csv["prob_overspend"].tolist() == [0.105]
