@@ -179,7 +179,12 @@ def year_table(report: CommissioningReport) -> pd.DataFrame:
     frame = pd.DataFrame(frame_rows, columns=["action", "unit", *range(years)])
     values = frame[list(range(years))].astype(float)
     average = frame["unit"].str.contains("average")
-    frame["all"] = np.where(average, values.mean(axis=1), values.sum(axis=1))
+    # An average over all years weighs each year by its months (the last may be part of one).
+    months = np.array([min(12, report.params.horizon_months - 12 * y) for y in range(years)])
+    weights = months / 12.0
+    frame["all"] = np.where(
+        average, (values * weights).sum(axis=1) / weights.sum(), values.sum(axis=1)
+    )
     frame.loc[frame["unit"] == "yes or no", "all"] = values[frame["unit"] == "yes or no"].max(
         axis=1
     )

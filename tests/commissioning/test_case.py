@@ -173,3 +173,20 @@ def test_workbook_opens_with_the_recommendation_on_one_page(report, tmp_path):
     text = " ".join(str(c.value) for s in wb.worksheets for row in s.iter_rows() for c in row
                     if isinstance(c.value, str))  # fmt: skip
     assert CODE_WORD.findall(text) == []
+
+
+def test_spot_average_over_all_years_weighs_a_part_year_by_its_months():
+    """With a horizon that ends part-way through a plan year, the year table's 'All years'
+    children left to spot purchase is the average over every month, the figure the
+    supply split beside it gives, not the plain mean of the yearly averages (which
+    counts six months as much as twelve)."""
+    params = CommissioningParams(horizon_months=18, mip_gap=0.0, sensitivity_steps=())
+    report = commission(
+        make_forecast(20, 18, 3), make_forecast(20, 18, 4), parse_levers(_levers_data()), params
+    )
+    table = case.year_table(report)
+    row = table[table["action"] == "Children left to spot purchase"]
+    monthly = report.comparison.stochastic.children["spot"].sum(axis=1)
+    assert len(monthly) == 18 and row.iloc[0, 2:4].tolist() != pytest.approx([monthly.mean()] * 2)
+    assert row["all"].item() == pytest.approx(monthly.mean())
+    assert row["all"].item() == pytest.approx(case.supply_split(report)["spot"].iloc[-1])
