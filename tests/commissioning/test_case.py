@@ -190,3 +190,28 @@ def test_spot_average_over_all_years_weighs_a_part_year_by_its_months():
     assert len(monthly) == 18 and row.iloc[0, 2:4].tolist() != pytest.approx([monthly.mean()] * 2)
     assert row["all"].item() == pytest.approx(monthly.mean())
     assert row["all"].item() == pytest.approx(case.supply_split(report)["spot"].iloc[-1])
+
+
+def test_a_plan_dearer_than_todays_practice_is_said_to_be():
+    """When the recommended plan costs more than today's practice on the fresh futures, the
+    page's lead and the console say so in words, not as 'a saving of -£0.0m' or
+    'a saving of £-12,954'."""
+    params = CommissioningParams(horizon_months=24, mip_gap=0.0, sensitivity_steps=(0.1,))
+    fresh = make_forecast(30, 24, 2)
+    fresh.stock[:, 1:] = 0  # nobody needs a place in the futures the plan is scored on
+    report = commission(make_forecast(30, 24, 1), fresh, parse_levers(_levers_data()), params)
+    c = report.comparison
+    assert report.stochastic.values.sum() > 0 and c.saving_vs_status_quo_gbp < 0
+    more = case.gbp_m(-c.saving_vs_status_quo_gbp)
+    lead = visible_text(render_html(report))
+    assert f"{more} more than today's practice" in lead and "a saving of" not in lead
+    line = recommendation(report)[-2]
+    assert f"£{-c.saving_vs_status_quo_gbp:,.0f} more than buying spot as now" in line
+    assert "a saving of" not in line
+
+
+def test_small_amounts_in_millions_keep_their_size():
+    """A figure that would round to £0.0m is given in pounds, so a small loss is not '-£0.0m'."""
+    assert case.gbp_m(25_282_054.6) == "£25.3m" and case.gbp_m(-1_250_000) == "-£1.2m"
+    assert case.gbp_m(-12_953.68) == "-£12,954" and case.gbp_m(31_946.2) == "£31,946"
+    assert case.gbp_m(0) == "£0"
