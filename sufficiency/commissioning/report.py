@@ -87,7 +87,7 @@ def commission(
     say(f"Scoring the plans and buying spot as now on {fresh.num_paths:,} fresh paths")
     comparison = compare_plans(stochastic, central, quo, fresh, levers, **kw)
     sens = None
-    if with_sensitivity:
+    if with_sensitivity and params.sensitivity_steps:
         sens = sensitivity(demand, fresh, levers, params, stochastic, **kw, progress=progress)
     rows = [
         *assumptions(levers),

@@ -215,3 +215,17 @@ def test_small_amounts_in_millions_keep_their_size():
     assert case.gbp_m(25_282_054.6) == "£25.3m" and case.gbp_m(-1_250_000) == "-£1.2m"
     assert case.gbp_m(-12_953.68) == "-£12,954" and case.gbp_m(31_946.2) == "£31,946"
     assert case.gbp_m(0) == "£0"
+
+
+def test_no_sensitivity_steps_is_sensitivity_not_run(tmp_path):
+    """``sensitivity_steps = []`` in the configuration writes every output and says
+    sensitivity was not run, as --no-sensitivity does (it stopped with a KeyError
+    traceback after the whole optimisation)."""
+    params = CommissioningParams(horizon_months=12, mip_gap=0.0, sensitivity_steps=())
+    report = commission(
+        make_forecast(10, 12, 1), make_forecast(10, 12, 2), parse_levers(_levers_data()), params
+    )
+    assert report.sensitivity is None
+    write_outputs(report, tmp_path)
+    assert "Sensitivity was not run." in visible_text(render_html(report))
+    assert (tmp_path / "commissioning.xlsx").exists() and (tmp_path / "plan.csv").exists()
