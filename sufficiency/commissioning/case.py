@@ -342,6 +342,32 @@ def end_of_horizon(report: CommissioningReport) -> list[str]:
             "back after the horizon ends, so the model does not count their benefit. "
             "Re-run the plan each year; recruitment will probably continue."
         )
+    return out + _contracts_past_horizon(report)
+
+
+def _contracts_past_horizon(report: CommissioningReport) -> list[str]:
+    """A sentence for each block contract the plan signs that runs past the horizon.
+
+    Its cost over the horizon is part of the contract's: the months after the horizon
+    are neither paid for nor used in the figures shown.
+    """
+    blocks = {b.name: b for b in report.levers.block} if report.levers is not None else {}
+    h = report.params.horizon_months
+    out = []
+    for d, v in zip(report.stochastic.decisions, report.stochastic.values, strict=True):
+        if d.kind != "block" or v <= 0 or d.key not in blocks:
+            continue
+        ends = 12 * (d.year + blocks[d.key].contract_years)
+        if ends <= h:
+            continue
+        begin = (report.start + pd.offsets.MonthBegin(1)) + pd.DateOffset(years=d.year)
+        last = report.start + pd.offsets.MonthEnd(ends)
+        out.append(
+            f"{_title(d)}: the {int(v):,} places contracted from {begin:%B %Y} run to "
+            f"{last:%B %Y}, {ends - h} months past the {h} months modelled. The contract's "
+            "payments in those months are not in the costs shown (its cost over the horizon "
+            "is part of the contract's), nor is the use of its places then."
+        )
     return out
 
 

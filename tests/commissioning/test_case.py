@@ -229,3 +229,18 @@ def test_no_sensitivity_steps_is_sensitivity_not_run(tmp_path):
     write_outputs(report, tmp_path)
     assert "Sensitivity was not run." in visible_text(render_html(report))
     assert (tmp_path / "commissioning.xlsx").exists() and (tmp_path / "plan.csv").exists()
+
+
+def test_block_contract_running_past_the_horizon_is_said_to(report):
+    """A two-year block contract signed in plan year 2 of a 24-month plan runs 12 months
+    past it: its cost over the horizon is only half the contract, which the reasons say
+    rather than leave the commissioner to take it for the contract's cost."""
+    late = case.end_of_horizon(with_values(report, {("block", 1): 3}))
+    assert len(late) == 1
+    assert late[0].startswith(
+        "Our IFA block for older children: the 3 places contracted from April 2027 run to "
+        "March 2029, 12 months past the 24 months"
+    )
+    assert case.end_of_horizon(with_values(report, {("block", 0): 3})) == []
+    page = visible_text(render_html(with_values(report, {("block", 1): 3})))
+    assert "12 months past the 24 months modelled" in page
