@@ -20,7 +20,12 @@ from sufficiency import vocabulary
 from sufficiency.commissioning.decisions import Decision
 from sufficiency.commissioning.levers import plain_assumptions
 from sufficiency.commissioning.report import CommissioningReport
-from sufficiency.commissioning.sensitivity import plan_summary
+from sufficiency.commissioning.sensitivity import (
+    FACTORS,
+    plan_summary,
+    scale_spot,
+    spot_below_running,
+)
 
 #: The unit each kind of lever is counted in.
 UNITS = {"recruit": "households", "block": "places", "home": "homes", "uplift": ""}
@@ -406,6 +411,27 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
             f"save {gbp_m(float(rec.saving_gbp))} against today's practice "
             f"({gbp_m(base_saving)} as things are)."
         )
+    return out + _untested(report)
+
+
+def _untested(report: CommissioningReport) -> list[str]:
+    """A sentence for each sensitivity case left out: spot moved below in-house prices."""
+    sens = report.sensitivity
+    if sens is None or report.levers is None:
+        return []
+    done = {(str(f), float(c)) for f, c in zip(sens["factor"], sens["change"], strict=True)}
+    out = []
+    for factor in FACTORS:
+        for step in report.params.sensitivity_steps:
+            if (factor, float(step)) in done or factor != "spot prices":
+                continue
+            low = spot_below_running(scale_spot(report.levers, 1.0 + step))
+            words = "; ".join(vocabulary.group(g).lower() for g in low)
+            out.append(
+                f"If spot prices were {abs(step):.0%} {'higher' if step > 0 else 'lower'}: not "
+                f"tested, because spot would then cost less a week than a new in-house "
+                f"carer ({words}), which the model cannot price."
+            )
     return out
 
 

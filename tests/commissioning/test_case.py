@@ -244,3 +244,26 @@ def test_block_contract_running_past_the_horizon_is_said_to(report):
     assert case.end_of_horizon(with_values(report, {("block", 0): 3})) == []
     page = visible_text(render_html(with_values(report, {("block", 1): 3})))
     assert "12 months past the 24 months modelled" in page
+
+
+def test_spot_sensitivity_below_in_house_price_is_skipped_and_said(tmp_path):
+    """In-house carers at £750 a week against £900 spot are valid levers; spot 20% lower
+    (£720) is a world the model cannot price. That case is left out and said so, instead
+    of the whole run stopping with 'Spot is cheaper than in-house running costs'."""
+    data = _levers_data()
+    data["recruit"][0]["weekly_cost_gbp"] = 750.0
+    params = CommissioningParams(horizon_months=12, mip_gap=0.0, sensitivity_steps=(-0.2, 0.1))
+    report = commission(
+        make_forecast(10, 12, 1), make_forecast(10, 12, 2), parse_levers(data), params
+    )
+    sens = report.sensitivity
+    assert sens is not None
+    cases = set(zip(sens["factor"], sens["change"], strict=True))
+    assert ("spot prices", -0.2) not in cases and ("spot prices", 0.1) in cases
+    assert ("demand", -0.2) in cases and ("recruitment success", -0.2) in cases
+    lines = case.sensitivity_sentences(report)
+    assert len(lines) == 6
+    assert any(line.startswith("If spot prices were 20% lower: not tested") and "foster care, "
+               "aged 10 to 15" in line for line in lines)  # fmt: skip
+    write_outputs(report, tmp_path)
+    assert "If spot prices were 20% lower: not tested" in visible_text(render_html(report))
