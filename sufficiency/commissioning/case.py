@@ -406,10 +406,14 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
             if now["uplift"] != base["uplift"]:
                 parts.append("raise carers' fees" if now["uplift"] else "not raise carers' fees")
             plan_words = "the plan would " + ", ".join(parts[:-1]) + " and " + parts[-1]
+        saving = float(rec.saving_gbp)
+        against = (f" and save {gbp_m(saving)} against today's practice" if saving >= 0
+                   else f", {gbp_m(-saving)} more than today's practice")  # fmt: skip
+        now_words = (f"{gbp_m(base_saving)} as things are" if base_saving >= 0
+                     else f"{gbp_m(-base_saving)} more as things are")  # fmt: skip
         out.append(
-            f"{lead}, {plan_words}; it would cost {gbp_m(float(rec.expected_cost_gbp))} and "
-            f"save {gbp_m(float(rec.saving_gbp))} against today's practice "
-            f"({gbp_m(base_saving)} as things are)."
+            f"{lead}, {plan_words}; it would cost {gbp_m(float(rec.expected_cost_gbp))}"
+            f"{against} ({now_words})."
         )
     return out + _untested(report)
 

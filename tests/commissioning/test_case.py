@@ -267,3 +267,19 @@ def test_spot_sensitivity_below_in_house_price_is_skipped_and_said(tmp_path):
                "aged 10 to 15" in line for line in lines)  # fmt: skip
     write_outputs(report, tmp_path)
     assert "If spot prices were 20% lower: not tested" in visible_text(render_html(report))
+
+
+def test_sensitivity_sentences_say_a_loss_in_words():
+    """A sensitivity case in which the re-made plan costs more than today's practice reads
+    '..., £X more than today's practice', not 'and save -£X'."""
+    params = CommissioningParams(horizon_months=24, mip_gap=0.0, sensitivity_steps=(0.1,))
+    fresh = make_forecast(30, 24, 2)
+    fresh.stock[:, 1:] = 0  # nobody needs a place in the futures the plans are scored on
+    report = commission(make_forecast(30, 24, 1), fresh, parse_levers(_levers_data()), params)
+    sens = report.sensitivity
+    assert sens is not None and (sens["saving_gbp"] < 0).any()
+    lines = case.sensitivity_sentences(report)
+    for line, saving in zip(lines, sens["saving_gbp"], strict=False):
+        if saving < 0:
+            assert f", {case.gbp_m(-saving)} more than today's practice" in line
+            assert "save -" not in line and "(-£" not in line
