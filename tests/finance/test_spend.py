@@ -288,3 +288,25 @@ def test_budget_csv_probability_of_overspend_equals_the_workbook(tmp_path):
     assert report.budget is not None and report.budget["prob_overspend"].tolist() == [0.105]
     assert ws.cell(row=2, column=col).value == 0.105
     assert csv["prob_overspend"].tolist() == [0.105]
+
+
+def test_run_rate_prices_children_the_cost_file_does_not_list(tmp_path):
+    """A cost file listing only some of today's placements gives their actual cost, and
+    the other children today priced at the unit costs, as the run-rate: not the listed
+    placements' cost alone set against the whole forecast (3 placements against 869
+    children read as a £5.7m a month gap)."""
+    p = tmp_path / "costs.csv"
+    p.write_text("category,weekly_cost,child_id\nifa_foster,800,C1\nifa_foster,1000,C2\n"
+                 "in_house_foster,600,\nexternal_residential,6100,\n")  # fmt: skip
+    costs, actual = read_costs(p, CATEGORIES, default_costs(FinanceParams()))
+    stock, months = three_children()
+    stock[:, :, 1] = 5  # five children in IFA foster care, two of them in the cost file
+    proj = project_spend(stock, months, LINES, costs, inflation_rate=0.0,
+                         actual_weekly_gbp=actual)  # fmt: skip
+    weekly = 600.0 + (800.0 + 1000.0 + 3 * 900.0) + 6100.0
+    assert proj.run_rate_gbp == pytest.approx(weekly * 28 / 7)
+    assert "2 placements" in proj.run_rate_basis and "other 5 children" in proj.run_rate_basis
+    full = project_spend(np.ones((2, 4, 3), dtype=np.int32) * np.array([0, 2, 0]), months,
+                         LINES, costs, inflation_rate=0.0, actual_weekly_gbp=actual)  # fmt: skip
+    assert full.run_rate_gbp == pytest.approx(1800.0 * 28 / 7)
+    assert full.run_rate_basis == "the council's actual weekly cost of today's placements"
