@@ -153,6 +153,7 @@ def _actual_run_rate(
     count = sum(n for n, _ in listed.values())
     priced = float(np.dot(others, weekly))
     return actual + priced, (
-        f"the council's actual weekly cost of the {count:,} placements in its cost file, "
+        f"the council's actual weekly cost of the {count:,} "
+        f"placement{'s' if count != 1 else ''} in its cost file, "
         f"and the other {unlisted:,.0f} children today priced at the unit costs"
     )
