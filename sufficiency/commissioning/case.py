@@ -20,7 +20,12 @@ from sufficiency import vocabulary
 from sufficiency.commissioning.decisions import Decision
 from sufficiency.commissioning.levers import plain_assumptions
 from sufficiency.commissioning.report import CommissioningReport
-from sufficiency.commissioning.sensitivity import plan_summary
+from sufficiency.commissioning.sensitivity import (
+    FACTORS,
+    plan_summary,
+    scale_spot,
+    spot_below_running,
+)
 
 #: The unit each kind of lever is counted in.
 UNITS = {"recruit": "households", "block": "places", "home": "homes", "uplift": ""}
@@ -44,7 +49,10 @@ def gbp(value: float) -> str:
 
 
 def gbp_m(value: float) -> str:
-    """Pounds in millions to one decimal place (``£25.3m``)."""
+    """Pounds in millions to one decimal place (``£25.3m``); in pounds (``-£12,954``) when
+    that would show ``£0.0m``, so a small loss or saving keeps its size and sign."""
+    if abs(value) < 0.05e6:
+        return f"-£{-value:,.0f}" if round(value) < 0 else f"£{abs(value):,.0f}"
     return f"-£{-value / 1e6:,.1f}m" if value < 0 else f"£{value / 1e6:,.1f}m"
 
 
@@ -179,7 +187,12 @@ def year_table(report: CommissioningReport) -> pd.DataFrame:
     frame = pd.DataFrame(frame_rows, columns=["action", "unit", *range(years)])
     values = frame[list(range(years))].astype(float)
     average = frame["unit"].str.contains("average")
-    frame["all"] = np.where(average, values.mean(axis=1), values.sum(axis=1))
+    # An average over all years weighs each year by its months (the last may be part of one).
+    months = np.array([min(12, report.params.horizon_months - 12 * y) for y in range(years)])
+    weights = months / 12.0
+    frame["all"] = np.where(
+        average, (values * weights).sum(axis=1) / weights.sum(), values.sum(axis=1)
+    )
     frame.loc[frame["unit"] == "yes or no", "all"] = values[frame["unit"] == "yes or no"].max(
         axis=1
     )
@@ -334,6 +347,32 @@ def end_of_horizon(report: CommissioningReport) -> list[str]:
             "back after the horizon ends, so the model does not count their benefit. "
             "Re-run the plan each year; recruitment will probably continue."
         )
+    return out + _contracts_past_horizon(report)
+
+
+def _contracts_past_horizon(report: CommissioningReport) -> list[str]:
+    """A sentence for each block contract the plan signs that runs past the horizon.
+
+    Its cost over the horizon is part of the contract's: the months after the horizon
+    are neither paid for nor used in the figures shown.
+    """
+    blocks = {b.name: b for b in report.levers.block} if report.levers is not None else {}
+    h = report.params.horizon_months
+    out = []
+    for d, v in zip(report.stochastic.decisions, report.stochastic.values, strict=True):
+        if d.kind != "block" or v <= 0 or d.key not in blocks:
+            continue
+        ends = 12 * (d.year + blocks[d.key].contract_years)
+        if ends <= h:
+            continue
+        begin = (report.start + pd.offsets.MonthBegin(1)) + pd.DateOffset(years=d.year)
+        last = report.start + pd.offsets.MonthEnd(ends)
+        out.append(
+            f"{_title(d)}: the {int(v):,} places contracted from {begin:%B %Y} run to "
+            f"{last:%B %Y}, {ends - h} months past the {h} months modelled. The contract's "
+            "payments in those months are not in the costs shown (its cost over the horizon "
+            "is part of the contract's), nor is the use of its places then."
+        )
     return out
 
 
@@ -367,11 +406,36 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
             if now["uplift"] != base["uplift"]:
                 parts.append("raise carers' fees" if now["uplift"] else "not raise carers' fees")
             plan_words = "the plan would " + ", ".join(parts[:-1]) + " and " + parts[-1]
+        saving = float(rec.saving_gbp)
+        against = (f" and save {gbp_m(saving)} against today's practice" if saving >= 0
+                   else f", {gbp_m(-saving)} more than today's practice")  # fmt: skip
+        now_words = (f"{gbp_m(base_saving)} as things are" if base_saving >= 0
+                     else f"{gbp_m(-base_saving)} more as things are")  # fmt: skip
         out.append(
-            f"{lead}, {plan_words}; it would cost {gbp_m(float(rec.expected_cost_gbp))} and "
-            f"save {gbp_m(float(rec.saving_gbp))} against today's practice "
-            f"({gbp_m(base_saving)} as things are)."
+            f"{lead}, {plan_words}; it would cost {gbp_m(float(rec.expected_cost_gbp))}"
+            f"{against} ({now_words})."
         )
+    return out + _untested(report)
+
+
+def _untested(report: CommissioningReport) -> list[str]:
+    """A sentence for each sensitivity case left out: spot moved below in-house prices."""
+    sens = report.sensitivity
+    if sens is None or report.levers is None:
+        return []
+    done = {(str(f), float(c)) for f, c in zip(sens["factor"], sens["change"], strict=True)}
+    out = []
+    for factor in FACTORS:
+        for step in report.params.sensitivity_steps:
+            if (factor, float(step)) in done or factor != "spot prices":
+                continue
+            low = spot_below_running(scale_spot(report.levers, 1.0 + step))
+            words = "; ".join(vocabulary.group(g).lower() for g in low)
+            out.append(
+                f"If spot prices were {abs(step):.0%} {'higher' if step > 0 else 'lower'}: not "
+                f"tested, because spot would then cost less a week than a new in-house "
+                f"carer ({words}), which the model cannot price."
+            )
     return out
 
 

@@ -87,7 +87,7 @@ def commission(
     say(f"Scoring the plans and buying spot as now on {fresh.num_paths:,} fresh paths")
     comparison = compare_plans(stochastic, central, quo, fresh, levers, **kw)
     sens = None
-    if with_sensitivity:
+    if with_sensitivity and params.sensitivity_steps:
         sens = sensitivity(demand, fresh, levers, params, stochastic, **kw, progress=progress)
     rows = [
         *assumptions(levers),
@@ -133,12 +133,14 @@ def recommendation(report: CommissioningReport) -> list[str]:
                 f"{int(v):,} {unit} from {begin:%B %Y}" if unit else f"adopt from {begin:%B %Y}"
             )
         lines += [f"{title}: {', '.join(when)}." for title, when in chosen.items()]
+    saving = c.saving_vs_status_quo_gbp
+    against = (f"a saving of £{saving:,.0f}" if saving >= 0 else
+               f"£{-saving:,.0f} more than buying spot as now: no saving")  # fmt: skip
     lines.append(
         f"Expected cost over {report.params.horizon_months} months on {c.num_paths:,} fresh "
         f"demand paths: £{c.stochastic.expected_cost_gbp:,.0f} against "
-        f"£{c.status_quo.expected_cost_gbp:,.0f} for buying spot as now (a saving of "
-        f"£{c.saving_vs_status_quo_gbp:,.0f}) and £{c.central.expected_cost_gbp:,.0f} for the "
-        "plan made on the central forecast alone."
+        f"£{c.status_quo.expected_cost_gbp:,.0f} for buying spot as now ({against}) and "
+        f"£{c.central.expected_cost_gbp:,.0f} for the plan made on the central forecast alone."
     )
     lines.append(
         f"Planning for uncertainty is worth £{c.value_of_planning_gbp:,.0f} against planning on "

@@ -29,6 +29,12 @@ def scale_spot(levers: Levers, factor: float) -> Levers:
     return levers.model_copy(update={"spot": spot})
 
 
+def spot_below_running(levers: Levers) -> list[str]:
+    """Groups whose new in-house carers cost more a week than spot, which the model cannot
+    price (:func:`~sufficiency.commissioning.model.check_prices`)."""
+    return [r.group for r in levers.recruit if levers.spot.weekly_gbp(r.group) < r.weekly_cost_gbp]
+
+
 def plan_summary(plan: Plan) -> dict[str, int]:
     """Households recruited, year-1 block places, homes opened, fee uplift (0/1)."""
     out = {"recruit": 0, "block": 0, "home": 0, "uplift": 0}
@@ -57,7 +63,9 @@ def sensitivity(
     Returns one row per (factor, change): the re-optimised plan's expected cost and
     saving against the status quo on fresh paths moved the same way, the base plan's
     cost in that world, and the re-optimised plan's households recruited, year-1 block
-    places, homes opened and whether it adopts the fee uplift.
+    places, homes opened and whether it adopts the fee uplift. A spot-price change that
+    would take spot below a group's in-house running price is left out (the report says
+    so): the model cannot price that world.
     """
     rows = []
     for number, factor in enumerate(FACTORS, start=1):
@@ -71,6 +79,8 @@ def sensitivity(
                 d, f = demand.scaled(m), fresh.scaled(m)
             elif factor == "spot prices":
                 lv = scale_spot(levers, m)
+                if spot_below_running(lv):
+                    continue
             else:
                 success = m
             plan = optimise(

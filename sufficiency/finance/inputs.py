@@ -62,16 +62,18 @@ def read_costs(
         raise InputDataError(problems)
     costs: dict[str, float] = {}
     sources: dict[str, str] = {}
+    current: dict[str, tuple[int, float]] = {}
     actual = table[table["child_id"].notna()]
     for cat, grp in actual.groupby("category"):
         costs[str(cat)] = float(grp["weekly_cost"].astype(float).mean())
+        current[str(cat)] = (len(grp), float(grp["weekly_cost"].astype(float).sum()))
         sources[str(cat)] = f"mean of {len(grp)} current placements in {Path(path).name}"
     for rec in per_category.to_dict("records"):
         costs[rec["category"]] = float(rec["weekly_cost"])
         src = rec["source"]
         sources[rec["category"]] = str(src) if pd.notna(src) else f"{Path(path).name}"
     actual_weekly = float(actual["weekly_cost"].astype(float).sum()) if len(actual) else None
-    return UnitCosts(costs, sources), actual_weekly
+    return UnitCosts(costs, sources, current), actual_weekly
 
 
 def read_budget(path: Path | str, lines: tuple[str, ...]) -> pd.DataFrame:

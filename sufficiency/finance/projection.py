@@ -11,7 +11,7 @@ day-weighted average.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,10 +22,15 @@ from sufficiency.prices import DAYS_PER_WEEK, price_index
 
 @dataclass(frozen=True)
 class UnitCosts:
-    """Weekly cost per child for each cost line (forecast category), with its source."""
+    """Weekly cost per child for each cost line (forecast category), with its source.
+
+    ``current`` holds, per cost line, the number and total weekly cost of today's
+    placements a council's cost file lists (empty without one).
+    """
 
     weekly_cost_gbp: Mapping[str, float]
     source: Mapping[str, str]
+    current: Mapping[str, tuple[int, float]] = field(default_factory=dict)
 
     def require(self, lines: tuple[str, ...], needed: np.ndarray) -> np.ndarray:
         """Costs aligned with ``lines``; error for a line with demand but no cost."""
@@ -114,8 +119,8 @@ def project_spend(
         weekly_now = float((stock[:, 0].mean(axis=0) * weekly).sum())
         basis = "today's children priced at the unit costs"
     else:
-        weekly_now = float(actual_weekly_gbp)
-        basis = "the council's actual weekly cost of today's placements"
+        weekly_now, basis = _actual_run_rate(stock[:, 0].mean(axis=0), cost_lines, weekly,
+                                             costs, float(actual_weekly_gbp))  # fmt: skip
     return SpendProjection(
         start=pd.Timestamp(month_ends[0]),
         months=pd.DatetimeIndex(month_ends[1:]),
@@ -128,4 +133,27 @@ def project_spend(
         run_rate_basis=basis,
         financial_year_start_month=financial_year_start_month,
         scenario=scenario,
+    )
+
+
+def _actual_run_rate(
+    today: np.ndarray, lines: tuple[str, ...], weekly: np.ndarray, costs: UnitCosts, actual: float
+) -> tuple[float, str]:
+    """Weekly run-rate from the placements a cost file lists, and its basis in words.
+
+    Children today beyond those listed in their cost line are priced at the unit cost,
+    so a file listing some placements is not set against all the children.
+    """
+    listed = costs.current
+    pairs = zip(lines, today, strict=True)
+    others = [max(0.0, float(n) - listed.get(ln, (0, 0.0))[0]) for ln, n in pairs]
+    unlisted = sum(others)
+    if not listed or unlisted <= 0:
+        return actual, "the council's actual weekly cost of today's placements"
+    count = sum(n for n, _ in listed.values())
+    priced = float(np.dot(others, weekly))
+    return actual + priced, (
+        f"the council's actual weekly cost of the {count:,} "
+        f"placement{'s' if count != 1 else ''} in its cost file, "
+        f"and the other {unlisted:,.0f} children today priced at the unit costs"
     )

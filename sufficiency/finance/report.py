@@ -79,6 +79,7 @@ def spend_report(
                         + "); lengthen --horizon-months or remove the line")
                 for fy in sorted(set(outside["financial_year"]))
             ])  # fmt: skip
+        _refuse_part_years(budget, proj, budget_source)
         comparison_budget = budget_comparison(proj, budget)
     uplift = dt.date(2000, params.uplift_month, params.uplift_day).strftime("%d %B")
     assumptions: list[tuple[str, str]] = [
@@ -110,6 +111,31 @@ def spend_report(
         assumptions=assumptions,
         quality=quality,
     )
+
+
+def _refuse_part_years(budget: pd.DataFrame, proj: SpendProjection, source: str) -> None:
+    """Refuse a budget year the forecast does not cover from its first day to its last.
+
+    Its projected spend would be part of a year's, set against the whole year's budget:
+    a large underspend and no chance of overspending that are artefacts of the dates.
+    """
+    first_day = proj.start + pd.Timedelta(days=1)
+    last_day = proj.months[-1]
+    problems = []
+    for fy in sorted(set(budget["financial_year"])):
+        begins = pd.Timestamp(int(str(fy)[:4]), proj.financial_year_start_month, 1)
+        ends = begins + pd.DateOffset(years=1) - pd.Timedelta(days=1)
+        if first_day <= begins and last_day >= ends:
+            continue
+        covered = f"{max(first_day, begins):%d %B %Y} to {min(last_day, ends):%d %B %Y}"
+        problems.append(Problem(
+            source, None, "financial_year", str(fy),
+            f"the forecast covers only part of this budget year ({covered}), so its spend "
+            "cannot be set against the whole year's budget; lengthen --horizon-months, "
+            "start the forecast before the year, or remove the line",
+        ))  # fmt: skip
+    if problems:
+        raise InputDataError(problems)
 
 
 def check_budget_lines(budget: pd.DataFrame, lines: tuple[str, ...]) -> None:

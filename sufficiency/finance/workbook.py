@@ -372,8 +372,13 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
         ("Difference (forecast - run-rate)", rec["difference_gbp"]),
     ]
     for i, (text, value) in enumerate(pairs):
-        ws.cell(row=10 + i, column=1, value=text)
-        ws.cell(row=10 + i, column=3, value=float(value)).number_format = GBP
+        label = ws.cell(row=10 + i, column=1, value=text)
+        figure = ws.cell(row=10 + i, column=3, value=float(value))
+        figure.number_format = GBP
+        if len(text) > 48 + 17:  # longer than columns A and B: wrap in A, not cut at C
+            label.alignment = Alignment(wrap_text=True, vertical="top")
+            figure.alignment = Alignment(vertical="top")
+            ws.row_dimensions[10 + i].height = 15 * len(textwrap.wrap(text, 46)) + 3
     ws["A14"] = (
         "The difference is children the forecast expects to start or leave during the first "
         "month, and any gap between unit costs and what today's placements actually cost."

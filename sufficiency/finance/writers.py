@@ -16,6 +16,9 @@ CSV_COLUMNS = ("month", "financial_year", "cost_line", "mean", "p10", "p50", "p9
 
 
 def _csv(df: pd.DataFrame) -> str:
+    """Pounds to the penny; a probability to the four places the workbook shows it with."""
+    if "prob_overspend" in df.columns:
+        df = df.assign(prob_overspend=df["prob_overspend"].map("{:.4f}".format))
     return str(df.to_csv(index=False, lineterminator="\n", float_format="%.2f"))
 
 

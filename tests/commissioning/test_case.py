@@ -173,3 +173,113 @@ def test_workbook_opens_with_the_recommendation_on_one_page(report, tmp_path):
     text = " ".join(str(c.value) for s in wb.worksheets for row in s.iter_rows() for c in row
                     if isinstance(c.value, str))  # fmt: skip
     assert CODE_WORD.findall(text) == []
+
+
+def test_spot_average_over_all_years_weighs_a_part_year_by_its_months():
+    """With a horizon that ends part-way through a plan year, the year table's 'All years'
+    children left to spot purchase is the average over every month, the figure the
+    supply split beside it gives, not the plain mean of the yearly averages (which
+    counts six months as much as twelve)."""
+    params = CommissioningParams(horizon_months=18, mip_gap=0.0, sensitivity_steps=())
+    report = commission(
+        make_forecast(20, 18, 3), make_forecast(20, 18, 4), parse_levers(_levers_data()), params
+    )
+    table = case.year_table(report)
+    row = table[table["action"] == "Children left to spot purchase"]
+    monthly = report.comparison.stochastic.children["spot"].sum(axis=1)
+    assert len(monthly) == 18 and row.iloc[0, 2:4].tolist() != pytest.approx([monthly.mean()] * 2)
+    assert row["all"].item() == pytest.approx(monthly.mean())
+    assert row["all"].item() == pytest.approx(case.supply_split(report)["spot"].iloc[-1])
+
+
+def test_a_plan_dearer_than_todays_practice_is_said_to_be():
+    """When the recommended plan costs more than today's practice on the fresh futures, the
+    page's lead and the console say so in words, not as 'a saving of -£0.0m' or
+    'a saving of £-12,954'."""
+    params = CommissioningParams(horizon_months=24, mip_gap=0.0, sensitivity_steps=(0.1,))
+    fresh = make_forecast(30, 24, 2)
+    fresh.stock[:, 1:] = 0  # nobody needs a place in the futures the plan is scored on
+    report = commission(make_forecast(30, 24, 1), fresh, parse_levers(_levers_data()), params)
+    c = report.comparison
+    assert report.stochastic.values.sum() > 0 and c.saving_vs_status_quo_gbp < 0
+    more = case.gbp_m(-c.saving_vs_status_quo_gbp)
+    lead = visible_text(render_html(report))
+    assert f"{more} more than today's practice" in lead and "a saving of" not in lead
+    line = recommendation(report)[-2]
+    assert f"£{-c.saving_vs_status_quo_gbp:,.0f} more than buying spot as now" in line
+    assert "a saving of" not in line
+
+
+def test_small_amounts_in_millions_keep_their_size():
+    """A figure that would round to £0.0m is given in pounds, so a small loss is not '-£0.0m'."""
+    assert case.gbp_m(25_282_054.6) == "£25.3m" and case.gbp_m(-1_250_000) == "-£1.2m"
+    assert case.gbp_m(-12_953.68) == "-£12,954" and case.gbp_m(31_946.2) == "£31,946"
+    assert case.gbp_m(0) == "£0"
+
+
+def test_no_sensitivity_steps_is_sensitivity_not_run(tmp_path):
+    """``sensitivity_steps = []`` in the configuration writes every output and says
+    sensitivity was not run, as --no-sensitivity does (it stopped with a KeyError
+    traceback after the whole optimisation)."""
+    params = CommissioningParams(horizon_months=12, mip_gap=0.0, sensitivity_steps=())
+    report = commission(
+        make_forecast(10, 12, 1), make_forecast(10, 12, 2), parse_levers(_levers_data()), params
+    )
+    assert report.sensitivity is None
+    write_outputs(report, tmp_path)
+    assert "Sensitivity was not run." in visible_text(render_html(report))
+    assert (tmp_path / "commissioning.xlsx").exists() and (tmp_path / "plan.csv").exists()
+
+
+def test_block_contract_running_past_the_horizon_is_said_to(report):
+    """A two-year block contract signed in plan year 2 of a 24-month plan runs 12 months
+    past it: its cost over the horizon is only half the contract, which the reasons say
+    rather than leave the commissioner to take it for the contract's cost."""
+    late = case.end_of_horizon(with_values(report, {("block", 1): 3}))
+    assert len(late) == 1
+    assert late[0].startswith(
+        "Our IFA block for older children: the 3 places contracted from April 2027 run to "
+        "March 2029, 12 months past the 24 months"
+    )
+    assert case.end_of_horizon(with_values(report, {("block", 0): 3})) == []
+    page = visible_text(render_html(with_values(report, {("block", 1): 3})))
+    assert "12 months past the 24 months modelled" in page
+
+
+def test_spot_sensitivity_below_in_house_price_is_skipped_and_said(tmp_path):
+    """In-house carers at £750 a week against £900 spot are valid levers; spot 20% lower
+    (£720) is a world the model cannot price. That case is left out and said so, instead
+    of the whole run stopping with 'Spot is cheaper than in-house running costs'."""
+    data = _levers_data()
+    data["recruit"][0]["weekly_cost_gbp"] = 750.0
+    params = CommissioningParams(horizon_months=12, mip_gap=0.0, sensitivity_steps=(-0.2, 0.1))
+    report = commission(
+        make_forecast(10, 12, 1), make_forecast(10, 12, 2), parse_levers(data), params
+    )
+    sens = report.sensitivity
+    assert sens is not None
+    cases = set(zip(sens["factor"], sens["change"], strict=True))
+    assert ("spot prices", -0.2) not in cases and ("spot prices", 0.1) in cases
+    assert ("demand", -0.2) in cases and ("recruitment success", -0.2) in cases
+    lines = case.sensitivity_sentences(report)
+    assert len(lines) == 6
+    assert any(line.startswith("If spot prices were 20% lower: not tested") and "foster care, "
+               "aged 10 to 15" in line for line in lines)  # fmt: skip
+    write_outputs(report, tmp_path)
+    assert "If spot prices were 20% lower: not tested" in visible_text(render_html(report))
+
+
+def test_sensitivity_sentences_say_a_loss_in_words():
+    """A sensitivity case in which the re-made plan costs more than today's practice reads
+    '..., £X more than today's practice', not 'and save -£X'."""
+    params = CommissioningParams(horizon_months=24, mip_gap=0.0, sensitivity_steps=(0.1,))
+    fresh = make_forecast(30, 24, 2)
+    fresh.stock[:, 1:] = 0  # nobody needs a place in the futures the plans are scored on
+    report = commission(make_forecast(30, 24, 1), fresh, parse_levers(_levers_data()), params)
+    sens = report.sensitivity
+    assert sens is not None and (sens["saving_gbp"] < 0).any()
+    lines = case.sensitivity_sentences(report)
+    for line, saving in zip(lines, sens["saving_gbp"], strict=False):
+        if saving < 0:
+            assert f", {case.gbp_m(-saving)} more than today's practice" in line
+            assert "save -" not in line and "(-£" not in line

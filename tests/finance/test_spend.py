@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import numpy as np
@@ -13,11 +14,13 @@ from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError, InputDataError
 from sufficiency.finance.inputs import read_budget, read_costs
 from sufficiency.finance.projection import UnitCosts, project_spend
-from sufficiency.finance.report import default_costs
+from sufficiency.finance.report import default_costs, spend_report
 from sufficiency.finance.summaries import financial_year, period_table, quarter
 from sufficiency.finance.workbook import SpendReport
+from sufficiency.finance.writers import write_spend_outputs
 from sufficiency.forecast.states import CATEGORIES
 from sufficiency.prices import price_index
+from tests.finance.conftest import _result
 
 LINES = ("in_house_foster", "ifa_foster", "external_residential")
 COSTS = UnitCosts({"in_house_foster": 600.0, "ifa_foster": 900.0,
@@ -216,3 +219,94 @@ def test_workbook_is_byte_identical_across_saves(tmp_path):
     time.sleep(1.1)
     b = write_workbook(report, tmp_path / "b.xlsx", info)
     assert hashlib.sha256(a.read_bytes()).digest() == hashlib.sha256(b.read_bytes()).digest()
+
+
+def _month_ends(start: str, months: int) -> pd.DatetimeIndex:
+    """The start date and the ``months`` month ends after it."""
+    after = pd.date_range(start, periods=months + 1, freq="ME")
+    return pd.DatetimeIndex([pd.Timestamp(start), *after[after > pd.Timestamp(start)][:months]])
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "year"),
+    [
+        ("2026-03-31", 19, "2027-28"),  # the horizon ends in October 2027
+        ("2026-09-30", 18, "2026-27"),  # an in-year start: April to September not forecast
+        ("2026-04-15", 12, "2026-27"),  # 12 month ends in the year, but 1-15 April missing
+    ],
+)
+def test_budget_year_only_partly_forecast_is_refused(start, months, year):
+    """Part of a year's spend is never set against the whole year's budget.
+
+    Seven months of 2027-28 against its full budget read as a multi-million underspend
+    with no chance of overspending; the budget line is refused with the reason instead.
+    """
+    ends = _month_ends(start, months)
+    base = _result(np.full((5, len(ends), 10), 10, dtype=np.int32), ends)
+    budget = pd.DataFrame({"financial_year": [year], "cost_line": ["all"],
+                           "budget_gbp": [1.0e7]})  # fmt: skip
+    params = FinanceParams()
+    with pytest.raises(InputDataError) as info:
+        spend_report(base, params, costs=default_costs(params), run_date=dt.date(2026, 4, 1),
+                     budget=budget)  # fmt: skip
+    (problem,) = info.value.problems
+    assert problem.column == "financial_year" and problem.value == year
+    assert "only part" in problem.message
+
+
+def test_budget_year_wholly_forecast_is_compared():
+    """A year the forecast covers from its first day to its last is compared as before."""
+    ends = _month_ends("2026-03-31", 13)
+    base = _result(np.full((5, len(ends), 10), 10, dtype=np.int32), ends)
+    budget = pd.DataFrame({"financial_year": ["2026-27"], "cost_line": ["all"],
+                           "budget_gbp": [1.0e7]})  # fmt: skip
+    params = FinanceParams()
+    report = spend_report(base, params, costs=default_costs(params), run_date=dt.date(2026, 4, 1),
+                          budget=budget)  # fmt: skip
+    assert report.budget is not None and report.budget["months"].tolist() == [12]
+
+
+def test_budget_csv_probability_of_overspend_equals_the_workbook(tmp_path):
+    """budget_comparison.csv gives P(overspend) to the precision the workbook shows.
+
+    Two decimals turned the workbook's 10.5% chance into 0.10 in the CSV.
+    """
+    ends = _month_ends("2026-03-31", 12)
+    stock = np.full((200, len(ends), 10), 10, dtype=np.int32)
+    stock[:21] = 12  # 21 of 200 paths (10.5%) spend more than the rest
+    base = _result(stock, ends)
+    params = FinanceParams()
+    costs = default_costs(params)
+    low = spend_report(base, params, costs=costs, run_date=dt.date(2026, 4, 1)).base.total()
+    budget = pd.DataFrame({"financial_year": ["2026-27"], "cost_line": ["all"],
+                           "budget_gbp": [float(low[-1].sum()) + 1.0]})  # fmt: skip
+    report = spend_report(base, params, costs=costs, run_date=dt.date(2026, 4, 1), budget=budget)
+    write_spend_outputs(report, tmp_path, dt.date(2026, 4, 1))
+    csv = pd.read_csv(tmp_path / "budget_comparison.csv")
+    ws = load_workbook(tmp_path / "spend.xlsx")["Budget"]
+    col = list(csv.columns).index("prob_overspend") + 1
+    assert report.budget is not None and report.budget["prob_overspend"].tolist() == [0.105]
+    assert ws.cell(row=2, column=col).value == 0.105
+    assert csv["prob_overspend"].tolist() == [0.105]
+
+
+def test_run_rate_prices_children_the_cost_file_does_not_list(tmp_path):
+    """A cost file listing only some of today's placements gives their actual cost, and
+    the other children today priced at the unit costs, as the run-rate: not the listed
+    placements' cost alone set against the whole forecast (3 placements against 869
+    children read as a £5.7m a month gap)."""
+    p = tmp_path / "costs.csv"
+    p.write_text("category,weekly_cost,child_id\nifa_foster,800,C1\nifa_foster,1000,C2\n"
+                 "in_house_foster,600,\nexternal_residential,6100,\n")  # fmt: skip
+    costs, actual = read_costs(p, CATEGORIES, default_costs(FinanceParams()))
+    stock, months = three_children()
+    stock[:, :, 1] = 5  # five children in IFA foster care, two of them in the cost file
+    proj = project_spend(stock, months, LINES, costs, inflation_rate=0.0,
+                         actual_weekly_gbp=actual)  # fmt: skip
+    weekly = 600.0 + (800.0 + 1000.0 + 3 * 900.0) + 6100.0
+    assert proj.run_rate_gbp == pytest.approx(weekly * 28 / 7)
+    assert "2 placements" in proj.run_rate_basis and "other 5 children" in proj.run_rate_basis
+    full = project_spend(np.ones((2, 4, 3), dtype=np.int32) * np.array([0, 2, 0]), months,
+                         LINES, costs, inflation_rate=0.0, actual_weekly_gbp=actual)  # fmt: skip
+    assert full.run_rate_gbp == pytest.approx(1800.0 * 28 / 7)
+    assert full.run_rate_basis == "the council's actual weekly cost of today's placements"

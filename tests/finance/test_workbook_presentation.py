@@ -200,3 +200,37 @@ def test_every_sheet_prints_a4_landscape_fit_to_width_with_titles(book):
     assert book["Summary"].print_title_rows == "$1:$2"  # title and data line
     for name in TABLE_SHEETS:
         assert book[name].print_title_rows == "$1:$1", name  # the header row
+
+
+def test_starting_point_labels_wrap_instead_of_being_cut(tmp_path):
+    """The run-rate's label says what it is built from; when that is longer than the label
+    column it wraps in a row tall enough, rather than being cut at the figure beside it."""
+    import datetime as dt
+    import math
+
+    import numpy as np
+    import pandas as pd
+
+    from sufficiency.finance.projection import UnitCosts, project_spend
+    from sufficiency.finance.summaries import monthly_table, period_table, reconciliation
+    from sufficiency.finance.workbook import SpendReport, write_workbook
+
+    months = pd.DatetimeIndex(["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30"])
+    costs = UnitCosts({"in_house_foster": 600.0, "ifa_foster": 900.0}, {},
+                      {"ifa_foster": (1, 900.0)})  # fmt: skip
+    proj = project_spend(np.full((2, 4, 2), 40, dtype=np.int32), months,
+                         ("in_house_foster", "ifa_foster"), costs, inflation_rate=0.0,
+                         actual_weekly_gbp=900.0)  # fmt: skip
+    report = SpendReport(proj, None, monthly_table(proj), period_table(proj, "quarter"),
+                         period_table(proj, "financial_year"), None, None,
+                         reconciliation(proj), [("Item", "value")])  # fmt: skip
+    path = write_workbook(
+        report, tmp_path / "s.xlsx", {"run_date": dt.date(2026, 4, 1).isoformat()}
+    )
+    ws = load_workbook(path)["Summary"]
+    label = ws["A10"]
+    assert label.value.startswith("Run-rate for 2026-02-28 (the council's actual weekly cost")
+    assert len(label.value) > ws.column_dimensions["A"].width + ws.column_dimensions["B"].width
+    assert label.alignment.wrap_text
+    lines = math.ceil(len(label.value) / (ws.column_dimensions["A"].width - 4))
+    assert ws.row_dimensions[10].height >= 15 * lines
