@@ -256,7 +256,7 @@ def spend(
     Raises
     ------
     SufficiencyError
-        An input cannot be read, or a budget year lies outside the forecast or only partly in it.
+        An input cannot be read, or a budget year lies outside the forecast.
     """
 
     params = params or Params()

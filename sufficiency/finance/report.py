@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 
 import pandas as pd
 
 from sufficiency import __version__
 from sufficiency.config import FinanceParams
-from sufficiency.errors import ConfigError, InputDataError, Problem
+from sufficiency.errors import ConfigError, DataWarning, InputDataError, Problem
 from sufficiency.finance.projection import SpendProjection, UnitCosts, project_spend
 from sufficiency.finance.summaries import (
     budget_comparison,
@@ -79,8 +80,18 @@ def spend_report(
                         + "); lengthen --horizon-months or remove the line")
                 for fy in sorted(set(outside["financial_year"]))
             ])  # fmt: skip
-        _refuse_part_years(budget, proj, budget_source)
-        comparison_budget = budget_comparison(proj, budget)
+        part = _part_years(budget, proj)
+        for fy, covered in part.items():
+            warnings.warn(
+                f"{budget_source}: budget year {fy} is set aside: the forecast covers only "
+                f"part of it ({covered}), so its spend cannot be set against the whole "
+                "year's budget (lengthen --horizon-months or start the forecast before the "
+                "year to compare it)",
+                DataWarning,
+                stacklevel=2,
+            )
+        whole = budget[~budget["financial_year"].isin(list(part))]
+        comparison_budget = budget_comparison(proj, whole) if len(whole) else None
     uplift = dt.date(2000, params.uplift_month, params.uplift_day).strftime("%d %B")
     assumptions: list[tuple[str, str]] = [
         *[(f"Weekly cost: {line_label(line)}", f"£{costs.weekly_cost_gbp.get(line, 0):,.2f} "
@@ -98,6 +109,9 @@ def spend_report(
         ("Percentiles", "P10/P50/P90 of a quarter or year are those of each path's total, "
          "so they do not add up from months; means do."),
         ("Run-rate", f"{proj.run_rate_basis}, for the first forecast month"),
+        *[(f"Budget {fy}", f"set aside: the forecast covers only {covered} of the year, "
+           "so its spend is not compared with the year's budget") for fy, covered
+          in (part.items() if budget is not None else [])],
     ]  # fmt: skip
     return SpendReport(
         base=proj,
@@ -113,29 +127,20 @@ def spend_report(
     )
 
 
-def _refuse_part_years(budget: pd.DataFrame, proj: SpendProjection, source: str) -> None:
-    """Refuse a budget year the forecast does not cover from its first day to its last.
-
-    Its projected spend would be part of a year's, set against the whole year's budget:
-    a large underspend and no chance of overspending that are artefacts of the dates.
-    """
+def _part_years(budget: pd.DataFrame, proj: SpendProjection) -> dict[str, str]:
+    """Budget years the forecast does not cover from their first day to their last, with
+    the dates it does cover. Their projected spend would be part of a year's, set against
+    the whole year's budget: a large underspend and no chance of overspending that are
+    artefacts of the dates, so they are set aside, not compared."""
     first_day = proj.start + pd.Timedelta(days=1)
     last_day = proj.months[-1]
-    problems = []
+    part = {}
     for fy in sorted(set(budget["financial_year"])):
         begins = pd.Timestamp(int(str(fy)[:4]), proj.financial_year_start_month, 1)
         ends = begins + pd.DateOffset(years=1) - pd.Timedelta(days=1)
-        if first_day <= begins and last_day >= ends:
-            continue
-        covered = f"{max(first_day, begins):%d %B %Y} to {min(last_day, ends):%d %B %Y}"
-        problems.append(Problem(
-            source, None, "financial_year", str(fy),
-            f"the forecast covers only part of this budget year ({covered}), so its spend "
-            "cannot be set against the whole year's budget; lengthen --horizon-months, "
-            "start the forecast before the year, or remove the line",
-        ))  # fmt: skip
-    if problems:
-        raise InputDataError(problems)
+        if not (first_day <= begins and last_day >= ends):
+            part[str(fy)] = f"{max(first_day, begins):%d %B %Y} to {min(last_day, ends):%d %B %Y}"
+    return part
 
 
 def check_budget_lines(budget: pd.DataFrame, lines: tuple[str, ...]) -> None:

@@ -143,7 +143,7 @@ def run_spend(
     Raises
     ------
     InputDataError
-        A budget year lies outside the forecast or only partly in it.
+        A budget year lies outside the forecast.
     """
     run = forecast_history(history, forecast, start, scenario, progress, strict=strict,
                            stages=stages)  # fmt: skip

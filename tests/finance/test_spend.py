@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sufficiency.config import FinanceParams
-from sufficiency.errors import ConfigError, InputDataError
+from sufficiency.errors import ConfigError, DataWarning, InputDataError
 from sufficiency.finance.inputs import read_budget, read_costs
 from sufficiency.finance.projection import UnitCosts, project_spend
 from sufficiency.finance.report import default_costs, spend_report
@@ -235,23 +235,39 @@ def _month_ends(start: str, months: int) -> pd.DatetimeIndex:
         ("2026-04-15", 12, "2026-27"),  # 12 month ends in the year, but 1-15 April missing
     ],
 )
-def test_budget_year_only_partly_forecast_is_refused(start, months, year):
+def test_budget_year_only_partly_forecast_is_set_aside(start, months, year):
     """Part of a year's spend is never set against the whole year's budget.
 
     Seven months of 2027-28 against its full budget read as a multi-million underspend
-    with no chance of overspending; the budget line is refused with the reason instead.
+    with no chance of overspending. The line is set aside, with a warning and a line in
+    the assumptions saying why; the other years are compared and the run goes on.
     """
     ends = _month_ends(start, months)
     base = _result(np.full((5, len(ends), 10), 10, dtype=np.int32), ends)
     budget = pd.DataFrame({"financial_year": [year], "cost_line": ["all"],
                            "budget_gbp": [1.0e7]})  # fmt: skip
     params = FinanceParams()
-    with pytest.raises(InputDataError) as info:
-        spend_report(base, params, costs=default_costs(params), run_date=dt.date(2026, 4, 1),
-                     budget=budget)  # fmt: skip
-    (problem,) = info.value.problems
-    assert problem.column == "financial_year" and problem.value == year
-    assert "only part" in problem.message
+    with pytest.warns(DataWarning, match=f"budget year {year} is set aside: .*only part"):
+        report = spend_report(base, params, costs=default_costs(params),
+                              run_date=dt.date(2026, 4, 1), budget=budget)  # fmt: skip
+    assert report.budget is None
+    said = dict(report.assumptions)[f"Budget {year}"]
+    assert said.startswith("set aside: the forecast covers only ")
+
+
+def test_budget_part_year_set_aside_and_whole_year_compared():
+    """With one whole year and one part year, the whole year is still compared."""
+    ends = _month_ends("2026-03-31", 19)  # 2026-27 whole, 2027-28 to October
+    base = _result(np.full((5, len(ends), 10), 10, dtype=np.int32), ends)
+    budget = pd.DataFrame({"financial_year": ["2026-27", "2027-28"], "cost_line": ["all"] * 2,
+                           "budget_gbp": [1.0e7, 1.0e7]})  # fmt: skip
+    params = FinanceParams()
+    with pytest.warns(DataWarning, match="budget year 2027-28 is set aside"):
+        report = spend_report(base, params, costs=default_costs(params),
+                              run_date=dt.date(2026, 4, 1), budget=budget)  # fmt: skip
+    assert report.budget is not None
+    assert report.budget["financial_year"].tolist() == ["2026-27"]
+    assert report.budget["months"].tolist() == [12]
 
 
 def test_budget_year_wholly_forecast_is_compared():
