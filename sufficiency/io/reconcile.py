@@ -18,6 +18,9 @@ says about earlier times:
 4. **A missing year** (a gap between the first and last returns held) is reported; its
    months are left out of rate estimation, since who entered, moved and left then is
    unknown.
+5. **A numeric CHILD that lost its leading zeros** in some tables (as Excel drops them
+   from a CSV it opens and saves) is read as the same child as its zero-led form in the
+   others, unless both forms appear in one table or their dates of birth differ.
 
 Rows that cannot be used (no start date, an end before the start, no date of birth in
 any return) are set aside; codes that can be read by a stated rule are (an unknown
@@ -219,6 +222,49 @@ def _parse_header(ret: Return, found: _Findings) -> pd.DataFrame:
     found.rows(h, dup, "CHILD", "duplicate_child", "child appears twice in this header",
                "the later row used", "warning")  # fmt: skip
     return h[~dup]
+
+
+def _lost_zeros(
+    eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: _Findings
+) -> None:
+    """Read a numeric CHILD without the leading zeros it has elsewhere as that child
+    (module docstring, rule 5), rewriting it to the zero-led form in place."""
+    tables = [*eps.values(), *headers]
+    ids = pd.Series(pd.concat([t["CHILD"] for t in tables]).dropna().unique(), dtype="string")
+    led = ids[ids.str.fullmatch(r"0+[1-9]\d*").fillna(False).to_numpy(bool)]
+    bare = led.str.lstrip("0")
+    forms = pd.DataFrame({"led": led.to_numpy(object), "bare": bare.to_numpy(object)})
+    forms = forms[forms["bare"].isin(set(ids))].drop_duplicates("bare", keep=False)
+    if forms.empty:
+        return
+    to_led = dict(zip(forms["bare"], forms["led"], strict=True))
+    # two children whose identifiers differ only by zeros: both forms in one table
+    apart: set[str] = set()
+    for t in tables:
+        here = set(t["CHILD"].dropna())
+        apart |= {b for b in here & to_led.keys() if to_led[b] in here}
+    h = pd.concat(headers, ignore_index=True) if headers else pd.DataFrame()
+    if len(h):
+        dobs = h.dropna(subset=["DOB"]).groupby("CHILD")["DOB"].agg(set)
+        for b, led_id in to_led.items():
+            if b in dobs.index and led_id in dobs.index and not dobs[b] & dobs[led_id]:
+                apart.add(b)
+    for b in apart:
+        del to_led[b]
+    for t in tables:
+        hit = t["CHILD"].isin(list(to_led)).fillna(False).to_numpy(bool)
+        if not hit.any():
+            continue
+        sel = t.loc[hit, ["_src", "_row", "CHILD"]]
+        for src, row, child in zip(sel["_src"], sel["_row"], sel["CHILD"], strict=True):
+            found.add(
+                Problem(str(src), int(row), "CHILD", str(child),
+                        f"child identifier has lost the leading zeros it has in other tables "
+                        f"(as Excel drops them): the same child as {to_led[child]}",
+                        severity="warning", code="child_id_zeros",
+                        action=f"read as {to_led[child]}")
+            )  # fmt: skip
+        t.loc[hit, "CHILD"] = t.loc[hit, "CHILD"].map(to_led)
 
 
 def _within_return(ep: pd.DataFrame, found: _Findings) -> pd.DataFrame:
@@ -426,6 +472,7 @@ def reconcile(returns: list[Return]) -> Reconciled:
     for r in returns:
         eps[r.year] = _parse_episodes(r, found)
         headers.append(_parse_header(r, found))
+    _lost_zeros(eps, headers, found)
     returns = [r for r in returns if len(eps[r.year]) or r.tables.get("episodes")]
     latest = returns[-1]
     data_end = _data_end(latest, eps[latest.year])
