@@ -266,3 +266,25 @@ def test_child_id_that_lost_its_leading_zeros_in_excel_is_the_same_child(tmp_pat
     assert h.quality.num_looked_after == 4
     _, problems = load_ssda903([tmp_path])
     assert any(p.code == "child_id_zeros" and p.severity == "warning" for p in problems)
+
+
+def test_null_written_by_a_database_export_is_a_blank_cell(tmp_path):
+    """An export writing empty cells as NULL (an open episode's DEC, a header's MC_DOB) is
+    read as blank, noted once per file: the open episode counts, nothing is set aside."""
+    d = tmp_path / "2026"
+    d.mkdir()
+    (d / "header.csv").write_text(HEADER + "A,1,01/01/2012,WBRI,NULL,NULL,NULL\n")
+    (d / "episodes.csv").write_text(
+        EPISODES + "A,01/05/2024,S,C2,N1,U4,PR1,NULL,null,(null),WR9 8DS,WR1 1AA,NaT\n"
+    )
+    h = read_history(tmp_path)
+    assert h.episodes["DEC"].isna().tolist() == [True]
+    assert h.episodes["REC"].isna().tolist() == [True]
+    assert h.quality.num_looked_after == 1
+    notes = [p for p in h.quality.problems if p.code == "null_blanks"]
+    assert sorted(Path(p.file).name for p in notes) == ["episodes.csv", "header.csv"]
+    assert any("DEC" in p.message for p in notes)
+    assert _codes(h).count("dec_invalid") == 0
+    assert any("NULL" in line for line in h.quality.summary_lines())
+    _, problems = load_ssda903([tmp_path])
+    assert not [p for p in problems if p.severity == "error"]

@@ -28,6 +28,7 @@ READING_CODES = frozenset(
         "excel_serial_dates",
         "dates_with_time",
         "iso_dates",
+        "null_blanks",
         "year_from_content",
         "quiet_year",
         "duplicate_table",
@@ -174,6 +175,8 @@ class DataQuality:
                                            "iso_dates"))  # fmt: skip
         if formats:
             read_bits.append(f"dates not in DD/MM/YYYY in {formats} table(s)")
+        if reading["null_blanks"]:
+            read_bits.append(f"empty cells written NULL in {reading['null_blanks']} table(s)")
         if reading["title_rows"]:
             read_bits.append(f"title rows above the header in {reading['title_rows']}")
         if reading["year_from_content"]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -288,6 +288,29 @@ def scan(paths: list[Path]) -> Scan:
                 tuple(paths))  # fmt: skip
 
 
+#: How database exports write an empty cell (SQL Server ``NULL``, Oracle ``(null)``,
+#: pandas ``NaT`` for a missing date): none is a value of any 903 field.
+_NULL_WORDS = frozenset({"null", "(null)", "nat"})
+
+
+def blank_nulls(raw: RawTable) -> tuple[RawTable, list[Problem]]:
+    """``raw`` with cells reading ``NULL`` (any case), ``(null)`` or ``NaT`` made blank.
+
+    A database export writes an open episode's end date as ``NULL``; read as written it
+    is not a date, and the episode would be set aside. One warning per file says so.
+    """
+    data = raw.data
+    hit = data.apply(lambda s: s.str.lower().isin(_NULL_WORDS).fillna(False))
+    if not hit.to_numpy(bool).any():
+        return raw, []
+    cols = [raw.column_label(c) for c in data.columns[hit.any().to_numpy(bool)]]
+    shown = ", ".join(cols[:4]) + (f" and {len(cols) - 4} more" if len(cols) > 4 else "")
+    note = Problem(raw.source, None, None, None,
+                   f"writes empty cells as NULL (in {shown}), as database exports do; read as "
+                   "blank", severity="warning", code="null_blanks")  # fmt: skip
+    return replace(raw, data=data.mask(hit)), [note]
+
+
 def _found(
     raw: RawTable,
     kind: str,
@@ -297,8 +320,9 @@ def _found(
     name_year: int | None,
     notes: list[Problem],
 ) -> FoundTable:
+    raw, null_notes = blank_nulls(raw)
     raw, date_notes = normalise_dates(raw, DATE_COLUMNS[kind])
-    notes += [*raw.notes, *date_notes]
+    notes += [*raw.notes, *null_notes, *date_notes]
     return FoundTable(raw, kind, path, is_last, group, name_year)
 
 
