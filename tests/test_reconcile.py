@@ -288,3 +288,23 @@ def test_null_written_by_a_database_export_is_a_blank_cell(tmp_path):
     assert any("NULL" in line for line in h.quality.summary_lines())
     _, problems = load_ssda903([tmp_path])
     assert not [p for p in problems if p.severity == "error"]
+
+
+def test_blank_provider_of_a_foster_or_residential_placement_is_reported(tmp_path):
+    """Whether a U4-U6 foster or K2 home placement is in-house or external (IFA, private)
+    comes from PLACE_PROVIDER: left blank, it is counted in-house and the user is told,
+    once per such episode; placements it does not decide (kinship, with parents) are not
+    flagged."""
+    _year(tmp_path, "2026", [_head("A"), _head("B"), _head("C"), _head("D")], [
+        _ep("A", "01/05/2024", provider=""),
+        _ep("B", "01/05/2024", place="K2", provider=""),
+        _ep("C", "01/05/2024", place="U1", provider=""),
+        _ep("D", "01/05/2024", place="U6", provider="PR4"),
+    ])  # fmt: skip
+    h = read_history(tmp_path)
+    flagged = [p for p in h.quality.problems if p.code == "blank_provider"]
+    assert [(p.row, p.column) for p in flagged] == [(2, "PLACE_PROVIDER"), (3, "PLACE_PROVIDER")]
+    assert all("in-house" in p.action for p in flagged)
+    assert any("no provider" in line for line in h.quality.summary_lines())
+    _, problems = load_ssda903([tmp_path])
+    assert sum(p.code == "blank_provider" and p.severity == "warning" for p in problems) == 2

@@ -63,6 +63,8 @@ PHRASES: dict[str, str] = {
     "unknown_legal_status": "unknown legal status(es): counted as a care order",
     "unknown_rne": "unknown reason(s) for new episode: read as a new placement (P)",
     "unknown_provider": "unknown placement provider(s): read as none given",
+    "blank_provider": "foster or residential placement(s) with no provider: counted as "
+    "in-house (PR1)",
     "no_dob": "child(ren) with no valid date of birth in any return: episodes set aside",
     "dob_after_start": "child(ren) born after an episode starts: episodes set aside",
     "dob_revised": "date(s) of birth that differ between returns: the latest return's used",

@@ -49,6 +49,9 @@ _NAT = pd.NaT
 _FAR = pd.Timestamp("2262-01-01")
 #: Placement types DfE has retired, and what they became.
 RETIRED_PLACE = {"H5": "K3", "P2": "K3", "Z1": "Z11", "Q1": "U1", "Q2": "U4"}
+#: Placement types whose forecast category the provider decides (in-house or external
+#: foster carers and children's homes), for which DfE requires a provider.
+PROVIDER_DECIDES = frozenset({"U4", "U5", "U6", "Q2", "K2", "R1", "S1"})
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,11 @@ def _read_codes(ep: pd.DataFrame, year: int, found: _Findings) -> None:
                "read in the category of its successor (H5 and P2 as K3, Q1 as U1, Q2 as U4, "
                "Z1 as Z11)", "warning")  # fmt: skip
     provider = ep["PLACE_PROVIDER"]
+    blank = provider.isna() & place.isin(list(PROVIDER_DECIDES)).fillna(False)
+    found.rows(ep, blank, "PLACE_PROVIDER", "blank_provider",
+               "placement provider is blank, but it says whether this foster or residential "
+               "placement is in-house or external (IFA, private or voluntary home)",
+               "counted as in-house (PR1)", "warning")  # fmt: skip
     odd = provider.notna() & ~provider.isin(list(codes.PROVIDER_CODES)).fillna(False)
     found.rows(ep, odd, "PLACE_PROVIDER", "unknown_provider",
                "placement provider is not a 903 code", "read as none given", "warning")  # fmt: skip
