@@ -308,3 +308,23 @@ def test_blank_provider_of_a_foster_or_residential_placement_is_reported(tmp_pat
     assert any("no provider" in line for line in h.quality.summary_lines())
     _, problems = load_ssda903([tmp_path])
     assert sum(p.code == "blank_provider" and p.severity == "warning" for p in problems) == 2
+
+
+def test_earlier_years_return_saved_under_a_later_years_name_is_read_as_its_own_year(tmp_path):
+    """The 2025-26 folder holding a copy of the 2024-25 return (53 episodes, none starting
+    or ending after 31 March 2025) is that return: the history ends 31 March 2025, not a
+    year later with nobody entering or leaving, and the user is told."""
+    header = [_head("A"), _head("B"), _head("C", "01/06/2007")]
+    episodes = [_ep("A", "01/05/2023"), _ep("B", "01/05/2023", "01/06/2024"),
+                _ep("C", "01/05/2023")]  # fmt: skip
+    left = [f"L{i}" for i in range(50)]  # a return's worth of children who left in 2024-25
+    header += [_head(c) for c in left]
+    episodes += [_ep(c, "01/05/2023", "01/03/2025") for c in left]
+    _year(tmp_path, "2025", header, episodes)
+    _year(tmp_path, "2026", header, episodes)
+    h = read_history(tmp_path)
+    assert h.years == (2025,) and h.end == pd.Timestamp("2025-03-31")
+    assert _codes(h).count("stale_year") == 1
+    assert h.quality.num_looked_after == 2  # A and C (18 in June 2025, not yet)
+    assert any("earlier year's return" in line for line in h.quality.summary_lines())
+    assert build_spells(h).data_end == pd.Timestamp("2025-03-31")

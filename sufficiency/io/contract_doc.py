@@ -54,7 +54,9 @@ read is an error. A title row above the header is found and noted.
 `2025_26`, `lac2025_26`: the return for 1 April 2025 to 31 March 2026) is used
 unless the dates inside are later than it allows (a return cannot hold episodes
 starting or ending after its year): folders named by the year a collection *starts*
-are then read as the year their dates show, and the user is told. A file with no
+are then read as the year their dates show, and the user is told. Episodes none of
+which starts or ends in the named year or later are an earlier year's return saved
+under that name, and are read as the year their dates show. A file with no
 year in its name is dated by the latest year in which its episodes start or end.
 The latest return ends on 31 March, or at the end of the month of its latest date
 when that is earlier: an in-year extract (data to 31 December) ends, and forecasts

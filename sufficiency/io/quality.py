@@ -31,6 +31,7 @@ READING_CODES = frozenset(
         "null_blanks",
         "year_from_content",
         "quiet_year",
+        "stale_year",
         "duplicate_table",
         "last_copy_used",
         "unknown_year",
@@ -185,6 +186,11 @@ class DataQuality:
             read_bits.append(
                 f"{reading['year_from_content']} named for an earlier year than their dates "
                 "(the dates' year used)"
+            )
+        if reading["stale_year"]:
+            read_bits.append(
+                f"{reading['stale_year']} named for a later year than any of their dates (an "
+                "earlier year's return, read as that year)"
             )
         if read_bits:
             lines.append("Read as found: " + "; ".join(read_bits) + ".")
