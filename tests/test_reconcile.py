@@ -328,3 +328,33 @@ def test_earlier_years_return_saved_under_a_later_years_name_is_read_as_its_own_
     assert h.quality.num_looked_after == 2  # A and C (18 in June 2025, not yet)
     assert any("earlier year's return" in line for line in h.quality.summary_lines())
     assert build_spells(h).data_end == pd.Timestamp("2025-03-31")
+
+
+def test_us_month_first_dates_are_read_month_first_when_nothing_else_fits(tmp_path):
+    """A table written MM/DD/YYYY (US settings): read day first, 05/01/2024 would be
+    5 January and 04/25/2024 no date at all. No date in it has a first part over 12 and
+    several have a second part over 12, so it is read month first, noted once; a table
+    with a day over 12 first stays day first."""
+    d = tmp_path / "2026"
+    d.mkdir()
+    (d / "header.csv").write_text(HEADER + "".join(_head(c) for c in "ABCD"))
+    (d / "episodes.csv").write_text(EPISODES + "".join([
+        _ep("A", "05/01/2024", "04/25/2025", place="U6"),
+        _ep("A", "04/25/2025", rne="P"),
+        _ep("B", "06/13/2024"),
+        _ep("C", "03/02/2025", "12/30/2025"),
+        _ep("D", "11/05/2025"),
+    ]))  # fmt: skip
+    h = read_history(tmp_path)
+    ep = h.episodes.set_index(["CHILD", "DECOM"])["DEC"]
+    starts = pd.to_datetime(["2024-05-01", "2025-04-25", "2024-06-13", "2025-03-02", "2025-11-05"])
+    assert ep.index.get_level_values("DECOM").tolist() == starts.tolist()
+    assert ep[("A", pd.Timestamp("2024-05-01"))] == pd.Timestamp("2025-04-25")
+    assert _codes(h).count("month_first_dates") == 1
+    assert not {"decom_invalid", "dec_invalid", "overlapping_episodes"} & set(_codes(h))
+    assert h.quality.num_looked_after == 3  # A, B and D
+    # day first where a date says so (13/06/2024): the rest stay day first
+    (d / "episodes.csv").write_text(EPISODES + _ep("B", "13/06/2024") + _ep("A", "05/01/2024"))
+    h = read_history(tmp_path)
+    assert sorted(h.episodes["DECOM"]) == pd.to_datetime(["2024-01-05", "2024-06-13"]).tolist()
+    assert "month_first_dates" not in _codes(h)

@@ -64,7 +64,9 @@ start, on 31 December.
 
 **Dates** are `DD/MM/YYYY` as DfE specifies; also read, and noted once per file:
 real Excel date cells, Excel serial numbers in workbooks (45383 is 01/04/2024),
-`DD/MM/YYYY 00:00:00` and `YYYY-MM-DD`.
+`DD/MM/YYYY 00:00:00`, `YYYY-MM-DD`, and US `MM/DD/YYYY` in a table where no date
+can be day first (none has a first part over 12; at least three have a second part
+over 12).
 
 **Reconciling returns.** Each year's return is the authority for its own period,
 and a later return for whatever it says about earlier times: an episode repeated in

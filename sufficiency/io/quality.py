@@ -28,6 +28,7 @@ READING_CODES = frozenset(
         "excel_serial_dates",
         "dates_with_time",
         "iso_dates",
+        "month_first_dates",
         "null_blanks",
         "year_from_content",
         "quiet_year",
@@ -178,6 +179,10 @@ class DataQuality:
                                            "iso_dates"))  # fmt: skip
         if formats:
             read_bits.append(f"dates not in DD/MM/YYYY in {formats} table(s)")
+        if reading["month_first_dates"]:
+            read_bits.append(
+                f"dates month first (MM/DD/YYYY) in {reading['month_first_dates']} table(s)"
+            )
         if reading["null_blanks"]:
             read_bits.append(f"empty cells written NULL in {reading['null_blanks']} table(s)")
         if reading["title_rows"]:
