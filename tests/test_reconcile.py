@@ -235,37 +235,41 @@ def test_bad_rows_are_repaired_or_set_aside_and_counted(tmp_path):
         read_history(tmp_path, strict=True)
 
 
-def test_child_id_that_lost_its_leading_zeros_in_excel_is_the_same_child(tmp_path):
-    """Excel drops the leading zeros of a numeric CHILD when a CSV is opened and saved: the
-    2025-26 return's 123 is the 2024-25 return's 0123, one child in care throughout (not a
-    leaver and a new entrant), and the user is told. Both forms in one header, or with
-    different dates of birth, are two children."""
-    _year(tmp_path, "2025", [_head("0123"), _head("0456"), _head("456"), _head("0789")], [
+def test_child_id_written_another_way_in_another_table_is_the_same_child(tmp_path):
+    """Excel drops the leading zeros of a numeric CHILD when a CSV is opened and saved, and
+    pandas writes a number column with blanks as 123.0: the 2025-26 return's 123 is the
+    2024-25 return's 0123, and its 55.0 the 2024-25 return's 55, each one child in care
+    throughout (not a leaver and a new entrant), and the user is told. Two forms in one
+    header, or with different dates of birth, are two children."""
+    _year(tmp_path, "2025", [_head(c) for c in ("0123", "0456", "456", "0789", "55")], [
         _ep("0123", "01/05/2023"),
         _ep("0456", "01/05/2023"),
         _ep("456", "01/06/2023"),
         _ep("0789", "01/05/2023"),
+        _ep("55", "01/05/2023"),
     ])  # fmt: skip
     heads = [_head("123"), _head("0456"), _head("456"), _head("789", "02/02/2013")]
-    _year(tmp_path, "2026", heads, [
+    _year(tmp_path, "2026", [*heads, _head("55.0")], [
         _ep("123", "01/05/2023", "01/09/2025"),
         _ep("123", "01/09/2025", place="K2", provider="PR4", rne="P"),
         _ep("0456", "01/05/2023"),
         _ep("456", "01/06/2023"),
         _ep("789", "01/05/2023"),
+        _ep("55.0", "01/05/2023"),
     ])  # fmt: skip
     h = read_history(tmp_path)
     ep = h.episodes
-    assert sorted(ep["CHILD"].unique()) == ["0123", "0456", "0789", "456", "789"]
+    assert sorted(ep["CHILD"].unique()) == ["0123", "0456", "0789", "456", "55", "789"]
     assert ep.loc[ep["CHILD"] == "0123", "PLACE"].tolist() == ["U4", "K2"]
-    assert _codes(h).count("child_id_zeros") == 3  # 2 episodes and the header row of 123
+    # 2 episodes and the header row of 123, 1 episode and the header row of 55.0
+    assert _codes(h).count("child_id_form") == 5
     assert _codes(h).count("closed_absent") == 1  # 0789, born on another day than 789
     care = build_spells(h)
     assert (care.spells.loc[care.spells["child"] == "0123", "kind"] == "entry").sum() == 1
-    assert stock_at(care, [pd.Timestamp("2025-03-31")]).sum() == 4
-    assert h.quality.num_looked_after == 4
+    assert stock_at(care, [pd.Timestamp("2025-03-31")]).sum() == 5
+    assert h.quality.num_looked_after == 5
     _, problems = load_ssda903([tmp_path])
-    assert any(p.code == "child_id_zeros" and p.severity == "warning" for p in problems)
+    assert any(p.code == "child_id_form" and p.severity == "warning" for p in problems)
 
 
 def test_null_written_by_a_database_export_is_a_blank_cell(tmp_path):

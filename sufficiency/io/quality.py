@@ -70,8 +70,8 @@ PHRASES: dict[str, str] = {
     "no_dob": "child(ren) with no valid date of birth in any return: episodes set aside",
     "dob_after_start": "child(ren) born after an episode starts: episodes set aside",
     "dob_revised": "date(s) of birth that differ between returns: the latest return's used",
-    "child_id_zeros": "row(s) whose CHILD lost its leading zeros (as Excel drops them): read "
-    "as the same child as its zero-led form in other tables",
+    "child_id_form": "row(s) whose CHILD is written differently in other tables (leading "
+    "zeros lost, or 123.0 for 123): read as the same child",
     "duplicate_child": "child(ren) listed twice in one header: the later row used",
     "missing_column": "table(s) missing a column the forecast needs: set aside",
 }

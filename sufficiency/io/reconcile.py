@@ -18,9 +18,11 @@ says about earlier times:
 4. **A missing year** (a gap between the first and last returns held) is reported; its
    months are left out of rate estimation, since who entered, moved and left then is
    unknown.
-5. **A numeric CHILD that lost its leading zeros** in some tables (as Excel drops them
-   from a CSV it opens and saves) is read as the same child as its zero-led form in the
-   others, unless both forms appear in one table or their dates of birth differ.
+5. **A numeric CHILD written two ways** in different tables is one child: without the
+   leading zeros it has elsewhere (as Excel drops them from a CSV it opens and saves),
+   or as a decimal (``123.0``, as pandas saves a number column with blanks). It is read
+   in its zero-led, whole-number form, unless two forms appear in one table or their
+   dates of birth differ.
 
 Rows that cannot be used (no start date, an end before the start, no date of birth in
 any return) are set aside; codes that can be read by a stated rule are (an unknown
@@ -232,47 +234,58 @@ def _parse_header(ret: Return, found: _Findings) -> pd.DataFrame:
     return h[~dup]
 
 
-def _lost_zeros(
-    eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: _Findings
-) -> None:
-    """Read a numeric CHILD without the leading zeros it has elsewhere as that child
-    (module docstring, rule 5), rewriting it to the zero-led form in place."""
+#: A numeric CHILD, however written: leading zeros, or a decimal point (``123.0``).
+_NUMERIC_ID = r"0*[1-9]\d*(?:\.0+)?"
+
+
+def _same_ids(eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: _Findings) -> None:
+    """Read a numeric CHILD written two ways in different tables as one child (module
+    docstring, rule 5), rewriting it in place to the zero-led, whole-number form."""
     tables = [*eps.values(), *headers]
     ids = pd.Series(pd.concat([t["CHILD"] for t in tables]).dropna().unique(), dtype="string")
-    led = ids[ids.str.fullmatch(r"0+[1-9]\d*").fillna(False).to_numpy(bool)]
-    bare = led.str.lstrip("0")
-    forms = pd.DataFrame({"led": led.to_numpy(object), "bare": bare.to_numpy(object)})
-    forms = forms[forms["bare"].isin(set(ids))].drop_duplicates("bare", keep=False)
+    num = ids[ids.str.fullmatch(_NUMERIC_ID).fillna(False).to_numpy(bool)]
+    key = num.str.replace(r"\.0+$", "", regex=True).str.lstrip("0")
+    forms = pd.DataFrame({"id": num.to_numpy(object), "key": key.to_numpy(object)})
+    forms = forms[forms["key"].duplicated(keep=False)]
     if forms.empty:
         return
-    to_led = dict(zip(forms["bare"], forms["led"], strict=True))
-    # two children whose identifiers differ only by zeros: both forms in one table
-    apart: set[str] = set()
+    groups = {k: list(g) for k, g in forms.groupby("key")["id"]}
+    # two children whose identifiers differ only so: two forms in one table
     for t in tables:
         here = set(t["CHILD"].dropna())
-        apart |= {b for b in here & to_led.keys() if to_led[b] in here}
+        for k in [k for k, g in groups.items() if len(here.intersection(g)) > 1]:
+            del groups[k]
     h = pd.concat(headers, ignore_index=True) if headers else pd.DataFrame()
-    if len(h):
-        dobs = h.dropna(subset=["DOB"]).groupby("CHILD")["DOB"].agg(set)
-        for b, led_id in to_led.items():
-            if b in dobs.index and led_id in dobs.index and not dobs[b] & dobs[led_id]:
-                apart.add(b)
-    for b in apart:
-        del to_led[b]
+    dobs = h.dropna(subset=["DOB"]).groupby("CHILD")["DOB"].agg(set) if len(h) else pd.Series()
+    canon: dict[str, str] = {}
+    for k, g in groups.items():
+        led = [i for i in g if "." not in i and i.startswith("0")]
+        if len(led) > 1:  # 0123 and 00123: no telling which
+            continue
+        target = led[0] if led else k
+        for i in g:
+            # a different date of birth: another child
+            if i != target and not (i in dobs.index and target in dobs.index
+                                    and not dobs[i] & dobs[target]):  # fmt: skip
+                canon[i] = target
     for t in tables:
-        hit = t["CHILD"].isin(list(to_led)).fillna(False).to_numpy(bool)
+        hit = t["CHILD"].isin(list(canon)).fillna(False).to_numpy(bool)
         if not hit.any():
             continue
         sel = t.loc[hit, ["_src", "_row", "CHILD"]]
         for src, row, child in zip(sel["_src"], sel["_row"], sel["CHILD"], strict=True):
+            how = (
+                "is written as a decimal number, as a number column with blanks is saved"
+                if "." in child
+                else "has lost the leading zeros it has in other tables (as Excel drops them)"
+            )
             found.add(
                 Problem(str(src), int(row), "CHILD", str(child),
-                        f"child identifier has lost the leading zeros it has in other tables "
-                        f"(as Excel drops them): the same child as {to_led[child]}",
-                        severity="warning", code="child_id_zeros",
-                        action=f"read as {to_led[child]}")
+                        f"child identifier {how}: the same child as {canon[child]}",
+                        severity="warning", code="child_id_form",
+                        action=f"read as {canon[child]}")
             )  # fmt: skip
-        t.loc[hit, "CHILD"] = t.loc[hit, "CHILD"].map(to_led)
+        t.loc[hit, "CHILD"] = t.loc[hit, "CHILD"].map(canon)
 
 
 def _within_return(ep: pd.DataFrame, found: _Findings) -> pd.DataFrame:
@@ -480,7 +493,7 @@ def reconcile(returns: list[Return]) -> Reconciled:
     for r in returns:
         eps[r.year] = _parse_episodes(r, found)
         headers.append(_parse_header(r, found))
-    _lost_zeros(eps, headers, found)
+    _same_ids(eps, headers, found)
     returns = [r for r in returns if len(eps[r.year]) or r.tables.get("episodes")]
     latest = returns[-1]
     data_end = _data_end(latest, eps[latest.year])
