@@ -362,3 +362,19 @@ def test_us_month_first_dates_are_read_month_first_when_nothing_else_fits(tmp_pa
     h = read_history(tmp_path)
     assert sorted(h.episodes["DECOM"]) == pd.to_datetime(["2024-01-05", "2024-06-13"]).tolist()
     assert "month_first_dates" not in _codes(h)
+
+
+def test_return_with_no_episodes_though_children_were_in_care_is_no_return(tmp_path):
+    """A 2025-26 episodes table with a header row and nothing else, though a child was in
+    care when 2024-25 ended, is a failed export, not a year in which every child left: it
+    is read as no return for 2025-26 (the history ends 31/03/2025), and the user is told.
+    """
+    _year(tmp_path, "2025", [_head("A"), _head("B")],
+          [_ep("A", "01/05/2023"), _ep("B", "01/05/2023", "01/03/2025")])  # fmt: skip
+    _year(tmp_path, "2026", [_head("A")], [])
+    h = read_history(tmp_path)
+    assert h.years == (2025,) and h.end == pd.Timestamp("2025-03-31")
+    assert h.quality.num_looked_after == 1
+    assert "closed_absent" not in _codes(h) and _codes(h).count("empty_return") == 1
+    _, problems = load_ssda903([tmp_path])
+    assert any(p.code == "empty_return" and p.severity == "warning" for p in problems)

@@ -75,9 +75,13 @@ replaces one of the same child it overlaps in an earlier return (a revised start
 date is one episode, not two); an episode open at the end of one return whose child
 is not in care when the next return begins is closed at the end of its return; a
 missing year between the first and last returns is reported and its months are
-left out of rate estimation. Children looked after on the last day are counted as
-DfE counts them: distinct children with an open episode in the latest return, short
-breaks (`LS` V3/V4) and children aged 18 or over left out.
+left out of rate estimation; a return whose episodes table has no rows though
+children were in care when the return before it ended (a failed export) is read as
+no return for its year; a numeric `CHILD` written without the leading zeros it has
+in other tables (Excel drops them), or as `123.0`, is the same child. Children
+looked after on the last day are counted as DfE counts them: distinct children
+with an open episode in the latest return, short breaks (`LS` V3/V4) and children
+aged 18 or over left out.
 
 **Checks.** `validate` checks every field below, a child in two
 overlapping episodes, `DEC` before `DECOM`, an episode starting and ending on the

@@ -73,6 +73,8 @@ PHRASES: dict[str, str] = {
     "child_id_form": "row(s) whose CHILD is written differently in other tables (leading "
     "zeros lost, or 123.0 for 123): read as the same child",
     "duplicate_child": "child(ren) listed twice in one header: the later row used",
+    "empty_return": "return(s) with no episodes though children were in care when the year "
+    "began: read as no return for that year",
     "missing_column": "table(s) missing a column the forecast needs: set aside",
 }
 

@@ -23,6 +23,8 @@ says about earlier times:
    or as a decimal (``123.0``, as pandas saves a number column with blanks). It is read
    in its zero-led, whole-number form, unless two forms appear in one table or their
    dates of birth differ.
+6. **A return with no episodes** though children were in care when the return before
+   it ended (a failed or filtered export) is read as no return for its year.
 
 Rows that cannot be used (no start date, an end before the start, no date of birth in
 any return) are set aside; codes that can be read by a stated rule are (an unknown
@@ -288,6 +290,33 @@ def _same_ids(eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: 
         t.loc[hit, "CHILD"] = t.loc[hit, "CHILD"].map(canon)
 
 
+def _drop_empty(
+    returns: list[Return], eps: dict[int, pd.DataFrame], found: _Findings
+) -> list[Return]:
+    """Leave out a return whose episodes tables have no rows though children were in care
+    when the return before it ended: their episodes would be in it, so it is a failed or
+    filtered export, not a year in which every child left (module docstring, rule 6)."""
+    kept: list[Return] = []
+    for r in returns:
+        rows = sum(len(t.raw.data) for t in r.tables.get("episodes", ()))
+        if rows == 0 and kept:
+            before = kept[-1]
+            ep = eps[before.year]
+            n = ep.loc[ep["DEC"].isna(), "CHILD"].nunique()
+            if n:
+                label = year_label(r.year)
+                found.add(
+                    Problem(r.sources("episodes"), None, None, None,
+                            f"the {label} episodes table has no rows, though {n:,} children "
+                            f"were in care when the {year_label(before.year)} return ended",
+                            severity="warning", code="empty_return",
+                            action=f"read as no return for {label}")
+                )  # fmt: skip
+                continue
+        kept.append(r)
+    return kept
+
+
 def _within_return(ep: pd.DataFrame, found: _Findings) -> pd.DataFrame:
     """Count a repeated episode once; trim overlapping episodes of a child to meet."""
     ep = ep.sort_values(["CHILD", "DECOM", "_order"], kind="stable")
@@ -494,6 +523,7 @@ def reconcile(returns: list[Return]) -> Reconciled:
         eps[r.year] = _parse_episodes(r, found)
         headers.append(_parse_header(r, found))
     _same_ids(eps, headers, found)
+    returns = _drop_empty(returns, eps, found)
     returns = [r for r in returns if len(eps[r.year]) or r.tables.get("episodes")]
     latest = returns[-1]
     data_end = _data_end(latest, eps[latest.year])
