@@ -233,3 +233,148 @@ def test_bad_rows_are_repaired_or_set_aside_and_counted(tmp_path):
     assert h.quality.num_looked_after == 1 and h.quality.num_set_aside_open == 2
     with pytest.raises(InputDataError):
         read_history(tmp_path, strict=True)
+
+
+def test_child_id_written_another_way_in_another_table_is_the_same_child(tmp_path):
+    """Excel drops the leading zeros of a numeric CHILD when a CSV is opened and saved, and
+    pandas writes a number column with blanks as 123.0: the 2025-26 return's 123 is the
+    2024-25 return's 0123, and its 55.0 the 2024-25 return's 55, each one child in care
+    throughout (not a leaver and a new entrant), and the user is told. Two forms in one
+    header, or with different dates of birth, are two children."""
+    _year(tmp_path, "2025", [_head(c) for c in ("0123", "0456", "456", "0789", "55")], [
+        _ep("0123", "01/05/2023"),
+        _ep("0456", "01/05/2023"),
+        _ep("456", "01/06/2023"),
+        _ep("0789", "01/05/2023"),
+        _ep("55", "01/05/2023"),
+    ])  # fmt: skip
+    heads = [_head("123"), _head("0456"), _head("456"), _head("789", "02/02/2013")]
+    _year(tmp_path, "2026", [*heads, _head("55.0")], [
+        _ep("123", "01/05/2023", "01/09/2025"),
+        _ep("123", "01/09/2025", place="K2", provider="PR4", rne="P"),
+        _ep("0456", "01/05/2023"),
+        _ep("456", "01/06/2023"),
+        _ep("789", "01/05/2023"),
+        _ep("55.0", "01/05/2023"),
+    ])  # fmt: skip
+    h = read_history(tmp_path)
+    ep = h.episodes
+    assert sorted(ep["CHILD"].unique()) == ["0123", "0456", "0789", "456", "55", "789"]
+    assert ep.loc[ep["CHILD"] == "0123", "PLACE"].tolist() == ["U4", "K2"]
+    # 2 episodes and the header row of 123, 1 episode and the header row of 55.0
+    assert _codes(h).count("child_id_form") == 5
+    assert _codes(h).count("closed_absent") == 1  # 0789, born on another day than 789
+    care = build_spells(h)
+    assert (care.spells.loc[care.spells["child"] == "0123", "kind"] == "entry").sum() == 1
+    assert stock_at(care, [pd.Timestamp("2025-03-31")]).sum() == 5
+    assert h.quality.num_looked_after == 5
+    _, problems = load_ssda903([tmp_path])
+    assert any(p.code == "child_id_form" and p.severity == "warning" for p in problems)
+
+
+def test_null_written_by_a_database_export_is_a_blank_cell(tmp_path):
+    """An export writing empty cells as NULL (an open episode's DEC, a header's MC_DOB) is
+    read as blank, noted once per file: the open episode counts, nothing is set aside."""
+    d = tmp_path / "2026"
+    d.mkdir()
+    (d / "header.csv").write_text(HEADER + "A,1,01/01/2012,WBRI,NULL,NULL,NULL\n")
+    (d / "episodes.csv").write_text(
+        EPISODES + "A,01/05/2024,S,C2,N1,U4,PR1,NULL,null,(null),WR9 8DS,WR1 1AA,NaT\n"
+    )
+    h = read_history(tmp_path)
+    assert h.episodes["DEC"].isna().tolist() == [True]
+    assert h.episodes["REC"].isna().tolist() == [True]
+    assert h.quality.num_looked_after == 1
+    notes = [p for p in h.quality.problems if p.code == "null_blanks"]
+    assert sorted(Path(p.file).name for p in notes) == ["episodes.csv", "header.csv"]
+    assert any("DEC" in p.message for p in notes)
+    assert _codes(h).count("dec_invalid") == 0
+    assert any("NULL" in line for line in h.quality.summary_lines())
+    _, problems = load_ssda903([tmp_path])
+    assert not [p for p in problems if p.severity == "error"]
+
+
+def test_blank_provider_of_a_foster_or_residential_placement_is_reported(tmp_path):
+    """Whether a U4-U6 foster or K2 home placement is in-house or external (IFA, private)
+    comes from PLACE_PROVIDER: left blank, it is counted in-house and the user is told,
+    once per such episode; placements it does not decide (kinship, with parents) are not
+    flagged."""
+    _year(tmp_path, "2026", [_head("A"), _head("B"), _head("C"), _head("D")], [
+        _ep("A", "01/05/2024", provider=""),
+        _ep("B", "01/05/2024", place="K2", provider=""),
+        _ep("C", "01/05/2024", place="U1", provider=""),
+        _ep("D", "01/05/2024", place="U6", provider="PR4"),
+    ])  # fmt: skip
+    h = read_history(tmp_path)
+    flagged = [p for p in h.quality.problems if p.code == "blank_provider"]
+    assert [(p.row, p.column) for p in flagged] == [(2, "PLACE_PROVIDER"), (3, "PLACE_PROVIDER")]
+    assert all("in-house" in p.action for p in flagged)
+    assert any("no provider" in line for line in h.quality.summary_lines())
+    _, problems = load_ssda903([tmp_path])
+    assert sum(p.code == "blank_provider" and p.severity == "warning" for p in problems) == 2
+
+
+def test_earlier_years_return_saved_under_a_later_years_name_is_read_as_its_own_year(tmp_path):
+    """The 2025-26 folder holding a copy of the 2024-25 return (53 episodes, none starting
+    or ending after 31 March 2025) is that return: the history ends 31 March 2025, not a
+    year later with nobody entering or leaving, and the user is told."""
+    header = [_head("A"), _head("B"), _head("C", "01/06/2007")]
+    episodes = [_ep("A", "01/05/2023"), _ep("B", "01/05/2023", "01/06/2024"),
+                _ep("C", "01/05/2023")]  # fmt: skip
+    left = [f"L{i}" for i in range(50)]  # a return's worth of children who left in 2024-25
+    header += [_head(c) for c in left]
+    episodes += [_ep(c, "01/05/2023", "01/03/2025") for c in left]
+    _year(tmp_path, "2025", header, episodes)
+    _year(tmp_path, "2026", header, episodes)
+    h = read_history(tmp_path)
+    assert h.years == (2025,) and h.end == pd.Timestamp("2025-03-31")
+    assert _codes(h).count("stale_year") == 1
+    assert h.quality.num_looked_after == 2  # A and C (18 in June 2025, not yet)
+    assert any("earlier year's return" in line for line in h.quality.summary_lines())
+    assert build_spells(h).data_end == pd.Timestamp("2025-03-31")
+
+
+def test_us_month_first_dates_are_read_month_first_when_nothing_else_fits(tmp_path):
+    """A table written MM/DD/YYYY (US settings): read day first, 05/01/2024 would be
+    5 January and 04/25/2024 no date at all. No date in it has a first part over 12 and
+    several have a second part over 12, so it is read month first, noted once; a table
+    with a day over 12 first stays day first."""
+    d = tmp_path / "2026"
+    d.mkdir()
+    (d / "header.csv").write_text(HEADER + "".join(_head(c) for c in "ABCD"))
+    (d / "episodes.csv").write_text(EPISODES + "".join([
+        _ep("A", "05/01/2024", "04/25/2025", place="U6"),
+        _ep("A", "04/25/2025", rne="P"),
+        _ep("B", "06/13/2024"),
+        _ep("C", "03/02/2025", "12/30/2025"),
+        _ep("D", "11/05/2025"),
+    ]))  # fmt: skip
+    h = read_history(tmp_path)
+    ep = h.episodes.set_index(["CHILD", "DECOM"])["DEC"]
+    starts = pd.to_datetime(["2024-05-01", "2025-04-25", "2024-06-13", "2025-03-02", "2025-11-05"])
+    assert ep.index.get_level_values("DECOM").tolist() == starts.tolist()
+    assert ep[("A", pd.Timestamp("2024-05-01"))] == pd.Timestamp("2025-04-25")
+    assert _codes(h).count("month_first_dates") == 1
+    assert not {"decom_invalid", "dec_invalid", "overlapping_episodes"} & set(_codes(h))
+    assert h.quality.num_looked_after == 3  # A, B and D
+    # day first where a date says so (13/06/2024): the rest stay day first
+    (d / "episodes.csv").write_text(EPISODES + _ep("B", "13/06/2024") + _ep("A", "05/01/2024"))
+    h = read_history(tmp_path)
+    assert sorted(h.episodes["DECOM"]) == pd.to_datetime(["2024-01-05", "2024-06-13"]).tolist()
+    assert "month_first_dates" not in _codes(h)
+
+
+def test_return_with_no_episodes_though_children_were_in_care_is_no_return(tmp_path):
+    """A 2025-26 episodes table with a header row and nothing else, though a child was in
+    care when 2024-25 ended, is a failed export, not a year in which every child left: it
+    is read as no return for 2025-26 (the history ends 31/03/2025), and the user is told.
+    """
+    _year(tmp_path, "2025", [_head("A"), _head("B")],
+          [_ep("A", "01/05/2023"), _ep("B", "01/05/2023", "01/03/2025")])  # fmt: skip
+    _year(tmp_path, "2026", [_head("A")], [])
+    h = read_history(tmp_path)
+    assert h.years == (2025,) and h.end == pd.Timestamp("2025-03-31")
+    assert h.quality.num_looked_after == 1
+    assert "closed_absent" not in _codes(h) and _codes(h).count("empty_return") == 1
+    _, problems = load_ssda903([tmp_path])
+    assert any(p.code == "empty_return" and p.severity == "warning" for p in problems)

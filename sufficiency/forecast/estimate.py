@@ -252,6 +252,15 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
             f"The start date {start.date()} is outside the 903 history, which covers "
             f"{care.data_start.date()} to {care.data_end.date()}."
         )
+    if care.in_gap(np.array([np.datetime64(start, "D")]))[0]:
+        warnings.warn(
+            f"The start date {start.date()} falls in a collection year with no return: the "
+            "children looked after then are inferred from the returns either side (those "
+            "who entered and left within that year are unknown), so the starting figures "
+            "are approximate.",
+            ForecastWarning,
+            stacklevel=2,
+        )
     available_days = (start - care.data_start).days + 1
     if available_days < 365:
         raise ForecastError(

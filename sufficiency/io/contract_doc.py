@@ -54,7 +54,9 @@ read is an error. A title row above the header is found and noted.
 `2025_26`, `lac2025_26`: the return for 1 April 2025 to 31 March 2026) is used
 unless the dates inside are later than it allows (a return cannot hold episodes
 starting or ending after its year): folders named by the year a collection *starts*
-are then read as the year their dates show, and the user is told. A file with no
+are then read as the year their dates show, and the user is told. Episodes none of
+which starts or ends in the named year or later are an earlier year's return saved
+under that name, and are read as the year their dates show. A file with no
 year in its name is dated by the latest year in which its episodes start or end.
 The latest return ends on 31 March, or at the end of the month of its latest date
 when that is earlier: an in-year extract (data to 31 December) ends, and forecasts
@@ -62,7 +64,9 @@ start, on 31 December.
 
 **Dates** are `DD/MM/YYYY` as DfE specifies; also read, and noted once per file:
 real Excel date cells, Excel serial numbers in workbooks (45383 is 01/04/2024),
-`DD/MM/YYYY 00:00:00` and `YYYY-MM-DD`.
+`DD/MM/YYYY 00:00:00`, `YYYY-MM-DD`, and US `MM/DD/YYYY` in a table where no date
+can be day first (none has a first part over 12; at least three have a second part
+over 12).
 
 **Reconciling returns.** Each year's return is the authority for its own period,
 and a later return for whatever it says about earlier times: an episode repeated in
@@ -71,9 +75,13 @@ replaces one of the same child it overlaps in an earlier return (a revised start
 date is one episode, not two); an episode open at the end of one return whose child
 is not in care when the next return begins is closed at the end of its return; a
 missing year between the first and last returns is reported and its months are
-left out of rate estimation. Children looked after on the last day are counted as
-DfE counts them: distinct children with an open episode in the latest return, short
-breaks (`LS` V3/V4) and children aged 18 or over left out.
+left out of rate estimation; a return whose episodes table has no rows though
+children were in care when the return before it ended (a failed export) is read as
+no return for its year; a numeric `CHILD` written without the leading zeros it has
+in other tables (Excel drops them), or as `123.0`, is the same child. Children
+looked after on the last day are counted as DfE counts them: distinct children
+with an open episode in the latest return, short breaks (`LS` V3/V4) and children
+aged 18 or over left out.
 
 **Checks.** `validate` checks every field below, a child in two
 overlapping episodes, `DEC` before `DECOM`, an episode starting and ending on the

@@ -4,7 +4,8 @@ DfE specifies DD/MM/YYYY for every date in the 903 return, but exports meet othe
 forms on the way: real Excel date cells (already written as DD/MM/YYYY by
 :mod:`sufficiency.io.tables`), Excel serial numbers in workbooks (45383 is
 1 April 2024), a time of day after the date (``01/04/2024 00:00:00``, as pandas and
-some databases write them) and ISO dates (``2024-04-01``, unambiguous). Each form is
+some databases write them), ISO dates (``2024-04-01``, unambiguous) and, in a table
+whose dates can only be read so, US month-first dates (``04/25/2024``). Each form is
 recognised only where it cannot be mistaken for another, rewritten as DD/MM/YYYY, and
 reported once per file and form so the user knows what was assumed.
 """
@@ -47,6 +48,38 @@ DATE_WITH_TIME = DateForm(
     "dates_with_time", "writes dates with a time of day (DD/MM/YYYY 00:00:00); the time is ignored"
 )
 ISO_DATES = DateForm("iso_dates", "writes dates as YYYY-MM-DD; read as ISO dates")
+MONTH_FIRST = DateForm(
+    "month_first_dates",
+    "writes dates month first (MM/DD/YYYY, as US settings do): no date in it has a day "
+    "over 12 first, and some have a month over 12; read as MM/DD/YYYY",
+)
+#: A table is read month first only with at least this many dates that cannot be day
+#: first (a second part over 12) and none that cannot be month first.
+MONTH_FIRST_MIN = 3
+_PARTS = r"^(\d{1,2})/(\d{1,2})/(\d{4})(.*)$"
+
+
+def _month_first(data: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]:
+    """The date ``columns`` rewritten day first if the table writes them month first."""
+    parts = {c: data[c].dropna().str.extract(_PARTS) for c in columns}
+    found = [p.dropna(subset=[0]) for p in parts.values()]
+    if not found:
+        return {}
+    both = pd.concat(found)
+    if both.empty:
+        return {}
+    first, second = both[0].astype(int), both[1].astype(int)
+    if (first > 12).any() or int((second > 12).sum()) < MONTH_FIRST_MIN:
+        return {}
+    out = {}
+    for col, p in parts.items():
+        p = p.dropna(subset=[0])
+        if p.empty:
+            continue
+        s = data[col].copy()
+        s[p.index] = p[1] + "/" + p[0] + "/" + p[2] + p[3]
+        out[col] = s
+    return out
 
 
 def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, list[Problem]]:
@@ -58,6 +91,11 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
     data = raw.data
     seen: dict[str, tuple[DateForm, str]] = {}
     changed: dict[str, pd.Series] = {}
+    swapped = _month_first(data, [c for c in columns if c in data.columns])
+    if swapped:
+        data = data.assign(**swapped)
+        changed.update(swapped)
+        seen[MONTH_FIRST.code] = (MONTH_FIRST, next(iter(swapped)))
     for col in columns:
         if col not in data.columns:
             continue

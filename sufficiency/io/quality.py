@@ -28,8 +28,11 @@ READING_CODES = frozenset(
         "excel_serial_dates",
         "dates_with_time",
         "iso_dates",
+        "month_first_dates",
+        "null_blanks",
         "year_from_content",
         "quiet_year",
+        "stale_year",
         "duplicate_table",
         "last_copy_used",
         "unknown_year",
@@ -62,10 +65,16 @@ PHRASES: dict[str, str] = {
     "unknown_legal_status": "unknown legal status(es): counted as a care order",
     "unknown_rne": "unknown reason(s) for new episode: read as a new placement (P)",
     "unknown_provider": "unknown placement provider(s): read as none given",
+    "blank_provider": "foster or residential placement(s) with no provider: counted as "
+    "in-house (PR1)",
     "no_dob": "child(ren) with no valid date of birth in any return: episodes set aside",
     "dob_after_start": "child(ren) born after an episode starts: episodes set aside",
     "dob_revised": "date(s) of birth that differ between returns: the latest return's used",
+    "child_id_form": "row(s) whose CHILD is written differently in other tables (leading "
+    "zeros lost, or 123.0 for 123): read as the same child",
     "duplicate_child": "child(ren) listed twice in one header: the later row used",
+    "empty_return": "return(s) with no episodes though children were in care when the year "
+    "began: read as no return for that year",
     "missing_column": "table(s) missing a column the forecast needs: set aside",
 }
 
@@ -172,12 +181,23 @@ class DataQuality:
                                            "iso_dates"))  # fmt: skip
         if formats:
             read_bits.append(f"dates not in DD/MM/YYYY in {formats} table(s)")
+        if reading["month_first_dates"]:
+            read_bits.append(
+                f"dates month first (MM/DD/YYYY) in {reading['month_first_dates']} table(s)"
+            )
+        if reading["null_blanks"]:
+            read_bits.append(f"empty cells written NULL in {reading['null_blanks']} table(s)")
         if reading["title_rows"]:
             read_bits.append(f"title rows above the header in {reading['title_rows']}")
         if reading["year_from_content"]:
             read_bits.append(
                 f"{reading['year_from_content']} named for an earlier year than their dates "
                 "(the dates' year used)"
+            )
+        if reading["stale_year"]:
+            read_bits.append(
+                f"{reading['stale_year']} named for a later year than any of their dates (an "
+                "earlier year's return, read as that year)"
             )
         if read_bits:
             lines.append("Read as found: " + "; ".join(read_bits) + ".")

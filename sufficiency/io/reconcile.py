@@ -18,6 +18,13 @@ says about earlier times:
 4. **A missing year** (a gap between the first and last returns held) is reported; its
    months are left out of rate estimation, since who entered, moved and left then is
    unknown.
+5. **A numeric CHILD written two ways** in different tables is one child: without the
+   leading zeros it has elsewhere (as Excel drops them from a CSV it opens and saves),
+   or as a decimal (``123.0``, as pandas saves a number column with blanks). It is read
+   in its zero-led, whole-number form, unless two forms appear in one table or their
+   dates of birth differ.
+6. **A return with no episodes** though children were in care when the return before
+   it ended (a failed or filtered export) is read as no return for its year.
 
 Rows that cannot be used (no start date, an end before the start, no date of birth in
 any return) are set aside; codes that can be read by a stated rule are (an unknown
@@ -46,6 +53,9 @@ _NAT = pd.NaT
 _FAR = pd.Timestamp("2262-01-01")
 #: Placement types DfE has retired, and what they became.
 RETIRED_PLACE = {"H5": "K3", "P2": "K3", "Z1": "Z11", "Q1": "U1", "Q2": "U4"}
+#: Placement types whose forecast category the provider decides (in-house or external
+#: foster carers and children's homes), for which DfE requires a provider.
+PROVIDER_DECIDES = frozenset({"U4", "U5", "U6", "Q2", "K2", "R1", "S1"})
 
 
 @dataclass(frozen=True)
@@ -204,6 +214,11 @@ def _read_codes(ep: pd.DataFrame, year: int, found: _Findings) -> None:
                "read in the category of its successor (H5 and P2 as K3, Q1 as U1, Q2 as U4, "
                "Z1 as Z11)", "warning")  # fmt: skip
     provider = ep["PLACE_PROVIDER"]
+    blank = provider.isna() & place.isin(list(PROVIDER_DECIDES)).fillna(False)
+    found.rows(ep, blank, "PLACE_PROVIDER", "blank_provider",
+               "placement provider is blank, but it says whether this foster or residential "
+               "placement is in-house or external (IFA, private or voluntary home)",
+               "counted as in-house (PR1)", "warning")  # fmt: skip
     odd = provider.notna() & ~provider.isin(list(codes.PROVIDER_CODES)).fillna(False)
     found.rows(ep, odd, "PLACE_PROVIDER", "unknown_provider",
                "placement provider is not a 903 code", "read as none given", "warning")  # fmt: skip
@@ -219,6 +234,87 @@ def _parse_header(ret: Return, found: _Findings) -> pd.DataFrame:
     found.rows(h, dup, "CHILD", "duplicate_child", "child appears twice in this header",
                "the later row used", "warning")  # fmt: skip
     return h[~dup]
+
+
+#: A numeric CHILD, however written: leading zeros, or a decimal point (``123.0``).
+_NUMERIC_ID = r"0*[1-9]\d*(?:\.0+)?"
+
+
+def _same_ids(eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: _Findings) -> None:
+    """Read a numeric CHILD written two ways in different tables as one child (module
+    docstring, rule 5), rewriting it in place to the zero-led, whole-number form."""
+    tables = [*eps.values(), *headers]
+    ids = pd.Series(pd.concat([t["CHILD"] for t in tables]).dropna().unique(), dtype="string")
+    num = ids[ids.str.fullmatch(_NUMERIC_ID).fillna(False).to_numpy(bool)]
+    key = num.str.replace(r"\.0+$", "", regex=True).str.lstrip("0")
+    forms = pd.DataFrame({"id": num.to_numpy(object), "key": key.to_numpy(object)})
+    forms = forms[forms["key"].duplicated(keep=False)]
+    if forms.empty:
+        return
+    groups = {k: list(g) for k, g in forms.groupby("key")["id"]}
+    # two children whose identifiers differ only so: two forms in one table
+    for t in tables:
+        here = set(t["CHILD"].dropna())
+        for k in [k for k, g in groups.items() if len(here.intersection(g)) > 1]:
+            del groups[k]
+    h = pd.concat(headers, ignore_index=True) if headers else pd.DataFrame()
+    dobs = h.dropna(subset=["DOB"]).groupby("CHILD")["DOB"].agg(set) if len(h) else pd.Series()
+    canon: dict[str, str] = {}
+    for k, g in groups.items():
+        led = [i for i in g if "." not in i and i.startswith("0")]
+        if len(led) > 1:  # 0123 and 00123: no telling which
+            continue
+        target = led[0] if led else k
+        for i in g:
+            # a different date of birth: another child
+            if i != target and not (i in dobs.index and target in dobs.index
+                                    and not dobs[i] & dobs[target]):  # fmt: skip
+                canon[i] = target
+    for t in tables:
+        hit = t["CHILD"].isin(list(canon)).fillna(False).to_numpy(bool)
+        if not hit.any():
+            continue
+        sel = t.loc[hit, ["_src", "_row", "CHILD"]]
+        for src, row, child in zip(sel["_src"], sel["_row"], sel["CHILD"], strict=True):
+            how = (
+                "is written as a decimal number, as a number column with blanks is saved"
+                if "." in child
+                else "has lost the leading zeros it has in other tables (as Excel drops them)"
+            )
+            found.add(
+                Problem(str(src), int(row), "CHILD", str(child),
+                        f"child identifier {how}: the same child as {canon[child]}",
+                        severity="warning", code="child_id_form",
+                        action=f"read as {canon[child]}")
+            )  # fmt: skip
+        t.loc[hit, "CHILD"] = t.loc[hit, "CHILD"].map(canon)
+
+
+def _drop_empty(
+    returns: list[Return], eps: dict[int, pd.DataFrame], found: _Findings
+) -> list[Return]:
+    """Leave out a return whose episodes tables have no rows though children were in care
+    when the return before it ended: their episodes would be in it, so it is a failed or
+    filtered export, not a year in which every child left (module docstring, rule 6)."""
+    kept: list[Return] = []
+    for r in returns:
+        rows = sum(len(t.raw.data) for t in r.tables.get("episodes", ()))
+        if rows == 0 and kept:
+            before = kept[-1]
+            ep = eps[before.year]
+            n = ep.loc[ep["DEC"].isna(), "CHILD"].nunique()
+            if n:
+                label = year_label(r.year)
+                found.add(
+                    Problem(r.sources("episodes"), None, None, None,
+                            f"the {label} episodes table has no rows, though {n:,} children "
+                            f"were in care when the {year_label(before.year)} return ended",
+                            severity="warning", code="empty_return",
+                            action=f"read as no return for {label}")
+                )  # fmt: skip
+                continue
+        kept.append(r)
+    return kept
 
 
 def _within_return(ep: pd.DataFrame, found: _Findings) -> pd.DataFrame:
@@ -426,6 +522,8 @@ def reconcile(returns: list[Return]) -> Reconciled:
     for r in returns:
         eps[r.year] = _parse_episodes(r, found)
         headers.append(_parse_header(r, found))
+    _same_ids(eps, headers, found)
+    returns = _drop_empty(returns, eps, found)
     returns = [r for r in returns if len(eps[r.year]) or r.tables.get("episodes")]
     latest = returns[-1]
     data_end = _data_end(latest, eps[latest.year])

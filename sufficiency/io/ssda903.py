@@ -418,7 +418,7 @@ def load_ssda903(
     history = _history(returns, found, notes)
     assert history.quality is not None
     cross = {"revised_episode", "revised_dates", "closed_absent", "missing_year",
-             "in_year_extract"}  # fmt: skip
+             "in_year_extract", "child_id_form", "blank_provider", "empty_return"}  # fmt: skip
     problems += [replace(p, action="") for p in history.quality.problems if p.code in cross]
     return history, problems
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -288,6 +288,29 @@ def scan(paths: list[Path]) -> Scan:
                 tuple(paths))  # fmt: skip
 
 
+#: How database exports write an empty cell (SQL Server ``NULL``, Oracle ``(null)``,
+#: pandas ``NaT`` for a missing date): none is a value of any 903 field.
+_NULL_WORDS = frozenset({"null", "(null)", "nat"})
+
+
+def blank_nulls(raw: RawTable) -> tuple[RawTable, list[Problem]]:
+    """``raw`` with cells reading ``NULL`` (any case), ``(null)`` or ``NaT`` made blank.
+
+    A database export writes an open episode's end date as ``NULL``; read as written it
+    is not a date, and the episode would be set aside. One warning per file says so.
+    """
+    data = raw.data
+    hit = data.apply(lambda s: s.str.lower().isin(_NULL_WORDS).fillna(False))
+    if not hit.to_numpy(bool).any():
+        return raw, []
+    cols = [raw.column_label(c) for c in data.columns[hit.any().to_numpy(bool)]]
+    shown = ", ".join(cols[:4]) + (f" and {len(cols) - 4} more" if len(cols) > 4 else "")
+    note = Problem(raw.source, None, None, None,
+                   f"writes empty cells as NULL (in {shown}), as database exports do; read as "
+                   "blank", severity="warning", code="null_blanks")  # fmt: skip
+    return replace(raw, data=data.mask(hit)), [note]
+
+
 def _found(
     raw: RawTable,
     kind: str,
@@ -297,8 +320,9 @@ def _found(
     name_year: int | None,
     notes: list[Problem],
 ) -> FoundTable:
+    raw, null_notes = blank_nulls(raw)
     raw, date_notes = normalise_dates(raw, DATE_COLUMNS[kind])
-    notes += [*raw.notes, *date_notes]
+    notes += [*raw.notes, *null_notes, *date_notes]
     return FoundTable(raw, kind, path, is_last, group, name_year)
 
 
@@ -325,6 +349,11 @@ def _dates(raw: RawTable, column: str) -> pd.Series:
     return pd.to_datetime(raw.data[column], format="%d/%m/%Y", errors="coerce").dropna()
 
 
+#: An episodes table this long always has a child starting or ending an episode in a
+#: year: one with none in its named year is suspect.
+QUIET_MIN_ROWS = 50
+
+
 def content_year(raw: RawTable) -> int | None:
     """The earliest collection year an episodes table can be the return for: the latest
     year in which its episodes start or end, ignoring the odd mistyped date (a year needs
@@ -336,6 +365,17 @@ def content_year(raw: RawTable) -> int | None:
     counts = years.value_counts()
     need = 1 if len(dates) < 50 else max(1, round(0.02 * len(dates)))
     return int(counts[counts >= need].index.max())
+
+
+def _before(members: list[FoundTable], first: pd.Timestamp) -> bool:
+    """Whether the group's episodes tables hold dates, every one before ``first``, in
+    enough rows (:data:`QUIET_MIN_ROWS`) that a year with no start or end is not real."""
+    eps = [t.raw for t in members if t.kind == "episodes"]
+    if sum(len(raw.data) for raw in eps) < QUIET_MIN_ROWS:
+        return False
+    dates = [_dates(raw, c) for raw in eps for c in ("decom", "dec")]
+    dates = [d for d in dates if not d.empty]
+    return bool(dates) and max(d.max() for d in dates) < first
 
 
 def assign_years(found: tuple[FoundTable, ...]) -> tuple[list[Return], list[Problem]]:
@@ -356,8 +396,11 @@ def assign_years(found: tuple[FoundTable, ...]) -> tuple[list[Return], list[Prob
         name_year = group[1] - 1 if is_last and group[1] is not None else group[1]
         own_years = {id(t): content_year(t.raw) for t in members if t.kind == "episodes"}
         years = [y for y in own_years.values() if y is not None]
-        # the name stands unless the dates inside are later than its year allows
-        year = max([*years, *([name_year] if name_year is not None else [])], default=None)
+        # the name stands unless the dates inside are later than its year allows, or
+        # none reaches its year at all (an earlier year's return saved under this name)
+        stale = name_year is not None and _before(members, period(name_year)[0])
+        year = max([*years, *([name_year] if name_year is not None and not stale else [])],
+                   default=None)  # fmt: skip
         if year is None:
             for t in members:
                 notes.append(
@@ -371,7 +414,16 @@ def assign_years(found: tuple[FoundTable, ...]) -> tuple[list[Return], list[Prob
         for t in members:
             y = year if name_year is not None else (own_years.get(id(t)) or year)
             own = own_years.get(id(t))
-            if t.kind == "episodes" and name_year is not None and name_year != y:
+            if t.kind == "episodes" and stale and name_year is not None:
+                first, last = period(y)
+                notes.append(
+                    Problem(t.raw.source, None, None, None,
+                            f"is named for {year_label(name_year)} but no episode in it starts "
+                            f"or ends in {year_label(name_year)} or later: it is an earlier "
+                            f"year's return, read as the return for {first:%d/%m/%Y} to "
+                            f"{last:%d/%m/%Y}", severity="warning", code="stale_year")
+                )  # fmt: skip
+            elif t.kind == "episodes" and name_year is not None and name_year != y:
                 first, last = period(y)
                 notes.append(
                     Problem(t.raw.source, None, None, None,
@@ -379,7 +431,8 @@ def assign_years(found: tuple[FoundTable, ...]) -> tuple[list[Return], list[Prob
                             f"ending in {year_label(y)}: read as the return for {first:%d/%m/%Y} "
                             f"to {last:%d/%m/%Y}", severity="warning", code="year_from_content")
                 )  # fmt: skip
-            elif t.kind == "episodes" and own is not None and own < y and len(t.raw.data) >= 50:
+            elif (t.kind == "episodes" and own is not None and own < y
+                  and len(t.raw.data) >= QUIET_MIN_ROWS):  # fmt: skip
                 notes.append(
                     Problem(t.raw.source, None, None, None,
                             f"is named for {year_label(y)} but no episode in it starts or ends "

@@ -101,3 +101,22 @@ def test_trend_is_capped_after_the_start_only():
     k = FAST.entry_trend_damping_per_year
     cap = np.log1p(FAST.max_entry_trend_pct_per_year / 100)
     assert drop == pytest.approx(-cap * (1 - np.exp(-k)) / k, rel=1e-3)
+
+
+def test_start_in_a_missing_year_is_warned_as_approximate():
+    """With no 2023-24 return, who was in care on 31/12/2023 is inferred from the returns
+    either side: a forecast (or backtest cutoff) starting then says its starting figures
+    are approximate; one starting after the gap does not."""
+    spells = _spells(np.full(len(MONTHS), 3))
+    care = CareSpells(
+        spells.spells,
+        spells.data_start,
+        spells.data_end,
+        ((pd.Timestamp("2023-04-01"), pd.Timestamp("2024-03-31")),),
+    )
+    with pytest.warns(ForecastWarning, match="falls in a collection year with no return"):
+        fit_model(care, pd.Timestamp("2023-12-31"), FAST)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        fit_model(care, START, FAST)
+    assert not [w for w in seen if "no return" in str(w.message)]
