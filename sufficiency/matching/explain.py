@@ -122,6 +122,24 @@ def cheapest_per_child(
     return out[np.lexsort((rank, child[out]))]
 
 
+def _room(prob: MatchProblem, where: np.ndarray, c: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Places at ``p`` open to child ``c`` in the plan: the capacity, or the vacancies under
+    the sibling exemption when the foster home is empty now and the plan puts only ``c``'s
+    siblings there (as :func:`~.why_not.why_not` counts them)."""
+    grp = prob.child_group
+    at = np.nonzero(where >= 0)[0]
+    used = np.bincount(where[at], minlength=prob.num_placements)
+    n_g = max(prob.num_groups, 1)
+    # how many of each sibling group the plan puts at each placement
+    grouped = at[grp[at] >= 0]
+    per_group = pd.Series(where[grouped] * n_g + grp[grouped]).value_counts()
+    siblings_there = pd.Series(p * n_g + grp[c]).map(per_group).fillna(0).to_numpy(np.int64)
+    exempt = prob.place_foster_empty[p] & (grp[c] >= 0) & (used[p] == siblings_there)
+    return np.where(
+        exempt, np.maximum(prob.place_capacity[p], prob.place_vacancies[p]), prob.place_capacity[p]
+    )
+
+
 def alternatives_table(
     prob: MatchProblem, result: MatchResult, num_alternatives: int
 ) -> pd.DataFrame:
@@ -155,7 +173,7 @@ def alternatives_table(
             "miles_from_home": miles.astype(float),
             "pair_cost_gbp": np.round(cost[idx], 2),
             "extra_cost_gbp": np.round(cost[idx] - base[c], 2),
-            "vacancy_left_in_plan": used[p] < prob.place_capacity[p],
+            "vacancy_left_in_plan": used[p] < _room(prob, where, c, p),
         })  # fmt: skip
     out = pd.DataFrame(rows, columns=list(ALTERNATIVE_COLUMNS))
     out["rank"] = out.groupby("child_id").cumcount() + 1

@@ -89,3 +89,18 @@ def test_why_not_falls_back_honestly_when_nothing_in_the_plan_stops_it() -> None
     assert why_not(prob, moved, 0, 0, together=False) == KNOCK_ON
     stopped = dataclasses.replace(moved, status=SolveStatus.FEASIBLE)
     assert why_not(prob, stopped, 0, 0, together=False) == NOT_PROVEN
+
+
+def test_vacancy_left_counts_the_sibling_exemption() -> None:
+    """Five siblings: three in an empty foster home with four vacancies (the sibling
+    exemption), two in a cheaper one. The first home still has a place for the two, so
+    their alternative says a vacancy is left; the cheaper home's two places are taken."""
+    refs = referrals_frame([referral(f"C{i}", sibling_group="G", age=15 - 2 * i)
+                            for i in range(5)])  # fmt: skip
+    plcs = placements_frame([placement("E", vacancies=4),
+                             placement("F", vacancies=2, weekly_cost=300.0)])  # fmt: skip
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    plan = run.result.plan.set_index("child_id")["placement_id"].to_dict()
+    assert plan == {"C0": "F", "C1": "F", "C2": "E", "C3": "E", "C4": "E"}
+    left = run.alternatives.set_index("child_id")["vacancy_left_in_plan"].to_dict()
+    assert left == {"C0": True, "C1": True, "C2": False, "C3": False, "C4": False}
