@@ -104,3 +104,16 @@ def test_vacancy_left_counts_the_sibling_exemption() -> None:
     assert plan == {"C0": "F", "C1": "F", "C2": "E", "C3": "E", "C4": "E"}
     left = run.alternatives.set_index("child_id")["vacancy_left_in_plan"].to_dict()
     assert left == {"C0": True, "C1": True, "C2": False, "C3": False, "C4": False}
+
+
+def test_why_not_counts_the_places_a_sibling_group_fills_under_the_exemption() -> None:
+    """Four siblings fill an empty foster home's four vacancies (the sibling exemption);
+    another child's reason counts four places, not the usual three for four children."""
+    refs = referrals_frame([referral(f"C{i}", sibling_group="G", age=15 - 2 * i)
+                            for i in range(4)] + [referral("D")])  # fmt: skip
+    plcs = placements_frame([placement("E", vacancies=4), placement("F", weekly_cost=900.0)])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    assert _at(run, "D") == "F" and all(_at(run, f"C{i}") == "E" for i in range(4))
+    (row,) = _cheaper(run).to_dict("records")
+    assert (row["child_id"], row["placement_id"]) == ("D", "E")
+    assert row["why_not"] == "Its 4 places go to C0, C1, C2 and C3 in the plan."
