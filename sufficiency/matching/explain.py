@@ -76,6 +76,9 @@ def unplaced_table(prob: MatchProblem, result: MatchResult) -> pd.DataFrame:
                 f"children or cannot take this child alongside them; the nearest, {near_id}, is "
                 "proposed for another child. Consider an extra vacancy or an exemption."
             )
+            if not (result.place_of_child == p).any():
+                free = _free_nearest(prob, result, c, near_id, int(num_ok[c]))
+                reason, breaks = free if free is not None else (reason, breaks)
         row.update(
             reason=reason,
             nearest_placement_id=near_id,
@@ -84,6 +87,36 @@ def unplaced_table(prob: MatchProblem, result: MatchResult) -> pd.DataFrame:
         )
         rows.append(row)
     return pd.DataFrame(rows, columns=list(UNPLACED_COLUMNS))
+
+
+def _free_nearest(
+    prob: MatchProblem, result: MatchResult, c: int, near_id: str, num_ok: int
+) -> tuple[str, str] | None:
+    """Reason and ``nearest_breaks`` for an unplaced child whose nearest suitable
+    placement nobody takes in the plan: the child's siblings are placed elsewhere and
+    must stay together (``siblings = "together"``), or the plan is not proven optimal."""
+    where = result.place_of_child
+    grp = prob.child_group
+    kid = prob.referrals["child_id"].astype(str).to_numpy(object)
+    pid = prob.placements["placement_id"].astype(str).to_numpy(object)
+    sibs = [int(s) for s in np.nonzero((grp == grp[c]) & (where >= 0))[0]] if grp[c] >= 0 else []
+    if sibs:
+        at = sorted({f"{kid[s]} at {pid[where[s]]}" for s in sibs})
+        named = at[0] if len(at) == 1 else ", ".join(at[:-1]) + " and " + at[-1]
+        return (
+            f"{num_ok} placement(s) meet every hard rule, but the child's siblings must stay "
+            f"together ({named}) and that placement cannot take this child as well; the "
+            f"nearest, {near_id}, would split the group. Consider a placement that can take "
+            "the whole group, an extra vacancy or an exemption.",
+            "siblings_together",
+        )
+    if result.status.value == "optimal":
+        return None
+    return (
+        f"{num_ok} placement(s) meet every hard rule and the nearest, {near_id}, is not used "
+        "in the plan, but the plan is not proven optimal (see the summary): consider it.",
+        "not_proven",
+    )
 
 
 def cheapest_per_child(

@@ -5,7 +5,14 @@ from __future__ import annotations
 import dataclasses
 
 import pandas as pd
-from match_builders import RUN_DATE, placement, placements_frame, referral, referrals_frame
+from match_builders import (
+    POSTCODES,
+    RUN_DATE,
+    placement,
+    placements_frame,
+    referral,
+    referrals_frame,
+)
 from test_decisions import decision, decisions_frame
 
 from sufficiency.config import MatchingParams, Params
@@ -117,3 +124,21 @@ def test_why_not_counts_the_places_a_sibling_group_fills_under_the_exemption() -
     (row,) = _cheaper(run).to_dict("records")
     assert (row["child_id"], row["placement_id"]) == ("D", "E")
     assert row["why_not"] == "Its 4 places go to C0, C1, C2 and C3 in the plan."
+
+
+def test_unplaced_reason_names_the_siblings_when_the_nearest_home_is_free() -> None:
+    """Siblings must stay together and no home takes both: one is placed, the other is
+    not. Its nearest suitable home is empty in the plan, so the reason is the sibling
+    rule, not "proposed for another child"."""
+    refs = referrals_frame([referral("C1", sibling_group="G", age=9),
+                            referral("C2", sibling_group="G", age=7)])  # fmt: skip
+    nearer = placement("P2", postcode=POSTCODES["home"], weekly_cost=2000.0)
+    plcs = placements_frame([placement("P1"), nearer])
+    params = Params(matching=MatchingParams(siblings="together"))
+    run = run_matching(refs, plcs, RUN_DATE, params)
+    assert _at(run, "C1") == "P1"
+    (row,) = run.unplaced.to_dict("records")
+    assert (row["child_id"], row["nearest_placement_id"]) == ("C2", "P2")
+    assert row["nearest_breaks"] == "siblings_together"
+    assert "proposed for another child" not in row["reason"]
+    assert "siblings must stay together (C1 at P1)" in row["reason"]
