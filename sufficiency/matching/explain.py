@@ -76,6 +76,9 @@ def unplaced_table(prob: MatchProblem, result: MatchResult) -> pd.DataFrame:
                 f"children or cannot take this child alongside them; the nearest, {near_id}, is "
                 "proposed for another child. Consider an extra vacancy or an exemption."
             )
+            if not (result.place_of_child == p).any():
+                free = _free_nearest(prob, result, c, near_id, int(num_ok[c]))
+                reason, breaks = free if free is not None else (reason, breaks)
         row.update(
             reason=reason,
             nearest_placement_id=near_id,
@@ -84,6 +87,36 @@ def unplaced_table(prob: MatchProblem, result: MatchResult) -> pd.DataFrame:
         )
         rows.append(row)
     return pd.DataFrame(rows, columns=list(UNPLACED_COLUMNS))
+
+
+def _free_nearest(
+    prob: MatchProblem, result: MatchResult, c: int, near_id: str, num_ok: int
+) -> tuple[str, str] | None:
+    """Reason and ``nearest_breaks`` for an unplaced child whose nearest suitable
+    placement nobody takes in the plan: the child's siblings are placed elsewhere and
+    must stay together (``siblings = "together"``), or the plan is not proven optimal."""
+    where = result.place_of_child
+    grp = prob.child_group
+    kid = prob.referrals["child_id"].astype(str).to_numpy(object)
+    pid = prob.placements["placement_id"].astype(str).to_numpy(object)
+    sibs = [int(s) for s in np.nonzero((grp == grp[c]) & (where >= 0))[0]] if grp[c] >= 0 else []
+    if sibs:
+        at = sorted({f"{kid[s]} at {pid[where[s]]}" for s in sibs})
+        named = at[0] if len(at) == 1 else ", ".join(at[:-1]) + " and " + at[-1]
+        return (
+            f"{num_ok} placement(s) meet every hard rule, but the child's siblings must stay "
+            f"together ({named}) and that placement cannot take this child as well; the "
+            f"nearest, {near_id}, would split the group. Consider a placement that can take "
+            "the whole group, an extra vacancy or an exemption.",
+            "siblings_together",
+        )
+    if result.status.value == "optimal":
+        return None
+    return (
+        f"{num_ok} placement(s) meet every hard rule and the nearest, {near_id}, is not used "
+        "in the plan, but the plan is not proven optimal (see the summary): consider it.",
+        "not_proven",
+    )
 
 
 def cheapest_per_child(
@@ -122,6 +155,24 @@ def cheapest_per_child(
     return out[np.lexsort((rank, child[out]))]
 
 
+def _room(prob: MatchProblem, where: np.ndarray, c: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """Places at ``p`` open to child ``c`` in the plan: the capacity, or the vacancies under
+    the sibling exemption when the foster home is empty now and the plan puts only ``c``'s
+    siblings there (as :func:`~.why_not.why_not` counts them)."""
+    grp = prob.child_group
+    at = np.nonzero(where >= 0)[0]
+    used = np.bincount(where[at], minlength=prob.num_placements)
+    n_g = max(prob.num_groups, 1)
+    # how many of each sibling group the plan puts at each placement
+    grouped = at[grp[at] >= 0]
+    per_group = pd.Series(where[grouped] * n_g + grp[grouped]).value_counts()
+    siblings_there = pd.Series(p * n_g + grp[c]).map(per_group).fillna(0).to_numpy(np.int64)
+    exempt = prob.place_foster_empty[p] & (grp[c] >= 0) & (used[p] == siblings_there)
+    return np.where(
+        exempt, np.maximum(prob.place_capacity[p], prob.place_vacancies[p]), prob.place_capacity[p]
+    )
+
+
 def alternatives_table(
     prob: MatchProblem, result: MatchResult, num_alternatives: int
 ) -> pd.DataFrame:
@@ -155,7 +206,7 @@ def alternatives_table(
             "miles_from_home": miles.astype(float),
             "pair_cost_gbp": np.round(cost[idx], 2),
             "extra_cost_gbp": np.round(cost[idx] - base[c], 2),
-            "vacancy_left_in_plan": used[p] < prob.place_capacity[p],
+            "vacancy_left_in_plan": used[p] < _room(prob, where, c, p),
         })  # fmt: skip
     out = pd.DataFrame(rows, columns=list(ALTERNATIVE_COLUMNS))
     out["rank"] = out.groupby("child_id").cumcount() + 1

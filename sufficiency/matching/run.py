@@ -210,7 +210,11 @@ def run_matching(
             "reason": [f"Set aside for errors ({'; '.join(v)}). Correct the referral and "
                        "re-run; this child was not matched tonight." for v in who.values()],
         })  # fmt: skip
+        counts = [c for c in unplaced.columns if c == "num_suitable_placements"
+                  or c.startswith("excluded_")]  # fmt: skip
         unplaced = pd.concat([unplaced, extra], ignore_index=True)[list(unplaced.columns)]
+        # counts stay whole numbers (blank for a child set aside), not "3.00"
+        unplaced[counts] = unplaced[counts].astype("Int64")
     alternatives = add_why_not(
         prob, result, alternatives_table(prob, result, mp.num_alternatives), together
     )

@@ -51,7 +51,9 @@ def why_not(prob: MatchProblem, result: MatchResult, c: int, p: int, together: b
     if n > room:
         named = [f"{kid[o]} (pinned there by a team decision)" if pinned[o] == p else str(kid[o])
                  for o in there]  # fmt: skip
-        places = "its only place goes" if room == 1 else f"its {room} places go"
+        # a sibling group under the exemption fills more than the usual three
+        taken = max(room, len(there))
+        places = "its only place goes" if taken == 1 else f"its {taken} places go"
         reasons.append(f"{places[0].upper()}{places[1:]} to {_names(named)} in the plan.")
     if there:
         bad = children_conflict(prob, np.full(len(there), c), np.array(there))

@@ -87,3 +87,28 @@ def test_match_bad_file_is_one_clear_error(tmp_path: Path) -> None:
     assert res.stdout == ""
     assert res.stderr.startswith("[0:00] Reading the referrals and the placement register\nError:")
     assert "Traceback" not in res.output
+
+
+def test_unplaced_counts_stay_whole_numbers_beside_a_set_aside_referral(tmp_path: Path) -> None:
+    """A referral set aside for an error has no counts; the other unplaced children's
+    counts are still written as whole numbers ("1", not "1.00")."""
+    refs = referrals_frame([referral("C1", sex="F"), referral("C2", age=12)])
+    plcs = placements_frame([placement("P1", sex="M")])
+    paths = tmp_path / "referrals.csv", tmp_path / "placements.csv"
+    for frame, path in zip((refs, plcs), paths, strict=True):
+        frame.map(_csv_value).to_csv(path, index=False)
+    text = paths[0].read_text().replace("C2,01/02/2014", "C2,02/31/2014")  # a US date
+    paths[0].write_text(text)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        match, ["--referrals", str(paths[0]), "--placements", str(paths[1]),
+                "--date", "2026-03-01", "--out", str(out)],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    rows = (out / "unplaced.csv").read_text().splitlines()
+    header = rows[0].split(",")
+    c1 = next(r for r in rows if r.startswith("C1,")).split(",")[-len(header) :]
+    assert rows[-1].startswith("C2,") and "Set aside for errors" in rows[-1]
+    fields = dict(zip(header, c1, strict=True))
+    assert fields["num_suitable_placements"] == "0"
+    assert fields["excluded_sex"] == "1"

@@ -5,7 +5,14 @@ from __future__ import annotations
 import dataclasses
 
 import pandas as pd
-from match_builders import RUN_DATE, placement, placements_frame, referral, referrals_frame
+from match_builders import (
+    POSTCODES,
+    RUN_DATE,
+    placement,
+    placements_frame,
+    referral,
+    referrals_frame,
+)
 from test_decisions import decision, decisions_frame
 
 from sufficiency.config import MatchingParams, Params
@@ -89,3 +96,49 @@ def test_why_not_falls_back_honestly_when_nothing_in_the_plan_stops_it() -> None
     assert why_not(prob, moved, 0, 0, together=False) == KNOCK_ON
     stopped = dataclasses.replace(moved, status=SolveStatus.FEASIBLE)
     assert why_not(prob, stopped, 0, 0, together=False) == NOT_PROVEN
+
+
+def test_vacancy_left_counts_the_sibling_exemption() -> None:
+    """Five siblings: three in an empty foster home with four vacancies (the sibling
+    exemption), two in a cheaper one. The first home still has a place for the two, so
+    their alternative says a vacancy is left; the cheaper home's two places are taken."""
+    refs = referrals_frame([referral(f"C{i}", sibling_group="G", age=15 - 2 * i)
+                            for i in range(5)])  # fmt: skip
+    plcs = placements_frame([placement("E", vacancies=4),
+                             placement("F", vacancies=2, weekly_cost=300.0)])  # fmt: skip
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    plan = run.result.plan.set_index("child_id")["placement_id"].to_dict()
+    assert plan == {"C0": "F", "C1": "F", "C2": "E", "C3": "E", "C4": "E"}
+    left = run.alternatives.set_index("child_id")["vacancy_left_in_plan"].to_dict()
+    assert left == {"C0": True, "C1": True, "C2": False, "C3": False, "C4": False}
+
+
+def test_why_not_counts_the_places_a_sibling_group_fills_under_the_exemption() -> None:
+    """Four siblings fill an empty foster home's four vacancies (the sibling exemption);
+    another child's reason counts four places, not the usual three for four children."""
+    refs = referrals_frame([referral(f"C{i}", sibling_group="G", age=15 - 2 * i)
+                            for i in range(4)] + [referral("D")])  # fmt: skip
+    plcs = placements_frame([placement("E", vacancies=4), placement("F", weekly_cost=900.0)])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    assert _at(run, "D") == "F" and all(_at(run, f"C{i}") == "E" for i in range(4))
+    (row,) = _cheaper(run).to_dict("records")
+    assert (row["child_id"], row["placement_id"]) == ("D", "E")
+    assert row["why_not"] == "Its 4 places go to C0, C1, C2 and C3 in the plan."
+
+
+def test_unplaced_reason_names_the_siblings_when_the_nearest_home_is_free() -> None:
+    """Siblings must stay together and no home takes both: one is placed, the other is
+    not. Its nearest suitable home is empty in the plan, so the reason is the sibling
+    rule, not "proposed for another child"."""
+    refs = referrals_frame([referral("C1", sibling_group="G", age=9),
+                            referral("C2", sibling_group="G", age=7)])  # fmt: skip
+    nearer = placement("P2", postcode=POSTCODES["home"], weekly_cost=2000.0)
+    plcs = placements_frame([placement("P1"), nearer])
+    params = Params(matching=MatchingParams(siblings="together"))
+    run = run_matching(refs, plcs, RUN_DATE, params)
+    assert _at(run, "C1") == "P1"
+    (row,) = run.unplaced.to_dict("records")
+    assert (row["child_id"], row["nearest_placement_id"]) == ("C2", "P2")
+    assert row["nearest_breaks"] == "siblings_together"
+    assert "proposed for another child" not in row["reason"]
+    assert "siblings must stay together (C1 at P1)" in row["reason"]
