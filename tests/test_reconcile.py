@@ -378,3 +378,27 @@ def test_return_with_no_episodes_though_children_were_in_care_is_no_return(tmp_p
     assert "closed_absent" not in _codes(h) and _codes(h).count("empty_return") == 1
     _, problems = load_ssda903([tmp_path])
     assert any(p.code == "empty_return" and p.severity == "warning" for p in problems)
+
+
+def test_two_digit_years_are_read_in_this_century(tmp_path):
+    """Dates written DD/MM/YY (a short-date export) are read as 20YY, noted once per table,
+    instead of every episode and date of birth being set aside (a forecast from nobody).
+    A table in DD/MM/YYYY is read as before, and a two-digit year only where the whole
+    date is DD/MM/YY."""
+    d = tmp_path / "2026"
+    d.mkdir()
+    (d / "header.csv").write_text(HEADER + _head("A", "14/02/12") + _head("B", "01/01/2012"))
+    (d / "episodes.csv").write_text(EPISODES + "".join([
+        _ep("A", "01/05/24", "25/04/25", place="U6"),
+        _ep("A", "25/04/25", rne="P"),
+        _ep("B", "13/06/2024"),
+    ]))  # fmt: skip
+    h = read_history(tmp_path)
+    starts = pd.to_datetime(["2024-05-01", "2025-04-25", "2024-06-13"])
+    assert sorted(h.episodes["DECOM"].tolist()) == sorted(starts.tolist())
+    assert pd.Timestamp("2025-04-25") in h.episodes["DEC"].tolist()
+    assert h.header.set_index("CHILD")["DOB"]["A"] == pd.Timestamp("2012-02-14")
+    assert _codes(h).count("two_digit_years") == 2  # the header and the episodes
+    assert not {"decom_invalid", "dec_invalid", "no_dob"} & set(_codes(h))
+    assert h.quality.num_looked_after == 2
+    assert any("dates not in DD/MM/YYYY" in line for line in h.quality.summary_lines())

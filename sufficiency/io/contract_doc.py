@@ -64,7 +64,8 @@ start, on 31 December.
 
 **Dates** are `DD/MM/YYYY` as DfE specifies; also read, and noted once per file:
 real Excel date cells, Excel serial numbers in workbooks (45383 is 01/04/2024),
-`DD/MM/YYYY 00:00:00`, `YYYY-MM-DD`, and US `MM/DD/YYYY` in a table where no date
+`DD/MM/YYYY 00:00:00`, `YYYY-MM-DD`, `DD/MM/YY` (read as 20YY: every date a 903
+return holds is in this century), and US `MM/DD/YYYY` in a table where no date
 can be day first (none has a first part over 12; at least three have a second part
 over 12).
 

@@ -4,7 +4,8 @@ DfE specifies DD/MM/YYYY for every date in the 903 return, but exports meet othe
 forms on the way: real Excel date cells (already written as DD/MM/YYYY by
 :mod:`sufficiency.io.tables`), Excel serial numbers in workbooks (45383 is
 1 April 2024), a time of day after the date (``01/04/2024 00:00:00``, as pandas and
-some databases write them), ISO dates (``2024-04-01``, unambiguous) and, in a table
+some databases write them), ISO dates (``2024-04-01``, unambiguous), two-digit years
+(``01/04/24``, read as 2024: every date a 903 return holds is in this century) and, in a table
 whose dates can only be read so, US month-first dates (``04/25/2024``). Each form is
 recognised only where it cannot be mistaken for another, rewritten as DD/MM/YYYY, and
 reported once per file and form so the user knows what was assumed.
@@ -29,6 +30,7 @@ _DMY = r"\d{1,2}/\d{1,2}/\d{4}"
 _DMY_TIME = r"(\d{1,2}/\d{1,2}/\d{4})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
 _ISO = r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _SERIAL = r"(\d{5})(?:\.0+)?"
+_DMY_SHORT = r"(\d{1,2})/(\d{1,2})/(\d{2})"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,11 @@ DATE_WITH_TIME = DateForm(
     "dates_with_time", "writes dates with a time of day (DD/MM/YYYY 00:00:00); the time is ignored"
 )
 ISO_DATES = DateForm("iso_dates", "writes dates as YYYY-MM-DD; read as ISO dates")
+TWO_DIGIT_YEARS = DateForm(
+    "two_digit_years",
+    "writes years with two digits (DD/MM/YY); read as 20YY (every date a 903 return holds "
+    "is in this century)",
+)
 MONTH_FIRST = DateForm(
     "month_first_dates",
     "writes dates month first (MM/DD/YYYY, as US settings do): no date in it has a day "
@@ -117,6 +124,13 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
         if hit.any():
             out[hit[hit].index] = iso.loc[hit, 2] + "/" + iso.loc[hit, 1] + "/" + iso.loc[hit, 0]
             seen.setdefault(ISO_DATES.code, (ISO_DATES, col))
+        short = text.str.extract("^" + _DMY_SHORT + "$")
+        hit = short[0].notna()
+        if hit.any():
+            out[hit[hit].index] = (
+                short.loc[hit, 0] + "/" + short.loc[hit, 1] + "/20" + short.loc[hit, 2]
+            )
+            seen.setdefault(TWO_DIGIT_YEARS.code, (TWO_DIGIT_YEARS, col))
         if raw.from_workbook:
             serial = text.str.extract("^" + _SERIAL + "$")[0]
             days = pd.to_numeric(serial, errors="coerce")

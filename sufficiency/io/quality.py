@@ -28,6 +28,7 @@ READING_CODES = frozenset(
         "excel_serial_dates",
         "dates_with_time",
         "iso_dates",
+        "two_digit_years",
         "month_first_dates",
         "null_blanks",
         "year_from_content",
@@ -178,7 +179,7 @@ class DataQuality:
             lines.append("Also present: " + "; ".join(found) + ".")
         read_bits = []
         formats = sum(reading[c] for c in ("excel_dates", "excel_serial_dates", "dates_with_time",
-                                           "iso_dates"))  # fmt: skip
+                                           "iso_dates", "two_digit_years"))  # fmt: skip
         if formats:
             read_bits.append(f"dates not in DD/MM/YYYY in {formats} table(s)")
         if reading["month_first_dates"]:
