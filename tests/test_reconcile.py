@@ -402,3 +402,17 @@ def test_two_digit_years_are_read_in_this_century(tmp_path):
     assert not {"decom_invalid", "dec_invalid", "no_dob"} & set(_codes(h))
     assert h.quality.num_looked_after == 2
     assert any("dates not in DD/MM/YYYY" in line for line in h.quality.summary_lines())
+
+
+def test_no_valid_date_of_birth_anywhere_is_refused_in_a_sentence(tmp_path):
+    """Every date of birth unreadable: reading reports each child (no traceback), and the
+    forecast refuses with a sentence instead of forecasting from nobody."""
+    from sufficiency.forecast.errors import ForecastError
+    from sufficiency.forecast.states import build_spells
+
+    _year(tmp_path, "2026", [_head("A", "xx"), _head("B", "")],
+          [_ep("A", "01/05/2024"), _ep("B", "13/06/2024")])  # fmt: skip
+    h = read_history(tmp_path)
+    assert "no_dob" in _codes(h) and h.quality.num_set_aside_open == 2
+    with pytest.raises(ForecastError, match="no episode in the 903 history can be used"):
+        build_spells(h)

@@ -33,6 +33,7 @@ import pandas as pd
 
 from sufficiency.codes import SHORT_BREAK_LEGAL_STATUSES, TEMPORARY_PLACE_CODES
 from sufficiency.errors import DataWarning
+from sufficiency.forecast.errors import ForecastError
 from sufficiency.io.ssda903 import SSDA903History
 
 CATEGORIES: tuple[str, ...] = (
@@ -181,7 +182,8 @@ def build_spells(history: SSDA903History) -> CareSpells:
     ep = ep[~ep["LS"].astype("string").isin(list(SHORT_BREAK_LEGAL_STATUSES)).fillna(False)]
     ep = ep.sort_values(["CHILD", "DECOM"], kind="stable").reset_index(drop=True)
     dob = history.header.drop_duplicates("CHILD").set_index("CHILD")["DOB"]
-    ep_dob = ep["CHILD"].map(dob)
+    # reindex, not map: a map over dates that are all missing fails in pandas
+    ep_dob = pd.Series(dob.reindex(ep["CHILD"]).to_numpy(), index=ep.index)
     missing = ep_dob.isna()
     if missing.any():
         warnings.warn(
@@ -191,6 +193,14 @@ def build_spells(history: SSDA903History) -> CareSpells:
             stacklevel=2,
         )
         ep, ep_dob = ep[~missing].reset_index(drop=True), ep_dob[~missing].reset_index(drop=True)
+    if ep.empty:
+        found = sum(history.quality.counts().values()) if history.quality is not None else 0
+        raise ForecastError(
+            "no episode in the 903 history can be used"
+            + (f" ({found:,} finding(s) repaired or set aside: `sufficiency validate` "
+               "lists each)" if found else "")
+            + ", so there is no one to forecast from"
+        )  # fmt: skip
     child = ep["CHILD"].astype(str).to_numpy()
     start = ep["DECOM"].to_numpy("datetime64[ns]")
     end = ep["DEC"].to_numpy("datetime64[ns]")

@@ -510,7 +510,9 @@ def _dobs(headers: list[pd.DataFrame], found: _Findings) -> pd.DataFrame:
                    "warning")  # fmt: skip
     dob = valid.drop_duplicates("CHILD", keep="last").set_index("CHILD")["DOB"]
     out = h.drop_duplicates("CHILD", keep="last").copy()
-    out["DOB"] = out["CHILD"].map(dob)
+    # reindex, not map: a map over an empty Series of dates (no valid date of birth in
+    # any return) fails in pandas
+    out["DOB"] = dob.reindex(out["CHILD"]).to_numpy()
     return out.reset_index(drop=True)
 
 
