@@ -593,7 +593,7 @@ def _check_dobs(
     (not a short break) on ``data_end``.
     """
     dob = header.drop_duplicates("CHILD").set_index("CHILD")["DOB"]
-    ep_dob = ep["CHILD"].map(dob)
+    ep_dob = pd.Series(dob.reindex(ep["CHILD"]).to_numpy(), index=ep.index)  # see _dobs
     no_dob = ep_dob.isna()
     born_late = (ep_dob > ep["DECOM"]).fillna(False)
     late_children = set(ep.loc[born_late, "CHILD"])
