@@ -10,13 +10,14 @@ day-weighted average.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from sufficiency.errors import ConfigError
+from sufficiency.errors import ConfigError, DataWarning
 from sufficiency.prices import DAYS_PER_WEEK, price_index
 
 
@@ -44,6 +45,16 @@ class UnitCosts:
         negative = [ln for ln, v in self.weekly_cost_gbp.items() if v < 0]
         if negative:
             raise ConfigError("negative weekly cost for " + ", ".join(negative))
+        free = [ln for ln, need in zip(lines, needed, strict=True)
+                if need and self.weekly_cost_gbp.get(ln) == 0]  # fmt: skip
+        if free:
+            warnings.warn(
+                "weekly cost of £0 for " + ", ".join(free) + ", where the forecast has "
+                "children: their placements add nothing to the spend; check the cost file "
+                "or [finance.weekly_cost_gbp]",
+                DataWarning,
+                stacklevel=3,
+            )
         return np.array([float(self.weekly_cost_gbp.get(ln, 0.0)) for ln in lines])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -102,6 +103,22 @@ def test_missing_cost_for_a_category_with_children_raises():
     with pytest.raises(ConfigError, match="no weekly cost for external_residential"):
         project_spend(stock, months, LINES, UnitCosts({"in_house_foster": 600.0,
                                                        "ifa_foster": 900.0}, {}),
+                      inflation_rate=0.0)  # fmt: skip
+
+
+def test_zero_cost_for_a_category_with_children_is_warned():
+    """A weekly cost of £0 where the forecast has children is legal but warned: those
+    children add nothing to the spend, which is rarely what a cost file means."""
+    stock, months = three_children()
+    costs = UnitCosts({"in_house_foster": 600.0, "ifa_foster": 0.0, "external_residential": 0.0},
+                      {})  # fmt: skip
+    with pytest.warns(DataWarning, match="weekly cost of £0 for ") as seen:
+        project_spend(stock, months, LINES, costs, inflation_rate=0.0)
+    (warning,) = seen
+    assert "ifa_foster, external_residential," in str(warning.message)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)  # no warning when every cost is above £0
+        project_spend(stock, months, LINES, UnitCosts({ln: 500.0 for ln in LINES}, {}),
                       inflation_rate=0.0)  # fmt: skip
 
 
