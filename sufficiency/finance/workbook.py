@@ -257,7 +257,8 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
         for k in months:
             running += float(totals[k])
             cum[(proj.months[k].month - start) % 12] = round(running, 2)
-        partial = f" ({len(months)} months forecast)" if len(months) < 12 else ""
+        partial = (f" ({len(months)} month{'s' if len(months) != 1 else ''} forecast)"
+                   if len(months) < 12 else "")  # fmt: skip
         columns.append((f"{year} projected{partial}", cum))
         if year in budget_all:
             profile: list[float | None] = [round(budget_all[year] * (i + 1) / 12, 2)

@@ -343,3 +343,18 @@ def test_run_rate_prices_children_the_cost_file_does_not_list(tmp_path):
                          LINES, costs, inflation_rate=0.0, actual_weekly_gbp=actual)  # fmt: skip
     assert full.run_rate_gbp == pytest.approx(1800.0 * 28 / 7)
     assert full.run_rate_basis == "the council's actual weekly cost of today's placements"
+
+
+def test_headline_says_one_month_in_the_singular():
+    """A financial year with one forecast month is "1 month" in the headline, not "1 months"."""
+    from pathlib import Path
+
+    from sufficiency import api
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample" / "ssda903"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = api.spend(sample, horizon_months=13, num_paths=10, seed=1,
+                           run_date=dt.date(2026, 4, 1))  # fmt: skip
+    assert [y.months for y in result.years] == [12, 1]
+    assert "12 months)" in result.headline and "1 month)" in result.headline
