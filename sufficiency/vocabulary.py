@@ -399,3 +399,8 @@ def _lower_inside(words: str, text: str, at: int) -> str:
     if at == 0 or text[:at].rstrip().endswith((".", ":", "!", "?")) or words.startswith("IFA"):
         return words
     return words[:1].lower() + words[1:]
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and the noun, singular for one (``1 month``, ``3 months``, ``1,200 homes``)."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")

@@ -48,3 +48,11 @@ def test_unknown_names_fall_back_to_words_not_code() -> None:
     assert vocabulary.column("weekly_fee_gbp") == "Weekly fee gbp"
     assert vocabulary.status("OPTIMAL") == "Proven best (optimal)"
     assert vocabulary.plan("stochastic") == "Recommended plan"
+
+
+def test_counted_is_singular_for_one_only():
+    """One month, not one months; thousands separated."""
+    from sufficiency.vocabulary import counted
+
+    assert [counted(n, "month") for n in (0, 1, 2)] == ["0 months", "1 month", "2 months"]
+    assert counted(1200, "home") == "1,200 homes"

@@ -401,7 +401,7 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
                 f"recruit {now['recruit']:,} households ({base['recruit']:,} in the "
                 "recommended plan)",
                 f"contract {now['block']:,} block places in year 1 ({base['block']:,})",
-                f"open {now['home']:,} home{'s' if now['home'] != 1 else ''} ({base['home']:,})",
+                f"open {vocabulary.counted(now['home'], 'home')} ({base['home']:,})",
             ]
             if now["uplift"] != base["uplift"]:
                 parts.append("raise carers' fees" if now["uplift"] else "not raise carers' fees")

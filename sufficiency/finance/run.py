@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sufficiency import vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.finance.report import spend_report
@@ -92,8 +93,7 @@ class SpendResult:
         their difference from the base follow.
         """
         parts = [f"{y.financial_year}: £{y.mean:,.0f} (P10 £{y.p10:,.0f}, P90 £{y.p90:,.0f}, "
-                 f"{y.months} month{'s' if y.months != 1 else ''})"
-                 for y in self.years[:2]]  # fmt: skip
+                 f"{vocabulary.counted(y.months, 'month')})" for y in self.years[:2]]  # fmt: skip
         comparison = self.scenario_comparison
         scenario = self.report.scenario
         if comparison is None or scenario is None:

@@ -257,8 +257,7 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
         for k in months:
             running += float(totals[k])
             cum[(proj.months[k].month - start) % 12] = round(running, 2)
-        partial = (f" ({len(months)} month{'s' if len(months) != 1 else ''} forecast)"
-                   if len(months) < 12 else "")  # fmt: skip
+        partial = f" ({vocabulary.counted(len(months), 'month')} forecast)" * (len(months) < 12)
         columns.append((f"{year} projected{partial}", cum))
         if year in budget_all:
             profile: list[float | None] = [round(budget_all[year] * (i + 1) / 12, 2)
