@@ -20,12 +20,7 @@ from sufficiency import vocabulary
 from sufficiency.commissioning.decisions import Decision
 from sufficiency.commissioning.levers import plain_assumptions
 from sufficiency.commissioning.report import CommissioningReport
-from sufficiency.commissioning.sensitivity import (
-    FACTORS,
-    plan_summary,
-    scale_spot,
-    spot_below_running,
-)
+from sufficiency.commissioning.sensitivity import plan_summary, scale_spot, spot_below_running
 
 #: The unit each kind of lever is counted in.
 UNITS = {"recruit": "households", "block": "places", "home": "homes", "uplift": ""}
@@ -425,17 +420,16 @@ def _untested(report: CommissioningReport) -> list[str]:
         return []
     done = {(str(f), float(c)) for f, c in zip(sens["factor"], sens["change"], strict=True)}
     out = []
-    for factor in FACTORS:
-        for step in report.params.sensitivity_steps:
-            if (factor, float(step)) in done or factor != "spot prices":
-                continue
-            low = spot_below_running(scale_spot(report.levers, 1.0 + step))
-            words = "; ".join(vocabulary.group(g).lower() for g in low)
-            out.append(
-                f"If spot prices were {abs(step):.0%} {'higher' if step > 0 else 'lower'}: not "
-                f"tested, because spot would then cost less a week than a new in-house "
-                f"carer ({words}), which the model cannot price."
-            )
+    for step in report.params.sensitivity_steps:
+        if ("spot prices", float(step)) in done:
+            continue
+        low = spot_below_running(scale_spot(report.levers, 1.0 + step))
+        words = "; ".join(vocabulary.group(g).lower() for g in low)
+        out.append(
+            f"If spot prices were {abs(step):.0%} {'higher' if step > 0 else 'lower'}: not "
+            f"tested, because spot would then cost less a week than a new in-house "
+            f"carer ({words}), which the model cannot price."
+        )
     return out
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sufficiency import vocabulary
 from sufficiency.errors import ConfigError, DataWarning
 from sufficiency.prices import DAYS_PER_WEEK, price_index
 
@@ -164,7 +165,7 @@ def _actual_run_rate(
     count = sum(n for n, _ in listed.values())
     priced = float(np.dot(others, weekly))
     return actual + priced, (
-        f"the council's actual weekly cost of the {count:,} "
-        f"placement{'s' if count != 1 else ''} in its cost file, "
+        f"the council's actual weekly cost of the {vocabulary.counted(count, 'placement')} "
+        "in its cost file, "
         f"and the other {unlisted:,.0f} children today priced at the unit costs"
     )

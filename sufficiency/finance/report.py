@@ -70,6 +70,7 @@ def spend_report(
     proj = project_forecast(base, params, costs, actual_weekly_gbp)
     scen = project_forecast(scenario, params, costs, actual_weekly_gbp) if scenario else None
     comparison_budget = None
+    part: dict[str, str] = {}  # budget years set aside: the forecast covers only part
     if budget is not None:
         years = {financial_year(m, params.financial_year_start_month) for m in proj.months}
         outside = budget[~budget["financial_year"].isin(years)]
@@ -111,7 +112,7 @@ def spend_report(
         ("Run-rate", f"{proj.run_rate_basis}, for the first forecast month"),
         *[(f"Budget {fy}", f"set aside: the forecast covers only {covered} of the year, "
            "so its spend is not compared with the year's budget") for fy, covered
-          in (part.items() if budget is not None else [])],
+          in part.items()],
     ]  # fmt: skip
     return SpendReport(
         base=proj,

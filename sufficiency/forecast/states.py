@@ -194,7 +194,7 @@ def build_spells(history: SSDA903History) -> CareSpells:
         )
         ep, ep_dob = ep[~missing].reset_index(drop=True), ep_dob[~missing].reset_index(drop=True)
     if ep.empty:
-        found = sum(history.quality.counts().values()) if history.quality is not None else 0
+        found = history.quality.num_findings() if history.quality is not None else 0
         raise ForecastError(
             "no episode in the 903 history can be used"
             + (f" ({found:,} finding(s) repaired or set aside: `sufficiency validate` "

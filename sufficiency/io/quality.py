@@ -138,6 +138,10 @@ class DataQuality:
         """Findings on rows, by code (reading notes left out)."""
         return Counter(p.code for p in self.problems if p.code not in READING_CODES)
 
+    def num_findings(self) -> int:
+        """How many rows were repaired or set aside (as ``data_quality.csv`` lists them)."""
+        return sum(self.counts().values())
+
     def table(self) -> pd.DataFrame:
         """``data_quality.csv``: file, row, column, problem, what was done, severity, code."""
         rows = [

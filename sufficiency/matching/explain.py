@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.costs import pair_distances
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import RULE_CODES, RULE_TEXT, rule_breaks
@@ -110,7 +111,7 @@ def _free_nearest(
             "the whole group, an extra vacancy or an exemption.",
             "siblings_together",
         )
-    if result.status.value == "optimal":
+    if result.status is SolveStatus.OPTIMAL:
         return None
     return (
         f"{num_ok} placement(s) meet every hard rule and the nearest, {near_id}, is not used "
@@ -155,13 +156,15 @@ def cheapest_per_child(
     return out[np.lexsort((rank, child[out]))]
 
 
-def _room(prob: MatchProblem, where: np.ndarray, c: np.ndarray, p: np.ndarray) -> np.ndarray:
-    """Places at ``p`` open to child ``c`` in the plan: the capacity, or the vacancies under
-    the sibling exemption when the foster home is empty now and the plan puts only ``c``'s
-    siblings there (as :func:`~.why_not.why_not` counts them)."""
+def _room(
+    prob: MatchProblem, where: np.ndarray, used: np.ndarray, c: np.ndarray, p: np.ndarray
+) -> np.ndarray:
+    """Places at ``p`` open to child ``c`` in the plan (``used``: children the plan puts
+    at each placement): the capacity, or the vacancies under the sibling exemption when
+    the foster home is empty now and the plan puts only ``c``'s siblings there (as
+    :func:`~.why_not.why_not` counts them)."""
     grp = prob.child_group
     at = np.nonzero(where >= 0)[0]
-    used = np.bincount(where[at], minlength=prob.num_placements)
     n_g = max(prob.num_groups, 1)
     # how many of each sibling group the plan puts at each placement
     grouped = at[grp[at] >= 0]
@@ -206,7 +209,7 @@ def alternatives_table(
             "miles_from_home": miles.astype(float),
             "pair_cost_gbp": np.round(cost[idx], 2),
             "extra_cost_gbp": np.round(cost[idx] - base[c], 2),
-            "vacancy_left_in_plan": used[p] < _room(prob, where, c, p),
+            "vacancy_left_in_plan": used[p] < _room(prob, where, used, c, p),
         })  # fmt: skip
     out = pd.DataFrame(rows, columns=list(ALTERNATIVE_COLUMNS))
     out["rank"] = out.groupby("child_id").cumcount() + 1

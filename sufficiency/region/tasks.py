@@ -16,7 +16,7 @@ import datetime as dt
 import os
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,6 +29,7 @@ from sufficiency.commissioning.sensitivity import pooled_sensitivity_row
 from sufficiency.commissioning.writers import write_pooled
 from sufficiency.config import Params
 from sufficiency.errors import DataWarning, SufficiencyError
+from sufficiency.io.quality import DataQuality
 from sufficiency.region.members import Member
 from sufficiency.region.publish import published
 
@@ -198,7 +199,6 @@ def run_member(task: MemberTask) -> MemberSummary | MemberFailure:
     except SufficiencyError as exc:
         return MemberFailure(m.code, m.name, scen.key, _sentence(exc), _validate(m.history, task))
     quality = tuple(history.quality.summary_lines()) if history.quality is not None else ()
-    findings = sum(history.quality.counts().values()) if history.quality is not None else 0
     cutoff = backtest_cutoff(history.end, history.start)
     fp = api.forecast_params(task.params, seed=task.seed)
     params = task.params.model_copy(update={"forecast": fp})
@@ -222,8 +222,7 @@ def run_member(task: MemberTask) -> MemberSummary | MemberFailure:
             files = report.write(staging / "forecast") + spend.write(staging / "spend")
     except SufficiencyError as exc:
         return MemberFailure(m.code, m.name, scen.key, _sentence(exc), quality)
-    summary = _summary(task, report, spend, cutoff, quality, (*notes, *w1, *w2), len(files))
-    return replace(summary, findings=findings)
+    return _summary(task, report, spend, cutoff, history.quality, (*notes, *w1, *w2), len(files))
 
 
 def _summary(
@@ -231,7 +230,7 @@ def _summary(
     report: Any,
     spend: Any,
     cutoff: pd.Timestamp | None,
-    quality: tuple[str, ...],
+    quality: DataQuality | None,
     notes: Sequence[str],
     num_files: int,
 ) -> MemberSummary:
@@ -292,9 +291,10 @@ def _summary(
         backtest_cutoff=str(cutoff.date()) if cutoff is not None else None,
         backtest_ape_12_pct=ape,
         backtest_coverage_pct=coverage,
-        quality=quality,
+        quality=tuple(quality.summary_lines()) if quality is not None else (),
         warnings=tuple(notes),
         num_files=num_files,
+        findings=quality.num_findings() if quality is not None else 0,
     )
 
 
