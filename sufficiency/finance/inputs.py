@@ -3,12 +3,14 @@
 Cost file (CSV or XLSX): ``category, weekly_cost`` rows replace the cost table;
 rows that also give ``child_id`` are today's actual placements, whose mean per
 category becomes that category's unit cost and whose sum is today's run-rate.
-Budget file: ``financial_year`` (``2026-27``), ``cost_line`` (a forecast
+Budget file: ``financial_year`` (``2026-27``; ``2026/27`` and ``2026-2027`` are read as
+``2026-27``, and ``2026`` names a financial year that starts in January), ``cost_line`` (a forecast
 category or ``all``), ``budget_gbp``.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -76,15 +78,31 @@ def read_costs(
     return UnitCosts(costs, sources, current), actual_weekly
 
 
+def _financial_year(text: str) -> str | None:
+    """``2026-27`` from ``2026-27``, ``2026/27``, ``2026-2027`` or ``2026/2027``; ``2026``
+    as written (a financial year starting in January); ``None`` for anything else,
+    including a range that is not one year (``2026-28``)."""
+    m = re.fullmatch(r"\s*(20\d\d)(?:\s*[-/]\s*(\d\d|20\d\d))?\s*", str(text))
+    if m is None:
+        return None
+    first, second = int(m.group(1)), m.group(2)
+    if second is None:
+        return str(first)
+    if int(second) % 100 != (first + 1) % 100 or (len(second) == 4 and int(second) != first + 1):
+        return None
+    return f"{first}-{(first + 1) % 100:02d}"
+
+
 def read_budget(path: Path | str, lines: tuple[str, ...]) -> pd.DataFrame:
     """The budget: one row per financial year and cost line."""
     raw = read_tables(Path(path))[0]
     table, problems = check_table(raw, _budget_schema(lines))
-    fy = table["financial_year"].str.replace("/", "-", regex=False)
-    bad = fy.notna() & ~fy.str.fullmatch(r"20\d\d-\d\d").fillna(False)
+    fy = table["financial_year"].map(_financial_year, na_action="ignore")
+    bad = table["financial_year"].notna() & fy.isna()
     problems += raw.problems_where(
-        table, bad, "financial_year", "is not a financial year such as 2026-27"
-    )
+        table, bad, "financial_year", "is not a financial year such as 2026-27 (or 2026 "
+        "where the financial year is the calendar year)",
+    )  # fmt: skip
     table["financial_year"] = fy
     key = (
         table["financial_year"].fillna("").astype(str)

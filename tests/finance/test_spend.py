@@ -358,3 +358,41 @@ def test_headline_says_one_month_in_the_singular():
                            run_date=dt.date(2026, 4, 1))  # fmt: skip
     assert [y.months for y in result.years] == [12, 1]
     assert "12 months)" in result.headline and "1 month)" in result.headline
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [("2026-27", "2026-27"), ("2026/27", "2026-27"), ("2026-2027", "2026-27"),
+     ("2026/2027", "2026-27"), ("2026", "2026")],
+)  # fmt: skip
+def test_budget_years_as_finance_writes_them(tmp_path, written, read):
+    """2026/27 and 2026-2027 are 2026-27; a lone 2026 is a year starting in January."""
+    p = tmp_path / "budget.csv"
+    p.write_text(f"financial_year,cost_line,budget_gbp\n{written},all,1000\n")
+    assert read_budget(p, CATEGORIES)["financial_year"].tolist() == [read]
+
+
+@pytest.mark.parametrize("written", ["2026-28", "2026/2028", "26-27", "FY2026"])
+def test_budget_year_that_is_not_one_year_is_refused(tmp_path, written):
+    """2026-28 spans two years: before, it was accepted and matched no forecast year."""
+    p = tmp_path / "budget.csv"
+    p.write_text(f"financial_year,cost_line,budget_gbp\n{written},all,1000\n")
+    with pytest.raises(InputDataError) as info:
+        read_budget(p, CATEGORIES)
+    (problem,) = info.value.problems
+    assert problem.row == 2 and problem.column == "financial_year"
+    assert "is not a financial year" in problem.message
+
+
+def test_calendar_financial_year_takes_a_budget(tmp_path):
+    """With the year starting in January, a budget for 2027 is compared over its 12 months
+    (before, '2027' was refused and '2027-28' was outside the forecast)."""
+    p = tmp_path / "budget.csv"
+    p.write_text("financial_year,cost_line,budget_gbp\n2027,all,1000000\n")
+    ends = _month_ends("2026-12-31", 13)
+    base = _result(np.full((5, len(ends), 10), 10, dtype=np.int32), ends)
+    params = FinanceParams(financial_year_start_month=1)
+    report = spend_report(base, params, costs=default_costs(params), run_date=dt.date(2027, 1, 1),
+                          budget=read_budget(p, CATEGORIES))  # fmt: skip
+    assert report.budget is not None
+    assert report.budget[["financial_year", "months"]].values.tolist() == [["2027", 12]]
