@@ -1,11 +1,14 @@
 """The council's own cost file and budget file, validated like every other input.
 
-Cost file (CSV or XLSX): ``category, weekly_cost`` rows replace the cost table;
-rows that also give ``child_id`` are today's actual placements, whose mean per
-category becomes that category's unit cost and whose sum is today's run-rate.
+Cost file (CSV or XLSX): ``category, weekly_cost`` rows replace the configuration's
+costs for their categories (the others keep the configuration's, with a warning where
+the forecast has children in them); rows that also give ``child_id`` are today's actual
+placements, whose mean per category becomes that category's unit cost and whose sum is
+today's run-rate.
+
 Budget file: ``financial_year`` (``2026-27``; ``2026/27`` and ``2026-2027`` are read as
-``2026-27``, and ``2026`` names a financial year that starts in January), ``cost_line`` (a forecast
-category or ``all``), ``budget_gbp``.
+``2026-27``, and ``2026`` names a financial year that starts in January), ``cost_line``
+(a forecast category or ``all``), ``budget_gbp``.
 """
 
 from __future__ import annotations
@@ -52,7 +55,12 @@ def _budget_schema(lines: tuple[str, ...]) -> TableSchema:
 def read_costs(
     path: Path | str, categories: tuple[str, ...], defaults: UnitCosts
 ) -> tuple[UnitCosts, float | None]:
-    """The cost table from a cost file, and today's actual weekly cost if it lists placements."""
+    """The cost table from a cost file, and today's actual weekly cost if it lists placements.
+
+    A category the file gives no cost for keeps the cost of ``defaults`` (the
+    configuration's), its source saying so; the projection warns where such a category
+    has children.
+    """
     raw = read_tables(Path(path))[0]
     table, problems = check_table(raw, _cost_schema(categories))
     per_category = table[table["child_id"].isna()]
@@ -74,8 +82,14 @@ def read_costs(
         costs[rec["category"]] = float(rec["weekly_cost"])
         src = rec["source"]
         sources[rec["category"]] = str(src) if pd.notna(src) else f"{Path(path).name}"
+    filled = frozenset(defaults.weekly_cost_gbp) - set(costs)
+    for line in sorted(filled):
+        costs[line] = float(defaults.weekly_cost_gbp[line])
+        sources[line] = f"not in {Path(path).name}: configuration, " + defaults.source.get(
+            line, "no source given"
+        )
     actual_weekly = float(actual["weekly_cost"].astype(float).sum()) if len(actual) else None
-    return UnitCosts(costs, sources, current), actual_weekly
+    return UnitCosts(costs, sources, current, origin=str(path), filled=filled), actual_weekly
 
 
 def _financial_year(text: str) -> str | None:

@@ -33,6 +33,10 @@ class UnitCosts:
     weekly_cost_gbp: Mapping[str, float]
     source: Mapping[str, str]
     current: Mapping[str, tuple[int, float]] = field(default_factory=dict)
+    #: Where the costs come from, as the user named it (the cost file), for messages.
+    origin: str = "[finance.weekly_cost_gbp]"
+    #: Cost lines the cost file does not give, priced at the configuration's figure.
+    filled: frozenset[str] = frozenset()
 
     def require(self, lines: tuple[str, ...], needed: np.ndarray) -> np.ndarray:
         """Costs aligned with ``lines``; error for a line with demand but no cost."""
@@ -40,8 +44,19 @@ class UnitCosts:
                    if need and ln not in self.weekly_cost_gbp]  # fmt: skip
         if missing:
             raise ConfigError(
-                "no weekly cost for " + ", ".join(missing) + ": the forecast has children "
-                "in these categories; add them to the cost file or [finance.weekly_cost_gbp]"
+                "no weekly cost for " + ", ".join(missing) + f" in {self.origin}: the "
+                "forecast has children in these categories; add a cost for each there"
+            )
+        defaulted = [ln for ln, need in zip(lines, needed, strict=True)
+                     if need and ln in self.filled]  # fmt: skip
+        if defaulted:
+            warnings.warn(
+                f"{self.origin} gives no weekly cost for " + ", ".join(defaulted) + ", where "
+                "the forecast has children: the configuration's figures are used "
+                "([finance.weekly_cost_gbp], shown with their sources in the assumptions); "
+                "add a row for each to use the council's own",
+                DataWarning,
+                stacklevel=3,
             )
         negative = [ln for ln, v in self.weekly_cost_gbp.items() if v < 0]
         if negative:

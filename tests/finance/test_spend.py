@@ -137,9 +137,42 @@ def test_cost_file_with_current_placements_sets_costs_and_run_rate(tmp_path):
     p = tmp_path / "costs.csv"
     p.write_text("category,weekly_cost,child_id\nifa_foster,800,C1\nifa_foster,1000,C2\n"
                  "secure,9000,\n")  # fmt: skip
-    costs, actual = read_costs(p, CATEGORIES, default_costs(FinanceParams()))
-    assert costs.weekly_cost_gbp == {"ifa_foster": 900.0, "secure": 9000.0}
+    defaults = default_costs(FinanceParams())
+    costs, actual = read_costs(p, CATEGORIES, defaults)
+    assert costs.weekly_cost_gbp == {**defaults.weekly_cost_gbp, "ifa_foster": 900.0,
+                                     "secure": 9000.0}  # fmt: skip
+    assert costs.filled == set(CATEGORIES) - {"ifa_foster", "secure"}
     assert actual == 1800.0
+
+
+def test_cost_file_without_a_category_keeps_the_configurations_cost(tmp_path):
+    """A cost file silent on a category with children: the configuration's cost is used,
+    with a warning naming the file and the category, and the source says so. Before, the
+    run stopped with 'add them to the cost file or [finance.weekly_cost_gbp]', and the
+    configuration's cost was never used once a cost file was given."""
+    p = tmp_path / "costs.csv"
+    p.write_text("category,weekly_cost\nin_house_foster,650\nifa_foster,950\n")
+    costs, _ = read_costs(p, LINES, UnitCosts({"external_residential": 6100.0},
+                                              {"external_residential": "NAO 2025"}))  # fmt: skip
+    stock, months = three_children()
+    with pytest.warns(DataWarning, match=r"costs.csv gives no weekly cost for "
+                      r"external_residential.*configuration's figures are used"):  # fmt: skip
+        proj = project_spend(stock, months, LINES, costs, inflation_rate=0.0)
+    assert proj.weekly_cost_gbp.tolist() == [650.0, 950.0, 6100.0]
+    assert costs.source["external_residential"] == (
+        "not in costs.csv: configuration, NAO 2025"
+    )
+
+
+def test_cost_file_no_cost_anywhere_names_the_file(tmp_path):
+    """With no cost in the file or the configuration, the error names the cost file."""
+    p = tmp_path / "costs.csv"
+    p.write_text("category,weekly_cost\nin_house_foster,650\n")
+    costs, _ = read_costs(p, LINES, UnitCosts({}, {}))
+    stock, months = three_children()
+    with pytest.raises(ConfigError, match=r"no weekly cost for ifa_foster, external_residential "
+                       r"in .*costs.csv"):  # fmt: skip
+        project_spend(stock, months, LINES, costs, inflation_rate=0.0)
 
 
 def test_budget_line_with_no_matching_category_raises(tmp_path):
