@@ -416,3 +416,39 @@ def test_no_valid_date_of_birth_anywhere_is_refused_in_a_sentence(tmp_path):
     assert "no_dob" in _codes(h) and h.quality.num_set_aside_open == 2
     with pytest.raises(ForecastError, match="no episode in the 903 history can be used"):
         build_spells(h)
+
+
+def test_two_versions_of_a_return_in_one_folder_use_the_later_files_rows(tmp_path):
+    """``episodes.csv`` and a re-download ``episodes_v2.csv`` whose rows are in another order
+    and which ends two of the three episodes: every differing episode takes the later file's
+    row (before, the row further down its own file won, so C's came from the first file),
+    and the warning says two versions were found and whose rows were used."""
+    d = _year(tmp_path, "2026", [_head("A"), _head("B"), _head("C")], [
+        _ep("A", "01/05/2025"), _ep("B", "01/06/2025"), _ep("C", "01/07/2025"),
+    ])  # fmt: skip
+    (d / "episodes_v2.csv").write_text(EPISODES + "".join([
+        _ep("C", "01/07/2025", "01/01/2026"),
+        _ep("B", "01/06/2025"),
+        _ep("A", "01/05/2025", "01/03/2026"),
+    ]))  # fmt: skip
+    h = read_history(tmp_path)
+    ends = h.episodes.set_index("CHILD")["DEC"]
+    assert ends["A"] == pd.Timestamp("2026-03-01") and ends["C"] == pd.Timestamp("2026-01-01")
+    assert pd.isna(ends["B"])
+    (note,) = [p for p in h.quality.problems if p.code == "duplicate_table"]
+    assert "two versions of one return? 3 episodes in more than one, 2 of them different" in (
+        note.message
+    )
+    assert f"the rows of {d / 'episodes_v2.csv'} (read last, by file name) are used" in (
+        note.message
+    )
+
+
+def test_two_tables_of_one_year_with_nothing_in_common_are_read_together(tmp_path):
+    """An export split in two files (no episode in both) is read together, and says so."""
+    d = _year(tmp_path, "2026", [_head("A"), _head("B")], [_ep("A", "01/05/2025")])
+    (d / "episodes_part2.csv").write_text(EPISODES + _ep("B", "01/06/2025"))
+    h = read_history(tmp_path)
+    assert sorted(h.episodes["CHILD"]) == ["A", "B"]
+    (note,) = [p for p in h.quality.problems if p.code == "duplicate_table"]
+    assert note.message.endswith("read together (no episode in common)")

@@ -128,11 +128,14 @@ def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str)
         )
         f["_src"] = raw.source
         f["_row"] = (np.asarray(data.index, dtype=np.int64) + raw.first_data_row).astype(np.int64)
-        f["_order"] = np.arange(len(f))
         frames.append(f)
     if not frames:
         return pd.DataFrame(columns=[*columns, "_src", "_row", "_order"])
     out = pd.concat(frames, ignore_index=True)
+    # the order rows were read in, across the tables (in file-name order): where two
+    # rows of one episode differ, the later one stands, so a later file's row is used
+    # whatever its position in its own file
+    out["_order"] = np.arange(len(out))
     if len(frames) > 1:
         out = out.drop_duplicates(list(columns), keep="last")
     return out.reset_index(drop=True)

@@ -378,6 +378,39 @@ def _before(members: list[FoundTable], first: pd.Timestamp) -> bool:
     return bool(dates) and max(d.max() for d in dates) < first
 
 
+#: The columns that name one row of a table: a child's episode, or a child.
+_ROW_KEYS = {"episodes": ("child", "decom"), "header": ("child",), "uasc": ("child",)}
+
+
+def _versions(kind: str, tables: list[FoundTable]) -> str:
+    """How tables of one kind and year are read together, in words. Where they share rows
+    that differ (two versions of one return, such as ``episodes.csv`` and
+    ``episodes (1).csv``), it says which file's rows are used, so the user can keep the
+    right one."""
+    key = list(_ROW_KEYS[kind])
+    frames = [t.raw.data.assign(_file=i) for i, t in enumerate(tables)]
+    if not all(set(key) <= set(f.columns) for f in frames):
+        return "read together (repeated rows once)"
+    rows = pd.concat(frames, ignore_index=True)
+    rows["_key"] = rows[key].astype("string").fillna("").agg("|".join, axis=1)
+    files = rows.groupby("_key")["_file"].nunique()
+    shared = files.index[files > 1]
+    what = ("episode", "episodes") if kind == "episodes" else ("child", "children")
+    if not len(shared):
+        return f"read together (no {what[0]} in common)"
+    distinct = rows.drop_duplicates([c for c in rows.columns if c != "_file"])
+    versions = distinct[distinct["_key"].isin(shared)].groupby("_key").size()
+    differ = int((versions > 1).sum())
+    both = f"{len(shared):,} {what[len(shared) != 1]}"
+    if not differ:
+        return f"read together: {both} in more than one, the same in each, counted once"
+    return (
+        f"two versions of one return? {both} in more than one, {differ:,} of them "
+        f"different; where they differ, the rows of {tables[-1].raw.source} (read last, by "
+        "file name) are used: keep only the right version in the folder"
+    )
+
+
 def assign_years(found: tuple[FoundTable, ...]) -> tuple[list[Return], list[Problem]]:
     """Group tables into returns by collection year, from their content and names.
 
@@ -465,7 +498,7 @@ def assign_years(found: tuple[FoundTable, ...]) -> tuple[list[Return], list[Prob
                 notes.append(
                     Problem(", ".join(t.raw.source for t in tables), None, None, None,
                             f"are {len(tables)} {kind} tables for {year_label(year)}; "
-                            "read together (repeated rows once)", severity="warning",
+                            + _versions(kind, tables), severity="warning",
                             code="duplicate_table")
                 )  # fmt: skip
     returns = []
