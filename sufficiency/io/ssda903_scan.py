@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +29,7 @@ import pandas as pd
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.dates import normalise_dates
 from sufficiency.io.ssda903_xml import looks_like_903_xml, read_xml_return
-from sufficiency.io.tables import CSV_SUFFIXES, XLSX_SUFFIXES, RawTable, read_tables
+from sufficiency.io.tables import CSV_SUFFIXES, XLSX_SUFFIXES, RawTable, blank_nulls, read_tables
 
 #: Every table of the 903 return with DfE's column names (csc-validator-be-903's
 #: ``config.py``; unchanged since 2017-18 but for the tables added later).
@@ -286,29 +286,6 @@ def scan(paths: list[Path]) -> Scan:
             tables.append(_found(raw, kind, f, is_last, group, name_year, notes))
     return Scan(tuple(tables), tuple(others), tuple(skipped), tuple(notes), tuple(errors),
                 tuple(paths))  # fmt: skip
-
-
-#: How database exports write an empty cell (SQL Server ``NULL``, Oracle ``(null)``,
-#: pandas ``NaT`` for a missing date): none is a value of any 903 field.
-_NULL_WORDS = frozenset({"null", "(null)", "nat"})
-
-
-def blank_nulls(raw: RawTable) -> tuple[RawTable, list[Problem]]:
-    """``raw`` with cells reading ``NULL`` (any case), ``(null)`` or ``NaT`` made blank.
-
-    A database export writes an open episode's end date as ``NULL``; read as written it
-    is not a date, and the episode would be set aside. One warning per file says so.
-    """
-    data = raw.data
-    hit = data.apply(lambda s: s.str.lower().isin(_NULL_WORDS).fillna(False))
-    if not hit.to_numpy(bool).any():
-        return raw, []
-    cols = [raw.column_label(c) for c in data.columns[hit.any().to_numpy(bool)]]
-    shown = ", ".join(cols[:4]) + (f" and {len(cols) - 4} more" if len(cols) > 4 else "")
-    note = Problem(raw.source, None, None, None,
-                   f"writes empty cells as NULL (in {shown}), as database exports do; read as "
-                   "blank", severity="warning", code="null_blanks")  # fmt: skip
-    return replace(raw, data=data.mask(hit)), [note]
 
 
 def _found(

@@ -159,9 +159,7 @@ def test_cost_file_without_a_category_keeps_the_configurations_cost(tmp_path):
                       r"external_residential.*configuration's figures are used"):  # fmt: skip
         proj = project_spend(stock, months, LINES, costs, inflation_rate=0.0)
     assert proj.weekly_cost_gbp.tolist() == [650.0, 950.0, 6100.0]
-    assert costs.source["external_residential"] == (
-        "not in costs.csv: configuration, NAO 2025"
-    )
+    assert costs.source["external_residential"] == ("not in costs.csv: configuration, NAO 2025")
 
 
 def test_cost_file_no_cost_anywhere_names_the_file(tmp_path):
