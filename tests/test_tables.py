@@ -71,3 +71,12 @@ def test_cp1252_csv_is_decoded(tmp_path):
     p.write_bytes("a,cost\nx,£600\n".encode("cp1252"))
     (t,) = read_tables(p)
     assert t.data.iloc[0, 1] == "£600"
+
+
+def test_utf16_csv_with_a_byte_order_mark_is_decoded(tmp_path):
+    """A CSV saved as UTF-16 (with its byte-order mark) is read; before, it was refused as
+    'a binary file, not a CSV'."""
+    p = tmp_path / "u16.csv"
+    p.write_bytes("child_id,dob\nC1,01/02/2015\n".encode("utf-16"))
+    (t,) = read_tables(p)
+    assert t.data["child_id"].tolist() == ["C1"] and t.data["dob"].tolist() == ["01/02/2015"]

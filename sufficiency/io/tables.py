@@ -94,6 +94,12 @@ def _fail(source: str, message: str) -> InputDataError:
 
 
 def _decode(raw: bytes, source: str) -> str:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        # UTF-16 with its byte-order mark, as Excel's "Unicode Text" and some exports write
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise _fail(source, "cannot be decoded as UTF-16 text; save it as CSV UTF-8") from None
     if b"\x00" in raw[:8192]:
         raise _fail(source, "is a binary file, not a CSV; save it as CSV (comma-separated) or XLSX")
     for enc in _ENCODINGS:
