@@ -94,3 +94,43 @@ def test_read_placements_raises_on_inverted_age_range(tmp_path):
         read_placements(p)
     (problem,) = info.value.problems
     assert problem.row == 2 and problem.code == "age_range"
+
+
+def _workbook(path, sheets):
+    with pd.ExcelWriter(path) as w:
+        for name, frame in sheets.items():
+            frame.to_excel(w, sheet_name=name, index=False)
+    return path
+
+
+def test_workbook_with_two_sheets_of_referrals_says_which_is_read(tmp_path):
+    """Tonight's referrals beside an old copy: before, one was read in silence (the first
+    of equals, so an old copy placed first would have been matched instead of tonight's)."""
+    from sufficiency.io.inputs import load_referrals
+
+    tonight = pd.DataFrame({"child_id": ["C1", "C2"], "dob": ["01/02/2015", "03/04/2012"]})
+    p = _workbook(tmp_path / "r.xlsx", {"Instructions": pd.DataFrame({"Notes": ["Read me"]}),
+                                        "Tonight": tonight, "Old": tonight.head(1)})  # fmt: skip
+    table, problems = load_referrals(p, default_responsible_la="E10000034",
+                                     run_date=dt.date(2026, 4, 1))  # fmt: skip
+    assert table["child_id"].tolist() == ["C1", "C2"]
+    (note,) = [x for x in problems if x.code == "other_sheets"]
+    assert note.severity == "warning" and note.file == str(p)
+    assert note.message.startswith("has 2 sheets that read as referrals: Tonight, Old; only "
+                                   "Tonight is read (the first of them)")  # fmt: skip
+
+
+def test_workbook_with_one_sheet_of_placements_and_notes_reads_it_quietly(tmp_path):
+    """A notes sheet beside the register is not a second register: no warning."""
+    from sufficiency.io.inputs import load_placements
+
+    register = pd.DataFrame({"placement_id": ["P1"], "setting": ["foster"],
+                             "provider": ["in_house"], "postcode": ["WR1 1AA"],
+                             "weekly_cost": ["600"], "capacity": ["1"]})  # fmt: skip
+    p = _workbook(
+        tmp_path / "p.xlsx",
+        {"Register": register, "Notes": pd.DataFrame({"Notes": ["Updated daily"]})},
+    )
+    table, problems = load_placements(p)
+    assert table["placement_id"].tolist() == ["P1"]
+    assert not [x for x in problems if x.code == "other_sheets"]

@@ -361,11 +361,29 @@ PLACEMENTS = _tonight(
 def read_single_table(
     path: Path | str, schema: TableSchema, *, allow_empty: bool = False
 ) -> RawTable:
-    """Read a CSV, or the sheet of a workbook whose columns best fit ``schema``."""
+    """Read a CSV, or the sheet of a workbook whose columns best fit ``schema`` (the first
+    of equals). Other sheets with columns of ``schema`` are named in a warning in the
+    table's ``notes``: a workbook holding tonight's referrals and an old copy must not
+    have one read in silence."""
     tables = read_tables(Path(path), allow_empty=allow_empty)
     if len(tables) == 1:
         return tables[0]
-    return max(tables, key=lambda t: sum(schema.field_for(c) is not None for c in t.data.columns))
+    fits = [sum(schema.field_for(c) is not None for c in t.data.columns) for t in tables]
+    best = tables[fits.index(max(fits))]
+    also = [t for t, n in zip(tables, fits, strict=True) if n and t is not best]
+    if not also:
+        return best
+    sheet = {id(t): t.source[t.source.rindex("[") + 1 : -1] for t in tables}
+    why = "the best fit" if fits.count(max(fits)) == 1 else "the first"
+    note = Problem(
+        str(path), None, None, None,
+        f"has {len(also) + 1} sheets that read as {schema.name}: "
+        f"{', '.join(sheet[id(t)] for t in tables if t is best or t in also)}; only "
+        f"{sheet[id(best)]} is read ({why} of them); delete or rename the other "
+        f"{'sheet' if len(also) == 1 else 'sheets'} if it is not tonight's",
+        severity="warning", code="other_sheets",
+    )  # fmt: skip
+    return replace(best, notes=(*best.notes, note))
 
 
 def postcode_problems(
@@ -486,7 +504,7 @@ def _load_referrals(
     """:func:`load_referrals` keeping the file's row index (``raw.row_number`` names rows)."""
     raw, problems = _fold_standard_risks(read_single_table(path, REFERRALS, allow_empty=True))
     table, found = check_table(raw, REFERRALS)
-    problems += found
+    problems = [*raw.notes, *problems, *found]
     table["communication"] = table["communication"].map(
         lambda xs: tuple(x for x in xs if x != "none")
     )
@@ -691,6 +709,7 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
     """:func:`load_placements` keeping the file's row index."""
     raw = read_single_table(path, PLACEMENTS, allow_empty=True)
     table, problems = check_table(raw, PLACEMENTS)
+    problems = [*raw.notes, *problems]
     label = raw.column_label(mapping_key_for(raw, PLACEMENTS, "postcode"))
     problems = [_located_only(p, label) for p in problems]
     blank = table["postcode"].isna() & _present(raw, PLACEMENTS, "postcode")
