@@ -452,3 +452,68 @@ def test_two_tables_of_one_year_with_nothing_in_common_are_read_together(tmp_pat
     assert sorted(h.episodes["CHILD"]) == ["A", "B"]
     (note,) = [p for p in h.quality.problems if p.code == "duplicate_table"]
     assert note.message.endswith("read together (no episode in common)")
+
+
+def test_return_without_its_header_table_is_named_and_a_large_set_aside_is_cautioned(tmp_path):
+    """The latest year's header file left out of the export: before, 30% of the sample's
+    children were set aside with only a count, and the forecast fell from 610 to 267 with
+    no caution. Now the return is named and the summary says the forecast runs low."""
+    _year(tmp_path, "2025", [_head("A")], [_ep("A", "01/05/2024")])
+    d = _year(tmp_path, "2026", [], [_ep("A", "01/05/2024"), _ep("B", "01/06/2025")])
+    (d / "header.csv").unlink()
+    h = read_history(tmp_path)
+    (note,) = [p for p in h.quality.problems if p.code == "no_header"]
+    assert note.file == str(d / "episodes.csv")
+    assert note.message.startswith("the 2025-26 return has no header table")
+    assert sorted(h.episodes["CHILD"].unique()) == ["A"]  # B has no date of birth anywhere
+    start = h.quality.summary_lines()[-1]
+    assert start.startswith("Children looked after on 30/06/2025 (DfE's count): 1; 1 more with")
+    assert "That is 50% of the children in care" in start and "figures are too low" in start
+
+
+def test_a_few_children_set_aside_are_counted_without_the_caution(tmp_path):
+    """Under 5% of the children in care set aside: the count alone, no caution."""
+    heads = [_head(f"C{i}") for i in range(30)]
+    _year(tmp_path, "2026", heads, [_ep(f"C{i}", "01/05/2025") for i in range(31)])
+    start = read_history(tmp_path).quality.summary_lines()[-1]
+    assert "30; 1 more with an open episode set aside" in start
+    assert "too low" not in start
+
+
+def test_children_under_new_identifiers_in_the_next_return_are_the_same_children(tmp_path):
+    """A new case-management system re-keys every child between two returns. Before, each
+    child in care left on 31 March and a new one entered the next day (the sample's
+    forecast fell from 869 to 665 with P10 477); now they are matched by date of birth and
+    the start of the episode running across the year's end, and said so, child by child."""
+    _year(tmp_path, "2025", [_head("1", "01/01/2012"), _head("2", "02/02/2014"),
+                             _head("3", "03/03/2010")], [
+        _ep("1", "01/05/2023"), _ep("2", "01/06/2024"), _ep("3", "01/07/2024", "01/01/2025"),
+    ])  # fmt: skip
+    _year(tmp_path, "2026", [_head("LA1", "01/01/2012"), _head("LA2", "02/02/2014"),
+                             _head("LA9", "09/09/2015")], [
+        _ep("LA1", "01/05/2023"), _ep("LA2", "01/06/2024", "01/10/2025"),
+        _ep("LA9", "01/08/2025"),
+    ])  # fmt: skip
+    h = read_history(tmp_path)
+    assert sorted(h.episodes["CHILD"].unique()) == ["1", "2", "3", "LA9"]
+    assert h.episodes.set_index("CHILD").loc["2", "DEC"] == pd.Timestamp("2025-10-01")
+    found = [p for p in h.quality.problems if p.code == "child_id_changed"]
+    assert [(p.value, p.action, p.row) for p in found] == [
+        ("LA1", "read as 1", 2),
+        ("LA2", "read as 2", 3),
+    ]
+    assert "closed_absent" not in _codes(h)
+    care = build_spells(h)
+    assert (care.spells["kind"] == "entry").sum() == 4  # 1, 2, 3 and LA9: no re-entries
+
+
+def test_twins_under_new_identifiers_are_not_guessed(tmp_path):
+    """Two children with the same date of birth and episode start (twins entering care
+    together): no telling which new identifier is which, so neither is matched."""
+    _year(tmp_path, "2025", [_head("1"), _head("2")],
+          [_ep("1", "01/05/2024"), _ep("2", "01/05/2024")])  # fmt: skip
+    _year(tmp_path, "2026", [_head("A"), _head("B")],
+          [_ep("A", "01/05/2024"), _ep("B", "01/05/2024")])  # fmt: skip
+    h = read_history(tmp_path)
+    assert "child_id_changed" not in _codes(h)
+    assert sorted(h.episodes["CHILD"].unique()) == ["1", "2", "A", "B"]

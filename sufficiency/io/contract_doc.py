@@ -79,7 +79,11 @@ missing year between the first and last returns is reported and its months are
 left out of rate estimation; a return whose episodes table has no rows though
 children were in care when the return before it ended (a failed export) is read as
 no return for its year; a numeric `CHILD` written without the leading zeros it has
-in other tables (Excel drops them), or as `123.0`, is the same child. Children
+in other tables (Excel drops them), or as `123.0`, is the same child; a child back in
+the next return under a new `CHILD` (a new case-management system) is recognised by
+date of birth and the start of the episode running across the year's end, and read as
+the same child. A return with no header table is named (its children's dates of birth
+come from other returns only). Children
 looked after on the last day are counted as DfE counts them: distinct children
 with an open episode in the latest return, short breaks (`LS` V3/V4) and children
 aged 18 or over left out.

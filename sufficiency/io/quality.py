@@ -19,6 +19,9 @@ from sufficiency.io.ssda903_scan import year_label
 
 #: Console and report summaries are at most this many lines.
 MAX_SUMMARY_LINES = 15
+#: Share of the children in care at the start set aside (an open episode that cannot be
+#: used) from which the summary says the forecast will run low.
+SET_ASIDE_CAUTION = 0.05
 #: Codes whose findings are about how a file was read, not about its rows.
 READING_CODES = frozenset(
     {
@@ -68,11 +71,14 @@ PHRASES: dict[str, str] = {
     "unknown_provider": "unknown placement provider(s): read as none given",
     "blank_provider": "foster or residential placement(s) with no provider: counted as "
     "in-house (PR1)",
+    "no_header": "return(s) with no header table: dates of birth only from other returns",
     "no_dob": "child(ren) with no valid date of birth in any return: episodes set aside",
     "dob_after_start": "child(ren) born after an episode starts: episodes set aside",
     "dob_revised": "date(s) of birth that differ between returns: the latest return's used",
     "child_id_form": "row(s) whose CHILD is written differently in other tables (leading "
     "zeros lost, or 123.0 for 123): read as the same child",
+    "child_id_changed": "child(ren) under a new CHILD identifier in a later return, found by "
+    "date of birth and episode start: read as the same child",
     "duplicate_child": "child(ren) listed twice in one header: the later row used",
     "empty_return": "return(s) with no episodes though children were in care when the year "
     "began: read as no return for that year",
@@ -226,6 +232,13 @@ class DataQuality:
                 f"; {self.num_set_aside_open:,} more with an open episode set aside, so not "
                 "in the forecast"
             )
+            share = self.num_set_aside_open / (self.num_set_aside_open + self.num_looked_after)
+            if share >= SET_ASIDE_CAUTION:
+                start += (
+                    f". That is {share:.0%} of the children in care: the forecast starts "
+                    "without them and learns its rates without theirs, so its figures are too "
+                    "low; repair the data (data_quality.csv) before relying on it"
+                )
         lines.append(start + ".")
         return lines[:MAX_SUMMARY_LINES]
 

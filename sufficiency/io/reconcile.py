@@ -25,6 +25,10 @@ says about earlier times:
    dates of birth differ.
 6. **A return with no episodes** though children were in care when the return before
    it ended (a failed or filtered export) is read as no return for its year.
+7. **A child under a new identifier** in the next return (a new case-management
+   system), with the date of birth and the start of the episode running across the
+   year's end of a child of the return before who is not in it under their own, is
+   that child (:mod:`sufficiency.io.renumbered`).
 
 Rows that cannot be used (no start date, an end before the start, no date of birth in
 any return) are set aside; codes that can be read by a stated rule are (an unknown
@@ -44,6 +48,7 @@ import pandas as pd
 from sufficiency import codes
 from sufficiency.errors import Problem
 from sufficiency.io.quality import DataQuality, ReturnInfo
+from sufficiency.io.renumbered import renumbered, renumbering_problems
 from sufficiency.io.ssda903_scan import DFE_TABLES, Return, period, year_label
 
 EPISODE_COLUMNS = DFE_TABLES["episodes"]
@@ -293,6 +298,26 @@ def _same_ids(eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: 
         t.loc[hit, "CHILD"] = t.loc[hit, "CHILD"].map(canon)
 
 
+def _renumber(
+    returns: list[Return],
+    eps: dict[int, pd.DataFrame],
+    headers: dict[int, pd.DataFrame],
+    found: _Findings,
+) -> None:
+    """Read a child who comes back in the next return under a new identifier as the same
+    child (rule 7; :mod:`sufficiency.io.renumbered`), renaming them in that return."""
+    for older, newer in itertools.pairwise(returns):
+        pairs = renumbered(eps[older.year], headers[older.year], eps[newer.year],
+                           headers[newer.year], newer.start)  # fmt: skip
+        if pairs.empty:
+            continue
+        for p in renumbering_problems(pairs, year_label(older.year)):
+            found.add(p)
+        old = dict(zip(pairs["CHILD"], pairs["OLD"], strict=True))
+        for frame in (eps[newer.year], headers[newer.year]):
+            frame["CHILD"] = frame["CHILD"].replace(old).astype("string")
+
+
 def _drop_empty(
     returns: list[Return], eps: dict[int, pd.DataFrame], found: _Findings
 ) -> list[Return]:
@@ -524,12 +549,24 @@ def reconcile(returns: list[Return]) -> Reconciled:
     found = _Findings()
     eps: dict[int, pd.DataFrame] = {}
     headers = []
+    returns_read = list(returns)
     for r in returns:
         eps[r.year] = _parse_episodes(r, found)
         headers.append(_parse_header(r, found))
+        if r.tables.get("episodes") and not r.tables.get("header"):
+            found.add(
+                Problem(r.sources("episodes"), None, None, None,
+                        f"the {year_label(r.year)} return has no header table (CHILD, SEX, "
+                        "DOB...): a child who appears in no other return has no date of "
+                        "birth, and their episodes are set aside; add that year's header "
+                        "file", severity="warning", code="no_header",
+                        action="dates of birth taken from the other returns")
+            )  # fmt: skip
     _same_ids(eps, headers, found)
     returns = _drop_empty(returns, eps, found)
     returns = [r for r in returns if len(eps[r.year]) or r.tables.get("episodes")]
+    _renumber(returns, eps, dict(zip([r.year for r in returns_read], headers, strict=True)),
+              found)  # fmt: skip
     latest = returns[-1]
     data_end = _data_end(latest, eps[latest.year])
     returns[-1] = Return(latest.year, latest.tables, latest.start, data_end)
