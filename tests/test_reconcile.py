@@ -517,3 +517,35 @@ def test_twins_under_new_identifiers_are_not_guessed(tmp_path):
     h = read_history(tmp_path)
     assert "child_id_changed" not in _codes(h)
     assert sorted(h.episodes["CHILD"].unique()) == ["1", "2", "A", "B"]
+
+
+def _daily_extract(root: Path, last: str) -> None:
+    """A 2025-26 in-year extract with a child entering care every day up to ``last``."""
+    days = pd.date_range("2025-04-01", last, freq="D")
+    _year(root, "2025", [_head("A")], [_ep("A", "01/05/2024")])
+    heads = [_head("A")] + [_head(f"C{i}") for i in range(len(days))]
+    eps = [_ep("A", "01/05/2024")] + [_ep(f"C{i}", f"{d:%d/%m/%Y}") for i, d in enumerate(days)]
+    _year(root, "2026", heads, eps)
+
+
+def test_extract_taken_part_way_through_a_month_ends_with_the_month_before(tmp_path):
+    """Data to 14 November at a start a day: November is half there. Before, the history
+    ran to 30 November with half of November's entries read as the whole month's (the
+    sample cut so started from 857 for 862, and forecast 827 for 839 three years on);
+    now it ends on 31 October, with the later episodes left out and said so."""
+    _daily_extract(tmp_path, "2025-11-14")
+    h = read_history(tmp_path)
+    assert h.data_end == pd.Timestamp("2025-10-31")
+    assert h.episodes["DECOM"].max() == pd.Timestamp("2025-10-31")
+    (note,) = [p for p in h.quality.problems if p.code == "part_month"]
+    assert note.message.startswith("the 2025-26 return's latest date is 14/11/2025, 16 days "
+                                   "before its month ends")  # fmt: skip
+    assert "14 episode(s) starting and 0 ending after it are left out" in note.message
+
+
+def test_extract_to_near_the_end_of_a_month_keeps_the_month(tmp_path):
+    """Data to 28 November at a start a day: two quiet days are chance, November stands."""
+    _daily_extract(tmp_path, "2025-11-28")
+    h = read_history(tmp_path)
+    assert h.data_end == pd.Timestamp("2025-11-30")
+    assert "part_month" not in _codes(h)

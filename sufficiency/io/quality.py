@@ -41,6 +41,7 @@ READING_CODES = frozenset(
         "last_copy_used",
         "unknown_year",
         "in_year_extract",
+        "part_month",
         "missing_year",
         "table_not_used",
     }
@@ -195,6 +196,11 @@ class DataQuality:
         if reading["month_first_dates"]:
             read_bits.append(
                 f"dates month first (MM/DD/YYYY) in {reading['month_first_dates']} table(s)"
+            )
+        if reading["part_month"]:
+            read_bits.append(
+                "the latest return ends part-way through a month, so the history "
+                "ends with the month before"
             )
         if reading["null_blanks"]:
             read_bits.append(f"empty cells written NULL in {reading['null_blanks']} table(s)")

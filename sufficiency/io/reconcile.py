@@ -569,6 +569,7 @@ def reconcile(returns: list[Return]) -> Reconciled:
               found)  # fmt: skip
     latest = returns[-1]
     data_end = _data_end(latest, eps[latest.year])
+    eps[latest.year] = _complete_months(latest, eps[latest.year], data_end, found)
     returns[-1] = Return(latest.year, latest.tables, latest.start, data_end)
     for r in returns:
         eps[r.year] = _within_return(eps[r.year], found)
@@ -613,15 +614,61 @@ def reconcile(returns: list[Return]) -> Reconciled:
     )
 
 
+#: An in-year extract whose month ends with days that should hold this many days with an
+#: episode start or end, at the return's own pace, and hold none, was taken part-way
+#: through that month (a quiet spell that long in a whole month has a chance of e**-3, 5%).
+PART_MONTH_EVENTS = 3.0
+
+
 def _data_end(latest: Return, ep: pd.DataFrame) -> pd.Timestamp:
-    """The last day the latest return covers: 31 March, or the end of the month of its
-    latest episode date in the year if that is earlier (an in-year extract)."""
+    """The last day the latest return covers: 31 March, or for an in-year extract the end
+    of the last whole month it holds. That is the month of its latest episode date, or the
+    month before when the days left in the month after that date should, at the return's
+    pace, have held :data:`PART_MONTH_EVENTS` days with a start or an end (an extract taken on 14
+    November holds half of November: read as a whole month, its entries and moves would
+    start the forecast low), unless the month is the year's first."""
     dates = pd.concat([ep["DECOM"], ep["DEC"]]).dropna()
     dates = dates[(dates >= latest.start) & (dates <= latest.end)]
     if dates.empty:  # nothing happened in the year: nothing says it stops early
         return latest.end
-    last = pd.Timestamp(dates.max()) + pd.offsets.MonthEnd(0)
-    return min(last, latest.end)
+    last_date = pd.Timestamp(dates.max())
+    last = last_date + pd.offsets.MonthEnd(0)
+    if last >= latest.end:
+        return latest.end
+    # days with a start or an end, not events: a day's burst (a data migration's) is one
+    per_day = dates.dt.normalize().nunique() / ((last_date - latest.start).days + 1)
+    before = last_date - pd.offsets.MonthEnd(1)  # the end of the month before
+    if (last - last_date).days * per_day >= PART_MONTH_EVENTS and before >= latest.start:
+        return before
+    return last
+
+
+def _complete_months(
+    latest: Return, ep: pd.DataFrame, data_end: pd.Timestamp, found: _Findings
+) -> pd.DataFrame:
+    """The latest return's episodes as they stood at ``data_end`` (the end of its last
+    whole month): later starts left out, later ends read as open, and said so."""
+    later_start = (ep["DECOM"] > data_end).to_numpy(bool)
+    later_end = (ep["DEC"] > data_end).to_numpy(bool) & ~later_start
+    if not (later_start.any() or later_end.any()):
+        return ep
+    last_date = max(ep.loc[later_start, "DECOM"].max(), ep["DEC"].max())
+    found.add(
+        Problem(latest.sources("episodes"), None, None, None,
+                f"the {year_label(latest.year)} return's latest date is {last_date:%d/%m/%Y}, "
+                f"{(last_date + pd.offsets.MonthEnd(0) - last_date).days} days before its "
+                "month ends: read as an extract taken part-way through the month, so the "
+                f"history ends at {data_end:%d/%m/%Y}, the last whole month, and "
+                f"{int(later_start.sum()):,} episode(s) starting and {int(later_end.sum()):,} "
+                "ending after it are left out",
+                severity="warning", code="part_month",
+                action=f"read as it stood on {data_end:%d/%m/%Y}")
+    )  # fmt: skip
+    ep = ep[~later_start].copy()
+    ends = later_end[~later_start]
+    ep.loc[ends, "DEC"] = _NAT
+    ep.loc[ends, ["REC", "REASON_PLACE_CHANGE"]] = pd.NA
+    return ep
 
 
 def _check_dobs(
