@@ -87,6 +87,19 @@ def test_supply_file_raises_on_unknown_category(tmp_path):
         load_supply(bad)
 
 
+def test_supply_file_given_as_a_spreadsheet_says_so(tmp_path):
+    """An Excel workbook given as the supply file is named as one (before: "not a valid TOML
+    file ('utf-8' codec can't decode byte 0x83 in position 10: invalid start byte)")."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["category", "places"])
+    wb.active.append(["in_house_foster", 262])
+    wb.save(tmp_path / "supply.xlsx")
+    with pytest.raises(ConfigError, match=r"this is a spreadsheet \(Excel\), but a supply file is"):
+        load_supply(tmp_path / "supply.xlsx")
+
+
 @pytest.mark.parametrize("name", ["entries_up_20.toml", "step_down_and_in_house.toml"])
 def test_sample_scenarios_load(name: str):
     """Both example scenarios in data/sample/scenarios are valid and change something."""
