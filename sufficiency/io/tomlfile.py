@@ -35,7 +35,7 @@ def read_toml(path: Path | str, kind: str) -> dict[str, Any]:
             "write its figures in that form."
         )
     try:
-        return tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8-sig"))  # Notepad may begin with a BOM
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{p}: not a valid TOML file ({exc}).") from None
 

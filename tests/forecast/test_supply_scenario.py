@@ -100,6 +100,14 @@ def test_supply_file_given_as_a_spreadsheet_says_so(tmp_path):
         load_supply(tmp_path / "supply.xlsx")
 
 
+def test_supply_file_saved_with_a_byte_order_mark_loads(tmp_path):
+    """A file saved as "UTF-8 with BOM" (Windows Notepad) reads as written (before: "not a
+    valid TOML file (Invalid statement (at line 1, column 1))")."""
+    path = tmp_path / "supply.toml"
+    path.write_bytes(b"\xef\xbb\xbf[block_contracts]\nifa_foster = 3\n")
+    assert load_supply(path).block_contracts == {"ifa_foster": 3}
+
+
 @pytest.mark.parametrize("name", ["entries_up_20.toml", "step_down_and_in_house.toml"])
 def test_sample_scenarios_load(name: str):
     """Both example scenarios in data/sample/scenarios are valid and change something."""
