@@ -87,6 +87,17 @@ def test_supply_file_raises_on_unknown_category(tmp_path):
         load_supply(bad)
 
 
+@pytest.mark.parametrize("category", ["secure", "kinship_foster", "in_house_foster"])
+def test_supply_file_refuses_a_block_contract_the_shortfall_would_drop(tmp_path, category):
+    """Block contracts count for IFA, external residential and supported places only; one for
+    another category is refused in a sentence (before: accepted, and its places silently
+    left out of supply.csv and shortfall.csv)."""
+    bad = tmp_path / "supply.toml"
+    bad.write_text(f"[block_contracts]\nifa_foster = 3\n{category} = 2\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"places in {category} would be left out"):
+        load_supply(bad)
+
+
 def test_supply_file_given_as_a_spreadsheet_says_so(tmp_path):
     """An Excel workbook given as the supply file is named as one (before: "not a valid TOML
     file ('utf-8' codec can't decode byte 0x83 in position 10: invalid start byte)")."""
