@@ -131,6 +131,15 @@ def backtest(
         past = _truncate_spells(care, history, cutoff)
         unseen = care.in_gap(months.to_numpy("datetime64[D]"))
         _warn_unseen(cutoff, months, unseen)
+        if cutoff != cutoff + pd.offsets.MonthEnd(0):
+            warnings.warn(
+                f"The cutoff {cutoff:%d/%m/%Y} is not the last day of a month: the forecast "
+                f"steps from month end to month end, so its {_and(horizons)}-month scores "
+                f"are on {_and([f'{months[h]:%d/%m/%Y}' for h in horizons])}, less than that "
+                "many whole months after it.",
+                ForecastWarning,
+                stacklevel=2,
+            )
         actual = stock_at(care, months).sum(axis=2).astype(float)  # (M, C)
         result = forecast_from_spells(past, params, start=cutoff)
         by_cat = result.by_category().astype(float)  # (P, M, C)
@@ -185,9 +194,9 @@ def backtest(
     )
 
 
-def _and(numbers: Sequence[int]) -> str:
+def _and(items: Sequence[object]) -> str:
     """``3, 6 and 12``."""
-    words = [str(n) for n in numbers]
+    words = [str(n) for n in items]
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 

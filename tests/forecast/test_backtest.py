@@ -134,3 +134,10 @@ def test_backtest_longer_than_every_standard_horizon_also_scores_its_own():
     """A 15-month backtest scores at 3, 6, 12 and 15 months (before: 15 left out)."""
     result = backtest(steady_history(40), pd.Timestamp("2024-12-31"), 15, FAST)
     assert sorted(set(result.scores["horizon_months"])) == [3, 6, 12, 15]
+
+
+def test_backtest_from_a_mid_month_cutoff_says_when_its_horizons_fall():
+    """A cutoff on the 15th: '3 months ahead' is the third month end after it, 2.5 months
+    on; said, with the dates (before: scored and labelled 3, 6 and 12 months, silently)."""
+    with pytest.warns(ForecastWarning, match="3, 6 and 12-month scores are on 31/05/2025, "):
+        backtest(steady_history(40), pd.Timestamp("2025-03-15"), 12, FAST)
