@@ -19,7 +19,12 @@ from sufficiency.commissioning.evaluate import Comparison
 from sufficiency.commissioning.levers import Levers
 from sufficiency.commissioning.pooled import PooledResult, optimise_pooled
 from sufficiency.commissioning.report import CommissioningReport, commission, recommendation
-from sufficiency.commissioning.writers import write_outputs, write_pool_quality, write_pooling
+from sufficiency.commissioning.writers import (
+    pooled_plan_csv,
+    write_outputs,
+    write_pool_quality,
+    write_pooling,
+)
 from sufficiency.config import CommissioningParams, FinanceParams, Params, with_overrides
 from sufficiency.errors import ConfigError
 from sufficiency.forecast import (
@@ -31,6 +36,7 @@ from sufficiency.forecast import (
     fit_spells,
     read_903,
 )
+from sufficiency.io.atomic import atomic_write_text
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
 from sufficiency.results import Delegated
@@ -239,12 +245,14 @@ class CommissionResult:
 
     def write(self, out_dir: Path | str) -> list[Path]:
         """Write plan.csv, comparison.csv, sensitivity.csv, commissioning.xlsx,
-        commissioning.html, data_quality.csv (and pooling.csv and pooling_data_quality.csv
-        when pooled) into ``out_dir``.
+        commissioning.html, data_quality.csv (and pooling.csv, pooled_plan.csv and
+        pooling_data_quality.csv when pooled) into ``out_dir``.
         """
         written = write_outputs(self.report, Path(out_dir))
         if self.pooled is not None:
             written.append(write_pooling(self.pooled, Path(out_dir)))
+            plan = pooled_plan_csv(self.pooled, self.report.start)
+            written.append(atomic_write_text(Path(out_dir) / "pooled_plan.csv", plan))
             written.append(write_pool_quality(self.pool_quality, Path(out_dir)))
         return written
 

@@ -49,6 +49,12 @@ def write_pooling(pooled: PooledResult, out_dir: Path) -> Path:
     return atomic_write_text(Path(out_dir) / "pooling.csv", _csv(table))
 
 
+def pooled_plan_csv(pooled: PooledResult, start: pd.Timestamp) -> str:
+    """The pooled plan's commitments from ``start``: each member's own (named) and the
+    co-operative's block contracts, as plan.csv's columns."""
+    return _csv(pooled.pooled_plan.table(start))
+
+
 def write_pool_quality(members: Sequence[tuple[str, DataQuality | None]], out_dir: Path) -> Path:
     """Write pooling_data_quality.csv: every finding in the other pooled authorities'
     histories, ``authority`` first, then data_quality.csv's columns."""
@@ -69,7 +75,7 @@ def write_pooled(
     out_dir = Path(out_dir)
     return [
         write_pooling(pooled, out_dir),
-        atomic_write_text(out_dir / "plan.csv", _csv(pooled.pooled_plan.table(start))),
+        atomic_write_text(out_dir / "plan.csv", pooled_plan_csv(pooled, start)),
         atomic_write_text(out_dir / "sensitivity.csv", pooled_sensitivity_csv(sensitivity)),
     ]
 
