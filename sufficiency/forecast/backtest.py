@@ -114,7 +114,7 @@ def backtest(
     care = build_spells(history)
     score_rows: list[dict[str, object]] = []
     cover_rows: list[dict[str, object]] = []
-    for cutoff in sorted(pd.Timestamp(c).normalize() for c in cutoff_list):
+    for cutoff in sorted({pd.Timestamp(c).normalize() for c in cutoff_list}):  # each once
         if cutoff < care.data_start or cutoff > care.data_end:
             raise ForecastError(
                 f"The cutoff {cutoff.date()} is outside the 903 history, which covers "

@@ -141,3 +141,11 @@ def test_backtest_from_a_mid_month_cutoff_says_when_its_horizons_fall():
     on; said, with the dates (before: scored and labelled 3, 6 and 12 months, silently)."""
     with pytest.warns(ForecastWarning, match="3, 6 and 12-month scores are on 31/05/2025, "):
         backtest(steady_history(40), pd.Timestamp("2025-03-15"), 12, FAST)
+
+
+def test_backtest_scores_a_cutoff_given_twice_once():
+    """The same cutoff twice (or as a date and a timestamp) counts once in the means
+    (before: scored twice, weighting the summary towards it)."""
+    result = backtest(steady_history(40), [CUT, CUT, pd.Timestamp("2024-12-31")], 12, FAST)
+    assert sorted(set(result.scores["cutoff"])) == ["2024-12-31", "2025-03-31"]
+    assert len(result.coverage) == 2 * 12
