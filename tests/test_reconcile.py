@@ -100,6 +100,22 @@ def test_missing_year_is_reported_and_left_out_of_rates(tmp_path):
     assert any("2024-25" in line for line in h.quality.summary_lines())
 
 
+def test_same_placement_continued_across_a_missing_year_keeps_the_earlier_period(tmp_path):
+    """Open at the end of 2023-24, no 2024-25 return, and in 2025-26 the same carers from a
+    date in the missing year (a change of legal status, RNE L): the 2023-24 return stands
+    for its own period, so the child counts on 31 March 2024 and entered in 2023. Before,
+    the earlier episode was taken for the later one's unrevised version and dropped: the
+    sample with 2023-24 removed counted 846 on 31 March 2023 against the return's 857."""
+    _year(tmp_path, "2024", [_head("A")], [_ep("A", "21/12/2023")])
+    _year(tmp_path, "2026", [_head("A")], [_ep("A", "28/10/2024", rne="L", ls="C1")])
+    h = read_history(tmp_path)
+    assert h.episodes["DECOM"].tolist() == [pd.Timestamp("2023-12-21"), pd.Timestamp("2024-10-28")]
+    assert h.episodes["DEC"].iloc[0] == pd.Timestamp("2024-10-28")
+    care = build_spells(h)
+    assert stock_at(care, [pd.Timestamp("2024-03-31")]).sum() == 1
+    assert (care.spells["kind"] == "entry").sum() == 1
+
+
 def test_in_year_extract_ends_at_its_last_month(tmp_path):
     """A latest return with data only to December is an in-year extract ending 31 December,
     and the forecast starts there."""

@@ -68,7 +68,9 @@ def commission(
     charts with the commissioning section) and data_quality.csv into OUT, and records
     the run in the run store. With --pool-with, also pooling.csv: each authority of a regional
     co-operative alone against sharing block contracts (each on its own --pool-levers
-    prices when given).
+    prices when given), pooled_plan.csv (the pooled plan: each authority's own
+    commitments and the shared block contracts) and pooling_data_quality.csv (the other
+    histories' findings).
 
     Example: sufficiency commission --history data/sample/ssda903
     --levers data/sample/levers.toml --out out/commissioning
@@ -105,12 +107,21 @@ def commission(
             "summary": result.summary(),
         }
     common.echo_quality(result.quality, out_dir)
+    for name, quality in result.pool_quality:
+        if quality is not None and (quality.num_findings() or quality.missing_years):
+            click.echo(f"Pooled authority {name}:")
+            for line in quality.summary_lines():
+                click.echo(f"  {line}")
+            click.echo(f"  Every finding: {out_dir / 'pooling_data_quality.csv'}")
     for path in written:
         click.echo(f"Wrote {path}")
     click.echo(result.recommendation[-2])
     if result.pooled is not None:
         click.echo(
             f"Pooling block contracts across {len(pool_with) + 1} authorities saves "
-            f"£{result.pooled.saving_gbp:,.0f} against each commissioning alone (see pooling.csv)."
+            f"£{result.pooled.saving_gbp:,.0f} against each commissioning alone (see pooling.csv; "
+            "the pooled plan is in pooled_plan.csv)."
         )
+        for line in result.pooled.worse_off():
+            click.echo(line)
         click.echo(result.pooled.proof())

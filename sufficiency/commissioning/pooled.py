@@ -76,6 +76,21 @@ class PooledResult:
             "[commissioning] time_limit_seconds may prove it."
         )
 
+    def worse_off(self) -> list[str]:
+        """A sentence for each member whose share of the pooled cost exceeds its cost alone."""
+        table = self.table()
+        whole = table.iloc[-1]
+        lines = []
+        for row in table.iloc[:-1].itertuples():
+            if row.saving_gbp < 0:
+                lines.append(
+                    f"{row.authority} pays £{-row.saving_gbp:,.0f} ({-row.saving_pct:.1%}) more "
+                    "pooled than alone, sharing the block contracts by use; split so every "
+                    f"member saves the same {whole.saving_pct:.1%}, it would receive "
+                    f"£{row.transfer_gbp:,.0f} (pooling.csv, transfer_gbp)."
+                )
+        return lines
+
     def table(self) -> pd.DataFrame:
         """Per member and in total: expected cost alone, share of the pooled cost, saving.
 

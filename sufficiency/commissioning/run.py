@@ -19,7 +19,12 @@ from sufficiency.commissioning.evaluate import Comparison
 from sufficiency.commissioning.levers import Levers
 from sufficiency.commissioning.pooled import PooledResult, optimise_pooled
 from sufficiency.commissioning.report import CommissioningReport, commission, recommendation
-from sufficiency.commissioning.writers import write_outputs, write_pooling
+from sufficiency.commissioning.writers import (
+    pooled_plan_csv,
+    write_outputs,
+    write_pool_quality,
+    write_pooling,
+)
 from sufficiency.config import CommissioningParams, FinanceParams, Params, with_overrides
 from sufficiency.errors import ConfigError
 from sufficiency.forecast import (
@@ -31,6 +36,7 @@ from sufficiency.forecast import (
     fit_spells,
     read_903,
 )
+from sufficiency.io.atomic import atomic_write_text
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
 from sufficiency.results import Delegated
@@ -108,12 +114,14 @@ def _forecast_twice(
 
 @dataclass(frozen=True, eq=False)
 class PoolInputs:
-    """Pooled authorities' demand paths (to optimise on, and fresh ones to score on) and
-    names, from one forecast each on its own random streams."""
+    """Pooled authorities' demand paths (to optimise on, and fresh ones to score on),
+    names, and what was repaired or set aside in each history, from one forecast each
+    on its own random streams."""
 
     demands: tuple[DemandPaths, ...]
     fresh: tuple[DemandPaths, ...]
     names: tuple[str, ...]
+    qualities: tuple[DataQuality | None, ...] = ()
 
 
 def pool_inputs(
@@ -154,6 +162,7 @@ def pool_inputs(
         tuple(demand_from_forecast(r.runs[0], h) for r in runs),
         tuple(demand_from_forecast(r.runs[1], h) for r in runs),
         tuple(names) if names is not None else tuple(_member_names([_path(x) for x in histories])),
+        tuple(r.quality for r in runs),
     )
 
 
@@ -173,6 +182,9 @@ class CommissionResult:
         Plans, comparison, sensitivity and assumptions (:class:`CommissioningReport`).
     pooled
         The co-operative's pooled plan, ``None`` without other authorities.
+    pool_quality
+        Each other pooled authority's name and what was repaired or set aside in its
+        history (``pooling_data_quality.csv``); empty without pooling.
     comparison
         Every plan scored on the fresh paths (``comparison.csv`` is ``comparison.table()``).
     saving_vs_status_quo_gbp
@@ -185,6 +197,7 @@ class CommissionResult:
 
     report: CommissioningReport
     pooled: PooledResult | None = None
+    pool_quality: tuple[tuple[str, DataQuality | None], ...] = ()
 
     comparison = Delegated[Comparison]("report.comparison")
     saving_vs_status_quo_gbp = Delegated[float]("report.comparison.saving_vs_status_quo_gbp")
@@ -232,11 +245,15 @@ class CommissionResult:
 
     def write(self, out_dir: Path | str) -> list[Path]:
         """Write plan.csv, comparison.csv, sensitivity.csv, commissioning.xlsx,
-        commissioning.html, data_quality.csv (and pooling.csv when pooled) into ``out_dir``.
+        commissioning.html, data_quality.csv (and pooling.csv, pooled_plan.csv and
+        pooling_data_quality.csv when pooled) into ``out_dir``.
         """
         written = write_outputs(self.report, Path(out_dir))
         if self.pooled is not None:
             written.append(write_pooling(self.pooled, Path(out_dir)))
+            plan = pooled_plan_csv(self.pooled, self.report.start)
+            written.append(atomic_write_text(Path(out_dir) / "pooled_plan.csv", plan))
+            written.append(write_pool_quality(self.pool_quality, Path(out_dir)))
         return written
 
 
@@ -296,7 +313,8 @@ def run_commission(
         inflation_rate=finance.inflation_rate, names=pool.names,
         member_levers=(levers, *pool_with_levers) if pool_with_levers else None,
     )  # fmt: skip
-    return CommissionResult(report, pooled)
+    others = tuple(zip(pool.names[1:], pool.qualities[1:], strict=True))
+    return CommissionResult(report, pooled, others)
 
 
 def _path(history: SSDA903History | Path) -> Path:

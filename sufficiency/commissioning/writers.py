@@ -3,6 +3,7 @@ xlsx, html."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,7 @@ from sufficiency.commissioning.pooled import PooledResult
 from sufficiency.commissioning.report import CommissioningReport
 from sufficiency.commissioning.workbook import write_workbook
 from sufficiency.io.atomic import atomic_write_text
+from sufficiency.io.quality import DataQuality
 from sufficiency.io.quality_writers import write_quality_csv
 
 
@@ -47,6 +49,24 @@ def write_pooling(pooled: PooledResult, out_dir: Path) -> Path:
     return atomic_write_text(Path(out_dir) / "pooling.csv", _csv(table))
 
 
+def pooled_plan_csv(pooled: PooledResult, start: pd.Timestamp) -> str:
+    """The pooled plan's commitments from ``start``: each member's own (named) and the
+    co-operative's block contracts, as plan.csv's columns."""
+    return _csv(pooled.pooled_plan.table(start))
+
+
+def write_pool_quality(members: Sequence[tuple[str, DataQuality | None]], out_dir: Path) -> Path:
+    """Write pooling_data_quality.csv: every finding in the other pooled authorities'
+    histories, ``authority`` first, then data_quality.csv's columns."""
+    tables = [
+        quality.table().assign(authority=name) for name, quality in members if quality is not None
+    ]
+    columns = ["authority", "file", "row", "column", "problem", "action", "severity", "code"]
+    table = pd.concat([pd.DataFrame(columns=columns), *tables], ignore_index=True)[columns]
+    text = str(table.to_csv(index=False, lineterminator="\n"))
+    return atomic_write_text(Path(out_dir) / "pooling_data_quality.csv", text)
+
+
 def write_pooled(
     pooled: PooledResult, sensitivity: pd.DataFrame, start: pd.Timestamp, out_dir: Path
 ) -> list[Path]:
@@ -55,7 +75,7 @@ def write_pooled(
     out_dir = Path(out_dir)
     return [
         write_pooling(pooled, out_dir),
-        atomic_write_text(out_dir / "plan.csv", _csv(pooled.pooled_plan.table(start))),
+        atomic_write_text(out_dir / "plan.csv", pooled_plan_csv(pooled, start)),
         atomic_write_text(out_dir / "sensitivity.csv", pooled_sensitivity_csv(sensitivity)),
     ]
 

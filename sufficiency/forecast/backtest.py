@@ -8,6 +8,7 @@ month's actual total fell inside the forecast's P10-P90 band.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -15,13 +16,16 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.config import ForecastParams
-from sufficiency.forecast.errors import ForecastError
+from sufficiency.forecast.errors import ForecastError, ForecastWarning
 from sufficiency.forecast.projection import forecast_from_spells
 from sufficiency.forecast.states import CATEGORIES, CareSpells, build_spells, month_ends, stock_at
 from sufficiency.forecast.stockflow import persistence_forecast, stock_flow_forecast
 from sufficiency.io.ssda903 import SSDA903History
+from sufficiency.vocabulary import counted
 
 METHODS = ("model", "persistence", "stock_flow")
+SCORE_COLUMNS = ("cutoff", "method", "category", "horizon_months", "forecast", "actual", "ape_pct")
+COVERAGE_COLUMNS = ("cutoff", "month", "actual", "p10", "p90", "inside")
 
 
 def truncate_history(history: SSDA903History, cutoff: pd.Timestamp) -> SSDA903History:
@@ -91,6 +95,11 @@ def backtest(
 ) -> BacktestResult:
     """Backtest the forecast at each cutoff.
 
+    The errors are scored at each of ``params.backtest_horizons_months`` up to
+    ``horizon_months``, and at ``horizon_months`` itself. A month in a collection year
+    with no return is not scored (the children looked after then are only partly
+    known), with a :class:`ForecastWarning` saying so.
+
     Raises
     ------
     ForecastError
@@ -98,11 +107,14 @@ def backtest(
         history follow it.
     """
     params = (params or ForecastParams()).model_copy(update={"horizon_months": horizon_months})
+    horizons = sorted(
+        {h for h in params.backtest_horizons_months if h <= horizon_months} | {horizon_months}
+    )
     cutoff_list = [pd.Timestamp(cutoffs)] if not isinstance(cutoffs, Sequence) else cutoffs
     care = build_spells(history)
     score_rows: list[dict[str, object]] = []
     cover_rows: list[dict[str, object]] = []
-    for cutoff in sorted(pd.Timestamp(c).normalize() for c in cutoff_list):
+    for cutoff in sorted({pd.Timestamp(c).normalize() for c in cutoff_list}):  # each once
         if cutoff < care.data_start or cutoff > care.data_end:
             raise ForecastError(
                 f"The cutoff {cutoff.date()} is outside the 903 history, which covers "
@@ -117,6 +129,17 @@ def backtest(
         if progress is not None:
             progress(f"Backtesting at {cutoff.date()}")
         past = _truncate_spells(care, history, cutoff)
+        unseen = care.in_gap(months.to_numpy("datetime64[D]"))
+        _warn_unseen(cutoff, months, unseen)
+        if cutoff != cutoff + pd.offsets.MonthEnd(0):
+            warnings.warn(
+                f"The cutoff {cutoff:%d/%m/%Y} is not the last day of a month: the forecast "
+                f"steps from month end to month end, so its {_and(horizons)}-month scores "
+                f"are on {_and([f'{months[h]:%d/%m/%Y}' for h in horizons])}, less than that "
+                "many whole months after it.",
+                ForecastWarning,
+                stacklevel=2,
+            )
         actual = stock_at(care, months).sum(axis=2).astype(float)  # (M, C)
         result = forecast_from_spells(past, params, start=cutoff)
         by_cat = result.by_category().astype(float)  # (P, M, C)
@@ -126,8 +149,8 @@ def backtest(
             "stock_flow": stock_flow_forecast(past, cutoff, months, params.reference_years),
         }
         for method, fc in forecasts.items():
-            for h in params.backtest_horizons_months:
-                if h > horizon_months:
+            for h in horizons:
+                if unseen[h]:
                     continue
                 for c, name in [*enumerate(CATEGORIES), (-1, "all")]:
                     f = fc[h].sum() if c < 0 else fc[h, c]
@@ -146,6 +169,8 @@ def backtest(
         totals = by_cat.sum(axis=2)
         p10, p90 = np.quantile(totals, [0.1, 0.9], axis=0)
         for m in range(1, len(months)):
+            if unseen[m]:
+                continue
             a = actual[m].sum()
             cover_rows.append(
                 {
@@ -157,7 +182,37 @@ def backtest(
                     "inside": bool(p10[m] <= a <= p90[m]),
                 }
             )
-    return BacktestResult(pd.DataFrame(score_rows), pd.DataFrame(cover_rows))
+    if not score_rows:
+        raise ForecastError(
+            f"Nothing to score: every horizon ({_and(horizons)} months after each cutoff) "
+            "is in a collection year with no return, where the children looked after are "
+            "only partly known. Choose a cutoff with returns after it."
+        )
+    return BacktestResult(
+        pd.DataFrame(score_rows, columns=list(SCORE_COLUMNS)),
+        pd.DataFrame(cover_rows, columns=list(COVERAGE_COLUMNS)),
+    )
+
+
+def _and(items: Sequence[object]) -> str:
+    """``3, 6 and 12``."""
+    words = [str(n) for n in items]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _warn_unseen(cutoff: pd.Timestamp, months: pd.DatetimeIndex, unseen: np.ndarray) -> None:
+    """Say which months after ``cutoff`` fall in a year with no return, so are not scored."""
+    later = months[1:][unseen[1:]]
+    if not len(later):
+        return
+    warnings.warn(
+        f"The backtest from {cutoff:%d/%m/%Y} does not score {counted(len(later), 'month')} "
+        f"({later[0]:%b %Y} to {later[-1]:%b %Y}) in a collection year with no return: the "
+        "children looked after then are only partly known (those who entered and left "
+        "within it are missing), so there is no true count to score against.",
+        ForecastWarning,
+        stacklevel=3,
+    )
 
 
 def _pct(x: float) -> str:

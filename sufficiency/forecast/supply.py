@@ -16,7 +16,7 @@ from typing import Annotated
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from sufficiency.forecast.result import ForecastResult
 from sufficiency.forecast.scenario import Category
@@ -30,6 +30,21 @@ PURCHASES = (
     ("in_house_residential", "external_residential", "residential (external homes)"),
     (None, "supported", "supported accommodation"),
 )
+#: Categories whose block-contracted places the supply and shortfall count.
+BLOCK_CATEGORIES = ("ifa_foster", "external_residential", "supported")
+
+
+def _block_category(value: str) -> str:
+    """A block contract's category must be one the shortfall counts (else it is lost)."""
+    if value in CATEGORIES and value not in BLOCK_CATEGORIES:
+        raise ValueError(
+            f"block contracts are counted for {', '.join(BLOCK_CATEGORIES)} only, so places "
+            f"in {value} would be left out of the supply and shortfall; in-house places go "
+            "under [in_house_foster] or [in_house_residential]"
+        )
+    return value
+
+
 _REGISTER_CATEGORY = {
     ("foster", "in_house"): "in_house_foster",
     ("foster", "other_la"): "in_house_foster",
@@ -79,7 +94,9 @@ class SupplyPlan(BaseModel):
 
     in_house_foster: CategorySupply | None = None
     in_house_residential: CategorySupply | None = None
-    block_contracts: dict[Category, Annotated[int, Field(ge=0)]] = {}
+    block_contracts: dict[
+        Annotated[Category, AfterValidator(_block_category)], Annotated[int, Field(ge=0)]
+    ] = {}
 
 
 def load_supply(path: Path | str) -> SupplyPlan:
@@ -118,7 +135,7 @@ def supply_table(
             else:
                 places = float(in_use[CAT[cat]] + vacancies.get(cat, 0))
             rows.append((m, cat, places, "in_house"))
-        for cat in ("ifa_foster", "external_residential", "supported"):
+        for cat in BLOCK_CATEGORIES:
             rows.append((m, cat, float(plan.block_contracts.get(cat, 0)), "block_contract"))
     df = pd.DataFrame(rows, columns=["month", "category", "places", "kind"])
     df["month"] = pd.DatetimeIndex(df["month"]).strftime("%Y-%m-%d")

@@ -78,8 +78,10 @@ replaces one of the same child it overlaps in an earlier return (a revised start
 date is one episode, not two); an episode open at the end of one return whose child
 is not in care when the next return begins is closed at the end of its return; a
 missing year between the first and last returns is reported and its months are
-left out of rate estimation; a return whose episodes table has no rows though
-children were in care when the return before it ended (a failed export) is read as
+left out of rate estimation (an episode open before it, and the same placement
+after it from a date within it, is one placement across it, not a revision); a
+return whose episodes table has no rows though children were in care when the
+return before it ended (a failed export) is read as
 no return for its year; a numeric `CHILD` written without the leading zeros it has
 in other tables (Excel drops them), or as `123.0`, is the same child; a child back in
 the next return under a new `CHILD` (a new case-management system) is recognised by

@@ -12,7 +12,8 @@ says about earlier times:
 3. **Across returns**, an episode in a later return replaces any episode of the same
    child that overlaps it in an earlier return: a revised start date is one episode,
    not two (an earlier episode overlapping a later one of the same placement type,
-   provider and postcode is its earlier version). Any other earlier episode that ran
+   provider and postcode is its earlier version, unless the later one starts after the
+   earlier return's period, across a missing year). Any other earlier episode that ran
    into the later one is trimmed to meet it, and one that led into a replaced episode
    is moved to meet its replacement, so a period of care stays unbroken.
 4. **A missing year** (a gap between the first and last returns held) is reported; its
@@ -486,9 +487,10 @@ def _resolve_child(g: pd.DataFrame, found: _Findings) -> pd.DataFrame:
             if end <= cut:
                 out.append(e)
                 cut = e["DECOM"]
-            elif e["DECOM"] >= cut or _same_placement(e, first):
+            elif e["DECOM"] >= cut or (_same_placement(e, first) and cut <= period(y)[1]):
                 # superseded by the later return, or the later return's episode with the
-                # start date it was revised from
+                # start date it was revised from (a start after return y's period, across
+                # a missing year, is no revision of it: return y stands for its own period)
                 replaced.append(idx)
                 chain = e["DECOM"]
             else:

@@ -17,15 +17,25 @@ from pydantic import AfterValidator, BaseModel, ValidationError
 from sufficiency.errors import ConfigError
 
 M = TypeVar("M", bound=BaseModel)
+#: How an XLSX (a zip) and an old binary XLS file begin.
+_SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
 def read_toml(path: Path | str, kind: str) -> dict[str, Any]:
     """The TOML file at ``path`` as a dict; ``kind`` names it in errors ("scenario")."""
     p = Path(path)
     try:
-        return tomllib.loads(p.read_text(encoding="utf-8"))
+        raw = p.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{p}: {kind} file not found.") from None
+    if raw.startswith(_SPREADSHEET_SIGNATURES):
+        raise ConfigError(
+            f"{p}: this is a spreadsheet (Excel), but a {kind} file is a TOML text file "
+            "(`key = value` lines under `[section]` headings, as in the examples in docs/); "
+            "write its figures in that form."
+        )
+    try:
+        return tomllib.loads(raw.decode("utf-8-sig"))  # Notepad may begin with a BOM
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{p}: not a valid TOML file ({exc}).") from None
 

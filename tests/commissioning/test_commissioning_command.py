@@ -200,3 +200,43 @@ def test_command_says_each_stage_as_it_starts(sample_run):
     assert any("Scoring the plans" in line for line in stages)
     assert all(line.startswith("[") for line in stages)
     assert "Forecasting" not in result.stdout and "Wrote " in result.stdout
+
+
+def test_command_reports_a_pooled_authoritys_data_quality(tmp_path, sample_dir):
+    """A pooled history with a missing year and repairs is reported, and its findings
+    written to pooling_data_quality.csv (before: only the first history's were, and the
+    pooled member's 556 findings and missing 2023-24 went unsaid)."""
+    import shutil
+
+    import pandas as pd
+
+    other = tmp_path / "gapped"
+    shutil.copytree(sample_dir / "ssda903", other)
+    shutil.rmtree(other / "2024")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, [*_args(sample_dir, out), *QUICK, "--pool-with", str(other)])
+    assert result.exit_code == 0, result.output
+    assert "Pooled authority gapped:\n" in result.output
+    assert "  No return for 2023-24" in result.output
+    findings = pd.read_csv(out / "pooling_data_quality.csv")
+    assert set(findings["authority"]) == {"gapped"}
+    assert "missing_year" in set(findings["code"])
+    assert (out / "data_quality.csv").read_text().count("\n") == 1  # the sample itself is clean
+
+
+def test_command_writes_the_pooled_plan(tmp_path, sample_dir):
+    """pooled_plan.csv: what the co-operative signs and each member commits to (before: only
+    the costs in pooling.csv; the plan behind the saving was written nowhere)."""
+    import shutil
+
+    import pandas as pd
+
+    other = tmp_path / "neighbour"
+    shutil.copytree(sample_dir / "ssda903", other)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, [*_args(sample_dir, out), *QUICK, "--pool-with", str(other)])
+    assert result.exit_code == 0, result.output
+    assert "the pooled plan is in pooled_plan.csv" in result.output
+    plan = pd.read_csv(out / "pooled_plan.csv")
+    assert list(plan.columns) == ["lever", "year", "starts", "commitment", "cost_gbp"]
+    assert plan["lever"].str.startswith(("ssda903: ", "neighbour: ", "Pooled ")).all()

@@ -271,3 +271,21 @@ def test_pooled_says_how_close_its_plan_is_proven(three):
     bound = result.pooled_plan.objective_gbp * 0.97
     loose = replace(result, solve=replace(result.solve, status="time_limit", bound_gbp=bound))
     assert "it is within 3.00% of the cheapest possible" in loose.proof()
+
+
+def test_pooled_says_which_member_pays_more_than_alone(three):
+    """A member whose share of the pooled cost exceeds its cost alone is named, with the
+    equal-saving transfer (before: only the co-operative's saving was printed, and a
+    member 0.9% worse off went unsaid)."""
+    from dataclasses import replace
+
+    _, _, result = three
+    assert result.worse_off() == [] or all("more pooled" in s for s in result.worse_off())
+    share = result.member_scores[1]
+    cheaper = replace(share, path_cost_gbp=share.path_cost_gbp - 1000.0)
+    dearer = replace(result, alone_scores=(*result.alone_scores[:1], cheaper,
+                                           *result.alone_scores[2:]))  # fmt: skip
+    (line,) = dearer.worse_off()
+    row = dearer.table().iloc[1]
+    assert line.startswith("authority 2 pays £1,000 (")
+    assert f"it would receive £{row['transfer_gbp']:,.0f}" in line

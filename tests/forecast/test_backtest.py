@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 from forecast_builders import FAST, episode, history, steady_history
 
 from sufficiency.forecast.backtest import backtest, truncate_history
-from sufficiency.forecast.errors import ForecastError
+from sufficiency.forecast.errors import ForecastError, ForecastWarning
 from sufficiency.forecast.states import build_spells, month_ends
 from sufficiency.forecast.stockflow import persistence_forecast, stock_flow_forecast
 
@@ -93,3 +95,57 @@ def test_backtest_raises_with_under_a_year_before_cutoff(small_authority):
     """Fitting needs a year of history before the cutoff."""
     with pytest.raises(ForecastError, match="at least a year"):
         backtest(small_authority, pd.Timestamp("2022-09-30"), 12, FAST)
+
+
+def _gap_history():
+    """40 children in care throughout; no return for 2024-25 (a missing year)."""
+    steady = steady_history(40, (2022, 2023, 2024, 2026))
+    return replace(steady, missing_years=(2025,))
+
+
+def test_backtest_does_not_score_months_in_a_missing_year():
+    """Months with no return are left out and said, not scored against a partial count.
+
+    Before, every month of the missing 2024-25 was scored against the children the
+    returns either side imply (on the sample with 2023-24 removed: 821 three months on,
+    against 866 in the full returns).
+    """
+    with pytest.warns(ForecastWarning, match=r"does not score 9 months \(Apr 2024 to Dec 2024\)"):
+        result = backtest(_gap_history(), pd.Timestamp("2023-12-31"), 12, FAST)
+    assert sorted(set(result.scores["horizon_months"])) == [3]
+    assert result.coverage["month"].tolist() == ["2024-01-31", "2024-02-29", "2024-03-31"]
+    assert result.summary()["horizon_months"].tolist() == [3]
+
+
+def test_backtest_with_every_horizon_in_a_missing_year_refuses_in_a_sentence():
+    """Nothing left to score is a clear ForecastError, not an empty table."""
+    with pytest.raises(ForecastError, match=r"every horizon \(3, 6 and 12 months"):
+        backtest(_gap_history(), pd.Timestamp("2024-03-31"), 12, FAST)
+
+
+def test_backtest_shorter_than_every_standard_horizon_scores_its_own():
+    """A 2-month backtest scores at 2 months (before: KeyError 'category', a traceback)."""
+    result = backtest(steady_history(40), CUT, 2, FAST)
+    assert sorted(set(result.scores["horizon_months"])) == [2]
+    assert result.summary()["horizon_months"].tolist() == [2]
+
+
+def test_backtest_longer_than_every_standard_horizon_also_scores_its_own():
+    """A 15-month backtest scores at 3, 6, 12 and 15 months (before: 15 left out)."""
+    result = backtest(steady_history(40), pd.Timestamp("2024-12-31"), 15, FAST)
+    assert sorted(set(result.scores["horizon_months"])) == [3, 6, 12, 15]
+
+
+def test_backtest_from_a_mid_month_cutoff_says_when_its_horizons_fall():
+    """A cutoff on the 15th: '3 months ahead' is the third month end after it, 2.5 months
+    on; said, with the dates (before: scored and labelled 3, 6 and 12 months, silently)."""
+    with pytest.warns(ForecastWarning, match="3, 6 and 12-month scores are on 31/05/2025, "):
+        backtest(steady_history(40), pd.Timestamp("2025-03-15"), 12, FAST)
+
+
+def test_backtest_scores_a_cutoff_given_twice_once():
+    """The same cutoff twice (or as a date and a timestamp) counts once in the means
+    (before: scored twice, weighting the summary towards it)."""
+    result = backtest(steady_history(40), [CUT, CUT, pd.Timestamp("2024-12-31")], 12, FAST)
+    assert sorted(set(result.scores["cutoff"])) == ["2024-12-31", "2025-03-31"]
+    assert len(result.coverage) == 2 * 12

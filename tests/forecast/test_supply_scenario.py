@@ -87,6 +87,38 @@ def test_supply_file_raises_on_unknown_category(tmp_path):
         load_supply(bad)
 
 
+@pytest.mark.parametrize("category", ["secure", "kinship_foster", "in_house_foster"])
+def test_supply_file_refuses_a_block_contract_the_shortfall_would_drop(tmp_path, category):
+    """Block contracts count for IFA, external residential and supported places only; one for
+    another category is refused in a sentence (before: accepted, and its places silently
+    left out of supply.csv and shortfall.csv)."""
+    bad = tmp_path / "supply.toml"
+    bad.write_text(f"[block_contracts]\nifa_foster = 3\n{category} = 2\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"places in {category} would be left out"):
+        load_supply(bad)
+
+
+def test_supply_file_given_as_a_spreadsheet_says_so(tmp_path):
+    """An Excel workbook given as the supply file is named as one (before: "not a valid TOML
+    file ('utf-8' codec can't decode byte 0x83 in position 10: invalid start byte)")."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["category", "places"])
+    wb.active.append(["in_house_foster", 262])
+    wb.save(tmp_path / "supply.xlsx")
+    with pytest.raises(ConfigError, match=r"this is a spreadsheet \(Excel\), but a supply file is"):
+        load_supply(tmp_path / "supply.xlsx")
+
+
+def test_supply_file_saved_with_a_byte_order_mark_loads(tmp_path):
+    """A file saved as "UTF-8 with BOM" (Windows Notepad) reads as written (before: "not a
+    valid TOML file (Invalid statement (at line 1, column 1))")."""
+    path = tmp_path / "supply.toml"
+    path.write_bytes(b"\xef\xbb\xbf[block_contracts]\nifa_foster = 3\n")
+    assert load_supply(path).block_contracts == {"ifa_foster": 3}
+
+
 @pytest.mark.parametrize("name", ["entries_up_20.toml", "step_down_and_in_house.toml"])
 def test_sample_scenarios_load(name: str):
     """Both example scenarios in data/sample/scenarios are valid and change something."""
