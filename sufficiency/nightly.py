@@ -12,6 +12,7 @@ partial folder, which the next run deletes once it holds the lock.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
@@ -86,6 +87,11 @@ def job_validate(ctx: JobContext) -> JobOutcome:
         run_date=ctx.run_date,
         default_responsible_la=ctx.params.general.responsible_la,
     )
+    if ctx.pseudonym_key is not None:  # a problem's value may be a child's ID
+        from sufficiency.pseudonymise import pseudonymise_problems
+
+        problems = pseudonymise_problems(report.problems, ctx.pseudonym_key)
+        report = dataclasses.replace(report, problems=problems)
     path = atomic_write_text(ctx.out_dir / "validation.json", report.to_json() + "\n")
     # rows with errors are set aside by the jobs that read them (one bad row never
     # blocks the night); an error about a whole file stops it
@@ -113,11 +119,11 @@ def job_match(ctx: JobContext) -> JobOutcome:
                 params=ctx.params, decisions=ctx.inputs.get("decisions"),
                 strict=ctx.params.nightly.strict, progress=ctx.stage)  # fmt: skip
     records = match_records(run)  # the store keeps real IDs
-    for a in run.summary.set_aside:
-        log.warning("set aside %s row %s: %s", a.file, a.row, a.problem)
     recorded = [n.as_dict() for n in run.decisions.notes]
     if ctx.pseudonym_key is not None:
         run = pseudonymise_run(run, run.referrals["child_id"], ctx.pseudonym_key)
+    for a in run.summary.set_aside:  # the problem quotes the value: a child ID perhaps
+        log.warning("set aside %s row %s: %s", a.file, a.row, a.problem)
     ctx.stage("Writing outputs")
     written = run.write(ctx.out_dir)
     s = run.summary
