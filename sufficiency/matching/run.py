@@ -184,7 +184,8 @@ def run_matching(
     stages.lap("reading")
     say("Building the candidate placements for each child")
     prob = build_problem(referrals, placements, run_date, mp)
-    prob, outcome = apply_decisions(prob, decisions, siblings_together=together)
+    prob, outcome = apply_decisions(prob, decisions, siblings_together=together,
+                                    set_aside=set_aside)  # fmt: skip
     stages.lap("problem")
     say("Finding the best matches")
     result = solve(prob, mp, started=started) if prob.num_children else _nobody(prob, mp)

@@ -187,6 +187,27 @@ def test_expired_and_unknown_decisions_are_ignored_and_listed() -> None:
     assert headline is not None and headline.startswith("Decisions: 1 applied, 3 ignored")
 
 
+def test_decision_on_a_row_set_aside_says_the_row_was_set_aside() -> None:
+    """A decision on a child (or placement) whose row was set aside for an error says so,
+    not that the child is not referred tonight (the team would look for the wrong cause)."""
+    refs = referrals_frame([referral("C1")])
+    plcs = placements_frame([placement("P1")])
+    aside = pd.DataFrame({"file": ["referrals.csv", "placements.csv"], "row": [3, 4],
+                          "id": ["C7", "P9"], "problem": ["dob: not a date", "vacancies: 2x"],
+                          "file_kind": ["referrals", "placements"]})  # fmt: skip
+    rows = [decision("C7", "P1"), decision("C1", "P9", "exclude"), decision("C8", "P1")]
+    run = run_matching(refs, plcs, RUN_DATE, Params(), decisions=decisions_frame(rows),
+                       set_aside=aside)  # fmt: skip
+    ignored = {(n["child_id"], n["placement_id"]): n["note"] for n in _notes(run, "ignored")}
+    assert ignored == {
+        ("C7", "P1"): "child C7 is in tonight's referrals but their row was set aside for an "
+        "error; correct it and re-run.",
+        ("C1", "P9"): "placement P9 is on tonight's register but its row was set aside for an "
+        "error; correct it and re-run.",
+        ("C8", "P1"): "child C8 is not in tonight's referrals.",
+    }
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instance(), st.data())
 def test_valid_pins_are_always_honoured(case, data) -> None:  # type: ignore[no-untyped-def]
