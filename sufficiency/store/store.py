@@ -403,11 +403,30 @@ class RunStore:
             out.append(DiffRow(child, before, after, why))
         return out
 
+    @staticmethod
+    def _latest_succeeded(s: Session) -> dict[str, int]:
+        """The latest successful run of each kind, by kind."""
+        q = (select(Run.kind, Run.id).where(Run.status == "succeeded")
+             .order_by(Run.started_at.desc(), Run.id.desc()))  # fmt: skip
+        latest: dict[str, int] = {}
+        for kind, rid in s.execute(q):
+            latest.setdefault(kind, int(rid))
+        return latest
+
     def prune(self, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
-        """Delete runs (and everything recorded with them) started before ``now - older_than``."""
+        """Delete runs (and everything recorded with them) started before ``now - older_than``.
+
+        Never deleted, however old: the latest successful run of each kind (what the web
+        application shows, and what the next night's ``runs diff`` compares with) and a
+        run still running (a nightly run recording into the store as the prune runs).
+        """
         cutoff = (utc(now) or dt.datetime.now(dt.UTC)) - older_than
         with Session(self.engine) as s, s.begin():
-            ids = list(s.scalars(select(Run.id).where(Run.started_at < cutoff)))
+            keep = {rid for (rid,) in s.execute(
+                select(Run.id).where(Run.status == "running")
+            )} | set(self._latest_succeeded(s).values())  # fmt: skip
+            ids = [i for i in s.scalars(select(Run.id).where(Run.started_at < cutoff))
+                   if i not in keep]  # fmt: skip
             for model in (Outcome, RunRow, RunFile, RunDecision):
                 s.execute(delete(model).where(model.run_id.in_(ids)))
             s.execute(delete(Run).where(Run.id.in_(ids)))

@@ -96,6 +96,28 @@ def test_prune_deletes_old_runs_and_their_records(store_url):
     store.close()
 
 
+def test_prune_keeps_the_latest_run_of_each_kind_and_runs_still_running(store_url):
+    """However old, the latest successful run of each kind stays (the web application's
+    proposals and the next night's diff need it), and so does a run still running; an
+    older or failed run of the same kind goes."""
+    store = RunStore(store_url)
+    older = _night(store, T0, {"C1": "a"}, {"P1": ("x", 1)}, {"C1": "P1"})
+    latest = _night(store, T0 + dt.timedelta(days=1), {"C1": "a"}, {"P1": ("x", 1)},
+                    {"C1": "P1"})  # fmt: skip
+    failed = store.start("match", {}, now=T0 + dt.timedelta(days=2))
+    store.finish(failed, succeeded=False, failure_reason="input errors",
+                 now=T0 + dt.timedelta(days=2))  # fmt: skip
+    forecast = store.start("forecast", {}, now=T0)
+    store.finish(forecast, succeeded=True, now=T0)
+    running = store.start("spend", {}, now=T0)
+    assert store.prune(parse_age("90d"), now=T0 + dt.timedelta(days=400)) == 2
+    assert sorted(r["id"] for r in store.list_runs()) == sorted([latest, forecast, running])
+    assert store.get(latest)["outcomes"] == [{"child_id": "C1", "placement_id": "P1",
+                                              "reason": None}]  # fmt: skip
+    assert older != latest
+    store.close()
+
+
 def test_mark_interrupted_fails_runs_of_dead_processes(store_url):
     """A run whose process died before finishing is marked failed, with the reason."""
     code = (

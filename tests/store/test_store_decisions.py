@@ -45,7 +45,9 @@ def test_decisions_are_recorded_with_the_run(store_url):
     ]  # fmt: skip
     assert got[0]["decided_on"] == dt.date(2026, 3, 30) and got[0]["decided_by"] == "J Smith"
     assert got[1]["until"] == dt.date(2026, 3, 1)
-    assert store.prune(dt.timedelta(days=0), now=T0 + dt.timedelta(days=1)) == 1
+    # pruned with its run (the latest run of its kind is kept, so a newer one is recorded)
+    _night(store, T0 + dt.timedelta(days=1), {"C1": "P1"}, [])
+    assert store.prune(dt.timedelta(days=0), now=T0 + dt.timedelta(days=2)) == 1
     store.close()
 
 
