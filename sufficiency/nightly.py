@@ -3,6 +3,9 @@
 Exit codes (documented in the README): 0 success; 1 an input or configuration
 error (the run is recorded as failed with the reason); 2 a run failure (solver or
 unexpected error, another nightly run holding the lock, an unusable run store).
+A job that fails does not stop the others (a broken 903 history never costs the
+placement team tonight's matches): it is recorded as failed and left out of the
+output folder, the others' outputs are published, and the exit code is the failure's.
 
 Outputs are written into a hidden ``.NAME.partial-PID`` folder beside the output
 folder and renamed into place only when every job has finished, so a reader
@@ -292,6 +295,7 @@ def _locked_run(
     messages: list[str] = []
     run_ids: list[int] = []
     finished: list[tuple[int, JobOutcome, dict[str, Path]]] = []
+    failures: list[tuple[str, int, str]] = []  # (job, exit code, message) of each failed
     try:
         if nightly.pseudonymise:
             from sufficiency.pseudonymise import load_key
@@ -315,37 +319,21 @@ def _locked_run(
             run_id = store.start(name, config, inputs=input_files(inputs))
             run_ids.append(run_id)
             log.info("job started", extra={"job": name, "run_id": run_id})
-            try:
-                try:
-                    outcome = func(JobContext(params, run_date, job_dir, inputs, key, name))
-                finally:
-                    if from_store and key is not None:  # it names children by their real IDs
-                        (job_dir / "team_decisions.csv").unlink(missing_ok=True)
-            except InputDataError as exc:
-                store.finish(run_id, succeeded=False, failure_reason=str(exc))
-                log.error(
-                    "job failed: input errors",
-                    extra={"job": name, "run_id": run_id, "num_problems": len(exc.problems)},
-                )
-                return NightlyReport(EXIT_INPUT, (f"Error in {name}: {exc}",), None,
-                                     tuple(run_ids))  # fmt: skip
-            except SufficiencyError as exc:
-                store.finish(run_id, succeeded=False, failure_reason=str(exc))
-                log.error("job failed", extra={"job": name, "run_id": run_id})
-                code = EXIT_INPUT if isinstance(exc, ConfigError) else EXIT_FAILURE
-                return NightlyReport(code, (f"Error in {name}: {exc}",), None, tuple(run_ids))
-            except Exception as exc:  # a bug or a solver crash: record it, exit 2
-                store.finish(run_id, succeeded=False,
-                             failure_reason=f"{type(exc).__name__}: {exc}")  # fmt: skip
-                log.exception("job crashed", extra={"job": name, "run_id": run_id})
-                return NightlyReport(
-                    EXIT_FAILURE,
-                    (f"Error in {name}: unexpected failure ({type(exc).__name__}: {exc}); "
-                     "recorded in the run store",),
-                    None, tuple(run_ids),
-                )  # fmt: skip
+            ctx = JobContext(params, run_date, job_dir, inputs, key, name)
+            outcome, code, failure = _run_job(
+                func, ctx, store, run_id, from_store and key is not None
+            )
+            if outcome is None:
+                # one job's broken input never costs the others their outputs: the job is
+                # recorded as failed, left out of the folder, and the night goes on
+                shutil.rmtree(job_dir, ignore_errors=True)
+                failures.append((name, code, failure))
+                continue
             final_outputs = {k: out_final / name / p.name for k, p in outcome.outputs.items()}
             finished.append((run_id, outcome, final_outputs))
+        if not finished:  # nothing to publish: an earlier folder for the date stays
+            return NightlyReport(max(c for _, c, _ in failures), tuple(m for _, _, m in failures),
+                                 None, tuple(run_ids))  # fmt: skip
         # Publish first, then record success: a kill between the two leaves complete
         # outputs and a run the next night marks as interrupted, never the reverse.
         replace_folder(partial, out_final)
@@ -364,9 +352,50 @@ def _locked_run(
     finally:
         shutil.rmtree(partial, ignore_errors=True)
         store.close()
-    log.info("nightly run finished", extra={"out_dir": str(out_final), "runs": run_ids})
+    failed = [name for name, _, _ in failures]
+    log.info("nightly run finished",
+             extra={"out_dir": str(out_final), "runs": run_ids, "failed_jobs": failed})  # fmt: skip
+    if failures:
+        messages.insert(0, f"Outputs in {out_final}, without those of the job(s) that "
+                           f"failed ({', '.join(failed)}).")  # fmt: skip
+        return NightlyReport(max(c for _, c, _ in failures), (*(m for _, _, m in failures),
+                             *messages), out_final, tuple(run_ids))  # fmt: skip
     return NightlyReport(EXIT_OK, (f"Outputs in {out_final}", *messages), out_final,
                          tuple(run_ids))  # fmt: skip
+
+
+def _run_job(
+    func: Callable[[JobContext], JobOutcome],
+    ctx: JobContext,
+    store: Any,
+    run_id: int,
+    drop_decisions_file: bool,
+) -> tuple[JobOutcome | None, int, str]:
+    """Run one job: its outcome, or ``None`` with the exit code and message of its failure
+    (recorded in the store as failed, with the reason, and logged)."""
+    name = ctx.job
+    try:
+        try:
+            return func(ctx), EXIT_OK, ""
+        finally:
+            if drop_decisions_file:  # pseudonymised: the file names children by real IDs
+                (ctx.out_dir / "team_decisions.csv").unlink(missing_ok=True)
+    except InputDataError as exc:
+        store.finish(run_id, succeeded=False, failure_reason=str(exc))
+        n = len(exc.problems)
+        log.error("job failed: input errors",
+                  extra={"job": name, "run_id": run_id, "num_problems": n})  # fmt: skip
+        return None, EXIT_INPUT, f"Error in {name}: {exc}"
+    except SufficiencyError as exc:
+        store.finish(run_id, succeeded=False, failure_reason=str(exc))
+        log.error("job failed", extra={"job": name, "run_id": run_id})
+        code = EXIT_INPUT if isinstance(exc, ConfigError) else EXIT_FAILURE
+        return None, code, f"Error in {name}: {exc}"
+    except Exception as exc:  # a bug or a solver crash: record it, exit 2
+        store.finish(run_id, succeeded=False, failure_reason=f"{type(exc).__name__}: {exc}")
+        log.exception("job crashed", extra={"job": name, "run_id": run_id})
+        why = f"unexpected failure ({type(exc).__name__}: {exc}); recorded in the run store"
+        return None, EXIT_FAILURE, f"Error in {name}: {why}"
 
 
 def _without_timings(value: Any) -> Any:

@@ -109,6 +109,29 @@ def test_nightly_unusable_file_still_stops_the_night(tmp_path, sample_dir):
     assert run["status"] == "failed" and "dob" in run["failure_reason"]
 
 
+def test_one_jobs_missing_input_does_not_cost_the_others_their_outputs(tmp_path, sample_dir):
+    """The 903 history missing: validate and forecast fail (recorded with the reason,
+    named in the messages and the log), but tonight's matching still runs and is
+    published; the exit code is the failures' (1)."""
+    cfg = _config(tmp_path, sample_dir, jobs=("validate", "match", "forecast"))
+    cfg.write_text(cfg.read_text() + f'history = "{tmp_path / "no-such-history"}"\n')
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_INPUT, report.messages
+    out = tmp_path / "out" / "2026-04-01"
+    assert sorted(p.name for p in out.iterdir()) == ["match"]
+    assert (out / "match" / "match_report.xlsx").is_file()
+    assert any("without those of the job(s) that failed (validate, forecast)" in m
+               for m in report.messages)  # fmt: skip
+    assert [m.split(":")[0] for m in report.messages if m.startswith("Error")] == [
+        "Error in validate", "Error in forecast"]  # fmt: skip
+    runs = {r["kind"]: r for r in _store(tmp_path).list_runs()}
+    assert {k: r["status"] for k, r in runs.items()} == {
+        "validate": "failed", "match": "succeeded", "forecast": "failed"}  # fmt: skip
+    assert "does not exist" in runs["forecast"]["failure_reason"]
+    last = json.loads((tmp_path / "logs" / "nightly.log").read_text().splitlines()[-1])
+    assert last["failed_jobs"] == ["validate", "forecast"]
+
+
 def test_nightly_refuses_to_run_while_another_holds_the_lock(tmp_path, sample_dir):
     """With the lock held, a second run exits 2 with a clear message and does nothing."""
     cfg = _config(tmp_path, sample_dir)
