@@ -10,7 +10,7 @@ output folder, the others' outputs are published, and the exit code is the failu
 Outputs are written into a hidden ``.NAME.partial-PID`` folder beside the output
 folder and renamed into place only when every job has finished, so a reader
 never sees a half-written output folder. A run killed part-way leaves only its
-partial folder, which the next run deletes once it holds the lock.
+partial folder, which the next run (for any date) deletes once it holds the lock.
 """
 
 from __future__ import annotations
@@ -287,8 +287,7 @@ def _locked_run(
         log.warning("marked interrupted runs as failed", extra={"num_runs": interrupted})
     parent = out_final.parent
     parent.mkdir(parents=True, exist_ok=True)
-    for stale in parent.glob(f".{out_final.name}.partial-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    _remove_stale_partials(parent)
     partial = parent / f".{out_final.name}.partial-{os.getpid()}"
     partial.mkdir(mode=DIR_MODE)
     key = None
@@ -362,6 +361,27 @@ def _locked_run(
                              *messages), out_final, tuple(run_ids))  # fmt: skip
     return NightlyReport(EXIT_OK, (f"Outputs in {out_final}", *messages), out_final,
                          tuple(run_ids))  # fmt: skip
+
+
+def _remove_stale_partials(parent: Path) -> None:
+    """Delete the partial folders runs killed part-way left in ``parent``, whatever night
+    they were for (they hold children's data no retention rule sees, being hidden); a
+    partial folder whose process is still running is left alone."""
+    for stale in parent.glob(".*.partial-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or _process_exists(int(pid)):
+            continue
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _run_job(
