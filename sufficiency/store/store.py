@@ -373,8 +373,18 @@ class RunStore:
         """Children whose proposal changed between two matching runs, with the likely cause."""
         with Session(self.engine) as s:
             for rid in (run_a, run_b):
-                if s.get(Run, rid) is None:
+                run = s.get(Run, rid)
+                if run is None:
                     raise StoreError(f"no run {rid} in the store")
+                # any other run has no proposals: every child would read as new or gone
+                if run.kind != "match":
+                    raise StoreError(f"run {rid} is a {run.kind} run; runs diff compares two "
+                                     "matching runs (runs list shows their kind)")  # fmt: skip
+                if run.status != "succeeded":
+                    why = f" ({run.failure_reason})" if run.failure_reason else ""
+                    state = "is still running" if run.status == "running" else run.status
+                    raise StoreError(f"matching run {rid} {state}{why}, so it has no "
+                                     "proposals to compare; choose one that succeeded")  # fmt: skip
 
             def outcomes(rid: int) -> dict[str, str]:
                 q = select(Outcome.child_id, Outcome.placement_id).where(Outcome.run_id == rid)

@@ -84,6 +84,25 @@ def test_diff_explains_why_proposals_changed(store_url):
     store.close()
 
 
+def test_diff_refuses_a_run_with_no_proposals(store_url):
+    """Diffing a validate run, or a matching run that failed, would call every child a new
+    referral (or no longer referred): it is refused in a sentence instead."""
+    store = RunStore(store_url)
+    good = _night(store, T0, {"C1": "a"}, {"P1": ("x", 1)}, {"C1": "P1"})
+    other = store.start("validate", {}, now=T0)
+    store.finish(other, succeeded=True, now=T0)
+    failed = store.start("match", {}, now=T0)
+    store.finish(failed, succeeded=False, failure_reason="input errors", now=T0)
+    running = store.start("match", {}, now=T0)
+    with pytest.raises(StoreError, match=f"run {other} is a validate run; runs diff compares"):
+        store.diff(other, good)
+    with pytest.raises(StoreError, match=rf"matching run {failed} failed \(input errors\)"):
+        store.diff(good, failed)
+    with pytest.raises(StoreError, match=f"matching run {running} is still running"):
+        store.diff(running, good)
+    store.close()
+
+
 def test_prune_deletes_old_runs_and_their_records(store_url):
     """Runs older than the cutoff go, with their outcomes; newer runs stay."""
     store = RunStore(store_url)
