@@ -338,6 +338,7 @@ def _locked_run(
         replace_folder(partial, out_final)
         store.moved_files(run_ids, partial, out_final)
         for run_id, outcome, final_outputs in finished:
+            outcome.summary["run_date"] = run_date.isoformat()  # ages, availability: by date
             outcome.summary["outputs_content_sha256"] = {
                 k: content_digest(p) for k, p in sorted(final_outputs.items())
             }
@@ -457,11 +458,15 @@ def _identical_message(store: Any, run_id: int) -> str:
     prev = store.previous_identical(run_id)
     if prev is None:
         return f"{run['kind']}: run {run_id} recorded."
-    mine = (run["summary"] or {}).get("outputs_content_sha256", {})
-    theirs = (store.get(prev)["summary"] or {}).get("outputs_content_sha256", {})
+    summary, before = run["summary"] or {}, store.get(prev)["summary"] or {}
+    mine = summary.get("outputs_content_sha256", {})
+    theirs = before.get("outputs_content_sha256", {})
+    same = f"{run['kind']}: run {run_id} had the same inputs and configuration as run {prev}"
+    if summary.get("run_date") != before.get("run_date"):
+        # a later date ages the children and opens placements: differences are expected
+        when = f" (run for {before['run_date']})" if before.get("run_date") else ""
+        return f"{same}{when}, for another run date."
     if mine == theirs:
-        return (f"{run['kind']}: run {run_id} had the same inputs and configuration as run "
-                f"{prev}, and its outputs are identical (run times aside).")  # fmt: skip
+        return f"{same}, and its outputs are identical (run times aside)."
     differ = sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k))
-    return (f"{run['kind']}: run {run_id} had the same inputs and configuration as run {prev} "
-            f"but these outputs differ: {', '.join(differ)}.")  # fmt: skip
+    return f"{same} but these outputs differ: {', '.join(differ)}."

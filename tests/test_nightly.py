@@ -68,6 +68,21 @@ def test_nightly_rerun_with_identical_inputs_says_outputs_are_identical(tmp_path
     assert any("outputs are identical" in m for m in report.messages), report.messages
 
 
+def test_same_inputs_on_another_run_date_are_not_called_differing_outputs(tmp_path, sample_dir):
+    """The next night on unchanged files: its outputs differ (children are a day older)
+    because the run date does, which is said, not 'these outputs differ' as though the
+    run were not reproducible."""
+    cfg = _config(tmp_path, sample_dir, jobs=("match",))
+    assert run_nightly(cfg, DAY).exit_code == EXIT_OK
+    later = DAY + dt.timedelta(days=40)
+    report = run_nightly(cfg, later)
+    assert report.exit_code == EXIT_OK
+    (line,) = [m for m in report.messages if m.startswith("match:")]
+    assert line == ("match: run 2 had the same inputs and configuration as run 1 (run for "
+                    "2026-04-01), for another run date.")  # fmt: skip
+    assert _store(tmp_path).get(2)["summary"]["run_date"] == later.isoformat()
+
+
 def test_nightly_bad_rows_are_set_aside_and_the_rest_matched(tmp_path, sample_dir, broken_dir):
     """Referral rows with errors never block the night: they are set aside (in
     unplaced.csv and the summary, with the problem) and the rest are matched, exit 0."""
