@@ -93,7 +93,7 @@ def job_validate(ctx: JobContext) -> JobOutcome:
     if ctx.pseudonym_key is not None:  # a problem's value may be a child's ID
         from sufficiency.pseudonymise import pseudonymise_problems
 
-        problems = pseudonymise_problems(report.problems, ctx.pseudonym_key)
+        problems = pseudonymise_problems(report.problems, ctx.pseudonym_key, report.child_ids)
         report = dataclasses.replace(report, problems=problems)
     path = atomic_write_text(ctx.out_dir / "validation.json", report.to_json() + "\n")
     # rows with errors are set aside by the jobs that read them (one bad row never

@@ -144,3 +144,29 @@ def test_pseudonymised_night_names_no_child_set_aside_or_only_in_a_decision(
     assert ignored == {pseudonym("R001", key.encode()), pseudonym("R099", key.encode())}
     unplaced = set(pd.read_csv(out / "unplaced.csv", dtype=str)["child_id"])
     assert {pseudonym("R001", key.encode()), pseudonym("R003", key.encode())} <= unplaced
+
+
+def test_pseudonymised_validation_quotes_no_903_child_id(tmp_path, sample_dir, monkeypatch):
+    """A 903 problem may quote a child's ID outside the CHILD column (an episode repeated
+    reads as overlapping episodes, the value being the child): with pseudonyms on, the
+    ID is pseudonymised in validation.json and the log like any other."""
+    import shutil
+
+    from sufficiency.pseudonymise import pseudonym
+
+    history = tmp_path / "ssda903"
+    shutil.copytree(sample_dir / "ssda903", history)
+    episodes = history / "2026" / "episodes.csv"
+    lines = episodes.read_text(encoding="utf-8").splitlines()
+    child = lines[11].split(",")[0]
+    episodes.write_text("\n".join([*lines, lines[11]]) + "\n", encoding="utf-8")
+    cfg = _config(tmp_path, sample_dir, jobs=("validate",))
+    cfg.write_text(cfg.read_text() + f'history = "{history}"\n')
+    key = "a-secret-key-of-some-length"
+    monkeypatch.setenv("SUFFICIENCY_PSEUDONYM_KEY", key)
+    report = run_nightly(cfg, DAY, pseudonymise=True)
+    assert report.exit_code == EXIT_OK, report.messages
+    validation = (tmp_path / "out" / "2026-04-01" / "validate" / "validation.json").read_text()
+    assert pseudonym(child, key.encode()) in validation
+    for text in (validation, (tmp_path / "logs" / "nightly.log").read_text()):
+        assert not re.search(rf"(?<![\w-]){child}(?![\w-])", text)
