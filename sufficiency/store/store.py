@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from sufficiency import __version__
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, sha256_file
-from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow
+from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow, TeamDecision
 from sufficiency.store.types import ChildOutcome, DecisionKey, InputRow, RowFingerprint
 
 STORE_ENV = "SUFFICIENCY_STORE"
@@ -400,12 +400,13 @@ class RunStore:
             ra, rb = rows(run_a, "referral"), rows(run_b, "referral")
             pa, pb = rows(run_a, "placement"), rows(run_b, "placement")
             da, db = _decisions(s, run_a), _decisions(s, run_b)
+            lifted = {k: _lifted(s, k, run_b) for k in _applied_keys(da) - _applied_keys(db)}
         out = []
         for child in sorted(set(oa) | set(ob)):
             before, after = oa.get(child, "not referred"), ob.get(child, "not referred")
             if before == after:
                 continue
-            why = _decision_cause(child, before, after, da, db) or _why(
+            why = _decision_cause(child, before, after, da, db, lifted) or _why(
                 child, before, after, ra, rb, pa, pb
             )
             if why == _KNOCK_ON and _applied_keys(da) != _applied_keys(db):
@@ -526,8 +527,33 @@ def _as_cause(d: Mapping[str, Any]) -> str:
     return f"{verb} by {d['decided_by']}{on}: {d['reason']}"
 
 
+def _lifted(s: Session, key: DecisionKey, run_b: int) -> str:
+    """Why a decision applied with an earlier run is missing from ``run_b``'s, as the web
+    application's record has it: withdrawn (by whom, when) or expired; else ``""``."""
+    q = (select(TeamDecision)
+         .where(TeamDecision.child_id == key.child_id,
+                TeamDecision.placement_id == key.placement_id,
+                TeamDecision.decision == key.decision)
+         .order_by(TeamDecision.decided_at.desc(), TeamDecision.id.desc()).limit(1))  # fmt: skip
+    d = s.scalar(q)
+    run = s.get(Run, run_b)
+    if d is None or run is None:
+        return ""
+    if d.withdrawn_at is not None:
+        return f" (withdrawn by {d.withdrawn_by} on {d.withdrawn_at.date().isoformat()})"
+    day = (run.summary or {}).get("run_date") or (utc(run.started_at) or run.started_at).date()
+    if d.until is not None and d.until.isoformat() < str(day):
+        return f" (it expired on {d.until.isoformat()})"
+    return ""
+
+
 def _decision_cause(
-    child: str, before: str, after: str, da: list[dict[str, Any]], db: list[dict[str, Any]]
+    child: str,
+    before: str,
+    after: str,
+    da: list[dict[str, Any]],
+    db: list[dict[str, Any]],
+    lifted: Mapping[DecisionKey, str],
 ) -> str | None:
     """The team decision recorded with run B (or lifted since run A) that explains why
     ``child`` moved from ``before`` to ``after``, if any."""
@@ -548,8 +574,8 @@ def _decision_cause(
     for key, verb in ((DecisionKey(child, before, "pin"), "pin to"),
                       (DecisionKey(child, after, "exclude"), "exclusion from")):  # fmt: skip
         if key in then and key not in now:
-            lifted = next((d for d in db if _key(d) == key), None)
-            why = f" ({lifted['status']}: {lifted['note']})" if lifted else ""
+            read = next((d for d in db if _key(d) == key), None)
+            why = f" ({read['status']}: {read['note']})" if read else lifted.get(key, "")
             return (f"the {verb} {key.placement_id} recorded with the earlier run no longer "
                     f"applies{why}")  # fmt: skip
     return None
