@@ -254,7 +254,10 @@ def run_nightly(
     nightly = params.nightly
     base = config_path.resolve().parent
     log_file = _resolve(base, nightly.log_file)
-    configure_logging(nightly.log_format, file=log_file)
+    try:
+        configure_logging(nightly.log_format, file=log_file)
+    except OSError as exc:
+        return NightlyReport(EXIT_INPUT, (_path_error(exc, "log_file", config_path),))
     out_final = _resolve(base, nightly.output_dir.replace("{date}", run_date.isoformat()))
     assert out_final is not None
     lock_path = _resolve(base, nightly.lock_file) or (
@@ -270,6 +273,18 @@ def run_nightly(
         )
         log.error("nightly run refused: lock held", extra={"lock_file": str(lock_path)})
         return NightlyReport(EXIT_FAILURE, (msg,))
+    except OSError as exc:  # a folder that cannot be created or written
+        log.error("nightly run failed: cannot write", extra={"path": str(exc.filename)})
+        return NightlyReport(EXIT_INPUT, (_path_error(exc, "output_dir or lock_file",
+                                                      config_path),))  # fmt: skip
+
+
+def _path_error(exc: OSError, options: str, config_path: Path) -> str:
+    """``Error: cannot write /x/y (No such file or directory): check ...`` for a path the
+    run could not create or write."""
+    where = exc.filename or "a file"
+    return (f"Error: cannot write {where} ({exc.strerror or exc}); check nightly.{options} "
+            f"in {config_path}.")  # fmt: skip
 
 
 def _locked_run(

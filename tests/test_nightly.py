@@ -147,6 +147,24 @@ def test_one_jobs_missing_input_does_not_cost_the_others_their_outputs(tmp_path,
     assert last["failed_jobs"] == ["validate", "forecast"]
 
 
+@pytest.mark.parametrize("option", ["output_dir", "log_file"])
+def test_nightly_output_or_log_folder_that_cannot_be_made_is_a_sentence(tmp_path, sample_dir,
+                                                                       option):  # fmt: skip
+    """An output or log path under a file (or anywhere the account cannot write): exit 1
+    and a sentence naming the path and the option, not a traceback."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    cfg = _config(tmp_path, sample_dir)
+    value = f"{blocker}/{{date}}" if option == "output_dir" else f"{blocker}/nightly.log"
+    text = "\n".join(line for line in cfg.read_text().splitlines()
+                     if not line.startswith(f"{option} ="))  # fmt: skip
+    cfg.write_text(f'{text}\n{option} = "{value}"\n')
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_INPUT
+    (message,) = report.messages
+    assert message.startswith(f"Error: cannot write {blocker}") and f"nightly.{option}" in message
+
+
 def test_nightly_refuses_to_run_while_another_holds_the_lock(tmp_path, sample_dir):
     """With the lock held, a second run exits 2 with a clear message and does nothing."""
     cfg = _config(tmp_path, sample_dir)
