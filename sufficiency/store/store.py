@@ -453,10 +453,14 @@ def _why(
     pa: dict[str, RowFingerprint],
     pb: dict[str, RowFingerprint],
 ) -> str:
+    # a child with an outcome but no referral row was referred with a row set aside for
+    # an error (reported unplaced with the problem), not new or gone
     if child not in ra:
-        return "new referral"
+        return "new referral" if before == "not referred" else (
+            "the child's referral was set aside for an error in the earlier run")  # fmt: skip
     if child not in rb:
-        return "no longer referred"
+        return "no longer referred" if after == "not referred" else (
+            "the child's referral was set aside for an error (see unplaced.csv)")  # fmt: skip
     if ra[child].row_sha256 != rb[child].row_sha256:
         return "the child's referral changed"
     if before not in ("unplaced", "not referred"):

@@ -84,6 +84,24 @@ def test_diff_explains_why_proposals_changed(store_url):
     store.close()
 
 
+def test_diff_says_a_referral_set_aside_was_not_a_child_gone_or_new(store_url):
+    """A child whose referral row is set aside for an error is recorded unplaced with no
+    referral fingerprint: the diff says the row was set aside, not 'no longer referred'
+    (nor 'new referral' the night it is read again)."""
+    store = RunStore(store_url)
+    plc = {"P1": ("x", 1), "P2": ("y", 1)}
+    a = _night(store, T0, {"C1": "a", "C2": "b"}, plc, {"C1": "P1", "C2": "P2"})
+    b = _night(store, T0 + dt.timedelta(days=1), {"C1": "a"}, plc, {"C1": "P1", "C2": None})
+    c = _night(store, T0 + dt.timedelta(days=2), {"C1": "a", "C2": "b"}, plc,
+               {"C1": "P1", "C2": "P2"})  # fmt: skip
+    (row,) = store.diff(a, b)
+    assert (row.child_id, row.after) == ("C2", "unplaced")
+    assert row.reason == "the child's referral was set aside for an error (see unplaced.csv)"
+    (row,) = store.diff(b, c)
+    assert row.reason == "the child's referral was set aside for an error in the earlier run"
+    store.close()
+
+
 def test_diff_refuses_a_run_with_no_proposals(store_url):
     """Diffing a validate run, or a matching run that failed, would call every child a new
     referral (or no longer referred): it is refused in a sentence instead."""
