@@ -123,6 +123,26 @@ def test_impossible_pin_is_refused_with_the_rule_it_breaks() -> None:
     assert sheet["status"].tolist() == ["refused"]
 
 
+def test_pin_refused_for_age_gives_the_ages() -> None:
+    """A pin refused by the age rule says the placement's ages and the child's, not the
+    rule's general words about supported accommodation (for a foster home that takes
+    babies, say)."""
+    refs = referrals_frame(
+        [referral("C1", age=12), referral("C2", age=14, supported_suitability="suitable")]
+    )
+    plcs = placements_frame([placement("P1", age_min=0, age_max=1),
+                             placement("P2", setting="supported", age_min=0, age_max=17),
+                             placement("P3", weekly_cost=900.0, vacancies=2)])  # fmt: skip
+    rows = [decision("C1", "P1"), decision("C2", "P2")]
+    run = run_matching(refs, plcs, RUN_DATE, Params(), decisions=decisions_frame(rows))
+    notes = {n["child_id"]: n["note"] for n in _notes(run, "refused")}
+    assert notes == {
+        "C1": "the placement takes children aged 0 to 1 and the child is 12: rule 3 (age).",
+        "C2": "the placement is supported accommodation, for 16-17 year olds, and the child "
+        "is 14: rule 3 (age).",
+    }
+
+
 def test_two_pins_over_capacity_are_both_refused() -> None:
     """Two children pinned to a one-vacancy home: neither pin is obeyed, and the note
     names the capacity rule and both children."""
