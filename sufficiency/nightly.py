@@ -5,7 +5,8 @@ error (the run is recorded as failed with the reason); 2 a run failure (solver o
 unexpected error, another nightly run holding the lock, an unusable run store).
 A job that fails does not stop the others (a broken 903 history never costs the
 placement team tonight's matches): it is recorded as failed and left out of the
-output folder, the others' outputs are published, and the exit code is the failure's.
+output folder (a re-run for the same date keeps its earlier outputs), the others'
+outputs are published, and the exit code is the failure's.
 
 Outputs are written into a hidden ``.NAME.partial-PID`` folder beside the output
 folder and renamed into place only when every job has finished, so a reader
@@ -348,6 +349,13 @@ def _locked_run(
         if not finished:  # nothing to publish: an earlier folder for the date stays
             return NightlyReport(max(c for _, c, _ in failures), tuple(m for _, _, m in failures),
                                  None, tuple(run_ids))  # fmt: skip
+        for name, _, _ in failures:
+            # a re-run for the date whose job failed keeps that job's earlier outputs (the
+            # earlier run's record still points at them) rather than deleting them
+            if (earlier := out_final / name).is_dir():
+                shutil.copytree(earlier, partial / name)
+                messages.append(f"{name}: failed tonight; its outputs from the earlier run "
+                                "for this date are kept.")  # fmt: skip
         # Publish first, then record success: a kill between the two leaves complete
         # outputs and a run the next night marks as interrupted, never the reverse.
         replace_folder(partial, out_final)

@@ -147,6 +147,22 @@ def test_one_jobs_missing_input_does_not_cost_the_others_their_outputs(tmp_path,
     assert last["failed_jobs"] == ["validate", "forecast"]
 
 
+def test_rerun_for_a_date_keeps_the_earlier_outputs_of_a_job_that_fails(tmp_path, sample_dir):
+    """Re-running a night whose validate job now fails keeps that job's outputs from the
+    earlier run for the date (which the store still points at), and says so."""
+    cfg = _config(tmp_path, sample_dir, jobs=("validate", "match"))
+    assert run_nightly(cfg, DAY).exit_code == EXIT_OK
+    kept = tmp_path / "out" / "2026-04-01" / "validate" / "validation.json"
+    before = kept.read_bytes()
+    cfg.write_text(cfg.read_text() + f'history = "{tmp_path / "no-such-history"}"\n')
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_INPUT
+    assert kept.read_bytes() == before
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert "validate: failed tonight; its outputs from the earlier run for this date are kept." in (
+        report.messages)  # fmt: skip
+
+
 @pytest.mark.parametrize("option", ["output_dir", "log_file"])
 def test_nightly_output_or_log_folder_that_cannot_be_made_is_a_sentence(tmp_path, sample_dir,
                                                                        option):  # fmt: skip
