@@ -390,12 +390,25 @@ def _locked_run(
 def _remove_stale_partials(parent: Path) -> None:
     """Delete the partial folders runs killed part-way left in ``parent``, whatever night
     they were for (they hold children's data no retention rule sees, being hidden); a
-    partial folder whose process is still running is left alone."""
+    partial folder whose process is still running is left alone.
+
+    A run killed while swapping its folder into place (between moving the earlier folder
+    for the date aside as ``.NAME.old-*`` and renaming its own in) leaves no folder for the
+    date: the earlier one is put back. An ``.old`` folder beside a published one is deleted.
+    """
     for stale in parent.glob(".*.partial-*"):
         pid = stale.name.rsplit("-", 1)[-1]
         if not pid.isdigit() or _process_exists(int(pid)):
             continue
         shutil.rmtree(stale, ignore_errors=True)
+    for old in sorted(parent.glob(".*.old-*")):
+        final = parent / old.name[1:].rsplit(".old-", 1)[0]
+        if final.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(old, final)
+            log.warning("restored an output folder a killed run had moved aside",
+                        extra={"out_dir": str(final)})  # fmt: skip
 
 
 def _process_exists(pid: int) -> bool:

@@ -232,6 +232,22 @@ def test_sigkill_part_way_leaves_no_partial_output_and_a_usable_store(tmp_path, 
     assert killed["status"] == "failed" and "interrupted" in killed["failure_reason"]
 
 
+def test_run_killed_mid_swap_gets_the_earlier_folder_back(tmp_path, sample_dir):
+    """Killed between moving the earlier folder for its date aside and renaming its own in,
+    a run leaves no folder for the date; the next run puts the earlier one back (and
+    deletes an aside folder whose date was published)."""
+    cfg = _config(tmp_path, sample_dir)
+    assert run_nightly(cfg, DAY).exit_code == EXIT_OK
+    out = tmp_path / "out"
+    before = (out / "2026-04-01" / "validate" / "validation.json").read_bytes()
+    os.replace(out / "2026-04-01", out / ".2026-04-01.old-0123abcd")  # what the kill left
+    (out / ".2026-04-02.old-4567").mkdir()
+    (out / "2026-04-02").mkdir()
+    assert run_nightly(cfg, DAY + dt.timedelta(days=2)).exit_code == EXIT_OK
+    assert (out / "2026-04-01" / "validate" / "validation.json").read_bytes() == before
+    assert not list(out.glob(".*.old-*"))
+
+
 def test_nightly_store_that_is_not_a_database_is_a_clear_error(tmp_path, sample_dir):
     """A store URL pointing at some other file: exit 2 and a sentence saying so."""
     bad = tmp_path / "store" / "runs.sqlite"
