@@ -187,7 +187,9 @@ def apply_decisions(
     aside = _set_aside_ids(set_aside)
     for k, r in enumerate(rows):
         until = _date(r.get("until"))
-        if r["child_id"] not in kid_row:
+        if until is not None and until < prob.run_date:  # over, whoever is referred tonight
+            status[k] = ("ignored", f"it expired on {until.isoformat()}.")
+        elif r["child_id"] not in kid_row:
             status[k] = ("ignored", f"child {r['child_id']} " + (
                 "is in tonight's referrals but their row was set aside for an error; correct "
                 "it and re-run." if r["child_id"] in aside["referrals"]
@@ -197,8 +199,6 @@ def apply_decisions(
                 "is on tonight's register but its row was set aside for an error; correct it "
                 "and re-run." if r["placement_id"] in aside["placements"]
                 else "is not on tonight's register."))  # fmt: skip
-        elif until is not None and until < prob.run_date:
-            status[k] = ("ignored", f"it expired on {until.isoformat()}.")
         elif r["decision"] == "exclude":
             excluded.add((kid_row[r["child_id"]], place_row[r["placement_id"]]))
             status[k] = ("applied", "the child is not matched to this placement.")

@@ -193,6 +193,7 @@ def test_expired_and_unknown_decisions_are_ignored_and_listed() -> None:
         decision("C1", "P9"),
         decision("C7", "P1"),
         decision("C1", "P2", "exclude", until=pd.Timestamp(RUN_DATE)),  # holds on its last day
+        decision("C9", "P1", "exclude", until=pd.Timestamp("2026-02-01")),  # over: child gone too
     ]
     run = run_matching(refs, plcs, RUN_DATE, Params(), decisions=decisions_frame(rows))
     assert _where(run)["C1"] == "P1"
@@ -201,10 +202,11 @@ def test_expired_and_unknown_decisions_are_ignored_and_listed() -> None:
         ("C1", "P1"): "it expired on 2026-02-28.",
         ("C1", "P9"): "placement P9 is not on tonight's register.",
         ("C7", "P1"): "child C7 is not in tonight's referrals.",
+        ("C9", "P1"): "it expired on 2026-02-01.",
     }
     assert [n["placement_id"] for n in _notes(run, "applied")] == ["P2"]
     headline = run.decisions.headline()
-    assert headline is not None and headline.startswith("Decisions: 1 applied, 3 ignored")
+    assert headline is not None and headline.startswith("Decisions: 1 applied, 4 ignored")
 
 
 def test_decision_on_a_row_set_aside_says_the_row_was_set_aside() -> None:
