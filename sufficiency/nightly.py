@@ -498,10 +498,9 @@ def _identical_message(store: Any, run_id: int) -> str:
     mine = summary.get("outputs_content_sha256", {})
     theirs = before.get("outputs_content_sha256", {})
     same = f"{run['kind']}: run {run_id} had the same inputs and configuration as run {prev}"
-    if summary.get("run_date") != before.get("run_date"):
+    if before.get("run_date") and summary.get("run_date") != before["run_date"]:
         # a later date ages the children and opens placements: differences are expected
-        when = f" (run for {before['run_date']})" if before.get("run_date") else ""
-        return f"{same}{when}, for another run date."
+        return f"{same} (run for {before['run_date']}), for another run date."
     if mine == theirs:
         return f"{same}, and its outputs are identical (run times aside)."
     differ = sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k))
