@@ -31,7 +31,13 @@ from typing import IO, Any
 
 from sufficiency.config import Params, load_params
 from sufficiency.errors import ConfigError, InputDataError, StoreError, SufficiencyError
-from sufficiency.io.atomic import DIR_MODE, atomic_write_text, replace_folder, sha256_file
+from sufficiency.io.atomic import (
+    DIR_MODE,
+    atomic_write_text,
+    clean_stale_folders,
+    replace_folder,
+    sha256_file,
+)
 from sufficiency.io.quality import DataQuality
 from sufficiency.logs import configure_logging, get_logger
 from sufficiency.store.record import input_files
@@ -303,7 +309,9 @@ def _locked_run(
         log.warning("marked interrupted runs as failed", extra={"num_runs": interrupted})
     parent = out_final.parent
     parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_partials(parent)
+    for restored in clean_stale_folders(parent):
+        log.warning("restored an output folder a killed run had moved aside",
+                    extra={"out_dir": str(restored)})  # fmt: skip
     partial = parent / f".{out_final.name}.partial-{os.getpid()}"
     partial.mkdir(mode=DIR_MODE)
     key = None
@@ -349,12 +357,12 @@ def _locked_run(
         if not finished:  # nothing to publish: an earlier folder for the date stays
             return NightlyReport(max(c for _, c, _ in failures), tuple(m for _, _, m in failures),
                                  None, tuple(run_ids))  # fmt: skip
-        for name, _, _ in failures:
+        for job, _, _ in failures:
             # a re-run for the date whose job failed keeps that job's earlier outputs (the
             # earlier run's record still points at them) rather than deleting them
-            if (earlier := out_final / name).is_dir():
-                shutil.copytree(earlier, partial / name)
-                messages.append(f"{name}: failed tonight; its outputs from the earlier run "
+            if (earlier := out_final / job).is_dir():
+                shutil.copytree(earlier, partial / job)
+                messages.append(f"{job}: failed tonight; its outputs from the earlier run "
                                 "for this date are kept.")  # fmt: skip
         # Publish first, then record success: a kill between the two leaves complete
         # outputs and a run the next night marks as interrupted, never the reverse.
@@ -385,40 +393,6 @@ def _locked_run(
                              *messages), out_final, tuple(run_ids))  # fmt: skip
     return NightlyReport(EXIT_OK, (f"Outputs in {out_final}", *messages), out_final,
                          tuple(run_ids))  # fmt: skip
-
-
-def _remove_stale_partials(parent: Path) -> None:
-    """Delete the partial folders runs killed part-way left in ``parent``, whatever night
-    they were for (they hold children's data no retention rule sees, being hidden); a
-    partial folder whose process is still running is left alone.
-
-    A run killed while swapping its folder into place (between moving the earlier folder
-    for the date aside as ``.NAME.old-*`` and renaming its own in) leaves no folder for the
-    date: the earlier one is put back. An ``.old`` folder beside a published one is deleted.
-    """
-    for stale in parent.glob(".*.partial-*"):
-        pid = stale.name.rsplit("-", 1)[-1]
-        if not pid.isdigit() or _process_exists(int(pid)):
-            continue
-        shutil.rmtree(stale, ignore_errors=True)
-    for old in sorted(parent.glob(".*.old-*")):
-        final = parent / old.name[1:].rsplit(".old-", 1)[0]
-        if final.exists():
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(old, final)
-            log.warning("restored an output folder a killed run had moved aside",
-                        extra={"out_dir": str(final)})  # fmt: skip
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _run_job(
