@@ -121,7 +121,8 @@ def nightly(
     """Run the configured pipeline for the scheduler: lock, run, publish whole, record.
 
     Exit codes: 0 success; 1 input or configuration error; 2 run failure
-    (including another nightly run still in progress).
+    (including another nightly run still in progress). A job that fails does not stop
+    the others: their outputs are published and the exit code is the failed job's.
 
     Example: sufficiency nightly --config configs/nightly-sample.toml --date 2026-04-01
     """

@@ -258,6 +258,15 @@ class NightlyParams(_Frozen):
     pseudonym_key_file: str = ""
     strict: bool = False
 
+    @field_validator("jobs")
+    @classmethod
+    def _jobs_once_each(cls, jobs: tuple[str, ...]) -> tuple[str, ...]:
+        if not jobs:
+            raise ValueError("name at least one job: validate, match, forecast or spend")
+        if twice := sorted({j for j in jobs if jobs.count(j) > 1}):
+            raise ValueError(f"{', '.join(twice)} is listed more than once; list each job once")
+        return jobs
+
 
 class OidcParams(_Frozen):
     """OpenID Connect sign-in (Microsoft Entra ID or any provider). Empty = not offered.

@@ -3,15 +3,20 @@
 Exit codes (documented in the README): 0 success; 1 an input or configuration
 error (the run is recorded as failed with the reason); 2 a run failure (solver or
 unexpected error, another nightly run holding the lock, an unusable run store).
+A job that fails does not stop the others (a broken 903 history never costs the
+placement team tonight's matches): it is recorded as failed and left out of the
+output folder (a re-run for the same date keeps its earlier outputs), the others'
+outputs are published, and the exit code is the failure's.
 
 Outputs are written into a hidden ``.NAME.partial-PID`` folder beside the output
 folder and renamed into place only when every job has finished, so a reader
 never sees a half-written output folder. A run killed part-way leaves only its
-partial folder, which the next run deletes once it holds the lock.
+partial folder, which the next run (for any date) deletes once it holds the lock.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
@@ -26,7 +31,13 @@ from typing import IO, Any
 
 from sufficiency.config import Params, load_params
 from sufficiency.errors import ConfigError, InputDataError, StoreError, SufficiencyError
-from sufficiency.io.atomic import DIR_MODE, atomic_write_text, replace_folder, sha256_file
+from sufficiency.io.atomic import (
+    DIR_MODE,
+    atomic_write_text,
+    clean_stale_folders,
+    replace_folder,
+    sha256_file,
+)
 from sufficiency.io.quality import DataQuality
 from sufficiency.logs import configure_logging, get_logger
 from sufficiency.store.record import input_files
@@ -86,6 +97,11 @@ def job_validate(ctx: JobContext) -> JobOutcome:
         run_date=ctx.run_date,
         default_responsible_la=ctx.params.general.responsible_la,
     )
+    if ctx.pseudonym_key is not None:  # a problem's value may be a child's ID
+        from sufficiency.pseudonymise import pseudonymise_problems
+
+        problems = pseudonymise_problems(report.problems, ctx.pseudonym_key, report.child_ids)
+        report = dataclasses.replace(report, problems=problems)
     path = atomic_write_text(ctx.out_dir / "validation.json", report.to_json() + "\n")
     # rows with errors are set aside by the jobs that read them (one bad row never
     # blocks the night); an error about a whole file stops it
@@ -113,11 +129,11 @@ def job_match(ctx: JobContext) -> JobOutcome:
                 params=ctx.params, decisions=ctx.inputs.get("decisions"),
                 strict=ctx.params.nightly.strict, progress=ctx.stage)  # fmt: skip
     records = match_records(run)  # the store keeps real IDs
-    for a in run.summary.set_aside:
-        log.warning("set aside %s row %s: %s", a.file, a.row, a.problem)
     recorded = [n.as_dict() for n in run.decisions.notes]
     if ctx.pseudonym_key is not None:
         run = pseudonymise_run(run, run.referrals["child_id"], ctx.pseudonym_key)
+    for a in run.summary.set_aside:  # the problem quotes the value: a child ID perhaps
+        log.warning("set aside %s row %s: %s", a.file, a.row, a.problem)
     ctx.stage("Writing outputs")
     written = run.write(ctx.out_dir)
     s = run.summary
@@ -245,7 +261,10 @@ def run_nightly(
     nightly = params.nightly
     base = config_path.resolve().parent
     log_file = _resolve(base, nightly.log_file)
-    configure_logging(nightly.log_format, file=log_file)
+    try:
+        configure_logging(nightly.log_format, file=log_file)
+    except OSError as exc:
+        return NightlyReport(EXIT_INPUT, (_path_error(exc, "log_file", config_path),))
     out_final = _resolve(base, nightly.output_dir.replace("{date}", run_date.isoformat()))
     assert out_final is not None
     lock_path = _resolve(base, nightly.lock_file) or (
@@ -261,6 +280,18 @@ def run_nightly(
         )
         log.error("nightly run refused: lock held", extra={"lock_file": str(lock_path)})
         return NightlyReport(EXIT_FAILURE, (msg,))
+    except OSError as exc:  # a folder that cannot be created or written
+        log.error("nightly run failed: cannot write", extra={"path": str(exc.filename)})
+        return NightlyReport(EXIT_INPUT, (_path_error(exc, "output_dir or lock_file",
+                                                      config_path),))  # fmt: skip
+
+
+def _path_error(exc: OSError, options: str, config_path: Path) -> str:
+    """``Error: cannot write /x/y (No such file or directory): check ...`` for a path the
+    run could not create or write."""
+    where = exc.filename or "a file"
+    return (f"Error: cannot write {where} ({exc.strerror or exc}); check nightly.{options} "
+            f"in {config_path}.")  # fmt: skip
 
 
 def _locked_run(
@@ -278,14 +309,16 @@ def _locked_run(
         log.warning("marked interrupted runs as failed", extra={"num_runs": interrupted})
     parent = out_final.parent
     parent.mkdir(parents=True, exist_ok=True)
-    for stale in parent.glob(f".{out_final.name}.partial-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    for restored in clean_stale_folders(parent):
+        log.warning("restored an output folder a killed run had moved aside",
+                    extra={"out_dir": str(restored)})  # fmt: skip
     partial = parent / f".{out_final.name}.partial-{os.getpid()}"
     partial.mkdir(mode=DIR_MODE)
     key = None
     messages: list[str] = []
     run_ids: list[int] = []
     finished: list[tuple[int, JobOutcome, dict[str, Path]]] = []
+    failures: list[tuple[str, int, str]] = []  # (job, exit code, message) of each failed
     try:
         if nightly.pseudonymise:
             from sufficiency.pseudonymise import load_key
@@ -309,42 +342,34 @@ def _locked_run(
             run_id = store.start(name, config, inputs=input_files(inputs))
             run_ids.append(run_id)
             log.info("job started", extra={"job": name, "run_id": run_id})
-            try:
-                try:
-                    outcome = func(JobContext(params, run_date, job_dir, inputs, key, name))
-                finally:
-                    if from_store and key is not None:  # it names children by their real IDs
-                        (job_dir / "team_decisions.csv").unlink(missing_ok=True)
-            except InputDataError as exc:
-                store.finish(run_id, succeeded=False, failure_reason=str(exc))
-                log.error(
-                    "job failed: input errors",
-                    extra={"job": name, "run_id": run_id, "num_problems": len(exc.problems)},
-                )
-                return NightlyReport(EXIT_INPUT, (f"Error in {name}: {exc}",), None,
-                                     tuple(run_ids))  # fmt: skip
-            except SufficiencyError as exc:
-                store.finish(run_id, succeeded=False, failure_reason=str(exc))
-                log.error("job failed", extra={"job": name, "run_id": run_id})
-                code = EXIT_INPUT if isinstance(exc, ConfigError) else EXIT_FAILURE
-                return NightlyReport(code, (f"Error in {name}: {exc}",), None, tuple(run_ids))
-            except Exception as exc:  # a bug or a solver crash: record it, exit 2
-                store.finish(run_id, succeeded=False,
-                             failure_reason=f"{type(exc).__name__}: {exc}")  # fmt: skip
-                log.exception("job crashed", extra={"job": name, "run_id": run_id})
-                return NightlyReport(
-                    EXIT_FAILURE,
-                    (f"Error in {name}: unexpected failure ({type(exc).__name__}: {exc}); "
-                     "recorded in the run store",),
-                    None, tuple(run_ids),
-                )  # fmt: skip
+            ctx = JobContext(params, run_date, job_dir, inputs, key, name)
+            outcome, code, failure = _run_job(
+                func, ctx, store, run_id, from_store and key is not None
+            )
+            if outcome is None:
+                # one job's broken input never costs the others their outputs: the job is
+                # recorded as failed, left out of the folder, and the night goes on
+                shutil.rmtree(job_dir, ignore_errors=True)
+                failures.append((name, code, failure))
+                continue
             final_outputs = {k: out_final / name / p.name for k, p in outcome.outputs.items()}
             finished.append((run_id, outcome, final_outputs))
+        if not finished:  # nothing to publish: an earlier folder for the date stays
+            return NightlyReport(max(c for _, c, _ in failures), tuple(m for _, _, m in failures),
+                                 None, tuple(run_ids))  # fmt: skip
+        for job, _, _ in failures:
+            # a re-run for the date whose job failed keeps that job's earlier outputs (the
+            # earlier run's record still points at them) rather than deleting them
+            if (earlier := out_final / job).is_dir():
+                shutil.copytree(earlier, partial / job)
+                messages.append(f"{job}: failed tonight; its outputs from the earlier run "
+                                "for this date are kept.")  # fmt: skip
         # Publish first, then record success: a kill between the two leaves complete
         # outputs and a run the next night marks as interrupted, never the reverse.
         replace_folder(partial, out_final)
         store.moved_files(run_ids, partial, out_final)
         for run_id, outcome, final_outputs in finished:
+            outcome.summary["run_date"] = run_date.isoformat()  # ages, availability: by date
             outcome.summary["outputs_content_sha256"] = {
                 k: content_digest(p) for k, p in sorted(final_outputs.items())
             }
@@ -358,9 +383,50 @@ def _locked_run(
     finally:
         shutil.rmtree(partial, ignore_errors=True)
         store.close()
-    log.info("nightly run finished", extra={"out_dir": str(out_final), "runs": run_ids})
+    failed = [name for name, _, _ in failures]
+    log.info("nightly run finished",
+             extra={"out_dir": str(out_final), "runs": run_ids, "failed_jobs": failed})  # fmt: skip
+    if failures:
+        messages.insert(0, f"Outputs in {out_final}, without those of the job(s) that "
+                           f"failed ({', '.join(failed)}).")  # fmt: skip
+        return NightlyReport(max(c for _, c, _ in failures), (*(m for _, _, m in failures),
+                             *messages), out_final, tuple(run_ids))  # fmt: skip
     return NightlyReport(EXIT_OK, (f"Outputs in {out_final}", *messages), out_final,
                          tuple(run_ids))  # fmt: skip
+
+
+def _run_job(
+    func: Callable[[JobContext], JobOutcome],
+    ctx: JobContext,
+    store: Any,
+    run_id: int,
+    drop_decisions_file: bool,
+) -> tuple[JobOutcome | None, int, str]:
+    """Run one job: its outcome, or ``None`` with the exit code and message of its failure
+    (recorded in the store as failed, with the reason, and logged)."""
+    name = ctx.job
+    try:
+        try:
+            return func(ctx), EXIT_OK, ""
+        finally:
+            if drop_decisions_file:  # pseudonymised: the file names children by real IDs
+                (ctx.out_dir / "team_decisions.csv").unlink(missing_ok=True)
+    except InputDataError as exc:
+        store.finish(run_id, succeeded=False, failure_reason=str(exc))
+        n = len(exc.problems)
+        log.error("job failed: input errors",
+                  extra={"job": name, "run_id": run_id, "num_problems": n})  # fmt: skip
+        return None, EXIT_INPUT, f"Error in {name}: {exc}"
+    except SufficiencyError as exc:
+        store.finish(run_id, succeeded=False, failure_reason=str(exc))
+        log.error("job failed", extra={"job": name, "run_id": run_id})
+        code = EXIT_INPUT if isinstance(exc, ConfigError) else EXIT_FAILURE
+        return None, code, f"Error in {name}: {exc}"
+    except Exception as exc:  # a bug or a solver crash: record it, exit 2
+        store.finish(run_id, succeeded=False, failure_reason=f"{type(exc).__name__}: {exc}")
+        log.exception("job crashed", extra={"job": name, "run_id": run_id})
+        why = f"unexpected failure ({type(exc).__name__}: {exc}); recorded in the run store"
+        return None, EXIT_FAILURE, f"Error in {name}: {why}"
 
 
 def _without_timings(value: Any) -> Any:
@@ -402,11 +468,14 @@ def _identical_message(store: Any, run_id: int) -> str:
     prev = store.previous_identical(run_id)
     if prev is None:
         return f"{run['kind']}: run {run_id} recorded."
-    mine = (run["summary"] or {}).get("outputs_content_sha256", {})
-    theirs = (store.get(prev)["summary"] or {}).get("outputs_content_sha256", {})
+    summary, before = run["summary"] or {}, store.get(prev)["summary"] or {}
+    mine = summary.get("outputs_content_sha256", {})
+    theirs = before.get("outputs_content_sha256", {})
+    same = f"{run['kind']}: run {run_id} had the same inputs and configuration as run {prev}"
+    if before.get("run_date") and summary.get("run_date") != before["run_date"]:
+        # a later date ages the children and opens placements: differences are expected
+        return f"{same} (run for {before['run_date']}), for another run date."
     if mine == theirs:
-        return (f"{run['kind']}: run {run_id} had the same inputs and configuration as run "
-                f"{prev}, and its outputs are identical (run times aside).")  # fmt: skip
+        return f"{same}, and its outputs are identical (run times aside)."
     differ = sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k))
-    return (f"{run['kind']}: run {run_id} had the same inputs and configuration as run {prev} "
-            f"but these outputs differ: {', '.join(differ)}.")  # fmt: skip
+    return f"{same} but these outputs differ: {', '.join(differ)}."

@@ -12,11 +12,12 @@ import hmac
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
-from sufficiency.errors import ConfigError
+from sufficiency.errors import ConfigError, Problem
 
 KEY_ENV = "SUFFICIENCY_PSEUDONYM_KEY"
 #: Columns holding child IDs in our outputs.
@@ -62,3 +63,29 @@ def pseudonymise_text(text: str, child_ids: Iterable[str], key: bytes) -> str:
         return text
     pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
     return pattern.sub(lambda m: pseudonym(m.group(1), key), text)
+
+
+def _names_child(column: str | None) -> bool:
+    """Whether a column label as written in a file (``child_id``, ``Child ID``, ``CHILD``)
+    holds child IDs."""
+    label = re.sub(r"[\s_]+", "_", (column or "").strip().lower())
+    return label in {"child_id", "child", "child_id_number"}
+
+
+def pseudonymise_problems(
+    problems: Iterable[Problem], key: bytes, child_ids: Iterable[str] = ()
+) -> tuple[Problem, ...]:
+    """``problems`` with every child ID in their values and sentences replaced by its
+    pseudonym: the IDs in ``child_ids`` and the values of child-ID columns."""
+    problems = tuple(problems)
+    ids = {str(c) for c in child_ids} | {
+        p.value for p in problems if p.value and _names_child(p.column)
+    }
+    return tuple(
+        replace(
+            p,
+            value=None if p.value is None else pseudonymise_text(p.value, ids, key),
+            message=pseudonymise_text(p.message, ids, key),
+        )
+        for p in problems
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sufficiency.errors import InputDataError, Problem, format_problems
@@ -20,6 +20,9 @@ class ValidationReport:
 
     checked: tuple[tuple[str, str], ...]  # (path, what it was read as)
     problems: tuple[Problem, ...]
+    #: The child IDs the inputs hold (a problem may quote one in any column), for
+    #: pseudonymising the report; never written out.
+    child_ids: frozenset[str] = field(default=frozenset(), repr=False)
 
     @property
     def num_errors(self) -> int:
@@ -96,6 +99,7 @@ def validate_paths(
     problems: list[Problem] = []
     checked: list[tuple[str, str]] = []
     history_paths: list[Path] = []
+    child_ids: set[str] = set()
     for path in paths:
         if path.is_dir():
             history_paths.append(path)
@@ -112,9 +116,10 @@ def validate_paths(
         checked.append((str(path), kind))
         try:
             if kind == "referrals":
-                _, found = load_referrals(
+                table, found = load_referrals(
                     path, default_responsible_la=default_responsible_la, run_date=run_date
                 )
+                child_ids |= set(table["child_id"].dropna().astype(str))
             elif kind == "decisions":
                 table, found = load_decisions(path)
             else:
@@ -134,8 +139,11 @@ def validate_paths(
         label = "903 history"
         if history is not None:
             label += f" (collection years ending {', '.join(map(str, history.years))})"
+            for t in (history.header, history.episodes):
+                child_ids |= set(t["CHILD"].dropna().astype(str))
         checked += [(str(p), label) for p in history_paths]
         if history is not None and history.quality is not None:
             checked += [(src, f"903 {name} table: present, not used")
                         for src, name in history.quality.not_used]  # fmt: skip
-    return ValidationReport(tuple(checked), tuple(sorted(problems, key=Problem.sort_key)))
+    return ValidationReport(tuple(checked), tuple(sorted(problems, key=Problem.sort_key)),
+                            frozenset(child_ids))  # fmt: skip

@@ -53,3 +53,17 @@ def test_load_params_raises_on_missing_file(tmp_path):
     """A missing config file is a clear error."""
     with pytest.raises(ConfigError, match="not found"):
         load_params(tmp_path / "missing.toml")
+
+
+@pytest.mark.parametrize(("jobs", "said"), [
+    ('["match", "match"]', "nightly.jobs: match is listed more than once; list each job once"),
+    ("[]", "nightly.jobs: name at least one job: validate, match, forecast or spend"),
+])  # fmt: skip
+def test_nightly_jobs_listed_once_each_and_at_least_one(tmp_path, jobs, said):
+    """A job listed twice crashed the night (its folder already existed) and no job at
+    all crashed it too; both are configuration errors in a sentence."""
+    path = tmp_path / "nightly.toml"
+    path.write_text(f"[nightly]\njobs = {jobs}\n")
+    with pytest.raises(ConfigError) as err:
+        load_params(path)
+    assert said in str(err.value) and "Value error" not in str(err.value)

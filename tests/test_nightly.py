@@ -68,6 +68,21 @@ def test_nightly_rerun_with_identical_inputs_says_outputs_are_identical(tmp_path
     assert any("outputs are identical" in m for m in report.messages), report.messages
 
 
+def test_same_inputs_on_another_run_date_are_not_called_differing_outputs(tmp_path, sample_dir):
+    """The next night on unchanged files: its outputs differ (children are a day older)
+    because the run date does, which is said, not 'these outputs differ' as though the
+    run were not reproducible."""
+    cfg = _config(tmp_path, sample_dir, jobs=("match",))
+    assert run_nightly(cfg, DAY).exit_code == EXIT_OK
+    later = DAY + dt.timedelta(days=40)
+    report = run_nightly(cfg, later)
+    assert report.exit_code == EXIT_OK
+    (line,) = [m for m in report.messages if m.startswith("match:")]
+    assert line == ("match: run 2 had the same inputs and configuration as run 1 (run for "
+                    "2026-04-01), for another run date.")  # fmt: skip
+    assert _store(tmp_path).get(2)["summary"]["run_date"] == later.isoformat()
+
+
 def test_nightly_bad_rows_are_set_aside_and_the_rest_matched(tmp_path, sample_dir, broken_dir):
     """Referral rows with errors never block the night: they are set aside (in
     unplaced.csv and the summary, with the problem) and the rest are matched, exit 0."""
@@ -107,6 +122,63 @@ def test_nightly_unusable_file_still_stops_the_night(tmp_path, sample_dir):
     assert report.exit_code == EXIT_INPUT
     (run,) = _store(tmp_path).list_runs()
     assert run["status"] == "failed" and "dob" in run["failure_reason"]
+
+
+def test_one_jobs_missing_input_does_not_cost_the_others_their_outputs(tmp_path, sample_dir):
+    """The 903 history missing: validate and forecast fail (recorded with the reason,
+    named in the messages and the log), but tonight's matching still runs and is
+    published; the exit code is the failures' (1)."""
+    cfg = _config(tmp_path, sample_dir, jobs=("validate", "match", "forecast"))
+    cfg.write_text(cfg.read_text() + f'history = "{tmp_path / "no-such-history"}"\n')
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_INPUT, report.messages
+    out = tmp_path / "out" / "2026-04-01"
+    assert sorted(p.name for p in out.iterdir()) == ["match"]
+    assert (out / "match" / "match_report.xlsx").is_file()
+    assert any("without those of the job(s) that failed (validate, forecast)" in m
+               for m in report.messages)  # fmt: skip
+    assert [m.split(":")[0] for m in report.messages if m.startswith("Error")] == [
+        "Error in validate", "Error in forecast"]  # fmt: skip
+    runs = {r["kind"]: r for r in _store(tmp_path).list_runs()}
+    assert {k: r["status"] for k, r in runs.items()} == {
+        "validate": "failed", "match": "succeeded", "forecast": "failed"}  # fmt: skip
+    assert "does not exist" in runs["forecast"]["failure_reason"]
+    last = json.loads((tmp_path / "logs" / "nightly.log").read_text().splitlines()[-1])
+    assert last["failed_jobs"] == ["validate", "forecast"]
+
+
+def test_rerun_for_a_date_keeps_the_earlier_outputs_of_a_job_that_fails(tmp_path, sample_dir):
+    """Re-running a night whose validate job now fails keeps that job's outputs from the
+    earlier run for the date (which the store still points at), and says so."""
+    cfg = _config(tmp_path, sample_dir, jobs=("validate", "match"))
+    assert run_nightly(cfg, DAY).exit_code == EXIT_OK
+    kept = tmp_path / "out" / "2026-04-01" / "validate" / "validation.json"
+    before = kept.read_bytes()
+    cfg.write_text(cfg.read_text() + f'history = "{tmp_path / "no-such-history"}"\n')
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_INPUT
+    assert kept.read_bytes() == before
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert "validate: failed tonight; its outputs from the earlier run for this date are kept." in (
+        report.messages)  # fmt: skip
+
+
+@pytest.mark.parametrize("option", ["output_dir", "log_file"])
+def test_nightly_output_or_log_folder_that_cannot_be_made_is_a_sentence(tmp_path, sample_dir,
+                                                                       option):  # fmt: skip
+    """An output or log path under a file (or anywhere the account cannot write): exit 1
+    and a sentence naming the path and the option, not a traceback."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    cfg = _config(tmp_path, sample_dir)
+    value = f"{blocker}/{{date}}" if option == "output_dir" else f"{blocker}/nightly.log"
+    text = "\n".join(line for line in cfg.read_text().splitlines()
+                     if not line.startswith(f"{option} ="))  # fmt: skip
+    cfg.write_text(f'{text}\n{option} = "{value}"\n')
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_INPUT
+    (message,) = report.messages
+    assert message.startswith(f"Error: cannot write {blocker}") and f"nightly.{option}" in message
 
 
 def test_nightly_refuses_to_run_while_another_holds_the_lock(tmp_path, sample_dir):
@@ -152,11 +224,28 @@ def test_sigkill_part_way_leaves_no_partial_output_and_a_usable_store(tmp_path, 
     store = _store(tmp_path)
     runs = store.list_runs()
     assert [r["status"] for r in runs] == ["running", "succeeded"]
-    # The next night cleans the partial folder and marks the killed run as interrupted.
-    assert run_nightly(quick, DAY).exit_code == EXIT_OK
-    assert not list(out_parent.glob(".2026-04-01.partial-*"))
+    # The next night cleans the partial folder (the killed run's date was not its own)
+    # and marks the killed run as interrupted.
+    assert run_nightly(quick, DAY + dt.timedelta(days=1)).exit_code == EXIT_OK
+    assert not list(out_parent.glob(".*partial*"))
     killed = store.get(runs[0]["id"])
     assert killed["status"] == "failed" and "interrupted" in killed["failure_reason"]
+
+
+def test_run_killed_mid_swap_gets_the_earlier_folder_back(tmp_path, sample_dir):
+    """Killed between moving the earlier folder for its date aside and renaming its own in,
+    a run leaves no folder for the date; the next run puts the earlier one back (and
+    deletes an aside folder whose date was published)."""
+    cfg = _config(tmp_path, sample_dir)
+    assert run_nightly(cfg, DAY).exit_code == EXIT_OK
+    out = tmp_path / "out"
+    before = (out / "2026-04-01" / "validate" / "validation.json").read_bytes()
+    os.replace(out / "2026-04-01", out / ".2026-04-01.old-0123abcd")  # what the kill left
+    (out / ".2026-04-02.old-4567").mkdir()
+    (out / "2026-04-02").mkdir()
+    assert run_nightly(cfg, DAY + dt.timedelta(days=2)).exit_code == EXIT_OK
+    assert (out / "2026-04-01" / "validate" / "validation.json").read_bytes() == before
+    assert not list(out.glob(".*.old-*"))
 
 
 def test_nightly_store_that_is_not_a_database_is_a_clear_error(tmp_path, sample_dir):

@@ -88,3 +88,85 @@ def test_nightly_reads_the_teams_decisions_from_the_store(tmp_path, sample_dir, 
     summary = json.loads((out / "summary.json").read_text())
     assert len(summary["decisions"]["applied"]) == 2
     store.close()
+
+
+def _texts(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` as text (workbooks: every cell value)."""
+    from openpyxl import load_workbook
+
+    out = {}
+    for f in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if f.suffix == ".xlsx":
+            wb = load_workbook(f)
+            out[str(f)] = "\n".join(str(c.value) for ws in wb for row in ws.iter_rows()
+                                    for c in row if c.value is not None)  # fmt: skip
+        else:
+            out[str(f)] = f.read_text(encoding="utf-8")
+    return out
+
+
+def test_pseudonymised_night_names_no_child_set_aside_or_only_in_a_decision(
+    tmp_path, sample_dir, monkeypatch
+):
+    """With pseudonyms on, children the referrals do not carry tonight still appear only
+    as pseudonyms: a decision on a child no longer referred, a child whose referral row
+    is set aside (bad date of birth) with a decision on them, a child ID on two rows (the
+    problem quotes the ID), and a decision's reason naming a sibling. Outputs and the log
+    are scanned, and the pseudonyms line up with the matches'."""
+    from sufficiency.pseudonymise import pseudonym
+
+    refs = pd.read_csv(sample_dir / "referrals.csv", dtype=str, keep_default_na=False)
+    refs.loc[0, "dob"] = "32/13/2012"  # R001 set aside
+    refs = pd.concat([refs, refs.iloc[[2]]], ignore_index=True)  # R003 twice: set aside
+    referrals = tmp_path / "referrals.csv"
+    refs.to_csv(referrals, index=False)
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text(
+        "child_id,placement_id,decision,reason,decided_by,until\n"
+        "R001,PL0013,pin,agreed at panel,J Smith,\n"
+        "R099,PL0020,pin,agreed,J Smith,\n"  # not referred tonight
+        "R002,PL0017,exclude,to stay near R004,J Smith,\n",
+        encoding="utf-8",
+    )
+    cfg = _config(tmp_path, sample_dir, jobs=("validate", "match"), referrals=referrals)
+    cfg.write_text(cfg.read_text() + f'decisions = "{decisions}"\n')
+    key = "a-secret-key-of-some-length"
+    monkeypatch.setenv("SUFFICIENCY_PSEUDONYM_KEY", key)
+    report = run_nightly(cfg, DAY, pseudonymise=True)
+    assert report.exit_code == EXIT_OK, report.messages
+    texts = _texts(tmp_path / "out") | _texts(tmp_path / "logs")
+    for child in ("R001", "R003", "R004", "R099"):
+        pattern = rf"(?<![\w-]){child}(?![\w-])"
+        assert not [f for f, t in texts.items() if re.search(pattern, t)], child
+    out = tmp_path / "out" / "2026-04-01" / "match"
+    summary = json.loads((out / "summary.json").read_text())
+    ignored = {d["child_id"] for d in summary["decisions"]["ignored"]}
+    assert ignored == {pseudonym("R001", key.encode()), pseudonym("R099", key.encode())}
+    unplaced = set(pd.read_csv(out / "unplaced.csv", dtype=str)["child_id"])
+    assert {pseudonym("R001", key.encode()), pseudonym("R003", key.encode())} <= unplaced
+
+
+def test_pseudonymised_validation_quotes_no_903_child_id(tmp_path, sample_dir, monkeypatch):
+    """A 903 problem may quote a child's ID outside the CHILD column (an episode repeated
+    reads as overlapping episodes, the value being the child): with pseudonyms on, the
+    ID is pseudonymised in validation.json and the log like any other."""
+    import shutil
+
+    from sufficiency.pseudonymise import pseudonym
+
+    history = tmp_path / "ssda903"
+    shutil.copytree(sample_dir / "ssda903", history)
+    episodes = history / "2026" / "episodes.csv"
+    lines = episodes.read_text(encoding="utf-8").splitlines()
+    child = lines[11].split(",")[0]
+    episodes.write_text("\n".join([*lines, lines[11]]) + "\n", encoding="utf-8")
+    cfg = _config(tmp_path, sample_dir, jobs=("validate",))
+    cfg.write_text(cfg.read_text() + f'history = "{history}"\n')
+    key = "a-secret-key-of-some-length"
+    monkeypatch.setenv("SUFFICIENCY_PSEUDONYM_KEY", key)
+    report = run_nightly(cfg, DAY, pseudonymise=True)
+    assert report.exit_code == EXIT_OK, report.messages
+    validation = (tmp_path / "out" / "2026-04-01" / "validate" / "validation.json").read_text()
+    assert pseudonym(child, key.encode()) in validation
+    for text in (validation, (tmp_path / "logs" / "nightly.log").read_text()):
+        assert not re.search(rf"(?<![\w-]){child}(?![\w-])", text)

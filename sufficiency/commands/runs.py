@@ -123,4 +123,5 @@ def prune_cmd(older_than: str, store_url: str | None) -> None:
     from sufficiency.store import parse_age
 
     n = _store(store_url).prune(parse_age(older_than))
-    click.echo(f"Deleted {n} run(s) older than {older_than}.")
+    click.echo(f"Deleted {n} run(s) older than {older_than}; the latest successful run of "
+               "each kind, and any run still running, are kept.")  # fmt: skip

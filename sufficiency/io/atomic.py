@@ -81,3 +81,37 @@ def replace_folder(finished: Path, final: Path) -> None:
     os.replace(finished, final)
     os.chmod(final, DIR_MODE)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def clean_stale_folders(parent: Path) -> list[Path]:
+    """Tidy what runs killed part-way left in ``parent``; return the folders put back.
+
+    A ``.NAME.partial-PID`` folder whose process has ended is deleted, whatever night it
+    was for (it holds children's data no retention rule sees, being hidden). A run killed
+    in :func:`replace_folder` between moving the earlier folder aside (``.NAME.old-*``)
+    and renaming its own in leaves no ``NAME``: the earlier one is put back; an ``.old``
+    folder beside a published ``NAME`` is deleted.
+    """
+    for stale in parent.glob(".*.partial-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and not _process_exists(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    restored = []
+    for old in sorted(parent.glob(".*.old-*")):
+        final = parent / old.name[1:].rsplit(".old-", 1)[0]
+        if final.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(old, final)
+            restored.append(final)
+    return restored
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

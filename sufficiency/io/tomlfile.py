@@ -43,7 +43,8 @@ def read_toml(path: Path | str, kind: str) -> dict[str, Any]:
 def validation_message(exc: ValidationError) -> str:
     """Every validation failure as ``section.key: message``, joined by semicolons."""
     return "; ".join(
-        f"{'.'.join(str(x) for x in err['loc'])}: {err['msg']}" for err in exc.errors()
+        f"{'.'.join(str(x) for x in err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
+        for err in exc.errors()
     )
 
 

@@ -130,8 +130,33 @@ def _room_for(prob: MatchProblem, p: int, kids: list[int]) -> int:
     return int(prob.place_capacity[p])
 
 
+def _age_text(prob: MatchProblem, c: int, p: int) -> str:
+    """How placement ``p`` does not take child ``c``'s age, with the ages (the rule's
+    general text speaks of supported accommodation, whatever the setting)."""
+    row = prob.placements.iloc[p]
+    age = int(prob.child_age_years[c])
+    lo, hi = int(row["age_min"]), int(row["age_max"])
+    if str(row["setting"]) == "supported" and lo <= age <= hi:
+        return f"is supported accommodation, for 16-17 year olds, and the child is {age}"
+    return f"takes children aged {lo} to {hi} and the child is {age}"
+
+
+def _set_aside_ids(set_aside: pd.DataFrame | None) -> dict[str, set[str]]:
+    """The IDs on referral and register rows set aside for errors, by ``file_kind``."""
+    out: dict[str, set[str]] = {"referrals": set(), "placements": set()}
+    if set_aside is not None and len(set_aside):
+        for kind, i in set_aside[["file_kind", "id"]].itertuples(index=False):
+            if kind in out and pd.notna(i):
+                out[kind].add(str(i))
+    return out
+
+
 def apply_decisions(
-    prob: MatchProblem, decisions: pd.DataFrame | None, *, siblings_together: bool = False
+    prob: MatchProblem,
+    decisions: pd.DataFrame | None,
+    *,
+    siblings_together: bool = False,
+    set_aside: pd.DataFrame | None = None,
 ) -> tuple[MatchProblem, DecisionOutcome]:
     """The problem with tonight's valid decisions as the ``decision`` rule, and a note on each.
 
@@ -143,6 +168,9 @@ def apply_decisions(
         The table from :func:`sufficiency.io.decisions.read_decisions`, or ``None``.
     siblings_together
         Sibling groups may use one placement only, so pins splitting one are refused.
+    set_aside
+        Input rows set aside for errors (``file_kind`` and ``id`` columns): a decision on
+        a child or placement whose row was set aside says so, not that it is missing.
     """
     if decisions is None or decisions.empty:
         return prob, DecisionOutcome()
@@ -156,14 +184,21 @@ def apply_decisions(
     pins: list[int] = []
     excluded: set[tuple[int, int]] = set()
     rows = table.to_dict("records")
+    aside = _set_aside_ids(set_aside)
     for k, r in enumerate(rows):
         until = _date(r.get("until"))
-        if r["child_id"] not in kid_row:
-            status[k] = ("ignored", f"child {r['child_id']} is not in tonight's referrals.")
-        elif r["placement_id"] not in place_row:
-            status[k] = ("ignored", f"placement {r['placement_id']} is not on tonight's register.")
-        elif until is not None and until < prob.run_date:
+        if until is not None and until < prob.run_date:  # over, whoever is referred tonight
             status[k] = ("ignored", f"it expired on {until.isoformat()}.")
+        elif r["child_id"] not in kid_row:
+            status[k] = ("ignored", f"child {r['child_id']} " + (
+                "is in tonight's referrals but their row was set aside for an error; correct "
+                "it and re-run." if r["child_id"] in aside["referrals"]
+                else "is not in tonight's referrals."))  # fmt: skip
+        elif r["placement_id"] not in place_row:
+            status[k] = ("ignored", f"placement {r['placement_id']} " + (
+                "is on tonight's register but its row was set aside for an error; correct it "
+                "and re-run." if r["placement_id"] in aside["placements"]
+                else "is not on tonight's register."))  # fmt: skip
         elif r["decision"] == "exclude":
             excluded.add((kid_row[r["child_id"]], place_row[r["placement_id"]]))
             status[k] = ("applied", "the child is not matched to this placement.")
@@ -194,7 +229,8 @@ def apply_decisions(
         elif codes:
             also = ", ".join(rule_label(code) for code in codes[1:])
             more = f"; it also breaks {also}" if also else ""
-            refuse([k], f"the placement {RULE_TEXT[codes[0]]}: {rule_label(codes[0])}{more}.")
+            what = _age_text(prob, c, p) if codes[0] == "age" else RULE_TEXT[codes[0]]
+            refuse([k], f"the placement {what}: {rule_label(codes[0])}{more}.")
     if siblings_together:
         by_group: dict[int, list[int]] = {}
         for k in (k for k in pins if k not in status):

@@ -184,7 +184,8 @@ def run_matching(
     stages.lap("reading")
     say("Building the candidate placements for each child")
     prob = build_problem(referrals, placements, run_date, mp)
-    prob, outcome = apply_decisions(prob, decisions, siblings_together=together)
+    prob, outcome = apply_decisions(prob, decisions, siblings_together=together,
+                                    set_aside=set_aside)  # fmt: skip
     stages.lap("problem")
     say("Finding the best matches")
     result = solve(prob, mp, started=started) if prob.num_children else _nobody(prob, mp)
@@ -264,10 +265,17 @@ def run_matching(
 
 def pseudonymise_run(run: MatchRun, child_ids: Iterable[str], key: bytes) -> MatchRun:
     """``run`` with keyed pseudonyms for child IDs in every table, in the ``why_not`` and
-    decision sentences, and in the summary's decision lists."""
-    from sufficiency.pseudonymise import pseudonymise_frame, pseudonymise_text
+    decision sentences, and in the summary's decision lists.
+
+    Besides ``child_ids``, the children the team's decisions name and those whose
+    referral was set aside are pseudonymised too (a decision on a child not referred
+    tonight, or whose row has an error, still names them)."""
+    from sufficiency.pseudonymise import pseudonym, pseudonymise_frame, pseudonymise_text
 
     ids = [str(c) for c in child_ids]
+    ids += [n.child_id for n in run.decisions.notes]
+    ids += [str(a.id) for a in run.summary.set_aside
+            if a.file_kind in ("referrals", "decisions") and a.id]  # fmt: skip
     alternatives = pseudonymise_frame(run.alternatives, key)
     alternatives["why_not"] = (
         alternatives["why_not"]
@@ -275,25 +283,30 @@ def pseudonymise_run(run: MatchRun, child_ids: Iterable[str], key: bytes) -> Mat
         .astype("string")
     )
     notes = tuple(
-        replace(n, child_id=pseudonymise_text(n.child_id, ids, key),
-                note=pseudonymise_text(n.note, ids, key))
+        replace(n, child_id=pseudonym(n.child_id, key), note=pseudonymise_text(n.note, ids, key),
+                reason=pseudonymise_text(n.reason, ids, key))
         for n in run.decisions.notes
     )  # fmt: skip
     decisions = DecisionOutcome(notes)
-    from sufficiency.pseudonymise import pseudonym
-
     aside = tuple(
-        replace(a, id=pseudonym(a.id, key))
-        if a.file_kind in ("referrals", "decisions") and a.id
-        else a
+        replace(a, id=pseudonym(a.id, key) if a.file_kind in ("referrals", "decisions") and a.id
+                else a.id, problem=pseudonymise_text(a.problem, ids, key))
         for a in run.summary.set_aside
     )  # fmt: skip
+    # a referral set aside is unplaced with its problem, which quotes the bad value
+    unplaced = pseudonymise_frame(run.unplaced, key)
+    if "reason" in unplaced.columns:
+        unplaced["reason"] = unplaced["reason"].map(
+            lambda t: t if pd.isna(t) else pseudonymise_text(str(t), ids, key)
+        )
+    notes_in = tuple(replace(n, note=pseudonymise_text(n.note, ids, key))
+                     for n in run.summary.input_notes)  # fmt: skip
     return replace(
         run,
         matches=pseudonymise_frame(run.matches, key),
-        unplaced=pseudonymise_frame(run.unplaced, key),
+        unplaced=unplaced,
         alternatives=alternatives,
-        summary=replace(run.summary, decisions=decisions, set_aside=aside),
+        summary=replace(run.summary, decisions=decisions, set_aside=aside, input_notes=notes_in),
         decisions=decisions,
         referrals=pseudonymise_frame(run.referrals, key),
     )

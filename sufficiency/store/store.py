@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from sufficiency import __version__
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, sha256_file
-from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow
+from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow, TeamDecision
 from sufficiency.store.types import ChildOutcome, DecisionKey, InputRow, RowFingerprint
 
 STORE_ENV = "SUFFICIENCY_STORE"
@@ -373,8 +373,18 @@ class RunStore:
         """Children whose proposal changed between two matching runs, with the likely cause."""
         with Session(self.engine) as s:
             for rid in (run_a, run_b):
-                if s.get(Run, rid) is None:
+                run = s.get(Run, rid)
+                if run is None:
                     raise StoreError(f"no run {rid} in the store")
+                # any other run has no proposals: every child would read as new or gone
+                if run.kind != "match":
+                    raise StoreError(f"run {rid} is a {run.kind} run; runs diff compares two "
+                                     "matching runs (runs list shows their kind)")  # fmt: skip
+                if run.status != "succeeded":
+                    why = f" ({run.failure_reason})" if run.failure_reason else ""
+                    state = "is still running" if run.status == "running" else run.status
+                    raise StoreError(f"matching run {rid} {state}{why}, so it has no "
+                                     "proposals to compare; choose one that succeeded")  # fmt: skip
 
             def outcomes(rid: int) -> dict[str, str]:
                 q = select(Outcome.child_id, Outcome.placement_id).where(Outcome.run_id == rid)
@@ -390,12 +400,13 @@ class RunStore:
             ra, rb = rows(run_a, "referral"), rows(run_b, "referral")
             pa, pb = rows(run_a, "placement"), rows(run_b, "placement")
             da, db = _decisions(s, run_a), _decisions(s, run_b)
+            lifted = {k: _lifted(s, k, run_b) for k in _applied_keys(da) - _applied_keys(db)}
         out = []
         for child in sorted(set(oa) | set(ob)):
             before, after = oa.get(child, "not referred"), ob.get(child, "not referred")
             if before == after:
                 continue
-            why = _decision_cause(child, before, after, da, db) or _why(
+            why = _decision_cause(child, before, after, da, db, lifted) or _why(
                 child, before, after, ra, rb, pa, pb
             )
             if why == _KNOCK_ON and _applied_keys(da) != _applied_keys(db):
@@ -403,11 +414,30 @@ class RunStore:
             out.append(DiffRow(child, before, after, why))
         return out
 
+    @staticmethod
+    def _latest_succeeded(s: Session) -> dict[str, int]:
+        """The latest successful run of each kind, by kind."""
+        q = (select(Run.kind, Run.id).where(Run.status == "succeeded")
+             .order_by(Run.started_at.desc(), Run.id.desc()))  # fmt: skip
+        latest: dict[str, int] = {}
+        for kind, rid in s.execute(q):
+            latest.setdefault(kind, int(rid))
+        return latest
+
     def prune(self, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
-        """Delete runs (and everything recorded with them) started before ``now - older_than``."""
+        """Delete runs (and everything recorded with them) started before ``now - older_than``.
+
+        Never deleted, however old: the latest successful run of each kind (what the web
+        application shows, and what the next night's ``runs diff`` compares with) and a
+        run still running (a nightly run recording into the store as the prune runs).
+        """
         cutoff = (utc(now) or dt.datetime.now(dt.UTC)) - older_than
         with Session(self.engine) as s, s.begin():
-            ids = list(s.scalars(select(Run.id).where(Run.started_at < cutoff)))
+            keep = {rid for (rid,) in s.execute(
+                select(Run.id).where(Run.status == "running")
+            )} | set(self._latest_succeeded(s).values())  # fmt: skip
+            ids = [i for i in s.scalars(select(Run.id).where(Run.started_at < cutoff))
+                   if i not in keep]  # fmt: skip
             for model in (Outcome, RunRow, RunFile, RunDecision):
                 s.execute(delete(model).where(model.run_id.in_(ids)))
             s.execute(delete(Run).where(Run.id.in_(ids)))
@@ -423,10 +453,14 @@ def _why(
     pa: dict[str, RowFingerprint],
     pb: dict[str, RowFingerprint],
 ) -> str:
+    # a child with an outcome but no referral row was referred with a row set aside for
+    # an error (reported unplaced with the problem), not new or gone
     if child not in ra:
-        return "new referral"
+        return "new referral" if before == "not referred" else (
+            "the child's referral was set aside for an error in the earlier run")  # fmt: skip
     if child not in rb:
-        return "no longer referred"
+        return "no longer referred" if after == "not referred" else (
+            "the child's referral was set aside for an error (see unplaced.csv)")  # fmt: skip
     if ra[child].row_sha256 != rb[child].row_sha256:
         return "the child's referral changed"
     if before not in ("unplaced", "not referred"):
@@ -497,8 +531,33 @@ def _as_cause(d: Mapping[str, Any]) -> str:
     return f"{verb} by {d['decided_by']}{on}: {d['reason']}"
 
 
+def _lifted(s: Session, key: DecisionKey, run_b: int) -> str:
+    """Why a decision applied with an earlier run is missing from ``run_b``'s, as the web
+    application's record has it: withdrawn (by whom, when) or expired; else ``""``."""
+    q = (select(TeamDecision)
+         .where(TeamDecision.child_id == key.child_id,
+                TeamDecision.placement_id == key.placement_id,
+                TeamDecision.decision == key.decision)
+         .order_by(TeamDecision.decided_at.desc(), TeamDecision.id.desc()).limit(1))  # fmt: skip
+    d = s.scalar(q)
+    run = s.get(Run, run_b)
+    if d is None or run is None:
+        return ""
+    if d.withdrawn_at is not None:
+        return f" (withdrawn by {d.withdrawn_by} on {d.withdrawn_at.date().isoformat()})"
+    day = (run.summary or {}).get("run_date") or (utc(run.started_at) or run.started_at).date()
+    if d.until is not None and d.until.isoformat() < str(day):
+        return f" (it expired on {d.until.isoformat()})"
+    return ""
+
+
 def _decision_cause(
-    child: str, before: str, after: str, da: list[dict[str, Any]], db: list[dict[str, Any]]
+    child: str,
+    before: str,
+    after: str,
+    da: list[dict[str, Any]],
+    db: list[dict[str, Any]],
+    lifted: Mapping[DecisionKey, str],
 ) -> str | None:
     """The team decision recorded with run B (or lifted since run A) that explains why
     ``child`` moved from ``before`` to ``after``, if any."""
@@ -519,8 +578,8 @@ def _decision_cause(
     for key, verb in ((DecisionKey(child, before, "pin"), "pin to"),
                       (DecisionKey(child, after, "exclude"), "exclusion from")):  # fmt: skip
         if key in then and key not in now:
-            lifted = next((d for d in db if _key(d) == key), None)
-            why = f" ({lifted['status']}: {lifted['note']})" if lifted else ""
+            read = next((d for d in db if _key(d) == key), None)
+            why = f" ({read['status']}: {read['note']})" if read else lifted.get(key, "")
             return (f"the {verb} {key.placement_id} recorded with the earlier run no longer "
                     f"applies{why}")  # fmt: skip
     return None

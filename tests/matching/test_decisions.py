@@ -123,6 +123,26 @@ def test_impossible_pin_is_refused_with_the_rule_it_breaks() -> None:
     assert sheet["status"].tolist() == ["refused"]
 
 
+def test_pin_refused_for_age_gives_the_ages() -> None:
+    """A pin refused by the age rule says the placement's ages and the child's, not the
+    rule's general words about supported accommodation (for a foster home that takes
+    babies, say)."""
+    refs = referrals_frame(
+        [referral("C1", age=12), referral("C2", age=14, supported_suitability="suitable")]
+    )
+    plcs = placements_frame([placement("P1", age_min=0, age_max=1),
+                             placement("P2", setting="supported", age_min=0, age_max=17),
+                             placement("P3", weekly_cost=900.0, vacancies=2)])  # fmt: skip
+    rows = [decision("C1", "P1"), decision("C2", "P2")]
+    run = run_matching(refs, plcs, RUN_DATE, Params(), decisions=decisions_frame(rows))
+    notes = {n["child_id"]: n["note"] for n in _notes(run, "refused")}
+    assert notes == {
+        "C1": "the placement takes children aged 0 to 1 and the child is 12: rule 3 (age).",
+        "C2": "the placement is supported accommodation, for 16-17 year olds, and the child "
+        "is 14: rule 3 (age).",
+    }
+
+
 def test_two_pins_over_capacity_are_both_refused() -> None:
     """Two children pinned to a one-vacancy home: neither pin is obeyed, and the note
     names the capacity rule and both children."""
@@ -173,6 +193,7 @@ def test_expired_and_unknown_decisions_are_ignored_and_listed() -> None:
         decision("C1", "P9"),
         decision("C7", "P1"),
         decision("C1", "P2", "exclude", until=pd.Timestamp(RUN_DATE)),  # holds on its last day
+        decision("C9", "P1", "exclude", until=pd.Timestamp("2026-02-01")),  # over: child gone too
     ]
     run = run_matching(refs, plcs, RUN_DATE, Params(), decisions=decisions_frame(rows))
     assert _where(run)["C1"] == "P1"
@@ -181,10 +202,32 @@ def test_expired_and_unknown_decisions_are_ignored_and_listed() -> None:
         ("C1", "P1"): "it expired on 2026-02-28.",
         ("C1", "P9"): "placement P9 is not on tonight's register.",
         ("C7", "P1"): "child C7 is not in tonight's referrals.",
+        ("C9", "P1"): "it expired on 2026-02-01.",
     }
     assert [n["placement_id"] for n in _notes(run, "applied")] == ["P2"]
     headline = run.decisions.headline()
-    assert headline is not None and headline.startswith("Decisions: 1 applied, 3 ignored")
+    assert headline is not None and headline.startswith("Decisions: 1 applied, 4 ignored")
+
+
+def test_decision_on_a_row_set_aside_says_the_row_was_set_aside() -> None:
+    """A decision on a child (or placement) whose row was set aside for an error says so,
+    not that the child is not referred tonight (the team would look for the wrong cause)."""
+    refs = referrals_frame([referral("C1")])
+    plcs = placements_frame([placement("P1")])
+    aside = pd.DataFrame({"file": ["referrals.csv", "placements.csv"], "row": [3, 4],
+                          "id": ["C7", "P9"], "problem": ["dob: not a date", "vacancies: 2x"],
+                          "file_kind": ["referrals", "placements"]})  # fmt: skip
+    rows = [decision("C7", "P1"), decision("C1", "P9", "exclude"), decision("C8", "P1")]
+    run = run_matching(refs, plcs, RUN_DATE, Params(), decisions=decisions_frame(rows),
+                       set_aside=aside)  # fmt: skip
+    ignored = {(n["child_id"], n["placement_id"]): n["note"] for n in _notes(run, "ignored")}
+    assert ignored == {
+        ("C7", "P1"): "child C7 is in tonight's referrals but their row was set aside for an "
+        "error; correct it and re-run.",
+        ("C1", "P9"): "placement P9 is on tonight's register but its row was set aside for an "
+        "error; correct it and re-run.",
+        ("C8", "P1"): "child C8 is not in tonight's referrals.",
+    }
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

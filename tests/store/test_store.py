@@ -84,6 +84,43 @@ def test_diff_explains_why_proposals_changed(store_url):
     store.close()
 
 
+def test_diff_says_a_referral_set_aside_was_not_a_child_gone_or_new(store_url):
+    """A child whose referral row is set aside for an error is recorded unplaced with no
+    referral fingerprint: the diff says the row was set aside, not 'no longer referred'
+    (nor 'new referral' the night it is read again)."""
+    store = RunStore(store_url)
+    plc = {"P1": ("x", 1), "P2": ("y", 1)}
+    a = _night(store, T0, {"C1": "a", "C2": "b"}, plc, {"C1": "P1", "C2": "P2"})
+    b = _night(store, T0 + dt.timedelta(days=1), {"C1": "a"}, plc, {"C1": "P1", "C2": None})
+    c = _night(store, T0 + dt.timedelta(days=2), {"C1": "a", "C2": "b"}, plc,
+               {"C1": "P1", "C2": "P2"})  # fmt: skip
+    (row,) = store.diff(a, b)
+    assert (row.child_id, row.after) == ("C2", "unplaced")
+    assert row.reason == "the child's referral was set aside for an error (see unplaced.csv)"
+    (row,) = store.diff(b, c)
+    assert row.reason == "the child's referral was set aside for an error in the earlier run"
+    store.close()
+
+
+def test_diff_refuses_a_run_with_no_proposals(store_url):
+    """Diffing a validate run, or a matching run that failed, would call every child a new
+    referral (or no longer referred): it is refused in a sentence instead."""
+    store = RunStore(store_url)
+    good = _night(store, T0, {"C1": "a"}, {"P1": ("x", 1)}, {"C1": "P1"})
+    other = store.start("validate", {}, now=T0)
+    store.finish(other, succeeded=True, now=T0)
+    failed = store.start("match", {}, now=T0)
+    store.finish(failed, succeeded=False, failure_reason="input errors", now=T0)
+    running = store.start("match", {}, now=T0)
+    with pytest.raises(StoreError, match=f"run {other} is a validate run; runs diff compares"):
+        store.diff(other, good)
+    with pytest.raises(StoreError, match=rf"matching run {failed} failed \(input errors\)"):
+        store.diff(good, failed)
+    with pytest.raises(StoreError, match=f"matching run {running} is still running"):
+        store.diff(running, good)
+    store.close()
+
+
 def test_prune_deletes_old_runs_and_their_records(store_url):
     """Runs older than the cutoff go, with their outcomes; newer runs stay."""
     store = RunStore(store_url)
@@ -93,6 +130,28 @@ def test_prune_deletes_old_runs_and_their_records(store_url):
     assert [r["id"] for r in store.list_runs()] == [new]
     with pytest.raises(StoreError, match=f"no run {old}"):
         store.get(old)
+    store.close()
+
+
+def test_prune_keeps_the_latest_run_of_each_kind_and_runs_still_running(store_url):
+    """However old, the latest successful run of each kind stays (the web application's
+    proposals and the next night's diff need it), and so does a run still running; an
+    older or failed run of the same kind goes."""
+    store = RunStore(store_url)
+    older = _night(store, T0, {"C1": "a"}, {"P1": ("x", 1)}, {"C1": "P1"})
+    latest = _night(store, T0 + dt.timedelta(days=1), {"C1": "a"}, {"P1": ("x", 1)},
+                    {"C1": "P1"})  # fmt: skip
+    failed = store.start("match", {}, now=T0 + dt.timedelta(days=2))
+    store.finish(failed, succeeded=False, failure_reason="input errors",
+                 now=T0 + dt.timedelta(days=2))  # fmt: skip
+    forecast = store.start("forecast", {}, now=T0)
+    store.finish(forecast, succeeded=True, now=T0)
+    running = store.start("spend", {}, now=T0)
+    assert store.prune(parse_age("90d"), now=T0 + dt.timedelta(days=400)) == 2
+    assert sorted(r["id"] for r in store.list_runs()) == sorted([latest, forecast, running])
+    assert store.get(latest)["outcomes"] == [{"child_id": "C1", "placement_id": "P1",
+                                              "reason": None}]  # fmt: skip
+    assert older != latest
     store.close()
 
 

@@ -45,7 +45,9 @@ def test_decisions_are_recorded_with_the_run(store_url):
     ]  # fmt: skip
     assert got[0]["decided_on"] == dt.date(2026, 3, 30) and got[0]["decided_by"] == "J Smith"
     assert got[1]["until"] == dt.date(2026, 3, 1)
-    assert store.prune(dt.timedelta(days=0), now=T0 + dt.timedelta(days=1)) == 1
+    # pruned with its run (the latest run of its kind is kept, so a newer one is recorded)
+    _night(store, T0 + dt.timedelta(days=1), {"C1": "P1"}, [])
+    assert store.prune(dt.timedelta(days=0), now=T0 + dt.timedelta(days=2)) == 1
     store.close()
 
 
@@ -69,4 +71,26 @@ def test_diff_names_the_decision_that_moved_a_child(store_url):
     assert why["C4"] == ("the pin to P3 recorded with the earlier run no longer applies "
                          "(ignored: it expired on 2026-04-01.)")  # fmt: skip
     assert why["C3"] == "the team's decisions changed, so the best overall plan changed"
+    store.close()
+
+
+def test_diff_says_a_decision_made_in_the_application_was_withdrawn_or_expired(store_url):
+    """A pin or exclusion the team withdrew, or whose date passed, is not read by the next
+    night at all; the diff says which, with who withdrew it and when, not only that it
+    'no longer applies'."""
+    from sufficiency.store.team_decisions import add_decision, withdraw_decision
+
+    store = RunStore(store_url)
+    ex = add_decision(store, "C1", "P1", "exclude", "too far", "J Smith", now=T0)
+    add_decision(store, "C2", "P3", "pin", "agreed", "J Smith", until=dt.date(2026, 4, 1),
+                 now=T0)  # fmt: skip
+    a = _night(store, T0, {"C1": "P2", "C2": "P3"},
+               [_decision("C1", "P1", "exclude"), _decision("C2", "P3", "pin")])  # fmt: skip
+    withdraw_decision(store, ex.id, "A Jones", now=T0 + dt.timedelta(hours=10))
+    b = _night(store, T0 + dt.timedelta(days=1), {"C1": "P1", "C2": "P2"})
+    rows = {r.child_id: r.reason for r in store.diff(a, b)}
+    assert rows["C1"] == ("the exclusion from P1 recorded with the earlier run no longer "
+                          "applies (withdrawn by A Jones on 2026-04-01)")  # fmt: skip
+    assert rows["C2"] == ("the pin to P3 recorded with the earlier run no longer applies "
+                          "(it expired on 2026-04-01)")  # fmt: skip
     store.close()
