@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.matching.problem import MatchProblem
-from sufficiency.matching.rules import RULE_CODES, RULE_TEXT, children_conflict, rule_breaks
+from sufficiency.matching.rules import RULE_CODES, broken_text, children_conflict, rule_breaks
 
 Status = Literal["applied", "ignored", "refused"]
 #: Columns of the "Decisions" sheet, in order.
@@ -130,17 +130,6 @@ def _room_for(prob: MatchProblem, p: int, kids: list[int]) -> int:
     return int(prob.place_capacity[p])
 
 
-def _age_text(prob: MatchProblem, c: int, p: int) -> str:
-    """How placement ``p`` does not take child ``c``'s age, with the ages (the rule's
-    general text speaks of supported accommodation, whatever the setting)."""
-    row = prob.placements.iloc[p]
-    age = int(prob.child_age_years[c])
-    lo, hi = int(row["age_min"]), int(row["age_max"])
-    if str(row["setting"]) == "supported" and lo <= age <= hi:
-        return f"is supported accommodation, for 16-17 year olds, and the child is {age}"
-    return f"takes children aged {lo} to {hi} and the child is {age}"
-
-
 def _set_aside_ids(set_aside: pd.DataFrame | None) -> dict[str, set[str]]:
     """The IDs on referral and register rows set aside for errors, by ``file_kind``."""
     out: dict[str, set[str]] = {"referrals": set(), "placements": set()}
@@ -229,8 +218,10 @@ def apply_decisions(
         elif codes:
             also = ", ".join(rule_label(code) for code in codes[1:])
             more = f"; it also breaks {also}" if also else ""
-            what = _age_text(prob, c, p) if codes[0] == "age" else RULE_TEXT[codes[0]]
-            refuse([k], f"the placement {what}: {rule_label(codes[0])}{more}.")
+            refuse(
+                [k],
+                f"the placement {broken_text(prob, codes[0], c, p)}: {rule_label(codes[0])}{more}.",
+            )
     if siblings_together:
         by_group: dict[int, list[int]] = {}
         for k in (k for k in pins if k not in status):

@@ -8,7 +8,7 @@ import pandas as pd
 from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.costs import pair_distances
 from sufficiency.matching.problem import MatchProblem
-from sufficiency.matching.rules import RULE_CODES, RULE_TEXT, rule_breaks
+from sufficiency.matching.rules import RULE_CODES, broken_text, rule_breaks
 from sufficiency.matching.solver import MatchResult
 
 UNPLACED_COLUMNS: tuple[str, ...] = (
@@ -57,7 +57,7 @@ def unplaced_table(prob: MatchProblem, result: MatchResult) -> pd.DataFrame:
             near_miles = float(pair_distances(prob, np.array([c]), np.array([p]))[0][0])
             reason = (
                 f"No placement meets every hard rule; the most limiting were {limiting}. "
-                f"The nearest option, {near_id}, {RULE_TEXT[codes[0]]}"
+                f"The nearest option, {near_id}, {broken_text(prob, codes[0], c, p)}"
                 + (f" (and breaks {len(codes) - 1} other rule(s))" if len(codes) > 1 else "")
                 + ". Consider a wider search or an exemption."
             )

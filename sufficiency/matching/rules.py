@@ -19,7 +19,7 @@ from sufficiency.matching.problem import SETTING_CODE, MatchProblem
 RULES: tuple[tuple[str, str], ...] = (
     ("capacity", "has no vacancy"),
     ("fostering_limit", "would exceed the usual fostering limit of three"),
-    ("age", "does not take the child's age (supported accommodation is for 16-17)"),
+    ("age", "does not take the child's age (its age range; supported accommodation only 16-17)"),
     ("setting", "is a setting marked unsuitable (or not residential under a DoLO)"),
     ("sex", "does not accept the child's sex"),
     ("risks", "excludes one of the child's risks"),
@@ -36,6 +36,20 @@ RULES: tuple[tuple[str, str], ...] = (
 )
 RULE_CODES: tuple[str, ...] = tuple(code for code, _ in RULES)
 RULE_TEXT: dict[str, str] = dict(RULES)
+
+
+def broken_text(prob: MatchProblem, code: str, c: int, p: int) -> str:
+    """How placement ``p`` breaks rule ``code`` for child ``c``, for a social worker: the
+    rule's words, or for the age rule the placement's ages and the child's (the rule's
+    general words would speak of supported accommodation whatever the setting)."""
+    if code != "age":
+        return RULE_TEXT[code]
+    row = prob.placements.iloc[p]
+    age = int(prob.child_age_years[c])
+    lo, hi = int(row["age_min"]), int(row["age_max"])
+    if str(row["setting"]) == "supported" and lo <= age <= hi:
+        return f"is supported accommodation, for 16-17 year olds, and the child is {age}"
+    return f"takes children aged {lo} to {hi} and the child is {age}"
 
 
 def _codes(values: np.ndarray, vocab: Mapping[str, int]) -> np.ndarray:

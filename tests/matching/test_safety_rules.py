@@ -144,3 +144,15 @@ def test_child_home_unlocated_or_blank_is_flagged() -> None:
     assert "distance from home unknown" in notes["C1"]
     assert "not applicable" in notes["C2"]
     assert run.summary.distance_unknown == 1
+
+
+def test_unplaced_reason_gives_the_nearest_homes_ages_not_supported_accommodations() -> None:
+    """A 16-year-old whose only option takes children aged 0 to 10: the reason gives those
+    ages. Before, it said 'does not take the child's age (supported accommodation is for
+    16-17)' of a foster home (R016 in the sample's report)."""
+    refs = referrals_frame([referral("C1", age=16)])
+    plcs = placements_frame([placement("P1", age_min=0, age_max=10)])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    (reason,) = run.unplaced["reason"]
+    assert "The nearest option, P1, takes children aged 0 to 10 and the child is 16." in reason
+    assert "supported accommodation" not in reason
