@@ -196,7 +196,7 @@ COLUMNS: dict[str, str] = {
     "forecast": "Forecast",
     "actual": "Actual",
     "ape_pct": "Error (% of actual)",
-    "p10_p90_coverage_pct": "Months inside P10-P90",
+    "p10_p90_coverage_pct": "Months inside P10-P90 (all months tested)",
     "item": "Item",
     "value": "Value",
     "source": "Source",
