@@ -157,6 +157,8 @@ class PooledSummary:
     sensitivity: tuple[dict[str, Any], ...] = ()
     #: How close the pooled plan is proven to the cheapest, in a sentence.
     proof: str = ""
+    #: A sentence for each member paying more pooled than alone.
+    worse_off: tuple[str, ...] = ()
 
     @property
     def saving_gbp(self) -> float:
@@ -432,7 +434,8 @@ def run_pooled(
         {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
         for r in table.to_dict("records")
     )
-    return PooledSummary(task.seed, rows, prepared.left_out, rows_sens, result.proof())
+    return PooledSummary(task.seed, rows, prepared.left_out, rows_sens, result.proof(),
+                         tuple(result.worse_off()))  # fmt: skip
 
 
 def _sentence(exc: BaseException) -> str:

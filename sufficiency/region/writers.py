@@ -51,6 +51,7 @@ def headline(result: RegionResult) -> list[str]:
         )
         if result.pooled.proof:
             lines.append(result.pooled.proof)
+        lines += result.pooled.worse_off
     for f in result.failures:
         lines.append(f"Failed: {f.name} ({f.code}), {f.scenario}: {f.reason}")
     return lines

@@ -333,6 +333,28 @@ def test_pooled_sensitivity_gap_reads_as_a_percentage(region_run: Any, tmp_path:
     assert written["saving_pct"].tolist() == [10.0, 5.0]
 
 
+def test_region_headline_names_a_member_paying_more_pooled_than_alone(
+    region_run: Any, tmp_path: Path
+) -> None:
+    """A member whose share of the pooled plan costs more than its own plan is named in the
+    region's headline and report, not left as a negative in pooling.csv."""
+    from dataclasses import replace
+
+    from sufficiency.region.tasks import PooledSummary
+    from sufficiency.region.writers import headline
+
+    result, _ = region_run
+    worse = ("Mid pays £138,867 (0.9%) more pooled than alone, sharing the block contracts "
+             "by use; split so every member saves the same 2.0%, it would receive £856,037 "
+             "(pooling.csv, transfer_gbp).",)  # fmt: skip
+    share = {"code": "region", "authority": "The region", "alone_cost_gbp": 100.0,
+             "pooled_share_gbp": 90.0, "saving_gbp": 10.0, "saving_pct": 0.1}  # fmt: skip
+    pooled = replace(result, pooled=PooledSummary(seed=1, rows=(share,), worse_off=worse))
+    assert worse[0] in headline(pooled)
+    html = pooled.write(tmp_path)[2].read_text()
+    assert "Mid pays £138,867 (0.9%) more pooled than alone" in html
+
+
 def test_region_says_which_members_data_was_repaired_or_set_aside(
     cluster: Any, region_dir: Path, tmp_path: Path
 ) -> None:
