@@ -80,3 +80,25 @@ def test_utf16_csv_with_a_byte_order_mark_is_decoded(tmp_path):
     p.write_bytes("child_id,dob\nC1,01/02/2015\n".encode("utf-16"))
     (t,) = read_tables(p)
     assert t.data["child_id"].tolist() == ["C1"] and t.data["dob"].tolist() == ["01/02/2015"]
+
+
+def test_every_copy_of_a_duplicated_id_set_aside_names_the_other_rows(tmp_path):
+    """Both copies of R002 are set aside; each names the other copy's row. Before, the
+    second copy said 'also on row(s) 4' of itself, row 4."""
+    from sufficiency.io.inputs import REFERRALS
+    from sufficiency.io.schema import check_table
+    from sufficiency.io.tables import split_rows
+
+    p = tmp_path / "r.csv"
+    p.write_text(
+        "child_id,dob,sex,home_postcode\nR001,01/02/2015,F,\nR002,01/02/2014,M,\n"
+        "R002,01/02/2013,M,\n"
+    )
+    (raw,) = read_tables(p)
+    table, problems = check_table(raw, REFERRALS)
+    night = split_rows(raw, table, problems, "child_id", strict=False)
+    assert night.table["child_id"].tolist() == ["R001"]
+    assert night.set_aside[["row", "problem"]].values.tolist() == [
+        [3, "child_id: duplicate child_id: also on row(s) 4 (value 'R002')"],
+        [4, "child_id: duplicate child_id: also on row(s) 3 (value 'R002')"],
+    ]

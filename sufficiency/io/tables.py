@@ -374,9 +374,16 @@ def split_rows(
         idx = index_of_row[int(p.row or 0)]
         rows = [idx]
         if p.code == "duplicate_id" and pd.notna(table.at[idx, id_col]):
-            # which copy is right is unknown: every copy is set aside
+            # which copy is right is unknown: every copy is set aside, each naming the others
             same = (table[id_col] == table.at[idx, id_col]).fillna(False)
             rows = list(table.index[same.to_numpy(bool)])
+            nums = [raw.row_number(int(r)) for r in rows]
+            for r, num in zip(rows, nums, strict=True):
+                others = ", ".join(str(n) for n in nums if n != num)
+                bad.setdefault(r, []).append(
+                    replace(p, row=num, message=f"duplicate {id_col}: also on row(s) {others}")
+                )
+            continue
         elif p.code == "duplicate_decision":  # every row of the pair: which holds is unknown
             pair = table[["child_id", "placement_id"]]
             same = (pair == pair.loc[idx]).all(axis=1).fillna(False)
