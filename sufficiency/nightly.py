@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from sufficiency.config import Params, load_params
 from sufficiency.errors import ConfigError, InputDataError, StoreError, SufficiencyError
@@ -42,6 +42,9 @@ from sufficiency.io.quality import DataQuality
 from sufficiency.logs import configure_logging, get_logger
 from sufficiency.store.record import input_files
 from sufficiency.store.types import ChildOutcome, InputRow
+
+if TYPE_CHECKING:
+    from sufficiency.io.ssda903 import SSDA903History
 
 EXIT_OK, EXIT_INPUT, EXIT_FAILURE = 0, 1, 2
 log = get_logger("nightly")
@@ -156,13 +159,28 @@ def _log_quality(quality: DataQuality | None) -> None:
         log.info("%s", line if line.startswith("903 history:") else f"903 history: {line}")
 
 
+def _history(ctx: JobContext) -> SSDA903History:
+    """The 903 history, its findings pseudonymised when the night is (data_quality.csv
+    quotes children's IDs: a CHILD written two ways, or changed between returns)."""
+    from sufficiency.forecast.run import read_903
+    from sufficiency.pseudonymise import pseudonymise_problems
+
+    history = read_903(ctx.inputs["history"])
+    if ctx.pseudonym_key is None or history.quality is None:
+        return history
+    ids = {str(c) for t in (history.header, history.episodes) for c in t["CHILD"].dropna()}
+    problems = pseudonymise_problems(history.quality.problems, ctx.pseudonym_key, ids)
+    quality = dataclasses.replace(history.quality, problems=problems)
+    return dataclasses.replace(history, quality=quality)
+
+
 def job_spend(ctx: JobContext) -> JobOutcome:
     """Spend projection from the 903 history, against the budget if one is configured."""
     from sufficiency import api
 
     if "history" not in ctx.inputs:
         raise ConfigError("the spend job needs nightly.history in the configuration")
-    result = api.spend(ctx.inputs["history"], ctx.params, budget=ctx.inputs.get("budget"),
+    result = api.spend(_history(ctx), ctx.params, budget=ctx.inputs.get("budget"),
                        costs=ctx.inputs.get("costs"), run_date=ctx.run_date,
                        stages=ctx.stage)  # fmt: skip
     ctx.stage("Writing outputs")
@@ -178,7 +196,7 @@ def job_forecast(ctx: JobContext) -> JobOutcome:
 
     if "history" not in ctx.inputs:
         raise ConfigError("the forecast job needs nightly.history in the configuration")
-    report = api.forecast(ctx.inputs["history"], ctx.params,
+    report = api.forecast(_history(ctx), ctx.params,
                           placements=ctx.inputs.get("placements"), stages=ctx.stage)  # fmt: skip
     ctx.stage("Writing outputs")
     written = report.write(ctx.out_dir)

@@ -75,8 +75,8 @@ def _names_child(column: str | None) -> bool:
 def pseudonymise_problems(
     problems: Iterable[Problem], key: bytes, child_ids: Iterable[str] = ()
 ) -> tuple[Problem, ...]:
-    """``problems`` with every child ID in their values and sentences replaced by its
-    pseudonym: the IDs in ``child_ids`` and the values of child-ID columns."""
+    """``problems`` with every child ID in their values, sentences and actions replaced by
+    its pseudonym: the IDs in ``child_ids`` and the values of child-ID columns."""
     problems = tuple(problems)
     ids = {str(c) for c in child_ids} | {
         p.value for p in problems if p.value and _names_child(p.column)
@@ -86,6 +86,7 @@ def pseudonymise_problems(
             p,
             value=None if p.value is None else pseudonymise_text(p.value, ids, key),
             message=pseudonymise_text(p.message, ids, key),
+            action=pseudonymise_text(p.action, ids, key),
         )
         for p in problems
     )

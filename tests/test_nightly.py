@@ -320,3 +320,40 @@ def test_history_summary_logged_once_per_line(caplog: pytest.LogCaptureFixture) 
     assert len(logged) == len(quality.summary_lines()) >= 2
     assert all(m.startswith("903 history: ") for m in logged)
     assert not any("903 history: 903 history" in m for m in logged)
+
+
+def test_pseudonymised_forecast_quotes_no_903_child_id(tmp_path, sample_dir, monkeypatch):
+    """A 903 history whose 2025-26 return re-keys two children: data_quality.csv (and the
+    workbook's sheet) quote both identifiers of each. Pseudonymised, neither real ID is
+    written; before, the forecast job's data_quality.csv held them as written."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    from sufficiency.pseudonymise import pseudonym
+
+    key = "a-secret-key-of-some-length"
+    monkeypatch.setenv("SUFFICIENCY_PSEUDONYM_KEY", key)
+    history = tmp_path / "ssda903"
+    shutil.copytree(sample_dir / "ssda903", history)
+    eps = pd.read_csv(history / "2026" / "episodes.csv", dtype=str)
+    head = pd.read_csv(history / "2026" / "header.csv", dtype=str)
+    begun = pd.to_datetime(eps["DECOM"], format="%d/%m/%Y") < pd.Timestamp("2025-04-01")
+    old = list(eps.loc[eps["DEC"].isna() & begun, "CHILD"].unique()[:2])
+    for frame in (eps, head):
+        frame["CHILD"] = frame["CHILD"].replace({c: f"NEW{c}" for c in old})
+    eps.to_csv(history / "2026" / "episodes.csv", index=False)
+    head.to_csv(history / "2026" / "header.csv", index=False)
+    cfg = _config(tmp_path, sample_dir, jobs=("forecast",), history=True)
+    cfg.write_text(cfg.read_text().replace(str(sample_dir / "ssda903"), str(history)))
+    report = run_nightly(cfg, DAY, pseudonymise=True)
+    assert report.exit_code == EXIT_OK, report.messages
+    out = tmp_path / "out" / "2026-04-01" / "forecast"
+    quality = (out / "data_quality.csv").read_text()
+    assert quality.count("child_id_changed") == 2
+    assert pseudonym(old[0], key.encode()) in quality
+    cells = " ".join(str(c.value) for ws in load_workbook(out / "forecast.xlsx")
+                     for row in ws.iter_rows() for c in row if c.value is not None)  # fmt: skip
+    for c in old:
+        for text in (quality, cells, (out / "forecast.html").read_text()):
+            assert c not in text and f"NEW{c}" not in text
