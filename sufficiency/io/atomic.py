@@ -94,7 +94,7 @@ def clean_stale_folders(parent: Path) -> list[Path]:
     """
     for stale in parent.glob(".*.partial-*"):
         pid = stale.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _process_exists(int(pid)):
+        if pid.isdigit() and not process_alive(int(pid)):
             shutil.rmtree(stale, ignore_errors=True)
     restored = []
     for old in sorted(parent.glob(".*.old-*")):
@@ -107,7 +107,10 @@ def clean_stale_folders(parent: Path) -> list[Path]:
     return restored
 
 
-def _process_exists(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process with this ID runs on this machine (a lock's or a run's owner)."""
+    if pid <= 0:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from sufficiency import __version__
 from sufficiency.errors import StoreError
-from sufficiency.io.atomic import DIR_MODE, FILE_MODE, sha256_file
+from sufficiency.io.atomic import DIR_MODE, FILE_MODE, process_alive, sha256_file
 from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow, TeamDecision
 from sufficiency.store.types import ChildOutcome, DecisionKey, InputRow, RowFingerprint
 
@@ -262,7 +262,7 @@ class RunStore:
         with Session(self.engine) as s, s.begin():
             for run in s.scalars(select(Run).where(Run.status == "running")):
                 info = run.summary or {}
-                if info.get("host") != host or _pid_alive(int(info.get("pid", -1))):
+                if info.get("host") != host or process_alive(int(info.get("pid", -1))):
                     continue
                 run.status = "failed"
                 run.failure_reason = "interrupted: the process ended before the run finished"
@@ -593,18 +593,6 @@ def _add_rows(s: Session, run_id: int, rows: Iterable[InputRow]) -> None:
         seen.add((r.table, r.key))
         s.add(RunRow(run_id=run_id, table=r.table, key=r.key, row_sha256=r.row_sha256,
                      vacancies=r.vacancies))  # fmt: skip
-
-
-def _pid_alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
