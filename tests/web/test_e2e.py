@@ -195,3 +195,23 @@ def test_finance_views_spend_and_opens_the_workbook(site, browser, spend_run, tm
     p90 = row[header.index("Total P90")]
     assert f"£{p90:,.0f}" in shown
     page.close()
+
+
+def test_placement_starts_chart_is_the_runs_total(site, browser, forecast_run):
+    """The starts chart draws starts.csv's "all" row with its band. It summed every row,
+    the "all" row included, so it showed twice the starts (147 a month on the sample,
+    not 73) and "8 in 10 futures between 147 and 147"."""
+    page = sign_in_as(browser, site, "commissioner")
+    nav(page, "Forecast")
+    page.get_by_role("navigation", name="Forecast pages").get_by_role(
+        "link", name="Placement starts"
+    ).click()
+    page.get_by_text("Data table: Placement starts per month").click()
+    table = page.get_by_role("table", name=re.compile("Figures drawn in: Placement starts"))
+    last = table.get_by_role("row").last.inner_text().split("\t")
+    st = pd.read_csv(forecast_run / "starts.csv")
+    total = st[(st["scenario"] == "base") & (st["category"] == "all")].iloc[-1]
+    assert last[0] == pd.Timestamp(total["month"]).strftime("%d %b %Y")
+    assert [float(v) for v in last[1:]] == [total["p10"], total["p50"], total["p90"]]
+    assert total["p10"] < total["p90"]
+    page.close()
