@@ -78,10 +78,11 @@ def _by_year(run: dict[str, Any]) -> dict[str, Any]:
 def _scenario_monthly(run: dict[str, Any]) -> pd.DataFrame | None:
     scen = _all(_read(run, "spend_scenario.csv"))
     return (
-        scen[["month", "mean"]].rename(columns={"mean": "scenario_mean"})
+        scen[["month", "mean", "p50"]].rename(columns={"mean": "scenario_mean",
+                                                       "p50": "scenario_p50"})
         if scen is not None
         else None
-    )
+    )  # fmt: skip
 
 
 def _by_quarter(run: dict[str, Any]) -> dict[str, Any]:
@@ -104,13 +105,13 @@ def _by_month(run: dict[str, Any]) -> dict[str, Any]:
         table["month"] = pd.to_datetime(table["month"])
     if table is not None and scen is not None:
         scen["month"] = pd.to_datetime(scen["month"])
-        table = table.merge(scen, on="month", how="left")
+        table = table.merge(scen[["month", "scenario_mean"]], on="month", how="left")
         table["difference"] = table["scenario_mean"] - table["mean"]
     return {"main": table}
 
 
 def _chart(run: dict[str, Any]) -> Any:
-    """Monthly spend in £ million (P10-P90 band, P50, the scenario's mean dashed)."""
+    """Monthly spend in £ million (P10-P90 band, P50, the scenario's P50 dashed)."""
     monthly = _all(_read(run, "spend.csv"))
     if monthly is None or monthly.empty:
         return None
@@ -121,9 +122,10 @@ def _chart(run: dict[str, Any]) -> Any:
         list(pd.to_datetime(monthly["month"])),
         monthly["p10"].to_numpy(float) / m, monthly["p50"].to_numpy(float) / m,
         monthly["p90"].to_numpy(float) / m,
-        scenario=scen["scenario_mean"].to_numpy(float) / m if scen is not None and
+        scenario=scen["scenario_p50"].to_numpy(float) / m if scen is not None and
         len(scen) == len(monthly) else None,
-        scenario_name=_scenario_name(run) + " (mean)", y_label="£ million a month",
+        scenario_name=_scenario_name(run), y_label="£ million a month",
+        value_format="£{:,.1f} million",
     )  # fmt: skip
 
 

@@ -215,3 +215,24 @@ def test_placement_starts_chart_is_the_runs_total(site, browser, forecast_run):
     assert [float(v) for v in last[1:]] == [total["p10"], total["p50"], total["p90"]]
     assert total["p10"] < total["p90"]
     page.close()
+
+
+def test_spend_chart_labels_the_scenario_line_as_what_it_draws(site, browser, spend_run):
+    """The dashed line of the spend chart is the scenario's P50, labelled so; it drew the
+    scenario's mean under the label "<name> (mean) (P50)". The sentence under the chart
+    gives pounds to a tenth of a million, not "7 (8 in 10 futures between 6 and 7)"."""
+    page = sign_in_as(browser, site, "finance")
+    nav(page, "Spend")
+    figure = page.locator("figure", has=page.get_by_role("img", name=re.compile("spend per month")))
+    scen = pd.read_csv(spend_run / "spend_scenario.csv")
+    scen = scen[scen["cost_line"] == "all"].iloc[-1]
+    spend = pd.read_csv(spend_run / "spend.csv")
+    spend = spend[spend["cost_line"] == "all"].iloc[-1]
+    assert f"the middle forecast is £{spend['p50'] / 1e6:,.1f} million" in figure.inner_text()
+    figure.get_by_text("Data table:").click()
+    table = figure.get_by_role("table")
+    header = table.get_by_role("row").first.inner_text().split("\t")
+    assert header[-1] == "Step-downs and in-house shift (P50)"
+    last = table.get_by_role("row").last.inner_text().split("\t")
+    assert float(last[-1]) == round(scen["p50"] / 1e6, 1)
+    page.close()
