@@ -69,7 +69,8 @@ class Tonight:
         return list(dict.fromkeys(str(p) for p in out if str(p)))
 
 
-_cache: dict[int, Tonight] = {}
+#: Read once per run (keyed by store too: a process may serve more than one store).
+_cache: dict[tuple[str, int], Tonight] = {}
 _lock = threading.Lock()
 SHEETS = ("Children placed", "Not placed", "Other options")
 
@@ -88,9 +89,10 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
             "--store ...` (or the nightly job) first."
         )
     rid = int(run["id"])
+    key = (store.url, rid)
     with _lock:
-        if rid in _cache:
-            return _cache[rid]
+        if key in _cache:
+            return _cache[key]
     files = {f["label"]: f for f in run["files"] if f["role"] == "output"}
     for name in ("match_report.xlsx", "summary.json"):
         f = files.get(name)
@@ -110,9 +112,14 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
     sheets = pd.read_excel(
         files["match_report.xlsx"]["path"], sheet_name=list(SHEETS), dtype=object, engine="openpyxl"
     )
-    for frame in sheets.values():
+    for name, frame in sheets.items():
         if "Child" in frame:
+            # An empty sheet holds one sentence in its first cell ("None tonight.",
+            # "Every child referred is placed."), not a child: a row is a child's only
+            # when something besides the first cell is filled.
+            frame = frame[frame.drop(columns="Child").notna().any(axis=1)].copy()
             frame["Child"] = frame["Child"].astype(str)
+            sheets[name] = frame.reset_index(drop=True)
     summary = json.loads(Path(files["summary.json"]["path"]).read_text(encoding="utf-8"))
     result = Tonight(
         rid,
@@ -124,7 +131,7 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
         sheets["Other options"],
     )
     with _lock:
-        _cache[rid] = result
+        _cache[key] = result
     return result
 
 
@@ -283,7 +290,9 @@ def changes(ctx: Ctx) -> Response:
             rows=[],
             before=None,
             after=None,
-            problem="There is only one matching run so far: nothing to compare.",
+            problem="There is only one matching run so far: nothing to compare."
+            if runs
+            else "There is no matching run in the store yet: nothing to compare.",
             rerun_by="",
             rerun_of="",
         )

@@ -1,0 +1,68 @@
+"""Empty states in Chromium, on a store of their own: no matching run yet, a night with no
+referrals, and a night when every child was placed. Each page says so in a sentence;
+none shows the report's "None tonight." as if it were a child."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sufficiency.config import WebParams
+from sufficiency.store import RunStore
+from sufficiency.web.app import create_app
+from tests.web.conftest import RUN_DATE, Site, _Keep, _serve, browser_sign_in, run_cli
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def empty_site(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("empty")
+    url = f"sqlite:///{tmp / 'runs.sqlite'}"
+    store = RunStore(url)
+    app = create_app(store, WebParams(data_dir=str(tmp / "data")))
+    server, thread, address = _serve(app)
+    site = Site(address, store, url, tmp, {}, _Keep(), server, app)
+    site.add("placement", "placement")
+    yield site
+    server.should_exit = True
+    thread.join(10)
+    store.close()
+
+
+def _match(site: Site, referrals: Path, name: str) -> None:
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample"
+    run_cli("match", "--referrals", str(referrals), "--placements",
+            str(sample / "placements.csv"), "--date", RUN_DATE, "--out",
+            str(site.out / name), "--store", site.store_url)  # fmt: skip
+
+
+def test_empty_states_of_the_placement_pages(empty_site, chromium, sample_dir):
+    page = chromium.new_page()
+    browser_sign_in(page, empty_site, "placement")
+    page.goto(empty_site.url + "/matching/changes")
+    # before: "There is only one matching run so far", with none in the store
+    assert "There is no matching run in the store yet" in page.inner_text("main")
+
+    refs = pd.read_csv(sample_dir / "referrals.csv", dtype=str)
+    none = empty_site.out / "no_referrals.csv"
+    refs.iloc[:0].to_csv(none, index=False)
+    _match(empty_site, none, "none")
+    page.goto(empty_site.url + "/matching")
+    main = page.inner_text("main")
+    # before: "placed 0 of 0 children referred, weekly cost £0", and a child "None tonight."
+    assert "had no referrals: no child was waiting for a placement" in main
+    assert "None tonight." not in main and "placed 0 of 0" not in main
+    assert page.locator("a[href^='/matching/children/']").count() == 0
+
+    placed = empty_site.out / "all_placed.csv"
+    refs[refs["child_id"].isin(["R001", "R002", "R003"])].to_csv(placed, index=False)
+    _match(empty_site, placed, "placed")
+    page.goto(empty_site.url + "/matching")
+    links = page.locator("a[href^='/matching/children/']")
+    # before: a fourth "child", "Every child referred is placed.", linking to a 404
+    assert sorted(links.all_inner_texts()) == ["R001", "R002", "R003"]
+    assert "Every child referred was placed." in page.inner_text("main")
+    page.close()
