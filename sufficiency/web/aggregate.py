@@ -19,7 +19,14 @@ from sufficiency.store import RunStore
 from sufficiency.store.accounts import audit
 from sufficiency.web.framework import AGGREGATE, FINANCE, Ctx, Page, not_found, render
 from sufficiency.web.saved_costs import saved_scenario_costs
-from sufficiency.web.store_files import drawn, files_key, latest_run, output, stored_report
+from sufficiency.web.store_files import (
+    changed_outputs,
+    drawn,
+    files_key,
+    latest_run,
+    output,
+    stored_report,
+)
 
 #: Files finance may download from the latest spend run, with their content types.
 DOWNLOADS = {
@@ -144,15 +151,16 @@ def spend_page(path: str) -> Any:
         run = latest_run(ctx.store, "spend")
         context: dict[str, Any] = {"main": None, "lines": None, "budget": None, "chart": None,
                                    "saved": []}  # fmt: skip
-        if run is not None:
+        problem = changed_outputs(run, "spend") if run is not None else ""
+        if run is not None and not problem:
             context.update(build(run))
             context["chart"] = drawn("spend " + files_key(run), lambda: _chart(run))
             if path == "/spend":
                 context["saved"] = saved_scenario_costs(ctx.store)
-        files = [n for n in DOWNLOADS if run and output(run, n) is not None]
+        files = [n for n in DOWNLOADS if run and not problem and output(run, n) is not None]
         formats = {c: gbp for c in MONEY} | {"prob_overspend": percent}
         return render(ctx, "spend.html", run=run, pages=SPEND_PAGES, section=path,
-                      heading=heading, files=files, formats=formats,
+                      heading=heading, files=files, formats=formats, problem=problem,
                       scenario_name=_scenario_name(run) if run else "",
                       can_download=ctx.user is not None and ctx.user.role in FINANCE,
                       **context)  # fmt: skip

@@ -17,7 +17,7 @@ from starlette.responses import Response
 from sufficiency import vocabulary
 from sufficiency.pages.render import gbp
 from sufficiency.web.framework import Ctx, Page, render
-from sufficiency.web.store_files import latest_run, output, stored_report
+from sufficiency.web.store_files import changed_outputs, latest_run, output, stored_report
 
 COMMISSIONER = frozenset({"commissioner"})
 _MONEY = ("cost_gbp", "expected_cost_gbp", "p10_cost_gbp", "p90_cost_gbp", "commitments_gbp",
@@ -29,7 +29,8 @@ def commissioning(ctx: Ctx) -> Response:
     tables: dict[str, Any] = {"plan": None, "comparison": None,
                                               "sensitivity": None}  # fmt: skip
     summary: dict[str, Any] = {}
-    if run is not None:
+    problem = changed_outputs(run, "commission") if run is not None else ""
+    if run is not None and not problem:
         summary = dict(run.get("summary") or {})
         for name in tables:
             if (p := output(run, f"{name}.csv")) is not None:
@@ -39,7 +40,7 @@ def commissioning(ctx: Ctx) -> Response:
             tables["comparison"] = c.assign(plan=c["plan"].map(
                 lambda v: vocabulary.plan(str(v))))  # fmt: skip
     lines = [str(x) for x in summary.get("recommendation", []) or []]
-    return render(ctx, "commissioning_page.html", run=run, lines=lines,
+    return render(ctx, "commissioning_page.html", run=run, lines=lines, problem=problem,
                   has_report=bool(run and output(run, "commissioning.html")),
                   saving=summary.get("saving_vs_status_quo_gbp"),
                   formats={c: gbp for c in _MONEY}, **tables)  # fmt: skip

@@ -24,7 +24,7 @@ from sufficiency.pages.render import count, percent
 from sufficiency.store import RunStore
 from sufficiency.web.framework import AGGREGATE, Ctx, Page, render
 from sufficiency.web.scenario_run import BaseNotAvailable, base_run
-from sufficiency.web.store_files import drawn, files_key, latest_run, output
+from sufficiency.web.store_files import changed_outputs, drawn, files_key, latest_run, output
 
 #: The forecast's pages: path, menu label, heading.
 SECTIONS = (
@@ -197,7 +197,8 @@ def forecast_page(section: str) -> Any:
         run = latest_run(ctx.store, "forecast")
         context: dict[str, Any] = {"run": run, "sections": SECTIONS, "section": section,
                                    "heading": heading, "has_report": False}  # fmt: skip
-        if run is not None:
+        context["problem"] = changed_outputs(run, "forecast") if run is not None else ""
+        if run is not None and not context["problem"]:
             context["has_report"] = output(run, "forecast.html") is not None
             if section == "/forecast":
                 charts = _charts(run, "total")

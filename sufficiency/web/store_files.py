@@ -65,6 +65,19 @@ def output(run: dict[str, Any], name: str) -> Path | None:
     return None
 
 
+def changed_outputs(run: dict[str, Any], kind: str) -> str:
+    """A sentence if any output the run recorded is missing or changed since (then none
+    of its figures are shown: a page of half its tables would look whole), else ""."""
+    for f in run["files"]:
+        if f["role"] == "output" and unchanged(f) is None:
+            return (
+                f"The outputs of {kind} run {run['id']} have moved or changed since the run "
+                f"({f['label']} in {Path(f['path']).parent}), so its figures are not shown. "
+                f"Run `sufficiency {kind} --store ...` again to record a new run."
+            )
+    return ""
+
+
 def stored_report(kind: str, name: str, missing: str) -> Callable[[Ctx], Response]:
     """A handler serving the latest ``kind`` run's report file ``name`` (unchanged since the
     run), or saying ``missing``."""

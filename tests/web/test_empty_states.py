@@ -1,6 +1,7 @@
 """Empty states in Chromium, on a store of their own: no matching run yet, a night with no
-referrals, and a night when every child was placed. Each page says so in a sentence;
-none shows the report's "None tonight." as if it were a child."""
+referrals, a night when every child was placed, and a forecast whose outputs changed
+after the run. Each page says so in a sentence; none shows the report's "None tonight."
+as if it were a child, or a changed file's absence as a fact about the run."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def empty_site(tmp_path_factory):
     server, thread, address = _serve(app)
     site = Site(address, store, url, tmp, {}, _Keep(), server, app)
     site.add("placement", "placement")
+    site.add("commissioner", "commissioner")
     yield site
     server.should_exit = True
     thread.join(10)
@@ -65,4 +67,26 @@ def test_empty_states_of_the_placement_pages(empty_site, chromium, sample_dir):
     # before: a fourth "child", "Every child referred is placed.", linking to a 404
     assert sorted(links.all_inner_texts()) == ["R001", "R002", "R003"]
     assert "Every child referred was placed." in page.inner_text("main")
+    page.close()
+
+
+def test_a_forecast_whose_outputs_changed_says_so(empty_site, chromium, sample_dir):
+    """shortfall.csv changed after the run: the page said "This forecast was run without
+    supply information" and the overview showed an empty page."""
+    out = empty_site.out / "forecast"
+    run_cli("forecast", "--history", str(sample_dir / "ssda903"), "--out", str(out),
+            "--supply", str(sample_dir / "supply.toml"), "--placements",
+            str(sample_dir / "placements.csv"), "--paths", "20", "--horizon-months", "12",
+            "--store", empty_site.store_url)  # fmt: skip
+    page = chromium.new_page()
+    browser_sign_in(page, empty_site, "commissioner")
+    page.goto(empty_site.url + "/forecast/shortfall")
+    assert page.get_by_role("table", name="Expected shortfall per quarter (base case)").count()
+    with (out / "shortfall.csv").open("a") as fh:
+        fh.write("\n")
+    for path in ("/forecast/shortfall", "/forecast"):
+        page.goto(empty_site.url + path)
+        alert = page.get_by_role("alert").inner_text()
+        assert "have moved or changed since the run (shortfall.csv in" in alert
+        assert "without supply information" not in page.inner_text("main")
     page.close()
