@@ -236,3 +236,27 @@ def test_spend_chart_labels_the_scenario_line_as_what_it_draws(site, browser, sp
     last = table.get_by_role("row").last.inner_text().split("\t")
     assert float(last[-1]) == round(scen["p50"] / 1e6, 1)
     page.close()
+
+
+def test_spend_page_says_when_a_scenario_changed_since_its_run(site, browser, forecast_run,
+                                                               spend_run):  # fmt: skip
+    """The spend page showed a scenario's last run under the scenario's name after the
+    scenario was changed, as if it were the figures of what it now says."""
+    page = sign_in_as(browser, site, "commissioner")
+    page.goto(site.url + "/scenarios/new")
+    page.get_by_label("Name", exact=True).fill("Browser: entries down then changed")
+    page.get_by_label("Change in entries (%)").fill("-10")
+    page.get_by_role("button", name="Save scenario").click()
+    page.get_by_role("button", name="Run this scenario").click()
+    until(page, lambda: page.get_by_role("heading", name="Cost").count() == 1)
+    page.get_by_role("link", name="Browser: entries down then changed").click()
+    page.get_by_role("link", name="Change this scenario").click()
+    page.get_by_label("Change in entries (%)").fill("-20")
+    page.get_by_role("button", name="Save scenario").click()
+    nav(page, "Spend")
+    caption = re.compile("Scenario Browser: entries down then changed")
+    table = page.get_by_role("table", name=caption)
+    note = table.locator("xpath=preceding::p[1]").inner_text()
+    assert "before it was changed on" in note
+    assert "Entries: 10% fewer children entering care. Run it again" in note
+    page.close()
