@@ -24,6 +24,7 @@ from sufficiency.web.store_files import (
     drawn,
     files_key,
     latest_run,
+    newer_failure,
     output,
     stored_report,
 )
@@ -161,6 +162,7 @@ def spend_page(path: str) -> Any:
         formats = {c: gbp for c in MONEY} | {"prob_overspend": percent}
         return render(ctx, "spend.html", run=run, pages=SPEND_PAGES, section=path,
                       heading=heading, files=files, formats=formats, problem=problem,
+                      stale=newer_failure(ctx.store, "spend", run),
                       scenario_name=_scenario_name(run) if run else "",
                       can_download=ctx.user is not None and ctx.user.role in FINANCE,
                       **context)  # fmt: skip

@@ -17,7 +17,13 @@ from starlette.responses import Response
 from sufficiency import vocabulary
 from sufficiency.pages.render import gbp
 from sufficiency.web.framework import Ctx, Page, render
-from sufficiency.web.store_files import changed_outputs, latest_run, output, stored_report
+from sufficiency.web.store_files import (
+    changed_outputs,
+    latest_run,
+    newer_failure,
+    output,
+    stored_report,
+)
 
 COMMISSIONER = frozenset({"commissioner"})
 _MONEY = ("cost_gbp", "expected_cost_gbp", "p10_cost_gbp", "p90_cost_gbp", "commitments_gbp",
@@ -41,6 +47,7 @@ def commissioning(ctx: Ctx) -> Response:
                 lambda v: vocabulary.plan(str(v))))  # fmt: skip
     lines = [str(x) for x in summary.get("recommendation", []) or []]
     return render(ctx, "commissioning_page.html", run=run, lines=lines, problem=problem,
+                  stale=newer_failure(ctx.store, "commission", run),
                   has_report=bool(run and output(run, "commissioning.html")),
                   saving=summary.get("saving_vs_status_quo_gbp"),
                   formats={c: gbp for c in _MONEY}, **tables)  # fmt: skip

@@ -24,7 +24,14 @@ from sufficiency.pages.render import count, percent
 from sufficiency.store import RunStore
 from sufficiency.web.framework import AGGREGATE, Ctx, Page, render
 from sufficiency.web.scenario_run import BaseNotAvailable, base_run
-from sufficiency.web.store_files import changed_outputs, drawn, files_key, latest_run, output
+from sufficiency.web.store_files import (
+    changed_outputs,
+    drawn,
+    files_key,
+    latest_run,
+    newer_failure,
+    output,
+)
 
 #: The forecast's pages: path, menu label, heading.
 SECTIONS = (
@@ -198,6 +205,7 @@ def forecast_page(section: str) -> Any:
         context: dict[str, Any] = {"run": run, "sections": SECTIONS, "section": section,
                                    "heading": heading, "has_report": False}  # fmt: skip
         context["problem"] = changed_outputs(run, "forecast") if run is not None else ""
+        context["stale"] = newer_failure(ctx.store, "forecast", run)
         if run is not None and not context["problem"]:
             context["has_report"] = output(run, "forecast.html") is not None
             if section == "/forecast":

@@ -31,7 +31,7 @@ from sufficiency.store.team_decisions import (
 )
 from sufficiency.web import rerun
 from sufficiency.web.framework import PLACEMENT, Ctx, Page, not_found, redirect, render, wait_until
-from sufficiency.web.store_files import latest_run
+from sufficiency.web.store_files import latest_run, newer_failure
 
 CHILD_ID = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 MAX_REASON = 500
@@ -148,10 +148,13 @@ def _audit_child(ctx: Ctx, run_id: int, child_id: str, event: str, detail: str) 
 
 
 def proposals(ctx: Ctx) -> Response:
+    run = latest_match_run(ctx.store)
+    stale = newer_failure(ctx.store, "match", run)
     try:
-        t = tonight(ctx.store)
+        t = tonight(ctx.store, run)
     except NoRun as exc:
-        return render(ctx, "matching.html", t=None, problem=str(exc), rows=[], unplaced=[])
+        return render(ctx, "matching.html", t=None, problem=str(exc), rows=[], unplaced=[],
+                      stale=stale)  # fmt: skip
     in_force = decisions_in_force(ctx.store)
     rows = _none_blank(t.children).to_dict("records")
     unplaced = _none_blank(t.not_placed).to_dict("records")
@@ -166,6 +169,7 @@ def proposals(ctx: Ctx) -> Response:
         decided={d.child_id for d in in_force},
         num_decisions=len(in_force),
         rerunning=state is not None and state.running and rerun.still_holds(state),
+        stale=stale,
     )
 
 

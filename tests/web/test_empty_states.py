@@ -90,3 +90,19 @@ def test_a_forecast_whose_outputs_changed_says_so(empty_site, chromium, sample_d
         assert "have moved or changed since the run (shortfall.csv in" in alert
         assert "without supply information" not in page.inner_text("main")
     page.close()
+
+
+def test_a_failed_newer_run_is_said_above_the_earlier_runs_figures(empty_site, chromium):
+    """Last night's matching failed: "Tonight's matches" showed the night before's
+    proposals with nothing to say they were not tonight's."""
+    shown = int(empty_site.store.list_runs(kind="match")[0]["id"])
+    failed = empty_site.store.start("match", {})
+    empty_site.store.finish(failed, succeeded=False, failure_reason="a test failure")
+    page = chromium.new_page()
+    browser_sign_in(page, empty_site, "placement")
+    page.goto(empty_site.url + "/matching")
+    alert = page.get_by_role("alert").inner_text()
+    assert f"The latest matching run (run {failed}, started " in alert
+    assert f"failed: this page shows run {shown}, the latest that succeeded" in alert
+    assert "a test failure" not in alert  # a reason may quote an input: not repeated
+    page.close()
