@@ -15,6 +15,7 @@ import pandas as pd
 from starlette.responses import Response
 
 from sufficiency import vocabulary
+from sufficiency.commissioning.case import sensitivity_frame
 from sufficiency.pages.render import gbp
 from sufficiency.web.framework import Ctx, Page, render
 from sufficiency.web.store_files import (
@@ -30,6 +31,11 @@ _MONEY = ("cost_gbp", "expected_cost_gbp", "p10_cost_gbp", "p90_cost_gbp", "comm
           "status_quo_cost_gbp", "saving_gbp", "base_plan_cost_gbp")  # fmt: skip
 
 
+_SENSITIVITY_MONEY = ("Expected cost of the re-made plan (£)",
+                      "Expected cost of today's practice (£)", "Saving (£)",
+                      "Recommended plan's cost in this case (£)")  # fmt: skip
+
+
 def commissioning(ctx: Ctx) -> Response:
     run = latest_run(ctx.store, "commission")
     tables: dict[str, Any] = {"plan": None, "comparison": None,
@@ -41,6 +47,9 @@ def commissioning(ctx: Ctx) -> Response:
         for name in tables:
             if (p := output(run, f"{name}.csv")) is not None:
                 tables[name] = pd.read_csv(p)
+        if tables["sensitivity"] is not None:
+            # as the case shows it: "Demand -20%", the re-made plan's cost named so
+            tables["sensitivity"] = sensitivity_frame(tables["sensitivity"])
         if tables["comparison"] is not None:
             c = tables["comparison"]
             tables["comparison"] = c.assign(plan=c["plan"].map(
@@ -50,7 +59,8 @@ def commissioning(ctx: Ctx) -> Response:
                   stale=newer_failure(ctx.store, "commission", run),
                   has_report=bool(run and output(run, "commissioning.html")),
                   saving=summary.get("saving_vs_status_quo_gbp"),
-                  formats={c: gbp for c in _MONEY}, **tables)  # fmt: skip
+                  formats={c: gbp for c in _MONEY} | {c: gbp for c in _SENSITIVITY_MONEY},
+                  **tables)  # fmt: skip
 
 
 COMMISSIONING_REPORT = stored_report(

@@ -260,3 +260,19 @@ def test_spend_page_says_when_a_scenario_changed_since_its_run(site, browser, fo
     assert "before it was changed on" in note
     assert "Entries: 10% fewer children entering care. Run it again" in note
     page.close()
+
+
+def test_commissioning_sensitivity_reads_as_the_case_says_it(site, browser, commission_run):
+    """The sensitivity table names each case ("Demand -20%") and the re-made plan's cost
+    as such, as the commissioning case does; it showed "demand", "-0.2" and "Expected
+    cost (£)", readable as the recommended plan's cost."""
+    page = sign_in_as(browser, site, "commissioner")
+    nav(page, "Commissioning")
+    table = page.get_by_role("table", name=re.compile("Sensitivity: cost and saving"))
+    header = table.get_by_role("row").first.inner_text().split("\t")
+    assert header[:2] == ["Case", "Expected cost of the re-made plan (£)"]
+    first = table.get_by_role("row").nth(1).inner_text().split("\t")
+    sens = pd.read_csv(commission_run / "sensitivity.csv").iloc[0]
+    assert first[0] == f"{sens['factor'].capitalize()} {sens['change']:+.0%}"
+    assert first[1] == f"£{sens['expected_cost_gbp']:,.0f}"
+    page.close()
