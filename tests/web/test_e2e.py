@@ -276,3 +276,19 @@ def test_commissioning_sensitivity_reads_as_the_case_says_it(site, browser, comm
     assert first[0] == f"{sens['factor'].capitalize()} {sens['change']:+.0%}"
     assert first[1] == f"£{sens['expected_cost_gbp']:,.0f}"
     page.close()
+
+
+def test_scenario_form_refuses_a_decimal_comma(site, browser):
+    """ "1,5" in a percentage was read as 15 (the comma dropped as a thousands separator)
+    and saved as "15% more children entering care"."""
+    page = sign_in_as(browser, site, "commissioner")
+    page.goto(site.url + "/scenarios/new")
+    page.get_by_label("Name", exact=True).fill("Browser: decimal comma")
+    page.get_by_label("Change in entries (%)").fill("1,5")
+    page.get_by_role("button", name="Save scenario").click()
+    alert = page.get_by_role("alert").inner_text()
+    assert "Change in entries: use a point for decimals, such as 1.5 (not 1,5)." in alert
+    page.get_by_label("Change in entries (%)").fill("1.5")
+    page.get_by_role("button", name="Save scenario").click()
+    assert page.get_by_text("Entries: 1.5% more children entering care.").is_visible()
+    page.close()
