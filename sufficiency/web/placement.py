@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import re
 import threading
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -109,9 +110,14 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
                 f"{name} of matching run {rid} has changed since the run wrote it, "
                 "so it is not shown; re-run matching."
             )
-    sheets = pd.read_excel(
-        files["match_report.xlsx"]["path"], sheet_name=list(SHEETS), dtype=object, engine="openpyxl"
-    )
+    try:
+        sheets = pd.read_excel(files["match_report.xlsx"]["path"], sheet_name=list(SHEETS),
+                               dtype=object, engine="openpyxl")  # fmt: skip
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
+        raise NoRun(
+            f"match_report.xlsx of matching run {rid} cannot be read ({type(exc).__name__}), "
+            "so it is not shown; re-run matching."
+        ) from exc
     for name, frame in sheets.items():
         if "Child" in frame:
             # An empty sheet holds one sentence in its first cell ("None tonight.",

@@ -106,3 +106,38 @@ def test_a_failed_newer_run_is_said_above_the_earlier_runs_figures(empty_site, c
     assert f"failed: this page shows run {shown}, the latest that succeeded" in alert
     assert "a test failure" not in alert  # a reason may quote an input: not repeated
     page.close()
+
+
+def _record(site: Site, kind: str, files: dict[str, bytes]) -> int:
+    """A run of ``kind`` recorded with ``files`` as its outputs (as a damaged or older
+    run would have left them)."""
+    folder = site.out / f"{kind}-recorded"
+    folder.mkdir(exist_ok=True)
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
+    run_id = site.store.start(kind, {})
+    site.store.finish(run_id, succeeded=True, out_dir=folder,
+                      outputs={n: folder / n for n in files})  # fmt: skip
+    return run_id
+
+
+def test_an_unreadable_report_or_a_fault_is_a_sentence(empty_site, chromium):
+    """A matching run whose report cannot be read is said so (it was a bare "Internal
+    Server Error"); any other fault gives the house error page, no details."""
+    summary = b'{"run_date": "2026-04-01", "children_placed": 0, "children_unplaced": 0}'
+    run_id = _record(empty_site, "match", {"match_report.xlsx": b"not a workbook",
+                                           "summary.json": summary})  # fmt: skip
+    page = chromium.new_page()
+    browser_sign_in(page, empty_site, "placement")
+    page.goto(empty_site.url + "/matching")
+    assert f"match_report.xlsx of matching run {run_id} cannot be read" in page.inner_text("main")
+    page.close()
+
+    _record(empty_site, "spend", {"spend_years.csv": b"financial_year\n2026-27\n"})
+    page = chromium.new_page()
+    browser_sign_in(page, empty_site, "commissioner")
+    response = page.goto(empty_site.url + "/spend")
+    assert response is not None and response.status == 500
+    assert page.get_by_role("heading", name="Something went wrong").is_visible()
+    assert "Traceback" not in page.content() and "KeyError" not in page.content()
+    page.close()
