@@ -242,6 +242,11 @@ def decide(ctx: Ctx) -> Response:
         else:
             if until < dt.date.today():
                 errors.append("The last day cannot be in the past.")
+    if not errors:
+        try:
+            d = add_decision(ctx.store, child_id, home, kind, reason, ctx.username, until)
+        except StoreError as exc:
+            errors.append(str(exc))
     if errors:
         placed = _none_blank(t.children[t.children["Child"] == child_id]).to_dict("records")
         unplaced = _none_blank(t.not_placed[t.not_placed["Child"] == child_id]).to_dict("records")
@@ -260,7 +265,6 @@ def decide(ctx: Ctx) -> Response:
             today=dt.date.today().isoformat(),
             form=f,
         )
-    d = add_decision(ctx.store, child_id, home, kind, reason, ctx.username, until)
     _audit_child(ctx, t.run_id, child_id, "decision", f"decision {d.id}: {d.sentence}")
     ctx.flash(f"Recorded: {d.sentence}. The next matching run will use it.")
     return redirect(f"/matching/children/{child_id}")

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from sufficiency.store.accounts import audit_trail
+from sufficiency.store.team_decisions import decisions_in_force
 from sufficiency.web.placement import latest_match_run
 from tests.web.conftest import PASSWORD, require_browser, until
 
@@ -291,4 +292,28 @@ def test_scenario_form_refuses_a_decimal_comma(site, browser):
     page.get_by_label("Change in entries (%)").fill("1.5")
     page.get_by_role("button", name="Save scenario").click()
     assert page.get_by_text("Entries: 1.5% more children entering care.").is_visible()
+    page.close()
+
+
+def test_a_second_pin_for_a_child_is_refused_in_a_sentence(site, browser):
+    """Pinning a child already pinned elsewhere said "The next matching run will use
+    it", but matching refuses both pins of a child pinned to two homes."""
+    page = sign_in_as(browser, site, "placement")
+    page.goto(site.url + "/matching/children/R002")
+    form = page.locator("form", has=page.get_by_role("button", name="Pin"))
+    first, second = form.get_by_label("Home").locator("option").all_inner_texts()[:2]
+    for home in (first, second):
+        form = page.locator("form", has=page.get_by_role("button", name="Pin"))
+        form.get_by_label("Home").select_option(home)
+        form.get_by_label("Reason").fill(f"agreed at panel: {home}")
+        form.get_by_role("button", name="Pin").click()
+    alert = page.get_by_role("alert").inner_text()
+    assert f"R002 is already pinned to {first} (decision" in alert
+    assert "withdraw that pin first" in alert
+    pins = [d for d in decisions_in_force(site.store, child_id="R002") if d.decision == "pin"]
+    assert [d.placement_id for d in pins] == [first]
+    page.locator("form", has=page.get_by_role("button", name="Withdraw")).first.get_by_role(
+        "button", name="Withdraw"
+    ).click()  # leave the site's decisions as they were
+    assert not decisions_in_force(site.store, child_id="R002")
     page.close()
