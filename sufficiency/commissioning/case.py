@@ -435,9 +435,11 @@ def _untested(report: CommissioningReport) -> list[str]:
 
 def sensitivity_table(report: CommissioningReport) -> pd.DataFrame:
     """Sensitivity with plain-word cases and headers (money in £)."""
-    sens = report.sensitivity
-    if sens is None:
-        return pd.DataFrame()
+    return pd.DataFrame() if report.sensitivity is None else sensitivity_frame(report.sensitivity)
+
+
+def sensitivity_frame(sens: pd.DataFrame) -> pd.DataFrame:
+    """``sensitivity.csv`` with plain-word cases and headers, as the case shows it."""
     case = [
         f"{str(f).capitalize()} {c:+.0%}" for f, c in zip(sens["factor"], sens["change"],
                                                          strict=True)

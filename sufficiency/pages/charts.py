@@ -112,13 +112,15 @@ def fan_chart(
     extra: np.ndarray | None = None,
     extra_name: str = "",
     y_label: str = "Children",
+    value_format: str = "{:,.0f}",
     width: float = 7.5,
     height: float = 3.2,
 ) -> Chart:
     """History (solid black), the P10-P90 band, the middle (P50) and a scenario (dashed).
 
     The y-axis starts near the band, not at zero, so the band's width can be read;
-    ``extra`` is a further dashed line (for example places a plan adds).
+    ``extra`` is a further dashed line (for example places a plan adds). The description
+    writes the last month's figures with ``value_format``.
     """
     from matplotlib import rc_context
 
@@ -158,8 +160,9 @@ def fan_chart(
         data[extra_name] = pad_hist + list(extra)
     end = f"{dates[-1]:%B %Y}" if dates else ""
     description = (
-        f"{title}: by {end} the middle forecast is {p50[-1]:,.0f} "
-        f"(8 in 10 futures between {p10[-1]:,.0f} and {p90[-1]:,.0f})."
+        f"{title}: by {end} the middle forecast is {value_format.format(p50[-1])} "
+        f"(8 in 10 futures between {value_format.format(p10[-1])} and "
+        f"{value_format.format(p90[-1])})."
         if len(p50)
         else title
     )

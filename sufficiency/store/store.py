@@ -59,6 +59,12 @@ def utc(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
+def _where(path: Path | str) -> str:
+    """A file's path as recorded: whole (absolute), so a server or re-run started in
+    another folder than the command finds the files the run read and wrote."""
+    return os.path.abspath(path)
+
+
 def config_digest(config: Mapping[str, Any]) -> str:
     """SHA-256 of a configuration's canonical JSON."""
     return hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()
@@ -163,7 +169,7 @@ class RunStore:
         :meth:`diff` to explain changes between runs.
         """
         files = [
-            RunFile(role="input", label=label, path=str(p), sha256=sha256_file(p),
+            RunFile(role="input", label=label, path=_where(p), sha256=sha256_file(p),
                     size_bytes=Path(p).stat().st_size)
             for label, p in sorted((inputs or {}).items())
             if Path(p).is_file()
@@ -225,14 +231,14 @@ class RunStore:
             run.gap = gap
             run.summary = json.loads(json.dumps({**(run.summary or {}), **(summary or {})},
                                                 default=str))  # fmt: skip
-            run.out_dir = str(out_dir) if out_dir is not None else None
+            run.out_dir = _where(out_dir) if out_dir is not None else None
             for label, p in sorted((outputs or {}).items()):
                 s.add(
                     RunFile(
                         run_id=run_id,
                         role="output",
                         label=label,
-                        path=str(p),
+                        path=_where(p),
                         sha256=sha256_file(p),
                         size_bytes=Path(p).stat().st_size,
                     )
@@ -246,13 +252,17 @@ class RunStore:
         """Record that files the runs read or wrote under ``old_dir`` are now under
         ``new_dir`` (a folder renamed into place); return how many paths changed."""
         ids = list(run_ids)
-        prefix = str(old_dir).rstrip("/") + "/"
+        # paths are recorded whole (_where); a store written before that may hold them
+        # as given, relative to the folder the command ran in
+        prefixes = {str(d).rstrip("/") + "/" for d in (_where(old_dir), old_dir)}
         n = 0
         with Session(self.engine) as s, s.begin():
             for f in s.scalars(select(RunFile).where(RunFile.run_id.in_(ids))):
-                if f.path.startswith(prefix):
-                    f.path = str(Path(new_dir) / f.path[len(prefix) :])
-                    n += 1
+                for prefix in prefixes:
+                    if f.path.startswith(prefix):
+                        f.path = str(Path(_where(new_dir)) / f.path[len(prefix) :])
+                        n += 1
+                        break
         return n
 
     def mark_interrupted(self) -> int:

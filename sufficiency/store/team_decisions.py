@@ -78,6 +78,23 @@ def add_decision(
         raise StoreError("a decision needs a reason")
     now = now or dt.datetime.now(dt.UTC)
     with Session(store.engine) as s, s.begin():
+        if decision == "pin":
+            # two pins for one child are both refused by matching: say so now, not then
+            other = s.scalars(
+                select(TeamDecision).where(
+                    TeamDecision.child_id == child_id,
+                    TeamDecision.placement_id != placement_id,
+                    TeamDecision.decision == "pin",
+                    TeamDecision.withdrawn_at.is_(None),
+                    or_(TeamDecision.until.is_(None), TeamDecision.until >= now.date()),
+                )
+            ).first()
+            if other is not None:
+                raise StoreError(
+                    f"{child_id} is already pinned to {other.placement_id} (decision "
+                    f"{other.id}, by {other.decided_by}): withdraw that pin first, since a "
+                    "child can be pinned to one home at a time."
+                )
         for old in s.scalars(
             select(TeamDecision).where(
                 TeamDecision.child_id == child_id,

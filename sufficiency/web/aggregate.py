@@ -19,7 +19,15 @@ from sufficiency.store import RunStore
 from sufficiency.store.accounts import audit
 from sufficiency.web.framework import AGGREGATE, FINANCE, Ctx, Page, not_found, render
 from sufficiency.web.saved_costs import saved_scenario_costs
-from sufficiency.web.store_files import drawn, files_key, latest_run, output, stored_report
+from sufficiency.web.store_files import (
+    changed_outputs,
+    drawn,
+    files_key,
+    latest_run,
+    newer_failure,
+    output,
+    stored_report,
+)
 
 #: Files finance may download from the latest spend run, with their content types.
 DOWNLOADS = {
@@ -78,10 +86,11 @@ def _by_year(run: dict[str, Any]) -> dict[str, Any]:
 def _scenario_monthly(run: dict[str, Any]) -> pd.DataFrame | None:
     scen = _all(_read(run, "spend_scenario.csv"))
     return (
-        scen[["month", "mean"]].rename(columns={"mean": "scenario_mean"})
+        scen[["month", "mean", "p50"]].rename(columns={"mean": "scenario_mean",
+                                                       "p50": "scenario_p50"})
         if scen is not None
         else None
-    )
+    )  # fmt: skip
 
 
 def _by_quarter(run: dict[str, Any]) -> dict[str, Any]:
@@ -104,13 +113,13 @@ def _by_month(run: dict[str, Any]) -> dict[str, Any]:
         table["month"] = pd.to_datetime(table["month"])
     if table is not None and scen is not None:
         scen["month"] = pd.to_datetime(scen["month"])
-        table = table.merge(scen, on="month", how="left")
+        table = table.merge(scen[["month", "scenario_mean"]], on="month", how="left")
         table["difference"] = table["scenario_mean"] - table["mean"]
     return {"main": table}
 
 
 def _chart(run: dict[str, Any]) -> Any:
-    """Monthly spend in £ million (P10-P90 band, P50, the scenario's mean dashed)."""
+    """Monthly spend in £ million (P10-P90 band, P50, the scenario's P50 dashed)."""
     monthly = _all(_read(run, "spend.csv"))
     if monthly is None or monthly.empty:
         return None
@@ -121,9 +130,10 @@ def _chart(run: dict[str, Any]) -> Any:
         list(pd.to_datetime(monthly["month"])),
         monthly["p10"].to_numpy(float) / m, monthly["p50"].to_numpy(float) / m,
         monthly["p90"].to_numpy(float) / m,
-        scenario=scen["scenario_mean"].to_numpy(float) / m if scen is not None and
+        scenario=scen["scenario_p50"].to_numpy(float) / m if scen is not None and
         len(scen) == len(monthly) else None,
-        scenario_name=_scenario_name(run) + " (mean)", y_label="£ million a month",
+        scenario_name=_scenario_name(run), y_label="£ million a month",
+        value_format="£{:,.1f} million",
     )  # fmt: skip
 
 
@@ -142,15 +152,17 @@ def spend_page(path: str) -> Any:
         run = latest_run(ctx.store, "spend")
         context: dict[str, Any] = {"main": None, "lines": None, "budget": None, "chart": None,
                                    "saved": []}  # fmt: skip
-        if run is not None:
+        problem = changed_outputs(run, "spend") if run is not None else ""
+        if run is not None and not problem:
             context.update(build(run))
             context["chart"] = drawn("spend " + files_key(run), lambda: _chart(run))
             if path == "/spend":
                 context["saved"] = saved_scenario_costs(ctx.store)
-        files = [n for n in DOWNLOADS if run and output(run, n) is not None]
+        files = [n for n in DOWNLOADS if run and not problem and output(run, n) is not None]
         formats = {c: gbp for c in MONEY} | {"prob_overspend": percent}
         return render(ctx, "spend.html", run=run, pages=SPEND_PAGES, section=path,
-                      heading=heading, files=files, formats=formats,
+                      heading=heading, files=files, formats=formats, problem=problem,
+                      stale=newer_failure(ctx.store, "spend", run),
                       scenario_name=_scenario_name(run) if run else "",
                       can_download=ctx.user is not None and ctx.user.role in FINANCE,
                       **context)  # fmt: skip

@@ -293,7 +293,7 @@ def create_app(
                 https_only=secure,
             ),
         ],
-        exception_handlers={404: _not_found, 405: _not_allowed},
+        exception_handlers={404: _not_found, 405: _not_allowed, 500: _server_error},
     )
     app.state.web = WebApp(store, params, secure)
     app.state.csrf_secret = secret
@@ -316,6 +316,22 @@ async def _not_found(request: Request, _exc: Exception) -> Response:
 
     return error_page(
         request, request.app.state.web, None, 404, "Not found", "There is no such page."
+    )
+
+
+async def _server_error(request: Request, _exc: Exception) -> Response:
+    """A fault in the application: the house page with a sentence, never the details
+    (the server's log has the traceback)."""
+    from sufficiency.web.framework import error_page
+
+    return error_page(
+        request,
+        request.app.state.web,
+        None,
+        500,
+        "Something went wrong",
+        "This page could not be shown because of a fault in the application. The server's "
+        "log has the details; try again, and tell your administrator if it happens again.",
     )
 
 

@@ -15,13 +15,25 @@ import pandas as pd
 from starlette.responses import Response
 
 from sufficiency import vocabulary
+from sufficiency.commissioning.case import sensitivity_frame
 from sufficiency.pages.render import gbp
 from sufficiency.web.framework import Ctx, Page, render
-from sufficiency.web.store_files import latest_run, output, stored_report
+from sufficiency.web.store_files import (
+    changed_outputs,
+    latest_run,
+    newer_failure,
+    output,
+    stored_report,
+)
 
 COMMISSIONER = frozenset({"commissioner"})
 _MONEY = ("cost_gbp", "expected_cost_gbp", "p10_cost_gbp", "p90_cost_gbp", "commitments_gbp",
           "status_quo_cost_gbp", "saving_gbp", "base_plan_cost_gbp")  # fmt: skip
+
+
+_SENSITIVITY_MONEY = ("Expected cost of the re-made plan (£)",
+                      "Expected cost of today's practice (£)", "Saving (£)",
+                      "Recommended plan's cost in this case (£)")  # fmt: skip
 
 
 def commissioning(ctx: Ctx) -> Response:
@@ -29,20 +41,26 @@ def commissioning(ctx: Ctx) -> Response:
     tables: dict[str, Any] = {"plan": None, "comparison": None,
                                               "sensitivity": None}  # fmt: skip
     summary: dict[str, Any] = {}
-    if run is not None:
+    problem = changed_outputs(run, "commission") if run is not None else ""
+    if run is not None and not problem:
         summary = dict(run.get("summary") or {})
         for name in tables:
             if (p := output(run, f"{name}.csv")) is not None:
                 tables[name] = pd.read_csv(p)
+        if tables["sensitivity"] is not None:
+            # as the case shows it: "Demand -20%", the re-made plan's cost named so
+            tables["sensitivity"] = sensitivity_frame(tables["sensitivity"])
         if tables["comparison"] is not None:
             c = tables["comparison"]
             tables["comparison"] = c.assign(plan=c["plan"].map(
                 lambda v: vocabulary.plan(str(v))))  # fmt: skip
     lines = [str(x) for x in summary.get("recommendation", []) or []]
-    return render(ctx, "commissioning_page.html", run=run, lines=lines,
+    return render(ctx, "commissioning_page.html", run=run, lines=lines, problem=problem,
+                  stale=newer_failure(ctx.store, "commission", run),
                   has_report=bool(run and output(run, "commissioning.html")),
                   saving=summary.get("saving_vs_status_quo_gbp"),
-                  formats={c: gbp for c in _MONEY}, **tables)  # fmt: skip
+                  formats={c: gbp for c in _MONEY} | {c: gbp for c in _SENSITIVITY_MONEY},
+                  **tables)  # fmt: skip
 
 
 COMMISSIONING_REPORT = stored_report(

@@ -24,7 +24,14 @@ from sufficiency.pages.render import count, percent
 from sufficiency.store import RunStore
 from sufficiency.web.framework import AGGREGATE, Ctx, Page, render
 from sufficiency.web.scenario_run import BaseNotAvailable, base_run
-from sufficiency.web.store_files import drawn, files_key, latest_run, output
+from sufficiency.web.store_files import (
+    changed_outputs,
+    drawn,
+    files_key,
+    latest_run,
+    newer_failure,
+    output,
+)
 
 #: The forecast's pages: path, menu label, heading.
 SECTIONS = (
@@ -114,20 +121,22 @@ def _starts(run: dict[str, Any]) -> tuple[list[Chart], pd.DataFrame | None]:
         return [], None
     st = pd.read_csv(path)
     base = st[st["scenario"] == "base"]
-    monthly = base.groupby("month", sort=True)[["mean", "p10", "p50", "p90"]].sum()
-    # The band of all categories together is not the sum of the categories' bands; the
-    # chart draws the sum of the means and says so.
-    months = list(pd.to_datetime(monthly.index))
-    total = monthly["mean"].to_numpy(float)
-    chart = fan_chart("Placement starts per month, all categories (mean)", months,
-                      total, total, total, y_label="Placement starts")  # fmt: skip
-    years = max(len(months) / 12, 1e-9)
+    # starts.csv has a row per category and one for all of them ("all", with the band
+    # of each future's total): the chart draws that row, never a sum over the rows.
+    total = base[base["category"] == "all"].sort_values("month")
+    months = list(pd.to_datetime(total["month"]))
+    charts = [] if total.empty else [
+        fan_chart("Placement starts per month, all categories", months,
+                  total["p10"].to_numpy(float), total["p50"].to_numpy(float),
+                  total["p90"].to_numpy(float), y_label="Placement starts")
+    ]  # fmt: skip
+    years = max(base["month"].nunique() / 12, 1e-9)
     per_year = base.groupby("category", sort=False)["mean"].sum() / years
     table = pd.DataFrame({
         "category": [vocabulary.category(c) for c in per_year.index],
         "starts per year": per_year.to_numpy().round(1),
     })  # fmt: skip
-    return [chart], table
+    return charts, table
 
 
 def _shortfall(run: dict[str, Any]) -> dict[str, Any]:
@@ -195,7 +204,9 @@ def forecast_page(section: str) -> Any:
         run = latest_run(ctx.store, "forecast")
         context: dict[str, Any] = {"run": run, "sections": SECTIONS, "section": section,
                                    "heading": heading, "has_report": False}  # fmt: skip
-        if run is not None:
+        context["problem"] = changed_outputs(run, "forecast") if run is not None else ""
+        context["stale"] = newer_failure(ctx.store, "forecast", run)
+        if run is not None and not context["problem"]:
             context["has_report"] = output(run, "forecast.html") is not None
             if section == "/forecast":
                 charts = _charts(run, "total")

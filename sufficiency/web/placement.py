@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import re
 import threading
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from sufficiency.store.team_decisions import (
 )
 from sufficiency.web import rerun
 from sufficiency.web.framework import PLACEMENT, Ctx, Page, not_found, redirect, render, wait_until
-from sufficiency.web.store_files import latest_run
+from sufficiency.web.store_files import latest_run, newer_failure
 
 CHILD_ID = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 MAX_REASON = 500
@@ -69,7 +70,8 @@ class Tonight:
         return list(dict.fromkeys(str(p) for p in out if str(p)))
 
 
-_cache: dict[int, Tonight] = {}
+#: Read once per run (keyed by store too: a process may serve more than one store).
+_cache: dict[tuple[str, int], Tonight] = {}
 _lock = threading.Lock()
 SHEETS = ("Children placed", "Not placed", "Other options")
 
@@ -88,9 +90,10 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
             "--store ...` (or the nightly job) first."
         )
     rid = int(run["id"])
+    key = (store.url, rid)
     with _lock:
-        if rid in _cache:
-            return _cache[rid]
+        if key in _cache:
+            return _cache[key]
     files = {f["label"]: f for f in run["files"] if f["role"] == "output"}
     for name in ("match_report.xlsx", "summary.json"):
         f = files.get(name)
@@ -107,12 +110,22 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
                 f"{name} of matching run {rid} has changed since the run wrote it, "
                 "so it is not shown; re-run matching."
             )
-    sheets = pd.read_excel(
-        files["match_report.xlsx"]["path"], sheet_name=list(SHEETS), dtype=object, engine="openpyxl"
-    )
-    for frame in sheets.values():
+    try:
+        sheets = pd.read_excel(files["match_report.xlsx"]["path"], sheet_name=list(SHEETS),
+                               dtype=object, engine="openpyxl")  # fmt: skip
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
+        raise NoRun(
+            f"match_report.xlsx of matching run {rid} cannot be read ({type(exc).__name__}), "
+            "so it is not shown; re-run matching."
+        ) from exc
+    for name, frame in sheets.items():
         if "Child" in frame:
+            # An empty sheet holds one sentence in its first cell ("None tonight.",
+            # "Every child referred is placed."), not a child: a row is a child's only
+            # when something besides the first cell is filled.
+            frame = frame[frame.drop(columns="Child").notna().any(axis=1)].copy()
             frame["Child"] = frame["Child"].astype(str)
+            sheets[name] = frame.reset_index(drop=True)
     summary = json.loads(Path(files["summary.json"]["path"]).read_text(encoding="utf-8"))
     result = Tonight(
         rid,
@@ -124,7 +137,7 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
         sheets["Other options"],
     )
     with _lock:
-        _cache[rid] = result
+        _cache[key] = result
     return result
 
 
@@ -141,10 +154,13 @@ def _audit_child(ctx: Ctx, run_id: int, child_id: str, event: str, detail: str) 
 
 
 def proposals(ctx: Ctx) -> Response:
+    run = latest_match_run(ctx.store)
+    stale = newer_failure(ctx.store, "match", run)
     try:
-        t = tonight(ctx.store)
+        t = tonight(ctx.store, run)
     except NoRun as exc:
-        return render(ctx, "matching.html", t=None, problem=str(exc), rows=[], unplaced=[])
+        return render(ctx, "matching.html", t=None, problem=str(exc), rows=[], unplaced=[],
+                      stale=stale)  # fmt: skip
     in_force = decisions_in_force(ctx.store)
     rows = _none_blank(t.children).to_dict("records")
     unplaced = _none_blank(t.not_placed).to_dict("records")
@@ -159,6 +175,7 @@ def proposals(ctx: Ctx) -> Response:
         decided={d.child_id for d in in_force},
         num_decisions=len(in_force),
         rerunning=state is not None and state.running and rerun.still_holds(state),
+        stale=stale,
     )
 
 
@@ -225,6 +242,11 @@ def decide(ctx: Ctx) -> Response:
         else:
             if until < dt.date.today():
                 errors.append("The last day cannot be in the past.")
+    if not errors:
+        try:
+            d = add_decision(ctx.store, child_id, home, kind, reason, ctx.username, until)
+        except StoreError as exc:
+            errors.append(str(exc))
     if errors:
         placed = _none_blank(t.children[t.children["Child"] == child_id]).to_dict("records")
         unplaced = _none_blank(t.not_placed[t.not_placed["Child"] == child_id]).to_dict("records")
@@ -243,7 +265,6 @@ def decide(ctx: Ctx) -> Response:
             today=dt.date.today().isoformat(),
             form=f,
         )
-    d = add_decision(ctx.store, child_id, home, kind, reason, ctx.username, until)
     _audit_child(ctx, t.run_id, child_id, "decision", f"decision {d.id}: {d.sentence}")
     ctx.flash(f"Recorded: {d.sentence}. The next matching run will use it.")
     return redirect(f"/matching/children/{child_id}")
@@ -283,7 +304,9 @@ def changes(ctx: Ctx) -> Response:
             rows=[],
             before=None,
             after=None,
-            problem="There is only one matching run so far: nothing to compare.",
+            problem="There is only one matching run so far: nothing to compare."
+            if runs
+            else "There is no matching run in the store yet: nothing to compare.",
             rerun_by="",
             rerun_of="",
         )

@@ -8,10 +8,14 @@ import pandas as pd
 
 from sufficiency.store import RunStore
 from sufficiency.store.saved_scenarios import list_scenarios, scenario_runs
+from sufficiency.web.scenario_form import describe
+from sufficiency.web.store_files import latest_run
 
 
 def saved_scenario_costs(store: RunStore) -> list[dict[str, Any]]:
-    """Per saved scenario with a finished run: its name, run and cost by financial year."""
+    """Per saved scenario with a finished run: its name, run and cost by financial year,
+    and a note when the run no longer matches the scenario or the latest forecast."""
+    forecast = latest_run(store, "forecast")
     out = []
     for s in list_scenarios(store):
         done = [r for r in scenario_runs(store, s.id) if r.status == "succeeded" and r.results]
@@ -22,6 +26,16 @@ def saved_scenario_costs(store: RunStore) -> list[dict[str, Any]]:
         rows = run.results.get("cost", {}).get("financial_year", [])
         table = pd.DataFrame(rows, columns=["period", "months", "base_mean", "scenario_mean",
                                             "difference"])  # fmt: skip
-        out.append({"id": s.id, "name": s.name, "run": run,
+        notes = []
+        if run.definition != s.definition:
+            said = " ".join(describe(run.definition)) or "no change."
+            notes.append(f"This run is of the scenario as it was before it was changed on "
+                         f"{s.changed_at:%d %b %Y %H:%M}: {said} Run it again to see it as "
+                         "it is now.")  # fmt: skip
+        if forecast is not None and int(forecast["id"]) != run.forecast_run_id:
+            notes.append(f"It was run on forecast run {run.forecast_run_id}; the latest "
+                         f"forecast is run {forecast['id']}.")  # fmt: skip
+        out.append({"id": s.id, "name": str(run.definition.get("name", s.name)), "run": run,
+                    "note": " ".join(notes),
                     "table": table.rename(columns={"period": "financial_year"})})  # fmt: skip
     return out

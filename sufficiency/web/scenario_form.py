@@ -12,6 +12,7 @@ scenario is exactly a ``scenarios/*.toml`` file.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,12 +44,22 @@ class ScenarioForm:
     scenario: Scenario | None = None
 
 
+#: A comma is taken only as a thousands separator ("1,000").
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
 def _number(
     form: ScenarioForm, name: str, label: str, lo: float, hi: float, example: str
 ) -> float | None:
-    text = form.values.get(name, "").strip().replace("%", "").replace(",", "")
+    text = form.values.get(name, "").strip().replace("%", "")
     if not text:
         return None
+    if "," in text:
+        if not _THOUSANDS.match(text):  # "1,5" is a decimal comma, not fifteen
+            form.errors[name] = (f"{label}: use a point for decimals, such as 1.5 "
+                                 "(not 1,5).")  # fmt: skip
+            return None
+        text = text.replace(",", "")
     try:
         value = float(text)
     except ValueError:

@@ -25,6 +25,24 @@ def latest_run(store: RunStore, kind: str) -> dict[str, Any] | None:
     return None
 
 
+def newer_failure(store: RunStore, kind: str, shown: dict[str, Any] | None) -> str:
+    """A sentence if a run of ``kind`` newer than ``shown`` (the latest successful one)
+    failed: the page then shows an earlier run's figures, and says so. The failure's
+    reason is not repeated (it may quote an input); ``sufficiency runs show`` has it."""
+    for run in store.list_runs(limit=50, kind=kind):
+        if shown is not None and int(run["id"]) == int(shown["id"]):
+            return ""
+        if run["status"] == "failed":
+            when = run["started_at"]
+            at = f", started {when:%d %b %Y %H:%M} UTC" if when else ""
+            earlier = (f"this page shows run {shown['id']}, the latest that succeeded"
+                       if shown is not None else "no earlier run succeeded")  # fmt: skip
+            words = {"match": "matching", "commission": "commissioning"}.get(kind, kind)
+            return (f"The latest {words} run (run {run['id']}{at}) failed: {earlier}. "
+                    f"`sufficiency runs show {run['id']}` says why.")  # fmt: skip
+    return ""
+
+
 #: SHA-256 of files already hashed, by path and status (size, modification and change
 #: times, inode): a page reads the same outputs on every view, and hashing them each time
 #: was most of a page's work. Any write changes the change time (``st_ctime_ns``, which
@@ -63,6 +81,19 @@ def output(run: dict[str, Any], name: str) -> Path | None:
         if f["role"] == "output" and f["label"] == name:
             return unchanged(f)
     return None
+
+
+def changed_outputs(run: dict[str, Any], kind: str) -> str:
+    """A sentence if any output the run recorded is missing or changed since (then none
+    of its figures are shown: a page of half its tables would look whole), else ""."""
+    for f in run["files"]:
+        if f["role"] == "output" and unchanged(f) is None:
+            return (
+                f"The outputs of {kind} run {run['id']} have moved or changed since the run "
+                f"({f['label']} in {Path(f['path']).parent}), so its figures are not shown. "
+                f"Run `sufficiency {kind} --store ...` again to record a new run."
+            )
+    return ""
 
 
 def stored_report(kind: str, name: str, missing: str) -> Callable[[Ctx], Response]:

@@ -29,6 +29,7 @@ from typing import IO, BinaryIO
 from sufficiency.config import WebParams
 from sufficiency.errors import Problem
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, atomic_path, ensure_private_dir, sha256_file
+from sufficiency.io.ssda903_scan import TABLE_SUFFIXES
 from sufficiency.validate import ValidationReport, validate_paths
 
 #: What can be uploaded: its words, and its name in the data folder.
@@ -146,6 +147,25 @@ def _problem(file: str, message: str) -> Problem:
     return Problem(file, None, None, None, message, code="upload")
 
 
+def _skipped(file: str, message: str) -> Problem:
+    return Problem(file, None, None, None, message, severity="warning", code="skipped_file")
+
+
+def _not_903(name: str) -> str | None:
+    """Why a file of a 903 folder is not kept, as ``validate`` skips it ("" for hidden
+    files, skipped without a word), or None for a file to keep and check."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    if base.startswith(".~lock."):
+        return "is a LibreOffice lock file; skipped"
+    if base.startswith("~$"):
+        return "is an Office lock file; skipped"
+    if base.startswith("."):
+        return ""
+    if Path(base).suffix.lower() not in TABLE_SUFFIXES:
+        return "is not a CSV, XLSX or XML file; skipped"
+    return None
+
+
 def stage(
     kind: str,
     uploads: Iterable[tuple[str, BinaryIO]],
@@ -179,13 +199,14 @@ def stage(
         shown = name.replace("\\", "/").rsplit("/", 1)[-1] if kind != "history" else name
         safe = _safe_name(shown)
         suffix = Path(shown).suffix.lower()
-        if safe is None:
+        passed = _not_903(shown) if kind == "history" and suffix != ".zip" else None
+        if passed is not None:
+            problems += [_skipped(shown[:120], passed)] if passed else []
+        elif safe is None:
             problems.append(_problem(shown[:120], "cannot use this file name: use letters, "
                                      "digits, spaces and . _ - ( ) only"))  # fmt: skip
         elif kind == "history" and suffix == ".zip":
             problems += _unzip(fh, shown, root, budget, saved)
-        elif kind == "history" and suffix not in (".csv", ".xlsx"):
-            problems.append(_problem(safe, "is not a CSV, XLSX or zip file"))
         elif kind != "history" and suffix != ".csv":
             problems.append(_problem(safe, "is not a CSV file: save it as CSV and try again"))
         elif (root / safe).exists():
@@ -202,7 +223,7 @@ def stage(
     if not saved and not problems:
         problems.append(_problem(KINDS[kind][1], "no file was sent: choose a file first"))
     report = ValidationReport((), ())
-    if saved and not problems:
+    if saved and not any(p.severity == "error" for p in problems):
         target = root if kind == "history" else root / saved[0][0]
         report = validate_paths([target], run_date=run_date, default_responsible_la=responsible_la)
         report = _as_uploaded(report, root, kind)
@@ -228,7 +249,8 @@ def stage(
 def _unzip(
     fh: BinaryIO, shown: str, root: Path, budget: list[int], saved: list[tuple[str, int]]
 ) -> list[Problem]:
-    """Unpack a zip of 903 files (CSV, XLSX; folders kept), refusing anything unsafe."""
+    """Unpack a zip of 903 files (CSV, XLSX, XML; folders kept), refusing anything unsafe
+    and skipping, as `validate` does, lock files and files that are not tables."""
     try:
         archive = zipfile.ZipFile(fh)
     except (zipfile.BadZipFile, OSError):
@@ -240,12 +262,14 @@ def _unzip(
                 continue
             safe = _safe_name(info.filename)
             where = f"{shown}: {info.filename[:120]}"
+            passed = _not_903(info.filename)
+            if passed is not None:
+                problems += [_skipped(where, passed)] if passed else []
+                continue  # read-me files, lock files and the like: not part of the history
             if safe is None or info.flag_bits & 0x1:
                 problems.append(_problem(where, "cannot be unpacked: an unsafe name or "
                                          "an encrypted file"))  # fmt: skip
                 continue
-            if Path(safe).suffix.lower() not in (".csv", ".xlsx"):
-                continue  # read-me files and the like: not part of the history
             if len(saved) >= 500:
                 problems.append(_problem(shown, "holds too many files"))
                 break

@@ -257,11 +257,11 @@ def spend_run(site, sample_dir) -> Path:
 
 @pytest.fixture(scope="session")
 def commission_run(site, sample_dir) -> Path:
-    """A commissioning run of the sample (20 paths each, no sensitivity: quick)."""
+    """A commissioning run of the sample (20 paths each, with its sensitivity: 8 s)."""
     out = site.out / "commission"
     run_cli("commission", "--history", str(sample_dir / "ssda903"), "--levers",
             str(sample_dir / "levers.toml"), "--out", str(out), "--paths", "20",
-            "--eval-paths", "20", "--no-sensitivity", "--store", site.store_url)  # fmt: skip
+            "--eval-paths", "20", "--store", site.store_url)  # fmt: skip
     return out
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from sufficiency.store.accounts import audit_trail
+from sufficiency.store.team_decisions import decisions_in_force
 from sufficiency.web.placement import latest_match_run
 from tests.web.conftest import PASSWORD, require_browser, until
 
@@ -194,4 +195,125 @@ def test_finance_views_spend_and_opens_the_workbook(site, browser, spend_run, tm
     row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "2026-27")
     p90 = row[header.index("Total P90")]
     assert f"£{p90:,.0f}" in shown
+    page.close()
+
+
+def test_placement_starts_chart_is_the_runs_total(site, browser, forecast_run):
+    """The starts chart draws starts.csv's "all" row with its band. It summed every row,
+    the "all" row included, so it showed twice the starts (147 a month on the sample,
+    not 73) and "8 in 10 futures between 147 and 147"."""
+    page = sign_in_as(browser, site, "commissioner")
+    nav(page, "Forecast")
+    page.get_by_role("navigation", name="Forecast pages").get_by_role(
+        "link", name="Placement starts"
+    ).click()
+    page.get_by_text("Data table: Placement starts per month").click()
+    table = page.get_by_role("table", name=re.compile("Figures drawn in: Placement starts"))
+    last = table.get_by_role("row").last.inner_text().split("\t")
+    st = pd.read_csv(forecast_run / "starts.csv")
+    total = st[(st["scenario"] == "base") & (st["category"] == "all")].iloc[-1]
+    assert last[0] == pd.Timestamp(total["month"]).strftime("%d %b %Y")
+    assert [float(v) for v in last[1:]] == [total["p10"], total["p50"], total["p90"]]
+    assert total["p10"] < total["p90"]
+    page.close()
+
+
+def test_spend_chart_labels_the_scenario_line_as_what_it_draws(site, browser, spend_run):
+    """The dashed line of the spend chart is the scenario's P50, labelled so; it drew the
+    scenario's mean under the label "<name> (mean) (P50)". The sentence under the chart
+    gives pounds to a tenth of a million, not "7 (8 in 10 futures between 6 and 7)"."""
+    page = sign_in_as(browser, site, "finance")
+    nav(page, "Spend")
+    figure = page.locator("figure", has=page.get_by_role("img", name=re.compile("spend per month")))
+    scen = pd.read_csv(spend_run / "spend_scenario.csv")
+    scen = scen[scen["cost_line"] == "all"].iloc[-1]
+    spend = pd.read_csv(spend_run / "spend.csv")
+    spend = spend[spend["cost_line"] == "all"].iloc[-1]
+    assert f"the middle forecast is £{spend['p50'] / 1e6:,.1f} million" in figure.inner_text()
+    figure.get_by_text("Data table:").click()
+    table = figure.get_by_role("table")
+    header = table.get_by_role("row").first.inner_text().split("\t")
+    assert header[-1] == "Step-downs and in-house shift (P50)"
+    last = table.get_by_role("row").last.inner_text().split("\t")
+    assert float(last[-1]) == round(scen["p50"] / 1e6, 1)
+    page.close()
+
+
+def test_spend_page_says_when_a_scenario_changed_since_its_run(site, browser, forecast_run,
+                                                               spend_run):  # fmt: skip
+    """The spend page showed a scenario's last run under the scenario's name after the
+    scenario was changed, as if it were the figures of what it now says."""
+    page = sign_in_as(browser, site, "commissioner")
+    page.goto(site.url + "/scenarios/new")
+    page.get_by_label("Name", exact=True).fill("Browser: entries down then changed")
+    page.get_by_label("Change in entries (%)").fill("-10")
+    page.get_by_role("button", name="Save scenario").click()
+    page.get_by_role("button", name="Run this scenario").click()
+    until(page, lambda: page.get_by_role("heading", name="Cost").count() == 1)
+    page.get_by_role("link", name="Browser: entries down then changed").click()
+    page.get_by_role("link", name="Change this scenario").click()
+    page.get_by_label("Change in entries (%)").fill("-20")
+    page.get_by_role("button", name="Save scenario").click()
+    nav(page, "Spend")
+    caption = re.compile("Scenario Browser: entries down then changed")
+    table = page.get_by_role("table", name=caption)
+    note = table.locator("xpath=preceding::p[1]").inner_text()
+    assert "before it was changed on" in note
+    assert "Entries: 10% fewer children entering care. Run it again" in note
+    page.close()
+
+
+def test_commissioning_sensitivity_reads_as_the_case_says_it(site, browser, commission_run):
+    """The sensitivity table names each case ("Demand -20%") and the re-made plan's cost
+    as such, as the commissioning case does; it showed "demand", "-0.2" and "Expected
+    cost (£)", readable as the recommended plan's cost."""
+    page = sign_in_as(browser, site, "commissioner")
+    nav(page, "Commissioning")
+    table = page.get_by_role("table", name=re.compile("Sensitivity: cost and saving"))
+    header = table.get_by_role("row").first.inner_text().split("\t")
+    assert header[:2] == ["Case", "Expected cost of the re-made plan (£)"]
+    first = table.get_by_role("row").nth(1).inner_text().split("\t")
+    sens = pd.read_csv(commission_run / "sensitivity.csv").iloc[0]
+    assert first[0] == f"{sens['factor'].capitalize()} {sens['change']:+.0%}"
+    assert first[1] == f"£{sens['expected_cost_gbp']:,.0f}"
+    page.close()
+
+
+def test_scenario_form_refuses_a_decimal_comma(site, browser):
+    """ "1,5" in a percentage was read as 15 (the comma dropped as a thousands separator)
+    and saved as "15% more children entering care"."""
+    page = sign_in_as(browser, site, "commissioner")
+    page.goto(site.url + "/scenarios/new")
+    page.get_by_label("Name", exact=True).fill("Browser: decimal comma")
+    page.get_by_label("Change in entries (%)").fill("1,5")
+    page.get_by_role("button", name="Save scenario").click()
+    alert = page.get_by_role("alert").inner_text()
+    assert "Change in entries: use a point for decimals, such as 1.5 (not 1,5)." in alert
+    page.get_by_label("Change in entries (%)").fill("1.5")
+    page.get_by_role("button", name="Save scenario").click()
+    assert page.get_by_text("Entries: 1.5% more children entering care.").is_visible()
+    page.close()
+
+
+def test_a_second_pin_for_a_child_is_refused_in_a_sentence(site, browser):
+    """Pinning a child already pinned elsewhere said "The next matching run will use
+    it", but matching refuses both pins of a child pinned to two homes."""
+    page = sign_in_as(browser, site, "placement")
+    page.goto(site.url + "/matching/children/R002")
+    form = page.locator("form", has=page.get_by_role("button", name="Pin"))
+    first, second = form.get_by_label("Home").locator("option").all_inner_texts()[:2]
+    for home in (first, second):
+        form = page.locator("form", has=page.get_by_role("button", name="Pin"))
+        form.get_by_label("Home").select_option(home)
+        form.get_by_label("Reason").fill(f"agreed at panel: {home}")
+        form.get_by_role("button", name="Pin").click()
+    alert = page.get_by_role("alert").inner_text()
+    assert f"R002 is already pinned to {first} (decision" in alert
+    assert "withdraw that pin first" in alert
+    pins = [d for d in decisions_in_force(site.store, child_id="R002") if d.decision == "pin"]
+    assert [d.placement_id for d in pins] == [first]
+    page.locator("form", has=page.get_by_role("button", name="Withdraw")).first.get_by_role(
+        "button", name="Withdraw"
+    ).click()  # leave the site's decisions as they were
+    assert not decisions_in_force(site.store, child_id="R002")
     page.close()

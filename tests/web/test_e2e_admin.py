@@ -105,3 +105,47 @@ def test_admin_adds_a_user_and_uploads(site, browser, sample_dir, tmp_path):  # 
     assert page.get_by_role("heading", name="Tonight's matches").is_visible()
     page.close()
     assert [e for e in audit_trail(site.store, action="upload_accepted") if e.username == "admin"]
+
+
+def test_a_council_shaped_903_zip_is_checked_as_validate_does(site, browser, tmp_path):  # noqa: F811
+    """A zip of a 903 folder with XML returns and the lock files Office leaves: the XML
+    years are kept and read, lock files and notes are skipped with a warning, as
+    `validate` does. Before, the XML returns were dropped without a word (a year
+    missing from the history) and a lock file refused the whole upload as "an unsafe
+    name or an encrypted file"."""
+    import io
+    import zipfile
+
+    from messy903 import xml_and_csv_returns
+
+    folder = xml_and_csv_returns(tmp_path / "903").path
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:  # the site takes 2 MB
+        for p in sorted(x for x in folder.rglob("*") if x.is_file()):
+            z.write(p, f"903/{p.relative_to(folder).as_posix()}")
+        z.writestr("903/2026/~$episodes.xlsx", b"owner")
+        z.writestr("903/2026/.~lock.episodes.csv#", b"lock")
+        z.writestr("903/.DS_Store", b"\0")
+        z.writestr("903/notes.md", "read me")
+    assert any(n.endswith(".xml") for n in z.namelist())
+    upload = tmp_path / "903.zip"
+    upload.write_bytes(buf.getvalue())
+
+    page = browser.new_page()
+    _sign_in(page, site, "admin", PASSWORD, site.code("admin"))
+    nav(page, "Uploads")
+    page.get_by_label("903 history").check()
+    page.get_by_label("Files", exact=True).set_input_files(str(upload))
+    page.get_by_role("button", name="Check the upload").click()
+    main = page.inner_text("main")
+    assert "0 error(s)" in page.get_by_role("status").inner_text(), main[:2000]
+    assert "collection years ending 2021, 2022, 2023, 2024, 2025, 2026" in main, main[:3000]
+    problems = page.get_by_role("table", name="Every problem found, by file, row and column")
+    for said in ("2026/~$episodes.xlsx\t\t\t\tis an Office lock file; skipped\tWarning",
+                 "2026/.~lock.episodes.csv#\t\t\t\tis a LibreOffice lock file; skipped",
+                 "903/notes.md\t\t\t\tis not a CSV, XLSX or XML file; skipped"):  # fmt: skip
+        assert said in problems.inner_text()
+    assert ".DS_Store" not in main
+    assert page.get_by_role("button", name="Accept and use it").count() == 1
+    page.get_by_role("button", name="Throw it away").click()
+    page.close()

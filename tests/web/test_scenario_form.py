@@ -53,3 +53,14 @@ def test_form_with_no_change_raises_a_message():
     form = read_form(_form(name="Nothing"))
     assert form.scenario is None
     assert "Say at least one change" in form.errors["entries_pct"]
+
+
+def test_a_comma_is_a_thousands_separator_only():
+    """ "1,000" step-downs is a thousand; "0,5" is refused rather than read as 5."""
+    form = read_form(_form(name="x", step_per_month="1,000", step_from="external_residential",
+                           step_to="ifa_foster"))  # fmt: skip
+    assert "step_per_month" not in form.errors
+    form = read_form(_form(name="x", step_per_month="0,5"))
+    assert form.errors["step_per_month"] == (
+        "Step-downs a month: use a point for decimals, such as 1.5 (not 1,5)."
+    )

@@ -41,3 +41,25 @@ def test_base_run_reads_the_recorded_run_and_raises_when_its_history_changed(tmp
                        r"run \d+ has moved or changed since the run"):  # fmt: skip
         base_run(store)
     store.close()
+
+
+def test_a_run_given_relative_paths_is_found_from_another_folder(tmp_path, sample_dir,
+                                                                  monkeypatch):  # fmt: skip
+    """A forecast run with relative paths (as `make demo` gives them) is recorded with
+    whole paths, so a server started in another folder repeats it and shows its outputs.
+    Before, "Input history/2021/episodes.csv of forecast run 1 has moved or changed"
+    though nothing had, and every output was "not available"."""
+    from sufficiency.web.store_files import latest_run, output
+
+    shutil.copytree(sample_dir / "ssda903", tmp_path / "work" / "ssda903")
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    monkeypatch.chdir(tmp_path / "work")
+    run_cli("forecast", "--history", "ssda903", "--out", "out", "--paths", "20",
+            "--horizon-months", "12", "--store", url)  # fmt: skip
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    store = RunStore(url)
+    assert base_run(store).history == tmp_path / "work" / "ssda903"
+    run = latest_run(store, "forecast")
+    assert run is not None and output(run, "demand.csv") == tmp_path / "work" / "out" / "demand.csv"
+    store.close()
