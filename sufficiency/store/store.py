@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from sufficiency import __version__
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, process_alive, sha256_file
+from sufficiency.store.causes import input_cause, knock_on_causes
 from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow, TeamDecision
 from sufficiency.store.types import ChildOutcome, DecisionKey, InputRow, RowFingerprint
 
@@ -411,18 +412,15 @@ class RunStore:
             pa, pb = rows(run_a, "placement"), rows(run_b, "placement")
             da, db = _decisions(s, run_a), _decisions(s, run_b)
             lifted = {k: _lifted(s, k, run_b) for k in _applied_keys(da) - _applied_keys(db)}
-        out = []
-        for child in sorted(set(oa) | set(ob)):
-            before, after = oa.get(child, "not referred"), ob.get(child, "not referred")
-            if before == after:
-                continue
-            why = _decision_cause(child, before, after, da, db, lifted) or _why(
-                child, before, after, ra, rb, pa, pb
-            )
-            if why == _KNOCK_ON and _applied_keys(da) != _applied_keys(db):
-                why = "the team's decisions changed, so the best overall plan changed"
-            out.append(DiffRow(child, before, after, why))
-        return out
+        moves = {c: (oa.get(c, "not referred"), ob.get(c, "not referred"))
+                 for c in sorted(set(oa) | set(ob))}  # fmt: skip
+        moves = {c: m for c, m in moves.items() if m[0] != m[1]}
+        causes = {c: _decision_cause(c, b, a, da, db, lifted)
+                  or input_cause(c, b, a, ra, rb, pa, pb)
+                  for c, (b, a) in moves.items()}  # fmt: skip
+        changed = (ra != rb) or (pa != pb)
+        causes |= knock_on_causes(moves, causes, changed, _applied_keys(da) != _applied_keys(db))
+        return [DiffRow(c, b, a, str(causes[c])) for c, (b, a) in moves.items()]
 
     @staticmethod
     def _latest_succeeded(s: Session) -> dict[str, int]:
@@ -452,46 +450,6 @@ class RunStore:
                 s.execute(delete(model).where(model.run_id.in_(ids)))
             s.execute(delete(Run).where(Run.id.in_(ids)))
         return len(ids)
-
-
-def _why(
-    child: str,
-    before: str,
-    after: str,
-    ra: dict[str, RowFingerprint],
-    rb: dict[str, RowFingerprint],
-    pa: dict[str, RowFingerprint],
-    pb: dict[str, RowFingerprint],
-) -> str:
-    # a child with an outcome but no referral row was referred with a row set aside for
-    # an error (reported unplaced with the problem), not new or gone
-    if child not in ra:
-        return "new referral" if before == "not referred" else (
-            "the child's referral was set aside for an error in the earlier run")  # fmt: skip
-    if child not in rb:
-        return "no longer referred" if after == "not referred" else (
-            "the child's referral was set aside for an error (see unplaced.csv)")  # fmt: skip
-    if ra[child].row_sha256 != rb[child].row_sha256:
-        return "the child's referral changed"
-    if before not in ("unplaced", "not referred"):
-        if before not in pb:
-            return f"placement {before} is no longer on the register"
-        if pb[before].vacancies == 0:
-            return f"placement {before} has no vacancy now (filled)"
-        if pa.get(before, _NO_ROW).row_sha256 != pb[before].row_sha256:
-            return f"placement {before}'s register entry changed"
-    if after not in ("unplaced", "not referred"):
-        if after not in pa:
-            return f"new vacancy on the register: {after}"
-        if pa[after].vacancies == 0:
-            return f"placement {after} has a vacancy now"
-        if pa[after].row_sha256 != pb.get(after, _NO_ROW).row_sha256:
-            return f"placement {after}'s register entry changed"
-    return _KNOCK_ON
-
-
-_NO_ROW = RowFingerprint("", None)
-_KNOCK_ON = "other children's referrals or vacancies changed, so the best overall plan changed"
 
 
 def _key(d: Mapping[str, Any]) -> DecisionKey:

@@ -84,6 +84,53 @@ def test_diff_explains_why_proposals_changed(store_url):
     store.close()
 
 
+def test_diff_says_a_placement_lost_a_vacancy_and_who_took_the_places_it_pushed_out(store_url):
+    """A home that goes from 2 vacancies to 1 is said to have fewer vacancies (it read as
+    'placement P1's register entry changed'); the children pushed out of the home the
+    moved children took are told who took it and why (they read 'other children's
+    referrals or vacancies changed'), and an unrelated team decision recorded with the
+    later night is not blamed (it read 'the team's decisions changed')."""
+    store = RunStore(store_url)
+    refs = {"C1": "a", "C2": "b", "C3": "c"}
+    a = _night(store, T0, refs, {"P1": ("x", 2), "P2": ("y", 1), "P3": ("z", 1)},
+               {"C1": "P1", "C2": "P1", "C3": "P2"})  # fmt: skip
+    rows = [InputRow("referral", c, h, None) for c, h in refs.items()]
+    rows += [
+        InputRow("placement", p, h, v)
+        for p, (h, v) in {"P1": ("x1", 1), "P2": ("y", 1), "P3": ("z", 1)}.items()
+    ]
+    b = store.start("match", {}, rows=rows, now=T0 + dt.timedelta(days=1))
+    unrelated = {"child_id": "C3", "placement_id": "P9", "decision": "exclude",
+                 "status": "applied", "note": "", "reason": "carer on leave",
+                 "decided_by": "J Smith", "decided_on": None, "until": None}  # fmt: skip
+    store.finish(b, succeeded=True, objective=1.0, solver_status="optimal",
+                 outcomes=[ChildOutcome("C1", "P1", None, None),
+                           ChildOutcome("C2", "P2", None, None),
+                           ChildOutcome("C3", "P3", None, None)],
+                 decisions=[unrelated], now=T0 + dt.timedelta(days=1))  # fmt: skip
+    why = {r.child_id: r.reason for r in store.diff(a, b)}
+    assert why == {
+        "C2": "placement P1 has fewer vacancies now: 1, was 2",
+        "C3": "its place at P2 went to C2 (placement P1 has fewer vacancies now: 1, was 2)",
+    }
+    store.close()
+
+
+def test_diff_blames_no_input_change_that_did_not_happen(store_url):
+    """With the same referrals, register and decisions, a child who moved is not said to
+    have moved because other children's referrals or vacancies changed."""
+    store = RunStore(store_url)
+    refs, plc = {"C1": "a"}, {"P1": ("x", 1), "P2": ("y", 1)}
+    a = _night(store, T0, refs, plc, {"C1": "P1"})
+    b = _night(store, T0 + dt.timedelta(days=1), refs, plc, {"C1": "P2"})
+    (row,) = store.diff(a, b)
+    assert row.reason == (
+        "the referrals, the register and the team's decisions are the same: the plan "
+        "changed with the configuration or the solver, or between equally good plans"
+    )
+    store.close()
+
+
 def test_diff_says_a_referral_set_aside_was_not_a_child_gone_or_new(store_url):
     """A child whose referral row is set aside for an error is recorded unplaced with no
     referral fingerprint: the diff says the row was set aside, not 'no longer referred'

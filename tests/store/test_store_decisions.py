@@ -70,7 +70,8 @@ def test_diff_names_the_decision_that_moved_a_child(store_url):
     assert why["C2"] == "excluded from P2 by J Smith: carer unwell"
     assert why["C4"] == ("the pin to P3 recorded with the earlier run no longer applies "
                          "(ignored: it expired on 2026-04-01.)")  # fmt: skip
-    assert why["C3"] == "the team's decisions changed, so the best overall plan changed"
+    # C2, excluded from P2, took C3's place at P3
+    assert why["C3"] == "its place at P3 went to C2 (excluded from P2 by J Smith: carer unwell)"
     store.close()
 
 

@@ -1,0 +1,135 @@
+"""Why a child's proposal changed between two matching nights, from what the store kept.
+
+:func:`input_cause` reads the child's own referral and the two placements concerned (the
+one left and the one proposed now). A child none of these explains moved as a knock-on:
+:func:`knock_on_causes` then looks for the child who took the place left (or left the
+place taken) and names that child's cause; failing that it names what changed between
+the nights (referrals or vacancies, the team's decisions), never a change that did not
+happen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sufficiency.store.types import RowFingerprint
+
+#: The cause of a knock-on change when referrals or the register changed.
+KNOCK_ON = "other children's referrals or vacancies changed, so the best overall plan changed"
+#: ... when only the team's decisions changed.
+KNOCK_ON_DECISIONS = "the team's decisions changed, so the best overall plan changed"
+#: ... when both changed.
+KNOCK_ON_BOTH = (
+    "other children's referrals or vacancies and the team's decisions changed, so the best "
+    "overall plan changed"
+)
+#: ... when neither changed.
+KNOCK_ON_NEITHER = (
+    "the referrals, the register and the team's decisions are the same: the plan changed "
+    "with the configuration or the solver, or between equally good plans"
+)
+_NO_ROW = RowFingerprint("", None)
+_SETTLED = ("unplaced", "not referred")
+
+
+def input_cause(
+    child: str,
+    before: str,
+    after: str,
+    ra: Mapping[str, RowFingerprint],
+    rb: Mapping[str, RowFingerprint],
+    pa: Mapping[str, RowFingerprint],
+    pb: Mapping[str, RowFingerprint],
+) -> str | None:
+    """The change in the child's referral, or in the placement left or proposed now, that
+    explains the move; ``None`` when none of them changed."""
+    # a child with an outcome but no referral row was referred with a row set aside for
+    # an error (reported unplaced with the problem), not new or gone
+    if child not in ra:
+        return "new referral" if before == "not referred" else (
+            "the child's referral was set aside for an error in the earlier run")  # fmt: skip
+    if child not in rb:
+        return "no longer referred" if after == "not referred" else (
+            "the child's referral was set aside for an error (see unplaced.csv)")  # fmt: skip
+    if ra[child].row_sha256 != rb[child].row_sha256:
+        return "the child's referral changed"
+    if before not in _SETTLED:
+        left, now = pa.get(before, _NO_ROW), pb.get(before)
+        if now is None:
+            return f"placement {before} is no longer on the register"
+        if now.vacancies == 0:
+            return f"placement {before} has no vacancy now (filled)"
+        if (left.vacancies or 0) > (now.vacancies or 0):
+            return (
+                f"placement {before} has fewer vacancies now: {now.vacancies}, was {left.vacancies}"
+            )
+        if left.row_sha256 != now.row_sha256:
+            return f"placement {before}'s register entry changed"
+    if after not in _SETTLED:
+        then, there = pa.get(after), pb.get(after, _NO_ROW)
+        if then is None:
+            return f"new vacancy on the register: {after}"
+        if then.vacancies == 0:
+            return f"placement {after} has a vacancy now"
+        if (there.vacancies or 0) > (then.vacancies or 0):
+            return (
+                f"placement {after} has more vacancies now: {there.vacancies}, was {then.vacancies}"
+            )
+        if then.row_sha256 != there.row_sha256:
+            return f"placement {after}'s register entry changed"
+    return None
+
+
+def _names(ids: list[str]) -> str:
+    return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
+
+
+def knock_on_causes(
+    moves: Mapping[str, tuple[str, str]],
+    causes: Mapping[str, str | None],
+    inputs_changed: bool,
+    decisions_changed: bool,
+) -> dict[str, str]:
+    """A cause for each moved child whose own inputs do not explain the move.
+
+    ``moves`` holds each changed child's (before, after); ``causes`` the direct causes
+    found so far (``None`` for a knock-on). A child whose place went to a child with a
+    cause (or whose new place was left by one) is said so, with that child's cause,
+    round by round so that a chain of moves is followed; the rest get what changed
+    between the nights.
+    """
+    found = {c: why for c, why in causes.items() if why is not None}
+    direct = set(found)
+
+    def who(children: list[str]) -> str:
+        """``R1 and R2 (their cause)``, children with one cause named together."""
+        by_cause: dict[str, list[str]] = {}
+        for o in children:
+            by_cause.setdefault(found[o] if o in direct else f"who moved too: see {o}", []).append(
+                o
+            )
+        return "; ".join(f"{_names(ids)} ({why})" for why, ids in by_cause.items())
+
+    todo = [c for c in moves if c not in found]
+    while todo:
+        named: dict[str, str] = {}
+        for child in todo:
+            before, after = moves[child]
+            took = sorted(o for o, (b, a) in moves.items()
+                          if o != child and o in found and before not in _SETTLED
+                          and a == before)  # fmt: skip
+            left = sorted(o for o, (b, a) in moves.items()
+                          if o != child and o in found and after not in _SETTLED
+                          and b == after)  # fmt: skip
+            if took:
+                named[child] = f"its place at {before} went to {who(took)}"
+            elif left:
+                named[child] = f"{after} was left free by {who(left)}"
+        if not named:
+            break
+        found |= named
+        todo = [c for c in todo if c not in named]
+    generic = {(True, True): KNOCK_ON_BOTH, (True, False): KNOCK_ON,
+               (False, True): KNOCK_ON_DECISIONS, (False, False): KNOCK_ON_NEITHER}[
+        (inputs_changed, decisions_changed)]  # fmt: skip
+    return {c: found.get(c, generic) for c in moves if causes.get(c) is None}
