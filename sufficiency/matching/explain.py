@@ -10,6 +10,7 @@ from sufficiency.matching.costs import pair_distances
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import RULE_CODES, broken_text, rule_breaks
 from sufficiency.matching.solver import MatchResult
+from sufficiency.matching.why_not import plan_reasons
 
 UNPLACED_COLUMNS: tuple[str, ...] = (
     "child_id", "reason", "num_suitable_placements", *(f"excluded_{r}" for r in RULE_CODES),
@@ -32,7 +33,7 @@ def _nearest(prob: MatchProblem, c: int, among: np.ndarray) -> int | None:
     return int(among[np.lexsort((among, cost, key))[0]])
 
 
-def unplaced_table(prob: MatchProblem, result: MatchResult) -> pd.DataFrame:
+def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = False) -> pd.DataFrame:
     """One row per unplaced child: a reason sentence, exclusions per rule, nearest option."""
     counts = result.candidates.excluded_counts
     num_ok = result.candidates.num_suitable
@@ -77,7 +78,19 @@ def unplaced_table(prob: MatchProblem, result: MatchResult) -> pd.DataFrame:
                 f"children or cannot take this child alongside them; the nearest, {near_id}, is "
                 "proposed for another child. Consider an extra vacancy or an exemption."
             )
-            if not (result.place_of_child == p).any():
+            stops = plan_reasons(prob, result, c, p, together)
+            kinds = {k for k, _ in stops}
+            if "taken" not in kinds and "conflict" in kinds:
+                # a place is left there, but a child proposed there may not live with this one
+                said = " ".join(t for k, t in stops if k == "conflict")
+                reason, breaks = (
+                    f"{num_ok[c]} placement(s) meet every hard rule, but each is needed for "
+                    "other children or cannot take this child alongside them; the nearest, "
+                    f"{near_id}, has a place left, but {said} Consider another home for one "
+                    "of them, or an exemption.",
+                    "conflict",
+                )
+            if not kinds & {"taken", "conflict"}:  # a place is left there for this child
                 free = _free_nearest(prob, result, c, near_id, int(num_ok[c]))
                 reason, breaks = free if free is not None else (reason, breaks)
         row.update(
@@ -94,8 +107,9 @@ def _free_nearest(
     prob: MatchProblem, result: MatchResult, c: int, near_id: str, num_ok: int
 ) -> tuple[str, str] | None:
     """Reason and ``nearest_breaks`` for an unplaced child whose nearest suitable
-    placement nobody takes in the plan: the child's siblings are placed elsewhere and
-    must stay together (``siblings = "together"``), or the plan is not proven optimal."""
+    placement has a place left for the child in the plan: the child's siblings are
+    placed elsewhere and must stay together (``siblings = "together"``), or the plan is
+    not proven optimal."""
     where = result.place_of_child
     grp = prob.child_group
     kid = prob.referrals["child_id"].astype(str).to_numpy(object)
@@ -114,8 +128,8 @@ def _free_nearest(
     if result.status is SolveStatus.OPTIMAL:
         return None
     return (
-        f"{num_ok} placement(s) meet every hard rule and the nearest, {near_id}, is not used "
-        "in the plan, but the plan is not proven optimal (see the summary): consider it.",
+        f"{num_ok} placement(s) meet every hard rule and the nearest, {near_id}, has a place "
+        "left in the plan, but the plan is not proven optimal (see the summary): consider it.",
         "not_proven",
     )
 

@@ -270,6 +270,11 @@ def _breaks(text: Any) -> str:
         return ""
     if str(text) == "taken":
         return "None: it meets every rule but is proposed for another child"
+    if str(text) == "conflict":
+        return (
+            "None on its own: it has a place left, but a child proposed there may not live "
+            "with this child"
+        )
     if str(text) == "siblings_together":
         return "None: it meets every rule but would split the sibling group"
     if str(text) == "not_proven":

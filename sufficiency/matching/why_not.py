@@ -32,14 +32,18 @@ def _names(ids: list[str]) -> str:
     return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
 
 
-def why_not(prob: MatchProblem, result: MatchResult, c: int, p: int, together: bool) -> str:
-    """Why child ``c`` is not at placement ``p`` in the plan, in a sentence or two."""
+def plan_reasons(
+    prob: MatchProblem, result: MatchResult, c: int, p: int, together: bool
+) -> list[tuple[str, str]]:
+    """What in the plan stops child ``c`` going to placement ``p``, each as a kind
+    (``taken``: its places go to others; ``conflict``: a child placed there may not live
+    with this one; ``siblings``: it would split the sibling group) and a sentence."""
     where = result.place_of_child
     kid = prob.referrals["child_id"].astype(str).to_numpy(object)
     pid = prob.placements["placement_id"].astype(str).to_numpy(object)
     pinned = prob.decision_pin if prob.decision_pin is not None else np.full(len(where), -1)
     there = [int(o) for o in np.nonzero(where == p)[0] if o != c]
-    reasons: list[str] = []
+    reasons: list[tuple[str, str]] = []
     grp = prob.child_group
     sibs: list[int] = (
         np.nonzero((grp == grp[c]) & (np.arange(len(grp)) != c))[0].tolist() if grp[c] >= 0 else []
@@ -54,14 +58,17 @@ def why_not(prob: MatchProblem, result: MatchResult, c: int, p: int, together: b
         # a sibling group under the exemption fills more than the usual three
         taken = max(room, len(there))
         places = "its only place goes" if taken == 1 else f"its {taken} places go"
-        reasons.append(f"{places[0].upper()}{places[1:]} to {_names(named)} in the plan.")
+        reasons.append(
+            ("taken", f"{places[0].upper()}{places[1:]} to {_names(named)} in the plan.")
+        )
     if there:
         bad = children_conflict(prob, np.full(len(there), c), np.array(there))
         for o in np.array(there)[bad].tolist():
-            reasons.append(
+            reasons.append((
+                "conflict",
                 f"{kid[o]} is placed there and may not live with this child: "
-                f"{rule_label(conflict_rule(prob, c, o))}."
-            )
+                f"{rule_label(conflict_rule(prob, c, o))}.",
+            ))  # fmt: skip
     placed_sibs = [int(s) for s in sibs if where[s] >= 0]
     if placed_sibs:
         before = {int(where[s]) for s in placed_sibs} | (
@@ -70,9 +77,15 @@ def why_not(prob: MatchProblem, result: MatchResult, c: int, p: int, together: b
         after = {int(where[s]) for s in placed_sibs} | {p}
         if len(after) > len(before) or (together and len(after) > 1):
             at = sorted({f"{kid[s]} at {pid[where[s]]}" for s in placed_sibs if where[s] != p})
-            reasons.append(f"It would split the sibling group ({_names(at)}).")
+            reasons.append(("siblings", f"It would split the sibling group ({_names(at)})."))
+    return reasons
+
+
+def why_not(prob: MatchProblem, result: MatchResult, c: int, p: int, together: bool) -> str:
+    """Why child ``c`` is not at placement ``p`` in the plan, in a sentence or two."""
+    reasons = plan_reasons(prob, result, c, p, together)
     if reasons:
-        return " ".join(reasons)
+        return " ".join(text for _, text in reasons)
     return KNOCK_ON if result.status.value == "optimal" else NOT_PROVEN
 
 

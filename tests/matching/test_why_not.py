@@ -142,3 +142,25 @@ def test_unplaced_reason_names_the_siblings_when_the_nearest_home_is_free() -> N
     assert row["nearest_breaks"] == "siblings_together"
     assert "proposed for another child" not in row["reason"]
     assert "siblings must stay together (C1 at P1)" in row["reason"]
+
+
+def test_unplaced_reason_names_the_child_who_may_not_live_with_them() -> None:
+    """The only home has two places; the child needed today, who may only live alone,
+    takes it and the other child is left unplaced. The home has a place left, so the
+    reason names the child there and the rule (it said the home 'is proposed for another
+    child' and advised an extra vacancy, which would not help), and the report says the
+    same in words."""
+    from sufficiency.matching.report import _breaks
+
+    refs = referrals_frame([referral("C1", alongside="solo"),
+                            referral("C2", needed_by="<5 days")])  # fmt: skip
+    plcs = placements_frame([placement("P1", vacancies=2)])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    assert _at(run, "C1") == "P1"
+    (row,) = run.unplaced.to_dict("records")
+    assert (row["child_id"], row["nearest_placement_id"]) == ("C2", "P1")
+    assert row["nearest_breaks"] == "conflict"
+    assert "proposed for another child" not in row["reason"]
+    assert "P1, has a place left, but C1 is placed there and may not live with this child: " \
+        "rule 10 (alongside)." in row["reason"]  # fmt: skip
+    assert _breaks(row["nearest_breaks"]).startswith("None on its own: it has a place left")
