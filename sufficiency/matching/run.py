@@ -217,7 +217,7 @@ def run_matching(
         # counts stay whole numbers (blank for a child set aside), not "3.00"
         unplaced[counts] = unplaced[counts].astype("Int64")
     alternatives = add_why_not(
-        prob, result, alternatives_table(prob, result, mp.num_alternatives), together
+        prob, result, alternatives_table(prob, result, mp.num_alternatives), together, mp.weights
     )
     stages.lap("explanations")
     # the solver's own stages in its place, in the order they ran

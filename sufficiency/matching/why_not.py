@@ -1,11 +1,13 @@
-"""Why an alternative cheaper for the child than their proposal was not chosen.
+"""Why an alternative in ``alternatives.csv`` was not chosen.
 
-An option in ``alternatives.csv`` with ``extra_cost_gbp < 0`` costs the child less
-than the proposal. The reasons are read from the plan itself, never guessed: the
-placement's places go to named children, the move would split a sibling group (or
-break ``siblings = "together"``), or a child placed there may not live with this
-one. If none applies the plan as a whole is cheaper (knock-on effects), or, when the
-plan is not proven optimal, nothing stops the option. Children are named by ID only.
+An option with ``extra_cost_gbp < 0`` costs the child less than the proposal. The
+reasons are read from the plan itself, never guessed: the placement's places go to
+named children, the move would split a sibling group (or break ``siblings =
+"together"``), or a child placed there may not live with this one. If none applies the
+plan as a whole is cheaper (knock-on effects), or, when the plan is not proven optimal,
+nothing stops the option. An option no cheaper for the child says how it compares on
+the child's own terms (:func:`compared`: further from home, a higher fee, ...; or as
+good, a tie), then whatever in the plan stops it too. Children are named by ID only.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sufficiency.config import MatchingWeights
+from sufficiency.matching.costs import pair_distances, pair_terms
 from sufficiency.matching.decisions import conflict_rule, rule_label
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import children_conflict
@@ -89,11 +93,64 @@ def why_not(prob: MatchProblem, result: MatchResult, c: int, p: int, together: b
     return KNOCK_ON if result.status.value == "optimal" else NOT_PROVEN
 
 
+#: A pair term that differs between an option and the proposal, in words:
+#: (when the option is worse on it, when better). Weekly fee and miles are said apart.
+_TERM_WORDS: dict[str, tuple[str, str]] = {
+    "far_from_home_gbp": ("over 20 miles from home", "within 20 miles of home"),
+    "out_of_area_gbp": ("out of area", "in the council's area"),
+    "distance_from_school_gbp": ("further from school", "nearer school"),
+    "ks4_school_move_gbp": ("a key stage 4 school move", "no key stage 4 school move"),
+    "not_preferred_setting_gbp": ("not the preferred type of home", "the preferred type of home"),
+}
+
+
+def compared(
+    prob: MatchProblem, weights: MatchingWeights, c: int, p: int, own: int, extra: float
+) -> str:
+    """How option ``p`` compares with the proposal ``own`` on child ``c``'s own terms, for
+    an option no cheaper for the child (``extra`` >= 0, the priority score above the
+    proposal's): what makes it worse, and what is better about it."""
+    terms = pair_terms(prob, np.array([c, c]), np.array([p, own]), weights)
+    home, _ = pair_distances(prob, np.array([c, c]), np.array([p, own]))
+    fee = prob.placements["weekly_cost"].to_numpy(float)[[p, own]]
+    worse: list[str] = []
+    better: list[str] = []
+    if abs(fee[0] - fee[1]) >= 0.5:
+        gap = f"£{abs(fee[0] - fee[1]):,.0f} a week"
+        (worse if fee[0] > fee[1] else better).append(
+            f"{gap} {'dearer' if fee[0] > fee[1] else 'cheaper'}"
+        )
+    if not np.isnan(home).any() and abs(home[0] - home[1]) >= 0.05:
+        miles = f"{abs(home[0] - home[1]):.1f} miles"
+        (worse if home[0] > home[1] else better).append(
+            f"{miles} {'further from' if home[0] > home[1] else 'nearer'} home"
+        )
+    for term, (bad, good) in _TERM_WORDS.items():
+        d = float(terms[term][0] - terms[term][1])
+        if abs(d) >= 0.005:
+            (worse if d > 0 else better).append(bad if d > 0 else good)
+    if extra < 0.005:
+        said = "As good for this child as the proposal on the plan's priorities"
+        return said + (f" ({', '.join(worse + better)})." if worse or better else ".")
+    said = f"Worse for this child on the plan's priorities (by {extra:,.2f}, not money)"
+    if worse:
+        said += ": " + _names(worse)
+        return said + (f", though {_names(better)}." if better else ".")
+    return said + (f", though {_names(better)}." if better else ".")
+
+
 def add_why_not(
-    prob: MatchProblem, result: MatchResult, alternatives: pd.DataFrame, together: bool
+    prob: MatchProblem,
+    result: MatchResult,
+    alternatives: pd.DataFrame,
+    together: bool,
+    weights: MatchingWeights | None = None,
 ) -> pd.DataFrame:
-    """``alternatives`` with a ``why_not`` column: a reason for every option cheaper for
-    the child than their proposal (``extra_cost_gbp < 0``), blank for the others."""
+    """``alternatives`` with a ``why_not`` column: for an option cheaper for the child
+    than their proposal (``extra_cost_gbp < 0``), what in the plan stops it; for any
+    other, how it compares for the child (:func:`compared`) and what in the plan stops
+    it as well."""
+    weights = weights if weights is not None else MatchingWeights()
     out = alternatives.copy()
     kid_row = {str(c): i for i, c in enumerate(prob.referrals["child_id"])}
     place_row = {str(p): i for i, p in enumerate(prob.placements["placement_id"])}
@@ -101,10 +158,21 @@ def add_why_not(
     for child, place, extra in zip(
         out["child_id"], out["placement_id"], out["extra_cost_gbp"], strict=True
     ):
+        c, p = kid_row[str(child)], place_row[str(place)]
         if extra < 0:
-            texts.append(why_not(prob, result, kid_row[str(child)], place_row[str(place)],
-                                 together))  # fmt: skip
-        else:
-            texts.append(None)
+            texts.append(why_not(prob, result, c, p, together))
+            continue
+        own = int(result.place_of_child[c])
+        stops = plan_reasons(prob, result, c, p, together)
+        text = compared(prob, weights, c, p, own, float(extra))
+        if stops:
+            first = stops[0][1]
+            first = first[0].lower() + first[1:] if first.startswith("It") else first
+            text += (" But " if extra < 0.005 else " Also, ") + " ".join(
+                [first] + [t for _, t in stops[1:]]
+            )
+        elif extra < 0.005:
+            text += " Nothing in the plan stops it: either would do."
+        texts.append(text)
     out["why_not"] = pd.Series(texts, index=out.index, dtype="string")
     return out

@@ -41,8 +41,11 @@ def test_why_not_names_the_child_holding_the_only_place() -> None:
     assert row["placement_id"] == "P1" and _at(run, other) == "P1"
     assert row["why_not"] == f"Its only place goes to {other} in the plan."
     assert run.alternatives.columns[-1] == "why_not"
-    dearer = run.alternatives[run.alternatives["extra_cost_gbp"] >= 0]
-    assert len(dearer) == 1 and dearer["why_not"].isna().all()  # no reason needed
+    (dearer,) = run.alternatives[run.alternatives["extra_cost_gbp"] >= 0].to_dict("records")
+    assert dearer["why_not"] == (
+        f"Worse for this child on the plan's priorities (by 300.00, not money): £300 a week "
+        f"dearer. Also, its only place goes to {row['child_id']} in the plan."
+    )
 
 
 def test_why_not_says_the_place_is_pinned_for_another_child() -> None:
@@ -164,3 +167,50 @@ def test_unplaced_reason_names_the_child_who_may_not_live_with_them() -> None:
     assert "P1, has a place left, but C1 is placed there and may not live with this child: " \
         "rule 10 (alongside)." in row["reason"]  # fmt: skip
     assert _breaks(row["nearest_breaks"]).startswith("None on its own: it has a place left")
+
+
+def test_every_option_says_why_not_and_a_tie_is_not_called_worse() -> None:
+    """Two equal homes a stone's throw apart and three children, one who may only live
+    alone. Each child's other home is as good for them (extra 0): its why_not says so
+    and names what stops it (the report said 'Worse for this child on the plan's
+    priorities' and alternatives.csv left why_not blank)."""
+    from sufficiency.matching.report import match_report
+
+    refs = referrals_frame([referral("C1", alongside="solo"),
+                            referral("C2", needed_by="<5 days"),
+                            referral("C3", needed_by="<5 days", age=11)])  # fmt: skip
+    plcs = placements_frame([placement("P1", vacancies=2), placement("P2")])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    assert _at(run, "C1") == "P2" and _at(run, "C2") == _at(run, "C3") == "P1"
+    alt = run.alternatives.set_index("child_id")
+    assert (alt["extra_cost_gbp"] == 0).all() and alt["why_not"].notna().all()
+    assert alt.at["C1", "why_not"] == (
+        "As good for this child as the proposal on the plan's priorities. But its 2 places "
+        "go to C2 and C3 in the plan. C2 is placed there and may not live with this child: "
+        "rule 10 (alongside). C3 is placed there and may not live with this child: rule 10 "
+        "(alongside)."
+    )
+    children = match_report(run).children.set_index("child_id")
+    assert not children["why_not"].str.contains("Worse").any()
+    assert children.at["C2", "why_not"] == alt.at["C2", "why_not"]
+
+
+def test_a_dearer_option_says_how_it_compares_and_what_else_stops_it() -> None:
+    """The other home is further from home but cheaper, and its place is taken: the
+    sentence gives both sides and the child holding the place."""
+    refs = referrals_frame([referral("C1"), referral("C2", needed_by="<5 days")])
+    far = placement("P2", postcode=POSTCODES["malvern"], weekly_cost=590.0)
+    dear = placement("P3", postcode=POSTCODES["malvern"], weekly_cost=700.0)
+    plcs = placements_frame([placement("P1", postcode=POSTCODES["home"]), far, dear])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    at_p1 = "C1" if _at(run, "C1") == "P1" else "C2"
+    other = "C2" if at_p1 == "C1" else "C1"
+    assert _at(run, other) == "P2"
+    alt = run.alternatives
+    (row,) = alt[(alt["child_id"] == at_p1) & (alt["placement_id"] == "P2")].to_dict("records")
+    text = row["why_not"]
+    assert text.startswith(
+        f"Worse for this child on the plan's priorities (by {row['extra_cost_gbp']:,.2f}"
+    )
+    assert "miles further from home, though £10 a week cheaper." in text
+    assert text.endswith(f"Also, its only place goes to {other} in the plan.")
