@@ -83,7 +83,12 @@ def plan_figures(
     far_school = plan["miles_from_school"].fillna(0).to_numpy() > weights.school_free_miles
     groups = prob.child_group
     together = plan["siblings_together"].fillna(False).to_numpy(bool)
-    kept = sum(bool(together[np.nonzero(groups == g)[0][0]]) for g in range(prob.num_groups))
+    # a group none of whose children is placed parts no child from a sibling: it is not
+    # split (its children are listed as not placed)
+    kept = sum(
+        bool(together[np.nonzero(groups == g)[0][0]] or not placed[groups == g].any())
+        for g in range(prob.num_groups)
+    )
     return {
         "objective_gbp": round(plan_objective(plan), 2),
         "priority_score": round(plan_objective(plan), 2),

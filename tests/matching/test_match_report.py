@@ -301,3 +301,22 @@ def test_summary_prints_on_one_page_in_libreoffice(sample_out: Path, tmp_path: P
     for text in ("Tonight's matches", "Children placed: 44 of 45 referred", "£28,675",
                  "Plan not proven best", "Technical detail"):  # fmt: skip
         assert text in pages[0], text
+
+
+def test_a_sibling_group_none_of_whom_is_placed_is_not_flagged_split() -> None:
+    """Two siblings no home takes (its ages are 12-17) and a child it does take: the
+    siblings are listed as not placed, and page 1 does not say a sibling group was split
+    (it said 'Sibling groups split: 1, Check', pointing to Children placed, where
+    neither child is)."""
+    from sufficiency.matching.report import match_report
+
+    refs = referrals_frame([referral("S1", sibling_group="G", age=9),
+                            referral("S2", sibling_group="G", age=7),
+                            referral("C3", age=13)])  # fmt: skip
+    plcs = placements_frame([placement("P1", vacancies=2, age_min=12)])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    assert set(run.unplaced["child_id"]) == {"S1", "S2"}
+    flags = {f.key: f.count for f in match_report(run).flags}
+    assert flags["siblings_split"] == 0
+    assert run.summary.plan.sibling_groups_kept_together == 1
+    assert "split 0 sibling groups (plan: 0)" in match_report(run).baseline_sentence
