@@ -45,6 +45,10 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
         row["num_suitable_placements"] = int(num_ok[c])
         near_id: str | None = None
         near_miles, breaks = np.nan, ""
+        # with the child's home unknown no option is nearest: _nearest takes the cheapest
+        known = not np.isnan(prob.child_home_east[c])
+        near = "nearest" if known else "cheapest (the child's home is not known)"
+        option = "nearest option" if known else "cheapest option (the child's home is not known)"
         if prob.num_placements == 0:
             reason = "No placements were offered in tonight's register; search for a vacancy."
         elif num_ok[c] == 0 and (p := _nearest(prob, int(c), all_p)) is not None:
@@ -58,7 +62,7 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
             near_miles = float(pair_distances(prob, np.array([c]), np.array([p]))[0][0])
             reason = (
                 f"No placement meets every hard rule; the most limiting were {limiting}. "
-                f"The nearest option, {near_id}, {broken_text(prob, codes[0], c, p)}"
+                f"The {option}, {near_id}, {broken_text(prob, codes[0], c, p)}"
                 + (f" (and breaks {len(codes) - 1} other rule(s))" if len(codes) > 1 else "")
                 + ". Consider a wider search or an exemption."
             )
@@ -75,7 +79,7 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
             near_miles = float(pair_distances(prob, np.array([c]), np.array([p]))[0][0])
             reason = (
                 f"{num_ok[c]} placement(s) meet every hard rule, but each is needed for other "
-                f"children or cannot take this child alongside them; the nearest, {near_id}, is "
+                f"children or cannot take this child alongside them; the {near}, {near_id}, is "
                 "proposed for another child. Consider an extra vacancy or an exemption."
             )
             stops = plan_reasons(prob, result, c, p, together)
@@ -85,13 +89,13 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
                 said = " ".join(t for k, t in stops if k == "conflict")
                 reason, breaks = (
                     f"{num_ok[c]} placement(s) meet every hard rule, but each is needed for "
-                    "other children or cannot take this child alongside them; the nearest, "
+                    f"other children or cannot take this child alongside them; the {near}, "
                     f"{near_id}, has a place left, but {said} Consider another home for one "
                     "of them, or an exemption.",
                     "conflict",
                 )
             if not kinds & {"taken", "conflict"}:  # a place is left there for this child
-                free = _free_nearest(prob, result, c, near_id, int(num_ok[c]))
+                free = _free_nearest(prob, result, c, f"{near}, {near_id}", int(num_ok[c]))
                 reason, breaks = free if free is not None else (reason, breaks)
         row.update(
             reason=reason,
@@ -104,12 +108,12 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
 
 
 def _free_nearest(
-    prob: MatchProblem, result: MatchResult, c: int, near_id: str, num_ok: int
+    prob: MatchProblem, result: MatchResult, c: int, nearest: str, num_ok: int
 ) -> tuple[str, str] | None:
     """Reason and ``nearest_breaks`` for an unplaced child whose nearest suitable
     placement has a place left for the child in the plan: the child's siblings are
     placed elsewhere and must stay together (``siblings = "together"``), or the plan is
-    not proven optimal."""
+    not proven optimal. ``nearest`` names it: ``nearest, P2``."""
     where = result.place_of_child
     grp = prob.child_group
     kid = prob.referrals["child_id"].astype(str).to_numpy(object)
@@ -121,14 +125,14 @@ def _free_nearest(
         return (
             f"{num_ok} placement(s) meet every hard rule, but the child's siblings must stay "
             f"together ({named}) and that placement cannot take this child as well; the "
-            f"nearest, {near_id}, would split the group. Consider a placement that can take "
+            f"{nearest}, would split the group. Consider a placement that can take "
             "the whole group, an extra vacancy or an exemption.",
             "siblings_together",
         )
     if result.status is SolveStatus.OPTIMAL:
         return None
     return (
-        f"{num_ok} placement(s) meet every hard rule and the nearest, {near_id}, has a place "
+        f"{num_ok} placement(s) meet every hard rule and the {nearest}, has a place "
         "left in the plan, but the plan is not proven optimal (see the summary): consider it.",
         "not_proven",
     )

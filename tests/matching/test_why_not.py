@@ -214,3 +214,19 @@ def test_a_dearer_option_says_how_it_compares_and_what_else_stops_it() -> None:
     )
     assert "miles further from home, though £10 a week cheaper." in text
     assert text.endswith(f"Also, its only place goes to {other} in the plan.")
+
+
+def test_unplaced_child_with_no_home_is_not_told_of_a_nearest_option() -> None:
+    """A child with no home postcode (an unaccompanied child, say) has no nearest home:
+    the option named is the cheapest and the reason says so (it said 'The nearest
+    option, PL0017' of R016 in the sample)."""
+    refs = referrals_frame([referral("U1", home_postcode=pd.NA, age=16)])
+    plcs = placements_frame([placement("P1", age_max=10, weekly_cost=700.0),
+                             placement("P2", age_max=10, weekly_cost=650.0,
+                                       postcode=POSTCODES["birmingham"])])  # fmt: skip
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    (row,) = run.unplaced.to_dict("records")
+    assert row["nearest_placement_id"] == "P2"
+    assert "The cheapest option (the child's home is not known), P2, takes children aged " \
+        "0 to 10 and the child is 16." in row["reason"]  # fmt: skip
+    assert "nearest" not in row["reason"]
