@@ -89,12 +89,14 @@ def knock_on_causes(
     causes: Mapping[str, str | None],
     inputs_changed: bool,
     decisions_changed: bool,
+    full_before: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
     """A cause for each moved child whose own inputs do not explain the move.
 
     ``moves`` holds each changed child's (before, after); ``causes`` the direct causes
     found so far (``None`` for a knock-on). A child whose place went to a child with a
-    cause (or whose new place was left by one) is said so, with that child's cause,
+    cause (or whose new place, one of ``full_before``, the placements with no vacancy
+    left in the earlier plan, was left by one) is said so, with that child's cause,
     round by round so that a chain of moves is followed; the rest get what changed
     between the nights.
     """
@@ -105,10 +107,13 @@ def knock_on_causes(
         """``R1 and R2 (their cause)``, children with one cause named together."""
         by_cause: dict[str, list[str]] = {}
         for o in children:
-            by_cause.setdefault(found[o] if o in direct else f"who moved too: see {o}", []).append(
-                o
-            )
-        return "; ".join(f"{_names(ids)} ({why})" for why, ids in by_cause.items())
+            by_cause.setdefault(found[o] if o in direct else "", []).append(o)
+        see = {True: "see their lines", False: "see its line"}
+        return "; ".join(
+            f"{_names(ids)} ({why})" if why
+            else f"{_names(ids)}, who moved too ({see[len(ids) > 1]})"
+            for why, ids in by_cause.items()
+        )  # fmt: skip
 
     todo = [c for c in moves if c not in found]
     while todo:
@@ -119,7 +124,7 @@ def knock_on_causes(
                           if o != child and o in found and before not in _SETTLED
                           and a == before)  # fmt: skip
             left = sorted(o for o, (b, a) in moves.items()
-                          if o != child and o in found and after not in _SETTLED
+                          if o != child and o in found and after in full_before
                           and b == after)  # fmt: skip
             if took:
                 named[child] = f"its place at {before} went to {who(took)}"

@@ -13,6 +13,7 @@ import json
 import os
 import re
 import socket
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow,
 from sufficiency.store.types import ChildOutcome, DecisionKey, InputRow, RowFingerprint
 
 STORE_ENV = "SUFFICIENCY_STORE"
+_NO_VACANCY = RowFingerprint("", 0)
 #: The newest migration in migrations/versions (a test keeps this in step).
 HEAD_REVISION = "0005"
 
@@ -419,7 +421,11 @@ class RunStore:
                   or input_cause(c, b, a, ra, rb, pa, pb)
                   for c, (b, a) in moves.items()}  # fmt: skip
         changed = (ra != rb) or (pa != pb)
-        causes |= knock_on_causes(moves, causes, changed, _applied_keys(da) != _applied_keys(db))
+        held = Counter(p for p in oa.values() if p not in ("unplaced", "not referred"))
+        full = frozenset(p for p, n in held.items() if n >= (pa.get(p, _NO_VACANCY).vacancies or 0))
+        causes |= knock_on_causes(
+            moves, causes, changed, _applied_keys(da) != _applied_keys(db), full
+        )
         return [DiffRow(c, b, a, str(causes[c])) for c, (b, a) in moves.items()]
 
     @staticmethod

@@ -116,6 +116,21 @@ def test_diff_says_a_placement_lost_a_vacancy_and_who_took_the_places_it_pushed_
     store.close()
 
 
+def test_diff_says_who_left_a_full_home_free(store_url):
+    """A child who moves into a home that was full the night before is told who left it
+    and why; into one that had room anyway, nobody is said to have left it free."""
+    store = RunStore(store_url)
+    for room, expected in ((1, "P1 was left free by C1 (no longer referred)"),
+                           (2, "other children's referrals or vacancies changed, so the best "
+                               "overall plan changed")):  # fmt: skip
+        plc = {"P1": ("x", room), "P2": ("y", 1)}
+        a = _night(store, T0, {"C1": "a", "C2": "b"}, plc, {"C1": "P1", "C2": "P2"})
+        b = _night(store, T0 + dt.timedelta(days=1), {"C2": "b"}, plc, {"C2": "P1"})
+        why = {r.child_id: r.reason for r in store.diff(a, b)}
+        assert why == {"C1": "no longer referred", "C2": expected}, room
+    store.close()
+
+
 def test_diff_blames_no_input_change_that_did_not_happen(store_url):
     """With the same referrals, register and decisions, a child who moved is not said to
     have moved because other children's referrals or vacancies changed."""
