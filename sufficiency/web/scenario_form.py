@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from sufficiency import vocabulary
 from sufficiency.forecast import AGE_BANDS, CATEGORIES, Scenario
+from sufficiency.forecast.scenario import BASE_NAME
 
 #: Field name of each age band's own entries change.
 BAND_FIELDS = {band: f"entries_band_{i}" for i, band in enumerate(AGE_BANDS)}
@@ -104,6 +105,9 @@ def read_form(data: dict[str, str]) -> ScenarioForm:
         form.errors["name"] = "Name: give the scenario a name, such as 'Entries up 10%'."
     elif len(name) > 100:
         form.errors["name"] = "Name: use 100 characters or fewer."
+    elif name.casefold() == BASE_NAME:
+        form.errors["name"] = (f"Name: '{BASE_NAME}' is the forecast without changes; give the "
+                               "scenario a name of its own.")  # fmt: skip
     description = form.values["description"].strip()
     if len(description) > 300:
         form.errors["description"] = "Description: use 300 characters or fewer."

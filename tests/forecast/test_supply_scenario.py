@@ -137,10 +137,53 @@ def test_scenario_raises_on_unknown_age_band(tmp_path):
 def test_age_band_change_replaces_overall_change():
     """A band's own percentage replaces the overall one for that band."""
     s = Scenario.model_validate(
-        {"entries": {"change_pct": 10, "change_pct_by_age_band": {"16-17": 40}}}
+        {"name": "up", "entries": {"change_pct": 10, "change_pct_by_age_band": {"16-17": 40}}}
     )
     assert s.entries.multiplier("16-17") == pytest.approx(1.4)
     assert s.entries.multiplier("5-9") == pytest.approx(1.1)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # named "base" (any case) or blank: its rows could not be told from the base's
+        # (before: forecast.xlsx raised "Index contains duplicate entries")
+        ('name = "Base"\n[entries]\nchange_pct = 20\n', "name 'Base': give the scenario a name"),
+        ('name = " "\n[entries]\nchange_pct = 20\n', "name ' ': give the scenario a name"),
+        # a step-down or shift to its own category, or ending before it starts, did nothing
+        (
+            '[[step_down]]\nfrom = "secure"\nto = "secure"\nper_month = 1\n',
+            "step_down.0: a step-down from 'secure' to the same category changes nothing",
+        ),
+        (
+            '[[shift]]\nfrom = "ifa_foster"\nto = "ifa_foster"\nfraction = 0.5\n',
+            "shift.0: a shift from 'ifa_foster' to the same category changes nothing",
+        ),
+        (
+            "[[step_down]]\nper_month = 1\nstart_month = 10\nend_month = 5\n",
+            "step_down.0: end_month 5 is before start_month 10",
+        ),
+        ("[entries]\nchange_pcnt = 20\n", "entries.change_pcnt: Extra inputs"),
+    ],
+)
+def test_scenario_that_would_do_nothing_or_mislabel_is_refused(tmp_path, text, message):
+    """A scenario file that would silently change nothing, or be labelled as the base, is
+    refused in a sentence naming the file and key."""
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"s.toml: {message}"):
+        load_scenario(path)
+
+
+def test_single_step_down_table_is_one_step_down(tmp_path):
+    """``[step_down]`` with one pair of brackets is read as one step-down (before: "Input
+    should be a valid tuple")."""
+    path = tmp_path / "s.toml"
+    path.write_text('[step_down]\nper_month = 2\n[shift]\nfrom = "ifa_foster"\n'
+                    'to = "in_house_foster"\nfraction = 0.25\n', encoding="utf-8")  # fmt: skip
+    s = load_scenario(path)
+    assert [sd.per_month for sd in s.step_down] == [2]
+    assert [sh.fraction for sh in s.shift] == [0.25]
 
 
 def test_fractional_step_downs_accumulate():

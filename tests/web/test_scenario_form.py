@@ -64,3 +64,14 @@ def test_a_comma_is_a_thousands_separator_only():
     assert form.errors["step_per_month"] == (
         "Step-downs a month: use a point for decimals, such as 1.5 (not 1,5)."
     )
+
+
+def test_a_scenario_named_base_is_refused():
+    """The outputs label the forecast without changes 'base': a scenario of that name
+    could not be told from it (before: accepted, and the run's base and scenario starts
+    were summed together)."""
+    form = read_form(_form(name=" Base ", entries_pct="20"))
+    assert form.scenario is None
+    assert form.errors == {
+        "name": "Name: 'base' is the forecast without changes; give the scenario a name of its own."
+    }
