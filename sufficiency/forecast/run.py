@@ -18,7 +18,7 @@ from sufficiency.config import ForecastParams
 from sufficiency.forecast.backtest import BacktestResult, backtest
 from sufficiency.forecast.estimate import fit_model
 from sufficiency.forecast.model import ForecastModel
-from sufficiency.forecast.projection import default_start, forecast_from_spells
+from sufficiency.forecast.projection import default_start, forecast_from_spells, step_downs_made
 from sufficiency.forecast.report import ForecastReport, assumptions_table, comparison_table
 from sufficiency.forecast.result import ForecastResult, demand_table, starts_table
 from sufficiency.forecast.scenario import BASE, Scenario
@@ -220,6 +220,8 @@ def run_forecast(
     sup = short = buys = None
     if supply is not None or placements is not None:
         sup, short, buys = _supply_tables(base, scen, supply, placements)
+    stepped = [(label, said) for label, said, _ in step_downs_made(scenario, scen)] if (
+        scenario is not None and scen is not None) else []  # fmt: skip
     bt = (backtest(history, list(backtest_cutoffs), 12, params, progress=stages)
           if backtest_cutoffs else None)  # fmt: skip
     return ForecastReport(
@@ -237,7 +239,9 @@ def run_forecast(
         shortfall=short,
         purchases=buys,
         backtest=bt,
-        assumptions=assumptions_table(run.fitted.model, params, scenario or BASE, run.fitted.start),
+        assumptions=assumptions_table(
+            run.fitted.model, params, scenario or BASE, run.fitted.start, stepped
+        ),
         quality=history.quality,
     )
 

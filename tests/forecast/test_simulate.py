@@ -110,6 +110,33 @@ def test_step_downs_move_children_out_of_external_residential(small_spells: Care
     assert scen.by_category()[:, -1, ih].mean() > base.by_category()[:, -1, ih].mean() + 3
 
 
+def test_step_downs_made_are_counted_and_a_shortfall_is_said(small_spells: CareSpells):
+    """Each step-down moves exactly the asked number a month while the category has
+    children; when it runs out, the result counts fewer and a warning says so (before:
+    40 a month asked, far fewer made, nothing said)."""
+    one = StepDown.model_validate(
+        {"from": "external_residential", "to": "in_house_foster", "per_month": 1, "end_month": 3}
+    )
+    many = StepDown.model_validate({"from": "ifa_foster", "to": "supported", "per_month": 40})
+    later = StepDown.model_validate({"from": "ifa_foster", "to": "supported", "per_month": 1,
+                                     "start_month": 99})  # fmt: skip
+    scenario = Scenario(name="sd", step_down=(one, many, later))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scen = forecast_from_spells(small_spells, FAST, scenario=scenario)
+    made = scen.step_downs
+    assert made is not None and made.shape == (FAST.num_paths, FAST.horizon_months + 1, 3)
+    assert (made[:, 1:4, 0] == 1).all() and (made[:, 4:, 0] == 0).all()
+    assert made[:, 1:, 1].sum(axis=1).mean() < 40 * FAST.horizon_months
+    assert (made[:, :, 2] == 0).all()
+    said = [str(w.message) for w in caught if issubclass(w.category, ForecastWarning)]
+    short = [m for m in said if m.startswith("Scenario sd, step-downs from")]
+    assert len(short) == 2, said
+    assert f"{40 * FAST.horizon_months:,} asked (40 a month" in short[0]
+    assert "IFA foster care had too few children to step down in some months" in short[0]
+    assert "none within the" in short[1] and "(they start in month 99)" in short[1]
+
+
 def test_ifa_shift_moves_placements_in_house(small_spells: CareSpells):
     """Half of IFA entries and moves made in-house: fewer IFA placement starts."""
     shift = Shift.model_validate({"from": "ifa_foster", "to": "in_house_foster", "fraction": 0.5})
