@@ -191,3 +191,25 @@ def test_repeat_events_come_from_the_data():
                           pd.Timestamp("2026-03-31"), FAST)  # fmt: skip
     assert model.repeat_event_prob == pytest.approx(1 / 3)
     assert model.exit_month_event_prob == pytest.approx(1.0)
+
+
+def test_a_scenario_of_zero_changes_is_written_as_the_base(small_authority):
+    """A scenario whose every change is 0% gives exactly the base's figures under its own
+    name, and says so (before: silently no scenario at all: no demand_scenario.csv, no
+    scenario columns, and a region member under it failed)."""
+    from sufficiency.forecast.run import run_forecast
+
+    zero = Scenario.model_validate({"name": "Nothing", "entries": {"change_pct": 0}})
+    assert zero.is_base
+    with pytest.warns(ForecastWarning, match="Scenario Nothing changes nothing"):
+        report = run_forecast(small_authority, FAST, scenario=zero)
+    assert report.scenario is not None and report.scenario.scenario == "Nothing"
+    assert (report.scenario.stock == report.base.stock).all()
+    assert report.comparison is not None and (report.comparison["difference_mean"] == 0).all()
+    assert set(report.starts["scenario"]) == {"base", "Nothing"}
+    # an explicit zero is simulated, and equals the base exactly
+    shift = Shift.model_validate({"from": "ifa_foster", "to": "in_house_foster", "fraction": 0})
+    zero_shift = forecast_from_spells(build_spells(small_authority), FAST,
+                                      scenario=Scenario(name="z", shift=(shift,)))  # fmt: skip
+    for name in ("stock", "starts", "entries", "exits"):
+        assert (getattr(zero_shift, name) == getattr(report.base, name)).all()
