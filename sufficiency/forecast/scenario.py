@@ -32,10 +32,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from sufficiency.forecast.states import AGE_BANDS, CATEGORIES
 from sufficiency.io.tomlfile import one_of, read_toml, validate_toml
 
-#: A forecast category, an age band, a percentage change (not below -100%).
+#: Largest percentage change a scenario may make (the web form's limit too): six times
+#: the base's entries is already far beyond any plan, and much more would fill memory.
+MAX_CHANGE_PCT = 500
+
+#: A forecast category, an age band, a percentage change (-100% to +500%).
 Category = Annotated[str, one_of(CATEGORIES, "category")]
 AgeBand = Annotated[str, one_of(AGE_BANDS, "age band")]
-PercentChange = Annotated[float, Field(ge=-100)]
+PercentChange = Annotated[float, Field(ge=-100, le=MAX_CHANGE_PCT)]
 
 
 class _Frozen(BaseModel):
@@ -45,7 +49,7 @@ class _Frozen(BaseModel):
 class EntryChange(_Frozen):
     """Change in the number of children entering care, percent (+20 = a fifth more)."""
 
-    change_pct: float = Field(default=0.0, ge=-100)
+    change_pct: PercentChange = 0.0
     change_pct_by_age_band: dict[AgeBand, PercentChange] = {}
 
     def multiplier(self, band: str) -> float:

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from sufficiency import vocabulary
 from sufficiency.forecast import AGE_BANDS, CATEGORIES, Scenario
-from sufficiency.forecast.scenario import BASE_NAME
+from sufficiency.forecast.scenario import BASE_NAME, MAX_CHANGE_PCT
 
 #: Field name of each age band's own entries change.
 BAND_FIELDS = {band: f"entries_band_{i}" for i, band in enumerate(AGE_BANDS)}
@@ -115,12 +115,12 @@ def read_form(data: dict[str, str]) -> ScenarioForm:
     if description:
         definition["description"] = description
     entries: dict[str, Any] = {}
-    pct = _number(form, "entries_pct", "Change in entries", -100, 500, "20 or -10")
+    pct = _number(form, "entries_pct", "Change in entries", -100, MAX_CHANGE_PCT, "20 or -10")
     if pct:
         entries["change_pct"] = pct
     bands = {}
     for band, fname in BAND_FIELDS.items():
-        value = _number(form, fname, f"Change in entries aged {band}", -100, 500, "40")
+        value = _number(form, fname, f"Change in entries aged {band}", -100, MAX_CHANGE_PCT, "40")
         if value is not None:
             bands[band] = value
     if bands:

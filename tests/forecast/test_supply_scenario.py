@@ -164,6 +164,19 @@ def test_age_band_change_replaces_overall_change():
             "step_down.0: end_month 5 is before start_month 10",
         ),
         ("[entries]\nchange_pcnt = 20\n", "entries.change_pcnt: Extra inputs"),
+        # +100000% filled 15 GB of memory and ran for minutes; the web form stops at +500%
+        (
+            "[entries]\nchange_pct = 100000\n",
+            "entries.change_pct: Input should be less than or equal to 500",
+        ),
+        (
+            '[entries.change_pct_by_age_band]\n"1-4" = 501\n',
+            "entries.change_pct_by_age_band.1-4: Input should be less",
+        ),
+        (
+            "[entries]\nchange_pct = -101\n",
+            "entries.change_pct: Input should be greater than or equal to -100",
+        ),
     ],
 )
 def test_scenario_that_would_do_nothing_or_mislabel_is_refused(tmp_path, text, message):
