@@ -2,7 +2,7 @@
 
 Example (``data/sample/scenarios/entries_up_20.toml``)::
 
-    name = "Entries up 20%"
+    name = "Entries up 20%, 16-17s up 40%"
     [entries]
     change_pct = 20
     [entries.change_pct_by_age_band]

@@ -206,10 +206,13 @@ def describe(definition: dict[str, Any]) -> list[str]:
         )
     for shift in definition.get("shift", []):
         lines.append(
-            f"In-house: {100 * shift['fraction']:g}% of the placements that would go to "
-            f"{vocabulary.category(shift['from'])} are made in "
-            f"{vocabulary.category(shift['to'])} instead."
+            f"In-house: {100 * shift['fraction']:g}% of the children entering care or moving "
+            f"from another kind of placement who would go to {vocabulary.category(shift['from'])}"
+            f" go to {vocabulary.category(shift['to'])} instead (a child already in "
+            f"{vocabulary.category(shift['from'])} who needs a new placement stays there)."
         )
     for cat, value in definition.get("exit_rate_change_pct", {}).items():
-        lines.append(f"Leaving care from {vocabulary.category(cat)}: {value:+g}% a month.")
+        more = "higher" if value > 0 else "lower"
+        lines.append(f"Leaving care from {vocabulary.category(cat)}: the monthly rate "
+                     f"{abs(value):g}% {more} than the base's.")  # fmt: skip
     return lines or ["No change: the base forecast."]

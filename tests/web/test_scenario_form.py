@@ -75,3 +75,18 @@ def test_a_scenario_named_base_is_refused():
     assert form.errors == {
         "name": "Name: 'base' is the forecast without changes; give the scenario a name of its own."
     }
+
+
+def test_the_shift_and_exit_lines_say_what_the_simulation_does():
+    """The shift moves entries and moves, not a new placement within the category (before:
+    "25% of the placements that would go to IFA", when IFA placement starts fell 22%); an
+    exit-rate change is a change in the rate (before: "+10% a month")."""
+    lines = describe({"shift": [{"from": "ifa_foster", "to": "in_house_foster",
+                                 "fraction": 0.25}],
+                      "exit_rate_change_pct": {"with_parents": 10}})  # fmt: skip
+    assert lines == [
+        "In-house: 25% of the children entering care or moving from another kind of placement "
+        "who would go to IFA foster care go to In-house foster care instead (a child already "
+        "in IFA foster care who needs a new placement stays there).",
+        "Leaving care from Placed with parents: the monthly rate 10% higher than the base's.",
+    ]
