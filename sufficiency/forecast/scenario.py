@@ -128,6 +128,19 @@ class Scenario(_Frozen):
         return [value] if isinstance(value, dict) else value
 
     @model_validator(mode="after")
+    def _shares(self) -> Scenario:
+        total: dict[str, float] = {}
+        for sh in self.shift:
+            total[sh.from_category] = total.get(sh.from_category, 0.0) + sh.fraction
+        over = [f"{cat} ({100 * t:g}%)" for cat, t in total.items() if t > 1 + 1e-9]
+        if over:
+            raise ValueError(
+                "shift: the fractions moved from one category add up to more than all of it: "
+                + ", ".join(over)
+            )
+        return self
+
+    @model_validator(mode="after")
     def _named(self) -> Scenario:
         # the base forecast's rows are labelled "base" in every output: a scenario of
         # that name (or none) could not be told from it

@@ -203,3 +203,24 @@ def test_fractional_step_downs_accumulate():
     """Half a step-down a month is one every second month."""
     sd = StepDown.model_validate({"per_month": 0.5})
     assert [sd.count_in_month(m) for m in range(1, 7)] == [0, 1, 0, 1, 0, 1]
+
+
+def test_two_shifts_from_one_category_each_take_their_share_of_the_base():
+    """Two shifts of a quarter from IFAs move half of IFA entries and moves (before: a
+    quarter, then a quarter of the rest, 43.75%); more than all of a category is refused."""
+    from sufficiency.forecast.rate_draws import _apply_shifts
+
+    two = Scenario.model_validate({"name": "two", "shift": [
+        {"from": "ifa_foster", "to": "in_house_foster", "fraction": 0.25},
+        {"from": "ifa_foster", "to": "kinship_foster", "fraction": 0.25},
+    ]})  # fmt: skip
+    probs = _apply_shifts(np.ones((3, len(CATEGORIES))), two)
+    assert probs[:, CAT["ifa_foster"]] == pytest.approx(0.5)
+    assert probs[:, CAT["in_house_foster"]] == pytest.approx(1.25)
+    assert probs[:, CAT["kinship_foster"]] == pytest.approx(1.25)
+    assert probs.sum(axis=1) == pytest.approx(len(CATEGORIES))
+    with pytest.raises(ValueError, match=r"add up to more than all of it: ifa_foster \(120%\)"):
+        Scenario.model_validate({"name": "over", "shift": [
+            {"from": "ifa_foster", "to": "in_house_foster", "fraction": 0.6},
+            {"from": "ifa_foster", "to": "kinship_foster", "fraction": 0.6},
+        ]})  # fmt: skip
