@@ -190,3 +190,18 @@ def test_a_run_cut_short_by_a_restart_says_so(site):
     assert time.monotonic() - t < 10
     assert "This run stopped before it finished (the server restarted)." in text
     assert 'http-equiv="refresh"' not in text
+
+
+def test_a_saved_scenario_now_refused_is_not_run_and_says_why(site, forecast_run):
+    """A scenario saved before a check it now fails (named 'base') is not run: the page
+    says why (before the check: its rows were mixed with the base's; with it and no
+    catch, the run button raised a server error)."""
+    from sufficiency.store.saved_scenarios import save_scenario
+
+    definition = {"name": "Base", "entries": {"change_pct": 20}}
+    sid = save_scenario(site.store, "Base", definition, "commissioner")
+    c = site.client("commissioner")
+    r = c.post(f"/scenarios/{sid}/run", data={"csrftoken": c.cookies["csrftoken"]})
+    assert r.status_code == 303 and r.headers["location"] == f"/scenarios/{sid}"
+    text = c.get(r.headers["location"]).text
+    assert "Not run: name &#39;Base&#39;: give the scenario a name of its own" in text
