@@ -174,6 +174,7 @@ class PathChunk:
         self.starts = np.zeros((p, h + 1, _C), dtype=np.int32)
         self.ent_out = np.zeros((p, h + 1, _C), dtype=np.int32)
         self.exits = np.zeros((p, h + 1, _C), dtype=np.int32)
+        self.stepped = np.zeros((p, h + 1, len(scenario.step_down)), dtype=np.int32)
         at0 = initial.age_months.astype(np.int64) * _K + _tic_axis(model, initial, h)
         states0 = initial.states()
         self.state[:, :n0] = states0
@@ -189,13 +190,13 @@ class PathChunk:
 
     def run(
         self, progress: Callable[[int], None] | None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Simulate every month; return stock, starts, entries and exits."""
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Simulate every month; return stock, starts, entries, exits and step-downs made."""
         for m in range(1, self.h + 1):
             self.record(m - 1)
             self.month_events(m)
-            for sd in self.scenario.step_down:
-                self.step_down(m, sd)
+            for k, sd in enumerate(self.scenario.step_down):
+                self.step_down(m, sd, k)
             self.birthdays(m)
             lo = self.width
             self.add_entrants(m)
@@ -205,7 +206,7 @@ class PathChunk:
             if progress is not None:
                 progress(m)
         self.record(self.h)
-        return self.stock, self.starts, self.ent_out, self.exits
+        return self.stock, self.starts, self.ent_out, self.exits, self.stepped
 
     def count(self, path: np.ndarray, cats: np.ndarray) -> np.ndarray:
         """Children by path and category."""
@@ -324,9 +325,10 @@ class PathChunk:
             self.starts[:, m] += self.count(pi[live], new)
         return cur
 
-    def step_down(self, m: int, sd: StepDown) -> None:
+    def step_down(self, m: int, sd: StepDown, k: int) -> None:
         """Move up to the month's number of random children per path between the
-        step-down's categories (keeping their legal group)."""
+        step-down's categories (keeping their legal group); count those moved in
+        ``stepped[:, m, k]`` (fewer when the category has fewer children)."""
         n, w = sd.count_in_month(m), self.width
         if n <= 0 or w == 0:
             return
@@ -343,7 +345,9 @@ class PathChunk:
         old = flat_state[slot].astype(np.int64)
         new = dst * _L + old % _L
         flat_state[slot] = new
-        self.starts[:, m, dst] += np.bincount(pi, minlength=self.p)
+        made = np.bincount(pi, minlength=self.p)
+        self.starts[:, m, dst] += made
+        self.stepped[:, m, k] = made
         cell = self.cell(slot, m)
         np.subtract.at(self.counts, self.key(pi, old, cell), 1)
         np.add.at(self.counts, self.key(pi, new, cell), 1)

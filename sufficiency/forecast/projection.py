@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
+from sufficiency import vocabulary
 from sufficiency.config import ForecastParams
+from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.estimate import fit_model
 from sufficiency.forecast.model import ForecastModel
 from sufficiency.forecast.result import ForecastResult
@@ -71,13 +74,13 @@ def forecast_from_spells(
     if model is None:
         model = fit_model(care, start, params)
     months = month_ends(start, params.horizon_months)
-    stock, starts, entries, exits = simulate(
+    stock, starts, entries, exits, stepped = simulate(
         model, initial_stock(care, start), months, params, scenario, progress
     )
     first_hist = max(start - pd.DateOffset(months=HISTORY_MONTHS_SHOWN), care.data_start)
     hist_months = pd.date_range(first_hist, start, freq="ME")
     hist_months = hist_months[hist_months < start]
-    return ForecastResult(
+    result = ForecastResult(
         month_ends=months,
         categories=CATEGORIES,
         age_bands=AGE_BANDS,
@@ -89,4 +92,38 @@ def forecast_from_spells(
         history_stock=stock_at(care, hist_months),
         scenario=scenario.name,
         seed=params.seed,
+        step_downs=stepped,
     )
+    for label, said, short in step_downs_made(scenario, result):
+        if short:
+            said = f"Scenario {scenario.name}, {label[0].lower()}{label[1:]}: {said}."
+            warnings.warn(said, ForecastWarning, stacklevel=2)
+    return result
+
+
+def step_downs_made(scenario: Scenario, result: ForecastResult) -> list[tuple[str, str, bool]]:
+    """For each of the scenario's step-downs: a label, what was asked and made in the
+    simulation (mean and P10-P90 over the paths), and whether fewer were made than asked
+    (the category ran out of children in some months, or none fall within the horizon)."""
+    rows = []
+    h = result.horizon_months
+    for k, sd in enumerate(scenario.step_down):
+        src, dst = vocabulary.category(sd.from_category), vocabulary.category(sd.to_category)
+        label = f"Step-downs from {src} to {dst}"
+        asked = sum(sd.count_in_month(m) for m in range(1, h + 1))
+        if asked == 0:
+            rows.append((label, f"none within the {h}-month forecast (they start in month "
+                         f"{sd.start_month})", True))  # fmt: skip
+            continue
+        made = (result.step_downs[:, 1:, k].sum(axis=1) if result.step_downs is not None
+                else np.full(result.num_paths, asked))  # fmt: skip
+        p10, p90 = np.quantile(made, [0.1, 0.9])
+        last = min(sd.end_month or h, h)
+        said = (f"{asked:,} asked ({sd.per_month:g} a month, months {sd.start_month} to "
+                f"{last}); {made.mean():,.1f} made on average (P10 {p10:,.0f}, P90 "
+                f"{p90:,.0f})")  # fmt: skip
+        short = bool(made.mean() < asked)
+        if short:
+            said += f": {src} had too few children to step down in some months"
+        rows.append((label, said, short))
+    return rows

@@ -188,12 +188,19 @@ def _p_event(exit_r: np.ndarray, other_r: np.ndarray, months: float, out: np.nda
 
 
 def _apply_shifts(probs: np.ndarray, scenario: Scenario) -> np.ndarray:
-    """Move a fraction of the last axis' mass from one category to another."""
+    """Move a fraction of the last axis' mass from one category to another: each shift's
+    fraction is of what would have gone to its category without any shift, so two shifts
+    of a quarter from one category move half of it (not a quarter, then a quarter of the
+    rest), and a chain (A to B, B to C) moves only B's own share on."""
+    if not scenario.shift:
+        return probs
+    before = probs.copy()
     for s in scenario.shift:
         a, b = CAT[s.from_category], CAT[s.to_category]
-        moved = probs[..., a] * s.fraction
+        moved = before[..., a] * s.fraction
         probs[..., a] -= moved
         probs[..., b] += moved
+    np.maximum(probs, 0.0, out=probs)  # shifts of a category adding to 1 leave rounding
     return probs
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,9 +94,14 @@ class ForecastReport:
 
 
 def assumptions_table(
-    model: ForecastModel, params: ForecastParams, scenario: Scenario, start: pd.Timestamp
+    model: ForecastModel,
+    params: ForecastParams,
+    scenario: Scenario,
+    start: pd.Timestamp,
+    step_downs: Sequence[tuple[str, str]] = (),
 ) -> pd.DataFrame:
-    """Plain-English record of the run's settings and the fitted rates."""
+    """Plain-English record of the run's settings and the fitted rates (``step_downs``:
+    each of the scenario's step-downs as asked and as made in the simulation)."""
     em = model.entries
     rows: list[tuple[str, str]] = [
         ("Forecast start", start.date().isoformat()),
@@ -133,6 +139,7 @@ def assumptions_table(
             f"{model.repeat_event_prob:.3f}",
         ),
         ("Scenario", scenario.name + (f": {scenario.description}" if scenario.description else "")),
+        *step_downs,
     ]
     exposure = model.exposure_months
     for name, rate in (

@@ -41,6 +41,10 @@ class ForecastResult:
         Name of the scenario simulated (``"base"`` when unchanged).
     seed
         Seed of the run.
+    step_downs
+        Children each of the scenario's step-downs moved, ``(paths, months, step-downs)``:
+        fewer than asked in a month when the category stepped down from had fewer
+        children (``None`` when not recorded).
     """
 
     month_ends: pd.DatetimeIndex
@@ -54,6 +58,7 @@ class ForecastResult:
     history_stock: np.ndarray
     scenario: str
     seed: int
+    step_downs: np.ndarray | None = None
 
     @property
     def num_paths(self) -> int:

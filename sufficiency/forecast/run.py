@@ -8,20 +8,22 @@ adds supply, shortfall and backtest tables; :func:`run_backtest` scores refits.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from sufficiency.config import ForecastParams
 from sufficiency.forecast.backtest import BacktestResult, backtest
+from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.estimate import fit_model
 from sufficiency.forecast.model import ForecastModel
-from sufficiency.forecast.projection import default_start, forecast_from_spells
+from sufficiency.forecast.projection import default_start, forecast_from_spells, step_downs_made
 from sufficiency.forecast.report import ForecastReport, assumptions_table, comparison_table
 from sufficiency.forecast.result import ForecastResult, demand_table, starts_table
-from sufficiency.forecast.scenario import BASE, Scenario
+from sufficiency.forecast.scenario import BASE, BASE_NAME, Scenario
 from sufficiency.forecast.states import CareSpells, build_spells
 from sufficiency.forecast.supply import SupplyPlan, register_vacancies, shortfall, supply_table
 from sufficiency.io.quality import DataQuality
@@ -132,7 +134,9 @@ def forecast_history(
     start
         Last observed day; defaults to the end of the history.
     scenario
-        Changes to simulate alongside the base forecast (ignored if it is the base).
+        Changes to simulate alongside the base forecast. One that changes nothing gives
+        the base's figures under its own name, with a :class:`ForecastWarning` saying so
+        (the base itself, named ``base``, is ignored).
     progress
         Called with the month number as each simulation advances.
     strict
@@ -152,6 +156,15 @@ def forecast_history(
     if scenario is not None and not scenario.is_base:
         say(f"Simulating {params.num_paths:,} futures ({scenario.name})")
         scen = fitted.simulate(scenario, progress=progress)
+    elif scenario is not None and scenario.name.strip().casefold() != BASE_NAME:
+        # asked for by name, so written by name: exactly the base's figures
+        warnings.warn(
+            f"Scenario {scenario.name} changes nothing (every change in it is zero): its "
+            "figures are the base forecast's.",
+            ForecastWarning,
+            stacklevel=2,
+        )
+        scen = replace(base, scenario=scenario.name)
     return ForecastRun(fitted, base, scen)
 
 
@@ -220,6 +233,8 @@ def run_forecast(
     sup = short = buys = None
     if supply is not None or placements is not None:
         sup, short, buys = _supply_tables(base, scen, supply, placements)
+    stepped = [(label, said) for label, said, _ in step_downs_made(scenario, scen)] if (
+        scenario is not None and scen is not None) else []  # fmt: skip
     bt = (backtest(history, list(backtest_cutoffs), 12, params, progress=stages)
           if backtest_cutoffs else None)  # fmt: skip
     return ForecastReport(
@@ -237,7 +252,9 @@ def run_forecast(
         shortfall=short,
         purchases=buys,
         backtest=bt,
-        assumptions=assumptions_table(run.fitted.model, params, scenario or BASE, run.fitted.start),
+        assumptions=assumptions_table(
+            run.fitted.model, params, scenario or BASE, run.fitted.start, stepped
+        ),
         quality=history.quality,
     )
 

@@ -2,7 +2,7 @@
 
 Example (``data/sample/scenarios/entries_up_20.toml``)::
 
-    name = "Entries up 20%"
+    name = "Entries up 20%, 16-17s up 40%"
     [entries]
     change_pct = 20
     [entries.change_pct_by_age_band]
@@ -27,15 +27,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sufficiency.forecast.states import AGE_BANDS, CATEGORIES
 from sufficiency.io.tomlfile import one_of, read_toml, validate_toml
 
-#: A forecast category, an age band, a percentage change (not below -100%).
+#: Largest percentage change a scenario may make (the web form's limit too): six times
+#: the base's entries is already far beyond any plan, and much more would fill memory.
+MAX_CHANGE_PCT = 500
+
+#: A forecast category, an age band, a percentage change (-100% to +500%).
 Category = Annotated[str, one_of(CATEGORIES, "category")]
 AgeBand = Annotated[str, one_of(AGE_BANDS, "age band")]
-PercentChange = Annotated[float, Field(ge=-100)]
+PercentChange = Annotated[float, Field(ge=-100, le=MAX_CHANGE_PCT)]
 
 
 class _Frozen(BaseModel):
@@ -45,7 +49,7 @@ class _Frozen(BaseModel):
 class EntryChange(_Frozen):
     """Change in the number of children entering care, percent (+20 = a fifth more)."""
 
-    change_pct: float = Field(default=0.0, ge=-100)
+    change_pct: PercentChange = 0.0
     change_pct_by_age_band: dict[AgeBand, PercentChange] = {}
 
     def multiplier(self, band: str) -> float:
@@ -63,6 +67,16 @@ class StepDown(_Frozen):
     start_month: int = Field(default=1, ge=1)
     end_month: int | None = None
 
+    @model_validator(mode="after")
+    def _sensible(self) -> StepDown:
+        _differ(self.from_category, self.to_category, "step-down")
+        if self.end_month is not None and self.end_month < self.start_month:
+            raise ValueError(
+                f"end_month {self.end_month} is before start_month {self.start_month}: "
+                "the step-downs would never happen"
+            )
+        return self
+
     def count_in_month(self, month: int) -> int:
         """Step-downs in forecast month ``month`` (1-based); fractions accumulate."""
         if month < self.start_month or (self.end_month is not None and month > self.end_month):
@@ -79,16 +93,63 @@ class Shift(_Frozen):
     to_category: Category = Field(alias="to")
     fraction: float = Field(ge=0, le=1)
 
+    @model_validator(mode="after")
+    def _sensible(self) -> Shift:
+        _differ(self.from_category, self.to_category, "shift")
+        return self
+
+
+def _differ(src: str, dst: str, what: str) -> None:
+    if src == dst:
+        raise ValueError(
+            f"a {what} from {src!r} to the same category changes nothing; "
+            "give `to` another category"
+        )
+
+
+#: Label of the forecast without changes in every output.
+BASE_NAME = "base"
+
 
 class Scenario(_Frozen):
     """A named set of changes applied to the base forecast's rates."""
 
-    name: str = "base"
+    name: str = BASE_NAME
     description: str = ""
     entries: EntryChange = EntryChange()
     step_down: tuple[StepDown, ...] = ()
     shift: tuple[Shift, ...] = ()
     exit_rate_change_pct: dict[Category, PercentChange] = {}
+
+    @field_validator("step_down", "shift", mode="before")
+    @classmethod
+    def _one_table(cls, value: object) -> object:
+        """A single ``[step_down]`` table (one pair of brackets) is one step-down."""
+        return [value] if isinstance(value, dict) else value
+
+    @model_validator(mode="after")
+    def _shares(self) -> Scenario:
+        total: dict[str, float] = {}
+        for sh in self.shift:
+            total[sh.from_category] = total.get(sh.from_category, 0.0) + sh.fraction
+        over = [f"{cat} ({100 * t:g}%)" for cat, t in total.items() if t > 1 + 1e-9]
+        if over:
+            raise ValueError(
+                "shift: the fractions moved from one category add up to more than all of it: "
+                + ", ".join(over)
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _named(self) -> Scenario:
+        # the base forecast's rows are labelled "base" in every output: a scenario of
+        # that name (or none) could not be told from it
+        if not self.is_base and self.name.strip().casefold() in ("", BASE_NAME):
+            raise ValueError(
+                f"name {self.name!r}: give the scenario a name of its own (the outputs label "
+                f"the forecast without changes {BASE_NAME!r})"
+            )
+        return self
 
     @property
     def is_base(self) -> bool:

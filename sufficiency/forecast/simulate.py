@@ -59,7 +59,7 @@ def simulate(
     params: ForecastParams,
     scenario: Scenario = BASE,
     progress: Callable[[int], None] | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Simulate ``params.num_paths`` futures over ``months`` (index 0 = start date).
 
     Paths are simulated in fixed-size chunks, each with its own random stream spawned
@@ -70,7 +70,8 @@ def simulate(
     -------
     tuple of numpy.ndarray
         ``stock (P, M, C, A)``, ``starts (P, M, C)``, ``entries (P, M, C)``,
-        ``exits (P, M, C)``, with ``M = len(months)`` and zeros for flows at index 0.
+        ``exits (P, M, C)``, with ``M = len(months)`` and zeros for flows at index 0, and
+        the children each of the scenario's step-downs moved, ``(P, M, step-downs)``.
     """
     sizes = [_CHUNK_PATHS] * (params.num_paths // _CHUNK_PATHS)
     if params.num_paths % _CHUNK_PATHS:
@@ -78,14 +79,14 @@ def simulate(
     streams = np.random.SeedSequence(params.seed).spawn(len(sizes))
     axes = Axes(band_table(model), months_to_change(model))
 
-    def run(i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def run(i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         rng = np.random.default_rng(streams[i])
         chunk = PathChunk(model, initial, months, params, scenario, rng, sizes[i], axes)
         return chunk.run(progress if i == 0 else None)
 
     with ThreadPoolExecutor(max_workers=simulation_threads()) as pool:
         parts = list(pool.map(run, range(len(sizes))))
-    stock, starts, entries, exits = (
-        np.concatenate([part[k] for part in parts], axis=0) for k in range(4)
+    stock, starts, entries, exits, stepped = (
+        np.concatenate([part[k] for part in parts], axis=0) for k in range(5)
     )
-    return stock, starts, entries, exits
+    return stock, starts, entries, exits, stepped

@@ -262,7 +262,15 @@ def _summary_title(report: ForecastReport) -> list[tuple[str, Font]]:
         f"{p50:,.0f} (8 in 10 of {base.num_paths:,} simulated futures between {p10:,.0f} and "
         f"{p90:,.0f}). Months are month ends; the charts are on the Charts sheet."
     )
-    return [(f"Forecast of children looked after, to {end}", _TITLE), (line, Font())]
+    lines = [(f"Forecast of children looked after, to {end}", _TITLE), (line, Font())]
+    if report.scenario is not None:
+        lines.append((
+            f"Scenario {report.scenario.scenario}: its total is the last column below; every "
+            "other sheet shows the base forecast (no scenario). The scenario's figures by "
+            "category are in the CSV files written beside this workbook.",
+            Font(),
+        ))  # fmt: skip
+    return lines
 
 
 def write_workbook(report: ForecastReport, path: Path) -> None:

@@ -42,10 +42,11 @@ def read_toml(path: Path | str, kind: str) -> dict[str, Any]:
 
 def validation_message(exc: ValidationError) -> str:
     """Every validation failure as ``section.key: message``, joined by semicolons."""
-    return "; ".join(
-        f"{'.'.join(str(x) for x in err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
+    parts = (
+        (".".join(str(x) for x in err["loc"]), err["msg"].removeprefix("Value error, "))
         for err in exc.errors()
     )
+    return "; ".join(": ".join(p for p in pair if p) for pair in parts)
 
 
 def validate_toml(model: type[M], data: dict[str, Any], source: Path | str) -> M:

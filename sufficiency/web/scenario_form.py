@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from sufficiency import vocabulary
 from sufficiency.forecast import AGE_BANDS, CATEGORIES, Scenario
+from sufficiency.forecast.scenario import BASE_NAME, MAX_CHANGE_PCT
 
 #: Field name of each age band's own entries change.
 BAND_FIELDS = {band: f"entries_band_{i}" for i, band in enumerate(AGE_BANDS)}
@@ -104,6 +105,9 @@ def read_form(data: dict[str, str]) -> ScenarioForm:
         form.errors["name"] = "Name: give the scenario a name, such as 'Entries up 10%'."
     elif len(name) > 100:
         form.errors["name"] = "Name: use 100 characters or fewer."
+    elif name.casefold() == BASE_NAME:
+        form.errors["name"] = (f"Name: '{BASE_NAME}' is the forecast without changes; give the "
+                               "scenario a name of its own.")  # fmt: skip
     description = form.values["description"].strip()
     if len(description) > 300:
         form.errors["description"] = "Description: use 300 characters or fewer."
@@ -111,12 +115,12 @@ def read_form(data: dict[str, str]) -> ScenarioForm:
     if description:
         definition["description"] = description
     entries: dict[str, Any] = {}
-    pct = _number(form, "entries_pct", "Change in entries", -100, 500, "20 or -10")
+    pct = _number(form, "entries_pct", "Change in entries", -100, MAX_CHANGE_PCT, "20 or -10")
     if pct:
         entries["change_pct"] = pct
     bands = {}
     for band, fname in BAND_FIELDS.items():
-        value = _number(form, fname, f"Change in entries aged {band}", -100, 500, "40")
+        value = _number(form, fname, f"Change in entries aged {band}", -100, MAX_CHANGE_PCT, "40")
         if value is not None:
             bands[band] = value
     if bands:
@@ -202,10 +206,13 @@ def describe(definition: dict[str, Any]) -> list[str]:
         )
     for shift in definition.get("shift", []):
         lines.append(
-            f"In-house: {100 * shift['fraction']:g}% of the placements that would go to "
-            f"{vocabulary.category(shift['from'])} are made in "
-            f"{vocabulary.category(shift['to'])} instead."
+            f"In-house: {100 * shift['fraction']:g}% of the children entering care or moving "
+            f"from another kind of placement who would go to {vocabulary.category(shift['from'])}"
+            f" go to {vocabulary.category(shift['to'])} instead (a child already in "
+            f"{vocabulary.category(shift['from'])} who needs a new placement stays there)."
         )
     for cat, value in definition.get("exit_rate_change_pct", {}).items():
-        lines.append(f"Leaving care from {vocabulary.category(cat)}: {value:+g}% a month.")
+        more = "higher" if value > 0 else "lower"
+        lines.append(f"Leaving care from {vocabulary.category(cat)}: the monthly rate "
+                     f"{abs(value):g}% {more} than the base's.")  # fmt: skip
     return lines or ["No change: the base forecast."]

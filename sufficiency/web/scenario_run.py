@@ -32,6 +32,7 @@ from sufficiency.errors import SufficiencyError
 from sufficiency.finance.report import default_costs, project_forecast
 from sufficiency.finance.summaries import period_table
 from sufficiency.forecast import ForecastReport, ForecastResult, Scenario
+from sufficiency.forecast.projection import step_downs_made
 from sufficiency.store import RunStore
 from sufficiency.store.saved_scenarios import (
     ScenarioRunInfo,
@@ -223,7 +224,12 @@ def run_scenario(base: BaseRun, scenario: Scenario) -> dict[str, Any]:
     """Forecast ``base`` with ``scenario`` and summarise (seconds on the sample)."""
     report = api.forecast(base.history, base.params, start=base.start, scenario=scenario,
                           supply=base.supply, placements=base.placements)  # fmt: skip
-    return summarise(report, base.params, base.run_id)
+    results = summarise(report, base.params, base.run_id)
+    assert report.scenario is not None
+    # each step-down as asked and as made: fewer when its category ran out of children
+    results["step_downs"] = [f"{label}: {said}." for label, said, _ in
+                             step_downs_made(scenario, report.scenario)]  # fmt: skip
+    return results
 
 
 # --- in the background ---------------------------------------------------------------

@@ -14,10 +14,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 from starlette.responses import Response
 
 from sufficiency.errors import StoreError
 from sufficiency.forecast import Scenario
+from sufficiency.io.tomlfile import validation_message
 from sufficiency.pages import fan_chart
 from sufficiency.pages.render import count, gbp, percent
 from sufficiency.store.accounts import audit
@@ -131,8 +133,12 @@ def scenario_run(ctx: Ctx) -> Response:
     if s is None:
         return not_found(ctx, "There is no such saved scenario.")
     try:
-        run_id = start_run(ctx.store, s.id, Scenario.model_validate(s.definition),
-                           s.definition, ctx.username)  # fmt: skip
+        scenario = Scenario.model_validate(s.definition)
+    except ValidationError as exc:  # saved before a check it now fails
+        ctx.flash(f"Not run: {validation_message(exc)}. Change the scenario, then run it.")
+        return redirect(f"/scenarios/{s.id}")
+    try:
+        run_id = start_run(ctx.store, s.id, scenario, s.definition, ctx.username)
     except BaseNotAvailable as exc:
         ctx.flash(f"Not run: {exc}")
         return redirect(f"/scenarios/{s.id}")

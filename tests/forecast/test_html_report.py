@@ -43,6 +43,16 @@ def test_the_headline_comes_first(page: str) -> None:
     assert re.search(r"expected by March 2029 \(8 in 10 futures: [\d,]+ to [\d,]+\)", text)
 
 
+def test_the_page_says_only_the_first_chart_draws_the_scenario(page: str) -> None:
+    """The page's sections are the base forecast: it says so (before: a step-down
+    scenario's run showed the base's placement starts with no word of it)."""
+    assert re.search(
+        r"the dashed orange line is the scenario Step-downs and in-house shift ?, drawn on the "
+        r"first chart only: every other chart, table and figure on this page is the base "
+        r"forecast \(no scenario\)", " ".join(_visible(page).split()),
+    )  # fmt: skip
+
+
 def test_every_chart_has_axis_titles_a_full_legend_and_its_data(page: str) -> None:
     charts = re.findall(r"<svg.*?</svg>", page, flags=re.S)
     assert len(charts) >= 3

@@ -110,6 +110,33 @@ def test_step_downs_move_children_out_of_external_residential(small_spells: Care
     assert scen.by_category()[:, -1, ih].mean() > base.by_category()[:, -1, ih].mean() + 3
 
 
+def test_step_downs_made_are_counted_and_a_shortfall_is_said(small_spells: CareSpells):
+    """Each step-down moves exactly the asked number a month while the category has
+    children; when it runs out, the result counts fewer and a warning says so (before:
+    40 a month asked, far fewer made, nothing said)."""
+    one = StepDown.model_validate(
+        {"from": "external_residential", "to": "in_house_foster", "per_month": 1, "end_month": 3}
+    )
+    many = StepDown.model_validate({"from": "ifa_foster", "to": "supported", "per_month": 40})
+    later = StepDown.model_validate({"from": "ifa_foster", "to": "supported", "per_month": 1,
+                                     "start_month": 99})  # fmt: skip
+    scenario = Scenario(name="sd", step_down=(one, many, later))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scen = forecast_from_spells(small_spells, FAST, scenario=scenario)
+    made = scen.step_downs
+    assert made is not None and made.shape == (FAST.num_paths, FAST.horizon_months + 1, 3)
+    assert (made[:, 1:4, 0] == 1).all() and (made[:, 4:, 0] == 0).all()
+    assert made[:, 1:, 1].sum(axis=1).mean() < 40 * FAST.horizon_months
+    assert (made[:, :, 2] == 0).all()
+    said = [str(w.message) for w in caught if issubclass(w.category, ForecastWarning)]
+    short = [m for m in said if m.startswith("Scenario sd, step-downs from")]
+    assert len(short) == 2, said
+    assert f"{40 * FAST.horizon_months:,} asked (40 a month" in short[0]
+    assert "IFA foster care had too few children to step down in some months" in short[0]
+    assert "none within the" in short[1] and "(they start in month 99)" in short[1]
+
+
 def test_ifa_shift_moves_placements_in_house(small_spells: CareSpells):
     """Half of IFA entries and moves made in-house: fewer IFA placement starts."""
     shift = Shift.model_validate({"from": "ifa_foster", "to": "in_house_foster", "fraction": 0.5})
@@ -164,3 +191,25 @@ def test_repeat_events_come_from_the_data():
                           pd.Timestamp("2026-03-31"), FAST)  # fmt: skip
     assert model.repeat_event_prob == pytest.approx(1 / 3)
     assert model.exit_month_event_prob == pytest.approx(1.0)
+
+
+def test_a_scenario_of_zero_changes_is_written_as_the_base(small_authority):
+    """A scenario whose every change is 0% gives exactly the base's figures under its own
+    name, and says so (before: silently no scenario at all: no demand_scenario.csv, no
+    scenario columns, and a region member under it failed)."""
+    from sufficiency.forecast.run import run_forecast
+
+    zero = Scenario.model_validate({"name": "Nothing", "entries": {"change_pct": 0}})
+    assert zero.is_base
+    with pytest.warns(ForecastWarning, match="Scenario Nothing changes nothing"):
+        report = run_forecast(small_authority, FAST, scenario=zero)
+    assert report.scenario is not None and report.scenario.scenario == "Nothing"
+    assert (report.scenario.stock == report.base.stock).all()
+    assert report.comparison is not None and (report.comparison["difference_mean"] == 0).all()
+    assert set(report.starts["scenario"]) == {"base", "Nothing"}
+    # an explicit zero is simulated, and equals the base exactly
+    shift = Shift.model_validate({"from": "ifa_foster", "to": "in_house_foster", "fraction": 0})
+    zero_shift = forecast_from_spells(build_spells(small_authority), FAST,
+                                      scenario=Scenario(name="z", shift=(shift,)))  # fmt: skip
+    for name in ("stock", "starts", "entries", "exits"):
+        assert (getattr(zero_shift, name) == getattr(report.base, name)).all()

@@ -137,13 +137,90 @@ def test_scenario_raises_on_unknown_age_band(tmp_path):
 def test_age_band_change_replaces_overall_change():
     """A band's own percentage replaces the overall one for that band."""
     s = Scenario.model_validate(
-        {"entries": {"change_pct": 10, "change_pct_by_age_band": {"16-17": 40}}}
+        {"name": "up", "entries": {"change_pct": 10, "change_pct_by_age_band": {"16-17": 40}}}
     )
     assert s.entries.multiplier("16-17") == pytest.approx(1.4)
     assert s.entries.multiplier("5-9") == pytest.approx(1.1)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # named "base" (any case) or blank: its rows could not be told from the base's
+        # (before: forecast.xlsx raised "Index contains duplicate entries")
+        ('name = "Base"\n[entries]\nchange_pct = 20\n', "name 'Base': give the scenario a name"),
+        ('name = " "\n[entries]\nchange_pct = 20\n', "name ' ': give the scenario a name"),
+        # a step-down or shift to its own category, or ending before it starts, did nothing
+        (
+            '[[step_down]]\nfrom = "secure"\nto = "secure"\nper_month = 1\n',
+            "step_down.0: a step-down from 'secure' to the same category changes nothing",
+        ),
+        (
+            '[[shift]]\nfrom = "ifa_foster"\nto = "ifa_foster"\nfraction = 0.5\n',
+            "shift.0: a shift from 'ifa_foster' to the same category changes nothing",
+        ),
+        (
+            "[[step_down]]\nper_month = 1\nstart_month = 10\nend_month = 5\n",
+            "step_down.0: end_month 5 is before start_month 10",
+        ),
+        ("[entries]\nchange_pcnt = 20\n", "entries.change_pcnt: Extra inputs"),
+        # +100000% filled 15 GB of memory and ran for minutes; the web form stops at +500%
+        (
+            "[entries]\nchange_pct = 100000\n",
+            "entries.change_pct: Input should be less than or equal to 500",
+        ),
+        (
+            '[entries.change_pct_by_age_band]\n"1-4" = 501\n',
+            "entries.change_pct_by_age_band.1-4: Input should be less",
+        ),
+        (
+            "[entries]\nchange_pct = -101\n",
+            "entries.change_pct: Input should be greater than or equal to -100",
+        ),
+    ],
+)
+def test_scenario_that_would_do_nothing_or_mislabel_is_refused(tmp_path, text, message):
+    """A scenario file that would silently change nothing, or be labelled as the base, is
+    refused in a sentence naming the file and key."""
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"s.toml: {message}"):
+        load_scenario(path)
+
+
+def test_single_step_down_table_is_one_step_down(tmp_path):
+    """``[step_down]`` with one pair of brackets is read as one step-down (before: "Input
+    should be a valid tuple")."""
+    path = tmp_path / "s.toml"
+    path.write_text('[step_down]\nper_month = 2\n[shift]\nfrom = "ifa_foster"\n'
+                    'to = "in_house_foster"\nfraction = 0.25\n', encoding="utf-8")  # fmt: skip
+    s = load_scenario(path)
+    assert [sd.per_month for sd in s.step_down] == [2]
+    assert [sh.fraction for sh in s.shift] == [0.25]
 
 
 def test_fractional_step_downs_accumulate():
     """Half a step-down a month is one every second month."""
     sd = StepDown.model_validate({"per_month": 0.5})
     assert [sd.count_in_month(m) for m in range(1, 7)] == [0, 1, 0, 1, 0, 1]
+
+
+def test_two_shifts_from_one_category_each_take_their_share_of_the_base():
+    """Two shifts of a quarter from IFAs move half of IFA entries and moves (before: a
+    quarter, then a quarter of the rest, 43.75%); more than all of a category is refused."""
+    from sufficiency.forecast.rate_draws import _apply_shifts
+
+    two = Scenario.model_validate({"name": "two", "shift": [
+        {"from": "ifa_foster", "to": "in_house_foster", "fraction": 0.25},
+        {"from": "ifa_foster", "to": "kinship_foster", "fraction": 0.25},
+    ]})  # fmt: skip
+    probs = _apply_shifts(np.ones((3, len(CATEGORIES))), two)
+    assert probs[:, CAT["ifa_foster"]] == pytest.approx(0.5)
+    assert probs[:, CAT["in_house_foster"]] == pytest.approx(1.25)
+    assert probs[:, CAT["kinship_foster"]] == pytest.approx(1.25)
+    assert probs.sum(axis=1) == pytest.approx(len(CATEGORIES))
+    with pytest.raises(ValueError, match=r"add up to more than all of it: ifa_foster \(120%\)"):
+        Scenario.model_validate({"name": "over", "shift": [
+            {"from": "ifa_foster", "to": "in_house_foster", "fraction": 0.6},
+            {"from": "ifa_foster", "to": "kinship_foster", "fraction": 0.6},
+        ]})  # fmt: skip

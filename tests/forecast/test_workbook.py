@@ -170,6 +170,17 @@ def test_summary_opens_with_a_title_and_the_headline(full: Workbook):
     assert ws["A4"].value == "Month" and ws.print_title_rows == "$4:$4"
 
 
+def test_with_a_scenario_the_summary_says_the_other_sheets_are_the_base(full: Workbook):
+    """Only the Summary's last column is the scenario: the summary says the other sheets
+    are the base forecast (before: the Placement starts and Shortfall sheets of a
+    step-down scenario's run showed the base's figures with no word of it)."""
+    assert full["Summary"]["A3"].value == (
+        "Scenario Step-downs and in-house shift: its total is the last column below; every "
+        "other sheet shows the base forecast (no scenario). The scenario's figures by "
+        "category are in the CSV files written beside this workbook."
+    )
+
+
 def test_no_backtest_sheet_without_a_backtest(full: Workbook):
     """No sheet whose only content says that no backtest was run."""
     assert "Backtest" not in full.sheetnames

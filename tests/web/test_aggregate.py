@@ -152,6 +152,32 @@ def test_scenario_form_history_and_run_over_http(site, forecast_run):
     assert re.search(r"commissioner</td><td>ran", c.get(page).text)
 
 
+def test_a_scenario_run_says_how_many_step_downs_were_made(site, forecast_run):
+    """More step-downs asked than the category holds: the run's page gives them as asked
+    and as made (before: the page showed the comparison as if every one had happened)."""
+    c = site.client("commissioner")
+    token = c.cookies["csrftoken"]
+    form = {
+        "csrftoken": token,
+        "name": "HTTP big step-down",
+        "step_per_month": "200",
+        "step_from": "external_residential",
+        "step_to": "in_house_foster",
+        "step_start": "1",
+    }
+    r = c.post("/scenarios/new", data=form)
+    assert r.status_code == 303
+    run = c.post(r.headers["location"] + "/run", data={"csrftoken": token}).headers["location"]
+    for _ in range(240):
+        text = c.get(run).text
+        if "Still running after" not in text:
+            break
+    assert "<h2>Step-downs made</h2>" in text
+    assert re.search(r"Step-downs from External children(&#39;|')s homes to In-house foster "
+                     r"care: [\d,]+ asked \(200 a month", text)  # fmt: skip
+    assert "had too few children to step down in some months." in text
+
+
 def test_a_run_cut_short_by_a_restart_says_so(site):
     """A run left 'running' by this process but not running here (as after a restart)
     is shown as stopped at once (its page does not wait for it)."""
@@ -164,3 +190,18 @@ def test_a_run_cut_short_by_a_restart_says_so(site):
     assert time.monotonic() - t < 10
     assert "This run stopped before it finished (the server restarted)." in text
     assert 'http-equiv="refresh"' not in text
+
+
+def test_a_saved_scenario_now_refused_is_not_run_and_says_why(site, forecast_run):
+    """A scenario saved before a check it now fails (named 'base') is not run: the page
+    says why (before the check: its rows were mixed with the base's; with it and no
+    catch, the run button raised a server error)."""
+    from sufficiency.store.saved_scenarios import save_scenario
+
+    definition = {"name": "Base", "entries": {"change_pct": 20}}
+    sid = save_scenario(site.store, "Base", definition, "commissioner")
+    c = site.client("commissioner")
+    r = c.post(f"/scenarios/{sid}/run", data={"csrftoken": c.cookies["csrftoken"]})
+    assert r.status_code == 303 and r.headers["location"] == f"/scenarios/{sid}"
+    text = c.get(r.headers["location"]).text
+    assert "Not run: name &#39;Base&#39;: give the scenario a name of its own" in text

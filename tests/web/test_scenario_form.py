@@ -64,3 +64,29 @@ def test_a_comma_is_a_thousands_separator_only():
     assert form.errors["step_per_month"] == (
         "Step-downs a month: use a point for decimals, such as 1.5 (not 1,5)."
     )
+
+
+def test_a_scenario_named_base_is_refused():
+    """The outputs label the forecast without changes 'base': a scenario of that name
+    could not be told from it (before: accepted, and the run's base and scenario starts
+    were summed together)."""
+    form = read_form(_form(name=" Base ", entries_pct="20"))
+    assert form.scenario is None
+    assert form.errors == {
+        "name": "Name: 'base' is the forecast without changes; give the scenario a name of its own."
+    }
+
+
+def test_the_shift_and_exit_lines_say_what_the_simulation_does():
+    """The shift moves entries and moves, not a new placement within the category (before:
+    "25% of the placements that would go to IFA", when IFA placement starts fell 22%); an
+    exit-rate change is a change in the rate (before: "+10% a month")."""
+    lines = describe({"shift": [{"from": "ifa_foster", "to": "in_house_foster",
+                                 "fraction": 0.25}],
+                      "exit_rate_change_pct": {"with_parents": 10}})  # fmt: skip
+    assert lines == [
+        "In-house: 25% of the children entering care or moving from another kind of placement "
+        "who would go to IFA foster care go to In-house foster care instead (a child already "
+        "in IFA foster care who needs a new placement stays there).",
+        "Leaving care from Placed with parents: the monthly rate 10% higher than the base's.",
+    ]
