@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sufficiency import vocabulary
 from sufficiency.config import ForecastParams
 from sufficiency.forecast.backtest import BacktestResult
 from sufficiency.forecast.model import ForecastModel
@@ -126,7 +127,9 @@ def assumptions_table(
         ("Shrinkage (pseudo-events)", f"{params.shrinkage_events:g}"),
         (
             "Rates depend on",
-            "category x legal group (" + ", ".join(LEGAL_GROUPS) + ") x age band x time in care",
+            "category x legal group ("
+            + ", ".join(map(vocabulary.legal_group, LEGAL_GROUPS))
+            + ") x age band x time in care",
         ),
         (
             "Moves or changes followed by another in the same month",
@@ -145,7 +148,8 @@ def assumptions_table(
             if w.sum() <= 0:
                 continue
             yearly = 12 * float((rate[c] * w).sum() / w.sum())
-            rows.append((f"Rate of {name}: {cat} (per child per year)", f"{yearly:.3f}"))
+            label = vocabulary.category(cat)
+            rows.append((f"Rate of {name}: {label} (per child per year)", f"{yearly:.3f}"))
     for lg, group in enumerate(LEGAL_GROUPS):
         w = exposure[:, lg]
         if w.sum() <= 0:
@@ -155,7 +159,8 @@ def assumptions_table(
             ("legal-status change", model.legal_mean),
         ):
             yearly = 12 * float((rate[:, lg] * w).sum() / w.sum())
-            rows.append((f"Rate of {name}: {group} (per child per year)", f"{yearly:.3f}"))
+            label = vocabulary.legal_group(group).capitalize()
+            rows.append((f"Rate of {name}: {label} (per child per year)", f"{yearly:.3f}"))
     return pd.DataFrame(rows, columns=["item", "value"])
 
 

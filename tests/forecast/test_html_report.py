@@ -75,3 +75,12 @@ def test_without_a_backtest_the_page_says_how_to_run_one(tmp_path: Path) -> None
 def test_no_code_words_in_what_a_person_reads(page: str) -> None:
     body = re.sub(r"\w+\.csv", "", _visible(page.split('<section class="appendix">')[0]))
     assert not re.findall(r"\b[a-z]+_[a-z0-9_]+\b", body)
+
+
+def test_the_appendix_names_categories_and_legal_groups_in_words(page: str) -> None:
+    """The fitted rates said 'Rate of exit: kinship_foster' and 'interim_order'."""
+    appendix = _visible(page).split("Appendix: method and assumptions")[1]
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", appendix), re.findall(r"\b[a-z]+_[a-z_]+", appendix)
+    assert "Rate of exit: Kinship foster care (per child per year)" in appendix
+    assert "Rate of exit: Care order (per child per year)" in appendix
+    assert "none (not supported by the data)" in appendix
