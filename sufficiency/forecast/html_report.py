@@ -154,6 +154,12 @@ def render_html(report: ForecastReport) -> str:
         purchases = report.purchases.copy()
         if "category" in purchases:
             purchases["category"] = purchases["category"].map(vocabulary.category)
+        # as the workbook's External purchases sheet says them: Base, a date, a capital
+        purchases = purchases.assign(
+            scenario=purchases["scenario"].replace({"base": "Base"}),
+            quarter_end=pd.to_datetime(purchases["quarter_end"]),
+            purchase=purchases["purchase"].map(lambda v: str(v)[:1].upper() + str(v)[1:]),
+        )
     backtest = backtest_lines = None
     if report.backtest is not None:
         backtest = report.backtest.summary()

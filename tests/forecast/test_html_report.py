@@ -84,3 +84,13 @@ def test_the_appendix_names_categories_and_legal_groups_in_words(page: str) -> N
     assert "Rate of exit: Kinship foster care (per child per year)" in appendix
     assert "Rate of exit: Care order (per child per year)" in appendix
     assert "none (not supported by the data)" in appendix
+
+
+def test_external_purchases_read_as_the_workbook_does(tmp_path: Path) -> None:
+    """The purchases table said 'base', '2026-06-30' and 'foster (IFA / spot)' where the
+    workbook's External purchases sheet says 'Base', a date and 'Foster (IFA / spot)'."""
+    page = _page(tmp_path, "--supply", str(SAMPLE / "supply.toml"), "--horizon-months", "6")
+    table = page.split("Placements expected to be bought from external providers")[1]
+    table = _visible(table.split("</table>")[0])
+    assert re.search(r"\bBase\s+30 Jun 2026\s+Foster \(IFA / spot\)", table), table[:300]
+    assert not re.search(r"\bbase\b|\d{4}-\d\d-\d\d|\bfoster \(", table)
