@@ -91,13 +91,17 @@ def _headlines(report: ForecastReport) -> list[dict[str, str]]:
         },
         {
             "figure": count(p50),
-            "label": f" expected by {end} (8 in 10 futures: {count(p10)} to {count(p90)})",
+            "label": f" middle forecast (P50) for {end} (8 in 10 futures: {count(p10)} to "
+            f"{count(p90)})",
         },
     ]
     if scen is not None:
         s50 = float(np.quantile(scen.total()[:, -1], 0.5))
         items.append(
-            {"figure": count(s50), "label": f" by {end} under the scenario {scen.scenario}"}
+            {
+                "figure": count(s50),
+                "label": f" middle forecast (P50) for {end} under the scenario {scen.scenario}",
+            }
         )
     starts = base.starts[:, 1:].sum(axis=2).sum(axis=1).mean() / max(base.horizon_months / 12, 1)
     items.append({"figure": count(starts), "label": " placements to find a year (mean)"})

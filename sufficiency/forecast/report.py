@@ -71,7 +71,7 @@ class ForecastReport:
         first, last = tot.iloc[0], tot.iloc[-1]
         return (
             f"Children looked after on {first['month']}: {first['mean']:.0f}; "
-            f"on {last['month']}: {last['mean']:.0f} (P10 {last['p10']:.0f}, "
+            f"on {last['month']}: {last['mean']:.0f} on average (P10 {last['p10']:.0f}, "
             f"P90 {last['p90']:.0f})."
         )
 

@@ -40,7 +40,8 @@ def test_the_headline_comes_first(page: str) -> None:
     assert text.index("children looked after on 31 March 2026") < text.index(
         "All children looked after"
     )
-    assert re.search(r"expected by March 2029 \(8 in 10 futures: [\d,]+ to [\d,]+\)", text)
+    figure = r"middle forecast \(P50\) for March 2029 \(8 in 10 futures: [\d,]+ to [\d,]+\)"
+    assert re.search(figure, text)
 
 
 def test_every_chart_has_axis_titles_a_full_legend_and_its_data(page: str) -> None:

@@ -165,7 +165,8 @@ def test_summary_opens_with_a_title_and_the_headline(full: Workbook):
     assert str(ws["A1"].value).startswith("Forecast of children looked after, to ")
     assert ws["A1"].font.bold
     assert re.search(
-        r"Children looked after on .*: [\d,]+; expected by .*: [\d,]+ \(8 in 10", ws["A2"].value
+        r"Children looked after on .*: [\d,]+; middle forecast \(P50\) for .*: [\d,]+ \(8 in 10",
+        ws["A2"].value,
     )
     assert ws["A4"].value == "Month" and ws.print_title_rows == "$4:$4"
 

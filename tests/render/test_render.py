@@ -21,7 +21,7 @@ HEADLINES = {
     "match/match_report.html": ("Tonight's matches", "children placed"),
     # The forecast workbook opens on its summary table, with no title row (yet).
     "forecast/forecast.xlsx": ("Month", "Mean", "Median", "(P10)", "(P90)"),
-    "forecast/forecast.html": ("Forecast of children looked after", "expected by"),
+    "forecast/forecast.html": ("Forecast of children looked after", "middle forecast (P50) for"),
     "spend/spend.xlsx": ("Placement spend projection", "Base case", "Budget"),
     "commission/commissioning.xlsx": ("Recommendation",),
     "commission/commissioning.html": ("Recommendation", "Expected saving"),
