@@ -199,7 +199,8 @@ def render_html(report: ForecastReport) -> str:
             "Expected shortfall: the mean number of children above the places available; "
             "chance demand exceeds places: the share of simulated futures with a gap."
         ),
-        shortfall_formats={"prob_demand_exceeds_supply": percent},
+        # places are whole (a supply file's places and beds are integers): '60', not '60.0'
+        shortfall_formats={"prob_demand_exceeds_supply": percent, "places": count},
         purchases=purchases,
         backtest=backtest,
         backtest_lines=backtest_lines,
