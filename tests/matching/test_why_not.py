@@ -142,3 +142,13 @@ def test_unplaced_reason_names_the_siblings_when_the_nearest_home_is_free() -> N
     assert row["nearest_breaks"] == "siblings_together"
     assert "proposed for another child" not in row["reason"]
     assert "siblings must stay together (C1 at P1)" in row["reason"]
+
+
+def test_why_not_names_a_safety_rule_in_words() -> None:
+    """The report's Why not said 'rule 11 (harm_sexual)': a code, not words."""
+    refs = referrals_frame([referral("C1", age=14, risks=("harm_sexual",)), referral("C2", age=8)])
+    plcs = placements_frame([placement("P1", vacancies=2), placement("P2", weekly_cost=900.0)])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    (row,) = _cheaper(run).to_dict("records")
+    assert "rule 11 (risk of sexual harm to younger children)." in row["why_not"], row
+    assert "harm_sexual" not in row["why_not"]
