@@ -174,7 +174,7 @@ def _words(frame: pd.DataFrame) -> pd.DataFrame:
 def render_html(result: RegionResult) -> str:
     """``region.html`` from ``pages/templates/region.html``."""
     from sufficiency.pages import render_page
-    from sufficiency.pages.render import count, gap_percent, gbp, percent
+    from sufficiency.pages.render import change_percent, count, gap_percent, gbp, percent
 
     money = {
         c: gbp
@@ -212,7 +212,7 @@ def render_html(result: RegionResult) -> str:
         whole=whole,
         members_formats={**money, **counts},
         money=money,
-        share={**money, "saving_pct": percent, "change": percent, "gap": gap_percent},
+        share={**money, "saving_pct": percent, "change": change_percent, "gap": gap_percent},
         title=f"Region: {result.region.name}",
         headline=headline(result),
         members=tables.member_table(result),

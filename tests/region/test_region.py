@@ -435,6 +435,7 @@ def test_region_workbook_reads_in_words_and_prints_its_headers_whole(
     assert [row["What changes"], row["Status"]] == ["Demand", "Proven best (optimal)"]
     html = written[2].read_text()
     assert ">Demand<" in html and ">Proven best (optimal)<" in html
+    assert ">+20%<" in html  # as the workbook's '+20%', not '20%' beside '-20%'
     summary = wb["Summary"]
     head = next(r for r in range(1, 20) if summary.cell(r, 1).value == "Code")
     assert summary.row_dimensions[head].height >= 3 * 13  # 'Backtest months inside P10-P90 (%)'
