@@ -290,7 +290,7 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
     plotted = summary.drop(columns="month")
     charts.add(
         ws,
-        "Children looked after: total (mean and P10-P90 band)",
+        "Children looked after: total (mean, median, and P10 and P90 dashed)",
         "Children",
         "Month end",
         range(2, summary.shape[1] + 1),
