@@ -31,3 +31,14 @@ def test_summary_lines_are_not_cut_off_when_nothing_was_set_aside() -> None:
         tall = ws.row_dimensions[row].height / 15  # printed lines the row holds
         assert math.ceil(len(line) / (0.8 * width)) <= tall, (line, width, tall)
     assert ws.page_setup.orientation == "landscape"
+
+
+def test_counts_in_the_reports_sentences_agree_in_number() -> None:
+    """'903 history: 6 return(s)', '(and breaks 2 other rule(s))', '1 placement(s) meet':
+    the reports' sentences say a count's noun (and verb) as it is."""
+    from sufficiency.matching.explain import _meeting
+
+    quality = read_history(SAMPLE / "ssda903").quality
+    assert quality is not None
+    assert quality.summary_lines()[0].startswith("903 history: 6 returns, 2020-21 to 2025-26")
+    assert [_meeting(1), _meeting(3)] == ["1 placement meets", "3 placements meet"]

@@ -36,7 +36,7 @@ def headline(result: RegionResult) -> list[str]:
     ran = int(members["children_now"].iloc[:-1].notna().sum())
     lines = [
         f"{result.region.name}: {ran} of {len(result.region.members)} member authorities ran, "
-        f"under {len(result.scenarios)} scenario(s) (base first)."
+        f"under {vocabulary.counted(len(result.scenarios), 'scenario')} (base first)."
     ]
     if ran:
         lines += [
