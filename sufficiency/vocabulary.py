@@ -78,6 +78,14 @@ AGE_BANDS: dict[str, str] = {
     "all": "All ages",
 }
 
+#: The forecast's legal groups of the 903 legal status (see ``forecast.states``).
+LEGAL_GROUPS: dict[str, str] = {
+    "interim_order": "interim care order or police protection",
+    "care_order": "care order",
+    "placement_order": "placement order",
+    "accommodated": "section 20 or youth justice",
+}
+
 #: Commissioning capacity groups (what a lever adds places for).
 GROUPS: dict[str, str] = {
     "foster_0_4": "Foster care, aged 0 to 4",
@@ -275,6 +283,9 @@ COLUMNS: dict[str, str] = {
     "pooled_cost_gbp": "Pooled cost (£)",
     "block_places_year1": "Block places in year 1",
     "households_recruited": "Households recruited",
+    "base_plan_cost_gbp": "Recommended plan's cost in this case (£)",
+    "homes_opened": "Homes opened",
+    "fee_uplift": "Raise carers' fees",
     "factor": "What changes",
     "change": "Change",
     "failed": "Why the run failed",
@@ -294,11 +305,19 @@ FINANCE_COLUMNS: dict[str, str] = {
     "p90": "P90",
 }
 
-#: Every code any table or sentence may carry, longest first for :func:`plain`.
+#: Every code any table or sentence may carry, longest first for :func:`plain`. Only
+#: snake_case codes: a code that is also an English word (``supported``, ``model``,
+#: ``other``, ``secure``, ``residential``) is left alone inside a sentence, where it is a
+#: word ("not supported by the data"), never a code.
 _CODES: dict[str, str] = {
-    **METHODS,
-    **{k: v for k, v in CATEGORIES.items() if k != "all"},
-    **GROUPS,
+    k: v
+    for k, v in {
+        **METHODS,
+        **{k: v for k, v in CATEGORIES.items() if k != "all"},
+        **GROUPS,
+        **LEGAL_GROUPS,
+    }.items()
+    if "_" in k
 }
 _CODE = re.compile(r"\b(" + "|".join(sorted(_CODES, key=len, reverse=True)) + r")\b")
 
@@ -341,6 +360,11 @@ def provider(code: str) -> str:
 def match_flag(key: str) -> str:
     """One of the match report's flags in a few words."""
     return MATCH_FLAGS.get(key, _fallback(key))
+
+
+def legal_group(code: str) -> str:
+    """A legal group of the forecast in plain words (``care_order`` -> ``care order``)."""
+    return LEGAL_GROUPS.get(code, _fallback(code).lower())
 
 
 def group(code: str) -> str:

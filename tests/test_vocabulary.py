@@ -56,3 +56,11 @@ def test_counted_is_singular_for_one_only():
 
     assert [counted(n, "month") for n in (0, 1, 2)] == ["0 months", "1 month", "2 months"]
     assert counted(1200, "home") == "1,200 homes"
+
+
+def test_english_words_in_a_sentence_stay_words() -> None:
+    """A code that is also a word is not a code inside a sentence: the forecast's "none (not
+    supported by the data)" read "not supported accommodation by the data"."""
+    for text in ("none (not supported by the data)", "the model and the other homes"):
+        assert vocabulary.plain(text) == text
+    assert vocabulary.plain("exit: care_order") == "exit: care order"

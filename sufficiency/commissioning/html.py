@@ -21,6 +21,7 @@ from sufficiency import vocabulary
 from sufficiency.commissioning import case
 from sufficiency.commissioning.report import CommissioningReport, recommendation
 from sufficiency.pages import Chart, bar_chart, fan_chart, render_page, table_html
+from sufficiency.pages.render import count
 
 
 def _year_cell(unit: str, value: float) -> str:
@@ -214,7 +215,11 @@ def render_html(report: CommissioningReport) -> str:
         plans_table=table_html(
             plans,
             caption="The plans scored on the same fresh futures",
-            formats=_money_formats(plans),
+            # child-months are whole: '0' for today's practice beside '2,750', not '0.0'
+            formats={
+                **_money_formats(plans),
+                **{c: count for c in plans.columns if "child-months" in c},
+            },
         ),
         assumptions_table=table_html(
             case.assumptions_table(report), caption="Commissioning assumptions"

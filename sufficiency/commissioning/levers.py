@@ -219,6 +219,22 @@ def lever_title(levers: Levers, kind: str, group: str = "", name: str = "") -> s
     return vocabulary.lever(kind, group if kind == "recruit" else "", name, label)
 
 
+#: Figures of a levers file that are shares (0 to 1), shown as percentages.
+SHARE_FIELDS = frozenset({"residential_high_cost_share", "attrition_per_year", "max_probability"})
+
+
+def _figure(field: str, value: float) -> str:
+    """A levers figure as a person reads it: money in pounds, a share as a percentage, a
+    whole number without '.0' (``900.0`` -> ``£900``, ``0.11`` -> ``11%``)."""
+    if field in SHARE_FIELDS:
+        pct = round(float(value) * 100, 6)
+        return f"{pct:,.0f}%" if pct == int(pct) else f"{pct:,.1f}%"
+    whole = float(value) == int(value)
+    if "_gbp" in field:
+        return f"£{value:,.0f}" if whole else f"£{value:,.2f}"
+    return f"{int(value):,}" if whole else f"{value:,}"
+
+
 def plain_assumptions(levers: Levers) -> list[tuple[str, str, str, str]]:
     """Every figure of the levers as ``(lever, figure, value, source)`` in plain words."""
     rows: list[tuple[str, str, str, str]] = []
@@ -227,7 +243,8 @@ def plain_assumptions(levers: Levers) -> list[tuple[str, str, str, str]]:
         for field, value in lever.model_dump(exclude={"sources"}).items():
             if isinstance(value, str):
                 continue
-            rows.append((title, vocabulary.lever_field(field), f"{value:,}", lever.source(field)))
+            rows.append((title, vocabulary.lever_field(field), _figure(field, value),
+                         lever.source(field)))  # fmt: skip
 
     add(vocabulary.lever("spot"), levers.spot)
     for r in levers.recruit:

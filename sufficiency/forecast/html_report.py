@@ -91,13 +91,17 @@ def _headlines(report: ForecastReport) -> list[dict[str, str]]:
         },
         {
             "figure": count(p50),
-            "label": f" expected by {end} (8 in 10 futures: {count(p10)} to {count(p90)})",
+            "label": f" middle forecast (P50) for {end} (8 in 10 futures: {count(p10)} to "
+            f"{count(p90)})",
         },
     ]
     if scen is not None:
         s50 = float(np.quantile(scen.total()[:, -1], 0.5))
         items.append(
-            {"figure": count(s50), "label": f" by {end} under the scenario {scen.scenario}"}
+            {
+                "figure": count(s50),
+                "label": f" middle forecast (P50) for {end} under the scenario {scen.scenario}",
+            }
         )
     starts = base.starts[:, 1:].sum(axis=2).sum(axis=1).mean() / max(base.horizon_months / 12, 1)
     items.append({"figure": count(starts), "label": " placements to find a year (mean)"})
@@ -154,6 +158,12 @@ def render_html(report: ForecastReport) -> str:
         purchases = report.purchases.copy()
         if "category" in purchases:
             purchases["category"] = purchases["category"].map(vocabulary.category)
+        # as the workbook's External purchases sheet says them: Base, a date, a capital
+        purchases = purchases.assign(
+            scenario=purchases["scenario"].replace({"base": "Base"}),
+            quarter_end=pd.to_datetime(purchases["quarter_end"]),
+            purchase=purchases["purchase"].map(lambda v: str(v)[:1].upper() + str(v)[1:]),
+        )
     backtest = backtest_lines = None
     if report.backtest is not None:
         backtest = report.backtest.summary()
@@ -189,7 +199,8 @@ def render_html(report: ForecastReport) -> str:
             "Expected shortfall: the mean number of children above the places available; "
             "chance demand exceeds places: the share of simulated futures with a gap."
         ),
-        shortfall_formats={"prob_demand_exceeds_supply": percent},
+        # places are whole (a supply file's places and beds are integers): '60', not '60.0'
+        shortfall_formats={"prob_demand_exceeds_supply": percent, "places": count},
         purchases=purchases,
         backtest=backtest,
         backtest_lines=backtest_lines,

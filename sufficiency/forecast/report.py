@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sufficiency import vocabulary
 from sufficiency.config import ForecastParams
 from sufficiency.forecast.backtest import BacktestResult
 from sufficiency.forecast.model import ForecastModel
@@ -71,7 +72,7 @@ class ForecastReport:
         first, last = tot.iloc[0], tot.iloc[-1]
         return (
             f"Children looked after on {first['month']}: {first['mean']:.0f}; "
-            f"on {last['month']}: {last['mean']:.0f} (P10 {last['p10']:.0f}, "
+            f"on {last['month']}: {last['mean']:.0f} on average (P10 {last['p10']:.0f}, "
             f"P90 {last['p90']:.0f})."
         )
 
@@ -132,7 +133,9 @@ def assumptions_table(
         ("Shrinkage (pseudo-events)", f"{params.shrinkage_events:g}"),
         (
             "Rates depend on",
-            "category x legal group (" + ", ".join(LEGAL_GROUPS) + ") x age band x time in care",
+            "category x legal group ("
+            + ", ".join(map(vocabulary.legal_group, LEGAL_GROUPS))
+            + ") x age band x time in care",
         ),
         (
             "Moves or changes followed by another in the same month",
@@ -152,7 +155,8 @@ def assumptions_table(
             if w.sum() <= 0:
                 continue
             yearly = 12 * float((rate[c] * w).sum() / w.sum())
-            rows.append((f"Rate of {name}: {cat} (per child per year)", f"{yearly:.3f}"))
+            label = vocabulary.category(cat)
+            rows.append((f"Rate of {name}: {label} (per child per year)", f"{yearly:.3f}"))
     for lg, group in enumerate(LEGAL_GROUPS):
         w = exposure[:, lg]
         if w.sum() <= 0:
@@ -162,7 +166,8 @@ def assumptions_table(
             ("legal-status change", model.legal_mean),
         ):
             yearly = 12 * float((rate[:, lg] * w).sum() / w.sum())
-            rows.append((f"Rate of {name}: {group} (per child per year)", f"{yearly:.3f}"))
+            label = vocabulary.legal_group(group).capitalize()
+            rows.append((f"Rate of {name}: {label} (per child per year)", f"{yearly:.3f}"))
     return pd.DataFrame(rows, columns=["item", "value"])
 
 

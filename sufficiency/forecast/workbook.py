@@ -258,7 +258,8 @@ def _summary_title(report: ForecastReport) -> list[tuple[str, Font]]:
     end = f"{base.month_ends[-1]:%B %Y}"
     now = base.total()[0, 0]
     line = (
-        f"Children looked after on {base.start:%d %B %Y}: {now:,.0f}; expected by {end}: "
+        f"Children looked after on {base.start:%d %B %Y}: {now:,.0f}; middle forecast (P50) "
+        f"for {end}: "
         f"{p50:,.0f} (8 in 10 of {base.num_paths:,} simulated futures between {p10:,.0f} and "
         f"{p90:,.0f}). Months are month ends; the charts are on the Charts sheet."
     )
@@ -297,7 +298,7 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
     plotted = summary.drop(columns="month")
     charts.add(
         ws,
-        "Children looked after: total (mean and P10-P90 band)",
+        "Children looked after: total (mean, median, and P10 and P90 dashed)",
         "Children",
         "Month end",
         range(2, summary.shape[1] + 1),

@@ -16,6 +16,7 @@ import pandas as pd
 
 from sufficiency.errors import Problem
 from sufficiency.io.ssda903_scan import year_label
+from sufficiency.vocabulary import counted
 
 #: Console and report summaries are at most this many lines.
 MAX_SUMMARY_LINES = 15
@@ -253,7 +254,7 @@ class DataQuality:
             return "903 history: no returns read."
         first, last = self.returns[0], self.returns[-1]
         span = first.label if first is last else f"{first.label} to {last.label}"
-        line = f"903 history: {len(self.returns)} return(s), {span}, "
+        line = f"903 history: {counted(len(self.returns), 'return')}, {span}, "
         line += f"data to {self.data_end:%d/%m/%Y}"
         if self.in_year_extract:
             line += f" (the {last.label} return is an in-year extract; the forecast starts there)"

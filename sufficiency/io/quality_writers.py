@@ -24,6 +24,11 @@ SHEET_MAX_ROWS = 5000
 _COLUMNS = ("file", "row", "column", "problem", "action")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
+#: Column widths (characters) of file, row, column, problem, action.
+_WIDTHS = (48, 8, 22, 60, 45)
+#: Characters of a summary line on one printed line across the five columns (a margin
+#: under their total width, for wrapping at spaces).
+_LINE_CHARS = 150
 
 
 def write_quality_csv(quality: DataQuality | None, out_dir: Path) -> Path | None:
@@ -42,12 +47,22 @@ def add_quality_sheet(wb: Workbook, quality: DataQuality | None) -> None:
     ws = wb.create_sheet("Data quality")
     ws["A1"] = "What was read, repaired and set aside in the 903 history"
     ws["A1"].font = Font(bold=True, size=12)
+    # widths first, findings or not: a summary line wraps across columns A-E, and its
+    # row is as tall as its lines at that width (default widths cut the lines off)
+    for col, width in zip("ABCDE", _WIDTHS, strict=True):
+        ws.column_dimensions[col].width = width
+    # landscape, one page wide: the sheet prints readably
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
     row = 3
     for line in quality.summary_lines():
         cell = ws.cell(row=row, column=1, value=line.strip())
         cell.alignment = Alignment(wrap_text=True, vertical="top", indent=2 * line.startswith(" "))
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_COLUMNS))
-        ws.row_dimensions[row].height = 15 * (1 + len(line) // 150)
+        ws.row_dimensions[row].height = 15 * math.ceil(max(len(line), 1) / _LINE_CHARS)
         row += 1
     table = quality.table()
     row += 1
@@ -74,14 +89,6 @@ def add_quality_sheet(wb: Workbook, quality: DataQuality | None) -> None:
     if len(table) > len(shown):
         ws.cell(row=row + 2, column=1,
                 value=f"{len(table) - len(shown):,} more rows in {QUALITY_CSV}.")  # fmt: skip
-    for col, width in zip("ABCDE", (48, 8, 22, 60, 45), strict=True):
-        ws.column_dimensions[col].width = width
-    # landscape, one page wide: the sheet prints readably
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
     ws.print_title_rows = f"{header_row}:{header_row}"
 
 

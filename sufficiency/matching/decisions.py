@@ -101,9 +101,19 @@ def _date(value: Any) -> dt.date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
+#: A hard rule's name in a sentence where its code is not a word (``harm_sexual``).
+RULE_NAMES: dict[str, str] = {
+    "fostering_limit": "fostering limit",
+    "harm_sexual": "risk of sexual harm to younger children",
+    "harm_animals": "risk to animals",
+    "harm_physical": "risk of physical harm to younger children",
+}
+
+
 def rule_label(code: str) -> str:
-    """``rule 10 (alongside)``: a hard rule's number in :data:`~.rules.RULES` and code."""
-    return f"rule {RULE_CODES.index(code) + 1} ({code})"
+    """``rule 10 (alongside)``, ``rule 11 (risk of sexual harm to younger children)``: a
+    hard rule's number in :data:`~.rules.RULES` and its name in words."""
+    return f"rule {RULE_CODES.index(code) + 1} ({RULE_NAMES.get(code, code)})"
 
 
 def conflict_rule(prob: MatchProblem, a: int, b: int) -> str:

@@ -11,6 +11,7 @@ from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import RULE_CODES, broken_text, rule_breaks
 from sufficiency.matching.solver import MatchResult
 from sufficiency.matching.why_not import plan_reasons
+from sufficiency.vocabulary import counted
 
 UNPLACED_COLUMNS: tuple[str, ...] = (
     "child_id", "reason", "num_suitable_placements", *(f"excluded_{r}" for r in RULE_CODES),
@@ -63,14 +64,14 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
             reason = (
                 f"No placement meets every hard rule; the most limiting were {limiting}. "
                 f"The {option}, {near_id}, {broken_text(prob, codes[0], c, p)}"
-                + (f" (and breaks {len(codes) - 1} other rule(s))" if len(codes) > 1 else "")
+                + (f" (and breaks {counted(len(codes) - 1, 'other rule')})" if codes[1:] else "")
                 + ". Consider a wider search or an exemption."
             )
         elif (
             p := _nearest(prob, c, result.candidates.place[result.candidates.child == c])
         ) is None:
             reason = (
-                f"{num_ok[c]} placement(s) meet every hard rule, but none could take this "
+                f"{_meeting(int(num_ok[c]))} every hard rule, but none could take this "
                 "child in the best plan alongside the other children. Consider an extra "
                 "vacancy or an exemption."
             )
@@ -78,7 +79,7 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
             near_id, breaks = str(prob.placements["placement_id"].iat[p]), "taken"
             near_miles = float(pair_distances(prob, np.array([c]), np.array([p]))[0][0])
             reason = (
-                f"{num_ok[c]} placement(s) meet every hard rule, but each is needed for other "
+                f"{_meeting(int(num_ok[c]))} every hard rule, but each is needed for other "
                 f"children or cannot take this child alongside them; the {near}, {near_id}, is "
                 "proposed for another child. Consider an extra vacancy or an exemption."
             )
@@ -88,7 +89,7 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
                 # a place is left there, but a child proposed there may not live with this one
                 said = " ".join(t for k, t in stops if k == "conflict")
                 reason, breaks = (
-                    f"{num_ok[c]} placement(s) meet every hard rule, but each is needed for "
+                    f"{_meeting(int(num_ok[c]))} every hard rule, but each is needed for "
                     f"other children or cannot take this child alongside them; the {near}, "
                     f"{near_id}, has a place left, but {said} Consider another home for one "
                     "of them, or an exemption.",
@@ -123,7 +124,7 @@ def _free_nearest(
         at = sorted({f"{kid[s]} at {pid[where[s]]}" for s in sibs})
         named = at[0] if len(at) == 1 else ", ".join(at[:-1]) + " and " + at[-1]
         return (
-            f"{num_ok} placement(s) meet every hard rule, but the child's siblings must stay "
+            f"{_meeting(num_ok)} every hard rule, but the child's siblings must stay "
             f"together ({named}) and that placement cannot take this child as well; the "
             f"{nearest}, would split the group. Consider a placement that can take "
             "the whole group, an extra vacancy or an exemption.",
@@ -132,7 +133,7 @@ def _free_nearest(
     if result.status is SolveStatus.OPTIMAL:
         return None
     return (
-        f"{num_ok} placement(s) meet every hard rule and the {nearest}, has a place "
+        f"{_meeting(num_ok)} every hard rule and the {nearest}, has a place "
         "left in the plan, but the plan is not proven optimal (see the summary): consider it.",
         "not_proven",
     )
@@ -233,3 +234,8 @@ def alternatives_table(
     out["rank"] = out.groupby("child_id").cumcount() + 1
     out["vacancy_left_in_plan"] = out["vacancy_left_in_plan"].astype(bool)
     return out
+
+
+def _meeting(n: int) -> str:
+    """``1 placement meets``, ``3 placements meet``: a count and its verb agreeing."""
+    return f"{counted(n, 'placement')} {'meets' if n == 1 else 'meet'}"

@@ -35,6 +35,11 @@ def percent(value: Any) -> str:
     return "" if _blank(value) else f"{float(value):.0%}"
 
 
+def change_percent(value: Any) -> str:
+    """A change as a signed percentage (``0.1`` -> ``+10%``, ``-0.2`` -> ``-20%``)."""
+    return "" if _blank(value) else f"{float(value):+.0%}"
+
+
 def gap_percent(value: Any) -> str:
     """A solver's relative gap (a share of one) as a percentage to three decimals
     (``0.00012`` -> ``0.012%``), so a gap of a few per cent never reads as nought."""

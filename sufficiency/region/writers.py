@@ -36,7 +36,7 @@ def headline(result: RegionResult) -> list[str]:
     ran = int(members["children_now"].iloc[:-1].notna().sum())
     lines = [
         f"{result.region.name}: {ran} of {len(result.region.members)} member authorities ran, "
-        f"under {len(result.scenarios)} scenario(s) (base first)."
+        f"under {vocabulary.counted(len(result.scenarios), 'scenario')} (base first)."
     ]
     if ran:
         lines += [
@@ -61,16 +61,47 @@ def _headers(frame: pd.DataFrame) -> list[str]:
     return [vocabulary.column(str(c)) for c in frame.columns]
 
 
+def _readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Codes in a table's cells in words: what changes, solver status, yes or no."""
+    out = frame.copy()
+    if "factor" in out:
+        out["factor"] = out["factor"].map(lambda v: str(v)[:1].upper() + str(v)[1:])
+    if "status" in out:
+        out["status"] = out["status"].map(vocabulary.status)
+    for col in out.columns:
+        if out[col].dtype == bool:
+            out[col] = out[col].map({True: "Yes", False: "No"})
+    return out
+
+
+def _width(frame: pd.DataFrame, j: int, col: object) -> int:
+    """A column's width in characters: the authority's name whole (up to 40)."""
+    if j > 2:
+        return 14
+    longest = frame[col].astype(str).str.len().max() if len(frame) else 0
+    return int(min(max(24, longest + 2), 40))
+
+
 def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, first_row: int = 1) -> None:
     ws = wb[title] if title in wb.sheetnames else wb.create_sheet(title)
     if frame.empty:
         ws.cell(row=first_row, column=1, value="Nothing to show.")
         return
+    frame = _readable(frame)
+    tallest = 1
     for j, h in enumerate(_headers(frame), start=1):
         cell = ws.cell(row=first_row, column=j, value=h)
         cell.font, cell.fill = BOLD, HEAD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.column_dimensions[get_column_letter(j)].width = 14 if j > 2 else 24
+        width = _width(frame, j, frame.columns[j - 1])
+        ws.column_dimensions[get_column_letter(j)].width = width
+        tallest = max(tallest, _lines(h, width))
+    # a wrapped header's row must be set tall: spreadsheets do not grow rows on opening
+    ws.row_dimensions[first_row].height = 13 * tallest + 3
+    whole = {
+        c for c in frame.columns
+        if pd.api.types.is_float_dtype(frame[c]) and (frame[c].dropna() % 1 == 0).all()
+    }  # fmt: skip
     for i, values in enumerate(frame.itertuples(index=False), start=first_row + 1):
         for j, (col, v) in enumerate(zip(frame.columns, values, strict=True), start=1):
             cell = ws.cell(row=i, column=j, value=_value(v))
@@ -86,10 +117,21 @@ def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, first_row: int = 1) ->
             elif name.endswith("_gbp") or "(£)" in name:
                 cell.number_format = GBP
             elif isinstance(cell.value, float):
-                cell.number_format = "#,##0.0"
+                cell.number_format = "#,##0" if col in whole else "#,##0.0"
     ws.freeze_panes = ws.cell(row=first_row + 1, column=3)
     ws.print_title_rows = f"{first_row}:{first_row}"
     print_a4_landscape(ws)
+
+
+def _lines(text: str, width: int) -> int:
+    """Lines ``text`` takes wrapped at word breaks in a column ``width`` characters wide."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > 0.85 * width:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines
 
 
 def _value(v: Any) -> Any:
@@ -132,7 +174,7 @@ def _words(frame: pd.DataFrame) -> pd.DataFrame:
 def render_html(result: RegionResult) -> str:
     """``region.html`` from ``pages/templates/region.html``."""
     from sufficiency.pages import render_page
-    from sufficiency.pages.render import count, gap_percent, gbp, percent
+    from sufficiency.pages.render import change_percent, count, gap_percent, gbp, percent
 
     money = {
         c: gbp
@@ -170,7 +212,7 @@ def render_html(result: RegionResult) -> str:
         whole=whole,
         members_formats={**money, **counts},
         money=money,
-        share={**money, "saving_pct": percent, "change": percent, "gap": gap_percent},
+        share={**money, "saving_pct": percent, "change": change_percent, "gap": gap_percent},
         title=f"Region: {result.region.name}",
         headline=headline(result),
         members=tables.member_table(result),
@@ -179,7 +221,7 @@ def render_html(result: RegionResult) -> str:
         scenarios=scenarios,
         side=side,
         pooled=tables.pooled_table(result),
-        pooled_sensitivity=tables.pooled_sensitivity_table(result),
+        pooled_sensitivity=_readable(tables.pooled_sensitivity_table(result)),
         plans=tables.commission_table(result),
         failures=tables.failure_table(result),
         seeds=tables.seed_table(result),

@@ -97,6 +97,10 @@ def test_command_html_opens_with_the_recommendation(sample_run):
     assert html.index('<section id="forecast"') < html.index('<section id="appendix"')
     assert "Commissioning assumptions" in html and "[est]" in html
     assert "src=" not in html and "<link" not in html and "<script" not in html
+    # the plans compared: whole child-months for every plan ('0' for today's practice's
+    # new in-house places, not '0.0' beside '2,750')
+    plans = html.split("The plans scored on the same fresh futures")[1].split("</table>")[0]
+    assert ">0.0<" not in plans and ">0<" in plans
 
 
 def test_command_records_its_run(sample_run):

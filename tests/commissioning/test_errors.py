@@ -110,3 +110,17 @@ def test_assumptions_list_every_figure_with_source_or_estimate(sample_dir):
     assert all(source.strip() for source in rows.values())
     assert rows["home.setup_cost_gbp"] == "[est] no source given"
     assert rows["home.beds"].startswith("[est] Ofsted 2025")
+
+
+def test_assumption_figures_read_as_money_shares_and_counts(sample_dir):
+    """The commissioning case's Assumptions said '900.0', '1,100,000.0' and '0.11' for a
+    weekly price, a home's running cost and the share of carers leaving a year."""
+    from sufficiency.commissioning.levers import plain_assumptions
+
+    rows = {(lever, figure): value for lever, figure, value, _ in
+            plain_assumptions(load_levers(sample_dir / "levers.toml"))}  # fmt: skip
+    assert rows[("Spot purchase", "Foster care, weekly price (£)")] == "£900"
+    assert rows[("Spot purchase", "Share of children's home placements at the high cost")] == "10%"
+    values = list(rows.values())
+    assert "£1,100,000" in values and "11%" in values and "1.26" in values
+    assert not [v for v in values if v.endswith(".0") or v.startswith("0.")], values

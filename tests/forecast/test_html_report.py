@@ -40,7 +40,8 @@ def test_the_headline_comes_first(page: str) -> None:
     assert text.index("children looked after on 31 March 2026") < text.index(
         "All children looked after"
     )
-    assert re.search(r"expected by March 2029 \(8 in 10 futures: [\d,]+ to [\d,]+\)", text)
+    figure = r"middle forecast \(P50\) for March 2029 \(8 in 10 futures: [\d,]+ to [\d,]+\)"
+    assert re.search(figure, text)
 
 
 def test_the_page_says_only_the_first_chart_draws_the_scenario(page: str) -> None:
@@ -85,3 +86,26 @@ def test_without_a_backtest_the_page_says_how_to_run_one(tmp_path: Path) -> None
 def test_no_code_words_in_what_a_person_reads(page: str) -> None:
     body = re.sub(r"\w+\.csv", "", _visible(page.split('<section class="appendix">')[0]))
     assert not re.findall(r"\b[a-z]+_[a-z0-9_]+\b", body)
+
+
+def test_the_appendix_names_categories_and_legal_groups_in_words(page: str) -> None:
+    """The fitted rates said 'Rate of exit: kinship_foster' and 'interim_order'."""
+    appendix = _visible(page).split("Appendix: method and assumptions")[1]
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", appendix), re.findall(r"\b[a-z]+_[a-z_]+", appendix)
+    assert "Rate of exit: Kinship foster care (per child per year)" in appendix
+    assert "Rate of exit: Care order (per child per year)" in appendix
+    assert "none (not supported by the data)" in appendix
+
+
+def test_external_purchases_read_as_the_workbook_does(tmp_path: Path) -> None:
+    """The purchases table said 'base', '2026-06-30' and 'foster (IFA / spot)' where the
+    workbook's External purchases sheet says 'Base', a date and 'Foster (IFA / spot)'."""
+    page = _page(tmp_path, "--supply", str(SAMPLE / "supply.toml"), "--horizon-months", "6")
+    table = page.split("Placements expected to be bought from external providers")[1]
+    table = _visible(table.split("</table>")[0])
+    assert re.search(r"\bBase\s+30 Jun 2026\s+Foster \(IFA / spot\)", table), table[:300]
+    assert not re.search(r"\bbase\b|\d{4}-\d\d-\d\d|\bfoster \(", table)
+    shortfall = page.split("Expected shortfall per quarter (base case)")[1].split("</table>")[0]
+    # Places is the first number of a row: whole, as the supply file gives it ('60' not '60.0')
+    assert re.search(r"<td[^>]*>\s*60\s*</td>", shortfall), shortfall[:600]
+    assert not re.search(r"<td[^>]*>\s*60\.0\s*</td>", shortfall)

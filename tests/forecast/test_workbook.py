@@ -123,6 +123,8 @@ def test_every_chart_has_axes_titles_and_worded_series(full: Workbook, backteste
         for chart in charts:
             assert chart.x_axis.delete is False and chart.y_axis.delete is False
             assert len(_text(chart.title)) > 10
+            # the P10 and P90 are drawn as two dashed lines: no title calls them a band
+            assert "P90 band" not in _text(chart.title), _text(chart.title)
             assert _text(chart.x_axis.title) and _text(chart.y_axis.title)
             assert chart.legend is not None and chart.legend.position == "b"
             for series in chart.series:
@@ -165,7 +167,8 @@ def test_summary_opens_with_a_title_and_the_headline(full: Workbook):
     assert str(ws["A1"].value).startswith("Forecast of children looked after, to ")
     assert ws["A1"].font.bold
     assert re.search(
-        r"Children looked after on .*: [\d,]+; expected by .*: [\d,]+ \(8 in 10", ws["A2"].value
+        r"Children looked after on .*: [\d,]+; middle forecast \(P50\) for .*: [\d,]+ \(8 in 10",
+        ws["A2"].value,
     )
     assert ws["A4"].value == "Month" and ws.print_title_rows == "$4:$4"
 

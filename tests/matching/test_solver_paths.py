@@ -268,7 +268,7 @@ def test_nearest_of_nothing_is_none_and_the_reason_still_reads() -> None:
     assert len(table) == 1
     row = table.iloc[0]
     assert row["num_suitable_placements"] == 1
-    assert "meet every hard rule" in row["reason"]
+    assert "1 placement meets every hard rule" in row["reason"]
     assert pd.isna(row["nearest_placement_id"])
 
 

@@ -230,3 +230,13 @@ def test_unplaced_child_with_no_home_is_not_told_of_a_nearest_option() -> None:
     assert "The cheapest option (the child's home is not known), P2, takes children aged " \
         "0 to 10 and the child is 16." in row["reason"]  # fmt: skip
     assert "nearest" not in row["reason"]
+
+
+def test_why_not_names_a_safety_rule_in_words() -> None:
+    """The report's Why not said 'rule 11 (harm_sexual)': a code, not words."""
+    refs = referrals_frame([referral("C1", age=14, risks=("harm_sexual",)), referral("C2", age=8)])
+    plcs = placements_frame([placement("P1", vacancies=2), placement("P2", weekly_cost=900.0)])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    (row,) = _cheaper(run).to_dict("records")
+    assert "rule 11 (risk of sexual harm to younger children)." in row["why_not"], row
+    assert "harm_sexual" not in row["why_not"]

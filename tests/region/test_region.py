@@ -395,3 +395,49 @@ def test_region_says_which_members_data_was_repaired_or_set_aside(
     cells = [str(v) for row in summary for v in row if v is not None]
     assert f"Ran; {findings} finding(s) in its 903 data repaired or set aside" in " ".join(cells)
     assert sum(c == "Ran" for c in cells) == 2
+
+
+def test_region_workbook_reads_in_words_and_prints_its_headers_whole(
+    region_run: Any, tmp_path: Path
+) -> None:
+    """region.xlsx's Sensitivity sheet said 'Base plan cost gbp' and 'FALSE'; the pooled
+    sensitivity 'demand' and 'optimal'; the Summary's wrapped headers sat in a one-line
+    row over the first member's figures, and authorities' names were cut at 24 characters."""
+    from dataclasses import replace
+
+    from openpyxl import load_workbook
+
+    from sufficiency.region.tasks import CommissionSummary, PooledSummary
+
+    result, _ = region_run
+    sens = {"factor": "spot prices", "change": -0.2, "expected_cost_gbp": 90.0,
+            "status_quo_cost_gbp": 100.0, "saving_gbp": 10.0, "base_plan_cost_gbp": 95.0,
+            "households_recruited": 3, "block_places_year1": 2, "homes_opened": 0,
+            "fee_uplift": False}  # fmt: skip
+    own = CommissionSummary(result.members[0].code, result.members[0].name, 1, 90.0, 100.0,
+                            10.0, (sens,), "Recommended.")  # fmt: skip
+    pooled_row = {"factor": "demand", "change": 0.2, "alone_cost_gbp": 100.0,
+                  "pooled_cost_gbp": 95.0, "saving_gbp": 5.0, "saving_pct": 0.05,
+                  "status": "optimal", "gap": 0.0}  # fmt: skip
+    share = {"code": "region", "authority": "The region", "alone_cost_gbp": 100.0,
+             "pooled_share_gbp": 90.0, "saving_gbp": 10.0, "saving_pct": 0.1}  # fmt: skip
+    pooled_plan = PooledSummary(seed=1, rows=(share,), sensitivity=(pooled_row,))
+    shown = replace(result, commissions=(own,), pooled=pooled_plan)
+    written = shown.write(tmp_path)
+    wb = load_workbook(written[1])
+    ws = wb["Sensitivity"]
+    headers = [c.value for c in ws[1]]
+    assert "Recommended plan's cost in this case (£)" in headers and "Raise carers' fees" in headers
+    assert not [h for h in headers if "gbp" in str(h) or "_" in str(h)], headers
+    assert [c.value for c in ws[2]][-1] == "No"
+    pooled = wb["Pooled sensitivity"]
+    row = dict(zip([c.value for c in pooled[1]], [c.value for c in pooled[2]], strict=True))
+    assert [row["What changes"], row["Status"]] == ["Demand", "Proven best (optimal)"]
+    html = written[2].read_text()
+    assert ">Demand<" in html and ">Proven best (optimal)<" in html
+    assert ">+20%<" in html  # as the workbook's '+20%', not '20%' beside '-20%'
+    summary = wb["Summary"]
+    head = next(r for r in range(1, 20) if summary.cell(r, 1).value == "Code")
+    assert summary.row_dimensions[head].height >= 3 * 13  # 'Backtest months inside P10-P90 (%)'
+    longest = max(len(s.name) for s in result.members)
+    assert summary.column_dimensions["B"].width >= min(longest, 38)

@@ -21,7 +21,7 @@ HEADLINES = {
     "match/match_report.html": ("Tonight's matches", "children placed"),
     # The forecast workbook opens on its summary table, with no title row (yet).
     "forecast/forecast.xlsx": ("Month", "Mean", "Median", "(P10)", "(P90)"),
-    "forecast/forecast.html": ("Forecast of children looked after", "expected by"),
+    "forecast/forecast.html": ("Forecast of children looked after", "middle forecast (P50) for"),
     "spend/spend.xlsx": ("Placement spend projection", "Base case", "Budget"),
     "commission/commissioning.xlsx": ("Recommendation",),
     "commission/commissioning.html": ("Recommendation", "Expected saving"),
@@ -216,3 +216,11 @@ def test_hidden_axis_check_catches_an_axis_without_delete(tmp_path):
 
     assert len(rendering.hidden_chart_axes(book_with_chart(tmp_path / "h.xlsx", False))) == 2
     assert rendering.hidden_chart_axes(book_with_chart(tmp_path / "v.xlsx", True)) == []
+
+
+def test_a_table_header_is_never_left_at_a_page_foot(rendered):
+    """match_report.html printed 'Children not placed', its caption and the table's
+    header row at the foot of a page, and the one child's row on the next."""
+    texts = rendering.page_texts(_get(rendered, "match/match_report.html").pdf)
+    (page,) = [t for t in texts if "Children not placed, with the reasons in full" in t]
+    assert re.search(r"^\s*R016\b", page, re.MULTILINE), page[-600:]

@@ -83,7 +83,7 @@ def test_forecast_and_spend_pages_name_no_child(site, sample_dir, forecast_run, 
     assert "Data table: External children" in c.get("/forecast/categories").text
     backtest = c.get("/forecast/backtest").text
     assert "12 months ahead, the model did" in backtest
-    assert "903 history: 6 return(s), 2020-21 to 2025-26" in c.get("/forecast/data-quality").text
+    assert "903 history: 6 returns, 2020-21 to 2025-26" in c.get("/forecast/data-quality").text
     assert "Expected shortfall per quarter" in c.get("/forecast/shortfall").text
     assert site.client("finance").get("/commissioning").status_code == 403
 
