@@ -167,8 +167,18 @@ def pool_inputs(
 
 
 def _member_names(histories: list[Path]) -> list[str]:
-    """Each pooled authority's name: its history folder's name, numbered when repeated."""
-    names = [h.resolve().name or "authority" for h in histories]
+    """Each pooled authority's name: its history folder's name, with as many of the folders
+    above it as tell it apart (``worcs/ssda903`` and ``hereford/ssda903``, not
+    ``ssda903 (1)`` and ``ssda903 (2)``); numbered only when the same folder is repeated."""
+    parts = [h.resolve().parts[1:] or ("authority",) for h in histories]
+    names = [p[-1] for p in parts]
+    for k in range(2, max(len(p) for p in parts) + 1):
+        if len(set(names)) == len(names):
+            break
+        names = [
+            "/".join(p[-k:]) if [q[-1] for q in parts].count(p[-1]) > 1 else n
+            for p, n in zip(parts, names, strict=True)
+        ]
     return [n if names.count(n) == 1 else f"{n} ({i + 1})" for i, n in enumerate(names)]
 
 

@@ -289,3 +289,16 @@ def test_pooled_says_which_member_pays_more_than_alone(three):
     row = dearer.table().iloc[1]
     assert line.startswith("authority 2 pays £1,000 (")
     assert f"it would receive £{row['transfer_gbp']:,.0f}" in line
+
+
+def test_pooled_members_are_named_by_the_folders_that_tell_them_apart(tmp_path):
+    """Two councils' folders both called ssda903 are named by the folder above each, not
+    'ssda903 (1)' and 'ssda903 (2)'; a folder given twice is numbered."""
+    from sufficiency.commissioning.run import _member_names
+
+    worcs, hereford = tmp_path / "worcs" / "ssda903", tmp_path / "hereford" / "ssda903"
+    assert _member_names([worcs, hereford, tmp_path / "shropshire"]) == [
+        "worcs/ssda903", "hereford/ssda903", "shropshire",
+    ]  # fmt: skip
+    twice = _member_names([worcs, worcs])
+    assert twice[0].endswith("worcs/ssda903 (1)") and twice[1].endswith("worcs/ssda903 (2)")
