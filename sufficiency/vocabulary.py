@@ -425,6 +425,11 @@ def _lower_inside(words: str, text: str, at: int) -> str:
     return words[:1].lower() + words[1:]
 
 
+def listed(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``: items in a sentence."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def counted(n: int, noun: str) -> str:
     """``n`` and the noun, singular for one (``1 month``, ``3 months``, ``1,200 homes``)."""
     return f"{n:,} {noun}" + ("" if n == 1 else "s")

@@ -11,7 +11,7 @@ from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import RULE_CODES, broken_text, rule_breaks
 from sufficiency.matching.solver import MatchResult
 from sufficiency.matching.why_not import plan_reasons
-from sufficiency.vocabulary import counted
+from sufficiency.vocabulary import counted, listed
 
 UNPLACED_COLUMNS: tuple[str, ...] = (
     "child_id", "reason", "num_suitable_placements", *(f"excluded_{r}" for r in RULE_CODES),
@@ -78,10 +78,14 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
         else:
             near_id, breaks = str(prob.placements["placement_id"].iat[p]), "taken"
             near_miles = float(pair_distances(prob, np.array([c]), np.array([p]))[0][0])
+            there = [str(prob.referrals["child_id"].iat[int(k)])
+                     for k in np.nonzero(result.place_of_child == p)[0]]  # fmt: skip
+            holders = f" ({listed(there)})" if there else ""
             reason = (
                 f"{_meeting(int(num_ok[c]))} every hard rule, but each is needed for other "
                 f"children or cannot take this child alongside them; the {near}, {near_id}, is "
-                "proposed for another child. Consider an extra vacancy or an exemption."
+                f"proposed for another child{'ren' if len(there) > 1 else ''}{holders}. "
+                "Consider an extra vacancy or an exemption."
             )
             stops = plan_reasons(prob, result, c, p, together)
             kinds = {k for k, _ in stops}
@@ -122,7 +126,7 @@ def _free_nearest(
     sibs = [int(s) for s in np.nonzero((grp == grp[c]) & (where >= 0))[0]] if grp[c] >= 0 else []
     if sibs:
         at = sorted({f"{kid[s]} at {pid[where[s]]}" for s in sibs})
-        named = at[0] if len(at) == 1 else ", ".join(at[:-1]) + " and " + at[-1]
+        named = listed(at)
         return (
             f"{_meeting(num_ok)} every hard rule, but the child's siblings must stay "
             f"together ({named}) and that placement cannot take this child as well; the "

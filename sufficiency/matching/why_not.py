@@ -21,6 +21,7 @@ from sufficiency.matching.decisions import conflict_rule, rule_label
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import children_conflict
 from sufficiency.matching.solver import MatchResult
+from sufficiency.vocabulary import listed
 
 KNOCK_ON = (
     "Nothing in the plan stops it on its own: the plan as a whole is cheaper this way "
@@ -30,10 +31,6 @@ NOT_PROVEN = (
     "Nothing in the plan stops it: the plan is not proven optimal (see the summary), "
     "so this option may be worth considering."
 )
-
-
-def _names(ids: list[str]) -> str:
-    return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
 
 
 def plan_reasons(
@@ -63,7 +60,7 @@ def plan_reasons(
         taken = max(room, len(there))
         places = "its only place goes" if taken == 1 else f"its {taken} places go"
         reasons.append(
-            ("taken", f"{places[0].upper()}{places[1:]} to {_names(named)} in the plan.")
+            ("taken", f"{places[0].upper()}{places[1:]} to {listed(named)} in the plan.")
         )
     if there:
         bad = children_conflict(prob, np.full(len(there), c), np.array(there))
@@ -81,7 +78,7 @@ def plan_reasons(
         after = {int(where[s]) for s in placed_sibs} | {p}
         if len(after) > len(before) or (together and len(after) > 1):
             at = sorted({f"{kid[s]} at {pid[where[s]]}" for s in placed_sibs if where[s] != p})
-            reasons.append(("siblings", f"It would split the sibling group ({_names(at)})."))
+            reasons.append(("siblings", f"It would split the sibling group ({listed(at)})."))
     return reasons
 
 
@@ -134,9 +131,9 @@ def compared(
         return said + (f" ({', '.join(worse + better)})." if worse or better else ".")
     said = f"Worse for this child on the plan's priorities (by {extra:,.2f}, not money)"
     if worse:
-        said += ": " + _names(worse)
-        return said + (f", though {_names(better)}." if better else ".")
-    return said + (f", though {_names(better)}." if better else ".")
+        said += ": " + listed(worse)
+        return said + (f", though {listed(better)}." if better else ".")
+    return said + (f", though {listed(better)}." if better else ".")
 
 
 def add_why_not(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from sufficiency.store.types import RowFingerprint
+from sufficiency.vocabulary import listed
 
 #: The cause of a knock-on change when referrals or the register changed.
 KNOCK_ON = "other children's referrals or vacancies changed, so the best overall plan changed"
@@ -80,10 +81,6 @@ def input_cause(
     return None
 
 
-def _names(ids: list[str]) -> str:
-    return ids[0] if len(ids) == 1 else ", ".join(ids[:-1]) + " and " + ids[-1]
-
-
 def knock_on_causes(
     moves: Mapping[str, tuple[str, str]],
     causes: Mapping[str, str | None],
@@ -110,8 +107,8 @@ def knock_on_causes(
             by_cause.setdefault(found[o] if o in direct else "", []).append(o)
         see = {True: "see their lines", False: "see its line"}
         return "; ".join(
-            f"{_names(ids)} ({why})" if why
-            else f"{_names(ids)}, who moved too ({see[len(ids) > 1]})"
+            f"{listed(ids)} ({why})" if why
+            else f"{listed(ids)}, who moved too ({see[len(ids) > 1]})"
             for why, ids in by_cause.items()
         )  # fmt: skip
 

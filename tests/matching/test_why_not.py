@@ -240,3 +240,14 @@ def test_why_not_names_a_safety_rule_in_words() -> None:
     (row,) = _cheaper(run).to_dict("records")
     assert "rule 11 (risk of sexual harm to younger children)." in row["why_not"], row
     assert "harm_sexual" not in row["why_not"]
+
+
+def test_unplaced_reason_names_who_holds_the_nearest_home() -> None:
+    """The only home has one place and the child needed today takes it: the other child's
+    reason names who holds it (it said only 'is proposed for another child')."""
+    refs = referrals_frame([referral("C1"), referral("C2", needed_by="<5 days")])
+    run = run_matching(refs, placements_frame([placement("P1")]), RUN_DATE, Params())
+    assert _at(run, "C1") == "P1"
+    (row,) = run.unplaced.to_dict("records")
+    assert (row["child_id"], row["nearest_breaks"]) == ("C2", "taken")
+    assert "the nearest, P1, is proposed for another child (C1)." in row["reason"]
