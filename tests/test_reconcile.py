@@ -565,3 +565,23 @@ def test_extract_to_near_the_end_of_a_month_keeps_the_month(tmp_path):
     h = read_history(tmp_path)
     assert h.data_end == pd.Timestamp("2025-11-30")
     assert "part_month" not in _codes(h)
+
+
+def test_extract_whose_last_dates_are_ends_only_is_cut_without_a_traceback(tmp_path):
+    """A start a day to 31 October and an end a day to 14 November: the month is cut back
+    as when starts run on (the note's latest date was taken from the starts alone, NaT
+    here, and formatting it failed)."""
+    days = pd.date_range("2025-04-01", "2025-10-31", freq="D")
+    ends = pd.date_range("2025-11-01", "2025-11-14", freq="D")
+    _year(tmp_path, "2025", [_head("A")], [_ep("A", "01/05/2024")])
+    heads = [_head("A")] + [_head(f"C{i}") for i in range(len(days))]
+    eps = [_ep("A", "01/05/2024")] + [
+        _ep(f"C{i}", f"{d:%d/%m/%Y}", f"{ends[i]:%d/%m/%Y}" if i < len(ends) else "")
+        for i, d in enumerate(days)
+    ]
+    _year(tmp_path, "2026", heads, eps)
+    h = read_history(tmp_path)
+    assert h.data_end == pd.Timestamp("2025-10-31")
+    (note,) = [p for p in h.quality.problems if p.code == "part_month"]
+    assert note.message.startswith("the 2025-26 return's latest date is 14/11/2025")
+    assert "0 episode(s) starting and 14 ending after it are left out" in note.message

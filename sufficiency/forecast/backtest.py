@@ -20,6 +20,7 @@ from sufficiency.forecast.errors import ForecastError, ForecastWarning
 from sufficiency.forecast.projection import forecast_from_spells
 from sufficiency.forecast.states import CATEGORIES, CareSpells, build_spells, month_ends, stock_at
 from sufficiency.forecast.stockflow import persistence_forecast, stock_flow_forecast
+from sufficiency.io.reconcile import episodes_as_of
 from sufficiency.io.ssda903 import SSDA903History
 from sufficiency.vocabulary import counted
 
@@ -35,10 +36,7 @@ def truncate_history(history: SSDA903History, cutoff: pd.Timestamp) -> SSDA903Hi
     open (DEC, REC and REASON_PLACE_CHANGE blanked).
     """
     cutoff = pd.Timestamp(cutoff)
-    ep = history.episodes[history.episodes["DECOM"] <= cutoff].copy()
-    later = ep["DEC"] > cutoff
-    ep.loc[later, "DEC"] = pd.NaT
-    ep.loc[later, ["REC", "REASON_PLACE_CHANGE"]] = pd.NA
+    ep = episodes_as_of(history.episodes, cutoff)
     years = tuple(y for y in history.years if pd.Timestamp(y - 1, 4, 1) <= cutoff)
     missing = tuple(y for y in history.missing_years if pd.Timestamp(y - 1, 4, 1) <= cutoff)
     return replace(

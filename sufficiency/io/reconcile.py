@@ -645,6 +645,16 @@ def _data_end(latest: Return, ep: pd.DataFrame) -> pd.Timestamp:
     return last
 
 
+def episodes_as_of(ep: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
+    """Episodes as they stood on ``cutoff``: those starting later left out, those ending
+    later open (``DEC``, ``REC`` and ``REASON_PLACE_CHANGE`` blanked)."""
+    ep = ep[(ep["DECOM"] <= cutoff).to_numpy(bool)].copy()
+    later = (ep["DEC"] > cutoff).to_numpy(bool)
+    ep.loc[later, "DEC"] = _NAT
+    ep.loc[later, ["REC", "REASON_PLACE_CHANGE"]] = pd.NA
+    return ep
+
+
 def _complete_months(
     latest: Return, ep: pd.DataFrame, data_end: pd.Timestamp, found: _Findings
 ) -> pd.DataFrame:
@@ -654,7 +664,7 @@ def _complete_months(
     later_end = (ep["DEC"] > data_end).to_numpy(bool) & ~later_start
     if not (later_start.any() or later_end.any()):
         return ep
-    last_date = max(ep.loc[later_start, "DECOM"].max(), ep["DEC"].max())
+    last_date = pd.concat([ep["DECOM"], ep["DEC"]]).max()
     found.add(
         Problem(latest.sources("episodes"), None, None, None,
                 f"the {year_label(latest.year)} return's latest date is {last_date:%d/%m/%Y}, "
@@ -666,11 +676,7 @@ def _complete_months(
                 severity="warning", code="part_month",
                 action=f"read as it stood on {data_end:%d/%m/%Y}")
     )  # fmt: skip
-    ep = ep[~later_start].copy()
-    ends = later_end[~later_start]
-    ep.loc[ends, "DEC"] = _NAT
-    ep.loc[ends, ["REC", "REASON_PLACE_CHANGE"]] = pd.NA
-    return ep
+    return episodes_as_of(ep, data_end)
 
 
 def _check_dobs(
