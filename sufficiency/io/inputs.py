@@ -370,17 +370,19 @@ def read_single_table(
         return tables[0]
     fits = [sum(schema.field_for(c) is not None for c in t.data.columns) for t in tables]
     best = tables[fits.index(max(fits))]
-    also = [t for t, n in zip(tables, fits, strict=True) if n and t is not best]
-    if not also:
+
+    def sheet(t: RawTable) -> str:  # a sheet's source is "file[sheet]"
+        return t.source[t.source.rindex("[") + 1 : -1]
+
+    sheets = [sheet(t) for t, n in zip(tables, fits, strict=True) if n]
+    if len(sheets) < 2:
         return best
-    sheet = {id(t): t.source[t.source.rindex("[") + 1 : -1] for t in tables}
     why = "the best fit" if fits.count(max(fits)) == 1 else "the first"
     note = Problem(
         str(path), None, None, None,
-        f"has {len(also) + 1} sheets that read as {schema.name}: "
-        f"{', '.join(sheet[id(t)] for t in tables if t is best or t in also)}; only "
-        f"{sheet[id(best)]} is read ({why} of them); delete or rename the other "
-        f"{'sheet' if len(also) == 1 else 'sheets'} if it is not tonight's",
+        f"has {len(sheets)} sheets that read as {schema.name}: {', '.join(sheets)}; only "
+        f"{sheet(best)} is read ({why} of them); delete or rename the other "
+        f"{'sheet' if len(sheets) == 2 else 'sheets'} if it is not tonight's",
         severity="warning", code="other_sheets",
     )  # fmt: skip
     return replace(best, notes=(*best.notes, note))

@@ -22,7 +22,7 @@ from pandera.errors import SchemaErrors
 
 from sufficiency.errors import Problem, Severity
 from sufficiency.geo import is_wellformed, normalise_postcodes
-from sufficiency.io.tables import RawTable
+from sufficiency.io.tables import RawTable, duplicate_message
 
 Kind = Literal["text", "int", "number", "date", "code", "codes", "flag", "postcode"]
 
@@ -389,7 +389,7 @@ def duplicate_problems(
                 nums[0],
                 label,
                 str(value),
-                f"duplicate {name}: also on row(s) {', '.join(map(str, nums[1:]))}",
+                duplicate_message(name, nums[1:]),
                 code="duplicate_id",
             )
         )

@@ -359,6 +359,11 @@ class NightTable:
     problems: tuple[Problem, ...]
 
 
+def duplicate_message(name: str, others: list[int]) -> str:
+    """What a row whose ``name`` is repeated says: the other rows holding the value."""
+    return f"duplicate {name}: also on row(s) {', '.join(map(str, others))}"
+
+
 def split_rows(
     raw: RawTable, table: pd.DataFrame, problems: list[Problem], id_col: str, strict: bool
 ) -> NightTable:
@@ -379,9 +384,9 @@ def split_rows(
             rows = list(table.index[same.to_numpy(bool)])
             nums = [raw.row_number(int(r)) for r in rows]
             for r, num in zip(rows, nums, strict=True):
-                others = ", ".join(str(n) for n in nums if n != num)
+                others = [n for n in nums if n != num]
                 bad.setdefault(r, []).append(
-                    replace(p, row=num, message=f"duplicate {id_col}: also on row(s) {others}")
+                    replace(p, row=num, message=duplicate_message(id_col, others))
                 )
             continue
         elif p.code == "duplicate_decision":  # every row of the pair: which holds is unknown
