@@ -159,19 +159,20 @@ def _log_quality(quality: DataQuality | None) -> None:
         log.info("%s", line if line.startswith("903 history:") else f"903 history: {line}")
 
 
-def _history(ctx: JobContext) -> SSDA903History:
-    """The 903 history, its findings pseudonymised when the night is (data_quality.csv
-    quotes children's IDs: a CHILD written two ways, or changed between returns)."""
+def _history(ctx: JobContext) -> Path | SSDA903History:
+    """The 903 folder; on a pseudonymised night the history, with its findings (which
+    quote children's IDs: a CHILD written two ways or changed) pseudonymised."""
     from sufficiency.forecast.run import read_903
     from sufficiency.pseudonymise import pseudonymise_problems
 
+    if ctx.pseudonym_key is None:
+        return ctx.inputs["history"]
     history = read_903(ctx.inputs["history"])
-    if ctx.pseudonym_key is None or history.quality is None:
+    if (quality := history.quality) is None:
         return history
     ids = {str(c) for t in (history.header, history.episodes) for c in t["CHILD"].dropna()}
-    problems = pseudonymise_problems(history.quality.problems, ctx.pseudonym_key, ids)
-    quality = dataclasses.replace(history.quality, problems=problems)
-    return dataclasses.replace(history, quality=quality)
+    problems = pseudonymise_problems(quality.problems, ctx.pseudonym_key, ids)
+    return dataclasses.replace(history, quality=dataclasses.replace(quality, problems=problems))
 
 
 def job_spend(ctx: JobContext) -> JobOutcome:
