@@ -171,14 +171,12 @@ def _member_names(histories: list[Path]) -> list[str]:
     above it as tell it apart (``worcs/ssda903`` and ``hereford/ssda903``, not
     ``ssda903 (1)`` and ``ssda903 (2)``); numbered only when the same folder is repeated."""
     parts = [h.resolve().parts[1:] or ("authority",) for h in histories]
-    names = [p[-1] for p in parts]
+    last = [p[-1] for p in parts]
+    names = list(last)
     for k in range(2, max(len(p) for p in parts) + 1):
         if len(set(names)) == len(names):
             break
-        names = [
-            "/".join(p[-k:]) if [q[-1] for q in parts].count(p[-1]) > 1 else n
-            for p, n in zip(parts, names, strict=True)
-        ]
+        names = ["/".join(p[-k:]) if last.count(p[-1]) > 1 else p[-1] for p in parts]
     return [n if names.count(n) == 1 else f"{n} ({i + 1})" for i, n in enumerate(names)]
 
 
