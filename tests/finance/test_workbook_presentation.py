@@ -103,28 +103,34 @@ def test_scenario_summary_shows_base_scenario_and_difference(book, workbook):
     assert ws.cell(row=row, column=5).value == f"=D{row}-C{row}"
 
 
-def test_no_scenario_summary_has_no_scenario_block(tmp_path):
-    """Without a scenario the Summary says base case and has no scenario table."""
+def _summary_sheet(proj, tmp_path):  # type: ignore[no-untyped-def]
+    """The Summary sheet of a spend workbook for ``proj`` with no budget or scenario."""
     import datetime as dt
 
-    import numpy as np
-    import pandas as pd
-
-    from sufficiency.finance.projection import UnitCosts, project_spend
     from sufficiency.finance.summaries import monthly_table, period_table, reconciliation
     from sufficiency.finance.workbook import SpendReport, write_workbook
 
-    months = pd.DatetimeIndex(["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30"])
-    costs = UnitCosts({"in_house_foster": 600.0, "ifa_foster": 900.0}, {})
-    proj = project_spend(np.ones((2, 4, 2), dtype=np.int32), months,
-                         ("in_house_foster", "ifa_foster"), costs, inflation_rate=0.0)  # fmt: skip
     report = SpendReport(proj, None, monthly_table(proj), period_table(proj, "quarter"),
                          period_table(proj, "financial_year"), None, None,
                          reconciliation(proj), [("Item", "value")])  # fmt: skip
     path = write_workbook(
         report, tmp_path / "s.xlsx", {"run_date": dt.date(2026, 4, 1).isoformat()}
     )
-    ws = load_workbook(path)["Summary"]
+    return load_workbook(path)["Summary"]
+
+
+def test_no_scenario_summary_has_no_scenario_block(tmp_path):
+    """Without a scenario the Summary says base case and has no scenario table."""
+    import numpy as np
+    import pandas as pd
+
+    from sufficiency.finance.projection import UnitCosts, project_spend
+
+    months = pd.DatetimeIndex(["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30"])
+    costs = UnitCosts({"in_house_foster": 600.0, "ifa_foster": 900.0}, {})
+    proj = project_spend(np.ones((2, 4, 2), dtype=np.int32), months,
+                         ("in_house_foster", "ifa_foster"), costs, inflation_rate=0.0)  # fmt: skip
+    ws = _summary_sheet(proj, tmp_path)
     assert ws["A3"].value == "Base case"
     assert not any(str(c.value).startswith("Scenario") for row in ws.iter_rows() for c in row)
 
@@ -205,15 +211,12 @@ def test_every_sheet_prints_a4_landscape_fit_to_width_with_titles(book):
 def test_starting_point_labels_wrap_instead_of_being_cut(tmp_path):
     """The run-rate's label says what it is built from; when that is longer than the label
     column it wraps in a row tall enough, rather than being cut at the figure beside it."""
-    import datetime as dt
     import math
 
     import numpy as np
     import pandas as pd
 
     from sufficiency.finance.projection import UnitCosts, project_spend
-    from sufficiency.finance.summaries import monthly_table, period_table, reconciliation
-    from sufficiency.finance.workbook import SpendReport, write_workbook
 
     months = pd.DatetimeIndex(["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30"])
     costs = UnitCosts({"in_house_foster": 600.0, "ifa_foster": 900.0}, {},
@@ -221,13 +224,7 @@ def test_starting_point_labels_wrap_instead_of_being_cut(tmp_path):
     proj = project_spend(np.full((2, 4, 2), 40, dtype=np.int32), months,
                          ("in_house_foster", "ifa_foster"), costs, inflation_rate=0.0,
                          actual_weekly_gbp=900.0)  # fmt: skip
-    report = SpendReport(proj, None, monthly_table(proj), period_table(proj, "quarter"),
-                         period_table(proj, "financial_year"), None, None,
-                         reconciliation(proj), [("Item", "value")])  # fmt: skip
-    path = write_workbook(
-        report, tmp_path / "s.xlsx", {"run_date": dt.date(2026, 4, 1).isoformat()}
-    )
-    ws = load_workbook(path)["Summary"]
+    ws = _summary_sheet(proj, tmp_path)
     label = ws["A10"]
     assert label.value.startswith("Run-rate for 2026-02-28 (the council's actual weekly cost")
     assert len(label.value) > ws.column_dimensions["A"].width + ws.column_dimensions["B"].width
