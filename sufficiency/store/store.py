@@ -285,14 +285,18 @@ class RunStore:
 
     # --- reading ----------------------------------------------------------------
 
-    def list_runs(self, limit: int | None = 50, kind: str | None = None) -> list[dict[str, Any]]:
-        """Most recent runs first, as plain dictionaries."""
+    def list_runs(
+        self, limit: int | None = 50, kind: str | None = None, status: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Most recent runs first, as plain dictionaries (of ``kind`` and ``status`` if given)."""
         q = select(
             Run.id, Run.kind, Run.started_at, Run.finished_at, Run.status, Run.solver_status,
             Run.objective, Run.failure_reason,
         ).order_by(Run.started_at.desc(), Run.id.desc())  # fmt: skip
         if kind:
             q = q.where(Run.kind == kind)
+        if status:
+            q = q.where(Run.status == status)
         if limit:
             q = q.limit(limit)
         with Session(self.engine) as s:

@@ -296,7 +296,7 @@ def decisions(ctx: Ctx) -> Response:
 
 def changes(ctx: Ctx) -> Response:
     """What changed between the last two matching runs, and why (``runs diff``)."""
-    runs = [r for r in ctx.store.list_runs(limit=50, kind="match") if r["status"] == "succeeded"]
+    runs = ctx.store.list_runs(limit=2, kind="match", status="succeeded")
     if len(runs) < 2:
         return render(
             ctx,

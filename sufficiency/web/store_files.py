@@ -18,11 +18,9 @@ T = TypeVar("T")
 
 
 def latest_run(store: RunStore, kind: str) -> dict[str, Any] | None:
-    """The latest successful run of ``kind``, with its files."""
-    for run in store.list_runs(limit=50, kind=kind):
-        if run["status"] == "succeeded":
-            return store.get(int(run["id"]))
-    return None
+    """The latest successful run of ``kind``, with its files, however many runs since failed."""
+    runs = store.list_runs(limit=1, kind=kind, status="succeeded")
+    return store.get(int(runs[0]["id"])) if runs else None
 
 
 def newer_failure(store: RunStore, kind: str, shown: dict[str, Any] | None) -> str:

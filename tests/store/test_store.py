@@ -217,6 +217,24 @@ def test_prune_keeps_the_latest_run_of_each_kind_and_runs_still_running(store_ur
     store.close()
 
 
+def test_latest_successful_run_found_after_many_failed_nights(store_url):
+    """The web pages show the latest run that succeeded however many failed since: after
+    60 failed nights they said there was no run at all (only the newest 50 were looked at)."""
+    from sufficiency.web.store_files import latest_run
+
+    store = RunStore(store_url)
+    good = _night(store, T0, {"C1": "a"}, {"P1": ("x", 1)}, {"C1": "P1"})
+    for day in range(1, 61):
+        rid = store.start("match", {}, now=T0 + dt.timedelta(days=day))
+        store.finish(rid, succeeded=False, failure_reason="input errors",
+                     now=T0 + dt.timedelta(days=day))  # fmt: skip
+    run = latest_run(store, "match")
+    assert run is not None and run["id"] == good
+    assert [r["id"] for r in store.list_runs(kind="match", status="succeeded")] == [good]
+    assert len(store.list_runs(limit=None, kind="match", status="failed")) == 60
+    store.close()
+
+
 def test_mark_interrupted_fails_runs_of_dead_processes(store_url):
     """A run whose process died before finishing is marked failed, with the reason."""
     code = (
