@@ -93,7 +93,7 @@ def why_not(prob: MatchProblem, result: MatchResult, c: int, p: int, together: b
 #: A pair term that differs between an option and the proposal, in words:
 #: (when the option is worse on it, when better). Weekly fee and miles are said apart.
 _TERM_WORDS: dict[str, tuple[str, str]] = {
-    "far_from_home_gbp": ("over 20 miles from home", "within 20 miles of home"),
+    "far_from_home_gbp": ("over {far} miles from home", "within {far} miles of home"),
     "out_of_area_gbp": ("out of area", "in the council's area"),
     "distance_from_school_gbp": ("further from school", "nearer school"),
     "ks4_school_move_gbp": ("a key stage 4 school move", "no key stage 4 school move"),
@@ -112,28 +112,32 @@ def compared(
     fee = prob.placements["weekly_cost"].to_numpy(float)[[p, own]]
     worse: list[str] = []
     better: list[str] = []
+    unweighed: list[str] = []  # differences the plan's weights set to 0 do not count
+
+    def differs(d: float, weight: float, words: str) -> None:
+        (unweighed if weight <= 0 else worse if d > 0 else better).append(words)
+
     if abs(fee[0] - fee[1]) >= 0.5:
         gap = f"£{abs(fee[0] - fee[1]):,.0f} a week"
-        (worse if fee[0] > fee[1] else better).append(
-            f"{gap} {'dearer' if fee[0] > fee[1] else 'cheaper'}"
-        )
+        differs(fee[0] - fee[1], weights.weekly_cost,
+                f"{gap} {'dearer' if fee[0] > fee[1] else 'cheaper'}")  # fmt: skip
     if not np.isnan(home).any() and abs(home[0] - home[1]) >= 0.05:
         miles = f"{abs(home[0] - home[1]):.1f} miles"
-        (worse if home[0] > home[1] else better).append(
-            f"{miles} {'further from' if home[0] > home[1] else 'nearer'} home"
-        )
+        differs(home[0] - home[1], weights.per_mile_from_home,
+                f"{miles} {'further from' if home[0] > home[1] else 'nearer'} home")  # fmt: skip
+    far = f"{weights.far_from_home_miles:g}"
     for term, (bad, good) in _TERM_WORDS.items():
         d = float(terms[term][0] - terms[term][1])
         if abs(d) >= 0.005:
-            (worse if d > 0 else better).append(bad if d > 0 else good)
+            (worse if d > 0 else better).append((bad if d > 0 else good).format(far=far))
+    aside = f" Not weighed by the plan's priorities: {listed(unweighed)}." if unweighed else ""
     if extra < 0.005:
         said = "As good for this child as the proposal on the plan's priorities"
-        return said + (f" ({', '.join(worse + better)})." if worse or better else ".")
+        return said + (f" ({', '.join(worse + better)})." if worse or better else ".") + aside
     said = f"Worse for this child on the plan's priorities (by {extra:,.2f}, not money)"
     if worse:
         said += ": " + listed(worse)
-        return said + (f", though {listed(better)}." if better else ".")
-    return said + (f", though {listed(better)}." if better else ".")
+    return said + (f", though {listed(better)}." if better else ".") + aside
 
 
 def add_why_not(

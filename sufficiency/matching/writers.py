@@ -21,7 +21,8 @@ ASSUMPTIONS: tuple[str, ...] = (
     "a child whose home or school postcode is blank or cannot be located is matched with "
     "that distance unknown (it costs nothing) and flagged in distance_note.",
     "A placement whose postcode cannot be located is set aside (rule 15), or with "
-    "unlocatable = 'assume_far' charged as over 20 miles from home and school and out of area.",
+    "unlocatable = 'assume_far' charged as beyond far_from_home_miles from home and school "
+    "and out of area.",
     "Out of area means the placement's upper-tier authority differs from the child's "
     "responsible authority; a placement whose authority is unknown is not counted.",
     "Where a placement's current children have unknown ages, 'solo', 'only older', "

@@ -251,3 +251,22 @@ def test_unplaced_reason_names_who_holds_the_nearest_home() -> None:
     (row,) = run.unplaced.to_dict("records")
     assert (row["child_id"], row["nearest_breaks"]) == ("C2", "taken")
     assert "the nearest, P1, is proposed for another child (C1)." in row["reason"]
+
+
+def test_a_difference_the_weights_ignore_is_not_called_worse_or_better() -> None:
+    """With fees weighed at 0 the plan does not care that an option is cheaper: the
+    sentence says so apart, not 'though £10 a week cheaper'; and far from home is the
+    configured distance (5 miles here), not 20."""
+    from sufficiency.config import MatchingWeights
+
+    weights = MatchingWeights(weekly_cost=0.0, far_from_home_miles=5.0)
+    params = Params(matching=MatchingParams(weights=weights))
+    far = placement("P2", postcode=POSTCODES["malvern"], weekly_cost=590.0)
+    plcs = placements_frame([placement("P1", postcode=POSTCODES["home"]), far])
+    run = run_matching(referrals_frame([referral("C1")]), plcs, RUN_DATE, params)
+    assert _at(run, "C1") == "P1"
+    (row,) = run.alternatives.to_dict("records")
+    text = row["why_not"]
+    assert "over 5 miles from home" in text and "20 miles" not in text
+    assert "though" not in text
+    assert text.endswith("Not weighed by the plan's priorities: £10 a week cheaper.")
