@@ -136,4 +136,5 @@ def scenario_comparison(base: SpendProjection, scenario: SpendProjection) -> pd.
     out = b[["financial_year", "cost_line", "mean"]].rename(columns={"mean": "base_mean"})
     out["scenario_mean"] = s["mean"].to_numpy()
     out["difference"] = (out["scenario_mean"] - out["base_mean"]).round(2)
+    out["scenario"] = scenario.scenario  # the file names its scenario, as the forecast's does
     return out

@@ -32,6 +32,7 @@ def write_spend_outputs(report: SpendReport, out_dir: Path, run_date: dt.date) -
         written.append(atomic_write_text(out_dir / "budget_comparison.csv", _csv(report.budget)))
     if report.scenario is not None and report.comparison is not None:
         scen = monthly_table(report.scenario)[list(CSV_COLUMNS)]
+        scen = scen.assign(scenario=report.scenario.scenario)
         written.append(atomic_write_text(out_dir / "spend_scenario.csv", _csv(scen)))
         written.append(atomic_write_text(out_dir / "scenario_comparison.csv",
                                          _csv(report.comparison)))  # fmt: skip

@@ -13,7 +13,9 @@ from sufficiency.forecast.result import ForecastResult
 from sufficiency.forecast.states import AGE_BANDS, CATEGORIES
 
 
-def _result(stock_by_cat: np.ndarray, months: pd.DatetimeIndex) -> ForecastResult:
+def _result(
+    stock_by_cat: np.ndarray, months: pd.DatetimeIndex, name: str = "base"
+) -> ForecastResult:
     """A ForecastResult whose children are all in the first age band."""
     paths, m, c = stock_by_cat.shape
     stock = np.zeros((paths, m, len(CATEGORIES), len(AGE_BANDS)), dtype=np.int32)
@@ -21,7 +23,7 @@ def _result(stock_by_cat: np.ndarray, months: pd.DatetimeIndex) -> ForecastResul
     zeros = np.zeros((paths, m, len(CATEGORIES)), dtype=np.int32)
     return ForecastResult(months, CATEGORIES, AGE_BANDS, stock, zeros, zeros, zeros,
                           pd.DatetimeIndex([]), np.zeros((0, len(CATEGORIES), len(AGE_BANDS))),
-                          "base", 1)  # fmt: skip
+                          name, 1)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +34,7 @@ def workbook(tmp_path_factory):
     rng = np.random.default_rng(3)
     months = pd.date_range("2026-03-31", periods=25, freq="ME")
     base = _result(rng.poisson(30, size=(200, 25, 10)).astype(np.int32), months)
-    scen = _result(rng.poisson(28, size=(200, 25, 10)).astype(np.int32), months)
+    scen = _result(rng.poisson(28, size=(200, 25, 10)).astype(np.int32), months, "Fewer in care")
     budget = pd.DataFrame({"financial_year": ["2026-27", "2026-27"],
                            "cost_line": ["all", "ifa_foster"],
                            "budget_gbp": [2.0e7, 1.3e6]})  # fmt: skip

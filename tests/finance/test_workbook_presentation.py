@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -231,3 +232,14 @@ def test_starting_point_labels_wrap_instead_of_being_cut(tmp_path):
     assert label.alignment.wrap_text
     lines = math.ceil(len(label.value) / (ws.column_dimensions["A"].width - 4))
     assert ws.row_dimensions[10].height >= 15 * lines
+
+
+def test_scenario_csvs_name_their_scenario(workbook):
+    """spend_scenario.csv and scenario_comparison.csv say which scenario they price (they
+    did not: a finance user holding the file could not tell), as the forecast's do."""
+    out, _ = workbook
+    for name in ("spend_scenario.csv", "scenario_comparison.csv"):
+        df = pd.read_csv(out / name)
+        assert set(df["scenario"]) == {"Fewer in care"}, name
+    base = pd.read_csv(out / "spend.csv")
+    assert "scenario" not in base.columns
