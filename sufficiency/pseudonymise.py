@@ -11,13 +11,15 @@ import hashlib
 import hmac
 import os
 import re
+import stat
+import warnings
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
-from sufficiency.errors import ConfigError, Problem
+from sufficiency.errors import ConfigError, DataWarning, Problem
 
 KEY_ENV = "SUFFICIENCY_PSEUDONYM_KEY"
 #: Columns holding child IDs in our outputs.
@@ -30,8 +32,15 @@ def load_key(key_file: Path | None = None) -> bytes:
     if key_file is not None:
         try:
             key = Path(key_file).read_bytes().strip()
+            mode = Path(key_file).stat().st_mode
         except OSError as exc:
             raise ConfigError(f"cannot read pseudonymisation key file {key_file}: {exc}") from None
+        if os.name == "posix" and mode & 0o077:
+            warnings.warn(DataWarning(
+                f"The pseudonymisation key file {key_file} can be read by other users of this "
+                f"computer (permissions {stat.filemode(mode)}): whoever can read it can tell "
+                f"which child each pseudonym stands for. Make it yours alone: "
+                f"chmod 600 {key_file}"), stacklevel=2)  # fmt: skip
     else:
         key = os.environ.get(KEY_ENV, "").encode()
     if len(key) < MIN_KEY_BYTES:
