@@ -243,3 +243,39 @@ def alternatives_table(
 def _meeting(n: int) -> str:
     """``1 placement meets``, ``3 placements meet``: a count and its verb agreeing."""
     return f"{counted(n, 'placement')} {'meets' if n == 1 else 'meet'}"
+
+
+def sibling_notes(prob: MatchProblem, place_of_child: np.ndarray) -> np.ndarray:
+    """Per child of a sibling group the plan splits, why it may be split: whether any home
+    on the register has room for the whole group and meets every hard rule (team
+    exclusions included) for each of them; "" for every other child."""
+    notes = np.full(prob.num_children, "", dtype=object)
+    pid = prob.placements["placement_id"].astype(str).to_numpy(object)
+    # the sibling exemption lets one group fill an empty foster home up to its vacancies
+    cap = prob.place_capacity
+    room = np.where(prob.place_foster_empty, np.maximum(cap, prob.place_vacancies), cap)
+    lo, hi = (prob.placements[c].to_numpy(float) for c in ("age_min", "age_max"))  # rule 3 first
+    for g in range(prob.num_groups):
+        members = np.nonzero(prob.child_group == g)[0]
+        at = place_of_child[members]
+        if (at < 0).all() or (len(np.unique(at)) == 1):
+            continue  # together, or none placed (each is listed as not placed)
+        n = len(members)
+        ages = prob.child_age_years[members]
+        fits = np.nonzero((room >= n) & (lo <= ages.min()) & (hi >= ages.max()))[0]
+        for c in members:  # one child at a time: the homes left to check shrink
+            fits = fits[~rule_breaks(prob, np.array([c]), fits).any(axis=0)]
+        whole = "both" if n == 2 else f"all {n}"
+        if len(fits) == 0:
+            notes[members] = (f"no home on tonight's register has room for {whole} and "
+                              "meets every hard rule for each of them")  # fmt: skip
+            continue
+        best = _nearest(prob, int(members[0]), fits)
+        miles = float(pair_distances(prob, members[:1], np.array([best]))[0][0])
+        where = f"{miles:.1f} miles from home" if not np.isnan(miles) else "the cheapest"
+        notes[members] = (
+            f"{counted(len(fits), 'home')} could take {whole} under the hard rules, the nearest "
+            f"{pid[best]} ({where}), but the plan needs their places for other children or "
+            "finds keeping the group there worse on its priorities"
+        )
+    return notes

@@ -202,8 +202,10 @@ def _why(row: Any, home: str, better_elsewhere: bool, pinned: bool, school_free:
     parts = [f"{where}: {why}"]
     together = row.siblings_together
     if not _blank(together):
+        why_split = getattr(row, "sibling_note", "")
+        note = f" ({why_split})" if isinstance(why_split, str) and why_split else ""
         parts.append("keeps the sibling group together" if bool(together)
-                     else "splits the sibling group")  # fmt: skip
+                     else f"splits the sibling group{note}")  # fmt: skip
     if not _blank(row.miles_from_school) and float(row.miles_from_school) <= school_free:
         parts.append(f"within {school_free:g} miles of school")
     if row.ks4_school_move_gbp > 0:

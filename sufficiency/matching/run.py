@@ -18,7 +18,7 @@ from sufficiency.io.inputs import Tonight, read_tonight
 from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.candidates import RULES, Candidates
 from sufficiency.matching.decisions import DecisionOutcome, apply_decisions
-from sufficiency.matching.explain import alternatives_table, unplaced_table
+from sufficiency.matching.explain import alternatives_table, sibling_notes, unplaced_table
 from sufficiency.matching.plan import evaluate_plan, plan_figures
 from sufficiency.matching.problem import MatchProblem, build_problem
 from sufficiency.matching.solver import MatchResult, solve
@@ -32,7 +32,7 @@ MATCH_COLUMNS: tuple[str, ...] = (
     "child_id", "placement_id", "setting", "provider", "weekly_cost", "miles_from_home",
     "miles_from_school", "siblings_together", "weekly_cost_gbp", "distance_from_home_gbp",
     "far_from_home_gbp", "out_of_area_gbp", "distance_from_school_gbp", "ks4_school_move_gbp",
-    "not_preferred_setting_gbp", "sibling_split_gbp", "distance_note",
+    "not_preferred_setting_gbp", "sibling_split_gbp", "distance_note", "sibling_note",
 )  # fmt: skip
 
 
@@ -192,7 +192,8 @@ def run_matching(
     stages.lap("solver")
     say("Explaining the matches and the children unplaced")
     greedy = evaluate_plan(prob, result.greedy_place_of_child, mp.weights)
-    plan = result.plan.assign(distance_note=distance_notes(prob, result.place_of_child))
+    plan = result.plan.assign(distance_note=distance_notes(prob, result.place_of_child),
+                              sibling_note=sibling_notes(prob, result.place_of_child))  # fmt: skip
     matches = plan.loc[plan["placement_id"].notna(), list(MATCH_COLUMNS)].reset_index(drop=True)
     figures = plan_figures(prob, plan, mp.weights)
     aside = _set_aside(prob, set_aside)

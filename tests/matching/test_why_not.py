@@ -270,3 +270,26 @@ def test_a_difference_the_weights_ignore_is_not_called_worse_or_better() -> None
     assert "over 5 miles from home" in text and "20 miles" not in text
     assert "though" not in text
     assert text.endswith("Not weighed by the plan's priorities: £10 a week cheaper.")
+
+
+def test_a_split_sibling_group_says_whether_any_home_could_take_them_all() -> None:
+    """matches.csv and the report say why a group is split: no home has room for all of
+    them under the hard rules, or which could and is not used (here, one far dearer)."""
+    from sufficiency.matching.report import _children
+
+    refs = referrals_frame([referral("C1", sibling_group="G", age=9),
+                            referral("C2", sibling_group="G", age=7)])  # fmt: skip
+    singles = [placement("P1"), placement("P2")]
+    run = run_matching(refs, placements_frame(singles), RUN_DATE, Params())
+    notes = run.matches.set_index("child_id")["sibling_note"]
+    assert set(notes) == {
+        "no home on tonight's register has room for both and meets every hard rule for each of them"
+    }
+    dear = placement("P3", vacancies=2, weekly_cost=9000.0, setting="residential",
+                     provider="external")  # fmt: skip
+    run = run_matching(refs, placements_frame([*singles, dear]), RUN_DATE, Params())
+    assert set(run.matches["placement_id"]) == {"P1", "P2"}
+    (note,) = set(run.matches["sibling_note"])
+    assert note.startswith("1 home could take both under the hard rules, the nearest P3 (")
+    texts = " ".join(str(v) for v in _children(run, set())["why"])
+    assert f"splits the sibling group ({note})" in texts
