@@ -104,3 +104,57 @@ def test_bad_decision_row_is_set_aside_and_listed(tmp_path: Path) -> None:
     assert f"Error: {path}: 1 error(s), 0 warning(s)" in res.output
     assert "row 2, column decision: must be one of: exclude, pin (value 'maybe')" in res.output
     assert "Traceback" not in res.output
+
+
+def test_exclusions_typed_twice_or_with_a_bad_date_are_still_applied(tmp_path: Path) -> None:
+    """An exclusion is not set aside for a blemish in how it was typed: written twice,
+    or with an unreadable `until` (applied with no end date). Each is applied and the
+    blemish listed with file, row and column (was: set aside, and the child proposed
+    where the team said they must not go)."""
+    write_inputs(tmp_path)  # without decisions: C1 and C3 at P1, C2 at P2
+    path = tmp_path / "decisions.csv"
+    path.write_text(HEADER + "C3,P1,exclude,too far,J Smith,30-04-2026,\n"
+                    "C2,P2,exclude,no,J Smith,,\nC2,P2,exclude,no,J Smith,,\n",
+                    encoding="utf-8")  # fmt: skip
+    res = _match(tmp_path, "out", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions", str(path))
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "out"
+    plan = pd.read_csv(out / "matches.csv")
+    assert not set(zip(plan["child_id"], plan["placement_id"], strict=True)) & {
+        ("C3", "P1"),
+        ("C2", "P2"),
+    }
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["set_aside"] == []
+    applied = [(d["child_id"], d["placement_id"]) for d in summary["decisions"]["applied"]]
+    assert sorted(applied) == [("C2", "P2"), ("C3", "P1")]
+    notes = {(n["row"], n["column"]): n["note"] for n in summary["input_notes"]}
+    assert "the exclusion is applied all the same, with no end date" in notes[(2, "until")]
+    assert notes[(4, "placement_id")].startswith(
+        "row 4, column placement_id: the same child and placement are excluded on row 3, "
+        "which is applied; this copy is not needed"
+    )
+    res = _match(tmp_path, "strict", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions",
+                 str(path), "--strict")  # fmt: skip
+    assert res.exit_code == 1 and "row 2, column until: is not a date" in res.output
+
+
+def test_a_pin_and_an_exclusion_of_one_pair_keep_the_exclusion(tmp_path: Path) -> None:
+    """The same pair pinned on one row and excluded on another: the exclusion is applied
+    and the pin set aside, each row naming the other (was: both set aside, so the child
+    could be placed where the team said they must not go)."""
+    write_inputs(tmp_path)
+    path = tmp_path / "decisions.csv"
+    path.write_text(HEADER + "C3,P1,pin,agreed,J Smith,,\nC3,P1,exclude,too far,A Patel,,\n",
+                    encoding="utf-8")  # fmt: skip
+    res = _match(tmp_path, "out", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions", str(path))
+    assert res.exit_code == 0, res.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    plan = pd.read_csv(tmp_path / "out" / "matches.csv")
+    assert ("C3", "P1") not in set(zip(plan["child_id"], plan["placement_id"], strict=True))
+    assert [(d["child_id"], d["placement_id"]) for d in summary["decisions"]["applied"]] == [
+        ("C3", "P1")
+    ]
+    (aside,) = summary["set_aside"]
+    assert aside["row"] == 2
+    assert "excluded on row 3, which is applied; this pin is not obeyed" in aside["problem"]
