@@ -150,6 +150,29 @@ def _set_aside_ids(set_aside: pd.DataFrame | None) -> dict[str, set[str]]:
     return out
 
 
+def _fold(value: str) -> str:
+    return "".join(value.split()).upper()
+
+
+def _as_written(column: pd.Series, known: set[str]) -> list[tuple[str, str]]:
+    """Each ID as tonight's inputs write it, and as the decisions wrote it when they differ.
+
+    An ID not in ``known`` as written is taken as the one known ID it matches ignoring
+    case and spaces (a team typing ``r025`` for ``R025`` in Excel): an exclusion is not
+    dropped for it. An ID matching none, or more than one, is kept as written."""
+    by_fold: dict[str, list[str]] = {}
+    for k in known:
+        by_fold.setdefault(_fold(k), []).append(k)
+    out = []
+    for value in column.astype(str):
+        match = by_fold.get(_fold(value), [])
+        if value in known or len(match) != 1:
+            out.append((value, ""))
+        else:
+            out.append((match[0], value))
+    return out
+
+
 def apply_decisions(
     prob: MatchProblem,
     decisions: pd.DataFrame | None,
@@ -175,15 +198,22 @@ def apply_decisions(
         return prob, DecisionOutcome()
     kid_row = {str(c): i for i, c in enumerate(prob.referrals["child_id"])}
     place_row = {str(p): i for i, p in enumerate(prob.placements["placement_id"])}
+    aside = _set_aside_ids(set_aside)
+    kid_ids = _as_written(decisions["child_id"], {*kid_row, *aside["referrals"]})
+    place_ids = _as_written(decisions["placement_id"], {*place_row, *aside["placements"]})
+    written = [
+        " and ".join(f"{w} was written {v!r}" for w, v in ((ck, cv), (pk, pv)) if v)
+        for (ck, cv), (pk, pv) in zip(kid_ids, place_ids, strict=True)
+    ]
     table = decisions.assign(
-        child_id=decisions["child_id"].astype(str),
-        placement_id=decisions["placement_id"].astype(str),
+        child_id=[k for k, _ in kid_ids],
+        placement_id=[k for k, _ in place_ids],
+        written_as=written,
     ).sort_values(["child_id", "placement_id", "decision"], kind="stable")
     status: dict[int, tuple[Status, str]] = {}
     pins: list[int] = []
     excluded: set[tuple[int, int]] = set()
     rows = table.to_dict("records")
-    aside = _set_aside_ids(set_aside)
     for k, r in enumerate(rows):
         until = _date(r.get("until"))
         if until is not None and until < prob.run_date:  # over, whoever is referred tonight
@@ -273,7 +303,9 @@ def apply_decisions(
         DecisionNote(
             child_id=r["child_id"], placement_id=r["placement_id"], decision=r["decision"],
             reason=str(r["reason"]), decided_by=str(r["decided_by"]), until=_date(r.get("until")),
-            decided_on=_date(r.get("decided_on")), status=status[k][0], note=status[k][1],
+            decided_on=_date(r.get("decided_on")), status=status[k][0],
+            note=status[k][1] + (f" ({r['written_as']} in the decisions.)"
+                                 if r["written_as"] else ""),
         )
         for k, r in enumerate(rows)
     )  # fmt: skip

@@ -139,6 +139,25 @@ def test_exclusions_typed_twice_or_with_a_bad_date_are_still_applied(tmp_path: P
     assert res.exit_code == 1 and "row 2, column until: is not a date" in res.output
 
 
+def test_decision_ids_typed_in_lower_case_are_matched(tmp_path: Path) -> None:
+    """IDs typed in another case or with spaces (``c1`` for ``C1``) are taken as the one
+    ID of tonight's inputs they match, and the note says how they were written (was:
+    ignored as "not in tonight's referrals", and the exclusion lost)."""
+    write_inputs(tmp_path)  # without decisions: C1 and C3 at P1
+    path = tmp_path / "decisions.csv"
+    path.write_text(HEADER + "c1,p1,exclude,carer said no,J Smith,,\n", encoding="utf-8")
+    res = _match(tmp_path, "out", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions", str(path))
+    assert res.exit_code == 0, res.output
+    plan = pd.read_csv(tmp_path / "out" / "matches.csv")
+    assert ("C1", "P1") not in set(zip(plan["child_id"], plan["placement_id"], strict=True))
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    (applied,) = summary["decisions"]["applied"]
+    assert (applied["child_id"], applied["placement_id"]) == ("C1", "P1")
+    assert applied["note"].endswith(
+        "(C1 was written 'c1' and P1 was written 'p1' in the decisions.)"
+    )
+
+
 def test_a_pin_and_an_exclusion_of_one_pair_keep_the_exclusion(tmp_path: Path) -> None:
     """The same pair pinned on one row and excluded on another: the exclusion is applied
     and the pin set aside, each row naming the other (was: both set aside, so the child
