@@ -292,3 +292,24 @@ def test_decisions_file_reads_pins_and_header_only_file(tmp_path: Path) -> None:
     assert table["until"].iloc[0] == pd.Timestamp("2026-03-31")
     path.write_text("child_id,placement_id,decision,reason,decided_by,until\n", encoding="utf-8")
     assert read_decisions(path).empty
+
+
+def test_child_left_unplaced_by_exclusions_is_told_so() -> None:
+    """A child whose only possible homes the team excluded is told that the team's
+    decisions leave nowhere, naming those homes (was: "the most limiting were age ..."
+    and "consider a wider search", as if the register had nothing)."""
+    refs = referrals_frame([referral("C1", age=10)])
+    plcs = placements_frame([
+        placement("P1"), placement("P2", weekly_cost=700.0),
+        placement("P3", age_min=0, age_max=5, weekly_cost=500.0),
+    ])  # fmt: skip
+    run = run_matching(refs, plcs, RUN_DATE, Params(), decisions=decisions_frame(
+        [decision("C1", "P1", "exclude"), decision("C1", "P2", "exclude")]))  # fmt: skip
+    (row,) = run.unplaced.to_dict("records")
+    assert row["reason"].startswith(
+        "No placement meets every hard rule because of the team's decisions: 2 placements "
+        "(P1 and P2) meet every other rule but the team excluded the child from them; the "
+        "nearest option is P1."
+    )
+    assert (row["nearest_placement_id"], row["nearest_breaks"]) == ("P1", "decision")
+    assert row["excluded_decision"] == 2
