@@ -177,3 +177,18 @@ def test_a_pin_and_an_exclusion_of_one_pair_keep_the_exclusion(tmp_path: Path) -
     (aside,) = summary["set_aside"]
     assert aside["row"] == 2
     assert "excluded on row 3, which is applied; this pin is not obeyed" in aside["problem"]
+
+
+def test_text_typed_as_a_formula_is_shown_as_written_in_the_report(tmp_path: Path) -> None:
+    """A reason or name beginning "=" (typed in the application or a spreadsheet) is text
+    in match_report.xlsx, never a formula Excel would run when the report is opened."""
+    write_inputs(tmp_path)
+    path = tmp_path / "decisions.csv"
+    path.write_text(HEADER + 'C3,P1,exclude,"=HYPERLINK(""http://x.example"",""open"")",=1+1,,\n',
+                    encoding="utf-8")  # fmt: skip
+    res = _match(tmp_path, "out", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions", str(path))
+    assert res.exit_code == 0, res.output
+    ws = load_workbook(tmp_path / "out" / "match_report.xlsx")["Decisions"]
+    cells = {c.value: c.data_type for row in ws.iter_rows(min_row=2) for c in row if c.value}
+    assert cells['=HYPERLINK("http://x.example","open")'] == "s"
+    assert cells["=1+1"] == "s"
