@@ -157,7 +157,7 @@ the pin breaks a hard rule (it is then refused and the rule named). `exclude` me
 the child must not go there. A decision is ignored, and listed, when its child or
 placement is not in tonight's inputs or its `until` date is before the run date.
 IDs are matched as written, else ignoring case and spaces when that finds one child
-or placement (the note says how the ID was written). A file with a header row and no
+or placement (the note says so). A file with a header row and no
 decisions is valid.
 
 Checks beyond the field rules: the same `child_id` and `placement_id` on two rows.

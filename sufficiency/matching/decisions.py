@@ -201,15 +201,23 @@ def apply_decisions(
     aside = _set_aside_ids(set_aside)
     kid_ids = _as_written(decisions["child_id"], {*kid_row, *aside["referrals"]})
     place_ids = _as_written(decisions["placement_id"], {*place_row, *aside["placements"]})
+    # the child's ID as typed is not repeated: a pseudonymised night would not hide it
     written = [
-        " and ".join(f"{w} was written {v!r}" for w, v in ((ck, cv), (pk, pv)) if v)
-        for (ck, cv), (pk, pv) in zip(kid_ids, place_ids, strict=True)
+        " and ".join(w for w, v in (("the child's ID", cv), (f"{pk} as {pv!r}", pv)) if v)
+        for (_, cv), (pk, pv) in zip(kid_ids, place_ids, strict=True)
     ]
-    table = decisions.assign(
-        child_id=[k for k, _ in kid_ids],
-        placement_id=[k for k, _ in place_ids],
-        written_as=written,
-    ).sort_values(["child_id", "placement_id", "decision"], kind="stable")
+    # one decision typed twice in different cases is one decision (a pin is then not
+    # "pinned to more than one placement"); the copy typed as tonight's inputs is kept
+    table = (
+        decisions.assign(
+            child_id=[k for k, _ in kid_ids],
+            placement_id=[k for k, _ in place_ids],
+            written_as=written,
+            typed=[bool(w) for w in written],
+        )
+        .sort_values(["child_id", "placement_id", "decision", "typed"], kind="stable")
+        .drop_duplicates(["child_id", "placement_id", "decision"])
+    )
     status: dict[int, tuple[Status, str]] = {}
     pins: list[int] = []
     excluded: set[tuple[int, int]] = set()
@@ -304,8 +312,8 @@ def apply_decisions(
             child_id=r["child_id"], placement_id=r["placement_id"], decision=r["decision"],
             reason=str(r["reason"]), decided_by=str(r["decided_by"]), until=_date(r.get("until")),
             decided_on=_date(r.get("decided_on")), status=status[k][0],
-            note=status[k][1] + (f" ({r['written_as']} in the decisions.)"
-                                 if r["written_as"] else ""),
+            note=status[k][1] + (f" (The decisions write {r['written_as']}, in another "
+                                 "case or spacing.)" if r["written_as"] else ""),
         )
         for k, r in enumerate(rows)
     )  # fmt: skip

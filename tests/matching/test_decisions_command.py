@@ -154,8 +154,18 @@ def test_decision_ids_typed_in_lower_case_are_matched(tmp_path: Path) -> None:
     (applied,) = summary["decisions"]["applied"]
     assert (applied["child_id"], applied["placement_id"]) == ("C1", "P1")
     assert applied["note"].endswith(
-        "(C1 was written 'c1' and P1 was written 'p1' in the decisions.)"
+        "(The decisions write the child's ID and P1 as 'p1', in another case or spacing.)"
     )
+    assert "c1" not in applied["note"]  # pseudonymised nights would not hide it
+    # one pin typed twice in different cases is one pin, obeyed
+    path.write_text(HEADER + "C3,P2,pin,agreed,J Smith,,\nc3,p2,pin,agreed,J Smith,,\n",
+                    encoding="utf-8")  # fmt: skip
+    res = _match(tmp_path, "twice", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions",
+                 str(path))  # fmt: skip
+    summary = json.loads((tmp_path / "twice" / "summary.json").read_text())
+    assert [(d["child_id"], d["note"]) for d in summary["decisions"]["applied"]] == [
+        ("C3", "the child is matched to this placement.")
+    ]
 
 
 def test_a_pin_and_an_exclusion_of_one_pair_keep_the_exclusion(tmp_path: Path) -> None:
