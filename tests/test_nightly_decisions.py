@@ -170,3 +170,27 @@ def test_pseudonymised_validation_quotes_no_903_child_id(tmp_path, sample_dir, m
     assert pseudonym(child, key.encode()) in validation
     for text in (validation, (tmp_path / "logs" / "nightly.log").read_text()):
         assert not re.search(rf"(?<![\w-]){child}(?![\w-])", text)
+
+
+def test_pseudonymised_night_hides_a_child_id_typed_in_lower_case(
+    tmp_path, sample_dir, monkeypatch
+):
+    """A decision typing a child's ID in lower case, twice (one copy applied, the other
+    listed as a warning), is applied to the child and names them nowhere in the outputs,
+    in either case: the warning quotes the placement, the note does not echo the ID."""
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text(
+        "child_id,placement_id,decision,reason,decided_by,until\n"
+        "r005,PL0017,exclude,carer said no,J Smith,\n"
+        "r005,PL0017,exclude,carer said no,J Smith,\n",
+        encoding="utf-8",
+    )
+    cfg = _config(tmp_path, sample_dir, jobs=("match",))
+    cfg.write_text(cfg.read_text() + f'decisions = "{decisions}"\n')
+    monkeypatch.setenv("SUFFICIENCY_PSEUDONYM_KEY", "a-secret-key-of-some-length")
+    report = run_nightly(cfg, DAY, pseudonymise=True)
+    assert report.exit_code == EXIT_OK, report.messages
+    summary = json.loads((tmp_path / "out" / "2026-04-01" / "match" / "summary.json").read_text())
+    assert [d["placement_id"] for d in summary["decisions"]["applied"]] == ["PL0017"]
+    texts = _texts(tmp_path / "out") | _texts(tmp_path / "logs")
+    assert not [f for f, t in texts.items() if re.search(r"(?<![\w-])r005(?![\w-])", t, re.I)]

@@ -106,7 +106,7 @@ def _load_decisions(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Prob
                 raw.problem(
                     i,
                     "placement_id",
-                    f"{table.at[i, 'child_id']} / {table.at[i, 'placement_id']}",
+                    str(table.at[i, "placement_id"]),  # the child: the row's ID
                     f"the same child and placement also have a decision on row(s) {others}; "
                     "keep one row per pair",
                     code="duplicate_decision",
@@ -179,7 +179,7 @@ def _keep_exclusions(
                 raw.problem(
                     i,
                     "placement_id",
-                    f"{table.at[i, 'child_id']} / {table.at[i, 'placement_id']}",
+                    str(table.at[i, "placement_id"]),  # the child: the row's ID
                     f"the same child and placement are {what} on row {kept}, which is applied"
                     + ("; this copy is not needed" if same else "; this pin is not obeyed"),
                     severity="warning" if same else "error",
