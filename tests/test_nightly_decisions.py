@@ -194,3 +194,35 @@ def test_pseudonymised_night_hides_a_child_id_typed_in_lower_case(
     assert [d["placement_id"] for d in summary["decisions"]["applied"]] == ["PL0017"]
     texts = _texts(tmp_path / "out") | _texts(tmp_path / "logs")
     assert not [f for f, t in texts.items() if re.search(r"(?<![\w-])r005(?![\w-])", t, re.I)]
+
+
+def test_decisions_made_on_pseudonymised_pages_reach_the_next_night(
+    tmp_path, sample_dir, monkeypatch
+):
+    """On a pseudonymised night the application shows children by pseudonym, so a
+    decision made there names the pseudonym; the next pseudonymised night applies it to
+    that child (was: ignored as "child C... is not in tonight's referrals", a pseudonym
+    of the pseudonym, and the child proposed where the team excluded them)."""
+    from sufficiency.pseudonymise import pseudonym
+
+    cfg = _config(tmp_path, sample_dir, jobs=("match",))
+    cfg.write_text(cfg.read_text() + 'decisions = "store"\n')
+    key = "a-secret-key-of-some-length"
+    monkeypatch.setenv("SUFFICIENCY_PSEUDONYM_KEY", key)
+    assert run_nightly(cfg, DAY, pseudonymise=True).exit_code == EXIT_OK
+    first = pd.read_csv(tmp_path / "out" / "2026-04-01" / "match" / "matches.csv")
+    shown = pseudonym("R001", key.encode())
+    home = first.set_index("child_id").loc[shown, "placement_id"]
+    store = _store(tmp_path)
+    add_decision(store, shown, home, "exclude", "carer said no", "J Smith")
+    store.close()
+
+    report = run_nightly(cfg, DAY + dt.timedelta(days=1), pseudonymise=True)
+    assert report.exit_code == EXIT_OK, report.messages
+    out = tmp_path / "out" / "2026-04-02" / "match"
+    summary = json.loads((out / "summary.json").read_text())
+    assert [(d["child_id"], d["placement_id"]) for d in summary["decisions"]["applied"]] == [
+        (shown, home)
+    ]
+    matches = pd.read_csv(out / "matches.csv").set_index("child_id")
+    assert matches.loc[shown, "placement_id"] != home

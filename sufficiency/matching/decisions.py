@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -179,6 +180,7 @@ def apply_decisions(
     *,
     siblings_together: bool = False,
     set_aside: pd.DataFrame | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> tuple[MatchProblem, DecisionOutcome]:
     """The problem with tonight's valid decisions as the ``decision`` rule, and a note on each.
 
@@ -193,13 +195,20 @@ def apply_decisions(
     set_aside
         Input rows set aside for errors (``file_kind`` and ``id`` columns): a decision on
         a child or placement whose row was set aside says so, not that it is missing.
+    aliases
+        Other names of tonight's children, to their IDs: on a pseudonymised night the
+        pseudonyms its outputs showed, where the team made the decision.
     """
     if decisions is None or decisions.empty:
         return prob, DecisionOutcome()
     kid_row = {str(c): i for i, c in enumerate(prob.referrals["child_id"])}
     place_row = {str(p): i for i, p in enumerate(prob.placements["placement_id"])}
     aside = _set_aside_ids(set_aside)
-    kid_ids = _as_written(decisions["child_id"], {*kid_row, *aside["referrals"]})
+    other_names = dict(aliases or {})
+    kid_ids = [
+        (other_names[c], "") if c in other_names and c not in kid_row else (c, w)
+        for c, w in _as_written(decisions["child_id"], {*kid_row, *aside["referrals"]})
+    ]
     place_ids = _as_written(decisions["placement_id"], {*place_row, *aside["placements"]})
     # the child's ID as typed is not repeated: a pseudonymised night would not hide it
     written = [
