@@ -29,6 +29,7 @@ import pandas as pd
 
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import RULE_CODES, broken_text, children_conflict, rule_breaks
+from sufficiency.vocabulary import listed
 
 Status = Literal["applied", "ignored", "refused"]
 #: Columns of the "Decisions" sheet, in order.
@@ -139,6 +140,31 @@ def _room_for(prob: MatchProblem, p: int, kids: list[int]) -> int:
     if one_group and prob.place_foster_empty[p]:
         return int(max(prob.place_capacity[p], prob.place_vacancies[p]))
     return int(prob.place_capacity[p])
+
+
+def _siblings_left_out(prob: MatchProblem, c: int, p: int, excluded: set[tuple[int, int]]) -> str:
+    """What a pin of child ``c`` to ``p`` means for siblings who must stay together but
+    cannot all go there (a rule, a team exclusion or too little room): they are not
+    placed while it holds. Empty when every sibling can join the child."""
+    g = int(prob.child_group[c])
+    if g < 0:
+        return ""
+    group = [int(s) for s in np.nonzero(prob.child_group == g)[0]]
+    kid = prob.referrals["child_id"].astype(str).to_numpy(object)
+    out = []
+    for s in (s for s in group if s != c):
+        broken = rule_breaks(prob, np.array([s]), np.array([p]))[:, 0]
+        codes = [RULE_CODES[i] for i in np.nonzero(broken)[0] if RULE_CODES[i] != "decision"]
+        codes += ["decision"] if (s, p) in excluded else []
+        if codes:
+            out.append(f"{kid[s]} ({', '.join(rule_label(code) for code in codes)})")
+    room = _room_for(prob, p, group)
+    if not out and len(group) <= room:
+        return ""
+    why = (f"{listed(out)} cannot go there too" if out
+           else f"the placement has room for {room} of the {len(group)}")  # fmt: skip
+    return (f" Siblings must stay together, but {why}: while this pin holds, siblings who "
+            "cannot join the child are not placed.")  # fmt: skip
 
 
 def _set_aside_ids(set_aside: pd.DataFrame | None) -> dict[str, set[str]]:
@@ -314,6 +340,8 @@ def apply_decisions(
         c, p = where(k)
         pin[c] = p
         status[k] = ("applied", "the child is matched to this placement.")
+        if siblings_together:
+            status[k] = ("applied", status[k][1] + _siblings_left_out(prob, c, p, excluded))
     n_p = max(prob.num_placements, 1)
     keys = np.array(sorted(c * n_p + p for c, p in excluded), np.int64)
     notes = tuple(

@@ -313,3 +313,27 @@ def test_child_left_unplaced_by_exclusions_is_told_so() -> None:
     )
     assert (row["nearest_placement_id"], row["nearest_breaks"]) == ("P1", "decision")
     assert row["excluded_decision"] == 2
+
+
+def test_pin_that_leaves_a_sibling_out_says_so() -> None:
+    """With siblings kept together, a pin of one sibling to a home another sibling cannot
+    go to (here: a risk to animals, the home has pets) leaves that sibling unplaced; the pin's note
+    says so and why (was: "the child is matched to this placement" and nothing more)."""
+    refs = referrals_frame([
+        referral("C1", sibling_group="G1", age=3),
+        referral("C2", sibling_group="G1", age=12, pets="no", risks=("harm_animals",)),
+    ])  # fmt: skip
+    plcs = placements_frame([
+        placement("P1", vacancies=2, has_pets=True),
+        placement("P2", vacancies=2, weekly_cost=700.0),
+    ])  # fmt: skip
+    params = Params(matching=MatchingParams(siblings="together"))
+    run = run_matching(refs, plcs, RUN_DATE, params,
+                       decisions=decisions_frame([decision("C1", "P1")]))  # fmt: skip
+    assert _where(run) == {"C1": "P1", "C2": None}
+    (note,) = _notes(run, "applied")
+    assert note["note"] == (
+        "the child is matched to this placement. Siblings must stay together, but C2 "
+        "(rule 13 (risk to animals)) cannot go there too: while this pin holds, siblings "
+        "who cannot join the child are not placed."
+    )
