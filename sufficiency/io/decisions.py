@@ -105,7 +105,7 @@ def _load_decisions(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Prob
             problems.append(
                 raw.problem(
                     i,
-                    "placement_id",
+                    _placement_column(raw),
                     str(table.at[i, "placement_id"]),  # the child: the row's ID
                     f"the same child and placement also have a decision on row(s) {others}; "
                     "keep one row per pair",
@@ -113,6 +113,15 @@ def _load_decisions(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Prob
                 )
             )
     return raw, table, problems
+
+
+def _placement_column(raw: RawTable) -> str:
+    """The placement ID column as the file names it (``Placement ID``, say)."""
+    for col in raw.data.columns:
+        f = DECISIONS.field_for(str(col))
+        if f is not None and f.name == "placement_id":
+            return str(col)
+    return "placement_id"
 
 
 def _repeated_pairs(table: pd.DataFrame, among: pd.Index | None = None) -> list[list[int]]:
@@ -178,7 +187,7 @@ def _keep_exclusions(
             out.append(
                 raw.problem(
                     i,
-                    "placement_id",
+                    _placement_column(raw),
                     str(table.at[i, "placement_id"]),  # the child: the row's ID
                     f"the same child and placement are {what} on row {kept}, which is applied"
                     + ("; this copy is not needed" if same else "; this pin is not obeyed"),

@@ -337,3 +337,22 @@ def test_pin_that_leaves_a_sibling_out_says_so() -> None:
         "(rule 13 (risk to animals)) cannot go there too: while this pin holds, siblings "
         "who cannot join the child are not placed."
     )
+
+
+def test_repeated_pair_names_the_other_rows_and_the_column_as_written(tmp_path: Path) -> None:
+    """Each row repeating a pair names the other rows, not itself, and the column as the
+    file heads it (was: the second row said "also on row(s) 3" of itself, under
+    "placement_id" though the file says "Placement ID")."""
+    from sufficiency.io.decisions import load_decisions
+
+    path = tmp_path / "decisions.csv"
+    path.write_text(
+        "Child ID,Placement ID,decision,reason,decided_by,until\n"
+        "C1,P1,exclude,no,J Smith,\nC1,P1,exclude,no,J Smith,\n",
+        encoding="utf-8",
+    )
+    _, problems = load_decisions(path)
+    assert [(p.row, p.column, p.message.split(";")[0]) for p in problems] == [
+        (2, "Placement ID", "the same child and placement also have a decision on row(s) 3"),
+        (3, "Placement ID", "the same child and placement also have a decision on row(s) 2"),
+    ]
