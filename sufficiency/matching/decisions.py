@@ -154,16 +154,17 @@ def _siblings_left_out(prob: MatchProblem, c: int, p: int, excluded: set[tuple[i
     out = []
     for s in (s for s in group if s != c):
         broken = rule_breaks(prob, np.array([s]), np.array([p]))[:, 0]
-        codes = [RULE_CODES[i] for i in np.nonzero(broken)[0] if RULE_CODES[i] != "decision"]
-        codes += ["decision"] if (s, p) in excluded else []
-        if codes:
-            out.append(f"{kid[s]} ({', '.join(rule_label(code) for code in codes)})")
+        why = [rule_label(RULE_CODES[i]) for i in np.nonzero(broken)[0]
+               if RULE_CODES[i] != "decision"]  # fmt: skip
+        why += ["excluded from it by a team decision"] if (s, p) in excluded else []
+        if why:
+            out.append(f"{kid[s]} ({', '.join(why)})")
     room = _room_for(prob, p, group)
     if not out and len(group) <= room:
         return ""
-    why = (f"{listed(out)} cannot go there too" if out
+    but = (f"{listed(out)} cannot go there too" if out
            else f"the placement has room for {room} of the {len(group)}")  # fmt: skip
-    return (f" Siblings must stay together, but {why}: while this pin holds, siblings who "
+    return (f" Siblings must stay together, but {but}: while this pin holds, siblings who "
             "cannot join the child are not placed.")  # fmt: skip
 
 

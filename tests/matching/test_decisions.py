@@ -356,3 +356,16 @@ def test_repeated_pair_names_the_other_rows_and_the_column_as_written(tmp_path: 
         (2, "Placement ID", "the same child and placement also have a decision on row(s) 3"),
         (3, "Placement ID", "the same child and placement also have a decision on row(s) 2"),
     ]
+
+
+def test_pin_that_leaves_an_excluded_sibling_out_says_the_team_excluded_them() -> None:
+    """The sibling left out by a pin because the team excluded them from that home is
+    said to be so in words, not as "rule 16 (decision)"."""
+    refs = referrals_frame([referral("C1", sibling_group="G1"), referral("C2", sibling_group="G1")])
+    plcs = placements_frame([placement("P1", vacancies=2), placement("P2", vacancies=2)])
+    params = Params(matching=MatchingParams(siblings="together"))
+    run = run_matching(refs, plcs, RUN_DATE, params, decisions=decisions_frame(
+        [decision("C1", "P1"), decision("C2", "P1", "exclude")]))  # fmt: skip
+    assert _where(run) == {"C1": "P1", "C2": None}
+    (pin,) = [n for n in _notes(run, "applied") if n["decision"] == "pin"]
+    assert "but C2 (excluded from it by a team decision) cannot go there too" in pin["note"]
