@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
-from sufficiency.io.schema import Field, TableSchema, check_table
-from sufficiency.io.tables import NightTable, RawTable, read_tables, split_rows
+from sufficiency.io.schema import Field, TableSchema, check_table, read_single_table
+from sufficiency.io.tables import NightTable, RawTable, split_rows
 
 DECISION_KINDS = {
     "pin": "pin",
@@ -93,11 +93,9 @@ def load_decisions(path: Path | str) -> tuple[pd.DataFrame, list[Problem]]:
 
 def _load_decisions(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
     """:func:`load_decisions` keeping the file's row index."""
-    tables = read_tables(Path(path), allow_empty=True)
-    raw: RawTable = max(
-        tables, key=lambda t: sum(DECISIONS.field_for(c) is not None for c in t.data.columns)
-    )
-    table, problems = check_table(raw, DECISIONS)
+    raw = read_single_table(path, DECISIONS, allow_empty=True)
+    table, found = check_table(raw, DECISIONS)
+    problems = [*raw.notes, *found]  # a title row skipped, another sheet of decisions
     for rows in _repeated_pairs(table):
         nums = [raw.row_number(int(i)) for i in rows]
         for i, num in zip(rows, nums, strict=True):

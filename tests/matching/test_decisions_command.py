@@ -202,3 +202,30 @@ def test_text_typed_as_a_formula_is_shown_as_written_in_the_report(tmp_path: Pat
     cells = {c.value: c.data_type for row in ws.iter_rows(min_row=2) for c in row if c.value}
     assert cells['=HYPERLINK("http://x.example","open")'] == "s"
     assert cells["=1+1"] == "s"
+
+
+def test_a_workbook_with_two_sheets_of_decisions_says_which_was_read(tmp_path: Path) -> None:
+    """A workbook holding this month's decisions and an old sheet is read as one sheet,
+    and a warning names both and the one read (was: the first read in silence, the
+    other's exclusions unapplied); a title row above the header is noted too."""
+    from openpyxl import Workbook
+
+    write_inputs(tmp_path)
+    wb = Workbook()
+    old = wb.active
+    old.title = "March (old)"
+    april = wb.create_sheet("April")
+    for ws, row in ((old, ["C3", "P2", "pin", "old", "J Smith"]),
+                    (april, ["C3", "P1", "exclude", "too far", "J Smith"])):  # fmt: skip
+        ws.append(["Team decisions"])
+        ws.append(["child_id", "placement_id", "decision", "reason", "decided_by", "until"])
+        ws.append(row)
+    wb.save(tmp_path / "decisions.xlsx")
+    res = _match(tmp_path, "out", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions",
+                 str(tmp_path / "decisions.xlsx"))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    notes = [n["note"] for n in json.loads((tmp_path / "out" / "summary.json").read_text())
+             ["input_notes"]]  # fmt: skip
+    assert any("has 2 sheets that read as decisions: March (old), April; only March (old) "
+               "is read" in n for n in notes), notes  # fmt: skip
+    assert any("row(s) above the header (a title) were skipped" in n for n in notes), notes
