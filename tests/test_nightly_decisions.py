@@ -11,7 +11,7 @@ import pandas as pd
 from test_nightly import DAY, _config, _store
 
 from sufficiency.io.atomic import sha256_file
-from sufficiency.nightly import EXIT_OK, run_nightly
+from sufficiency.nightly import EXIT_INPUT, EXIT_OK, run_nightly
 from sufficiency.store.team_decisions import add_decision, withdraw_decision
 
 
@@ -226,3 +226,16 @@ def test_decisions_made_on_pseudonymised_pages_reach_the_next_night(
     ]
     matches = pd.read_csv(out / "matches.csv").set_index("child_id")
     assert matches.loc[shown, "placement_id"] != home
+
+
+def test_a_decisions_file_that_is_not_there_is_an_input_error(tmp_path, sample_dir):
+    """``decisions`` naming a file that is not there (a share not mounted, a typo) stops
+    the match job as an input error naming the file (exit 1), not as "unexpected failure
+    (FileNotFoundError ...)" with a traceback in the log (exit 2)."""
+    cfg = _config(tmp_path, sample_dir, jobs=("match",))
+    cfg.write_text(cfg.read_text() + f'decisions = "{tmp_path / "decisions.csv"}"\n')
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_INPUT, report.messages
+    text = "\n".join(report.messages)
+    assert f"{tmp_path / 'decisions.csv'}: 1 error(s)" in text and "does not exist" in text
+    assert "unexpected failure" not in text

@@ -145,7 +145,8 @@ def match(
         if placements is None:
             raise TypeError("match() needs the placement register as well as the referrals")
         paths = {"referrals": referrals, "placements": placements, "decisions": decisions}
-        hashes |= {k: sha256_file(Path(p)) for k, p in paths.items() if p is not None}
+        # a file missing is said by the reading below, with the others' problems
+        hashes |= {k: sha256_file(Path(p)) for k, p in paths.items() if p and Path(p).is_file()}
         if progress is not None:
             progress("Reading the referrals and the placement register")
         tonight = read_tonight(
