@@ -149,9 +149,13 @@ def _free_nearest(
     if sibs:
         at = sorted({f"{kid[s]} at {pid[where[s]]}" for s in sibs})
         named = listed(at)
+        homes = np.unique(where[sibs])
+        ruled = rule_breaks(prob, np.full(len(homes), c), homes)[RULE_CODES.index("decision")]
+        cannot = ("the team excluded this child from it" if ruled.all()
+                  else "that placement cannot take this child as well")  # fmt: skip
         return (
             f"{_meeting(num_ok)} every hard rule, but the child's siblings must stay "
-            f"together ({named}) and that placement cannot take this child as well; the "
+            f"together ({named}) and {cannot}; the "
             f"{nearest}, would split the group. Consider a placement that can take "
             "the whole group, an extra vacancy or an exemption.",
             "siblings_together",

@@ -369,3 +369,7 @@ def test_pin_that_leaves_an_excluded_sibling_out_says_the_team_excluded_them() -
     assert _where(run) == {"C1": "P1", "C2": None}
     (pin,) = [n for n in _notes(run, "applied") if n["decision"] == "pin"]
     assert "but C2 (excluded from it by a team decision) cannot go there too" in pin["note"]
+    (row,) = run.unplaced.to_dict("records")  # C2 is told the team excluded them there
+    assert (
+        "must stay together (C1 at P1) and the team excluded this child from it;" in (row["reason"])
+    )
