@@ -129,8 +129,8 @@ def job_match(ctx: JobContext) -> JobOutcome:
         if name not in ctx.inputs:
             raise ConfigError(f"the match job needs nightly.{name} in the configuration")
     run = match(ctx.inputs["referrals"], ctx.inputs["placements"], run_date=ctx.run_date,
-                params=ctx.params, decisions=ctx.inputs.get("decisions"),
-                strict=ctx.params.nightly.strict, progress=ctx.stage)  # fmt: skip
+                params=ctx.params, decisions=ctx.inputs.get("decisions"), progress=ctx.stage,
+                strict=ctx.params.nightly.strict, pseudonym_key=ctx.pseudonym_key)  # fmt: skip
     records = match_records(run)  # the store keeps real IDs
     recorded = [n.as_dict() for n in run.decisions.notes]
     if ctx.pseudonym_key is not None:

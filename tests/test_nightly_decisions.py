@@ -11,7 +11,7 @@ import pandas as pd
 from test_nightly import DAY, _config, _store
 
 from sufficiency.io.atomic import sha256_file
-from sufficiency.nightly import EXIT_OK, run_nightly
+from sufficiency.nightly import EXIT_INPUT, EXIT_OK, run_nightly
 from sufficiency.store.team_decisions import add_decision, withdraw_decision
 
 
@@ -170,3 +170,72 @@ def test_pseudonymised_validation_quotes_no_903_child_id(tmp_path, sample_dir, m
     assert pseudonym(child, key.encode()) in validation
     for text in (validation, (tmp_path / "logs" / "nightly.log").read_text()):
         assert not re.search(rf"(?<![\w-]){child}(?![\w-])", text)
+
+
+def test_pseudonymised_night_hides_a_child_id_typed_in_lower_case(
+    tmp_path, sample_dir, monkeypatch
+):
+    """A decision typing a child's ID in lower case, twice (one copy applied, the other
+    listed as a warning), is applied to the child and names them nowhere in the outputs,
+    in either case: the warning quotes the placement, the note does not echo the ID."""
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text(
+        "child_id,placement_id,decision,reason,decided_by,until\n"
+        "r005,PL0017,exclude,carer said no,J Smith,\n"
+        "r005,PL0017,exclude,carer said no,J Smith,\n",
+        encoding="utf-8",
+    )
+    cfg = _config(tmp_path, sample_dir, jobs=("match",))
+    cfg.write_text(cfg.read_text() + f'decisions = "{decisions}"\n')
+    monkeypatch.setenv("SUFFICIENCY_PSEUDONYM_KEY", "a-secret-key-of-some-length")
+    report = run_nightly(cfg, DAY, pseudonymise=True)
+    assert report.exit_code == EXIT_OK, report.messages
+    summary = json.loads((tmp_path / "out" / "2026-04-01" / "match" / "summary.json").read_text())
+    assert [d["placement_id"] for d in summary["decisions"]["applied"]] == ["PL0017"]
+    texts = _texts(tmp_path / "out") | _texts(tmp_path / "logs")
+    assert not [f for f, t in texts.items() if re.search(r"(?<![\w-])r005(?![\w-])", t, re.I)]
+
+
+def test_decisions_made_on_pseudonymised_pages_reach_the_next_night(
+    tmp_path, sample_dir, monkeypatch
+):
+    """On a pseudonymised night the application shows children by pseudonym, so a
+    decision made there names the pseudonym; the next pseudonymised night applies it to
+    that child (was: ignored as "child C... is not in tonight's referrals", a pseudonym
+    of the pseudonym, and the child proposed where the team excluded them)."""
+    from sufficiency.pseudonymise import pseudonym
+
+    cfg = _config(tmp_path, sample_dir, jobs=("match",))
+    cfg.write_text(cfg.read_text() + 'decisions = "store"\n')
+    key = "a-secret-key-of-some-length"
+    monkeypatch.setenv("SUFFICIENCY_PSEUDONYM_KEY", key)
+    assert run_nightly(cfg, DAY, pseudonymise=True).exit_code == EXIT_OK
+    first = pd.read_csv(tmp_path / "out" / "2026-04-01" / "match" / "matches.csv")
+    shown = pseudonym("R001", key.encode())
+    home = first.set_index("child_id").loc[shown, "placement_id"]
+    store = _store(tmp_path)
+    add_decision(store, shown, home, "exclude", "carer said no", "J Smith")
+    store.close()
+
+    report = run_nightly(cfg, DAY + dt.timedelta(days=1), pseudonymise=True)
+    assert report.exit_code == EXIT_OK, report.messages
+    out = tmp_path / "out" / "2026-04-02" / "match"
+    summary = json.loads((out / "summary.json").read_text())
+    assert [(d["child_id"], d["placement_id"]) for d in summary["decisions"]["applied"]] == [
+        (shown, home)
+    ]
+    matches = pd.read_csv(out / "matches.csv").set_index("child_id")
+    assert matches.loc[shown, "placement_id"] != home
+
+
+def test_a_decisions_file_that_is_not_there_is_an_input_error(tmp_path, sample_dir):
+    """``decisions`` naming a file that is not there (a share not mounted, a typo) stops
+    the match job as an input error naming the file (exit 1), not as "unexpected failure
+    (FileNotFoundError ...)" with a traceback in the log (exit 2)."""
+    cfg = _config(tmp_path, sample_dir, jobs=("match",))
+    cfg.write_text(cfg.read_text() + f'decisions = "{tmp_path / "decisions.csv"}"\n')
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_INPUT, report.messages
+    text = "\n".join(report.messages)
+    assert f"{tmp_path / 'decisions.csv'}: 1 error(s)" in text and "does not exist" in text
+    assert "unexpected failure" not in text

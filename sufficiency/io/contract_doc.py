@@ -156,9 +156,16 @@ child-placement pair. `pin` means the match is agreed: the child goes there, unl
 the pin breaks a hard rule (it is then refused and the rule named). `exclude` means
 the child must not go there. A decision is ignored, and listed, when its child or
 placement is not in tonight's inputs or its `until` date is before the run date.
-A file with a header row and no decisions is valid.
+IDs are matched as written, else ignoring case and spaces when that finds one child
+or placement (the note says so). A file with a header row and no
+decisions is valid.
 
 Checks beyond the field rules: the same `child_id` and `placement_id` on two rows.
+A row with an error is set aside, except that an exclusion is kept in doubt: one whose
+only errors are in `reason`, `decided_by`, `until` or `decided_on` is applied (with no
+end date when `until` cannot be read), and of rows repeating a pair one is applied (an
+exclusion before a pin, then the latest `until`); the others are listed, a repeated pin
+beside an exclusion set aside. `--strict` refuses the file instead.
 """
 
 POSTCODES = """\

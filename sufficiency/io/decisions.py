@@ -9,13 +9,14 @@ What the matching does with each decision is in :mod:`sufficiency.matching.decis
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
-from sufficiency.io.schema import Field, TableSchema, check_table
-from sufficiency.io.tables import NightTable, RawTable, read_tables, split_rows
+from sufficiency.io.schema import Field, TableSchema, check_table, read_single_table
+from sufficiency.io.tables import NightTable, RawTable, split_rows
 
 DECISION_KINDS = {
     "pin": "pin",
@@ -92,36 +93,130 @@ def load_decisions(path: Path | str) -> tuple[pd.DataFrame, list[Problem]]:
 
 def _load_decisions(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
     """:func:`load_decisions` keeping the file's row index."""
-    tables = read_tables(Path(path), allow_empty=True)
-    raw: RawTable = max(
-        tables, key=lambda t: sum(DECISIONS.field_for(c) is not None for c in t.data.columns)
-    )
-    table, problems = check_table(raw, DECISIONS)
-    pair = table["child_id"].astype("string") + "\x1f" + table["placement_id"].astype("string")
-    dup = pair[pair.notna() & pair.duplicated(keep=False)]
-    for _, rows in dup.groupby(dup, sort=True).groups.items():
+    raw = read_single_table(path, DECISIONS, allow_empty=True)
+    table, found = check_table(raw, DECISIONS)
+    problems = [*raw.notes, *found]  # a title row skipped, another sheet of decisions
+    for rows in _repeated_pairs(table):
         nums = [raw.row_number(int(i)) for i in rows]
-        first = rows[0]
-        problems.append(
-            Problem(
-                raw.source,
-                nums[0],
-                raw.column_label("placement_id"),
-                f"{table.at[first, 'child_id']} / {table.at[first, 'placement_id']}",
-                "the same child and placement also have a decision on row(s) "
-                f"{', '.join(map(str, nums[1:]))}; keep one row per pair",
-                code="duplicate_decision",
+        for i, num in zip(rows, nums, strict=True):
+            others = ", ".join(str(n) for n in nums if n != num)
+            problems.append(
+                raw.problem(
+                    i,
+                    _placement_column(raw),
+                    str(table.at[i, "placement_id"]),  # the child: the row's ID
+                    f"the same child and placement also have a decision on row(s) {others}; "
+                    "keep one row per pair",
+                    code="duplicate_decision",
+                )
             )
-        )
     return raw, table, problems
+
+
+def _placement_column(raw: RawTable) -> str:
+    """The placement ID column as the file names it (``Placement ID``, say)."""
+    for col in raw.data.columns:
+        f = DECISIONS.field_for(str(col))
+        if f is not None and f.name == "placement_id":
+            return str(col)
+    return "placement_id"
+
+
+def _repeated_pairs(table: pd.DataFrame, among: pd.Index | None = None) -> list[list[int]]:
+    """Index labels of the rows sharing a child-placement pair, one list per pair."""
+    pair = table["child_id"].astype("string") + "\x1f" + table["placement_id"].astype("string")
+    if among is not None:
+        pair = pair.loc[among]
+    dup = pair[pair.notna() & pair.duplicated(keep=False)]
+    return [[int(i) for i in rows] for _, rows in sorted(dup.groupby(dup).groups.items())]
+
+
+#: Columns whose error does not stop an exclusion being applied: who, why and when.
+_DETAIL_COLUMNS = frozenset({"reason", "decided_by", "until", "decided_on"})
+#: What an exclusion kept in spite of an error in a detail column is recorded with.
+_DETAIL_FILL = {"reason": "(no reason given)", "decided_by": "(not recorded)"}
+_KEPT = (
+    "; the exclusion is applied all the same{until}, since a child is not placed where the "
+    "team said they must not go"
+)
+
+
+def _keep_exclusions(
+    raw: RawTable, table: pd.DataFrame, problems: list[Problem]
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Exclusions kept in doubt, rather than set aside: an exclusion whose only errors are
+    in who, why or when (``reason``, ``decided_by``, ``until``, ``decided_on``) is applied,
+    with no end date if ``until`` is not readable, and each error becomes a warning saying
+    so; of rows repeating a child-placement pair, one is applied (an exclusion before a
+    pin, the latest ``until`` first, blank meaning no end) and the others are listed."""
+    field = {p: DECISIONS.field_for(p.column) if p.column else None for p in problems}
+    by_row: dict[int | None, list[Problem]] = {}
+    for p in problems:
+        if p.severity == "error" and p.code != "duplicate_decision":
+            by_row.setdefault(p.row, []).append(p)
+    soft: set[int] = set()
+    exclude = (table["decision"] == "exclude").fillna(False)
+    for i in table.index:
+        found = by_row.get(raw.row_number(int(i)), [])
+        named = {f.name if (f := field[p]) else None for p in found}
+        if found and exclude[i] and named <= _DETAIL_COLUMNS:
+            soft.add(raw.row_number(int(i)))
+            for col, fill in _DETAIL_FILL.items():
+                if pd.isna(table.at[i, col]):
+                    table.at[i, col] = fill
+    out: list[Problem] = []
+    for p in problems:
+        if p.row in soft and p.severity == "error":
+            f = field[p]
+            until = ", with no end date" if f and f.name == "until" else ""
+            p = replace(p, severity="warning", message=p.message + _KEPT.format(until=until))
+        if p.code != "duplicate_decision":
+            out.append(p)
+    clean = table.index[[raw.row_number(int(i)) not in by_row or raw.row_number(int(i)) in soft
+                         for i in table.index]]  # fmt: skip
+    for rows in _repeated_pairs(table, clean):
+        order = sorted(rows, key=lambda i: (table.at[i, "decision"] != "exclude",
+                                            -_day(table.at[i, "until"]), int(i)))  # fmt: skip
+        first = order[0]
+        kept = raw.row_number(int(first))
+        what = "excluded" if table.at[first, "decision"] == "exclude" else "pinned"
+        for i in order[1:]:
+            same = table.at[i, "decision"] == table.at[first, "decision"]
+            out.append(
+                raw.problem(
+                    i,
+                    _placement_column(raw),
+                    str(table.at[i, "placement_id"]),  # the child: the row's ID
+                    f"the same child and placement are {what} on row {kept}, which is applied"
+                    + ("; this copy is not needed" if same else "; this pin is not obeyed"),
+                    severity="warning" if same else "error",
+                    code="duplicate_decision",
+                )
+            )
+            if same:
+                table = table.drop(index=i)
+    return table, out
+
+
+def _day(value: object) -> int:
+    """A date as a day number for ordering, blank (no end) latest."""
+    return 10**9 if value is None or pd.isna(value) else pd.Timestamp(value).toordinal()  # type: ignore[arg-type]
 
 
 def read_decisions_for_night(path: Path | str, *, strict: bool = False) -> NightTable:
     """Read a decisions file for tonight's run: a row with an error is set aside (listed
     with the run's other rows set aside, so the team sees it was not applied) and the
     rest applied; ``strict`` refuses instead. A file the run cannot use at all (a
-    required column missing) is refused."""
+    required column missing) is refused.
+
+    An exclusion is not set aside for an error in who, why or when, nor for being
+    written twice: it is applied and the error listed as a warning
+    (:func:`_keep_exclusions`), since setting it aside could place a child where the
+    team said they must not go.
+    """
     raw, table, problems = _load_decisions(path)
+    if not strict and not any(p.severity == "error" and p.row is None for p in problems):
+        table, problems = _keep_exclusions(raw, table, problems)
     return split_rows(raw, table, problems, "child_id", strict)
 
 

@@ -28,8 +28,15 @@ from sufficiency.codes import (
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.geo import PostcodeStatus, directory, known_upper_tier_codes
 from sufficiency.io.decisions import read_decisions_for_night
-from sufficiency.io.schema import Field, TableSchema, check_table, column_key, mask_value
-from sufficiency.io.tables import NightTable, RawTable, read_tables, split_rows
+from sufficiency.io.schema import (
+    Field,
+    TableSchema,
+    check_table,
+    column_key,
+    mask_value,
+    read_single_table,
+)
+from sufficiency.io.tables import NightTable, RawTable, split_rows
 
 SUITABILITY = {
     "preferred": "preferred",
@@ -356,36 +363,6 @@ PLACEMENTS = _tonight(
 
 
 # --- Shared helpers ---------------------------------------------------------
-
-
-def read_single_table(
-    path: Path | str, schema: TableSchema, *, allow_empty: bool = False
-) -> RawTable:
-    """Read a CSV, or the sheet of a workbook whose columns best fit ``schema`` (the first
-    of equals). Other sheets with columns of ``schema`` are named in a warning in the
-    table's ``notes``: a workbook holding tonight's referrals and an old copy must not
-    have one read in silence."""
-    tables = read_tables(Path(path), allow_empty=allow_empty)
-    if len(tables) == 1:
-        return tables[0]
-    fits = [sum(schema.field_for(c) is not None for c in t.data.columns) for t in tables]
-    best = tables[fits.index(max(fits))]
-
-    def sheet(t: RawTable) -> str:  # a sheet's source is "file[sheet]"
-        return t.source[t.source.rindex("[") + 1 : -1]
-
-    sheets = [sheet(t) for t, n in zip(tables, fits, strict=True) if n]
-    if len(sheets) < 2:
-        return best
-    why = "the best fit" if fits.count(max(fits)) == 1 else "the first"
-    note = Problem(
-        str(path), None, None, None,
-        f"has {len(sheets)} sheets that read as {schema.name}: {', '.join(sheets)}; only "
-        f"{sheet(best)} is read ({why} of them); delete or rename the other "
-        f"{'sheet' if len(sheets) == 2 else 'sheets'} if it is not tonight's",
-        severity="warning", code="other_sheets",
-    )  # fmt: skip
-    return replace(best, notes=(*best.notes, note))
 
 
 def postcode_problems(

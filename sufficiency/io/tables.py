@@ -389,10 +389,6 @@ def split_rows(
                     replace(p, row=num, message=duplicate_message(id_col, others))
                 )
             continue
-        elif p.code == "duplicate_decision":  # every row of the pair: which holds is unknown
-            pair = table[["child_id", "placement_id"]]
-            same = (pair == pair.loc[idx]).all(axis=1).fillna(False)
-            rows = list(table.index[same.to_numpy(bool)])
         for r in rows:
             bad.setdefault(r, []).append(p)
     records = []

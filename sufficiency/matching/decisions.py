@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -28,6 +29,7 @@ import pandas as pd
 
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import RULE_CODES, broken_text, children_conflict, rule_breaks
+from sufficiency.vocabulary import listed
 
 Status = Literal["applied", "ignored", "refused"]
 #: Columns of the "Decisions" sheet, in order.
@@ -140,6 +142,32 @@ def _room_for(prob: MatchProblem, p: int, kids: list[int]) -> int:
     return int(prob.place_capacity[p])
 
 
+def _siblings_left_out(prob: MatchProblem, c: int, p: int, excluded: set[tuple[int, int]]) -> str:
+    """What a pin of child ``c`` to ``p`` means for siblings who must stay together but
+    cannot all go there (a rule, a team exclusion or too little room): they are not
+    placed while it holds. Empty when every sibling can join the child."""
+    g = int(prob.child_group[c])
+    if g < 0:
+        return ""
+    group = [int(s) for s in np.nonzero(prob.child_group == g)[0]]
+    kid = prob.referrals["child_id"].astype(str).to_numpy(object)
+    out = []
+    for s in (s for s in group if s != c):
+        broken = rule_breaks(prob, np.array([s]), np.array([p]))[:, 0]
+        why = [rule_label(RULE_CODES[i]) for i in np.nonzero(broken)[0]
+               if RULE_CODES[i] != "decision"]  # fmt: skip
+        why += ["excluded from it by a team decision"] if (s, p) in excluded else []
+        if why:
+            out.append(f"{kid[s]} ({', '.join(why)})")
+    room = _room_for(prob, p, group)
+    if not out and len(group) <= room:
+        return ""
+    but = (f"{listed(out)} cannot go there too" if out
+           else f"the placement has room for {room} of the {len(group)}")  # fmt: skip
+    return (f" Siblings must stay together, but {but}: while this pin holds, siblings who "
+            "cannot join the child are not placed.")  # fmt: skip
+
+
 def _set_aside_ids(set_aside: pd.DataFrame | None) -> dict[str, set[str]]:
     """The IDs on referral and register rows set aside for errors, by ``file_kind``."""
     out: dict[str, set[str]] = {"referrals": set(), "placements": set()}
@@ -150,12 +178,36 @@ def _set_aside_ids(set_aside: pd.DataFrame | None) -> dict[str, set[str]]:
     return out
 
 
+def _fold(value: str) -> str:
+    return "".join(value.split()).upper()
+
+
+def _as_written(column: pd.Series, known: set[str]) -> list[tuple[str, str]]:
+    """Each ID as tonight's inputs write it, and as the decisions wrote it when they differ.
+
+    An ID not in ``known`` as written is taken as the one known ID it matches ignoring
+    case and spaces (a team typing ``r025`` for ``R025`` in Excel): an exclusion is not
+    dropped for it. An ID matching none, or more than one, is kept as written."""
+    by_fold: dict[str, list[str]] = {}
+    for k in known:
+        by_fold.setdefault(_fold(k), []).append(k)
+    out = []
+    for value in column.astype(str):
+        match = by_fold.get(_fold(value), [])
+        if value in known or len(match) != 1:
+            out.append((value, ""))
+        else:
+            out.append((match[0], value))
+    return out
+
+
 def apply_decisions(
     prob: MatchProblem,
     decisions: pd.DataFrame | None,
     *,
     siblings_together: bool = False,
     set_aside: pd.DataFrame | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> tuple[MatchProblem, DecisionOutcome]:
     """The problem with tonight's valid decisions as the ``decision`` rule, and a note on each.
 
@@ -170,20 +222,42 @@ def apply_decisions(
     set_aside
         Input rows set aside for errors (``file_kind`` and ``id`` columns): a decision on
         a child or placement whose row was set aside says so, not that it is missing.
+    aliases
+        Other names of tonight's children, to their IDs: on a pseudonymised night the
+        pseudonyms its outputs showed, where the team made the decision.
     """
     if decisions is None or decisions.empty:
         return prob, DecisionOutcome()
     kid_row = {str(c): i for i, c in enumerate(prob.referrals["child_id"])}
     place_row = {str(p): i for i, p in enumerate(prob.placements["placement_id"])}
-    table = decisions.assign(
-        child_id=decisions["child_id"].astype(str),
-        placement_id=decisions["placement_id"].astype(str),
-    ).sort_values(["child_id", "placement_id", "decision"], kind="stable")
+    aside = _set_aside_ids(set_aside)
+    other_names = dict(aliases or {})
+    kid_ids = [
+        (other_names[c], "") if c in other_names and c not in kid_row else (c, w)
+        for c, w in _as_written(decisions["child_id"], {*kid_row, *aside["referrals"]})
+    ]
+    place_ids = _as_written(decisions["placement_id"], {*place_row, *aside["placements"]})
+    # the child's ID as typed is not repeated: a pseudonymised night would not hide it
+    written = [
+        " and ".join(w for w, v in (("the child's ID", cv), (f"{pk} as {pv!r}", pv)) if v)
+        for (_, cv), (pk, pv) in zip(kid_ids, place_ids, strict=True)
+    ]
+    # one decision typed twice in different cases is one decision (a pin is then not
+    # "pinned to more than one placement"); the copy typed as tonight's inputs is kept
+    table = (
+        decisions.assign(
+            child_id=[k for k, _ in kid_ids],
+            placement_id=[k for k, _ in place_ids],
+            written_as=written,
+            typed=[bool(w) for w in written],
+        )
+        .sort_values(["child_id", "placement_id", "decision", "typed"], kind="stable")
+        .drop_duplicates(["child_id", "placement_id", "decision"])
+    )
     status: dict[int, tuple[Status, str]] = {}
     pins: list[int] = []
     excluded: set[tuple[int, int]] = set()
     rows = table.to_dict("records")
-    aside = _set_aside_ids(set_aside)
     for k, r in enumerate(rows):
         until = _date(r.get("until"))
         if until is not None and until < prob.run_date:  # over, whoever is referred tonight
@@ -267,13 +341,17 @@ def apply_decisions(
         c, p = where(k)
         pin[c] = p
         status[k] = ("applied", "the child is matched to this placement.")
+        if siblings_together:
+            status[k] = ("applied", status[k][1] + _siblings_left_out(prob, c, p, excluded))
     n_p = max(prob.num_placements, 1)
     keys = np.array(sorted(c * n_p + p for c, p in excluded), np.int64)
     notes = tuple(
         DecisionNote(
             child_id=r["child_id"], placement_id=r["placement_id"], decision=r["decision"],
             reason=str(r["reason"]), decided_by=str(r["decided_by"]), until=_date(r.get("until")),
-            decided_on=_date(r.get("decided_on")), status=status[k][0], note=status[k][1],
+            decided_on=_date(r.get("decided_on")), status=status[k][0],
+            note=status[k][1] + (f" (The decisions write {r['written_as']}, in another "
+                                 "case or spacing.)" if r["written_as"] else ""),
         )
         for k, r in enumerate(rows)
     )  # fmt: skip

@@ -34,6 +34,16 @@ def _nearest(prob: MatchProblem, c: int, among: np.ndarray) -> int | None:
     return int(among[np.lexsort((among, cost, key))[0]])
 
 
+def _ruled_out_by_team(prob: MatchProblem, c: int) -> np.ndarray:
+    """The placements that break only the ``decision`` rule for child ``c``."""
+    if prob.decision_excluded is None or not len(prob.decision_excluded):
+        return np.zeros(0, np.int64)
+    all_p = np.arange(prob.num_placements)
+    broken = rule_breaks(prob, np.full(len(all_p), c), all_p)
+    only = broken[RULE_CODES.index("decision")] & (broken.sum(axis=0) == 1)
+    return all_p[only]
+
+
 def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = False) -> pd.DataFrame:
     """One row per unplaced child: a reason sentence, exclusions per rule, nearest option."""
     counts = result.candidates.excluded_counts
@@ -52,6 +62,18 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
         option = "nearest option" if known else "cheapest option (the child's home is not known)"
         if prob.num_placements == 0:
             reason = "No placements were offered in tonight's register; search for a vacancy."
+        elif num_ok[c] == 0 and (ruled := _ruled_out_by_team(prob, c)).size:
+            # the team's exclusions, not the register, leave the child nowhere to go
+            home = int(ruled[0] if (q := _nearest(prob, c, ruled)) is None else q)
+            near_id, breaks = str(prob.placements["placement_id"].iat[home]), "decision"
+            near_miles = float(pair_distances(prob, np.array([c]), np.array([home]))[0][0])
+            ids = listed([str(prob.placements["placement_id"].iat[int(q)]) for q in ruled])
+            reason = (
+                "No placement meets every hard rule because of the team's decisions: "
+                f"{counted(ruled.size, 'placement')} ({ids}) meet every other rule but "
+                f"the team excluded the child from them; the {option} is {near_id}. Review "
+                "the exclusions, or consider a wider search or an exemption."
+            )
         elif num_ok[c] == 0 and (p := _nearest(prob, int(c), all_p)) is not None:
             broken = rule_breaks(prob, np.array([c]), np.array([p]))[:, 0]
             codes = [RULE_CODES[i] for i in np.nonzero(broken)[0]]
@@ -127,9 +149,13 @@ def _free_nearest(
     if sibs:
         at = sorted({f"{kid[s]} at {pid[where[s]]}" for s in sibs})
         named = listed(at)
+        homes = np.unique(where[sibs])
+        ruled = rule_breaks(prob, np.full(len(homes), c), homes)[RULE_CODES.index("decision")]
+        cannot = ("the team excluded this child from it" if ruled.all()
+                  else "that placement cannot take this child as well")  # fmt: skip
         return (
             f"{_meeting(num_ok)} every hard rule, but the child's siblings must stay "
-            f"together ({named}) and that placement cannot take this child as well; the "
+            f"together ({named}) and {cannot}; the "
             f"{nearest}, would split the group. Consider a placement that can take "
             "the whole group, an extra vacancy or an exemption.",
             "siblings_together",

@@ -88,6 +88,7 @@ def match(
     started: float | None = None,
     input_sha256: Mapping[str, str] | None = None,
     progress: Callable[[str], None] | None = None,
+    pseudonym_key: bytes | None = None,
 ) -> MatchRun:
     """Read tonight's referrals and placement register, propose the best matches and
     explain the outcome.
@@ -119,6 +120,10 @@ def match(
     progress
         Called with a few words as each stage starts (reading the inputs when given
         paths, building the candidates, solving, explaining); ``print`` will do.
+    pseudonym_key
+        The key of a night whose outputs name children by pseudonym: a decision may name
+        a child by the pseudonym the team saw (made in the web application on such a
+        night's pages) and is applied to that child.
 
     Raises
     ------
@@ -140,7 +145,8 @@ def match(
         if placements is None:
             raise TypeError("match() needs the placement register as well as the referrals")
         paths = {"referrals": referrals, "placements": placements, "decisions": decisions}
-        hashes |= {k: sha256_file(Path(p)) for k, p in paths.items() if p is not None}
+        # a file missing is said by the reading below, with the others' problems
+        hashes |= {k: sha256_file(Path(p)) for k, p in paths.items() if p and Path(p).is_file()}
         if progress is not None:
             progress("Reading the referrals and the placement register")
         tonight = read_tonight(
@@ -151,7 +157,7 @@ def match(
     return run_matching(tonight.referrals.table, tonight.placements.table, run_date, params,
                         input_sha256=hashes, set_aside=tonight.set_aside,
                         notes=tonight.problems, decisions=table, started=started,
-                        progress=progress)  # fmt: skip
+                        progress=progress, pseudonym_key=pseudonym_key)  # fmt: skip
 
 
 def run_matching(
@@ -166,6 +172,7 @@ def run_matching(
     decisions: pd.DataFrame | None = None,
     started: float | None = None,
     progress: Callable[[str], None] | None = None,
+    pseudonym_key: bytes | None = None,
 ) -> MatchRun:
     """Optimise tonight's matches, run the greedy baseline and explain the outcome.
 
@@ -175,7 +182,7 @@ def run_matching(
     table (:func:`sufficiency.io.decisions.read_decisions`). ``started`` (a
     ``time.perf_counter()`` reading, default now) is when the run began: the time limit
     counts from it, reading the inputs included. ``progress`` is told each stage as it
-    starts.
+    starts. With ``pseudonym_key`` a decision may name a child by their pseudonym.
     """
     say = progress or (lambda _stage: None)
     mp = params.matching
@@ -184,8 +191,9 @@ def run_matching(
     stages.lap("reading")
     say("Building the candidate placements for each child")
     prob = build_problem(referrals, placements, run_date, mp)
+    aliases = _pseudonyms(referrals, set_aside, pseudonym_key)
     prob, outcome = apply_decisions(prob, decisions, siblings_together=together,
-                                    set_aside=set_aside)  # fmt: skip
+                                    set_aside=set_aside, aliases=aliases)  # fmt: skip
     stages.lap("problem")
     say("Finding the best matches")
     result = solve(prob, mp, started=started) if prob.num_children else _nobody(prob, mp)
@@ -262,6 +270,21 @@ def run_matching(
         referrals=referrals,
         placements=placements,
     )
+
+
+def _pseudonyms(
+    referrals: pd.DataFrame, set_aside: pd.DataFrame | None, key: bytes | None
+) -> dict[str, str]:
+    """Each referred child's pseudonym under ``key`` (none without a key), to their ID."""
+    if key is None:
+        return {}
+    from sufficiency.pseudonymise import pseudonym
+
+    ids = [str(c) for c in referrals["child_id"]]
+    if set_aside is not None and len(set_aside):
+        kind = set_aside["file_kind"] == "referrals"
+        ids += [str(i) for i in set_aside.loc[kind, "id"] if pd.notna(i)]
+    return {pseudonym(c, key): c for c in ids}
 
 
 def pseudonymise_run(run: MatchRun, child_ids: Iterable[str], key: bytes) -> MatchRun:

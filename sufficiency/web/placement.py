@@ -25,7 +25,9 @@ from sufficiency.errors import StoreError
 from sufficiency.io.atomic import sha256_file
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import audit
+from sufficiency.store.store import utc
 from sufficiency.store.team_decisions import (
+    Decision,
     add_decision,
     decisions_in_force,
     withdraw_decision,
@@ -53,6 +55,20 @@ class Tonight:
     children: pd.DataFrame  # "Children placed"
     not_placed: pd.DataFrame  # "Not placed"
     options: pd.DataFrame  # "Other options"
+    started_at: dt.datetime | None = None  # decisions made later were not read by it
+
+    def last_run(self, d: Decision) -> str:
+        """What this run did with decision ``d`` (made in the application), in a sentence:
+        the team sees a pin refused or a decision ignored beside the decision itself."""
+        if self.started_at is not None and d.decided_at > self.started_at:
+            return f"Made after matching run {self.run_id} started: the next run uses it."
+        for status, rows in (self.summary.get("decisions") or {}).items():
+            for r in rows:
+                if (r["child_id"], r["placement_id"], r["decision"]) == (
+                    d.child_id, d.placement_id, d.decision,
+                ):  # fmt: skip
+                    return f"Matching run {self.run_id} {status} it: {r['note']}"
+        return f"Matching run {self.run_id} did not read it (it was not run with these decisions)."
 
     def child_ids(self) -> list[str]:
         return sorted(set(self.children["Child"]) | set(self.not_placed["Child"]))
@@ -135,6 +151,7 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
         sheets["Children placed"],
         sheets["Not placed"],
         sheets["Other options"],
+        utc(run.get("started_at")),
     )
     with _lock:
         _cache[key] = result
@@ -291,7 +308,11 @@ def withdraw(ctx: Ctx) -> Response:
 
 
 def decisions(ctx: Ctx) -> Response:
-    return render(ctx, "decisions.html", decisions=decisions_in_force(ctx.store))
+    try:
+        last = tonight(ctx.store).last_run
+    except NoRun:
+        last = None
+    return render(ctx, "decisions.html", decisions=decisions_in_force(ctx.store), last_run=last)
 
 
 def changes(ctx: Ctx) -> Response:

@@ -292,3 +292,84 @@ def test_decisions_file_reads_pins_and_header_only_file(tmp_path: Path) -> None:
     assert table["until"].iloc[0] == pd.Timestamp("2026-03-31")
     path.write_text("child_id,placement_id,decision,reason,decided_by,until\n", encoding="utf-8")
     assert read_decisions(path).empty
+
+
+def test_child_left_unplaced_by_exclusions_is_told_so() -> None:
+    """A child whose only possible homes the team excluded is told that the team's
+    decisions leave nowhere, naming those homes (was: "the most limiting were age ..."
+    and "consider a wider search", as if the register had nothing)."""
+    refs = referrals_frame([referral("C1", age=10)])
+    plcs = placements_frame([
+        placement("P1"), placement("P2", weekly_cost=700.0),
+        placement("P3", age_min=0, age_max=5, weekly_cost=500.0),
+    ])  # fmt: skip
+    run = run_matching(refs, plcs, RUN_DATE, Params(), decisions=decisions_frame(
+        [decision("C1", "P1", "exclude"), decision("C1", "P2", "exclude")]))  # fmt: skip
+    (row,) = run.unplaced.to_dict("records")
+    assert row["reason"].startswith(
+        "No placement meets every hard rule because of the team's decisions: 2 placements "
+        "(P1 and P2) meet every other rule but the team excluded the child from them; the "
+        "nearest option is P1."
+    )
+    assert (row["nearest_placement_id"], row["nearest_breaks"]) == ("P1", "decision")
+    assert row["excluded_decision"] == 2
+
+
+def test_pin_that_leaves_a_sibling_out_says_so() -> None:
+    """With siblings kept together, a pin of one sibling to a home another sibling cannot
+    go to (here: a risk to animals, the home has pets) leaves that sibling unplaced; the pin's note
+    says so and why (was: "the child is matched to this placement" and nothing more)."""
+    refs = referrals_frame([
+        referral("C1", sibling_group="G1", age=3),
+        referral("C2", sibling_group="G1", age=12, pets="no", risks=("harm_animals",)),
+    ])  # fmt: skip
+    plcs = placements_frame([
+        placement("P1", vacancies=2, has_pets=True),
+        placement("P2", vacancies=2, weekly_cost=700.0),
+    ])  # fmt: skip
+    params = Params(matching=MatchingParams(siblings="together"))
+    run = run_matching(refs, plcs, RUN_DATE, params,
+                       decisions=decisions_frame([decision("C1", "P1")]))  # fmt: skip
+    assert _where(run) == {"C1": "P1", "C2": None}
+    (note,) = _notes(run, "applied")
+    assert note["note"] == (
+        "the child is matched to this placement. Siblings must stay together, but C2 "
+        "(rule 13 (risk to animals)) cannot go there too: while this pin holds, siblings "
+        "who cannot join the child are not placed."
+    )
+
+
+def test_repeated_pair_names_the_other_rows_and_the_column_as_written(tmp_path: Path) -> None:
+    """Each row repeating a pair names the other rows, not itself, and the column as the
+    file heads it (was: the second row said "also on row(s) 3" of itself, under
+    "placement_id" though the file says "Placement ID")."""
+    from sufficiency.io.decisions import load_decisions
+
+    path = tmp_path / "decisions.csv"
+    path.write_text(
+        "Child ID,Placement ID,decision,reason,decided_by,until\n"
+        "C1,P1,exclude,no,J Smith,\nC1,P1,exclude,no,J Smith,\n",
+        encoding="utf-8",
+    )
+    _, problems = load_decisions(path)
+    assert [(p.row, p.column, p.message.split(";")[0]) for p in problems] == [
+        (2, "Placement ID", "the same child and placement also have a decision on row(s) 3"),
+        (3, "Placement ID", "the same child and placement also have a decision on row(s) 2"),
+    ]
+
+
+def test_pin_that_leaves_an_excluded_sibling_out_says_the_team_excluded_them() -> None:
+    """The sibling left out by a pin because the team excluded them from that home is
+    said to be so in words, not as "rule 16 (decision)"."""
+    refs = referrals_frame([referral("C1", sibling_group="G1"), referral("C2", sibling_group="G1")])
+    plcs = placements_frame([placement("P1", vacancies=2), placement("P2", vacancies=2)])
+    params = Params(matching=MatchingParams(siblings="together"))
+    run = run_matching(refs, plcs, RUN_DATE, params, decisions=decisions_frame(
+        [decision("C1", "P1"), decision("C2", "P1", "exclude")]))  # fmt: skip
+    assert _where(run) == {"C1": "P1", "C2": None}
+    (pin,) = [n for n in _notes(run, "applied") if n["decision"] == "pin"]
+    assert "but C2 (excluded from it by a team decision) cannot go there too" in pin["note"]
+    (row,) = run.unplaced.to_dict("records")  # C2 is told the team excluded them there
+    assert (
+        "must stay together (C1 at P1) and the team excluded this child from it;" in (row["reason"])
+    )

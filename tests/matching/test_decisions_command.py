@@ -104,3 +104,128 @@ def test_bad_decision_row_is_set_aside_and_listed(tmp_path: Path) -> None:
     assert f"Error: {path}: 1 error(s), 0 warning(s)" in res.output
     assert "row 2, column decision: must be one of: exclude, pin (value 'maybe')" in res.output
     assert "Traceback" not in res.output
+
+
+def test_exclusions_typed_twice_or_with_a_bad_date_are_still_applied(tmp_path: Path) -> None:
+    """An exclusion is not set aside for a blemish in how it was typed: written twice,
+    or with an unreadable `until` (applied with no end date). Each is applied and the
+    blemish listed with file, row and column (was: set aside, and the child proposed
+    where the team said they must not go)."""
+    write_inputs(tmp_path)  # without decisions: C1 and C3 at P1, C2 at P2
+    path = tmp_path / "decisions.csv"
+    path.write_text(HEADER + "C3,P1,exclude,too far,J Smith,30-04-2026,\n"
+                    "C2,P2,exclude,no,J Smith,,\nC2,P2,exclude,no,J Smith,,\n",
+                    encoding="utf-8")  # fmt: skip
+    res = _match(tmp_path, "out", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions", str(path))
+    assert res.exit_code == 0, res.output
+    out = tmp_path / "out"
+    plan = pd.read_csv(out / "matches.csv")
+    assert not set(zip(plan["child_id"], plan["placement_id"], strict=True)) & {
+        ("C3", "P1"),
+        ("C2", "P2"),
+    }
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["set_aside"] == []
+    applied = [(d["child_id"], d["placement_id"]) for d in summary["decisions"]["applied"]]
+    assert sorted(applied) == [("C2", "P2"), ("C3", "P1")]
+    notes = {(n["row"], n["column"]): n["note"] for n in summary["input_notes"]}
+    assert "the exclusion is applied all the same, with no end date" in notes[(2, "until")]
+    assert notes[(4, "placement_id")].startswith(
+        "row 4, column placement_id: the same child and placement are excluded on row 3, "
+        "which is applied; this copy is not needed"
+    )
+    res = _match(tmp_path, "strict", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions",
+                 str(path), "--strict")  # fmt: skip
+    assert res.exit_code == 1 and "row 2, column until: is not a date" in res.output
+
+
+def test_decision_ids_typed_in_lower_case_are_matched(tmp_path: Path) -> None:
+    """IDs typed in another case or with spaces (``c1`` for ``C1``) are taken as the one
+    ID of tonight's inputs they match, and the note says how they were written (was:
+    ignored as "not in tonight's referrals", and the exclusion lost)."""
+    write_inputs(tmp_path)  # without decisions: C1 and C3 at P1
+    path = tmp_path / "decisions.csv"
+    path.write_text(HEADER + "c1,p1,exclude,carer said no,J Smith,,\n", encoding="utf-8")
+    res = _match(tmp_path, "out", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions", str(path))
+    assert res.exit_code == 0, res.output
+    plan = pd.read_csv(tmp_path / "out" / "matches.csv")
+    assert ("C1", "P1") not in set(zip(plan["child_id"], plan["placement_id"], strict=True))
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    (applied,) = summary["decisions"]["applied"]
+    assert (applied["child_id"], applied["placement_id"]) == ("C1", "P1")
+    assert applied["note"].endswith(
+        "(The decisions write the child's ID and P1 as 'p1', in another case or spacing.)"
+    )
+    assert "c1" not in applied["note"]  # pseudonymised nights would not hide it
+    # one pin typed twice in different cases is one pin, obeyed
+    path.write_text(HEADER + "C3,P2,pin,agreed,J Smith,,\nc3,p2,pin,agreed,J Smith,,\n",
+                    encoding="utf-8")  # fmt: skip
+    res = _match(tmp_path, "twice", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions",
+                 str(path))  # fmt: skip
+    summary = json.loads((tmp_path / "twice" / "summary.json").read_text())
+    assert [(d["child_id"], d["note"]) for d in summary["decisions"]["applied"]] == [
+        ("C3", "the child is matched to this placement.")
+    ]
+
+
+def test_a_pin_and_an_exclusion_of_one_pair_keep_the_exclusion(tmp_path: Path) -> None:
+    """The same pair pinned on one row and excluded on another: the exclusion is applied
+    and the pin set aside, each row naming the other (was: both set aside, so the child
+    could be placed where the team said they must not go)."""
+    write_inputs(tmp_path)
+    path = tmp_path / "decisions.csv"
+    path.write_text(HEADER + "C3,P1,pin,agreed,J Smith,,\nC3,P1,exclude,too far,A Patel,,\n",
+                    encoding="utf-8")  # fmt: skip
+    res = _match(tmp_path, "out", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions", str(path))
+    assert res.exit_code == 0, res.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    plan = pd.read_csv(tmp_path / "out" / "matches.csv")
+    assert ("C3", "P1") not in set(zip(plan["child_id"], plan["placement_id"], strict=True))
+    assert [(d["child_id"], d["placement_id"]) for d in summary["decisions"]["applied"]] == [
+        ("C3", "P1")
+    ]
+    (aside,) = summary["set_aside"]
+    assert aside["row"] == 2
+    assert "excluded on row 3, which is applied; this pin is not obeyed" in aside["problem"]
+
+
+def test_text_typed_as_a_formula_is_shown_as_written_in_the_report(tmp_path: Path) -> None:
+    """A reason or name beginning "=" (typed in the application or a spreadsheet) is text
+    in match_report.xlsx, never a formula Excel would run when the report is opened."""
+    write_inputs(tmp_path)
+    path = tmp_path / "decisions.csv"
+    path.write_text(HEADER + 'C3,P1,exclude,"=HYPERLINK(""http://x.example"",""open"")",=1+1,,\n',
+                    encoding="utf-8")  # fmt: skip
+    res = _match(tmp_path, "out", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions", str(path))
+    assert res.exit_code == 0, res.output
+    ws = load_workbook(tmp_path / "out" / "match_report.xlsx")["Decisions"]
+    cells = {c.value: c.data_type for row in ws.iter_rows(min_row=2) for c in row if c.value}
+    assert cells['=HYPERLINK("http://x.example","open")'] == "s"
+    assert cells["=1+1"] == "s"
+
+
+def test_a_workbook_with_two_sheets_of_decisions_says_which_was_read(tmp_path: Path) -> None:
+    """A workbook holding this month's decisions and an old sheet is read as one sheet,
+    and a warning names both and the one read (was: the first read in silence, the
+    other's exclusions unapplied); a title row above the header is noted too."""
+    from openpyxl import Workbook
+
+    write_inputs(tmp_path)
+    wb = Workbook()
+    old = wb.active
+    old.title = "March (old)"
+    april = wb.create_sheet("April")
+    for ws, row in ((old, ["C3", "P2", "pin", "old", "J Smith"]),
+                    (april, ["C3", "P1", "exclude", "too far", "J Smith"])):  # fmt: skip
+        ws.append(["Team decisions"])
+        ws.append(["child_id", "placement_id", "decision", "reason", "decided_by", "until"])
+        ws.append(row)
+    wb.save(tmp_path / "decisions.xlsx")
+    res = _match(tmp_path, "out", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions",
+                 str(tmp_path / "decisions.xlsx"))  # fmt: skip
+    assert res.exit_code == 0, res.output
+    notes = [n["note"] for n in json.loads((tmp_path / "out" / "summary.json").read_text())
+             ["input_notes"]]  # fmt: skip
+    assert any("has 2 sheets that read as decisions: March (old), April; only March (old) "
+               "is read" in n for n in notes), notes  # fmt: skip
+    assert any("row(s) above the header (a title) were skipped" in n for n in notes), notes

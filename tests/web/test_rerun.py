@@ -240,3 +240,24 @@ def test_claims_at_the_same_moment_let_exactly_one_through(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_pages_say_what_the_latest_run_did_with_each_decision(own, tmp_path):
+    """Beside each decision in force the pages say what the latest matching run did with
+    it: applied, or refused with the rule (was: a refused pin listed as if obeyed, beside
+    a proposal elsewhere), or that it was made after the run started."""
+    from sufficiency.store.team_decisions import decisions_in_force
+    from sufficiency.web.placement import tonight
+
+    then = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+    add_decision(own, "R002", "PL0002", "pin", "agreed at panel", "jsmith", now=then)
+    add_decision(own, "R004", "PL0032", "exclude", "too far from school", "jsmith", now=then)
+    _match(tmp_path, own.url, "second", "--decisions-from-store")
+    add_decision(own, "R005", "PL0032", "exclude", "carer said no", "jsmith")
+    t = tonight(own)
+    said = {d.child_id: t.last_run(d) for d in decisions_in_force(own)}
+    assert said["R002"].startswith(f"Matching run {t.run_id} refused it: the placement ")
+    assert said["R004"] == (
+        f"Matching run {t.run_id} applied it: the child is not matched to this placement."
+    )
+    assert said["R005"] == f"Made after matching run {t.run_id} started: the next run uses it."
