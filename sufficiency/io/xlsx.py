@@ -19,6 +19,20 @@ from typing import Any
 from sufficiency.io.atomic import atomic_path
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+#: The formulas our workbooks write: a sum over a range, or one cell less another.
+_OUR_FORMULA = re.compile(r"=(SUM\([A-Z]{1,3}\d+:[A-Z]{1,3}\d+\)|[A-Z]{1,3}\d+-[A-Z]{1,3}\d+)")
+
+
+def _text_not_formulas(wb: Any) -> None:
+    """Text from the inputs that begins with "=" (a scenario's name, a lever's label, a
+    decision's reason, a value quoted in a data-quality finding) is shown as written and
+    never run as a formula: only the formulas the workbooks themselves write stay ones."""
+    for ws in wb.worksheets:
+        for cell in ws._cells.values():  # the cells that exist; iter_rows would add empty ones
+            if cell.data_type == "f" and not (
+                isinstance(cell.value, str) and _OUR_FORMULA.fullmatch(cell.value)
+            ):
+                cell.data_type = "s"
 
 
 def _normalise_zip(src: Path, dst: Path, when: dt.datetime) -> None:
@@ -47,6 +61,7 @@ def save_workbook(
     wb.properties.modified = when
     wb.properties.creator = "sufficiency"
     wb.properties.lastModifiedBy = "sufficiency"
+    _text_not_formulas(wb)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".xlsx-") as work:
