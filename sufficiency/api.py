@@ -27,7 +27,7 @@ import pandas as pd
 
 from sufficiency.commissioning.levers import Levers, load_levers
 from sufficiency.commissioning.run import CommissionResult, commission_params, run_commission
-from sufficiency.config import ForecastParams, Params, with_overrides
+from sufficiency.config import ForecastParams, Params, option_date, with_overrides
 from sufficiency.finance.inputs import read_budget, read_costs
 from sufficiency.finance.report import default_costs
 from sufficiency.finance.run import SpendResult, YearSpend, run_spend
@@ -60,6 +60,8 @@ __all__ = [
 #: A 903 history: already read, or the folder (or file) to read it from.
 History: TypeAlias = "SSDA903History | Path | str"
 PathLike: TypeAlias = Path | str
+#: A day: a date (or datetime, or pandas Timestamp) or text in the form YYYY-MM-DD.
+Day: TypeAlias = dt.date | pd.Timestamp | str
 
 
 def forecast_params(
@@ -81,6 +83,17 @@ def forecast_params(
                           num_paths=num_paths, seed=seed)  # fmt: skip
 
 
+def _day(value: Day | None, name: str) -> pd.Timestamp | None:
+    """``value`` as a day (``None`` stays ``None``); ConfigError naming ``name`` if not one."""
+    return None if value is None else pd.Timestamp(option_date(value, name))
+
+
+def _days(values: Sequence[Day] | Day, name: str) -> list[pd.Timestamp]:
+    """Each of ``values`` (or the one day given) as a day."""
+    many = [values] if isinstance(values, str | dt.date) else list(values)
+    return [pd.Timestamp(option_date(v, name)) for v in many]
+
+
 def _history(
     history: History, strict: bool, stages: Callable[[str], None] | None = None
 ) -> SSDA903History:
@@ -93,11 +106,11 @@ def forecast(
     history: History,
     params: Params | None = None,
     *,
-    start: dt.date | pd.Timestamp | None = None,
+    start: Day | None = None,
     scenario: Scenario | PathLike | None = None,
     supply: SupplyPlan | PathLike | None = None,
     placements: pd.DataFrame | PathLike | None = None,
-    backtest_cutoffs: Sequence[dt.date | pd.Timestamp] = (),
+    backtest_cutoffs: Sequence[Day] | Day = (),
     horizon_months: int | None = None,
     num_paths: int | None = None,
     seed: int | None = None,
@@ -112,7 +125,7 @@ def forecast(
     params
         Configuration (:func:`~sufficiency.config.load_params`); defaults when ``None``.
     start
-        Last observed day (default: the end of the history).
+        Last observed day (default: the end of the history): a date or 'YYYY-MM-DD'.
     scenario
         A :class:`~sufficiency.forecast.scenario.Scenario` or its TOML file, simulated
         alongside the base forecast.
@@ -138,11 +151,13 @@ def forecast(
     Raises
     ------
     SufficiencyError
-        An input cannot be read, or the start date is outside the history.
+        An input cannot be read, a date is not a date, or the start date is outside the
+        history.
     """
 
     fparams = forecast_params(params, horizon_months=horizon_months, num_paths=num_paths,
                               seed=seed)  # fmt: skip
+    day, cutoffs = _day(start, "start"), _days(backtest_cutoffs, "backtest_cutoffs")
     scen = load_scenario(Path(scenario)) if isinstance(scenario, str | Path) else scenario
     plan = load_supply(Path(supply)) if isinstance(supply, str | Path) else supply
     register = (
@@ -152,11 +167,11 @@ def forecast(
     return run_forecast(
         read,
         fparams,
-        start=pd.Timestamp(start) if start is not None else None,
+        start=day,
         scenario=scen,
         supply=plan,
         placements=register,
-        backtest_cutoffs=[pd.Timestamp(c) for c in backtest_cutoffs],
+        backtest_cutoffs=cutoffs,
         progress=progress,
         stages=stages,
     )
@@ -164,7 +179,7 @@ def forecast(
 
 def backtest(
     history: History,
-    cutoffs: Sequence[dt.date | pd.Timestamp],
+    cutoffs: Sequence[Day] | Day,
     params: Params | None = None,
     *,
     horizon_months: int = 12,
@@ -178,7 +193,8 @@ def backtest(
     Parameters
     ----------
     cutoffs
-        Cutoff dates; each needs ``horizon_months`` of history after it.
+        Cutoff dates (or one), dates or 'YYYY-MM-DD'; each needs ``horizon_months`` of
+        history after it.
     params
         Configuration; defaults when ``None``.
     horizon_months
@@ -201,8 +217,9 @@ def backtest(
     """
 
     fparams = forecast_params(params, num_paths=num_paths, seed=seed)
+    days = _days(cutoffs, "cutoffs")
     read = _history(history, strict, progress)
-    return run_backtest(read, [pd.Timestamp(c) for c in cutoffs], horizon_months, fparams,
+    return run_backtest(read, days, horizon_months, fparams,
                         stages=progress)  # fmt: skip
 
 
@@ -213,11 +230,11 @@ def spend(
     budget: pd.DataFrame | PathLike | None = None,
     scenario: Scenario | PathLike | None = None,
     costs: PathLike | None = None,
-    start: dt.date | pd.Timestamp | None = None,
+    start: Day | None = None,
     horizon_months: int | None = None,
     num_paths: int | None = None,
     seed: int | None = None,
-    run_date: dt.date | None = None,
+    run_date: Day | None = None,
     strict: bool = False,
     progress: Callable[[int], None] | None = None,
     stages: Callable[[str], None] | None = None,
@@ -240,7 +257,7 @@ def spend(
     horizon_months, num_paths, seed
         Override the configuration's ``[forecast]`` values.
     run_date
-        Run date shown in the outputs (default: today).
+        Run date shown in the outputs (default: today); a date or 'YYYY-MM-DD'.
     progress
         Called with the month number as each simulation advances.
     stages
@@ -262,6 +279,8 @@ def spend(
     params = params or Params()
     fparams = forecast_params(params, horizon_months=horizon_months, num_paths=num_paths,
                               seed=seed)  # fmt: skip
+    day = _day(start, "start")
+    today = dt.date.today() if run_date is None else option_date(run_date, "run_date")
     unit_costs, actual = default_costs(params.finance), None
     if costs is not None:
         unit_costs, actual = read_costs(Path(costs), CATEGORIES, unit_costs)
@@ -269,11 +288,10 @@ def spend(
     scen = load_scenario(Path(scenario)) if isinstance(scenario, str | Path) else scenario
     return run_spend(
         _history(history, strict, stages), fparams, params.finance, costs=unit_costs,
-        run_date=run_date or dt.date.today(), actual_weekly_gbp=actual, budget=table,
+        run_date=today, actual_weekly_gbp=actual, budget=table,
         budget_source=str(budget) if not isinstance(budget, pd.DataFrame) else "budget table",
         scenario=scen,
-        start=pd.Timestamp(start) if start is not None else None,
-        progress=progress, stages=stages,
+        start=day, progress=progress, stages=stages,
     )  # fmt: skip
 
 

@@ -8,6 +8,9 @@ commissioning folders holds the same defaults as TOML, ready to paste);
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import re
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -382,3 +385,27 @@ def with_overrides(section: M, name: str, **overrides: Any) -> M:
         return type(section).model_validate({**section.model_dump(), **update})
     except ValidationError as exc:
         raise ConfigError(f"Invalid {name} option: {validation_message(exc)}") from None
+
+
+def option_date(value: object, name: str) -> dt.date:
+    """The day ``value`` names, given for the option ``name`` in the Python API.
+
+    A ``datetime.date``, a ``datetime.datetime`` or a pandas ``Timestamp`` (its day), or
+    text in the form YYYY-MM-DD. Other text is refused rather than guessed: '01/03/2025'
+    is 1 March to a council and 3 January to pandas.
+
+    Raises
+    ------
+    ConfigError
+        ``value`` is not one of those, naming the option.
+    """
+    day: object = value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        with contextlib.suppress(ValueError):
+            day = dt.date.fromisoformat(value.strip())
+    if isinstance(day, dt.date) and not isinstance(day, dt.datetime):
+        return day
+    raise ConfigError(
+        f"{name}: {value!r} is not a date; give a datetime.date or text in the form "
+        "YYYY-MM-DD, such as '2026-03-31' for 31 March 2026."
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import filecmp
 
 import pytest
@@ -47,3 +48,27 @@ def test_forecast_params_raises_option_out_of_range():
     """An option outside the model's range is a ConfigError naming it, not a traceback."""
     with pytest.raises(ConfigError, match="Invalid forecast option: num_paths"):
         api.forecast_params(num_paths=5)
+
+
+def test_dates_are_dates_or_iso_text_and_day_first_text_is_refused(sample_dir):
+    """'01/03/2025' was read month-first by pandas (3 January): the forecast silently
+    started two months early. Dates are dates or YYYY-MM-DD; other text is refused."""
+    history = sample_dir / "ssda903"
+    iso = api.forecast(history, start="2025-03-01", **QUICK)
+    assert iso.totals.iloc[0]["month"] == "2025-03-01"
+    assert iso.demand.equals(api.forecast(history, start=dt.date(2025, 3, 1), **QUICK).demand)
+    for bad in ("01/03/2025", 20250301, "yesterday"):
+        with pytest.raises(ConfigError, match=r"^start: .* is not a date; give a datetime.date"):
+            api.forecast(history, start=bad, **QUICK)
+    with pytest.raises(ConfigError, match=r"^cutoffs: '31/03/2024' is not a date"):
+        api.backtest(history, ["31/03/2024"], num_paths=20)
+    one = api.backtest(history, "2025-03-31", num_paths=20, horizon_months=3)
+    assert set(one.scores["cutoff"].astype(str)) == {"2025-03-31"}
+    assert api.spend(history, run_date="2026-04-01", **QUICK).run_date == dt.date(2026, 4, 1)
+    with pytest.raises(ConfigError, match=r"^run_date: "):
+        api.spend(history, run_date="1/4/2026", **QUICK)
+    run = api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                    run_date="2026-04-01")  # fmt: skip
+    assert run.summary.run_date == dt.date(2026, 4, 1)
+    with pytest.raises(ConfigError, match=r"^run_date: "):
+        api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv", run_date="1/4/2026")

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sufficiency.config import MatchingParams, Params, load_params
+from sufficiency.config import MatchingParams, Params, load_params, option_date
 from sufficiency.errors import Problem
 from sufficiency.io.atomic import sha256_file
 from sufficiency.io.inputs import Tonight, read_tonight
@@ -79,7 +79,7 @@ def match(
     referrals: Path | str | Tonight,
     placements: Path | str | None = None,
     *,
-    run_date: dt.date,
+    run_date: dt.date | str,
     params: Params | Path | str | None = None,
     decisions: Path | str | None = None,
     strict: bool = False,
@@ -99,7 +99,7 @@ def match(
         ``referrals`` alone, inputs already read with
         :func:`sufficiency.io.inputs.read_tonight` (their decisions included).
     run_date
-        Ages and availability are judged on this date.
+        Ages and availability are judged on this date (a date or 'YYYY-MM-DD').
     params
         Parameters, or a TOML file overriding ``configs/default.toml`` (default: the
         defaults).
@@ -125,9 +125,10 @@ def match(
     InputDataError
         An input cannot be used at all, or ``strict`` and a row has an error.
     ConfigError
-        The parameters file is not valid.
+        The parameters file is not valid, or ``run_date`` is not a date.
     """
     started = time.perf_counter() if started is None else started
+    run_date = option_date(run_date, "run_date")
     if not isinstance(params, Params):
         params = load_params(None if params is None else Path(params))
     params = matching_params(params, solver=solver, time_limit_seconds=time_limit_seconds)
