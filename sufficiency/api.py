@@ -1,7 +1,8 @@
 """The public Python API: one function per job, typed inputs, typed immutable results.
 
 Each function takes paths or already-read objects, a :class:`~sufficiency.config.Params`
-(defaults when ``None``; load a file with :func:`~sufficiency.config.load_params`) and
+or the path of its TOML file (defaults when ``None``; see
+:func:`~sufficiency.config.load_params`) and
 the command's options as keyword arguments with the command's defaults. Each returns a
 frozen result with the figures as attributes and a ``write(out_dir)`` that writes
 exactly the files the command writes. Nothing here prints; errors are
@@ -27,7 +28,7 @@ import pandas as pd
 
 from sufficiency.commissioning.levers import Levers, load_levers
 from sufficiency.commissioning.run import CommissionResult, commission_params, run_commission
-from sufficiency.config import ForecastParams, Params, option_date, with_overrides
+from sufficiency.config import ForecastParams, Params, as_params, option_date, with_overrides
 from sufficiency.finance.inputs import read_budget, read_costs
 from sufficiency.finance.report import default_costs
 from sufficiency.finance.run import SpendResult, YearSpend, run_spend
@@ -65,7 +66,7 @@ Day: TypeAlias = dt.date | pd.Timestamp | str
 
 
 def forecast_params(
-    params: Params | None = None,
+    params: Params | PathLike | None = None,
     *,
     horizon_months: int | None = None,
     num_paths: int | None = None,
@@ -76,9 +77,9 @@ def forecast_params(
     Raises
     ------
     ConfigError
-        An option is out of range.
+        An option is out of range, or ``params`` cannot be used.
     """
-    section = (params or Params()).forecast
+    section = as_params(params).forecast
     return with_overrides(section, "forecast", horizon_months=horizon_months,
                           num_paths=num_paths, seed=seed)  # fmt: skip
 
@@ -104,7 +105,7 @@ def _history(
 
 def forecast(
     history: History,
-    params: Params | None = None,
+    params: Params | PathLike | None = None,
     *,
     start: Day | None = None,
     scenario: Scenario | PathLike | None = None,
@@ -123,7 +124,8 @@ def forecast(
     Parameters
     ----------
     params
-        Configuration (:func:`~sufficiency.config.load_params`); defaults when ``None``.
+        Configuration, or its TOML file (:func:`~sufficiency.config.load_params`);
+        defaults when ``None``.
     start
         Last observed day (default: the end of the history): a date or 'YYYY-MM-DD'.
     scenario
@@ -180,7 +182,7 @@ def forecast(
 def backtest(
     history: History,
     cutoffs: Sequence[Day] | Day,
-    params: Params | None = None,
+    params: Params | PathLike | None = None,
     *,
     horizon_months: int = 12,
     num_paths: int | None = None,
@@ -196,7 +198,7 @@ def backtest(
         Cutoff dates (or one), dates or 'YYYY-MM-DD'; each needs ``horizon_months`` of
         history after it.
     params
-        Configuration; defaults when ``None``.
+        Configuration, or its TOML file; defaults when ``None``.
     horizon_months
         Months forecast from each cutoff (default 12).
     num_paths, seed
@@ -225,7 +227,7 @@ def backtest(
 
 def spend(
     history: History,
-    params: Params | None = None,
+    params: Params | PathLike | None = None,
     *,
     budget: pd.DataFrame | PathLike | None = None,
     scenario: Scenario | PathLike | None = None,
@@ -245,7 +247,7 @@ def spend(
     ----------
     params
         Configuration: ``[forecast]`` and ``[finance]`` (unit costs, inflation,
-        financial year); defaults when ``None``.
+        financial year), or its TOML file; defaults when ``None``.
     budget
         Budget table or file (``financial_year, cost_line, budget_gbp``).
     scenario
@@ -276,7 +278,7 @@ def spend(
         An input cannot be read, or a budget year lies outside the forecast.
     """
 
-    params = params or Params()
+    params = as_params(params)
     fparams = forecast_params(params, horizon_months=horizon_months, num_paths=num_paths,
                               seed=seed)  # fmt: skip
     day = _day(start, "start")
@@ -298,7 +300,7 @@ def spend(
 def commission(
     history: History,
     levers: Levers | PathLike,
-    params: Params | None = None,
+    params: Params | PathLike | None = None,
     *,
     num_paths: int | None = None,
     eval_paths: int | None = None,
@@ -319,8 +321,8 @@ def commission(
     levers
         Commissioning levers, or their TOML file (costs and sources).
     params
-        Configuration: ``[forecast]``, ``[finance]`` (inflation) and ``[commissioning]``;
-        defaults when ``None``.
+        Configuration: ``[forecast]``, ``[finance]`` (inflation) and ``[commissioning]``,
+        or its TOML file; defaults when ``None``.
     num_paths, eval_paths, seed, horizon_months, solver
         Override the configuration's ``[commissioning]`` values (1,000 paths to
         optimise on, 1,000 fresh paths to score on, seed 2026, 60 months, HiGHS).
@@ -352,7 +354,7 @@ def commission(
     """
 
     params = commission_params(
-        params or Params(), num_paths=num_paths, eval_paths=eval_paths, seed=seed,
+        as_params(params), num_paths=num_paths, eval_paths=eval_paths, seed=seed,
         horizon_months=horizon_months, solver=solver,
     )  # fmt: skip
 

@@ -387,6 +387,27 @@ def with_overrides(section: M, name: str, **overrides: Any) -> M:
         raise ConfigError(f"Invalid {name} option: {validation_message(exc)}") from None
 
 
+def as_params(value: object) -> Params:
+    """``value`` as run parameters: a :class:`Params`, the path of a TOML file
+    (:func:`load_params`), or ``None`` for the defaults.
+
+    Raises
+    ------
+    ConfigError
+        The file cannot be used, or ``value`` is none of those (a dict, say).
+    """
+    if value is None:
+        return Params()
+    if isinstance(value, Params):
+        return value
+    if isinstance(value, str | Path):
+        return load_params(value)
+    raise ConfigError(
+        f"params: expected a Params (from sufficiency.config.load_params) or the path of a "
+        f"TOML file, not {type(value).__name__}."
+    )
+
+
 def option_date(value: object, name: str) -> dt.date:
     """The day ``value`` names, given for the option ``name`` in the Python API.
 

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from sufficiency import api
 from sufficiency.cli import main
+from sufficiency.config import load_params
 from sufficiency.errors import ConfigError
 
 QUICK = {"num_paths": 20, "horizon_months": 3, "seed": 3}
@@ -72,3 +73,23 @@ def test_dates_are_dates_or_iso_text_and_day_first_text_is_refused(sample_dir):
     assert run.summary.run_date == dt.date(2026, 4, 1)
     with pytest.raises(ConfigError, match=r"^run_date: "):
         api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv", run_date="1/4/2026")
+
+
+def test_params_may_be_a_toml_file_as_for_match_and_nothing_else(tmp_path, sample_dir):
+    """Only match took a TOML file: forecast("...", "my.toml") failed with AttributeError
+    ('str' object has no attribute 'forecast'). Every function takes one now."""
+    toml = tmp_path / "my.toml"
+    toml.write_text("[forecast]\nreference_years = 2.0\n", encoding="utf-8")
+    history = sample_dir / "ssda903"
+    loaded = api.forecast(history, load_params(toml), **QUICK)
+    assert api.forecast(history, str(toml), **QUICK).demand.equals(loaded.demand)
+    assert not api.forecast(history, **QUICK).demand.equals(loaded.demand)
+    assert api.spend(history, toml, run_date=dt.date(2026, 4, 1), **QUICK).headline
+    referrals, register = sample_dir / "referrals.csv", sample_dir / "placements.csv"
+    for call in (
+        lambda: api.forecast(history, {"forecast": {"reference_years": 2.0}}, **QUICK),
+        lambda: api.backtest(history, ["2025-03-31"], {"forecast": {}}, num_paths=20),
+        lambda: api.match(referrals, register, run_date="2026-04-01", params={"matching": {}}),
+    ):
+        with pytest.raises(ConfigError, match=r"^params: expected a Params .* not dict\.$"):
+            call()

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sufficiency.config import MatchingParams, Params, load_params, option_date
+from sufficiency.config import MatchingParams, Params, as_params, option_date
 from sufficiency.errors import Problem
 from sufficiency.io.atomic import sha256_file
 from sufficiency.io.inputs import Tonight, read_tonight
@@ -129,9 +129,9 @@ def match(
     """
     started = time.perf_counter() if started is None else started
     run_date = option_date(run_date, "run_date")
-    if not isinstance(params, Params):
-        params = load_params(None if params is None else Path(params))
-    params = matching_params(params, solver=solver, time_limit_seconds=time_limit_seconds)
+    params = matching_params(
+        as_params(params), solver=solver, time_limit_seconds=time_limit_seconds
+    )
     hashes = dict(input_sha256 or {})
     if isinstance(referrals, Tonight):
         if placements is not None or decisions is not None:
