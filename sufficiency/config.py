@@ -170,7 +170,7 @@ class ForecastParams(_Frozen):
 
     horizon_months: int = Field(default=36, ge=1, le=60)
     num_paths: int = Field(default=1000, ge=10, le=100_000)
-    seed: int = 2026
+    seed: int = Field(default=2026, ge=0)
     reference_years: float = Field(default=3.0, gt=0, le=10)
     entry_history_years: float = Field(default=6.0, gt=0, le=20)
     rate_half_life_years: float = Field(default=0.0, ge=0)
@@ -225,7 +225,7 @@ class CommissioningParams(_Frozen):
     horizon_months: int = Field(default=60, ge=12, le=60)
     num_paths: int = Field(default=1000, ge=1, le=100_000)
     eval_paths: int = Field(default=1000, ge=1, le=100_000)
-    seed: int = 2026
+    seed: int = Field(default=2026, ge=0)
     eval_seed_offset: int = Field(default=7919, ge=1)
     solver: Literal["highs", "cbc", "ortools"] = "highs"
     time_limit_seconds: float = Field(default=120.0, gt=0)
