@@ -104,3 +104,11 @@ def test_a_negative_seed_is_an_option_error_not_a_numpy_traceback(sample_dir):
         api.commission(sample_dir / "ssda903", sample_dir / "levers.toml", seed=-1)
     result = CliRunner().invoke(main, ["sample", "--seed", "-1", "--out", "unused"])
     assert result.exit_code == 2 and "-1 is not in the range x>=0" in result.output
+
+
+def test_backtest_horizon_outside_one_to_sixty_is_an_option_error(sample_dir):
+    """horizon_months=0 scored every method 0.0% off at horizon 0 (the cutoff itself)."""
+    for months in (0, 61):
+        with pytest.raises(ConfigError, match=r"^Invalid backtest option: horizon_months"):
+            api.backtest(sample_dir / "ssda903", ["2024-03-31"], num_paths=20,
+                         horizon_months=months)  # fmt: skip
