@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sufficiency import api
 from sufficiency.cli import main
 from sufficiency.config import load_params
-from sufficiency.errors import ConfigError
+from sufficiency.errors import ConfigError, InputDataError
 
 QUICK = {"num_paths": 20, "horizon_months": 3, "seed": 3}
 
@@ -112,3 +112,14 @@ def test_backtest_horizon_outside_one_to_sixty_is_an_option_error(sample_dir):
         with pytest.raises(ConfigError, match=r"^Invalid backtest option: horizon_months"):
             api.backtest(sample_dir / "ssda903", ["2024-03-31"], num_paths=20,
                          horizon_months=months)  # fmt: skip
+
+
+def test_match_missing_file_and_bad_time_limit_are_named_errors(sample_dir, tmp_path):
+    """A missing referrals file was a FileNotFoundError (hashed before it was read); a
+    time limit of -1 seconds was taken as given."""
+    register = sample_dir / "placements.csv"
+    with pytest.raises(InputDataError, match=r"(?s)nope\.csv: 1 error.*does not exist"):
+        api.match(tmp_path / "nope.csv", register, run_date="2026-04-01")
+    with pytest.raises(ConfigError, match=r"^Invalid matching option: time_limit_seconds"):
+        api.match(sample_dir / "referrals.csv", register, run_date="2026-04-01",
+                  time_limit_seconds=-1)  # fmt: skip

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sufficiency.config import MatchingParams, Params, as_params, option_date
+from sufficiency.config import MatchingParams, Params, as_params, option_date, with_overrides
 from sufficiency.errors import Problem
 from sufficiency.io.atomic import sha256_file
 from sufficiency.io.inputs import Tonight, read_tonight
@@ -64,15 +64,11 @@ class MatchRun:
 def matching_params(
     params: Params, *, solver: str | None = None, time_limit_seconds: float | None = None
 ) -> Params:
-    """``params`` with the solver and time limit overridden where given."""
-    update: dict[str, object] = {}
-    if solver is not None:
-        update["solver"] = solver
-    if time_limit_seconds is not None:
-        update["time_limit_seconds"] = time_limit_seconds
-    if not update:
-        return params
-    return params.model_copy(update={"matching": params.matching.model_copy(update=update)})
+    """``params`` with the solver and time limit overridden where given (ConfigError if
+    out of range: a time limit of -1 seconds, say)."""
+    section = with_overrides(params.matching, "matching", solver=solver,
+                             time_limit_seconds=time_limit_seconds)  # fmt: skip
+    return params if section is params.matching else params.model_copy(update={"matching": section})
 
 
 def match(
@@ -140,14 +136,15 @@ def match(
     else:
         if placements is None:
             raise TypeError("match() needs the placement register as well as the referrals")
-        paths = {"referrals": referrals, "placements": placements, "decisions": decisions}
-        hashes |= {k: sha256_file(Path(p)) for k, p in paths.items() if p is not None}
         if progress is not None:
             progress("Reading the referrals and the placement register")
         tonight = read_tonight(
             referrals, placements, default_responsible_la=params.general.responsible_la,
             run_date=run_date, strict=strict, decisions=decisions,
         )  # fmt: skip
+        # Hashed once read: a missing file is the reader's InputDataError naming it.
+        paths = {"referrals": referrals, "placements": placements, "decisions": decisions}
+        hashes |= {k: sha256_file(Path(p)) for k, p in paths.items() if p is not None}
     table = None if tonight.decisions is None else tonight.decisions.table
     return run_matching(tonight.referrals.table, tonight.placements.table, run_date, params,
                         input_sha256=hashes, set_aside=tonight.set_aside,
