@@ -286,7 +286,7 @@ def spend(
     unit_costs, actual = default_costs(params.finance), None
     if costs is not None:
         unit_costs, actual = read_costs(Path(costs), CATEGORIES, unit_costs)
-    table = read_budget(Path(budget), CATEGORIES) if isinstance(budget, str | Path) else budget
+    table = None if budget is None else read_budget(budget, CATEGORIES)
     scen = load_scenario(Path(scenario)) if isinstance(scenario, str | Path) else scenario
     return run_spend(
         _history(history, strict, stages), fparams, params.finance, costs=unit_costs,

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import filecmp
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -123,3 +124,19 @@ def test_match_missing_file_and_bad_time_limit_are_named_errors(sample_dir, tmp_
     with pytest.raises(ConfigError, match=r"^Invalid matching option: time_limit_seconds"):
         api.match(sample_dir / "referrals.csv", register, run_date="2026-04-01",
                   time_limit_seconds=-1)  # fmt: skip
+
+
+def test_a_budget_table_is_checked_like_the_budget_file(sample_dir):
+    """A budget DataFrame skipped the file's checks: 'ALL' failed with ValueError ('ALL'
+    is not in list), a missing column with KeyError, a repeated line was taken as given."""
+    history, frame = sample_dir / "ssda903", pd.read_csv(sample_dir / "budget.csv")
+    quick = {"num_paths": 20, "horizon_months": 24, "run_date": "2026-04-01"}
+    from_file = api.spend(history, budget=sample_dir / "budget.csv", **quick).budget
+    upper = frame.assign(cost_line=frame["cost_line"].str.upper())
+    assert api.spend(history, budget=upper, **quick).budget.equals(from_file)
+    for bad, said in (
+        (frame.drop(columns="budget_gbp"), r"column budget_gbp: required column is missing"),
+        (pd.concat([frame, frame.iloc[[0]]]), r"row 5, column cost_line: budget line appears"),
+    ):
+        with pytest.raises(InputDataError, match=rf"(?s)^budget table: .*{said}"):
+            api.spend(history, budget=bad, **quick)
