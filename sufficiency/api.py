@@ -26,9 +26,11 @@ from typing import TypeAlias
 
 import pandas as pd
 
+from sufficiency.codes import Provider, Setting
 from sufficiency.commissioning.levers import Levers, load_levers
 from sufficiency.commissioning.run import CommissionResult, commission_params, run_commission
 from sufficiency.config import ForecastParams, Params, as_params, option_date, with_overrides
+from sufficiency.errors import ConfigError
 from sufficiency.finance.inputs import read_budget, read_costs
 from sufficiency.finance.report import default_costs
 from sufficiency.finance.run import SpendResult, YearSpend, run_spend
@@ -95,6 +97,31 @@ def _days(values: Sequence[Day] | Day, name: str) -> list[pd.Timestamp]:
     return [pd.Timestamp(option_date(v, name)) for v in many]
 
 
+def _register(table: pd.DataFrame | None) -> pd.DataFrame | None:
+    """A register given as a table, if it is one as ``read_placements`` returns it: a
+    table read any other way ('Foster', 903 provider codes) would lose its vacancies."""
+    if table is None:
+        return None
+    codes = {"setting": {str(s) for s in Setting}, "provider": {str(p) for p in Provider}}
+    for column, known in codes.items():
+        if column not in table.columns:
+            raise ConfigError(f"placements: the table has no {column} column.")
+        odd = sorted({str(v) for v in table[column].dropna()} - known)
+        if odd:
+            raise ConfigError(
+                f"placements: {column} {odd[0]!r} is not one of {', '.join(sorted(known))}; "
+                "pass the register's file, or the table read_placements returns, so its "
+                "codes are read as the file's are."
+            )
+    vacancies = table["vacancies"] if "vacancies" in table.columns else None
+    if vacancies is None or not pd.api.types.is_integer_dtype(vacancies):
+        raise ConfigError(
+            "placements: the table's vacancies are not whole numbers (read as text, say); "
+            "pass the register's file, or the table read_placements returns."
+        )
+    return table
+
+
 def _history(
     history: History, strict: bool, stages: Callable[[str], None] | None = None
 ) -> SSDA903History:
@@ -132,7 +159,8 @@ def forecast(
         A :class:`~sufficiency.forecast.scenario.Scenario` or its TOML file, simulated
         alongside the base forecast.
     supply, placements
-        Supply assumptions (TOML) and the placement register; either adds the supply,
+        Supply assumptions (TOML) and the placement register (its file, or the table
+        :func:`~sufficiency.io.inputs.read_placements` returns); either adds the supply,
         shortfall and purchases tables.
     backtest_cutoffs
         Also backtest at these cutoffs (12-month horizon).
@@ -163,7 +191,9 @@ def forecast(
     scen = load_scenario(Path(scenario)) if isinstance(scenario, str | Path) else scenario
     plan = load_supply(Path(supply)) if isinstance(supply, str | Path) else supply
     register = (
-        read_placements(Path(placements)) if isinstance(placements, str | Path) else placements
+        read_placements(Path(placements))
+        if isinstance(placements, str | Path)
+        else _register(placements)
     )
     read = _history(history, strict, stages)
     return run_forecast(
