@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 import pandas as pd
 
@@ -65,6 +65,7 @@ History: TypeAlias = "SSDA903History | Path | str"
 PathLike: TypeAlias = Path | str
 #: A day: a date (or datetime, or pandas Timestamp) or text in the form YYYY-MM-DD.
 Day: TypeAlias = dt.date | pd.Timestamp | str
+T = TypeVar("T")
 
 
 def forecast_params(
@@ -97,6 +98,35 @@ def _days(values: Sequence[Day] | Day, name: str) -> list[pd.Timestamp]:
     return [pd.Timestamp(option_date(v, name)) for v in many]
 
 
+def _loaded(value: T | PathLike | None, kind: type[T], load: Callable[[Path], T],
+            name: str) -> T | None:  # fmt: skip
+    """``value`` if already a ``kind``, else loaded from its file with ``load``."""
+    if value is None or isinstance(value, kind):
+        return value
+    if isinstance(value, str | Path):
+        return load(Path(value))
+    raise ConfigError(
+        f"{name}: expected a {kind.__name__} or the path of its file, not {type(value).__name__}."
+    )
+
+
+def _history_or_path(history: History, name: str = "history") -> SSDA903History | Path:
+    """``history`` if already read, else the folder or file to read it from."""
+    if isinstance(history, SSDA903History):
+        return history
+    if isinstance(history, str | Path):
+        return Path(history)
+    raise ConfigError(
+        f"{name}: expected the 903 folder (a path) or an SSDA903History, "
+        f"not {type(history).__name__}."
+    )
+
+
+def _some(values: Any, one: type) -> list[Any]:
+    """``values``, or the one value given (a path or a ``one``) as a list of one."""
+    return [values] if isinstance(values, str | Path | one) else list(values)
+
+
 def _register(table: pd.DataFrame | None) -> pd.DataFrame | None:
     """A register given as a table, if it is one as ``read_placements`` returns it: a
     table read any other way ('Foster', 903 provider codes) would lose its vacancies."""
@@ -127,7 +157,7 @@ def _history(
 ) -> SSDA903History:
     if stages is not None and not isinstance(history, SSDA903History):
         stages("Reading the 903 history")
-    return read_903(history, strict)
+    return read_903(_history_or_path(history), strict)
 
 
 def forecast(
@@ -188,8 +218,8 @@ def forecast(
     fparams = forecast_params(params, horizon_months=horizon_months, num_paths=num_paths,
                               seed=seed)  # fmt: skip
     day, cutoffs = _day(start, "start"), _days(backtest_cutoffs, "backtest_cutoffs")
-    scen = load_scenario(Path(scenario)) if isinstance(scenario, str | Path) else scenario
-    plan = load_supply(Path(supply)) if isinstance(supply, str | Path) else supply
+    scen = _loaded(scenario, Scenario, load_scenario, "scenario")
+    plan = _loaded(supply, SupplyPlan, load_supply, "supply")
     register = (
         read_placements(Path(placements))
         if isinstance(placements, str | Path)
@@ -315,9 +345,13 @@ def spend(
     today = dt.date.today() if run_date is None else option_date(run_date, "run_date")
     unit_costs, actual = default_costs(params.finance), None
     if costs is not None:
+        if not isinstance(costs, str | Path):
+            raise ConfigError(
+                f"costs: expected the path of a costs file, not {type(costs).__name__}."
+            )
         unit_costs, actual = read_costs(Path(costs), CATEGORIES, unit_costs)
     table = None if budget is None else read_budget(budget, CATEGORIES)
-    scen = load_scenario(Path(scenario)) if isinstance(scenario, str | Path) else scenario
+    scen = _loaded(scenario, Scenario, load_scenario, "scenario")
     return run_spend(
         _history(history, strict, stages), fparams, params.finance, costs=unit_costs,
         run_date=today, actual_weekly_gbp=actual, budget=table,
@@ -337,8 +371,8 @@ def commission(
     seed: int | None = None,
     horizon_months: int | None = None,
     solver: str | None = None,
-    pool_with: Sequence[History] = (),
-    pool_with_levers: Sequence[Levers | PathLike] = (),
+    pool_with: Sequence[History] | History = (),
+    pool_with_levers: Sequence[Levers | PathLike] | Levers | PathLike = (),
     shared_levers: Levers | PathLike | None = None,
     with_sensitivity: bool = True,
     strict: bool = False,
@@ -388,20 +422,21 @@ def commission(
         horizon_months=horizon_months, solver=solver,
     )  # fmt: skip
 
-    def lever_set_of(x: Levers | PathLike) -> Levers:
-        return load_levers(Path(x)) if isinstance(x, str | Path) else x
-
-    lever_set = lever_set_of(levers)
-
-    def history_or_path(h: History) -> SSDA903History | Path:
-        return h if isinstance(h, SSDA903History) else Path(h)
+    def lever_set_of(x: Levers | PathLike, name: str) -> Levers:
+        loaded = _loaded(x, Levers, load_levers, name)
+        if loaded is None:
+            raise ConfigError(f"{name}: expected a Levers or the path of its file, not None.")
+        return loaded
 
     return run_commission(
-        history_or_path(history), lever_set, params.forecast, params.finance,
-        params.commissioning, with_sensitivity=with_sensitivity,
-        pool_with=tuple(history_or_path(h) for h in pool_with),
-        pool_with_levers=tuple(lever_set_of(x) for x in pool_with_levers),
-        shared_levers=None if shared_levers is None else lever_set_of(shared_levers),
+        _history_or_path(history), lever_set_of(levers, "levers"), params.forecast,
+        params.finance, params.commissioning, with_sensitivity=with_sensitivity,
+        pool_with=tuple(_history_or_path(h, "pool_with")
+                        for h in _some(pool_with, SSDA903History)),
+        pool_with_levers=tuple(lever_set_of(x, "pool_with_levers")
+                               for x in _some(pool_with_levers, Levers)),
+        shared_levers=(None if shared_levers is None
+                       else lever_set_of(shared_levers, "shared_levers")),
         strict=strict, progress=progress,
     )  # fmt: skip
 

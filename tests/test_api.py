@@ -157,3 +157,25 @@ def test_a_register_table_must_be_the_read_register(sample_dir):
         api.forecast(history, placements=capital, **QUICK)
     with pytest.raises(ConfigError, match=r"^placements: the table's vacancies are not whole"):
         api.forecast(history, placements=pd.read_csv(path, dtype=str), **QUICK)
+
+
+def test_inputs_of_the_wrong_kind_are_named_and_one_pool_member_may_be_given_alone(sample_dir):
+    """A DataFrame for the history was 'TypeError: expected str, bytes or os.PathLike
+    object'; a dict scenario 'AttributeError: ... is_base'; pool_with='other/ssda903'
+    was read letter by letter ('o: does not exist')."""
+    history = sample_dir / "ssda903"
+    for kw, said in (
+        ({"history": pd.DataFrame()}, r"^history: expected the 903 folder .* not DataFrame\."),
+        ({"history": history, "scenario": {"name": "x"}}, r"^scenario: expected a Scenario .*"),
+        ({"history": history, "supply": 3}, r"^supply: expected a SupplyPlan .* not int\."),
+    ):
+        with pytest.raises(ConfigError, match=said):
+            api.forecast(**kw, **QUICK)
+    with pytest.raises(ConfigError, match=r"^costs: expected the path of a costs file"):
+        api.spend(history, costs=pd.DataFrame(), **QUICK)
+    quick = {"num_paths": 10, "eval_paths": 10, "horizon_months": 12, "with_sensitivity": False}
+    levers = sample_dir / "levers.toml"
+    alone = api.commission(history, levers, pool_with=str(history), **quick)
+    listed = api.commission(history, levers, pool_with=[history], **quick)
+    assert alone.pooled is not None and listed.pooled is not None
+    assert alone.pooled.table().equals(listed.pooled.table())
