@@ -179,3 +179,13 @@ def test_inputs_of_the_wrong_kind_are_named_and_one_pool_member_may_be_given_alo
     listed = api.commission(history, levers, pool_with=[history], **quick)
     assert alone.pooled is not None and listed.pooled is not None
     assert alone.pooled.table().equals(listed.pooled.table())
+
+
+def test_match_inputs_read_with_pandas_are_named(sample_dir):
+    """Tables read with pandas were 'TypeError: expected str, bytes or os.PathLike object'."""
+    frame = pd.read_csv(sample_dir / "placements.csv")
+    with pytest.raises(ConfigError, match=r"^placements: expected the path of a CSV or XLSX"):
+        api.match(sample_dir / "referrals.csv", frame, run_date="2026-04-01")
+    with pytest.raises(ConfigError, match=r"^decisions: expected the path .* not DataFrame\."):
+        api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                  run_date="2026-04-01", decisions=pd.DataFrame())  # fmt: skip

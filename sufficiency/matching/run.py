@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.config import MatchingParams, Params, as_params, option_date, with_overrides
-from sufficiency.errors import Problem
+from sufficiency.errors import ConfigError, Problem
 from sufficiency.io.atomic import sha256_file
 from sufficiency.io.inputs import Tonight, read_tonight
 from sufficiency.matching.backends import SolveStatus
@@ -121,7 +121,8 @@ def match(
     InputDataError
         An input cannot be used at all, or ``strict`` and a row has an error.
     ConfigError
-        The parameters file is not valid, or ``run_date`` is not a date.
+        The parameters file is not valid, ``run_date`` is not a date, or an input is
+        not a path (a DataFrame, say).
     """
     started = time.perf_counter() if started is None else started
     run_date = option_date(run_date, "run_date")
@@ -136,6 +137,13 @@ def match(
     else:
         if placements is None:
             raise TypeError("match() needs the placement register as well as the referrals")
+        named = {"referrals": referrals, "placements": placements, "decisions": decisions}
+        for name, given in named.items():
+            if given is not None and not isinstance(given, str | Path):
+                raise ConfigError(
+                    f"{name}: expected the path of a CSV or XLSX file (or, as referrals alone, "
+                    f"what read_tonight returns), not {type(given).__name__}."
+                )
         if progress is not None:
             progress("Reading the referrals and the placement register")
         tonight = read_tonight(
