@@ -189,3 +189,28 @@ def test_match_inputs_read_with_pandas_are_named(sample_dir):
     with pytest.raises(ConfigError, match=r"^decisions: expected the path .* not DataFrame\."):
         api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
                   run_date="2026-04-01", decisions=pd.DataFrame())  # fmt: skip
+
+
+def test_strict_refuses_a_history_already_read_with_repairs(sample_dir, tmp_path):
+    """strict=True with a history read (and repaired) beforehand was silently ignored: the
+    forecast ran on the repaired data. A clean history still runs."""
+    import shutil
+
+    from sufficiency.forecast.run import read_903
+
+    folder = tmp_path / "ssda903"
+    shutil.copytree(sample_dir / "ssda903", folder)
+    episodes = folder / "2026" / "episodes.csv"
+    lines = episodes.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = lines[1].split(",")
+    first[7] = "01/01/2020"  # DEC before DECOM: set aside when repairing
+    lines[1] = ",".join(first)
+    episodes.write_text("".join(lines), encoding="utf-8")
+    repaired = read_903(folder)
+    assert api.forecast(repaired, **QUICK).quality is repaired.quality
+    with pytest.raises(InputDataError, match=r"(?s)episodes\.csv: .*row 2, column DEC"):
+        api.forecast(repaired, strict=True, **QUICK)
+    with pytest.raises(InputDataError, match=r"(?s)row 2, column DEC"):
+        api.commission(repaired, sample_dir / "levers.toml", strict=True, num_paths=10,
+                       eval_paths=10, horizon_months=12, with_sensitivity=False)  # fmt: skip
+    assert api.forecast(read_903(sample_dir / "ssda903"), strict=True, **QUICK).headline
