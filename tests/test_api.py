@@ -214,3 +214,20 @@ def test_strict_refuses_a_history_already_read_with_repairs(sample_dir, tmp_path
         api.commission(repaired, sample_dir / "levers.toml", strict=True, num_paths=10,
                        eval_paths=10, horizon_months=12, with_sensitivity=False)  # fmt: skip
     assert api.forecast(read_903(sample_dir / "ssda903"), strict=True, **QUICK).headline
+
+
+def test_writing_where_an_earlier_run_left_other_files_says_so(sample_dir, tmp_path):
+    """A forecast without supply written where one with supply was left that run's
+    shortfall.csv beside this run's files, without a word."""
+    from sufficiency.errors import DataWarning
+
+    history = sample_dir / "ssda903"
+    api.forecast(history, supply=sample_dir / "supply.toml", **QUICK).write(tmp_path)
+    left = r"also holds purchases\.csv, shortfall\.csv and supply\.csv from an earlier run"
+    with pytest.warns(DataWarning, match=left):
+        written = api.forecast(history, **QUICK).write(tmp_path)
+    assert "shortfall.csv" not in {p.name for p in written}
+    api.spend(history, budget=sample_dir / "budget.csv", run_date="2026-04-01",
+              num_paths=20, horizon_months=24).write(tmp_path)  # fmt: skip
+    with pytest.warns(DataWarning, match=r"also holds budget_comparison\.csv from an earlier"):
+        api.spend(history, run_date="2026-04-01", **QUICK).write(tmp_path)

@@ -13,8 +13,12 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+import warnings
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from sufficiency.errors import DataWarning
+from sufficiency.vocabulary import listed
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -118,3 +122,21 @@ def process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def warn_earlier_outputs(
+    out_dir: Path | str, sometimes: Iterable[str], written: Iterable[Path]
+) -> None:
+    """Warn (:class:`DataWarning`) of the files a job writes only sometimes (``sometimes``:
+    a scenario's, the shortfall...) that ``out_dir`` holds but this run did not write:
+    left from an earlier run, they would be read beside this run's as if they were its."""
+    now = {Path(p).name for p in written}
+    left = sorted(n for n in sometimes if n not in now and (Path(out_dir) / n).is_file())
+    if left:
+        warnings.warn(
+            f"{out_dir} also holds {listed(left)} from an earlier run, which this run did "
+            "not write: they are not this run's figures; delete them, or write to an empty "
+            "folder",
+            DataWarning,
+            stacklevel=3,
+        )
