@@ -280,6 +280,8 @@ def backtest(
 
     fparams = forecast_params(params, num_paths=num_paths, seed=seed)
     days = _days(cutoffs, "cutoffs")
+    if not days:
+        raise ConfigError("cutoffs: give at least one cutoff date, such as '2025-03-31'.")
     read = _history(history, strict, progress)
     return run_backtest(read, days, horizon_months, fparams,
                         stages=progress)  # fmt: skip

@@ -231,3 +231,10 @@ def test_writing_where_an_earlier_run_left_other_files_says_so(sample_dir, tmp_p
               num_paths=20, horizon_months=24).write(tmp_path)  # fmt: skip
     with pytest.warns(DataWarning, match=r"also holds budget_comparison\.csv from an earlier"):
         api.spend(history, run_date="2026-04-01", **QUICK).write(tmp_path)
+
+
+def test_backtest_without_cutoffs_says_so(sample_dir):
+    """No cutoffs was 'Nothing to score: every horizon ... is in a collection year with no
+    return', about returns the history has."""
+    with pytest.raises(ConfigError, match=r"^cutoffs: give at least one cutoff date"):
+        api.backtest(sample_dir / "ssda903", [], num_paths=20)
