@@ -15,6 +15,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sufficiency.errors import ConfigError
@@ -411,9 +412,9 @@ def as_params(value: object) -> Params:
 def option_date(value: object, name: str) -> dt.date:
     """The day ``value`` names, given for the option ``name`` in the Python API.
 
-    A ``datetime.date``, a ``datetime.datetime`` or a pandas ``Timestamp`` (its day), or
-    text in the form YYYY-MM-DD. Other text is refused rather than guessed: '01/03/2025'
-    is 1 March to a council and 3 January to pandas.
+    A ``datetime.date``, a ``datetime.datetime``, a pandas ``Timestamp`` or a NumPy
+    ``datetime64`` (its day), or text in the form YYYY-MM-DD. Other text is refused
+    rather than guessed: '01/03/2025' is 1 March to a council and 3 January to pandas.
 
     Raises
     ------
@@ -421,6 +422,8 @@ def option_date(value: object, name: str) -> dt.date:
         ``value`` is not one of those, naming the option.
     """
     day: object = value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(value, np.datetime64) and not np.isnat(value):  # a value from .to_numpy()
+        day = value.astype("datetime64[D]").item()
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
         with contextlib.suppress(ValueError):
             day = dt.date.fromisoformat(value.strip())

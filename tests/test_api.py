@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import filecmp
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -60,6 +61,8 @@ def test_dates_are_dates_or_iso_text_and_day_first_text_is_refused(sample_dir):
     iso = api.forecast(history, start="2025-03-01", **QUICK)
     assert iso.totals.iloc[0]["month"] == "2025-03-01"
     assert iso.demand.equals(api.forecast(history, start=dt.date(2025, 3, 1), **QUICK).demand)
+    numpy_day = np.datetime64("2025-03-01")  # a value from a column's .to_numpy()
+    assert iso.demand.equals(api.forecast(history, start=numpy_day, **QUICK).demand)
     for bad in ("01/03/2025", 20250301, "yesterday"):
         with pytest.raises(ConfigError, match=r"^start: .* is not a date; give a datetime.date"):
             api.forecast(history, start=bad, **QUICK)
