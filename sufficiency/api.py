@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 
+import numpy as np
 import pandas as pd
 
 from sufficiency.codes import Provider, Setting
@@ -94,7 +95,7 @@ def _day(value: Day | None, name: str) -> pd.Timestamp | None:
 
 def _days(values: Sequence[Day] | Day, name: str) -> list[pd.Timestamp]:
     """Each of ``values`` (or the one day given) as a day."""
-    many = [values] if isinstance(values, str | dt.date) else list(values)
+    many = [values] if isinstance(values, str | dt.date | np.datetime64) else list(values)
     return [pd.Timestamp(option_date(v, name)) for v in many]
 
 

@@ -70,6 +70,8 @@ def test_dates_are_dates_or_iso_text_and_day_first_text_is_refused(sample_dir):
         api.backtest(history, ["31/03/2024"], num_paths=20)
     one = api.backtest(history, "2025-03-31", num_paths=20, horizon_months=3)
     assert set(one.scores["cutoff"].astype(str)) == {"2025-03-31"}
+    alone = api.backtest(history, numpy_day + 30, num_paths=20, horizon_months=3)
+    assert alone.scores.equals(one.scores)
     assert api.spend(history, run_date="2026-04-01", **QUICK).run_date == dt.date(2026, 4, 1)
     with pytest.raises(ConfigError, match=r"^run_date: "):
         api.spend(history, run_date="1/4/2026", **QUICK)
