@@ -243,3 +243,11 @@ def test_backtest_without_cutoffs_says_so(sample_dir):
     return', about returns the history has."""
     with pytest.raises(ConfigError, match=r"^cutoffs: give at least one cutoff date"):
         api.backtest(sample_dir / "ssda903", [], num_paths=20)
+
+
+def test_writing_into_a_file_says_it_is_not_a_folder(sample_dir, tmp_path):
+    """write('demand.csv') was NotADirectoryError on a temporary file's name."""
+    report = api.backtest(sample_dir / "ssda903", "2025-03-31", num_paths=20, horizon_months=3)
+    (tmp_path / "demand.csv").write_text("x", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"demand\.csv is a file, not a folder"):
+        report.write(tmp_path / "demand.csv")

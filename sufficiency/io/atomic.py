@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from sufficiency.errors import DataWarning
+from sufficiency.errors import ConfigError, DataWarning
 from sufficiency.vocabulary import listed
 
 FILE_MODE = 0o600
@@ -25,7 +25,15 @@ DIR_MODE = 0o700
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) if missing; new folders are owner-only."""
+    """Create ``path`` (and parents) if missing; new folders are owner-only.
+
+    Raises
+    ------
+    ConfigError
+        ``path`` is a file (an output folder named as a file, say).
+    """
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"{path} is a file, not a folder: name a folder for the outputs.")
     if not path.exists():
         path.mkdir(parents=True, mode=DIR_MODE)
         os.chmod(path, DIR_MODE)
