@@ -1,7 +1,8 @@
 """The public Python API: one function per job, typed inputs, typed immutable results.
 
 Each function takes paths or already-read objects, a :class:`~sufficiency.config.Params`
-(defaults when ``None``; load a file with :func:`~sufficiency.config.load_params`) and
+or the path of its TOML file (defaults when ``None``; see
+:func:`~sufficiency.config.load_params`) and
 the command's options as keyword arguments with the command's defaults. Each returns a
 frozen result with the figures as attributes and a ``write(out_dir)`` that writes
 exactly the files the command writes. Nothing here prints; errors are
@@ -21,13 +22,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
+import numpy as np
 import pandas as pd
 
+from sufficiency.codes import Provider, Setting
 from sufficiency.commissioning.levers import Levers, load_levers
 from sufficiency.commissioning.run import CommissionResult, commission_params, run_commission
-from sufficiency.config import ForecastParams, Params, with_overrides
+from sufficiency.config import ForecastParams, Params, as_params, option_date, with_overrides
+from sufficiency.errors import ConfigError
 from sufficiency.finance.inputs import read_budget, read_costs
 from sufficiency.finance.report import default_costs
 from sufficiency.finance.run import SpendResult, YearSpend, run_spend
@@ -60,10 +64,13 @@ __all__ = [
 #: A 903 history: already read, or the folder (or file) to read it from.
 History: TypeAlias = "SSDA903History | Path | str"
 PathLike: TypeAlias = Path | str
+#: A day: a date (or datetime, or pandas Timestamp) or text in the form YYYY-MM-DD.
+Day: TypeAlias = dt.date | pd.Timestamp | str
+T = TypeVar("T")
 
 
 def forecast_params(
-    params: Params | None = None,
+    params: Params | PathLike | None = None,
     *,
     horizon_months: int | None = None,
     num_paths: int | None = None,
@@ -74,11 +81,76 @@ def forecast_params(
     Raises
     ------
     ConfigError
-        An option is out of range.
+        An option is out of range, or ``params`` cannot be used.
     """
-    section = (params or Params()).forecast
+    section = as_params(params).forecast
     return with_overrides(section, "forecast", horizon_months=horizon_months,
                           num_paths=num_paths, seed=seed)  # fmt: skip
+
+
+def _day(value: Day | None, name: str) -> pd.Timestamp | None:
+    """``value`` as a day (``None`` stays ``None``); ConfigError naming ``name`` if not one."""
+    return None if value is None else pd.Timestamp(option_date(value, name))
+
+
+def _days(values: Sequence[Day] | Day, name: str) -> list[pd.Timestamp]:
+    """Each of ``values`` (or the one day given) as a day."""
+    many = [values] if isinstance(values, str | dt.date | np.datetime64) else list(values)
+    return [pd.Timestamp(option_date(v, name)) for v in many]
+
+
+def _loaded(value: T | PathLike | None, kind: type[T], load: Callable[[Path], T],
+            name: str) -> T | None:  # fmt: skip
+    """``value`` if already a ``kind``, else loaded from its file with ``load``."""
+    if value is None or isinstance(value, kind):
+        return value
+    if isinstance(value, str | Path):
+        return load(Path(value))
+    raise ConfigError(
+        f"{name}: expected a {kind.__name__} or the path of its file, not {type(value).__name__}."
+    )
+
+
+def _history_or_path(history: History, name: str = "history") -> SSDA903History | Path:
+    """``history`` if already read, else the folder or file to read it from."""
+    if isinstance(history, SSDA903History):
+        return history
+    if isinstance(history, str | Path):
+        return Path(history)
+    raise ConfigError(
+        f"{name}: expected the 903 folder (a path) or an SSDA903History, "
+        f"not {type(history).__name__}."
+    )
+
+
+def _some(values: Any, one: type) -> list[Any]:
+    """``values``, or the one value given (a path or a ``one``) as a list of one."""
+    return [values] if isinstance(values, str | Path | one) else list(values)
+
+
+def _register(table: pd.DataFrame | None) -> pd.DataFrame | None:
+    """A register given as a table, if it is one as ``read_placements`` returns it: a
+    table read any other way ('Foster', 903 provider codes) would lose its vacancies."""
+    if table is None:
+        return None
+    codes = {"setting": {str(s) for s in Setting}, "provider": {str(p) for p in Provider}}
+    for column, known in codes.items():
+        if column not in table.columns:
+            raise ConfigError(f"placements: the table has no {column} column.")
+        odd = sorted({str(v) for v in table[column].dropna()} - known)
+        if odd:
+            raise ConfigError(
+                f"placements: {column} {odd[0]!r} is not one of {', '.join(sorted(known))}; "
+                "pass the register's file, or the table read_placements returns, so its "
+                "codes are read as the file's are."
+            )
+    vacancies = table["vacancies"] if "vacancies" in table.columns else None
+    if vacancies is None or not pd.api.types.is_integer_dtype(vacancies):
+        raise ConfigError(
+            "placements: the table's vacancies are not whole numbers (read as text, say); "
+            "pass the register's file, or the table read_placements returns."
+        )
+    return table
 
 
 def _history(
@@ -86,18 +158,18 @@ def _history(
 ) -> SSDA903History:
     if stages is not None and not isinstance(history, SSDA903History):
         stages("Reading the 903 history")
-    return read_903(history, strict)
+    return read_903(_history_or_path(history), strict)
 
 
 def forecast(
     history: History,
-    params: Params | None = None,
+    params: Params | PathLike | None = None,
     *,
-    start: dt.date | pd.Timestamp | None = None,
+    start: Day | None = None,
     scenario: Scenario | PathLike | None = None,
     supply: SupplyPlan | PathLike | None = None,
     placements: pd.DataFrame | PathLike | None = None,
-    backtest_cutoffs: Sequence[dt.date | pd.Timestamp] = (),
+    backtest_cutoffs: Sequence[Day] | Day = (),
     horizon_months: int | None = None,
     num_paths: int | None = None,
     seed: int | None = None,
@@ -110,14 +182,16 @@ def forecast(
     Parameters
     ----------
     params
-        Configuration (:func:`~sufficiency.config.load_params`); defaults when ``None``.
+        Configuration, or its TOML file (:func:`~sufficiency.config.load_params`);
+        defaults when ``None``.
     start
-        Last observed day (default: the end of the history).
+        Last observed day (default: the end of the history): a date or 'YYYY-MM-DD'.
     scenario
         A :class:`~sufficiency.forecast.scenario.Scenario` or its TOML file, simulated
         alongside the base forecast.
     supply, placements
-        Supply assumptions (TOML) and the placement register; either adds the supply,
+        Supply assumptions (TOML) and the placement register (its file, or the table
+        :func:`~sufficiency.io.inputs.read_placements` returns); either adds the supply,
         shortfall and purchases tables.
     backtest_cutoffs
         Also backtest at these cutoffs (12-month horizon).
@@ -138,25 +212,29 @@ def forecast(
     Raises
     ------
     SufficiencyError
-        An input cannot be read, or the start date is outside the history.
+        An input cannot be read, a date is not a date, or the start date is outside the
+        history.
     """
 
     fparams = forecast_params(params, horizon_months=horizon_months, num_paths=num_paths,
                               seed=seed)  # fmt: skip
-    scen = load_scenario(Path(scenario)) if isinstance(scenario, str | Path) else scenario
-    plan = load_supply(Path(supply)) if isinstance(supply, str | Path) else supply
+    day, cutoffs = _day(start, "start"), _days(backtest_cutoffs, "backtest_cutoffs")
+    scen = _loaded(scenario, Scenario, load_scenario, "scenario")
+    plan = _loaded(supply, SupplyPlan, load_supply, "supply")
     register = (
-        read_placements(Path(placements)) if isinstance(placements, str | Path) else placements
+        read_placements(Path(placements))
+        if isinstance(placements, str | Path)
+        else _register(placements)
     )
     read = _history(history, strict, stages)
     return run_forecast(
         read,
         fparams,
-        start=pd.Timestamp(start) if start is not None else None,
+        start=day,
         scenario=scen,
         supply=plan,
         placements=register,
-        backtest_cutoffs=[pd.Timestamp(c) for c in backtest_cutoffs],
+        backtest_cutoffs=cutoffs,
         progress=progress,
         stages=stages,
     )
@@ -164,8 +242,8 @@ def forecast(
 
 def backtest(
     history: History,
-    cutoffs: Sequence[dt.date | pd.Timestamp],
-    params: Params | None = None,
+    cutoffs: Sequence[Day] | Day,
+    params: Params | PathLike | None = None,
     *,
     horizon_months: int = 12,
     num_paths: int | None = None,
@@ -178,9 +256,10 @@ def backtest(
     Parameters
     ----------
     cutoffs
-        Cutoff dates; each needs ``horizon_months`` of history after it.
+        Cutoff dates (or one), dates or 'YYYY-MM-DD'; each needs ``horizon_months`` of
+        history after it.
     params
-        Configuration; defaults when ``None``.
+        Configuration, or its TOML file; defaults when ``None``.
     horizon_months
         Months forecast from each cutoff (default 12).
     num_paths, seed
@@ -201,23 +280,26 @@ def backtest(
     """
 
     fparams = forecast_params(params, num_paths=num_paths, seed=seed)
+    days = _days(cutoffs, "cutoffs")
+    if not days:
+        raise ConfigError("cutoffs: give at least one cutoff date, such as '2025-03-31'.")
     read = _history(history, strict, progress)
-    return run_backtest(read, [pd.Timestamp(c) for c in cutoffs], horizon_months, fparams,
+    return run_backtest(read, days, horizon_months, fparams,
                         stages=progress)  # fmt: skip
 
 
 def spend(
     history: History,
-    params: Params | None = None,
+    params: Params | PathLike | None = None,
     *,
     budget: pd.DataFrame | PathLike | None = None,
     scenario: Scenario | PathLike | None = None,
     costs: PathLike | None = None,
-    start: dt.date | pd.Timestamp | None = None,
+    start: Day | None = None,
     horizon_months: int | None = None,
     num_paths: int | None = None,
     seed: int | None = None,
-    run_date: dt.date | None = None,
+    run_date: Day | None = None,
     strict: bool = False,
     progress: Callable[[int], None] | None = None,
     stages: Callable[[str], None] | None = None,
@@ -228,7 +310,7 @@ def spend(
     ----------
     params
         Configuration: ``[forecast]`` and ``[finance]`` (unit costs, inflation,
-        financial year); defaults when ``None``.
+        financial year), or its TOML file; defaults when ``None``.
     budget
         Budget table or file (``financial_year, cost_line, budget_gbp``).
     scenario
@@ -240,7 +322,7 @@ def spend(
     horizon_months, num_paths, seed
         Override the configuration's ``[forecast]`` values.
     run_date
-        Run date shown in the outputs (default: today).
+        Run date shown in the outputs (default: today); a date or 'YYYY-MM-DD'.
     progress
         Called with the month number as each simulation advances.
     stages
@@ -259,36 +341,41 @@ def spend(
         An input cannot be read, or a budget year lies outside the forecast.
     """
 
-    params = params or Params()
+    params = as_params(params)
     fparams = forecast_params(params, horizon_months=horizon_months, num_paths=num_paths,
                               seed=seed)  # fmt: skip
+    day = _day(start, "start")
+    today = dt.date.today() if run_date is None else option_date(run_date, "run_date")
     unit_costs, actual = default_costs(params.finance), None
     if costs is not None:
+        if not isinstance(costs, str | Path):
+            raise ConfigError(
+                f"costs: expected the path of a costs file, not {type(costs).__name__}."
+            )
         unit_costs, actual = read_costs(Path(costs), CATEGORIES, unit_costs)
-    table = read_budget(Path(budget), CATEGORIES) if isinstance(budget, str | Path) else budget
-    scen = load_scenario(Path(scenario)) if isinstance(scenario, str | Path) else scenario
+    table = None if budget is None else read_budget(budget, CATEGORIES)
+    scen = _loaded(scenario, Scenario, load_scenario, "scenario")
     return run_spend(
         _history(history, strict, stages), fparams, params.finance, costs=unit_costs,
-        run_date=run_date or dt.date.today(), actual_weekly_gbp=actual, budget=table,
+        run_date=today, actual_weekly_gbp=actual, budget=table,
         budget_source=str(budget) if not isinstance(budget, pd.DataFrame) else "budget table",
         scenario=scen,
-        start=pd.Timestamp(start) if start is not None else None,
-        progress=progress, stages=stages,
+        start=day, progress=progress, stages=stages,
     )  # fmt: skip
 
 
 def commission(
     history: History,
     levers: Levers | PathLike,
-    params: Params | None = None,
+    params: Params | PathLike | None = None,
     *,
     num_paths: int | None = None,
     eval_paths: int | None = None,
     seed: int | None = None,
     horizon_months: int | None = None,
     solver: str | None = None,
-    pool_with: Sequence[History] = (),
-    pool_with_levers: Sequence[Levers | PathLike] = (),
+    pool_with: Sequence[History] | History = (),
+    pool_with_levers: Sequence[Levers | PathLike] | Levers | PathLike = (),
     shared_levers: Levers | PathLike | None = None,
     with_sensitivity: bool = True,
     strict: bool = False,
@@ -301,8 +388,8 @@ def commission(
     levers
         Commissioning levers, or their TOML file (costs and sources).
     params
-        Configuration: ``[forecast]``, ``[finance]`` (inflation) and ``[commissioning]``;
-        defaults when ``None``.
+        Configuration: ``[forecast]``, ``[finance]`` (inflation) and ``[commissioning]``,
+        or its TOML file; defaults when ``None``.
     num_paths, eval_paths, seed, horizon_months, solver
         Override the configuration's ``[commissioning]`` values (1,000 paths to
         optimise on, 1,000 fresh paths to score on, seed 2026, 60 months, HiGHS).
@@ -334,24 +421,25 @@ def commission(
     """
 
     params = commission_params(
-        params or Params(), num_paths=num_paths, eval_paths=eval_paths, seed=seed,
+        as_params(params), num_paths=num_paths, eval_paths=eval_paths, seed=seed,
         horizon_months=horizon_months, solver=solver,
     )  # fmt: skip
 
-    def lever_set_of(x: Levers | PathLike) -> Levers:
-        return load_levers(Path(x)) if isinstance(x, str | Path) else x
-
-    lever_set = lever_set_of(levers)
-
-    def history_or_path(h: History) -> SSDA903History | Path:
-        return h if isinstance(h, SSDA903History) else Path(h)
+    def lever_set_of(x: Levers | PathLike, name: str) -> Levers:
+        loaded = _loaded(x, Levers, load_levers, name)
+        if loaded is None:
+            raise ConfigError(f"{name}: expected a Levers or the path of its file, not None.")
+        return loaded
 
     return run_commission(
-        history_or_path(history), lever_set, params.forecast, params.finance,
-        params.commissioning, with_sensitivity=with_sensitivity,
-        pool_with=tuple(history_or_path(h) for h in pool_with),
-        pool_with_levers=tuple(lever_set_of(x) for x in pool_with_levers),
-        shared_levers=None if shared_levers is None else lever_set_of(shared_levers),
+        _history_or_path(history), lever_set_of(levers, "levers"), params.forecast,
+        params.finance, params.commissioning, with_sensitivity=with_sensitivity,
+        pool_with=tuple(_history_or_path(h, "pool_with")
+                        for h in _some(pool_with, SSDA903History)),
+        pool_with_levers=tuple(lever_set_of(x, "pool_with_levers")
+                               for x in _some(pool_with_levers, Levers)),
+        shared_levers=(None if shared_levers is None
+                       else lever_set_of(shared_levers, "shared_levers")),
         strict=strict, progress=progress,
     )  # fmt: skip
 

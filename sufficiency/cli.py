@@ -86,7 +86,9 @@ def validate(
 
 
 @main.command()
-@click.option("--seed", type=int, default=2026, show_default=True, help="Random seed.")
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=2026, show_default=True, help="Random seed."
+)
 @out_option()
 @user_errors
 def sample(seed: int, out_dir: Path) -> None:

@@ -8,10 +8,14 @@ commissioning folders holds the same defaults as TOML, ready to paste);
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import re
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sufficiency.errors import ConfigError
@@ -167,7 +171,7 @@ class ForecastParams(_Frozen):
 
     horizon_months: int = Field(default=36, ge=1, le=60)
     num_paths: int = Field(default=1000, ge=10, le=100_000)
-    seed: int = 2026
+    seed: int = Field(default=2026, ge=0)
     reference_years: float = Field(default=3.0, gt=0, le=10)
     entry_history_years: float = Field(default=6.0, gt=0, le=20)
     rate_half_life_years: float = Field(default=0.0, ge=0)
@@ -222,7 +226,7 @@ class CommissioningParams(_Frozen):
     horizon_months: int = Field(default=60, ge=12, le=60)
     num_paths: int = Field(default=1000, ge=1, le=100_000)
     eval_paths: int = Field(default=1000, ge=1, le=100_000)
-    seed: int = 2026
+    seed: int = Field(default=2026, ge=0)
     eval_seed_offset: int = Field(default=7919, ge=1)
     solver: Literal["highs", "cbc", "ortools"] = "highs"
     time_limit_seconds: float = Field(default=120.0, gt=0)
@@ -382,3 +386,50 @@ def with_overrides(section: M, name: str, **overrides: Any) -> M:
         return type(section).model_validate({**section.model_dump(), **update})
     except ValidationError as exc:
         raise ConfigError(f"Invalid {name} option: {validation_message(exc)}") from None
+
+
+def as_params(value: object) -> Params:
+    """``value`` as run parameters: a :class:`Params`, the path of a TOML file
+    (:func:`load_params`), or ``None`` for the defaults.
+
+    Raises
+    ------
+    ConfigError
+        The file cannot be used, or ``value`` is none of those (a dict, say).
+    """
+    if value is None:
+        return Params()
+    if isinstance(value, Params):
+        return value
+    if isinstance(value, str | Path):
+        return load_params(value)
+    raise ConfigError(
+        f"params: expected a Params (from sufficiency.config.load_params) or the path of a "
+        f"TOML file, not {type(value).__name__}."
+    )
+
+
+def option_date(value: object, name: str) -> dt.date:
+    """The day ``value`` names, given for the option ``name`` in the Python API.
+
+    A ``datetime.date``, a ``datetime.datetime``, a pandas ``Timestamp`` or a NumPy
+    ``datetime64`` (its day), or text in the form YYYY-MM-DD. Other text is refused
+    rather than guessed: '01/03/2025' is 1 March to a council and 3 January to pandas.
+
+    Raises
+    ------
+    ConfigError
+        ``value`` is not one of those, naming the option.
+    """
+    day: object = value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(value, np.datetime64) and not np.isnat(value):  # a value from .to_numpy()
+        day = value.astype("datetime64[D]").item()
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        with contextlib.suppress(ValueError):
+            day = dt.date.fromisoformat(value.strip())
+    if isinstance(day, dt.date) and not isinstance(day, dt.datetime):
+        return day
+    raise ConfigError(
+        f"{name}: {value!r} is not a date; give a datetime.date or text in the form "
+        "YYYY-MM-DD, such as '2026-03-31' for 31 March 2026."
+    )

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import filecmp
 
+import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from sufficiency import api
 from sufficiency.cli import main
-from sufficiency.errors import ConfigError
+from sufficiency.config import load_params
+from sufficiency.errors import ConfigError, InputDataError
+from sufficiency.io.inputs import read_placements
 
 QUICK = {"num_paths": 20, "horizon_months": 3, "seed": 3}
 
@@ -47,3 +52,202 @@ def test_forecast_params_raises_option_out_of_range():
     """An option outside the model's range is a ConfigError naming it, not a traceback."""
     with pytest.raises(ConfigError, match="Invalid forecast option: num_paths"):
         api.forecast_params(num_paths=5)
+
+
+def test_dates_are_dates_or_iso_text_and_day_first_text_is_refused(sample_dir):
+    """'01/03/2025' was read month-first by pandas (3 January): the forecast silently
+    started two months early. Dates are dates or YYYY-MM-DD; other text is refused."""
+    history = sample_dir / "ssda903"
+    iso = api.forecast(history, start="2025-03-01", **QUICK)
+    assert iso.totals.iloc[0]["month"] == "2025-03-01"
+    assert iso.demand.equals(api.forecast(history, start=dt.date(2025, 3, 1), **QUICK).demand)
+    numpy_day = np.datetime64("2025-03-01")  # a value from a column's .to_numpy()
+    assert iso.demand.equals(api.forecast(history, start=numpy_day, **QUICK).demand)
+    for bad in ("01/03/2025", 20250301, "yesterday"):
+        with pytest.raises(ConfigError, match=r"^start: .* is not a date; give a datetime.date"):
+            api.forecast(history, start=bad, **QUICK)
+    with pytest.raises(ConfigError, match=r"^cutoffs: '31/03/2024' is not a date"):
+        api.backtest(history, ["31/03/2024"], num_paths=20)
+    one = api.backtest(history, "2025-03-31", num_paths=20, horizon_months=3)
+    assert set(one.scores["cutoff"].astype(str)) == {"2025-03-31"}
+    alone = api.backtest(history, numpy_day + 30, num_paths=20, horizon_months=3)
+    assert alone.scores.equals(one.scores)
+    assert api.spend(history, run_date="2026-04-01", **QUICK).run_date == dt.date(2026, 4, 1)
+    with pytest.raises(ConfigError, match=r"^run_date: "):
+        api.spend(history, run_date="1/4/2026", **QUICK)
+    run = api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                    run_date="2026-04-01")  # fmt: skip
+    assert run.summary.run_date == dt.date(2026, 4, 1)
+    with pytest.raises(ConfigError, match=r"^run_date: "):
+        api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv", run_date="1/4/2026")
+
+
+def test_params_may_be_a_toml_file_as_for_match_and_nothing_else(tmp_path, sample_dir):
+    """Only match took a TOML file: forecast("...", "my.toml") failed with AttributeError
+    ('str' object has no attribute 'forecast'). Every function takes one now."""
+    toml = tmp_path / "my.toml"
+    toml.write_text("[forecast]\nreference_years = 2.0\n", encoding="utf-8")
+    history = sample_dir / "ssda903"
+    loaded = api.forecast(history, load_params(toml), **QUICK)
+    assert api.forecast(history, str(toml), **QUICK).demand.equals(loaded.demand)
+    assert not api.forecast(history, **QUICK).demand.equals(loaded.demand)
+    assert api.spend(history, toml, run_date=dt.date(2026, 4, 1), **QUICK).headline
+    referrals, register = sample_dir / "referrals.csv", sample_dir / "placements.csv"
+    for call in (
+        lambda: api.forecast(history, {"forecast": {"reference_years": 2.0}}, **QUICK),
+        lambda: api.backtest(history, ["2025-03-31"], {"forecast": {}}, num_paths=20),
+        lambda: api.match(referrals, register, run_date="2026-04-01", params={"matching": {}}),
+    ):
+        with pytest.raises(ConfigError, match=r"^params: expected a Params .* not dict\.$"):
+            call()
+
+
+def test_a_negative_seed_is_an_option_error_not_a_numpy_traceback(sample_dir):
+    """seed=-1 (API, --seed or a config file) ended in numpy's 'ValueError: expected
+    non-negative integer' with a traceback."""
+    with pytest.raises(ConfigError, match=r"Invalid forecast option: seed: .*greater than or"):
+        api.forecast(sample_dir / "ssda903", num_paths=20, horizon_months=3, seed=-1)
+    with pytest.raises(ConfigError, match=r"Invalid commissioning option: seed"):
+        api.commission(sample_dir / "ssda903", sample_dir / "levers.toml", seed=-1)
+    result = CliRunner().invoke(main, ["sample", "--seed", "-1", "--out", "unused"])
+    assert result.exit_code == 2 and "-1 is not in the range x>=0" in result.output
+
+
+def test_backtest_horizon_outside_one_to_sixty_is_an_option_error(sample_dir):
+    """horizon_months=0 scored every method 0.0% off at horizon 0 (the cutoff itself)."""
+    for months in (0, 61):
+        with pytest.raises(ConfigError, match=r"^Invalid backtest option: horizon_months"):
+            api.backtest(sample_dir / "ssda903", ["2024-03-31"], num_paths=20,
+                         horizon_months=months)  # fmt: skip
+
+
+def test_match_missing_file_and_bad_time_limit_are_named_errors(sample_dir, tmp_path):
+    """A missing referrals file was a FileNotFoundError (hashed before it was read); a
+    time limit of -1 seconds was taken as given."""
+    register = sample_dir / "placements.csv"
+    with pytest.raises(InputDataError, match=r"(?s)nope\.csv: 1 error.*does not exist"):
+        api.match(tmp_path / "nope.csv", register, run_date="2026-04-01")
+    with pytest.raises(ConfigError, match=r"^Invalid matching option: time_limit_seconds"):
+        api.match(sample_dir / "referrals.csv", register, run_date="2026-04-01",
+                  time_limit_seconds=-1)  # fmt: skip
+
+
+def test_a_budget_table_is_checked_like_the_budget_file(sample_dir):
+    """A budget DataFrame skipped the file's checks: 'ALL' failed with ValueError ('ALL'
+    is not in list), a missing column with KeyError, a repeated line was taken as given."""
+    history, frame = sample_dir / "ssda903", pd.read_csv(sample_dir / "budget.csv")
+    quick = {"num_paths": 20, "horizon_months": 24, "run_date": "2026-04-01"}
+    from_file = api.spend(history, budget=sample_dir / "budget.csv", **quick).budget
+    upper = frame.assign(cost_line=frame["cost_line"].str.upper())
+    assert api.spend(history, budget=upper, **quick).budget.equals(from_file)
+    for bad, said in (
+        (frame.drop(columns="budget_gbp"), r"column budget_gbp: required column is missing"),
+        (pd.concat([frame, frame.iloc[[0]]]), r"row 5, column cost_line: budget line appears"),
+    ):
+        with pytest.raises(InputDataError, match=rf"(?s)^budget table: .*{said}"):
+            api.spend(history, budget=bad, **quick)
+
+
+def test_a_register_table_must_be_the_read_register(sample_dir):
+    """A register read with pandas and 'Foster' for foster silently lost its 169 foster
+    vacancies (in-house foster places 239, not 408); vacancies read as text were summed
+    as strings ('1' + '2' = '12')."""
+    history, path = sample_dir / "ssda903", sample_dir / "placements.csv"
+    from_file = api.forecast(history, placements=path, **QUICK).supply
+    assert api.forecast(history, placements=read_placements(path), **QUICK).supply.equals(from_file)
+    frame = pd.read_csv(path)
+    assert api.forecast(history, placements=frame, **QUICK).supply.equals(from_file)
+    capital = frame.assign(setting=frame["setting"].str.capitalize())
+    with pytest.raises(ConfigError, match=r"^placements: setting 'Foster' is not one of"):
+        api.forecast(history, placements=capital, **QUICK)
+    with pytest.raises(ConfigError, match=r"^placements: the table's vacancies are not whole"):
+        api.forecast(history, placements=pd.read_csv(path, dtype=str), **QUICK)
+
+
+def test_inputs_of_the_wrong_kind_are_named_and_one_pool_member_may_be_given_alone(sample_dir):
+    """A DataFrame for the history was 'TypeError: expected str, bytes or os.PathLike
+    object'; a dict scenario 'AttributeError: ... is_base'; pool_with='other/ssda903'
+    was read letter by letter ('o: does not exist')."""
+    history = sample_dir / "ssda903"
+    for kw, said in (
+        ({"history": pd.DataFrame()}, r"^history: expected the 903 folder .* not DataFrame\."),
+        ({"history": history, "scenario": {"name": "x"}}, r"^scenario: expected a Scenario .*"),
+        ({"history": history, "supply": 3}, r"^supply: expected a SupplyPlan .* not int\."),
+    ):
+        with pytest.raises(ConfigError, match=said):
+            api.forecast(**kw, **QUICK)
+    with pytest.raises(ConfigError, match=r"^costs: expected the path of a costs file"):
+        api.spend(history, costs=pd.DataFrame(), **QUICK)
+    quick = {"num_paths": 10, "eval_paths": 10, "horizon_months": 12, "with_sensitivity": False}
+    levers = sample_dir / "levers.toml"
+    alone = api.commission(history, levers, pool_with=str(history), **quick)
+    listed = api.commission(history, levers, pool_with=[history], **quick)
+    assert alone.pooled is not None and listed.pooled is not None
+    assert alone.pooled.table().equals(listed.pooled.table())
+
+
+def test_match_inputs_read_with_pandas_are_named(sample_dir):
+    """Tables read with pandas were 'TypeError: expected str, bytes or os.PathLike object'."""
+    frame = pd.read_csv(sample_dir / "placements.csv")
+    with pytest.raises(ConfigError, match=r"^placements: expected the path of a CSV or XLSX"):
+        api.match(sample_dir / "referrals.csv", frame, run_date="2026-04-01")
+    with pytest.raises(ConfigError, match=r"^decisions: expected the path .* not DataFrame\."):
+        api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                  run_date="2026-04-01", decisions=pd.DataFrame())  # fmt: skip
+
+
+def test_strict_refuses_a_history_already_read_with_repairs(sample_dir, tmp_path):
+    """strict=True with a history read (and repaired) beforehand was silently ignored: the
+    forecast ran on the repaired data. A clean history still runs."""
+    import shutil
+
+    from sufficiency.forecast.run import read_903
+
+    folder = tmp_path / "ssda903"
+    shutil.copytree(sample_dir / "ssda903", folder)
+    episodes = folder / "2026" / "episodes.csv"
+    lines = episodes.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = lines[1].split(",")
+    first[7] = "01/01/2020"  # DEC before DECOM: set aside when repairing
+    lines[1] = ",".join(first)
+    episodes.write_text("".join(lines), encoding="utf-8")
+    repaired = read_903(folder)
+    assert api.forecast(repaired, **QUICK).quality is repaired.quality
+    with pytest.raises(InputDataError, match=r"(?s)episodes\.csv: .*row 2, column DEC"):
+        api.forecast(repaired, strict=True, **QUICK)
+    with pytest.raises(InputDataError, match=r"(?s)row 2, column DEC"):
+        api.commission(repaired, sample_dir / "levers.toml", strict=True, num_paths=10,
+                       eval_paths=10, horizon_months=12, with_sensitivity=False)  # fmt: skip
+    assert api.forecast(read_903(sample_dir / "ssda903"), strict=True, **QUICK).headline
+
+
+def test_writing_where_an_earlier_run_left_other_files_says_so(sample_dir, tmp_path):
+    """A forecast without supply written where one with supply was left that run's
+    shortfall.csv beside this run's files, without a word."""
+    from sufficiency.errors import DataWarning
+
+    history = sample_dir / "ssda903"
+    api.forecast(history, supply=sample_dir / "supply.toml", **QUICK).write(tmp_path)
+    left = r"also holds purchases\.csv, shortfall\.csv and supply\.csv from an earlier run"
+    with pytest.warns(DataWarning, match=left):
+        written = api.forecast(history, **QUICK).write(tmp_path)
+    assert "shortfall.csv" not in {p.name for p in written}
+    api.spend(history, budget=sample_dir / "budget.csv", run_date="2026-04-01",
+              num_paths=20, horizon_months=24).write(tmp_path)  # fmt: skip
+    with pytest.warns(DataWarning, match=r"also holds budget_comparison\.csv from an earlier"):
+        api.spend(history, run_date="2026-04-01", **QUICK).write(tmp_path)
+
+
+def test_backtest_without_cutoffs_says_so(sample_dir):
+    """No cutoffs was 'Nothing to score: every horizon ... is in a collection year with no
+    return', about returns the history has."""
+    with pytest.raises(ConfigError, match=r"^cutoffs: give at least one cutoff date"):
+        api.backtest(sample_dir / "ssda903", [], num_paths=20)
+
+
+def test_writing_into_a_file_says_it_is_not_a_folder(sample_dir, tmp_path):
+    """write('demand.csv') was NotADirectoryError on a temporary file's name."""
+    report = api.backtest(sample_dir / "ssda903", "2025-03-31", num_paths=20, horizon_months=3)
+    (tmp_path / "demand.csv").write_text("x", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"demand\.csv is a file, not a folder"):
+        report.write(tmp_path / "demand.csv")

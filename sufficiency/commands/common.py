@@ -155,7 +155,9 @@ def paths_option(help_text: str = "Simulated paths (default 1,000).") -> Callabl
 
 def seed_option(func: F) -> F:
     """``--seed``: the random seed (default from the configuration)."""
-    return click.option("--seed", type=int, default=None, help="Random seed (default 2026).")(func)
+    return click.option(
+        "--seed", type=click.IntRange(min=0), default=None, help="Random seed (default 2026)."
+    )(func)
 
 
 def horizon_option(

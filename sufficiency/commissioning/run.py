@@ -36,7 +36,7 @@ from sufficiency.forecast import (
     fit_spells,
     read_903,
 )
-from sufficiency.io.atomic import atomic_write_text
+from sufficiency.io.atomic import atomic_write_text, warn_earlier_outputs
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
 from sufficiency.results import Delegated
@@ -262,6 +262,9 @@ class CommissionResult:
             plan = pooled_plan_csv(self.pooled, self.report.start)
             written.append(atomic_write_text(Path(out_dir) / "pooled_plan.csv", plan))
             written.append(write_pool_quality(self.pool_quality, Path(out_dir)))
+        sometimes = ("sensitivity.csv", "pooling.csv", "pooled_plan.csv",
+                     "pooling_data_quality.csv")  # fmt: skip
+        warn_earlier_outputs(out_dir, sometimes, written)
         return written
 
 

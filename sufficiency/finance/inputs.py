@@ -21,7 +21,7 @@ import pandas as pd
 from sufficiency.errors import InputDataError
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.io.schema import Field, TableSchema, check_table
-from sufficiency.io.tables import read_tables
+from sufficiency.io.tables import frame_table, read_tables
 
 
 def _cost_schema(categories: tuple[str, ...]) -> TableSchema:
@@ -107,9 +107,13 @@ def _financial_year(text: str) -> str | None:
     return f"{first}-{(first + 1) % 100:02d}"
 
 
-def read_budget(path: Path | str, lines: tuple[str, ...]) -> pd.DataFrame:
-    """The budget: one row per financial year and cost line."""
-    raw = read_tables(Path(path))[0]
+def read_budget(path: Path | str | pd.DataFrame, lines: tuple[str, ...]) -> pd.DataFrame:
+    """The budget: one row per financial year and cost line, from its file or a table
+    with the file's columns (checked alike: rows named by position from 0)."""
+    if isinstance(path, pd.DataFrame):
+        raw = frame_table(path, "budget table")
+    else:
+        raw = read_tables(Path(path))[0]
     table, problems = check_table(raw, _budget_schema(lines))
     fy = table["financial_year"].map(_financial_year, na_action="ignore")
     bad = table["financial_year"].notna() & fy.isna()

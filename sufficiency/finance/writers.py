@@ -9,7 +9,7 @@ import pandas as pd
 
 from sufficiency.finance.summaries import monthly_table
 from sufficiency.finance.workbook import SpendReport, write_workbook
-from sufficiency.io.atomic import atomic_write_text
+from sufficiency.io.atomic import atomic_write_text, warn_earlier_outputs
 from sufficiency.io.quality_writers import write_quality_csv
 
 CSV_COLUMNS = ("month", "financial_year", "cost_line", "mean", "p10", "p50", "p90")
@@ -39,4 +39,7 @@ def write_spend_outputs(report: SpendReport, out_dir: Path, run_date: dt.date) -
     written.append(write_workbook(report, out_dir / "spend.xlsx",
                                   {"run_date": run_date.isoformat()}))  # fmt: skip
     quality = write_quality_csv(report.quality, out_dir)
-    return written + ([quality] if quality is not None else [])
+    written += [quality] if quality is not None else []
+    sometimes = ("budget_comparison.csv", "spend_scenario.csv", "scenario_comparison.csv")
+    warn_earlier_outputs(out_dir, sometimes, written)
+    return written

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from sufficiency.config import ForecastParams
+from sufficiency.config import ForecastParams, with_overrides
 from sufficiency.forecast.errors import ForecastError, ForecastWarning
 from sufficiency.forecast.projection import forecast_from_spells
 from sufficiency.forecast.states import CATEGORIES, CareSpells, build_spells, month_ends, stock_at
@@ -100,11 +100,13 @@ def backtest(
 
     Raises
     ------
+    ConfigError
+        ``horizon_months`` is outside 1-60 (as ``--horizon-months``).
     ForecastError
         A cutoff is outside the history, or fewer than ``horizon_months`` months of
         history follow it.
     """
-    params = (params or ForecastParams()).model_copy(update={"horizon_months": horizon_months})
+    params = with_overrides(params or ForecastParams(), "backtest", horizon_months=horizon_months)
     horizons = sorted(
         {h for h in params.backtest_horizons_months if h <= horizon_months} | {horizon_months}
     )

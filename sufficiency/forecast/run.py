@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from sufficiency.config import ForecastParams
+from sufficiency.errors import InputDataError
 from sufficiency.forecast.backtest import BacktestResult, backtest
 from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.estimate import fit_model
@@ -96,8 +97,12 @@ class ForecastRun:
 
 
 def read_903(history: SSDA903History | Path | str, strict: bool = False) -> SSDA903History:
-    """The history, or the history read from a folder or file (``strict`` refuses repairs)."""
+    """The history, or the history read from a folder or file (``strict`` refuses repairs:
+    of a history already read, one whose findings include an error set aside or repaired)."""
     if isinstance(history, SSDA903History):
+        found = history.quality.problems if history.quality is not None else ()
+        if strict and any(p.severity == "error" for p in found):
+            raise InputDataError(found)
         return history
     return read_history(Path(history), strict=strict)
 

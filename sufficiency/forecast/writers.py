@@ -11,7 +11,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sufficiency.io.atomic import atomic_path, atomic_write_bytes, atomic_write_text
+from sufficiency.io.atomic import (
+    atomic_path,
+    atomic_write_bytes,
+    atomic_write_text,
+    warn_earlier_outputs,
+)
 from sufficiency.io.quality_writers import write_quality_csv
 
 if TYPE_CHECKING:
@@ -22,6 +27,11 @@ if TYPE_CHECKING:
 def write_csv(path: Path, df: pd.DataFrame) -> Path:
     """Write a table as UTF-8 CSV with Unix line endings, atomically."""
     return atomic_write_bytes(path, df.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+
+
+#: The CSVs a forecast writes only with a scenario, supply or backtest cutoffs.
+SOMETIMES = ("demand_scenario.csv", "scenario_comparison.csv", "supply.csv", "shortfall.csv",
+             "purchases.csv", "backtest.csv", "backtest_coverage.csv")  # fmt: skip
 
 
 def csv_tables(report: ForecastReport) -> dict[str, pd.DataFrame]:
@@ -55,7 +65,9 @@ def write_report(report: ForecastReport, out_dir: Path) -> list[Path]:
     written.append(xlsx)
     written.append(atomic_write_text(out_dir / "forecast.html", render_html(report)))
     quality = write_quality_csv(report.quality, out_dir)
-    return written + ([quality] if quality is not None else [])
+    written += [quality] if quality is not None else []
+    warn_earlier_outputs(out_dir, SOMETIMES, written)
+    return written
 
 
 def write_backtest(report: BacktestReport, out_dir: Path) -> list[Path]:

@@ -13,15 +13,27 @@ import os
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+import warnings
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from sufficiency.errors import ConfigError, DataWarning
+from sufficiency.vocabulary import listed
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) if missing; new folders are owner-only."""
+    """Create ``path`` (and parents) if missing; new folders are owner-only.
+
+    Raises
+    ------
+    ConfigError
+        ``path`` is a file (an output folder named as a file, say).
+    """
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"{path} is a file, not a folder: name a folder for the outputs.")
     if not path.exists():
         path.mkdir(parents=True, mode=DIR_MODE)
         os.chmod(path, DIR_MODE)
@@ -118,3 +130,21 @@ def process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def warn_earlier_outputs(
+    out_dir: Path | str, sometimes: Iterable[str], written: Iterable[Path]
+) -> None:
+    """Warn (:class:`DataWarning`) of the files a job writes only sometimes (``sometimes``:
+    a scenario's, the shortfall...) that ``out_dir`` holds but this run did not write:
+    left from an earlier run, they would be read beside this run's as if they were its."""
+    now = {Path(p).name for p in written}
+    left = sorted(n for n in sometimes if n not in now and (Path(out_dir) / n).is_file())
+    if left:
+        warnings.warn(
+            f"{out_dir} also holds {listed(left)} from an earlier run, which this run did "
+            "not write: they are not this run's figures; delete them, or write to an empty "
+            "folder",
+            DataWarning,
+            stacklevel=3,
+        )

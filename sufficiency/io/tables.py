@@ -200,6 +200,12 @@ def _finish(
     )
 
 
+def frame_table(frame: pd.DataFrame, source: str) -> RawTable:
+    """A table built in code (a notebook's DataFrame) read like a file, so it is checked
+    like one: each cell as its text; rows numbered by position from 0, as ``iloc``."""
+    return _finish(source, frame.reset_index(drop=True), 0)
+
+
 def read_csv_table(path: Path, source: str | None = None, *, allow_empty: bool = False) -> RawTable:
     """Read a CSV file as strings.
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sufficiency.config import MatchingParams, Params, load_params
-from sufficiency.errors import Problem
+from sufficiency.config import MatchingParams, Params, as_params, option_date, with_overrides
+from sufficiency.errors import ConfigError, Problem
 from sufficiency.io.atomic import sha256_file
 from sufficiency.io.inputs import Tonight, read_tonight
 from sufficiency.matching.backends import SolveStatus
@@ -64,22 +64,18 @@ class MatchRun:
 def matching_params(
     params: Params, *, solver: str | None = None, time_limit_seconds: float | None = None
 ) -> Params:
-    """``params`` with the solver and time limit overridden where given."""
-    update: dict[str, object] = {}
-    if solver is not None:
-        update["solver"] = solver
-    if time_limit_seconds is not None:
-        update["time_limit_seconds"] = time_limit_seconds
-    if not update:
-        return params
-    return params.model_copy(update={"matching": params.matching.model_copy(update=update)})
+    """``params`` with the solver and time limit overridden where given (ConfigError if
+    out of range: a time limit of -1 seconds, say)."""
+    section = with_overrides(params.matching, "matching", solver=solver,
+                             time_limit_seconds=time_limit_seconds)  # fmt: skip
+    return params if section is params.matching else params.model_copy(update={"matching": section})
 
 
 def match(
     referrals: Path | str | Tonight,
     placements: Path | str | None = None,
     *,
-    run_date: dt.date,
+    run_date: dt.date | str,
     params: Params | Path | str | None = None,
     decisions: Path | str | None = None,
     strict: bool = False,
@@ -100,7 +96,7 @@ def match(
         ``referrals`` alone, inputs already read with
         :func:`sufficiency.io.inputs.read_tonight` (their decisions included).
     run_date
-        Ages and availability are judged on this date.
+        Ages and availability are judged on this date (a date or 'YYYY-MM-DD').
     params
         Parameters, or a TOML file overriding ``configs/default.toml`` (default: the
         defaults).
@@ -130,12 +126,14 @@ def match(
     InputDataError
         An input cannot be used at all, or ``strict`` and a row has an error.
     ConfigError
-        The parameters file is not valid.
+        The parameters file is not valid, ``run_date`` is not a date, or an input is
+        not a path (a DataFrame, say).
     """
     started = time.perf_counter() if started is None else started
-    if not isinstance(params, Params):
-        params = load_params(None if params is None else Path(params))
-    params = matching_params(params, solver=solver, time_limit_seconds=time_limit_seconds)
+    run_date = option_date(run_date, "run_date")
+    params = matching_params(
+        as_params(params), solver=solver, time_limit_seconds=time_limit_seconds
+    )
     hashes = dict(input_sha256 or {})
     if isinstance(referrals, Tonight):
         if placements is not None or decisions is not None:
@@ -144,15 +142,22 @@ def match(
     else:
         if placements is None:
             raise TypeError("match() needs the placement register as well as the referrals")
-        paths = {"referrals": referrals, "placements": placements, "decisions": decisions}
-        # a file missing is said by the reading below, with the others' problems
-        hashes |= {k: sha256_file(Path(p)) for k, p in paths.items() if p and Path(p).is_file()}
+        named = {"referrals": referrals, "placements": placements, "decisions": decisions}
+        for name, given in named.items():
+            if given is not None and not isinstance(given, str | Path):
+                raise ConfigError(
+                    f"{name}: expected the path of a CSV or XLSX file (or, as referrals alone, "
+                    f"what read_tonight returns), not {type(given).__name__}."
+                )
         if progress is not None:
             progress("Reading the referrals and the placement register")
         tonight = read_tonight(
             referrals, placements, default_responsible_la=params.general.responsible_la,
             run_date=run_date, strict=strict, decisions=decisions,
         )  # fmt: skip
+        # Hashed once read: a missing file is the reader's InputDataError naming it.
+        paths = {"referrals": referrals, "placements": placements, "decisions": decisions}
+        hashes |= {k: sha256_file(Path(p)) for k, p in paths.items() if p is not None}
     table = None if tonight.decisions is None else tonight.decisions.table
     return run_matching(tonight.referrals.table, tonight.placements.table, run_date, params,
                         input_sha256=hashes, set_aside=tonight.set_aside,

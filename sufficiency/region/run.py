@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sufficiency.commissioning.sensitivity import FACTORS
-from sufficiency.config import Params
+from sufficiency.config import Params, as_params, option_date, with_overrides
 from sufficiency.errors import ConfigError
 from sufficiency.region.members import Region, load_members
 from sufficiency.region.publish import remove_staging
@@ -172,12 +172,12 @@ def run_region(
     members: Region | Path | str,
     out_dir: Path | str,
     *,
-    scenarios: Sequence[Path | str] = (),
-    params: Params | None = None,
+    scenarios: Sequence[Path | str] | Path | str = (),
+    params: Params | Path | str | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
     seed: int | None = None,
-    run_date: dt.date | None = None,
+    run_date: dt.date | str | None = None,
     strict: bool = False,
     commissioning: bool = True,
     progress: Callable[[str], None] | None = None,
@@ -192,9 +192,10 @@ def run_region(
     out_dir
         Folder for ``members/<code>/...``, ``pooled/`` and the region's report.
     scenarios
-        Scenario files (TOML), each run for every member beside the base.
+        Scenario files (TOML), each run for every member beside the base (or one file).
     params
-        Configuration (``[forecast]`` paths, horizon; ``[finance]``; ``[commissioning]``).
+        Configuration (``[forecast]`` paths, horizon; ``[finance]``; ``[commissioning]``),
+        or its TOML file.
     workers, scheduler
         LocalCluster size (default one per core), or an existing cluster's address
         (``tcp://host:8786``). ``client`` (an open ``distributed.Client``) overrides both.
@@ -202,8 +203,8 @@ def run_region(
         The region's seed (default the configuration's ``[forecast] seed``); each member x
         scenario's seed is :func:`~.seeds.member_seed` of it.
     run_date
-        Run date shown in the spend outputs (default: today, as ``api.spend``; pass one
-        for files that are the same on another day).
+        Run date shown in the spend outputs (default: today, as ``api.spend``; pass one,
+        a date or 'YYYY-MM-DD', for files that are the same on another day).
     commissioning
         Run the members' own plans and the pooled plan (members with ``levers``).
 
@@ -213,10 +214,13 @@ def run_region(
         Summaries, plans and failures; ``write(out_dir)`` writes the region's report.
     """
     say = progress or (lambda _m: None)
+    # options checked before any work: on the workers, a bad one fails every member
+    params = as_params(params)
+    base_seed = with_overrides(params.forecast, "forecast", seed=seed).seed
+    run_date = None if run_date is None else option_date(run_date, "run_date")
     region = members if isinstance(members, Region) else load_members(members)
-    params = params or Params()
-    base_seed = params.forecast.seed if seed is None else seed
-    specs = scenario_specs([Path(s) for s in scenarios])
+    files = [scenarios] if isinstance(scenarios, str | Path) else list(scenarios)
+    specs = scenario_specs([Path(s) for s in files])
     out = Path(out_dir).resolve()
     remove_staging(out)
     member_tasks = plan_member_tasks(region, specs, params, base_seed, out, run_date, strict)

@@ -99,3 +99,22 @@ def test_synthetic_england_members_live_at_their_own_postcodes(tmp_path: Path) -
         assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes()
     with pytest.raises(ValueError, match="upper-tier authorities"):
         write_region(tmp_path / "c", 1000, seed=3, places="england")
+
+
+def test_run_region_checks_its_options_before_any_work(region_dir: Path, tmp_path: Path) -> None:
+    """A day-first run date failed every member on the workers (exit 4), a negative seed
+    was numpy's ValueError, a params file 'str' object has no attribute 'forecast', and
+    one scenario file given alone was read letter by letter ('/: scenario file not
+    found.')."""
+    from sufficiency.region import run_region
+
+    members = region_dir / "members.toml"
+    for kw, said in (
+        ({"run_date": "01/04/2026"}, r"^run_date: '01/04/2026' is not a date"),
+        ({"seed": -1}, r"^Invalid forecast option: seed"),
+        ({"params": {"forecast": {}}}, r"^params: expected a Params"),
+        ({"params": region_dir / "nope.toml"}, r"nope\.toml: configuration file not found"),
+        ({"scenarios": str(tmp_path / "nope.toml")}, r"nope\.toml: scenario file not found"),
+    ):
+        with pytest.raises(ConfigError, match=said):
+            run_region(members, tmp_path / "out", **kw)  # type: ignore[arg-type]
