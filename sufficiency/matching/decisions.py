@@ -28,7 +28,13 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.matching.problem import MatchProblem
-from sufficiency.matching.rules import RULE_CODES, broken_text, children_conflict, rule_breaks
+from sufficiency.matching.rules import (
+    RULE_CODES,
+    birth_days,
+    broken_text,
+    children_conflict,
+    rule_breaks,
+)
 from sufficiency.vocabulary import listed
 
 Status = Literal["applied", "ignored", "refused"]
@@ -124,7 +130,8 @@ def conflict_rule(prob: MatchProblem, a: int, b: int) -> str:
     may not live with a younger child, ``harm_physical`` when one may not live with a
     child that much younger, else ``alongside``."""
     hs, age = prob.child_harm_sexual, prob.child_age_years
-    if (hs[a] and age[b] < age[a]) or (hs[b] and age[a] < age[b]):
+    born = prob.derived("_birth_days", birth_days)
+    if (hs[a] and born[b] > born[a]) or (hs[b] and born[a] > born[b]):
         return "harm_sexual"
     hp, gap = prob.child_harm_physical, prob.harm_physical_years_younger
     if gap > 0 and ((hp[a] and age[b] <= age[a] - gap) or (hp[b] and age[a] <= age[b] - gap)):

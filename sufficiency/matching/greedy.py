@@ -12,7 +12,7 @@ import numpy as np
 from sufficiency.config import MatchingParams
 from sufficiency.matching.candidates import Candidates, placement_order
 from sufficiency.matching.problem import NEEDED_BY_RANK, MatchProblem
-from sufficiency.matching.rules import rule_breaks
+from sufficiency.matching.rules import birth_days, rule_breaks
 
 _FIRST_CHUNK = 256
 #: Children whose first options are looked up at once (in the order they are placed),
@@ -64,6 +64,7 @@ class _Conflict:
         self.physical = (np.asarray(prob.child_harm_physical, bool) & (gap > 0)).tolist()
         self.gap = gap
         self.age = np.asarray(prob.child_age_years).tolist()
+        self.born = prob.derived("_birth_days", birth_days).tolist()
         self.group = np.asarray(prob.child_group).tolist()
 
     def one_way(self, c: int, o: int) -> bool:
@@ -72,7 +73,7 @@ class _Conflict:
             self.solo[c]
             or (self.older[c] and not ao > ac)
             or (self.younger[c] and not ao < ac)
-            or (self.sexual[c] and ao < ac)
+            or (self.sexual[c] and self.born[o] > self.born[c])
             or (self.physical[c] and ao <= ac - self.gap)
         )
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from sufficiency.matching.problem import SETTING_CODE, MatchProblem
 
@@ -27,7 +28,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("communication", "does not meet the child's communication needs"),
     ("adaptations", "is not adapted"),
     ("alongside", "has current children the child cannot live alongside"),
-    ("harm_sexual", "has younger children (or children of unknown age)"),
+    ("harm_sexual", "has children younger than the child, of the same age or of unknown age"),
     ("availability", "is not available by the date needed"),
     ("harm_animals", "has pets and the child is a risk to animals"),
     ("harm_physical", "has a child 3 or more years younger (or children of unknown age)"),
@@ -150,7 +151,8 @@ def rule_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarra
             | ((along == 2) & ~(known & (lo > age)))
             | ((along == 3) & ~(known & (hi < age)))
         ),
-        prob.child_harm_sexual[ci] & someone_there & ~(known & (lo >= age)),
+        # a current child of the same whole-year age may be months younger
+        prob.child_harm_sexual[ci] & someone_there & ~(known & (lo > age)),
         prob.place_available_days[pi] > prob.child_needed_days[ci],
         prob.child_harm_animals[ci] & has_pets & prob.harm_animals_excludes_pets,
         _physical_breaks(prob, ci, age, someone_there, known, lo),
@@ -189,6 +191,13 @@ def decision_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.nd
     return out
 
 
+def birth_days(prob: MatchProblem) -> np.ndarray:
+    """Each referred child's date of birth as a day number: who is younger than whom
+    (rule 11), where whole-year ages would call a child born months later the same age."""
+    dob = pd.to_datetime(prob.referrals["dob"]).to_numpy("datetime64[D]")
+    return dob.astype(np.int64)
+
+
 def children_conflict(prob: MatchProblem, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """True where children ``a`` and ``b`` may not share a placement (rules 10, 11, 14).
 
@@ -199,6 +208,7 @@ def children_conflict(prob: MatchProblem, a: np.ndarray, b: np.ndarray) -> np.nd
     hp = prob.child_harm_physical & (prob.harm_physical_years_younger > 0)
     gap = prob.harm_physical_years_younger
     age = prob.child_age_years
+    born = prob.derived("_birth_days", birth_days)
     grp = prob.child_group
     siblings = (grp[a] >= 0) & (grp[a] == grp[b])
 
@@ -207,7 +217,7 @@ def children_conflict(prob: MatchProblem, a: np.ndarray, b: np.ndarray) -> np.nd
             (along[c] == "solo")
             | ((along[c] == "only_older") & ~(age[o] > age[c]))
             | ((along[c] == "only_younger") & ~(age[o] < age[c]))
-            | (hs[c] & (age[o] < age[c]))
+            | (hs[c] & (born[o] > born[c]))
             | (hp[c] & (age[o] <= age[c] - gap))
         )
 

@@ -148,7 +148,19 @@ def plan_violations(
                 out.append(f"{c['child_id']}@{pid}: someone not older")
             if need == "only_younger" and (unknown or any(o >= age for o in others)):
                 out.append(f"{c['child_id']}@{pid}: someone not younger")
-            if "harm_sexual" in c["risks"] and (unknown or any(o < age for o in others)):
+            # rule 11: a referred child born later is younger; a current child of the
+            # same whole-year age may be
+            younger = [
+                o
+                for o in placed
+                if o is not c
+                and not _siblings(o, c)
+                and pd.Timestamp(o["dob"]) > pd.Timestamp(c["dob"])
+            ]
+            current = list(p["current_ages"])
+            if "harm_sexual" in c["risks"] and (
+                unknown or younger or any(o <= age for o in current)
+            ):
                 out.append(f"{c['child_id']}@{pid}: younger child present")
             if "harm_physical" in c["risks"] and (unknown or any(o <= age - 3 for o in others)):
                 out.append(f"{c['child_id']}@{pid}: child 3+ years younger present")

@@ -19,8 +19,9 @@ from match_builders import (
 
 from sufficiency.config import MatchingParams, Params
 from sufficiency.matching import build_problem, run_matching, solve, write_match_outputs
-from sufficiency.matching.candidates import children_conflict, generate_candidates
+from sufficiency.matching.candidates import RULE_CODES, children_conflict, generate_candidates
 from sufficiency.matching.costs import pair_terms
+from sufficiency.matching.decisions import conflict_rule
 
 
 def _placed(refs: pd.DataFrame, plcs: pd.DataFrame, **mp: object) -> dict[str, str | None]:
@@ -94,6 +95,45 @@ def test_physical_harm_gap_is_configurable_and_zero_turns_it_off() -> None:
     off = MatchingParams(harm_physical_years_younger=0)
     unknown = placements_frame([placement("P1", current_children=1, current_ages=())])
     assert generate_candidates(build_problem(refs, unknown, RUN_DATE, off)).num_pairs == 1
+
+
+def test_sexual_harm_never_with_a_current_child_who_may_be_younger() -> None:
+    """A current child of the same whole-year age may be months younger: a child who is
+    a risk of sexual harm is not proposed there (rule 11), an older household is fine."""
+    refs = referrals_frame([referral("C1", age=13, risks=("harm_sexual",))])
+    same = placements_frame([placement("P1", current_children=1, current_ages=(13,),
+                                       weekly_cost=300.0),
+                             placement("P2", current_children=1, current_ages=(14,),
+                                       weekly_cost=900.0)])  # fmt: skip
+    assert _placed(refs, same) == {"C1": "P2"}
+    cands = generate_candidates(build_problem(refs, same, RUN_DATE))
+    assert cands.excluded_counts[0][list(RULE_CODES).index("harm_sexual")] == 1
+
+
+@pytest.mark.parametrize("method", ["compact", "auto"])
+def test_sexual_harm_never_with_a_referred_child_born_later_in_the_same_year(
+    method: str,
+) -> None:
+    """Two 12-year-olds, not siblings: the one at risk of sexual harm is 10 months older,
+    so the other is a younger child and they never share the cheap home (rule 11), in the
+    plan or today's practice; a child born earlier is not younger and may share it."""
+    older = pd.Timestamp(RUN_DATE.year - 13, RUN_DATE.month, 1) + pd.Timedelta(days=20)
+    later = pd.Timestamp(RUN_DATE.year - 12, 1, 15)
+    refs = referrals_frame([referral("C1", dob=older, risks=("harm_sexual",)),
+                            referral("C2", dob=later)])  # fmt: skip
+    plcs = placements_frame([placement("P1", vacancies=2, weekly_cost=400.0),
+                             placement("P2", weekly_cost=2000.0)])  # fmt: skip
+    prob = build_problem(refs, plcs, RUN_DATE)
+    assert list(prob.child_age_years) == [12, 12]
+    result = solve(prob, MatchingParams(), method=method)  # type: ignore[arg-type]
+    assert result.place_of_child[0] != result.place_of_child[1]
+    assert result.greedy_place_of_child[0] != result.greedy_place_of_child[1]
+    assert children_conflict(prob, pd.Series([0]).to_numpy(), pd.Series([1]).to_numpy())[0]
+    assert conflict_rule(prob, 0, 1) == "harm_sexual"
+    born_earlier = referrals_frame([referral("C1", dob=later, risks=("harm_sexual",)),
+                                    referral("C2", dob=older)])  # fmt: skip
+    prob = build_problem(born_earlier, plcs, RUN_DATE)
+    assert not children_conflict(prob, pd.Series([0]).to_numpy(), pd.Series([1]).to_numpy())[0]
 
 
 def test_unlocatable_placement_is_set_aside_and_listed(tmp_path: Path) -> None:
