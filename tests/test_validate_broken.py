@@ -38,6 +38,8 @@ PLANTED = {
     ("broken/placements.csv", 11, "available_from", "invalid_value", "error"),
     ("broken/placements.csv", 12, "weekly_cost", "zero_cost", "warning"),
     ("broken/placements_missing_column.csv", None, "weekly_cost", "missing_column", "error"),
+    # nor has_pets: no home says whether it has pets (rules 7 and 13 read them as maybe)
+    ("broken/placements_missing_column.csv", None, None, "pets_unknown", "warning"),
     ("broken/ssda903/2025/header.csv", 2, "CHILD", "duplicate_id", "error"),
     ("broken/ssda903/2025/header.csv", 3, "SEX", "invalid_value", "error"),
     ("broken/ssda903/2025/header.csv", 4, "DOB", "invalid_value", "error"),

@@ -37,6 +37,7 @@ from sufficiency.io.schema import (
     read_single_table,
 )
 from sufficiency.io.tables import NightTable, RawTable, split_rows
+from sufficiency.vocabulary import counted, listed
 
 SUITABILITY = {
     "preferred": "preferred",
@@ -346,7 +347,12 @@ PLACEMENTS = _tonight(
         ),
         Field("current_ages", "text", "Semicolon list of their ages (blank = unknown)."),
         Field("risk_exclusions", "codes", "Risk codes it cannot accept.", choices=RISKS),
-        Field("has_pets", "flag", "Y if there are pets."),
+        Field(
+            "has_pets",
+            "flag",
+            "Y if there are pets, N if none (blank = not known: see the matching rules 7 and 13).",
+            blank_unknown=True,
+        ),
         Field(
             "communication",
             "codes",
@@ -664,6 +670,28 @@ def _parse_ages(raw: RawTable, table: pd.DataFrame) -> tuple[pd.Series, list[Pro
     return pd.Series(out, index=table.index, dtype=object), problems
 
 
+def _pets_not_known(raw: RawTable, table: pd.DataFrame) -> list[Problem]:
+    """One warning for the homes that do not say whether they have pets (matching reads
+    them as possibly having pets: never for a child who cannot live with pets or is a risk
+    to animals, nor for one who must have pets)."""
+    unknown = table["has_pets"].isna().to_numpy(bool)
+    if not unknown.any():
+        return []
+    rows = [str(raw.row_number(int(i))) for i in table.index[unknown]]
+    shown = listed(rows[:5] + ([f"{len(rows) - 5} more"] if rows[5:] else []))
+    if not _present(raw, PLACEMENTS, "has_pets").any():
+        which = "there is no has_pets column: no home says"
+    else:
+        label = raw.column_label(mapping_key_for(raw, PLACEMENTS, "has_pets"))
+        which = f"{label} is blank on {counted(len(rows), 'row')} ({shown}): those homes do not say"
+    return [
+        Problem(raw.source, None, None, None,
+                f"{which} whether they have pets, so a child who cannot live with pets, must "
+                "live with them, or is a risk to animals is not proposed there (rules 7 and 13). "
+                "Give Y or N.", severity="warning", code="pets_unknown")
+    ]  # fmt: skip
+
+
 def load_placements(path: Path | str) -> tuple[pd.DataFrame, list[Problem]]:
     """Validate a placement register; return the typed table and every problem found."""
     _, table, problems = _load_placements(path)
@@ -703,7 +731,7 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
     for col in ("communication",):
         table[col] = table[col].map(lambda xs: tuple(x for x in xs if x != "none"))
     table["current_ages"], found = _parse_ages(raw, table)
-    problems += found
+    problems += found + _pets_not_known(raw, table)
     inverted = (table["age_min"] > table["age_max"]).fillna(False).to_numpy(bool)
     for idx in table.index[inverted]:
         problems.append(

@@ -62,6 +62,9 @@ class Field:
     sensitive: bool = False
     date_formats: tuple[str, ...] = DMY_OR_ISO
     default: Any = None
+    #: A flag whose blank (or missing column) means "not known" (nullable boolean NA),
+    #: not N: where a wrong "no" would be unsafe (a home's pets).
+    blank_unknown: bool = False
 
 
 @dataclass(frozen=True)
@@ -227,6 +230,8 @@ def _convert(f: Field, s: pd.Series) -> pd.Series:
         return split_codes(s).map(lambda xs: tuple(sorted({ch[x] for x in xs if x in ch})))
     if f.kind == "flag":
         out = s.str.lower().map(FLAG_VALUES)
+        if f.blank_unknown:
+            return out.astype("boolean")
         default = bool(f.default) if f.default is not None else False
         return out.fillna(default).astype(bool)
     if f.kind == "postcode":
@@ -361,6 +366,8 @@ def _default_column(f: Field, index: pd.Index) -> pd.Series:
     n = len(index)
     if f.kind == "codes":
         return pd.Series([() for _ in range(n)], index=index, dtype=object)
+    if f.kind == "flag" and f.blank_unknown:
+        return pd.Series(pd.NA, index=index, dtype="boolean")
     if f.kind == "flag":
         return pd.Series(bool(f.default) if f.default is not None else False, index=index)
     if f.kind == "date":

@@ -43,9 +43,16 @@ def broken_text(prob: MatchProblem, code: str, c: int, p: int) -> str:
     """How placement ``p`` breaks rule ``code`` for child ``c``, for a social worker: the
     rule's words, or for the age rule the placement's ages and the child's (the rule's
     general words would speak of supported accommodation whatever the setting)."""
+    row = prob.placements.iloc[p]
+    if code in ("pets", "harm_animals") and pd.isna(row["has_pets"]):
+        need = {"no": "cannot live with pets", "must": "must live with pets"}.get(
+            str(prob.referrals["pets"].iat[c]), "has a pets requirement"
+        )
+        return "does not say whether it has pets, and the child " + (
+            "is a risk to animals" if code == "harm_animals" else need
+        )
     if code != "age":
         return RULE_TEXT[code]
-    row = prob.placements.iloc[p]
     age = int(prob.child_age_years[c])
     lo, hi = int(row["age_min"]), int(row["age_max"])
     if str(row["setting"]) == "supported" and lo <= age <= hi:
@@ -76,7 +83,8 @@ class _RuleArrays:
     vacancies: np.ndarray
     age_min: np.ndarray
     age_max: np.ndarray
-    has_pets: np.ndarray
+    has_pets: np.ndarray  # says Y
+    pets_maybe: np.ndarray  # says Y, or does not say (rules 7 and 13 read a blank as maybe)
     adapted: np.ndarray
 
 
@@ -111,7 +119,8 @@ def _rule_arrays(prob: MatchProblem) -> _RuleArrays:
         vacancies=p["vacancies"].to_numpy(np.int64),
         age_min=p["age_min"].to_numpy(np.int64),
         age_max=p["age_max"].to_numpy(np.int64),
-        has_pets=p["has_pets"].to_numpy(bool),
+        has_pets=p["has_pets"].astype("boolean").fillna(False).to_numpy(bool),
+        pets_maybe=p["has_pets"].astype("boolean").fillna(True).to_numpy(bool),
         adapted=p["adapted"].to_numpy(bool),
     )  # fmt: skip
     return out
@@ -130,7 +139,7 @@ def rule_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarra
     supported = setting == 2
     along = a.along[ci]
     pets = a.pets[ci]
-    has_pets = a.has_pets[pi]
+    has_pets, pets_maybe = a.has_pets[pi], a.pets_maybe[pi]
     known = prob.place_ages_known[pi]
     lo, hi = prob.place_min_age[pi], prob.place_max_age[pi]
     someone_there = current != 0
@@ -142,7 +151,7 @@ def rule_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarra
         a.suit_unsuitable[ci, np.maximum(setting, 0)] | (a.dolo[ci] & (setting != 1)),
         (psex != -2) & (psex != a.sex[ci]),
         (prob.child_risk_bits[ci] & prob.place_exclusion_bits[pi]) != 0,
-        ((pets == 1) & has_pets) | ((pets == 2) & ~has_pets),
+        ((pets == 1) & pets_maybe) | ((pets == 2) & ~has_pets),
         (prob.child_comm_bits[ci] & ~prob.place_comm_bits[pi]) != 0,
         a.adaptations[ci] & ~a.adapted[pi],
         someone_there
@@ -154,7 +163,7 @@ def rule_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarra
         # a current child of the same whole-year age may be months younger
         prob.child_harm_sexual[ci] & someone_there & ~(known & (lo > age)),
         prob.place_available_days[pi] > prob.child_needed_days[ci],
-        prob.child_harm_animals[ci] & has_pets & prob.harm_animals_excludes_pets,
+        prob.child_harm_animals[ci] & pets_maybe & prob.harm_animals_excludes_pets,
         _physical_breaks(prob, ci, age, someone_there, known, lo),
         ~prob.place_located[pi] & (prob.unlocatable == "exclude"),
         decision_breaks(prob, ci, pi),

@@ -136,6 +136,63 @@ def test_sexual_harm_never_with_a_referred_child_born_later_in_the_same_year(
     assert not children_conflict(prob, pd.Series([0]).to_numpy(), pd.Series([1]).to_numpy())[0]
 
 
+@pytest.mark.parametrize("method", ["compact", "auto"])
+def test_a_home_that_does_not_say_whether_it_has_pets_may_have_them(method: str) -> None:
+    """has_pets blank is not 'no pets': the cheap home that does not say takes no child who
+    cannot live with pets, must have them, or is a risk to animals (rules 7 and 13); a
+    child who can live with pets may go there. It was read as N: a child who must not
+    live with pets was proposed to a home whose pets were never recorded."""
+    kids = [
+        referral("NO", pets="no"),
+        referral("MUST", pets="must"),
+        referral("RISK", risks=("harm_animals",), pets="can"),
+        referral("CAN", pets="can"),
+    ]
+    plcs = placements_frame(
+        [
+            placement("UNSAID", has_pets=pd.NA, vacancies=4, weekly_cost=300.0),
+            placement("PETS", has_pets=True, vacancies=1, weekly_cost=900.0),
+            placement("NONE", has_pets=False, vacancies=2, weekly_cost=900.0),
+        ]
+    )
+    prob = build_problem(referrals_frame(kids), plcs, RUN_DATE)
+    result = solve(prob, MatchingParams(), method=method)  # type: ignore[arg-type]
+    pid = prob.placements["placement_id"].to_numpy(object)
+    kid = prob.referrals["child_id"].to_numpy(object)
+    for place in (result.place_of_child, result.greedy_place_of_child):
+        placed = {str(k): str(pid[p]) for k, p in zip(kid, place, strict=True)}
+        assert placed["CAN"] in {"UNSAID", "NONE"}
+        assert placed["MUST"] == "PETS" and placed["NO"] == "NONE" == placed["RISK"]
+    assert dict(zip(kid, pid[result.place_of_child], strict=True))["CAN"] == "UNSAID"
+    prob = build_problem(referrals_frame(kids[:1]), plcs, RUN_DATE, MatchingParams())
+    from sufficiency.matching.rules import broken_text
+
+    unsaid = list(prob.placements["placement_id"]).index("UNSAID")
+    assert broken_text(prob, "pets", 0, unsaid) == (
+        "does not say whether it has pets, and the child cannot live with pets"
+    )
+
+
+def test_a_register_with_blank_pets_reads_them_as_not_known(tmp_path: Path) -> None:
+    """The reader keeps a blank has_pets as not known (not N) and says so once, naming
+    the rows; a register with no has_pets column says that no home says."""
+    from sufficiency.io.inputs import load_placements
+
+    sample = Path(__file__).parents[2] / "data" / "sample" / "placements.csv"
+    plcs = pd.read_csv(sample, dtype=str)
+    plcs.loc[:6, "has_pets"] = ""
+    plcs.to_csv(tmp_path / "blank.csv", index=False)
+    table, problems = load_placements(tmp_path / "blank.csv")
+    assert table["has_pets"].isna().sum() == 7 and table["has_pets"].notna().sum() == len(plcs) - 7
+    (note,) = [p for p in problems if p.code == "pets_unknown"]
+    assert note.severity == "warning"
+    assert "has_pets is blank on 7 rows (2, 3, 4, 5, 6 and 2 more)" in note.message
+    plcs.drop(columns="has_pets").to_csv(tmp_path / "nocol.csv", index=False)
+    table, problems = load_placements(tmp_path / "nocol.csv")
+    assert table["has_pets"].isna().all()
+    assert any("there is no has_pets column" in p.message for p in problems)
+
+
 def test_unlocatable_placement_is_set_aside_and_listed(tmp_path: Path) -> None:
     """A cheap home with a mistyped postcode takes nobody (rule 15) and is listed as
     set aside in summary.json and the report."""
