@@ -6,7 +6,8 @@ authorities from the same generator (``sufficiency sample`` with other seeds) in
 temporary folder and backtests each at month ends from 31 March 2023 to 31 March 2025
 (every ``--step`` months), printing each authority's mean absolute percentage error
 of the total at 3 and 12 months for our model, persistence and stock-and-flow, with
-the P10-P90 coverage. Takes about 40 s per authority on one core.
+the P10-P90 coverage. Takes 10-20 s per authority: the default eight took 2 min 13 s
+(88 s of CPU) on the shared 2-core machine on December 5, 2026.
 
 Run: .venv/bin/python benchmarks/forecast/backtest_many.py [--seeds 1 2 3 4 5 6 7 8]
      [--cache DIR] [--param NAME=VALUE]

@@ -56,8 +56,11 @@ def forecast(
 ) -> None:  # fmt: skip
     """Forecast children looked after by placement category and age band, with intervals.
 
-    Writes demand.csv, starts.csv (placements to find), shortfall.csv (with --supply or
-    --placements), forecast.xlsx, forecast.html and data_quality.csv to OUT. The same
+    Writes demand.csv, starts.csv (placements to find), assumptions.csv, supply.csv,
+    shortfall.csv and purchases.csv (with --supply or --placements),
+    demand_scenario.csv and scenario_comparison.csv (with --scenario), backtest.csv and
+    backtest_coverage.csv (with --backtest-cutoff), forecast.xlsx, forecast.html and
+    data_quality.csv to OUT. The same
     seed gives byte-identical CSVs. The history may be imperfect: what is repaired or
     set aside is summarised and listed in data_quality.csv (--strict refuses instead).
 
@@ -111,8 +114,8 @@ def backtest(
 
     Compares our forecast with persistence (no change) and a deterministic
     stock-and-flow model: absolute percentage errors at 3, 6 and 12 months and the
-    coverage of the P10-P90 band. Writes backtest.csv, backtest_coverage.csv and
-    backtest_summary.csv.
+    coverage of the P10-P90 band. Writes backtest.csv, backtest_coverage.csv,
+    backtest_summary.csv and data_quality.csv.
 
     Example: sufficiency backtest --history data/sample/ssda903 --cutoff 2024-03-31
     --cutoff 2025-03-31 --horizon-months 12 --out out/backtest

@@ -42,10 +42,13 @@ def spend(
 ) -> None:  # fmt: skip
     """Project placement spend month by month, with a range, against budget, for finance.
 
-    Writes spend.xlsx (Summary, Monthly, Quarterly, Financial years, Scenario comparison,
-    Budget, Assumptions, Data quality), spend.csv (month, financial_year, cost_line,
-    mean, p10, p50, p90) and data_quality.csv into OUT. An imperfect history is
-    repaired and set aside by stated rules, and said so (--strict refuses instead).
+    Writes spend.xlsx (Summary, Monthly, Cumulative, Quarterly, Financial years, Scenario
+    comparison, Budget with --budget, Assumptions, Data quality), spend.csv (month,
+    financial_year, cost_line, mean, p10, p50, p90), spend_quarterly.csv,
+    spend_years.csv, budget_comparison.csv (with --budget), spend_scenario.csv and
+    scenario_comparison.csv (with --scenario) and data_quality.csv into OUT. An
+    imperfect history is repaired and set aside by stated rules, and said so (--strict
+    refuses instead).
 
     Example: sufficiency spend --history data/sample/ssda903 --out out/spend
     --budget data/sample/budget.csv

@@ -236,7 +236,8 @@ def _select(
     the drift's prior.
     """
     phi = _dispersion(y)
-    log_prior = np.log(_drift_prior(params.entry_drift_sd_per_year))
+    with np.errstate(divide="ignore"):  # a prior of 0 (no drift) weighs the rest at log 0
+        log_prior = np.log(_drift_prior(params.entry_drift_sd_per_year))
     # months before the last one fitted (a gap for a missing year makes steps longer)
     index = np.asarray(month_ends.year * 12 + month_ends.month)
     back = (index[-1] - index).astype(float)

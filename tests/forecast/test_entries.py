@@ -64,6 +64,19 @@ def test_unchanged_entry_level_pools_earlier_years():
     assert em.drift_mean_per_year < FAST.entry_drift_sd_per_year
 
 
+def test_entry_drift_prior_of_zero_runs_without_a_numpy_warning():
+    """``entry_drift_sd_per_year = 0`` (allowed: a level that does not drift) gave the
+    console NumPy's "RuntimeWarning: divide by zero encountered in log" with a source
+    line; the level is then fitted as fixed, quietly."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("ignore", ForecastWarning)
+        params = FAST.model_copy(update={"entry_drift_sd_per_year": 0.0})
+        em = fit_model(_spells(np.full(len(MONTHS), 4)), START, params).entries
+    assert em.drift_mean_per_year == 0
+    assert _level_at_start(em) == pytest.approx(4, rel=1e-3)
+
+
 @pytest.mark.parametrize("step_month", ["2023-04", "2024-10"])
 def test_entry_level_step_keeps_the_level_since(step_month: str):
     """Entries doubled (at the reference window's start, or within it): the forecast
