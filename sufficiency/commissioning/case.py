@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency import vocabulary
-from sufficiency.commissioning.decisions import Decision
+from sufficiency.commissioning.decisions import Decision, commitment_costs
 from sufficiency.commissioning.levers import plain_assumptions
 from sufficiency.commissioning.report import CommissioningReport
 from sufficiency.commissioning.sensitivity import plan_summary, scale_spot, spot_below_running
@@ -482,7 +482,9 @@ def commitments_table(report: CommissioningReport) -> pd.DataFrame:
     """Each commitment: lever, year, start date, number, cost over the horizon (£)."""
     rows = []
     start = report.start
-    for d, v in zip(report.stochastic.decisions, report.stochastic.values, strict=True):
+    plan = report.stochastic
+    costs = commitment_costs(plan.decisions, plan.values)
+    for d, v, cost in zip(plan.decisions, plan.values, costs, strict=True):
         if v <= 0:
             continue
         begin = (start + pd.offsets.MonthBegin(1)) + pd.DateOffset(years=d.year)
@@ -493,7 +495,7 @@ def commitments_table(report: CommissioningReport) -> pd.DataFrame:
                 "Starts": f"{begin:%B %Y}",
                 "Number": int(v),
                 "Unit": UNITS[d.kind] or "adopted",
-                "Cost over the horizon (£)": float(v) * d.cost_gbp,
+                "Cost over the horizon (£)": float(cost),
             }
         )
     return pd.DataFrame(rows, columns=["Lever", "Plan year", "Starts", "Number", "Unit",
