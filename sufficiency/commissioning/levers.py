@@ -10,7 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from sufficiency import vocabulary
 from sufficiency.commissioning.demand import GROUPS
@@ -28,6 +35,13 @@ class _Lever(BaseModel):
     sources: dict[str, str] = Field(default_factory=dict)
     #: The lever's name in the reports (``label = "..."``); blank: said from its kind.
     label: str = ""
+
+    @field_validator("label")
+    @classmethod
+    def _one_line(cls, label: str) -> str:
+        """A label on one line, without spaces around it: one of spaces only is blank (the
+        lever is then said from its kind, not shown as an empty name)."""
+        return " ".join(label.split())
 
     @model_validator(mode="after")
     def _known_sources(self) -> _Lever:

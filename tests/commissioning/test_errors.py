@@ -124,3 +124,16 @@ def test_assumption_figures_read_as_money_shares_and_counts(sample_dir):
     values = list(rows.values())
     assert "£1,100,000" in values and "11%" in values and "1.26" in values
     assert not [v for v in values if v.endswith(".0") or v.startswith("0.")], values
+
+
+def test_blank_or_multi_line_label_is_said_on_one_line():
+    """A label of spaces only names the lever from its kind (it was shown as an empty name
+    in the workbook and page); a label over two lines is put on one."""
+    from sufficiency.commissioning.levers import lever_title
+
+    data = tiny_levers_data()
+    data["block"][0]["label"] = "   "
+    data["recruit"][0]["label"] = "  Find carers\n  for teenagers "
+    levers = parse_levers(data)
+    assert lever_title(levers, "block", "foster_10_15", "ifa").startswith("Block")
+    assert lever_title(levers, "recruit", "foster_10_15") == "Find carers for teenagers"
