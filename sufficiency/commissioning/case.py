@@ -92,8 +92,8 @@ class Headline:
 
     def items(self) -> list[dict[str, object]]:
         """Headline boxes: figure and label."""
-        years = self.horizon_months / 12
-        span = f"{years:g} years" if years >= 1 else f"{self.horizon_months} months"
+        years, part = divmod(self.horizon_months, 12)
+        span = vocabulary.counted(years, "year") if not part else f"{self.horizon_months} months"
         return [
             {"figure": gbp_m(self.plan_cost_gbp), "label": f"Expected cost of the recommended "
              f"plan over {span}", "warn": False},

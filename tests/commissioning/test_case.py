@@ -283,3 +283,12 @@ def test_sensitivity_sentences_say_a_loss_in_words():
         if saving < 0:
             assert f", {case.gbp_m(-saving)} more than today's practice" in line
             assert "save -" not in line and "(-£" not in line
+
+
+@pytest.mark.parametrize(
+    ("months", "span"), [(13, "13 months"), (12, "1 year"), (60, "5 years"), (30, "30 months")]
+)
+def test_headline_says_the_horizon_in_whole_years_or_months(months, span):
+    """A horizon that is not whole years is said in months (it was 'over 1.08333 years')."""
+    head = case.Headline(1.0, 2.0, 1.0, 1.0, 0.0, 2.0, 10, months)
+    assert head.items()[0]["label"] == f"Expected cost of the recommended plan over {span}"
