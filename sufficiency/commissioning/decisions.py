@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.commissioning.levers import Levers, lever_title
-from sufficiency.prices import DAYS_PER_WEEK, price_index
+from sufficiency.prices import DAYS_PER_WEEK, WEEKS_PER_YEAR, price_index
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,7 +115,7 @@ def build_decisions(
             alive = np.where(months >= avail, keep, 0.0)
             cap = zeros.copy()
             cap[:, g] = alive * r.places_per_household * recruitment_success
-            support_weekly = r.support_cost_gbp_per_household_year / 52.0
+            support_weekly = r.support_cost_gbp_per_household_year / WEEKS_PER_YEAR
             monthly = alive * support_weekly * w
             monthly[12 * y] += r.recruitment_cost_gbp * econ.index[12 * y]
             cost = r.recruitment_cost_gbp * econ.index[12 * y] + float(
@@ -168,7 +168,7 @@ def build_decisions(
             live = months >= avail
             cap = zeros.copy()
             cap[:, g] = live * h.beds
-            weekly_running = h.running_cost_gbp_per_year / 52.0
+            weekly_running = h.running_cost_gbp_per_year / WEEKS_PER_YEAR
             monthly = live * weekly_running * w
             monthly[12 * y] += h.setup_cost_gbp * econ.index[12 * y]
             cost = h.setup_cost_gbp * econ.index[12 * y] + float((live * weekly_running * w).sum())

@@ -162,3 +162,24 @@ def test_plan_costs_add_up_to_its_commitments_with_the_fee_uplift(tiny_levers, t
                             0.06).week_weight  # fmt: skip
     recruited = sum(3 * d.households_alive for d in decisions if d.kind == "recruit")
     assert uplift == pytest.approx(5.0 * float(((10 + recruited) * week_weight).sum()), abs=0.01)
+
+
+def test_yearly_costs_cost_their_yearly_figure_over_whole_years():
+    """A home's running cost and a household's support cost are yearly figures: over four
+    years (1,461 days, April 2026 to March 2030) at no inflation they cost four times the
+    figure (they were charged as 52 weeks a year: £4,415,110 for a £1.1m-a-year home)."""
+    from sufficiency.commissioning.decisions import build_decisions
+    from sufficiency.commissioning.demand import GROUPS
+    from sufficiency.commissioning.levers import parse_levers
+
+    from .conftest import month_ends, tiny_levers_data
+
+    data = tiny_levers_data()
+    data["home"].update(setup_cost_gbp=0.0, lead_time_months=0, running_cost_gbp_per_year=1.1e6)
+    data["recruit"][0].update(recruitment_cost_gbp=0.0, months_to_approval=0,
+                              attrition_per_year=0.0)  # fmt: skip
+    levers = parse_levers(data)
+    econ = economics(levers, tuple(GROUPS), month_ends(48), 0.0)
+    first = {d.kind: d for d in reversed(build_decisions(levers, tuple(GROUPS), econ))}
+    assert first["home"].cost_gbp == pytest.approx(4 * 1.1e6, abs=0.01)
+    assert first["recruit"].cost_gbp == pytest.approx(4 * 3000.0, abs=0.01)
