@@ -68,6 +68,15 @@ class SpotPrices(_Lever):
     residential_high_cost_share: float = Field(default=0.0, ge=0, le=1)
     residential_high_cost_weekly_gbp: float = Field(default=0.0, ge=0)
 
+    @model_validator(mode="after")
+    def _tail_priced(self) -> SpotPrices:
+        if self.residential_high_cost_share > 0 and self.residential_high_cost_weekly_gbp <= 0:
+            raise ValueError(
+                "residential_high_cost_share is given but residential_high_cost_weekly_gbp is "
+                "missing or 0 (the high-cost placements would be priced at nothing)"
+            )
+        return self
+
     def weekly_gbp(self, group: str) -> float:
         """Expected weekly spot price of one placement in ``group``."""
         if group == "residential":

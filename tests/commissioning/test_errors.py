@@ -137,3 +137,14 @@ def test_blank_or_multi_line_label_is_said_on_one_line():
     levers = parse_levers(data)
     assert lever_title(levers, "block", "foster_10_15", "ifa").startswith("Block")
     assert lever_title(levers, "recruit", "foster_10_15") == "Find carers for teenagers"
+
+
+def test_high_cost_share_without_its_price_is_refused():
+    """A high-cost share without the high-cost price priced those placements at £0: the
+    residential spot price fell from £6,000 to £5,400 a week with no word."""
+    data = tiny_levers_data()
+    del data["spot"]["residential_high_cost_weekly_gbp"]
+    with pytest.raises(ConfigError, match=r"residential_high_cost_weekly_gbp is missing or 0"):
+        parse_levers(data, "levers.toml")
+    data["spot"]["residential_high_cost_share"] = 0.0
+    assert parse_levers(data).spot.weekly_gbp("residential") == 6000.0
