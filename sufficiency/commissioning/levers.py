@@ -181,7 +181,13 @@ def parse_levers(data: dict[str, object], source: str = "levers file") -> Levers
     except ValidationError as exc:
         msgs = []
         for err in exc.errors():
-            loc = ".".join(str(x) for x in err["loc"])
+            where = err["loc"]
+            if len(where) > 1 and isinstance(where[1], int):
+                # the n-th [[recruit]] / [[block]] / [[service_limit]], counted from 1
+                rest = ".".join(str(x) for x in where[2:])
+                loc = f"[[{where[0]}]] {where[1] + 1}:" + (f" {rest}" if rest else "")
+            else:
+                loc = ".".join(str(x) for x in where)
             msg = (
                 "is missing"
                 if err["type"] == "missing"

@@ -22,7 +22,7 @@ def test_levers_raises_missing_cost():
     """A recruitment lever without its cost names the missing figure."""
     data = tiny_levers_data()
     del data["recruit"][0]["recruitment_cost_gbp"]
-    with pytest.raises(ConfigError, match=r"recruit\.0\.recruitment_cost_gbp is missing"):
+    with pytest.raises(ConfigError, match=r"\[\[recruit\]\] 1: recruitment_cost_gbp is missing"):
         parse_levers(data, "levers.toml")
 
 
@@ -148,3 +148,11 @@ def test_high_cost_share_without_its_price_is_refused():
         parse_levers(data, "levers.toml")
     data["spot"]["residential_high_cost_share"] = 0.0
     assert parse_levers(data).spot.weekly_gbp("residential") == 6000.0
+
+
+def test_a_list_lever_is_named_by_its_place_in_the_file():
+    """The second [[recruit]] lever was 'recruit.1' (counted from 0): the first, to a reader."""
+    data = tiny_levers_data()
+    data["recruit"].append(dict(data["recruit"][0], group="foster_5_10"))
+    with pytest.raises(ConfigError, match=r"\[\[recruit\]\] 2: group unknown group 'foster_5_10'"):
+        parse_levers(data, "levers.toml")
