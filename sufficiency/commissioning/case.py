@@ -102,11 +102,26 @@ class Headline:
             {"figure": gbp_m(self.saving_gbp), "label": "Expected saving",
              "warn": self.saving_gbp < 0},
             {"figure": f"{self.chance_cheaper:.0%}", "label": f"Share of {self.num_paths:,} fresh "
-             "simulated futures in which the plan costs less", "warn": self.chance_cheaper < 0.5},
+             "simulated futures in which the plan costs less",
+             "warn": self.chance_cheaper < 0.5 and not self.is_today},
         ]  # fmt: skip
+
+    @property
+    def is_today(self) -> bool:
+        """The plan makes no new commitments: it is today's practice, in every future."""
+        return (
+            self.plan_cost_gbp == self.status_quo_cost_gbp
+            and self.saving_p10_gbp == 0
+            and self.saving_p90_gbp == 0
+        )
 
     def sentence(self) -> str:
         """How sure we are, in a sentence."""
+        if self.is_today:
+            return (
+                "The plan makes no new commitments, so it is today's practice: it costs the "
+                f"same in each of the {self.num_paths:,} simulated futures."
+            )
         return (
             f"In {self.chance_cheaper:.0%} of {self.num_paths:,} simulated futures the plan was "
             "not made on, it costs less than today's practice; in 8 of 10 the saving is "

@@ -292,3 +292,16 @@ def test_headline_says_the_horizon_in_whole_years_or_months(months, span):
     """A horizon that is not whole years is said in months (it was 'over 1.08333 years')."""
     head = case.Headline(1.0, 2.0, 1.0, 1.0, 0.0, 2.0, 10, months)
     assert head.items()[0]["label"] == f"Expected cost of the recommended plan over {span}"
+
+
+def test_a_levers_file_with_no_levers_says_so():
+    """Spot prices alone: the page said 'no lever is expected to cost less than spot' and
+    'In 0% of ... futures the plan costs less' (flagged), of a plan that is today's practice."""
+    params = CommissioningParams(horizon_months=12, mip_gap=0.0, sensitivity_steps=())
+    spot_only = parse_levers({"spot": _levers_data()["spot"]})
+    rep = commission(make_forecast(5, 12, 1), make_forecast(5, 12, 2), spot_only, params)
+    text = visible_text(render_html(rep))
+    assert "the levers file offers none to make" in text
+    assert "no lever is expected to cost less" not in text and "In 0% of" not in text
+    head = case.headline(rep)
+    assert "it is today's practice" in head.sentence() and not head.items()[3]["warn"]
