@@ -156,3 +156,20 @@ def test_a_list_lever_is_named_by_its_place_in_the_file():
     data["recruit"].append(dict(data["recruit"][0], group="foster_5_10"))
     with pytest.raises(ConfigError, match=r"\[\[recruit\]\] 2: group unknown group 'foster_5_10'"):
         parse_levers(data, "levers.toml")
+
+
+def test_service_limit_beyond_a_block_contracts_size_names_the_month(tiny_params):
+    """Two overlapping contracts of a block may not hold more than its max_places at once:
+    a limit needing more was 'No commissioning plan meets every constraint (infeasible)'
+    from the solver, with no group, month or places (the reach counted both contracts)."""
+    from .conftest import make_demand
+
+    demand = make_demand(8, 24, seed=1)
+    g = demand.groups.index("foster_10_15")
+    demand.demand[:, 12:, g] = 8  # recruits bring about 3.8 places in April 2027, the block 3
+    data = tiny_levers_data()
+    data["service_limit"] = [{"group": "foster_10_15", "max_probability": 0.0, "from_month": 13}]
+    with pytest.raises(
+        ConfigError, match=r"foster_10_15 in April 2027 needs 8 places .* at most 6\.8;"
+    ):
+        optimise(demand, parse_levers(data), tiny_params)
