@@ -429,12 +429,23 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
 
 
 def _untested(report: CommissioningReport) -> list[str]:
-    """A sentence for each sensitivity case left out: spot moved below in-house prices."""
+    """A sentence for each sensitivity case left out: spot moved below in-house prices, or
+    demand or recruitment success moved where the levers cannot meet a service limit."""
     sens = report.sensitivity
     if sens is None or report.levers is None:
         return []
     done = {(str(f), float(c)) for f, c in zip(sens["factor"], sens["change"], strict=True)}
     out = []
+    for factor in ("demand", "recruitment success"):
+        for step in report.params.sensitivity_steps:
+            if (factor, float(step)) in done:
+                continue
+            what, up, down = _FACTOR[factor]
+            out.append(
+                f"If {what} were {abs(step):.0%} {up if step > 0 else down}: not tested, "
+                "because the levers could not then meet the file's service limits (more "
+                "places would be needed than the lever caps allow)."
+            )
     for step in report.params.sensitivity_steps:
         if ("spot prices", float(step)) in done:
             continue

@@ -173,3 +173,29 @@ def test_service_limit_beyond_a_block_contracts_size_names_the_month(tiny_params
         ConfigError, match=r"foster_10_15 in April 2027 needs 8 places .* at most 6\.8;"
     ):
         optimise(demand, parse_levers(data), tiny_params)
+
+
+def test_sensitivity_case_beyond_a_service_limit_is_left_out_and_said(tiny_params):
+    """Demand 50% higher needs more places than the levers have for a limit the plan meets:
+    the whole run stopped with 'Infeasible service limit' after the plan was made, and no
+    file was written. The case is left out and the case says so."""
+    from types import SimpleNamespace
+
+    from sufficiency.commissioning import case
+    from sufficiency.commissioning.sensitivity import sensitivity
+
+    from .conftest import make_demand
+
+    demand = make_demand(8, 24, seed=1)
+    demand.demand[:, :, demand.groups.index("foster_10_15")] = 3  # the block's 3 places
+    data = tiny_levers_data()
+    data["service_limit"] = [{"group": "foster_10_15", "max_probability": 0.0}]
+    levers = parse_levers(data)
+    params = tiny_params.model_copy(update={"sensitivity_steps": (-0.5, 0.5)})
+    base = optimise(demand, levers, params)
+    sens = sensitivity(demand, demand, levers, params, base)
+    assert ("demand", 0.5) not in set(zip(sens["factor"], sens["change"], strict=True))
+    assert ("demand", -0.5) in set(zip(sens["factor"], sens["change"], strict=True))
+    report = SimpleNamespace(sensitivity=sens, levers=levers, params=params)
+    said = case._untested(report)  # type: ignore[arg-type]
+    assert any(s.startswith("If demand were 50% higher: not tested") for s in said)
