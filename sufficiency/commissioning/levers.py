@@ -114,7 +114,7 @@ class BlockContract(_Lever):
     weekly_price_gbp: float = Field(gt=0)
     contract_years: int = Field(ge=1, le=10)
     min_places: int = Field(ge=0)
-    max_places: int = Field(ge=1)
+    max_places: int = Field(ge=0)
 
     @model_validator(mode="after")
     def _check(self) -> BlockContract:

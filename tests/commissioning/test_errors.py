@@ -199,3 +199,14 @@ def test_sensitivity_case_beyond_a_service_limit_is_left_out_and_said(tiny_param
     report = SimpleNamespace(sensitivity=sens, levers=levers, params=params)
     said = case._untested(report)  # type: ignore[arg-type]
     assert any(s.startswith("If demand were 50% higher: not tested") for s in said)
+
+
+def test_a_block_with_max_places_0_is_switched_off(tiny_demand, tiny_params):
+    """max_places = 0 switches a block off, as max_households_per_year = 0 and max_homes = 0
+    do their levers (it was refused: 'max_places Input should be greater than or equal
+    to 1')."""
+    data = tiny_levers_data()
+    data["block"][0].update(min_places=0, max_places=0)
+    plan = optimise(tiny_demand, parse_levers(data), tiny_params)
+    assert all(v == 0 for d, v in zip(plan.decisions, plan.values, strict=True)
+               if d.kind == "block")  # fmt: skip
