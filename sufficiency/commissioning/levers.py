@@ -188,11 +188,11 @@ def parse_levers(data: dict[str, object], source: str = "levers file") -> Levers
                 loc = f"[[{where[0]}]] {where[1] + 1}:" + (f" {rest}" if rest else "")
             else:
                 loc = ".".join(str(x) for x in where)
-            msg = (
-                "is missing"
-                if err["type"] == "missing"
-                else err["msg"].removeprefix("Value error, ")
-            )
+            msg = {
+                "missing": "is missing",
+                "extra_forbidden": "is not a section or figure of a levers file (check the "
+                "spelling against docs/commissioning.md)",
+            }.get(err["type"], err["msg"].removeprefix("Value error, "))
             msgs.append(f"{loc} {msg}" if loc else msg)
         raise ConfigError(f"{source}: " + "; ".join(msgs)) from None
 

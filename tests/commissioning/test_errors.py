@@ -210,3 +210,17 @@ def test_a_block_with_max_places_0_is_switched_off(tiny_demand, tiny_params):
     plan = optimise(tiny_demand, parse_levers(data), tiny_params)
     assert all(v == 0 for d, v in zip(plan.decisions, plan.values, strict=True)
                if d.kind == "block")  # fmt: skip
+
+
+def test_a_misspelt_figure_or_section_is_said_in_plain_words():
+    """A misspelt figure or section was 'Extra inputs are not permitted' (pydantic's words)."""
+    data = tiny_levers_data()
+    data["recruit"][0]["max_household_per_year"] = data["recruit"][0].pop("max_households_per_year")
+    data["homes"] = data.pop("home")
+    with pytest.raises(ConfigError) as caught:
+        parse_levers(data, "levers.toml")
+    said = str(caught.value)
+    assert "[[recruit]] 1: max_households_per_year is missing" in said
+    assert "[[recruit]] 1: max_household_per_year is not a section or figure" in said
+    assert "homes is not a section or figure of a levers file" in said
+    assert "Extra inputs" not in said
