@@ -408,9 +408,10 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
             plan_words = "the plan would stay the same"
         else:
             parts = [
-                f"recruit {now['recruit']:,} households ({base['recruit']:,} in the "
-                "recommended plan)",
-                f"contract {now['block']:,} block places in year 1 ({base['block']:,})",
+                f"recruit {vocabulary.counted(now['recruit'], 'household')} "
+                f"({base['recruit']:,} in the recommended plan)",
+                f"contract {vocabulary.counted(now['block'], 'block place')} in year 1 "
+                f"({base['block']:,})",
                 f"open {vocabulary.counted(now['home'], 'home')} ({base['home']:,})",
             ]
             if now["uplift"] != base["uplift"]:

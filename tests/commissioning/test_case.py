@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -305,3 +306,22 @@ def test_a_levers_file_with_no_levers_says_so():
     assert "no lever is expected to cost less" not in text and "In 0% of" not in text
     head = case.headline(rep)
     assert "it is today's practice" in head.sentence() and not head.items()[3]["warn"]
+
+
+def test_sensitivity_sentence_says_one_household_in_the_singular():
+    """'recruit 1 households' and 'contract 1 block places' read wrongly."""
+    from types import SimpleNamespace
+
+    from sufficiency.commissioning.backends import SolveStatus
+    from sufficiency.commissioning.solve import Plan
+
+    row = {"factor": "demand", "change": 0.1, "expected_cost_gbp": 1.0, "saving_gbp": 0.0,
+           "households_recruited": 1, "block_places_year1": 1, "homes_opened": 1,
+           "fee_uplift": False}  # fmt: skip
+    rep = SimpleNamespace(
+        sensitivity=pd.DataFrame([row]), levers=None,
+        stochastic=Plan((), np.zeros(0), SolveStatus.OPTIMAL, 0.0, "stochastic"),
+        comparison=SimpleNamespace(saving_vs_status_quo_gbp=0.0),
+    )  # fmt: skip
+    (line,) = case.sensitivity_sentences(rep)  # type: ignore[arg-type]
+    assert "recruit 1 household (0 in" in line and "contract 1 block place in year 1" in line
