@@ -505,6 +505,16 @@ def plans_table(report: CommissioningReport) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: What a commitment's cost over the horizon holds, and what it does not.
+COMMITMENTS_NOTE = (
+    "Cost over the horizon: what each commitment costs in the months modelled, whether or "
+    "not its places are used: recruiting and supporting the households (and, for the fee "
+    "uplift, the uplift on every in-house household), the block places, a home's set-up and "
+    "running costs. The weekly cost of children placed with new carers, and spot purchase, "
+    "are paid as children are placed: they are in the expected cost of the plan, not here."
+)
+
+
 def commitments_table(report: CommissioningReport) -> pd.DataFrame:
     """Each commitment: lever, year, start date, number, cost over the horizon (£)."""
     rows = []

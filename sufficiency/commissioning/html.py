@@ -209,6 +209,7 @@ def render_html(report: CommissioningReport) -> str:
             caption="Each commitment the plan makes",
             formats=_money_formats(commitments),
         ),
+        commitments_note=case.COMMITMENTS_NOTE,
         plans_table=table_html(
             plans,
             caption="The plans scored on the same fresh futures",

@@ -325,3 +325,15 @@ def test_sensitivity_sentence_says_one_household_in_the_singular():
     )  # fmt: skip
     (line,) = case.sensitivity_sentences(rep)  # type: ignore[arg-type]
     assert "recruit 1 household (0 in" in line and "contract 1 block place in year 1" in line
+
+
+def test_plan_by_year_says_what_a_commitments_cost_holds(report, tmp_path):
+    """The commitments' costs leave out the carers' weekly cost and spot purchase (in the
+    expected cost): the sheet and page now say so, where a reader could take '4 households,
+    £108,195' for the whole cost of recruiting them."""
+    write_outputs(report, tmp_path)
+    ws = load_workbook(tmp_path / "commissioning.xlsx")["Plan by year"]
+    assert ws["A1"].value == case.COMMITMENTS_NOTE
+    assert ws["A3"].value == "Lever"
+    page = visible_text((tmp_path / "commissioning.html").read_text())
+    assert "The weekly cost of children placed with new carers, and spot purchase" in page
