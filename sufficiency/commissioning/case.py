@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency import vocabulary
-from sufficiency.commissioning.decisions import Decision
+from sufficiency.commissioning.decisions import Decision, commitment_costs
 from sufficiency.commissioning.levers import plain_assumptions
 from sufficiency.commissioning.report import CommissioningReport
 from sufficiency.commissioning.sensitivity import plan_summary, scale_spot, spot_below_running
@@ -92,8 +92,8 @@ class Headline:
 
     def items(self) -> list[dict[str, object]]:
         """Headline boxes: figure and label."""
-        years = self.horizon_months / 12
-        span = f"{years:g} years" if years >= 1 else f"{self.horizon_months} months"
+        years, part = divmod(self.horizon_months, 12)
+        span = vocabulary.counted(years, "year") if not part else f"{self.horizon_months} months"
         return [
             {"figure": gbp_m(self.plan_cost_gbp), "label": f"Expected cost of the recommended "
              f"plan over {span}", "warn": False},
@@ -102,11 +102,26 @@ class Headline:
             {"figure": gbp_m(self.saving_gbp), "label": "Expected saving",
              "warn": self.saving_gbp < 0},
             {"figure": f"{self.chance_cheaper:.0%}", "label": f"Share of {self.num_paths:,} fresh "
-             "simulated futures in which the plan costs less", "warn": self.chance_cheaper < 0.5},
+             "simulated futures in which the plan costs less",
+             "warn": self.chance_cheaper < 0.5 and not self.is_today},
         ]  # fmt: skip
+
+    @property
+    def is_today(self) -> bool:
+        """The plan makes no new commitments: it is today's practice, in every future."""
+        return (
+            self.plan_cost_gbp == self.status_quo_cost_gbp
+            and self.saving_p10_gbp == 0
+            and self.saving_p90_gbp == 0
+        )
 
     def sentence(self) -> str:
         """How sure we are, in a sentence."""
+        if self.is_today:
+            return (
+                "The plan makes no new commitments, so it is today's practice: it costs the "
+                f"same in each of the {self.num_paths:,} simulated futures."
+            )
         return (
             f"In {self.chance_cheaper:.0%} of {self.num_paths:,} simulated futures the plan was "
             "not made on, it costs less than today's practice; in 8 of 10 the saving is "
@@ -393,9 +408,10 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
             plan_words = "the plan would stay the same"
         else:
             parts = [
-                f"recruit {now['recruit']:,} households ({base['recruit']:,} in the "
-                "recommended plan)",
-                f"contract {now['block']:,} block places in year 1 ({base['block']:,})",
+                f"recruit {vocabulary.counted(now['recruit'], 'household')} "
+                f"({base['recruit']:,} in the recommended plan)",
+                f"contract {vocabulary.counted(now['block'], 'block place')} in year 1 "
+                f"({base['block']:,})",
                 f"open {vocabulary.counted(now['home'], 'home')} ({base['home']:,})",
             ]
             if now["uplift"] != base["uplift"]:
@@ -414,12 +430,23 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
 
 
 def _untested(report: CommissioningReport) -> list[str]:
-    """A sentence for each sensitivity case left out: spot moved below in-house prices."""
+    """A sentence for each sensitivity case left out: spot moved below in-house prices, or
+    demand or recruitment success moved where the levers cannot meet a service limit."""
     sens = report.sensitivity
     if sens is None or report.levers is None:
         return []
     done = {(str(f), float(c)) for f, c in zip(sens["factor"], sens["change"], strict=True)}
     out = []
+    for factor in ("demand", "recruitment success"):
+        for step in report.params.sensitivity_steps:
+            if (factor, float(step)) in done:
+                continue
+            what, up, down = _FACTOR[factor]
+            out.append(
+                f"If {what} were {abs(step):.0%} {up if step > 0 else down}: not tested, "
+                "because the levers could not then meet the file's service limits (more "
+                "places would be needed than the lever caps allow)."
+            )
     for step in report.params.sensitivity_steps:
         if ("spot prices", float(step)) in done:
             continue
@@ -478,11 +505,23 @@ def plans_table(report: CommissioningReport) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: What a commitment's cost over the horizon holds, and what it does not.
+COMMITMENTS_NOTE = (
+    "Cost over the horizon: what each commitment costs in the months modelled, whether or "
+    "not its places are used: recruiting and supporting the households (and, for the fee "
+    "uplift, the uplift on every in-house household), the block places, a home's set-up and "
+    "running costs. The weekly cost of children placed with new carers, and spot purchase, "
+    "are paid as children are placed: they are in the expected cost of the plan, not here."
+)
+
+
 def commitments_table(report: CommissioningReport) -> pd.DataFrame:
     """Each commitment: lever, year, start date, number, cost over the horizon (£)."""
     rows = []
     start = report.start
-    for d, v in zip(report.stochastic.decisions, report.stochastic.values, strict=True):
+    plan = report.stochastic
+    costs = commitment_costs(plan.decisions, plan.values)
+    for d, v, cost in zip(plan.decisions, plan.values, costs, strict=True):
         if v <= 0:
             continue
         begin = (start + pd.offsets.MonthBegin(1)) + pd.DateOffset(years=d.year)
@@ -493,7 +532,7 @@ def commitments_table(report: CommissioningReport) -> pd.DataFrame:
                 "Starts": f"{begin:%B %Y}",
                 "Number": int(v),
                 "Unit": UNITS[d.kind] or "adopted",
-                "Cost over the horizon (£)": float(v) * d.cost_gbp,
+                "Cost over the horizon (£)": float(cost),
             }
         )
     return pd.DataFrame(rows, columns=["Lever", "Plan year", "Starts", "Number", "Unit",

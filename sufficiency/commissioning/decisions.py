@@ -16,13 +16,14 @@ each 1 April (the finance price index); one-off costs use the index of the month
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from sufficiency.commissioning.levers import Levers, lever_title
-from sufficiency.prices import DAYS_PER_WEEK, price_index
+from sufficiency.prices import DAYS_PER_WEEK, WEEKS_PER_YEAR, price_index
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,6 +52,8 @@ class Decision:
     for a single authority's plan or a contract the co-operative shares). ``title`` is
     the lever in plain words (its label from the levers file, if any) and
     ``monthly_cost_gbp`` spreads ``cost_gbp`` over the months it is paid in.
+    ``uplift_monthly_gbp`` (the fee uplift only) is the uplift paid each month on one
+    in-house household, so on the households recruited under it too.
     """
 
     lever: str
@@ -66,6 +69,7 @@ class Decision:
     member: int | None = None
     title: str = ""
     monthly_cost_gbp: np.ndarray | None = None
+    uplift_monthly_gbp: np.ndarray | None = None
 
 
 def economics(
@@ -111,7 +115,7 @@ def build_decisions(
             alive = np.where(months >= avail, keep, 0.0)
             cap = zeros.copy()
             cap[:, g] = alive * r.places_per_household * recruitment_success
-            support_weekly = r.support_cost_gbp_per_household_year / 52.0
+            support_weekly = r.support_cost_gbp_per_household_year / WEEKS_PER_YEAR
             monthly = alive * support_weekly * w
             monthly[12 * y] += r.recruitment_cost_gbp * econ.index[12 * y]
             cost = r.recruitment_cost_gbp * econ.index[12 * y] + float(
@@ -164,7 +168,7 @@ def build_decisions(
             live = months >= avail
             cap = zeros.copy()
             cap[:, g] = live * h.beds
-            weekly_running = h.running_cost_gbp_per_year / 52.0
+            weekly_running = h.running_cost_gbp_per_year / WEEKS_PER_YEAR
             monthly = live * weekly_running * w
             monthly[12 * y] += h.setup_cost_gbp * econ.index[12 * y]
             cost = h.setup_cost_gbp * econ.index[12 * y] + float((live * weekly_running * w).sum())
@@ -188,9 +192,24 @@ def build_decisions(
         monthly = u.existing_households * u.weekly_gbp_per_household * w
         out.append(
             Decision("Fee uplift for in-house carers", "uplift", 0, 1, cost, zeros, zeros,
-                     title=lever_title(levers, "uplift"), monthly_cost_gbp=monthly)
+                     title=lever_title(levers, "uplift"), monthly_cost_gbp=monthly,
+                     uplift_monthly_gbp=u.weekly_gbp_per_household * w)
         )  # fmt: skip
     return out
+
+
+def commitment_costs(decisions: Sequence[Decision], values: np.ndarray) -> np.ndarray:
+    """Each commitment's cost over the horizon: its units times its cost per unit, and for
+    an adopted fee uplift also the uplift paid on the households recruited (by the same
+    member) while it is in force, so the costs add up to the plan's commitments."""
+    costs = np.asarray(values, dtype=float) * np.array([d.cost_gbp for d in decisions])
+    for i, (d, v) in enumerate(zip(decisions, values, strict=True)):
+        if d.kind != "uplift" or v <= 0 or d.uplift_monthly_gbp is None:
+            continue
+        for x, n in zip(decisions, values, strict=True):
+            if x.kind == "recruit" and x.member == d.member and x.households_alive is not None:
+                costs[i] += float(n) * float((x.households_alive * d.uplift_monthly_gbp).sum())
+    return costs
 
 
 def uplift_cost_per_household(decision: Decision, weekly_gbp: float, econ: Economics) -> float:

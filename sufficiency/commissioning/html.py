@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from sufficiency import vocabulary
 from sufficiency.commissioning import case
-from sufficiency.commissioning.report import CommissioningReport, recommendation
+from sufficiency.commissioning.report import CommissioningReport, no_commitments, recommendation
 from sufficiency.pages import Chart, bar_chart, fan_chart, render_page, table_html
 from sufficiency.pages.render import count
 
@@ -137,10 +137,7 @@ def _lead(report: CommissioningReport, head: case.Headline) -> str:
     if "home" in actions:
         what.append("open in-house children's homes")
     if not what:
-        return (
-            "Make no new commitments: buying spot as now is expected to cost no more than any "
-            "lever."
-        )
+        return no_commitments(report)
     joined = ", ".join(what[:-1]) + (" and " if len(what) > 1 else "") + what[-1]
     if head.saving_gbp < 0:
         against = (
@@ -212,6 +209,7 @@ def render_html(report: CommissioningReport) -> str:
             caption="Each commitment the plan makes",
             formats=_money_formats(commitments),
         ),
+        commitments_note=case.COMMITMENTS_NOTE,
         plans_table=table_html(
             plans,
             caption="The plans scored on the same fresh futures",

@@ -10,7 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from sufficiency import vocabulary
 from sufficiency.commissioning.demand import GROUPS
@@ -28,6 +35,13 @@ class _Lever(BaseModel):
     sources: dict[str, str] = Field(default_factory=dict)
     #: The lever's name in the reports (``label = "..."``); blank: said from its kind.
     label: str = ""
+
+    @field_validator("label")
+    @classmethod
+    def _one_line(cls, label: str) -> str:
+        """A label on one line, without spaces around it: one of spaces only is blank (the
+        lever is then said from its kind, not shown as an empty name)."""
+        return " ".join(label.split())
 
     @model_validator(mode="after")
     def _known_sources(self) -> _Lever:
@@ -53,6 +67,15 @@ class SpotPrices(_Lever):
     residential_weekly_gbp: float = Field(gt=0)
     residential_high_cost_share: float = Field(default=0.0, ge=0, le=1)
     residential_high_cost_weekly_gbp: float = Field(default=0.0, ge=0)
+
+    @model_validator(mode="after")
+    def _tail_priced(self) -> SpotPrices:
+        if self.residential_high_cost_share > 0 and self.residential_high_cost_weekly_gbp <= 0:
+            raise ValueError(
+                "residential_high_cost_share is given but residential_high_cost_weekly_gbp is "
+                "missing or 0 (the high-cost placements would be priced at nothing)"
+            )
+        return self
 
     def weekly_gbp(self, group: str) -> float:
         """Expected weekly spot price of one placement in ``group``."""
@@ -91,7 +114,7 @@ class BlockContract(_Lever):
     weekly_price_gbp: float = Field(gt=0)
     contract_years: int = Field(ge=1, le=10)
     min_places: int = Field(ge=0)
-    max_places: int = Field(ge=1)
+    max_places: int = Field(ge=0)
 
     @model_validator(mode="after")
     def _check(self) -> BlockContract:
@@ -158,12 +181,18 @@ def parse_levers(data: dict[str, object], source: str = "levers file") -> Levers
     except ValidationError as exc:
         msgs = []
         for err in exc.errors():
-            loc = ".".join(str(x) for x in err["loc"])
-            msg = (
-                "is missing"
-                if err["type"] == "missing"
-                else err["msg"].removeprefix("Value error, ")
-            )
+            where = err["loc"]
+            if len(where) > 1 and isinstance(where[1], int):
+                # the n-th [[recruit]] / [[block]] / [[service_limit]], counted from 1
+                rest = ".".join(str(x) for x in where[2:])
+                loc = f"[[{where[0]}]] {where[1] + 1}:" + (f" {rest}" if rest else "")
+            else:
+                loc = ".".join(str(x) for x in where)
+            msg = {
+                "missing": "is missing",
+                "extra_forbidden": "is not a section or figure of a levers file (check the "
+                "spelling against docs/commissioning.md)",
+            }.get(err["type"], err["msg"].removeprefix("Value error, "))
             msgs.append(f"{loc} {msg}" if loc else msg)
         raise ConfigError(f"{source}: " + "; ".join(msgs)) from None
 

@@ -112,15 +112,37 @@ def _cuts(
     tangent_rows(model, z, table, t, g, coef, ub)
 
 
+def _reach(decisions: Sequence[Decision], levers: Levers, cap: Capacity, ub: np.ndarray,
+           shape: tuple[int, ...]) -> np.ndarray:  # fmt: skip
+    """The most places the levers can have in each month and group: every decision at its
+    cap, but no more block places under contract at a time than the contract's
+    ``max_places`` and no more homes than ``max_homes``."""
+    reach = np.zeros(shape)
+    pools: dict[str, tuple[list[int], float]] = {}
+    for j, d in enumerate(decisions):
+        if d.kind == "block":
+            b = next(b for b in levers.block if b.name == d.key)
+            pools.setdefault(f"block {d.key}", ([], float(b.max_places)))[0].append(j)
+        elif d.kind == "home" and levers.home is not None:
+            most = float(levers.home.max_homes * levers.home.beds)
+            pools.setdefault("home", ([], most))[0].append(j)
+        else:
+            reach += ub[j] * cap.total[j]
+    for js, most in pools.values():
+        reach += np.minimum(np.einsum("j,jtg->tg", ub[js], cap.total[js]), most)
+    return reach
+
+
 def _service_rows(
     model: MipModel,
     demand: DemandPaths,
     table: ShortfallTable,
     levers: Levers,
+    decisions: Sequence[Decision],
     cap: Capacity,
     ub: np.ndarray,
 ) -> None:
-    reach = np.einsum("j,jtg->tg", ub, cap.total) if len(ub) else np.zeros(table.max_demand.shape)
+    reach = _reach(decisions, levers, cap, ub, table.max_demand.shape)
     for limit in levers.service_limit:
         g = demand.groups.index(limit.group)
         for t in range(limit.from_month - 1, demand.horizon_months):
@@ -208,7 +230,7 @@ def build_model(
     add_structure(model, levers, decisions, ub, econ, range(len(decisions)))
     table = shortfall_table(demand.demand)
     cap = Capacity.of(decisions, demand.horizon_months, len(demand.groups))
-    _service_rows(model, demand, table, levers, cap, ub)
+    _service_rows(model, demand, table, levers, decisions, cap, ub)
     for t in range(demand.horizon_months):
         w = float(econ.week_weight[t])
         for g in range(len(demand.groups)):

@@ -113,13 +113,23 @@ def commission(
     )  # fmt: skip
 
 
+def no_commitments(report: CommissioningReport) -> str:
+    """Why the plan makes no new commitments: no lever is cheaper, or the file has none."""
+    if not any(d.upper > 0 for d in report.stochastic.decisions):
+        return (
+            "Make no new commitments: the levers file offers none to make (no recruitment, "
+            "block contract or home that the horizon can use), so spot purchase goes on as now."
+        )
+    return "Make no new commitments: no lever is expected to cost less than spot."
+
+
 def recommendation(report: CommissioningReport) -> list[str]:
     """The recommendation in plain words, one sentence a line."""
     c = report.comparison
     plan = report.stochastic.table(report.start)
     lines = []
     if plan.empty:
-        lines.append("Make no new commitments: no lever is expected to cost less than spot.")
+        lines.append(no_commitments(report))
     else:
         units = {"recruit": "households", "block": "places", "home": "homes", "uplift": ""}
         chosen: dict[str, list[str]] = {}

@@ -174,7 +174,7 @@ def _member_names(histories: list[Path]) -> list[str]:
     last = [p[-1] for p in parts]
     names = list(last)
     for k in range(2, max(len(p) for p in parts) + 1):
-        if len(set(names)) == len(names):
+        if len(set(names)) == len(set(parts)):  # a folder given twice stays one name
             break
         names = ["/".join(p[-k:]) if last.count(p[-1]) > 1 else p[-1] for p in parts]
     return [n if names.count(n) == 1 else f"{n} ({i + 1})" for i, n in enumerate(names)]

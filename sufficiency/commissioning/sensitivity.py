@@ -13,6 +13,7 @@ from sufficiency.commissioning.levers import Levers
 from sufficiency.commissioning.pooled import optimise_pooled
 from sufficiency.commissioning.solve import Plan, optimise, status_quo_plan
 from sufficiency.config import CommissioningParams
+from sufficiency.errors import ConfigError
 
 FACTORS = ("demand", "spot prices", "recruitment success")
 
@@ -65,7 +66,8 @@ def sensitivity(
     cost in that world, and the re-optimised plan's households recruited, year-1 block
     places, homes opened and whether it adopts the fee uplift. A spot-price change that
     would take spot below a group's in-house running price is left out (the report says
-    so): the model cannot price that world.
+    so): the model cannot price that world; so is a change of demand or recruitment
+    success in which the levers cannot meet a service limit.
     """
     rows = []
     for number, factor in enumerate(FACTORS, start=1):
@@ -83,14 +85,19 @@ def sensitivity(
                     continue
             else:
                 success = m
-            plan = optimise(
-                d,
-                lv,
-                params,
-                inflation_rate=inflation_rate,
-                recruitment_success=success,
-                name="sensitivity",
-            )
+            try:
+                plan = optimise(
+                    d,
+                    lv,
+                    params,
+                    inflation_rate=inflation_rate,
+                    recruitment_success=success,
+                    name="sensitivity",
+                )
+            except ConfigError:
+                if not lv.service_limit:
+                    raise
+                continue  # a service limit the levers cannot meet in this world: said so
             quo = status_quo_plan(d, lv, params, inflation_rate=inflation_rate)
             cost = evaluate_plan(plan, f, lv, inflation_rate=inflation_rate).expected_cost_gbp
             sq = evaluate_plan(quo, f, lv, inflation_rate=inflation_rate).expected_cost_gbp

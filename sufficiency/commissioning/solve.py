@@ -8,7 +8,12 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.commissioning.backends import SolveStatus, solve_mip
-from sufficiency.commissioning.decisions import Decision, build_decisions, economics
+from sufficiency.commissioning.decisions import (
+    Decision,
+    build_decisions,
+    commitment_costs,
+    economics,
+)
 from sufficiency.commissioning.demand import DemandPaths
 from sufficiency.commissioning.levers import Levers
 from sufficiency.commissioning.model import build_model
@@ -43,9 +48,14 @@ class Plan:
     runtime_seconds: float = 0.0
 
     def table(self, start: pd.Timestamp) -> pd.DataFrame:
-        """Non-zero commitments: ``lever, year, starts, commitment, cost_gbp``."""
+        """Non-zero commitments: ``lever, year, starts, commitment, cost_gbp``.
+
+        ``cost_gbp`` is the commitment's cost over the horizon; an adopted fee uplift's
+        includes the uplift paid on the households recruited under it.
+        """
         rows = []
-        for d, v in zip(self.decisions, self.values, strict=True):
+        costs = commitment_costs(self.decisions, self.values)
+        for d, v, cost in zip(self.decisions, self.values, costs, strict=True):
             if v > 0:
                 begin = (start + pd.offsets.MonthBegin(1)) + pd.DateOffset(years=d.year)
                 rows.append(
@@ -54,7 +64,7 @@ class Plan:
                         "year": d.year + 1,
                         "starts": begin.strftime("%Y-%m-%d"),
                         "commitment": int(v),
-                        "cost_gbp": round(float(v) * d.cost_gbp, 2),
+                        "cost_gbp": round(float(cost), 2),
                     }
                 )
         cols = ["lever", "year", "starts", "commitment", "cost_gbp"]

@@ -284,7 +284,8 @@ def write_workbook(
     _recommendation(wb, report)
     _reasons(wb, report)
     commitments = case.commitments_table(report)
-    _simple(wb, "Plan by year", commitments, (58, 16), {"Cost over the horizon (£)": GBP})
+    _simple(wb, "Plan by year", commitments, (58, 16), {"Cost over the horizon (£)": GBP},
+            note=case.COMMITMENTS_NOTE)  # fmt: skip
     sens = case.sensitivity_table(report)
     if len(sens):
         _simple(wb, "Sensitivity", sens, (26, 18), {c: GBP for c in sens.columns if "£" in c})

@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -283,3 +284,56 @@ def test_sensitivity_sentences_say_a_loss_in_words():
         if saving < 0:
             assert f", {case.gbp_m(-saving)} more than today's practice" in line
             assert "save -" not in line and "(-£" not in line
+
+
+@pytest.mark.parametrize(
+    ("months", "span"), [(13, "13 months"), (12, "1 year"), (60, "5 years"), (30, "30 months")]
+)
+def test_headline_says_the_horizon_in_whole_years_or_months(months, span):
+    """A horizon that is not whole years is said in months (it was 'over 1.08333 years')."""
+    head = case.Headline(1.0, 2.0, 1.0, 1.0, 0.0, 2.0, 10, months)
+    assert head.items()[0]["label"] == f"Expected cost of the recommended plan over {span}"
+
+
+def test_a_levers_file_with_no_levers_says_so():
+    """Spot prices alone: the page said 'no lever is expected to cost less than spot' and
+    'In 0% of ... futures the plan costs less' (flagged), of a plan that is today's practice."""
+    params = CommissioningParams(horizon_months=12, mip_gap=0.0, sensitivity_steps=())
+    spot_only = parse_levers({"spot": _levers_data()["spot"]})
+    rep = commission(make_forecast(5, 12, 1), make_forecast(5, 12, 2), spot_only, params)
+    text = visible_text(render_html(rep))
+    assert "the levers file offers none to make" in text
+    assert "no lever is expected to cost less" not in text and "In 0% of" not in text
+    head = case.headline(rep)
+    assert "it is today's practice" in head.sentence() and not head.items()[3]["warn"]
+
+
+def test_sensitivity_sentence_says_one_household_in_the_singular():
+    """'recruit 1 households' and 'contract 1 block places' read wrongly."""
+    from types import SimpleNamespace
+
+    from sufficiency.commissioning.backends import SolveStatus
+    from sufficiency.commissioning.solve import Plan
+
+    row = {"factor": "demand", "change": 0.1, "expected_cost_gbp": 1.0, "saving_gbp": 0.0,
+           "households_recruited": 1, "block_places_year1": 1, "homes_opened": 1,
+           "fee_uplift": False}  # fmt: skip
+    rep = SimpleNamespace(
+        sensitivity=pd.DataFrame([row]), levers=None,
+        stochastic=Plan((), np.zeros(0), SolveStatus.OPTIMAL, 0.0, "stochastic"),
+        comparison=SimpleNamespace(saving_vs_status_quo_gbp=0.0),
+    )  # fmt: skip
+    (line,) = case.sensitivity_sentences(rep)  # type: ignore[arg-type]
+    assert "recruit 1 household (0 in" in line and "contract 1 block place in year 1" in line
+
+
+def test_plan_by_year_says_what_a_commitments_cost_holds(report, tmp_path):
+    """The commitments' costs leave out the carers' weekly cost and spot purchase (in the
+    expected cost): the sheet and page now say so, where a reader could take '4 households,
+    £108,195' for the whole cost of recruiting them."""
+    write_outputs(report, tmp_path)
+    ws = load_workbook(tmp_path / "commissioning.xlsx")["Plan by year"]
+    assert ws["A1"].value == case.COMMITMENTS_NOTE
+    assert ws["A3"].value == "Lever"
+    page = visible_text((tmp_path / "commissioning.html").read_text())
+    assert "The weekly cost of children placed with new carers, and spot purchase" in page

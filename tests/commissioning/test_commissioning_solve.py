@@ -8,8 +8,11 @@ import numpy as np
 import pytest
 
 from sufficiency.commissioning.backends import SolveStatus, available_backends
+from sufficiency.commissioning.decisions import economics
 from sufficiency.commissioning.evaluate import evaluate_plan
 from sufficiency.commissioning.solve import Plan, optimise, setup, status_quo_plan
+
+from .conftest import START
 
 
 def _feasible_plans(decisions, levers):
@@ -140,3 +143,43 @@ def test_ortools_runs_apart_from_highs():
 
     assert "highspy._core" in sys.modules and backends._needs_isolation("ortools")
     assert not backends._needs_isolation("cbc")
+
+
+def test_plan_costs_add_up_to_its_commitments_with_the_fee_uplift(tiny_levers, tiny_params,
+                                                                   tiny_demand):  # fmt: skip
+    """An adopted fee uplift is paid on the households recruited under it too: plan.csv's
+    costs (and the Plan by year sheet's) add up to the commitments the plan is scored on
+    (they were short by the uplift on the new households)."""
+    _, decisions = setup(tiny_demand, tiny_levers, tiny_params, 0.06)
+    values = np.array([{"recruit": 3, "uplift": 1}.get(d.kind, 0) for d in decisions])
+    plan = Plan(tuple(decisions), values, SolveStatus.OPTIMAL, float("nan"), "test")
+    score = evaluate_plan(plan, tiny_demand, tiny_levers, inflation_rate=0.06)
+    table = plan.table(START)
+    assert table["cost_gbp"].sum() == pytest.approx(score.commitments_gbp, abs=0.05)
+    # Independently: 10 existing and 3 + 3 recruited households at £5 a week.
+    uplift = table.loc[table["lever"].str.startswith("Fee uplift"), "cost_gbp"].item()
+    week_weight = economics(tiny_levers, tiny_demand.groups, tiny_demand.month_ends,
+                            0.06).week_weight  # fmt: skip
+    recruited = sum(3 * d.households_alive for d in decisions if d.kind == "recruit")
+    assert uplift == pytest.approx(5.0 * float(((10 + recruited) * week_weight).sum()), abs=0.01)
+
+
+def test_yearly_costs_cost_their_yearly_figure_over_whole_years():
+    """A home's running cost and a household's support cost are yearly figures: over four
+    years (1,461 days, April 2026 to March 2030) at no inflation they cost four times the
+    figure (they were charged as 52 weeks a year: £4,415,110 for a £1.1m-a-year home)."""
+    from sufficiency.commissioning.decisions import build_decisions
+    from sufficiency.commissioning.demand import GROUPS
+    from sufficiency.commissioning.levers import parse_levers
+
+    from .conftest import month_ends, tiny_levers_data
+
+    data = tiny_levers_data()
+    data["home"].update(setup_cost_gbp=0.0, lead_time_months=0, running_cost_gbp_per_year=1.1e6)
+    data["recruit"][0].update(recruitment_cost_gbp=0.0, months_to_approval=0,
+                              attrition_per_year=0.0)  # fmt: skip
+    levers = parse_levers(data)
+    econ = economics(levers, tuple(GROUPS), month_ends(48), 0.0)
+    first = {d.kind: d for d in reversed(build_decisions(levers, tuple(GROUPS), econ))}
+    assert first["home"].cost_gbp == pytest.approx(4 * 1.1e6, abs=0.01)
+    assert first["recruit"].cost_gbp == pytest.approx(4 * 3000.0, abs=0.01)

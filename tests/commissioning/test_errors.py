@@ -22,7 +22,7 @@ def test_levers_raises_missing_cost():
     """A recruitment lever without its cost names the missing figure."""
     data = tiny_levers_data()
     del data["recruit"][0]["recruitment_cost_gbp"]
-    with pytest.raises(ConfigError, match=r"recruit\.0\.recruitment_cost_gbp is missing"):
+    with pytest.raises(ConfigError, match=r"\[\[recruit\]\] 1: recruitment_cost_gbp is missing"):
         parse_levers(data, "levers.toml")
 
 
@@ -124,3 +124,103 @@ def test_assumption_figures_read_as_money_shares_and_counts(sample_dir):
     values = list(rows.values())
     assert "£1,100,000" in values and "11%" in values and "1.26" in values
     assert not [v for v in values if v.endswith(".0") or v.startswith("0.")], values
+
+
+def test_blank_or_multi_line_label_is_said_on_one_line():
+    """A label of spaces only names the lever from its kind (it was shown as an empty name
+    in the workbook and page); a label over two lines is put on one."""
+    from sufficiency.commissioning.levers import lever_title
+
+    data = tiny_levers_data()
+    data["block"][0]["label"] = "   "
+    data["recruit"][0]["label"] = "  Find carers\n  for teenagers "
+    levers = parse_levers(data)
+    assert lever_title(levers, "block", "foster_10_15", "ifa").startswith("Block")
+    assert lever_title(levers, "recruit", "foster_10_15") == "Find carers for teenagers"
+
+
+def test_high_cost_share_without_its_price_is_refused():
+    """A high-cost share without the high-cost price priced those placements at £0: the
+    residential spot price fell from £6,000 to £5,400 a week with no word."""
+    data = tiny_levers_data()
+    del data["spot"]["residential_high_cost_weekly_gbp"]
+    with pytest.raises(ConfigError, match=r"residential_high_cost_weekly_gbp is missing or 0"):
+        parse_levers(data, "levers.toml")
+    data["spot"]["residential_high_cost_share"] = 0.0
+    assert parse_levers(data).spot.weekly_gbp("residential") == 6000.0
+
+
+def test_a_list_lever_is_named_by_its_place_in_the_file():
+    """The second [[recruit]] lever was 'recruit.1' (counted from 0): the first, to a reader."""
+    data = tiny_levers_data()
+    data["recruit"].append(dict(data["recruit"][0], group="foster_5_10"))
+    with pytest.raises(ConfigError, match=r"\[\[recruit\]\] 2: group unknown group 'foster_5_10'"):
+        parse_levers(data, "levers.toml")
+
+
+def test_service_limit_beyond_a_block_contracts_size_names_the_month(tiny_params):
+    """Two overlapping contracts of a block may not hold more than its max_places at once:
+    a limit needing more was 'No commissioning plan meets every constraint (infeasible)'
+    from the solver, with no group, month or places (the reach counted both contracts)."""
+    from .conftest import make_demand
+
+    demand = make_demand(8, 24, seed=1)
+    g = demand.groups.index("foster_10_15")
+    demand.demand[:, 12:, g] = 8  # recruits bring about 3.8 places in April 2027, the block 3
+    data = tiny_levers_data()
+    data["service_limit"] = [{"group": "foster_10_15", "max_probability": 0.0, "from_month": 13}]
+    with pytest.raises(
+        ConfigError, match=r"foster_10_15 in April 2027 needs 8 places .* at most 6\.8;"
+    ):
+        optimise(demand, parse_levers(data), tiny_params)
+
+
+def test_sensitivity_case_beyond_a_service_limit_is_left_out_and_said(tiny_params):
+    """Demand 50% higher needs more places than the levers have for a limit the plan meets:
+    the whole run stopped with 'Infeasible service limit' after the plan was made, and no
+    file was written. The case is left out and the case says so."""
+    from types import SimpleNamespace
+
+    from sufficiency.commissioning import case
+    from sufficiency.commissioning.sensitivity import sensitivity
+
+    from .conftest import make_demand
+
+    demand = make_demand(8, 24, seed=1)
+    demand.demand[:, :, demand.groups.index("foster_10_15")] = 3  # the block's 3 places
+    data = tiny_levers_data()
+    data["service_limit"] = [{"group": "foster_10_15", "max_probability": 0.0}]
+    levers = parse_levers(data)
+    params = tiny_params.model_copy(update={"sensitivity_steps": (-0.5, 0.5)})
+    base = optimise(demand, levers, params)
+    sens = sensitivity(demand, demand, levers, params, base)
+    assert ("demand", 0.5) not in set(zip(sens["factor"], sens["change"], strict=True))
+    assert ("demand", -0.5) in set(zip(sens["factor"], sens["change"], strict=True))
+    report = SimpleNamespace(sensitivity=sens, levers=levers, params=params)
+    said = case._untested(report)  # type: ignore[arg-type]
+    assert any(s.startswith("If demand were 50% higher: not tested") for s in said)
+
+
+def test_a_block_with_max_places_0_is_switched_off(tiny_demand, tiny_params):
+    """max_places = 0 switches a block off, as max_households_per_year = 0 and max_homes = 0
+    do their levers (it was refused: 'max_places Input should be greater than or equal
+    to 1')."""
+    data = tiny_levers_data()
+    data["block"][0].update(min_places=0, max_places=0)
+    plan = optimise(tiny_demand, parse_levers(data), tiny_params)
+    assert all(v == 0 for d, v in zip(plan.decisions, plan.values, strict=True)
+               if d.kind == "block")  # fmt: skip
+
+
+def test_a_misspelt_figure_or_section_is_said_in_plain_words():
+    """A misspelt figure or section was 'Extra inputs are not permitted' (pydantic's words)."""
+    data = tiny_levers_data()
+    data["recruit"][0]["max_household_per_year"] = data["recruit"][0].pop("max_households_per_year")
+    data["homes"] = data.pop("home")
+    with pytest.raises(ConfigError) as caught:
+        parse_levers(data, "levers.toml")
+    said = str(caught.value)
+    assert "[[recruit]] 1: max_households_per_year is missing" in said
+    assert "[[recruit]] 1: max_household_per_year is not a section or figure" in said
+    assert "homes is not a section or figure of a levers file" in said
+    assert "Extra inputs" not in said

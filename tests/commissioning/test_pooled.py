@@ -300,5 +300,9 @@ def test_pooled_members_are_named_by_the_folders_that_tell_them_apart(tmp_path):
     assert _member_names([worcs, hereford, tmp_path / "shropshire"]) == [
         "worcs/ssda903", "hereford/ssda903", "shropshire",
     ]  # fmt: skip
-    twice = _member_names([worcs, worcs])
-    assert twice[0].endswith("worcs/ssda903 (1)") and twice[1].endswith("worcs/ssda903 (2)")
+    # A folder given twice is its name, numbered: not the whole path from the root
+    # ('tmp/pytest-.../worcs/ssda903 (1)', a user's folders in a shared report).
+    assert _member_names([worcs, worcs]) == ["ssda903 (1)", "ssda903 (2)"]
+    assert _member_names([worcs, worcs, hereford]) == [
+        "worcs/ssda903 (1)", "worcs/ssda903 (2)", "hereford/ssda903",
+    ]  # fmt: skip
