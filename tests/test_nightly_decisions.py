@@ -15,16 +15,11 @@ from sufficiency.nightly import EXIT_INPUT, EXIT_OK, run_nightly
 from sufficiency.store.team_decisions import add_decision, withdraw_decision
 
 
-def test_nightly_match_obeys_records_and_pseudonymises_decisions(tmp_path, sample_dir, monkeypatch):
-    """Decisions named in [nightly] are applied and stored; with pseudonyms on, no referred
-    child's ID appears anywhere in the outputs, the why_not and decision sentences included."""
-    ids = pd.read_csv(sample_dir / "referrals.csv", dtype=str)["child_id"].tolist()
-    plc = pd.read_csv(sample_dir / "placements.csv", dtype=str)["placement_id"].tolist()
+def _pseudonymised_night_with(tmp_path, sample_dir, monkeypatch, rows: list[str]):  # type: ignore[no-untyped-def]
+    """Run a pseudonymised nightly match with a decisions file of ``rows``; it succeeds."""
     decisions = tmp_path / "decisions.csv"
     decisions.write_text(
-        "child_id,placement_id,decision,reason,decided_by,until\n"
-        f"{ids[0]},{plc[0]},exclude,carer unwell,J Smith,\n"
-        f"{ids[1]},{plc[0]},pin,agreed,J Smith,01/01/2026\n",
+        "child_id,placement_id,decision,reason,decided_by,until\n" + "".join(rows),
         encoding="utf-8",
     )
     cfg = _config(tmp_path, sample_dir, jobs=("match",))
@@ -32,6 +27,18 @@ def test_nightly_match_obeys_records_and_pseudonymises_decisions(tmp_path, sampl
     monkeypatch.setenv("SUFFICIENCY_PSEUDONYM_KEY", "a-secret-key-of-some-length")
     report = run_nightly(cfg, DAY, pseudonymise=True)
     assert report.exit_code == EXIT_OK, report.messages
+    return report
+
+
+def test_nightly_match_obeys_records_and_pseudonymises_decisions(tmp_path, sample_dir, monkeypatch):
+    """Decisions named in [nightly] are applied and stored; with pseudonyms on, no referred
+    child's ID appears anywhere in the outputs, the why_not and decision sentences included."""
+    ids = pd.read_csv(sample_dir / "referrals.csv", dtype=str)["child_id"].tolist()
+    plc = pd.read_csv(sample_dir / "placements.csv", dtype=str)["placement_id"].tolist()
+    _pseudonymised_night_with(tmp_path, sample_dir, monkeypatch, [
+        f"{ids[0]},{plc[0]},exclude,carer unwell,J Smith,\n",
+        f"{ids[1]},{plc[0]},pin,agreed,J Smith,01/01/2026\n",
+    ])  # fmt: skip
     out = tmp_path / "out" / "2026-04-01" / "match"
     summary = json.loads((out / "summary.json").read_text())
     assert [len(summary["decisions"][k]) for k in ("applied", "ignored", "refused")] == [1, 1, 0]
@@ -178,18 +185,8 @@ def test_pseudonymised_night_hides_a_child_id_typed_in_lower_case(
     """A decision typing a child's ID in lower case, twice (one copy applied, the other
     listed as a warning), is applied to the child and names them nowhere in the outputs,
     in either case: the warning quotes the placement, the note does not echo the ID."""
-    decisions = tmp_path / "decisions.csv"
-    decisions.write_text(
-        "child_id,placement_id,decision,reason,decided_by,until\n"
-        "r005,PL0017,exclude,carer said no,J Smith,\n"
-        "r005,PL0017,exclude,carer said no,J Smith,\n",
-        encoding="utf-8",
-    )
-    cfg = _config(tmp_path, sample_dir, jobs=("match",))
-    cfg.write_text(cfg.read_text() + f'decisions = "{decisions}"\n')
-    monkeypatch.setenv("SUFFICIENCY_PSEUDONYM_KEY", "a-secret-key-of-some-length")
-    report = run_nightly(cfg, DAY, pseudonymise=True)
-    assert report.exit_code == EXIT_OK, report.messages
+    _pseudonymised_night_with(tmp_path, sample_dir, monkeypatch,
+                              ["r005,PL0017,exclude,carer said no,J Smith,\n"] * 2)  # fmt: skip
     summary = json.loads((tmp_path / "out" / "2026-04-01" / "match" / "summary.json").read_text())
     assert [d["placement_id"] for d in summary["decisions"]["applied"]] == ["PL0017"]
     texts = _texts(tmp_path / "out") | _texts(tmp_path / "logs")
