@@ -288,7 +288,8 @@ def sibling_notes(prob: MatchProblem, place_of_child: np.ndarray) -> np.ndarray:
             continue  # together, or none placed (each is listed as not placed)
         n = len(members)
         ages = prob.child_age_years[members]
-        fits = np.nonzero((room >= n) & (lo <= ages.min()) & (hi >= ages.max()))[0]
+        # a home opening after a birthday takes the child a year older (rule 3)
+        fits = np.nonzero((room >= n) & (lo <= ages.min() + 1) & (hi >= ages.max()))[0]
         for c in members:  # one child at a time: the homes left to check shrink
             fits = fits[~rule_breaks(prob, np.array([c]), fits).any(axis=0)]
         whole = "both" if n == 2 else f"all {n}"

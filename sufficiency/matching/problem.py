@@ -50,6 +50,21 @@ def age_in_whole_years(dob: pd.Series, on: dt.date) -> np.ndarray:
     return (years - before_birthday).astype(np.int64)
 
 
+def days_to_birthday(dob: pd.Series, on: dt.date) -> np.ndarray:
+    """Days from ``on`` until each child is a year older (1 to 366; a 29 February birthday
+    counts from 1 March in a year without one, as :func:`age_in_whole_years` does)."""
+    now = age_in_whole_years(dob, on)
+    out = np.empty(len(now), dtype=np.int64)
+    for i, d in enumerate(pd.to_datetime(dob)):
+        year = d.year + int(now[i]) + 1
+        try:
+            birthday = dt.date(year, d.month, d.day)
+        except ValueError:  # 29 February in a year without one
+            birthday = dt.date(year, 3, 1)
+        out[i] = (birthday - on).days
+    return out
+
+
 def _bitmasks(columns: list[pd.Series]) -> list[np.ndarray]:
     """Encode tuple-of-codes columns as int64 bitmasks over one shared vocabulary."""
     vocab = sorted({str(code) for col in columns for codes in col for code in codes})
@@ -86,6 +101,7 @@ class MatchProblem:
     placements: pd.DataFrame
     run_date: dt.date
     child_age_years: np.ndarray
+    child_days_to_birthday: np.ndarray  # rule 3 takes the age on the day a home opens
     child_group: np.ndarray  # sibling group index, -1 when the child has no siblings referred
     child_needed_days: np.ndarray
     child_home_east: np.ndarray
@@ -194,6 +210,7 @@ def build_problem(
         placements=plc,
         run_date=run_date,
         child_age_years=age_in_whole_years(refs["dob"], run_date),
+        child_days_to_birthday=days_to_birthday(refs["dob"], run_date),
         child_group=codes,
         child_needed_days=refs["needed_by"].map(NEEDED_BY_DAYS).fillna(0).to_numpy(float),
         child_home_east=home.easting,

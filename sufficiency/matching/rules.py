@@ -53,11 +53,13 @@ def broken_text(prob: MatchProblem, code: str, c: int, p: int) -> str:
         )
     if code != "age":
         return RULE_TEXT[code]
-    age = int(prob.child_age_years[c])
+    age = int(age_when_it_opens(prob, np.array([c]), np.array([p]))[0])
     lo, hi = int(row["age_min"]), int(row["age_max"])
+    is_ = "is" if age == int(prob.child_age_years[c]) else "will be"
+    when = "" if is_ == "is" else f" when it opens on {row['available_from']:%d/%m/%Y}"
     if str(row["setting"]) == "supported" and lo <= age <= hi:
-        return f"is supported accommodation, for 16-17 year olds, and the child is {age}"
-    return f"takes children aged {lo} to {hi} and the child is {age}"
+        return f"is supported accommodation, for 16-17 year olds, and the child {is_} {age}{when}"
+    return f"takes children aged {lo} to {hi} and the child {is_} {age}{when}"
 
 
 def _codes(values: np.ndarray, vocab: Mapping[str, int]) -> np.ndarray:
@@ -144,10 +146,13 @@ def rule_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarra
     lo, hi = prob.place_min_age[pi], prob.place_max_age[pi]
     someone_there = current != 0
     psex = a.place_sex[pi]
+    at_open = age_when_it_opens(prob, ci, pi)  # rule 3: a home opening later takes an older child
     breaks = [
         a.vacancies[pi] <= 0,
         foster & (current >= 3),
-        (age < a.age_min[pi]) | (age > a.age_max[pi]) | (supported & ((age < 16) | (age > 17))),
+        (at_open < a.age_min[pi])
+        | (at_open > a.age_max[pi])
+        | (supported & ((at_open < 16) | (at_open > 17))),
         a.suit_unsuitable[ci, np.maximum(setting, 0)] | (a.dolo[ci] & (setting != 1)),
         (psex != -2) & (psex != a.sex[ci]),
         (prob.child_risk_bits[ci] & prob.place_exclusion_bits[pi]) != 0,
@@ -169,6 +174,13 @@ def rule_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarra
         decision_breaks(prob, ci, pi),
     ]
     return np.stack(np.broadcast_arrays(*breaks))
+
+
+def age_when_it_opens(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarray:
+    """Each child's whole years on the day placement ``pi`` opens (the run date when it is
+    available now): a home opening after the child's birthday takes them a year older."""
+    opens = np.maximum(prob.place_available_days[pi], 0.0)
+    return prob.child_age_years[ci] + (opens >= prob.child_days_to_birthday[ci])
 
 
 def _physical_breaks(

@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 #: Modelling choices a reader of the outputs should know about.
 ASSUMPTIONS: tuple[str, ...] = (
-    "Ages are whole years on the run date.",
+    "Ages are whole years on the run date; a home's age range (rule 3) is checked on the "
+    "day it opens.",
     "Distances are DfE straight-line miles between postcodes, to one decimal place; "
     "a child whose home or school postcode is blank or cannot be located is matched with "
     "that distance unknown (it costs nothing) and flagged in distance_note.",

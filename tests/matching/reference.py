@@ -63,8 +63,15 @@ def pair_breaks(c: dict, p: dict, day: dt.date) -> list[str]:
         out.append("capacity")
     if p["setting"] == "foster" and p["current_children"] >= 3:
         out.append("fostering_limit")
-    if not p["age_min"] <= age <= p["age_max"] or (
-        p["setting"] == "supported" and age not in (16, 17)
+    # rule 3 on the day the home opens (the run date when it is free now)
+    opens = p["available_from"]
+    at_open = (
+        age
+        if _na(opens) or pd.Timestamp(opens).date() <= day
+        else _age(c["dob"], pd.Timestamp(opens).date())
+    )
+    if not p["age_min"] <= at_open <= p["age_max"] or (
+        p["setting"] == "supported" and at_open not in (16, 17)
     ):
         out.append("age")
     if c[f"{p['setting']}_suitability"] == "unsuitable" or (
@@ -76,7 +83,10 @@ def pair_breaks(c: dict, p: dict, day: dt.date) -> list[str]:
     if set(c["risks"]) & set(p["risk_exclusions"]):
         out.append("risks")
     must = c["pets"] == "must" and "harm_animals" not in c["risks"]  # rule 13's safer reading
-    if (c["pets"] == "no" and p["has_pets"]) or (must and not p["has_pets"]):
+    # a home that does not say whether it has pets may have them
+    maybe_pets = _na(p["has_pets"]) or bool(p["has_pets"])
+    sure_pets = not _na(p["has_pets"]) and bool(p["has_pets"])
+    if (c["pets"] == "no" and maybe_pets) or (must and not sure_pets):
         out.append("pets")
     if not set(c["communication"]) <= set(p["communication"]):
         out.append("communication")
@@ -87,7 +97,7 @@ def pair_breaks(c: dict, p: dict, day: dt.date) -> list[str]:
         days=NEEDED_DAYS[c["needed_by"]]
     ):
         out.append("availability")
-    if "harm_animals" in c["risks"] and p["has_pets"]:
+    if "harm_animals" in c["risks"] and maybe_pets:
         out.append("harm_animals")
     if "harm_physical" in c["risks"] and p["current_children"] > 0:
         ages = p["current_ages"]

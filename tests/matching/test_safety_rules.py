@@ -253,3 +253,29 @@ def test_unplaced_reason_gives_the_nearest_homes_ages_not_supported_accommodatio
     (reason,) = run.unplaced["reason"]
     assert "The nearest option, P1, takes children aged 0 to 10 and the child is 16." in reason
     assert "supported accommodation" not in reason
+
+
+def test_a_home_opening_after_a_birthday_takes_the_child_a_year_older() -> None:
+    """Rule 3 on the day the home opens: a 17-year-old who turns 18 before a cheap
+    vacancy opens is not placed there (it was: ages were only taken on the run date),
+    and the reason says the child will be 18 then; a child who turns 11 before a 11-17
+    home opens may go there."""
+    from sufficiency.matching.rules import broken_text
+
+    opens = pd.Timestamp(RUN_DATE) + pd.Timedelta(days=4)
+    turns_18 = pd.Timestamp(RUN_DATE.year - 18, RUN_DATE.month, RUN_DATE.day) + pd.Timedelta(days=2)
+    turns_11 = pd.Timestamp(RUN_DATE.year - 11, RUN_DATE.month, RUN_DATE.day) + pd.Timedelta(days=3)
+    refs = referrals_frame([referral("C17", dob=turns_18, needed_by="<5 days"),
+                            referral("C10", dob=turns_11, needed_by="<5 days")])  # fmt: skip
+    plcs = placements_frame([
+        placement("LATER", available_from=opens, weekly_cost=300.0, age_min=0, age_max=17),
+        placement("OLDER", available_from=opens, weekly_cost=250.0, age_min=11, age_max=17),
+        placement("NOW", weekly_cost=900.0),
+    ])  # fmt: skip
+    prob = build_problem(refs, plcs, RUN_DATE)
+    assert list(prob.child_age_years) == [10, 17]  # sorted by ID: C10, C17
+    assert _placed(refs, plcs) == {"C10": "OLDER", "C17": "NOW"}
+    later = list(prob.placements["placement_id"]).index("LATER")
+    assert broken_text(prob, "age", 1, later) == (
+        f"takes children aged 0 to 17 and the child will be 18 when it opens on {opens:%d/%m/%Y}"
+    )
