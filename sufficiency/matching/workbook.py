@@ -142,8 +142,6 @@ def table_sheet(
     for i, row in enumerate(frame.itertuples(index=False), start=2):
         for j, (col, value) in enumerate(zip(cols, row, strict=True), start=1):
             cell = ws.cell(row=i, column=j, value=_value(value))
-            if cell.data_type == "f":  # text typed as "=...": shown as written, never run
-                cell.data_type = "s"
             if col in _FORMATS:
                 cell.number_format = _FORMATS[col]
             elif col in numeric and isinstance(cell.value, float):
