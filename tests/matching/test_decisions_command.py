@@ -24,6 +24,17 @@ def _match(tmp_path: Path, out: str, store: str, *extra: str):  # type: ignore[n
     )  # fmt: skip
 
 
+def _matched_with(tmp_path: Path, rows: str) -> Path:
+    """Match the test inputs into ``out`` with a decisions file of ``rows`` (it succeeds);
+    return the decisions file."""
+    write_inputs(tmp_path)
+    path = tmp_path / "decisions.csv"
+    path.write_text(HEADER + rows, encoding="utf-8")
+    res = _match(tmp_path, "out", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions", str(path))
+    assert res.exit_code == 0, res.output
+    return path
+
+
 def test_console_shows_weekly_cost_and_priority_score(tmp_path: Path) -> None:
     """The console gives the real weekly cost in pounds and the priority score unlabelled
     as money; summary.json carries both (and the old objective key)."""
@@ -111,13 +122,9 @@ def test_exclusions_typed_twice_or_with_a_bad_date_are_still_applied(tmp_path: P
     or with an unreadable `until` (applied with no end date). Each is applied and the
     blemish listed with file, row and column (was: set aside, and the child proposed
     where the team said they must not go)."""
-    write_inputs(tmp_path)  # without decisions: C1 and C3 at P1, C2 at P2
-    path = tmp_path / "decisions.csv"
-    path.write_text(HEADER + "C3,P1,exclude,too far,J Smith,30-04-2026,\n"
-                    "C2,P2,exclude,no,J Smith,,\nC2,P2,exclude,no,J Smith,,\n",
-                    encoding="utf-8")  # fmt: skip
-    res = _match(tmp_path, "out", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions", str(path))
-    assert res.exit_code == 0, res.output
+    # without decisions: C1 and C3 at P1, C2 at P2
+    path = _matched_with(tmp_path, "C3,P1,exclude,too far,J Smith,30-04-2026,\n"
+                         "C2,P2,exclude,no,J Smith,,\nC2,P2,exclude,no,J Smith,,\n")  # fmt: skip
     out = tmp_path / "out"
     plan = pd.read_csv(out / "matches.csv")
     assert not set(zip(plan["child_id"], plan["placement_id"], strict=True)) & {
@@ -143,11 +150,8 @@ def test_decision_ids_typed_in_lower_case_are_matched(tmp_path: Path) -> None:
     """IDs typed in another case or with spaces (``c1`` for ``C1``) are taken as the one
     ID of tonight's inputs they match, and the note says how they were written (was:
     ignored as "not in tonight's referrals", and the exclusion lost)."""
-    write_inputs(tmp_path)  # without decisions: C1 and C3 at P1
-    path = tmp_path / "decisions.csv"
-    path.write_text(HEADER + "c1,p1,exclude,carer said no,J Smith,,\n", encoding="utf-8")
-    res = _match(tmp_path, "out", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions", str(path))
-    assert res.exit_code == 0, res.output
+    # without decisions: C1 and C3 at P1
+    path = _matched_with(tmp_path, "c1,p1,exclude,carer said no,J Smith,,\n")
     plan = pd.read_csv(tmp_path / "out" / "matches.csv")
     assert ("C1", "P1") not in set(zip(plan["child_id"], plan["placement_id"], strict=True))
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
@@ -160,8 +164,8 @@ def test_decision_ids_typed_in_lower_case_are_matched(tmp_path: Path) -> None:
     # one pin typed twice in different cases is one pin, obeyed
     path.write_text(HEADER + "C3,P2,pin,agreed,J Smith,,\nc3,p2,pin,agreed,J Smith,,\n",
                     encoding="utf-8")  # fmt: skip
-    res = _match(tmp_path, "twice", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions",
-                 str(path))  # fmt: skip
+    _match(tmp_path, "twice", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions",
+           str(path))  # fmt: skip
     summary = json.loads((tmp_path / "twice" / "summary.json").read_text())
     assert [(d["child_id"], d["note"]) for d in summary["decisions"]["applied"]] == [
         ("C3", "the child is matched to this placement.")
@@ -172,12 +176,7 @@ def test_a_pin_and_an_exclusion_of_one_pair_keep_the_exclusion(tmp_path: Path) -
     """The same pair pinned on one row and excluded on another: the exclusion is applied
     and the pin set aside, each row naming the other (was: both set aside, so the child
     could be placed where the team said they must not go)."""
-    write_inputs(tmp_path)
-    path = tmp_path / "decisions.csv"
-    path.write_text(HEADER + "C3,P1,pin,agreed,J Smith,,\nC3,P1,exclude,too far,A Patel,,\n",
-                    encoding="utf-8")  # fmt: skip
-    res = _match(tmp_path, "out", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions", str(path))
-    assert res.exit_code == 0, res.output
+    _matched_with(tmp_path, "C3,P1,pin,agreed,J Smith,,\nC3,P1,exclude,too far,A Patel,,\n")
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     plan = pd.read_csv(tmp_path / "out" / "matches.csv")
     assert ("C3", "P1") not in set(zip(plan["child_id"], plan["placement_id"], strict=True))
@@ -192,12 +191,7 @@ def test_a_pin_and_an_exclusion_of_one_pair_keep_the_exclusion(tmp_path: Path) -
 def test_text_typed_as_a_formula_is_shown_as_written_in_the_report(tmp_path: Path) -> None:
     """A reason or name beginning "=" (typed in the application or a spreadsheet) is text
     in match_report.xlsx, never a formula Excel would run when the report is opened."""
-    write_inputs(tmp_path)
-    path = tmp_path / "decisions.csv"
-    path.write_text(HEADER + 'C3,P1,exclude,"=HYPERLINK(""http://x.example"",""open"")",=1+1,,\n',
-                    encoding="utf-8")  # fmt: skip
-    res = _match(tmp_path, "out", f"sqlite:///{tmp_path / 'runs.sqlite'}", "--decisions", str(path))
-    assert res.exit_code == 0, res.output
+    _matched_with(tmp_path, 'C3,P1,exclude,"=HYPERLINK(""http://x.example"",""open"")",=1+1,,\n')
     ws = load_workbook(tmp_path / "out" / "match_report.xlsx")["Decisions"]
     cells = {c.value: c.data_type for row in ws.iter_rows(min_row=2) for c in row if c.value}
     assert cells['=HYPERLINK("http://x.example","open")'] == "s"
