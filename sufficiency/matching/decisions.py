@@ -144,9 +144,7 @@ def _room_for(prob: MatchProblem, p: int, kids: list[int]) -> int:
     lets one sibling group fill an empty foster home up to its vacancies)."""
     grp = prob.child_group
     one_group = grp[kids[0]] >= 0 and all(grp[k] == grp[kids[0]] for k in kids)
-    if one_group and prob.place_foster_empty[p]:
-        return int(max(prob.place_capacity[p], prob.place_vacancies[p]))
-    return int(prob.place_capacity[p])
+    return int(prob.group_room[p] if one_group else prob.place_capacity[p])
 
 
 def _siblings_left_out(prob: MatchProblem, c: int, p: int, excluded: set[tuple[int, int]]) -> str:

@@ -277,9 +277,7 @@ def sibling_notes(prob: MatchProblem, place_of_child: np.ndarray) -> np.ndarray:
     exclusions included) for each of them; "" for every other child."""
     notes = np.full(prob.num_children, "", dtype=object)
     pid = prob.placements["placement_id"].astype(str).to_numpy(object)
-    # the sibling exemption lets one group fill an empty foster home up to its vacancies
-    cap = prob.place_capacity
-    room = np.where(prob.place_foster_empty, np.maximum(cap, prob.place_vacancies), cap)
+    room = prob.group_room
     lo, hi = (prob.placements[c].to_numpy(float) for c in ("age_min", "age_max"))  # rule 3 first
     for g in range(prob.num_groups):
         members = np.nonzero(prob.child_group == g)[0]

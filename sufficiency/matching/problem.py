@@ -145,6 +145,14 @@ class MatchProblem:
         return self.__dict__[name]  # type: ignore[no-any-return]
 
     @property
+    def group_room(self) -> np.ndarray:
+        """Places each placement has for one sibling group: its capacity, or, under the
+        sibling exemption, an empty foster home's vacancies when they are more."""
+        return self.derived("_group_room", lambda q: np.where(
+            q.place_foster_empty, np.maximum(q.place_capacity, q.place_vacancies),
+            q.place_capacity))  # fmt: skip
+
+    @property
     def num_children(self) -> int:
         """Number of referred children."""
         return len(self.referrals)

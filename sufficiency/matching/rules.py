@@ -43,8 +43,7 @@ def broken_text(prob: MatchProblem, code: str, c: int, p: int) -> str:
     """How placement ``p`` breaks rule ``code`` for child ``c``, for a social worker: the
     rule's words, or for the age rule the placement's ages and the child's (the rule's
     general words would speak of supported accommodation whatever the setting)."""
-    row = prob.placements.iloc[p]
-    if code in ("pets", "harm_animals") and pd.isna(row["has_pets"]):
+    if code in ("pets", "harm_animals") and pd.isna(prob.placements["has_pets"].iat[p]):
         need = {"no": "cannot live with pets", "must": "must live with pets"}.get(
             str(prob.referrals["pets"].iat[c]), "has a pets requirement"
         )
@@ -53,6 +52,7 @@ def broken_text(prob: MatchProblem, code: str, c: int, p: int) -> str:
         )
     if code != "age":
         return RULE_TEXT[code]
+    row = prob.placements.iloc[p]
     age = int(age_when_it_opens(prob, np.array([c]), np.array([p]))[0])
     lo, hi = int(row["age_min"]), int(row["age_max"])
     is_ = "is" if age == int(prob.child_age_years[c]) else "will be"
