@@ -674,12 +674,15 @@ def _pets_not_known(raw: RawTable, table: pd.DataFrame) -> list[Problem]:
     """One warning for the homes that do not say whether they have pets (matching reads
     them as possibly having pets: never for a child who cannot live with pets or is a risk
     to animals, nor for one who must have pets)."""
-    unknown = table["has_pets"].isna().to_numpy(bool)
+    present = bool(_present(raw, PLACEMENTS, "has_pets").any())
+    unknown = table["has_pets"].isna()
+    if present:  # blank cells only: a value that is not Y or N is an error of its own
+        unknown &= raw.data[mapping_key_for(raw, PLACEMENTS, "has_pets")].isna()
     if not unknown.any():
         return []
-    rows = [str(raw.row_number(int(i))) for i in table.index[unknown]]
+    rows = [str(raw.row_number(int(i))) for i in table.index[unknown.to_numpy(bool)]]
     shown = listed(rows[:5] + ([f"{len(rows) - 5} more"] if rows[5:] else []))
-    if not _present(raw, PLACEMENTS, "has_pets").any():
+    if not present:
         which = "there is no has_pets column: no home says"
     else:
         label = raw.column_label(mapping_key_for(raw, PLACEMENTS, "has_pets"))

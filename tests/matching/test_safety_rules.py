@@ -279,3 +279,18 @@ def test_a_home_opening_after_a_birthday_takes_the_child_a_year_older() -> None:
     assert broken_text(prob, "age", 1, later) == (
         f"takes children aged 0 to 17 and the child will be 18 when it opens on {opens:%d/%m/%Y}"
     )
+
+
+def test_a_pets_value_that_is_not_y_or_n_is_its_error_not_a_blank(tmp_path: Path) -> None:
+    """'maybe' in has_pets is an error on its row, and the blank-pets warning counts only
+    the blank cells (it listed the 'maybe' row as blank too)."""
+    from sufficiency.io.inputs import load_placements
+
+    sample = Path(__file__).parents[2] / "data" / "sample" / "placements.csv"
+    plcs = pd.read_csv(sample, dtype=str)
+    plcs.loc[0, "has_pets"], plcs.loc[1, "has_pets"] = "maybe", ""
+    plcs.to_csv(tmp_path / "messy.csv", index=False)
+    _, problems = load_placements(tmp_path / "messy.csv")
+    (note,) = [p for p in problems if p.code == "pets_unknown"]
+    assert "has_pets is blank on 1 row (3)" in note.message
+    assert any(p.row == 2 and p.column == "has_pets" and p.severity == "error" for p in problems)
