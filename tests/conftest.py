@@ -23,6 +23,19 @@ def sample_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def neighbour_903(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Another synthetic authority's 903 folder (about 150 children, six returns ending on
+    31 March 2026 as the sample's do), to pool with the sample: pooling the sample with a
+    copy of itself is refused (its children would count twice)."""
+    from sufficiency.forecast.synthetic import synthetic_history
+    from sufficiency.region.synthetic import write_history
+
+    folder = tmp_path_factory.mktemp("authorities") / "neighbour"
+    write_history(synthetic_history(150, num_years=6, seed=7), folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def broken_dir() -> Path:
     """Inputs with one planted problem per row (see test_validate_broken.py)."""
     return DATA / "broken"

@@ -164,7 +164,9 @@ def test_a_register_table_must_be_the_read_register(sample_dir):
         api.forecast(history, placements=pd.read_csv(path, dtype=str), **QUICK)
 
 
-def test_inputs_of_the_wrong_kind_are_named_and_one_pool_member_may_be_given_alone(sample_dir):
+def test_inputs_of_the_wrong_kind_are_named_and_one_pool_member_may_be_given_alone(
+    sample_dir, neighbour_903
+):
     """A DataFrame for the history was 'TypeError: expected str, bytes or os.PathLike
     object'; a dict scenario 'AttributeError: ... is_base'; pool_with='other/ssda903'
     was read letter by letter ('o: does not exist')."""
@@ -180,8 +182,8 @@ def test_inputs_of_the_wrong_kind_are_named_and_one_pool_member_may_be_given_alo
         api.spend(history, costs=pd.DataFrame(), **QUICK)
     quick = {"num_paths": 10, "eval_paths": 10, "horizon_months": 12, "with_sensitivity": False}
     levers = sample_dir / "levers.toml"
-    alone = api.commission(history, levers, pool_with=str(history), **quick)
-    listed = api.commission(history, levers, pool_with=[history], **quick)
+    alone = api.commission(history, levers, pool_with=str(neighbour_903), **quick)
+    listed = api.commission(history, levers, pool_with=[neighbour_903], **quick)
     assert alone.pooled is not None and listed.pooled is not None
     assert alone.pooled.table().equals(listed.pooled.table())
 

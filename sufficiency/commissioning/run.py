@@ -79,6 +79,24 @@ class _Forecasts:
     assumptions: pd.DataFrame
     start: pd.Timestamp
     quality: DataQuality | None
+    episodes: frozenset[tuple[str, ...]] = frozenset()
+
+
+#: The columns that tell one authority's episode from another's (child, start, legal
+#: status, placement): two histories sharing most of these rows are one authority's.
+_EPISODE_KEY = ("CHILD", "DECOM", "LS", "PLACE")
+
+
+def _episode_keys(history: SSDA903History) -> frozenset[tuple[str, ...]]:
+    """Each episode of ``history`` as its key columns' text (see ``_EPISODE_KEY``)."""
+    rows = history.episodes.reindex(columns=list(_EPISODE_KEY)).astype(str)
+    return frozenset(rows.itertuples(index=False, name=None))
+
+
+def _same_authority(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> bool:
+    """Whether two histories share at least half of either's episodes."""
+    shared = len(a & b)
+    return shared > 0 and 2 * shared >= min(len(a), len(b))
 
 
 def _forecast_twice(
@@ -109,7 +127,7 @@ def _forecast_twice(
         f = fit_spells(care, first, None, read.quality)
         runs = (f.simulate(BASE), f.simulate(BASE, fp(params.eval_paths, params.eval_seed)))
     about = assumptions_table(f.model, first, BASE, f.start)
-    return _Forecasts(runs, about, f.start, f.quality)
+    return _Forecasts(runs, about, f.start, f.quality, _episode_keys(read))
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,10 +159,15 @@ def pool_inputs(
     Raises
     ------
     ConfigError
-        Histories that end on different dates.
+        Histories that end on different dates, or two that are one authority's (the same
+        folder twice, or most of their episodes alike): its children would count twice.
     """
     say = progress or (lambda _message: None)
-    runs = []
+
+    def label(k: int) -> str:
+        return names[k] if names is not None else _label(histories[k])
+
+    runs: list[_Forecasts] = []
     for i, history in enumerate(histories):
         if i == 0 and first is not None:
             runs.append(first)
@@ -156,6 +179,13 @@ def pool_inputs(
                 f"Pooled histories must end on the same date: {_label(histories[0])} ends on "
                 f"{runs[0].start.date()}, {_label(history)} on {theirs.start.date()}."
             )
+        for j, earlier in enumerate(runs):
+            if _same_authority(earlier.episodes, theirs.episodes):
+                raise ConfigError(
+                    f"{label(i)} and {label(j)} hold the same authority's "
+                    "903 history (most of their episodes are the same): pooling it with "
+                    "itself would count its children twice. Give each authority once."
+                )
         runs.append(theirs)
     h = params.horizon_months
     return PoolInputs(

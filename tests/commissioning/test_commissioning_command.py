@@ -134,14 +134,11 @@ def test_command_failure_is_recorded(tmp_path, sample_dir):
     assert "weekly_price_gbp" in RunStore(url).get(run["id"])["failure_reason"]
 
 
-def test_command_pools_block_contracts_with_another_authority(tmp_path, sample_dir):
+def test_command_pools_block_contracts_with_another_authority(tmp_path, sample_dir, neighbour_903):
     """--pool-with writes pooling.csv: each member alone, pooled, and the co-operative's saving."""
-    import shutil
-
     import pandas as pd
 
-    other = tmp_path / "neighbour"
-    shutil.copytree(sample_dir / "ssda903", other)
+    other = neighbour_903
     out = tmp_path / "out"
     args = [*_args(sample_dir, out), *QUICK, "--pool-with", str(other), "--store",
             f"sqlite:///{tmp_path / 'runs.sqlite'}"]  # fmt: skip
@@ -179,12 +176,14 @@ def test_command_pooling_needs_one_levers_file_per_pooled_authority(tmp_path, sa
     assert "Traceback" not in result.output
 
 
-def test_command_pooling_raises_on_histories_ending_on_different_dates(tmp_path, sample_dir):
+def test_command_pooling_raises_on_histories_ending_on_different_dates(
+    tmp_path, sample_dir, neighbour_903
+):
     """Pooled histories that end on different dates give one clear error and no outputs."""
     import shutil
 
     other = tmp_path / "older"
-    shutil.copytree(sample_dir / "ssda903", other)
+    shutil.copytree(neighbour_903, other)
     shutil.rmtree(other / "2026")
     out = tmp_path / "out"
     result = CliRunner().invoke(main, [*_args(sample_dir, out), *QUICK, "--pool-with", str(other)])
@@ -206,7 +205,7 @@ def test_command_says_each_stage_as_it_starts(sample_run):
     assert "Forecasting" not in result.stdout and "Wrote " in result.stdout
 
 
-def test_command_reports_a_pooled_authoritys_data_quality(tmp_path, sample_dir):
+def test_command_reports_a_pooled_authoritys_data_quality(tmp_path, sample_dir, neighbour_903):
     """A pooled history with a missing year and repairs is reported, and its findings
     written to pooling_data_quality.csv (before: only the first history's were, and the
     pooled member's 556 findings and missing 2023-24 went unsaid)."""
@@ -215,7 +214,7 @@ def test_command_reports_a_pooled_authoritys_data_quality(tmp_path, sample_dir):
     import pandas as pd
 
     other = tmp_path / "gapped"
-    shutil.copytree(sample_dir / "ssda903", other)
+    shutil.copytree(neighbour_903, other)
     shutil.rmtree(other / "2024")
     out = tmp_path / "out"
     result = CliRunner().invoke(main, [*_args(sample_dir, out), *QUICK, "--pool-with", str(other)])
@@ -228,15 +227,42 @@ def test_command_reports_a_pooled_authoritys_data_quality(tmp_path, sample_dir):
     assert (out / "data_quality.csv").read_text().count("\n") == 1  # the sample itself is clean
 
 
-def test_command_writes_the_pooled_plan(tmp_path, sample_dir):
-    """pooled_plan.csv: what the co-operative signs and each member commits to (before: only
-    the costs in pooling.csv; the plan behind the saving was written nowhere)."""
+def test_command_refuses_to_pool_an_authority_with_itself(tmp_path, sample_dir, neighbour_903):
+    """The sample pooled with itself, or with a copy of its folder under another name, ran
+    and reported a saving: the same children counted twice, as two authorities' demand,
+    made blocks look better shared. Now one clear error, before any output; a neighbour
+    pooled with that copy is refused too (whichever two are the same)."""
     import shutil
 
+    copy = tmp_path / "copy"
+    shutil.copytree(sample_dir / "ssda903", copy)
+    for twin in (sample_dir / "ssda903", copy):
+        out = tmp_path / f"out_{twin.name}"
+        result = CliRunner().invoke(
+            main, [*_args(sample_dir, out), *QUICK, "--pool-with", str(twin)]
+        )
+        assert result.exit_code == 1, result.output
+        error = result.stderr.splitlines()[-1]
+        assert error.startswith("Error: ") and error.endswith(
+            "hold the same authority's 903 history (most of their episodes are the same): "
+            "pooling it with itself would count its children twice. Give each authority once."
+        ), error
+        assert "Traceback" not in result.output and not (out / "plan.csv").exists()
+    result = CliRunner().invoke(
+        main,
+        [*_args(sample_dir, tmp_path / "out3"), *QUICK, "--pool-with", str(neighbour_903),
+         "--pool-with", str(copy)],
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert f"Error: {copy} and {sample_dir / 'ssda903'} hold the same" in result.stderr
+
+
+def test_command_writes_the_pooled_plan(tmp_path, sample_dir, neighbour_903):
+    """pooled_plan.csv: what the co-operative signs and each member commits to (before: only
+    the costs in pooling.csv; the plan behind the saving was written nowhere)."""
     import pandas as pd
 
-    other = tmp_path / "neighbour"
-    shutil.copytree(sample_dir / "ssda903", other)
+    other = neighbour_903
     out = tmp_path / "out"
     result = CliRunner().invoke(main, [*_args(sample_dir, out), *QUICK, "--pool-with", str(other)])
     assert result.exit_code == 0, result.output
