@@ -14,12 +14,13 @@ from sufficiency.commissioning.pooled import PooledResult
 from sufficiency.commissioning.report import CommissioningReport
 from sufficiency.commissioning.workbook import write_workbook
 from sufficiency.io.atomic import atomic_write_text
+from sufficiency.io.csv_text import csv_text
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.quality_writers import write_quality_csv
 
 
 def _csv(df: pd.DataFrame) -> str:
-    return str(df.to_csv(index=False, lineterminator="\n", float_format="%.2f"))
+    return csv_text(df, "%.2f")
 
 
 def write_outputs(report: CommissioningReport, out_dir: Path) -> list[Path]:
@@ -63,7 +64,7 @@ def write_pool_quality(members: Sequence[tuple[str, DataQuality | None]], out_di
     ]
     columns = ["authority", "file", "row", "column", "problem", "action", "severity", "code"]
     table = pd.concat([pd.DataFrame(columns=columns), *tables], ignore_index=True)[columns]
-    text = str(table.to_csv(index=False, lineterminator="\n"))
+    text = csv_text(table)
     return atomic_write_text(Path(out_dir) / "pooling_data_quality.csv", text)
 
 

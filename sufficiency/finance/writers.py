@@ -10,6 +10,7 @@ import pandas as pd
 from sufficiency.finance.summaries import monthly_table
 from sufficiency.finance.workbook import SpendReport, write_workbook
 from sufficiency.io.atomic import atomic_write_text, warn_earlier_outputs
+from sufficiency.io.csv_text import csv_text
 from sufficiency.io.quality_writers import write_quality_csv
 
 CSV_COLUMNS = ("month", "financial_year", "cost_line", "mean", "p10", "p50", "p90")
@@ -19,7 +20,7 @@ def _csv(df: pd.DataFrame) -> str:
     """Pounds to the penny; a probability to the four places the workbook shows it with."""
     if "prob_overspend" in df.columns:
         df = df.assign(prob_overspend=df["prob_overspend"].map("{:.4f}".format))
-    return str(df.to_csv(index=False, lineterminator="\n", float_format="%.2f"))
+    return csv_text(df, "%.2f")
 
 
 def write_spend_outputs(report: SpendReport, out_dir: Path, run_date: dt.date) -> list[Path]:

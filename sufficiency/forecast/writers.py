@@ -17,6 +17,7 @@ from sufficiency.io.atomic import (
     atomic_write_text,
     warn_earlier_outputs,
 )
+from sufficiency.io.csv_text import csv_text
 from sufficiency.io.quality_writers import write_quality_csv
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 def write_csv(path: Path, df: pd.DataFrame) -> Path:
     """Write a table as UTF-8 CSV with Unix line endings, atomically."""
-    return atomic_write_bytes(path, df.to_csv(index=False, lineterminator="\n").encode("utf-8"))
+    return atomic_write_bytes(path, csv_text(df).encode("utf-8"))
 
 
 #: The CSVs a forecast writes only with a scenario, supply or backtest cutoffs.

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from sufficiency.io.atomic import atomic_write_text
+from sufficiency.io.csv_text import csv_text
 from sufficiency.io.quality import DataQuality
 
 QUALITY_CSV = "data_quality.csv"
@@ -36,7 +37,7 @@ def write_quality_csv(quality: DataQuality | None, out_dir: Path) -> Path | None
     if quality is None:
         return None
     table = quality.table()
-    text = str(table.to_csv(index=False, lineterminator="\n"))
+    text = csv_text(table)
     return atomic_write_text(Path(out_dir) / QUALITY_CSV, text)
 
 

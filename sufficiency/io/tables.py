@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
+from sufficiency.io.csv_text import unquote_formula_text
 
 #: Extensions we read.
 CSV_SUFFIXES = frozenset({".csv", ".txt"})
@@ -183,6 +184,8 @@ def _finish(
         raise InputDataError(problems)
     df.columns = pd.Index(renamed)
     data = df.astype("string").apply(lambda s: s.str.strip())
+    if not from_workbook:  # the apostrophe our CSVs put before formula-like text
+        data = data.apply(unquote_formula_text)
     data = data.mask(data == "")
     # Blank rows are dropped but the index keeps each row's position in the file,
     # so row numbers in messages stay true.

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sufficiency.io.atomic import atomic_path
+from sufficiency.io.csv_text import csv_text
 
 if TYPE_CHECKING:
     from sufficiency.matching.run import MatchRun
@@ -54,7 +55,10 @@ def _atomic(path: Path, write: Callable[[Path], None]) -> None:
 
 
 def _csv(frame: pd.DataFrame) -> Callable[[Path], None]:
-    return lambda p: frame.to_csv(p, index=False, float_format="%.2f", lineterminator="\n")
+    def write(path: Path) -> None:
+        path.write_text(csv_text(frame, "%.2f"), encoding="utf-8")
+
+    return write
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from sufficiency import vocabulary
 from sufficiency.io.atomic import atomic_write_text
+from sufficiency.io.csv_text import csv_text
 from sufficiency.io.xlsx import print_a4_landscape, save_workbook
 from sufficiency.region import report as tables
 
@@ -230,7 +231,7 @@ def render_html(result: RegionResult) -> str:
 
 def write_region(result: RegionResult, out_dir: Path) -> list[Path]:
     """Write ``region.csv``, ``region.xlsx`` and ``region.html`` into ``out_dir``."""
-    csv = tables.long_table(result).to_csv(index=False, lineterminator="\n", float_format="%.4f")
+    csv = csv_text(tables.long_table(result), "%.4f")
     return [
         atomic_write_text(out_dir / "region.csv", csv),
         write_workbook(result, out_dir / "region.xlsx"),

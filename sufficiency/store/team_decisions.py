@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import atomic_path
+from sufficiency.io.csv_text import safe_cell
 from sufficiency.store.models import TeamDecision
 from sufficiency.store.store import RunStore, utc
 
@@ -154,13 +155,10 @@ def write_decisions_file(store: RunStore, path: Path | str, on: dt.date | None =
         w = csv.writer(f)
         w.writerow(COLUMNS)
         for d in rows:
+            cells = [d.child_id, d.placement_id, d.decision, d.reason, d.decided_by]
             w.writerow(
                 [
-                    d.child_id,
-                    d.placement_id,
-                    d.decision,
-                    d.reason,
-                    d.decided_by,
+                    *(safe_cell(c) for c in cells),
                     d.until.isoformat() if d.until else "",
                     d.decided_at.date().isoformat(),
                 ]

@@ -1,0 +1,59 @@
+"""Tables as the CSV text every output writes, safe to open in a spreadsheet.
+
+A cell of text that begins with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage
+return) is run as a formula when the CSV is opened in Excel or LibreOffice: a home's
+name, a decision's reason or a value quoted from an input could fetch a web page or
+start a program on a placement officer's computer. Such cells are written with an
+apostrophe first (``'=...``), as OWASP advises; numbers (``-12.50``) are left alone.
+The readers take the apostrophe off again (:func:`unquote_formula_text`), so a file we
+wrote, such as an exported decisions file, reads back as it was.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+#: What a spreadsheet reads as the start of a formula.
+_FORMULA_START = r"[=+\-@\t\r]"
+
+
+def safe_cell(text: str) -> str:
+    """One cell's text as :func:`csv_text` writes it (for a ``csv.writer``)."""
+    if re.match(_FORMULA_START, text) and pd.isna(pd.to_numeric(text, errors="coerce")):
+        return "'" + text
+    return text
+
+
+def _escaped(column: pd.Series) -> pd.Series:
+    text = column.astype("string")
+    risky = text.str.match(_FORMULA_START, na=False)
+    if not risky.any():
+        return column
+    numbers = pd.to_numeric(text.where(risky), errors="coerce").notna()
+    quote = risky & ~numbers
+    return column.astype(object).where(~quote, "'" + text.astype(object))
+
+
+def csv_text(frame: pd.DataFrame, float_format: str | None = None) -> str:
+    """``frame`` as CSV text (no index, Unix line endings), formula-like text quoted."""
+    safe = frame.copy(deep=False)
+    for name in frame.columns[
+        [
+            pd.api.types.is_object_dtype(t)
+            or pd.api.types.is_string_dtype(t)
+            or isinstance(t, pd.CategoricalDtype)
+            for t in frame.dtypes
+        ]
+    ]:
+        safe[name] = _escaped(frame[name])
+    return str(safe.to_csv(index=False, lineterminator="\n", float_format=float_format))
+
+
+def unquote_formula_text(column: pd.Series) -> pd.Series:
+    """Cells read from a CSV with the apostrophe :func:`csv_text` puts before formula-like
+    text (``'=...``), without it."""
+    if not column.str.startswith("'", na=False).any():
+        return column
+    return column.str.replace(r"^'(?=[=+\-@])", "", regex=True)
