@@ -16,6 +16,8 @@ from __future__ import annotations
 import operator
 from typing import Any, Generic, TypeVar, overload
 
+import numpy as np
+
 T = TypeVar("T")
 
 
@@ -35,3 +37,14 @@ class Delegated(Generic[T]):
 
     def __get__(self, obj: object | None, owner: type | None = None) -> Any:
         return self if obj is None else self._get(obj)
+
+
+def freeze_arrays(obj: object) -> None:
+    """Make every NumPy array attribute of a frozen result read-only (a view, so the
+    caller's own array stays writeable): a figure changed in place by a notebook would
+    otherwise flow silently into the result's ``write()`` and summaries."""
+    for name, value in vars(obj).items():
+        if isinstance(value, np.ndarray) and value.flags.writeable:
+            view = value.view()
+            view.flags.writeable = False
+            object.__setattr__(obj, name, view)

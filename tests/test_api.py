@@ -26,6 +26,13 @@ def test_forecast_result_is_frozen_and_writes_what_the_command_writes(tmp_path, 
     report = api.forecast(history, supply=sample_dir / "supply.toml", **QUICK)
     with pytest.raises(dataclasses.FrozenInstanceError):
         report.demand = report.starts  # type: ignore[misc]
+    # the simulated figures cannot be changed in place either (they could, and the
+    # changed figures flowed silently into anything computed from the result after)
+    with pytest.raises(ValueError, match="read-only"):
+        report.base.stock[:, 1:] = 0
+    spend = api.spend(history, **QUICK)
+    with pytest.raises(ValueError, match="read-only"):
+        spend.report.base.spend *= 2
     written = report.write(tmp_path / "api")
     args = ["forecast", "--history", str(history), "--supply", str(sample_dir / "supply.toml"),
             "--out", str(tmp_path / "cli"), "--paths", "20", "--horizon-months", "3",

@@ -15,6 +15,7 @@ import pandas as pd
 
 from sufficiency.errors import ConfigError
 from sufficiency.forecast import AGE_BANDS, ForecastResult
+from sufficiency.results import freeze_arrays
 
 _FOSTER = ("in_house_foster", "ifa_foster")
 _RESIDENTIAL = ("in_house_residential", "external_residential")
@@ -52,6 +53,9 @@ class DemandPaths:
     demand: np.ndarray
     existing_in_house: np.ndarray
     seed: int
+
+    def __post_init__(self) -> None:
+        freeze_arrays(self)
 
     @property
     def num_paths(self) -> int:

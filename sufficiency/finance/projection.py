@@ -20,6 +20,7 @@ import pandas as pd
 from sufficiency import vocabulary
 from sufficiency.errors import ConfigError, DataWarning
 from sufficiency.prices import DAYS_PER_WEEK, price_index
+from sufficiency.results import freeze_arrays
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,9 @@ class SpendProjection:
     run_rate_basis: str
     financial_year_start_month: int
     scenario: str
+
+    def __post_init__(self) -> None:
+        freeze_arrays(self)
 
     @property
     def num_paths(self) -> int:

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.forecast.states import AGE_BANDS, CATEGORIES
+from sufficiency.results import freeze_arrays
 
 QUANTILES = (0.1, 0.5, 0.9)
 
@@ -59,6 +60,9 @@ class ForecastResult:
     scenario: str
     seed: int
     step_downs: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        freeze_arrays(self)
 
     @property
     def num_paths(self) -> int:

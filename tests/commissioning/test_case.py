@@ -193,13 +193,19 @@ def test_spot_average_over_all_years_weighs_a_part_year_by_its_months():
     assert row["all"].item() == pytest.approx(case.supply_split(report)["spot"].iloc[-1])
 
 
+def _nobody_after_the_start(forecast):
+    """``forecast`` with nobody needing a place after its start (results are read-only)."""
+    stock = forecast.stock.copy()
+    stock[:, 1:] = 0
+    return replace(forecast, stock=stock)
+
+
 def test_a_plan_dearer_than_todays_practice_is_said_to_be():
     """When the recommended plan costs more than today's practice on the fresh futures, the
     page's lead and the console say so in words, not as 'a saving of -£0.0m' or
     'a saving of £-12,954'."""
     params = CommissioningParams(horizon_months=24, mip_gap=0.0, sensitivity_steps=(0.1,))
-    fresh = make_forecast(30, 24, 2)
-    fresh.stock[:, 1:] = 0  # nobody needs a place in the futures the plan is scored on
+    fresh = _nobody_after_the_start(make_forecast(30, 24, 2))
     report = commission(make_forecast(30, 24, 1), fresh, parse_levers(_levers_data()), params)
     c = report.comparison
     assert report.stochastic.values.sum() > 0 and c.saving_vs_status_quo_gbp < 0
@@ -274,8 +280,7 @@ def test_sensitivity_sentences_say_a_loss_in_words():
     """A sensitivity case in which the re-made plan costs more than today's practice reads
     '..., £X more than today's practice', not 'and save -£X'."""
     params = CommissioningParams(horizon_months=24, mip_gap=0.0, sensitivity_steps=(0.1,))
-    fresh = make_forecast(30, 24, 2)
-    fresh.stock[:, 1:] = 0  # nobody needs a place in the futures the plans are scored on
+    fresh = _nobody_after_the_start(make_forecast(30, 24, 2))
     report = commission(make_forecast(30, 24, 1), fresh, parse_levers(_levers_data()), params)
     sens = report.sensitivity
     assert sens is not None and (sens["saving_gbp"] < 0).any()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from sufficiency.commissioning.demand import demand_from_forecast
@@ -166,7 +168,9 @@ def test_service_limit_beyond_a_block_contracts_size_names_the_month(tiny_params
 
     demand = make_demand(8, 24, seed=1)
     g = demand.groups.index("foster_10_15")
-    demand.demand[:, 12:, g] = 8  # recruits bring about 3.8 places in April 2027, the block 3
+    more = demand.demand.copy()
+    more[:, 12:, g] = 8  # recruits bring about 3.8 places in April 2027, the block 3
+    demand = replace(demand, demand=more)
     data = tiny_levers_data()
     data["service_limit"] = [{"group": "foster_10_15", "max_probability": 0.0, "from_month": 13}]
     with pytest.raises(
@@ -187,7 +191,9 @@ def test_sensitivity_case_beyond_a_service_limit_is_left_out_and_said(tiny_param
     from .conftest import make_demand
 
     demand = make_demand(8, 24, seed=1)
-    demand.demand[:, :, demand.groups.index("foster_10_15")] = 3  # the block's 3 places
+    three = demand.demand.copy()
+    three[:, :, demand.groups.index("foster_10_15")] = 3  # the block's 3 places
+    demand = replace(demand, demand=three)
     data = tiny_levers_data()
     data["service_limit"] = [{"group": "foster_10_15", "max_probability": 0.0}]
     levers = parse_levers(data)
