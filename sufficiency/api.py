@@ -20,6 +20,7 @@ also the name of a subpackage.
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
@@ -31,7 +32,7 @@ from sufficiency.codes import Provider, Setting
 from sufficiency.commissioning.levers import Levers, load_levers
 from sufficiency.commissioning.run import CommissionResult, commission_params, run_commission
 from sufficiency.config import ForecastParams, Params, as_params, option_date, with_overrides
-from sufficiency.errors import ConfigError
+from sufficiency.errors import ConfigError, DataWarning
 from sufficiency.finance.inputs import read_budget, read_costs
 from sufficiency.finance.report import default_costs
 from sufficiency.finance.run import SpendResult, YearSpend, run_spend
@@ -41,7 +42,9 @@ from sufficiency.forecast.scenario import Scenario, load_scenario
 from sufficiency.forecast.states import CATEGORIES
 from sufficiency.forecast.supply import SupplyPlan, load_supply
 from sufficiency.io.inputs import read_placements
+from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
+from sufficiency.io.ssda903_scan import year_label
 from sufficiency.matching.run import MatchRun, match
 from sufficiency.matching.summary import MatchSummary
 
@@ -156,9 +159,33 @@ def _register(table: pd.DataFrame | None) -> pd.DataFrame | None:
 def _history(
     history: History, strict: bool, stages: Callable[[str], None] | None = None
 ) -> SSDA903History:
+    """The history, read here when given as a path (and its repairs warned of)."""
     if stages is not None and not isinstance(history, SSDA903History):
         stages("Reading the 903 history")
-    return read_903(_history_or_path(history), strict)
+    read = read_903(_history_or_path(history), strict)
+    if not isinstance(history, SSDA903History):
+        _warn_repairs(read.quality, str(history))
+    return read
+
+
+def _warn_repairs(quality: DataQuality | None, source: str, stacklevel: int = 4) -> None:
+    """A :class:`~sufficiency.errors.DataWarning` when reading a 903 history repaired or
+    set aside rows, or found a year's return missing: the command prints what was done,
+    and a notebook would otherwise be told nothing."""
+    if quality is None:
+        return
+    said = []
+    if quality.num_findings():
+        said.append(f"{quality.num_findings():,} row(s) repaired or set aside")
+    if quality.missing_years:
+        said.append("no return for " + ", ".join(year_label(y) for y in quality.missing_years))
+    if said:
+        warnings.warn(
+            f"{source}: {'; '.join(said)}. The result's quality says what and where "
+            "(quality.summary_lines(), quality.table()).",
+            DataWarning,
+            stacklevel=stacklevel,
+        )
 
 
 def forecast(
@@ -431,7 +458,7 @@ def commission(
             raise ConfigError(f"{name}: expected a Levers or the path of its file, not None.")
         return loaded
 
-    return run_commission(
+    result = run_commission(
         _history_or_path(history), lever_set_of(levers, "levers"), params.forecast,
         params.finance, params.commissioning, with_sensitivity=with_sensitivity,
         pool_with=tuple(_history_or_path(h, "pool_with")
@@ -442,6 +469,12 @@ def commission(
                        else lever_set_of(shared_levers, "shared_levers")),
         strict=strict, progress=progress,
     )  # fmt: skip
+    given = [history, *_some(pool_with, SSDA903History)]
+    read = [(str(history), result.quality), *((str(n), q) for n, q in result.pool_quality)]
+    for source, (name, quality) in zip(given, read, strict=False):
+        if not isinstance(source, SSDA903History):
+            _warn_repairs(quality, name, stacklevel=3)
+    return result
 
 
 # Matching: ``match()`` (built in :mod:`sufficiency.matching.run`) is re-exported here.

@@ -230,6 +230,42 @@ def test_strict_refuses_a_history_already_read_with_repairs(sample_dir, tmp_path
     assert api.forecast(read_903(sample_dir / "ssda903"), strict=True, **QUICK).headline
 
 
+def test_a_history_read_with_repairs_is_warned_of_once_read(sample_dir, tmp_path):
+    """api.forecast on a folder whose episodes were repaired and set aside said nothing (the
+    command prints it; a notebook was told nothing): now one DataWarning with the count,
+    pointing at the result's quality. A history the caller read already, or a clean one,
+    gives none."""
+    import shutil
+    import warnings
+
+    from sufficiency.errors import DataWarning
+    from sufficiency.forecast.errors import ForecastWarning
+    from sufficiency.forecast.run import read_903
+
+    folder = tmp_path / "ssda903"
+    shutil.copytree(sample_dir / "ssda903", folder)
+    episodes = folder / "2026" / "episodes.csv"
+    lines = episodes.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = lines[1].split(",")
+    first[7] = "01/01/2020"  # DEC before DECOM: set aside
+    lines[1] = ",".join(first)
+    episodes.write_text("".join([*lines, lines[5]]), encoding="utf-8")  # and a repeat
+    with pytest.warns(DataWarning) as said:
+        report = api.forecast(folder, **QUICK)
+    (warning,) = [w for w in said if w.category is DataWarning]
+    assert str(warning.message) == (
+        f"{folder}: 2 row(s) repaired or set aside. The result's quality says what and "
+        "where (quality.summary_lines(), quality.table())."
+    )
+    assert warning.filename == __file__  # the caller's line, not the library's
+    assert report.quality is not None and report.quality.num_findings() == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        warnings.simplefilter("ignore", ForecastWarning)  # the model's own notes
+        api.forecast(read_903(folder), **QUICK)
+        api.forecast(sample_dir / "ssda903", **QUICK)
+
+
 def test_writing_where_an_earlier_run_left_other_files_says_so(sample_dir, tmp_path):
     """A forecast without supply written where one with supply was left that run's
     shortfall.csv beside this run's files, without a word."""
