@@ -39,12 +39,14 @@ class Delegated(Generic[T]):
         return self if obj is None else self._get(obj)
 
 
-def freeze_arrays(obj: object) -> None:
-    """Make every NumPy array attribute of a frozen result read-only (a view, so the
-    caller's own array stays writeable): a figure changed in place by a notebook would
-    otherwise flow silently into the result's ``write()`` and summaries."""
-    for name, value in vars(obj).items():
-        if isinstance(value, np.ndarray) and value.flags.writeable:
-            view = value.view()
-            view.flags.writeable = False
-            object.__setattr__(obj, name, view)
+class ReadOnlyArrays:
+    """A base for frozen result dataclasses: once built, every NumPy array attribute is
+    a read-only view (the caller's own array stays writeable), so a figure changed in
+    place in a notebook cannot flow silently into the result's summaries and files."""
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if isinstance(value, np.ndarray) and value.flags.writeable:
+                view = value.view()
+                view.flags.writeable = False
+                object.__setattr__(self, name, view)

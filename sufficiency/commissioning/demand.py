@@ -15,7 +15,7 @@ import pandas as pd
 
 from sufficiency.errors import ConfigError
 from sufficiency.forecast import AGE_BANDS, ForecastResult
-from sufficiency.results import freeze_arrays
+from sufficiency.results import ReadOnlyArrays
 
 _FOSTER = ("in_house_foster", "ifa_foster")
 _RESIDENTIAL = ("in_house_residential", "external_residential")
@@ -31,7 +31,7 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
 
 
 @dataclass(frozen=True, eq=False)
-class DemandPaths:
+class DemandPaths(ReadOnlyArrays):
     """External demand ``demand[path, month, group]`` (int) for months 1..horizon.
 
     Attributes
@@ -53,9 +53,6 @@ class DemandPaths:
     demand: np.ndarray
     existing_in_house: np.ndarray
     seed: int
-
-    def __post_init__(self) -> None:
-        freeze_arrays(self)
 
     @property
     def num_paths(self) -> int:

@@ -20,7 +20,7 @@ import pandas as pd
 from sufficiency import vocabulary
 from sufficiency.errors import ConfigError, DataWarning
 from sufficiency.prices import DAYS_PER_WEEK, price_index
-from sufficiency.results import freeze_arrays
+from sufficiency.results import ReadOnlyArrays
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ class UnitCosts:
 
 
 @dataclass(frozen=True, eq=False)
-class SpendProjection:
+class SpendProjection(ReadOnlyArrays):
     """Simulated spend: ``spend[path, month, line]`` in GBP for each forecast month.
 
     ``months`` are month-end dates (the forecast's months after its start date).
@@ -93,9 +93,6 @@ class SpendProjection:
     run_rate_basis: str
     financial_year_start_month: int
     scenario: str
-
-    def __post_init__(self) -> None:
-        freeze_arrays(self)
 
     @property
     def num_paths(self) -> int:

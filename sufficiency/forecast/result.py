@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.forecast.states import AGE_BANDS, CATEGORIES
-from sufficiency.results import freeze_arrays
+from sufficiency.results import ReadOnlyArrays
 
 QUANTILES = (0.1, 0.5, 0.9)
 
 
 @dataclass(frozen=True, eq=False)
-class ForecastResult:
+class ForecastResult(ReadOnlyArrays):
     """Simulated futures of the children looked after.
 
     Month axis: index 0 is the start date (the observed stock), index ``m`` the
@@ -60,9 +60,6 @@ class ForecastResult:
     scenario: str
     seed: int
     step_downs: np.ndarray | None = None
-
-    def __post_init__(self) -> None:
-        freeze_arrays(self)
 
     @property
     def num_paths(self) -> int:
