@@ -102,3 +102,55 @@ def test_every_copy_of_a_duplicated_id_set_aside_names_the_other_rows(tmp_path):
         [3, "child_id: duplicate child_id: also on row(s) 4 (value 'R002')"],
         [4, "child_id: duplicate child_id: also on row(s) 3 (value 'R002')"],
     ]
+
+
+def test_a_trailing_comma_on_each_row_keeps_every_value_in_its_column(tmp_path):
+    """Data rows ending in a comma (as some exports write them) and a header without one:
+    pandas made the first column the index and moved every value one column left, so a
+    register's placement IDs were lost and its settings read as IDs (a traceback in
+    validation, or worse). Now the blank extra cell is dropped."""
+    path = tmp_path / "t.csv"
+    path.write_text("id,setting,cost\nPL1,foster,600,\nPL2,residential,5000,\n", encoding="utf-8")
+    (table,) = read_tables(path)
+    assert table.data.to_dict("list") == {
+        "id": ["PL1", "PL2"],
+        "setting": ["foster", "residential"],
+        "cost": ["600", "5000"],
+    }
+
+
+def test_cells_past_the_last_column_that_hold_something_are_an_error(tmp_path):
+    """A row with values beyond the header's columns: before, the first columns became the
+    index and every value shifted (a traceback); now one problem per such row, named."""
+    path = tmp_path / "t.csv"
+    rows = ["id,setting,cost,age_min,age_max", "PL1,foster,600,0,17,x,y",
+            "PL2,residential,5000,8,17", "PL3,foster,550,0,10,,z"]  # fmt: skip
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+    with pytest.raises(InputDataError) as info:
+        read_tables(path)
+    assert [(p.row, p.message) for p in info.value.problems] == [
+        (r, "row has 7 cells but the header has 5 columns, and the cells past the last "
+            "column are not blank (an unquoted comma in a value?)")
+        for r in (2, 4)
+    ]  # fmt: skip
+
+
+def test_a_register_with_trailing_commas_is_matched_as_without(tmp_path, sample_dir):
+    """The sample register with a comma after each data row: a traceback before; now the
+    same plan as the sample's."""
+    from click.testing import CliRunner
+
+    from sufficiency.cli import main
+
+    lines = (sample_dir / "placements.csv").read_text(encoding="utf-8").splitlines()
+    register = tmp_path / "placements.csv"
+    register.write_text("\n".join([lines[0], *(f"{ln}," for ln in lines[1:])]) + "\n", "utf-8")
+    outs = []
+    for i, path in enumerate((sample_dir / "placements.csv", register)):
+        out = tmp_path / f"out{i}"
+        args = ["match", "--referrals", str(sample_dir / "referrals.csv"), "--placements",
+                str(path), "--date", "2026-04-01", "--out", str(out)]  # fmt: skip
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        outs.append((out / "matches.csv").read_text(encoding="utf-8"))
+    assert outs[0] == outs[1]

@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import math
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -229,13 +230,19 @@ def read_csv_table(path: Path, source: str | None = None, *, allow_empty: bool =
     except csv.Error:
         skip = 0
     try:
-        df = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            skiprows=skip,
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            # index_col=False: rows with more cells than the header (a trailing comma on
+            # each row) would otherwise make the first columns an index, shifting every
+            # value into the column to its left
+            df = pd.read_csv(
+                io.StringIO(text),
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                skiprows=skip,
+                index_col=False,
+            )
     except (pd.errors.ParserError, csv.Error) as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if m:
@@ -251,9 +258,30 @@ def read_csv_table(path: Path, source: str | None = None, *, allow_empty: bool =
             ) from None  # fmt: skip
         first_line = str(exc).strip().splitlines()[0]
         raise _fail(source, f"is not a well-formed CSV ({first_line})") from None
+    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+        _refuse_extra_cells(text, skip, len(df.columns), source)
     return _finish(
         source, df, skip + 2, allow_empty=allow_empty, notes=_title_note(source, skip + 1)
     )
+
+
+def _refuse_extra_cells(text: str, skip: int, width: int, source: str) -> None:
+    """Rows with more cells than the header: blank extra cells (a trailing comma) are
+    dropped; any that hold something are an error, as the value would be lost."""
+    problems = []
+    reader = csv.reader(io.StringIO(text))
+    for row in reader:
+        if reader.line_num > skip + 1 and len(row) > width and any(c.strip() for c in row[width:]):
+            problems.append(
+                Problem(
+                    source, reader.line_num, None, None,
+                    f"row has {len(row)} cells but the header has {width} columns, and the "
+                    "cells past the last column are not blank (an unquoted comma in a value?)",
+                    code="malformed_file",
+                )
+            )  # fmt: skip
+    if problems:
+        raise InputDataError(problems)
 
 
 def _cell_text(value: object) -> str:
