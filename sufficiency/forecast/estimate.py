@@ -249,12 +249,12 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
     start = pd.Timestamp(start).normalize()
     if start < care.data_start or start > care.data_end:
         raise ForecastError(
-            f"The start date {start.date()} is outside the 903 history, which covers "
-            f"{care.data_start.date()} to {care.data_end.date()}."
+            f"The start date {start:%d/%m/%Y} is outside the 903 history, which covers "
+            f"{care.data_start:%d/%m/%Y} to {care.data_end:%d/%m/%Y}."
         )
     if care.in_gap(np.array([np.datetime64(start, "D")]))[0]:
         warnings.warn(
-            f"The start date {start.date()} falls in a collection year with no return: the "
+            f"The start date {start:%d/%m/%Y} falls in a collection year with no return: the "
             "children looked after then are inferred from the returns either side (those "
             "who entered and left within that year are unknown), so the starting figures "
             "are approximate.",
@@ -264,7 +264,7 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
     available_days = (start - care.data_start).days + 1
     if available_days < 365:
         raise ForecastError(
-            f"Only {available_days} days of 903 history before {start.date()}; the forecast "
+            f"Only {available_days} days of 903 history before {start:%d/%m/%Y}; the forecast "
             "needs at least a year to estimate rates. Add earlier returns or a later start."
         )
     months = round(params.reference_years * 12)
@@ -275,7 +275,7 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
     if (start - window_start).days < params.reference_years * 365.25 - 31:
         warnings.warn(
             f"Only {(start - window_start).days / 365.25:.1f} years of history before "
-            f"{start.date()}; rates use that instead of {params.reference_years:g} years.",
+            f"{start:%d/%m/%Y}; rates use that instead of {params.reference_years:g} years.",
             ForecastWarning,
             stacklevel=2,
         )
