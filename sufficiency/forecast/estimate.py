@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sufficiency import vocabulary
 from sufficiency.config import ForecastParams
 from sufficiency.forecast.entries import fit_entries
 from sufficiency.forecast.errors import ForecastError, ForecastWarning
@@ -60,6 +61,13 @@ def _cell_index(
     band = age_band_of_years((age_days / 365.25).astype(np.int64))
     n_tic = len(edges) + len(PREVALENT_TIC_EDGES_MONTHS)
     return ((cat * _L + legal) * _A + band) * n_tic + tic_band(tic, prevalent, edges)
+
+
+def _in_words(category: str) -> str:
+    """A category in plain words inside a sentence (``secure`` -> ``secure children's
+    homes``; ``IFA foster care`` keeps its capitals)."""
+    label = vocabulary.category(category)
+    return label if label.split()[0].isupper() else label[0].lower() + label[1:]
 
 
 def _shrink(events: np.ndarray, exposure: np.ndarray, prior_mean: np.ndarray, a: float):
@@ -286,7 +294,7 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
     entries = fit_entries(care, start, window_start, params)
     entered = entries.composition_alpha.sum((0, 1)) >= 1
     empty = [
-        CATEGORIES[c]
+        _in_words(CATEGORIES[c])
         for c in range(NUM_CATEGORIES)
         if exposure[c].sum() == 0 and not entered[c] and CATEGORIES[c] != "other"
     ]

@@ -84,7 +84,7 @@ def test_forecast_warns_about_a_category_with_no_history(csv_authority: Path, tm
     """No secure placements in the data: a warning, not a failure."""
     result = _run(forecast, ["--history", str(csv_authority), "--out", str(tmp_path), *QUICK])
     assert result.exit_code == 0
-    assert "Warning: No child was in secure" in result.output
+    assert "Warning: No child was in secure children's homes during" in result.output
 
 
 def test_forecast_raises_on_bad_scenario(csv_authority: Path, tmp_path: Path):
