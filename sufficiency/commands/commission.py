@@ -30,7 +30,7 @@ from sufficiency.config import CommissioningParams
     help="Fresh demand paths every plan is scored on (default 1,000).",
 )
 @common.seed_option
-@common.horizon_option("Months planned (12-60, default 60).", max_months=600)
+@common.horizon_option("Months planned (12-60, default 60).", min_months=12)
 @click.option(
     "--solver",
     type=click.Choice(get_args(CommissioningParams.model_fields["solver"].annotation)),

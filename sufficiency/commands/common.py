@@ -161,13 +161,14 @@ def seed_option(func: F) -> F:
 
 
 def horizon_option(
-    help_text: str, default: int | None = None, max_months: int = 60
+    help_text: str, default: int | None = None, min_months: int = 1
 ) -> Callable[[F], F]:
-    """``--horizon-months``: months ahead (default from the configuration unless given)."""
+    """``--horizon-months``: months ahead (default from the configuration unless given),
+    from ``min_months`` to the 60 the forecast can run."""
 
     def decorate(func: F) -> F:
         return click.option(
-            "--horizon-months", type=click.IntRange(1, max_months), default=default,
+            "--horizon-months", type=click.IntRange(min_months, 60), default=default,
             show_default=default is not None, help=help_text,
         )(func)  # fmt: skip
 

@@ -117,17 +117,17 @@ def backtest(
     for cutoff in sorted({pd.Timestamp(c).normalize() for c in cutoff_list}):  # each once
         if cutoff < care.data_start or cutoff > care.data_end:
             raise ForecastError(
-                f"The cutoff {cutoff.date()} is outside the 903 history, which covers "
-                f"{care.data_start.date()} to {care.data_end.date()}."
+                f"The cutoff {cutoff:%d/%m/%Y} is outside the 903 history, which covers "
+                f"{care.data_start:%d/%m/%Y} to {care.data_end:%d/%m/%Y}."
             )
         months = month_ends(cutoff, horizon_months)
         if months[-1] > care.data_end:
             raise ForecastError(
-                f"The history ends {care.data_end.date()}, before {months[-1].date()}: a "
-                f"{horizon_months}-month backtest needs an earlier cutoff than {cutoff.date()}."
+                f"The history ends {care.data_end:%d/%m/%Y}, before {months[-1]:%d/%m/%Y}: a "
+                f"{horizon_months}-month backtest needs an earlier cutoff than {cutoff:%d/%m/%Y}."
             )
         if progress is not None:
-            progress(f"Backtesting at {cutoff.date()}")
+            progress(f"Backtesting at {cutoff:%d/%m/%Y}")
         past = _truncate_spells(care, history, cutoff)
         unseen = care.in_gap(months.to_numpy("datetime64[D]"))
         _warn_unseen(cutoff, months, unseen)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sufficiency import vocabulary
 from sufficiency.config import ForecastParams
 from sufficiency.forecast.entries import fit_entries
 from sufficiency.forecast.errors import ForecastError, ForecastWarning
@@ -60,6 +61,13 @@ def _cell_index(
     band = age_band_of_years((age_days / 365.25).astype(np.int64))
     n_tic = len(edges) + len(PREVALENT_TIC_EDGES_MONTHS)
     return ((cat * _L + legal) * _A + band) * n_tic + tic_band(tic, prevalent, edges)
+
+
+def _in_words(category: str) -> str:
+    """A category in plain words inside a sentence (``secure`` -> ``secure children's
+    homes``; ``IFA foster care`` keeps its capitals)."""
+    label = vocabulary.category(category)
+    return label if label.split()[0].isupper() else label[0].lower() + label[1:]
 
 
 def _shrink(events: np.ndarray, exposure: np.ndarray, prior_mean: np.ndarray, a: float):
@@ -249,12 +257,12 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
     start = pd.Timestamp(start).normalize()
     if start < care.data_start or start > care.data_end:
         raise ForecastError(
-            f"The start date {start.date()} is outside the 903 history, which covers "
-            f"{care.data_start.date()} to {care.data_end.date()}."
+            f"The start date {start:%d/%m/%Y} is outside the 903 history, which covers "
+            f"{care.data_start:%d/%m/%Y} to {care.data_end:%d/%m/%Y}."
         )
     if care.in_gap(np.array([np.datetime64(start, "D")]))[0]:
         warnings.warn(
-            f"The start date {start.date()} falls in a collection year with no return: the "
+            f"The start date {start:%d/%m/%Y} falls in a collection year with no return: the "
             "children looked after then are inferred from the returns either side (those "
             "who entered and left within that year are unknown), so the starting figures "
             "are approximate.",
@@ -264,7 +272,7 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
     available_days = (start - care.data_start).days + 1
     if available_days < 365:
         raise ForecastError(
-            f"Only {available_days} days of 903 history before {start.date()}; the forecast "
+            f"Only {available_days} days of 903 history before {start:%d/%m/%Y}; the forecast "
             "needs at least a year to estimate rates. Add earlier returns or a later start."
         )
     months = round(params.reference_years * 12)
@@ -275,7 +283,7 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
     if (start - window_start).days < params.reference_years * 365.25 - 31:
         warnings.warn(
             f"Only {(start - window_start).days / 365.25:.1f} years of history before "
-            f"{start.date()}; rates use that instead of {params.reference_years:g} years.",
+            f"{start:%d/%m/%Y}; rates use that instead of {params.reference_years:g} years.",
             ForecastWarning,
             stacklevel=2,
         )
@@ -286,7 +294,7 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
     entries = fit_entries(care, start, window_start, params)
     entered = entries.composition_alpha.sum((0, 1)) >= 1
     empty = [
-        CATEGORIES[c]
+        _in_words(CATEGORIES[c])
         for c in range(NUM_CATEGORIES)
         if exposure[c].sum() == 0 and not entered[c] and CATEGORIES[c] != "other"
     ]

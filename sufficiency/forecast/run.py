@@ -26,7 +26,13 @@ from sufficiency.forecast.report import ForecastReport, assumptions_table, compa
 from sufficiency.forecast.result import ForecastResult, demand_table, starts_table
 from sufficiency.forecast.scenario import BASE, BASE_NAME, Scenario
 from sufficiency.forecast.states import CareSpells, build_spells
-from sufficiency.forecast.supply import SupplyPlan, register_vacancies, shortfall, supply_table
+from sufficiency.forecast.supply import (
+    SupplyPlan,
+    register_vacancies,
+    shortfall,
+    supply_assumed,
+    supply_table,
+)
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History, read_history
 from sufficiency.results import Delegated
@@ -180,6 +186,9 @@ def _supply_tables(
     placements: pd.DataFrame | None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     vac = register_vacancies(placements)
+    given = vac if placements is not None else None
+    for sentence in supply_assumed(base, supply, given) if supply is not None else ():
+        warnings.warn(sentence, ForecastWarning, stacklevel=3)
     sup = supply_table(base, supply, vac)
     parts = [(base, "base")] + ([(scen, scen.scenario)] if scen is not None else [])
     shorts, purchases = [], []

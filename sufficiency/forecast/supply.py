@@ -118,6 +118,42 @@ def register_vacancies(placements: pd.DataFrame | None) -> dict[str, int]:
     return out
 
 
+def supply_assumed(
+    result: ForecastResult, plan: SupplyPlan, vacancies: dict[str, int] | None = None
+) -> list[str]:
+    """What a supply file leaves to assumption, in sentences: an in-house category with no
+    section of its own (its places in use on the start date plus the register's vacancies,
+    held flat), and a step change dated on or before the start (its places replace the
+    section's own from the start). ``vacancies`` is ``None`` when no register was given."""
+    in_use = result.stock[0, 0].sum(axis=1)
+    said = []
+    for cat in IN_HOUSE:
+        spec: CategorySupply | None = getattr(plan, cat)
+        if spec is None:
+            free = 0 if vacancies is None else vacancies.get(cat, 0)
+            plus = (
+                "(no placement register was given for its vacancies)"
+                if vacancies is None
+                else f"plus {free:,} {'vacancy' if free == 1 else 'vacancies'} on the "
+                "placement register"
+            )
+            said.append(
+                f"The supply file has no [{cat}] section: its places are taken as the "
+                f"{int(in_use[CAT[cat]]):,} children there on {result.start:%d/%m/%Y} {plus}, "
+                "held flat."
+            )
+            continue
+        past = [ch for ch in spec.changes if pd.Timestamp(ch.date) <= result.start]
+        if past:
+            ch = max(past, key=lambda c: c.date)
+            said.append(
+                f"The supply file's [{cat}] change on {ch.date:%d/%m/%Y} is on or before the "
+                f"forecast start ({result.start:%d/%m/%Y}), so its {ch.places:,} places are "
+                f"used from the start, not the section's own {spec.places:,}."
+            )
+    return said
+
+
 def supply_table(
     result: ForecastResult, plan: SupplyPlan | None, vacancies: dict[str, int] | None = None
 ) -> pd.DataFrame:

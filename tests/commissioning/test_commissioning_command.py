@@ -38,13 +38,19 @@ def test_command_reports_missing_cost(tmp_path, sample_dir):
     assert result.output == f"Error: {bad}: home.setup_cost_gbp is missing\n"
 
 
-def test_command_reports_horizon_beyond_forecast(tmp_path, sample_dir):
-    """A horizon the forecast cannot reach exits 1 with one line."""
-    result = CliRunner().invoke(main, [*_args(sample_dir, tmp_path), "--horizon-months", "72"])
-    assert result.exit_code == 1
-    assert result.output == (
-        "Error: --horizon-months 72 is longer than the forecast can run (60 months).\n"
-    )
+def test_command_refuses_horizon_outside_its_help(tmp_path, sample_dir):
+    """--horizon-months accepts the 12-60 its help gives (the help said 12-60 while the
+    option took 1-600): 5 and 72 are refused by the option, naming the range."""
+    helped = CliRunner().invoke(main, ["commission", "--help"]).output
+    assert "Months planned (12-60, default 60). [12<=x<=60]" in " ".join(helped.split())
+    for months in ("5", "72"):
+        args = [*_args(sample_dir, tmp_path), "--horizon-months", months]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2
+        assert result.output.endswith(
+            f"Error: Invalid value for '--horizon-months': {months} is not in the range "
+            "12<=x<=60.\n"
+        )
 
 
 def test_command_reports_infeasible_service_limit(tmp_path, sample_dir):

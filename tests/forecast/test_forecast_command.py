@@ -68,7 +68,7 @@ def test_forecast_raises_on_start_outside_data(csv_authority: Path, tmp_path: Pa
     args = ["--history", str(csv_authority), "--out", str(tmp_path), "--start", "2030-01-31"]
     result = _run(forecast, args + QUICK)
     assert result.exit_code == 1
-    assert "Error: The start date 2030-01-31 is outside the 903 history" in result.output
+    assert "Error: The start date 31/01/2030 is outside the 903 history" in result.output
     assert "Traceback" not in result.output
 
 
@@ -84,7 +84,7 @@ def test_forecast_warns_about_a_category_with_no_history(csv_authority: Path, tm
     """No secure placements in the data: a warning, not a failure."""
     result = _run(forecast, ["--history", str(csv_authority), "--out", str(tmp_path), *QUICK])
     assert result.exit_code == 0
-    assert "Warning: No child was in secure" in result.output
+    assert "Warning: No child was in secure children's homes during" in result.output
 
 
 def test_forecast_raises_on_bad_scenario(csv_authority: Path, tmp_path: Path):
@@ -112,4 +112,17 @@ def test_backtest_command_raises_on_cutoff_outside_data(csv_authority: Path, tmp
     args = ["--history", str(csv_authority), "--cutoff", "2019-03-31", "--out", str(tmp_path)]
     result = _run(backtest, args)
     assert result.exit_code == 1
-    assert "Error: The cutoff 2019-03-31 is outside the 903 history" in result.output
+    assert "Error: The cutoff 31/03/2019 is outside the 903 history" in result.output
+
+
+def test_forecast_sentences_give_dates_day_first(csv_authority: Path, tmp_path: Path):
+    """The headline, warnings and quality lines all write dates DD/MM/YYYY (the CSVs keep
+    ISO): the headline gave 2026-03-31 under a quality line's 31/03/2026."""
+    args = ["--history", str(csv_authority), "--out", str(tmp_path / "out"), *QUICK]
+    result = _run(forecast, [*args, "--start", "2024-12-31"])
+    assert result.exit_code == 0, result.output
+    sentences = [line for line in result.output.splitlines() if not line.startswith("Wrote ")]
+    assert not [s for s in sentences if re.search(r"\d{4}-\d{2}-\d{2}", s)], result.output
+    assert re.search(r"^Children looked after on 31/12/2024: \d+; on 30/06/2025: ", result.output,
+                     re.M), result.output  # fmt: skip
+    assert "Only 1.8 years of history before 31/12/2024" in result.output

@@ -16,6 +16,7 @@ from sufficiency.forecast.supply import (
     load_supply,
     register_vacancies,
     shortfall,
+    supply_assumed,
 )
 
 SAMPLE = pytest.importorskip("pathlib").Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -224,3 +225,52 @@ def test_two_shifts_from_one_category_each_take_their_share_of_the_base():
             {"from": "ifa_foster", "to": "in_house_foster", "fraction": 0.6},
             {"from": "ifa_foster", "to": "kinship_foster", "fraction": 0.6},
         ]})  # fmt: skip
+
+
+def test_supply_file_without_an_in_house_section_says_what_it_assumed():
+    """A file with block contracts only: each in-house category's places are said (before:
+    in use on the start date held flat, with nothing to say so)."""
+    plan = SupplyPlan(block_contracts={"ifa_foster": 60})
+    said = supply_assumed(_result([8, 10, 12, 14]), plan, None)
+    assert said[0] == (
+        "The supply file has no [in_house_foster] section: its places are taken as the 8 "
+        "children there on 31/03/2026 (no placement register was given for its vacancies), "
+        "held flat."
+    )
+    vac = dict.fromkeys(CATEGORIES, 0) | {"in_house_residential": 1}
+    said = supply_assumed(_result([8, 10, 12, 14]), plan, vac)
+    assert said[1].endswith("the 0 children there on 31/03/2026 plus 1 vacancy on the "
+                            "placement register, held flat.")  # fmt: skip
+
+
+def test_supply_change_before_the_start_is_said():
+    """A step change dated before the start replaces the section's places from the start:
+    said, since the file also gives its own places "at the start date"."""
+    spec = CategorySupply.model_validate(
+        {"beds": 24, "changes": [{"date": "2020-01-01", "places": 10}]}
+    )
+    plan = SupplyPlan(in_house_foster=CategorySupply(places=11), in_house_residential=spec)
+    assert supply_assumed(_result([8, 10, 12, 14]), plan, None) == [
+        "The supply file's [in_house_residential] change on 01/01/2020 is on or before the "
+        "forecast start (31/03/2026), so its 10 places are used from the start, not the "
+        "section's own 24."
+    ]
+    assert supply_assumed(_result([8, 10, 12, 14]), SupplyPlan(
+        in_house_foster=CategorySupply(places=11), in_house_residential=CategorySupply(places=2)
+    ), None) == []  # fmt: skip
+
+
+def test_forecast_command_warns_of_an_assumed_supply(csv_authority, tmp_path):
+    """The forecast command prints the assumption as a warning."""
+    from click.testing import CliRunner
+
+    from sufficiency.commands.forecast import forecast
+
+    supply = tmp_path / "supply.toml"
+    supply.write_text("[in_house_foster]\nplaces = 20\n")
+    args = ["--history", str(csv_authority), "--out", str(tmp_path / "out"), "--paths", "20",
+            "--horizon-months", "3", "--supply", str(supply)]  # fmt: skip
+    result = CliRunner().invoke(forecast, args)
+    assert result.exit_code == 0, result.output
+    assert "Warning: The supply file has no [in_house_residential] section" in result.output
+    assert "[in_house_foster] section" not in result.output
