@@ -56,6 +56,54 @@ def _by_member(result: RegionResult, scenario: str) -> dict[str, MemberSummary]:
     return {s.code: s for s in result.members if s.scenario == scenario}
 
 
+#: Region totals that add figures at a member's own dates, by the date they depend on:
+#: the history's end (now), the horizon's month, and the first financial year.
+DATED = {
+    "start": ("children_now", "starts_first_year"),
+    "horizon_month": ("children_forecast",),
+    "financial_year": ("financial_year", "spend_gbp", "budget_gbp", "budget_variance_gbp"),
+}
+
+
+def mixed_dates(summaries: list[MemberSummary]) -> dict[str, dict[str, list[str]]]:
+    """The dates (``start``, ``horizon_month``, ``financial_year``) on which the members
+    that ran differ, each with the members' names by date; empty when they agree.
+
+    A member's forecast starts at the end of its own history, so members whose histories
+    end on different dates have figures for different months and financial years: their
+    sum is no month's or year's figure, and the region's row leaves it blank.
+    """
+    out: dict[str, dict[str, list[str]]] = {}
+    for key in DATED:
+        by: dict[str, list[str]] = {}
+        for s in summaries:
+            by.setdefault(str(getattr(s, key)), []).append(s.name)
+        if len(by) > 1:
+            out[key] = by
+    return out
+
+
+def mixed_dates_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str | None:
+    """A sentence naming each member's history end when they differ (``None`` if not)."""
+    mixed = mixed_dates(_ran(result, scenario))
+    if "start" not in mixed:
+        return None
+    dates = "; ".join(
+        f"{day(d)}: {', '.join(names)}" for d, names in sorted(mixed["start"].items(), reverse=True)
+    )
+    return (
+        f"The members' histories end on different dates ({dates}), so the region's totals "
+        "of figures at those dates (children now and at the horizon, placements to find, "
+        "spend and budget) are left blank: a sum over different months is no month's "
+        "figure. Each member's own figures are at its own dates."
+    )
+
+
+def day(value: str) -> str:
+    """A member's date (``2026-03-31``) as the reports write it: ``31/03/2026``."""
+    return f"{pd.Timestamp(value):%d/%m/%Y}"
+
+
 def _status(result: RegionResult, code: str, ran: MemberSummary | None = None) -> str:
     failed = [f for f in result.failures if f.code == code]
     if not failed:
@@ -97,12 +145,17 @@ def member_table(result: RegionResult, scenario: str = BASE_KEY) -> pd.DataFrame
     for col in ("budget_gbp", "budget_variance_gbp"):
         region[col] = float(ran[col].sum()) if ran[col].notna().any() else None
     region["financial_year"] = ran["financial_year"].iloc[0] if len(ran) else None
+    mixed = mixed_dates(list(got.values()))
+    for key in mixed:
+        region.update(dict.fromkeys(DATED[key]))
     weights = ran["children_now"].where(ran["backtest_ape_12_pct"].notna())
     if weights.sum() > 0:
         region["backtest_ape_12_pct"] = float(
             (ran["backtest_ape_12_pct"] * weights).sum() / weights.sum()
         )
-    region["status"] = f"{len(ran)} of {len(df)} members ran"
+    region["status"] = f"{len(ran)} of {len(df)} members ran" + (
+        "; histories end on different dates: totals at those dates left blank" if mixed else ""
+    )
     out = pd.concat([df, pd.DataFrame([region])], ignore_index=True)
     return out.astype({c: "float64" for c in MEMBER_COLUMNS[2:7] + MEMBER_COLUMNS[8:13]})
 
@@ -121,6 +174,8 @@ def mix_table(result: RegionResult, when: str = "now", scenario: str = BASE_KEY)
     if df.empty:
         return df
     total = df.drop(columns=["code", "authority"]).sum()
+    if ("start" if when == "now" else "horizon_month") in mixed_dates(list(got.values())):
+        total[:] = None  # members at different months: their sum is no month's
     region = {"code": REGION_CODE, "authority": result.region.name, **total.to_dict()}
     return pd.concat([df, pd.DataFrame([region])], ignore_index=True)
 
@@ -139,11 +194,14 @@ def scenario_table(result: RegionResult) -> pd.DataFrame:
                 s for s in result.members if s.scenario == key and (m is None or s.code == m.code)
             ]
             ok = bool(chosen) and (m is not None or len(chosen) == len(_ran(result, key)))
+            mixed = mixed_dates(chosen) if m is None else {}
             row[f"{label}: children at the horizon"] = (
-                sum(s.in_care_forecast for s in chosen) if ok else None
+                sum(s.in_care_forecast for s in chosen)
+                if ok and "horizon_month" not in mixed
+                else None
             )
             row[f"{label}: spend in the first year (£)"] = (
-                sum(s.spend_gbp for s in chosen) if ok else None
+                sum(s.spend_gbp for s in chosen) if ok and "financial_year" not in mixed else None
             )
         rows.append(row)
     return pd.DataFrame(rows)

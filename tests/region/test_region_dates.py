@@ -1,0 +1,90 @@
+"""The region's totals add members' figures only at the same dates: a member whose
+history ends a year earlier has its "now", horizon and first financial year a year
+earlier, and adding it to the others' gave a region total that was no month's figure."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from conftest import RUN_DATE, SEED
+
+from sufficiency.region import load_members
+from sufficiency.region.members import Member, Region
+from sufficiency.region.report import long_table, member_table, mix_table, scenario_table
+from sufficiency.region.run import RegionResult, plan_member_tasks, scenario_specs
+from sufficiency.region.tasks import MemberSummary, run_member
+from sufficiency.region.writers import headline
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
+
+
+def _result(region: Region, params: Any, out: Path) -> RegionResult:
+    """The members' base tasks run in this process (the tasks Dask would run)."""
+    tasks = plan_member_tasks(region, scenario_specs([]), params, SEED, out, RUN_DATE)
+    summaries = [run_member(t) for t in tasks]
+    assert all(isinstance(s, MemberSummary) for s in summaries), summaries
+    return RegionResult(region, ("base",), SEED, tuple(summaries), (), None, ())  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def two_members(region_dir: Path) -> Region:
+    region = load_members(region_dir / "members.toml")
+    return Region("Pair", region.members[:2], None, region.source)
+
+
+def test_region_totals_name_the_members_common_dates(
+    two_members: Region, params: Any, tmp_path: Path
+) -> None:
+    """Members whose histories end on the same day: the totals add up, and the headline
+    says on which day and at which month the figures are."""
+    result = _result(two_members, params, tmp_path)
+    table = member_table(result)
+    assert table["children_now"].iloc[-1] == pytest.approx(table["children_now"].iloc[:-1].sum())
+    assert table["spend_gbp"].iloc[-1] == pytest.approx(table["spend_gbp"].iloc[:-1].sum())
+    text = " ".join(headline(result))
+    assert "Children looked after on 31/03/2026: " in text
+    assert "on 31/03/2028 (base case" in text and "different dates" not in text
+
+
+def test_region_leaves_blank_the_totals_of_members_at_different_dates(
+    two_members: Region, params: Any, tmp_path: Path
+) -> None:
+    """A member whose history ends on 31/03/2025 beside one ending 31/03/2026: children
+    now, at the horizon, placements to find and spend are not added across the two (the
+    region's row and region.csv leave them blank, the headline says why, naming each
+    member's date); each member's own row keeps its figures."""
+    first, second = two_members.members
+    short = tmp_path / "short"
+    shutil.copytree(second.history, short)
+    shutil.rmtree(short / "2026")
+    region = Region(
+        "Pair", (first, Member(second.code, second.name, short, budget=None)), None, None
+    )
+    result = _result(region, params, tmp_path / "out")
+    by_code = {s.code: s for s in result.members}
+    assert by_code[first.code].start != by_code[second.code].start  # the premise
+    assert by_code[second.code].financial_year == "2025-26"
+    table = member_table(result)
+    last = table.iloc[-1]
+    for col in ("children_now", "children_forecast", "starts_first_year", "spend_gbp"):
+        assert pd.isna(last[col]), col
+        assert table[col].iloc[:-1].notna().all()
+    assert last["financial_year"] is None or pd.isna(last["financial_year"])
+    assert "different dates" in last["status"]
+    text = " ".join(headline(result))
+    assert "histories end on different dates (31/03/2026: " in text
+    assert f"31/03/2025: {second.name})" in text
+    assert "Projected placement spend in" not in text
+    long = long_table(result)
+    region_rows = long[(long["member_code"] == "region") & (long["scenario"] == "base")]
+    now = region_rows[region_rows["measure"].isin(["in_care_now", "spend_gbp"])]
+    assert len(now) == 2 and now["value"].isna().all()
+    for when in ("now", "forecast"):
+        mix = mix_table(result, when)
+        assert mix.iloc[-1].drop(["code", "authority"]).isna().all()
+    side = scenario_table(result).iloc[-1]
+    assert side.drop(["code", "authority"]).isna().all()
