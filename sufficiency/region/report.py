@@ -307,15 +307,24 @@ def long_table(result: RegionResult) -> pd.DataFrame:
         for measure in ("plan_cost_gbp", "status_quo_cost_gbp", "saving_vs_status_quo_gbp"):
             rows.append((c.code, c.name, "commission", measure, getattr(c, measure)))
     if result.pooled is not None:
+        # saving_pct a percentage, as pooling.csv, sensitivity.csv and the other *_pct
+        # measures here (the plan's rows hold a share of one)
         for r in result.pooled.rows:
             for measure in ("alone_cost_gbp", "pooled_share_gbp", "saving_gbp", "saving_pct"):
-                rows.append((str(r["code"]), str(r["authority"]), "pooled", measure, r[measure]))
+                value = _percent(r[measure]) if measure == "saving_pct" else r[measure]
+                rows.append((str(r["code"]), str(r["authority"]), "pooled", measure, value))
         for r in result.pooled.sensitivity:
             if "failed" in r:
                 continue
             scenario = f"pooled sensitivity: {r['factor']} {r['change']:+.0%}"
             for measure in ("alone_cost_gbp", "pooled_cost_gbp", "saving_gbp", "saving_pct"):
-                rows.append((REGION_CODE, result.region.name, scenario, measure, r[measure]))
+                value = _percent(r[measure]) if measure == "saving_pct" else r[measure]
+                rows.append((REGION_CODE, result.region.name, scenario, measure, value))
     df = pd.DataFrame(rows, columns=["member_code", "member_name", "scenario", "measure", "value"])
     df["value"] = pd.to_numeric(df["value"], errors="coerce")
     return df
+
+
+def _percent(share: Any) -> float | None:
+    """A share of one (0.0075) as the percentage the CSV files write (0.75)."""
+    return None if share is None or pd.isna(share) else 100 * float(share)
