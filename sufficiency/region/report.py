@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sufficiency.region.tasks import BASE_KEY, MemberSummary
+from sufficiency.vocabulary import counted
 
 if TYPE_CHECKING:
     from sufficiency.region.run import RegionResult
@@ -49,7 +50,16 @@ MEASURES = (
     "budget_variance_gbp",
     "backtest_ape_12_pct",
     "backtest_coverage_pct",
+    "spend_months",
 )
+
+
+def year_label(s: MemberSummary) -> str:
+    """The financial year the spend figures cover, with its months when not all twelve:
+    ``2025-26 (6 months)`` for a history ending on 30 September (an in-year extract)."""
+    if s.spend_months >= 12:
+        return s.financial_year
+    return f"{s.financial_year} ({counted(s.spend_months, 'month')})"
 
 
 def _by_member(result: RegionResult, scenario: str) -> dict[str, MemberSummary]:
@@ -128,7 +138,7 @@ def member_table(result: RegionResult, scenario: str = BASE_KEY) -> pd.DataFrame
                 children_forecast_p10=s.in_care_forecast_p10,
                 children_forecast_p90=s.in_care_forecast_p90,
                 starts_first_year=s.starts_first_year,
-                financial_year=s.financial_year,
+                financial_year=year_label(s),
                 spend_gbp=s.spend_gbp,
                 budget_gbp=s.budget_gbp,
                 budget_variance_gbp=s.budget_variance_gbp,

@@ -88,3 +88,42 @@ def test_region_leaves_blank_the_totals_of_members_at_different_dates(
         assert mix.iloc[-1].drop(["code", "authority"]).isna().all()
     side = scenario_table(result).iloc[-1]
     assert side.drop(["code", "authority"]).isna().all()
+
+
+def _in_year_extract(history: Path, folder: Path, end: str) -> Path:
+    """``history`` with its last return cut at ``end``, as an in-year extract is."""
+    shutil.copytree(history, folder)
+    last = sorted(p for p in folder.iterdir() if p.is_dir())[-1] / "episodes.csv"
+    ep = pd.read_csv(last, dtype=str, keep_default_na=False)
+    cut = pd.Timestamp(end)
+    start = pd.to_datetime(ep["DECOM"], dayfirst=True)
+    ended = pd.to_datetime(ep["DEC"].replace("", None), dayfirst=True)
+    ep = ep[start <= cut].copy()
+    later = (ended[start <= cut] > cut).to_numpy()
+    ep.loc[later, ["DEC", "REC", "REASON_PLACE_CHANGE"]] = ""
+    ep.to_csv(last, index=False)
+    return folder
+
+
+def test_region_says_when_the_first_financial_year_is_part_of_a_year(
+    two_members: Region, params: Any, tmp_path: Path
+) -> None:
+    """A member whose history ends on 30/09/2025 (an in-year extract): its spend in
+    2025-26 covers six forecast months, and the members table, the headline and
+    region.csv say so (it read '2025-26' and 'Spend in the first year' alone, half a
+    year's spend beside others' whole years)."""
+    first = two_members.members[0]
+    history = _in_year_extract(first.history, tmp_path / "extract", "2025-09-30")
+    member = Member(first.code, first.name, history)
+    result = _result(Region("One", (member,), None, None), params, tmp_path / "out")
+    (summary,) = result.members
+    assert summary.start == "2025-09-30" and summary.financial_year == "2025-26"
+    spend = pd.read_csv(tmp_path / "out" / "members" / first.code / "base" / "spend" / "spend.csv")
+    year = spend[(spend["financial_year"] == "2025-26") & (spend["cost_line"] == "all")]
+    assert len(year) == 6 and summary.spend_gbp == pytest.approx(year["mean"].sum(), abs=1)
+    table = member_table(result)
+    assert table["financial_year"].tolist() == ["2025-26 (6 months)"] * 2
+    assert "Projected placement spend in 2025-26 (6 months): £" in " ".join(headline(result))
+    long = long_table(result)
+    months = long[(long["measure"] == "spend_months") & (long["member_code"] == first.code)]
+    assert months["value"].tolist() == [6]
