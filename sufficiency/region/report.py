@@ -313,6 +313,10 @@ def long_table(result: RegionResult) -> pd.DataFrame:
             ("budget_variance_gbp", "budget_variance_gbp"),
         ):
             rows.append((REGION_CODE, result.region.name, key, measure, last[col]))
+        # the totals are of the members that ran: say how many of how many
+        ran = int(table["children_now"].iloc[:-1].notna().sum())
+        rows.append((REGION_CODE, result.region.name, key, "members_ran", ran))
+        rows.append((REGION_CODE, result.region.name, key, "members", len(table) - 1))
     for c in result.commissions:
         for measure in ("plan_cost_gbp", "status_quo_cost_gbp", "saving_vs_status_quo_gbp"):
             rows.append((c.code, c.name, "commission", measure, getattr(c, measure)))

@@ -231,6 +231,9 @@ def test_region_reports_an_unusable_member_and_runs_the_rest(
 
     long = pd.read_csv(out / "region.csv", dtype={"member_code": str})
     assert "E99000009" not in set(long["member_code"])
+    # the region's totals are of 3 members of 4, and region.csv says so
+    region = long[long["member_code"] == "region"].set_index("measure")["value"]
+    assert region["members_ran"] == 3 and region["members"] == 4
 
 
 def test_region_pools_the_members_with_levers(
