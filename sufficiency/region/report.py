@@ -1,6 +1,8 @@
 """The region's tables: each member and the region, the mix, scenarios, plans, failures.
 
-Region totals add the members' means (children, starts, spend, budget). The P10 and
+Region totals add the members' means (children, starts, spend, budget: the budget only
+when every member that ran has one, and none of them when the members' histories end on
+different dates). The P10 and
 P90 of a sum are not the sums of the members' P10 and P90, and the workers return
 summaries rather than paths, so the region's row leaves those blank; its forecast
 accuracy is the members' errors weighted by their children looked after now.
@@ -109,6 +111,25 @@ def mixed_dates_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str 
     )
 
 
+def budget_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str | None:
+    """When only some members that ran have a budget for their first financial year: who,
+    their spend against it, and why the region's budget is left blank (``None`` if not)."""
+    ran = _ran(result, scenario)
+    with_budget = [s for s in ran if s.budget_gbp is not None]
+    if not with_budget or len(with_budget) == len(ran):
+        return None
+    spend = sum(s.spend_gbp for s in with_budget)
+    budget = sum(float(s.budget_gbp or 0) for s in with_budget)
+    variance = spend - budget
+    return (
+        f"Budget: {len(with_budget)} of {len(ran)} members that ran gave one for their first "
+        f"financial year ({', '.join(s.name for s in with_budget)}): their spend "
+        f"£{spend:,.0f} against £{budget:,.0f}, variance {'-' if variance < 0 else '+'}"
+        f"£{abs(variance):,.0f}. The region's budget and variance are left blank: the "
+        "others' spend has no budget to set against."
+    )
+
+
 def day(value: str) -> str:
     """A member's date (``2026-03-31``) as the reports write it: ``31/03/2026``."""
     return f"{pd.Timestamp(value):%d/%m/%Y}"
@@ -152,8 +173,10 @@ def member_table(result: RegionResult, scenario: str = BASE_KEY) -> pd.DataFrame
     region: dict[str, Any] = {"code": REGION_CODE, "authority": result.region.name}
     for col in ("children_now", "children_forecast", "starts_first_year", "spend_gbp"):
         region[col] = float(ran[col].sum())
+    # a budget for only some members is no region's budget: the others' spend has none
+    budgeted = len(ran) > 0 and bool(ran["budget_gbp"].notna().all())
     for col in ("budget_gbp", "budget_variance_gbp"):
-        region[col] = float(ran[col].sum()) if ran[col].notna().any() else None
+        region[col] = float(ran[col].sum()) if budgeted else None
     region["financial_year"] = ran["financial_year"].iloc[0] if len(ran) else None
     mixed = mixed_dates(list(got.values()))
     for key in mixed:

@@ -50,6 +50,9 @@ def headline(result: RegionResult) -> list[str]:
             "(base case, members that ran).",
             f"Projected placement spend in {last['financial_year']}: £{last['spend_gbp']:,.0f}.",
         ]
+    budget = tables.budget_sentence(result) if ran and mixed is None else None
+    if budget is not None:
+        lines.append(budget)
     if result.pooled is not None:
         lines.append(
             f"Pooling block contracts saves £{result.pooled.saving_gbp:,.0f} "

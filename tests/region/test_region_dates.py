@@ -127,3 +127,30 @@ def test_region_says_when_the_first_financial_year_is_part_of_a_year(
     long = long_table(result)
     months = long[(long["measure"] == "spend_months") & (long["member_code"] == first.code)]
     assert months["value"].tolist() == [6]
+
+
+def test_region_budget_is_left_blank_when_only_some_members_have_one(
+    two_members: Region, params: Any, tmp_path: Path
+) -> None:
+    """One member with a budget, one without: the region's row showed the spend of both
+    beside the one member's budget and variance (spend £6.8M, budget £3.2M, variance
+    -£1.0M: no subtraction gives that). Its budget and variance are left blank, and the
+    headline gives the budgeted member's own comparison."""
+    first, second = two_members.members
+    assert first.budget is not None
+    region = Region("Pair", (first, Member(second.code, second.name, second.history)), None, None)
+    result = _result(region, params, tmp_path)
+    table = member_table(result)
+    own = table.iloc[0]
+    assert own["budget_gbp"] > 0 and pd.notna(own["budget_variance_gbp"])
+    assert pd.isna(table["budget_gbp"].iloc[1])
+    last = table.iloc[-1]
+    assert last["spend_gbp"] == pytest.approx(table["spend_gbp"].iloc[:-1].sum())
+    assert pd.isna(last["budget_gbp"]) and pd.isna(last["budget_variance_gbp"])
+    variance = own["spend_gbp"] - own["budget_gbp"]
+    text = " ".join(headline(result))
+    assert (
+        f"Budget: 1 of 2 members that ran gave one for their first financial year ({first.name})"
+        in text
+    )
+    assert f"variance {'-' if variance < 0 else '+'}£{abs(variance):,.0f}." in text
