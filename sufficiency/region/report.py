@@ -299,19 +299,26 @@ def failure_table(result: RegionResult) -> pd.DataFrame:
 
 
 def seed_table(result: RegionResult) -> pd.DataFrame:
-    """How to reproduce each member's run: its seed and backtest cutoff per scenario."""
-    return pd.DataFrame(
-        [
-            {
-                "code": s.code,
-                "authority": s.name,
-                "scenario": s.scenario,
-                "seed": str(s.seed),
-                "backtest_cutoff": s.backtest_cutoff,
-            }
-            for s in result.members
-        ]
-    )
+    """How to reproduce each member's run: its seed and backtest cutoff per scenario, then
+    each member's own plan (``commission``) and the pooled plan (``pooled``)."""
+    rows = [
+        {
+            "code": s.code,
+            "authority": s.name,
+            "scenario": s.scenario,
+            "seed": str(s.seed),
+            "backtest_cutoff": s.backtest_cutoff,
+        }
+        for s in result.members
+    ]
+    rows += [
+        {"code": c.code, "authority": c.name, "scenario": "commission", "seed": str(c.seed)}
+        for c in result.commissions
+    ]
+    if result.pooled is not None:
+        rows.append({"code": REGION_CODE, "authority": result.region.name,
+                     "scenario": "pooled", "seed": str(result.pooled.seed)})  # fmt: skip
+    return pd.DataFrame(rows, columns=["code", "authority", "scenario", "seed", "backtest_cutoff"])
 
 
 def long_table(result: RegionResult) -> pd.DataFrame:

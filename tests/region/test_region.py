@@ -278,6 +278,16 @@ def test_region_pools_the_members_with_levers(
     assert dearer[max(steps)] > dearer[min(steps)]
     written = pd.read_csv(tmp_path / "pooled" / "sensitivity.csv")
     assert len(written) == len(sens)
+    # the Seeds table reproduces the plans too (it listed only the forecasts' seeds)
+    from sufficiency.region.report import seed_table
+
+    seeds = seed_table(result)
+    plans = seeds[seeds["scenario"].isin(["commission", "pooled"])]
+    assert plans[["code", "seed"]].values.tolist() == [
+        ["E99000001", str(member_seed(SEED, "E99000001", "commission"))],
+        ["E99000002", str(member_seed(SEED, "E99000002", "commission"))],
+        ["region", str(member_seed(SEED, "region", "pooled"))],
+    ]
     assert all(isinstance(s, MemberSummary) for s in result.members)
 
 
