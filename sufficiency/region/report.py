@@ -217,6 +217,10 @@ def scenario_table(result: RegionResult) -> pd.DataFrame:
     """Scenarios side by side: children at the horizon and first-year spend, per member
     and for the region."""
     names = {s.scenario: s.scenario_name for s in result.members}
+    # the region's columns side by side add up only when the same members ran under every
+    # scenario (a member failing under one would read as that scenario's effect)
+    ran = [{s.code for s in _ran(result, k)} for k in result.scenarios]
+    same = all(codes == ran[0] for codes in ran)
     rows = []
     for m in [*result.region.members, None]:
         code = m.code if m is not None else REGION_CODE
@@ -226,7 +230,7 @@ def scenario_table(result: RegionResult) -> pd.DataFrame:
             chosen = [
                 s for s in result.members if s.scenario == key and (m is None or s.code == m.code)
             ]
-            ok = bool(chosen) and (m is not None or len(chosen) == len(_ran(result, key)))
+            ok = bool(chosen) and (m is not None or same)
             mixed = mixed_dates(chosen) if m is None else {}
             row[f"{label}: children at the horizon"] = (
                 sum(s.in_care_forecast for s in chosen)

@@ -16,7 +16,7 @@ from sufficiency.region import load_members
 from sufficiency.region.members import Member, Region
 from sufficiency.region.report import long_table, member_table, mix_table, scenario_table
 from sufficiency.region.run import RegionResult, plan_member_tasks, scenario_specs
-from sufficiency.region.tasks import MemberSummary, run_member
+from sufficiency.region.tasks import MemberFailure, MemberSummary, run_member
 from sufficiency.region.writers import headline
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
@@ -154,3 +154,27 @@ def test_region_budget_is_left_blank_when_only_some_members_have_one(
         in text
     )
     assert f"variance {'-' if variance < 0 else '+'}£{abs(variance):,.0f}." in text
+
+
+def test_scenarios_side_by_side_add_the_same_members(
+    two_members: Region, params: Any, tmp_path: Path
+) -> None:
+    """A member that ran under the base but failed under a scenario: the region's columns
+    side by side are left blank (the scenario's column left out the failed member while
+    the base's kept it: 121.1 children beside 51.9, read as the scenario's effect)."""
+    scenario = Path(__file__).resolve().parents[2] / "data/sample/scenarios/entries_up_20.toml"
+    specs = scenario_specs([scenario])
+    tasks = plan_member_tasks(two_members, specs, params, SEED, tmp_path, RUN_DATE)
+    ran = [run_member(t) for t in tasks]
+    assert all(isinstance(s, MemberSummary) for s in ran)
+    first, second = two_members.members
+    kept = tuple(s for s in ran if not (s.code == second.code and s.scenario != "base"))
+    failed = MemberFailure(second.code, second.name, "entries_up_20", "a worker ran out of memory")
+    keys = tuple(s.key for s in specs)
+    result = RegionResult(two_members, keys, SEED, kept, (), None, (failed,))  # type: ignore[arg-type]
+    side = scenario_table(result).set_index("code")
+    base = next(c for c in side.columns if c.startswith("Base: children"))
+    other = next(c for c in side.columns if c.endswith("children at the horizon") and c != base)
+    assert pd.isna(side.loc[second.code, other])
+    assert side.loc[first.code, other] > 0
+    assert pd.isna(side.loc["region", base]) and pd.isna(side.loc["region", other])
