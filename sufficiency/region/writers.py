@@ -54,9 +54,13 @@ def headline(result: RegionResult) -> list[str]:
     if budget is not None:
         lines.append(budget)
     if result.pooled is not None:
+        saving = result.pooled.saving_gbp
         lines.append(
-            f"Pooling block contracts saves £{result.pooled.saving_gbp:,.0f} "
-            "against each member commissioning alone (expected cost)."
+            f"Pooling block contracts saves £{saving:,.0f} against each member "
+            "commissioning alone (expected cost)."
+            if saving >= 0
+            else f"Pooling block contracts costs £{-saving:,.0f} more than each member "
+            "commissioning alone (expected cost on fresh demand paths): no saving."
         )
         if result.pooled.proof:
             lines.append(result.pooled.proof)

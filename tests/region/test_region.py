@@ -459,3 +459,26 @@ def test_region_workbook_reads_in_words_and_prints_its_headers_whole(
     assert summary.row_dimensions[head].height >= 3 * 13  # 'Backtest months inside P10-P90 (%)'
     longest = max(len(s.name) for s in result.members)
     assert summary.column_dimensions["B"].width >= min(longest, 38)
+
+
+def test_region_headline_says_plainly_when_pooling_costs_more(
+    region_run: Any, tmp_path: Path
+) -> None:
+    """A pooled plan dearer than the members alone on fresh paths: the headline says it
+    costs more (it read 'Pooling block contracts saves £-1,200')."""
+    from dataclasses import replace
+
+    from sufficiency.region.report import long_table
+    from sufficiency.region.tasks import PooledSummary
+    from sufficiency.region.writers import headline
+
+    result, _ = region_run
+    share = {"code": "region", "authority": "The region", "alone_cost_gbp": 100_000.0,
+             "pooled_share_gbp": 101_200.0, "saving_gbp": -1_200.0,
+             "saving_pct": -0.012}  # fmt: skip
+    dearer = replace(result, pooled=PooledSummary(seed=1, rows=(share,)))
+    text = " ".join(headline(dearer))
+    assert "saves £-" not in text
+    assert "Pooling block contracts costs £1,200 more than each member" in text
+    long = long_table(dearer)
+    assert long[long["measure"] == "saving_gbp"]["value"].tolist() == [-1200.0]
