@@ -110,11 +110,11 @@ def region(
         )
         progress("Writing the region's report")
         written = result.write(out_dir)
-    shown: set[str] = set()
+    shown: set[tuple[str, str]] = set()  # each member's own, once (not once a region)
     for s in result.members:
         for w in s.warnings:
-            if w not in shown:
-                shown.add(w)
+            if (s.code, w) not in shown:
+                shown.add((s.code, w))
                 click.echo(f"Warning: {s.name} ({s.code}): {w}", err=True)
     for s in result.members:
         cutoff = f", backtest cutoff {s.backtest_cutoff}" if s.backtest_cutoff else ""

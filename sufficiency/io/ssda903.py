@@ -485,7 +485,7 @@ def read_history(paths: list[Path] | Path, *, strict: bool = False) -> SSDA903Hi
         return history
     returns, errors, notes, found = _gather(plist)
     if errors:
-        raise InputDataError(errors)
+        raise InputDataError([*errors, *notes])  # what reading found too (skipped files)
     return _history(returns, found, notes)
 
 

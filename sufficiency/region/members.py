@@ -94,8 +94,9 @@ def load_members(path: Path | str) -> Region:
         rows = []
     members: list[Member] = []
     seen: dict[str, int] = {}
+    histories: dict[Path, int] = {}
     for i, row in enumerate(rows, start=1):
-        member = _member(row, i, base, seen, problems)
+        member = _member(row, i, base, seen, problems, histories)
         if member is not None:
             members.append(member)
     if problems:
@@ -106,7 +107,12 @@ def load_members(path: Path | str) -> Region:
 
 
 def _member(
-    row: Any, i: int, base: Path, seen: dict[str, int], problems: list[str]
+    row: Any,
+    i: int,
+    base: Path,
+    seen: dict[str, int],
+    problems: list[str],
+    histories: dict[Path, int],
 ) -> Member | None:
     if not isinstance(row, dict):
         problems.append(f"member {i}: must be a [[member]] table")
@@ -130,6 +136,15 @@ def _member(
     if not isinstance(name, str) or not name.strip():
         problems.append(f"{label}: name: missing (the authority's name)")
     history = _path(row, "history", base, label, problems, must_be_file=False, required=True)
+    if history is not None:
+        # one authority's children: a second member on them would count each child twice
+        other = next((j for h, j in histories.items() if _overlap(h, history)), None)
+        if other is not None:
+            problems.append(
+                f"{label}: history: '{row['history']}' is also member {other}'s history (or "
+                "holds it): the same children would be counted twice in the region's totals"
+            )
+        histories.setdefault(history, i)
     files = {
         k: _path(row, k, base, label, problems, must_be_file=f) for k, f in _OPTIONAL_FILES.items()
     }
@@ -164,3 +179,8 @@ def _path(
         problems.append(f"{label}: {key}: '{value}' is a folder, not a file")
         return None
     return path
+
+
+def _overlap(a: Path, b: Path) -> bool:
+    """Whether two (resolved) histories share files: the same, or one inside the other."""
+    return a == b or a in b.parents or b in a.parents

@@ -1,6 +1,8 @@
 """The region's tables: each member and the region, the mix, scenarios, plans, failures.
 
-Region totals add the members' means (children, starts, spend, budget). The P10 and
+Region totals add the members' means (children, starts, spend, budget: the budget only
+when every member that ran has one, and none of them when the members' histories end on
+different dates). The P10 and
 P90 of a sum are not the sums of the members' P10 and P90, and the workers return
 summaries rather than paths, so the region's row leaves those blank; its forecast
 accuracy is the members' errors weighted by their children looked after now.
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sufficiency.region.tasks import BASE_KEY, MemberSummary
+from sufficiency.vocabulary import counted
 
 if TYPE_CHECKING:
     from sufficiency.region.run import RegionResult
@@ -49,11 +52,87 @@ MEASURES = (
     "budget_variance_gbp",
     "backtest_ape_12_pct",
     "backtest_coverage_pct",
+    "spend_months",
 )
+
+
+def year_label(s: MemberSummary) -> str:
+    """The financial year the spend figures cover, with its months when not all twelve:
+    ``2025-26 (6 months)`` for a history ending on 30 September (an in-year extract)."""
+    if s.spend_months >= 12:
+        return s.financial_year
+    return f"{s.financial_year} ({counted(s.spend_months, 'month')})"
 
 
 def _by_member(result: RegionResult, scenario: str) -> dict[str, MemberSummary]:
     return {s.code: s for s in result.members if s.scenario == scenario}
+
+
+#: Region totals that add figures at a member's own dates, by the date they depend on:
+#: the history's end (now), the horizon's month, and the first financial year.
+DATED = {
+    "start": ("children_now", "starts_first_year"),
+    "horizon_month": ("children_forecast",),
+    "financial_year": ("financial_year", "spend_gbp", "budget_gbp", "budget_variance_gbp"),
+}
+
+
+def mixed_dates(summaries: list[MemberSummary]) -> dict[str, dict[str, list[str]]]:
+    """The dates (``start``, ``horizon_month``, ``financial_year``) on which the members
+    that ran differ, each with the members' names by date; empty when they agree.
+
+    A member's forecast starts at the end of its own history, so members whose histories
+    end on different dates have figures for different months and financial years: their
+    sum is no month's or year's figure, and the region's row leaves it blank.
+    """
+    out: dict[str, dict[str, list[str]]] = {}
+    for key in DATED:
+        by: dict[str, list[str]] = {}
+        for s in summaries:
+            by.setdefault(str(getattr(s, key)), []).append(s.name)
+        if len(by) > 1:
+            out[key] = by
+    return out
+
+
+def mixed_dates_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str | None:
+    """A sentence naming each member's history end when they differ (``None`` if not)."""
+    mixed = mixed_dates(_ran(result, scenario))
+    if "start" not in mixed:
+        return None
+    dates = "; ".join(
+        f"{day(d)}: {', '.join(names)}" for d, names in sorted(mixed["start"].items(), reverse=True)
+    )
+    return (
+        f"The members' histories end on different dates ({dates}), so the region's totals "
+        "of figures at those dates (children now and at the horizon, placements to find, "
+        "spend and budget) are left blank: a sum over different months is no month's "
+        "figure. Each member's own figures are at its own dates."
+    )
+
+
+def budget_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str | None:
+    """When only some members that ran have a budget for their first financial year: who,
+    their spend against it, and why the region's budget is left blank (``None`` if not)."""
+    ran = _ran(result, scenario)
+    with_budget = [s for s in ran if s.budget_gbp is not None]
+    if not with_budget or len(with_budget) == len(ran):
+        return None
+    spend = sum(s.spend_gbp for s in with_budget)
+    budget = sum(float(s.budget_gbp or 0) for s in with_budget)
+    variance = spend - budget
+    return (
+        f"Budget: {len(with_budget)} of {len(ran)} members that ran gave one for their first "
+        f"financial year ({', '.join(s.name for s in with_budget)}): their spend "
+        f"£{spend:,.0f} against £{budget:,.0f}, variance {'-' if variance < 0 else '+'}"
+        f"£{abs(variance):,.0f}. The region's budget and variance are left blank: the "
+        "others' spend has no budget to set against."
+    )
+
+
+def day(value: str) -> str:
+    """A member's date (``2026-03-31``) as the reports write it: ``31/03/2026``."""
+    return f"{pd.Timestamp(value):%d/%m/%Y}"
 
 
 def _status(result: RegionResult, code: str, ran: MemberSummary | None = None) -> str:
@@ -80,7 +159,7 @@ def member_table(result: RegionResult, scenario: str = BASE_KEY) -> pd.DataFrame
                 children_forecast_p10=s.in_care_forecast_p10,
                 children_forecast_p90=s.in_care_forecast_p90,
                 starts_first_year=s.starts_first_year,
-                financial_year=s.financial_year,
+                financial_year=year_label(s),
                 spend_gbp=s.spend_gbp,
                 budget_gbp=s.budget_gbp,
                 budget_variance_gbp=s.budget_variance_gbp,
@@ -94,15 +173,22 @@ def member_table(result: RegionResult, scenario: str = BASE_KEY) -> pd.DataFrame
     region: dict[str, Any] = {"code": REGION_CODE, "authority": result.region.name}
     for col in ("children_now", "children_forecast", "starts_first_year", "spend_gbp"):
         region[col] = float(ran[col].sum())
+    # a budget for only some members is no region's budget: the others' spend has none
+    budgeted = len(ran) > 0 and bool(ran["budget_gbp"].notna().all())
     for col in ("budget_gbp", "budget_variance_gbp"):
-        region[col] = float(ran[col].sum()) if ran[col].notna().any() else None
+        region[col] = float(ran[col].sum()) if budgeted else None
     region["financial_year"] = ran["financial_year"].iloc[0] if len(ran) else None
+    mixed = mixed_dates(list(got.values()))
+    for key in mixed:
+        region.update(dict.fromkeys(DATED[key]))
     weights = ran["children_now"].where(ran["backtest_ape_12_pct"].notna())
     if weights.sum() > 0:
         region["backtest_ape_12_pct"] = float(
             (ran["backtest_ape_12_pct"] * weights).sum() / weights.sum()
         )
-    region["status"] = f"{len(ran)} of {len(df)} members ran"
+    region["status"] = f"{len(ran)} of {len(df)} members ran" + (
+        "; histories end on different dates: totals at those dates left blank" if mixed else ""
+    )
     out = pd.concat([df, pd.DataFrame([region])], ignore_index=True)
     return out.astype({c: "float64" for c in MEMBER_COLUMNS[2:7] + MEMBER_COLUMNS[8:13]})
 
@@ -121,6 +207,8 @@ def mix_table(result: RegionResult, when: str = "now", scenario: str = BASE_KEY)
     if df.empty:
         return df
     total = df.drop(columns=["code", "authority"]).sum()
+    if ("start" if when == "now" else "horizon_month") in mixed_dates(list(got.values())):
+        total[:] = None  # members at different months: their sum is no month's
     region = {"code": REGION_CODE, "authority": result.region.name, **total.to_dict()}
     return pd.concat([df, pd.DataFrame([region])], ignore_index=True)
 
@@ -129,6 +217,10 @@ def scenario_table(result: RegionResult) -> pd.DataFrame:
     """Scenarios side by side: children at the horizon and first-year spend, per member
     and for the region."""
     names = {s.scenario: s.scenario_name for s in result.members}
+    # the region's columns side by side add up only when the same members ran under every
+    # scenario (a member failing under one would read as that scenario's effect)
+    ran = [{s.code for s in _ran(result, k)} for k in result.scenarios]
+    same = all(codes == ran[0] for codes in ran)
     rows = []
     for m in [*result.region.members, None]:
         code = m.code if m is not None else REGION_CODE
@@ -138,12 +230,15 @@ def scenario_table(result: RegionResult) -> pd.DataFrame:
             chosen = [
                 s for s in result.members if s.scenario == key and (m is None or s.code == m.code)
             ]
-            ok = bool(chosen) and (m is not None or len(chosen) == len(_ran(result, key)))
+            ok = bool(chosen) and (m is not None or same)
+            mixed = mixed_dates(chosen) if m is None else {}
             row[f"{label}: children at the horizon"] = (
-                sum(s.in_care_forecast for s in chosen) if ok else None
+                sum(s.in_care_forecast for s in chosen)
+                if ok and "horizon_month" not in mixed
+                else None
             )
             row[f"{label}: spend in the first year (£)"] = (
-                sum(s.spend_gbp for s in chosen) if ok else None
+                sum(s.spend_gbp for s in chosen) if ok and "financial_year" not in mixed else None
             )
         rows.append(row)
     return pd.DataFrame(rows)
@@ -208,19 +303,26 @@ def failure_table(result: RegionResult) -> pd.DataFrame:
 
 
 def seed_table(result: RegionResult) -> pd.DataFrame:
-    """How to reproduce each member's run: its seed and backtest cutoff per scenario."""
-    return pd.DataFrame(
-        [
-            {
-                "code": s.code,
-                "authority": s.name,
-                "scenario": s.scenario,
-                "seed": str(s.seed),
-                "backtest_cutoff": s.backtest_cutoff,
-            }
-            for s in result.members
-        ]
-    )
+    """How to reproduce each member's run: its seed and backtest cutoff per scenario, then
+    each member's own plan (``commission``) and the pooled plan (``pooled``)."""
+    rows = [
+        {
+            "code": s.code,
+            "authority": s.name,
+            "scenario": s.scenario,
+            "seed": str(s.seed),
+            "backtest_cutoff": s.backtest_cutoff,
+        }
+        for s in result.members
+    ]
+    rows += [
+        {"code": c.code, "authority": c.name, "scenario": "commission", "seed": str(c.seed)}
+        for c in result.commissions
+    ]
+    if result.pooled is not None:
+        rows.append({"code": REGION_CODE, "authority": result.region.name,
+                     "scenario": "pooled", "seed": str(result.pooled.seed)})  # fmt: skip
+    return pd.DataFrame(rows, columns=["code", "authority", "scenario", "seed", "backtest_cutoff"])
 
 
 def long_table(result: RegionResult) -> pd.DataFrame:
@@ -245,19 +347,32 @@ def long_table(result: RegionResult) -> pd.DataFrame:
             ("budget_variance_gbp", "budget_variance_gbp"),
         ):
             rows.append((REGION_CODE, result.region.name, key, measure, last[col]))
+        # the totals are of the members that ran: say how many of how many
+        ran = int(table["children_now"].iloc[:-1].notna().sum())
+        rows.append((REGION_CODE, result.region.name, key, "members_ran", ran))
+        rows.append((REGION_CODE, result.region.name, key, "members", len(table) - 1))
     for c in result.commissions:
         for measure in ("plan_cost_gbp", "status_quo_cost_gbp", "saving_vs_status_quo_gbp"):
             rows.append((c.code, c.name, "commission", measure, getattr(c, measure)))
     if result.pooled is not None:
+        # saving_pct a percentage, as pooling.csv, sensitivity.csv and the other *_pct
+        # measures here (the plan's rows hold a share of one)
         for r in result.pooled.rows:
             for measure in ("alone_cost_gbp", "pooled_share_gbp", "saving_gbp", "saving_pct"):
-                rows.append((str(r["code"]), str(r["authority"]), "pooled", measure, r[measure]))
+                value = _percent(r[measure]) if measure == "saving_pct" else r[measure]
+                rows.append((str(r["code"]), str(r["authority"]), "pooled", measure, value))
         for r in result.pooled.sensitivity:
             if "failed" in r:
                 continue
             scenario = f"pooled sensitivity: {r['factor']} {r['change']:+.0%}"
             for measure in ("alone_cost_gbp", "pooled_cost_gbp", "saving_gbp", "saving_pct"):
-                rows.append((REGION_CODE, result.region.name, scenario, measure, r[measure]))
+                value = _percent(r[measure]) if measure == "saving_pct" else r[measure]
+                rows.append((REGION_CODE, result.region.name, scenario, measure, value))
     df = pd.DataFrame(rows, columns=["member_code", "member_name", "scenario", "measure", "value"])
     df["value"] = pd.to_numeric(df["value"], errors="coerce")
     return df
+
+
+def _percent(share: Any) -> float | None:
+    """A share of one (0.0075) as the percentage the CSV files write (0.75)."""
+    return None if share is None or pd.isna(share) else 100 * float(share)

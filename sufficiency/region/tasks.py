@@ -96,6 +96,9 @@ class MemberSummary:
     num_files: int = 0
     #: Rows of the 903 history repaired or set aside (as listed in ``data_quality.csv``).
     findings: int = 0
+    #: Forecast months in ``financial_year`` (fewer than 12 when the history ends during
+    #: the year, an in-year extract, or the horizon ends first): ``spend_*`` cover these.
+    spend_months: int = 12
 
 
 @dataclass(frozen=True)
@@ -297,6 +300,7 @@ def _summary(
         warnings=tuple(notes),
         num_files=num_files,
         findings=quality.num_findings() if quality is not None else 0,
+        spend_months=year.months,
     )
 
 

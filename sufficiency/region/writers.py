@@ -20,6 +20,7 @@ from sufficiency.io.atomic import atomic_write_text
 from sufficiency.io.csv_text import csv_text
 from sufficiency.io.xlsx import print_a4_landscape, save_workbook
 from sufficiency.region import report as tables
+from sufficiency.region.tasks import BASE_KEY
 
 if TYPE_CHECKING:
     from sufficiency.region.run import RegionResult
@@ -39,16 +40,28 @@ def headline(result: RegionResult) -> list[str]:
         f"{result.region.name}: {ran} of {len(result.region.members)} member authorities ran, "
         f"under {vocabulary.counted(len(result.scenarios), 'scenario')} (base first)."
     ]
-    if ran:
+    mixed = tables.mixed_dates_sentence(result)
+    if mixed is not None:
+        lines.append(mixed)
+    elif ran:
+        first = next(s for s in result.members if s.scenario == BASE_KEY)
         lines += [
-            f"Children looked after now: {last['children_now']:,.0f}; forecast "
-            f"{last['children_forecast']:,.0f} at the horizon (base case, members that ran).",
+            f"Children looked after on {tables.day(first.start)}: {last['children_now']:,.0f}; "
+            f"forecast {last['children_forecast']:,.0f} on {tables.day(first.horizon_month)} "
+            "(base case, members that ran).",
             f"Projected placement spend in {last['financial_year']}: £{last['spend_gbp']:,.0f}.",
         ]
+    budget = tables.budget_sentence(result) if ran and mixed is None else None
+    if budget is not None:
+        lines.append(budget)
     if result.pooled is not None:
+        saving = result.pooled.saving_gbp
         lines.append(
-            f"Pooling block contracts saves £{result.pooled.saving_gbp:,.0f} "
-            "against each member commissioning alone (expected cost)."
+            f"Pooling block contracts saves £{saving:,.0f} against each member "
+            "commissioning alone (expected cost)."
+            if saving >= 0
+            else f"Pooling block contracts costs £{-saving:,.0f} more than each member "
+            "commissioning alone (expected cost on fresh demand paths): no saving."
         )
         if result.pooled.proof:
             lines.append(result.pooled.proof)

@@ -22,11 +22,12 @@ def test_members_file_reads_paths_relative_to_the_file(region_dir: Path) -> None
 def test_members_file_raises_every_problem_at_once(tmp_path: Path) -> None:
     """A bad code, a missing history, an unknown field and a duplicate code, in one error."""
     (tmp_path / "h").mkdir()
+    (tmp_path / "h3").mkdir()
     path = tmp_path / "members.toml"
     path.write_text(
         '[[member]]\ncode = "E1"\nname = "Aville"\nhistory = "h"\n\n'
         '[[member]]\ncode = "E10000034"\nname = "Beeshire"\nhistory = "missing"\ncolour = "red"\n\n'
-        '[[member]]\ncode = "E10000034"\nname = "Ceeton"\nhistory = "h"\n'
+        '[[member]]\ncode = "E10000034"\nname = "Ceeton"\nhistory = "h3"\n'
     )
     with pytest.raises(ConfigError) as err:
         load_members(path)
@@ -118,3 +119,25 @@ def test_run_region_checks_its_options_before_any_work(region_dir: Path, tmp_pat
     ):
         with pytest.raises(ConfigError, match=said):
             run_region(members, tmp_path / "out", **kw)  # type: ignore[arg-type]
+
+
+def test_members_file_refuses_one_history_for_two_members(tmp_path: Path) -> None:
+    """The same 903 folder named for two members (written differently: with ``./`` and a
+    trailing slash, or as a folder inside it) would count its children twice in the
+    region's totals: the file is refused, naming both members."""
+    (tmp_path / "shared" / "2026").mkdir(parents=True)
+    (tmp_path / "own").mkdir()
+    path = tmp_path / "members.toml"
+    path.write_text(
+        '[[member]]\ncode = "E10000034"\nname = "Aville"\nhistory = "shared"\n\n'
+        '[[member]]\ncode = "E10000031"\nname = "Beeshire"\nhistory = "./shared/"\n\n'
+        '[[member]]\ncode = "E10000032"\nname = "Ceeton"\nhistory = "shared/2026"\n\n'
+        '[[member]]\ncode = "E10000033"\nname = "Deeford"\nhistory = "own"\n'
+    )
+    with pytest.raises(ConfigError) as err:
+        load_members(path)
+    text = str(err.value)
+    assert "2 problem(s)" in text
+    assert "member 2 (Beeshire): history: './shared/' is also member 1's history" in text
+    assert "member 3 (Ceeton): history: 'shared/2026' is also member 1's history" in text
+    assert "counted twice" in text and "Deeford" not in text

@@ -213,6 +213,11 @@ def test_region_reports_an_unusable_member_and_runs_the_rest(
     )
     assert res.exit_code == EXIT_PARTIAL, res.output
     assert "Failed: Broken Borough (E99000009), base: " in res.output
+    # each member's own warnings, once each: the same sentence for another member is
+    # that member's warning too (it was printed for the first member only)
+    for code in ("E99000001", "E99000002", "E99000003"):
+        warned = [line for line in res.output.splitlines() if f"({code}): No child was in" in line]
+        assert len(warned) == 1, (code, res.output)
     assert "no 903 header table found" in res.output
     for code in ("E99000001", "E99000002", "E99000003"):
         assert (out / "members" / code / "base" / "forecast" / "demand.csv").is_file()
@@ -226,6 +231,9 @@ def test_region_reports_an_unusable_member_and_runs_the_rest(
 
     long = pd.read_csv(out / "region.csv", dtype={"member_code": str})
     assert "E99000009" not in set(long["member_code"])
+    # the region's totals are of 3 members of 4, and region.csv says so
+    region = long[long["member_code"] == "region"].set_index("measure")["value"]
+    assert region["members_ran"] == 3 and region["members"] == 4
 
 
 def test_region_pools_the_members_with_levers(
@@ -270,6 +278,16 @@ def test_region_pools_the_members_with_levers(
     assert dearer[max(steps)] > dearer[min(steps)]
     written = pd.read_csv(tmp_path / "pooled" / "sensitivity.csv")
     assert len(written) == len(sens)
+    # the Seeds table reproduces the plans too (it listed only the forecasts' seeds)
+    from sufficiency.region.report import seed_table
+
+    seeds = seed_table(result)
+    plans = seeds[seeds["scenario"].isin(["commission", "pooled"])]
+    assert plans[["code", "seed"]].values.tolist() == [
+        ["E99000001", str(member_seed(SEED, "E99000001", "commission"))],
+        ["E99000002", str(member_seed(SEED, "E99000002", "commission"))],
+        ["region", str(member_seed(SEED, "region", "pooled"))],
+    ]
     assert all(isinstance(s, MemberSummary) for s in result.members)
 
 
@@ -441,3 +459,26 @@ def test_region_workbook_reads_in_words_and_prints_its_headers_whole(
     assert summary.row_dimensions[head].height >= 3 * 13  # 'Backtest months inside P10-P90 (%)'
     longest = max(len(s.name) for s in result.members)
     assert summary.column_dimensions["B"].width >= min(longest, 38)
+
+
+def test_region_headline_says_plainly_when_pooling_costs_more(
+    region_run: Any, tmp_path: Path
+) -> None:
+    """A pooled plan dearer than the members alone on fresh paths: the headline says it
+    costs more (it read 'Pooling block contracts saves £-1,200')."""
+    from dataclasses import replace
+
+    from sufficiency.region.report import long_table
+    from sufficiency.region.tasks import PooledSummary
+    from sufficiency.region.writers import headline
+
+    result, _ = region_run
+    share = {"code": "region", "authority": "The region", "alone_cost_gbp": 100_000.0,
+             "pooled_share_gbp": 101_200.0, "saving_gbp": -1_200.0,
+             "saving_pct": -0.012}  # fmt: skip
+    dearer = replace(result, pooled=PooledSummary(seed=1, rows=(share,)))
+    text = " ".join(headline(dearer))
+    assert "saves £-" not in text
+    assert "Pooling block contracts costs £1,200 more than each member" in text
+    long = long_table(dearer)
+    assert long[long["measure"] == "saving_gbp"]["value"].tolist() == [-1200.0]

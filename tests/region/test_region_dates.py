@@ -1,0 +1,180 @@
+"""The region's totals add members' figures only at the same dates: a member whose
+history ends a year earlier has its "now", horizon and first financial year a year
+earlier, and adding it to the others' gave a region total that was no month's figure."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from conftest import RUN_DATE, SEED
+
+from sufficiency.region import load_members
+from sufficiency.region.members import Member, Region
+from sufficiency.region.report import long_table, member_table, mix_table, scenario_table
+from sufficiency.region.run import RegionResult, plan_member_tasks, scenario_specs
+from sufficiency.region.tasks import MemberFailure, MemberSummary, run_member
+from sufficiency.region.writers import headline
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
+
+
+def _result(region: Region, params: Any, out: Path) -> RegionResult:
+    """The members' base tasks run in this process (the tasks Dask would run)."""
+    tasks = plan_member_tasks(region, scenario_specs([]), params, SEED, out, RUN_DATE)
+    summaries = [run_member(t) for t in tasks]
+    assert all(isinstance(s, MemberSummary) for s in summaries), summaries
+    return RegionResult(region, ("base",), SEED, tuple(summaries), (), None, ())  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def two_members(region_dir: Path) -> Region:
+    region = load_members(region_dir / "members.toml")
+    return Region("Pair", region.members[:2], None, region.source)
+
+
+def test_region_totals_name_the_members_common_dates(
+    two_members: Region, params: Any, tmp_path: Path
+) -> None:
+    """Members whose histories end on the same day: the totals add up, and the headline
+    says on which day and at which month the figures are."""
+    result = _result(two_members, params, tmp_path)
+    table = member_table(result)
+    assert table["children_now"].iloc[-1] == pytest.approx(table["children_now"].iloc[:-1].sum())
+    assert table["spend_gbp"].iloc[-1] == pytest.approx(table["spend_gbp"].iloc[:-1].sum())
+    text = " ".join(headline(result))
+    assert "Children looked after on 31/03/2026: " in text
+    assert "on 31/03/2028 (base case" in text and "different dates" not in text
+
+
+def test_region_leaves_blank_the_totals_of_members_at_different_dates(
+    two_members: Region, params: Any, tmp_path: Path
+) -> None:
+    """A member whose history ends on 31/03/2025 beside one ending 31/03/2026: children
+    now, at the horizon, placements to find and spend are not added across the two (the
+    region's row and region.csv leave them blank, the headline says why, naming each
+    member's date); each member's own row keeps its figures."""
+    first, second = two_members.members
+    short = tmp_path / "short"
+    shutil.copytree(second.history, short)
+    shutil.rmtree(short / "2026")
+    region = Region(
+        "Pair", (first, Member(second.code, second.name, short, budget=None)), None, None
+    )
+    result = _result(region, params, tmp_path / "out")
+    by_code = {s.code: s for s in result.members}
+    assert by_code[first.code].start != by_code[second.code].start  # the premise
+    assert by_code[second.code].financial_year == "2025-26"
+    table = member_table(result)
+    last = table.iloc[-1]
+    for col in ("children_now", "children_forecast", "starts_first_year", "spend_gbp"):
+        assert pd.isna(last[col]), col
+        assert table[col].iloc[:-1].notna().all()
+    assert last["financial_year"] is None or pd.isna(last["financial_year"])
+    assert "different dates" in last["status"]
+    text = " ".join(headline(result))
+    assert "histories end on different dates (31/03/2026: " in text
+    assert f"31/03/2025: {second.name})" in text
+    assert "Projected placement spend in" not in text
+    long = long_table(result)
+    region_rows = long[(long["member_code"] == "region") & (long["scenario"] == "base")]
+    now = region_rows[region_rows["measure"].isin(["in_care_now", "spend_gbp"])]
+    assert len(now) == 2 and now["value"].isna().all()
+    for when in ("now", "forecast"):
+        mix = mix_table(result, when)
+        assert mix.iloc[-1].drop(["code", "authority"]).isna().all()
+    side = scenario_table(result).iloc[-1]
+    assert side.drop(["code", "authority"]).isna().all()
+
+
+def _in_year_extract(history: Path, folder: Path, end: str) -> Path:
+    """``history`` with its last return cut at ``end``, as an in-year extract is."""
+    shutil.copytree(history, folder)
+    last = sorted(p for p in folder.iterdir() if p.is_dir())[-1] / "episodes.csv"
+    ep = pd.read_csv(last, dtype=str, keep_default_na=False)
+    cut = pd.Timestamp(end)
+    start = pd.to_datetime(ep["DECOM"], dayfirst=True)
+    ended = pd.to_datetime(ep["DEC"].replace("", None), dayfirst=True)
+    ep = ep[start <= cut].copy()
+    later = (ended[start <= cut] > cut).to_numpy()
+    ep.loc[later, ["DEC", "REC", "REASON_PLACE_CHANGE"]] = ""
+    ep.to_csv(last, index=False)
+    return folder
+
+
+def test_region_says_when_the_first_financial_year_is_part_of_a_year(
+    two_members: Region, params: Any, tmp_path: Path
+) -> None:
+    """A member whose history ends on 30/09/2025 (an in-year extract): its spend in
+    2025-26 covers six forecast months, and the members table, the headline and
+    region.csv say so (it read '2025-26' and 'Spend in the first year' alone, half a
+    year's spend beside others' whole years)."""
+    first = two_members.members[0]
+    history = _in_year_extract(first.history, tmp_path / "extract", "2025-09-30")
+    member = Member(first.code, first.name, history)
+    result = _result(Region("One", (member,), None, None), params, tmp_path / "out")
+    (summary,) = result.members
+    assert summary.start == "2025-09-30" and summary.financial_year == "2025-26"
+    spend = pd.read_csv(tmp_path / "out" / "members" / first.code / "base" / "spend" / "spend.csv")
+    year = spend[(spend["financial_year"] == "2025-26") & (spend["cost_line"] == "all")]
+    assert len(year) == 6 and summary.spend_gbp == pytest.approx(year["mean"].sum(), abs=1)
+    table = member_table(result)
+    assert table["financial_year"].tolist() == ["2025-26 (6 months)"] * 2
+    assert "Projected placement spend in 2025-26 (6 months): £" in " ".join(headline(result))
+    long = long_table(result)
+    months = long[(long["measure"] == "spend_months") & (long["member_code"] == first.code)]
+    assert months["value"].tolist() == [6]
+
+
+def test_region_budget_is_left_blank_when_only_some_members_have_one(
+    two_members: Region, params: Any, tmp_path: Path
+) -> None:
+    """One member with a budget, one without: the region's row showed the spend of both
+    beside the one member's budget and variance (spend £6.8M, budget £3.2M, variance
+    -£1.0M: no subtraction gives that). Its budget and variance are left blank, and the
+    headline gives the budgeted member's own comparison."""
+    first, second = two_members.members
+    assert first.budget is not None
+    region = Region("Pair", (first, Member(second.code, second.name, second.history)), None, None)
+    result = _result(region, params, tmp_path)
+    table = member_table(result)
+    own = table.iloc[0]
+    assert own["budget_gbp"] > 0 and pd.notna(own["budget_variance_gbp"])
+    assert pd.isna(table["budget_gbp"].iloc[1])
+    last = table.iloc[-1]
+    assert last["spend_gbp"] == pytest.approx(table["spend_gbp"].iloc[:-1].sum())
+    assert pd.isna(last["budget_gbp"]) and pd.isna(last["budget_variance_gbp"])
+    variance = own["spend_gbp"] - own["budget_gbp"]
+    text = " ".join(headline(result))
+    assert (
+        f"Budget: 1 of 2 members that ran gave one for their first financial year ({first.name})"
+        in text
+    )
+    assert f"variance {'-' if variance < 0 else '+'}£{abs(variance):,.0f}." in text
+
+
+def test_scenarios_side_by_side_add_the_same_members(
+    two_members: Region, params: Any, tmp_path: Path
+) -> None:
+    """A member that ran under the base but failed under a scenario: the region's columns
+    side by side are left blank (the scenario's column left out the failed member while
+    the base's kept it: 121.1 children beside 51.9, read as the scenario's effect)."""
+    scenario = Path(__file__).resolve().parents[2] / "data/sample/scenarios/entries_up_20.toml"
+    specs = scenario_specs([scenario])
+    tasks = plan_member_tasks(two_members, specs, params, SEED, tmp_path, RUN_DATE)
+    ran = [run_member(t) for t in tasks]
+    assert all(isinstance(s, MemberSummary) for s in ran)
+    first, second = two_members.members
+    kept = tuple(s for s in ran if not (s.code == second.code and s.scenario != "base"))
+    failed = MemberFailure(second.code, second.name, "entries_up_20", "a worker ran out of memory")
+    keys = tuple(s.key for s in specs)
+    result = RegionResult(two_members, keys, SEED, kept, (), None, (failed,))  # type: ignore[arg-type]
+    side = scenario_table(result).set_index("code")
+    base = next(c for c in side.columns if c.startswith("Base: children"))
+    other = next(c for c in side.columns if c.endswith("children at the horizon") and c != base)
+    assert pd.isna(side.loc[second.code, other])
+    assert side.loc[first.code, other] > 0
+    assert pd.isna(side.loc["region", base]) and pd.isna(side.loc["region", other])

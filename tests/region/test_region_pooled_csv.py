@@ -1,0 +1,49 @@
+"""region.csv's pooled rows equal the pooled plan's own pooling.csv, figure for figure
+and in the same units (saving_pct was a share of one in region.csv, a percentage in
+pooling.csv: 0.0075 beside 0.75 for the same member)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from sufficiency.region import load_members
+from sufficiency.region.members import Region
+from sufficiency.region.report import long_table
+from sufficiency.region.run import RegionResult
+from sufficiency.region.tasks import PooledSummary, PooledTask, prepare_pooled, run_pooled
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
+
+
+def test_region_csv_pooled_rows_match_pooling_csv(
+    region_dir: Path, params: Any, tmp_path: Path
+) -> None:
+    region = load_members(region_dir / "members.toml")
+    assert region.pooled_levers is not None
+    pair = Region("Pair", region.members[:2], region.levers, region.source)
+    task = PooledTask(pair.members, region.pooled_levers, 11, params, tmp_path)
+    pooled = run_pooled(task, prepare_pooled(task))
+    assert isinstance(pooled, PooledSummary), pooled
+    result = RegionResult(pair, ("base",), 11, (), (), pooled, ())
+    long = long_table(result)
+    mine = long[long["scenario"] == "pooled"].pivot(
+        index="member_code", columns="measure", values="value"
+    )
+    own = pd.read_csv(tmp_path / "pooled" / "pooling.csv")
+    codes = [m.code for m in pair.members] + ["region"]
+    for code, (_, row) in zip(codes, own.iterrows(), strict=True):
+        for measure in ("alone_cost_gbp", "pooled_share_gbp", "saving_gbp", "saving_pct"):
+            assert mine.loc[code, measure] == pytest.approx(row[measure], abs=0.01), measure
+    # independently: shares add to the pooled cost, savings to the co-operative's, and
+    # each saving_pct is its saving over its cost alone, in per cent
+    members = own.iloc[:-1]
+    assert members["pooled_share_gbp"].sum() == pytest.approx(
+        own["pooled_share_gbp"].iloc[-1], abs=0.05
+    )
+    assert members["saving_gbp"].sum() == pytest.approx(own["saving_gbp"].iloc[-1], abs=0.05)
+    pct = 100 * own["saving_gbp"] / own["alone_cost_gbp"]
+    assert mine.loc[codes, "saving_pct"].to_numpy() == pytest.approx(pct.to_numpy(), abs=0.01)
