@@ -11,6 +11,7 @@ import click
 
 from sufficiency.commands import common
 from sufficiency.commands.progress import Progress
+from sufficiency.commissioning.pooled import saving_sentence
 from sufficiency.config import CommissioningParams
 
 
@@ -117,11 +118,9 @@ def commission(
         click.echo(f"Wrote {path}")
     click.echo(result.recommendation[-2])
     if result.pooled is not None:
-        click.echo(
-            f"Pooling block contracts across {len(pool_with) + 1} authorities saves "
-            f"£{result.pooled.saving_gbp:,.0f} against each commissioning alone (see pooling.csv; "
-            "the pooled plan is in pooled_plan.csv)."
-        )
+        pooling = f"Pooling block contracts across {len(pool_with) + 1} authorities"
+        said = saving_sentence(result.pooled.saving_gbp, pooling, "each commissioning alone")
+        click.echo(f"{said} (see pooling.csv; the pooled plan is in pooled_plan.csv).")
         for line in result.pooled.worse_off():
             click.echo(line)
         click.echo(result.pooled.proof())

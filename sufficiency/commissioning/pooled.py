@@ -30,6 +30,17 @@ from sufficiency.config import CommissioningParams
 from sufficiency.errors import ConfigError
 
 
+def saving_sentence(saving_gbp: float, pooling: str, alone: str) -> str:
+    """``pooling`` saves £X against ``alone``, or, when the pooled plan costs more on the
+    fresh demand paths it is scored on, says so (not 'saves £-1,200')."""
+    if saving_gbp >= 0:
+        return f"{pooling} saves £{saving_gbp:,.0f} against {alone}"
+    return (
+        f"{pooling} costs £{-saving_gbp:,.0f} more than {alone}, on the fresh demand paths "
+        "the plans are scored on: no saving"
+    )
+
+
 @dataclass(frozen=True, eq=False)
 class PooledResult:
     """Plans and fresh-path scores of each member alone and of the co-operative.

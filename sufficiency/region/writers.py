@@ -16,6 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from sufficiency import vocabulary
+from sufficiency.commissioning.pooled import saving_sentence
 from sufficiency.io.atomic import atomic_write_text
 from sufficiency.io.csv_text import csv_text
 from sufficiency.io.xlsx import print_a4_landscape, save_workbook
@@ -55,14 +56,10 @@ def headline(result: RegionResult) -> list[str]:
     if budget is not None:
         lines.append(budget)
     if result.pooled is not None:
-        saving = result.pooled.saving_gbp
-        lines.append(
-            f"Pooling block contracts saves £{saving:,.0f} against each member "
-            "commissioning alone (expected cost)."
-            if saving >= 0
-            else f"Pooling block contracts costs £{-saving:,.0f} more than each member "
-            "commissioning alone (expected cost on fresh demand paths): no saving."
+        said = saving_sentence(
+            result.pooled.saving_gbp, "Pooling block contracts", "each member commissioning alone"
         )
+        lines.append(f"{said} (expected cost)." if result.pooled.saving_gbp >= 0 else f"{said}.")
         if result.pooled.proof:
             lines.append(result.pooled.proof)
         lines += result.pooled.worse_off

@@ -306,3 +306,19 @@ def test_pooled_members_are_named_by_the_folders_that_tell_them_apart(tmp_path):
     assert _member_names([worcs, worcs, hereford]) == [
         "worcs/ssda903 (1)", "worcs/ssda903 (2)", "hereford/ssda903",
     ]  # fmt: skip
+
+
+def test_a_pooled_plan_dearer_than_alone_is_said_to_cost_more():
+    """`commission --pool-with` printed 'saves £-1,200' when the pooled plan cost more on
+    the fresh paths; the command and the region's headline now share one sentence."""
+    from sufficiency.commissioning.pooled import saving_sentence
+
+    who = ("Pooling block contracts across 2 authorities", "each commissioning alone")
+    assert saving_sentence(4_981_230.4, *who) == (
+        "Pooling block contracts across 2 authorities saves £4,981,230 against each "
+        "commissioning alone"
+    )
+    assert saving_sentence(-1_200.0, *who) == (
+        "Pooling block contracts across 2 authorities costs £1,200 more than each "
+        "commissioning alone, on the fresh demand paths the plans are scored on: no saving"
+    )
