@@ -67,3 +67,33 @@ def test_nightly_jobs_listed_once_each_and_at_least_one(tmp_path, jobs, said):
     with pytest.raises(ConfigError) as err:
         load_params(path)
     assert said in str(err.value) and "Value error" not in str(err.value)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf"])
+def test_a_figure_that_is_not_finite_is_refused_in_every_settings_file(tmp_path, root, value):
+    """`inf` (valid TOML) for a lever's spot price ran on into the solver and ended in a
+    PuLP traceback ('Cannot add/subtract NaN/inf values'); `nan` slipped past every bound
+    ('nan > 0' is false, so the message was 'should be greater than 0'). Every settings
+    file now refuses a figure that is not a finite number, naming it."""
+    from sufficiency.commissioning.levers import load_levers
+    from sufficiency.forecast.scenario import load_scenario
+    from sufficiency.forecast.supply import load_supply
+
+    sample = root / "data" / "sample"
+    cases = [
+        (load_levers, sample / "levers.toml", "foster_weekly_gbp = 900.0",
+         "spot.foster_weekly_gbp"),
+        (load_scenario, sample / "scenarios" / "step_down_and_in_house.toml",
+         "fraction = 0.25", "fraction"),
+        (load_supply, sample / "supply.toml", "approvals_per_year = 26", "approvals_per_year"),
+        (load_params, root / "configs" / "default.toml", "rate_drift_sd = 0.08",
+         "forecast.rate_drift_sd"),
+    ]  # fmt: skip
+    for load, source, line, field in cases:
+        text = source.read_text(encoding="utf-8")
+        assert line in text, (source, line)
+        bad = tmp_path / source.name
+        bad.write_text(text.replace(line, f"{line.split(' = ')[0]} = {value}", 1), "utf-8")
+        with pytest.raises(ConfigError, match="finite number") as info:
+            load(bad)
+        assert field in str(info.value), str(info.value)

@@ -30,7 +30,7 @@ FosterGroup = Annotated[str, one_of(FOSTER_GROUPS, "group")]
 
 
 class _Lever(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     sources: dict[str, str] = Field(default_factory=dict)
     #: The lever's name in the reports (``label = "..."``); blank: said from its kind.
@@ -144,7 +144,7 @@ class ServiceLimit(_Lever):
 class Levers(BaseModel):
     """Everything in a commissioning file."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     spot: SpotPrices
     recruit: tuple[Recruitment, ...] = ()

@@ -43,7 +43,9 @@ PercentChange = Annotated[float, Field(ge=-100, le=MAX_CHANGE_PCT)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class EntryChange(_Frozen):

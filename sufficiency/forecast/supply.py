@@ -60,7 +60,7 @@ _REGISTER_CATEGORY = {
 class StepChange(BaseModel):
     """From ``date`` on, the category has ``places`` places (e.g. a new home opens)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     date: date
     places: int = Field(ge=0)
@@ -69,7 +69,9 @@ class StepChange(BaseModel):
 class CategorySupply(BaseModel):
     """Places in one in-house category: a start figure, yearly flows, and step changes."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
+    )
 
     places: int = Field(ge=0, alias="beds")
     approvals_per_year: float = Field(default=0.0, ge=0)
@@ -90,7 +92,7 @@ class CategorySupply(BaseModel):
 class SupplyPlan(BaseModel):
     """The supply file: in-house places per category and block-contracted places."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     in_house_foster: CategorySupply | None = None
     in_house_residential: CategorySupply | None = None
