@@ -134,3 +134,29 @@ def test_workbook_with_one_sheet_of_placements_and_notes_reads_it_quietly(tmp_pa
     table, problems = load_placements(p)
     assert table["placement_id"].tolist() == ["P1"]
     assert not [x for x in problems if x.code == "other_sheets"]
+
+
+def test_infinity_and_overflowing_figures_are_not_numbers(sample_dir, tmp_path):
+    """A register's weekly_cost of 'inf', 'Infinity' or '1e400' was read as an infinite
+    price: the home was kept on the register and never proposed, and nothing said why.
+    Now such a figure is 'not a number' and the row is set aside, as 'nan' was."""
+    from click.testing import CliRunner
+
+    from sufficiency.cli import main
+    from sufficiency.io.schema import parse_numbers
+
+    parsed = parse_numbers(pd.Series(["inf", "-Infinity", "1e400", "£1,200.50", "nan"]))
+    assert parsed.isna().tolist() == [True, True, True, False, True]
+    assert parsed.iloc[3] == 1200.5
+    lines = (sample_dir / "placements.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[1].startswith("PL0001,") and ",691.21," in lines[1]
+    lines[1] = lines[1].replace(",691.21,", ",Infinity,")
+    register = tmp_path / "placements.csv"
+    register.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ["match", "--referrals", str(sample_dir / "referrals.csv"), "--placements",
+            str(register), "--date", "2026-04-01", "--out", str(tmp_path / "out")]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "SET ASIDE" in result.output and "row 2 (PL0001): weekly_cost: is not a number" in (
+        result.output
+    )

@@ -127,9 +127,11 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
 
 
 def parse_numbers(s: pd.Series) -> pd.Series:
-    """Numbers, allowing a leading pound sign and thousands commas."""
+    """Numbers, allowing a leading pound sign and thousands commas; ``inf``, ``Infinity``
+    and a figure too large for a float (``1e400``) are not numbers."""
     cleaned = s.astype("string").str.replace(r"^£|,", "", regex=True).str.strip()
-    return pd.to_numeric(cleaned, errors="coerce").astype("Float64")
+    out = pd.to_numeric(cleaned, errors="coerce").astype("Float64")
+    return out.mask(out.isin([np.inf, -np.inf]))
 
 
 def split_codes(s: pd.Series) -> pd.Series:
