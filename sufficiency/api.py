@@ -28,6 +28,7 @@ from typing import Any, TypeAlias, TypeVar
 import numpy as np
 import pandas as pd
 
+from sufficiency import clock
 from sufficiency.codes import Provider, Setting
 from sufficiency.commissioning.levers import Levers, load_levers
 from sufficiency.commissioning.run import CommissionResult, commission_params, run_commission
@@ -372,7 +373,7 @@ def spend(
     fparams = forecast_params(params, horizon_months=horizon_months, num_paths=num_paths,
                               seed=seed)  # fmt: skip
     day = _day(start, "start")
-    today = dt.date.today() if run_date is None else option_date(run_date, "run_date")
+    today = clock.today() if run_date is None else option_date(run_date, "run_date")
     unit_costs, actual = default_costs(params.finance), None
     if costs is not None:
         if not isinstance(costs, str | Path):

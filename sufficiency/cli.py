@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from sufficiency import __version__
+from sufficiency import __version__, clock
 from sufficiency.commands.commission import commission
 from sufficiency.commands.common import (
     config_option,
@@ -57,7 +57,7 @@ def main() -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-@date_option("Run date for age checks (default: today).")
+@date_option("Run date for age checks (default: today in England).")
 @config_option
 @user_errors
 def validate(
@@ -77,7 +77,7 @@ def validate(
     params = load_params(config_path)
     report = validate_paths(
         list(paths),
-        run_date=(run_date.date() if run_date else dt.date.today()),
+        run_date=(run_date.date() if run_date else clock.today()),
         default_responsible_la=params.general.responsible_la,
     )
     click.echo(report.to_json() if fmt == "json" else report.to_text())
@@ -130,7 +130,7 @@ def nightly(
     """
     from sufficiency.nightly import run_nightly
 
-    day = run_date.date() if run_date else dt.date.today()
+    day = run_date.date() if run_date else clock.today()
     report = run_nightly(config_path, day, store_url, pseudonymise)
     for message in report.messages:
         click.echo(message, err=report.exit_code != 0)

@@ -108,7 +108,7 @@ def store_option(func: F) -> F:
 
 
 def date_option(
-    help_text: str = "Run date (default: today).", *, required: bool = False
+    help_text: str = "Run date (default: today in England).", *, required: bool = False
 ) -> Callable[[F], F]:
     """``--date``: the run date, as ``run_date`` (a datetime; take ``.date()``)."""
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from sufficiency import clock
 from sufficiency.commands import common
 from sufficiency.commands.progress import Progress
 
@@ -44,7 +45,7 @@ from sufficiency.commands.progress import Progress
 @common.paths_option()
 @common.seed_option
 @common.horizon_option("Months ahead (default from the configuration: 36).")
-@common.date_option("Run date shown in the spend outputs (default: today).")
+@common.date_option("Run date shown in the spend outputs (default: today in England).")
 @click.option(
     "--no-commissioning",
     is_flag=True,
@@ -93,7 +94,7 @@ def region(
     )
     params = params.model_copy(update={"forecast": fparams})
     members = load_members(members_path)
-    day = run_date.date() if run_date else dt.date.today()
+    day = run_date.date() if run_date else clock.today()
     with Progress() as progress:
         result = run_region(
             members,

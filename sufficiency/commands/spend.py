@@ -29,7 +29,7 @@ from sufficiency.commands.progress import Progress
 @path_option("--costs", "costs_path",
              "The council's own weekly costs (per category or per current placement).")  # fmt: skip
 @forecast_options
-@date_option("Run date shown in the outputs (default: today).")
+@date_option("Run date shown in the outputs (default: today in England).")
 @config_option
 @store_option
 @strict_option

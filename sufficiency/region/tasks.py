@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from sufficiency import clock
 from sufficiency.commissioning.levers import Levers, load_levers
 from sufficiency.commissioning.pooled import optimise_pooled
 from sufficiency.commissioning.run import PoolInputs, commission_params, pool_inputs
@@ -453,7 +454,7 @@ def _validate(history: Path, task: MemberTask) -> tuple[str, ...]:
     try:
         report = validate_paths(
             [history],
-            run_date=task.run_date or dt.date.today(),
+            run_date=task.run_date or clock.today(),
             default_responsible_la=task.member.code,
         )
     except SufficiencyError as exc:  # pragma: no cover - validate reports, it does not raise

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from sufficiency import clock
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import atomic_path
 from sufficiency.io.csv_text import safe_cell
@@ -133,7 +134,7 @@ def decisions_in_force(
     store: RunStore, on: dt.date | None = None, child_id: str | None = None
 ) -> list[Decision]:
     """Decisions not withdrawn whose ``until`` is not before ``on`` (default: today)."""
-    on = on or dt.date.today()
+    on = on or clock.today()
     q = (
         select(TeamDecision)
         .where(

@@ -9,12 +9,12 @@ administrator accepts them (:mod:`sufficiency.web.uploads`).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import secrets
 
 from starlette.responses import Response
 
+from sufficiency import clock
 from sufficiency.config import GeneralParams
 from sufficiency.errors import StoreError
 from sufficiency.store.accounts import (
@@ -179,7 +179,7 @@ def upload_post(ctx: Ctx) -> Response:
         files,
         ctx.username,
         ctx.web.params,
-        run_date=dt.date.today(),
+        run_date=clock.today(),
         responsible_la=general.responsible_la,
     )
     r = staged.report

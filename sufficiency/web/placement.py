@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 from starlette.responses import Response
 
+from sufficiency import clock
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import sha256_file
 from sufficiency.store import RunStore
@@ -222,7 +223,7 @@ def child(ctx: Ctx) -> Response:
         decisions=decisions_in_force(ctx.store, child_id=child_id),
         homes=t.placements_for(child_id),
         errors=[],
-        today=dt.date.today().isoformat(),
+        today=clock.today().isoformat(),
         form={},
     )
 
@@ -257,7 +258,7 @@ def decide(ctx: Ctx) -> Response:
         except ValueError:
             errors.append("Give the last day as a date, e.g. 2026-04-30, or leave it blank.")
         else:
-            if until < dt.date.today():
+            if until < clock.today():
                 errors.append("The last day cannot be in the past.")
     if not errors:
         try:
@@ -279,7 +280,7 @@ def decide(ctx: Ctx) -> Response:
             decisions=decisions_in_force(ctx.store, child_id=child_id),
             homes=t.placements_for(child_id),
             errors=errors,
-            today=dt.date.today().isoformat(),
+            today=clock.today().isoformat(),
             form=f,
         )
     _audit_child(ctx, t.run_id, child_id, "decision", f"decision {d.id}: {d.sentence}")

@@ -35,6 +35,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from sufficiency import clock
 from sufficiency.config import Params
 from sufficiency.errors import SufficiencyError
 from sufficiency.io.atomic import DIR_MODE, sha256_file
@@ -246,7 +247,7 @@ def rerun(store: RunStore, run: dict[str, Any], username: str) -> int:
     except OSError as exc:
         raise Refused(f"Cannot make the output folder {out_dir}: {exc.strerror}.") from None
     decisions = out_dir / "team_decisions.csv"
-    write_decisions_file(store, decisions, on=dt.date.today())  # those on the Decisions page
+    write_decisions_file(store, decisions, on=clock.today())  # those on the Decisions page
     # read, then check the files again: what is recorded is what was read
     tonight = _read(inputs, day, params, decisions)
     check_inputs(run)
