@@ -78,3 +78,18 @@ def test_exported_decisions_are_quoted_and_read_back_as_they_were(tmp_path):
     assert table.loc[0, "child_id"] == "=R1"
     assert table.loc[0, "reason"] == '=HYPERLINK("http://x";"y")'
     store.close()
+
+
+def test_an_output_read_back_for_a_page_has_its_text_as_it_was(tmp_path):
+    """The web pages read outputs back: a scenario named '+20% entries' showed as
+    "'+20% entries" once the CSV quoted it."""
+    from sufficiency.io.csv_text import read_csv_output
+
+    frame = pd.DataFrame({"scenario": ["base", "+20% entries", None], "mean": [1.5, -2.0, 3.0]})
+    path = tmp_path / "t.csv"
+    path.write_text(csv_text(frame), encoding="utf-8")
+    assert "'+20% entries" in path.read_text(encoding="utf-8")
+    back = read_csv_output(path)
+    assert back["scenario"].tolist()[:2] == ["base", "+20% entries"]
+    assert pd.isna(back["scenario"].iloc[2]) and back["mean"].tolist() == [1.5, -2.0, 3.0]
+    assert read_csv_output(path, dtype=str)["scenario"].tolist()[1] == "+20% entries"

@@ -5,13 +5,16 @@ return) is run as a formula when the CSV is opened in Excel or LibreOffice: a ho
 name, a decision's reason or a value quoted from an input could fetch a web page or
 start a program on a placement officer's computer. Such cells are written with an
 apostrophe first (``'=...``), as OWASP advises; numbers (``-12.50``) are left alone.
-The readers take the apostrophe off again (:func:`unquote_formula_text`), so a file we
+The readers take the apostrophe off again (:func:`unquote_formula_text`, and
+:func:`read_csv_output` for an output read back, as the web pages do), so a file we
 wrote, such as an exported decisions file, reads back as it was.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -57,3 +60,18 @@ def unquote_formula_text(column: pd.Series) -> pd.Series:
     if not column.str.startswith("'", na=False).any():
         return column
     return column.str.replace(r"^'(?=[=+\-@])", "", regex=True)
+
+
+def read_csv_output(path: str | Path, dtype: Any = None) -> pd.DataFrame:
+    """An output CSV read back (for a page): text cells as they were before
+    :func:`csv_text` quoted them (a scenario named ``+20% entries``, not ``'+20% entries``)."""
+    frame = pd.read_csv(path, dtype=dtype)
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_object_dtype(column.dtype) or pd.api.types.is_string_dtype(column.dtype):
+            text = column.astype("string")
+            if text.str.startswith("'", na=False).any():
+                frame[name] = (
+                    unquote_formula_text(text).astype(object).where(column.notna(), column)
+                )
+    return frame

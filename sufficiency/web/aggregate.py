@@ -13,6 +13,7 @@ import pandas as pd
 from starlette.responses import FileResponse, Response
 
 from sufficiency.finance.summaries import quarter
+from sufficiency.io.csv_text import read_csv_output
 from sufficiency.pages import fan_chart
 from sufficiency.pages.render import gbp, percent
 from sufficiency.store import RunStore
@@ -46,7 +47,7 @@ MONEY = ("mean", "p10", "p50", "p90", "budget_gbp", "variance_gbp", "scenario_me
 
 def _read(run: dict[str, Any], name: str) -> pd.DataFrame | None:
     path = output(run, name)
-    return pd.read_csv(path) if path is not None else None
+    return read_csv_output(path) if path is not None else None
 
 
 def _fy_start(run: dict[str, Any]) -> int:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 from starlette.responses import Response
 
 from sufficiency import vocabulary
 from sufficiency.commissioning.case import sensitivity_frame
+from sufficiency.io.csv_text import read_csv_output
 from sufficiency.pages.render import gbp
 from sufficiency.web.framework import Ctx, Page, render
 from sufficiency.web.store_files import (
@@ -46,7 +46,7 @@ def commissioning(ctx: Ctx) -> Response:
         summary = dict(run.get("summary") or {})
         for name in tables:
             if (p := output(run, f"{name}.csv")) is not None:
-                tables[name] = pd.read_csv(p)
+                tables[name] = read_csv_output(p)
         if tables["sensitivity"] is not None:
             # as the case shows it: "Demand -20%", the re-made plan's cost named so
             tables["sensitivity"] = sensitivity_frame(tables["sensitivity"])

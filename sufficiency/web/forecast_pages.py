@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from sufficiency import vocabulary
 from sufficiency.forecast.backtest import BacktestResult, backtest_sentences
+from sufficiency.io.csv_text import read_csv_output
 from sufficiency.io.quality_writers import quality_html
 from sufficiency.pages import Chart, fan_chart
 from sufficiency.pages.render import count, percent
@@ -66,7 +67,7 @@ def _scenario_name(run: dict[str, Any]) -> str:
     path = output(run, "assumptions.csv")
     if path is None:
         return "Scenario"
-    table = pd.read_csv(path, dtype=str)
+    table = read_csv_output(path, dtype=str)
     found = table.loc[table["item"] == "Scenario", "value"]
     return str(found.iloc[0]).split(":")[0] if len(found) else "Scenario"
 
@@ -74,8 +75,8 @@ def _scenario_name(run: dict[str, Any]) -> str:
 def _demand_charts(
     demand: Path, scenario: Path | None, name: str, by: str, _key: str
 ) -> list[Chart]:
-    d = pd.read_csv(demand)
-    s = pd.read_csv(scenario) if scenario is not None else None
+    d = read_csv_output(demand)
+    s = read_csv_output(scenario) if scenario is not None else None
     if by == "total":
         keys, by, other = ["all"], "category", "age_band"
     else:
@@ -107,7 +108,7 @@ def _year_ends(run: dict[str, Any]) -> pd.DataFrame | None:
     path = output(run, "demand.csv")
     if path is None:
         return None
-    d = pd.read_csv(path)
+    d = read_csv_output(path)
     tot = d[(d["category"] == "all") & (d["age_band"] == "all")].reset_index(drop=True)
     keep = [i for i in range(len(tot)) if i % 12 == 0 or i == len(tot) - 1]
     out = tot.loc[keep, ["month", "mean", "p10", "p50", "p90"]].copy()
@@ -119,7 +120,7 @@ def _starts(run: dict[str, Any]) -> tuple[list[Chart], pd.DataFrame | None]:
     path = output(run, "starts.csv")
     if path is None:
         return [], None
-    st = pd.read_csv(path)
+    st = read_csv_output(path)
     base = st[st["scenario"] == "base"]
     # starts.csv has a row per category and one for all of them ("all", with the band
     # of each future's total): the chart draws that row, never a sum over the rows.
@@ -142,12 +143,12 @@ def _starts(run: dict[str, Any]) -> tuple[list[Chart], pd.DataFrame | None]:
 def _shortfall(run: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"shortfall": None, "purchases": None}
     if (p := output(run, "shortfall.csv")) is not None:
-        sf = pd.read_csv(p)
+        sf = read_csv_output(p)
         sf = sf[sf["scenario"] == "base"].drop(columns="scenario")
         out["shortfall"] = sf.assign(category=sf["category"].map(vocabulary.category),
                                      quarter_end=pd.to_datetime(sf["quarter_end"]))  # fmt: skip
     if (p := output(run, "purchases.csv")) is not None:
-        pu = pd.read_csv(p)
+        pu = read_csv_output(p)
         out["purchases"] = (
             pu[pu["scenario"] == "base"]
             .drop(columns="scenario")
@@ -160,7 +161,7 @@ def _backtest(run: dict[str, Any]) -> dict[str, Any]:
     scores, coverage = output(run, "backtest.csv"), output(run, "backtest_coverage.csv")
     if scores is None or coverage is None:
         return {"backtest": None, "backtest_lines": []}
-    result = BacktestResult(pd.read_csv(scores), pd.read_csv(coverage))
+    result = BacktestResult(read_csv_output(scores), read_csv_output(coverage))
     table = result.summary()
     for col in table.columns:
         if col != "horizon_months":
@@ -190,7 +191,7 @@ def _quality_section(ctx: Ctx, run: dict[str, Any]) -> dict[str, Any]:
         return {"quality": Markup(_quality(base.history, key)), "quality_note": ""}
     counts = None
     if (p := output(run, "data_quality.csv")) is not None:
-        q = pd.read_csv(p, dtype=str)
+        q = read_csv_output(p, dtype=str)
         counts = (q.groupby(["severity", "action"], dropna=False).size()
                   .reset_index(name="findings"))  # fmt: skip
     note = why if base is None else "The history of this run is no longer the latest."

@@ -33,6 +33,7 @@ from sufficiency.finance.report import default_costs, project_forecast
 from sufficiency.finance.summaries import period_table
 from sufficiency.forecast import ForecastReport, ForecastResult, Scenario
 from sufficiency.forecast.projection import step_downs_made
+from sufficiency.io.csv_text import read_csv_output
 from sufficiency.store import RunStore
 from sufficiency.store.saved_scenarios import (
     ScenarioRunInfo,
@@ -101,7 +102,7 @@ def base_run(store: RunStore) -> BaseRun:
     start = None
     for f in run["files"]:
         if f["role"] == "output" and f["label"] == "assumptions.csv" and unchanged(f):
-            table = pd.read_csv(f["path"], dtype=str)
+            table = read_csv_output(f["path"], dtype=str)
             found = table.loc[table["item"] == "Forecast start", "value"]
             start = pd.Timestamp(found.iloc[0]) if len(found) else None
     return BaseRun(rid, history, params, start, inputs.get("supply"), inputs.get("placements"))
