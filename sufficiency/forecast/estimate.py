@@ -246,6 +246,26 @@ def _repeat_events(
     return float(repeat), float(np.mean(before))
 
 
+def _warn_short_history(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> None:
+    """Say when the history is shorter than the times in care the exit rates are measured
+    over: longer stays are then not seen leaving, and the forecast tends to run high."""
+    longest = max(params.tic_band_edges_months)
+    years = (start - care.data_start).days / 365.25
+    if years * 12 >= longest:
+        return
+    warnings.warn(
+        f"The history covers {years:.1f} years before {start:%d/%m/%Y}, and leaving care "
+        f"is measured over times in care up to {longest / 12:g} years: children in care "
+        "longer than the history (everyone in care when the returns begin among them) take "
+        "the rates of shorter stays and their group's average. Such children often leave "
+        "faster, so the forecast may run high (on a synthetic authority with one year of "
+        "returns, a backtest overstated children in care by 8% at two years). Add earlier "
+        "returns if the council holds them.",
+        ForecastWarning,
+        stacklevel=3,
+    )
+
+
 def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> ForecastModel:
     """Estimate every rate from the reference window ending at ``start``.
 
@@ -287,6 +307,7 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
             ForecastWarning,
             stacklevel=2,
         )
+    _warn_short_history(care, start, params)
     edges = np.asarray(params.tic_band_edges_months, dtype=float)
     half_life = params.rate_half_life_years * 365.25 if params.rate_half_life_years else None
     counts = _exposure_and_events(care, window_start, start, edges, half_life)

@@ -206,5 +206,6 @@ def render_html(report: ForecastReport) -> str:
         backtest_lines=backtest_lines,
         percents=percent_cols,
         quality=Markup(quality_html(report.quality)),
+        notes=report.notes,
         assumptions=report.assumptions,
     )

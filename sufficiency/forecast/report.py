@@ -44,6 +44,10 @@ class ForecastReport:
     quality
         What was repaired or set aside to read the 903 history (``None`` when the
         history was built in code).
+    notes
+        What the model could not measure or had to assume for this run, in sentences
+        (the :class:`~sufficiency.forecast.errors.ForecastWarning` sentences, each once): shown
+        under "Read with care" in ``forecast.html`` and as rows of ``assumptions.csv``.
     """
 
     base: ForecastResult
@@ -58,6 +62,7 @@ class ForecastReport:
     purchases: pd.DataFrame | None = None
     backtest: BacktestResult | None = None
     quality: DataQuality | None = None
+    notes: tuple[str, ...] = ()
 
     @property
     def totals(self) -> pd.DataFrame:

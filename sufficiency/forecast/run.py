@@ -234,6 +234,38 @@ def run_forecast(
         Told each stage as it starts (fitting, each simulation, each backtest cutoff).
     """
     params = params or ForecastParams()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = _run_forecast(
+            history, params, start, scenario, supply, placements, backtest_cutoffs, progress,
+            stages,
+        )  # fmt: skip
+    notes: dict[str, None] = {}
+    for w in caught:  # said to the caller as before, and kept for the report's readers
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if issubclass(w.category, ForecastWarning):
+            notes.setdefault(str(w.message))
+    if not notes:
+        return report
+    said = pd.DataFrame({"item": "Read with care", "value": list(notes)})
+    return replace(
+        report,
+        notes=tuple(notes),
+        assumptions=pd.concat([report.assumptions, said], ignore_index=True),
+    )
+
+
+def _run_forecast(
+    history: SSDA903History,
+    params: ForecastParams,
+    start: pd.Timestamp | None,
+    scenario: Scenario | None,
+    supply: SupplyPlan | None,
+    placements: pd.DataFrame | None,
+    backtest_cutoffs: Sequence[pd.Timestamp],
+    progress: Progress | None,
+    stages: Stages | None,
+) -> ForecastReport:
     run = forecast_history(history, params, start, scenario, progress, stages=stages)
     base, scen = run.base, run.scenario
     demand = demand_table(base)

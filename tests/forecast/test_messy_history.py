@@ -95,3 +95,36 @@ def test_strict_refuses_errors_in_fields_the_forecast_reads(tmp_path: Path):
     assert strict.stderr.startswith("[0:00] Reading the 903 history\nError:")
     assert strict.stdout == "" and "Traceback" not in strict.output
     assert "row 6, column DECOM" in strict.output and "postcode" not in strict.output
+
+
+def test_a_history_shorter_than_the_times_in_care_measured_is_read_with_care(tmp_path):
+    """One year of returns: children in care longer than that are never seen leaving, and
+    the sample's forecast rose from 869 to about 929 over two years (857 with all six
+    returns), with only 'Only 1.0 years of history' said, and that on the console alone.
+    Now a warning says why the forecast may run high, and the report keeps the model's
+    warnings for its readers: under 'Read with care' in forecast.html and as rows of
+    assumptions.csv. The whole sample (five years) gives no such warning."""
+    import shutil
+    import warnings
+
+    from sufficiency import api
+    from sufficiency.forecast.errors import ForecastWarning
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample" / "ssda903"
+    one = tmp_path / "one"
+    shutil.copytree(sample / "2026", one / "2026")
+    quick = {"num_paths": 20, "horizon_months": 6, "seed": 3}
+    with pytest.warns(ForecastWarning, match="the forecast may run high"):
+        report = api.forecast(one, **quick)
+    (note,) = [n for n in report.notes if "may run high" in n]
+    assert note.startswith("The history covers 1.0 years before 31/03/2026, and leaving care ")
+    rows = report.assumptions[report.assumptions["item"] == "Read with care"]
+    assert note in set(rows["value"]) and len(rows) == len(report.notes)
+    written = report.write(tmp_path / "out")
+    html = next(p for p in written if p.name == "forecast.html").read_text(encoding="utf-8")
+    assert "<h2>Read with care</h2>" in html and "the forecast may run high" in html
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        whole = api.forecast(sample, **quick)
+    assert not any("may run high" in n for n in whole.notes)
+    assert [str(w.message) for w in caught if w.category is ForecastWarning] == list(whole.notes)
