@@ -63,6 +63,15 @@ def _fan(title: str, rows: pd.DataFrame, scen: pd.DataFrame | None, name: str) -
                      rows["p90"].to_numpy(float), scenario=s50, scenario_name=name)  # fmt: skip
 
 
+def _notes(run: dict[str, Any]) -> list[str]:
+    """The model's warnings for the run (assumptions.csv's "Read with care" rows)."""
+    path = output(run, "assumptions.csv")
+    if path is None:
+        return []
+    table = read_csv_output(path, dtype=str)
+    return [str(v) for v in table.loc[table["item"] == "Read with care", "value"]]
+
+
 def _scenario_name(run: dict[str, Any]) -> str:
     path = output(run, "assumptions.csv")
     if path is None:
@@ -211,7 +220,8 @@ def forecast_page(section: str) -> Any:
             context["has_report"] = output(run, "forecast.html") is not None
             if section == "/forecast":
                 charts = _charts(run, "total")
-                context.update(charts=charts, year_ends=_year_ends(run), lead=headline(run))
+                context.update(charts=charts, year_ends=_year_ends(run), lead=headline(run),
+                               notes=_notes(run))  # fmt: skip
             elif section in ("/forecast/categories", "/forecast/age-bands"):
                 by = "category" if section.endswith("categories") else "age_band"
                 context.update(charts=_charts(run, by))

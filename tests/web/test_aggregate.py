@@ -81,6 +81,9 @@ def test_forecast_and_spend_pages_name_no_child(site, sample_dir, forecast_run, 
     c = site.client("commissioner")
     assert c.get("/forecast/categories").text.count("<svg") >= 6
     assert "Data table: External children" in c.get("/forecast/categories").text
+    # the model's warnings reach a commissioner who never saw the console
+    overview = c.get("/forecast").text
+    assert "<h2>Read with care</h2>" in overview and "No child was in secure children" in overview
     backtest = c.get("/forecast/backtest").text
     assert "12 months ahead, the model did" in backtest
     assert "903 history: 6 returns, 2020-21 to 2025-26" in c.get("/forecast/data-quality").text
