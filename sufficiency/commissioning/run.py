@@ -31,6 +31,7 @@ from sufficiency.forecast import (
     BASE,
     ForecastParams,
     ForecastResult,
+    ForecastWarning,
     assumptions_table,
     build_spells,
     fit_spells,
@@ -121,12 +122,18 @@ def _forecast_twice(
     read = read_903(history, strict)
     care = build_spells(read)
     first = fp(params.num_paths, params.seed)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         # The fitted rates do not depend on the seed: fit once, simulate twice.
         f = fit_spells(care, first, None, read.quality)
         runs = (f.simulate(BASE), f.simulate(BASE, fp(params.eval_paths, params.eval_seed)))
     about = assumptions_table(f.model, first, BASE, f.start)
+    # the model's warnings (a short history, a category never seen) go into the case's
+    # forecast assumptions, as the forecast's own report keeps them
+    notes = dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, ForecastWarning))
+    if notes:
+        said = pd.DataFrame({"item": "Read with care", "value": list(notes)})
+        about = pd.concat([about, said], ignore_index=True)
     return _Forecasts(runs, about, f.start, f.quality, _episode_keys(read))
 
 

@@ -276,3 +276,31 @@ def test_command_writes_the_pooled_plan(tmp_path, sample_dir, neighbour_903):
     plan = pd.read_csv(out / "pooled_plan.csv")
     assert list(plan.columns) == ["lever", "year", "starts", "commitment", "cost_gbp"]
     assert plan["lever"].str.startswith(("ssda903: ", "neighbour: ", "Pooled ")).all()
+
+
+def test_the_case_keeps_the_forecasts_warnings(tmp_path, sample_dir):
+    """The commissioning forecast silenced every warning the model gave: a case made on one
+    year of returns (whose forecast runs high) said nothing of it. Now its forecast
+    assumptions list them under 'Read with care', in the page and the workbook."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    one = tmp_path / "one"
+    shutil.copytree(sample_dir / "ssda903" / "2026", one / "2026")
+    out = tmp_path / "out"
+    args = ["commission", "--history", str(one), "--levers", str(sample_dir / "levers.toml"),
+            "--out", str(out), *QUICK]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "Read with care</th><td>The history covers 1.0 years" in (
+        (out / "commissioning.html").read_text(encoding="utf-8")
+    )
+    cells = [
+        c.value
+        for ws in load_workbook(out / "commissioning.xlsx").worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
+    assert any(v.startswith("The history covers 1.0 years") for v in cells)
