@@ -29,6 +29,7 @@ import pandas as pd
 METRES_PER_MILE = 1000 * 1.6093
 
 _POSTCODE_RE = r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}|GIR0AA)$"
+_SECTOR_RE = r"^[A-Z]{1,2}[0-9][A-Z0-9]? +[0-9]$"
 
 
 class PostcodeStatus(StrEnum):
@@ -61,6 +62,13 @@ def format_postcode(compact: pd.Series) -> pd.Series:
 def is_wellformed(compact: pd.Series) -> pd.Series:
     """True where a normalised postcode has the shape of a UK postcode."""
     return compact.astype("string").str.fullmatch(_POSTCODE_RE).fillna(False).astype(bool)
+
+
+def is_sector(values: pd.Series) -> pd.Series:
+    """True where a value, as written, is a postcode sector (``W11 2``: the outward code,
+    a space, the inward code's digit), as regional data-sharing pipelines cut them."""
+    text = values.astype("string").str.strip().str.upper()
+    return text.str.fullmatch(_SECTOR_RE).fillna(False).astype(bool)
 
 
 def dfe_distance_miles(

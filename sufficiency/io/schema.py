@@ -22,7 +22,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from sufficiency.errors import Problem, Severity
-from sufficiency.geo import is_wellformed, normalise_postcodes
+from sufficiency.geo import is_sector, is_wellformed, normalise_postcodes
 from sufficiency.io.tables import RawTable, duplicate_message, read_tables
 
 Kind = Literal["text", "int", "number", "date", "code", "codes", "flag", "postcode"]
@@ -65,6 +65,9 @@ class Field:
     #: A flag whose blank (or missing column) means "not known" (nullable boolean NA),
     #: not N: where a wrong "no" would be unsafe (a home's pets).
     blank_unknown: bool = False
+    #: A postcode that may be a sector (``W11 2``), as regional pipelines share 903
+    #: returns: accepted where nothing needs the full postcode (read as not known).
+    sector_ok: bool = False
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,9 @@ def _checks(f: Field) -> list[pa.Check]:
     elif f.kind == "postcode":
         checks.append(
             pa.Check(
-                lambda s: is_wellformed(normalise_postcodes(s)),
+                lambda s, _sector=f.sector_ok: (
+                    is_wellformed(normalise_postcodes(s)) | (is_sector(s) if _sector else False)
+                ),
                 error="is not a UK postcode in the form AA9 9AA",
             )
         )

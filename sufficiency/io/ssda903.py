@@ -153,8 +153,20 @@ def episodes_schema(year: int | None) -> TableSchema:
                 "Reason for placement change.",
                 choices=_codes(codes.REASON_PLACE_CHANGE_CODES),
             ),
-            Field("HOME_POST", "postcode", "Home postcode.", sensitive=True),
-            Field("PL_POST", "postcode", "Placement postcode.", sensitive=True),
+            Field(
+                "HOME_POST",
+                "postcode",
+                "Home postcode (or its sector, W11 2).",
+                sensitive=True,
+                sector_ok=True,
+            ),
+            Field(
+                "PL_POST",
+                "postcode",
+                "Placement postcode (or its sector, W11 2).",
+                sensitive=True,
+                sector_ok=True,
+            ),
             Field("URN", "text", "Ofsted URN of the setting."),
         ),
     )
