@@ -264,13 +264,21 @@ def _summary_title(report: ForecastReport) -> list[tuple[str, Font]]:
         f"{p90:,.0f}). Months are month ends; the charts are on the Charts sheet."
     )
     lines = [(f"Forecast of children looked after, to {end}", _TITLE), (line, Font())]
+    third = []  # one line, so the table stays on row 4
     if report.scenario is not None:
-        lines.append((
+        third.append(
             f"Scenario {report.scenario.scenario}: its total is the last column below; every "
             "other sheet shows the base forecast (no scenario). The scenario's figures by "
-            "category are in the CSV files written beside this workbook.",
-            Font(),
-        ))  # fmt: skip
+            "category are in the CSV files written beside this workbook."
+        )
+    if report.notes:
+        n = len(report.notes)
+        third.append(
+            f"Read with care: {n} warning{'s' if n > 1 else ''} about this forecast, at the "
+            "end of the Assumptions sheet."
+        )
+    if third:
+        lines.append((" ".join(third), Font(bold=report.scenario is None)))
     return lines
 
 

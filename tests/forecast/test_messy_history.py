@@ -123,6 +123,13 @@ def test_a_history_shorter_than_the_times_in_care_measured_is_read_with_care(tmp
     written = report.write(tmp_path / "out")
     html = next(p for p in written if p.name == "forecast.html").read_text(encoding="utf-8")
     assert "<h2>Read with care</h2>" in html and "the forecast may run high" in html
+    from openpyxl import load_workbook
+
+    summary = load_workbook(tmp_path / "out" / "forecast.xlsx")["Summary"]
+    assert summary["A3"].value == (
+        f"Read with care: {len(report.notes)} warnings about this forecast, at the end of "
+        "the Assumptions sheet."
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         whole = api.forecast(sample, **quick)

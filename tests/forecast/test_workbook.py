@@ -180,7 +180,8 @@ def test_with_a_scenario_the_summary_says_the_other_sheets_are_the_base(full: Wo
     assert full["Summary"]["A3"].value == (
         "Scenario Step-downs and in-house shift: its total is the last column below; every "
         "other sheet shows the base forecast (no scenario). The scenario's figures by "
-        "category are in the CSV files written beside this workbook."
+        "category are in the CSV files written beside this workbook. Read with care: 1 "
+        "warning about this forecast, at the end of the Assumptions sheet."
     )
 
 
