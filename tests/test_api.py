@@ -296,3 +296,25 @@ def test_writing_into_a_file_says_it_is_not_a_folder(sample_dir, tmp_path):
     (tmp_path / "demand.csv").write_text("x", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"demand\.csv is a file, not a folder"):
         report.write(tmp_path / "demand.csv")
+
+
+def test_spend_keeps_the_forecasts_warnings_for_finance(sample_dir, tmp_path):
+    """A spend projection on one year of returns, whose forecast runs high: the warning was
+    printed on the console only; spend.xlsx, which finance reads, said nothing of it. Now
+    its Assumptions sheet lists the forecast's warnings under 'Read with care'."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    from sufficiency.forecast.errors import ForecastWarning
+
+    one = tmp_path / "one"
+    shutil.copytree(sample_dir / "ssda903" / "2026", one / "2026")
+    with pytest.warns(ForecastWarning, match="may run high"):
+        result = api.spend(one, **QUICK)
+    said = [v for k, v in result.report.assumptions if k == "Read with care"]
+    assert any("the forecast may run high" in v for v in said)
+    result.write(tmp_path / "out")
+    sheet = load_workbook(tmp_path / "out" / "spend.xlsx")["Assumptions"]
+    rows = [(r[0], r[1]) for r in sheet.iter_rows(values_only=True)]
+    assert [v for k, v in rows if k == "Read with care"] == said

@@ -7,7 +7,6 @@ on the optimisation and the fresh seeds), with pooling across authorities.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,11 +30,12 @@ from sufficiency.forecast import (
     BASE,
     ForecastParams,
     ForecastResult,
-    ForecastWarning,
     assumptions_table,
     build_spells,
     fit_spells,
+    notes_kept,
     read_903,
+    with_notes,
 )
 from sufficiency.io.atomic import atomic_write_text, warn_earlier_outputs
 from sufficiency.io.quality import DataQuality
@@ -122,18 +122,14 @@ def _forecast_twice(
     read = read_903(history, strict)
     care = build_spells(read)
     first = fp(params.num_paths, params.seed)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    notes: list[str] = []
+    # the model's warnings (a short history, a category never seen) go into the case's
+    # forecast assumptions, as the forecast's own report keeps them
+    with notes_kept(notes, say=False):
         # The fitted rates do not depend on the seed: fit once, simulate twice.
         f = fit_spells(care, first, None, read.quality)
         runs = (f.simulate(BASE), f.simulate(BASE, fp(params.eval_paths, params.eval_seed)))
-    about = assumptions_table(f.model, first, BASE, f.start)
-    # the model's warnings (a short history, a category never seen) go into the case's
-    # forecast assumptions, as the forecast's own report keeps them
-    notes = dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, ForecastWarning))
-    if notes:
-        said = pd.DataFrame({"item": "Read with care", "value": list(notes)})
-        about = pd.concat([about, said], ignore_index=True)
+    about = with_notes(assumptions_table(f.model, first, BASE, f.start), notes)
     return _Forecasts(runs, about, f.start, f.quality, _episode_keys(read))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -61,11 +62,13 @@ def spend_report(
     budget_source: str = "budget file",
     scenario: ForecastResult | None = None,
     quality: DataQuality | None = None,
+    notes: Sequence[str] = (),
 ) -> SpendReport:
     """Project spend for the base forecast (and a scenario), compare with the budget.
 
     ``quality`` (what was repaired or set aside in the 903 history) is shown in the
-    workbook and written to ``data_quality.csv``.
+    workbook and written to ``data_quality.csv``; ``notes`` (the forecast's warnings)
+    are rows of its Assumptions sheet, under "Read with care".
     """
     proj = project_forecast(base, params, costs, actual_weekly_gbp)
     scen = project_forecast(scenario, params, costs, actual_weekly_gbp) if scenario else None
@@ -113,6 +116,7 @@ def spend_report(
         *[(f"Budget {fy}", f"set aside: the forecast covers only {covered} of the year, "
            "so its spend is not compared with the year's budget") for fy, covered
           in part.items()],
+        *[("Read with care", note) for note in notes],
     ]  # fmt: skip
     return SpendReport(
         base=proj,

@@ -14,7 +14,7 @@ from sufficiency.config import FinanceParams
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.finance.report import spend_report
 from sufficiency.finance.workbook import SpendReport
-from sufficiency.forecast import ForecastParams, Scenario, forecast_history
+from sufficiency.forecast import ForecastParams, Scenario, forecast_history, notes_kept
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
 from sufficiency.results import Delegated
@@ -146,12 +146,14 @@ def run_spend(
     InputDataError
         A budget year lies outside the forecast.
     """
-    run = forecast_history(history, forecast, start, scenario, progress, strict=strict,
-                           stages=stages)  # fmt: skip
+    notes: list[str] = []
+    with notes_kept(notes):  # the model's warnings, said and kept for the workbook's readers
+        run = forecast_history(history, forecast, start, scenario, progress, strict=strict,
+                               stages=stages)  # fmt: skip
     if stages is not None:
         stages("Pricing the forecast" + (" against the budget" if budget is not None else ""))
     report = spend_report(run.base, finance, costs=costs, run_date=run_date,
                           actual_weekly_gbp=actual_weekly_gbp, budget=budget,
                           budget_source=budget_source, scenario=run.scenario,
-                          quality=run.fitted.quality)  # fmt: skip
+                          quality=run.fitted.quality, notes=notes)  # fmt: skip
     return SpendResult(report, run_date)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from sufficiency.config import ForecastParams
 from sufficiency.forecast.backtest import BacktestResult, truncate_history
-from sufficiency.forecast.errors import ForecastError, ForecastWarning
+from sufficiency.forecast.errors import ForecastError, ForecastWarning, notes_kept
 from sufficiency.forecast.html_report import render_html
 from sufficiency.forecast.projection import forecast_from_spells
 from sufficiency.forecast.report import ForecastReport, assumptions_table
@@ -29,6 +29,7 @@ from sufficiency.forecast.run import (
     read_903,
     run_backtest,
     run_forecast,
+    with_notes,
 )
 from sufficiency.forecast.scenario import BASE, Scenario, load_scenario
 from sufficiency.forecast.states import AGE_BANDS, CATEGORIES, build_spells, stock_at
@@ -56,6 +57,7 @@ __all__ = [
     "forecast_history",
     "load_scenario",
     "load_supply",
+    "notes_kept",
     "read_903",
     "render_html",
     "run_backtest",
@@ -64,4 +66,5 @@ __all__ = [
     "starts_table",
     "stock_at",
     "truncate_history",
+    "with_notes",
 ]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import warnings
+from collections.abc import Iterator
+
 from sufficiency.errors import DataWarning, SufficiencyError
 
 
@@ -12,3 +16,21 @@ class ForecastError(SufficiencyError):
 class ForecastWarning(DataWarning):
     """The forecast ran, but part of it rests on thin data; read the message before relying
     on the affected categories or dates."""
+
+
+@contextlib.contextmanager
+def notes_kept(notes: list[str], *, say: bool = True) -> Iterator[None]:
+    """Collect the :class:`ForecastWarning` sentences given inside the block into
+    ``notes`` (each once, in order), for a report's readers who never see the console;
+    every warning is still given to the caller afterwards (``say=False``: none is)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield
+        finally:
+            found = list(caught)
+    for w in found:
+        if issubclass(w.category, ForecastWarning) and str(w.message) not in notes:
+            notes.append(str(w.message))
+        if say:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

@@ -18,7 +18,7 @@ import pandas as pd
 from sufficiency.config import ForecastParams
 from sufficiency.errors import InputDataError
 from sufficiency.forecast.backtest import BacktestResult, backtest
-from sufficiency.forecast.errors import ForecastWarning
+from sufficiency.forecast.errors import ForecastWarning, notes_kept
 from sufficiency.forecast.estimate import fit_model
 from sufficiency.forecast.model import ForecastModel
 from sufficiency.forecast.projection import default_start, forecast_from_spells, step_downs_made
@@ -234,25 +234,21 @@ def run_forecast(
         Told each stage as it starts (fitting, each simulation, each backtest cutoff).
     """
     params = params or ForecastParams()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    notes: list[str] = []
+    with notes_kept(notes):  # said to the caller as before, and kept for the readers
         report = _run_forecast(
             history, params, start, scenario, supply, placements, backtest_cutoffs, progress,
             stages,
         )  # fmt: skip
-    notes: dict[str, None] = {}
-    for w in caught:  # said to the caller as before, and kept for the report's readers
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-        if issubclass(w.category, ForecastWarning):
-            notes.setdefault(str(w.message))
     if not notes:
         return report
-    said = pd.DataFrame({"item": "Read with care", "value": list(notes)})
-    return replace(
-        report,
-        notes=tuple(notes),
-        assumptions=pd.concat([report.assumptions, said], ignore_index=True),
-    )
+    return replace(report, notes=tuple(notes), assumptions=with_notes(report.assumptions, notes))
+
+
+def with_notes(assumptions: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+    """``assumptions`` (``item, value``) with a ``Read with care`` row for each note."""
+    said = pd.DataFrame({"item": "Read with care", "value": notes})
+    return pd.concat([assumptions, said], ignore_index=True) if notes else assumptions
 
 
 def _run_forecast(
