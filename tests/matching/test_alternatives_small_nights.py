@@ -1,0 +1,50 @@
+"""On a night with few referrals the next best options are still the child's true next
+best, and the report never says "no other home" when other homes meet every rule.
+
+Candidate generation drops pairs no optimal plan needs (a pair with as many cheaper
+placements as there are referred children); with one or two referrals that removed the
+very options ``alternatives.csv`` lists, so a child alone on the night was told there
+was no other home.
+"""
+
+from __future__ import annotations
+
+from match_builders import RUN_DATE, placement, placements_frame, referral, referrals_frame
+
+from sufficiency.config import Params
+from sufficiency.matching.report import match_report
+from sufficiency.matching.run import run_matching
+
+
+def _homes(n: int) -> list[dict]:
+    return [placement(f"P{i}", weekly_cost=500.0 + 10 * i) for i in range(1, n + 1)]
+
+
+def test_one_child_alone_on_the_night_gets_their_next_best_homes() -> None:
+    refs = referrals_frame([referral("C1")])
+    run = run_matching(refs, placements_frame(_homes(6)), RUN_DATE, Params())
+    assert run.matches["placement_id"].tolist() == ["P1"]
+    alt = run.alternatives
+    assert alt["placement_id"].tolist() == ["P2", "P3", "P4"]
+    assert alt["extra_cost_gbp"].tolist() == [10.0, 20.0, 30.0]
+    assert alt["why_not"].iat[0] == (
+        "Worse for this child on the plan's priorities (by 10.00, not money): £10 a week dearer."
+    )
+    rows = match_report(run).children
+    assert rows["next_best"].iat[0] == "P2 (£10 a week more)"
+    assert "No other home" not in rows["why_not"].iat[0]
+
+
+def test_two_children_get_every_option_they_are_owed() -> None:
+    """Two referrals: each child's three next best, in order of their own priorities."""
+    refs = referrals_frame([referral("C1"), referral("C2")])
+    run = run_matching(refs, placements_frame(_homes(8)), RUN_DATE, Params())
+    for child, alt in run.alternatives.groupby("child_id"):
+        assert len(alt) == 3, child
+        assert alt["extra_cost_gbp"].is_monotonic_increasing
+    mine = run.matches.set_index("child_id")["placement_id"]
+    homes = {c: set(a["placement_id"]) for c, a in run.alternatives.groupby("child_id")}
+    # the three cheapest homes other than the child's own, whoever holds them
+    for child, home in mine.items():
+        cheapest = [f"P{i}" for i in range(1, 9) if f"P{i}" != home][:3]
+        assert homes[child] == set(cheapest), child
