@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from match_builders import RUN_DATE, placement, placements_frame, referral, referrals_frame
 
-from sufficiency.config import Params
+from sufficiency.config import MatchingParams, Params
 from sufficiency.matching.report import match_report
 from sufficiency.matching.run import run_matching
 
@@ -48,3 +48,13 @@ def test_two_children_get_every_option_they_are_owed() -> None:
     for child, home in mine.items():
         cheapest = [f"P{i}" for i in range(1, 9) if f"P{i}" != home][:3]
         assert homes[child] == set(cheapest), child
+
+
+def test_no_alternatives_configured_is_not_said_to_be_no_other_home() -> None:
+    """``num_alternatives = 0`` lists none; the report must not say no other home fits."""
+    params = Params(matching=MatchingParams(num_alternatives=0))
+    refs = referrals_frame([referral("C1")])
+    run = run_matching(refs, placements_frame(_homes(3)), RUN_DATE, params)
+    assert run.alternatives.empty
+    rows = match_report(run).children
+    assert "No other home meets every rule" not in rows["why_not"].iat[0]
