@@ -10,7 +10,7 @@ from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.candidates import generate_candidates
 from sufficiency.matching.costs import pair_cost, pair_distances
 from sufficiency.matching.problem import MatchProblem
-from sufficiency.matching.rules import RULE_CODES, broken_text, rule_breaks
+from sufficiency.matching.rules import RULE_CODES, broken_text, children_conflict, rule_breaks
 from sufficiency.matching.solver import MatchResult
 from sufficiency.matching.why_not import plan_reasons
 from sufficiency.vocabulary import counted, listed
@@ -92,7 +92,7 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
                 + ". Consider a wider search or an exemption."
             )
         elif (
-            p := _nearest(prob, c, result.candidates.place[result.candidates.child == c])
+            p := _nearest(prob, c, held := result.candidates.place[result.candidates.child == c])
         ) is None:
             reason = (
                 f"{_meeting(int(num_ok[c]))} every hard rule, but none could take this "
@@ -126,6 +126,15 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
             if not kinds & {"taken", "conflict"}:  # a place is left there for this child
                 free = _free_nearest(prob, result, c, f"{near}, {near_id}", int(num_ok[c]))
                 reason, breaks = free if free is not None else (reason, breaks)
+            elif (q := _nearest(prob, c, _open_to(prob, result, c, held))) is not None:
+                # the nearest is needed, but another home has a place left for this child
+                q_id = str(prob.placements["placement_id"].iat[q])
+                free = _free_nearest(
+                    prob, result, c, f"{near} with a place left, {q_id}", int(num_ok[c])
+                )
+                if free is not None:
+                    (reason, breaks), near_id = free, q_id
+                    near_miles = float(pair_distances(prob, np.array([c]), np.array([q]))[0][0])
         row.update(
             reason=reason,
             nearest_placement_id=near_id,
@@ -134,6 +143,18 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
         )
         rows.append(row)
     return pd.DataFrame(rows, columns=list(UNPLACED_COLUMNS))
+
+
+def _open_to(prob: MatchProblem, result: MatchResult, c: int, places: np.ndarray) -> np.ndarray:
+    """Of ``places`` (each meeting every hard rule for unplaced child ``c``), those with a
+    place left for ``c`` in the plan and no child placed there who may not live with them."""
+    where = result.place_of_child
+    used = np.bincount(where[where >= 0], minlength=prob.num_placements)
+    room = _room(prob, where, used, np.full(len(places), c), places)
+    left = places[used[places] < room]
+    there = np.nonzero(np.isin(where, left))[0]
+    bad = there[children_conflict(prob, np.full(len(there), c), there)]
+    return left[~np.isin(left, where[bad])]
 
 
 def _free_nearest(
