@@ -255,7 +255,15 @@ def _children(run: MatchRun, pins: set[str]) -> pd.DataFrame:
             nxt = f"{alt['placement_id']} ({_money_words(diff)})"
             why_not = _why_not_words(alt, r)
         else:
-            nxt, why_not = "None", none_listed
+            nxt, why_not = (
+                "None",
+                (
+                    "None listed: the team pinned the child here, so the plan considers no other "
+                    "home."
+                    if pinned
+                    else none_listed
+                ),
+            )
         rows.append({
             "child_id": cid,
             "placement_id": str(r.placement_id),

@@ -10,6 +10,7 @@ was no other home.
 from __future__ import annotations
 
 from match_builders import RUN_DATE, placement, placements_frame, referral, referrals_frame
+from test_decisions import decision, decisions_frame
 
 from sufficiency.config import MatchingParams, Params
 from sufficiency.matching.report import match_report
@@ -58,3 +59,20 @@ def test_no_alternatives_configured_is_not_said_to_be_no_other_home() -> None:
     assert run.alternatives.empty
     rows = match_report(run).children
     assert "No other home meets every rule" not in rows["why_not"].iat[0]
+
+
+def test_a_pinned_child_is_not_told_no_other_home_meets_every_rule() -> None:
+    """A pin leaves the child no alternative in the plan, but other homes do meet every
+    rule: the report says the team pinned the child, not that nothing else would do."""
+    refs = referrals_frame([referral("C1"), referral("C2")])
+    run = run_matching(
+        refs,
+        placements_frame(_homes(4)),
+        RUN_DATE,
+        Params(),
+        decisions=decisions_frame([decision("C1", "P3")]),
+    )
+    rows = match_report(run).children.set_index("child_id")
+    assert run.matches.set_index("child_id").at["C1", "placement_id"] == "P3"
+    assert "No other home meets every rule" not in rows.at["C1", "why_not"]
+    assert "pinned" in rows.at["C1", "why_not"]
