@@ -124,13 +124,15 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
                     "conflict",
                 )
             if not kinds & {"taken", "conflict"}:  # a place is left there for this child
-                free = _free_nearest(prob, result, c, f"{near}, {near_id}", int(num_ok[c]))
+                free = _free_nearest(
+                    prob, result, c, f"{near}, {near_id}", int(num_ok[c]), together
+                )
                 reason, breaks = free if free is not None else (reason, breaks)
             elif (q := _nearest(prob, c, _open_to(prob, result, c, held))) is not None:
                 # the nearest is needed, but another home has a place left for this child
                 q_id = str(prob.placements["placement_id"].iat[q])
                 free = _free_nearest(
-                    prob, result, c, f"{near} with a place left, {q_id}", int(num_ok[c])
+                    prob, result, c, f"{near} with a place left, {q_id}", int(num_ok[c]), together
                 )
                 if free is not None:
                     (reason, breaks), near_id = free, q_id
@@ -158,7 +160,7 @@ def _open_to(prob: MatchProblem, result: MatchResult, c: int, places: np.ndarray
 
 
 def _free_nearest(
-    prob: MatchProblem, result: MatchResult, c: int, nearest: str, num_ok: int
+    prob: MatchProblem, result: MatchResult, c: int, nearest: str, num_ok: int, together: bool
 ) -> tuple[str, str] | None:
     """Reason and ``nearest_breaks`` for an unplaced child whose nearest suitable
     placement has a place left for the child in the plan: the child's siblings are
@@ -168,7 +170,11 @@ def _free_nearest(
     grp = prob.child_group
     kid = prob.referrals["child_id"].astype(str).to_numpy(object)
     pid = prob.placements["placement_id"].astype(str).to_numpy(object)
-    sibs = [int(s) for s in np.nonzero((grp == grp[c]) & (where >= 0))[0]] if grp[c] >= 0 else []
+    sibs = (
+        [int(s) for s in np.nonzero((grp == grp[c]) & (where >= 0))[0]]
+        if together and grp[c] >= 0
+        else []
+    )
     if sibs:
         at = sorted({f"{kid[s]} at {pid[where[s]]}" for s in sibs})
         named = listed(at)

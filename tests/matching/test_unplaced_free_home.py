@@ -4,6 +4,9 @@ sibling group, whatever holds the nearest home."""
 
 from __future__ import annotations
 
+import dataclasses
+
+import numpy as np
 from match_builders import (
     POSTCODES,
     RUN_DATE,
@@ -14,6 +17,9 @@ from match_builders import (
 )
 
 from sufficiency.config import MatchingParams, Params
+from sufficiency.matching import build_problem, solve
+from sufficiency.matching.backends import SolveStatus
+from sufficiency.matching.explain import unplaced_table
 from sufficiency.matching.run import run_matching
 
 
@@ -45,3 +51,20 @@ def test_siblings_together_is_the_reason_when_the_nearest_home_is_taken() -> Non
     assert row["nearest_placement_id"] == "PF"
     assert "siblings must stay together (A at PG and B at PG)" in row["reason"]
     assert "PF, would split the group" in row["reason"]
+
+
+def test_siblings_are_not_said_to_have_to_stay_together_when_the_policy_prefers() -> None:
+    """With ``siblings = "prefer"`` a plan not proven optimal that leaves B unplaced with
+    a free home says so; it never says the siblings must stay together."""
+    refs = referrals_frame([referral("A", sibling_group="G1"), referral("B", sibling_group="G1")])
+    plcs = placements_frame([placement("P1"), placement("P2", postcode=POSTCODES["malvern"])])
+    prob = build_problem(refs, plcs, RUN_DATE)
+    result = solve(prob, MatchingParams())
+    stopped = dataclasses.replace(
+        result, place_of_child=np.array([0, -1]), status=SolveStatus.FEASIBLE
+    )
+    (row,) = unplaced_table(prob, stopped, together=False).to_dict("records")
+    assert row["child_id"] == "B"
+    assert "must stay together" not in row["reason"]
+    assert row["nearest_breaks"] == "not_proven"
+    assert row["nearest_placement_id"] == "P2"
