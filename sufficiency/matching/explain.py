@@ -5,10 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sufficiency.config import MatchingWeights
 from sufficiency.matching.backends import SolveStatus
-from sufficiency.matching.costs import pair_distances
+from sufficiency.matching.candidates import generate_candidates
+from sufficiency.matching.costs import pair_cost, pair_distances
 from sufficiency.matching.problem import MatchProblem
-from sufficiency.matching.rules import RULE_CODES, broken_text, rule_breaks
+from sufficiency.matching.rules import RULE_CODES, broken_text, children_conflict, rule_breaks
 from sufficiency.matching.solver import MatchResult
 from sufficiency.matching.why_not import plan_reasons
 from sufficiency.vocabulary import counted, listed
@@ -90,7 +92,7 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
                 + ". Consider a wider search or an exemption."
             )
         elif (
-            p := _nearest(prob, c, result.candidates.place[result.candidates.child == c])
+            p := _nearest(prob, c, held := result.candidates.place[result.candidates.child == c])
         ) is None:
             reason = (
                 f"{_meeting(int(num_ok[c]))} every hard rule, but none could take this "
@@ -122,8 +124,19 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
                     "conflict",
                 )
             if not kinds & {"taken", "conflict"}:  # a place is left there for this child
-                free = _free_nearest(prob, result, c, f"{near}, {near_id}", int(num_ok[c]))
+                free = _free_nearest(
+                    prob, result, c, f"{near}, {near_id}", int(num_ok[c]), together
+                )
                 reason, breaks = free if free is not None else (reason, breaks)
+            elif (q := _nearest(prob, c, _open_to(prob, result, c, held))) is not None:
+                # the nearest is needed, but another home has a place left for this child
+                q_id = str(prob.placements["placement_id"].iat[q])
+                free = _free_nearest(
+                    prob, result, c, f"{near} with a place left, {q_id}", int(num_ok[c]), together
+                )
+                if free is not None:
+                    (reason, breaks), near_id = free, q_id
+                    near_miles = float(pair_distances(prob, np.array([c]), np.array([q]))[0][0])
         row.update(
             reason=reason,
             nearest_placement_id=near_id,
@@ -134,8 +147,20 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
     return pd.DataFrame(rows, columns=list(UNPLACED_COLUMNS))
 
 
+def _open_to(prob: MatchProblem, result: MatchResult, c: int, places: np.ndarray) -> np.ndarray:
+    """Of ``places`` (each meeting every hard rule for unplaced child ``c``), those with a
+    place left for ``c`` in the plan and no child placed there who may not live with them."""
+    where = result.place_of_child
+    used = np.bincount(where[where >= 0], minlength=prob.num_placements)
+    room = _room(prob, where, used, np.full(len(places), c), places)
+    left = places[used[places] < room]
+    there = np.nonzero(np.isin(where, left))[0]
+    bad = there[children_conflict(prob, np.full(len(there), c), there)]
+    return left[~np.isin(left, where[bad])]
+
+
 def _free_nearest(
-    prob: MatchProblem, result: MatchResult, c: int, nearest: str, num_ok: int
+    prob: MatchProblem, result: MatchResult, c: int, nearest: str, num_ok: int, together: bool
 ) -> tuple[str, str] | None:
     """Reason and ``nearest_breaks`` for an unplaced child whose nearest suitable
     placement has a place left for the child in the plan: the child's siblings are
@@ -145,7 +170,11 @@ def _free_nearest(
     grp = prob.child_group
     kid = prob.referrals["child_id"].astype(str).to_numpy(object)
     pid = prob.placements["placement_id"].astype(str).to_numpy(object)
-    sibs = [int(s) for s in np.nonzero((grp == grp[c]) & (where >= 0))[0]] if grp[c] >= 0 else []
+    sibs = (
+        [int(s) for s in np.nonzero((grp == grp[c]) & (where >= 0))[0]]
+        if together and grp[c] >= 0
+        else []
+    )
     if sibs:
         at = sorted({f"{kid[s]} at {pid[where[s]]}" for s in sibs})
         named = listed(at)
@@ -225,29 +254,54 @@ def _room(
     )
 
 
+def _pairs_to_rank(
+    prob: MatchProblem, result: MatchResult, num_alternatives: int, weights: MatchingWeights
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Child, placement and pair cost of the pairs to rank the alternatives from: the
+    solver's candidates, which hold each child's ``num_children`` cheapest pairs at least
+    (:func:`~.pruning.undominated`), or, on a night of so few referrals that this is
+    fewer than the proposal and its alternatives, every pair meeting the hard rules for
+    the placed children whose pairs were pruned (few children: a cheap pass)."""
+    cands, cost = result.candidates, result.pair_cost_gbp
+    held = np.bincount(cands.child, minlength=prob.num_children)
+    short = (result.place_of_child >= 0) & (held < cands.num_suitable)
+    if prob.num_children > num_alternatives or not short.any():
+        return cands.child, cands.place, cost
+    full = generate_candidates(prob, None, np.nonzero(short)[0])
+    keep = ~short[cands.child]
+    child = np.concatenate([cands.child[keep], full.child])
+    place = np.concatenate([cands.place[keep], full.place])
+    cost = np.concatenate([cost[keep], pair_cost(prob, full.child, full.place, weights)])
+    order = np.lexsort((place, child))
+    return child[order], place[order], cost[order]
+
+
 def alternatives_table(
-    prob: MatchProblem, result: MatchResult, num_alternatives: int
+    prob: MatchProblem,
+    result: MatchResult,
+    num_alternatives: int,
+    weights: MatchingWeights | None = None,
 ) -> pd.DataFrame:
     """Up to ``num_alternatives`` next-best options per placed child, by pair cost.
 
     ``extra_cost_gbp`` is how much more the option's own terms cost than the
     proposal's (sibling and capacity effects on other children are not included).
     """
-    cands, cost = result.candidates, result.pair_cost_gbp
+    weights = weights if weights is not None else MatchingWeights()
+    child, place, cost = _pairs_to_rank(prob, result, num_alternatives, weights)
     where = result.place_of_child
     used = np.bincount(where[where >= 0], minlength=prob.num_placements)
     plc = prob.placements
     rows: pd.DataFrame | list = []
-    if num_alternatives > 0 and cands.num_pairs:
-        own = where[cands.child] == cands.place
+    if num_alternatives > 0 and len(child):
+        own = where[child] == place
         base = np.zeros(prob.num_children)
-        base[cands.child[own]] = cost[own]
-        alt = (where[cands.child] >= 0) & ~own
+        base[child[own]] = cost[own]
+        alt = (where[child] >= 0) & ~own
         idx = np.nonzero(alt)[0]
-        idx = idx[cheapest_per_child(cands.child[idx], cands.place[idx], cost[idx],
-                                     num_alternatives)]  # fmt: skip
-        miles, _ = pair_distances(prob, cands.child[idx], cands.place[idx])
-        c, p = cands.child[idx], cands.place[idx]
+        idx = idx[cheapest_per_child(child[idx], place[idx], cost[idx], num_alternatives)]
+        miles, _ = pair_distances(prob, child[idx], place[idx])
+        c, p = child[idx], place[idx]
         rows = pd.DataFrame({
             "child_id": prob.referrals["child_id"].astype(str).to_numpy(object)[c],
             "rank": 0,

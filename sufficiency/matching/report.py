@@ -237,6 +237,11 @@ def _why_not_words(alt: Any, mine: Any) -> str:
 def _children(run: MatchRun, pins: set[str]) -> pd.DataFrame:
     m, alts = run.matches, run.alternatives
     school_free = float(run.summary.config.matching.weights.school_free_miles)
+    none_listed = (
+        "No other home meets every rule for this child."
+        if run.summary.config.matching.num_alternatives > 0
+        else "Not listed: the configuration asks for no other options (num_alternatives = 0)."
+    )
     first = alts[alts["rank"] == 1].set_index("child_id")
     cheaper = set(alts.loc[alts["extra_cost_gbp"] < 0, "child_id"].astype(str))
     rows = []
@@ -250,7 +255,15 @@ def _children(run: MatchRun, pins: set[str]) -> pd.DataFrame:
             nxt = f"{alt['placement_id']} ({_money_words(diff)})"
             why_not = _why_not_words(alt, r)
         else:
-            nxt, why_not = "None", "No other home meets every rule for this child."
+            nxt, why_not = (
+                "None",
+                (
+                    "None listed: the team pinned the child here, so the plan considers no other "
+                    "home."
+                    if pinned
+                    else none_listed
+                ),
+            )
         rows.append({
             "child_id": cid,
             "placement_id": str(r.placement_id),

@@ -230,9 +230,8 @@ def run_matching(
         unplaced = pd.concat([unplaced, extra], ignore_index=True)[list(unplaced.columns)]
         # counts stay whole numbers (blank for a child set aside), not "3.00"
         unplaced[counts] = unplaced[counts].astype("Int64")
-    alternatives = add_why_not(
-        prob, result, alternatives_table(prob, result, mp.num_alternatives), together, mp.weights
-    )
+    table = alternatives_table(prob, result, mp.num_alternatives, mp.weights)
+    alternatives = add_why_not(prob, result, table, together, mp.weights)
     stages.lap("explanations")
     # the solver's own stages in its place, in the order they ran
     timing = stages.as_dict()

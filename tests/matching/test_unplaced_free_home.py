@@ -1,0 +1,70 @@
+"""An unplaced child's reason never says every suitable home is needed for others when
+one has a place left for them: with ``siblings = "together"`` the real reason is the
+sibling group, whatever holds the nearest home."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from match_builders import (
+    POSTCODES,
+    RUN_DATE,
+    placement,
+    placements_frame,
+    referral,
+    referrals_frame,
+)
+
+from sufficiency.config import MatchingParams, Params
+from sufficiency.matching import build_problem, solve
+from sufficiency.matching.backends import SolveStatus
+from sufficiency.matching.explain import unplaced_table
+from sufficiency.matching.run import run_matching
+
+
+def test_siblings_together_is_the_reason_when_the_nearest_home_is_taken() -> None:
+    """A and B take the two places at PG; their sibling C cannot join them. The nearest
+    home to C, PN, is taken by D (the only home with pets, which D must have), but PF
+    has a place left: C is unplaced because the group must stay together, not because
+    every home is needed for other children."""
+    refs = referrals_frame([
+        referral("A", sibling_group="G1"),
+        referral("B", sibling_group="G1"),
+        referral("C", sibling_group="G1"),
+        referral("D", pets="must"),
+    ])  # fmt: skip
+    plcs = placements_frame([
+        placement("PG", vacancies=2, current_children=1, current_ages=(5,),
+                  postcode=POSTCODES["bromsgrove"]),
+        placement("PN", has_pets=True, postcode=POSTCODES["near"]),
+        placement("PF", postcode=POSTCODES["malvern"]),
+    ])  # fmt: skip
+    params = Params(matching=MatchingParams(siblings="together"))
+    run = run_matching(refs, plcs, RUN_DATE, params)
+    where = dict(zip(run.matches["child_id"], run.matches["placement_id"], strict=True))
+    assert where == {"A": "PG", "B": "PG", "D": "PN"}
+    (row,) = run.unplaced.to_dict("records")
+    assert row["child_id"] == "C"
+    assert "each is needed for other children" not in row["reason"]
+    assert row["nearest_breaks"] == "siblings_together"
+    assert row["nearest_placement_id"] == "PF"
+    assert "siblings must stay together (A at PG and B at PG)" in row["reason"]
+    assert "PF, would split the group" in row["reason"]
+
+
+def test_siblings_are_not_said_to_have_to_stay_together_when_the_policy_prefers() -> None:
+    """With ``siblings = "prefer"`` a plan not proven optimal that leaves B unplaced with
+    a free home says so; it never says the siblings must stay together."""
+    refs = referrals_frame([referral("A", sibling_group="G1"), referral("B", sibling_group="G1")])
+    plcs = placements_frame([placement("P1"), placement("P2", postcode=POSTCODES["malvern"])])
+    prob = build_problem(refs, plcs, RUN_DATE)
+    result = solve(prob, MatchingParams())
+    stopped = dataclasses.replace(
+        result, place_of_child=np.array([0, -1]), status=SolveStatus.FEASIBLE
+    )
+    (row,) = unplaced_table(prob, stopped, together=False).to_dict("records")
+    assert row["child_id"] == "B"
+    assert "must stay together" not in row["reason"]
+    assert row["nearest_breaks"] == "not_proven"
+    assert row["nearest_placement_id"] == "P2"
