@@ -321,18 +321,24 @@ async def _not_found(request: Request, _exc: Exception) -> Response:
 
 async def _server_error(request: Request, _exc: Exception) -> Response:
     """A fault in the application: the house page with a sentence, never the details
-    (the server's log has the traceback)."""
-    from sufficiency.web.framework import error_page
+    (the server's log has the traceback). Starlette answers a fault outside every
+    middleware, so the security headers are added here."""
+    from sufficiency.web.framework import SECURITY_HEADERS, error_page
 
-    return error_page(
+    web = request.app.state.web
+    page = error_page(
         request,
-        request.app.state.web,
+        web,
         None,
         500,
         "Something went wrong",
         "This page could not be shown because of a fault in the application. The server's "
         "log has the details; try again, and tell your administrator if it happens again.",
     )
+    page.headers.update(SECURITY_HEADERS)
+    if web.secure_cookies:
+        page.headers["strict-transport-security"] = "max-age=31536000"
+    return page
 
 
 async def _not_allowed(request: Request, _exc: Exception) -> Response:

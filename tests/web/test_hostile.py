@@ -1,0 +1,48 @@
+"""Hostile and unlucky input against the live application, over HTTP: a fault's page
+keeps the security headers, scenario names that look like formulas, a workbook whose
+declared size is huge, and uploads left waiting."""
+
+from __future__ import annotations
+
+import pytest
+
+from sufficiency.config import WebParams
+from sufficiency.store import RunStore
+from sufficiency.web.app import create_app
+from sufficiency.web.framework import SECURITY_HEADERS
+from tests.web.conftest import Site, _Keep, _serve
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def own_site(tmp_path_factory):
+    """A site with a store of its own (the runs recorded here would be the latest of
+    their kind on the shared site)."""
+    tmp = tmp_path_factory.mktemp("hostile")
+    url = f"sqlite:///{tmp / 'runs.sqlite'}"
+    store = RunStore(url)
+    app = create_app(store, WebParams(data_dir=str(tmp / "data")))
+    server, thread, address = _serve(app)
+    site = Site(address, store, url, tmp, {}, _Keep(), server, app)
+    site.add("finance", "finance")
+    yield site
+    server.should_exit = True
+    thread.join(10)
+    store.close()
+
+
+def test_a_fault_page_keeps_the_security_headers(own_site):
+    """Starlette answers a fault (500) outside every middleware: the page had no content
+    security policy, no ``no-store`` and no framing rule, unlike every other page."""
+    folder = own_site.out / "spend-damaged"
+    folder.mkdir()
+    (folder / "spend_years.csv").write_text("financial_year\n2026-27\n")
+    run_id = own_site.store.start("spend", {})
+    own_site.store.finish(run_id, succeeded=True, out_dir=folder,
+                          outputs={"spend_years.csv": folder / "spend_years.csv"})  # fmt: skip
+    r = own_site.client("finance").get("/spend")
+    assert r.status_code == 500 and "Something went wrong" in r.text
+    assert "Traceback" not in r.text
+    for name, value in SECURITY_HEADERS.items():
+        assert r.headers.get(name) == value, name
