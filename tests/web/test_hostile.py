@@ -5,12 +5,13 @@ declared size is huge, and uploads left waiting."""
 from __future__ import annotations
 
 import pytest
+from markupsafe import escape
 
 from sufficiency.config import WebParams
 from sufficiency.store import RunStore
 from sufficiency.web.app import create_app
 from sufficiency.web.framework import SECURITY_HEADERS
-from tests.web.conftest import Site, _Keep, _serve
+from tests.web.conftest import Site, _Keep, _serve, csrf
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -46,3 +47,29 @@ def test_a_fault_page_keeps_the_security_headers(own_site):
     assert "Traceback" not in r.text
     for name, value in SECURITY_HEADERS.items():
         assert r.headers.get(name) == value, name
+
+
+def _scenario_form(token: str, name: str) -> dict[str, str]:
+    return {"csrftoken": token, "name": name, "description": "", "entries_pct": "10",
+            "step_from": "external_residential", "step_to": "in_house_foster",
+            "step_per_month": "", "step_start": "1", "step_end": "", "shift_from": "ifa_foster",
+            "shift_to": "in_house_foster", "shift_pct": ""}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["Save $2m and $3m", r"Plan $\notacommand{$ x"])
+def test_a_scenario_name_with_dollar_signs_is_drawn_as_typed(site, forecast_run, name):
+    """A scenario's name labels its dashed line in the chart. matplotlib read text between
+    two dollar signs as TeX: "Save $2m and $3m" was drawn "Save 2mand3m" in italics, and
+    a name it could not parse made the run's page a fault (500) every time it was opened."""
+    c = site.client("commissioner")
+    r = c.post("/scenarios/new", data=_scenario_form(csrf(c), name))
+    assert r.status_code == 303, r.text
+    r = c.post(r.headers["location"] + "/run", data={"csrftoken": csrf(c)})
+    assert r.status_code == 303
+    for _ in range(12):  # the page waits up to 20 s for the run, then says "Still running"
+        page = c.get(r.headers["location"], timeout=60)
+        if "Still running" not in page.text:
+            break
+    assert page.status_code == 200, page.text[:300]
+    legend = f"{escape(name)} (P50)</text>"  # svg.fonttype "none": labels are SVG text
+    assert legend in page.text
