@@ -4,6 +4,14 @@ declared size is huge, and uploads left waiting."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
 import pytest
 from markupsafe import escape
 
@@ -11,7 +19,7 @@ from sufficiency.config import WebParams
 from sufficiency.store import RunStore
 from sufficiency.web.app import create_app
 from sufficiency.web.framework import SECURITY_HEADERS
-from tests.web.conftest import Site, _Keep, _serve, csrf
+from tests.web.conftest import Site, _Keep, _serve, csrf, sign_in
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -73,3 +81,41 @@ def test_a_scenario_name_with_dollar_signs_is_drawn_as_typed(site, forecast_run,
     assert page.status_code == 200, page.text[:300]
     legend = f"{escape(name)} (P50)</text>"  # svg.fonttype "none": labels are SVG text
     assert legend in page.text
+
+
+def test_sufficiency_serve_logs_refusals_by_user_and_role(tmp_path):
+    """`sufficiency serve` configured uvicorn's loggers only, so the application's own
+    INFO lines (a refusal by user name and role, a failed sign-in, an upload checked or
+    accepted) went nowhere: the log docs/web.md describes was empty."""
+    store_url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    store = RunStore(store_url)
+    site = Site("", store, store_url, tmp_path, {}, _Keep(), None, None)  # type: ignore[arg-type]
+    site.add("finance", "finance")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from sufficiency.cli import main; main()", "serve",
+         "--store", store_url, "--port", str(port)],
+        stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        site.url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(site.url + "/sign-in", timeout=5)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and server.poll() is None, "no server"
+                time.sleep(0.2)
+        c = site.client("finance")
+        assert c.get("/matching/children/R001").status_code == 403
+        assert sign_in(site.client(), "finance", "not the password", "000000").status_code == 401
+    finally:
+        server.terminate()
+        _out, err = server.communicate(timeout=30)
+        store.close()
+    assert "refused: finance (finance) GET /matching/children/R001" in err, err
+    assert "failed sign-in" in err
