@@ -4,6 +4,7 @@ declared size is huge, and uploads left waiting."""
 
 from __future__ import annotations
 
+import io
 import os
 import socket
 import subprocess
@@ -119,3 +120,43 @@ def test_sufficiency_serve_logs_refusals_by_user_and_role(tmp_path):
         store.close()
     assert "refused: finance (finance) GET /matching/children/R001" in err, err
     assert "failed sign-in" in err
+
+
+def _huge_declared_workbook(csv_path: Path) -> bytes:
+    """The table of ``csv_path`` as a workbook with one stray cell in its last cell
+    (XFD1048576): tens of KB, declaring 16,384 columns by 1,048,576 rows."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for line in csv_path.read_text(encoding="utf-8").splitlines():
+        ws.append(line.split(","))
+    ws["XFD1048576"] = "x"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_a_small_workbook_declaring_a_huge_sheet_is_read_as_found(site, sample_dir):
+    """A 903 history whose 2026 header table is a 52 KB workbook with a cell in XFD1048576.
+    openpyxl padded every row to the size the sheet declares, and the check read them
+    all: gigabytes of memory (MemoryError at 3 GB, else the server was killed) before
+    the administrator saw a word. It is read as found: the table, the stray cell beyond
+    the header's columns ignored as ever."""
+    files = [(f"{p.parent.name}/{p.name}", p.read_bytes())
+             for p in sorted((sample_dir / "ssda903").rglob("*.csv"))
+             if p.relative_to(sample_dir / "ssda903") != Path("2026/header.csv")]  # fmt: skip
+    book = _huge_declared_workbook(sample_dir / "ssda903" / "2026" / "header.csv")
+    assert len(book) < 100_000
+    files.append(("2026/header.xlsx", book))
+    admin = site.client("admin")
+    started = time.monotonic()
+    sent = [("files", (n, b, "application/octet-stream")) for n, b in files]
+    r = admin.post("/admin/uploads", data={"csrftoken": csrf(admin), "kind": "history"},
+                   files=sent)  # fmt: skip
+    assert time.monotonic() - started < 60
+    assert r.status_code == 200, r.text[:2000]
+    assert "read as 903 history (collection years ending" in r.text
+    upload = r.text.split('action="/admin/uploads/')[1].split("/")[0]
+    assert admin.post(f"/admin/uploads/{upload}/discard",
+                      data={"csrftoken": csrf(admin)}).status_code == 303  # fmt: skip
