@@ -30,6 +30,7 @@ from sufficiency.config import WebParams
 from sufficiency.errors import Problem
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, atomic_path, ensure_private_dir, sha256_file
 from sufficiency.io.ssda903_scan import TABLE_SUFFIXES
+from sufficiency.io.tables import XLSX_SUFFIXES
 from sufficiency.validate import ValidationReport, validate_paths
 
 #: What can be uploaded: its words, and its name in the data folder.
@@ -220,6 +221,7 @@ def stage(
                 problems.append(_problem(safe, str(exc)))
     if kind != "history" and len(saved) > 1:
         problems.append(_problem(saved[1][0], "send one file at a time"))
+    problems += _workbooks_too_large(root, saved, params.max_upload_mb * 4)
     if not saved and not problems:
         problems.append(_problem(KINDS[kind][1], "no file was sent: choose a file first"))
     report = ValidationReport((), ())
@@ -281,6 +283,26 @@ def _unzip(
                 break
             except (zipfile.BadZipFile, OSError, ValueError):
                 problems.append(_problem(where, "cannot be unpacked: the zip is damaged"))
+    return problems
+
+
+def _workbooks_too_large(root: Path, saved: list[tuple[str, int]], limit_mb: int) -> list[Problem]:
+    """An error for each workbook that unpacks to more than ``limit_mb``: an XLSX is a zip,
+    and one of 2.4 MB unpacking to 760 MB of cells kept the check busy for minutes."""
+    problems = []
+    for name, _size in saved:
+        if Path(name).suffix.lower() not in XLSX_SUFFIXES:
+            continue
+        try:
+            with zipfile.ZipFile(root / name) as book:
+                unpacked = sum(i.file_size for i in book.infolist())
+        except (zipfile.BadZipFile, OSError):
+            continue  # the check says it is not a readable workbook
+        if unpacked > limit_mb * 1024 * 1024:
+            mb = f"{unpacked / 2**20:,.0f}"
+            problems.append(_problem(name, f"unpacks to {mb} MB, more than the {limit_mb:,} MB "
+                                     "an upload may unpack to: is it the right workbook? Save "
+                                     "it as CSV, or send it in parts"))  # fmt: skip
     return problems
 
 

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -160,3 +161,46 @@ def test_a_small_workbook_declaring_a_huge_sheet_is_read_as_found(site, sample_d
     upload = r.text.split('action="/admin/uploads/')[1].split("/")[0]
     assert admin.post(f"/admin/uploads/{upload}/discard",
                       data={"csrftoken": csrf(admin)}).status_code == 303  # fmt: skip
+
+
+def _dense_workbook(rows: int) -> bytes:
+    """A workbook of ``rows`` rows of 50 cells, its sheet written directly: a few hundred
+    KB that unpack to ``rows`` times 750 bytes (a zip bomb's shape)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append([f"C{j}" for j in range(50)])
+    plain = io.BytesIO()
+    wb.save(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:  # fmt: skip
+        for info in src.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                book.writestr(info, src.read(info.filename))
+                continue
+            with book.open("xl/worksheets/sheet1.xml", "w") as sheet:
+                sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/'
+                            b'spreadsheetml/2006/main"><sheetData>')  # fmt: skip
+                sheet.write(b"<row>" + b"".join(b'<c t="inlineStr"><is><t>C%d</t></is></c>'
+                                                % j for j in range(50)) + b"</row>")  # fmt: skip
+                sheet.write((b"<row>" + b"<c><v>1</v></c>" * 50 + b"</row>") * rows)
+                sheet.write(b"</sheetData></worksheet>")
+    return out.getvalue()
+
+
+def test_a_workbook_unpacking_to_far_more_than_the_upload_limit_is_refused(site):
+    """An XLSX is a zip: one of 2.4 MB unpacking to 760 MB (a million rows of 50 cells)
+    kept the upload's check busy for over five minutes. A workbook may unpack to four
+    times the upload limit, as a zip may; past that it is an error naming the file."""
+    book = _dense_workbook(16_000)  # about 12 MB unpacked; the site's limit is 2 MB x 4
+    assert len(book) < 500_000
+    admin = site.client("admin")
+    started = time.monotonic()
+    sent = [("files", ("2026/episodes.xlsx", book, "application/octet-stream"))]
+    r = admin.post("/admin/uploads", data={"csrftoken": csrf(admin), "kind": "history"},
+                   files=sent)  # fmt: skip
+    assert time.monotonic() - started < 30
+    assert r.status_code == 422
+    assert "2026/episodes.xlsx" in r.text
+    assert "unpacks to 12 MB, more than the 8 MB an upload may unpack to" in r.text
