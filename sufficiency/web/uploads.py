@@ -184,7 +184,7 @@ def stage(
     """
     if kind not in KINDS:
         raise UploadError("choose what the upload is: 903 history, referrals or register")
-    _sweep(now)
+    sweep(now)
     now = now or dt.datetime.now(dt.UTC)
     upload_id = secrets.token_urlsafe(18)
     folder = Path(tempfile.gettempdir()) / (_PREFIX + upload_id)
@@ -245,6 +245,8 @@ def stage(
     fd = os.open(folder / "manifest.json", os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         json.dump(manifest, out)
+    if not staged.ok:  # it can only be thrown away: its files (children's records) go now
+        shutil.rmtree(root)
     return staged
 
 
@@ -411,8 +413,9 @@ def _swap_folder(source: Path, target: Path, upload_id: str) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _sweep(now: dt.datetime | None = None) -> None:
-    """Throw away this user's staged uploads older than :data:`STAGED_HOURS`."""
+def sweep(now: dt.datetime | None = None) -> None:
+    """Throw away staged uploads older than :data:`STAGED_HOURS` (this process's user's);
+    run by each upload and each look at the Uploads page."""
     limit = (now or dt.datetime.now(dt.UTC)).timestamp() - STAGED_HOURS * 3600
     for folder in Path(tempfile.gettempdir()).glob(_PREFIX + "*"):
         try:

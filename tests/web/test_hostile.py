@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -204,3 +205,36 @@ def test_a_workbook_unpacking_to_far_more_than_the_upload_limit_is_refused(site)
     assert r.status_code == 422
     assert "2026/episodes.xlsx" in r.text
     assert "unpacks to 12 MB, more than the 8 MB an upload may unpack to" in r.text
+
+
+def test_uploads_do_not_linger_in_the_staging_folder(site, sample_dir):
+    """An upload with errors can only be thrown away, yet its files (children's records)
+    stayed in the system's temporary folder until someone uploaded again more than two
+    hours later; an upload left waiting stayed there too if nobody uploaded again. Now
+    the files of an upload with errors go as soon as it is checked, and an upload older
+    than two hours goes when anyone opens the Uploads page."""
+    admin = site.client("admin")
+    lines = (sample_dir / "referrals.csv").read_text().splitlines(keepends=True)
+    fields = lines[2].split(",")
+    fields[1] = "31/02/2015"  # no such date of birth
+    broken = "".join([*lines[:2], ",".join(fields), *lines[3:]]).encode()
+    r = admin.post("/admin/uploads", data={"csrftoken": csrf(admin), "kind": "referrals"},
+                   files=[("files", ("referrals.csv", broken, "text/csv"))])  # fmt: skip
+    assert r.status_code == 422 and "Throw it away" in r.text
+    upload = r.text.split('action="/admin/uploads/')[1].split("/")[0]
+    folder = Path(tempfile.gettempdir()) / f"sufficiency-upload-{upload}"
+    assert folder.is_dir() and not [p for p in folder.rglob("*") if p.name != "manifest.json"]
+    r = admin.post(f"/admin/uploads/{upload}/discard", data={"csrftoken": csrf(admin)})
+    assert r.status_code == 303 and not folder.exists()
+
+    good = (sample_dir / "referrals.csv").read_bytes()
+    r = admin.post("/admin/uploads", data={"csrftoken": csrf(admin), "kind": "referrals"},
+                   files=[("files", ("referrals.csv", good, "text/csv"))])  # fmt: skip
+    assert r.status_code == 200
+    upload = r.text.split('action="/admin/uploads/')[1].split("/")[0]
+    folder = Path(tempfile.gettempdir()) / f"sufficiency-upload-{upload}"
+    assert (folder / "files" / "referrals.csv").is_file()
+    three_hours_ago = time.time() - 3 * 3600
+    os.utime(folder, (three_hours_ago, three_hours_ago))
+    assert admin.get("/admin/uploads").status_code == 200
+    assert not folder.exists()
