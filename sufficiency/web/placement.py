@@ -4,7 +4,8 @@ Tonight's proposals are the latest successful matching run in the store. The pag
 the run's 8am match report (``match_report.xlsx``, the sheets the team already knows)
 from the output folder the store recorded, after checking each file's SHA-256 against
 the store, so a page shows exactly what the run wrote. Children are named by ID only;
-every view of a child's page and every decision goes into the audit trail.
+every view of a child's page, of tonight's list, of what changed and of the decisions,
+and every decision, goes into the audit trail.
 """
 
 from __future__ import annotations
@@ -181,6 +182,9 @@ def proposals(ctx: Ctx) -> Response:
     in_force = decisions_in_force(ctx.store)
     rows = _none_blank(t.children).to_dict("records")
     unplaced = _none_blank(t.not_placed).to_dict("records")
+    audit(ctx.store, ctx.username, "view_matching", run_id=t.run_id,
+          detail=f"opened tonight's proposals of matching run {t.run_id} "
+          f"({len(t.child_ids())} children)")  # fmt: skip
     state = rerun.current(ctx.store)
     return render(
         ctx,
@@ -312,7 +316,10 @@ def decisions(ctx: Ctx) -> Response:
         last = tonight(ctx.store).last_run
     except NoRun:
         last = None
-    return render(ctx, "decisions.html", decisions=decisions_in_force(ctx.store), last_run=last)
+    in_force = decisions_in_force(ctx.store)
+    audit(ctx.store, ctx.username, "view_decisions",
+          detail=f"opened the decisions in force ({len(in_force)})")  # fmt: skip
+    return render(ctx, "decisions.html", decisions=in_force, last_run=last)
 
 
 def changes(ctx: Ctx) -> Response:
@@ -334,6 +341,9 @@ def changes(ctx: Ctx) -> Response:
     after, before = runs[0], runs[1]
     rows = ctx.store.diff(int(before["id"]), int(after["id"]))
     summary = ctx.store.get(int(after["id"]))["summary"] or {}
+    audit(ctx.store, ctx.username, "view_changes", run_id=int(after["id"]),
+          detail=f"opened what changed from matching run {before['id']} to {after['id']} "
+          f"({len(rows)} row(s))")  # fmt: skip
     return render(
         ctx,
         "changes.html",

@@ -182,3 +182,47 @@ def test_cookies_and_headers(site):
     session = [v for k, v in r.headers.multi_items() if k == "set-cookie" and "sufficiency=" in v]
     assert session and "httponly" in session[0].lower() and "samesite=strict" in session[0].lower()
     assert "Max-Age=1800" in session[0]
+
+
+def test_views_of_the_lists_of_children_are_audited(site):
+    """Tonight's list names every referred child with their proposed home, and the
+    Decisions page every decision by child: child-level data, yet only a child's own
+    page was in the audit trail, so who read the whole list was not known."""
+    c = site.client("placement")
+    assert c.get("/matching").status_code == 200
+    seen = audit_trail(site.store, action="view_matching")
+    assert seen and seen[0].username == "placement" and seen[0].run_id
+    assert "opened tonight's proposals of matching run" in (seen[0].detail or "")
+    assert c.get("/decisions").status_code == 200
+    seen = audit_trail(site.store, action="view_decisions")
+    assert seen and seen[0].username == "placement"
+    # refused roles leave no view in the trail
+    before = len(audit_trail(site.store, limit=100_000, action="view_matching"))
+    assert site.client("finance").get("/matching").status_code == 403
+    assert len(audit_trail(site.store, limit=100_000, action="view_matching")) == before
+
+
+def test_a_view_of_what_changed_is_audited(tmp_path):
+    """The "What changed" page lists each child whose proposal changed, and why."""
+    from sufficiency.config import WebParams
+    from sufficiency.store import RunStore
+    from sufficiency.web.app import create_app
+    from tests.web.conftest import Site, _Keep, _serve, run_match
+
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    run_match(url, tmp_path / "first")
+    run_match(url, tmp_path / "second")
+    store = RunStore(url)
+    server, thread, address = _serve(create_app(store, WebParams()))
+    try:
+        site = Site(address, store, url, tmp_path, {}, _Keep(), server, None)
+        site.add("placement", "placement")
+        r = site.client("placement").get("/matching/changes")
+        assert r.status_code == 200
+        seen = audit_trail(store, action="view_changes")
+        assert seen and seen[0].username == "placement" and seen[0].run_id
+        assert "opened what changed from matching run 1 to 2" in (seen[0].detail or "")
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        store.close()
