@@ -85,7 +85,11 @@ def sign_in_post(ctx: Ctx) -> Response:
     username = ctx.form.get("username", "")[:200]
     result = sign_in(ctx.store, username, ctx.form.get("password", ""), ctx.form.get("code", ""))
     if result.account is None:
-        audit(ctx.store, username.strip() or None, "sign_in_failed")
+        # A name nobody has is not recorded: it may be a password typed in the wrong box,
+        # and the audit trail is read by administrators.
+        known = get_user(ctx.store, username.strip()) if username.strip() else None
+        audit(ctx.store, known.username if known else None, "sign_in_failed",
+              detail=None if known else "a user name nobody has (not recorded)")  # fmt: skip
         log.info("failed sign-in")
         return render(
             ctx,

@@ -226,3 +226,19 @@ def test_a_view_of_what_changed_is_audited(tmp_path):
         server.should_exit = True
         thread.join(10)
         store.close()
+
+
+def test_a_failed_sign_in_does_not_record_what_was_typed_as_the_user_name(site):
+    """People type their password in the user name box; every failed sign-in was recorded
+    under the name typed, so the audit trail (read by administrators) kept the password."""
+    typed = "my secret password 42"
+    r = sign_in(site.client(), typed, "anything at all", "123456")
+    assert r.status_code == 401
+    trail = audit_trail(site.store, limit=100_000)
+    assert not [e for e in trail if typed in (e.username or "") + (e.detail or "")]
+    failed = audit_trail(site.store, action="sign_in_failed")
+    assert failed[0].username is None and "nobody has" in (failed[0].detail or "")
+    # a known account's failures are still recorded under its name
+    name = site.add("mistyped", "finance")
+    assert sign_in(site.client(), name, "wrong password!!", "123456").status_code == 401
+    assert audit_trail(site.store, action="sign_in_failed")[0].username == name
