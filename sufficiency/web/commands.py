@@ -51,6 +51,14 @@ def serve(store_url: str | None, host: str, port: int, config_path: Path | None)
         )
     app = create_app(store, params, host=host, warm=True)
     app.state.general = full.general  # uploads are checked with the authority's code
+    if not app.state.web.secure_cookies:
+        click.echo(
+            f"Cookies are not marked Secure (serving on {host}, [web] secure_cookies = "
+            f'"{params.secure_cookies}"). Behind an HTTPS reverse proxy, set secure_cookies '
+            '= "always" in the configuration\'s [web] section, or sessions can be sent '
+            "over plain HTTP.",
+            err=True,
+        )
     click.echo(f"Serving on http://{host}:{port}/ (stop with Ctrl+C)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False,
                 server_header=False, log_config=log_config())  # fmt: skip

@@ -122,6 +122,8 @@ def test_sufficiency_serve_logs_refusals_by_user_and_role(tmp_path):
         store.close()
     assert "refused: finance (finance) GET /matching/children/R001" in err, err
     assert "failed sign-in" in err
+    # the documented deployment, 127.0.0.1 behind an HTTPS proxy, is told to make cookies Secure
+    assert 'set secure_cookies = "always"' in err
 
 
 def _huge_declared_workbook(csv_path: Path) -> bytes:
