@@ -1,6 +1,7 @@
 """The application: middleware (security headers, CSRF, signed session), routes, sign-in.
 
-Middleware, outermost first: :class:`~.framework.SecurityHeaders`; asgi-csrf (a signed
+Middleware, outermost first: :class:`~.framework.SecurityHeaders`;
+:class:`~.framework.BodyLimit` (413 for a form's body over 1 MB); asgi-csrf (a signed
 double-submit token on every POST, checked before the request reaches a handler, even
 without a cookie); Starlette's ``SessionMiddleware`` (a signed, HttpOnly, SameSite cookie
 that expires after the idle timeout). Routes are :class:`~.framework.Page` objects, each
@@ -45,6 +46,7 @@ from sufficiency.web.auth import sign_in
 from sufficiency.web.framework import (
     PUBLIC,
     SIGNED_IN,
+    BodyLimit,
     Ctx,
     Page,
     SecurityHeaders,
@@ -277,6 +279,7 @@ def create_app(
         routes=ROUTES,
         middleware=[
             Middleware(SecurityHeaders, hsts=secure),
+            Middleware(BodyLimit, is_upload=_upload_form),
             Middleware(
                 asgi_csrf,
                 signing_secret=secret,
