@@ -410,13 +410,20 @@ _TOO_LARGE = (
 )
 
 
+_NOT_A_FORM = (
+    b"<!DOCTYPE html><html lang=en-GB><title>Not sent right</title><h1>Not sent right</h1>"
+    b"<p>The form could not be read. Go back, reload the page and try again.</p></html>"
+)
+
+
 class _TooLarge(Exception):
     """A request body went past :data:`MAX_FORM_BYTES` as it arrived."""
 
 
 class BodyLimit:
     """ASGI middleware answering 413 to a request body over :data:`MAX_FORM_BYTES`, by its
-    Content-Length before anything is read, or as it arrives when sent without one.
+    Content-Length before anything is read, or as it arrives when sent without one; and
+    400 to a multipart body where no upload is expected.
 
     asgi-csrf reads a form's whole body into memory (by repeated concatenation) before
     any sign-in or role check: a 100 MB POST to the sign-in page, from anyone, took 13 s
@@ -430,9 +437,15 @@ class BodyLimit:
         if scope["type"] != "http" or self.is_upload(scope):
             await self.app(scope, receive, send)
             return
-        length = dict(scope.get("headers", [])).get(b"content-length", b"")
+        headers = dict(scope.get("headers", []))
+        length = headers.get(b"content-length", b"")
         if length.isdigit() and int(length) > MAX_FORM_BYTES:
-            await _send_too_large(send)
+            await _send_refusal(send, 413, _TOO_LARGE)
+            return
+        if headers.get(b"content-type", b"").lower().startswith(b"multipart/"):
+            # no form here but an upload is multipart, and asgi-csrf 0.11 fails on one
+            # (simonw/asgi-csrf#38): a fault and a traceback for any such POST
+            await _send_refusal(send, 400, _NOT_A_FORM)
             return
         received, started = 0, False
 
@@ -454,10 +467,10 @@ class BodyLimit:
             await self.app(scope, counted, watched)
         except _TooLarge:
             if not started:
-                await _send_too_large(send)
+                await _send_refusal(send, 413, _TOO_LARGE)
 
 
-async def _send_too_large(send: Any) -> None:
+async def _send_refusal(send: Any, status: int, body: bytes) -> None:
     headers = [(b"content-type", b"text/html; charset=utf-8"), (b"connection", b"close")]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
-    await send({"type": "http.response.body", "body": _TOO_LARGE})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -264,3 +264,17 @@ def test_a_huge_form_is_refused_before_it_is_read(site):
     r = site.client().post("/sign-in", content=chunks(), headers=form)
     assert r.status_code == 413
     assert sign_in(site.client(), "placement", PASSWORD, site.code("placement")).status_code == 303
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data",
+                                          "multipart/form-data; boundary=x"])  # fmt: skip
+def test_a_multipart_post_where_no_upload_is_expected_is_refused_in_a_sentence(site, content_type):
+    """asgi-csrf 0.11 cannot read a multipart form (simonw/asgi-csrf#38): any multipart
+    POST but an upload, from anyone, was a fault (500) with a traceback in the log."""
+    c = site.client()
+    body = b"csrftoken=" + csrf(c).encode()
+    r = c.post("/sign-in", content=body, headers={"content-type": content_type})
+    assert r.status_code == 400 and "Not sent right" in r.text
+    r = site.client("placement").post("/matching/rerun", content=body,
+                                      headers={"content-type": content_type})  # fmt: skip
+    assert r.status_code == 400
