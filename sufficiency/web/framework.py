@@ -131,6 +131,8 @@ class Page(Route):
 
 #: The most files one upload may hold (a 903 folder has three tables a year).
 MAX_FILES = 200
+#: The largest number in a URL (``{id:int}``) a database integer can hold.
+MAX_ID = 2**63 - 1
 
 
 def _guard(
@@ -170,6 +172,9 @@ def _guard(
                     f"Your role ({user.role}) cannot use this page. "
                     "Ask an administrator if you need it.",
                 )
+        if any(isinstance(v, int) and v > MAX_ID for v in request.path_params.values()):
+            # no row has such a number: the database would refuse it (a fault, not a 404)
+            return error_page(request, web, user, 404, "Not found", "There is no such page.")
         form: dict[str, str] = {}
         files: list[tuple[str, UploadFile]] = []
         if request.method == "POST":
@@ -416,6 +421,9 @@ _NOT_A_FORM = (
 )
 
 
+FORM_TYPE = b"application/x-www-form-urlencoded"
+
+
 class _TooLarge(Exception):
     """A request body went past :data:`MAX_FORM_BYTES` as it arrived."""
 
@@ -423,7 +431,7 @@ class _TooLarge(Exception):
 class BodyLimit:
     """ASGI middleware answering 413 to a request body over :data:`MAX_FORM_BYTES`, by its
     Content-Length before anything is read, or as it arrives when sent without one; and
-    400 to a multipart body where no upload is expected.
+    400 to a multipart body where no upload is expected, or a form that is not UTF-8.
 
     asgi-csrf reads a form's whole body into memory (by repeated concatenation) before
     any sign-in or role check: a 100 MB POST to the sign-in page, from anyone, took 13 s
@@ -447,6 +455,28 @@ class BodyLimit:
             # (simonw/asgi-csrf#38): a fault and a traceback for any such POST
             await _send_refusal(send, 400, _NOT_A_FORM)
             return
+        if headers.get(b"content-type", b"").lower().startswith(FORM_TYPE):
+            # read here (at most 1 MB), and refused unless UTF-8: asgi-csrf decodes it
+            # without a fallback, so a byte such as 0xff was a fault (500) for anyone
+            body, messages, more = b"", [], True
+            while more:
+                message = await receive()
+                messages.append(message)
+                body += message.get("body", b"")
+                more = message.get("more_body", False) and message["type"] == "http.request"
+                if len(body) > MAX_FORM_BYTES:
+                    await _send_refusal(send, 413, _TOO_LARGE)
+                    return
+            try:
+                body.decode("utf-8")
+            except UnicodeDecodeError:
+                await _send_refusal(send, 400, _NOT_A_FORM)
+                return
+
+            async def replay() -> Any:
+                return messages.pop(0) if messages else await receive()
+
+            receive = replay
         received, started = 0, False
 
         async def counted() -> Any:

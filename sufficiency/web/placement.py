@@ -408,5 +408,5 @@ ROUTES = [
     Page("/matching/children/{child_id}", child, roles=PLACEMENT),
     Page("/matching/children/{child_id}/decisions", decide, roles=PLACEMENT, methods=("POST",)),
     Page("/decisions", decisions, roles=PLACEMENT),
-    Page("/decisions/{decision_id}/withdraw", withdraw, roles=PLACEMENT, methods=("POST",)),
+    Page("/decisions/{decision_id:int}/withdraw", withdraw, roles=PLACEMENT, methods=("POST",)),
 ]

@@ -278,3 +278,28 @@ def test_a_multipart_post_where_no_upload_is_expected_is_refused_in_a_sentence(s
     r = site.client("placement").post("/matching/rerun", content=body,
                                       headers={"content-type": content_type})  # fmt: skip
     assert r.status_code == 400
+
+
+def test_a_form_that_is_not_utf8_or_a_number_too_large_for_the_database_is_no_fault(site):
+    """A form body with a byte such as 0xff made asgi-csrf fail to decode it (500, for
+    anyone, before sign-in), and a number in a URL past what a database integer holds
+    (``/decisions/99999999999999999999999/withdraw``) made the database refuse the query
+    (500). They are refused in a sentence (400) and not found (404)."""
+    c = site.client()
+    body = b"csrftoken=" + csrf(c).encode() + b"&username=\xff\xfe"
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    r = c.post("/sign-in", content=body, headers=form)
+    assert r.status_code == 400 and "Not sent right" in r.text
+    big = "99999999999999999999999"
+    p = site.client("placement")
+    r = p.post(f"/decisions/{big}/withdraw", data={"csrftoken": csrf(p)})
+    assert r.status_code == 404 and "There is no such page" in r.text
+    assert site.client("commissioner").get(f"/scenarios/{big}").status_code == 404
+    assert site.client("commissioner").get(f"/scenarios/runs/{big}").status_code == 404
+    a = site.client("admin")
+    r = a.post(f"/admin/users/{big}/active", data={"csrftoken": csrf(a), "active": "0"})
+    assert r.status_code == 404
+    # a form in UTF-8, with characters beyond ASCII, still works
+    r = c.post("/sign-in", data={"csrftoken": csrf(c), "username": "Zoë", "password": "x",
+                                 "code": "1"})  # fmt: skip
+    assert r.status_code == 401
