@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
 from starlette.concurrency import run_in_threadpool
@@ -281,8 +282,16 @@ def environment() -> Environment:
         finalize=lambda value: "" if value is None else value,
     )
     env.filters.update(gbp=gbp, count=count, percent=percent, miles=miles)
-    env.globals.update(table=table_html, words=vocabulary, waited=int(WAIT_SECONDS))
+    env.globals.update(
+        table=table_html, words=vocabulary, waited=int(WAIT_SECONDS), child_url=child_url
+    )
     return env
+
+
+def child_url(child_id: str) -> str:
+    """The address of a child's page: the ID quoted whole, so an ID with a space, a slash,
+    a ``#`` or a letter beyond ASCII (IDs are the case system's own) still leads to it."""
+    return "/matching/children/" + quote(str(child_id), safe="")
 
 
 def nav_links(user: Account | None) -> list[tuple[str, str]]:

@@ -34,10 +34,21 @@ from sufficiency.store.team_decisions import (
     withdraw_decision,
 )
 from sufficiency.web import rerun
-from sufficiency.web.framework import PLACEMENT, Ctx, Page, not_found, redirect, render, wait_until
+from sufficiency.web.framework import (
+    PLACEMENT,
+    Ctx,
+    Page,
+    child_url,
+    not_found,
+    redirect,
+    render,
+    wait_until,
+)
 from sufficiency.web.store_files import latest_run, newer_failure
 
-CHILD_ID = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+#: A child ID in a URL: any text but control characters (IDs are the case system's own;
+#: the check that matters is that the child is in tonight's run).
+CHILD_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,100}$")
 MAX_REASON = 500
 
 
@@ -288,7 +299,7 @@ def decide(ctx: Ctx) -> Response:
         )
     _audit_child(ctx, t.run_id, child_id, "decision", f"decision {d.id}: {d.sentence}")
     ctx.flash(f"Recorded: {d.sentence}. The next matching run will use it.")
-    return redirect(f"/matching/children/{child_id}")
+    return redirect(child_url(child_id))
 
 
 def withdraw(ctx: Ctx) -> Response:
@@ -306,9 +317,7 @@ def withdraw(ctx: Ctx) -> Response:
     )
     ctx.flash(f"Withdrawn: {d.sentence}.")
     back = ctx.form.get("back", "")
-    return redirect(
-        back if back in ("/decisions", f"/matching/children/{d.child_id}") else "/decisions"
-    )
+    return redirect(back if back in ("/decisions", child_url(d.child_id)) else "/decisions")
 
 
 def decisions(ctx: Ctx) -> Response:
@@ -405,8 +414,10 @@ ROUTES = [
     Page("/matching/rerun", rerun_status, roles=PLACEMENT),
     Page("/matching/rerun", rerun_start, roles=PLACEMENT, methods=("POST",), name="rerun_start"),
     Page("/matching/changes", changes, roles=PLACEMENT),
-    Page("/matching/children/{child_id}", child, roles=PLACEMENT),
-    Page("/matching/children/{child_id}/decisions", decide, roles=PLACEMENT, methods=("POST",)),
+    Page("/matching/children/{child_id:path}", child, roles=PLACEMENT),
+    Page(
+        "/matching/children/{child_id:path}/decisions", decide, roles=PLACEMENT, methods=("POST",)
+    ),
     Page("/decisions", decisions, roles=PLACEMENT),
     Page("/decisions/{decision_id:int}/withdraw", withdraw, roles=PLACEMENT, methods=("POST",)),
 ]

@@ -13,6 +13,7 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -240,3 +241,55 @@ def test_uploads_do_not_linger_in_the_staging_folder(site, sample_dir):
     os.utime(folder, (three_hours_ago, three_hours_ago))
     assert admin.get("/admin/uploads").status_code == 200
     assert not folder.exists()
+
+
+ODD_IDS = ("AB 123", "123/45", "R#7", "Zoë-9")
+
+
+def test_a_child_whose_id_has_a_space_slash_hash_or_accent_has_a_page(tmp_path, sample_dir):
+    """Child IDs are the case system's own. Tonight's list linked each child as the ID was
+    typed, and the page allowed only letters, digits and ``_ . -``: a child "AB 123",
+    "123/45" or "Zoë-9" was on the list, but their page said "There is no child with that
+    ID in tonight's run" (or "no such page"), so no one could see why or pin a home;
+    "R#7" led to child "R"'s page, were there one. Each now has their page and decisions."""
+    import pandas as pd
+
+    from tests.web.conftest import RUN_DATE, run_cli
+
+    def child_url(child: str) -> str:
+        return "/matching/children/" + quote(child, safe="")
+
+    referrals = pd.read_csv(sample_dir / "referrals.csv", dtype=str, keep_default_na=False)
+    referrals.loc[: len(ODD_IDS) - 1, "child_id"] = ODD_IDS
+    referrals.to_csv(tmp_path / "referrals.csv", index=False)
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    run_cli("match", "--referrals", str(tmp_path / "referrals.csv"), "--placements",
+            str(sample_dir / "placements.csv"), "--date", RUN_DATE, "--out",
+            str(tmp_path / "out"), "--store", url)  # fmt: skip
+    store = RunStore(url)
+    server, thread, address = _serve(create_app(store, WebParams()))
+    try:
+        site = Site(address, store, url, tmp_path, {}, _Keep(), server, None)
+        c = site.client(site.add("placement", "placement"))
+        listed = c.get("/matching").text
+        for child in ODD_IDS:
+            link = child_url(child)
+            assert f'href="{link}"' in listed, child
+            page = c.get(link)
+            assert page.status_code == 200, (child, page.text[:300])
+            assert f"<h1>Child {escape(child)}</h1>" in page.text
+            home = page.text.split('<option value="')[1].split('"')[0]
+            form = {"csrftoken": csrf(c), "decision": "exclude", "placement_id": home,
+                    "reason": "a test"}  # fmt: skip
+            r = c.post(link + "/decisions", data=form)
+            assert r.status_code == 303 and r.headers["location"] == link, child
+            page = c.get(link).text
+            decision = page.split('action="/decisions/')[1].split("/")[0]
+            r = c.post(f"/decisions/{decision}/withdraw", data={"csrftoken": csrf(c),
+                                                                 "back": link})  # fmt: skip
+            assert r.status_code == 303 and r.headers["location"] == link, child
+        assert c.get(child_url("R")).status_code == 404
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        store.close()
