@@ -16,7 +16,9 @@ import math
 import re
 import warnings
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -296,6 +298,23 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+#: Columns of a worksheet read at most (far more than any table here has); Excel's rows.
+_XLSX_MAX_COLUMNS, _XLSX_MAX_ROWS = 256, 1_048_576
+
+
+def _rows_as_found(ws: Any, source: str) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """The rows of a read-only sheet holding a value, with their position (0 for the first),
+    at most 256 cells wide: read as found, not at the size the sheet declares (openpyxl
+    pads rows to it: a 5 KB workbook declaring A1:XFD1048576 took gigabytes of memory)."""
+    ws.reset_dimensions()
+    for i, row in enumerate(ws.iter_rows(values_only=True, max_col=_XLSX_MAX_COLUMNS)):
+        if i >= _XLSX_MAX_ROWS:
+            raise _fail(source, f"has more than {_XLSX_MAX_ROWS:,} rows, Excel's limit: "
+                        "is the workbook damaged?")  # fmt: skip
+        if row.count(None) != len(row):
+            yield i, row
+
+
 def read_xlsx_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]:
     """Read every non-empty sheet of a workbook as a table, past any title rows above the header.
 
@@ -314,24 +333,36 @@ def read_xlsx_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]
     tables: list[RawTable] = []
     try:
         for ws in wb.worksheets:
-            values = [list(row) for row in ws.iter_rows(values_only=True)]
-            rows = [[_cell_text(v) for v in row] for row in values]
-            first = next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), None)
-            if first is None:
+            found = _rows_as_found(ws, source)
+            head: dict[int, tuple[Any, ...]] = {}  # the first rows holding text
+            for i, row in found:
+                if head or any(_cell_text(v).strip() for v in row):
+                    head[i] = row
+                    if i >= next(iter(head)) + _TITLE_ROWS_MAX:
+                        break
+            if not head:
                 continue
-            header_at = first + header_row_index(rows[first : first + _TITLE_ROWS_MAX + 1])
-            header = rows[header_at]
+            first = next(iter(head))
+            window = range(first, min(max(head), first + _TITLE_ROWS_MAX) + 1)
+            top = [[_cell_text(v) for v in head.get(i, ())] for i in window]
+            header_at = first + header_row_index(top)
+            header = top[header_at - first]
             width = max((i + 1 for i, c in enumerate(header) if c.strip()), default=0)
-            body = [r[:width] + [""] * (width - len(r[:width])) for r in rows[header_at + 1 :]]
-            dated = frozenset(
-                header[j].strip().lower()
-                for j in range(width)
-                if any(
-                    j < len(r) and isinstance(r[j], dt.date)
-                    for r in values[header_at + 1 : header_at + 201]
-                )
-            )
-            df = pd.DataFrame(body, columns=header[:width], dtype=str)
+            if width >= _XLSX_MAX_COLUMNS:
+                raise _fail(source, f"has a header {_XLSX_MAX_COLUMNS} or more columns wide; "
+                            "no table read here has so many: is it the right sheet?")  # fmt: skip
+            index, body, dates = [], [], set()  # row positions, their text, date columns
+            for i, row in chain(sorted(head.items()), found):
+                if i <= header_at:
+                    continue
+                cells = row[:width]
+                if i <= header_at + 200:  # real date cells, by column
+                    dates |= {j for j, v in enumerate(cells) if isinstance(v, dt.date)}
+                body.append([_cell_text(v) for v in cells] + [""] * (width - len(cells)))
+                index.append(i - header_at - 1)  # its position: blank rows are not kept
+            dated = frozenset(header[j].strip().lower() for j in dates)
+            df = pd.DataFrame(body, columns=header[:width], dtype=str,
+                              index=pd.Index(index, dtype="int64"))  # fmt: skip
             name = f"{source}[{ws.title}]" if len(wb.worksheets) > 1 else source
             notes = _title_note(name, header_at + 1) if header_at > first else ()
             tables.append(

@@ -28,6 +28,9 @@ HISTORY, CENTRAL, BAND, SCENARIO, EXTRA = "#222222", "#0b4f8a", "#a6cbe8", "#b04
 #: matplotlib settings for every chart (typed loosely: its stubs list every key).
 _RC: Any = {
     "svg.fonttype": "none",
+    # Labels are plain text: a scenario named "Save $2m and $3m" is not TeX (matplotlib
+    # drew "Save 2mand3m" in italics, and a name it could not parse was a fault).
+    "text.parse_math": False,
     "svg.hashsalt": "sufficiency",
     "font.family": "DejaVu Sans",
     "font.size": 10,

@@ -1,6 +1,7 @@
 """The application: middleware (security headers, CSRF, signed session), routes, sign-in.
 
-Middleware, outermost first: :class:`~.framework.SecurityHeaders`; asgi-csrf (a signed
+Middleware, outermost first: :class:`~.framework.SecurityHeaders`;
+:class:`~.framework.BodyLimit` (413 for a form's body over 1 MB); asgi-csrf (a signed
 double-submit token on every POST, checked before the request reaches a handler, even
 without a cookie); Starlette's ``SessionMiddleware`` (a signed, HttpOnly, SameSite cookie
 that expires after the idle timeout). Routes are :class:`~.framework.Page` objects, each
@@ -45,6 +46,7 @@ from sufficiency.web.auth import sign_in
 from sufficiency.web.framework import (
     PUBLIC,
     SIGNED_IN,
+    BodyLimit,
     Ctx,
     Page,
     SecurityHeaders,
@@ -85,7 +87,11 @@ def sign_in_post(ctx: Ctx) -> Response:
     username = ctx.form.get("username", "")[:200]
     result = sign_in(ctx.store, username, ctx.form.get("password", ""), ctx.form.get("code", ""))
     if result.account is None:
-        audit(ctx.store, username.strip() or None, "sign_in_failed")
+        # A name nobody has is not recorded: it may be a password typed in the wrong box,
+        # and the audit trail is read by administrators.
+        known = get_user(ctx.store, username.strip()) if username.strip() else None
+        audit(ctx.store, known.username if known else None, "sign_in_failed",
+              detail=None if known else "a user name nobody has (not recorded)")  # fmt: skip
         log.info("failed sign-in")
         return render(
             ctx,
@@ -273,6 +279,7 @@ def create_app(
         routes=ROUTES,
         middleware=[
             Middleware(SecurityHeaders, hsts=secure),
+            Middleware(BodyLimit, is_upload=_upload_form),
             Middleware(
                 asgi_csrf,
                 signing_secret=secret,
@@ -321,18 +328,24 @@ async def _not_found(request: Request, _exc: Exception) -> Response:
 
 async def _server_error(request: Request, _exc: Exception) -> Response:
     """A fault in the application: the house page with a sentence, never the details
-    (the server's log has the traceback)."""
-    from sufficiency.web.framework import error_page
+    (the server's log has the traceback). Starlette answers a fault outside every
+    middleware, so the security headers are added here."""
+    from sufficiency.web.framework import SECURITY_HEADERS, error_page
 
-    return error_page(
+    web = request.app.state.web
+    page = error_page(
         request,
-        request.app.state.web,
+        web,
         None,
         500,
         "Something went wrong",
         "This page could not be shown because of a fault in the application. The server's "
         "log has the details; try again, and tell your administrator if it happens again.",
     )
+    page.headers.update(SECURITY_HEADERS)
+    if web.secure_cookies:
+        page.headers["strict-transport-security"] = "max-age=31536000"
+    return page
 
 
 async def _not_allowed(request: Request, _exc: Exception) -> Response:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -49,10 +51,29 @@ def serve(store_url: str | None, host: str, port: int, config_path: Path | None)
         )
     app = create_app(store, params, host=host, warm=True)
     app.state.general = full.general  # uploads are checked with the authority's code
+    if not app.state.web.secure_cookies:
+        click.echo(
+            f"Cookies are not marked Secure (serving on {host}, [web] secure_cookies = "
+            f'"{params.secure_cookies}"). Behind an HTTPS reverse proxy, set secure_cookies '
+            '= "always" in the configuration\'s [web] section, or sessions can be sent '
+            "over plain HTTP.",
+            err=True,
+        )
     click.echo(f"Serving on http://{host}:{port}/ (stop with Ctrl+C)", err=True)
-    uvicorn.run(
-        app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False
-    )
+    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False,
+                server_header=False, log_config=log_config())  # fmt: skip
+
+
+def log_config() -> dict[str, Any]:
+    """uvicorn's logging, and the application's own lines beside it: refusals by user name
+    and role, failed sign-ins, uploads checked and accepted. Without a handler of its own
+    the ``sufficiency`` logger's INFO lines went nowhere (only warnings reached the log)."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["sufficiency"] = {"handlers": ["default"], "level": "INFO",
+                                        "propagate": False}  # fmt: skip
+    return config
 
 
 def web_params(params: WebParams, config_path: Path | None) -> WebParams:

@@ -4,7 +4,8 @@ Tonight's proposals are the latest successful matching run in the store. The pag
 the run's 8am match report (``match_report.xlsx``, the sheets the team already knows)
 from the output folder the store recorded, after checking each file's SHA-256 against
 the store, so a page shows exactly what the run wrote. Children are named by ID only;
-every view of a child's page and every decision goes into the audit trail.
+every view of a child's page, of tonight's list, of what changed and of the decisions,
+and every decision, goes into the audit trail.
 """
 
 from __future__ import annotations
@@ -34,10 +35,21 @@ from sufficiency.store.team_decisions import (
     withdraw_decision,
 )
 from sufficiency.web import rerun
-from sufficiency.web.framework import PLACEMENT, Ctx, Page, not_found, redirect, render, wait_until
+from sufficiency.web.framework import (
+    PLACEMENT,
+    Ctx,
+    Page,
+    child_url,
+    not_found,
+    redirect,
+    render,
+    wait_until,
+)
 from sufficiency.web.store_files import latest_run, newer_failure
 
-CHILD_ID = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+#: A child ID in a URL: any text but control characters (IDs are the case system's own;
+#: the check that matters is that the child is in tonight's run).
+CHILD_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,100}$")
 MAX_REASON = 500
 
 
@@ -182,6 +194,9 @@ def proposals(ctx: Ctx) -> Response:
     in_force = decisions_in_force(ctx.store)
     rows = _none_blank(t.children).to_dict("records")
     unplaced = _none_blank(t.not_placed).to_dict("records")
+    audit(ctx.store, ctx.username, "view_matching", run_id=t.run_id,
+          detail=f"opened tonight's proposals of matching run {t.run_id} "
+          f"({len(t.child_ids())} children)")  # fmt: skip
     state = rerun.current(ctx.store)
     return render(
         ctx,
@@ -285,7 +300,7 @@ def decide(ctx: Ctx) -> Response:
         )
     _audit_child(ctx, t.run_id, child_id, "decision", f"decision {d.id}: {d.sentence}")
     ctx.flash(f"Recorded: {d.sentence}. The next matching run will use it.")
-    return redirect(f"/matching/children/{child_id}")
+    return redirect(child_url(child_id))
 
 
 def withdraw(ctx: Ctx) -> Response:
@@ -303,9 +318,7 @@ def withdraw(ctx: Ctx) -> Response:
     )
     ctx.flash(f"Withdrawn: {d.sentence}.")
     back = ctx.form.get("back", "")
-    return redirect(
-        back if back in ("/decisions", f"/matching/children/{d.child_id}") else "/decisions"
-    )
+    return redirect(back if back in ("/decisions", child_url(d.child_id)) else "/decisions")
 
 
 def decisions(ctx: Ctx) -> Response:
@@ -313,7 +326,10 @@ def decisions(ctx: Ctx) -> Response:
         last = tonight(ctx.store).last_run
     except NoRun:
         last = None
-    return render(ctx, "decisions.html", decisions=decisions_in_force(ctx.store), last_run=last)
+    in_force = decisions_in_force(ctx.store)
+    audit(ctx.store, ctx.username, "view_decisions",
+          detail=f"opened the decisions in force ({len(in_force)})")  # fmt: skip
+    return render(ctx, "decisions.html", decisions=in_force, last_run=last)
 
 
 def changes(ctx: Ctx) -> Response:
@@ -335,6 +351,9 @@ def changes(ctx: Ctx) -> Response:
     after, before = runs[0], runs[1]
     rows = ctx.store.diff(int(before["id"]), int(after["id"]))
     summary = ctx.store.get(int(after["id"]))["summary"] or {}
+    audit(ctx.store, ctx.username, "view_changes", run_id=int(after["id"]),
+          detail=f"opened what changed from matching run {before['id']} to {after['id']} "
+          f"({len(rows)} row(s))")  # fmt: skip
     return render(
         ctx,
         "changes.html",
@@ -396,8 +415,10 @@ ROUTES = [
     Page("/matching/rerun", rerun_status, roles=PLACEMENT),
     Page("/matching/rerun", rerun_start, roles=PLACEMENT, methods=("POST",), name="rerun_start"),
     Page("/matching/changes", changes, roles=PLACEMENT),
-    Page("/matching/children/{child_id}", child, roles=PLACEMENT),
-    Page("/matching/children/{child_id}/decisions", decide, roles=PLACEMENT, methods=("POST",)),
+    Page("/matching/children/{child_id:path}", child, roles=PLACEMENT),
+    Page(
+        "/matching/children/{child_id:path}/decisions", decide, roles=PLACEMENT, methods=("POST",)
+    ),
     Page("/decisions", decisions, roles=PLACEMENT),
-    Page("/decisions/{decision_id}/withdraw", withdraw, roles=PLACEMENT, methods=("POST",)),
+    Page("/decisions/{decision_id:int}/withdraw", withdraw, roles=PLACEMENT, methods=("POST",)),
 ]

@@ -30,6 +30,7 @@ from sufficiency.config import WebParams
 from sufficiency.errors import Problem
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, atomic_path, ensure_private_dir, sha256_file
 from sufficiency.io.ssda903_scan import TABLE_SUFFIXES
+from sufficiency.io.tables import XLSX_SUFFIXES
 from sufficiency.validate import ValidationReport, validate_paths
 
 #: What can be uploaded: its words, and its name in the data folder.
@@ -183,7 +184,7 @@ def stage(
     """
     if kind not in KINDS:
         raise UploadError("choose what the upload is: 903 history, referrals or register")
-    _sweep(now)
+    sweep(now)
     now = now or dt.datetime.now(dt.UTC)
     upload_id = secrets.token_urlsafe(18)
     folder = Path(tempfile.gettempdir()) / (_PREFIX + upload_id)
@@ -220,6 +221,7 @@ def stage(
                 problems.append(_problem(safe, str(exc)))
     if kind != "history" and len(saved) > 1:
         problems.append(_problem(saved[1][0], "send one file at a time"))
+    problems += _workbooks_too_large(root, saved, params.max_upload_mb * 4)
     if not saved and not problems:
         problems.append(_problem(KINDS[kind][1], "no file was sent: choose a file first"))
     report = ValidationReport((), ())
@@ -243,6 +245,8 @@ def stage(
     fd = os.open(folder / "manifest.json", os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         json.dump(manifest, out)
+    if not staged.ok:  # it can only be thrown away: its files (children's records) go now
+        shutil.rmtree(root)
     return staged
 
 
@@ -281,6 +285,26 @@ def _unzip(
                 break
             except (zipfile.BadZipFile, OSError, ValueError):
                 problems.append(_problem(where, "cannot be unpacked: the zip is damaged"))
+    return problems
+
+
+def _workbooks_too_large(root: Path, saved: list[tuple[str, int]], limit_mb: int) -> list[Problem]:
+    """An error for each workbook that unpacks to more than ``limit_mb``: an XLSX is a zip,
+    and one of 2.4 MB unpacking to 760 MB of cells kept the check busy for minutes."""
+    problems = []
+    for name, _size in saved:
+        if Path(name).suffix.lower() not in XLSX_SUFFIXES:
+            continue
+        try:
+            with zipfile.ZipFile(root / name) as book:
+                unpacked = sum(i.file_size for i in book.infolist())
+        except (zipfile.BadZipFile, OSError):
+            continue  # the check says it is not a readable workbook
+        if unpacked > limit_mb * 1024 * 1024:
+            mb = f"{unpacked / 2**20:,.0f}"
+            problems.append(_problem(name, f"unpacks to {mb} MB, more than the {limit_mb:,} MB "
+                                     "an upload may unpack to: is it the right workbook? Save "
+                                     "it as CSV, or send it in parts"))  # fmt: skip
     return problems
 
 
@@ -389,8 +413,9 @@ def _swap_folder(source: Path, target: Path, upload_id: str) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _sweep(now: dt.datetime | None = None) -> None:
-    """Throw away this user's staged uploads older than :data:`STAGED_HOURS`."""
+def sweep(now: dt.datetime | None = None) -> None:
+    """Throw away staged uploads older than :data:`STAGED_HOURS` (this process's user's);
+    run by each upload and each look at the Uploads page."""
     limit = (now or dt.datetime.now(dt.UTC)).timestamp() - STAGED_HOURS * 3600
     for folder in Path(tempfile.gettempdir()).glob(_PREFIX + "*"):
         try:
