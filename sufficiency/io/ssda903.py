@@ -99,6 +99,11 @@ def header_schema() -> TableSchema:
     )
 
 
+def _postcode(name: str, what: str) -> Field:
+    """A postcode, never echoed; a sector (W11 2), as regional pipelines share, accepted."""
+    return Field(name, "postcode", f"{what} (or its sector).", sensitive=True, sector_ok=True)
+
+
 def episodes_schema(year: int | None) -> TableSchema:
     places = codes.ALL_PLACE_CODES if year is None else codes.place_codes_for_year(year)
     return TableSchema(
@@ -153,20 +158,8 @@ def episodes_schema(year: int | None) -> TableSchema:
                 "Reason for placement change.",
                 choices=_codes(codes.REASON_PLACE_CHANGE_CODES),
             ),
-            Field(
-                "HOME_POST",
-                "postcode",
-                "Home postcode (or its sector, W11 2).",
-                sensitive=True,
-                sector_ok=True,
-            ),
-            Field(
-                "PL_POST",
-                "postcode",
-                "Placement postcode (or its sector, W11 2).",
-                sensitive=True,
-                sector_ok=True,
-            ),
+            _postcode("HOME_POST", "Home postcode"),
+            _postcode("PL_POST", "Placement postcode"),
             Field("URN", "text", "Ofsted URN of the setting."),
         ),
     )

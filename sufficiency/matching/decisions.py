@@ -139,6 +139,37 @@ def conflict_rule(prob: MatchProblem, a: int, b: int) -> str:
     return "alongside"
 
 
+def conflict_cause(prob: MatchProblem, a: int, b: int) -> tuple[int, str, str]:
+    """Whose restriction stops referred children ``a`` and ``b`` sharing a placement, in
+    words, and its rule (given that :func:`~.candidates.children_conflict` says they may
+    not): ``(a or b, "must be the only child there", "alongside")``. A social worker told
+    only that the two may not live together would look at the wrong referral half the
+    time."""
+    hs, age, along = prob.child_harm_sexual, prob.child_age_years, prob.referrals["alongside"]
+    born = prob.derived("_birth_days", birth_days)
+    hp, gap = prob.child_harm_physical, prob.harm_physical_years_younger
+    for x, y in ((a, b), (b, a)):
+        if hs[x] and born[y] > born[x]:
+            return x, "may not live with a younger child", "harm_sexual"
+    for x, y in ((a, b), (b, a)):
+        if gap > 0 and hp[x] and age[y] <= age[x] - gap:
+            return x, f"may not live with a child {gap:g} or more years younger", "harm_physical"
+    words = {
+        "solo": "must be the only child there",
+        "only_older": "may live only with older children",
+        "only_younger": "may live only with younger children",
+    }
+    for x, y in ((a, b), (b, a)):
+        want = str(along.iloc[x])
+        if (
+            want == "solo"
+            or (want == "only_older" and not age[y] > age[x])
+            or (want == "only_younger" and not age[y] < age[x])
+        ):
+            return x, words[want], "alongside"
+    return a, "may not live with this child", conflict_rule(prob, a, b)
+
+
 def _room_for(prob: MatchProblem, p: int, kids: list[int]) -> int:
     """How many of ``kids`` placement ``p`` can take together (the sibling exemption
     lets one sibling group fill an empty foster home up to its vacancies)."""
@@ -337,9 +368,11 @@ def apply_decisions(
             for kb in ks[i + 1 :]:
                 a, b = where(ka)[0], where(kb)[0]
                 if children_conflict(prob, np.array([a]), np.array([b]))[0]:
+                    whose, words, rule = conflict_cause(prob, a, b)
+                    named = rows[ka if whose == a else kb]["child_id"]
                     why = (f"{rows[ka]['child_id']} and {rows[kb]['child_id']} are both pinned "
-                           f"to {rows[ka]['placement_id']} but may not live together: "
-                           f"{rule_label(conflict_rule(prob, a, b))}.")  # fmt: skip
+                           f"to {rows[ka]['placement_id']} but may not live together "
+                           f"({named} {words}): {rule_label(rule)}.")  # fmt: skip
                     refuse([ka, kb], why)
     pin = np.full(prob.num_children, -1, np.int64)
     for k in (k for k in pins if k not in status):

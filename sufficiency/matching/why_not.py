@@ -17,7 +17,7 @@ import pandas as pd
 
 from sufficiency.config import MatchingWeights
 from sufficiency.matching.costs import pair_distances, pair_terms
-from sufficiency.matching.decisions import conflict_rule, rule_label
+from sufficiency.matching.decisions import conflict_cause, rule_label
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import children_conflict
 from sufficiency.matching.solver import MatchResult
@@ -65,10 +65,11 @@ def plan_reasons(
     if there:
         bad = children_conflict(prob, np.full(len(there), c), np.array(there))
         for o in np.array(there)[bad].tolist():
+            whose, words, rule = conflict_cause(prob, c, o)
             reasons.append((
                 "conflict",
-                f"{kid[o]} is placed there and may not live with this child: "
-                f"{rule_label(conflict_rule(prob, c, o))}.",
+                f"{kid[o]} is placed there{', and this child' if whose == c else ' and'} "
+                f"{words}: {rule_label(rule)}.",
             ))  # fmt: skip
     placed_sibs = [int(s) for s in sibs if where[s] >= 0]
     if placed_sibs:

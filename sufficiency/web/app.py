@@ -1,7 +1,7 @@
 """The application: middleware (security headers, CSRF, signed session), routes, sign-in.
 
 Middleware, outermost first: :class:`~.framework.SecurityHeaders`;
-:class:`~.framework.BodyLimit` (413 for a form's body over 1 MB); asgi-csrf (a signed
+:class:`~.body_limit.BodyLimit` (413 for a form's body over 1 MB); asgi-csrf (a signed
 double-submit token on every POST, checked before the request reaches a handler, even
 without a cookie); Starlette's ``SessionMiddleware`` (a signed, HttpOnly, SameSite cookie
 that expires after the idle timeout). Routes are :class:`~.framework.Page` objects, each
@@ -43,10 +43,10 @@ from sufficiency.web import (
     scenarios,
 )
 from sufficiency.web.auth import sign_in
+from sufficiency.web.body_limit import BodyLimit
 from sufficiency.web.framework import (
     PUBLIC,
     SIGNED_IN,
-    BodyLimit,
     Ctx,
     Page,
     SecurityHeaders,

@@ -166,8 +166,8 @@ def test_pinned_children_who_may_not_live_together_are_refused() -> None:
     refused = _notes(run, "refused")
     assert len(refused) == 2
     assert (
-        "C1 and C2 are both pinned to P1 but may not live together: rule 10 (alongside)"
-        in (refused[0]["note"])
+        "C1 and C2 are both pinned to P1 but may not live together (C1 must be the only "
+        "child there): rule 10 (alongside)" in (refused[0]["note"])
     )
     assert _where(run)["C1"] != _where(run)["C2"]
 

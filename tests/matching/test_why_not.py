@@ -76,15 +76,18 @@ def test_why_not_names_the_sibling_split() -> None:
 
 
 def test_why_not_names_the_child_placed_there_and_the_rule() -> None:
-    """A child who must live alone cannot join the child already in the cheaper home."""
+    """A child who must live alone cannot join the child already in the cheaper home; the
+    sentence says whose restriction it is (it said '{other} ... may not live with this
+    child' either way, sending a social worker to the wrong referral half the time)."""
     refs = referrals_frame([referral("C1", alongside="solo"), referral("C2", age=12)])
     plcs = placements_frame([placement("P1", vacancies=2), placement("P2", weekly_cost=900.0)])
     run = run_matching(refs, plcs, RUN_DATE, Params())
     (row,) = _cheaper(run).to_dict("records")
     other = "C1" if row["child_id"] == "C2" else "C2"
     assert row["placement_id"] == "P1" and _at(run, other) == "P1"
+    whose = " and" if other == "C1" else ", and this child"  # C1 must live alone
     assert row["why_not"] == (
-        f"{other} is placed there and may not live with this child: rule 10 (alongside)."
+        f"{other} is placed there{whose} must be the only child there: rule 10 (alongside)."
     )
 
 
@@ -164,7 +167,7 @@ def test_unplaced_reason_names_the_child_who_may_not_live_with_them() -> None:
     assert (row["child_id"], row["nearest_placement_id"]) == ("C2", "P1")
     assert row["nearest_breaks"] == "conflict"
     assert "proposed for another child" not in row["reason"]
-    assert "P1, has a place left, but C1 is placed there and may not live with this child: " \
+    assert "P1, has a place left, but C1 is placed there and must be the only child there: " \
         "rule 10 (alongside)." in row["reason"]  # fmt: skip
     assert _breaks(row["nearest_breaks"]).startswith("None on its own: it has a place left")
 
@@ -186,9 +189,9 @@ def test_every_option_says_why_not_and_a_tie_is_not_called_worse() -> None:
     assert (alt["extra_cost_gbp"] == 0).all() and alt["why_not"].notna().all()
     assert alt.at["C1", "why_not"] == (
         "As good for this child as the proposal on the plan's priorities. But its 2 places "
-        "go to C2 and C3 in the plan. C2 is placed there and may not live with this child: "
-        "rule 10 (alongside). C3 is placed there and may not live with this child: rule 10 "
-        "(alongside)."
+        "go to C2 and C3 in the plan. C2 is placed there, and this child must be the only "
+        "child there: rule 10 (alongside). C3 is placed there, and this child must be the "
+        "only child there: rule 10 (alongside)."
     )
     children = match_report(run).children.set_index("child_id")
     assert not children["why_not"].str.contains("Worse").any()
