@@ -218,17 +218,40 @@ def run_member(task: MemberTask) -> MemberSummary | MemberFailure:
                 backtest_cutoffs=[cutoff] if cutoff is not None else [],
             )
         )
-        spend, w2 = _quiet(
-            lambda: api.spend(
-                history, params, budget=m.budget, scenario=scen.path, run_date=task.run_date
-            )
-        )
+        spend, w2 = _spend(task, history, params)
         final = task.out_dir / "members" / m.code / scen.key
         with published(final) as staging:
             files = report.write(staging / "forecast") + spend.write(staging / "spend")
     except SufficiencyError as exc:
         return MemberFailure(m.code, m.name, scen.key, _sentence(exc), quality)
     return _summary(task, report, spend, cutoff, history.quality, (*notes, *w1, *w2), len(files))
+
+
+def _spend(task: MemberTask, history: Any, params: Any) -> tuple[Any, tuple[str, ...]]:
+    """The member's spend projection, against its budget; a budget that cannot be used (a
+    year beyond the forecast, a figure that is not a number) is said, and the spend is
+    projected without it, rather than the member's whole run failing for it."""
+    from sufficiency import api
+
+    m = task.member
+
+    def run(budget: Path | None) -> tuple[Any, tuple[str, ...]]:
+        scenario, day = task.scenario.path, task.run_date
+        return _quiet(
+            lambda: api.spend(history, params, budget=budget, scenario=scenario, run_date=day)
+        )
+
+    try:
+        return run(m.budget)
+    except SufficiencyError as exc:
+        if m.budget is None:
+            raise
+        spend, said = run(None)
+        return spend, (
+            *said,
+            f"The budget could not be used, so spend is projected without a budget "
+            f"comparison: {_sentence(exc)}",
+        )
 
 
 def _summary(

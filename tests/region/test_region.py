@@ -482,3 +482,37 @@ def test_region_headline_says_plainly_when_pooling_costs_more(
     assert "Pooling block contracts costs £1,200 more than each member" in text
     long = long_table(dearer)
     assert long[long["measure"] == "saving_gbp"]["value"].tolist() == [-1200.0]
+
+
+def test_a_members_unusable_budget_is_said_and_its_forecast_still_runs(
+    cluster: Any, region_dir: Path, tmp_path: Path
+) -> None:
+    """A member whose budget names a year beyond the forecast: the whole member failed
+    (no forecast, no spend, the region's totals one member short) for a line of its budget
+    file. Now its forecast and spend are written, without the budget comparison, and the
+    console says why; the run is not partial."""
+    import shutil
+
+    region = tmp_path / "region"
+    shutil.copytree(region_dir, region)
+    text = (region / "members.toml").read_text().splitlines()  # no commissioning here
+    (region / "members.toml").write_text("\n".join(t for t in text if "levers" not in t))
+    first = load_members(region / "members.toml").members[0]
+    assert first.budget is not None
+    with first.budget.open("a", encoding="utf-8") as f:
+        f.write("2040-41,all,1000000\n")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        main,
+        ["region", "--members", str(region / "members.toml"), "--out", str(out),
+         "--scheduler", cluster.scheduler_address, "--config", str(region / "config.toml"),
+         "--seed", str(SEED), "--date", RUN_DATE.isoformat(), "--no-commissioning"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    said = [ln for ln in res.output.splitlines() if "The budget could not be used" in ln]
+    assert len(said) == 1 and f"({first.code})" in said[0] and "2040-41" in said[0], said
+    spend = out / "members" / first.code / "base" / "spend"
+    assert (spend / "spend.csv").is_file() and not (spend / "budget_comparison.csv").exists()
+    long = pd.read_csv(out / "region.csv", dtype={"member_code": str})
+    mine = long[long["member_code"] == first.code].set_index("measure")["value"]
+    assert mine["spend_gbp"] > 0 and pd.isna(mine.get("budget_gbp"))
