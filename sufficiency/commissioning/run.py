@@ -25,7 +25,7 @@ from sufficiency.commissioning.writers import (
     write_pooling,
 )
 from sufficiency.config import CommissioningParams, FinanceParams, Params, with_overrides
-from sufficiency.errors import ConfigError
+from sufficiency.errors import ConfigError, DataWarning
 from sufficiency.forecast import (
     BASE,
     ForecastParams,
@@ -106,12 +106,15 @@ def _forecast_twice(
     params: CommissioningParams,
     seed_offset: int = 0,
     strict: bool = False,
+    say: bool = False,
 ) -> _Forecasts:
     """Forecasts on the optimisation and the fresh seeds (one fit), the assumptions, and
     what was repaired or set aside in the history (``strict`` refuses instead).
 
     ``seed_offset`` gives each pooled member its own random streams: authorities'
     demand varies independently, which is what pooling a block contract exploits.
+    ``say`` gives the caller the model's warnings too (they are always in the
+    assumptions): for the authority commissioning, not for each pooled one.
     """
 
     def fp(n: int, s: int) -> ForecastParams:
@@ -125,7 +128,7 @@ def _forecast_twice(
     notes: list[str] = []
     # the model's warnings (a short history, a category never seen) go into the case's
     # forecast assumptions, as the forecast's own report keeps them
-    with notes_kept(notes, say=False):
+    with notes_kept(notes, say=say, only=DataWarning):
         # The fitted rates do not depend on the seed: fit once, simulate twice.
         f = fit_spells(care, first, None, read.quality)
         runs = (f.simulate(BASE), f.simulate(BASE, fp(params.eval_paths, params.eval_seed)))
@@ -341,7 +344,7 @@ def run_commission(
     say = progress or (lambda _message: None)
     say(f"Forecasting {_label(history)}: {params.num_paths:,} paths to optimise on and "
         f"{params.eval_paths:,} fresh paths to score on")  # fmt: skip
-    own = _forecast_twice(history, forecast, params, strict=strict)
+    own = _forecast_twice(history, forecast, params, strict=strict, say=True)
     report = commission(own.runs[0], own.runs[1], levers, params,
                         inflation_rate=finance.inflation_rate,
                         with_sensitivity=with_sensitivity,

@@ -19,10 +19,13 @@ class ForecastWarning(DataWarning):
 
 
 @contextlib.contextmanager
-def notes_kept(notes: list[str], *, say: bool = True) -> Iterator[None]:
+def notes_kept(
+    notes: list[str], *, say: bool = True, only: type[Warning] = Warning
+) -> Iterator[None]:
     """Collect the :class:`ForecastWarning` sentences given inside the block into
     ``notes`` (each once, in order), for a report's readers who never see the console;
-    every warning is still given to the caller afterwards (``say=False``: none is)."""
+    every warning (of the kind ``only``) is still given to the caller afterwards
+    (``say=False``: none is)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -32,5 +35,5 @@ def notes_kept(notes: list[str], *, say: bool = True) -> Iterator[None]:
     for w in found:
         if issubclass(w.category, ForecastWarning) and str(w.message) not in notes:
             notes.append(str(w.message))
-        if say:
+        if say and issubclass(w.category, only):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
