@@ -380,7 +380,7 @@ def solve(
         status = SolveStatus.FEASIBLE
         message = (
             f"NOT proven optimal: the gap to the bound over all {len(child)} candidate pairs "
-            f"is {gap or 0.0:.4%} (pricing ran {rounds} rounds"
+            f"is {gap or 0.0:.4%} (pricing ran {rounds} round{'' if rounds == 1 else 's'}"
             f"{'' if priced.priced_out else ' and stopped before the LP optimum'}"
             f"{'; ' + settled if settled else ''})."
         )
