@@ -413,8 +413,10 @@ def lever(kind: str, group_code: str = "", name: str = "", label: str = "") -> s
 
 
 def plain(text: str) -> str:
-    """Codes inside a sentence said in plain words, and no snake_case left."""
+    """Codes inside a sentence said in plain words, no snake_case left, and dates day first
+    (``2026-03-31`` as ``31/03/2026``, as people in England read them)."""
     text = _CODE.sub(lambda m: _lower_inside(_CODES[m.group(1)], text, m.start()), text)
+    text = re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", r"\3/\2/\1", text)
     return re.sub(r"(?<=[a-z])_(?=[a-z0-9])", " ", text)
 
 

@@ -207,5 +207,6 @@ def render_html(report: ForecastReport) -> str:
         percents=percent_cols,
         quality=Markup(quality_html(report.quality)),
         notes=report.notes,
-        assumptions=report.assumptions,
+        # as the workbook shows them: codes in words, dates day first (the CSV keeps ISO)
+        assumptions=report.assumptions.map(lambda v: vocabulary.plain(str(v))),
     )

@@ -126,3 +126,14 @@ def test_forecast_sentences_give_dates_day_first(csv_authority: Path, tmp_path: 
     assert re.search(r"^Children looked after on 31/12/2024: \d+; on 30/06/2025: ", result.output,
                      re.M), result.output  # fmt: skip
     assert "Only 1.8 years of history before 31/12/2024" in result.output
+    # the assumptions people read (page and workbook) too; assumptions.csv keeps ISO
+    out = tmp_path / "out"
+    assert "Forecast start,2024-12-31" in (out / "assumptions.csv").read_text(encoding="utf-8")
+    page = (out / "forecast.html").read_text(encoding="utf-8")
+    assert "Forecast start</th><td>31/12/2024</td>" in page
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(out / "forecast.xlsx")["Assumptions"]
+    values = {r[0]: r[1] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert values["Forecast start"] == "31/12/2024"
+    assert not [v for v in values.values() if re.search(r"\d{4}-\d{2}-\d{2}", str(v))]
