@@ -80,7 +80,7 @@ class _Forecasts:
     assumptions: pd.DataFrame
     start: pd.Timestamp
     quality: DataQuality | None
-    episodes: frozenset[tuple[str, ...]] = frozenset()
+    episodes: pd.DataFrame | None = None  # the history's, to tell pooled authorities apart
 
 
 #: The columns that tell one authority's episode from another's (child, start, legal
@@ -88,9 +88,11 @@ class _Forecasts:
 _EPISODE_KEY = ("CHILD", "DECOM", "LS", "PLACE")
 
 
-def _episode_keys(history: SSDA903History) -> frozenset[tuple[str, ...]]:
-    """Each episode of ``history`` as its key columns' text (see ``_EPISODE_KEY``)."""
-    rows = history.episodes.reindex(columns=list(_EPISODE_KEY)).astype(str)
+def _episode_keys(episodes: pd.DataFrame | None) -> frozenset[tuple[str, ...]]:
+    """Each episode as its key columns' text (see ``_EPISODE_KEY``)."""
+    if episodes is None:
+        return frozenset()
+    rows = episodes.reindex(columns=list(_EPISODE_KEY)).astype(str)
     return frozenset(rows.itertuples(index=False, name=None))
 
 
@@ -133,7 +135,7 @@ def _forecast_twice(
         f = fit_spells(care, first, None, read.quality)
         runs = (f.simulate(BASE), f.simulate(BASE, fp(params.eval_paths, params.eval_seed)))
     about = with_notes(assumptions_table(f.model, first, BASE, f.start), notes)
-    return _Forecasts(runs, about, f.start, f.quality, _episode_keys(read))
+    return _Forecasts(runs, about, f.start, f.quality, read.episodes)
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,9 +176,11 @@ def pool_inputs(
         return names[k] if names is not None else _label(histories[k])
 
     runs: list[_Forecasts] = []
+    keys: list[frozenset[tuple[str, ...]]] = []  # each history's episodes, once
     for i, history in enumerate(histories):
         if i == 0 and first is not None:
             runs.append(first)
+            keys.append(_episode_keys(first.episodes))
             continue
         say(f"Forecasting {_label(history)} for pooling")
         theirs = _forecast_twice(history, forecast, params, 100_003 * i, strict=strict)
@@ -185,14 +189,16 @@ def pool_inputs(
                 f"Pooled histories must end on the same date: {_label(histories[0])} ends on "
                 f"{runs[0].start.date()}, {_label(history)} on {theirs.start.date()}."
             )
-        for j, earlier in enumerate(runs):
-            if _same_authority(earlier.episodes, theirs.episodes):
+        mine = _episode_keys(theirs.episodes)
+        for j, earlier in enumerate(keys):
+            if _same_authority(earlier, mine):
                 raise ConfigError(
                     f"{label(i)} and {label(j)} hold the same authority's "
                     "903 history (most of their episodes are the same): pooling it with "
                     "itself would count its children twice. Give each authority once."
                 )
         runs.append(theirs)
+        keys.append(mine)
     h = params.horizon_months
     return PoolInputs(
         tuple(demand_from_forecast(r.runs[0], h) for r in runs),

@@ -12,7 +12,6 @@ wrote, such as an exported decisions file, reads back as it was.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +23,19 @@ _FORMULA_START = r"[=+\-@\t\r]"
 
 def safe_cell(text: str) -> str:
     """One cell's text as :func:`csv_text` writes it (for a ``csv.writer``)."""
-    if re.match(_FORMULA_START, text) and pd.isna(pd.to_numeric(text, errors="coerce")):
-        return "'" + text
-    return text
+    return str(_escaped(pd.Series([text], dtype=object)).iloc[0])
+
+
+def _text_columns(frame: pd.DataFrame) -> pd.Index:
+    """The columns of ``frame`` that may hold text."""
+    return frame.columns[
+        [
+            pd.api.types.is_object_dtype(t)
+            or pd.api.types.is_string_dtype(t)
+            or isinstance(t, pd.CategoricalDtype)
+            for t in frame.dtypes
+        ]
+    ]
 
 
 def _escaped(column: pd.Series) -> pd.Series:
@@ -42,14 +51,7 @@ def _escaped(column: pd.Series) -> pd.Series:
 def csv_text(frame: pd.DataFrame, float_format: str | None = None) -> str:
     """``frame`` as CSV text (no index, Unix line endings), formula-like text quoted."""
     safe = frame.copy(deep=False)
-    for name in frame.columns[
-        [
-            pd.api.types.is_object_dtype(t)
-            or pd.api.types.is_string_dtype(t)
-            or isinstance(t, pd.CategoricalDtype)
-            for t in frame.dtypes
-        ]
-    ]:
+    for name in _text_columns(frame):
         safe[name] = _escaped(frame[name])
     return str(safe.to_csv(index=False, lineterminator="\n", float_format=float_format))
 
@@ -66,12 +68,8 @@ def read_csv_output(path: str | Path, dtype: Any = None) -> pd.DataFrame:
     """An output CSV read back (for a page): text cells as they were before
     :func:`csv_text` quoted them (a scenario named ``+20% entries``, not ``'+20% entries``)."""
     frame = pd.read_csv(path, dtype=dtype)
-    for name in frame.columns:
+    for name in _text_columns(frame):
         column = frame[name]
-        if pd.api.types.is_object_dtype(column.dtype) or pd.api.types.is_string_dtype(column.dtype):
-            text = column.astype("string")
-            if text.str.startswith("'", na=False).any():
-                frame[name] = (
-                    unquote_formula_text(text).astype(object).where(column.notna(), column)
-                )
+        unquoted = unquote_formula_text(column.astype("string"))
+        frame[name] = unquoted.astype(object).where(column.notna(), column)
     return frame

@@ -170,6 +170,7 @@ def _finish(
     notes: tuple[Problem, ...] = (),
     from_workbook: bool = False,
     date_cells: frozenset[str] = frozenset(),
+    quoted: bool = True,
 ) -> RawTable:
     original: dict[str, str] = {}
     renamed: list[str] = []
@@ -187,7 +188,7 @@ def _finish(
         raise InputDataError(problems)
     df.columns = pd.Index(renamed)
     data = df.astype("string").apply(lambda s: s.str.strip())
-    if not from_workbook:  # the apostrophe our CSVs put before formula-like text
+    if quoted and not from_workbook:  # the apostrophe our CSVs put before formula-like text
         data = data.apply(unquote_formula_text)
     data = data.mask(data == "")
     # Blank rows are dropped but the index keeps each row's position in the file,
@@ -234,9 +235,8 @@ def read_csv_table(path: Path, source: str | None = None, *, allow_empty: bool =
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", pd.errors.ParserWarning)
-            # index_col=False: rows with more cells than the header (a trailing comma on
-            # each row) would otherwise make the first columns an index, shifting every
-            # value into the column to its left
+            # index_col=False: rows with more cells than the header (a trailing comma on each
+            # row) would otherwise make the first columns an index, shifting every value left
             df = pd.read_csv(
                 io.StringIO(text),
                 dtype=str,
@@ -262,9 +262,8 @@ def read_csv_table(path: Path, source: str | None = None, *, allow_empty: bool =
         raise _fail(source, f"is not a well-formed CSV ({first_line})") from None
     if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
         _refuse_extra_cells(text, skip, len(df.columns), source)
-    return _finish(
-        source, df, skip + 2, allow_empty=allow_empty, notes=_title_note(source, skip + 1)
-    )
+    notes = _title_note(source, skip + 1)  # quoted: some cell may hold our apostrophe
+    return _finish(source, df, skip + 2, allow_empty=allow_empty, notes=notes, quoted="'" in text)
 
 
 def _refuse_extra_cells(text: str, skip: int, width: int, source: str) -> None:

@@ -128,15 +128,8 @@ def conflict_rule(prob: MatchProblem, a: int, b: int) -> str:
     """Which rule stops referred children ``a`` and ``b`` sharing a placement (given that
     :func:`~.candidates.children_conflict` says they may not): ``harm_sexual`` when one
     may not live with a younger child, ``harm_physical`` when one may not live with a
-    child that much younger, else ``alongside``."""
-    hs, age = prob.child_harm_sexual, prob.child_age_years
-    born = prob.derived("_birth_days", birth_days)
-    if (hs[a] and born[b] > born[a]) or (hs[b] and born[a] > born[b]):
-        return "harm_sexual"
-    hp, gap = prob.child_harm_physical, prob.harm_physical_years_younger
-    if gap > 0 and ((hp[a] and age[b] <= age[a] - gap) or (hp[b] and age[a] <= age[b] - gap)):
-        return "harm_physical"
-    return "alongside"
+    child that much younger, else ``alongside`` (:func:`conflict_cause`'s rule)."""
+    return conflict_cause(prob, a, b)[2]
 
 
 def conflict_cause(prob: MatchProblem, a: int, b: int) -> tuple[int, str, str]:
@@ -167,7 +160,7 @@ def conflict_cause(prob: MatchProblem, a: int, b: int) -> tuple[int, str, str]:
             or (want == "only_younger" and not age[y] < age[x])
         ):
             return x, words[want], "alongside"
-    return a, "may not live with this child", conflict_rule(prob, a, b)
+    return a, "may not live with this child", "alongside"
 
 
 def _room_for(prob: MatchProblem, p: int, kids: list[int]) -> int:

@@ -63,22 +63,23 @@ def _fan(title: str, rows: pd.DataFrame, scen: pd.DataFrame | None, name: str) -
                      rows["p90"].to_numpy(float), scenario=s50, scenario_name=name)  # fmt: skip
 
 
-def _notes(run: dict[str, Any]) -> list[str]:
-    """The model's warnings for the run (assumptions.csv's "Read with care" rows)."""
+def _assumption(run: dict[str, Any], item: str) -> list[str]:
+    """The values of ``item``'s rows in the run's assumptions.csv (none without it)."""
     path = output(run, "assumptions.csv")
     if path is None:
         return []
     table = read_csv_output(path, dtype=str)
-    return [str(v) for v in table.loc[table["item"] == "Read with care", "value"]]
+    return [str(v) for v in table.loc[table["item"] == item, "value"]]
+
+
+def _notes(run: dict[str, Any]) -> list[str]:
+    """The model's warnings for the run (assumptions.csv's "Read with care" rows)."""
+    return _assumption(run, "Read with care")
 
 
 def _scenario_name(run: dict[str, Any]) -> str:
-    path = output(run, "assumptions.csv")
-    if path is None:
-        return "Scenario"
-    table = read_csv_output(path, dtype=str)
-    found = table.loc[table["item"] == "Scenario", "value"]
-    return str(found.iloc[0]).split(":")[0] if len(found) else "Scenario"
+    found = _assumption(run, "Scenario")
+    return found[0].split(":")[0] if found else "Scenario"
 
 
 def _demand_charts(
