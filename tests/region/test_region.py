@@ -373,17 +373,33 @@ def test_region_headline_names_a_member_paying_more_pooled_than_alone(
     assert "Mid pays £138,867 (0.9%) more pooled than alone" in html
 
 
+def _without_levers(region_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the synthetic region whose members have no levers (no commissioning)."""
+    import shutil
+
+    region = tmp_path / "region"
+    shutil.copytree(region_dir, region)
+    text = (region / "members.toml").read_text().splitlines()
+    (region / "members.toml").write_text("\n".join(t for t in text if "levers" not in t))
+    return region
+
+
+def _run_region(cluster: Any, region: Path, out: Path) -> Any:
+    """``sufficiency region`` on ``region``'s members, without commissioning, into ``out``."""
+    return CliRunner().invoke(
+        main,
+        ["region", "--members", str(region / "members.toml"), "--out", str(out),
+         "--scheduler", cluster.scheduler_address, "--config", str(region / "config.toml"),
+         "--seed", str(SEED), "--date", RUN_DATE.isoformat(), "--no-commissioning"],
+    )  # fmt: skip
+
+
 def test_region_says_which_members_data_was_repaired_or_set_aside(
     cluster: Any, region_dir: Path, tmp_path: Path
 ) -> None:
     """A member that ran on data with rows set aside is not reported as simply "Ran": the
     console names it with the counts by problem, and the report's status says how many."""
-    import shutil
-
-    region = tmp_path / "region"
-    shutil.copytree(region_dir, region)
-    text = (region / "members.toml").read_text().splitlines()  # no commissioning here
-    (region / "members.toml").write_text("\n".join(t for t in text if "levers" not in t))
+    region = _without_levers(region_dir, tmp_path)
     first = load_members(region / "members.toml").members[0]
     episodes = sorted(first.history.rglob("episodes.csv"))[-1]
     lines = episodes.read_text().splitlines()
@@ -395,12 +411,7 @@ def test_region_says_which_members_data_was_repaired_or_set_aside(
         lines[i] = ",".join(cells)
     episodes.write_text("\n".join(lines) + "\n")
     out = tmp_path / "out"
-    res = CliRunner().invoke(
-        main,
-        ["region", "--members", str(region / "members.toml"), "--out", str(out),
-         "--scheduler", cluster.scheduler_address, "--config", str(region / "config.toml"),
-         "--seed", str(SEED), "--date", RUN_DATE.isoformat(), "--no-commissioning"],
-    )  # fmt: skip
+    res = _run_region(cluster, region, out)
     assert res.exit_code == 0, res.output
     quality = pd.read_csv(out / "members" / first.code / "base" / "forecast" / "data_quality.csv")
     findings = len(quality[quality["code"] != "missing_year"])
@@ -491,23 +502,13 @@ def test_a_members_unusable_budget_is_said_and_its_forecast_still_runs(
     (no forecast, no spend, the region's totals one member short) for a line of its budget
     file. Now its forecast and spend are written, without the budget comparison, and the
     console says why; the run is not partial."""
-    import shutil
-
-    region = tmp_path / "region"
-    shutil.copytree(region_dir, region)
-    text = (region / "members.toml").read_text().splitlines()  # no commissioning here
-    (region / "members.toml").write_text("\n".join(t for t in text if "levers" not in t))
+    region = _without_levers(region_dir, tmp_path)
     first = load_members(region / "members.toml").members[0]
     assert first.budget is not None
     with first.budget.open("a", encoding="utf-8") as f:
         f.write("2040-41,all,1000000\n")
     out = tmp_path / "out"
-    res = CliRunner().invoke(
-        main,
-        ["region", "--members", str(region / "members.toml"), "--out", str(out),
-         "--scheduler", cluster.scheduler_address, "--config", str(region / "config.toml"),
-         "--seed", str(SEED), "--date", RUN_DATE.isoformat(), "--no-commissioning"],
-    )  # fmt: skip
+    res = _run_region(cluster, region, out)
     assert res.exit_code == 0, res.output
     said = [ln for ln in res.output.splitlines() if "The budget could not be used" in ln]
     assert len(said) == 1 and f"({first.code})" in said[0] and "2040-41" in said[0], said

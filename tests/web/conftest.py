@@ -7,11 +7,13 @@ provider (oidc-provider-mock) on another loopback port."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,6 +155,25 @@ def site(tmp_path_factory) -> Site:
     for lg in loggers:
         lg.removeHandler(keep)
     store.close()
+
+
+@contextlib.contextmanager
+def site_of_its_own(tmp: Path, *roles: str) -> Iterator[Site]:
+    """A site on a store of its own in ``tmp`` (the runs recorded there are not the shared
+    site's), with a user named for each of ``roles``."""
+    url = f"sqlite:///{tmp / 'runs.sqlite'}"
+    store = RunStore(url)
+    app = create_app(store, WebParams(data_dir=str(tmp / "data")))
+    server, thread, address = _serve(app)
+    site = Site(address, store, url, tmp, {}, _Keep(), server, app)
+    for role in roles:
+        site.add(role, role)
+    try:
+        yield site
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        store.close()
 
 
 def require_browser() -> None:

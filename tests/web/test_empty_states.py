@@ -10,28 +10,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sufficiency.config import WebParams
-from sufficiency.store import RunStore
-from sufficiency.web.app import create_app
-from tests.web.conftest import RUN_DATE, Site, _Keep, _serve, browser_sign_in, run_cli
+from tests.web.conftest import RUN_DATE, Site, browser_sign_in, run_cli, site_of_its_own
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.fixture(scope="module")
 def empty_site(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("empty")
-    url = f"sqlite:///{tmp / 'runs.sqlite'}"
-    store = RunStore(url)
-    app = create_app(store, WebParams(data_dir=str(tmp / "data")))
-    server, thread, address = _serve(app)
-    site = Site(address, store, url, tmp, {}, _Keep(), server, app)
-    site.add("placement", "placement")
-    site.add("commissioner", "commissioner")
-    yield site
-    server.should_exit = True
-    thread.join(10)
-    store.close()
+    with site_of_its_own(tmp_path_factory.mktemp("empty"), "placement", "commissioner") as site:
+        yield site
 
 
 def _match(site: Site, referrals: Path, name: str) -> None:

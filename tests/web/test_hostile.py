@@ -23,7 +23,7 @@ from sufficiency.config import WebParams
 from sufficiency.store import RunStore
 from sufficiency.web.app import create_app
 from sufficiency.web.framework import SECURITY_HEADERS
-from tests.web.conftest import Site, _Keep, _serve, csrf, sign_in
+from tests.web.conftest import Site, _Keep, _serve, csrf, sign_in, site_of_its_own
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -32,17 +32,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def own_site(tmp_path_factory):
     """A site with a store of its own (the runs recorded here would be the latest of
     their kind on the shared site)."""
-    tmp = tmp_path_factory.mktemp("hostile")
-    url = f"sqlite:///{tmp / 'runs.sqlite'}"
-    store = RunStore(url)
-    app = create_app(store, WebParams(data_dir=str(tmp / "data")))
-    server, thread, address = _serve(app)
-    site = Site(address, store, url, tmp, {}, _Keep(), server, app)
-    site.add("finance", "finance")
-    yield site
-    server.should_exit = True
-    thread.join(10)
-    store.close()
+    with site_of_its_own(tmp_path_factory.mktemp("hostile"), "finance") as site:
+        yield site
 
 
 def test_a_fault_page_keeps_the_security_headers(own_site):
