@@ -270,7 +270,7 @@ COLUMNS: dict[str, str] = {
     "children_forecast_p90": "At the horizon: upper (P90)",
     "starts_first_year": "Placements to find in the first year",
     "spend_gbp": "Spend in the first year (£)",
-    "budget_variance_gbp": "Variance (spend - budget, £)",
+    "budget_variance_gbp": "Variance, base case (spend - budget, £)",
     "backtest_ape_12_pct": "Backtest error at 12 months (%)",
     "backtest_coverage_pct": "Backtest months inside P10-P90 (%)",
     "backtest_cutoff": "Backtest cutoff",

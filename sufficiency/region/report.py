@@ -50,10 +50,14 @@ MEASURES = (
     "spend_p90_gbp",
     "budget_gbp",
     "budget_variance_gbp",
+    "scenario_variance_gbp",
     "backtest_ape_12_pct",
     "backtest_coverage_pct",
     "spend_months",
 )
+#: Each variance measure's rows: the base case's variance on the base's rows only, a
+#: scenario's own on its rows only (never one read as the other's).
+VARIANCE_ROWS = {"budget_variance_gbp": True, "scenario_variance_gbp": False}
 
 
 def year_label(s: MemberSummary) -> str:
@@ -213,9 +217,13 @@ def mix_table(result: RegionResult, when: str = "now", scenario: str = BASE_KEY)
     return pd.concat([df, pd.DataFrame([region])], ignore_index=True)
 
 
+#: A scenario column's variance: that scenario's own projected spend less the budget.
+VARIANCE_LABEL = "variance, its spend - budget (£)"
+
+
 def scenario_table(result: RegionResult) -> pd.DataFrame:
-    """Scenarios side by side: children at the horizon and first-year spend, per member
-    and for the region."""
+    """Scenarios side by side: children at the horizon, first-year spend and its variance
+    against the budget (each scenario's own spend), per member and for the region."""
     names = {s.scenario: s.scenario_name for s in result.members}
     # the region's columns side by side add up only when the same members ran under every
     # scenario (a member failing under one would read as that scenario's effect)
@@ -239,6 +247,14 @@ def scenario_table(result: RegionResult) -> pd.DataFrame:
             )
             row[f"{label}: spend in the first year (£)"] = (
                 sum(s.spend_gbp for s in chosen) if ok and "financial_year" not in mixed else None
+            )
+            # each scenario's own spend less the budget, under its own label
+            own = [s.budget_variance_gbp if key == BASE_KEY else s.scenario_variance_gbp
+                   for s in chosen]  # fmt: skip
+            row[f"{label}: {VARIANCE_LABEL}"] = (
+                sum(float(v) for v in own if v is not None)
+                if ok and "financial_year" not in mixed and all(v is not None for v in own)
+                else None
             )
         rows.append(row)
     return pd.DataFrame(rows)
@@ -330,6 +346,8 @@ def long_table(result: RegionResult) -> pd.DataFrame:
     rows: list[tuple[str, str, str, str, Any]] = []
     for s in result.members:
         for measure in MEASURES:
+            if VARIANCE_ROWS.get(measure, s.scenario == BASE_KEY) != (s.scenario == BASE_KEY):
+                continue
             rows.append((s.code, s.name, s.scenario, measure, getattr(s, measure)))
         for cat, v in s.mix_now.items():
             rows.append((s.code, s.name, s.scenario, f"in_care_now:{cat}", v))
@@ -344,9 +362,12 @@ def long_table(result: RegionResult) -> pd.DataFrame:
             ("starts_first_year", "starts_first_year"),
             ("spend_gbp", "spend_gbp"),
             ("budget_gbp", "budget_gbp"),
-            ("budget_variance_gbp", "budget_variance_gbp"),
         ):
             rows.append((REGION_CODE, result.region.name, key, measure, last[col]))
+        # the base's variance is the central projection's; a scenario's, its own spend's
+        variance = last["spend_gbp"] - last["budget_gbp"]
+        name = "budget_variance_gbp" if key == BASE_KEY else "scenario_variance_gbp"
+        rows.append((REGION_CODE, result.region.name, key, name, variance))
         # the totals are of the members that ran: say how many of how many
         ran = int(table["children_now"].iloc[:-1].notna().sum())
         rows.append((REGION_CODE, result.region.name, key, "members_ran", ran))

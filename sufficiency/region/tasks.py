@@ -66,7 +66,10 @@ class MemberSummary:
 
     ``mix_now`` and ``mix_forecast`` are children by placement category now and at the
     horizon (mean of the paths); ``spend_*`` are the first financial year's projected
-    spend; ``budget_variance_gbp`` is that spend less the budget (+ is an overspend).
+    spend (the scenario's, under a scenario). A variance is projected spend less the budget
+    (+ is an overspend): ``budget_variance_gbp`` the base case's (the central projection),
+    on the base's summary only; ``scenario_variance_gbp`` the scenario's own, on a
+    scenario's summary only, so no variance is read as the other's.
     """
 
     code: str
@@ -100,6 +103,9 @@ class MemberSummary:
     #: Forecast months in ``financial_year`` (fewer than 12 when the history ends during
     #: the year, an in-year extract, or the horizon ends first): ``spend_*`` cover these.
     spend_months: int = 12
+    #: The scenario's projected spend less the budget (``None`` in the base case, whose
+    #: variance is ``budget_variance_gbp``).
+    scenario_variance_gbp: float | None = None
 
 
 @dataclass(frozen=True)
@@ -283,13 +289,18 @@ def _summary(
         sc = spend.scenario_comparison
         row = sc[(sc["financial_year"] == year.financial_year) & (sc["cost_line"] == "all")]
         mean, p10, p90 = float(row["scenario_mean"].iloc[0]), None, None
-    budget_gbp = variance = None
+    budget_gbp = variance = scenario_variance = None
     if spend.budget is not None:
         b = spend.budget
         row = b[(b["financial_year"] == year.financial_year) & (b["cost_line"] == "all")]
         if len(row):
             budget_gbp = float(row["budget_gbp"].iloc[0])
-            variance = round(mean - budget_gbp, 2)
+            # the base case's variance is the central projection's; a scenario's is its own,
+            # kept apart (it was given as the variance, the scenario's spend read as central)
+            if is_base:
+                variance = round(mean - budget_gbp, 2)
+            else:
+                scenario_variance = round(mean - budget_gbp, 2)
     ape = coverage = None
     if report.backtest is not None:
         summary = report.backtest.summary()
@@ -325,6 +336,7 @@ def _summary(
         num_files=num_files,
         findings=quality.num_findings() if quality is not None else 0,
         spend_months=year.months,
+        scenario_variance_gbp=scenario_variance,
     )
 
 

@@ -123,7 +123,7 @@ def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, first_row: int = 1) ->
                 cell.number_format = "+0%;-0%;0%"
             elif name == "gap":
                 cell.number_format = "0.000%"
-            elif name.endswith("variance_gbp"):
+            elif name.endswith("variance_gbp") or tables.VARIANCE_LABEL in name:
                 cell.number_format = VARIANCE
             elif name.endswith("_gbp") or "(£)" in name:
                 cell.number_format = GBP

@@ -178,3 +178,59 @@ def test_scenarios_side_by_side_add_the_same_members(
     assert pd.isna(side.loc[second.code, other])
     assert side.loc[first.code, other] > 0
     assert pd.isna(side.loc["region", base]) and pd.isna(side.loc["region", other])
+
+
+def test_a_scenarios_budget_variance_is_its_own_and_labelled(
+    two_members: Region, params: Any, tmp_path: Path
+) -> None:
+    """Under a scenario, region.csv gave 'budget_variance_gbp' of the scenario's spend
+    (-£696,467 for a member whose base case, the central projection, is -£968,632 against
+    its budget), read by a finance user as the variance. Now the base case's variance is
+    the only 'budget_variance_gbp' (the members table says 'base case'); a scenario's own
+    is 'scenario_variance_gbp' and a column of its own under Scenarios, each checked
+    against the members' spend files and budgets."""
+    from openpyxl import load_workbook
+
+    from sufficiency.region.writers import write_region
+
+    scenario = Path(__file__).resolve().parents[2] / "data/sample/scenarios/entries_up_20.toml"
+    specs = scenario_specs([scenario])
+    tasks = plan_member_tasks(two_members, specs, params, SEED, tmp_path, RUN_DATE)
+    ran = tuple(run_member(t) for t in tasks)
+    assert all(isinstance(s, MemberSummary) for s in ran)
+    keys = tuple(s.key for s in specs)
+    result = RegionResult(two_members, keys, SEED, ran, (), None, ())  # type: ignore[arg-type]
+    expected: dict[tuple[str, str], float] = {}
+    for m in two_members.members:
+        assert m.budget is not None
+        budget = pd.read_csv(m.budget)
+        b = budget[(budget["financial_year"] == "2026-27") & (budget["cost_line"] == "all")]
+        for key, name in (("base", "spend.csv"), ("entries_up_20", "spend_scenario.csv")):
+            spend = pd.read_csv(tmp_path / "members" / m.code / key / "spend" / name)
+            year = spend[(spend["financial_year"] == "2026-27") & (spend["cost_line"] == "all")]
+            expected[(m.code, key)] = year["mean"].sum() - float(b["budget_gbp"].sum())
+    long = long_table(result)
+    variance = long[long["measure"].str.endswith("variance_gbp")]
+    got = {(r.member_code, r.scenario): (r.measure, r.value) for r in variance.itertuples()}
+    for (code, key), value in expected.items():
+        measure = "budget_variance_gbp" if key == "base" else "scenario_variance_gbp"
+        assert got[(code, key)][0] == measure
+        assert got[(code, key)][1] == pytest.approx(value, abs=0.02)
+    base_sum = sum(v for (c, k), v in expected.items() if k == "base")
+    scen_sum = sum(v for (c, k), v in expected.items() if k != "base")
+    assert got[("region", "base")] == ("budget_variance_gbp", pytest.approx(base_sum, abs=0.05))
+    assert got[("region", "entries_up_20")] == (
+        "scenario_variance_gbp",
+        pytest.approx(scen_sum, abs=0.05),
+    )
+    side = scenario_table(result).set_index("code")
+    own = [c for c in side.columns if c.endswith("variance, its spend - budget (£)")]
+    assert own[0].startswith("Base: ") and len(own) == 2
+    assert side.loc["region", own[0]] == pytest.approx(base_sum, abs=0.05)
+    assert side.loc["region", own[1]] == pytest.approx(scen_sum, abs=0.05)
+    write_region(result, tmp_path)
+    summary = load_workbook(tmp_path / "region.xlsx")["Summary"]
+    cells = {c.value for row in summary.iter_rows() for c in row}
+    assert "Variance, base case (spend - budget, £)" in cells
+    html = (tmp_path / "region.html").read_text(encoding="utf-8")
+    assert "Each scenario's variance is its own projected spend less the budget" in html
