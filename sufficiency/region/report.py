@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sufficiency import vocabulary
 from sufficiency.region.tasks import BASE_KEY, MemberSummary
 from sufficiency.vocabulary import counted
 
@@ -54,6 +55,7 @@ MEASURES = (
     "backtest_ape_12_pct",
     "backtest_coverage_pct",
     "spend_months",
+    "starts_months",
 )
 #: Each variance measure's rows: the base case's variance on the base's rows only, a
 #: scenario's own on its rows only (never one read as the other's).
@@ -66,6 +68,18 @@ def year_label(s: MemberSummary) -> str:
     if s.spend_months >= 12:
         return s.financial_year
     return f"{s.financial_year} ({counted(s.spend_months, 'month')})"
+
+
+def starts_header(result: RegionResult, scenario: str = BASE_KEY) -> str:
+    """The members table's header for ``starts_first_year``: the first year's placements,
+    or, when the forecast runs fewer than twelve months, the months it covers ("in the
+    first 6 months": a part-year count is no year's)."""
+    months = {s.starts_months for s in _ran(result, scenario)}
+    if not months or min(months) >= 12:
+        return vocabulary.column("starts_first_year")
+    if len(months) == 1:
+        return f"Placements to find in the first {counted(min(months), 'month')}"
+    return "Placements to find in the months forecast, up to a year (see region.csv)"
 
 
 def _by_member(result: RegionResult, scenario: str) -> dict[str, MemberSummary]:
@@ -372,6 +386,9 @@ def long_table(result: RegionResult) -> pd.DataFrame:
         ran = int(table["children_now"].iloc[:-1].notna().sum())
         rows.append((REGION_CODE, result.region.name, key, "members_ran", ran))
         rows.append((REGION_CODE, result.region.name, key, "members", len(table) - 1))
+        months = {s.starts_months for s in _ran(result, key)}
+        if len(months) == 1:  # the months the region's placements to find cover
+            rows.append((REGION_CODE, result.region.name, key, "starts_months", months.pop()))
     for c in result.commissions:
         for measure in ("plan_cost_gbp", "status_quo_cost_gbp", "saving_vs_status_quo_gbp"):
             rows.append((c.code, c.name, "commission", measure, getattr(c, measure)))

@@ -106,6 +106,9 @@ class MemberSummary:
     #: The scenario's projected spend less the budget (``None`` in the base case, whose
     #: variance is ``budget_variance_gbp``).
     scenario_variance_gbp: float | None = None
+    #: Forecast months ``starts_first_year`` covers: the first twelve, or all of a
+    #: shorter horizon (``--horizon-months 6``: six months' placements, not a year's).
+    starts_months: int = 12
 
 
 @dataclass(frozen=True)
@@ -337,6 +340,7 @@ def _summary(
         findings=quality.num_findings() if quality is not None else 0,
         spend_months=year.months,
         scenario_variance_gbp=scenario_variance,
+        starts_months=len(months),
     )
 
 

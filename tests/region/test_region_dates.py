@@ -234,3 +234,35 @@ def test_a_scenarios_budget_variance_is_its_own_and_labelled(
     assert "Variance, base case (spend - budget, £)" in cells
     html = (tmp_path / "region.html").read_text(encoding="utf-8")
     assert "Each scenario's variance is its own projected spend less the budget" in html
+
+
+def test_placements_to_find_say_the_months_of_a_horizon_under_a_year(
+    two_members: Region, params: Any, tmp_path: Path
+) -> None:
+    """With --horizon-months 6, the members table said 'Placements to find in the first
+    year' over six months' placements (25.1 for a member, the sum of its six months in
+    starts.csv), a part-year count read as a year's. Its header now names the months, and
+    region.csv gives starts_months beside starts_first_year."""
+    from openpyxl import load_workbook
+
+    from sufficiency.region.writers import write_region
+
+    six = params.model_copy(update={"forecast": params.forecast.model_copy(
+        update={"horizon_months": 6})})  # fmt: skip
+    region = Region("One", two_members.members[:1], None, None)
+    result = _result(region, six, tmp_path)
+    (summary,) = result.members
+    starts = pd.read_csv(tmp_path / "members" / summary.code / "base" / "forecast" / "starts.csv")
+    every = starts[starts["category"] == "all"]
+    assert every["month"].nunique() == 6
+    assert summary.starts_first_year == pytest.approx(every["mean"].sum(), abs=0.01)
+    write_region(result, tmp_path)
+    cells = {c.value for row in load_workbook(tmp_path / "region.xlsx")["Summary"].iter_rows()
+             for c in row}  # fmt: skip
+    assert "Placements to find in the first 6 months" in cells
+    assert "Placements to find in the first year" not in cells
+    html = (tmp_path / "region.html").read_text(encoding="utf-8")
+    assert "Placements to find in the first 6 months" in html
+    long = pd.read_csv(tmp_path / "region.csv")
+    months = long[long["measure"] == "starts_months"]
+    assert months["value"].tolist() == [6, 6]  # the member's and the region's
