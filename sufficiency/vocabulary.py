@@ -271,6 +271,8 @@ COLUMNS: dict[str, str] = {
     "starts_first_year": "Placements to find in the first year",
     "spend_gbp": "Spend in the first year (£)",
     "budget_variance_gbp": "Variance, base case (spend - budget, £)",
+    "said_in": "Said in (runs)",
+    "warning": "Warning",
     "backtest_ape_12_pct": "Backtest error at 12 months (%)",
     "backtest_coverage_pct": "Backtest months inside P10-P90 (%)",
     "backtest_cutoff": "Backtest cutoff",

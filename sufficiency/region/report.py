@@ -315,6 +315,26 @@ def sensitivity_table(result: RegionResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def caution_table(result: RegionResult) -> pd.DataFrame:
+    """Every member's warnings (a short history, an in-year extract, a budget that could
+    not be used, a category never seen), each once under the member's name, with the runs
+    that gave it: each scenario's forecast and spend, its own plan, the pooled plan."""
+    names = {m.code: m.name for m in result.region.members}
+    said: dict[tuple[str, str], list[str]] = {}
+    for s in result.members:
+        for w in s.warnings:
+            said.setdefault((s.code, w), []).append(s.scenario)
+    for c in result.commissions:
+        for w in c.warnings:
+            said.setdefault((c.code, w), []).append("own plan")
+    for code, notes in result.pooled.notes if result.pooled is not None else ():
+        for w in notes:
+            said.setdefault((code, w), []).append("pooled plan")
+    rows = [(code, names.get(code, code), ", ".join(dict.fromkeys(runs)), w)
+            for (code, w), runs in said.items()]  # fmt: skip
+    return pd.DataFrame(rows, columns=["code", "authority", "said_in", "warning"])
+
+
 def failure_table(result: RegionResult) -> pd.DataFrame:
     """Every member x scenario (or plan) that failed: why, and its data-quality summary."""
     return pd.DataFrame(

@@ -145,6 +145,8 @@ class CommissionSummary:
     saving_vs_status_quo_gbp: float
     sensitivity: tuple[dict[str, Any], ...] = ()
     recommendation: str = ""
+    #: The plan's forecast's warnings (a short history, a category never seen).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,6 +174,8 @@ class PooledSummary:
     proof: str = ""
     #: A sentence for each member paying more pooled than alone.
     worse_off: tuple[str, ...] = ()
+    #: Each pooled member's code and its pooling forecast's warnings.
+    notes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def saving_gbp(self) -> float:
@@ -357,7 +361,7 @@ def run_commission(task: CommissionTask) -> CommissionSummary | MemberFailure:
     if levers is None:
         return MemberFailure(m.code, m.name, "commission", "No levers file for this member.")
     try:
-        result, _ = _quiet(
+        result, said = _quiet(
             lambda: api.commission(
                 m.history, levers, task.params, seed=task.seed, strict=task.strict
             )
@@ -378,6 +382,7 @@ def run_commission(task: CommissionTask) -> CommissionSummary | MemberFailure:
         round(result.saving_vs_status_quo_gbp, 2),
         rows,
         result.recommendation[-2],
+        said,
     )
 
 
@@ -478,8 +483,10 @@ def run_pooled(
         {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
         for r in table.to_dict("records")
     )
+    # each member's pooling forecast's warnings, to be read with the plan under its name
+    notes = tuple(zip((m.code for m in members), inputs.notes, strict=False))
     return PooledSummary(task.seed, rows, prepared.left_out, rows_sens, result.proof(),
-                         tuple(result.worse_off()))  # fmt: skip
+                         tuple(result.worse_off()), notes)  # fmt: skip
 
 
 def _sentence(exc: BaseException) -> str:

@@ -63,6 +63,13 @@ def headline(result: RegionResult) -> list[str]:
         if result.pooled.proof:
             lines.append(result.pooled.proof)
         lines += result.pooled.worse_off
+    cautions = tables.caution_table(result)
+    if len(cautions):
+        who = ", ".join(dict.fromkeys(cautions["authority"]))
+        lines.append(
+            f"Read with care: {vocabulary.counted(len(cautions), 'warning')} about members' "
+            f"forecasts or data ({who}), each under its member's name in Read with care."
+        )
     for f in result.failures:
         lines.append(f"Failed: {f.name} ({f.code}), {f.scenario}: {f.reason}")
     return lines
@@ -163,6 +170,7 @@ def write_workbook(result: RegionResult, path: Path) -> Path:
     for i, line in enumerate(lines, start=2):
         ws.cell(row=i, column=1, value=line)
     _sheet(wb, "Summary", _members(result), first_row=len(lines) + 3)
+    _sheet(wb, "Read with care", tables.caution_table(result))
     mix_now, mix_later = tables.mix_table(result, "now"), tables.mix_table(result, "forecast")
     _sheet(wb, "Placement mix now", _words(mix_now))
     _sheet(wb, "Placement mix forecast", _words(mix_later))
@@ -246,6 +254,7 @@ def render_html(result: RegionResult) -> str:
         pooled_sensitivity=_readable(tables.pooled_sensitivity_table(result)),
         plans=tables.commission_table(result),
         failures=tables.failure_table(result),
+        cautions=tables.caution_table(result),
         seeds=tables.seed_table(result),
     )
 
