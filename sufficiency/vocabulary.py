@@ -275,6 +275,8 @@ COLUMNS: dict[str, str] = {
     "warning": "Warning",
     "backtest_ape_12_pct": "Backtest error at 12 months (%)",
     "backtest_coverage_pct": "Backtest months inside P10-P90 (%)",
+    "backtest_starts_ape_pct": "Backtest error in placement starts over 12 months (%)",
+    "backtest_starts_inside": "Backtest placement starts inside P10-P90",
     "backtest_cutoff": "Backtest cutoff",
     "seed": "Seed",
     "alone_cost_gbp": "Cost alone (£)",

@@ -37,6 +37,8 @@ MEMBER_COLUMNS = (
     "budget_variance_gbp",
     "backtest_ape_12_pct",
     "backtest_coverage_pct",
+    "backtest_starts_ape_pct",
+    "backtest_starts_inside",
     "status",
 )
 #: Numeric measures of a member summary written to region.csv.
@@ -54,6 +56,9 @@ MEASURES = (
     "scenario_variance_gbp",
     "backtest_ape_12_pct",
     "backtest_coverage_pct",
+    "backtest_starts_ape_pct",
+    "backtest_starts_inside",
+    "backtest_starts_actual",
     "spend_months",
     "starts_months",
 )
@@ -183,7 +188,10 @@ def member_table(result: RegionResult, scenario: str = BASE_KEY) -> pd.DataFrame
                 budget_variance_gbp=s.budget_variance_gbp,
                 backtest_ape_12_pct=s.backtest_ape_12_pct,
                 backtest_coverage_pct=s.backtest_coverage_pct,
-            )
+                backtest_starts_ape_pct=s.backtest_starts_ape_pct,
+                backtest_starts_inside=(None if s.backtest_starts_inside is None
+                                        else "Yes" if s.backtest_starts_inside else "No"),
+            )  # fmt: skip
         row["status"] = _status(result, m.code, s)
         rows.append(row)
     df = pd.DataFrame(rows).reindex(columns=list(MEMBER_COLUMNS))
@@ -204,11 +212,24 @@ def member_table(result: RegionResult, scenario: str = BASE_KEY) -> pd.DataFrame
         region["backtest_ape_12_pct"] = float(
             (ran["backtest_ape_12_pct"] * weights).sum() / weights.sum()
         )
+    # the region's placement starts error: the members' absolute errors over their starts
+    scored = [s for s in got.values() if s.backtest_starts_ape_pct is not None]
+    actual = sum(float(s.backtest_starts_actual or 0) for s in scored)
+    if actual > 0:
+        region["backtest_starts_ape_pct"] = (
+            sum(
+                float(s.backtest_starts_ape_pct or 0) * float(s.backtest_starts_actual or 0)
+                for s in scored
+            )
+            / actual
+        )
     region["status"] = f"{len(ran)} of {len(df)} members ran" + (
         "; histories end on different dates: totals at those dates left blank" if mixed else ""
     )
     out = pd.concat([df, pd.DataFrame([region])], ignore_index=True)
-    return out.astype({c: "float64" for c in MEMBER_COLUMNS[2:7] + MEMBER_COLUMNS[8:13]})
+    numbers = [c for c in MEMBER_COLUMNS[2:] if c not in
+               ("financial_year", "backtest_starts_inside", "status")]  # fmt: skip
+    return out.astype(dict.fromkeys(numbers, "float64"))
 
 
 def mix_table(result: RegionResult, when: str = "now", scenario: str = BASE_KEY) -> pd.DataFrame:
@@ -382,7 +403,9 @@ def long_table(result: RegionResult) -> pd.DataFrame:
         for measure in MEASURES:
             if VARIANCE_ROWS.get(measure, s.scenario == BASE_KEY) != (s.scenario == BASE_KEY):
                 continue
-            rows.append((s.code, s.name, s.scenario, measure, getattr(s, measure)))
+            value = getattr(s, measure)
+            value = float(value) if isinstance(value, bool) else value  # inside: 1 or 0
+            rows.append((s.code, s.name, s.scenario, measure, value))
         for cat, v in s.mix_now.items():
             rows.append((s.code, s.name, s.scenario, f"in_care_now:{cat}", v))
         for cat, v in s.mix_forecast.items():

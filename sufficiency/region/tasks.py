@@ -109,6 +109,11 @@ class MemberSummary:
     #: Forecast months ``starts_first_year`` covers: the first twelve, or all of a
     #: shorter horizon (``--horizon-months 6``: six months' placements, not a year's).
     starts_months: int = 12
+    #: The backtest's placement starts over the twelve months after its cutoff: the
+    #: forecast's error (%), whether the actual fell inside its P10-P90, and the actual.
+    backtest_starts_ape_pct: float | None = None
+    backtest_starts_inside: bool | None = None
+    backtest_starts_actual: float | None = None
 
 
 @dataclass(frozen=True)
@@ -309,11 +314,13 @@ def _summary(
             else:
                 scenario_variance = round(mean - budget_gbp, 2)
     ape = coverage = None
+    starts_score: dict[str, Any] = {}
     if report.backtest is not None:
         summary = report.backtest.summary()
         at12 = summary[summary["horizon_months"] == summary["horizon_months"].max()]
         ape = round(float(at12["model"].iloc[0]), 4)
         coverage = round(float(at12["p10_p90_coverage_pct"].iloc[0]), 4)
+        starts_score = _starts_score(report.backtest.starts)
     return MemberSummary(
         code=task.member.code,
         name=task.member.name,
@@ -345,7 +352,21 @@ def _summary(
         spend_months=year.months,
         scenario_variance_gbp=scenario_variance,
         starts_months=len(months),
+        **starts_score,
     )
+
+
+def _starts_score(starts: pd.DataFrame) -> dict[str, Any]:
+    """The backtest's placement starts score, as :class:`MemberSummary` fields."""
+    row = starts[starts["flow"] == "placement_starts"]
+    if not len(row):  # a cutoff whose year after it has a collection year missing
+        return {}
+    ape = float(row["ape_pct"].iloc[0])
+    return {
+        "backtest_starts_ape_pct": None if pd.isna(ape) else round(ape, 4),
+        "backtest_starts_inside": bool(row["inside"].iloc[0]),
+        "backtest_starts_actual": float(row["actual"].iloc[0]),
+    }
 
 
 def _by_category(frame: pd.DataFrame) -> dict[str, float]:

@@ -266,3 +266,46 @@ def test_placements_to_find_say_the_months_of_a_horizon_under_a_year(
     long = pd.read_csv(tmp_path / "region.csv")
     months = long[long["measure"] == "starts_months"]
     assert months["value"].tolist() == [6, 6]  # the member's and the region's
+
+
+def test_region_scores_each_members_placement_starts_in_its_backtest(
+    two_members: Region, params: Any, tmp_path: Path
+) -> None:
+    """The backtest scored the children in care only; commissioners plan recruitment on
+    placement starts. Each member's backtest now scores its placement starts over the
+    twelve months after the cutoff, and the members table and region.csv carry the error
+    and whether the actual fell inside P10-P90. The actual is counted here from the
+    member's own 903 files (its episodes starting a period of care or a new placement,
+    RNE S, P or B: these synthetic returns have no recodings), the region's error is the
+    members' absolute errors over their actual starts."""
+    result = _result(two_members, params, tmp_path)
+    errors = []
+    for m, s in zip(two_members.members, result.members, strict=True):
+        eps = pd.concat(
+            pd.read_csv(f, dtype=str) for f in sorted(m.history.glob("*/episodes.csv"))
+        ).drop_duplicates(["CHILD", "DECOM"])
+        start = pd.to_datetime(eps["DECOM"], dayfirst=True)
+        window = (start > "2025-03-31") & (start <= "2026-03-31")
+        actual = int((window & eps["RNE"].isin(["S", "P", "B"])).sum())
+        assert s.backtest_cutoff == "2025-03-31" and s.backtest_starts_actual == actual
+        own = pd.read_csv(
+            tmp_path / "members" / m.code / "base" / "forecast" / "backtest_starts.csv"
+        )
+        row = own[own["flow"] == "placement_starts"].iloc[0]
+        assert s.backtest_starts_ape_pct == pytest.approx(
+            100 * abs(row["forecast"] - actual) / actual, abs=0.01
+        )
+        assert s.backtest_starts_inside == (row["p10"] <= actual <= row["p90"])
+        errors.append((abs(row["forecast"] - actual), actual))
+    table = member_table(result)
+    assert table["backtest_starts_inside"].iloc[:-1].isin(["Yes", "No"]).all()
+    assert table["backtest_starts_ape_pct"].iloc[-1] == pytest.approx(
+        100 * sum(e for e, _ in errors) / sum(a for _, a in errors), abs=0.01
+    )
+    long = long_table(result)
+    measures = set(long.loc[long["member_code"] != "region", "measure"])
+    assert {
+        "backtest_starts_ape_pct",
+        "backtest_starts_inside",
+        "backtest_starts_actual",
+    } <= measures
