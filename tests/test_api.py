@@ -53,7 +53,8 @@ def test_backtest_result_scores_and_writes(tmp_path, sample_dir):
     report = api.backtest(sample_dir / "ssda903", ["2025-03-31"], num_paths=20, horizon_months=3)
     assert set(report.scores["method"]) == {"model", "persistence", "stock_flow"}
     names = {p.name for p in report.write(tmp_path)}
-    assert {"backtest.csv", "backtest_coverage.csv", "backtest_summary.csv"} <= names
+    assert {"backtest.csv", "backtest_coverage.csv", "backtest_summary.csv",
+            "backtest_starts.csv"} <= names  # fmt: skip
 
 
 def test_forecast_params_raises_option_out_of_range():
