@@ -188,7 +188,8 @@ def test_a_scenarios_budget_variance_is_its_own_and_labelled(
     its budget), read by a finance user as the variance. Now the base case's variance is
     the only 'budget_variance_gbp' (the members table says 'base case'); a scenario's own
     is 'scenario_variance_gbp' and a column of its own under Scenarios, each checked
-    against the members' spend files and budgets."""
+    against the members' spend files and budgets. A member's scenario runs on its base's
+    seed, so the columns side by side differ by the scenario's effect alone."""
     from openpyxl import load_workbook
 
     from sufficiency.region.writers import write_region
@@ -224,6 +225,19 @@ def test_a_scenarios_budget_variance_is_its_own_and_labelled(
         pytest.approx(scen_sum, abs=0.05),
     )
     side = scenario_table(result).set_index("code")
+    # a member's base and scenario runs share its seed (as one forecast run with a scenario
+    # does): with a seed of their own, the columns side by side differed by chance as well
+    # as by the scenario (at 10 paths £272k between them against the scenario's £405k)
+    spend_cols = [c for c in side.columns if c.endswith("spend in the first year (£)")]
+    for m in two_members.members:
+        runs = tmp_path / "members" / m.code
+        base_spend = (runs / "base" / "spend" / "spend.csv").read_bytes()
+        assert (runs / "entries_up_20" / "spend" / "spend.csv").read_bytes() == base_spend
+        compared = pd.read_csv(runs / "entries_up_20" / "spend" / "scenario_comparison.csv")
+        effect = compared[(compared["financial_year"] == "2026-27")
+                          & (compared["cost_line"] == "all")]["difference"].iloc[0]  # fmt: skip
+        gap = side.loc[m.code, spend_cols[1]] - side.loc[m.code, spend_cols[0]]
+        assert gap == pytest.approx(effect, abs=0.05) and abs(effect) > 1000
     own = [c for c in side.columns if c.endswith("variance, its spend - budget (£)")]
     assert own[0].startswith("Base: ") and len(own) == 2
     assert side.loc["region", own[0]] == pytest.approx(base_sum, abs=0.05)
