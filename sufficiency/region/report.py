@@ -201,8 +201,9 @@ def member_table(result: RegionResult, scenario: str = BASE_KEY) -> pd.DataFrame
         region[col] = float(ran[col].sum())
     # a budget for only some members is no region's budget: the others' spend has none
     budgeted = len(ran) > 0 and bool(ran["budget_gbp"].notna().all())
-    for col in ("budget_gbp", "budget_variance_gbp"):
-        region[col] = float(ran[col].sum()) if budgeted else None
+    for col in ("budget_gbp", "budget_variance_gbp"):  # (a scenario's members have none)
+        whole = budgeted and bool(ran[col].notna().all())
+        region[col] = float(ran[col].sum()) if whole else None
     region["financial_year"] = ran["financial_year"].iloc[0] if len(ran) else None
     mixed = mixed_dates(list(got.values()))
     for key in mixed:

@@ -238,6 +238,13 @@ def test_a_scenarios_budget_variance_is_its_own_and_labelled(
                           & (compared["cost_line"] == "all")]["difference"].iloc[0]  # fmt: skip
         gap = side.loc[m.code, spend_cols[1]] - side.loc[m.code, spend_cols[0]]
         assert gap == pytest.approx(effect, abs=0.05) and abs(effect) > 1000
+    # the members table under a scenario has no base-case variance, the region's neither
+    # (it said 0.0, the sum of none)
+    under = member_table(result, "entries_up_20").set_index("code")
+    assert under["budget_variance_gbp"].isna().all()
+    assert under.loc["region", "budget_gbp"] == pytest.approx(sum(
+        float(pd.read_csv(m.budget).query("financial_year == '2026-27' and cost_line == 'all'")
+              ["budget_gbp"].sum()) for m in two_members.members if m.budget))  # fmt: skip
     own = [c for c in side.columns if c.endswith("variance, its spend - budget (£)")]
     assert own[0].startswith("Base: ") and len(own) == 2
     assert side.loc["region", own[0]] == pytest.approx(base_sum, abs=0.05)
