@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from sufficiency.store.accounts import MAX_FAILURES, audit_trail, get_user
 from sufficiency.web.framework import PUBLIC, Page
-from tests.web.conftest import PASSWORD, ROLES, csrf, sign_in
+from tests.web.conftest import PASSWORD, ROLES, csrf, form_token, sign_in
 
 #: A value for each path parameter (a real child of the sample run, a decision, a file,
 #: a scenario, a run, a user, an upload).
@@ -106,6 +106,54 @@ def test_post_without_csrf_token_is_refused(site):
     assert site.store.count() == runs
 
 
+def _with_tokens_of(victim, other, page: str):
+    """``victim`` posting the token of ``other``'s ``page``, with ``other``'s cookies but the
+    session (as an attacker who can plant a cookie, on a sibling site say, could send)."""
+    token = form_token(other.get(page).text)
+    for cookie in other.cookies.jar:
+        if cookie.name != "sufficiency":
+            victim.cookies.set(cookie.name, cookie.value or "", cookie.domain, cookie.path)
+    return token
+
+
+def test_a_token_from_another_session_is_refused(site):
+    """The CSRF token was a signed random cookie, the same for whoever held it: a token
+    (and its cookie) from an anonymous sign-in page, or from another signed-in user's
+    page, was accepted on this user's form post (it reached the handler, which answered
+    400 for the form's own fault: PL0017 is not one of R001's homes). It is bound to the
+    session now: refused before the handler with a sentence, nothing recorded."""
+    before = len(audit_trail(site.store, action="decision"))
+    form = {"decision": "exclude", "placement_id": "PL0017", "reason": "token test"}
+    for other, page in ((site.client(), "/sign-in"), (site.client("placement"), "/matching")):
+        victim = site.client("placement")
+        token = _with_tokens_of(victim, other, page)
+        r = victim.post("/matching/children/R001/decisions", data={**form, "csrftoken": token})
+        assert r.status_code == 403, (page, r.status_code)
+        assert "This form has expired or did not come from this site" in r.text
+        assert "Traceback" not in r.text
+    assert len(audit_trail(site.store, action="decision")) == before
+    victim = site.client("placement")
+    token = _with_tokens_of(victim, site.client("commissioner"), "/")
+    r = victim.post("/sign-out", data={"csrftoken": token})
+    assert r.status_code == 403 and victim.get("/matching").status_code == 200
+    # a token in letters beyond ASCII is refused too, not a fault
+    r = victim.post("/sign-out", data={"csrftoken": "é" * 64})
+    assert r.status_code == 403 and "did not come from this site" in r.text
+    assert victim.post("/sign-out", data={"csrftoken": csrf(victim)}).status_code == 303
+
+
+def test_signing_in_changes_the_token(site):
+    """The sign-in page's token is the anonymous session's: after signing in, a new session
+    has a new token, and the old one is refused."""
+    c = site.client()
+    before = csrf(c)
+    assert sign_in(c, "finance", PASSWORD, site.code("finance")).status_code == 303
+    after = csrf(c)
+    assert after != before
+    assert c.post("/sign-out", data={"csrftoken": before}).status_code == 403
+    assert c.post("/sign-out", data={"csrftoken": after}).status_code == 303
+
+
 def test_commissioner_cannot_open_a_child_page_by_guessing_its_url(site):
     c = site.client("commissioner")
     for child in ("R001", "R016", "R999"):
@@ -177,7 +225,9 @@ def test_cookies_and_headers(site):
     assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
     assert r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["cache-control"] == "no-store"
-    assert "SameSite=Strict" in r.headers["set-cookie"]
+    # the session cookie holds the CSRF token's key from the first page
+    assert "samesite=strict" in r.headers["set-cookie"].lower()
+    assert "httponly" in r.headers["set-cookie"].lower()
     r = sign_in(c, "admin", PASSWORD, site.code("admin"))
     session = [v for k, v in r.headers.multi_items() if k == "set-cookie" and "sufficiency=" in v]
     assert session and "httponly" in session[0].lower() and "samesite=strict" in session[0].lower()
