@@ -1,11 +1,12 @@
-"""The application: middleware (security headers, CSRF, signed session), routes, sign-in.
+"""The application: middleware (security headers, sealed session), routes, sign-in.
 
 Middleware, outermost first: :class:`~.framework.SecurityHeaders`;
 :class:`~.body_limit.BodyLimit` (413 for a form's body over 1 MB); Starlette's
-``SessionMiddleware`` (a signed, HttpOnly, SameSite cookie that expires after the idle
-timeout). Routes are :class:`~.framework.Page` objects, each with its roles; every POST's
-CSRF token is checked against the session by the route's guard (:mod:`~.csrf`) before
-its handler runs, even without a cookie.
+``SessionMiddleware`` with its cookie sealed (:mod:`~.sealed_session`: encrypted,
+HttpOnly, SameSite, expiring after the idle timeout). Routes are
+:class:`~.framework.Page` objects, each with its roles; every POST's CSRF token is
+checked against the session by the route's guard (:mod:`~.csrf`) before its handler
+runs, even without a cookie.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -53,6 +53,7 @@ from sufficiency.web.framework import (
     redirect,
     render,
 )
+from sufficiency.web.sealed_session import SealedSessionMiddleware
 
 log = logging.getLogger("sufficiency.web")
 SECRET_ENV = "SUFFICIENCY_WEB_SECRET"
@@ -258,7 +259,7 @@ def create_app(
             # OpenID sign-in comes back from the provider's site: a Strict cookie would not
             # be sent with it, so the session is Lax then (every POST still needs the token).
             Middleware(
-                SessionMiddleware,
+                SealedSessionMiddleware,
                 secret_key=secret,
                 session_cookie="sufficiency",
                 max_age=params.session_idle_minutes * 60,

@@ -4,6 +4,8 @@ trail, throttling, sign-out and the security headers."""
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import re
 
 import pytest
@@ -152,6 +154,46 @@ def test_signing_in_changes_the_token(site):
     assert after != before
     assert c.post("/sign-out", data={"csrftoken": before}).status_code == 403
     assert c.post("/sign-out", data={"csrftoken": after}).status_code == 303
+
+
+def _readable(cookie: str) -> str:
+    """All the cookie says to someone who reads it: its parts, base64-decoded where they
+    decode (standard or URL-safe alphabet)."""
+    out = [cookie]
+    for part in [cookie, *cookie.split(".")]:
+        for decode in (base64.b64decode, base64.urlsafe_b64decode):
+            with contextlib.suppress(ValueError):
+                out.append(decode(part + "=" * (-len(part) % 4)).decode("utf-8", "replace"))
+    return "\n".join(out)
+
+
+def test_the_session_cookie_does_not_show_what_was_typed_about_a_child(site):
+    """The message shown after a decision ('Recorded: Excluded from PL.. by placement:
+    <the reason>') was kept in the session cookie, signed but readable: the base64 of
+    the session's JSON held the reason typed about the child. The cookie is sealed
+    (encrypted) now; the message is still shown, once."""
+    c = site.client("placement")
+    reason = "worried about the dog at home"
+    page = c.get("/matching/children/R003").text
+    home = page.split('<option value="', 1)[1].split('"', 1)[0]
+    r = c.post("/matching/children/R003/decisions", data={
+        "csrftoken": form_token(page), "decision": "exclude", "placement_id": home,
+        "reason": reason})  # fmt: skip
+    assert r.status_code == 303
+    cookie = c.cookies["sufficiency"]
+    assert reason not in _readable(cookie) and "R003" not in _readable(cookie)
+    assert '"uid"' not in _readable(cookie)
+    shown = c.get(r.headers["location"]).text
+    assert f"by placement: {reason}. The next matching run will use it." in shown
+    # a changed cookie is an empty session (signed out), never a fault
+    tampered = site.client()
+    tampered.cookies.set("sufficiency", cookie[:-4] + ("AAAA" if cookie[-4:] != "AAAA" else "BBBB"))
+    r = tampered.get("/matching")
+    assert r.status_code == 303 and r.headers["location"] == "/sign-in"
+    # the decision withdrawn (it is not the sample's), its message sealed too
+    decision_id = shown.split('action="/decisions/', 1)[1].split("/", 1)[0]
+    r = c.post(f"/decisions/{decision_id}/withdraw", data={"csrftoken": csrf(c)})
+    assert r.status_code == 303 and reason not in _readable(c.cookies["sufficiency"])
 
 
 def test_commissioner_cannot_open_a_child_page_by_guessing_its_url(site):
