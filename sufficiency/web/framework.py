@@ -35,6 +35,7 @@ from sufficiency.pages.render import count, gbp, miles, percent, table_html
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import Account, get_user_by_id
 from sufficiency.web import csrf
+from sufficiency.web.uploads import sweep as sweep_uploads
 
 log = logging.getLogger("sufficiency.web")
 
@@ -143,7 +144,7 @@ def _guard(
 
     async def endpoint(request: Request) -> Response:
         web: WebApp = request.app.state.web
-        user = await run_in_threadpool(current_user, request, web)
+        user = await run_in_threadpool(_user_after_sweep, request, web)
         if not isinstance(roles, _Public):
             if user is None:
                 if request.method == "GET":
@@ -222,6 +223,15 @@ def _upload_refused(request: Request, web: WebApp, user: Account | None) -> Resp
                           f"Uploads are limited to {web.params.max_upload_mb} MB. Send the "
                           "files in smaller parts, or ask for the limit to be raised.")  # fmt: skip
     return None
+
+
+def _user_after_sweep(request: Request, web: WebApp) -> Account | None:
+    """:func:`current_user`, after throwing away uploads left waiting too long: on every
+    request, so an upload nobody comes back to (a child's records, in the system's
+    temporary folder) goes once it is :data:`~.uploads.STAGED_HOURS` old whatever page
+    anyone opens, not only when an administrator opens the Uploads page (a few ms)."""
+    sweep_uploads()
+    return current_user(request, web)
 
 
 def current_user(request: Request, web: WebApp) -> Account | None:

@@ -415,7 +415,7 @@ def _swap_folder(source: Path, target: Path, upload_id: str) -> None:
 
 def sweep(now: dt.datetime | None = None) -> None:
     """Throw away staged uploads older than :data:`STAGED_HOURS` (this process's user's);
-    run by each upload and each look at the Uploads page."""
+    run as the application starts and before every request it answers."""
     limit = (now or dt.datetime.now(dt.UTC)).timestamp() - STAGED_HOURS * 3600
     for folder in Path(tempfile.gettempdir()).glob(_PREFIX + "*"):
         try:
