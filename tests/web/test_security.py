@@ -248,6 +248,33 @@ def test_throttling_locks_the_account(site):
     assert r.status_code == 401 and "is not right" in r.text
 
 
+def test_sign_ins_sent_at_once_are_counted_before_they_are_checked(site):
+    """Failures were counted after the password was checked: 40 wrong sign-ins sent at
+    once (one account, one code) all had their password checked before the first was
+    counted, so a lock after 5 let 40 guesses through. Each attempt is counted first
+    now: at most 5 are checked, the rest refused as locked, unchecked."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    name = site.add("burst", "placement")
+    clients = [site.client() for _ in range(20)]
+    tokens = [csrf(c) for c in clients]
+
+    def attempt(i: int) -> str:
+        return clients[i].post("/sign-in", data={
+            "csrftoken": tokens[i], "username": name, "password": f"wrong password {i:02d}",
+            "code": "123456"}).text  # fmt: skip
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        pages = list(pool.map(attempt, range(len(clients))))
+    refused_unchecked = sum("is locked after too many failed sign-ins" in p for p in pages)
+    checked = len(pages) - refused_unchecked
+    assert 1 <= checked <= MAX_FAILURES, checked
+    assert get_user(site.store, name).locked_until is not None
+    # the right password and code are refused while locked
+    r = sign_in(site.client(), name, PASSWORD, site.code(name))
+    assert r.status_code == 401 and "locked" in r.text
+
+
 def test_sign_out_ends_the_session_everywhere(site):
     name = site.add("leaver", "finance")
     c = site.client(name)
