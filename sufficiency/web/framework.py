@@ -236,7 +236,8 @@ def _user_after_sweep(request: Request, web: WebApp) -> Account | None:
 
 def current_user(request: Request, web: WebApp) -> Account | None:
     """The signed-in user, if the session is valid: the account exists and is active, it
-    has not signed out since, and the session is younger than the maximum."""
+    has not signed out since, and the session is younger than the maximum; the session's
+    idle time starts again."""
     session = request.session
     uid, version, at = session.get("uid"), session.get("ver"), session.get("at")
     if not isinstance(uid, int) or not isinstance(version, int) or not isinstance(at, int | float):
@@ -249,6 +250,10 @@ def current_user(request: Request, web: WebApp) -> Account | None:
     if user is None or not user.active or user.session_version != version:
         session.clear()
         return None
+    # A changed session is sealed again with a new time, so the cookie's idle timeout
+    # counts from this request: unchanged, it lapsed 30 minutes after signing in (or the
+    # last message shown), however busy the person was.
+    session["seen"] = int(dt.datetime.now(dt.UTC).timestamp())
     return user
 
 

@@ -303,6 +303,19 @@ def test_cookies_and_headers(site):
     assert "Max-Age=1800" in session[0]
 
 
+def test_the_idle_timeout_counts_from_the_last_request(site):
+    """The session cookie was sealed again only when the session changed (signing in, a
+    message): the idle timeout of 30 minutes ran from signing in, however busy the
+    person was (with a 1-minute timeout, someone opening a page every 20 s was signed
+    out at 60 s, a form they were filling in refused). Every signed-in answer now sends
+    the cookie again, its idle time starting afresh."""
+    c = site.client("finance")
+    for page in ("/", "/spend", "/forecast"):
+        r = c.get(page)
+        cookie = [v for k, v in r.headers.multi_items() if k == "set-cookie"]
+        assert cookie and cookie[0].startswith("sufficiency=") and "Max-Age=1800" in cookie[0]
+
+
 def test_views_of_the_lists_of_children_are_audited(site):
     """Tonight's list names every referred child with their proposed home, and the
     Decisions page every decision by child: child-level data, yet only a child's own
