@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import click
 from click.testing import CliRunner
@@ -112,3 +113,66 @@ def test_match_command_records_its_run(sample_dir, tmp_path):
     assert detail["solver_status"] == "optimal" and len(detail["outcomes"]) == len(referred)
     assert children == {line.split(",")[0] for line in referred}
     assert any(f["label"] == "referrals" and f["role"] == "input" for f in detail["files"])
+
+
+def _workbook_unpacking_to(path, megabytes: int) -> None:
+    """A workbook whose sheet unpacks to ``megabytes`` MB of rows (a zip bomb's shape:
+    the file is a few hundred KB)."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["Child ID", "Date of birth"])
+    plain = io.BytesIO()
+    wb.save(plain)
+    row = b"<row><c><v>1</v></c><c><v>2</v></c></row>"
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:  # fmt: skip
+        for info in src.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                book.writestr(info, src.read(info.filename))
+                continue
+            with book.open("xl/worksheets/sheet1.xml", "w") as sheet:
+                sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/'
+                            b'spreadsheetml/2006/main"><sheetData>')  # fmt: skip
+                chunk = row * (1024 * 1024 // len(row))
+                for _ in range(megabytes):
+                    sheet.write(chunk)
+                sheet.write(b"</sheetData></worksheet>")
+
+
+def test_a_workbook_unpacking_to_hundreds_of_mb_is_refused_by_every_command(tmp_path, root):
+    """The web's uploads refused a workbook unpacking to far more than it holds, but the
+    commands read it: referrals.xlsx of 3 MB unpacking to 726 MB kept `match` busy for
+    over four minutes at 870 MB of memory, saying nothing. The io layer's reader refuses
+    it now, for every command, before opening it: a sentence naming the file, exit 1."""
+    import time
+
+    sample = root / "data" / "sample"
+    book = tmp_path / "referrals.xlsx"
+    _workbook_unpacking_to(book, 210)
+    assert book.stat().st_size < 2_000_000
+    history = tmp_path / "ssda903"
+    shutil.copytree(sample / "ssda903", history)
+    (history / "2026" / "episodes.csv").unlink()
+    shutil.copy(book, history / "2026" / "episodes.xlsx")
+    commands = {
+        "match": ["match", "--referrals", str(book), "--placements",
+                  str(sample / "placements.csv"), "--date", "2026-04-01", "--out",
+                  str(tmp_path / "m")],
+        "validate": ["validate", str(book)],
+        "forecast": ["forecast", "--history", str(history), "--out", str(tmp_path / "f"),
+                     "--paths", "10"],
+    }  # fmt: skip
+    for name, args in commands.items():
+        started = time.monotonic()
+        result = CliRunner().invoke(main, args)
+        assert time.monotonic() - started < 30, name
+        assert result.exit_code == 1, (name, result.output)
+        assert "unpacks to 210 MB, more than the 200 MB an input workbook may unpack to" in (
+            result.output
+        ), (name, result.output)
+        assert "Traceback" not in result.output, name
+        assert result.exception is None or isinstance(result.exception, SystemExit), name

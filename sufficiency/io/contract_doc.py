@@ -16,9 +16,11 @@ INTRO = """\
 
 The inputs `sufficiency` reads, field by field. Every file may be CSV (UTF-8 or
 Windows-1252, comma-separated) or XLSX (in a workbook with several sheets the
-best-fitting sheet is used); title rows above the header row are skipped and noted. Column names
-are matched ignoring case, spaces and punctuation, and the aliases listed are
-accepted. Blank cells are allowed unless a field says *required value*.
+best-fitting sheet is used; a workbook that unpacks to more than 200 MB, a zip bomb's
+shape, is refused before it is opened: save its sheet as CSV); title rows above the
+header row are skipped and noted. Column names are matched ignoring case, spaces and
+punctuation, and the aliases listed are accepted. Blank cells are allowed unless a
+field says *required value*.
 
 `sufficiency validate PATH...` checks any mix of these files and lists every
 problem at once, grouped by file, with the spreadsheet row number (the header is

@@ -26,6 +26,7 @@ import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.csv_text import unquote_formula_text
+from sufficiency.io.xlsx_size import too_large
 
 #: Extensions we read.
 CSV_SUFFIXES = frozenset({".csv", ".txt"})
@@ -323,6 +324,8 @@ def read_xlsx_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]
     from openpyxl import load_workbook
 
     source = str(path)
+    if (refused := too_large(path)) is not None:
+        raise _fail(source, refused)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

@@ -165,7 +165,6 @@ def _uploads(ctx: Ctx, status: int = 200, **extra: object) -> Response:
 
 
 def uploads_page(ctx: Ctx) -> Response:
-    uploads.sweep()  # uploads left waiting more than 2 hours go, new upload or not
     return _uploads(ctx)
 
 

@@ -1,11 +1,12 @@
-"""The application: middleware (security headers, CSRF, signed session), routes, sign-in.
+"""The application: middleware (security headers, sealed session), routes, sign-in.
 
 Middleware, outermost first: :class:`~.framework.SecurityHeaders`;
-:class:`~.body_limit.BodyLimit` (413 for a form's body over 1 MB); asgi-csrf (a signed
-double-submit token on every POST, checked before the request reaches a handler, even
-without a cookie); Starlette's ``SessionMiddleware`` (a signed, HttpOnly, SameSite cookie
-that expires after the idle timeout). Routes are :class:`~.framework.Page` objects, each
-with its roles.
+:class:`~.body_limit.BodyLimit` (413 for a form's body over 1 MB); Starlette's
+``SessionMiddleware`` with its cookie sealed (:mod:`~.sealed_session`: encrypted,
+HttpOnly, SameSite, expiring after the idle timeout). Routes are
+:class:`~.framework.Page` objects, each with its roles; every POST's CSRF token is
+checked against the session by the route's guard (:mod:`~.csrf`) before its handler
+runs, even without a cookie.
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ import os
 import threading
 from typing import Any
 
-from asgi_csrf import asgi_csrf
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -54,6 +53,8 @@ from sufficiency.web.framework import (
     redirect,
     render,
 )
+from sufficiency.web.sealed_session import SealedSessionMiddleware
+from sufficiency.web.uploads import sweep as sweep_uploads
 
 log = logging.getLogger("sufficiency.web")
 SECRET_ENV = "SUFFICIENCY_WEB_SECRET"
@@ -230,35 +231,11 @@ ROUTES = [
 
 
 def _upload_form(scope: Any) -> bool:
-    """asgi-csrf's ``skip_if_scope``: a POST to an upload route, whose token the route's
-    guard checks instead (asgi-csrf cannot read multipart forms: see
-    :func:`~.framework.upload_csrf_ok`)."""
+    """A POST to an upload route: :class:`~.body_limit.BodyLimit` leaves it to the
+    route's own limit (``[web] max_upload_mb``)."""
     return scope.get("method") == "POST" and any(
         r.path_regex.match(scope.get("path", "")) for r in ROUTES if r.uploads
     )
-
-
-class _Always:
-    """asgi-csrf's ``always_protect``: check every POST, with or without cookies."""
-
-    def __contains__(self, _path: object) -> bool:
-        return True
-
-
-async def _csrf_failed(scope: Any, send: Any, _error: Any) -> None:
-    body = (
-        b"<!DOCTYPE html><html lang=en-GB><title>Form expired</title><h1>This form has "
-        b"expired or did not come from this site</h1><p>Go back, reload the page and try "
-        b"again.</p></html>"
-    )
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 403,
-            "headers": [(b"content-type", b"text/html; charset=utf-8")],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
 
 
 def create_app(
@@ -280,19 +257,10 @@ def create_app(
         middleware=[
             Middleware(SecurityHeaders, hsts=secure),
             Middleware(BodyLimit, is_upload=_upload_form),
-            Middleware(
-                asgi_csrf,
-                signing_secret=secret,
-                always_protect=_Always(),
-                skip_if_scope=_upload_form,
-                cookie_secure=secure,
-                cookie_samesite="Strict",
-                send_csrf_failed=_csrf_failed,
-            ),
             # OpenID sign-in comes back from the provider's site: a Strict cookie would not
             # be sent with it, so the session is Lax then (every POST still needs the token).
             Middleware(
-                SessionMiddleware,
+                SealedSessionMiddleware,
                 secret_key=secret,
                 session_cookie="sufficiency",
                 max_age=params.session_idle_minutes * 60,
@@ -303,6 +271,7 @@ def create_app(
         exception_handlers={404: _not_found, 405: _not_allowed, 500: _server_error},
     )
     app.state.web = WebApp(store, params, secure)
+    sweep_uploads()  # uploads left waiting while the server was down go now
     app.state.csrf_secret = secret
     app.state.oidc = _oidc_client(params)
     if warm:

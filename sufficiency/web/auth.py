@@ -22,9 +22,9 @@ from sufficiency.store import RunStore
 from sufficiency.store.accounts import (
     LOCK_MINUTES,
     Account,
+    begin_sign_in,
     credentials,
     get_user,
-    locked,
     record_failure,
     record_success,
     set_password_hash,
@@ -72,7 +72,7 @@ def sign_in(
     if account is None or pw_hash is None:
         _verify(_DUMMY_HASH, password)
         return SignIn(None, FAILED)
-    if locked(account, now):
+    if not begin_sign_in(store, account.username, now):  # locked, or 5 counted already
         return SignIn(
             None,
             f"This account is locked after too many failed sign-ins. Try again "

@@ -1,8 +1,9 @@
 """Request bodies held to what a form here can send, before anything reads them.
 
-asgi-csrf reads a form's whole body into memory before any sign-in or role check, and
-fails on a multipart body or one that is not UTF-8: :class:`BodyLimit` answers those
-first (413 or 400, in a sentence), leaving uploads to their route's own limit.
+A form's whole body is read into memory to check its CSRF token, before any handler
+(and, on the sign-in page, before anyone has signed in); a multipart body or one that
+is not UTF-8 is no form of this site's: :class:`BodyLimit` answers those first (413 or
+400, in a sentence), leaving uploads to their route's own limit.
 """
 
 from __future__ import annotations
@@ -37,9 +38,9 @@ class BodyLimit:
     Content-Length before anything is read, or as it arrives when sent without one; and
     400 to a multipart body where no upload is expected, or a form that is not UTF-8.
 
-    asgi-csrf reads a form's whole body into memory (by repeated concatenation) before
-    any sign-in or role check: a 100 MB POST to the sign-in page, from anyone, took 13 s
-    and 480 MB of the server's memory. Uploads (``is_upload``) are left to their route's
+    A form is read whole into memory before its CSRF token is checked: a 100 MB POST to
+    the sign-in page, from anyone, took 13 s and 480 MB of the server's memory (with
+    asgi-csrf, used then). Uploads (``is_upload``) are left to their route's
     guard, which holds them to ``[web] max_upload_mb`` by their Content-Length."""
 
     def __init__(self, app: Any, is_upload: Callable[[Any], bool]) -> None:
@@ -55,13 +56,13 @@ class BodyLimit:
             await _send_refusal(send, 413, _TOO_LARGE)
             return
         if headers.get(b"content-type", b"").lower().startswith(b"multipart/"):
-            # no form here but an upload is multipart, and asgi-csrf 0.11 fails on one
-            # (simonw/asgi-csrf#38): a fault and a traceback for any such POST
+            # no form here but an upload is multipart (asgi-csrf 0.11, used before, failed
+            # on one: simonw/asgi-csrf#38, a fault and a traceback for any such POST)
             await _send_refusal(send, 400, _NOT_A_FORM)
             return
         if headers.get(b"content-type", b"").lower().startswith(FORM_TYPE):
-            # read here (at most 1 MB), and refused unless UTF-8: asgi-csrf decodes it
-            # without a fallback, so a byte such as 0xff was a fault (500) for anyone
+            # read here (at most 1 MB), and refused unless UTF-8: a byte such as 0xff was
+            # a fault (500) for anyone when asgi-csrf, used before, decoded the form
             body, messages, more = b"", [], True
             while more:
                 message = await receive()

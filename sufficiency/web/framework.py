@@ -4,7 +4,8 @@ A route is a :class:`Page`: its path, its handler and the roles that may use it
 (:data:`PUBLIC` for the sign-in pages only). The role check runs on the server before
 the handler, for every method; a route cannot be registered without saying its roles.
 Handlers are plain functions of a :class:`Ctx`, run in a worker thread (the store is
-synchronous SQLAlchemy); the form of a POST is read before the handler runs.
+synchronous SQLAlchemy); the form of a POST is read, and its CSRF token checked against
+the session (:mod:`~.csrf`), before the handler runs.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import logging
-import secrets
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +34,8 @@ from sufficiency.config import WebParams
 from sufficiency.pages.render import count, gbp, miles, percent, table_html
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import Account, get_user_by_id
+from sufficiency.web import csrf
+from sufficiency.web.uploads import sweep as sweep_uploads
 
 log = logging.getLogger("sufficiency.web")
 
@@ -90,8 +92,7 @@ class Ctx:
         return int(self.request.path_params[name])
 
     def csrf_token(self) -> str:
-        get = self.request.scope.get("csrftoken")
-        return str(get()) if get else ""
+        return csrf.token(self.request)
 
     def flash(self, message: str) -> None:
         self.request.session["flash"] = message
@@ -143,7 +144,7 @@ def _guard(
 
     async def endpoint(request: Request) -> Response:
         web: WebApp = request.app.state.web
-        user = await run_in_threadpool(current_user, request, web)
+        user = await run_in_threadpool(_user_after_sweep, request, web)
         if not isinstance(roles, _Public):
             if user is None:
                 if request.method == "GET":
@@ -190,7 +191,7 @@ def _guard(
                                   "The form could not be read. Go back and try again.")  # fmt: skip
             form = {k: v for k, v in data.items() if isinstance(v, str)}
             files = [(k, v) for k, v in data.multi_items() if isinstance(v, UploadFile)]
-            if uploads and not upload_csrf_ok(request, form.get("csrftoken", "")):
+            if not csrf.token_ok(request, form.get(csrf.FIELD, "")):
                 for _name, f in files:
                     await f.close()
                 title = "This form has expired or did not come from this site"
@@ -224,29 +225,19 @@ def _upload_refused(request: Request, web: WebApp, user: Account | None) -> Resp
     return None
 
 
-def upload_csrf_ok(request: Request, sent: str) -> bool:
-    """The CSRF check of an upload form, as asgi-csrf makes it for other forms: the token
-    sent in the form equals the signed ``csrftoken`` cookie, whose signature is good.
-
-    asgi-csrf 0.11 cannot read multipart forms with python-multipart 0.0.26 or later
-    (simonw/asgi-csrf#38: ``FormParser`` lost its ``FileClass`` argument), so it skips
-    the routes registered with ``uploads=True`` and this runs for them instead, after
-    the role check and before the handler.
-    """
-    from asgi_csrf import DEFAULT_SIGNING_NAMESPACE
-    from itsdangerous import BadSignature, URLSafeSerializer
-
-    cookie = request.cookies.get("csrftoken", "")
-    try:
-        URLSafeSerializer(request.app.state.csrf_secret).loads(cookie, DEFAULT_SIGNING_NAMESPACE)
-    except BadSignature:
-        return False
-    return bool(sent) and secrets.compare_digest(sent, cookie)
+def _user_after_sweep(request: Request, web: WebApp) -> Account | None:
+    """:func:`current_user`, after throwing away uploads left waiting too long: on every
+    request, so an upload nobody comes back to (a child's records, in the system's
+    temporary folder) goes once it is :data:`~.uploads.STAGED_HOURS` old whatever page
+    anyone opens, not only when an administrator opens the Uploads page (a few ms)."""
+    sweep_uploads()
+    return current_user(request, web)
 
 
 def current_user(request: Request, web: WebApp) -> Account | None:
     """The signed-in user, if the session is valid: the account exists and is active, it
-    has not signed out since, and the session is younger than the maximum."""
+    has not signed out since, and the session is younger than the maximum; the session's
+    idle time starts again."""
     session = request.session
     uid, version, at = session.get("uid"), session.get("ver"), session.get("at")
     if not isinstance(uid, int) or not isinstance(version, int) or not isinstance(at, int | float):
@@ -259,6 +250,10 @@ def current_user(request: Request, web: WebApp) -> Account | None:
     if user is None or not user.active or user.session_version != version:
         session.clear()
         return None
+    # A changed session is sealed again with a new time, so the cookie's idle timeout
+    # counts from this request: unchanged, it lapsed 30 minutes after signing in (or the
+    # last message shown), however busy the person was.
+    session["seen"] = int(dt.datetime.now(dt.UTC).timestamp())
     return user
 
 
@@ -327,7 +322,6 @@ def render(ctx: Ctx, template: str, status: int = 200, **context: Any) -> HTMLRe
 def _render(
     request: Request, user: Account | None, template: str, status: int, **context: Any
 ) -> HTMLResponse:
-    get = request.scope.get("csrftoken")
     html = (
         environment()
         .get_template(template)
@@ -335,7 +329,7 @@ def _render(
             user=user,
             nav=nav_links(user),
             path=request.url.path,
-            csrf_token=str(get()) if get else "",
+            csrf_token=csrf.token(request),
             **{"flash": "", **context},
         )
     )

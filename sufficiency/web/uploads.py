@@ -31,6 +31,7 @@ from sufficiency.errors import Problem
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, atomic_path, ensure_private_dir, sha256_file
 from sufficiency.io.ssda903_scan import TABLE_SUFFIXES
 from sufficiency.io.tables import XLSX_SUFFIXES
+from sufficiency.io.xlsx_size import unpacked_bytes
 from sufficiency.validate import ValidationReport, validate_paths
 
 #: What can be uploaded: its words, and its name in the data folder.
@@ -290,15 +291,14 @@ def _unzip(
 
 def _workbooks_too_large(root: Path, saved: list[tuple[str, int]], limit_mb: int) -> list[Problem]:
     """An error for each workbook that unpacks to more than ``limit_mb``: an XLSX is a zip,
-    and one of 2.4 MB unpacking to 760 MB of cells kept the check busy for minutes."""
+    and one of 2.4 MB unpacking to 760 MB of cells kept the check busy for minutes. (The
+    check's reader refuses any over :data:`~sufficiency.io.xlsx_size.MAX_UNPACKED_MB`.)"""
     problems = []
     for name, _size in saved:
         if Path(name).suffix.lower() not in XLSX_SUFFIXES:
             continue
-        try:
-            with zipfile.ZipFile(root / name) as book:
-                unpacked = sum(i.file_size for i in book.infolist())
-        except (zipfile.BadZipFile, OSError):
+        unpacked = unpacked_bytes(root / name)
+        if unpacked is None:
             continue  # the check says it is not a readable workbook
         if unpacked > limit_mb * 1024 * 1024:
             mb = f"{unpacked / 2**20:,.0f}"
@@ -415,7 +415,7 @@ def _swap_folder(source: Path, target: Path, upload_id: str) -> None:
 
 def sweep(now: dt.datetime | None = None) -> None:
     """Throw away staged uploads older than :data:`STAGED_HOURS` (this process's user's);
-    run by each upload and each look at the Uploads page."""
+    run as the application starts and before every request it answers."""
     limit = (now or dt.datetime.now(dt.UTC)).timestamp() - STAGED_HOURS * 3600
     for folder in Path(tempfile.gettempdir()).glob(_PREFIX + "*"):
         try:

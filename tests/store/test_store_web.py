@@ -17,6 +17,7 @@ from sufficiency.store.accounts import (
     add_user,
     audit,
     audit_trail,
+    begin_sign_in,
     get_user,
     locked,
     record_failure,
@@ -43,13 +44,22 @@ def test_accounts_throttling_and_audit(store_url):
     with pytest.raises(StoreError, match="cannot use"):
         add_user(store, "bad name", "admin", "hash", None)
     for _ in range(MAX_FAILURES - 1):
+        assert begin_sign_in(store, "jo", NOW)
         assert not record_failure(store, "jo", NOW)
+    assert begin_sign_in(store, "jo", NOW)
     assert record_failure(store, "jo", NOW)
     u = get_user(store, "jo")
     assert u is not None and locked(u, NOW)
+    assert not begin_sign_in(store, "jo", NOW)  # refused unchecked while locked
     assert not locked(u, NOW + dt.timedelta(minutes=LOCK_MINUTES, seconds=1))
     record_success(store, "jo", NOW)
     assert not locked(get_user(store, "jo"), NOW)
+    # attempts being checked count: a sixth at once is refused before any has failed
+    assert all(begin_sign_in(store, "jo", NOW) for _ in range(MAX_FAILURES))
+    assert not begin_sign_in(store, "jo", NOW)
+    record_success(store, "jo", NOW)
+    assert begin_sign_in(store, "jo", NOW)
+    record_success(store, "jo", NOW)
     audit(store, "jo", "view_child", child_id="R001", run_id=3, detail="opened R001", now=NOW)
     rows = audit_trail(store, child_id="R001")
     assert [(r.username, r.action, r.run_id, r.at) for r in rows] == [("jo", "view_child", 3, NOW)]

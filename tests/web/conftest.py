@@ -84,10 +84,17 @@ class Site:
 
 
 def csrf(c: httpx.Client) -> str:
-    """The CSRF token (the signed cookie the sign-in page sets; forms echo it)."""
-    if "csrftoken" not in c.cookies:
-        c.get("/sign-in")
-    return c.cookies["csrftoken"]
+    """The CSRF token of ``c``'s session, as the forms of its pages carry it (the sign-in
+    page's before signing in, the home page's after)."""
+    r = c.get("/sign-in")
+    if r.status_code == 303:
+        r = c.get("/")
+    return form_token(r.text)
+
+
+def form_token(html: str) -> str:
+    """The CSRF token in the first form of a page."""
+    return html.split('name="csrftoken" value="', 1)[1].split('"', 1)[0]
 
 
 def sign_in(c: httpx.Client, username: str, password: str, code: str) -> httpx.Response:

@@ -28,7 +28,6 @@ def _broken_referrals(sample_dir) -> bytes:
 
 
 def _upload(c: httpx.Client, kind: str, files: list[tuple[str, bytes]]) -> httpx.Response:
-    # the token first: asgi-csrf reads a multipart form only up to its first file
     return c.post("/admin/uploads", data={"csrftoken": csrf(c), "kind": kind},
                   files=[("files", (n, b, "text/csv")) for n, b in files])  # fmt: skip
 

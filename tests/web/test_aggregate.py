@@ -13,6 +13,7 @@ import openpyxl
 import pandas as pd
 
 from sufficiency.store.accounts import audit_trail
+from tests.web.conftest import csrf
 
 
 def test_finance_downloads_the_workbook_and_commissioners_cannot(site, spend_run):
@@ -130,7 +131,7 @@ def test_scenario_form_history_and_run_over_http(site, forecast_run):
     """A wrong form is refused with its messages; a saved scenario keeps who created and
     changed it; a duplicate name is refused; a run compares it with the base."""
     c = site.client("commissioner")
-    token = c.cookies["csrftoken"]
+    token = csrf(c)
     r = c.post("/scenarios/new", data={"csrftoken": token, "name": "", "shift_pct": "150"})
     assert r.status_code == 400
     assert "Share made in-house: enter a number from 0 to 100." in r.text
@@ -161,7 +162,7 @@ def test_a_scenario_run_says_how_many_step_downs_were_made(site, forecast_run):
     """More step-downs asked than the category holds: the run's page gives them as asked
     and as made (before: the page showed the comparison as if every one had happened)."""
     c = site.client("commissioner")
-    token = c.cookies["csrftoken"]
+    token = csrf(c)
     form = {
         "csrftoken": token,
         "name": "HTTP big step-down",
@@ -206,7 +207,7 @@ def test_a_saved_scenario_now_refused_is_not_run_and_says_why(site, forecast_run
     definition = {"name": "Base", "entries": {"change_pct": 20}}
     sid = save_scenario(site.store, "Base", definition, "commissioner")
     c = site.client("commissioner")
-    r = c.post(f"/scenarios/{sid}/run", data={"csrftoken": c.cookies["csrftoken"]})
+    r = c.post(f"/scenarios/{sid}/run", data={"csrftoken": csrf(c)})
     assert r.status_code == 303 and r.headers["location"] == f"/scenarios/{sid}"
     text = c.get(r.headers["location"]).text
     assert "Not run: name &#39;Base&#39;: give the scenario a name of its own" in text

@@ -234,6 +234,43 @@ def test_uploads_do_not_linger_in_the_staging_folder(site, sample_dir):
     assert not folder.exists()
 
 
+def test_an_upload_nobody_comes_back_to_goes_whatever_page_is_opened(site, sample_dir):
+    """An upload left waiting (a child's records in the system's temporary folder) went
+    only when someone uploaded again or opened the Uploads page: on a site where the
+    administrator never came back it stayed for good (measured: still there after
+    placement, finance and sign-in pages were opened). Now any request, and the server
+    starting, throws away uploads over two hours old."""
+    from sufficiency.config import WebParams
+    from sufficiency.web.app import create_app
+
+    def waiting_upload() -> Path:
+        admin = site.client("admin")
+        good = (sample_dir / "referrals.csv").read_bytes()
+        r = admin.post("/admin/uploads", data={"csrftoken": csrf(admin), "kind": "referrals"},
+                       files=[("files", ("referrals.csv", good, "text/csv"))])  # fmt: skip
+        assert r.status_code == 200
+        upload = r.text.split('action="/admin/uploads/')[1].split("/")[0]
+        folder = Path(tempfile.gettempdir()) / f"sufficiency-upload-{upload}"
+        assert (folder / "files" / "referrals.csv").is_file()
+        return folder
+
+    folder = waiting_upload()
+    placement = site.client("placement")
+    assert placement.get("/matching").status_code == 200
+    assert folder.exists()  # younger than two hours: kept
+    three_hours_ago = time.time() - 3 * 3600
+    os.utime(folder, (three_hours_ago, three_hours_ago))
+    assert placement.get("/matching").status_code == 200
+    assert not folder.exists()
+    # an anonymous look at the sign-in page does it too, and so does the server starting
+    for start in (lambda: site.client().get("/sign-in"),
+                  lambda: create_app(site.store, WebParams(data_dir=str(site.data)))):  # fmt: skip
+        folder = waiting_upload()
+        os.utime(folder, (three_hours_ago, three_hours_ago))
+        start()
+        assert not folder.exists()
+
+
 ODD_IDS = ("AB 123", "123/45", "R#7", "Zoë-9")
 
 

@@ -25,7 +25,7 @@ from sufficiency.store.accounts import add_user, audit_trail
 from sufficiency.store.team_decisions import add_decision
 from sufficiency.web import rerun
 from sufficiency.web.placement import latest_match_run
-from tests.web.conftest import RUN_DATE, csrf
+from tests.web.conftest import RUN_DATE, csrf, form_token
 
 
 @pytest.fixture
@@ -183,14 +183,15 @@ def test_the_page_says_plainly_why_nothing_was_run(own, tmp_path):
     register = tmp_path / "placements.csv"
     register.write_text(register.read_text() + "\n", encoding="utf-8")
     with TestClient(create_app(own), base_url="http://127.0.0.1") as c:
-        assert c.get("/sign-in").status_code == 200
-        r = c.post("/sign-in", data={"csrftoken": c.cookies["csrftoken"], "username": "worker",
+        page = c.get("/sign-in")
+        assert page.status_code == 200
+        r = c.post("/sign-in", data={"csrftoken": form_token(page.text), "username": "worker",
                                      "password": PASSWORD, "code": pyotp.TOTP(secret).now()},
                    follow_redirects=False)  # fmt: skip
         assert r.status_code == 303
         page = c.get("/matching")
         assert "Re-run matching now" in page.text
-        r = c.post("/matching/rerun", data={"csrftoken": c.cookies["csrftoken"]})
+        r = c.post("/matching/rerun", data={"csrftoken": form_token(page.text)})
         assert r.status_code == 409
         assert "Matching was not re-run" in r.text
         assert "has changed since that run, so a re-run would not be on the same inputs" in r.text

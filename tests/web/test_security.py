@@ -4,6 +4,8 @@ trail, throttling, sign-out and the security headers."""
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import re
 
 import pytest
@@ -11,7 +13,7 @@ from starlette.routing import Route
 
 from sufficiency.store.accounts import MAX_FAILURES, audit_trail, get_user
 from sufficiency.web.framework import PUBLIC, Page
-from tests.web.conftest import PASSWORD, ROLES, csrf, sign_in
+from tests.web.conftest import PASSWORD, ROLES, csrf, form_token, sign_in
 
 #: A value for each path parameter (a real child of the sample run, a decision, a file,
 #: a scenario, a run, a user, an upload).
@@ -106,6 +108,94 @@ def test_post_without_csrf_token_is_refused(site):
     assert site.store.count() == runs
 
 
+def _with_tokens_of(victim, other, page: str):
+    """``victim`` posting the token of ``other``'s ``page``, with ``other``'s cookies but the
+    session (as an attacker who can plant a cookie, on a sibling site say, could send)."""
+    token = form_token(other.get(page).text)
+    for cookie in other.cookies.jar:
+        if cookie.name != "sufficiency":
+            victim.cookies.set(cookie.name, cookie.value or "", cookie.domain, cookie.path)
+    return token
+
+
+def test_a_token_from_another_session_is_refused(site):
+    """The CSRF token was a signed random cookie, the same for whoever held it: a token
+    (and its cookie) from an anonymous sign-in page, or from another signed-in user's
+    page, was accepted on this user's form post (it reached the handler, which answered
+    400 for the form's own fault: PL0017 is not one of R001's homes). It is bound to the
+    session now: refused before the handler with a sentence, nothing recorded."""
+    before = len(audit_trail(site.store, action="decision"))
+    form = {"decision": "exclude", "placement_id": "PL0017", "reason": "token test"}
+    for other, page in ((site.client(), "/sign-in"), (site.client("placement"), "/matching")):
+        victim = site.client("placement")
+        token = _with_tokens_of(victim, other, page)
+        r = victim.post("/matching/children/R001/decisions", data={**form, "csrftoken": token})
+        assert r.status_code == 403, (page, r.status_code)
+        assert "This form has expired or did not come from this site" in r.text
+        assert "Traceback" not in r.text
+    assert len(audit_trail(site.store, action="decision")) == before
+    victim = site.client("placement")
+    token = _with_tokens_of(victim, site.client("commissioner"), "/")
+    r = victim.post("/sign-out", data={"csrftoken": token})
+    assert r.status_code == 403 and victim.get("/matching").status_code == 200
+    # a token in letters beyond ASCII is refused too, not a fault
+    r = victim.post("/sign-out", data={"csrftoken": "é" * 64})
+    assert r.status_code == 403 and "did not come from this site" in r.text
+    assert victim.post("/sign-out", data={"csrftoken": csrf(victim)}).status_code == 303
+
+
+def test_signing_in_changes_the_token(site):
+    """The sign-in page's token is the anonymous session's: after signing in, a new session
+    has a new token, and the old one is refused."""
+    c = site.client()
+    before = csrf(c)
+    assert sign_in(c, "finance", PASSWORD, site.code("finance")).status_code == 303
+    after = csrf(c)
+    assert after != before
+    assert c.post("/sign-out", data={"csrftoken": before}).status_code == 403
+    assert c.post("/sign-out", data={"csrftoken": after}).status_code == 303
+
+
+def _readable(cookie: str) -> str:
+    """All the cookie says to someone who reads it: its parts, base64-decoded where they
+    decode (standard or URL-safe alphabet)."""
+    out = [cookie]
+    for part in [cookie, *cookie.split(".")]:
+        for decode in (base64.b64decode, base64.urlsafe_b64decode):
+            with contextlib.suppress(ValueError):
+                out.append(decode(part + "=" * (-len(part) % 4)).decode("utf-8", "replace"))
+    return "\n".join(out)
+
+
+def test_the_session_cookie_does_not_show_what_was_typed_about_a_child(site):
+    """The message shown after a decision ('Recorded: Excluded from PL.. by placement:
+    <the reason>') was kept in the session cookie, signed but readable: the base64 of
+    the session's JSON held the reason typed about the child. The cookie is sealed
+    (encrypted) now; the message is still shown, once."""
+    c = site.client("placement")
+    reason = "worried about the dog at home"
+    page = c.get("/matching/children/R003").text
+    home = page.split('<option value="', 1)[1].split('"', 1)[0]
+    r = c.post("/matching/children/R003/decisions", data={
+        "csrftoken": form_token(page), "decision": "exclude", "placement_id": home,
+        "reason": reason})  # fmt: skip
+    assert r.status_code == 303
+    cookie = c.cookies["sufficiency"]
+    assert reason not in _readable(cookie) and "R003" not in _readable(cookie)
+    assert '"uid"' not in _readable(cookie)
+    shown = c.get(r.headers["location"]).text
+    assert f"by placement: {reason}. The next matching run will use it." in shown
+    # a changed cookie is an empty session (signed out), never a fault
+    tampered = site.client()
+    tampered.cookies.set("sufficiency", cookie[:-4] + ("AAAA" if cookie[-4:] != "AAAA" else "BBBB"))
+    r = tampered.get("/matching")
+    assert r.status_code == 303 and r.headers["location"] == "/sign-in"
+    # the decision withdrawn (it is not the sample's), its message sealed too
+    decision_id = shown.split('action="/decisions/', 1)[1].split("/", 1)[0]
+    r = c.post(f"/decisions/{decision_id}/withdraw", data={"csrftoken": csrf(c)})
+    assert r.status_code == 303 and reason not in _readable(c.cookies["sufficiency"])
+
+
 def test_commissioner_cannot_open_a_child_page_by_guessing_its_url(site):
     c = site.client("commissioner")
     for child in ("R001", "R016", "R999"):
@@ -158,6 +248,33 @@ def test_throttling_locks_the_account(site):
     assert r.status_code == 401 and "is not right" in r.text
 
 
+def test_sign_ins_sent_at_once_are_counted_before_they_are_checked(site):
+    """Failures were counted after the password was checked: 40 wrong sign-ins sent at
+    once (one account, one code) all had their password checked before the first was
+    counted, so a lock after 5 let 40 guesses through. Each attempt is counted first
+    now: at most 5 are checked, the rest refused as locked, unchecked."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    name = site.add("burst", "placement")
+    clients = [site.client() for _ in range(20)]
+    tokens = [csrf(c) for c in clients]
+
+    def attempt(i: int) -> str:
+        return clients[i].post("/sign-in", data={
+            "csrftoken": tokens[i], "username": name, "password": f"wrong password {i:02d}",
+            "code": "123456"}).text  # fmt: skip
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        pages = list(pool.map(attempt, range(len(clients))))
+    refused_unchecked = sum("is locked after too many failed sign-ins" in p for p in pages)
+    checked = len(pages) - refused_unchecked
+    assert 1 <= checked <= MAX_FAILURES, checked
+    assert get_user(site.store, name).locked_until is not None
+    # the right password and code are refused while locked
+    r = sign_in(site.client(), name, PASSWORD, site.code(name))
+    assert r.status_code == 401 and "locked" in r.text
+
+
 def test_sign_out_ends_the_session_everywhere(site):
     name = site.add("leaver", "finance")
     c = site.client(name)
@@ -177,11 +294,26 @@ def test_cookies_and_headers(site):
     assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
     assert r.headers["x-content-type-options"] == "nosniff"
     assert r.headers["cache-control"] == "no-store"
-    assert "SameSite=Strict" in r.headers["set-cookie"]
+    # the session cookie holds the CSRF token's key from the first page
+    assert "samesite=strict" in r.headers["set-cookie"].lower()
+    assert "httponly" in r.headers["set-cookie"].lower()
     r = sign_in(c, "admin", PASSWORD, site.code("admin"))
     session = [v for k, v in r.headers.multi_items() if k == "set-cookie" and "sufficiency=" in v]
     assert session and "httponly" in session[0].lower() and "samesite=strict" in session[0].lower()
     assert "Max-Age=1800" in session[0]
+
+
+def test_the_idle_timeout_counts_from_the_last_request(site):
+    """The session cookie was sealed again only when the session changed (signing in, a
+    message): the idle timeout of 30 minutes ran from signing in, however busy the
+    person was (with a 1-minute timeout, someone opening a page every 20 s was signed
+    out at 60 s, a form they were filling in refused). Every signed-in answer now sends
+    the cookie again, its idle time starting afresh."""
+    c = site.client("finance")
+    for page in ("/", "/spend", "/forecast"):
+        r = c.get(page)
+        cookie = [v for k, v in r.headers.multi_items() if k == "set-cookie"]
+        assert cookie and cookie[0].startswith("sufficiency=") and "Max-Age=1800" in cookie[0]
 
 
 def test_views_of_the_lists_of_children_are_audited(site):
