@@ -33,7 +33,7 @@ from sufficiency.codes import Provider, Setting
 from sufficiency.commissioning.levers import Levers, load_levers
 from sufficiency.commissioning.run import CommissionResult, commission_params, run_commission
 from sufficiency.config import ForecastParams, Params, as_params, option_date, with_overrides
-from sufficiency.errors import ConfigError, DataWarning
+from sufficiency.errors import ConfigError, RepairWarning
 from sufficiency.finance.inputs import read_budget, read_costs
 from sufficiency.finance.report import default_costs
 from sufficiency.finance.run import SpendResult, YearSpend, run_spend
@@ -170,7 +170,7 @@ def _history(
 
 
 def _warn_repairs(quality: DataQuality | None, source: str, stacklevel: int = 4) -> None:
-    """A :class:`~sufficiency.errors.DataWarning` when reading a 903 history repaired or
+    """A :class:`~sufficiency.errors.RepairWarning` when reading a 903 history repaired or
     set aside rows, or found a year's return missing: the command prints what was done,
     and a notebook would otherwise be told nothing."""
     if quality is None:
@@ -184,7 +184,7 @@ def _warn_repairs(quality: DataQuality | None, source: str, stacklevel: int = 4)
         warnings.warn(
             f"{source}: {'; '.join(said)}. The result's quality says what and where "
             "(quality.summary_lines(), quality.table()).",
-            DataWarning,
+            RepairWarning,
             stacklevel=stacklevel,
         )
 

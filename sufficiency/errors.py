@@ -107,5 +107,10 @@ class DataWarning(UserWarning):
     """Input data is usable but suspicious; check the named rows before relying on results."""
 
 
+class RepairWarning(DataWarning):
+    """Reading an input repaired or set aside rows: said to Python callers, who would
+    otherwise be told nothing; the commands print the findings themselves instead."""
+
+
 class StoreError(SufficiencyError):
     """The run store cannot be opened or used."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import filecmp
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -52,7 +53,8 @@ def test_backtest_result_scores_and_writes(tmp_path, sample_dir):
     report = api.backtest(sample_dir / "ssda903", ["2025-03-31"], num_paths=20, horizon_months=3)
     assert set(report.scores["method"]) == {"model", "persistence", "stock_flow"}
     names = {p.name for p in report.write(tmp_path)}
-    assert {"backtest.csv", "backtest_coverage.csv", "backtest_summary.csv"} <= names
+    assert {"backtest.csv", "backtest_coverage.csv", "backtest_summary.csv",
+            "backtest_starts.csv"} <= names  # fmt: skip
 
 
 def test_forecast_params_raises_option_out_of_range():
@@ -230,17 +232,9 @@ def test_strict_refuses_a_history_already_read_with_repairs(sample_dir, tmp_path
     assert api.forecast(read_903(sample_dir / "ssda903"), strict=True, **QUICK).headline
 
 
-def test_a_history_read_with_repairs_is_warned_of_once_read(sample_dir, tmp_path):
-    """api.forecast on a folder whose episodes were repaired and set aside said nothing (the
-    command prints it; a notebook was told nothing): now one DataWarning with the count,
-    pointing at the result's quality. A history the caller read already, or a clean one,
-    gives none."""
+def _history_with_two_repairs(sample_dir: Path, tmp_path: Path) -> Path:
+    """The sample's 903 folder with an episode set aside and another repeated."""
     import shutil
-    import warnings
-
-    from sufficiency.errors import DataWarning
-    from sufficiency.forecast.errors import ForecastWarning
-    from sufficiency.forecast.run import read_903
 
     folder = tmp_path / "ssda903"
     shutil.copytree(sample_dir / "ssda903", folder)
@@ -250,9 +244,40 @@ def test_a_history_read_with_repairs_is_warned_of_once_read(sample_dir, tmp_path
     first[7] = "01/01/2020"  # DEC before DECOM: set aside
     lines[1] = ",".join(first)
     episodes.write_text("".join([*lines, lines[5]]), encoding="utf-8")  # and a repeat
+    return folder
+
+
+def test_the_commands_say_repairs_in_their_own_words_not_the_apis(sample_dir, tmp_path):
+    """`sufficiency forecast` on a repaired history printed the Python API's warning
+    ("The result's quality says what and where (quality.summary_lines(),
+    quality.table())") above its own summary of the same repairs: a Python call for a
+    user at a command line, and the count said twice."""
+    folder = _history_with_two_repairs(sample_dir, tmp_path)
+    out = tmp_path / "out"
+    args = ["forecast", "--history", str(folder), "--out", str(out), "--paths", "20"]
+    result = CliRunner().invoke(main, [*args, "--horizon-months", "3", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "quality.summary_lines" not in result.output
+    assert "row(s) repaired or set aside" not in result.output
+    assert "Repaired or set aside (2 finding(s)):" in result.output
+    assert f"Every finding: {out / 'data_quality.csv'}" in result.output
+
+
+def test_a_history_read_with_repairs_is_warned_of_once_read(sample_dir, tmp_path):
+    """api.forecast on a folder whose episodes were repaired and set aside said nothing (the
+    command prints it; a notebook was told nothing): now one DataWarning with the count,
+    pointing at the result's quality. A history the caller read already, or a clean one,
+    gives none."""
+    import warnings
+
+    from sufficiency.errors import DataWarning, RepairWarning
+    from sufficiency.forecast.errors import ForecastWarning
+    from sufficiency.forecast.run import read_903
+
+    folder = _history_with_two_repairs(sample_dir, tmp_path)
     with pytest.warns(DataWarning) as said:
         report = api.forecast(folder, **QUICK)
-    (warning,) = [w for w in said if w.category is DataWarning]
+    (warning,) = [w for w in said if w.category is RepairWarning]
     assert str(warning.message) == (
         f"{folder}: 2 row(s) repaired or set aside. The result's quality says what and "
         "where (quality.summary_lines(), quality.table())."

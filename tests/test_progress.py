@@ -131,7 +131,7 @@ def test_backtest_stages(sample_dir, tmp_path):
     ])  # fmt: skip
     _check(result, ["Reading the 903 history", "Backtesting at 31/03/2024",
                     "Backtesting at 31/03/2025", "Writing outputs"])  # fmt: skip
-    assert "Wrote 4 files" in result.stdout
+    assert "Wrote 5 files" in result.stdout  # backtest_starts.csv too
 
 
 def test_commission_stages(sample_dir, tmp_path):

@@ -114,6 +114,9 @@ def commission(
             for line in quality.summary_lines():
                 click.echo(f"  {line}")
             click.echo(f"  Every finding: {out_dir / 'pooling_data_quality.csv'}")
+    for name, notes in result.pool_notes:  # as its own forecast's, naming the authority
+        for note in notes:
+            click.echo(f"Warning: pooled authority {name}: {note}", err=True)
     for path in written:
         click.echo(f"Wrote {path}")
     click.echo(result.recommendation[-2])

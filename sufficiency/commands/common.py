@@ -4,7 +4,9 @@ One copy of each (as sqlite-utils factors its ``output_options``): a command is 
 stack of these decorators over a few lines that call one library function. Library
 errors (:class:`~sufficiency.errors.SufficiencyError`) become ``Error: <sentence>``
 and exit code 1, never a traceback; data warnings are printed once each, as one
-plain line on standard error.
+plain line on standard error, except the Python API's note of an input's repairs
+(:class:`~sufficiency.errors.RepairWarning`), which each command prints in its own
+words with where every finding is.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any, TypeVar
 
 import click
 
-from sufficiency.errors import DataWarning, SufficiencyError
+from sufficiency.errors import DataWarning, RepairWarning, SufficiencyError
 from sufficiency.io.quality import DataQuality
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,6 +37,8 @@ def user_errors(func: F) -> F:
         seen: set[str] = set()
 
         def show(message: Any, category: type[Warning], *rest: Any, **kw: Any) -> None:
+            if issubclass(category, RepairWarning):
+                return  # the Python API's (a Python call for a hint): commands say repairs
             if issubclass(category, DataWarning):
                 text = str(message)
                 if text not in seen:

@@ -58,8 +58,9 @@ def forecast(
 
     Writes demand.csv, starts.csv (placements to find), assumptions.csv, supply.csv,
     shortfall.csv and purchases.csv (with --supply or --placements),
-    demand_scenario.csv and scenario_comparison.csv (with --scenario), backtest.csv and
-    backtest_coverage.csv (with --backtest-cutoff), forecast.xlsx, forecast.html and
+    demand_scenario.csv and scenario_comparison.csv (with --scenario), backtest.csv,
+    backtest_coverage.csv and backtest_starts.csv (with --backtest-cutoff), forecast.xlsx,
+    forecast.html and
     data_quality.csv to OUT. The same
     seed gives byte-identical CSVs. The history may be imperfect: what is repaired or
     set aside is summarised and listed in data_quality.csv (--strict refuses instead).
@@ -114,14 +115,16 @@ def backtest(
 
     Compares our forecast with persistence (no change) and a deterministic
     stock-and-flow model: absolute percentage errors at 3, 6 and 12 months and the
-    coverage of the P10-P90 band. Writes backtest.csv, backtest_coverage.csv,
-    backtest_summary.csv and data_quality.csv.
+    coverage of the P10-P90 band; and the placement starts and entries over the horizon
+    against what happened. Writes backtest.csv, backtest_coverage.csv,
+    backtest_summary.csv, backtest_starts.csv and data_quality.csv.
 
     Example: sufficiency backtest --history data/sample/ssda903 --cutoff 2024-03-31
     --cutoff 2025-03-31 --horizon-months 12 --out out/backtest
     """
     from sufficiency import api
     from sufficiency.config import load_params
+    from sufficiency.forecast.backtest import starts_sentences
 
     with Progress() as progress:
         report = api.backtest(history_path, cutoffs, load_params(config_path),
@@ -136,4 +139,6 @@ def backtest(
     if summary.drop(columns="p10_p90_coverage_pct").isna().any().any():
         click.echo("A blank: the actual total was 0 children then, so no percentage error "
                    "can be scored (backtest.csv has the counts).")  # fmt: skip
+    for line in starts_sentences(report.result):
+        click.echo(line)
     click.echo(f"Wrote {len(written)} files to {out_dir}")

@@ -86,6 +86,7 @@ def region(
     from sufficiency import api
     from sufficiency.config import load_params
     from sufficiency.region import load_members, run_region
+    from sufficiency.region.report import caution_table
     from sufficiency.region.tasks import BASE_KEY
 
     params = load_params(config_path)
@@ -111,12 +112,9 @@ def region(
         )
         progress("Writing the region's report")
         written = result.write(out_dir)
-    shown: set[tuple[str, str]] = set()  # each member's own, once (not once a region)
-    for s in result.members:
-        for w in s.warnings:
-            if (s.code, w) not in shown:
-                shown.add((s.code, w))
-                click.echo(f"Warning: {s.name} ({s.code}): {w}", err=True)
+    # each member's own warnings once (its forecasts', spend's and plans', pooled too)
+    for row in caution_table(result).itertuples():
+        click.echo(f"Warning: {row.authority} ({row.code}): {row.warning}", err=True)
     for s in result.members:
         cutoff = f", backtest cutoff {s.backtest_cutoff}" if s.backtest_cutoff else ""
         click.echo(

@@ -81,6 +81,8 @@ class _Forecasts:
     start: pd.Timestamp
     quality: DataQuality | None
     episodes: pd.DataFrame | None = None  # the history's, to tell pooled authorities apart
+    #: The forecast's warnings (a short history, a category never seen), each once.
+    notes: tuple[str, ...] = ()
 
 
 #: The columns that tell one authority's episode from another's (child, start, legal
@@ -135,19 +137,21 @@ def _forecast_twice(
         f = fit_spells(care, first, None, read.quality)
         runs = (f.simulate(BASE), f.simulate(BASE, fp(params.eval_paths, params.eval_seed)))
     about = with_notes(assumptions_table(f.model, first, BASE, f.start), notes)
-    return _Forecasts(runs, about, f.start, f.quality, read.episodes)
+    return _Forecasts(runs, about, f.start, f.quality, read.episodes, tuple(notes))
 
 
 @dataclass(frozen=True, eq=False)
 class PoolInputs:
     """Pooled authorities' demand paths (to optimise on, and fresh ones to score on),
-    names, and what was repaired or set aside in each history, from one forecast each
-    on its own random streams."""
+    names, what was repaired or set aside in each history, and each forecast's warnings
+    (a short history, a category never seen), from one forecast each on its own random
+    streams."""
 
     demands: tuple[DemandPaths, ...]
     fresh: tuple[DemandPaths, ...]
     names: tuple[str, ...]
     qualities: tuple[DataQuality | None, ...] = ()
+    notes: tuple[tuple[str, ...], ...] = ()
 
 
 def pool_inputs(
@@ -205,6 +209,7 @@ def pool_inputs(
         tuple(demand_from_forecast(r.runs[1], h) for r in runs),
         tuple(names) if names is not None else tuple(_member_names([_path(x) for x in histories])),
         tuple(r.quality for r in runs),
+        tuple(r.notes for r in runs),
     )
 
 
@@ -235,6 +240,9 @@ class CommissionResult:
     pool_quality
         Each other pooled authority's name and what was repaired or set aside in its
         history (``pooling_data_quality.csv``); empty without pooling.
+    pool_notes
+        Each other pooled authority's name and its forecast's warnings (also under "Read
+        with care" in the case, naming it); empty without pooling.
     comparison
         Every plan scored on the fresh paths (``comparison.csv`` is ``comparison.table()``).
     saving_vs_status_quo_gbp
@@ -248,6 +256,7 @@ class CommissionResult:
     report: CommissioningReport
     pooled: PooledResult | None = None
     pool_quality: tuple[tuple[str, DataQuality | None], ...] = ()
+    pool_notes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     comparison = Delegated[Comparison]("report.comparison")
     saving_vs_status_quo_gbp = Delegated[float]("report.comparison.saving_vs_status_quo_gbp")
@@ -367,7 +376,14 @@ def run_commission(
         member_levers=(levers, *pool_with_levers) if pool_with_levers else None,
     )  # fmt: skip
     others = tuple(zip(pool.names[1:], pool.qualities[1:], strict=True))
-    return CommissionResult(report, pooled, others)
+    # the pooled authorities' forecast warnings are read with the case, as its own are
+    notes = tuple(zip(pool.names[1:], pool.notes[1:], strict=True))
+    said = [(f"Read with care ({name}, pooled)", n) for name, ns in notes for n in ns]
+    if said and report.forecast_assumptions is not None:
+        more = pd.DataFrame(said, columns=["item", "value"])
+        report = replace(report, forecast_assumptions=pd.concat(
+            [report.forecast_assumptions, more], ignore_index=True))  # fmt: skip
+    return CommissionResult(report, pooled, others, notes)
 
 
 def _path(history: SSDA903History | Path) -> Path:

@@ -3,14 +3,16 @@
 Scores, for our model and two baselines (persistence and a deterministic
 stock-and-flow model of the Social Finance kind): absolute percentage error of the
 total and of each category at 3, 6 and 12 months, and for our model whether each
-month's actual total fell inside the forecast's P10-P90 band.
+month's actual total fell inside the forecast's P10-P90 band; and the starts over the
+horizon (placement starts, the placements commissioners must find, and children entering
+care) against what happened, with the forecast's P10-P90 and the last such period's.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -18,7 +20,15 @@ import pandas as pd
 from sufficiency.config import ForecastParams, with_overrides
 from sufficiency.forecast.errors import ForecastError, ForecastWarning
 from sufficiency.forecast.projection import forecast_from_spells
-from sufficiency.forecast.states import CATEGORIES, CareSpells, build_spells, month_ends, stock_at
+from sufficiency.forecast.result import ForecastResult
+from sufficiency.forecast.states import (
+    CATEGORIES,
+    CareSpells,
+    build_spells,
+    flows,
+    month_ends,
+    stock_at,
+)
 from sufficiency.forecast.stockflow import persistence_forecast, stock_flow_forecast
 from sufficiency.io.reconcile import episodes_as_of
 from sufficiency.io.ssda903 import SSDA903History
@@ -27,6 +37,11 @@ from sufficiency.vocabulary import counted
 METHODS = ("model", "persistence", "stock_flow")
 SCORE_COLUMNS = ("cutoff", "method", "category", "horizon_months", "forecast", "actual", "ape_pct")
 COVERAGE_COLUMNS = ("cutoff", "month", "actual", "p10", "p90", "inside")
+STARTS_COLUMNS = ("cutoff", "flow", "months", "forecast", "p10", "p90", "actual", "inside",
+                  "ape_pct", "previous", "previous_ape_pct")  # fmt: skip
+#: The flows each starts score adds up (see :func:`.states.flows`): placement starts are
+#: entries, moves in and new placements in the same category, as the forecast's starts.
+STARTS_FLOWS = {"placement_starts": ("entry", "move_in", "change"), "entries": ("entry",)}
 
 
 def truncate_history(history: SSDA903History, cutoff: pd.Timestamp) -> SSDA903History:
@@ -68,10 +83,18 @@ class BacktestResult:
     coverage
         One row per cutoff x month: ``cutoff, month, actual, p10, p90, inside``
         (our model's band for the total).
+    starts
+        One row per cutoff x flow (``placement_starts``, ``entries``): the starts over the
+        ``months`` after the cutoff, forecast (mean, P10, P90) and actual, whether the
+        actual fell inside P10-P90, the error, and the same months before the cutoff
+        (``previous``: "as many as last time") with its error; ``previous`` is blank when
+        the history does not cover them. A cutoff with a month in a collection year with
+        no return is not scored (its starts are only partly known).
     """
 
     scores: pd.DataFrame
     coverage: pd.DataFrame
+    starts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(STARTS_COLUMNS)))
 
     def summary(self) -> pd.DataFrame:
         """Mean APE of the total per method and horizon, plus P10-P90 coverage. A horizon
@@ -118,6 +141,7 @@ def backtest(
     care = build_spells(history)
     score_rows: list[dict[str, object]] = []
     cover_rows: list[dict[str, object]] = []
+    start_rows: list[dict[str, object]] = []
     for cutoff in sorted({pd.Timestamp(c).normalize() for c in cutoff_list}):  # each once
         if cutoff < care.data_start or cutoff > care.data_end:
             raise ForecastError(
@@ -170,6 +194,8 @@ def backtest(
                             "ape_pct": round(100 * abs(f - a) / a, 2) if a > 0 else np.nan,
                         }
                     )
+        if not unseen[1:].any():  # starts in a year with no return are only partly known
+            start_rows += _starts_rows(care, months, result)
         totals = by_cat.sum(axis=2)
         p10, p90 = np.quantile(totals, [0.1, 0.9], axis=0)
         for m in range(1, len(months)):
@@ -195,7 +221,41 @@ def backtest(
     return BacktestResult(
         pd.DataFrame(score_rows, columns=list(SCORE_COLUMNS)),
         pd.DataFrame(cover_rows, columns=list(COVERAGE_COLUMNS)),
+        pd.DataFrame(start_rows, columns=list(STARTS_COLUMNS)),
     )
+
+
+def _observed(care: CareSpells, first: pd.Timestamp, last: pd.Timestamp, flow: str) -> int:
+    """Starts of ``flow`` (see ``STARTS_FLOWS``) from the day after ``first`` to ``last``."""
+    found = flows(care, pd.DatetimeIndex([first, last]))
+    return int(found.loc[found["flow"].isin(STARTS_FLOWS[flow]), "count"].sum())
+
+
+def _starts_rows(
+    care: CareSpells, months: pd.DatetimeIndex, result: ForecastResult
+) -> list[dict[str, object]]:
+    """The starts over the months after the cutoff: forecast, actual and the months before."""
+    cutoff, h = months[0], len(months) - 1
+    before = (cutoff - pd.DateOffset(months=h)) + pd.offsets.MonthEnd(0)
+    earlier = month_ends(before, h).to_numpy("datetime64[D]")
+    known = before >= care.data_start and not care.in_gap(earlier[1:]).any()
+    rows: list[dict[str, object]] = []
+    for flow, paths in (("placement_starts", result.starts), ("entries", result.entries)):
+        sums = paths[:, 1:].sum(axis=(1, 2)).astype(float)
+        mean = float(sums.mean())
+        p10, p90 = (round(float(q), 1) for q in np.quantile(sums, [0.1, 0.9]))  # as written
+        actual = _observed(care, cutoff, months[-1], flow)
+        previous = _observed(care, before, cutoff, flow) if known else None
+        rows.append({
+            "cutoff": cutoff.date().isoformat(), "flow": flow, "months": h,
+            "forecast": round(mean, 2), "p10": p10, "p90": p90,
+            "actual": actual, "inside": bool(p10 <= actual <= p90),
+            "ape_pct": round(100 * abs(mean - actual) / actual, 2) if actual else np.nan,
+            "previous": previous,
+            "previous_ape_pct": (round(100 * abs(previous - actual) / actual, 2)
+                                 if actual and previous is not None else np.nan),
+        })  # fmt: skip
+    return rows
 
 
 def _and(items: Sequence[object]) -> str:
@@ -255,4 +315,21 @@ def backtest_sentences(result: BacktestResult) -> list[str]:
             f"The actual total fell inside the model's P10-P90 band in {cover:.0f}% of the "
             f"months tested; a well-calibrated band holds about 80%."
         )
+    return lines + starts_sentences(result)
+
+
+def starts_sentences(result: BacktestResult) -> list[str]:
+    """One plain sentence per cutoff: the placement starts forecast against what happened."""
+    lines = []
+    for rec in result.starts[result.starts["flow"] == "placement_starts"].to_dict("records"):
+        actual, months = int(rec["actual"]), counted(int(rec["months"]), "month")
+        where = "inside" if rec["inside"] else "outside"
+        line = (
+            f"Placement starts in the {months} after {pd.Timestamp(rec['cutoff']):%d/%m/%Y}: "
+            f"forecast {rec['forecast']:,.0f} (P10-P90 {rec['p10']:,.0f} to {rec['p90']:,.0f}), "
+            f"actual {actual:,}, {where} the band"
+        )
+        if not pd.isna(rec["previous"]):
+            line += f"; the {months} before the cutoff had {int(rec['previous']):,}"
+        lines.append(line + ".")
     return lines

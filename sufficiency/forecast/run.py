@@ -315,6 +315,9 @@ class BacktestReport:
         One row per cutoff x method x category x horizon (``backtest.csv``).
     coverage
         Whether each month's actual total fell in the P10-P90 band (backtest_coverage.csv).
+    starts
+        Placement starts and entries over the horizon, forecast against actual
+        (backtest_starts.csv).
     """
 
     result: BacktestResult
@@ -322,6 +325,7 @@ class BacktestReport:
 
     scores = Delegated[pd.DataFrame]("result.scores")
     coverage = Delegated[pd.DataFrame]("result.coverage")
+    starts = Delegated[pd.DataFrame]("result.starts")
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -332,7 +336,8 @@ class BacktestReport:
         return self.result.summary()
 
     def write(self, out_dir: Path | str) -> list[Path]:
-        """Write backtest.csv, backtest_coverage.csv, backtest_summary.csv and data_quality.csv."""
+        """Write backtest.csv, backtest_coverage.csv, backtest_summary.csv,
+        backtest_starts.csv and data_quality.csv."""
         from sufficiency.forecast.writers import write_backtest
 
         return write_backtest(self, Path(out_dir))

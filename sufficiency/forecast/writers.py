@@ -32,7 +32,8 @@ def write_csv(path: Path, df: pd.DataFrame) -> Path:
 
 #: The CSVs a forecast writes only with a scenario, supply or backtest cutoffs.
 SOMETIMES = ("demand_scenario.csv", "scenario_comparison.csv", "supply.csv", "shortfall.csv",
-             "purchases.csv", "backtest.csv", "backtest_coverage.csv")  # fmt: skip
+             "purchases.csv", "backtest.csv", "backtest_coverage.csv",
+             "backtest_starts.csv")  # fmt: skip
 
 
 def csv_tables(report: ForecastReport) -> dict[str, pd.DataFrame]:
@@ -49,6 +50,7 @@ def csv_tables(report: ForecastReport) -> dict[str, pd.DataFrame]:
         "backtest_coverage.csv": (
             report.backtest.coverage if report.backtest is not None else None
         ),
+        "backtest_starts.csv": report.backtest.starts if report.backtest is not None else None,
         "assumptions.csv": report.assumptions,
     }
     return {k: v for k, v in tables.items() if v is not None}
@@ -72,11 +74,13 @@ def write_report(report: ForecastReport, out_dir: Path) -> list[Path]:
 
 
 def write_backtest(report: BacktestReport, out_dir: Path) -> list[Path]:
-    """Write backtest.csv, backtest_coverage.csv, backtest_summary.csv and data_quality.csv."""
+    """Write backtest.csv, backtest_coverage.csv, backtest_summary.csv, backtest_starts.csv
+    and data_quality.csv."""
     written = [
         write_csv(out_dir / "backtest.csv", report.scores),
         write_csv(out_dir / "backtest_coverage.csv", report.coverage),
         write_csv(out_dir / "backtest_summary.csv", report.summary),
+        write_csv(out_dir / "backtest_starts.csv", report.starts),
     ]
     quality = write_quality_csv(report.quality, out_dir)
     return written + ([quality] if quality is not None else [])

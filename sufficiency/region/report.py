@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sufficiency import vocabulary
 from sufficiency.region.tasks import BASE_KEY, MemberSummary
 from sufficiency.vocabulary import counted
 
@@ -36,6 +37,8 @@ MEMBER_COLUMNS = (
     "budget_variance_gbp",
     "backtest_ape_12_pct",
     "backtest_coverage_pct",
+    "backtest_starts_ape_pct",
+    "backtest_starts_inside",
     "status",
 )
 #: Numeric measures of a member summary written to region.csv.
@@ -50,10 +53,18 @@ MEASURES = (
     "spend_p90_gbp",
     "budget_gbp",
     "budget_variance_gbp",
+    "scenario_variance_gbp",
     "backtest_ape_12_pct",
     "backtest_coverage_pct",
+    "backtest_starts_ape_pct",
+    "backtest_starts_inside",
+    "backtest_starts_actual",
     "spend_months",
+    "starts_months",
 )
+#: Each variance measure's rows: the base case's variance on the base's rows only, a
+#: scenario's own on its rows only (never one read as the other's).
+VARIANCE_ROWS = {"budget_variance_gbp": True, "scenario_variance_gbp": False}
 
 
 def year_label(s: MemberSummary) -> str:
@@ -62,6 +73,18 @@ def year_label(s: MemberSummary) -> str:
     if s.spend_months >= 12:
         return s.financial_year
     return f"{s.financial_year} ({counted(s.spend_months, 'month')})"
+
+
+def starts_header(result: RegionResult, scenario: str = BASE_KEY) -> str:
+    """The members table's header for ``starts_first_year``: the first year's placements,
+    or, when the forecast runs fewer than twelve months, the months it covers ("in the
+    first 6 months": a part-year count is no year's)."""
+    months = {s.starts_months for s in _ran(result, scenario)}
+    if not months or min(months) >= 12:
+        return vocabulary.column("starts_first_year")
+    if len(months) == 1:
+        return f"Placements to find in the first {counted(min(months), 'month')}"
+    return "Placements to find in the months forecast, up to a year (see region.csv)"
 
 
 def _by_member(result: RegionResult, scenario: str) -> dict[str, MemberSummary]:
@@ -165,7 +188,10 @@ def member_table(result: RegionResult, scenario: str = BASE_KEY) -> pd.DataFrame
                 budget_variance_gbp=s.budget_variance_gbp,
                 backtest_ape_12_pct=s.backtest_ape_12_pct,
                 backtest_coverage_pct=s.backtest_coverage_pct,
-            )
+                backtest_starts_ape_pct=s.backtest_starts_ape_pct,
+                backtest_starts_inside=(None if s.backtest_starts_inside is None
+                                        else "Yes" if s.backtest_starts_inside else "No"),
+            )  # fmt: skip
         row["status"] = _status(result, m.code, s)
         rows.append(row)
     df = pd.DataFrame(rows).reindex(columns=list(MEMBER_COLUMNS))
@@ -175,8 +201,9 @@ def member_table(result: RegionResult, scenario: str = BASE_KEY) -> pd.DataFrame
         region[col] = float(ran[col].sum())
     # a budget for only some members is no region's budget: the others' spend has none
     budgeted = len(ran) > 0 and bool(ran["budget_gbp"].notna().all())
-    for col in ("budget_gbp", "budget_variance_gbp"):
-        region[col] = float(ran[col].sum()) if budgeted else None
+    for col in ("budget_gbp", "budget_variance_gbp"):  # (a scenario's members have none)
+        whole = budgeted and bool(ran[col].notna().all())
+        region[col] = float(ran[col].sum()) if whole else None
     region["financial_year"] = ran["financial_year"].iloc[0] if len(ran) else None
     mixed = mixed_dates(list(got.values()))
     for key in mixed:
@@ -186,11 +213,24 @@ def member_table(result: RegionResult, scenario: str = BASE_KEY) -> pd.DataFrame
         region["backtest_ape_12_pct"] = float(
             (ran["backtest_ape_12_pct"] * weights).sum() / weights.sum()
         )
+    # the region's placement starts error: the members' absolute errors over their starts
+    scored = [s for s in got.values() if s.backtest_starts_ape_pct is not None]
+    actual = sum(float(s.backtest_starts_actual or 0) for s in scored)
+    if actual > 0:
+        region["backtest_starts_ape_pct"] = (
+            sum(
+                float(s.backtest_starts_ape_pct or 0) * float(s.backtest_starts_actual or 0)
+                for s in scored
+            )
+            / actual
+        )
     region["status"] = f"{len(ran)} of {len(df)} members ran" + (
         "; histories end on different dates: totals at those dates left blank" if mixed else ""
     )
     out = pd.concat([df, pd.DataFrame([region])], ignore_index=True)
-    return out.astype({c: "float64" for c in MEMBER_COLUMNS[2:7] + MEMBER_COLUMNS[8:13]})
+    numbers = [c for c in MEMBER_COLUMNS[2:] if c not in
+               ("financial_year", "backtest_starts_inside", "status")]  # fmt: skip
+    return out.astype(dict.fromkeys(numbers, "float64"))
 
 
 def mix_table(result: RegionResult, when: str = "now", scenario: str = BASE_KEY) -> pd.DataFrame:
@@ -213,9 +253,13 @@ def mix_table(result: RegionResult, when: str = "now", scenario: str = BASE_KEY)
     return pd.concat([df, pd.DataFrame([region])], ignore_index=True)
 
 
+#: A scenario column's variance: that scenario's own projected spend less the budget.
+VARIANCE_LABEL = "variance, its spend - budget (£)"
+
+
 def scenario_table(result: RegionResult) -> pd.DataFrame:
-    """Scenarios side by side: children at the horizon and first-year spend, per member
-    and for the region."""
+    """Scenarios side by side: children at the horizon, first-year spend and its variance
+    against the budget (each scenario's own spend), per member and for the region."""
     names = {s.scenario: s.scenario_name for s in result.members}
     # the region's columns side by side add up only when the same members ran under every
     # scenario (a member failing under one would read as that scenario's effect)
@@ -239,6 +283,14 @@ def scenario_table(result: RegionResult) -> pd.DataFrame:
             )
             row[f"{label}: spend in the first year (£)"] = (
                 sum(s.spend_gbp for s in chosen) if ok and "financial_year" not in mixed else None
+            )
+            # each scenario's own spend less the budget, under its own label
+            own = [s.budget_variance_gbp if key == BASE_KEY else s.scenario_variance_gbp
+                   for s in chosen]  # fmt: skip
+            row[f"{label}: {VARIANCE_LABEL}"] = (
+                sum(float(v) for v in own if v is not None)
+                if ok and "financial_year" not in mixed and all(v is not None for v in own)
+                else None
             )
         rows.append(row)
     return pd.DataFrame(rows)
@@ -283,6 +335,26 @@ def sensitivity_table(result: RegionResult) -> pd.DataFrame:
     """Every member's sensitivity rows, with its code first."""
     rows = [{"code": c.code, **r} for c in result.commissions for r in c.sensitivity]
     return pd.DataFrame(rows)
+
+
+def caution_table(result: RegionResult) -> pd.DataFrame:
+    """Every member's warnings (a short history, an in-year extract, a budget that could
+    not be used, a category never seen), each once under the member's name, with the runs
+    that gave it: each scenario's forecast and spend, its own plan, the pooled plan."""
+    names = {m.code: m.name for m in result.region.members}
+    said: dict[tuple[str, str], list[str]] = {}
+    for s in result.members:
+        for w in s.warnings:
+            said.setdefault((s.code, w), []).append(s.scenario)
+    for c in result.commissions:
+        for w in c.warnings:
+            said.setdefault((c.code, w), []).append("own plan")
+    for code, notes in result.pooled.notes if result.pooled is not None else ():
+        for w in notes:
+            said.setdefault((code, w), []).append("pooled plan")
+    rows = [(code, names.get(code, code), ", ".join(dict.fromkeys(runs)), w)
+            for (code, w), runs in said.items()]  # fmt: skip
+    return pd.DataFrame(rows, columns=["code", "authority", "said_in", "warning"])
 
 
 def failure_table(result: RegionResult) -> pd.DataFrame:
@@ -330,7 +402,11 @@ def long_table(result: RegionResult) -> pd.DataFrame:
     rows: list[tuple[str, str, str, str, Any]] = []
     for s in result.members:
         for measure in MEASURES:
-            rows.append((s.code, s.name, s.scenario, measure, getattr(s, measure)))
+            if VARIANCE_ROWS.get(measure, s.scenario == BASE_KEY) != (s.scenario == BASE_KEY):
+                continue
+            value = getattr(s, measure)
+            value = float(value) if isinstance(value, bool) else value  # inside: 1 or 0
+            rows.append((s.code, s.name, s.scenario, measure, value))
         for cat, v in s.mix_now.items():
             rows.append((s.code, s.name, s.scenario, f"in_care_now:{cat}", v))
         for cat, v in s.mix_forecast.items():
@@ -344,13 +420,19 @@ def long_table(result: RegionResult) -> pd.DataFrame:
             ("starts_first_year", "starts_first_year"),
             ("spend_gbp", "spend_gbp"),
             ("budget_gbp", "budget_gbp"),
-            ("budget_variance_gbp", "budget_variance_gbp"),
         ):
             rows.append((REGION_CODE, result.region.name, key, measure, last[col]))
+        # the base's variance is the central projection's; a scenario's, its own spend's
+        variance = last["spend_gbp"] - last["budget_gbp"]
+        name = "budget_variance_gbp" if key == BASE_KEY else "scenario_variance_gbp"
+        rows.append((REGION_CODE, result.region.name, key, name, variance))
         # the totals are of the members that ran: say how many of how many
         ran = int(table["children_now"].iloc[:-1].notna().sum())
         rows.append((REGION_CODE, result.region.name, key, "members_ran", ran))
         rows.append((REGION_CODE, result.region.name, key, "members", len(table) - 1))
+        months = {s.starts_months for s in _ran(result, key)}
+        if len(months) == 1:  # the months the region's placements to find cover
+            rows.append((REGION_CODE, result.region.name, key, "starts_months", months.pop()))
     for c in result.commissions:
         for measure in ("plan_cost_gbp", "status_quo_cost_gbp", "saving_vs_status_quo_gbp"):
             rows.append((c.code, c.name, "commission", measure, getattr(c, measure)))

@@ -121,9 +121,12 @@ def plan_member_tasks(
     run_date: dt.date | None,
     strict: bool = False,
 ) -> list[MemberTask]:
-    """One task per member x scenario, members in file order, each with its own seed."""
+    """One task per member x scenario, members in file order. A member's seed is the
+    same under every scenario (its base's), as a forecast run with a scenario simulates
+    both from one seed: a scenario's figures then differ from the base's by the
+    scenario's effect alone, not by the chance of other futures."""
     return [
-        MemberTask(m, s, member_seed(seed, m.code, s.key), params, out, run_date, strict)
+        MemberTask(m, s, member_seed(seed, m.code, BASE_KEY), params, out, run_date, strict)
         for m in region.members
         for s in specs
     ]

@@ -1,10 +1,10 @@
-"""Each member x scenario's own random stream, derived from the region's seed.
+"""Each member's own random stream, derived from the region's seed.
 
 The seed of a member's run depends only on the region's seed, the member's ONS code
-and the scenario's key, never on the order of the members file, the number of workers
-or the order tasks finish in. So a member's figures in the region equal its own
-``forecast`` and ``spend`` runs with ``--seed`` set to :func:`member_seed` (the
-``region`` command prints each one).
+and the run's key (``base``, which its scenarios share, ``commission``), never on
+the order of the members file, the number of workers or the order tasks finish in.
+So a member's figures in the region equal its own ``forecast`` and ``spend`` runs
+with ``--seed`` set to :func:`member_seed` (the ``region`` command prints each one).
 """
 
 from __future__ import annotations

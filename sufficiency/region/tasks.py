@@ -66,7 +66,10 @@ class MemberSummary:
 
     ``mix_now`` and ``mix_forecast`` are children by placement category now and at the
     horizon (mean of the paths); ``spend_*`` are the first financial year's projected
-    spend; ``budget_variance_gbp`` is that spend less the budget (+ is an overspend).
+    spend (the scenario's, under a scenario). A variance is projected spend less the budget
+    (+ is an overspend): ``budget_variance_gbp`` the base case's (the central projection),
+    on the base's summary only; ``scenario_variance_gbp`` the scenario's own, on a
+    scenario's summary only, so no variance is read as the other's.
     """
 
     code: str
@@ -100,6 +103,17 @@ class MemberSummary:
     #: Forecast months in ``financial_year`` (fewer than 12 when the history ends during
     #: the year, an in-year extract, or the horizon ends first): ``spend_*`` cover these.
     spend_months: int = 12
+    #: The scenario's projected spend less the budget (``None`` in the base case, whose
+    #: variance is ``budget_variance_gbp``).
+    scenario_variance_gbp: float | None = None
+    #: Forecast months ``starts_first_year`` covers: the first twelve, or all of a
+    #: shorter horizon (``--horizon-months 6``: six months' placements, not a year's).
+    starts_months: int = 12
+    #: The backtest's placement starts over the twelve months after its cutoff: the
+    #: forecast's error (%), whether the actual fell inside its P10-P90, and the actual.
+    backtest_starts_ape_pct: float | None = None
+    backtest_starts_inside: bool | None = None
+    backtest_starts_actual: float | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +150,8 @@ class CommissionSummary:
     saving_vs_status_quo_gbp: float
     sensitivity: tuple[dict[str, Any], ...] = ()
     recommendation: str = ""
+    #: The plan's forecast's warnings (a short history, a category never seen).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,6 +179,8 @@ class PooledSummary:
     proof: str = ""
     #: A sentence for each member paying more pooled than alone.
     worse_off: tuple[str, ...] = ()
+    #: Each pooled member's code and its pooling forecast's warnings.
+    notes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def saving_gbp(self) -> float:
@@ -283,19 +301,26 @@ def _summary(
         sc = spend.scenario_comparison
         row = sc[(sc["financial_year"] == year.financial_year) & (sc["cost_line"] == "all")]
         mean, p10, p90 = float(row["scenario_mean"].iloc[0]), None, None
-    budget_gbp = variance = None
+    budget_gbp = variance = scenario_variance = None
     if spend.budget is not None:
         b = spend.budget
         row = b[(b["financial_year"] == year.financial_year) & (b["cost_line"] == "all")]
         if len(row):
             budget_gbp = float(row["budget_gbp"].iloc[0])
-            variance = round(mean - budget_gbp, 2)
+            # the base case's variance is the central projection's; a scenario's is its own,
+            # kept apart (it was given as the variance, the scenario's spend read as central)
+            if is_base:
+                variance = round(mean - budget_gbp, 2)
+            else:
+                scenario_variance = round(mean - budget_gbp, 2)
     ape = coverage = None
+    starts_score: dict[str, Any] = {}
     if report.backtest is not None:
         summary = report.backtest.summary()
         at12 = summary[summary["horizon_months"] == summary["horizon_months"].max()]
         ape = round(float(at12["model"].iloc[0]), 4)
         coverage = round(float(at12["p10_p90_coverage_pct"].iloc[0]), 4)
+        starts_score = _starts_score(report.backtest.starts)
     return MemberSummary(
         code=task.member.code,
         name=task.member.name,
@@ -325,7 +350,23 @@ def _summary(
         num_files=num_files,
         findings=quality.num_findings() if quality is not None else 0,
         spend_months=year.months,
+        scenario_variance_gbp=scenario_variance,
+        starts_months=len(months),
+        **starts_score,
     )
+
+
+def _starts_score(starts: pd.DataFrame) -> dict[str, Any]:
+    """The backtest's placement starts score, as :class:`MemberSummary` fields."""
+    row = starts[starts["flow"] == "placement_starts"]
+    if not len(row):  # a cutoff whose year after it has a collection year missing
+        return {}
+    ape = float(row["ape_pct"].iloc[0])
+    return {
+        "backtest_starts_ape_pct": None if pd.isna(ape) else round(ape, 4),
+        "backtest_starts_inside": bool(row["inside"].iloc[0]),
+        "backtest_starts_actual": float(row["actual"].iloc[0]),
+    }
 
 
 def _by_category(frame: pd.DataFrame) -> dict[str, float]:
@@ -341,7 +382,7 @@ def run_commission(task: CommissionTask) -> CommissionSummary | MemberFailure:
     if levers is None:
         return MemberFailure(m.code, m.name, "commission", "No levers file for this member.")
     try:
-        result, _ = _quiet(
+        result, said = _quiet(
             lambda: api.commission(
                 m.history, levers, task.params, seed=task.seed, strict=task.strict
             )
@@ -362,6 +403,7 @@ def run_commission(task: CommissionTask) -> CommissionSummary | MemberFailure:
         round(result.saving_vs_status_quo_gbp, 2),
         rows,
         result.recommendation[-2],
+        said,
     )
 
 
@@ -462,8 +504,10 @@ def run_pooled(
         {k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()}
         for r in table.to_dict("records")
     )
+    # each member's pooling forecast's warnings, to be read with the plan under its name
+    notes = tuple(zip((m.code for m in members), inputs.notes, strict=False))
     return PooledSummary(task.seed, rows, prepared.left_out, rows_sens, result.proof(),
-                         tuple(result.worse_off()))  # fmt: skip
+                         tuple(result.worse_off()), notes)  # fmt: skip
 
 
 def _sentence(exc: BaseException) -> str:

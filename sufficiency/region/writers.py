@@ -63,6 +63,13 @@ def headline(result: RegionResult) -> list[str]:
         if result.pooled.proof:
             lines.append(result.pooled.proof)
         lines += result.pooled.worse_off
+    cautions = tables.caution_table(result)
+    if len(cautions):
+        who = ", ".join(dict.fromkeys(cautions["authority"]))
+        lines.append(
+            f"Read with care: {vocabulary.counted(len(cautions), 'warning')} about members' "
+            f"forecasts or data ({who}), each under its member's name in Read with care."
+        )
     for f in result.failures:
         lines.append(f"Failed: {f.name} ({f.code}), {f.scenario}: {f.reason}")
     return lines
@@ -123,7 +130,7 @@ def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, first_row: int = 1) ->
                 cell.number_format = "+0%;-0%;0%"
             elif name == "gap":
                 cell.number_format = "0.000%"
-            elif name.endswith("variance_gbp"):
+            elif name.endswith("variance_gbp") or tables.VARIANCE_LABEL in name:
                 cell.number_format = VARIANCE
             elif name.endswith("_gbp") or "(£)" in name:
                 cell.number_format = GBP
@@ -162,7 +169,8 @@ def write_workbook(result: RegionResult, path: Path) -> Path:
     lines = headline(result)
     for i, line in enumerate(lines, start=2):
         ws.cell(row=i, column=1, value=line)
-    _sheet(wb, "Summary", tables.member_table(result), first_row=len(lines) + 3)
+    _sheet(wb, "Summary", _members(result), first_row=len(lines) + 3)
+    _sheet(wb, "Read with care", tables.caution_table(result))
     mix_now, mix_later = tables.mix_table(result, "now"), tables.mix_table(result, "forecast")
     _sheet(wb, "Placement mix now", _words(mix_now))
     _sheet(wb, "Placement mix forecast", _words(mix_later))
@@ -174,6 +182,16 @@ def write_workbook(result: RegionResult, path: Path) -> Path:
     _sheet(wb, "Failed", tables.failure_table(result))
     _sheet(wb, "Seeds", tables.seed_table(result))
     return save_workbook(wb, path)
+
+
+def _members(result: RegionResult) -> pd.DataFrame:
+    """The members table for people: its placements column says the months it covers
+    when the forecast runs fewer than twelve."""
+    frame = tables.member_table(result)
+    header = tables.starts_header(result)
+    if header == vocabulary.column("starts_first_year"):
+        return frame
+    return frame.rename(columns={"starts_first_year": header})
 
 
 def _words(frame: pd.DataFrame) -> pd.DataFrame:
@@ -211,6 +229,7 @@ def render_html(result: RegionResult) -> str:
             "children_forecast_p10",
             "children_forecast_p90",
             "starts_first_year",
+            tables.starts_header(result),
         )
     }
     mix_now = _words(tables.mix_table(result, "now"))
@@ -226,7 +245,7 @@ def render_html(result: RegionResult) -> str:
         share={**money, "saving_pct": percent, "change": change_percent, "gap": gap_percent},
         title=f"Region: {result.region.name}",
         headline=headline(result),
-        members=tables.member_table(result),
+        members=_members(result),
         mix_now=mix_now,
         mix_forecast=mix_forecast,
         scenarios=scenarios,
@@ -235,6 +254,7 @@ def render_html(result: RegionResult) -> str:
         pooled_sensitivity=_readable(tables.pooled_sensitivity_table(result)),
         plans=tables.commission_table(result),
         failures=tables.failure_table(result),
+        cautions=tables.caution_table(result),
         seeds=tables.seed_table(result),
     )
 

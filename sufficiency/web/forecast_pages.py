@@ -171,7 +171,9 @@ def _backtest(run: dict[str, Any]) -> dict[str, Any]:
     scores, coverage = output(run, "backtest.csv"), output(run, "backtest_coverage.csv")
     if scores is None or coverage is None:
         return {"backtest": None, "backtest_lines": []}
-    result = BacktestResult(read_csv_output(scores), read_csv_output(coverage))
+    starts = output(run, "backtest_starts.csv")  # runs before it had none
+    result = BacktestResult(read_csv_output(scores), read_csv_output(coverage),
+                            *([read_csv_output(starts)] if starts is not None else []))  # fmt: skip
     table = result.summary()
     for col in table.columns:
         if col != "horizon_months":

@@ -307,3 +307,36 @@ def test_the_case_keeps_the_forecasts_warnings(tmp_path, sample_dir):
         if isinstance(c.value, str)
     ]
     assert any(v.startswith("The history covers 1.0 years") for v in cells)
+
+
+def test_a_pooled_authoritys_forecast_warnings_are_said_naming_it(
+    tmp_path, sample_dir, neighbour_903
+):
+    """Pooling with an authority that gave one year of returns: its forecast's warnings
+    ('The history covers 1.0 years ... the forecast may run high') were said nowhere: not
+    on the console, not in the case. Now the console says each, naming the authority, and
+    the case lists them under 'Read with care (neighbour, pooled)', page and workbook."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    one = tmp_path / "neighbour"
+    shutil.copytree(neighbour_903 / "2026", one / "2026")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, [*_args(sample_dir, out), *QUICK, "--pool-with", str(one)])
+    assert result.exit_code == 0, result.output
+    said = [ln for ln in result.stderr.splitlines() if ln.startswith("Warning: pooled")]
+    assert any(
+        ln.startswith("Warning: pooled authority neighbour: The history covers 1.0 years")
+        for ln in said
+    ), result.stderr
+    page = (out / "commissioning.html").read_text(encoding="utf-8")
+    assert "Read with care (neighbour, pooled)</th><td>The history covers 1.0 years" in page
+    rows = [
+        (ws.cell(row=c.row, column=c.column + 1).value or "")
+        for ws in load_workbook(out / "commissioning.xlsx").worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value == "Read with care (neighbour, pooled)"
+    ]
+    assert any(v.startswith("The history covers 1.0 years") for v in rows)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from forecast_builders import FAST, episode, history, steady_history
 
-from sufficiency.forecast.backtest import backtest, truncate_history
+from sufficiency.forecast.backtest import backtest, backtest_sentences, truncate_history
 from sufficiency.forecast.errors import ForecastError, ForecastWarning
 from sufficiency.forecast.states import build_spells, month_ends
 from sufficiency.forecast.stockflow import persistence_forecast, stock_flow_forecast
@@ -175,3 +175,38 @@ def test_a_total_of_no_children_keeps_its_horizon_and_coverage():
     lines = backtest_sentences(result)
     assert lines[0].startswith("3 months ahead, no error can be scored: the actual total was 0")
     assert lines[-1].startswith("The actual total fell inside the model's P10-P90 band in 92%")
+
+
+def test_backtest_scores_starts_against_a_known_answer():
+    """The backtest scored only the children in care, never the starts commissioners plan
+    recruitment on. Now each cutoff has its placement starts and entries over the horizon,
+    forecast against actual: ten children in care since 2021; after the cutoff three enter
+    (May 2025) and one of the ten moves to residential (June 2025): 4 placement starts, 3
+    entries; in the year before it, two entered (and left): 'previous' is 2 each."""
+    eps = [
+        episode(f"L{i}", "2021-01-01", "2025-06-10" if i == 0 else None, "U4") for i in range(10)
+    ]
+    eps.append(episode("L0", "2025-06-10", None, "K2", rne="P"))
+    eps += [episode(f"N{i}", "2025-05-01", None, "U4") for i in range(3)]
+    eps += [episode(f"P{i}", "2024-06-01", "2024-09-01", "U4") for i in range(2)]
+    kids = [f"L{i}" for i in range(10)] + [f"N{i}" for i in range(3)] + ["P0", "P1"]
+    result = backtest(history(eps, dict.fromkeys(kids, "2012-02-02")), CUT, 12, FAST)
+    starts = result.starts.set_index("flow")
+    assert starts.loc["placement_starts", ["actual", "previous", "months"]].tolist() == [4, 2, 12]
+    assert starts.loc["entries", ["actual", "previous"]].tolist() == [3, 2]
+    for flow in ("placement_starts", "entries"):
+        row = starts.loc[flow]
+        assert row["p10"] <= row["forecast"] <= row["p90"]
+        assert row["inside"] == (row["p10"] <= row["actual"] <= row["p90"])
+        assert row["ape_pct"] == pytest.approx(
+            100 * abs(row["forecast"] - row["actual"]) / row["actual"], abs=0.01
+        )
+    assert any(s.startswith("Placement starts in the 12 months after 31/03/2025: forecast ")
+               and ", actual 4, " in s for s in backtest_sentences(result))  # fmt: skip
+
+
+def test_backtest_does_not_score_starts_over_a_missing_year():
+    """Starts in a collection year with no return are only partly known: not scored."""
+    with pytest.warns(ForecastWarning):
+        result = backtest(_gap_history(), pd.Timestamp("2023-12-31"), 12, FAST)
+    assert result.starts.empty

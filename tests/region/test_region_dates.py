@@ -178,3 +178,155 @@ def test_scenarios_side_by_side_add_the_same_members(
     assert pd.isna(side.loc[second.code, other])
     assert side.loc[first.code, other] > 0
     assert pd.isna(side.loc["region", base]) and pd.isna(side.loc["region", other])
+
+
+def test_a_scenarios_budget_variance_is_its_own_and_labelled(
+    two_members: Region, params: Any, tmp_path: Path
+) -> None:
+    """Under a scenario, region.csv gave 'budget_variance_gbp' of the scenario's spend
+    (-£696,467 for a member whose base case, the central projection, is -£968,632 against
+    its budget), read by a finance user as the variance. Now the base case's variance is
+    the only 'budget_variance_gbp' (the members table says 'base case'); a scenario's own
+    is 'scenario_variance_gbp' and a column of its own under Scenarios, each checked
+    against the members' spend files and budgets. A member's scenario runs on its base's
+    seed, so the columns side by side differ by the scenario's effect alone."""
+    from openpyxl import load_workbook
+
+    from sufficiency.region.writers import write_region
+
+    scenario = Path(__file__).resolve().parents[2] / "data/sample/scenarios/entries_up_20.toml"
+    specs = scenario_specs([scenario])
+    tasks = plan_member_tasks(two_members, specs, params, SEED, tmp_path, RUN_DATE)
+    ran = tuple(run_member(t) for t in tasks)
+    assert all(isinstance(s, MemberSummary) for s in ran)
+    keys = tuple(s.key for s in specs)
+    result = RegionResult(two_members, keys, SEED, ran, (), None, ())  # type: ignore[arg-type]
+    expected: dict[tuple[str, str], float] = {}
+    for m in two_members.members:
+        assert m.budget is not None
+        budget = pd.read_csv(m.budget)
+        b = budget[(budget["financial_year"] == "2026-27") & (budget["cost_line"] == "all")]
+        for key, name in (("base", "spend.csv"), ("entries_up_20", "spend_scenario.csv")):
+            spend = pd.read_csv(tmp_path / "members" / m.code / key / "spend" / name)
+            year = spend[(spend["financial_year"] == "2026-27") & (spend["cost_line"] == "all")]
+            expected[(m.code, key)] = year["mean"].sum() - float(b["budget_gbp"].sum())
+    long = long_table(result)
+    variance = long[long["measure"].str.endswith("variance_gbp")]
+    got = {(r.member_code, r.scenario): (r.measure, r.value) for r in variance.itertuples()}
+    for (code, key), value in expected.items():
+        measure = "budget_variance_gbp" if key == "base" else "scenario_variance_gbp"
+        assert got[(code, key)][0] == measure
+        assert got[(code, key)][1] == pytest.approx(value, abs=0.02)
+    base_sum = sum(v for (c, k), v in expected.items() if k == "base")
+    scen_sum = sum(v for (c, k), v in expected.items() if k != "base")
+    assert got[("region", "base")] == ("budget_variance_gbp", pytest.approx(base_sum, abs=0.05))
+    assert got[("region", "entries_up_20")] == (
+        "scenario_variance_gbp",
+        pytest.approx(scen_sum, abs=0.05),
+    )
+    side = scenario_table(result).set_index("code")
+    # a member's base and scenario runs share its seed (as one forecast run with a scenario
+    # does): with a seed of their own, the columns side by side differed by chance as well
+    # as by the scenario (at 10 paths £272k between them against the scenario's £405k)
+    spend_cols = [c for c in side.columns if c.endswith("spend in the first year (£)")]
+    for m in two_members.members:
+        runs = tmp_path / "members" / m.code
+        base_spend = (runs / "base" / "spend" / "spend.csv").read_bytes()
+        assert (runs / "entries_up_20" / "spend" / "spend.csv").read_bytes() == base_spend
+        compared = pd.read_csv(runs / "entries_up_20" / "spend" / "scenario_comparison.csv")
+        effect = compared[(compared["financial_year"] == "2026-27")
+                          & (compared["cost_line"] == "all")]["difference"].iloc[0]  # fmt: skip
+        gap = side.loc[m.code, spend_cols[1]] - side.loc[m.code, spend_cols[0]]
+        assert gap == pytest.approx(effect, abs=0.05) and abs(effect) > 1000
+    # the members table under a scenario has no base-case variance, the region's neither
+    # (it said 0.0, the sum of none)
+    under = member_table(result, "entries_up_20").set_index("code")
+    assert under["budget_variance_gbp"].isna().all()
+    assert under.loc["region", "budget_gbp"] == pytest.approx(sum(
+        float(pd.read_csv(m.budget).query("financial_year == '2026-27' and cost_line == 'all'")
+              ["budget_gbp"].sum()) for m in two_members.members if m.budget))  # fmt: skip
+    own = [c for c in side.columns if c.endswith("variance, its spend - budget (£)")]
+    assert own[0].startswith("Base: ") and len(own) == 2
+    assert side.loc["region", own[0]] == pytest.approx(base_sum, abs=0.05)
+    assert side.loc["region", own[1]] == pytest.approx(scen_sum, abs=0.05)
+    write_region(result, tmp_path)
+    summary = load_workbook(tmp_path / "region.xlsx")["Summary"]
+    cells = {c.value for row in summary.iter_rows() for c in row}
+    assert "Variance, base case (spend - budget, £)" in cells
+    html = (tmp_path / "region.html").read_text(encoding="utf-8")
+    assert "Each scenario's variance is its own projected spend less the budget" in html
+
+
+def test_placements_to_find_say_the_months_of_a_horizon_under_a_year(
+    two_members: Region, params: Any, tmp_path: Path
+) -> None:
+    """With --horizon-months 6, the members table said 'Placements to find in the first
+    year' over six months' placements (25.1 for a member, the sum of its six months in
+    starts.csv), a part-year count read as a year's. Its header now names the months, and
+    region.csv gives starts_months beside starts_first_year."""
+    from openpyxl import load_workbook
+
+    from sufficiency.region.writers import write_region
+
+    six = params.model_copy(update={"forecast": params.forecast.model_copy(
+        update={"horizon_months": 6})})  # fmt: skip
+    region = Region("One", two_members.members[:1], None, None)
+    result = _result(region, six, tmp_path)
+    (summary,) = result.members
+    starts = pd.read_csv(tmp_path / "members" / summary.code / "base" / "forecast" / "starts.csv")
+    every = starts[starts["category"] == "all"]
+    assert every["month"].nunique() == 6
+    assert summary.starts_first_year == pytest.approx(every["mean"].sum(), abs=0.01)
+    write_region(result, tmp_path)
+    cells = {c.value for row in load_workbook(tmp_path / "region.xlsx")["Summary"].iter_rows()
+             for c in row}  # fmt: skip
+    assert "Placements to find in the first 6 months" in cells
+    assert "Placements to find in the first year" not in cells
+    html = (tmp_path / "region.html").read_text(encoding="utf-8")
+    assert "Placements to find in the first 6 months" in html
+    long = pd.read_csv(tmp_path / "region.csv")
+    months = long[long["measure"] == "starts_months"]
+    assert months["value"].tolist() == [6, 6]  # the member's and the region's
+
+
+def test_region_scores_each_members_placement_starts_in_its_backtest(
+    two_members: Region, params: Any, tmp_path: Path
+) -> None:
+    """The backtest scored the children in care only; commissioners plan recruitment on
+    placement starts. Each member's backtest now scores its placement starts over the
+    twelve months after the cutoff, and the members table and region.csv carry the error
+    and whether the actual fell inside P10-P90. The actual is counted here from the
+    member's own 903 files (its episodes starting a period of care or a new placement,
+    RNE S, P or B: these synthetic returns have no recodings), the region's error is the
+    members' absolute errors over their actual starts."""
+    result = _result(two_members, params, tmp_path)
+    errors = []
+    for m, s in zip(two_members.members, result.members, strict=True):
+        eps = pd.concat(
+            pd.read_csv(f, dtype=str) for f in sorted(m.history.glob("*/episodes.csv"))
+        ).drop_duplicates(["CHILD", "DECOM"])
+        start = pd.to_datetime(eps["DECOM"], dayfirst=True)
+        window = (start > "2025-03-31") & (start <= "2026-03-31")
+        actual = int((window & eps["RNE"].isin(["S", "P", "B"])).sum())
+        assert s.backtest_cutoff == "2025-03-31" and s.backtest_starts_actual == actual
+        own = pd.read_csv(
+            tmp_path / "members" / m.code / "base" / "forecast" / "backtest_starts.csv"
+        )
+        row = own[own["flow"] == "placement_starts"].iloc[0]
+        assert s.backtest_starts_ape_pct == pytest.approx(
+            100 * abs(row["forecast"] - actual) / actual, abs=0.01
+        )
+        assert s.backtest_starts_inside == (row["p10"] <= actual <= row["p90"])
+        errors.append((abs(row["forecast"] - actual), actual))
+    table = member_table(result)
+    assert table["backtest_starts_inside"].iloc[:-1].isin(["Yes", "No"]).all()
+    assert table["backtest_starts_ape_pct"].iloc[-1] == pytest.approx(
+        100 * sum(e for e, _ in errors) / sum(a for _, a in errors), abs=0.01
+    )
+    long = long_table(result)
+    measures = set(long.loc[long["member_code"] != "region", "measure"])
+    assert {
+        "backtest_starts_ape_pct",
+        "backtest_starts_inside",
+        "backtest_starts_actual",
+    } <= measures

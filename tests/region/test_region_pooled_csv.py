@@ -47,3 +47,43 @@ def test_region_csv_pooled_rows_match_pooling_csv(
     assert members["saving_gbp"].sum() == pytest.approx(own["saving_gbp"].iloc[-1], abs=0.05)
     pct = 100 * own["saving_gbp"] / own["alone_cost_gbp"]
     assert mine.loc[codes, "saving_pct"].to_numpy() == pytest.approx(pct.to_numpy(), abs=0.01)
+
+
+def test_a_pooled_members_warnings_are_in_the_region_report_under_its_name(
+    region_dir: Path, params: Any, tmp_path: Path
+) -> None:
+    """A member with one year of returns pooled with another: its forecast's warning ('The
+    history covers 1.0 years ... the forecast may run high') was on the console alone
+    (from its own forecast) and the pooled plan's forecasts' warnings were dropped, so a
+    commissioner reading region.xlsx or region.html saw none. Now the pooled plan keeps
+    each member's, and the report lists every member's warnings under its name (a Read with
+    care sheet and section, counted in the headline)."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    from sufficiency.region.members import Member
+    from sufficiency.region.writers import headline, write_region
+
+    region = load_members(region_dir / "members.toml")
+    assert region.pooled_levers is not None
+    first, second = region.members[:2]
+    short = tmp_path / "short"
+    shutil.copytree(second.history / "2026", short / "2026")
+    pair = Region("Pair", (first, Member(second.code, second.name, short, second.levers)),
+                  region.levers, region.source)  # fmt: skip
+    task = PooledTask(pair.members, region.pooled_levers, 11, params, tmp_path / "out")
+    pooled = run_pooled(task, prepare_pooled(task))
+    assert isinstance(pooled, PooledSummary), pooled
+    notes = dict(pooled.notes)
+    assert any(n.startswith("The history covers 1.0 years") for n in notes[second.code])
+    result = RegionResult(pair, ("base",), 11, (), (), pooled, ())
+    write_region(result, tmp_path)
+    rows = list(load_workbook(tmp_path / "region.xlsx")["Read with care"].values)
+    assert rows[0] == ("Code", "Authority", "Said in (runs)", "Warning")
+    mine = [r for r in rows[1:] if r[0] == second.code]
+    assert mine and all(r[1] == second.name and r[2] == "pooled plan" for r in mine)
+    assert any(str(r[3]).startswith("The history covers 1.0 years") for r in mine)
+    html = (tmp_path / "region.html").read_text(encoding="utf-8")
+    assert '<h2 id="care">Read with care</h2>' in html and "The history covers 1.0 years" in html
+    assert any(line.startswith("Read with care: ") for line in headline(result))

@@ -299,6 +299,7 @@ def test_scenario_form_refuses_a_decimal_comma(site, browser):
 def test_a_second_pin_for_a_child_is_refused_in_a_sentence(site, browser):
     """Pinning a child already pinned elsewhere said "The next matching run will use
     it", but matching refuses both pins of a child pinned to two homes."""
+    before = decisions_in_force(site.store, child_id="R002")  # other tests' decisions
     page = sign_in_as(browser, site, "placement")
     page.goto(site.url + "/matching/children/R002")
     form = page.locator("form", has=page.get_by_role("button", name="Pin"))
@@ -313,8 +314,9 @@ def test_a_second_pin_for_a_child_is_refused_in_a_sentence(site, browser):
     assert "withdraw that pin first" in alert
     pins = [d for d in decisions_in_force(site.store, child_id="R002") if d.decision == "pin"]
     assert [d.placement_id for d in pins] == [first]
-    page.locator("form", has=page.get_by_role("button", name="Withdraw")).first.get_by_role(
+    # withdraw this pin (not another test's decision) to leave the site as it was
+    page.locator(f"form[action='/decisions/{pins[0].id}/withdraw']").get_by_role(
         "button", name="Withdraw"
-    ).click()  # leave the site's decisions as they were
-    assert not decisions_in_force(site.store, child_id="R002")
+    ).click()
+    assert decisions_in_force(site.store, child_id="R002") == before
     page.close()
