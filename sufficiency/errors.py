@@ -98,7 +98,7 @@ def format_problems(problems: Sequence[Problem]) -> str:
             current = p.file
             n_err = sum(1 for q in problems if q.file == p.file and q.severity == "error")
             n_warn = sum(1 for q in problems if q.file == p.file and q.severity == "warning")
-            lines.append(f"{p.file}: {n_err} error(s), {n_warn} warning(s)")
+            lines.append(f"{p.file}: {n_err:,} error(s), {n_warn:,} warning(s)")
         lines.append(f"  {p.severity.upper()}: {p.describe()}")
     return "\n".join(lines)
 

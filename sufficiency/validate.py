@@ -42,8 +42,8 @@ class ValidationReport:
             lines += ["", format_problems(self.problems)]
         lines += [
             "",
-            f"Checked {len(self.checked)} input(s): {self.num_errors} error(s), "
-            f"{self.num_warnings} warning(s).",
+            f"Checked {len(self.checked)} input(s): {self.num_errors:,} error(s), "
+            f"{self.num_warnings:,} warning(s).",
         ]
         return "\n".join(lines)
 

@@ -116,16 +116,44 @@ def test_same_placement_continued_across_a_missing_year_keeps_the_earlier_period
     assert (care.spells["kind"] == "entry").sum() == 1
 
 
+def _starts_every(root: Path, days: int, last: str) -> None:
+    """A 2025-26 return with a child entering care every ``days`` days up to ``last``."""
+    starts = pd.date_range("2025-04-01", last, freq=f"{days}D")
+    _year(root, "2025", [_head("A")], [_ep("A", "01/05/2024")])
+    heads = [_head("A")] + [_head(f"C{i}") for i in range(len(starts))]
+    eps = [_ep("A", "01/05/2024")] + [_ep(f"C{i}", f"{d:%d/%m/%Y}") for i, d in enumerate(starts)]
+    _year(root, "2026", heads, eps)
+
+
 def test_in_year_extract_ends_at_its_last_month(tmp_path):
-    """A latest return with data only to December is an in-year extract ending 31 December,
-    and the forecast starts there."""
-    _year(tmp_path, "2025", [_head("A")], [_ep("A", "01/05/2024")])
-    _year(tmp_path, "2026", [_head("A"), _head("B")],
-          [_ep("A", "01/05/2024"), _ep("B", "12/12/2025")])  # fmt: skip
+    """A latest return with a start a week to 23 December and none after is an in-year
+    extract ending 31 December, and the forecast starts there."""
+    _starts_every(tmp_path, 7, "2025-12-28")
     h = read_history(tmp_path)
     assert h.end == pd.Timestamp("2025-12-31")
     assert h.quality.in_year_extract and "in_year_extract" in _codes(h)
+    assert "quiet_year_end" not in _codes(h)
     assert build_spells(h).data_end == pd.Timestamp("2025-12-31")
+
+
+def test_small_authority_with_no_event_in_march_covers_the_whole_year(tmp_path):
+    """A small authority's full-year return: a start every 12 days, the last on 19 February,
+    nothing in March (3.4 days' worth at its pace: chance). Before, it was read as an
+    in-year extract ending 28 February: the history, DfE's count and the forecast
+    started a month early (a synthetic authority of 17 children read so said 'data to
+    28/02/2026 (an in-year extract)'); now it covers the year to 31 March, and says why."""
+    _starts_every(tmp_path, 12, "2026-02-20")
+    h = read_history(tmp_path)
+    assert h.episodes["DECOM"].max() == pd.Timestamp("2026-02-19")
+    assert h.end == pd.Timestamp("2026-03-31")
+    assert not h.quality.in_year_extract and "in_year_extract" not in _codes(h)
+    assert build_spells(h).data_end == pd.Timestamp("2026-03-31")
+    (note,) = [p for p in h.quality.problems if p.code == "quiet_year_end"]
+    assert note.message.startswith("the 2025-26 return's latest start or end of an episode is "
+                                   "on 19/02/2026, 40 days before the year ends")  # fmt: skip
+    assert any("read as the whole year" in line for line in h.quality.summary_lines())
+    _, problems = load_ssda903([tmp_path])  # validate says so too
+    assert [p.code for p in problems if p.code == "quiet_year_end"] == ["quiet_year_end"]
 
 
 def test_start_year_folder_names_are_dated_by_content(tmp_path):
@@ -483,7 +511,7 @@ def test_return_without_its_header_table_is_named_and_a_large_set_aside_is_cauti
     assert note.message.startswith("the 2025-26 return has no header table")
     assert sorted(h.episodes["CHILD"].unique()) == ["A"]  # B has no date of birth anywhere
     start = h.quality.summary_lines()[-1]
-    assert start.startswith("Children looked after on 30/06/2025 (DfE's count): 1; 1 more with")
+    assert start.startswith("Children looked after on 31/03/2026 (DfE's count): 1; 1 more with")
     assert "That is 50% of the children in care" in start and "figures are too low" in start
 
 

@@ -108,3 +108,26 @@ def test_validate_text_never_echoes_dates_of_birth_or_postcodes(broken_dir):
     )
     assert "31/13/2012" not in result.output and "ZZ9 9ZZ" not in result.output
     assert "99/99/9999" in result.output
+
+
+def test_a_large_register_s_counts_have_thousands_separators(tmp_path):
+    """A large register (1,368 homes here; Kent's holds thousands), every weekly cost unreadable:
+    the counts read '4104 error(s)' where every other count the tool prints has its separator."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample" / "placements.csv"
+    reg = pd.read_csv(sample, dtype=str, keep_default_na=False)
+    reg = pd.concat([reg] * 4, ignore_index=True)
+    reg["placement_id"] = [f"PL{i:05d}" for i in range(len(reg))]
+    reg["weekly_cost"] = "n/a"
+    path = tmp_path / "placements.csv"
+    reg.to_csv(path, index=False)
+    report = validate_paths(
+        [path], run_date=dt.date(2026, 4, 1), default_responsible_la="E10000034"
+    )
+    text = report.to_text()
+    n = f"{len(reg):,}"
+    assert f"{path}: {n} error(s), 0 warning(s)" in text
+    assert f"Checked 1 input(s): {n} error(s), 0 warning(s)." in text

@@ -134,7 +134,11 @@ def backtest(
         written = report.write(out_dir)
     echo_quality(report.quality, out_dir)
     click.echo("Mean absolute percentage error of the total (%), by horizon in months:")
-    click.echo(report.summary.round(2).to_string(index=False))
+    summary = report.summary
+    click.echo(summary.round(2).to_string(index=False, na_rep=""))
+    if summary.drop(columns="p10_p90_coverage_pct").isna().any().any():
+        click.echo("A blank: the actual total was 0 children then, so no percentage error "
+                   "can be scored (backtest.csv has the counts).")  # fmt: skip
     for line in starts_sentences(report.result):
         click.echo(line)
     click.echo(f"Wrote {len(written)} files to {out_dir}")

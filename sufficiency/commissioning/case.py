@@ -44,9 +44,10 @@ def gbp(value: float) -> str:
 
 
 def gbp_m(value: float) -> str:
-    """Pounds in millions to one decimal place (``£25.3m``); in pounds (``-£12,954``) when
-    that would show ``£0.0m``, so a small loss or saving keeps its size and sign."""
-    if abs(value) < 0.05e6:
+    """Pounds in millions to one decimal place (``£25.3m``); in pounds (``-£12,954``,
+    ``£71,274``) under a million, so a small loss or saving keeps its size and sign (a small
+    authority's £71,274 read '£0.1m', 40% more, and £149,000 read the same)."""
+    if abs(value) < 1e6:
         return f"-£{-value:,.0f}" if round(value) < 0 else f"£{abs(value):,.0f}"
     return f"-£{-value / 1e6:,.1f}m" if value < 0 else f"£{value / 1e6:,.1f}m"
 

@@ -65,8 +65,17 @@ class DemandPaths(ReadOnlyArrays):
         return int(self.demand.shape[1])
 
     def scaled(self, factor: float) -> DemandPaths:
-        """Demand multiplied by ``factor`` and rounded to whole children."""
-        d = np.rint(self.demand * factor).astype(np.int64)
+        """Demand multiplied by ``factor``, in whole children, the change kept on average.
+
+        Each path's group is rounded with an offset of its own, drawn once for all its
+        months (seeded by the paths' seed): ``floor(demand * factor + u)`` with ``u``
+        uniform on [0, 1) has the mean ``demand * factor``, and a path stays as smooth as it
+        was. Rounding to the nearest child lost the change where a small authority's
+        groups hold a child or two (1 and 2 times 0.8 or 1.2 are still 1 and 2): its
+        'demand 20% lower' was 3% to 11% lower, its '10% lower' 0% to 2%.
+        """
+        u = np.random.default_rng(self.seed).random((self.num_paths, 1, len(self.groups)))
+        d = np.floor(self.demand * factor + u).astype(np.int64)
         return DemandPaths(self.month_ends, self.groups, d, self.existing_in_house, self.seed)
 
     def central(self) -> DemandPaths:

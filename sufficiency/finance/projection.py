@@ -170,18 +170,30 @@ def _actual_run_rate(
     """Weekly run-rate from the placements a cost file lists, and its basis in words.
 
     Children today beyond those listed in their cost line are priced at the unit cost,
-    so a file listing some placements is not set against all the children.
+    so a file listing some placements is not set against all the children. A cost line
+    listing more placements than the history has children on the start date is named: a
+    small authority's one extra child in a children's home doubled its run-rate, and the
+    difference from the forecast read as children starting or leaving.
     """
     listed = costs.current
     pairs = zip(lines, today, strict=True)
     others = [max(0.0, float(n) - listed.get(ln, (0, 0.0))[0]) for ln, n in pairs]
+    over = [f"{vocabulary.category(ln)} ({listed[ln][0]:,} listed, {n:,.0f} in the history)"
+            for ln, n in zip(lines, today, strict=True)
+            if ln in listed and listed[ln][0] > round(float(n))]  # fmt: skip
+    extra = (
+        "; the cost file lists more placements than the 903 history has children on the "
+        f"start date in {vocabulary.listed(over)}: check both are of the same day"
+        if over
+        else ""
+    )
     unlisted = sum(others)
     if not listed or unlisted <= 0:
-        return actual, "the council's actual weekly cost of today's placements"
+        return actual, "the council's actual weekly cost of today's placements" + extra
     count = sum(n for n, _ in listed.values())
     priced = float(np.dot(others, weekly))
     return actual + priced, (
         f"the council's actual weekly cost of the {vocabulary.counted(count, 'placement')} "
         "in its cost file, "
-        f"and the other {unlisted:,.0f} children today priced at the unit costs"
+        f"and the other {unlisted:,.0f} children today priced at the unit costs" + extra
     )

@@ -97,11 +97,15 @@ class BacktestResult:
     starts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(STARTS_COLUMNS)))
 
     def summary(self) -> pd.DataFrame:
-        """Mean APE of the total per method and horizon, plus P10-P90 coverage."""
+        """Mean APE of the total per method and horizon, plus P10-P90 coverage. A horizon
+        at which the total was 0 children at every cutoff has no APE (blank), and stays:
+        dropped, a small authority's summary lost its coverage too, and the command
+        printed pandas' 'Empty DataFrame'."""
         tot = self.scores[self.scores["category"] == "all"]
         table = tot.pivot_table(
-            index="horizon_months", columns="method", values="ape_pct", aggfunc="mean"
-        )
+            index="horizon_months", columns="method", values="ape_pct", aggfunc="mean",
+            dropna=False,
+        )  # fmt: skip
         table = table.reindex(columns=[m for m in METHODS if m in table.columns])
         table["p10_p90_coverage_pct"] = 100 * self.coverage["inside"].mean()
         return table.reset_index()
@@ -286,7 +290,13 @@ def backtest_sentences(result: BacktestResult) -> list[str]:
     for rec in summ.to_dict("records"):
         h = int(rec["horizon_months"])
         model, still = rec.get("model"), rec.get("persistence")
-        if model is None or still is None or pd.isna(model) or pd.isna(still):
+        if model is None or still is None:
+            continue
+        if pd.isna(model) or pd.isna(still):
+            lines.append(
+                f"{h} months ahead, no error can be scored: the actual total was 0 children "
+                "(a percentage of 0 is not defined; backtest.csv has the counts)."
+            )
             continue
         if model < still:
             verdict = "better than"

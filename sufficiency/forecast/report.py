@@ -77,9 +77,9 @@ class ForecastReport:
         first, last = tot.iloc[0], tot.iloc[-1]
         on, then = (pd.Timestamp(row["month"]) for row in (first, last))  # ISO in the CSV
         return (
-            f"Children looked after on {on:%d/%m/%Y}: {first['mean']:.0f}; "
-            f"on {then:%d/%m/%Y}: {last['mean']:.0f} on average (P10 {last['p10']:.0f}, "
-            f"P90 {last['p90']:.0f})."
+            f"Children looked after on {on:%d/%m/%Y}: {first['mean']:,.0f}; "
+            f"on {then:%d/%m/%Y}: {last['mean']:,.0f} on average (P10 {last['p10']:,.0f}, "
+            f"P90 {last['p90']:,.0f})."
         )
 
     def write(self, out_dir: Path | str) -> list[Path]:

@@ -61,10 +61,13 @@ which starts or ends in the named year or later are an earlier year's return sav
 under that name, and are read as the year their dates show. A file with no
 year in its name is dated by the latest year in which its episodes start or end.
 The latest return ends on 31 March, or at the end of the month of its latest date
-when that is earlier: an in-year extract (data to 31 December) ends, and forecasts
-start, on 31 December. An extract taken part-way through a month (its last days
-quieter than its own pace allows in a whole month: data to 14 November, say) ends
-with the month before, its later episodes left out and said so.
+when its quiet spell after that date is evidence of an in-year extract (its own pace
+would have put six days with a start or an end in it): an in-year extract (data to 31
+December) ends, and forecasts start, on 31 December, but a small authority's return
+with no start or end in March covers the whole year, and is said so. An extract
+taken part-way through a month (its last days quieter than its own pace allows in a
+whole month: data to 14 November, say) ends with the month before, its later
+episodes left out and said so.
 
 **Dates** are `DD/MM/YYYY` as DfE specifies; also read, and noted once per file:
 real Excel date cells, Excel serial numbers in workbooks (45383 is 01/04/2024),

@@ -43,6 +43,7 @@ READING_CODES = frozenset(
         "unknown_year",
         "in_year_extract",
         "part_month",
+        "quiet_year_end",
         "missing_year",
         "table_not_used",
     }
@@ -202,6 +203,11 @@ class DataQuality:
             read_bits.append(
                 "the latest return ends part-way through a month, so the history "
                 "ends with the month before"
+            )
+        if reading["quiet_year_end"]:
+            read_bits.append(
+                "the latest return's last weeks hold no start or end of an episode, as a "
+                "small authority's can: read as the whole year, not an in-year extract"
             )
         if reading["null_blanks"]:
             read_bits.append(f"empty cells written NULL in {reading['null_blanks']} table(s)")

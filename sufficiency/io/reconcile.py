@@ -570,7 +570,7 @@ def reconcile(returns: list[Return]) -> Reconciled:
     _renumber(returns, eps, dict(zip([r.year for r in returns_read], headers, strict=True)),
               found)  # fmt: skip
     latest = returns[-1]
-    data_end = _data_end(latest, eps[latest.year])
+    data_end = _data_end(latest, eps[latest.year], found)
     eps[latest.year] = _complete_months(latest, eps[latest.year], data_end, found)
     returns[-1] = Return(latest.year, latest.tables, latest.start, data_end)
     for r in returns:
@@ -616,19 +616,31 @@ def reconcile(returns: list[Return]) -> Reconciled:
     )
 
 
+#: A latest return whose days after its latest episode date should, at the return's own
+#: pace, hold this many days with an episode start or end, and hold none, is an in-year
+#: extract (a quiet spell that long in a whole year has a chance of e**-6, 1 in 400; a
+#: small authority's quiet March, a few days' worth at its pace, is not evidence).
+YEAR_END_EVENTS = 6.0
 #: An in-year extract whose month ends with days that should hold this many days with an
 #: episode start or end, at the return's own pace, and hold none, was taken part-way
 #: through that month (a quiet spell that long in a whole month has a chance of e**-3, 5%).
 PART_MONTH_EVENTS = 3.0
 
 
-def _data_end(latest: Return, ep: pd.DataFrame) -> pd.Timestamp:
+def _data_end(latest: Return, ep: pd.DataFrame, found: _Findings) -> pd.Timestamp:
     """The last day the latest return covers: 31 March, or for an in-year extract the end
-    of the last whole month it holds. That is the month of its latest episode date, or the
-    month before when the days left in the month after that date should, at the return's
-    pace, have held :data:`PART_MONTH_EVENTS` days with a start or an end (an extract taken on 14
-    November holds half of November: read as a whole month, its entries and moves would
-    start the forecast low), unless the month is the year's first."""
+    of the last whole month it holds.
+
+    A return is an in-year extract only when its quiet spell is evidence: the days from its
+    latest episode date to 31 March should, at the return's pace, have held
+    :data:`YEAR_END_EVENTS` days with a start or an end. A small authority's return with
+    no start or end in March (a few dozen a year) covers the whole year, and is said so;
+    read as an extract, its history and forecast would start a month or more early. An
+    extract ends with the month of its latest date, or the month before when the days left
+    in that month should likewise have held :data:`PART_MONTH_EVENTS` days with a start or
+    an end (an extract taken on 14 November holds half of November: read as a whole month,
+    its entries and moves would start the forecast low), unless the month is the year's
+    first."""
     dates = pd.concat([ep["DECOM"], ep["DEC"]]).dropna()
     dates = dates[(dates >= latest.start) & (dates <= latest.end)]
     if dates.empty:  # nothing happened in the year: nothing says it stops early
@@ -638,7 +650,21 @@ def _data_end(latest: Return, ep: pd.DataFrame) -> pd.Timestamp:
     if last >= latest.end:
         return latest.end
     # days with a start or an end, not events: a day's burst (a data migration's) is one
-    per_day = dates.dt.normalize().nunique() / ((last_date - latest.start).days + 1)
+    num_days = dates.dt.normalize().nunique()
+    per_day = num_days / ((last_date - latest.start).days + 1)
+    quiet = (latest.end - last_date).days
+    if quiet * per_day < YEAR_END_EVENTS:
+        found.add(
+            Problem(latest.sources("episodes"), None, None, None,
+                    f"the {year_label(latest.year)} return's latest start or end of an "
+                    f"episode is on {last_date:%d/%m/%Y}, {quiet} days before the year ends; "
+                    f"at its pace ({num_days:,} day(s) with a start or an end since "
+                    f"{latest.start:%d/%m/%Y}) a quiet spell that long is chance, so it is "
+                    f"read as the whole year, to {latest.end:%d/%m/%Y}, not as an in-year "
+                    "extract", severity="warning", code="quiet_year_end",
+                    action=f"the history ends, and forecasts start, on {latest.end:%d/%m/%Y}")
+        )  # fmt: skip
+        return latest.end
     before = last_date - pd.offsets.MonthEnd(1)  # the end of the month before
     if (last - last_date).days * per_day >= PART_MONTH_EVENTS and before >= latest.start:
         return before

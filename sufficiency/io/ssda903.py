@@ -422,8 +422,8 @@ def load_ssda903(
         return None, problems
     history = _history(returns, found, notes)
     assert history.quality is not None
-    cross = {"revised_episode", "revised_dates", "closed_absent", "missing_year",
-             "in_year_extract", "child_id_form", "blank_provider", "empty_return"}  # fmt: skip
+    cross = {"revised_episode", "revised_dates", "closed_absent", "missing_year", "in_year_extract",
+             "quiet_year_end", "child_id_form", "blank_provider", "empty_return"}  # fmt: skip
     problems += [replace(p, action="") for p in history.quality.problems if p.code in cross]
     return history, problems
 

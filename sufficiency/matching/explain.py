@@ -9,6 +9,7 @@ from sufficiency.config import MatchingWeights
 from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.candidates import generate_candidates
 from sufficiency.matching.costs import pair_cost, pair_distances
+from sufficiency.matching.decisions import RULE_NAMES
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import RULE_CODES, broken_text, children_conflict, rule_breaks
 from sufficiency.matching.solver import MatchResult
@@ -81,7 +82,10 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
             codes = [RULE_CODES[i] for i in np.nonzero(broken)[0]]
             top = np.argsort(-counts[c], kind="stable")[:2]
             limiting = " and ".join(
-                f"{RULE_CODES[i]} ({counts[c, i]} placements)" for i in top if counts[c, i]
+                f"{RULE_NAMES.get(RULE_CODES[i], RULE_CODES[i])} "
+                f"({counted(int(counts[c, i]), 'placement')})"
+                for i in top
+                if counts[c, i]
             )
             near_id, breaks = str(prob.placements["placement_id"].iat[p]), "; ".join(codes)
             near_miles = float(pair_distances(prob, np.array([c]), np.array([p]))[0][0])

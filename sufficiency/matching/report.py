@@ -108,7 +108,9 @@ class MatchReport:
 
     @property
     def placed_line(self) -> str:
-        return f"Children placed: {self.placed} of {self.referred} referred"
+        if not self.referred:
+            return "No child was referred tonight"
+        return f"Children placed: {self.placed:,} of {self.referred:,} referred"
 
     @property
     def urgent_line(self) -> str:
@@ -128,7 +130,7 @@ class MatchReport:
     def headline(self) -> list[dict[str, Any]]:
         """Page 1's headline figures (for :func:`macros.headline`)."""
         return [
-            {"figure": f"{self.placed} of {self.referred}", "label": "children placed",
+            {"figure": f"{self.placed:,} of {self.referred:,}", "label": "children placed",
              "warn": self.placed < self.referred},
             {"figure": str(len(self.urgent_unplaced)),
              "label": f"urgent children ({URGENT_MEANS}) not placed"

@@ -120,21 +120,24 @@ def _by_month(run: dict[str, Any]) -> dict[str, Any]:
 
 
 def _chart(run: dict[str, Any]) -> Any:
-    """Monthly spend in £ million (P10-P90 band, P50, the scenario's P50 dashed)."""
+    """Monthly spend in £ million (P10-P90 band, P50, the scenario's P50 dashed), or in
+    £ thousand where no month's P90 reaches £1 million: a small authority's chart and
+    its data table read '£0.0 million' and '0.0' or '0.1' in every month."""
     monthly = _all(_read(run, "spend.csv"))
     if monthly is None or monthly.empty:
         return None
     scen = _scenario_monthly(run)
-    m = 1e6
+    m, unit, fmt = 1e6, "million", "£{:,.1f} million"
+    if float(monthly["p90"].max()) < 1e6:
+        m, unit, fmt = 1e3, "thousand", "£{:,.0f} thousand"
     return fan_chart(
-        "Placement spend per month, all cost lines (£ million)",
+        f"Placement spend per month, all cost lines (£ {unit})",
         list(pd.to_datetime(monthly["month"])),
         monthly["p10"].to_numpy(float) / m, monthly["p50"].to_numpy(float) / m,
         monthly["p90"].to_numpy(float) / m,
         scenario=scen["scenario_p50"].to_numpy(float) / m if scen is not None and
         len(scen) == len(monthly) else None,
-        scenario_name=_scenario_name(run), y_label="£ million a month",
-        value_format="£{:,.1f} million",
+        scenario_name=_scenario_name(run), y_label=f"£ {unit} a month", value_format=fmt,
     )  # fmt: skip
 
 

@@ -222,6 +222,9 @@ def test_small_amounts_in_millions_keep_their_size():
     assert case.gbp_m(25_282_054.6) == "£25.3m" and case.gbp_m(-1_250_000) == "-£1.2m"
     assert case.gbp_m(-12_953.68) == "-£12,954" and case.gbp_m(31_946.2) == "£31,946"
     assert case.gbp_m(0) == "£0"
+    # a small authority's savings: '£0.1m' said £71,274 and £149,000 alike
+    assert case.gbp_m(71_274.4) == "£71,274" and case.gbp_m(-149_000) == "-£149,000"
+    assert case.gbp_m(999_999) == "£999,999" and case.gbp_m(1_000_000) == "£1.0m"
 
 
 def test_no_sensitivity_steps_is_sensitivity_not_run(tmp_path):

@@ -376,6 +376,26 @@ def test_run_rate_prices_children_the_cost_file_does_not_list(tmp_path):
     assert full.run_rate_basis == "the council's actual weekly cost of today's placements"
 
 
+def test_run_rate_names_a_cost_line_listing_more_placements_than_the_history(tmp_path):
+    """A small authority's cost file lists two children in external children's homes, the
+    903 history one: the run-rate (£13,700 a week of them) stood beside a forecast of one,
+    and the difference read as 'children the forecast expects to start or leave'."""
+    p = tmp_path / "costs.csv"
+    p.write_text("category,weekly_cost,child_id\nexternal_residential,7000,C1\n"
+                 "external_residential,6700,C2\nin_house_foster,600,C3\n"
+                 "ifa_foster,900,C4\n")  # fmt: skip
+    costs, actual = read_costs(p, CATEGORIES, default_costs(FinanceParams()))
+    stock, months = three_children()
+    proj = project_spend(stock, months, LINES, costs, inflation_rate=0.0,
+                         actual_weekly_gbp=actual)  # fmt: skip
+    assert proj.run_rate_gbp == pytest.approx((7000.0 + 6700.0 + 600.0 + 900.0) * 28 / 7)
+    assert proj.run_rate_basis == (
+        "the council's actual weekly cost of today's placements; the cost file lists more "
+        "placements than the 903 history has children on the start date in External "
+        "children's homes (2 listed, 1 in the history): check both are of the same day"
+    )
+
+
 def test_headline_says_one_month_in_the_singular():
     """A financial year with one forecast month is "1 month" in the headline, not "1 months"."""
     from pathlib import Path

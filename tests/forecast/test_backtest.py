@@ -151,6 +151,32 @@ def test_backtest_scores_a_cutoff_given_twice_once():
     assert len(result.coverage) == 2 * 12
 
 
+def test_a_total_of_no_children_keeps_its_horizon_and_coverage():
+    """A very small authority with no child in care at the horizons scored: every APE of the
+    total is undefined (0 actual). The summary dropped those horizons, with the coverage
+    (91.7% here), and the backtest command printed pandas' 'Empty DataFrame'."""
+    from sufficiency.forecast.backtest import BacktestResult, backtest_sentences
+
+    rows = [
+        ("2024-03-31", method, "all", h, forecast, 0.0, float("nan"))
+        for h in (3, 6, 12)
+        for method, forecast in (("model", 0.1), ("persistence", 0.0), ("stock_flow", 0.0))
+    ]
+    scores = pd.DataFrame(rows, columns=["cutoff", "method", "category", "horizon_months",
+                                         "forecast", "actual", "ape_pct"])  # fmt: skip
+    months = pd.date_range("2024-04-30", periods=12, freq="ME")
+    coverage = pd.DataFrame({"cutoff": "2024-03-31", "month": months, "actual": 0.0,
+                             "p10": 0.0, "p90": 0.0, "inside": [False] + [True] * 11})  # fmt: skip
+    result = BacktestResult(scores, coverage)
+    summ = result.summary()
+    assert summ["horizon_months"].tolist() == [3, 6, 12]
+    assert summ["model"].isna().all()
+    assert summ["p10_p90_coverage_pct"].round(1).tolist() == [91.7] * 3
+    lines = backtest_sentences(result)
+    assert lines[0].startswith("3 months ahead, no error can be scored: the actual total was 0")
+    assert lines[-1].startswith("The actual total fell inside the model's P10-P90 band in 92%")
+
+
 def test_backtest_scores_starts_against_a_known_answer():
     """The backtest scored only the children in care, never the starts commissioners plan
     recruitment on. Now each cutoff has its placement starts and entries over the horizon,

@@ -137,3 +137,21 @@ def test_forecast_sentences_give_dates_day_first(csv_authority: Path, tmp_path: 
     values = {r[0]: r[1] for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert values["Forecast start"] == "31/12/2024"
     assert not [v for v in values.values() if re.search(r"\d{4}-\d{2}-\d{2}", str(v))]
+
+
+def test_a_large_authority_s_headline_has_thousands_separators():
+    """Kent's size: the console's last line said '2617; on 31/03/2029: 2605 on average (P10
+    2421, P90 2792)' under the data-quality line's '2,617'."""
+    from sufficiency.forecast.report import ForecastReport
+
+    demand = pd.DataFrame({
+        "month": ["2026-03-31", "2029-03-31"], "category": "all", "age_band": "all",
+        "mean": [2617.0, 2605.2], "p10": [2617.0, 2421.0], "p50": [2617.0, 2604.0],
+        "p90": [2617.0, 2792.0],
+    })  # fmt: skip
+    empty = pd.DataFrame()
+    report = ForecastReport(base=None, demand=demand, starts=empty, assumptions=empty)  # type: ignore[arg-type]
+    assert report.headline == (
+        "Children looked after on 31/03/2026: 2,617; on 31/03/2029: 2,605 on average "
+        "(P10 2,421, P90 2,792)."
+    )

@@ -320,3 +320,25 @@ def test_a_sibling_group_none_of_whom_is_placed_is_not_flagged_split() -> None:
     assert flags["siblings_split"] == 0
     assert run.summary.plan.sibling_groups_kept_together == 1
     assert "split 0 sibling groups (plan: 0)" in match_report(run).baseline_sentence
+
+
+def test_a_quiet_night_says_so_without_empty_tables(tmp_path: Path) -> None:
+    """A small authority's night: no referral, or one child no home can take. The page read
+    'Children placed: 0 of 0 referred', 'Every child referred is placed' and showed the
+    placed children's table with a header and no rows."""
+    plcs = placements_frame([placement("P1", vacancies=1, current_children=3,
+                                       current_ages=(4, 6, 8))])  # fmt: skip
+    for refs, placed, not_placed in (
+        (referrals_frame([]), "No child was referred tonight.", "No child was referred tonight."),
+        (referrals_frame([referral("A")]), "No child is placed tonight.", None),
+    ):
+        out = tmp_path / str(len(refs))
+        write_match_outputs(run_matching(refs, plcs, RUN_DATE, Params()), out)
+        page = (out / "match_report.html").read_text()
+        section = page.split('id="placed"')[1].split('id="not-placed"')[0]
+        assert f"<p>{placed}</p>" in section and "<table" not in section
+        if not_placed:
+            assert page.count(f"<p>{not_placed}</p>") == 2
+            assert "No child was referred tonight. Urgent" in page
+        else:
+            assert "Children placed: 0 of 1 referred." in page

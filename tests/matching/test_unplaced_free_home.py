@@ -68,3 +68,16 @@ def test_siblings_are_not_said_to_have_to_stay_together_when_the_policy_prefers(
     assert "must stay together" not in row["reason"]
     assert row["nearest_breaks"] == "not_proven"
     assert row["nearest_placement_id"] == "P2"
+
+
+def test_the_most_limiting_rules_are_named_in_words_and_counted_truly() -> None:
+    """A small authority's one foster home, full to the usual limit of three: the reason
+    said 'the most limiting were fostering_limit (1 placements)', a code word and a wrong
+    plural (and a large register's 'setting (4000 placements)' had no separator)."""
+    refs = referrals_frame([referral("A")])
+    plcs = placements_frame([
+        placement("P1", vacancies=1, current_children=3, current_ages=(4, 6, 8)),
+    ])  # fmt: skip
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    (row,) = run.unplaced.to_dict("records")
+    assert "the most limiting were fostering limit (1 placement). " in row["reason"]

@@ -211,3 +211,29 @@ def test_a_saved_scenario_now_refused_is_not_run_and_says_why(site, forecast_run
     assert r.status_code == 303 and r.headers["location"] == f"/scenarios/{sid}"
     text = c.get(r.headers["location"]).text
     assert "Not run: name &#39;Base&#39;: give the scenario a name of its own" in text
+
+
+def test_a_small_authority_s_spend_chart_is_in_thousands(tmp_path: Path) -> None:
+    """A small authority spends £20,000 to £60,000 a month: in £ million its chart and data
+    table read '£0.0 million' and '0.0' or '0.1' in every month. Under £1 million a month
+    it is drawn in £ thousand; a large authority's stays in £ million."""
+    import hashlib
+
+    from sufficiency.web.aggregate import _chart
+
+    def run_of(scale: float) -> dict:
+        months = pd.date_range("2026-04-30", periods=12, freq="ME")
+        spend = pd.DataFrame({"month": months.strftime("%Y-%m-%d"), "financial_year": "2026-27",
+                              "cost_line": "all", "mean": 40_000.0 * scale,
+                              "p10": 21_000.0 * scale, "p50": 38_500.0 * scale,
+                              "p90": 61_000.0 * scale})  # fmt: skip
+        path = tmp_path / f"spend_{scale:g}.csv"
+        spend.to_csv(path, index=False)
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        return {"files": [{"role": "output", "label": "spend.csv", "path": str(path),
+                           "sha256": sha}], "config": {}}  # fmt: skip
+
+    small = str(_chart(run_of(1.0)))
+    assert "(£ thousand)" in small and "£38 thousand" in small and "million" not in small
+    large = str(_chart(run_of(100.0)))
+    assert "(£ million)" in large and "£3.9 million" in large
