@@ -93,3 +93,12 @@ def test_an_output_read_back_for_a_page_has_its_text_as_it_was(tmp_path):
     assert back["scenario"].tolist()[:2] == ["base", "+20% entries"]
     assert pd.isna(back["scenario"].iloc[2]) and back["mean"].tolist() == [1.5, -2.0, 3.0]
     assert read_csv_output(path, dtype=str)["scenario"].tolist()[1] == "+20% entries"
+
+
+def test_a_figure_that_rounds_to_zero_has_no_minus_sign():
+    """pooling.csv gave a saving of '-0.00' (a tiny negative rounding to nothing), read by
+    finance as a loss; NaN stays blank and other figures keep their sign."""
+    frame = pd.DataFrame({"gbp": [-0.001, -0.005, -0.006, float("nan"), 2.5], "n": [1, 2, 3, 4, 5]})
+    text = csv_text(frame, "%.2f")
+    assert text.splitlines() == ["gbp,n", "0.00,1", "-0.01,2", "-0.01,3", ",4", "2.50,5"]
+    assert csv_text(frame) == frame.to_csv(index=False, lineterminator="\n")

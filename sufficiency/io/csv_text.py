@@ -12,6 +12,7 @@ wrote, such as an exported decisions file, reads back as it was.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +50,17 @@ def _escaped(column: pd.Series) -> pd.Series:
 
 
 def csv_text(frame: pd.DataFrame, float_format: str | None = None) -> str:
-    """``frame`` as CSV text (no index, Unix line endings), formula-like text quoted."""
+    """``frame`` as CSV text (no index, Unix line endings), formula-like text quoted; with
+    a ``%.Nf`` format, a figure that rounds to zero is written ``0.00``, not ``-0.00``."""
     safe = frame.copy(deep=False)
     for name in _text_columns(frame):
         safe[name] = _escaped(frame[name])
+    places = re.fullmatch(r"%\.(\d+)f", float_format or "")
+    if places is not None:
+        for name in safe.columns[safe.dtypes.map(pd.api.types.is_float_dtype)]:
+            column = safe[name]
+            # below half a unit of the last place: '-0.00' at %.2f ('0.00' with its sign)
+            safe[name] = column.where(~(column.abs() < 0.5 * 10.0 ** -int(places.group(1))), 0.0)
     return str(safe.to_csv(index=False, lineterminator="\n", float_format=float_format))
 
 
