@@ -87,6 +87,29 @@ def test_open_episode_of_a_child_absent_from_the_next_return_is_closed(tmp_path)
     assert stock_at(build_spells(h), [h.end]).sum() == 1
 
 
+def test_a_child_left_out_of_one_return_but_in_care_by_a_later_one_is_not_closed(tmp_path):
+    """Social Finance's 903 fix cases (liia-tools, RULE1): a child open at the end of
+    2023-24, absent from 2024-25, and shown by 2025-26 in care from 01/09/2023 (a move
+    2023-24 missed) to 2025. data_quality.csv said both 'not in care when the 2024-25
+    return begins: closed on 31/03/2024' and 'end moved to meet the later return's
+    episode': the later return says the child was in care then, and the first action
+    was not what happened. Now only the second is said."""
+    _year(tmp_path, "2024", [_head("A")], [_ep("A", "13/01/2022", place="U6")])
+    _year(tmp_path, "2025", [_head("B")], [_ep("B", "01/05/2023")])
+    _year(tmp_path, "2026", [_head("A"), _head("B")], [
+        _ep("A", "01/09/2023", "21/06/2025", rne="P"),
+        _ep("B", "01/05/2023"),
+    ])  # fmt: skip
+    h = read_history(tmp_path)
+    a = h.episodes[h.episodes["CHILD"] == "A"]
+    assert a["DECOM"].tolist() == [pd.Timestamp("2022-01-13"), pd.Timestamp("2023-09-01")]
+    assert a["DEC"].tolist() == [pd.Timestamp("2023-09-01"), pd.Timestamp("2025-06-21")]
+    assert "closed_absent" not in _codes(h) and "revised_episode" in _codes(h)
+    care = build_spells(h)
+    assert (care.spells["kind"] == "entry").sum() == 2  # A once, B once
+    assert stock_at(care, [pd.Timestamp("2024-06-30")]).sum() == 2
+
+
 def test_missing_year_is_reported_and_left_out_of_rates(tmp_path):
     """No 2024-25 return: it is named, and its days are a gap the rates leave out."""
     _year(tmp_path, "2024", [_head("A")], [_ep("A", "01/05/2023")])

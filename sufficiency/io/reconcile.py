@@ -372,14 +372,20 @@ def _within_return(ep: pd.DataFrame, found: _Findings) -> pd.DataFrame:
 
 
 def _close_absent(eps: dict[int, pd.DataFrame], returns: list[Return], found: _Findings) -> None:
-    """Close open episodes whose child is not in care when the next return held begins."""
-    for r, nxt in itertools.pairwise(returns):
+    """Close open episodes whose child is not in care when the next return held begins,
+    by that return or any later one (a later return showing the child in care then
+    corrects the next one's omission: :func:`_resolve_child` meets its episode instead)."""
+    for i, (r, nxt) in enumerate(itertools.pairwise(returns)):
         ep = eps[r.year]
         later = eps[nxt.year]
         covering = (later["DECOM"] <= nxt.start) & (
             later["DEC"].isna() | (later["DEC"] >= nxt.start)
         )
         in_care = set(later.loc[covering, "CHILD"])
+        for after in returns[i + 2 :]:
+            e = eps[after.year]
+            on = (e["DECOM"] <= nxt.start) & (e["DEC"].isna() | (e["DEC"] >= nxt.start))
+            in_care |= set(e.loc[on, "CHILD"])
         open_ = ep["DEC"].isna() & ~ep["CHILD"].isin(in_care)
         close_on = nxt.start - pd.Timedelta(days=1)
         label = year_label(nxt.year)
