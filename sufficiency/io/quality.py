@@ -53,7 +53,8 @@ PHRASES: dict[str, str] = {
     "revised_episode": "episode(s) revised between returns: the later return's version used",
     "revised_dates": "end date(s) revised between returns: the later return's date used",
     "closed_absent": "open episode(s) whose child is not in care when the next return "
-    "begins: closed at the end of their return",
+    "begins: closed the day before it begins (the end of their return, or of a missing "
+    "year after it)",
     "gap_bridged": "open episode(s) before a missing year, the child elsewhere after it: "
     "ended when the later placement began",
     "overlapping_episodes": "overlapping episode(s) in one return: trimmed to end when the "
