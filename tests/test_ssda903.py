@@ -94,3 +94,29 @@ def test_xlsx_workbook_with_header_and_episodes_sheets(tmp_path):
     wb.save(path)
     h = read_ssda903(path)
     assert h.years == (2025,) and h.episodes["CHILD"].tolist() == ["A1"]
+
+
+def test_one_file_of_several_years_with_a_year_column(tmp_path):
+    """Social Finance's LIIA tools merge a council's returns into one file per table
+    (``SSDA903_Episodes_merged.csv``), with ISO dates and LA and YEAR columns: each row is
+    read as part of the return its YEAR names, not the whole file as the latest year."""
+    ep = (
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,"
+        "HOME_POST,PL_POST,URN,LA,YEAR\n"
+        "1,2024-09-01,S,C2,N1,U1,PR1,,,,WR14 9,WR8 0,,Barking and Dagenham,2026\n"
+        "2,2023-06-01,S,C2,N1,U1,PR1,2024-02-01,E11,,WR14 9,WR8 0,,Barking and Dagenham,2024\n"
+        "3,2024-05-01,S,C2,N1,U1,PR1,2025-03-01,E11,,WR14 9,WR8 0,,Barking and Dagenham,2025\n"
+    )
+    hd = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB,LA,YEAR\n" + "".join(
+        f"{c},1,2012-01-01,WBRI,,,,Barking and Dagenham,{y}\n"
+        for c, y in (("1", 2025), ("1", 2026), ("2", 2024), ("3", 2025))
+    )
+    (tmp_path / "SSDA903_Episodes_merged.csv").write_text(ep)
+    (tmp_path / "SSDA903_Header_merged.csv").write_text(hd)
+    history = read_ssda903(tmp_path)
+    assert history.years == (2024, 2025, 2026)
+    assert history.start == pd.Timestamp(2023, 4, 1)
+    assert len(history.episodes) == 3
+    codes = [p.code for p in history.quality.problems]
+    assert "year_column" in codes
+    assert "dec_before_year" not in codes

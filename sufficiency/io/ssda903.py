@@ -417,7 +417,8 @@ def load_ssda903(
     if errors and not returns:
         return None, problems
     for r in returns:
-        problems += _check_return(r, all_fields=all_fields)
+        seen = set(problems)  # a file of several years: its unknown column said once
+        problems += [p for p in _check_return(r, all_fields=all_fields) if p not in seen]
     if errors:
         return None, problems
     history = _history(returns, found, notes)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -283,9 +283,37 @@ def scan(paths: list[Path]) -> Scan:
             if kind not in DATE_COLUMNS:
                 others.append((raw.source, kind))
                 continue
-            tables.append(_found(raw, kind, f, is_last, group, name_year, notes))
+            table = _found(raw, kind, f, is_last, group, name_year, notes)
+            tables += _by_year_column(table, notes)
     return Scan(tuple(tables), tuple(others), tuple(skipped), tuple(notes), tuple(errors),
                 tuple(paths))  # fmt: skip
+
+
+def _by_year_column(t: FoundTable, notes: list[Problem]) -> list[FoundTable]:
+    """A table with a ``YEAR`` column of collection years (as Social Finance's LIIA tools
+    write their cleaned and merged 903 files, several years in one file) split into one
+    table per year, each row keeping its row number; any other table as it is."""
+    data = t.raw.data
+    if "year" not in data.columns or data.empty:
+        return [t]
+    years = data["year"].astype("string").str.strip()
+    if not years.str.fullmatch(r"20\d\d").fillna(False).all():
+        return [t]
+    values = sorted({int(y) for y in years})
+    if len(values) > 1:
+        notes.append(
+            Problem(t.raw.source, None, t.raw.column_label("year"), None,
+                    f"holds {len(values)} collection years in its YEAR column "
+                    f"({year_label(values[0])} to {year_label(values[-1])}); each row read "
+                    "as part of the return its YEAR names", severity="warning",
+                    code="year_column")
+        )  # fmt: skip
+    parts = []
+    for y in values:
+        raw = replace(t.raw, data=data[years == str(y)].drop(columns="year"))
+        group = (t.group[0], y, t.is_last)
+        parts.append(replace(t, raw=raw, group=group, name_year=y))
+    return parts
 
 
 def _found(
