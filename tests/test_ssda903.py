@@ -120,3 +120,24 @@ def test_one_file_of_several_years_with_a_year_column(tmp_path):
     codes = [p.code for p in history.quality.problems]
     assert "year_column" in codes
     assert "dec_before_year" not in codes
+
+
+def test_a_file_of_several_councils_is_refused(tmp_path):
+    """LIIA tools' pan-London files hold every council's returns, told apart by an LA
+    column: read as one council they summed the councils' children with no word."""
+    ep = EPISODES.strip() + ",LA,YEAR\n"
+    for la, child in (("Barking and Dagenham", "1"), ("Camden", "2")):
+        ep += f"{child},2025-09-01,S,C2,N1,U1,PR1,,,,,,,{la},2026\n"
+    hd = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB,LA,YEAR\n"
+    hd += "1,1,2012-01-01,WBRI,,,,Barking and Dagenham,2026\n2,1,2012-01-01,WBRI,,,,Camden,2026\n"
+    (tmp_path / "pan_London_SSDA903_Episodes.csv").write_text(ep)
+    (tmp_path / "pan_London_SSDA903_Header.csv").write_text(hd)
+    with pytest.raises(InputDataError, match="2 local authorities in its LA column"):
+        read_ssda903(tmp_path)
+    (tmp_path / "pan_London_SSDA903_Episodes.csv").write_text(
+        ep.replace("Camden", "Barking and Dagenham")
+    )
+    (tmp_path / "pan_London_SSDA903_Header.csv").write_text(
+        hd.replace("Camden", "Barking and Dagenham")
+    )
+    assert read_ssda903(tmp_path).episodes["CHILD"].nunique() == 2

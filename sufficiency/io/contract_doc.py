@@ -62,7 +62,8 @@ under that name, and are read as the year their dates show. A file with no
 year in its name is dated by the latest year in which its episodes start or end.
 A table with a `YEAR` column of collection years (Social Finance's LIIA tools write
 one file of several years so, `SSDA903_Episodes_merged.csv`) is read row by row as
-the returns its `YEAR` names, and the user is told.
+the returns its `YEAR` names, and the user is told; a table whose `LA` column names
+more than one council (their pan-London files) is refused.
 The latest return ends on 31 March, or at the end of the month of its latest date
 when its quiet spell after that date is evidence of an in-year extract (its own pace
 would have put six days with a start or an end in it): an in-year extract (data to 31

@@ -283,10 +283,29 @@ def scan(paths: list[Path]) -> Scan:
             if kind not in DATE_COLUMNS:
                 others.append((raw.source, kind))
                 continue
+            councils = _councils(raw)
+            if len(councils) > 1:
+                errors.append(
+                    Problem(raw.source, None, raw.column_label("la"), None,
+                            f"holds the returns of {len(councils)} local authorities in its "
+                            f"LA column ({', '.join(councils[:3])}"
+                            f"{', ...' if len(councils) > 3 else ''}); give each council's rows "
+                            "on their own (several councils: `sufficiency region`)",
+                            code="several_councils")
+                )  # fmt: skip
+                continue
             table = _found(raw, kind, f, is_last, group, name_year, notes)
             tables += _by_year_column(table, notes)
     return Scan(tuple(tables), tuple(others), tuple(skipped), tuple(notes), tuple(errors),
                 tuple(paths))  # fmt: skip
+
+
+def _councils(raw: RawTable) -> list[str]:
+    """The local authorities a table's ``LA`` column names (LIIA tools' files have one;
+    their pan-London files hold every council's returns)."""
+    if "la" not in raw.data.columns:
+        return []
+    return sorted(set(raw.data["la"].dropna().astype(str).str.strip()) - {""})
 
 
 def _by_year_column(t: FoundTable, notes: list[Problem]) -> list[FoundTable]:
