@@ -25,6 +25,17 @@ EPISODES = (
         ("h/lac2025_26/episodes.csv", 2026),
         ("h/episodes_2024_25.csv", 2025),
         ("h/x/episodes.csv", None),
+        # names other tools give (LIIA tools' year forms, DfE's 2025-2026, snapshots)
+        ("h/903_episodes_2024-2025.csv", 2025),
+        ("h/2024 to 2025/Episodes.csv", 2025),
+        ("h/SSDA903_header_24-25.csv", 2025),
+        ("h/episodes_2425.csv", 2025),
+        ("h/episodes_31032025.csv", 2025),
+        ("h/episodes_31102025.csv", 2026),
+        ("h/episodes_2025-10-31.csv", 2026),
+        ("h/E09000002_SSDA903_2025_episodes.csv", 2025),
+        ("h/846_lac_2024_25_header.csv", 2025),
+        ("h/Episodes_v2.csv", None),
     ],
 )
 def test_collection_year_from_names(path, year):

@@ -86,10 +86,18 @@ _LOOKS_903 = re.compile(
     r"903|header|episode|uasc|review|oc2|oc3|ad1|adopt|permanence|missing|dolo|lac|cla",
     re.IGNORECASE,
 )
+_N = r"(?:^|[^0-9])"  # no digit before
+_E = r"(?:[^0-9]|$)"  # no digit after
+#: Year forms in names, tried in turn: (pattern, kind). ``pair``: the two years a
+#: collection spans (2025-26, 2025-2026, 202526, 25-26, 2526); ``date``: a day in it
+#: (31032026, 2026-03-31); ``year``: a lone year, the year a collection ends.
 _YEAR_PATTERNS = (
-    re.compile(r"(?:^|[^0-9])(20\d\d)\s*[-_/ ]\s*(\d\d)(?:[^0-9]|$)"),
-    re.compile(r"(?:^|[^0-9])(20\d\d)(\d\d)(?:[^0-9]|$)"),
-    re.compile(r"(?:^|[^0-9])(20\d\d)(?:[^0-9]|$)"),
+    (re.compile(_N + r"(20\d\d)\s*(?:[-_/ ]|to)\s*(?:20)?(\d\d)" + _E, re.I), "pair"),
+    (re.compile(_N + r"(20\d\d)(\d\d)" + _E), "pair"),
+    (re.compile(_N + r"(20\d\d)[-_]?([01]\d)[-_]?[0-3]\d" + _E), "date"),
+    (re.compile(_N + r"[0-3]\d([01]\d)(20\d\d)" + _E), "date"),
+    (re.compile(_N + r"(20\d\d)" + _E), "year"),
+    (re.compile(_N + r"(\d\d)\s*[-_/]?\s*(\d\d)" + _E), "pair"),
 )
 #: Suffixes read as tables; anything else in a folder is skipped with one line.
 TABLE_SUFFIXES = CSV_SUFFIXES | XLSX_SUFFIXES | {".xml"}
@@ -119,22 +127,24 @@ def detect_table(columns: Iterable[str]) -> str | None:
 def collection_year(path: Path) -> int | None:
     """Year a return's collection ends, from the nearest file or folder name that says.
 
-    ``2026``, ``2025-26``, ``2025_26``, ``202526`` and ``lac2025_26`` all give 2026.
-    A lone year is read as the year the collection ends, as DfE names returns; the
-    content of the files may overrule it (see :func:`assign_years`).
+    ``2026``, ``2025-26``, ``2025_26``, ``202526``, ``lac2025_26``, ``2025-2026``,
+    ``2025 to 2026``, ``25-26``, ``2526`` and a day in the year (``31032026``,
+    ``2026-03-31``) all give 2026. A lone year is read as the year the collection
+    ends, as DfE names returns; the content of the files may overrule it (see
+    :func:`assign_years`).
     """
     for part in [path.stem, *(p.name for p in path.parents)]:
-        for i, pattern in enumerate(_YEAR_PATTERNS):
-            m = pattern.search(part)
-            if not m:
-                continue
-            first = int(m.group(1))
-            if i < 2:
-                second = int(m.group(2))
-                if second == (first + 1) % 100:
-                    return first + 1
-                continue
-            return first
+        for pattern, kind in _YEAR_PATTERNS:
+            for m in pattern.finditer(part):
+                a, b = int(m.group(1)), int(m.group(2)) if kind != "year" else 0
+                if kind == "year":
+                    return a
+                if kind == "date":
+                    month, year = (b, a) if a > 12 else (a, b)
+                    if 1 <= month <= 12:
+                        return year + (month >= 4)
+                elif b == (a + 1) % 100:
+                    return 2000 + b if a < 100 else a + 1
     return None
 
 
