@@ -152,3 +152,28 @@ def test_a_file_of_several_councils_is_refused(tmp_path):
         hd.replace("Camden", "Barking and Dagenham")
     )
     assert read_ssda903(tmp_path).episodes["CHILD"].nunique() == 2
+
+
+_XML = (
+    "<?xml version='1.0' encoding='{enc}'?>\n<EXPSSDA903{ns}><CHILD><HEADER><CHILDID>7</CHILDID>"
+    "<SEX>1</SEX><DOB>01/01/2012</DOB><ETHNIC>WBRI</ETHNIC><UASC /></HEADER><EPISODE>"
+    "<DECOM>01/09/2025</DECOM><RNE>S</RNE><LS>C2</LS><CIN>N1</CIN><PL>U1</PL>"
+    "<PLACE_PROVIDER>PR1</PLACE_PROVIDER><DEC /></EPISODE></CHILD></EXPSSDA903>"
+)
+
+
+@pytest.mark.parametrize(
+    ("ns", "enc"),
+    [
+        ("", "utf-16"),  # as .NET and other Windows tools write XML
+        (' xmlns="http://example.org/ssda903"', "utf-8"),
+        (' xmlns:x="http://example.org/x" x:version="1"', "utf-8"),
+    ],
+)
+def test_xml_return_in_utf16_or_a_namespace(tmp_path, ns, enc):
+    """The DfE XML return is read whatever its encoding or namespace: a UTF-16 file was
+    skipped as 'not a 903 return' and a namespaced one refused as holding no CHILD."""
+    (tmp_path / "SSDA903_2026.xml").write_bytes(_XML.format(ns=ns, enc=enc).encode(enc))
+    history = read_ssda903(tmp_path)
+    assert history.episodes["CHILD"].tolist() == ["7"]
+    assert history.episodes["PLACE"].tolist() == ["U1"]

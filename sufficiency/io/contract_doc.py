@@ -39,7 +39,8 @@ HISTORY = """\
 The DfE children-looked-after return, with DfE's column names, as councils hold it:
 a folder of per-year folders (`ssda903/2026/header.csv`, `ssda903/2026/episodes.csv`,
 `uasc.csv`), any CSV or XLSX files, or the XML return each council submits to DfE
-(one file per year, read as DfE's validator reads it; rows in messages are numbered
+(one file per year, read as DfE's validator reads it, in UTF-8, UTF-16 or a
+namespace; rows in messages are numbered
 in document order, `return.xml[episodes]` row 12 being the twelfth `EPISODE`).
 
 **Tables.** Every 903 table is recognised by its columns, as DfE's validator does:

@@ -13,6 +13,7 @@ becomes ``PLACE``). Rows are numbered in document order: row 12 of
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -60,12 +61,24 @@ def _leaves(node: ET.Element, skip: frozenset[str]) -> dict[str, str]:
 
 
 def looks_like_903_xml(path: Path) -> bool:
-    """Whether the start of an XML file reads like a 903 return (a CHILD with an EPISODE)."""
+    """Whether the start of an XML file reads like a 903 return (a CHILD with an EPISODE),
+    in UTF-16 as some Windows tools write XML, and with its tags in a namespace."""
     try:
-        head = path.read_bytes()[:4096].upper()
+        head = path.read_bytes()[:8192]
     except OSError:
         return False
-    return b"<CHILD" in head and (b"<EPISODE" in head or b"<HEADER" in head)
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        head = head.decode("utf-16", errors="ignore").encode("ascii", errors="ignore")
+    tags = {t.upper() for t in re.findall(rb"<(?:[\w.-]+:)?([A-Za-z_]+)", head)}
+    return b"CHILD" in tags and bool({b"EPISODE", b"HEADER"} & tags)
+
+
+def _local_names(root: ET.Element) -> ET.Element:
+    """Tags without their namespace (``{uri}CHILD`` or ``ns:CHILD`` read as ``CHILD``)."""
+    for el in root.iter():
+        if isinstance(el.tag, str) and "}" in el.tag:
+            el.tag = el.tag.rsplit("}", 1)[1]
+    return root
 
 
 def read_xml_return(path: Path) -> tuple[list[tuple[str, RawTable]], set[str]]:
@@ -86,7 +99,7 @@ def read_xml_return(path: Path) -> tuple[list[tuple[str, RawTable]], set[str]]:
     """
     source = str(path)
     try:
-        root = ET.parse(path).getroot()
+        root = _local_names(ET.parse(path).getroot())
     except (ET.ParseError, OSError) as exc:
         raise InputDataError(
             [Problem(source, None, None, None, f"is not well-formed XML ({exc})",
