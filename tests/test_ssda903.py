@@ -177,3 +177,20 @@ def test_xml_return_in_utf16_or_a_namespace(tmp_path, ns, enc):
     history = read_ssda903(tmp_path)
     assert history.episodes["CHILD"].tolist() == ["7"]
     assert history.episodes["PLACE"].tolist() == ["U1"]
+
+
+def test_numeric_codes_saved_as_decimals_are_valid(tmp_path):
+    """pandas saves a number column with blanks as 1.0 (LIIA tools' merged files, the CSC
+    data synthesiser): MOTHER 1.0 and SEX 2.0 are the codes 1 and 2, not errors."""
+    from sufficiency.io.ssda903 import load_ssda903
+
+    (tmp_path / "2026").mkdir()
+    (tmp_path / "2026" / "header.csv").write_text(
+        HEADER + "1,2.0,01/01/2008,WBRI,,1.0,01/02/2025\n2,1,01/01/2012,WBRI,,,\n"
+    )
+    (tmp_path / "2026" / "episodes.csv").write_text(
+        EPISODES + "1,01/09/2025,S,C2,N1,U1,PR1,,,,,,\n2,01/10/2025,S,C2,N1,U1,PR1,,,,,,\n"
+    )
+    history, problems = load_ssda903([tmp_path])
+    assert [p.message for p in problems if p.severity == "error"] == []
+    assert history is not None and history.episodes["CHILD"].nunique() == 2

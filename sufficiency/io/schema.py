@@ -137,6 +137,13 @@ def parse_numbers(s: pd.Series) -> pd.Series:
     return out.mask(out.isin([np.inf, -np.inf]))
 
 
+def code_key(s: pd.Series) -> pd.Series:
+    """A code as its choices are keyed: lower case, and a numeric code saved as a decimal
+    (``1.0``, as pandas writes a number column with blanks: LIIA tools' merged files, the
+    CSC data synthesiser) read as the whole number."""
+    return s.str.lower().str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+
+
 def split_codes(s: pd.Series) -> pd.Series:
     """Semicolon (or comma) separated lists -> lists of stripped lower-case items."""
     return (
@@ -176,7 +183,7 @@ def _checks(f: Field) -> list[pa.Check]:
         keys = set(f.choices)
         shown = ", ".join(sorted(dict.fromkeys(f.choices.values())))
         checks.append(
-            pa.Check(lambda s, _k=keys: s.str.lower().isin(_k), error=f"must be one of: {shown}")
+            pa.Check(lambda s, _k=keys: code_key(s).isin(_k), error=f"must be one of: {shown}")
         )
     elif f.kind == "codes" and f.choices is not None:
         keys = set(f.choices)
@@ -229,7 +236,7 @@ def _convert(f: Field, s: pd.Series) -> pd.Series:
         return parse_dates(s, f.date_formats)
     if f.kind == "code":
         assert f.choices is not None
-        out = s.str.lower().map(f.choices).astype("string")
+        out = code_key(s).map(f.choices).astype("string")
         return out.fillna(f.default) if f.default is not None else out
     if f.kind == "codes":
         assert f.choices is not None
