@@ -636,3 +636,22 @@ def test_extract_whose_last_dates_are_ends_only_is_cut_without_a_traceback(tmp_p
     (note,) = [p for p in h.quality.problems if p.code == "part_month"]
     assert note.message.startswith("the 2025-26 return's latest date is 14/11/2025")
     assert "0 episode(s) starting and 14 ending after it are left out" in note.message
+
+
+def test_nan_and_none_written_by_python_tools_are_blank_cells(tmp_path):
+    """A Python export writes an empty cell as nan (pandas) or None (the CSC data
+    synthesiser's XML URN): read as written, every open episode's DEC 'nan' was not a date
+    and the episode was set aside (0 children looked after)."""
+    d = tmp_path / "2026"
+    d.mkdir()
+    (d / "header.csv").write_text(HEADER + "A,1,01/01/2012,WBRI,None,None,None\n")
+    (d / "episodes.csv").write_text(
+        EPISODES + "A,01/05/2024,S,C2,N1,U4,PR1,nan,nan,nan,WR9 8DS,WR1 1AA,None\n"
+    )
+    h = read_history(tmp_path)
+    assert h.quality.num_looked_after == 1
+    assert h.episodes["URN"].isna().tolist() == [True]
+    notes = [p.message for p in h.quality.problems if p.code == "null_blanks"]
+    assert any("as nan (in DEC" in m for m in notes)
+    _, problems = load_ssda903([tmp_path])
+    assert not [p for p in problems if p.severity == "error"]

@@ -211,7 +211,9 @@ class DataQuality:
                 "small authority's can: read as the whole year, not an in-year extract"
             )
         if reading["null_blanks"]:
-            read_bits.append(f"empty cells written NULL in {reading['null_blanks']} table(s)")
+            read_bits.append(
+                f"empty cells written NULL, nan or None in {reading['null_blanks']} table(s)"
+            )
         if reading["title_rows"]:
             read_bits.append(f"title rows above the header in {reading['title_rows']}")
         if reading["year_from_content"]:

@@ -481,22 +481,26 @@ def split_rows(
 
 #: How database exports write an empty cell (SQL Server ``NULL``, Oracle ``(null)``,
 #: pandas ``NaT`` for a missing date): none is a value of any 903 field.
-_NULL_WORDS = frozenset({"null", "(null)", "nat"})
+_NULL_WORDS = frozenset({"null", "(null)", "nat", "nan", "none"})
 
 
 def blank_nulls(raw: RawTable) -> tuple[RawTable, list[Problem]]:
-    """``raw`` with cells reading ``NULL`` (any case), ``(null)`` or ``NaT`` made blank.
+    """``raw`` with cells reading ``NULL`` (any case), ``(null)``, ``NaT``, ``nan`` or
+    ``None`` made blank.
 
-    A database export writes an open episode's end date as ``NULL``; read as written it
-    is not a date, and the episode would be set aside. One warning per file says so.
+    A database export writes an open episode's end date as ``NULL``, a Python tool as
+    ``nan`` or ``None``; read as written it is not a date, and the episode would be set
+    aside. One warning per file says so.
     """
     data = raw.data
     hit = data.apply(lambda s: s.str.lower().isin(_NULL_WORDS).fillna(False))
     if not hit.to_numpy(bool).any():
         return raw, []
     cols = [raw.column_label(c) for c in data.columns[hit.any().to_numpy(bool)]]
+    word = str(data.to_numpy(object)[hit.to_numpy(bool)][0])
     shown = ", ".join(cols[:4]) + (f" and {len(cols) - 4} more" if len(cols) > 4 else "")
     note = Problem(raw.source, None, None, None,
-                   f"writes empty cells as NULL (in {shown}), as database exports do; read as "
-                   "blank", severity="warning", code="null_blanks")  # fmt: skip
+                   f"writes empty cells as {word} (in {shown}), as database exports and "
+                   "Python tools do; read as blank", severity="warning",
+                   code="null_blanks")  # fmt: skip
     return replace(raw, data=data.mask(hit)), [note]
