@@ -194,3 +194,26 @@ def test_numeric_codes_saved_as_decimals_are_valid(tmp_path):
     history, problems = load_ssda903([tmp_path])
     assert [p.message for p in problems if p.severity == "error"] == []
     assert history is not None and history.episodes["CHILD"].nunique() == 2
+
+
+def test_workbook_with_a_sheet_per_year(tmp_path):
+    """A workbook of several years, one sheet a year (``Episodes 2025``, or a workbook per
+    table with sheets ``2024-25``, ``2025-26``): each sheet is its year's table. The header
+    sheets of every year were put in the latest return ('are 2 header tables for 2025-26;
+    two versions of one return?')."""
+    from sufficiency.io.ssda903 import load_ssda903
+
+    years = {
+        2025: ("1,01/05/2024,S,C2,N1,U1,PR1,01/03/2025,E11,,,,", "1,1,01/01/2012,WBRI,,,"),
+        2026: ("2,01/05/2025,S,C2,N1,U1,PR1,,,,,,", "2,1,01/01/2013,WBRI,,,"),
+    }
+    with pd.ExcelWriter(tmp_path / "903_history.xlsx") as w:
+        for y, (ep, hd) in years.items():
+            for name, text in (("Episodes", EPISODES + ep), ("Header", HEADER + hd)):
+                rows = [line.split(",") for line in text.strip().split("\n")]
+                frame = pd.DataFrame(rows[1:], columns=rows[0])
+                frame.to_excel(w, sheet_name=f"{name} {y}", index=False)
+    history, problems = load_ssda903([tmp_path])
+    assert history is not None and history.years == (2025, 2026)
+    assert [p.message for p in problems if p.code == "duplicate_table"] == []
+    assert [p.message for p in problems if p.severity == "error"] == []

@@ -304,7 +304,11 @@ def scan(paths: list[Path]) -> Scan:
                             code="several_councils")
                 )  # fmt: skip
                 continue
-            table = _found(raw, kind, f, is_last, group, name_year, notes)
+            # a workbook's sheets may each hold a year (``Episodes 2025``, ``2024-25``)
+            sheet = raw.source.removeprefix(f"{f}[").removesuffix("]")
+            sheet = "" if sheet == raw.source else sheet
+            year = collection_year(Path(sheet)) or name_year
+            table = _found(raw, kind, f, is_last, (group[0], year, is_last), year, notes)
             tables += _by_year_column(table, notes)
     return Scan(tuple(tables), tuple(others), tuple(skipped), tuple(notes), tuple(errors),
                 tuple(paths))  # fmt: skip
