@@ -217,3 +217,24 @@ def test_workbook_with_a_sheet_per_year(tmp_path):
     assert history is not None and history.years == (2025, 2026)
     assert [p.message for p in problems if p.code == "duplicate_table"] == []
     assert [p.message for p in problems if p.severity == "error"] == []
+
+
+def test_year_column_written_as_a_range_or_left_blank(tmp_path):
+    """A YEAR column may say 2024/25 (a slash, as in a spreadsheet) and miss a row: each
+    row is read as its year, the blank one by its dates, and the blank is named."""
+    from sufficiency.io.ssda903 import load_ssda903
+
+    ep = EPISODES.strip() + ",YEAR\n"
+    ep += "1,01/05/2024,S,C2,N1,U1,PR1,01/03/2025,E11,,,,,2024/25\n"
+    ep += "2,01/05/2025,S,C2,N1,U1,PR1,,,,,,,2025/26\n"
+    ep += "3,01/06/2025,S,C2,N1,U1,PR1,,,,,,,\n"
+    hd = HEADER.strip() + ",YEAR\n"
+    hd += "1,1,01/01/2012,WBRI,,,,2024/25\n2,1,01/01/2012,WBRI,,,,2025/26\n"
+    hd += "3,1,01/01/2012,WBRI,,,,2025/26\n"
+    (tmp_path / "episodes.csv").write_text(ep)
+    (tmp_path / "header.csv").write_text(hd)
+    history, problems = load_ssda903([tmp_path])
+    assert history is not None and history.years == (2025, 2026)
+    assert sorted(history.episodes["CHILD"]) == ["1", "2", "3"]
+    assert any(p.code == "year_column" and p.row == 4 for p in problems)
+    assert [p.message for p in problems if p.severity == "error"] == []

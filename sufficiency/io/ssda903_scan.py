@@ -134,17 +134,25 @@ def collection_year(path: Path) -> int | None:
     :func:`assign_years`).
     """
     for part in [path.stem, *(p.name for p in path.parents)]:
-        for pattern, kind in _YEAR_PATTERNS:
-            for m in pattern.finditer(part):
-                a, b = int(m.group(1)), int(m.group(2)) if kind != "year" else 0
-                if kind == "year":
-                    return a
-                if kind == "date":
-                    month, year = (b, a) if a > 12 else (a, b)
-                    if 1 <= month <= 12:
-                        return year + (month >= 4)
-                elif b == (a + 1) % 100:
-                    return 2000 + b if a < 100 else a + 1
+        year = _name_year(part)
+        if year is not None:
+            return year
+    return None
+
+
+def _name_year(text: str) -> int | None:
+    """The collection year one name (a file, folder or sheet name, a YEAR cell) gives."""
+    for pattern, kind in _YEAR_PATTERNS:
+        for m in pattern.finditer(text):
+            a, b = int(m.group(1)), int(m.group(2)) if kind != "year" else 0
+            if kind == "year":
+                return a
+            if kind == "date":
+                month, year = (b, a) if a > 12 else (a, b)
+                if 1 <= month <= 12:
+                    return year + (month >= 4)
+            elif b == (a + 1) % 100:
+                return 2000 + b if a < 100 else a + 1
     return None
 
 
@@ -307,7 +315,7 @@ def scan(paths: list[Path]) -> Scan:
             # a workbook's sheets may each hold a year (``Episodes 2025``, ``2024-25``)
             sheet = raw.source.removeprefix(f"{f}[").removesuffix("]")
             sheet = "" if sheet == raw.source else sheet
-            year = collection_year(Path(sheet)) or name_year
+            year = _name_year(sheet) or name_year
             table = _found(raw, kind, f, is_last, (group[0], year, is_last), year, notes)
             tables += _by_year_column(table, notes)
     return Scan(tuple(tables), tuple(others), tuple(skipped), tuple(notes), tuple(errors),
@@ -325,27 +333,43 @@ def _councils(raw: RawTable) -> list[str]:
 def _by_year_column(t: FoundTable, notes: list[Problem]) -> list[FoundTable]:
     """A table with a ``YEAR`` column of collection years (as Social Finance's LIIA tools
     write their cleaned and merged 903 files, several years in one file) split into one
-    table per year, each row keeping its row number; any other table as it is."""
+    table per year, each row keeping its row number; any other table as it is. A row
+    whose YEAR is blank or not a year stays with the file's own year, and is named."""
     data = t.raw.data
     if "year" not in data.columns or data.empty:
         return [t]
-    years = data["year"].astype("string").str.strip()
-    if not years.str.fullmatch(r"20\d\d").fillna(False).all():
+    text = data["year"].astype("string").str.strip().fillna("")
+    by_text = {v: _name_year(v) for v in text.unique()}
+    years = text.map(by_text).astype("Int64")
+    values = sorted({int(y) for y in years.dropna()})
+    if not values:
         return [t]
-    values = sorted({int(y) for y in years})
+    column = t.raw.column_label("year")
     if len(values) > 1:
         notes.append(
-            Problem(t.raw.source, None, t.raw.column_label("year"), None,
+            Problem(t.raw.source, None, column, None,
                     f"holds {len(values)} collection years in its YEAR column "
                     f"({year_label(values[0])} to {year_label(values[-1])}); each row read "
                     "as part of the return its YEAR names", severity="warning",
                     code="year_column")
         )  # fmt: skip
+    unread = years.isna().to_numpy(bool)
+    if unread.any():
+        rows = [t.raw.row_number(i) for i in data.index[unread][:3]]
+        notes.append(
+            Problem(t.raw.source, rows[0], column, None,
+                    f"{int(unread.sum())} row(s) (rows {', '.join(map(str, rows))}"
+                    f"{', ...' if unread.sum() > 3 else ''}) have no collection year in "
+                    "YEAR; read as the year the file's name gives, or their dates show",
+                    severity="warning",
+                    code="year_column")
+        )  # fmt: skip
     parts = []
-    for y in values:
-        raw = replace(t.raw, data=data[years == str(y)].drop(columns="year"))
-        group = (t.group[0], y, t.is_last)
-        parts.append(replace(t, raw=raw, group=group, name_year=y))
+    for y in [*values, None] if unread.any() else values:
+        rows = years.isna() if y is None else (years == y).fillna(False)
+        raw = replace(t.raw, data=data[rows.to_numpy(bool)].drop(columns="year"))
+        year = t.name_year if y is None else y
+        parts.append(replace(t, raw=raw, group=(t.group[0], year, t.is_last), name_year=year))
     return parts
 
 
