@@ -238,3 +238,17 @@ def test_year_column_written_as_a_range_or_left_blank(tmp_path):
     assert sorted(history.episodes["CHILD"]) == ["1", "2", "3"]
     assert any(p.code == "year_column" and p.row == 4 for p in problems)
     assert [p.message for p in problems if p.severity == "error"] == []
+
+
+def test_validate_reads_an_xml_return_given_as_a_file(tmp_path):
+    """`sufficiency validate return.xml` refused the DfE XML return: 'has extension .xml;
+    expected .csv or .xlsx' (a folder holding it was read)."""
+    import datetime as dt
+
+    from sufficiency.validate import validate_paths
+
+    path = tmp_path / "SSDA903_2026.xml"
+    path.write_text(_XML.format(ns="", enc="utf-8"))
+    report = validate_paths([path], run_date=dt.date(2026, 4, 1), default_responsible_la="X")
+    assert report.checked[0][1].startswith("903 history")
+    assert [p.message for p in report.problems if p.severity == "error"] == []
