@@ -146,7 +146,7 @@ def test_a_file_of_several_councils_is_refused(tmp_path):
     with pytest.raises(InputDataError, match="2 local authorities in its LA column"):
         read_ssda903(tmp_path)
     (tmp_path / "pan_London_SSDA903_Episodes.csv").write_text(
-        ep.replace("Camden", "Barking and Dagenham")
+        ep.replace("Camden", "barking and dagenham ")
     )
     (tmp_path / "pan_London_SSDA903_Header.csv").write_text(
         hd.replace("Camden", "Barking and Dagenham")

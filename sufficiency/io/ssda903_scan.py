@@ -327,7 +327,8 @@ def _councils(raw: RawTable) -> list[str]:
     their pan-London files hold every council's returns)."""
     if "la" not in raw.data.columns:
         return []
-    return sorted(set(raw.data["la"].dropna().astype(str).str.strip()) - {""})
+    names = raw.data["la"].dropna().astype(str).str.strip()
+    return sorted({n.casefold(): n for n in names if n}.values())
 
 
 def _by_year_column(t: FoundTable, notes: list[Problem]) -> list[FoundTable]:
