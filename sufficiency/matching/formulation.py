@@ -114,6 +114,7 @@ def build_model(
     n_x, n_c = len(child), prob.num_children
     b = _Builder()
     k = np.arange(n_x)
+    y_g, y_p, e_g, e_p = _group_columns(prob, child, place)
     # each child placed once or unplaced
     b.add(
         np.concatenate([child, np.arange(n_c)]),
@@ -123,19 +124,13 @@ def build_model(
         1.0,
         1.0,
     )
-    # sibling-group variables y[g, p], one per (group, placement) among the pairs
     grp = prob.child_group[child]
     sib = grp >= 0
-    gp = pd.DataFrame({"g": grp[sib], "p": place[sib]}).drop_duplicates().sort_values(["g", "p"])
-    y_g, y_p = gp["g"].to_numpy(np.int64), gp["p"].to_numpy(np.int64)
     n_y, n_g = len(y_g), prob.num_groups
     y0, s0 = n_x + n_c, n_x + n_c + n_y
-    # exemption variables e[g, p]: foster, nobody there now, more than 3 vacancies
     vac = prob.place_vacancies
     exempt_ok = prob.place_foster_empty & (vac > 3)
     gsize = np.bincount(prob.child_group[prob.child_group >= 0], minlength=n_g)
-    e_mask = exempt_ok[y_p] & (gsize[y_g] > 3)
-    e_g, e_p = y_g[e_mask], y_p[e_mask]
     e0, n_e = s0 + n_g, len(e_g)
     # capacity per placement used by any pair
     places = np.unique(place)
@@ -247,6 +242,63 @@ def build_model(
         row_lb=b.cat(b.lo, float), row_ub=b.cat(b.hi, float), num_pairs=n_x, num_children=n_c,
         capacity_row_place=places,
     )  # fmt: skip
+
+
+def _group_columns(
+    prob: MatchProblem, child: np.ndarray, place: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The sibling-group variables' (group, placement), ``y`` then ``e``: ``y[g, p]`` for
+    each (group, placement) among the pairs, sorted; ``e[g, p]`` where the placement is a
+    foster home with nobody there now and more than 3 vacancies and the group has more
+    than 3 members (the exemption to the usual fostering limit)."""
+    grp = prob.child_group[child]
+    sib = grp >= 0
+    gp = pd.DataFrame({"g": grp[sib], "p": place[sib]}).drop_duplicates().sort_values(["g", "p"])
+    y_g, y_p = gp["g"].to_numpy(np.int64), gp["p"].to_numpy(np.int64)
+    exempt_ok = prob.place_foster_empty & (prob.place_vacancies > 3)
+    gsize = np.bincount(prob.child_group[prob.child_group >= 0], minlength=prob.num_groups)
+    e_mask = exempt_ok[y_p] & (gsize[y_g] > 3)
+    return y_g, y_p, y_g[e_mask], y_p[e_mask]
+
+
+def plan_values(
+    prob: MatchProblem, child: np.ndarray, place: np.ndarray, model: LinearModel,
+    where: np.ndarray,
+) -> np.ndarray | None:  # fmt: skip
+    """A plan (placement per child, -1 unplaced) as values of :func:`build_model`'s
+    variables over the same pairs, to start the MIP from; ``None`` when the plan uses a
+    pair not among them or breaks one of the model's rows (it is then no start)."""
+    n_c = prob.num_children
+    placed = where >= 0
+    x = (where[child] == place).astype(float)
+    if int(x.sum()) != int(placed.sum()):
+        return None  # a child placed on a pair the model does not hold
+    y_g, y_p, e_g, e_p = _group_columns(prob, child, place)
+    n_g = prob.num_groups
+    members = placed & (prob.child_group >= 0)
+    gp = pd.DataFrame({"g": prob.child_group[members], "p": where[members]})
+    used = gp.drop_duplicates()
+    key = y_g * max(prob.num_placements, 1) + y_p
+    y = np.isin(key, used["g"].to_numpy(np.int64) * max(prob.num_placements, 1)
+                + used["p"].to_numpy(np.int64)).astype(float)  # fmt: skip
+    s = np.maximum(np.bincount(used["g"].to_numpy(np.int64), minlength=n_g) - 1, 0)
+    # the exemption where a group is more at a placement than its usual capacity
+    counts = gp.value_counts().reset_index(name="n")
+    over = counts[counts["n"].to_numpy() > prob.place_capacity[counts["p"].to_numpy()]]
+    e = np.isin(e_g * max(prob.num_placements, 1) + e_p,
+                over["g"].to_numpy(np.int64) * max(prob.num_placements, 1)
+                + over["p"].to_numpy(np.int64)).astype(float)  # fmt: skip
+    v = np.concatenate([x, (~placed).astype(float)[:n_c], y, s.astype(float), e])
+    if len(v) != model.num_vars:
+        return None
+    tol = 1e-6
+    if (v < model.lb - tol).any() or (v > model.ub + tol).any():
+        return None
+    lhs = np.bincount(model.a_row, weights=model.a_val * v[model.a_col],
+                      minlength=model.num_rows)  # fmt: skip
+    if (lhs < model.row_lb - tol).any() or (lhs > model.row_ub + tol).any():
+        return None
+    return v
 
 
 def conflict_pairs(
