@@ -29,7 +29,7 @@ from sufficiency.commissioning.run import PoolInputs, commission_params, pool_in
 from sufficiency.commissioning.sensitivity import pooled_sensitivity_row
 from sufficiency.commissioning.writers import write_pooled
 from sufficiency.config import Params
-from sufficiency.errors import DataWarning, SufficiencyError
+from sufficiency.errors import DataWarning, RepairWarning, SufficiencyError
 from sufficiency.io.quality import DataQuality
 from sufficiency.region.members import Member
 from sufficiency.region.publish import published
@@ -189,12 +189,15 @@ class PooledSummary:
 
 
 def _quiet(func: Callable[[], T]) -> tuple[T, tuple[str, ...]]:
-    """Run ``func``, collecting data warnings (printed by the client, once each)."""
+    """Run ``func``, collecting data warnings (printed by the client, once each). The
+    Python API's note of a history's repairs (:class:`RepairWarning`, whose hint is a
+    Python call) is left out: the region says each member's data quality itself."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
         warnings.simplefilter("ignore", FutureWarning)
         out = func()
-    seen = dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, DataWarning))
+    kept = [w for w in caught if not issubclass(w.category, RepairWarning)]
+    seen = dict.fromkeys(str(w.message) for w in kept if issubclass(w.category, DataWarning))
     return out, tuple(seen)
 
 

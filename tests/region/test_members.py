@@ -141,3 +141,21 @@ def test_members_file_refuses_one_history_for_two_members(tmp_path: Path) -> Non
     assert "member 2 (Beeshire): history: './shared/' is also member 1's history" in text
     assert "member 3 (Ceeton): history: 'shared/2026' is also member 1's history" in text
     assert "counted twice" in text and "Deeford" not in text
+
+
+def test_a_member_task_keeps_data_warnings_but_not_the_apis_repair_note() -> None:
+    """A member's own plan reads its history through the Python API, whose note of the
+    history's repairs ('... The result's quality says what and where
+    (quality.summary_lines(), quality.table())') reached region.xlsx's Read with care
+    sheet: a Python call for a commissioner, beside the member's data-quality line."""
+    import warnings
+
+    from sufficiency.errors import DataWarning, RepairWarning
+    from sufficiency.region.tasks import _quiet
+
+    def run() -> int:
+        warnings.warn("1 row(s) repaired or set aside.", RepairWarning, stacklevel=1)
+        warnings.warn("The history covers 1.0 years.", DataWarning, stacklevel=1)
+        return 7
+
+    assert _quiet(run) == (7, ("The history covers 1.0 years.",))
