@@ -118,29 +118,11 @@ def test_match_command_records_its_run(sample_dir, tmp_path):
 def _workbook_unpacking_to(path, megabytes: int) -> None:
     """A workbook whose sheet unpacks to ``megabytes`` MB of rows (a zip bomb's shape:
     the file is a few hundred KB)."""
-    import io
-    import zipfile
+    from tests.xlsx_bombs import workbook_unpacking_to
 
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.active.append(["Child ID", "Date of birth"])
-    plain = io.BytesIO()
-    wb.save(plain)
     row = b"<row><c><v>1</v></c><c><v>2</v></c></row>"
-    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, \
-            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:  # fmt: skip
-        for info in src.infolist():
-            if info.filename != "xl/worksheets/sheet1.xml":
-                book.writestr(info, src.read(info.filename))
-                continue
-            with book.open("xl/worksheets/sheet1.xml", "w") as sheet:
-                sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/'
-                            b'spreadsheetml/2006/main"><sheetData>')  # fmt: skip
-                chunk = row * (1024 * 1024 // len(row))
-                for _ in range(megabytes):
-                    sheet.write(chunk)
-                sheet.write(b"</sheetData></worksheet>")
+    chunk = row * (1024 * 1024 // len(row))
+    workbook_unpacking_to(path, ["Child ID", "Date of birth"], [chunk] * megabytes)
 
 
 def test_a_workbook_unpacking_to_hundreds_of_mb_is_refused_by_every_command(tmp_path, root):

@@ -11,7 +11,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -161,26 +160,11 @@ def test_a_small_workbook_declaring_a_huge_sheet_is_read_as_found(site, sample_d
 def _dense_workbook(rows: int) -> bytes:
     """A workbook of ``rows`` rows of 50 cells, its sheet written directly: a few hundred
     KB that unpack to ``rows`` times 750 bytes (a zip bomb's shape)."""
-    from openpyxl import Workbook
+    from tests.xlsx_bombs import workbook_unpacking_to
 
-    wb = Workbook()
-    wb.active.append([f"C{j}" for j in range(50)])
-    plain = io.BytesIO()
-    wb.save(plain)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:  # fmt: skip
-        for info in src.infolist():
-            if info.filename != "xl/worksheets/sheet1.xml":
-                book.writestr(info, src.read(info.filename))
-                continue
-            with book.open("xl/worksheets/sheet1.xml", "w") as sheet:
-                sheet.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/'
-                            b'spreadsheetml/2006/main"><sheetData>')  # fmt: skip
-                sheet.write(b"<row>" + b"".join(b'<c t="inlineStr"><is><t>C%d</t></is></c>'
-                                                % j for j in range(50)) + b"</row>")  # fmt: skip
-                sheet.write((b"<row>" + b"<c><v>1</v></c>" * 50 + b"</row>") * rows)
-                sheet.write(b"</sheetData></worksheet>")
+    row = b"<row>" + b"<c><v>1</v></c>" * 50 + b"</row>"
+    workbook_unpacking_to(out, [f"C{j}" for j in range(50)], [row * rows])
     return out.getvalue()
 
 
@@ -201,6 +185,15 @@ def test_a_workbook_unpacking_to_far_more_than_the_upload_limit_is_refused(site)
     assert "unpacks to 12 MB, more than the 8 MB an upload may unpack to" in r.text
 
 
+def _upload_referrals(admin, body: bytes) -> tuple[httpx.Response, str, Path]:
+    """Upload ``body`` as referrals.csv: the response, the upload's ID and its staging
+    folder."""
+    r = admin.post("/admin/uploads", data={"csrftoken": csrf(admin), "kind": "referrals"},
+                   files=[("files", ("referrals.csv", body, "text/csv"))])  # fmt: skip
+    upload = r.text.split('action="/admin/uploads/')[1].split("/")[0]
+    return r, upload, Path(tempfile.gettempdir()) / f"sufficiency-upload-{upload}"
+
+
 def test_uploads_do_not_linger_in_the_staging_folder(site, sample_dir):
     """An upload with errors can only be thrown away, yet its files (children's records)
     stayed in the system's temporary folder until someone uploaded again more than two
@@ -212,21 +205,15 @@ def test_uploads_do_not_linger_in_the_staging_folder(site, sample_dir):
     fields = lines[2].split(",")
     fields[1] = "31/02/2015"  # no such date of birth
     broken = "".join([*lines[:2], ",".join(fields), *lines[3:]]).encode()
-    r = admin.post("/admin/uploads", data={"csrftoken": csrf(admin), "kind": "referrals"},
-                   files=[("files", ("referrals.csv", broken, "text/csv"))])  # fmt: skip
+    r, upload, folder = _upload_referrals(admin, broken)
     assert r.status_code == 422 and "Throw it away" in r.text
-    upload = r.text.split('action="/admin/uploads/')[1].split("/")[0]
-    folder = Path(tempfile.gettempdir()) / f"sufficiency-upload-{upload}"
     assert folder.is_dir() and not [p for p in folder.rglob("*") if p.name != "manifest.json"]
     r = admin.post(f"/admin/uploads/{upload}/discard", data={"csrftoken": csrf(admin)})
     assert r.status_code == 303 and not folder.exists()
 
     good = (sample_dir / "referrals.csv").read_bytes()
-    r = admin.post("/admin/uploads", data={"csrftoken": csrf(admin), "kind": "referrals"},
-                   files=[("files", ("referrals.csv", good, "text/csv"))])  # fmt: skip
+    r, _, folder = _upload_referrals(admin, good)
     assert r.status_code == 200
-    upload = r.text.split('action="/admin/uploads/')[1].split("/")[0]
-    folder = Path(tempfile.gettempdir()) / f"sufficiency-upload-{upload}"
     assert (folder / "files" / "referrals.csv").is_file()
     three_hours_ago = time.time() - 3 * 3600
     os.utime(folder, (three_hours_ago, three_hours_ago))
@@ -246,11 +233,8 @@ def test_an_upload_nobody_comes_back_to_goes_whatever_page_is_opened(site, sampl
     def waiting_upload() -> Path:
         admin = site.client("admin")
         good = (sample_dir / "referrals.csv").read_bytes()
-        r = admin.post("/admin/uploads", data={"csrftoken": csrf(admin), "kind": "referrals"},
-                       files=[("files", ("referrals.csv", good, "text/csv"))])  # fmt: skip
+        r, _, folder = _upload_referrals(admin, good)
         assert r.status_code == 200
-        upload = r.text.split('action="/admin/uploads/')[1].split("/")[0]
-        folder = Path(tempfile.gettempdir()) / f"sufficiency-upload-{upload}"
         assert (folder / "files" / "referrals.csv").is_file()
         return folder
 
