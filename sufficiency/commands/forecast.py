@@ -60,10 +60,9 @@ def forecast(
     shortfall.csv and purchases.csv (with --supply or --placements),
     demand_scenario.csv and scenario_comparison.csv (with --scenario), backtest.csv,
     backtest_coverage.csv and backtest_starts.csv (with --backtest-cutoff), forecast.xlsx,
-    forecast.html and
-    data_quality.csv to OUT. The same
-    seed gives byte-identical CSVs. The history may be imperfect: what is repaired or
-    set aside is summarised and listed in data_quality.csv (--strict refuses instead).
+    forecast.html and data_quality.csv to OUT. The same seed gives byte-identical CSVs.
+    The history may be imperfect: what is repaired or set aside is summarised and listed
+    in data_quality.csv (--strict refuses instead).
 
     Example: sufficiency forecast --history data/sample/ssda903 --out out/forecast
     --supply data/sample/supply.toml --scenario data/sample/scenarios/entries_up_20.toml

@@ -278,16 +278,17 @@ def plan_values(
     members = placed & (prob.child_group >= 0)
     gp = pd.DataFrame({"g": prob.child_group[members], "p": where[members]})
     used = gp.drop_duplicates()
-    key = y_g * max(prob.num_placements, 1) + y_p
-    y = np.isin(key, used["g"].to_numpy(np.int64) * max(prob.num_placements, 1)
-                + used["p"].to_numpy(np.int64)).astype(float)  # fmt: skip
+    width = max(prob.num_placements, 1)  # (group, placement) as one key
+
+    def keys(frame: pd.DataFrame) -> np.ndarray:
+        return frame["g"].to_numpy(np.int64) * width + frame["p"].to_numpy(np.int64)
+
+    y = np.isin(y_g * width + y_p, keys(used)).astype(float)
     s = np.maximum(np.bincount(used["g"].to_numpy(np.int64), minlength=n_g) - 1, 0)
     # the exemption where a group is more at a placement than its usual capacity
     counts = gp.value_counts().reset_index(name="n")
     over = counts[counts["n"].to_numpy() > prob.place_capacity[counts["p"].to_numpy()]]
-    e = np.isin(e_g * max(prob.num_placements, 1) + e_p,
-                over["g"].to_numpy(np.int64) * max(prob.num_placements, 1)
-                + over["p"].to_numpy(np.int64)).astype(float)  # fmt: skip
+    e = np.isin(e_g * width + e_p, keys(over)).astype(float)
     v = np.concatenate([x, (~placed).astype(float)[:n_c], y, s.astype(float), e])
     if len(v) != model.num_vars:
         return None
