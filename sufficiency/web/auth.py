@@ -21,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import (
     LOCK_MINUTES,
+    MAX_FAILURES,
     Account,
     begin_sign_in,
     credentials,
@@ -36,7 +37,13 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not a password anyone has")
 MIN_PASSWORD = 12
 ISSUER = "sufficiency"
-FAILED = "The user name, password or code is not right. Check them and try again."
+#: The one sentence for every refused sign-in: a wrong name, password or code and a
+#: locked account read the same, so the page never tells whether a user name exists.
+FAILED = (
+    "The user name, password or code is not right, or the account is locked after "
+    f"{MAX_FAILURES} failed sign-ins in a row (for {LOCK_MINUTES} minutes). Check them and "
+    "try again, or ask an administrator."
+)
 
 
 def hash_password(password: str) -> str:
@@ -73,22 +80,16 @@ def sign_in(
         _verify(_DUMMY_HASH, password)
         return SignIn(None, FAILED)
     if not begin_sign_in(store, account.username, now):  # locked, or 5 counted already
-        return SignIn(
-            None,
-            f"This account is locked after too many failed sign-ins. Try again "
-            f"in {LOCK_MINUTES} minutes, or ask an administrator.",
-        )
+        # refused unchecked, but as slowly and in the same words as a wrong password
+        _verify(_DUMMY_HASH, password)
+        return SignIn(None, FAILED)
     ok = _verify(pw_hash, password) and account.active
     if ok and secret is not None:
         step = totp_step(secret, code, now)
         # A code is good once: its step must be later than the last one accepted.
         ok = step is not None and use_totp_step(store, account.username, step)
     if not ok:
-        if record_failure(store, account.username, now):
-            return SignIn(
-                None,
-                f"Too many failed sign-ins: this account is locked for {LOCK_MINUTES} minutes.",
-            )
+        record_failure(store, account.username, now)
         return SignIn(None, FAILED)
     if _hasher.check_needs_rehash(pw_hash):
         set_password_hash(store, account.username, _hasher.hash(password))
