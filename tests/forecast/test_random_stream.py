@@ -95,6 +95,20 @@ def test_one_thread_gives_the_same_stream(
     assert _fingerprints() == fingerprints
 
 
+def test_threads_default_to_the_cores_the_process_may_use(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two threads on one core cost more CPU than one: a process pinned to one core
+    simulates on one thread unless told otherwise."""
+    from sufficiency.forecast import simulate
+
+    monkeypatch.delenv(simulate.THREADS_ENV, raising=False)
+    monkeypatch.setattr(simulate.os, "sched_getaffinity", lambda _pid: {0}, raising=False)
+    assert simulate.simulation_threads() == 1
+    monkeypatch.setattr(simulate.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
+    assert simulate.simulation_threads() == 2
+    monkeypatch.setenv(simulate.THREADS_ENV, "3")
+    assert simulate.simulation_threads() == 3
+
+
 if __name__ == "__main__":
     if "--update" not in sys.argv:
         sys.exit("pass --update to rewrite " + str(GOLDEN))
