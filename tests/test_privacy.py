@@ -59,3 +59,50 @@ def test_nightly_outputs_and_logs_hold_no_dob_or_postcode(tmp_path, sample_dir):
     personal = _personal_strings(sample_dir)
     leaks = sorted((name, s) for name, text in texts.items() for s in personal if s in text)
     assert leaks == []
+
+
+def _history_with(tmp_path: Path, sample_dir: Path, header_rows, episode_rows) -> Path:
+    """A copy of the sample's 903 history with rows added to its 2025-26 return."""
+    import shutil
+
+    history = tmp_path / "ssda903"
+    shutil.copytree(sample_dir / "ssda903", history)
+    for name, rows in (("header.csv", header_rows), ("episodes.csv", episode_rows)):
+        path = history / "2026" / name
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        first = table.iloc[0].to_dict()
+        added = pd.DataFrame([{**first, "DEC": "", "REC": "", **r} for r in rows])
+        pd.concat([table, added], ignore_index=True).to_csv(path, index=False)
+    return history
+
+
+def test_pseudonymised_validation_names_no_set_aside_child(tmp_path, sample_dir, monkeypatch):
+    """A child whose episodes are set aside (born after an episode starts; no valid date of
+    birth, with overlapping episodes) is quoted by ID in validate's problems: on a
+    pseudonymised night that ID was left as it was in validation.json and the log (only
+    the IDs of children kept, and of child-ID columns, were replaced)."""
+    from sufficiency.pseudonymise import pseudonym
+
+    born_late, no_dob = "991001", "991002"
+    history = _history_with(
+        tmp_path, sample_dir,
+        [{"CHILD": born_late, "DOB": "15/10/2025"}, {"CHILD": no_dob, "DOB": "31/02/2012"}],
+        [{"CHILD": born_late, "DECOM": "01/06/2025"},
+         {"CHILD": no_dob, "DECOM": "01/06/2025", "DEC": "01/09/2025"},
+         {"CHILD": no_dob, "DECOM": "01/08/2025"}],
+    )  # fmt: skip
+    cfg = tmp_path / "nightly.toml"
+    cfg.write_text(
+        '[nightly]\njobs = ["validate"]\noutput_dir = "out/{date}"\n'
+        f'history = "{history}"\nstore = "sqlite:///{tmp_path / "runs.sqlite"}"\n'
+        'log_format = "json"\nlog_file = "logs/nightly.log"\npseudonymise = true\n'
+    )
+    key = "a-secret-key-of-some-length"
+    monkeypatch.setenv("SUFFICIENCY_PSEUDONYM_KEY", key)
+    report = run_nightly(cfg, dt.date(2026, 4, 1))
+    assert report.exit_code == EXIT_OK, report.messages
+    texts = _texts(tmp_path / "out") | _texts(tmp_path / "logs")
+    validation = next(t for name, t in texts.items() if name.endswith("validation.json"))
+    for child in (born_late, no_dob):
+        assert pseudonym(child, key.encode()) in validation
+        assert not [name for name, t in texts.items() if child in t], child

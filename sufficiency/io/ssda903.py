@@ -260,15 +260,11 @@ def episode_problems(raw: RawTable, ep: pd.DataFrame) -> list[Problem]:
     prev_idx = ordered.index.to_series().groupby(ordered["CHILD"]).shift()
     for idx in ordered.index[overlap.to_numpy(bool)]:
         other = raw.row_number(int(prev_idx[idx]))
-        problems.append(
-            raw.problem(
-                idx,
-                "decom",
-                str(ordered.at[idx, "CHILD"]),
-                f"child is in two overlapping episodes (this and row {other})",
-                code="overlapping_episodes",
-            )
-        )
+        problems.append(  # the value is the child's ID, so its column is CHILD (pseudonymised)
+            raw.problem(idx, "child", str(ordered.at[idx, "CHILD"]),
+                        f"child is in two overlapping episodes (this and row {other}): check "
+                        "their DECOM and DEC", code="overlapping_episodes")
+        )  # fmt: skip
     return problems
 
 
@@ -355,8 +351,8 @@ def _check_return(ret: Return, *, all_fields: bool = True) -> list[Problem]:
         for mask, column, message, code in (
             (missing, "child", "child has episodes but no row in that year's header",
              "child_not_in_header"),
-            (late, "decom", "episode starts before the child's date of birth (DOB in the "
-             "header)", "dob_after_start"),
+            (late, "child", "episode starts (DECOM) before the child's date of birth (DOB in "
+             "the header)", "dob_after_start"),
         ):  # fmt: skip
             for idx in table.index[mask.to_numpy(bool)]:
                 problems.append(
