@@ -106,3 +106,22 @@ def test_pseudonymised_validation_names_no_set_aside_child(tmp_path, sample_dir,
     for child in (born_late, no_dob):
         assert pseudonym(child, key.encode()) in validation
         assert not [name for name, t in texts.items() if child in t], child
+
+
+def test_register_current_ages_quote_no_date_of_birth(tmp_path, sample_dir):
+    """current_ages holds the ages of the children living in a home: a date of birth or a
+    name typed there was quoted whole in validate's error and the match outputs' set-aside
+    list ('must be a semicolon list of whole-year ages, e.g. 7;12 (value '13/07/2011')');
+    its shape is shown instead."""
+    from sufficiency.io.inputs import load_placements
+
+    table = pd.read_csv(sample_dir / "placements.csv", dtype=str, keep_default_na=False)
+    table.loc[0, "current_ages"] = "13/07/2011"
+    table.loc[1, "current_ages"] = "Zebedee Quaxworth"
+    path = tmp_path / "placements.csv"
+    table.to_csv(path, index=False)
+    _, problems = load_placements(path)
+    ages = [p for p in problems if p.column == "current_ages"]
+    assert [p.value for p in ages] == ["99/99/9999", "AAAAAAA AAAAAAAAA"]
+    text = "\n".join(p.describe() for p in problems)
+    assert "13/07/2011" not in text and "Quaxworth" not in text

@@ -345,7 +345,12 @@ PLACEMENTS = _tonight(
             min_value=0,
             default=0,
         ),
-        Field("current_ages", "text", "Semicolon list of their ages (blank = unknown)."),
+        Field(
+            "current_ages",
+            "text",
+            "Semicolon list of their ages (blank = unknown).",
+            sensitive=True,
+        ),
         Field("risk_exclusions", "codes", "Risk codes it cannot accept.", choices=RISKS),
         Field(
             "has_pets",
@@ -645,11 +650,11 @@ def _parse_ages(raw: RawTable, table: pd.DataFrame) -> tuple[pd.Series, list[Pro
             continue
         parts = [p.strip() for p in str(text).replace(",", ";").split(";") if p.strip()]
         if not all(p.isdigit() for p in parts):
-            problems.append(
+            problems.append(  # its shape only: a child's date of birth typed here is personal
                 raw.problem(
                     idx,
                     "current_ages",
-                    str(text),
+                    mask_value(str(text)),
                     "must be a semicolon list of whole-year ages, e.g. 7;12",
                 )
             )
