@@ -125,3 +125,26 @@ def test_register_current_ages_quote_no_date_of_birth(tmp_path, sample_dir):
     assert [p.value for p in ages] == ["99/99/9999", "AAAAAAA AAAAAAAAA"]
     text = "\n".join(p.describe() for p in problems)
     assert "13/07/2011" not in text and "Quaxworth" not in text
+
+
+def test_a_referrals_file_without_its_header_row_lists_no_cells(tmp_path, sample_dir):
+    """A referrals export whose header row was left out: its first row, a child's details,
+    was read as the column names and each listed as an unknown column ('column Zebedee
+    Quaxworth: unknown column for a referrals file; it is ignored', with the address, NHS
+    number and date of birth). One sentence now says so, naming no cell."""
+    from sufficiency.errors import InputDataError
+    from sufficiency.io.inputs import load_referrals
+
+    lines = (sample_dir / "referrals.csv").read_text(encoding="utf-8").splitlines()
+    first = lines[1].split(",")
+    personal = {first[1], first[3], "Zebedee Quaxworth", "17 Marmalade Lane"}
+    path = tmp_path / "referrals.csv"
+    path.write_text(
+        "\n".join(f"{line},Zebedee Quaxworth,17 Marmalade Lane" for line in lines[1:6]) + "\n"
+    )
+    _, problems = load_referrals(
+        path, default_responsible_la="E10000034", run_date=dt.date(2026, 4, 1)
+    )
+    text = str(InputDataError(problems))
+    assert [s for s in personal if s in text] == []
+    assert "add the header row" in text
