@@ -148,3 +148,50 @@ def test_a_referrals_file_without_its_header_row_lists_no_cells(tmp_path, sample
     text = str(InputDataError(problems))
     assert [s for s in personal if s in text] == []
     assert "add the header row" in text
+
+
+def test_a_bad_value_in_a_childs_own_details_is_shown_by_its_shape(tmp_path, sample_dir):
+    """A value that is not an accepted code in a column describing the child themselves
+    (a referral's risks, communication, adaptations, deprivation of liberty and sex; a
+    903 return's SEX, ETHNIC, MOTHER, LS, CIN, REC and REASON_PLACE_CHANGE, and uasc's DUC,
+    most often the 18th birthday) was quoted whole ('column risks: lists a value that is not
+    one of: ... (value 'cse;suicidal_Quaxworth')'); its shape is shown instead, with the
+    file, row and column. A placement's codes (PLACE) are still quoted."""
+    import shutil
+
+    from sufficiency.validate import validate_paths
+
+    ref = pd.read_csv(sample_dir / "referrals.csv", dtype=str, keep_default_na=False)
+    personal = {
+        ("risks", 0): "cse;suicidal_Quaxworth", ("communication", 1): "Quaxworth signs",
+        ("adaptations", 2): "wheelchair Quaxworth", ("dolo", 3): "Yes Quaxworth order",
+        ("sex", 4): "Quaxworth",
+    }  # fmt: skip
+    for (column, row), value in personal.items():
+        ref.loc[row, column] = value
+    ref.to_csv(tmp_path / "referrals.csv", index=False)
+    history = tmp_path / "ssda903"
+    shutil.copytree(sample_dir / "ssda903", history)
+    planted = {
+        "header": {"SEX": "Quaxworth", "ETHNIC": "White Quaxworth", "MOTHER": "Quaxworth"},
+        "episodes": {"LS": "Quaxworth", "CIN": "Quaxworth", "REC": "Quaxworth",
+                     "REASON_PLACE_CHANGE": "Quaxworth", "PLACE": "Z9"},
+        "uasc": {"DUC": "03/05/20288"},
+    }  # fmt: skip
+    for name, cells in planted.items():
+        path = history / "2026" / f"{name}.csv"
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for i, (column, value) in enumerate(cells.items()):
+            table.loc[i, column] = value
+        table.to_csv(path, index=False)
+    report = validate_paths(
+        [tmp_path / "referrals.csv", history],
+        run_date=dt.date(2026, 4, 1),
+        default_responsible_la="E10000034",
+    )
+    flagged = {p.column for p in report.problems if p.severity == "error"}
+    assert {"risks", "communication", "adaptations", "dolo", "sex"} <= flagged
+    assert {"SEX", "ETHNIC", "MOTHER", "LS", "CIN", "REC", "REASON_PLACE_CHANGE", "DUC"} <= flagged
+    text = "\n".join(p.describe() for p in report.problems)
+    assert "Quaxworth" not in text and "20288" not in text
+    assert "(value 'Z9')" in text
