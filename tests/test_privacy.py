@@ -195,3 +195,23 @@ def test_a_bad_value_in_a_childs_own_details_is_shown_by_its_shape(tmp_path, sam
     text = "\n".join(p.describe() for p in report.problems)
     assert "Quaxworth" not in text and "20288" not in text
     assert "(value 'Z9')" in text
+
+
+def test_a_date_of_birth_out_of_pandas_range_is_an_error_not_a_traceback(tmp_path, sample_dir):
+    """A date of birth with a mistyped year out of pandas' range (1211-07-13 for 2011) stopped
+    match and validate with a traceback ending 'OutOfBoundsDatetime: Out of bounds nanosecond
+    timestamp: 1211-07-13 00:00:00', the child's date of birth on screen. It is an error on
+    its row, by its shape."""
+    from sufficiency.io.inputs import load_referrals
+
+    ref = pd.read_csv(sample_dir / "referrals.csv", dtype=str, keep_default_na=False)
+    ref.loc[0, "dob"] = "1211-07-13"
+    ref.loc[1, "dob"] = "13/07/1211"
+    path = tmp_path / "referrals.csv"
+    ref.to_csv(path, index=False)
+    _, problems = load_referrals(
+        path, default_responsible_la="E10000034", run_date=dt.date(2026, 4, 1)
+    )
+    dob = [(p.row, p.value) for p in problems if p.column == "dob"]
+    assert dob == [(2, "9999-99-99"), (3, "99/99/9999")]
+    assert "1211" not in "\n".join(p.describe() for p in problems)

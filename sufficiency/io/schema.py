@@ -125,7 +125,10 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
         todo = out.isna() & s.notna()
         if not todo.any():
             break
-        out[todo] = pd.to_datetime(s[todo], format=fmt, errors="coerce")
+        parsed = pd.to_datetime(s[todo], format=fmt, errors="coerce")
+        # a year out of pandas' range (1211 typed for 2011) is not a date: NaT, not a crash
+        in_range = parsed.between(pd.Timestamp.min, pd.Timestamp.max)
+        out[todo] = parsed.where(in_range).astype("datetime64[ns]")
     return out
 
 
