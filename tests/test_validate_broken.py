@@ -44,7 +44,7 @@ PLANTED = {
     ("broken/ssda903/2025/header.csv", 3, "SEX", "invalid_value", "error"),
     ("broken/ssda903/2025/header.csv", 4, "DOB", "invalid_value", "error"),
     ("broken/ssda903/2025/header.csv", 6, "ETHNIC", "invalid_value", "error"),
-    ("broken/ssda903/2025/episodes.csv", 3, "DECOM", "overlapping_episodes", "error"),
+    ("broken/ssda903/2025/episodes.csv", 3, "CHILD", "overlapping_episodes", "error"),
     ("broken/ssda903/2025/episodes.csv", 4, "LS", "invalid_value", "error"),
     ("broken/ssda903/2025/episodes.csv", 5, "PLACE", "invalid_value", "error"),
     ("broken/ssda903/2025/episodes.csv", 6, "DEC", "dec_before_decom", "error"),

@@ -25,8 +25,10 @@ field says *required value*.
 `sufficiency validate PATH...` checks any mix of these files and lists every
 problem at once, grouped by file, with the spreadsheet row number (the header is
 row 1), the column and the offending value. Values of sensitive columns (dates of
-birth, postcodes, UPNs) are never echoed: their shape is shown instead, e.g.
-`99/99/9999` or `AA9 9AA`. Errors make the file unusable and exit code 1;
+birth, postcodes, UPNs, and the child's own details: sex, ethnicity, motherhood, legal
+status, category of need, reasons, risks, communication, adaptations, deprivation of
+liberty) are never echoed: their shape is shown instead, e.g. `99/99/9999` or `AA9 9AA`.
+Errors make the file unusable and exit code 1;
 warnings (suspicious but usable data) do not fail.
 
 Dates are `DD/MM/YYYY` (our own contracts also accept `YYYY-MM-DD`; Excel date

@@ -158,7 +158,15 @@ REFERRALS = _tonight(
             sensitive=True,
             aliases=("date_of_birth", "DOB"),
         ),
-        Field("sex", "code", "1/2 or M/F.", required=True, nullable=False, choices=SEX_CHILD),
+        Field(
+            "sex",
+            "code",
+            "1/2 or M/F.",
+            required=True,
+            nullable=False,
+            choices=SEX_CHILD,
+            sensitive=True,
+        ),
         Field(
             "home_postcode",
             "postcode",
@@ -215,25 +223,28 @@ REFERRALS = _tonight(
             default="unknown",
             aliases=("Can the child live with pets/animals?", "Can child live with pets/animals?"),
         ),
-        Field("risks", "codes", "Semicolon list of risk codes.", choices=RISKS),
+        Field("risks", "codes", "Semicolon list of risk codes.", choices=RISKS, sensitive=True),
         Field(
             "communication",
             "codes",
             "Semicolon list: esol, bsl, makaton, other.",
             choices={**COMMUNICATION, "none": "none"},
             aliases=("Specific communication and language requirements",),
+            sensitive=True,
         ),
         Field(
             "adaptations",
             "flag",
             "Y if the home needs adaptations.",
             aliases=("Adaptation to the home",),
+            sensitive=True,
         ),
         Field(
             "dolo",
             "flag",
             "Y if the child is subject to a deprivation of liberty order.",
             aliases=("Deprivation of Liberty Order", "Deprivation of Liberty Order)"),
+            sensitive=True,
         ),
         Field(
             "responsible_la",
@@ -345,7 +356,12 @@ PLACEMENTS = _tonight(
             min_value=0,
             default=0,
         ),
-        Field("current_ages", "text", "Semicolon list of their ages (blank = unknown)."),
+        Field(
+            "current_ages",
+            "text",
+            "Semicolon list of their ages (blank = unknown).",
+            sensitive=True,
+        ),
         Field("risk_exclusions", "codes", "Risk codes it cannot accept.", choices=RISKS),
         Field(
             "has_pets",
@@ -645,11 +661,11 @@ def _parse_ages(raw: RawTable, table: pd.DataFrame) -> tuple[pd.Series, list[Pro
             continue
         parts = [p.strip() for p in str(text).replace(",", ";").split(";") if p.strip()]
         if not all(p.isdigit() for p in parts):
-            problems.append(
+            problems.append(  # its shape only: a child's date of birth typed here is personal
                 raw.problem(
                     idx,
                     "current_ages",
-                    str(text),
+                    mask_value(str(text)),
                     "must be a semicolon list of whole-year ages, e.g. 7;12",
                 )
             )

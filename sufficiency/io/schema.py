@@ -125,7 +125,10 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
         todo = out.isna() & s.notna()
         if not todo.any():
             break
-        out[todo] = pd.to_datetime(s[todo], format=fmt, errors="coerce")
+        parsed = pd.to_datetime(s[todo], format=fmt, errors="coerce")
+        # a year out of pandas' range (1211 typed for 2011) is not a date: NaT, not a crash
+        in_range = parsed.between(pd.Timestamp.min, pd.Timestamp.max)
+        out[todo] = parsed.where(in_range).astype("datetime64[ns]")
     return out
 
 
@@ -267,7 +270,17 @@ def check_table(raw: RawTable, schema: TableSchema) -> tuple[pd.DataFrame, list[
     problems: list[Problem] = []
     src = raw.source
     mapping: dict[str, Field] = {}
-    for col in raw.data.columns:
+    headerless = not any(schema.field_for(c) is not None for c in raw.data.columns)
+    if headerless:  # the first row is data (an export without its header row): its cells,
+        problems.append(  # a child's name, date of birth or address, are not listed
+            Problem(src, None, None, None,
+                    f"has none of the columns of a {schema.name} file: if its first row is "
+                    "data (the header row left out), add the header row (its "
+                    f"{len(raw.data.columns):,} cells are not listed here, as they may be a "
+                    "child's details)",
+                    severity=schema.unknown_columns, code="no_known_columns")
+        )  # fmt: skip
+    for col in raw.data.columns if not headerless else ():
         f = schema.field_for(col)
         near = schema.resembles(col) if f is None and schema.close_columns else None
         if near is not None and any(schema.field_for(c) is near for c in raw.data.columns):

@@ -18,6 +18,7 @@ earlier one.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -42,6 +43,7 @@ from sufficiency.io.tables import RawTable
 HEADER_COLUMNS = DFE_TABLES["header"]
 EPISODE_COLUMNS = DFE_TABLES["episodes"]
 UASC_COLUMNS = DFE_TABLES["uasc"]
+_own = partial(Field, sensitive=True)  # the child's own details: a bad value shown by shape
 __all__ = [
     "SSDA903History",
     "collection_year",
@@ -68,7 +70,7 @@ def header_schema() -> TableSchema:
                 required=True,
                 nullable=False,
             ),
-            Field(
+            _own(
                 "SEX",
                 "code",
                 "1/M male, 2/F female, U not known (M/F/U from 2024-25); read as M, F or U.",
@@ -85,9 +87,9 @@ def header_schema() -> TableSchema:
                 sensitive=True,
                 date_formats=DMY,
             ),
-            Field("ETHNIC", "code", "Ethnicity code.", choices=_codes(codes.ETHNIC_CODES)),
+            _own("ETHNIC", "code", "Ethnicity code.", choices=_codes(codes.ETHNIC_CODES)),
             Field("UPN", "text", "Unique pupil number or UN1-UN5.", sensitive=True),
-            Field("MOTHER", "code", "1 if the child is a mother.", choices={"0": "0", "1": "1"}),
+            _own("MOTHER", "code", "1 if the child is a mother.", choices={"0": "0", "1": "1"}),
             Field(
                 "MC_DOB",
                 "date",
@@ -121,7 +123,7 @@ def episodes_schema(year: int | None) -> TableSchema:
                 nullable=False,
                 choices=_codes(codes.RNE_CODES),
             ),
-            Field(
+            _own(
                 "LS",
                 "code",
                 "Legal status.",
@@ -129,7 +131,7 @@ def episodes_schema(year: int | None) -> TableSchema:
                 nullable=False,
                 choices=_codes(codes.LEGAL_STATUS_CODES),
             ),
-            Field("CIN", "code", "Category of need.", choices=_codes(codes.CIN_CODES)),
+            _own("CIN", "code", "Category of need.", choices=_codes(codes.CIN_CODES)),
             Field(
                 "PLACE",
                 "code",
@@ -145,14 +147,14 @@ def episodes_schema(year: int | None) -> TableSchema:
                 choices=_codes(codes.PROVIDER_CODES),
             ),
             Field("DEC", "date", "Episode end (blank if open).", required=True, date_formats=DMY),
-            Field(
+            _own(
                 "REC",
                 "code",
                 "Reason episode ceased.",
                 required=True,
                 choices=_codes(codes.REC_CODES),
             ),
-            Field(
+            _own(
                 "REASON_PLACE_CHANGE",
                 "code",
                 "Reason for placement change.",
@@ -171,14 +173,14 @@ def uasc_schema() -> TableSchema:
         unique=("CHILD",),
         fields=(
             Field("CHILD", "text", "Child identifier.", required=True, nullable=False),
-            Field(
+            _own(
                 "SEX",
                 "code",
                 "1/M male, 2/F female, U not known; read as M, F or U.",
                 choices=codes.SEX_CODES_903,
             ),
             Field("DOB", "date", "Date of birth.", sensitive=True, date_formats=DMY),
-            Field("DUC", "date", "Date the child ceased to be UASC.", date_formats=DMY),
+            _own("DUC", "date", "Date the child ceased to be UASC.", date_formats=DMY),
         ),
     )
 
@@ -260,15 +262,11 @@ def episode_problems(raw: RawTable, ep: pd.DataFrame) -> list[Problem]:
     prev_idx = ordered.index.to_series().groupby(ordered["CHILD"]).shift()
     for idx in ordered.index[overlap.to_numpy(bool)]:
         other = raw.row_number(int(prev_idx[idx]))
-        problems.append(
-            raw.problem(
-                idx,
-                "decom",
-                str(ordered.at[idx, "CHILD"]),
-                f"child is in two overlapping episodes (this and row {other})",
-                code="overlapping_episodes",
-            )
-        )
+        problems.append(  # the value is the child's ID, so its column is CHILD (pseudonymised)
+            raw.problem(idx, "child", str(ordered.at[idx, "CHILD"]),
+                        f"child is in two overlapping episodes (this and row {other}): check "
+                        "their DECOM and DEC", code="overlapping_episodes")
+        )  # fmt: skip
     return problems
 
 
@@ -355,8 +353,8 @@ def _check_return(ret: Return, *, all_fields: bool = True) -> list[Problem]:
         for mask, column, message, code in (
             (missing, "child", "child has episodes but no row in that year's header",
              "child_not_in_header"),
-            (late, "decom", "episode starts before the child's date of birth (DOB in the "
-             "header)", "dob_after_start"),
+            (late, "child", "episode starts (DECOM) before the child's date of birth (DOB in "
+             "the header)", "dob_after_start"),
         ):  # fmt: skip
             for idx in table.index[mask.to_numpy(bool)]:
                 problems.append(
