@@ -64,6 +64,29 @@ MONTH_FIRST = DateForm(
 #: first (a second part over 12) and none that cannot be month first.
 MONTH_FIRST_MIN = 3
 _PARTS = r"^(\d{1,2})/(\d{1,2})/(\d{4})(.*)$"
+#: The dates any input may hold: years 1900 to 2099. A year outside them is a slip
+#: (0212 for 2012) or a placeholder (31/12/9999 for "no end"), and pandas holds few such
+#: dates in nanoseconds: read as a date, one crashed the reader or made a child 1,800
+#: years old, left out of the forecast without a word.
+FIRST_DAY, LAST_DAY = pd.Timestamp("1900-01-01"), pd.Timestamp("2099-12-31")
+OUT_OF_RANGE = f"is a date outside the years {FIRST_DAY.year} to {LAST_DAY.year}; check the year"
+
+
+def dates_any_year(s: pd.Series, fmt: str) -> pd.Series:
+    """``s`` read with ``fmt`` (NaT where it does not fit), whatever the year."""
+    return pd.to_datetime(s, format=fmt, errors="coerce").astype("datetime64[us]")
+
+
+def in_range(d: pd.Series) -> pd.Series:
+    """Whether each date is one an input may hold (:data:`FIRST_DAY` to :data:`LAST_DAY`)."""
+    return (d >= FIRST_DAY) & (d <= LAST_DAY)
+
+
+def read_dates(s: pd.Series, fmt: str = "%d/%m/%Y") -> pd.Series:
+    """``s`` read with ``fmt`` as dates in nanoseconds; NaT where it does not fit or the
+    year is outside :data:`FIRST_DAY` to :data:`LAST_DAY`."""
+    d = dates_any_year(s, fmt)
+    return d.where(in_range(d)).astype("datetime64[ns]")
 
 
 def _month_first(data: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]:

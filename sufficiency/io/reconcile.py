@@ -48,6 +48,7 @@ import pandas as pd
 
 from sufficiency import codes
 from sufficiency.errors import Problem
+from sufficiency.io.dates import read_dates
 from sufficiency.io.quality import DataQuality, ReturnInfo
 from sufficiency.io.renumbered import renumbered, renumbering_problems
 from sufficiency.io.ssda903_scan import DFE_TABLES, Return, period, year_label
@@ -148,7 +149,7 @@ def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str)
 
 
 def _dates(s: pd.Series) -> pd.Series:
-    return pd.to_datetime(s, format="%d/%m/%Y", errors="coerce")
+    return read_dates(s)
 
 
 def _upper(s: pd.Series) -> pd.Series:

@@ -23,6 +23,7 @@ from pandera.errors import SchemaErrors
 
 from sufficiency.errors import Problem, Severity
 from sufficiency.geo import is_sector, is_wellformed, normalise_postcodes
+from sufficiency.io.dates import OUT_OF_RANGE, dates_any_year, in_range
 from sufficiency.io.tables import RawTable, duplicate_message, read_tables
 
 Kind = Literal["text", "int", "number", "date", "code", "codes", "flag", "postcode"]
@@ -118,15 +119,22 @@ def mask_value(value: str) -> str:
 # --- Parsing ---------------------------------------------------------------------
 
 
-def parse_dates(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
-    """Parse strings with the first matching format; unparseable -> NaT."""
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+def _dates_any_year(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
+    """Strings read with the first matching format, whatever the year; unparseable -> NaT."""
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
     for fmt in formats:
         todo = out.isna() & s.notna()
         if not todo.any():
             break
-        out[todo] = pd.to_datetime(s[todo], format=fmt, errors="coerce")
+        out[todo] = dates_any_year(s[todo], fmt)
     return out
+
+
+def parse_dates(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
+    """Parse strings with the first matching format; unparseable, or a year outside
+    1900 to 2099 (:data:`~sufficiency.io.dates.FIRST_DAY`), -> NaT."""
+    d = _dates_any_year(s, formats)
+    return d.where(in_range(d)).astype("datetime64[ns]")
 
 
 def parse_numbers(s: pd.Series) -> pd.Series:
@@ -175,8 +183,16 @@ def _checks(f: Field) -> list[pa.Check]:
         )
         checks.append(
             pa.Check(
-                lambda s, _f=f.date_formats: parse_dates(s, _f).notna(),
+                lambda s, _f=f.date_formats: _dates_any_year(s, _f).notna(),
                 error=f"is not a date in the form {fmts}",
+            )
+        )
+        checks.append(
+            pa.Check(
+                lambda s, _f=f.date_formats: (
+                    ~((d := _dates_any_year(s, _f)).notna() & ~in_range(d))
+                ),
+                error=OUT_OF_RANGE,
             )
         )
     elif f.kind == "code" and f.choices is not None:

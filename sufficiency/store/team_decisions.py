@@ -21,6 +21,7 @@ from sufficiency import clock
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import atomic_path
 from sufficiency.io.csv_text import safe_cell
+from sufficiency.io.dates import LAST_DAY
 from sufficiency.store.models import TeamDecision
 from sufficiency.store.store import RunStore, utc
 
@@ -78,6 +79,12 @@ def add_decision(
         raise StoreError(f"unknown decision {decision!r}: use pin or exclude")
     if not reason.strip():
         raise StoreError("a decision needs a reason")
+    if until is not None and until > LAST_DAY.date():
+        # matching reads no date after 2099 (31/12/9999 for "no end" is a placeholder)
+        raise StoreError(
+            f"the last day must be no later than {LAST_DAY:%d/%m/%Y}; leave it blank for a "
+            "decision with no end date"
+        )
     now = now or dt.datetime.now(dt.UTC)
     with Session(store.engine) as s, s.begin():
         if decision == "pin":

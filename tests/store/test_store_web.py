@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from sufficiency.errors import StoreError
@@ -91,6 +92,20 @@ def test_team_decisions_feed_the_next_run(store_url, tmp_path):
     assert [d.child_id for d in decisions_in_force(store, dt.date(2026, 4, 1))] == ["R004"]
     with pytest.raises(StoreError, match="needs a reason"):
         add_decision(store, "R001", "PL0013", "pin", "  ", "jo")
+    store.close()
+
+
+def test_a_last_day_matching_cannot_read_is_refused_when_the_decision_is_made(store_url, tmp_path):
+    """A pin kept 'until 9999-12-31' (no end, as databases write it) was accepted, then
+    written to the night's decisions file, whose reader stopped matching with pandas'
+    OutOfBoundsDatetime; matching reads no date after 2099, so the page refuses it, naming
+    the last day it takes and saying a blank means no end."""
+    store = RunStore(store_url)
+    with pytest.raises(StoreError, match=r"no later than 31/12/2099; leave it blank"):
+        add_decision(store, "R001", "PL0013", "pin", "panel", "jo", until=dt.date(9999, 12, 31))
+    add_decision(store, "R001", "PL0013", "pin", "panel", "jo", until=dt.date(2099, 12, 31))
+    write_decisions_file(store, tmp_path / "d.csv", on=dt.date(2026, 4, 1))
+    assert read_decisions(tmp_path / "d.csv")["until"].tolist() == [pd.Timestamp(2099, 12, 31)]
     store.close()
 
 
