@@ -95,7 +95,8 @@ def add_decision(
                     TeamDecision.placement_id != placement_id,
                     TeamDecision.decision == "pin",
                     TeamDecision.withdrawn_at.is_(None),
-                    or_(TeamDecision.until.is_(None), TeamDecision.until >= now.date()),
+                    # in force through its last day in England, as matching reads it
+                    or_(TeamDecision.until.is_(None), TeamDecision.until >= clock.today(utc(now))),
                 )
             ).first()
             if other is not None:
@@ -168,7 +169,7 @@ def write_decisions_file(store: RunStore, path: Path | str, on: dt.date | None =
                 [
                     *(safe_cell(c) for c in cells),
                     d.until.isoformat() if d.until else "",
-                    d.decided_at.date().isoformat(),
+                    clock.today(d.decided_at).isoformat(),
                 ]
             )
     return len(rows)

@@ -181,3 +181,21 @@ def test_migration_0005_keeps_existing_accounts(store_url):
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
         assert conn.execute(text("SELECT totp_last_step FROM users")).scalar() is None
     store.close()
+
+
+def test_a_pin_ends_with_its_last_day_in_england_not_in_utc(store_url, tmp_path):
+    """A pin 'until 1 June' holds through 1 June in England. At 00:30 on 2 June (BST,
+    23:30 UTC on 1 June) the list of decisions in force no longer showed it, but pinning
+    the child elsewhere was refused ('R001 is already pinned to PL0013 ... withdraw that
+    pin first'), the store taking the date in UTC; and a decision made then was written
+    to the night's file as decided on 1 June."""
+    store = RunStore(store_url)
+    made = dt.datetime(2026, 5, 20, 9, 0, tzinfo=dt.UTC)
+    add_decision(store, "R001", "PL0013", "pin", "panel", "jo", until=dt.date(2026, 6, 1), now=made)
+    late = dt.datetime(2026, 6, 1, 23, 30, tzinfo=dt.UTC)  # 00:30 on 2 June in England
+    assert decisions_in_force(store, dt.date(2026, 6, 2)) == []
+    pin = add_decision(store, "R001", "PL0020", "pin", "new home", "jo", now=late)
+    assert pin.placement_id == "PL0020"
+    write_decisions_file(store, tmp_path / "d.csv", on=dt.date(2026, 6, 2))
+    assert read_decisions(tmp_path / "d.csv")["decided_on"].tolist() == [pd.Timestamp(2026, 6, 2)]
+    store.close()
