@@ -207,3 +207,50 @@ def test_a_year_outside_1900_to_2099_is_named_not_a_traceback(sample_dir, tmp_pa
     read = read_history(history)
     assert "101434" not in set(read.episodes["CHILD"])
     assert read.quality is not None and "no valid date of birth" in read.quality.table().to_csv()
+
+
+@pytest.mark.parametrize(
+    ("written", "form"),
+    [
+        ("2012-12-22 00:00:00", "with a time of day"),  # pandas' and databases' exports
+        ("2012-12-22T00:00:00", "with a time of day"),
+        ("22/12/2012 00:00", "with a time of day"),
+        ("22-Dec-2012", "with the month's name"),
+        ("22 December 2012", "with the month's name"),
+        ("22-Dec-12", "with the month's name"),
+        ("22/12/12", "years with two digits"),
+    ],
+)
+def test_referral_dates_written_as_other_tools_write_them_are_read_and_noted(
+    tmp_path, written, form
+):
+    """A referral's DOB written 2012-12-22 00:00:00 (a database or pandas export),
+    22-Dec-2012 or 22/12/12 was 'not a date in the form DD/MM/YYYY or YYYY-MM-DD': the
+    child was set aside from the night's matching. The 903 reader reads such dates and
+    says so; so now do the referrals, register and decisions readers."""
+    from sufficiency.io.decisions import load_decisions
+    from sufficiency.io.inputs import load_referrals
+
+    p = _write(tmp_path, "r.csv", f"child_id,dob,sex,home_postcode\nC1,{written},M,WR1 1AA\n")
+    t, problems = load_referrals(p, default_responsible_la="E10000034")
+    assert t["dob"].tolist() == [pd.Timestamp(2012, 12, 22)]
+    assert [p.severity for p in problems] == ["warning"] and form in problems[0].message
+    d = _write(
+        tmp_path, "d.csv",
+        "child_id,placement_id,decision,reason,decided_by,until\n"
+        f"C1,P1,pin,panel,J Smith,{written}\n",
+    )  # fmt: skip
+    table, problems = load_decisions(d)
+    assert [p.severity for p in problems] == ["warning"]
+    assert table["until"].tolist() == [pd.Timestamp(2012, 12, 22)]
+
+
+def test_plain_iso_dates_are_read_without_a_note(tmp_path):
+    """The contracts take YYYY-MM-DD as written (the web writes a decision's last day so):
+    no note for it each night."""
+    from sufficiency.io.decisions import load_decisions
+
+    d = _write(tmp_path, "d.csv", "child_id,placement_id,decision,reason,decided_by,until\n"
+               "C1,P1,pin,panel,J Smith,2026-12-22\n")  # fmt: skip
+    table, problems = load_decisions(d)
+    assert problems == [] and table["until"].tolist() == [pd.Timestamp(2026, 12, 22)]

@@ -23,7 +23,14 @@ from pandera.errors import SchemaErrors
 
 from sufficiency.errors import Problem, Severity
 from sufficiency.geo import is_sector, is_wellformed, normalise_postcodes
-from sufficiency.io.dates import OUT_OF_RANGE, dates_any_year, in_range
+from sufficiency.io.dates import (
+    EXCEL_DATE_CELLS,
+    ISO_DATES,
+    OUT_OF_RANGE,
+    dates_any_year,
+    in_range,
+    normalise_dates,
+)
 from sufficiency.io.tables import RawTable, duplicate_message, read_tables
 
 Kind = Literal["text", "int", "number", "date", "code", "codes", "flag", "postcode"]
@@ -434,6 +441,22 @@ def duplicate_problems(
     return out
 
 
+def _dates_normalised(raw: RawTable, schema: TableSchema) -> RawTable:
+    """``raw`` with its date columns in forms other tools write (a time after the date, a
+    two-digit year, the month's name, Excel serials in a workbook) read as DD/MM/YYYY, as
+    a 903 return's are, each form noted once. A referral whose DOB a database export
+    wrote 2012-12-22 00:00:00 was set aside. Neither a plain ISO date, which the contracts
+    read, nor an Excel date cell is noted."""
+    dates = [c for c in raw.data.columns if (f := schema.field_for(c)) and f.kind == "date"]
+    if not dates:
+        return raw
+    out, notes = normalise_dates(raw, tuple(dates))
+    iso_read = all("%Y-%m-%d" in f.date_formats for f in schema.fields if f.kind == "date")
+    quiet = {EXCEL_DATE_CELLS.code, *([ISO_DATES.code] if iso_read else [])}
+    notes = [n for n in notes if n.code not in quiet]
+    return replace(out, notes=(*out.notes, *notes))
+
+
 def read_single_table(
     path: Path | str, schema: TableSchema, *, allow_empty: bool = False
 ) -> RawTable:
@@ -441,7 +464,9 @@ def read_single_table(
     of equals). Other sheets with columns of ``schema`` are named in a warning in the
     table's ``notes``: a workbook holding tonight's referrals and an old copy must not
     have one read in silence."""
-    tables = read_tables(Path(path), allow_empty=allow_empty)
+    tables = [
+        _dates_normalised(t, schema) for t in read_tables(Path(path), allow_empty=allow_empty)
+    ]
     if len(tables) == 1:
         return tables[0]
     fits = [sum(schema.field_for(c) is not None for c in t.data.columns) for t in tables]
