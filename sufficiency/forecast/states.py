@@ -34,6 +34,7 @@ import pandas as pd
 from sufficiency.codes import SHORT_BREAK_LEGAL_STATUSES, TEMPORARY_PLACE_CODES
 from sufficiency.errors import DataWarning
 from sufficiency.forecast.errors import ForecastError
+from sufficiency.io.dates import eighteenth_birthdays
 from sufficiency.io.ssda903 import SSDA903History
 
 CATEGORIES: tuple[str, ...] = (
@@ -282,7 +283,7 @@ def build_spells(history: SSDA903History) -> CareSpells:
     prevalent = (first_rne != "S") & (period_start <= np.datetime64(data_start, "ns"))
     next_continuous = np.r_[continuous[1:], False]
     dob_arr = ep_dob.to_numpy("datetime64[ns]")
-    eighteenth = (pd.DatetimeIndex(dob_arr) + pd.DateOffset(years=18)).to_numpy("datetime64[ns]")
+    eighteenth = eighteenth_birthdays(dob_arr).to_numpy("datetime64[ns]")
     tolerance = np.timedelta64(_AGE_OUT_TOLERANCE_DAYS, "D")
     end_kind = np.where(
         next_continuous,

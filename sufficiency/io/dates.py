@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from sufficiency.errors import Problem
@@ -84,6 +85,16 @@ _PARTS = r"^(\d{1,2})/(\d{1,2})/(\d{4})(.*)$"
 #: years old, left out of the forecast without a word.
 FIRST_DAY, LAST_DAY = pd.Timestamp("1900-01-01"), pd.Timestamp("2099-12-31")
 OUT_OF_RANGE = f"is a date outside the years {FIRST_DAY.year} to {LAST_DAY.year}; check the year"
+
+
+def eighteenth_birthdays(dob: pd.Series | pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Each child's 18th birthday: the day they leave care. For a child born on 29
+    February it is 1 March in a year without one (English law), where pandas' year
+    offset gives 28 February, a day when they are still 17."""
+    d = pd.DatetimeIndex(dob)
+    out = d + pd.DateOffset(years=18)
+    moved = (d.month == 2) & (d.day == 29) & (out.day == 28)
+    return out + pd.to_timedelta(np.where(moved, 1, 0), unit="D")
 
 
 def dates_any_year(s: pd.Series, fmt: str) -> pd.Series:

@@ -48,7 +48,7 @@ import pandas as pd
 
 from sufficiency import codes
 from sufficiency.errors import Problem
-from sufficiency.io.dates import read_dates
+from sufficiency.io.dates import eighteenth_birthdays, read_dates
 from sufficiency.io.quality import DataQuality, ReturnInfo
 from sufficiency.io.renumbered import renumbered, renumbering_problems
 from sufficiency.io.ssda903_scan import DFE_TABLES, Return, period, year_label
@@ -754,8 +754,7 @@ def dfe_count(episodes: pd.DataFrame, header: pd.DataFrame, on: pd.Timestamp) ->
     live &= ~ep["LS"].isin(list(codes.SHORT_BREAK_LEGAL_STATUSES)).fillna(False)
     children = pd.Series(ep.loc[live, "CHILD"].unique())
     dob = header.drop_duplicates("CHILD").set_index("CHILD")["DOB"].reindex(children)
-    eighteenth = pd.DatetimeIndex(dob) + pd.DateOffset(years=18)
-    return int(np.sum(np.asarray(eighteenth > on)))
+    return int(np.sum(np.asarray(eighteenth_birthdays(dob) > on)))
 
 
 __all__ = ["Reconciled", "dfe_count", "reconcile"]

@@ -213,3 +213,21 @@ def test_the_forecast_has_children_leave_care_in_the_month_they_turn_18():
     assert months_to_leave("2025-02-28") == [20, 13, 20, 39]
     assert months_to_leave("2026-01-31") == [9, 2, 9, 28]
     assert months_to_leave("2026-02-28") == [8, 1, 8, 27]
+
+
+def test_a_child_born_on_29_february_is_17_on_28_february_in_every_count():
+    """The 903 history's 'DfE's count' took the 18th birthday as DOB + 18 years, which
+    pandas makes 28 February for a child born on 29 February: on 28 February 2026 (an
+    in-year extract's end) it left out a child the forecast's own count held, 17 until 1
+    March by English law, and the two starting figures disagreed."""
+    from sufficiency.io.dates import eighteenth_birthdays
+    from sufficiency.io.reconcile import dfe_count
+
+    eps = [episode("A", "2024-05-01", None, "K3", "PR4")]
+    h = history(eps, {"A": "2008-02-29"})
+    care = build_spells(h)
+    days = pd.DatetimeIndex(["2026-02-28", "2026-03-01"])
+    assert stock_at(care, days).sum(axis=(1, 2)).tolist() == [1, 0]
+    assert [dfe_count(h.episodes, h.header, d) for d in days] == [1, 0]
+    got = eighteenth_birthdays(pd.DatetimeIndex(["2008-02-29", "2006-02-28", "2012-02-29"]))
+    assert list(got.date.astype(str)) == ["2026-03-01", "2024-02-28", "2030-03-01"]
