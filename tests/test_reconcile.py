@@ -655,3 +655,22 @@ def test_nan_and_none_written_by_python_tools_are_blank_cells(tmp_path):
     assert any("as nan (in DEC" in m for m in notes)
     _, problems = load_ssda903([tmp_path])
     assert not [p for p in problems if p.severity == "error"]
+
+
+def test_dates_with_the_months_name_are_read_and_noted_as_reading(tmp_path):
+    """A 903 table whose dates name the month (2-Oct-2025, 1 April 2024, as a report
+    export writes them) had those episodes set aside as 'not a date in the form
+    DD/MM/YYYY'. They are read, noted once per table with how the file was read, not
+    counted among the rows repaired or set aside."""
+    d = tmp_path / "2026"
+    d.mkdir()
+    (d / "header.csv").write_text(HEADER + _head("A", "14-Feb-2012") + _head("B", "01/01/2012"))
+    (d / "episodes.csv").write_text(EPISODES + _ep("A", "1 May 2024") + _ep("B", "13-Jun-24"))
+    h = read_history(tmp_path)
+    assert sorted(h.episodes["DECOM"].tolist()) == [pd.Timestamp("2024-05-01"),
+                                                    pd.Timestamp("2024-06-13")]  # fmt: skip
+    assert h.header.set_index("CHILD")["DOB"]["A"] == pd.Timestamp("2012-02-14")
+    assert _codes(h).count("month_name_dates") == 2
+    assert h.quality.num_looked_after == 2
+    summary = "\n".join(h.quality.summary_lines())
+    assert "dates not in DD/MM/YYYY in 2 table(s)" in summary and "month name" not in summary

@@ -33,6 +33,7 @@ READING_CODES = frozenset(
         "dates_with_time",
         "iso_dates",
         "two_digit_years",
+        "month_name_dates",
         "month_first_dates",
         "null_blanks",
         "year_from_content",
@@ -193,7 +194,8 @@ class DataQuality:
             lines.append("Also present: " + "; ".join(found) + ".")
         read_bits = []
         formats = sum(reading[c] for c in ("excel_dates", "excel_serial_dates", "dates_with_time",
-                                           "iso_dates", "two_digit_years"))  # fmt: skip
+                                           "iso_dates", "two_digit_years",
+                                           "month_name_dates"))  # fmt: skip
         if formats:
             read_bits.append(f"dates not in DD/MM/YYYY in {formats} table(s)")
         if reading["month_first_dates"]:
