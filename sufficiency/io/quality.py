@@ -49,6 +49,21 @@ READING_CODES = frozenset(
         "table_not_used",
     }
 )
+#: Findings of reconciling the returns that ``validate`` lists too, as warnings.
+VALIDATED = frozenset(
+    {
+        "revised_episode",
+        "revised_dates",
+        "closed_absent",
+        "missing_year",
+        "in_year_extract",
+        "quiet_year_end",
+        "child_id_form",
+        "blank_provider",
+        "empty_return",
+        "adult_at_start",
+    }
+)
 #: One phrase per kind of finding, read after a count: "12 episodes revised between ...".
 PHRASES: dict[str, str] = {
     "revised_episode": "episode(s) revised between returns: the later return's version used",
@@ -79,6 +94,8 @@ PHRASES: dict[str, str] = {
     "no_header": "return(s) with no header table: dates of birth only from other returns",
     "no_dob": "child(ren) with no valid date of birth in any return: episodes set aside",
     "dob_after_start": "child(ren) born after an episode starts: episodes set aside",
+    "adult_at_start": "period(s) of care begun at 18 or over (DfE's rule 352): not counted "
+    "as children in care; check the dates of birth",
     "dob_revised": "date(s) of birth that differ between returns: the latest return's used",
     "child_id_form": "row(s) whose CHILD is written differently in other tables (leading "
     "zeros lost, or 123.0 for 123): read as the same child",

@@ -733,6 +733,17 @@ def _check_dobs(
     found.rows(ep, first_late, "DOB", "dob_after_start",
                "child's date of birth is after the start of this episode",
                "the child's episodes set aside")  # fmt: skip
+    # DfE's rule 352: a period of care cannot begin at 18 or over. A date of birth typed
+    # a decade early (2002 for 2012) made a child in care 23: left out of every count
+    # and of the forecast, with nothing said
+    adult = (
+        (ep["RNE"].astype("string").str.upper() == "S")
+        & (ep["DECOM"] >= pd.Series(eighteenth_birthdays(ep_dob), index=ep.index))
+    ).fillna(False) & ~ep["CHILD"].isin(late_children)
+    found.rows(ep, adult, "DOB", "adult_at_start",
+               "child was 18 or over when this period of care began (DfE's rule 352): check "
+               "the date of birth in the header", "kept; not counted or forecast as a child "
+               "in care, being 18 or over", severity="warning")  # fmt: skip
     drop = no_dob | ep["CHILD"].isin(late_children)
     gone = ep[drop]
     open_gone = gone[
