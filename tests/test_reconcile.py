@@ -655,3 +655,41 @@ def test_nan_and_none_written_by_python_tools_are_blank_cells(tmp_path):
     assert any("as nan (in DEC" in m for m in notes)
     _, problems = load_ssda903([tmp_path])
     assert not [p for p in problems if p.severity == "error"]
+
+
+def test_dates_with_the_months_name_are_read_and_noted_as_reading(tmp_path):
+    """A 903 table whose dates name the month (2-Oct-2025, 1 April 2024, as a report
+    export writes them) had those episodes set aside as 'not a date in the form
+    DD/MM/YYYY'. They are read, noted once per table with how the file was read, not
+    counted among the rows repaired or set aside."""
+    d = tmp_path / "2026"
+    d.mkdir()
+    (d / "header.csv").write_text(HEADER + _head("A", "14-Feb-2012") + _head("B", "01/01/2012"))
+    (d / "episodes.csv").write_text(EPISODES + _ep("A", "1 May 2024") + _ep("B", "13-Jun-24"))
+    h = read_history(tmp_path)
+    assert sorted(h.episodes["DECOM"].tolist()) == [pd.Timestamp("2024-05-01"),
+                                                    pd.Timestamp("2024-06-13")]  # fmt: skip
+    assert h.header.set_index("CHILD")["DOB"]["A"] == pd.Timestamp("2012-02-14")
+    assert _codes(h).count("month_name_dates") == 2
+    assert h.quality.num_looked_after == 2
+    summary = "\n".join(h.quality.summary_lines())
+    assert "dates not in DD/MM/YYYY in 2 table(s)" in summary and "month name" not in summary
+
+
+def test_a_period_of_care_begun_at_18_or_over_is_named(tmp_path):
+    """A date of birth typed a decade early (2002 for 2012) made a child who came into care
+    in October 2025 23 years old: left out of every count and of the forecast (868 looked
+    after on 31/03/2026 in the sample, not 869), and validate said 0 errors, 0 warnings.
+    DfE's rule 352 says a period of care cannot begin at 18 or over: the forecast and
+    validate name the row and ask for the date of birth to be checked."""
+    d = tmp_path / "2026"
+    d.mkdir()
+    (d / "header.csv").write_text(HEADER + _head("A", "10/09/2002") + _head("B", "01/01/2012"))
+    (d / "episodes.csv").write_text(EPISODES + _ep("A", "02/10/2025") + _ep("B", "13/06/2024"))
+    h = read_history(tmp_path)
+    assert _codes(h).count("adult_at_start") == 1 and h.quality.num_looked_after == 1
+    [p] = [p for p in h.quality.problems if p.code == "adult_at_start"]
+    assert (p.row, p.column, p.severity) == (2, "DOB", "warning")
+    assert "check the dates of birth" in "\n".join(h.quality.summary_lines())
+    _, problems = load_ssda903([tmp_path])
+    assert [p.code for p in problems if p.code == "adult_at_start"] == ["adult_at_start"]

@@ -23,6 +23,7 @@ from sufficiency.forecast.states import (
     LEAVING_AGE_MONTHS,
     CareSpells,
     age_months_at,
+    leap_day_lag,
     month_ends,
     stock_at,
     tic_days,
@@ -44,6 +45,7 @@ def initial_stock(care: CareSpells, start: pd.Timestamp) -> InitialStock:
     rows = sp[live]
     age = age_months_at(rows["dob"], pd.Timestamp(start))
     keep = age < LEAVING_AGE_MONTHS
+    age = age - leap_day_lag(rows["dob"], pd.Timestamp(start))
     day = np.full(len(rows), np.datetime64(pd.Timestamp(start), "D").astype(np.int64))
     days_in_care, prevalent = tic_days(care, np.flatnonzero(live), day)
     tic = np.floor(days_in_care / DAYS_PER_MONTH).astype(np.int32)

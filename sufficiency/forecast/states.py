@@ -34,6 +34,7 @@ import pandas as pd
 from sufficiency.codes import SHORT_BREAK_LEGAL_STATUSES, TEMPORARY_PLACE_CODES
 from sufficiency.errors import DataWarning
 from sufficiency.forecast.errors import ForecastError
+from sufficiency.io.dates import eighteenth_birthdays
 from sufficiency.io.ssda903 import SSDA903History
 
 CATEGORIES: tuple[str, ...] = (
@@ -131,10 +132,35 @@ def age_band_of_years(age_years: np.ndarray) -> np.ndarray:
 
 
 def age_months_at(dob: pd.Series | pd.DatetimeIndex, when: pd.Timestamp) -> np.ndarray:
-    """Completed months of age on ``when`` for each date of birth."""
+    """Completed months of age on ``when`` for each date of birth.
+
+    A month is complete on the day of the month the child was born, or on the month's
+    last day when it has no such day: a child born on 31 May is a month older on 30
+    April (at the end of a 30-day month, such children were counted a month younger,
+    and in the forecast left care at 18 a month late). A year is complete on the
+    birthday, which for a child born on 29 February is 1 March in a year without one.
+    """
     d = pd.DatetimeIndex(dob)
-    months = (when.year - d.year) * 12 + (when.month - d.month) - (when.day < d.day)
+    reached = (when.day >= d.day) | (when.is_month_end & (when.month != d.month))
+    months = (when.year - d.year) * 12 + (when.month - d.month) - ~np.asarray(reached)
     return np.asarray(months, dtype=np.int64)
+
+
+def leap_day_lag(dob: pd.Series | pd.DatetimeIndex, when: pd.Timestamp) -> np.ndarray:
+    """1 for a child born on 29 February whose 18th birthday, in a year without one, is
+    still to come at ``when``'s month end: the simulation makes a child a month older
+    at each month end, so would have them leave at the end of February, a day before
+    they are 18 (1 March). Their age in months is taken one less, so they leave in March
+    (unless ``when`` is 28 February in a year without a 29th, when it already is).
+    """
+    d = pd.DatetimeIndex(dob)
+    y18 = d.year + 18
+    leap = (y18 % 4 == 0) & ((y18 % 100 != 0) | (y18 % 400 == 0))
+    born_29_feb = (d.month == 2) & (d.day == 29)
+    ahead = (y18 > when.year) | ((y18 == when.year) & (when.month < 2))
+    # on 28 February in a year without a 29th, their months already count from 1 March
+    counted_from_march = when.month == 2 and when.day == 28
+    return np.asarray(born_29_feb & ~leap & ahead & (not counted_from_march), dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -257,7 +283,7 @@ def build_spells(history: SSDA903History) -> CareSpells:
     prevalent = (first_rne != "S") & (period_start <= np.datetime64(data_start, "ns"))
     next_continuous = np.r_[continuous[1:], False]
     dob_arr = ep_dob.to_numpy("datetime64[ns]")
-    eighteenth = (pd.DatetimeIndex(dob_arr) + pd.DateOffset(years=18)).to_numpy("datetime64[ns]")
+    eighteenth = eighteenth_birthdays(dob_arr).to_numpy("datetime64[ns]")
     tolerance = np.timedelta64(_AGE_OUT_TOLERANCE_DAYS, "D")
     end_kind = np.where(
         next_continuous,

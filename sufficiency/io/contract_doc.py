@@ -32,7 +32,9 @@ Errors make the file unusable and exit code 1;
 warnings (suspicious but usable data) do not fail.
 
 Dates are `DD/MM/YYYY` (our own contracts also accept `YYYY-MM-DD`; Excel date
-cells are read as dates). Lists are separated by semicolons.
+cells are read as dates). Other forms are read as the 903 returns' are (below), and
+noted once per file. A year outside 1900 to 2099 is an error (leave a decision's
+`until` blank for no end). Lists are separated by semicolons.
 """
 
 HISTORY = """\
@@ -81,7 +83,8 @@ episodes left out and said so.
 **Dates** are `DD/MM/YYYY` as DfE specifies; also read, and noted once per file:
 real Excel date cells, Excel serial numbers in workbooks (45383 is 01/04/2024),
 `DD/MM/YYYY 00:00:00`, `YYYY-MM-DD`, `DD/MM/YY` (read as 20YY: every date a 903
-return holds is in this century), and US `MM/DD/YYYY` in a table where no date
+return holds is in this century), the month's name (`01-Apr-2024`, `1 April 2024`),
+and US `MM/DD/YYYY` in a table where no date
 can be day first (none has a first part over 12; at least three have a second part
 over 12).
 

@@ -5,7 +5,8 @@ forms on the way: real Excel date cells (already written as DD/MM/YYYY by
 :mod:`sufficiency.io.tables`), Excel serial numbers in workbooks (45383 is
 1 April 2024), a time of day after the date (``01/04/2024 00:00:00``, as pandas and
 some databases write them), ISO dates (``2024-04-01``, unambiguous), two-digit years
-(``01/04/24``, read as 2024: every date a 903 return holds is in this century) and, in a table
+(``01/04/24``, read as 2024: every date a 903 return holds is in this century), the
+month's name (``01-Apr-2024``, ``1 April 2024``) and, in a table
 whose dates can only be read so, US month-first dates (``04/25/2024``). Each form is
 recognised only where it cannot be mistaken for another, rewritten as DD/MM/YYYY, and
 reported once per file and form so the user knows what was assumed.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 from sufficiency.errors import Problem
@@ -31,6 +33,15 @@ _DMY_TIME = r"(\d{1,2}/\d{1,2}/\d{4})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
 _ISO = r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _SERIAL = r"(\d{5})(?:\.0+)?"
 _DMY_SHORT = r"(\d{1,2})/(\d{1,2})/(\d{2})"
+_MONTH_NAME = r"(\d{1,2})(?:st|nd|rd|th)?[ /-]+([A-Za-z]{3,9})\.?[ /,-]+(\d{4}|\d{2})"
+#: Month names and their usual shortenings (Sept), lower case.
+_MONTHS = {
+    name: i
+    for i, full in enumerate(
+        ("january", "february", "march", "april", "may", "june", "july", "august",
+         "september", "october", "november", "december"), start=1)
+    for name in {full, full[:3], full[:4]}
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -50,9 +61,13 @@ DATE_WITH_TIME = DateForm(
     "dates_with_time", "writes dates with a time of day (DD/MM/YYYY 00:00:00); the time is ignored"
 )
 ISO_DATES = DateForm("iso_dates", "writes dates as YYYY-MM-DD; read as ISO dates")
+MONTH_NAMES = DateForm(
+    "month_name_dates",
+    "writes dates with the month's name (01-Apr-2025, 1 April 2025); read as dates",
+)
 TWO_DIGIT_YEARS = DateForm(
     "two_digit_years",
-    "writes years with two digits (DD/MM/YY); read as 20YY (every date a 903 return holds "
+    "writes years with two digits (DD/MM/YY); read as 20YY (every date these files hold "
     "is in this century)",
 )
 MONTH_FIRST = DateForm(
@@ -64,6 +79,39 @@ MONTH_FIRST = DateForm(
 #: first (a second part over 12) and none that cannot be month first.
 MONTH_FIRST_MIN = 3
 _PARTS = r"^(\d{1,2})/(\d{1,2})/(\d{4})(.*)$"
+#: The dates any input may hold: years 1900 to 2099. A year outside them is a slip
+#: (0212 for 2012) or a placeholder (31/12/9999 for "no end"), and pandas holds few such
+#: dates in nanoseconds: read as a date, one crashed the reader or made a child 1,800
+#: years old, left out of the forecast without a word.
+FIRST_DAY, LAST_DAY = pd.Timestamp("1900-01-01"), pd.Timestamp("2099-12-31")
+OUT_OF_RANGE = f"is a date outside the years {FIRST_DAY.year} to {LAST_DAY.year}; check the year"
+
+
+def eighteenth_birthdays(dob: pd.Series | pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Each child's 18th birthday: the day they leave care. For a child born on 29
+    February it is 1 March in a year without one (English law), where pandas' year
+    offset gives 28 February, a day when they are still 17."""
+    d = pd.DatetimeIndex(dob)
+    out = d + pd.DateOffset(years=18)
+    moved = (d.month == 2) & (d.day == 29) & (out.day == 28)
+    return out + pd.to_timedelta(np.where(moved, 1, 0), unit="D")
+
+
+def dates_any_year(s: pd.Series, fmt: str) -> pd.Series:
+    """``s`` read with ``fmt`` (NaT where it does not fit), whatever the year."""
+    return pd.to_datetime(s, format=fmt, errors="coerce").astype("datetime64[us]")
+
+
+def in_range(d: pd.Series) -> pd.Series:
+    """Whether each date is one an input may hold (:data:`FIRST_DAY` to :data:`LAST_DAY`)."""
+    return (d >= FIRST_DAY) & (d <= LAST_DAY)
+
+
+def read_dates(s: pd.Series, fmt: str = "%d/%m/%Y") -> pd.Series:
+    """``s`` read with ``fmt`` as dates in nanoseconds; NaT where it does not fit or the
+    year is outside :data:`FIRST_DAY` to :data:`LAST_DAY`."""
+    d = dates_any_year(s, fmt)
+    return d.where(in_range(d)).astype("datetime64[ns]")
 
 
 def _month_first(data: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]:
@@ -124,6 +172,19 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
         if hit.any():
             out[hit[hit].index] = iso.loc[hit, 2] + "/" + iso.loc[hit, 1] + "/" + iso.loc[hit, 0]
             seen.setdefault(ISO_DATES.code, (ISO_DATES, col))
+        if (text[hit].str.len() > 10).any():
+            seen.setdefault(DATE_WITH_TIME.code, (DATE_WITH_TIME, col))
+        named = text.str.extract("^" + _MONTH_NAME + "$")
+        month = named[1].str.lower().map(_MONTHS)
+        hit = named[0].notna() & month.notna()
+        if hit.any():
+            year = named.loc[hit, 2].where(
+                named.loc[hit, 2].str.len() == 4, "20" + named.loc[hit, 2]
+            )
+            out[hit[hit].index] = (
+                named.loc[hit, 0] + "/" + month[hit].astype(int).astype(str) + "/" + year
+            )
+            seen.setdefault(MONTH_NAMES.code, (MONTH_NAMES, col))
         short = text.str.extract("^" + _DMY_SHORT + "$")
         hit = short[0].notna()
         if hit.any():

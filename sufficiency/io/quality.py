@@ -33,6 +33,7 @@ READING_CODES = frozenset(
         "dates_with_time",
         "iso_dates",
         "two_digit_years",
+        "month_name_dates",
         "month_first_dates",
         "null_blanks",
         "year_from_content",
@@ -46,6 +47,21 @@ READING_CODES = frozenset(
         "quiet_year_end",
         "missing_year",
         "table_not_used",
+    }
+)
+#: Findings of reconciling the returns that ``validate`` lists too, as warnings.
+VALIDATED = frozenset(
+    {
+        "revised_episode",
+        "revised_dates",
+        "closed_absent",
+        "missing_year",
+        "in_year_extract",
+        "quiet_year_end",
+        "child_id_form",
+        "blank_provider",
+        "empty_return",
+        "adult_at_start",
     }
 )
 #: One phrase per kind of finding, read after a count: "12 episodes revised between ...".
@@ -78,6 +94,8 @@ PHRASES: dict[str, str] = {
     "no_header": "return(s) with no header table: dates of birth only from other returns",
     "no_dob": "child(ren) with no valid date of birth in any return: episodes set aside",
     "dob_after_start": "child(ren) born after an episode starts: episodes set aside",
+    "adult_at_start": "period(s) of care begun at 18 or over (DfE's rule 352): not counted "
+    "as children in care; check the dates of birth",
     "dob_revised": "date(s) of birth that differ between returns: the latest return's used",
     "child_id_form": "row(s) whose CHILD is written differently in other tables (leading "
     "zeros lost, or 123.0 for 123): read as the same child",
@@ -193,7 +211,8 @@ class DataQuality:
             lines.append("Also present: " + "; ".join(found) + ".")
         read_bits = []
         formats = sum(reading[c] for c in ("excel_dates", "excel_serial_dates", "dates_with_time",
-                                           "iso_dates", "two_digit_years"))  # fmt: skip
+                                           "iso_dates", "two_digit_years",
+                                           "month_name_dates"))  # fmt: skip
         if formats:
             read_bits.append(f"dates not in DD/MM/YYYY in {formats} table(s)")
         if reading["month_first_dates"]:

@@ -48,6 +48,7 @@ import pandas as pd
 
 from sufficiency import codes
 from sufficiency.errors import Problem
+from sufficiency.io.dates import eighteenth_birthdays, read_dates
 from sufficiency.io.quality import DataQuality, ReturnInfo
 from sufficiency.io.renumbered import renumbered, renumbering_problems
 from sufficiency.io.ssda903_scan import DFE_TABLES, Return, period, year_label
@@ -148,7 +149,7 @@ def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str)
 
 
 def _dates(s: pd.Series) -> pd.Series:
-    return pd.to_datetime(s, format="%d/%m/%Y", errors="coerce")
+    return read_dates(s)
 
 
 def _upper(s: pd.Series) -> pd.Series:
@@ -732,6 +733,17 @@ def _check_dobs(
     found.rows(ep, first_late, "DOB", "dob_after_start",
                "child's date of birth is after the start of this episode",
                "the child's episodes set aside")  # fmt: skip
+    # DfE's rule 352: a period of care cannot begin at 18 or over. A date of birth typed
+    # a decade early (2002 for 2012) made a child in care 23: left out of every count
+    # and of the forecast, with nothing said
+    adult = (
+        (ep["RNE"].astype("string").str.upper() == "S")
+        & (ep["DECOM"] >= pd.Series(eighteenth_birthdays(ep_dob), index=ep.index))
+    ).fillna(False) & ~ep["CHILD"].isin(late_children)
+    found.rows(ep, adult, "DOB", "adult_at_start",
+               "child was 18 or over when this period of care began (DfE's rule 352): check "
+               "the date of birth in the header", "kept; not counted or forecast as a child "
+               "in care, being 18 or over", severity="warning")  # fmt: skip
     drop = no_dob | ep["CHILD"].isin(late_children)
     gone = ep[drop]
     open_gone = gone[
@@ -753,8 +765,7 @@ def dfe_count(episodes: pd.DataFrame, header: pd.DataFrame, on: pd.Timestamp) ->
     live &= ~ep["LS"].isin(list(codes.SHORT_BREAK_LEGAL_STATUSES)).fillna(False)
     children = pd.Series(ep.loc[live, "CHILD"].unique())
     dob = header.drop_duplicates("CHILD").set_index("CHILD")["DOB"].reindex(children)
-    eighteenth = pd.DatetimeIndex(dob) + pd.DateOffset(years=18)
-    return int(np.sum(np.asarray(eighteenth > on)))
+    return int(np.sum(np.asarray(eighteenth_birthdays(dob) > on)))
 
 
 __all__ = ["Reconciled", "dfe_count", "reconcile"]

@@ -23,6 +23,14 @@ from pandera.errors import SchemaErrors
 
 from sufficiency.errors import Problem, Severity
 from sufficiency.geo import is_sector, is_wellformed, normalise_postcodes
+from sufficiency.io.dates import (
+    EXCEL_DATE_CELLS,
+    ISO_DATES,
+    OUT_OF_RANGE,
+    dates_any_year,
+    in_range,
+    normalise_dates,
+)
 from sufficiency.io.tables import RawTable, duplicate_message, read_tables
 
 Kind = Literal["text", "int", "number", "date", "code", "codes", "flag", "postcode"]
@@ -118,18 +126,22 @@ def mask_value(value: str) -> str:
 # --- Parsing ---------------------------------------------------------------------
 
 
-def parse_dates(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
-    """Parse strings with the first matching format; unparseable -> NaT."""
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+def _dates_any_year(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
+    """Strings read with the first matching format, whatever the year; unparseable -> NaT."""
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
     for fmt in formats:
         todo = out.isna() & s.notna()
         if not todo.any():
             break
-        parsed = pd.to_datetime(s[todo], format=fmt, errors="coerce")
-        # a year out of pandas' range (1211 typed for 2011) is not a date: NaT, not a crash
-        in_range = parsed.between(pd.Timestamp.min, pd.Timestamp.max)
-        out[todo] = parsed.where(in_range).astype("datetime64[ns]")
+        out[todo] = dates_any_year(s[todo], fmt)
     return out
+
+
+def parse_dates(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
+    """Parse strings with the first matching format; unparseable, or a year outside
+    1900 to 2099 (:data:`~sufficiency.io.dates.FIRST_DAY`), -> NaT."""
+    d = _dates_any_year(s, formats)
+    return d.where(in_range(d)).astype("datetime64[ns]")
 
 
 def parse_numbers(s: pd.Series) -> pd.Series:
@@ -178,8 +190,16 @@ def _checks(f: Field) -> list[pa.Check]:
         )
         checks.append(
             pa.Check(
-                lambda s, _f=f.date_formats: parse_dates(s, _f).notna(),
+                lambda s, _f=f.date_formats: _dates_any_year(s, _f).notna(),
                 error=f"is not a date in the form {fmts}",
+            )
+        )
+        checks.append(
+            pa.Check(
+                lambda s, _f=f.date_formats: (
+                    ~((d := _dates_any_year(s, _f)).notna() & ~in_range(d))
+                ),
+                error=OUT_OF_RANGE,
             )
         )
     elif f.kind == "code" and f.choices is not None:
@@ -431,6 +451,22 @@ def duplicate_problems(
     return out
 
 
+def _dates_normalised(raw: RawTable, schema: TableSchema) -> RawTable:
+    """``raw`` with its date columns in forms other tools write (a time after the date, a
+    two-digit year, the month's name, Excel serials in a workbook) read as DD/MM/YYYY, as
+    a 903 return's are, each form noted once. A referral whose DOB a database export
+    wrote 2012-12-22 00:00:00 was set aside. Neither a plain ISO date, which the contracts
+    read, nor an Excel date cell is noted."""
+    dates = [c for c in raw.data.columns if (f := schema.field_for(c)) and f.kind == "date"]
+    if not dates:
+        return raw
+    out, notes = normalise_dates(raw, tuple(dates))
+    iso_read = all("%Y-%m-%d" in f.date_formats for f in schema.fields if f.kind == "date")
+    quiet = {EXCEL_DATE_CELLS.code, *([ISO_DATES.code] if iso_read else [])}
+    notes = [n for n in notes if n.code not in quiet]
+    return replace(out, notes=(*out.notes, *notes))
+
+
 def read_single_table(
     path: Path | str, schema: TableSchema, *, allow_empty: bool = False
 ) -> RawTable:
@@ -438,7 +474,9 @@ def read_single_table(
     of equals). Other sheets with columns of ``schema`` are named in a warning in the
     table's ``notes``: a workbook holding tonight's referrals and an old copy must not
     have one read in silence."""
-    tables = read_tables(Path(path), allow_empty=allow_empty)
+    tables = [
+        _dates_normalised(t, schema) for t in read_tables(Path(path), allow_empty=allow_empty)
+    ]
     if len(tables) == 1:
         return tables[0]
     fits = [sum(schema.field_for(c) is not None for c in t.data.columns) for t in tables]

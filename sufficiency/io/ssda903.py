@@ -25,7 +25,7 @@ import pandas as pd
 
 from sufficiency import codes
 from sufficiency.errors import InputDataError, Problem
-from sufficiency.io.quality import DataQuality
+from sufficiency.io.quality import VALIDATED, DataQuality
 from sufficiency.io.schema import DMY, Field, TableSchema, check_table
 from sufficiency.io.ssda903_scan import (
     DFE_TABLES,
@@ -421,9 +421,7 @@ def load_ssda903(
         return None, problems
     history = _history(returns, found, notes)
     assert history.quality is not None
-    cross = {"revised_episode", "revised_dates", "closed_absent", "missing_year", "in_year_extract",
-             "quiet_year_end", "child_id_form", "blank_provider", "empty_return"}  # fmt: skip
-    problems += [replace(p, action="") for p in history.quality.problems if p.code in cross]
+    problems += [replace(p, action="") for p in history.quality.problems if p.code in VALIDATED]
     return history, problems
 
 

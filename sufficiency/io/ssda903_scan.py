@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
-from sufficiency.io.dates import normalise_dates
+from sufficiency.io.dates import normalise_dates, read_dates
 from sufficiency.io.ssda903_xml import looks_like_903_xml, read_xml_return
 from sufficiency.io.tables import CSV_SUFFIXES, XLSX_SUFFIXES, RawTable, blank_nulls, read_tables
 
@@ -409,7 +409,7 @@ class Return:
 def _dates(raw: RawTable, column: str) -> pd.Series:
     if column not in raw.data.columns:
         return pd.Series(dtype="datetime64[ns]")
-    return pd.to_datetime(raw.data[column], format="%d/%m/%Y", errors="coerce").dropna()
+    return read_dates(raw.data[column]).dropna()
 
 
 #: An episodes table this long always has a child starting or ending an episode in a

@@ -12,7 +12,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from sufficiency import vocabulary
+from sufficiency import clock, vocabulary
 
 Format = Callable[[Any], str]
 
@@ -49,6 +49,15 @@ def gap_percent(value: Any) -> str:
 def miles(value: Any) -> str:
     """Miles to one decimal place; blank when unknown."""
     return "" if _blank(value) else f"{float(value):,.1f}"
+
+
+def uk_time(value: dt.datetime | None, fmt: str = "%d %b %Y %H:%M") -> str:
+    """A time the store holds (UTC; SQLite gives it back without its zone) as a clock in
+    England reads it: a pin made at 09:15 in summer showed as made at 08:15."""
+    if value is None:
+        return ""
+    aware = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
+    return aware.astimezone(clock.ENGLAND).strftime(fmt)
 
 
 def _blank(value: Any) -> bool:

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from sufficiency import __version__
+from sufficiency import __version__, clock
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, process_alive, sha256_file
 from sufficiency.store.causes import input_cause, knock_on_causes
@@ -522,8 +522,8 @@ def _lifted(s: Session, key: DecisionKey, run_b: int) -> str:
     if d is None or run is None:
         return ""
     if d.withdrawn_at is not None:
-        return f" (withdrawn by {d.withdrawn_by} on {d.withdrawn_at.date().isoformat()})"
-    day = (run.summary or {}).get("run_date") or (utc(run.started_at) or run.started_at).date()
+        return f" (withdrawn by {d.withdrawn_by} on {clock.today(utc(d.withdrawn_at)).isoformat()})"
+    day = (run.summary or {}).get("run_date") or clock.today(utc(run.started_at))
     if d.until is not None and d.until.isoformat() < str(day):
         return f" (it expired on {d.until.isoformat()})"
     return ""

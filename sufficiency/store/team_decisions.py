@@ -21,6 +21,7 @@ from sufficiency import clock
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import atomic_path
 from sufficiency.io.csv_text import safe_cell
+from sufficiency.io.dates import LAST_DAY
 from sufficiency.store.models import TeamDecision
 from sufficiency.store.store import RunStore, utc
 
@@ -78,6 +79,12 @@ def add_decision(
         raise StoreError(f"unknown decision {decision!r}: use pin or exclude")
     if not reason.strip():
         raise StoreError("a decision needs a reason")
+    if until is not None and until > LAST_DAY.date():
+        # matching reads no date after 2099 (31/12/9999 for "no end" is a placeholder)
+        raise StoreError(
+            f"the last day must be no later than {LAST_DAY:%d/%m/%Y}; leave it blank for a "
+            "decision with no end date"
+        )
     now = now or dt.datetime.now(dt.UTC)
     with Session(store.engine) as s, s.begin():
         if decision == "pin":
@@ -88,7 +95,8 @@ def add_decision(
                     TeamDecision.placement_id != placement_id,
                     TeamDecision.decision == "pin",
                     TeamDecision.withdrawn_at.is_(None),
-                    or_(TeamDecision.until.is_(None), TeamDecision.until >= now.date()),
+                    # in force through its last day in England, as matching reads it
+                    or_(TeamDecision.until.is_(None), TeamDecision.until >= clock.today(utc(now))),
                 )
             ).first()
             if other is not None:
@@ -161,7 +169,7 @@ def write_decisions_file(store: RunStore, path: Path | str, on: dt.date | None =
                 [
                     *(safe_cell(c) for c in cells),
                     d.until.isoformat() if d.until else "",
-                    d.decided_at.date().isoformat(),
+                    clock.today(d.decided_at).isoformat(),
                 ]
             )
     return len(rows)

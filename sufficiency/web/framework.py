@@ -31,7 +31,7 @@ from starlette.routing import Route
 
 from sufficiency import vocabulary
 from sufficiency.config import WebParams
-from sufficiency.pages.render import count, gbp, miles, percent, table_html
+from sufficiency.pages.render import count, gbp, miles, percent, table_html, uk_time
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import Account, get_user_by_id
 from sufficiency.web import csrf
@@ -276,7 +276,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         finalize=lambda value: "" if value is None else value,
     )
-    env.filters.update(gbp=gbp, count=count, percent=percent, miles=miles)
+    env.filters.update(gbp=gbp, count=count, percent=percent, miles=miles, uk_time=uk_time)
     env.globals.update(
         table=table_html, words=vocabulary, waited=int(WAIT_SECONDS), child_url=child_url
     )

@@ -39,6 +39,7 @@ from sufficiency import clock
 from sufficiency.config import Params
 from sufficiency.errors import SufficiencyError
 from sufficiency.io.atomic import DIR_MODE, sha256_file
+from sufficiency.pages.render import uk_time
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import audit
 from sufficiency.store.models import Setting
@@ -295,7 +296,7 @@ def start(store: RunStore, run: dict[str, Any], username: str) -> RerunState:
     with _start_lock:
         held = claim(store, state)
         if held is not None:
-            at = held.started().strftime("%H:%M:%S UTC")
+            at = uk_time(held.started(), "%H:%M:%S")
             raise Refused(
                 f"A re-run started by {held.by} at {at} is still running; wait for it to "
                 "finish, then re-run if you still need to."

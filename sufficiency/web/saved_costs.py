@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from sufficiency.pages.render import uk_time
 from sufficiency.store import RunStore
 from sufficiency.store.saved_scenarios import list_scenarios, scenario_runs
 from sufficiency.web.scenario_form import describe
@@ -30,7 +31,7 @@ def saved_scenario_costs(store: RunStore) -> list[dict[str, Any]]:
         if run.definition != s.definition:
             said = " ".join(describe(run.definition)) or "no change."
             notes.append(f"This run is of the scenario as it was before it was changed on "
-                         f"{s.changed_at:%d %b %Y %H:%M}: {said} Run it again to see it as "
+                         f"{uk_time(s.changed_at)}: {said} Run it again to see it as "
                          "it is now.")  # fmt: skip
         if forecast is not None and int(forecast["id"]) != run.forecast_run_id:
             notes.append(f"It was run on forecast run {run.forecast_run_id}; the latest "

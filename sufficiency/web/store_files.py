@@ -11,6 +11,7 @@ from typing import Any, TypeVar, cast
 from starlette.responses import HTMLResponse, Response
 
 from sufficiency.io.atomic import sha256_file
+from sufficiency.pages.render import uk_time
 from sufficiency.store import RunStore
 from sufficiency.web.framework import Ctx, not_found
 
@@ -32,7 +33,7 @@ def newer_failure(store: RunStore, kind: str, shown: dict[str, Any] | None) -> s
             return ""
         if run["status"] == "failed":
             when = run["started_at"]
-            at = f", started {when:%d %b %Y %H:%M} UTC" if when else ""
+            at = f", started {uk_time(when)}" if when else ""
             earlier = (f"this page shows run {shown['id']}, the latest that succeeded"
                        if shown is not None else "no earlier run succeeded")  # fmt: skip
             words = {"match": "matching", "commission": "commissioning"}.get(kind, kind)

@@ -188,3 +188,46 @@ def test_period_open_when_returns_begin_is_prevalent():
         "A": True,
         "B": False,
     }
+
+
+def test_the_forecast_has_children_leave_care_in_the_month_they_turn_18():
+    """The simulation makes each child a month older at every month end and takes them
+    out at 216 months. From a start at the end of a 30-day month (an in-year extract to
+    30 September), a child born on 31 October was counted a month younger, so left care
+    in the November after their 18th birthday; from 28 February, so were those born on
+    the 29th to 31st (67 of the sample's 871 children, 17 of them 18 within two years).
+    A child born on 29 February, 18 on 1 March in a year without a 29th (English law),
+    left at the end of February, still 17."""
+    from sufficiency.forecast.projection import initial_stock
+
+    dobs = {"A": "2008-10-31", "B": "2008-02-29", "C": "2008-10-15", "D": "2010-05-31"}
+    eps = [episode(c, "2024-05-01") for c in dobs]
+    care = build_spells(history(eps, dobs))
+
+    def months_to_leave(start: str) -> list[int]:
+        init = initial_stock(care, pd.Timestamp(start))
+        return [216 - int(a) for a in init.age_months]  # the month after start they go
+
+    # 18th birthdays: A 31/10/2026, B 01/03/2026, C 15/10/2026, D 31/05/2028
+    assert months_to_leave("2025-09-30") == [13, 6, 13, 32]
+    assert months_to_leave("2025-02-28") == [20, 13, 20, 39]
+    assert months_to_leave("2026-01-31") == [9, 2, 9, 28]
+    assert months_to_leave("2026-02-28") == [8, 1, 8, 27]
+
+
+def test_a_child_born_on_29_february_is_17_on_28_february_in_every_count():
+    """The 903 history's 'DfE's count' took the 18th birthday as DOB + 18 years, which
+    pandas makes 28 February for a child born on 29 February: on 28 February 2026 (an
+    in-year extract's end) it left out a child the forecast's own count held, 17 until 1
+    March by English law, and the two starting figures disagreed."""
+    from sufficiency.io.dates import eighteenth_birthdays
+    from sufficiency.io.reconcile import dfe_count
+
+    eps = [episode("A", "2024-05-01", None, "K3", "PR4")]
+    h = history(eps, {"A": "2008-02-29"})
+    care = build_spells(h)
+    days = pd.DatetimeIndex(["2026-02-28", "2026-03-01"])
+    assert stock_at(care, days).sum(axis=(1, 2)).tolist() == [1, 0]
+    assert [dfe_count(h.episodes, h.header, d) for d in days] == [1, 0]
+    got = eighteenth_birthdays(pd.DatetimeIndex(["2008-02-29", "2006-02-28", "2012-02-29"]))
+    assert list(got.date.astype(str)) == ["2026-03-01", "2024-02-28", "2030-03-01"]

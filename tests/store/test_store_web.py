@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from sufficiency.errors import StoreError
@@ -94,6 +95,20 @@ def test_team_decisions_feed_the_next_run(store_url, tmp_path):
     store.close()
 
 
+def test_a_last_day_matching_cannot_read_is_refused_when_the_decision_is_made(store_url, tmp_path):
+    """A pin kept 'until 9999-12-31' (no end, as databases write it) was accepted, then
+    written to the night's decisions file, whose reader stopped matching with pandas'
+    OutOfBoundsDatetime; matching reads no date after 2099, so the page refuses it, naming
+    the last day it takes and saying a blank means no end."""
+    store = RunStore(store_url)
+    with pytest.raises(StoreError, match=r"no later than 31/12/2099; leave it blank"):
+        add_decision(store, "R001", "PL0013", "pin", "panel", "jo", until=dt.date(9999, 12, 31))
+    add_decision(store, "R001", "PL0013", "pin", "panel", "jo", until=dt.date(2099, 12, 31))
+    write_decisions_file(store, tmp_path / "d.csv", on=dt.date(2026, 4, 1))
+    assert read_decisions(tmp_path / "d.csv")["until"].tolist() == [pd.Timestamp(2099, 12, 31)]
+    store.close()
+
+
 def test_totp_codes_are_good_once(store_url):
     """Migration 0005: the step of the last code accepted is kept; a code of that step or
     an earlier one is refused, a later one accepted; a new secret starts afresh."""
@@ -165,4 +180,22 @@ def test_migration_0005_keeps_existing_accounts(store_url):
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
         assert conn.execute(text("SELECT totp_last_step FROM users")).scalar() is None
+    store.close()
+
+
+def test_a_pin_ends_with_its_last_day_in_england_not_in_utc(store_url, tmp_path):
+    """A pin 'until 1 June' holds through 1 June in England. At 00:30 on 2 June (BST,
+    23:30 UTC on 1 June) the list of decisions in force no longer showed it, but pinning
+    the child elsewhere was refused ('R001 is already pinned to PL0013 ... withdraw that
+    pin first'), the store taking the date in UTC; and a decision made then was written
+    to the night's file as decided on 1 June."""
+    store = RunStore(store_url)
+    made = dt.datetime(2026, 5, 20, 9, 0, tzinfo=dt.UTC)
+    add_decision(store, "R001", "PL0013", "pin", "panel", "jo", until=dt.date(2026, 6, 1), now=made)
+    late = dt.datetime(2026, 6, 1, 23, 30, tzinfo=dt.UTC)  # 00:30 on 2 June in England
+    assert decisions_in_force(store, dt.date(2026, 6, 2)) == []
+    pin = add_decision(store, "R001", "PL0020", "pin", "new home", "jo", now=late)
+    assert pin.placement_id == "PL0020"
+    write_decisions_file(store, tmp_path / "d.csv", on=dt.date(2026, 6, 2))
+    assert read_decisions(tmp_path / "d.csv")["decided_on"].tolist() == [pd.Timestamp(2026, 6, 2)]
     store.close()

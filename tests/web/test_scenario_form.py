@@ -90,3 +90,25 @@ def test_the_shift_and_exit_lines_say_what_the_simulation_does():
         "in IFA foster care who needs a new placement stays there).",
         "Leaving care from Placed with parents: the monthly rate 10% higher than the base's.",
     ]
+
+
+def test_web_pages_show_times_as_a_clock_in_england_reads_them():
+    """The store keeps times in UTC (SQLite gives them back without their zone) and the
+    pages printed them as they were: a pin made at 09:15 in June showed 'made 08:15', an
+    audit entry at 00:30 on 2 June was dated 1 June, a re-run 'started at 08:15:00 UTC'.
+    Every page now shows England's time (BST in summer, GMT in winter)."""
+    import datetime as dt
+    import re
+    from pathlib import Path
+
+    import sufficiency.web
+    from sufficiency.web.framework import environment
+
+    page = environment().from_string("{{ t | uk_time }}|{{ t | uk_time('%d %b %Y') }}")
+    summer = dt.datetime(2026, 6, 1, 23, 30)  # naive UTC, as SQLite returns it
+    assert page.render(t=summer) == "02 Jun 2026 00:30|02 Jun 2026"
+    winter = dt.datetime(2026, 12, 1, 8, 15, tzinfo=dt.UTC)
+    assert page.render(t=winter) == "01 Dec 2026 08:15|01 Dec 2026"
+    templates = Path(sufficiency.web.__file__).parent / "templates"
+    stored = re.compile(r"(_at|at|started\(\)|modified|locked_until)\.strftime\(")
+    assert [p.name for p in templates.glob("*.html") if stored.search(p.read_text())] == []
