@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 
@@ -29,7 +30,6 @@ import numpy as np
 import pandas as pd
 
 from sufficiency import clock
-from sufficiency.codes import Provider, Setting
 from sufficiency.commissioning.levers import Levers, load_levers
 from sufficiency.commissioning.run import CommissionResult, commission_params, run_commission
 from sufficiency.config import ForecastParams, Params, as_params, option_date, with_overrides
@@ -37,12 +37,18 @@ from sufficiency.errors import ConfigError, RepairWarning
 from sufficiency.finance.inputs import read_budget, read_costs
 from sufficiency.finance.report import default_costs
 from sufficiency.finance.run import SpendResult, YearSpend, run_spend
+from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.report import ForecastReport
-from sufficiency.forecast.run import BacktestReport, read_903, run_backtest, run_forecast
+from sufficiency.forecast.run import (
+    BacktestReport,
+    read_903,
+    run_backtest,
+    run_forecast,
+    with_notes,
+)
 from sufficiency.forecast.scenario import Scenario, load_scenario
 from sufficiency.forecast.states import CATEGORIES
-from sufficiency.forecast.supply import SupplyPlan, load_supply
-from sufficiency.io.inputs import read_placements
+from sufficiency.forecast.supply import SupplyPlan, load_supply, read_register, register_table
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
 from sufficiency.io.ssda903_scan import year_label
@@ -130,31 +136,6 @@ def _history_or_path(history: History, name: str = "history") -> SSDA903History 
 def _some(values: Any, one: type) -> list[Any]:
     """``values``, or the one value given (a path or a ``one``) as a list of one."""
     return [values] if isinstance(values, str | Path | one) else list(values)
-
-
-def _register(table: pd.DataFrame | None) -> pd.DataFrame | None:
-    """A register given as a table, if it is one as ``read_placements`` returns it: a
-    table read any other way ('Foster', 903 provider codes) would lose its vacancies."""
-    if table is None:
-        return None
-    codes = {"setting": {str(s) for s in Setting}, "provider": {str(p) for p in Provider}}
-    for column, known in codes.items():
-        if column not in table.columns:
-            raise ConfigError(f"placements: the table has no {column} column.")
-        odd = sorted({str(v) for v in table[column].dropna()} - known)
-        if odd:
-            raise ConfigError(
-                f"placements: {column} {odd[0]!r} is not one of {', '.join(sorted(known))}; "
-                "pass the register's file, or the table read_placements returns, so its "
-                "codes are read as the file's are."
-            )
-    vacancies = table["vacancies"] if "vacancies" in table.columns else None
-    if vacancies is None or not pd.api.types.is_integer_dtype(vacancies):
-        raise ConfigError(
-            "placements: the table's vacancies are not whole numbers (read as text, say); "
-            "pass the register's file, or the table read_placements returns."
-        )
-    return table
 
 
 def _history(
@@ -249,13 +230,13 @@ def forecast(
     day, cutoffs = _day(start, "start"), _days(backtest_cutoffs, "backtest_cutoffs")
     scen = _loaded(scenario, Scenario, load_scenario, "scenario")
     plan = _loaded(supply, SupplyPlan, load_supply, "supply")
-    register = (
-        read_placements(Path(placements))
+    register, set_aside = (
+        read_register(Path(placements), strict)
         if isinstance(placements, str | Path)
-        else _register(placements)
+        else (register_table(placements), None)
     )
     read = _history(history, strict, stages)
-    return run_forecast(
+    report = run_forecast(
         read,
         fparams,
         start=day,
@@ -265,6 +246,14 @@ def forecast(
         backtest_cutoffs=cutoffs,
         progress=progress,
         stages=stages,
+    )
+    if set_aside is None:
+        return report
+    warnings.warn(set_aside, ForecastWarning, stacklevel=2)
+    return replace(
+        report,
+        notes=(*report.notes, set_aside),
+        assumptions=with_notes(report.assumptions, [set_aside]),
     )
 
 

@@ -343,3 +343,36 @@ def test_spend_keeps_the_forecasts_warnings_for_finance(sample_dir, tmp_path):
     sheet = load_workbook(tmp_path / "out" / "spend.xlsx")["Assumptions"]
     rows = [(r[0], r[1]) for r in sheet.iter_rows(values_only=True)]
     assert [v for k, v in rows if k == "Read with care"] == said
+
+
+def test_a_bad_register_row_costs_the_forecast_its_vacancies_not_the_run(tmp_path, sample_dir):
+    """The nightly forecast job failed ('Error in forecast: placements.csv: 2 error(s)') on
+    two register rows the night's matching only sets aside. The forecast sets them aside
+    too, says so in its notes, and counts the other rows' vacancies; strict refuses."""
+    from sufficiency.errors import InputDataError
+    from sufficiency.forecast.errors import ForecastWarning
+
+    reg = pd.read_csv(sample_dir / "placements.csv", dtype=str, keep_default_na=False)
+    good = api.forecast(sample_dir / "ssda903", placements=sample_dir / "placements.csv", **QUICK)
+    assert (reg.loc[[3, 8], "setting"] == "foster").all()
+    assert (reg.loc[[3, 8], "provider"] == "in_house").all()
+    lost = int(reg.loc[3, "vacancies"]) + int(reg.loc[8, "vacancies"])
+    reg.loc[3, "vacancies"] = "two"
+    reg.loc[8, "age_min"] = "-4"
+    bad = tmp_path / "placements.csv"
+    reg.to_csv(bad, index=False)
+    with pytest.warns(ForecastWarning, match="2 rows of the placement register set aside"):
+        report = api.forecast(sample_dir / "ssda903", placements=bad, **QUICK)
+    note = next(n for n in report.notes if "set aside" in n)
+    assert "row 5 (PL0004)" in note and "row 10 (PL0009)" in note
+    assert note in set(report.assumptions["value"])
+    assert report.demand.equals(good.demand)
+    # the in-house foster places are the same but for the two rows' vacancies
+    assert report.shortfall is not None and good.shortfall is not None
+
+    def places(r: pd.DataFrame) -> float:
+        return float(r.loc[r["category"] == "in_house_foster", "places"].iloc[0])
+
+    assert lost > 0 and places(good.shortfall) - places(report.shortfall) == lost
+    with pytest.raises(InputDataError):
+        api.forecast(sample_dir / "ssda903", placements=bad, strict=True, **QUICK)

@@ -18,9 +18,12 @@ import numpy as np
 import pandas as pd
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from sufficiency.codes import Provider, Setting
+from sufficiency.errors import ConfigError
 from sufficiency.forecast.result import ForecastResult
 from sufficiency.forecast.scenario import Category
 from sufficiency.forecast.states import CAT, CATEGORIES
+from sufficiency.io.inputs import read_placements_for_night
 from sufficiency.io.tomlfile import load_toml
 
 IN_HOUSE = ("in_house_foster", "in_house_residential")
@@ -232,3 +235,51 @@ def shortfall(
                 }
             )
     return pd.DataFrame(rows), pd.DataFrame(buys)
+
+
+def register_table(table: pd.DataFrame | None) -> pd.DataFrame | None:
+    """A register given as a table, if it is one as ``read_placements`` returns it: a
+    table read any other way ('Foster', 903 provider codes) would lose its vacancies."""
+    if table is None:
+        return None
+    codes = {"setting": {str(s) for s in Setting}, "provider": {str(p) for p in Provider}}
+    for column, known in codes.items():
+        if column not in table.columns:
+            raise ConfigError(f"placements: the table has no {column} column.")
+        odd = sorted({str(v) for v in table[column].dropna()} - known)
+        if odd:
+            raise ConfigError(
+                f"placements: {column} {odd[0]!r} is not one of {', '.join(sorted(known))}; "
+                "pass the register's file, or the table read_placements returns, so its "
+                "codes are read as the file's are."
+            )
+    vacancies = table["vacancies"] if "vacancies" in table.columns else None
+    if vacancies is None or not pd.api.types.is_integer_dtype(vacancies):
+        raise ConfigError(
+            "placements: the table's vacancies are not whole numbers (read as text, say); "
+            "pass the register's file, or the table read_placements returns."
+        )
+    return table
+
+
+def read_register(path: Path, strict: bool) -> tuple[pd.DataFrame, str | None]:
+    """The register's rows without errors, and the sentence saying which were set aside
+    (``None`` if none was); with ``strict``, a row with an error is refused instead. A
+    bad row costs the supply its vacancies only, as it costs the night's matching its
+    home, rather than stopping the forecast."""
+    night = read_placements_for_night(path, strict=strict)
+    aside = night.set_aside
+    if aside.empty:
+        return night.table, None
+    rows = "; ".join(
+        f"row {r.row}" + (f" ({r.id})" if isinstance(r.id, str) else "") + f": {r.problem}"
+        for r in aside.head(5).itertuples()
+    )
+    more = f"; and {len(aside) - 5:,} more" if len(aside) > 5 else ""
+    n = len(aside)
+    return night.table, (
+        f"{path.name}: {n:,} row{'s' if n != 1 else ''} of the placement register set aside "
+        f"for errors ({rows}{more}): the supply counts the vacancies of its other "
+        f"{len(night.table):,} rows only. Correct those rows (sufficiency validate lists them) "
+        "to count theirs."
+    )
