@@ -179,7 +179,8 @@ REFERRALS = _tonight(
         Field(
             "sibling_group",
             "text",
-            "Children sharing a value should be placed together.",
+            "Children sharing a value should be placed together. An ID the council assigns "
+            "(S12, say), never a family name: it is written in the outputs.",
             aliases=("siblings_group",),
         ),
         Field("school_postcode", "postcode", "Postcode of the child's school.", sensitive=True),
