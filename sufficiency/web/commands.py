@@ -157,12 +157,14 @@ def users_add(
 @store_option
 @user_errors
 def users_list(store_url: str | None) -> None:
-    """List the users, their roles and when each last signed in.
+    """List the users, their roles, whether locked, and when each last signed in (times in
+    England's time, BST in summer).
 
     Example: sufficiency users list
     """
+    from sufficiency.pages.render import uk_time
     from sufficiency.store import RunStore
-    from sufficiency.store.accounts import list_users
+    from sufficiency.store.accounts import list_users, locked
 
     store = RunStore(store_url)
     try:
@@ -171,8 +173,12 @@ def users_list(store_url: str | None) -> None:
         store.close()
     if not accounts:
         click.echo("No users yet: add one with `sufficiency users add NAME --role admin`.")
+    # times as a clock in England reads them, as the web's pages show them (the store
+    # keeps UTC: a sign-in at 09:15 in summer was listed at 08:15)
     for u in accounts:
-        last = u.last_sign_in_at.strftime("%Y-%m-%d %H:%M") if u.last_sign_in_at else "never"
+        last = uk_time(u.last_sign_in_at, "%Y-%m-%d %H:%M") if u.last_sign_in_at else "never"
         how = "password and code" if u.has_password else "organisation sign-in"
         state = "active" if u.active else "inactive"
+        if locked(u):
+            state += f", locked until {uk_time(u.locked_until, '%Y-%m-%d %H:%M')}"
         click.echo(f"{u.username}\t{u.role}\t{how}\t{state}\tlast signed in {last}")

@@ -56,3 +56,33 @@ def test_data_dir_is_relative_to_the_configuration(tmp_path):
     assert paths["history"].name == "ssda903" and paths["placements"].name == "placements.csv"
     absolute = load_params(None).web.model_copy(update={"data_dir": str(tmp_path / "x")})
     assert web_params(absolute, config).data_dir == str(tmp_path / "x")
+
+
+def test_users_list_gives_times_as_in_england_and_says_who_is_locked(tmp_path):
+    """users list printed the last sign-in in UTC without saying so (a sign-in at 09:15 in
+    summer listed at 08:15), and not that an account was locked after failed sign-ins."""
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from sufficiency.store.accounts import MAX_FAILURES, begin_sign_in, record_failure
+    from sufficiency.store.models import User
+
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    run = CliRunner().invoke
+    r = run(main, ["users", "add", "jo", "--role", "placement", "--password-stdin", "--store",
+                   url], input="a long enough password\n")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    store = RunStore(url)
+    summer = dt.datetime(2026, 6, 2, 8, 15, tzinfo=dt.UTC)  # 09:15 BST
+    with store.engine.begin() as conn:
+        conn.execute(update(User).where(User.username == "jo").values(last_sign_in_at=summer))
+    now = dt.datetime.now(dt.UTC)
+    for _ in range(MAX_FAILURES):
+        begin_sign_in(store, "jo", now)
+        record_failure(store, "jo", now)
+    store.close()
+    r = run(main, ["users", "list", "--store", url])
+    assert r.exit_code == 0, r.output
+    assert "last signed in 2026-06-02 09:15" in r.output
+    assert "active, locked until " in r.output
