@@ -258,12 +258,24 @@ SPLIT_HEADERS = {
 }
 
 
+#: Under the year-by-year table: its figures are shown rounded, its totals are not sums of
+#: the rounded figures (the years of £50,093,713 ... £56,388,762 add to £1 more than the
+#: All years £265,378,925 shown, which is the headline's figure).
+YEAR_ROUNDING_NOTE = (
+    "Figures are shown rounded (pounds to the nearest pound, children to one decimal place); "
+    "each All years figure is worked out before rounding, so the years shown may not add to "
+    "it exactly."
+)
+
+
 def split_note(report: CommissioningReport) -> list[str]:
     """What the spot and shortfall columns mean, and any service limits."""
     lines = [
         "Children at a time, averaged over the months of the plan and the simulated futures. "
         "'To be spot-purchased' children are placed with external providers at spot prices, "
-        "as today; they are not a shortfall.",
+        "as today; they are not a shortfall. Figures are shown to one decimal place; the All "
+        "groups row and the first column are worked out before rounding, so the figures shown "
+        "may not add to them exactly.",
         "The levers file sets no limit on how many places the external market can supply, so "
         "the model expects a provider for every child the plan does not place in-house or in "
         "a block contract: the true shortfall (no provider expected) is zero. Where the market "
