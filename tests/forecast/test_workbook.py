@@ -233,7 +233,8 @@ def test_demand_sheets_columns_add_to_a_total_they_are_shown_beside(full: Workbo
         total = head.index("Total (mean)")
         assert head[total + 1 :] == ["Total: lower (P10)", "Total: median (P50)",
                                      "Total: upper (P90)"]  # fmt: skip
-        rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if isinstance(r[0], dt.datetime)]
+        rows = [r for r in ws.iter_rows(min_row=2, values_only=True)
+                if isinstance(r[0], dt.datetime)]  # fmt: skip
         assert rows
         for r in rows:
             assert sum(r[1:total]) == pytest.approx(r[total], abs=0.06), (sheet, r[0])
