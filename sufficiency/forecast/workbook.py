@@ -233,8 +233,16 @@ def _wide(report: ForecastReport, by: str) -> pd.DataFrame:
 #: the total's percentiles are those of the total, not sums of the columns' percentiles.
 DEMAND_SHEET_NOTE = (
     "Each category's (or age band's) figure is the mean over the simulated futures; the means "
-    "add up to Total (mean). The total's P10, P50 and P90 are percentiles of each future's "
-    "total, so they do not add up from the columns."
+    "add up to Total (mean), worked out before rounding, so the whole children shown may "
+    "differ by one or two from their sum. The total's P10, P50 and P90 are percentiles of "
+    "each future's total, so they do not add up from the columns."
+)
+#: Under the Placement starts sheet's table (on the sample 18 of its 36 months' categories
+#: shown to whole children did not add to the All categories shown, by one or two).
+STARTS_SHEET_NOTE = (
+    "Mean placement starts over the simulated futures, shown to whole children; All "
+    "categories adds the unrounded means, so it may differ by one or two from the sum of the "
+    "figures shown."
 )
 
 
@@ -348,6 +356,7 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
     wide = wide[list(dict.fromkeys(st["category"]))].reset_index()
     _put(ws, wide)
     _finish(ws)
+    ws.cell(row=len(wide) + 3, column=1, value=STARTS_SHEET_NOTE)
     cats = [j for j, c in enumerate(wide.columns, start=1) if c not in ("month", "all")]
     charts.add(
         ws,
