@@ -102,8 +102,11 @@ def spend_report(
                 DataWarning,
                 stacklevel=2,
             )
-            notes = [*notes, f"Budget {fy}: the cost lines' budgets add to £{lines:,.0f}, more "
-                     f"than the whole placements budget of £{total:,.0f} (check the file)."]
+            notes = [
+                *notes,
+                f"Budget {fy}: the cost lines' budgets add to £{lines:,.0f}, more "
+                f"than the whole placements budget of £{total:,.0f} (check the file).",
+            ]
         whole = budget[~budget["financial_year"].isin(list(part))]
         comparison_budget = budget_comparison(proj, whole) if len(whole) else None
     uplift = dt.date(2000, params.uplift_month, params.uplift_day).strftime("%d %B")
