@@ -499,6 +499,35 @@ def sensitivity_frame(sens: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def comparison_frame(comp: pd.DataFrame) -> pd.DataFrame:
+    """``comparison.csv`` with the plans' names and headers of :func:`plans_table`."""
+    return pd.DataFrame(
+        {
+            "Plan": comp["plan"].map(lambda v: vocabulary.plan(str(v))),
+            "Expected cost (£)": comp["expected_cost_gbp"],
+            "Cost: lower (P10, £)": comp["p10_cost_gbp"],
+            "Cost: upper (P90, £)": comp["p90_cost_gbp"],
+            "Commitments (£)": comp["commitments_gbp"],
+            "Children in new in-house places (child-months)": comp["in_house_child_months"],
+            "Children spot-purchased (child-months)": comp["spot_child_months"],
+        }
+    )
+
+
+def plan_frame(plan: pd.DataFrame) -> pd.DataFrame:
+    """``plan.csv`` with the headers of :func:`commitments_table` (its cost is a
+    commitment's cost over the horizon: :data:`COMMITMENTS_NOTE`)."""
+    return pd.DataFrame(
+        {
+            "Lever": plan["lever"],
+            "Plan year": plan["year"],
+            "Starts": [f"{pd.Timestamp(v):%B %Y}" for v in plan["starts"]],
+            "Number": plan["commitment"],
+            "Cost over the horizon (£)": plan["cost_gbp"],
+        }
+    )
+
+
 def plans_table(report: CommissioningReport) -> pd.DataFrame:
     """The three plans on the fresh paths, with plain names and headers."""
     c = report.comparison
