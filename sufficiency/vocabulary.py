@@ -189,6 +189,7 @@ COLUMNS: dict[str, str] = {
     "p10": "Lower (P10)",
     "p50": "Median (P50)",
     "p90": "Upper (P90)",
+    "total_mean": "Total (mean)",
     "total_p10": "Total: lower (P10)",
     "total_p50": "Total: median (P50)",
     "total_p90": "Total: upper (P90)",

@@ -258,12 +258,24 @@ SPLIT_HEADERS = {
 }
 
 
+#: Under the year-by-year table: its figures are shown rounded, its totals are not sums of
+#: the rounded figures (the years of £50,093,713 ... £56,388,762 add to £1 more than the
+#: All years £265,378,925 shown, which is the headline's figure).
+YEAR_ROUNDING_NOTE = (
+    "Figures are shown rounded (pounds to the nearest pound, children to one decimal place); "
+    "each All years figure is worked out before rounding, so the years shown may not add to "
+    "it exactly."
+)
+
+
 def split_note(report: CommissioningReport) -> list[str]:
     """What the spot and shortfall columns mean, and any service limits."""
     lines = [
         "Children at a time, averaged over the months of the plan and the simulated futures. "
         "'To be spot-purchased' children are placed with external providers at spot prices, "
-        "as today; they are not a shortfall.",
+        "as today; they are not a shortfall. Figures are shown to one decimal place; the All "
+        "groups row and the first column are worked out before rounding, so the figures shown "
+        "may not add to them exactly.",
         "The levers file sets no limit on how many places the external market can supply, so "
         "the model expects a provider for every child the plan does not place in-house or in "
         "a block contract: the true shortfall (no provider expected) is zero. Where the market "
@@ -483,6 +495,35 @@ def sensitivity_frame(sens: pd.DataFrame) -> pd.DataFrame:
             "Block places in year 1": sens["block_places_year1"],
             "Homes opened": sens["homes_opened"],
             "Raise carers' fees": sens["fee_uplift"].map({True: "Yes", False: "No"}),
+        }
+    )
+
+
+def comparison_frame(comp: pd.DataFrame) -> pd.DataFrame:
+    """``comparison.csv`` with the plans' names and headers of :func:`plans_table`."""
+    return pd.DataFrame(
+        {
+            "Plan": comp["plan"].map(lambda v: vocabulary.plan(str(v))),
+            "Expected cost (£)": comp["expected_cost_gbp"],
+            "Cost: lower (P10, £)": comp["p10_cost_gbp"],
+            "Cost: upper (P90, £)": comp["p90_cost_gbp"],
+            "Commitments (£)": comp["commitments_gbp"],
+            "Children in new in-house places (child-months)": comp["in_house_child_months"],
+            "Children spot-purchased (child-months)": comp["spot_child_months"],
+        }
+    )
+
+
+def plan_frame(plan: pd.DataFrame) -> pd.DataFrame:
+    """``plan.csv`` with the headers of :func:`commitments_table` (its cost is a
+    commitment's cost over the horizon: :data:`COMMITMENTS_NOTE`)."""
+    return pd.DataFrame(
+        {
+            "Lever": plan["lever"],
+            "Plan year": plan["year"],
+            "Starts": [f"{pd.Timestamp(v):%B %Y}" for v in plan["starts"]],
+            "Number": plan["commitment"],
+            "Cost over the horizon (£)": plan["cost_gbp"],
         }
     )
 

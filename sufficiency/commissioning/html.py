@@ -179,6 +179,7 @@ def render_html(report: CommissioningReport) -> str:
         actions=recommendation(report)[:-2],
         year_table=year_table_html(report),
         num_paths=c.num_paths,
+        year_rounding=case.YEAR_ROUNDING_NOTE,
         split_table=table_html(
             split,
             caption="Children at a time beyond today's in-house places (average), and where "

@@ -178,7 +178,7 @@ def _recommendation(wb: Workbook, report: CommissioningReport) -> None:
     header = row
     row = _table(ws, row, shown, row_formats=_year_formats(table["unit"]))
     _header_height(ws, header)
-    row += 1
+    row = _text(ws, row, case.YEAR_ROUNDING_NOTE, width, ncol) + 1
     ws.cell(row=row, column=1, value="To be spot-purchased, and true shortfall").font = BOLD
     row += 1
     split = case.supply_split(report).rename(columns=case.SPLIT_HEADERS)

@@ -94,6 +94,19 @@ def spend_report(
                 DataWarning,
                 stacklevel=2,
             )
+        for fy, lines, total in _lines_over_total(budget):
+            warnings.warn(
+                f"{budget_source}: budget year {fy}: its cost lines' budgets add to "
+                f"£{lines:,.0f}, more than the whole placements budget (cost line 'all') of "
+                f"£{total:,.0f}; each line is compared as given, but check the file",
+                DataWarning,
+                stacklevel=2,
+            )
+            notes = [
+                *notes,
+                f"Budget {fy}: the cost lines' budgets add to £{lines:,.0f}, more "
+                f"than the whole placements budget of £{total:,.0f} (check the file).",
+            ]
         whole = budget[~budget["financial_year"].isin(list(part))]
         comparison_budget = budget_comparison(proj, whole) if len(whole) else None
     uplift = dt.date(2000, params.uplift_month, params.uplift_day).strftime("%d %B")
@@ -130,6 +143,19 @@ def spend_report(
         assumptions=assumptions,
         quality=quality,
     )
+
+
+def _lines_over_total(budget: pd.DataFrame) -> list[tuple[str, float, float]]:
+    """(year, sum of its cost lines, its 'all' line) for each budget year whose cost lines
+    add to more than its whole placements budget: parts that exceed their whole, which no
+    comparison can reconcile (the sum is not checked against a year's spend otherwise)."""
+    out = []
+    for fy, rows in budget.groupby("financial_year", sort=True):
+        total = rows.loc[rows["cost_line"] == "all", "budget_gbp"].astype(float)
+        lines = float(rows.loc[rows["cost_line"] != "all", "budget_gbp"].astype(float).sum())
+        if len(total) and lines > float(total.iloc[0]) + 0.5:
+            out.append((str(fy), lines, float(total.iloc[0])))
+    return out
 
 
 def _part_years(budget: pd.DataFrame, proj: SpendProjection) -> dict[str, str]:

@@ -86,6 +86,16 @@ def period_table(proj: SpendProjection, period: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: Under the workbook's monthly, quarterly and yearly tables. Its figures are shown to the
+#: pound and its totals add the unrounded figures: on the sample 26 of the 36 months' cost
+#: lines shown did not add to the Total (mean) shown, by up to £2, under "Means add up".
+MEANS_NOTE = (
+    "Means add up across rows and columns; P10/P50/P90 are percentiles of each simulated "
+    "path's total and do not add. Figures are shown to the nearest pound and the totals add "
+    "the unrounded figures, so the pounds shown may differ by a few from their sum."
+)
+
+
 def budget_comparison(proj: SpendProjection, budget: pd.DataFrame) -> pd.DataFrame:
     """Per budget line: projected spend, variance (mean - budget) and P(overspend).
 

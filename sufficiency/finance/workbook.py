@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency import vocabulary
 from sufficiency.finance.projection import SpendProjection
-from sufficiency.finance.summaries import financial_year, quarter
+from sufficiency.finance.summaries import MEANS_NOTE, financial_year, quarter
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import print_a4_landscape, save_workbook, show_axes
@@ -173,9 +173,7 @@ def _period_sheet(
         c = ws.cell(row=tr, column=col, value=f"=SUM({letter}2:{letter}{n})")
         c.number_format = GBP
         c.font = BOLD
-    ws.cell(row=tr + 2, column=1,
-            value="Means add up across rows and columns; P10/P50/P90 are percentiles of each "
-                  "simulated path's total and do not add.")  # fmt: skip
+    ws.cell(row=tr + 2, column=1, value=MEANS_NOTE)
     _widths(ws, 14, 15)
     _finish_header(ws, 1, n)
     ws.print_title_rows = "1:1"

@@ -224,9 +224,26 @@ def _wide(report: ForecastReport, by: str) -> pd.DataFrame:
     order = list(dict.fromkeys(rows[key]))
     wide = wide[order].reset_index()
     total = d[(d["category"] == "all") & (d["age_band"] == "all")].set_index("month")
-    for q in ("p10", "p50", "p90"):
+    for q in ("mean", "p10", "p50", "p90"):
         wide[f"total_{q}"] = wide["month"].map(total[q])
     return wide
+
+
+#: Under the demand sheets' tables: the columns are means, which add to the total's mean;
+#: the total's percentiles are those of the total, not sums of the columns' percentiles.
+DEMAND_SHEET_NOTE = (
+    "Each category's (or age band's) figure is the mean over the simulated futures; the means "
+    "add up to Total (mean), worked out before rounding, so the whole children shown may "
+    "differ by one or two from their sum. The total's P10, P50 and P90 are percentiles of "
+    "each future's total, so they do not add up from the columns."
+)
+#: Under the Placement starts sheet's table (on the sample 18 of its 36 months' categories
+#: shown to whole children did not add to the All categories shown, by one or two).
+STARTS_SHEET_NOTE = (
+    "Mean placement starts over the simulated futures, shown to whole children; All "
+    "categories adds the unrounded means, so it may differ by one or two from the sum of the "
+    "figures shown."
+)
 
 
 def _backtest_sheet(wb: Workbook, result: BacktestResult) -> None:
@@ -321,7 +338,8 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
         wide = _wide(report, by)
         _put(ws, wide)
         _finish(ws)
-        n_series = wide.shape[1] - 4
+        ws.cell(row=len(wide) + 3, column=1, value=DEMAND_SHEET_NOTE)
+        n_series = wide.shape[1] - 5
         charts.add(
             ws,
             f"Children looked after by {'placement category' if by == 'category' else 'age band'}"
@@ -338,6 +356,7 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
     wide = wide[list(dict.fromkeys(st["category"]))].reset_index()
     _put(ws, wide)
     _finish(ws)
+    ws.cell(row=len(wide) + 3, column=1, value=STARTS_SHEET_NOTE)
     cats = [j for j, c in enumerate(wide.columns, start=1) if c not in ("month", "all")]
     charts.add(
         ws,

@@ -96,6 +96,8 @@ class MatchReport:
     assumptions: tuple[str, ...]
     technical: tuple[tuple[str, Any], ...]
     runtime_seconds: float
+    #: Referrals set aside for errors: not matched, and whether each is needed today unread.
+    set_aside_children: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -116,6 +118,10 @@ class MatchReport:
     def urgent_line(self) -> str:
         n = len(self.urgent_unplaced)
         ids = f" ({', '.join(self.urgent_unplaced)})" if n else ""
+        aside = self.set_aside_children
+        if aside:  # they are not placed either, and any of them may be needed today
+            ids += (f"; {len(aside)} more referred, set aside for errors and not read for "
+                    f"whether needed today ({', '.join(aside)})")  # fmt: skip
         return f"Urgent children not placed: {n}{ids}"
 
     @property
@@ -135,7 +141,7 @@ class MatchReport:
             {"figure": str(len(self.urgent_unplaced)),
              "label": f"urgent children ({URGENT_MEANS}) not placed"
              + (f": {', '.join(self.urgent_unplaced)}" if self.urgent_unplaced else ""),
-             "warn": bool(self.urgent_unplaced)},
+             "warn": bool(self.urgent_unplaced or self.set_aside_children)},
             {"figure": f"£{self.weekly_cost_gbp:,.0f}", "label": "weekly cost of the plan",
              "warn": False},
             {"figure": f"£{self.baseline_weekly_cost_gbp:,.0f}",
@@ -446,6 +452,8 @@ def match_report(run: MatchRun, assumptions: Sequence[str] = ()) -> MatchReport:
     urgent = urgent_children(run)
     unplaced_ids = [str(c) for c in run.unplaced["child_id"]]
     urgent_unplaced = tuple(c for c in unplaced_ids if c in urgent)
+    read = set(run.referrals["child_id"].astype(str)) if "child_id" in run.referrals else set()
+    set_aside_children = tuple(c for c in unplaced_ids if c not in read)
     pins = {n.child_id for n in run.decisions.with_status("applied") if n.decision == "pin"}
     content = s.to_dict()
     set_aside = pd.DataFrame(content["set_aside"], columns=["file", "row", "id", "problem"])
@@ -458,6 +466,7 @@ def match_report(run: MatchRun, assumptions: Sequence[str] = ()) -> MatchReport:
         referred=len(run.matches) + len(run.unplaced),
         placed=len(run.matches),
         urgent_unplaced=urgent_unplaced,
+        set_aside_children=set_aside_children,
         weekly_cost_gbp=float(s.weekly_cost_gbp),
         baseline_weekly_cost_gbp=float(s.greedy_baseline.weekly_cost_gbp),
         baseline_sentence=_baseline_sentence(run),

@@ -213,7 +213,7 @@ def _summary_sheet(wb: Workbook, report: MatchReport) -> Worksheet:
         COUNT,
         report.urgent_line + (" (needed today; reasons in full)." if urgent else "."),
         "Not placed",
-        raised=bool(urgent),
+        raised=bool(urgent or report.set_aside_children),
     )
     line(
         7,

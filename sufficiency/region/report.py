@@ -253,6 +253,16 @@ def mix_table(result: RegionResult, when: str = "now", scenario: str = BASE_KEY)
     return pd.concat([df, pd.DataFrame([region])], ignore_index=True)
 
 
+#: Under the tables with a region row: figures are shown rounded, the region's row adds the
+#: members' unrounded figures (members' first-year spend shown as £2,201,109, £4,441,890
+#: and £6,584,021 add to £13,227,020; the region's, £13,227,019).
+ROUNDING_NOTE = (
+    "Figures are shown rounded (money to the pound, children to whole numbers or one decimal "
+    "place); the region's row adds the members' unrounded figures, so it may differ by one "
+    "from the sum of the rows shown."
+)
+
+
 #: A scenario column's variance: that scenario's own projected spend less the budget.
 VARIANCE_LABEL = "variance, its spend - budget (£)"
 

@@ -100,11 +100,16 @@ def _width(frame: pd.DataFrame, j: int, col: object) -> int:
     return int(min(max(24, longest + 2), 40))
 
 
-def _sheet(wb: Workbook, title: str, frame: pd.DataFrame, first_row: int = 1) -> None:
+def _sheet(
+    wb: Workbook, title: str, frame: pd.DataFrame, first_row: int = 1, note: str = ""
+) -> None:
+    """``frame`` as a table from ``first_row``, with ``note`` (if any) under it."""
     ws = wb[title] if title in wb.sheetnames else wb.create_sheet(title)
     if frame.empty:
         ws.cell(row=first_row, column=1, value="Nothing to show.")
         return
+    if note:
+        ws.cell(row=first_row + len(frame) + 2, column=1, value=note)
     frame = _readable(frame)
     tallest = 1
     for j, h in enumerate(_headers(frame), start=1):
@@ -169,13 +174,14 @@ def write_workbook(result: RegionResult, path: Path) -> Path:
     lines = headline(result)
     for i, line in enumerate(lines, start=2):
         ws.cell(row=i, column=1, value=line)
-    _sheet(wb, "Summary", _members(result), first_row=len(lines) + 3)
+    rounded = tables.ROUNDING_NOTE
+    _sheet(wb, "Summary", _members(result), first_row=len(lines) + 3, note=rounded)
     _sheet(wb, "Read with care", tables.caution_table(result))
     mix_now, mix_later = tables.mix_table(result, "now"), tables.mix_table(result, "forecast")
     _sheet(wb, "Placement mix now", _words(mix_now))
-    _sheet(wb, "Placement mix forecast", _words(mix_later))
-    _sheet(wb, "Scenarios", tables.scenario_table(result))
-    _sheet(wb, "Pooled plan", tables.pooled_table(result))
+    _sheet(wb, "Placement mix forecast", _words(mix_later), note=rounded)
+    _sheet(wb, "Scenarios", tables.scenario_table(result), note=rounded)
+    _sheet(wb, "Pooled plan", tables.pooled_table(result), note=rounded)
     _sheet(wb, "Pooled sensitivity", tables.pooled_sensitivity_table(result))
     _sheet(wb, "Members' plans", tables.commission_table(result))
     _sheet(wb, "Sensitivity", tables.sensitivity_table(result))
@@ -256,6 +262,7 @@ def render_html(result: RegionResult) -> str:
         failures=tables.failure_table(result),
         cautions=tables.caution_table(result),
         seeds=tables.seed_table(result),
+        rounding=tables.ROUNDING_NOTE,
     )
 
 

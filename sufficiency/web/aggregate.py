@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from starlette.responses import FileResponse, Response
 
+from sufficiency import vocabulary
 from sufficiency.finance.summaries import quarter
 from sufficiency.io.csv_text import read_csv_output
 from sufficiency.pages import fan_chart
@@ -80,8 +81,15 @@ def _by_year(run: dict[str, Any]) -> dict[str, Any]:
     if table is not None and comparison is not None:
         c = comparison[["financial_year", "scenario_mean", "difference"]]
         table = table.merge(c, on="financial_year", how="left")
-    return {"main": table, "lines": _read(run, "spend_years.csv"),
-            "budget": _read(run, "budget_comparison.csv")}  # fmt: skip
+    return {"main": table, "lines": _in_words(_read(run, "spend_years.csv")),
+            "budget": _in_words(_read(run, "budget_comparison.csv"))}  # fmt: skip
+
+
+def _in_words(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    """Cost lines as spend.xlsx names them (``ifa_foster`` -> ``IFA foster care``)."""
+    if frame is None:
+        return None
+    return frame.assign(cost_line=frame["cost_line"].map(lambda v: vocabulary.category(str(v))))
 
 
 def _scenario_monthly(run: dict[str, Any]) -> pd.DataFrame | None:

@@ -13,10 +13,14 @@ from typing import Any
 
 from starlette.responses import Response
 
-from sufficiency import vocabulary
-from sufficiency.commissioning.case import sensitivity_frame
+from sufficiency.commissioning.case import (
+    COMMITMENTS_NOTE,
+    comparison_frame,
+    plan_frame,
+    sensitivity_frame,
+)
 from sufficiency.io.csv_text import read_csv_output
-from sufficiency.pages.render import gbp
+from sufficiency.pages.render import count, gbp
 from sufficiency.web.framework import Ctx, Page, render
 from sufficiency.web.store_files import (
     changed_outputs,
@@ -34,6 +38,11 @@ _MONEY = ("cost_gbp", "expected_cost_gbp", "p10_cost_gbp", "p90_cost_gbp", "comm
 _SENSITIVITY_MONEY = ("Expected cost of the re-made plan (£)",
                       "Expected cost of today's practice (£)", "Saving (£)",
                       "Recommended plan's cost in this case (£)")  # fmt: skip
+#: The plans compared and the plan's commitments, headed as the commissioning case heads them.
+_CASE_MONEY = ("Expected cost (£)", "Cost: lower (P10, £)", "Cost: upper (P90, £)",
+               "Commitments (£)", "Cost over the horizon (£)")  # fmt: skip
+_CASE_COUNTS = ("Children in new in-house places (child-months)",
+                "Children spot-purchased (child-months)")  # fmt: skip
 
 
 def commissioning(ctx: Ctx) -> Response:
@@ -51,15 +60,17 @@ def commissioning(ctx: Ctx) -> Response:
             # as the case shows it: "Demand -20%", the re-made plan's cost named so
             tables["sensitivity"] = sensitivity_frame(tables["sensitivity"])
         if tables["comparison"] is not None:
-            c = tables["comparison"]
-            tables["comparison"] = c.assign(plan=c["plan"].map(
-                lambda v: vocabulary.plan(str(v))))  # fmt: skip
+            tables["comparison"] = comparison_frame(tables["comparison"])
+        if tables["plan"] is not None:
+            tables["plan"] = plan_frame(tables["plan"])
     lines = [str(x) for x in summary.get("recommendation", []) or []]
     return render(ctx, "commissioning_page.html", run=run, lines=lines, problem=problem,
                   stale=newer_failure(ctx.store, "commission", run),
                   has_report=bool(run and output(run, "commissioning.html")),
                   saving=summary.get("saving_vs_status_quo_gbp"),
-                  formats={c: gbp for c in _MONEY} | {c: gbp for c in _SENSITIVITY_MONEY},
+                  formats={c: gbp for c in (*_MONEY, *_SENSITIVITY_MONEY, *_CASE_MONEY)}
+                  | {c: count for c in _CASE_COUNTS},
+                  commitments_note=COMMITMENTS_NOTE,
                   **tables)  # fmt: skip
 
 

@@ -345,3 +345,20 @@ def test_plan_by_year_says_what_a_commitments_cost_holds(report, tmp_path):
     assert ws["A3"].value == "Lever"
     page = visible_text((tmp_path / "commissioning.html").read_text())
     assert "The weekly cost of children placed with new carers, and spot purchase" in page
+
+
+def test_rounded_tables_say_their_totals_are_worked_out_before_rounding(report, tmp_path):
+    """On the sample the years shown (£50,093,713 ... £56,388,762) added to £265,378,926, £1
+    more than the All years £265,378,925 shown (the headline's figure), and the spot table's
+    parts to 0.1 of a child off its All groups row, with no word that figures were rounded:
+    the page and the workbook now say so under each table."""
+    write_outputs(report, tmp_path)
+    page = visible_text((tmp_path / "commissioning.html").read_text())
+    assert case.YEAR_ROUNDING_NOTE in page
+    assert "the All groups row and the first column are worked out before rounding" in page
+    ws = load_workbook(tmp_path / "commissioning.xlsx")["Recommendation"]
+    labels = [ws.cell(row=r, column=1).value for r in range(1, ws.max_row + 1)]
+    saving = next(i for i, v in enumerate(labels) if v == "Expected saving (£)")
+    assert labels[saving + 1] == case.YEAR_ROUNDING_NOTE  # right under the year table
+    split = case.split_note(report)[0]
+    assert split in labels and "worked out before rounding" in split

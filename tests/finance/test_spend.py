@@ -447,3 +447,28 @@ def test_calendar_financial_year_takes_a_budget(tmp_path):
                           budget=read_budget(p, CATEGORIES))  # fmt: skip
     assert report.budget is not None
     assert report.budget[["financial_year", "months"]].values.tolist() == [["2027", 12]]
+
+
+def test_budget_lines_adding_to_more_than_the_whole_budget_are_warned():
+    """A budget file whose 2026-27 cost lines (£11,000,000 IFA + £38,500,000 external homes)
+    add to more than its 'all' line (£40,000,000) was compared line by line without a word:
+    parts exceeding their whole, a mistake in the file that no comparison can reconcile. The
+    run now warns, naming the year and both sums, and says so under Read with care."""
+    ends = _month_ends("2026-03-31", 13)
+    base = _result(np.full((5, len(ends), 10), 10, dtype=np.int32), ends)
+    budget = pd.DataFrame({"financial_year": ["2026-27"] * 3,
+                           "cost_line": ["all", "ifa_foster", "external_residential"],
+                           "budget_gbp": [4.0e7, 1.1e7, 3.85e7]})  # fmt: skip
+    params = FinanceParams()
+    with pytest.warns(DataWarning, match=r"budget year 2026-27: its cost lines' budgets add "
+                      r"to £49,500,000, more than .* £40,000,000"):  # fmt: skip
+        report = spend_report(base, params, costs=default_costs(params),
+                              run_date=dt.date(2026, 4, 1), budget=budget)  # fmt: skip
+    assert report.budget is not None and len(report.budget) == 3  # still compared, as given
+    cautions = [v for k, v in report.assumptions if k == "Read with care"]
+    assert any("£49,500,000" in v for v in cautions)
+    fine = budget.assign(budget_gbp=[5.0e7, 1.1e7, 3.85e7])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        spend_report(base, params, costs=default_costs(params), run_date=dt.date(2026, 4, 1),
+                     budget=fine)  # fmt: skip

@@ -243,3 +243,24 @@ def test_scenario_csvs_name_their_scenario(workbook):
         assert set(df["scenario"]) == {"Fewer in care"}, name
     base = pd.read_csv(out / "spend.csv")
     assert "scenario" not in base.columns
+
+
+def test_tables_whose_shown_pounds_do_not_add_say_they_are_rounded(book):
+    """The monthly, quarterly and yearly tables show pounds and total the unrounded figures
+    (live SUMs): on the sample 26 of 36 months' cost lines shown did not add to the Total
+    (mean) shown, by up to £2, under 'Means add up across rows and columns' and no word of
+    rounding. Each table now says its figures are rounded and its totals add the unrounded."""
+    from sufficiency.finance.summaries import MEANS_NOTE
+
+    assert "shown to the nearest pound" in MEANS_NOTE
+    for name in ("Monthly", "Quarterly", "Financial years"):
+        ws = book[name]
+        head = [c.value for c in ws[1]]
+        total = head.index("Total (mean)")
+        months = [r for r in ws.iter_rows(min_row=2, values_only=True)
+                  if isinstance(r[2], float) and not isinstance(r[total], str)]  # fmt: skip
+        assert not months  # the totals are formulas, worked out from the unrounded figures
+        assert ws.cell(row=2, column=total + 1).value.startswith("=SUM(")
+        assert ws["C2"].number_format.startswith('"£"#,##0')  # shown to the pound
+        texts = [c.value for c in ws["A"] if isinstance(c.value, str)]
+        assert MEANS_NOTE in texts, name

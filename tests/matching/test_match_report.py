@@ -342,3 +342,29 @@ def test_a_quiet_night_says_so_without_empty_tables(tmp_path: Path) -> None:
             assert "No child was referred tonight. Urgent" in page
         else:
             assert "Children placed: 0 of 1 referred." in page
+
+
+def test_an_urgent_referral_set_aside_is_not_counted_out_of_page_one(
+    sample_dir: Path, tmp_path: Path
+) -> None:
+    """R012 (needed today) with a sex of 'Q' is set aside and listed as not placed, but page 1
+    said 'Urgent children not placed: 0.' as if every urgent child had a home. The line now
+    says the referrals set aside are not placed and not read for whether needed today, by
+    ID, and is marked Check."""
+    import datetime as dt
+
+    refs = pd.read_csv(sample_dir / "referrals.csv", dtype=str, keep_default_na=False)
+    refs.loc[refs["child_id"] == "R012", "sex"] = "Q"
+    refs.to_csv(tmp_path / "referrals.csv", index=False)
+    run = match(tmp_path / "referrals.csv", sample_dir / "placements.csv",
+                run_date=dt.date.fromisoformat(SAMPLE_DATE))  # fmt: skip
+    out = tmp_path / "out"
+    run.write(out)
+    assert "R012" in set(pd.read_csv(out / "unplaced.csv", dtype=str)["child_id"])
+    line = _rows(load_workbook(out / "match_report.xlsx")["Summary"])["Urgent children not placed"]
+    assert "1 more referred, set aside for errors and not read for whether needed today (R012)" in (
+        line[3].value
+    )
+    assert line[2].value == "Check"
+    html = (out / "match_report.html").read_text(encoding="utf-8")
+    assert "set aside for errors and not read for whether needed today (R012)" in html

@@ -517,3 +517,26 @@ def test_a_members_unusable_budget_is_said_and_its_forecast_still_runs(
     long = pd.read_csv(out / "region.csv", dtype={"member_code": str})
     mine = long[long["member_code"] == first.code].set_index("measure")["value"]
     assert mine["spend_gbp"] > 0 and pd.isna(mine.get("budget_gbp"))
+
+
+def test_region_tables_say_the_region_row_adds_unrounded_figures(
+    region_run: Any, tmp_path: Path
+) -> None:
+    """The region row adds the members' unrounded figures, shown rounded: members' first-year
+    spend shown as £2,201,109, £4,441,890 and £6,584,021 added to £13,227,020 beside the
+    region's £13,227,019 (children at the horizon 43 + 75 + 105 beside 224), with no word of
+    rounding. region.html and region.xlsx now say so under each table with a region row."""
+    import html as htmllib
+
+    from openpyxl import load_workbook
+
+    from sufficiency.region.report import ROUNDING_NOTE
+
+    result, _ = region_run
+    result.write(tmp_path)
+    html = htmllib.unescape((tmp_path / "region.html").read_text())
+    assert html.count(ROUNDING_NOTE) >= 3
+    wb = load_workbook(tmp_path / "region.xlsx")
+    for sheet in ("Summary", "Placement mix forecast", "Scenarios"):
+        texts = [c.value for c in wb[sheet]["A"] if isinstance(c.value, str)]
+        assert ROUNDING_NOTE in texts, sheet

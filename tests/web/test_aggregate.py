@@ -237,3 +237,19 @@ def test_a_small_authority_s_spend_chart_is_in_thousands(tmp_path: Path) -> None
     assert "(£ thousand)" in small and "£38 thousand" in small and "million" not in small
     large = str(_chart(run_of(100.0)))
     assert "(£ million)" in large and "£3.9 million" in large
+
+
+def test_spend_page_names_cost_lines_as_the_workbook_does(site, spend_run):
+    """The budget and cost-line tables restated spend.xlsx's figures under the CSVs' codes
+    ('all', 'ifa_foster', 'external_residential') where the workbook's Budget sheet says
+    'All placements', 'IFA foster care', "External children's homes"."""
+    import html as htmllib
+
+    page = htmllib.unescape(site.client("finance").get("/spend").text)
+    budget = page.split("<caption>Against the budget</caption>", 1)[1].split("</table>", 1)[0]
+    assert "<td>All placements</td>" in budget and "<td>IFA foster care</td>" in budget
+    assert "ifa_foster" not in page and "external_residential" not in page
+    wb = openpyxl.load_workbook(spend_run / "spend.xlsx")
+    for row in wb["Budget"].iter_rows(min_row=2, values_only=True):
+        if row[0] and str(row[0]).startswith("20"):
+            assert f"<td>{row[1]}</td>" in budget
