@@ -379,7 +379,8 @@ def _technical(run: MatchRun) -> tuple[tuple[str, Any], ...]:
         ("Priority score (not money)", s.priority_score),
         ("Best possible priority score, bound (not money)", s.bound_gbp),
         ("Today's practice: priority score (not money)", s.greedy_baseline.priority_score),
-        ("Children referred (matched tonight)", s.num_children),
+        ("Children referred", s.children_referred),
+        ("Children matched tonight (referrals not set aside for errors)", s.num_children),
         ("Homes on the register", s.num_placements),
         ("Child-home pairs meeting every rule", s.num_candidate_pairs),
         ("Pairs in the final model", s.num_pairs_in_model),
@@ -463,7 +464,7 @@ def match_report(run: MatchRun, assumptions: Sequence[str] = ()) -> MatchReport:
     decisions["decision"] = decisions["decision"].map({"pin": "Pin", "exclude": "Exclude"})
     return MatchReport(
         run_date=s.run_date,
-        referred=len(run.matches) + len(run.unplaced),
+        referred=s.children_referred,
         placed=len(run.matches),
         urgent_unplaced=urgent_unplaced,
         set_aside_children=set_aside_children,

@@ -214,6 +214,7 @@ def run_matching(
     unplaced = unplaced.assign(distance_note=plan.set_index("child_id")["distance_note"]
                                .reindex(unplaced["child_id"]).to_numpy(object))  # fmt: skip
     refs_aside = aside[aside["file_kind"] == "referrals"]
+    extra = pd.DataFrame()
     if len(refs_aside):
         # one row per child ID (a duplicated ID is set aside on every row it is on)
         who: dict[str, list[str]] = {}
@@ -263,6 +264,7 @@ def run_matching(
         ),
         input_notes=input_notes(notes),
         decisions=outcome,
+        children_set_aside=len(extra),
     )
     return MatchRun(
         result=result,
