@@ -98,6 +98,8 @@ class MatchReport:
     runtime_seconds: float
     #: Referrals set aside for errors: not matched, and whether each is needed today unread.
     set_aside_children: tuple[str, ...] = ()
+    #: Of ``urgent_unplaced``, those whose referral was set aside for errors.
+    urgent_set_aside: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -117,7 +119,10 @@ class MatchReport:
     @property
     def urgent_line(self) -> str:
         n = len(self.urgent_unplaced)
-        ids = f" ({', '.join(self.urgent_unplaced)})" if n else ""
+        aside_urgent = self.urgent_set_aside
+        parts = [", ".join(c for c in self.urgent_unplaced if c not in aside_urgent)]
+        parts += [f"set aside for errors: {', '.join(aside_urgent)}"] if aside_urgent else []
+        ids = f" ({'; '.join(p for p in parts if p)})" if n else ""
         aside = self.set_aside_children
         if aside:  # they are not placed either, and any of them may be needed today
             ids += (f"; {len(aside)} more referred, set aside for errors and not read for "
@@ -309,16 +314,22 @@ def _breaks(text: Any) -> str:
 
 
 def urgent_children(run: MatchRun) -> set[str]:
-    """IDs of referred children needed today."""
+    """IDs of referred children needed today (set aside for errors too, if needed_by read)."""
+    aside = {c for c, v in run.set_aside_needed_by.items() if str(v).lower() == "today"}
     refs = run.referrals
     if refs.empty or "needed_by" not in refs or "child_id" not in refs:
-        return set()
+        return aside
     today = refs["needed_by"].astype("string").str.lower().eq("today").fillna(False)
-    return set(refs.loc[today.to_numpy(bool), "child_id"].astype(str))
+    return aside | set(refs.loc[today.to_numpy(bool), "child_id"].astype(str))
+
+
+def _urgency_read(run: MatchRun) -> set[str]:
+    """IDs of the children whose needed_by was read (matched, or set aside with it valid)."""
+    return {str(c) for c in run.referrals.get("child_id", [])} | set(run.set_aside_needed_by)
 
 
 def _not_placed(run: MatchRun, urgent: set[str]) -> pd.DataFrame:
-    known = set(run.referrals["child_id"].astype(str)) if "child_id" in run.referrals else set()
+    known = _urgency_read(run)
     u = run.unplaced
     return pd.DataFrame({
         "child_id": u["child_id"].astype(str),
@@ -453,7 +464,7 @@ def match_report(run: MatchRun, assumptions: Sequence[str] = ()) -> MatchReport:
     urgent = urgent_children(run)
     unplaced_ids = [str(c) for c in run.unplaced["child_id"]]
     urgent_unplaced = tuple(c for c in unplaced_ids if c in urgent)
-    read = set(run.referrals["child_id"].astype(str)) if "child_id" in run.referrals else set()
+    read = _urgency_read(run)
     set_aside_children = tuple(c for c in unplaced_ids if c not in read)
     pins = {n.child_id for n in run.decisions.with_status("applied") if n.decision == "pin"}
     content = s.to_dict()
@@ -467,6 +478,7 @@ def match_report(run: MatchRun, assumptions: Sequence[str] = ()) -> MatchReport:
         referred=s.children_referred,
         placed=len(run.matches),
         urgent_unplaced=urgent_unplaced,
+        urgent_set_aside=tuple(c for c in urgent_unplaced if c in run.set_aside_needed_by),
         set_aside_children=set_aside_children,
         weekly_cost_gbp=float(s.weekly_cost_gbp),
         baseline_weekly_cost_gbp=float(s.greedy_baseline.weekly_cost_gbp),
