@@ -201,10 +201,12 @@ def _child_flags(row: Any, pinned: bool) -> list[str]:
 
 def _why(row: Any, home: str, better_elsewhere: bool, pinned: bool, school_free: float) -> str:
     """Why this home, in a sentence built from the match."""
+    note = "" if _blank(row.distance_note) else str(row.distance_note)
+    said = next((p for p in note.split("; ") if "distance from home" in p), "")
     where = (
         f"{home}, {float(row.miles_from_home):.1f} miles from home"
         if not _blank(row.miles_from_home)
-        else f"{home} (distance from home not known)"
+        else f"{home} ({said or 'distance from home not known'})"
     )
     if pinned:
         why = "agreed by the team (a pin)"
