@@ -349,6 +349,13 @@ def category(code: str) -> str:
     return CATEGORIES.get(code, _fallback(code))
 
 
+def purchase(label: str) -> str:
+    """An external purchase as the reports head it: purchases.csv's label with a capital
+    (``foster (IFA / spot)`` -> ``Foster (IFA / spot)``)."""
+    text = str(label)
+    return text[:1].upper() + text[1:]
+
+
 def home_type(setting: str, provider: str) -> str:
     """A register home's type from its setting and provider (``foster``, ``ifa`` ->
     ``IFA foster care``)."""

@@ -110,9 +110,8 @@ def match(
     g = s.greedy_baseline
     if run.decisions.headline():
         click.echo(run.decisions.headline())
-    referred = len(run.matches) + len(run.unplaced)
     click.echo(
-        f"{s.status.value}: placed {s.children_placed} of {referred} children referred, "
+        f"{s.status.value}: placed {s.children_placed} of {s.children_referred} children referred, "
         f"weekly cost £{s.weekly_cost_gbp:,.2f} a week (today's practice: "
         f"£{g.weekly_cost_gbp:,.2f} a week); priority score {s.priority_score:,.0f} "
         f"(not money; today's practice {g.priority_score:,.0f}); outputs in {out_dir}"

@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from sufficiency import vocabulary
 from sufficiency.commissioning import case
+from sufficiency.commissioning.pooled import pooling_case
 from sufficiency.commissioning.report import CommissioningReport, no_commitments, recommendation
 from sufficiency.pages import Chart, bar_chart, fan_chart, render_page, table_html
 from sufficiency.pages.render import count
@@ -170,8 +171,19 @@ def render_html(report: CommissioningReport) -> str:
         "below. Shaded: 8 in 10 futures (P10 to P90); dark line: the middle (P50); dotted: the "
         "places the plan adds (block places, new homes and new foster carers' places)."
     )
+    pooling_words: list[str] = []
+    pooling_table = Markup("")
+    if report.pooled is not None:
+        pooling, pooling_words = pooling_case(report.pooled)
+        shares = {c: (lambda v: f"{v:.2%}") if "%)" in c else case.gbp for c in pooling.columns}
+        pooling_table = table_html(
+            pooling, caption="Each authority alone against its share of the pooled plan",
+            formats={c: f for c, f in shares.items() if c != "Authority"},
+        )  # fmt: skip
     return render_page(
         "commissioning.html",
+        pooling_words=pooling_words,
+        pooling_table=pooling_table,
         title="Commissioning case: what to recruit, block-buy or leave to spot purchase",
         lead=_lead(report, head),
         headline_items=head.items(),

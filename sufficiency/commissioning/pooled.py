@@ -130,6 +130,34 @@ class PooledResult:
         return df.round(2).assign(saving_pct=df["saving_pct"].round(6))
 
 
+#: pooling.csv's columns as the case (commissioning.xlsx and .html) heads them.
+POOLING_HEADERS: dict[str, str] = {
+    "authority": "Authority",
+    "alone_cost_gbp": "Expected cost commissioning alone (£)",
+    "pooled_share_gbp": "Share of the pooled cost (£)",
+    "saving_gbp": "Saving from pooling (£)",
+    "saving_pct": "Saving from pooling (%)",
+    "equal_saving_share_gbp": "Share if every member saved the same % (£)",
+    "transfer_gbp": "To receive (+) or pay (-) for that (£)",
+}
+
+
+def pooling_case(pooled: PooledResult) -> tuple[pd.DataFrame, list[str]]:
+    """The co-operative's pooling for the commissioning case: pooling.csv's table under
+    :data:`POOLING_HEADERS` (the saving as a share of one) and the sentences the console
+    prints (the saving, each member worse off pooled, how close the plan is proven)."""
+    n = len(pooled.names)
+    pooling = f"Pooling block contracts across {n} authorities ({', '.join(pooled.names)})"
+    saving = saving_sentence(pooled.saving_gbp, pooling, "each commissioning alone")
+    about = (
+        "Expected costs on the fresh demand paths the plans are scored on. A member's share "
+        "of the pooled cost is its own commitments and placements and the block contracts "
+        "in proportion to its use of them; pooling.csv holds the same figures to the penny."
+    )
+    sentences = [f"{saving}.", *pooled.worse_off(), pooled.proof(), about]
+    return pooled.table().rename(columns=POOLING_HEADERS), sentences
+
+
 def pool_levers(levers: Levers, num_members: int) -> Levers:
     """The co-operative's block contracts: member terms, maximum sizes summed."""
     block = tuple(

@@ -12,6 +12,7 @@ from sufficiency import vocabulary
 from sufficiency.commissioning.demand import DemandPaths, demand_from_forecast
 from sufficiency.commissioning.evaluate import Comparison, compare_plans
 from sufficiency.commissioning.levers import Levers, assumptions
+from sufficiency.commissioning.pooled import PooledResult
 from sufficiency.commissioning.sensitivity import sensitivity
 from sufficiency.commissioning.solve import Plan, optimise, status_quo_plan
 from sufficiency.config import CommissioningParams
@@ -27,7 +28,8 @@ class CommissioningReport:
 
     ``forecast`` is the forecast optimised on and ``forecast_assumptions`` its
     ``item, value`` rows: the HTML page shows its fan charts above the plan.
-    ``quality`` says what was repaired or set aside in the 903 history.
+    ``quality`` says what was repaired or set aside in the 903 history; ``pooled``, with
+    other authorities, the co-operative's plan, its saving and each member's share.
     """
 
     demand: DemandPaths
@@ -44,6 +46,8 @@ class CommissioningReport:
     forecast_assumptions: pd.DataFrame | None = None
     quality: DataQuality | None = None
     levers: Levers | None = None
+    #: With other authorities (``--pool-with``): the co-operative's pooled plan.
+    pooled: PooledResult | None = None
 
     @property
     def start(self) -> pd.Timestamp:

@@ -383,7 +383,7 @@ def run_commission(
         more = pd.DataFrame(said, columns=["item", "value"])
         report = replace(report, forecast_assumptions=pd.concat(
             [report.forecast_assumptions, more], ignore_index=True))  # fmt: skip
-    return CommissionResult(report, pooled, others, notes)
+    return CommissionResult(replace(report, pooled=pooled), pooled, others, notes)
 
 
 def _path(history: SSDA903History | Path) -> Path:

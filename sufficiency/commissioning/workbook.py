@@ -2,7 +2,8 @@
 
 Recommendation (one A4 landscape page: headline figures, how sure, year by year, spot
 purchase against true shortfall), Reasons (caps that bind, end-of-horizon effects,
-the plans compared with a chart, sensitivity in words), Plan by year (each commitment
+the plans compared with a chart, sensitivity in words), Pooling (with other
+authorities: each member alone against its share of the pooled plan), Plan by year (each commitment
 and its cost), Sensitivity, Forecast behind it, Assumptions, Data quality, and Method
 last. Plain words throughout; every sheet prints A4 landscape, one page wide, with its
 header row repeated.
@@ -25,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency import vocabulary
 from sufficiency.commissioning import case
+from sufficiency.commissioning.pooled import pooling_case
 from sufficiency.commissioning.report import CommissioningReport
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import print_a4_landscape, save_workbook, show_axes
@@ -283,6 +285,11 @@ def write_workbook(
     wb = Workbook()
     _recommendation(wb, report)
     _reasons(wb, report)
+    if report.pooled is not None:
+        table, sentences = pooling_case(report.pooled)
+        _simple(wb, "Pooling", table, (20, 18),
+                {c: "0.00%" if "%)" in c else GBP for c in table.columns[1:]},
+                note=" ".join(sentences))  # fmt: skip
     commitments = case.commitments_table(report)
     _simple(wb, "Plan by year", commitments, (58, 16), {"Cost over the horizon (£)": GBP},
             note=case.COMMITMENTS_NOTE)  # fmt: skip

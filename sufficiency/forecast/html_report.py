@@ -162,7 +162,7 @@ def render_html(report: ForecastReport) -> str:
         purchases = purchases.assign(
             scenario=purchases["scenario"].replace({"base": "Base"}),
             quarter_end=pd.to_datetime(purchases["quarter_end"]),
-            purchase=purchases["purchase"].map(lambda v: str(v)[:1].upper() + str(v)[1:]),
+            purchase=purchases["purchase"].map(vocabulary.purchase),
         )
     backtest = backtest_lines = None
     if report.backtest is not None:

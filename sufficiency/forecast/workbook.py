@@ -74,7 +74,7 @@ def _value(col: str, value: Any) -> Any:
     if col in ("item", "value") and isinstance(value, str):
         return _plain_text(value)
     if col == "purchase" and isinstance(value, str):
-        return value[:1].upper() + value[1:]
+        return vocabulary.purchase(value)
     if col in ("category", "method") and isinstance(value, str):
         return CATEGORY_NAMES.get(value, METHOD_NAMES.get(value, value))
     return value

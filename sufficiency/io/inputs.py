@@ -867,7 +867,21 @@ def read_referrals_for_night(
         misnamed), or ``strict`` and any row has an error.
     """
     raw, table, problems = _load_referrals(path, default_responsible_la, run_date)
-    return split_rows(raw, table, problems, "child_id", strict)
+    night = split_rows(raw, table, problems, "child_id", strict)
+    return replace(night, set_aside=_needed_by_set_aside(raw, table, problems, night.set_aside))
+
+
+def _needed_by_set_aside(
+    raw: RawTable, table: pd.DataFrame, problems: list[Problem], aside: pd.DataFrame
+) -> pd.DataFrame:
+    """``aside`` with each referral's ``needed_by`` where its cell was read without an
+    error (a child set aside for a bad date of birth may still be needed today), blank
+    where the cell itself is in error (its value is not known)."""
+    label = raw.column_label(mapping_key_for(raw, REFERRALS, "needed_by"))
+    unread = {p.row for p in problems if p.severity == "error" and p.column == label}
+    read = {raw.row_number(int(i)): v for i, v in table["needed_by"].items() if pd.notna(v)}
+    needed = [None if r in unread else read.get(int(r)) for r in aside["row"]]
+    return aside.assign(needed_by=pd.Series(needed, index=aside.index, dtype=object))
 
 
 def read_placements_for_night(path: Path | str, *, strict: bool = False) -> NightTable:

@@ -98,6 +98,8 @@ class MatchReport:
     runtime_seconds: float
     #: Referrals set aside for errors: not matched, and whether each is needed today unread.
     set_aside_children: tuple[str, ...] = ()
+    #: Of ``urgent_unplaced``, those whose referral was set aside for errors.
+    urgent_set_aside: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -117,7 +119,10 @@ class MatchReport:
     @property
     def urgent_line(self) -> str:
         n = len(self.urgent_unplaced)
-        ids = f" ({', '.join(self.urgent_unplaced)})" if n else ""
+        aside_urgent = self.urgent_set_aside
+        parts = [", ".join(c for c in self.urgent_unplaced if c not in aside_urgent)]
+        parts += [f"set aside for errors: {', '.join(aside_urgent)}"] if aside_urgent else []
+        ids = f" ({'; '.join(p for p in parts if p)})" if n else ""
         aside = self.set_aside_children
         if aside:  # they are not placed either, and any of them may be needed today
             ids += (f"; {len(aside)} more referred, set aside for errors and not read for "
@@ -196,10 +201,12 @@ def _child_flags(row: Any, pinned: bool) -> list[str]:
 
 def _why(row: Any, home: str, better_elsewhere: bool, pinned: bool, school_free: float) -> str:
     """Why this home, in a sentence built from the match."""
+    note = "" if _blank(row.distance_note) else str(row.distance_note)
+    said = next((p for p in note.split("; ") if "distance from home" in p), "")
     where = (
         f"{home}, {float(row.miles_from_home):.1f} miles from home"
         if not _blank(row.miles_from_home)
-        else f"{home} (distance from home not known)"
+        else f"{home} ({said or 'distance from home not known'})"
     )
     if pinned:
         why = "agreed by the team (a pin)"
@@ -309,16 +316,22 @@ def _breaks(text: Any) -> str:
 
 
 def urgent_children(run: MatchRun) -> set[str]:
-    """IDs of referred children needed today."""
+    """IDs of referred children needed today (set aside for errors too, if needed_by read)."""
+    aside = {c for c, v in run.set_aside_needed_by.items() if str(v).lower() == "today"}
     refs = run.referrals
     if refs.empty or "needed_by" not in refs or "child_id" not in refs:
-        return set()
+        return aside
     today = refs["needed_by"].astype("string").str.lower().eq("today").fillna(False)
-    return set(refs.loc[today.to_numpy(bool), "child_id"].astype(str))
+    return aside | set(refs.loc[today.to_numpy(bool), "child_id"].astype(str))
+
+
+def _urgency_read(run: MatchRun) -> set[str]:
+    """IDs of the children whose needed_by was read (matched, or set aside with it valid)."""
+    return {str(c) for c in run.referrals.get("child_id", [])} | set(run.set_aside_needed_by)
 
 
 def _not_placed(run: MatchRun, urgent: set[str]) -> pd.DataFrame:
-    known = set(run.referrals["child_id"].astype(str)) if "child_id" in run.referrals else set()
+    known = _urgency_read(run)
     u = run.unplaced
     return pd.DataFrame({
         "child_id": u["child_id"].astype(str),
@@ -379,7 +392,8 @@ def _technical(run: MatchRun) -> tuple[tuple[str, Any], ...]:
         ("Priority score (not money)", s.priority_score),
         ("Best possible priority score, bound (not money)", s.bound_gbp),
         ("Today's practice: priority score (not money)", s.greedy_baseline.priority_score),
-        ("Children referred (matched tonight)", s.num_children),
+        ("Children referred", s.children_referred),
+        ("Children matched tonight (referrals not set aside for errors)", s.num_children),
         ("Homes on the register", s.num_placements),
         ("Child-home pairs meeting every rule", s.num_candidate_pairs),
         ("Pairs in the final model", s.num_pairs_in_model),
@@ -452,7 +466,7 @@ def match_report(run: MatchRun, assumptions: Sequence[str] = ()) -> MatchReport:
     urgent = urgent_children(run)
     unplaced_ids = [str(c) for c in run.unplaced["child_id"]]
     urgent_unplaced = tuple(c for c in unplaced_ids if c in urgent)
-    read = set(run.referrals["child_id"].astype(str)) if "child_id" in run.referrals else set()
+    read = _urgency_read(run)
     set_aside_children = tuple(c for c in unplaced_ids if c not in read)
     pins = {n.child_id for n in run.decisions.with_status("applied") if n.decision == "pin"}
     content = s.to_dict()
@@ -463,9 +477,10 @@ def match_report(run: MatchRun, assumptions: Sequence[str] = ()) -> MatchReport:
     decisions["decision"] = decisions["decision"].map({"pin": "Pin", "exclude": "Exclude"})
     return MatchReport(
         run_date=s.run_date,
-        referred=len(run.matches) + len(run.unplaced),
+        referred=s.children_referred,
         placed=len(run.matches),
         urgent_unplaced=urgent_unplaced,
+        urgent_set_aside=tuple(c for c in urgent_unplaced if c in run.set_aside_needed_by),
         set_aside_children=set_aside_children,
         weekly_cost_gbp=float(s.weekly_cost_gbp),
         baseline_weekly_cost_gbp=float(s.greedy_baseline.weekly_cost_gbp),

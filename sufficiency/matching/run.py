@@ -20,7 +20,7 @@ from sufficiency.matching.candidates import RULES, Candidates
 from sufficiency.matching.decisions import DecisionOutcome, apply_decisions
 from sufficiency.matching.explain import alternatives_table, sibling_notes, unplaced_table
 from sufficiency.matching.plan import evaluate_plan, plan_figures
-from sufficiency.matching.problem import MatchProblem, build_problem
+from sufficiency.matching.problem import NEEDED_BY_RANK, MatchProblem, build_problem
 from sufficiency.matching.solver import MatchResult, solve
 from sufficiency.matching.stop import Stages
 from sufficiency.matching.summary import MatchSummary, PlanFigures, SetAsideRow, input_notes
@@ -53,6 +53,9 @@ class MatchRun:
     decisions: DecisionOutcome = field(default_factory=DecisionOutcome)
     referrals: pd.DataFrame = field(default_factory=pd.DataFrame)
     placements: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Children whose referral was set aside for errors (as in ``unplaced``), to their
+    #: ``needed_by`` where that cell was read without an error ("today": urgent).
+    set_aside_needed_by: Mapping[str, str] = field(default_factory=dict)
 
     def write(self, out_dir: Path | str) -> list[Path]:
         """Write matches.csv, unplaced.csv, alternatives.csv, summary.json and
@@ -214,12 +217,15 @@ def run_matching(
     unplaced = unplaced.assign(distance_note=plan.set_index("child_id")["distance_note"]
                                .reindex(unplaced["child_id"]).to_numpy(object))  # fmt: skip
     refs_aside = aside[aside["file_kind"] == "referrals"]
+    extra = pd.DataFrame()
+    needed_by: dict[str, str] = {}
     if len(refs_aside):
         # one row per child ID (a duplicated ID is set aside on every row it is on)
         who: dict[str, list[str]] = {}
         for f, r, i, t in refs_aside[["file", "row", "id", "problem"]].itertuples(index=False):
             key = str(i) if pd.notna(i) else f"(no ID, row {r})"
             who.setdefault(key, []).append(f"row {r} of {f}: {t}")
+        needed_by = _set_aside_needed_by(set_aside)
         extra = pd.DataFrame({
             "child_id": list(who),
             "reason": [f"Set aside for errors ({'; '.join(v)}). Correct the referral and "
@@ -263,6 +269,7 @@ def run_matching(
         ),
         input_notes=input_notes(notes),
         decisions=outcome,
+        children_set_aside=len(extra),
     )
     return MatchRun(
         result=result,
@@ -273,7 +280,22 @@ def run_matching(
         decisions=outcome,
         referrals=referrals,
         placements=placements,
+        set_aside_needed_by=needed_by,
     )
+
+
+def _set_aside_needed_by(set_aside: pd.DataFrame | None) -> dict[str, str]:
+    """Each set-aside referral's ``needed_by`` where it was read (keyed as ``unplaced``
+    names the child); of copies of a duplicated ID, the most urgent."""
+    if set_aside is None or "needed_by" not in set_aside:
+        return {}
+    refs = set_aside[(set_aside["file_kind"] == "referrals") & set_aside["needed_by"].notna()]
+    out: dict[str, str] = {}
+    for r, i, v in refs[["row", "id", "needed_by"]].itertuples(index=False):
+        key = str(i) if pd.notna(i) else f"(no ID, row {r})"
+        if key not in out or NEEDED_BY_RANK.get(str(v), 3) < NEEDED_BY_RANK.get(out[key], 3):
+            out[key] = str(v)
+    return out
 
 
 def _pseudonyms(
@@ -337,6 +359,7 @@ def pseudonymise_run(run: MatchRun, child_ids: Iterable[str], key: bytes) -> Mat
         summary=replace(run.summary, decisions=decisions, set_aside=aside, input_notes=notes_in),
         decisions=decisions,
         referrals=pseudonymise_frame(run.referrals, key),
+        set_aside_needed_by={pseudonym(c, key): v for c, v in run.set_aside_needed_by.items()},
     )
 
 

@@ -108,6 +108,7 @@ class MatchSummary:
     bound_gbp: float | None
     gap: float | None
     runtime_seconds: float
+    #: Children matched tonight (placed or unplaced); see :attr:`children_referred`.
     num_children: int
     num_placements: int
     num_candidate_pairs: int
@@ -119,6 +120,9 @@ class MatchSummary:
     distance_unknown: int = 0
     input_notes: tuple[InputNote, ...] = ()
     decisions: DecisionOutcome = field(default_factory=DecisionOutcome)
+    #: Referrals set aside for errors (one per child ID, or per row without an ID): these
+    #: children were referred but not matched, so ``num_children`` leaves them out.
+    children_set_aside: int = 0
     #: Seconds per stage of the run (reading, problem, greedy baseline, candidates,
     #: costs, pricing and its LPs, each MIP round, explanations, ...): where the time went.
     stage_seconds: Mapping[str, float | list[float]] = field(default_factory=dict)
@@ -147,6 +151,12 @@ class MatchSummary:
         return self.plan.children_unplaced
 
     @property
+    def children_referred(self) -> int:
+        """Every child referred tonight: those matched (``num_children``, placed or
+        unplaced) and those whose referral was set aside for errors."""
+        return self.num_children + self.children_set_aside
+
+    @property
     def rows_set_aside(self) -> int:
         """How many input rows (and unlocatable placements) were set aside."""
         return len(self.set_aside)
@@ -171,6 +181,8 @@ class MatchSummary:
             "runtime_seconds": self.runtime_seconds,
             "stage_seconds": dict(self.stage_seconds),
             "num_children": self.num_children,
+            "children_referred": self.children_referred,
+            "children_set_aside": self.children_set_aside,
             "num_placements": self.num_placements,
             "num_candidate_pairs": self.num_candidate_pairs,
             "num_pairs_in_model": self.num_pairs_in_model,

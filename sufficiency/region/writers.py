@@ -101,15 +101,17 @@ def _width(frame: pd.DataFrame, j: int, col: object) -> int:
 
 
 def _sheet(
-    wb: Workbook, title: str, frame: pd.DataFrame, first_row: int = 1, note: str = ""
-) -> None:
-    """``frame`` as a table from ``first_row``, with ``note`` (if any) under it."""
+    wb: Workbook, title: str, frame: pd.DataFrame, first_row: int = 1,
+    note: str | tuple[str, ...] = "",
+) -> None:  # fmt: skip
+    """``frame`` as a table from ``first_row``, with ``note`` (if any; a row each) under it."""
     ws = wb[title] if title in wb.sheetnames else wb.create_sheet(title)
     if frame.empty:
         ws.cell(row=first_row, column=1, value="Nothing to show.")
         return
-    if note:
-        ws.cell(row=first_row + len(frame) + 2, column=1, value=note)
+    for i, line in enumerate((note,) if isinstance(note, str) else note):
+        if line:
+            ws.cell(row=first_row + len(frame) + 2 + i, column=1, value=line)
     frame = _readable(frame)
     tallest = 1
     for j, h in enumerate(_headers(frame), start=1):
@@ -175,7 +177,8 @@ def write_workbook(result: RegionResult, path: Path) -> Path:
     for i, line in enumerate(lines, start=2):
         ws.cell(row=i, column=1, value=line)
     rounded = tables.ROUNDING_NOTE
-    _sheet(wb, "Summary", _members(result), first_row=len(lines) + 3, note=rounded)
+    _sheet(wb, "Summary", _members(result), first_row=len(lines) + 3,
+           note=(rounded, tables.BACKTEST_NOTE))  # fmt: skip
     _sheet(wb, "Read with care", tables.caution_table(result))
     mix_now, mix_later = tables.mix_table(result, "now"), tables.mix_table(result, "forecast")
     _sheet(wb, "Placement mix now", _words(mix_now))
@@ -263,6 +266,7 @@ def render_html(result: RegionResult) -> str:
         cautions=tables.caution_table(result),
         seeds=tables.seed_table(result),
         rounding=tables.ROUNDING_NOTE,
+        backtest=tables.BACKTEST_NOTE,
     )
 
 

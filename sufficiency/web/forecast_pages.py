@@ -162,8 +162,9 @@ def _shortfall(run: dict[str, Any]) -> dict[str, Any]:
         out["purchases"] = (
             pu[pu["scenario"] == "base"]
             .drop(columns="scenario")
-            .assign(quarter_end=lambda f: pd.to_datetime(f["quarter_end"]))
-        )
+            .assign(quarter_end=lambda f: pd.to_datetime(f["quarter_end"]),
+                    purchase=lambda f: f["purchase"].map(vocabulary.purchase))
+        )  # fmt: skip
     return out
 
 

@@ -170,6 +170,58 @@ def test_command_pools_block_contracts_with_another_authority(tmp_path, sample_d
     assert own["alone_cost_gbp"].iloc[1] > table["alone_cost_gbp"].iloc[1]
 
 
+def test_the_case_a_commissioner_shares_gives_the_pooled_savings(
+    tmp_path, sample_dir, neighbour_903
+):
+    """--pool-with's savings were only on the console and in pooling.csv: commissioning.xlsx
+    and commissioning.html, which a commissioner shares, said nothing of pooling. Both now
+    give pooling.csv's table (each authority alone, its pooled share, saving, equal-saving
+    split and transfer) and the console's sentences."""
+    import re
+    from html import unescape
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, [*_args(sample_dir, out), *QUICK, "--pool-with",
+                                       str(neighbour_903)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    csv = pd.read_csv(out / "pooling.csv")
+    alone, share = csv["alone_cost_gbp"], csv["pooled_share_gbp"]
+    # the csv's own figures, recomputed: saving, its percentage, the equal-saving split
+    assert (alone - share).tolist() == pytest.approx(csv["saving_gbp"].tolist(), abs=0.02)
+    equal = alone[:-1] * share.iloc[-1] / alone[:-1].sum()
+    assert equal.tolist() == pytest.approx(csv["equal_saving_share_gbp"][:-1].tolist(), abs=0.02)
+    saving = f"£{csv['saving_gbp'].iloc[-1]:,.0f}"
+    said = [line for line in result.output.splitlines() if line.startswith("Pooling block")]
+    assert said and saving in said[0]
+
+    ws = load_workbook(out / "commissioning.xlsx")["Pooling"]
+    rows = [r for r in ws.iter_rows(values_only=True) if any(v is not None for v in r)]
+    assert f"saves {saving} against each commissioning alone" in rows[0][0]
+    header = rows[1]
+    assert header[0] == "Authority" and len(header) == len(csv.columns)
+    sheet = pd.DataFrame(rows[2:], columns=csv.columns)
+    assert sheet["authority"].tolist() == csv["authority"].tolist()
+    for col in csv.columns[1:]:
+        want = csv[col] / 100 if col == "saving_pct" else csv[col]
+        assert sheet[col].astype(float).tolist() == pytest.approx(want.tolist(), abs=1e-4), col
+
+    page = (out / "commissioning.html").read_text(encoding="utf-8")
+    section = page[page.index('<section id="pooling"') :]
+    text = " ".join(
+        re.sub(r"<[^>]+>", " ", unescape(section[: section.index("</section>")])).split()
+    )
+    assert f"saves {saving} against each commissioning alone" in text
+    for row in csv.itertuples():
+        money = [f"£{v:,.0f}" if v >= 0 else f"-£{-v:,.0f}" for v in
+                 (row.alone_cost_gbp, row.pooled_share_gbp, row.saving_gbp,
+                  row.equal_saving_share_gbp, row.transfer_gbp)]  # fmt: skip
+        cells = [row.authority, *money[:3], f"{row.saving_pct:.2f}%", *money[3:]]
+        assert " ".join(cells) in text, cells
+
+
 def test_command_pooling_needs_one_levers_file_per_pooled_authority(tmp_path, sample_dir):
     """More --pool-levers than --pool-with: one clear error before anything runs."""
     levers = str(sample_dir / "levers.toml")

@@ -344,23 +344,29 @@ def test_a_quiet_night_says_so_without_empty_tables(tmp_path: Path) -> None:
             assert "Children placed: 0 of 1 referred." in page
 
 
-def test_an_urgent_referral_set_aside_is_not_counted_out_of_page_one(
-    sample_dir: Path, tmp_path: Path
-) -> None:
-    """R012 (needed today) with a sex of 'Q' is set aside and listed as not placed, but page 1
-    said 'Urgent children not placed: 0.' as if every urgent child had a home. The line now
-    says the referrals set aside are not placed and not read for whether needed today, by
-    ID, and is marked Check."""
+def _set_aside_night(sample_dir: Path, tmp_path: Path, changes: dict[str, str]) -> Path:
     import datetime as dt
 
     refs = pd.read_csv(sample_dir / "referrals.csv", dtype=str, keep_default_na=False)
-    refs.loc[refs["child_id"] == "R012", "sex"] = "Q"
+    for column, value in changes.items():
+        refs.loc[refs["child_id"] == "R012", column] = value
     refs.to_csv(tmp_path / "referrals.csv", index=False)
     run = match(tmp_path / "referrals.csv", sample_dir / "placements.csv",
                 run_date=dt.date.fromisoformat(SAMPLE_DATE))  # fmt: skip
     out = tmp_path / "out"
     run.write(out)
     assert "R012" in set(pd.read_csv(out / "unplaced.csv", dtype=str)["child_id"])
+    return out
+
+
+def test_an_urgent_referral_set_aside_is_not_counted_out_of_page_one(
+    sample_dir: Path, tmp_path: Path
+) -> None:
+    """R012 with a needed_by of 'soon' is set aside and listed as not placed, but page 1
+    said 'Urgent children not placed: 0.' as if every urgent child had a home. The line now
+    says the referrals set aside whose needed_by is in error are not placed and not read for
+    whether needed today, by ID, and is marked Check."""
+    out = _set_aside_night(sample_dir, tmp_path, {"sex": "Q", "needed_by": "soon"})
     line = _rows(load_workbook(out / "match_report.xlsx")["Summary"])["Urgent children not placed"]
     assert "1 more referred, set aside for errors and not read for whether needed today (R012)" in (
         line[3].value
@@ -368,3 +374,27 @@ def test_an_urgent_referral_set_aside_is_not_counted_out_of_page_one(
     assert line[2].value == "Check"
     html = (out / "match_report.html").read_text(encoding="utf-8")
     assert "set aside for errors and not read for whether needed today (R012)" in html
+
+
+def test_a_set_aside_referral_needed_today_is_an_urgent_child_not_placed(
+    sample_dir: Path, tmp_path: Path
+) -> None:
+    """R012 (needed_by 'today', a valid cell) set aside for a sex of 'Q': page 1 said
+    'Urgent children not placed: 1 (R016); 1 more referred, set aside for errors and not
+    read for whether needed today (R012)' and the Not placed sheet 'Not known (set aside)',
+    though the referral says today. Its urgency is read and counted: 2 (R016, and R012 as
+    set aside)."""
+    out = _set_aside_night(sample_dir, tmp_path, {"sex": "Q"})
+    refs = pd.read_csv(tmp_path / "referrals.csv", dtype=str, keep_default_na=False)
+    unplaced = set(pd.read_csv(out / "unplaced.csv", dtype=str)["child_id"])
+    today = set(refs.loc[refs["needed_by"].isin(["today", ""]), "child_id"])
+    assert sorted(unplaced & today) == ["R012", "R016"]
+    wb = load_workbook(out / "match_report.xlsx")
+    line = _rows(wb["Summary"])["Urgent children not placed"]
+    assert line[1].value == 2 and line[2].value == "Check"
+    assert "2 (R016; set aside for errors: R012)" in line[3].value
+    assert "not read for whether needed today" not in line[3].value
+    needed = {r[0]: r[1] for r in wb["Not placed"].iter_rows(min_row=2, values_only=True)}
+    assert needed["R012"] == needed["R016"] == "Yes"
+    html = (out / "match_report.html").read_text(encoding="utf-8")
+    assert "Urgent children not placed: 2 (R016; set aside for errors: R012)." in html

@@ -175,6 +175,29 @@ def test_one_malformed_referral_is_set_aside_and_the_rest_matched(tmp_path: Path
     assert code == 1 and "row 4, column dob" in out and not (tmp_path / "strict").exists()
 
 
+def test_summary_counts_the_children_referred_with_those_set_aside(tmp_path: Path) -> None:
+    """summary.json's num_children and children_unplaced count the children matched tonight:
+    a referral set aside for errors was in neither, so a dashboard adding them said 2
+    children referred where the report and console said 3. children_referred and
+    children_set_aside state them all (placed + unplaced + set aside)."""
+    refs, plcs = write_inputs(tmp_path)
+    df = pd.read_csv(refs, dtype=str, keep_default_na=False)
+    df.loc[df["child_id"] == "C3", "dob"] = "12/31/2011"
+    df.to_csv(refs, index=False)
+    code, out = _cli("--referrals", str(refs), "--placements", str(plcs),
+                     "--out", str(tmp_path / "out"))  # fmt: skip
+    assert code == 0, out
+    s = json.loads((tmp_path / "out" / "summary.json").read_text())
+    referred = df["child_id"].nunique()
+    assert f"placed {s['children_placed']} of {referred} children referred" in out
+    assert (s["num_children"], s["children_set_aside"], s["children_referred"]) == (2, 1, 3)
+    total = s["children_placed"] + s["children_unplaced"] + s["children_set_aside"]
+    assert total == s["children_referred"] == referred
+    assert s["children_unplaced"] + s["children_set_aside"] == len(
+        pd.read_csv(tmp_path / "out" / "unplaced.csv")
+    )
+
+
 def test_bad_register_row_is_set_aside(tmp_path: Path) -> None:
     """A register row with a bad vacancy count is set aside; the others are offered."""
     refs, plcs = write_inputs(tmp_path)

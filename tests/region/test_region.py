@@ -540,3 +540,36 @@ def test_region_tables_say_the_region_row_adds_unrounded_figures(
     for sheet in ("Summary", "Placement mix forecast", "Scenarios"):
         texts = [c.value for c in wb[sheet]["A"] if isinstance(c.value, str)]
         assert ROUNDING_NOTE in texts, sheet
+
+
+def test_region_says_how_its_backtest_error_comes_from_the_members(
+    region_run: Any, tmp_path: Path
+) -> None:
+    """The region row's 'Backtest error at 12 months' (10.6 beside members' 34.2, 8.7 and
+    3.8) did not say how it was combined: not added up as the row's other figures are, and
+    not the plain mean (15.6). It is the members' errors weighted by their children now, and
+    region.xlsx and region.html now say so."""
+    import html as htmllib
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from sufficiency.region.report import BACKTEST_NOTE
+
+    result, _ = region_run
+    result.write(tmp_path)
+    long = pd.read_csv(tmp_path / "region.csv", dtype={"member_code": str})
+    base = long[long["scenario"] == "base"].pivot_table(
+        index="member_code", columns="measure", values="value", aggfunc="first"
+    )
+    members = base.drop(index="region")
+    err, now = members["backtest_ape_12_pct"], members["in_care_now"]
+    weighted = (err * now).sum() / now[err.notna()].sum()
+    # region.csv carries the region's figure too (it had the members' only)
+    assert base.loc["region", "backtest_ape_12_pct"] == pytest.approx(weighted, abs=0.01)
+    assert abs(weighted - err.mean()) > 0.01  # the note matters: not the plain mean
+    assert "weighted by its children looked after now" in BACKTEST_NOTE
+    page = " ".join(htmllib.unescape((tmp_path / "region.html").read_text()).split())
+    assert BACKTEST_NOTE in page
+    texts = [c.value for c in load_workbook(tmp_path / "region.xlsx")["Summary"]["A"]]
+    assert BACKTEST_NOTE in texts

@@ -1,0 +1,43 @@
+"""The web says what the outputs say: the forecast's external purchases named as the
+reports name them, and a child's distance from home as matches.csv gives it."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _text(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_forecast_purchases_are_named_as_the_reports_name_them(site, forecast_run):
+    """The shortfall page listed 'foster (IFA / spot)' where forecast.xlsx and forecast.html
+    say 'Foster (IFA / spot)'."""
+    labels = pd.read_csv(forecast_run / "purchases.csv")["purchase"].unique()
+    assert "foster (IFA / spot)" in labels
+    page = _text(site.client("commissioner").get("/forecast/shortfall").text)
+    report = _text((forecast_run / "forecast.html").read_text(encoding="utf-8"))
+    for label in labels:
+        said = label[:1].upper() + label[1:]
+        assert f" {said} " in f" {report} ", label
+        assert f" {said} " in f" {page} ", label
+        assert f" {label} " not in f" {page} ", label
+
+
+def test_a_child_without_a_home_postcode_is_not_applicable_not_unknown(site):
+    """R014 has a blank home postcode: matches.csv says 'no home postcode: distance from home
+    not applicable' (rule 15 tells it from unknown), but the child page's 'Why this home'
+    said '(distance from home not known)' and its miles 'not known'."""
+    matches = pd.read_csv(site.out / "match" / "matches.csv", dtype=str)
+    note = matches.set_index("child_id").loc["R014", "distance_note"]
+    assert note == "no home postcode: distance from home not applicable"
+    page = _text(site.client("placement").get("/matching/children/R014").text)
+    assert f"({note})" in page
+    assert "Miles from home not applicable (no home postcode)" in page
+    assert "not known" not in page
