@@ -155,5 +155,6 @@ def run_spend(
     report = spend_report(run.base, finance, costs=costs, run_date=run_date,
                           actual_weekly_gbp=actual_weekly_gbp, budget=budget,
                           budget_source=budget_source, scenario=run.scenario,
-                          quality=run.fitted.quality, notes=notes)  # fmt: skip
+                          quality=run.fitted.quality, notes=notes,
+                          care=run.fitted.care)  # fmt: skip
     return SpendResult(report, run_date)
