@@ -34,6 +34,9 @@ ESTIMATED = (
     "costs and price index the projection uses), not the ledger's actuals"
 )
 
+#: The budget comparison's columns in GBP that an outturn adds.
+OUTTURN_MONEY = ("spend_to_date_estimated_gbp", "rest_of_year_mean_gbp")
+
 
 @dataclass(frozen=True)
 class SpendToDate:
@@ -120,3 +123,31 @@ def summary_years(
                 f"{int(row['months'])} forecast months (mean £{row['rest_of_year_mean_gbp']:,.0f})."
             )
     return yearly, b["budget_gbp"].to_dict(), b["prob_overspend"].to_dict(), notes
+
+
+def outturn_note(budget: pd.DataFrame) -> str | None:
+    """The Budget sheet's note under its table when a year is compared as its outturn."""
+    years = sorted(set(budget.loc[budget["basis"] == OUTTURN, "financial_year"]))
+    if not years:
+        return None
+    return (f"{', '.join(years)}: forecast outturn = spend to date (the year's first day to "
+            f"the forecast start), {ESTIMATED}, + the forecast for the rest of the year. "
+            "'Projected', P10-P90, variance and probability of overspend are the outturn's; "
+            "'Months forecast' counts the rest of the year's months.")  # fmt: skip
+
+
+def outturn_headline(budget: pd.DataFrame | None) -> str:
+    """The console's sentence on each year compared as its outturn ('' if none): the
+    whole placements budget's outturn, variance and probability of overspend."""
+    if budget is None:
+        return ""
+    rows = budget[(budget["basis"] == OUTTURN) & (budget["cost_line"] == "all")]
+    said = [
+        f"{r.financial_year} forecast outturn £{r.mean:,.0f} (P10 £{r.p10:,.0f}, P90 "
+        f"£{r.p90:,.0f}) against the budget of £{r.budget_gbp:,.0f}: variance "
+        f"{'-' if r.variance_gbp < 0 else '+'}£{abs(r.variance_gbp):,.0f}, probability of "
+        f"overspend {r.prob_overspend:.0%}; it includes spend to date of "
+        f"£{r.spend_to_date_estimated_gbp:,.0f}, {ESTIMATED}"
+        for r in rows.itertuples()
+    ]
+    return "".join(". " + s for s in said)
