@@ -22,7 +22,7 @@ import pandas as pd
 from sufficiency.config import FinanceParams
 from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.summaries import OUTTURN, WHOLE_YEAR
-from sufficiency.forecast.states import CATEGORIES, CareSpells, stock_at
+from sufficiency.forecast import CATEGORIES, CareSpells, stock_at
 from sufficiency.prices import DAYS_PER_WEEK, prices_before
 
 if TYPE_CHECKING:

@@ -22,8 +22,7 @@ from sufficiency.finance.summaries import (
     scenario_comparison,
 )
 from sufficiency.finance.workbook import SpendReport, line_label
-from sufficiency.forecast import ForecastResult
-from sufficiency.forecast.states import CareSpells
+from sufficiency.forecast import CareSpells, ForecastResult
 from sufficiency.io.quality import DataQuality
 
 
@@ -92,8 +91,9 @@ def spend_report(
                 for fy in sorted(set(outside["financial_year"]))
             ])  # fmt: skip
         if care is not None:
+            years_in = outturn_years(budget, proj, care.data_start)
             to_date = {fy: spend_to_date(care, proj, params, fy, begins)
-                       for fy, begins in outturn_years(budget, proj, care.data_start).items()}  # fmt: skip
+                       for fy, begins in years_in.items()}  # fmt: skip
         part = {fy: covered for fy, covered in _part_years(budget, proj).items()
                 if fy not in to_date}  # fmt: skip
         for fy, covered in part.items():
