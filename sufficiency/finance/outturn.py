@@ -59,16 +59,26 @@ def year_bounds(fy: str, start_month: int) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 
 def outturn_years(
-    budget: pd.DataFrame, proj: SpendProjection, data_start: pd.Timestamp
-) -> dict[str, pd.Timestamp]:
-    """Budget years the forecast starts inside and covers to their last day, whose first
-    day the history holds, with that first day."""
-    out = {}
+    budget: pd.DataFrame, proj: SpendProjection, care: CareSpells
+) -> tuple[dict[str, pd.Timestamp], dict[str, str]]:
+    """Budget years the forecast starts inside and covers to their last day, with their first
+    day; and, with the reason, those whose spend to date the history cannot give (it begins
+    after the year's first day, or a missing return falls in the days to date)."""
+    out, why = {}, {}
     for fy in sorted(set(budget["financial_year"])):
         begins, ends = year_bounds(str(fy), proj.financial_year_start_month)
-        if pd.Timestamp(data_start) <= begins <= proj.start and proj.months[-1] >= ends:
+        if not (begins <= proj.start and proj.months[-1] >= ends):
+            continue
+        missing = [f"{a:%d/%m/%Y} to {b:%d/%m/%Y}" for a, b in care.gaps
+                   if a <= proj.start and b >= begins]  # fmt: skip
+        if begins < pd.Timestamp(care.data_start):
+            why[str(fy)] = (f"the 903 history begins on {care.data_start:%d/%m/%Y}, after the "
+                            f"year's first day ({begins:%d/%m/%Y})")  # fmt: skip
+        elif missing:
+            why[str(fy)] = "the 903 history has no return for " + ", ".join(missing)
+        else:
             out[str(fy)] = begins
-    return out
+    return out, why
 
 
 def spend_to_date(

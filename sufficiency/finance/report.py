@@ -90,13 +90,23 @@ def spend_report(
                         + "); lengthen --horizon-months or remove the line")
                 for fy in sorted(set(outside["financial_year"]))
             ])  # fmt: skip
+        why_not: dict[str, str] = {}  # started inside, but no spend to date from the history
         if care is not None:
-            years_in = outturn_years(budget, proj, care.data_start)
+            years_in, why_not = outturn_years(budget, proj, care)
             to_date = {fy: spend_to_date(care, proj, params, fy, begins)
                        for fy, begins in years_in.items()}  # fmt: skip
         part = {fy: covered for fy, covered in _part_years(budget, proj).items()
                 if fy not in to_date}  # fmt: skip
+        for fy, why in why_not.items():
+            warnings.warn(
+                f"{budget_source}: budget year {fy} is set aside: the forecast starts inside "
+                f"it ({part[fy]}) and its spend to date cannot be estimated, since {why}",
+                DataWarning,
+                stacklevel=2,
+            )
         for fy, covered in part.items():
+            if fy in why_not:
+                continue
             warnings.warn(
                 f"{budget_source}: budget year {fy} is set aside: the forecast covers only "
                 f"part of it ({covered}), so its spend cannot be set against the whole "

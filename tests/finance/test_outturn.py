@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -198,3 +199,19 @@ def test_prices_before_the_start_carry_the_index_back():
     assert got.tolist() == pytest.approx([1 / 1.05, 1 / 1.05, 1.0, 1.0])
     after = price_index(pd.DatetimeIndex(["2025-06-02", "2025-06-30"]), 0.05, 6, 1)
     assert after.tolist() == [1.0]
+
+
+def test_year_begun_before_the_history_is_set_aside_saying_why():
+    """A history that begins after the year's first day cannot give its spend to date: the
+    year is set aside (not compared as a part year), with a warning saying why."""
+    run = forecast_history(SAMPLE, _params(), START)
+    care = replace(run.fitted.care, data_start=pd.Timestamp("2025-06-01"))
+    with pytest.warns(
+        DataWarning,
+        match="2025-26 is set aside: the forecast starts inside it "
+        r"\(01 October 2025 to 31 March 2026\) .*history begins on 01/06/2025",
+    ):
+        report = spend_report(run.base, FinanceParams(), costs=default_costs(FinanceParams()),
+                              run_date=dt.date(2026, 1, 1), budget=BUDGET, care=care)  # fmt: skip
+    assert report.budget["financial_year"].tolist() == ["2026-27"]
+    assert dict(report.assumptions)["Budget 2025-26"].startswith("set aside")
