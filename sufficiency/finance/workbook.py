@@ -383,7 +383,7 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
         ws.column_dimensions[letter].width = 17
     _finish_header(ws, 4, 6)
     if report.scenario is not None:
-        _summary_scenario(ws, report, years, budget, 18)
+        _summary_scenario(ws, report, years, whole_year_budgets(report.budget), 18)
     ws.freeze_panes = "A5"
     ws.print_title_rows = "1:2"
 

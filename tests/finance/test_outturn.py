@@ -215,3 +215,21 @@ def test_year_begun_before_the_history_is_set_aside_saying_why():
                               run_date=dt.date(2026, 1, 1), budget=BUDGET, care=care)  # fmt: skip
     assert report.budget["financial_year"].tolist() == ["2026-27"]
     assert dict(report.assumptions)["Budget 2025-26"].startswith("set aside")
+
+
+def test_scenario_block_sets_no_budget_against_the_part_years_scenario(tmp_path):
+    """The Summary's scenario block sums the scenario's forecast months only: an outturn
+    year's budget beside them read as a £35m underspend with no chance of overspending."""
+    from sufficiency.finance.writers import write_spend_outputs
+
+    run = forecast_history(SAMPLE, _params(), START)
+    scen = replace(run.base, scenario="Same")
+    report = spend_report(run.base, FinanceParams(), costs=default_costs(FinanceParams()),
+                          run_date=dt.date(2026, 1, 1), budget=BUDGET, scenario=scen,
+                          care=run.fitted.care)  # fmt: skip
+    write_spend_outputs(report, tmp_path, dt.date(2026, 1, 1))
+    rows = list(load_workbook(tmp_path / "spend.xlsx")["Summary"].iter_rows(values_only=True))
+    top = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("Scenario: "))
+    part, whole = rows[top + 2], rows[top + 3]
+    assert part[0] == "2025-26" and part[5:8] == (None, None, None)
+    assert whole[0] == "2026-27" and whole[5] == 7.4e7
