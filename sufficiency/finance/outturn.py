@@ -146,14 +146,16 @@ def outturn_note(budget: pd.DataFrame) -> str | None:
             "'Months forecast' counts the rest of the year's months.")  # fmt: skip
 
 
-def outturn_headline(budget: pd.DataFrame | None) -> str:
+def outturn_headline(budget: pd.DataFrame | None, base_case: bool = False) -> str:
     """The console's sentence on each year compared as its outturn ('' if none): the
-    whole placements budget's outturn, variance and probability of overspend."""
+    whole placements budget's outturn, variance and probability of overspend (said to be
+    the base case's when ``base_case``, after a scenario's figures)."""
     if budget is None:
         return ""
     rows = budget[(budget["basis"] == OUTTURN) & (budget["cost_line"] == "all")]
     said = [
-        f"{r.financial_year} forecast outturn £{r.mean:,.0f} (P10 £{r.p10:,.0f}, P90 "
+        f"{'Base case: ' if base_case else ''}{r.financial_year} forecast outturn "
+        f"£{r.mean:,.0f} (P10 £{r.p10:,.0f}, P90 "
         f"£{r.p90:,.0f}) against the budget of £{r.budget_gbp:,.0f}: variance "
         f"{'-' if r.variance_gbp < 0 else '+'}£{abs(r.variance_gbp):,.0f}, probability of "
         f"overspend {r.prob_overspend:.0%}; it includes spend to date of "

@@ -97,7 +97,7 @@ class SpendResult:
                  f"{vocabulary.counted(y.months, 'month')})" for y in self.years[:2]]  # fmt: skip
         comparison = self.scenario_comparison
         scenario = self.report.scenario
-        outturn = outturn_headline(self.budget)
+        outturn = outturn_headline(self.budget, base_case=scenario is not None)
         if comparison is None or scenario is None:
             return "Projected placement spend " + "; ".join(parts) + outturn
         rows = comparison[comparison["cost_line"] == "all"].set_index("financial_year")
