@@ -17,7 +17,7 @@ DAYS_PER_WEEK = 7.0
 #: twelve months' weeks cost the yearly figure (52 weeks would charge 0.34% more a year).
 WEEKS_PER_YEAR = 365.25 / DAYS_PER_WEEK
 
-__all__ = ["DAYS_PER_WEEK", "WEEKS_PER_YEAR", "price_index", "uplift_dates"]
+__all__ = ["DAYS_PER_WEEK", "WEEKS_PER_YEAR", "price_index", "prices_before", "uplift_dates"]
 
 
 def uplift_dates(start: dt.date, end: dt.date, month: int, day: int) -> list[dt.date]:
@@ -49,3 +49,18 @@ def price_index(
         passed = np.searchsorted(ups, days, side="right")
         out[m - 1] = float(np.mean((1.0 + rate) ** passed))
     return out
+
+
+def prices_before(
+    days: pd.DatetimeIndex, start: pd.Timestamp, rate: float, uplift_month: int, uplift_day: int
+) -> np.ndarray:
+    """Price multiplier on each of ``days`` (on or before ``start``), on the scale of
+    :func:`price_index`: 1.0 on ``start``, divided by ``1 + rate`` for each uplift date
+    after the day and up to ``start`` (a day that is an uplift date pays the new price)."""
+    first = pd.Timestamp(days.min()).date() - dt.timedelta(days=1)
+    ups = np.array(
+        uplift_dates(first, pd.Timestamp(start).date(), uplift_month, uplift_day),
+        dtype="datetime64[D]",
+    )
+    later = len(ups) - np.searchsorted(ups, days.values.astype("datetime64[D]"), side="right")
+    return np.asarray((1.0 + rate) ** -later.astype(float))

@@ -215,6 +215,10 @@ COLUMNS: dict[str, str] = {
     "budget_gbp": "Budget (£)",
     "variance_gbp": "Variance (mean - budget)",
     "prob_overspend": "Probability of overspend",
+    "spend_to_date_estimated_gbp": "Spend to date (£, estimated from the 903 history at "
+    "unit costs, not the ledger)",
+    "rest_of_year_mean_gbp": "Rest of year forecast (mean, £)",
+    "basis": "Basis",
     "base_mean": "Base case (mean)",
     "scenario_mean": "Scenario (mean)",
     "difference": "Difference (scenario - base)",

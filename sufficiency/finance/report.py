@@ -11,6 +11,7 @@ import pandas as pd
 from sufficiency import __version__
 from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError, DataWarning, InputDataError, Problem
+from sufficiency.finance.outturn import SpendToDate, described, outturn_years, spend_to_date
 from sufficiency.finance.projection import SpendProjection, UnitCosts, project_spend
 from sufficiency.finance.summaries import (
     budget_comparison,
@@ -21,7 +22,7 @@ from sufficiency.finance.summaries import (
     scenario_comparison,
 )
 from sufficiency.finance.workbook import SpendReport, line_label
-from sufficiency.forecast import ForecastResult
+from sufficiency.forecast import CareSpells, ForecastResult
 from sufficiency.io.quality import DataQuality
 
 
@@ -63,17 +64,22 @@ def spend_report(
     scenario: ForecastResult | None = None,
     quality: DataQuality | None = None,
     notes: Sequence[str] = (),
+    care: CareSpells | None = None,
 ) -> SpendReport:
     """Project spend for the base forecast (and a scenario), compare with the budget.
 
     ``quality`` (what was repaired or set aside in the 903 history) is shown in the
     workbook and written to ``data_quality.csv``; ``notes`` (the forecast's warnings)
-    are rows of its Assumptions sheet, under "Read with care".
+    are rows of its Assumptions sheet, under "Read with care". ``care`` (the history's
+    care spells) lets a budget year the forecast starts inside be compared as its outturn:
+    its spend to date estimated from the history plus the forecast for the rest of it
+    (:mod:`sufficiency.finance.outturn`); without it such a year is set aside.
     """
     proj = project_forecast(base, params, costs, actual_weekly_gbp)
     scen = project_forecast(scenario, params, costs, actual_weekly_gbp) if scenario else None
     comparison_budget = None
     part: dict[str, str] = {}  # budget years set aside: the forecast covers only part
+    to_date: dict[str, SpendToDate] = {}  # budget years compared as their outturn
     if budget is not None:
         years = {financial_year(m, params.financial_year_start_month) for m in proj.months}
         outside = budget[~budget["financial_year"].isin(years)]
@@ -84,8 +90,23 @@ def spend_report(
                         + "); lengthen --horizon-months or remove the line")
                 for fy in sorted(set(outside["financial_year"]))
             ])  # fmt: skip
-        part = _part_years(budget, proj)
+        why_not: dict[str, str] = {}  # started inside, but no spend to date from the history
+        if care is not None:
+            years_in, why_not = outturn_years(budget, proj, care)
+            to_date = {fy: spend_to_date(care, proj, params, fy, begins)
+                       for fy, begins in years_in.items()}  # fmt: skip
+        part = {fy: covered for fy, covered in _part_years(budget, proj).items()
+                if fy not in to_date}  # fmt: skip
+        for fy, why in why_not.items():
+            warnings.warn(
+                f"{budget_source}: budget year {fy} is set aside: the forecast starts inside "
+                f"it ({part[fy]}) and its spend to date cannot be estimated, since {why}",
+                DataWarning,
+                stacklevel=2,
+            )
         for fy, covered in part.items():
+            if fy in why_not:
+                continue
             warnings.warn(
                 f"{budget_source}: budget year {fy} is set aside: the forecast covers only "
                 f"part of it ({covered}), so its spend cannot be set against the whole "
@@ -108,7 +129,8 @@ def spend_report(
                 f"than the whole placements budget of £{total:,.0f} (check the file).",
             ]
         whole = budget[~budget["financial_year"].isin(list(part))]
-        comparison_budget = budget_comparison(proj, whole) if len(whole) else None
+        fixed = {fy: t.gbp for fy, t in to_date.items()}
+        comparison_budget = budget_comparison(proj, whole, fixed) if len(whole) else None
     uplift = dt.date(2000, params.uplift_month, params.uplift_day).strftime("%d %B")
     assumptions: list[tuple[str, str]] = [
         *[(f"Weekly cost: {line_label(line)}", f"£{costs.weekly_cost_gbp.get(line, 0):,.2f} "
@@ -129,6 +151,7 @@ def spend_report(
         *[(f"Budget {fy}", f"set aside: the forecast covers only {covered} of the year, "
            "so its spend is not compared with the year's budget") for fy, covered
           in part.items()],
+        *[(f"Budget {fy}", described(t, _months_in(proj, fy))) for fy, t in to_date.items()],
         *[("Read with care", note) for note in notes],
     ]  # fmt: skip
     return SpendReport(
@@ -172,6 +195,11 @@ def _part_years(budget: pd.DataFrame, proj: SpendProjection) -> dict[str, str]:
         if not (first_day <= begins and last_day >= ends):
             part[str(fy)] = f"{max(first_day, begins):%d %B %Y} to {min(last_day, ends):%d %B %Y}"
     return part
+
+
+def _months_in(proj: SpendProjection, fy: str) -> int:
+    """Forecast months in financial year ``fy``."""
+    return sum(financial_year(m, proj.financial_year_start_month) == fy for m in proj.months)
 
 
 def check_budget_lines(budget: pd.DataFrame, lines: tuple[str, ...]) -> None:

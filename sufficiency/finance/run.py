@@ -11,6 +11,7 @@ import pandas as pd
 
 from sufficiency import vocabulary
 from sufficiency.config import FinanceParams
+from sufficiency.finance.outturn import outturn_headline
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.finance.report import spend_report
 from sufficiency.finance.workbook import SpendReport
@@ -96,8 +97,9 @@ class SpendResult:
                  f"{vocabulary.counted(y.months, 'month')})" for y in self.years[:2]]  # fmt: skip
         comparison = self.scenario_comparison
         scenario = self.report.scenario
+        outturn = outturn_headline(self.budget, base_case=scenario is not None)
         if comparison is None or scenario is None:
-            return "Projected placement spend " + "; ".join(parts)
+            return "Projected placement spend " + "; ".join(parts) + outturn
         rows = comparison[comparison["cost_line"] == "all"].set_index("financial_year")
         scen = []
         for y in self.years[:2]:
@@ -106,7 +108,7 @@ class SpendResult:
             scen.append(f"{y.financial_year}: £{mean:,.0f} (difference from base "
                         f"{'-' if diff < 0 else '+'}£{abs(diff):,.0f})")  # fmt: skip
         return ("Projected placement spend, base case: " + "; ".join(parts)
-                + f". Scenario '{scenario.scenario}': " + "; ".join(scen))  # fmt: skip
+                + f". Scenario '{scenario.scenario}': " + "; ".join(scen) + outturn)  # fmt: skip
 
     def write(self, out_dir: Path | str) -> list[Path]:
         """Write spend.csv and companions, spend.xlsx and data_quality.csv into ``out_dir``.
@@ -155,5 +157,6 @@ def run_spend(
     report = spend_report(run.base, finance, costs=costs, run_date=run_date,
                           actual_weekly_gbp=actual_weekly_gbp, budget=budget,
                           budget_source=budget_source, scenario=run.scenario,
-                          quality=run.fitted.quality, notes=notes)  # fmt: skip
+                          quality=run.fitted.quality, notes=notes,
+                          care=run.fitted.care)  # fmt: skip
     return SpendResult(report, run_date)

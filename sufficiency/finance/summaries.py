@@ -9,6 +9,8 @@ percentiles.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -16,6 +18,10 @@ from sufficiency.finance.projection import SpendProjection
 
 QUANTILES = (0.1, 0.5, 0.9)
 ALL = "all"
+#: ``basis`` of a budget comparison row: a year the forecast covers whole ...
+WHOLE_YEAR = "whole year forecast"
+#: ... or one it starts inside, compared as its outturn.
+OUTTURN = "outturn: spend to date estimated from the 903 history at unit costs + forecast"
 
 
 def financial_year(ts: pd.Timestamp, start_month: int = 4) -> str:
@@ -96,19 +102,32 @@ MEANS_NOTE = (
 )
 
 
-def budget_comparison(proj: SpendProjection, budget: pd.DataFrame) -> pd.DataFrame:
+def budget_comparison(
+    proj: SpendProjection,
+    budget: pd.DataFrame,
+    to_date: Mapping[str, np.ndarray] | None = None,
+) -> pd.DataFrame:
     """Per budget line: projected spend, variance (mean - budget) and P(overspend).
 
     ``budget`` has columns ``financial_year, cost_line, budget_gbp``; cost line ``all``
-    is the whole placements budget.
+    is the whole placements budget. ``to_date`` holds, for a year the forecast starts
+    inside, the spend on each cost line from the year's first day to the forecast start
+    (estimated from the history): that year is compared as its outturn, the fixed spend
+    to date added to each path's total for the forecast months (``months``).
     """
     keys = [financial_year(m, proj.financial_year_start_month) for m in proj.months]
     full, lines = _with_total(proj)
+    to_date = to_date or {}
     rows = []
     for rec in budget.to_dict("records"):
         idx = [i for i, k in enumerate(keys) if k == rec["financial_year"]]
         j = lines.index(rec["cost_line"])
-        totals = full[:, idx, j].sum(axis=1)
+        rest = full[:, idx, j].sum(axis=1)
+        fy_to_date = to_date.get(rec["financial_year"])
+        fixed = 0.0
+        if fy_to_date is not None:
+            fixed = float(fy_to_date.sum() if rec["cost_line"] == ALL else fy_to_date[j])
+        totals = rest + fixed
         st = _stats(totals)
         b = float(rec["budget_gbp"])
         rows.append(
@@ -120,6 +139,9 @@ def budget_comparison(proj: SpendProjection, budget: pd.DataFrame) -> pd.DataFra
                 **{k: round(float(v), 2) for k, v in st.items()},
                 "variance_gbp": round(float(st["mean"]) - b, 2),
                 "prob_overspend": round(float(np.mean(totals > b)), 4),
+                "spend_to_date_estimated_gbp": round(fixed, 2),
+                "rest_of_year_mean_gbp": round(float(rest.mean()), 2),
+                "basis": OUTTURN if fy_to_date is not None else WHOLE_YEAR,
             }
         )
     return pd.DataFrame(rows)

@@ -27,6 +27,12 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency import vocabulary
+from sufficiency.finance.outturn import (
+    OUTTURN_MONEY,
+    outturn_note,
+    summary_years,
+    whole_year_budgets,
+)
 from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.summaries import MEANS_NOTE, financial_year, quarter
 from sufficiency.io.quality import DataQuality
@@ -180,14 +186,6 @@ def _period_sheet(
     return ws
 
 
-def _budget_all(report: SpendReport) -> dict[str, float]:
-    """The whole placements budget (cost line ``all``) by financial year."""
-    if report.budget is None:
-        return {}
-    b = report.budget[report.budget["cost_line"] == "all"]
-    return {str(k): float(v) for k, v in zip(b["financial_year"], b["budget_gbp"], strict=True)}
-
-
 def _monthly_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
     proj = report.base
     keys = [m.strftime("%Y-%m") for m in proj.months]
@@ -204,7 +202,7 @@ def _monthly_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
         ws.column_dimensions[get_column_letter(col)].width = 18
     total_letter = get_column_letter(3 + len(lines))
     fy = [financial_year(m, proj.financial_year_start_month) for m in proj.months]
-    budget_all = _budget_all(report)
+    budget_all = whole_year_budgets(report.budget)
     for i in range(len(keys)):
         r = i + 2
         same_year_start = next(k for k in range(len(keys)) if fy[k] == fy[i]) + 2
@@ -244,7 +242,7 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
     ws = wb.create_sheet("Cumulative")
     fy = [financial_year(m, start) for m in proj.months]
     years = list(dict.fromkeys(fy))
-    budget_all = _budget_all(report)
+    budget_all = whole_year_budgets(report.budget)
     totals = proj.total().mean(axis=0)
     # (label, values by month of the year) for each column of the table
     columns: list[tuple[str, list[float | None]]] = []
@@ -341,17 +339,12 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     names = ["Financial year", "Months forecast", "Projected (mean)", "P10", "P90", "Budget",
              "Variance (mean - budget)", "Probability of overspend"]  # fmt: skip
     _header(ws, 4, names)
-    yearly = report.yearly[report.yearly["cost_line"] == "all"].set_index("financial_year")
-    budget = {}
-    prob = {}
-    if report.budget is not None:
-        b = report.budget[report.budget["cost_line"] == "all"].set_index("financial_year")
-        budget = b["budget_gbp"].to_dict()
-        prob = b["prob_overspend"].to_dict()
+    yearly, budget, prob, outturn = summary_years(report)
     for i, fy in enumerate(years):
         r = 5 + i
         row = yearly.loc[fy]
-        ws.cell(row=r, column=1, value=fy + (" (current)" if fy == fy_now else ""))
+        label = " (current, outturn)" if fy in outturn else " (current)" if fy == fy_now else ""
+        ws.cell(row=r, column=1, value=fy + label)
         ws.cell(row=r, column=2, value=int(row["months"]))
         for col, key in ((3, "mean"), (4, "p10"), (5, "p90")):
             ws.cell(row=r, column=col, value=float(row[key])).number_format = GBP
@@ -361,6 +354,8 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
             ws.cell(row=r, column=8, value=float(prob[fy])).number_format = PCT
     ws["A7"] = SIGN_CONVENTION
     ws["A7"].font = Font(italic=True)
+    if any(fy in outturn for fy in years):
+        ws["A8"] = " ".join(outturn[fy] for fy in years if fy in outturn)
     rec = report.reconciliation
     ws["A9"] = "Starting point"
     ws["A9"].font = BOLD
@@ -388,7 +383,7 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
         ws.column_dimensions[letter].width = 17
     _finish_header(ws, 4, 6)
     if report.scenario is not None:
-        _summary_scenario(ws, report, years, budget, 18)
+        _summary_scenario(ws, report, years, whole_year_budgets(report.budget), 18)
     ws.freeze_panes = "A5"
     ws.print_title_rows = "1:2"
 
@@ -464,7 +459,8 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
         ws.print_title_rows = "1:1"
     if report.budget is not None:
         ws = _table_sheet(wb, "Budget", report.budget,
-                          {"budget_gbp", "mean", "p10", "p50", "p90"}, {"prob_overspend"},
+                          {"budget_gbp", "mean", "p10", "p50", "p90", *OUTTURN_MONEY},
+                          {"prob_overspend"},
                           {"variance_gbp"})  # fmt: skip
         col = list(report.budget.columns).index("variance_gbp") + 1
         mean_col = get_column_letter(list(report.budget.columns).index("mean") + 1)
@@ -475,6 +471,8 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
                     ).number_format = VARIANCE  # fmt: skip
         _finish_header(ws, 1, last)
         ws.cell(row=last + 2, column=1, value=SIGN_CONVENTION)
+        if note := outturn_note(report.budget):
+            ws.cell(row=last + 3, column=1, value=note)
     assumptions = pd.DataFrame(report.assumptions, columns=["Item", "Value"])
     ws = _table_sheet(wb, "Assumptions", assumptions, set())
     ws.column_dimensions["A"].width = 40

@@ -32,7 +32,7 @@ from sufficiency.forecast.run import (
     with_notes,
 )
 from sufficiency.forecast.scenario import BASE, Scenario, load_scenario
-from sufficiency.forecast.states import AGE_BANDS, CATEGORIES, build_spells, stock_at
+from sufficiency.forecast.states import AGE_BANDS, CATEGORIES, CareSpells, build_spells, stock_at
 from sufficiency.forecast.supply import SupplyPlan, load_supply, shortfall
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "CATEGORIES",
     "BacktestReport",
     "BacktestResult",
+    "CareSpells",
     "ForecastError",
     "ForecastParams",
     "ForecastReport",

@@ -30,6 +30,7 @@ from sufficiency.commissioning.sensitivity import pooled_sensitivity_row
 from sufficiency.commissioning.writers import write_pooled
 from sufficiency.config import Params
 from sufficiency.errors import DataWarning, RepairWarning, SufficiencyError
+from sufficiency.finance.summaries import WHOLE_YEAR
 from sufficiency.io.quality import DataQuality
 from sufficiency.region.members import Member
 from sufficiency.region.publish import published
@@ -307,7 +308,21 @@ def _summary(
     budget_gbp = variance = scenario_variance = None
     if spend.budget is not None:
         b = spend.budget
-        row = b[(b["financial_year"] == year.financial_year) & (b["cost_line"] == "all")]
+        row = b[
+            (b["financial_year"] == year.financial_year)
+            & (b["cost_line"] == "all")
+            & (b["basis"] == WHOLE_YEAR)
+        ]  # an outturn is not set against a part year's mean
+        out = b[(b["financial_year"] == year.financial_year) & (b["cost_line"] == "all")
+                & (b["basis"] != WHOLE_YEAR)]  # fmt: skip
+        if is_base and len(out):
+            notes = [*notes, (
+                f"Budget {year.financial_year} is compared in the member's spend.xlsx as its "
+                f"forecast outturn, £{float(out['mean'].iloc[0]):,.0f} against "
+                f"£{float(out['budget_gbp'].iloc[0]):,.0f} (its spend to date estimated from "
+                "the 903 history at the unit costs, not the ledger's actuals); here the "
+                "year's spend is the forecast months only, so its budget is left blank"
+            )]  # fmt: skip
         if len(row):
             budget_gbp = float(row["budget_gbp"].iloc[0])
             # the base case's variance is the central projection's; a scenario's is its own,

@@ -13,7 +13,7 @@ import pandas as pd
 from starlette.responses import FileResponse, Response
 
 from sufficiency import vocabulary
-from sufficiency.finance.summaries import quarter
+from sufficiency.finance.summaries import WHOLE_YEAR, quarter
 from sufficiency.io.csv_text import read_csv_output
 from sufficiency.pages import fan_chart
 from sufficiency.pages.render import gbp, percent
@@ -43,7 +43,8 @@ SPEND_PAGES = (
     ("/spend/months", "By month", "Spend by month"),
 )
 MONEY = ("mean", "p10", "p50", "p90", "budget_gbp", "variance_gbp", "scenario_mean",
-         "difference", "base_mean")  # fmt: skip
+         "difference", "base_mean", "spend_to_date_estimated_gbp",
+         "rest_of_year_mean_gbp")  # fmt: skip
 
 
 def _read(run: dict[str, Any], name: str) -> pd.DataFrame | None:
@@ -76,6 +77,8 @@ def _by_year(run: dict[str, Any]) -> dict[str, Any]:
     comparison = _all(_read(run, "scenario_comparison.csv"))
     table = years
     if table is not None and budget is not None:
+        if "basis" in budget.columns:  # an outturn year's budget is set against its outturn,
+            budget = budget[budget["basis"] == WHOLE_YEAR]  # shown under "Against the budget"
         b = budget[["financial_year", "budget_gbp", "variance_gbp", "prob_overspend"]]
         table = table.merge(b, on="financial_year", how="left")
     if table is not None and comparison is not None:

@@ -573,3 +573,35 @@ def test_region_says_how_its_backtest_error_comes_from_the_members(
     assert BACKTEST_NOTE in page
     texts = [c.value for c in load_workbook(tmp_path / "region.xlsx")["Summary"]["A"]]
     assert BACKTEST_NOTE in texts
+
+
+def test_a_members_in_year_budget_is_its_outturn_and_said(
+    cluster: Any, region_dir: Path, tmp_path: Path
+) -> None:
+    """A member whose latest return is an in-year extract (to 30/09/2025) with a budget for
+    2025-26: its spend outputs compare the budget with the outturn; the region's table,
+    whose first-year spend is the forecast months only, leaves its budget blank and says
+    why (it was set aside with a warning before; no variance of six months' spend against
+    the whole year's budget either way)."""
+    region = _without_levers(region_dir, tmp_path)
+    first = load_members(region / "members.toml").members[0]
+    assert first.budget is not None and first.history is not None
+    latest = max(p for p in Path(first.history).iterdir() if p.is_dir())
+    ep = pd.read_csv(latest / "episodes.csv", dtype=str)
+    cut = pd.Timestamp("2025-09-30")
+    start, end = (pd.to_datetime(ep[c], dayfirst=True) for c in ("DECOM", "DEC"))
+    keep = start <= cut
+    ep.loc[keep & (end > cut), ["DEC", "REC", "REASON_PLACE_CHANGE"]] = None
+    ep[keep].to_csv(latest / "episodes.csv", index=False)
+    first.budget.write_text("financial_year,cost_line,budget_gbp\n2025-26,all,1000000\n")
+    out = tmp_path / "out"
+    res = _run_region(cluster, region, out)
+    assert res.exit_code == 0, res.output
+    said = [ln for ln in res.output.splitlines() if "as its forecast outturn" in ln]
+    assert len(said) == 1 and f"({first.code})" in said[0], res.output
+    spend = out / "members" / first.code / "base" / "spend"
+    comparison = pd.read_csv(spend / "budget_comparison.csv")
+    assert comparison["basis"].str.startswith("outturn").all()
+    long = pd.read_csv(out / "region.csv", dtype={"member_code": str})
+    mine = long[long["member_code"] == first.code].set_index("measure")["value"]
+    assert pd.isna(mine.get("budget_gbp"))

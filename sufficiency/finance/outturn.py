@@ -1,0 +1,165 @@
+"""In-year outturn: spend to date estimated from the 903 history, plus the forecast's rest.
+
+A budget year the forecast starts inside (an in-year extract, or ``--start`` within a
+year) is compared with its OUTTURN: the spend from the year's first day to the forecast
+start, plus the simulated spend for the rest of the year. The spend to date is ESTIMATED
+from the 903 history, not taken from the ledger: the children in care at the end of each
+day (as the forecast counts its starting stock, under-18s only), by cost line, times the
+same weekly unit costs / 7 and the same price index the projection uses, carried back
+before the forecast start (prices are 1.0 on the start date and one uplift lower before
+each uplift date). It is fixed: the outturn's range and probability of overspend come
+from the rest of the year's simulated paths plus that fixed part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from sufficiency.config import FinanceParams
+from sufficiency.finance.projection import SpendProjection
+from sufficiency.finance.summaries import OUTTURN, WHOLE_YEAR
+from sufficiency.forecast import CATEGORIES, CareSpells, stock_at
+from sufficiency.prices import DAYS_PER_WEEK, prices_before
+
+if TYPE_CHECKING:
+    from sufficiency.finance.workbook import SpendReport
+
+#: How the spend to date is estimated, wherever it appears.
+ESTIMATED = (
+    "ESTIMATED from the 903 history (children in care each day by cost line, at the unit "
+    "costs and price index the projection uses), not the ledger's actuals"
+)
+
+#: The budget comparison's columns in GBP that an outturn adds.
+OUTTURN_MONEY = ("spend_to_date_estimated_gbp", "rest_of_year_mean_gbp")
+
+
+@dataclass(frozen=True)
+class SpendToDate:
+    """Estimated spend on each cost line from a year's first day to the forecast start."""
+
+    financial_year: str
+    first_day: pd.Timestamp
+    last_day: pd.Timestamp
+    gbp: np.ndarray  # aligned with the projection's cost lines
+
+    @property
+    def dates(self) -> str:
+        return f"{self.first_day:%d %B %Y} to {self.last_day:%d %B %Y}"
+
+
+def year_bounds(fy: str, start_month: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of financial year ``fy`` (``"2025-26"``)."""
+    begins = pd.Timestamp(int(str(fy)[:4]), start_month, 1)
+    return begins, begins + pd.DateOffset(years=1) - pd.Timedelta(days=1)
+
+
+def outturn_years(
+    budget: pd.DataFrame, proj: SpendProjection, care: CareSpells
+) -> tuple[dict[str, pd.Timestamp], dict[str, str]]:
+    """Budget years the forecast starts inside and covers to their last day, with their first
+    day; and, with the reason, those whose spend to date the history cannot give (it begins
+    after the year's first day, or a missing return falls in the days to date)."""
+    out, why = {}, {}
+    for fy in sorted(set(budget["financial_year"])):
+        begins, ends = year_bounds(str(fy), proj.financial_year_start_month)
+        if not (begins <= proj.start and proj.months[-1] >= ends):
+            continue
+        missing = [f"{a:%d/%m/%Y} to {b:%d/%m/%Y}" for a, b in care.gaps
+                   if a <= proj.start and b >= begins]  # fmt: skip
+        if begins < pd.Timestamp(care.data_start):
+            why[str(fy)] = (f"the 903 history begins on {care.data_start:%d/%m/%Y}, after the "
+                            f"year's first day ({begins:%d/%m/%Y})")  # fmt: skip
+        elif missing:
+            why[str(fy)] = "the 903 history has no return for " + ", ".join(missing)
+        else:
+            out[str(fy)] = begins
+    return out, why
+
+
+def spend_to_date(
+    care: CareSpells, proj: SpendProjection, params: FinanceParams, fy: str, begins: pd.Timestamp
+) -> SpendToDate:
+    """Spend on each cost line from ``begins`` to the forecast start (both days included):
+    child-days by cost line x weekly cost / 7 x price index."""
+    days = pd.date_range(begins, proj.start, freq="D")
+    stock = stock_at(care, days).sum(axis=2)[:, [CATEGORIES.index(ln) for ln in proj.cost_lines]]
+    weekly = proj.costs.require(proj.cost_lines, stock.sum(axis=0) > 0)
+    index = prices_before(days, proj.start, params.inflation_rate, params.uplift_month,
+                          params.uplift_day)  # fmt: skip
+    gbp = (stock * index[:, None]).sum(axis=0) * weekly / DAYS_PER_WEEK
+    return SpendToDate(fy, pd.Timestamp(begins), pd.Timestamp(proj.start), gbp)
+
+
+def described(to_date: SpendToDate, rest_months: int) -> str:
+    """The Assumptions sheet's sentence for an outturn year."""
+    total = float(to_date.gbp.sum())
+    return (f"compared as its forecast outturn: spend to date £{total:,.0f} "
+            f"({to_date.dates}), {ESTIMATED}, plus the forecast for the rest of the year "
+            f"({rest_months} months); its range and probability of overspend are those of the "
+            "forecast months, the spend to date being fixed")  # fmt: skip
+
+
+def whole_year_budgets(budget: pd.DataFrame | None) -> dict[str, float]:
+    """The whole placements budget (cost line ``all``) of each year the forecast covers
+    whole (an outturn year's budget is not profiled over the forecast months alone)."""
+    if budget is None:
+        return {}
+    b = budget[(budget["cost_line"] == "all") & (budget["basis"] == WHOLE_YEAR)]
+    return {str(k): float(v) for k, v in zip(b["financial_year"], b["budget_gbp"], strict=True)}
+
+
+def summary_years(
+    report: SpendReport,
+) -> tuple[pd.DataFrame, dict[str, float], dict[str, float], dict[str, str]]:
+    """The Summary sheet's yearly totals (an outturn year's are its outturn's), budgets,
+    probabilities of overspend, and a note for each outturn year."""
+    yearly = report.yearly[report.yearly["cost_line"] == "all"].set_index("financial_year")
+    if report.budget is None:
+        return yearly, {}, {}, {}
+    b = report.budget[report.budget["cost_line"] == "all"].set_index("financial_year")
+    notes = {}
+    yearly = yearly.copy()
+    for fy, row in b[b["basis"] == OUTTURN].iterrows():
+        if fy in yearly.index:
+            yearly.loc[fy, ["mean", "p10", "p90"]] = row[["mean", "p10", "p90"]].to_numpy()
+            notes[str(fy)] = (
+                f"{fy} is its forecast outturn: spend to date "
+                f"£{row['spend_to_date_estimated_gbp']:,.0f}, {ESTIMATED}, plus "
+                f"{int(row['months'])} forecast months (mean £{row['rest_of_year_mean_gbp']:,.0f})."
+            )
+    return yearly, b["budget_gbp"].to_dict(), b["prob_overspend"].to_dict(), notes
+
+
+def outturn_note(budget: pd.DataFrame) -> str | None:
+    """The Budget sheet's note under its table when a year is compared as its outturn."""
+    years = sorted(set(budget.loc[budget["basis"] == OUTTURN, "financial_year"]))
+    if not years:
+        return None
+    return (f"{', '.join(years)}: forecast outturn = spend to date (the year's first day to "
+            f"the forecast start), {ESTIMATED}, + the forecast for the rest of the year. "
+            "'Projected', P10-P90, variance and probability of overspend are the outturn's; "
+            "'Months forecast' counts the rest of the year's months.")  # fmt: skip
+
+
+def outturn_headline(budget: pd.DataFrame | None, base_case: bool = False) -> str:
+    """The console's sentence on each year compared as its outturn ('' if none): the
+    whole placements budget's outturn, variance and probability of overspend (said to be
+    the base case's when ``base_case``, after a scenario's figures)."""
+    if budget is None:
+        return ""
+    rows = budget[(budget["basis"] == OUTTURN) & (budget["cost_line"] == "all")]
+    said = [
+        f"{'Base case: ' if base_case else ''}{r.financial_year} forecast outturn "
+        f"£{r.mean:,.0f} (P10 £{r.p10:,.0f}, P90 "
+        f"£{r.p90:,.0f}) against the budget of £{r.budget_gbp:,.0f}: variance "
+        f"{'-' if r.variance_gbp < 0 else '+'}£{abs(r.variance_gbp):,.0f}, probability of "
+        f"overspend {r.prob_overspend:.0%}; it includes spend to date of "
+        f"£{r.spend_to_date_estimated_gbp:,.0f}, {ESTIMATED}"
+        for r in rows.itertuples()
+    ]
+    return "".join(". " + s for s in said)

@@ -1,0 +1,235 @@
+"""In-year outturn: a budget year the forecast starts inside is compared as spend to date
+(estimated from the 903 history) plus the forecast for the rest of the year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import warnings
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from sufficiency.config import DEFAULT_WEEKLY_COSTS, FinanceParams, ForecastParams
+from sufficiency.errors import DataWarning
+from sufficiency.finance.report import default_costs, spend_report
+from sufficiency.finance.run import run_spend
+from sufficiency.finance.summaries import OUTTURN, WHOLE_YEAR
+from sufficiency.forecast.run import forecast_history
+from sufficiency.prices import price_index, prices_before
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample" / "ssda903"
+START = pd.Timestamp("2025-09-30")
+BUDGET = pd.DataFrame({"financial_year": ["2025-26", "2025-26", "2026-27"],
+                       "cost_line": ["all", "ifa_foster", "all"],
+                       "budget_gbp": [7.0e7, 1.05e7, 7.4e7]})  # fmt: skip
+_TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}
+
+
+def _category(place: str, provider: str) -> str | None:
+    """The forecast category of a 903 placement, written out again from the codes."""
+    ext = provider in ("PR4", "PR5")
+    table = {**dict.fromkeys(["U1", "U2", "U3", "Q1"], "kinship_foster"),
+             **dict.fromkeys(["U4", "U5", "U6", "Q2"],
+                             "ifa_foster" if ext else "in_house_foster"),
+             **dict.fromkeys(["K2", "R1"],
+                             "external_residential" if ext else "in_house_residential"),
+             "K1": "secure", **dict.fromkeys(["H5", "K3", "P2"], "supported"),
+             "P1": "with_parents", **dict.fromkeys(["A3", "A4", "A5", "A6"],
+                                                   "placed_for_adoption")}  # fmt: skip
+    if place in _TEMPORARY:
+        return None
+    if place == "S1" and ext:
+        return "external_residential"
+    return table.get(place, "other")
+
+
+def _spend_to_date_by_hand(folder: Path, first: pd.Timestamp, last: pd.Timestamp) -> dict:
+    """Child-days by category from the episodes x weekly cost / 7 (prices flat: the uplift
+    is on 1 April, the year's first day), with pandas alone."""
+    eps, hdr = [], []
+    for year in sorted(folder.iterdir()):
+        eps.append(pd.read_csv(year / "episodes.csv", dtype=str).assign(y=int(year.name)))
+        hdr.append(pd.read_csv(year / "header.csv", dtype=str).assign(y=int(year.name)))
+    e = pd.concat(eps).sort_values("y").drop_duplicates(["CHILD", "DECOM"], keep="last")
+    h = pd.concat(hdr).sort_values("y").drop_duplicates("CHILD", keep="last")
+    e = e[~e["LS"].isin(["V3", "V4"])].assign(
+        start=pd.to_datetime(e["DECOM"], dayfirst=True), end=pd.to_datetime(e["DEC"], dayfirst=True)
+    )
+    e = e.sort_values(["CHILD", "start"])
+    e["cat"] = [_category(str(p).upper(), str(q).upper())
+                for p, q in zip(e["PLACE"], e["PLACE_PROVIDER"], strict=True)]  # fmt: skip
+    e["cat"] = e.groupby("CHILD")["cat"].ffill()
+    e = e.merge(h[["CHILD", "DOB"]], on="CHILD")
+    e["adult"] = pd.to_datetime(e["DOB"], dayfirst=True) + pd.DateOffset(years=18)
+    out: dict[str, float] = {}
+    for d in pd.date_range(first, last):
+        live = e[(e["start"] <= d) & (e["end"].isna() | (e["end"] > d)) & (d < e["adult"])]
+        for cat, n in live["cat"].value_counts().items():
+            out[cat] = out.get(cat, 0.0) + n * DEFAULT_WEEKLY_COSTS[cat] / 7
+    return out
+
+
+def _params() -> ForecastParams:
+    return ForecastParams(num_paths=60, horizon_months=18, seed=5)
+
+
+@pytest.fixture(scope="module")
+def in_year():
+    """The sample forecast from 30/09/2025 (2025-26 cut mid-year), against a budget."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return run_spend(SAMPLE, _params(), FinanceParams(), costs=default_costs(FinanceParams()),
+                         run_date=dt.date(2026, 1, 1), budget=BUDGET, start=START)  # fmt: skip
+
+
+def test_in_year_budget_year_is_compared_as_its_outturn(in_year):
+    """Before: 2025-26 was set aside ('the forecast covers only part of it') and finance had
+    no outturn. Now it is spend to date (1 April to 30 September 2025, estimated from the
+    903 history) plus the forecast's six months, against the whole year's budget."""
+    b = in_year.budget.set_index(["financial_year", "cost_line"])
+    row = b.loc[("2025-26", "all")]
+    assert row["basis"] == OUTTURN and row["months"] == 6
+    by_hand = _spend_to_date_by_hand(SAMPLE, pd.Timestamp("2025-04-01"), START)
+    assert row["spend_to_date_estimated_gbp"] == pytest.approx(sum(by_hand.values()), abs=0.01)
+    assert b.loc[("2025-26", "ifa_foster"), "spend_to_date_estimated_gbp"] == pytest.approx(
+        by_hand["ifa_foster"], abs=0.01
+    )
+    # the fixed part shifts every path: outturn = to date + the rest's mean and percentiles
+    rest = in_year.yearly.set_index(["financial_year", "cost_line"]).loc[("2025-26", "all")]
+    assert row["rest_of_year_mean_gbp"] == pytest.approx(rest["mean"], abs=0.01)
+    for k in ("mean", "p10", "p50", "p90"):
+        assert row[k] == pytest.approx(rest[k] + row["spend_to_date_estimated_gbp"], abs=0.02)
+    assert row["variance_gbp"] == pytest.approx(row["mean"] - 7.0e7, abs=0.01)
+    paths = in_year.report.base.total()[:, :6].sum(axis=1) + row["spend_to_date_estimated_gbp"]
+    assert row["prob_overspend"] == pytest.approx(np.mean(paths > 7.0e7), abs=1e-4)
+    whole = b.loc[("2026-27", "all")]
+    assert whole["basis"] == WHOLE_YEAR and whole["spend_to_date_estimated_gbp"] == 0
+    assert whole["rest_of_year_mean_gbp"] == whole["mean"]
+
+
+def test_outturn_said_to_be_estimated_everywhere(in_year, tmp_path):
+    """The console, Summary, Budget and Assumptions sheets say the spend to date is
+    estimated from the 903 history at the unit costs, not the ledger's actuals."""
+    assert "2025-26 forecast outturn £" in in_year.headline
+    assert "ESTIMATED from the 903 history" in in_year.headline
+    assert "not the ledger's actuals" in in_year.headline
+    in_year.write(tmp_path)
+    wb = load_workbook(tmp_path / "spend.xlsx")
+    summary = wb["Summary"]
+    assert summary["A5"].value == "2025-26 (current, outturn)"
+    row = in_year.budget.set_index(["financial_year", "cost_line"]).loc[("2025-26", "all")]
+    assert summary["C5"].value == pytest.approx(row["mean"])
+    assert summary["F5"].value == pytest.approx(7.0e7)
+    assert "ESTIMATED from the 903 history" in summary["A8"].value
+    budget = [c for r in wb["Budget"].iter_rows(values_only=True) for c in r if c]
+    assert any(isinstance(c, str) and "not the ledger's actuals" in c for c in budget)
+    said = dict(in_year.report.assumptions)["Budget 2025-26"]
+    assert said.startswith("compared as its forecast outturn: spend to date £")
+    assert "01 April 2025 to 30 September 2025" in said
+    monthly = list(wb["Monthly"].iter_rows(values_only=True))
+    profile = monthly[0].index("Cumulative budget")  # whole years' budgets only
+    assert [r[profile] for r in monthly[1:7]] == [None] * 6
+    assert monthly[7][profile] == pytest.approx(7.4e7 / 12)
+    csv = pd.read_csv(tmp_path / "budget_comparison.csv")
+    assert list(csv.columns[-3:]) == ["spend_to_date_estimated_gbp", "rest_of_year_mean_gbp",
+                                      "basis"]  # fmt: skip
+
+
+def test_in_year_extract_compared_as_its_outturn(tmp_path):
+    """An in-year extract (the 2025-26 return cut at 30/09/2025) gives the same outturn."""
+    folder = tmp_path / "ssda903"
+    shutil.copytree(SAMPLE, folder)
+    path = folder / "2026" / "episodes.csv"
+    e = pd.read_csv(path, dtype=str)
+    start, end = (pd.to_datetime(e[c], dayfirst=True) for c in ("DECOM", "DEC"))
+    e = e[start <= START].copy()
+    e.loc[(end > START)[start <= START], ["DEC", "REC", "REASON_PLACE_CHANGE"]] = np.nan
+    e.to_csv(path, index=False)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        result = run_spend(folder, _params(), FinanceParams(),
+                           costs=default_costs(FinanceParams()), run_date=dt.date(2026, 1, 1),
+                           budget=BUDGET)  # fmt: skip
+    assert not [w for w in said if "set aside" in str(w.message)]
+    row = result.budget.set_index(["financial_year", "cost_line"]).loc[("2025-26", "all")]
+    by_hand = _spend_to_date_by_hand(folder, pd.Timestamp("2025-04-01"), START)
+    assert row["spend_to_date_estimated_gbp"] == pytest.approx(sum(by_hand.values()), abs=0.01)
+
+
+def test_year_starting_at_the_forecast_start_has_no_spend_to_date():
+    """A year the forecast starts the day before is compared as before: no spend to date,
+    every figure the whole-year comparison's (with the history's spells or without)."""
+    run = forecast_history(SAMPLE, _params(), pd.Timestamp("2025-03-31"))
+    budget = pd.DataFrame({"financial_year": ["2025-26"], "cost_line": ["all"],
+                           "budget_gbp": [7.0e7]})  # fmt: skip
+    kw = {"costs": default_costs(FinanceParams()), "run_date": dt.date(2026, 1, 1),
+          "budget": budget}  # fmt: skip
+    with_care = spend_report(run.base, FinanceParams(), care=run.fitted.care, **kw).budget
+    without = spend_report(run.base, FinanceParams(), **kw).budget
+    pd.testing.assert_frame_equal(with_care, without)
+    assert with_care["spend_to_date_estimated_gbp"].tolist() == [0.0]
+    assert with_care["basis"].tolist() == [WHOLE_YEAR]
+
+
+def test_year_cut_at_the_horizon_end_is_still_set_aside():
+    """A year the forecast stops inside is set aside, as before."""
+    run = forecast_history(SAMPLE, _params(), START)  # to 31 March 2027: 2027-28 not reached
+    short = ForecastParams(num_paths=20, horizon_months=12, seed=5)
+    base = run.fitted.simulate(params=short)  # to 30 September 2026
+    budget = pd.DataFrame({"financial_year": ["2025-26", "2026-27"], "cost_line": ["all"] * 2,
+                           "budget_gbp": [7.0e7, 7.4e7]})  # fmt: skip
+    with pytest.warns(DataWarning, match="budget year 2026-27 is set aside"):
+        report = spend_report(base, FinanceParams(), costs=default_costs(FinanceParams()),
+                              run_date=dt.date(2026, 1, 1), budget=budget,
+                              care=run.fitted.care)  # fmt: skip
+    assert report.budget["financial_year"].tolist() == ["2025-26"]
+    assert report.budget["basis"].tolist() == [OUTTURN]
+
+
+def test_prices_before_the_start_carry_the_index_back():
+    """1.0 from the last uplift to the start, one uplift lower before it; the same scale as
+    the projection's index after the start."""
+    days = pd.date_range("2025-05-30", "2025-06-02")
+    got = prices_before(days, pd.Timestamp("2025-06-02"), 0.05, 6, 1)
+    assert got.tolist() == pytest.approx([1 / 1.05, 1 / 1.05, 1.0, 1.0])
+    after = price_index(pd.DatetimeIndex(["2025-06-02", "2025-06-30"]), 0.05, 6, 1)
+    assert after.tolist() == [1.0]
+
+
+def test_year_begun_before_the_history_is_set_aside_saying_why():
+    """A history that begins after the year's first day cannot give its spend to date: the
+    year is set aside (not compared as a part year), with a warning saying why."""
+    run = forecast_history(SAMPLE, _params(), START)
+    care = replace(run.fitted.care, data_start=pd.Timestamp("2025-06-01"))
+    with pytest.warns(
+        DataWarning,
+        match="2025-26 is set aside: the forecast starts inside it "
+        r"\(01 October 2025 to 31 March 2026\) .*history begins on 01/06/2025",
+    ):
+        report = spend_report(run.base, FinanceParams(), costs=default_costs(FinanceParams()),
+                              run_date=dt.date(2026, 1, 1), budget=BUDGET, care=care)  # fmt: skip
+    assert report.budget["financial_year"].tolist() == ["2026-27"]
+    assert dict(report.assumptions)["Budget 2025-26"].startswith("set aside")
+
+
+def test_scenario_block_sets_no_budget_against_the_part_years_scenario(tmp_path):
+    """The Summary's scenario block sums the scenario's forecast months only: an outturn
+    year's budget beside them read as a £35m underspend with no chance of overspending."""
+    from sufficiency.finance.writers import write_spend_outputs
+
+    run = forecast_history(SAMPLE, _params(), START)
+    scen = replace(run.base, scenario="Same")
+    report = spend_report(run.base, FinanceParams(), costs=default_costs(FinanceParams()),
+                          run_date=dt.date(2026, 1, 1), budget=BUDGET, scenario=scen,
+                          care=run.fitted.care)  # fmt: skip
+    write_spend_outputs(report, tmp_path, dt.date(2026, 1, 1))
+    rows = list(load_workbook(tmp_path / "spend.xlsx")["Summary"].iter_rows(values_only=True))
+    top = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("Scenario: "))
+    part, whole = rows[top + 2], rows[top + 3]
+    assert part[0] == "2025-26" and part[5:8] == (None, None, None)
+    assert whole[0] == "2026-27" and whole[5] == 7.4e7
