@@ -33,8 +33,8 @@ from sufficiency import clock
 from sufficiency.commissioning.levers import Levers, load_levers
 from sufficiency.commissioning.run import CommissionResult, commission_params, run_commission
 from sufficiency.config import ForecastParams, Params, as_params, option_date, with_overrides
-from sufficiency.errors import ConfigError, RepairWarning
-from sufficiency.finance.inputs import read_budget, read_costs
+from sufficiency.errors import ConfigError, DataWarning, RepairWarning
+from sufficiency.finance.inputs import budget_for_run, read_costs
 from sufficiency.finance.report import default_costs
 from sufficiency.finance.run import SpendResult, YearSpend, run_spend
 from sufficiency.forecast.errors import ForecastWarning
@@ -329,7 +329,10 @@ def spend(
         Configuration: ``[forecast]`` and ``[finance]`` (unit costs, inflation,
         financial year), or its TOML file; defaults when ``None``.
     budget
-        Budget table or file (``financial_year, cost_line, budget_gbp``).
+        Budget table or file (``financial_year, cost_line, budget_gbp``). A row with an
+        error (a total row, a note, a line given twice) is set aside with a warning, kept
+        under "Read with care" (``strict`` refuses instead); so is a year the forecast
+        does not cover from its first day to its last.
     scenario
         A forecast scenario (or its TOML file) to price alongside the base.
     costs
@@ -355,7 +358,8 @@ def spend(
     Raises
     ------
     SufficiencyError
-        An input cannot be read, or a budget year lies outside the forecast.
+        An input cannot be read (the budget: a column missing; with ``strict``, a row
+        with an error).
     """
 
     params = as_params(params)
@@ -370,7 +374,10 @@ def spend(
                 f"costs: expected the path of a costs file, not {type(costs).__name__}."
             )
         unit_costs, actual = read_costs(Path(costs), CATEGORIES, unit_costs)
-    table = None if budget is None else read_budget(budget, CATEGORIES)
+    table, set_aside = (None, None) if budget is None else budget_for_run(
+        budget, CATEGORIES, strict=strict)  # fmt: skip
+    if set_aside is not None:
+        warnings.warn(set_aside, DataWarning, stacklevel=2)
     scen = _loaded(scenario, Scenario, load_scenario, "scenario")
     return run_spend(
         _history(history, strict, stages), fparams, params.finance, costs=unit_costs,
@@ -378,6 +385,7 @@ def spend(
         budget_source=str(budget) if not isinstance(budget, pd.DataFrame) else "budget table",
         scenario=scen,
         start=day, progress=progress, stages=stages,
+        read_notes=() if set_aside is None else (set_aside,),
     )  # fmt: skip
 
 

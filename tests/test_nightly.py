@@ -357,3 +357,19 @@ def test_pseudonymised_forecast_quotes_no_903_child_id(tmp_path, sample_dir, mon
     for c in old:
         for text in (quality, cells, (out / "forecast.html").read_text()):
             assert c not in text and f"NEW{c}" not in text
+
+
+def test_a_total_row_in_the_budget_never_costs_the_night_its_spend(tmp_path, sample_dir):
+    """Finance's budget sheet with a total row at its foot stopped the night's spend job
+    ('Error in spend: budget.csv: 2 error(s)'; exit 1, no spend outputs) for a row that is
+    not a budget line. It is set aside and said; the spend is published, exit 0."""
+    budget = tmp_path / "budget.csv"
+    budget.write_text((sample_dir / "budget.csv").read_text() + "Total,,209200000\n")
+    cfg = _config(tmp_path, sample_dir, jobs=("spend",), history=True)
+    cfg.write_text(cfg.read_text() + f'budget = "{budget}"\n[forecast]\nnum_paths = 20\n')
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_OK, report.messages
+    spend = tmp_path / "out" / "2026-04-01" / "spend"
+    compared = pd.read_csv(spend / "budget_comparison.csv")
+    assert len(compared) == 5  # the sample's five lines, the total row set aside
+    assert not any("Total" in str(v) for v in compared.to_numpy().ravel())

@@ -14,14 +14,16 @@ Budget file: ``financial_year`` (``2026-27``; ``2026/27`` and ``2026-2027`` are 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
-from sufficiency.errors import InputDataError
+from sufficiency.errors import InputDataError, Problem
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.io.schema import Field, TableSchema, check_table
-from sufficiency.io.tables import frame_table, read_tables
+from sufficiency.io.tables import RawTable, frame_table, read_tables
+from sufficiency.vocabulary import counted
 
 
 def _cost_schema(categories: tuple[str, ...]) -> TableSchema:
@@ -107,9 +109,10 @@ def _financial_year(text: str) -> str | None:
     return f"{first}-{(first + 1) % 100:02d}"
 
 
-def read_budget(path: Path | str | pd.DataFrame, lines: tuple[str, ...]) -> pd.DataFrame:
-    """The budget: one row per financial year and cost line, from its file or a table
-    with the file's columns (checked alike: rows named by position from 0)."""
+def _load_budget(
+    path: Path | str | pd.DataFrame, lines: tuple[str, ...]
+) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
+    """The budget table as read (the file's row index kept) and every problem found."""
     if isinstance(path, pd.DataFrame):
         raw = frame_table(path, "budget table")
     else:
@@ -132,6 +135,72 @@ def read_budget(path: Path | str | pd.DataFrame, lines: tuple[str, ...]) -> pd.D
         table, key.duplicated(keep="first") & complete, "cost_line",
         "budget line appears twice for the same year", code="duplicate_id",
     )  # fmt: skip
+    return raw, table, problems
+
+
+def read_budget(path: Path | str | pd.DataFrame, lines: tuple[str, ...]) -> pd.DataFrame:
+    """The budget: one row per financial year and cost line, from its file or a table
+    with the file's columns (checked alike: rows named by position from 0). Any error
+    refuses it (:func:`budget_for_run` sets the rows aside instead)."""
+    _, table, problems = _load_budget(path, lines)
     if any(p.severity == "error" for p in problems):
         raise InputDataError(problems)
     return table.reset_index(drop=True)
+
+
+def budget_for_run(
+    path: Path | str | pd.DataFrame, lines: tuple[str, ...], *, strict: bool = False
+) -> tuple[pd.DataFrame, str | None]:
+    """The budget's lines without errors, and the sentence saying which rows were set
+    aside (``None`` if none was). A total row at the foot of the sheet, a note under the
+    figures, a line given twice (every copy: which is right is unknown) or a figure that
+    is not a number costs the comparison that row, not the night's spend projection.
+
+    Raises
+    ------
+    InputDataError
+        The file cannot be used at all (unreadable, a column missing), or ``strict`` and
+        a row has an error.
+    """
+    raw, table, problems = _load_budget(path, lines)
+    errors = [p for p in problems if p.severity == "error"]
+    at = {raw.row_number(int(i)): i for i in table.index}
+    if any(p.row not in at for p in errors) or (strict and errors):
+        raise InputDataError(problems)
+    if not errors:
+        return table.reset_index(drop=True), None
+    found: dict[object, list[Problem]] = {}
+    for p in errors:
+        rows = [at[int(p.row or 0)]]
+        if p.code == "duplicate_id":  # every copy of the line
+            i = rows[0]
+            same = (table["financial_year"] == table.at[i, "financial_year"]) & (
+                table["cost_line"] == table.at[i, "cost_line"]
+            )
+            rows = list(table.index[same.fillna(False).to_numpy(bool)])
+            nums = [raw.row_number(int(r)) for r in rows]
+            for r, num in zip(rows, nums, strict=True):
+                others = ", ".join(str(n) for n in nums if n != num)
+                found.setdefault(r, []).append(
+                    replace(p, message=f"budget line appears twice for the same year "
+                            f"(also on row(s) {others}): which figure is right is unknown")
+                )  # fmt: skip
+            continue
+        found.setdefault(rows[0], []).append(p)
+    aside = sorted(found, key=lambda i: int(i))  # type: ignore[call-overload]
+    said = [
+        f"row {raw.row_number(int(i))}: "  # type: ignore[call-overload]
+        + "; ".join(
+            f"{p.column}: {p.message}" + (f" (value {p.value!r})" if p.value else "")
+            for p in found[i]
+        )
+        for i in aside[:5]
+    ]
+    more = f"; and {len(aside) - 5:,} more" if len(aside) > 5 else ""
+    kept = table.drop(index=aside).reset_index(drop=True)
+    name = raw.source if isinstance(path, pd.DataFrame) else Path(path).name
+    return kept, (
+        f"{name}: {counted(len(aside), 'budget row')} set aside for errors "
+        f"({'; '.join(said)}{more}): the spend is compared with the other "
+        f"{counted(len(kept), 'line')} only. Correct those rows to compare theirs."
+    )

@@ -10,7 +10,7 @@ import pandas as pd
 
 from sufficiency import __version__
 from sufficiency.config import FinanceParams
-from sufficiency.errors import ConfigError, DataWarning, InputDataError, Problem
+from sufficiency.errors import ConfigError, DataWarning
 from sufficiency.finance.projection import SpendProjection, UnitCosts, project_spend
 from sufficiency.finance.summaries import (
     budget_comparison,
@@ -74,17 +74,24 @@ def spend_report(
     scen = project_forecast(scenario, params, costs, actual_weekly_gbp) if scenario else None
     comparison_budget = None
     part: dict[str, str] = {}  # budget years set aside: the forecast covers only part
+    outside: dict[str, str] = {}  # and years it does not reach at all
     if budget is not None:
         years = {financial_year(m, params.financial_year_start_month) for m in proj.months}
-        outside = budget[~budget["financial_year"].isin(years)]
-        if len(outside):
-            raise InputDataError([
-                Problem(budget_source, None, "financial_year", str(fy),
-                        "budget year is outside the forecast (" + ", ".join(sorted(years))
-                        + "); lengthen --horizon-months or remove the line")
-                for fy in sorted(set(outside["financial_year"]))
-            ])  # fmt: skip
-        part = _part_years(budget, proj)
+        first_day = proj.start + pd.Timedelta(days=1)
+        runs = f"{first_day:%d %B %Y} to {proj.months[-1]:%d %B %Y}"
+        for fy in sorted(set(budget["financial_year"]) - years):
+            # a past year kept in the file, or one beyond the horizon: a line with no
+            # projected spend to set against it costs its own comparison, not the run's
+            later = pd.Timestamp(int(str(fy)[:4]), proj.financial_year_start_month, 1) > first_day
+            outside[str(fy)] = f"outside the forecast, which runs from {runs}"
+            warnings.warn(
+                f"{budget_source}: budget year {fy} is set aside: it is {outside[str(fy)]}, "
+                "so no spend is projected for it"
+                + (" (lengthen --horizon-months to compare it)" if later else ""),
+                DataWarning,
+                stacklevel=2,
+            )
+        part = _part_years(budget[budget["financial_year"].isin(years)], proj)
         for fy, covered in part.items():
             warnings.warn(
                 f"{budget_source}: budget year {fy} is set aside: the forecast covers only "
@@ -94,7 +101,7 @@ def spend_report(
                 DataWarning,
                 stacklevel=2,
             )
-        whole = budget[~budget["financial_year"].isin(list(part))]
+        whole = budget[~budget["financial_year"].isin([*part, *outside])]
         comparison_budget = budget_comparison(proj, whole) if len(whole) else None
     uplift = dt.date(2000, params.uplift_month, params.uplift_day).strftime("%d %B")
     assumptions: list[tuple[str, str]] = [
@@ -116,6 +123,8 @@ def spend_report(
         *[(f"Budget {fy}", f"set aside: the forecast covers only {covered} of the year, "
            "so its spend is not compared with the year's budget") for fy, covered
           in part.items()],
+        *[(f"Budget {fy}", f"set aside: {why}, so no spend is projected for it")
+          for fy, why in outside.items()],
         *[("Read with care", note) for note in notes],
     ]  # fmt: skip
     return SpendReport(

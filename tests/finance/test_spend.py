@@ -318,6 +318,35 @@ def test_budget_part_year_set_aside_and_whole_year_compared():
     assert report.budget["months"].tolist() == [12]
 
 
+def test_budget_year_outside_the_forecast_is_set_aside_not_the_run():
+    """Finance keeps last year's budget in the file, or sets next years' beyond the
+    horizon: the run stopped ('budget year is outside the forecast (2026-27); lengthen
+    --horizon-months or remove the line'), the night's spend with it, though a year
+    covered in part was only set aside. A year with no projected spend is set aside
+    alike, said and in the assumptions; the years covered are compared."""
+    ends = _month_ends("2026-03-31", 13)  # 2026-27 whole
+    base = _result(np.full((5, len(ends), 10), 10, dtype=np.int32), ends)
+    budget = pd.DataFrame({"financial_year": ["2025-26", "2026-27", "2040-41"],
+                           "cost_line": ["all"] * 3, "budget_gbp": [1.0e7] * 3})  # fmt: skip
+    params = FinanceParams()
+    with pytest.warns(DataWarning) as seen:
+        report = spend_report(base, params, costs=default_costs(params),
+                              run_date=dt.date(2026, 4, 1), budget=budget,
+                              budget_source="budget.csv")  # fmt: skip
+    said = [str(w.message) for w in seen]
+    runs = "outside the forecast, which runs from 01 April 2026 to 30 April 2027"
+    assert said == [
+        f"budget.csv: budget year 2025-26 is set aside: it is {runs}, so no spend is "
+        "projected for it",
+        f"budget.csv: budget year 2040-41 is set aside: it is {runs}, so no spend is "
+        "projected for it (lengthen --horizon-months to compare it)",
+    ]
+    assert report.budget is not None and report.budget["financial_year"].tolist() == ["2026-27"]
+    rows = dict(report.assumptions)
+    assert rows["Budget 2025-26"] == f"set aside: {runs}, so no spend is projected for it"
+    assert "Budget 2040-41" in rows
+
+
 def test_budget_year_wholly_forecast_is_compared():
     """A year the forecast covers from its first day to its last is compared as before."""
     ends = _month_ends("2026-03-31", 13)
