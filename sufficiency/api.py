@@ -34,7 +34,7 @@ from sufficiency.commissioning.levers import Levers, load_levers
 from sufficiency.commissioning.run import CommissionResult, commission_params, run_commission
 from sufficiency.config import ForecastParams, Params, as_params, option_date, with_overrides
 from sufficiency.errors import ConfigError, DataWarning, RepairWarning
-from sufficiency.finance.inputs import budget_for_run, read_costs
+from sufficiency.finance.inputs import budget_for_run, costs_for_run
 from sufficiency.finance.report import default_costs
 from sufficiency.finance.run import SpendResult, YearSpend, run_spend
 from sufficiency.forecast.errors import ForecastWarning
@@ -336,7 +336,9 @@ def spend(
     scenario
         A forecast scenario (or its TOML file) to price alongside the base.
     costs
-        The council's own weekly costs file (per category or per current placement).
+        The council's own weekly costs file (per category or per current placement). A
+        row with an error (a category or a child given twice, a cost that is not a
+        number) is set aside with a warning, as the budget's are.
     start
         Forecast start (default: the end of the history).
     horizon_months, num_paths, seed
@@ -368,16 +370,20 @@ def spend(
     day = _day(start, "start")
     today = clock.today() if run_date is None else option_date(run_date, "run_date")
     unit_costs, actual = default_costs(params.finance), None
+    said: list[str | None] = []  # what reading the cost file and the budget set aside
     if costs is not None:
         if not isinstance(costs, str | Path):
             raise ConfigError(
                 f"costs: expected the path of a costs file, not {type(costs).__name__}."
             )
-        unit_costs, actual = read_costs(Path(costs), CATEGORIES, unit_costs)
-    table, set_aside = (None, None) if budget is None else budget_for_run(
+        unit_costs, actual, costs_aside = costs_for_run(Path(costs), CATEGORIES, unit_costs,
+                                                        strict=strict)  # fmt: skip
+        said.append(costs_aside)
+    table, budget_aside = (None, None) if budget is None else budget_for_run(
         budget, CATEGORIES, strict=strict)  # fmt: skip
-    if set_aside is not None:
-        warnings.warn(set_aside, DataWarning, stacklevel=2)
+    read_notes = tuple(n for n in (*said, budget_aside) if n is not None)
+    for note in read_notes:
+        warnings.warn(note, DataWarning, stacklevel=2)
     scen = _loaded(scenario, Scenario, load_scenario, "scenario")
     return run_spend(
         _history(history, strict, stages), fparams, params.finance, costs=unit_costs,
@@ -385,7 +391,7 @@ def spend(
         budget_source=str(budget) if not isinstance(budget, pd.DataFrame) else "budget table",
         scenario=scen,
         start=day, progress=progress, stages=stages,
-        read_notes=() if set_aside is None else (set_aside,),
+        read_notes=read_notes,
     )  # fmt: skip
 
 

@@ -405,3 +405,22 @@ def test_a_bad_register_row_costs_the_forecast_its_vacancies_not_the_run(tmp_pat
     assert lost > 0 and places(good.shortfall) - places(report.shortfall) == lost
     with pytest.raises(InputDataError):
         api.forecast(sample_dir / "ssda903", placements=bad, strict=True, **QUICK)
+
+
+def test_a_bad_cost_file_row_costs_that_row_not_the_spend(sample_dir, tmp_path):
+    """The council's cost file with a note under its figures stopped the spend ('Error:
+    costs.csv: 2 error(s)'). The row is set aside and said, under Read with care too, and
+    the costs given are used; --strict refuses as before."""
+    costs = tmp_path / "costs.csv"
+    costs.write_text("category,weekly_cost\nifa_foster,950\nNote: 2026 framework rates,\n")
+    quick = {"num_paths": 20, "horizon_months": 12, "run_date": "2026-04-01"}
+    history = sample_dir / "ssda903"
+    with pytest.warns(DataWarning, match=r"costs.csv: 1 row of the cost file set aside for "
+                      r"errors \(row 3: "):  # fmt: skip
+        result = api.spend(history, costs=costs, **quick)
+    said = [v for k, v in result.report.assumptions if k == "Read with care"]
+    assert any(v.startswith("costs.csv: 1 row of the cost file set aside") for v in said)
+    base = result.report.base
+    assert base.weekly_cost_gbp.tolist()[list(base.cost_lines).index("ifa_foster")] == 950.0
+    with pytest.raises(InputDataError, match="row 3, column category"):
+        api.spend(history, costs=costs, strict=True, **quick)

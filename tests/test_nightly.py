@@ -373,3 +373,21 @@ def test_a_total_row_in_the_budget_never_costs_the_night_its_spend(tmp_path, sam
     compared = pd.read_csv(spend / "budget_comparison.csv")
     assert len(compared) == 5  # the sample's five lines, the total row set aside
     assert not any("Total" in str(v) for v in compared.to_numpy().ravel())
+
+
+def test_a_note_in_the_cost_file_never_costs_the_night_its_spend(tmp_path, sample_dir):
+    """A note under the cost file's figures stopped the night's spend job ('Error in
+    spend: costs.csv: 2 error(s)'; exit 1, no spend outputs). It is set aside and said
+    under Read with care; the spend is published with the costs given, exit 0."""
+    costs = tmp_path / "costs.csv"
+    costs.write_text("category,weekly_cost\nifa_foster,950\nNote: 2026 framework rates,\n")
+    cfg = _config(tmp_path, sample_dir, jobs=("spend",), history=True)
+    cfg.write_text(cfg.read_text() + f'costs = "{costs}"\n[forecast]\nnum_paths = 20\n')
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_OK, report.messages
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "out" / "2026-04-01" / "spend" / "spend.xlsx")
+    said = [r[1] for r in sheet["Assumptions"].iter_rows(values_only=True)
+            if r[0] == "Read with care"]  # fmt: skip
+    assert any(str(v).startswith("costs.csv: 1 row of the cost file set aside") for v in said)

@@ -14,7 +14,6 @@ Budget file: ``financial_year`` (``2026-27``; ``2026/27`` and ``2026-2027`` are 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -54,15 +53,11 @@ def _budget_schema(lines: tuple[str, ...]) -> TableSchema:
     )  # fmt: skip
 
 
-def read_costs(
-    path: Path | str, categories: tuple[str, ...], defaults: UnitCosts
-) -> tuple[UnitCosts, float | None]:
-    """The cost table from a cost file, and today's actual weekly cost if it lists placements.
-
-    A category the file gives no cost for keeps the cost of ``defaults`` (the
-    configuration's), its source saying so; the projection warns where such a category
-    has children.
-    """
+def _load_costs(
+    path: Path | str, categories: tuple[str, ...]
+) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
+    """The cost table as read (the file's row index kept) and every problem found: a
+    category given two costs, a child listed twice (each copy)."""
     raw = read_tables(Path(path))[0]
     table, problems = check_table(raw, _cost_schema(categories))
     per_category = table[table["child_id"].isna()]
@@ -70,8 +65,24 @@ def read_costs(
     problems += raw.problems_where(
         per_category, dup, "category", "category has more than one cost row", code="duplicate_id"
     )
-    if any(p.severity == "error" for p in problems):
-        raise InputDataError(problems)
+    placed = table[table["child_id"].notna()]
+    twice = placed[placed["child_id"].duplicated(keep=False)]
+    for rows in twice.index.groupby(twice["child_id"].to_numpy()).values():
+        nums = [raw.row_number(int(i)) for i in rows]
+        problems += [  # the ID is not quoted: a pseudonymised night's outputs must not hold it
+            raw.problem(i, "child_id", None, "the same child is listed among the current "
+                        f"placements on row(s) {', '.join(str(n) for n in nums if n != num)}: "
+                        "which cost is right is unknown", code="duplicate_id")
+            for i, num in zip(rows, nums, strict=True)
+        ]  # fmt: skip
+    return raw, table, problems
+
+
+def _unit_costs(
+    table: pd.DataFrame, path: Path | str, defaults: UnitCosts
+) -> tuple[UnitCosts, float | None]:
+    """The unit costs and today's actual weekly cost from a cost table without errors."""
+    per_category = table[table["child_id"].isna()]
     costs: dict[str, float] = {}
     sources: dict[str, str] = {}
     current: dict[str, tuple[int, float]] = {}
@@ -92,6 +103,79 @@ def read_costs(
         )
     actual_weekly = float(actual["weekly_cost"].astype(float).sum()) if len(actual) else None
     return UnitCosts(costs, sources, current, origin=str(path), filled=filled), actual_weekly
+
+
+def read_costs(
+    path: Path | str, categories: tuple[str, ...], defaults: UnitCosts
+) -> tuple[UnitCosts, float | None]:
+    """The cost table from a cost file, and today's actual weekly cost if it lists placements.
+
+    A category the file gives no cost for keeps the cost of ``defaults`` (the
+    configuration's), its source saying so; the projection warns where such a category
+    has children. Any error refuses the file (:func:`costs_for_run` sets the rows aside).
+    """
+    _, table, problems = _load_costs(path, categories)
+    if any(p.severity == "error" for p in problems):
+        raise InputDataError(problems)
+    return _unit_costs(table, path, defaults)
+
+
+def costs_for_run(
+    path: Path | str, categories: tuple[str, ...], defaults: UnitCosts, *, strict: bool = False
+) -> tuple[UnitCosts, float | None, str | None]:
+    """:func:`read_costs` with the rows that have errors set aside, and the sentence saying
+    which (``None`` if none was): a category whose row is set aside keeps the
+    configuration's cost (the projection says so), a placement's leaves the actual
+    run-rate. A total row, a note or a cost that is not a number costs that row, not the
+    night's spend projection.
+
+    Raises
+    ------
+    InputDataError
+        The file cannot be used at all (unreadable, a column missing), or ``strict`` and
+        a row has an error.
+    """
+    raw, table, problems = _load_costs(path, categories)
+    kept, said = _set_aside(raw, table, problems, strict)
+    unit, actual = _unit_costs(kept, path, defaults)
+    if not said:
+        return unit, actual, None
+    sentence = (
+        f"{Path(path).name}: {counted(len(said), 'row')} of the cost file set aside for "
+        f"errors ({_listed_rows(said)}): the costs are those of its other "
+        f"{counted(len(kept), 'row')} (the configuration's for a category it then gives no "
+        "cost for). Correct those rows to use theirs."
+    )
+    return unit, actual, sentence
+
+
+def _set_aside(
+    raw: RawTable, table: pd.DataFrame, problems: list[Problem], strict: bool
+) -> tuple[pd.DataFrame, list[str]]:
+    """``table`` without the rows that have an error, and a description of each row set
+    aside (``row 7: column: what is wrong (value 'x')``); refuse when an error concerns
+    the whole file or, with ``strict``, any error at all."""
+    errors = [p for p in problems if p.severity == "error"]
+    at = {raw.row_number(int(i)): i for i in table.index}
+    if any(p.row not in at for p in errors) or (strict and errors):
+        raise InputDataError(problems)
+    found: dict[int, list[Problem]] = {}
+    for p in errors:
+        found.setdefault(int(p.row or 0), []).append(p)
+    said = [
+        f"row {row}: " + "; ".join(
+            f"{p.column}: {p.message}" + (f" (value {p.value!r})" if p.value else "")
+            for p in found[row]
+        )
+        for row in sorted(found)
+    ]  # fmt: skip
+    return table.drop(index=[at[r] for r in found]).reset_index(drop=True), said
+
+
+def _listed_rows(said: list[str]) -> str:
+    """The first five rows set aside, and how many more."""
+    more = f"; and {len(said) - 5:,} more" if len(said) > 5 else ""
+    return "; ".join(said[:5]) + more
 
 
 def _financial_year(text: str) -> str | None:
@@ -131,10 +215,15 @@ def _load_budget(
         + table["cost_line"].fillna("").astype(str)
     )
     complete = table["financial_year"].notna() & table["cost_line"].notna()
-    problems += raw.problems_where(
-        table, key.duplicated(keep="first") & complete, "cost_line",
-        "budget line appears twice for the same year", code="duplicate_id",
-    )  # fmt: skip
+    twice = key.duplicated(keep=False) & complete
+    for rows in table.index[twice].groupby(key[twice].to_numpy()).values():
+        nums = [raw.row_number(int(i)) for i in rows]
+        problems += [  # every copy: which figure is right is unknown
+            raw.problem(i, "cost_line", str(table.at[i, "cost_line"]),
+                        "budget line appears twice for the same year (also on row(s) "
+                        f"{', '.join(str(n) for n in nums if n != num)})", code="duplicate_id")
+            for i, num in zip(rows, nums, strict=True)
+        ]  # fmt: skip
     return raw, table, problems
 
 
@@ -163,44 +252,12 @@ def budget_for_run(
         a row has an error.
     """
     raw, table, problems = _load_budget(path, lines)
-    errors = [p for p in problems if p.severity == "error"]
-    at = {raw.row_number(int(i)): i for i in table.index}
-    if any(p.row not in at for p in errors) or (strict and errors):
-        raise InputDataError(problems)
-    if not errors:
-        return table.reset_index(drop=True), None
-    found: dict[object, list[Problem]] = {}
-    for p in errors:
-        rows = [at[int(p.row or 0)]]
-        if p.code == "duplicate_id":  # every copy of the line
-            i = rows[0]
-            same = (table["financial_year"] == table.at[i, "financial_year"]) & (
-                table["cost_line"] == table.at[i, "cost_line"]
-            )
-            rows = list(table.index[same.fillna(False).to_numpy(bool)])
-            nums = [raw.row_number(int(r)) for r in rows]
-            for r, num in zip(rows, nums, strict=True):
-                others = ", ".join(str(n) for n in nums if n != num)
-                found.setdefault(r, []).append(
-                    replace(p, message=f"budget line appears twice for the same year "
-                            f"(also on row(s) {others}): which figure is right is unknown")
-                )  # fmt: skip
-            continue
-        found.setdefault(rows[0], []).append(p)
-    aside = sorted(found, key=lambda i: int(i))  # type: ignore[call-overload]
-    said = [
-        f"row {raw.row_number(int(i))}: "  # type: ignore[call-overload]
-        + "; ".join(
-            f"{p.column}: {p.message}" + (f" (value {p.value!r})" if p.value else "")
-            for p in found[i]
-        )
-        for i in aside[:5]
-    ]
-    more = f"; and {len(aside) - 5:,} more" if len(aside) > 5 else ""
-    kept = table.drop(index=aside).reset_index(drop=True)
+    kept, said = _set_aside(raw, table, problems, strict)
+    if not said:
+        return kept, None
     name = raw.source if isinstance(path, pd.DataFrame) else Path(path).name
     return kept, (
-        f"{name}: {counted(len(aside), 'budget row')} set aside for errors "
-        f"({'; '.join(said)}{more}): the spend is compared with the other "
+        f"{name}: {counted(len(said), 'budget row')} set aside for errors "
+        f"({_listed_rows(said)}): the spend is compared with the other "
         f"{counted(len(kept), 'line')} only. Correct those rows to compare theirs."
     )

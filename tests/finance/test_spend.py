@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError, DataWarning, InputDataError
-from sufficiency.finance.inputs import read_budget, read_costs
+from sufficiency.finance.inputs import costs_for_run, read_budget, read_costs
 from sufficiency.finance.projection import UnitCosts, project_spend
 from sufficiency.finance.report import default_costs, spend_report
 from sufficiency.finance.summaries import financial_year, period_table, quarter
@@ -143,6 +143,49 @@ def test_cost_file_with_current_placements_sets_costs_and_run_rate(tmp_path):
                                      "secure": 9000.0}  # fmt: skip
     assert costs.filled == set(CATEGORIES) - {"ifa_foster", "secure"}
     assert actual == 1800.0
+
+
+def test_a_child_listed_twice_in_the_cost_file_is_set_aside_not_averaged(tmp_path):
+    """A child listed twice among the current placements (moved, the old row left in):
+    both costs were averaged into the category's unit cost for the whole forecast
+    (External children's homes £7,500, 'mean of 2 current placements', for one child at
+    £6,000 or £9,000) and counted twice in the run-rate, without a word. Each copy is an
+    error: the strict reader refuses, the run's reader sets both aside and says so, and
+    the category keeps the configuration's cost."""
+    p = tmp_path / "costs.csv"
+    p.write_text("category,weekly_cost,child_id\nifa_foster,900,C1\nifa_foster,1000,C2\n"
+                 "external_residential,6000,C3\nexternal_residential,9000,C3\n")  # fmt: skip
+    defaults = default_costs(FinanceParams())
+    with pytest.raises(InputDataError) as info:
+        read_costs(p, CATEGORIES, defaults)
+    assert [(q.row, q.column) for q in info.value.problems] == [(4, "child_id"), (5, "child_id")]
+    costs, actual, said = costs_for_run(p, CATEGORIES, defaults)
+    assert costs.weekly_cost_gbp["external_residential"] == 6100.0  # the configuration's
+    assert costs.weekly_cost_gbp["ifa_foster"] == 950.0
+    assert costs.current == {"ifa_foster": (2, 1900.0)}
+    assert actual == 1900.0
+    assert said is not None and said.startswith(
+        "costs.csv: 2 rows of the cost file set aside for errors (row 4: child_id: the same "
+        "child is listed among the current placements on row(s) 5: which cost is right is "
+        "unknown; row 5: child_id: the same child is listed among the current placements on "
+        "row(s) 4: "
+    )
+    assert "C3" not in said  # a pseudonymised night's spend.xlsx holds no real child ID
+    with pytest.raises(InputDataError):
+        costs_for_run(p, CATEGORIES, defaults, strict=True)
+
+
+def test_a_total_row_in_the_cost_file_costs_that_row_only(tmp_path):
+    """A total row and a note under the figures stopped the spend job ('Error: costs.csv:
+    2 error(s)'). They are set aside and said; every cost given is used."""
+    p = tmp_path / "costs.csv"
+    p.write_text("category,weekly_cost\nifa_foster,950\nin_house_foster,620\nTotal,1570\n"
+                 "Note: from the 2026 framework,\n")  # fmt: skip
+    costs, _, said = costs_for_run(p, CATEGORIES, default_costs(FinanceParams()))
+    assert costs.weekly_cost_gbp["ifa_foster"] == 950.0
+    assert costs.weekly_cost_gbp["in_house_foster"] == 620.0
+    assert said is not None and said.startswith("costs.csv: 2 rows of the cost file set aside")
+    assert "row 4: category: must be one of" in said and "row 5: " in said
 
 
 def test_cost_file_without_a_category_keeps_the_configurations_cost(tmp_path):
