@@ -391,3 +391,29 @@ def test_a_note_in_the_cost_file_never_costs_the_night_its_spend(tmp_path, sampl
     said = [r[1] for r in sheet["Assumptions"].iter_rows(values_only=True)
             if r[0] == "Read with care"]  # fmt: skip
     assert any(str(v).startswith("costs.csv: 1 row of the cost file set aside") for v in said)
+
+
+def test_the_night_log_records_what_the_forecast_and_spend_set_aside(tmp_path, sample_dir):
+    """A register row the forecast set aside, and a budget row the spend set aside, were
+    said on standard error only: the scheduler's log (the night's record) had the match
+    job's set-asides and nothing of the forecast's or the spend's. Each job's data
+    warnings are logged once, naming the job."""
+    reg = pd.read_csv(sample_dir / "placements.csv", dtype=str, keep_default_na=False)
+    reg.loc[1, "vacancies"] = "-2"
+    reg.to_csv(tmp_path / "placements.csv", index=False)
+    budget = tmp_path / "budget.csv"
+    budget.write_text((sample_dir / "budget.csv").read_text() + "Total,,209200000\n")
+    cfg = _config(tmp_path, sample_dir, jobs=("forecast", "spend"), history=True)
+    text = cfg.read_text().replace(str(sample_dir / "placements.csv"),
+                                   str(tmp_path / "placements.csv"))  # fmt: skip
+    cfg.write_text(text + f'budget = "{budget}"\n[forecast]\nnum_paths = 20\n')
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_OK, report.messages
+    lines = [json.loads(ln) for ln in (tmp_path / "logs" / "nightly.log").read_text().splitlines()]
+    warned = [(e["job"], e["message"]) for e in lines if e["level"] == "warning"]
+    forecast = [m for j, m in warned if j == "forecast" and "set aside" in m]
+    spend = [m for j, m in warned if j == "spend" and "set aside" in m]
+    assert len(forecast) == 1 and forecast[0].startswith(
+        "placements.csv: 1 row of the placement register set aside for errors (row 3 (PL0002)"
+    ), warned
+    assert len(spend) == 1 and spend[0].startswith("budget.csv: 1 budget row set aside"), warned
