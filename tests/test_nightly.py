@@ -417,3 +417,32 @@ def test_the_night_log_records_what_the_forecast_and_spend_set_aside(tmp_path, s
         "placements.csv: 1 row of the placement register set aside for errors (row 3 (PL0002)"
     ), warned
     assert len(spend) == 1 and spend[0].startswith("budget.csv: 1 budget row set aside"), warned
+
+
+def test_an_unquoted_comma_in_one_row_never_stops_the_night(tmp_path, sample_dir):
+    """One referral and one 903 episode with a cell past the header's columns (an
+    unquoted comma in a value): the match and forecast jobs failed ('Error in match:
+    referrals.csv: row 6: row has 19 cells but the header has 18 columns'), no child
+    matched. Each row is set aside and said; both jobs publish, exit 0."""
+    import shutil
+
+    refs = (sample_dir / "referrals.csv").read_text().splitlines(keepends=True)
+    refs[5] = refs[5].rstrip("\n") + ",Worcester\n"
+    (tmp_path / "referrals.csv").write_text("".join(refs))
+    history = tmp_path / "ssda903"
+    shutil.copytree(sample_dir / "ssda903", history)
+    eps = (history / "2026" / "episodes.csv").read_text().splitlines(keepends=True)
+    eps[9] = eps[9].rstrip("\n") + ",see notes\n"
+    (history / "2026" / "episodes.csv").write_text("".join(eps))
+    cfg = _config(tmp_path, sample_dir, jobs=("match", "forecast"),
+                  referrals=tmp_path / "referrals.csv")  # fmt: skip
+    cfg.write_text(cfg.read_text() + f'history = "{history}"\n[forecast]\nnum_paths = 20\n')
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_OK, report.messages
+    out = tmp_path / "out" / "2026-04-01"
+    summary = json.loads((out / "match" / "summary.json").read_text())
+    assert [(a["row"], a["id"]) for a in summary["set_aside"]] == [(6, "R005")]
+    assert summary["num_children"] == 44
+    quality = pd.read_csv(out / "forecast" / "data_quality.csv")
+    aside = quality[quality["code"] == "extra_cells"]
+    assert aside[["row", "action"]].values.tolist() == [[10, "row set aside"]]

@@ -164,7 +164,8 @@ def _set_aside(
         found.setdefault(int(p.row or 0), []).append(p)
     said = [
         f"row {row}: " + "; ".join(
-            f"{p.column}: {p.message}" + (f" (value {p.value!r})" if p.value else "")
+            (f"{p.column}: " if p.column else "") + p.message
+            + (f" (value {p.value!r})" if p.value else "")
             for p in found[row]
         )
         for row in sorted(found)

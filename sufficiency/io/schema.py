@@ -287,7 +287,7 @@ def check_table(raw: RawTable, schema: TableSchema) -> tuple[pd.DataFrame, list[
     their default) and keeps ``raw``'s index, so ``raw.row_number(i)`` names a row.
     Cells that failed a check become missing values in the returned frame.
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = list(raw.row_errors)  # a row with more cells than the header
     src = raw.source
     mapping: dict[str, Field] = {}
     headerless = not any(schema.field_for(c) is not None for c in raw.data.columns)
