@@ -270,8 +270,8 @@ def stage(
 
 def _night_reads(kind: str, target: Path, run_date: dt.date, responsible_la: str) -> bool:
     """Whether the nightly run's reader of ``kind`` reads ``target``, setting aside the
-    rows with errors (a file whose rows cannot be told apart, such as a row with more
-    cells than the header, cannot be read at all)."""
+    rows with errors (a file missing a required column, or not well formed, cannot be
+    read at all)."""
     from sufficiency.errors import SufficiencyError
     from sufficiency.io.inputs import read_placements_for_night, read_referrals_for_night
     from sufficiency.io.ssda903 import read_history
