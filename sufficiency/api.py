@@ -370,18 +370,20 @@ def spend(
     day = _day(start, "start")
     today = clock.today() if run_date is None else option_date(run_date, "run_date")
     unit_costs, actual = default_costs(params.finance), None
-    said: list[str | None] = []  # what reading the cost file and the budget set aside
+    said: list[str] = []  # what reading the cost file and the budget set aside
     if costs is not None:
         if not isinstance(costs, str | Path):
             raise ConfigError(
                 f"costs: expected the path of a costs file, not {type(costs).__name__}."
             )
-        unit_costs, actual, costs_aside = costs_for_run(Path(costs), CATEGORIES, unit_costs,
-                                                        strict=strict)  # fmt: skip
-        said.append(costs_aside)
-    table, budget_aside = (None, None) if budget is None else budget_for_run(
-        budget, CATEGORIES, strict=strict)  # fmt: skip
-    read_notes = tuple(n for n in (*said, budget_aside) if n is not None)
+        unit_costs, actual, costs_said = costs_for_run(Path(costs), CATEGORIES, unit_costs,
+                                                       strict=strict)  # fmt: skip
+        said += costs_said
+    table = None
+    if budget is not None:
+        table, budget_said = budget_for_run(budget, CATEGORIES, strict=strict)
+        said += budget_said
+    read_notes = tuple(said)
     for note in read_notes:
         warnings.warn(note, DataWarning, stacklevel=2)
     scen = _loaded(scenario, Scenario, load_scenario, "scenario")

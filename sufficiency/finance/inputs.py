@@ -20,8 +20,8 @@ import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.finance.projection import UnitCosts
-from sufficiency.io.schema import Field, TableSchema, check_table
-from sufficiency.io.tables import RawTable, frame_table, read_tables
+from sufficiency.io.schema import Field, TableSchema, check_table, read_single_table
+from sufficiency.io.tables import RawTable, frame_table
 from sufficiency.vocabulary import counted
 
 
@@ -58,8 +58,10 @@ def _load_costs(
 ) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
     """The cost table as read (the file's row index kept) and every problem found: a
     category given two costs, a child listed twice (each copy)."""
-    raw = read_tables(Path(path))[0]
-    table, problems = check_table(raw, _cost_schema(categories))
+    schema = _cost_schema(categories)
+    raw = read_single_table(Path(path), schema)  # another sheet of costs: named, not lost
+    table, problems = check_table(raw, schema)
+    problems = [*raw.notes, *problems]
     per_category = table[table["child_id"].isna()]
     dup = per_category["category"].duplicated(keep=False) & per_category["category"].notna()
     problems += raw.problems_where(
@@ -122,9 +124,10 @@ def read_costs(
 
 def costs_for_run(
     path: Path | str, categories: tuple[str, ...], defaults: UnitCosts, *, strict: bool = False
-) -> tuple[UnitCosts, float | None, str | None]:
-    """:func:`read_costs` with the rows that have errors set aside, and the sentence saying
-    which (``None`` if none was): a category whose row is set aside keeps the
+) -> tuple[UnitCosts, float | None, list[str]]:
+    """:func:`read_costs` with the rows that have errors set aside, and the sentences saying
+    which, and how the file was read (another sheet of costs not read, a title row
+    skipped): a category whose row is set aside keeps the
     configuration's cost (the projection says so), a placement's leaves the actual
     run-rate. A total row, a note or a cost that is not a number costs that row, not the
     night's spend projection.
@@ -138,15 +141,15 @@ def costs_for_run(
     raw, table, problems = _load_costs(path, categories)
     kept, said = _set_aside(raw, table, problems, strict)
     unit, actual = _unit_costs(kept, path, defaults)
-    if not said:
-        return unit, actual, None
-    sentence = (
-        f"{Path(path).name}: {counted(len(said), 'row')} of the cost file set aside for "
-        f"errors ({_listed_rows(said)}): the costs are those of its other "
-        f"{counted(len(kept), 'row')} (the configuration's for a category it then gives no "
-        "cost for). Correct those rows to use theirs."
-    )
-    return unit, actual, sentence
+    notes = _read_notes(problems)
+    if said:
+        notes.append(
+            f"{Path(path).name}: {counted(len(said), 'row')} of the cost file set aside for "
+            f"errors ({_listed_rows(said)}): the costs are those of its other "
+            f"{counted(len(kept), 'row')} (the configuration's for a category it then gives "
+            "no cost for). Correct those rows to use theirs."
+        )
+    return unit, actual, notes
 
 
 def _set_aside(
@@ -201,8 +204,9 @@ def _load_budget(
     if isinstance(path, pd.DataFrame):
         raw = frame_table(path, "budget table")
     else:
-        raw = read_tables(Path(path))[0]
+        raw = read_single_table(Path(path), _budget_schema(lines))  # other sheets: named
     table, problems = check_table(raw, _budget_schema(lines))
+    problems = [*raw.notes, *problems]
     fy = table["financial_year"].map(_financial_year, na_action="ignore")
     bad = table["financial_year"].notna() & fy.isna()
     problems += raw.problems_where(
@@ -240,9 +244,10 @@ def read_budget(path: Path | str | pd.DataFrame, lines: tuple[str, ...]) -> pd.D
 
 def budget_for_run(
     path: Path | str | pd.DataFrame, lines: tuple[str, ...], *, strict: bool = False
-) -> tuple[pd.DataFrame, str | None]:
-    """The budget's lines without errors, and the sentence saying which rows were set
-    aside (``None`` if none was). A total row at the foot of the sheet, a note under the
+) -> tuple[pd.DataFrame, list[str]]:
+    """The budget's lines without errors, and the sentences saying which rows were set
+    aside and how the file was read (another sheet of budget lines not read, a title row
+    skipped). A total row at the foot of the sheet, a note under the
     figures, a line given twice (every copy: which is right is unknown) or a figure that
     is not a number costs the comparison that row, not the night's spend projection.
 
@@ -254,11 +259,19 @@ def budget_for_run(
     """
     raw, table, problems = _load_budget(path, lines)
     kept, said = _set_aside(raw, table, problems, strict)
-    if not said:
-        return kept, None
-    name = raw.source if isinstance(path, pd.DataFrame) else Path(path).name
-    return kept, (
-        f"{name}: {counted(len(said), 'budget row')} set aside for errors "
-        f"({_listed_rows(said)}): the spend is compared with the other "
-        f"{counted(len(kept), 'line')} only. Correct those rows to compare theirs."
-    )
+    notes = _read_notes(problems)
+    if said:
+        name = raw.source if isinstance(path, pd.DataFrame) else Path(path).name
+        notes.append(
+            f"{name}: {counted(len(said), 'budget row')} set aside for errors "
+            f"({_listed_rows(said)}): the spend is compared with the other "
+            f"{counted(len(kept), 'line')} only. Correct those rows to compare theirs."
+        )
+    return kept, notes
+
+
+def _read_notes(problems: list[Problem]) -> list[str]:
+    """How a file was read, in sentences: another sheet of the same kind not read (a
+    budget's sheet per year), title rows skipped."""
+    return [f"{p.file}: {p.message}" for p in problems
+            if p.severity == "warning" and p.row is None]  # fmt: skip

@@ -493,7 +493,8 @@ def read_single_table(
         str(path), None, None, None,
         f"has {len(sheets)} sheets that read as {schema.name}: {', '.join(sheets)}; only "
         f"{sheet(best)} is read ({why} of them); delete or rename the other "
-        f"{'sheet' if len(sheets) == 2 else 'sheets'} if it is not tonight's",
+        f"{'sheet' if len(sheets) == 2 else 'sheets'} if it is not "
+        + ("tonight's" if schema.unique else "the one to use"),  # a budget is no night's
         severity="warning", code="other_sheets",
     )  # fmt: skip
     return replace(best, notes=(*best.notes, note))

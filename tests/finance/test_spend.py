@@ -159,12 +159,12 @@ def test_a_child_listed_twice_in_the_cost_file_is_set_aside_not_averaged(tmp_pat
     with pytest.raises(InputDataError) as info:
         read_costs(p, CATEGORIES, defaults)
     assert [(q.row, q.column) for q in info.value.problems] == [(4, "child_id"), (5, "child_id")]
-    costs, actual, said = costs_for_run(p, CATEGORIES, defaults)
+    costs, actual, (said,) = costs_for_run(p, CATEGORIES, defaults)
     assert costs.weekly_cost_gbp["external_residential"] == 6100.0  # the configuration's
     assert costs.weekly_cost_gbp["ifa_foster"] == 950.0
     assert costs.current == {"ifa_foster": (2, 1900.0)}
     assert actual == 1900.0
-    assert said is not None and said.startswith(
+    assert said.startswith(
         "costs.csv: 2 rows of the cost file set aside for errors (row 4: child_id: the same "
         "child is listed among the current placements on row(s) 5: which cost is right is "
         "unknown; row 5: child_id: the same child is listed among the current placements on "
@@ -181,10 +181,10 @@ def test_a_total_row_in_the_cost_file_costs_that_row_only(tmp_path):
     p = tmp_path / "costs.csv"
     p.write_text("category,weekly_cost\nifa_foster,950\nin_house_foster,620\nTotal,1570\n"
                  "Note: from the 2026 framework,\n")  # fmt: skip
-    costs, _, said = costs_for_run(p, CATEGORIES, default_costs(FinanceParams()))
+    costs, _, (said,) = costs_for_run(p, CATEGORIES, default_costs(FinanceParams()))
     assert costs.weekly_cost_gbp["ifa_foster"] == 950.0
     assert costs.weekly_cost_gbp["in_house_foster"] == 620.0
-    assert said is not None and said.startswith("costs.csv: 2 rows of the cost file set aside")
+    assert said.startswith("costs.csv: 2 rows of the cost file set aside")
     assert "row 4: category: must be one of" in said and "row 5: " in said
 
 
@@ -359,6 +359,33 @@ def test_budget_part_year_set_aside_and_whole_year_compared():
     assert report.budget is not None
     assert report.budget["financial_year"].tolist() == ["2026-27"]
     assert report.budget["months"].tolist() == [12]
+
+
+def test_a_budget_workbook_with_a_sheet_per_year_names_the_sheet_not_read(tmp_path):
+    """A budget workbook with a sheet per financial year: only the first sheet was read,
+    without a word, so 2027-28's budget (£77.5m) was never compared. The best-fitting
+    sheet is read, as for every other input, and the others are named in a warning kept
+    under Read with care (merge them into one sheet to compare every year)."""
+    from openpyxl import Workbook
+
+    from sufficiency.finance.inputs import budget_for_run
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "2026-27"
+    for row in (("financial_year", "cost_line", "budget_gbp"), ("2026-27", "all", 74000000)):
+        ws.append(row)
+    ws = wb.create_sheet("2027-28")
+    for row in (("financial_year", "cost_line", "budget_gbp"), ("2027-28", "all", 77500000)):
+        ws.append(row)
+    path = tmp_path / "budget.xlsx"
+    wb.save(path)
+    table, said = budget_for_run(path, CATEGORIES)
+    assert table["financial_year"].tolist() == ["2026-27"]
+    assert said == [
+        f"{path}: has 2 sheets that read as budget: 2026-27, 2027-28; only 2026-27 is read "
+        "(the first of them); delete or rename the other sheet if it is not the one to use"
+    ]
 
 
 def test_budget_year_outside_the_forecast_is_set_aside_not_the_run():
