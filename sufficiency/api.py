@@ -33,8 +33,8 @@ from sufficiency import clock
 from sufficiency.commissioning.levers import Levers, load_levers
 from sufficiency.commissioning.run import CommissionResult, commission_params, run_commission
 from sufficiency.config import ForecastParams, Params, as_params, option_date, with_overrides
-from sufficiency.errors import ConfigError, RepairWarning
-from sufficiency.finance.inputs import read_budget, read_costs
+from sufficiency.errors import ConfigError, DataWarning, RepairWarning
+from sufficiency.finance.inputs import budget_for_run, costs_for_run
 from sufficiency.finance.report import default_costs
 from sufficiency.finance.run import SpendResult, YearSpend, run_spend
 from sufficiency.forecast.errors import ForecastWarning
@@ -329,11 +329,16 @@ def spend(
         Configuration: ``[forecast]`` and ``[finance]`` (unit costs, inflation,
         financial year), or its TOML file; defaults when ``None``.
     budget
-        Budget table or file (``financial_year, cost_line, budget_gbp``).
+        Budget table or file (``financial_year, cost_line, budget_gbp``). A row with an
+        error (a total row, a note, a line given twice) is set aside with a warning, kept
+        under "Read with care" (``strict`` refuses instead); so is a year the forecast
+        does not cover from its first day to its last.
     scenario
         A forecast scenario (or its TOML file) to price alongside the base.
     costs
-        The council's own weekly costs file (per category or per current placement).
+        The council's own weekly costs file (per category or per current placement). A
+        row with an error (a category or a child given twice, a cost that is not a
+        number) is set aside with a warning, as the budget's are.
     start
         Forecast start (default: the end of the history).
     horizon_months, num_paths, seed
@@ -355,7 +360,8 @@ def spend(
     Raises
     ------
     SufficiencyError
-        An input cannot be read, or a budget year lies outside the forecast.
+        An input cannot be read (the budget: a column missing; with ``strict``, a row
+        with an error).
     """
 
     params = as_params(params)
@@ -364,13 +370,22 @@ def spend(
     day = _day(start, "start")
     today = clock.today() if run_date is None else option_date(run_date, "run_date")
     unit_costs, actual = default_costs(params.finance), None
+    said: list[str] = []  # what reading the cost file and the budget set aside
     if costs is not None:
         if not isinstance(costs, str | Path):
             raise ConfigError(
                 f"costs: expected the path of a costs file, not {type(costs).__name__}."
             )
-        unit_costs, actual = read_costs(Path(costs), CATEGORIES, unit_costs)
-    table = None if budget is None else read_budget(budget, CATEGORIES)
+        unit_costs, actual, costs_said = costs_for_run(Path(costs), CATEGORIES, unit_costs,
+                                                       strict=strict)  # fmt: skip
+        said += costs_said
+    table = None
+    if budget is not None:
+        table, budget_said = budget_for_run(budget, CATEGORIES, strict=strict)
+        said += budget_said
+    read_notes = tuple(said)
+    for note in read_notes:
+        warnings.warn(note, DataWarning, stacklevel=2)
     scen = _loaded(scenario, Scenario, load_scenario, "scenario")
     return run_spend(
         _history(history, strict, stages), fparams, params.finance, costs=unit_costs,
@@ -378,6 +393,7 @@ def spend(
         budget_source=str(budget) if not isinstance(budget, pd.DataFrame) else "budget table",
         scenario=scen,
         start=day, progress=progress, stages=stages,
+        read_notes=read_notes,
     )  # fmt: skip
 
 

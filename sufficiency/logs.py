@@ -11,8 +11,13 @@ import datetime as dt
 import json
 import logging
 import sys
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from sufficiency.errors import DataWarning, RepairWarning
 
 LOGGER_NAME = "sufficiency"
 #: Record attributes that must never reach a log line.
@@ -91,3 +96,26 @@ def configure_logging(
 def get_logger(name: str) -> logging.Logger:
     """A child logger of ``sufficiency``."""
     return logging.getLogger(f"{LOGGER_NAME}.{name}")
+
+
+@contextmanager
+def warnings_logged(logger: logging.Logger, job: str) -> Iterator[None]:
+    """Each data warning given inside the block (rows set aside, thin data) logged once,
+    naming ``job``, and still given to the caller (the console): a scheduler's log is the
+    night's record, and a warning only on standard error was lost to it. The Python API's
+    note of a history's repairs (:class:`RepairWarning`) is left out: the jobs log the
+    history's data quality themselves."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DataWarning)
+        try:
+            yield
+        finally:
+            said = dict.fromkeys(
+                str(w.message)
+                for w in caught
+                if issubclass(w.category, DataWarning) and not issubclass(w.category, RepairWarning)
+            )
+            for text in said:
+                logger.warning("%s", text, extra={"job": job})
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

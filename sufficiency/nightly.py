@@ -39,7 +39,7 @@ from sufficiency.io.atomic import (
     sha256_file,
 )
 from sufficiency.io.quality import DataQuality
-from sufficiency.logs import configure_logging, get_logger
+from sufficiency.logs import configure_logging, get_logger, warnings_logged
 from sufficiency.store.record import input_files
 from sufficiency.store.types import ChildOutcome, InputRow
 
@@ -423,10 +423,10 @@ def _run_job(
 ) -> tuple[JobOutcome | None, int, str]:
     """Run one job: its outcome, or ``None`` with the exit code and message of its failure
     (recorded in the store as failed, with the reason, and logged)."""
-    name = ctx.job
     try:
         try:
-            return func(ctx), EXIT_OK, ""
+            with warnings_logged(log, name := ctx.job):  # the night's record, not stderr only
+                return func(ctx), EXIT_OK, ""
         finally:
             if drop_decisions_file:  # pseudonymised: the file names children by real IDs
                 (ctx.out_dir / "team_decisions.csv").unlink(missing_ok=True)

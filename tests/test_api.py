@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from sufficiency import api
 from sufficiency.cli import main
 from sufficiency.config import load_params
-from sufficiency.errors import ConfigError, InputDataError
+from sufficiency.errors import ConfigError, DataWarning, InputDataError
 from sufficiency.io.inputs import read_placements
 
 QUICK = {"num_paths": 20, "horizon_months": 3, "seed": 3}
@@ -149,12 +149,41 @@ def test_a_budget_table_is_checked_like_the_budget_file(sample_dir):
     from_file = api.spend(history, budget=sample_dir / "budget.csv", **quick).budget
     upper = frame.assign(cost_line=frame["cost_line"].str.upper())
     assert api.spend(history, budget=upper, **quick).budget.equals(from_file)
-    for bad, said in (
-        (frame.drop(columns="budget_gbp"), r"column budget_gbp: required column is missing"),
-        (pd.concat([frame, frame.iloc[[0]]]), r"row 5, column cost_line: budget line appears"),
-    ):
-        with pytest.raises(InputDataError, match=rf"(?s)^budget table: .*{said}"):
-            api.spend(history, budget=bad, **quick)
+    with pytest.raises(InputDataError, match=r"(?s)^budget table: .*column budget_gbp: "
+                       "required column is missing"):  # fmt: skip
+        api.spend(history, budget=frame.drop(columns="budget_gbp"), **quick)
+    twice = pd.concat([frame, frame.iloc[[0]]])  # a repeated line: both copies set aside
+    with pytest.raises(InputDataError, match=r"(?s)^budget table: .*row 5, column cost_line: "
+                       "budget line appears"):  # fmt: skip
+        api.spend(history, budget=twice, strict=True, **quick)
+    with pytest.warns(DataWarning, match=r"budget table: 2 budget rows set aside .*row 0: "
+                      r".*also on row\(s\) 5"):  # fmt: skip
+        kept = api.spend(history, budget=twice, **quick).budget
+    assert kept is not None and kept.equals(from_file.iloc[1:].reset_index(drop=True))
+
+
+def test_a_bad_budget_row_costs_the_comparison_that_row_not_the_spend(sample_dir, tmp_path):
+    """Finance's budget sheet with a total row at its foot and a note under the figures:
+    the spend job stopped ('Error: budget.csv: 3 error(s)'), and with it the night's spend
+    outputs, for two rows that are not budget lines. They are set aside, said on the
+    console and under Read with care, and the other lines compared as before; --strict
+    refuses as before."""
+    budget = tmp_path / "budget.csv"
+    text = (sample_dir / "budget.csv").read_text()
+    budget.write_text(text + "Total,,209200000\nNote: agreed at Cabinet on 12/02/2026,,\n")
+    quick = {"num_paths": 20, "horizon_months": 24, "run_date": "2026-04-01"}
+    history = sample_dir / "ssda903"
+    clean = api.spend(history, budget=sample_dir / "budget.csv", **quick)
+    with pytest.warns(DataWarning, match=r"budget.csv: 2 budget rows set aside for errors "
+                      r"\(row 7: .*'Total'.*; row 8: .*\): the spend is compared with the other "
+                      "5 lines only"):  # fmt: skip
+        result = api.spend(history, budget=budget, **quick)
+    assert result.budget is not None and clean.budget is not None
+    assert result.budget.equals(clean.budget)
+    said = [v for k, v in result.report.assumptions if k == "Read with care"]
+    assert any(v.startswith("budget.csv: 2 budget rows set aside") for v in said), said
+    with pytest.raises(InputDataError, match="row 7, column financial_year"):
+        api.spend(history, budget=budget, strict=True, **quick)
 
 
 def test_a_register_table_must_be_the_read_register(sample_dir):
@@ -376,3 +405,22 @@ def test_a_bad_register_row_costs_the_forecast_its_vacancies_not_the_run(tmp_pat
     assert lost > 0 and places(good.shortfall) - places(report.shortfall) == lost
     with pytest.raises(InputDataError):
         api.forecast(sample_dir / "ssda903", placements=bad, strict=True, **QUICK)
+
+
+def test_a_bad_cost_file_row_costs_that_row_not_the_spend(sample_dir, tmp_path):
+    """The council's cost file with a note under its figures stopped the spend ('Error:
+    costs.csv: 2 error(s)'). The row is set aside and said, under Read with care too, and
+    the costs given are used; --strict refuses as before."""
+    costs = tmp_path / "costs.csv"
+    costs.write_text("category,weekly_cost\nifa_foster,950\nNote: 2026 framework rates,\n")
+    quick = {"num_paths": 20, "horizon_months": 12, "run_date": "2026-04-01"}
+    history = sample_dir / "ssda903"
+    with pytest.warns(DataWarning, match=r"costs.csv: 1 row of the cost file set aside for "
+                      r"errors \(row 3: "):  # fmt: skip
+        result = api.spend(history, costs=costs, **quick)
+    said = [v for k, v in result.report.assumptions if k == "Read with care"]
+    assert any(v.startswith("costs.csv: 1 row of the cost file set aside") for v in said)
+    base = result.report.base
+    assert base.weekly_cost_gbp.tolist()[list(base.cost_lines).index("ifa_foster")] == 950.0
+    with pytest.raises(InputDataError, match="row 3, column category"):
+        api.spend(history, costs=costs, strict=True, **quick)

@@ -357,3 +357,92 @@ def test_pseudonymised_forecast_quotes_no_903_child_id(tmp_path, sample_dir, mon
     for c in old:
         for text in (quality, cells, (out / "forecast.html").read_text()):
             assert c not in text and f"NEW{c}" not in text
+
+
+def test_a_total_row_in_the_budget_never_costs_the_night_its_spend(tmp_path, sample_dir):
+    """Finance's budget sheet with a total row at its foot stopped the night's spend job
+    ('Error in spend: budget.csv: 2 error(s)'; exit 1, no spend outputs) for a row that is
+    not a budget line. It is set aside and said; the spend is published, exit 0."""
+    budget = tmp_path / "budget.csv"
+    budget.write_text((sample_dir / "budget.csv").read_text() + "Total,,209200000\n")
+    cfg = _config(tmp_path, sample_dir, jobs=("spend",), history=True)
+    cfg.write_text(cfg.read_text() + f'budget = "{budget}"\n[forecast]\nnum_paths = 20\n')
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_OK, report.messages
+    spend = tmp_path / "out" / "2026-04-01" / "spend"
+    compared = pd.read_csv(spend / "budget_comparison.csv")
+    assert len(compared) == 5  # the sample's five lines, the total row set aside
+    assert not any("Total" in str(v) for v in compared.to_numpy().ravel())
+
+
+def test_a_note_in_the_cost_file_never_costs_the_night_its_spend(tmp_path, sample_dir):
+    """A note under the cost file's figures stopped the night's spend job ('Error in
+    spend: costs.csv: 2 error(s)'; exit 1, no spend outputs). It is set aside and said
+    under Read with care; the spend is published with the costs given, exit 0."""
+    costs = tmp_path / "costs.csv"
+    costs.write_text("category,weekly_cost\nifa_foster,950\nNote: 2026 framework rates,\n")
+    cfg = _config(tmp_path, sample_dir, jobs=("spend",), history=True)
+    cfg.write_text(cfg.read_text() + f'costs = "{costs}"\n[forecast]\nnum_paths = 20\n')
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_OK, report.messages
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(tmp_path / "out" / "2026-04-01" / "spend" / "spend.xlsx")
+    said = [r[1] for r in sheet["Assumptions"].iter_rows(values_only=True)
+            if r[0] == "Read with care"]  # fmt: skip
+    assert any(str(v).startswith("costs.csv: 1 row of the cost file set aside") for v in said)
+
+
+def test_the_night_log_records_what_the_forecast_and_spend_set_aside(tmp_path, sample_dir):
+    """A register row the forecast set aside, and a budget row the spend set aside, were
+    said on standard error only: the scheduler's log (the night's record) had the match
+    job's set-asides and nothing of the forecast's or the spend's. Each job's data
+    warnings are logged once, naming the job."""
+    reg = pd.read_csv(sample_dir / "placements.csv", dtype=str, keep_default_na=False)
+    reg.loc[1, "vacancies"] = "-2"
+    reg.to_csv(tmp_path / "placements.csv", index=False)
+    budget = tmp_path / "budget.csv"
+    budget.write_text((sample_dir / "budget.csv").read_text() + "Total,,209200000\n")
+    cfg = _config(tmp_path, sample_dir, jobs=("forecast", "spend"), history=True)
+    text = cfg.read_text().replace(str(sample_dir / "placements.csv"),
+                                   str(tmp_path / "placements.csv"))  # fmt: skip
+    cfg.write_text(text + f'budget = "{budget}"\n[forecast]\nnum_paths = 20\n')
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_OK, report.messages
+    lines = [json.loads(ln) for ln in (tmp_path / "logs" / "nightly.log").read_text().splitlines()]
+    warned = [(e["job"], e["message"]) for e in lines if e["level"] == "warning"]
+    forecast = [m for j, m in warned if j == "forecast" and "set aside" in m]
+    spend = [m for j, m in warned if j == "spend" and "set aside" in m]
+    assert len(forecast) == 1 and forecast[0].startswith(
+        "placements.csv: 1 row of the placement register set aside for errors (row 3 (PL0002)"
+    ), warned
+    assert len(spend) == 1 and spend[0].startswith("budget.csv: 1 budget row set aside"), warned
+
+
+def test_an_unquoted_comma_in_one_row_never_stops_the_night(tmp_path, sample_dir):
+    """One referral and one 903 episode with a cell past the header's columns (an
+    unquoted comma in a value): the match and forecast jobs failed ('Error in match:
+    referrals.csv: row 6: row has 19 cells but the header has 18 columns'), no child
+    matched. Each row is set aside and said; both jobs publish, exit 0."""
+    import shutil
+
+    refs = (sample_dir / "referrals.csv").read_text().splitlines(keepends=True)
+    refs[5] = refs[5].rstrip("\n") + ",Worcester\n"
+    (tmp_path / "referrals.csv").write_text("".join(refs))
+    history = tmp_path / "ssda903"
+    shutil.copytree(sample_dir / "ssda903", history)
+    eps = (history / "2026" / "episodes.csv").read_text().splitlines(keepends=True)
+    eps[9] = eps[9].rstrip("\n") + ",see notes\n"
+    (history / "2026" / "episodes.csv").write_text("".join(eps))
+    cfg = _config(tmp_path, sample_dir, jobs=("match", "forecast"),
+                  referrals=tmp_path / "referrals.csv")  # fmt: skip
+    cfg.write_text(cfg.read_text() + f'history = "{history}"\n[forecast]\nnum_paths = 20\n')
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_OK, report.messages
+    out = tmp_path / "out" / "2026-04-01"
+    summary = json.loads((out / "match" / "summary.json").read_text())
+    assert [(a["row"], a["id"]) for a in summary["set_aside"]] == [(6, "R005")]
+    assert summary["num_children"] == 44
+    quality = pd.read_csv(out / "forecast" / "data_quality.csv")
+    aside = quality[quality["code"] == "extra_cells"]
+    assert aside[["row", "action"]].values.tolist() == [[10, "row set aside"]]

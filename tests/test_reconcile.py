@@ -693,3 +693,23 @@ def test_a_period_of_care_begun_at_18_or_over_is_named(tmp_path):
     assert "check the dates of birth" in "\n".join(h.quality.summary_lines())
     _, problems = load_ssda903([tmp_path])
     assert [p.code for p in problems if p.code == "adult_at_start"] == ["adult_at_start"]
+
+
+def test_an_episode_row_with_an_unquoted_comma_is_set_aside_not_the_history(tmp_path):
+    """One episode row with a cell past the header's columns (an unquoted comma: 'see
+    notes, 12/05.) stopped forecast, backtest, spend and commission (.row 3: row has 14
+    cells but the header has 13 columns'), the nightly forecast and spend with them. The
+    row is set aside and said, the other rows read; strict refuses as before."""
+    _year(tmp_path, "2026", [_head("A"), _head("B")], [
+        _ep("A", "01/05/2025"),
+        _ep("B", "02/06/2025").rstrip("\n") + "see notes,12/05\n",
+    ])  # fmt: skip
+    history = read_history(tmp_path)
+    assert sorted(history.episodes["CHILD"]) == ["A"]
+    (found,) = [p for p in history.quality.problems if p.code == "extra_cells"]
+    assert (found.row, found.action, found.severity) == (3, "row set aside", "error")
+    assert found.file.endswith("episodes.csv")
+    assert any("1 row(s) with more cells than the header" in ln
+               for ln in history.quality.summary_lines())  # fmt: skip
+    with pytest.raises(InputDataError, match="row 3: row has 14 cells"):
+        read_history(tmp_path, strict=True)

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from sufficiency.errors import InputDataError
+from sufficiency.errors import InputDataError, Problem
 from sufficiency.finance.projection import UnitCosts
-from sufficiency.io.schema import Field, TableSchema, check_table
-from sufficiency.io.tables import frame_table, read_tables
+from sufficiency.io.schema import Field, TableSchema, check_table, read_single_table
+from sufficiency.io.tables import RawTable, frame_table
+from sufficiency.vocabulary import counted
 
 
 def _cost_schema(categories: tuple[str, ...]) -> TableSchema:
@@ -52,24 +53,38 @@ def _budget_schema(lines: tuple[str, ...]) -> TableSchema:
     )  # fmt: skip
 
 
-def read_costs(
-    path: Path | str, categories: tuple[str, ...], defaults: UnitCosts
-) -> tuple[UnitCosts, float | None]:
-    """The cost table from a cost file, and today's actual weekly cost if it lists placements.
-
-    A category the file gives no cost for keeps the cost of ``defaults`` (the
-    configuration's), its source saying so; the projection warns where such a category
-    has children.
-    """
-    raw = read_tables(Path(path))[0]
-    table, problems = check_table(raw, _cost_schema(categories))
+def _load_costs(
+    path: Path | str, categories: tuple[str, ...]
+) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
+    """The cost table as read (the file's row index kept) and every problem found: a
+    category given two costs, a child listed twice (each copy)."""
+    schema = _cost_schema(categories)
+    raw = read_single_table(Path(path), schema)  # another sheet of costs: named, not lost
+    table, problems = check_table(raw, schema)
+    problems = [*raw.notes, *problems]
     per_category = table[table["child_id"].isna()]
     dup = per_category["category"].duplicated(keep=False) & per_category["category"].notna()
     problems += raw.problems_where(
         per_category, dup, "category", "category has more than one cost row", code="duplicate_id"
     )
-    if any(p.severity == "error" for p in problems):
-        raise InputDataError(problems)
+    placed = table[table["child_id"].notna()]
+    twice = placed[placed["child_id"].duplicated(keep=False)]
+    for rows in twice.index.groupby(twice["child_id"].to_numpy()).values():
+        nums = [raw.row_number(int(i)) for i in rows]
+        problems += [  # the ID is not quoted: a pseudonymised night's outputs must not hold it
+            raw.problem(i, "child_id", None, "the same child is listed among the current "
+                        f"placements on row(s) {', '.join(str(n) for n in nums if n != num)}: "
+                        "which cost is right is unknown", code="duplicate_id")
+            for i, num in zip(rows, nums, strict=True)
+        ]  # fmt: skip
+    return raw, table, problems
+
+
+def _unit_costs(
+    table: pd.DataFrame, path: Path | str, defaults: UnitCosts
+) -> tuple[UnitCosts, float | None]:
+    """The unit costs and today's actual weekly cost from a cost table without errors."""
+    per_category = table[table["child_id"].isna()]
     costs: dict[str, float] = {}
     sources: dict[str, str] = {}
     current: dict[str, tuple[int, float]] = {}
@@ -92,6 +107,81 @@ def read_costs(
     return UnitCosts(costs, sources, current, origin=str(path), filled=filled), actual_weekly
 
 
+def read_costs(
+    path: Path | str, categories: tuple[str, ...], defaults: UnitCosts
+) -> tuple[UnitCosts, float | None]:
+    """The cost table from a cost file, and today's actual weekly cost if it lists placements.
+
+    A category the file gives no cost for keeps the cost of ``defaults`` (the
+    configuration's), its source saying so; the projection warns where such a category
+    has children. Any error refuses the file (:func:`costs_for_run` sets the rows aside).
+    """
+    _, table, problems = _load_costs(path, categories)
+    if any(p.severity == "error" for p in problems):
+        raise InputDataError(problems)
+    return _unit_costs(table, path, defaults)
+
+
+def costs_for_run(
+    path: Path | str, categories: tuple[str, ...], defaults: UnitCosts, *, strict: bool = False
+) -> tuple[UnitCosts, float | None, list[str]]:
+    """:func:`read_costs` with the rows that have errors set aside, and the sentences saying
+    which, and how the file was read (another sheet of costs not read, a title row
+    skipped): a category whose row is set aside keeps the
+    configuration's cost (the projection says so), a placement's leaves the actual
+    run-rate. A total row, a note or a cost that is not a number costs that row, not the
+    night's spend projection.
+
+    Raises
+    ------
+    InputDataError
+        The file cannot be used at all (unreadable, a column missing), or ``strict`` and
+        a row has an error.
+    """
+    raw, table, problems = _load_costs(path, categories)
+    kept, said = _set_aside(raw, table, problems, strict)
+    unit, actual = _unit_costs(kept, path, defaults)
+    notes = _read_notes(problems)
+    if said:
+        notes.append(
+            f"{Path(path).name}: {counted(len(said), 'row')} of the cost file set aside for "
+            f"errors ({_listed_rows(said)}): the costs are those of its other "
+            f"{counted(len(kept), 'row')} (the configuration's for a category it then gives "
+            "no cost for). Correct those rows to use theirs."
+        )
+    return unit, actual, notes
+
+
+def _set_aside(
+    raw: RawTable, table: pd.DataFrame, problems: list[Problem], strict: bool
+) -> tuple[pd.DataFrame, list[str]]:
+    """``table`` without the rows that have an error, and a description of each row set
+    aside (``row 7: column: what is wrong (value 'x')``); refuse when an error concerns
+    the whole file or, with ``strict``, any error at all."""
+    errors = [p for p in problems if p.severity == "error"]
+    at = {raw.row_number(int(i)): i for i in table.index}
+    if any(p.row not in at for p in errors) or (strict and errors):
+        raise InputDataError(problems)
+    found: dict[int, list[Problem]] = {}
+    for p in errors:
+        found.setdefault(int(p.row or 0), []).append(p)
+    said = [
+        f"row {row}: " + "; ".join(
+            (f"{p.column}: " if p.column else "") + p.message
+            + (f" (value {p.value!r})" if p.value else "")
+            for p in found[row]
+        )
+        for row in sorted(found)
+    ]  # fmt: skip
+    return table.drop(index=[at[r] for r in found]).reset_index(drop=True), said
+
+
+def _listed_rows(said: list[str]) -> str:
+    """The first five rows set aside, and how many more."""
+    more = f"; and {len(said) - 5:,} more" if len(said) > 5 else ""
+    return "; ".join(said[:5]) + more
+
+
 def _financial_year(text: str) -> str | None:
     """``2026-27`` from ``2026-27``, ``2026/27``, ``2026-2027`` or ``2026/2027``; ``2026``
     as written (a financial year starting in January); ``None`` for anything else,
@@ -107,14 +197,16 @@ def _financial_year(text: str) -> str | None:
     return f"{first}-{(first + 1) % 100:02d}"
 
 
-def read_budget(path: Path | str | pd.DataFrame, lines: tuple[str, ...]) -> pd.DataFrame:
-    """The budget: one row per financial year and cost line, from its file or a table
-    with the file's columns (checked alike: rows named by position from 0)."""
+def _load_budget(
+    path: Path | str | pd.DataFrame, lines: tuple[str, ...]
+) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
+    """The budget table as read (the file's row index kept) and every problem found."""
     if isinstance(path, pd.DataFrame):
         raw = frame_table(path, "budget table")
     else:
-        raw = read_tables(Path(path))[0]
+        raw = read_single_table(Path(path), _budget_schema(lines))  # other sheets: named
     table, problems = check_table(raw, _budget_schema(lines))
+    problems = [*raw.notes, *problems]
     fy = table["financial_year"].map(_financial_year, na_action="ignore")
     bad = table["financial_year"].notna() & fy.isna()
     problems += raw.problems_where(
@@ -128,10 +220,58 @@ def read_budget(path: Path | str | pd.DataFrame, lines: tuple[str, ...]) -> pd.D
         + table["cost_line"].fillna("").astype(str)
     )
     complete = table["financial_year"].notna() & table["cost_line"].notna()
-    problems += raw.problems_where(
-        table, key.duplicated(keep="first") & complete, "cost_line",
-        "budget line appears twice for the same year", code="duplicate_id",
-    )  # fmt: skip
+    twice = key.duplicated(keep=False) & complete
+    for rows in table.index[twice].groupby(key[twice].to_numpy()).values():
+        nums = [raw.row_number(int(i)) for i in rows]
+        problems += [  # every copy: which figure is right is unknown
+            raw.problem(i, "cost_line", str(table.at[i, "cost_line"]),
+                        "budget line appears twice for the same year (also on row(s) "
+                        f"{', '.join(str(n) for n in nums if n != num)})", code="duplicate_id")
+            for i, num in zip(rows, nums, strict=True)
+        ]  # fmt: skip
+    return raw, table, problems
+
+
+def read_budget(path: Path | str | pd.DataFrame, lines: tuple[str, ...]) -> pd.DataFrame:
+    """The budget: one row per financial year and cost line, from its file or a table
+    with the file's columns (checked alike: rows named by position from 0). Any error
+    refuses it (:func:`budget_for_run` sets the rows aside instead)."""
+    _, table, problems = _load_budget(path, lines)
     if any(p.severity == "error" for p in problems):
         raise InputDataError(problems)
     return table.reset_index(drop=True)
+
+
+def budget_for_run(
+    path: Path | str | pd.DataFrame, lines: tuple[str, ...], *, strict: bool = False
+) -> tuple[pd.DataFrame, list[str]]:
+    """The budget's lines without errors, and the sentences saying which rows were set
+    aside and how the file was read (another sheet of budget lines not read, a title row
+    skipped). A total row at the foot of the sheet, a note under the
+    figures, a line given twice (every copy: which is right is unknown) or a figure that
+    is not a number costs the comparison that row, not the night's spend projection.
+
+    Raises
+    ------
+    InputDataError
+        The file cannot be used at all (unreadable, a column missing), or ``strict`` and
+        a row has an error.
+    """
+    raw, table, problems = _load_budget(path, lines)
+    kept, said = _set_aside(raw, table, problems, strict)
+    notes = _read_notes(problems)
+    if said:
+        name = raw.source if isinstance(path, pd.DataFrame) else Path(path).name
+        notes.append(
+            f"{name}: {counted(len(said), 'budget row')} set aside for errors "
+            f"({_listed_rows(said)}): the spend is compared with the other "
+            f"{counted(len(kept), 'line')} only. Correct those rows to compare theirs."
+        )
+    return kept, notes
+
+
+def _read_notes(problems: list[Problem]) -> list[str]:
+    """How a file was read, in sentences: another sheet of the same kind not read (a
+    budget's sheet per year), title rows skipped."""
+    return [f"{p.file}: {p.message}" for p in problems
+            if p.severity == "warning" and p.row is None]  # fmt: skip

@@ -10,7 +10,7 @@ import pandas as pd
 
 from sufficiency import __version__
 from sufficiency.config import FinanceParams
-from sufficiency.errors import ConfigError, DataWarning, InputDataError, Problem
+from sufficiency.errors import ConfigError, DataWarning
 from sufficiency.finance.outturn import SpendToDate, described, outturn_years, spend_to_date
 from sufficiency.finance.projection import SpendProjection, UnitCosts, project_spend
 from sufficiency.finance.summaries import (
@@ -80,22 +80,30 @@ def spend_report(
     comparison_budget = None
     part: dict[str, str] = {}  # budget years set aside: the forecast covers only part
     to_date: dict[str, SpendToDate] = {}  # budget years compared as their outturn
+    outside: dict[str, str] = {}  # and years it does not reach at all
     if budget is not None:
         years = {financial_year(m, params.financial_year_start_month) for m in proj.months}
-        outside = budget[~budget["financial_year"].isin(years)]
-        if len(outside):
-            raise InputDataError([
-                Problem(budget_source, None, "financial_year", str(fy),
-                        "budget year is outside the forecast (" + ", ".join(sorted(years))
-                        + "); lengthen --horizon-months or remove the line")
-                for fy in sorted(set(outside["financial_year"]))
-            ])  # fmt: skip
+        first_day = proj.start + pd.Timedelta(days=1)
+        runs = f"{first_day:%d %B %Y} to {proj.months[-1]:%d %B %Y}"
+        for fy in sorted(set(budget["financial_year"]) - years):
+            # a past year kept in the file, or one beyond the horizon: a line with no
+            # projected spend to set against it costs its own comparison, not the run's
+            later = pd.Timestamp(int(str(fy)[:4]), proj.financial_year_start_month, 1) > first_day
+            outside[str(fy)] = f"outside the forecast, which runs from {runs}"
+            warnings.warn(
+                f"{budget_source}: budget year {fy} is set aside: it is {outside[str(fy)]}, "
+                "so no spend is projected for it"
+                + (" (lengthen --horizon-months to compare it)" if later else ""),
+                DataWarning,
+                stacklevel=2,
+            )
+        inside = budget[budget["financial_year"].isin(years)]
         why_not: dict[str, str] = {}  # started inside, but no spend to date from the history
         if care is not None:
-            years_in, why_not = outturn_years(budget, proj, care)
+            years_in, why_not = outturn_years(inside, proj, care)
             to_date = {fy: spend_to_date(care, proj, params, fy, begins)
                        for fy, begins in years_in.items()}  # fmt: skip
-        part = {fy: covered for fy, covered in _part_years(budget, proj).items()
+        part = {fy: covered for fy, covered in _part_years(inside, proj).items()
                 if fy not in to_date}  # fmt: skip
         for fy, why in why_not.items():
             warnings.warn(
@@ -128,7 +136,7 @@ def spend_report(
                 f"Budget {fy}: the cost lines' budgets add to £{lines:,.0f}, more "
                 f"than the whole placements budget of £{total:,.0f} (check the file).",
             ]
-        whole = budget[~budget["financial_year"].isin(list(part))]
+        whole = budget[~budget["financial_year"].isin([*part, *outside])]
         fixed = {fy: t.gbp for fy, t in to_date.items()}
         comparison_budget = budget_comparison(proj, whole, fixed) if len(whole) else None
     uplift = dt.date(2000, params.uplift_month, params.uplift_day).strftime("%d %B")
@@ -152,6 +160,8 @@ def spend_report(
            "so its spend is not compared with the year's budget") for fy, covered
           in part.items()],
         *[(f"Budget {fy}", described(t, _months_in(proj, fy))) for fy, t in to_date.items()],
+        *[(f"Budget {fy}", f"set aside: {why}, so no spend is projected for it")
+          for fy, why in outside.items()],
         *[("Read with care", note) for note in notes],
     ]  # fmt: skip
     return SpendReport(

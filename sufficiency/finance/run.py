@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,17 +138,16 @@ def run_spend(
     strict: bool = False,
     progress: Callable[[int], None] | None = None,
     stages: Callable[[str], None] | None = None,
+    read_notes: Sequence[str] = (),
 ) -> SpendResult:
     """Forecast the history (and a scenario) from one fit, price it, compare with the budget.
 
-    ``progress`` is told each simulated month, ``stages`` each stage as it starts.
-
-    Raises
-    ------
-    InputDataError
-        A budget year lies outside the forecast.
+    ``progress`` is told each simulated month, ``stages`` each stage as it starts;
+    ``read_notes`` (what reading the budget set aside) join the forecast's warnings under
+    "Read with care". A budget year the forecast covers only in part, or not at all, is
+    set aside with a warning.
     """
-    notes: list[str] = []
+    notes: list[str] = list(read_notes)
     with notes_kept(notes):  # the model's warnings, said and kept for the workbook's readers
         run = forecast_history(history, forecast, start, scenario, progress, strict=strict,
                                stages=stages)  # fmt: skip

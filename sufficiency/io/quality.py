@@ -84,6 +84,8 @@ PHRASES: dict[str, str] = {
     "dec_after_year": "end date(s) after their return's collection year: read as open at its end",
     "dec_before_year": "episode(s) ended before their return's collection year: kept",
     "child_blank": "row(s) with no child identifier: set aside",
+    "extra_cells": "row(s) with more cells than the header (an unquoted comma in a value?): "
+    "set aside",
     "unknown_place": "unknown placement type(s): counted as other",
     "retired_place": "placement type(s) used outside their years: read as their successor",
     "unknown_legal_status": "unknown legal status(es): counted as a care order",

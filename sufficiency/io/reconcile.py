@@ -41,7 +41,7 @@ postcodes, ethnicity and the rest are carried through as written. Every finding 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -122,6 +122,11 @@ def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str)
                         action="table set aside")
             )  # fmt: skip
             continue
+        if raw.row_errors:  # a row with more cells than the header: its values unknown
+            for p in raw.row_errors:
+                found.add(replace(p, action="row set aside"))
+            rows = np.asarray(data.index, dtype=np.int64) + raw.first_data_row
+            data = data[~np.isin(rows, [p.row for p in raw.row_errors])]
         f = pd.DataFrame(
             {
                 c: (

@@ -287,7 +287,7 @@ def check_table(raw: RawTable, schema: TableSchema) -> tuple[pd.DataFrame, list[
     their default) and keeps ``raw``'s index, so ``raw.row_number(i)`` names a row.
     Cells that failed a check become missing values in the returned frame.
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = list(raw.row_errors)  # a row with more cells than the header
     src = raw.source
     mapping: dict[str, Field] = {}
     headerless = not any(schema.field_for(c) is not None for c in raw.data.columns)
@@ -493,7 +493,8 @@ def read_single_table(
         str(path), None, None, None,
         f"has {len(sheets)} sheets that read as {schema.name}: {', '.join(sheets)}; only "
         f"{sheet(best)} is read ({why} of them); delete or rename the other "
-        f"{'sheet' if len(sheets) == 2 else 'sheets'} if it is not tonight's",
+        f"{'sheet' if len(sheets) == 2 else 'sheets'} if it is not "
+        + ("tonight's" if schema.unique else "the one to use"),  # a budget is no night's
         severity="warning", code="other_sheets",
     )  # fmt: skip
     return replace(best, notes=(*best.notes, note))

@@ -57,6 +57,9 @@ class RawTable:
         serial date (45383 = 1 April 2024) rather than a typing error.
     date_cells
         Columns (lower case) holding real Excel date cells, written as DD/MM/YYYY.
+    row_errors
+        Errors of single rows found in reading (a row with more cells than the header):
+        each reader sets such a row aside, as it does a row with a bad value.
     """
 
     source: str
@@ -66,6 +69,7 @@ class RawTable:
     notes: tuple[Problem, ...] = ()
     from_workbook: bool = False
     date_cells: frozenset[str] = field(default_factory=frozenset)
+    row_errors: tuple[Problem, ...] = ()
 
     def row_number(self, index: int) -> int:
         """Spreadsheet row number for an index label of ``data``."""
@@ -234,56 +238,57 @@ def read_csv_table(path: Path, source: str | None = None, *, allow_empty: bool =
     except csv.Error:
         skip = 0
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", pd.errors.ParserWarning)
-            # index_col=False: rows with more cells than the header (a trailing comma on each
-            # row) would otherwise make the first columns an index, shifting every value left
-            df = pd.read_csv(
-                io.StringIO(text),
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-                skiprows=skip,
-                index_col=False,
-            )
+        df, wide = _read_csv(text, skip)
     except (pd.errors.ParserError, csv.Error) as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if m:
-            raise InputDataError(
-                [
-                    Problem(
-                        source, int(m.group(2)), None, None,
-                        f"row has {m.group(3)} cells but the header has {m.group(1)} columns "
-                        "(an unquoted comma in a value?)",
-                        code="malformed_file",
-                    )
-                ]
-            ) from None  # fmt: skip
-        first_line = str(exc).strip().splitlines()[0]
-        raise _fail(source, f"is not a well-formed CSV ({first_line})") from None
-    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
-        _refuse_extra_cells(text, skip, len(df.columns), source)
+        if m is None:
+            first_line = str(exc).strip().splitlines()[0]
+            raise _fail(source, f"is not a well-formed CSV ({first_line})") from None
+        # a row with more cells than the header (an unquoted comma in a value): read its
+        # first cells; the row is set aside below, not the file
+        df, wide = _read_csv(text, skip, width=int(m.group(1)))[0], True
+    extra = _extra_cells(text, skip, len(df.columns), source) if wide else []
     notes = _title_note(source, skip + 1)  # quoted: some cell may hold our apostrophe
-    return _finish(source, df, skip + 2, allow_empty=allow_empty, notes=notes, quoted="'" in text)
+    table = _finish(source, df, skip + 2, allow_empty=allow_empty, notes=notes,
+                    quoted="'" in text)  # fmt: skip
+    return replace(table, row_errors=tuple(extra)) if extra else table
 
 
-def _refuse_extra_cells(text: str, skip: int, width: int, source: str) -> None:
+def _read_csv(text: str, skip: int, width: int | None = None) -> tuple[pd.DataFrame, bool]:
+    """The CSV's cells as text below its header, and whether a row is wider than it; with
+    ``width``, rows wider than that are cut to it (their extra cells checked by
+    :func:`_extra_cells`)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        # index_col=False: rows with more cells than the header (a trailing comma on each
+        # row) would otherwise make the first columns an index, shifting every value left
+        cut: dict[str, Any] = (
+            {} if width is None else {"engine": "python", "on_bad_lines": lambda r: r[:width]}
+        )
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                         skip_blank_lines=False, skiprows=skip, index_col=False,
+                         **cut)  # fmt: skip
+    return df, any(issubclass(w.category, pd.errors.ParserWarning) for w in caught)
+
+
+def _extra_cells(text: str, skip: int, width: int, source: str) -> list[Problem]:
     """Rows with more cells than the header: blank extra cells (a trailing comma) are
-    dropped; any that hold something are an error, as the value would be lost."""
+    dropped; any that hold something are an error of that row, as which of its cells
+    shifted is unknown: the readers set the row aside (one unquoted comma stopped every
+    job reading the file)."""
     problems = []
-    reader = csv.reader(io.StringIO(text))
-    for row in reader:
-        if reader.line_num > skip + 1 and len(row) > width and any(c.strip() for c in row[width:]):
+    for i, row in enumerate(csv.reader(io.StringIO(text))):
+        if i > skip and len(row) > width and any(c.strip() for c in row[width:]):
             problems.append(
                 Problem(
-                    source, reader.line_num, None, None,
+                    source, i + 1, None, None,
                     f"row has {len(row)} cells but the header has {width} columns, and the "
-                    "cells past the last column are not blank (an unquoted comma in a value?)",
-                    code="malformed_file",
+                    "cells past the last column are not blank (an unquoted comma in a "
+                    "value?): which value is in which column is unknown",
+                    code="extra_cells",
                 )
             )  # fmt: skip
-    if problems:
-        raise InputDataError(problems)
+    return problems
 
 
 def _cell_text(value: object) -> str:

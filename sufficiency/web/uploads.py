@@ -5,9 +5,11 @@ is first saved to a private staging folder (``sufficiency-upload-*`` in the syst
 temporary folder, owner-only) and checked with :func:`sufficiency.validate.validate_paths`,
 the function behind ``sufficiency validate``. Nothing reaches the data folder
 (``[web] data_dir``) until the administrator who uploaded it accepts it, and only if the
-check found no errors. Accepting replaces the input whole: a CSV by an atomic rename,
-the 903 folder by swapping the ``ssda903`` link to a new folder, so the nightly job never
-reads half an upload. File contents are never logged.
+night can read it: errors in rows are listed and those rows set aside by the jobs that
+read the file, as the nightly run does; an error making the whole file unusable (a
+column missing, a file of the wrong kind) refuses it. Accepting replaces the input
+whole: a CSV by an atomic rename, the 903 folder by swapping the ``ssda903`` link to a new
+folder, so the nightly job never reads half an upload. File contents are never logged.
 """
 
 from __future__ import annotations
@@ -64,10 +66,19 @@ class Staged:
     created: dt.datetime
     files: tuple[tuple[str, int, str], ...]  # (name as uploaded, bytes, SHA-256)
     report: ValidationReport
+    #: The night can read it: no error, or errors in rows only, which the jobs reading it
+    #: set aside (as the nightly run does), none making the whole file unusable.
+    usable: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.report.ok and bool(self.files)
+        return self.usable and bool(self.files)
+
+    @property
+    def rows_with_errors(self) -> int:
+        """Rows the night sets aside for their errors (an upload it can read)."""
+        return len({(p.file, p.row) for p in self.report.problems
+                    if p.severity == "error" and p.row is not None})  # fmt: skip
 
 
 def data_dir(params: WebParams) -> Path:
@@ -225,16 +236,22 @@ def stage(
     problems += _workbooks_too_large(root, saved, params.max_upload_mb * 4)
     if not saved and not problems:
         problems.append(_problem(KINDS[kind][1], "no file was sent: choose a file first"))
-    report = ValidationReport((), ())
+    report, usable = ValidationReport((), ()), False
     if saved and not any(p.severity == "error" for p in problems):
         target = root if kind == "history" else root / saved[0][0]
         report = validate_paths([target], run_date=run_date, default_responsible_la=responsible_la)
         report = _as_uploaded(report, root, kind)
+        # one bad row never blocks a night: rows with errors are set aside by the jobs that
+        # read the file, so it is usable if the night's own reader can read it
+        usable = report.ok or (
+            not any(p.severity == "error" and p.row is None for p in report.problems)
+            and _night_reads(kind, target, run_date, responsible_la)
+        )
     report = ValidationReport(
         report.checked, tuple(sorted(problems + list(report.problems), key=Problem.sort_key))
     )
     files = tuple((n, size, sha256_file(root / n)) for n, size in saved)
-    staged = Staged(upload_id, kind, uploader, now, files, report)
+    staged = Staged(upload_id, kind, uploader, now, files, report, usable)
     manifest = {
         "id": upload_id,
         "kind": kind,
@@ -249,6 +266,27 @@ def stage(
     if not staged.ok:  # it can only be thrown away: its files (children's records) go now
         shutil.rmtree(root)
     return staged
+
+
+def _night_reads(kind: str, target: Path, run_date: dt.date, responsible_la: str) -> bool:
+    """Whether the nightly run's reader of ``kind`` reads ``target``, setting aside the
+    rows with errors (a file missing a required column, or not well formed, cannot be
+    read at all)."""
+    from sufficiency.errors import SufficiencyError
+    from sufficiency.io.inputs import read_placements_for_night, read_referrals_for_night
+    from sufficiency.io.ssda903 import read_history
+
+    try:
+        if kind == "history":
+            read_history(target)
+        elif kind == "referrals":
+            read_referrals_for_night(target, default_responsible_la=responsible_la,
+                                     run_date=run_date)  # fmt: skip
+        else:
+            read_placements_for_night(target)
+    except SufficiencyError:
+        return False
+    return True
 
 
 def _unzip(
@@ -371,7 +409,7 @@ def accept(
     folder = _folder(upload_id)
     manifest = _manifest(folder, uploader, now)
     if not manifest.get("ok"):
-        raise UploadError("This upload has errors: correct them and upload it again.")
+        raise UploadError("This upload cannot be used: correct it and upload it again.")
     kind = str(manifest["kind"])
     files = [(str(n), int(size), str(sha)) for n, size, sha in manifest["files"]]  # type: ignore[attr-defined]
     root = folder / "files"

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError, DataWarning, InputDataError
-from sufficiency.finance.inputs import read_budget, read_costs
+from sufficiency.finance.inputs import costs_for_run, read_budget, read_costs
 from sufficiency.finance.projection import UnitCosts, project_spend
 from sufficiency.finance.report import default_costs, spend_report
 from sufficiency.finance.summaries import financial_year, period_table, quarter
@@ -143,6 +143,49 @@ def test_cost_file_with_current_placements_sets_costs_and_run_rate(tmp_path):
                                      "secure": 9000.0}  # fmt: skip
     assert costs.filled == set(CATEGORIES) - {"ifa_foster", "secure"}
     assert actual == 1800.0
+
+
+def test_a_child_listed_twice_in_the_cost_file_is_set_aside_not_averaged(tmp_path):
+    """A child listed twice among the current placements (moved, the old row left in):
+    both costs were averaged into the category's unit cost for the whole forecast
+    (External children's homes £7,500, 'mean of 2 current placements', for one child at
+    £6,000 or £9,000) and counted twice in the run-rate, without a word. Each copy is an
+    error: the strict reader refuses, the run's reader sets both aside and says so, and
+    the category keeps the configuration's cost."""
+    p = tmp_path / "costs.csv"
+    p.write_text("category,weekly_cost,child_id\nifa_foster,900,C1\nifa_foster,1000,C2\n"
+                 "external_residential,6000,C3\nexternal_residential,9000,C3\n")  # fmt: skip
+    defaults = default_costs(FinanceParams())
+    with pytest.raises(InputDataError) as info:
+        read_costs(p, CATEGORIES, defaults)
+    assert [(q.row, q.column) for q in info.value.problems] == [(4, "child_id"), (5, "child_id")]
+    costs, actual, (said,) = costs_for_run(p, CATEGORIES, defaults)
+    assert costs.weekly_cost_gbp["external_residential"] == 6100.0  # the configuration's
+    assert costs.weekly_cost_gbp["ifa_foster"] == 950.0
+    assert costs.current == {"ifa_foster": (2, 1900.0)}
+    assert actual == 1900.0
+    assert said.startswith(
+        "costs.csv: 2 rows of the cost file set aside for errors (row 4: child_id: the same "
+        "child is listed among the current placements on row(s) 5: which cost is right is "
+        "unknown; row 5: child_id: the same child is listed among the current placements on "
+        "row(s) 4: "
+    )
+    assert "C3" not in said  # a pseudonymised night's spend.xlsx holds no real child ID
+    with pytest.raises(InputDataError):
+        costs_for_run(p, CATEGORIES, defaults, strict=True)
+
+
+def test_a_total_row_in_the_cost_file_costs_that_row_only(tmp_path):
+    """A total row and a note under the figures stopped the spend job ('Error: costs.csv:
+    2 error(s)'). They are set aside and said; every cost given is used."""
+    p = tmp_path / "costs.csv"
+    p.write_text("category,weekly_cost\nifa_foster,950\nin_house_foster,620\nTotal,1570\n"
+                 "Note: from the 2026 framework,\n")  # fmt: skip
+    costs, _, (said,) = costs_for_run(p, CATEGORIES, default_costs(FinanceParams()))
+    assert costs.weekly_cost_gbp["ifa_foster"] == 950.0
+    assert costs.weekly_cost_gbp["in_house_foster"] == 620.0
+    assert said.startswith("costs.csv: 2 rows of the cost file set aside")
+    assert "row 4: category: must be one of" in said and "row 5: " in said
 
 
 def test_cost_file_without_a_category_keeps_the_configurations_cost(tmp_path):
@@ -316,6 +359,62 @@ def test_budget_part_year_set_aside_and_whole_year_compared():
     assert report.budget is not None
     assert report.budget["financial_year"].tolist() == ["2026-27"]
     assert report.budget["months"].tolist() == [12]
+
+
+def test_a_budget_workbook_with_a_sheet_per_year_names_the_sheet_not_read(tmp_path):
+    """A budget workbook with a sheet per financial year: only the first sheet was read,
+    without a word, so 2027-28's budget (£77.5m) was never compared. The best-fitting
+    sheet is read, as for every other input, and the others are named in a warning kept
+    under Read with care (merge them into one sheet to compare every year)."""
+    from openpyxl import Workbook
+
+    from sufficiency.finance.inputs import budget_for_run
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "2026-27"
+    for row in (("financial_year", "cost_line", "budget_gbp"), ("2026-27", "all", 74000000)):
+        ws.append(row)
+    ws = wb.create_sheet("2027-28")
+    for row in (("financial_year", "cost_line", "budget_gbp"), ("2027-28", "all", 77500000)):
+        ws.append(row)
+    path = tmp_path / "budget.xlsx"
+    wb.save(path)
+    table, said = budget_for_run(path, CATEGORIES)
+    assert table["financial_year"].tolist() == ["2026-27"]
+    assert said == [
+        f"{path}: has 2 sheets that read as budget: 2026-27, 2027-28; only 2026-27 is read "
+        "(the first of them); delete or rename the other sheet if it is not the one to use"
+    ]
+
+
+def test_budget_year_outside_the_forecast_is_set_aside_not_the_run():
+    """Finance keeps last year's budget in the file, or sets next years' beyond the
+    horizon: the run stopped ('budget year is outside the forecast (2026-27); lengthen
+    --horizon-months or remove the line'), the night's spend with it, though a year
+    covered in part was only set aside. A year with no projected spend is set aside
+    alike, said and in the assumptions; the years covered are compared."""
+    ends = _month_ends("2026-03-31", 13)  # 2026-27 whole
+    base = _result(np.full((5, len(ends), 10), 10, dtype=np.int32), ends)
+    budget = pd.DataFrame({"financial_year": ["2025-26", "2026-27", "2040-41"],
+                           "cost_line": ["all"] * 3, "budget_gbp": [1.0e7] * 3})  # fmt: skip
+    params = FinanceParams()
+    with pytest.warns(DataWarning) as seen:
+        report = spend_report(base, params, costs=default_costs(params),
+                              run_date=dt.date(2026, 4, 1), budget=budget,
+                              budget_source="budget.csv")  # fmt: skip
+    said = [str(w.message) for w in seen]
+    runs = "outside the forecast, which runs from 01 April 2026 to 30 April 2027"
+    assert said == [
+        f"budget.csv: budget year 2025-26 is set aside: it is {runs}, so no spend is "
+        "projected for it",
+        f"budget.csv: budget year 2040-41 is set aside: it is {runs}, so no spend is "
+        "projected for it (lengthen --horizon-months to compare it)",
+    ]
+    assert report.budget is not None and report.budget["financial_year"].tolist() == ["2026-27"]
+    rows = dict(report.assumptions)
+    assert rows["Budget 2025-26"] == f"set aside: {runs}, so no spend is projected for it"
+    assert "Budget 2040-41" in rows
 
 
 def test_budget_year_wholly_forecast_is_compared():

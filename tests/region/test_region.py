@@ -500,23 +500,32 @@ def test_a_members_unusable_budget_is_said_and_its_forecast_still_runs(
 ) -> None:
     """A member whose budget names a year beyond the forecast: the whole member failed
     (no forecast, no spend, the region's totals one member short) for a line of its budget
-    file. Now its forecast and spend are written, without the budget comparison, and the
-    console says why; the run is not partial."""
+    file, and then its whole budget was dropped. Now that line is set aside with a
+    sentence and the member's other lines are compared; a budget that cannot be used at
+    all (a column missing) still costs only the comparison. The run is not partial."""
     region = _without_levers(region_dir, tmp_path)
-    first = load_members(region / "members.toml").members[0]
-    assert first.budget is not None
+    first, second = load_members(region / "members.toml").members[:2]
+    assert first.budget is not None and second.budget is not None
     with first.budget.open("a", encoding="utf-8") as f:
         f.write("2040-41,all,1000000\n")
+    second.budget.write_text("financial_year,budget_gbp\n2026-27,1000000\n")
     out = tmp_path / "out"
     res = _run_region(cluster, region, out)
     assert res.exit_code == 0, res.output
-    said = [ln for ln in res.output.splitlines() if "The budget could not be used" in ln]
-    assert len(said) == 1 and f"({first.code})" in said[0] and "2040-41" in said[0], said
+    said = [ln for ln in res.output.splitlines() if "budget year 2040-41 is set aside" in ln]
+    assert len(said) == 1 and f"({first.code})" in said[0], res.output
+    unusable = [ln for ln in res.output.splitlines() if "The budget could not be used" in ln]
+    assert len(unusable) == 1 and f"({second.code})" in unusable[0], res.output
     spend = out / "members" / first.code / "base" / "spend"
+    compared = pd.read_csv(spend / "budget_comparison.csv")
+    assert compared["financial_year"].tolist() == ["2026-27"]
+    spend = out / "members" / second.code / "base" / "spend"
     assert (spend / "spend.csv").is_file() and not (spend / "budget_comparison.csv").exists()
     long = pd.read_csv(out / "region.csv", dtype={"member_code": str})
     mine = long[long["member_code"] == first.code].set_index("measure")["value"]
-    assert mine["spend_gbp"] > 0 and pd.isna(mine.get("budget_gbp"))
+    assert mine["spend_gbp"] > 0 and mine["budget_gbp"] > 0
+    theirs = long[long["member_code"] == second.code].set_index("measure")["value"]
+    assert theirs["spend_gbp"] > 0 and pd.isna(theirs.get("budget_gbp"))
 
 
 def test_region_tables_say_the_region_row_adds_unrounded_figures(

@@ -13,7 +13,7 @@ import pytest
 
 from sufficiency.store.accounts import audit_trail
 from tests.web.conftest import PASSWORD
-from tests.web.test_admin import _broken_referrals, _data_files
+from tests.web.test_admin import _broken_referrals, _data_files, _unusable_referrals
 from tests.web.test_e2e import browser, nav  # noqa: F401  (the module's browser fixture)
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -54,21 +54,35 @@ def test_admin_adds_a_user_and_uploads(site, browser, sample_dir, tmp_path):  # 
     page.get_by_role("link", name="Back to the users").click()
     assert page.get_by_role("row", name="kim").count() == 1
 
-    # uploads (from an empty data folder: other tests share the site): a broken referrals
-    # file is reported in full and nothing is written
+    # uploads (from an empty data folder: other tests share the site): a referrals file
+    # without a required column is reported and nothing is written
     shutil.rmtree(site.data, ignore_errors=True)
     before = _data_files(site)
     broken = tmp_path / "referrals.csv"
-    broken.write_bytes(_broken_referrals(sample_dir))
+    broken.write_bytes(_unusable_referrals(sample_dir))
     nav(page, "Uploads")
+    page.get_by_label("Referrals (CSV)").check()
+    page.get_by_label("Files", exact=True).set_input_files(str(broken))
+    page.get_by_role("button", name="Check the upload").click()
+    problems = page.get_by_role("table", name="Every problem found, by file, row and column")
+    row = problems.get_by_role("row").filter(has_text="sex").first.inner_text()
+    assert "referrals.csv" in row and "required column" in row
+    assert "It cannot be used: nothing was written" in page.get_by_role("status").inner_text()
+    assert page.get_by_role("button", name="Accept and use it").count() == 0
+    _axe(page)
+    page.get_by_role("button", name="Throw it away").click()
+    assert _data_files(site) == before
+
+    # one row with an error: listed, and the file can be used, that row set aside
+    broken.write_bytes(_broken_referrals(sample_dir))
     page.get_by_label("Referrals (CSV)").check()
     page.get_by_label("Files", exact=True).set_input_files(str(broken))
     page.get_by_role("button", name="Check the upload").click()
     problems = page.get_by_role("table", name="Every problem found, by file, row and column")
     row = problems.get_by_role("row").filter(has_text="dob").first.inner_text()
     assert "referrals.csv" in row and "3" in row.split()
-    assert "It cannot be used: nothing was written" in page.get_by_role("status").inner_text()
-    assert page.get_by_role("button", name="Accept and use it").count() == 0
+    assert "set aside the 1 row(s) with errors" in page.get_by_role("status").inner_text()
+    assert page.get_by_role("button", name="Accept and use it").count() == 1
     _axe(page)
     page.get_by_role("button", name="Throw it away").click()
     assert _data_files(site) == before

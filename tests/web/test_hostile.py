@@ -202,9 +202,8 @@ def test_uploads_do_not_linger_in_the_staging_folder(site, sample_dir):
     than two hours goes when anyone opens the Uploads page."""
     admin = site.client("admin")
     lines = (sample_dir / "referrals.csv").read_text().splitlines(keepends=True)
-    fields = lines[2].split(",")
-    fields[1] = "31/02/2015"  # no such date of birth
-    broken = "".join([*lines[:2], ",".join(fields), *lines[3:]]).encode()
+    lines[0] = lines[0].replace(",sex,", ",gender,")  # a required column missing: unusable
+    broken = "".join(lines).encode()
     r, upload, folder = _upload_referrals(admin, broken)
     assert r.status_code == 422 and "Throw it away" in r.text
     assert folder.is_dir() and not [p for p in folder.rglob("*") if p.name != "manifest.json"]
