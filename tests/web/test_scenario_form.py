@@ -112,3 +112,8 @@ def test_web_pages_show_times_as_a_clock_in_england_reads_them():
     templates = Path(sufficiency.web.__file__).parent / "templates"
     stored = re.compile(r"(_at|at|started\(\)|modified|locked_until)\.strftime\(")
     assert [p.name for p in templates.glob("*.html") if stored.search(p.read_text())] == []
+    # and no column of those times is headed UTC (the audit trail's 'When (UTC)' stood over
+    # England's times, an hour out in summer for a reader who took it at its word)
+    utc = [p.name for p in templates.glob("*.html") if "uk_time" in p.read_text()
+           and "UTC" in p.read_text()]  # fmt: skip
+    assert utc == []
