@@ -119,11 +119,9 @@ def table_html(
     if max_rows is not None and len(frame) > max_rows:
         more = f'<p class="note">First {max_rows:,} of {len(frame):,} rows.</p>'
     # a table wider than the page scrolls inside its wrapper: keyboard users reach it by
-    # Tab (WCAG 2.1.1; axe's scrollable-region-focusable), named by its caption
-    named = f' role="region" aria-label="{escape(caption)}"' if caption else ""
+    # Tab (WCAG 2.1.1; axe's scrollable-region-focusable), its caption read with it
     return Markup(
-        f'<div class="table-wrap" tabindex="0"{named}><table>{cap}<thead><tr>{head}</tr>'
-        "</thead>"
+        f'<div class="table-wrap" tabindex="0"><table>{cap}<thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table></div>{more}"
     )
 
