@@ -21,7 +21,7 @@ import pandas as pd
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.io.schema import Field, TableSchema, check_table, read_single_table
-from sufficiency.io.tables import RawTable, frame_table
+from sufficiency.io.tables import RawTable, first_rows, frame_table, row_problems
 from sufficiency.vocabulary import counted
 
 
@@ -145,7 +145,7 @@ def costs_for_run(
     if said:
         notes.append(
             f"{Path(path).name}: {counted(len(said), 'row')} of the cost file set aside for "
-            f"errors ({_listed_rows(said)}): the costs are those of its other "
+            f"errors ({first_rows(said)}): the costs are those of its other "
             f"{counted(len(kept), 'row')} (the configuration's for a category it then gives "
             "no cost for). Correct those rows to use theirs."
         )
@@ -165,21 +165,8 @@ def _set_aside(
     found: dict[int, list[Problem]] = {}
     for p in errors:
         found.setdefault(int(p.row or 0), []).append(p)
-    said = [
-        f"row {row}: " + "; ".join(
-            (f"{p.column}: " if p.column else "") + p.message
-            + (f" (value {p.value!r})" if p.value else "")
-            for p in found[row]
-        )
-        for row in sorted(found)
-    ]  # fmt: skip
+    said = [f"row {row}: {row_problems(found[row])}" for row in sorted(found)]
     return table.drop(index=[at[r] for r in found]).reset_index(drop=True), said
-
-
-def _listed_rows(said: list[str]) -> str:
-    """The first five rows set aside, and how many more."""
-    more = f"; and {len(said) - 5:,} more" if len(said) > 5 else ""
-    return "; ".join(said[:5]) + more
 
 
 def _financial_year(text: str) -> str | None:
@@ -264,7 +251,7 @@ def budget_for_run(
         name = raw.source if isinstance(path, pd.DataFrame) else Path(path).name
         notes.append(
             f"{name}: {counted(len(said), 'budget row')} set aside for errors "
-            f"({_listed_rows(said)}): the spend is compared with the other "
+            f"({first_rows(said)}): the spend is compared with the other "
             f"{counted(len(kept), 'line')} only. Correct those rows to compare theirs."
         )
     return kept, notes

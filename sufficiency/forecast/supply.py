@@ -24,6 +24,7 @@ from sufficiency.forecast.result import ForecastResult
 from sufficiency.forecast.scenario import Category
 from sufficiency.forecast.states import CAT, CATEGORIES
 from sufficiency.io.inputs import read_placements_for_night
+from sufficiency.io.tables import first_rows
 from sufficiency.io.tomlfile import load_toml
 
 IN_HOUSE = ("in_house_foster", "in_house_residential")
@@ -271,15 +272,14 @@ def read_register(path: Path, strict: bool) -> tuple[pd.DataFrame, str | None]:
     aside = night.set_aside
     if aside.empty:
         return night.table, None
-    rows = "; ".join(
+    rows = first_rows([
         f"row {r.row}" + (f" ({r.id})" if isinstance(r.id, str) else "") + f": {r.problem}"
-        for r in aside.head(5).itertuples()
-    )
-    more = f"; and {len(aside) - 5:,} more" if len(aside) > 5 else ""
+        for r in aside.itertuples()
+    ])  # fmt: skip
     n = len(aside)
     return night.table, (
         f"{path.name}: {n:,} row{'s' if n != 1 else ''} of the placement register set aside "
-        f"for errors ({rows}{more}): the supply counts the vacancies of its other "
+        f"for errors ({rows}): the supply counts the vacancies of its other "
         f"{len(night.table):,} rows only. Correct those rows (sufficiency validate lists them) "
         "to count theirs."
     )

@@ -439,6 +439,21 @@ def duplicate_message(name: str, others: list[int]) -> str:
     return f"duplicate {name}: also on row(s) {', '.join(map(str, others))}"
 
 
+def row_problems(found: list[Problem]) -> str:
+    """A set-aside row's problems in one sentence: ``column: what is wrong (value 'x')``."""
+    return "; ".join(
+        f"{p.column}: {p.message}" + (f" (value {p.value!r})" if p.value else "")
+        if p.column else p.message
+        for p in found
+    )  # fmt: skip
+
+
+def first_rows(said: list[str], shown: int = 5) -> str:
+    """The first ``shown`` of the rows set aside, each said, and how many more."""
+    more = f"; and {len(said) - shown:,} more" if len(said) > shown else ""
+    return "; ".join(said[:shown]) + more
+
+
 def split_rows(
     raw: RawTable, table: pd.DataFrame, problems: list[Problem], id_col: str, strict: bool
 ) -> NightTable:
@@ -470,14 +485,9 @@ def split_rows(
     for idx in sorted(bad, key=lambda i: int(i)):  # type: ignore[call-overload]
         found = bad[idx]
         ident = table.at[idx, id_col]
-        text = "; ".join(
-            f"{p.column}: {p.message}" + (f" (value {p.value!r})" if p.value else "")
-            if p.column else p.message
-            for p in found
-        )  # fmt: skip
         records.append({
             "file": raw.source, "row": raw.row_number(int(idx)),  # type: ignore[call-overload]
-            "id": None if pd.isna(ident) else str(ident), "problem": text,
+            "id": None if pd.isna(ident) else str(ident), "problem": row_problems(found),
         })  # fmt: skip
     kept = table.drop(index=list(bad)).reset_index(drop=True)
     aside = pd.DataFrame(records, columns=list(SET_ASIDE_COLUMNS))
