@@ -11,7 +11,13 @@ import pandas as pd
 from sufficiency import __version__
 from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError, DataWarning
-from sufficiency.finance.outturn import SpendToDate, described, outturn_years, spend_to_date
+from sufficiency.finance.outturn import (
+    SpendToDate,
+    described,
+    outturn_years,
+    spend_to_date,
+    year_bounds,
+)
 from sufficiency.finance.projection import SpendProjection, UnitCosts, project_spend
 from sufficiency.finance.summaries import (
     budget_comparison,
@@ -88,7 +94,7 @@ def spend_report(
         for fy in sorted(set(budget["financial_year"]) - years):
             # a past year kept in the file, or one beyond the horizon: a line with no
             # projected spend to set against it costs its own comparison, not the run's
-            later = pd.Timestamp(int(str(fy)[:4]), proj.financial_year_start_month, 1) > first_day
+            later = year_bounds(fy, proj.financial_year_start_month)[0] > first_day
             outside[str(fy)] = f"outside the forecast, which runs from {runs}"
             warnings.warn(
                 f"{budget_source}: budget year {fy} is set aside: it is {outside[str(fy)]}, "
@@ -200,8 +206,7 @@ def _part_years(budget: pd.DataFrame, proj: SpendProjection) -> dict[str, str]:
     last_day = proj.months[-1]
     part = {}
     for fy in sorted(set(budget["financial_year"])):
-        begins = pd.Timestamp(int(str(fy)[:4]), proj.financial_year_start_month, 1)
-        ends = begins + pd.DateOffset(years=1) - pd.Timedelta(days=1)
+        begins, ends = year_bounds(fy, proj.financial_year_start_month)
         if not (first_day <= begins and last_day >= ends):
             part[str(fy)] = f"{max(first_day, begins):%d %B %Y} to {min(last_day, ends):%d %B %Y}"
     return part
