@@ -199,3 +199,19 @@ def test_a_pin_ends_with_its_last_day_in_england_not_in_utc(store_url, tmp_path)
     write_decisions_file(store, tmp_path / "d.csv", on=dt.date(2026, 6, 2))
     assert read_decisions(tmp_path / "d.csv")["decided_on"].tolist() == [pd.Timestamp(2026, 6, 2)]
     store.close()
+
+
+def test_a_rerun_for_an_earlier_date_keeps_exclusions_made_since(store_url):
+    """A back-dated rerun reads the decisions as they stand now (docs/matching.md, "Team
+    decisions"): an exclusion made after the run date applies, one withdrawn since does not,
+    so a rerun never proposes a match the team has since ruled out."""
+    store = RunStore(store_url)
+    later = NOW + dt.timedelta(days=10)
+    add_decision(store, "R002", "PL0007", "exclude", "allegation", "jo", now=later)
+    gone = add_decision(store, "R003", "PL0008", "exclude", "old concern", "jo", now=NOW)
+    withdraw_decision(store, gone.id, "al", now=later)
+    before = (NOW - dt.timedelta(days=5)).date()
+    assert [(d.child_id, d.placement_id) for d in decisions_in_force(store, before)] == [
+        ("R002", "PL0007")
+    ]
+    store.close()
