@@ -54,7 +54,7 @@ from sufficiency.web.framework import (
     render,
 )
 from sufficiency.web.sealed_session import SealedSessionMiddleware
-from sufficiency.web.uploads import sweep as sweep_uploads
+from sufficiency.web.uploads import sweep_due
 
 log = logging.getLogger("sufficiency.web")
 SECRET_ENV = "SUFFICIENCY_WEB_SECRET"
@@ -271,7 +271,7 @@ def create_app(
         exception_handlers={404: _not_found, 405: _not_allowed, 500: _server_error},
     )
     app.state.web = WebApp(store, params, secure)
-    sweep_uploads()  # uploads left waiting while the server was down go now
+    sweep_due(force=True)  # uploads left waiting while the server was down go now
     app.state.csrf_secret = secret
     app.state.oidc = _oidc_client(params)
     if warm:

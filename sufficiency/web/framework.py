@@ -35,7 +35,7 @@ from sufficiency.pages.render import count, gbp, miles, percent, table_html, uk_
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import Account, get_user_by_id
 from sufficiency.web import csrf
-from sufficiency.web.uploads import sweep as sweep_uploads
+from sufficiency.web.uploads import sweep_due
 
 log = logging.getLogger("sufficiency.web")
 
@@ -226,11 +226,12 @@ def _upload_refused(request: Request, web: WebApp, user: Account | None) -> Resp
 
 
 def _user_after_sweep(request: Request, web: WebApp) -> Account | None:
-    """:func:`current_user`, after throwing away uploads left waiting too long: on every
-    request, so an upload nobody comes back to (a child's records, in the system's
-    temporary folder) goes once it is :data:`~.uploads.STAGED_HOURS` old whatever page
-    anyone opens, not only when an administrator opens the Uploads page (a few ms)."""
-    sweep_uploads()
+    """:func:`current_user`, after throwing away uploads left waiting too long: on a
+    request at most every :data:`~.uploads.SWEEP_SECONDS`, so an upload nobody comes
+    back to (a child's records, in the system's temporary folder) goes once it is
+    :data:`~.uploads.STAGED_HOURS` old whatever page anyone opens, not only when an
+    administrator opens the Uploads page, without listing the folder on every request."""
+    sweep_due()
     return current_user(request, web)
 
 
