@@ -34,6 +34,7 @@ from sufficiency.store.accounts import (
     secret_setting,
 )
 from sufficiency.web import (
+    access_log,
     admin,
     aggregate,
     commissioning_pages,
@@ -271,6 +272,7 @@ def create_app(
         exception_handlers={404: _not_found, 405: _not_allowed, 500: _server_error},
     )
     app.state.web = WebApp(store, params, secure)
+    access_log.install(ROUTES)  # the route's template in the server's log, not the URL
     sweep_due(force=True)  # uploads left waiting while the server was down go now
     app.state.csrf_secret = secret
     app.state.oidc = _oidc_client(params)

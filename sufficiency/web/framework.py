@@ -35,6 +35,7 @@ from sufficiency.pages.render import count, gbp, miles, percent, table_html, uk_
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import Account, get_user_by_id
 from sufficiency.web import csrf
+from sufficiency.web.access_log import template
 from sufficiency.web.uploads import sweep_due
 
 log = logging.getLogger("sufficiency.web")
@@ -158,12 +159,13 @@ def _guard(
                     "Your session has ended or you have not signed in.",
                 )
             if user.role not in roles:
+                # the route's template: a child's page's address holds the child's ID
                 log.info(
                     "refused: %s (%s) %s %s",
                     user.username,
                     user.role,
                     request.method,
-                    request.url.path,
+                    template(request.scope.get("route")),
                 )
                 return error_page(
                     request,
