@@ -193,6 +193,15 @@ def _guard(
                                   "The form could not be read. Go back and try again.")  # fmt: skip
             form = {k: v for k, v in data.items() if isinstance(v, str)}
             files = [(k, v) for k, v in data.multi_items() if isinstance(v, UploadFile)]
+            if any("\x00" in v for v in form.values()):
+                # PostgreSQL keeps no NUL in text: a name, reason or user name holding one
+                # (pasted from another program) was a fault (500), sign-in's for anyone
+                for _name, f in files:
+                    await f.close()
+                return error_page(request, web, user, 400, "Not sent right",
+                                  "A field of the form holds a character that cannot be kept "
+                                  "(NUL, code 0), perhaps pasted from another program. Go back, "
+                                  "type the text again and send it.")  # fmt: skip
             if not csrf.token_ok(request, form.get(csrf.FIELD, "")):
                 for _name, f in files:
                     await f.close()

@@ -171,10 +171,13 @@ def site(tmp_path_factory) -> Site:
 
 
 @contextlib.contextmanager
-def site_of_its_own(tmp: Path, *roles: str, **params: object) -> Iterator[Site]:
+def site_of_its_own(
+    tmp: Path, *roles: str, store_url: str | None = None, **params: object
+) -> Iterator[Site]:
     """A site on a store of its own in ``tmp`` (the runs recorded there are not the shared
-    site's), with a user named for each of ``roles``; ``params``: other ``[web]`` settings."""
-    url = f"sqlite:///{tmp / 'runs.sqlite'}"
+    site's; ``store_url`` for another database), with a user named for each of ``roles``;
+    ``params``: other ``[web]`` settings."""
+    url = store_url or f"sqlite:///{tmp / 'runs.sqlite'}"
     store = RunStore(url)
     app = create_app(store, WebParams(data_dir=str(tmp / "data"), **params))  # type: ignore[arg-type]
     server, thread, address = _serve(app)
