@@ -323,6 +323,13 @@ class WebParams(_Frozen):
     data_dir: str = ""
     #: The largest upload accepted, in megabytes (a whole request: files and form).
     max_upload_mb: int = Field(default=50, ge=1, le=2000)
+    #: At most this many failed sign-ins from one address (client IP) in
+    #: ``sign_in_window_minutes``; more are refused unchecked, in the same words.
+    sign_in_failures_per_address: int = Field(default=30, ge=1, le=100_000)
+    sign_in_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    #: Addresses of reverse proxies whose X-Forwarded-For header names the client (e.g.
+    #: ["127.0.0.1"]); empty: the header is ignored and the connection's address is used.
+    trusted_proxies: tuple[str, ...] = ()
     oidc: OidcParams = OidcParams()
 
 

@@ -89,18 +89,7 @@ class PooledResult:
 
     def worse_off(self) -> list[str]:
         """A sentence for each member whose share of the pooled cost exceeds its cost alone."""
-        table = self.table()
-        whole = table.iloc[-1]
-        lines = []
-        for row in table.iloc[:-1].itertuples():
-            if row.saving_gbp < 0:
-                lines.append(
-                    f"{row.authority} pays £{-row.saving_gbp:,.0f} ({-row.saving_pct:.1%}) more "
-                    "pooled than alone, sharing the block contracts by use; split so every "
-                    f"member saves the same {whole.saving_pct:.1%}, it would receive "
-                    f"£{row.transfer_gbp:,.0f} (pooling.csv, transfer_gbp)."
-                )
-        return lines
+        return worse_off(self.table())
 
     def table(self) -> pd.DataFrame:
         """Per member and in total: expected cost alone, share of the pooled cost, saving.
@@ -142,20 +131,44 @@ POOLING_HEADERS: dict[str, str] = {
 }
 
 
+def worse_off(table: pd.DataFrame) -> list[str]:
+    """A sentence for each member of :meth:`PooledResult.table` (its last row the
+    co-operative) whose share of the pooled cost exceeds its cost alone."""
+    whole = table.iloc[-1]
+    lines = []
+    for row in table.iloc[:-1].itertuples():
+        if row.saving_gbp < 0:
+            lines.append(
+                f"{row.authority} pays £{-row.saving_gbp:,.0f} ({-row.saving_pct:.1%}) more "
+                "pooled than alone, sharing the block contracts by use; split so every "
+                f"member saves the same {whole.saving_pct:.1%}, it would receive "
+                f"£{row.transfer_gbp:,.0f} (pooling.csv, transfer_gbp)."
+            )
+    return lines
+
+
 def pooling_case(pooled: PooledResult) -> tuple[pd.DataFrame, list[str]]:
     """The co-operative's pooling for the commissioning case: pooling.csv's table under
     :data:`POOLING_HEADERS` (the saving as a share of one) and the sentences the console
     prints (the saving, each member worse off pooled, how close the plan is proven)."""
-    n = len(pooled.names)
-    pooling = f"Pooling block contracts across {n} authorities ({', '.join(pooled.names)})"
-    saving = saving_sentence(pooled.saving_gbp, pooling, "each commissioning alone")
+    table = pooled.table()
+    words = pooling_words(table, pooled.saving_gbp, pooled.proof())
+    return table.rename(columns=POOLING_HEADERS), words
+
+
+def pooling_words(table: pd.DataFrame, saving_gbp: float, proof: str | None) -> list[str]:
+    """:func:`pooling_case`'s sentences from :meth:`PooledResult.table` (or pooling.csv
+    read back, its saving a share of one), the saving from pooling and the proof's
+    sentence (``None``: left out)."""
+    names = [str(a) for a in table["authority"].iloc[:-1]]
+    pooling = f"Pooling block contracts across {len(names)} authorities ({', '.join(names)})"
+    saving = saving_sentence(saving_gbp, pooling, "each commissioning alone")
     about = (
         "Expected costs on the fresh demand paths the plans are scored on. A member's share "
         "of the pooled cost is its own commitments and placements and the block contracts "
         "in proportion to its use of them; pooling.csv holds the same figures to the penny."
     )
-    sentences = [f"{saving}.", *pooled.worse_off(), pooled.proof(), about]
-    return pooled.table().rename(columns=POOLING_HEADERS), sentences
+    return [f"{saving}.", *worse_off(table), *([proof] if proof else []), about]
 
 
 def pool_levers(levers: Levers, num_members: int) -> Levers:

@@ -16,7 +16,7 @@ import pandas as pd
 from sufficiency.commissioning.demand import DemandPaths, demand_from_forecast
 from sufficiency.commissioning.evaluate import Comparison
 from sufficiency.commissioning.levers import Levers
-from sufficiency.commissioning.pooled import PooledResult, optimise_pooled
+from sufficiency.commissioning.pooled import PooledResult, optimise_pooled, pooling_case
 from sufficiency.commissioning.report import CommissioningReport, commission, recommendation
 from sufficiency.commissioning.writers import (
     pooled_plan_csv,
@@ -300,6 +300,8 @@ class CommissionResult:
         }
         if self.pooled is not None:
             out["pooling_saving_gbp"] = round(self.pooled.saving_gbp, 2)
+            # the case's sentences about pooling, for the web page to say as the case does
+            out["pooling_words"] = pooling_case(self.pooled)[1]
         return out
 
     def write(self, out_dir: Path | str) -> list[Path]:

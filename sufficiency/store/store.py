@@ -106,7 +106,9 @@ class RunStore:
         if self.url.startswith("sqlite"):
             _prepare_sqlite(self.url)
         try:
-            self.engine: Engine = create_engine(self.url)
+            # A fault's message leaves out the values it was writing (a decision's reason,
+            # a child's ID): it goes to the server's log, which should hold neither.
+            self.engine: Engine = create_engine(self.url, hide_parameters=True)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
             raise StoreError(f"cannot open run store {self._safe_url}: {exc}") from None
         if self.url.startswith("sqlite"):

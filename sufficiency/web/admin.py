@@ -165,6 +165,7 @@ def _uploads(ctx: Ctx, status: int = 200, **extra: object) -> Response:
 
 
 def uploads_page(ctx: Ctx) -> Response:
+    uploads.sweep_due(force=True)  # the page lists no upload over its time
     return _uploads(ctx)
 
 

@@ -21,6 +21,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from sufficiency.config import WebParams
 from sufficiency.store import RunStore
@@ -34,6 +35,7 @@ from sufficiency.store.accounts import (
     secret_setting,
 )
 from sufficiency.web import (
+    access_log,
     admin,
     aggregate,
     commissioning_pages,
@@ -41,7 +43,7 @@ from sufficiency.web import (
     placement,
     scenarios,
 )
-from sufficiency.web.auth import sign_in
+from sufficiency.web.auth import refuse, sign_in
 from sufficiency.web.body_limit import BodyLimit
 from sufficiency.web.framework import (
     PUBLIC,
@@ -54,7 +56,8 @@ from sufficiency.web.framework import (
     render,
 )
 from sufficiency.web.sealed_session import SealedSessionMiddleware
-from sufficiency.web.uploads import sweep as sweep_uploads
+from sufficiency.web.throttle import AddressLimit
+from sufficiency.web.uploads import sweep_due
 
 log = logging.getLogger("sufficiency.web")
 SECRET_ENV = "SUFFICIENCY_WEB_SECRET"
@@ -86,14 +89,28 @@ def sign_in_page(ctx: Ctx) -> Response:
 
 def sign_in_post(ctx: Ctx) -> Response:
     username = ctx.form.get("username", "")[:200]
-    result = sign_in(ctx.store, username, ctx.form.get("password", ""), ctx.form.get("code", ""))
+    password = ctx.form.get("password", "")
+    limit: AddressLimit = ctx.request.app.state.sign_in_limit
+    address = ctx.request.client.host if ctx.request.client else "unknown"
+    counted = limit.begin(address)
+    if counted is None:  # too many failures from this address: refused unchecked
+        result = refuse(password)
+    else:
+        result = sign_in(ctx.store, username, password, ctx.form.get("code", ""))
     if result.account is None:
         # A name nobody has is not recorded: it may be a password typed in the wrong box,
         # and the audit trail is read by administrators.
         known = get_user(ctx.store, username.strip()) if username.strip() else None
-        audit(ctx.store, known.username if known else None, "sign_in_failed",
-              detail=None if known else "a user name nobody has (not recorded)")  # fmt: skip
-        log.info("failed sign-in")
+        detail = None if known else "a user name nobody has (not recorded)"
+        if counted is None:
+            detail = (f"refused unchecked: {limit.most} failed sign-ins from one address in "
+                      f"{ctx.web.params.sign_in_window_minutes} minutes")  # fmt: skip
+        audit(ctx.store, known.username if known else None, "sign_in_failed", detail=detail)
+        log.info(
+            "failed sign-in from %s%s",
+            address,
+            "" if counted is not None else " (refused: too many)",
+        )
         return render(
             ctx,
             "sign_in.html",
@@ -103,6 +120,8 @@ def sign_in_post(ctx: Ctx) -> Response:
             no_users=False,
             oidc=_oidc_label(ctx),
         )
+    if counted is not None:
+        limit.succeeded(address, counted)
     _start_session(ctx, result.account.username)
     audit(ctx.store, result.account.username, "sign_in", detail="password and code")
     return redirect("/")
@@ -252,9 +271,13 @@ def create_app(
     )
     secret = os.environ.get(SECRET_ENV) or secret_setting(store, "web_session_key")
     oidc = params.oidc.issuer and params.oidc.client_id
+    # The client's address from X-Forwarded-For only when the connection is from a
+    # proxy the configuration trusts (anyone can send the header).
+    proxies = [Middleware(ProxyHeadersMiddleware, trusted_hosts=list(params.trusted_proxies))]
     app = Starlette(
         routes=ROUTES,
         middleware=[
+            *(proxies if params.trusted_proxies else []),
             Middleware(SecurityHeaders, hsts=secure),
             Middleware(BodyLimit, is_upload=_upload_form),
             # OpenID sign-in comes back from the provider's site: a Strict cookie would not
@@ -271,7 +294,11 @@ def create_app(
         exception_handlers={404: _not_found, 405: _not_allowed, 500: _server_error},
     )
     app.state.web = WebApp(store, params, secure)
-    sweep_uploads()  # uploads left waiting while the server was down go now
+    app.state.sign_in_limit = AddressLimit(
+        params.sign_in_failures_per_address, params.sign_in_window_minutes
+    )
+    access_log.install(ROUTES)  # the route's template in the server's log, not the URL
+    sweep_due(force=True)  # uploads left waiting while the server was down go now
     app.state.csrf_secret = secret
     app.state.oidc = _oidc_client(params)
     if warm:

@@ -5,7 +5,8 @@ authenticator app. A code is accepted once only: the 30-second step of the last 
 accepted is kept per user, and a code of that step or an earlier one is refused. Every
 failure gets the same sentence (no hint whether the user exists);
 :data:`~sufficiency.store.accounts.MAX_FAILURES` failures in a row lock the account for
-:data:`~sufficiency.store.accounts.LOCK_MINUTES` minutes.
+:data:`~sufficiency.store.accounts.LOCK_MINUTES` minutes, and too many failures from one
+address are refused unchecked (:mod:`~.throttle`) with :func:`refuse`, in the same words.
 """
 
 from __future__ import annotations
@@ -95,6 +96,13 @@ def sign_in(
         set_password_hash(store, account.username, _hasher.hash(password))
     record_success(store, account.username, now)
     return SignIn(get_user(store, account.username), "")
+
+
+def refuse(password: str) -> SignIn:
+    """A sign-in refused unchecked (too many failures from its address): as slowly and in
+    the same words as a wrong password."""
+    _verify(_DUMMY_HASH, password)
+    return SignIn(None, FAILED)
 
 
 def totp_step(secret: str, code: str, now: dt.datetime) -> int | None:

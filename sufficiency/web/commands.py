@@ -59,6 +59,13 @@ def serve(store_url: str | None, host: str, port: int, config_path: Path | None)
             "over plain HTTP.",
             err=True,
         )
+    if params.secure_cookies == "always" and not params.trusted_proxies:
+        click.echo(
+            "No reverse proxy is trusted ([web] trusted_proxies): behind one, every client "
+            "has the proxy's address and they share one limit of failed sign-ins. Set "
+            'trusted_proxies = ["127.0.0.1"] for a proxy on this computer.',
+            err=True,
+        )
     click.echo(f"Serving on http://{host}:{port}/ (stop with Ctrl+C)", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False,
                 server_header=False, log_config=log_config())  # fmt: skip

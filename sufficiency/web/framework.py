@@ -35,7 +35,8 @@ from sufficiency.pages.render import count, gbp, miles, percent, table_html, uk_
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import Account, get_user_by_id
 from sufficiency.web import csrf
-from sufficiency.web.uploads import sweep as sweep_uploads
+from sufficiency.web.access_log import template
+from sufficiency.web.uploads import sweep_due
 
 log = logging.getLogger("sufficiency.web")
 
@@ -158,12 +159,13 @@ def _guard(
                     "Your session has ended or you have not signed in.",
                 )
             if user.role not in roles:
+                # the route's template: a child's page's address holds the child's ID
                 log.info(
                     "refused: %s (%s) %s %s",
                     user.username,
                     user.role,
                     request.method,
-                    request.url.path,
+                    template(request.scope.get("route")),
                 )
                 return error_page(
                     request,
@@ -191,6 +193,15 @@ def _guard(
                                   "The form could not be read. Go back and try again.")  # fmt: skip
             form = {k: v for k, v in data.items() if isinstance(v, str)}
             files = [(k, v) for k, v in data.multi_items() if isinstance(v, UploadFile)]
+            if any("\x00" in v for v in form.values()):
+                # PostgreSQL keeps no NUL in text: a name, reason or user name holding one
+                # (pasted from another program) was a fault (500), sign-in's for anyone
+                for _name, f in files:
+                    await f.close()
+                return error_page(request, web, user, 400, "Not sent right",
+                                  "A field of the form holds a character that cannot be kept "
+                                  "(NUL, code 0), perhaps pasted from another program. Go back, "
+                                  "type the text again and send it.")  # fmt: skip
             if not csrf.token_ok(request, form.get(csrf.FIELD, "")):
                 for _name, f in files:
                     await f.close()
@@ -226,11 +237,12 @@ def _upload_refused(request: Request, web: WebApp, user: Account | None) -> Resp
 
 
 def _user_after_sweep(request: Request, web: WebApp) -> Account | None:
-    """:func:`current_user`, after throwing away uploads left waiting too long: on every
-    request, so an upload nobody comes back to (a child's records, in the system's
-    temporary folder) goes once it is :data:`~.uploads.STAGED_HOURS` old whatever page
-    anyone opens, not only when an administrator opens the Uploads page (a few ms)."""
-    sweep_uploads()
+    """:func:`current_user`, after throwing away uploads left waiting too long: on a
+    request at most every :data:`~.uploads.SWEEP_SECONDS`, so an upload nobody comes
+    back to (a child's records, in the system's temporary folder) goes once it is
+    :data:`~.uploads.STAGED_HOURS` old whatever page anyone opens, not only when an
+    administrator opens the Uploads page, without listing the folder on every request."""
+    sweep_due()
     return current_user(request, web)
 
 

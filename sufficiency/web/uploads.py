@@ -22,6 +22,8 @@ import re
 import secrets
 import shutil
 import tempfile
+import threading
+import time
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -453,7 +455,8 @@ def _swap_folder(source: Path, target: Path, upload_id: str) -> None:
 
 def sweep(now: dt.datetime | None = None) -> None:
     """Throw away staged uploads older than :data:`STAGED_HOURS` (this process's user's);
-    run as the application starts and before every request it answers."""
+    run as the application starts, on each new upload and, through :data:`sweep_due`, on
+    requests at most every :data:`SWEEP_SECONDS`."""
     limit = (now or dt.datetime.now(dt.UTC)).timestamp() - STAGED_HOURS * 3600
     for folder in Path(tempfile.gettempdir()).glob(_PREFIX + "*"):
         try:
@@ -465,3 +468,30 @@ def sweep(now: dt.datetime | None = None) -> None:
                 shutil.rmtree(folder, ignore_errors=True)
         except OSError:
             continue
+
+
+#: How often requests sweep the temporary folder: a staged upload is kept 2 hours, so a
+#: minute late is nothing, and listing the folder on every request was needless work.
+SWEEP_SECONDS = 60.0
+
+
+class _Sweeper:
+    """:func:`sweep` when :data:`SWEEP_SECONDS` have passed since the last (one thread
+    at a time claims it), or at once when ``force``; says whether it swept. ``now`` is
+    ``time.monotonic()``'s."""
+
+    def __init__(self) -> None:
+        self.last: float | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self, now: float | None = None, force: bool = False) -> bool:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            if not force and self.last is not None and now - self.last < SWEEP_SECONDS:
+                return False
+            self.last = now
+        sweep()
+        return True
+
+
+sweep_due = _Sweeper()

@@ -95,3 +95,25 @@ def test_diff_says_a_decision_made_in_the_application_was_withdrawn_or_expired(s
     assert rows["C2"] == ("the pin to P3 recorded with the earlier run no longer applies "
                           "(it expired on 2026-04-01)")  # fmt: skip
     store.close()
+
+
+def test_a_fault_s_message_leaves_out_the_values_it_was_writing(store_url):
+    """A failed write's message quoted every value it was writing (SQLAlchemy's
+    '[parameters: ...]'), and the web application's log holds the fault's message: a
+    decision's reason, free text about a child, went to the server's log. (PostgreSQL's
+    own detail of a constraint broken still quotes the row: the write here fails before
+    it, on SQLite's NOT NULL and on psycopg's refusal of a NUL.)"""
+    import pytest
+    from sqlalchemy import insert
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from sufficiency.store.models import TeamDecision
+
+    store = RunStore(store_url)
+    reason = "R001 told us about 12 Example Road"
+    with pytest.raises(SQLAlchemyError) as failed, store.engine.begin() as conn:
+        conn.execute(insert(TeamDecision).values(
+            child_id="R001", placement_id="P1", decision="pin", reason=reason + "\x00",
+            decided_by="J Smith", decided_at=None))  # fmt: skip
+    assert reason not in str(failed.value) and "Example Road" not in str(failed.value)
+    store.close()

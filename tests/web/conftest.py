@@ -126,8 +126,11 @@ def _free_port() -> int:
 
 def _serve(app) -> tuple[uvicorn.Server, threading.Thread, str]:
     port = _free_port()
+    # proxy_headers=False as `sufficiency serve` has it: X-Forwarded-For is the
+    # application's to believe or not ([web] trusted_proxies), not uvicorn's
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None,
-                                           access_log=True, log_level="info"))  # fmt: skip
+                                           access_log=True, log_level="info",
+                                           proxy_headers=False))  # fmt: skip
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -151,7 +154,10 @@ def site(tmp_path_factory) -> Site:
         lg.addHandler(keep)
     logging.getLogger("uvicorn.access").setLevel(logging.INFO)
     logging.getLogger("sufficiency").setLevel(logging.DEBUG)
-    app = create_app(store, WebParams(data_dir=str(tmp / "data"), max_upload_mb=2))
+    # the tests sign in and fail hundreds of times from one address: the limit by address
+    # is tested on sites of their own (tests/web/test_sign_in_limit.py)
+    app = create_app(store, WebParams(data_dir=str(tmp / "data"), max_upload_mb=2,
+                                      sign_in_failures_per_address=100_000))  # fmt: skip
     server, thread, url = _serve(app)
     s = Site(url, store, store_url, tmp, {}, keep, server, app, data=tmp / "data")
     for role in ROLES:
@@ -165,12 +171,15 @@ def site(tmp_path_factory) -> Site:
 
 
 @contextlib.contextmanager
-def site_of_its_own(tmp: Path, *roles: str) -> Iterator[Site]:
+def site_of_its_own(
+    tmp: Path, *roles: str, store_url: str | None = None, **params: object
+) -> Iterator[Site]:
     """A site on a store of its own in ``tmp`` (the runs recorded there are not the shared
-    site's), with a user named for each of ``roles``."""
-    url = f"sqlite:///{tmp / 'runs.sqlite'}"
+    site's; ``store_url`` for another database), with a user named for each of ``roles``;
+    ``params``: other ``[web]`` settings."""
+    url = store_url or f"sqlite:///{tmp / 'runs.sqlite'}"
     store = RunStore(url)
-    app = create_app(store, WebParams(data_dir=str(tmp / "data")))
+    app = create_app(store, WebParams(data_dir=str(tmp / "data"), **params))  # type: ignore[arg-type]
     server, thread, address = _serve(app)
     site = Site(address, store, url, tmp, {}, _Keep(), server, app)
     for role in roles:
