@@ -484,7 +484,7 @@ def run_pooled_sensitivity(
             lambda: pooled_sensitivity_row(
                 prepared.inputs.demands, prepared.inputs.fresh, prepared.shared,
                 p.commissioning, factor, change, member_levers=prepared.levers,
-                names=prepared.inputs.names, inflation_rate=p.finance.inflation_rate,
+                names=prepared.inputs.names, prices=p.finance.price_rise,
             )
         )  # fmt: skip
     except SufficiencyError as exc:
@@ -506,7 +506,7 @@ def run_pooled(
         result, _ = _quiet(
             lambda: optimise_pooled(
                 inputs.demands, inputs.fresh, prepared.shared, p.commissioning,
-                inflation_rate=p.finance.inflation_rate, names=inputs.names,
+                prices=p.finance.price_rise, names=inputs.names,
                 member_levers=prepared.levers,
             )
         )  # fmt: skip
