@@ -104,7 +104,11 @@ def _unit_costs(
             line, "no source given"
         )
     actual_weekly = float(actual["weekly_cost"].astype(float).sum()) if len(actual) else None
-    return UnitCosts(costs, sources, current, origin=str(path), filled=filled), actual_weekly
+    children = {str(c).strip(): (str(cat), float(w)) for c, cat, w
+                in zip(actual["child_id"], actual["category"], actual["weekly_cost"],
+                       strict=True)}  # fmt: skip
+    return UnitCosts(costs, sources, current, origin=str(path), filled=filled,
+                     children=children), actual_weekly  # fmt: skip
 
 
 def read_costs(

@@ -9,20 +9,31 @@ same weekly unit costs / 7 and the same price index the projection uses, carried
 before the forecast start (prices are 1.0 on the start date and one uplift lower before
 each uplift date). It is fixed: the outturn's range and probability of overspend come
 from the rest of the year's simulated paths plus that fixed part.
+
+With a cost file listing today's placements (``--costs`` rows with a ``child_id``), a
+child it lists who is in care at the forecast start, in the cost line the file gives,
+is priced at their actual weekly cost from the first day of their CURRENT placement
+(the last entry, move or change of carers in the history; a change of legal status or
+a temporary placement does not end it): the file is a snapshot of what today's
+placements cost, so it says nothing of what an earlier placement cost. The days before
+that placement, the children it does not list and a listed child the history does not
+have in care at the start (or has in another cost line) are priced at the unit costs,
+and how many were which is said with the outturn (``basis`` names the cost file).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from sufficiency import vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.finance.projection import SpendProjection
-from sufficiency.finance.summaries import OUTTURN, WHOLE_YEAR
-from sufficiency.forecast import CATEGORIES, CareSpells, stock_at
+from sufficiency.finance.summaries import OUTTURN, OUTTURN_ACTUAL, WHOLE_YEAR
+from sufficiency.forecast import CATEGORIES, LEAVING_AGE_MONTHS, CareSpells, age_months_at, stock_at
 from sufficiency.prices import DAYS_PER_WEEK, prices_before
 
 if TYPE_CHECKING:
@@ -33,6 +44,19 @@ ESTIMATED = (
     "ESTIMATED from the 903 history (children in care each day by cost line, at the unit "
     "costs and price index the projection uses), not the ledger's actuals"
 )
+#: ... and with a cost file's actual weekly costs for the children it lists.
+ESTIMATED_ACTUAL = (
+    "ESTIMATED from the 903 history (children in care each day by cost line; each child "
+    "the cost file lists at their actual weekly cost from the start of their current "
+    "placement, the unit costs before it and for the other children; at the price index "
+    "the projection uses), not the ledger's actuals"
+)
+
+
+def estimated(basis: str) -> str:
+    """How an outturn row's spend to date was estimated, from its ``basis``."""
+    return ESTIMATED_ACTUAL if basis == OUTTURN_ACTUAL else ESTIMATED
+
 
 #: The budget comparison's columns in GBP that an outturn adds.
 OUTTURN_MONEY = ("spend_to_date_estimated_gbp", "rest_of_year_mean_gbp")
@@ -46,6 +70,16 @@ class SpendToDate:
     first_day: pd.Timestamp
     last_day: pd.Timestamp
     gbp: np.ndarray  # aligned with the projection's cost lines
+    #: Children priced at the cost file's actual weekly cost (their current placement's
+    #: days in the year), and those it lists who were not (not in care at the forecast
+    #: start, in another cost line there, or 18 by then).
+    actual: int = 0
+    not_found: int = 0
+    listed: bool = False  # whether the cost file listed any placements
+
+    @property
+    def basis(self) -> str:
+        return OUTTURN_ACTUAL if self.actual else OUTTURN
 
     @property
     def dates(self) -> str:
@@ -92,16 +126,66 @@ def spend_to_date(
     index = prices_before(days, proj.start, params.inflation_rate, params.uplift_month,
                           params.uplift_day)  # fmt: skip
     gbp = (stock * index[:, None]).sum(axis=0) * weekly / DAYS_PER_WEEK
-    return SpendToDate(fy, pd.Timestamp(begins), pd.Timestamp(proj.start), gbp)
+    listed = proj.costs.children
+    found = current_placements(care, proj.start, set(listed))
+    actual = 0
+    for child, (cat, since) in found.items():
+        line, cost = listed[child]
+        if line != cat or line not in proj.cost_lines:
+            continue
+        days_in = days >= since  # the current placement's days in the year to date
+        j = proj.cost_lines.index(line)
+        gbp[j] += (cost - weekly[j]) * float(index[days_in].sum()) / DAYS_PER_WEEK
+        actual += 1
+    return SpendToDate(fy, pd.Timestamp(begins), pd.Timestamp(proj.start), gbp, actual,
+                       len(listed) - actual, bool(listed))  # fmt: skip
+
+
+def current_placements(
+    care: CareSpells, start: pd.Timestamp, children: set[str]
+) -> dict[str, tuple[str, pd.Timestamp]]:
+    """For each of ``children`` in care and under 18 on ``start`` (counted in the forecast's
+    starting stock): the cost line of their placement then and the day it began (the
+    start of the last spell that was an entry, a move or a change of carers)."""
+    if not children:
+        return {}
+    sp = care.spells
+    sp = sp[sp["child"].isin(children)].sort_values(["child", "start"], kind="stable")
+    out = {}
+    day = np.datetime64(pd.Timestamp(start), "ns")
+    for child, rows in sp.groupby("child", sort=False):
+        live = rows[(rows["start"] <= day) & (rows["end"].isna() | (rows["end"] > day))]
+        age = age_months_at(pd.DatetimeIndex(live["dob"]), pd.Timestamp(start))
+        if len(live) != 1 or age[0] >= LEAVING_AGE_MONTHS:
+            continue
+        upto = rows.loc[: live.index[0]]
+        began = upto.loc[upto["kind"] != "none", "start"]
+        since = began.iloc[-1] if len(began) else upto["start"].iloc[0]
+        out[str(child)] = (CATEGORIES[int(live["category"].iloc[0])], pd.Timestamp(since))
+    return out
 
 
 def described(to_date: SpendToDate, rest_months: int) -> str:
     """The Assumptions sheet's sentence for an outturn year."""
     total = float(to_date.gbp.sum())
     return (f"compared as its forecast outturn: spend to date £{total:,.0f} "
-            f"({to_date.dates}), {ESTIMATED}, plus the forecast for the rest of the year "
-            f"({rest_months} months); its range and probability of overspend are those of the "
-            "forecast months, the spend to date being fixed")  # fmt: skip
+            f"({to_date.dates}), {estimated(to_date.basis)}{_priced(to_date)}, plus the "
+            f"forecast for the rest of the year ({rest_months} months); its range and "
+            "probability of overspend are those of the forecast months, the spend to date "
+            "being fixed")  # fmt: skip
+
+
+def _priced(to_date: SpendToDate) -> str:
+    """How many of the cost file's placements the spend to date priced at their cost."""
+    if not to_date.listed:
+        return ""
+    return (f" ({vocabulary.counted(to_date.actual, 'placement')} of the cost file at their "
+            f"actual weekly cost; {to_date.not_found:,} it lists not in care in that cost line "
+            "at the forecast start in the 903 history, so their cost is not used)")  # fmt: skip
+
+
+def _is_outturn(budget: pd.DataFrame) -> pd.Series:
+    return budget["basis"] != WHOLE_YEAR
 
 
 def whole_year_budgets(budget: pd.DataFrame | None) -> dict[str, float]:
@@ -124,12 +208,12 @@ def summary_years(
     b = report.budget[report.budget["cost_line"] == "all"].set_index("financial_year")
     notes = {}
     yearly = yearly.copy()
-    for fy, row in b[b["basis"] == OUTTURN].iterrows():
+    for fy, row in b[_is_outturn(b)].iterrows():
         if fy in yearly.index:
             yearly.loc[fy, ["mean", "p10", "p90"]] = row[["mean", "p10", "p90"]].to_numpy()
             notes[str(fy)] = (
                 f"{fy} is its forecast outturn: spend to date "
-                f"£{row['spend_to_date_estimated_gbp']:,.0f}, {ESTIMATED}, plus "
+                f"£{row['spend_to_date_estimated_gbp']:,.0f}, {estimated(row['basis'])}, plus "
                 f"{int(row['months'])} forecast months (mean £{row['rest_of_year_mean_gbp']:,.0f})."
             )
     return yearly, b["budget_gbp"].to_dict(), b["prob_overspend"].to_dict(), notes
@@ -137,13 +221,15 @@ def summary_years(
 
 def outturn_note(budget: pd.DataFrame) -> str | None:
     """The Budget sheet's note under its table when a year is compared as its outturn."""
-    years = sorted(set(budget.loc[budget["basis"] == OUTTURN, "financial_year"]))
-    if not years:
+    out = budget[_is_outturn(budget)].drop_duplicates("financial_year")
+    if not len(out):
         return None
-    return (f"{', '.join(years)}: forecast outturn = spend to date (the year's first day to "
-            f"the forecast start), {ESTIMATED}, + the forecast for the rest of the year. "
-            "'Projected', P10-P90, variance and probability of overspend are the outturn's; "
-            "'Months forecast' counts the rest of the year's months.")  # fmt: skip
+    return " ".join(
+        f"{r.financial_year}: forecast outturn = spend to date (the year's first day to "
+        f"the forecast start), {estimated(r.basis)}, + the forecast for the rest of the year."
+        for r in out.itertuples()
+    ) + (" 'Projected', P10-P90, variance and probability of overspend are the outturn's; "
+         "'Months forecast' counts the rest of the year's months.")  # fmt: skip
 
 
 def outturn_headline(budget: pd.DataFrame | None, base_case: bool = False) -> str:
@@ -152,14 +238,19 @@ def outturn_headline(budget: pd.DataFrame | None, base_case: bool = False) -> st
     the base case's when ``base_case``, after a scenario's figures)."""
     if budget is None:
         return ""
-    rows = budget[(budget["basis"] == OUTTURN) & (budget["cost_line"] == "all")]
-    said = [
-        f"{'Base case: ' if base_case else ''}{r.financial_year} forecast outturn "
-        f"£{r.mean:,.0f} (P10 £{r.p10:,.0f}, P90 "
-        f"£{r.p90:,.0f}) against the budget of £{r.budget_gbp:,.0f}: variance "
-        f"{'-' if r.variance_gbp < 0 else '+'}£{abs(r.variance_gbp):,.0f}, probability of "
-        f"overspend {r.prob_overspend:.0%}; it includes spend to date of "
-        f"£{r.spend_to_date_estimated_gbp:,.0f}, {ESTIMATED}"
-        for r in rows.itertuples()
-    ]
+    said = []
+    for fy, rows in budget[_is_outturn(budget)].groupby("financial_year", sort=True):
+        whole = rows[rows["cost_line"] == "all"]
+        label = f"{'Base case: ' if base_case else ''}{fy} forecast outturn"
+        to_date = f"£{float(rows['spend_to_date_estimated_gbp'].max()):,.0f}"
+        if len(whole):
+            r = next(whole.itertuples())
+            said.append(f"{label} £{r.mean:,.0f} (P10 £{r.p10:,.0f}, P90 £{r.p90:,.0f}) against "
+                        f"the budget of £{r.budget_gbp:,.0f}: {_variance(r)}; it includes "
+                        f"spend to date of {to_date}, {estimated(r.basis)}")  # fmt: skip
     return "".join(". " + s for s in said)
+
+
+def _variance(r: Any) -> str:
+    return (f"variance {'-' if r.variance_gbp < 0 else '+'}£{abs(r.variance_gbp):,.0f}, "
+            f"probability of overspend {r.prob_overspend:.0%}")  # fmt: skip

@@ -144,7 +144,8 @@ def spend_report(
             ]
         whole = budget[~budget["financial_year"].isin([*part, *outside])]
         fixed = {fy: t.gbp for fy, t in to_date.items()}
-        comparison_budget = budget_comparison(proj, whole, fixed) if len(whole) else None
+        bases = {fy: t.basis for fy, t in to_date.items()}
+        comparison_budget = budget_comparison(proj, whole, fixed, bases) if len(whole) else None
     uplift = dt.date(2000, params.uplift_month, params.uplift_day).strftime("%d %B")
     assumptions: list[tuple[str, str]] = [
         *[(f"Weekly cost: {line_label(line)}", f"£{costs.weekly_cost_gbp.get(line, 0):,.2f} "

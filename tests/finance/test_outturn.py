@@ -233,3 +233,77 @@ def test_scenario_block_sets_no_budget_against_the_part_years_scenario(tmp_path)
     part, whole = rows[top + 2], rows[top + 3]
     assert part[0] == "2025-26" and part[5:8] == (None, None, None)
     assert whole[0] == "2026-27" and whole[5] == 7.4e7
+
+
+def _placement_began(folder: Path, child: str, day: pd.Timestamp) -> pd.Timestamp:
+    """The first day of ``child``'s placement on ``day``, from the episodes with pandas:
+    the last episode up to it, in the same unbroken run, that began a placement (RNE S, P
+    or B); a change of legal status (L) or of episode only (T, U) does not."""
+    e = pd.concat(pd.read_csv(y / "episodes.csv", dtype=str) for y in sorted(folder.iterdir()))
+    e = e[e["CHILD"] == child].drop_duplicates("DECOM")
+    e = e.assign(s=pd.to_datetime(e["DECOM"], dayfirst=True)).sort_values("s")
+    e = e[e["s"] <= day]
+    began = e[e["RNE"].isin(["S", "P", "B"])]
+    return pd.Timestamp(began["s"].iloc[-1])
+
+
+def test_spend_to_date_prices_the_cost_files_current_placements_at_their_cost(tmp_path):
+    """Before: with a cost file listing today's placements, the spend to date still priced
+    every child at the unit cost (£820 a week in IFA foster care), the console and basis
+    said 'at the unit costs'. Now a child it lists, in care in that cost line at the
+    forecast start, is priced at their own weekly cost from the first day of their current
+    placement (a change of legal status does not start one), the unit cost before it; a
+    child listed but not in care then, or in another cost line, changes nothing."""
+    from sufficiency.finance.inputs import costs_for_run
+    from sufficiency.finance.summaries import OUTTURN_ACTUAL
+    from sufficiency.forecast import CATEGORIES
+
+    listed = {
+        "141260": 2000.0,  # IFA, placed 13/05/2025: actual from then
+        "103514": 2100.0,  # IFA since 2018: actual all year
+        "160509": 2200.0,  # IFA from 04/03/2025, legal status changed 25/06/2025
+        "102575": 2300.0,  # left care before the forecast start
+    }
+    rows = [
+        *(f"ifa_foster,{w},{c}" for c, w in listed.items()),
+        "external_residential,9999,109561",  # in IFA foster care in the history
+        f"ifa_foster,{DEFAULT_WEEKLY_COSTS['ifa_foster']},",
+        f"external_residential,{DEFAULT_WEEKLY_COSTS['external_residential']},",
+    ]
+    path = tmp_path / "costs.csv"
+    path.write_text("category,weekly_cost,child_id\n" + "\n".join(rows) + "\n")
+    costs, actual, _ = costs_for_run(path, CATEGORIES, default_costs(FinanceParams()))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = run_spend(SAMPLE, _params(), FinanceParams(), costs=costs,
+                           actual_weekly_gbp=actual, run_date=dt.date(2026, 1, 1),
+                           budget=BUDGET, start=START)  # fmt: skip
+    b = result.budget.set_index(["financial_year", "cost_line"])
+    first = pd.Timestamp("2025-04-01")
+    by_hand = _spend_to_date_by_hand(SAMPLE, first, START)  # every child at the unit cost
+    unit = DEFAULT_WEEKLY_COSTS["ifa_foster"]
+    extra = 0.0
+    for child in ("141260", "103514", "160509"):
+        since = max(first, _placement_began(SAMPLE, child, START))
+        extra += (listed[child] - unit) * ((START - since).days + 1) / 7
+    assert _placement_began(SAMPLE, "160509", START) == pd.Timestamp("2025-03-04")
+    assert b.loc[("2025-26", "ifa_foster"), "spend_to_date_estimated_gbp"] == pytest.approx(
+        by_hand["ifa_foster"] + extra, abs=0.01
+    )
+    assert b.loc[("2025-26", "all"), "spend_to_date_estimated_gbp"] == pytest.approx(
+        sum(by_hand.values()) + extra, abs=0.01
+    )
+    assert b.loc[("2025-26", "all"), "basis"] == OUTTURN_ACTUAL
+    assert b.loc[("2026-27", "all"), "basis"] == WHOLE_YEAR
+    assert "actual weekly cost from the start of their current placement" in result.headline
+    said = dict(result.report.assumptions)["Budget 2025-26"]
+    assert "3 placements of the cost file at their actual weekly cost; 2 it lists" in said
+    result.write(tmp_path / "out")
+    csv = pd.read_csv(tmp_path / "out" / "budget_comparison.csv")
+    assert csv.loc[csv["cost_line"] == "ifa_foster", "spend_to_date_estimated_gbp"].iloc[0] == (
+        pytest.approx(by_hand["ifa_foster"] + extra, abs=0.01)
+    )
+    wb = load_workbook(tmp_path / "out" / "spend.xlsx")
+    assert "actual weekly cost" in wb["Summary"]["A8"].value
+    budget = [c for r in wb["Budget"].iter_rows(values_only=True) for c in r if c]
+    assert OUTTURN_ACTUAL in budget
