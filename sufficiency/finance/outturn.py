@@ -235,7 +235,8 @@ def outturn_note(budget: pd.DataFrame) -> str | None:
 def outturn_headline(budget: pd.DataFrame | None, base_case: bool = False) -> str:
     """The console's sentence on each year compared as its outturn ('' if none): the
     whole placements budget's outturn, variance and probability of overspend (said to be
-    the base case's when ``base_case``, after a scenario's figures)."""
+    the base case's when ``base_case``, after a scenario's figures); a budget that gives
+    cost lines only, each line's, as the Budget sheet shows them."""
     if budget is None:
         return ""
     said = []
@@ -248,6 +249,16 @@ def outturn_headline(budget: pd.DataFrame | None, base_case: bool = False) -> st
             said.append(f"{label} £{r.mean:,.0f} (P10 £{r.p10:,.0f}, P90 £{r.p90:,.0f}) against "
                         f"the budget of £{r.budget_gbp:,.0f}: {_variance(r)}; it includes "
                         f"spend to date of {to_date}, {estimated(r.basis)}")  # fmt: skip
+            continue
+        lines = "; ".join(
+            f"{vocabulary.category(r.cost_line)} £{r.mean:,.0f} (P10 £{r.p10:,.0f}, P90 "
+            f"£{r.p90:,.0f}) against £{r.budget_gbp:,.0f}: {_variance(r)}"
+            for r in rows.itertuples()
+        )
+        said.append(f"{label} on the budget's cost lines (it gives no whole placements "
+                    f"budget, cost line 'all'): {lines}; they include spend to date on those "
+                    f"lines of £{float(rows['spend_to_date_estimated_gbp'].sum()):,.0f}, "
+                    f"{estimated(str(rows['basis'].iloc[0]))}")  # fmt: skip
     return "".join(". " + s for s in said)
 
 

@@ -307,3 +307,37 @@ def test_spend_to_date_prices_the_cost_files_current_placements_at_their_cost(tm
     assert "actual weekly cost" in wb["Summary"]["A8"].value
     budget = [c for r in wb["Budget"].iter_rows(values_only=True) for c in r if c]
     assert OUTTURN_ACTUAL in budget
+
+
+def test_cost_lines_only_budget_has_its_outturn_said_on_the_console(tmp_path):
+    """Before: a budget giving cost lines only (no 'all' line) had its outturn on the
+    Budget sheet and in budget_comparison.csv, and not a word of it on the console. Now
+    the console gives each line's outturn, variance and probability of overspend, as the
+    Budget sheet shows them, with the lines' spend to date."""
+    budget = pd.DataFrame({"financial_year": ["2025-26", "2025-26", "2026-27"],
+                           "cost_line": ["ifa_foster", "external_residential", "ifa_foster"],
+                           "budget_gbp": [1.05e7, 3.0e7, 1.1e7]})  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = run_spend(SAMPLE, _params(), FinanceParams(),
+                           costs=default_costs(FinanceParams()), run_date=dt.date(2026, 1, 1),
+                           budget=budget, start=START)  # fmt: skip
+    result.write(tmp_path)
+    rows = list(load_workbook(tmp_path / "spend.xlsx")["Budget"].iter_rows(values_only=True))
+    head = rows[0]
+    sheet = {r[head.index("Cost line")]: r for r in rows[1:3]}
+    said = result.headline
+    assert "2025-26 forecast outturn on the budget's cost lines" in said
+    for label in ("IFA foster care", "External residential"):
+        r = sheet[next(k for k in sheet if k.startswith(label[:8]))]
+        mean, bud = r[head.index("Projected (mean)")], r[head.index("Budget (£)")]
+        prob = r[head.index("Probability of overspend")]
+        var = mean - bud
+        assert (f"£{mean:,.0f} (P10 £{r[head.index('P10')]:,.0f}, P90 "
+                f"£{r[head.index('P90')]:,.0f}) against £{bud:,.0f}: variance "
+                f"{'-' if var < 0 else '+'}£{abs(var):,.0f}, probability of overspend "
+                f"{prob:.0%}") in said  # fmt: skip
+    to_date = sum(r[head.index(next(h for h in head if h.startswith("Spend to date")))]
+                  for r in sheet.values())  # fmt: skip
+    assert f"spend to date on those lines of £{to_date:,.0f}" in said
+    assert "2026-27 forecast outturn" not in said  # a whole year is not an outturn
