@@ -197,6 +197,44 @@ def whole_year_budgets(budget: pd.DataFrame | None) -> dict[str, float]:
     return {str(k): float(v) for k, v in zip(b["financial_year"], b["budget_gbp"], strict=True)}
 
 
+#: Under the Summary's scenario block when a year in it is compared as its outturn.
+SCENARIO_OUTTURN = (
+    " A year marked (outturn) is its forecast outturn in both cases: the same spend to date, "
+    "estimated from the 903 history, plus that case's forecast for the rest of the year."
+)
+
+
+def scenario_years(
+    report: SpendReport, years: list[str]
+) -> list[tuple[str, int, float, float, float | None, float | None]]:
+    """The Summary's scenario block, a row per year: its label, forecast months, the base's
+    and the scenario's means and, where the budget has a whole placements line, that budget
+    and the scenario's probability of overspend. A year compared as its outturn is both
+    cases' outturns (the same spend to date plus each case's forecast months), set against
+    the whole year's budget as the base case's outturn is."""
+    comp = report.comparison
+    assert comp is not None
+    comp = comp[comp["cost_line"] == "all"].set_index("financial_year")
+    b, sb = report.budget, report.scenario_budget
+    base = scen = None
+    if b is not None and sb is not None:
+        base = b[b["cost_line"] == "all"].set_index("financial_year")
+        scen = sb[sb["cost_line"] == "all"].set_index("financial_year")
+    yearly = report.yearly[report.yearly["cost_line"] == "all"].set_index("financial_year")
+    out: list[tuple[str, int, float, float, float | None, float | None]] = []
+    for fy in years:
+        months = int(yearly.loc[fy, "months"])
+        if base is not None and scen is not None and fy in scen.index:
+            s = scen.loc[fy]
+            label = fy + (" (outturn)" if s["basis"] != WHOLE_YEAR else "")
+            out.append((label, months, float(base.loc[fy, "mean"]), float(s["mean"]),
+                        float(s["budget_gbp"]), float(s["prob_overspend"])))  # fmt: skip
+        else:
+            out.append((fy, months, float(comp.loc[fy, "base_mean"]),
+                        float(comp.loc[fy, "scenario_mean"]), None, None))  # fmt: skip
+    return out
+
+
 def summary_years(
     report: SpendReport,
 ) -> tuple[pd.DataFrame, dict[str, float], dict[str, float], dict[str, str]]:
@@ -232,17 +270,17 @@ def outturn_note(budget: pd.DataFrame) -> str | None:
          "'Months forecast' counts the rest of the year's months.")  # fmt: skip
 
 
-def outturn_headline(budget: pd.DataFrame | None, base_case: bool = False) -> str:
+def outturn_headline(budget: pd.DataFrame | None, case: str = "") -> str:
     """The console's sentence on each year compared as its outturn ('' if none): the
-    whole placements budget's outturn, variance and probability of overspend (said to be
-    the base case's when ``base_case``, after a scenario's figures); a budget that gives
+    whole placements budget's outturn, variance and probability of overspend (``case``
+    names whose, such as ``Base case: ``, with a scenario); a budget that gives
     cost lines only, each line's, as the Budget sheet shows them."""
     if budget is None:
         return ""
     said = []
     for fy, rows in budget[_is_outturn(budget)].groupby("financial_year", sort=True):
         whole = rows[rows["cost_line"] == "all"]
-        label = f"{'Base case: ' if base_case else ''}{fy} forecast outturn"
+        label = f"{case}{fy} forecast outturn"
         to_date = f"£{float(rows['spend_to_date_estimated_gbp'].max()):,.0f}"
         if len(whole):
             r = next(whole.itertuples())

@@ -83,7 +83,7 @@ def spend_report(
     """
     proj = project_forecast(base, params, costs, actual_weekly_gbp)
     scen = project_forecast(scenario, params, costs, actual_weekly_gbp) if scenario else None
-    comparison_budget = None
+    comparison_budget = scen_budget = None
     part: dict[str, str] = {}  # budget years set aside: the forecast covers only part
     to_date: dict[str, SpendToDate] = {}  # budget years compared as their outturn
     outside: dict[str, str] = {}  # and years it does not reach at all
@@ -146,6 +146,10 @@ def spend_report(
         fixed = {fy: t.gbp for fy, t in to_date.items()}
         bases = {fy: t.basis for fy, t in to_date.items()}
         comparison_budget = budget_comparison(proj, whole, fixed, bases) if len(whole) else None
+        if scen is not None and len(whole):  # the same spend to date: the scenario starts now
+            scen_budget = budget_comparison(scen, whole, fixed, bases).assign(
+                scenario=scen.scenario
+            )
     uplift = dt.date(2000, params.uplift_month, params.uplift_day).strftime("%d %B")
     assumptions: list[tuple[str, str]] = [
         *[(f"Weekly cost: {line_label(line)}", f"£{costs.weekly_cost_gbp.get(line, 0):,.2f} "
@@ -182,6 +186,7 @@ def spend_report(
         reconciliation=reconciliation(proj),
         assumptions=assumptions,
         quality=quality,
+        scenario_budget=scen_budget,
     )
 
 

@@ -217,9 +217,11 @@ def test_year_begun_before_the_history_is_set_aside_saying_why():
     assert dict(report.assumptions)["Budget 2025-26"].startswith("set aside")
 
 
-def test_scenario_block_sets_no_budget_against_the_part_years_scenario(tmp_path):
-    """The Summary's scenario block sums the scenario's forecast months only: an outturn
-    year's budget beside them read as a £35m underspend with no chance of overspending."""
+def test_scenario_block_sets_no_budget_against_the_part_years_months(tmp_path):
+    """The Summary's scenario block once set an outturn year's budget beside the scenario's
+    forecast months alone (a £35m underspend with no chance of overspending); then left it
+    blank. It now sets it against the scenario's outturn: the same spend to date plus the
+    scenario's months (here the base's own paths, so the base's outturn)."""
     from sufficiency.finance.writers import write_spend_outputs
 
     run = forecast_history(SAMPLE, _params(), START)
@@ -231,7 +233,10 @@ def test_scenario_block_sets_no_budget_against_the_part_years_scenario(tmp_path)
     rows = list(load_workbook(tmp_path / "spend.xlsx")["Summary"].iter_rows(values_only=True))
     top = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("Scenario: "))
     part, whole = rows[top + 2], rows[top + 3]
-    assert part[0] == "2025-26" and part[5:8] == (None, None, None)
+    outturn = report.budget.set_index(["financial_year", "cost_line"]).loc[("2025-26", "all")]
+    assert part[0] == "2025-26 (outturn)" and part[5] == 7.0e7
+    assert part[2] == part[3] == pytest.approx(outturn["mean"])
+    assert part[7] == pytest.approx(outturn["prob_overspend"])
     assert whole[0] == "2026-27" and whole[5] == 7.4e7
 
 
@@ -341,3 +346,42 @@ def test_cost_lines_only_budget_has_its_outturn_said_on_the_console(tmp_path):
                   for r in sheet.values())  # fmt: skip
     assert f"spend to date on those lines of £{to_date:,.0f}" in said
     assert "2026-27 forecast outturn" not in said  # a whole year is not an outturn
+
+
+def test_scenarios_outturn_is_its_spend_to_date_plus_its_own_months(tmp_path):
+    """Before: with a scenario, the in-year year's scenario row in the Summary set the
+    scenario's six forecast months beside the base's, its budget, variance and probability
+    of overspend blank, and the console gave the scenario's six months only. Now the
+    scenario's outturn is the same spend to date plus its own months, against the year's
+    budget, in the Summary, scenario_budget_comparison.csv and the console alike."""
+    from sufficiency.forecast import load_scenario
+
+    scenario = load_scenario(SAMPLE.parent / "scenarios" / "entries_up_20.toml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = run_spend(SAMPLE, _params(), FinanceParams(),
+                           costs=default_costs(FinanceParams()), run_date=dt.date(2026, 1, 1),
+                           budget=BUDGET, start=START, scenario=scenario)  # fmt: skip
+    base = result.budget.set_index(["financial_year", "cost_line"]).loc[("2025-26", "all")]
+    fixed = base["spend_to_date_estimated_gbp"]
+    paths = result.report.scenario.total()[:, :6].sum(axis=1) + fixed  # Oct-Mar, by hand
+    mean, prob = paths.mean(), np.mean(paths > 7.0e7)
+    assert mean > base["mean"] + 1000  # more children: the scenario's outturn is higher
+    result.write(tmp_path)
+    csv = pd.read_csv(tmp_path / "scenario_budget_comparison.csv")
+    row = csv[(csv["financial_year"] == "2025-26") & (csv["cost_line"] == "all")].iloc[0]
+    assert row["mean"] == pytest.approx(mean, abs=0.01)
+    assert row["prob_overspend"] == pytest.approx(prob, abs=1e-4)
+    assert row["spend_to_date_estimated_gbp"] == pytest.approx(fixed, abs=0.01)
+    assert row["basis"] == OUTTURN and row["scenario"] == scenario.name
+    rows = list(load_workbook(tmp_path / "spend.xlsx")["Summary"].iter_rows(values_only=True))
+    top = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("Scenario: "))
+    part, whole = rows[top + 2], rows[top + 3]
+    assert part[0] == "2025-26 (outturn)" and part[1] == 6
+    assert part[2] == pytest.approx(base["mean"]) and part[3] == pytest.approx(mean, abs=0.01)
+    assert part[5] == 7.0e7 and part[7] == pytest.approx(prob, abs=1e-4)
+    assert "(outturn) is its forecast outturn in both cases" in rows[top + 4][0]
+    assert whole[0] == "2026-27" and whole[5] == 7.4e7
+    said = result.headline
+    assert f"Scenario '{scenario.name}': 2025-26 forecast outturn £{mean:,.0f}" in said
+    assert f"probability of overspend {prob:.0%}" in said
