@@ -50,7 +50,8 @@ def headline(result: RegionResult) -> list[str]:
             f"Children looked after on {tables.day(first.start)}: {last['children_now']:,.0f}; "
             f"forecast {last['children_forecast']:,.0f} on {tables.day(first.horizon_month)} "
             "(base case, members that ran).",
-            f"Projected placement spend in {last['financial_year']}: £{last['spend_gbp']:,.0f}.",
+            tables.spans_sentence(result)
+            or f"Projected placement spend in {last['financial_year']}: £{last['spend_gbp']:,.0f}.",
         ]
     budget = tables.budget_sentence(result) if ran and mixed is None else None
     if budget is not None:
