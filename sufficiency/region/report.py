@@ -140,23 +140,6 @@ def mixed_dates_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str 
     )
 
 
-def spans_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str | None:
-    """When the members' histories end on the same day but their first-year spend covers
-    different spans (a member with a budget has its in-year outturn, one without the
-    forecast months alone): who has which, and why the region's total is blank."""
-    mixed = mixed_dates(_ran(result, scenario))
-    if "start" in mixed or "financial_year" not in mixed:
-        return None
-    spans = "; ".join(f"{label}: {', '.join(names)}"
-                      for label, names in mixed["financial_year"].items())  # fmt: skip
-    return (
-        f"The members' first-year spend covers different spans ({spans}): a member whose "
-        "budget is set against its in-year outturn has the whole year's (spend to date plus "
-        "the forecast), one without a budget the forecast months alone, so the region's "
-        "spend, budget and variance are left blank. Each member's own is in its row."
-    )
-
-
 def budget_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str | None:
     """When only some members that ran have a budget for their first financial year: who,
     their spend against it, and why the region's budget is left blank (``None`` if not)."""
