@@ -23,7 +23,7 @@ and how many were which is said with the outturn (``basis`` names the cost file)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -31,7 +31,7 @@ import pandas as pd
 
 from sufficiency import vocabulary
 from sufficiency.config import FinanceParams
-from sufficiency.finance.projection import SpendProjection
+from sufficiency.finance.projection import SpendProjection, UnitCosts
 from sufficiency.finance.summaries import OUTTURN, OUTTURN_ACTUAL, WHOLE_YEAR
 from sufficiency.forecast import CATEGORIES, LEAVING_AGE_MONTHS, CareSpells, age_months_at, stock_at
 from sufficiency.prices import DAYS_PER_WEEK, prices_before
@@ -139,6 +139,39 @@ def spend_to_date(
         actual += 1
     return SpendToDate(fy, pd.Timestamp(begins), pd.Timestamp(proj.start), gbp, actual,
                        len(listed) - actual, bool(listed))  # fmt: skip
+
+
+def in_care_costs(
+    care: CareSpells, start: pd.Timestamp, costs: UnitCosts, actual: float | None
+) -> tuple[UnitCosts, float | None, str | None]:
+    """The cost file's placements that are the history's children in care at the forecast
+    start, in the cost line the file gives (``costs.current`` and today's actual weekly
+    cost of those alone), and a sentence on the others (``None`` if none): a child who has
+    left care, is not yet in the history or is placed elsewhere there is not one of the
+    children the run-rate prices, and their cost set against the others' count read as a
+    child in care at another's price."""
+    listed = costs.children
+    if not listed or actual is None:
+        return costs, actual, None
+    found = current_placements(care, start, set(listed))
+    kept = {c: listed[c] for c, (cat, _) in found.items() if listed[c][0] == cat}
+    if len(kept) == len(listed):
+        return costs, actual, None
+    current: dict[str, tuple[int, float]] = {}
+    for line, cost in kept.values():
+        n, total = current.get(line, (0, 0.0))
+        current[line] = (n + 1, total + cost)
+    left = len(listed) - len(kept)
+    said = (
+        f"{costs.origin}: {vocabulary.counted(left, 'placement')} of the "
+        f"{len(listed):,} it lists {'is' if left == 1 else 'are'} not a child the 903 history "
+        f"has in care in that cost line on {pd.Timestamp(start):%d/%m/%Y}, the forecast start "
+        "(left care, not yet in the history, placed elsewhere there, or 18 by then): "
+        f"{'its' if left == 1 else 'their'} weekly cost is left out of today's run-rate and "
+        "the spend to date; check the cost file and the history are of the same day"
+    )
+    weekly = float(sum(cost for _, cost in kept.values())) if kept else None
+    return replace(costs, current=current), weekly, said
 
 
 def current_placements(

@@ -14,6 +14,7 @@ from sufficiency.errors import ConfigError, DataWarning
 from sufficiency.finance.outturn import (
     SpendToDate,
     described,
+    in_care_costs,
     outturn_years,
     spend_to_date,
     year_bounds,
@@ -81,6 +82,11 @@ def spend_report(
     its spend to date estimated from the history plus the forecast for the rest of it
     (:mod:`sufficiency.finance.outturn`); without it such a year is set aside.
     """
+    if care is not None:  # the cost file's placements that are the history's children now
+        costs, actual_weekly_gbp, said = in_care_costs(care, base.start, costs, actual_weekly_gbp)
+        if said is not None:
+            warnings.warn(said, DataWarning, stacklevel=2)
+            notes = [*notes, said + "."]
     proj = project_forecast(base, params, costs, actual_weekly_gbp)
     scen = project_forecast(scenario, params, costs, actual_weekly_gbp) if scenario else None
     comparison_budget = scen_budget = None

@@ -385,3 +385,36 @@ def test_scenarios_outturn_is_its_spend_to_date_plus_its_own_months(tmp_path):
     said = result.headline
     assert f"Scenario '{scenario.name}': 2025-26 forecast outturn £{mean:,.0f}" in said
     assert f"probability of overspend {prob:.0%}" in said
+
+
+def test_run_rate_leaves_out_the_cost_files_children_not_in_care_at_the_start(tmp_path):
+    """Before: a cost file listing a child who had left care (and one the history has in
+    another cost line) put their weekly cost in today's run-rate in place of a child in
+    care (priced by count per cost line: 'the actual weekly cost of the 5 placements in
+    its cost file'), silently. Now the run-rate is the listed children in care in that
+    cost line at the forecast start at their own cost, every other child at the unit
+    cost, and the others listed are named by number in a warning and under Read with care."""
+    from sufficiency.finance.inputs import costs_for_run
+    from sufficiency.forecast import CATEGORIES
+
+    rows = ["ifa_foster,2000,141260", "ifa_foster,2100,103514",
+            "ifa_foster,2300,102575",  # left care before the forecast start
+            "external_residential,9999,109561",  # in IFA foster care in the history
+            "ifa_foster,5000,NOT-IN-HISTORY",
+            f"ifa_foster,{DEFAULT_WEEKLY_COSTS['ifa_foster']},",
+            f"external_residential,{DEFAULT_WEEKLY_COSTS['external_residential']},"]  # fmt: skip
+    path = tmp_path / "costs.csv"
+    path.write_text("category,weekly_cost,child_id\n" + "\n".join(rows) + "\n")
+    costs, actual, _ = costs_for_run(path, CATEGORIES, default_costs(FinanceParams()))
+    with pytest.warns(DataWarning, match="3 placements of the 5 it lists are not a child"):
+        result = run_spend(SAMPLE, _params(), FinanceParams(), costs=costs,
+                           actual_weekly_gbp=actual, run_date=dt.date(2026, 1, 1),
+                           start=START)  # fmt: skip
+    # today's children at the unit costs, by hand, then the two listed at their own cost
+    day = _spend_to_date_by_hand(SAMPLE, START, START)  # one day's cost at unit costs
+    weekly = 7 * sum(day.values()) + (2000 + 2100) - 2 * DEFAULT_WEEKLY_COSTS["ifa_foster"]
+    rec = result.report.reconciliation
+    assert rec["run_rate_gbp"] == pytest.approx(weekly * 31 / 7, abs=0.01)  # October
+    assert "the 2 placements in its cost file" in rec["run_rate_basis"]
+    notes = [v for k, v in result.report.assumptions if k == "Read with care"]
+    assert any("3 placements of the 5 it lists" in n for n in notes)
