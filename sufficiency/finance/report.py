@@ -101,7 +101,9 @@ def spend_report(
             # a past year kept in the file, or one beyond the horizon: a line with no
             # projected spend to set against it costs its own comparison, not the run's
             later = year_bounds(fy, proj.financial_year_start_month)[0] > first_day
-            outside[str(fy)] = f"outside the forecast, which runs from {runs}"
+            outside[str(fy)] = _misnamed(str(fy), proj.financial_year_start_month) or (
+                f"outside the forecast, which runs from {runs}"
+            )
             warnings.warn(
                 f"{budget_source}: budget year {fy} is set aside: it is {outside[str(fy)]}, "
                 "so no spend is projected for it"
@@ -194,6 +196,26 @@ def spend_report(
         quality=quality,
         scenario_budget=scen_budget,
     )
+
+
+def _misnamed(fy: str, start_month: int) -> str | None:
+    """Why budget year ``fy`` names no financial year of this configuration, when it is
+    written in the other style: ``2026`` (a calendar year) where financial years start in
+    April, or ``2026-27`` where they are calendar years (``None`` when its style fits)."""
+    month = dt.date(2000, start_month, 1).strftime("%B")
+    if "-" not in fy and start_month != 1:
+        return (
+            f"named as a calendar year, but financial years here start in {month} "
+            f"([finance] financial_year_start_month = {start_month}; write it as "
+            f"{fy}-{(int(fy) + 1) % 100:02d}, or set financial_year_start_month = 1)"
+        )
+    if "-" in fy and start_month == 1:
+        return (
+            f"named as a year across two calendar years, but financial years here are "
+            "calendar years ([finance] financial_year_start_month = 1; write it as "
+            f"{fy[:4]}, or set financial_year_start_month to the month they start)"
+        )
+    return None
 
 
 def _lines_over_total(budget: pd.DataFrame) -> list[tuple[str, float, float]]:

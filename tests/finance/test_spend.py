@@ -571,3 +571,31 @@ def test_budget_lines_adding_to_more_than_the_whole_budget_are_warned():
         warnings.simplefilter("error", DataWarning)
         spend_report(base, params, costs=default_costs(params), run_date=dt.date(2026, 4, 1),
                      budget=fine)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("start_month", "year", "said"),
+    [(4, "2026", "named as a calendar year, but financial years here start in April "
+                 "([finance] financial_year_start_month = 4; write it as 2026-27"),
+     (1, "2026-27", "named as a year across two calendar years, but financial years here "
+                    "are calendar years ([finance] financial_year_start_month = 1; write it "
+                    "as 2026,")],
+)  # fmt: skip
+def test_budget_year_in_the_other_style_is_said_to_be_so(start_month, year, said):
+    """Before: a budget year '2026' (financial years from April), or '2026-27' (calendar
+    financial years), was set aside as 'outside the forecast, which runs from 01 April
+    2026 to 31 March 2029', a forecast plainly covering it. Now the warning says it is
+    written in the other style and how to write it."""
+    months = pd.date_range("2026-03-31", periods=37, freq="ME")
+    base = _result(np.full((4, 37, 10), 20, dtype=np.int32), months)
+    params = FinanceParams(financial_year_start_month=start_month)
+    budget = pd.DataFrame({"financial_year": [year], "cost_line": ["all"],
+                           "budget_gbp": [7.0e7]})  # fmt: skip
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        report = spend_report(base, params, costs=default_costs(params),
+                              run_date=dt.date(2026, 4, 1), budget=budget)  # fmt: skip
+    text = " ".join(str(w.message) for w in got if issubclass(w.category, DataWarning))
+    assert f"budget year {year} is set aside: it is {said}" in text
+    assert "outside the forecast" not in text
+    assert said in dict(report.assumptions)[f"Budget {year}"]
