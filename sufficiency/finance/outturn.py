@@ -287,6 +287,13 @@ def summary_years(
                 f"£{row['spend_to_date_estimated_gbp']:,.0f}, {estimated(row['basis'])}, plus "
                 f"{int(row['months'])} forecast months (mean £{row['rest_of_year_mean_gbp']:,.0f})."
             )
+    lines = report.budget[_is_outturn(report.budget)]
+    for fy in sorted(set(lines["financial_year"]) - set(b.index)):  # cost lines only
+        notes[str(fy)] = (
+            f"{fy}: the budget gives cost lines only (no whole placements line 'all'), so "
+            "this row is the forecast months alone; each line's forecast outturn (spend to "
+            "date + the forecast) is on the Budget sheet."
+        )
     return yearly, b["budget_gbp"].to_dict(), b["prob_overspend"].to_dict(), notes
 
 
