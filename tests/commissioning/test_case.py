@@ -398,3 +398,7 @@ def test_prices_rise_on_the_finance_uplift_date_and_the_report_says_so():
     text = " ".join(words) + " " + " ".join(v for _, v, _ in july.assumptions)
     assert "each 1 July" in text and "1 April" not in text
     assert "Inflation each 1 July" in words
+    page = visible_text(render_html(july))
+    assert "at prices rising each 1 July" in page and "April" not in page.replace(
+        "April 2026", ""
+    )  # a plan year may start in April; no price rises then
