@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError, DataWarning, InputDataError
-from sufficiency.finance.inputs import costs_for_run, read_budget, read_costs
+from sufficiency.finance.inputs import budget_for_run, costs_for_run, read_budget, read_costs
 from sufficiency.finance.projection import UnitCosts, project_spend
 from sufficiency.finance.report import default_costs, spend_report
 from sufficiency.finance.summaries import financial_year, period_table, quarter
@@ -599,3 +599,20 @@ def test_budget_year_in_the_other_style_is_said_to_be_so(start_month, year, said
     assert f"budget year {year} is set aside: it is {said}" in text
     assert "outside the forecast" not in text
     assert said in dict(report.assumptions)[f"Budget {year}"]
+
+
+def test_cost_lines_in_the_workbooks_words_are_read(tmp_path):
+    """Before: a budget or cost file naming its lines as spend.xlsx does ('All placements',
+    'IFA foster care', as a finance officer copies them from the Budget sheet) had every
+    such row set aside ('must be one of: ...'), its budget or cost lost. Now the words read
+    as their codes, in any case."""
+    budget = tmp_path / "budget.csv"
+    budget.write_text("Financial year,Cost line,Budget (£)\n2026-27,All placements,74000000\n"
+                      "2026-27,ifa FOSTER care,11000000\n2026-27,IFA,1\n")  # fmt: skip
+    table, notes = budget_for_run(budget, CATEGORIES)
+    assert table["cost_line"].tolist() == ["all", "ifa_foster"]
+    assert len(notes) == 1 and "row 4" in notes[0]  # 'IFA' alone is no line's name
+    costs = tmp_path / "costs.csv"
+    costs.write_text("category,weekly_cost,child_id\nExternal children's homes,6500,C1\n")
+    unit, actual, _ = costs_for_run(costs, CATEGORIES, default_costs(FinanceParams()))
+    assert dict(unit.children) == {"C1": ("external_residential", 6500.0)} and actual == 6500
