@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sufficiency.errors import ConfigError
 from sufficiency.io.tomlfile import read_toml, validate_toml, validation_message
+from sufficiency.prices import PriceRise
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -116,6 +117,12 @@ class FinanceParams(_Frozen):
     uplift_month: int = Field(default=4, ge=1, le=12)
     uplift_day: int = Field(default=1, ge=1, le=28)
     financial_year_start_month: int = Field(default=4, ge=1, le=12)
+
+    @property
+    def price_rise(self) -> PriceRise:
+        """The yearly price rise (rate and uplift date) the spend projection and the
+        commissioning economics both price with."""
+        return PriceRise(self.inflation_rate, self.uplift_month, self.uplift_day)
 
 
 class ForecastParams(_Frozen):

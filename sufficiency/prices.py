@@ -8,6 +8,7 @@ and do not import each other.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,47 @@ DAYS_PER_WEEK = 7.0
 #: twelve months' weeks cost the yearly figure (52 weeks would charge 0.34% more a year).
 WEEKS_PER_YEAR = 365.25 / DAYS_PER_WEEK
 
-__all__ = ["DAYS_PER_WEEK", "WEEKS_PER_YEAR", "price_index", "prices_before", "uplift_dates"]
+__all__ = [
+    "DAYS_PER_WEEK",
+    "DEFAULT_RISE",
+    "WEEKS_PER_YEAR",
+    "PriceRise",
+    "price_index",
+    "prices_before",
+    "uplift_dates",
+]
+
+
+@dataclass(frozen=True)
+class PriceRise:
+    """The yearly price rise: ``rate`` on each ``day`` of ``month`` (1 April by default).
+
+    The one place the spend projection and the commissioning economics take the uplift
+    date from (``FinanceParams.price_rise``), for their price indices and their words
+    alike: a council whose prices rise on 1 July has both priced, and said, so.
+    """
+
+    rate: float = 0.06
+    month: int = 4
+    day: int = 1
+
+    def index(self, month_ends: pd.DatetimeIndex) -> np.ndarray:
+        """:func:`price_index` of ``month_ends`` at this rise."""
+        return price_index(month_ends, self.rate, self.month, self.day)
+
+    @property
+    def date(self) -> str:
+        """The uplift date in words, such as ``1 April``."""
+        return f"{self.day} {dt.date(2000, self.month, 1):%B}"
+
+    @property
+    def words(self) -> str:
+        """``6.0% each 1 April``."""
+        return f"{self.rate:.1%} each {self.date}"
+
+
+#: The configuration's default: 6% each 1 April.
+DEFAULT_RISE = PriceRise()
 
 
 def uplift_dates(start: dt.date, end: dt.date, month: int, day: int) -> list[dt.date]:

@@ -215,8 +215,8 @@ COLUMNS: dict[str, str] = {
     "budget_gbp": "Budget (£)",
     "variance_gbp": "Variance (mean - budget)",
     "prob_overspend": "Probability of overspend",
-    "spend_to_date_estimated_gbp": "Spend to date (£, estimated from the 903 history at "
-    "unit costs, not the ledger)",
+    "spend_to_date_estimated_gbp": "Spend to date (£, estimated from the 903 history, not "
+    "the ledger: see Basis)",
     "rest_of_year_mean_gbp": "Rest of year forecast (mean, £)",
     "basis": "Basis",
     "base_mean": "Base case (mean)",

@@ -585,7 +585,7 @@ def assumptions_table(report: CommissioningReport) -> pd.DataFrame:
     """Every lever figure and setting with its source, in plain words."""
     rows = plain_assumptions(report.levers) if report.levers is not None else []
     rows += [
-        ("Prices", "Inflation each 1 April", f"{report.inflation_rate:.1%}",
+        ("Prices", f"Inflation each {report.prices.date}", f"{report.prices.rate:.1%}",
          "[finance] configuration"),
         ("Plan", "Horizon (months)", str(report.params.horizon_months),
          "[commissioning] configuration"),
@@ -603,8 +603,8 @@ def method_rows(report: CommissioningReport) -> list[tuple[str, str]]:
          f"on {report.fresh.num_paths:,} fresh futures it was not made on."),
         ("Order of use", "Each month new homes and block places (paid whether used or not) are "
          "used first, then new in-house foster places at their weekly cost, then spot."),
-        ("Prices", f"Weekly prices at the forecast start, rising {report.inflation_rate:.1%} "
-         "each 1 April; no discounting."),
+        ("Prices", f"Weekly prices at the forecast start, rising {report.prices.words}; "
+         "no discounting."),
         ("Horizon", f"{report.params.horizon_months} months from {report.start:%d %B %Y}"),
         ("Solver", str(plan.solver).upper() if plan.solver else "None (no plan to solve)"),
         ("Solver status", vocabulary.status(str(plan.status))),

@@ -11,7 +11,9 @@ covers months ``12y+1 .. 12y+12``):
   first bed (``lead_time_months`` later) to the horizon, used or not.
 
 Every weekly or yearly price is at the start date and rises by the inflation rate on
-each 1 April (the finance price index); one-off costs use the index of the month paid.
+each uplift date (``[finance] uplift_month`` and ``uplift_day``, 1 April by default: the
+finance price index, :class:`~sufficiency.prices.PriceRise`); one-off costs use the index
+of the month paid.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.commissioning.levers import Levers, lever_title
-from sufficiency.prices import DAYS_PER_WEEK, WEEKS_PER_YEAR, price_index
+from sufficiency.prices import DAYS_PER_WEEK, WEEKS_PER_YEAR, PriceRise
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,10 +75,10 @@ class Decision:
 
 
 def economics(
-    levers: Levers, groups: tuple[str, ...], month_ends: pd.DatetimeIndex, inflation_rate: float
+    levers: Levers, groups: tuple[str, ...], month_ends: pd.DatetimeIndex, prices: PriceRise
 ) -> Economics:
     """Month weights, spot prices and running prices per group."""
-    idx = price_index(month_ends, inflation_rate, 4, 1)
+    idx = prices.index(month_ends)
     days = np.diff(month_ends.values.astype("datetime64[D]")).astype(float)
     spot = np.array([levers.spot.weekly_gbp(g) for g in groups])
     running = spot.copy()

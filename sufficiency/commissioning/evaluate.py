@@ -15,6 +15,7 @@ from sufficiency.commissioning.decisions import (
 from sufficiency.commissioning.demand import DemandPaths
 from sufficiency.commissioning.levers import Levers
 from sufficiency.commissioning.solve import Plan
+from sufficiency.prices import DEFAULT_RISE, PriceRise
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,7 +74,7 @@ def _capacity(plan: Plan, kinds: tuple[str, ...], variable: bool) -> np.ndarray:
 
 
 def evaluate_plan(
-    plan: Plan, demand: DemandPaths, levers: Levers, *, inflation_rate: float = 0.06
+    plan: Plan, demand: DemandPaths, levers: Levers, *, prices: PriceRise = DEFAULT_RISE
 ) -> Score:
     """Cost and placements of ``plan`` on every path of ``demand``.
 
@@ -82,7 +83,7 @@ def evaluate_plan(
     """
     horizon = len(plan.decisions[0].fixed_capacity) if plan.decisions else demand.horizon_months
     d = demand.demand[:, :horizon].astype(float)
-    econ = economics(levers, demand.groups, demand.month_ends[: horizon + 1], inflation_rate)
+    econ = economics(levers, demand.groups, demand.month_ends[: horizon + 1], prices)
     shape = d.shape[1:]
     home = _capacity(plan, ("home",), False)
     block = _capacity(plan, ("block",), False)
@@ -198,11 +199,10 @@ def compare_plans(
     fresh: DemandPaths,
     levers: Levers,
     *,
-    inflation_rate: float = 0.06,
+    prices: PriceRise = DEFAULT_RISE,
 ) -> Comparison:
     """Score the three plans on the same fresh paths."""
     scores = [
-        evaluate_plan(p, fresh, levers, inflation_rate=inflation_rate)
-        for p in (stochastic, central, status_quo)
+        evaluate_plan(p, fresh, levers, prices=prices) for p in (stochastic, central, status_quo)
     ]
     return Comparison(scores[0], scores[1], scores[2], fresh.seed, fresh.num_paths)

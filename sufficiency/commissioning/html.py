@@ -191,6 +191,7 @@ def render_html(report: CommissioningReport) -> str:
         actions=recommendation(report)[:-2],
         year_table=year_table_html(report),
         num_paths=c.num_paths,
+        uplift_date=report.prices.date,
         year_rounding=case.YEAR_ROUNDING_NOTE,
         split_table=table_html(
             split,

@@ -2,7 +2,8 @@
 
 Every figure may carry a source in the lever's ``sources`` table; a figure without one
 is reported as ``[est]`` in the Assumptions output. Weekly prices are at the forecast
-start date and rise with the finance inflation rate each 1 April.
+start date and rise with the finance inflation rate on each uplift date (``[finance]
+uplift_month`` and ``uplift_day``, 1 April by default).
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from sufficiency.commissioning.pooled_score import score_pooled
 from sufficiency.commissioning.solve import Plan, optimise, setup
 from sufficiency.config import CommissioningParams
 from sufficiency.errors import ConfigError
+from sufficiency.prices import DEFAULT_RISE, PriceRise
 
 
 def saving_sentence(saving_gbp: float, pooling: str, alone: str) -> str:
@@ -236,7 +237,7 @@ def optimise_pooled(
     levers: Levers,
     params: CommissioningParams,
     *,
-    inflation_rate: float = 0.06,
+    prices: PriceRise = DEFAULT_RISE,
     names: Sequence[str] | None = None,
     member_levers: Sequence[Levers] | None = None,
     recruitment_success: float = 1.0,
@@ -289,24 +290,24 @@ def optimise_pooled(
             )
     _check_paired(demands)
     _check_paired(fresh)
-    kw = {"inflation_rate": inflation_rate}
+    kw = {"prices": prices}
     alone = [optimise(d, lv, params, name=n, recruitment_success=recruitment_success, **kw)
              for d, lv, n in zip(demands, each, names, strict=True)]  # fmt: skip
     scores = [evaluate_plan(p, f, lv, **kw) for p, f, lv in zip(alone, fresh, each, strict=True)]
     group = pool_levers(levers, len(demands))
-    cut, _ = setup(demands[0], levers, params, inflation_rate)
-    own = [setup(demands[0], lv, params, inflation_rate, recruitment_success)[1] for lv in each]
-    _, shared = setup(demands[0], group, params, inflation_rate)
+    cut, _ = setup(demands[0], levers, params, prices)
+    own = [setup(demands[0], lv, params, prices, recruitment_success)[1] for lv in each]
+    _, shared = setup(demands[0], group, params, prices)
     decisions = pooled_decisions(own, [d for d in shared if d.kind == "block"], names)
     h = params.horizon_months
     stack = np.stack([d.demand[:, :h] for d in demands])
-    econ = tuple(economics(lv, cut.groups, cut.month_ends, inflation_rate) for lv in each)
+    econ = tuple(economics(lv, cut.groups, cut.month_ends, prices) for lv in each)
     instance = PooledInstance(decisions, stack, cut.groups, each, group, econ)
     solved = solve_pooled(instance, params, starts=[_start(alone, each, levers, decisions)])
     plan = Plan(tuple(decisions), solved.values, solved.status, solved.objective_gbp, "pooled",
                 solved.solver, solved.runtime_seconds)  # fmt: skip
     fresh_stack = np.stack([f.demand[:, :h] for f in fresh])
-    fresh_econ = tuple(economics(lv, cut.groups, fresh[0].month_ends[: h + 1], inflation_rate)
+    fresh_econ = tuple(economics(lv, cut.groups, fresh[0].month_ends[: h + 1], prices)
                        for lv in each)  # fmt: skip
     pooled, members = score_pooled(decisions, plan.values, fresh_stack, cut.groups, each,
                                    fresh_econ)  # fmt: skip

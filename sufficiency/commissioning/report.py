@@ -20,6 +20,7 @@ from sufficiency.forecast import (
     ForecastResult,
 )
 from sufficiency.io.quality import DataQuality
+from sufficiency.prices import DEFAULT_RISE, PriceRise
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,7 +42,7 @@ class CommissioningReport:
     sensitivity: pd.DataFrame | None
     assumptions: list[tuple[str, str, str]]
     params: CommissioningParams
-    inflation_rate: float
+    prices: PriceRise
     forecast: ForecastResult | None = None
     forecast_assumptions: pd.DataFrame | None = None
     quality: DataQuality | None = None
@@ -61,7 +62,7 @@ def commission(
     levers: Levers,
     params: CommissioningParams,
     *,
-    inflation_rate: float = 0.06,
+    prices: PriceRise = DEFAULT_RISE,
     with_sensitivity: bool = True,
     forecast_assumptions: pd.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
@@ -81,21 +82,22 @@ def commission(
     """
     demand = demand_from_forecast(forecast, params.horizon_months)
     fresh = demand_from_forecast(fresh_forecast, params.horizon_months)
-    kw = {"inflation_rate": inflation_rate}
     say = progress or (lambda _message: None)
     say(f"Optimising the plan on {demand.num_paths:,} demand paths, and the plan made on "
         "the central forecast alone")  # fmt: skip
-    stochastic = optimise(demand, levers, params, name="stochastic", **kw)
-    central = optimise(demand.central(), levers, params, name="central forecast", **kw)
-    quo = status_quo_plan(demand, levers, params, **kw)
+    stochastic = optimise(demand, levers, params, name="stochastic", prices=prices)
+    central = optimise(demand.central(), levers, params, name="central forecast", prices=prices)
+    quo = status_quo_plan(demand, levers, params, prices=prices)
     say(f"Scoring the plans and buying spot as now on {fresh.num_paths:,} fresh paths")
-    comparison = compare_plans(stochastic, central, quo, fresh, levers, **kw)
+    comparison = compare_plans(stochastic, central, quo, fresh, levers, prices=prices)
     sens = None
     if with_sensitivity and params.sensitivity_steps:
-        sens = sensitivity(demand, fresh, levers, params, stochastic, **kw, progress=progress)
+        sens = sensitivity(
+            demand, fresh, levers, params, stochastic, prices=prices, progress=progress
+        )
     rows = [
         *assumptions(levers),
-        ("inflation_rate", f"{inflation_rate:.1%} each 1 April", "[finance] configuration"),
+        ("inflation_rate", prices.words, "[finance] configuration"),
         ("optimisation paths", f"{demand.num_paths:,} (seed {demand.seed})", "forecast"),
         ("evaluation paths", f"{fresh.num_paths:,} (seed {fresh.seed})", "forecast"),
         ("horizon_months", str(params.horizon_months), "[commissioning] configuration"),
@@ -112,7 +114,7 @@ def commission(
             columns=["item", "value"],
         )
     return CommissioningReport(
-        demand, fresh, stochastic, central, quo, comparison, sens, rows, params, inflation_rate,
+        demand, fresh, stochastic, central, quo, comparison, sens, rows, params, prices,
         forecast, forecast_assumptions, levers=levers,
     )  # fmt: skip
 

@@ -363,7 +363,7 @@ def run_commission(
         f"{params.eval_paths:,} fresh paths to score on")  # fmt: skip
     own = _forecast_twice(history, forecast, params, strict=strict, say=True)
     report = commission(own.runs[0], own.runs[1], levers, params,
-                        inflation_rate=finance.inflation_rate,
+                        prices=finance.price_rise,
                         with_sensitivity=with_sensitivity,
                         forecast_assumptions=own.assumptions, progress=progress)  # fmt: skip
     report = replace(report, quality=own.quality)
@@ -374,7 +374,7 @@ def run_commission(
     say(f"Optimising block contracts pooled across {len(pool.names)} authorities")
     pooled = optimise_pooled(
         pool.demands, pool.fresh, levers if shared_levers is None else shared_levers, params,
-        inflation_rate=finance.inflation_rate, names=pool.names,
+        prices=finance.price_rise, names=pool.names,
         member_levers=(levers, *pool_with_levers) if pool_with_levers else None,
     )  # fmt: skip
     others = tuple(zip(pool.names[1:], pool.qualities[1:], strict=True))

@@ -14,6 +14,7 @@ from sufficiency.commissioning.pooled import optimise_pooled
 from sufficiency.commissioning.solve import Plan, optimise, status_quo_plan
 from sufficiency.config import CommissioningParams
 from sufficiency.errors import ConfigError
+from sufficiency.prices import DEFAULT_RISE, PriceRise
 
 FACTORS = ("demand", "spot prices", "recruitment success")
 
@@ -54,7 +55,7 @@ def sensitivity(
     params: CommissioningParams,
     base: Plan,
     *,
-    inflation_rate: float = 0.06,
+    prices: PriceRise = DEFAULT_RISE,
     progress: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
     """Re-optimise and re-score with each factor moved by each of ``params.sensitivity_steps``.
@@ -90,7 +91,7 @@ def sensitivity(
                     d,
                     lv,
                     params,
-                    inflation_rate=inflation_rate,
+                    prices=prices,
                     recruitment_success=success,
                     name="sensitivity",
                 )
@@ -98,11 +99,11 @@ def sensitivity(
                 if not lv.service_limit:
                     raise
                 continue  # a service limit the levers cannot meet in this world: said so
-            quo = status_quo_plan(d, lv, params, inflation_rate=inflation_rate)
-            cost = evaluate_plan(plan, f, lv, inflation_rate=inflation_rate).expected_cost_gbp
-            sq = evaluate_plan(quo, f, lv, inflation_rate=inflation_rate).expected_cost_gbp
+            quo = status_quo_plan(d, lv, params, prices=prices)
+            cost = evaluate_plan(plan, f, lv, prices=prices).expected_cost_gbp
+            sq = evaluate_plan(quo, f, lv, prices=prices).expected_cost_gbp
             moved_base = base if success == 1.0 else optimise_fixed(base, plan)
-            base_cost = evaluate_plan(moved_base, f, lv, inflation_rate=inflation_rate)
+            base_cost = evaluate_plan(moved_base, f, lv, prices=prices)
             s = plan_summary(plan)
             rows.append(
                 {
@@ -131,7 +132,7 @@ def pooled_sensitivity_row(
     *,
     member_levers: Sequence[Levers] | None = None,
     names: Sequence[str] | None = None,
-    inflation_rate: float = 0.06,
+    prices: PriceRise = DEFAULT_RISE,
 ) -> dict[str, Any]:
     """The pooled plan again with one of :data:`FACTORS` moved by ``change`` for every
     member (demand on both sets of paths, every spot price, or recruitment success):
@@ -148,7 +149,7 @@ def pooled_sensitivity_row(
         shared, each = scale_spot(levers, m), [scale_spot(lv, m) for lv in each]
     else:
         success = m
-    result = optimise_pooled(d, f, shared, params, inflation_rate=inflation_rate, names=names,
+    result = optimise_pooled(d, f, shared, params, prices=prices, names=names,
                              member_levers=each, recruitment_success=success)  # fmt: skip
     s = plan_summary(result.pooled_plan)
     alone = result.alone_cost_gbp

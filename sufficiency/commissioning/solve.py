@@ -19,6 +19,7 @@ from sufficiency.commissioning.levers import Levers
 from sufficiency.commissioning.model import build_model
 from sufficiency.config import CommissioningParams
 from sufficiency.errors import ConfigError, SolverError
+from sufficiency.prices import DEFAULT_RISE, PriceRise
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,7 +89,7 @@ def setup(
     demand: DemandPaths,
     levers: Levers,
     params: CommissioningParams,
-    inflation_rate: float,
+    prices: PriceRise,
     recruitment_success: float = 1.0,
 ) -> tuple[DemandPaths, list[Decision]]:
     """Demand cut to the horizon and the candidate decisions."""
@@ -101,7 +102,7 @@ def setup(
         demand.existing_in_house,
         demand.seed,
     )
-    econ = economics(levers, cut.groups, cut.month_ends, inflation_rate)
+    econ = economics(levers, cut.groups, cut.month_ends, prices)
     return cut, build_decisions(levers, cut.groups, econ, recruitment_success)
 
 
@@ -110,7 +111,7 @@ def optimise(
     levers: Levers,
     params: CommissioningParams,
     *,
-    inflation_rate: float = 0.06,
+    prices: PriceRise = DEFAULT_RISE,
     recruitment_success: float = 1.0,
     name: str = "stochastic",
 ) -> Plan:
@@ -123,8 +124,8 @@ def optimise(
     SolverError
         The solver fails, finds no plan, or is not installed.
     """
-    cut, decisions = setup(demand, levers, params, inflation_rate, recruitment_success)
-    econ = economics(levers, cut.groups, cut.month_ends, inflation_rate)
+    cut, decisions = setup(demand, levers, params, prices, recruitment_success)
+    econ = economics(levers, cut.groups, cut.month_ends, prices)
     model = build_model(cut, levers, decisions, econ)
     out = solve_mip(model, params.solver, params.time_limit_seconds, params.mip_gap)
     if out.values is None or out.objective is None:
@@ -142,9 +143,9 @@ def status_quo_plan(
     levers: Levers,
     params: CommissioningParams,
     *,
-    inflation_rate: float = 0.06,
+    prices: PriceRise = DEFAULT_RISE,
 ) -> Plan:
     """No new commitments: every extra child is placed spot."""
-    _, decisions = setup(demand, levers, params, inflation_rate)
+    _, decisions = setup(demand, levers, params, prices)
     zeros = np.zeros(len(decisions), dtype=np.int64)
     return Plan(tuple(decisions), zeros, SolveStatus.OPTIMAL, float("nan"), "status quo")

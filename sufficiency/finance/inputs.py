@@ -8,7 +8,9 @@ today's run-rate.
 
 Budget file: ``financial_year`` (``2026-27``; ``2026/27`` and ``2026-2027`` are read as
 ``2026-27``, and ``2026`` names a financial year that starts in January), ``cost_line``
-(a forecast category or ``all``), ``budget_gbp``.
+(a forecast category or ``all``), ``budget_gbp``. A category or cost line may be written
+by its code or in the words spend.xlsx names it with (``IFA foster care``, ``All
+placements``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sufficiency import vocabulary
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.io.schema import Field, TableSchema, check_table, read_single_table
@@ -25,12 +28,18 @@ from sufficiency.io.tables import RawTable, first_rows, frame_table, row_problem
 from sufficiency.vocabulary import counted
 
 
+def _line_choices(codes: tuple[str, ...]) -> dict[str, str]:
+    """Each cost line by its code or by the words spend.xlsx names it with (``IFA foster
+    care``, ``All placements``): a file typed from the workbook is read as it was meant."""
+    return {**{vocabulary.category(c).lower(): c for c in codes}, **{c: c for c in codes}}
+
+
 def _cost_schema(categories: tuple[str, ...]) -> TableSchema:
     return TableSchema(
         name="cost",
         fields=(
             Field("category", "code", "Forecast category.", required=True, nullable=False,
-                  choices={c: c for c in categories}),
+                  choices=_line_choices(categories)),
             Field("weekly_cost", "number", "GBP per child per week.", required=True,
                   nullable=False, min_value=0, aliases=("weekly_cost_gbp",)),
             Field("child_id", "text", "Blank for a category cost; a child's ID for an actual "
@@ -46,7 +55,7 @@ def _budget_schema(lines: tuple[str, ...]) -> TableSchema:
         fields=(
             Field("financial_year", "text", "e.g. 2026-27.", required=True, nullable=False),
             Field("cost_line", "code", "A forecast category or all.", required=True,
-                  nullable=False, choices={c: c for c in (*lines, "all")}),
+                  nullable=False, choices=_line_choices((*lines, "all"))),
             Field("budget_gbp", "number", "Budget for the year, GBP.", required=True,
                   nullable=False, min_value=0, aliases=("budget",)),
         ),
@@ -104,7 +113,11 @@ def _unit_costs(
             line, "no source given"
         )
     actual_weekly = float(actual["weekly_cost"].astype(float).sum()) if len(actual) else None
-    return UnitCosts(costs, sources, current, origin=str(path), filled=filled), actual_weekly
+    children = {str(c).strip(): (str(cat), float(w)) for c, cat, w
+                in zip(actual["child_id"], actual["category"], actual["weekly_cost"],
+                       strict=True)}  # fmt: skip
+    return UnitCosts(costs, sources, current, origin=str(path), filled=filled,
+                     children=children), actual_weekly  # fmt: skip
 
 
 def read_costs(

@@ -9,20 +9,31 @@ same weekly unit costs / 7 and the same price index the projection uses, carried
 before the forecast start (prices are 1.0 on the start date and one uplift lower before
 each uplift date). It is fixed: the outturn's range and probability of overspend come
 from the rest of the year's simulated paths plus that fixed part.
+
+With a cost file listing today's placements (``--costs`` rows with a ``child_id``), a
+child it lists who is in care at the forecast start, in the cost line the file gives,
+is priced at their actual weekly cost from the first day of their CURRENT placement
+(the last entry, move or change of carers in the history; a change of legal status or
+a temporary placement does not end it): the file is a snapshot of what today's
+placements cost, so it says nothing of what an earlier placement cost. The days before
+that placement, the children it does not list and a listed child the history does not
+have in care at the start (or has in another cost line) are priced at the unit costs,
+and how many were which is said with the outturn (``basis`` names the cost file).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from sufficiency import vocabulary
 from sufficiency.config import FinanceParams
-from sufficiency.finance.projection import SpendProjection
-from sufficiency.finance.summaries import OUTTURN, WHOLE_YEAR
-from sufficiency.forecast import CATEGORIES, CareSpells, stock_at
+from sufficiency.finance.projection import SpendProjection, UnitCosts
+from sufficiency.finance.summaries import OUTTURN, OUTTURN_ACTUAL, WHOLE_YEAR
+from sufficiency.forecast import CATEGORIES, LEAVING_AGE_MONTHS, CareSpells, age_months_at, stock_at
 from sufficiency.prices import DAYS_PER_WEEK, prices_before
 
 if TYPE_CHECKING:
@@ -33,6 +44,19 @@ ESTIMATED = (
     "ESTIMATED from the 903 history (children in care each day by cost line, at the unit "
     "costs and price index the projection uses), not the ledger's actuals"
 )
+#: ... and with a cost file's actual weekly costs for the children it lists.
+ESTIMATED_ACTUAL = (
+    "ESTIMATED from the 903 history (children in care each day by cost line; each child "
+    "the cost file lists at their actual weekly cost from the start of their current "
+    "placement, the unit costs before it and for the other children; at the price index "
+    "the projection uses), not the ledger's actuals"
+)
+
+
+def estimated(basis: str) -> str:
+    """How an outturn row's spend to date was estimated, from its ``basis``."""
+    return ESTIMATED_ACTUAL if basis == OUTTURN_ACTUAL else ESTIMATED
+
 
 #: The budget comparison's columns in GBP that an outturn adds.
 OUTTURN_MONEY = ("spend_to_date_estimated_gbp", "rest_of_year_mean_gbp")
@@ -46,6 +70,16 @@ class SpendToDate:
     first_day: pd.Timestamp
     last_day: pd.Timestamp
     gbp: np.ndarray  # aligned with the projection's cost lines
+    #: Children priced at the cost file's actual weekly cost (their current placement's
+    #: days in the year), and those it lists who were not (not in care at the forecast
+    #: start, in another cost line there, or 18 by then).
+    actual: int = 0
+    not_found: int = 0
+    listed: bool = False  # whether the cost file listed any placements
+
+    @property
+    def basis(self) -> str:
+        return OUTTURN_ACTUAL if self.actual else OUTTURN
 
     @property
     def dates(self) -> str:
@@ -92,16 +126,99 @@ def spend_to_date(
     index = prices_before(days, proj.start, params.inflation_rate, params.uplift_month,
                           params.uplift_day)  # fmt: skip
     gbp = (stock * index[:, None]).sum(axis=0) * weekly / DAYS_PER_WEEK
-    return SpendToDate(fy, pd.Timestamp(begins), pd.Timestamp(proj.start), gbp)
+    listed = proj.costs.children
+    found = current_placements(care, proj.start, set(listed))
+    actual = 0
+    for child, (cat, since) in found.items():
+        line, cost = listed[child]
+        if line != cat or line not in proj.cost_lines:
+            continue
+        days_in = days >= since  # the current placement's days in the year to date
+        j = proj.cost_lines.index(line)
+        gbp[j] += (cost - weekly[j]) * float(index[days_in].sum()) / DAYS_PER_WEEK
+        actual += 1
+    return SpendToDate(fy, pd.Timestamp(begins), pd.Timestamp(proj.start), gbp, actual,
+                       len(listed) - actual, bool(listed))  # fmt: skip
+
+
+def in_care_costs(
+    care: CareSpells, start: pd.Timestamp, costs: UnitCosts, actual: float | None
+) -> tuple[UnitCosts, float | None, str | None]:
+    """The cost file's placements that are the history's children in care at the forecast
+    start, in the cost line the file gives (``costs.current`` and today's actual weekly
+    cost of those alone), and a sentence on the others (``None`` if none): a child who has
+    left care, is not yet in the history or is placed elsewhere there is not one of the
+    children the run-rate prices, and their cost set against the others' count read as a
+    child in care at another's price."""
+    listed = costs.children
+    if not listed or actual is None:
+        return costs, actual, None
+    found = current_placements(care, start, set(listed))
+    kept = {c: listed[c] for c, (cat, _) in found.items() if listed[c][0] == cat}
+    if len(kept) == len(listed):
+        return costs, actual, None
+    current: dict[str, tuple[int, float]] = {}
+    for line, cost in kept.values():
+        n, total = current.get(line, (0, 0.0))
+        current[line] = (n + 1, total + cost)
+    left = len(listed) - len(kept)
+    said = (
+        f"{costs.origin}: {vocabulary.counted(left, 'placement')} of the "
+        f"{len(listed):,} it lists {'is' if left == 1 else 'are'} not a child the 903 history "
+        f"has in care in that cost line on {pd.Timestamp(start):%d/%m/%Y}, the forecast start "
+        "(left care, not yet in the history, placed elsewhere there, or 18 by then): "
+        f"{'its' if left == 1 else 'their'} weekly cost is left out of today's run-rate and "
+        "the spend to date; check the cost file and the history are of the same day"
+    )
+    weekly = float(sum(cost for _, cost in kept.values())) if kept else None
+    return replace(costs, current=current), weekly, said
+
+
+def current_placements(
+    care: CareSpells, start: pd.Timestamp, children: set[str]
+) -> dict[str, tuple[str, pd.Timestamp]]:
+    """For each of ``children`` in care and under 18 on ``start`` (counted in the forecast's
+    starting stock): the cost line of their placement then and the day it began (the
+    start of the last spell that was an entry, a move or a change of carers)."""
+    if not children:
+        return {}
+    sp = care.spells
+    sp = sp[sp["child"].isin(children)].sort_values(["child", "start"], kind="stable")
+    out = {}
+    day = np.datetime64(pd.Timestamp(start), "ns")
+    for child, rows in sp.groupby("child", sort=False):
+        live = rows[(rows["start"] <= day) & (rows["end"].isna() | (rows["end"] > day))]
+        age = age_months_at(pd.DatetimeIndex(live["dob"]), pd.Timestamp(start))
+        if len(live) != 1 or age[0] >= LEAVING_AGE_MONTHS:
+            continue
+        upto = rows.loc[: live.index[0]]
+        began = upto.loc[upto["kind"] != "none", "start"]
+        since = began.iloc[-1] if len(began) else upto["start"].iloc[0]
+        out[str(child)] = (CATEGORIES[int(live["category"].iloc[0])], pd.Timestamp(since))
+    return out
 
 
 def described(to_date: SpendToDate, rest_months: int) -> str:
     """The Assumptions sheet's sentence for an outturn year."""
     total = float(to_date.gbp.sum())
     return (f"compared as its forecast outturn: spend to date £{total:,.0f} "
-            f"({to_date.dates}), {ESTIMATED}, plus the forecast for the rest of the year "
-            f"({rest_months} months); its range and probability of overspend are those of the "
-            "forecast months, the spend to date being fixed")  # fmt: skip
+            f"({to_date.dates}), {estimated(to_date.basis)}{_priced(to_date)}, plus the "
+            f"forecast for the rest of the year ({rest_months} months); its range and "
+            "probability of overspend are those of the forecast months, the spend to date "
+            "being fixed")  # fmt: skip
+
+
+def _priced(to_date: SpendToDate) -> str:
+    """How many of the cost file's placements the spend to date priced at their cost."""
+    if not to_date.listed:
+        return ""
+    return (f" ({vocabulary.counted(to_date.actual, 'placement')} of the cost file at their "
+            f"actual weekly cost; {to_date.not_found:,} it lists not in care in that cost line "
+            "at the forecast start in the 903 history, so their cost is not used)")  # fmt: skip
+
+
+def _is_outturn(budget: pd.DataFrame) -> pd.Series:
+    return budget["basis"] != WHOLE_YEAR
 
 
 def whole_year_budgets(budget: pd.DataFrame | None) -> dict[str, float]:
@@ -111,6 +228,44 @@ def whole_year_budgets(budget: pd.DataFrame | None) -> dict[str, float]:
         return {}
     b = budget[(budget["cost_line"] == "all") & (budget["basis"] == WHOLE_YEAR)]
     return {str(k): float(v) for k, v in zip(b["financial_year"], b["budget_gbp"], strict=True)}
+
+
+#: Under the Summary's scenario block when a year in it is compared as its outturn.
+SCENARIO_OUTTURN = (
+    " A year marked (outturn) is its forecast outturn in both cases: the same spend to date, "
+    "estimated from the 903 history, plus that case's forecast for the rest of the year."
+)
+
+
+def scenario_years(
+    report: SpendReport, years: list[str]
+) -> list[tuple[str, int, float, float, float | None, float | None]]:
+    """The Summary's scenario block, a row per year: its label, forecast months, the base's
+    and the scenario's means and, where the budget has a whole placements line, that budget
+    and the scenario's probability of overspend. A year compared as its outturn is both
+    cases' outturns (the same spend to date plus each case's forecast months), set against
+    the whole year's budget as the base case's outturn is."""
+    comp = report.comparison
+    assert comp is not None
+    comp = comp[comp["cost_line"] == "all"].set_index("financial_year")
+    b, sb = report.budget, report.scenario_budget
+    base = scen = None
+    if b is not None and sb is not None:
+        base = b[b["cost_line"] == "all"].set_index("financial_year")
+        scen = sb[sb["cost_line"] == "all"].set_index("financial_year")
+    yearly = report.yearly[report.yearly["cost_line"] == "all"].set_index("financial_year")
+    out: list[tuple[str, int, float, float, float | None, float | None]] = []
+    for fy in years:
+        months = int(yearly.loc[fy, "months"])
+        if base is not None and scen is not None and fy in scen.index:
+            s = scen.loc[fy]
+            label = fy + (" (outturn)" if s["basis"] != WHOLE_YEAR else "")
+            out.append((label, months, float(base.loc[fy, "mean"]), float(s["mean"]),
+                        float(s["budget_gbp"]), float(s["prob_overspend"])))  # fmt: skip
+        else:
+            out.append((fy, months, float(comp.loc[fy, "base_mean"]),
+                        float(comp.loc[fy, "scenario_mean"]), None, None))  # fmt: skip
+    return out
 
 
 def summary_years(
@@ -124,42 +279,67 @@ def summary_years(
     b = report.budget[report.budget["cost_line"] == "all"].set_index("financial_year")
     notes = {}
     yearly = yearly.copy()
-    for fy, row in b[b["basis"] == OUTTURN].iterrows():
+    for fy, row in b[_is_outturn(b)].iterrows():
         if fy in yearly.index:
             yearly.loc[fy, ["mean", "p10", "p90"]] = row[["mean", "p10", "p90"]].to_numpy()
             notes[str(fy)] = (
                 f"{fy} is its forecast outturn: spend to date "
-                f"£{row['spend_to_date_estimated_gbp']:,.0f}, {ESTIMATED}, plus "
+                f"£{row['spend_to_date_estimated_gbp']:,.0f}, {estimated(row['basis'])}, plus "
                 f"{int(row['months'])} forecast months (mean £{row['rest_of_year_mean_gbp']:,.0f})."
             )
+    lines = report.budget[_is_outturn(report.budget)]
+    for fy in sorted(set(lines["financial_year"]) - set(b.index)):  # cost lines only
+        notes[str(fy)] = (
+            f"{fy}: the budget gives cost lines only (no whole placements line 'all'), so "
+            "this row is the forecast months alone; each line's forecast outturn (spend to "
+            "date + the forecast) is on the Budget sheet."
+        )
     return yearly, b["budget_gbp"].to_dict(), b["prob_overspend"].to_dict(), notes
 
 
 def outturn_note(budget: pd.DataFrame) -> str | None:
     """The Budget sheet's note under its table when a year is compared as its outturn."""
-    years = sorted(set(budget.loc[budget["basis"] == OUTTURN, "financial_year"]))
-    if not years:
+    out = budget[_is_outturn(budget)].drop_duplicates("financial_year")
+    if not len(out):
         return None
-    return (f"{', '.join(years)}: forecast outturn = spend to date (the year's first day to "
-            f"the forecast start), {ESTIMATED}, + the forecast for the rest of the year. "
-            "'Projected', P10-P90, variance and probability of overspend are the outturn's; "
-            "'Months forecast' counts the rest of the year's months.")  # fmt: skip
+    return " ".join(
+        f"{r.financial_year}: forecast outturn = spend to date (the year's first day to "
+        f"the forecast start), {estimated(r.basis)}, + the forecast for the rest of the year."
+        for r in out.itertuples()
+    ) + (" 'Projected', P10-P90, variance and probability of overspend are the outturn's; "
+         "'Months forecast' counts the rest of the year's months.")  # fmt: skip
 
 
-def outturn_headline(budget: pd.DataFrame | None, base_case: bool = False) -> str:
+def outturn_headline(budget: pd.DataFrame | None, case: str = "") -> str:
     """The console's sentence on each year compared as its outturn ('' if none): the
-    whole placements budget's outturn, variance and probability of overspend (said to be
-    the base case's when ``base_case``, after a scenario's figures)."""
+    whole placements budget's outturn, variance and probability of overspend (``case``
+    names whose, such as ``Base case: ``, with a scenario); a budget that gives
+    cost lines only, each line's, as the Budget sheet shows them."""
     if budget is None:
         return ""
-    rows = budget[(budget["basis"] == OUTTURN) & (budget["cost_line"] == "all")]
-    said = [
-        f"{'Base case: ' if base_case else ''}{r.financial_year} forecast outturn "
-        f"£{r.mean:,.0f} (P10 £{r.p10:,.0f}, P90 "
-        f"£{r.p90:,.0f}) against the budget of £{r.budget_gbp:,.0f}: variance "
-        f"{'-' if r.variance_gbp < 0 else '+'}£{abs(r.variance_gbp):,.0f}, probability of "
-        f"overspend {r.prob_overspend:.0%}; it includes spend to date of "
-        f"£{r.spend_to_date_estimated_gbp:,.0f}, {ESTIMATED}"
-        for r in rows.itertuples()
-    ]
+    said = []
+    for fy, rows in budget[_is_outturn(budget)].groupby("financial_year", sort=True):
+        whole = rows[rows["cost_line"] == "all"]
+        label = f"{case}{fy} forecast outturn"
+        to_date = f"£{float(rows['spend_to_date_estimated_gbp'].max()):,.0f}"
+        if len(whole):
+            r = next(whole.itertuples())
+            said.append(f"{label} £{r.mean:,.0f} (P10 £{r.p10:,.0f}, P90 £{r.p90:,.0f}) against "
+                        f"the budget of £{r.budget_gbp:,.0f}: {_variance(r)}; it includes "
+                        f"spend to date of {to_date}, {estimated(r.basis)}")  # fmt: skip
+            continue
+        lines = "; ".join(
+            f"{vocabulary.category(r.cost_line)} £{r.mean:,.0f} (P10 £{r.p10:,.0f}, P90 "
+            f"£{r.p90:,.0f}) against £{r.budget_gbp:,.0f}: {_variance(r)}"
+            for r in rows.itertuples()
+        )
+        said.append(f"{label} on the budget's cost lines (it gives no whole placements "
+                    f"budget, cost line 'all'): {lines}; they include spend to date on those "
+                    f"lines of £{float(rows['spend_to_date_estimated_gbp'].sum()):,.0f}, "
+                    f"{estimated(str(rows['basis'].iloc[0]))}")  # fmt: skip
     return "".join(". " + s for s in said)
+
+
+def _variance(r: Any) -> str:
+    return (f"variance {'-' if r.variance_gbp < 0 else '+'}£{abs(r.variance_gbp):,.0f}, "
+            f"probability of overspend {r.prob_overspend:.0%}")  # fmt: skip

@@ -28,7 +28,9 @@ class UnitCosts:
     """Weekly cost per child for each cost line (forecast category), with its source.
 
     ``current`` holds, per cost line, the number and total weekly cost of today's
-    placements a council's cost file lists (empty without one).
+    placements a council's cost file lists (empty without one); ``children`` each of those
+    placements, by child ID: its cost line and actual weekly cost (the in-year outturn's
+    spend to date prices their current placements with them).
     """
 
     weekly_cost_gbp: Mapping[str, float]
@@ -38,6 +40,7 @@ class UnitCosts:
     origin: str = "[finance.weekly_cost_gbp]"
     #: Cost lines the cost file does not give, priced at the configuration's figure.
     filled: frozenset[str] = frozenset()
+    children: Mapping[str, tuple[str, float]] = field(default_factory=dict)
 
     def require(self, lines: tuple[str, ...], needed: np.ndarray) -> np.ndarray:
         """Costs aligned with ``lines``; error for a line with demand but no cost."""

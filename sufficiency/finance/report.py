@@ -14,6 +14,7 @@ from sufficiency.errors import ConfigError, DataWarning
 from sufficiency.finance.outturn import (
     SpendToDate,
     described,
+    in_care_costs,
     outturn_years,
     spend_to_date,
     year_bounds,
@@ -81,9 +82,14 @@ def spend_report(
     its spend to date estimated from the history plus the forecast for the rest of it
     (:mod:`sufficiency.finance.outturn`); without it such a year is set aside.
     """
+    if care is not None:  # the cost file's placements that are the history's children now
+        costs, actual_weekly_gbp, said = in_care_costs(care, base.start, costs, actual_weekly_gbp)
+        if said is not None:
+            warnings.warn(said, DataWarning, stacklevel=2)
+            notes = [*notes, said + "."]
     proj = project_forecast(base, params, costs, actual_weekly_gbp)
     scen = project_forecast(scenario, params, costs, actual_weekly_gbp) if scenario else None
-    comparison_budget = None
+    comparison_budget = scen_budget = None
     part: dict[str, str] = {}  # budget years set aside: the forecast covers only part
     to_date: dict[str, SpendToDate] = {}  # budget years compared as their outturn
     outside: dict[str, str] = {}  # and years it does not reach at all
@@ -95,7 +101,9 @@ def spend_report(
             # a past year kept in the file, or one beyond the horizon: a line with no
             # projected spend to set against it costs its own comparison, not the run's
             later = year_bounds(fy, proj.financial_year_start_month)[0] > first_day
-            outside[str(fy)] = f"outside the forecast, which runs from {runs}"
+            outside[str(fy)] = _misnamed(str(fy), proj.financial_year_start_month) or (
+                f"outside the forecast, which runs from {runs}"
+            )
             warnings.warn(
                 f"{budget_source}: budget year {fy} is set aside: it is {outside[str(fy)]}, "
                 "so no spend is projected for it"
@@ -144,7 +152,12 @@ def spend_report(
             ]
         whole = budget[~budget["financial_year"].isin([*part, *outside])]
         fixed = {fy: t.gbp for fy, t in to_date.items()}
-        comparison_budget = budget_comparison(proj, whole, fixed) if len(whole) else None
+        bases = {fy: t.basis for fy, t in to_date.items()}
+        comparison_budget = budget_comparison(proj, whole, fixed, bases) if len(whole) else None
+        if scen is not None and len(whole):  # the same spend to date: the scenario starts now
+            scen_budget = budget_comparison(scen, whole, fixed, bases).assign(
+                scenario=scen.scenario
+            )
     uplift = dt.date(2000, params.uplift_month, params.uplift_day).strftime("%d %B")
     assumptions: list[tuple[str, str]] = [
         *[(f"Weekly cost: {line_label(line)}", f"£{costs.weekly_cost_gbp.get(line, 0):,.2f} "
@@ -181,7 +194,28 @@ def spend_report(
         reconciliation=reconciliation(proj),
         assumptions=assumptions,
         quality=quality,
+        scenario_budget=scen_budget,
     )
+
+
+def _misnamed(fy: str, start_month: int) -> str | None:
+    """Why budget year ``fy`` names no financial year of this configuration, when it is
+    written in the other style: ``2026`` (a calendar year) where financial years start in
+    April, or ``2026-27`` where they are calendar years (``None`` when its style fits)."""
+    month = dt.date(2000, start_month, 1).strftime("%B")
+    if "-" not in fy and start_month != 1:
+        return (
+            f"named as a calendar year, but financial years here start in {month} "
+            f"([finance] financial_year_start_month = {start_month}; write it as "
+            f"{fy}-{(int(fy) + 1) % 100:02d}, or set financial_year_start_month = 1)"
+        )
+    if "-" in fy and start_month == 1:
+        return (
+            f"named as a year across two calendar years, but financial years here are "
+            "calendar years ([finance] financial_year_start_month = 1; write it as "
+            f"{fy[:4]}, or set financial_year_start_month to the month they start)"
+        )
+    return None
 
 
 def _lines_over_total(budget: pd.DataFrame) -> list[tuple[str, float, float]]:

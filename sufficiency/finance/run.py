@@ -62,6 +62,10 @@ class SpendResult:
         Projection against the budget (``budget_comparison.csv``), ``None`` without one.
     scenario_comparison
         Base against scenario (``scenario_comparison.csv``), ``None`` without a scenario.
+    scenario_budget
+        The scenario against the budget, as ``budget`` is the base case (an in-year
+        outturn the same spend to date plus the scenario's months), in
+        ``scenario_budget_comparison.csv``; ``None`` without a scenario or a budget.
     quality
         What was repaired or set aside in the 903 history.
     """
@@ -74,6 +78,7 @@ class SpendResult:
     yearly = Delegated[pd.DataFrame]("report.yearly")
     budget = Delegated[pd.DataFrame | None]("report.budget")
     scenario_comparison = Delegated[pd.DataFrame | None]("report.comparison")
+    scenario_budget = Delegated[pd.DataFrame | None]("report.scenario_budget")
     quality = Delegated[DataQuality | None]("report.quality")
 
     @property
@@ -97,7 +102,10 @@ class SpendResult:
                  f"{vocabulary.counted(y.months, 'month')})" for y in self.years[:2]]  # fmt: skip
         comparison = self.scenario_comparison
         scenario = self.report.scenario
-        outturn = outturn_headline(self.budget, base_case=scenario is not None)
+        outturn = outturn_headline(self.budget, "Base case: " if scenario is not None else "")
+        if scenario is not None:  # its outturn: the same spend to date, its own months after
+            sb = self.report.scenario_budget
+            outturn += outturn_headline(sb, f"Scenario '{scenario.scenario}': ")
         if comparison is None or scenario is None:
             return "Projected placement spend " + "; ".join(parts) + outturn
         rows = comparison[comparison["cost_line"] == "all"].set_index("financial_year")

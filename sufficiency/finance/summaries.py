@@ -22,6 +22,11 @@ ALL = "all"
 WHOLE_YEAR = "whole year forecast"
 #: ... or one it starts inside, compared as its outturn.
 OUTTURN = "outturn: spend to date estimated from the 903 history at unit costs + forecast"
+#: ... or with the cost file's actual weekly costs for the current placements it lists.
+OUTTURN_ACTUAL = (
+    "outturn: spend to date estimated from the 903 history at the cost file's actual weekly "
+    "costs for its children's current placements, unit costs otherwise + forecast"
+)
 
 
 def financial_year(ts: pd.Timestamp, start_month: int = 4) -> str:
@@ -106,6 +111,7 @@ def budget_comparison(
     proj: SpendProjection,
     budget: pd.DataFrame,
     to_date: Mapping[str, np.ndarray] | None = None,
+    bases: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Per budget line: projected spend, variance (mean - budget) and P(overspend).
 
@@ -113,7 +119,8 @@ def budget_comparison(
     is the whole placements budget. ``to_date`` holds, for a year the forecast starts
     inside, the spend on each cost line from the year's first day to the forecast start
     (estimated from the history): that year is compared as its outturn, the fixed spend
-    to date added to each path's total for the forecast months (``months``).
+    to date added to each path's total for the forecast months (``months``); ``bases``
+    its ``basis`` (:data:`OUTTURN` unless said).
     """
     keys = [financial_year(m, proj.financial_year_start_month) for m in proj.months]
     full, lines = _with_total(proj)
@@ -141,7 +148,9 @@ def budget_comparison(
                 "prob_overspend": round(float(np.mean(totals > b)), 4),
                 "spend_to_date_estimated_gbp": round(fixed, 2),
                 "rest_of_year_mean_gbp": round(float(rest.mean()), 2),
-                "basis": OUTTURN if fy_to_date is not None else WHOLE_YEAR,
+                "basis": (bases or {}).get(rec["financial_year"], OUTTURN)
+                if fy_to_date is not None
+                else WHOLE_YEAR,
             }
         )
     return pd.DataFrame(rows)

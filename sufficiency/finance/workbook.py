@@ -29,7 +29,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sufficiency import vocabulary
 from sufficiency.finance.outturn import (
     OUTTURN_MONEY,
+    SCENARIO_OUTTURN,
     outturn_note,
+    scenario_years,
     summary_years,
     whole_year_budgets,
 )
@@ -74,6 +76,7 @@ class SpendReport:
     reconciliation: dict[str, Any]
     assumptions: list[tuple[str, str]]
     quality: DataQuality | None = None
+    scenario_budget: pd.DataFrame | None = None  # the scenario's against the budget
 
 
 def line_label(line: str) -> str:
@@ -343,7 +346,8 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     for i, fy in enumerate(years):
         r = 5 + i
         row = yearly.loc[fy]
-        label = " (current, outturn)" if fy in outturn else " (current)" if fy == fy_now else ""
+        label = " (current, outturn)" if fy in budget and fy in outturn else (
+            " (current)" if fy == fy_now else "")  # fmt: skip
         ws.cell(row=r, column=1, value=fy + label)
         ws.cell(row=r, column=2, value=int(row["months"]))
         for col, key in ((3, "mean"), (4, "p10"), (5, "p90")):
@@ -383,45 +387,36 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
         ws.column_dimensions[letter].width = 17
     _finish_header(ws, 4, 6)
     if report.scenario is not None:
-        _summary_scenario(ws, report, years, whole_year_budgets(report.budget), 18)
+        _summary_scenario(ws, report, years, 18)
     ws.freeze_panes = "A5"
     ws.print_title_rows = "1:2"
 
 
-def _summary_scenario(ws: Worksheet, report: SpendReport, years: list[str],
-                      budget: dict[str, float], top: int) -> None:  # fmt: skip
+def _summary_scenario(ws: Worksheet, report: SpendReport, years: list[str], top: int) -> None:
     """Base, scenario and difference per financial year, each labelled, from row ``top``."""
-    scen = report.scenario
-    assert scen is not None
-    start = scen.financial_year_start_month
-    name = scen.scenario
-    ws.cell(row=top, column=1, value=f"Scenario: {name} - base case, scenario and difference"
-            ).font = BOLD  # fmt: skip
+    assert report.scenario is not None
+    ws.cell(row=top, column=1, value=f"Scenario: {report.scenario.scenario} - base case, "
+            "scenario and difference").font = BOLD  # fmt: skip
     names = ["Financial year", "Months forecast", "Base case (mean)", "Scenario (mean)",
              "Difference (scenario - base)", "Budget", "Scenario variance (scenario - budget)",
              "Scenario probability of overspend"]  # fmt: skip
     _header(ws, top + 1, names)
-    keys = [financial_year(m, start) for m in scen.months]
-    totals = scen.total()
-    base_yearly = report.yearly[report.yearly["cost_line"] == "all"].set_index("financial_year")
-    for i, fy in enumerate(years):
-        r = top + 2 + i
-        idx = [k for k, v in enumerate(keys) if v == fy]
-        path_totals = totals[:, idx].sum(axis=1)
-        ws.cell(row=r, column=1, value=fy)
-        ws.cell(row=r, column=2, value=len(idx))
-        ws.cell(row=r, column=3, value=float(base_yearly.loc[fy, "mean"])).number_format = GBP
-        ws.cell(row=r, column=4, value=round(float(path_totals.mean()), 2)).number_format = GBP
+    rows = scenario_years(report, years)
+    for r, (label, months, base, scen, budget, prob) in enumerate(rows, start=top + 2):
+        ws.cell(row=r, column=1, value=label)
+        ws.cell(row=r, column=2, value=months)
+        ws.cell(row=r, column=3, value=base).number_format = GBP
+        ws.cell(row=r, column=4, value=scen).number_format = GBP
         ws.cell(row=r, column=5, value=f"=D{r}-C{r}").number_format = GBP
-        if fy in budget:
-            ws.cell(row=r, column=6, value=float(budget[fy])).number_format = GBP
+        if budget is not None:
+            ws.cell(row=r, column=6, value=budget).number_format = GBP
             ws.cell(row=r, column=7, value=f"=D{r}-F{r}").number_format = VARIANCE
-            ws.cell(row=r, column=8, value=round(float(np.mean(path_totals > budget[fy])), 4)
-                    ).number_format = PCT  # fmt: skip
+            ws.cell(row=r, column=8, value=prob).number_format = PCT
     ws.cell(row=top + 2 + len(years), column=1,
             value="Difference = scenario - base: a negative difference is a saving the scenario "
                   "makes against the base case. Every other sheet shows the base case; the "
-                  "Scenario comparison sheet has the difference by cost line.")  # fmt: skip
+                  "Scenario comparison sheet has the difference by cost line."
+                  + SCENARIO_OUTTURN * any("outturn" in row[0] for row in rows))  # fmt: skip
     _finish_header(ws, top + 1, top + 1 + len(years))
 
 

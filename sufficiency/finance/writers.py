@@ -37,10 +37,14 @@ def write_spend_outputs(report: SpendReport, out_dir: Path, run_date: dt.date) -
         written.append(atomic_write_text(out_dir / "spend_scenario.csv", _csv(scen)))
         written.append(atomic_write_text(out_dir / "scenario_comparison.csv",
                                          _csv(report.comparison)))  # fmt: skip
+    if report.scenario_budget is not None:
+        written.append(atomic_write_text(out_dir / "scenario_budget_comparison.csv",
+                                         _csv(report.scenario_budget)))  # fmt: skip
     written.append(write_workbook(report, out_dir / "spend.xlsx",
                                   {"run_date": run_date.isoformat()}))  # fmt: skip
     quality = write_quality_csv(report.quality, out_dir)
     written += [quality] if quality is not None else []
-    sometimes = ("budget_comparison.csv", "spend_scenario.csv", "scenario_comparison.csv")
+    sometimes = ("budget_comparison.csv", "spend_scenario.csv", "scenario_comparison.csv",
+                 "scenario_budget_comparison.csv")  # fmt: skip
     warn_earlier_outputs(out_dir, sometimes, written)
     return written

@@ -32,13 +32,22 @@ from sufficiency.forecast.run import (
     with_notes,
 )
 from sufficiency.forecast.scenario import BASE, Scenario, load_scenario
-from sufficiency.forecast.states import AGE_BANDS, CATEGORIES, CareSpells, build_spells, stock_at
+from sufficiency.forecast.states import (
+    AGE_BANDS,
+    CATEGORIES,
+    LEAVING_AGE_MONTHS,
+    CareSpells,
+    age_months_at,
+    build_spells,
+    stock_at,
+)
 from sufficiency.forecast.supply import SupplyPlan, load_supply, shortfall
 
 __all__ = [
     "AGE_BANDS",
     "BASE",
     "CATEGORIES",
+    "LEAVING_AGE_MONTHS",
     "BacktestReport",
     "BacktestResult",
     "CareSpells",
@@ -50,6 +59,7 @@ __all__ = [
     "ForecastWarning",
     "Scenario",
     "SupplyPlan",
+    "age_months_at",
     "assumptions_table",
     "build_spells",
     "demand_table",

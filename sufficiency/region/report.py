@@ -61,6 +61,7 @@ MEASURES = (
     "backtest_starts_actual",
     "spend_months",
     "starts_months",
+    "spend_to_date_gbp",
 )
 #: Each variance measure's rows: the base case's variance on the base's rows only, a
 #: scenario's own on its rows only (never one read as the other's).
@@ -69,7 +70,11 @@ VARIANCE_ROWS = {"budget_variance_gbp": True, "scenario_variance_gbp": False}
 
 def year_label(s: MemberSummary) -> str:
     """The financial year the spend figures cover, with its months when not all twelve:
-    ``2025-26 (6 months)`` for a history ending on 30 September (an in-year extract)."""
+    ``2025-26 (6 months)`` for a history ending on 30 September (an in-year extract), or
+    ``2025-26 (outturn: spend to date + 6 months)`` when its budget is set against its
+    outturn (the member's spend outputs' comparison)."""
+    if s.spend_to_date_gbp is not None:
+        return f"{s.financial_year} (outturn: spend to date + {counted(s.spend_months, 'month')})"
     if s.spend_months >= 12:
         return s.financial_year
     return f"{s.financial_year} ({counted(s.spend_months, 'month')})"
@@ -111,8 +116,9 @@ def mixed_dates(summaries: list[MemberSummary]) -> dict[str, dict[str, list[str]
     out: dict[str, dict[str, list[str]]] = {}
     for key in DATED:
         by: dict[str, list[str]] = {}
-        for s in summaries:
-            by.setdefault(str(getattr(s, key)), []).append(s.name)
+        for s in summaries:  # a year's outturn and its forecast months alone differ too
+            value = year_label(s) if key == "financial_year" else getattr(s, key)
+            by.setdefault(str(value), []).append(s.name)
         if len(by) > 1:
             out[key] = by
     return out
@@ -226,7 +232,11 @@ def member_table(result: RegionResult, scenario: str = BASE_KEY) -> pd.DataFrame
             / actual
         )
     region["status"] = f"{len(ran)} of {len(df)} members ran" + (
-        "; histories end on different dates: totals at those dates left blank" if mixed else ""
+        "; histories end on different dates: totals at those dates left blank"
+        if "start" in mixed
+        else "; first-year spend covers different spans: its total left blank"
+        if mixed
+        else ""
     )
     out = pd.concat([df, pd.DataFrame([region])], ignore_index=True)
     numbers = [c for c in MEMBER_COLUMNS[2:] if c not in

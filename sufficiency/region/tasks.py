@@ -30,10 +30,12 @@ from sufficiency.commissioning.sensitivity import pooled_sensitivity_row
 from sufficiency.commissioning.writers import write_pooled
 from sufficiency.config import Params
 from sufficiency.errors import DataWarning, RepairWarning, SufficiencyError
+from sufficiency.finance.outturn import estimated
 from sufficiency.finance.summaries import WHOLE_YEAR
 from sufficiency.io.quality import DataQuality
 from sufficiency.region.members import Member
 from sufficiency.region.publish import published
+from sufficiency.vocabulary import counted
 
 T = TypeVar("T")
 BASE_KEY = "base"
@@ -115,6 +117,10 @@ class MemberSummary:
     backtest_starts_ape_pct: float | None = None
     backtest_starts_inside: bool | None = None
     backtest_starts_actual: float | None = None
+    #: The spend to date in ``spend_gbp`` when the first financial year is compared with
+    #: the member's budget as its in-year outturn (``None`` otherwise): ``spend_gbp`` is
+    #: then the whole year's, this plus the ``spend_months`` forecast.
+    spend_to_date_gbp: float | None = None
 
 
 @dataclass(frozen=True)
@@ -305,23 +311,23 @@ def _summary(
         sc = spend.scenario_comparison
         row = sc[(sc["financial_year"] == year.financial_year) & (sc["cost_line"] == "all")]
         mean, p10, p90 = float(row["scenario_mean"].iloc[0]), None, None
-    budget_gbp = variance = scenario_variance = None
+    budget_gbp = variance = scenario_variance = to_date = None
     if spend.budget is not None:
-        b = spend.budget
-        row = b[
-            (b["financial_year"] == year.financial_year)
-            & (b["cost_line"] == "all")
-            & (b["basis"] == WHOLE_YEAR)
-        ]  # an outturn is not set against a part year's mean
-        out = b[(b["financial_year"] == year.financial_year) & (b["cost_line"] == "all")
-                & (b["basis"] != WHOLE_YEAR)]  # fmt: skip
-        if is_base and len(out):
-            notes = [*notes, (
-                f"Budget {year.financial_year} is compared in the member's spend.xlsx as its "
-                f"forecast outturn, £{float(out['mean'].iloc[0]):,.0f} against "
-                f"£{float(out['budget_gbp'].iloc[0]):,.0f} (its spend to date estimated from "
-                "the 903 history at the unit costs, not the ledger's actuals); here the "
-                "year's spend is the forecast months only, so its budget is left blank"
+        # the base's comparison, or the scenario's own (an outturn: the same spend to date
+        # plus the scenario's months), as the member's spend outputs give them
+        b = spend.budget if is_base else spend.scenario_budget
+        b = b if b is not None else spend.budget.iloc[:0]
+        row = b[(b["financial_year"] == year.financial_year) & (b["cost_line"] == "all")]
+        if len(row) and row["basis"].iloc[0] != WHOLE_YEAR:
+            # an in-year year's spend is its outturn, set against the whole year's budget
+            r = row.iloc[0]
+            mean, to_date = float(r["mean"]), float(r["spend_to_date_estimated_gbp"])
+            p10, p90 = (float(r["p10"]), float(r["p90"])) if is_base else (None, None)
+            notes = notes if not is_base else [*notes, (
+                f"{year.financial_year} is its forecast outturn, as in the member's spend "
+                f"outputs: spend to date £{to_date:,.0f}, {estimated(str(r['basis']))}, plus "
+                f"the {counted(year.months, 'forecast month')} (mean "
+                f"£{float(r['rest_of_year_mean_gbp']):,.0f})"
             )]  # fmt: skip
         if len(row):
             budget_gbp = float(row["budget_gbp"].iloc[0])
@@ -369,6 +375,7 @@ def _summary(
         findings=quality.num_findings() if quality is not None else 0,
         spend_months=year.months,
         scenario_variance_gbp=scenario_variance,
+        spend_to_date_gbp=to_date,
         starts_months=len(months),
         **starts_score,
     )
@@ -484,7 +491,7 @@ def run_pooled_sensitivity(
             lambda: pooled_sensitivity_row(
                 prepared.inputs.demands, prepared.inputs.fresh, prepared.shared,
                 p.commissioning, factor, change, member_levers=prepared.levers,
-                names=prepared.inputs.names, inflation_rate=p.finance.inflation_rate,
+                names=prepared.inputs.names, prices=p.finance.price_rise,
             )
         )  # fmt: skip
     except SufficiencyError as exc:
@@ -506,7 +513,7 @@ def run_pooled(
         result, _ = _quiet(
             lambda: optimise_pooled(
                 inputs.demands, inputs.fresh, prepared.shared, p.commissioning,
-                inflation_rate=p.finance.inflation_rate, names=inputs.names,
+                prices=p.finance.price_rise, names=inputs.names,
                 member_levers=prepared.levers,
             )
         )  # fmt: skip

@@ -50,7 +50,8 @@ def headline(result: RegionResult) -> list[str]:
             f"Children looked after on {tables.day(first.start)}: {last['children_now']:,.0f}; "
             f"forecast {last['children_forecast']:,.0f} on {tables.day(first.horizon_month)} "
             "(base case, members that ran).",
-            f"Projected placement spend in {last['financial_year']}: £{last['spend_gbp']:,.0f}.",
+            _spans_sentence(result)
+            or f"Projected placement spend in {last['financial_year']}: £{last['spend_gbp']:,.0f}.",
         ]
     budget = tables.budget_sentence(result) if ran and mixed is None else None
     if budget is not None:
@@ -73,6 +74,23 @@ def headline(result: RegionResult) -> list[str]:
     for f in result.failures:
         lines.append(f"Failed: {f.name} ({f.code}), {f.scenario}: {f.reason}")
     return lines
+
+
+def _spans_sentence(result: RegionResult) -> str | None:
+    """When the members' histories end on the same day but their first-year spend covers
+    different spans (a member with a budget has its in-year outturn, one without the
+    forecast months alone): who has which, and why the region's total is blank."""
+    mixed = tables.mixed_dates([s for s in result.members if s.scenario == BASE_KEY])
+    if "start" in mixed or "financial_year" not in mixed:
+        return None
+    spans = "; ".join(f"{label}: {', '.join(names)}"
+                      for label, names in mixed["financial_year"].items())  # fmt: skip
+    return (
+        f"The members' first-year spend covers different spans ({spans}): a member whose "
+        "budget is set against its in-year outturn has the whole year's (spend to date plus "
+        "the forecast), one without a budget the forecast months alone, so the region's "
+        "spend, budget and variance are left blank. Each member's own is in its row."
+    )
 
 
 def _headers(frame: pd.DataFrame) -> list[str]:

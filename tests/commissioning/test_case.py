@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html as htmllib
+import itertools
 import re
 from dataclasses import replace
 
@@ -362,3 +363,42 @@ def test_rounded_tables_say_their_totals_are_worked_out_before_rounding(report, 
     assert labels[saving + 1] == case.YEAR_ROUNDING_NOTE  # right under the year table
     split = case.split_note(report)[0]
     assert split in labels and "worked out before rounding" in split
+
+
+def test_prices_rise_on_the_finance_uplift_date_and_the_report_says_so():
+    """Before: commissioning priced a rise on 1 April whatever [finance] uplift_month said
+    (its index 1.06 from April 2026 with uplift_month 7), and the report said 'each 1 April'
+    while spend, on the same configuration, priced and said 1 July. Now both take the date
+    from FinanceParams.price_rise: 1.0 to June, 1.06 from July, said 'each 1 July'."""
+    from sufficiency.commissioning.decisions import economics
+    from sufficiency.commissioning.demand import GROUPS
+    from sufficiency.config import FinanceParams
+    from sufficiency.prices import price_index
+
+    from .conftest import month_ends
+
+    finance = FinanceParams(uplift_month=7, uplift_day=1, inflation_rate=0.06)
+    levers = parse_levers(_levers_data())
+    months = month_ends(24)
+    econ = economics(levers, tuple(GROUPS), months, finance.price_rise)
+    # by hand: each month's days on or after 1 July 2026 (and 2027) pay 6% more
+    by_hand = []
+    for a, b in itertools.pairwise(months):
+        days = pd.date_range(a + pd.Timedelta(days=1), b)
+        rises = (days >= "2026-07-01").astype(int) + (days >= "2027-07-01").astype(int)
+        by_hand.append(float(np.mean(1.06**rises)))
+    assert econ.index.tolist() == pytest.approx(by_hand)
+    assert econ.index[:3].tolist() == [1.0, 1.0, 1.0]  # April to June 2026
+    assert econ.index.tolist() == pytest.approx(price_index(months, 0.06, 7, 1).tolist())
+    params = CommissioningParams(horizon_months=24, mip_gap=0.0, sensitivity_steps=())
+    july = commission(make_forecast(30, 24, 1), make_forecast(30, 24, 2), levers, params,
+                      prices=finance.price_rise, with_sensitivity=False)  # fmt: skip
+    words = [*map(str, case.assumptions_table(july).to_numpy().ravel()),
+             *(v for _, v in case.method_rows(july))]  # fmt: skip
+    text = " ".join(words) + " " + " ".join(v for _, v, _ in july.assumptions)
+    assert "each 1 July" in text and "1 April" not in text
+    assert "Inflation each 1 July" in words
+    page = visible_text(render_html(july))
+    assert "at prices rising each 1 July" in page and "April" not in page.replace(
+        "April 2026", ""
+    )  # a plan year may start in April; no price rises then

@@ -11,6 +11,7 @@ from sufficiency.commissioning.backends import SolveStatus, available_backends
 from sufficiency.commissioning.decisions import economics
 from sufficiency.commissioning.evaluate import evaluate_plan
 from sufficiency.commissioning.solve import Plan, optimise, setup, status_quo_plan
+from sufficiency.prices import PriceRise
 
 from .conftest import START
 
@@ -42,7 +43,7 @@ def _feasible_plans(decisions, levers):
 
 def test_small_case_matches_enumeration(tiny_demand, tiny_levers, tiny_params):
     """The MIP finds the optimum found by enumerating every integer commitment."""
-    cut, decisions = setup(tiny_demand, tiny_levers, tiny_params, 0.06)
+    cut, decisions = setup(tiny_demand, tiny_levers, tiny_params, PriceRise(0.06))
     best = np.inf
     for v in _feasible_plans(decisions, tiny_levers):
         plan = Plan(tuple(decisions), v, SolveStatus.OPTIMAL, np.nan, "enum")
@@ -67,7 +68,7 @@ def test_status_quo_is_pure_spot(tiny_demand, tiny_levers, tiny_params):
 
     plan = status_quo_plan(tiny_demand, tiny_levers, tiny_params)
     assert plan.num_commitments == 0
-    econ = economics(tiny_levers, tiny_demand.groups, tiny_demand.month_ends, 0.06)
+    econ = economics(tiny_levers, tiny_demand.groups, tiny_demand.month_ends, PriceRise(0.06))
     direct = (tiny_demand.demand * econ.week_weight[None, :, None] * econ.spot_weekly_gbp).sum(
         axis=(1, 2)
     )
@@ -150,16 +151,16 @@ def test_plan_costs_add_up_to_its_commitments_with_the_fee_uplift(tiny_levers, t
     """An adopted fee uplift is paid on the households recruited under it too: plan.csv's
     costs (and the Plan by year sheet's) add up to the commitments the plan is scored on
     (they were short by the uplift on the new households)."""
-    _, decisions = setup(tiny_demand, tiny_levers, tiny_params, 0.06)
+    _, decisions = setup(tiny_demand, tiny_levers, tiny_params, PriceRise(0.06))
     values = np.array([{"recruit": 3, "uplift": 1}.get(d.kind, 0) for d in decisions])
     plan = Plan(tuple(decisions), values, SolveStatus.OPTIMAL, float("nan"), "test")
-    score = evaluate_plan(plan, tiny_demand, tiny_levers, inflation_rate=0.06)
+    score = evaluate_plan(plan, tiny_demand, tiny_levers)
     table = plan.table(START)
     assert table["cost_gbp"].sum() == pytest.approx(score.commitments_gbp, abs=0.05)
     # Independently: 10 existing and 3 + 3 recruited households at £5 a week.
     uplift = table.loc[table["lever"].str.startswith("Fee uplift"), "cost_gbp"].item()
     week_weight = economics(tiny_levers, tiny_demand.groups, tiny_demand.month_ends,
-                            0.06).week_weight  # fmt: skip
+                            PriceRise(0.06)).week_weight  # fmt: skip
     recruited = sum(3 * d.households_alive for d in decisions if d.kind == "recruit")
     assert uplift == pytest.approx(5.0 * float(((10 + recruited) * week_weight).sum()), abs=0.01)
 
@@ -179,7 +180,7 @@ def test_yearly_costs_cost_their_yearly_figure_over_whole_years():
     data["recruit"][0].update(recruitment_cost_gbp=0.0, months_to_approval=0,
                               attrition_per_year=0.0)  # fmt: skip
     levers = parse_levers(data)
-    econ = economics(levers, tuple(GROUPS), month_ends(48), 0.0)
+    econ = economics(levers, tuple(GROUPS), month_ends(48), PriceRise(0.0))
     first = {d.kind: d for d in reversed(build_decisions(levers, tuple(GROUPS), econ))}
     assert first["home"].cost_gbp == pytest.approx(4 * 1.1e6, abs=0.01)
     assert first["recruit"].cost_gbp == pytest.approx(4 * 3000.0, abs=0.01)

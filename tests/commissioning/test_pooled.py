@@ -19,6 +19,7 @@ from sufficiency.commissioning.pooled import (
 from sufficiency.commissioning.pooled_score import allocate, score_pooled
 from sufficiency.commissioning.solve import optimise, setup
 from sufficiency.errors import ConfigError
+from sufficiency.prices import PriceRise
 
 from .conftest import make_demand, tiny_levers_data
 
@@ -84,8 +85,8 @@ def test_pooled_matches_enumeration(tiny_levers):
     demands = [make_demand(6, 12, seed=s) for s in (4, 5)]
     result = optimise_pooled(demands, demands, tiny_levers, params)
     decisions = result.pooled_plan.decisions
-    cut, _ = setup(demands[0], tiny_levers, params, 0.06)
-    econ = economics(tiny_levers, cut.groups, cut.month_ends, 0.06)
+    cut, _ = setup(demands[0], tiny_levers, params, PriceRise(0.06))
+    econ = economics(tiny_levers, cut.groups, cut.month_ends, PriceRise(0.06))
     stack = np.stack([d.demand[:, :12] for d in demands])
     block = tiny_levers.block[0]
     cap = tiny_levers.recruit[0].max_households_per_year
@@ -108,12 +109,12 @@ def test_pooled_score_of_one_member_is_the_single_authority_score(tiny_demand, t
 
     params = CommissioningParams(horizon_months=24, mip_gap=0.0)
     plan = optimise(tiny_demand, tiny_levers, params)
-    cut, alone = setup(tiny_demand, tiny_levers, params, 0.06)
+    cut, alone = setup(tiny_demand, tiny_levers, params, PriceRise(0.06))
     blocks = [d for d in alone if d.kind == "block"]
     decisions = pooled_decisions([alone], blocks, ["a"])
     kinds = np.array([d.kind for d in alone])
     values = np.concatenate([plan.values[kinds != "block"], plan.values[kinds == "block"]])
-    econ = economics(tiny_levers, cut.groups, cut.month_ends, 0.06)
+    econ = economics(tiny_levers, cut.groups, cut.month_ends, PriceRise(0.06))
     pooled, (member,) = score_pooled(
         decisions, values, cut.demand[None], cut.groups, [tiny_levers], [econ]
     )
@@ -226,8 +227,8 @@ def test_pooled_with_each_members_own_levers_matches_enumeration(tiny_levers):
     alone = optimise(demands[1], each[1], params)
     assert result.alone_plans[1].objective_gbp == pytest.approx(alone.objective_gbp, rel=1e-9)
     decisions = result.pooled_plan.decisions
-    cut, _ = setup(demands[0], tiny_levers, params, 0.06)
-    econ = [economics(lv, cut.groups, cut.month_ends, 0.06) for lv in each]
+    cut, _ = setup(demands[0], tiny_levers, params, PriceRise(0.06))
+    econ = [economics(lv, cut.groups, cut.month_ends, PriceRise(0.06)) for lv in each]
     stack = np.stack([d.demand[:, :12] for d in demands])
     kinds = [d.kind for d in decisions]
     assert kinds == ["recruit", "home", "uplift"] * 2 + ["block"]

@@ -217,9 +217,11 @@ def test_year_begun_before_the_history_is_set_aside_saying_why():
     assert dict(report.assumptions)["Budget 2025-26"].startswith("set aside")
 
 
-def test_scenario_block_sets_no_budget_against_the_part_years_scenario(tmp_path):
-    """The Summary's scenario block sums the scenario's forecast months only: an outturn
-    year's budget beside them read as a £35m underspend with no chance of overspending."""
+def test_scenario_block_sets_no_budget_against_the_part_years_months(tmp_path):
+    """The Summary's scenario block once set an outturn year's budget beside the scenario's
+    forecast months alone (a £35m underspend with no chance of overspending); then left it
+    blank. It now sets it against the scenario's outturn: the same spend to date plus the
+    scenario's months (here the base's own paths, so the base's outturn)."""
     from sufficiency.finance.writers import write_spend_outputs
 
     run = forecast_history(SAMPLE, _params(), START)
@@ -231,5 +233,192 @@ def test_scenario_block_sets_no_budget_against_the_part_years_scenario(tmp_path)
     rows = list(load_workbook(tmp_path / "spend.xlsx")["Summary"].iter_rows(values_only=True))
     top = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("Scenario: "))
     part, whole = rows[top + 2], rows[top + 3]
-    assert part[0] == "2025-26" and part[5:8] == (None, None, None)
+    outturn = report.budget.set_index(["financial_year", "cost_line"]).loc[("2025-26", "all")]
+    assert part[0] == "2025-26 (outturn)" and part[5] == 7.0e7
+    assert part[2] == part[3] == pytest.approx(outturn["mean"])
+    assert part[7] == pytest.approx(outturn["prob_overspend"])
     assert whole[0] == "2026-27" and whole[5] == 7.4e7
+
+
+def _placement_began(folder: Path, child: str, day: pd.Timestamp) -> pd.Timestamp:
+    """The first day of ``child``'s placement on ``day``, from the episodes with pandas:
+    the last episode up to it, in the same unbroken run, that began a placement (RNE S, P
+    or B); a change of legal status (L) or of episode only (T, U) does not."""
+    e = pd.concat(pd.read_csv(y / "episodes.csv", dtype=str) for y in sorted(folder.iterdir()))
+    e = e[e["CHILD"] == child].drop_duplicates("DECOM")
+    e = e.assign(s=pd.to_datetime(e["DECOM"], dayfirst=True)).sort_values("s")
+    e = e[e["s"] <= day]
+    began = e[e["RNE"].isin(["S", "P", "B"])]
+    return pd.Timestamp(began["s"].iloc[-1])
+
+
+def test_spend_to_date_prices_the_cost_files_current_placements_at_their_cost(tmp_path):
+    """Before: with a cost file listing today's placements, the spend to date still priced
+    every child at the unit cost (£820 a week in IFA foster care), the console and basis
+    said 'at the unit costs'. Now a child it lists, in care in that cost line at the
+    forecast start, is priced at their own weekly cost from the first day of their current
+    placement (a change of legal status does not start one), the unit cost before it; a
+    child listed but not in care then, or in another cost line, changes nothing."""
+    from sufficiency.finance.inputs import costs_for_run
+    from sufficiency.finance.summaries import OUTTURN_ACTUAL
+    from sufficiency.forecast import CATEGORIES
+
+    listed = {
+        "141260": 2000.0,  # IFA, placed 13/05/2025: actual from then
+        "103514": 2100.0,  # IFA since 2018: actual all year
+        "160509": 2200.0,  # IFA from 04/03/2025, legal status changed 25/06/2025
+        "102575": 2300.0,  # left care before the forecast start
+    }
+    rows = [
+        *(f"ifa_foster,{w},{c}" for c, w in listed.items()),
+        "external_residential,9999,109561",  # in IFA foster care in the history
+        f"ifa_foster,{DEFAULT_WEEKLY_COSTS['ifa_foster']},",
+        f"external_residential,{DEFAULT_WEEKLY_COSTS['external_residential']},",
+    ]
+    path = tmp_path / "costs.csv"
+    path.write_text("category,weekly_cost,child_id\n" + "\n".join(rows) + "\n")
+    costs, actual, _ = costs_for_run(path, CATEGORIES, default_costs(FinanceParams()))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = run_spend(SAMPLE, _params(), FinanceParams(), costs=costs,
+                           actual_weekly_gbp=actual, run_date=dt.date(2026, 1, 1),
+                           budget=BUDGET, start=START)  # fmt: skip
+    b = result.budget.set_index(["financial_year", "cost_line"])
+    first = pd.Timestamp("2025-04-01")
+    by_hand = _spend_to_date_by_hand(SAMPLE, first, START)  # every child at the unit cost
+    unit = DEFAULT_WEEKLY_COSTS["ifa_foster"]
+    extra = 0.0
+    for child in ("141260", "103514", "160509"):
+        since = max(first, _placement_began(SAMPLE, child, START))
+        extra += (listed[child] - unit) * ((START - since).days + 1) / 7
+    assert _placement_began(SAMPLE, "160509", START) == pd.Timestamp("2025-03-04")
+    assert b.loc[("2025-26", "ifa_foster"), "spend_to_date_estimated_gbp"] == pytest.approx(
+        by_hand["ifa_foster"] + extra, abs=0.01
+    )
+    assert b.loc[("2025-26", "all"), "spend_to_date_estimated_gbp"] == pytest.approx(
+        sum(by_hand.values()) + extra, abs=0.01
+    )
+    assert b.loc[("2025-26", "all"), "basis"] == OUTTURN_ACTUAL
+    assert b.loc[("2026-27", "all"), "basis"] == WHOLE_YEAR
+    assert "actual weekly cost from the start of their current placement" in result.headline
+    said = dict(result.report.assumptions)["Budget 2025-26"]
+    assert "3 placements of the cost file at their actual weekly cost; 2 it lists" in said
+    result.write(tmp_path / "out")
+    csv = pd.read_csv(tmp_path / "out" / "budget_comparison.csv")
+    assert csv.loc[csv["cost_line"] == "ifa_foster", "spend_to_date_estimated_gbp"].iloc[0] == (
+        pytest.approx(by_hand["ifa_foster"] + extra, abs=0.01)
+    )
+    wb = load_workbook(tmp_path / "out" / "spend.xlsx")
+    assert "actual weekly cost" in wb["Summary"]["A8"].value
+    budget = [c for r in wb["Budget"].iter_rows(values_only=True) for c in r if c]
+    assert OUTTURN_ACTUAL in budget
+
+
+def test_cost_lines_only_budget_has_its_outturn_said_on_the_console(tmp_path):
+    """Before: a budget giving cost lines only (no 'all' line) had its outturn on the
+    Budget sheet and in budget_comparison.csv, and not a word of it on the console. Now
+    the console gives each line's outturn, variance and probability of overspend, as the
+    Budget sheet shows them, with the lines' spend to date."""
+    budget = pd.DataFrame({"financial_year": ["2025-26", "2025-26", "2026-27"],
+                           "cost_line": ["ifa_foster", "external_residential", "ifa_foster"],
+                           "budget_gbp": [1.05e7, 3.0e7, 1.1e7]})  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = run_spend(SAMPLE, _params(), FinanceParams(),
+                           costs=default_costs(FinanceParams()), run_date=dt.date(2026, 1, 1),
+                           budget=budget, start=START)  # fmt: skip
+    result.write(tmp_path)
+    rows = list(load_workbook(tmp_path / "spend.xlsx")["Budget"].iter_rows(values_only=True))
+    head = rows[0]
+    sheet = {r[head.index("Cost line")]: r for r in rows[1:3]}
+    said = result.headline
+    assert "2025-26 forecast outturn on the budget's cost lines" in said
+    for label in ("IFA foster care", "External residential"):
+        r = sheet[next(k for k in sheet if k.startswith(label[:8]))]
+        mean, bud = r[head.index("Projected (mean)")], r[head.index("Budget (£)")]
+        prob = r[head.index("Probability of overspend")]
+        var = mean - bud
+        assert (f"£{mean:,.0f} (P10 £{r[head.index('P10')]:,.0f}, P90 "
+                f"£{r[head.index('P90')]:,.0f}) against £{bud:,.0f}: variance "
+                f"{'-' if var < 0 else '+'}£{abs(var):,.0f}, probability of overspend "
+                f"{prob:.0%}") in said  # fmt: skip
+    to_date = sum(r[head.index(next(h for h in head if h.startswith("Spend to date")))]
+                  for r in sheet.values())  # fmt: skip
+    assert f"spend to date on those lines of £{to_date:,.0f}" in said
+    assert "2026-27 forecast outturn" not in said  # a whole year is not an outturn
+    # the Summary's row is the forecast months, said so, not left to be read as the year's
+    summary = load_workbook(tmp_path / "spend.xlsx")["Summary"]
+    assert summary["A5"].value == "2025-26 (current)" and summary["F5"].value is None
+    assert summary["A8"].value.startswith("2025-26: the budget gives cost lines only")
+
+
+def test_scenarios_outturn_is_its_spend_to_date_plus_its_own_months(tmp_path):
+    """Before: with a scenario, the in-year year's scenario row in the Summary set the
+    scenario's six forecast months beside the base's, its budget, variance and probability
+    of overspend blank, and the console gave the scenario's six months only. Now the
+    scenario's outturn is the same spend to date plus its own months, against the year's
+    budget, in the Summary, scenario_budget_comparison.csv and the console alike."""
+    from sufficiency.forecast import load_scenario
+
+    scenario = load_scenario(SAMPLE.parent / "scenarios" / "entries_up_20.toml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = run_spend(SAMPLE, _params(), FinanceParams(),
+                           costs=default_costs(FinanceParams()), run_date=dt.date(2026, 1, 1),
+                           budget=BUDGET, start=START, scenario=scenario)  # fmt: skip
+    base = result.budget.set_index(["financial_year", "cost_line"]).loc[("2025-26", "all")]
+    fixed = base["spend_to_date_estimated_gbp"]
+    paths = result.report.scenario.total()[:, :6].sum(axis=1) + fixed  # Oct-Mar, by hand
+    mean, prob = paths.mean(), np.mean(paths > 7.0e7)
+    assert mean > base["mean"] + 1000  # more children: the scenario's outturn is higher
+    result.write(tmp_path)
+    csv = pd.read_csv(tmp_path / "scenario_budget_comparison.csv")
+    row = csv[(csv["financial_year"] == "2025-26") & (csv["cost_line"] == "all")].iloc[0]
+    assert row["mean"] == pytest.approx(mean, abs=0.01)
+    assert row["prob_overspend"] == pytest.approx(prob, abs=1e-4)
+    assert row["spend_to_date_estimated_gbp"] == pytest.approx(fixed, abs=0.01)
+    assert row["basis"] == OUTTURN and row["scenario"] == scenario.name
+    rows = list(load_workbook(tmp_path / "spend.xlsx")["Summary"].iter_rows(values_only=True))
+    top = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("Scenario: "))
+    part, whole = rows[top + 2], rows[top + 3]
+    assert part[0] == "2025-26 (outturn)" and part[1] == 6
+    assert part[2] == pytest.approx(base["mean"]) and part[3] == pytest.approx(mean, abs=0.01)
+    assert part[5] == 7.0e7 and part[7] == pytest.approx(prob, abs=1e-4)
+    assert "(outturn) is its forecast outturn in both cases" in rows[top + 4][0]
+    assert whole[0] == "2026-27" and whole[5] == 7.4e7
+    said = result.headline
+    assert f"Scenario '{scenario.name}': 2025-26 forecast outturn £{mean:,.0f}" in said
+    assert f"probability of overspend {prob:.0%}" in said
+
+
+def test_run_rate_leaves_out_the_cost_files_children_not_in_care_at_the_start(tmp_path):
+    """Before: a cost file listing a child who had left care (and one the history has in
+    another cost line) put their weekly cost in today's run-rate in place of a child in
+    care (priced by count per cost line: 'the actual weekly cost of the 5 placements in
+    its cost file'), silently. Now the run-rate is the listed children in care in that
+    cost line at the forecast start at their own cost, every other child at the unit
+    cost, and the others listed are named by number in a warning and under Read with care."""
+    from sufficiency.finance.inputs import costs_for_run
+    from sufficiency.forecast import CATEGORIES
+
+    rows = ["ifa_foster,2000,141260", "ifa_foster,2100,103514",
+            "ifa_foster,2300,102575",  # left care before the forecast start
+            "external_residential,9999,109561",  # in IFA foster care in the history
+            "ifa_foster,5000,NOT-IN-HISTORY",
+            f"ifa_foster,{DEFAULT_WEEKLY_COSTS['ifa_foster']},",
+            f"external_residential,{DEFAULT_WEEKLY_COSTS['external_residential']},"]  # fmt: skip
+    path = tmp_path / "costs.csv"
+    path.write_text("category,weekly_cost,child_id\n" + "\n".join(rows) + "\n")
+    costs, actual, _ = costs_for_run(path, CATEGORIES, default_costs(FinanceParams()))
+    with pytest.warns(DataWarning, match="3 placements of the 5 it lists are not a child"):
+        result = run_spend(SAMPLE, _params(), FinanceParams(), costs=costs,
+                           actual_weekly_gbp=actual, run_date=dt.date(2026, 1, 1),
+                           start=START)  # fmt: skip
+    # today's children at the unit costs, by hand, then the two listed at their own cost
+    day = _spend_to_date_by_hand(SAMPLE, START, START)  # one day's cost at unit costs
+    weekly = 7 * sum(day.values()) + (2000 + 2100) - 2 * DEFAULT_WEEKLY_COSTS["ifa_foster"]
+    rec = result.report.reconciliation
+    assert rec["run_rate_gbp"] == pytest.approx(weekly * 31 / 7, abs=0.01)  # October
+    assert "the 2 placements in its cost file" in rec["run_rate_basis"]
+    notes = [v for k, v in result.report.assumptions if k == "Read with care"]
+    assert any("3 placements of the 5 it lists" in n for n in notes)

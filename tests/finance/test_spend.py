@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError, DataWarning, InputDataError
-from sufficiency.finance.inputs import costs_for_run, read_budget, read_costs
+from sufficiency.finance.inputs import budget_for_run, costs_for_run, read_budget, read_costs
 from sufficiency.finance.projection import UnitCosts, project_spend
 from sufficiency.finance.report import default_costs, spend_report
 from sufficiency.finance.summaries import financial_year, period_table, quarter
@@ -571,3 +571,48 @@ def test_budget_lines_adding_to_more_than_the_whole_budget_are_warned():
         warnings.simplefilter("error", DataWarning)
         spend_report(base, params, costs=default_costs(params), run_date=dt.date(2026, 4, 1),
                      budget=fine)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("start_month", "year", "said"),
+    [(4, "2026", "named as a calendar year, but financial years here start in April "
+                 "([finance] financial_year_start_month = 4; write it as 2026-27"),
+     (1, "2026-27", "named as a year across two calendar years, but financial years here "
+                    "are calendar years ([finance] financial_year_start_month = 1; write it "
+                    "as 2026,")],
+)  # fmt: skip
+def test_budget_year_in_the_other_style_is_said_to_be_so(start_month, year, said):
+    """Before: a budget year '2026' (financial years from April), or '2026-27' (calendar
+    financial years), was set aside as 'outside the forecast, which runs from 01 April
+    2026 to 31 March 2029', a forecast plainly covering it. Now the warning says it is
+    written in the other style and how to write it."""
+    months = pd.date_range("2026-03-31", periods=37, freq="ME")
+    base = _result(np.full((4, 37, 10), 20, dtype=np.int32), months)
+    params = FinanceParams(financial_year_start_month=start_month)
+    budget = pd.DataFrame({"financial_year": [year], "cost_line": ["all"],
+                           "budget_gbp": [7.0e7]})  # fmt: skip
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        report = spend_report(base, params, costs=default_costs(params),
+                              run_date=dt.date(2026, 4, 1), budget=budget)  # fmt: skip
+    text = " ".join(str(w.message) for w in got if issubclass(w.category, DataWarning))
+    assert f"budget year {year} is set aside: it is {said}" in text
+    assert "outside the forecast" not in text
+    assert said in dict(report.assumptions)[f"Budget {year}"]
+
+
+def test_cost_lines_in_the_workbooks_words_are_read(tmp_path):
+    """Before: a budget or cost file naming its lines as spend.xlsx does ('All placements',
+    'IFA foster care', as a finance officer copies them from the Budget sheet) had every
+    such row set aside ('must be one of: ...'), its budget or cost lost. Now the words read
+    as their codes, in any case."""
+    budget = tmp_path / "budget.csv"
+    budget.write_text("Financial year,Cost line,Budget (£)\n2026-27,All placements,74000000\n"
+                      "2026-27,ifa FOSTER care,11000000\n2026-27,IFA,1\n")  # fmt: skip
+    table, notes = budget_for_run(budget, CATEGORIES)
+    assert table["cost_line"].tolist() == ["all", "ifa_foster"]
+    assert len(notes) == 1 and "row 4" in notes[0]  # 'IFA' alone is no line's name
+    costs = tmp_path / "costs.csv"
+    costs.write_text("category,weekly_cost,child_id\nExternal children's homes,6500,C1\n")
+    unit, actual, _ = costs_for_run(costs, CATEGORIES, default_costs(FinanceParams()))
+    assert dict(unit.children) == {"C1": ("external_residential", 6500.0)} and actual == 6500

@@ -588,10 +588,10 @@ def test_a_members_in_year_budget_is_its_outturn_and_said(
     cluster: Any, region_dir: Path, tmp_path: Path
 ) -> None:
     """A member whose latest return is an in-year extract (to 30/09/2025) with a budget for
-    2025-26: its spend outputs compare the budget with the outturn; the region's table,
-    whose first-year spend is the forecast months only, leaves its budget blank and says
-    why (it was set aside with a warning before; no variance of six months' spend against
-    the whole year's budget either way)."""
+    2025-26: its spend outputs compare the budget with the outturn, and so does the
+    region's table, saying so (it was set aside with a warning at first, then left blank
+    in the region's table; no variance of six months' spend against the whole year's
+    budget either way)."""
     region = _without_levers(region_dir, tmp_path)
     first = load_members(region / "members.toml").members[0]
     assert first.budget is not None and first.history is not None
@@ -606,11 +606,14 @@ def test_a_members_in_year_budget_is_its_outturn_and_said(
     out = tmp_path / "out"
     res = _run_region(cluster, region, out)
     assert res.exit_code == 0, res.output
-    said = [ln for ln in res.output.splitlines() if "as its forecast outturn" in ln]
+    said = [ln for ln in res.output.splitlines() if "is its forecast outturn" in ln]
     assert len(said) == 1 and f"({first.code})" in said[0], res.output
     spend = out / "members" / first.code / "base" / "spend"
     comparison = pd.read_csv(spend / "budget_comparison.csv")
     assert comparison["basis"].str.startswith("outturn").all()
     long = pd.read_csv(out / "region.csv", dtype={"member_code": str})
     mine = long[long["member_code"] == first.code].set_index("measure")["value"]
-    assert pd.isna(mine.get("budget_gbp"))
+    assert mine["budget_gbp"] == 1_000_000
+    outturn = comparison[comparison["cost_line"] == "all"].iloc[0]
+    assert mine["spend_gbp"] == pytest.approx(outturn["mean"], abs=0.01)
+    assert mine["spend_to_date_gbp"] == pytest.approx(outturn["spend_to_date_estimated_gbp"])

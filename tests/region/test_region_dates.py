@@ -330,3 +330,56 @@ def test_region_scores_each_members_placement_starts_in_its_backtest(
         "backtest_starts_inside",
         "backtest_starts_actual",
     } <= measures
+
+
+def test_an_in_year_members_budget_is_set_against_its_outturn_in_the_region_table(
+    two_members: Region, params: Any, tmp_path: Path
+) -> None:
+    """Before: a member whose history ends on 30/09/2025 with a budget for 2025-26 had, in
+    the region's table, its six forecast months as its spend and its budget left blank
+    (with a note), while its own spend outputs set the budget against its outturn. Now the
+    region's row is its outturn, budget and variance, as budget_comparison.csv gives them,
+    labelled so; a member beside it without a budget (six months alone) is not added to
+    it: the region's spend total is left blank and the headline says why."""
+    first, second = two_members.members
+    history = _in_year_extract(first.history, tmp_path / "extract", "2025-09-30")
+    budget = tmp_path / "budget.csv"
+    budget.write_text("financial_year,cost_line,budget_gbp\n2025-26,all,5000000\n")
+    other = _in_year_extract(second.history, tmp_path / "extract2", "2025-09-30")
+    region = Region(
+        "Pair",
+        (
+            Member(first.code, first.name, history, budget=budget),
+            Member(second.code, second.name, other, budget=None),
+        ),
+        None,
+        None,
+    )
+    result = _result(region, params, tmp_path / "out")
+    spend = tmp_path / "out" / "members" / first.code / "base" / "spend"
+    row = pd.read_csv(spend / "budget_comparison.csv").iloc[0]
+    assert row["basis"].startswith("outturn") and row["months"] == 6
+    table = member_table(result).set_index("code")
+    mine = table.loc[first.code]
+    assert mine["spend_gbp"] == pytest.approx(row["mean"], abs=0.01)
+    assert mine["budget_gbp"] == 5_000_000
+    assert mine["budget_variance_gbp"] == pytest.approx(row["mean"] - 5_000_000, abs=0.01)
+    assert mine["financial_year"] == "2025-26 (outturn: spend to date + 6 months)"
+    years = pd.read_csv(spend / "spend_years.csv")
+    rest = years[(years["financial_year"] == "2025-26") & (years["cost_line"] == "all")]
+    assert mine["spend_gbp"] == pytest.approx(
+        float(rest["mean"].iloc[0]) + row["spend_to_date_estimated_gbp"], abs=0.02
+    )
+    assert table.loc[second.code, "financial_year"] == "2025-26 (6 months)"
+    last = table.loc["region"]
+    assert pd.isna(last["spend_gbp"]) and pd.isna(last["budget_gbp"])
+    assert "different spans" in last["status"]
+    text = " ".join(headline(result))
+    assert "first-year spend covers different spans (2025-26 (outturn" in text
+    assert "Projected placement spend in" not in text
+    long = long_table(result)
+    to_date = long[(long["member_code"] == first.code) & (long["measure"] == "spend_to_date_gbp")]
+    assert to_date["value"].tolist() == [pytest.approx(row["spend_to_date_estimated_gbp"])]
+    (summary,) = [s for s in result.members if s.code == first.code]
+    assert any("is its forecast outturn, as in the member's spend outputs" in w
+               for w in summary.warnings)  # fmt: skip
