@@ -124,12 +124,17 @@ def validate_paths(
                 table, found = load_decisions(path)
             else:
                 table, found = load_placements(path)
-            if kind == "placements" and table.empty:
-                found = [*found, Problem(
-                    str(path), None, None, None,
-                    "has a header row but no placements: nobody can be matched tonight",
-                    severity="warning", code="empty_register",
-                )]  # fmt: skip
+            if kind in ("placements", "referrals") and table.empty:
+                # a night with no referrals is normal, but an export that failed looks
+                # the same: say so, so a file with nobody in it is not accepted unseen
+                said = {"placements": ("no placements: nobody can be matched tonight",
+                                       "empty_register"),
+                        "referrals": ("no referrals: matching will propose nothing tonight "
+                                      "(right only if no child needs a home)",
+                                      "no_referrals")}[kind]  # fmt: skip
+                found = [*found, Problem(str(path), None, None, None,
+                                         f"has a header row but {said[0]}",
+                                         severity="warning", code=said[1])]  # fmt: skip
         except InputDataError as exc:
             found = exc.problems
         problems += found

@@ -131,3 +131,18 @@ def test_a_large_register_s_counts_have_thousands_separators(tmp_path):
     n = f"{len(reg):,}"
     assert f"{path}: {n} error(s), 0 warning(s)" in text
     assert f"Checked 1 input(s): {n} error(s), 0 warning(s)." in text
+
+
+def test_a_referrals_file_with_no_rows_is_said_not_passed_in_silence(tmp_path):
+    """A night with no referrals is normal, but a failed export looks the same: validate
+    (and the web's upload check, which calls it) warns that matching will propose nothing."""
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample" / "referrals.csv"
+    path = tmp_path / "referrals.csv"
+    path.write_text(sample.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    report = validate_paths(
+        [path], run_date=dt.date(2026, 4, 1), default_responsible_la="E10000034"
+    )
+    assert [(p.code, p.severity) for p in report.problems] == [("no_referrals", "warning")]
+    assert "no referrals: matching will propose nothing" in report.to_text()
