@@ -84,8 +84,12 @@ def _by_year(run: dict[str, Any]) -> dict[str, Any]:
     if table is not None and comparison is not None:
         c = comparison[["financial_year", "scenario_mean", "difference"]]
         table = table.merge(c, on="financial_year", how="left")
+    scenario_budget = _in_words(_read(run, "scenario_budget_comparison.csv"))
+    if scenario_budget is not None:  # its name is in the heading, once
+        scenario_budget = scenario_budget.drop(columns="scenario", errors="ignore")
     return {"main": table, "lines": _in_words(_read(run, "spend_years.csv")),
-            "budget": _in_words(_read(run, "budget_comparison.csv"))}  # fmt: skip
+            "budget": _in_words(_read(run, "budget_comparison.csv")),
+            "scenario_budget": scenario_budget}  # fmt: skip
 
 
 def _in_words(frame: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -166,7 +170,7 @@ def spend_page(path: str) -> Any:
     def handler(ctx: Ctx) -> Response:
         run = latest_run(ctx.store, "spend")
         context: dict[str, Any] = {"main": None, "lines": None, "budget": None, "chart": None,
-                                   "saved": []}  # fmt: skip
+                                   "scenario_budget": None, "saved": []}  # fmt: skip
         problem = changed_outputs(run, "spend") if run is not None else ""
         if run is not None and not problem:
             context.update(build(run))

@@ -116,6 +116,11 @@ def test_spend_pages_show_the_runs_figures(site, spend_run):
     budget = pd.read_csv(spend_run / "budget_comparison.csv")
     years = c.get("/spend").text
     assert _gbp(budget[budget["cost_line"] == "all"]["budget_gbp"].iloc[0]) in years
+    # the scenario against the same budget (its own mean and variance), as spend.xlsx has it
+    sb = pd.read_csv(spend_run / "scenario_budget_comparison.csv")
+    sb = sb[sb["cost_line"] == "all"].iloc[0]
+    assert "The scenario against the budget" in years
+    assert _gbp(sb["mean"]) in years and _gbp(sb["variance_gbp"]) in years
 
 
 def test_commissioning_page_shows_recommendation_and_comparison(site, commission_run):

@@ -44,3 +44,26 @@ def test_an_outturn_variance_is_not_set_beside_the_part_years_spend(tmp_path):
     )
     assert main.loc["2026-27", "variance_gbp"] == -852361.60
     assert got["budget"]["spend_to_date_estimated_gbp"].tolist() == [34027814.29, 0.0]
+
+
+def test_the_scenario_s_outturn_is_set_against_the_budget(tmp_path):
+    """spend writes scenario_budget_comparison.csv (the scenario's outturn against the same
+    budget); the web spend page showed none of it, only the scenario's whole-year means."""
+    scenario = (
+        "\n".join(
+            line if i == 0 or not line else line + ",Fewer entries"
+            for i, line in enumerate(BUDGET.splitlines())
+        )
+        .replace("basis\n", "basis,scenario\n", 1)
+        .replace("68744847.91", "67900000.00")
+        + "\n"
+    )
+    run = _run(tmp_path)
+    path = tmp_path / "scenario_budget_comparison.csv"
+    path.write_text(scenario, encoding="utf-8")
+    run["files"].append({"role": "output", "label": path.name, "path": str(path),
+                         "sha256": hashlib.sha256(path.read_bytes()).hexdigest()})  # fmt: skip
+    got = _by_year(run)["scenario_budget"]
+    assert got is not None and "scenario" not in got.columns
+    assert got["mean"].tolist() == [67900000.00, 73147638.40]
+    assert got["spend_to_date_estimated_gbp"].tolist() == [34027814.29, 0.0]
