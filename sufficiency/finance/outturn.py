@@ -340,6 +340,20 @@ def outturn_headline(budget: pd.DataFrame | None, case: str = "") -> str:
     return "".join(". " + s for s in said)
 
 
+def whole_year_words(budget: pd.DataFrame | None, financial_year: str) -> str:
+    """``; budget £X, variance ±£Y, probability of overspend Z%`` for a year the forecast
+    covers whole and the budget gives a whole placements budget (cost line ``all``) for;
+    '' otherwise (a year compared as its outturn has its own sentence)."""
+    if budget is None:
+        return ""
+    rows = budget[(budget["financial_year"].astype(str) == financial_year)
+                  & (budget["cost_line"] == "all") & ~_is_outturn(budget)]  # fmt: skip
+    if not len(rows):
+        return ""
+    r = next(rows.itertuples())
+    return f"; budget £{r.budget_gbp:,.0f}, {_variance(r)}"
+
+
 def _variance(r: Any) -> str:
     return (f"variance {'-' if r.variance_gbp < 0 else '+'}£{abs(r.variance_gbp):,.0f}, "
             f"probability of overspend {r.prob_overspend:.0%}")  # fmt: skip

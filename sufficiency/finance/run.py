@@ -11,7 +11,7 @@ import pandas as pd
 
 from sufficiency import vocabulary
 from sufficiency.config import FinanceParams
-from sufficiency.finance.outturn import outturn_headline
+from sufficiency.finance.outturn import outturn_headline, whole_year_words
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.finance.report import spend_report
 from sufficiency.finance.workbook import SpendReport
@@ -99,7 +99,9 @@ class SpendResult:
         their difference from the base follow.
         """
         parts = [f"{y.financial_year}: £{y.mean:,.0f} (P10 £{y.p10:,.0f}, P90 £{y.p90:,.0f}, "
-                 f"{vocabulary.counted(y.months, 'month')})" for y in self.years[:2]]  # fmt: skip
+                 f"{vocabulary.counted(y.months, 'month')}"
+                 f"{whole_year_words(self.budget, y.financial_year)})"
+                 for y in self.years[:2]]  # fmt: skip
         comparison = self.scenario_comparison
         scenario = self.report.scenario
         outturn = outturn_headline(self.budget, "Base case: " if scenario is not None else "")

@@ -422,3 +422,17 @@ def test_run_rate_leaves_out_the_cost_files_children_not_in_care_at_the_start(tm
     assert "the 2 placements in its cost file" in rec["run_rate_basis"]
     notes = [v for k, v in result.report.assumptions if k == "Read with care"]
     assert any("3 placements of the 5 it lists" in n for n in notes)
+
+
+def test_a_whole_year_s_budget_is_said_on_the_console(in_year):
+    """A year the forecast covers whole, with a whole placements budget: the console gave
+    its projection but not a word of the budget beside it (the outturn year had its own
+    sentence); now its budget, variance and probability of overspend, as the CSV has them."""
+    row = in_year.budget.set_index(["financial_year", "cost_line"]).loc[("2026-27", "all")]
+    assert row["basis"] == WHOLE_YEAR
+    said = (f"12 months; budget £74,000,000, variance "
+            f"{'-' if row['variance_gbp'] < 0 else '+'}£{abs(row['variance_gbp']):,.0f}, "
+            f"probability of overspend {row['prob_overspend']:.0%})")  # fmt: skip
+    assert said in in_year.headline
+    # the outturn year's budget is said once, in its own sentence, not beside its six months
+    assert "6 months; budget" not in in_year.headline
