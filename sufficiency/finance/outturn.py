@@ -356,4 +356,4 @@ def whole_year_words(budget: pd.DataFrame | None, financial_year: str) -> str:
 
 def _variance(r: Any) -> str:
     return (f"variance {'-' if r.variance_gbp < 0 else '+'}£{abs(r.variance_gbp):,.0f}, "
-            f"probability of overspend {r.prob_overspend:.0%}")  # fmt: skip
+            f"probability of overspend {r.prob_overspend:.1%}")  # fmt: skip

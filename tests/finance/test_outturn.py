@@ -341,7 +341,7 @@ def test_cost_lines_only_budget_has_its_outturn_said_on_the_console(tmp_path):
         assert (f"£{mean:,.0f} (P10 £{r[head.index('P10')]:,.0f}, P90 "
                 f"£{r[head.index('P90')]:,.0f}) against £{bud:,.0f}: variance "
                 f"{'-' if var < 0 else '+'}£{abs(var):,.0f}, probability of overspend "
-                f"{prob:.0%}") in said  # fmt: skip
+                f"{prob:.1%}") in said  # fmt: skip
     to_date = sum(r[head.index(next(h for h in head if h.startswith("Spend to date")))]
                   for r in sheet.values())  # fmt: skip
     assert f"spend to date on those lines of £{to_date:,.0f}" in said
@@ -388,7 +388,7 @@ def test_scenarios_outturn_is_its_spend_to_date_plus_its_own_months(tmp_path):
     assert whole[0] == "2026-27" and whole[5] == 7.4e7
     said = result.headline
     assert f"Scenario '{scenario.name}': 2025-26 forecast outturn £{mean:,.0f}" in said
-    assert f"probability of overspend {prob:.0%}" in said
+    assert f"probability of overspend {prob:.1%}" in said
 
 
 def test_run_rate_leaves_out_the_cost_files_children_not_in_care_at_the_start(tmp_path):
@@ -432,7 +432,7 @@ def test_a_whole_year_s_budget_is_said_on_the_console(in_year):
     assert row["basis"] == WHOLE_YEAR
     said = (f"12 months; budget £74,000,000, variance "
             f"{'-' if row['variance_gbp'] < 0 else '+'}£{abs(row['variance_gbp']):,.0f}, "
-            f"probability of overspend {row['prob_overspend']:.0%})")  # fmt: skip
+            f"probability of overspend {row['prob_overspend']:.1%})")  # fmt: skip
     assert said in in_year.headline
     # the outturn year's budget is said once, in its own sentence, not beside its six months
     assert "6 months; budget" not in in_year.headline
