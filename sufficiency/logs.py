@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import sys
 import warnings
 from collections.abc import Iterator
@@ -34,6 +35,32 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         for name in PERSONAL_FIELDS & set(record.__dict__):
             delattr(record, name)
+        return True
+
+
+#: A database fault's detail line: PostgreSQL quotes the row it could not write
+#: ("DETAIL:  Failing row contains (..., a decision's reason, ...)") or the key.
+_DETAIL = re.compile(r"^(\s*DETAIL:).*$", re.MULTILINE)
+_LEFT_OUT = r"\1 (the values are left out of the log)"
+
+
+class DetailLeftOut(logging.Filter):
+    """Drop a database fault's DETAIL line from a record's message and traceback.
+
+    The store hides the values SQLAlchemy writes (``hide_parameters``), but PostgreSQL's
+    own message of a broken constraint quotes the failing row, which can hold a team
+    decision's free-text reason about a child; the fault itself (which constraint, which
+    table) stays in the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and "DETAIL:" in record.exc_text:
+            record.exc_text = _DETAIL.sub(_LEFT_OUT, record.exc_text)
+        if isinstance(record.msg, str):
+            message = record.getMessage()
+            if "DETAIL:" in message:
+                record.msg, record.args = _DETAIL.sub(_LEFT_OUT, message), ()
         return True
 
 
@@ -87,6 +114,7 @@ def configure_logging(
         handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonLinesFormatter() if fmt == "json" else PlainFormatter())
     handler.addFilter(RedactingFilter())
+    handler.addFilter(DetailLeftOut())
     logger.addHandler(handler)
     logger.setLevel(level.upper())
     logger.propagate = False

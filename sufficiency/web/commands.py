@@ -78,6 +78,11 @@ def log_config() -> dict[str, Any]:
     from uvicorn.config import LOGGING_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
+    # a fault's traceback (uvicorn's "Exception in ASGI application") without the row
+    # PostgreSQL quotes: it can hold a decision's reason about a child
+    config.setdefault("filters", {})["detail_left_out"] = {"()": "sufficiency.logs.DetailLeftOut"}
+    for handler in config["handlers"].values():
+        handler.setdefault("filters", []).append("detail_left_out")
     config["loggers"]["sufficiency"] = {"handlers": ["default"], "level": "INFO",
                                         "propagate": False}  # fmt: skip
     return config

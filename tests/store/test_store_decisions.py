@@ -117,3 +117,44 @@ def test_a_fault_s_message_leaves_out_the_values_it_was_writing(store_url):
             decided_by="J Smith", decided_at=None))  # fmt: skip
     assert reason not in str(failed.value) and "Example Road" not in str(failed.value)
     store.close()
+
+
+def test_a_constraint_s_detail_is_left_out_of_the_log(store_url):
+    """PostgreSQL's message of a broken constraint quotes the failing row ('DETAIL:
+    Failing row contains (..., the reason, ...)'), and a fault's traceback goes to the
+    server's log: the log's filter (sufficiency.logs.DetailLeftOut, on the nightly job's
+    handler and serve's) keeps the fault and leaves the row out."""
+    import io
+    import logging
+
+    import pytest
+    from sqlalchemy import insert
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from sufficiency.logs import DetailLeftOut
+    from sufficiency.store.models import TeamDecision
+
+    store = RunStore(store_url)
+    reason = "R001 told us about 12 Example Road"
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(DetailLeftOut())
+    log = logging.getLogger("test.detail_left_out")
+    log.addHandler(handler)
+    try:
+        with pytest.raises(SQLAlchemyError) as failed, store.engine.begin() as conn:
+            conn.execute(insert(TeamDecision).values(
+                child_id=None, placement_id="P1", decision="pin", reason=reason,
+                decided_by="J Smith", decided_at=dt.datetime(2026, 4, 1, tzinfo=dt.UTC)))  # fmt: skip
+        try:
+            raise failed.value
+        except SQLAlchemyError:
+            log.exception("request failed: %s", failed.value)
+    finally:
+        log.removeHandler(handler)
+        store.close()
+    text = stream.getvalue()
+    if store_url.startswith("postgresql"):  # the database quotes the row: the filter must act
+        assert reason in str(failed.value) and "DETAIL:" in text
+    assert "IntegrityError" in text and "team_decisions" in text
+    assert reason not in text and "Example Road" not in text

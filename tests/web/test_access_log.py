@@ -25,3 +25,21 @@ def test_access_log_has_the_route_not_the_child(site) -> None:
     assert "refused: commissioner (commissioner) GET /matching/children/{child_id}" in text
     leaked = [line for line in lines if CHILD in line or TYPED in line]
     assert not leaked, leaked
+
+
+def test_serve_s_log_leaves_a_database_fault_s_detail_out() -> None:
+    """Every handler of serve's logging has the filter that drops PostgreSQL's quote of a
+    failing row (tests/store: test_a_constraint_s_detail_is_left_out_of_the_log)."""
+    import logging
+
+    from sufficiency.logs import DetailLeftOut
+    from sufficiency.web.commands import log_config
+
+    config = log_config()
+    assert all("detail_left_out" in h.get("filters", []) for h in config["handlers"].values())
+    assert config["filters"]["detail_left_out"]["()"] == "sufficiency.logs.DetailLeftOut"
+    record = logging.LogRecord("uvicorn.error", logging.ERROR, __file__, 1,
+                               'Exception\nDETAIL:  Failing row contains (1, "a reason").',
+                               None, None)  # fmt: skip
+    assert DetailLeftOut().filter(record)
+    assert "a reason" not in record.getMessage() and "Exception" in record.getMessage()
