@@ -117,3 +117,17 @@ def test_every_repository_file_a_page_names_exists():
             if not (ROOT / m.group(1)).exists():
                 missing.append(f"{doc.name}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(1)}")
     assert not missing, "\n".join(missing)
+
+
+def test_every_example_on_the_sample_uses_its_date():
+    """A ``--date`` on the bundled sample is the sample's own (the Makefile's RUN_DATE):
+    ``match --help``'s example said 2026-03-01, where 30 of 45 children were placed
+    against 44 on 2026-04-01, the date README.md and the docs give."""
+    run_date = re.search(r"^RUN_DATE \?= (\S+)", (ROOT / "Makefile").read_text(), re.M)
+    assert run_date is not None
+    lines = [f"{d.name}:{n}: {w}" for d in DOCS for n, w in command_lines(d)]
+    lines += _examples(main)
+    dated = [line for line in lines if "data/sample" in line and re.search(r"--date \d", line)]
+    assert len(dated) >= 3
+    wrong = [line for line in dated if f"--date {run_date.group(1)}" not in line]
+    assert not wrong, "\n".join(wrong)
