@@ -158,3 +158,19 @@ def test_a_workbook_unpacking_to_hundreds_of_mb_is_refused_by_every_command(tmp_
         ), (name, result.output)
         assert "Traceback" not in result.output, name
         assert result.exception is None or isinstance(result.exception, SystemExit), name
+
+
+def test_runs_list_columns_line_up_for_every_kind(tmp_path):
+    """A commission run's kind (10 letters) no longer pushes its row's columns right."""
+    from sufficiency.store import RunStore
+
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    store = RunStore(url)
+    for kind in ("match", "commission", "forecast"):
+        store.start(kind, {})
+    store.close()
+    result = CliRunner().invoke(main, ["runs", "list", "--store", url])
+    assert result.exit_code == 0, result.output
+    header, *rows = result.output.splitlines()[:4]
+    column = header.index("started (UTC)")
+    assert all(row[column - 1] == " " and row[column].isdigit() for row in rows), rows

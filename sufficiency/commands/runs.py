@@ -44,13 +44,14 @@ def list_cmd(store_url: str | None, limit: int, kind: str | None, fmt: str) -> N
     if fmt == "json":
         click.echo(json.dumps(rows, default=str, indent=2))
         return
-    click.echo(f"{'id':>6}  {'kind':<9} {'started (UTC)':<19}  {'status':<10} {'solver':<12} "
+    w = max([9, *(len(r["kind"]) + 1 for r in rows)])  # "commission" is 10 letters
+    click.echo(f"{'id':>6}  {'kind':<{w}} {'started (UTC)':<19}  {'status':<10} {'solver':<12} "
                "objective")  # fmt: skip
     for r in rows:
         obj = f"{r['objective']:,.2f}" if r["objective"] is not None else "-"
         status = r["status"]
         click.echo(
-            f"{r['id']:>6}  {r['kind']:<9} {_fmt_time(r['started_at']):<19}  {status:<10} "
+            f"{r['id']:>6}  {r['kind']:<{w}} {_fmt_time(r['started_at']):<19}  {status:<10} "
             f"{(r['solver_status'] or '-'):<12} {obj}"
         )
     click.echo(f"{len(rows)} run(s) shown of {store.count()}.")
