@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import click
@@ -14,6 +15,11 @@ def _store(url: str | None) -> Any:
     from sufficiency.store import RunStore
 
     return RunStore(url)
+
+
+def store_words(url: str) -> str:
+    """The run store's URL as told to the user: a password in it shown as ``***``."""
+    return re.sub(r"://([^:/@]+):[^@]+@", r"://\1:***@", url)
 
 
 def _fmt_time(value: Any) -> str:
@@ -123,6 +129,8 @@ def prune_cmd(older_than: str, store_url: str | None) -> None:
     """
     from sufficiency.store import parse_age
 
-    n = _store(store_url).prune(parse_age(older_than))
-    click.echo(f"Deleted {n} run(s) older than {older_than}; the latest successful run of "
-               "each kind, and any run still running, are kept.")  # fmt: skip
+    store = _store(store_url)
+    n = store.prune(parse_age(older_than))
+    click.echo(f"Deleted {n} run(s) older than {older_than} from the run store "
+               f"{store_words(store.url)}; the latest successful run of each kind, and any "
+               "run still running, are kept.")  # fmt: skip
