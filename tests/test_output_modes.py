@@ -32,3 +32,15 @@ def test_a_workbook_saved_into_a_new_folder_makes_it_owner_only(tmp_path):
     save_workbook(openpyxl.Workbook(), target)
     assert _mode(target) == 0o600
     assert _mode(target.parent) == 0o700
+
+
+def test_every_folder_created_for_outputs_is_owner_only(tmp_path):
+    """The folders above an output folder that the tool creates are owner-only too (a
+    region's OUT and OUT/members were 0755, made as parents of a member's folder); a
+    folder that was already there is left as it is."""
+    from sufficiency.io.atomic import ensure_private_dir
+
+    tmp_path.chmod(0o755)
+    leaf = ensure_private_dir(tmp_path / "out" / "members" / "E10000034")
+    assert [_mode(p) for p in (leaf, leaf.parent, leaf.parent.parent)] == [0o700] * 3
+    assert _mode(tmp_path) == 0o755
