@@ -131,3 +131,47 @@ def test_every_example_on_the_sample_uses_its_date():
     assert len(dated) >= 3
     wrong = [line for line in dated if f"--date {run_date.group(1)}" not in line]
     assert not wrong, "\n".join(wrong)
+
+
+def _toml_blocks() -> list[tuple[str, str]]:
+    found = []
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        for m in re.finditer(r"```toml\n(.*?)```", text, flags=re.S):
+            found.append((f"{doc.name}:{text.count(chr(10), 0, m.start()) + 1}", m.group(1)))
+    return found
+
+
+def test_every_toml_example_is_read_as_the_page_says(tmp_path):
+    """Each TOML example is valid TOML and is accepted by the reader it is written for:
+    a configuration section by load_params, a scenario and a supply file by their
+    loaders, a members file's fields by the members file's own check."""
+    import textwrap
+    import tomllib
+
+    from sufficiency.config import Params, load_params
+    from sufficiency.forecast.scenario import load_scenario
+    from sufficiency.forecast.supply import load_supply
+    from sufficiency.region import load_members
+
+    blocks = _toml_blocks()
+    assert len(blocks) >= 6
+    sections = set(Params.model_fields)
+    for i, (where, block) in enumerate(blocks):
+        path = tmp_path / f"example{i}.toml"
+        path.write_text(textwrap.dedent(block), encoding="utf-8")
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        if set(data) <= sections:
+            load_params(path)
+        elif "name" in data and "description" in data:
+            load_scenario(path)
+        elif "block_contracts" in data:
+            load_supply(path)
+        else:
+            assert set(data) == {"region", "member"}, where
+            for member in data["member"]:  # the files it names, empty, beside it
+                (tmp_path / member["history"]).mkdir(parents=True, exist_ok=True)
+                for key in ("levers", "budget", "supply"):
+                    (tmp_path / member[key]).touch()
+            (tmp_path / data["region"]["levers"]).touch()
+            load_members(path)
