@@ -106,8 +106,8 @@ def store_option(func: F) -> F:
         "store_url",
         default=None,
         envvar="SUFFICIENCY_STORE",
-        help="Run store URL (default: SQLite in your user data folder; "
-        "postgresql+psycopg://... for PostgreSQL).",
+        help="Run store URL (default: $SUFFICIENCY_STORE, else SQLite in your user data "
+        "folder; postgresql+psycopg://... for PostgreSQL).",
     )(func)
 
 
