@@ -158,3 +158,32 @@ def test_a_workbook_unpacking_to_hundreds_of_mb_is_refused_by_every_command(tmp_
         ), (name, result.output)
         assert "Traceback" not in result.output, name
         assert result.exception is None or isinstance(result.exception, SystemExit), name
+
+
+def test_runs_list_columns_line_up_for_every_kind(tmp_path):
+    """A commission run's kind (10 letters) no longer pushes its row's columns right."""
+    from sufficiency.store import RunStore
+
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    store = RunStore(url)
+    for kind in ("match", "commission", "forecast"):
+        store.start(kind, {})
+    store.close()
+    result = CliRunner().invoke(main, ["runs", "list", "--store", url])
+    assert result.exit_code == 0, result.output
+    header, *rows = result.output.splitlines()[:4]
+    column = header.index("started (UTC)")
+    assert all(row[column - 1] == " " and row[column].isdigit() for row in rows), rows
+
+
+def test_runs_prune_names_the_store_it_pruned(tmp_path):
+    """A scheduled prune without the nightly configuration's store prunes another one
+    (the default): the sentence names the store, so the log shows which was pruned."""
+    url = f"sqlite:///{tmp_path / 'night.sqlite'}"
+    result = CliRunner().invoke(main, ["runs", "prune", "--older-than", "90d", "--store", url])
+    assert result.exit_code == 0, result.output
+    assert f"from the run store {url}" in result.output
+    hidden = "postgresql+psycopg://user:secret@127.0.0.1:1/none"
+    from sufficiency.commands.runs import store_words
+
+    assert store_words(hidden) == "postgresql+psycopg://user:***@127.0.0.1:1/none"

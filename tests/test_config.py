@@ -97,3 +97,29 @@ def test_a_figure_that_is_not_finite_is_refused_in_every_settings_file(tmp_path,
         with pytest.raises(ConfigError, match="finite number") as info:
             load(bad)
         assert field in str(info.value), str(info.value)
+
+
+def _keys_without_a_comment(text: str) -> list[str]:
+    """Keys of a TOML text with no comment saying what they are: none on the line, and
+    none above it before a blank line or section (keys in a run share one comment)."""
+    lines = text.splitlines()
+    bare = []
+    for i, line in enumerate(lines):
+        if not line or line.startswith(("#", "[")) or "=" not in line or "#" in line:
+            continue
+        j = i - 1
+        while j >= 0 and lines[j] and not lines[j].startswith(("#", "[")):
+            j -= 1
+        if j < 0 or not lines[j].startswith("#"):
+            bare.append(line.split("=")[0].strip())
+    return bare
+
+
+def test_every_setting_in_default_toml_says_what_it_is(root):
+    """README.md sends users to configs/default.toml for every tunable "with its default
+    and a comment": each key (or run of keys) has one."""
+    assert _keys_without_a_comment("[a]\n# What x is.\nx = 1\ny = 2\n\nz = 3\n") == ["z"]
+    assert _keys_without_a_comment((root / "configs" / "default.toml").read_text()) == []
+    for package in ("forecast", "commissioning"):
+        section = root / "sufficiency" / package / "default_section.toml"
+        assert _keys_without_a_comment(section.read_text()) == [], section

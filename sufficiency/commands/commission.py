@@ -22,16 +22,16 @@ from sufficiency.config import CommissioningParams
     required=True,
 )  # fmt: skip
 @common.out_option("Folder for plan.csv, commissioning.xlsx and commissioning.html.")
-@common.paths_option("Demand paths to optimise on (default 1,000).")
+@common.paths_option("Demand paths to optimise on (default from the configuration: 1,000).")
 @click.option(
     "--eval-paths",
     "eval_paths",
     type=click.IntRange(10, 100_000),
     default=None,
-    help="Fresh demand paths every plan is scored on (default 1,000).",
+    help="Fresh demand paths every plan is scored on (default from the configuration: 1,000).",
 )
 @common.seed_option
-@common.horizon_option("Months planned (12-60, default 60).", min_months=12)
+@common.horizon_option("Months planned (12-60; default from the configuration: 60).", min_months=12)
 @click.option(
     "--solver",
     type=click.Choice(get_args(CommissioningParams.model_fields["solver"].annotation)),

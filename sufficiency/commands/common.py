@@ -106,8 +106,8 @@ def store_option(func: F) -> F:
         "store_url",
         default=None,
         envvar="SUFFICIENCY_STORE",
-        help="Run store URL (default: SQLite in your user data folder; "
-        "postgresql+psycopg://... for PostgreSQL).",
+        help="Run store URL (default: $SUFFICIENCY_STORE, else SQLite in your user data "
+        "folder; postgresql+psycopg://... for PostgreSQL).",
     )(func)
 
 
@@ -145,7 +145,9 @@ def echo_quality(quality: DataQuality | None, out_dir: Path | None = None) -> No
         click.echo(f"Every finding: {Path(out_dir) / 'data_quality.csv'}")
 
 
-def paths_option(help_text: str = "Simulated paths (default 1,000).") -> Callable[[F], F]:
+def paths_option(
+    help_text: str = "Simulated paths (default from the configuration: 1,000).",
+) -> Callable[[F], F]:
     """``--paths``: simulated futures, as ``num_paths`` (default from the configuration)."""
 
     def decorate(func: F) -> F:
@@ -160,7 +162,10 @@ def paths_option(help_text: str = "Simulated paths (default 1,000).") -> Callabl
 def seed_option(func: F) -> F:
     """``--seed``: the random seed (default from the configuration)."""
     return click.option(
-        "--seed", type=click.IntRange(min=0), default=None, help="Random seed (default 2026)."
+        "--seed",
+        type=click.IntRange(min=0),
+        default=None,
+        help="Random seed (default from the configuration: 2026).",
     )(func)
 
 

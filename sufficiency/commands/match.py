@@ -70,7 +70,7 @@ def match(
     match report (match_report.xlsx and match_report.html) into OUT.
 
     Example: sufficiency match --referrals data/sample/referrals.csv
-    --placements data/sample/placements.csv --date 2026-03-01 --out out/match
+    --placements data/sample/placements.csv --date 2026-04-01 --out out/match
     """
     started = time.perf_counter()  # the time limit covers the whole run, reading included
     from sufficiency.io.atomic import sha256_file

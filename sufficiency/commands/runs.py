@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import click
@@ -14,6 +15,11 @@ def _store(url: str | None) -> Any:
     from sufficiency.store import RunStore
 
     return RunStore(url)
+
+
+def store_words(url: str) -> str:
+    """The run store's URL as told to the user: a password in it shown as ``***``."""
+    return re.sub(r"://([^:/@]+):[^@]+@", r"://\1:***@", url)
 
 
 def _fmt_time(value: Any) -> str:
@@ -44,13 +50,14 @@ def list_cmd(store_url: str | None, limit: int, kind: str | None, fmt: str) -> N
     if fmt == "json":
         click.echo(json.dumps(rows, default=str, indent=2))
         return
-    click.echo(f"{'id':>6}  {'kind':<9} {'started (UTC)':<19}  {'status':<10} {'solver':<12} "
+    w = max([9, *(len(r["kind"]) + 1 for r in rows)])  # "commission" is 10 letters
+    click.echo(f"{'id':>6}  {'kind':<{w}} {'started (UTC)':<19}  {'status':<10} {'solver':<12} "
                "objective")  # fmt: skip
     for r in rows:
         obj = f"{r['objective']:,.2f}" if r["objective"] is not None else "-"
         status = r["status"]
         click.echo(
-            f"{r['id']:>6}  {r['kind']:<9} {_fmt_time(r['started_at']):<19}  {status:<10} "
+            f"{r['id']:>6}  {r['kind']:<{w}} {_fmt_time(r['started_at']):<19}  {status:<10} "
             f"{(r['solver_status'] or '-'):<12} {obj}"
         )
     click.echo(f"{len(rows)} run(s) shown of {store.count()}.")
@@ -122,6 +129,8 @@ def prune_cmd(older_than: str, store_url: str | None) -> None:
     """
     from sufficiency.store import parse_age
 
-    n = _store(store_url).prune(parse_age(older_than))
-    click.echo(f"Deleted {n} run(s) older than {older_than}; the latest successful run of "
-               "each kind, and any run still running, are kept.")  # fmt: skip
+    store = _store(store_url)
+    n = store.prune(parse_age(older_than))
+    click.echo(f"Deleted {n} run(s) older than {older_than} from the run store "
+               f"{store_words(store.url)}; the latest successful run of each kind, and any "
+               "run still running, are kept.")  # fmt: skip

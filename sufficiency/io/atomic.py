@@ -25,7 +25,7 @@ DIR_MODE = 0o700
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) if missing; new folders are owner-only.
+    """Create ``path`` (and parents) if missing; every folder it creates is owner-only.
 
     Raises
     ------
@@ -34,9 +34,10 @@ def ensure_private_dir(path: Path) -> Path:
     """
     if path.exists() and not path.is_dir():
         raise ConfigError(f"{path} is a file, not a folder: name a folder for the outputs.")
-    if not path.exists():
-        path.mkdir(parents=True, mode=DIR_MODE)
-        os.chmod(path, DIR_MODE)
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):  # mkdir(parents=True) gives parents the default mode
+        folder.mkdir(mode=DIR_MODE, exist_ok=True)
+        os.chmod(folder, DIR_MODE)
     return path
 
 

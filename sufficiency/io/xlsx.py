@@ -16,7 +16,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from sufficiency.io.atomic import atomic_path
+from sufficiency.io.atomic import atomic_path, ensure_private_dir
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 #: The formulas our workbooks write: a sum over a range, or one cell less another.
@@ -63,7 +63,7 @@ def save_workbook(
     wb.properties.lastModifiedBy = "sufficiency"
     _text_not_formulas(wb)
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(target.parent)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".xlsx-") as work:
         raw = Path(work) / "raw.xlsx"
         wb.save(raw)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sufficiency.io.atomic import atomic_path
+from sufficiency.io.atomic import atomic_path, ensure_private_dir
 from sufficiency.io.csv_text import csv_text
 
 if TYPE_CHECKING:
@@ -76,8 +76,7 @@ def write_match_outputs(run: MatchRun, out_dir: Path | str) -> list[Path]:
     from sufficiency.matching.report import match_report
     from sufficiency.matching.workbook import write_workbook
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = ensure_private_dir(Path(out_dir))
     text = json.dumps(run.summary.to_dict(), indent=2, sort_keys=False, default=str) + "\n"
     report = match_report(run, ASSUMPTIONS)
     page = render_html(report)

@@ -28,7 +28,9 @@ child, carer or provider; child IDs, dates of birth, UPNs and URNs are random. I
 by `sufficiency sample --seed {seed} --out data/sample`. Layout: `ssda903/<YYYY>/header.csv`,
 `episodes.csv` and `uasc.csv` are the SSDA903 returns for the collection year ending 31 March
 YYYY ({first}-{last}); `placements.csv` is the placement register and `referrals.csv` the
-children needing a placement, both as at {run}.
+children needing a placement, both as at {run}. `budget.csv`, `supply.toml`, `levers.toml`
+and `scenarios/` are written by hand for the examples in the docs; the generator leaves
+them as they are.
 
 Some children who went home come back into care later: a new period of care (RNE S) for
 the same CHILD, months or years after the last one ended. Semi-independent accommodation
