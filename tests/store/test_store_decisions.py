@@ -143,9 +143,10 @@ def test_a_constraint_s_detail_is_left_out_of_the_log(store_url):
     log.addHandler(handler)
     try:
         with pytest.raises(SQLAlchemyError) as failed, store.engine.begin() as conn:
+            when = dt.datetime(2026, 4, 1, tzinfo=dt.UTC)
             conn.execute(insert(TeamDecision).values(
                 child_id=None, placement_id="P1", decision="pin", reason=reason,
-                decided_by="J Smith", decided_at=dt.datetime(2026, 4, 1, tzinfo=dt.UTC)))  # fmt: skip
+                decided_by="J Smith", decided_at=when))  # fmt: skip
         try:
             raise failed.value
         except SQLAlchemyError:
