@@ -491,6 +491,9 @@ def split_rows(
         })  # fmt: skip
     kept = table.drop(index=list(bad)).reset_index(drop=True)
     aside = pd.DataFrame(records, columns=list(SET_ASIDE_COLUMNS))
+    # a row without an ID stays None: a text column would make it NaN ("(nan)" on the
+    # console, NaN in summary.json, which is not JSON)
+    aside["id"] = pd.Series([r["id"] for r in records], index=aside.index, dtype=object)
     return NightTable(kept, aside, tuple(sorted(problems, key=Problem.sort_key)))
 
 

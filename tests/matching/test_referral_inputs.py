@@ -198,6 +198,24 @@ def test_summary_counts_the_children_referred_with_those_set_aside(tmp_path: Pat
     )
 
 
+def test_a_referral_without_an_id_is_set_aside_as_no_id_not_nan(tmp_path: Path) -> None:
+    """A referral with a blank child_id beside another set aside with its ID: the set-aside
+    list's ID column became a text column, the blank NaN, so the console said "(nan)" and
+    summary.json held NaN, which is not JSON (a browser's JSON.parse refuses the file)."""
+    refs, plcs = write_inputs(tmp_path)
+    df = pd.read_csv(refs, dtype=str, keep_default_na=False)
+    df.loc[df["child_id"] == "C3", "dob"] = "12/31/2011"
+    df.loc[df["child_id"] == "C2", "child_id"] = ""
+    df.to_csv(refs, index=False)
+    code, out = _cli("--referrals", str(refs), "--placements", str(plcs),
+                     "--out", str(tmp_path / "out"))  # fmt: skip
+    assert code == 0, out
+    assert "row 3 (no ID)" in out and "nan" not in out.lower()
+    text = (tmp_path / "out" / "summary.json").read_text()
+    s = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in summary.json"))
+    assert [(a["row"], a["id"]) for a in s["set_aside"]] == [(3, None), (4, "C3")]
+
+
 def test_bad_register_row_is_set_aside(tmp_path: Path) -> None:
     """A register row with a bad vacancy count is set aside; the others are offered."""
     refs, plcs = write_inputs(tmp_path)
