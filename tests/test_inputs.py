@@ -254,3 +254,40 @@ def test_plain_iso_dates_are_read_without_a_note(tmp_path):
                "C1,P1,pin,panel,J Smith,2026-12-22\n")  # fmt: skip
     table, problems = load_decisions(d)
     assert problems == [] and table["until"].tolist() == [pd.Timestamp(2026, 12, 22)]
+
+
+def test_a_total_row_in_a_workbook_is_no_child_but_a_labelled_child_row_is(tmp_path):
+    """Which rows are not records (docs/matching.md): a workbook's total row ('Total' with a
+    count), a 'Total' row of the register (a sum of vacancies and fees); but a row with a
+    child ID, or a date of birth, is a child's whatever its first cell says."""
+    from sufficiency.io.inputs import read_placements_for_night, read_referrals_for_night
+
+    refs = pd.DataFrame({
+        "child_id": ["C1", "Notes", "", "", "Total", "Grand total: 3"],
+        "dob": ["01/02/2015", "03/04/2012", "", "", "", ""],
+        "sex": ["F", "M", "", "", "", ""],
+        "home_postcode": ["WR1 1AA", "", "", "", "", ""],
+        "needed_by": ["today", "today", "today", "NB Jo Bloggs moved", "", ""],
+        "school_year": ["", "", "", "", "3", "3"],
+    })  # fmt: skip
+    night = read_referrals_for_night(_workbook(tmp_path / "r.xlsx", {"Referrals": refs}))
+    aside = night.set_aside.set_index("row")
+    # row 3 has a date of birth: a child called Notes; row 4 begins with no label word
+    assert night.table["child_id"].tolist() == ["C1", "Notes"]
+    assert aside["not_a_child"].to_dict() == {4: False, 5: True, 6: True, 7: True}
+    assert aside.loc[5, "problem"] == (
+        "looks like a notes row, not a child's referral (it begins 'NB' and has no date "
+        "of birth or sex): set aside and not counted as one")  # fmt: skip
+    assert aside.loc[6, "problem"].startswith("looks like a total row")
+    assert aside.loc[7, "problem"].startswith("looks like a total row")
+    assert aside.loc[[5, 6, 7], "id"].isna().all()
+    register = _write(tmp_path, "p.csv",
+                      "placement_id,setting,provider,postcode,vacancies,weekly_cost,age_min,"
+                      "age_max,has_pets\nP1,foster,in_house,WR1 1AA,1,600,0,17,N\n"
+                      "Total,,,,1,600,,,\n")  # fmt: skip
+    night = read_placements_for_night(register)
+    assert night.table["placement_id"].tolist() == ["P1"]
+    (row,) = night.set_aside.to_dict("records")
+    assert row["id"] is None and row["problem"].startswith("looks like a total row, not a "
+                                                           "placement")  # fmt: skip
+    assert not [p for p in night.problems if p.code == "pets_unknown"]  # not a home

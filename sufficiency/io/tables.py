@@ -411,6 +411,9 @@ def read_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]:
 
 #: Columns of the set-aside list (``summary.json``, the report, the console).
 SET_ASIDE_COLUMNS: tuple[str, ...] = ("file", "row", "id", "problem")
+#: The code of a row that is no record (a total, notes or repeated header row: see
+#: :mod:`sufficiency.io.stray_rows`): set aside with no ID, its first cell being no ID.
+NOT_A_RECORD = "not_a_record"
 
 
 @dataclass(frozen=True, eq=False)
@@ -485,6 +488,8 @@ def split_rows(
     for idx in sorted(bad, key=lambda i: int(i)):  # type: ignore[call-overload]
         found = bad[idx]
         ident = table.at[idx, id_col]
+        if any(p.code == NOT_A_RECORD for p in found):
+            ident = None
         records.append({
             "file": raw.source, "row": raw.row_number(int(idx)),  # type: ignore[call-overload]
             "id": None if pd.isna(ident) else str(ident), "problem": row_problems(found),

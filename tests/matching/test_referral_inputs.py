@@ -216,6 +216,45 @@ def test_a_referral_without_an_id_is_set_aside_as_no_id_not_nan(tmp_path: Path) 
     assert [(a["row"], a["id"]) for a in s["set_aside"]] == [(3, None), (4, "C3")]
 
 
+def test_total_notes_and_repeated_header_rows_are_set_aside_but_not_counted(
+    tmp_path: Path,
+) -> None:
+    """A total row, a notes row and the header repeated (two exports pasted together) are
+    set aside, each said to be what it looks like, but are no child: the night of three
+    children said "placed 2 of 6 children referred", listing unplaced children called
+    'Total' and 'Notes: ...'. A child with a bad cell, or with no ID, still counts."""
+    refs, plcs = write_inputs(tmp_path)
+    df = pd.read_csv(refs, dtype=str, keep_default_na=False)
+    df.loc[df["child_id"] == "C3", "dob"] = "12/31/2011"  # a child: counted, set aside
+    blank = dict.fromkeys(df.columns, "")
+    df = pd.concat([
+        df.iloc[:1], pd.DataFrame([dict(zip(df.columns, df.columns, strict=True))]),
+        df.iloc[1:], pd.DataFrame([{**blank, "child_id": "Total", "school_year": "3"},
+                                   {**blank, "child_id": "Notes: Jo Bloggs moved"},
+                                   {**df.iloc[0].to_dict(), "child_id": ""}]),
+    ])  # fmt: skip
+    df.to_csv(refs, index=False)
+    code, out = _cli("--referrals", str(refs), "--placements", str(plcs),
+                     "--out", str(tmp_path / "out"))  # fmt: skip
+    assert code == 0, out
+    s = json.loads((tmp_path / "out" / "summary.json").read_text())
+    # C1, C2 matched; C3 (bad date of birth) and the row without an ID set aside
+    assert (s["num_children"], s["children_set_aside"], s["children_referred"]) == (2, 2, 4)
+    assert "placed 2 of 4 children referred" in out
+    problems = {a["row"]: (a["id"], a["problem"]) for a in s["set_aside"]}
+    assert problems[3] == (None, "repeats the header row (its cells are the columns' names), "
+                           "not a child's referral: set aside and not counted as one")  # fmt: skip
+    assert problems[6][0] is None and problems[6][1].startswith("looks like a total row")
+    assert problems[7][0] is None and problems[7][1].startswith("looks like a notes row")
+    assert "Jo Bloggs" not in out + json.dumps(s)  # a note may name a child: never echoed
+    unplaced = pd.read_csv(tmp_path / "out" / "unplaced.csv")
+    assert sorted(unplaced["child_id"]) == ["(no ID, row 8)", "C3"]
+    html = (tmp_path / "out" / "match_report.html").read_text()
+    assert "Children placed: 2 of 4 referred" in html
+    sheet = pd.read_excel(tmp_path / "out" / "match_report.xlsx", sheet_name="Not placed")
+    assert sorted(sheet["Child"].astype(str)) == ["(no ID, row 8)", "C3"]
+
+
 def test_bad_register_row_is_set_aside(tmp_path: Path) -> None:
     """A register row with a bad vacancy count is set aside; the others are offered."""
     refs, plcs = write_inputs(tmp_path)
