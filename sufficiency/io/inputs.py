@@ -486,7 +486,8 @@ def _fold_standard_risks(raw: RawTable) -> tuple[RawTable, list[Problem]]:
     data["risks"] = joined
     original = {k: v for k, v in raw.original_columns.items() if k not in wide}
     original.setdefault("risks", "risks")
-    return RawTable(raw.source, data, original, raw.first_data_row), problems
+    # the rest of what reading found (rows wider than the header, notes) is kept
+    return replace(raw, data=data, original_columns=original), problems
 
 
 def load_referrals(

@@ -292,3 +292,25 @@ def test_free_text_risk_is_flagged_under_the_label_the_file_uses(tmp_path: Path)
     _, problems = load_referrals(refs, default_responsible_la="E10000034")
     (flag,) = [p for p in problems if p.code == "free_text_risk"]
     assert (flag.row, flag.column, flag.value) == (4, label, None)
+
+
+def test_a_file_with_the_standards_risk_columns_keeps_its_row_errors_and_notes(
+    tmp_path: Path,
+) -> None:
+    """Folding the Placements Data Standard's wide risk columns into one list rebuilt the
+    table without what reading found: a row with more cells than the header (an unquoted
+    comma: which value is in which column unknown) was matched as read, and the title row
+    and date-form warnings were dropped, where the same file with a risks column said so."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "Referrals week 14\n"
+        "child_id,dob,sex,home_postcode,Risk to child: Self-harm\n"
+        "C1,01/02/2015,F,WR1 1AA,No known risk\n"
+        "C2,03/04/2012,M,WR1 1AA,Risk Present,extra, cells\n"
+        "C3,2012-04-03 00:00:00,M,WR1 1AA,No known risk\n"
+    )
+    _, problems = load_referrals(path, default_responsible_la="E10000034")
+    codes = {(p.code, p.row) for p in problems}
+    assert {("extra_cells", 4), ("title_rows", None), ("dates_with_time", None)} <= codes
+    night = read_tonight(path, write_inputs(tmp_path)[1])
+    assert night.referrals.table["child_id"].tolist() == ["C1", "C3"]
