@@ -164,3 +164,39 @@ def test_a_register_with_trailing_commas_is_matched_as_without(tmp_path, sample_
         assert result.exit_code == 0, result.output
         outs.append((out / "matches.csv").read_text(encoding="utf-8"))
     assert outs[0] == outs[1]
+
+
+def test_workbook_cells_right_of_the_header_and_under_blank_headers_are_reported(tmp_path):
+    """Cells right of a sheet's last named column were dropped without a word (a note typed
+    beside tonight's referrals, a column whose header was forgotten), and two blank header
+    cells between named columns refused the whole workbook ("row 1: column appears
+    twice"). Now a column without a header is dropped, with a warning naming the sheet,
+    its letter and the rows holding values (never the values: a note may name a child),
+    as a CSV's blank header cell is."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tonight"
+    ws.append(["child_id", "", "dob", None, "sex"])
+    ws.append(["C1", None, "01/02/2015", None, "F", None, "Jo Bloggs's nan"])
+    for i in range(2, 9):
+        ws.append([f"C{i}", None, "01/02/2015", None, "M", None, "x"])
+    ws.cell(row=3, column=2, value="note")
+    p = tmp_path / "t.xlsx"
+    wb.save(p)
+    (t,) = read_tables(p)
+    assert list(t.data.columns) == ["child_id", "dob", "sex"]
+    assert [(n.column, n.severity, n.message) for n in t.notes] == [
+        ("B", "warning", "has no header but holds values (sheet Tonight, row 3): they are not "
+                         "read; give the column a header if it holds a field, or clear it"),
+        ("G", "warning", "has no header but holds values (sheet Tonight, rows 2, 3, 4, 5, 6 "
+                         "and 3 more): they are not read; give the column a header if it "
+                         "holds a field, or clear it"),
+    ]  # fmt: skip
+    assert "Bloggs" not in repr(t.notes)
+    csv = tmp_path / "t.csv"
+    csv.write_text("child_id,,dob,,sex\nC1,,01/02/2015,,F\nC2,note,01/02/2015,,M\n", "utf-8")
+    (c,) = read_tables(csv)
+    assert list(c.data.columns) == ["child_id", "dob", "sex"]
+    assert [(n.column, n.message[:36]) for n in c.notes] == [
+        ("B", "has no header but holds values (row ")
+    ]

@@ -26,6 +26,7 @@ import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.csv_text import unquote_formula_text
+from sufficiency.io.unnamed import drop_unnamed
 from sufficiency.io.xlsx_size import too_large
 
 #: Extensions we read.
@@ -176,7 +177,10 @@ def _finish(
     from_workbook: bool = False,
     date_cells: frozenset[str] = frozenset(),
     quoted: bool = True,
+    sheet: str | None = None,
 ) -> RawTable:
+    df, unnamed = drop_unnamed(df, source, first_data_row, sheet)
+    notes = (*notes, *unnamed)
     original: dict[str, str] = {}
     renamed: list[str] = []
     problems: list[Problem] = []
@@ -359,17 +363,22 @@ def read_xlsx_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]
                 raise _fail(source, f"has a header {_XLSX_MAX_COLUMNS} or more columns wide; "
                             "no table read here has so many: is it the right sheet?")  # fmt: skip
             index, body, dates = [], [], set()  # row positions, their text, date columns
+            full = width  # cells right of the last named column are read, to be reported
             for i, row in chain(sorted(head.items()), found):
                 if i <= header_at:
                     continue
-                cells = row[:width]
+                cells = [_cell_text(v) for v in row]
+                while cells and not cells[-1].strip():
+                    cells.pop()
                 if i <= header_at + 200:  # real date cells, by column
-                    dates |= {j for j, v in enumerate(cells) if isinstance(v, dt.date)}
-                body.append([_cell_text(v) for v in cells] + [""] * (width - len(cells)))
+                    dates |= {j for j, v in enumerate(row[:width]) if isinstance(v, dt.date)}
+                body.append(cells)
+                full = max(full, len(cells))
                 index.append(i - header_at - 1)  # its position: blank rows are not kept
             dated = frozenset(header[j].strip().lower() for j in dates)
-            df = pd.DataFrame(body, columns=header[:width], dtype=str,
-                              index=pd.Index(index, dtype="int64"))  # fmt: skip
+            columns = (header + [""] * full)[:full]
+            df = pd.DataFrame([c + [""] * (full - len(c)) for c in body], columns=columns,
+                              dtype=str, index=pd.Index(index, dtype="int64"))  # fmt: skip
             name = f"{source}[{ws.title}]" if len(wb.worksheets) > 1 else source
             notes = _title_note(name, header_at + 1) if header_at > first else ()
             tables.append(
@@ -381,6 +390,7 @@ def read_xlsx_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]
                     notes=notes,
                     from_workbook=True,
                     date_cells=dated,
+                    sheet=ws.title,
                 )
             )
     finally:
