@@ -81,7 +81,9 @@ whole month: data to 14 November, say) ends with the month before, its later
 episodes left out and said so.
 
 **Dates** are `DD/MM/YYYY` as DfE specifies; also read, and noted once per file:
-real Excel date cells, Excel serial numbers in workbooks (45383 is 01/04/2024),
+real Excel date cells, Excel serial numbers (45383 is 01/04/2024) in workbooks and in
+CSVs (a date column pasted from Excel into one formatted General: read in Excel's 1900
+date system, 1950 to 2099, and the note says so),
 `DD/MM/YYYY 00:00:00`, `YYYY-MM-DD`, `DD/MM/YY` (read as 20YY: every date a 903
 return holds is in this century), the month's name (`01-Apr-2024`, `1 April 2024`),
 and US `MM/DD/YYYY` in a table where no date

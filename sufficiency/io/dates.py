@@ -2,8 +2,9 @@
 
 DfE specifies DD/MM/YYYY for every date in the 903 return, but exports meet other
 forms on the way: real Excel date cells (already written as DD/MM/YYYY by
-:mod:`sufficiency.io.tables`), Excel serial numbers in workbooks (45383 is
-1 April 2024), a time of day after the date (``01/04/2024 00:00:00``, as pandas and
+:mod:`sufficiency.io.tables`), Excel serial numbers (45383 is 1 April 2024) in
+workbooks, and in CSVs where a date column was pasted from Excel into one formatted
+General (read in Excel's 1900 date system, and said so), a time of day after the date (``01/04/2024 00:00:00``, as pandas and
 some databases write them), ISO dates (``2024-04-01``, unambiguous), two-digit years
 (``01/04/24``, read as 2024: every date a 903 return holds is in this century), the
 month's name (``01-Apr-2024``, ``1 April 2024``) and, in a table
@@ -56,6 +57,13 @@ EXCEL_DATE_CELLS = DateForm("excel_dates", "holds dates as Excel date cells; rea
 EXCEL_SERIALS = DateForm(
     "excel_serial_dates",
     "holds dates as Excel serial numbers (45383 is 01/04/2024); read as dates",
+)
+EXCEL_SERIALS_TEXT = DateForm(
+    "excel_serial_dates",
+    "holds whole numbers where dates should be (45383), as a date column pasted from Excel "
+    "into one formatted General does; read as Excel serial dates in the 1900 date system "
+    "(45383 is 01/04/2024): check a few against the source, and save the column formatted "
+    "as DD/MM/YYYY",
 )
 DATE_WITH_TIME = DateForm(
     "dates_with_time", "writes dates with a time of day (DD/MM/YYYY 00:00:00); the time is ignored"
@@ -192,14 +200,16 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
                 short.loc[hit, 0] + "/" + short.loc[hit, 1] + "/20" + short.loc[hit, 2]
             )
             seen.setdefault(TWO_DIGIT_YEARS.code, (TWO_DIGIT_YEARS, col))
-        if raw.from_workbook:
-            serial = text.str.extract("^" + _SERIAL + "$")[0]
-            days = pd.to_numeric(serial, errors="coerce")
-            ok = days.between(_SERIAL_MIN, _SERIAL_MAX)
-            if ok.any():
-                when = _EXCEL_EPOCH + pd.to_timedelta(days[ok], unit="D")
-                out[ok[ok].index] = when.dt.strftime("%d/%m/%Y")
-                seen.setdefault(EXCEL_SERIALS.code, (EXCEL_SERIALS, col))
+        # serials: a workbook's number cells, or a CSV's pasted from Excel (said so: a
+        # CSV cannot say its date system, and DfE's validator would refuse them)
+        serial = text.str.extract("^" + _SERIAL + "$")[0]
+        days = pd.to_numeric(serial, errors="coerce")
+        ok = days.between(_SERIAL_MIN, _SERIAL_MAX)
+        if ok.any():
+            when = _EXCEL_EPOCH + pd.to_timedelta(days[ok], unit="D")
+            out[ok[ok].index] = when.dt.strftime("%d/%m/%Y")
+            form = EXCEL_SERIALS if raw.from_workbook else EXCEL_SERIALS_TEXT
+            seen.setdefault(form.code, (form, col))
         if not out.equals(s):
             changed[col] = out
     if changed:
