@@ -4,13 +4,14 @@ DfE specifies DD/MM/YYYY for every date in the 903 return, but exports meet othe
 forms on the way: real Excel date cells (already written as DD/MM/YYYY by
 :mod:`sufficiency.io.tables`), Excel serial numbers (45383 is 1 April 2024) in
 workbooks, and in CSVs where a date column was pasted from Excel into one formatted
-General (read in Excel's 1900 date system, and said so), a time of day after the date (``01/04/2024 00:00:00``, as pandas and
-some databases write them), ISO dates (``2024-04-01``, unambiguous), two-digit years
-(``01/04/24``, read as 2024: every date a 903 return holds is in this century), the
-month's name (``01-Apr-2024``, ``1 April 2024``) and, in a table
-whose dates can only be read so, US month-first dates (``04/25/2024``). Each form is
-recognised only where it cannot be mistaken for another, rewritten as DD/MM/YYYY, and
-reported once per file and form so the user knows what was assumed.
+General (read in Excel's 1900 date system, and said so), a time of day after the date
+(``01/04/2024 00:00:00``, as pandas and some databases write them), ISO dates
+(``2024-04-01``, unambiguous), two-digit years (``01/04/24``, read as 2024: every date
+a 903 return holds is in this century), the month's name (``01-Apr-2024``,
+``1 April 2024``) and, in a table whose dates can only be read so, US month-first
+dates (``04/25/2024``). Each form is recognised only where it cannot be mistaken for
+another, rewritten as DD/MM/YYYY, and reported once per file and form so the user knows
+what was assumed.
 """
 
 from __future__ import annotations
