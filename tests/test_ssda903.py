@@ -252,3 +252,34 @@ def test_validate_reads_an_xml_return_given_as_a_file(tmp_path):
     report = validate_paths([path], run_date=dt.date(2026, 4, 1), default_responsible_la="X")
     assert report.checked[0][1].startswith("903 history")
     assert [p.message for p in report.problems if p.severity == "error"] == []
+
+
+def test_unknown_and_misspelt_xml_elements_are_named_never_their_text(tmp_path):
+    """Elements no 903 table has were ignored in silence: a <NAME> a case system added, and
+    a misspelt <DECOMM>, whose episode then had no start date. Each is named with how many
+    there are (a near miss as such), never with its text (a child's name, say); a group of
+    unknown name holding 903 fields (a table of a later year) and the root are not."""
+    from sufficiency.io.ssda903 import load_ssda903
+
+    xml = (_XML.format(ns="", enc="utf-8")
+           .replace("<SEX>", "<NAME>Jo Bloggs</NAME><SEX>")
+           .replace("<DECOM>01/09/2025</DECOM>", "<DECOMM>01/09/2025</DECOMM>")
+           .replace("</HEADER>", "<SWGROUP><SW_ID>SW1</SW_ID></SWGROUP></HEADER>"))  # fmt: skip
+    (tmp_path / "SSDA903_2026.xml").write_text(xml)
+    _, problems = load_ssda903([tmp_path])
+    notes = {p.code: p for p in problems if p.code.endswith("_xml_element")}
+    assert set(notes) == {"unknown_xml_element", "misspelt_xml_element"}
+    assert notes["unknown_xml_element"].message == (
+        "holds 1 <NAME> element, which no 903 table has; not read (its values are not "
+        "shown: they may be a child's details)")  # fmt: skip
+    assert notes["misspelt_xml_element"].message.startswith(
+        "holds 1 <DECOMM> element, which no 903 table has: is it a misspelt <DECOM>?"
+    )
+    assert all(p.severity == "warning" for p in notes.values())
+    assert "Bloggs" not in repr(problems)
+    from sufficiency.io.ssda903 import read_history
+
+    (tmp_path / "SSDA903_2026.xml").write_text(xml.replace("DECOMM", "DECOM"))
+    quality = read_history(tmp_path).quality
+    assert quality.num_findings() == 0  # no row was repaired or set aside
+    assert "; 1 kind(s) of XML element no 903 table has, not read." in quality.summary_lines()[1]
