@@ -283,3 +283,33 @@ def test_unknown_and_misspelt_xml_elements_are_named_never_their_text(tmp_path):
     quality = read_history(tmp_path).quality
     assert quality.num_findings() == 0  # no row was repaired or set aside
     assert "; 1 kind(s) of XML element no 903 table has, not read." in quality.summary_lines()[1]
+
+
+def test_upns_are_checked_as_dfe_does_and_never_printed(tmp_path):
+    """A UPN was never checked: a mistyped one (its check letter wrong) or one that is
+    not a UPN at all passed validate without a word, where DfE's return would flag it.
+    Each is a warning naming file, row and column, the value only by its shape; the
+    reason codes UN1 to UN5 (any case) and a right UPN pass."""
+    import datetime as dt
+
+    from sufficiency.io.upn import check_letter
+    from sufficiency.validate import validate_paths
+
+    assert check_letter("A950000178301") == "A" and check_letter("R247962919251") == "Q"
+    (tmp_path / "2026").mkdir()
+    upns = ["A950000178301", "R247962919251", "12345", "un2", "UN7", "", "H24327854415A"]
+    rows = "".join(f"{i},1,01/01/2012,WBRI,{u},,\n" for i, u in enumerate(upns, start=1))
+    (tmp_path / "2026" / "header.csv").write_text(HEADER + rows)
+    (tmp_path / "2026" / "episodes.csv").write_text(
+        EPISODES + "".join(f"{i},01/09/2025,S,C2,N1,U1,PR1,,,,,,\n" for i in range(1, 8))
+    )
+    report = validate_paths([tmp_path], run_date=dt.date(2026, 4, 1), default_responsible_la="X")
+    found = [p for p in report.problems if p.code == "invalid_upn"]
+    assert [(p.row, p.column, p.value, p.severity) for p in found] == [
+        (3, "UPN", None, "warning"), (4, "UPN", "99999", "warning"),
+        (6, "UPN", "AA9", "warning"), (8, "UPN", None, "warning"),
+    ]  # fmt: skip
+    assert found[0].message.startswith("is a UPN with the wrong check letter")
+    assert found[1].message.startswith("is not a UPN: a UPN is 13 characters")
+    assert not [p for p in report.problems if p.severity == "error"]
+    assert not any(u in repr(report.problems) for u in upns if len(u) > 3)
