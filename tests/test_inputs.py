@@ -291,3 +291,25 @@ def test_a_total_row_in_a_workbook_is_no_child_but_a_labelled_child_row_is(tmp_p
     assert row["id"] is None and row["problem"].startswith("looks like a total row, not a "
                                                            "placement")  # fmt: skip
     assert not [p for p in night.problems if p.code == "pets_unknown"]  # not a home
+
+
+def test_a_decimal_comma_is_named_not_read_as_thousands(tmp_path):
+    """A European Excel writes £691.21 as 691,21: the comma was dropped as a thousands
+    separator and the home cost £69,121 a week, without a word. A comma is read only
+    between thousands (1,234.50); a decimal comma is an error of the row, said so."""
+    from sufficiency.io.inputs import load_placements
+
+    p = _write(tmp_path, "p.csv",
+               "placement_id,setting,provider,postcode,vacancies,weekly_cost,age_min,age_max\n"
+               'P1,foster,in_house,WR1 1AA,1,"691,21",0,17\n'
+               'P2,foster,in_house,WR1 1AA,1,"£1,234.50",0,17\n'
+               'P3,foster,in_house,WR1 1AA,1,"12,3456",0,17\n')  # fmt: skip
+    table, problems = load_placements(p)
+    assert table["weekly_cost"].tolist()[1] == 1234.5
+    assert table["weekly_cost"].isna().tolist() == [True, False, True]
+    errors = sorted((x.row, x.message) for x in problems if x.severity == "error")
+    assert errors == [
+        (2, "has a decimal comma: write the decimal point as a full stop (691.21, not "
+            "691,21); a comma is read only between thousands"),
+        (4, "is not a number"),
+    ]  # fmt: skip

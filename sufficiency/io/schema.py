@@ -31,6 +31,7 @@ from sufficiency.io.dates import (
     in_range,
     normalise_dates,
 )
+from sufficiency.io.numbers import DECIMAL_COMMA, parse_numbers
 from sufficiency.io.tables import RawTable, duplicate_message, read_tables
 
 Kind = Literal["text", "int", "number", "date", "code", "codes", "flag", "postcode"]
@@ -144,14 +145,6 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
     return d.where(in_range(d)).astype("datetime64[ns]")
 
 
-def parse_numbers(s: pd.Series) -> pd.Series:
-    """Numbers, allowing a leading pound sign and thousands commas; ``inf``, ``Infinity``
-    and a figure too large for a float (``1e400``) are not numbers."""
-    cleaned = s.astype("string").str.replace(r"^£|,", "", regex=True).str.strip()
-    out = pd.to_numeric(cleaned, errors="coerce").astype("Float64")
-    return out.mask(out.isin([np.inf, -np.inf]))
-
-
 def code_key(s: pd.Series) -> pd.Series:
     """A code as its choices are keyed: lower case, and a numeric code saved as a decimal
     (``1.0``, as pandas writes a number column with blanks: LIIA tools' merged files, the
@@ -182,7 +175,12 @@ def _checks(f: Field) -> list[pa.Check]:
             pa.Check(lambda s: s.str.fullmatch(r"[+-]?\d+(\.0+)?"), error="is not a whole number")
         )
     elif f.kind == "number":
-        checks.append(pa.Check(lambda s: parse_numbers(s).notna(), error="is not a number"))
+        checks.append(pa.Check(lambda s: parse_numbers(s).notna() | s.str.fullmatch(DECIMAL_COMMA),
+                               error="is not a number"))  # fmt: skip
+        checks.append(pa.Check(lambda s: ~s.str.fullmatch(DECIMAL_COMMA),
+                               error="has a decimal comma: write the decimal point as a full "
+                               "stop (691.21, not 691,21); a comma is read only between "
+                               "thousands"))  # fmt: skip
     elif f.kind == "date":
         fmts = " or ".join(
             x.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY").replace("-", "-")
