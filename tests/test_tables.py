@@ -200,3 +200,22 @@ def test_workbook_cells_right_of_the_header_and_under_blank_headers_are_reported
     assert [(n.column, n.message[:36]) for n in c.notes] == [
         ("B", "has no header but holds values (row ")
     ]
+
+
+def test_a_european_csv_with_decimal_commas_is_named_as_semicolon_separated(tmp_path):
+    """Excel set to a European language saves CSV with semicolons between columns and
+    commas for decimal points: one comma in the first rows (691,21) let the file past
+    the semicolon check, and it was refused as no known kind of file ('cannot tell which
+    input this is'). A comma file whose cells hold semicolons is still read."""
+    path = tmp_path / "register.csv"
+    path.write_text("placement_id;setting;weekly_cost\nP1;foster;691,21\nP2;foster;700\n")
+    with pytest.raises(InputDataError) as err:
+        read_tables(path)
+    assert err.value.problems[0].message == (
+        "uses semicolons between columns, not commas; save it as CSV (comma-separated), "
+        "with full stops for decimal points"
+    )
+    comma = tmp_path / "decisions.csv"
+    comma.write_text('child_id,placement_id,decision,reason\nC1,P1,pin,"carer; school; a;b;c"\n')
+    (table,) = read_tables(comma)
+    assert table.data["reason"].tolist() == ["carer; school; a;b;c"]

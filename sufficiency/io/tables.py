@@ -122,6 +122,12 @@ def _decode(raw: bytes, source: str) -> str:
 
 def _check_delimiter(text: str, source: str) -> None:
     first = [ln for ln in text.splitlines()[: _TITLE_ROWS_MAX + 1] if ln.strip()]
+    # a European Excel's CSV: every line more cells split at ; than at , (its values may
+    # hold decimal commas, 691,21: it was refused as no known kind of file)
+    cells = [(len(next(csv.reader([ln], delimiter=";"))), len(next(csv.reader([ln]))))
+             for ln in first]  # fmt: skip
+    if any(max(c) > 1 for c in cells) and all(a > b for a, b in cells if max(a, b) > 1):
+        first = [";"]
     if not first or any("," in ln for ln in first):
         return
     widest = max(first, key=lambda ln: sum(ln.count(d) for d in ";\t|"))
@@ -129,7 +135,8 @@ def _check_delimiter(text: str, source: str) -> None:
         if widest.count(delim) >= 1:
             raise _fail(
                 source,
-                f"uses {name} between columns, not commas; save it as CSV (comma-separated)",
+                f"uses {name} between columns, not commas; save it as CSV (comma-separated)"
+                + (", with full stops for decimal points" if delim == ";" else ""),
             )
 
 
