@@ -313,3 +313,25 @@ def test_a_decimal_comma_is_named_not_read_as_thousands(tmp_path):
             "691,21); a comma is read only between thousands"),
         (4, "is not a number"),
     ]  # fmt: skip
+
+
+def test_serial_dates_of_a_1904_workbook_are_read_in_its_date_system(tmp_path):
+    """A workbook saved in Excel for Mac's 1904 date system counts its serial numbers from
+    1 January 1904: a date of birth typed as a number (40208, 31/01/2014 there) was read
+    in the 1900 system, 30/01/2010, four years out, with a note giving the 1900 system's
+    example. Real date cells were right (openpyxl reads them in the workbook's system)."""
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    from sufficiency.io.inputs import load_referrals
+
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    wb.active.append(["child_id", "dob", "sex", "home_postcode"])
+    wb.active.append(["C1", dt.date(2015, 2, 1), "F", None])
+    wb.active.append(["C2", 40208, "M", None])
+    wb.save(tmp_path / "mac.xlsx")
+    table, problems = load_referrals(tmp_path / "mac.xlsx", default_responsible_la="E10000034")
+    assert table["dob"].tolist() == [pd.Timestamp("2015-02-01"), pd.Timestamp("2014-01-31")]
+    (note,) = [p for p in problems if p.code == "excel_serial_dates"]
+    assert "1904 date system" in note.message

@@ -27,6 +27,8 @@ from sufficiency.io.tables import RawTable
 #: Excel's day zero for serial dates (it counts 1900 as a leap year, so day 60 is
 #: the fictitious 29 February 1900; serials from 61 on are right from this origin).
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+#: Days from the 1900 date system's day zero to the 1904 system's (Excel for Mac's).
+_MAC_DAYS = 1462
 #: Serial numbers accepted as dates: 1 January 1950 to 31 December 2099.
 _SERIAL_MIN, _SERIAL_MAX = 18264, 73050
 
@@ -58,6 +60,11 @@ EXCEL_DATE_CELLS = DateForm("excel_dates", "holds dates as Excel date cells; rea
 EXCEL_SERIALS = DateForm(
     "excel_serial_dates",
     "holds dates as Excel serial numbers (45383 is 01/04/2024); read as dates",
+)
+EXCEL_SERIALS_1904 = DateForm(
+    "excel_serial_dates",
+    "holds dates as Excel serial numbers in the workbook's 1904 date system (Excel for "
+    "Mac's: 43921 is 01/04/2024); read as dates in that system",
 )
 EXCEL_SERIALS_TEXT = DateForm(
     "excel_serial_dates",
@@ -204,12 +211,13 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
         # serials: a workbook's number cells, or a CSV's pasted from Excel (said so: a
         # CSV cannot say its date system, and DfE's validator would refuse them)
         serial = text.str.extract("^" + _SERIAL + "$")[0]
-        days = pd.to_numeric(serial, errors="coerce")
+        days = pd.to_numeric(serial, errors="coerce") + (_MAC_DAYS if raw.excel_1904 else 0)
         ok = days.between(_SERIAL_MIN, _SERIAL_MAX)
         if ok.any():
             when = _EXCEL_EPOCH + pd.to_timedelta(days[ok], unit="D")
             out[ok[ok].index] = when.dt.strftime("%d/%m/%Y")
             form = EXCEL_SERIALS if raw.from_workbook else EXCEL_SERIALS_TEXT
+            form = EXCEL_SERIALS_1904 if raw.excel_1904 else form
             seen.setdefault(form.code, (form, col))
         if not out.equals(s):
             changed[col] = out

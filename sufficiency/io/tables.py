@@ -58,6 +58,9 @@ class RawTable:
         serial date (45383 = 1 April 2024) rather than a typing error.
     date_cells
         Columns (lower case) holding real Excel date cells, written as DD/MM/YYYY.
+    excel_1904
+        Read from a workbook in Excel for Mac's 1904 date system: its serial dates count
+        from 1 January 1904 (1,462 days later than the 1900 system's).
     row_errors
         Errors of single rows found in reading (a row with more cells than the header):
         each reader sets such a row aside, as it does a row with a bad value.
@@ -71,6 +74,7 @@ class RawTable:
     from_workbook: bool = False
     date_cells: frozenset[str] = field(default_factory=frozenset)
     row_errors: tuple[Problem, ...] = ()
+    excel_1904: bool = False
 
     def row_number(self, index: int) -> int:
         """Spreadsheet row number for an index label of ``data``."""
@@ -388,18 +392,10 @@ def read_xlsx_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]
                               dtype=str, index=pd.Index(index, dtype="int64"))  # fmt: skip
             name = f"{source}[{ws.title}]" if len(wb.worksheets) > 1 else source
             notes = _title_note(name, header_at + 1) if header_at > first else ()
-            tables.append(
-                _finish(
-                    name,
-                    df,
-                    header_at + 2,
-                    allow_empty=allow_empty,
-                    notes=notes,
-                    from_workbook=True,
-                    date_cells=dated,
-                    sheet=ws.title,
-                )
-            )
+            table = _finish(name, df, header_at + 2, allow_empty=allow_empty, notes=notes,
+                            from_workbook=True, date_cells=dated, sheet=ws.title)  # fmt: skip
+            # Excel for Mac's 1904 date system: its serial numbers count from 1 January 1904
+            tables.append(replace(table, excel_1904=wb.epoch.year == 1904))
     finally:
         wb.close()
     if not tables:
