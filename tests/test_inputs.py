@@ -281,6 +281,11 @@ def test_a_total_row_in_a_workbook_is_no_child_but_a_labelled_child_row_is(tmp_p
     assert aside.loc[6, "problem"].startswith("looks like a total row")
     assert aside.loc[7, "problem"].startswith("looks like a total row")
     assert aside.loc[[5, 6, 7], "id"].isna().all()
+    from sufficiency.io.stray_rows import _LABEL
+
+    # a label word is a whole word: a child ID such as KEY-01 or NB123 is no label
+    assert [bool(_LABEL.match(t)) for t in ("KEY-01", "NB123", "Totals:", "N.B. see")] == [
+        False, False, True, True]  # fmt: skip
     register = _write(tmp_path, "p.csv",
                       "placement_id,setting,provider,postcode,vacancies,weekly_cost,age_min,"
                       "age_max,has_pets\nP1,foster,in_house,WR1 1AA,1,600,0,17,N\n"

@@ -36,7 +36,7 @@ from sufficiency.io.tables import NOT_A_RECORD, RawTable
 
 _LABEL = re.compile(
     r"(grand[\s-]*total|sub[\s-]*totals?|totals?|count|sum|notes?|n\.?\s?b\.?|comments?|"
-    r"source|key)(?![a-z0-9])",
+    r"source|key)(?=$|[\s:;,.()])",
     re.IGNORECASE,
 )
 
