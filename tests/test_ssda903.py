@@ -297,11 +297,12 @@ def test_upns_are_checked_as_dfe_does_and_never_printed(tmp_path):
 
     assert check_letter("A950000178301") == "A" and check_letter("R247962919251") == "Q"
     (tmp_path / "2026").mkdir()
-    upns = ["A950000178301", "R247962919251", "12345", "un2", "UN7", "", "H24327854415A"]
+    upns = ["A950000178301", "R247962919251", "12345", "un2", "UN7", "", "H24327854415A",
+            "a950000178301 ", "UN2"]  # fmt: skip
     rows = "".join(f"{i},1,01/01/2012,WBRI,{u},,\n" for i, u in enumerate(upns, start=1))
     (tmp_path / "2026" / "header.csv").write_text(HEADER + rows)
     (tmp_path / "2026" / "episodes.csv").write_text(
-        EPISODES + "".join(f"{i},01/09/2025,S,C2,N1,U1,PR1,,,,,,\n" for i in range(1, 8))
+        EPISODES + "".join(f"{i},01/09/2025,S,C2,N1,U1,PR1,,,,,,\n" for i in range(1, 10))
     )
     report = validate_paths([tmp_path], run_date=dt.date(2026, 4, 1), default_responsible_la="X")
     found = [p for p in report.problems if p.code == "invalid_upn"]
@@ -313,3 +314,9 @@ def test_upns_are_checked_as_dfe_does_and_never_printed(tmp_path):
     assert found[1].message.startswith("is not a UPN: a UPN is 13 characters")
     assert not [p for p in report.problems if p.severity == "error"]
     assert not any(u in repr(report.problems) for u in upns if len(u) > 3)
+    # one UPN on two rows (rule 444); the reason codes may repeat
+    twice = [(p.row, p.message) for p in report.problems if p.code == "duplicate_upn"]
+    assert twice == [
+        (2, "is the same UPN as row(s) 9: one UPN is one pupil (DfE's rule 444)"),
+        (9, "is the same UPN as row(s) 2: one UPN is one pupil (DfE's rule 444)"),
+    ]

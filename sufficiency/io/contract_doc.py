@@ -83,7 +83,8 @@ episodes left out and said so.
 **UPN**: `validate` warns (never refuses: nothing here reads it) on a UPN that is not
 13 characters of DfE's form (a letter, 11 digits, a digit or letter) or whose check
 letter is not the one DfE's UPN guide computes from its other 12; UN1 to UN5 are
-accepted, as DfE's validator does (rule 168). The UPN is never printed, only its shape.
+accepted, as DfE's validator does (rule 168); so it does on one UPN given on two rows
+(rule 444). The UPN is never printed, only its shape.
 
 **Dates** are `DD/MM/YYYY` as DfE specifies; also read, and noted once per file:
 real Excel date cells, Excel serial numbers (45383 is 01/04/2024) in workbooks and in

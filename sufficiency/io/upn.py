@@ -8,8 +8,9 @@ letter counted by its place in the 23 letters A to Z without I, O and S), the su
 divided by 23, and the remainder's letter in that alphabet (0 = A, 22 = Z). A child
 without a UPN has a reason code instead, UN1 to UN5 (DfE's validator, rule 168).
 
-A UPN that is not one is a warning of ``validate``, never a refusal: matching and the
-forecast do not read it. The UPN itself is never printed: it identifies a child.
+A UPN that is not one, or one given on two rows (rule 444, from 2025-26), is a warning
+of ``validate``, never a refusal: matching and the forecast do not read it. The UPN
+itself is never printed: it identifies a child.
 """
 
 from __future__ import annotations
@@ -68,4 +69,15 @@ def upn_problems(raw: RawTable, header: pd.DataFrame) -> list[Problem]:
             shape = mask_value(str(value).strip())
             out.append(raw.problem(idx, "upn", shape if message.startswith("is not") else None,
                                    message, severity="warning", code="invalid_upn"))  # fmt: skip
+    # one UPN is one pupil (DfE's rule 444, from 2025-26): two rows sharing it are two
+    # children given one, or one child given two rows
+    upn = header["UPN"].astype("string").str.strip().str.upper()
+    shared = upn[upn.notna() & ~upn.str.fullmatch(_REASON).fillna(False) & upn.duplicated(False)]
+    for _, rows in shared.groupby(shared).groups.items():
+        nums = [raw.row_number(int(i)) for i in rows]
+        for idx, num in zip(rows, nums, strict=True):
+            others = ", ".join(str(n) for n in nums if n != num)
+            out.append(raw.problem(idx, "upn", None, f"is the same UPN as row(s) {others}: one "
+                                   "UPN is one pupil (DfE's rule 444)", severity="warning",
+                                   code="duplicate_upn"))  # fmt: skip
     return out
