@@ -219,3 +219,31 @@ def test_a_european_csv_with_decimal_commas_is_named_as_semicolon_separated(tmp_
     comma.write_text('child_id,placement_id,decision,reason\nC1,P1,pin,"carer; school; a;b;c"\n')
     (table,) = read_tables(comma)
     assert table.data["reason"].tolist() == ["carer; school; a;b;c"]
+
+
+@pytest.mark.parametrize("chunk", [1 << 20, 37])
+def test_rows_hidden_in_a_workbook_are_read_and_named(tmp_path, monkeypatch, chunk):
+    """A referrals sheet filtered to tonight's children (or with placed children's rows
+    hidden): every hidden row was read and matched as if shown, without a word. They are
+    still read (which rows were meant is not known), and a warning names them; the sheet
+    is scanned a piece at a time, a row tag cut between two pieces read whole."""
+    from sufficiency.io import xlsx_hidden
+
+    monkeypatch.setattr(xlsx_hidden, "_CHUNK", chunk)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tonight"
+    ws.append(["Referrals, week 14"])
+    ws.append(["child_id", "dob", "sex"])
+    for i in range(1, 10):
+        ws.append([f"C{i}", "01/02/2015", "F"])
+    for row in (1, 4, 5, 11, 12):  # the title, data rows 4, 5 and 11, and a blank row
+        ws.row_dimensions[row].hidden = True
+    p = tmp_path / "t.xlsx"
+    wb.save(p)
+    (t,) = read_tables(p)
+    assert len(t.data) == 9
+    (note,) = [n for n in t.notes if n.code == "hidden_rows"]
+    assert note.severity == "warning" and note.message.startswith(
+        "has 3 row(s) hidden in Excel (sheet Tonight, rows 4, 5, 11): they are read like the "
+        "others")  # fmt: skip

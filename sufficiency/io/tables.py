@@ -27,6 +27,7 @@ import pandas as pd
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.csv_text import unquote_formula_text
 from sufficiency.io.unnamed import drop_unnamed
+from sufficiency.io.xlsx_hidden import hidden_note, hidden_rows
 from sufficiency.io.xlsx_size import too_large
 
 #: Extensions we read.
@@ -392,6 +393,9 @@ def read_xlsx_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]
                               dtype=str, index=pd.Index(index, dtype="int64"))  # fmt: skip
             name = f"{source}[{ws.title}]" if len(wb.worksheets) > 1 else source
             notes = _title_note(name, header_at + 1) if header_at > first else ()
+            held = {header_at + 2 + j for j in index}  # rows read, as Excel numbers them
+            part = getattr(ws, "_worksheet_path", None)  # a filter's hidden rows are read
+            notes += hidden_note(name, ws.title, [r for r in hidden_rows(path, part) if r in held])
             table = _finish(name, df, header_at + 2, allow_empty=allow_empty, notes=notes,
                             from_workbook=True, date_cells=dated, sheet=ws.title)  # fmt: skip
             # Excel for Mac's 1904 date system: its serial numbers count from 1 January 1904
