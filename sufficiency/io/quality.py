@@ -48,6 +48,7 @@ READING_CODES = frozenset(
         "missing_year",
         "table_not_used",
         "unnamed_column",
+        "hidden_rows",
         "unknown_xml_element",
         "misspelt_xml_element",
     }
@@ -241,6 +242,9 @@ class DataQuality:
         if reading["unnamed_column"]:
             read_bits.append(f"{reading['unnamed_column']} column(s) without a header but "
                              "holding values, not read")  # fmt: skip
+        if reading["hidden_rows"]:
+            read_bits.append(f"rows hidden in Excel in {reading['hidden_rows']} table(s), read "
+                             "like the others")  # fmt: skip
         if xml := reading["unknown_xml_element"] + reading["misspelt_xml_element"]:
             near = reading["misspelt_xml_element"]
             said = f" ({near} a near miss of a field's name)" if near else ""
