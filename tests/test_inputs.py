@@ -340,3 +340,25 @@ def test_serial_dates_of_a_1904_workbook_are_read_in_its_date_system(tmp_path):
     assert table["dob"].tolist() == [pd.Timestamp("2015-02-01"), pd.Timestamp("2014-01-31")]
     (note,) = [p for p in problems if p.code == "excel_serial_dates"]
     assert "1904 date system" in note.message
+
+
+def test_excel_error_values_are_errors_of_their_row_said_once(tmp_path):
+    """A lookup that found nothing leaves #N/A: three unrelated children whose sibling
+    group lookups failed shared the group '#N/A' and were matched as siblings, without a
+    word. An Excel error value is an error of its cell, named as Excel's and said once
+    (a required cell is not also 'blank'); the row is set aside like any bad row."""
+    from sufficiency.io.inputs import load_referrals
+
+    p = _write(tmp_path, "r.csv",
+               "child_id,dob,sex,home_postcode,sibling_group\n"
+               "C1,01/02/2015,F,,#N/A\nC2,01/02/2012,M,,#n/a\nC3,01/02/2013,M,,#N/A\n"
+               "#REF!,01/02/2014,F,,\nC5,#VALUE!,F,,G1\nC6,01/02/2011,F,,G1\n")  # fmt: skip
+    table, problems = load_referrals(p, default_responsible_la="E10000034")
+    errors = sorted((x.row, x.column, x.value, x.code) for x in problems if x.severity == "error")
+    assert errors == [
+        (2, "sibling_group", "#N/A", "excel_error"), (3, "sibling_group", "#n/a", "excel_error"),
+        (4, "sibling_group", "#N/A", "excel_error"), (5, "child_id", "#REF!", "excel_error"),
+        (6, "dob", "#VALUE!", "excel_error"),
+    ]  # fmt: skip
+    assert problems[0].message.startswith("holds Excel's error value, not a value")
+    assert table["sibling_group"].tolist()[:3] == [pd.NA] * 3  # no group of three '#N/A'

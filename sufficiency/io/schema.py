@@ -23,6 +23,7 @@ from pandera.errors import SchemaErrors
 
 from sufficiency.errors import Problem, Severity
 from sufficiency.geo import is_sector, is_wellformed, normalise_postcodes
+from sufficiency.io.cells import DECIMAL_COMMA, excel_errors, parse_numbers, said_once
 from sufficiency.io.dates import (
     EXCEL_DATE_CELLS,
     ISO_DATES,
@@ -31,7 +32,6 @@ from sufficiency.io.dates import (
     in_range,
     normalise_dates,
 )
-from sufficiency.io.numbers import DECIMAL_COMMA, parse_numbers
 from sufficiency.io.tables import RawTable, duplicate_message, read_tables
 
 Kind = Literal["text", "int", "number", "date", "code", "codes", "flag", "postcode"]
@@ -356,7 +356,9 @@ def check_table(raw: RawTable, schema: TableSchema) -> tuple[pd.DataFrame, list[
                 )
             )
 
-    data = raw.data[list(mapping)].rename(columns={c: f.name for c, f in mapping.items()})
+    named = {f.name: c for c, f in mapping.items()}  # Excel's #N/A is no value: said, blank
+    data, failed, found = excel_errors(raw, named)
+    problems += found
     fields = {f.name: f for f in mapping.values()}
     columns = {
         name: pa.Column("string", _checks(f), nullable=f.nullable or not f.required, required=True)
@@ -366,7 +368,7 @@ def check_table(raw: RawTable, schema: TableSchema) -> tuple[pd.DataFrame, list[
         pa.DataFrameSchema(columns, coerce=False).validate(data, lazy=True)
     except SchemaErrors as exc:
         fc = exc.failure_cases
-        for rec in fc.to_dict("records"):
+        for rec in said_once(fc.to_dict("records"), failed):
             name = rec.get("column")
             f = fields.get(str(name)) if name is not None else None
             idx = rec.get("index")
