@@ -6,6 +6,11 @@ values is dropped with a warning naming its column letter (as Excel shows it), t
 sheet and the first rows holding something, so what was typed there is not lost in
 silence: cells to the right of a workbook's last named column were dropped unseen.
 CSV and XLSX are read alike: pandas names a CSV's blank header cell ``Unnamed: 3``.
+
+A CSV row with more cells than its header is another thing (an unquoted comma: which
+value is in which column is unknown), an error of the row, which is set aside. A
+workbook's cells stay in their columns, so only the unnamed column's values are lost,
+and its rows are read: a warning, as for a column with an unknown name.
 """
 
 from __future__ import annotations
