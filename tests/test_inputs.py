@@ -264,7 +264,7 @@ def test_a_total_row_in_a_workbook_is_no_child_but_a_labelled_child_row_is(tmp_p
 
     refs = pd.DataFrame({
         "child_id": ["C1", "Notes", "", "", "Total", "Grand total: 3"],
-        "dob": ["01/02/2015", "03/04/2012", "", "", "", ""],
+        "dob": ["01/02/2015", "03/04/2012", "", "", "6", ""],  # Excel's Total Row: a count
         "sex": ["F", "M", "", "", "", ""],
         "home_postcode": ["WR1 1AA", "", "", "", "", ""],
         "needed_by": ["today", "today", "today", "NB Jo Bloggs moved", "", ""],

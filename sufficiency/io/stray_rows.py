@@ -15,7 +15,7 @@ A row is recognised as not a record only where no child (or placement) can be me
   ``Totals``, ``Sub-total``, ``Grand total``, ``Count``, ``Sum``, ``Notes``, ``Note``,
   ``NB``, ``Comments``, ``Source``, ``Key``), its ID cell is blank or is that cell, and
   the record's identifying details (a referral's date of birth and sex; a placement's
-  setting and provider) are all blank.
+  setting and provider) are all blank, or plain numbers (a count or sum of the column).
 
 A row with a child ID, or with a date of birth or sex, is always a child's: set aside
 for its errors and counted as a child referred. So is a row with none of them but no
@@ -69,9 +69,9 @@ def not_records(
             "aside and not counted as one"
         )
     blank = pd.Series(True, index=data.index)
-    for col in details:
+    for col in details:  # blank, or a count or sum (Excel's Total Row counts a column)
         if col in data.columns:
-            blank &= data[col].isna()
+            blank &= data[col].isna() | data[col].str.fullmatch(r"\d+(\.\d+)?").fillna(False)
     for idx in data.index[blank.to_numpy(bool)]:
         if int(idx) in out:
             continue
