@@ -362,3 +362,20 @@ def test_excel_error_values_are_errors_of_their_row_said_once(tmp_path):
     ]  # fmt: skip
     assert problems[0].message.startswith("holds Excel's error value, not a value")
     assert table["sibling_group"].tolist()[:3] == [pd.NA] * 3  # no group of three '#N/A'
+
+
+def test_a_register_without_risk_exclusions_is_said_to_accept_every_risk(tmp_path):
+    """A register with no risk_exclusions column was read as every home taking a child
+    with any risk (fire-setting, sexual harm), without a word, where a missing has_pets
+    column was warned of. Now it is a warning; a column of blanks (no exclusions) is not."""
+    from sufficiency.io.inputs import load_placements
+
+    head = "placement_id,setting,provider,postcode,vacancies,weekly_cost,age_min,age_max"
+    row = "P1,foster,in_house,WR1 1AA,1,600,0,17"
+    _, problems = load_placements(_write(tmp_path, "p.csv", f"{head}\n{row}\n"))
+    (note,) = [p for p in problems if p.code == "no_risk_exclusions"]
+    assert note.severity == "warning" and note.message.startswith(
+        "there is no risk_exclusions column: every home is read as able to take a child with "
+        "any risk")  # fmt: skip
+    _, problems = load_placements(_write(tmp_path, "q.csv", f"{head},risk_exclusions\n{row},\n"))
+    assert not [p for p in problems if p.code == "no_risk_exclusions"]

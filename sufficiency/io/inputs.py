@@ -364,7 +364,13 @@ PLACEMENTS = _tonight(
             "Semicolon list of their ages (blank = unknown).",
             sensitive=True,
         ),
-        Field("risk_exclusions", "codes", "Risk codes it cannot accept.", choices=RISKS),
+        Field(
+            "risk_exclusions",
+            "codes",
+            "Risk codes it cannot accept (blank = none; no column: a warning, as every home "
+            "is then read as taking any risk).",
+            choices=RISKS,
+        ),
         Field(
             "has_pets",
             "flag",
@@ -760,6 +766,15 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
         table[col] = table[col].map(lambda xs: tuple(x for x in xs if x != "none"))
     table["current_ages"], found = _parse_ages(raw, table)
     problems += found + _pets_not_known(raw, table.drop(index=list(strays)))
+    if len(table) and not _present(raw, PLACEMENTS, "risk_exclusions").any():  # read as none
+        problems.append(
+            Problem(raw.source, None, None, None,
+                    "there is no risk_exclusions column: every home is read as able to take "
+                    "a child with any risk (fire-setting, sexual harm, going missing...), so "
+                    "matching cannot keep such a child from a home that cannot care for them. "
+                    "Give each home's exclusions (blank where it has none).",
+                    severity="warning", code="no_risk_exclusions")
+        )  # fmt: skip
     inverted = (table["age_min"] > table["age_max"]).fillna(False).to_numpy(bool)
     for idx in table.index[inverted]:
         problems.append(
