@@ -57,7 +57,8 @@ def test_read_referrals_accepts_placements_standard_labels(tmp_path):
 
 def test_read_referrals_raises_listing_every_error(tmp_path):
     """All errors are raised together, not just the first."""
-    p = _write(tmp_path, "r.csv", "child_id,dob,sex,home_postcode\nC1,xx,Q,WR1 1AA\nC1,,M,\n")
+    text = "child_id,dob,sex,home_postcode,risks,dolo\nC1,xx,Q,WR1 1AA,,\nC1,,M,,,\n"
+    p = _write(tmp_path, "r.csv", text)
     with pytest.raises(InputDataError) as info:
         read_referrals(p)
     codes = sorted(x.code for x in info.value.problems)
@@ -231,7 +232,8 @@ def test_referral_dates_written_as_other_tools_write_them_are_read_and_noted(
     from sufficiency.io.decisions import load_decisions
     from sufficiency.io.inputs import load_referrals
 
-    p = _write(tmp_path, "r.csv", f"child_id,dob,sex,home_postcode\nC1,{written},M,WR1 1AA\n")
+    text = f"child_id,dob,sex,home_postcode,risks,dolo\nC1,{written},M,WR1 1AA,,N\n"
+    p = _write(tmp_path, "r.csv", text)
     t, problems = load_referrals(p, default_responsible_la="E10000034")
     assert t["dob"].tolist() == [pd.Timestamp(2012, 12, 22)]
     assert [p.severity for p in problems] == ["warning"] and form in problems[0].message
@@ -379,3 +381,22 @@ def test_a_register_without_risk_exclusions_is_said_to_accept_every_risk(tmp_pat
         "any risk")  # fmt: skip
     _, problems = load_placements(_write(tmp_path, "q.csv", f"{head},risk_exclusions\n{row},\n"))
     assert not [p for p in problems if p.code == "no_risk_exclusions"]
+
+
+def test_referrals_without_risks_or_dolo_columns_are_warned_of(tmp_path):
+    """A referrals file with no risks and no dolo column read every child as having no
+    known risk and no DoLO, without a word: a child who sets fires could be proposed a
+    home excluding fire-setting. Now one warning says so; the columns given (even blank,
+    or as the Placements Data Standard's wide risk columns) are not warned of."""
+    from sufficiency.io.inputs import load_referrals
+
+    p = _write(tmp_path, "r.csv", "child_id,dob,sex,home_postcode\nC1,01/02/2015,F,\n")
+    _, problems = load_referrals(p, default_responsible_la="E10000034")
+    (note,) = [x for x in problems if x.code == "safety_column_absent"]
+    assert note.severity == "warning" and note.message.startswith(
+        "has no risks or dolo column: every child is read as having no known risk and no "
+        "deprivation of liberty order")  # fmt: skip
+    p = _write(tmp_path, "s.csv", "child_id,dob,sex,home_postcode,Risk to child: Self-harm,"
+               "Deprivation of Liberty Order\nC1,01/02/2015,F,,No known risk,\n")  # fmt: skip
+    _, problems = load_referrals(p, default_responsible_la="E10000034")
+    assert not [x for x in problems if x.code == "safety_column_absent"]

@@ -573,7 +573,7 @@ def _load_referrals(
         )
     for col, what in (("home_postcode", "home"), ("school_postcode", "school")):
         problems += postcode_problems(raw, table, col, what=what)
-    problems += _referral_safety_notes(raw, table)
+    problems += _referral_safety_notes(raw, table) + _safety_columns_absent(raw, table)
     problems = [_unlocated_child(raw, table, p) for p in problems]
     return raw, table, set_aside_not_records(raw, problems, strays)
 
@@ -596,6 +596,31 @@ def _unlocated_child(raw: RawTable, table: pd.DataFrame, problem: Problem) -> Pr
             f"{what} unknown",
         )
     return problem
+
+
+#: Safety fields whose absence reads every child the least careful way: how each child
+#: is then read, and what matching may then propose.
+_SAFETY_READ_AS = {
+    "risks": ("no known risk", "a home that cannot care for a child's risks"),
+    "dolo": ("no deprivation of liberty order", "a child under a DoLO a home other than a "
+             "children's home"),
+}  # fmt: skip
+
+
+def _safety_columns_absent(raw: RawTable, table: pd.DataFrame) -> list[Problem]:
+    """One warning when the file has no column for a safety field: every child is then read
+    as without it (no risks, no DoLO), and a home that cannot care for them may be proposed."""
+    gone = [n for n in _SAFETY_READ_AS if not _present(raw, REFERRALS, n).any()]
+    if not len(table) or not gone:
+        return []
+    read = " and ".join(_SAFETY_READ_AS[n][0] for n in gone)
+    risk = " or ".join(_SAFETY_READ_AS[n][1] for n in gone)
+    return [
+        Problem(raw.source, None, None, None,
+                f"has no {' or '.join(gone)} column: every child is read as having {read}, "
+                f"so matching may propose {risk}. Give the column (blank where a child has "
+                "none).", severity="warning", code="safety_column_absent")
+    ]  # fmt: skip
 
 
 def _row_warnings(
