@@ -129,8 +129,11 @@ def _check_delimiter(text: str, source: str) -> None:
     first = [ln for ln in text.splitlines()[: _TITLE_ROWS_MAX + 1] if ln.strip()]
     # a European Excel's CSV: every line more cells split at ; than at , (its values may
     # hold decimal commas, 691,21: it was refused as no known kind of file)
-    cells = [(len(next(csv.reader([ln], delimiter=";"))), len(next(csv.reader([ln]))))
-             for ln in first]  # fmt: skip
+    try:
+        cells = [(len(next(csv.reader([ln], delimiter=";"))), len(next(csv.reader([ln]))))
+                 for ln in first]  # fmt: skip
+    except csv.Error:  # a cell past the csv module's size limit: not this check's to say
+        cells = []
     if any(max(c) > 1 for c in cells) and all(a > b for a, b in cells if max(a, b) > 1):
         first = [";"]
     if not first or any("," in ln for ln in first):
