@@ -57,7 +57,8 @@ def test_read_referrals_accepts_placements_standard_labels(tmp_path):
 
 def test_read_referrals_raises_listing_every_error(tmp_path):
     """All errors are raised together, not just the first."""
-    p = _write(tmp_path, "r.csv", "child_id,dob,sex,home_postcode\nC1,xx,Q,WR1 1AA\nC1,,M,\n")
+    text = "child_id,dob,sex,home_postcode,risks,dolo\nC1,xx,Q,WR1 1AA,,\nC1,,M,,,\n"
+    p = _write(tmp_path, "r.csv", text)
     with pytest.raises(InputDataError) as info:
         read_referrals(p)
     codes = sorted(x.code for x in info.value.problems)
@@ -231,7 +232,8 @@ def test_referral_dates_written_as_other_tools_write_them_are_read_and_noted(
     from sufficiency.io.decisions import load_decisions
     from sufficiency.io.inputs import load_referrals
 
-    p = _write(tmp_path, "r.csv", f"child_id,dob,sex,home_postcode\nC1,{written},M,WR1 1AA\n")
+    text = f"child_id,dob,sex,home_postcode,risks,dolo\nC1,{written},M,WR1 1AA,,N\n"
+    p = _write(tmp_path, "r.csv", text)
     t, problems = load_referrals(p, default_responsible_la="E10000034")
     assert t["dob"].tolist() == [pd.Timestamp(2012, 12, 22)]
     assert [p.severity for p in problems] == ["warning"] and form in problems[0].message
@@ -254,3 +256,147 @@ def test_plain_iso_dates_are_read_without_a_note(tmp_path):
                "C1,P1,pin,panel,J Smith,2026-12-22\n")  # fmt: skip
     table, problems = load_decisions(d)
     assert problems == [] and table["until"].tolist() == [pd.Timestamp(2026, 12, 22)]
+
+
+def test_a_total_row_in_a_workbook_is_no_child_but_a_labelled_child_row_is(tmp_path):
+    """Which rows are not records (docs/matching.md): a workbook's total row ('Total' with a
+    count), a 'Total' row of the register (a sum of vacancies and fees); but a row with a
+    child ID, or a date of birth, is a child's whatever its first cell says."""
+    from sufficiency.io.inputs import read_placements_for_night, read_referrals_for_night
+
+    refs = pd.DataFrame({
+        "child_id": ["C1", "Notes", "", "", "Total", "Grand total: 3"],
+        "dob": ["01/02/2015", "03/04/2012", "", "", "6", ""],  # Excel's Total Row: a count
+        "sex": ["F", "M", "", "", "", ""],
+        "home_postcode": ["WR1 1AA", "", "", "", "", ""],
+        "needed_by": ["today", "today", "today", "NB Jo Bloggs moved", "", ""],
+        "school_year": ["", "", "", "", "3", "3"],
+    })  # fmt: skip
+    night = read_referrals_for_night(_workbook(tmp_path / "r.xlsx", {"Referrals": refs}))
+    aside = night.set_aside.set_index("row")
+    # row 3 has a date of birth: a child called Notes; row 4 begins with no label word
+    assert night.table["child_id"].tolist() == ["C1", "Notes"]
+    assert aside["not_a_child"].to_dict() == {4: False, 5: True, 6: True, 7: True}
+    assert aside.loc[5, "problem"] == (
+        "looks like a notes row, not a child's referral (it begins 'NB' and has no date "
+        "of birth or sex): set aside and not counted as one")  # fmt: skip
+    assert aside.loc[6, "problem"].startswith("looks like a total row")
+    assert aside.loc[7, "problem"].startswith("looks like a total row")
+    assert aside.loc[[5, 6, 7], "id"].isna().all()
+    from sufficiency.io.stray_rows import _LABEL
+
+    # a label word is a whole word: a child ID such as KEY-01 or NB123 is no label
+    assert [bool(_LABEL.match(t)) for t in ("KEY-01", "NB123", "Totals:", "N.B. see")] == [
+        False, False, True, True]  # fmt: skip
+    register = _write(tmp_path, "p.csv",
+                      "placement_id,setting,provider,postcode,vacancies,weekly_cost,age_min,"
+                      "age_max,has_pets\nP1,foster,in_house,WR1 1AA,1,600,0,17,N\n"
+                      "Total,,,,1,600,,,\n")  # fmt: skip
+    night = read_placements_for_night(register)
+    assert night.table["placement_id"].tolist() == ["P1"]
+    (row,) = night.set_aside.to_dict("records")
+    assert row["id"] is None and row["problem"].startswith("looks like a total row, not a "
+                                                           "placement")  # fmt: skip
+    assert not [p for p in night.problems if p.code == "pets_unknown"]  # not a home
+
+
+def test_a_decimal_comma_is_named_not_read_as_thousands(tmp_path):
+    """A European Excel writes £691.21 as 691,21: the comma was dropped as a thousands
+    separator and the home cost £69,121 a week, without a word. A comma is read only
+    between thousands (1,234.50); a decimal comma is an error of the row, said so."""
+    from sufficiency.io.inputs import load_placements
+
+    p = _write(tmp_path, "p.csv",
+               "placement_id,setting,provider,postcode,vacancies,weekly_cost,age_min,age_max\n"
+               'P1,foster,in_house,WR1 1AA,1,"691,21",0,17\n'
+               'P2,foster,in_house,WR1 1AA,1,"£1,234.50",0,17\n'
+               'P3,foster,in_house,WR1 1AA,1,"12,3456",0,17\n')  # fmt: skip
+    table, problems = load_placements(p)
+    assert table["weekly_cost"].tolist()[1] == 1234.5
+    assert table["weekly_cost"].isna().tolist() == [True, False, True]
+    errors = sorted((x.row, x.message) for x in problems if x.severity == "error")
+    assert errors == [
+        (2, "has a decimal comma: write the decimal point as a full stop (691.21, not "
+            "691,21); a comma is read only between thousands"),
+        (4, "is not a number"),
+    ]  # fmt: skip
+
+
+def test_serial_dates_of_a_1904_workbook_are_read_in_its_date_system(tmp_path):
+    """A workbook saved in Excel for Mac's 1904 date system counts its serial numbers from
+    1 January 1904: a date of birth typed as a number (40208, 31/01/2014 there) was read
+    in the 1900 system, 30/01/2010, four years out, with a note giving the 1900 system's
+    example. Real date cells were right (openpyxl reads them in the workbook's system)."""
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    from sufficiency.io.inputs import load_referrals
+
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    wb.active.append(["child_id", "dob", "sex", "home_postcode"])
+    wb.active.append(["C1", dt.date(2015, 2, 1), "F", None])
+    wb.active.append(["C2", 40208, "M", None])
+    wb.save(tmp_path / "mac.xlsx")
+    table, problems = load_referrals(tmp_path / "mac.xlsx", default_responsible_la="E10000034")
+    assert table["dob"].tolist() == [pd.Timestamp("2015-02-01"), pd.Timestamp("2014-01-31")]
+    (note,) = [p for p in problems if p.code == "excel_serial_dates"]
+    assert "1904 date system" in note.message
+
+
+def test_excel_error_values_are_errors_of_their_row_said_once(tmp_path):
+    """A lookup that found nothing leaves #N/A: three unrelated children whose sibling
+    group lookups failed shared the group '#N/A' and were matched as siblings, without a
+    word. An Excel error value is an error of its cell, named as Excel's and said once
+    (a required cell is not also 'blank'); the row is set aside like any bad row."""
+    from sufficiency.io.inputs import load_referrals
+
+    p = _write(tmp_path, "r.csv",
+               "child_id,dob,sex,home_postcode,sibling_group\n"
+               "C1,01/02/2015,F,,#N/A\nC2,01/02/2012,M,,#n/a\nC3,01/02/2013,M,,#N/A\n"
+               "#REF!,01/02/2014,F,,\nC5,#VALUE!,F,,G1\nC6,01/02/2011,F,,G1\n")  # fmt: skip
+    table, problems = load_referrals(p, default_responsible_la="E10000034")
+    errors = sorted((x.row, x.column, x.value, x.code) for x in problems if x.severity == "error")
+    assert errors == [
+        (2, "sibling_group", "#N/A", "excel_error"), (3, "sibling_group", "#n/a", "excel_error"),
+        (4, "sibling_group", "#N/A", "excel_error"), (5, "child_id", "#REF!", "excel_error"),
+        (6, "dob", "#VALUE!", "excel_error"),
+    ]  # fmt: skip
+    assert problems[0].message.startswith("holds Excel's error value, not a value")
+    assert table["sibling_group"].tolist()[:3] == [pd.NA] * 3  # no group of three '#N/A'
+
+
+def test_a_register_without_risk_exclusions_is_said_to_accept_every_risk(tmp_path):
+    """A register with no risk_exclusions column was read as every home taking a child
+    with any risk (fire-setting, sexual harm), without a word, where a missing has_pets
+    column was warned of. Now it is a warning; a column of blanks (no exclusions) is not."""
+    from sufficiency.io.inputs import load_placements
+
+    head = "placement_id,setting,provider,postcode,vacancies,weekly_cost,age_min,age_max"
+    row = "P1,foster,in_house,WR1 1AA,1,600,0,17"
+    _, problems = load_placements(_write(tmp_path, "p.csv", f"{head}\n{row}\n"))
+    (note,) = [p for p in problems if p.code == "no_risk_exclusions"]
+    assert note.severity == "warning" and note.message.startswith(
+        "there is no risk_exclusions column: every home is read as able to take a child with "
+        "any risk")  # fmt: skip
+    _, problems = load_placements(_write(tmp_path, "q.csv", f"{head},risk_exclusions\n{row},\n"))
+    assert not [p for p in problems if p.code == "no_risk_exclusions"]
+
+
+def test_referrals_without_risks_or_dolo_columns_are_warned_of(tmp_path):
+    """A referrals file with no risks and no dolo column read every child as having no
+    known risk and no DoLO, without a word: a child who sets fires could be proposed a
+    home excluding fire-setting. Now one warning says so; the columns given (even blank,
+    or as the Placements Data Standard's wide risk columns) are not warned of."""
+    from sufficiency.io.inputs import load_referrals
+
+    p = _write(tmp_path, "r.csv", "child_id,dob,sex,home_postcode\nC1,01/02/2015,F,\n")
+    _, problems = load_referrals(p, default_responsible_la="E10000034")
+    (note,) = [x for x in problems if x.code == "safety_column_absent"]
+    assert note.severity == "warning" and note.message.startswith(
+        "has no risks or dolo column: every child is read as having no known risk and no "
+        "deprivation of liberty order")  # fmt: skip
+    p = _write(tmp_path, "s.csv", "child_id,dob,sex,home_postcode,Risk to child: Self-harm,"
+               "Deprivation of Liberty Order\nC1,01/02/2015,F,,No known risk,\n")  # fmt: skip
+    _, problems = load_referrals(p, default_responsible_la="E10000034")
+    assert not [x for x in problems if x.code == "safety_column_absent"]

@@ -713,3 +713,30 @@ def test_an_episode_row_with_an_unquoted_comma_is_set_aside_not_the_history(tmp_
                for ln in history.quality.summary_lines())  # fmt: skip
     with pytest.raises(InputDataError, match="row 3: row has 14 cells"):
         read_history(tmp_path, strict=True)
+
+
+def test_excel_serial_dates_in_a_csv_are_read_in_the_1900_system_and_said_so(tmp_path):
+    """A date column pasted from Excel into a CSV column formatted General holds serials
+    (45413 for 1 May 2024): a workbook's were read, a CSV's set every episode aside as
+    'not a date in the form DD/MM/YYYY'. They are read as a workbook's are, with a warning
+    naming the column and saying how (Excel's 1900 date system); referrals alike."""
+    d = tmp_path / "2026"
+    d.mkdir()
+    (d / "header.csv").write_text(HEADER + _head("A", "40953") + _head("B", "01/01/2012"))
+    (d / "episodes.csv").write_text(EPISODES + _ep("A", "45413") + _ep("B", "13/06/2024"))
+    h = read_history(tmp_path)
+    assert sorted(h.episodes["DECOM"].tolist()) == [pd.Timestamp("2024-05-01"),
+                                                    pd.Timestamp("2024-06-13")]  # fmt: skip
+    assert h.header.set_index("CHILD")["DOB"]["A"] == pd.Timestamp("2012-02-14")
+    notes = [p for p in h.quality.problems if p.code == "excel_serial_dates"]
+    assert sorted(p.column for p in notes) == ["DECOM", "DOB"]
+    assert all(p.severity == "warning" and "1900 date system" in p.message for p in notes)
+    assert h.quality.num_looked_after == 2
+    from sufficiency.io.inputs import load_referrals
+
+    refs = tmp_path / "referrals.csv"
+    refs.write_text("child_id,dob,sex,home_postcode\nC1,40953,F,\nC2,14/02/2012,M,\n")
+    table, problems = load_referrals(refs, default_responsible_la="E10000034")
+    assert table["dob"].tolist() == [pd.Timestamp("2012-02-14")] * 2
+    (note,) = [p for p in problems if p.code == "excel_serial_dates"]
+    assert note.column == "dob" and "1900 date system" in note.message

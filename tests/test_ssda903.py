@@ -252,3 +252,71 @@ def test_validate_reads_an_xml_return_given_as_a_file(tmp_path):
     report = validate_paths([path], run_date=dt.date(2026, 4, 1), default_responsible_la="X")
     assert report.checked[0][1].startswith("903 history")
     assert [p.message for p in report.problems if p.severity == "error"] == []
+
+
+def test_unknown_and_misspelt_xml_elements_are_named_never_their_text(tmp_path):
+    """Elements no 903 table has were ignored in silence: a <NAME> a case system added, and
+    a misspelt <DECOMM>, whose episode then had no start date. Each is named with how many
+    there are (a near miss as such), never with its text (a child's name, say); a group of
+    unknown name holding 903 fields (a table of a later year) and the root are not."""
+    from sufficiency.io.ssda903 import load_ssda903
+
+    xml = (_XML.format(ns="", enc="utf-8")
+           .replace("<SEX>", "<NAME>Jo Bloggs</NAME><SEX>")
+           .replace("<DECOM>01/09/2025</DECOM>", "<DECOMM>01/09/2025</DECOMM>")
+           .replace("</HEADER>", "<SWGROUP><SW_ID>SW1</SW_ID></SWGROUP></HEADER>"))  # fmt: skip
+    (tmp_path / "SSDA903_2026.xml").write_text(xml)
+    _, problems = load_ssda903([tmp_path])
+    notes = {p.code: p for p in problems if p.code.endswith("_xml_element")}
+    assert set(notes) == {"unknown_xml_element", "misspelt_xml_element"}
+    assert notes["unknown_xml_element"].message == (
+        "holds 1 <NAME> element, which no 903 table has; not read (its values are not "
+        "shown: they may be a child's details)")  # fmt: skip
+    assert notes["misspelt_xml_element"].message.startswith(
+        "holds 1 <DECOMM> element, which no 903 table has: is it a misspelt <DECOM>?"
+    )
+    assert all(p.severity == "warning" for p in notes.values())
+    assert "Bloggs" not in repr(problems)
+    from sufficiency.io.ssda903 import read_history
+
+    (tmp_path / "SSDA903_2026.xml").write_text(xml.replace("DECOMM", "DECOM"))
+    quality = read_history(tmp_path).quality
+    assert quality.num_findings() == 0  # no row was repaired or set aside
+    assert "; 1 kind(s) of XML element no 903 table has, not read." in quality.summary_lines()[1]
+
+
+def test_upns_are_checked_as_dfe_does_and_never_printed(tmp_path):
+    """A UPN was never checked: a mistyped one (its check letter wrong) or one that is
+    not a UPN at all passed validate without a word, where DfE's return would flag it.
+    Each is a warning naming file, row and column, the value only by its shape; the
+    reason codes UN1 to UN5 (any case) and a right UPN pass."""
+    import datetime as dt
+
+    from sufficiency.io.upn import check_letter
+    from sufficiency.validate import validate_paths
+
+    assert check_letter("A950000178301") == "A" and check_letter("R247962919251") == "Q"
+    (tmp_path / "2026").mkdir()
+    upns = ["A950000178301", "R247962919251", "12345", "un2", "UN7", "", "H24327854415A",
+            "a950000178301 ", "UN2"]  # fmt: skip
+    rows = "".join(f"{i},1,01/01/2012,WBRI,{u},,\n" for i, u in enumerate(upns, start=1))
+    (tmp_path / "2026" / "header.csv").write_text(HEADER + rows)
+    (tmp_path / "2026" / "episodes.csv").write_text(
+        EPISODES + "".join(f"{i},01/09/2025,S,C2,N1,U1,PR1,,,,,,\n" for i in range(1, 10))
+    )
+    report = validate_paths([tmp_path], run_date=dt.date(2026, 4, 1), default_responsible_la="X")
+    found = [p for p in report.problems if p.code == "invalid_upn"]
+    assert [(p.row, p.column, p.value, p.severity) for p in found] == [
+        (3, "UPN", None, "warning"), (4, "UPN", "99999", "warning"),
+        (6, "UPN", "AA9", "warning"), (8, "UPN", None, "warning"),
+    ]  # fmt: skip
+    assert found[0].message.startswith("is a UPN with the wrong check letter")
+    assert found[1].message.startswith("is not a UPN: a UPN is 13 characters")
+    assert not [p for p in report.problems if p.severity == "error"]
+    assert not any(u in repr(report.problems) for u in upns if len(u) > 3)
+    # one UPN on two rows (rule 444); the reason codes may repeat
+    twice = [(p.row, p.message) for p in report.problems if p.code == "duplicate_upn"]
+    assert twice == [
+        (2, "is the same UPN as row(s) 9: one UPN is one pupil (DfE's rule 444)"),
+        (9, "is the same UPN as row(s) 2: one UPN is one pupil (DfE's rule 444)"),
+    ]

@@ -164,3 +164,86 @@ def test_a_register_with_trailing_commas_is_matched_as_without(tmp_path, sample_
         assert result.exit_code == 0, result.output
         outs.append((out / "matches.csv").read_text(encoding="utf-8"))
     assert outs[0] == outs[1]
+
+
+def test_workbook_cells_right_of_the_header_and_under_blank_headers_are_reported(tmp_path):
+    """Cells right of a sheet's last named column were dropped without a word (a note typed
+    beside tonight's referrals, a column whose header was forgotten), and two blank header
+    cells between named columns refused the whole workbook ("row 1: column appears
+    twice"). Now a column without a header is dropped, with a warning naming the sheet,
+    its letter and the rows holding values (never the values: a note may name a child),
+    as a CSV's blank header cell is."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tonight"
+    ws.append(["child_id", "", "dob", None, "sex"])
+    ws.append(["C1", None, "01/02/2015", None, "F", None, "Jo Bloggs's nan"])
+    for i in range(2, 9):
+        ws.append([f"C{i}", None, "01/02/2015", None, "M", None, "x"])
+    ws.cell(row=3, column=2, value="note")
+    p = tmp_path / "t.xlsx"
+    wb.save(p)
+    (t,) = read_tables(p)
+    assert list(t.data.columns) == ["child_id", "dob", "sex"]
+    assert [(n.column, n.severity, n.message) for n in t.notes] == [
+        ("B", "warning", "has no header but holds values (sheet Tonight, row 3): they are not "
+                         "read; give the column a header if it holds a field, or clear it"),
+        ("G", "warning", "has no header but holds values (sheet Tonight, rows 2, 3, 4, 5, 6 "
+                         "and 3 more): they are not read; give the column a header if it "
+                         "holds a field, or clear it"),
+    ]  # fmt: skip
+    assert "Bloggs" not in repr(t.notes)
+    csv = tmp_path / "t.csv"
+    csv.write_text("child_id,,dob,,sex\nC1,,01/02/2015,,F\nC2,note,01/02/2015,,M\n", "utf-8")
+    (c,) = read_tables(csv)
+    assert list(c.data.columns) == ["child_id", "dob", "sex"]
+    assert [(n.column, n.message[:36]) for n in c.notes] == [
+        ("B", "has no header but holds values (row ")
+    ]
+
+
+def test_a_european_csv_with_decimal_commas_is_named_as_semicolon_separated(tmp_path):
+    """Excel set to a European language saves CSV with semicolons between columns and
+    commas for decimal points: one comma in the first rows (691,21) let the file past
+    the semicolon check, and it was refused as no known kind of file ('cannot tell which
+    input this is'). A comma file whose cells hold semicolons is still read."""
+    path = tmp_path / "register.csv"
+    path.write_text("placement_id;setting;weekly_cost\nP1;foster;691,21\nP2;foster;700\n")
+    with pytest.raises(InputDataError) as err:
+        read_tables(path)
+    assert err.value.problems[0].message == (
+        "uses semicolons between columns, not commas; save it as CSV (comma-separated), "
+        "with full stops for decimal points"
+    )
+    comma = tmp_path / "decisions.csv"
+    comma.write_text('child_id,placement_id,decision,reason\nC1,P1,pin,"carer; school; a;b;c"\n')
+    (table,) = read_tables(comma)
+    assert table.data["reason"].tolist() == ["carer; school; a;b;c"]
+
+
+@pytest.mark.parametrize("chunk", [1 << 20, 37])
+def test_rows_hidden_in_a_workbook_are_read_and_named(tmp_path, monkeypatch, chunk):
+    """A referrals sheet filtered to tonight's children (or with placed children's rows
+    hidden): every hidden row was read and matched as if shown, without a word. They are
+    still read (which rows were meant is not known), and a warning names them; the sheet
+    is scanned a piece at a time, a row tag cut between two pieces read whole."""
+    from sufficiency.io import xlsx_hidden
+
+    monkeypatch.setattr(xlsx_hidden, "_CHUNK", chunk)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tonight"
+    ws.append(["Referrals, week 14"])
+    ws.append(["child_id", "dob", "sex"])
+    for i in range(1, 10):
+        ws.append([f"C{i}", "01/02/2015", "F"])
+    for row in (1, 4, 5, 11, 12):  # the title, data rows 4, 5 and 11, and a blank row
+        ws.row_dimensions[row].hidden = True
+    p = tmp_path / "t.xlsx"
+    wb.save(p)
+    (t,) = read_tables(p)
+    assert len(t.data) == 9
+    (note,) = [n for n in t.notes if n.code == "hidden_rows"]
+    assert note.severity == "warning" and note.message.startswith(
+        "has 3 row(s) hidden in Excel (sheet Tonight, rows 4, 5, 11): they are read like the "
+        "others")  # fmt: skip

@@ -40,6 +40,8 @@ PLANTED = {
     ("broken/placements_missing_column.csv", None, "weekly_cost", "missing_column", "error"),
     # nor has_pets: no home says whether it has pets (rules 7 and 13 read them as maybe)
     ("broken/placements_missing_column.csv", None, None, "pets_unknown", "warning"),
+    # nor risk_exclusions: every home is read as taking a child with any risk
+    ("broken/placements_missing_column.csv", None, None, "no_risk_exclusions", "warning"),
     ("broken/ssda903/2025/header.csv", 2, "CHILD", "duplicate_id", "error"),
     ("broken/ssda903/2025/header.csv", 3, "SEX", "invalid_value", "error"),
     ("broken/ssda903/2025/header.csv", 4, "DOB", "invalid_value", "error"),

@@ -80,8 +80,16 @@ taken part-way through a month (its last days quieter than its own pace allows i
 whole month: data to 14 November, say) ends with the month before, its later
 episodes left out and said so.
 
+**UPN**: `validate` warns (never refuses: nothing here reads it) on a UPN that is not
+13 characters of DfE's form (a letter, 11 digits, a digit or letter) or whose check
+letter is not the one DfE's UPN guide computes from its other 12; UN1 to UN5 are
+accepted, as DfE's validator does (rule 168); so it does on one UPN given on two rows
+(rule 444). The UPN is never printed, only its shape.
+
 **Dates** are `DD/MM/YYYY` as DfE specifies; also read, and noted once per file:
-real Excel date cells, Excel serial numbers in workbooks (45383 is 01/04/2024),
+real Excel date cells, Excel serial numbers (45383 is 01/04/2024) in workbooks and in
+CSVs (a date column pasted from Excel into one formatted General: read in Excel's 1900
+date system, 1950 to 2099, and the note says so),
 `DD/MM/YYYY 00:00:00`, `YYYY-MM-DD`, `DD/MM/YY` (read as 20YY: every date a 903
 return holds is in this century), the month's name (`01-Apr-2024`, `1 April 2024`),
 and US `MM/DD/YYYY` in a table where no date

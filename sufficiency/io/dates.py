@@ -2,14 +2,16 @@
 
 DfE specifies DD/MM/YYYY for every date in the 903 return, but exports meet other
 forms on the way: real Excel date cells (already written as DD/MM/YYYY by
-:mod:`sufficiency.io.tables`), Excel serial numbers in workbooks (45383 is
-1 April 2024), a time of day after the date (``01/04/2024 00:00:00``, as pandas and
-some databases write them), ISO dates (``2024-04-01``, unambiguous), two-digit years
-(``01/04/24``, read as 2024: every date a 903 return holds is in this century), the
-month's name (``01-Apr-2024``, ``1 April 2024``) and, in a table
-whose dates can only be read so, US month-first dates (``04/25/2024``). Each form is
-recognised only where it cannot be mistaken for another, rewritten as DD/MM/YYYY, and
-reported once per file and form so the user knows what was assumed.
+:mod:`sufficiency.io.tables`), Excel serial numbers (45383 is 1 April 2024) in
+workbooks, and in CSVs where a date column was pasted from Excel into one formatted
+General (read in Excel's 1900 date system, and said so), a time of day after the date
+(``01/04/2024 00:00:00``, as pandas and some databases write them), ISO dates
+(``2024-04-01``, unambiguous), two-digit years (``01/04/24``, read as 2024: every date
+a 903 return holds is in this century), the month's name (``01-Apr-2024``,
+``1 April 2024``) and, in a table whose dates can only be read so, US month-first
+dates (``04/25/2024``). Each form is recognised only where it cannot be mistaken for
+another, rewritten as DD/MM/YYYY, and reported once per file and form so the user knows
+what was assumed.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from sufficiency.io.tables import RawTable
 #: Excel's day zero for serial dates (it counts 1900 as a leap year, so day 60 is
 #: the fictitious 29 February 1900; serials from 61 on are right from this origin).
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+#: Days from the 1900 date system's day zero to the 1904 system's (Excel for Mac's).
+_MAC_DAYS = 1462
 #: Serial numbers accepted as dates: 1 January 1950 to 31 December 2099.
 _SERIAL_MIN, _SERIAL_MAX = 18264, 73050
 
@@ -56,6 +60,18 @@ EXCEL_DATE_CELLS = DateForm("excel_dates", "holds dates as Excel date cells; rea
 EXCEL_SERIALS = DateForm(
     "excel_serial_dates",
     "holds dates as Excel serial numbers (45383 is 01/04/2024); read as dates",
+)
+EXCEL_SERIALS_1904 = DateForm(
+    "excel_serial_dates",
+    "holds dates as Excel serial numbers in the workbook's 1904 date system (Excel for "
+    "Mac's: 43921 is 01/04/2024); read as dates in that system",
+)
+EXCEL_SERIALS_TEXT = DateForm(
+    "excel_serial_dates",
+    "holds whole numbers where dates should be (45383), as a date column pasted from Excel "
+    "into one formatted General does; read as Excel serial dates in the 1900 date system "
+    "(45383 is 01/04/2024): check a few against the source, and save the column formatted "
+    "as DD/MM/YYYY",
 )
 DATE_WITH_TIME = DateForm(
     "dates_with_time", "writes dates with a time of day (DD/MM/YYYY 00:00:00); the time is ignored"
@@ -192,14 +208,17 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
                 short.loc[hit, 0] + "/" + short.loc[hit, 1] + "/20" + short.loc[hit, 2]
             )
             seen.setdefault(TWO_DIGIT_YEARS.code, (TWO_DIGIT_YEARS, col))
-        if raw.from_workbook:
-            serial = text.str.extract("^" + _SERIAL + "$")[0]
-            days = pd.to_numeric(serial, errors="coerce")
-            ok = days.between(_SERIAL_MIN, _SERIAL_MAX)
-            if ok.any():
-                when = _EXCEL_EPOCH + pd.to_timedelta(days[ok], unit="D")
-                out[ok[ok].index] = when.dt.strftime("%d/%m/%Y")
-                seen.setdefault(EXCEL_SERIALS.code, (EXCEL_SERIALS, col))
+        # serials: a workbook's number cells, or a CSV's pasted from Excel (said so: a
+        # CSV cannot say its date system, and DfE's validator would refuse them)
+        serial = text.str.extract("^" + _SERIAL + "$")[0]
+        days = pd.to_numeric(serial, errors="coerce") + (_MAC_DAYS if raw.excel_1904 else 0)
+        ok = days.between(_SERIAL_MIN, _SERIAL_MAX)
+        if ok.any():
+            when = _EXCEL_EPOCH + pd.to_timedelta(days[ok], unit="D")
+            out[ok[ok].index] = when.dt.strftime("%d/%m/%Y")
+            form = EXCEL_SERIALS if raw.from_workbook else EXCEL_SERIALS_TEXT
+            form = EXCEL_SERIALS_1904 if raw.excel_1904 else form
+            seen.setdefault(form.code, (form, col))
         if not out.equals(s):
             changed[col] = out
     if changed:

@@ -36,7 +36,8 @@ from sufficiency.io.schema import (
     mask_value,
     read_single_table,
 )
-from sufficiency.io.tables import NightTable, RawTable, split_rows
+from sufficiency.io.stray_rows import not_records, set_aside_not_records
+from sufficiency.io.tables import NOT_A_RECORD, NightTable, RawTable, split_rows
 from sufficiency.vocabulary import counted, listed
 
 SUITABILITY = {
@@ -363,7 +364,13 @@ PLACEMENTS = _tonight(
             "Semicolon list of their ages (blank = unknown).",
             sensitive=True,
         ),
-        Field("risk_exclusions", "codes", "Risk codes it cannot accept.", choices=RISKS),
+        Field(
+            "risk_exclusions",
+            "codes",
+            "Risk codes it cannot accept (blank = none; no column: a warning, as every home "
+            "is then read as taking any risk).",
+            choices=RISKS,
+        ),
         Field(
             "has_pets",
             "flag",
@@ -485,7 +492,8 @@ def _fold_standard_risks(raw: RawTable) -> tuple[RawTable, list[Problem]]:
     data["risks"] = joined
     original = {k: v for k, v in raw.original_columns.items() if k not in wide}
     original.setdefault("risks", "risks")
-    return RawTable(raw.source, data, original, raw.first_data_row), problems
+    # the rest of what reading found (rows wider than the header, notes) is kept
+    return replace(raw, data=data, original_columns=original), problems
 
 
 def load_referrals(
@@ -504,7 +512,10 @@ def _load_referrals(
     path: Path | str, default_responsible_la: str, run_date: dt.date | None
 ) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
     """:func:`load_referrals` keeping the file's row index (``raw.row_number`` names rows)."""
-    raw, problems = _fold_standard_risks(read_single_table(path, REFERRALS, allow_empty=True))
+    read = read_single_table(path, REFERRALS, allow_empty=True)
+    strays = _not_records(read, REFERRALS, ("dob", "sex"), "a child's referral",
+                          "no date of birth or sex")  # fmt: skip
+    raw, problems = _fold_standard_risks(read)
     table, found = check_table(raw, REFERRALS)
     problems = [*raw.notes, *problems, *found]
     table["communication"] = table["communication"].map(
@@ -562,8 +573,9 @@ def _load_referrals(
         )
     for col, what in (("home_postcode", "home"), ("school_postcode", "school")):
         problems += postcode_problems(raw, table, col, what=what)
-    problems += _referral_safety_notes(raw, table)
-    return raw, table, [_unlocated_child(raw, table, p) for p in problems]
+    problems += _referral_safety_notes(raw, table) + _safety_columns_absent(raw, table)
+    problems = [_unlocated_child(raw, table, p) for p in problems]
+    return raw, table, set_aside_not_records(raw, problems, strays)
 
 
 def _unlocated_child(raw: RawTable, table: pd.DataFrame, problem: Problem) -> Problem:
@@ -584,6 +596,31 @@ def _unlocated_child(raw: RawTable, table: pd.DataFrame, problem: Problem) -> Pr
             f"{what} unknown",
         )
     return problem
+
+
+#: Safety fields whose absence reads every child the least careful way: how each child
+#: is then read, and what matching may then propose.
+_SAFETY_READ_AS = {
+    "risks": ("no known risk", "a home that cannot care for a child's risks"),
+    "dolo": ("no deprivation of liberty order", "a child under a DoLO a home other than a "
+             "children's home"),
+}  # fmt: skip
+
+
+def _safety_columns_absent(raw: RawTable, table: pd.DataFrame) -> list[Problem]:
+    """One warning when the file has no column for a safety field: every child is then read
+    as without it (no risks, no DoLO), and a home that cannot care for them may be proposed."""
+    gone = [n for n in _SAFETY_READ_AS if not _present(raw, REFERRALS, n).any()]
+    if not len(table) or not gone:
+        return []
+    read = " and ".join(_SAFETY_READ_AS[n][0] for n in gone)
+    risk = " or ".join(_SAFETY_READ_AS[n][1] for n in gone)
+    return [
+        Problem(raw.source, None, None, None,
+                f"has no {' or '.join(gone)} column: every child is read as having {read}, "
+                f"so matching may propose {risk}. Give the column (blank where a child has "
+                "none).", severity="warning", code="safety_column_absent")
+    ]  # fmt: skip
 
 
 def _row_warnings(
@@ -735,6 +772,8 @@ def _located_only(problem: Problem, label: str) -> Problem:
 def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
     """:func:`load_placements` keeping the file's row index."""
     raw = read_single_table(path, PLACEMENTS, allow_empty=True)
+    strays = _not_records(raw, PLACEMENTS, ("setting", "provider"), "a placement",
+                          "no setting or provider")  # fmt: skip
     table, problems = check_table(raw, PLACEMENTS)
     problems = [*raw.notes, *problems]
     label = raw.column_label(mapping_key_for(raw, PLACEMENTS, "postcode"))
@@ -751,7 +790,16 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
     for col in ("communication",):
         table[col] = table[col].map(lambda xs: tuple(x for x in xs if x != "none"))
     table["current_ages"], found = _parse_ages(raw, table)
-    problems += found + _pets_not_known(raw, table)
+    problems += found + _pets_not_known(raw, table.drop(index=list(strays)))
+    if len(table) and not _present(raw, PLACEMENTS, "risk_exclusions").any():  # read as none
+        problems.append(
+            Problem(raw.source, None, None, None,
+                    "there is no risk_exclusions column: every home is read as able to take "
+                    "a child with any risk (fire-setting, sexual harm, going missing...), so "
+                    "matching cannot keep such a child from a home that cannot care for them. "
+                    "Give each home's exclusions (blank where it has none).",
+                    severity="warning", code="no_risk_exclusions")
+        )  # fmt: skip
     inverted = (table["age_min"] > table["age_max"]).fillna(False).to_numpy(bool)
     for idx in table.index[inverted]:
         problems.append(
@@ -816,7 +864,17 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
     for col in ("vacancies", "age_min", "age_max", "current_children"):
         table[col] = table[col].astype("Int64")
     table["weekly_cost"] = table["weekly_cost"].astype("Float64")
-    return raw, table, problems
+    return raw, table, set_aside_not_records(raw, problems, strays)
+
+
+def _not_records(
+    raw: RawTable, schema: TableSchema, details: tuple[str, ...], what: str, lacks: str
+) -> dict[int, str]:
+    """:func:`~sufficiency.io.stray_rows.not_records` of ``raw``, naming ``schema``'s
+    fields (its ID, the first unique field, and ``details``) by the file's columns."""
+    key = schema.unique[0]
+    cols = [mapping_key_for(raw, schema, name) for name in details]
+    return not_records(raw, mapping_key_for(raw, schema, key), cols, what=what, lacks=lacks)
 
 
 def mapping_key_for(raw: RawTable, schema: TableSchema, name: str) -> str:
@@ -868,7 +926,10 @@ def read_referrals_for_night(
     """
     raw, table, problems = _load_referrals(path, default_responsible_la, run_date)
     night = split_rows(raw, table, problems, "child_id", strict)
-    return replace(night, set_aside=_needed_by_set_aside(raw, table, problems, night.set_aside))
+    aside = _needed_by_set_aside(raw, table, problems, night.set_aside)
+    # a total, notes or repeated header row is set aside, but is no child referred
+    stray = {p.row for p in problems if p.code == NOT_A_RECORD}
+    return replace(night, set_aside=aside.assign(not_a_child=aside["row"].isin(stray)))
 
 
 def _needed_by_set_aside(
@@ -878,7 +939,8 @@ def _needed_by_set_aside(
     error (a child set aside for a bad date of birth may still be needed today), blank
     where the cell itself is in error (its value is not known)."""
     label = raw.column_label(mapping_key_for(raw, REFERRALS, "needed_by"))
-    unread = {p.row for p in problems if p.severity == "error" and p.column == label}
+    unread = {p.row for p in problems if p.severity == "error"
+              and (p.column == label or p.code == NOT_A_RECORD)}  # fmt: skip
     read = {raw.row_number(int(i)): v for i, v in table["needed_by"].items() if pd.notna(v)}
     needed = [None if r in unread else read.get(int(r)) for r in aside["row"]]
     return aside.assign(needed_by=pd.Series(needed, index=aside.index, dtype=object))

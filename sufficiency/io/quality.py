@@ -47,6 +47,10 @@ READING_CODES = frozenset(
         "quiet_year_end",
         "missing_year",
         "table_not_used",
+        "unnamed_column",
+        "hidden_rows",
+        "unknown_xml_element",
+        "misspelt_xml_element",
     }
 )
 #: Findings of reconciling the returns that ``validate`` lists too, as warnings.
@@ -235,6 +239,16 @@ class DataQuality:
             read_bits.append(
                 f"empty cells written NULL, nan or None in {reading['null_blanks']} table(s)"
             )
+        if reading["unnamed_column"]:
+            read_bits.append(f"{reading['unnamed_column']} column(s) without a header but "
+                             "holding values, not read")  # fmt: skip
+        if reading["hidden_rows"]:
+            read_bits.append(f"rows hidden in Excel in {reading['hidden_rows']} table(s), read "
+                             "like the others")  # fmt: skip
+        if xml := reading["unknown_xml_element"] + reading["misspelt_xml_element"]:
+            near = reading["misspelt_xml_element"]
+            said = f" ({near} a near miss of a field's name)" if near else ""
+            read_bits.append(f"{xml} kind(s) of XML element no 903 table has, not read{said}")
         if reading["title_rows"]:
             read_bits.append(f"title rows above the header in {reading['title_rows']}")
         if reading["year_from_content"]:

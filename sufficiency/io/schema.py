@@ -23,6 +23,7 @@ from pandera.errors import SchemaErrors
 
 from sufficiency.errors import Problem, Severity
 from sufficiency.geo import is_sector, is_wellformed, normalise_postcodes
+from sufficiency.io.cells import DECIMAL_COMMA, excel_errors, parse_numbers, said_once
 from sufficiency.io.dates import (
     EXCEL_DATE_CELLS,
     ISO_DATES,
@@ -144,14 +145,6 @@ def parse_dates(s: pd.Series, formats: tuple[str, ...]) -> pd.Series:
     return d.where(in_range(d)).astype("datetime64[ns]")
 
 
-def parse_numbers(s: pd.Series) -> pd.Series:
-    """Numbers, allowing a leading pound sign and thousands commas; ``inf``, ``Infinity``
-    and a figure too large for a float (``1e400``) are not numbers."""
-    cleaned = s.astype("string").str.replace(r"^£|,", "", regex=True).str.strip()
-    out = pd.to_numeric(cleaned, errors="coerce").astype("Float64")
-    return out.mask(out.isin([np.inf, -np.inf]))
-
-
 def code_key(s: pd.Series) -> pd.Series:
     """A code as its choices are keyed: lower case, and a numeric code saved as a decimal
     (``1.0``, as pandas writes a number column with blanks: LIIA tools' merged files, the
@@ -182,7 +175,12 @@ def _checks(f: Field) -> list[pa.Check]:
             pa.Check(lambda s: s.str.fullmatch(r"[+-]?\d+(\.0+)?"), error="is not a whole number")
         )
     elif f.kind == "number":
-        checks.append(pa.Check(lambda s: parse_numbers(s).notna(), error="is not a number"))
+        checks.append(pa.Check(lambda s: parse_numbers(s).notna() | s.str.fullmatch(DECIMAL_COMMA),
+                               error="is not a number"))  # fmt: skip
+        checks.append(pa.Check(lambda s: ~s.str.fullmatch(DECIMAL_COMMA),
+                               error="has a decimal comma: write the decimal point as a full "
+                               "stop (691.21, not 691,21); a comma is read only between "
+                               "thousands"))  # fmt: skip
     elif f.kind == "date":
         fmts = " or ".join(
             x.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY").replace("-", "-")
@@ -358,7 +356,9 @@ def check_table(raw: RawTable, schema: TableSchema) -> tuple[pd.DataFrame, list[
                 )
             )
 
-    data = raw.data[list(mapping)].rename(columns={c: f.name for c, f in mapping.items()})
+    named = {f.name: c for c, f in mapping.items()}  # Excel's #N/A is no value: said, blank
+    data, failed, found = excel_errors(raw, named)
+    problems += found
     fields = {f.name: f for f in mapping.values()}
     columns = {
         name: pa.Column("string", _checks(f), nullable=f.nullable or not f.required, required=True)
@@ -368,7 +368,7 @@ def check_table(raw: RawTable, schema: TableSchema) -> tuple[pd.DataFrame, list[
         pa.DataFrameSchema(columns, coerce=False).validate(data, lazy=True)
     except SchemaErrors as exc:
         fc = exc.failure_cases
-        for rec in fc.to_dict("records"):
+        for rec in said_once(fc.to_dict("records"), failed):
             name = rec.get("column")
             f = fields.get(str(name)) if name is not None else None
             idx = rec.get("index")

@@ -39,6 +39,7 @@ from sufficiency.io.ssda903_scan import (
     year_label,
 )
 from sufficiency.io.tables import RawTable
+from sufficiency.io.upn import upn_problems
 
 HEADER_COLUMNS = DFE_TABLES["header"]
 EPISODE_COLUMNS = DFE_TABLES["episodes"]
@@ -88,7 +89,7 @@ def header_schema() -> TableSchema:
                 date_formats=DMY,
             ),
             _own("ETHNIC", "code", "Ethnicity code.", choices=_codes(codes.ETHNIC_CODES)),
-            Field("UPN", "text", "Unique pupil number or UN1-UN5.", sensitive=True),
+            Field("UPN", "text", "Unique pupil number or UN1-UN5; see UPN above.", sensitive=True),
             _own("MOTHER", "code", "1 if the child is a mother.", choices={"0": "0", "1": "1"}),
             Field(
                 "MC_DOB",
@@ -332,6 +333,7 @@ def _check_return(ret: Return, *, all_fields: bool = True) -> list[Problem]:
             if kind == "header":
                 children = (children or set()) | set(table["CHILD"].dropna())
                 dob_parts.append(table.dropna(subset=["CHILD", "DOB"])[["CHILD", "DOB"]])
+                problems += upn_problems(t.raw, table) if all_fields else []
             elif kind == "episodes":
                 problems += episode_problems(t.raw, table)
                 problems += year_problems(t.raw, table, ret.year)

@@ -28,37 +28,9 @@ import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.dates import normalise_dates, read_dates
-from sufficiency.io.ssda903_xml import looks_like_903_xml, read_xml_return
+from sufficiency.io.ssda903_xml import DFE_TABLES, looks_like_903_xml, read_xml_return
 from sufficiency.io.tables import CSV_SUFFIXES, XLSX_SUFFIXES, RawTable, blank_nulls, read_tables
 
-#: Every table of the 903 return with DfE's column names (csc-validator-be-903's
-#: ``config.py``; unchanged since 2017-18 but for the tables added later).
-DFE_TABLES: dict[str, tuple[str, ...]] = {
-    "header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
-    "episodes": (
-        "CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-        "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN",
-    ),
-    "uasc": ("CHILD", "SEX", "DOB", "DUC"),
-    "reviews": ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"),
-    "oc2": (
-        "CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK",
-        "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE",
-        "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED",
-    ),
-    "oc3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
-    "ad1": (
-        "CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR",
-        "LS_ADOPTR",
-    ),
-    "placed_for_adoption": (
-        "CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED",
-    ),
-    "previous_permanence": ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"),
-    "missing": ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"),
-    "sw_episodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
-    "dolo": ("CHILD", "DOB", "DOLO_START", "DOLO_END"),
-}  # fmt: skip
 #: Date columns of the tables this package reads.
 DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "header": ("dob", "mc_dob"),

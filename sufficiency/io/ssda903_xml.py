@@ -13,8 +13,10 @@ becomes ``PLACE``). Rows are numbered in document order: row 12 of
 
 from __future__ import annotations
 
+import difflib
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +24,34 @@ import pandas as pd
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.tables import RawTable
 
+#: Every table of the 903 return with DfE's column names (csc-validator-be-903's
+#: ``config.py``; unchanged since 2017-18 but for the tables added later).
+DFE_TABLES: dict[str, tuple[str, ...]] = {
+    "header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
+    "episodes": (
+        "CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
+        "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN",
+    ),
+    "uasc": ("CHILD", "SEX", "DOB", "DUC"),
+    "reviews": ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"),
+    "oc2": (
+        "CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK",
+        "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE",
+        "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED",
+    ),
+    "oc3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
+    "ad1": (
+        "CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR",
+        "LS_ADOPTR",
+    ),
+    "placed_for_adoption": (
+        "CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED",
+    ),
+    "previous_permanence": ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"),
+    "missing": ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"),
+    "sw_episodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
+    "dolo": ("CHILD", "DOB", "DOLO_START", "DOLO_END"),
+}  # fmt: skip
 #: Nested groups of a child's header that are other 903 tables.
 _GROUP_TABLES = {
     "AREVIEW": "reviews",
@@ -39,6 +69,12 @@ _EPISODE = (
     "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN",
 )  # fmt: skip
 _UASC = ("CHILD", "SEX", "DOB", "DUC")
+#: The elements a CHILD of a 903 return may hold: every table's fields (as the XML names
+#: them), the UASC flag, and the groups.
+_KNOWN = frozenset(
+    {c for cols in DFE_TABLES.values() for c in cols}
+    | {*_RENAME, "UASC", "HEADER", "EPISODE", *_GROUP_TABLES}
+)
 
 
 def _text(node: ET.Element) -> str:
@@ -127,6 +163,7 @@ def read_xml_return(path: Path) -> tuple[list[tuple[str, RawTable]], set[str]]:
             values = _leaves(ep, frozenset())
             values["CHILD"] = head.get("CHILD", "")
             episode_rows.append({c: values.get(c, "") for c in _EPISODE})
+    unknown = _unknown_elements(source, children)
     tables = []
     for name, rows, cols in (
         ("header", header_rows, _HEADER),
@@ -137,6 +174,41 @@ def read_xml_return(path: Path) -> tuple[list[tuple[str, RawTable]], set[str]]:
         stripped = df.apply(lambda s: s.str.strip())
         data = stripped.mask(stripped == "")
         data.columns = pd.Index([c.lower() for c in cols])
-        raw = RawTable(f"{source}[{name}]", data, {c.lower(): c for c in cols}, first_data_row=1)
+        raw = RawTable(f"{source}[{name}]", data, {c.lower(): c for c in cols}, first_data_row=1,
+                       notes=tuple(unknown) if name == "header" else ())  # fmt: skip
         tables.append((name, raw))
     return tables, others
+
+
+def _unknown_elements(source: str, children: list[ET.Element]) -> list[Problem]:
+    """One warning per element name a CHILD holds that no 903 table has, with how many
+    there are and, for a near miss of a field (``DECOMM``), which field it resembles.
+    Never the text: a ``NAME`` element would hold the child's name. A group of unknown
+    name holding 903 fields (a table added in a later year) is not one."""
+    seen: Counter[str] = Counter()
+    for child in children:
+        for el in child.iter():
+            if el is child or not isinstance(el.tag, str) or el.tag in _KNOWN:
+                continue
+            if len(el) and any(isinstance(e.tag, str) and e.tag in _KNOWN for e in el.iter()):
+                continue
+            seen[el.tag] += 1
+    out = []
+    fields = sorted(_KNOWN - {"HEADER", "EPISODE", *_GROUP_TABLES})
+    for tag, n in sorted(seen.items()):
+        near = difflib.get_close_matches(tag.upper(), fields, n=1, cutoff=0.8)
+        said = f"<{tag}> element{'s' if n != 1 else ''}"
+        if near:
+            message = (
+                f"holds {n:,} {said}, which no 903 table has: is it a misspelt "
+                f"<{near[0]}>? Not read, so {near[0]} is blank wherever it stands "
+                "for it; correct the element's name"
+            )
+        else:
+            message = (
+                f"holds {n:,} {said}, which no 903 table has; not read (its "
+                "values are not shown: they may be a child's details)"
+            )
+        code = "misspelt_xml_element" if near else "unknown_xml_element"
+        out.append(Problem(source, None, None, None, message, severity="warning", code=code))
+    return out

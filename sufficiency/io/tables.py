@@ -26,6 +26,8 @@ import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.csv_text import unquote_formula_text
+from sufficiency.io.unnamed import drop_unnamed
+from sufficiency.io.xlsx_hidden import hidden_note, hidden_rows
 from sufficiency.io.xlsx_size import too_large
 
 #: Extensions we read.
@@ -57,6 +59,9 @@ class RawTable:
         serial date (45383 = 1 April 2024) rather than a typing error.
     date_cells
         Columns (lower case) holding real Excel date cells, written as DD/MM/YYYY.
+    excel_1904
+        Read from a workbook in Excel for Mac's 1904 date system: its serial dates count
+        from 1 January 1904 (1,462 days later than the 1900 system's).
     row_errors
         Errors of single rows found in reading (a row with more cells than the header):
         each reader sets such a row aside, as it does a row with a bad value.
@@ -70,6 +75,7 @@ class RawTable:
     from_workbook: bool = False
     date_cells: frozenset[str] = field(default_factory=frozenset)
     row_errors: tuple[Problem, ...] = ()
+    excel_1904: bool = False
 
     def row_number(self, index: int) -> int:
         """Spreadsheet row number for an index label of ``data``."""
@@ -121,6 +127,15 @@ def _decode(raw: bytes, source: str) -> str:
 
 def _check_delimiter(text: str, source: str) -> None:
     first = [ln for ln in text.splitlines()[: _TITLE_ROWS_MAX + 1] if ln.strip()]
+    # a European Excel's CSV: every line more cells split at ; than at , (its values may
+    # hold decimal commas, 691,21: it was refused as no known kind of file)
+    try:
+        cells = [(len(next(csv.reader([ln], delimiter=";"))), len(next(csv.reader([ln]))))
+                 for ln in first]  # fmt: skip
+    except csv.Error:  # a cell past the csv module's size limit: not this check's to say
+        cells = []
+    if any(max(c) > 1 for c in cells) and all(a > b for a, b in cells if max(a, b) > 1):
+        first = [";"]
     if not first or any("," in ln for ln in first):
         return
     widest = max(first, key=lambda ln: sum(ln.count(d) for d in ";\t|"))
@@ -128,7 +143,8 @@ def _check_delimiter(text: str, source: str) -> None:
         if widest.count(delim) >= 1:
             raise _fail(
                 source,
-                f"uses {name} between columns, not commas; save it as CSV (comma-separated)",
+                f"uses {name} between columns, not commas; save it as CSV (comma-separated)"
+                + (", with full stops for decimal points" if delim == ";" else ""),
             )
 
 
@@ -176,7 +192,10 @@ def _finish(
     from_workbook: bool = False,
     date_cells: frozenset[str] = frozenset(),
     quoted: bool = True,
+    sheet: str | None = None,
 ) -> RawTable:
+    df, unnamed = drop_unnamed(df, source, first_data_row, sheet)
+    notes = (*notes, *unnamed)
     original: dict[str, str] = {}
     renamed: list[str] = []
     problems: list[Problem] = []
@@ -359,30 +378,31 @@ def read_xlsx_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]
                 raise _fail(source, f"has a header {_XLSX_MAX_COLUMNS} or more columns wide; "
                             "no table read here has so many: is it the right sheet?")  # fmt: skip
             index, body, dates = [], [], set()  # row positions, their text, date columns
+            full = width  # cells right of the last named column are read, to be reported
             for i, row in chain(sorted(head.items()), found):
                 if i <= header_at:
                     continue
-                cells = row[:width]
+                cells = [_cell_text(v) for v in row]
+                while cells and not cells[-1].strip():
+                    cells.pop()
                 if i <= header_at + 200:  # real date cells, by column
-                    dates |= {j for j, v in enumerate(cells) if isinstance(v, dt.date)}
-                body.append([_cell_text(v) for v in cells] + [""] * (width - len(cells)))
+                    dates |= {j for j, v in enumerate(row[:width]) if isinstance(v, dt.date)}
+                body.append(cells)
+                full = max(full, len(cells))
                 index.append(i - header_at - 1)  # its position: blank rows are not kept
             dated = frozenset(header[j].strip().lower() for j in dates)
-            df = pd.DataFrame(body, columns=header[:width], dtype=str,
-                              index=pd.Index(index, dtype="int64"))  # fmt: skip
+            columns = (header + [""] * full)[:full]
+            df = pd.DataFrame([c + [""] * (full - len(c)) for c in body], columns=columns,
+                              dtype=str, index=pd.Index(index, dtype="int64"))  # fmt: skip
             name = f"{source}[{ws.title}]" if len(wb.worksheets) > 1 else source
             notes = _title_note(name, header_at + 1) if header_at > first else ()
-            tables.append(
-                _finish(
-                    name,
-                    df,
-                    header_at + 2,
-                    allow_empty=allow_empty,
-                    notes=notes,
-                    from_workbook=True,
-                    date_cells=dated,
-                )
-            )
+            held = {header_at + 2 + j for j in index}  # rows read, as Excel numbers them
+            part = getattr(ws, "_worksheet_path", None)  # a filter's hidden rows are read
+            notes += hidden_note(name, ws.title, [r for r in hidden_rows(path, part) if r in held])
+            table = _finish(name, df, header_at + 2, allow_empty=allow_empty, notes=notes,
+                            from_workbook=True, date_cells=dated, sheet=ws.title)  # fmt: skip
+            # Excel for Mac's 1904 date system: its serial numbers count from 1 January 1904
+            tables.append(replace(table, excel_1904=wb.epoch.year == 1904))
     finally:
         wb.close()
     if not tables:
@@ -411,6 +431,9 @@ def read_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]:
 
 #: Columns of the set-aside list (``summary.json``, the report, the console).
 SET_ASIDE_COLUMNS: tuple[str, ...] = ("file", "row", "id", "problem")
+#: The code of a row that is no record (a total, notes or repeated header row: see
+#: :mod:`sufficiency.io.stray_rows`): set aside with no ID, its first cell being no ID.
+NOT_A_RECORD = "not_a_record"
 
 
 @dataclass(frozen=True, eq=False)
@@ -485,12 +508,17 @@ def split_rows(
     for idx in sorted(bad, key=lambda i: int(i)):  # type: ignore[call-overload]
         found = bad[idx]
         ident = table.at[idx, id_col]
+        if any(p.code == NOT_A_RECORD for p in found):
+            ident = None
         records.append({
             "file": raw.source, "row": raw.row_number(int(idx)),  # type: ignore[call-overload]
             "id": None if pd.isna(ident) else str(ident), "problem": row_problems(found),
         })  # fmt: skip
     kept = table.drop(index=list(bad)).reset_index(drop=True)
     aside = pd.DataFrame(records, columns=list(SET_ASIDE_COLUMNS))
+    # a row without an ID stays None: a text column would make it NaN ("(nan)" on the
+    # console, NaN in summary.json, which is not JSON)
+    aside["id"] = pd.Series([r["id"] for r in records], index=aside.index, dtype=object)
     return NightTable(kept, aside, tuple(sorted(problems, key=Problem.sort_key)))
 
 

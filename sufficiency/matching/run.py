@@ -216,7 +216,7 @@ def run_matching(
     unplaced = unplaced_table(prob, result, together)
     unplaced = unplaced.assign(distance_note=plan.set_index("child_id")["distance_note"]
                                .reindex(unplaced["child_id"]).to_numpy(object))  # fmt: skip
-    refs_aside = aside[aside["file_kind"] == "referrals"]
+    refs_aside = aside[(aside["file_kind"] == "referrals") & ~_not_children(set_aside, aside)]
     extra = pd.DataFrame()
     needed_by: dict[str, str] = {}
     if len(refs_aside):
@@ -282,6 +282,17 @@ def run_matching(
         placements=placements,
         set_aside_needed_by=needed_by,
     )
+
+
+def _not_children(set_aside: pd.DataFrame | None, aside: pd.DataFrame) -> pd.Series:
+    """Per row of ``aside`` (``set_aside``'s rows first, as :func:`_set_aside` puts them),
+    whether it is a total, notes or repeated header row of the referrals: set aside, but
+    no child referred (``not_a_child``, from :func:`read_referrals_for_night`)."""
+    out = pd.Series(False, index=aside.index)
+    if set_aside is not None and "not_a_child" in set_aside:
+        flags = set_aside["not_a_child"].fillna(False).astype(bool).to_numpy()
+        out.iloc[: len(flags)] = flags
+    return out
 
 
 def _set_aside_needed_by(set_aside: pd.DataFrame | None) -> dict[str, str]:

@@ -70,6 +70,10 @@ _MAX_WIDTH: dict[str, int] = {
 _DECISION_HEADERS = {"status": "What the run did", "placement_id": "Home"}
 
 
+#: After the urgent line on page 1, which names the children in brackets.
+URGENT_WORDS = ". Urgent means needed today; the reasons are in full under Not placed."
+
+
 def _blank(value: Any) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
@@ -211,7 +215,8 @@ def _summary_sheet(wb: Workbook, report: MatchReport) -> Worksheet:
         "Urgent children not placed",
         len(urgent),
         COUNT,
-        report.urgent_line + (" (needed today; reasons in full)." if urgent else "."),
+        # one pair of brackets: the line's own already name the children
+        report.urgent_line + (URGENT_WORDS if urgent else "."),
         "Not placed",
         raised=bool(urgent or report.set_aside_children),
     )

@@ -394,6 +394,11 @@ def test_a_set_aside_referral_needed_today_is_an_urgent_child_not_placed(
     assert line[1].value == 2 and line[2].value == "Check"
     assert "2 (R016; set aside for errors: R012)" in line[3].value
     assert "not read for whether needed today" not in line[3].value
+    # one pair of brackets: it ended "... R012) (needed today; reasons in full)."
+    assert line[3].value == ("Urgent children not placed: 2 (R016; set aside for errors: "
+                             "R012). Urgent means needed today; the reasons are in full "
+                             "under Not placed.")  # fmt: skip
+    assert line[3].value.count("(") == 1
     needed = {r[0]: r[1] for r in wb["Not placed"].iter_rows(min_row=2, values_only=True)}
     assert needed["R012"] == needed["R016"] == "Yes"
     html = (out / "match_report.html").read_text(encoding="utf-8")

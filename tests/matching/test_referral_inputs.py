@@ -198,6 +198,63 @@ def test_summary_counts_the_children_referred_with_those_set_aside(tmp_path: Pat
     )
 
 
+def test_a_referral_without_an_id_is_set_aside_as_no_id_not_nan(tmp_path: Path) -> None:
+    """A referral with a blank child_id beside another set aside with its ID: the set-aside
+    list's ID column became a text column, the blank NaN, so the console said "(nan)" and
+    summary.json held NaN, which is not JSON (a browser's JSON.parse refuses the file)."""
+    refs, plcs = write_inputs(tmp_path)
+    df = pd.read_csv(refs, dtype=str, keep_default_na=False)
+    df.loc[df["child_id"] == "C3", "dob"] = "12/31/2011"
+    df.loc[df["child_id"] == "C2", "child_id"] = ""
+    df.to_csv(refs, index=False)
+    code, out = _cli("--referrals", str(refs), "--placements", str(plcs),
+                     "--out", str(tmp_path / "out"))  # fmt: skip
+    assert code == 0, out
+    assert "row 3 (no ID)" in out and "nan" not in out.lower()
+    text = (tmp_path / "out" / "summary.json").read_text()
+    s = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in summary.json"))
+    assert [(a["row"], a["id"]) for a in s["set_aside"]] == [(3, None), (4, "C3")]
+
+
+def test_total_notes_and_repeated_header_rows_are_set_aside_but_not_counted(
+    tmp_path: Path,
+) -> None:
+    """A total row, a notes row and the header repeated (two exports pasted together) are
+    set aside, each said to be what it looks like, but are no child: the night of three
+    children said "placed 2 of 6 children referred", listing unplaced children called
+    'Total' and 'Notes: ...'. A child with a bad cell, or with no ID, still counts."""
+    refs, plcs = write_inputs(tmp_path)
+    df = pd.read_csv(refs, dtype=str, keep_default_na=False)
+    df.loc[df["child_id"] == "C3", "dob"] = "12/31/2011"  # a child: counted, set aside
+    blank = dict.fromkeys(df.columns, "")
+    df = pd.concat([
+        df.iloc[:1], pd.DataFrame([dict(zip(df.columns, df.columns, strict=True))]),
+        df.iloc[1:], pd.DataFrame([{**blank, "child_id": "Total", "school_year": "3"},
+                                   {**blank, "child_id": "Notes: Jo Bloggs moved"},
+                                   {**df.iloc[0].to_dict(), "child_id": ""}]),
+    ])  # fmt: skip
+    df.to_csv(refs, index=False)
+    code, out = _cli("--referrals", str(refs), "--placements", str(plcs),
+                     "--out", str(tmp_path / "out"))  # fmt: skip
+    assert code == 0, out
+    s = json.loads((tmp_path / "out" / "summary.json").read_text())
+    # C1, C2 matched; C3 (bad date of birth) and the row without an ID set aside
+    assert (s["num_children"], s["children_set_aside"], s["children_referred"]) == (2, 2, 4)
+    assert "placed 2 of 4 children referred" in out
+    problems = {a["row"]: (a["id"], a["problem"]) for a in s["set_aside"]}
+    assert problems[3] == (None, "repeats the header row (its cells are the columns' names), "
+                           "not a child's referral: set aside and not counted as one")  # fmt: skip
+    assert problems[6][0] is None and problems[6][1].startswith("looks like a total row")
+    assert problems[7][0] is None and problems[7][1].startswith("looks like a notes row")
+    assert "Jo Bloggs" not in out + json.dumps(s)  # a note may name a child: never echoed
+    unplaced = pd.read_csv(tmp_path / "out" / "unplaced.csv")
+    assert sorted(unplaced["child_id"]) == ["(no ID, row 8)", "C3"]
+    html = (tmp_path / "out" / "match_report.html").read_text()
+    assert "Children placed: 2 of 4 referred" in html
+    sheet = pd.read_excel(tmp_path / "out" / "match_report.xlsx", sheet_name="Not placed")
+    assert sorted(sheet["Child"].astype(str)) == ["(no ID, row 8)", "C3"]
+
+
 def test_bad_register_row_is_set_aside(tmp_path: Path) -> None:
     """A register row with a bad vacancy count is set aside; the others are offered."""
     refs, plcs = write_inputs(tmp_path)
@@ -235,3 +292,25 @@ def test_free_text_risk_is_flagged_under_the_label_the_file_uses(tmp_path: Path)
     _, problems = load_referrals(refs, default_responsible_la="E10000034")
     (flag,) = [p for p in problems if p.code == "free_text_risk"]
     assert (flag.row, flag.column, flag.value) == (4, label, None)
+
+
+def test_a_file_with_the_standards_risk_columns_keeps_its_row_errors_and_notes(
+    tmp_path: Path,
+) -> None:
+    """Folding the Placements Data Standard's wide risk columns into one list rebuilt the
+    table without what reading found: a row with more cells than the header (an unquoted
+    comma: which value is in which column unknown) was matched as read, and the title row
+    and date-form warnings were dropped, where the same file with a risks column said so."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "Referrals week 14\n"
+        "child_id,dob,sex,home_postcode,Risk to child: Self-harm\n"
+        "C1,01/02/2015,F,WR1 1AA,No known risk\n"
+        "C2,03/04/2012,M,WR1 1AA,Risk Present,extra, cells\n"
+        "C3,2012-04-03 00:00:00,M,WR1 1AA,No known risk\n"
+    )
+    _, problems = load_referrals(path, default_responsible_la="E10000034")
+    codes = {(p.code, p.row) for p in problems}
+    assert {("extra_cells", 4), ("title_rows", None), ("dates_with_time", None)} <= codes
+    night = read_tonight(path, write_inputs(tmp_path)[1])
+    assert night.referrals.table["child_id"].tolist() == ["C1", "C3"]

@@ -1,0 +1,104 @@
+"""Rows of tonight's files that are not records: a total, a note, the header again.
+
+A council's referrals sheet often ends in a total row (Excel's table "Total Row":
+``Total`` in the first cell, a count beside it) or a line of notes, and two exports
+pasted one under the other repeat the header row. Such a row has errors (no date of
+birth, no sex) and is set aside like any bad row, but it is no child: counted as one,
+it made "placed 44 of 47 children referred" of a night with 45 children, and listed an
+unplaced "child" called ``Total``.
+
+A row is recognised as not a record only where no child (or placement) can be meant:
+
+- **the header again**: at least two cells filled, and every filled cell (four in five,
+  allowing a column retitled) is its own column's name;
+- **a label row**: its first filled cell begins with a label word (``Total``,
+  ``Totals``, ``Sub-total``, ``Grand total``, ``Count``, ``Sum``, ``Notes``, ``Note``,
+  ``NB``, ``Comments``, ``Source``, ``Key``), its ID cell is blank or is that cell, and
+  the record's identifying details (a referral's date of birth and sex; a placement's
+  setting and provider) are all blank, or plain numbers (a count or sum of the column).
+
+A row with a child ID, or with a date of birth or sex, is always a child's: set aside
+for its errors and counted as a child referred. So is a row with none of them but no
+label word either (cells of a referral may have been lost, and the team must see it).
+The sentence quotes only the label word, never the rest of a note (it may name a child).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+
+from sufficiency.errors import Problem
+from sufficiency.io.tables import NOT_A_RECORD, RawTable
+
+_LABEL = re.compile(
+    r"(grand[\s-]*total|sub[\s-]*totals?|totals?|count|sum|notes?|n\.?\s?b\.?|comments?|"
+    r"source|key)(?=$|[\s:;,.()])",
+    re.IGNORECASE,
+)
+
+
+def _key(text: object) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", str(text).strip().lower()).strip("_")
+
+
+def not_records(
+    raw: RawTable, id_column: str, details: Sequence[str], *, what: str, lacks: str
+) -> dict[int, str]:
+    """The rows of ``raw`` that are not records, by index, each with its sentence.
+
+    ``id_column`` and ``details`` are ``raw``'s own (lower-case) columns for the ID and
+    the identifying details (absent columns count as blank); ``what`` names a record
+    ("a child's referral"), ``lacks`` its details in words ("no date of birth or sex").
+    """
+    data = raw.data
+    if data.empty:
+        return {}
+    names = pd.Series({c: _key(raw.column_label(c)) for c in data.columns})
+    filled = data.notna()
+    count = filled.sum(axis=1)
+    same = data.apply(lambda s: s.map(_key, na_action="ignore") == names[s.name]).fillna(False)
+    hits = same.sum(axis=1)
+    out: dict[int, str] = {}
+    for idx in data.index[((hits >= 2) & (hits >= (0.8 * count).map(math.ceil))).to_numpy(bool)]:
+        out[int(idx)] = (
+            f"repeats the header row (its cells are the columns' names), not {what}: set "
+            "aside and not counted as one"
+        )
+    blank = pd.Series(True, index=data.index)
+    for col in details:  # blank, or a count or sum (Excel's Total Row counts a column)
+        if col in data.columns:
+            blank &= data[col].isna() | data[col].str.fullmatch(r"\d+(\.\d+)?").fillna(False)
+    for idx in data.index[blank.to_numpy(bool)]:
+        if int(idx) in out:
+            continue
+        row = data.loc[idx]
+        first = next((str(v) for v in row if pd.notna(v)), "")
+        m = _LABEL.match(first.strip())
+        ident = row.get(id_column)
+        if m is None or (pd.notna(ident) and str(ident) != first):
+            continue
+        word = m.group(1)
+        kind = "total" if re.match(r"grand|sub|total|count|sum", word, re.I) else "notes"
+        out[int(idx)] = (
+            f"looks like a {kind} row, not {what} (it begins {word!r} and has {lacks}): set "
+            "aside and not counted as one"
+        )
+    return out
+
+
+def set_aside_not_records(
+    raw: RawTable, problems: list[Problem], strays: dict[int, str]
+) -> list[Problem]:
+    """``problems`` with those of each row in ``strays`` (warnings too: a repeated header's
+    "postcode" is no child's) replaced by one error saying what the row looks like."""
+    if not strays:
+        return problems
+    rows = {raw.row_number(i): text for i, text in strays.items()}
+    kept = [p for p in problems if p.row not in rows]
+    return kept + [
+        Problem(raw.source, row, None, None, text, code=NOT_A_RECORD) for row, text in rows.items()
+    ]

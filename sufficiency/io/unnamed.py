@@ -1,0 +1,72 @@
+"""Columns without a header: dropped, and said so where they hold values.
+
+A spreadsheet column with no header (a spacer column, or one a user typed notes into
+beside the table) is no field. An empty one is dropped without a word; one holding
+values is dropped with a warning naming its column letter (as Excel shows it), the
+sheet and the first rows holding something, so what was typed there is not lost in
+silence: cells to the right of a workbook's last named column were dropped unseen.
+CSV and XLSX are read alike: pandas names a CSV's blank header cell ``Unnamed: 3``.
+
+A CSV row with more cells than its header is another thing (an unquoted comma: which
+value is in which column is unknown), an error of the row, which is set aside. A
+workbook's cells stay in their columns, so only the unnamed column's values are lost,
+and its rows are read: a warning, as for a column with an unknown name.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from sufficiency.errors import Problem
+
+_PANDAS_BLANK = re.compile(r"Unnamed: \d+(\.\d+)?")
+#: Rows named in the warning before the rest are only counted.
+_SHOWN = 5
+
+
+def column_letter(position: int) -> str:
+    """The spreadsheet letter of the column at ``position`` (0 for A, 26 for AA)."""
+    out = ""
+    n = position + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def is_unnamed(label: object) -> bool:
+    """Whether a header cell names no column (blank, or pandas' name for a blank one)."""
+    text = str(label).strip()
+    return not text or _PANDAS_BLANK.fullmatch(text) is not None
+
+
+def drop_unnamed(
+    df: pd.DataFrame, source: str, first_data_row: int, sheet: str | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """``df`` (cells as text, the header in its columns) without its unnamed columns, and
+    a warning for each that held a value. ``first_data_row`` numbers ``df``'s index as
+    spreadsheet rows; ``sheet`` is named for a workbook."""
+    unnamed = [j for j, c in enumerate(df.columns) if is_unnamed(c)]
+    if not unnamed:
+        return df, []
+    problems = []
+    for j in unnamed:
+        cells = df.iloc[:, j].astype("string").str.strip()
+        held = cells.index[(cells.fillna("") != "").to_numpy(bool)]
+        if not len(held):
+            continue
+        rows = [str(first_data_row + int(i)) for i in held]
+        shown = ", ".join(rows[:_SHOWN])
+        if len(rows) > _SHOWN:
+            shown += f" and {len(rows) - _SHOWN:,} more"
+        where = f"sheet {sheet}, " if sheet else ""
+        problems.append(
+            Problem(source, None, column_letter(j), None,
+                    f"has no header but holds values ({where}row{'s' if len(rows) > 1 else ''} "
+                    f"{shown}): they are not read; give the column a header if it holds a "
+                    "field, or clear it", severity="warning", code="unnamed_column")
+        )  # fmt: skip
+    keep = [j for j in range(len(df.columns)) if j not in set(unnamed)]
+    return df.iloc[:, keep], problems

@@ -1,0 +1,63 @@
+"""Rows a worksheet hides: filtered out, or hidden by hand, in Excel.
+
+A placement team filters its referrals sheet to tonight's children, or hides the rows of
+children already placed; a file reader sees every row, hidden or not. The rows are read
+(which rows the team meant is not known), and a warning names them. openpyxl's read-only
+mode, which large sheets need, does not say which rows are hidden, so the sheet's XML is
+scanned for ``<row r="7" hidden="1">``, a piece at a time.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from sufficiency.errors import Problem
+
+_ROW = re.compile(rb"<(?:[\w.-]+:)?row\b[^>]*>")
+_HIDDEN = re.compile(rb'\bhidden\s*=\s*["\'](?:1|true)["\']')
+_NUMBER = re.compile(rb'\br\s*=\s*["\'](\d+)["\']')
+_CHUNK = 1 << 20
+#: Rows named in the warning before the rest are only counted.
+_SHOWN = 5
+
+
+def hidden_rows(path: Path, part: str | None) -> list[int]:
+    """The row numbers (1 for the first) the worksheet ``part`` of workbook ``path``
+    marks hidden; none when the part cannot be read."""
+    if not part:
+        return []
+    out: list[int] = []
+    try:
+        with zipfile.ZipFile(path) as book, book.open(part.lstrip("/")) as sheet:
+            tail = b""
+            while chunk := sheet.read(_CHUNK):
+                text = tail + chunk
+                cut = text.rfind(b"<")  # a tag cut by the chunk's end is read with the next
+                for tag in _ROW.findall(text, 0, cut if cut > 0 else len(text)):
+                    if _HIDDEN.search(tag) and (n := _NUMBER.search(tag)):
+                        out.append(int(n.group(1)))
+                tail = text[cut:] if cut > 0 else b""
+            for tag in _ROW.findall(tail):
+                if _HIDDEN.search(tag) and (n := _NUMBER.search(tag)):
+                    out.append(int(n.group(1)))
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []
+    return out
+
+
+def hidden_note(source: str, sheet: str, rows: list[int]) -> tuple[Problem, ...]:
+    """The warning naming the hidden data ``rows`` of ``sheet`` (none if there are none)."""
+    if not rows:
+        return ()
+    shown = ", ".join(map(str, rows[:_SHOWN]))
+    more = f" and {len(rows) - _SHOWN:,} more" if len(rows) > _SHOWN else ""
+    return (
+        Problem(source, None, None, None,
+                f"has {len(rows):,} row(s) hidden in Excel (sheet {sheet}, "
+                f"row{'s' if len(rows) > 1 else ''} {shown}{more}): "
+                "they are read like the others, as which rows were meant is not known; delete "
+                "them if they do not belong (a filter hides rows, it does not remove them)",
+                severity="warning", code="hidden_rows"),
+    )  # fmt: skip
