@@ -40,6 +40,7 @@ from sufficiency.io.atomic import (
 )
 from sufficiency.io.quality import DataQuality
 from sufficiency.logs import configure_logging, get_logger, warnings_logged
+from sufficiency.nightly_checks import logged_failure
 from sufficiency.store.record import input_files
 from sufficiency.store.types import ChildOutcome, InputRow
 
@@ -286,9 +287,7 @@ def run_nightly(
         return NightlyReport(EXIT_INPUT, (_path_error(exc, "log_file", config_path),))
     out_final = _resolve(base, nightly.output_dir.replace("{date}", run_date.isoformat()))
     assert out_final is not None
-    lock_path = _resolve(base, nightly.lock_file) or (
-        out_final.parent / ".sufficiency-nightly.lock"
-    )
+    lock_path = _resolve(base, nightly.lock_file) or out_final.parent / ".sufficiency-nightly.lock"
     try:
         with exclusive_lock(lock_path):
             return _locked_run(params, base, run_date, out_final, store_url)
@@ -322,7 +321,7 @@ def _locked_run(
     try:
         store = RunStore(store_url or nightly.store or None)
     except StoreError as exc:
-        return NightlyReport(EXIT_FAILURE, (f"Error: {exc}",))
+        return NightlyReport(EXIT_FAILURE, (logged_failure(f"Error: {exc}"),))
     interrupted = store.mark_interrupted()
     if interrupted:
         log.warning("marked interrupted runs as failed", extra={"num_runs": interrupted})
@@ -398,7 +397,7 @@ def _locked_run(
                          rows=outcome.rows, decisions=outcome.decisions)  # fmt: skip
             messages.append(_identical_message(store, run_id))
     except ConfigError as exc:
-        return NightlyReport(EXIT_INPUT, (f"Error: {exc}",), None, tuple(run_ids))
+        return NightlyReport(EXIT_INPUT, (logged_failure(f"Error: {exc}"),), None, tuple(run_ids))
     finally:
         shutil.rmtree(partial, ignore_errors=True)
         store.close()

@@ -446,3 +446,21 @@ def test_an_unquoted_comma_in_one_row_never_stops_the_night(tmp_path, sample_dir
     quality = pd.read_csv(out / "forecast" / "data_quality.csv")
     aside = quality[quality["code"] == "extra_cells"]
     assert aside[["row", "action"]].values.tolist() == [[10, "row set aside"]]
+
+
+@pytest.mark.parametrize("fault", ["store", "key"])
+def test_a_night_that_ends_before_its_jobs_says_why_in_its_log(tmp_path, sample_dir, fault,
+                                                               monkeypatch):  # fmt: skip
+    """A run store that cannot be used, or a pseudonym key that is not set, ends the night
+    before any job runs: the scheduler's log file says so with the reason, not only the
+    console (the log held nothing for that night)."""
+    monkeypatch.delenv("SUFFICIENCY_PSEUDONYM_KEY", raising=False)
+    if fault == "store":
+        bad = tmp_path / "store" / "runs.sqlite"
+        bad.parent.mkdir()
+        bad.write_text("not a database at all\n" * 100)
+    report = run_nightly(_config(tmp_path, sample_dir), DAY, pseudonymise=fault == "key")
+    assert report.exit_code != EXIT_OK
+    lines = [json.loads(x) for x in (tmp_path / "logs" / "nightly.log").read_text().splitlines()]
+    (failed,) = [x for x in lines if x["level"] == "error"]
+    assert failed["message"] == f"nightly run failed: {report.messages[0]}"
