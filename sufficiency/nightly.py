@@ -40,7 +40,7 @@ from sufficiency.io.atomic import (
 )
 from sufficiency.io.quality import DataQuality
 from sufficiency.logs import configure_logging, get_logger, warnings_logged
-from sufficiency.nightly_checks import logged_failure
+from sufficiency.nightly_checks import logged_failure, read_whole
 from sufficiency.store.record import input_files
 from sufficiency.store.types import ChildOutcome, InputRow
 
@@ -362,7 +362,7 @@ def _locked_run(
             log.info("job started", extra={"job": name, "run_id": run_id})
             ctx = JobContext(params, run_date, job_dir, inputs, key, name)
             outcome, code, failure = _run_job(
-                func, ctx, store, run_id, from_store and key is not None
+                read_whole(func), ctx, store, run_id, from_store and key is not None
             )
             if outcome is None:
                 # one job's broken input never costs the others their outputs: the job is

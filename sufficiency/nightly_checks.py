@@ -7,9 +7,16 @@ there with its reason, and never a child's details beyond an ID.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sufficiency.errors import InputDataError, Problem
 from sufficiency.logs import get_logger
+from sufficiency.store.record import input_files
 
 log = get_logger("nightly")
+T = TypeVar("T")
 
 
 def logged_failure(message: str) -> str:
@@ -17,3 +24,35 @@ def logged_failure(message: str) -> str:
     as the night's failure; return it for the console."""
     log.error("nightly run failed: %s", message)
     return message
+
+
+def _state(inputs: dict[str, Path]) -> dict[str, tuple[int, int]]:
+    """Each input file's size and modification time (each file of a folder's)."""
+    return {label: (s.st_size, s.st_mtime_ns)
+            for label, p in input_files(inputs).items() if (s := p.stat())}  # fmt: skip
+
+
+def read_whole(job: Callable[[Any], T]) -> Callable[[Any], T]:
+    """``job``, failed with an input error if one of its input files changed while it ran.
+
+    An export still writing a file when the night starts gives a file cut short, read as
+    fewer rows (the cut row set aside, the rows after it never seen) without a word; the
+    file changing under the job is how that shows.
+    """
+
+    def checked(ctx: Any) -> T:
+        before = _state(ctx.inputs)
+        outcome = job(ctx)
+        after = _state(ctx.inputs)
+        changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        if changed:
+            files = {k: str(ctx.inputs.get(k.split("/")[0], k)) for k in changed}
+            raise InputDataError(
+                Problem(file, None, None, None, "changed while the night was reading it (was "
+                        "the export still writing it?): run the night again once it has "
+                        "finished", code="input_changed")
+                for file in sorted(set(files.values()))
+            )  # fmt: skip
+        return outcome
+
+    return checked

@@ -464,3 +464,31 @@ def test_a_night_that_ends_before_its_jobs_says_why_in_its_log(tmp_path, sample_
     lines = [json.loads(x) for x in (tmp_path / "logs" / "nightly.log").read_text().splitlines()]
     (failed,) = [x for x in lines if x["level"] == "error"]
     assert failed["message"] == f"nightly run failed: {report.messages[0]}"
+
+
+def test_an_input_still_being_written_fails_its_job_not_the_night(tmp_path, sample_dir,
+                                                                  monkeypatch):  # fmt: skip
+    """The register export still writing referrals.csv while the match reads it: the
+    match had read a file cut short (22 of 45 children, exit 0, a note only about the
+    cut row). The job fails with exit 1 naming the file, the earlier outputs stay."""
+    import sufficiency.nightly as nightly
+
+    refs = tmp_path / "referrals.csv"
+    whole = (sample_dir / "referrals.csv").read_bytes()
+    refs.write_bytes(whole[:2700])  # cut part-way through a row, as a slow export leaves it
+    match, _ = nightly.JOBS["match"]
+
+    def match_while_the_export_writes(ctx):
+        outcome = match(ctx)
+        refs.write_bytes(whole)  # the export finishes while the job runs
+        return outcome
+
+    monkeypatch.setitem(nightly.JOBS, "match", (match_while_the_export_writes, ("referrals",
+                        "placements", "decisions")))  # fmt: skip
+    report = run_nightly(_config(tmp_path, sample_dir, jobs=("match",), referrals=refs), DAY)
+    assert report.exit_code == EXIT_INPUT
+    assert f"{refs}: 1 error(s)" in report.messages[0]
+    assert "changed while the night was reading it" in report.messages[0]
+    assert not (tmp_path / "out" / "2026-04-01").exists()
+    (run,) = _store(tmp_path).list_runs()
+    assert run["status"] == "failed" and "changed while" in run["failure_reason"]
