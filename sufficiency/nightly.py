@@ -40,7 +40,7 @@ from sufficiency.io.atomic import (
 )
 from sufficiency.io.quality import DataQuality
 from sufficiency.logs import configure_logging, get_logger, warnings_logged
-from sufficiency.nightly_checks import logged_failure, read_whole
+from sufficiency.nightly_checks import logged_failure, one_line, read_whole
 from sufficiency.store.record import input_files
 from sufficiency.store.types import ChildOutcome, InputRow
 
@@ -432,12 +432,12 @@ def _run_job(
     except InputDataError as exc:
         store.finish(run_id, succeeded=False, failure_reason=str(exc))
         n = len(exc.problems)
-        log.error("job failed: input errors",
+        log.error("job failed: input errors: %s", one_line(exc),
                   extra={"job": name, "run_id": run_id, "num_problems": n})  # fmt: skip
         return None, EXIT_INPUT, f"Error in {name}: {exc}"
     except SufficiencyError as exc:
         store.finish(run_id, succeeded=False, failure_reason=str(exc))
-        log.error("job failed", extra={"job": name, "run_id": run_id})
+        log.error("job failed: %s", one_line(exc), extra={"job": name, "run_id": run_id})
         code = EXIT_INPUT if isinstance(exc, ConfigError) else EXIT_FAILURE
         return None, code, f"Error in {name}: {exc}"
     except Exception as exc:  # a bug or a solver crash: record it, exit 2

@@ -56,3 +56,11 @@ def read_whole(job: Callable[[Any], T]) -> Callable[[Any], T]:
         return outcome
 
     return checked
+
+
+def one_line(exc: Exception, most: int = 5) -> str:
+    """A job's failure for its log line: the message's lines on one line, the first
+    ``most`` of them (the run store and the console have them all)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    more = f" (and {len(lines) - most:,} more: see the run store)" if len(lines) > most else ""
+    return " ".join(lines[:most]) + more

@@ -492,3 +492,20 @@ def test_an_input_still_being_written_fails_its_job_not_the_night(tmp_path, samp
     assert not (tmp_path / "out" / "2026-04-01").exists()
     (run,) = _store(tmp_path).list_runs()
     assert run["status"] == "failed" and "changed while" in run["failure_reason"]
+
+
+def test_a_failed_jobs_log_line_says_why(tmp_path, sample_dir):
+    """A job's failure in the scheduler's log gives its reason in one line (a network
+    drive gone: the file that does not exist; a job without its input in the
+    configuration): the log said only 'job failed: input errors' and 'job failed'."""
+    gone = tmp_path / "drive" / "referrals.csv"
+    report = run_nightly(_config(tmp_path, sample_dir, jobs=("validate", "spend"),
+                                 referrals=gone), DAY)  # fmt: skip
+    assert report.exit_code == EXIT_INPUT
+    lines = [json.loads(x) for x in (tmp_path / "logs" / "nightly.log").read_text().splitlines()]
+    failed = {x["job"]: x["message"] for x in lines if x["level"] == "error"}
+    assert failed == {
+        "validate": f"job failed: input errors: {gone}: 1 error(s), 0 warning(s) ERROR: does "
+        "not exist",
+        "spend": "job failed: the spend job needs nightly.history in the configuration",
+    }
