@@ -40,7 +40,7 @@ from sufficiency.io.atomic import (
 )
 from sufficiency.io.quality import DataQuality
 from sufficiency.logs import configure_logging, get_logger, warnings_logged
-from sufficiency.nightly_checks import logged_failure, one_line, read_whole
+from sufficiency.nightly_checks import holds_date, logged_failure, one_line, read_whole
 from sufficiency.store.record import input_files
 from sufficiency.store.types import ChildOutcome, InputRow
 
@@ -378,7 +378,7 @@ def _locked_run(
         for job, _, _ in failures:
             # a re-run for the date whose job failed keeps that job's earlier outputs (the
             # earlier run's record still points at them) rather than deleting them
-            if (earlier := out_final / job).is_dir():
+            if (earlier := out_final / job).is_dir() and holds_date(store, earlier, run_date):
                 shutil.copytree(earlier, partial / job)
                 messages.append(f"{job}: failed tonight; its outputs from the earlier run "
                                 "for this date are kept.")  # fmt: skip

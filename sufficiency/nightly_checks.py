@@ -7,6 +7,8 @@ there with its reason, and never a child's details beyond an ID.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -64,3 +66,15 @@ def one_line(exc: Exception, most: int = 5) -> str:
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     more = f" (and {len(lines) - most:,} more: see the run store)" if len(lines) > most else ""
     return " ".join(lines[:most]) + more
+
+
+def holds_date(store: Any, job_dir: Path, run_date: dt.date) -> bool:
+    """Whether a job's published folder (``OUT/JOB``) holds outputs for ``run_date``, by
+    the run store's record of the last run of the job to publish there. An output folder
+    without ``{date}`` in its name holds the night before's, which must never pass for
+    tonight's."""
+    where = os.path.abspath(job_dir.parent)
+    for run in store.list_runs(kind=job_dir.name, status="succeeded"):
+        if (got := store.get(run["id"]))["out_dir"] == where:
+            return bool((got["summary"] or {}).get("run_date") == run_date.isoformat())
+    return False

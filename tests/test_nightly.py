@@ -509,3 +509,22 @@ def test_a_failed_jobs_log_line_says_why(tmp_path, sample_dir):
         "not exist",
         "spend": "job failed: the spend job needs nightly.history in the configuration",
     }
+
+
+def test_a_folder_without_the_date_never_keeps_another_nights_outputs(tmp_path, sample_dir):
+    """``output_dir = "out/latest"`` (the same folder every night): a night whose validate
+    job fails publishes no validate folder rather than the night before's, which the
+    placement team would read as tonight's (it was kept, said to be 'from the earlier run
+    for this date'). A re-run for the same date still keeps them."""
+    cfg = _config(tmp_path, sample_dir, jobs=("validate", "match"))
+    cfg.write_text(cfg.read_text().replace("out/{date}", "out/latest"))
+    assert run_nightly(cfg, DAY).exit_code == EXIT_OK
+    out = tmp_path / "out" / "latest"
+    cfg.write_text(cfg.read_text() + f'history = "{tmp_path / "no-such-history"}"\n')
+    report = run_nightly(cfg, DAY)
+    assert (out / "validate").is_dir() and any("validate: failed tonight" in m
+                                               for m in report.messages)  # fmt: skip
+    report = run_nightly(cfg, DAY + dt.timedelta(days=1))
+    assert report.exit_code == EXIT_INPUT
+    assert sorted(p.name for p in out.iterdir()) == ["match"]
+    assert not any("earlier run" in m for m in report.messages)
