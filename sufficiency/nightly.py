@@ -402,8 +402,8 @@ def _locked_run(
         shutil.rmtree(partial, ignore_errors=True)
         store.close()
     failed = [name for name, _, _ in failures]
-    log.info("nightly run finished",
-             extra={"out_dir": str(out_final), "runs": run_ids, "failed_jobs": failed})  # fmt: skip
+    log.info("nightly run finished", extra={"run_date": run_date.isoformat(), "notes": messages,
+             "out_dir": str(out_final), "runs": run_ids, "failed_jobs": failed})  # fmt: skip
     if failures:
         messages.insert(0, f"Outputs in {out_final}, without those of the job(s) that "
                            f"failed ({', '.join(failed)}).")  # fmt: skip

@@ -528,3 +528,16 @@ def test_a_folder_without_the_date_never_keeps_another_nights_outputs(tmp_path, 
     assert report.exit_code == EXIT_INPUT
     assert sorted(p.name for p in out.iterdir()) == ["match"]
     assert not any("earlier run" in m for m in report.messages)
+
+
+def test_the_nights_last_log_line_has_its_date_and_what_the_console_said(tmp_path, sample_dir):
+    """The morning's reader of the log sees the night's run date and its notes (the
+    inputs unchanged since an earlier night's, a stale export perhaps), which only the
+    console had."""
+    cfg = _config(tmp_path, sample_dir)
+    assert run_nightly(cfg, DAY).exit_code == EXIT_OK
+    report = run_nightly(cfg, DAY + dt.timedelta(days=1))
+    last = json.loads((tmp_path / "logs" / "nightly.log").read_text().splitlines()[-1])
+    assert last["message"] == "nightly run finished" and last["run_date"] == "2026-04-02"
+    assert last["notes"] == list(report.messages[1:])
+    assert "had the same inputs and configuration as run 1" in last["notes"][0]
