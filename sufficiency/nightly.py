@@ -40,7 +40,7 @@ from sufficiency.io.atomic import (
 )
 from sufficiency.io.quality import DataQuality
 from sufficiency.logs import configure_logging, get_logger, warnings_logged
-from sufficiency.nightly_checks import holds_date, logged_failure, one_line, read_whole
+from sufficiency.nightly_checks import holds_date, log_match, logged_failure, one_line, read_whole
 from sufficiency.store.record import input_files
 from sufficiency.store.types import ChildOutcome, InputRow
 
@@ -140,7 +140,7 @@ def job_match(ctx: JobContext) -> JobOutcome:
         log.warning("set aside %s row %s: %s", a.file, a.row, a.problem)
     ctx.stage("Writing outputs")
     written = run.write(ctx.out_dir)
-    s = run.summary
+    log_match(s := run.summary)
     return JobOutcome(
         outputs={p.name: p for p in written},
         summary=s.to_store(),

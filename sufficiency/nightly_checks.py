@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import warnings
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sufficiency.errors import InputDataError, Problem
+from sufficiency.errors import DataWarning, InputDataError, Problem
 from sufficiency.logs import get_logger
 from sufficiency.store.record import input_files
 
@@ -78,3 +80,24 @@ def holds_date(store: Any, job_dir: Path, run_date: dt.date) -> bool:
         if (got := store.get(run["id"]))["out_dir"] == where:
             return bool((got["summary"] or {}).get("run_date") == run_date.isoformat())
     return False
+
+
+def log_match(summary: Any, most: int = 3) -> None:
+    """Tonight's matching in the log as the ``match`` command says it on the console: how
+    many children were placed, the inputs' warnings (a few of each kind), a plan the
+    solver did not prove best; no referral at all (a failed export looks the same) is a
+    data warning, for the console too. The log had only the rows set aside."""
+    s = summary
+    log.info("match: %s: placed %d of %d children referred", s.status.value,
+             s.children_placed, s.children_referred, extra={"job": "match"})  # fmt: skip
+    seen: Counter[str] = Counter()
+    for n in s.input_notes:
+        seen[n.code] += 1
+        if seen[n.code] <= most:
+            log.warning("%s: %s", n.file, n.note, extra={"job": "match"})
+    if not s.proven_optimal:
+        log.warning("match: %s", s.message, extra={"job": "match"})
+    if s.children_referred == 0:
+        warnings.warn("no child referred tonight: matching proposed nothing (right only if "
+                      "no child needs a home; an export that failed looks the same)",
+                      DataWarning, stacklevel=2)  # fmt: skip

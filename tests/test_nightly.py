@@ -541,3 +541,22 @@ def test_the_nights_last_log_line_has_its_date_and_what_the_console_said(tmp_pat
     assert last["message"] == "nightly run finished" and last["run_date"] == "2026-04-02"
     assert last["notes"] == list(report.messages[1:])
     assert "had the same inputs and configuration as run 1" in last["notes"][0]
+
+
+def test_the_log_says_what_tonights_matching_did(tmp_path, sample_dir):
+    """The log has the night's matching as the console of ``match`` has it: a referrals
+    export with its header row and nobody in it (a failed export looks so) is a warning,
+    on the console too, and a plan the solver stopped before proving best is said; the
+    log had only 'match: run N recorded' on the console."""
+    refs = tmp_path / "referrals.csv"
+    refs.write_text((sample_dir / "referrals.csv").read_text().splitlines()[0] + "\n")
+    with pytest.warns(UserWarning, match="no child referred tonight"):
+        report = run_nightly(_config(tmp_path, sample_dir, jobs=("match",), referrals=refs), DAY)
+    assert report.exit_code == EXIT_OK
+    lines = [json.loads(x) for x in (tmp_path / "logs" / "nightly.log").read_text().splitlines()]
+    said = [(x["level"], x["message"]) for x in lines if x.get("job") == "match"
+            and not x["message"].startswith(("stage", "job started"))]  # fmt: skip
+    assert said == [
+        ("info", "match: optimal: placed 0 of 0 children referred"),
+        ("warning", "no child referred tonight: matching proposed nothing (right only if no "
+         "child needs a home; an export that failed looks the same)")]  # fmt: skip
