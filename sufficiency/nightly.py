@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from sufficiency import nightly_checks as checks
 from sufficiency.config import Params, load_params
 from sufficiency.errors import ConfigError, InputDataError, StoreError, SufficiencyError
 from sufficiency.io.atomic import (
@@ -40,7 +41,6 @@ from sufficiency.io.atomic import (
 )
 from sufficiency.io.quality import DataQuality
 from sufficiency.logs import configure_logging, get_logger, warnings_logged
-from sufficiency.nightly_checks import holds_date, log_match, logged_failure, one_line, read_whole
 from sufficiency.store.record import input_files
 from sufficiency.store.types import ChildOutcome, InputRow
 
@@ -140,7 +140,7 @@ def job_match(ctx: JobContext) -> JobOutcome:
         log.warning("set aside %s row %s: %s", a.file, a.row, a.problem)
     ctx.stage("Writing outputs")
     written = run.write(ctx.out_dir)
-    log_match(s := run.summary)
+    checks.log_match(s := run.summary)
     return JobOutcome(
         outputs={p.name: p for p in written},
         summary=s.to_store(),
@@ -292,12 +292,12 @@ def run_nightly(
         with exclusive_lock(lock_path):
             return _locked_run(params, base, run_date, out_final, store_url)
     except BlockingIOError as exc:
-        msg = (
-            f"Error: another nightly run is in progress ({exc or 'lock held'}; lock file "
-            f"{lock_path}); this run did nothing. Try again when it has finished."
-        )
+        msg = (f"Error: another nightly run is in progress ({exc or 'lock held'}; lock file "
+               f"{lock_path}); this run did nothing. Try again when it has finished.")  # fmt: skip
         log.error("nightly run refused: lock held", extra={"lock_file": str(lock_path)})
         return NightlyReport(EXIT_FAILURE, (msg,))
+    except checks.StoreFault as exc:  # the run store lost part-way (a database restarted)
+        return NightlyReport(EXIT_FAILURE, (checks.failure(checks.store_lost(exc)),))
     except OSError as exc:  # a folder that cannot be created or written
         log.error("nightly run failed: cannot write", extra={"path": str(exc.filename)})
         return NightlyReport(EXIT_INPUT, (_path_error(exc, "output_dir or lock_file",
@@ -321,7 +321,7 @@ def _locked_run(
     try:
         store = RunStore(store_url or nightly.store or None)
     except StoreError as exc:
-        return NightlyReport(EXIT_FAILURE, (logged_failure(f"Error: {exc}"),))
+        return NightlyReport(EXIT_FAILURE, (checks.failure(f"Error: {exc}"),))
     interrupted = store.mark_interrupted()
     if interrupted:
         log.warning("marked interrupted runs as failed", extra={"num_runs": interrupted})
@@ -362,7 +362,7 @@ def _locked_run(
             log.info("job started", extra={"job": name, "run_id": run_id})
             ctx = JobContext(params, run_date, job_dir, inputs, key, name)
             outcome, code, failure = _run_job(
-                read_whole(func), ctx, store, run_id, from_store and key is not None
+                checks.read_whole(func), ctx, store, run_id, from_store and key is not None
             )
             if outcome is None:
                 # one job's broken input never costs the others their outputs: the job is
@@ -378,7 +378,7 @@ def _locked_run(
         for job, _, _ in failures:
             # a re-run for the date whose job failed keeps that job's earlier outputs (the
             # earlier run's record still points at them) rather than deleting them
-            if (earlier := out_final / job).is_dir() and holds_date(store, earlier, run_date):
+            if (earlier := out_final / job).is_dir() and checks.for_date(store, earlier, run_date):
                 shutil.copytree(earlier, partial / job)
                 messages.append(f"{job}: failed tonight; its outputs from the earlier run "
                                 "for this date are kept.")  # fmt: skip
@@ -397,7 +397,7 @@ def _locked_run(
                          rows=outcome.rows, decisions=outcome.decisions)  # fmt: skip
             messages.append(_identical_message(store, run_id))
     except ConfigError as exc:
-        return NightlyReport(EXIT_INPUT, (logged_failure(f"Error: {exc}"),), None, tuple(run_ids))
+        return NightlyReport(EXIT_INPUT, (checks.failure(f"Error: {exc}"),), None, tuple(run_ids))
     finally:
         shutil.rmtree(partial, ignore_errors=True)
         store.close()
@@ -432,12 +432,12 @@ def _run_job(
     except InputDataError as exc:
         store.finish(run_id, succeeded=False, failure_reason=str(exc))
         n = len(exc.problems)
-        log.error("job failed: input errors: %s", one_line(exc),
+        log.error("job failed: input errors: %s", checks.one_line(exc),
                   extra={"job": name, "run_id": run_id, "num_problems": n})  # fmt: skip
         return None, EXIT_INPUT, f"Error in {name}: {exc}"
     except SufficiencyError as exc:
         store.finish(run_id, succeeded=False, failure_reason=str(exc))
-        log.error("job failed: %s", one_line(exc), extra={"job": name, "run_id": run_id})
+        log.error("job failed: %s", checks.one_line(exc), extra={"job": name, "run_id": run_id})
         code = EXIT_INPUT if isinstance(exc, ConfigError) else EXIT_FAILURE
         return None, code, f"Error in {name}: {exc}"
     except Exception as exc:  # a bug or a solver crash: record it, exit 2

@@ -15,16 +15,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from sufficiency.errors import DataWarning, InputDataError, Problem
 from sufficiency.logs import get_logger
 from sufficiency.store.record import input_files
 
 log = get_logger("nightly")
 T = TypeVar("T")
+#: A run store's database failing part-way through the night.
+StoreFault = SQLAlchemyError
 
 
-def logged_failure(message: str) -> str:
-    """Log ``message`` (a night ended before its jobs could run: the run store, the key)
+def failure(message: str) -> str:
+    """Log ``message`` (a night ended early: the run store unusable or lost, the key unset)
     as the night's failure; return it for the console."""
     log.error("nightly run failed: %s", message)
     return message
@@ -70,7 +74,7 @@ def one_line(exc: Exception, most: int = 5) -> str:
     return " ".join(lines[:most]) + more
 
 
-def holds_date(store: Any, job_dir: Path, run_date: dt.date) -> bool:
+def for_date(store: Any, job_dir: Path, run_date: dt.date) -> bool:
     """Whether a job's published folder (``OUT/JOB``) holds outputs for ``run_date``, by
     the run store's record of the last run of the job to publish there. An output folder
     without ``{date}`` in its name holds the night before's, which must never pass for
@@ -101,3 +105,14 @@ def log_match(summary: Any, most: int = 3) -> None:
         warnings.warn("no child referred tonight: matching proposed nothing (right only if "
                       "no child needs a home; an export that failed looks the same)",
                       DataWarning, stacklevel=2)  # fmt: skip
+
+
+def store_lost(exc: Exception) -> str:
+    """The sentence for a run store that failed part-way through the night (a database
+    restarted or gone): the fault's first line (never the values it was writing)."""
+    fault = getattr(exc, "orig", None) or exc
+    first = (str(fault).strip().splitlines() or [""])[0]
+    return (f"Error: the run store failed part-way through the night ({type(fault).__name__}: "
+            f"{first}): the night's runs are left unfinished in the store (the next night marks "
+            "them failed) and its outputs may be missing or published without their record. "
+            "Run the night again once the store answers.")  # fmt: skip

@@ -560,3 +560,29 @@ def test_the_log_says_what_tonights_matching_did(tmp_path, sample_dir):
         ("info", "match: optimal: placed 0 of 0 children referred"),
         ("warning", "no child referred tonight: matching proposed nothing (right only if no "
          "child needs a home; an export that failed looks the same)")]  # fmt: skip
+
+
+def test_a_run_store_lost_part_way_is_a_sentence_and_exit_2(tmp_path, sample_dir, monkeypatch):
+    """The run store failing part-way through the night (a database restarted, its
+    tables gone): exit 2 and a sentence, on the console and in the log, not a traceback
+    and exit 1 (an input error) with nothing in the log."""
+    import sqlite3
+
+    import sufficiency.nightly as nightly
+
+    validate, wanted = nightly.JOBS["validate"]
+
+    def validate_then_lose_the_store(ctx):
+        outcome = validate(ctx)
+        with sqlite3.connect(tmp_path / "store" / "runs.sqlite") as db:
+            db.execute("DROP TABLE run_files")
+        return outcome
+
+    monkeypatch.setitem(nightly.JOBS, "validate", (validate_then_lose_the_store, wanted))
+    report = run_nightly(_config(tmp_path, sample_dir), DAY)
+    assert report.exit_code == EXIT_FAILURE
+    (message,) = report.messages
+    assert message.startswith("Error: the run store failed part-way through the night ("
+                              "OperationalError: no such table: run_files)")  # fmt: skip
+    lines = [json.loads(x) for x in (tmp_path / "logs" / "nightly.log").read_text().splitlines()]
+    assert lines[-1]["message"] == f"nightly run failed: {message}"
