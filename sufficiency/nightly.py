@@ -359,7 +359,8 @@ def _locked_run(
             config = params.model_dump(mode="json")
             run_id = store.start(name, config, inputs=input_files(inputs))
             run_ids.append(run_id)
-            log.info("job started", extra={"job": name, "run_id": run_id})
+            log.info("job started", extra={"job": name, "run_id": run_id,
+                                           "inputs_modified": checks.modified(inputs)})  # fmt: skip
             ctx = JobContext(params, run_date, job_dir, inputs, key, name)
             outcome, code, failure = _run_job(
                 checks.read_whole(func), ctx, store, run_id, from_store and key is not None

@@ -116,3 +116,15 @@ def store_lost(exc: Exception) -> str:
             f"{first}): the night's runs are left unfinished in the store (the next night marks "
             "them failed) and its outputs may be missing or published without their record. "
             "Run the night again once the store answers.")  # fmt: skip
+
+
+def modified(inputs: dict[str, Path]) -> dict[str, str]:
+    """When each input was last written (a folder: its newest file), in UTC, for the job's
+    first log line: an export that has not run since last week shows there."""
+    out = {}
+    for label, path in inputs.items():
+        files = input_files({label: path}).values()
+        newest = max((p.stat().st_mtime for p in files), default=None)
+        if newest is not None:
+            out[label] = f"{dt.datetime.fromtimestamp(newest, dt.UTC):%Y-%m-%dT%H:%M:%SZ}"
+    return out

@@ -586,3 +586,27 @@ def test_a_run_store_lost_part_way_is_a_sentence_and_exit_2(tmp_path, sample_dir
                               "OperationalError: no such table: run_files)")  # fmt: skip
     lines = [json.loads(x) for x in (tmp_path / "logs" / "nightly.log").read_text().splitlines()]
     assert lines[-1]["message"] == f"nightly run failed: {message}"
+
+
+def test_each_jobs_first_log_line_says_when_its_inputs_were_last_written(tmp_path, sample_dir):
+    """A stale export (the register not written since last week) shows in the log: each
+    job's 'job started' line gives its input files' last-modified times (a folder's
+    newest file's), in UTC."""
+    refs = tmp_path / "referrals.csv"
+    refs.write_bytes((sample_dir / "referrals.csv").read_bytes())
+    when = dt.datetime(2026, 3, 24, 22, 10, tzinfo=dt.UTC)
+    os.utime(refs, (when.timestamp(), when.timestamp()))
+    cfg = _config(tmp_path, sample_dir, jobs=("validate",), referrals=refs, history=True)
+    assert run_nightly(cfg, DAY).exit_code == EXIT_OK
+    lines = [json.loads(x) for x in (tmp_path / "logs" / "nightly.log").read_text().splitlines()]
+    (started,) = [x for x in lines if x["message"] == "job started"]
+    newest = max(p.stat().st_mtime for p in (sample_dir / "ssda903").rglob("*") if p.is_file())
+
+    def utc(seconds: float) -> str:
+        return f"{dt.datetime.fromtimestamp(seconds, dt.UTC):%Y-%m-%dT%H:%M:%SZ}"
+
+    assert started["inputs_modified"] == {
+        "referrals": "2026-03-24T22:10:00Z",
+        "placements": utc((sample_dir / "placements.csv").stat().st_mtime),
+        "history": utc(newest),
+    }
