@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from sufficiency import nightly_checks as checks
 from sufficiency.config import Params, load_params
 from sufficiency.errors import ConfigError, InputDataError, StoreError, SufficiencyError
 from sufficiency.io.atomic import (
@@ -139,7 +140,7 @@ def job_match(ctx: JobContext) -> JobOutcome:
         log.warning("set aside %s row %s: %s", a.file, a.row, a.problem)
     ctx.stage("Writing outputs")
     written = run.write(ctx.out_dir)
-    s = run.summary
+    checks.log_match(s := run.summary)
     return JobOutcome(
         outputs={p.name: p for p in written},
         summary=s.to_store(),
@@ -286,19 +287,17 @@ def run_nightly(
         return NightlyReport(EXIT_INPUT, (_path_error(exc, "log_file", config_path),))
     out_final = _resolve(base, nightly.output_dir.replace("{date}", run_date.isoformat()))
     assert out_final is not None
-    lock_path = _resolve(base, nightly.lock_file) or (
-        out_final.parent / ".sufficiency-nightly.lock"
-    )
+    lock_path = _resolve(base, nightly.lock_file) or out_final.parent / ".sufficiency-nightly.lock"
     try:
         with exclusive_lock(lock_path):
             return _locked_run(params, base, run_date, out_final, store_url)
     except BlockingIOError as exc:
-        msg = (
-            f"Error: another nightly run is in progress ({exc or 'lock held'}; lock file "
-            f"{lock_path}); this run did nothing. Try again when it has finished."
-        )
+        msg = (f"Error: another nightly run is in progress ({exc or 'lock held'}; lock file "
+               f"{lock_path}); this run did nothing. Try again when it has finished.")  # fmt: skip
         log.error("nightly run refused: lock held", extra={"lock_file": str(lock_path)})
         return NightlyReport(EXIT_FAILURE, (msg,))
+    except checks.StoreFault as exc:  # the run store lost part-way (a database restarted)
+        return NightlyReport(EXIT_FAILURE, (checks.failure(checks.store_lost(exc)),))
     except OSError as exc:  # a folder that cannot be created or written
         log.error("nightly run failed: cannot write", extra={"path": str(exc.filename)})
         return NightlyReport(EXIT_INPUT, (_path_error(exc, "output_dir or lock_file",
@@ -322,7 +321,7 @@ def _locked_run(
     try:
         store = RunStore(store_url or nightly.store or None)
     except StoreError as exc:
-        return NightlyReport(EXIT_FAILURE, (f"Error: {exc}",))
+        return NightlyReport(EXIT_FAILURE, (checks.failure(f"Error: {exc}"),))
     interrupted = store.mark_interrupted()
     if interrupted:
         log.warning("marked interrupted runs as failed", extra={"num_runs": interrupted})
@@ -360,10 +359,11 @@ def _locked_run(
             config = params.model_dump(mode="json")
             run_id = store.start(name, config, inputs=input_files(inputs))
             run_ids.append(run_id)
-            log.info("job started", extra={"job": name, "run_id": run_id})
+            log.info("job started", extra={"job": name, "run_id": run_id,
+                                           "inputs_modified": checks.modified(inputs)})  # fmt: skip
             ctx = JobContext(params, run_date, job_dir, inputs, key, name)
             outcome, code, failure = _run_job(
-                func, ctx, store, run_id, from_store and key is not None
+                checks.read_whole(func), ctx, store, run_id, from_store and key is not None
             )
             if outcome is None:
                 # one job's broken input never costs the others their outputs: the job is
@@ -379,7 +379,7 @@ def _locked_run(
         for job, _, _ in failures:
             # a re-run for the date whose job failed keeps that job's earlier outputs (the
             # earlier run's record still points at them) rather than deleting them
-            if (earlier := out_final / job).is_dir():
+            if (earlier := out_final / job).is_dir() and checks.for_date(store, earlier, run_date):
                 shutil.copytree(earlier, partial / job)
                 messages.append(f"{job}: failed tonight; its outputs from the earlier run "
                                 "for this date are kept.")  # fmt: skip
@@ -398,13 +398,13 @@ def _locked_run(
                          rows=outcome.rows, decisions=outcome.decisions)  # fmt: skip
             messages.append(_identical_message(store, run_id))
     except ConfigError as exc:
-        return NightlyReport(EXIT_INPUT, (f"Error: {exc}",), None, tuple(run_ids))
+        return NightlyReport(EXIT_INPUT, (checks.failure(f"Error: {exc}"),), None, tuple(run_ids))
     finally:
         shutil.rmtree(partial, ignore_errors=True)
         store.close()
     failed = [name for name, _, _ in failures]
-    log.info("nightly run finished",
-             extra={"out_dir": str(out_final), "runs": run_ids, "failed_jobs": failed})  # fmt: skip
+    log.info("nightly run finished", extra={"run_date": run_date.isoformat(), "notes": messages,
+             "out_dir": str(out_final), "runs": run_ids, "failed_jobs": failed})  # fmt: skip
     if failures:
         messages.insert(0, f"Outputs in {out_final}, without those of the job(s) that "
                            f"failed ({', '.join(failed)}).")  # fmt: skip
@@ -433,12 +433,12 @@ def _run_job(
     except InputDataError as exc:
         store.finish(run_id, succeeded=False, failure_reason=str(exc))
         n = len(exc.problems)
-        log.error("job failed: input errors",
+        log.error("job failed: input errors: %s", checks.one_line(exc),
                   extra={"job": name, "run_id": run_id, "num_problems": n})  # fmt: skip
         return None, EXIT_INPUT, f"Error in {name}: {exc}"
     except SufficiencyError as exc:
         store.finish(run_id, succeeded=False, failure_reason=str(exc))
-        log.error("job failed", extra={"job": name, "run_id": run_id})
+        log.error("job failed: %s", checks.one_line(exc), extra={"job": name, "run_id": run_id})
         code = EXIT_INPUT if isinstance(exc, ConfigError) else EXIT_FAILURE
         return None, code, f"Error in {name}: {exc}"
     except Exception as exc:  # a bug or a solver crash: record it, exit 2

@@ -446,3 +446,167 @@ def test_an_unquoted_comma_in_one_row_never_stops_the_night(tmp_path, sample_dir
     quality = pd.read_csv(out / "forecast" / "data_quality.csv")
     aside = quality[quality["code"] == "extra_cells"]
     assert aside[["row", "action"]].values.tolist() == [[10, "row set aside"]]
+
+
+@pytest.mark.parametrize("fault", ["store", "key"])
+def test_a_night_that_ends_before_its_jobs_says_why_in_its_log(tmp_path, sample_dir, fault,
+                                                               monkeypatch):  # fmt: skip
+    """A run store that cannot be used, or a pseudonym key that is not set, ends the night
+    before any job runs: the scheduler's log file says so with the reason, not only the
+    console (the log held nothing for that night)."""
+    monkeypatch.delenv("SUFFICIENCY_PSEUDONYM_KEY", raising=False)
+    if fault == "store":
+        bad = tmp_path / "store" / "runs.sqlite"
+        bad.parent.mkdir()
+        bad.write_text("not a database at all\n" * 100)
+    report = run_nightly(_config(tmp_path, sample_dir), DAY, pseudonymise=fault == "key")
+    assert report.exit_code != EXIT_OK
+    lines = [json.loads(x) for x in (tmp_path / "logs" / "nightly.log").read_text().splitlines()]
+    (failed,) = [x for x in lines if x["level"] == "error"]
+    assert failed["message"] == f"nightly run failed: {report.messages[0]}"
+
+
+def test_an_input_still_being_written_fails_its_job_not_the_night(tmp_path, sample_dir,
+                                                                  monkeypatch):  # fmt: skip
+    """The register export still writing referrals.csv while the match reads it: the
+    match had read a file cut short (22 of 45 children, exit 0, a note only about the
+    cut row). The job fails with exit 1 naming the file, the earlier outputs stay."""
+    import sufficiency.nightly as nightly
+
+    refs = tmp_path / "referrals.csv"
+    whole = (sample_dir / "referrals.csv").read_bytes()
+    refs.write_bytes(whole[:2700])  # cut part-way through a row, as a slow export leaves it
+    match, _ = nightly.JOBS["match"]
+
+    def match_while_the_export_writes(ctx):
+        outcome = match(ctx)
+        refs.write_bytes(whole)  # the export finishes while the job runs
+        return outcome
+
+    monkeypatch.setitem(nightly.JOBS, "match", (match_while_the_export_writes, ("referrals",
+                        "placements", "decisions")))  # fmt: skip
+    report = run_nightly(_config(tmp_path, sample_dir, jobs=("match",), referrals=refs), DAY)
+    assert report.exit_code == EXIT_INPUT
+    assert f"{refs}: 1 error(s)" in report.messages[0]
+    assert "changed while the night was reading it" in report.messages[0]
+    assert not (tmp_path / "out" / "2026-04-01").exists()
+    (run,) = _store(tmp_path).list_runs()
+    assert run["status"] == "failed" and "changed while" in run["failure_reason"]
+
+
+def test_a_failed_jobs_log_line_says_why(tmp_path, sample_dir):
+    """A job's failure in the scheduler's log gives its reason in one line (a network
+    drive gone: the file that does not exist; a job without its input in the
+    configuration): the log said only 'job failed: input errors' and 'job failed'."""
+    gone = tmp_path / "drive" / "referrals.csv"
+    report = run_nightly(_config(tmp_path, sample_dir, jobs=("validate", "spend"),
+                                 referrals=gone), DAY)  # fmt: skip
+    assert report.exit_code == EXIT_INPUT
+    lines = [json.loads(x) for x in (tmp_path / "logs" / "nightly.log").read_text().splitlines()]
+    failed = {x["job"]: x["message"] for x in lines if x["level"] == "error"}
+    assert failed == {
+        "validate": f"job failed: input errors: {gone}: 1 error(s), 0 warning(s) ERROR: does "
+        "not exist",
+        "spend": "job failed: the spend job needs nightly.history in the configuration",
+    }
+
+
+def test_a_folder_without_the_date_never_keeps_another_nights_outputs(tmp_path, sample_dir):
+    """``output_dir = "out/latest"`` (the same folder every night): a night whose validate
+    job fails publishes no validate folder rather than the night before's, which the
+    placement team would read as tonight's (it was kept, said to be 'from the earlier run
+    for this date'). A re-run for the same date still keeps them."""
+    cfg = _config(tmp_path, sample_dir, jobs=("validate", "match"))
+    cfg.write_text(cfg.read_text().replace("out/{date}", "out/latest"))
+    assert run_nightly(cfg, DAY).exit_code == EXIT_OK
+    out = tmp_path / "out" / "latest"
+    cfg.write_text(cfg.read_text() + f'history = "{tmp_path / "no-such-history"}"\n')
+    report = run_nightly(cfg, DAY)
+    assert (out / "validate").is_dir() and any("validate: failed tonight" in m
+                                               for m in report.messages)  # fmt: skip
+    report = run_nightly(cfg, DAY + dt.timedelta(days=1))
+    assert report.exit_code == EXIT_INPUT
+    assert sorted(p.name for p in out.iterdir()) == ["match"]
+    assert not any("earlier run" in m for m in report.messages)
+
+
+def test_the_nights_last_log_line_has_its_date_and_what_the_console_said(tmp_path, sample_dir):
+    """The morning's reader of the log sees the night's run date and its notes (the
+    inputs unchanged since an earlier night's, a stale export perhaps), which only the
+    console had."""
+    cfg = _config(tmp_path, sample_dir)
+    assert run_nightly(cfg, DAY).exit_code == EXIT_OK
+    report = run_nightly(cfg, DAY + dt.timedelta(days=1))
+    last = json.loads((tmp_path / "logs" / "nightly.log").read_text().splitlines()[-1])
+    assert last["message"] == "nightly run finished" and last["run_date"] == "2026-04-02"
+    assert last["notes"] == list(report.messages[1:])
+    assert "had the same inputs and configuration as run 1" in last["notes"][0]
+
+
+def test_the_log_says_what_tonights_matching_did(tmp_path, sample_dir):
+    """The log has the night's matching as the console of ``match`` has it: a referrals
+    export with its header row and nobody in it (a failed export looks so) is a warning,
+    on the console too, and a plan the solver stopped before proving best is said; the
+    log had only 'match: run N recorded' on the console."""
+    refs = tmp_path / "referrals.csv"
+    refs.write_text((sample_dir / "referrals.csv").read_text().splitlines()[0] + "\n")
+    with pytest.warns(UserWarning, match="no child referred tonight"):
+        report = run_nightly(_config(tmp_path, sample_dir, jobs=("match",), referrals=refs), DAY)
+    assert report.exit_code == EXIT_OK
+    lines = [json.loads(x) for x in (tmp_path / "logs" / "nightly.log").read_text().splitlines()]
+    said = [(x["level"], x["message"]) for x in lines if x.get("job") == "match"
+            and not x["message"].startswith(("stage", "job started"))]  # fmt: skip
+    assert said == [
+        ("info", "match: optimal: placed 0 of 0 children referred"),
+        ("warning", "no child referred tonight: matching proposed nothing (right only if no "
+         "child needs a home; an export that failed looks the same)")]  # fmt: skip
+
+
+def test_a_run_store_lost_part_way_is_a_sentence_and_exit_2(tmp_path, sample_dir, monkeypatch):
+    """The run store failing part-way through the night (a database restarted, its
+    tables gone): exit 2 and a sentence, on the console and in the log, not a traceback
+    and exit 1 (an input error) with nothing in the log."""
+    import sqlite3
+
+    import sufficiency.nightly as nightly
+
+    validate, wanted = nightly.JOBS["validate"]
+
+    def validate_then_lose_the_store(ctx):
+        outcome = validate(ctx)
+        with sqlite3.connect(tmp_path / "store" / "runs.sqlite") as db:
+            db.execute("DROP TABLE run_files")
+        return outcome
+
+    monkeypatch.setitem(nightly.JOBS, "validate", (validate_then_lose_the_store, wanted))
+    report = run_nightly(_config(tmp_path, sample_dir), DAY)
+    assert report.exit_code == EXIT_FAILURE
+    (message,) = report.messages
+    assert message.startswith("Error: the run store failed part-way through the night ("
+                              "OperationalError: no such table: run_files)")  # fmt: skip
+    lines = [json.loads(x) for x in (tmp_path / "logs" / "nightly.log").read_text().splitlines()]
+    assert lines[-1]["message"] == f"nightly run failed: {message}"
+
+
+def test_each_jobs_first_log_line_says_when_its_inputs_were_last_written(tmp_path, sample_dir):
+    """A stale export (the register not written since last week) shows in the log: each
+    job's 'job started' line gives its input files' last-modified times (a folder's
+    newest file's), in UTC."""
+    refs = tmp_path / "referrals.csv"
+    refs.write_bytes((sample_dir / "referrals.csv").read_bytes())
+    when = dt.datetime(2026, 3, 24, 22, 10, tzinfo=dt.UTC)
+    os.utime(refs, (when.timestamp(), when.timestamp()))
+    cfg = _config(tmp_path, sample_dir, jobs=("validate",), referrals=refs, history=True)
+    assert run_nightly(cfg, DAY).exit_code == EXIT_OK
+    lines = [json.loads(x) for x in (tmp_path / "logs" / "nightly.log").read_text().splitlines()]
+    (started,) = [x for x in lines if x["message"] == "job started"]
+    newest = max(p.stat().st_mtime for p in (sample_dir / "ssda903").rglob("*") if p.is_file())
+
+    def utc(seconds: float) -> str:
+        return f"{dt.datetime.fromtimestamp(seconds, dt.UTC):%Y-%m-%dT%H:%M:%SZ}"
+
+    assert started["inputs_modified"] == {
+        "referrals": "2026-03-24T22:10:00Z",
+        "placements": utc((sample_dir / "placements.csv").stat().st_mtime),
+        "history": utc(newest),
+    }

@@ -1,0 +1,130 @@
+"""What the nightly job says in its own log beyond its jobs' lines (kept apart from
+``nightly.py``, which is at the 500-line limit).
+
+A scheduler keeps the log file, not the console: every way a night can end must be
+there with its reason, and never a child's details beyond an ID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import warnings
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from sufficiency.errors import DataWarning, InputDataError, Problem
+from sufficiency.logs import get_logger
+from sufficiency.store.record import input_files
+
+log = get_logger("nightly")
+T = TypeVar("T")
+#: A run store's database failing part-way through the night.
+StoreFault = SQLAlchemyError
+
+
+def failure(message: str) -> str:
+    """Log ``message`` (a night ended early: the run store unusable or lost, the key unset)
+    as the night's failure; return it for the console."""
+    log.error("nightly run failed: %s", message)
+    return message
+
+
+def _state(inputs: dict[str, Path]) -> dict[str, tuple[int, int]]:
+    """Each input file's size and modification time (each file of a folder's)."""
+    return {label: (s.st_size, s.st_mtime_ns)
+            for label, p in input_files(inputs).items() if (s := p.stat())}  # fmt: skip
+
+
+def read_whole(job: Callable[[Any], T]) -> Callable[[Any], T]:
+    """``job``, failed with an input error if one of its input files changed while it ran.
+
+    An export still writing a file when the night starts gives a file cut short, read as
+    fewer rows (the cut row set aside, the rows after it never seen) without a word; the
+    file changing under the job is how that shows.
+    """
+
+    def checked(ctx: Any) -> T:
+        before = _state(ctx.inputs)
+        outcome = job(ctx)
+        after = _state(ctx.inputs)
+        changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        if changed:
+            files = {k: str(ctx.inputs.get(k.split("/")[0], k)) for k in changed}
+            raise InputDataError(
+                Problem(file, None, None, None, "changed while the night was reading it (was "
+                        "the export still writing it?): run the night again once it has "
+                        "finished", code="input_changed")
+                for file in sorted(set(files.values()))
+            )  # fmt: skip
+        return outcome
+
+    return checked
+
+
+def one_line(exc: Exception, most: int = 5) -> str:
+    """A job's failure for its log line: the message's lines on one line, the first
+    ``most`` of them (the run store and the console have them all)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    more = f" (and {len(lines) - most:,} more: see the run store)" if len(lines) > most else ""
+    return " ".join(lines[:most]) + more
+
+
+def for_date(store: Any, job_dir: Path, run_date: dt.date) -> bool:
+    """Whether a job's published folder (``OUT/JOB``) holds outputs for ``run_date``, by
+    the run store's record of the last run of the job to publish there. An output folder
+    without ``{date}`` in its name holds the night before's, which must never pass for
+    tonight's."""
+    where = os.path.abspath(job_dir.parent)
+    for run in store.list_runs(kind=job_dir.name, status="succeeded"):
+        if (got := store.get(run["id"]))["out_dir"] == where:
+            return bool((got["summary"] or {}).get("run_date") == run_date.isoformat())
+    return False
+
+
+def log_match(summary: Any, most: int = 3) -> None:
+    """Tonight's matching in the log as the ``match`` command says it on the console: how
+    many children were placed, the inputs' warnings (a few of each kind), a plan the
+    solver did not prove best; no referral at all (a failed export looks the same) is a
+    data warning, for the console too. The log had only the rows set aside."""
+    s = summary
+    log.info("match: %s: placed %d of %d children referred", s.status.value,
+             s.children_placed, s.children_referred, extra={"job": "match"})  # fmt: skip
+    seen: Counter[str] = Counter()
+    for n in s.input_notes:
+        seen[n.code] += 1
+        if seen[n.code] <= most:
+            log.warning("%s: %s", n.file, n.note, extra={"job": "match"})
+    if not s.proven_optimal:
+        log.warning("match: %s", s.message, extra={"job": "match"})
+    if s.children_referred == 0:
+        warnings.warn("no child referred tonight: matching proposed nothing (right only if "
+                      "no child needs a home; an export that failed looks the same)",
+                      DataWarning, stacklevel=2)  # fmt: skip
+
+
+def store_lost(exc: Exception) -> str:
+    """The sentence for a run store that failed part-way through the night (a database
+    restarted or gone): the fault's first line (never the values it was writing)."""
+    fault = getattr(exc, "orig", None) or exc
+    first = (str(fault).strip().splitlines() or [""])[0]
+    return (f"Error: the run store failed part-way through the night ({type(fault).__name__}: "
+            f"{first}): the night's runs are left unfinished in the store (the next night marks "
+            "them failed) and its outputs may be missing or published without their record. "
+            "Run the night again once the store answers.")  # fmt: skip
+
+
+def modified(inputs: dict[str, Path]) -> dict[str, str]:
+    """When each input was last written (a folder: its newest file), in UTC, for the job's
+    first log line: an export that has not run since last week shows there."""
+    out = {}
+    for label, path in inputs.items():
+        files = input_files({label: path}).values()
+        newest = max((p.stat().st_mtime for p in files), default=None)
+        if newest is not None:
+            out[label] = f"{dt.datetime.fromtimestamp(newest, dt.UTC):%Y-%m-%dT%H:%M:%SZ}"
+    return out
