@@ -184,18 +184,18 @@ def current_placements(
         return {}
     sp = care.spells
     sp = sp[sp["child"].isin(children)].sort_values(["child", "start"], kind="stable")
-    out = {}
     day = np.datetime64(pd.Timestamp(start), "ns")
-    for child, rows in sp.groupby("child", sort=False):
-        live = rows[(rows["start"] <= day) & (rows["end"].isna() | (rows["end"] > day))]
-        age = age_months_at(pd.DatetimeIndex(live["dob"]), pd.Timestamp(start))
-        if len(live) != 1 or age[0] >= LEAVING_AGE_MONTHS:
-            continue
-        upto = rows.loc[: live.index[0]]
-        began = upto.loc[upto["kind"] != "none", "start"]
-        since = began.iloc[-1] if len(began) else upto["start"].iloc[0]
-        out[str(child)] = (CATEGORIES[int(live["category"].iloc[0])], pd.Timestamp(since))
-    return out
+    # the start of each spell's placement: the last entry, move or change at or before it
+    # (a child's first spell when none is)
+    began = sp["start"].where(sp["kind"] != "none").groupby(sp["child"], sort=False).ffill()
+    since = began.fillna(sp.groupby("child", sort=False)["start"].transform("first"))
+    live = (sp["start"] <= day) & (sp["end"].isna() | (sp["end"] > day))
+    one = live & (live.groupby(sp["child"], sort=False).transform("sum") == 1)
+    rows, since = sp[one], since[one]
+    young = age_months_at(pd.DatetimeIndex(rows["dob"]), pd.Timestamp(start)) < LEAVING_AGE_MONTHS
+    rows, since = rows[young], since[young]
+    return {str(c): (CATEGORIES[int(k)], pd.Timestamp(t))
+            for c, k, t in zip(rows["child"], rows["category"], since, strict=True)}  # fmt: skip
 
 
 def described(to_date: SpendToDate, rest_months: int) -> str:
