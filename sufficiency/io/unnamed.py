@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from sufficiency.errors import Problem
 
@@ -26,14 +27,10 @@ _PANDAS_BLANK = re.compile(r"Unnamed: \d+(\.\d+)?")
 _SHOWN = 5
 
 
-def column_letter(position: int) -> str:
-    """The spreadsheet letter of the column at ``position`` (0 for A, 26 for AA)."""
-    out = ""
-    n = position + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
+def some_rows(rows: list[int] | list[str]) -> str:
+    """The first :data:`_SHOWN` row numbers and how many more (``5, 9 and 3 more``)."""
+    shown = ", ".join(map(str, rows[:_SHOWN]))
+    return shown + (f" and {len(rows) - _SHOWN:,} more" if len(rows) > _SHOWN else "")
 
 
 def is_unnamed(label: object) -> bool:
@@ -57,13 +54,11 @@ def drop_unnamed(
         held = cells.index[(cells.fillna("") != "").to_numpy(bool)]
         if not len(held):
             continue
-        rows = [str(first_data_row + int(i)) for i in held]
-        shown = ", ".join(rows[:_SHOWN])
-        if len(rows) > _SHOWN:
-            shown += f" and {len(rows) - _SHOWN:,} more"
+        rows = [first_data_row + int(i) for i in held]
+        shown = some_rows(rows)
         where = f"sheet {sheet}, " if sheet else ""
         problems.append(
-            Problem(source, None, column_letter(j), None,
+            Problem(source, None, get_column_letter(j + 1), None,
                     f"has no header but holds values ({where}row{'s' if len(rows) > 1 else ''} "
                     f"{shown}): they are not read; give the column a header if it holds a "
                     "field, or clear it", severity="warning", code="unnamed_column")

@@ -14,13 +14,12 @@ import zipfile
 from pathlib import Path
 
 from sufficiency.errors import Problem
+from sufficiency.io.unnamed import some_rows
 
 _ROW = re.compile(rb"<(?:[\w.-]+:)?row\b[^>]*>")
 _HIDDEN = re.compile(rb'\bhidden\s*=\s*["\'](?:1|true)["\']')
 _NUMBER = re.compile(rb'\br\s*=\s*["\'](\d+)["\']')
 _CHUNK = 1 << 20
-#: Rows named in the warning before the rest are only counted.
-_SHOWN = 5
 
 
 def hidden_rows(path: Path, part: str | None) -> list[int]:
@@ -51,12 +50,10 @@ def hidden_note(source: str, sheet: str, rows: list[int]) -> tuple[Problem, ...]
     """The warning naming the hidden data ``rows`` of ``sheet`` (none if there are none)."""
     if not rows:
         return ()
-    shown = ", ".join(map(str, rows[:_SHOWN]))
-    more = f" and {len(rows) - _SHOWN:,} more" if len(rows) > _SHOWN else ""
     return (
         Problem(source, None, None, None,
                 f"has {len(rows):,} row(s) hidden in Excel (sheet {sheet}, "
-                f"row{'s' if len(rows) > 1 else ''} {shown}{more}): "
+                f"row{'s' if len(rows) > 1 else ''} {some_rows(rows)}): "
                 "they are read like the others, as which rows were meant is not known; delete "
                 "them if they do not belong (a filter hides rows, it does not remove them)",
                 severity="warning", code="hidden_rows"),
