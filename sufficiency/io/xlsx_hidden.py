@@ -30,17 +30,16 @@ def hidden_rows(path: Path, part: str | None) -> list[int]:
     out: list[int] = []
     try:
         with zipfile.ZipFile(path) as book, book.open(part.lstrip("/")) as sheet:
-            tail = b""
-            while chunk := sheet.read(_CHUNK):
+            tail, chunk = b"", b"start"
+            while chunk:
+                chunk = sheet.read(_CHUNK)
                 text = tail + chunk
-                cut = text.rfind(b"<")  # a tag cut by the chunk's end is read with the next
-                for tag in _ROW.findall(text, 0, cut if cut > 0 else len(text)):
-                    if _HIDDEN.search(tag) and (n := _NUMBER.search(tag)):
-                        out.append(int(n.group(1)))
-                tail = text[cut:] if cut > 0 else b""
-            for tag in _ROW.findall(tail):
-                if _HIDDEN.search(tag) and (n := _NUMBER.search(tag)):
-                    out.append(int(n.group(1)))
+                # a tag cut by the chunk's end is read with the next; at the end, the rest
+                cut = text.rfind(b"<") if chunk else -1
+                cut = cut if cut > 0 else len(text)
+                out += [int(n.group(1)) for tag in _ROW.findall(text, 0, cut)
+                        if _HIDDEN.search(tag) and (n := _NUMBER.search(tag))]  # fmt: skip
+                tail = text[cut:]
     except (KeyError, OSError, zipfile.BadZipFile):
         return []
     return out
