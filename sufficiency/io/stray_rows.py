@@ -32,6 +32,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from sufficiency.errors import Problem
+from sufficiency.io.schema import column_key
 from sufficiency.io.tables import NOT_A_RECORD, RawTable
 
 _LABEL = re.compile(
@@ -39,10 +40,6 @@ _LABEL = re.compile(
     r"source|key)(?=$|[\s:;,.()])",
     re.IGNORECASE,
 )
-
-
-def _key(text: object) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", str(text).strip().lower()).strip("_")
 
 
 def not_records(
@@ -57,10 +54,12 @@ def not_records(
     data = raw.data
     if data.empty:
         return {}
-    names = pd.Series({c: _key(raw.column_label(c)) for c in data.columns})
+    names = pd.Series({c: column_key(str(raw.column_label(c))) for c in data.columns})
     filled = data.notna()
     count = filled.sum(axis=1)
-    same = data.apply(lambda s: s.map(_key, na_action="ignore") == names[s.name]).fillna(False)
+    same = data.apply(
+        lambda s: s.map(lambda v: column_key(str(v)), na_action="ignore") == names[s.name]
+    ).fillna(False)
     hits = same.sum(axis=1)
     out: dict[int, str] = {}
     for idx in data.index[((hits >= 2) & (hits >= (0.8 * count).map(math.ceil))).to_numpy(bool)]:
