@@ -223,8 +223,7 @@ def run_matching(
         # one row per child ID (a duplicated ID is set aside on every row it is on)
         who: dict[str, list[str]] = {}
         for f, r, i, t in refs_aside[["file", "row", "id", "problem"]].itertuples(index=False):
-            key = str(i) if pd.notna(i) else f"(no ID, row {r})"
-            who.setdefault(key, []).append(f"row {r} of {f}: {t}")
+            who.setdefault(_aside_key(i, r), []).append(f"row {r} of {f}: {t}")
         needed_by = _set_aside_needed_by(set_aside)
         extra = pd.DataFrame({
             "child_id": list(who),
@@ -295,6 +294,11 @@ def _not_children(set_aside: pd.DataFrame | None, aside: pd.DataFrame) -> pd.Ser
     return out
 
 
+def _aside_key(child_id: object, row: object) -> str:
+    """How ``unplaced`` names a set-aside referral: its ID, or its row without one."""
+    return str(child_id) if pd.notna(child_id) else f"(no ID, row {row})"
+
+
 def _set_aside_needed_by(set_aside: pd.DataFrame | None) -> dict[str, str]:
     """Each set-aside referral's ``needed_by`` where it was read (keyed as ``unplaced``
     names the child); of copies of a duplicated ID, the most urgent."""
@@ -303,7 +307,7 @@ def _set_aside_needed_by(set_aside: pd.DataFrame | None) -> dict[str, str]:
     refs = set_aside[(set_aside["file_kind"] == "referrals") & set_aside["needed_by"].notna()]
     out: dict[str, str] = {}
     for r, i, v in refs[["row", "id", "needed_by"]].itertuples(index=False):
-        key = str(i) if pd.notna(i) else f"(no ID, row {r})"
+        key = _aside_key(i, r)
         if key not in out or NEEDED_BY_RANK.get(str(v), 3) < NEEDED_BY_RANK.get(out[key], 3):
             out[key] = str(v)
     return out
