@@ -58,11 +58,8 @@ def commissioning(ctx: Ctx) -> Response:
                                               "sensitivity": None}  # fmt: skip
     summary: dict[str, Any] = {}
     problem = changed_outputs(run, "commission") if run is not None else ""
-    pooling: Any = None
-    pooling_lines: list[str] = []
     if run is not None and not problem:
         summary = dict(run.get("summary") or {})
-        pooling, pooling_lines = _pooling(run, summary)
         for name in tables:
             if (p := output(run, f"{name}.csv")) is not None:
                 tables[name] = read_csv_output(p)
