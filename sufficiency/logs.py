@@ -41,7 +41,13 @@ class RedactingFilter(logging.Filter):
 #: A database fault's detail line: PostgreSQL quotes the row it could not write
 #: ("DETAIL:  Failing row contains (..., a decision's reason, ...)") or the key.
 _DETAIL = re.compile(r"^(\s*DETAIL:).*$", re.MULTILINE)
-_LEFT_OUT = r"\1 (the values are left out of the log)"
+_LEFT_OUT = r"\1 (the values it quoted are left out)"
+
+
+def without_detail(text: str) -> str:
+    """``text`` with a database fault's DETAIL line (the row or key it quotes) left out:
+    for a failure reason kept in the run store or printed, as the log's filter does."""
+    return _DETAIL.sub(_LEFT_OUT, text) if "DETAIL:" in text else text
 
 
 class DetailLeftOut(logging.Filter):
@@ -56,11 +62,11 @@ class DetailLeftOut(logging.Filter):
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text and "DETAIL:" in record.exc_text:
-            record.exc_text = _DETAIL.sub(_LEFT_OUT, record.exc_text)
+            record.exc_text = without_detail(record.exc_text)
         if isinstance(record.msg, str):
             message = record.getMessage()
             if "DETAIL:" in message:
-                record.msg, record.args = _DETAIL.sub(_LEFT_OUT, message), ()
+                record.msg, record.args = without_detail(message), ()
         return True
 
 

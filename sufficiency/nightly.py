@@ -442,9 +442,9 @@ def _run_job(
         code = EXIT_INPUT if isinstance(exc, ConfigError) else EXIT_FAILURE
         return None, code, f"Error in {name}: {exc}"
     except Exception as exc:  # a bug or a solver crash: record it, exit 2
-        store.finish(run_id, succeeded=False, failure_reason=f"{type(exc).__name__}: {exc}")
+        store.finish(run_id, succeeded=False, failure_reason=(why := checks.crashed(exc)))
         log.exception("job crashed", extra={"job": name, "run_id": run_id})
-        why = f"unexpected failure ({type(exc).__name__}: {exc}); recorded in the run store"
+        why = f"unexpected failure ({why}); recorded in the run store"
         return None, EXIT_FAILURE, f"Error in {name}: {why}"
 
 

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 
 from sufficiency.errors import DataWarning, InputDataError, Problem
-from sufficiency.logs import get_logger
+from sufficiency.logs import get_logger, without_detail
 from sufficiency.store.record import input_files
 
 log = get_logger("nightly")
@@ -72,6 +72,13 @@ def one_line(exc: Exception, most: int = 5) -> str:
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     more = f" (and {len(lines) - most:,} more: see the run store)" if len(lines) > most else ""
     return " ".join(lines[:most]) + more
+
+
+def crashed(exc: BaseException) -> str:
+    """A crashed job's reason for the run store and the console: the fault's type and
+    message, with a database fault's DETAIL line (it quotes the row, which can hold a
+    team decision's reason about a child) left out."""
+    return without_detail(f"{type(exc).__name__}: {exc}")
 
 
 def for_date(store: Any, job_dir: Path, run_date: dt.date) -> bool:

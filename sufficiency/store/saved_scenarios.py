@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sufficiency.errors import StoreError
+from sufficiency.logs import without_detail
 from sufficiency.store.models import SavedScenario, ScenarioEvent, ScenarioRun
 from sufficiency.store.store import RunStore, utc
 
@@ -175,6 +176,8 @@ def finish_scenario_run(
 ) -> None:
     """Record how a run ended: its figures, or why it failed; the scenario's history says so."""
     at = _now(now)
+    if failure_reason is not None:  # a database fault's DETAIL line quotes values
+        failure_reason = without_detail(failure_reason)
     with Session(store.engine) as s, s.begin():
         run = s.get(ScenarioRun, run_id)
         if run is None:

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from sufficiency import __version__, clock
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, process_alive, sha256_file
+from sufficiency.logs import without_detail
 from sufficiency.store.causes import input_cause, knock_on_causes
 from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow, TeamDecision
 from sufficiency.store.types import ChildOutcome, DecisionKey, InputRow, RowFingerprint
@@ -230,7 +231,8 @@ class RunStore:
                 raise StoreError(f"no run {run_id} in the store")
             run.finished_at = utc(now) or dt.datetime.now(dt.UTC)
             run.status = "succeeded" if succeeded else "failed"
-            run.failure_reason = failure_reason
+            # A database fault's DETAIL line quotes the row it could not write.
+            run.failure_reason = None if failure_reason is None else without_detail(failure_reason)
             run.solver_status = solver_status
             run.objective = objective
             run.gap = gap

@@ -159,3 +159,47 @@ def test_a_constraint_s_detail_is_left_out_of_the_log(store_url):
         assert reason in str(failed.value) and "DETAIL:" in text
     assert "IntegrityError" in text and "team_decisions" in text
     assert reason not in text and "Example Road" not in text
+
+
+def test_a_failure_reason_keeps_no_detail_line(store_url):
+    """A job that crashed on a database fault is recorded as failed with its reason, which
+    `runs show`, the web pages and the night's console print: PostgreSQL's DETAIL line,
+    which quotes the failing row (a team decision's reason about a child), is left out
+    there as it is in the log; the fault itself stays."""
+    import pytest
+    from sqlalchemy import insert
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from sufficiency.nightly_checks import crashed
+    from sufficiency.store.models import TeamDecision
+    from sufficiency.store.saved_scenarios import (
+        finish_scenario_run,
+        get_scenario_run,
+        save_scenario,
+        start_scenario_run,
+    )
+
+    store = RunStore(store_url)
+    reason = "R001 told us about 12 Example Road"
+    with pytest.raises(SQLAlchemyError) as failed, store.engine.begin() as conn:
+        conn.execute(insert(TeamDecision).values(
+            child_id=None, placement_id="P1", decision="pin", reason=reason,
+            decided_by="J Smith", decided_at=T0))  # fmt: skip
+    fault = f"{type(failed.value).__name__}: {failed.value}"
+    if store_url.startswith("postgresql"):  # the database quotes the row
+        assert reason in fault and "DETAIL:" in fault
+    rid = store.start("match", {}, now=T0)
+    store.finish(rid, succeeded=False, failure_reason=fault, now=T0)
+    scenario = save_scenario(store, "fewer homes", {}, "jsmith", now=T0)
+    srid = start_scenario_run(store, scenario, rid, {}, "jsmith", now=T0)
+    finish_scenario_run(store, srid, failure_reason=fault, now=T0)
+    scenario_run = get_scenario_run(store, srid)
+    assert scenario_run is not None
+    for kept in (
+        store.get(rid)["failure_reason"],
+        scenario_run.failure_reason,
+        crashed(failed.value),
+    ):
+        assert "IntegrityError" in kept and "team_decisions" in kept
+        assert reason not in kept and "Example Road" not in kept
+    store.close()
