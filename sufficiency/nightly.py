@@ -374,8 +374,8 @@ def _locked_run(
             final_outputs = {k: out_final / name / p.name for k, p in outcome.outputs.items()}
             finished.append((run_id, outcome, final_outputs))
         if not finished:  # nothing to publish: an earlier folder for the date stays
-            return NightlyReport(max(c for _, c, _ in failures), tuple(m for _, _, m in failures),
-                                 None, tuple(run_ids))  # fmt: skip
+            code, failed_messages = checks.every_job_failed(run_date, failures, run_ids)
+            return NightlyReport(code, failed_messages, None, tuple(run_ids))
         for job, _, _ in failures:
             # a re-run for the date whose job failed keeps that job's earlier outputs (the
             # earlier run's record still points at them) rather than deleting them

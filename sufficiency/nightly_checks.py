@@ -74,6 +74,18 @@ def one_line(exc: Exception, most: int = 5) -> str:
     return " ".join(lines[:most]) + more
 
 
+def every_job_failed(
+    run_date: dt.date, failures: list[tuple[str, int, str]], run_ids: list[int]
+) -> tuple[int, tuple[str, ...]]:
+    """The night's end when no job succeeded: logged as a night that finished (as one with
+    outputs is, so a log watcher sees every night end), with the jobs that failed; the
+    exit code (the worst job's) and each job's message."""
+    failed = [job for job, _, _ in failures]
+    log.error("nightly run finished: every job failed", extra={
+        "run_date": run_date.isoformat(), "runs": run_ids, "failed_jobs": failed})  # fmt: skip
+    return max(code for _, code, _ in failures), tuple(m for _, _, m in failures)
+
+
 def crashed(exc: BaseException) -> str:
     """A crashed job's reason for the run store and the console: the fault's type and
     message, with a database fault's DETAIL line (it quotes the row, which can hold a

@@ -503,12 +503,16 @@ def test_a_failed_jobs_log_line_says_why(tmp_path, sample_dir):
                                  referrals=gone), DAY)  # fmt: skip
     assert report.exit_code == EXIT_INPUT
     lines = [json.loads(x) for x in (tmp_path / "logs" / "nightly.log").read_text().splitlines()]
-    failed = {x["job"]: x["message"] for x in lines if x["level"] == "error"}
+    failed = {x["job"]: x["message"] for x in lines if x["level"] == "error" and "job" in x}
     assert failed == {
         "validate": f"job failed: input errors: {gone}: 1 error(s), 0 warning(s) ERROR: does "
         "not exist",
         "spend": "job failed: the spend job needs nightly.history in the configuration",
     }
+    # every job failed: the night's end is still logged (a log watcher waits for it)
+    assert lines[-1]["message"] == "nightly run finished: every job failed"
+    assert lines[-1]["failed_jobs"] == ["validate", "spend"]
+    assert lines[-1]["run_date"] == "2026-04-01" and lines[-1]["level"] == "error"
 
 
 def test_a_folder_without_the_date_never_keeps_another_nights_outputs(tmp_path, sample_dir):
