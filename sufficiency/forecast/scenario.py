@@ -24,6 +24,7 @@ Example (``data/sample/scenarios/entries_up_20.toml``)::
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Annotated
 
@@ -150,6 +151,12 @@ class Scenario(_Frozen):
             raise ValueError(
                 f"name {self.name!r}: give the scenario a name of its own (the outputs label "
                 f"the forecast without changes {BASE_NAME!r})"
+            )
+        # the name heads a column, a sheet and a chart's legend, and is a CSV cell
+        if any(unicodedata.category(c).startswith("C") for c in self.name):
+            raise ValueError(
+                f"name {self.name!r}: use letters, numbers, spaces and punctuation only (no "
+                "tabs, line breaks or control characters)"
             )
         return self
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,6 +106,9 @@ def read_form(data: dict[str, str]) -> ScenarioForm:
         form.errors["name"] = "Name: give the scenario a name, such as 'Entries up 10%'."
     elif len(name) > 100:
         form.errors["name"] = "Name: use 100 characters or fewer."
+    elif any(unicodedata.category(c).startswith("C") for c in name):
+        form.errors["name"] = ("Name: use letters, numbers, spaces and punctuation only (no "
+                               "tabs, line breaks or control characters).")  # fmt: skip
     elif name.casefold() == BASE_NAME:
         form.errors["name"] = (f"Name: '{BASE_NAME}' is the forecast without changes; give the "
                                "scenario a name of its own.")  # fmt: skip

@@ -151,6 +151,11 @@ def test_age_band_change_replaces_overall_change():
         # (before: forecast.xlsx raised "Index contains duplicate entries")
         ('name = "Base"\n[entries]\nchange_pct = 20\n', "name 'Base': give the scenario a name"),
         ('name = " "\n[entries]\nchange_pct = 20\n', "name ' ': give the scenario a name"),
+        # a tab or line break in the name split its column and its legend in the outputs
+        (
+            'name = "Entries\\tup"\n[entries]\nchange_pct = 20\n',
+            r"name 'Entries\\tup': use letters, numbers, spaces and punctuation only",
+        ),
         # a step-down or shift to its own category, or ending before it starts, did nothing
         (
             '[[step_down]]\nfrom = "secure"\nto = "secure"\nper_month = 1\n',

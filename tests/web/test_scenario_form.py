@@ -66,6 +66,17 @@ def test_a_comma_is_a_thousands_separator_only():
     )
 
 
+def test_a_scenario_name_with_a_control_character_is_refused():
+    """A tab or line break pasted into the name would split the name's column and legend in
+    the outputs (before: saved as typed)."""
+    form = read_form(_form(name="Entries\nup", entries_pct="20"))
+    assert form.scenario is None
+    assert form.errors == {
+        "name": "Name: use letters, numbers, spaces and punctuation only (no tabs, line breaks "
+        "or control characters)."
+    }
+
+
 def test_a_scenario_named_base_is_refused():
     """The outputs label the forecast without changes 'base': a scenario of that name
     could not be told from it (before: accepted, and the run's base and scenario starts
