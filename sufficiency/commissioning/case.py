@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency import vocabulary
-from sufficiency.commissioning.decisions import Decision, commitment_costs
+from sufficiency.commissioning.decisions import Decision, commitment_costs, economics
 from sufficiency.commissioning.levers import plain_assumptions
 from sufficiency.commissioning.report import CommissioningReport
 from sufficiency.commissioning.sensitivity import plan_summary, scale_spot, spot_below_running
@@ -330,36 +330,76 @@ def binding_caps(report: CommissioningReport) -> list[str]:
     return out
 
 
+def _pays_back(report: CommissioningReport, d: Decision) -> bool:
+    """Whether one unit of ``d`` (a household recruited, a home opened) would save more than
+    it costs within the horizon if every place it brings were used."""
+    if report.levers is None:
+        return False
+    econ = economics(report.levers, report.demand.groups, report.demand.month_ends,
+                     report.prices)  # fmt: skip
+    spot, running = econ.spot_weekly_gbp, econ.running_weekly_gbp
+    used = d.fixed_capacity * spot + d.variable_capacity * (spot - running)
+    return float((econ.week_weight[:, None] * used).sum()) > d.cost_gbp
+
+
+def _demand_words(report: CommissioningReport, d: Decision, first: int) -> str:
+    """The children of ``d``'s group beyond today's in-house places, on average, in year 1,
+    the first quiet year and the last."""
+    g = report.demand.groups.index(d.group)
+    per_year = _per_year(report, report.demand.demand[:, :, g].mean(axis=0), "mean")
+    years = sorted({0, first, len(per_year) - 1})
+    return ", ".join(f"{per_year[y]:,.1f} in year {y + 1}" for y in years)
+
+
 def end_of_horizon(report: CommissioningReport) -> list[str]:
     """A sentence when the last plan year(s) recruit nothing where earlier years do.
 
     Households approved late in the horizon pay back beyond it, so the model does not
-    count their benefit; the plan's silence in its last years is not advice to stop.
+    count their benefit; the plan's silence in its last years is not advice to stop. But
+    where a household recruited (a home opened) in the first quiet year would pay for
+    itself within the horizon if its places were used, the horizon is not why: the plan
+    expects too few children for more places (a falling population), and says so.
     """
     plan = report.stochastic
     years = num_years(report)
     by_lever: dict[str, list[int]] = {}
-    kinds: dict[str, Decision] = {}
+    kinds: dict[str, dict[int, Decision]] = {}
     home_total = 0
     for d, v in zip(plan.decisions, plan.values, strict=True):
         if d.kind not in ("recruit", "home"):
             continue
         values = by_lever.setdefault(_title(d), [0] * years)
         values[d.year] += int(v)
-        kinds[_title(d)] = d
+        kinds.setdefault(_title(d), {})[d.year] = d
         home_total += int(v) if d.kind == "home" else 0
     quiet: dict[int, list[str]] = {}
+    falling = []
+    h = report.params.horizon_months
     for title, values in by_lever.items():
-        d = kinds[title]
+        d = next(iter(kinds[title].values()))
         if d.kind == "home" and home_total >= d.upper:
             continue  # every home allowed is already opened: the cap, not the horizon
         trailing = 0
         while trailing < years and values[years - 1 - trailing] == 0:
             trailing += 1
-        if 0 < trailing < years:
-            quiet.setdefault(years - trailing, []).append(title)
+        if not 0 < trailing < years:
+            continue
+        first = years - trailing
+        late = kinds[title].get(first)
+        if late is None or not _pays_back(report, late):
+            quiet.setdefault(first, []).append(title)
+            continue
+        one = "a household recruited" if d.kind == "recruit" else "a home opened"
+        falling.append(
+            f"{title}: the plan adds nothing in {_years_text(list(range(first + 1, years + 1)))} "
+            f"although earlier years do, and {one} in year {first + 1} would pay for itself "
+            f"within the {h} months modelled if its places were used. This is not an "
+            "end-of-horizon effect: the forecast expects too few children for more places "
+            "(children needing a place beyond today's in-house places, on average: "
+            f"{_demand_words(report, d, first)}). Re-run the plan each year, as demand may "
+            "change."
+        )
     out = []
-    h = report.params.horizon_months
     for first, titles in sorted(quiet.items()):
         last_years = _years_text(list(range(first + 1, years + 1)))
         names = "; ".join(titles)
@@ -370,7 +410,7 @@ def end_of_horizon(report: CommissioningReport) -> list[str]:
             "back after the horizon ends, so the model does not count their benefit. "
             "Re-run the plan each year; recruitment will probably continue."
         )
-    return out + _contracts_past_horizon(report)
+    return out + falling + _contracts_past_horizon(report)
 
 
 def _contracts_past_horizon(report: CommissioningReport) -> list[str]:

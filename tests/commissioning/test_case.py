@@ -402,3 +402,22 @@ def test_prices_rise_on_the_finance_uplift_date_and_the_report_says_so():
     assert "at prices rising each 1 July" in page and "April" not in page.replace(
         "April 2026", ""
     )  # a plan year may start in April; no price rises then
+
+
+def test_recruiting_stopped_by_demand_is_not_called_an_end_of_horizon_effect():
+    """A falling population: the plan recruits in year 1 only, though a household recruited
+    in year 2 would pay for itself within the horizon. The case said 'an end-of-horizon
+    effect, not advice to stop ... recruitment will probably continue'; it now says the
+    forecast expects too few children, with the group's demand year by year. A stop in the
+    last year, where a household could not pay back, is still the horizon's."""
+    params = CommissioningParams(horizon_months=36, mip_gap=0.0, sensitivity_steps=(0.1,))
+    three = commission(make_forecast(20, 36, 1), make_forecast(20, 36, 2),
+                       parse_levers(_levers_data()), params, with_sensitivity=False)  # fmt: skip
+    early = case.end_of_horizon(with_values(three, {("recruit", 0): 1}))
+    assert len(early) == 1
+    assert "not an end-of-horizon effect" in early[0] and "too few children" in early[0]
+    assert "years 2 to 3" in early[0] and "in year 1" in early[0] and "in year 3" in early[0]
+    assert "will probably continue" not in early[0]
+    late = case.end_of_horizon(with_values(three, {("recruit", 0): 1, ("recruit", 1): 1}))
+    assert len(late) == 1 and "This is an end-of-horizon effect" in late[0]
+    assert "year 3" in late[0]
