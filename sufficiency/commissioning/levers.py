@@ -119,7 +119,9 @@ class BlockContract(_Lever):
 
     @model_validator(mode="after")
     def _check(self) -> BlockContract:
-        if self.min_places > self.max_places:
+        # max_places = 0 switches the block off, whatever its minimum (the docs' way to
+        # switch one off is to set its max_places to 0, not to change two figures).
+        if 0 < self.max_places < self.min_places:
             raise ValueError("min_places is larger than max_places")
         return self
 

@@ -218,6 +218,19 @@ def test_a_block_with_max_places_0_is_switched_off(tiny_demand, tiny_params):
                if d.kind == "block")  # fmt: skip
 
 
+def test_max_places_0_switches_a_block_off_whatever_its_minimum(tiny_demand, tiny_params):
+    """Setting max_places = 0, as the docs say to switch a block off, was refused when the
+    block kept its min_places ('[[block]] 1: min_places is larger than max_places')."""
+    data = tiny_levers_data()
+    data["block"][0].update(min_places=2, max_places=0)
+    plan = optimise(tiny_demand, parse_levers(data), tiny_params)
+    assert all(v == 0 for d, v in zip(plan.decisions, plan.values, strict=True)
+               if d.kind == "block")  # fmt: skip
+    data["block"][0].update(min_places=3, max_places=2)
+    with pytest.raises(ConfigError, match="min_places is larger than max_places"):
+        parse_levers(data)
+
+
 def test_a_misspelt_figure_or_section_is_said_in_plain_words():
     """A misspelt figure or section was 'Extra inputs are not permitted' (pydantic's words)."""
     data = tiny_levers_data()
