@@ -243,3 +243,28 @@ def test_a_misspelt_figure_or_section_is_said_in_plain_words():
     assert "[[recruit]] 1: max_household_per_year is not a section or figure" in said
     assert "homes is not a section or figure of a levers file" in said
     assert "Extra inputs" not in said
+
+
+def test_a_weekly_price_in_pence_is_refused_in_a_sentence():
+    """foster_weekly_gbp = 90000 (£900 in pence) was taken as £90,000 a week: the sample's
+    plan 'saved' £1,453,413,068 over 24 months with no word. A weekly figure above £100,000
+    is refused, naming the figure and asking for pounds a week."""
+    data = tiny_levers_data()
+    data["spot"]["foster_weekly_gbp"] = 90000.0
+    with pytest.raises(ConfigError) as caught:
+        parse_levers(data, "levers.toml")
+    said = str(caught.value)
+    assert said.startswith("levers.toml: spot foster_weekly_gbp (£90,000 a week) is more than")
+    assert "pence" in said
+    data = tiny_levers_data()
+    data["spot"]["residential_weekly_gbp"] = 610000.0  # £6,100 in pence
+    with pytest.raises(ConfigError, match="spot residential_weekly_gbp is £610,000 a week"):
+        parse_levers(data, "levers.toml")
+    data = tiny_levers_data()
+    data["block"][0]["weekly_price_gbp"] = 80_000_00.0
+    data["spot"]["foster_weekly_gbp"] = 90_000_00.0
+    with pytest.raises(ConfigError, match=r"\[\[block\]\] 1: weekly_price_gbp is £8,000,000"):
+        parse_levers(data, "levers.toml")
+    data = tiny_levers_data()
+    data["spot"]["residential_high_cost_weekly_gbp"] = 63000.0  # the dearest on record
+    parse_levers(data)
