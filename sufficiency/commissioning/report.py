@@ -158,8 +158,25 @@ def recommendation(report: CommissioningReport) -> list[str]:
         f"£{c.status_quo.expected_cost_gbp:,.0f} for buying spot as now ({against}) and "
         f"£{c.central.expected_cost_gbp:,.0f} for the plan made on the central forecast alone."
     )
-    lines.append(
-        f"Planning for uncertainty is worth £{c.value_of_planning_gbp:,.0f} against planning on "
-        "the central forecast."
-    )
+    lines.append(planning_sentence(c))
     return lines
+
+
+def planning_sentence(c: Comparison) -> str:
+    """What planning for uncertainty is worth against the central forecast's plan, with its
+    95% margin from the fresh paths; said as chance where the margin holds zero, and as a
+    loss where the central plan costs less."""
+    value, margin, n = c.value_of_planning_gbp, c.value_of_planning_margin_gbp, c.num_paths
+    give = f"give or take £{margin:,.0f}, the 95% margin from {n:,} fresh futures"
+    if value > margin:
+        return (f"Planning for uncertainty is worth £{value:,.0f} against planning on the "
+                f"central forecast ({give}).")  # fmt: skip
+    if value < -margin:
+        return (f"The plan made on the central forecast alone costs £{-value:,.0f} less than "
+                f"the recommended plan ({give}): planning for uncertainty gained nothing here; "
+                "make the plan on more futures (--paths).")  # fmt: skip
+    return (f"The recommended plan and the plan made on the central forecast alone cannot be "
+            f"told apart on {n:,} fresh futures: the difference, £{abs(value):,.0f} "
+            f"{'in favour of' if value >= 0 else 'against'} the recommended plan, is within "
+            f"chance (give or take £{margin:,.0f}, the 95% margin); score them on more futures (--eval-paths) before relying on "
+            "it.")  # fmt: skip

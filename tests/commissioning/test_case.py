@@ -421,3 +421,29 @@ def test_recruiting_stopped_by_demand_is_not_called_an_end_of_horizon_effect():
     late = case.end_of_horizon(with_values(three, {("recruit", 0): 1, ("recruit", 1): 1}))
     assert len(late) == 1 and "This is an end-of-horizon effect" in late[0]
     assert "year 3" in late[0]
+
+
+def test_value_of_planning_is_said_with_its_margin_and_sign():
+    """On 10 fresh futures the sample's 'Planning for uncertainty is worth £282,139' had a
+    95% margin of £309,599 (chance), and a central plan cheaper on the fresh futures read
+    'worth £-1,000' (the page: 'expected to cost -£1,000 more'). The sentence now gives the
+    margin, says chance as chance and a loss as a loss."""
+    from sufficiency.commissioning.evaluate import Comparison, Score
+    from sufficiency.commissioning.report import planning_sentence
+
+    def compare(central_minus_plan: list[float]) -> Comparison:
+        plan = np.full(len(central_minus_plan), 1e6)
+        central = plan + np.array(central_minus_plan)
+        quo = plan + 5e5
+        named = (("stochastic", plan), ("central forecast", central), ("status quo", quo))
+        scores = [Score(n, c, 0.0, 0.0, 0.0, 0.0, 0.0) for n, c in named]
+        return Comparison(*scores, eval_seed=1, num_paths=len(central_minus_plan))
+
+    sure = planning_sentence(compare([1000.0, 1100.0, 900.0, 1000.0]))
+    assert sure.startswith("Planning for uncertainty is worth £1,000 against")
+    assert "give or take £" in sure and "4 fresh futures" in sure
+    chance = planning_sentence(compare([5000.0, -4000.0, 3000.0, -2000.0]))
+    assert "cannot be told apart on 4 fresh futures" in chance and "within chance" in chance
+    assert "£500 in favour of the recommended plan" in chance and "worth" not in chance
+    worse = planning_sentence(compare([-1000.0, -1100.0, -900.0, -1000.0]))
+    assert "costs £1,000 less than the recommended plan" in worse and "£-" not in worse
