@@ -78,6 +78,11 @@ def _title(d: Decision) -> str:
     return d.title or vocabulary.lever(d.kind, d.group if d.kind == "recruit" else "", d.key)
 
 
+#: Fewer fresh futures than this and the headline says how far its expected figures could
+#: be out (on 10, the sample's expected cost was £260.4m, give or take £10.2m).
+FEW_FUTURES = 100
+
+
 @dataclass(frozen=True)
 class Headline:
     """The recommendation's figures over the horizon, on the fresh paths."""
@@ -90,6 +95,9 @@ class Headline:
     saving_p90_gbp: float
     num_paths: int
     horizon_months: int
+    #: 95% margins of the expected cost and saving from the fresh paths (1.96 standard errors).
+    cost_margin_gbp: float = 0.0
+    saving_margin_gbp: float = 0.0
 
     def items(self) -> list[dict[str, object]]:
         """Headline boxes: figure and label."""
@@ -117,16 +125,26 @@ class Headline:
         )
 
     def sentence(self) -> str:
-        """How sure we are, in a sentence."""
+        """How sure we are, in a sentence; on fewer than :data:`FEW_FUTURES` fresh futures
+        also how far the expected figures themselves could be out."""
         if self.is_today:
-            return (
+            said = (
                 "The plan makes no new commitments, so it is today's practice: it costs the "
                 f"same in each of the {self.num_paths:,} simulated futures."
             )
+        else:
+            said = (
+                f"In {self.chance_cheaper:.0%} of {self.num_paths:,} simulated futures the plan "
+                "was not made on, it costs less than today's practice; in 8 of 10 the saving is "
+                f"between {gbp_m(self.saving_p10_gbp)} and {gbp_m(self.saving_p90_gbp)}."
+            )
+        if self.num_paths >= FEW_FUTURES:
+            return said
         return (
-            f"In {self.chance_cheaper:.0%} of {self.num_paths:,} simulated futures the plan was "
-            "not made on, it costs less than today's practice; in 8 of 10 the saving is "
-            f"between {gbp_m(self.saving_p10_gbp)} and {gbp_m(self.saving_p90_gbp)}."
+            f"{said} Scored on only {self.num_paths:,} futures, the expected cost could be "
+            f"{gbp_m(self.cost_margin_gbp)} either way and the saving "
+            f"{gbp_m(self.saving_margin_gbp)} either way (95% margins): score the plan on more "
+            "futures (--eval-paths; 1,000 by default) before relying on these figures."
         )
 
 
@@ -142,7 +160,16 @@ def headline(report: CommissioningReport) -> Headline:
         c.saving_quantile_gbp(0.9),
         c.num_paths,
         report.params.horizon_months,
+        _margin(c.stochastic.path_cost_gbp),
+        _margin(c.saving_paths_gbp),
     )
+
+
+def _margin(values: np.ndarray) -> float:
+    """95% margin of the mean of ``values`` (1.96 standard errors; 0 with one value)."""
+    if len(values) < 2:
+        return 0.0
+    return float(1.96 * np.std(values, ddof=1) / np.sqrt(len(values)))
 
 
 def _per_year(report: CommissioningReport, monthly: np.ndarray, how: str) -> list[float]:

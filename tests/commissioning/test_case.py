@@ -447,3 +447,21 @@ def test_value_of_planning_is_said_with_its_margin_and_sign():
     assert "£500 in favour of the recommended plan" in chance and "worth" not in chance
     worse = planning_sentence(compare([-1000.0, -1100.0, -900.0, -1000.0]))
     assert "costs £1,000 less than the recommended plan" in worse and "£-" not in worse
+
+
+def test_few_fresh_futures_say_how_far_the_expected_figures_could_be_out(report):
+    """On 10 fresh futures the sample's case said 'In 100% of 10 simulated futures ... it
+    costs less' and an expected cost of £260.4m, give or take £10.2m by its own paths, with
+    no word of it. Fewer than 100 fresh futures now give the 95% margins; 100 or more do
+    not (the sentence is unchanged)."""
+    head = case.headline(report)
+    c = report.comparison
+    assert c.num_paths == 30
+    costs = c.stochastic.path_cost_gbp
+    margin = 1.96 * costs.std(ddof=1) / np.sqrt(len(costs))
+    said = head.sentence()
+    assert f"Scored on only 30 futures, the expected cost could be {case.gbp_m(margin)} " in said
+    assert "(95% margins)" in said and "--eval-paths" in said
+    many = replace(head, num_paths=100)
+    assert "Scored on only" not in many.sentence()
+    assert many.sentence() == said.split(" Scored on only")[0].replace("of 30", "of 100")
