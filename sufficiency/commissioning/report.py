@@ -178,5 +178,5 @@ def planning_sentence(c: Comparison) -> str:
     return (f"The recommended plan and the plan made on the central forecast alone cannot be "
             f"told apart on {n:,} fresh futures: the difference, £{abs(value):,.0f} "
             f"{'in favour of' if value >= 0 else 'against'} the recommended plan, is within "
-            f"chance (give or take £{margin:,.0f}, the 95% margin); score them on more futures (--eval-paths) before relying on "
-            "it.")  # fmt: skip
+            f"chance (give or take £{margin:,.0f}, the 95% margin); score them on more "
+            "futures (--eval-paths) before relying on it.")  # fmt: skip
