@@ -465,3 +465,14 @@ def test_few_fresh_futures_say_how_far_the_expected_figures_could_be_out(report)
     many = replace(head, num_paths=100)
     assert "Scored on only" not in many.sentence()
     assert many.sentence() == said.split(" Scored on only")[0].replace("of 30", "of 100")
+
+
+def test_the_recommendation_says_when_recruits_and_homes_give_places(report):
+    """'Open an in-house children's home: 2 homes from April 2026' read as beds that April;
+    the sample's first beds come 18 months later. The recommendation now says when a
+    recruit is approved and a home's first beds open (block places start at once)."""
+    forced = with_values(report, {("recruit", 0): 1, ("home", 0): 1, ("block", 1): 2})
+    said = " ".join(recommendation(forced))
+    assert "1 household from April 2026 (approved by July 2026)" in said  # 3 months
+    assert "1 home from April 2026 (first beds from October 2026)" in said  # 6 months
+    assert "2 places from April 2027." in said
