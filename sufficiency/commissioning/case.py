@@ -21,6 +21,7 @@ from sufficiency.commissioning.decisions import Decision, commitment_costs, econ
 from sufficiency.commissioning.levers import plain_assumptions
 from sufficiency.commissioning.report import CommissioningReport
 from sufficiency.commissioning.sensitivity import plan_summary, scale_spot, spot_below_running
+from sufficiency.prices import DAYS_PER_WEEK
 
 #: The unit each kind of lever is counted in.
 UNITS = {"recruit": "households", "block": "places", "home": "homes", "uplift": ""}
@@ -457,11 +458,16 @@ def _contracts_past_horizon(report: CommissioningReport) -> list[str]:
             continue
         begin = (report.start + pd.offsets.MonthBegin(1)) + pd.DateOffset(years=d.year)
         last = report.start + pd.offsets.MonthEnd(ends)
+        month_ends = pd.date_range(report.start, periods=ends + 1, freq="ME")
+        days = np.diff(month_ends.values.astype("datetime64[D]")).astype(float)
+        weeks = report.prices.index(month_ends) * days / DAYS_PER_WEEK
+        later = float(v) * blocks[d.key].weekly_price_gbp * float(weeks[h:].sum())
         out.append(
             f"{_title(d)}: the {int(v):,} places contracted from {begin:%B %Y} run to "
             f"{last:%B %Y}, {ends - h} months past the {h} months modelled. The contract's "
-            "payments in those months are not in the costs shown (its cost over the horizon "
-            "is part of the contract's), nor is the use of its places then."
+            f"payments in those months, {gbp(later)} at the prices then, are not in the costs "
+            "shown (its cost over the horizon is part of the contract's), nor is the use of "
+            "its places then."
         )
     return out
 

@@ -252,6 +252,11 @@ def test_block_contract_running_past_the_horizon_is_said_to(report):
         "Our IFA block for older children: the 3 places contracted from April 2027 run to "
         "March 2029, 12 months past the 24 months"
     )
+    # what is payable after the horizon, in pounds: 3 places at £800 a week over April 2028
+    # to March 2029 (365 days) at three 6% rises (it said 'payments ... not in the costs
+    # shown' with no figure: on a 12-month plan the sample's three blocks owed £51.3m more)
+    later = 3 * 800 * 365 / 7 * 1.06**3
+    assert f"payments in those months, £{later:,.0f} at the prices then, are not in" in late[0]
     assert case.end_of_horizon(with_values(report, {("block", 0): 3})) == []
     page = visible_text(render_html(with_values(report, {("block", 1): 3})))
     assert "12 months past the 24 months modelled" in page
