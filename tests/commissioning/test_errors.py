@@ -71,6 +71,21 @@ def test_optimise_raises_infeasible_service_limit(tiny_demand, tiny_params):
         optimise(tiny_demand, parse_levers(data), tiny_params)
 
 
+def test_an_infeasible_service_limit_is_said_in_words(tiny_demand, tiny_params):
+    """It said 'needs 6 places for P(spot) <= 0%, but the levers can provide at most ...':
+    a formula, not what the limit means. The group and the limit are now said in words,
+    with the figure of the file that sets it."""
+    data = tiny_levers_data()
+    data["service_limit"] = [{"group": "foster_10_15", "max_probability": 0.05}]
+    data["block"][0]["max_places"] = 0
+    with pytest.raises(ConfigError) as caught:
+        optimise(tiny_demand, parse_levers(data), tiny_params)
+    said = str(caught.value)
+    assert "P(spot)" not in said and "(foster care, aged 10 to 15, beyond today" in said
+    assert "for at most a 5% chance that a child needs a spot placement that month" in said
+    assert "relax the limit (max_probability)" in said
+
+
 def test_feasible_service_limit_is_met(tiny_demand, tiny_params):
     """A reachable service limit holds on the optimisation paths in every month it covers."""
     from sufficiency.commissioning.evaluate import _capacity
