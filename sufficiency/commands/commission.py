@@ -77,6 +77,7 @@ def commission(
     --levers data/sample/levers.toml --out out/commissioning
     """
     from sufficiency import api
+    from sufficiency.commissioning.case import headline
     from sufficiency.commissioning.run import commission_params
     from sufficiency.config import load_params
     from sufficiency.store.record import recorded_run
@@ -120,6 +121,7 @@ def commission(
     for path in written:
         click.echo(f"Wrote {path}")
     click.echo(result.recommendation[-2])
+    click.echo(headline(result.report).sentence())  # the saving's spread, as the case says it
     if result.pooled is not None:
         pooling = f"Pooling block contracts across {len(pool_with) + 1} authorities"
         said = saving_sentence(result.pooled.saving_gbp, pooling, "each commissioning alone")

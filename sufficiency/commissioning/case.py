@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 
 from sufficiency import vocabulary
-from sufficiency.commissioning.decisions import Decision, commitment_costs
+from sufficiency.commissioning.decisions import Decision, commitment_costs, economics
 from sufficiency.commissioning.levers import plain_assumptions
 from sufficiency.commissioning.report import CommissioningReport
 from sufficiency.commissioning.sensitivity import plan_summary, scale_spot, spot_below_running
+from sufficiency.prices import DAYS_PER_WEEK
 
 #: The unit each kind of lever is counted in.
 UNITS = {"recruit": "households", "block": "places", "home": "homes", "uplift": ""}
@@ -78,6 +79,11 @@ def _title(d: Decision) -> str:
     return d.title or vocabulary.lever(d.kind, d.group if d.kind == "recruit" else "", d.key)
 
 
+#: Fewer fresh futures than this and the headline says how far its expected figures could
+#: be out (on 10, the sample's expected cost was £260.4m, give or take £10.2m).
+FEW_FUTURES = 100
+
+
 @dataclass(frozen=True)
 class Headline:
     """The recommendation's figures over the horizon, on the fresh paths."""
@@ -90,6 +96,9 @@ class Headline:
     saving_p90_gbp: float
     num_paths: int
     horizon_months: int
+    #: 95% margins of the expected cost and saving from the fresh paths (1.96 standard errors).
+    cost_margin_gbp: float = 0.0
+    saving_margin_gbp: float = 0.0
 
     def items(self) -> list[dict[str, object]]:
         """Headline boxes: figure and label."""
@@ -117,16 +126,26 @@ class Headline:
         )
 
     def sentence(self) -> str:
-        """How sure we are, in a sentence."""
+        """How sure we are, in a sentence; on fewer than :data:`FEW_FUTURES` fresh futures
+        also how far the expected figures themselves could be out."""
         if self.is_today:
-            return (
+            said = (
                 "The plan makes no new commitments, so it is today's practice: it costs the "
                 f"same in each of the {self.num_paths:,} simulated futures."
             )
+        else:
+            said = (
+                f"In {self.chance_cheaper:.0%} of {self.num_paths:,} simulated futures the plan "
+                "was not made on, it costs less than today's practice; in 8 of 10 the saving is "
+                f"between {gbp_m(self.saving_p10_gbp)} and {gbp_m(self.saving_p90_gbp)}."
+            )
+        if self.num_paths >= FEW_FUTURES:
+            return said
         return (
-            f"In {self.chance_cheaper:.0%} of {self.num_paths:,} simulated futures the plan was "
-            "not made on, it costs less than today's practice; in 8 of 10 the saving is "
-            f"between {gbp_m(self.saving_p10_gbp)} and {gbp_m(self.saving_p90_gbp)}."
+            f"{said} Scored on only {self.num_paths:,} futures, the expected cost could be "
+            f"{gbp_m(self.cost_margin_gbp)} either way and the saving "
+            f"{gbp_m(self.saving_margin_gbp)} either way (95% margins): score the plan on more "
+            "futures (--eval-paths; 1,000 by default) before relying on these figures."
         )
 
 
@@ -142,7 +161,16 @@ def headline(report: CommissioningReport) -> Headline:
         c.saving_quantile_gbp(0.9),
         c.num_paths,
         report.params.horizon_months,
+        _margin(c.stochastic.path_cost_gbp),
+        _margin(c.saving_paths_gbp),
     )
+
+
+def _margin(values: np.ndarray) -> float:
+    """95% margin of the mean of ``values`` (1.96 standard errors; 0 with one value)."""
+    if len(values) < 2:
+        return 0.0
+    return float(1.96 * np.std(values, ddof=1) / np.sqrt(len(values)))
 
 
 def _per_year(report: CommissioningReport, monthly: np.ndarray, how: str) -> list[float]:
@@ -330,36 +358,76 @@ def binding_caps(report: CommissioningReport) -> list[str]:
     return out
 
 
+def _pays_back(report: CommissioningReport, d: Decision) -> bool:
+    """Whether one unit of ``d`` (a household recruited, a home opened) would save more than
+    it costs within the horizon if every place it brings were used."""
+    if report.levers is None:
+        return False
+    econ = economics(report.levers, report.demand.groups, report.demand.month_ends,
+                     report.prices)  # fmt: skip
+    spot, running = econ.spot_weekly_gbp, econ.running_weekly_gbp
+    used = d.fixed_capacity * spot + d.variable_capacity * (spot - running)
+    return float((econ.week_weight[:, None] * used).sum()) > d.cost_gbp
+
+
+def _demand_words(report: CommissioningReport, d: Decision, first: int) -> str:
+    """The children of ``d``'s group beyond today's in-house places, on average, in year 1,
+    the first quiet year and the last."""
+    g = report.demand.groups.index(d.group)
+    per_year = _per_year(report, report.demand.demand[:, :, g].mean(axis=0), "mean")
+    years = sorted({0, first, len(per_year) - 1})
+    return ", ".join(f"{per_year[y]:,.1f} in year {y + 1}" for y in years)
+
+
 def end_of_horizon(report: CommissioningReport) -> list[str]:
     """A sentence when the last plan year(s) recruit nothing where earlier years do.
 
     Households approved late in the horizon pay back beyond it, so the model does not
-    count their benefit; the plan's silence in its last years is not advice to stop.
+    count their benefit; the plan's silence in its last years is not advice to stop. But
+    where a household recruited (a home opened) in the first quiet year would pay for
+    itself within the horizon if its places were used, the horizon is not why: the plan
+    expects too few children for more places (a falling population), and says so.
     """
     plan = report.stochastic
     years = num_years(report)
     by_lever: dict[str, list[int]] = {}
-    kinds: dict[str, Decision] = {}
+    kinds: dict[str, dict[int, Decision]] = {}
     home_total = 0
     for d, v in zip(plan.decisions, plan.values, strict=True):
         if d.kind not in ("recruit", "home"):
             continue
         values = by_lever.setdefault(_title(d), [0] * years)
         values[d.year] += int(v)
-        kinds[_title(d)] = d
+        kinds.setdefault(_title(d), {})[d.year] = d
         home_total += int(v) if d.kind == "home" else 0
     quiet: dict[int, list[str]] = {}
+    falling = []
+    h = report.params.horizon_months
     for title, values in by_lever.items():
-        d = kinds[title]
+        d = next(iter(kinds[title].values()))
         if d.kind == "home" and home_total >= d.upper:
             continue  # every home allowed is already opened: the cap, not the horizon
         trailing = 0
         while trailing < years and values[years - 1 - trailing] == 0:
             trailing += 1
-        if 0 < trailing < years:
-            quiet.setdefault(years - trailing, []).append(title)
+        if not 0 < trailing < years:
+            continue
+        first = years - trailing
+        late = kinds[title].get(first)
+        if late is None or not _pays_back(report, late):
+            quiet.setdefault(first, []).append(title)
+            continue
+        one = "a household recruited" if d.kind == "recruit" else "a home opened"
+        falling.append(
+            f"{title}: the plan adds nothing in {_years_text(list(range(first + 1, years + 1)))} "
+            f"although earlier years do, and {one} in year {first + 1} would pay for itself "
+            f"within the {h} months modelled if its places were used. This is not an "
+            "end-of-horizon effect: the forecast expects too few children for more places "
+            "(children needing a place beyond today's in-house places, on average: "
+            f"{_demand_words(report, d, first)}). Re-run the plan each year, as demand may "
+            "change."
+        )
     out = []
-    h = report.params.horizon_months
     for first, titles in sorted(quiet.items()):
         last_years = _years_text(list(range(first + 1, years + 1)))
         names = "; ".join(titles)
@@ -370,7 +438,7 @@ def end_of_horizon(report: CommissioningReport) -> list[str]:
             "back after the horizon ends, so the model does not count their benefit. "
             "Re-run the plan each year; recruitment will probably continue."
         )
-    return out + _contracts_past_horizon(report)
+    return out + falling + _contracts_past_horizon(report)
 
 
 def _contracts_past_horizon(report: CommissioningReport) -> list[str]:
@@ -390,11 +458,16 @@ def _contracts_past_horizon(report: CommissioningReport) -> list[str]:
             continue
         begin = (report.start + pd.offsets.MonthBegin(1)) + pd.DateOffset(years=d.year)
         last = report.start + pd.offsets.MonthEnd(ends)
+        month_ends = pd.date_range(report.start, periods=ends + 1, freq="ME")
+        days = np.diff(month_ends.values.astype("datetime64[D]")).astype(float)
+        weeks = report.prices.index(month_ends) * days / DAYS_PER_WEEK
+        later = float(v) * blocks[d.key].weekly_price_gbp * float(weeks[h:].sum())
         out.append(
             f"{_title(d)}: the {int(v):,} places contracted from {begin:%B %Y} run to "
             f"{last:%B %Y}, {ends - h} months past the {h} months modelled. The contract's "
-            "payments in those months are not in the costs shown (its cost over the horizon "
-            "is part of the contract's), nor is the use of its places then."
+            f"payments in those months, {gbp(later)} at the prices then, are not in the costs "
+            "shown (its cost over the horizon is part of the contract's), nor is the use of "
+            "its places then."
         )
     return out
 

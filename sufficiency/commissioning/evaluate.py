@@ -155,6 +155,15 @@ class Comparison:
         return self.central.expected_cost_gbp - self.stochastic.expected_cost_gbp
 
     @property
+    def value_of_planning_margin_gbp(self) -> float:
+        """95% margin of the value of planning from the fresh paths (1.96 standard errors of
+        the mean difference on the same paths; 0 with one path)."""
+        diff = self.central.path_cost_gbp - self.stochastic.path_cost_gbp
+        if len(diff) < 2:
+            return 0.0
+        return float(1.96 * diff.std(ddof=1) / np.sqrt(len(diff)))
+
+    @property
     def saving_vs_status_quo_gbp(self) -> float:
         """Expected saving of the stochastic plan against no new commitments."""
         return self.status_quo.expected_cost_gbp - self.stochastic.expected_cost_gbp

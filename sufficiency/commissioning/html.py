@@ -20,7 +20,12 @@ from markupsafe import Markup
 from sufficiency import vocabulary
 from sufficiency.commissioning import case
 from sufficiency.commissioning.pooled import pooling_case
-from sufficiency.commissioning.report import CommissioningReport, no_commitments, recommendation
+from sufficiency.commissioning.report import (
+    CommissioningReport,
+    no_commitments,
+    planning_sentence,
+    recommendation,
+)
 from sufficiency.pages import Chart, bar_chart, fan_chart, render_page, table_html
 from sufficiency.pages.render import count
 
@@ -204,9 +209,7 @@ def render_html(report: CommissioningReport) -> str:
         caps=case.binding_caps(report),
         horizon=case.end_of_horizon(report),
         planning=(
-            f"The recommended plan is made for the whole range of futures. The plan made for "
-            f"the central forecast alone is expected to cost "
-            f"{case.gbp(c.value_of_planning_gbp)} more on the same fresh futures."
+            "The recommended plan is made for the whole range of futures. " + planning_sentence(c)
         ),
         plans_chart=_plans_chart(report),
         sensitivity=case.sensitivity_sentences(report),

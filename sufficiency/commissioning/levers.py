@@ -30,6 +30,11 @@ Group = Annotated[str, one_of(GROUPS, "group")]
 FosterGroup = Annotated[str, one_of(FOSTER_GROUPS, "group")]
 
 
+#: The most a weekly figure may be (£): the dearest placement recorded in England was
+#: £63,000 a week (LGA high-cost placements survey, 2023; DOMAIN.md 7).
+MOST_WEEKLY_GBP = 100_000.0
+
+
 class _Lever(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
@@ -49,6 +54,20 @@ class _Lever(BaseModel):
         unknown = sorted(set(self.sources) - set(type(self).model_fields) - {"sources", "label"})
         if unknown:
             raise ValueError(f"sources names no such figure: {', '.join(unknown)}")
+        return self
+
+    @model_validator(mode="after")
+    def _pounds_a_week(self) -> _Lever:
+        """A weekly price above any placement recorded in England is a figure in pence or
+        a year's cost (``foster_weekly_gbp = 90000`` priced foster care at £90,000 a week
+        and the plan 'saved' £1.5bn)."""
+        for field, value in self:
+            if "weekly" in field and field.endswith("_gbp") and value > MOST_WEEKLY_GBP:
+                raise ValueError(
+                    f"{field} is £{value:,.0f} a week, more than the dearest placement "
+                    f"recorded in England (£63,000 a week, LGA 2023): is it in pence, or a "
+                    "year's cost? Give pounds a week"
+                )
         return self
 
     def source(self, field: str) -> str:
@@ -75,6 +94,12 @@ class SpotPrices(_Lever):
             raise ValueError(
                 "residential_high_cost_share is given but residential_high_cost_weekly_gbp is "
                 "missing or 0 (the high-cost placements would be priced at nothing)"
+            )
+        if self.foster_weekly_gbp > self.residential_weekly_gbp:
+            raise ValueError(
+                f"foster_weekly_gbp (£{self.foster_weekly_gbp:,.0f} a week) is more than "
+                f"residential_weekly_gbp (£{self.residential_weekly_gbp:,.0f}), a children's "
+                "home place: is it in pence, or a year's cost? Give pounds a week"
             )
         return self
 
@@ -119,7 +144,9 @@ class BlockContract(_Lever):
 
     @model_validator(mode="after")
     def _check(self) -> BlockContract:
-        if self.min_places > self.max_places:
+        # max_places = 0 switches the block off, whatever its minimum (the docs' way to
+        # switch one off is to set its max_places to 0, not to change two figures).
+        if 0 < self.max_places < self.min_places:
             raise ValueError("min_places is larger than max_places")
         return self
 

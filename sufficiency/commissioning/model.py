@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sufficiency import vocabulary
 from sufficiency.commissioning.backends import MipModel
 from sufficiency.commissioning.decisions import Decision, Economics, uplift_cost_per_household
 from sufficiency.commissioning.demand import DemandPaths
@@ -153,9 +154,12 @@ def _service_rows(
                 month = demand.month_ends[t + 1].strftime("%B %Y")
                 raise ConfigError(
                     f"Infeasible service limit: {limit.group} in {month} needs {need} places "
-                    f"for P(spot) <= {limit.max_probability:.0%}, but the levers can provide "
-                    f"at most {reach[t, g]:.1f}; relax the limit, start it later "
-                    "(from_month) or raise the lever caps."
+                    f"({vocabulary.group(limit.group).lower()}, beyond today's in-house ones) "
+                    "for at most a "
+                    f"{limit.max_probability:.0%} chance that a child needs a spot placement "
+                    f"that month, but the levers can add at most {reach[t, g]:.1f}; relax the "
+                    "limit (max_probability), start it later (from_month) or raise the lever "
+                    "caps."
                 )
             nz = np.flatnonzero(cap.total[:, t, g] > _EPS)
             model.add_row(nz, cap.total[nz, t, g], ">=", float(need) - 1e-7)

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from sufficiency import vocabulary
+from sufficiency.commissioning.decisions import Decision
 from sufficiency.commissioning.demand import DemandPaths, demand_from_forecast
 from sufficiency.commissioning.evaluate import Comparison, compare_plans
 from sufficiency.commissioning.levers import Levers, assumptions
@@ -129,6 +131,19 @@ def no_commitments(report: CommissioningReport) -> str:
     return "Make no new commitments: no lever is expected to cost less than spot."
 
 
+def _ready(d: Decision, start: pd.Timestamp) -> str:
+    """When a recruit's or a home's first place can be used, in words (``" (approved by
+    December 2026)"``): a commitment made in April is not a place that April."""
+    if d.kind not in ("recruit", "home"):
+        return ""
+    first = np.flatnonzero((d.fixed_capacity + d.variable_capacity).any(axis=1))
+    if not len(first):
+        return ""
+    when = start + pd.offsets.MonthBegin(1) + pd.DateOffset(months=int(first[0]))
+    said = "approved by" if d.kind == "recruit" else "first beds from"
+    return f" ({said} {when:%B %Y})"
+
+
 def recommendation(report: CommissioningReport) -> list[str]:
     """The recommendation in plain words, one sentence a line."""
     c = report.comparison
@@ -145,9 +160,9 @@ def recommendation(report: CommissioningReport) -> list[str]:
             begin = (report.start + pd.offsets.MonthBegin(1)) + pd.DateOffset(years=d.year)
             unit = units[d.kind] if v > 1 else units[d.kind].removesuffix("s")
             title = d.title or vocabulary.lever(d.kind, d.group, d.key)
-            chosen.setdefault(title, []).append(
-                f"{int(v):,} {unit} from {begin:%B %Y}" if unit else f"adopt from {begin:%B %Y}"
-            )
+            ready = _ready(d, report.start)
+            said = f"{int(v):,} {unit} from {begin:%B %Y}{ready}" if unit else ""
+            chosen.setdefault(title, []).append(said or f"adopt from {begin:%B %Y}")
         lines += [f"{title}: {', '.join(when)}." for title, when in chosen.items()]
     saving = c.saving_vs_status_quo_gbp
     against = (f"a saving of £{saving:,.0f}" if saving >= 0 else
@@ -158,8 +173,25 @@ def recommendation(report: CommissioningReport) -> list[str]:
         f"£{c.status_quo.expected_cost_gbp:,.0f} for buying spot as now ({against}) and "
         f"£{c.central.expected_cost_gbp:,.0f} for the plan made on the central forecast alone."
     )
-    lines.append(
-        f"Planning for uncertainty is worth £{c.value_of_planning_gbp:,.0f} against planning on "
-        "the central forecast."
-    )
+    lines.append(planning_sentence(c))
     return lines
+
+
+def planning_sentence(c: Comparison) -> str:
+    """What planning for uncertainty is worth against the central forecast's plan, with its
+    95% margin from the fresh paths; said as chance where the margin holds zero, and as a
+    loss where the central plan costs less."""
+    value, margin, n = c.value_of_planning_gbp, c.value_of_planning_margin_gbp, c.num_paths
+    give = f"give or take £{margin:,.0f}, the 95% margin from {n:,} fresh futures"
+    if value > margin:
+        return (f"Planning for uncertainty is worth £{value:,.0f} against planning on the "
+                f"central forecast ({give}).")  # fmt: skip
+    if value < -margin:
+        return (f"The plan made on the central forecast alone costs £{-value:,.0f} less than "
+                f"the recommended plan ({give}): planning for uncertainty gained nothing here; "
+                "make the plan on more futures (--paths).")  # fmt: skip
+    return (f"The recommended plan and the plan made on the central forecast alone cannot be "
+            f"told apart on {n:,} fresh futures: the difference, £{abs(value):,.0f} "
+            f"{'in favour of' if value >= 0 else 'against'} the recommended plan, is within "
+            f"chance (give or take £{margin:,.0f}, the 95% margin); score them on more "
+            "futures (--eval-paths) before relying on it.")  # fmt: skip

@@ -252,6 +252,11 @@ def test_block_contract_running_past_the_horizon_is_said_to(report):
         "Our IFA block for older children: the 3 places contracted from April 2027 run to "
         "March 2029, 12 months past the 24 months"
     )
+    # what is payable after the horizon, in pounds: 3 places at £800 a week over April 2028
+    # to March 2029 (365 days) at three 6% rises (it said 'payments ... not in the costs
+    # shown' with no figure: on a 12-month plan the sample's three blocks owed £51.3m more)
+    later = 3 * 800 * 365 / 7 * 1.06**3
+    assert f"payments in those months, £{later:,.0f} at the prices then, are not in" in late[0]
     assert case.end_of_horizon(with_values(report, {("block", 0): 3})) == []
     page = visible_text(render_html(with_values(report, {("block", 1): 3})))
     assert "12 months past the 24 months modelled" in page
@@ -402,3 +407,77 @@ def test_prices_rise_on_the_finance_uplift_date_and_the_report_says_so():
     assert "at prices rising each 1 July" in page and "April" not in page.replace(
         "April 2026", ""
     )  # a plan year may start in April; no price rises then
+
+
+def test_recruiting_stopped_by_demand_is_not_called_an_end_of_horizon_effect():
+    """A falling population: the plan recruits in year 1 only, though a household recruited
+    in year 2 would pay for itself within the horizon. The case said 'an end-of-horizon
+    effect, not advice to stop ... recruitment will probably continue'; it now says the
+    forecast expects too few children, with the group's demand year by year. A stop in the
+    last year, where a household could not pay back, is still the horizon's."""
+    params = CommissioningParams(horizon_months=36, mip_gap=0.0, sensitivity_steps=(0.1,))
+    three = commission(make_forecast(20, 36, 1), make_forecast(20, 36, 2),
+                       parse_levers(_levers_data()), params, with_sensitivity=False)  # fmt: skip
+    early = case.end_of_horizon(with_values(three, {("recruit", 0): 1}))
+    assert len(early) == 1
+    assert "not an end-of-horizon effect" in early[0] and "too few children" in early[0]
+    assert "years 2 to 3" in early[0] and "in year 1" in early[0] and "in year 3" in early[0]
+    assert "will probably continue" not in early[0]
+    late = case.end_of_horizon(with_values(three, {("recruit", 0): 1, ("recruit", 1): 1}))
+    assert len(late) == 1 and "This is an end-of-horizon effect" in late[0]
+    assert "year 3" in late[0]
+
+
+def test_value_of_planning_is_said_with_its_margin_and_sign():
+    """On 10 fresh futures the sample's 'Planning for uncertainty is worth £282,139' had a
+    95% margin of £309,599 (chance), and a central plan cheaper on the fresh futures read
+    'worth £-1,000' (the page: 'expected to cost -£1,000 more'). The sentence now gives the
+    margin, says chance as chance and a loss as a loss."""
+    from sufficiency.commissioning.evaluate import Comparison, Score
+    from sufficiency.commissioning.report import planning_sentence
+
+    def compare(central_minus_plan: list[float]) -> Comparison:
+        plan = np.full(len(central_minus_plan), 1e6)
+        central = plan + np.array(central_minus_plan)
+        quo = plan + 5e5
+        named = (("stochastic", plan), ("central forecast", central), ("status quo", quo))
+        scores = [Score(n, c, 0.0, 0.0, 0.0, 0.0, 0.0) for n, c in named]
+        return Comparison(*scores, eval_seed=1, num_paths=len(central_minus_plan))
+
+    sure = planning_sentence(compare([1000.0, 1100.0, 900.0, 1000.0]))
+    assert sure.startswith("Planning for uncertainty is worth £1,000 against")
+    assert "give or take £" in sure and "4 fresh futures" in sure
+    chance = planning_sentence(compare([5000.0, -4000.0, 3000.0, -2000.0]))
+    assert "cannot be told apart on 4 fresh futures" in chance and "within chance" in chance
+    assert "£500 in favour of the recommended plan" in chance and "worth" not in chance
+    worse = planning_sentence(compare([-1000.0, -1100.0, -900.0, -1000.0]))
+    assert "costs £1,000 less than the recommended plan" in worse and "£-" not in worse
+
+
+def test_few_fresh_futures_say_how_far_the_expected_figures_could_be_out(report):
+    """On 10 fresh futures the sample's case said 'In 100% of 10 simulated futures ... it
+    costs less' and an expected cost of £260.4m, give or take £10.2m by its own paths, with
+    no word of it. Fewer than 100 fresh futures now give the 95% margins; 100 or more do
+    not (the sentence is unchanged)."""
+    head = case.headline(report)
+    c = report.comparison
+    assert c.num_paths == 30
+    costs = c.stochastic.path_cost_gbp
+    margin = 1.96 * costs.std(ddof=1) / np.sqrt(len(costs))
+    said = head.sentence()
+    assert f"Scored on only 30 futures, the expected cost could be {case.gbp_m(margin)} " in said
+    assert "(95% margins)" in said and "--eval-paths" in said
+    many = replace(head, num_paths=100)
+    assert "Scored on only" not in many.sentence()
+    assert many.sentence() == said.split(" Scored on only")[0].replace("of 30", "of 100")
+
+
+def test_the_recommendation_says_when_recruits_and_homes_give_places(report):
+    """'Open an in-house children's home: 2 homes from April 2026' read as beds that April;
+    the sample's first beds come 18 months later. The recommendation now says when a
+    recruit is approved and a home's first beds open (block places start at once)."""
+    forced = with_values(report, {("recruit", 0): 1, ("home", 0): 1, ("block", 1): 2})
+    said = " ".join(recommendation(forced))
+    assert "1 household from April 2026 (approved by July 2026)" in said  # 3 months
+    assert "1 home from April 2026 (first beds from October 2026)" in said  # 6 months
+    assert "2 places from April 2027." in said

@@ -71,6 +71,21 @@ def test_optimise_raises_infeasible_service_limit(tiny_demand, tiny_params):
         optimise(tiny_demand, parse_levers(data), tiny_params)
 
 
+def test_an_infeasible_service_limit_is_said_in_words(tiny_demand, tiny_params):
+    """It said 'needs 6 places for P(spot) <= 0%, but the levers can provide at most ...':
+    a formula, not what the limit means. The group and the limit are now said in words,
+    with the figure of the file that sets it."""
+    data = tiny_levers_data()
+    data["service_limit"] = [{"group": "foster_10_15", "max_probability": 0.05}]
+    data["block"][0]["max_places"] = 0
+    with pytest.raises(ConfigError) as caught:
+        optimise(tiny_demand, parse_levers(data), tiny_params)
+    said = str(caught.value)
+    assert "P(spot)" not in said and "(foster care, aged 10 to 15, beyond today" in said
+    assert "for at most a 5% chance that a child needs a spot placement that month" in said
+    assert "relax the limit (max_probability)" in said
+
+
 def test_feasible_service_limit_is_met(tiny_demand, tiny_params):
     """A reachable service limit holds on the optimisation paths in every month it covers."""
     from sufficiency.commissioning.evaluate import _capacity
@@ -218,6 +233,19 @@ def test_a_block_with_max_places_0_is_switched_off(tiny_demand, tiny_params):
                if d.kind == "block")  # fmt: skip
 
 
+def test_max_places_0_switches_a_block_off_whatever_its_minimum(tiny_demand, tiny_params):
+    """Setting max_places = 0, as the docs say to switch a block off, was refused when the
+    block kept its min_places ('[[block]] 1: min_places is larger than max_places')."""
+    data = tiny_levers_data()
+    data["block"][0].update(min_places=2, max_places=0)
+    plan = optimise(tiny_demand, parse_levers(data), tiny_params)
+    assert all(v == 0 for d, v in zip(plan.decisions, plan.values, strict=True)
+               if d.kind == "block")  # fmt: skip
+    data["block"][0].update(min_places=3, max_places=2)
+    with pytest.raises(ConfigError, match="min_places is larger than max_places"):
+        parse_levers(data)
+
+
 def test_a_misspelt_figure_or_section_is_said_in_plain_words():
     """A misspelt figure or section was 'Extra inputs are not permitted' (pydantic's words)."""
     data = tiny_levers_data()
@@ -230,3 +258,28 @@ def test_a_misspelt_figure_or_section_is_said_in_plain_words():
     assert "[[recruit]] 1: max_household_per_year is not a section or figure" in said
     assert "homes is not a section or figure of a levers file" in said
     assert "Extra inputs" not in said
+
+
+def test_a_weekly_price_in_pence_is_refused_in_a_sentence():
+    """foster_weekly_gbp = 90000 (£900 in pence) was taken as £90,000 a week: the sample's
+    plan 'saved' £1,453,413,068 over 24 months with no word. A weekly figure above £100,000
+    is refused, naming the figure and asking for pounds a week."""
+    data = tiny_levers_data()
+    data["spot"]["foster_weekly_gbp"] = 90000.0
+    with pytest.raises(ConfigError) as caught:
+        parse_levers(data, "levers.toml")
+    said = str(caught.value)
+    assert said.startswith("levers.toml: spot foster_weekly_gbp (£90,000 a week) is more than")
+    assert "pence" in said
+    data = tiny_levers_data()
+    data["spot"]["residential_weekly_gbp"] = 610000.0  # £6,100 in pence
+    with pytest.raises(ConfigError, match="spot residential_weekly_gbp is £610,000 a week"):
+        parse_levers(data, "levers.toml")
+    data = tiny_levers_data()
+    data["block"][0]["weekly_price_gbp"] = 80_000_00.0
+    data["spot"]["foster_weekly_gbp"] = 90_000_00.0
+    with pytest.raises(ConfigError, match=r"\[\[block\]\] 1: weekly_price_gbp is £8,000,000"):
+        parse_levers(data, "levers.toml")
+    data = tiny_levers_data()
+    data["spot"]["residential_high_cost_weekly_gbp"] = 63000.0  # the dearest on record
+    parse_levers(data)
