@@ -402,3 +402,21 @@ def test_referrals_without_risks_or_dolo_columns_are_warned_of(tmp_path):
                "Deprivation of Liberty Order\nC1,01/02/2015,F,,No known risk,\n")  # fmt: skip
     _, problems = load_referrals(p, default_responsible_la="E10000034")
     assert not [x for x in problems if x.code == "safety_column_absent"]
+
+
+def test_a_postcode_the_directory_lacks_may_be_newer_than_it(tmp_path):
+    """A council's new home on a new estate (LS29 9ZZ, not in the directory): the warning
+    said only '(mistyped or terminated?)', sending staff to look for a typing slip in a
+    right postcode, and the home was left out every night; it now says the directory may
+    be older than the postcode and what to give instead."""
+    from sufficiency.io.inputs import load_placements
+
+    p = tmp_path / "p.csv"
+    p.write_text(
+        "placement_id,setting,provider,postcode,vacancies,weekly_cost,age_min,age_max\n"
+        "P1,foster,in_house,LS29 9ZZ,1,600,0,17\n"
+    )
+    _, problems = load_placements(p)
+    (found,) = [q for q in problems if q.code == "unlocatable"]
+    assert "newer than the directory's release" in found.message
+    assert "give the nearest postcode it has to locate it" in found.message

@@ -409,8 +409,9 @@ def postcode_problems(
         if status == PostcodeStatus.OK:
             continue
         reason = {
-            PostcodeStatus.UNKNOWN: "is not in the ONS Postcode Directory (mistyped or "
-            "terminated?)",
+            PostcodeStatus.UNKNOWN: "is not in the ONS Postcode Directory (mistyped, "
+            "terminated, or newer than the directory's release, as a new-build's may be: "
+            "give the nearest postcode it has to locate it)",
             PostcodeStatus.NO_GRID: "has no grid reference (Channel Islands, Isle of Man or "
             "a non-geographic postcode)",
             PostcodeStatus.NOT_GB_GRID: "is in Northern Ireland, on a different grid",
