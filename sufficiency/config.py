@@ -19,6 +19,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from sufficiency.errors import ConfigError
+from sufficiency.geo import responsible_la_problem
 from sufficiency.io.tomlfile import read_toml, validate_toml, validation_message
 from sufficiency.prices import PriceRise
 
@@ -32,7 +33,18 @@ class _Frozen(BaseModel):
 class GeneralParams(_Frozen):
     """Settings shared by every job."""
 
-    responsible_la: str = Field("E10000034", pattern=r"^E\d{8}$")
+    #: ONS code of the council whose children are referred, for a referral naming none;
+    #: "" (the default) = not set, and such a referral is refused with a sentence saying so.
+    responsible_la: str = ""
+
+    @field_validator("responsible_la")
+    @classmethod
+    def _current_english_authority(cls, code: str) -> str:
+        code = code.strip().upper()
+        why = responsible_la_problem(code) if code else None
+        if why:
+            raise ValueError(f"'{code}' {why}")
+        return code
 
 
 class MatchingWeights(_Frozen):

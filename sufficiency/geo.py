@@ -142,6 +142,56 @@ def known_upper_tier_codes() -> frozenset[str]:
     return frozenset(c for c in set(_UPPER_TIER.values()) if c.startswith("E"))
 
 
+#: Upper-tier codes the postcode directory no longer places any postcode under, with the
+#: codes that replaced them in 2023: Cumbria was split in two, North Yorkshire and Somerset
+#: became unitaries, and boundary changes gave Barnsley and Sheffield new codes.
+SUPERSEDED_CODES: dict[str, tuple[str, ...]] = {
+    "E10000006": ("E06000063", "E06000064"),
+    "E10000023": ("E06000065",),
+    "E10000027": ("E06000066",),
+    "E08000016": ("E08000038",),
+    "E08000019": ("E08000039",),
+}
+
+
+def responsible_la_problem(code: str) -> str | None:
+    """Why ``code`` cannot name a council as its responsible authority, in a sentence that
+    says what to give instead; ``None`` when it can (a current English county or unitary).
+
+    Placements are judged in or out of the council's area by the code, so a code no
+    postcode is placed under (an old one, a district's) would put every placement out of area.
+    """
+    example = "such as E08000035 for Leeds"
+    if code in SUPERSEDED_CODES:
+        now = " or ".join(f"{c} ({authority_name(c)})" for c in SUPERSEDED_CODES[code])
+        return (
+            f"is {authority_name(code)}'s code before April 2023, which the postcode directory "
+            f"no longer uses, so every placement would read as out of area: give {now}"
+        )
+    if code in known_upper_tier_codes():
+        return None
+    if code.isdigit() and len(code) == 3:
+        return (
+            "is a DfE LA number; give the council's 9-character ONS code instead "
+            f"(a letter and 8 digits, {example})"
+        )
+    if code in _UPPER_TIER and code.startswith("E"):
+        now = " or ".join(
+            f"{c} ({authority_name(c)})"
+            for c in SUPERSEDED_CODES.get(_UPPER_TIER[code], (_UPPER_TIER[code],))
+        )
+        return (
+            f"is the code of {authority_name(code)}, a district council; give the code of the "
+            f"council responsible for its children, {now}"
+        )
+    if code[:1] in _COUNTRY_BY_PREFIX:
+        return f"is not an English authority's code; give your council's ONS code ({example})"
+    return (
+        "is not the ONS code of an English county or unitary authority "
+        f"(a letter and 8 digits, {example})"
+    )
+
+
 # --- Directory ------------------------------------------------------------
 
 

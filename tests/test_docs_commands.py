@@ -175,3 +175,20 @@ def test_every_toml_example_is_read_as_the_page_says(tmp_path):
                     (tmp_path / member[key]).touch()
             (tmp_path / data["region"]["levers"]).touch()
             load_members(path)
+
+
+def test_the_council_set_up_page_names_settings_that_exist():
+    """docs/council-setup.md, the steps before a council's first run (linked from the
+    README), names each setting as ``[section] key``: each is one the configuration has."""
+    from sufficiency.config import Params
+
+    page = (ROOT / "docs" / "council-setup.md").read_text(encoding="utf-8")
+    assert "docs/council-setup.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+    named = re.findall(r"`\[([a-z_.]+)\] ([a-z_]+)", page)
+    assert ("general", "responsible_la") in named
+    defaults = Params().model_dump()
+    for section, key in named:
+        table = defaults
+        for part in section.split("."):
+            table = table[part]
+        assert key in table, f"[{section}] {key}"

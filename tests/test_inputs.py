@@ -25,7 +25,7 @@ def test_read_referrals_types_and_defaults(tmp_path):
         "C1,01/02/2015,1,wr1 1aa,cse;Self_harm,ESOL;none\n"
         "C2,2012-03-04,F,,,\n",
     )  # fmt: skip
-    t = read_referrals(p, run_date=dt.date(2026, 4, 1))
+    t = read_referrals(p, default_responsible_la="E10000034", run_date=dt.date(2026, 4, 1))
     assert t["dob"].tolist() == [pd.Timestamp(2015, 2, 1), pd.Timestamp(2012, 3, 4)]
     assert t["sex"].tolist() == ["M", "F"]
     assert t["home_postcode"].tolist()[0] == "WR1 1AA" and pd.isna(t["home_postcode"][1])
@@ -48,7 +48,7 @@ def test_read_referrals_accepts_placements_standard_labels(tmp_path):
         "C1,01/02/2015,M,WR1 1AA,<5 days,Only with other older children,Yes - must,"
         "Suitable but not preferred,Risk Present,No known risk\n",
     )  # fmt: skip
-    t = read_referrals(p)
+    t = read_referrals(p, default_responsible_la="E10000034")
     row = t.iloc[0]
     assert row["needed_by"] == "<5 days" and row["alongside"] == "only_older"
     assert row["pets"] == "must" and row["foster_suitability"] == "suitable"
@@ -60,7 +60,7 @@ def test_read_referrals_raises_listing_every_error(tmp_path):
     text = "child_id,dob,sex,home_postcode,risks,dolo\nC1,xx,Q,WR1 1AA,,\nC1,,M,,,\n"
     p = _write(tmp_path, "r.csv", text)
     with pytest.raises(InputDataError) as info:
-        read_referrals(p)
+        read_referrals(p, default_responsible_la="E10000034")
     codes = sorted(x.code for x in info.value.problems)
     assert codes == ["duplicate_id", "invalid_value", "invalid_value", "invalid_value"]
 
@@ -272,7 +272,9 @@ def test_a_total_row_in_a_workbook_is_no_child_but_a_labelled_child_row_is(tmp_p
         "needed_by": ["today", "today", "today", "NB Jo Bloggs moved", "", ""],
         "school_year": ["", "", "", "", "3", "3"],
     })  # fmt: skip
-    night = read_referrals_for_night(_workbook(tmp_path / "r.xlsx", {"Referrals": refs}))
+    night = read_referrals_for_night(
+        _workbook(tmp_path / "r.xlsx", {"Referrals": refs}), default_responsible_la="E10000034"
+    )
     aside = night.set_aside.set_index("row")
     # row 3 has a date of birth: a child called Notes; row 4 begins with no label word
     assert night.table["child_id"].tolist() == ["C1", "Notes"]
@@ -400,3 +402,21 @@ def test_referrals_without_risks_or_dolo_columns_are_warned_of(tmp_path):
                "Deprivation of Liberty Order\nC1,01/02/2015,F,,No known risk,\n")  # fmt: skip
     _, problems = load_referrals(p, default_responsible_la="E10000034")
     assert not [x for x in problems if x.code == "safety_column_absent"]
+
+
+def test_a_postcode_the_directory_lacks_may_be_newer_than_it(tmp_path):
+    """A council's new home on a new estate (LS29 9ZZ, not in the directory): the warning
+    said only '(mistyped or terminated?)', sending staff to look for a typing slip in a
+    right postcode, and the home was left out every night; it now says the directory may
+    be older than the postcode and what to give instead."""
+    from sufficiency.io.inputs import load_placements
+
+    p = tmp_path / "p.csv"
+    p.write_text(
+        "placement_id,setting,provider,postcode,vacancies,weekly_cost,age_min,age_max\n"
+        "P1,foster,in_house,LS29 9ZZ,1,600,0,17\n"
+    )
+    _, problems = load_placements(p)
+    (found,) = [q for q in problems if q.code == "unlocatable"]
+    assert "newer than the directory's release" in found.message
+    assert "give the nearest postcode it has to locate it" in found.message

@@ -26,6 +26,8 @@ def _config(tmp_path: Path, sample_dir: Path, *, jobs=("validate",), referrals=N
     """A nightly config in tmp_path over the sample (or a given referrals file)."""
     refs = referrals or sample_dir / "referrals.csv"
     lines = [
+        "[general]",
+        'responsible_la = "E10000034"',
         "[nightly]",
         f"jobs = {list(jobs)!r}".replace("'", '"'),
         'output_dir = "out/{date}"',

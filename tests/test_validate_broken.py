@@ -90,12 +90,15 @@ def _rel(file: str, base):
     return Path(file).resolve().relative_to(base.resolve()).as_posix()
 
 
-def test_validate_cli_exits_1_and_lists_all_in_json(broken_dir, malformed_dir):
+def test_validate_cli_exits_1_and_lists_all_in_json(broken_dir, malformed_dir, tmp_path):
     """The CLI exits 1 on errors and its JSON lists every problem."""
     args = [str(p) for p in _inputs(broken_dir, malformed_dir)]
+    config = tmp_path / "council.toml"
+    config.write_text('[general]\nresponsible_la = "E10000034"\n')
     result = CliRunner().invoke(
-        main, ["validate", "--format", "json", "--date", "2026-04-01", *args]
-    )
+        main, ["validate", "--format", "json", "--date", "2026-04-01", "--config", str(config),
+               *args],
+    )  # fmt: skip
     assert result.exit_code == 1, result.output
     payload = json.loads(result.output)
     assert payload["num_errors"] == sum(1 for p in PLANTED if p[4] == "error")

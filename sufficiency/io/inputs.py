@@ -26,7 +26,7 @@ from sufficiency.codes import (
     Setting,
 )
 from sufficiency.errors import InputDataError, Problem
-from sufficiency.geo import PostcodeStatus, directory, known_upper_tier_codes
+from sufficiency.geo import PostcodeStatus, directory, responsible_la_problem
 from sufficiency.io.decisions import read_decisions_for_night
 from sufficiency.io.schema import (
     Field,
@@ -251,7 +251,8 @@ REFERRALS = _tonight(
         Field(
             "responsible_la",
             "text",
-            "ONS code of the responsible authority (blank = the configured default).",
+            "ONS code of the responsible authority (blank = [general] responsible_la; refused "
+            "when that is not set either).",
         ),
         Field(
             "siblings_to_place_with",
@@ -408,8 +409,9 @@ def postcode_problems(
         if status == PostcodeStatus.OK:
             continue
         reason = {
-            PostcodeStatus.UNKNOWN: "is not in the ONS Postcode Directory (mistyped or "
-            "terminated?)",
+            PostcodeStatus.UNKNOWN: "is not in the ONS Postcode Directory (mistyped, "
+            "terminated, or newer than the directory's release, as a new-build's may be: "
+            "give the nearest postcode it has to locate it)",
             PostcodeStatus.NO_GRID: "has no grid reference (Channel Islands, Isle of Man or "
             "a non-geographic postcode)",
             PostcodeStatus.NOT_GB_GRID: "is in Northern Ireland, on a different grid",
@@ -521,19 +523,7 @@ def _load_referrals(
     table["communication"] = table["communication"].map(
         lambda xs: tuple(x for x in xs if x != "none")
     )
-    table["responsible_la"] = table["responsible_la"].fillna(default_responsible_la)
-    bad_la = table["responsible_la"].notna() & ~table["responsible_la"].isin(
-        known_upper_tier_codes()
-    )
-    for idx in table.index[bad_la]:
-        problems.append(
-            raw.problem(
-                idx,
-                "responsible_la",
-                str(table.at[idx, "responsible_la"]),
-                "is not an English upper-tier authority code (e.g. E10000034)",
-            )
-        )
+    problems += _responsible_las(raw, table, default_responsible_la, strays)
     if run_date is not None:
         age = age_in_years(table["dob"], run_date)
         for idx in table.index[(age >= 18).fillna(False).to_numpy(bool)]:
@@ -576,6 +566,34 @@ def _load_referrals(
     problems += _referral_safety_notes(raw, table) + _safety_columns_absent(raw, table)
     problems = [_unlocated_child(raw, table, p) for p in problems]
     return raw, table, set_aside_not_records(raw, problems, strays)
+
+
+def _responsible_las(
+    raw: RawTable, table: pd.DataFrame, default: str, strays: dict[int, str]
+) -> list[Problem]:
+    """Each referral's responsible authority, the configured ``default`` where it names
+    none (set in ``table``); an error for a code no placement can be in the area of (an
+    old code, a district's, a DfE LA number), and one for the whole file when referrals
+    name none and no council is configured: no other council's code is assumed."""
+    given = table["responsible_la"].astype("string").str.strip().str.upper()
+    given = given.mask(given == "")
+    table["responsible_la"] = given.fillna(default) if default else given
+    out = []
+    for idx, code in given.dropna().items():
+        why = responsible_la_problem(str(code))
+        if why:
+            out.append(raw.problem(idx, "responsible_la", str(code), why))
+    blank = [i for i in table.index[given.isna().to_numpy(bool)] if i not in strays]
+    if blank and not default:
+        out.append(Problem(
+            raw.source, None, raw.column_label(mapping_key_for(raw, REFERRALS, "responsible_la")),
+            None, f"{len(blank)} referral(s) name no responsible authority and the configuration "
+            "names no council: set [general] responsible_la to your council's ONS code (such as "
+            "E08000035 for Leeds) in your configuration file, a copy of configs/default.toml "
+            "given with --config, or give each referral's code in a responsible_la column",
+            code="no_responsible_la",
+        ))  # fmt: skip
+    return out
 
 
 def _unlocated_child(raw: RawTable, table: pd.DataFrame, problem: Problem) -> Problem:
@@ -676,7 +694,7 @@ def _referral_safety_notes(raw: RawTable, table: pd.DataFrame) -> list[Problem]:
 def read_referrals(
     path: Path | str,
     *,
-    default_responsible_la: str = "E10000034",
+    default_responsible_la: str = "",
     run_date: dt.date | None = None,
 ) -> pd.DataFrame:
     """Read and validate referrals; raise :class:`InputDataError` listing every error."""
@@ -912,7 +930,7 @@ def read_placements(path: Path | str) -> pd.DataFrame:
 def read_referrals_for_night(
     path: Path | str,
     *,
-    default_responsible_la: str = "E10000034",
+    default_responsible_la: str = "",
     run_date: dt.date | None = None,
     strict: bool = False,
 ) -> NightTable:
@@ -987,7 +1005,7 @@ def read_tonight(
     referrals: Path | str,
     placements: Path | str,
     *,
-    default_responsible_la: str = "E10000034",
+    default_responsible_la: str = "",
     run_date: dt.date | None = None,
     strict: bool = False,
     decisions: Path | str | None = None,

@@ -312,5 +312,5 @@ def test_a_file_with_the_standards_risk_columns_keeps_its_row_errors_and_notes(
     _, problems = load_referrals(path, default_responsible_la="E10000034")
     codes = {(p.code, p.row) for p in problems}
     assert {("extra_cells", 4), ("title_rows", None), ("dates_with_time", None)} <= codes
-    night = read_tonight(path, write_inputs(tmp_path)[1])
+    night = read_tonight(path, write_inputs(tmp_path)[1], default_responsible_la="E10000034")
     assert night.referrals.table["child_id"].tolist() == ["C1", "C3"]

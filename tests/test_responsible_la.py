@@ -1,0 +1,113 @@
+"""A council other than the sample's sets the tool up: its own code decides what is in
+area, and no code of the sample's (Worcestershire, E10000034) is ever assumed for it."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sufficiency.cli import main
+from sufficiency.config import Params, load_params
+from sufficiency.errors import ConfigError
+from sufficiency.io.inputs import load_referrals
+
+#: Leeds (E08000035) postcodes, all in the postcode directory.
+LEEDS = ("LS1 1UR", "LS6 1AA", "LS2 9JT", "LS1 4AP")
+
+
+def _leeds_inputs(tmp_path):
+    """Two Leeds children and two Leeds foster homes, as a council's export has them:
+    no responsible_la column."""
+    refs = tmp_path / "referrals.csv"
+    pd.DataFrame({
+        "child_id": ["C1", "C2"], "dob": ["01/02/2015", "03/04/2013"], "sex": ["F", "M"],
+        "home_postcode": LEEDS[:2], "needed_by": ["today", "today"],
+        "foster_suitability": ["preferred"] * 2, "residential_suitability": ["suitable"] * 2,
+        "supported_suitability": ["unsuitable"] * 2, "pets": ["can"] * 2, "risks": ["", ""],
+        "dolo": ["N", "N"],
+    }).to_csv(refs, index=False)  # fmt: skip
+    plcs = tmp_path / "placements.csv"
+    pd.DataFrame({
+        "placement_id": ["P1", "P2"], "setting": ["foster"] * 2, "provider": ["in_house"] * 2,
+        "postcode": LEEDS[2:], "vacancies": [1, 1], "weekly_cost": [600, 650],
+        "age_min": [0, 0], "age_max": [17, 17], "sex": ["any"] * 2, "current_children": [0, 0],
+        "risk_exclusions": ["", ""], "has_pets": ["N", "N"],
+    }).to_csv(plcs, index=False)  # fmt: skip
+    return refs, plcs
+
+
+def _match(tmp_path, *extra):
+    refs, plcs = _leeds_inputs(tmp_path)
+    out = tmp_path / "out"
+    args = ["match", "--referrals", str(refs), "--placements", str(plcs),
+            "--date", "2026-04-01", "--out", str(out), *extra]  # fmt: skip
+    return CliRunner().invoke(main, args), out
+
+
+def test_a_council_that_has_not_set_its_code_is_told_to_not_given_the_samples(tmp_path):
+    """Leeds's referrals without a responsible_la column, no council configured: every
+    child was taken for Worcestershire's (the default was E10000034), so both Leeds homes
+    read as out of area (2 of 2 children flagged, exit 0, no warning). The run now stops
+    with a sentence saying what to set."""
+    assert Params().general.responsible_la == ""
+    result, out = _match(tmp_path)
+    assert result.exit_code == 1, result.output
+    assert "2 referral(s) name no responsible authority" in result.output
+    assert "set [general] responsible_la to your council's ONS code" in result.output
+    assert "Traceback" not in result.output
+    assert not (out / "matches.csv").exists()
+
+
+def test_a_council_s_own_homes_are_in_its_area(tmp_path):
+    """With Leeds's code configured, Leeds homes are in area: nobody is flagged."""
+    config = tmp_path / "leeds.toml"
+    config.write_text('[general]\nresponsible_la = "E08000035"\n')
+    result, out = _match(tmp_path, "--config", str(config))
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["children_placed"] == 2
+    assert (pd.read_csv(out / "matches.csv")["out_of_area_gbp"] == 0).all()
+
+
+@pytest.mark.parametrize(("code", "said"), [
+    ("373", "is a DfE LA number; give the council's 9-character ONS code"),
+    ("E07000234", "is the code of Bromsgrove, a district council; give the code of the "
+                  "council responsible for its children, E10000034 (Worcestershire)"),
+    ("E08000019", "is Sheffield's code before April 2023, which the postcode directory no "
+                  "longer uses, so every placement would read as out of area: give E08000039"),
+    ("E10000006", "give E06000063 (Cumberland) or E06000064 (Westmorland and Furness)"),
+    ("W06000004", "is not an English authority's code"),
+])  # fmt: skip
+def test_a_code_no_placement_can_be_in_the_area_of_is_a_configuration_error(tmp_path, code,
+                                                                             said):  # fmt: skip
+    """A code accepted before (an old one: Sheffield's before 2023, Cumbria's) put every
+    placement out of area without a word; a DfE number or a Welsh code met only a regular
+    expression ("String should match pattern")."""
+    p = tmp_path / "c.toml"
+    p.write_text(f'[general]\nresponsible_la = "{code}"\n')
+    with pytest.raises(ConfigError, match=r"general\.responsible_la") as err:
+        load_params(p)
+    assert said in str(err.value)
+    assert "pattern" not in str(err.value)
+
+
+def test_a_code_in_lower_case_is_read_as_the_code(tmp_path):
+    p = tmp_path / "c.toml"
+    p.write_text('[general]\nresponsible_la = " e08000035 "\n')
+    assert load_params(p).general.responsible_la == "E08000035"
+
+
+def test_a_referral_with_an_old_code_is_an_error_naming_the_new_one(tmp_path):
+    """A referral naming Sheffield's code before 2023 was matched with every Sheffield
+    home out of area; now its row is an error saying which code to give."""
+    refs, _ = _leeds_inputs(tmp_path)
+    df = pd.read_csv(refs, dtype=str).assign(responsible_la=["E08000019", "e08000039"])
+    df.to_csv(refs, index=False)
+    table, problems = load_referrals(refs, default_responsible_la="")
+    errors = [p for p in problems if p.severity == "error"]
+    assert [(p.row, p.column, p.value) for p in errors] == [(2, "responsible_la", "E08000019")]
+    assert "give E08000039 (Sheffield)" in errors[0].message
+    assert table["responsible_la"].tolist()[1] == "E08000039"
