@@ -39,12 +39,30 @@ def _leeds_inputs(tmp_path):
     return refs, plcs
 
 
-def _match(tmp_path, *extra):
-    refs, plcs = _leeds_inputs(tmp_path)
+def _match(tmp_path, *extra, keep_inputs=False):
+    refs, plcs = (tmp_path / "referrals.csv", tmp_path / "placements.csv")
+    if not keep_inputs:
+        refs, plcs = _leeds_inputs(tmp_path)
     out = tmp_path / "out"
     args = ["match", "--referrals", str(refs), "--placements", str(plcs),
             "--date", "2026-04-01", "--out", str(out), *extra]  # fmt: skip
     return CliRunner().invoke(main, args), out
+
+
+def test_one_blank_code_sets_aside_its_referral_not_the_night(tmp_path):
+    """The export gives each referral's code, and one night one cell is blank with no
+    council configured: that referral is set aside with the reason and the other matched
+    (the whole night was refused: one blank cell blocked every child's match)."""
+    refs, _ = _leeds_inputs(tmp_path)
+    frame = pd.read_csv(refs, dtype=str)
+    frame["responsible_la"] = ["E08000035", ""]
+    frame.to_csv(refs, index=False)
+    result, out = _match(tmp_path, keep_inputs=True)
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(out / "matches.csv")["child_id"].tolist() == ["C1"]
+    unplaced = pd.read_csv(out / "unplaced.csv")
+    assert unplaced["child_id"].tolist() == ["C2"]
+    assert "[general] responsible_la is not set" in unplaced["reason"].iloc[0]
 
 
 def test_a_council_that_has_not_set_its_code_is_told_to_not_given_the_samples(tmp_path):

@@ -574,7 +574,8 @@ def _responsible_las(
     """Each referral's responsible authority, the configured ``default`` where it names
     none (set in ``table``); an error for a code no placement can be in the area of (an
     old code, a district's, a DfE LA number), and one for the whole file when referrals
-    name none and no council is configured: no other council's code is assumed."""
+    name none and no council is configured (a row of its own when others name theirs: set
+    aside, the rest matched): no other council's code is assumed."""
     given = table["responsible_la"].astype("string").str.strip().str.upper()
     given = given.mask(given == "")
     table["responsible_la"] = given.fillna(default) if default else given
@@ -584,7 +585,15 @@ def _responsible_las(
         if why:
             out.append(raw.problem(idx, "responsible_la", str(code), why))
     blank = [i for i in table.index[given.isna().to_numpy(bool)] if i not in strays]
-    if blank and not default:
+    if blank and not default and given.notna().any():
+        # the export gives the code but not on these rows: set them aside, match the rest
+        # (one blank cell never blocks a night)
+        column = mapping_key_for(raw, REFERRALS, "responsible_la")
+        out += [raw.problem(i, column, None, "is blank and [general] responsible_la is not "
+                            "set, so which council's area is 'in area' is unknown: give the "
+                            "council's ONS code (such as E08000035 for Leeds)",
+                            code="no_responsible_la") for i in blank]  # fmt: skip
+    elif blank and not default:
         out.append(Problem(
             raw.source, None, raw.column_label(mapping_key_for(raw, REFERRALS, "responsible_la")),
             None, f"{len(blank)} referral(s) name no responsible authority and the configuration "
