@@ -117,9 +117,11 @@ def date_option(
     """``--date``: the run date, as ``run_date`` (a datetime; take ``.date()``)."""
 
     def decorate(func: F) -> F:
-        return click.option(
-            "--date", "run_date", type=DATE, required=required, default=None, help=help_text
-        )(func)
+        # no default=None: from click 8.3 an explicit default, even None, satisfies
+        # required=True, and a missing --date reached the command as None (a traceback)
+        return click.option("--date", "run_date", type=DATE, required=required, help=help_text)(
+            func
+        )
 
     return decorate
 
