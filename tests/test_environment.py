@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 CLI = [sys.executable, "-c", "from sufficiency.cli import main; main()"]
 
@@ -31,3 +34,58 @@ def test_a_path_the_locale_cannot_show_is_escaped_not_a_traceback(sample_dir, tm
     assert b"Traceback" not in result.stderr
     out = result.stdout.decode("latin-1")
     assert "\\u0141\xf3d\\u017a" in out and "0 error(s)" in out
+
+
+def _linked_history(sample_dir: Path, tmp_path: Path) -> Path:
+    """The sample's returns with the 2023-24 year a link to a folder elsewhere (a share)."""
+    history = tmp_path / "ssda903"
+    shutil.copytree(sample_dir / "ssda903", history)
+    shutil.move(history / "2024", tmp_path / "share-2024")
+    (history / "2024").symlink_to(tmp_path / "share-2024", target_is_directory=True)
+    return history
+
+
+def test_a_year_folder_that_is_a_link_is_read(sample_dir, tmp_path):
+    """IT links a year's returns in from a share: the 903 reader left the linked folder out
+    (pathlib's rglob does not follow links), so the forecast said "No return for 2023-24"
+    and projected 867 children for 31/03/2029 instead of 851, validate finding nothing
+    wrong; the run store did not record the linked files either."""
+    from sufficiency.forecast.run import read_903
+    from sufficiency.store.record import input_files
+
+    history = _linked_history(sample_dir, tmp_path)
+    got, want = read_903(history), read_903(sample_dir / "ssda903")
+    assert got.missing_years == want.missing_years == ()
+    assert got.years == want.years and len(got.episodes) == len(want.episodes)
+    recorded = input_files({"history": history})
+    assert "history/2024/episodes.csv" in recorded and len(recorded) == 18
+
+
+def test_a_link_to_nothing_in_the_history_is_an_error_not_a_missing_year(sample_dir, tmp_path):
+    """A year linked from a network drive that is not connected is named as an error
+    (it was a year silently missing)."""
+    from sufficiency.validate import validate_paths
+
+    history = _linked_history(sample_dir, tmp_path)
+    shutil.rmtree(tmp_path / "share-2024")
+    report = validate_paths([history], run_date=dt.date(2026, 4, 1), default_responsible_la="")
+    errors = [p for p in report.problems if p.severity == "error"]
+    assert [p.file for p in errors] == [str(history / "2024")]
+    assert "which is not there" in errors[0].message
+
+
+def test_a_history_file_or_folder_that_cannot_be_read_is_an_error(sample_dir, tmp_path):
+    """A return this account may not read was a PermissionError traceback (a file) or a
+    year silently missing (a folder)."""
+    from sufficiency.validate import validate_paths
+
+    history = tmp_path / "ssda903"
+    shutil.copytree(sample_dir / "ssda903", history)
+    (history / "2023" / "episodes.csv").chmod(0)
+    (history / "2024").chmod(0)
+    if os.access(history / "2024", os.R_OK):  # root (with its capabilities) reads anything
+        pytest.skip("this account reads files whatever their permissions")
+    report = validate_paths([history], run_date=dt.date(2026, 4, 1), default_responsible_la="")
+    errors = {p.file: p.message for p in report.problems if p.severity == "error"}
+    assert set(errors) == {str(history / "2023" / "episodes.csv"), str(history / "2024")}
+    assert all(m.startswith("cannot be read (Permission denied)") for m in errors.values())
