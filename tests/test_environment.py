@@ -89,3 +89,21 @@ def test_a_history_file_or_folder_that_cannot_be_read_is_an_error(sample_dir, tm
     errors = {p.file: p.message for p in report.problems if p.severity == "error"}
     assert set(errors) == {str(history / "2023" / "episodes.csv"), str(history / "2024")}
     assert all(m.startswith("cannot be read (Permission denied)") for m in errors.values())
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_sentence_not_a_traceback(sample_dir, tmp_path):
+    """``--out`` under a file (or in a folder this account may not write, or with a name
+    too long) was a NotADirectoryError / PermissionError / OSError traceback once the run
+    was done; it is one sentence naming the folder (never the hidden temporary file)."""
+    from click.testing import CliRunner
+
+    from sufficiency.cli import main
+
+    (tmp_path / "a file").write_text("x")
+    out = tmp_path / "a file" / "match"
+    args = ["match", "--referrals", str(sample_dir / "referrals.csv"), "--placements",
+            str(sample_dir / "placements.csv"), "--date", "2026-04-01", "--out", str(out),
+            "--store", f"sqlite:///{tmp_path / 'runs.sqlite'}"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert f"Error: cannot write the outputs to {out} (Not a directory)" in result.output

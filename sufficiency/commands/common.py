@@ -11,7 +11,9 @@ words with where every finding is.
 
 from __future__ import annotations
 
+import errno
 import functools
+import os
 import sys
 import warnings
 from collections.abc import Callable
@@ -56,8 +58,27 @@ def user_errors(func: F) -> F:
                 return func(*args, **kwargs)
             except SufficiencyError as exc:
                 raise click.ClickException(str(exc)) from None
+            except OSError as exc:  # a folder that cannot be written, a file not readable
+                if exc.errno == errno.EPIPE:
+                    raise  # standard output closed (``| head``): click ends quietly
+                raise click.ClickException(os_problem(exc, kwargs.get("out_dir"))) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def os_problem(exc: OSError, out_dir: Path | None = None) -> str:
+    """The sentence for a file the system would not let a command read or write: the
+    output folder (not the hidden temporary file inside it), or the file."""
+    reason = exc.strerror or str(exc)
+    if not exc.filename:
+        return f"a file could not be read or written ({reason})"
+    where = os.path.abspath(exc.filename)
+    if out_dir is not None:
+        out = os.path.abspath(out_dir)
+        if os.path.commonpath([where, out]) in (where, out):  # it, inside it, or its parent
+            return (f"cannot write the outputs to {out_dir} ({reason}): name a folder this "
+                    "account may write to (an existing file cannot be one)")  # fmt: skip
+    return f"cannot read or write {exc.filename} ({reason})"
 
 
 def path_option(
