@@ -107,3 +107,17 @@ def test_an_output_folder_that_cannot_be_made_is_a_sentence_not_a_traceback(samp
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert f"Error: cannot write the outputs to {out} (Not a directory)" in result.output
+
+
+def test_a_run_store_that_cannot_be_created_is_a_sentence(tmp_path, monkeypatch):
+    """A service account with no home folder (``/nonexistent``) cannot hold the default
+    run store: every command and the nightly job gave a FileNotFoundError or
+    PermissionError traceback; it is a StoreError saying what to set."""
+    from sufficiency.errors import StoreError
+    from sufficiency.store import RunStore
+
+    (tmp_path / "home").write_text("not a folder")
+    monkeypatch.delenv("SUFFICIENCY_STORE", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "share"))
+    with pytest.raises(StoreError, match=r"cannot create the run store .*SUFFICIENCY_STORE"):
+        RunStore()
