@@ -121,3 +121,34 @@ def test_a_run_store_that_cannot_be_created_is_a_sentence(tmp_path, monkeypatch)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / "share"))
     with pytest.raises(StoreError, match=r"cannot create the run store .*SUFFICIENCY_STORE"):
         RunStore()
+
+
+def _match_args(sample_dir: Path, tmp_path: Path, out: Path) -> list[str]:
+    return ["match", "--referrals", str(sample_dir / "referrals.csv"), "--placements",
+            str(sample_dir / "placements.csv"), "--date", "2026-04-01", "--out", str(out),
+            "--store", f"sqlite:///{tmp_path / 'runs.sqlite'}"]  # fmt: skip
+
+
+def test_a_second_run_into_the_same_folder_is_refused(sample_dir, tmp_path):
+    """Two runs at once into one --out folder (a scheduled run and a hand re-run): each
+    file was written atomically, but the folder ended with one run's forecast.html beside
+    the other's CSVs and workbook, both exiting 0. The second is refused while the first
+    holds the folder (its lock, held here as the first run's process holds it)."""
+    import fcntl
+
+    from click.testing import CliRunner
+
+    from sufficiency.cli import main
+
+    out, lock = tmp_path / "match", ".sufficiency-writing.lock"
+    out.mkdir()
+    with open(out / lock, "w") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        result = CliRunner().invoke(main, _match_args(sample_dir, tmp_path, out))
+    assert result.exit_code == 1, result.output
+    assert f"Error: another run is writing into {out}; this run did nothing" in result.output
+    assert sorted(p.name for p in out.iterdir()) == [lock]
+    (out / lock).unlink()
+    result = CliRunner().invoke(main, _match_args(sample_dir, tmp_path, out))
+    assert result.exit_code == 0, result.output
+    assert (out / "matches.csv").is_file() and not (out / lock).exists()

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import click
 
-from sufficiency.errors import DataWarning, RepairWarning, SufficiencyError
+from sufficiency.errors import ConfigError, DataWarning, RepairWarning, SufficiencyError
 from sufficiency.io.quality import DataQuality
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,6 +62,46 @@ def user_errors(func: F) -> F:
                 if exc.errno == errno.EPIPE:
                     raise  # standard output closed (``| head``): click ends quietly
                 raise click.ClickException(os_problem(exc, kwargs.get("out_dir"))) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+#: The lock a command holds inside its ``--out`` folder while it runs.
+OUT_LOCK = ".sufficiency-writing.lock"
+
+
+def one_run_per_folder(func: F) -> F:
+    """Refuse a second run into the same ``--out`` folder while one runs (each file is
+    written atomically, but two runs' files mixed: one seed's forecast.html beside the
+    other's CSVs and workbook, both saying they wrote the folder). Put under
+    :func:`user_errors`. Without ``fcntl`` (Windows) nothing is locked."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            return func(*args, **kwargs)
+        from sufficiency.io.atomic import FILE_MODE, ensure_private_dir
+
+        out_dir = Path(kwargs["out_dir"])
+        created = not out_dir.exists()
+        lock = ensure_private_dir(out_dir) / OUT_LOCK
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR, FILE_MODE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise ConfigError(f"another run is writing into {out_dir}; this run did nothing. "
+                              "Run it again when that one has finished, or name another "
+                              "folder with --out.") from None  # fmt: skip
+        try:
+            return func(*args, **kwargs)
+        finally:
+            lock.unlink(missing_ok=True)
+            os.close(fd)  # unlocks
+            if created and out_dir.is_dir() and not any(out_dir.iterdir()):
+                out_dir.rmdir()  # a run that wrote nothing leaves no folder
 
     return wrapper  # type: ignore[return-value]
 
