@@ -152,3 +152,28 @@ def test_a_second_run_into_the_same_folder_is_refused(sample_dir, tmp_path):
     result = CliRunner().invoke(main, _match_args(sample_dir, tmp_path, out))
     assert result.exit_code == 0, result.output
     assert (out / "matches.csv").is_file() and not (out / lock).exists()
+
+
+def test_a_relative_store_in_the_nightly_configuration_is_beside_it(
+    sample_dir, tmp_path, monkeypatch
+):
+    """``store = "sqlite:///runs.sqlite"`` in the nightly configuration was taken from
+    the folder the job started in, unlike every other path in the file: cron (started in
+    the home folder) and a person re-running the night from another folder each recorded
+    into a store of their own, and the web application showed neither's nights."""
+    from sufficiency.nightly import run_nightly
+
+    etc = tmp_path / "etc"
+    etc.mkdir()
+    config = etc / "nightly.toml"
+    config.write_text(
+        f'[nightly]\njobs = ["validate"]\noutput_dir = "out/{{date}}"\n'
+        f'referrals = "{sample_dir / "referrals.csv"}"\nstore = "sqlite:///runs.sqlite"\n'
+    )
+    for started_in in ("cron", "shell"):
+        (tmp_path / started_in).mkdir()
+        monkeypatch.chdir(tmp_path / started_in)
+        assert run_nightly(config, dt.date(2026, 4, 1)).exit_code == 0
+    assert (etc / "runs.sqlite").is_file()
+    assert not (tmp_path / "cron" / "runs.sqlite").exists()
+    assert not (tmp_path / "shell" / "runs.sqlite").exists()
