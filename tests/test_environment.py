@@ -177,3 +177,19 @@ def test_a_relative_store_in_the_nightly_configuration_is_beside_it(
     assert (etc / "runs.sqlite").is_file()
     assert not (tmp_path / "cron" / "runs.sqlite").exists()
     assert not (tmp_path / "shell" / "runs.sqlite").exists()
+
+
+def test_runs_list_names_the_store_it_read(tmp_path, monkeypatch):
+    """Run by another account than the nightly job's (root, say) or without its --store,
+    ``runs list`` reads (and creates) another, empty store and said only "0 run(s) shown
+    of 0.", as if the nights were not recorded; it names the store it read."""
+    from click.testing import CliRunner
+
+    from sufficiency.cli import main
+
+    monkeypatch.delenv("SUFFICIENCY_STORE", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "share"))
+    result = CliRunner().invoke(main, ["runs", "list"])
+    assert result.exit_code == 0, result.output
+    store = tmp_path / "share" / "sufficiency" / "runs.sqlite"
+    assert f"0 run(s) shown of 0 in the run store sqlite:///{store}." in result.output
