@@ -95,6 +95,8 @@ def one_run_per_folder(func: F) -> F:
             raise ConfigError(f"another run is writing into {out_dir}; this run did nothing. "
                               "Run it again when that one has finished, or name another "
                               "folder with --out.") from None  # fmt: skip
+        except OSError:  # a network folder without locks (NFS with no lock daemon): unlocked
+            pass
         try:
             return func(*args, **kwargs)
         finally:
