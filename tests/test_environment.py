@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shutil
 import subprocess
@@ -193,3 +194,17 @@ def test_runs_list_names_the_store_it_read(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     store = tmp_path / "share" / "sufficiency" / "runs.sqlite"
     assert f"0 run(s) shown of 0 in the run store sqlite:///{store}." in result.output
+
+
+def test_a_command_started_with_standard_error_closed_runs(sample_dir, tmp_path):
+    """A launcher that closes standard error (``2>&-``): every long command died at its
+    first progress line (AttributeError, printed nowhere), exit 1 with no outputs and no
+    word; it runs, its result on standard output."""
+    out = tmp_path / "match"
+    args = [*CLI, *_match_args(sample_dir, tmp_path, out)]
+    close_stderr = functools.partial(os.close, 2)  # in the child, before it starts
+    result = subprocess.run(args, env=_env(), stdout=subprocess.PIPE, check=False,
+                            preexec_fn=close_stderr)  # fmt: skip
+    assert result.returncode == 0
+    assert b"placed 44 of 45 children referred" in result.stdout
+    assert (out / "matches.csv").is_file()

@@ -43,7 +43,7 @@ def user_errors(func: F) -> F:
                 return  # the Python API's (a Python call for a hint): commands say repairs
             if issubclass(category, DataWarning):
                 text = str(message)
-                if text not in seen:
+                if text not in seen and sys.stderr is not None:  # None: closed (2>&-)
                     seen.add(text)
                     # sys.stderr as it is now: above the progress display on a terminal
                     print(f"Warning: {text}", file=sys.stderr, flush=True)
