@@ -112,6 +112,9 @@ def os_problem(exc: OSError, out_dir: Path | None = None) -> str:
     """The sentence for a file the system would not let a command read or write: the
     output folder (not the hidden temporary file inside it), or the file."""
     reason = exc.strerror or str(exc)
+    if not exc.filename and out_dir is not None and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (f"cannot write the outputs to {out_dir} ({reason}): it may hold only some of "
+                "this run's files, beside an earlier run's; make space and run again")  # fmt: skip
     if not exc.filename:
         return f"a file could not be read or written ({reason})"
     where = os.path.abspath(exc.filename)
