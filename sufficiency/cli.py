@@ -6,6 +6,8 @@ Errors the user can fix become one clear message and exit code 1, never a traceb
 from __future__ import annotations
 
 import datetime as dt
+import io
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -50,6 +52,11 @@ def main() -> None:
     Example: sufficiency forecast --history data/sample/ssda903 --out out/forecast
     """
     warnings.showwarning = _show_warning
+    # standard output is in the locale's encoding (ISO-8859-1 on a server set to en_GB):
+    # a character it has not (a folder's Ł) is written as \u0141, as Python writes it on
+    # standard error, instead of a UnicodeEncodeError traceback once the work is done
+    if isinstance(sys.stdout, io.TextIOWrapper) and sys.stdout.errors == "strict":
+        sys.stdout.reconfigure(errors="backslashreplace")
 
 
 @main.command()

@@ -319,7 +319,7 @@ def _locked_run(
 
     nightly = params.nightly
     try:
-        store = RunStore(store_url or nightly.store or None)
+        store = RunStore(store_url or checks.store_url(nightly.store, base) or None)
     except StoreError as exc:
         return NightlyReport(EXIT_FAILURE, (checks.failure(f"Error: {exc}"),))
     interrupted = store.mark_interrupted()

@@ -147,3 +147,16 @@ def modified(inputs: dict[str, Path]) -> dict[str, str]:
         if newest is not None:
             out[label] = f"{dt.datetime.fromtimestamp(newest, dt.UTC):%Y-%m-%dT%H:%M:%SZ}"
     return out
+
+
+def store_url(url: str, base: Path) -> str:
+    """``nightly.store`` with a relative SQLite file (``sqlite:///runs.sqlite``, or one
+    under ``~``) taken from the configuration's folder ``base``, as every other path in
+    the file is: it was taken from wherever the job started (cron's home folder, a
+    person's shell), each recording its nights in a store of its own."""
+    prefix = "sqlite:///"
+    rest = url.removeprefix(prefix)
+    if not url.startswith(prefix) or rest in ("", ":memory:"):
+        return url
+    path = Path(os.path.expanduser(rest))
+    return f"{prefix}{path if path.is_absolute() else base / path}"

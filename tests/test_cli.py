@@ -67,6 +67,18 @@ def test_validate_missing_file_is_a_clean_error(tmp_path):
     assert "does not exist" in result.output and "Traceback" not in result.output
 
 
+def test_match_without_date_is_refused_by_click(sample_dir, tmp_path):
+    """``match --date`` is required: from click 8.3 an explicit ``default=None`` satisfied
+    ``required=True``, and ``match`` without ``--date`` reached the command as None (an
+    AttributeError traceback) instead of click's usage error."""
+    args = ["match", "--referrals", str(sample_dir / "referrals.csv"), "--placements",
+            str(sample_dir / "placements.csv"), "--out", str(tmp_path / "m")]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "Missing option '--date'" in result.output
+    assert not (tmp_path / "m").exists()
+
+
 def test_validate_bad_config_is_a_clean_error(tmp_path):
     """A broken config file gives 'Error:' and exit 1."""
     cfg = tmp_path / "c.toml"

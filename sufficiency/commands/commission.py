@@ -56,6 +56,7 @@ from sufficiency.config import CommissioningParams
 @common.store_option
 @common.strict_option
 @common.user_errors
+@common.one_run_per_folder
 def commission(
     history_path: Path, levers_path: Path, out_dir: Path, num_paths: int | None,
     eval_paths: int | None, seed: int | None, horizon_months: int | None,

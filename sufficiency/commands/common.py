@@ -11,7 +11,9 @@ words with where every finding is.
 
 from __future__ import annotations
 
+import errno
 import functools
+import os
 import sys
 import warnings
 from collections.abc import Callable
@@ -20,7 +22,7 @@ from typing import Any, TypeVar
 
 import click
 
-from sufficiency.errors import DataWarning, RepairWarning, SufficiencyError
+from sufficiency.errors import ConfigError, DataWarning, RepairWarning, SufficiencyError
 from sufficiency.io.quality import DataQuality
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,7 +43,7 @@ def user_errors(func: F) -> F:
                 return  # the Python API's (a Python call for a hint): commands say repairs
             if issubclass(category, DataWarning):
                 text = str(message)
-                if text not in seen:
+                if text not in seen and sys.stderr is not None:  # None: closed (2>&-)
                     seen.add(text)
                     # sys.stderr as it is now: above the progress display on a terminal
                     print(f"Warning: {text}", file=sys.stderr, flush=True)
@@ -56,8 +58,72 @@ def user_errors(func: F) -> F:
                 return func(*args, **kwargs)
             except SufficiencyError as exc:
                 raise click.ClickException(str(exc)) from None
+            except OSError as exc:  # a folder that cannot be written, a file not readable
+                if exc.errno == errno.EPIPE:
+                    raise  # standard output closed (``| head``): click ends quietly
+                raise click.ClickException(os_problem(exc, kwargs.get("out_dir"))) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+#: The lock a command holds inside its ``--out`` folder while it runs.
+OUT_LOCK = ".sufficiency-writing.lock"
+
+
+def one_run_per_folder(func: F) -> F:
+    """Refuse a second run into the same ``--out`` folder while one runs (each file is
+    written atomically, but two runs' files mixed: one seed's forecast.html beside the
+    other's CSVs and workbook, both saying they wrote the folder). Put under
+    :func:`user_errors`. Without ``fcntl`` (Windows) nothing is locked."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            return func(*args, **kwargs)
+        from sufficiency.io.atomic import FILE_MODE, ensure_private_dir
+
+        out_dir = Path(kwargs["out_dir"])
+        created = not out_dir.exists()
+        lock = ensure_private_dir(out_dir) / OUT_LOCK
+        fd = os.open(lock, os.O_CREAT | os.O_RDWR, FILE_MODE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise ConfigError(f"another run is writing into {out_dir}; this run did nothing. "
+                              "Run it again when that one has finished, or name another "
+                              "folder with --out.") from None  # fmt: skip
+        except OSError:  # a network folder without locks (NFS with no lock daemon): unlocked
+            pass
+        try:
+            return func(*args, **kwargs)
+        finally:
+            lock.unlink(missing_ok=True)
+            os.close(fd)  # unlocks
+            if created and out_dir.is_dir() and not any(out_dir.iterdir()):
+                out_dir.rmdir()  # a run that wrote nothing leaves no folder
+
+    return wrapper  # type: ignore[return-value]
+
+
+def os_problem(exc: OSError, out_dir: Path | None = None) -> str:
+    """The sentence for a file the system would not let a command read or write: the
+    output folder (not the hidden temporary file inside it), or the file."""
+    reason = exc.strerror or str(exc)
+    if not exc.filename and out_dir is not None and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return (f"cannot write the outputs to {out_dir} ({reason}): it may hold only some of "
+                "this run's files, beside an earlier run's; make space and run again")  # fmt: skip
+    if not exc.filename:
+        return f"a file could not be read or written ({reason})"
+    where = os.path.abspath(exc.filename)
+    if out_dir is not None:
+        out = os.path.abspath(out_dir)
+        if os.path.commonpath([where, out]) in (where, out):  # it, inside it, or its parent
+            return (f"cannot write the outputs to {out_dir} ({reason}): name a folder this "
+                    "account may write to (an existing file cannot be one)")  # fmt: skip
+    return f"cannot read or write {exc.filename} ({reason})"
 
 
 def path_option(
@@ -117,9 +183,11 @@ def date_option(
     """``--date``: the run date, as ``run_date`` (a datetime; take ``.date()``)."""
 
     def decorate(func: F) -> F:
-        return click.option(
-            "--date", "run_date", type=DATE, required=required, default=None, help=help_text
-        )(func)
+        # no default=None: from click 8.3 an explicit default, even None, satisfies
+        # required=True, and a missing --date reached the command as None (a traceback)
+        return click.option("--date", "run_date", type=DATE, required=required, help=help_text)(
+            func
+        )
 
     return decorate
 

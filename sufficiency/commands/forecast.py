@@ -18,6 +18,7 @@ from sufficiency.commands.common import (
     forecast_options,
     history_option,
     horizon_option,
+    one_run_per_folder,
     out_option,
     path_option,
     paths_option,
@@ -47,6 +48,7 @@ from sufficiency.commands.progress import Progress
 @store_option
 @strict_option
 @user_errors
+@one_run_per_folder
 def forecast(
     history_path: Path, out_dir: Path, start: dt.datetime | None,
     horizon_months: int | None, num_paths: int | None, seed: int | None,
@@ -106,6 +108,7 @@ def forecast(
 @config_option
 @strict_option
 @user_errors
+@one_run_per_folder
 def backtest(
     history_path: Path, cutoffs: tuple[dt.datetime, ...], horizon_months: int, out_dir: Path,
     num_paths: int | None, seed: int | None, config_path: Path | None, strict: bool,

@@ -12,6 +12,7 @@ import click
 from sufficiency.commands.common import (
     config_option,
     date_option,
+    one_run_per_folder,
     out_option,
     path_option,
     store_option,
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
               "first, so the run records exactly what it read.")  # fmt: skip
 @store_option
 @user_errors
+@one_run_per_folder
 def match(
     referrals_path: Path, placements_path: Path, run_date: dt.datetime, out_dir: Path,
     solver: str | None, config_path: Path | None, time_limit: float | None,

@@ -40,13 +40,14 @@ class Progress:
         self._task: TaskID | None = None
 
     @property
-    def stream(self) -> TextIO:
-        """Where the progress goes (standard error as it is now, unless given)."""
+    def stream(self) -> TextIO | None:
+        """Where the progress goes (standard error as it is now, unless given); ``None``
+        when the command was started with standard error closed (``2>&-``)."""
         return self._stream if self._stream is not None else sys.stderr
 
     def __enter__(self) -> Progress:
         self._started = time.perf_counter()
-        if _isatty(self.stream):
+        if self.stream is not None and _isatty(self.stream):
             from rich.console import Console
             from rich.progress import (
                 BarColumn,
@@ -80,9 +81,11 @@ class Progress:
         """A stage starts: a new line, or the display's current stage."""
         with self._lock:
             if self._bar is None:
+                if (stream := self.stream) is None:
+                    return  # no standard error: was an AttributeError, the run failing
                 minutes, seconds = divmod(int(time.perf_counter() - self._started), 60)
-                self.stream.write(f"[{minutes}:{seconds:02d}] {stage}\n")
-                self.stream.flush()
+                stream.write(f"[{minutes}:{seconds:02d}] {stage}\n")
+                stream.flush()
                 return
             if self._task is not None:
                 self._bar.remove_task(self._task)

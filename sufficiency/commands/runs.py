@@ -60,7 +60,10 @@ def list_cmd(store_url: str | None, limit: int, kind: str | None, fmt: str) -> N
             f"{r['id']:>6}  {r['kind']:<{w}} {_fmt_time(r['started_at']):<19}  {status:<10} "
             f"{(r['solver_status'] or '-'):<12} {obj}"
         )
-    click.echo(f"{len(rows)} run(s) shown of {store.count()}.")
+    # named: run as another account (root, not the nightly job's), or with --store left
+    # out, it is another store, and "0 run(s)" read as the nights not being recorded
+    click.echo(f"{len(rows)} run(s) shown of {store.count()} in the run store "
+               f"{store_words(store.url)}.")  # fmt: skip
 
 
 @runs.command("show")

@@ -13,6 +13,7 @@ from sufficiency.commands.common import (
     echo_quality,
     forecast_options,
     history_option,
+    one_run_per_folder,
     out_option,
     path_option,
     store_option,
@@ -34,6 +35,7 @@ from sufficiency.commands.progress import Progress
 @store_option
 @strict_option
 @user_errors
+@one_run_per_folder
 def spend(
     history_path: Path, out_dir: Path, budget_path: Path | None, costs_path: Path | None,
     start: dt.datetime | None, horizon_months: int | None, num_paths: int | None,
@@ -74,7 +76,11 @@ def spend(
             progress("Writing outputs")
             result.write(out_dir)
         echo_quality(result.quality, out_dir)
-        outputs = {p.name: p for p in sorted(Path(out_dir).iterdir()) if p.is_file()}
+        outputs = {
+            p.name: p
+            for p in sorted(Path(out_dir).iterdir())
+            if p.is_file() and not p.name.startswith(".")
+        }  # not a lock or temp file
         rec.fields = {
             "outputs": outputs,
             "out_dir": out_dir,

@@ -19,6 +19,7 @@ or end.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -29,7 +30,14 @@ import pandas as pd
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.dates import normalise_dates, read_dates
 from sufficiency.io.ssda903_xml import DFE_TABLES, looks_like_903_xml, read_xml_return
-from sufficiency.io.tables import CSV_SUFFIXES, XLSX_SUFFIXES, RawTable, blank_nulls, read_tables
+from sufficiency.io.tables import (
+    CSV_SUFFIXES,
+    XLSX_SUFFIXES,
+    RawTable,
+    blank_nulls,
+    read_tables,
+    unreadable,
+)
 
 #: Date columns of the tables this package reads.
 DATE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -184,14 +192,44 @@ class Scan:
     paths: tuple[Path, ...] = field(default=())
 
 
-def _files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+def files_under(folder: Path, errors: list[Problem] | None = None) -> list[Path]:
+    """Every file under ``folder``, sorted. A linked folder (a year's returns linked in
+    from a share) is followed, once; rglob left it out and the year read as missing. A
+    folder that cannot be listed or a link to nothing is an error (added to ``errors``),
+    not a missing year."""
+    errors = [] if errors is None else errors
+    found: list[Path] = []
+    seen: set[str] = set()
+
+    def failed(exc: OSError) -> None:
+        errors.append(Problem(str(exc.filename or folder), None, None, None, unreadable(exc),
+                              code="malformed_file"))  # fmt: skip
+
+    for top, dirs, names in os.walk(folder, onerror=failed, followlinks=True):
+        if (real := os.path.realpath(top)) in seen:
+            dirs[:] = []  # a link back up the tree
+            continue
+        seen.add(real)
+        for name in names:
+            f = Path(top) / name
+            if f.is_file():
+                found.append(f)
+            elif f.is_symlink() and not name.startswith("."):
+                errors.append(Problem(str(f), None, None, None,
+                                      f"is a link to {os.readlink(f)}, which is not there "
+                                      "(a network drive not connected?)",
+                                      code="malformed_file"))  # fmt: skip
+    return sorted(found)
+
+
+def _files(paths: list[Path], errors: list[Problem]) -> tuple[list[Path], list[Problem]]:
     out: list[Path] = []
     skipped: list[Problem] = []
     for p in paths:
         if not p.is_dir():
             out.append(p)
             continue
-        for f in sorted(x for x in p.rglob("*") if x.is_file()):
+        for f in files_under(p, errors):
             name = f.name
             if name.startswith("."):
                 if name.startswith(".~lock."):
@@ -216,17 +254,17 @@ def _looks_like_903(path: Path) -> bool:
     try:
         head = path.read_bytes()[:2048].upper()
     except OSError:
-        return False
+        return True  # a file that cannot be read is an error, whatever it holds
     return b"CHILD" in head and (b"DECOM" in head or b"DOB" in head)
 
 
 def scan(paths: list[Path]) -> Scan:
     """Read every file under ``paths`` and sort out its 903 tables."""
-    files, skipped = _files(paths)
+    errors: list[Problem] = []
+    files, skipped = _files(paths, errors)
     tables: list[FoundTable] = []
     others: list[tuple[str, str]] = []
     notes: list[Problem] = []
-    errors: list[Problem] = []
     explicit = {p for p in paths if not p.is_dir()}
     for f in files:
         is_last = bool(_LAST.search(f.stem))

@@ -104,6 +104,12 @@ class RawTable:
         return [self.problem(i, column, str(table.at[i, column]), message, **kw) for i in rows]
 
 
+def unreadable(exc: OSError) -> str:
+    """What a file or folder that cannot be opened is, as a problem's message."""
+    return (f"cannot be read ({exc.strerror or exc}): check that the account running "
+            "sufficiency may read it")  # fmt: skip
+
+
 def _fail(source: str, message: str) -> InputDataError:
     return InputDataError([Problem(source, None, None, None, message, code="malformed_file")])
 
@@ -420,6 +426,11 @@ def read_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]:
         raise _fail(str(path), "does not exist")
     if path.is_dir():
         raise _fail(str(path), "is a folder, not a file")
+    try:  # a file this account may not read was a PermissionError traceback
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise _fail(str(path), unreadable(exc)) from None
     if suffix in XLSX_SUFFIXES:
         return read_xlsx_tables(path, allow_empty=allow_empty)
     if suffix in CSV_SUFFIXES:

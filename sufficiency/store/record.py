@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from sufficiency.errors import SufficiencyError
+from sufficiency.io.ssda903_scan import files_under
 from sufficiency.store.types import ChildOutcome, InputRow
 
 
@@ -84,8 +85,8 @@ def input_files(inputs: dict[str, Path]) -> dict[str, Path]:
     """Every input file to hash: folders (the 903 history) contribute each file inside."""
     out: dict[str, Path] = {}
     for label, path in inputs.items():
-        if path.is_dir():
-            for f in sorted(p for p in path.rglob("*") if p.is_file()):
+        if path.is_dir():  # as the 903 reader finds them: a linked year folder too
+            for f in files_under(path):
                 out[f"{label}/{f.relative_to(path).as_posix()}"] = f
         elif path.is_file():
             out[label] = path

@@ -89,14 +89,21 @@ def _prepare_sqlite(url: str) -> None:
     if not path_text or path_text == ":memory:":
         return
     path = Path(path_text)
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=DIR_MODE)
-        os.chmod(path.parent, DIR_MODE)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE)
-        os.close(fd)
-    elif path.is_dir():
-        raise StoreError(f"run store {path} is a folder, not a database file")
+    try:  # a service account with no home folder (the default store's) was a traceback
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=DIR_MODE)
+            os.chmod(path.parent, DIR_MODE)
+        if not path.exists():
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE)
+            os.close(fd)
+        elif path.is_dir():
+            raise StoreError(f"run store {path} is a folder, not a database file")
+    except OSError as exc:
+        raise StoreError(
+            f"cannot create the run store {path} ({exc.strerror or exc}): give --store (or "
+            f"${STORE_ENV}) a database this account may write, such as sqlite:////var/lib/"
+            "sufficiency/runs.sqlite"
+        ) from None
 
 
 class RunStore:
