@@ -1,0 +1,65 @@
+"""Gates on a proposal: what must be approved before a match can take effect, read from
+the facts of the pair, never from the weights (a weight of 0 makes a gate cost nothing,
+but the law still asks for the approval).
+
+- **Out of area** (Care Planning, Placement and Case Review (England) Regulations 2010,
+  reg 11): a placement outside the responsible authority's area needs the nominated
+  officer's approval; one "at a distance" (not in an adjoining authority either) needs
+  the Director of Children's Services'. The register and the postcode directory do not
+  say which authorities adjoin, so the flag names both approvals.
+- **Key stage 4 school move** (reg 10): a child in school year 10 or 11 placed more than
+  ``school_free_miles`` from their school; a change that disrupts their education takes
+  effect only once a nominated officer approves it. A key stage 4 child whose school is
+  not known is flagged too: the move may change school.
+
+Each pair's flags are one string, ``"; "``-joined ("" when none), written as the
+``flags`` column of ``matches.csv`` and ``alternatives.csv`` and shown in the report.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sufficiency.config import MatchingWeights
+from sufficiency.matching.costs import _cost_arrays, pair_distances
+from sufficiency.matching.problem import MatchProblem
+
+OUT_OF_AREA = (
+    "out of area: needs the nominated officer's approval (the Director of Children's "
+    "Services' if the area does not adjoin the council's)"
+)
+KS4_MOVE = "key stage 4 school move: needs the nominated officer's approval"
+KS4_SCHOOL_UNKNOWN = (
+    "key stage 4, school not known: a school move needs the nominated officer's approval"
+)
+
+
+def out_of_area(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarray:
+    """Whether each pair's placement is outside the child's responsible authority (a
+    placement that cannot be located, kept with ``unlocatable = "assume_far"``, counts)."""
+    a = prob.derived("_cost_arrays", _cost_arrays)
+    assumed = ~prob.place_located[pi] & (prob.unlocatable == "assume_far")
+    tier = a.place_tier[pi]
+    return np.asarray(((tier >= 0) & (tier != a.child_la[ci])) | assumed, bool)
+
+
+def pair_flags(
+    prob: MatchProblem, ci: np.ndarray, pi: np.ndarray, weights: MatchingWeights
+) -> np.ndarray:
+    """The gates each pair ``(ci[k], pi[k])`` passes through, one string per pair."""
+    ci, pi = np.asarray(ci, np.int64), np.asarray(pi, np.int64)
+    a = prob.derived("_cost_arrays", _cost_arrays)
+    _, school = pair_distances(prob, ci, pi)
+    assumed = ~prob.place_located[pi] & (prob.unlocatable == "assume_far")
+    school_known = ~np.isnan(prob.child_school_east[ci])
+    ks4 = a.ks4[ci]
+    far = school_known & ((np.nan_to_num(school, nan=0.0) > weights.school_free_miles) | assumed)
+    gates = (
+        (out_of_area(prob, ci, pi), OUT_OF_AREA),
+        (ks4 & far, KS4_MOVE),
+        (ks4 & ~school_known, KS4_SCHOOL_UNKNOWN),
+    )
+    out = np.full(len(ci), "", dtype=object)
+    for hit, text in gates:
+        out[hit] = np.where(out[hit] == "", text, out[hit] + "; " + text)
+    return out
