@@ -32,6 +32,8 @@ KS4_MOVE = "key stage 4 school move: needs the nominated officer's approval"
 KS4_SCHOOL_UNKNOWN = (
     "key stage 4, school not known: a school move needs the nominated officer's approval"
 )
+INADEQUATE = "rated inadequate by Ofsted: check the council's policy before placing"
+NO_URN = "no Ofsted URN on the register: check the home is registered with Ofsted"
 
 
 def out_of_area(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarray:
@@ -58,8 +60,20 @@ def pair_flags(
         (out_of_area(prob, ci, pi), OUT_OF_AREA),
         (ks4 & far, KS4_MOVE),
         (ks4 & ~school_known, KS4_SCHOOL_UNKNOWN),
+        (a.inadequate[pi], INADEQUATE),
+        (_no_urn(prob)[pi], NO_URN),
     )
     out = np.full(len(ci), "", dtype=object)
     for hit, text in gates:
         out[hit] = np.where(out[hit] == "", text, out[hit] + "; " + text)
     return out
+
+
+def _no_urn(prob: MatchProblem) -> np.ndarray:
+    """Children's homes and supported accommodation (which must be registered with
+    Ofsted) whose ``urn`` cell is blank; none when the register has no ``urn`` column."""
+    plc = prob.placements
+    if "urn" not in plc.columns:
+        return np.zeros(len(plc), bool)
+    blank = plc["urn"].astype("string").str.strip().fillna("").eq("").to_numpy(bool)
+    return blank & plc["setting"].isin(["residential", "supported"]).to_numpy(bool)

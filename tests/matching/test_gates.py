@@ -18,7 +18,13 @@ from match_builders import (
 )
 
 from sufficiency.config import MatchingParams, MatchingWeights, Params
-from sufficiency.matching.gates import KS4_MOVE, KS4_SCHOOL_UNKNOWN, OUT_OF_AREA
+from sufficiency.matching.gates import (
+    INADEQUATE,
+    KS4_MOVE,
+    KS4_SCHOOL_UNKNOWN,
+    NO_URN,
+    OUT_OF_AREA,
+)
 from sufficiency.matching.run import run_matching
 
 
@@ -67,3 +73,38 @@ def test_gated_proposals_carry_their_approval_on_every_output(
     assert run.summary.plan.ks4_school_moves == 1
     html = (tmp_path / "match_report.html").read_text(encoding="utf-8")
     assert html.count("nominated officer&#39;s approval") >= 3
+
+
+@pytest.mark.parametrize("weight", [2000.0, 0.0])
+def test_an_inadequate_home_costs_its_weight_and_is_always_flagged(
+    weight: float, tmp_path: Path
+) -> None:
+    """An 'inadequate' Ofsted judgement is a local policy (soft): a weighted cost, and a
+    flag on every output showing the match whatever the weight. A children's home with
+    no URN on the register is flagged: registration cannot be shown."""
+    refs = referrals_frame([
+        referral("C1", age=6),
+        referral("C2", age=14, foster_suitability="unsuitable"),
+    ])  # fmt: skip
+    plcs = placements_frame([
+        placement("BAD", provider="ifa", ofsted_rating=" Inadequate", urn="SC1", weekly_cost=500.0),
+        placement("OK", provider="ifa", ofsted_rating="good", urn="SC2", weekly_cost=900.0),
+        placement("CH", setting="residential", provider="external", age_min=12, urn=pd.NA,
+                  weekly_cost=5000.0),
+    ])  # fmt: skip
+    params = Params(matching=MatchingParams(weights=MatchingWeights(ofsted_inadequate=weight)))
+    run = run_matching(refs, plcs, RUN_DATE, params)
+    run.write(tmp_path)
+    m = pd.read_csv(tmp_path / "matches.csv", dtype=str).set_index("child_id")
+    if weight:  # the dearer 'good' home is proposed; the inadequate one is an option
+        assert m.loc["C1", "placement_id"] == "OK"
+        alts = pd.read_csv(tmp_path / "alternatives.csv", dtype=str).set_index("placement_id")
+        assert alts.loc["BAD", "flags"] == INADEQUATE
+        assert "rated inadequate by Ofsted" in alts.loc["BAD", "why_not"]
+    else:  # the weight off: proposed, and flagged
+        assert m.loc["C1", "placement_id"] == "BAD"
+        assert m.loc["C1", "flags"] == INADEQUATE
+    assert m.loc["C2", "flags"] == NO_URN
+    placed = pd.read_excel(tmp_path / "match_report.xlsx", "Children placed", dtype=str)
+    text = " ".join(placed.fillna("").astype(str).to_numpy().ravel())
+    assert NO_URN in text and (weight or INADEQUATE in text)
