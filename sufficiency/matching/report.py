@@ -430,6 +430,7 @@ def _flags(run: MatchRun) -> tuple[Flag, ...]:
         Flag("out_of_area", plan.placed_out_of_area, "Children placed outside the council's "
              "area: a nominated officer (the Director of Children's Services, if the area "
              "does not adjoin the council's) must approve each.", "Children placed"),
+        Flag("ofsted_checks", plan.ofsted_checks, vocabulary.OFSTED_CHECKS, "Children placed"),
         Flag("over_20_miles", plan.placed_over_20_miles,
              "Children placed more than 20 miles from home.", "Children placed"),
         Flag("decisions_not_applied", not_applied,

@@ -108,3 +108,8 @@ def test_an_inadequate_home_costs_its_weight_and_is_always_flagged(
     placed = pd.read_excel(tmp_path / "match_report.xlsx", "Children placed", dtype=str)
     text = " ".join(placed.fillna("").astype(str).to_numpy().ravel())
     assert NO_URN in text and (weight or INADEQUATE in text)
+    # page 1 counts them, whatever the weight
+    assert run.summary.plan.ofsted_checks == (1 if weight else 2)
+    summary = pd.read_excel(tmp_path / "match_report.xlsx", "Summary", header=None, dtype=str)
+    row = summary[summary[0] == "Ofsted to check"].iloc[0].tolist()
+    assert row[1] == str(1 if weight else 2) and row[2] == "Check"
