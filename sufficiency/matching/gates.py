@@ -10,7 +10,9 @@ but the law still asks for the approval).
 - **Key stage 4 school move** (reg 10): a child in school year 10 or 11 placed more than
   ``school_free_miles`` from their school; a change that disrupts their education takes
   effect only once a nominated officer approves it. A key stage 4 child whose school is
-  not known is flagged too: the move may change school.
+  not known is flagged too: the move may change school; so is a child whose school year
+  is not given but whose date of birth puts them in year 10 or 11 (no cost: the year is
+  not known for certain).
 
 Each pair's flags are one string, ``"; "``-joined ("" when none), written as the
 ``flags`` column of ``matches.csv`` and ``alternatives.csv`` and shown in the report.
@@ -18,11 +20,14 @@ Each pair's flags are one string, ``"; "``-joined ("" when none), written as the
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
+import pandas as pd
 
 from sufficiency.config import MatchingWeights
 from sufficiency.matching.costs import _cost_arrays, pair_distances
-from sufficiency.matching.problem import MatchProblem
+from sufficiency.matching.problem import MatchProblem, age_in_whole_years
 
 OUT_OF_AREA = (
     "out of area: needs the nominated officer's approval (the Director of Children's "
@@ -31,6 +36,10 @@ OUT_OF_AREA = (
 KS4_MOVE = "key stage 4 school move: needs the nominated officer's approval"
 KS4_SCHOOL_UNKNOWN = (
     "key stage 4, school not known: a school move needs the nominated officer's approval"
+)
+KS4_BY_AGE = (
+    "key stage 4 by age (school year not given): a school move needs the nominated "
+    "officer's approval"
 )
 INADEQUATE = "rated inadequate by Ofsted: check the council's policy before placing"
 NO_URN = "no Ofsted URN on the register: check the home is registered with Ofsted"
@@ -60,6 +69,7 @@ def pair_flags(
         (out_of_area(prob, ci, pi), OUT_OF_AREA),
         (ks4 & far, KS4_MOVE),
         (ks4 & ~school_known, KS4_SCHOOL_UNKNOWN),
+        (prob.derived("_ks4_by_age", _ks4_by_age)[ci] & (far | ~school_known), KS4_BY_AGE),
         (a.inadequate[pi], INADEQUATE),
         (_no_urn(prob)[pi], NO_URN),
     )
@@ -77,3 +87,13 @@ def _no_urn(prob: MatchProblem) -> np.ndarray:
         return np.zeros(len(plc), bool)
     blank = plc["urn"].astype("string").str.strip().fillna("").eq("").to_numpy(bool)
     return blank & plc["setting"].isin(["residential", "supported"]).to_numpy(bool)
+
+
+def _ks4_by_age(prob: MatchProblem) -> np.ndarray:
+    """Children with no ``school_year`` whose date of birth puts them in year 10 or 11 of
+    the school year of the run date (the year is their age on 31 August before it, less 4)."""
+    day = prob.run_date
+    start = day.year if day.month >= 9 else day.year - 1
+    year = age_in_whole_years(prob.referrals["dob"], dt.date(start, 8, 31)) - 4
+    blank = pd.to_numeric(prob.referrals["school_year"]).isna().to_numpy(bool)
+    return np.asarray(blank & np.isin(year, (10, 11)), bool)

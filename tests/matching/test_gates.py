@@ -20,6 +20,7 @@ from match_builders import (
 from sufficiency.config import MatchingParams, MatchingWeights, Params
 from sufficiency.matching.gates import (
     INADEQUATE,
+    KS4_BY_AGE,
     KS4_MOVE,
     KS4_SCHOOL_UNKNOWN,
     NO_URN,
@@ -113,3 +114,18 @@ def test_an_inadequate_home_costs_its_weight_and_is_always_flagged(
     summary = pd.read_excel(tmp_path / "match_report.xlsx", "Summary", header=None, dtype=str)
     row = summary[summary[0] == "Ofsted to check"].iloc[0].tolist()
     assert row[1] == str(1 if weight else 2) and row[2] == "Check"
+
+
+def test_a_child_of_key_stage_4_age_with_no_school_year_is_flagged() -> None:
+    """No school year given, but the date of birth puts the child in year 10 (14 on the
+    31 August before the run date): a school move may need the nominated officer's
+    approval, so the proposal says so; a 10-year-old's does not."""
+    refs = referrals_frame([referral("Y10", age=15), referral("Y5", age=10)])
+    plcs = placements_frame([
+        placement("A", age_min=15, age_max=15),
+        placement("B", age_min=10, age_max=10),
+    ])  # fmt: skip
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    flags = run.matches.set_index("child_id")["flags"]
+    assert flags["Y10"] == KS4_BY_AGE
+    assert flags["Y5"] == ""
