@@ -71,7 +71,7 @@ def pair_flags(
         (ks4 & ~school_known, KS4_SCHOOL_UNKNOWN),
         (prob.derived("_ks4_by_age", _ks4_by_age)[ci] & (far | ~school_known), KS4_BY_AGE),
         (a.inadequate[pi], INADEQUATE),
-        (_no_urn(prob)[pi], NO_URN),
+        (prob.derived("_no_urn", _no_urn)[pi], NO_URN),
     )
     out = np.full(len(ci), "", dtype=object)
     for hit, text in gates:
