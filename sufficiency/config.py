@@ -68,6 +68,8 @@ class MatchingWeights(_Frozen):
     sibling_split: float = Field(default=3000.0, ge=0)
     #: For a child placed in a setting not marked preferred when one is.
     not_preferred_setting: float = Field(default=500.0, ge=0)
+    #: For a child placed in a home whose latest Ofsted judgement is inadequate.
+    ofsted_inadequate: float = Field(default=2000.0, ge=0)
     #: For each child left unplaced, and for one needed today.
     unplaced: float = Field(default=100000.0, ge=0)
     unplaced_needed_today: float = Field(default=150000.0, ge=0)

@@ -52,6 +52,11 @@ PROVIDERS: dict[str, str] = {
     "external": "External provider",
 }
 
+#: Page 1's sentence for the Ofsted checks (matching/gates.py).
+OFSTED_CHECKS = (
+    "Proposals in a home rated inadequate by Ofsted, or in a children's home or supported "
+    "accommodation with no Ofsted URN on the register: check before agreeing."
+)
 #: The 8am match report's flags, by key: what each counts, in a few words.
 MATCH_FLAGS: dict[str, str] = {
     "urgent_unplaced": "Urgent children not placed",
@@ -61,6 +66,7 @@ MATCH_FLAGS: dict[str, str] = {
     "siblings_split": "Sibling groups split",
     "ks4_school_moves": "Key stage 4 school moves",
     "out_of_area": "Placed out of area",
+    "ofsted_checks": "Ofsted to check",
     "over_20_miles": "Placed over 20 miles from home",
     "not_preferred": "Not the preferred type of home",
     "decisions_not_applied": "Team decisions refused or ignored",

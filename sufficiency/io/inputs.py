@@ -385,10 +385,10 @@ PLACEMENTS = _tonight(
             choices={**COMMUNICATION, "none": "none"},
         ),
         Field("adapted", "flag", "Y if the home is adapted."),
-        Field("ofsted_rating", "text", "Latest Ofsted judgement."),
-        Field("urn", "text", "Ofsted URN."),
+        Field("ofsted_rating", "text", "Latest Ofsted judgement (inadequate: costed, flagged)."),
+        Field("urn", "text", "Ofsted URN (blank for a residential or supported home: flagged)."),
         Field("available_from", "date", "Date the vacancy opens (blank = now)."),
-        Field("tier", "text", "Framework tier."),
+        Field("tier", "text", "Framework tier. Read, not used by matching."),
     ),
 )
 

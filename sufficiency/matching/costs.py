@@ -24,6 +24,7 @@ PAIR_TERMS: tuple[str, ...] = (
     "distance_from_school_gbp",
     "ks4_school_move_gbp",
     "not_preferred_setting_gbp",
+    "ofsted_inadequate_gbp",
 )
 #: Every objective term, in report order.
 ALL_TERMS: tuple[str, ...] = (*PAIR_TERMS, "sibling_split_gbp", "unplaced_gbp")
@@ -58,6 +59,7 @@ class _CostArrays:
     setting: np.ndarray  # 0 foster, 1 residential, 2 supported
     child_la: np.ndarray  # code of the responsible authority, -2 when unknown
     place_tier: np.ndarray  # code of the placement's upper-tier authority, -1 when unknown
+    inadequate: np.ndarray  # the placement's latest Ofsted judgement is "inadequate"
 
 
 def _cost_arrays(prob: MatchProblem) -> _CostArrays:
@@ -79,8 +81,22 @@ def _cost_arrays(prob: MatchProblem) -> _CostArrays:
         setting=np.array([SETTING_CODE.get(v, 2) for v in p["setting"]], np.int64),
         child_la=child_la,
         place_tier=place_tier,
+        inadequate=ofsted_inadequate(p),
     )
     return out
+
+
+def ofsted_inadequate(placements: pd.DataFrame) -> np.ndarray:
+    """Whether each placement's ``ofsted_rating`` says inadequate (in any case)."""
+    rating = placements.get("ofsted_rating", pd.Series(pd.NA, index=placements.index))
+    return (
+        rating.astype("string")
+        .str.strip()
+        .str.lower()
+        .eq("inadequate")
+        .fillna(False)
+        .to_numpy(bool)
+    )
 
 
 def pair_terms(
@@ -116,6 +132,7 @@ def pair_terms(
         "not_preferred_setting_gbp": np.where(
             any_pref & ~preferred, weights.not_preferred_setting, 0.0
         ),
+        "ofsted_inadequate_gbp": np.where(a.inadequate[pi], weights.ofsted_inadequate, 0.0),
     }
 
 

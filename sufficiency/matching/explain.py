@@ -10,6 +10,7 @@ from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.candidates import generate_candidates
 from sufficiency.matching.costs import pair_cost, pair_distances
 from sufficiency.matching.decisions import RULE_NAMES
+from sufficiency.matching.gates import pair_flags
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import RULE_CODES, broken_text, children_conflict, rule_breaks
 from sufficiency.matching.solver import MatchResult
@@ -22,7 +23,7 @@ UNPLACED_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 ALTERNATIVE_COLUMNS: tuple[str, ...] = (
     "child_id", "rank", "placement_id", "setting", "provider", "weekly_cost",
-    "miles_from_home", "pair_cost_gbp", "extra_cost_gbp", "vacancy_left_in_plan",
+    "miles_from_home", "pair_cost_gbp", "extra_cost_gbp", "vacancy_left_in_plan", "flags",
 )  # fmt: skip
 
 
@@ -317,6 +318,7 @@ def alternatives_table(
             "pair_cost_gbp": np.round(cost[idx], 2),
             "extra_cost_gbp": np.round(cost[idx] - base[c], 2),
             "vacancy_left_in_plan": used[p] < _room(prob, where, used, c, p),
+            "flags": pair_flags(prob, c, p, weights),
         })  # fmt: skip
     out = pd.DataFrame(rows, columns=list(ALTERNATIVE_COLUMNS))
     out["rank"] = out.groupby("child_id").cumcount() + 1

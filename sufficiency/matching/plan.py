@@ -14,6 +14,7 @@ from sufficiency.matching.costs import (
     sibling_split_cost,
     unplaced_cost,
 )
+from sufficiency.matching.gates import INADEQUATE, KS4_MOVE, NO_URN, OUT_OF_AREA, pair_flags
 from sufficiency.matching.problem import MatchProblem
 
 
@@ -52,6 +53,9 @@ def evaluate_plan(
         term = np.zeros(n)
         term[ci] = terms[t]
         out[t] = term
+    flags = np.full(n, "", dtype=object)
+    flags[ci] = pair_flags(prob, ci, pi, weights)
+    out["flags"] = flags
     split = np.zeros(n)
     per_group = sibling_split_cost(prob, place_of_child, weights)
     together = np.full(n, pd.NA, dtype=object)
@@ -78,9 +82,8 @@ def plan_figures(
 ) -> dict[str, float | int]:
     """Headline figures of a plan for the run summary."""
     placed = plan["placement_id"].notna()
-    year = pd.to_numeric(prob.referrals["school_year"]).astype("Float64")
-    ks4 = year.isin([10, 11]).fillna(False).to_numpy(bool)
-    far_school = plan["miles_from_school"].fillna(0).to_numpy() > weights.school_free_miles
+    # gates are counted from the facts (the flags), so a weight of 0 hides none
+    flags = plan["flags"].fillna("").astype(str)
     groups = prob.child_group
     together = plan["siblings_together"].fillna(False).to_numpy(bool)
     # a group none of whose children is placed parts no child from a sibling: it is not
@@ -98,7 +101,13 @@ def plan_figures(
         "sibling_groups": int(prob.num_groups),
         "sibling_groups_kept_together": int(kept),
         "placed_over_20_miles": int((plan["miles_from_home"].fillna(0) > 20).sum()),
-        "placed_out_of_area": int((plan["out_of_area_gbp"] > 0).sum()),
-        "ks4_school_moves": int((placed.to_numpy() & ks4 & far_school).sum()),
+        "placed_out_of_area": int(flags.str.contains(OUT_OF_AREA, regex=False).sum()),
+        "ks4_school_moves": int(flags.str.contains(KS4_MOVE, regex=False).sum()),
         "total_weekly_cost_gbp": round(float(plan["weekly_cost"].fillna(0).sum()), 2),
+        "ofsted_checks": int(
+            (
+                flags.str.contains(INADEQUATE, regex=False)
+                | flags.str.contains(NO_URN, regex=False)
+            ).sum()
+        ),
     }

@@ -47,7 +47,7 @@ NOT_PLACED_COLUMNS: tuple[str, ...] = (
 #: Columns of the "Other options" table.
 OPTION_COLUMNS: tuple[str, ...] = (
     "child_id", "rank", "placement_id", "home_type", "provider", "weekly_cost",
-    "weekly_cost_difference", "miles_from_home", "vacancy_left_in_plan", "why_not",
+    "weekly_cost_difference", "miles_from_home", "vacancy_left_in_plan", "why_not", "flags",
 )  # fmt: skip
 #: Miles from home beyond which a placement is flagged (the far-from-home threshold).
 FAR_MILES = 20.0
@@ -186,10 +186,7 @@ def _child_flags(row: Any, pinned: bool) -> list[str]:
         not _blank(row.siblings_together) and not bool(row.siblings_together)
     ):
         flags.append("sibling group split")
-    if row.ks4_school_move_gbp > 0:
-        flags.append("key stage 4 school move")
-    if row.out_of_area_gbp > 0:
-        flags.append("out of area")
+    flags += [f for f in str(getattr(row, "flags", "") or "").split("; ") if f]  # approvals
     if not _blank(row.miles_from_home) and row.miles_from_home > FAR_MILES:
         flags.append("over 20 miles")
     if row.not_preferred_setting_gbp > 0:
@@ -223,7 +220,7 @@ def _why(row: Any, home: str, better_elsewhere: bool, pinned: bool, school_free:
                      else f"splits the sibling group{note}")  # fmt: skip
     if not _blank(row.miles_from_school) and float(row.miles_from_school) <= school_free:
         parts.append(f"within {school_free:g} miles of school")
-    if row.ks4_school_move_gbp > 0:
+    if "key stage 4 school move" in str(getattr(row, "flags", "") or ""):
         parts.append("means a school move in key stage 4")
     return "; ".join(parts) + "."
 
@@ -360,6 +357,7 @@ def _options(run: MatchRun) -> pd.DataFrame:
         "miles_from_home": a["miles_from_home"],
         "vacancy_left_in_plan": ["Yes" if v else "No" for v in a["vacancy_left_in_plan"]],
         "why_not": a["why_not"].astype(object).where(a["why_not"].notna(), ""),
+        "flags": a["flags"].astype(object).where(a["flags"].notna(), ""),
     }, columns=list(OPTION_COLUMNS))  # fmt: skip
     return out
 
@@ -428,9 +426,11 @@ def _flags(run: MatchRun) -> tuple[Flag, ...]:
              "Children placed"),
         Flag("ks4_school_moves", plan.ks4_school_moves,
              "Children in school years 10 or 11 placed too far from their school to stay "
-             "there.", "Children placed"),
-        Flag("out_of_area", plan.placed_out_of_area,
-             "Children placed outside the council's area.", "Children placed"),
+             "there: a nominated officer must approve the move.", "Children placed"),
+        Flag("out_of_area", plan.placed_out_of_area, "Children placed outside the council's "
+             "area: a nominated officer (the Director of Children's Services, if the area "
+             "does not adjoin the council's) must approve each.", "Children placed"),
+        Flag("ofsted_checks", plan.ofsted_checks, vocabulary.OFSTED_CHECKS, "Children placed"),
         Flag("over_20_miles", plan.placed_over_20_miles,
              "Children placed more than 20 miles from home.", "Children placed"),
         Flag("decisions_not_applied", not_applied,

@@ -32,7 +32,8 @@ MATCH_COLUMNS: tuple[str, ...] = (
     "child_id", "placement_id", "setting", "provider", "weekly_cost", "miles_from_home",
     "miles_from_school", "siblings_together", "weekly_cost_gbp", "distance_from_home_gbp",
     "far_from_home_gbp", "out_of_area_gbp", "distance_from_school_gbp", "ks4_school_move_gbp",
-    "not_preferred_setting_gbp", "sibling_split_gbp", "distance_note", "sibling_note",
+    "not_preferred_setting_gbp", "ofsted_inadequate_gbp", "sibling_split_gbp", "distance_note",
+    "sibling_note", "flags",
 )  # fmt: skip
 
 

@@ -27,6 +27,8 @@ class PlanFigures:
     placed_out_of_area: int
     ks4_school_moves: int
     total_weekly_cost_gbp: float
+    #: Proposals in a home rated inadequate, or a registered setting with no URN.
+    ofsted_checks: int = 0
 
     @property
     def priority_score(self) -> float:
@@ -52,6 +54,7 @@ class PlanFigures:
             "placed_out_of_area": self.placed_out_of_area,
             "ks4_school_moves": self.ks4_school_moves,
             "total_weekly_cost_gbp": self.total_weekly_cost_gbp,
+            "ofsted_checks": self.ofsted_checks,
         }
 
 

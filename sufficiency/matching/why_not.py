@@ -99,6 +99,7 @@ _TERM_WORDS: dict[str, tuple[str, str]] = {
     "distance_from_school_gbp": ("further from school", "nearer school"),
     "ks4_school_move_gbp": ("a key stage 4 school move", "no key stage 4 school move"),
     "not_preferred_setting_gbp": ("not the preferred type of home", "the preferred type of home"),
+    "ofsted_inadequate_gbp": ("rated inadequate by Ofsted", "not rated inadequate by Ofsted"),
 }
 
 

@@ -199,6 +199,9 @@ def pair_cost(c: dict, p: dict, w: MatchingWeights) -> float:
     suits = [c[f"{s}_suitability"] for s in ("foster", "residential", "supported")]
     if "preferred" in suits and c[f"{p['setting']}_suitability"] != "preferred":
         total += w.not_preferred_setting
+    rating = p.get("ofsted_rating")
+    if not _na(rating) and str(rating).strip().lower() == "inadequate":
+        total += w.ofsted_inadequate
     return float(total)
 
 

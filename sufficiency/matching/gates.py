@@ -1,0 +1,99 @@
+"""Gates on a proposal: what must be approved before a match can take effect, read from
+the facts of the pair, never from the weights (a weight of 0 makes a gate cost nothing,
+but the law still asks for the approval).
+
+- **Out of area** (Care Planning, Placement and Case Review (England) Regulations 2010,
+  reg 11): a placement outside the responsible authority's area needs the nominated
+  officer's approval; one "at a distance" (not in an adjoining authority either) needs
+  the Director of Children's Services'. The register and the postcode directory do not
+  say which authorities adjoin, so the flag names both approvals.
+- **Key stage 4 school move** (reg 10): a child in school year 10 or 11 placed more than
+  ``school_free_miles`` from their school; a change that disrupts their education takes
+  effect only once a nominated officer approves it. A key stage 4 child whose school is
+  not known is flagged too: the move may change school; so is a child whose school year
+  is not given but whose date of birth puts them in year 10 or 11 (no cost: the year is
+  not known for certain).
+
+Each pair's flags are one string, ``"; "``-joined ("" when none), written as the
+``flags`` column of ``matches.csv`` and ``alternatives.csv`` and shown in the report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from sufficiency.config import MatchingWeights
+from sufficiency.matching.costs import _cost_arrays, pair_distances
+from sufficiency.matching.problem import MatchProblem, age_in_whole_years
+
+OUT_OF_AREA = (
+    "out of area: needs the nominated officer's approval (the Director of Children's "
+    "Services' if the area does not adjoin the council's)"
+)
+KS4_MOVE = "key stage 4 school move: needs the nominated officer's approval"
+KS4_SCHOOL_UNKNOWN = (
+    "key stage 4, school not known: a school move needs the nominated officer's approval"
+)
+KS4_BY_AGE = (
+    "key stage 4 by age (school year not given): a school move needs the nominated "
+    "officer's approval"
+)
+INADEQUATE = "rated inadequate by Ofsted: check the council's policy before placing"
+NO_URN = "no Ofsted URN on the register: check the home is registered with Ofsted"
+
+
+def out_of_area(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarray:
+    """Whether each pair's placement is outside the child's responsible authority (a
+    placement that cannot be located, kept with ``unlocatable = "assume_far"``, counts)."""
+    a = prob.derived("_cost_arrays", _cost_arrays)
+    assumed = ~prob.place_located[pi] & (prob.unlocatable == "assume_far")
+    tier = a.place_tier[pi]
+    return np.asarray(((tier >= 0) & (tier != a.child_la[ci])) | assumed, bool)
+
+
+def pair_flags(
+    prob: MatchProblem, ci: np.ndarray, pi: np.ndarray, weights: MatchingWeights
+) -> np.ndarray:
+    """The gates each pair ``(ci[k], pi[k])`` passes through, one string per pair."""
+    ci, pi = np.asarray(ci, np.int64), np.asarray(pi, np.int64)
+    a = prob.derived("_cost_arrays", _cost_arrays)
+    _, school = pair_distances(prob, ci, pi)
+    assumed = ~prob.place_located[pi] & (prob.unlocatable == "assume_far")
+    school_known = ~np.isnan(prob.child_school_east[ci])
+    ks4 = a.ks4[ci]
+    far = school_known & ((np.nan_to_num(school, nan=0.0) > weights.school_free_miles) | assumed)
+    gates = (
+        (out_of_area(prob, ci, pi), OUT_OF_AREA),
+        (ks4 & far, KS4_MOVE),
+        (ks4 & ~school_known, KS4_SCHOOL_UNKNOWN),
+        (prob.derived("_ks4_by_age", _ks4_by_age)[ci] & (far | ~school_known), KS4_BY_AGE),
+        (a.inadequate[pi], INADEQUATE),
+        (prob.derived("_no_urn", _no_urn)[pi], NO_URN),
+    )
+    out = np.full(len(ci), "", dtype=object)
+    for hit, text in gates:
+        out[hit] = np.where(out[hit] == "", text, out[hit] + "; " + text)
+    return out
+
+
+def _no_urn(prob: MatchProblem) -> np.ndarray:
+    """Children's homes and supported accommodation (which must be registered with
+    Ofsted) whose ``urn`` cell is blank; none when the register has no ``urn`` column."""
+    plc = prob.placements
+    if "urn" not in plc.columns:
+        return np.zeros(len(plc), bool)
+    blank = plc["urn"].astype("string").str.strip().fillna("").eq("").to_numpy(bool)
+    return blank & plc["setting"].isin(["residential", "supported"]).to_numpy(bool)
+
+
+def _ks4_by_age(prob: MatchProblem) -> np.ndarray:
+    """Children with no ``school_year`` whose date of birth puts them in year 10 or 11 of
+    the school year of the run date (the year is their age on 31 August before it, less 4)."""
+    day = prob.run_date
+    start = day.year if day.month >= 9 else day.year - 1
+    year = age_in_whole_years(prob.referrals["dob"], dt.date(start, 8, 31)) - 4
+    blank = pd.to_numeric(prob.referrals["school_year"]).isna().to_numpy(bool)
+    return np.asarray(blank & np.isin(year, (10, 11)), bool)

@@ -1,0 +1,131 @@
+"""Gates (CPPCR regs 10 and 11): a proposal out of area or moving a key stage 4 pupil's
+school says which approval it needs, on every output that shows it, whatever the weights
+(a weight of 0 makes the gate cost nothing; the law still asks for the approval)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from match_builders import (
+    POSTCODES,
+    RUN_DATE,
+    placement,
+    placements_frame,
+    referral,
+    referrals_frame,
+)
+
+from sufficiency.config import MatchingParams, MatchingWeights, Params
+from sufficiency.matching.gates import (
+    INADEQUATE,
+    KS4_BY_AGE,
+    KS4_MOVE,
+    KS4_SCHOOL_UNKNOWN,
+    NO_URN,
+    OUT_OF_AREA,
+)
+from sufficiency.matching.run import run_matching
+
+
+def _night(weights: MatchingWeights) -> tuple[pd.DataFrame, pd.DataFrame, Params]:
+    refs = referrals_frame([
+        referral("KS4", age=15, school_year=11, school_postcode=POSTCODES["home"]),
+        referral("KS4X", age=14, school_year=10),  # school not given
+        referral("OOA", age=8),
+    ])  # fmt: skip
+    plcs = placements_frame([
+        placement("P_FAR", postcode=POSTCODES["evesham"], age_min=15, age_max=15),
+        placement("P_KX", postcode=POSTCODES["near"], age_min=14, age_max=14),
+        placement("P_BHM", postcode=POSTCODES["birmingham"], age_min=7, age_max=9),
+        placement("P_BHM2", postcode=POSTCODES["birmingham"], age_min=7, age_max=9),
+    ])  # fmt: skip
+    params = Params(matching=MatchingParams(weights=weights))
+    return refs, plcs, params
+
+
+@pytest.mark.parametrize(
+    "weights",
+    [MatchingWeights(), MatchingWeights(out_of_area=0.0, ks4_school_move=0.0)],
+    ids=["default", "gates_weighted_zero"],
+)
+def test_gated_proposals_carry_their_approval_on_every_output(
+    weights: MatchingWeights, tmp_path: Path
+) -> None:
+    refs, plcs, params = _night(weights)
+    run = run_matching(refs, plcs, RUN_DATE, params)
+    run.write(tmp_path)
+    m = pd.read_csv(tmp_path / "matches.csv", dtype=str).set_index("child_id")["flags"]
+    assert m["OOA"] == OUT_OF_AREA
+    assert m["KS4"] == KS4_MOVE
+    assert m["KS4X"] == KS4_SCHOOL_UNKNOWN
+    assert "Director of Children's Services" in m["OOA"]
+    # the other out-of-area home, listed as an option, says so too
+    alts = pd.read_csv(tmp_path / "alternatives.csv", dtype=str)
+    assert alts.loc[alts["placement_id"] == "P_BHM2", "flags"].tolist() == [OUT_OF_AREA]
+    sheets = pd.read_excel(tmp_path / "match_report.xlsx", sheet_name=None, dtype=str)
+    placed = sheets["Children placed"].set_index("Child")
+    flags_col = next(c for c in placed.columns if c.lower().startswith("flag"))
+    assert OUT_OF_AREA in placed.loc["OOA", flags_col]
+    assert KS4_MOVE in placed.loc["KS4", flags_col]
+    assert KS4_SCHOOL_UNKNOWN in placed.loc["KS4X", flags_col]
+    assert run.summary.plan.placed_out_of_area == 1
+    assert run.summary.plan.ks4_school_moves == 1
+    html = (tmp_path / "match_report.html").read_text(encoding="utf-8")
+    assert html.count("nominated officer&#39;s approval") >= 3
+
+
+@pytest.mark.parametrize("weight", [2000.0, 0.0])
+def test_an_inadequate_home_costs_its_weight_and_is_always_flagged(
+    weight: float, tmp_path: Path
+) -> None:
+    """An 'inadequate' Ofsted judgement is a local policy (soft): a weighted cost, and a
+    flag on every output showing the match whatever the weight. A children's home with
+    no URN on the register is flagged: registration cannot be shown."""
+    refs = referrals_frame([
+        referral("C1", age=6),
+        referral("C2", age=14, foster_suitability="unsuitable"),
+    ])  # fmt: skip
+    plcs = placements_frame([
+        placement("BAD", provider="ifa", ofsted_rating=" Inadequate", urn="SC1", weekly_cost=500.0),
+        placement("OK", provider="ifa", ofsted_rating="good", urn="SC2", weekly_cost=900.0),
+        placement("CH", setting="residential", provider="external", age_min=12, urn=pd.NA,
+                  weekly_cost=5000.0),
+    ])  # fmt: skip
+    params = Params(matching=MatchingParams(weights=MatchingWeights(ofsted_inadequate=weight)))
+    run = run_matching(refs, plcs, RUN_DATE, params)
+    run.write(tmp_path)
+    m = pd.read_csv(tmp_path / "matches.csv", dtype=str).set_index("child_id")
+    if weight:  # the dearer 'good' home is proposed; the inadequate one is an option
+        assert m.loc["C1", "placement_id"] == "OK"
+        alts = pd.read_csv(tmp_path / "alternatives.csv", dtype=str).set_index("placement_id")
+        assert alts.loc["BAD", "flags"] == INADEQUATE
+        assert "rated inadequate by Ofsted" in alts.loc["BAD", "why_not"]
+    else:  # the weight off: proposed, and flagged
+        assert m.loc["C1", "placement_id"] == "BAD"
+        assert m.loc["C1", "flags"] == INADEQUATE
+    assert m.loc["C2", "flags"] == NO_URN
+    placed = pd.read_excel(tmp_path / "match_report.xlsx", "Children placed", dtype=str)
+    text = " ".join(placed.fillna("").astype(str).to_numpy().ravel())
+    assert NO_URN in text and (weight or INADEQUATE in text)
+    # page 1 counts them, whatever the weight
+    assert run.summary.plan.ofsted_checks == (1 if weight else 2)
+    summary = pd.read_excel(tmp_path / "match_report.xlsx", "Summary", header=None, dtype=str)
+    row = summary[summary[0] == "Ofsted to check"].iloc[0].tolist()
+    assert row[1] == str(1 if weight else 2) and row[2] == "Check"
+
+
+def test_a_child_of_key_stage_4_age_with_no_school_year_is_flagged() -> None:
+    """No school year given, but the date of birth puts the child in year 10 (14 on the
+    31 August before the run date): a school move may need the nominated officer's
+    approval, so the proposal says so; a 10-year-old's does not."""
+    refs = referrals_frame([referral("Y10", age=15), referral("Y5", age=10)])
+    plcs = placements_frame([
+        placement("A", age_min=15, age_max=15),
+        placement("B", age_min=10, age_max=10),
+    ])  # fmt: skip
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    flags = run.matches.set_index("child_id")["flags"]
+    assert flags["Y10"] == KS4_BY_AGE
+    assert flags["Y5"] == ""
