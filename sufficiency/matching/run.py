@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sufficiency import geo
 from sufficiency.config import MatchingParams, Params, as_params, option_date, with_overrides
 from sufficiency.errors import ConfigError, Problem
 from sufficiency.io.atomic import sha256_file
@@ -383,6 +384,17 @@ def pseudonymise_run(run: MatchRun, child_ids: Iterable[str], key: bytes) -> Mat
 SET_ASIDE_COLUMNS: tuple[str, ...] = ("file", "row", "id", "problem")
 
 
+#: Why a placement's postcode cannot be located, by its look-up's status (rule 15).
+_UNLOCATED = {
+    geo.PostcodeStatus.BLANK.value: "is blank",
+    geo.PostcodeStatus.MALFORMED.value: "is malformed",
+    geo.PostcodeStatus.UNKNOWN.value: "is not in the postcode directory",
+    geo.PostcodeStatus.NO_GRID.value: "has no grid reference (Channel Islands, Isle of Man or "
+    "a non-geographic postcode)",
+    geo.PostcodeStatus.NOT_GB_GRID.value: "is in Northern Ireland, on a different grid",
+}
+
+
 def _set_aside(prob: MatchProblem, from_inputs: pd.DataFrame | None) -> pd.DataFrame:
     """Input rows set aside for errors, then placements set aside by rule 15."""
     cols = [*SET_ASIDE_COLUMNS, "file_kind"]
@@ -390,11 +402,13 @@ def _set_aside(prob: MatchProblem, from_inputs: pd.DataFrame | None) -> pd.DataF
     if from_inputs is not None and len(from_inputs):
         parts.append(from_inputs.reindex(columns=cols))
     if prob.unlocatable == "exclude" and not prob.place_located.all():
-        ids = prob.placements["placement_id"].astype(str).to_numpy(object)[~prob.place_located]
+        lost = ~prob.place_located
+        ids = prob.placements["placement_id"].astype(str).to_numpy(object)[lost]
+        status = geo.directory().lookup(prob.placements["postcode"][lost]).status
         parts.append(pd.DataFrame({
             "file": "placements", "row": None, "id": ids,
-            "problem": "its postcode is blank, malformed or not in the postcode directory, so "
-                       "it cannot be located; not proposed tonight (rule 15)",
+            "problem": [f"its postcode {_UNLOCATED.get(str(s), _UNLOCATED['unknown'])}, so it "
+                        "cannot be located; not proposed tonight (rule 15)" for s in status],
             "file_kind": "placements",
         }))  # fmt: skip
     if not parts:

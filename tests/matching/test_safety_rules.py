@@ -198,17 +198,22 @@ def test_unlocatable_placement_is_set_aside_and_listed(tmp_path: Path) -> None:
     set aside in summary.json and the report."""
     refs = referrals_frame([referral(f"C{i}") for i in range(3)])
     plcs = placements_frame([placement("BAD", postcode="ZZ9 9ZZ", vacancies=3, weekly_cost=50.0),
-                             placement("OK", vacancies=3, weekly_cost=600.0)])  # fmt: skip
+                             placement("OK", vacancies=3, weekly_cost=600.0),
+                             placement("NI", postcode="BT1 1AA", weekly_cost=60.0)])  # fmt: skip
     run = run_matching(refs, plcs, RUN_DATE, Params())
     assert set(run.matches["placement_id"]) == {"OK"}
     aside = run.summary.set_aside
-    assert [a.id for a in aside] == ["BAD"] and "rule 15" in aside[0].problem
+    assert [a.id for a in aside] == ["BAD", "NI"] and "rule 15" in aside[0].problem
+    # each says why its postcode cannot be located (the Belfast home was called 'blank,
+    # malformed or not in the postcode directory', though the register's warning said NI)
+    assert aside[0].problem.startswith("its postcode is not in the postcode directory, so")
+    assert aside[1].problem.startswith("its postcode is in Northern Ireland, on a different")
     write_match_outputs(run, tmp_path)
     from openpyxl import load_workbook
 
     ws = load_workbook(tmp_path / "match_report.xlsx")["Set aside"]
     assert [c.value for c in ws[2]][2] == "BAD"
-    assert json.loads((tmp_path / "summary.json").read_text())["rows_set_aside"] == 1
+    assert json.loads((tmp_path / "summary.json").read_text())["rows_set_aside"] == 2
 
 
 def test_unlocatable_assume_far_charges_far_and_out_of_area() -> None:
