@@ -70,7 +70,8 @@ def migrate(engine: Engine, url: str, safe_url: str, sqlite_on_connect: Any = No
         return
     from alembic.util.exc import CommandError
 
-    sqlite = url.startswith("sqlite")
+    # an in-memory database is one connection's own: nothing to share or leave half done
+    sqlite = url.startswith("sqlite") and engine.url.database not in (None, "", ":memory:")
     work = _sqlite_engine(url, sqlite_on_connect or (lambda *_: None)) if sqlite else engine
     try:
         with work.begin() as conn:

@@ -145,3 +145,12 @@ def test_two_processes_opening_an_old_store_at_once_both_start(store_url):
     RunStore(store_url).close()  # the second process, while the first is upgrading
     assert first.wait(timeout=60) == 0
     assert _state(store_url) == (HEAD_REVISION, KEPT)
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_store_is_upgraded_on_its_own_connection(url):
+    """An in-memory SQLite store (a test's, a notebook's) gets its tables: the upgrade
+    runs on the store's own connection, not on a new, empty, in-memory database."""
+    store = RunStore(url)
+    assert store.count() == 0 and store.list_runs() == []
+    store.close()
