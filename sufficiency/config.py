@@ -376,6 +376,14 @@ def _deep_update(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: Keys earlier versions read that now live elsewhere: (section, key, what to do).
+_MOVED = (
+    (("web", "oidc"), "client_secret",
+     "is no longer read from the configuration (which is copied into every run's record); "
+     "remove it and set $SUFFICIENCY_OIDC_CLIENT_SECRET for `sufficiency serve` instead"),
+)  # fmt: skip
+
+
 def load_params(path: Path | str | None = None) -> Params:
     """Defaults, overridden by the TOML file at ``path`` if given.
 
@@ -387,6 +395,12 @@ def load_params(path: Path | str | None = None) -> Params:
     if path is None:
         return Params()
     data = read_toml(path, "configuration")
+    for section, key, instead in _MOVED:
+        where = data.get(section[0], {})
+        for part in section[1:]:
+            where = where.get(part, {}) if isinstance(where, dict) else {}
+        if isinstance(where, dict) and key in where:
+            raise ConfigError(f"{path}: {'.'.join((*section, key))}: {instead}.")
     return validate_toml(Params, _deep_update(Params().model_dump(), data), path)
 
 

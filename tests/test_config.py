@@ -49,6 +49,35 @@ def test_load_params_raises_on_bad_config(tmp_path, text, phrase):
         load_params(p)
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # an earlier version read the secret from here; it said only 'Extra inputs are
+        # not permitted', and a guess would point at client_id
+        (
+            "[web.oidc]\nclient_id = 'app'\nclient_secret = 'x'\n",
+            "web.oidc.client_secret: is no longer read from the configuration (which is "
+            "copied into every run's record); remove it and set "
+            "$SUFFICIENCY_OIDC_CLIENT_SECRET for `sufficiency serve` instead.",
+        ),
+        ("[matching]\nsolvr = 'cbc'\n", "matching.solvr: is not a setting of this version; "
+         "did you mean solver?"),
+        ("[matchin]\nsolver = 'cbc'\n", "matchin: is not a setting of this version; "
+         "did you mean matching?"),
+        ("[forecast]\nwibble = 1\n", "forecast.wibble: is not a setting of this version "
+         "(check its spelling and section)"),
+    ],
+)  # fmt: skip
+def test_an_old_or_misspelt_key_is_refused_in_a_sentence(tmp_path, text, said):
+    """A configuration written for an older version, or with a misspelt key, is refused
+    naming the key and where it went or the nearest setting, not in pydantic's words."""
+    p = tmp_path / "c.toml"
+    p.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_params(p)
+    assert str(err.value) == f"{p}: {said}"
+
+
 def test_load_params_raises_on_missing_file(tmp_path):
     """A missing config file is a clear error."""
     with pytest.raises(ConfigError, match="not found"):

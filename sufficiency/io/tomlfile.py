@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Sequence
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,12 +41,30 @@ def read_toml(path: Path | str, kind: str) -> dict[str, Any]:
         raise ConfigError(f"{p}: not a valid TOML file ({exc}).") from None
 
 
-def validation_message(exc: ValidationError) -> str:
-    """Every validation failure as ``section.key: message``, joined by semicolons."""
-    parts = (
-        (".".join(str(x) for x in err["loc"]), err["msg"].removeprefix("Value error, "))
-        for err in exc.errors()
+def _fields(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> list[str]:
+    """The keys the section at ``loc`` of ``model`` may hold ([] if unknown)."""
+    for part in loc:
+        field = model.model_fields.get(str(part)) if model else None
+        kind = field.annotation if field else None
+        model = kind if isinstance(kind, type) and issubclass(kind, BaseModel) else None
+    return list(model.model_fields) if model else []
+
+
+def _message(err: Any, model: type[BaseModel] | None) -> str:
+    if err["type"] != "extra_forbidden":
+        return str(err["msg"]).removeprefix("Value error, ")
+    # pydantic's "Extra inputs are not permitted": a misspelt key, or one an older
+    # version had, that would otherwise be a setting the council relied on going unread
+    near = get_close_matches(str(err["loc"][-1]), _fields(model, err["loc"][:-1]), n=1)
+    return "is not a setting of this version" + (
+        f"; did you mean {near[0]}?" if near else " (check its spelling and section)"
     )
+
+
+def validation_message(exc: ValidationError, model: type[BaseModel] | None = None) -> str:
+    """Every validation failure as ``section.key: message``, joined by semicolons
+    (an unknown key with the nearest key ``model`` has there, if any)."""
+    parts = ((".".join(str(x) for x in err["loc"]), _message(err, model)) for err in exc.errors())
     return "; ".join(": ".join(p for p in pair if p) for pair in parts)
 
 
@@ -54,7 +73,7 @@ def validate_toml(model: type[M], data: dict[str, Any], source: Path | str) -> M
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"{source}: {validation_message(exc)}") from None
+        raise ConfigError(f"{source}: {validation_message(exc, model)}") from None
 
 
 def load_toml(model: type[M], path: Path | str, kind: str) -> M:

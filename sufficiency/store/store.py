@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, delete, event, func, select, text
+from sqlalchemy import create_engine, delete, event, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from sufficiency import __version__, clock
@@ -29,13 +29,13 @@ from sufficiency.errors import StoreError
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, process_alive, sha256_file
 from sufficiency.logs import without_detail
 from sufficiency.store.causes import input_cause, knock_on_causes
+from sufficiency.store.migrate import HEAD_REVISION as HEAD_REVISION
+from sufficiency.store.migrate import migrate
 from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow, TeamDecision
 from sufficiency.store.types import ChildOutcome, DecisionKey, InputRow, RowFingerprint
 
 STORE_ENV = "SUFFICIENCY_STORE"
 _NO_VACANCY = RowFingerprint("", 0)
-#: The newest migration in migrations/versions (a test keeps this in step).
-HEAD_REVISION = "0005"
 
 
 def default_store_url() -> str:
@@ -127,41 +127,8 @@ class RunStore:
     def _safe_url(self) -> str:
         return re.sub(r"://([^:/@]+):[^@]+@", r"://\1:***@", self.url)
 
-    def _at_head(self) -> bool:
-        try:
-            with self.engine.connect() as conn:
-                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
-                    HEAD_REVISION
-                )
-        except (DatabaseError, OperationalError, ProgrammingError):
-            return False
-
     def _migrate(self) -> None:
-        # Alembic is slow to import; a store already at the latest schema does not need it.
-        if self._at_head():
-            return
-        from alembic import command
-        from alembic.config import Config
-        from alembic.util.exc import CommandError
-
-        cfg = Config()
-        cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-        try:
-            with self.engine.begin() as conn:
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
-        except CommandError:
-            raise StoreError(
-                f"run store {self._safe_url} was written by a newer version of sufficiency "
-                f"(its schema is past revision {HEAD_REVISION}); upgrade sufficiency, or use "
-                "another store with --store or $SUFFICIENCY_STORE"
-            ) from None
-        except (DatabaseError, OperationalError) as exc:
-            reason = str(exc.orig) if getattr(exc, "orig", None) else str(exc)
-            raise StoreError(
-                f"run store {self._safe_url} cannot be used: {reason.strip().splitlines()[0]} "
-                "(is it a sufficiency run-store database?)"
-            ) from None
+        migrate(self.engine, self.url, self._safe_url, _sqlite_pragmas)
 
     def close(self) -> None:
         self.engine.dispose()

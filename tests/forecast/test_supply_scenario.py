@@ -169,7 +169,10 @@ def test_age_band_change_replaces_overall_change():
             "[[step_down]]\nper_month = 1\nstart_month = 10\nend_month = 5\n",
             "step_down.0: end_month 5 is before start_month 10",
         ),
-        ("[entries]\nchange_pcnt = 20\n", "entries.change_pcnt: Extra inputs"),
+        (
+            "[entries]\nchange_pcnt = 20\n",
+            "entries.change_pcnt: is not a setting of this version; did you mean change_pct?",
+        ),
         # +100000% filled 15 GB of memory and ran for minutes; the web form stops at +500%
         (
             "[entries]\nchange_pct = 100000\n",
