@@ -94,7 +94,7 @@ def migrate(engine: Engine, url: str, safe_url: str, sqlite_on_connect: Any = No
             f"run store {safe_url} could not be upgraded from schema revision {before} to "
             f"{HEAD_REVISION} ({reason}); nothing was changed: it is still at revision "
             f"{before}, as the previous version left it. Correct the cause and run the "
-            "command again (docs/matching.md, 'Upgrading sufficiency')"
+            "command again (docs/operations.md, 'Upgrading sufficiency')"
         ) from None
     finally:
         if sqlite:
