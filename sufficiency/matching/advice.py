@@ -74,6 +74,10 @@ def _route(prob: MatchProblem, code: str, c: int, p: int) -> str | None:
 def _why_none(prob: MatchProblem, code: str, c: int, p: int) -> str:
     """Why rule ``code`` cannot be set aside at ``p`` for ``c``, in a clause."""
     setting = str(prob.placements["setting"].iat[p])
+    if code == "decision":
+        return "the team's decision rules it out (review the decision if circumstances changed)"
+    if code == "unlocatable":
+        return "its postcode cannot be located (correct it on the register to have it considered)"
     if (setting == "supported" and code == "age"
             and int(age_when_it_opens(prob, np.array([c]), np.array([p]))[0]) < 16):  # fmt: skip
         return "the law does not allow supported accommodation for a child under 16"

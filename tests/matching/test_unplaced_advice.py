@@ -20,7 +20,7 @@ ONLY_SUPPORTED = {"foster_suitability": "unsuitable", "residential_suitability":
 HOUSEHOLD = {"current_children": 1, "current_ages": (5,)}
 
 #: (referral, placement, words the reason must hold, whether an exemption may be named)
-NIGHTS = {  # fmt: skip
+NIGHTS = {
     "fostering limit": (
         {},
         {"current_children": 3, "current_ages": (1, 2, 3)},
@@ -97,3 +97,26 @@ def test_a_full_foster_home_and_a_child_who_must_live_alone_name_no_exemption() 
                             Params())  # fmt: skip
     (reason,) = conflict.unplaced["reason"].tolist()
     assert "no exemption lifts this rule" in reason and "or an exemption" not in reason
+
+
+def test_a_team_decision_and_an_unlocatable_postcode_say_what_to_do() -> None:
+    """The nearest option is excluded by the team (and full), or cannot be located: the
+    advice is to review the decision or correct the register, not that rule 16 or rule
+    15 'has no exemption'."""
+    from test_decisions import decision, decisions_frame
+
+    excluded = run_matching(
+        referrals_frame([referral("C1")]),
+        placements_frame([placement("P1", vacancies=0)]),
+        RUN_DATE,
+        Params(),
+        decisions=decisions_frame([decision("C1", "P1", "exclude")]),
+    )
+    (reason,) = excluded.unplaced["reason"].tolist()
+    assert "The team's decision rules it out (review the decision" in reason, reason
+    assert "Rule 16" not in reason
+    lost = run_matching(referrals_frame([referral("C1")]),
+                        placements_frame([placement("P1", postcode="ZZ9 9ZZ")]), RUN_DATE,
+                        Params())  # fmt: skip
+    (reason,) = lost.unplaced["reason"].tolist()
+    assert "Its postcode cannot be located (correct it on the register" in reason, reason
