@@ -75,9 +75,11 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
             ids = listed([str(prob.placements["placement_id"].iat[int(q)]) for q in ruled])
             reason = (
                 "No placement meets every hard rule because of the team's decisions: "
-                f"{counted(ruled.size, 'placement')} ({ids}) meet every other rule but "
-                f"the team excluded the child from them; the {option} is {near_id}. Review "
-                "the exclusions, or consider a wider search."
+                f"{counted(ruled.size, 'placement')} ({ids}) "
+                f"{'meets' if ruled.size == 1 else 'meet'} every other rule but the team "
+                f"excluded the child from {'it' if ruled.size == 1 else 'them'}; the {option} "
+                f"is {near_id}. "
+                "Review the exclusions, or consider a wider search."
             )
         elif num_ok[c] == 0 and (p := _nearest(prob, int(c), all_p)) is not None:
             broken = rule_breaks(prob, np.array([c]), np.array([p]))[:, 0]
@@ -92,7 +94,8 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
             near_id, breaks = str(prob.placements["placement_id"].iat[p]), "; ".join(codes)
             near_miles = float(pair_distances(prob, np.array([c]), np.array([p]))[0][0])
             reason = (
-                f"No placement meets every hard rule; the most limiting were {limiting}. "
+                f"No placement meets every hard rule; the most limiting "
+                f"{'were' if ' and ' in limiting else 'was'} {limiting}. "
                 f"The {option}, {near_id}, {broken_text(prob, codes[0], c, p)}"
                 + (f" (and breaks {counted(len(codes) - 1, 'other rule')})" if codes[1:] else "")
                 + ". "

@@ -120,3 +120,25 @@ def test_a_team_decision_and_an_unlocatable_postcode_say_what_to_do() -> None:
                         Params())  # fmt: skip
     (reason,) = lost.unplaced["reason"].tolist()
     assert "Its postcode cannot be located (correct it on the register" in reason, reason
+
+
+def test_one_limiting_rule_and_one_excluded_home_agree_in_number() -> None:
+    """'the most limiting were pets (1 placement)' and '1 placement (P1) meet every other
+    rule but the team excluded the child from them' read as a slip to a team reading
+    them every morning."""
+    from test_decisions import decision, decisions_frame
+
+    refs = referrals_frame([referral("C1", pets="no")])
+    one = run_matching(refs, placements_frame([placement("P1", has_pets=True)]), RUN_DATE, Params())
+    assert "the most limiting was pets (1 placement). " in one.unplaced["reason"].iat[0]
+    ruled = run_matching(
+        referrals_frame([referral("C1")]),
+        placements_frame([placement("P1")]),
+        RUN_DATE,
+        Params(),
+        decisions=decisions_frame([decision("C1", "P1", "exclude")]),
+    )
+    assert (
+        "1 placement (P1) meets every other rule but the team excluded the child from it;"
+        in (ruled.unplaced["reason"].iat[0])
+    )
