@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.config import MatchingWeights
+from sufficiency.matching.advice import NO_ROUTE, full_home_advice, unplaced_advice
 from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.candidates import generate_candidates
 from sufficiency.matching.costs import pair_cost, pair_distances
@@ -74,9 +75,11 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
             ids = listed([str(prob.placements["placement_id"].iat[int(q)]) for q in ruled])
             reason = (
                 "No placement meets every hard rule because of the team's decisions: "
-                f"{counted(ruled.size, 'placement')} ({ids}) meet every other rule but "
-                f"the team excluded the child from them; the {option} is {near_id}. Review "
-                "the exclusions, or consider a wider search or an exemption."
+                f"{counted(ruled.size, 'placement')} ({ids}) "
+                f"{'meets' if ruled.size == 1 else 'meet'} every other rule but the team "
+                f"excluded the child from {'it' if ruled.size == 1 else 'them'}; the {option} "
+                f"is {near_id}. "
+                "Review the exclusions, or consider a wider search."
             )
         elif num_ok[c] == 0 and (p := _nearest(prob, int(c), all_p)) is not None:
             broken = rule_breaks(prob, np.array([c]), np.array([p]))[:, 0]
@@ -91,18 +94,19 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
             near_id, breaks = str(prob.placements["placement_id"].iat[p]), "; ".join(codes)
             near_miles = float(pair_distances(prob, np.array([c]), np.array([p]))[0][0])
             reason = (
-                f"No placement meets every hard rule; the most limiting were {limiting}. "
+                f"No placement meets every hard rule; the most limiting "
+                f"{'were' if ' and ' in limiting else 'was'} {limiting}. "
                 f"The {option}, {near_id}, {broken_text(prob, codes[0], c, p)}"
                 + (f" (and breaks {counted(len(codes) - 1, 'other rule')})" if codes[1:] else "")
-                + ". Consider a wider search or an exemption."
+                + ". "
+                + unplaced_advice(prob, c, p, codes)
             )
         elif (
             p := _nearest(prob, c, held := result.candidates.place[result.candidates.child == c])
         ) is None:
             reason = (
                 f"{_meeting(int(num_ok[c]))} every hard rule, but none could take this "
-                "child in the best plan alongside the other children. Consider an extra "
-                "vacancy or an exemption."
+                f"child in the best plan alongside the other children. {NO_ROUTE}"
             )
         else:
             near_id, breaks = str(prob.placements["placement_id"].iat[p]), "taken"
@@ -114,7 +118,7 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
                 f"{_meeting(int(num_ok[c]))} every hard rule, but each is needed for other "
                 f"children or cannot take this child alongside them; the {near}, {near_id}, is "
                 f"proposed for another child{'ren' if len(there) > 1 else ''}{holders}. "
-                "Consider an extra vacancy or an exemption."
+                + full_home_advice(prob, c, p)
             )
             stops = plan_reasons(prob, result, c, p, together)
             kinds = {k for k, _ in stops}
@@ -125,7 +129,7 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
                     f"{_meeting(int(num_ok[c]))} every hard rule, but each is needed for "
                     f"other children or cannot take this child alongside them; the {near}, "
                     f"{near_id}, has a place left, but {said} Consider another home for one "
-                    "of them, or an exemption.",
+                    "of them (no exemption lifts this rule), or a wider search.",
                     "conflict",
                 )
             if not kinds & {"taken", "conflict"}:  # a place is left there for this child
@@ -191,7 +195,8 @@ def _free_nearest(
             f"{_meeting(num_ok)} every hard rule, but the child's siblings must stay "
             f"together ({named}) and {cannot}; the "
             f"{nearest}, would split the group. Consider a placement that can take "
-            "the whole group, an extra vacancy or an exemption.",
+            "the whole group (the usual fostering limit does not apply to siblings alone), "
+            "a wider search or a spot purchase.",
             "siblings_together",
         )
     if result.status is SolveStatus.OPTIMAL:

@@ -79,6 +79,26 @@ def pair_flags(
     return out
 
 
+def flag_labels(flags: object) -> str:
+    """A pair's ``flags`` cell in short words for a narrow column (``out of area, key
+    stage 4 school move``): each flag's words before its colon; "" when none."""
+    text = "" if not isinstance(flags, str) else flags
+    return ", ".join(f.split(":")[0].strip() for f in text.split("; ") if f.strip())
+
+
+def option_words(placement_id: object, diff: float, flags: object) -> str:
+    """The report's "Next best option" cell: the placement, its weekly fee against the
+    proposal's (``diff``) and the approvals and checks it would need (``flags``), as the
+    "Other options" sheet gives them in full: ``P2 (£50 a week more; out of area)``."""
+    money = (
+        "same weekly cost"
+        if abs(diff) < 0.5
+        else f"£{abs(diff):,.0f} a week {'more' if diff > 0 else 'less'}"
+    )
+    gates = flag_labels(flags)
+    return f"{placement_id} ({money}{'; ' + gates if gates else ''})"
+
+
 def _no_urn(prob: MatchProblem) -> np.ndarray:
     """Children's homes and supported accommodation (which must be registered with
     Ofsted) whose ``urn`` cell is blank; none when the register has no ``urn`` column."""

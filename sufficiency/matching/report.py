@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sufficiency import vocabulary
+from sufficiency.matching.gates import option_words
 from sufficiency.matching.rules import RULE_CODES, RULE_TEXT
 
 if TYPE_CHECKING:
@@ -167,12 +168,6 @@ def _miles(value: Any) -> str:
     return "not known" if _blank(value) else f"{float(value):.1f} miles"
 
 
-def _money_words(diff: float) -> str:
-    if abs(diff) < 0.5:
-        return "same weekly cost"
-    return f"£{abs(diff):,.0f} a week {'more' if diff > 0 else 'less'}"
-
-
 def _distance_unknown(note: Any) -> bool:
     text = "" if _blank(note) else str(note)
     return "unknown" in text or "charged as far" in text
@@ -264,7 +259,7 @@ def _children(run: MatchRun, pins: set[str]) -> pd.DataFrame:
         if cid in first.index:
             alt = first.loc[cid]
             diff = float(alt["weekly_cost"]) - float(r.weekly_cost)
-            nxt = f"{alt['placement_id']} ({_money_words(diff)})"
+            nxt = option_words(alt["placement_id"], diff, alt["flags"])
             why_not = _why_not_words(alt, r)
         else:
             nxt, why_not = (

@@ -80,4 +80,4 @@ def test_the_most_limiting_rules_are_named_in_words_and_counted_truly() -> None:
     ])  # fmt: skip
     run = run_matching(refs, plcs, RUN_DATE, Params())
     (row,) = run.unplaced.to_dict("records")
-    assert "the most limiting were fostering limit (1 placement). " in row["reason"]
+    assert "the most limiting was fostering limit (1 placement). " in row["reason"]
