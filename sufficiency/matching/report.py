@@ -424,9 +424,7 @@ def _flags(run: MatchRun) -> tuple[Flag, ...]:
         Flag("siblings_split", split,
              f"Sibling groups not kept together (of {_n(plan.sibling_groups, 'group')}).",
              "Children placed"),
-        Flag("ks4_school_moves", plan.ks4_school_moves,
-             "Children in school years 10 or 11 placed too far from their school to stay "
-             "there: a nominated officer must approve the move.", "Children placed"),
+        Flag("ks4_school_moves", plan.ks4_school_moves, vocabulary.KS4_MOVES, "Children placed"),
         Flag("out_of_area", plan.placed_out_of_area, "Children placed outside the council's "
              "area: a nominated officer (the Director of Children's Services, if the area "
              "does not adjoin the council's) must approve each.", "Children placed"),
