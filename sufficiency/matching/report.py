@@ -446,13 +446,13 @@ def _baseline_sentence(run: MatchRun) -> str:
     g, p = run.summary.greedy_baseline, run.summary.plan
     g_split = g.sibling_groups - g.sibling_groups_kept_together
     p_split = p.sibling_groups - p.sibling_groups_kept_together
-    ks4 = _n(g.ks4_school_moves, "key stage 4 pupil's school", "key stage 4 pupils' schools")
+    ks4 = _n(g.ks4_school_moves, "key stage 4 school move", "key stage 4 school moves")
     return (
         "Today's practice (each child in turn, most urgent first, to the cheapest home "
         f"that can take them) would place {g.children_placed}, cost £{g.weekly_cost_gbp:,.0f} "
         f"a week, place {g.placed_over_20_miles} over 20 miles from home (plan: "
         f"{p.placed_over_20_miles}) and {g.placed_out_of_area} out of area (plan: "
-        f"{p.placed_out_of_area}), move {ks4} "
+        f"{p.placed_out_of_area}), need approval for {ks4} "
         f"(plan: {p.ks4_school_moves}) and split {_n(g_split, 'sibling group')} (plan: "
         f"{p_split})."
     )

@@ -161,3 +161,5 @@ def test_page_one_counts_every_key_stage_4_approval(tmp_path: Path) -> None:
     assert "whose school or school year is not known" in row[3]
     html = (tmp_path / "match_report.html").read_text(encoding="utf-8")
     assert "Check: Key stage 4 school moves: 3." in html
+    # today's practice is counted the same way, and said as approvals, not certain moves
+    assert "need approval for 3 key stage 4 school moves (plan: 3)" in html
