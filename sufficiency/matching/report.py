@@ -287,7 +287,7 @@ def _children(run: MatchRun, pins: set[str]) -> pd.DataFrame:
             "why": _why(r, home, cid in cheaper, pinned, school_free),
             "next_best": nxt,
             "why_not": why_not,
-            "flags": ", ".join(_child_flags(r, pinned)),
+            "flags": "; ".join(_child_flags(r, pinned)),
         })  # fmt: skip
     return pd.DataFrame(rows, columns=list(CHILD_COLUMNS))
 

@@ -70,6 +70,9 @@ def test_gated_proposals_carry_their_approval_on_every_output(
     assert OUT_OF_AREA in placed.loc["OOA", flags_col]
     assert KS4_MOVE in placed.loc["KS4", flags_col]
     assert KS4_SCHOOL_UNKNOWN in placed.loc["KS4X", flags_col]
+    # a row's flags are separated as on Other options and in the CSV ("; "): a comma ran
+    # an approval into the next flag ("...the council's), over 20 miles")
+    assert placed.loc["OOA", flags_col] == f"{OUT_OF_AREA}; over 20 miles"
     assert run.summary.plan.placed_out_of_area == 1
     # the known move (KS4) and the possible one (KS4X, school not known) both need approval
     assert run.summary.plan.ks4_school_moves == 2
