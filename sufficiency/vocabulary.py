@@ -57,6 +57,12 @@ OFSTED_CHECKS = (
     "Proposals in a home rated inadequate by Ofsted, or in a children's home or supported "
     "accommodation with no Ofsted URN on the register: check before agreeing."
 )
+#: Page 1's sentence for the key stage 4 school moves (matching/gates.py: every key stage 4
+#: flag, a move known or possible).
+KS4_MOVES = (
+    "Children in school years 10 or 11 placed too far from their school to stay there, or "
+    "whose school or school year is not known: a nominated officer must approve a school move."
+)
 #: The 8am match report's flags, by key: what each counts, in a few words.
 MATCH_FLAGS: dict[str, str] = {
     "urgent_unplaced": "Urgent children not placed",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sufficiency.commissioning.case import headline
 from sufficiency.commissioning.demand import DemandPaths, demand_from_forecast
 from sufficiency.commissioning.evaluate import Comparison
 from sufficiency.commissioning.levers import Levers
@@ -297,6 +298,8 @@ class CommissionResult:
             "solver": report.stochastic.solver,
             "solve_seconds": round(report.stochastic.runtime_seconds, 3),
             "recommendation": self.recommendation,
+            # how sure, as the case and the console say it (the web page shows it)
+            "how_sure": headline(report).sentence(),
         }
         if self.pooled is not None:
             out["pooling_saving_gbp"] = round(self.pooled.saving_gbp, 2)

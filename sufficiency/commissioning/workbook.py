@@ -1,8 +1,9 @@
 """``commissioning.xlsx``: the commissioning case, sheet by sheet.
 
-Recommendation (one A4 landscape page: headline figures, how sure, year by year, spot
-purchase against true shortfall), Reasons (caps that bind, end-of-horizon effects,
-the plans compared with a chart, sensitivity in words), Pooling (with other
+Recommendation (one A4 landscape page: headline figures, how sure, what to do, year by
+year, spot purchase against true shortfall), Reasons (caps that bind, end-of-horizon
+effects, what planning for uncertainty is worth, the plans compared with a chart,
+sensitivity in words), Pooling (with other
 authorities: each member alone against its share of the pooled plan), Plan by year (each commitment
 and its cost), Sensitivity, Forecast behind it, Assumptions, Data quality, and Method
 last. Plain words throughout; every sheet prints A4 landscape, one page wide, with its
@@ -27,7 +28,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sufficiency import vocabulary
 from sufficiency.commissioning import case
 from sufficiency.commissioning.pooled import pooling_case
-from sufficiency.commissioning.report import CommissioningReport
+from sufficiency.commissioning.report import (
+    CommissioningReport,
+    planning_sentence,
+    recommendation,
+)
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import print_a4_landscape, save_workbook, show_axes
 
@@ -163,6 +168,12 @@ def _recommendation(wb: Workbook, report: CommissioningReport) -> None:
         cell.font = BOLD
     row = _text(ws, row + 1, head.sentence(), width, ncol)
     row += 1
+    # what to do, as the page says it: a recruit's approval and a home's first beds dated
+    ws.cell(row=row, column=1, value="What to do").font = BOLD
+    row += 1
+    for line in recommendation(report)[:-2]:
+        row = _text(ws, row, line, width, ncol)
+    row += 1
     ws.cell(row=row, column=1, value="Year by year").font = BOLD
     row += 1
     shown = pd.DataFrame(
@@ -204,6 +215,8 @@ def _reasons(wb: Workbook, report: CommissioningReport) -> None:
          or ["No lever is at its cap: the plan takes as much of each as pays."]),
         ("The end of the planning horizon", case.end_of_horizon(report)
          or ["No end-of-horizon effect shows in the plan."]),
+        ("Why plan for uncertainty", ["The recommended plan is made for the whole range of "
+         "futures. " + planning_sentence(report.comparison)]),
         ("If things turn out differently", case.sensitivity_sentences(report)
          or ["Sensitivity was not run."]),
     ]  # fmt: skip

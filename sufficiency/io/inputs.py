@@ -886,6 +886,10 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
             'it is not proposed (rule 15) unless unlocatable = "assume_far"'))
         for p in postcode_problems(raw, table, "postcode", what="placement")
     ]  # fmt: skip
+    if label in raw.data.columns:  # a malformed postcode kept as given: rule 15 names it
+        given = raw.data[label].astype("string").str.strip().reindex(table.index)
+        kept = table["postcode"].isna() & given.fillna("").ne("")
+        table["postcode"] = table["postcode"].astype(object).where(~kept, given)
     table["vacancies"] = table["vacancies"].fillna(0)
     table["current_children"] = table["current_children"].fillna(0)
     for col in ("vacancies", "age_min", "age_max", "current_children"):

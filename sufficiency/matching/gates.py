@@ -41,6 +41,9 @@ KS4_BY_AGE = (
     "key stage 4 by age (school year not given): a school move needs the nominated "
     "officer's approval"
 )
+#: What every key stage 4 flag starts with: page 1's count of school moves to approve
+#: counts them all (a move known, or possible as the school or school year is not known).
+KS4_GATE = "key stage 4"
 INADEQUATE = "rated inadequate by Ofsted: check the council's policy before placing"
 NO_URN = "no Ofsted URN on the register: check the home is registered with Ofsted"
 

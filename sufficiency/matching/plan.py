@@ -14,7 +14,7 @@ from sufficiency.matching.costs import (
     sibling_split_cost,
     unplaced_cost,
 )
-from sufficiency.matching.gates import INADEQUATE, KS4_MOVE, NO_URN, OUT_OF_AREA, pair_flags
+from sufficiency.matching.gates import INADEQUATE, KS4_GATE, NO_URN, OUT_OF_AREA, pair_flags
 from sufficiency.matching.problem import MatchProblem
 
 
@@ -102,7 +102,7 @@ def plan_figures(
         "sibling_groups_kept_together": int(kept),
         "placed_over_20_miles": int((plan["miles_from_home"].fillna(0) > 20).sum()),
         "placed_out_of_area": int(flags.str.contains(OUT_OF_AREA, regex=False).sum()),
-        "ks4_school_moves": int(flags.str.contains(KS4_MOVE, regex=False).sum()),
+        "ks4_school_moves": int(flags.str.contains(KS4_GATE, regex=False).sum()),
         "total_weekly_cost_gbp": round(float(plan["weekly_cost"].fillna(0).sum()), 2),
         "ofsted_checks": int(
             (

@@ -282,7 +282,7 @@ def _children(run: MatchRun, pins: set[str]) -> pd.DataFrame:
             "why": _why(r, home, cid in cheaper, pinned, school_free),
             "next_best": nxt,
             "why_not": why_not,
-            "flags": ", ".join(_child_flags(r, pinned)),
+            "flags": "; ".join(_child_flags(r, pinned)),
         })  # fmt: skip
     return pd.DataFrame(rows, columns=list(CHILD_COLUMNS))
 
@@ -419,9 +419,7 @@ def _flags(run: MatchRun) -> tuple[Flag, ...]:
         Flag("siblings_split", split,
              f"Sibling groups not kept together (of {_n(plan.sibling_groups, 'group')}).",
              "Children placed"),
-        Flag("ks4_school_moves", plan.ks4_school_moves,
-             "Children in school years 10 or 11 placed too far from their school to stay "
-             "there: a nominated officer must approve the move.", "Children placed"),
+        Flag("ks4_school_moves", plan.ks4_school_moves, vocabulary.KS4_MOVES, "Children placed"),
         Flag("out_of_area", plan.placed_out_of_area, "Children placed outside the council's "
              "area: a nominated officer (the Director of Children's Services, if the area "
              "does not adjoin the council's) must approve each.", "Children placed"),
@@ -443,13 +441,13 @@ def _baseline_sentence(run: MatchRun) -> str:
     g, p = run.summary.greedy_baseline, run.summary.plan
     g_split = g.sibling_groups - g.sibling_groups_kept_together
     p_split = p.sibling_groups - p.sibling_groups_kept_together
-    ks4 = _n(g.ks4_school_moves, "key stage 4 pupil's school", "key stage 4 pupils' schools")
+    ks4 = _n(g.ks4_school_moves, "key stage 4 school move", "key stage 4 school moves")
     return (
         "Today's practice (each child in turn, most urgent first, to the cheapest home "
         f"that can take them) would place {g.children_placed}, cost £{g.weekly_cost_gbp:,.0f} "
         f"a week, place {g.placed_over_20_miles} over 20 miles from home (plan: "
         f"{p.placed_over_20_miles}) and {g.placed_out_of_area} out of area (plan: "
-        f"{p.placed_out_of_area}), move {ks4} "
+        f"{p.placed_out_of_area}), need approval for {ks4} "
         f"(plan: {p.ks4_school_moves}) and split {_n(g_split, 'sibling group')} (plan: "
         f"{p_split})."
     )

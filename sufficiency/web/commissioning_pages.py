@@ -78,6 +78,7 @@ def commissioning(ctx: Ctx) -> Response:
                   stale=newer_failure(ctx.store, "commission", run),
                   has_report=bool(run and output(run, "commissioning.html")),
                   saving=summary.get("saving_vs_status_quo_gbp"),
+                  how_sure=str(summary.get("how_sure") or ""),
                   formats={c: gbp for c in (*_MONEY, *_SENSITIVITY_MONEY, *_CASE_MONEY)}
                   | {c: count for c in _CASE_COUNTS} | _POOLING_FORMATS,
                   commitments_note=COMMITMENTS_NOTE, pooling=pooling, pooling_lines=pooling_lines,

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sufficiency.commissioning.levers import parse_levers
-from sufficiency.commissioning.report import commission
+from sufficiency.commissioning.report import commission, planning_sentence, recommendation
 from sufficiency.commissioning.writers import write_outputs
 from sufficiency.config import CommissioningParams
 
@@ -49,3 +49,24 @@ def test_outputs_are_byte_identical(report, tmp_path):
     assert "<svg" in html and "src=" not in html and "<link" not in html
     header = (tmp_path / "a" / "plan.csv").read_text().splitlines()[0]
     assert header == "lever,year,starts,commitment,cost_gbp"
+
+
+def test_workbook_says_what_the_page_says_to_do(report, tmp_path):
+    """The workbook's Recommendation sheet lists what to do as the page does (a recruit's
+    approval and a home's first beds dated: 'Open an in-house children's home: 2 homes from
+    April 2026 (first beds from October 2027)'), and its Reasons say what planning for
+    uncertainty is worth with its margin. Before, the sheet showed only the year table (a
+    home counted in year 1, its beds 18 months later with no word) and the plan made on the
+    central forecast with no word of whether the difference was more than chance."""
+    write_outputs(report, tmp_path)
+    wb = load_workbook(tmp_path / "commissioning.xlsx")
+
+    def said(sheet: str) -> list[str]:
+        return [str(c.value) for row in wb[sheet].iter_rows() for c in row if c.value]
+
+    first = said("Recommendation")
+    assert "What to do" in first
+    for line in recommendation(report)[:-2]:
+        assert line in first
+    reasons = " ".join(said("Reasons"))
+    assert planning_sentence(report.comparison) in reasons

@@ -70,8 +70,12 @@ def test_gated_proposals_carry_their_approval_on_every_output(
     assert OUT_OF_AREA in placed.loc["OOA", flags_col]
     assert KS4_MOVE in placed.loc["KS4", flags_col]
     assert KS4_SCHOOL_UNKNOWN in placed.loc["KS4X", flags_col]
+    # a row's flags are separated as on Other options and in the CSV ("; "): a comma ran
+    # an approval into the next flag ("...the council's), over 20 miles")
+    assert placed.loc["OOA", flags_col] == f"{OUT_OF_AREA}; over 20 miles"
     assert run.summary.plan.placed_out_of_area == 1
-    assert run.summary.plan.ks4_school_moves == 1
+    # the known move (KS4) and the possible one (KS4X, school not known) both need approval
+    assert run.summary.plan.ks4_school_moves == 2
     html = (tmp_path / "match_report.html").read_text(encoding="utf-8")
     assert html.count("nominated officer&#39;s approval") >= 3
 
@@ -129,3 +133,36 @@ def test_a_child_of_key_stage_4_age_with_no_school_year_is_flagged() -> None:
     flags = run.matches.set_index("child_id")["flags"]
     assert flags["Y10"] == KS4_BY_AGE
     assert flags["Y5"] == ""
+
+
+def test_page_one_counts_every_key_stage_4_approval(tmp_path: Path) -> None:
+    """Page 1's key stage 4 row counts every proposal whose row asks for the nominated
+    officer's approval of a school move: one known (over school_free_miles), one whose
+    school is not given, one whose school year is not given. It counted only the first
+    (1, no "Check" when only the others were there) while three rows asked for approval."""
+    refs = referrals_frame([
+        referral("KS4", age=16, school_year=11, school_postcode=POSTCODES["home"]),
+        referral("KS4X", age=14, school_year=10),  # school not given
+        referral("Y10", age=15),  # school year not given, year 10 by age
+    ])  # fmt: skip
+    plcs = placements_frame([
+        placement("P_FAR", postcode=POSTCODES["evesham"], age_min=16, age_max=16),
+        placement("P_KX", postcode=POSTCODES["near"], age_min=14, age_max=14),
+        placement("P_Y10", postcode=POSTCODES["near"], age_min=15, age_max=15),
+    ])  # fmt: skip
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    run.write(tmp_path)
+    flags = pd.read_csv(tmp_path / "matches.csv", dtype=str).set_index("child_id")["flags"]
+    assert (flags["KS4"], flags["KS4X"], flags["Y10"]) == (KS4_MOVE, KS4_SCHOOL_UNKNOWN, KS4_BY_AGE)
+    asking = int(flags.str.contains("nominated officer's approval", regex=False).sum())
+    assert asking == 3
+    assert run.summary.plan.ks4_school_moves == asking
+    summary = pd.read_excel(tmp_path / "match_report.xlsx", sheet_name="Summary", header=None,
+                            dtype=str)  # fmt: skip
+    row = summary[summary[0] == "Key stage 4 school moves"].iloc[0].tolist()
+    assert row[1] == "3" and row[2] == "Check"
+    assert "whose school or school year is not known" in row[3]
+    html = (tmp_path / "match_report.html").read_text(encoding="utf-8")
+    assert "Check: Key stage 4 school moves: 3." in html
+    # today's practice is counted the same way, and said as approvals, not certain moves
+    assert "need approval for 3 key stage 4 school moves (plan: 3)" in html

@@ -299,3 +299,28 @@ def test_a_pets_value_that_is_not_y_or_n_is_its_error_not_a_blank(tmp_path: Path
     (note,) = [p for p in problems if p.code == "pets_unknown"]
     assert "has_pets is blank on 1 row (3)" in note.message
     assert any(p.row == 2 and p.column == "has_pets" and p.severity == "error" for p in problems)
+
+
+def test_a_malformed_register_postcode_is_said_malformed_not_blank(tmp_path: Path) -> None:
+    """Read from the register file, a home whose postcode is malformed ('NOTAPC') is set
+    aside by rule 15 as malformed, as the register's warning says: the reader blanked the
+    value, so the reason read 'its postcode is blank' while the warning beside it said 'is
+    not a UK postcode in the form AA9 9AA'. A blank one still reads blank."""
+    from click.testing import CliRunner
+
+    from sufficiency.cli import main
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample"
+    plcs = pd.read_csv(sample / "placements.csv", dtype=str, keep_default_na=False)
+    plcs.loc[0, "postcode"], plcs.loc[1, "postcode"] = "", "NOTAPC"
+    plcs.to_csv(tmp_path / "placements.csv", index=False)
+    result = CliRunner().invoke(main, [
+        "match", "--referrals", str(sample / "referrals.csv"), "--placements",
+        str(tmp_path / "placements.csv"), "--date", "2026-04-01", "--out", str(tmp_path / "out"),
+    ])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    aside = json.loads((tmp_path / "out" / "summary.json").read_text())["set_aside"]
+    said = {a["id"]: a["problem"] for a in aside}
+    ids = plcs["placement_id"]
+    assert said[ids[0]].startswith("its postcode is blank, so")
+    assert said[ids[1]].startswith("its postcode is malformed, so")

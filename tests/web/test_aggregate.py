@@ -129,6 +129,12 @@ def test_commissioning_page_shows_recommendation_and_comparison(site, commission
     assert "Recommended plan" in page and "Today&#39;s practice (spot purchase as now)" in page
     plan = pd.read_csv(commission_run / "plan.csv")
     assert str(plan["lever"].iloc[0]).replace("'", "&#39;") in page
+    # how sure, as the case and the console say it: on 20 fresh futures, the margins and
+    # the advice to score on more (the page gave the saving to the pound and nothing else)
+    case = (commission_run / "commissioning.html").read_text(encoding="utf-8")
+    said = re.search(r"In \d+% of 20 simulated futures[^<]*", case)
+    assert said is not None and "Scored on only 20 futures" in said.group(0)
+    assert said.group(0) in page
     assert c.get("/commissioning/report").text.startswith("<!DOCTYPE html>")
 
 
