@@ -22,8 +22,7 @@ from pydantic import (
 
 from sufficiency import vocabulary
 from sufficiency.commissioning.demand import GROUPS
-from sufficiency.errors import ConfigError
-from sufficiency.io.tomlfile import one_of, read_toml
+from sufficiency.io.tomlfile import one_of, problems_error, read_toml
 
 FOSTER_GROUPS = tuple(g for g in GROUPS if g.startswith("foster"))
 Group = Annotated[str, one_of(GROUPS, "group")]
@@ -222,7 +221,7 @@ def parse_levers(data: dict[str, object], source: str = "levers file") -> Levers
                 "spelling against docs/commissioning.md)",
             }.get(err["type"], err["msg"].removeprefix("Value error, "))
             msgs.append(f"{loc} {msg}" if loc else msg)
-        raise ConfigError(f"{source}: " + "; ".join(msgs)) from None
+        raise problems_error(source, msgs) from None
 
 
 def load_levers(path: Path | str) -> Levers:

@@ -61,19 +61,41 @@ def _message(err: Any, model: type[BaseModel] | None) -> str:
     )
 
 
+def validation_problems(exc: ValidationError, model: type[BaseModel] | None = None) -> list[str]:
+    """Every validation failure as ``section.key: message`` (an unknown key with the
+    nearest key ``model`` has there, if any)."""
+    # a dict's key that fails is at (..., key, "[key]") in pydantic's words: said as the key
+    where = (".".join(str(x) for x in err["loc"] if x != "[key]") for err in exc.errors())
+    parts = zip(where, (_message(err, model) for err in exc.errors()), strict=True)
+    return [": ".join(p for p in pair if p) for pair in parts]
+
+
 def validation_message(exc: ValidationError, model: type[BaseModel] | None = None) -> str:
-    """Every validation failure as ``section.key: message``, joined by semicolons
-    (an unknown key with the nearest key ``model`` has there, if any)."""
-    parts = ((".".join(str(x) for x in err["loc"]), _message(err, model)) for err in exc.errors())
-    return "; ".join(": ".join(p for p in pair if p) for pair in parts)
+    """:func:`validation_problems` joined by semicolons, for one sentence."""
+    return "; ".join(validation_problems(exc, model))
 
 
-def validate_toml(model: type[M], data: dict[str, Any], source: Path | str) -> M:
-    """``model`` validated from ``data``; every failure in one :class:`ConfigError`."""
+def problems_error(source: Path | str, problems: Sequence[str]) -> ConfigError:
+    """Every problem of a file in one :class:`ConfigError`: one on the file's line, more
+    each on its own line, so that they are all fixed before the next run."""
+    if len(problems) == 1:
+        return ConfigError(f"{source}: {problems[0]}")
+    lines = "\n".join(f"  {p}" for p in problems)
+    return ConfigError(f"{source}: {len(problems)} problems, each to fix:\n{lines}")
+
+
+def validate_toml(
+    model: type[M], data: dict[str, Any], source: Path | str, problems: Sequence[str] = ()
+) -> M:
+    """``model`` validated from ``data``; every failure, after ``problems`` the caller
+    found first (an old key, say), in one :class:`ConfigError`."""
     try:
-        return model.model_validate(data)
+        valid = model.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"{source}: {validation_message(exc, model)}") from None
+        raise problems_error(source, [*problems, *validation_problems(exc, model)]) from None
+    if problems:
+        raise problems_error(source, problems)
+    return valid
 
 
 def load_toml(model: type[M], path: Path | str, kind: str) -> M:

@@ -44,6 +44,20 @@ def test_levers_raises_block_dearer_than_spot():
         parse_levers(data)
 
 
+def test_levers_reports_every_problem_each_on_its_own_line():
+    """A misspelt figure and a bad value are both reported, one line each."""
+    data = tiny_levers_data()
+    data["home"]["setup_cost_gbp"] = -1.0
+    data["spot"]["foster_weekly"] = 900.0
+    with pytest.raises(ConfigError) as err:
+        parse_levers(data, "levers.toml")
+    head, *lines = str(err.value).splitlines()
+    assert head == "levers.toml: 2 problems, each to fix:"
+    assert sorted(line.split()[0] for line in lines) == [
+        "home.setup_cost_gbp", "spot.foster_weekly"
+    ]  # fmt: skip
+
+
 def test_load_levers_raises_missing_file(tmp_path):
     """A missing levers file is one sentence naming it."""
     with pytest.raises(ConfigError, match="levers file not found"):

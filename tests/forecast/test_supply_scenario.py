@@ -135,6 +135,27 @@ def test_scenario_raises_on_unknown_age_band(tmp_path):
         load_scenario(bad)
 
 
+@pytest.mark.parametrize(
+    ("load", "text", "keys"),
+    [
+        (load_scenario, '[entries]\nchange_pc = 10\n[entries.change_pct_by_age_band]\n'
+                        '"16-18" = 1\n',
+         ["entries.change_pc", "entries.change_pct_by_age_band.16-18"]),
+        (load_supply, "[block_contracts]\nresidential = 3\n[in_house_fostr]\nplaces = 1\n",
+         ["block_contracts.residential", "in_house_fostr"]),
+    ],
+)  # fmt: skip
+def test_scenario_and_supply_report_every_problem_on_its_own_line(tmp_path, load, text, keys):
+    """Every unknown key and bad value at once, one line each naming it."""
+    bad = tmp_path / "f.toml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load(bad)
+    head, *lines = str(err.value).splitlines()
+    assert head == f"{bad}: 2 problems, each to fix:"
+    assert sorted(line.split(": ")[0].strip() for line in lines) == sorted(keys)
+
+
 def test_age_band_change_replaces_overall_change():
     """A band's own percentage replaces the overall one for that band."""
     s = Scenario.model_validate(
