@@ -22,7 +22,7 @@ from pydantic import (
 
 from sufficiency import vocabulary
 from sufficiency.commissioning.demand import GROUPS
-from sufficiency.io.tomlfile import one_of, problems_error, read_toml
+from sufficiency.io.tomlfile import one_of, problems_error, quoted_numbers, read_toml
 
 FOSTER_GROUPS = tuple(g for g in GROUPS if g.startswith("foster"))
 Group = Annotated[str, one_of(GROUPS, "group")]
@@ -201,27 +201,31 @@ class Levers(BaseModel):
         return next((r for r in self.recruit if r.group == group), None)
 
 
+def _where(loc: tuple[object, ...]) -> str:
+    if len(loc) > 1 and isinstance(loc[1], int):
+        # the n-th [[recruit]] / [[block]] / [[service_limit]], counted from 1
+        rest = ".".join(str(x) for x in loc[2:])
+        return f"[[{loc[0]}]] {loc[1] + 1}:" + (f" {rest}" if rest else "")
+    return ".".join(str(x) for x in loc)
+
+
 def parse_levers(data: dict[str, object], source: str = "levers file") -> Levers:
     """Validate a parsed commissioning file; every problem in one :class:`ConfigError`."""
+    msgs = [f"{_where(q[:-1])} {q[-1]}" for q in quoted_numbers(Levers, data)]
     try:
-        return Levers.model_validate(data)
+        levers = Levers.model_validate(data)
     except ValidationError as exc:
-        msgs = []
         for err in exc.errors():
-            where = err["loc"]
-            if len(where) > 1 and isinstance(where[1], int):
-                # the n-th [[recruit]] / [[block]] / [[service_limit]], counted from 1
-                rest = ".".join(str(x) for x in where[2:])
-                loc = f"[[{where[0]}]] {where[1] + 1}:" + (f" {rest}" if rest else "")
-            else:
-                loc = ".".join(str(x) for x in where)
+            loc = _where(err["loc"])
             msg = {
                 "missing": "is missing",
                 "extra_forbidden": "is not a section or figure of a levers file (check the "
                 "spelling against docs/commissioning.md)",
             }.get(err["type"], err["msg"].removeprefix("Value error, "))
             msgs.append(f"{loc} {msg}" if loc else msg)
-        raise problems_error(source, msgs) from None
+    if msgs:
+        raise problems_error(source, msgs)
+    return levers
 
 
 def load_levers(path: Path | str) -> Levers:

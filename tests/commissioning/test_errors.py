@@ -58,6 +58,18 @@ def test_levers_reports_every_problem_each_on_its_own_line():
     ]  # fmt: skip
 
 
+def test_levers_refuse_a_figure_in_quotes():
+    """contract_years = "3" was read quietly as 3; a figure in quotes is refused naming it."""
+    data = tiny_levers_data()
+    data["block"][0]["contract_years"] = "3"
+    with pytest.raises(ConfigError) as err:
+        parse_levers(data, "levers.toml")
+    assert str(err.value) == (
+        'levers.toml: [[block]] 1: contract_years is text in quotes ("3"); write it without '
+        "quotes: contract_years = 3"
+    )
+
+
 def test_load_levers_raises_missing_file(tmp_path):
     """A missing levers file is one sentence naming it."""
     with pytest.raises(ConfigError, match="levers file not found"):

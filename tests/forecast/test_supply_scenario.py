@@ -156,6 +156,25 @@ def test_scenario_and_supply_report_every_problem_on_its_own_line(tmp_path, load
     assert sorted(line.split(": ")[0].strip() for line in lines) == sorted(keys)
 
 
+@pytest.mark.parametrize(
+    ("load", "text", "said"),
+    [
+        (load_scenario, '[entries]\nchange_pct = "10"\n',
+         'entries.change_pct: is text in quotes ("10"); write it without quotes: change_pct = 10'),
+        (load_supply, '[block_contracts]\nifa_foster = "3"\n',
+         'block_contracts.ifa_foster: is text in quotes ("3"); write it without quotes: '
+         "ifa_foster = 3"),
+    ],
+)  # fmt: skip
+def test_scenario_and_supply_refuse_a_figure_in_quotes(tmp_path, load, text, said):
+    """A figure typed in quotes is refused naming it (before: read quietly)."""
+    bad = tmp_path / "f.toml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load(bad)
+    assert str(err.value) == f"{bad}: {said}"
+
+
 def test_age_band_change_replaces_overall_change():
     """A band's own percentage replaces the overall one for that band."""
     s = Scenario.model_validate(
