@@ -9,7 +9,7 @@ import pytest
 from sufficiency.commissioning.demand import demand_from_forecast
 from sufficiency.commissioning.levers import load_levers, parse_levers
 from sufficiency.commissioning.solve import optimise
-from sufficiency.errors import ConfigError
+from sufficiency.errors import ConfigError, DataWarning
 
 from .conftest import make_forecast, tiny_levers_data
 
@@ -68,6 +68,29 @@ def test_levers_refuse_a_figure_in_quotes():
         'levers.toml: [[block]] 1: contract_years is text in quotes ("3"); write it without '
         "quotes: contract_years = 3"
     )
+
+
+def test_levers_warn_of_a_free_recruit_and_a_weekly_home_cost():
+    """A recruitment cost of 0 and a home's yearly running cost that is a week's (under
+    £3,000 a bed a week, the cheapest home place in DOMAIN.md 4.1) were accepted silently;
+    each is now a warning naming the key (the file still loads)."""
+    data = tiny_levers_data()
+    data["recruit"][0]["recruitment_cost_gbp"] = 0
+    data["home"]["running_cost_gbp_per_year"] = 11000.0  # 2 beds: £5,500 a bed, a week's cost
+    with pytest.warns(DataWarning) as said:
+        levers = parse_levers(data, "levers.toml")
+    assert levers.home is not None
+    assert [str(w.message).split(" is ")[0] for w in said] == [
+        f"levers.toml: [[recruit]] {data['recruit'][0]['group']}: recruitment_cost_gbp",
+        "levers.toml: home.running_cost_gbp_per_year",
+    ]
+    assert "£106 a bed a week" in str(said[1].message)
+
+
+def test_sample_levers_load_without_a_warning(sample_dir, recwarn):
+    """The sample's figures are plausible: no warning."""
+    load_levers(sample_dir / "levers.toml")
+    assert not [w for w in recwarn if issubclass(w.category, DataWarning)]
 
 
 def test_load_levers_raises_missing_file(tmp_path):
