@@ -395,13 +395,16 @@ def load_params(path: Path | str | None = None) -> Params:
     if path is None:
         return Params()
     data = read_toml(path, "configuration")
+    moved = []
     for section, key, instead in _MOVED:
-        where = data.get(section[0], {})
-        for part in section[1:]:
+        where = data
+        for part in section:
             where = where.get(part, {}) if isinstance(where, dict) else {}
         if isinstance(where, dict) and key in where:
-            raise ConfigError(f"{path}: {'.'.join((*section, key))}: {instead}.")
-    return validate_toml(Params, _deep_update(Params().model_dump(), data), path)
+            # said in its own words, and taken out so it is not said again as unknown
+            moved.append(f"{'.'.join((*section, key))}: {instead}.")
+            where.pop(key)
+    return validate_toml(Params, _deep_update(Params().model_dump(), data), path, moved)
 
 
 def with_overrides(section: M, name: str, **overrides: Any) -> M:

@@ -78,6 +78,44 @@ def test_an_old_or_misspelt_key_is_refused_in_a_sentence(tmp_path, text, said):
     assert str(err.value) == f"{p}: {said}"
 
 
+def test_every_old_misspelt_or_bad_key_is_reported_at_once(tmp_path):
+    """Every problem in one error, each on its own line naming the key (before: the old
+    key alone; the misspelt key and the bad value came only on the next run)."""
+    p = tmp_path / "c.toml"
+    p.write_text("[matching]\nsolvr = 'cbc'\nmip_gap = 2\n[web.oidc]\nclient_secret = 'x'\n")
+    with pytest.raises(ConfigError) as err:
+        load_params(p)
+    head, *lines = str(err.value).splitlines()
+    assert head == f"{p}: 3 problems, each to fix:"
+    assert [line.split(":")[0].strip() for line in lines] == [
+        "web.oidc.client_secret", "matching.mip_gap", "matching.solvr"
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('[forecast]\nhorizon_months = "36"\n',
+         'forecast.horizon_months: is text in quotes ("36"); write it without quotes: '
+         "horizon_months = 36"),
+        ('[matching]\nharm_animals_excludes_pets = "False"\n',
+         'matching.harm_animals_excludes_pets: is text in quotes ("False"); write it without '
+         "quotes: harm_animals_excludes_pets = false"),
+        ('[forecast]\ntic_band_edges_months = [0, "1"]\n',
+         'forecast.tic_band_edges_months.1: is text in quotes ("1"); write it without quotes: '
+         "1"),
+    ],
+)  # fmt: skip
+def test_a_figure_in_quotes_is_refused_in_a_sentence(tmp_path, text, said):
+    """A number or true/false typed in quotes (before: read quietly as the figure) is
+    refused naming the key, as in every TOML file of the tool."""
+    p = tmp_path / "c.toml"
+    p.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_params(p)
+    assert str(err.value) == f"{p}: {said}"
+
+
 def test_load_params_raises_on_missing_file(tmp_path):
     """A missing config file is a clear error."""
     with pytest.raises(ConfigError, match="not found"):

@@ -10,6 +10,7 @@ writers only lay them out.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,21 @@ def gbp_m(value: float) -> str:
     if abs(value) < 1e6:
         return f"-£{-value:,.0f}" if round(value) < 0 else f"£{abs(value):,.0f}"
     return f"-£{-value / 1e6:,.1f}m" if value < 0 else f"£{value / 1e6:,.1f}m"
+
+
+def gbp_alike(*values: float) -> list[str]:
+    """Figures said in one sentence, in one style, the largest's: all in millions when it
+    is a million or more (one under a million to two significant figures, ``£0.12m``, so it
+    keeps its size and sign), else all in pounds. Before, '£8.4m either way and the saving
+    £117,902 either way' read one figure in millions and the next in pounds."""
+    if max(abs(round(v)) for v in values) < 1e6:
+        return [gbp_m(v) for v in values]
+    said = []
+    for v in values:
+        m = abs(v) / 1e6
+        places = max(1, 1 - math.floor(math.log10(m))) if m > 0 else 1
+        said.append(f"{'-' if round(v) < 0 else ''}£{m:,.{places}f}m")
+    return said
 
 
 def num_years(report: CommissioningReport) -> int:
@@ -137,15 +153,16 @@ class Headline:
             said = (
                 f"In {self.chance_cheaper:.0%} of {self.num_paths:,} simulated futures the plan "
                 "was not made on, it costs less than today's practice; in 8 of 10 the saving is "
-                f"between {gbp_m(self.saving_p10_gbp)} and {gbp_m(self.saving_p90_gbp)}."
+                "between {} and {}.".format(*gbp_alike(self.saving_p10_gbp, self.saving_p90_gbp))
             )
         if self.num_paths >= FEW_FUTURES:
             return said
+        cost, saving = gbp_alike(self.cost_margin_gbp, self.saving_margin_gbp)
         return (
             f"{said} Scored on only {self.num_paths:,} futures, the expected cost could be "
-            f"{gbp_m(self.cost_margin_gbp)} either way and the saving "
-            f"{gbp_m(self.saving_margin_gbp)} either way (95% margins): score the plan on more "
-            "futures (--eval-paths; 1,000 by default) before relying on these figures."
+            f"{cost} either way and the saving {saving} either way (95% margins): score the "
+            "plan on more futures (--eval-paths; 1,000 by default) before relying on these "
+            "figures."
         )
 
 
@@ -504,14 +521,12 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
                 parts.append("raise carers' fees" if now["uplift"] else "not raise carers' fees")
             plan_words = "the plan would " + ", ".join(parts[:-1]) + " and " + parts[-1]
         saving = float(rec.saving_gbp)
-        against = (f" and save {gbp_m(saving)} against today's practice" if saving >= 0
-                   else f", {gbp_m(-saving)} more than today's practice")  # fmt: skip
-        now_words = (f"{gbp_m(base_saving)} as things are" if base_saving >= 0
-                     else f"{gbp_m(-base_saving)} more as things are")  # fmt: skip
-        out.append(
-            f"{lead}, {plan_words}; it would cost {gbp_m(float(rec.expected_cost_gbp))}"
-            f"{against} ({now_words})."
-        )
+        cost, more, more_now = gbp_alike(float(rec.expected_cost_gbp), saving, base_saving)
+        against = (f" and save {more} against today's practice" if saving >= 0
+                   else f", {more.removeprefix('-')} more than today's practice")  # fmt: skip
+        now_words = (f"{more_now} as things are" if base_saving >= 0
+                     else f"{more_now.removeprefix('-')} more as things are")  # fmt: skip
+        out.append(f"{lead}, {plan_words}; it would cost {cost}{against} ({now_words}).")
     return out + _untested(report)
 
 

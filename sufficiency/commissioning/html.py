@@ -145,17 +145,20 @@ def _lead(report: CommissioningReport, head: case.Headline) -> str:
     if not what:
         return no_commitments(report)
     joined = ", ".join(what[:-1]) + (" and " if len(what) > 1 else "") + what[-1]
+    cost, today, saving = case.gbp_alike(
+        head.plan_cost_gbp, head.status_quo_cost_gbp, abs(head.saving_gbp)
+    )
     if head.saving_gbp < 0:
         against = (
-            f"{case.gbp_m(-head.saving_gbp)} more than today's practice: on the futures it "
+            f"{saving} more than today's practice: on the futures it "
             "was not made on, the plan is not expected to save money"
         )
     else:
-        against = f"a saving of {case.gbp_m(head.saving_gbp)}"
+        against = f"a saving of {saving}"
     return (
         f"Recommended: {joined}, and leave the rest to spot purchase. Over "
         f"{report.params.horizon_months} months this is expected to cost "
-        f"{case.gbp_m(head.plan_cost_gbp)} against {case.gbp_m(head.status_quo_cost_gbp)} for "
+        f"{cost} against {today} for "
         f"today's practice, {against}."
     )
 

@@ -8,6 +8,7 @@ uplift_month`` and ``uplift_day``, 1 April by default).
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -22,8 +23,8 @@ from pydantic import (
 
 from sufficiency import vocabulary
 from sufficiency.commissioning.demand import GROUPS
-from sufficiency.errors import ConfigError
-from sufficiency.io.tomlfile import one_of, read_toml
+from sufficiency.errors import DataWarning
+from sufficiency.io.tomlfile import one_of, problems_error, quoted_numbers, read_toml
 
 FOSTER_GROUPS = tuple(g for g in GROUPS if g.startswith("foster"))
 Group = Annotated[str, one_of(GROUPS, "group")]
@@ -33,6 +34,9 @@ FosterGroup = Annotated[str, one_of(FOSTER_GROUPS, "group")]
 #: The most a weekly figure may be (£): the dearest placement recorded in England was
 #: £63,000 a week (LGA high-cost placements survey, 2023; DOMAIN.md 7).
 MOST_WEEKLY_GBP = 100_000.0
+#: The least a children's home place costs a week (£): the cheapest figure DOMAIN.md 4.1
+#: records, the DfE's ballpark for a council's own home (about £3,000 a week, c.2016).
+LEAST_HOME_BED_WEEKLY_GBP = 3_000.0
 
 
 class _Lever(BaseModel):
@@ -202,27 +206,55 @@ class Levers(BaseModel):
         return next((r for r in self.recruit if r.group == group), None)
 
 
+def _where(loc: tuple[object, ...]) -> str:
+    if len(loc) > 1 and isinstance(loc[1], int):
+        # the n-th [[recruit]] / [[block]] / [[service_limit]], counted from 1
+        rest = ".".join(str(x) for x in loc[2:])
+        return f"[[{loc[0]}]] {loc[1] + 1}:" + (f" {rest}" if rest else "")
+    return ".".join(str(x) for x in loc)
+
+
 def parse_levers(data: dict[str, object], source: str = "levers file") -> Levers:
     """Validate a parsed commissioning file; every problem in one :class:`ConfigError`."""
+    msgs = [f"{_where(q[:-1])} {q[-1]}" for q in quoted_numbers(Levers, data)]
     try:
-        return Levers.model_validate(data)
+        levers = Levers.model_validate(data)
     except ValidationError as exc:
-        msgs = []
         for err in exc.errors():
-            where = err["loc"]
-            if len(where) > 1 and isinstance(where[1], int):
-                # the n-th [[recruit]] / [[block]] / [[service_limit]], counted from 1
-                rest = ".".join(str(x) for x in where[2:])
-                loc = f"[[{where[0]}]] {where[1] + 1}:" + (f" {rest}" if rest else "")
-            else:
-                loc = ".".join(str(x) for x in where)
+            loc = _where(err["loc"])
             msg = {
                 "missing": "is missing",
                 "extra_forbidden": "is not a section or figure of a levers file (check the "
                 "spelling against docs/commissioning.md)",
             }.get(err["type"], err["msg"].removeprefix("Value error, "))
             msgs.append(f"{loc} {msg}" if loc else msg)
-        raise ConfigError(f"{source}: " + "; ".join(msgs)) from None
+    if msgs:
+        raise problems_error(source, msgs)
+    for doubt in doubts(levers):
+        warnings.warn(f"{source}: {doubt}", DataWarning, stacklevel=2)
+    return levers
+
+
+def doubts(levers: Levers) -> list[str]:
+    """Figures that are allowed but look like a slip: each a sentence naming the key."""
+    said = [
+        f"[[recruit]] {r.group}: recruitment_cost_gbp is £0, so the plan recruits foster "
+        "households for nothing (marketing, enquiries and the assessment cost something): "
+        "is the figure missing?"
+        for r in levers.recruit
+        if r.recruitment_cost_gbp == 0
+    ]
+    home = levers.home
+    if home is not None:
+        bed_week = home.running_cost_gbp_per_year / home.beds / 52
+        if bed_week < LEAST_HOME_BED_WEEKLY_GBP:
+            said.append(
+                f"home.running_cost_gbp_per_year is £{home.running_cost_gbp_per_year:,.0f} a "
+                f"year for {home.beds} beds, £{bed_week:,.0f} a bed a week, less than the "
+                f"cheapest children's home place on record (about £3,000 a week, DfE): is it "
+                "a week's or a month's cost? Give pounds a year"
+            )
+    return said
 
 
 def load_levers(path: Path | str) -> Levers:

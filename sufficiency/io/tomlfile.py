@@ -8,10 +8,11 @@ TOML and a key or value the model rejects each give the same one-sentence
 from __future__ import annotations
 
 import tomllib
+import types
 from collections.abc import Sequence
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ValidationError
 
@@ -61,19 +62,86 @@ def _message(err: Any, model: type[BaseModel] | None) -> str:
     )
 
 
-def validation_message(exc: ValidationError, model: type[BaseModel] | None = None) -> str:
-    """Every validation failure as ``section.key: message``, joined by semicolons
-    (an unknown key with the nearest key ``model`` has there, if any)."""
-    parts = ((".".join(str(x) for x in err["loc"]), _message(err, model)) for err in exc.errors())
-    return "; ".join(": ".join(p for p in pair if p) for pair in parts)
-
-
-def validate_toml(model: type[M], data: dict[str, Any], source: Path | str) -> M:
-    """``model`` validated from ``data``; every failure in one :class:`ConfigError`."""
+def _is_number_text(text: str, kind: Any) -> bool:
+    if kind is bool:
+        return text.strip().lower() in ("true", "false", "yes", "no", "on", "off", "1", "0")
     try:
-        return model.model_validate(data)
+        float(text)
+    except ValueError:
+        return False  # not a number at all: pydantic says so
+    return True
+
+
+def quoted_numbers(kind: Any, value: Any, loc: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Where ``value`` (parsed TOML) gives a number or true/false that ``kind`` (a model or
+    a field's type) wants as quoted text (``contract_years = "3"``): pydantic would read
+    it quietly, but a figure typed as text is often a cell pasted from a spreadsheet. Each
+    is its place (keys and list positions) followed by what it is told."""
+    origin, args = get_origin(kind), get_args(kind)
+    if kind in (int, float, bool):
+        ok = isinstance(value, str) and _is_number_text(value, kind)
+        key = loc[-1] if loc and isinstance(loc[-1], str) else ""
+        return [(*loc, quoted(key, value, kind))] if ok else []
+    if origin is Annotated:
+        return quoted_numbers(args[0], value, loc)
+    if origin in (Union, types.UnionType):
+        return next((q for a in args if (q := quoted_numbers(a, value, loc))), [])
+    if isinstance(kind, type) and issubclass(kind, BaseModel) and isinstance(value, dict):
+        fields = kind.model_fields
+        return [q for k, v in value.items() if k in fields
+                for q in quoted_numbers(fields[k].annotation, v, (*loc, k))]  # fmt: skip
+    if origin in (tuple, list) and args and isinstance(value, list):
+        return [q for i, v in enumerate(value) for q in quoted_numbers(args[0], v, (*loc, i))]
+    if origin is dict and len(args) == 2 and isinstance(value, dict):
+        return [q for k, v in value.items() for q in quoted_numbers(args[1], v, (*loc, k))]
+    return []
+
+
+def quoted(key: str, text: str, kind: Any) -> str:
+    """What a figure written in quotes is told (see :func:`quoted_numbers`)."""
+    plain = text.strip().lower() if kind is bool else text.strip()
+    return f'is text in quotes ("{text}"); write it without quotes: ' + (
+        f"{key} = {plain}" if key else plain  # a list's item has no key of its own
+    )
+
+
+def validation_problems(exc: ValidationError, model: type[BaseModel] | None = None) -> list[str]:
+    """Every validation failure as ``section.key: message`` (an unknown key with the
+    nearest key ``model`` has there, if any)."""
+    # a dict's key that fails is at (..., key, "[key]") in pydantic's words: said as the key
+    where = (".".join(str(x) for x in err["loc"] if x != "[key]") for err in exc.errors())
+    parts = zip(where, (_message(err, model) for err in exc.errors()), strict=True)
+    return [": ".join(p for p in pair if p) for pair in parts]
+
+
+def validation_message(exc: ValidationError, model: type[BaseModel] | None = None) -> str:
+    """:func:`validation_problems` joined by semicolons, for one sentence."""
+    return "; ".join(validation_problems(exc, model))
+
+
+def problems_error(source: Path | str, problems: Sequence[str]) -> ConfigError:
+    """Every problem of a file in one :class:`ConfigError`: one on the file's line, more
+    each on its own line, so that they are all fixed before the next run."""
+    if len(problems) == 1:
+        return ConfigError(f"{source}: {problems[0]}")
+    lines = "\n".join(f"  {p}" for p in problems)
+    return ConfigError(f"{source}: {len(problems)} problems, each to fix:\n{lines}")
+
+
+def validate_toml(
+    model: type[M], data: dict[str, Any], source: Path | str, problems: Sequence[str] = ()
+) -> M:
+    """``model`` validated from ``data``; every failure, after ``problems`` the caller
+    found first (an old key, say), in one :class:`ConfigError`."""
+    said = [f"{'.'.join(str(x) for x in q[:-1])}: {q[-1]}" for q in quoted_numbers(model, data)]
+    problems = [*problems, *said]
+    try:
+        valid = model.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(f"{source}: {validation_message(exc, model)}") from None
+        raise problems_error(source, [*problems, *validation_problems(exc, model)]) from None
+    if problems:
+        raise problems_error(source, problems)
+    return valid
 
 
 def load_toml(model: type[M], path: Path | str, kind: str) -> M:

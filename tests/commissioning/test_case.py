@@ -228,6 +228,25 @@ def test_small_amounts_in_millions_keep_their_size():
     assert case.gbp_m(999_999) == "£999,999" and case.gbp_m(1_000_000) == "£1.0m"
 
 
+def test_figures_in_one_sentence_share_the_largest_figures_style():
+    """One money style a sentence, the larger figure's: millions when it is a million or
+    more (a small one to two significant figures, keeping its size), else pounds."""
+    assert case.gbp_alike(8_400_000, 117_902) == ["£8.4m", "£0.12m"]
+    assert case.gbp_alike(230_600_000, 97_452, 25_300_000) == ["£230.6m", "£0.097m", "£25.3m"]
+    assert case.gbp_alike(-12_953.68, 1_250_000) == ["-£0.013m", "£1.2m"]
+    assert case.gbp_alike(71_274.4, -149_000) == ["£71,274", "-£149,000"]
+    assert case.gbp_alike(0, 2_000_000) == ["£0.0m", "£2.0m"]
+
+
+def test_the_headline_margins_are_said_in_one_style():
+    """'the expected cost could be £8.4m either way and the saving £117,902 either way'
+    mixed millions and pounds in one sentence."""
+    head = case.Headline(260e6, 261e6, 1e6, 0.8, -2e6, 4e6, 30, 60, 8_400_000, 117_902)
+    said = head.sentence()
+    assert "could be £8.4m either way and the saving £0.12m either way" in said
+    assert "between -£2.0m and £4.0m" in said
+
+
 def test_no_sensitivity_steps_is_sensitivity_not_run(tmp_path):
     """``sensitivity_steps = []`` in the configuration writes every output and says
     sensitivity was not run, as --no-sensitivity does (it stopped with a KeyError

@@ -9,7 +9,7 @@ import pytest
 from sufficiency.commissioning.demand import demand_from_forecast
 from sufficiency.commissioning.levers import load_levers, parse_levers
 from sufficiency.commissioning.solve import optimise
-from sufficiency.errors import ConfigError
+from sufficiency.errors import ConfigError, DataWarning
 
 from .conftest import make_forecast, tiny_levers_data
 
@@ -42,6 +42,55 @@ def test_levers_raises_block_dearer_than_spot():
     data["block"][0]["weekly_price_gbp"] = 950.0
     with pytest.raises(ConfigError, match="not below spot"):
         parse_levers(data)
+
+
+def test_levers_reports_every_problem_each_on_its_own_line():
+    """A misspelt figure and a bad value are both reported, one line each."""
+    data = tiny_levers_data()
+    data["home"]["setup_cost_gbp"] = -1.0
+    data["spot"]["foster_weekly"] = 900.0
+    with pytest.raises(ConfigError) as err:
+        parse_levers(data, "levers.toml")
+    head, *lines = str(err.value).splitlines()
+    assert head == "levers.toml: 2 problems, each to fix:"
+    assert sorted(line.split()[0] for line in lines) == [
+        "home.setup_cost_gbp", "spot.foster_weekly"
+    ]  # fmt: skip
+
+
+def test_levers_refuse_a_figure_in_quotes():
+    """contract_years = "3" was read quietly as 3; a figure in quotes is refused naming it."""
+    data = tiny_levers_data()
+    data["block"][0]["contract_years"] = "3"
+    with pytest.raises(ConfigError) as err:
+        parse_levers(data, "levers.toml")
+    assert str(err.value) == (
+        'levers.toml: [[block]] 1: contract_years is text in quotes ("3"); write it without '
+        "quotes: contract_years = 3"
+    )
+
+
+def test_levers_warn_of_a_free_recruit_and_a_weekly_home_cost():
+    """A recruitment cost of 0 and a home's yearly running cost that is a week's (under
+    £3,000 a bed a week, the cheapest home place in DOMAIN.md 4.1) were accepted silently;
+    each is now a warning naming the key (the file still loads)."""
+    data = tiny_levers_data()
+    data["recruit"][0]["recruitment_cost_gbp"] = 0
+    data["home"]["running_cost_gbp_per_year"] = 11000.0  # 2 beds: £5,500 a bed, a week's cost
+    with pytest.warns(DataWarning) as said:
+        levers = parse_levers(data, "levers.toml")
+    assert levers.home is not None
+    assert [str(w.message).split(" is ")[0] for w in said] == [
+        f"levers.toml: [[recruit]] {data['recruit'][0]['group']}: recruitment_cost_gbp",
+        "levers.toml: home.running_cost_gbp_per_year",
+    ]
+    assert "£106 a bed a week" in str(said[1].message)
+
+
+def test_sample_levers_load_without_a_warning(sample_dir, recwarn):
+    """The sample's figures are plausible: no warning."""
+    load_levers(sample_dir / "levers.toml")
+    assert not [w for w in recwarn if issubclass(w.category, DataWarning)]
 
 
 def test_load_levers_raises_missing_file(tmp_path):

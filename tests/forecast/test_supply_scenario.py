@@ -135,6 +135,46 @@ def test_scenario_raises_on_unknown_age_band(tmp_path):
         load_scenario(bad)
 
 
+@pytest.mark.parametrize(
+    ("load", "text", "keys"),
+    [
+        (load_scenario, '[entries]\nchange_pc = 10\n[entries.change_pct_by_age_band]\n'
+                        '"16-18" = 1\n',
+         ["entries.change_pc", "entries.change_pct_by_age_band.16-18"]),
+        (load_supply, "[block_contracts]\nresidential = 3\n[in_house_fostr]\nplaces = 1\n",
+         ["block_contracts.residential", "in_house_fostr"]),
+    ],
+)  # fmt: skip
+def test_scenario_and_supply_report_every_problem_on_its_own_line(tmp_path, load, text, keys):
+    """Every unknown key and bad value at once, one line each naming it."""
+    bad = tmp_path / "f.toml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load(bad)
+    head, *lines = str(err.value).splitlines()
+    assert head == f"{bad}: 2 problems, each to fix:"
+    assert sorted(line.split(": ")[0].strip() for line in lines) == sorted(keys)
+
+
+@pytest.mark.parametrize(
+    ("load", "text", "said"),
+    [
+        (load_scenario, '[entries]\nchange_pct = "10"\n',
+         'entries.change_pct: is text in quotes ("10"); write it without quotes: change_pct = 10'),
+        (load_supply, '[block_contracts]\nifa_foster = "3"\n',
+         'block_contracts.ifa_foster: is text in quotes ("3"); write it without quotes: '
+         "ifa_foster = 3"),
+    ],
+)  # fmt: skip
+def test_scenario_and_supply_refuse_a_figure_in_quotes(tmp_path, load, text, said):
+    """A figure typed in quotes is refused naming it (before: read quietly)."""
+    bad = tmp_path / "f.toml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load(bad)
+    assert str(err.value) == f"{bad}: {said}"
+
+
 def test_age_band_change_replaces_overall_change():
     """A band's own percentage replaces the overall one for that band."""
     s = Scenario.model_validate(
