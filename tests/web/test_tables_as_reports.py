@@ -1,0 +1,53 @@
+"""The web pages' tables say figures as the reports say them: money in pounds, miles to one
+decimal place, headers in words, a difference as 'a week more' or 'a week less'."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _rows(page: str, caption: str) -> list[list[str]]:
+    """The cells of the table with ``caption``, as text, one list a row (the header first)."""
+    table = page.split(f"<caption>{caption}</caption>", 1)[1].split("</table>", 1)[0]
+    return [
+        [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", c)).split())
+         for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)
+    ]  # fmt: skip
+
+
+def test_a_childs_other_options_are_in_pounds_and_said_as_the_proposal_says_them(site):
+    """R015's page said the proposal's next best as 'PL0241 (£62 a week less; ...)' and
+    the 'Other options' table below gave the same home as '983' and '-62.3' under
+    'Weekly cost (£)'."""
+    matches = pd.read_csv(site.out / "match" / "matches.csv", dtype={"child_id": str})
+    own = float(matches.set_index("child_id").loc["R015", "weekly_cost"])
+    options = pd.read_csv(site.out / "match" / "alternatives.csv", dtype={"child_id": str})
+    mine = options[options["child_id"] == "R015"].iloc[0]
+    cost = float(mine["weekly_cost"])
+    assert cost < own - 0.5
+    page = site.client("placement").get("/matching/children/R015").text
+    head, first = _rows(page, "Other homes meeting every rule, best first")[:2]
+    cells = dict(zip(head, first, strict=True))
+    assert cells["Home"] == mine["placement_id"]
+    assert cells["Weekly cost"] == f"£{cost:,.0f}"
+    assert cells["Weekly cost against the proposal"] == f"£{own - cost:,.0f} a week less"
+    assert "(£)" not in " ".join(head)
+    assert f"{mine['placement_id']} (£{own - cost:,.0f} a week less" in html.unescape(page)
+
+
+def test_a_childs_other_options_give_miles_to_one_decimal_place(site):
+    """R003's other options: miles from home to one decimal place, as the report has them."""
+    options = pd.read_csv(site.out / "match" / "alternatives.csv", dtype={"child_id": str})
+    mine = options[options["child_id"] == "R003"]
+    page = site.client("placement").get("/matching/children/R003").text
+    head, *rows = _rows(page, "Other homes meeting every rule, best first")
+    shown = [dict(zip(head, r, strict=True)) for r in rows]
+    assert [s["Miles from home"] for s in shown] == [f"{m:,.1f}" for m in mine["miles_from_home"]]
+    assert [s["Weekly cost"] for s in shown] == [f"£{c:,.0f}" for c in mine["weekly_cost"]]
