@@ -51,3 +51,16 @@ def test_a_childs_other_options_give_miles_to_one_decimal_place(site):
     shown = [dict(zip(head, r, strict=True)) for r in rows]
     assert [s["Miles from home"] for s in shown] == [f"{m:,.1f}" for m in mine["miles_from_home"]]
     assert [s["Weekly cost"] for s in shown] == [f"£{c:,.0f}" for c in mine["weekly_cost"]]
+
+
+def test_the_commissioning_plan_names_each_lever_as_the_case_does(site, commission_run):
+    """The page's plan gave plan.csv's 'Recruit foster households (foster_0_4)' (a levers
+    file's group code) where the case says 'Recruit foster carers for children aged 0 to 4',
+    and gave no unit ('4' of what)."""
+    page = site.client("commissioner").get("/commissioning").text
+    case = (commission_run / "commissioning.html").read_text(encoding="utf-8")
+    head, *rows = _rows(page, "What to recruit, block-buy or open, by plan year")
+    want_head, *want = _rows(case, "Each commitment the plan makes")
+    assert head == want_head
+    assert [r[:5] for r in rows] == [r[:5] for r in want]
+    assert not any("_" in r[0] for r in rows)
