@@ -9,6 +9,9 @@ import re
 import pandas as pd
 import pytest
 
+from sufficiency import clock
+from tests.web.conftest import csrf, run_match, site_of_its_own
+
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
@@ -64,3 +67,26 @@ def test_the_commissioning_plan_names_each_lever_as_the_case_does(site, commissi
     assert head == want_head
     assert [r[:5] for r in rows] == [r[:5] for r in want]
     assert not any("_" in r[0] for r in rows)
+
+
+def test_dates_are_said_as_the_reports_say_them(tmp_path):
+    """The pages said 'Matching run 1 for 2026-04-01' where the report's title says
+    '1 April 2026', and a decision's last day as '2026-12-30' beside 'When 06 Dec 2026'."""
+    with site_of_its_own(tmp_path, "placement") as own:
+        run_match(own.store_url, tmp_path / "match")
+        c = own.client("placement")
+        until = clock.today() + pd.Timedelta(days=30)
+        r = c.post("/matching/children/R003/decisions", data={
+            "csrftoken": csrf(c), "decision": "exclude", "placement_id": "PL0032",
+            "reason": "a test", "until": until.isoformat(),
+        })  # fmt: skip
+        assert r.status_code == 303, r.text
+        said = f"{until.day} {until:%B %Y}"
+        report = (tmp_path / "match" / "match_report.html").read_text(encoding="utf-8")
+        assert "Tonight&#39;s matches: 1 April 2026" in report
+        for path in ("/matching", "/matching/children/R003", "/decisions"):
+            page = html.unescape(c.get(path).text)
+            assert "2026-04-01" not in page and until.isoformat() not in page, path
+        assert "Matching run 1 for 1 April 2026" in html.unescape(c.get("/matching").text)
+        assert f"until {said}" in html.unescape(c.get("/matching/children/R003").text)
+        assert f"<td>{said}</td>" in c.get("/decisions").text
