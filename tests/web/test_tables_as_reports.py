@@ -90,3 +90,24 @@ def test_dates_are_said_as_the_reports_say_them(tmp_path):
         assert "Matching run 1 for 1 April 2026" in html.unescape(c.get("/matching").text)
         assert f"until {said}" in html.unescape(c.get("/matching/children/R003").text)
         assert f"<td>{said}</td>" in c.get("/decisions").text
+
+
+def test_the_backtest_gives_its_errors_to_a_tenth_of_a_percent(site, forecast_run):
+    """The backtest table rounded each error to a whole percent under sentences giving
+    them to 0.1%: 3 months ahead '1% | 1%' for the model and no change, under 'the model
+    did worse ... 1.5% away ..., against 1.2% for no change' (forecast.xlsx: 1.5%, 1.2%)."""
+    scores = pd.read_csv(forecast_run / "backtest.csv")
+    total = scores[scores["category"] == "all"]
+    mean = total.groupby(["horizon_months", "method"])["ape_pct"].mean()
+    c = site.client("commissioner")
+    page = c.get("/forecast/backtest").text
+    head, *rows = _rows(page, "Mean error of the forecast total, by months ahead "
+                              "(lower is better)")  # fmt: skip
+    assert head[:3] == ["Horizon (months)", "This model", "No change (persistence)"]
+    for r in rows:
+        h = int(r[0])
+        assert r[1] == f"{mean[(h, 'model')]:.1f}%"
+        assert r[2] == f"{mean[(h, 'persistence')]:.1f}%"
+    report = (forecast_run / "forecast.html").read_text(encoding="utf-8")
+    assert _rows(report, "Mean error of the forecast total, by months ahead "
+                         "(lower is better)")[1:] == rows  # fmt: skip
