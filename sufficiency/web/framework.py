@@ -301,9 +301,10 @@ def long_date(value: dt.date | str) -> str:
     (a run's date as its summary keeps it); other text as it is."""
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             return value
+        return long_date(day)
     return f"{value.day} {value:%B %Y}"
 
 
