@@ -602,18 +602,27 @@ def comparison_frame(comp: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def plan_frame(plan: pd.DataFrame) -> pd.DataFrame:
-    """``plan.csv`` with the headers of :func:`commitments_table` (its cost is a
-    commitment's cost over the horizon: :data:`COMMITMENTS_NOTE`)."""
-    return pd.DataFrame(
-        {
-            "Lever": plan["lever"],
-            "Plan year": plan["year"],
-            "Starts": [f"{pd.Timestamp(v):%B %Y}" for v in plan["starts"]],
-            "Number": plan["commitment"],
-            "Cost over the horizon (£)": plan["cost_gbp"],
-        }
-    )
+def plan_frame(plan: pd.DataFrame, words: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    """``plan.csv`` as :func:`commitments_table` shows it (its cost is a commitment's cost
+    over the horizon: :data:`COMMITMENTS_NOTE`): each lever in the case's words and its
+    unit, from ``words`` (:func:`lever_words`, kept in the run's summary); a lever it does
+    not name keeps plan.csv's name."""
+    words = words or {}
+    named = [words.get(str(v), [str(v), ""]) for v in plan["lever"]]
+    frame = {
+        "Lever": [w[0] for w in named],
+        "Plan year": plan["year"],
+        "Starts": [f"{pd.Timestamp(v):%B %Y}" for v in plan["starts"]],
+        "Number": plan["commitment"],
+    }
+    if words:
+        frame["Unit"] = [w[1] for w in named]
+    return pd.DataFrame(frame | {"Cost over the horizon (£)": plan["cost_gbp"]})
+
+
+def lever_words(report: CommissioningReport) -> dict[str, list[str]]:
+    """plan.csv's lever names in the case's words, with their unit (``households``)."""
+    return {d.lever: [_title(d), UNITS[d.kind] or "adopted"] for d in report.stochastic.decisions}
 
 
 def plans_table(report: CommissioningReport) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sufficiency.commissioning.case import headline
+from sufficiency.commissioning.case import headline, lever_words
 from sufficiency.commissioning.demand import DemandPaths, demand_from_forecast
 from sufficiency.commissioning.evaluate import Comparison
 from sufficiency.commissioning.levers import Levers
@@ -300,6 +300,8 @@ class CommissionResult:
             "recommendation": self.recommendation,
             # how sure, as the case and the console say it (the web page shows it)
             "how_sure": headline(report).sentence(),
+            # plan.csv's levers in the case's words, with their units (the web page's plan)
+            "lever_words": lever_words(report),
         }
         if self.pooled is not None:
             out["pooling_saving_gbp"] = round(self.pooled.saving_gbp, 2)

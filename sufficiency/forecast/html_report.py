@@ -18,7 +18,7 @@ from sufficiency.forecast.backtest import backtest_sentences
 from sufficiency.io.quality_writers import quality_html
 from sufficiency.pages import Chart, render_page
 from sufficiency.pages import fan_chart as draw_fan
-from sufficiency.pages.render import count, percent
+from sufficiency.pages.render import count, percent, percent1
 
 if TYPE_CHECKING:
     from sufficiency.forecast.report import ForecastReport
@@ -178,8 +178,9 @@ def render_html(report: ForecastReport) -> str:
         f"Forecast from {base.start:%d %B %Y} (the last day of the 903 history used), "
         f"{base.horizon_months} months ahead, from {base.num_paths:,} simulated futures."
     )
-    percent_cols = {c: percent for c in (backtest.columns if backtest is not None else [])}
+    percent_cols = {c: percent1 for c in (backtest.columns if backtest is not None else [])}
     percent_cols.pop("horizon_months", None)
+    percent_cols["p10_p90_coverage_pct"] = percent  # the errors to 0.1%, as the workbook
     return render_page(
         "forecast.html",
         title=f"Forecast of children looked after, to {base.month_ends[-1]:%B %Y}",

@@ -93,13 +93,16 @@ def option_words(placement_id: object, diff: float, flags: object) -> str:
     """The report's "Next best option" cell: the placement, its weekly fee against the
     proposal's (``diff``) and the approvals and checks it would need (``flags``), as the
     "Other options" sheet gives them in full: ``P2 (£50 a week more; out of area)``."""
-    money = (
-        "same weekly cost"
-        if abs(diff) < 0.5
-        else f"£{abs(diff):,.0f} a week {'more' if diff > 0 else 'less'}"
-    )
     gates = flag_labels(flags)
-    return f"{placement_id} ({money}{'; ' + gates if gates else ''})"
+    return f"{placement_id} ({weekly_difference(diff)}{'; ' + gates if gates else ''})"
+
+
+def weekly_difference(diff: float) -> str:
+    """A weekly fee against the proposal's in words: ``£50 a week more``, ``£62 a week
+    less`` or ``same weekly cost`` (under 50p either way)."""
+    if abs(diff) < 0.5:
+        return "same weekly cost"
+    return f"£{abs(diff):,.0f} a week {'more' if diff > 0 else 'less'}"
 
 
 def _no_urn(prob: MatchProblem) -> np.ndarray:

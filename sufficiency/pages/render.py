@@ -35,6 +35,12 @@ def percent(value: Any) -> str:
     return "" if _blank(value) else f"{float(value):.0%}"
 
 
+def percent1(value: Any) -> str:
+    """A share of one as a percentage to one decimal place (``0.015`` -> ``1.5%``): a
+    backtest's errors, as the workbook and the sentences beside them give them."""
+    return "" if _blank(value) else f"{float(value):.1%}"
+
+
 def change_percent(value: Any) -> str:
     """A change as a signed percentage (``0.1`` -> ``+10%``, ``-0.2`` -> ``-20%``)."""
     return "" if _blank(value) else f"{float(value):+.0%}"

@@ -69,7 +69,7 @@ def commissioning(ctx: Ctx) -> Response:
         if tables["comparison"] is not None:
             tables["comparison"] = comparison_frame(tables["comparison"])
         if tables["plan"] is not None:
-            tables["plan"] = plan_frame(tables["plan"])
+            tables["plan"] = plan_frame(tables["plan"], summary.get("lever_words"))
     lines = [str(x) for x in summary.get("recommendation", []) or []]
     pooling, pooling_lines = (
         _pooling(run, summary) if run is not None and not problem else (None, [])

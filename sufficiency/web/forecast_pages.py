@@ -21,7 +21,7 @@ from sufficiency.forecast.backtest import BacktestResult, backtest_sentences
 from sufficiency.io.csv_text import read_csv_output
 from sufficiency.io.quality_writers import quality_html
 from sufficiency.pages import Chart, fan_chart
-from sufficiency.pages.render import count, percent
+from sufficiency.pages.render import count, percent, percent1
 from sufficiency.store import RunStore
 from sufficiency.web.framework import AGGREGATE, Ctx, Page, render
 from sufficiency.web.scenario_run import BaseNotAvailable, base_run
@@ -181,7 +181,9 @@ def _backtest(run: dict[str, Any]) -> dict[str, Any]:
             table[col] = table[col] / 100
     table = table.rename(columns={m: vocabulary.method(m) for m in
                                   ("model", "persistence", "stock_flow")})  # fmt: skip
-    formats = {c: percent for c in table.columns if c != "horizon_months"}
+    # the errors to 0.1% as the report, the workbook and the sentences above give them
+    formats = {c: percent1 for c in table.columns if c != "horizon_months"}
+    formats["p10_p90_coverage_pct"] = percent
     return {"backtest": table, "backtest_lines": backtest_sentences(result),
             "backtest_formats": formats}  # fmt: skip
 

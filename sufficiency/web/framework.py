@@ -288,11 +288,24 @@ def environment() -> Environment:
         lstrip_blocks=True,
         finalize=lambda value: "" if value is None else value,
     )
-    env.filters.update(gbp=gbp, count=count, percent=percent, miles=miles, uk_time=uk_time)
+    env.filters.update(gbp=gbp, count=count, percent=percent, miles=miles, uk_time=uk_time,
+                       long_date=long_date)  # fmt: skip
     env.globals.update(
         table=table_html, words=vocabulary, waited=int(WAIT_SECONDS), child_url=child_url
     )
     return env
+
+
+def long_date(value: dt.date | str) -> str:
+    """A day as the reports' titles say it (``1 April 2026``), from a date or an ISO text
+    (a run's date as its summary keeps it); other text as it is."""
+    if isinstance(value, str):
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+        return long_date(day)
+    return f"{value.day} {value:%B %Y}"
 
 
 def child_url(child_id: str) -> str:

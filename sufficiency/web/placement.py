@@ -25,6 +25,8 @@ from starlette.responses import Response
 from sufficiency import clock
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import sha256_file
+from sufficiency.matching.gates import weekly_difference
+from sufficiency.pages.render import gbp, miles
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import audit
 from sufficiency.store.store import utc
@@ -171,6 +173,26 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
     return result
 
 
+#: The "Other options" sheet's columns as the child's page shows them: money in pounds as
+#: the proposal above it says it (``£73 a week more``), miles to one decimal place.
+OPTION_FORMATS = {
+    "Weekly cost (£)": gbp,
+    "Weekly cost against the proposal (£)": lambda v: (
+        "" if pd.isna(v) else weekly_difference(float(v))
+    ),
+    "Miles from home": miles,
+}
+OPTION_HEADERS = {
+    "Weekly cost (£)": "Weekly cost",
+    "Weekly cost against the proposal (£)": "Weekly cost against the proposal",
+}
+
+
+def _options(t: Tonight, child_id: str) -> pd.DataFrame:
+    """The child's other options, best first (the sheet's rows without the child's ID)."""
+    return t.options[t.options["Child"] == child_id].drop(columns=["Child"])
+
+
 def _none_blank(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
 
@@ -226,7 +248,7 @@ def child(ctx: Ctx) -> Response:
     _audit_child(ctx, t.run_id, child_id, "view_child", opened)
     placed = _none_blank(t.children[t.children["Child"] == child_id]).to_dict("records")
     unplaced = _none_blank(t.not_placed[t.not_placed["Child"] == child_id]).to_dict("records")
-    options = t.options[t.options["Child"] == child_id].drop(columns=["Child"])
+    options = _options(t, child_id)
     return render(
         ctx,
         "child.html",
@@ -235,6 +257,8 @@ def child(ctx: Ctx) -> Response:
         placed=placed[0] if placed else None,
         unplaced=unplaced[0] if unplaced else None,
         options=options,
+        option_formats=OPTION_FORMATS,
+        option_headers=OPTION_HEADERS,
         decisions=decisions_in_force(ctx.store, child_id=child_id),
         homes=t.placements_for(child_id),
         errors=[],
@@ -291,7 +315,9 @@ def decide(ctx: Ctx) -> Response:
             child_id=child_id,
             placed=placed[0] if placed else None,
             unplaced=unplaced[0] if unplaced else None,
-            options=t.options[t.options["Child"] == child_id].drop(columns=["Child"]),
+            options=_options(t, child_id),
+            option_formats=OPTION_FORMATS,
+            option_headers=OPTION_HEADERS,
             decisions=decisions_in_force(ctx.store, child_id=child_id),
             homes=t.placements_for(child_id),
             errors=errors,

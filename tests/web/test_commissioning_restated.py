@@ -31,7 +31,8 @@ def test_plan_costs_are_headed_and_explained_as_the_case_does(site, commission_r
     assert COMMITMENTS_NOTE in text
     assert "Commitments gbp" not in text and "child months" not in text
     plan = _table(page, "What to recruit, block-buy or open, by plan year")
-    assert plan[0] == ["Lever", "Plan year", "Starts", "Number", "Cost over the horizon (£)"]
+    assert plan[0] == ["Lever", "Plan year", "Starts", "Number", "Unit",
+                       "Cost over the horizon (£)"]  # fmt: skip
     comparison = _table(page, "Expected cost of each plan over the horizon, on fresh "
                               "simulated futures")  # fmt: skip
     head = comparison[0]
@@ -39,7 +40,7 @@ def test_plan_costs_are_headed_and_explained_as_the_case_does(site, commission_r
                         "Cost: upper (P90, £)", "Commitments (£)"]  # fmt: skip
     csv = pd.read_csv(commission_run / "plan.csv")
     assert len(plan) - 1 == len(csv)
-    shown = sum(int(r[4].replace("£", "").replace(",", "")) for r in plan[1:])
+    shown = sum(int(r[5].replace("£", "").replace(",", "")) for r in plan[1:])
     commitments = int(comparison[1][4].replace("£", "").replace(",", ""))
     assert abs(shown - commitments) <= len(csv)  # pounds rounded row by row
     assert plan[1][2] == f"{pd.Timestamp(csv['starts'].iloc[0]):%B %Y}"
