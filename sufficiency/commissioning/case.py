@@ -19,6 +19,7 @@ import pandas as pd
 
 from sufficiency import vocabulary
 from sufficiency.commissioning.decisions import Decision, commitment_costs, economics
+from sufficiency.commissioning.evaluate import margin_95
 from sufficiency.commissioning.levers import plain_assumptions
 from sufficiency.commissioning.report import CommissioningReport
 from sufficiency.commissioning.sensitivity import plan_summary, scale_spot, spot_below_running
@@ -178,16 +179,9 @@ def headline(report: CommissioningReport) -> Headline:
         c.saving_quantile_gbp(0.9),
         c.num_paths,
         report.params.horizon_months,
-        _margin(c.stochastic.path_cost_gbp),
-        _margin(c.saving_paths_gbp),
+        margin_95(c.stochastic.path_cost_gbp),
+        margin_95(c.saving_paths_gbp),
     )
-
-
-def _margin(values: np.ndarray) -> float:
-    """95% margin of the mean of ``values`` (1.96 standard errors; 0 with one value)."""
-    if len(values) < 2:
-        return 0.0
-    return float(1.96 * np.std(values, ddof=1) / np.sqrt(len(values)))
 
 
 def _per_year(report: CommissioningReport, monthly: np.ndarray, how: str) -> list[float]:

@@ -18,6 +18,13 @@ from sufficiency.commissioning.solve import Plan
 from sufficiency.prices import DEFAULT_RISE, PriceRise
 
 
+def margin_95(values: np.ndarray) -> float:
+    """95% margin of the mean of ``values`` (1.96 standard errors; 0 with one value)."""
+    if len(values) < 2:
+        return 0.0
+    return float(1.96 * np.std(values, ddof=1) / np.sqrt(len(values)))
+
+
 @dataclass(frozen=True, eq=False)
 class Score:
     """A plan's outcome over a set of demand paths (child-months are summed over months).
@@ -158,10 +165,7 @@ class Comparison:
     def value_of_planning_margin_gbp(self) -> float:
         """95% margin of the value of planning from the fresh paths (1.96 standard errors of
         the mean difference on the same paths; 0 with one path)."""
-        diff = self.central.path_cost_gbp - self.stochastic.path_cost_gbp
-        if len(diff) < 2:
-            return 0.0
-        return float(1.96 * diff.std(ddof=1) / np.sqrt(len(diff)))
+        return margin_95(self.central.path_cost_gbp - self.stochastic.path_cost_gbp)
 
     @property
     def saving_vs_status_quo_gbp(self) -> float:

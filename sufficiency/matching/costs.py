@@ -99,6 +99,15 @@ def ofsted_inadequate(placements: pd.DataFrame) -> np.ndarray:
     )
 
 
+def out_of_area(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarray:
+    """Whether each pair's placement is outside the child's responsible authority (a
+    placement that cannot be located, kept with ``unlocatable = "assume_far"``, counts)."""
+    a = prob.derived("_cost_arrays", _cost_arrays)
+    assumed = ~prob.place_located[pi] & (prob.unlocatable == "assume_far")
+    tier = a.place_tier[pi]
+    return np.asarray(((tier >= 0) & (tier != a.child_la[ci])) | assumed, bool)
+
+
 def pair_terms(
     prob: MatchProblem, ci: np.ndarray, pi: np.ndarray, weights: MatchingWeights
 ) -> dict[str, np.ndarray]:
@@ -119,13 +128,13 @@ def pair_terms(
     a = prob.derived("_cost_arrays", _cost_arrays)
     ks4 = a.ks4[ci]
     preferred = a.preferred[ci, a.setting[pi]]
-    out_of_area = ((a.place_tier[pi] >= 0) & (a.place_tier[pi] != a.child_la[ci])) | assumed
+    outside = out_of_area(prob, ci, pi)
     any_pref = a.any_preferred[ci]
     return {
         "weekly_cost_gbp": weights.weekly_cost * p["weekly_cost"].to_numpy(float)[pi],
         "distance_from_home_gbp": weights.per_mile_from_home * home0,
         "far_from_home_gbp": np.where((home0 > far_miles) | assumed, weights.far_from_home, 0.0),
-        "out_of_area_gbp": np.where(out_of_area, weights.out_of_area, 0.0),
+        "out_of_area_gbp": np.where(outside, weights.out_of_area, 0.0),
         "distance_from_school_gbp": weights.per_mile_from_school
         * np.maximum(school0 - weights.school_free_miles, 0.0),
         "ks4_school_move_gbp": np.where(ks4 & far_school, weights.ks4_school_move, 0.0),

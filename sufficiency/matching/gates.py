@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.config import MatchingWeights
-from sufficiency.matching.costs import _cost_arrays, pair_distances
+from sufficiency.matching.costs import _cost_arrays, out_of_area, pair_distances
 from sufficiency.matching.problem import MatchProblem, age_in_whole_years
 
 OUT_OF_AREA = (
@@ -46,15 +46,6 @@ KS4_BY_AGE = (
 KS4_GATE = "key stage 4"
 INADEQUATE = "rated inadequate by Ofsted: check the council's policy before placing"
 NO_URN = "no Ofsted URN on the register: check the home is registered with Ofsted"
-
-
-def out_of_area(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarray:
-    """Whether each pair's placement is outside the child's responsible authority (a
-    placement that cannot be located, kept with ``unlocatable = "assume_far"``, counts)."""
-    a = prob.derived("_cost_arrays", _cost_arrays)
-    assumed = ~prob.place_located[pi] & (prob.unlocatable == "assume_far")
-    tier = a.place_tier[pi]
-    return np.asarray(((tier >= 0) & (tier != a.child_la[ci])) | assumed, bool)
 
 
 def pair_flags(
