@@ -116,9 +116,7 @@ def _loaded(value: T | PathLike | None, kind: type[T], load: Callable[[Path], T]
         return value
     if isinstance(value, str | Path):
         return load(Path(value))
-    raise ConfigError(
-        f"{name}: expected a {kind.__name__} or the path of its file, not {type(value).__name__}."
-    )
+    raise ConfigError.wrong_kind(name, f"a {kind.__name__} or the path of its file", value)
 
 
 def _history_or_path(history: History, name: str = "history") -> SSDA903History | Path:
@@ -127,10 +125,7 @@ def _history_or_path(history: History, name: str = "history") -> SSDA903History 
         return history
     if isinstance(history, str | Path):
         return Path(history)
-    raise ConfigError(
-        f"{name}: expected the 903 folder (a path) or an SSDA903History, "
-        f"not {type(history).__name__}."
-    )
+    raise ConfigError.wrong_kind(name, "the 903 folder (a path) or an SSDA903History", history)
 
 
 def _some(values: Any, one: type) -> list[Any]:
@@ -373,9 +368,7 @@ def spend(
     said: list[str] = []  # what reading the cost file and the budget set aside
     if costs is not None:
         if not isinstance(costs, str | Path):
-            raise ConfigError(
-                f"costs: expected the path of a costs file, not {type(costs).__name__}."
-            )
+            raise ConfigError.wrong_kind("costs", "the path of a costs file", costs)
         unit_costs, actual, costs_said = costs_for_run(Path(costs), CATEGORIES, unit_costs,
                                                        strict=strict)  # fmt: skip
         said += costs_said

@@ -448,9 +448,10 @@ def as_params(value: object) -> Params:
         return value
     if isinstance(value, str | Path):
         return load_params(value)
-    raise ConfigError(
-        f"params: expected a Params (from sufficiency.config.load_params) or the path of a "
-        f"TOML file, not {type(value).__name__}."
+    raise ConfigError.wrong_kind(
+        "params",
+        "a Params (from sufficiency.config.load_params) or the path of a TOML file",
+        value,
     )
 
 

@@ -76,6 +76,12 @@ class SufficiencyError(Exception):
 class ConfigError(SufficiencyError):
     """A configuration file or option is invalid."""
 
+    @classmethod
+    def wrong_kind(cls, name: str, expected: str, value: object) -> ConfigError:
+        """The error for the option ``name`` given a value that is none of ``expected``:
+        ``history: expected the 903 folder (a path) or an SSDA903History, not DataFrame.``"""
+        return cls(f"{name}: expected {expected}, not {type(value).__name__}.")
+
 
 class SolverError(SufficiencyError):
     """An optimisation solver failed or is not installed."""

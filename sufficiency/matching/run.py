@@ -150,9 +150,11 @@ def match(
         named = {"referrals": referrals, "placements": placements, "decisions": decisions}
         for name, given in named.items():
             if given is not None and not isinstance(given, str | Path):
-                raise ConfigError(
-                    f"{name}: expected the path of a CSV or XLSX file (or, as referrals alone, "
-                    f"what read_tonight returns), not {type(given).__name__}."
+                raise ConfigError.wrong_kind(
+                    name,
+                    "the path of a CSV or XLSX file (or, as referrals alone, what read_tonight "
+                    "returns)",
+                    given,
                 )
         if progress is not None:
             progress("Reading the referrals and the placement register")

@@ -22,11 +22,10 @@ from sufficiency.store.accounts import audit
 from sufficiency.web.framework import AGGREGATE, FINANCE, Ctx, Page, not_found, render
 from sufficiency.web.saved_costs import saved_scenario_costs
 from sufficiency.web.store_files import (
-    changed_outputs,
     drawn,
     files_key,
     latest_run,
-    newer_failure,
+    latest_shown,
     output,
     stored_report,
 )
@@ -168,10 +167,9 @@ def spend_page(path: str) -> Any:
     build = {"/spend": _by_year, "/spend/quarters": _by_quarter, "/spend/months": _by_month}[path]
 
     def handler(ctx: Ctx) -> Response:
-        run = latest_run(ctx.store, "spend")
+        run, problem, stale = latest_shown(ctx.store, "spend")
         context: dict[str, Any] = {"main": None, "lines": None, "budget": None, "chart": None,
                                    "scenario_budget": None, "saved": []}  # fmt: skip
-        problem = changed_outputs(run, "spend") if run is not None else ""
         if run is not None and not problem:
             context.update(build(run))
             context["chart"] = drawn("spend " + files_key(run), lambda: _chart(run))
@@ -181,7 +179,7 @@ def spend_page(path: str) -> Any:
         formats = {c: gbp for c in MONEY} | {"prob_overspend": percent}
         return render(ctx, "spend.html", run=run, pages=SPEND_PAGES, section=path,
                       heading=heading, files=files, formats=formats, problem=problem,
-                      stale=newer_failure(ctx.store, "spend", run),
+                      stale=stale,
                       scenario_name=_scenario_name(run) if run else "",
                       can_download=ctx.user is not None and ctx.user.role in FINANCE,
                       **context)  # fmt: skip

@@ -25,13 +25,7 @@ from sufficiency.commissioning.pooled import POOLING_HEADERS, pooling_words
 from sufficiency.io.csv_text import read_csv_output
 from sufficiency.pages.render import count, gbp
 from sufficiency.web.framework import Ctx, Page, render
-from sufficiency.web.store_files import (
-    changed_outputs,
-    latest_run,
-    newer_failure,
-    output,
-    stored_report,
-)
+from sufficiency.web.store_files import latest_shown, output, stored_report
 
 COMMISSIONER = frozenset({"commissioner"})
 _MONEY = ("cost_gbp", "expected_cost_gbp", "p10_cost_gbp", "p90_cost_gbp", "commitments_gbp",
@@ -53,11 +47,10 @@ _CASE_COUNTS = ("Children in new in-house places (child-months)",
 
 
 def commissioning(ctx: Ctx) -> Response:
-    run = latest_run(ctx.store, "commission")
+    run, problem, stale = latest_shown(ctx.store, "commission")
     tables: dict[str, Any] = {"plan": None, "comparison": None,
                                               "sensitivity": None}  # fmt: skip
     summary: dict[str, Any] = {}
-    problem = changed_outputs(run, "commission") if run is not None else ""
     if run is not None and not problem:
         summary = dict(run.get("summary") or {})
         for name in tables:
@@ -75,7 +68,7 @@ def commissioning(ctx: Ctx) -> Response:
         _pooling(run, summary) if run is not None and not problem else (None, [])
     )
     return render(ctx, "commissioning_page.html", run=run, lines=lines, problem=problem,
-                  stale=newer_failure(ctx.store, "commission", run),
+                  stale=stale,
                   has_report=bool(run and output(run, "commissioning.html")),
                   saving=summary.get("saving_vs_status_quo_gbp"),
                   how_sure=str(summary.get("how_sure") or ""),

@@ -25,14 +25,7 @@ from sufficiency.pages.render import count, percent, percent1
 from sufficiency.store import RunStore
 from sufficiency.web.framework import AGGREGATE, Ctx, Page, render
 from sufficiency.web.scenario_run import BaseNotAvailable, base_run
-from sufficiency.web.store_files import (
-    changed_outputs,
-    drawn,
-    files_key,
-    latest_run,
-    newer_failure,
-    output,
-)
+from sufficiency.web.store_files import drawn, files_key, latest_run, latest_shown, output
 
 #: The forecast's pages: path, menu label, heading.
 SECTIONS = (
@@ -217,12 +210,11 @@ def forecast_page(section: str) -> Any:
     heading = {p: h for p, _label, h in SECTIONS}[section]
 
     def handler(ctx: Ctx) -> Response:
-        run = latest_run(ctx.store, "forecast")
+        run, problem, stale = latest_shown(ctx.store, "forecast")
         context: dict[str, Any] = {"run": run, "sections": SECTIONS, "section": section,
-                                   "heading": heading, "has_report": False}  # fmt: skip
-        context["problem"] = changed_outputs(run, "forecast") if run is not None else ""
-        context["stale"] = newer_failure(ctx.store, "forecast", run)
-        if run is not None and not context["problem"]:
+                                   "heading": heading, "has_report": False,
+                                   "problem": problem, "stale": stale}  # fmt: skip
+        if run is not None and not problem:
             context["has_report"] = output(run, "forecast.html") is not None
             if section == "/forecast":
                 charts = _charts(run, "total")

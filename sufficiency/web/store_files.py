@@ -42,6 +42,16 @@ def newer_failure(store: RunStore, kind: str, shown: dict[str, Any] | None) -> s
     return ""
 
 
+def latest_shown(store: RunStore, kind: str) -> tuple[dict[str, Any] | None, str, str]:
+    """The run of ``kind`` a page shows (:func:`latest_run`) with the page's two warnings:
+    its outputs moved or changed since (:func:`changed_outputs`: its figures are then not
+    shown), and a newer run failed (:func:`newer_failure`); ``""`` for either that does
+    not apply."""
+    run = latest_run(store, kind)
+    problem = changed_outputs(run, kind) if run is not None else ""
+    return run, problem, newer_failure(store, kind, run)
+
+
 #: SHA-256 of files already hashed, by path and status (size, modification and change
 #: times, inode): a page reads the same outputs on every view, and hashing them each time
 #: was most of a page's work. Any write changes the change time (``st_ctime_ns``, which
