@@ -65,6 +65,42 @@ def last_json(out: str) -> dict:
     return json.loads(out[out.rindex("\n{") + 1 if "\n{" in out else out.index("{") :])
 
 
+#: A benchmark named with its options in the docs or a docstring (options up to a ``--``
+#: that hands the rest to another script, or the end of the code span or line).
+_QUOTED = re.compile(r"(?<![\w.])(?:benchmarks/[\w/]*?)?(\w+\.py)((?:[ \t]+[^`\n]*)?)")
+
+
+def quoted_options() -> dict[str, set[str]]:
+    """Each benchmark script (by file name) -> the options the docs and docstrings give it."""
+    names = {p.name: p for p in BENCH.rglob("*.py")}
+    docs = [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *BENCH.rglob("*.md"),
+            *BENCH.rglob("*.py"), *BENCH.rglob("*.sh")]  # fmt: skip
+    found: dict[str, set[str]] = {}
+    for doc in docs:
+        text = re.sub(r"\\+\n", " ", doc.read_text(encoding="utf-8"))
+        for m in _QUOTED.finditer(text):
+            if m.group(1) in names:
+                rest = m.group(2).split(" -- ")[0]
+                options = re.findall(r"(?<![\w-])--[a-z][a-z-]*", rest)
+                found.setdefault(m.group(1), set()).update(options)
+    return found
+
+
+QUOTED = quoted_options()
+
+
+@pytest.mark.parametrize("script", sorted(s for s, options in QUOTED.items() if options))
+def test_quoted_options_exist(script, capsys, monkeypatch):
+    """Every option the docs quote for a benchmark is one it takes (its ``--help``)."""
+    path = next(BENCH.rglob(script))
+    try:
+        help_text = run_script(str(path.relative_to(BENCH)), ["--help"], capsys, monkeypatch)
+    except AssertionError:
+        pytest.fail(f"{script} --help did not exit 0")
+    unknown = sorted(o for o in QUOTED[script] if o not in help_text)
+    assert not unknown, f"{script} is quoted with {unknown}, which it does not take"
+
+
 # The fast ones.
 
 
