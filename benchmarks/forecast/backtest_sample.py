@@ -26,6 +26,7 @@ from sufficiency.errors import DataWarning
 from sufficiency.forecast.backtest import backtest
 from sufficiency.io.ssda903 import read_ssda903
 
+ROOT = Path(__file__).resolve().parents[2]
 CUTOFFS = [
     "2023-03-31", "2023-06-30", "2023-09-30", "2023-12-31", "2024-03-31",
     "2024-06-30", "2024-09-30", "2024-12-31", "2025-03-31",
@@ -34,7 +35,7 @@ CUTOFFS = [
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--history", type=Path, default=Path("data/sample/ssda903"))
+    parser.add_argument("--history", type=Path, default=ROOT / "data/sample/ssda903")
     parser.add_argument("--paths", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--every-month", action="store_true")

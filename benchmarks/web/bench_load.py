@@ -152,9 +152,9 @@ async def user_session(
     async with httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=False) as c:
         t = time.perf_counter()
         try:
-            await c.get("/sign-in")
+            page = await c.get("/sign-in")
             r = await c.post("/sign-in", data={
-                "csrftoken": c.cookies["csrftoken"], "username": name, "password": PASSWORD,
+                "csrftoken": form_token(page.text), "username": name, "password": PASSWORD,
                 "code": pyotp.TOTP(secret).now(),
             })  # fmt: skip
             status: int | str = r.status_code
@@ -175,6 +175,12 @@ async def user_session(
             times.append((path, time.perf_counter() - t, status))
             if think[1] > 0:
                 await asyncio.sleep(rng.uniform(*think))
+
+
+def form_token(html: str) -> str:
+    """The CSRF token a page's form carries (bound to the session; no cookie holds it)."""
+    found = re.search(r'name="csrftoken" value="([^"]*)"', html)
+    return found.group(1) if found else ""
 
 
 def _ms(xs: list[float], q: float) -> float:
