@@ -156,6 +156,8 @@ def forecast_history(
         Told each stage as it starts: reading (given a path), fitting, each simulation.
     """
     say = stages or _quiet
+    for doubt in scenario.doubts() if scenario is not None else ():
+        warnings.warn(f"Scenario {scenario.name}: {doubt}", ForecastWarning, stacklevel=2)
     if not isinstance(history, SSDA903History):
         say("Reading the 903 history")
     read = read_903(history, strict)
