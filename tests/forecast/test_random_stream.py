@@ -109,7 +109,6 @@ def test_threads_default_to_the_cores_the_process_may_use(monkeypatch: pytest.Mo
     assert simulate.simulation_threads() == 3
 
 
-
 @pytest.mark.parametrize(("value", "used"), [("0", 2), ("-1", 2), ("two", 2), ("1.5", 2)])
 def test_a_thread_count_that_is_not_a_number_is_said(
     monkeypatch: pytest.MonkeyPatch, value: str, used: int
