@@ -29,7 +29,7 @@ def test_one_child_alone_on_the_night_gets_their_next_best_homes() -> None:
     assert alt["placement_id"].tolist() == ["P2", "P3", "P4"]
     assert alt["extra_cost_gbp"].tolist() == [10.0, 20.0, 30.0]
     assert alt["why_not"].iat[0] == (
-        "Worse for this child on the plan's priorities (by 10.00, not money): £10 a week dearer."
+        "Worse for this child on the plan's priorities: £10 a week dearer."
     )
     rows = match_report(run).children
     assert rows["next_best"].iat[0] == "P2 (£10 a week more)"
