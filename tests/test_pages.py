@@ -64,3 +64,23 @@ def test_base_template_escapes_and_sets_language() -> None:
     assert '<html lang="en-GB">' in page
     assert "<title>&lt;b&gt;x&lt;/b&gt;</title>" in page
     assert "@page{size:A4 landscape" in page
+
+
+def test_a_charts_data_table_says_counts_as_the_chart_does() -> None:
+    """A fan chart of children under 100 had its data table read '12.0', '33.0' ('102' for
+    102): a count of children is now said as the chart says it, whole ('12'), blank where
+    a month has no figure; a chart of money keeps its pounds."""
+    from sufficiency.pages.render import environment
+
+    dates = pd.date_range("2026-04-30", periods=3, freq="ME")
+    chart = fan_chart("Placed for adoption", dates, np.array([10.0, 11.0, 9.0]),
+                      np.array([12.0, 12.0, 12.0]), np.array([14.0, 15.0, 16.0]),
+                      history_dates=pd.date_range("2026-02-28", periods=2, freq="ME"),
+                      history=np.array([12.0, 15.0]))  # fmt: skip
+    macro = environment().from_string('{% from "macros.html" import chart %}{{ chart(c) }}')
+    html = macro.render(c=chart)
+    assert "<td class=num>12</td>" in html and "<td class=num>15</td>" in html
+    assert "12.0" not in html and "15.0" not in html
+    assert "<td class=num></td>" in html  # the history's months have no forecast
+    money = bar_chart("Cost", ["A"], [1_500.0], x_label="Cost (£)")
+    assert "<td class=num>£1,500</td>" in macro.render(c=money)

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
+from pandas.api.types import is_numeric_dtype
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -53,6 +54,19 @@ class Chart:
     svg: Markup
     data: pd.DataFrame
     description: str = ""
+    #: How the chart says its values (``{:,.0f}`` for children); its data table says them
+    #: so too (a count of 12 children read "12.0" there, 102 read "102"). Blank: as is.
+    value_format: str = ""
+
+    def formats(self) -> dict[str, Callable[[object], str]]:
+        """The data table's number columns, each written with :attr:`value_format`."""
+        if not self.value_format:
+            return {}
+
+        def said(v: object) -> str:
+            return "" if v is None or pd.isna(v) else self.value_format.format(v)
+
+        return {c: said for c in self.data.columns[1:] if is_numeric_dtype(self.data[c])}
 
 
 def _svg(fig: Figure, title: str) -> Markup:
@@ -169,7 +183,7 @@ def fan_chart(
         if len(p50)
         else title
     )
-    return Chart(title, svg, data, description)
+    return Chart(title, svg, data, description, value_format)
 
 
 def bar_chart(
@@ -202,4 +216,4 @@ def bar_chart(
         ax.xaxis.set_major_formatter(lambda v, _pos: value_format.format(v).replace(".0m", "m"))
         svg = _svg(fig, title)
     data = pd.DataFrame({"item": list(labels), "value": list(values)})
-    return Chart(title, svg, data, title)
+    return Chart(title, svg, data, title, value_format)
