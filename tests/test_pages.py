@@ -84,3 +84,37 @@ def test_a_charts_data_table_says_counts_as_the_chart_does() -> None:
     assert "<td class=num></td>" in html  # the history's months have no forecast
     money = bar_chart("Cost", ["A"], [1_500.0], x_label="Cost (£)")
     assert "<td class=num>£1,500</td>" in macro.render(c=money)
+
+
+def _chart_in_a_process_without_a_home(tmp_path) -> tuple[str, str]:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("MPLCONFIGDIR", "XDG_CONFIG_HOME")}
+    env.update(HOME="/proc/no-home-here", TMPDIR=str(tmp_path))
+    code = ("import os; from sufficiency.pages import bar_chart; "
+            "bar_chart('Cost', ['A'], [1.0], x_label='x'); "
+            "print(os.environ.get('MPLCONFIGDIR', ''))")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    return done.stdout.strip(), done.stderr
+
+
+def test_charts_on_an_account_without_a_home_folder_are_drawn_quietly(tmp_path) -> None:
+    """With no home folder to write (a server account), matplotlib printed 'mkdir -p
+    failed ...' and 'Matplotlib created a temporary cache directory ...' on every run with
+    charts and rebuilt its font cache each time; it now keeps them in the account's own
+    owner-only folder in the temporary folder, reused the next run. Another account's
+    folder, or one open to others, is never used."""
+    import os
+    import stat
+
+    used, said = _chart_in_a_process_without_a_home(tmp_path)
+    own = tmp_path / f"sufficiency-matplotlib-{os.getuid()}"
+    assert used == str(own) and "mkdir -p failed" not in said and "Matplotlib" not in said
+    assert stat.S_IMODE(own.stat().st_mode) == 0o700
+    assert _chart_in_a_process_without_a_home(tmp_path)[0] == str(own)  # reused
+    own.chmod(0o777)  # open to others: not trusted with the cache
+    used, said = _chart_in_a_process_without_a_home(tmp_path)
+    assert used == "" or not used.startswith(str(own))
