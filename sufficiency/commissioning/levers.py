@@ -167,6 +167,19 @@ class InHouseHome(_Lever):
     lead_time_months: int = Field(ge=0, le=60)
     max_homes: int = Field(default=1, ge=0)
 
+    @model_validator(mode="after")
+    def _pounds_a_year(self) -> InHouseHome:
+        """A running cost above the dearest placement on record for every bed, every week,
+        is in pence (``56000000`` for £560,000 priced the home out of every plan)."""
+        bed_week = self.running_cost_gbp_per_year / self.beds / 52
+        if bed_week > MOST_WEEKLY_GBP:
+            raise ValueError(
+                f"running_cost_gbp_per_year is £{self.running_cost_gbp_per_year:,.0f} a year, "
+                f"£{bed_week:,.0f} a bed a week, more than the dearest placement recorded in "
+                "England (£63,000 a week, LGA 2023): is it in pence? Give pounds a year"
+            )
+        return self
+
 
 class ServiceLimit(_Lever):
     """At most ``max_probability`` chance that a spot placement is needed in a month."""

@@ -354,3 +354,17 @@ def test_a_fee_uplift_in_pence_is_refused_and_one_like_a_percentage_warned_of():
         "for a fee rise: is it a percentage? Give the rise in pounds a week per household "
         "(a 3% rise on a £400 fee is 12)"
     ]
+
+
+def test_a_homes_running_cost_in_pence_is_refused():
+    """running_cost_gbp_per_year = 56000000 (£560,000 in pence) priced the home at £538,462
+    a bed a week and left it out of the plan with no word; it is refused as pence."""
+    data = tiny_levers_data()
+    data["home"]["running_cost_gbp_per_year"] = 56_000_000.0
+    with pytest.raises(ConfigError) as caught:
+        parse_levers(data, "levers.toml")
+    assert str(caught.value) == (
+        "levers.toml: home running_cost_gbp_per_year is £56,000,000 a year, £538,462 a bed a "
+        "week, more than the dearest placement recorded in England (£63,000 a week, LGA "
+        "2023): is it in pence? Give pounds a year"
+    )
