@@ -127,10 +127,22 @@ class FinanceParams(_Frozen):
 
     weekly_cost_gbp: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEEKLY_COSTS))
     cost_source: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_COST_SOURCES))
-    inflation_rate: float = Field(default=0.06, ge=-0.5, le=1.0)
+    inflation_rate: float = Field(default=0.06, ge=-0.5)
     uplift_month: int = Field(default=4, ge=1, le=12)
     uplift_day: int = Field(default=1, ge=1, le=28)
     financial_year_start_month: int = Field(default=4, ge=1, le=12)
+
+    @field_validator("inflation_rate")
+    @classmethod
+    def _a_fraction(cls, rate: float) -> float:
+        """A rate of 1 or more is a percentage (``inflation_rate = 3`` for 3%): 1 was taken
+        as prices doubling every year, with no word."""
+        if rate >= 1:
+            raise ValueError(
+                f"is {rate:g}, prices rising {rate:.0%} a year: give the rate as a fraction "
+                f"({rate / 100:g} for {rate:g}%)"
+            )
+        return rate
 
     @property
     def price_rise(self) -> PriceRise:

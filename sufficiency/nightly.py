@@ -222,8 +222,7 @@ def exclusive_lock(path: Path) -> Iterator[IO[str]]:
 
     The kernel releases the lock when the process dies, even by SIGKILL.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fh = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the with-block
+    fh = checks.open_lock(path)  # held for the with-block; owner-only, as the outputs are
     try:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -326,7 +325,7 @@ def _locked_run(
     if interrupted:
         log.warning("marked interrupted runs as failed", extra={"num_runs": interrupted})
     parent = out_final.parent
-    parent.mkdir(parents=True, exist_ok=True)
+    checks.private_dirs(parent)
     for restored in clean_stale_folders(parent):
         log.warning("restored an output folder a killed run had moved aside",
                     extra={"out_dir": str(restored)})  # fmt: skip

@@ -8,16 +8,18 @@ there with its reason, and never a child's details beyond an ID.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import warnings
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from sufficiency.errors import DataWarning, InputDataError, Problem
+from sufficiency.io.atomic import FILE_MODE, ensure_private_dir
 from sufficiency.logs import get_logger, without_detail
 from sufficiency.store.record import input_files
 
@@ -160,3 +162,19 @@ def store_url(url: str, base: Path) -> str:
         return url
     path = Path(os.path.expanduser(rest))
     return f"{prefix}{path if path.is_absolute() else base / path}"
+
+
+def private_dirs(folder: Path) -> None:
+    """Create ``folder`` and its missing parents owner-only (0700), as every output folder
+    is (they followed the umask, 0755 on most servers); one that exists keeps its mode."""
+    if folder.exists() and not folder.is_dir():
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(folder))
+    ensure_private_dir(folder)
+
+
+def open_lock(path: Path) -> IO[str]:
+    """The nightly lock file, opened to read and append; created owner-only (0600) in
+    folders created owner-only, as every output is."""
+    private_dirs(path.parent)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, FILE_MODE)
+    return os.fdopen(fd, "a+", encoding="utf-8")

@@ -190,3 +190,18 @@ def test_every_setting_in_default_toml_says_what_it_is(root):
     for package in ("forecast", "commissioning"):
         section = root / "sufficiency" / package / "default_section.toml"
         assert _keys_without_a_comment(section.read_text()) == [], section
+
+
+@pytest.mark.parametrize(("rate", "meant"), [("1", "0.01 for 1%"), ("3", "0.03 for 3%")])
+def test_an_inflation_rate_given_as_a_percentage_is_refused(tmp_path, rate, meant):
+    """inflation_rate = 1 (meant as 1%) was taken as prices doubling every year, and 3 was
+    refused with 'Input should be less than or equal to 1'; each is now refused in a sentence
+    naming the key and the figure expected."""
+    p = tmp_path / "c.toml"
+    p.write_text(f"[finance]\ninflation_rate = {rate}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_params(p)
+    said = str(caught.value)
+    assert "finance.inflation_rate: is" in said and f"give the rate as a fraction ({meant})" in said
+    p.write_text("[finance]\ninflation_rate = 0.99\n")
+    assert load_params(p).finance.inflation_rate == 0.99

@@ -183,6 +183,22 @@ def test_nightly_output_or_log_folder_that_cannot_be_made_is_a_sentence(tmp_path
     assert message.startswith(f"Error: cannot write {blocker}") and f"nightly.{option}" in message
 
 
+def test_the_lock_and_the_folder_of_the_nights_are_owner_only(tmp_path, sample_dir):
+    """The folder holding each night's outputs and the lock file in it followed the umask
+    (0755 and 0644 under the usual 022) while every output folder is 0700: they are now
+    owner-only too, whatever the umask."""
+    old = os.umask(0o022)
+    try:
+        report = run_nightly(_config(tmp_path, sample_dir), DAY)
+    finally:
+        os.umask(old)
+    assert report.exit_code == EXIT_OK, report.messages
+    assert stat.S_IMODE((tmp_path / "out").stat().st_mode) == 0o700
+    lock = tmp_path / "out" / ".sufficiency-nightly.lock"
+    assert stat.S_IMODE(lock.stat().st_mode) == 0o600
+    assert lock.read_text().startswith("pid ")
+
+
 def test_nightly_refuses_to_run_while_another_holds_the_lock(tmp_path, sample_dir):
     """With the lock held, a second run exits 2 with a clear message and does nothing."""
     cfg = _config(tmp_path, sample_dir)

@@ -64,3 +64,57 @@ def test_base_template_escapes_and_sets_language() -> None:
     assert '<html lang="en-GB">' in page
     assert "<title>&lt;b&gt;x&lt;/b&gt;</title>" in page
     assert "@page{size:A4 landscape" in page
+
+
+def test_a_charts_data_table_says_counts_as_the_chart_does() -> None:
+    """A fan chart of children under 100 had its data table read '12.0', '33.0' ('102' for
+    102): a count of children is now said as the chart says it, whole ('12'), blank where
+    a month has no figure; a chart of money keeps its pounds."""
+    from sufficiency.pages.render import environment
+
+    dates = pd.date_range("2026-04-30", periods=3, freq="ME")
+    chart = fan_chart("Placed for adoption", dates, np.array([10.0, 11.0, 9.0]),
+                      np.array([12.0, 12.0, 12.0]), np.array([14.0, 15.0, 16.0]),
+                      history_dates=pd.date_range("2026-02-28", periods=2, freq="ME"),
+                      history=np.array([12.0, 15.0]))  # fmt: skip
+    macro = environment().from_string('{% from "macros.html" import chart %}{{ chart(c) }}')
+    html = macro.render(c=chart)
+    assert "<td class=num>12</td>" in html and "<td class=num>15</td>" in html
+    assert "12.0" not in html and "15.0" not in html
+    assert "<td class=num></td>" in html  # the history's months have no forecast
+    money = bar_chart("Cost", ["A"], [1_500.0], x_label="Cost (£)")
+    assert "<td class=num>£1,500</td>" in macro.render(c=money)
+
+
+def _chart_in_a_process_without_a_home(tmp_path) -> tuple[str, str]:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("MPLCONFIGDIR", "XDG_CONFIG_HOME")}
+    env.update(HOME="/proc/no-home-here", TMPDIR=str(tmp_path))
+    code = ("import os; from sufficiency.pages import bar_chart; "
+            "bar_chart('Cost', ['A'], [1.0], x_label='x'); "
+            "print(os.environ.get('MPLCONFIGDIR', ''))")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    return done.stdout.strip(), done.stderr
+
+
+def test_charts_on_an_account_without_a_home_folder_are_drawn_quietly(tmp_path) -> None:
+    """With no home folder to write (a server account), matplotlib printed 'mkdir -p
+    failed ...' and 'Matplotlib created a temporary cache directory ...' on every run with
+    charts and rebuilt its font cache each time; it now keeps them in the account's own
+    owner-only folder in the temporary folder, reused the next run. Another account's
+    folder, or one open to others, is never used."""
+    import os
+    import stat
+
+    used, said = _chart_in_a_process_without_a_home(tmp_path)
+    own = tmp_path / f"sufficiency-matplotlib-{os.getuid()}"
+    assert used == str(own) and "mkdir -p failed" not in said and "Matplotlib" not in said
+    assert stat.S_IMODE(own.stat().st_mode) == 0o700
+    assert _chart_in_a_process_without_a_home(tmp_path)[0] == str(own)  # reused
+    own.chmod(0o777)  # open to others: not trusted with the cache
+    used, said = _chart_in_a_process_without_a_home(tmp_path)
+    assert used == "" or not used.startswith(str(own))

@@ -73,6 +73,22 @@ def test_cp1252_csv_is_decoded(tmp_path):
     assert t.data.iloc[0, 1] == "£600"
 
 
+def test_a_utf8_csv_with_rows_added_in_windows_1252_keeps_every_letter(tmp_path):
+    """A UTF-8 decisions file with a row pasted in from a Windows-1252 export was read whole
+    as Windows-1252: 'José Smith' reached the match report as 'JosÃ© Smith', with no word.
+    Each line is now read in its own encoding; a byte neither can read is a sentence."""
+    p = tmp_path / "t.csv"
+    p.write_bytes(b"who,why\n" + "José Smith,ok\n".encode()
+                  + "Ann Lee,Too dear £900 – café\r\n".encode("cp1252"))  # fmt: skip
+    (t,) = read_tables(p)
+    assert t.data["who"].tolist() == ["José Smith", "Ann Lee"]
+    assert t.data["why"].tolist() == ["ok", "Too dear £900 – café"]
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"who\nx\x81y\n")
+    with pytest.raises(InputDataError, match="cannot be decoded as text; save it as CSV UTF-8"):
+        read_tables(bad)
+
+
 def test_utf16_csv_with_a_byte_order_mark_is_decoded(tmp_path):
     """A CSV saved as UTF-16 (with its byte-order mark) is read; before, it was refused as
     'a binary file, not a CSV'."""

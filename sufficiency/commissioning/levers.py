@@ -34,6 +34,9 @@ FosterGroup = Annotated[str, one_of(FOSTER_GROUPS, "group")]
 #: The most a weekly figure may be (£): the dearest placement recorded in England was
 #: £63,000 a week (LGA high-cost placements survey, 2023; DOMAIN.md 7).
 MOST_WEEKLY_GBP = 100_000.0
+#: The least weekly fee uplift (£ a household) not warned of: a figure below it reads as a
+#: percentage (``3`` for a 3% rise), a rise of pence on a weekly fee of hundreds of pounds.
+LEAST_UPLIFT_WEEKLY_GBP = 5.0
 #: The least a children's home place costs a week (£): the cheapest figure DOMAIN.md 4.1
 #: records, the DfE's ballpark for a council's own home (about £3,000 a week, c.2016).
 LEAST_HOME_BED_WEEKLY_GBP = 3_000.0
@@ -164,6 +167,19 @@ class InHouseHome(_Lever):
     lead_time_months: int = Field(ge=0, le=60)
     max_homes: int = Field(default=1, ge=0)
 
+    @model_validator(mode="after")
+    def _pounds_a_year(self) -> InHouseHome:
+        """A running cost above the dearest placement on record for every bed, every week,
+        is in pence (``56000000`` for £560,000 priced the home out of every plan)."""
+        bed_week = self.running_cost_gbp_per_year / self.beds / 52
+        if bed_week > MOST_WEEKLY_GBP:
+            raise ValueError(
+                f"running_cost_gbp_per_year is £{self.running_cost_gbp_per_year:,.0f} a year, "
+                f"£{bed_week:,.0f} a bed a week, more than the dearest placement recorded in "
+                "England (£63,000 a week, LGA 2023): is it in pence? Give pounds a year"
+            )
+        return self
+
 
 class ServiceLimit(_Lever):
     """At most ``max_probability`` chance that a spot placement is needed in a month."""
@@ -199,6 +215,21 @@ class Levers(BaseModel):
         for b in self.block:
             if b.weekly_price_gbp >= self.spot.weekly_gbp(b.group):
                 raise ValueError(f"block {b.name}: weekly price is not below spot")
+        return self
+
+    @model_validator(mode="after")
+    def _uplift_in_pounds(self) -> Levers:
+        """A fee uplift as large as a whole IFA placement's weekly price is in pence:
+        ``weekly_gbp_per_household = 4000`` (£40) was taken as £4,000 a week and the
+        uplift silently left out of the plan."""
+        up, spot = self.fee_uplift, self.spot.foster_weekly_gbp
+        if up is not None and up.weekly_gbp_per_household >= spot:
+            raise ValueError(
+                f"fee_uplift.weekly_gbp_per_household is £{up.weekly_gbp_per_household:,.0f} "
+                f"a week, as much as a whole foster placement bought spot "
+                f"(spot.foster_weekly_gbp, £{spot:,.0f}): is it in pence? Give the rise in "
+                "pounds a week per household (40 for £40)"
+            )
         return self
 
     def recruit_for(self, group: str) -> Recruitment | None:
@@ -244,6 +275,13 @@ def doubts(levers: Levers) -> list[str]:
         for r in levers.recruit
         if r.recruitment_cost_gbp == 0
     ]
+    up = levers.fee_uplift
+    if up is not None and 0 < up.weekly_gbp_per_household < LEAST_UPLIFT_WEEKLY_GBP:
+        said.append(
+            f"fee_uplift.weekly_gbp_per_household is £{up.weekly_gbp_per_household:,.2f} a "
+            "week per household, small for a fee rise: is it a percentage? Give the rise "
+            "in pounds a week per household (a 3% rise on a £400 fee is 12)"
+        )
     home = levers.home
     if home is not None:
         bed_week = home.running_cost_gbp_per_year / home.beds / 52

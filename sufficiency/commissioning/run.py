@@ -16,7 +16,7 @@ import pandas as pd
 from sufficiency.commissioning.case import headline, lever_words
 from sufficiency.commissioning.demand import DemandPaths, demand_from_forecast
 from sufficiency.commissioning.evaluate import Comparison
-from sufficiency.commissioning.levers import Levers
+from sufficiency.commissioning.levers import Levers, doubts
 from sufficiency.commissioning.pooled import PooledResult, optimise_pooled, pooling_case
 from sufficiency.commissioning.report import CommissioningReport, commission, recommendation
 from sufficiency.commissioning.writers import (
@@ -367,10 +367,12 @@ def run_commission(
     say(f"Forecasting {_label(history)}: {params.num_paths:,} paths to optimise on and "
         f"{params.eval_paths:,} fresh paths to score on")  # fmt: skip
     own = _forecast_twice(history, forecast, params, strict=strict, say=True)
+    # a levers figure that looks like a slip is read with the case, not only on the console
+    about = _with_cautions(own.assumptions, [("Read with care", d) for d in _doubts(levers)])
     report = commission(own.runs[0], own.runs[1], levers, params,
                         prices=finance.price_rise,
                         with_sensitivity=with_sensitivity,
-                        forecast_assumptions=own.assumptions, progress=progress)  # fmt: skip
+                        forecast_assumptions=about, progress=progress)  # fmt: skip
     report = replace(report, quality=own.quality)
     if not pool_with:
         return CommissionResult(report)
@@ -386,11 +388,26 @@ def run_commission(
     # the pooled authorities' forecast warnings are read with the case, as its own are
     notes = tuple(zip(pool.names[1:], pool.notes[1:], strict=True))
     said = [(f"Read with care ({name}, pooled)", n) for name, ns in notes for n in ns]
-    if said and report.forecast_assumptions is not None:
-        more = pd.DataFrame(said, columns=["item", "value"])
-        report = replace(report, forecast_assumptions=pd.concat(
-            [report.forecast_assumptions, more], ignore_index=True))  # fmt: skip
+    said += [(f"Read with care ({name}, pooled)", d)
+             for name, theirs in zip(pool.names[1:], pool_with_levers, strict=False)
+             for d in _doubts(theirs)]  # fmt: skip
+    if report.forecast_assumptions is not None:
+        report = replace(report, forecast_assumptions=_with_cautions(
+            report.forecast_assumptions, said))  # fmt: skip
     return CommissionResult(replace(report, pooled=pooled), pooled, others, notes)
+
+
+def _doubts(levers: Levers) -> list[str]:
+    """The levers' figures that look like a slip, as the console said them on reading."""
+    return [f"Levers: {d}" for d in doubts(levers)]
+
+
+def _with_cautions(about: pd.DataFrame, said: list[tuple[str, str]]) -> pd.DataFrame:
+    """``about`` (``item, value`` rows) with ``said`` added after it."""
+    if not said:
+        return about
+    more = pd.DataFrame(said, columns=["item", "value"])
+    return pd.concat([about, more], ignore_index=True)
 
 
 def _path(history: SSDA903History | Path) -> Path:

@@ -156,6 +156,9 @@ def forecast_history(
         Told each stage as it starts: reading (given a path), fitting, each simulation.
     """
     say = stages or _quiet
+    named = scenario.name if scenario is not None else ""
+    for doubt in scenario.doubts() if scenario is not None else ():
+        warnings.warn(f"Scenario {named}: {doubt}", ForecastWarning, stacklevel=2)
     if not isinstance(history, SSDA903History):
         say("Reading the 903 history")
     read = read_903(history, strict)

@@ -160,6 +160,21 @@ class Scenario(_Frozen):
             )
         return self
 
+    def doubts(self) -> list[str]:
+        """Changes that are allowed but look like a slip, each a sentence naming the key: a
+        percentage between -1 and 1 is a fraction (``change_pct = 0.2`` meant as 20% was
+        taken as 0.2%, and the scenario read as the base)."""
+        pcts = [("entries.change_pct", self.entries.change_pct)]
+        pcts += [(f"entries.change_pct_by_age_band.{k}", v)
+                 for k, v in self.entries.change_pct_by_age_band.items()]  # fmt: skip
+        pcts += [(f"exit_rate_change_pct.{k}", v) for k, v in self.exit_rate_change_pct.items()]
+        return [
+            f"{key} is {v:g}, a change of {v:g}%: is it a fraction? Give percent "
+            f"({100 * v:g} for {100 * v:g}%)"
+            for key, v in pcts
+            if 0 < abs(v) < 1
+        ]
+
     @property
     def is_base(self) -> bool:
         """True when the scenario changes nothing."""

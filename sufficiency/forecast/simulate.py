@@ -19,7 +19,9 @@ and amount (``tests/forecast/test_random_stream.py`` pins the results).
 
 from __future__ import annotations
 
+import functools
 import os
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -27,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.config import ForecastParams
+from sufficiency.errors import DataWarning
 from sufficiency.forecast.model import ForecastModel
 from sufficiency.forecast.path_chunk import (
     Axes,
@@ -53,10 +56,25 @@ def simulation_threads() -> int:
     Two threads sharing one core (a process pinned to it, a container given one) cost
     more CPU than one: 7.9-8.3 s of CPU against 7.0-7.1 s for the bench's forecast.
     """
-    value = os.environ.get(THREADS_ENV, "")
-    if value.isdigit():
-        return max(1, int(value))
-    return min(2, _cores_available())
+    return _threads(os.environ.get(THREADS_ENV, "").strip(), min(2, _cores_available()))
+
+
+@functools.cache
+def _threads(value: str, default: int) -> int:
+    """``value`` as a number of threads, or ``default`` when unset (blank); a value that is
+    not a whole number of 1 or more (``0``, ``-1``, ``two``) was ignored with no word, and
+    is now said once, naming the variable and the number used."""
+    if not value:
+        return default
+    if value.isdigit() and int(value) >= 1:
+        return int(value)
+    warnings.warn(
+        f"${THREADS_ENV} is {value!r}, not a whole number of 1 or more: simulating on "
+        f"{default} thread{'s' if default > 1 else ''} (the default) instead.",
+        DataWarning,
+        stacklevel=3,
+    )
+    return default
 
 
 def _cores_available() -> int:

@@ -15,7 +15,8 @@ INTRO = """\
 # Data contract
 
 The inputs `sufficiency` reads, field by field. Every file may be CSV (UTF-8 or
-Windows-1252, comma-separated) or XLSX (in a workbook with several sheets the
+Windows-1252, comma-separated; a UTF-8 file with rows added in Windows-1252 is read
+line by line, each in its own) or XLSX (in a workbook with several sheets the
 best-fitting sheet is used; a workbook that unpacks to more than 200 MB, a zip bomb's
 shape, is refused before it is opened: save its sheet as CSV); title rows above the
 header row are skipped and noted. Column names are matched ignoring case, spaces and

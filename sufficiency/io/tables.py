@@ -33,7 +33,6 @@ from sufficiency.io.xlsx_size import too_large
 #: Extensions we read.
 CSV_SUFFIXES = frozenset({".csv", ".txt"})
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
-_ENCODINGS = ("utf-8-sig", "cp1252")
 #: Rows above the header that may be titles: the header is looked for among these.
 _TITLE_ROWS_MAX = 10
 
@@ -123,12 +122,25 @@ def _decode(raw: bytes, source: str) -> str:
             raise _fail(source, "cannot be decoded as UTF-16 text; save it as CSV UTF-8") from None
     if b"\x00" in raw[:8192]:
         raise _fail(source, "is a binary file, not a CSV; save it as CSV (comma-separated) or XLSX")
-    for enc in _ENCODINGS:
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise _fail(source, "cannot be decoded as text; save it as CSV UTF-8")  # pragma: no cover
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # Windows-1252 (Excel's "CSV" on an English Windows), line by line: a UTF-8 file with
+    # rows added in Windows-1252 (pasted from an older export) was read whole as
+    # Windows-1252, and every UTF-8 letter in it garbled with no word ("José" as "JosÃ©")
+    try:
+        return "".join(_windows_line(line) for line in raw.splitlines(keepends=True))
+    except UnicodeDecodeError:  # a byte Windows-1252 has no letter for (0x81, 0x8D...)
+        raise _fail(source, "cannot be decoded as text; save it as CSV UTF-8") from None
+
+
+def _windows_line(line: bytes) -> str:
+    """One line of a file that is not UTF-8 throughout: UTF-8 if it is, else Windows-1252."""
+    try:
+        return line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return line.decode("cp1252")
 
 
 def _check_delimiter(text: str, source: str) -> None:

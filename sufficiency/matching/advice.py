@@ -5,7 +5,8 @@ law (docs/matching.md, "Hard rules"), never a blanket "consider an exemption":
   a named-child exemption (Children Act 1989, Schedule 7): the one exemption in law.
 - **A foster carer's terms of approval** (number, age range, sex; rules 1, 3 and 5): a
   placement outside them is allowed only in an emergency, for a short period (Fostering
-  Services (England) Regulations 2011, reg 27).
+  Services (England) Regulations 2011, reg 27): offered for a child needed today or within
+  5 days, not one needed in more than 5 days.
 - **A children's home's or supported accommodation's registration** (the same rules):
   no exemption; only Ofsted can vary the registration.
 - **Supported accommodation for a child under 16**: not allowed in law at all.
@@ -66,9 +67,16 @@ def _route(prob: MatchProblem, code: str, c: int, p: int) -> str | None:
         return LIMIT_EXEMPTION
     if code not in ("capacity", "age", "sex"):
         return None
-    if setting == "foster":
+    if setting == "foster" and _emergency(prob, c):
         return TERMS_EMERGENCY
     return None  # a registered home: only Ofsted varies its registration
+
+
+def _emergency(prob: MatchProblem, c: int) -> bool:
+    """Whether child ``c`` is needed within 5 days: a foster carer's emergency route (up to
+    about 6 working days outside their terms of approval, DOMAIN.md 5.3) is no route for a
+    child needed in more than 5 days, who is not an emergency."""
+    return bool(prob.child_needed_days[c] <= 5)
 
 
 def _why_none(prob: MatchProblem, code: str, c: int, p: int) -> str:
@@ -81,6 +89,11 @@ def _why_none(prob: MatchProblem, code: str, c: int, p: int) -> str:
     if (setting == "supported" and code == "age"
             and int(age_when_it_opens(prob, np.array([c]), np.array([p]))[0]) < 16):  # fmt: skip
         return "the law does not allow supported accommodation for a child under 16"
+    if code in ("capacity", "age", "sex") and setting == "foster":
+        return (
+            f"{rule_label(code)} is the foster carer's terms of approval, set aside only in an "
+            "emergency, and the child is needed in more than 5 days"
+        )
     if code in ("capacity", "age", "sex") and setting != "foster":
         return (
             f"{rule_label(code)} has no exemption for a registered home (only Ofsted can "
@@ -126,10 +139,11 @@ def unplaced_advice(prob: MatchProblem, c: int, p: int, codes: list[str]) -> str
 def full_home_advice(prob: MatchProblem, c: int, p: int) -> str:
     """What to consider for child ``c`` when the nearest home meeting every rule, ``p``,
     is full in the plan: the fostering limit's exemption when the limit is what binds
-    there, a foster carer's emergency route, or a wider search."""
+    there, a foster carer's emergency route for a child needed within 5 days, or a wider
+    search."""
     foster = str(prob.placements["setting"].iat[p]) == "foster"
     if foster and prob.place_vacancies[p] > prob.place_capacity[p]:
         return f"For {prob.placements['placement_id'].iat[p]}, {LIMIT_EXEMPTION}. {NO_ROUTE}"
-    if foster:
+    if foster and _emergency(prob, c):
         return f"For {prob.placements['placement_id'].iat[p]}, {TERMS_EMERGENCY}. {NO_ROUTE}"
     return NO_ROUTE

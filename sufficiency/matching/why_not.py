@@ -136,9 +136,13 @@ def compared(
     if extra < 0.005:
         said = "As good for this child as the proposal on the plan's priorities"
         return said + (f" ({', '.join(worse + better)})." if worse or better else ".") + aside
-    said = f"Worse for this child on the plan's priorities (by {extra:,.2f}, not money)"
+    # the score's difference ("by 21.59") means nothing to a social worker: what makes it
+    # up is said instead, and a difference too small to put in words is "slightly"
+    said = "Worse for this child on the plan's priorities"
     if worse:
         said += ": " + listed(worse)
+    else:
+        said = "Slightly w" + said[1:]
     return said + (f", though {listed(better)}." if better else ".") + aside
 
 

@@ -10,18 +10,56 @@ colour telling series apart.
 from __future__ import annotations
 
 import io
+import os
 import re
-from collections.abc import Sequence
+import stat
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from markupsafe import Markup, escape
+from pandas.api.types import is_numeric_dtype
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+
+def matplotlib_home() -> str | None:
+    """Where matplotlib keeps its settings and font cache, set before it is first imported
+    when its own (``~/.config/matplotlib``) cannot be written, as on a server account with
+    no home folder: it then printed two lines of warning on every run with charts and built
+    its font cache again each time, in a new temporary folder. The folder used instead is
+    the account's own in the temporary folder (owner-only, made once and reused); one that
+    is not (another account's, or open to others) is not used. ``None``: left alone
+    (``$MPLCONFIGDIR`` set, or the usual folder writable)."""
+    if os.environ.get("MPLCONFIGDIR") or not hasattr(os, "getuid"):
+        return None
+    try:
+        xdg = os.environ.get("XDG_CONFIG_HOME")
+        usual = (Path(xdg) if xdg else Path.home() / ".config") / "matplotlib"
+        usual.mkdir(parents=True, exist_ok=True)
+        if os.access(usual, os.W_OK):
+            return None
+    except (OSError, RuntimeError):  # RuntimeError: no home folder can be found at all
+        pass
+    own = Path(tempfile.gettempdir()) / f"sufficiency-matplotlib-{os.getuid()}"
+    try:
+        own.mkdir(mode=0o700, exist_ok=True)
+        st = own.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
+        return None
+    os.environ["MPLCONFIGDIR"] = str(own)
+    return str(own)
+
+
+matplotlib_home()
 
 #: History, central forecast, band, scenario, added places (colour-blind safe).
 HISTORY, CENTRAL, BAND, SCENARIO, EXTRA = "#222222", "#0b4f8a", "#a6cbe8", "#b04a00", "#6a3d9a"
@@ -53,6 +91,19 @@ class Chart:
     svg: Markup
     data: pd.DataFrame
     description: str = ""
+    #: How the chart says its values (``{:,.0f}`` for children); its data table says them
+    #: so too (a count of 12 children read "12.0" there, 102 read "102"). Blank: as is.
+    value_format: str = ""
+
+    def formats(self) -> dict[str, Callable[[object], str]]:
+        """The data table's number columns, each written with :attr:`value_format`."""
+        if not self.value_format:
+            return {}
+
+        def said(v: object) -> str:
+            return "" if v is None or pd.isna(v) else self.value_format.format(v)
+
+        return {c: said for c in self.data.columns[1:] if is_numeric_dtype(self.data[c])}
 
 
 def _svg(fig: Figure, title: str) -> Markup:
@@ -169,7 +220,7 @@ def fan_chart(
         if len(p50)
         else title
     )
-    return Chart(title, svg, data, description)
+    return Chart(title, svg, data, description, value_format)
 
 
 def bar_chart(
@@ -202,4 +253,4 @@ def bar_chart(
         ax.xaxis.set_major_formatter(lambda v, _pos: value_format.format(v).replace(".0m", "m"))
         svg = _svg(fig, title)
     data = pd.DataFrame({"item": list(labels), "value": list(values)})
-    return Chart(title, svg, data, title)
+    return Chart(title, svg, data, title, value_format)

@@ -444,6 +444,9 @@ class PreparedPool:
     levers: tuple[Levers, ...]
     shared: Levers
     params: Params
+    #: The shared levers' figures that look like a slip (the members' own are said with
+    #: their own plans), read with the pooled plan.
+    said: tuple[str, ...] = ()
 
 
 def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | MemberFailure:
@@ -466,7 +469,7 @@ def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | Member
     try:
         params = commission_params(task.params, seed=task.seed)
         levers = tuple(load_levers(m.levers) for m in members if m.levers is not None)
-        shared = load_levers(task.levers)
+        shared, said = _quiet(lambda: load_levers(task.levers))
         inputs, _ = _quiet(
             lambda: pool_inputs(
                 [m.history for m in members], params.forecast, params.commissioning,
@@ -475,7 +478,7 @@ def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | Member
         )  # fmt: skip
     except SufficiencyError as exc:
         return MemberFailure("pooled", "Pooled plan", "pooled", _sentence(exc))
-    return PreparedPool(members, left_out, inputs, levers, shared, params)
+    return PreparedPool(members, left_out, inputs, levers, shared, params, said)
 
 
 def run_pooled_sensitivity(
@@ -531,6 +534,7 @@ def run_pooled(
     )
     # each member's pooling forecast's warnings, to be read with the plan under its name
     notes = tuple(zip((m.code for m in members), inputs.notes, strict=False))
+    notes += (("region", prepared.said),) if prepared.said else ()
     return PooledSummary(task.seed, rows, prepared.left_out, rows_sens, result.proof(),
                          tuple(result.worse_off()), notes)  # fmt: skip
 

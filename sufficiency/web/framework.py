@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -289,7 +290,7 @@ def environment() -> Environment:
         finalize=lambda value: "" if value is None else value,
     )
     env.filters.update(gbp=gbp, count=count, percent=percent, miles=miles, uk_time=uk_time,
-                       long_date=long_date)  # fmt: skip
+                       long_date=long_date, dates_in_words=dates_in_words)  # fmt: skip
     env.globals.update(
         table=table_html, words=vocabulary, waited=int(WAIT_SECONDS), child_url=child_url
     )
@@ -306,6 +307,17 @@ def long_date(value: dt.date | str) -> str:
             return value
         return long_date(day)
     return f"{value.day} {value:%B %Y}"
+
+
+#: A day written ISO-style inside a sentence (``it expired on 2026-12-05``).
+_ISO_DAY = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
+
+
+def dates_in_words(text: object) -> str:
+    """Every ISO day inside a sentence (a decision's note, a change's cause, written so by
+    the run store and the command line) said as :func:`long_date` says it, as the pages'
+    other dates are (``it expired on 5 December 2026``)."""
+    return _ISO_DAY.sub(lambda m: long_date(m.group(0)), str(text))
 
 
 def child_url(child_id: str) -> str:

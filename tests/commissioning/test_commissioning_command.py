@@ -401,3 +401,27 @@ def test_a_pooled_authoritys_forecast_warnings_are_said_naming_it(
         if c.value == "Read with care (neighbour, pooled)"
     ]
     assert any(v.startswith("The history covers 1.0 years") for v in rows)
+
+
+def test_a_levers_figure_warned_of_is_read_with_the_case(tmp_path, sample_dir):
+    """A fee uplift of 3 (meant as 3%) was warned of on the console only: the case the
+    commissioner shares, which recommended paying it, said nothing. The warning is now under
+    'Read with care' in the page and the workbook, as the forecast's warnings are."""
+    from openpyxl import load_workbook
+
+    levers = _levers_with(sample_dir, tmp_path, "weekly_gbp_per_household = 40.0",
+                          "weekly_gbp_per_household = 3")  # fmt: skip
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, [*_args(sample_dir, out, levers), *QUICK])
+    assert result.exit_code == 0, result.output
+    assert "fee_uplift.weekly_gbp_per_household is £3.00 a week" in result.stderr
+    page = (out / "commissioning.html").read_text(encoding="utf-8")
+    assert "Read with care</th><td>Levers: fee uplift.weekly gbp per household is £3.00" in page
+    rows = [
+        (ws.cell(row=c.row, column=c.column + 1).value or "")
+        for ws in load_workbook(out / "commissioning.xlsx").worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value == "Read with care"
+    ]
+    assert any("is £3.00 a week per household" in v for v in rows)

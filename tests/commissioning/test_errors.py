@@ -332,3 +332,39 @@ def test_a_weekly_price_in_pence_is_refused_in_a_sentence():
     data = tiny_levers_data()
     data["spot"]["residential_high_cost_weekly_gbp"] = 63000.0  # the dearest on record
     parse_levers(data)
+
+
+def test_a_fee_uplift_in_pence_is_refused_and_one_like_a_percentage_warned_of():
+    """weekly_gbp_per_household = 4000 (£40 in pence) was taken as £4,000 a week and the
+    sample's plan left the uplift out with no word; 3 (meant as 3%) was taken as £3 a week
+    and the sample's plan adopted it (£225,019). The first is refused, the second warned
+    of, each naming the key and the figure expected."""
+    data = tiny_levers_data()
+    data["fee_uplift"]["weekly_gbp_per_household"] = 4000.0
+    with pytest.raises(ConfigError) as caught:
+        parse_levers(data, "levers.toml")
+    said = str(caught.value)
+    assert said.startswith("levers.toml: fee_uplift.weekly_gbp_per_household is £4,000 a week")
+    assert "is it in pence? Give the rise in pounds a week per household" in said
+    data["fee_uplift"]["weekly_gbp_per_household"] = 3
+    with pytest.warns(DataWarning) as warned:
+        parse_levers(data, "levers.toml")
+    assert [str(w.message) for w in warned] == [
+        "levers.toml: fee_uplift.weekly_gbp_per_household is £3.00 a week per household, small "
+        "for a fee rise: is it a percentage? Give the rise in pounds a week per household "
+        "(a 3% rise on a £400 fee is 12)"
+    ]
+
+
+def test_a_homes_running_cost_in_pence_is_refused():
+    """running_cost_gbp_per_year = 56000000 (£560,000 in pence) priced the home at £538,462
+    a bed a week and left it out of the plan with no word; it is refused as pence."""
+    data = tiny_levers_data()
+    data["home"]["running_cost_gbp_per_year"] = 56_000_000.0
+    with pytest.raises(ConfigError) as caught:
+        parse_levers(data, "levers.toml")
+    assert str(caught.value) == (
+        "levers.toml: home running_cost_gbp_per_year is £56,000,000 a year, £538,462 a bed a "
+        "week, more than the dearest placement recorded in England (£63,000 a week, LGA "
+        "2023): is it in pence? Give pounds a year"
+    )

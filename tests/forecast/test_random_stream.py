@@ -109,6 +109,31 @@ def test_threads_default_to_the_cores_the_process_may_use(monkeypatch: pytest.Mo
     assert simulate.simulation_threads() == 3
 
 
+@pytest.mark.parametrize(("value", "used"), [("0", 2), ("-1", 2), ("two", 2), ("1.5", 2)])
+def test_a_thread_count_that_is_not_a_number_is_said(
+    monkeypatch: pytest.MonkeyPatch, value: str, used: int
+) -> None:
+    """$SUFFICIENCY_SIMULATION_THREADS=0, -1 or two was ignored with no word (0 quietly
+    became 1): it is now said, once, naming the variable and the number of threads used.
+    Set but blank is unset, as in a shell script, and a number with spaces around it is
+    read."""
+    from sufficiency.errors import DataWarning
+    from sufficiency.forecast import simulate
+
+    simulate._threads.cache_clear()
+    monkeypatch.setattr(simulate.os, "sched_getaffinity", lambda _pid: {0, 1, 2, 3}, raising=False)
+    monkeypatch.setenv(simulate.THREADS_ENV, value)
+    with pytest.warns(DataWarning) as said:
+        assert simulate.simulation_threads() == used
+    assert [str(w.message) for w in said] == [
+        f"$SUFFICIENCY_SIMULATION_THREADS is {value!r}, not a whole number of 1 or more: "
+        f"simulating on {used} threads (the default) instead."
+    ]
+    for quiet, n in (("", 2), (" 3 ", 3)):
+        monkeypatch.setenv(simulate.THREADS_ENV, quiet)
+        assert simulate.simulation_threads() == n
+
+
 if __name__ == "__main__":
     if "--update" not in sys.argv:
         sys.exit("pass --update to rewrite " + str(GOLDEN))

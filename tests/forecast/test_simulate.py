@@ -213,3 +213,21 @@ def test_a_scenario_of_zero_changes_is_written_as_the_base(small_authority):
                                       scenario=Scenario(name="z", shift=(shift,)))  # fmt: skip
     for name in ("stock", "starts", "entries", "exits"):
         assert (getattr(zero_shift, name) == getattr(report.base, name)).all()
+
+
+def test_a_scenario_percentage_like_a_fraction_is_warned_of_and_kept(small_authority):
+    """change_pct = 0.2 (meant as 20%) was simulated as 0.2% more entries, a forecast the
+    same as the base to the eye, with no word; it is now warned of, naming the key and the
+    figure expected, and kept under 'Read with care' with the forecast's own warnings."""
+    from sufficiency.forecast.run import run_forecast
+
+    scen = Scenario.model_validate(
+        {"name": "More", "entries": {"change_pct": 0.2}, "exit_rate_change_pct": {"secure": 5}}
+    )
+    said = ("Scenario More: entries.change_pct is 0.2, a change of 0.2%: is it a fraction? "
+            "Give percent (20 for 20%)")  # fmt: skip
+    with pytest.warns(ForecastWarning) as warned:
+        report = run_forecast(small_authority, FAST, scenario=scen)
+    assert said in [str(w.message) for w in warned]
+    assert said in report.notes
+    assert Scenario.model_validate({"name": "x", "entries": {"change_pct": 20}}).doubts() == []

@@ -29,7 +29,7 @@ def test_one_child_alone_on_the_night_gets_their_next_best_homes() -> None:
     assert alt["placement_id"].tolist() == ["P2", "P3", "P4"]
     assert alt["extra_cost_gbp"].tolist() == [10.0, 20.0, 30.0]
     assert alt["why_not"].iat[0] == (
-        "Worse for this child on the plan's priorities (by 10.00, not money): £10 a week dearer."
+        "Worse for this child on the plan's priorities: £10 a week dearer."
     )
     rows = match_report(run).children
     assert rows["next_best"].iat[0] == "P2 (£10 a week more)"
@@ -76,3 +76,14 @@ def test_a_pinned_child_is_not_told_no_other_home_meets_every_rule() -> None:
     assert run.matches.set_index("child_id").at["C1", "placement_id"] == "P3"
     assert "No other home meets every rule" not in rows.at["C1", "why_not"]
     assert "pinned" in rows.at["C1", "why_not"]
+
+
+def test_an_option_worse_by_too_little_to_put_in_words_is_slightly_worse() -> None:
+    """30p a week dearer: the sentence said 'worse ... (by 0.30, not money)' and nothing
+    of what; the score's difference is no longer said, so it says 'slightly worse'."""
+    refs = referrals_frame([referral("C1")])
+    homes = [placement("P1", weekly_cost=500.0), placement("P2", weekly_cost=500.3)]
+    run = run_matching(refs, placements_frame(homes), RUN_DATE, Params())
+    alt = run.alternatives
+    assert alt["placement_id"].tolist() == ["P2"]
+    assert alt["why_not"].iat[0] == "Slightly worse for this child on the plan's priorities."

@@ -99,6 +99,31 @@ def test_a_full_foster_home_and_a_child_who_must_live_alone_name_no_exemption() 
     assert "no exemption lifts this rule" in reason and "or an exemption" not in reason
 
 
+def test_a_child_needed_in_more_than_5_days_is_not_pointed_to_an_emergency_route() -> None:
+    """A child needed in more than 5 days is not an emergency, yet was told a foster carer
+    'may take a child outside their terms of approval only in an emergency' (an age range
+    too young, a full home): the advice now says why that route is closed and what the
+    team can do. A child needed today or within 5 days keeps it."""
+    for kid, home in (({"age": 15}, {"age_max": 10}), ({}, {"vacancies": 0})):
+        for needed, emergency in ((">5 days", False), ("<5 days", True), ("today", True)):
+            run = run_matching(referrals_frame([referral("C1", needed_by=needed, **kid)]),
+                               placements_frame([placement("P1", **home)]), RUN_DATE,
+                               Params())  # fmt: skip
+            (reason,) = run.unplaced["reason"].tolist()
+            assert ("outside their terms of approval only in an emergency" in reason) is (
+                emergency
+            ), (needed, reason)
+            assert "onsider a wider search" in reason, reason
+    run = run_matching(referrals_frame([referral("C1", needed_by=">5 days", age=15)]),
+                       placements_frame([placement("P1", age_max=10)]), RUN_DATE,
+                       Params())  # fmt: skip
+    (reason,) = run.unplaced["reason"].tolist()
+    assert (
+        "Rule 3 (age) is the foster carer's terms of approval, set aside only in an "
+        "emergency, and the child is needed in more than 5 days."
+    ) in reason, reason
+
+
 def test_a_team_decision_and_an_unlocatable_postcode_say_what_to_do() -> None:
     """The nearest option is excluded by the team (and full), or cannot be located: the
     advice is to review the decision or correct the register, not that rule 16 or rule

@@ -87,3 +87,31 @@ def test_a_pooled_members_warnings_are_in_the_region_report_under_its_name(
     html = (tmp_path / "region.html").read_text(encoding="utf-8")
     assert '<h2 id="care">Read with care</h2>' in html and "The history covers 1.0 years" in html
     assert any(line.startswith("Read with care: ") for line in headline(result))
+
+
+def test_the_shared_levers_warnings_are_read_with_the_pooled_plan(
+    region_dir: Path, params: Any, tmp_path: Path
+) -> None:
+    """A fee uplift of 3 (meant as 3%) in the co-operative's shared levers was warned of in
+    a Dask worker's output alone: region.xlsx's Read with care said nothing. It is now kept
+    with the pooled plan, under the region."""
+    from openpyxl import load_workbook
+
+    from sufficiency.region.writers import write_region
+
+    region = load_members(region_dir / "members.toml")
+    assert region.pooled_levers is not None
+    text = region.pooled_levers.read_text(encoding="utf-8")
+    assert "weekly_gbp_per_household = 40.0" in text
+    shared = tmp_path / "shared.toml"
+    shared.write_text(text.replace("weekly_gbp_per_household = 40.0",
+                                   "weekly_gbp_per_household = 3"), encoding="utf-8")  # fmt: skip
+    pair = Region("Pair", region.members[:2], region.levers, region.source)
+    task = PooledTask(pair.members, shared, 11, params, tmp_path / "out")
+    pooled = run_pooled(task, prepare_pooled(task))
+    assert isinstance(pooled, PooledSummary), pooled
+    (said,) = dict(pooled.notes)["region"]
+    assert said.startswith(f"{shared}: fee_uplift.weekly_gbp_per_household is £3.00 a week")
+    write_region(RegionResult(pair, ("base",), 11, (), (), pooled, ()), tmp_path)
+    rows = list(load_workbook(tmp_path / "region.xlsx")["Read with care"].values)
+    assert any(r[0] == "region" and r[2] == "pooled plan" and r[3] == said for r in rows[1:])

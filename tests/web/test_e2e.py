@@ -214,7 +214,8 @@ def test_placement_starts_chart_is_the_runs_total(site, browser, forecast_run):
     st = pd.read_csv(forecast_run / "starts.csv")
     total = st[(st["scenario"] == "base") & (st["category"] == "all")].iloc[-1]
     assert last[0] == pd.Timestamp(total["month"]).strftime("%d %b %Y")
-    assert [float(v) for v in last[1:]] == [total["p10"], total["p50"], total["p90"]]
+    # said as the chart says them: whole children, as its sentence does
+    assert last[1:] == [f"{total[c]:,.0f}" for c in ("p10", "p50", "p90")]
     assert total["p10"] < total["p90"]
     page.close()
 
@@ -236,7 +237,8 @@ def test_spend_chart_labels_the_scenario_line_as_what_it_draws(site, browser, sp
     header = table.get_by_role("row").first.inner_text().split("\t")
     assert header[-1] == "Step-downs and in-house shift (P50)"
     last = table.get_by_role("row").last.inner_text().split("\t")
-    assert float(last[-1]) == round(scen["p50"] / 1e6, 1)
+    # the table says pounds as the chart's sentence does
+    assert last[-1] == f"£{scen['p50'] / 1e6:,.1f} million"
     page.close()
 
 

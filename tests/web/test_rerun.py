@@ -262,3 +262,36 @@ def test_pages_say_what_the_latest_run_did_with_each_decision(own, tmp_path):
         f"Matching run {t.run_id} applied it: the child is not matched to this placement."
     )
     assert said["R005"] == f"Made after matching run {t.run_id} started: the next run uses it."
+
+
+@pytest.mark.filterwarnings("ignore::starlette.exceptions.StarletteDeprecationWarning")
+def test_decisions_and_changes_say_their_dates_in_words(own, tmp_path):
+    """The Decisions table's 'Latest matching run' and 'What changed' gave the run store's
+    ISO dates ('pinned by jsmith on 2026-12-05', 'it expired on 2026-03-31') where every
+    other page says '5 December 2026': both now say them in words (the child's page too)."""
+    from starlette.testclient import TestClient
+
+    from sufficiency import clock
+    from sufficiency.web.app import create_app
+    from sufficiency.web.auth import hash_password, new_totp_secret
+    from sufficiency.web.framework import dates_in_words, long_date
+    from tests.web.conftest import PASSWORD
+
+    add_decision(own, "R001", "PL0013", "pin", "agreed at the placement panel", "jsmith")
+    _match(tmp_path, own.url, "cli", "--decisions-from-store")
+    secret = new_totp_secret()
+    add_user(own, "worker", "placement", hash_password(PASSWORD), secret)
+    with TestClient(create_app(own), base_url="http://127.0.0.1") as c:
+        page = c.get("/sign-in")
+        r = c.post("/sign-in", data={"csrftoken": form_token(page.text), "username": "worker",
+                                     "password": PASSWORD, "code": pyotp.TOTP(secret).now()},
+                   follow_redirects=False)  # fmt: skip
+        assert r.status_code == 303
+        changes = c.get("/matching/changes").text
+    today = clock.today()
+    assert f"pinned by jsmith on {long_date(today)}: agreed at the placement panel" in changes
+    assert today.isoformat() not in changes
+    # a decision's note in the Decisions table and on the child's page, said the same way
+    said = dates_in_words("Matching run 2 ignored it: it expired on 2026-03-31.")
+    assert said == "Matching run 2 ignored it: it expired on 31 March 2026."
+    assert dates_in_words("R2026-03-31 and 2026-13-45") == "R2026-03-31 and 2026-13-45"
