@@ -802,6 +802,8 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
     strays = _not_records(raw, PLACEMENTS, ("setting", "provider"), "a placement",
                           "no setting or provider")  # fmt: skip
     table, problems = check_table(raw, PLACEMENTS)
+    if not _present(raw, PLACEMENTS, "urn").any():  # no URNs given: none are checked
+        table = table.drop(columns="urn")
     problems = [*raw.notes, *problems]
     label = raw.column_label(mapping_key_for(raw, PLACEMENTS, "postcode"))
     problems = [_located_only(p, label) for p in problems]

@@ -9,7 +9,7 @@ from sufficiency.config import MatchingWeights
 from sufficiency.matching.advice import NO_ROUTE, full_home_advice, unplaced_advice
 from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.candidates import generate_candidates
-from sufficiency.matching.costs import pair_cost, pair_distances
+from sufficiency.matching.costs import pair_cost, pair_distances, unplaced_cost
 from sufficiency.matching.decisions import RULE_NAMES
 from sufficiency.matching.gates import pair_flags
 from sufficiency.matching.problem import MatchProblem
@@ -49,8 +49,15 @@ def _ruled_out_by_team(prob: MatchProblem, c: int) -> np.ndarray:
     return all_p[only]
 
 
-def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = False) -> pd.DataFrame:
-    """One row per unplaced child: a reason sentence, exclusions per rule, nearest option."""
+def unplaced_table(
+    prob: MatchProblem, result: MatchResult, together: bool = False,
+    weights: MatchingWeights | None = None,
+) -> pd.DataFrame:  # fmt: skip
+    """One row per unplaced child: a reason sentence, exclusions per rule, nearest option.
+
+    ``weights`` are the run's (the defaults without them): a child an optimal plan leaves
+    unplaced beside a home with a place for them is left there because of them."""
+    weights = weights if weights is not None else MatchingWeights()
     counts = result.candidates.excluded_counts
     num_ok = result.candidates.num_suitable
     all_p = np.arange(prob.num_placements)
@@ -134,18 +141,16 @@ def unplaced_table(prob: MatchProblem, result: MatchResult, together: bool = Fal
                 )
             if not kinds & {"taken", "conflict"}:  # a place is left there for this child
                 free = _free_nearest(
-                    prob, result, c, f"{near}, {near_id}", int(num_ok[c]), together
+                    prob, result, c, (p, f"{near}, {near_id}"), int(num_ok[c]), together, weights
                 )
-                reason, breaks = free if free is not None else (reason, breaks)
+                reason, breaks = free
             elif (q := _nearest(prob, c, _open_to(prob, result, c, held))) is not None:
                 # the nearest is needed, but another home has a place left for this child
                 q_id = str(prob.placements["placement_id"].iat[q])
-                free = _free_nearest(
-                    prob, result, c, f"{near} with a place left, {q_id}", int(num_ok[c]), together
-                )
-                if free is not None:
-                    (reason, breaks), near_id = free, q_id
-                    near_miles = float(pair_distances(prob, np.array([c]), np.array([q]))[0][0])
+                named = (q, f"{near} with a place left, {q_id}")
+                free = _free_nearest(prob, result, c, named, int(num_ok[c]), together, weights)
+                (reason, breaks), near_id = free, q_id
+                near_miles = float(pair_distances(prob, np.array([c]), np.array([q]))[0][0])
         row.update(
             reason=reason,
             nearest_placement_id=near_id,
@@ -169,12 +174,16 @@ def _open_to(prob: MatchProblem, result: MatchResult, c: int, places: np.ndarray
 
 
 def _free_nearest(
-    prob: MatchProblem, result: MatchResult, c: int, nearest: str, num_ok: int, together: bool
-) -> tuple[str, str] | None:
+    prob: MatchProblem, result: MatchResult, c: int, option: tuple[int, str], num_ok: int,
+    together: bool, weights: MatchingWeights,
+) -> tuple[str, str]:  # fmt: skip
     """Reason and ``nearest_breaks`` for an unplaced child whose nearest suitable
     placement has a place left for the child in the plan: the child's siblings are
-    placed elsewhere and must stay together (``siblings = "together"``), or the plan is
-    not proven optimal. ``nearest`` names it: ``nearest, P2``."""
+    placed elsewhere and must stay together (``siblings = "together"``), the plan is
+    not proven optimal, or (an optimal plan) placing the child there scores more than
+    leaving them unplaced under the run's weights. ``option`` is the placement's row and
+    its name: ``(3, "nearest, P2")``."""
+    place, nearest = option
     where = result.place_of_child
     grp = prob.child_group
     kid = prob.referrals["child_id"].astype(str).to_numpy(object)
@@ -199,12 +208,32 @@ def _free_nearest(
             "a wider search or a spot purchase.",
             "siblings_together",
         )
-    if result.status is SolveStatus.OPTIMAL:
-        return None
+    if result.status is not SolveStatus.OPTIMAL:
+        return (
+            f"{_meeting(num_ok)} every hard rule and the {nearest}, has a place left in the "
+            "plan, but the plan is not proven optimal (see the summary): consider it.",
+            "not_proven",
+        )
+    # an optimal plan leaves the child out of a home with room only because placing them
+    # there scores no less than leaving them unplaced (the weights, or a sibling split)
+    score = float(pair_cost(prob, np.array([c]), np.array([place]), weights)[0])
+    left = float(unplaced_cost(prob, weights)[c])
+    apart = (grp == grp[c]) & (np.arange(len(grp)) != c) & (where >= 0) & (where != place)
+    split = weights.sibling_split if grp[c] >= 0 and apart.any() else 0.0
+    if score + split < left:  # optimal only within the gap: placing the child is better
+        return (
+            f"{_meeting(num_ok)} every hard rule and the {nearest}, has a place left in the "
+            "plan, but the plan is optimal only within its gap (see the summary): consider it.",
+            "not_proven",
+        )
+    plus = f" plus the sibling split's {split:,.0f}" if split else ""
     return (
-        f"{_meeting(num_ok)} every hard rule and the {nearest}, has a place "
-        "left in the plan, but the plan is not proven optimal (see the summary): consider it.",
-        "not_proven",
+        f"{_meeting(num_ok)} every hard rule and the {nearest}, has a place left in the "
+        "plan, but with this run's weights placing the child there scores no less than "
+        f"leaving them unplaced ({score:,.0f}{plus}, against {left:,.0f}; a priority score, "
+        "not money), so the plan leaves them unplaced. Check [matching.weights]: the weight "
+        "for a child left unplaced should be more than any placement's score.",
+        "cost",
     )
 
 

@@ -301,6 +301,8 @@ def _breaks(text: Any) -> str:
         return "None: it meets every rule but would split the sibling group"
     if str(text) == "not_proven":
         return "None: it meets every rule and is free, but the plan is not proven optimal"
+    if str(text) == "cost":
+        return "None: it is free, but the weights score it above leaving the child unplaced"
     codes = [c.strip() for c in str(text).split(";") if c.strip()]
     return "; ".join(
         f"rule {RULE_CODES.index(c) + 1}: {RULE_TEXT[c]}" if c in RULE_TEXT else c for c in codes

@@ -217,7 +217,7 @@ def run_matching(
     matches = plan.loc[plan["placement_id"].notna(), list(MATCH_COLUMNS)].reset_index(drop=True)
     figures = plan_figures(prob, plan, mp.weights)
     aside = _set_aside(prob, set_aside)
-    unplaced = unplaced_table(prob, result, together)
+    unplaced = unplaced_table(prob, result, together, mp.weights)
     unplaced = unplaced.assign(distance_note=plan.set_index("child_id")["distance_note"]
                                .reindex(unplaced["child_id"]).to_numpy(object))  # fmt: skip
     refs_aside = aside[(aside["file_kind"] == "referrals") & ~_not_children(set_aside, aside)]

@@ -166,3 +166,25 @@ def test_page_one_counts_every_key_stage_4_approval(tmp_path: Path) -> None:
     assert "Check: Key stage 4 school moves: 3." in html
     # today's practice is counted the same way, and said as approvals, not certain moves
     assert "need approval for 3 key stage 4 school moves (plan: 3)" in html
+
+
+def test_a_register_with_no_urn_column_is_not_checked_for_urns(tmp_path: Path) -> None:
+    """docs/matching.md: "a register with no `urn` column is not checked". The reader
+    gave every register a blank `urn` column, so a register without one had every
+    children's home and supported accommodation proposal flagged "no Ofsted URN on the
+    register" (and counted under Ofsted to check); a register with the column still is."""
+    from sufficiency.matching import match
+
+    (tmp_path / "referrals.csv").write_text(
+        "child_id,dob,sex,home_postcode,foster_suitability,responsible_la\n"
+        "C1,01/02/2012,M,WR1 1AA,unsuitable,E10000034\n"
+    )
+    head = "placement_id,setting,provider,postcode,vacancies,weekly_cost,age_min,age_max"
+    row = "CH,residential,external,WR5 1AA,1,5000,12,17"
+    (tmp_path / "with.csv").write_text(f"{head},has_pets,risk_exclusions,urn\n{row},N,,\n")
+    (tmp_path / "without.csv").write_text(f"{head},has_pets,risk_exclusions\n{row},N,\n")
+    for name, urn_checked in (("with", True), ("without", False)):
+        run = match(tmp_path / "referrals.csv", tmp_path / f"{name}.csv", run_date=RUN_DATE)
+        flags = run.matches.set_index("child_id")["flags"]
+        assert flags["C1"] == (NO_URN if urn_checked else ""), name
+        assert run.summary.plan.ofsted_checks == int(urn_checked), name

@@ -16,7 +16,7 @@ from match_builders import (
     referrals_frame,
 )
 
-from sufficiency.config import MatchingParams, Params
+from sufficiency.config import MatchingParams, MatchingWeights, Params
 from sufficiency.matching import build_problem, solve
 from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.explain import unplaced_table
@@ -81,3 +81,23 @@ def test_the_most_limiting_rules_are_named_in_words_and_counted_truly() -> None:
     run = run_matching(refs, plcs, RUN_DATE, Params())
     (row,) = run.unplaced.to_dict("records")
     assert "the most limiting was fostering limit (1 placement). " in row["reason"]
+
+
+def test_a_child_the_weights_leave_unplaced_is_not_said_to_have_every_home_taken() -> None:
+    """A council that weighs an out-of-area home above a child left unplaced (here
+    `out_of_area` 200,000 against `unplaced` 100,000): the optimal plan leaves A out of
+    the only home, which is empty and meets every rule. The reason said every home was
+    "needed for other children" (`nearest_breaks` = `taken`) though nobody else was
+    referred; it now says the weights leave the child unplaced, with the scores."""
+    refs = referrals_frame([referral("A", needed_by=">5 days")])
+    plcs = placements_frame([placement("P1", postcode=POSTCODES["birmingham"])])
+    weights = MatchingWeights(out_of_area=200_000.0)
+    run = run_matching(refs, plcs, RUN_DATE, Params(matching=MatchingParams(weights=weights)))
+    assert run.matches.empty
+    (row,) = run.unplaced.to_dict("records")
+    assert row["num_suitable_placements"] == 1
+    assert "needed for other children" not in row["reason"]
+    assert row["nearest_breaks"] == "cost"
+    assert row["nearest_placement_id"] == "P1"
+    assert "scores no less than leaving them unplaced" in row["reason"]
+    assert "against 100,000" in row["reason"]
