@@ -74,6 +74,13 @@ class MatchingWeights(_Frozen):
     unplaced: float = Field(default=100000.0, ge=0)
     unplaced_needed_today: float = Field(default=150000.0, ge=0)
 
+    @field_validator("unplaced", "unplaced_needed_today")
+    @classmethod
+    def _placing_worth_more(cls, weight: float) -> float:
+        if weight == 0:  # leaving a child unplaced would score less than any placement
+            raise ValueError("is 0: no child would be placed; give more than a placement's score")
+        return weight
+
 
 class MatchingParams(_Frozen):
     """Parameters of the nightly matching job."""

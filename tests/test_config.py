@@ -205,3 +205,17 @@ def test_an_inflation_rate_given_as_a_percentage_is_refused(tmp_path, rate, mean
     assert "finance.inflation_rate: is" in said and f"give the rate as a fraction ({meant})" in said
     p.write_text("[finance]\ninflation_rate = 0.99\n")
     assert load_params(p).finance.inflation_rate == 0.99
+
+
+@pytest.mark.parametrize("key", ["unplaced", "unplaced_needed_today"])
+def test_an_unplaced_weight_of_zero_is_refused(tmp_path, key):
+    """0 for leaving a child unplaced scores less than any placement: an optimal plan
+    places no child (each then told its reason is the weights), so it is refused."""
+    p = tmp_path / "c.toml"
+    p.write_text(f"[matching.weights]\n{key} = 0\n")
+    with pytest.raises(
+        ConfigError, match=rf"matching\.weights\.{key}: is 0: no child would be placed"
+    ):
+        load_params(p)
+    p.write_text(f"[matching.weights]\n{key} = 1\n")  # small, but a choice the team can make
+    assert getattr(load_params(p).matching.weights, key) == 1
