@@ -269,7 +269,7 @@ def parse_levers(data: dict[str, object], source: str = "levers file") -> Levers
 def doubts(levers: Levers) -> list[str]:
     """Figures that are allowed but look like a slip: each a sentence naming the key."""
     said = [
-        f"[[recruit]] {r.group}: recruitment_cost_gbp is £0, so the plan recruits foster "
+        f'[[recruit]] "{r.group}": "recruitment_cost_gbp" is £0, so the plan recruits foster '
         "households for nothing (marketing, enquiries and the assessment cost something): "
         "is the figure missing?"
         for r in levers.recruit
@@ -278,7 +278,7 @@ def doubts(levers: Levers) -> list[str]:
     up = levers.fee_uplift
     if up is not None and 0 < up.weekly_gbp_per_household < LEAST_UPLIFT_WEEKLY_GBP:
         said.append(
-            f"fee_uplift.weekly_gbp_per_household is £{up.weekly_gbp_per_household:,.2f} a "
+            f'"fee_uplift.weekly_gbp_per_household" is £{up.weekly_gbp_per_household:,.2f} a '
             "week per household, small for a fee rise: is it a percentage? Give the rise "
             "in pounds a week per household (a 3% rise on a £400 fee is 12)"
         )
@@ -287,7 +287,7 @@ def doubts(levers: Levers) -> list[str]:
         bed_week = home.running_cost_gbp_per_year / home.beds / 52
         if bed_week < LEAST_HOME_BED_WEEKLY_GBP:
             said.append(
-                f"home.running_cost_gbp_per_year is £{home.running_cost_gbp_per_year:,.0f} a "
+                f'"home.running_cost_gbp_per_year" is £{home.running_cost_gbp_per_year:,.0f} a '
                 f"year for {home.beds} beds, £{bed_week:,.0f} a bed a week, less than the "
                 f"cheapest children's home place on record (about £3,000 a week, DfE): is it "
                 "a week's or a month's cost? Give pounds a year"

@@ -81,8 +81,8 @@ def test_levers_warn_of_a_free_recruit_and_a_weekly_home_cost():
         levers = parse_levers(data, "levers.toml")
     assert levers.home is not None
     assert [str(w.message).split(" is ")[0] for w in said] == [
-        f"levers.toml: [[recruit]] {data['recruit'][0]['group']}: recruitment_cost_gbp",
-        "levers.toml: home.running_cost_gbp_per_year",
+        f'levers.toml: [[recruit]] "{data["recruit"][0]["group"]}": "recruitment_cost_gbp"',
+        'levers.toml: "home.running_cost_gbp_per_year"',
     ]
     assert "£106 a bed a week" in str(said[1].message)
 
@@ -350,7 +350,7 @@ def test_a_fee_uplift_in_pence_is_refused_and_one_like_a_percentage_warned_of():
     with pytest.warns(DataWarning) as warned:
         parse_levers(data, "levers.toml")
     assert [str(w.message) for w in warned] == [
-        "levers.toml: fee_uplift.weekly_gbp_per_household is £3.00 a week per household, small "
+        'levers.toml: "fee_uplift.weekly_gbp_per_household" is £3.00 a week per household, small '
         "for a fee rise: is it a percentage? Give the rise in pounds a week per household "
         "(a 3% rise on a £400 fee is 12)"
     ]
