@@ -30,7 +30,7 @@ import warnings
 from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
-from param_option import add_param_option, param_update
+from param_option import add_param_option, forecast_params, param_update
 
 from sufficiency.config import ForecastParams
 from sufficiency.errors import DataWarning
@@ -107,6 +107,8 @@ def main() -> None:
     add_param_option(parser)
     args = parser.parse_args()
     update = param_update(args)
+    # the figures checked before any work, as the forecast checks them
+    forecast_params(parser, {"num_paths": "--paths"}, num_paths=args.paths, **update)
     cutoffs = QUICK_CUTOFFS if args.quick else CUTOFFS
     if args.seeds:
         sets = {"chosen": args.seeds}
