@@ -442,7 +442,14 @@ def lever(kind: str, group_code: str = "", name: str = "", label: str = "") -> s
 
 def plain(text: str) -> str:
     """Codes inside a sentence said in plain words, no snake_case left, and dates day first
-    (``2026-03-31`` as ``31/03/2026``, as people in England read them)."""
+    (``2026-03-31`` as ``31/03/2026``, as people in England read them); text in double
+    quotes is left as it is (a file's key as the user typed it: ``"fee_uplift.weekly_gbp_
+    per_household"``, not ``fee uplift.weekly gbp per household``)."""
+    parts = re.split(r'("[^"\n]*")', text)
+    return "".join(p if k % 2 else _plain(p) for k, p in enumerate(parts))
+
+
+def _plain(text: str) -> str:
     text = _CODE.sub(lambda m: _lower_inside(_CODES[m.group(1)], text, m.start()), text)
     text = re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", r"\3/\2/\1", text)
     return re.sub(r"(?<=[a-z])_(?=[a-z0-9])", " ", text)

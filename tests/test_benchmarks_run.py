@@ -101,6 +101,28 @@ def test_quoted_options_exist(script, capsys, monkeypatch):
     assert not unknown, f"{script} is quoted with {unknown}, which it does not take"
 
 
+@pytest.mark.parametrize(
+    "script", ["backtest_changes.py", "backtest_many.py", "backtest_sample.py",
+               "bench_forecast.py", "calibration.py", "short_history.py"],
+)  # fmt: skip
+def test_paths_below_the_forecast_s_least_is_one_sentence(script, capsys, monkeypatch):
+    """``--paths 5`` stopped each forecast benchmark with pydantic's ValidationError and
+    its traceback; it is now argparse's one line naming the option and the limit."""
+    path = BENCH / "forecast" / script
+    monkeypatch.syspath_prepend(str(path.parent))
+    monkeypatch.setattr(sys, "argv", [str(path), "--paths", "5"])
+    for name in [m for m in sys.modules if m in {p.stem for p in path.parent.glob("*.py")}]:
+        monkeypatch.delitem(sys.modules, name)
+    with pytest.raises(SystemExit) as stopped:
+        runpy.run_path(str(path), run_name="__main__")
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == (
+        f"{script}: error: --paths 5: should be greater than or equal to 10"
+    )
+    assert "Traceback" not in err
+
+
 # The fast ones.
 
 

@@ -64,3 +64,12 @@ def test_english_words_in_a_sentence_stay_words() -> None:
     for text in ("none (not supported by the data)", "the model and the other homes"):
         assert vocabulary.plain(text) == text
     assert vocabulary.plain("exit: care_order") == "exit: care order"
+
+
+def test_a_key_in_double_quotes_is_left_as_typed() -> None:
+    """A levers warning read with the case said its key as 'fee uplift.weekly gbp per
+    household', a key no file has: a key in double quotes is now left as the user typed it,
+    and the words around it are still said plainly."""
+    said = vocabulary.plain('Levers: "fee_uplift.weekly_gbp_per_household" for foster_0_4')
+    assert said == 'Levers: "fee_uplift.weekly_gbp_per_household" for foster care, aged 0 to 4'
+    assert vocabulary.plain('"2026-03-31" on 2026-03-31') == '"2026-03-31" on 31/03/2026'

@@ -18,8 +18,8 @@ import warnings
 from dataclasses import replace
 
 import pandas as pd
+from param_option import forecast_params
 
-from sufficiency.config import ForecastParams
 from sufficiency.forecast.backtest import backtest
 from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.family import family_history, quiet_spec
@@ -37,7 +37,7 @@ def main() -> None:
     parser.add_argument("--paths", type=int, default=200)
     args = parser.parse_args()
     warnings.simplefilter("ignore", ForecastWarning)
-    params = ForecastParams(num_paths=args.paths, seed=7)
+    params = forecast_params(parser, {"num_paths": "--paths"}, num_paths=args.paths, seed=7)
     rows = {}
     for name, change in CHANGES.items():
         history = family_history(replace(quiet_spec(3), **change))

@@ -21,9 +21,8 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
-from param_option import add_param_option, param_update
+from param_option import add_param_option, forecast_params, param_update
 
-from sufficiency.config import ForecastParams
 from sufficiency.errors import DataWarning
 from sufficiency.forecast.backtest import backtest
 from sufficiency.io.ssda903 import read_ssda903
@@ -41,7 +40,7 @@ def main() -> None:
     update = param_update(args)
     warnings.simplefilter("ignore", DataWarning)
     cutoffs = list(pd.date_range("2023-03-31", "2025-03-31", freq="ME")[:: args.step])
-    params = ForecastParams(num_paths=args.paths, **update)
+    params = forecast_params(parser, {"num_paths": "--paths"}, num_paths=args.paths, **update)
     rows: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for seed in args.seeds:

@@ -19,9 +19,8 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
-from param_option import add_param_option, param_update
+from param_option import add_param_option, forecast_params, param_update
 
-from sufficiency.config import ForecastParams
 from sufficiency.errors import DataWarning
 from sufficiency.forecast.backtest import backtest
 from sufficiency.io.ssda903 import read_ssda903
@@ -44,7 +43,8 @@ def main() -> None:
     update = param_update(args)
     warnings.simplefilter("ignore", DataWarning)
     history = read_ssda903(args.history)
-    params = ForecastParams(num_paths=args.paths, seed=args.seed, **update)
+    params = forecast_params(parser, {"num_paths": "--paths", "seed": "--seed"},
+                             num_paths=args.paths, seed=args.seed, **update)  # fmt: skip
     cutoffs = list(pd.to_datetime(CUTOFFS))
     if args.every_month:
         cutoffs = list(pd.date_range(cutoffs[0], cutoffs[-1], freq="ME"))

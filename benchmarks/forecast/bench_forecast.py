@@ -26,7 +26,8 @@ import statistics
 import time
 import warnings
 
-from sufficiency.config import ForecastParams
+from param_option import forecast_params
+
 from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.projection import forecast_from_spells
 from sufficiency.forecast.states import build_spells
@@ -44,7 +45,8 @@ def main() -> None:
     args = parser.parse_args()
     warnings.simplefilter("ignore", ForecastWarning)
     care = build_spells(synthetic_history(args.children, seed=1))
-    params = ForecastParams(num_paths=args.paths, horizon_months=args.months, seed=1)
+    params = forecast_params(parser, {"num_paths": "--paths", "horizon_months": "--months"},
+                             num_paths=args.paths, horizon_months=args.months, seed=1)  # fmt: skip
     wall, cpu = [], []
     for _ in range(args.repeats):
         t0, c0 = time.perf_counter(), time.process_time()

@@ -14,8 +14,10 @@ Two sets of seeds: *development* seeds (0-35), on which the band width was tuned
 each set. Also printed: the mean interval score of the P10-P90 band (its width plus
 ten times any miss, as a percentage of the actual total), a proper score that the
 true P10 and P90 minimise, used to tune the band on development seeds. Cutoffs every six months from
-31 March 2023 to 31 March 2025; 200 paths. About 10 minutes on one core; ``--jobs 2``
-runs authorities in two processes.
+31 March 2023 to 31 March 2025; 200 paths. Both sets (the default) take about 2 minutes
+with ``--jobs 2`` (authorities in two processes) on two free cores, as docs/forecast.md
+measured them, and about twice that on one core (the default ``--jobs 1``); ``--quick``
+about 40 s with ``--jobs 2``.
 
 Run: .venv/bin/python benchmarks/forecast/calibration.py [--set dev|held-out|both]
      [--quick] [--paths 200] [--jobs 1] [--seeds 0 1 2 ...] [--csv out.csv]
@@ -30,7 +32,7 @@ import warnings
 from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
-from param_option import add_param_option, param_update
+from param_option import add_param_option, forecast_params, param_update
 
 from sufficiency.config import ForecastParams
 from sufficiency.errors import DataWarning
@@ -107,6 +109,8 @@ def main() -> None:
     add_param_option(parser)
     args = parser.parse_args()
     update = param_update(args)
+    # the figures checked before any work, as the forecast checks them
+    forecast_params(parser, {"num_paths": "--paths"}, num_paths=args.paths, **update)
     cutoffs = QUICK_CUTOFFS if args.quick else CUTOFFS
     if args.seeds:
         sets = {"chosen": args.seeds}

@@ -32,8 +32,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from param_option import forecast_params
 
-from sufficiency.config import ForecastParams
 from sufficiency.forecast.estimate import _exposure_and_events, fit_model
 from sufficiency.forecast.projection import initial_stock
 from sufficiency.forecast.scenario import EntryChange, Scenario
@@ -112,7 +112,9 @@ def main() -> None:
     parser.add_argument("--bands", action="store_true")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
-    params = ForecastParams(num_paths=args.paths, horizon_months=HORIZON, seed=7)
+    params = forecast_params(
+        parser, {"num_paths": "--paths"}, num_paths=args.paths, horizon_months=HORIZON, seed=7
+    )
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         roots = {"sample": SAMPLE}

@@ -40,6 +40,10 @@ LEAST_UPLIFT_WEEKLY_GBP = 5.0
 #: The least a children's home place costs a week (£): the cheapest figure DOMAIN.md 4.1
 #: records, the DfE's ballpark for a council's own home (about £3,000 a week, c.2016).
 LEAST_HOME_BED_WEEKLY_GBP = 3_000.0
+#: Years of a foster placement bought spot that recruiting one household may cost before
+#: it is warned of: a household found for ten years of a spot place (£468,000 at £900 a
+#: week) is a figure in pence (``1000000`` for £10,000; the sample's is £10,000).
+MOST_RECRUITMENT_SPOT_YEARS = 10
 
 
 class _Lever(BaseModel):
@@ -130,6 +134,20 @@ class Recruitment(_Lever):
     support_cost_gbp_per_household_year: float = Field(default=0.0, ge=0)
     weekly_cost_gbp: float = Field(gt=0)
 
+    @model_validator(mode="after")
+    def _pounds_per_household(self) -> Recruitment:
+        """A household's cost above a year of the dearest placement on record is in pence:
+        no foster household costs that to find or support."""
+        for field in ("recruitment_cost_gbp", "support_cost_gbp_per_household_year"):
+            if (value := getattr(self, field)) > 52 * MOST_WEEKLY_GBP:
+                raise ValueError(
+                    f"{field} is £{value:,.0f} per household, more than a year of the "
+                    "dearest placement recorded in England (£63,000 a week, LGA 2023): is "
+                    "it in pence? Give pounds per household"
+                    + (" a year" if field.endswith("_year") else "")
+                )
+        return self
+
 
 class FeeUplift(_Lever):
     """A fee uplift for in-house carers and the extra recruits it is assumed to bring."""
@@ -177,6 +195,14 @@ class InHouseHome(_Lever):
                 f"running_cost_gbp_per_year is £{self.running_cost_gbp_per_year:,.0f} a year, "
                 f"£{bed_week:,.0f} a bed a week, more than the dearest placement recorded in "
                 "England (£63,000 a week, LGA 2023): is it in pence? Give pounds a year"
+            )
+        # a bed costing more to open than a year of the dearest placement: in pence
+        # (``75000000`` for £750,000 left the home out of every plan with no word)
+        if (bed := self.setup_cost_gbp / self.beds) > 52 * MOST_WEEKLY_GBP:
+            raise ValueError(
+                f"setup_cost_gbp is £{self.setup_cost_gbp:,.0f}, £{bed:,.0f} a bed, more "
+                "than a year of the dearest placement recorded in England (£63,000 a week, "
+                "LGA 2023) for every bed: is it in pence? Give pounds"
             )
         return self
 
@@ -269,16 +295,33 @@ def parse_levers(data: dict[str, object], source: str = "levers file") -> Levers
 def doubts(levers: Levers) -> list[str]:
     """Figures that are allowed but look like a slip: each a sentence naming the key."""
     said = [
-        f"[[recruit]] {r.group}: recruitment_cost_gbp is £0, so the plan recruits foster "
+        f'[[recruit]] "{r.group}": "recruitment_cost_gbp" is £0, so the plan recruits foster '
         "households for nothing (marketing, enquiries and the assessment cost something): "
         "is the figure missing?"
         for r in levers.recruit
         if r.recruitment_cost_gbp == 0
     ]
+    year_spot = 52 * levers.spot.foster_weekly_gbp
+    for r in levers.recruit:
+        if r.recruitment_cost_gbp > MOST_RECRUITMENT_SPOT_YEARS * year_spot:
+            said.append(
+                f'[[recruit]] "{r.group}": "recruitment_cost_gbp" is '
+                f"£{r.recruitment_cost_gbp:,.0f} per household, more than "
+                f"{MOST_RECRUITMENT_SPOT_YEARS} years of a foster placement bought spot "
+                f'("spot.foster_weekly_gbp", £{year_spot:,.0f} a year): is it in pence? '
+                "Give pounds per approved household"
+            )
+        if r.support_cost_gbp_per_household_year > year_spot:
+            said.append(
+                f'[[recruit]] "{r.group}": "support_cost_gbp_per_household_year" is '
+                f"£{r.support_cost_gbp_per_household_year:,.0f} a year, more than a foster "
+                f'placement bought spot costs a year ("spot.foster_weekly_gbp", '
+                f"£{year_spot:,.0f}): is it in pence? Give pounds a year per household"
+            )
     up = levers.fee_uplift
     if up is not None and 0 < up.weekly_gbp_per_household < LEAST_UPLIFT_WEEKLY_GBP:
         said.append(
-            f"fee_uplift.weekly_gbp_per_household is £{up.weekly_gbp_per_household:,.2f} a "
+            f'"fee_uplift.weekly_gbp_per_household" is £{up.weekly_gbp_per_household:,.2f} a '
             "week per household, small for a fee rise: is it a percentage? Give the rise "
             "in pounds a week per household (a 3% rise on a £400 fee is 12)"
         )
@@ -287,7 +330,7 @@ def doubts(levers: Levers) -> list[str]:
         bed_week = home.running_cost_gbp_per_year / home.beds / 52
         if bed_week < LEAST_HOME_BED_WEEKLY_GBP:
             said.append(
-                f"home.running_cost_gbp_per_year is £{home.running_cost_gbp_per_year:,.0f} a "
+                f'"home.running_cost_gbp_per_year" is £{home.running_cost_gbp_per_year:,.0f} a '
                 f"year for {home.beds} beds, £{bed_week:,.0f} a bed a week, less than the "
                 f"cheapest children's home place on record (about £3,000 a week, DfE): is it "
                 "a week's or a month's cost? Give pounds a year"

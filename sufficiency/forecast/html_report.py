@@ -18,7 +18,7 @@ from sufficiency.forecast.backtest import backtest_sentences
 from sufficiency.io.quality_writers import quality_html
 from sufficiency.pages import Chart, render_page
 from sufficiency.pages import fan_chart as draw_fan
-from sufficiency.pages.render import count, percent, percent1
+from sufficiency.pages.render import MEANS, count, percent, percent1
 
 if TYPE_CHECKING:
     from sufficiency.forecast.report import ForecastReport
@@ -190,7 +190,7 @@ def render_html(report: ForecastReport) -> str:
         total=total,
         total_table=_year_ends(base, report.demand),
         counts={c: count for c in ("mean", "p10", "p50", "p90")},
-        one_decimal={},
+        one_decimal=MEANS,
         categories=categories,
         skipped=", ".join(skipped),
         starts=starts,

@@ -164,10 +164,11 @@ class Scenario(_Frozen):
         """Changes that are allowed but look like a slip, each a sentence naming the key: a
         percentage between -1 and 1 is a fraction (``change_pct = 0.2`` meant as 20% was
         taken as 0.2%, and the scenario read as the base)."""
-        pcts = [("entries.change_pct", self.entries.change_pct)]
-        pcts += [(f"entries.change_pct_by_age_band.{k}", v)
+        # each key in double quotes, as typed: the reports' plain words leave it as it is
+        pcts = [('"entries.change_pct"', self.entries.change_pct)]
+        pcts += [(f'"entries.change_pct_by_age_band" for "{k}"', v)
                  for k, v in self.entries.change_pct_by_age_band.items()]  # fmt: skip
-        pcts += [(f"exit_rate_change_pct.{k}", v) for k, v in self.exit_rate_change_pct.items()]
+        pcts += [(f'"exit_rate_change_pct.{k}"', v) for k, v in self.exit_rate_change_pct.items()]
         return [
             f"{key} is {v:g}, a change of {v:g}%: is it a fraction? Give percent "
             f"({100 * v:g} for {100 * v:g}%)"

@@ -67,9 +67,9 @@ class DecisionNote:
         return out
 
     def cause(self) -> str:
-        """The decision as a cause, e.g. ``pinned by J Smith on 2026-02-27: agreed at panel``."""
+        """The decision as a cause, e.g. ``pinned by J Smith on 27/02/2026: agreed at panel``."""
         verb = "pinned" if self.decision == "pin" else f"excluded from {self.placement_id}"
-        on = f" on {self.decided_on.isoformat()}" if self.decided_on else ""
+        on = f" on {self.decided_on:%d/%m/%Y}" if self.decided_on else ""
         return f"{verb} by {self.decided_by}{on}: {self.reason}"
 
 
@@ -290,7 +290,7 @@ def apply_decisions(
     for k, r in enumerate(rows):
         until = _date(r.get("until"))
         if until is not None and until < prob.run_date:  # over, whoever is referred tonight
-            status[k] = ("ignored", f"it expired on {until.isoformat()}.")
+            status[k] = ("ignored", f"it expired on {until:%d/%m/%Y}.")
         elif r["child_id"] not in kid_row:
             status[k] = ("ignored", f"child {r['child_id']} " + (
                 "is in tonight's referrals but their row was set aside for an error; correct "

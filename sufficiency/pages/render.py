@@ -30,6 +30,17 @@ def count(value: Any) -> str:
     return "" if _blank(value) else f"{float(value):,.0f}"
 
 
+def tenths(value: Any) -> str:
+    """A mean over the simulated futures to one decimal place (``22.2``, ``1,234.5``): a
+    column of means said alike, not ``128`` beside ``22.1``, a small one not as ``0``."""
+    return "" if _blank(value) else f"{float(value):,.1f}"
+
+
+#: The forecast's tables of means (placement starts a year, places bought externally).
+MEANS: dict[str, Format] = dict.fromkeys(("starts per year", "expected_places", "p10", "p90"),
+                                         tenths)  # fmt: skip
+
+
 def percent(value: Any) -> str:
     """A share of one as a percentage (``0.8`` -> ``80%``)."""
     return "" if _blank(value) else f"{float(value):.0%}"

@@ -481,9 +481,9 @@ def _add_decisions(s: Session, run_id: int, decisions: Iterable[Mapping[str, Any
 
 
 def _as_cause(d: Mapping[str, Any]) -> str:
-    """``pinned by J Smith on 2026-02-27: reason`` / ``excluded from P1 by ...``."""
+    """``pinned by J Smith on 27/02/2026: reason`` / ``excluded from P1 by ...``."""
     verb = "pinned" if d["decision"] == "pin" else f"excluded from {d['placement_id']}"
-    on = f" on {d['decided_on'].isoformat()}" if d.get("decided_on") else ""
+    on = f" on {d['decided_on']:%d/%m/%Y}" if d.get("decided_on") else ""
     return f"{verb} by {d['decided_by']}{on}: {d['reason']}"
 
 
@@ -500,10 +500,10 @@ def _lifted(s: Session, key: DecisionKey, run_b: int) -> str:
     if d is None or run is None:
         return ""
     if d.withdrawn_at is not None:
-        return f" (withdrawn by {d.withdrawn_by} on {clock.today(utc(d.withdrawn_at)).isoformat()})"
+        return f" (withdrawn by {d.withdrawn_by} on {clock.today(utc(d.withdrawn_at)):%d/%m/%Y})"
     day = (run.summary or {}).get("run_date") or clock.today(utc(run.started_at))
     if d.until is not None and d.until.isoformat() < str(day):
-        return f" (it expired on {d.until.isoformat()})"
+        return f" (it expired on {d.until:%d/%m/%Y})"
     return ""
 
 

@@ -309,15 +309,21 @@ def long_date(value: dt.date | str) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-#: A day written ISO-style inside a sentence (``it expired on 2026-12-05``).
-_ISO_DAY = re.compile(r"(?<![\w-])\d{4}-\d{2}-\d{2}(?![\w-])")
+#: A day inside a sentence, day first as the command line and the reports write it
+#: (``it expired on 05/12/2026``) or ISO-style as runs recorded before then have it.
+_DAY = re.compile(r"(?<![\w/-])(?:\d{4}-\d{2}-\d{2}|(\d{2})/(\d{2})/(\d{4}))(?![\w/-])")
 
 
 def dates_in_words(text: object) -> str:
-    """Every ISO day inside a sentence (a decision's note, a change's cause, written so by
+    """Every day inside a sentence (a decision's note, a change's cause, written so by
     the run store and the command line) said as :func:`long_date` says it, as the pages'
     other dates are (``it expired on 5 December 2026``)."""
-    return _ISO_DAY.sub(lambda m: long_date(m.group(0)), str(text))
+
+    def said(m: re.Match[str]) -> str:
+        iso = f"{m[3]}-{m[2]}-{m[1]}" if m[1] else m[0]
+        return m[0] if (day := long_date(iso)) == iso else day
+
+    return _DAY.sub(said, str(text))
 
 
 def child_url(child_id: str) -> str:

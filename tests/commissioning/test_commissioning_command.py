@@ -414,9 +414,11 @@ def test_a_levers_figure_warned_of_is_read_with_the_case(tmp_path, sample_dir):
     out = tmp_path / "out"
     result = CliRunner().invoke(main, [*_args(sample_dir, out, levers), *QUICK])
     assert result.exit_code == 0, result.output
-    assert "fee_uplift.weekly_gbp_per_household is £3.00 a week" in result.stderr
+    assert '"fee_uplift.weekly_gbp_per_household" is £3.00 a week' in result.stderr
     page = (out / "commissioning.html").read_text(encoding="utf-8")
-    assert "Read with care</th><td>Levers: fee uplift.weekly gbp per household is £3.00" in page
+    # the key as the user typed it, not 'fee uplift.weekly gbp per household'
+    key = "&#34;fee_uplift.weekly_gbp_per_household&#34;"
+    assert f"Read with care</th><td>Levers: {key} is £3.00" in page
     rows = [
         (ws.cell(row=c.row, column=c.column + 1).value or "")
         for ws in load_workbook(out / "commissioning.xlsx").worksheets
@@ -424,4 +426,5 @@ def test_a_levers_figure_warned_of_is_read_with_the_case(tmp_path, sample_dir):
         for c in row
         if c.value == "Read with care"
     ]
-    assert any("is £3.00 a week per household" in v for v in rows)
+    assert any('"fee_uplift.weekly_gbp_per_household" is £3.00 a week per household' in v
+               for v in rows)  # fmt: skip

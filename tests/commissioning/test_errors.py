@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
 import pytest
@@ -81,8 +82,8 @@ def test_levers_warn_of_a_free_recruit_and_a_weekly_home_cost():
         levers = parse_levers(data, "levers.toml")
     assert levers.home is not None
     assert [str(w.message).split(" is ")[0] for w in said] == [
-        f"levers.toml: [[recruit]] {data['recruit'][0]['group']}: recruitment_cost_gbp",
-        "levers.toml: home.running_cost_gbp_per_year",
+        f'levers.toml: [[recruit]] "{data["recruit"][0]["group"]}": "recruitment_cost_gbp"',
+        'levers.toml: "home.running_cost_gbp_per_year"',
     ]
     assert "£106 a bed a week" in str(said[1].message)
 
@@ -350,7 +351,7 @@ def test_a_fee_uplift_in_pence_is_refused_and_one_like_a_percentage_warned_of():
     with pytest.warns(DataWarning) as warned:
         parse_levers(data, "levers.toml")
     assert [str(w.message) for w in warned] == [
-        "levers.toml: fee_uplift.weekly_gbp_per_household is £3.00 a week per household, small "
+        'levers.toml: "fee_uplift.weekly_gbp_per_household" is £3.00 a week per household, small '
         "for a fee rise: is it a percentage? Give the rise in pounds a week per household "
         "(a 3% rise on a £400 fee is 12)"
     ]
@@ -368,3 +369,39 @@ def test_a_homes_running_cost_in_pence_is_refused():
         "week, more than the dearest placement recorded in England (£63,000 a week, LGA "
         "2023): is it in pence? Give pounds a year"
     )
+
+
+def test_a_recruit_or_home_cost_in_pence_is_warned_of_or_refused():
+    """recruitment_cost_gbp = 1000000 (£10,000 in pence), support of 400000 a year and a
+    home's setup_cost_gbp = 75000000 (£750,000) were read silently, and the sample's plan
+    dropped every recruit and the home (the saving fell from £25.4m to £22.4m with no
+    word). A cost per household above ten years of a spot foster place (support: one year)
+    is warned of; a home bed or a household costing more than a year of the dearest
+    placement on record is refused as pence."""
+    data = tiny_levers_data()
+    data["recruit"][0]["recruitment_cost_gbp"] = 1_000_000.0
+    data["recruit"][0]["support_cost_gbp_per_household_year"] = 400_000.0
+    with pytest.warns(DataWarning) as warned:
+        parse_levers(data, "levers.toml")
+    assert [str(w.message) for w in warned] == [
+        'levers.toml: [[recruit]] "foster_10_15": "recruitment_cost_gbp" is £1,000,000 per '
+        "household, more than 10 years of a foster placement bought spot "
+        '("spot.foster_weekly_gbp", £46,800 a year): is it in pence? Give pounds per '
+        "approved household",
+        'levers.toml: [[recruit]] "foster_10_15": "support_cost_gbp_per_household_year" is '
+        "£400,000 a year, more than a foster placement bought spot costs a year "
+        '("spot.foster_weekly_gbp", £46,800): is it in pence? Give pounds a year per household',
+    ]
+    data["recruit"][0]["recruitment_cost_gbp"] = 40_000.0  # dear, but pounds: no word
+    data["recruit"][0]["support_cost_gbp_per_household_year"] = 10_000.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        parse_levers(data, "levers.toml")
+    data["recruit"][0]["recruitment_cost_gbp"] = 2_000_000_000.0
+    data["home"]["setup_cost_gbp"] = 75_000_000.0
+    with pytest.raises(ConfigError) as caught:
+        parse_levers(data, "levers.toml")
+    said = str(caught.value)
+    assert "[[recruit]] 1: recruitment_cost_gbp is £2,000,000,000 per household" in said
+    assert ("home setup_cost_gbp is £75,000,000, £37,500,000 a bed, more than a year of the "
+            "dearest placement recorded in England") in said  # fmt: skip

@@ -109,3 +109,16 @@ def test_external_purchases_read_as_the_workbook_does(tmp_path: Path) -> None:
     # Places is the first number of a row: whole, as the supply file gives it ('60' not '60.0')
     assert re.search(r"<td[^>]*>\s*60\s*</td>", shortfall), shortfall[:600]
     assert not re.search(r"<td[^>]*>\s*60\.0\s*</td>", shortfall)
+    # expected places are means: every one to one decimal place, not '161' beside '99.9'
+    bought = page.split("Placements expected to be bought from external providers")[1]
+    cells = re.findall(r"<td class=num>([^<]*)</td>", bought.split("</table>")[0])
+    assert cells and all(re.fullmatch(r"[\d,]+\.\d", c) for c in cells), cells
+
+
+def test_mean_starts_per_year_are_said_alike(page: str) -> None:
+    """'Mean placement starts per year' gave '126' beside '22.2' and '0.0' (whole at 100
+    and above): means over the simulated futures, each now to one decimal place."""
+    table = page.split("Mean placement starts per year over the forecast")[1].split("</table>")[0]
+    cells = re.findall(r"<td class=num>([^<]*)</td>", table)
+    assert len(cells) >= 5 and all(re.fullmatch(r"[\d,]+\.\d", c) for c in cells), cells
+    assert any(float(c.replace(",", "")) >= 100 for c in cells)

@@ -224,7 +224,7 @@ def test_a_scenario_percentage_like_a_fraction_is_warned_of_and_kept(small_autho
     scen = Scenario.model_validate(
         {"name": "More", "entries": {"change_pct": 0.2}, "exit_rate_change_pct": {"secure": 5}}
     )
-    said = ("Scenario More: entries.change_pct is 0.2, a change of 0.2%: is it a fraction? "
+    said = ('Scenario More: "entries.change_pct" is 0.2, a change of 0.2%: is it a fraction? '
             "Give percent (20 for 20%)")  # fmt: skip
     with pytest.warns(ForecastWarning) as warned:
         report = run_forecast(small_authority, FAST, scenario=scen)

@@ -199,10 +199,10 @@ def test_expired_and_unknown_decisions_are_ignored_and_listed() -> None:
     assert _where(run)["C1"] == "P1"
     ignored = {(n["child_id"], n["placement_id"]): n["note"] for n in _notes(run, "ignored")}
     assert ignored == {
-        ("C1", "P1"): "it expired on 2026-02-28.",
+        ("C1", "P1"): "it expired on 28/02/2026.",
         ("C1", "P9"): "placement P9 is not on tonight's register.",
         ("C7", "P1"): "child C7 is not in tonight's referrals.",
-        ("C9", "P1"): "it expired on 2026-02-01.",
+        ("C9", "P1"): "it expired on 01/02/2026.",
     }
     assert [n["placement_id"] for n in _notes(run, "applied")] == ["P2"]
     headline = run.decisions.headline()

@@ -111,7 +111,7 @@ def test_the_shared_levers_warnings_are_read_with_the_pooled_plan(
     pooled = run_pooled(task, prepare_pooled(task))
     assert isinstance(pooled, PooledSummary), pooled
     (said,) = dict(pooled.notes)["region"]
-    assert said.startswith(f"{shared}: fee_uplift.weekly_gbp_per_household is £3.00 a week")
+    assert said.startswith(f'{shared}: "fee_uplift.weekly_gbp_per_household" is £3.00 a week')
     write_region(RegionResult(pair, ("base",), 11, (), (), pooled, ()), tmp_path)
     rows = list(load_workbook(tmp_path / "region.xlsx")["Read with care"].values)
     assert any(r[0] == "region" and r[2] == "pooled plan" and r[3] == said for r in rows[1:])

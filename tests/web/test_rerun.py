@@ -295,3 +295,7 @@ def test_decisions_and_changes_say_their_dates_in_words(own, tmp_path):
     said = dates_in_words("Matching run 2 ignored it: it expired on 2026-03-31.")
     assert said == "Matching run 2 ignored it: it expired on 31 March 2026."
     assert dates_in_words("R2026-03-31 and 2026-13-45") == "R2026-03-31 and 2026-13-45"
+    # the run store and the command line now write a day first, as the reports do
+    assert dates_in_words("it expired on 31/03/2026.") == "it expired on 31 March 2026."
+    assert dates_in_words("31/13/2026, R31/03/2026") == "31/13/2026, R31/03/2026"
+    assert today.strftime("%d/%m/%Y") not in changes

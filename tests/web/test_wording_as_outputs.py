@@ -30,6 +30,18 @@ def test_forecast_purchases_are_named_as_the_reports_name_them(site, forecast_ru
         assert f" {label} " not in f" {page} ", label
 
 
+def test_forecast_means_are_said_as_the_report_says_them(site, forecast_run):
+    """The starts page's 'Mean placement starts per year' gave '126' beside '22.2', and the
+    shortfall page's expected places '161' beside '99.9': means, each to one decimal place
+    as forecast.html now gives them."""
+    c = site.client("commissioner")
+    for path, caption in (("/forecast/starts", "Mean placement starts per year"),
+                          ("/forecast/shortfall", "Placements expected to be bought")):  # fmt: skip
+        table = c.get(path).text.split(caption)[1].split("</table>")[0]
+        cells = re.findall(r"<td class=num>([^<]*)</td>", table)
+        assert cells and all(re.fullmatch(r"[\d,]+\.\d", v) for v in cells), (path, cells)
+
+
 def test_a_child_without_a_home_postcode_is_not_applicable_not_unknown(site):
     """R014 has a blank home postcode: matches.csv says 'no home postcode: distance from home
     not applicable' (rule 15 tells it from unknown), but the child page's 'Why this home'
