@@ -320,6 +320,30 @@ def test_bench_region(tmp_path, capsys, monkeypatch):
     )
 
 
+def test_bench_load_asks_for_pages_that_exist(tmp_path, monkeypatch):
+    """Every address the load test asks for is a page: a child's page was asked for as
+    ``/matching/children/{child_id:path}``, the 404 page timed as the child's."""
+    from urllib.parse import unquote
+
+    from starlette.routing import Match
+
+    from sufficiency.store import RunStore
+    from sufficiency.web.app import create_app
+
+    monkeypatch.syspath_prepend(str(BENCH / "web"))
+    bench = runpy.run_path(str(BENCH / "web" / "bench_load.py"), run_name="imported")
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    app = create_app(RunStore(url))
+    for role, paths in bench["pages_by_role"](url).items():
+        for path in paths:
+            address = bench["page_url"](path, "R 1/2")
+            scope = {"type": "http", "path": unquote(address), "method": "GET"}
+            found = [r for r in app.routes if r.matches(scope)[0] == Match.FULL]
+            assert found and "{" not in address, (role, path, address)
+            params = found[0].matches(scope)[1].get("path_params", {})
+            assert params.get("child_id", "R 1/2") == "R 1/2", (path, address, params)
+
+
 @SLOW
 def test_bench_load(capsys, monkeypatch):
     """The web load test over SQLite (its default store; no PostgreSQL needed)."""
