@@ -295,3 +295,17 @@ def test_decisions_and_changes_say_their_dates_in_words(own, tmp_path):
     said = dates_in_words("Matching run 2 ignored it: it expired on 2026-03-31.")
     assert said == "Matching run 2 ignored it: it expired on 31 March 2026."
     assert dates_in_words("R2026-03-31 and 2026-13-45") == "R2026-03-31 and 2026-13-45"
+
+
+def test_a_rerun_of_a_rerun_goes_beside_the_first_runs_folder(tmp_path):
+    """Each re-run of a re-run added '-rerun-<time>' to the folder's name: the eleventh
+    re-run in a row (a busy day at the placement panel) was refused, 'File name too
+    long'."""
+    folder = tmp_path / "match"
+    for n in range(12):
+        now = dt.datetime(2026, 12, 4, 9, n, tzinfo=dt.UTC)
+        report = folder / "match_report.xlsx"
+        folder = rerun.rerun_folder({"id": n, "files": [{"role": "output",
+                                    "label": "match_report.xlsx", "path": str(report)}]}, now)
+        folder.mkdir()
+    assert folder.name == "match-rerun-20261204T091100Z"
