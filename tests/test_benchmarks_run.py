@@ -299,6 +299,33 @@ def test_bench_runs_list(capsys, monkeypatch):
     )
 
 
+def test_bench_store_year(capsys, monkeypatch):
+    out = run_script("bench_store_year.py", ["--nights", "20", "--keep-days", "5"], capsys,
+                     monkeypatch)  # fmt: skip
+    has_lines(
+        out,
+        r"^20 nights: \d+ runs, store [\d.]+ MB",
+        r"^runs list \(latest 50\): best \d+ ms",
+        r"^runs list \(all\): best \d+ ms",
+        r"^runs show \(latest matching run\): best \d+ ms",
+        r"^runs diff \(last two matching runs\): best \d+ ms",
+        r"^decisions in force on the last night: \d+",
+        r"^runs prune --older-than 5d: [1-9]\d* run\(s\) deleted in [\d.]+ s, store [\d.]+ MB",
+    )
+
+
+@SLOW
+def test_bench_soak(capsys, monkeypatch):
+    """The web soak: a matching run lands after 20 pages and the page shows it."""
+    out = run_script("web/bench_soak.py", ["--pages", "20", "--every", "20"], capsys, monkeypatch)
+    has_lines(
+        out,
+        r"^start: memory \d+ MiB, \d+ threads, \d+ open files \(\d+ on the store\)",
+        r"^20 pages \(\d+ s\), matching run \d+ landed, shown: True; memory \d+ MiB",
+        r"^pages not answered 200: 0",
+    )
+
+
 @SLOW
 def test_bench_region(tmp_path, capsys, monkeypatch):
     """Two tiny fictional members on a 2-worker LocalCluster, then serially (as

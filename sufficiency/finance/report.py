@@ -66,9 +66,11 @@ def _year_over(proj: SpendProjection, run_date: dt.date) -> str | None:
     fy = financial_year(proj.start + pd.Timedelta(days=1), proj.financial_year_start_month)
     if pd.Timestamp(run_date) <= year_bounds(fy, proj.financial_year_start_month)[1]:
         return None
-    return (f"The forecast starts on {proj.start:%d/%m/%Y} but the run date is "
-            f"{run_date:%d/%m/%Y}: {fy} is over, yet its spend here is projected, not "
-            "counted; load the latest 903 return")
+    return (
+        f"The forecast starts on {proj.start:%d/%m/%Y} but the run date is "
+        f"{run_date:%d/%m/%Y}: {fy} is over, yet its spend here is projected, not "
+        "counted; load the latest 903 return"
+    )
 
 
 def spend_report(

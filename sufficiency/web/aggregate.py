@@ -111,8 +111,10 @@ def year_over(run: dict[str, Any], today: dt.date | None = None) -> str:
     ends = dt.date(int(fy[:4]) + 1, _fy_start(run), 1) - dt.timedelta(days=1)
     if (today or clock.today()) <= ends:
         return ""
-    return (f"{fy} ended on {long_date(ends.isoformat())}: its figures here are spend run "
-            f"{run['id']}'s forecast, not what was spent. Run spend on the latest 903 return.")
+    return (
+        f"{fy} ended on {long_date(ends.isoformat())}: its figures here are spend run "
+        f"{run['id']}'s forecast, not what was spent. Run spend on the latest 903 return."
+    )
 
 
 def _in_words(frame: pd.DataFrame | None) -> pd.DataFrame | None:

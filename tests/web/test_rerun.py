@@ -305,7 +305,12 @@ def test_a_rerun_of_a_rerun_goes_beside_the_first_runs_folder(tmp_path):
     for n in range(12):
         now = dt.datetime(2026, 12, 4, 9, n, tzinfo=dt.UTC)
         report = folder / "match_report.xlsx"
-        folder = rerun.rerun_folder({"id": n, "files": [{"role": "output",
-                                    "label": "match_report.xlsx", "path": str(report)}]}, now)
+        folder = rerun.rerun_folder(
+            {
+                "id": n,
+                "files": [{"role": "output", "label": "match_report.xlsx", "path": str(report)}],
+            },
+            now,
+        )
         folder.mkdir()
     assert folder.name == "match-rerun-20261204T091100Z"
