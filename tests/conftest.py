@@ -55,6 +55,19 @@ def pytest_configure(config: pytest.Config) -> None:
 
     folder = tempfile.mkdtemp(prefix="sufficiency-test-store-")
     os.environ["SUFFICIENCY_STORE"] = f"sqlite:///{folder}/runs.sqlite"
+    config.stash[_STORE_FOLDER] = folder
+
+
+_STORE_FOLDER = pytest.StashKey[str]()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The throwaway store's folder goes with the session (one was left in the temporary
+    folder by every pytest run: 1,600 on a CI machine after a day)."""
+    import shutil
+
+    if folder := config.stash.get(_STORE_FOLDER, None):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

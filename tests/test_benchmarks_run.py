@@ -321,6 +321,33 @@ def test_bench_runs_list(capsys, monkeypatch):
     )
 
 
+def test_bench_store_year(capsys, monkeypatch):
+    out = run_script("bench_store_year.py", ["--nights", "20", "--keep-days", "5"], capsys,
+                     monkeypatch)  # fmt: skip
+    has_lines(
+        out,
+        r"^20 nights: \d+ runs, store [\d.]+ MB",
+        r"^runs list \(latest 50\): best \d+ ms",
+        r"^runs list \(all\): best \d+ ms",
+        r"^runs show \(latest matching run\): best \d+ ms",
+        r"^runs diff \(last two matching runs\): best \d+ ms",
+        r"^decisions in force on the last night: \d+",
+        r"^runs prune --older-than 5d: [1-9]\d* run\(s\) deleted in [\d.]+ s, store [\d.]+ MB",
+    )
+
+
+@SLOW
+def test_bench_soak(capsys, monkeypatch):
+    """The web soak: a matching run lands after 20 pages and the page shows it."""
+    out = run_script("web/bench_soak.py", ["--pages", "20", "--every", "20"], capsys, monkeypatch)
+    has_lines(
+        out,
+        r"^start: memory \d+ MiB, \d+ threads, \d+ open files \(\d+ on the store\)",
+        r"^20 pages \(\d+ s\), matching run \d+ landed, shown: True; memory \d+ MiB",
+        r"^pages not answered 200: 0",
+    )
+
+
 @SLOW
 def test_bench_region(tmp_path, capsys, monkeypatch):
     """Two tiny fictional members on a 2-worker LocalCluster, then serially (as
@@ -340,6 +367,30 @@ def test_bench_region(tmp_path, capsys, monkeypatch):
         r"^2 tasks serially \(one process\): [\d.]+ s",
         r"^  speed-up [\d.]+x on 2 workers; results identical: True",
     )
+
+
+def test_bench_load_asks_for_pages_that_exist(tmp_path, monkeypatch):
+    """Every address the load test asks for is a page: a child's page was asked for as
+    ``/matching/children/{child_id:path}``, the 404 page timed as the child's."""
+    from urllib.parse import unquote
+
+    from starlette.routing import Match
+
+    from sufficiency.store import RunStore
+    from sufficiency.web.app import create_app
+
+    monkeypatch.syspath_prepend(str(BENCH / "web"))
+    bench = runpy.run_path(str(BENCH / "web" / "bench_load.py"), run_name="imported")
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    app = create_app(RunStore(url))
+    for role, paths in bench["pages_by_role"](url).items():
+        for path in paths:
+            address = bench["page_url"](path, "R 1/2")
+            scope = {"type": "http", "path": unquote(address), "method": "GET"}
+            found = [r for r in app.routes if r.matches(scope)[0] == Match.FULL]
+            assert found and "{" not in address, (role, path, address)
+            params = found[0].matches(scope)[1].get("path_params", {})
+            assert params.get("child_id", "R 1/2") == "R 1/2", (path, address, params)
 
 
 @SLOW

@@ -223,3 +223,13 @@ def test_a_full_disk_names_the_output_folder(tmp_path):
     message = os_problem(full, tmp_path / "out")
     assert message.startswith(f"cannot write the outputs to {tmp_path / 'out'} (No space")
     assert "only some of this run's files" in message
+
+
+def test_a_pytest_session_leaves_no_store_folder_behind(tmp_path):
+    """The session's throwaway run store folder is removed when the session ends."""
+    root = Path(__file__).resolve().parents[1]
+    env = _env(TMPDIR=str(tmp_path))
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "--co", "-p", "no:cacheprovider",
+                    str(root / "tests" / "test_clock.py")],
+                   cwd=root, env=env, check=True, capture_output=True)  # fmt: skip
+    assert [p.name for p in tmp_path.iterdir()] == []

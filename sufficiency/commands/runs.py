@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import click
@@ -133,7 +134,18 @@ def prune_cmd(older_than: str, store_url: str | None) -> None:
     from sufficiency.store import parse_age
 
     store = _store(store_url)
+    size = _file_mb(store.url)
     n = store.prune(parse_age(older_than))
     click.echo(f"Deleted {n} run(s) older than {older_than} from the run store "
                f"{store_words(store.url)}; the latest successful run of each kind, and any "
                "run still running, are kept.")  # fmt: skip
+    if n and size is not None and (now := _file_mb(store.url)) is not None:
+        click.echo(f"The file went from {size:,.1f} MB to {now:,.1f} MB.")
+
+
+def _file_mb(url: str) -> float | None:
+    """A SQLite store's file size in MB; ``None`` for a database server."""
+    if not url.startswith("sqlite") or ":///" not in url:
+        return None
+    path = Path(url.split(":///", 1)[1])
+    return path.stat().st_size / 1e6 if path.is_file() else None

@@ -59,6 +59,20 @@ def project_forecast(
     )
 
 
+def _year_over(proj: SpendProjection, run_date: dt.date) -> str | None:
+    """A sentence when the first financial year projected ended before the run date: a
+    nightly job left on last year's 903 return projected a year already over, as a
+    forecast, with no word."""
+    fy = financial_year(proj.start + pd.Timedelta(days=1), proj.financial_year_start_month)
+    if pd.Timestamp(run_date) <= year_bounds(fy, proj.financial_year_start_month)[1]:
+        return None
+    return (
+        f"The forecast starts on {proj.start:%d/%m/%Y} but the run date is "
+        f"{run_date:%d/%m/%Y}: {fy} is over, yet its spend here is projected, not "
+        "counted; load the latest 903 return"
+    )
+
+
 def spend_report(
     base: ForecastResult,
     params: FinanceParams,
@@ -88,6 +102,9 @@ def spend_report(
             warnings.warn(said, DataWarning, stacklevel=2)
             notes = [*notes, said + "."]
     proj = project_forecast(base, params, costs, actual_weekly_gbp)
+    if (stale := _year_over(proj, run_date)) is not None:
+        warnings.warn(stale, DataWarning, stacklevel=2)
+        notes = [*notes, stale + "."]
     scen = project_forecast(scenario, params, costs, actual_weekly_gbp) if scenario else None
     comparison_budget = scen_budget = None
     part: dict[str, str] = {}  # budget years set aside: the forecast covers only part

@@ -7,19 +7,28 @@ against the SHA-256 the store holds). Nothing here names a child.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pandas as pd
 from starlette.responses import FileResponse, Response
 
-from sufficiency import vocabulary
+from sufficiency import clock, vocabulary
 from sufficiency.finance.summaries import WHOLE_YEAR, quarter
 from sufficiency.io.csv_text import read_csv_output
 from sufficiency.pages import fan_chart
 from sufficiency.pages.render import gbp, percent
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import audit
-from sufficiency.web.framework import AGGREGATE, FINANCE, Ctx, Page, not_found, render
+from sufficiency.web.framework import (
+    AGGREGATE,
+    FINANCE,
+    Ctx,
+    Page,
+    long_date,
+    not_found,
+    render,
+)
 from sufficiency.web.saved_costs import saved_scenario_costs
 from sufficiency.web.store_files import (
     drawn,
@@ -89,6 +98,23 @@ def _by_year(run: dict[str, Any]) -> dict[str, Any]:
     return {"main": table, "lines": _in_words(_read(run, "spend_years.csv")),
             "budget": _in_words(_read(run, "budget_comparison.csv")),
             "scenario_budget": scenario_budget}  # fmt: skip
+
+
+def year_over(run: dict[str, Any], today: dt.date | None = None) -> str:
+    """A sentence when the first financial year the run projects has ended: a page kept
+    up past April, or a spend run left on last year's 903 return, showed a year already
+    over as a forecast with no word. ``""`` otherwise."""
+    years = _read(run, "spend_years.csv")
+    if years is None or years.empty:
+        return ""
+    fy = str(years["financial_year"].iloc[0])  # "2026-27" (or "2026", a January year)
+    ends = dt.date(int(fy[:4]) + 1, _fy_start(run), 1) - dt.timedelta(days=1)
+    if (today or clock.today()) <= ends:
+        return ""
+    return (
+        f"{fy} ended on {long_date(ends.isoformat())}: its figures here are spend run "
+        f"{run['id']}'s forecast, not what was spent. Run spend on the latest 903 return."
+    )
 
 
 def _in_words(frame: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -179,7 +205,7 @@ def spend_page(path: str) -> Any:
         formats = {c: gbp for c in MONEY} | {"prob_overspend": percent}
         return render(ctx, "spend.html", run=run, pages=SPEND_PAGES, section=path,
                       heading=heading, files=files, formats=formats, problem=problem,
-                      stale=stale,
+                      stale=stale, over=year_over(run) if run and not problem else "",
                       scenario_name=_scenario_name(run) if run else "",
                       can_download=ctx.user is not None and ctx.user.role in FINANCE,
                       **context)  # fmt: skip

@@ -103,6 +103,8 @@ class Tonight:
 
 #: Read once per run (keyed by store too: a process may serve more than one store).
 _cache: dict[tuple[str, int], Tonight] = {}
+#: Runs kept read: the pages show the latest; a server up for weeks kept every night's.
+MAX_TONIGHTS = 4
 _lock = threading.Lock()
 SHEETS = ("Children placed", "Not placed", "Other options")
 
@@ -169,6 +171,8 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
         utc(run.get("started_at")),
     )
     with _lock:
+        while len(_cache) >= MAX_TONIGHTS:
+            _cache.pop(next(iter(_cache)))
         _cache[key] = result
     return result
 

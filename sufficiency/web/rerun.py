@@ -22,6 +22,7 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import socket
 import threading
 import time
@@ -197,7 +198,10 @@ def rerun_folder(run: dict[str, Any], now: dt.datetime) -> Path:
         base = Path(run["out_dir"])
     else:
         raise Refused(f"Matching run {run['id']} recorded no output folder to re-run beside.")
-    return base.with_name(f"{base.name}-rerun-{now.strftime('%Y%m%dT%H%M%SZ')}")
+    # a re-run of a re-run goes beside the first run's folder: each added its suffix, and
+    # the eleventh in a row was refused ("File name too long")
+    name = re.sub(r"(-rerun-\d{8}T\d{6}Z)+$", "", base.name)
+    return base.with_name(f"{name}-rerun-{now.strftime('%Y%m%dT%H%M%SZ')}")
 
 
 def params_of(run: dict[str, Any]) -> Params:

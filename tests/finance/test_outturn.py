@@ -436,3 +436,24 @@ def test_a_whole_year_s_budget_is_said_on_the_console(in_year):
     assert said in in_year.headline
     # the outturn year's budget is said once, in its own sentence, not beside its six months
     assert "6 months; budget" not in in_year.headline
+
+
+def test_a_year_over_before_the_run_date_is_said_to_be_projected():
+    """A nightly job left on last year's 903 return (data to 31/03/2026) run on 1 June 2027
+    said 'Projected placement spend 2026-27', a year already over, with no word."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        run = forecast_history(SAMPLE, ForecastParams(num_paths=20, horizon_months=12, seed=5))
+    costs = default_costs(FinanceParams())
+
+    def notes(day: dt.date) -> list[str]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            spend_report(run.base, FinanceParams(), costs=costs, run_date=day)
+        return [str(w.message) for w in caught if "is over" in str(w.message)]
+
+    assert notes(dt.date(2027, 3, 31)) == []
+    assert notes(dt.date(2027, 4, 1)) == [
+        "The forecast starts on 31/03/2026 but the run date is 01/04/2027: 2026-27 is over, "
+        "yet its spend here is projected, not counted; load the latest 903 return"
+    ]

@@ -217,6 +217,23 @@ def test_prune_keeps_the_latest_run_of_each_kind_and_runs_still_running(store_ur
     store.close()
 
 
+def test_prune_gives_a_sqlite_files_space_back(tmp_path):
+    """A year of nights pruned to the last one left the SQLite file its full size (the
+    deleted runs' rows in free pages of the file): the prune now compacts it."""
+    path = tmp_path / "runs.sqlite"
+    store = RunStore(f"sqlite:///{path}")
+    placements = {f"P{j}": (f"{j:064d}", 1) for j in range(200)}
+    for night in range(30):
+        kids = {f"C{j}": f"{night}-{j}" for j in range(50)}
+        _night(store, T0 + dt.timedelta(days=night), kids, placements,
+               {c: f"P{j}" for j, c in enumerate(kids)})  # fmt: skip
+    full = path.stat().st_size
+    assert store.prune(parse_age("1d"), now=T0 + dt.timedelta(days=30)) == 29
+    assert path.stat().st_size < full / 5
+    assert len(store.get(store.list_runs()[0]["id"])["outcomes"]) == 50
+    store.close()
+
+
 def test_latest_successful_run_found_after_many_failed_nights(store_url):
     """The web pages show the latest run that succeeded however many failed since: after
     60 failed nights they said there was no run at all (only the newest 50 were looked at)."""

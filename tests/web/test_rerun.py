@@ -299,3 +299,22 @@ def test_decisions_and_changes_say_their_dates_in_words(own, tmp_path):
     assert dates_in_words("it expired on 31/03/2026.") == "it expired on 31 March 2026."
     assert dates_in_words("31/13/2026, R31/03/2026") == "31/13/2026, R31/03/2026"
     assert today.strftime("%d/%m/%Y") not in changes
+
+
+def test_a_rerun_of_a_rerun_goes_beside_the_first_runs_folder(tmp_path):
+    """Each re-run of a re-run added '-rerun-<time>' to the folder's name: the eleventh
+    re-run in a row (a busy day at the placement panel) was refused, 'File name too
+    long'."""
+    folder = tmp_path / "match"
+    for n in range(12):
+        now = dt.datetime(2026, 12, 4, 9, n, tzinfo=dt.UTC)
+        report = folder / "match_report.xlsx"
+        folder = rerun.rerun_folder(
+            {
+                "id": n,
+                "files": [{"role": "output", "label": "match_report.xlsx", "path": str(report)}],
+            },
+            now,
+        )
+        folder.mkdir()
+    assert folder.name == "match-rerun-20261204T091100Z"

@@ -67,3 +67,21 @@ def test_the_scenario_s_outturn_is_set_against_the_budget(tmp_path):
     assert got is not None and "scenario" not in got.columns
     assert got["mean"].tolist() == [67900000.00, 73147638.40]
     assert got["spend_to_date_estimated_gbp"].tolist() == [34027814.29, 0.0]
+
+
+def test_a_financial_year_over_is_said_to_be_a_forecast(tmp_path):
+    """A spend page kept up past April (or a run left on last year's 903 return) showed
+    2025-26, a year over, as a forecast with no word."""
+    import datetime as dt
+
+    from sufficiency.web.aggregate import year_over
+
+    run = {**_run(tmp_path), "id": 7, "config": {}}
+    assert year_over(run, dt.date(2026, 3, 31)) == ""
+    assert year_over(run, dt.date(2026, 4, 1)) == (
+        "2025-26 ended on 31 March 2026: its figures here are spend run 7's forecast, not "
+        "what was spent. Run spend on the latest 903 return."
+    )
+    january = {**run, "config": {"finance": {"financial_year_start_month": 1}}}
+    assert year_over(january, dt.date(2025, 12, 31)) == ""  # a January year ends 31/12
+    assert "ended on 31 December 2025" in year_over(january, dt.date(2026, 1, 1))

@@ -1,0 +1,116 @@
+"""Benchmark: the run store after a year of nights, and `runs prune` on it.
+
+Run: .venv/bin/python benchmarks/bench_store_year.py [--nights 400] [--keep-days 90]
+     [--store URL]
+
+Fills a fresh store (a temporary SQLite file unless --store is given) as a council's
+server fills it: every night a validation run and a matching run (50 referrals, 250
+placements, a tenth of the referral rows changed since the night before, per-child
+outcomes), a forecast and a spend run each week, a commissioning run each month, about
+2 in 100 runs failed; a team decision every other night (most with a last day that
+passes, a fifth withdrawn) and 30 audit events a night. Then times, in this process,
+what grows with the nights: listing the runs (the default 50, and all), showing the
+latest matching run, diffing the last two, the decisions in force; and prunes to the last
+``--keep-days`` days, with the store's size before and after (the SQLite file's; a PostgreSQL
+database's from pg_database_size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+
+from sufficiency.store import RunStore
+from sufficiency.store.accounts import audit
+from sufficiency.store.team_decisions import add_decision, decisions_in_force, withdraw_decision
+from sufficiency.store.types import ChildOutcome, InputRow
+
+START = dt.datetime(2025, 10, 1, 1, 30, tzinfo=dt.UTC)
+
+
+def fill(store: RunStore, nights: int, seed: int = 1) -> None:
+    rnd = random.Random(seed)
+    kids, homes = [f"C{j:03d}" for j in range(50)], [f"P{j:03d}" for j in range(250)]
+    referral = {c: f"{j:064x}" for j, c in enumerate(kids)}
+    for night in range(nights):
+        when = START + dt.timedelta(days=night)
+        day = when.date()
+        for c in rnd.sample(kids, 5):  # a tenth of the referrals changed since last night
+            referral[c] = f"{rnd.getrandbits(256):064x}"
+        rows = [InputRow("referral", c, h, None) for c, h in referral.items()]
+        rows += [InputRow("placement", p, f"{j:064x}", 1) for j, p in enumerate(homes)]
+        kinds = ["validate", "match"] + ["forecast", "spend"] * (night % 7 == 0)
+        for kind in kinds + ["commission"] * (night % 30 == 0):
+            match = kind == "match"
+            rid = store.start(kind, {"kind": kind}, rows=rows if match else (), now=when)
+            outcomes = [ChildOutcome(c, rnd.choice(homes) if rnd.random() > 0.05 else None,
+                                     None, None) for c in kids] if match else []  # fmt: skip
+            store.finish(rid, succeeded=rnd.random() > 0.02, solver_status="optimal",
+                         objective=1e5 + night, summary={"run_date": day.isoformat()},
+                         outcomes=outcomes, now=when + dt.timedelta(seconds=9))  # fmt: skip
+        if night % 2 == 0:
+            until = day + dt.timedelta(days=rnd.choice([7, 30, 90]))
+            d = add_decision(store, rnd.choice(kids), rnd.choice(homes), "exclude",
+                             "benchmark", "bench", until=until, now=when)  # fmt: skip
+            if rnd.random() < 0.2:
+                withdraw_decision(store, d.id, "bench", now=when + dt.timedelta(days=1))
+        for _ in range(30):
+            audit(store, "bench", "view_child", child_id=rnd.choice(kids), now=when)
+
+
+def size_mb(store: RunStore) -> float:
+    if store.url.startswith("sqlite"):
+        return Path(store.url.split(":///", 1)[1]).stat().st_size / 1e6
+    with store.engine.connect() as c:
+        size = c.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+    return float(size) / 1e6
+
+
+def timed(label: str, f: object, repeat: int = 5) -> None:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        f()  # type: ignore[operator]
+        times.append(time.perf_counter() - t)
+    print(f"{label}: best {1000 * min(times):.0f} ms, worst {1000 * max(times):.0f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--nights", type=int, default=400)
+    parser.add_argument("--store", default=None)
+    parser.add_argument("--keep-days", type=int, default=90, help="runs prune --older-than")
+    args = parser.parse_args()
+    url = args.store or f"sqlite:///{Path(tempfile.mkdtemp()) / 'runs.sqlite'}"
+    store = RunStore(url)
+    t0 = time.perf_counter()
+    fill(store, args.nights)
+    print(f"{args.nights} nights: {store.count()} runs, store {size_mb(store):.1f} MB "
+          f"(filled in {time.perf_counter() - t0:.0f} s)")  # fmt: skip
+    last = [r["id"] for r in store.list_runs(limit=2, kind="match", status="succeeded")]
+    timed("runs list (latest 50)", lambda: store.list_runs())
+    timed("runs list (all)", lambda: store.list_runs(limit=None))
+    timed("runs show (latest matching run)", lambda: store.get(last[0]))
+    if len(last) == 2:
+        timed("runs diff (last two matching runs)", lambda: store.diff(last[1], last[0]))
+    end = (START + dt.timedelta(days=args.nights)).date()
+    print(f"decisions in force on the last night: {len(decisions_in_force(store, end))}")
+    timed("decisions in force", lambda: decisions_in_force(store, end))
+    before = size_mb(store)
+    t = time.perf_counter()
+    n = store.prune(dt.timedelta(days=args.keep_days), now=START + dt.timedelta(days=args.nights))
+    took = time.perf_counter() - t
+    print(f"runs prune --older-than {args.keep_days}d: {n} run(s) deleted in {took:.1f} s, "
+          f"store {before:.1f} MB -> {size_mb(store):.1f} MB")  # fmt: skip
+    print(f"(store {url})")
+    store.close()
+
+
+if __name__ == "__main__":
+    main()

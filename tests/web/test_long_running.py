@@ -1,0 +1,38 @@
+"""The web application kept up for weeks while nightly runs land."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from sufficiency.cli import main
+from sufficiency.store import RunStore
+from sufficiency.web import placement
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+
+def test_tonights_proposals_kept_in_memory_are_bounded(tmp_path):
+    """Every matching run read stayed in the server's memory (a server up for a month of
+    nights and re-runs kept every one): only the last few are kept now, and the pages
+    still show the newest run."""
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    result = CliRunner().invoke(main, [
+        "match", "--referrals", str(SAMPLE / "referrals.csv"), "--placements",
+        str(SAMPLE / "placements.csv"), "--date", "2026-04-01", "--out", str(tmp_path / "m"),
+        "--store", url])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    store = RunStore(url)
+    first = store.list_runs(limit=1, kind="match")[0]["id"]
+    outputs = {f["label"]: Path(f["path"]) for f in store.get(first)["files"]
+               if f["role"] == "output"}  # fmt: skip
+    placement._cache.clear()
+    for night in range(1, 3 * placement.MAX_TONIGHTS):
+        when = dt.datetime.now(dt.UTC) + dt.timedelta(days=night)
+        rid = store.start("match", {}, now=when)
+        store.finish(rid, succeeded=True, outputs=outputs, out_dir=tmp_path / "m", now=when)
+        assert placement.tonight(store).run_id == rid
+        assert len(placement._cache) <= placement.MAX_TONIGHTS
+    store.close()
