@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from sufficiency.commands.common import store_option, user_errors
+from sufficiency.commands.common import config_option, store_option, user_errors
 
 
 def _store(url: str | None) -> Any:
@@ -139,16 +139,18 @@ def diff_cmd(run_a: int, run_b: int, store_url: str | None) -> None:
     "--scenario-runs-older-than", default=None, help="Delete scenario runs older than this age."
 )
 @click.option("--dry-run", is_flag=True, help="Say what would be deleted; delete nothing.")
+@config_option
 @store_option
 @user_errors
 def prune_cmd(older_than: str | None, audit_older_than: str | None,
               decisions_older_than: str | None, scenario_runs_older_than: str | None,
-              dry_run: bool, store_url: str | None) -> None:  # fmt: skip
+              dry_run: bool, config_path: Path | None, store_url: str | None) -> None:  # fmt: skip
     """Apply a retention period: delete old runs, audit trail, ended decisions and scenario
     runs, in one transaction; what the tool still uses is kept. Ages: 90d, 12w, 6m or 1y.
+    With --config, the ages not given here come from its [retention] and the store from
+    nightly.store (schedule it after the nightly run with the same file).
 
-    Example: sufficiency runs prune --older-than 90d --audit-older-than 1y
-    --decisions-older-than 1y --scenario-runs-older-than 1y
+    Example: sufficiency runs prune --config nightly.toml --dry-run
     """
     from sufficiency.store.retention import Retention, apply_retention
 
@@ -158,10 +160,13 @@ def prune_cmd(older_than: str | None, audit_older_than: str | None,
         "decisions": decisions_older_than,
         "scenario_runs": scenario_runs_older_than,
     }
+    if config_path is not None:
+        store_url, ages = _from_config(config_path, store_url, ages)
     if not any(ages.values()):
         raise click.UsageError(
             "give at least one age: --older-than (runs), --audit-older-than, "
-            "--decisions-older-than or --scenario-runs-older-than."
+            "--decisions-older-than or --scenario-runs-older-than, or a configuration "
+            "(--config) that sets them in [retention]."
         )
     keep = Retention(**{k: _age(v) for k, v in ages.items()})
     store = _store(store_url)
@@ -171,6 +176,21 @@ def prune_cmd(older_than: str | None, audit_older_than: str | None,
     now = _file_mb(store.url) if removed.total and not dry_run and size is not None else None
     if now is not None:
         click.echo(f"The file went from {size:,.1f} MB to {now:,.1f} MB.")
+
+
+def _from_config(
+    path: Path, store_url: str | None, ages: dict[str, str | None]
+) -> tuple[str | None, dict[str, str | None]]:
+    """The store and ages ``runs prune --config`` uses: those given on the command line
+    (or $SUFFICIENCY_STORE), else the configuration's nightly.store and [retention]."""
+    from sufficiency.config import load_params
+    from sufficiency.nightly_checks import store_url as relative_store
+
+    params = load_params(path)
+    if store_url is None and params.nightly.store:
+        store_url = relative_store(params.nightly.store, path.resolve().parent)
+    setting = params.retention.model_dump()
+    return store_url, {k: v or setting[k] or None for k, v in ages.items()}
 
 
 def _age(text: str | None) -> Any:

@@ -105,9 +105,8 @@ def apply_retention(
 ) -> Removed:
     """Delete what is older than ``keep`` says, in one transaction; on SQLite compact the
     file afterwards. ``dry_run`` counts what would go and deletes nothing."""
-    from sufficiency.store.store import utc
-
-    at = utc(now) or dt.datetime.now(dt.UTC)
+    at = dt.datetime.now(dt.UTC) if now is None else now
+    at = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
     with Session(store.engine) as s, s.begin():
         runs = _old_runs(s, at - keep.runs) if keep.runs is not None else []
         old_audit = AuditEvent.at < (at - keep.audit if keep.audit is not None else at)

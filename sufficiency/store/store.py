@@ -28,6 +28,7 @@ from sufficiency import __version__, clock
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, process_alive, sha256_file
 from sufficiency.logs import without_detail
+from sufficiency.retention import age_days
 from sufficiency.store.causes import input_cause, knock_on_causes
 from sufficiency.store.migrate import HEAD_REVISION as HEAD_REVISION
 from sufficiency.store.migrate import migrate
@@ -49,11 +50,10 @@ def default_store_url() -> str:
 
 def parse_age(text: str) -> dt.timedelta:
     """``90d``, ``12w``, ``6m`` (30-day months) or ``1y`` -> a duration."""
-    m = re.fullmatch(r"\s*(\d+)\s*([dwmy])\s*", text.lower())
-    if not m:
+    days = age_days(text)
+    if days is None:
         raise StoreError(f"cannot read age {text!r}: use a number and d, w, m or y, e.g. 90d")
-    n, unit = int(m.group(1)), m.group(2)
-    return dt.timedelta(days=n * {"d": 1, "w": 7, "m": 30, "y": 365}[unit])
+    return dt.timedelta(days=days)
 
 
 def utc(value: dt.datetime | None) -> dt.datetime | None:

@@ -123,3 +123,25 @@ def test_runs_prune_without_an_age_says_which_to_give(tmp_path):
     bad = CliRunner().invoke(main, ["runs", "prune", "--audit-older-than", "a year",
                                     "--store", url])  # fmt: skip
     assert bad.exit_code == 1 and "cannot read age 'a year'" in bad.output
+
+
+def test_runs_prune_reads_the_periods_and_store_from_the_nightly_configuration(tmp_path):
+    """Scheduled as `runs prune --config nightly.toml`, it prunes the store the nightly
+    run records into (nightly.store, relative to the file) by the file's [retention]."""
+    (tmp_path / "cfg").mkdir()
+    config = tmp_path / "cfg" / "nightly.toml"
+    config.write_text('[nightly]\nstore = "sqlite:///night.sqlite"\n'
+                      '[retention]\naudit = "1y"\n')  # fmt: skip
+    store = RunStore(f"sqlite:///{tmp_path / 'cfg' / 'night.sqlite'}")
+    audit(store, "jo", "child page", child_id="C1", now=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    audit(store, "jo", "child page", child_id="C1")
+    store.close()
+    result = CliRunner(env={"SUFFICIENCY_STORE": None}).invoke(
+        main, ["runs", "prune", "--config", str(config)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 audit trail event(s) older than 1y" in result.output
+    assert "night.sqlite" in result.output
+    store = RunStore(f"sqlite:///{tmp_path / 'cfg' / 'night.sqlite'}")
+    assert _count(store, AuditEvent) == 1
+    store.close()
