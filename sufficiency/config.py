@@ -22,6 +22,7 @@ from sufficiency.errors import ConfigError
 from sufficiency.geo import responsible_la_problem
 from sufficiency.io.tomlfile import read_toml, validate_toml, validation_message
 from sufficiency.prices import PriceRise
+from sufficiency.retention import RetentionParams
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -281,10 +282,8 @@ class CommissioningParams(_Frozen):
 
 
 class NightlyParams(_Frozen):
-    """The scheduled pipeline (``sufficiency nightly``). Paths are relative to the config file.
-
-    Empty strings mean "not set".
-    """
+    """The scheduled pipeline (``sufficiency nightly``); paths relative to the config file,
+    and "" for "not set"."""
 
     jobs: tuple[Literal["validate", "match", "forecast", "spend"], ...] = ("validate", "match")
     output_dir: str = "outputs/{date}"
@@ -382,6 +381,7 @@ class Params(_Frozen):
     finance: FinanceParams = FinanceParams()
     commissioning: CommissioningParams = CommissioningParams()
     nightly: NightlyParams = NightlyParams()
+    retention: RetentionParams = RetentionParams()
     web: WebParams = WebParams()
 
 

@@ -219,3 +219,18 @@ def test_an_unplaced_weight_of_zero_is_refused(tmp_path, key):
         load_params(p)
     p.write_text(f"[matching.weights]\n{key} = 1\n")  # small, but a choice the team can make
     assert getattr(load_params(p).matching.weights, key) == 1
+
+
+def test_retention_ages_read_and_bad_ones_said_in_a_sentence(tmp_path):
+    """[retention] carries the store's retention periods for a scheduled `runs prune
+    --config`; an age it cannot read is named with its key, none refused silently."""
+    good = tmp_path / "good.toml"
+    good.write_text('[retention]\naudit = "1y"\ndecisions = " 6m "\n')
+    assert load_params(good).retention.audit == "1y"
+    assert load_params(good).retention.decisions == "6m"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[retention]\naudit = "a year"\nruns = 90\n')
+    with pytest.raises(ConfigError) as err:
+        load_params(bad)
+    assert "retention.audit: cannot read age 'a year'" in str(err.value)
+    assert 'retention.runs: write the age as text with its unit, e.g. "90d"' in str(err.value)

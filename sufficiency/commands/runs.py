@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from sufficiency.commands.common import store_option, user_errors
+from sufficiency.commands.common import config_option, store_option, user_errors
 
 
 def _store(url: str | None) -> Any:
@@ -123,24 +123,105 @@ def diff_cmd(run_a: int, run_b: int, store_url: str | None) -> None:
 
 
 @runs.command("prune")
-@click.option("--older-than", required=True, help="Age such as 90d, 12w, 6m or 1y.")
+@click.option("--older-than", default=None, help="Delete runs older than this age, e.g. 90d.")
+@click.option(
+    "--audit-older-than",
+    default=None,
+    help="Delete audit trail events (page views, with child IDs) older than this age.",
+)
+@click.option(
+    "--decisions-older-than",
+    default=None,
+    help="Delete the team's decisions that ended (withdrawn or past their last "
+    "day) longer ago than this age.",
+)
+@click.option(
+    "--scenario-runs-older-than", default=None, help="Delete scenario runs older than this age."
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be deleted; delete nothing.")
+@config_option
 @store_option
 @user_errors
-def prune_cmd(older_than: str, store_url: str | None) -> None:
-    """Delete runs older than an age, with everything recorded about them.
+def prune_cmd(older_than: str | None, audit_older_than: str | None,
+              decisions_older_than: str | None, scenario_runs_older_than: str | None,
+              dry_run: bool, config_path: Path | None, store_url: str | None) -> None:  # fmt: skip
+    """Apply a retention period: delete old runs, audit trail, ended decisions and scenario
+    runs, in one transaction; what the tool still uses is kept. Ages: 90d, 12w, 6m or 1y.
+    With --config, the ages not given here come from its [retention] and the store from
+    nightly.store (schedule it after the nightly run with the same file).
 
-    Example: sufficiency runs prune --older-than 90d
+    Example: sufficiency runs prune --config nightly.toml --dry-run
     """
-    from sufficiency.store import parse_age
+    from sufficiency.store.retention import Retention, apply_retention
 
+    ages = {
+        "runs": older_than,
+        "audit": audit_older_than,
+        "decisions": decisions_older_than,
+        "scenario_runs": scenario_runs_older_than,
+    }
+    if config_path is not None:
+        store_url, ages = _from_config(config_path, store_url, ages)
+    if not any(ages.values()):
+        raise click.UsageError(
+            "give at least one age: --older-than (runs), --audit-older-than, "
+            "--decisions-older-than or --scenario-runs-older-than, or a configuration "
+            "(--config) that sets them in [retention]."
+        )
+    keep = Retention(**{k: _age(v) for k, v in ages.items()})
     store = _store(store_url)
     size = _file_mb(store.url)
-    n = store.prune(parse_age(older_than))
-    click.echo(f"Deleted {n} run(s) older than {older_than} from the run store "
-               f"{store_words(store.url)}; the latest successful run of each kind, and any "
-               "run still running, are kept.")  # fmt: skip
-    if n and size is not None and (now := _file_mb(store.url)) is not None:
+    removed = apply_retention(store, keep, dry_run=dry_run)
+    click.echo(retention_sentence(removed, ages, store_words(store.url), dry_run))
+    now = _file_mb(store.url) if removed.total and not dry_run and size is not None else None
+    if now is not None:
         click.echo(f"The file went from {size:,.1f} MB to {now:,.1f} MB.")
+
+
+def _from_config(
+    path: Path, store_url: str | None, ages: dict[str, str | None]
+) -> tuple[str | None, dict[str, str | None]]:
+    """The store and ages ``runs prune --config`` uses: those given on the command line
+    (or $SUFFICIENCY_STORE), else the configuration's nightly.store and [retention]."""
+    from sufficiency.config import load_params
+    from sufficiency.nightly_checks import store_url as relative_store
+
+    params = load_params(path)
+    if store_url is None and params.nightly.store:
+        store_url = relative_store(params.nightly.store, path.resolve().parent)
+    setting = params.retention.model_dump()
+    return store_url, {k: v or setting[k] or None for k, v in ages.items()}
+
+
+def _age(text: str | None) -> Any:
+    from sufficiency.store import parse_age
+
+    return parse_age(text) if text else None
+
+
+def retention_sentence(removed: Any, ages: dict[str, str | None], where: str,
+                       dry_run: bool) -> str:  # fmt: skip
+    """What a retention period deleted (or would delete), and what it kept, in one sentence."""
+    parts, kept = [], []
+    if ages["runs"]:
+        parts.append(f"{removed.runs} run(s) older than {ages['runs']}")
+        kept.append("the latest successful run of each kind, and any run still running")
+    if ages["audit"]:
+        parts.append(f"{removed.audit_events} audit trail event(s) older than {ages['audit']}")
+    if ages["decisions"]:
+        parts.append(f"{removed.decisions} decision(s) that ended more than "
+                     f"{ages['decisions']} ago")  # fmt: skip
+        kept.append("decisions in force")
+    if ages["scenario_runs"]:
+        parts.append(f"{removed.scenario_runs} scenario run(s) older than "
+                     f"{ages['scenario_runs']}")  # fmt: skip
+        kept.append("each scenario's latest run and latest successful run")
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    verb = "Would delete" if dry_run else "Deleted"
+    text = f"{verb} {listed} from the run store {where}."
+    if kept:
+        text += " Kept however old: " + "; ".join(kept) + "."
+    return text + (" Nothing was deleted (--dry-run)." if dry_run else "")
 
 
 def _file_mb(url: str) -> float | None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, delete, event, func, select
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from sufficiency import __version__, clock
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, process_alive, sha256_file
 from sufficiency.logs import without_detail
+from sufficiency.retention import age_days
 from sufficiency.store.causes import input_cause, knock_on_causes
 from sufficiency.store.migrate import HEAD_REVISION as HEAD_REVISION
 from sufficiency.store.migrate import migrate
@@ -49,11 +50,10 @@ def default_store_url() -> str:
 
 def parse_age(text: str) -> dt.timedelta:
     """``90d``, ``12w``, ``6m`` (30-day months) or ``1y`` -> a duration."""
-    m = re.fullmatch(r"\s*(\d+)\s*([dwmy])\s*", text.lower())
-    if not m:
+    days = age_days(text)
+    if days is None:
         raise StoreError(f"cannot read age {text!r}: use a number and d, w, m or y, e.g. 90d")
-    n, unit = int(m.group(1)), m.group(2)
-    return dt.timedelta(days=n * {"d": 1, "w": 7, "m": 30, "y": 365}[unit])
+    return dt.timedelta(days=days)
 
 
 def utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -410,46 +410,17 @@ class RunStore:
         )
         return [DiffRow(c, b, a, str(causes[c])) for c, (b, a) in moves.items()]
 
-    @staticmethod
-    def _latest_succeeded(s: Session) -> dict[str, int]:
-        """The latest successful run of each kind, by kind."""
-        q = (select(Run.kind, Run.id).where(Run.status == "succeeded")
-             .order_by(Run.started_at.desc(), Run.id.desc()))  # fmt: skip
-        latest: dict[str, int] = {}
-        for kind, rid in s.execute(q):
-            latest.setdefault(kind, int(rid))
-        return latest
-
     def prune(self, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
         """Delete runs (and everything recorded with them) started before ``now - older_than``.
 
         Never deleted, however old: the latest successful run of each kind (what the web
         application shows, and what the next night's ``runs diff`` compares with) and a
         run still running (a nightly run recording into the store as the prune runs).
+        The audit trail, decisions and scenario runs: :mod:`sufficiency.store.retention`.
         """
-        cutoff = (utc(now) or dt.datetime.now(dt.UTC)) - older_than
-        with Session(self.engine) as s, s.begin():
-            keep = {rid for (rid,) in s.execute(
-                select(Run.id).where(Run.status == "running")
-            )} | set(self._latest_succeeded(s).values())  # fmt: skip
-            ids = [i for i in s.scalars(select(Run.id).where(Run.started_at < cutoff))
-                   if i not in keep]  # fmt: skip
-            for model in (Outcome, RunRow, RunFile, RunDecision):
-                s.execute(delete(model).where(model.run_id.in_(ids)))
-            s.execute(delete(Run).where(Run.id.in_(ids)))
-        if ids and self.url.startswith("sqlite"):
-            self._vacuum()
-        return len(ids)
+        from sufficiency.store.retention import Retention, apply_retention
 
-    def _vacuum(self) -> None:
-        """Give a SQLite file's emptied pages back (a year of nights pruned to 90 days
-        left the file its full size, the deleted rows in free pages). A reader holding the
-        file (the web application) only delays it: a fault leaves the pages for reuse."""
-        try:
-            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-                c.exec_driver_sql("VACUUM")
-        except SQLAlchemyError:
-            pass
+        return apply_retention(self, Retention(runs=older_than), now).runs
 
 
 def _key(d: Mapping[str, Any]) -> DecisionKey:
