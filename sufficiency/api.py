@@ -37,7 +37,7 @@ from sufficiency.errors import ConfigError, DataWarning, RepairWarning
 from sufficiency.finance.inputs import budget_for_run, costs_for_run
 from sufficiency.finance.report import default_costs
 from sufficiency.finance.run import SpendResult, YearSpend, run_spend
-from sufficiency.forecast.errors import ForecastWarning
+from sufficiency.forecast.errors import ForecastWarning, history_over_a_year_old
 from sufficiency.forecast.report import ForecastReport
 from sufficiency.forecast.run import (
     BacktestReport,
@@ -180,6 +180,7 @@ def forecast(
     strict: bool = False,
     progress: Callable[[int], None] | None = None,
     stages: Callable[[str], None] | None = None,
+    run_date: Day | None = None,
 ) -> ForecastReport:
     """Forecast children looked after by placement category and age band, with intervals.
 
@@ -206,6 +207,9 @@ def forecast(
     stages
         Called with a few words as each stage starts (reading, fitting, each
         simulation, each backtest cutoff); ``print`` will do.
+    run_date
+        The day of the run (default: today in England): a forecast starting more than a
+        year before it is said to rest on an old history, under "Read with care".
 
     Returns
     -------
@@ -242,13 +246,16 @@ def forecast(
         progress=progress,
         stages=stages,
     )
-    if set_aside is None:
+    today = clock.today() if run_date is None else option_date(run_date, "run_date")
+    said = [s for s in (set_aside, history_over_a_year_old(report.base.start, today)) if s]
+    for sentence in said:
+        warnings.warn(sentence, ForecastWarning, stacklevel=2)
+    if not said:
         return report
-    warnings.warn(set_aside, ForecastWarning, stacklevel=2)
     return replace(
         report,
-        notes=(*report.notes, set_aside),
-        assumptions=with_notes(report.assumptions, [set_aside]),
+        notes=(*report.notes, *said),
+        assumptions=with_notes(report.assumptions, said),
     )
 
 
@@ -406,6 +413,7 @@ def commission(
     with_sensitivity: bool = True,
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
+    run_date: Day | None = None,
 ) -> CommissionResult:
     """Choose what to recruit, block-buy or spot-purchase, under forecast uncertainty.
 
@@ -432,6 +440,9 @@ def commission(
     progress
         Called with a sentence as each stage starts (a run with the defaults takes
         minutes); ``print`` will do.
+    run_date
+        The day of the run (default: today in England): a history ending more than a
+        year before it is said, under "Read with care".
 
     Returns
     -------
@@ -467,6 +478,7 @@ def commission(
         shared_levers=(None if shared_levers is None
                        else lever_set_of(shared_levers, "shared_levers")),
         strict=strict, progress=progress,
+        run_date=clock.today() if run_date is None else option_date(run_date, "run_date"),
     )  # fmt: skip
     given = [history, *_some(pool_with, SSDA903History)]
     read = [(str(history), result.quality), *((str(n), q) for n, q in result.pool_quality)]

@@ -198,8 +198,8 @@ def job_forecast(ctx: JobContext) -> JobOutcome:
 
     if "history" not in ctx.inputs:
         raise ConfigError("the forecast job needs nightly.history in the configuration")
-    report = api.forecast(_history(ctx), ctx.params,
-                          placements=ctx.inputs.get("placements"), stages=ctx.stage)  # fmt: skip
+    report = api.forecast(_history(ctx), ctx.params, placements=ctx.inputs.get("placements"),
+                          stages=ctx.stage, run_date=ctx.run_date)  # fmt: skip
     ctx.stage("Writing outputs")
     written = report.write(ctx.out_dir)
     _log_quality(report.quality)

@@ -70,7 +70,7 @@ def commands(out: Path) -> dict[str, list[str]]:
                            "--date", "2026-03-01", "--out", str(out / "match_regional")],
         "forecast": ["forecast", "--history", str(s / "ssda903"), "--out", str(out / "forecast"),
                      "--supply", str(s / "supply.toml"), "--placements", str(s / "placements.csv"),
-                     "--scenario", scenario, "--paths", "200"],
+                     "--scenario", scenario, "--paths", "200", "--date", RUN_DATE],
         "backtest": ["backtest", "--history", str(s / "ssda903"), "--cutoff", "2024-03-31",
                      "--horizon-months", "12", "--paths", "100", "--out", str(out / "backtest")],
         "spend": ["spend", "--history", str(s / "ssda903"), "--out", str(out / "spend"),
@@ -78,7 +78,7 @@ def commands(out: Path) -> dict[str, list[str]]:
                   "--paths", "200"],
         "commission": ["commission", "--history", str(s / "ssda903"), "--levers",
                        str(s / "levers.toml"), "--out", str(out / "commission"), "--paths", "100",
-                       "--eval-paths", "100"],
+                       "--eval-paths", "100", "--date", RUN_DATE],
     }  # fmt: skip
 
 

@@ -632,3 +632,16 @@ def test_each_jobs_first_log_line_says_when_its_inputs_were_last_written(tmp_pat
         "placements": utc((sample_dir / "placements.csv").stat().st_mtime),
         "history": utc(newest),
     }
+
+
+def test_the_forecast_job_says_a_history_over_a_year_before_the_night(tmp_path, sample_dir):
+    """A nightly forecast on 1 June 2027 left on the 903 history to 31/03/2026: the job
+    forecast from today's date, not the night's, so its output never said the history
+    was over a year old; it says so under Read with care, dated by the night."""
+    cfg = _config(tmp_path, sample_dir, jobs=("forecast",), history=True)
+    cfg.write_text(cfg.read_text() + "[forecast]\nnum_paths = 20\nhorizon_months = 12\n")
+    report = run_nightly(cfg, dt.date(2027, 6, 1))
+    assert report.exit_code == EXIT_OK, report.messages
+    table = pd.read_csv(tmp_path / "out" / "2027-06-01" / "forecast" / "assumptions.csv")
+    said = table.loc[table["item"] == "Read with care", "value"]
+    assert said.str.contains("more than a year before the run date 01/06/2027").sum() == 1

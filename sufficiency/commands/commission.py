@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import get_args
 
@@ -53,6 +54,9 @@ from sufficiency.config import CommissioningParams
 @click.option(
     "--no-sensitivity", is_flag=True, default=False, help="Skip the sensitivity runs (faster)."
 )
+@common.date_option(
+    "Run date: a history ending more than a year before it is said (default: today in England)."
+)
 @common.store_option
 @common.strict_option
 @common.user_errors
@@ -61,7 +65,8 @@ def commission(
     history_path: Path, levers_path: Path, out_dir: Path, num_paths: int | None,
     eval_paths: int | None, seed: int | None, horizon_months: int | None,
     solver: str | None, config_path: Path | None, pool_with: tuple[Path, ...],
-    pool_levers: tuple[Path, ...], no_sensitivity: bool, store_url: str | None, strict: bool,
+    pool_levers: tuple[Path, ...], no_sensitivity: bool, run_date: dt.datetime | None,
+    store_url: str | None, strict: bool,
 ) -> None:  # fmt: skip
     """Choose what to recruit, block-buy or spot-purchase, under forecast uncertainty.
 
@@ -98,7 +103,7 @@ def commission(
         result = api.commission(history_path, levers_path, params,
                                 with_sensitivity=not no_sensitivity, pool_with=pool_with,
                                 pool_with_levers=pool_levers, strict=strict,
-                                progress=progress)  # fmt: skip
+                                progress=progress, run_date=run_date)  # fmt: skip
         progress("Writing outputs")
         written = result.write(out_dir)
         plan = result.report.stochastic

@@ -14,6 +14,7 @@ import click
 from sufficiency.commands.common import (
     DATE,
     config_option,
+    date_option,
     echo_quality,
     forecast_options,
     history_option,
@@ -44,6 +45,9 @@ from sufficiency.commands.progress import Progress
     multiple=True,
     help="Also backtest at this cutoff (repeatable).",
 )
+@date_option(
+    "Run date: a history ending more than a year before it is said (default: today in England)."
+)
 @config_option
 @store_option
 @strict_option
@@ -53,8 +57,8 @@ def forecast(
     history_path: Path, out_dir: Path, start: dt.datetime | None,
     horizon_months: int | None, num_paths: int | None, seed: int | None,
     scenario_path: Path | None, supply_path: Path | None, placements_path: Path | None,
-    cutoffs: tuple[dt.datetime, ...], config_path: Path | None, store_url: str | None,
-    strict: bool,
+    cutoffs: tuple[dt.datetime, ...], run_date: dt.datetime | None, config_path: Path | None,
+    store_url: str | None, strict: bool,
 ) -> None:  # fmt: skip
     """Forecast children looked after by placement category and age band, with intervals.
 
@@ -86,6 +90,7 @@ def forecast(
             scenario=scenario_path, supply=supply_path, placements=placements_path,
             backtest_cutoffs=cutoffs, strict=strict,
             progress=progress.months(fparams.horizon_months), stages=progress,
+            run_date=run_date,
         )  # fmt: skip
         progress("Writing outputs")
         written = report.write(out_dir)

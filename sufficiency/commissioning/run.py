@@ -7,6 +7,8 @@ on the optimisation and the fresh seeds), with pooling across authorities.
 
 from __future__ import annotations
 
+import datetime as dt
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,6 +36,7 @@ from sufficiency.forecast import (
     assumptions_table,
     build_spells,
     fit_spells,
+    history_over_a_year_old,
     notes_kept,
     read_903,
     with_notes,
@@ -339,11 +342,13 @@ def run_commission(
     shared_levers: Levers | None = None,
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
+    run_date: dt.date | None = None,
 ) -> CommissionResult:
     """Forecast the history twice (optimisation and fresh seeds), commission, pool.
 
     ``progress`` is told, in a sentence, each stage as it starts (a run with the
-    defaults takes minutes).
+    defaults takes minutes). A history ending more than a year before ``run_date`` is
+    said (the case's "now" and first months are past), on the console and in the case.
 
     ``strict`` refuses an imperfect 903 history (any history, pooled ones included)
     instead of repairing it; the report's ``quality`` says what was done to the first.
@@ -368,7 +373,11 @@ def run_commission(
         f"{params.eval_paths:,} fresh paths to score on")  # fmt: skip
     own = _forecast_twice(history, forecast, params, strict=strict, say=True)
     # a levers figure that looks like a slip is read with the case, not only on the console
-    about = _with_cautions(own.assumptions, [("Read with care", d) for d in _doubts(levers)])
+    stale = None if run_date is None else history_over_a_year_old(own.start, run_date)
+    if stale is not None:
+        warnings.warn(stale, DataWarning, stacklevel=2)
+    cautions = [*_doubts(levers), *([stale] if stale is not None else [])]
+    about = _with_cautions(own.assumptions, [("Read with care", d) for d in cautions])
     report = commission(own.runs[0], own.runs[1], levers, params,
                         prices=finance.price_rise,
                         with_sensitivity=with_sensitivity,

@@ -16,7 +16,12 @@ from __future__ import annotations
 
 from sufficiency.config import ForecastParams
 from sufficiency.forecast.backtest import BacktestResult, truncate_history
-from sufficiency.forecast.errors import ForecastError, ForecastWarning, notes_kept
+from sufficiency.forecast.errors import (
+    ForecastError,
+    ForecastWarning,
+    history_over_a_year_old,
+    notes_kept,
+)
 from sufficiency.forecast.html_report import render_html
 from sufficiency.forecast.projection import forecast_from_spells
 from sufficiency.forecast.report import ForecastReport, assumptions_table
@@ -66,6 +71,7 @@ __all__ = [
     "fit_spells",
     "forecast_from_spells",
     "forecast_history",
+    "history_over_a_year_old",
     "load_scenario",
     "load_supply",
     "notes_kept",

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import warnings
 from collections.abc import Iterator
+
+import pandas as pd
 
 from sufficiency.errors import DataWarning, SufficiencyError
 
@@ -37,3 +40,20 @@ def notes_kept(
             notes.append(str(w.message))
         if say and issubclass(w.category, only):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def history_over_a_year_old(start: dt.date, run_date: dt.date) -> str | None:
+    """A sentence when the forecast starts (the history ends) more than a year before the
+    run date: a scheduled job left on last year's 903 return forecasts months that are
+    already past, and its count "now" is the history's end, with no word otherwise."""
+    start = pd.Timestamp(start).date()
+    if run_date <= (pd.Timestamp(start) + pd.DateOffset(years=1)).date():
+        return None
+    past = pd.date_range(start + dt.timedelta(days=1), run_date, freq="ME")[-1]
+    return (
+        f"The forecast starts on {start:%d/%m/%Y} (the 903 history's last day used), "
+        f"more than a year before the run date {run_date:%d/%m/%Y}: the children looked "
+        f"after 'now' are those on {start:%d/%m/%Y}, and the forecast's months to "
+        f"{past:%d/%m/%Y} are already past, forecast rather than counted; load the latest "
+        "903 return."
+    )

@@ -229,7 +229,9 @@ def run_region(
     member_tasks = plan_member_tasks(region, specs, params, base_seed, out, run_date, strict)
     with_levers = [m for m in region.members if m.levers is not None] if commissioning else []
     commission_tasks = [
-        CommissionTask(m, member_seed(base_seed, m.code, COMMISSION_KEY), params, out, strict)
+        CommissionTask(
+            m, member_seed(base_seed, m.code, COMMISSION_KEY), params, out, strict, run_date
+        )
         for m in with_levers
     ]
     pooled_levers = region.pooled_levers

@@ -143,6 +143,7 @@ class CommissionTask:
     params: Params
     out_dir: Path
     strict: bool = False
+    run_date: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -244,6 +245,7 @@ def run_member(task: MemberTask) -> MemberSummary | MemberFailure:
                 scenario=scen.path,
                 supply=m.supply,
                 backtest_cutoffs=[cutoff] if cutoff is not None else [],
+                run_date=task.run_date,
             )
         )
         spend, w2 = _spend(task, history, params)
@@ -409,7 +411,12 @@ def run_commission(task: CommissionTask) -> CommissionSummary | MemberFailure:
     try:
         result, said = _quiet(
             lambda: api.commission(
-                m.history, levers, task.params, seed=task.seed, strict=task.strict
+                m.history,
+                levers,
+                task.params,
+                seed=task.seed,
+                strict=task.strict,
+                run_date=task.run_date,
             )
         )
         with published(task.out_dir / "members" / m.code / "commission") as staging:

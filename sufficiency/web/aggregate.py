@@ -31,6 +31,7 @@ from sufficiency.web.framework import (
 )
 from sufficiency.web.saved_costs import saved_scenario_costs
 from sufficiency.web.store_files import (
+    cautions,
     drawn,
     files_key,
     latest_run,
@@ -206,6 +207,7 @@ def spend_page(path: str) -> Any:
         return render(ctx, "spend.html", run=run, pages=SPEND_PAGES, section=path,
                       heading=heading, files=files, formats=formats, problem=problem,
                       stale=stale, over=year_over(run) if run and not problem else "",
+                      notes=cautions(run, "spend.xlsx") if run and not problem else [],
                       scenario_name=_scenario_name(run) if run else "",
                       can_download=ctx.user is not None and ctx.user.role in FINANCE,
                       **context)  # fmt: skip

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+import openpyxl
 from starlette.responses import HTMLResponse, Response
 
 from sufficiency.io.atomic import sha256_file
@@ -16,6 +17,9 @@ from sufficiency.store import RunStore
 from sufficiency.web.framework import Ctx, not_found
 
 T = TypeVar("T")
+
+#: The item a workbook's cautions are under ("Read with care (Name, pooled)" for others').
+CAUTION = "Read with care"
 
 
 def latest_run(store: RunStore, kind: str) -> dict[str, Any] | None:
@@ -153,3 +157,29 @@ def drawn(key: str, draw: Callable[[], T]) -> T:
             _DRAWN[key] = value
             _DRAWING.pop(key, None)
     return value
+
+
+def cautions(run: dict[str, Any], workbook: str) -> list[str]:
+    """The run's "Read with care" rows, as its ``workbook`` (an output) gives them, so a
+    page says the cautions the workbook says (a pooled authority's named first); none
+    when the workbook is gone or changed. Read once per run's files."""
+
+    def read() -> list[str]:
+        path = output(run, workbook)
+        if path is None:
+            return []
+        found: list[str] = []
+        book = openpyxl.load_workbook(path, read_only=True)
+        try:
+            for sheet in book:
+                for row in sheet.iter_rows(max_col=2, values_only=True):
+                    item, value = [*row, None, None][:2]
+                    if not str(item or "").startswith(CAUTION) or value is None:
+                        continue
+                    who = str(item)[len(CAUTION) :].strip(" ()")
+                    found.append(f"{who}: {value}" if who else str(value))
+        finally:
+            book.close()
+        return found
+
+    return drawn(f"cautions {workbook} " + files_key(run), read)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import re
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -428,3 +430,26 @@ def test_a_levers_figure_warned_of_is_read_with_the_case(tmp_path, sample_dir):
     ]
     assert any('"fee_uplift.weekly_gbp_per_household" is £3.00 a week per household' in v
                for v in rows)  # fmt: skip
+
+
+def test_a_history_over_a_year_before_the_run_date_is_said(tmp_path, sample_dir):
+    """A scheduled commissioning run left on last year's 903 return (data to 31/03/2026,
+    run on 1 June 2027) planned from 'now' on 31/03/2026 with no word: said on the
+    console and in the case's Read with care (the page and the workbook); not in time."""
+    sentence = (
+        "The forecast starts on 31/03/2026 (the 903 history's last day used), more than a year "
+        "before the run date 01/06/2027: the children looked after 'now' are those on "
+        "31/03/2026, and the forecast's months to 31/05/2027 are already past, forecast "
+        "rather than counted; load the latest 903 return."
+    )
+    for day, said in (("2027-03-31", False), ("2027-06-01", True)):
+        out = tmp_path / day
+        args = [*_args(sample_dir, out), *QUICK, "--date", day]
+        result = CliRunner().invoke(main, args, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert (sentence in " ".join(result.output.split())) is said
+        page = html.unescape((out / "commissioning.html").read_text(encoding="utf-8"))
+        assert (" ".join(page.split()).count(sentence) == 1) is said
+        book = openpyxl.load_workbook(out / "commissioning.xlsx")
+        rows = [r for ws in book for r in ws.iter_rows(values_only=True) if sentence in r]
+        assert [r[0] for r in rows] == (["Read with care"] if said else [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -155,3 +156,32 @@ def test_a_large_authority_s_headline_has_thousands_separators():
         "Children looked after on 31/03/2026: 2,617; on 31/03/2029: 2,605 on average "
         "(P10 2,421, P90 2,792)."
     )
+
+
+def test_a_history_over_a_year_before_the_run_date_is_said(csv_authority: Path, tmp_path: Path):
+    """A scheduled forecast left on last year's 903 return (data to 31/03/2025, run on
+    1 June 2026) gave its months already past as a forecast and the count on 31/03/2025
+    as 'now', with no word: said on the console and under Read with care."""
+
+    def run(day: str, out: Path):
+        args = ["--history", str(csv_authority), "--out", str(out), *QUICK,
+                "--start", "2025-03-31", "--date", day]  # fmt: skip
+        result = _run(forecast, args)
+        assert result.exit_code == 0, result.output
+        return result.output, pd.read_csv(out / "assumptions.csv")
+
+    said, table = run("2026-03-31", tmp_path / "in_time")
+    assert "more than a year before" not in said
+    assert not table["value"].astype(str).str.contains("more than a year before").any()
+    said, table = run("2026-06-01", tmp_path / "late")
+    sentence = (
+        "The forecast starts on 31/03/2025 (the 903 history's last day used), more than a year "
+        "before the run date 01/06/2026: the children looked after 'now' are those on "
+        "31/03/2025, and the forecast's months to 31/05/2026 are already past, forecast "
+        "rather than counted; load the latest 903 return."
+    )
+    assert sentence in " ".join(said.split())
+    cautions = table.loc[table["item"] == "Read with care", "value"].tolist()
+    assert cautions.count(sentence) == 1
+    page = html.unescape((tmp_path / "late" / "forecast.html").read_text(encoding="utf-8"))
+    assert sentence in " ".join(page.split())

@@ -4,6 +4,7 @@ earlier, and adding it to the others' gave a region total that was no month's fi
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Any
@@ -383,3 +384,25 @@ def test_an_in_year_members_budget_is_set_against_its_outturn_in_the_region_tabl
     (summary,) = [s for s in result.members if s.code == first.code]
     assert any("is its forecast outturn, as in the member's spend outputs" in w
                for w in summary.warnings)  # fmt: skip
+
+
+def test_a_member_s_history_over_a_year_before_the_run_date_is_said(
+    two_members: Region, params: Any, tmp_path: Path
+) -> None:
+    """A region run on 1 June 2027 on histories to 31/03/2026: each member's forecast gave
+    its months already past as a forecast with no word (only its spend's year said): the
+    member's forecast says it once, in the member's warnings (Read with care)."""
+    member = Region("One", two_members.members[:1], None, two_members.source)
+    late = dt.date(2027, 6, 1)
+    (task,) = plan_member_tasks(member, scenario_specs([]), params, SEED, tmp_path, late)
+    summary = run_member(task)
+    assert isinstance(summary, MemberSummary), summary
+    said = [w for w in summary.warnings if "more than a year before the run date" in w]
+    assert said == [
+        "The forecast starts on 31/03/2026 (the 903 history's last day used), more than a year "
+        "before the run date 01/06/2027: the children looked after 'now' are those on "
+        "31/03/2026, and the forecast's months to 31/05/2027 are already past, forecast "
+        "rather than counted; load the latest 903 return."
+    ]
+    page = tmp_path / "members" / summary.code / "base" / "forecast" / "assumptions.csv"
+    assert said[0] in page.read_text(encoding="utf-8")
