@@ -320,3 +320,23 @@ def test_upns_are_checked_as_dfe_does_and_never_printed(tmp_path):
         (2, "is the same UPN as row(s) 9: one UPN is one pupil (DfE's rule 444)"),
         (9, "is the same UPN as row(s) 2: one UPN is one pupil (DfE's rule 444)"),
     ]
+
+
+def test_a_year_in_a_folder_above_the_one_given_is_not_a_returns(tmp_path):
+    """A council files its returns under folders of its own ('LAC 2044 archive'); a year
+    in a folder above the one given was taken as the return's year, with no word, for a
+    file straight in the folder (pytest's own 'pytest-2044' folder once did it)."""
+    from sufficiency.io.ssda903 import load_ssda903
+
+    given = tmp_path / "LAC 2044 archive" / "ssda903"
+    given.mkdir(parents=True)
+    ep = EPISODES.strip() + ",YEAR\n"
+    ep += "1,01/05/2024,S,C2,N1,U1,PR1,01/03/2025,E11,,,,,2024/25\n"
+    ep += "3,01/06/2025,S,C2,N1,U1,PR1,,,,,,,\n"
+    hd = HEADER.strip() + ",YEAR\n"
+    hd += "1,1,01/01/2012,WBRI,,,,2024/25\n3,1,01/01/2012,WBRI,,,,2025/26\n"
+    (given / "episodes.csv").write_text(ep)
+    (given / "header.csv").write_text(hd)
+    history, _problems = load_ssda903([given])
+    assert history is not None and 2044 not in history.years
+    assert history.years == (2025, 2026)

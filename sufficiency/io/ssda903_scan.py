@@ -104,8 +104,9 @@ def detect_table(columns: Iterable[str]) -> str | None:
     return best
 
 
-def collection_year(path: Path) -> int | None:
-    """Year a return's collection ends, from the nearest file or folder name that says.
+def collection_year(path: Path, root: Path | None = None) -> int | None:
+    """Year a return's collection ends, from the nearest file or folder name that says,
+    up to ``root`` (the folder given, itself included; none: every folder above).
 
     ``2026``, ``2025-26``, ``2025_26``, ``202526``, ``lac2025_26``, ``2025-2026``,
     ``2025 to 2026``, ``25-26``, ``2526`` and a day in the year (``31032026``,
@@ -113,7 +114,10 @@ def collection_year(path: Path) -> int | None:
     ends, as DfE names returns; the content of the files may overrule it (see
     :func:`assign_years`).
     """
-    for part in [path.stem, *(p.name for p in path.parents)]:
+    # folders above the one given are the council's own filing ("/shares/LAC 2019/903"):
+    # a year there is no return's (a file straight in the folder took it with no word)
+    above = set(root.parents) if root is not None else set()
+    for part in [path.stem, *(p.name for p in path.parents if p not in above)]:
         year = _name_year(part)
         if year is not None:
             return year
@@ -266,9 +270,11 @@ def scan(paths: list[Path]) -> Scan:
     others: list[tuple[str, str]] = []
     notes: list[Problem] = []
     explicit = {p for p in paths if not p.is_dir()}
+    roots = [p for p in paths if p.is_dir()]
     for f in files:
         is_last = bool(_LAST.search(f.stem))
-        name_year = collection_year(f)
+        root = f.parent if f in explicit else next((r for r in roots if f.is_relative_to(r)), None)
+        name_year = collection_year(f, root)
         if f.suffix.lower() == ".xml":
             if not looks_like_903_xml(f):
                 skipped.append(_skip(f, "is XML but not a 903 return; skipped"))
