@@ -61,8 +61,9 @@ read is an error. A title row above the header is found and noted.
 **Collection years.** A year in a file or folder name (`2026`, `2025-26`,
 `2025_26`, `lac2025_26`, `2025-2026`, `2025 to 2026`, `25-26`, `2526`, or a day in the
 year such as `31032026`: the return for 1 April 2025 to 31 March 2026; in a workbook,
-a sheet's name such as `Episodes 2026` or `2025-26`) is used
-unless the dates inside are later than it allows (a return cannot hold episodes
+a sheet's name such as `Episodes 2026` or `2025-26`) is used (the folder given and the
+folders inside it: a year in a folder above the one given is the council's own filing,
+not read) unless the dates inside are later than it allows (a return cannot hold episodes
 starting or ending after its year): folders named by the year a collection *starts*
 are then read as the year their dates show, and the user is told. Episodes none of
 which starts or ends in the named year or later are an earlier year's return saved
