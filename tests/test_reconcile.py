@@ -447,6 +447,39 @@ def test_return_with_no_episodes_though_children_were_in_care_is_no_return(tmp_p
     assert any(p.code == "empty_return" and p.severity == "warning" for p in problems)
 
 
+def test_child_id_excel_saved_in_scientific_notation_is_set_aside_not_merged(tmp_path):
+    """Excel shows a CHILD of 12 digits or more as 1.23457E+11 and saves the CSV so, the
+    other digits lost: a council's 2024-25 return had every child under a few such IDs,
+    read as a few children (their episodes trimmed as overlapping, their header rows
+    dropped as repeats: 319 looked after on 31/03/2024 for 844), the forecast running on.
+    A table whose every CHILD is so is set aside (the year then read as no return), a row
+    so written among others is set aside, each named; the children are not merged."""
+    a, b, c = "123456789012", "123456789013", "123456789014"
+    sci = "1.23457E+11"
+    _year(tmp_path, "2024", [_head(a), _head(b, "02/02/2012")],
+          [_ep(a, "01/05/2023"), _ep(b, "01/06/2023")])  # fmt: skip
+    _year(tmp_path, "2025", [_head(sci), _head(sci, "02/02/2012")],
+          [_ep(sci, "01/05/2023"), _ep(sci, "01/06/2023")])  # fmt: skip
+    _year(tmp_path, "2026", [_head(a), _head(b, "02/02/2012"), _head(c, "03/03/2013")],
+          [_ep(a, "01/05/2023"), _ep(b, "01/06/2023"), _ep(sci, "01/07/2025")])  # fmt: skip
+    h = read_history(tmp_path)
+    assert h.years == (2024, 2026) and h.missing_years == (2025,)
+    assert sorted(h.episodes["CHILD"].unique()) == [a, b]
+    assert h.quality.num_looked_after == 2
+    said = [(p.file.split("/")[-2:], p.row, p.action) for p in h.quality.problems
+            if p.code == "excel_scientific"]  # fmt: skip
+    assert sorted(said) == [(["2025", "episodes.csv"], None, "table set aside"),
+                            (["2025", "header.csv"], None, "table set aside"),
+                            (["2026", "episodes.csv"], 4, "row set aside")]  # fmt: skip
+    assert _codes(h).count("empty_return") == 1
+    assert "no rows that can be used" in next(
+        p.message for p in h.quality.problems if p.code == "empty_return")  # fmt: skip
+    _, problems = load_ssda903([tmp_path])
+    rows = sorted((p.file.split("/")[-2], p.row) for p in problems
+                  if p.code == "excel_scientific" and p.column == "CHILD")  # fmt: skip
+    assert rows == [("2025", 2), ("2025", 2), ("2025", 3), ("2025", 3), ("2026", 4)]
+
+
 def test_two_digit_years_are_read_in_this_century(tmp_path):
     """Dates written DD/MM/YY (a short-date export) are read as 20YY, noted once per table,
     instead of every episode and date of birth being set aside (a forecast from nobody).

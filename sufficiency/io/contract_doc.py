@@ -36,6 +36,11 @@ Dates are `DD/MM/YYYY` (our own contracts also accept `YYYY-MM-DD`; Excel date
 cells are read as dates). Other forms are read as the 903 returns' are (below), and
 noted once per file. A year outside 1900 to 2099 is an error (leave a decision's
 `until` blank for no end). Lists are separated by semicolons.
+
+An identifier (a `CHILD`, a `child_id`, a `placement_id`) or other text written as
+Excel shows a number of 12 digits or more, in scientific notation (`1.23457E+11`, the
+other digits lost when the CSV was saved), is an error of its row: children so written
+cannot be told apart. Export the file again with the column formatted as Text.
 """
 
 HISTORY = """\
@@ -108,9 +113,10 @@ missing year between the first and last returns is reported and its months are
 left out of rate estimation (an episode open before it, and the same placement
 after it from a date within it, is one placement across it, not a revision); a
 return whose episodes table has no rows though children were in care when the
-return before it ended (a failed export) is read as
-no return for its year; a numeric `CHILD` written without the leading zeros it has
-in other tables (Excel drops them), or as `123.0`, is the same child; a child back in
+return before it ended (a failed export), or none that can be used (every `CHILD` in
+Excel's scientific notation, say), is read as no return for its year; a numeric
+`CHILD` written without the leading zeros it has in other tables (Excel drops them),
+or as `123.0`, is the same child; a child back in
 the next return under a new `CHILD` (a new case-management system) is recognised by
 date of birth and the start of the episode running across the year's end, and read as
 the same child. A return with no header table is named (its children's dates of birth

@@ -111,6 +111,8 @@ PHRASES: dict[str, str] = {
     "empty_return": "return(s) with no episodes though children were in care when the year "
     "began: read as no return for that year",
     "missing_column": "table(s) missing a column the forecast needs: set aside",
+    "excel_scientific": "table(s) or row(s) whose CHILD Excel saved in scientific notation "
+    "(1.23457E+11, the other digits lost): set aside",
 }
 
 

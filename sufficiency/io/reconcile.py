@@ -24,7 +24,8 @@ says about earlier times:
    or as a decimal (``123.0``, as pandas saves a number column with blanks). It is read
    in its zero-led, whole-number form, unless two forms appear in one table or their
    dates of birth differ.
-6. **A return with no episodes** though children were in care when the return before
+6. **A return with no episodes** (or none in a table that can be used: every CHILD in
+   Excel's scientific notation, say) though children were in care when the return before
    it ended (a failed or filtered export) is read as no return for its year.
 7. **A child under a new identifier** in the next return (a new case-management
    system), with the date of birth and the start of the episode running across the
@@ -48,6 +49,7 @@ import pandas as pd
 
 from sufficiency import codes
 from sufficiency.errors import Problem
+from sufficiency.io.cells import SCIENTIFIC_MESSAGE, scientific
 from sufficiency.io.dates import eighteenth_birthdays, read_dates
 from sufficiency.io.quality import DataQuality, ReturnInfo
 from sufficiency.io.renumbered import renumbered, renumbering_problems
@@ -85,6 +87,8 @@ class _Findings:
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        #: Tables set aside whole (by source), whose rows hold no episode.
+        self.tables_set_aside: set[str] = set()
 
     def rows(
         self,
@@ -121,6 +125,7 @@ def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str)
                         f"has no {', '.join(missing)} column", code="missing_column",
                         action="table set aside")
             )  # fmt: skip
+            found.tables_set_aside.add(raw.source)
             continue
         if raw.row_errors:  # a row with more cells than the header: its values unknown
             for p in raw.row_errors:
@@ -140,7 +145,18 @@ def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str)
         )
         f["_src"] = raw.source
         f["_row"] = (np.asarray(data.index, dtype=np.int64) + raw.first_data_row).astype(np.int64)
-        frames.append(f)
+        sci = scientific(f["CHILD"])
+        if len(f) and sci.all():  # no child can be told from another: no table
+            found.add(
+                Problem(raw.source, None, "CHILD", None,
+                        f"every CHILD {SCIENTIFIC_MESSAGE}", code="excel_scientific",
+                        action="table set aside")
+            )  # fmt: skip
+            found.tables_set_aside.add(raw.source)
+            continue
+        found.rows(f, sci, "CHILD", "excel_scientific", f"CHILD {SCIENTIFIC_MESSAGE}",
+                   "row set aside")  # fmt: skip
+        frames.append(f[~sci])
     if not frames:
         return pd.DataFrame(columns=[*columns, "_src", "_row", "_order"])
     out = pd.concat(frames, ignore_index=True)
@@ -328,21 +344,26 @@ def _renumber(
 def _drop_empty(
     returns: list[Return], eps: dict[int, pd.DataFrame], found: _Findings
 ) -> list[Return]:
-    """Leave out a return whose episodes tables have no rows though children were in care
-    when the return before it ended: their episodes would be in it, so it is a failed or
-    filtered export, not a year in which every child left (module docstring, rule 6)."""
+    """Leave out a return whose episodes tables have no rows (or none in a table that can
+    be used: no CHILD column, every CHILD in Excel's scientific notation) though children
+    were in care when the return before it ended: their episodes would be in it, so it is
+    a failed or filtered export, not a year in which every child left (module docstring,
+    rule 6)."""
     kept: list[Return] = []
     for r in returns:
-        rows = sum(len(t.raw.data) for t in r.tables.get("episodes", ()))
+        tables = r.tables.get("episodes", ())
+        rows = sum(len(t.raw.data) for t in tables if t.raw.source not in found.tables_set_aside)
         if rows == 0 and kept:
             before = kept[-1]
             ep = eps[before.year]
             n = ep.loc[ep["DEC"].isna(), "CHILD"].nunique()
             if n:
                 label = year_label(r.year)
+                none = "no rows" if not any(len(t.raw.data) for t in tables) else (
+                    "no rows that can be used (above)")  # fmt: skip
                 found.add(
                     Problem(r.sources("episodes"), None, None, None,
-                            f"the {label} episodes table has no rows, though {n:,} children "
+                            f"the {label} episodes table has {none}, though {n:,} children "
                             f"were in care when the {year_label(before.year)} return ended",
                             severity="warning", code="empty_return",
                             action=f"read as no return for {label}")
