@@ -283,6 +283,24 @@ def test_dates_in_other_forms_and_title_rows_are_read_and_noted(tmp_path):
     assert codes.count("title_rows") == 2
 
 
+def test_return_none_of_whose_episodes_can_be_read_is_no_return(tmp_path):
+    """A 2025-26 return whose every start date is in a form no reader knows was kept as a
+    return with no episodes: each child in care when 2024-25 ended was closed as if they
+    had left, and the year read as one with no one in care. It is read as no return for
+    2025-26 (as one with no rows is), each row still named."""
+    _year(tmp_path, "2025", [_head("A"), _head("B")],
+          [_ep("A", "01/05/2023"), _ep("B", "01/06/2023")])  # fmt: skip
+    _year(tmp_path, "2026", [_head("A"), _head("B")],
+          [_ep("A", "2023 05 01"), _ep("B", "2023 06 01")])  # fmt: skip
+    h = read_history(tmp_path)
+    assert h.years == (2025,) and h.quality.num_looked_after == 2
+    codes = _codes(h)
+    assert "closed_absent" not in codes and codes.count("empty_return") == 1
+    assert codes.count("decom_invalid") == 2
+    (note,) = [p for p in h.quality.problems if p.code == "empty_return"]
+    assert "has no rows that can be used (above), though 2 children" in note.message
+
+
 def test_bad_rows_are_repaired_or_set_aside_and_counted(tmp_path):
     """One bad row never blocks the forecast: each is repaired by a stated rule or set
     aside, and the starting count says how many children were lost."""

@@ -114,7 +114,8 @@ left out of rate estimation (an episode open before it, and the same placement
 after it from a date within it, is one placement across it, not a revision); a
 return whose episodes table has no rows though children were in care when the
 return before it ended (a failed export), or none that can be used (every `CHILD` in
-Excel's scientific notation, say), is read as no return for its year; a numeric
+Excel's scientific notation, or no start date in a form that can be read), is read as
+no return for its year, not as a year in which every child left; a numeric
 `CHILD` written without the leading zeros it has in other tables (Excel drops them),
 or as `123.0`, is the same child; a child back in
 the next return under a new `CHILD` (a new case-management system) is recognised by

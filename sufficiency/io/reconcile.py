@@ -24,9 +24,10 @@ says about earlier times:
    or as a decimal (``123.0``, as pandas saves a number column with blanks). It is read
    in its zero-led, whole-number form, unless two forms appear in one table or their
    dates of birth differ.
-6. **A return with no episodes** (or none in a table that can be used: every CHILD in
-   Excel's scientific notation, say) though children were in care when the return before
-   it ended (a failed or filtered export) is read as no return for its year.
+6. **A return with no episodes**, or none that can be used (every CHILD in Excel's
+   scientific notation, no start date that can be read), though children were in care
+   when the return before it ended (a failed or filtered export) is read as no return
+   for its year, not as a year in which every child left.
 7. **A child under a new identifier** in the next return (a new case-management
    system), with the date of birth and the start of the episode running across the
    year's end of a child of the return before who is not in it under their own, is
@@ -87,8 +88,6 @@ class _Findings:
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
-        #: Tables set aside whole (by source), whose rows hold no episode.
-        self.tables_set_aside: set[str] = set()
 
     def rows(
         self,
@@ -125,7 +124,6 @@ def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str)
                         f"has no {', '.join(missing)} column", code="missing_column",
                         action="table set aside")
             )  # fmt: skip
-            found.tables_set_aside.add(raw.source)
             continue
         if raw.row_errors:  # a row with more cells than the header: its values unknown
             for p in raw.row_errors:
@@ -152,7 +150,6 @@ def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str)
                         f"every CHILD {SCIENTIFIC_MESSAGE}", code="excel_scientific",
                         action="table set aside")
             )  # fmt: skip
-            found.tables_set_aside.add(raw.source)
             continue
         found.rows(f, sci, "CHILD", "excel_scientific", f"CHILD {SCIENTIFIC_MESSAGE}",
                    "row set aside")  # fmt: skip
@@ -344,16 +341,15 @@ def _renumber(
 def _drop_empty(
     returns: list[Return], eps: dict[int, pd.DataFrame], found: _Findings
 ) -> list[Return]:
-    """Leave out a return whose episodes tables have no rows (or none in a table that can
-    be used: no CHILD column, every CHILD in Excel's scientific notation) though children
-    were in care when the return before it ended: their episodes would be in it, so it is
-    a failed or filtered export, not a year in which every child left (module docstring,
-    rule 6)."""
+    """Leave out a return whose episodes tables have no rows, or none that can be used (no
+    CHILD column, every CHILD in Excel's scientific notation, no start date that can be
+    read), though children were in care when the return before it ended: their episodes
+    would be in it, so it is a failed or filtered export, or one that cannot be read, not
+    a year in which every child left (module docstring, rule 6)."""
     kept: list[Return] = []
     for r in returns:
         tables = r.tables.get("episodes", ())
-        rows = sum(len(t.raw.data) for t in tables if t.raw.source not in found.tables_set_aside)
-        if rows == 0 and kept:
+        if len(eps[r.year]) == 0 and kept:
             before = kept[-1]
             ep = eps[before.year]
             n = ep.loc[ep["DEC"].isna(), "CHILD"].nunique()
