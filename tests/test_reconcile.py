@@ -283,6 +283,36 @@ def test_dates_in_other_forms_and_title_rows_are_read_and_noted(tmp_path):
     assert codes.count("title_rows") == 2
 
 
+def test_dates_as_databases_web_systems_and_european_settings_write_them(tmp_path):
+    """Dates written 01-04-2024 (SQL's style 105), 20240401 (style 112), 2024/04/01,
+    01.04.2024 (European settings) and as a moment in UTC (a web system's JSON export of
+    local midnight: 2024-08-23T23:00:00.000Z is 24 August in England) were 'not a date':
+    every episode of such a return was set aside, the year read as one every child left
+    (the sample so written forecast 955 on 31/03/2029, P10 606 to P90 1,425, for 851).
+    Each is read as the date it names, noted once per file."""
+    _year(tmp_path, "2026", [
+        "A,1,01-02-2012,WBRI,,,\n", "B,1,20110202,WBRI,,,\n", "C,1,2010/03/03,WBRI,,,\n",
+        "D,1,04.04.2013,WBRI,,,\n", "E,1,2014-05-04T23:00:00.000Z,WBRI,,,\n",
+    ], [
+        _ep("A", "01-05-2024", "23-08-2025"), _ep("B", "20240601"), _ep("C", "2024/07/01"),
+        _ep("D", "01.08.2024"), _ep("E", "2024-08-23T23:00:00.000Z", "2025-07-15T23:00:00Z"),
+    ])  # fmt: skip
+    h = read_history(tmp_path)
+    ep = h.episodes.set_index("CHILD")
+    assert ep["DECOM"].dt.strftime("%d/%m/%Y").tolist() == [
+        "01/05/2024", "01/06/2024", "01/07/2024", "01/08/2024", "24/08/2024"]  # fmt: skip
+    assert ep.loc["A", "DEC"] == pd.Timestamp("2025-08-23")
+    assert ep.loc["E", "DEC"] == pd.Timestamp("2025-07-16")
+    assert h.header.set_index("CHILD")["DOB"].dt.strftime("%d/%m/%Y").tolist() == [
+        "01/02/2012", "02/02/2011", "03/03/2010", "04/04/2013", "05/05/2014"]  # fmt: skip
+    codes = _codes(h)
+    for code in ("dotted_dates", "year_first_dates", "zoned_dates"):
+        assert codes.count(code) == 2, code  # once in each file
+    assert not [c for c in codes if c.startswith("dec") or c == "no_dob"]
+    _, problems = load_ssda903([tmp_path])
+    assert not [p for p in problems if p.severity == "error"]
+
+
 def test_return_none_of_whose_episodes_can_be_read_is_no_return(tmp_path):
     """A 2025-26 return whose every start date is in a form no reader knows was kept as a
     return with no episodes: each child in care when 2024-25 ended was closed as if they
@@ -307,7 +337,7 @@ def test_bad_rows_are_repaired_or_set_aside_and_counted(tmp_path):
     _year(tmp_path, "2026", [_head("A"), _head("B"), _head("C"), _head("E", "31/02/2010")], [
         _ep("A", "01/05/2024", place="Q9"),            # unknown code: counted as other
         _ep("B", "01/05/2024", "01/03/2024"),          # ends before it starts: set aside
-        _ep("C", "2024/05/01"),                        # no usable start: set aside
+        _ep("C", "31/04/2024"),                        # no usable start: set aside
         _ep("D", "01/05/2024"),                        # no header row anywhere: set aside
         _ep("E", "01/05/2024"),                        # date of birth not a date: set aside
     ])  # fmt: skip

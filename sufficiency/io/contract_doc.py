@@ -99,7 +99,11 @@ CSVs (a date column pasted from Excel into one formatted General: read in Excel'
 date system, 1950 to 2099, and the note says so),
 `DD/MM/YYYY 00:00:00`, `YYYY-MM-DD`, `DD/MM/YY` (read as 20YY: every date a 903
 return holds is in this century), the month's name (`01-Apr-2024`, `1 April 2024`),
-and US `MM/DD/YYYY` in a table where no date
+full stops or hyphens between day, month and year (`01.04.2024`, `01-04-2024`), year
+first as databases write it (`20240401`, `2024/04/01`), a moment in time with its time
+zone as web systems write it (`2024-03-31T23:00:00Z`: read as the day it is in
+England, here 01/04/2024, not the day in UTC), and US `MM/DD/YYYY` (or with full stops
+or hyphens) in a table where no date
 can be day first (none has a first part over 12; at least three have a second part
 over 12).
 

@@ -34,6 +34,9 @@ READING_CODES = frozenset(
         "iso_dates",
         "two_digit_years",
         "month_name_dates",
+        "dotted_dates",
+        "year_first_dates",
+        "zoned_dates",
         "month_first_dates",
         "null_blanks",
         "year_from_content",
@@ -219,8 +222,9 @@ class DataQuality:
             lines.append("Also present: " + "; ".join(found) + ".")
         read_bits = []
         formats = sum(reading[c] for c in ("excel_dates", "excel_serial_dates", "dates_with_time",
-                                           "iso_dates", "two_digit_years",
-                                           "month_name_dates"))  # fmt: skip
+                                           "iso_dates", "two_digit_years", "month_name_dates",
+                                           "dotted_dates", "year_first_dates",
+                                           "zoned_dates"))  # fmt: skip
         if formats:
             read_bits.append(f"dates not in DD/MM/YYYY in {formats} table(s)")
         if reading["month_first_dates"]:
