@@ -331,6 +331,32 @@ def test_return_none_of_whose_episodes_can_be_read_is_no_return(tmp_path):
     assert "has no rows that can be used (above), though 2 children" in note.message
 
 
+def test_dfe_columns_headed_in_words_are_read_as_dfe_names_them(tmp_path):
+    """An export heading DfE's columns in words (Place Provider, Home Post, Mc Dob) was
+    read without its PLACE_PROVIDER: every foster and residential placement counted
+    in-house (7,455 'with no provider' on the sample so headed, and the forecast's
+    in-house and external categories with them), though the contracts match names
+    ignoring case, spaces and punctuation. Messages name the column as the file does."""
+    d = tmp_path / "2026"
+    d.mkdir()
+    (d / "header.csv").write_text("Child,Sex,Dob,Ethnic,Upn,Mother,Mc Dob\nA,1,01/01/2012,WBRI,,,\n"
+                                  "B,1,02/02/2011,WBRI,,,\n")  # fmt: skip
+    (d / "episodes.csv").write_text(
+        "Child,Decom,Rne,Ls,Cin,Place,Place Provider,Dec,Rec,Reason-Place-Change,Home Post,"
+        "Pl Post,Urn\nA,01/05/2024,S,C2,N1,U4,PR4,,,,WR9 8DS,WR1 1AA,\n"
+        "B,01/06/2024,S,C2,N1,K2,PR5,31/04/2025,X1,,WR9 8DS,WR1 1AA,\n"
+    )
+    h = read_history(tmp_path)
+    assert h.episodes["PLACE_PROVIDER"].tolist() == ["PR4"]
+    assert "blank_provider" not in _codes(h)
+    (bad,) = [p for p in h.quality.problems if p.code == "dec_invalid"]
+    assert (bad.row, bad.column) == (3, "DEC")
+    _, problems = load_ssda903([tmp_path])
+    assert not [p for p in problems if "provider" in p.message or "unknown column" in p.message]
+    (bad,) = [p for p in problems if p.severity == "error"]
+    assert (bad.row, bad.column) == (3, "Dec")
+
+
 def test_bad_rows_are_repaired_or_set_aside_and_counted(tmp_path):
     """One bad row never blocks the forecast: each is repaired by a stated rule or set
     aside, and the starting count says how many children were lost."""

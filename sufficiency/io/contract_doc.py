@@ -53,7 +53,8 @@ a folder of per-year folders (`ssda903/2026/header.csv`, `ssda903/2026/episodes.
 namespace; rows in messages are numbered
 in document order, `return.xml[episodes]` row 12 being the twelfth `EPISODE`).
 
-**Tables.** Every 903 table is recognised by its columns, as DfE's validator does:
+**Tables.** Every 903 table is recognised by its columns, as DfE's validator does
+(named in any case, with spaces or punctuation: `Place Provider` is `PLACE_PROVIDER`):
 header, episodes and uasc are read; reviews, missing, oc2, oc3, ad1,
 placed_for_adoption, previous_permanence, social-worker episodes and DoLO are
 listed once as present, not used. `*_last` files (the previous year's tables, as
