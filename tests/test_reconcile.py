@@ -357,6 +357,34 @@ def test_dfe_columns_headed_in_words_are_read_as_dfe_names_them(tmp_path):
     assert (bad.row, bad.column) == (3, "Dec")
 
 
+def test_an_extract_of_several_years_in_one_table_is_said_to_be_one(tmp_path):
+    """A case system's extract of every episode since 2020 in one episodes.csv (no year in
+    its name, no YEAR column) is read as one 2025-26 return: the rates use its months
+    alone, and the forecast's short-history warning asked for earlier returns the file
+    already holds. It is named as an extract of several years, with what to give instead;
+    a return with a few stray old episodes is not."""
+    d = tmp_path / "extract"
+    d.mkdir()
+    kids = [f"C{i:03d}" for i in range(60)]
+    (d / "header.csv").write_text(HEADER + "".join(_head(k) for k in kids))
+    (d / "episodes.csv").write_text(EPISODES + "".join(
+        _ep(k, f"01/05/{2020 + i % 4}", f"01/06/{2021 + i % 4}") for i, k in enumerate(kids[:55])
+    ) + "".join(_ep(k, "01/05/2025") for k in kids[55:]))  # fmt: skip
+    h = read_history(d)
+    assert h.years == (2026,)
+    (note,) = [p for p in h.quality.problems if p.code == "several_years"]
+    assert note.message.startswith(
+        "holds 55 episodes that ended before the 2025-26 collection year began, the first on "
+        "01/06/2021: an extract of several years")  # fmt: skip
+    _, problems = load_ssda903([d])
+    assert [p.code for p in problems if p.code == "several_years"] == ["several_years"]
+    _year(tmp_path, "2026", [_head(k) for k in kids], [
+        *(_ep(k, "01/05/2024", "01/06/2024") for k in kids[:5]),
+        *(_ep(k, "01/05/2025") for k in kids[5:]),
+    ])  # fmt: skip
+    assert "several_years" not in _codes(read_history(tmp_path / "2026"))
+
+
 def test_bad_rows_are_repaired_or_set_aside_and_counted(tmp_path):
     """One bad row never blocks the forecast: each is repaired by a stated rule or set
     aside, and the starting count says how many children were lost."""

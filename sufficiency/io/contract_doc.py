@@ -74,7 +74,10 @@ starting or ending after its year): folders named by the year a collection *star
 are then read as the year their dates show, and the user is told. Episodes none of
 which starts or ends in the named year or later are an earlier year's return saved
 under that name, and are read as the year their dates show. A file with no
-year in its name is dated by the latest year in which its episodes start or end.
+year in its name is dated by the latest year in which its episodes start or end; one
+holding many episodes that ended before that year (at least 50 and a tenth of its rows:
+a case system's extract of several years, where DfE's return holds none) is said to be
+one, its latest year alone read as a return: give the returns year by year.
 A table with a `YEAR` column of collection years (Social Finance's LIIA tools write
 one file of several years so, `SSDA903_Episodes_merged.csv`) is read row by row as
 the returns its `YEAR` names, and the user is told; a table whose `LA` column names

@@ -69,6 +69,7 @@ VALIDATED = frozenset(
         "blank_provider",
         "empty_return",
         "adult_at_start",
+        "several_years",
     }
 )
 #: One phrase per kind of finding, read after a count: "12 episodes revised between ...".
@@ -90,6 +91,8 @@ PHRASES: dict[str, str] = {
     "decom_after_year": "episode(s) starting after their return's collection year: set aside",
     "dec_after_year": "end date(s) after their return's collection year: read as open at its end",
     "dec_before_year": "episode(s) ended before their return's collection year: kept",
+    "several_years": "table(s) holding several years' episodes, not one year's return: read "
+    "as their latest year's return only (give the returns year by year)",
     "child_blank": "row(s) with no child identifier: set aside",
     "extra_cells": "row(s) with more cells than the header (an unquoted comma in a value?): "
     "set aside",

@@ -213,10 +213,27 @@ def _parse_episodes(ret: Return, found: _Findings) -> pd.DataFrame:
     found.rows(ep, before, "DEC", "dec_before_year",
                f"episode ended before the {year_label(ret.year)} collection year "
                "began", "kept", "warning")  # fmt: skip
+    if before.sum() >= SEVERAL_YEARS_MIN and before.mean() >= 0.1:
+        label = year_label(ret.year)
+        found.add(
+            Problem(ret.sources("episodes"), None, "DEC", None,
+                    f"holds {int(before.sum()):,} episodes that ended before the {label} "
+                    f"collection year began, the first on {ep.loc[before, 'DEC'].min():%d/%m/%Y}"
+                    ": an extract of several years from the case system, not one year's "
+                    f"return? Only {label} is read as a return, so the rates use its months "
+                    "alone; give the returns year by year, each in its own folder",
+                    severity="warning",
+                    code="several_years", action=f"read as the {label} return")
+        )  # fmt: skip
     for col in ("RNE", "LS", "PLACE", "PLACE_PROVIDER"):
         ep[col] = _upper(ep[col])
     _read_codes(ep, ret.year, found)
     return ep
+
+
+#: A return holding at least this many episodes that ended before its year (and a tenth
+#: of its rows) is an extract of several years: DfE's return holds none.
+SEVERAL_YEARS_MIN = 50
 
 
 def _read_codes(ep: pd.DataFrame, year: int, found: _Findings) -> None:
