@@ -42,8 +42,6 @@ _DMY_TIME = r"(\d{1,2}/\d{1,2}/\d{4})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
 _ISO = r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _SERIAL = r"(\d{5})(?:\.0+)?"
 _DMY_SHORT = r"(\d{1,2})/(\d{1,2})/(\d{2})"
-_DMY_DOT = r"(\d{1,2})([.-])(\d{1,2})\2(\d{4})"
-_YMD = r"((?:19|20)\d{2})(/?)(0[1-9]|1[0-2]|[1-9])\2(0[1-9]|[12]\d|3[01]|[1-9])"
 _ISO_ZONE = r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s?(?:Z|[+-]\d{2}:?\d{2})"
 _MONTH_NAME = r"(\d{1,2})(?:st|nd|rd|th)?[ /-]+([A-Za-z]{3,9})\.?[ /,-]+(\d{4}|\d{2})"
 #: Month names and their usual shortenings (Sept), lower case.
@@ -108,6 +106,14 @@ ZONED_DATES = DateForm(
     "zoned_dates",
     "writes dates as a moment in time with its time zone (2024-03-31T23:00:00Z, as web "
     "systems do); read as the day it is in England (here 01/04/2024, not the day in UTC)",
+)
+#: Forms read by rearranging their parts: the pattern, the groups holding the day, month
+#: and year, what goes before the year, and the form noted.
+_PART_FORMS = (
+    (r"(\d{1,2})[.-](\d{1,2})[.-](\d{4})", (0, 1, 2), "", DOTTED_DATES),
+    (r"((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})", (2, 1, 0), "", YEAR_FIRST),
+    (r"((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])", (2, 1, 0), "", YEAR_FIRST),
+    (_DMY_SHORT, (0, 1, 2), "20", TWO_DIGIT_YEARS),
 )
 MONTH_FIRST = DateForm(
     "month_first_dates",
@@ -224,31 +230,19 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
                 named.loc[hit, 0] + "/" + month[hit].astype(int).astype(str) + "/" + year
             )
             seen.setdefault(MONTH_NAMES.code, (MONTH_NAMES, col))
-        dotted = text.str.extract("^" + _DMY_DOT + "$")
-        hit = dotted[0].notna()
-        if hit.any():
-            out[hit[hit].index] = (
-                dotted.loc[hit, 0] + "/" + dotted.loc[hit, 2] + "/" + dotted.loc[hit, 3]
-            )
-            seen.setdefault(DOTTED_DATES.code, (DOTTED_DATES, col))
-        ymd = text.str.extract("^" + _YMD + "$")
-        hit = ymd[0].notna() & ((ymd[1] == "/") | (text.str.len() == 8))
-        if hit.any():
-            out[hit[hit].index] = ymd.loc[hit, 3] + "/" + ymd.loc[hit, 2] + "/" + ymd.loc[hit, 0]
-            seen.setdefault(YEAR_FIRST.code, (YEAR_FIRST, col))
         hit = text.str.fullmatch(_ISO_ZONE)
         if hit.any():
             moment = pd.to_datetime(text[hit], utc=True, errors="coerce", format="ISO8601")
             local = moment.dt.tz_convert("Europe/London").dt.strftime("%d/%m/%Y")
             out[hit[hit].index] = local.where(moment.notna(), text[hit])
             seen.setdefault(ZONED_DATES.code, (ZONED_DATES, col))
-        short = text.str.extract("^" + _DMY_SHORT + "$")
-        hit = short[0].notna()
-        if hit.any():
-            out[hit[hit].index] = (
-                short.loc[hit, 0] + "/" + short.loc[hit, 1] + "/20" + short.loc[hit, 2]
-            )
-            seen.setdefault(TWO_DIGIT_YEARS.code, (TWO_DIGIT_YEARS, col))
+        for pattern, (day, month, year), century, form in _PART_FORMS:
+            parts = text.str.extract("^" + pattern + "$")
+            hit = parts[0].notna()
+            if hit.any():
+                parts = parts[hit]
+                out[hit[hit].index] = parts[day] + "/" + parts[month] + "/" + century + parts[year]
+                seen.setdefault(form.code, (form, col))
         # serials: a workbook's number cells, or a CSV's pasted from Excel (said so: a
         # CSV cannot say its date system, and DfE's validator would refuse them)
         serial = text.str.extract("^" + _SERIAL + "$")[0]
