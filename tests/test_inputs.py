@@ -368,6 +368,24 @@ def test_excel_error_values_are_errors_of_their_row_said_once(tmp_path):
     assert table["sibling_group"].tolist()[:3] == [pd.NA] * 3  # no group of three '#N/A'
 
 
+def test_identifier_excel_saved_in_scientific_notation_is_an_error_of_its_row(tmp_path):
+    """Excel shows a number of 12 digits or more in a General column as 1.23457E+11 and
+    saves a CSV with the other digits lost: two children's IDs became one. Such a value
+    in an identifier is an error of its row naming Excel, the row set aside (not a
+    'duplicate child_id' of two children, nor one child); a number field is not checked."""
+    from sufficiency.io.inputs import load_referrals
+
+    p = _write(tmp_path, "r.csv",
+               "child_id,dob,sex,home_postcode\n1.23457E+11,01/02/2015,F,\n"
+               "1.23457E+11,01/02/2012,M,\n123456789014,01/02/2013,M,\n")  # fmt: skip
+    table, problems = load_referrals(p, default_responsible_la="E10000034")
+    errors = sorted((x.row, x.column, x.value, x.code) for x in problems if x.severity == "error")
+    assert errors == [(2, "child_id", "1.23457E+11", "excel_scientific"),
+                      (3, "child_id", "1.23457E+11", "excel_scientific")]  # fmt: skip
+    assert "Excel's scientific notation" in problems[0].message
+    assert table["child_id"].tolist()[:2] == [pd.NA, pd.NA]
+
+
 def test_a_register_without_risk_exclusions_is_said_to_accept_every_risk(tmp_path):
     """A register with no risk_exclusions column was read as every home taking a child
     with any risk (fire-setting, sexual harm), without a word, where a missing has_pets

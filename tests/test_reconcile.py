@@ -283,13 +283,115 @@ def test_dates_in_other_forms_and_title_rows_are_read_and_noted(tmp_path):
     assert codes.count("title_rows") == 2
 
 
+def test_dates_as_databases_web_systems_and_european_settings_write_them(tmp_path):
+    """Dates written 01-04-2024 (SQL's style 105), 20240401 (style 112), 2024/04/01,
+    01.04.2024 (European settings) and as a moment in UTC (a web system's JSON export of
+    local midnight: 2024-08-23T23:00:00.000Z is 24 August in England) were 'not a date':
+    every episode of such a return was set aside, the year read as one every child left
+    (the sample so written forecast 955 on 31/03/2029, P10 606 to P90 1,425, for 851).
+    Each is read as the date it names, noted once per file."""
+    _year(tmp_path, "2026", [
+        "A,1,01-02-2012,WBRI,,,\n", "B,1,20110202,WBRI,,,\n", "C,1,2010/03/03,WBRI,,,\n",
+        "D,1,04.04.2013,WBRI,,,\n", "E,1,2014-05-04T23:00:00.000Z,WBRI,,,\n",
+    ], [
+        _ep("A", "01-05-2024", "23-08-2025"), _ep("B", "20240601"), _ep("C", "2024/07/01"),
+        _ep("D", "01.08.2024"), _ep("E", "2024-08-23T23:00:00.000Z", "2025-07-15T23:00:00Z"),
+    ])  # fmt: skip
+    h = read_history(tmp_path)
+    ep = h.episodes.set_index("CHILD")
+    assert ep["DECOM"].dt.strftime("%d/%m/%Y").tolist() == [
+        "01/05/2024", "01/06/2024", "01/07/2024", "01/08/2024", "24/08/2024"]  # fmt: skip
+    assert ep.loc["A", "DEC"] == pd.Timestamp("2025-08-23")
+    assert ep.loc["E", "DEC"] == pd.Timestamp("2025-07-16")
+    assert h.header.set_index("CHILD")["DOB"].dt.strftime("%d/%m/%Y").tolist() == [
+        "01/02/2012", "02/02/2011", "03/03/2010", "04/04/2013", "05/05/2014"]  # fmt: skip
+    codes = _codes(h)
+    for code in ("dotted_dates", "year_first_dates", "zoned_dates"):
+        assert codes.count(code) == 2, code  # once in each file
+    assert not [c for c in codes if c.startswith("dec") or c == "no_dob"]
+    _, problems = load_ssda903([tmp_path])
+    assert not [p for p in problems if p.severity == "error"]
+
+
+def test_return_none_of_whose_episodes_can_be_read_is_no_return(tmp_path):
+    """A 2025-26 return whose every start date is in a form no reader knows was kept as a
+    return with no episodes: each child in care when 2024-25 ended was closed as if they
+    had left, and the year read as one with no one in care. It is read as no return for
+    2025-26 (as one with no rows is), each row still named."""
+    _year(tmp_path, "2025", [_head("A"), _head("B")],
+          [_ep("A", "01/05/2023"), _ep("B", "01/06/2023")])  # fmt: skip
+    _year(tmp_path, "2026", [_head("A"), _head("B")],
+          [_ep("A", "2023 05 01"), _ep("B", "2023 06 01")])  # fmt: skip
+    h = read_history(tmp_path)
+    assert h.years == (2025,) and h.quality.num_looked_after == 2
+    codes = _codes(h)
+    assert "closed_absent" not in codes and codes.count("empty_return") == 1
+    assert codes.count("decom_invalid") == 2
+    (note,) = [p for p in h.quality.problems if p.code == "empty_return"]
+    assert "has no rows that can be used (above), though 2 children" in note.message
+
+
+def test_dfe_columns_headed_in_words_are_read_as_dfe_names_them(tmp_path):
+    """An export heading DfE's columns in words (Place Provider, Home Post, Mc Dob) was
+    read without its PLACE_PROVIDER: every foster and residential placement counted
+    in-house (7,455 'with no provider' on the sample so headed, and the forecast's
+    in-house and external categories with them), though the contracts match names
+    ignoring case, spaces and punctuation. Messages name the column as the file does."""
+    d = tmp_path / "2026"
+    d.mkdir()
+    (d / "header.csv").write_text("Child,Sex,Dob,Ethnic,Upn,Mother,Mc Dob\nA,1,01/01/2012,WBRI,,,\n"
+                                  "B,1,02/02/2011,WBRI,,,\n")  # fmt: skip
+    (d / "episodes.csv").write_text(
+        "Child,Decom,Rne,Ls,Cin,Place,Place Provider,Dec,Rec,Reason-Place-Change,Home Post,"
+        "Pl Post,Urn\nA,01/05/2024,S,C2,N1,U4,PR4,,,,WR9 8DS,WR1 1AA,\n"
+        "B,01/06/2024,S,C2,N1,K2,PR5,31/04/2025,X1,,WR9 8DS,WR1 1AA,\n"
+    )
+    h = read_history(tmp_path)
+    assert h.episodes["PLACE_PROVIDER"].tolist() == ["PR4"]
+    assert "blank_provider" not in _codes(h)
+    (bad,) = [p for p in h.quality.problems if p.code == "dec_invalid"]
+    assert (bad.row, bad.column) == (3, "DEC")
+    _, problems = load_ssda903([tmp_path])
+    assert not [p for p in problems if "provider" in p.message or "unknown column" in p.message]
+    (bad,) = [p for p in problems if p.severity == "error"]
+    assert (bad.row, bad.column) == (3, "Dec")
+
+
+def test_an_extract_of_several_years_in_one_table_is_said_to_be_one(tmp_path):
+    """A case system's extract of every episode since 2020 in one episodes.csv (no year in
+    its name, no YEAR column) is read as one 2025-26 return: the rates use its months
+    alone, and the forecast's short-history warning asked for earlier returns the file
+    already holds. It is named as an extract of several years, with what to give instead;
+    a return with a few stray old episodes is not."""
+    d = tmp_path / "extract"
+    d.mkdir()
+    kids = [f"C{i:03d}" for i in range(60)]
+    (d / "header.csv").write_text(HEADER + "".join(_head(k) for k in kids))
+    (d / "episodes.csv").write_text(EPISODES + "".join(
+        _ep(k, f"01/05/{2020 + i % 4}", f"01/06/{2021 + i % 4}") for i, k in enumerate(kids[:55])
+    ) + "".join(_ep(k, "01/05/2025") for k in kids[55:]))  # fmt: skip
+    h = read_history(d)
+    assert h.years == (2026,)
+    (note,) = [p for p in h.quality.problems if p.code == "several_years"]
+    assert note.message.startswith(
+        "holds 55 episodes that ended before the 2025-26 collection year began, the first on "
+        "01/06/2021: an extract of several years")  # fmt: skip
+    _, problems = load_ssda903([d])
+    assert [p.code for p in problems if p.code == "several_years"] == ["several_years"]
+    _year(tmp_path, "2026", [_head(k) for k in kids], [
+        *(_ep(k, "01/05/2024", "01/06/2024") for k in kids[:5]),
+        *(_ep(k, "01/05/2025") for k in kids[5:]),
+    ])  # fmt: skip
+    assert "several_years" not in _codes(read_history(tmp_path / "2026"))
+
+
 def test_bad_rows_are_repaired_or_set_aside_and_counted(tmp_path):
     """One bad row never blocks the forecast: each is repaired by a stated rule or set
     aside, and the starting count says how many children were lost."""
     _year(tmp_path, "2026", [_head("A"), _head("B"), _head("C"), _head("E", "31/02/2010")], [
         _ep("A", "01/05/2024", place="Q9"),            # unknown code: counted as other
         _ep("B", "01/05/2024", "01/03/2024"),          # ends before it starts: set aside
-        _ep("C", "2024/05/01"),                        # no usable start: set aside
+        _ep("C", "31/04/2024"),                        # no usable start: set aside
         _ep("D", "01/05/2024"),                        # no header row anywhere: set aside
         _ep("E", "01/05/2024"),                        # date of birth not a date: set aside
     ])  # fmt: skip
@@ -445,6 +547,39 @@ def test_return_with_no_episodes_though_children_were_in_care_is_no_return(tmp_p
     assert "closed_absent" not in _codes(h) and _codes(h).count("empty_return") == 1
     _, problems = load_ssda903([tmp_path])
     assert any(p.code == "empty_return" and p.severity == "warning" for p in problems)
+
+
+def test_child_id_excel_saved_in_scientific_notation_is_set_aside_not_merged(tmp_path):
+    """Excel shows a CHILD of 12 digits or more as 1.23457E+11 and saves the CSV so, the
+    other digits lost: a council's 2024-25 return had every child under a few such IDs,
+    read as a few children (their episodes trimmed as overlapping, their header rows
+    dropped as repeats: 319 looked after on 31/03/2024 for 844), the forecast running on.
+    A table whose every CHILD is so is set aside (the year then read as no return), a row
+    so written among others is set aside, each named; the children are not merged."""
+    a, b, c = "123456789012", "123456789013", "123456789014"
+    sci = "1.23457E+11"
+    _year(tmp_path, "2024", [_head(a), _head(b, "02/02/2012")],
+          [_ep(a, "01/05/2023"), _ep(b, "01/06/2023")])  # fmt: skip
+    _year(tmp_path, "2025", [_head(sci), _head(sci, "02/02/2012")],
+          [_ep(sci, "01/05/2023"), _ep(sci, "01/06/2023")])  # fmt: skip
+    _year(tmp_path, "2026", [_head(a), _head(b, "02/02/2012"), _head(c, "03/03/2013")],
+          [_ep(a, "01/05/2023"), _ep(b, "01/06/2023"), _ep(sci, "01/07/2025")])  # fmt: skip
+    h = read_history(tmp_path)
+    assert h.years == (2024, 2026) and h.missing_years == (2025,)
+    assert sorted(h.episodes["CHILD"].unique()) == [a, b]
+    assert h.quality.num_looked_after == 2
+    said = [(p.file.split("/")[-2:], p.row, p.action) for p in h.quality.problems
+            if p.code == "excel_scientific"]  # fmt: skip
+    assert sorted(said) == [(["2025", "episodes.csv"], None, "table set aside"),
+                            (["2025", "header.csv"], None, "table set aside"),
+                            (["2026", "episodes.csv"], 4, "row set aside")]  # fmt: skip
+    assert _codes(h).count("empty_return") == 1
+    assert "no rows that can be used" in next(
+        p.message for p in h.quality.problems if p.code == "empty_return")  # fmt: skip
+    _, problems = load_ssda903([tmp_path])
+    rows = sorted((p.file.split("/")[-2], p.row) for p in problems
+                  if p.code == "excel_scientific" and p.column == "CHILD")  # fmt: skip
+    assert rows == [("2025", 2), ("2025", 2), ("2025", 3), ("2025", 3), ("2026", 4)]
 
 
 def test_two_digit_years_are_read_in_this_century(tmp_path):

@@ -36,6 +36,11 @@ Dates are `DD/MM/YYYY` (our own contracts also accept `YYYY-MM-DD`; Excel date
 cells are read as dates). Other forms are read as the 903 returns' are (below), and
 noted once per file. A year outside 1900 to 2099 is an error (leave a decision's
 `until` blank for no end). Lists are separated by semicolons.
+
+An identifier (a `CHILD`, a `child_id`, a `placement_id`) or other text written as
+Excel shows a number of 12 digits or more, in scientific notation (`1.23457E+11`, the
+other digits lost when the CSV was saved), is an error of its row: children so written
+cannot be told apart. Export the file again with the column formatted as Text.
 """
 
 HISTORY = """\
@@ -48,7 +53,8 @@ a folder of per-year folders (`ssda903/2026/header.csv`, `ssda903/2026/episodes.
 namespace; rows in messages are numbered
 in document order, `return.xml[episodes]` row 12 being the twelfth `EPISODE`).
 
-**Tables.** Every 903 table is recognised by its columns, as DfE's validator does:
+**Tables.** Every 903 table is recognised by its columns, as DfE's validator does
+(named in any case, with spaces or punctuation: `Place Provider` is `PLACE_PROVIDER`):
 header, episodes and uasc are read; reviews, missing, oc2, oc3, ad1,
 placed_for_adoption, previous_permanence, social-worker episodes and DoLO are
 listed once as present, not used. `*_last` files (the previous year's tables, as
@@ -68,7 +74,10 @@ starting or ending after its year): folders named by the year a collection *star
 are then read as the year their dates show, and the user is told. Episodes none of
 which starts or ends in the named year or later are an earlier year's return saved
 under that name, and are read as the year their dates show. A file with no
-year in its name is dated by the latest year in which its episodes start or end.
+year in its name is dated by the latest year in which its episodes start or end; one
+holding many episodes that ended before that year (at least 50 and a tenth of its rows:
+a case system's extract of several years, where DfE's return holds none) is said to be
+one, its latest year alone read as a return: give the returns year by year.
 A table with a `YEAR` column of collection years (Social Finance's LIIA tools write
 one file of several years so, `SSDA903_Episodes_merged.csv`) is read row by row as
 the returns its `YEAR` names, and the user is told; a table whose `LA` column names
@@ -94,7 +103,11 @@ CSVs (a date column pasted from Excel into one formatted General: read in Excel'
 date system, 1950 to 2099, and the note says so),
 `DD/MM/YYYY 00:00:00`, `YYYY-MM-DD`, `DD/MM/YY` (read as 20YY: every date a 903
 return holds is in this century), the month's name (`01-Apr-2024`, `1 April 2024`),
-and US `MM/DD/YYYY` in a table where no date
+full stops or hyphens between day, month and year (`01.04.2024`, `01-04-2024`), year
+first as databases write it (`20240401`, `2024/04/01`), a moment in time with its time
+zone as web systems write it (`2024-03-31T23:00:00Z`: read as the day it is in
+England, here 01/04/2024, not the day in UTC), and US `MM/DD/YYYY` (or with full stops
+or hyphens) in a table where no date
 can be day first (none has a first part over 12; at least three have a second part
 over 12).
 
@@ -108,9 +121,11 @@ missing year between the first and last returns is reported and its months are
 left out of rate estimation (an episode open before it, and the same placement
 after it from a date within it, is one placement across it, not a revision); a
 return whose episodes table has no rows though children were in care when the
-return before it ended (a failed export) is read as
-no return for its year; a numeric `CHILD` written without the leading zeros it has
-in other tables (Excel drops them), or as `123.0`, is the same child; a child back in
+return before it ended (a failed export), or none that can be used (every `CHILD` in
+Excel's scientific notation, or no start date in a form that can be read), is read as
+no return for its year, not as a year in which every child left; a numeric
+`CHILD` written without the leading zeros it has in other tables (Excel drops them),
+or as `123.0`, is the same child; a child back in
 the next return under a new `CHILD` (a new case-management system) is recognised by
 date of birth and the start of the episode running across the year's end, and read as
 the same child. A return with no header table is named (its children's dates of birth

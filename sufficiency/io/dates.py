@@ -8,8 +8,13 @@ General (read in Excel's 1900 date system, and said so), a time of day after the
 (``01/04/2024 00:00:00``, as pandas and some databases write them), ISO dates
 (``2024-04-01``, unambiguous), two-digit years (``01/04/24``, read as 2024: every date
 a 903 return holds is in this century), the month's name (``01-Apr-2024``,
-``1 April 2024``) and, in a table whose dates can only be read so, US month-first
-dates (``04/25/2024``). Each form is recognised only where it cannot be mistaken for
+``1 April 2024``), full stops or hyphens between the parts (``01.04.2024``,
+``01-04-2024``, as European settings and SQL exports write them), year first without
+hyphens (``20240401``, ``2024/04/01``, as databases write them), a moment in time with
+its time zone (``2024-03-31T23:00:00Z``, as web systems and JSON exports write a date:
+read as the day it is in England, 1 April here, not the day in UTC) and, in a table
+whose dates can only be read so, US month-first dates (``04/25/2024``, or with full
+stops or hyphens). Each form is recognised only where it cannot be mistaken for
 another, rewritten as DD/MM/YYYY, and reported once per file and form so the user knows
 what was assumed.
 """
@@ -37,6 +42,7 @@ _DMY_TIME = r"(\d{1,2}/\d{1,2}/\d{4})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
 _ISO = r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _SERIAL = r"(\d{5})(?:\.0+)?"
 _DMY_SHORT = r"(\d{1,2})/(\d{1,2})/(\d{2})"
+_ISO_ZONE = r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s?(?:Z|[+-]\d{2}:?\d{2})"
 _MONTH_NAME = r"(\d{1,2})(?:st|nd|rd|th)?[ /-]+([A-Za-z]{3,9})\.?[ /,-]+(\d{4}|\d{2})"
 #: Month names and their usual shortenings (Sept), lower case.
 _MONTHS = {
@@ -86,6 +92,29 @@ TWO_DIGIT_YEARS = DateForm(
     "writes years with two digits (DD/MM/YY); read as 20YY (every date these files hold "
     "is in this century)",
 )
+DOTTED_DATES = DateForm(
+    "dotted_dates",
+    "writes dates with full stops or hyphens between the parts (01.04.2024, 01-04-2024); "
+    "read day first, as DD/MM/YYYY",
+)
+YEAR_FIRST = DateForm(
+    "year_first_dates",
+    "writes dates year first without hyphens (20240401 or 2024/04/01, as databases do); "
+    "read as year, month, day",
+)
+ZONED_DATES = DateForm(
+    "zoned_dates",
+    "writes dates as a moment in time with its time zone (2024-03-31T23:00:00Z, as web "
+    "systems do); read as the day it is in England (here 01/04/2024, not the day in UTC)",
+)
+#: Forms read by rearranging their parts: the pattern, the groups holding the day, month
+#: and year, what goes before the year, and the form noted.
+_PART_FORMS = (
+    (r"(\d{1,2})[.-](\d{1,2})[.-](\d{4})", (0, 1, 2), "", DOTTED_DATES),
+    (r"((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})", (2, 1, 0), "", YEAR_FIRST),
+    (r"((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])", (2, 1, 0), "", YEAR_FIRST),
+    (_DMY_SHORT, (0, 1, 2), "20", TWO_DIGIT_YEARS),
+)
 MONTH_FIRST = DateForm(
     "month_first_dates",
     "writes dates month first (MM/DD/YYYY, as US settings do): no date in it has a day "
@@ -94,7 +123,7 @@ MONTH_FIRST = DateForm(
 #: A table is read month first only with at least this many dates that cannot be day
 #: first (a second part over 12) and none that cannot be month first.
 MONTH_FIRST_MIN = 3
-_PARTS = r"^(\d{1,2})/(\d{1,2})/(\d{4})(.*)$"
+_PARTS = r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(.*)$"
 #: The dates any input may hold: years 1900 to 2099. A year outside them is a slip
 #: (0212 for 2012) or a placeholder (31/12/9999 for "no end"), and pandas holds few such
 #: dates in nanoseconds: read as a date, one crashed the reader or made a child 1,800
@@ -201,13 +230,19 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
                 named.loc[hit, 0] + "/" + month[hit].astype(int).astype(str) + "/" + year
             )
             seen.setdefault(MONTH_NAMES.code, (MONTH_NAMES, col))
-        short = text.str.extract("^" + _DMY_SHORT + "$")
-        hit = short[0].notna()
+        hit = text.str.fullmatch(_ISO_ZONE)
         if hit.any():
-            out[hit[hit].index] = (
-                short.loc[hit, 0] + "/" + short.loc[hit, 1] + "/20" + short.loc[hit, 2]
-            )
-            seen.setdefault(TWO_DIGIT_YEARS.code, (TWO_DIGIT_YEARS, col))
+            moment = pd.to_datetime(text[hit], utc=True, errors="coerce", format="ISO8601")
+            local = moment.dt.tz_convert("Europe/London").dt.strftime("%d/%m/%Y")
+            out[hit[hit].index] = local.where(moment.notna(), text[hit])
+            seen.setdefault(ZONED_DATES.code, (ZONED_DATES, col))
+        for pattern, (day, month, year), century, form in _PART_FORMS:
+            parts = text.str.extract("^" + pattern + "$")
+            hit = parts[0].notna()
+            if hit.any():
+                parts = parts[hit]
+                out[hit[hit].index] = parts[day] + "/" + parts[month] + "/" + century + parts[year]
+                seen.setdefault(form.code, (form, col))
         # serials: a workbook's number cells, or a CSV's pasted from Excel (said so: a
         # CSV cannot say its date system, and DfE's validator would refuse them)
         serial = text.str.extract("^" + _SERIAL + "$")[0]

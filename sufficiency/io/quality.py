@@ -34,6 +34,9 @@ READING_CODES = frozenset(
         "iso_dates",
         "two_digit_years",
         "month_name_dates",
+        "dotted_dates",
+        "year_first_dates",
+        "zoned_dates",
         "month_first_dates",
         "null_blanks",
         "year_from_content",
@@ -66,6 +69,7 @@ VALIDATED = frozenset(
         "blank_provider",
         "empty_return",
         "adult_at_start",
+        "several_years",
     }
 )
 #: One phrase per kind of finding, read after a count: "12 episodes revised between ...".
@@ -87,6 +91,8 @@ PHRASES: dict[str, str] = {
     "decom_after_year": "episode(s) starting after their return's collection year: set aside",
     "dec_after_year": "end date(s) after their return's collection year: read as open at its end",
     "dec_before_year": "episode(s) ended before their return's collection year: kept",
+    "several_years": "table(s) holding several years' episodes, not one year's return: read "
+    "as their latest year's return only (give the returns year by year)",
     "child_blank": "row(s) with no child identifier: set aside",
     "extra_cells": "row(s) with more cells than the header (an unquoted comma in a value?): "
     "set aside",
@@ -111,6 +117,8 @@ PHRASES: dict[str, str] = {
     "empty_return": "return(s) with no episodes though children were in care when the year "
     "began: read as no return for that year",
     "missing_column": "table(s) missing a column the forecast needs: set aside",
+    "excel_scientific": "table(s) or row(s) whose CHILD Excel saved in scientific notation "
+    "(1.23457E+11, the other digits lost): set aside",
 }
 
 
@@ -217,8 +225,9 @@ class DataQuality:
             lines.append("Also present: " + "; ".join(found) + ".")
         read_bits = []
         formats = sum(reading[c] for c in ("excel_dates", "excel_serial_dates", "dates_with_time",
-                                           "iso_dates", "two_digit_years",
-                                           "month_name_dates"))  # fmt: skip
+                                           "iso_dates", "two_digit_years", "month_name_dates",
+                                           "dotted_dates", "year_first_dates",
+                                           "zoned_dates"))  # fmt: skip
         if formats:
             read_bits.append(f"dates not in DD/MM/YYYY in {formats} table(s)")
         if reading["month_first_dates"]:

@@ -24,8 +24,10 @@ says about earlier times:
    or as a decimal (``123.0``, as pandas saves a number column with blanks). It is read
    in its zero-led, whole-number form, unless two forms appear in one table or their
    dates of birth differ.
-6. **A return with no episodes** though children were in care when the return before
-   it ended (a failed or filtered export) is read as no return for its year.
+6. **A return with no episodes**, or none that can be used (every CHILD in Excel's
+   scientific notation, no start date that can be read), though children were in care
+   when the return before it ended (a failed or filtered export) is read as no return
+   for its year, not as a year in which every child left.
 7. **A child under a new identifier** in the next return (a new case-management
    system), with the date of birth and the start of the episode running across the
    year's end of a child of the return before who is not in it under their own, is
@@ -48,6 +50,7 @@ import pandas as pd
 
 from sufficiency import codes
 from sufficiency.errors import Problem
+from sufficiency.io.cells import SCIENTIFIC_MESSAGE, scientific
 from sufficiency.io.dates import eighteenth_birthdays, read_dates
 from sufficiency.io.quality import DataQuality, ReturnInfo
 from sufficiency.io.renumbered import renumbered, renumbering_problems
@@ -140,7 +143,17 @@ def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str)
         )
         f["_src"] = raw.source
         f["_row"] = (np.asarray(data.index, dtype=np.int64) + raw.first_data_row).astype(np.int64)
-        frames.append(f)
+        sci = scientific(f["CHILD"])
+        if len(f) and sci.all():  # no child can be told from another: no table
+            found.add(
+                Problem(raw.source, None, "CHILD", None,
+                        f"every CHILD {SCIENTIFIC_MESSAGE}", code="excel_scientific",
+                        action="table set aside")
+            )  # fmt: skip
+            continue
+        found.rows(f, sci, "CHILD", "excel_scientific", f"CHILD {SCIENTIFIC_MESSAGE}",
+                   "row set aside")  # fmt: skip
+        frames.append(f[~sci])
     if not frames:
         return pd.DataFrame(columns=[*columns, "_src", "_row", "_order"])
     out = pd.concat(frames, ignore_index=True)
@@ -200,10 +213,27 @@ def _parse_episodes(ret: Return, found: _Findings) -> pd.DataFrame:
     found.rows(ep, before, "DEC", "dec_before_year",
                f"episode ended before the {year_label(ret.year)} collection year "
                "began", "kept", "warning")  # fmt: skip
+    if before.sum() >= SEVERAL_YEARS_MIN and before.mean() >= 0.1:
+        label = year_label(ret.year)
+        found.add(
+            Problem(ret.sources("episodes"), None, "DEC", None,
+                    f"holds {int(before.sum()):,} episodes that ended before the {label} "
+                    f"collection year began, the first on {ep.loc[before, 'DEC'].min():%d/%m/%Y}"
+                    ": an extract of several years from the case system, not one year's "
+                    f"return? Only {label} is read as a return, so the rates use its months "
+                    "alone; give the returns year by year, each in its own folder",
+                    severity="warning",
+                    code="several_years", action=f"read as the {label} return")
+        )  # fmt: skip
     for col in ("RNE", "LS", "PLACE", "PLACE_PROVIDER"):
         ep[col] = _upper(ep[col])
     _read_codes(ep, ret.year, found)
     return ep
+
+
+#: A return holding at least this many episodes that ended before its year (and a tenth
+#: of its rows) is an extract of several years: DfE's return holds none.
+SEVERAL_YEARS_MIN = 50
 
 
 def _read_codes(ep: pd.DataFrame, year: int, found: _Findings) -> None:
@@ -328,21 +358,25 @@ def _renumber(
 def _drop_empty(
     returns: list[Return], eps: dict[int, pd.DataFrame], found: _Findings
 ) -> list[Return]:
-    """Leave out a return whose episodes tables have no rows though children were in care
-    when the return before it ended: their episodes would be in it, so it is a failed or
-    filtered export, not a year in which every child left (module docstring, rule 6)."""
+    """Leave out a return whose episodes tables have no rows, or none that can be used (no
+    CHILD column, every CHILD in Excel's scientific notation, no start date that can be
+    read), though children were in care when the return before it ended: their episodes
+    would be in it, so it is a failed or filtered export, or one that cannot be read, not
+    a year in which every child left (module docstring, rule 6)."""
     kept: list[Return] = []
     for r in returns:
-        rows = sum(len(t.raw.data) for t in r.tables.get("episodes", ()))
-        if rows == 0 and kept:
+        tables = r.tables.get("episodes", ())
+        if len(eps[r.year]) == 0 and kept:
             before = kept[-1]
             ep = eps[before.year]
             n = ep.loc[ep["DEC"].isna(), "CHILD"].nunique()
             if n:
                 label = year_label(r.year)
+                none = "no rows" if not any(len(t.raw.data) for t in tables) else (
+                    "no rows that can be used (above)")  # fmt: skip
                 found.add(
                     Problem(r.sources("episodes"), None, None, None,
-                            f"the {label} episodes table has no rows, though {n:,} children "
+                            f"the {label} episodes table has {none}, though {n:,} children "
                             f"were in care when the {year_label(before.year)} return ended",
                             severity="warning", code="empty_return",
                             action=f"read as no return for {label}")

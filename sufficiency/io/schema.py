@@ -356,8 +356,7 @@ def check_table(raw: RawTable, schema: TableSchema) -> tuple[pd.DataFrame, list[
                 )
             )
 
-    named = {f.name: c for c, f in mapping.items()}  # Excel's #N/A is no value: said, blank
-    data, failed, found = excel_errors(raw, named)
+    data, failed, found = excel_errors(raw, mapping)  # Excel's #N/A is no value: said, blank
     problems += found
     fields = {f.name: f for f in mapping.values()}
     columns = {

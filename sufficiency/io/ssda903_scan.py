@@ -29,6 +29,7 @@ import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.dates import normalise_dates, read_dates
+from sufficiency.io.schema import column_key
 from sufficiency.io.ssda903_xml import DFE_TABLES, looks_like_903_xml, read_xml_return
 from sufficiency.io.tables import (
     CSV_SUFFIXES,
@@ -88,9 +89,10 @@ def detect_table(columns: Iterable[str]) -> str | None:
 
     A table needs ``CHILD`` and the columns that mark it out (``DECOM`` for episodes,
     ``DUC`` for uasc...); among those that qualify, the one whose columns best match
-    (by the share of columns in common, a Jaccard index) wins.
+    (by the share of columns in common, a Jaccard index) wins. Names are matched as the
+    contracts match them, ignoring case, spaces and punctuation (``Place Provider``).
     """
-    cols = {str(c).strip().upper() for c in columns}
+    cols = {column_key(str(c)).upper() for c in columns}
     if "CHILD" not in cols:
         return None
     best, best_score = None, 0.0
@@ -400,9 +402,31 @@ def _found(
     notes: list[Problem],
 ) -> FoundTable:
     raw, null_notes = blank_nulls(raw)
-    raw, date_notes = normalise_dates(raw, DATE_COLUMNS[kind])
+    raw, date_notes = normalise_dates(_dfe_names(raw, kind), DATE_COLUMNS[kind])
     notes += [*raw.notes, *null_notes, *date_notes]
     return FoundTable(raw, kind, path, is_last, group, name_year)
+
+
+def _dfe_names(raw: RawTable, kind: str) -> RawTable:
+    """``raw`` with a column DfE names another way (``Place Provider``, ``place-provider``
+    for ``PLACE_PROVIDER``) under DfE's name, as every reader of the table looks it up;
+    messages still name it as the file does. Read under its own name, every foster and
+    residential placement of an export so headed was counted in-house (no provider)."""
+    want = {column_key(c): c.lower() for c in DFE_TABLES[kind]}
+    have = set(raw.data.columns)
+    rename = {
+        c: want[column_key(c)]
+        for c in raw.data.columns
+        if column_key(c) in want and want[column_key(c)] not in have
+    }
+    if not rename:
+        return raw
+    return replace(
+        raw,
+        data=raw.data.rename(columns=rename),
+        original_columns={rename.get(k, k): v for k, v in raw.original_columns.items()},
+        date_cells=frozenset(rename.get(c, c) for c in raw.date_cells),
+    )
 
 
 @dataclass(frozen=True)

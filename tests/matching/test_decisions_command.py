@@ -125,7 +125,7 @@ def test_exclusions_typed_twice_or_with_a_bad_date_are_still_applied(tmp_path: P
     blemish listed with file, row and column (was: set aside, and the child proposed
     where the team said they must not go)."""
     # without decisions: C1 and C3 at P1, C2 at P2
-    path = _matched_with(tmp_path, "C3,P1,exclude,too far,J Smith,30-04-2026,\n"
+    path = _matched_with(tmp_path, "C3,P1,exclude,too far,J Smith,31/04/2026,\n"
                          "C2,P2,exclude,no,J Smith,,\nC2,P2,exclude,no,J Smith,,\n")  # fmt: skip
     out = tmp_path / "out"
     plan = pd.read_csv(out / "matches.csv")
