@@ -24,6 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_args import open_store, whole
 from sqlalchemy import text
 
 from sufficiency.store import RunStore
@@ -83,12 +84,12 @@ def timed(label: str, f: object, repeat: int = 5) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--nights", type=int, default=400)
+    parser.add_argument("--nights", type=whole(1), default=400)
     parser.add_argument("--store", default=None)
-    parser.add_argument("--keep-days", type=int, default=90, help="runs prune --older-than")
+    parser.add_argument("--keep-days", type=whole(0), default=90, help="runs prune --older-than")
     args = parser.parse_args()
     url = args.store or f"sqlite:///{Path(tempfile.mkdtemp()) / 'runs.sqlite'}"
-    store = RunStore(url)
+    store = open_store(parser, url)
     t0 = time.perf_counter()
     fill(store, args.nights)
     print(f"{args.nights} nights: {store.count()} runs, store {size_mb(store):.1f} MB "

@@ -23,9 +23,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 import warnings
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
+
+from bench_args import whole
 from param_option import forecast_params
 
 from sufficiency.forecast.errors import ForecastWarning
@@ -38,10 +43,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--children", type=int, default=1000)
+    parser.add_argument("--children", type=whole(1), default=1000)
     parser.add_argument("--paths", type=int, default=2000)
     parser.add_argument("--months", type=int, default=60)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=whole(1), default=3)
     args = parser.parse_args()
     warnings.simplefilter("ignore", ForecastWarning)
     care = build_spells(synthetic_history(args.children, seed=1))
