@@ -259,6 +259,20 @@ def test_bench_forecast(capsys, monkeypatch):
     )
 
 
+def test_profile_forecast(capsys, monkeypatch):
+    """The profile docs/forecast.md quotes, by step, and the generator's draws timed."""
+    args = ["--children", "50", "--paths", "10", "--months", "6"]
+    out = run_script("forecast/profile_forecast.py", args, capsys, monkeypatch)
+    has_lines(
+        out,
+        r"^50 children, 6 months x 10 paths under cProfile: wall [\d.]+ s, process CPU [\d.]+ s",
+        r"^  the fit: [\d.]+ s \(\d+%\)",
+        r"^  the month's events: [\d.]+ s",
+        r"^    of which resolving them: [\d.]+ s",
+        r"^random draws \(CPU time of every generator call\): [\d.]+ s: gamma [\d.]+ s",
+    )
+
+
 def test_large_history(tmp_path, capsys, monkeypatch):
     args = ["--out", str(tmp_path), "--children", "60", "--years", "2"]
     out = run_script("forecast/large_history.py", args, capsys, monkeypatch)
@@ -514,6 +528,18 @@ def test_bench_load_asks_for_pages_that_exist(tmp_path, monkeypatch):
             assert found and "{" not in address, (role, path, address)
             params = found[0].matches(scope)[1].get("path_params", {})
             assert params.get("child_id", "R 1/2") == "R 1/2", (path, address, params)
+
+
+@SLOW
+def test_bench_pages(capsys, monkeypatch):
+    """The page times and the scenario run's time docs/web.md quotes."""
+    out = run_script("web/bench_pages.py", ["--repeat", "1"], capsys, monkeypatch)
+    has_lines(
+        out,
+        r"^  commissioner /forecast/categories: first \d+ ms, then median \d+ ms",
+        r"^\d+ pages: first view \d+-\d+ ms; then \d+-\d+ ms \(median of 1\)",
+        r"^scenario run \(sample, 1,000 paths\): [\d.]+ s",
+    )
 
 
 @SLOW
