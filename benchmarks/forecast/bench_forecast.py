@@ -8,8 +8,9 @@ Measured (December 2026) on the shared 2-core development machine, pinned to one
 process CPU time, two runs each, old and new code alternating, ``uptime`` load
 averages 6.0-10.9 from other work (so wall times were 14-41 s): before the speed work
 10.7-13.3 s, after it 9.1-10.8 s. Not yet under the 3 s target: drawing the random
-numbers alone (the same draws, in the same order, as results must not change) takes
-2-2.9 s of it. See docs/forecast.md, "Speed".
+numbers alone (the same draws, in the same order, as results must not change) took
+2-2.9 s of it as first measured by hand, 1.3 s by ``profile_forecast.py`` (every
+generator call timed; December 6, load about 4). See docs/forecast.md, "Speed".
 
 Run, on one core:
 
