@@ -474,6 +474,15 @@ def test_bench_store_year(capsys, monkeypatch):
 
 
 @SLOW
+def test_bench_store_year_next_night(capsys, monkeypatch):
+    """The next night's run on the filled store and on a fresh one (docs/operations.md)."""
+    args = ["--nights", "10", "--nightly", "1"]
+    out = run_script("bench_store_year.py", args, capsys, monkeypatch)
+    has_lines(out, r"^next night's run \(validation and matching, decisions from the store\): "
+                   r"[\d.]+-[\d.]+ s on this store, [\d.]+-[\d.]+ s on a fresh one")  # fmt: skip
+
+
+@SLOW
 def test_bench_soak(capsys, monkeypatch):
     """The web soak: a matching run lands after 20 pages and the page shows it."""
     out = run_script("web/bench_soak.py", ["--pages", "20", "--every", "20"], capsys, monkeypatch)
