@@ -13,15 +13,16 @@ import argparse
 import time
 
 import numpy as np
+from bench_args import random_seed, whole
 
 from sufficiency.geo import PostcodeDirectory, dfe_distance_miles
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--n", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--n", type=whole(1), default=100_000)
+    parser.add_argument("--repeat", type=whole(1), default=5)
+    parser.add_argument("--seed", type=random_seed, default=1)
     args = parser.parse_args()
 
     directory = PostcodeDirectory()

@@ -19,16 +19,16 @@ import tempfile
 import time
 from pathlib import Path
 
-from sufficiency.store import RunStore
+from bench_args import open_store, whole
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=1000)
+    parser.add_argument("--runs", type=whole(1), default=1000)
     parser.add_argument("--store", default=None)
     args = parser.parse_args()
     url = args.store or f"sqlite:///{Path(tempfile.mkdtemp()) / 'runs.sqlite'}"
-    store = RunStore(url)
+    store = open_store(parser, url)
     t0 = time.perf_counter()
     start = dt.datetime(2024, 1, 1, 2, tzinfo=dt.UTC)
     for i in range(args.runs):

@@ -1,7 +1,7 @@
 """Benchmark: the run store after a year of nights, and `runs prune` on it.
 
 Run: .venv/bin/python benchmarks/bench_store_year.py [--nights 400] [--keep-days 90]
-     [--store URL]
+     [--store URL] [--nightly 2]
 
 Fills a fresh store (a temporary SQLite file unless --store is given) as a council's
 server fills it: every night a validation run and a matching run (50 referrals, 250
@@ -12,7 +12,10 @@ passes, a fifth withdrawn) and 30 audit events a night. Then times, in this proc
 what grows with the nights: listing the runs (the default 50, and all), showing the
 latest matching run, diffing the last two, the decisions in force; and prunes to the last
 ``--keep-days`` days, with the store's size before and after (the SQLite file's; a PostgreSQL
-database's from pg_database_size).
+database's from pg_database_size). With ``--nightly N``, before pruning, it also times
+the next night's run, ``sufficiency nightly`` in a new process on the sample's validation
+and matching with ``decisions = "store"``, N times against the full store and N times
+against a fresh SQLite store, alternating.
 """
 
 from __future__ import annotations
@@ -20,10 +23,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench_args import open_store, whole
 from sqlalchemy import text
 
 from sufficiency.store import RunStore
@@ -32,6 +38,7 @@ from sufficiency.store.team_decisions import add_decision, decisions_in_force, w
 from sufficiency.store.types import ChildOutcome, InputRow
 
 START = dt.datetime(2025, 10, 1, 1, 30, tzinfo=dt.UTC)
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 
 
 def fill(store: RunStore, nights: int, seed: int = 1) -> None:
@@ -81,14 +88,50 @@ def timed(label: str, f: object, repeat: int = 5) -> None:
     print(f"{label}: best {1000 * min(times):.0f} ms, worst {1000 * max(times):.0f} ms")
 
 
+def next_night(url: str, day: dt.date, repeat: int) -> None:
+    """Time ``sufficiency nightly`` on the sample (validation and matching, the decisions
+    from the store) against ``url`` and against a fresh store, ``repeat`` times each."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench_night_"))
+    fresh = f"sqlite:///{tmp / 'fresh.sqlite'}"
+    times: dict[str, list[float]] = {url: [], fresh: []}
+    for i in range(repeat):
+        for store_url in times:
+            config = tmp / f"nightly-{i}-{len(times[store_url])}-{store_url == url}.toml"
+            config.write_text(
+                "[nightly]\n"
+                'jobs = ["validate", "match"]\n'
+                f'output_dir = "{config.with_suffix("")}/{{date}}"\n'
+                f'referrals = "{SAMPLE / "referrals.csv"}"\n'
+                f'placements = "{SAMPLE / "placements.csv"}"\n'
+                'decisions = "store"\n',
+                encoding="utf-8",
+            )
+            command = [sys.executable, "-c", "from sufficiency.cli import main; main()",
+                       "nightly", "--config", str(config), "--date", day.isoformat(),
+                       "--store", store_url]  # fmt: skip
+            t = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, text=True, check=False)
+            times[store_url].append(time.perf_counter() - t)
+            if done.returncode != 0:
+                raise SystemExit(f"sufficiency nightly failed: {done.stderr.strip()[-500:]}")
+    full, new = times[url], times[fresh]
+    print(f"next night's run (validation and matching, decisions from the store): "
+          f"{min(full):.1f}-{max(full):.1f} s on this store, {min(new):.1f}-{max(new):.1f} s "
+          f"on a fresh one ({repeat} each, alternating)")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--nights", type=int, default=400)
+    parser.add_argument("--nights", type=whole(1), default=400)
     parser.add_argument("--store", default=None)
-    parser.add_argument("--keep-days", type=int, default=90, help="runs prune --older-than")
+    parser.add_argument("--keep-days", type=whole(0), default=90, help="runs prune --older-than")
+    parser.add_argument(
+        "--nightly", type=whole(0), default=0, metavar="N",
+        help="time the next night's run N times on this store and on a fresh one",
+    )  # fmt: skip
     args = parser.parse_args()
     url = args.store or f"sqlite:///{Path(tempfile.mkdtemp()) / 'runs.sqlite'}"
-    store = RunStore(url)
+    store = open_store(parser, url)
     t0 = time.perf_counter()
     fill(store, args.nights)
     print(f"{args.nights} nights: {store.count()} runs, store {size_mb(store):.1f} MB "
@@ -102,6 +145,8 @@ def main() -> None:
     end = (START + dt.timedelta(days=args.nights)).date()
     print(f"decisions in force on the last night: {len(decisions_in_force(store, end))}")
     timed("decisions in force", lambda: decisions_in_force(store, end))
+    if args.nightly:
+        next_night(url, end, args.nightly)
     before = size_mb(store)
     t = time.perf_counter()
     n = store.prune(dt.timedelta(days=args.keep_days), now=START + dt.timedelta(days=args.nights))

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from sufficiency.config import ForecastParams
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "benchmarks"
 ALL = os.environ.get("SUFFICIENCY_BENCH_SMOKE") == "all"
@@ -40,6 +42,7 @@ def run_script(
     return what it printed. A non-zero exit fails the test."""
     path = BENCH / script
     mp.syspath_prepend(str(path.parent))  # its sibling helpers (generate.py, param_option.py)
+    mp.setattr(sys, "path", list(sys.path))  # the scripts' own sys.path.insert, undone
     mp.setattr(sys, "argv", [str(path), *args])
     mp.setenv("OMP_NUM_THREADS", "1")
     siblings = {p.stem for p in path.parent.glob("*.py")}
@@ -101,6 +104,25 @@ def test_quoted_options_exist(script, capsys, monkeypatch):
     assert not unknown, f"{script} is quoted with {unknown}, which it does not take"
 
 
+def stopped(script: str, args: list[str], capsys: pytest.CaptureFixture[str],
+            mp: pytest.MonkeyPatch) -> str:  # fmt: skip
+    """Run ``benchmarks/<script> ARGS`` in this process, expecting argparse's refusal
+    (exit 2); return the last line it wrote to standard error."""
+    path = BENCH / script
+    mp.syspath_prepend(str(path.parent))
+    mp.setattr(sys, "path", list(sys.path))  # the scripts' own sys.path.insert, undone
+    mp.setattr(sys, "argv", [str(path), *args])
+    siblings = {p.stem for p in path.parent.glob("*.py")}
+    for name in [m for m in sys.modules if m in siblings]:
+        mp.delitem(sys.modules, name)
+    with pytest.raises(SystemExit) as stop:
+        runpy.run_path(str(path), run_name="__main__")
+    err = capsys.readouterr().err
+    assert stop.value.code == 2, (script, args, stop.value.code, err)
+    assert "Traceback" not in err
+    return err.splitlines()[-1]
+
+
 @pytest.mark.parametrize(
     "script", ["backtest_changes.py", "backtest_many.py", "backtest_sample.py",
                "bench_forecast.py", "calibration.py", "short_history.py"],
@@ -108,19 +130,120 @@ def test_quoted_options_exist(script, capsys, monkeypatch):
 def test_paths_below_the_forecast_s_least_is_one_sentence(script, capsys, monkeypatch):
     """``--paths 5`` stopped each forecast benchmark with pydantic's ValidationError and
     its traceback; it is now argparse's one line naming the option and the limit."""
-    path = BENCH / "forecast" / script
-    monkeypatch.syspath_prepend(str(path.parent))
-    monkeypatch.setattr(sys, "argv", [str(path), "--paths", "5"])
-    for name in [m for m in sys.modules if m in {p.stem for p in path.parent.glob("*.py")}]:
-        monkeypatch.delitem(sys.modules, name)
-    with pytest.raises(SystemExit) as stopped:
-        runpy.run_path(str(path), run_name="__main__")
-    assert stopped.value.code == 2
-    err = capsys.readouterr().err
-    assert err.splitlines()[-1] == (
-        f"{script}: error: --paths 5: should be greater than or equal to 10"
-    )
-    assert "Traceback" not in err
+    said = stopped(f"forecast/{script}", ["--paths", "5"], capsys, monkeypatch)
+    assert said == f"{script}: error: --paths 5: should be greater than or equal to 10"
+
+
+#: A bad option for each benchmark and the one line it answers with. Each of these was a
+#: traceback (or, marked *, a run that went on regardless) before December 6: a count of
+#: 0 (``--repeat 0``: UnboundLocalError; ``--repeats 0``, ``--nights 0``,
+#: ``--children 0``: IndexError, KeyError or StatisticsError), a negative seed
+#: (numpy's ValueError), ``--step 0`` (slicing), a ``--param`` without ``=`` or with a
+#: word for a number, a store address that is not one (StoreError), a missing folder,
+#: ``--cutoffs`` outside the sample's years (* an empty table), ``--paths 0`` for the
+#: region (* pydantic's model_copy does not check: a run of no paths) and ``--out`` a
+#: folder holding other files (* bench_region.py emptied it: ``--out .`` deleted the
+#: working folder).
+BAD_ARGUMENTS = [
+    ("bench_postcodes.py", ["--repeat", "0"], "argument --repeat: 0: should be at least 1"),
+    ("bench_postcodes.py", ["--n", "-5"], "argument --n: -5: should be at least 1"),
+    ("bench_runs_list.py", ["--store", "nonsense"],
+     "--store: cannot open run store nonsense: Could not parse SQLAlchemy URL from given "
+     "URL string"),
+    ("bench_store_year.py", ["--nights", "0"], "argument --nights: 0: should be at least 1"),
+    ("bench_store_year.py", ["--keep-days", "-1"],
+     "argument --keep-days: -1: should be at least 0"),
+    ("commissioning/bench_commission.py", ["--paths", "0"],
+     "--paths 0: should be greater than or equal to 10"),
+    ("commissioning/bench_commission.py", ["--seed", "-1"],
+     "--seed -1: should be greater than or equal to 0"),
+    ("forecast/backtest_many.py", ["--step", "0"], "argument --step: 0: should be at least 1"),
+    ("forecast/backtest_many.py", ["--seeds", "1", "-1"],
+     "argument --seeds: -1: should be at least 0"),
+    ("forecast/backtest_sample.py", ["--history", "no such folder"],
+     "argument --history: no such folder does not exist"),
+    ("forecast/backtest_sample.py", ["--param", "foo"], "argument --param: 'foo' should be "
+     "NAME=VALUE, NAME one of " + ", ".join(sorted(
+         n for n, f in ForecastParams.model_fields.items() if f.annotation in (int, float)))),
+    ("forecast/backtest_sample.py", ["--param", "num_paths=abc"],
+     "argument --param: 'num_paths=abc': 'abc' is not a number"),
+    ("forecast/backtest_sample.py", ["--param", "num_paths=30"],
+     "--param num_paths=: give --paths instead"),
+    ("forecast/backtest_sample.py", ["--param", "rate_half_life_years=-1"],
+     "--param rate_half_life_years=-1.0: should be greater than or equal to 0"),
+    ("forecast/bench_forecast.py", ["--repeats", "0"],
+     "argument --repeats: 0: should be at least 1"),
+    ("forecast/bench_forecast.py", ["--children", "x"],
+     "argument --children: 'x' is not a whole number"),
+    ("forecast/bench_read.py", ["--years", "0"], "argument --years: 0: should be at least 1"),
+    ("forecast/calibration.py", ["--jobs", "0"], "argument --jobs: 0: should be at least 1"),
+    ("forecast/calibration.py", ["--csv", "no such folder/x.csv"],
+     "argument --csv: no such folder/x.csv: the folder no such folder does not exist"),
+    ("forecast/large_history.py", ["--out", __file__],
+     f"argument --out: {__file__} is a file, not a folder to write into"),
+    ("forecast/sample_figures.py", ["--history", __file__],
+     f"argument --history: {__file__} is not a folder"),
+    ("forecast/short_history.py", ["--cutoffs", "2025"],
+     "argument --cutoffs: 2025: should be from 2021 to 2024"),
+    ("matching/bench_crowded.py", ["--time-limit", "0"],
+     "--time-limit 0.0: should be greater than 0"),
+    ("matching/bench_match.py", ["--children", "0"],
+     "argument --children: 0: should be at least 1"),
+    ("matching/bench_match.py", ["--gap", "2"], "--gap 2.0: should be less than or equal to 1"),
+    ("matching/bench_repeat.py", ["--max-gb", "0"], "argument --max-gb: 0: should be more than 0"),
+    ("matching/bench_sample.py", ["--runs", "0"], "argument --runs: 0: should be at least 1"),
+    ("matching/bench_repeat.py", ["--repeat", "3", "--", "--children", "0"],
+     "the options after -- for bench_match.py: error: argument --children: 0: should be at "
+     "least 1"),
+    ("matching/bench_straightforward.py", ["--budget", "-1"],
+     "argument --budget: -1: should be more than 0"),
+    ("matching/one_county_moves.py", ["--time-limit", "nan"],
+     "argument --time-limit: nan: should be a finite number"),
+    ("region/bench_region.py", ["--paths", "0"],
+     "--paths 0: should be greater than or equal to 10"),
+    ("region/bench_region.py", ["--scenarios", "9"],
+     "argument --scenarios: 9: should be from 1 to 3"),
+    ("region/bench_region.py", ["--out", str(ROOT)],
+     f"--out {ROOT} holds other files; this benchmark empties its --out folder, so give a "
+     "new folder or an earlier run's"),
+    ("web/bench_load.py", ["--think", "2", "1"], "--think 2 1: MIN is more than MAX"),
+    ("web/bench_soak.py", ["--every", "0"], "argument --every: 0: should be at least 1"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("script", "args", "said"), BAD_ARGUMENTS,
+                         ids=[f"{s} {' '.join(a)}" for s, a, _ in BAD_ARGUMENTS])  # fmt: skip
+def test_a_bad_option_is_one_sentence(script, args, said, capsys, monkeypatch):
+    """Each benchmark refuses a bad option before any work, in one line naming it."""
+    assert stopped(script, args, capsys, monkeypatch) == f"{Path(script).name}: error: {said}"
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [(["-x"], "-x is not an option"), ([__file__], f"{__file__} is a file, not a folder"),
+     (["a", "b"], "one OUT_DIR at most")],
+)  # fmt: skip
+def test_workbook_pdf_refuses_a_bad_argument(args, said):
+    """``--help`` was taken for OUT_DIR (a folder named ``--help``, then the whole run)."""
+    import subprocess
+
+    script = str(BENCH / "finance" / "workbook_pdf.sh")
+    done = subprocess.run(["bash", script, *args], capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and said in done.stderr, (done.returncode, done.stderr)
+    helped = subprocess.run(["bash", script, "--help"], capture_output=True, text=True,
+                            check=False)  # fmt: skip
+    assert helped.returncode == 0 and helped.stdout.startswith("usage: ")
+
+
+SCRIPTS = sorted(str(p.relative_to(BENCH)) for p in BENCH.rglob("*.py")
+                 if "parse_args()" in p.read_text(encoding="utf-8"))  # fmt: skip
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_every_benchmark_answers_help(script, capsys, monkeypatch):
+    """``--help`` describes each benchmark and exits 0 (before any work)."""
+    out = run_script(script, ["--help"], capsys, monkeypatch)
+    assert out.startswith("usage: "), out
 
 
 # The fast ones.
@@ -133,6 +256,20 @@ def test_bench_forecast(capsys, monkeypatch):
         out,
         r"^\d+ children in care, 6 months x 10 paths \(fit \+ simulate\), over 1 runs: "
         r"wall min [\d.]+ s, median [\d.]+ s; process CPU min [\d.]+ s, median [\d.]+ s",
+    )
+
+
+def test_profile_forecast(capsys, monkeypatch):
+    """The profile docs/forecast.md quotes, by step, and the generator's draws timed."""
+    args = ["--children", "50", "--paths", "10", "--months", "6"]
+    out = run_script("forecast/profile_forecast.py", args, capsys, monkeypatch)
+    has_lines(
+        out,
+        r"^50 children, 6 months x 10 paths under cProfile: wall [\d.]+ s, process CPU [\d.]+ s",
+        r"^  the fit: [\d.]+ s \(\d+%\)",
+        r"^  the month's events: [\d.]+ s",
+        r"^    of which resolving them: [\d.]+ s",
+        r"^random draws \(CPU time of every generator call\): [\d.]+ s: gamma [\d.]+ s",
     )
 
 
@@ -337,6 +474,15 @@ def test_bench_store_year(capsys, monkeypatch):
 
 
 @SLOW
+def test_bench_store_year_next_night(capsys, monkeypatch):
+    """The next night's run on the filled store and on a fresh one (docs/operations.md)."""
+    args = ["--nights", "10", "--nightly", "1"]
+    out = run_script("bench_store_year.py", args, capsys, monkeypatch)
+    has_lines(out, r"^next night's run \(validation and matching, decisions from the store\): "
+                   r"[\d.]+-[\d.]+ s on this store, [\d.]+-[\d.]+ s on a fresh one")  # fmt: skip
+
+
+@SLOW
 def test_bench_soak(capsys, monkeypatch):
     """The web soak: a matching run lands after 20 pages and the page shows it."""
     out = run_script("web/bench_soak.py", ["--pages", "20", "--every", "20"], capsys, monkeypatch)
@@ -391,6 +537,18 @@ def test_bench_load_asks_for_pages_that_exist(tmp_path, monkeypatch):
             assert found and "{" not in address, (role, path, address)
             params = found[0].matches(scope)[1].get("path_params", {})
             assert params.get("child_id", "R 1/2") == "R 1/2", (path, address, params)
+
+
+@SLOW
+def test_bench_pages(capsys, monkeypatch):
+    """The page times and the scenario run's time docs/web.md quotes."""
+    out = run_script("web/bench_pages.py", ["--repeat", "1"], capsys, monkeypatch)
+    has_lines(
+        out,
+        r"^  commissioner /forecast/categories: first \d+ ms, then median \d+ ms",
+        r"^\d+ pages: first view \d+-\d+ ms; then \d+-\d+ ms \(median of 1\)",
+        r"^scenario run \(sample, 1,000 paths\): [\d.]+ s",
+    )
 
 
 @SLOW

@@ -21,9 +21,14 @@ Forecast simulation time is reported separately from optimisation time.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 import warnings
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
+
+from bench_args import settings
 
 from sufficiency.commissioning import (
     DemandPaths,
@@ -67,9 +72,14 @@ def main() -> None:
     parser.add_argument("--own-prices", action="store_true", help="each member its own prices")
     parser.add_argument("--pooled-only", action="store_true", help="skip the one-authority part")
     args = parser.parse_args()
-    params = CommissioningParams(
-        num_paths=args.paths, eval_paths=args.paths, seed=args.seed, solver=args.solver
-    )
+    # the forecast paths are drawn below with these (at least 10): checked before the work
+    settings(parser, ForecastParams, {"num_paths": "--paths", "seed": "--seed"},
+             horizon_months=60, num_paths=args.paths, seed=args.seed)  # fmt: skip
+    params = settings(
+        parser, CommissioningParams, {"num_paths": "--paths", "eval_paths": "--paths",
+                                      "seed": "--seed"},
+        num_paths=args.paths, eval_paths=args.paths, seed=args.seed, solver=args.solver,
+    )  # fmt: skip
     levers = load_levers(ROOT / "data/sample/levers.toml")
     warnings.simplefilter("ignore")
     care = build_spells(read_ssda903(ROOT / "data/sample/ssda903"))

@@ -16,11 +16,15 @@ Run: .venv/bin/python benchmarks/forecast/backtest_many.py [--seeds 1 2 3 4 5 6 
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import warnings
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
+
 import pandas as pd
+from bench_args import out_folder, random_seed, whole
 from param_option import add_param_option, forecast_params, param_update
 
 from sufficiency.errors import DataWarning
@@ -31,16 +35,17 @@ from sufficiency.sample.generate import generate_sample
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5, 6, 7, 8])
-    parser.add_argument("--step", type=int, default=2, help="months between cutoffs")
+    parser.add_argument("--seeds", type=random_seed, nargs="+", default=[1, 2, 3, 4, 5, 6, 7, 8])
+    parser.add_argument("--step", type=whole(1), default=2, help="months between cutoffs")
     parser.add_argument("--paths", type=int, default=200)
-    parser.add_argument("--cache", type=Path, help="keep the generated authorities here")
+    parser.add_argument("--cache", type=out_folder, help="keep the generated authorities here")
     add_param_option(parser)
     args = parser.parse_args()
-    update = param_update(args)
+    options = {"num_paths": "--paths"}
+    update = param_update(parser, args, options)
     warnings.simplefilter("ignore", DataWarning)
     cutoffs = list(pd.date_range("2023-03-31", "2025-03-31", freq="ME")[:: args.step])
-    params = forecast_params(parser, {"num_paths": "--paths"}, num_paths=args.paths, **update)
+    params = forecast_params(parser, options, num_paths=args.paths, **update)
     rows: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for seed in args.seeds:

@@ -15,13 +15,17 @@ ends were chosen.
 from __future__ import annotations
 
 import argparse
+import sys
 import warnings
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
+
 import pandas as pd
+from bench_args import folder
 from param_option import add_param_option, forecast_params, param_update
 
-from sufficiency.errors import DataWarning
+from sufficiency.errors import DataWarning, InputDataError
 from sufficiency.forecast.backtest import backtest
 from sufficiency.io.ssda903 import read_ssda903
 
@@ -34,17 +38,21 @@ CUTOFFS = [
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--history", type=Path, default=ROOT / "data/sample/ssda903")
+    parser.add_argument("--history", type=folder, default=ROOT / "data/sample/ssda903")
     parser.add_argument("--paths", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--every-month", action="store_true")
     add_param_option(parser)
     args = parser.parse_args()
-    update = param_update(args)
-    warnings.simplefilter("ignore", DataWarning)
-    history = read_ssda903(args.history)
-    params = forecast_params(parser, {"num_paths": "--paths", "seed": "--seed"},
+    options = {"num_paths": "--paths", "seed": "--seed"}
+    update = param_update(parser, args, options)
+    params = forecast_params(parser, options,
                              num_paths=args.paths, seed=args.seed, **update)  # fmt: skip
+    warnings.simplefilter("ignore", DataWarning)
+    try:
+        history = read_ssda903(args.history)
+    except InputDataError as exc:
+        parser.error(f"--history {exc}")
     cutoffs = list(pd.to_datetime(CUTOFFS))
     if args.every_month:
         cutoffs = list(pd.date_range(cutoffs[0], cutoffs[-1], freq="ME"))

@@ -8,8 +8,9 @@ Measured (December 2026) on the shared 2-core development machine, pinned to one
 process CPU time, two runs each, old and new code alternating, ``uptime`` load
 averages 6.0-10.9 from other work (so wall times were 14-41 s): before the speed work
 10.7-13.3 s, after it 9.1-10.8 s. Not yet under the 3 s target: drawing the random
-numbers alone (the same draws, in the same order, as results must not change) takes
-2-2.9 s of it. See docs/forecast.md, "Speed".
+numbers alone (the same draws, in the same order, as results must not change) took
+2-2.9 s of it as first measured by hand, 1.3 s by ``profile_forecast.py`` (every
+generator call timed; December 6, load about 4). See docs/forecast.md, "Speed".
 
 Run, on one core:
 
@@ -23,9 +24,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 import warnings
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
+
+from bench_args import whole
 from param_option import forecast_params
 
 from sufficiency.forecast.errors import ForecastWarning
@@ -38,10 +44,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--children", type=int, default=1000)
+    parser.add_argument("--children", type=whole(1), default=1000)
     parser.add_argument("--paths", type=int, default=2000)
     parser.add_argument("--months", type=int, default=60)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=whole(1), default=3)
     args = parser.parse_args()
     warnings.simplefilter("ignore", ForecastWarning)
     care = build_spells(synthetic_history(args.children, seed=1))

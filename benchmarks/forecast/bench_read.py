@@ -30,7 +30,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1] / "tests"))
+sys.path.insert(0, str(HERE.parent))  # bench_args
 
+from bench_args import random_seed, whole  # noqa: E402
 from large_history import write_large_history  # noqa: E402
 from messy903 import clean_count  # noqa: E402
 
@@ -49,10 +51,10 @@ def _time(fn, repeat: int) -> tuple[float, float, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--children", type=int, default=5000)
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--children", type=whole(1), default=5000)
+    parser.add_argument("--years", type=whole(1), default=10)
+    parser.add_argument("--seed", type=random_seed, default=1)
+    parser.add_argument("--repeat", type=whole(1), default=3)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         big = write_large_history(Path(tmp) / "h", args.children, args.years, args.seed)

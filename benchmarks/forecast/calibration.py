@@ -30,8 +30,12 @@ import sys
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
 import pandas as pd
+from bench_args import out_file, random_seed, whole
 from param_option import add_param_option, forecast_params, param_update
 
 from sufficiency.config import ForecastParams
@@ -101,16 +105,17 @@ def _summary(table: pd.DataFrame) -> pd.DataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--set", choices=["dev", "held-out", "both"], default="both")
-    parser.add_argument("--seeds", type=int, nargs="+", help="instead of --set")
+    parser.add_argument("--seeds", type=random_seed, nargs="+", help="instead of --set")
     parser.add_argument("--quick", action="store_true", help="12 authorities a set, 2 cutoffs")
     parser.add_argument("--paths", type=int, default=200)
-    parser.add_argument("--jobs", type=int, default=1)
-    parser.add_argument("--csv", help="also write the per-authority table here")
+    parser.add_argument("--jobs", type=whole(1), default=1)
+    parser.add_argument("--csv", type=out_file, help="also write the per-authority table here")
     add_param_option(parser)
     args = parser.parse_args()
-    update = param_update(args)
+    options = {"num_paths": "--paths"}
+    update = param_update(parser, args, options)
     # the figures checked before any work, as the forecast checks them
-    forecast_params(parser, {"num_paths": "--paths"}, num_paths=args.paths, **update)
+    forecast_params(parser, options, num_paths=args.paths, **update)
     cutoffs = QUICK_CUTOFFS if args.quick else CUTOFFS
     if args.seeds:
         sets = {"chosen": args.seeds}

@@ -19,12 +19,16 @@ Run: .venv/bin/python benchmarks/forecast/large_history.py --out /tmp/large903
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
+
 import numpy as np
 import pandas as pd
+from bench_args import out_folder, random_seed, whole
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample" / "ssda903"
@@ -478,10 +482,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--out", type=Path, required=True, help="folder to write into")
-    parser.add_argument("--children", type=int, default=5000, help="looked after at any time")
-    parser.add_argument("--years", type=int, default=10, help="collection years")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=out_folder, required=True, help="folder to write into")
+    parser.add_argument("--children", type=whole(1), default=5000, help="looked after at any time")
+    parser.add_argument("--years", type=whole(1), default=10, help="collection years")
+    parser.add_argument("--seed", type=random_seed, default=1)
     args = parser.parse_args()
     t0 = time.perf_counter()
     result = write_large_history(args.out, args.children, args.years, args.seed)

@@ -4,11 +4,37 @@ settings checked as the forecast checks them (an option out of range is one line
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
+
+from bench_args import settings
 
 from sufficiency.config import ForecastParams
+
+
+def _numeric_fields() -> list[str]:
+    return sorted(
+        name
+        for name, field in ForecastParams.model_fields.items()
+        if field.annotation in (int, float)
+    )
+
+
+def param_pair(text: str) -> tuple[str, float]:
+    """``NAME=VALUE`` naming a numeric ForecastParams field, as (name, value)."""
+    name, sep, value = text.partition("=")
+    fields = _numeric_fields()
+    if not sep or name.strip() not in fields:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} should be NAME=VALUE, NAME one of {', '.join(fields)}"
+        )
+    try:
+        return name.strip(), float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: {value!r} is not a number") from None
 
 
 def add_param_option(parser: argparse.ArgumentParser) -> None:
@@ -16,31 +42,28 @@ def add_param_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--param",
         action="append",
+        type=param_pair,
         default=[],
         metavar="NAME=VALUE",
         help="override a numeric ForecastParams field (repeatable)",
     )
 
 
-def param_update(args: argparse.Namespace) -> dict[str, float]:
-    """The ``--param`` overrides as keyword arguments for ForecastParams."""
-    return {name: float(value) for name, value in (p.split("=", 1) for p in args.param)}
+def param_update(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, options: dict[str, str]
+) -> dict[str, float]:
+    """The ``--param`` overrides as keyword arguments for ForecastParams; a field with an
+    option of its own in ``options`` (``num_paths``: ``--paths``) is refused, naming the
+    option (it was a TypeError: the field given twice)."""
+    update = dict(args.param)
+    for name in sorted(update.keys() & options.keys()):
+        parser.error(f"--param {name}=: give {options[name]} instead")
+    return update
 
 
 def forecast_params(
     parser: argparse.ArgumentParser, options: dict[str, str], **fields: Any
 ) -> ForecastParams:
-    """ForecastParams from the command line's figures, or argparse's one-line error naming
-    the option and the limit (``--paths 5: should be greater than or equal to 10``), not
-    pydantic's traceback. ``options``: the option giving each field (``num_paths``:
-    ``--paths``); any other field came from ``--param``."""
-    try:
-        return ForecastParams(**fields)
-    except ValidationError as exc:
-        said = []
-        for err in exc.errors():
-            name = str(err["loc"][0]) if err["loc"] else ""
-            option = options.get(name, f"--param {name}=")
-            sep = "" if option.endswith("=") else " "
-            said.append(f"{option}{sep}{err['input']}: {err['msg'].removeprefix('Input ')}")
-        parser.error("; ".join(said))
+    """ForecastParams from the command line's figures, or argparse's one line naming the
+    option and the limit (see :func:`bench_args.settings`)."""
+    return settings(parser, ForecastParams, options, **fields)

@@ -23,12 +23,16 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
 import tempfile
 import warnings
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
+
 import numpy as np
 import pandas as pd
+from bench_args import folder
 
 from sufficiency.config import ForecastParams
 from sufficiency.forecast.errors import ForecastWarning
@@ -36,7 +40,10 @@ from sufficiency.forecast.result import demand_table
 from sufficiency.forecast.run import build_spells, fit_spells, forecast_history, read_903
 from sufficiency.forecast.states import AGE_BANDS, CATEGORIES, LEGAL_GROUPS
 
-SAMPLE = Path("data/sample/ssda903")
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample" / "ssda903"
+
+
+_FILES = ("episodes.csv", "header.csv")  # the sample's layout, read directly below
 
 
 def _dates(s: pd.Series) -> pd.Series:
@@ -125,9 +132,13 @@ def part_month(history: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--history", type=Path, default=SAMPLE)
+    parser.add_argument("--history", type=folder, default=SAMPLE)
     parser.add_argument("--part-month", action="store_true")
     args = parser.parse_args()
+    years = [p for p in args.history.iterdir() if p.is_dir()]
+    if not years or any(not (p / f).is_file() for p in years for f in _FILES):
+        parser.error(f"--history {args.history}: needs a folder for each year holding "
+                     f"{' and '.join(_FILES)}, as {SAMPLE} has")  # fmt: skip
     warnings.simplefilter("ignore", ForecastWarning)
     counts(args.history)
     start = fitted(args.history)

@@ -26,12 +26,16 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import sys
 import tempfile
 import warnings
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
+
 import numpy as np
 import pandas as pd
+from bench_args import random_seed, whole
 from param_option import forecast_params
 
 from sufficiency.forecast.estimate import _exposure_and_events, fit_model
@@ -105,9 +109,12 @@ def _bands(full: CareSpells, care: CareSpells, cutoff: pd.Timestamp, model, kids
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seeds", type=int, nargs="*", default=[11, 12])
-    parser.add_argument("--cutoffs", type=int, nargs="+", default=[2021, 2022, 2023, 2024])
-    parser.add_argument("--years", type=int, nargs="+", default=[1, 2, 0])
+    parser.add_argument("--seeds", type=random_seed, nargs="*", default=[11, 12])
+    years = sorted(int(p.name) for p in (SAMPLE / "ssda903").iterdir() if p.name.isdigit())
+    # a cutoff (31 March) needs a return by then and HORIZON months of history after it
+    parser.add_argument("--cutoffs", type=whole(years[0], years[-1] - HORIZON // 12), nargs="+",
+                        default=[2021, 2022, 2023, 2024])  # fmt: skip
+    parser.add_argument("--years", type=whole(0), nargs="+", default=[1, 2, 0])
     parser.add_argument("--paths", type=int, default=300)
     parser.add_argument("--bands", action="store_true")
     args = parser.parse_args()

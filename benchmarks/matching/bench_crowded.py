@@ -23,7 +23,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
+from bench_args import random_seed, settings, whole
 from generate import generate_crowded
 
 from sufficiency.config import MatchingParams
@@ -36,16 +38,18 @@ RUN_DATE = dt.date(2026, 3, 1)
 def main() -> None:
     """Solve each seed's crowded instance and report how it ended."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--children", type=int, default=80)
-    ap.add_argument("--placements", type=int, default=250)
-    ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5, 6, 7, 8])
+    ap.add_argument("--children", type=whole(1), default=80)
+    ap.add_argument("--placements", type=whole(1), default=250)
+    ap.add_argument("--seeds", type=random_seed, nargs="+", default=[1, 2, 3, 4, 5, 6, 7, 8])
     ap.add_argument("--solver", default="highspy", choices=["highspy", "highs", "cbc", "ortools"])
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--gap", type=float, default=MatchingParams().mip_gap)
     args = ap.parse_args()
+    params = settings(ap, MatchingParams, {"time_limit_seconds": "--time-limit",
+                                           "mip_gap": "--gap"},
+                      solver=args.solver, time_limit_seconds=args.time_limit,
+                      mip_gap=args.gap)  # fmt: skip
     directory().load_all()
-    params = MatchingParams(solver=args.solver, time_limit_seconds=args.time_limit,
-                            mip_gap=args.gap)  # fmt: skip
     rows = []
     for seed in args.seeds:
         refs, plcs = generate_crowded(args.children, args.placements, seed=seed)

@@ -30,7 +30,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
+from bench_args import random_seed, settings, whole
 from generate import generate_instance
 
 from sufficiency.config import MatchingParams, Params
@@ -50,9 +52,9 @@ def peak_rss_gb() -> float:
 def main() -> None:
     """Generate, solve, write and report timings."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--children", type=int, default=500)
-    ap.add_argument("--placements", type=int, default=30000)
-    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--children", type=whole(1), default=500)
+    ap.add_argument("--placements", type=whole(1), default=30000)
+    ap.add_argument("--seed", type=random_seed, default=1)
     ap.add_argument("--solver", default="highspy", choices=["highspy", "highs", "cbc", "ortools"])
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument(
@@ -68,14 +70,13 @@ def main() -> None:
         help="children from one county (Worcestershire) or from all over England",
     )
     args = ap.parse_args()
+    matching = settings(ap, MatchingParams, {"time_limit_seconds": "--time-limit",
+                                             "mip_gap": "--gap"}, solver=args.solver,
+                        time_limit_seconds=args.time_limit, mip_gap=args.gap)  # fmt: skip
     county = "E10000034" if args.spread == "county" else None
     refs, plcs = generate_instance(args.children, args.placements, seed=args.seed, county=county)
     directory().load_all()
-    params = Params(
-        matching=MatchingParams(
-            solver=args.solver, time_limit_seconds=args.time_limit, mip_gap=args.gap
-        )
-    )
+    params = Params(matching=matching)
     t0 = time.perf_counter()
     run = run_matching(refs, plcs, RUN_DATE, params, started=t0)
     t1 = time.perf_counter()

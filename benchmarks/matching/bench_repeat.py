@@ -22,14 +22,17 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # bench_args
+
+from bench_args import positive, whole  # noqa: E402
 
 
 def main() -> None:
     """Repeat the benchmark in fresh processes and report each run."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--max-seconds", type=float, default=None)
-    ap.add_argument("--max-gb", type=float, default=None)
+    ap.add_argument("--repeat", type=whole(1), default=5)
+    ap.add_argument("--max-seconds", type=positive, default=None)
+    ap.add_argument("--max-gb", type=positive, default=None)
     ap.add_argument("rest", nargs=argparse.REMAINDER, help="arguments for bench_match.py")
     args = ap.parse_args()
     rest = args.rest[1:] if args.rest[:1] == ["--"] else args.rest
@@ -44,6 +47,8 @@ def main() -> None:
         start = done.stdout.find("{")
         if done.returncode != 0 or start < 0:
             tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or [""]
+            if done.returncode == 2 and not runs:  # bench_match.py refused the options
+                ap.error(f"the options after -- for {tail[0]}")
             print(f"run {i + 1}: FAILED (exit {done.returncode}) after {wall} s: {tail[0]}")
             runs.append({"run": i + 1, "failed": True, "exit": done.returncode})
             ok = False

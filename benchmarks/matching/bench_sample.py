@@ -20,12 +20,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))  # bench_args
+
+from bench_args import whole  # noqa: E402
 
 
 def main() -> None:
     """Run the sample match several times and print the timings as JSON."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs", type=whole(1), default=5)
     args = ap.parse_args()
     exe = Path(sys.executable).with_name("sufficiency")
     times = []

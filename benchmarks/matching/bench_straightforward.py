@@ -31,10 +31,12 @@ from typing import Any
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 # the tests' plain re-statement of the rules and objective, written from the issue text
 sys.path.insert(0, str(Path(__file__).parents[2] / "tests" / "matching"))
 
 import reference
+from bench_args import positive, random_seed, whole
 from generate import generate_instance
 
 from sufficiency.config import MatchingParams, MatchingWeights, Params
@@ -175,10 +177,10 @@ def straightforward(refs: pd.DataFrame, plcs: pd.DataFrame, budget: float) -> di
 def main() -> None:
     """Run both on one generated instance and print the comparison as JSON."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--children", type=int, default=60)
-    ap.add_argument("--placements", type=int, default=2000)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--budget", type=float, default=900.0)
+    ap.add_argument("--children", type=whole(1), default=60)
+    ap.add_argument("--placements", type=whole(1), default=2000)
+    ap.add_argument("--seed", type=random_seed, default=1)
+    ap.add_argument("--budget", type=positive, default=900.0)
     args = ap.parse_args()
     refs, plcs = generate_instance(args.children, args.placements, seed=args.seed)
     directory().load_all()

@@ -27,7 +27,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
+from bench_args import positive, whole
 from generate import generate_instance
 
 from sufficiency.config import MatchingParams
@@ -104,10 +106,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--children", type=int, default=5000)
-    parser.add_argument("--placements", type=int, default=100000)
-    parser.add_argument("--time-limit", type=float, default=180.0)
-    parser.add_argument("--tries", type=int, default=50)
+    parser.add_argument("--children", type=whole(1), default=5000)
+    parser.add_argument("--placements", type=whole(1), default=100000)
+    parser.add_argument("--time-limit", type=positive, default=180.0)
+    parser.add_argument("--tries", type=whole(1), default=50)
     args = parser.parse_args()
     refs, plcs = generate_instance(args.children, args.placements, seed=1, county="E10000034")
     directory().load_all()

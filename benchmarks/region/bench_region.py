@@ -42,15 +42,19 @@ import multiprocessing
 import os
 import shutil
 import statistics
+import sys
 import threading
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import psutil
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
-from sufficiency.config import Params
+import psutil
+from bench_args import folder, out_folder, random_seed, settings, whole
+
+from sufficiency.config import ForecastParams, Params
 from sufficiency.region import Region, RegionResult, load_members, run_region
 from sufficiency.region.run import WORKER_CONFIG, plan_member_tasks, scenario_specs
 from sufficiency.region.synthetic import member_sizes, write_region
@@ -90,6 +94,13 @@ class PeakRSS:
     @property
     def start_mib(self) -> float:
         return self.start / 2**20
+
+
+def _not_ours(out: Path) -> bool:
+    """``out`` holds files this benchmark did not write (it empties the folder it is given:
+    ``--out .`` deleted the working folder before)."""
+    ours = {"inputs", "cluster", "serial", "performance_report.html"}
+    return out.is_dir() and any(p.name not in ours for p in out.iterdir())
 
 
 def _warm() -> None:
@@ -203,13 +214,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--authorities", type=int, default=12)
+    parser.add_argument("--authorities", type=whole(1), default=12)
     parser.add_argument("--paths", type=int, default=200)
     parser.add_argument("--months", type=int, default=60)
-    parser.add_argument("--scenarios", type=int, default=3, help="base + up to 2 sample files")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=Path("/tmp/bench_region"))
+    parser.add_argument(
+        "--scenarios",
+        type=whole(1, 1 + len(SCENARIOS)),
+        default=3,
+        help=f"base + up to {len(SCENARIOS)} sample files",
+    )
+    parser.add_argument("--workers", type=whole(1), default=2)
+    parser.add_argument("--seed", type=random_seed, default=1)
+    parser.add_argument("--out", type=out_folder, default=Path("/tmp/bench_region"))
     parser.add_argument("--skip-serial", action="store_true")
     parser.add_argument(
         "--skip-cluster",
@@ -218,12 +234,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--compare",
-        type=Path,
+        type=folder,
         help="an earlier run's OUT: the serial run's CSV files must equal its cluster's",
     )
     parser.add_argument(
         "--inputs",
-        type=Path,
+        type=folder,
         help="reuse the members file and returns an earlier run generated (OUT/inputs)",
     )
     parser.add_argument(
@@ -235,6 +251,16 @@ def main() -> None:
     args = parser.parse_args()
     if args.skip_serial and (args.skip_cluster or args.compare is not None):
         parser.error("--skip-serial leaves nothing for --skip-cluster or --compare")
+    if args.inputs is not None and not (args.inputs / "members.toml").is_file():
+        parser.error(f"--inputs {args.inputs} holds no members.toml (give an earlier OUT/inputs)")
+    if args.compare is not None and not (args.compare / "cluster" / "members").is_dir():
+        parser.error(f"--compare {args.compare} holds no cluster/members (an earlier run's OUT)")
+    if _not_ours(args.out):
+        parser.error(f"--out {args.out} holds other files; this benchmark empties its --out "
+                     "folder, so give a new folder or an earlier run's")  # fmt: skip
+    forecast = settings(parser, ForecastParams, {"num_paths": "--paths",
+                                                 "horizon_months": "--months"},
+                        num_paths=args.paths, horizon_months=args.months)  # fmt: skip
     warnings.simplefilter("ignore")
     os.environ.setdefault("SUFFICIENCY_CACHE_DIR", "/tmp/pccache")
     if args.inputs is not None:
@@ -247,19 +273,15 @@ def main() -> None:
         t0 = time.perf_counter()
         # in a process of its own, so that the client's memory below is the region run's
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
-            members_file, sizes = pool.submit(_generate, args).result()
+            try:
+                members_file, sizes = pool.submit(_generate, args).result()
+            except ValueError as exc:  # more English authorities than there are
+                parser.error(f"--authorities {args.authorities}: {exc}")
         print(
             f"Generated {args.authorities} authorities ({min(sizes)}-{max(sizes)} children, "
             f"{sum(sizes):,} in all) in {time.perf_counter() - t0:.1f} s"
         )
-    params = Params()
-    params = params.model_copy(
-        update={
-            "forecast": params.forecast.model_copy(
-                update={"num_paths": args.paths, "horizon_months": args.months}
-            )
-        }
-    )
+    params = Params().model_copy(update={"forecast": forecast})
     scenarios = SCENARIOS[: max(args.scenarios - 1, 0)]
     region = load_members(members_file)
     day = dt.date(2026, 4, 1)

@@ -42,6 +42,10 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
+
+from bench_args import not_negative, open_store, positive, whole
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
 RUN_DATE = "2026-04-01"
@@ -240,12 +244,20 @@ async def drive(base: str, users: dict[str, tuple[str, str]], pages: dict[str, l
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--think", type=float, nargs=2, default=(0.5, 2.0), metavar=("MIN", "MAX"))
-    parser.add_argument("--ramp", type=float, default=10, help="seconds over which users arrive")
+    parser.add_argument("--users", type=whole(1), default=50)
+    parser.add_argument("--seconds", type=positive, default=60)
+    parser.add_argument(
+        "--think", type=not_negative, nargs=2, default=(0.5, 2.0), metavar=("MIN", "MAX")
+    )
+    parser.add_argument(
+        "--ramp", type=not_negative, default=10, help="seconds over which users arrive"
+    )
     parser.add_argument("--store", default=None)
     args = parser.parse_args()
+    if args.think[0] > args.think[1]:
+        parser.error(f"--think {args.think[0]:g} {args.think[1]:g}: MIN is more than MAX")
+    if args.store is not None:
+        open_store(parser, args.store).close()
     tmp = Path(tempfile.mkdtemp(prefix="bench_load_"))
     url = args.store or f"sqlite:///{tmp / 'runs.sqlite'}"
     print("Filling the store with the sample's runs ...", flush=True)

@@ -31,8 +31,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
 import bench_load as load
+from bench_args import whole
 
 CLI = [sys.executable, "-c", "from sufficiency.cli import main; main()"]
 
@@ -56,8 +58,8 @@ def main() -> None:
     import pyotp
 
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--pages", type=int, default=3000)
-    parser.add_argument("--every", type=int, default=500, help="pages between new runs")
+    parser.add_argument("--pages", type=whole(1), default=3000)
+    parser.add_argument("--every", type=whole(1), default=500, help="pages between new runs")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench_soak_"))
     store_file = tmp / "runs.sqlite"
