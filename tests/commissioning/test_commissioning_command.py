@@ -23,6 +23,8 @@ def _args(sample_dir, out, levers=None):
         str(levers or sample_dir / "levers.toml"),
         "--out",
         str(out),
+        "--date",  # the sample's history ends 31/03/2026: from April 2027 an undated run
+        "2026-04-01",  # would say the history is over a year old (tests giving one go on)
     ]
 
 

@@ -76,7 +76,11 @@ def test_region_equals_each_members_own_serial_run(
         seed = member_seed(SEED, member.code, "base")
         assert summary.seed == seed and summary.backtest_cutoff == "2025-03-31"
         report = api.forecast(
-            member.history, params, seed=seed, backtest_cutoffs=[summary.backtest_cutoff]
+            member.history,
+            params,
+            seed=seed,
+            backtest_cutoffs=[summary.backtest_cutoff],
+            run_date=RUN_DATE,
         )
         spend = api.spend(
             member.history, params, budget=member.budget, seed=seed, run_date=RUN_DATE
