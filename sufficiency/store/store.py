@@ -28,7 +28,7 @@ from sufficiency import __version__, clock
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, process_alive, sha256_file
 from sufficiency.logs import without_detail
-from sufficiency.retention import age_days
+from sufficiency.retention_config import age_days
 from sufficiency.store.causes import input_cause, knock_on_causes
 from sufficiency.store.migrate import HEAD_REVISION as HEAD_REVISION
 from sufficiency.store.migrate import migrate
