@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import process_alive
 from sufficiency.logs import without_detail
-from sufficiency.store.models import SavedScenario, ScenarioEvent, ScenarioRun
+from sufficiency.store.models import Run, SavedScenario, ScenarioEvent, ScenarioRun
 from sufficiency.store.store import RunStore, utc
 
 #: A scenario run still "running" this long after it started is taken as stopped, wherever
@@ -201,6 +201,18 @@ def finish_scenario_run(
             detail=(failure_reason if failure_reason is not None
                     else f"on forecast run {run.forecast_run_id}"),
         ))  # fmt: skip
+
+
+def bases_gone(store: RunStore, runs: Collection[ScenarioRunInfo]) -> set[int]:
+    """The forecast runs ``runs`` were run on that are no longer in the store (deleted by
+    hand, or by a retention period before those were kept): their pages say so rather
+    than name a run ``runs show`` does not know."""
+    wanted = {r.forecast_run_id for r in runs}
+    if not wanted:
+        return set()
+    with Session(store.engine) as s:
+        there = set(s.scalars(select(Run.id).where(Run.id.in_(wanted))))
+    return wanted - there
 
 
 def get_scenario_run(store: RunStore, run_id: int) -> ScenarioRunInfo | None:

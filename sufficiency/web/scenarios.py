@@ -26,6 +26,7 @@ from sufficiency.store.accounts import audit
 from sufficiency.store.saved_scenarios import (
     STOPPED,
     ScenarioRunInfo,
+    bases_gone,
     get_scenario,
     get_scenario_run,
     list_scenarios,
@@ -112,7 +113,8 @@ def scenario_page(ctx: Ctx) -> Response:
     end_stopped(ctx.store)
     runs = scenario_runs(ctx.store, s.id)
     return render(ctx, "scenario.html", s=s, lines=describe(s.definition), runs=runs,
-                  history=scenario_history(ctx.store, s.id), stopped=STOPPED)  # fmt: skip
+                  history=scenario_history(ctx.store, s.id), stopped=STOPPED,
+                  gone=bases_gone(ctx.store, runs))  # fmt: skip
 
 
 def scenario_edit(ctx: Ctx) -> Response:
@@ -198,7 +200,8 @@ def scenario_run_page(ctx: Ctx) -> Response:
     name = str(run.definition.get("name", s.name))
     context: dict[str, Any] = {"run": run, "s": s, "name": name, "headers": HEADERS,
                                "lines": describe(run.definition),
-                               "stopped": run.failure_reason == STOPPED}  # fmt: skip
+                               "stopped": run.failure_reason == STOPPED,
+                               "gone": bases_gone(ctx.store, [run])}  # fmt: skip
     if run.status == "succeeded" and run.results:
         context.update(comparison(run, name))
     return render(ctx, "scenario_run.html", **context)

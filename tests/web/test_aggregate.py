@@ -281,3 +281,23 @@ def test_spend_page_names_cost_lines_as_the_workbook_does(site, spend_run):
     for row in wb["Budget"].iter_rows(min_row=2, values_only=True):
         if row[0] and str(row[0]).startswith("20"):
             assert f"<td>{row[1]}</td>" in budget
+
+
+def test_a_run_whose_forecast_run_is_no_longer_in_the_store_says_so(site):
+    """A scenario run names the forecast run it was run on; one deleted since (by hand, or
+    by a retention period before those were kept) was named as if it were there, and
+    `runs show` then knew no such run."""
+    from sufficiency.store.saved_scenarios import (
+        finish_scenario_run,
+        save_scenario,
+        start_scenario_run,
+    )
+
+    sid = save_scenario(site.store, "Base gone", {"name": "Base gone"}, "commissioner")
+    run_id = start_scenario_run(site.store, sid, 987654, {"name": "Base gone"}, "commissioner")
+    finish_scenario_run(site.store, run_id, failure_reason="no forecast")
+    c = site.client("commissioner")
+    text = c.get(f"/scenarios/runs/{run_id}").text
+    assert ("on the history and settings of forecast run 987654, which is no longer in the "
+            "run store (deleted by hand or by a retention period)") in text  # fmt: skip
+    assert "<td>987654 (no longer in the run store)</td>" in c.get(f"/scenarios/{sid}").text
