@@ -1,8 +1,8 @@
 """How old a page's inputs are, said when the page is read, which may be a week after the
 run: the referrals and placement register a matching run read, as at when each file was
 last written; a matching run for a day before yesterday (no night recorded since); a
-forecast whose 903 history ends more than a year before today (the run said so only if
-it was already that old on its run date)."""
+forecast, spend projection or commissioning case whose 903 history ends more than a year
+before today (the run said so only if it was already that old on its run date)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Any
 from sufficiency import clock
 from sufficiency.forecast import history_over_a_year_old
 from sufficiency.pages.render import uk_time
-from sufficiency.web.store_files import unchanged
+from sufficiency.web.store_files import cautions, unchanged, workbook_items
 
 #: The inputs of a matching run whose age its pages give, as the pages name them.
 MATCH_INPUTS = {"placements": "Placement register", "referrals": "referrals"}
@@ -65,7 +65,20 @@ def forecast_history_note(start: str, notes: list[str], today: dt.date | None = 
     try:
         day = dt.date.fromisoformat(start[:10])
     except ValueError:
-        return ""
+        try:  # a workbook's "1 April 2026"
+            day = dt.datetime.strptime(start, "%d %B %Y").date()
+        except ValueError:
+            return ""
     if any(n.startswith(f"The forecast starts on {day:%d/%m/%Y} ") for n in notes):
         return ""
     return history_over_a_year_old(day, today or clock.today(), viewed=True) or ""
+
+
+def workbook_notes(run: dict[str, Any], workbook: str, start_item: str) -> list[str]:
+    """The run's "Read with care" notes as its ``workbook`` gives them, and whether the
+    forecast it rests on (its ``start_item`` row: the history's last day used) starts more
+    than a year before today."""
+    notes = cautions(run, workbook)
+    start = next((v for item, v in workbook_items(run, workbook) if item == start_item), "")
+    old = forecast_history_note(start, notes) if start else ""
+    return [*notes, *([old] if old else [])]

@@ -100,3 +100,24 @@ def test_a_run_for_today_or_yesterday_is_not_called_old():
     assert run_date_note("2026-12-04", today).startswith(
         "This matching run is for 4 December 2026, 2 days before today"
     )
+
+
+def test_the_spend_and_commissioning_pages_say_a_history_over_a_year_older_than_today(
+    tmp_path, sample_dir
+):
+    """As the forecast page: a spend projection from 30/06/2025 and a commissioning case
+    on the returns to 2025, each run in December 2025, said nothing of their history's
+    age when read a year on."""
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    history = tmp_path / "ssda903"
+    shutil.copytree(sample_dir / "ssda903", history, ignore=shutil.ignore_patterns("2026"))
+    run_cli("spend", "--history", str(sample_dir / "ssda903"), "--out", str(tmp_path / "spend"),
+            *QUICK, "--start", "2025-06-30", "--date", "2025-12-01", "--store", url)  # fmt: skip
+    run_cli("commission", "--history", str(history), "--levers", str(sample_dir / "levers.toml"),
+            "--out", str(tmp_path / "commission"), *QUICK, "--eval-paths", "20",
+            "--no-sensitivity", "--date", "2025-12-01", "--store", url)  # fmt: skip
+    today = f"more than a year before today ({clock.today():%d/%m/%Y})"
+    spend = _pages(url, "finance", ["/spend"])["/spend"]
+    assert f"The forecast starts on 30/06/2025 (the 903 history's last day used), {today}" in spend
+    case = _pages(url, "commissioner", ["/commissioning"])["/commissioning"]
+    assert f"The forecast starts on 31/03/2025 (the 903 history's last day used), {today}" in case
