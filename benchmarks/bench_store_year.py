@@ -12,7 +12,8 @@ passes, a fifth withdrawn) and 30 audit events a night. Then times, in this proc
 what grows with the nights: listing the runs (the default 50, and all), showing the
 latest matching run, diffing the last two, the decisions in force; and prunes to the last
 ``--keep-days`` days, with the store's size before and after (the SQLite file's; a PostgreSQL
-database's from pg_database_size). With ``--nightly N``, before pruning, it also times
+database's from pg_database_size), then prunes again a day later, as a night with
+``[retention]`` does. With ``--nightly N``, before pruning, it also times
 the next night's run, ``sufficiency nightly`` in a new process on the sample's validation
 and matching with ``decisions = "store"``, N times against the full store and N times
 against a fresh SQLite store, alternating.
@@ -153,6 +154,13 @@ def main() -> None:
     took = time.perf_counter() - t
     print(f"runs prune --older-than {args.keep_days}d: {n} run(s) deleted in {took:.1f} s, "
           f"store {before:.1f} MB -> {size_mb(store):.1f} MB")  # fmt: skip
+    # what a night with [retention] adds once the store is pruned: the next day's prune
+    # (a night's runs deleted, and the SQLite file compacted)
+    t = time.perf_counter()
+    n = store.prune(dt.timedelta(days=args.keep_days),
+                    now=START + dt.timedelta(days=args.nights + 1))  # fmt: skip
+    print(f"the next night's prune: {n} run(s) deleted in {time.perf_counter() - t:.2f} s, "
+          f"store {size_mb(store):.1f} MB")  # fmt: skip
     print(f"(store {url})")
     store.close()
 

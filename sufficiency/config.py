@@ -22,7 +22,7 @@ from sufficiency.errors import ConfigError
 from sufficiency.geo import responsible_la_problem
 from sufficiency.io.tomlfile import read_toml, validate_toml, validation_message
 from sufficiency.prices import PriceRise
-from sufficiency.retention import RetentionParams
+from sufficiency.retention_config import RetentionParams
 
 M = TypeVar("M", bound=BaseModel)
 

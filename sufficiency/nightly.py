@@ -373,8 +373,10 @@ def _locked_run(
             final_outputs = {k: out_final / name / p.name for k, p in outcome.outputs.items()}
             finished.append((run_id, outcome, final_outputs))
         if not finished:  # nothing to publish: an earlier folder for the date stays
+            kept_code, kept = checks.prune(store, params.retention)
             code, failed_messages = checks.every_job_failed(run_date, failures, run_ids)
-            return NightlyReport(code, failed_messages, None, tuple(run_ids))
+            return NightlyReport(max(code, kept_code), (*failed_messages, *kept), None,
+                                 tuple(run_ids))  # fmt: skip
         for job, _, _ in failures:
             # a re-run for the date whose job failed keeps that job's earlier outputs (the
             # earlier run's record still points at them) rather than deleting them
@@ -395,7 +397,9 @@ def _locked_run(
                          objective=outcome.objective, gap=outcome.gap, summary=outcome.summary,
                          outputs=final_outputs, out_dir=out_final, outcomes=outcome.outcomes,
                          rows=outcome.rows, decisions=outcome.decisions)  # fmt: skip
-            messages.append(_identical_message(store, run_id))
+            messages.append(checks.identical_message(store, run_id))
+        kept_code, kept = checks.prune(store, params.retention)  # [retention], once published
+        messages += kept
     except ConfigError as exc:
         return NightlyReport(EXIT_INPUT, (checks.failure(f"Error: {exc}"),), None, tuple(run_ids))
     finally:
@@ -407,9 +411,10 @@ def _locked_run(
     if failures:
         messages.insert(0, f"Outputs in {out_final}, without those of the job(s) that "
                            f"failed ({', '.join(failed)}).")  # fmt: skip
-        return NightlyReport(max(c for _, c, _ in failures), (*(m for _, _, m in failures),
-                             *messages), out_final, tuple(run_ids))  # fmt: skip
-    return NightlyReport(EXIT_OK, (f"Outputs in {out_final}", *messages), out_final,
+        code = max(kept_code, *(c for _, c, _ in failures))
+        return NightlyReport(code, (*(m for _, _, m in failures), *messages), out_final,
+                             tuple(run_ids))  # fmt: skip
+    return NightlyReport(kept_code, (f"Outputs in {out_final}", *messages), out_final,
                          tuple(run_ids))  # fmt: skip
 
 
@@ -479,21 +484,3 @@ def content_digest(path: Path) -> str:
         wb.close()
         return h.hexdigest()
     return sha256_file(path)
-
-
-def _identical_message(store: Any, run_id: int) -> str:
-    run = store.get(run_id)
-    prev = store.previous_identical(run_id)
-    if prev is None:
-        return f"{run['kind']}: run {run_id} recorded."
-    summary, before = run["summary"] or {}, store.get(prev)["summary"] or {}
-    mine = summary.get("outputs_content_sha256", {})
-    theirs = before.get("outputs_content_sha256", {})
-    same = f"{run['kind']}: run {run_id} had the same inputs and configuration as run {prev}"
-    if before.get("run_date") and summary.get("run_date") != before["run_date"]:
-        # a later date ages the children and opens placements: differences are expected
-        return f"{same} (run for {before['run_date']}), for another run date."
-    if mine == theirs:
-        return f"{same}, and its outputs are identical (run times aside)."
-    differ = sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k))
-    return f"{same} but these outputs differ: {', '.join(differ)}."

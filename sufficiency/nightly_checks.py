@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sufficiency.errors import DataWarning, InputDataError, Problem
 from sufficiency.io.atomic import FILE_MODE, ensure_private_dir
 from sufficiency.logs import get_logger, without_detail
+from sufficiency.retention_config import RetentionParams
 from sufficiency.store.record import input_files
 
 log = get_logger("nightly")
@@ -128,13 +129,18 @@ def log_match(summary: Any, most: int = 3) -> None:
                       DataWarning, stacklevel=2)  # fmt: skip
 
 
+def _fault(exc: Exception) -> str:
+    """A database fault's type and first line (never the values it was writing)."""
+    fault = getattr(exc, "orig", None) or exc
+    first = (str(fault).strip().splitlines() or [""])[0]
+    return f"{type(fault).__name__}: {first}"
+
+
 def store_lost(exc: Exception) -> str:
     """The sentence for a run store that failed part-way through the night (a database
     restarted or gone): the fault's first line (never the values it was writing)."""
-    fault = getattr(exc, "orig", None) or exc
-    first = (str(fault).strip().splitlines() or [""])[0]
-    return (f"Error: the run store failed part-way through the night ({type(fault).__name__}: "
-            f"{first}): the night's runs are left unfinished in the store (the next night marks "
+    return (f"Error: the run store failed part-way through the night ({_fault(exc)}"
+            f"): the night's runs are left unfinished in the store (the next night marks "
             "them failed) and its outputs may be missing or published without their record. "
             "Run the night again once the store answers.")  # fmt: skip
 
@@ -178,3 +184,55 @@ def open_lock(path: Path) -> IO[str]:
     private_dirs(path.parent)
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, FILE_MODE)
     return os.fdopen(fd, "a+", encoding="utf-8")
+
+
+def identical_message(store: Any, run_id: int) -> str:
+    """The night's note on a run: recorded, or the same inputs and configuration as an
+    earlier run, with whether its outputs came out the same."""
+    run = store.get(run_id)
+    prev = store.previous_identical(run_id)
+    if prev is None:
+        return f"{run['kind']}: run {run_id} recorded."
+    summary, before = run["summary"] or {}, store.get(prev)["summary"] or {}
+    mine = summary.get("outputs_content_sha256", {})
+    theirs = before.get("outputs_content_sha256", {})
+    same = f"{run['kind']}: run {run_id} had the same inputs and configuration as run {prev}"
+    if before.get("run_date") and summary.get("run_date") != before["run_date"]:
+        # a later date ages the children and opens placements: differences are expected
+        return f"{same} (run for {before['run_date']}), for another run date."
+    if mine == theirs:
+        return f"{same}, and its outputs are identical (run times aside)."
+    differ = sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k))
+    return f"{same} but these outputs differ: {', '.join(differ)}."
+
+
+def prune(
+    store: Any, keep: RetentionParams, now: dt.datetime | None = None
+) -> tuple[int, list[str]]:
+    """The configuration's ``[retention]`` applied to the night's store once its runs are
+    recorded (as ``runs prune --config`` does), in a sentence for the console and a log
+    line with the counts; nothing without a period set. A council that scheduled only the
+    night kept every run, page view and ended decision for ever.
+
+    Returns the exit code (2 when the store failed: the night's outputs and runs are
+    recorded all the same) and what to say.
+    """
+    from sufficiency.store.retention import Retention, apply_retention, retention_sentence
+
+    ages = {k: v or None for k, v in keep.model_dump().items()}
+    if not any(ages.values()):
+        return 0, []
+    try:
+        removed = apply_retention(store, Retention.from_ages(ages), now=now)
+    except StoreFault as exc:
+        return 2, [failure(
+            f"Error: the retention periods ([retention]) were not applied: the run store "
+            f"failed ({_fault(exc)}); tonight's outputs are published and "
+            "its runs recorded. Run `sufficiency runs prune --config FILE` once the store "
+            "answers."
+        )]  # fmt: skip
+    log.info("retention applied", extra={
+        "runs_deleted": removed.runs, "audit_events_deleted": removed.audit_events,
+        "decisions_deleted": removed.decisions, "scenario_runs_deleted": removed.scenario_runs,
+        **{f"retention_{k}": v for k, v in ages.items() if v}})  # fmt: skip
+    return 0, [f"[retention]: {retention_sentence(removed, ages, '')}"]

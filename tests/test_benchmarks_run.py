@@ -470,6 +470,7 @@ def test_bench_store_year(capsys, monkeypatch):
         r"^runs diff \(last two matching runs\): best \d+ ms",
         r"^decisions in force on the last night: \d+",
         r"^runs prune --older-than 5d: [1-9]\d* run\(s\) deleted in [\d.]+ s, store [\d.]+ MB",
+        r"^the next night's prune: [1-9]\d* run\(s\) deleted in [\d.]+ s, store [\d.]+ MB",
     )
 
 

@@ -645,3 +645,64 @@ def test_the_forecast_job_says_a_history_over_a_year_before_the_night(tmp_path, 
     table = pd.read_csv(tmp_path / "out" / "2027-06-01" / "forecast" / "assumptions.csv")
     said = table.loc[table["item"] == "Read with care", "value"]
     assert said.str.contains("more than a year before the run date 01/06/2027").sum() == 1
+
+
+def test_the_night_applies_the_retention_periods_once_its_runs_are_recorded(tmp_path, sample_dir):
+    """A council that scheduled only the night kept every run for ever: with [retention]
+    the night deletes what is older (here the nights of months ago) after publishing,
+    keeps tonight's and says what it deleted on the console and in its log."""
+    cfg = _config(tmp_path, sample_dir)
+    assert run_nightly(cfg, DAY).exit_code == EXIT_OK
+    store = _store(tmp_path)
+    months_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=200)
+    for _ in range(3):  # three nights of long ago, recorded as the night records them
+        old = store.start("validate", {}, now=months_ago)
+        store.finish(old, succeeded=True, now=months_ago)
+    store.close()
+    without = run_nightly(cfg, DAY + dt.timedelta(days=1))  # no [retention]: nothing goes
+    assert without.exit_code == EXIT_OK and len(_store(tmp_path).list_runs()) == 5
+    assert not any("[retention]" in m for m in without.messages)
+    cfg.write_text(cfg.read_text() + '[retention]\nruns = "90d"\naudit = "1y"\n')
+    report = run_nightly(cfg, DAY + dt.timedelta(days=2))
+    assert report.exit_code == EXIT_OK, report.messages
+    said = [m for m in report.messages if m.startswith("[retention]")]
+    assert said == ["[retention]: Deleted 3 run(s) older than 90d and 0 audit trail event(s) "
+                    "older than 1y from the run store. Kept however old: the latest successful "
+                    "run of each kind, any run still running, and the forecast runs the "
+                    "scenario runs kept were run on."]  # fmt: skip
+    assert [r["id"] for r in _store(tmp_path).list_runs()] == [6, 5, 1]
+    lines = [json.loads(x) for x in (tmp_path / "logs" / "nightly.log").read_text().splitlines()]
+    applied = [x for x in lines if x["message"] == "retention applied"]
+    assert applied[-1]["runs_deleted"] == 3 and applied[-1]["retention_runs"] == "90d"
+    assert lines[-1]["message"] == "nightly run finished" and said[0] in lines[-1]["notes"]
+
+
+def test_a_store_that_fails_as_the_night_prunes_it_is_said_with_the_night_recorded(
+    tmp_path, sample_dir, monkeypatch
+):
+    """The store failing as [retention] is applied: exit 2 and a sentence saying the
+    periods were not applied, while the night's outputs are published and its run
+    recorded (not "runs left unfinished", as a store lost part-way through the jobs)."""
+    import sqlite3
+
+    import sufficiency.nightly as nightly
+
+    validate, wanted = nightly.JOBS["validate"]
+
+    def validate_then_lose_the_audit_trail(ctx):
+        outcome = validate(ctx)
+        with sqlite3.connect(tmp_path / "store" / "runs.sqlite") as db:
+            db.execute("DROP TABLE audit_events")
+        return outcome
+
+    monkeypatch.setitem(nightly.JOBS, "validate", (validate_then_lose_the_audit_trail, wanted))
+    cfg = _config(tmp_path, sample_dir)
+    cfg.write_text(cfg.read_text() + '[retention]\naudit = "1y"\n')
+    report = run_nightly(cfg, DAY)
+    assert report.exit_code == EXIT_FAILURE
+    assert report.messages[-1].startswith(
+        "Error: the retention periods ([retention]) were not applied: the run store failed "
+        "(OperationalError: no such table: audit_events); tonight's outputs are published"
+    )
+    assert (tmp_path / "out" / "2026-04-01" / "validate" / "validation.json").is_file()
+    assert [r["status"] for r in _store(tmp_path).list_runs()] == ["succeeded"]

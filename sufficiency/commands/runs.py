@@ -148,11 +148,12 @@ def prune_cmd(older_than: str | None, audit_older_than: str | None,
     """Apply a retention period: delete old runs, audit trail, ended decisions and scenario
     runs, in one transaction; what the tool still uses is kept. Ages: 90d, 12w, 6m or 1y.
     With --config, the ages not given here come from its [retention] and the store from
-    nightly.store (schedule it after the nightly run with the same file).
+    nightly.store. The nightly job applies its file's [retention] itself after each
+    night; use this to try the periods first (--dry-run) or on a store no night uses.
 
     Example: sufficiency runs prune --config nightly.toml --dry-run
     """
-    from sufficiency.store.retention import Retention, apply_retention
+    from sufficiency.store.retention import Retention, apply_retention, retention_sentence
 
     ages = {
         "runs": older_than,
@@ -197,31 +198,6 @@ def _age(text: str | None) -> Any:
     from sufficiency.store import parse_age
 
     return parse_age(text) if text else None
-
-
-def retention_sentence(removed: Any, ages: dict[str, str | None], where: str,
-                       dry_run: bool) -> str:  # fmt: skip
-    """What a retention period deleted (or would delete), and what it kept, in one sentence."""
-    parts, kept = [], []
-    if ages["runs"]:
-        parts.append(f"{removed.runs} run(s) older than {ages['runs']}")
-        kept.append("the latest successful run of each kind, and any run still running")
-    if ages["audit"]:
-        parts.append(f"{removed.audit_events} audit trail event(s) older than {ages['audit']}")
-    if ages["decisions"]:
-        parts.append(f"{removed.decisions} decision(s) that ended more than "
-                     f"{ages['decisions']} ago")  # fmt: skip
-        kept.append("decisions in force")
-    if ages["scenario_runs"]:
-        parts.append(f"{removed.scenario_runs} scenario run(s) older than "
-                     f"{ages['scenario_runs']}")  # fmt: skip
-        kept.append("each scenario's latest run and latest successful run")
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    verb = "Would delete" if dry_run else "Deleted"
-    text = f"{verb} {listed} from the run store {where}."
-    if kept:
-        text += " Kept however old: " + "; ".join(kept) + "."
-    return text + (" Nothing was deleted (--dry-run)." if dry_run else "")
 
 
 def _file_mb(url: str) -> float | None:

@@ -42,17 +42,21 @@ def notes_kept(
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
-def history_over_a_year_old(start: dt.date, run_date: dt.date) -> str | None:
+def history_over_a_year_old(
+    start: dt.date, run_date: dt.date, *, viewed: bool = False
+) -> str | None:
     """A sentence when the forecast starts (the history ends) more than a year before the
     run date: a scheduled job left on last year's 903 return forecasts months that are
-    already past, and its count "now" is the history's end, with no word otherwise."""
+    already past, and its count "now" is the history's end, with no word otherwise.
+    ``viewed``: ``run_date`` is the day a page shows the forecast ("today")."""
     start = pd.Timestamp(start).date()
     if run_date <= (pd.Timestamp(start) + pd.DateOffset(years=1)).date():
         return None
     past = pd.date_range(start + dt.timedelta(days=1), run_date, freq="ME")[-1]
+    day = f"today ({run_date:%d/%m/%Y})" if viewed else f"the run date {run_date:%d/%m/%Y}"
     return (
         f"The forecast starts on {start:%d/%m/%Y} (the 903 history's last day used), "
-        f"more than a year before the run date {run_date:%d/%m/%Y}: the children looked "
+        f"more than a year before {day}: the children looked "
         f"after 'now' are those on {start:%d/%m/%Y}, and the forecast's months to "
         f"{past:%d/%m/%Y} are already past, forecast rather than counted; load the latest "
         "903 return."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
@@ -91,6 +92,17 @@ def input_files(inputs: dict[str, Path]) -> dict[str, Path]:
         elif path.is_file():
             out[label] = path
     return out
+
+
+def inputs_modified(inputs: dict[str, Path]) -> dict[str, str]:
+    """When each input was last written (a folder's labels ``history/2026/...``: its
+    newest file), UTC ISO: how old a page's inputs are, said when it is read later."""
+    newest: dict[str, float] = {}
+    for label, p in inputs.items():
+        if Path(p).is_file():
+            top = label.split("/")[0]
+            newest[top] = max(newest.get(top, 0.0), Path(p).stat().st_mtime)
+    return {k: dt.datetime.fromtimestamp(v, dt.UTC).isoformat() for k, v in sorted(newest.items())}
 
 
 @dataclass

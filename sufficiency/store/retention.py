@@ -3,13 +3,16 @@ scenario runs deleted in one transaction (UK GDPR storage limitation).
 
 What the tool still uses is never deleted, however old: the latest successful run of each
 kind (the web application's pages and the next night's ``runs diff``), a run still running,
-a decision in force, and each saved scenario's latest run and latest successful run (its
-page and the spend pages read them), and a scenario run still running.
+a decision in force, each saved scenario's latest run and latest successful run (its
+page and the spend pages read them), a scenario run still running, and the forecast run
+each scenario run kept was run on (its page names that run as its base: deleting it left
+the scenario pointing at a run ``runs show`` no longer knew).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,6 +20,7 @@ from sqlalchemy import Engine, and_, delete, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from sufficiency.retention_config import as_age
 from sufficiency.store.models import (
     AuditEvent,
     Outcome,
@@ -40,6 +44,11 @@ class Retention:
     audit: dt.timedelta | None = None
     decisions: dt.timedelta | None = None  # counted from the day a decision ended
     scenario_runs: dt.timedelta | None = None
+
+    @staticmethod
+    def from_ages(ages: Mapping[str, str | None]) -> Retention:
+        """The periods from ages as written (``{"runs": "90d", "audit": None}``)."""
+        return Retention(**{k: as_age(v or "") for k, v in ages.items()})
 
 
 @dataclass(frozen=True)
@@ -66,9 +75,11 @@ def latest_succeeded(s: Session) -> dict[str, int]:
     return latest
 
 
-def _old_runs(s: Session, cutoff: dt.datetime) -> list[int]:
+def _old_runs(s: Session, cutoff: dt.datetime, scenario_runs_going: list[int]) -> list[int]:
     keep = {rid for (rid,) in s.execute(select(Run.id).where(Run.status == "running"))}
     keep |= set(latest_succeeded(s).values())
+    bases = select(ScenarioRun.forecast_run_id).where(ScenarioRun.id.not_in(scenario_runs_going))
+    keep |= {int(rid) for (rid,) in s.execute(bases.distinct())}
     return [i for i in s.scalars(select(Run.id).where(Run.started_at < cutoff)) if i not in keep]
 
 
@@ -108,12 +119,12 @@ def apply_retention(
     at = dt.datetime.now(dt.UTC) if now is None else now
     at = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
     with Session(store.engine) as s, s.begin():
-        runs = _old_runs(s, at - keep.runs) if keep.runs is not None else []
+        scen = (_old_scenario_runs(s, at - keep.scenario_runs)
+                if keep.scenario_runs is not None else [])  # fmt: skip
+        runs = _old_runs(s, at - keep.runs, scen) if keep.runs is not None else []
         old_audit = AuditEvent.at < (at - keep.audit if keep.audit is not None else at)
         audit = s.scalar(select(func.count()).where(old_audit)) if keep.audit is not None else 0
         decisions = _ended_decisions(s, at - keep.decisions) if keep.decisions is not None else []
-        scen = (_old_scenario_runs(s, at - keep.scenario_runs)
-                if keep.scenario_runs is not None else [])  # fmt: skip
         removed = Removed(len(runs), audit or 0, len(decisions), len(scen))
         if dry_run:
             return removed
@@ -127,6 +138,33 @@ def apply_retention(
     if removed.total and store.url.startswith("sqlite"):
         vacuum(store.engine)
     return removed
+
+
+def retention_sentence(removed: Removed, ages: Mapping[str, str | None], where: str,
+                       dry_run: bool = False) -> str:  # fmt: skip
+    """What a retention period deleted (or would delete), and what it kept, in one sentence;
+    ``where`` names the store ("" for the night's own)."""
+    parts, kept = [], []
+    if ages.get("runs"):
+        parts.append(f"{removed.runs} run(s) older than {ages['runs']}")
+        kept.append("the latest successful run of each kind, any run still running, and "
+                    "the forecast runs the scenario runs kept were run on")  # fmt: skip
+    if ages.get("audit"):
+        parts.append(f"{removed.audit_events} audit trail event(s) older than {ages['audit']}")
+    if ages.get("decisions"):
+        parts.append(f"{removed.decisions} decision(s) that ended more than "
+                     f"{ages['decisions']} ago")  # fmt: skip
+        kept.append("decisions in force")
+    if ages.get("scenario_runs"):
+        parts.append(f"{removed.scenario_runs} scenario run(s) older than "
+                     f"{ages['scenario_runs']}")  # fmt: skip
+        kept.append("each scenario's latest run and latest successful run")
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    verb = "Would delete" if dry_run else "Deleted"
+    text = f"{verb} {listed} from the run store{' ' + where if where else ''}."
+    if kept:
+        text += " Kept however old: " + "; ".join(kept) + "."
+    return text + (" Nothing was deleted (--dry-run)." if dry_run else "")
 
 
 def vacuum(engine: Engine) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,9 +19,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sufficiency.errors import StoreError
+from sufficiency.io.atomic import process_alive
 from sufficiency.logs import without_detail
-from sufficiency.store.models import SavedScenario, ScenarioEvent, ScenarioRun
+from sufficiency.store.models import Run, SavedScenario, ScenarioEvent, ScenarioRun
 from sufficiency.store.store import RunStore, utc
+
+#: A scenario run still "running" this long after it started is taken as stopped, wherever
+#: it ran (a run takes seconds to minutes; one that does finish later is recorded then).
+STOPPED_AFTER = dt.timedelta(hours=2)
+#: Why a scenario run whose server stopped during it is recorded as failed.
+STOPPED = ("stopped before it finished: the server running it was stopped or restarted; "
+           "run the scenario again")  # fmt: skip
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -194,6 +203,18 @@ def finish_scenario_run(
         ))  # fmt: skip
 
 
+def bases_gone(store: RunStore, runs: Collection[ScenarioRunInfo]) -> set[int]:
+    """The forecast runs ``runs`` were run on that are no longer in the store (deleted by
+    hand, or by a retention period before those were kept): their pages say so rather
+    than name a run ``runs show`` does not know."""
+    wanted = {r.forecast_run_id for r in runs}
+    if not wanted:
+        return set()
+    with Session(store.engine) as s:
+        there = set(s.scalars(select(Run.id).where(Run.id.in_(wanted))))
+    return wanted - there
+
+
 def get_scenario_run(store: RunStore, run_id: int) -> ScenarioRunInfo | None:
     with Session(store.engine) as s:
         row = s.get(ScenarioRun, run_id)
@@ -210,3 +231,37 @@ def scenario_runs(store: RunStore, scenario_id: int, limit: int = 20) -> list[Sc
             .limit(limit)
         )
         return [_run(r) for r in rows]
+
+
+def _stopped(run: ScenarioRun, active: Collection[int], at: dt.datetime) -> bool:
+    """Whether a run marked running has stopped: started over :data:`STOPPED_AFTER` ago,
+    or run by a process of this machine that has ended (or by this process, which does
+    not hold it: a server restarted with the same process ID, as in a container)."""
+    if at - _now(run.started_at) > STOPPED_AFTER:
+        return True
+    if run.host != socket.gethostname() or run.pid is None:
+        return False  # another machine's server: trusted until STOPPED_AFTER
+    if run.pid == os.getpid():
+        return run.id not in active
+    return not process_alive(run.pid)
+
+
+def end_stopped_runs(
+    store: RunStore, active: Collection[int] = (), now: dt.datetime | None = None
+) -> list[int]:
+    """Record scenario runs left "running" by a server that stopped during them as failed
+    (:data:`STOPPED`), in the scenario's history too; return their IDs. ``active``: the
+    runs this process is running. Before, a run cut short stayed "running" in the store
+    for ever: the list of scenarios said so, and a run of another machine's or a reused
+    process ID's was waited for on every view."""
+    at = _now(now)
+    ended = []
+    with Session(store.engine) as s, s.begin():
+        for run in s.scalars(select(ScenarioRun).where(ScenarioRun.status == "running")):
+            if not _stopped(run, active, at):
+                continue
+            run.status, run.failure_reason, run.finished_at = "failed", STOPPED, at
+            s.add(ScenarioEvent(scenario_id=run.scenario_id, at=at, username=run.started_by,
+                                action="run failed", detail=STOPPED))  # fmt: skip
+            ended.append(int(run.id))
+    return ended

@@ -28,11 +28,12 @@ from sufficiency import __version__, clock
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, process_alive, sha256_file
 from sufficiency.logs import without_detail
-from sufficiency.retention import age_days
+from sufficiency.retention_config import age_days
 from sufficiency.store.causes import input_cause, knock_on_causes
 from sufficiency.store.migrate import HEAD_REVISION as HEAD_REVISION
 from sufficiency.store.migrate import migrate
 from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow, TeamDecision
+from sufficiency.store.record import inputs_modified
 from sufficiency.store.types import ChildOutcome, DecisionKey, InputRow, RowFingerprint
 
 STORE_ENV = "SUFFICIENCY_STORE"
@@ -165,7 +166,11 @@ class RunStore:
             config=json.loads(json.dumps(dict(config), default=str)),
             config_sha256=config_digest(config),
             inputs_sha256=inputs_digest,
-            summary={"pid": os.getpid(), "host": socket.gethostname()},
+            summary={
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "inputs_modified": inputs_modified(dict(inputs or {})),
+            },
         )
         with Session(self.engine) as s, s.begin():
             s.add(run)

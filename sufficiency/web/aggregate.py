@@ -29,9 +29,9 @@ from sufficiency.web.framework import (
     not_found,
     render,
 )
+from sufficiency.web.inputs_age import workbook_notes
 from sufficiency.web.saved_costs import saved_scenario_costs
 from sufficiency.web.store_files import (
-    cautions,
     drawn,
     files_key,
     latest_run,
@@ -40,6 +40,8 @@ from sufficiency.web.store_files import (
     stored_report,
 )
 
+#: The row of spend.xlsx's Assumptions giving the forecast's start (the history's end).
+SPEND_START = "Data cut-off (forecast start)"
 #: Files finance may download from the latest spend run, with their content types.
 DOWNLOADS = {
     "spend.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -207,7 +209,8 @@ def spend_page(path: str) -> Any:
         return render(ctx, "spend.html", run=run, pages=SPEND_PAGES, section=path,
                       heading=heading, files=files, formats=formats, problem=problem,
                       stale=stale, over=year_over(run) if run and not problem else "",
-                      notes=cautions(run, "spend.xlsx") if run and not problem else [],
+                      notes=workbook_notes(run, "spend.xlsx", SPEND_START)
+                      if run and not problem else [],
                       scenario_name=_scenario_name(run) if run else "",
                       can_download=ctx.user is not None and ctx.user.role in FINANCE,
                       **context)  # fmt: skip

@@ -55,6 +55,7 @@ from sufficiency.web.framework import (
     redirect,
     render,
 )
+from sufficiency.web.scenario_run import end_stopped
 from sufficiency.web.sealed_session import SealedSessionMiddleware
 from sufficiency.web.throttle import AddressLimit
 from sufficiency.web.uploads import sweep_due
@@ -299,6 +300,9 @@ def create_app(
     )
     access_log.install(ROUTES)  # the route's template in the server's log, not the URL
     sweep_due(force=True)  # uploads left waiting while the server was down go now
+    if stopped := end_stopped(store):  # scenario runs cut short when it last stopped
+        log.warning("scenario runs left running by a server that stopped recorded as failed",
+                    extra={"scenario_runs": stopped})  # fmt: skip
     app.state.csrf_secret = secret
     app.state.oidc = _oidc_client(params)
     if warm:

@@ -25,7 +25,8 @@ from sufficiency.commissioning.pooled import POOLING_HEADERS, pooling_words
 from sufficiency.io.csv_text import read_csv_output
 from sufficiency.pages.render import count, gbp
 from sufficiency.web.framework import Ctx, Page, render
-from sufficiency.web.store_files import cautions, latest_shown, output, stored_report
+from sufficiency.web.inputs_age import workbook_notes
+from sufficiency.web.store_files import latest_shown, output, stored_report
 
 COMMISSIONER = frozenset({"commissioner"})
 _MONEY = ("cost_gbp", "expected_cost_gbp", "p10_cost_gbp", "p90_cost_gbp", "commitments_gbp",
@@ -69,7 +70,8 @@ def commissioning(ctx: Ctx) -> Response:
     )
     return render(ctx, "commissioning_page.html", run=run, lines=lines, problem=problem,
                   stale=stale,
-                  notes=cautions(run, "commissioning.xlsx") if run and not problem else [],
+                  notes=workbook_notes(run, "commissioning.xlsx", "Forecast start")
+                  if run and not problem else [],
                   has_report=bool(run and output(run, "commissioning.html")),
                   saving=summary.get("saving_vs_status_quo_gbp"),
                   how_sure=str(summary.get("how_sure") or ""),

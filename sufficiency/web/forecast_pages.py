@@ -24,6 +24,7 @@ from sufficiency.pages import Chart, fan_chart
 from sufficiency.pages.render import MEANS, count, percent, percent1
 from sufficiency.store import RunStore
 from sufficiency.web.framework import AGGREGATE, Ctx, Page, render
+from sufficiency.web.inputs_age import forecast_history_note
 from sufficiency.web.scenario_run import BaseNotAvailable, base_run
 from sufficiency.web.store_files import drawn, files_key, latest_run, latest_shown, output
 
@@ -66,8 +67,12 @@ def _assumption(run: dict[str, Any], item: str) -> list[str]:
 
 
 def _notes(run: dict[str, Any]) -> list[str]:
-    """The model's warnings for the run (assumptions.csv's "Read with care" rows)."""
-    return _assumption(run, "Read with care")
+    """The model's warnings for the run (assumptions.csv's "Read with care" rows), and
+    whether its history is over a year older than today, the day the page is read."""
+    notes = _assumption(run, "Read with care")
+    start = _assumption(run, "Forecast start")
+    old = forecast_history_note(start[0], notes) if start else ""
+    return [*notes, *([old] if old else [])]
 
 
 def _scenario_name(run: dict[str, Any]) -> str:

@@ -47,6 +47,7 @@ from sufficiency.web.framework import (
     render,
     wait_until,
 )
+from sufficiency.web.inputs_age import as_at, as_at_sentence, run_date_note
 from sufficiency.web.store_files import latest_run, newer_failure
 
 #: A child ID in a URL: any text but control characters (IDs are the case system's own;
@@ -71,6 +72,11 @@ class Tonight:
     not_placed: pd.DataFrame  # "Not placed"
     options: pd.DataFrame  # "Other options"
     started_at: dt.datetime | None = None  # decisions made later were not read by it
+    as_at: str = ""  # when its register and referrals were last written, in a sentence
+
+    def age_note(self) -> str:
+        """A sentence when the run is for a day before yesterday (read today)."""
+        return run_date_note(self.run_date)
 
     def last_run(self, d: Decision) -> str:
         """What this run did with decision ``d`` (made in the application), in a sentence:
@@ -169,6 +175,7 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
         sheets["Not placed"],
         sheets["Other options"],
         utc(run.get("started_at")),
+        as_at_sentence(as_at(run)),
     )
     with _lock:
         while len(_cache) >= MAX_TONIGHTS:

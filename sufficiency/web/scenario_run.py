@@ -16,8 +16,6 @@ One run at a time per server process: a second waits its turn.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +34,7 @@ from sufficiency.forecast.projection import step_downs_made
 from sufficiency.io.csv_text import read_csv_output
 from sufficiency.store import RunStore
 from sufficiency.store.saved_scenarios import (
-    ScenarioRunInfo,
+    end_stopped_runs,
     finish_scenario_run,
     start_scenario_run,
 )
@@ -269,26 +267,18 @@ def start_run(
         There is no forecast run to repeat, or its inputs changed.
     """
     base = base_run(store)
-    run_id = start_scenario_run(store, scenario_id, base.run_id, definition, user)
+    end_stopped(store)
     with _ACTIVE_LOCK:
+        run_id = start_scenario_run(store, scenario_id, base.run_id, definition, user)
         _ACTIVE.add(run_id)
     threading.Thread(target=_work, args=(store, run_id, base, scenario), daemon=True,
                      name=f"scenario-run-{run_id}").start()  # fmt: skip
     return run_id
 
 
-def interrupted(run: ScenarioRunInfo) -> bool:
-    """A run still marked running whose process stopped (a restart) without finishing it."""
-    if run.status != "running":
-        return False
-    if run.host == socket.gethostname() and run.pid == os.getpid():
-        with _ACTIVE_LOCK:
-            return run.id not in _ACTIVE
-    if run.host == socket.gethostname() and run.pid is not None:
-        try:
-            os.kill(run.pid, 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            return False
-    return False
+def end_stopped(store: RunStore) -> list[int]:
+    """Record the scenario runs a stopped server left "running" as failed (this process's
+    own runs aside); called as the server starts, before each run and on the scenario
+    pages, so the list, a scenario's page and its run's page all say it."""
+    with _ACTIVE_LOCK:  # held across: a run being started here is not taken as stopped
+        return end_stopped_runs(store, _ACTIVE)

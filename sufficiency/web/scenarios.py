@@ -24,7 +24,9 @@ from sufficiency.pages import fan_chart
 from sufficiency.pages.render import count, gbp, percent
 from sufficiency.store.accounts import audit
 from sufficiency.store.saved_scenarios import (
+    STOPPED,
     ScenarioRunInfo,
+    bases_gone,
     get_scenario,
     get_scenario_run,
     list_scenarios,
@@ -43,7 +45,7 @@ from sufficiency.web.scenario_form import (
     form_values,
     read_form,
 )
-from sufficiency.web.scenario_run import BaseNotAvailable, interrupted, start_run
+from sufficiency.web.scenario_run import BaseNotAvailable, end_stopped, start_run
 from sufficiency.web.store_files import drawn
 
 COMMISSIONER = frozenset({"commissioner"})
@@ -71,11 +73,12 @@ def _form_page(
 
 
 def scenarios_list(ctx: Ctx) -> Response:
+    end_stopped(ctx.store)
     rows = []
     for s in list_scenarios(ctx.store):
         runs = scenario_runs(ctx.store, s.id, limit=1)
         rows.append({"s": s, "last": runs[0] if runs else None})
-    return render(ctx, "scenarios.html", rows=rows)
+    return render(ctx, "scenarios.html", rows=rows, stopped=STOPPED)
 
 
 def scenario_new(ctx: Ctx) -> Response:
@@ -107,10 +110,11 @@ def scenario_page(ctx: Ctx) -> Response:
     s = get_scenario(ctx.store, ctx.int_param("scenario_id"))
     if s is None:
         return not_found(ctx, "There is no such saved scenario.")
+    end_stopped(ctx.store)
     runs = scenario_runs(ctx.store, s.id)
     return render(ctx, "scenario.html", s=s, lines=describe(s.definition), runs=runs,
-                  history=scenario_history(ctx.store, s.id),
-                  stopped={r.id for r in runs if interrupted(r)})  # fmt: skip
+                  history=scenario_history(ctx.store, s.id), stopped=STOPPED,
+                  gone=bases_gone(ctx.store, runs))  # fmt: skip
 
 
 def scenario_edit(ctx: Ctx) -> Response:
@@ -184,8 +188,9 @@ def scenario_run_page(ctx: Ctx) -> Response:
     run_id = ctx.int_param("run_id")
 
     def ended() -> bool:
+        end_stopped(ctx.store)
         r = get_scenario_run(ctx.store, run_id)
-        return r is None or r.status != "running" or interrupted(r)
+        return r is None or r.status != "running"
 
     wait_until(ended)
     run = get_scenario_run(ctx.store, run_id)
@@ -195,7 +200,8 @@ def scenario_run_page(ctx: Ctx) -> Response:
     name = str(run.definition.get("name", s.name))
     context: dict[str, Any] = {"run": run, "s": s, "name": name, "headers": HEADERS,
                                "lines": describe(run.definition),
-                               "stopped": interrupted(run)}  # fmt: skip
+                               "stopped": run.failure_reason == STOPPED,
+                               "gone": bases_gone(ctx.store, [run])}  # fmt: skip
     if run.status == "succeeded" and run.results:
         context.update(comparison(run, name))
     return render(ctx, "scenario_run.html", **context)

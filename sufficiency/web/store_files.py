@@ -159,27 +159,37 @@ def drawn(key: str, draw: Callable[[], T]) -> T:
     return value
 
 
-def cautions(run: dict[str, Any], workbook: str) -> list[str]:
-    """The run's "Read with care" rows, as its ``workbook`` (an output) gives them, so a
-    page says the cautions the workbook says (a pooled authority's named first); none
-    when the workbook is gone or changed. Read once per run's files."""
+def workbook_items(run: dict[str, Any], workbook: str) -> list[tuple[str, str]]:
+    """The run's ``workbook`` (an output) as (item, value) rows, its first two columns
+    (its Assumptions' "Forecast start", "Read with care", ...); none when the workbook is
+    gone or changed. Read once per run's files."""
 
-    def read() -> list[str]:
+    def read() -> list[tuple[str, str]]:
         path = output(run, workbook)
         if path is None:
             return []
-        found: list[str] = []
+        found: list[tuple[str, str]] = []
         book = openpyxl.load_workbook(path, read_only=True)
         try:
             for sheet in book:
                 for row in sheet.iter_rows(max_col=2, values_only=True):
                     item, value = [*row, None, None][:2]
-                    if not str(item or "").startswith(CAUTION) or value is None:
-                        continue
-                    who = str(item)[len(CAUTION) :].strip(" ()")
-                    found.append(f"{who}: {value}" if who else str(value))
+                    if item is not None and value is not None:
+                        found.append((str(item), str(value)))
         finally:
             book.close()
         return found
 
-    return drawn(f"cautions {workbook} " + files_key(run), read)
+    return drawn(f"items {workbook} " + files_key(run), read)
+
+
+def cautions(run: dict[str, Any], workbook: str) -> list[str]:
+    """The run's "Read with care" rows, as its ``workbook`` (an output) gives them, so a
+    page says the cautions the workbook says (a pooled authority's named first); none
+    when the workbook is gone or changed."""
+    found = []
+    for item, value in workbook_items(run, workbook):
+        if item.startswith(CAUTION):
+            who = item[len(CAUTION) :].strip(" ()")
+            found.append(f"{who}: {value}" if who else value)
+    return found

@@ -145,3 +145,28 @@ def test_runs_prune_reads_the_periods_and_store_from_the_nightly_configuration(t
     store = RunStore(f"sqlite:///{tmp_path / 'cfg' / 'night.sqlite'}")
     assert _count(store, AuditEvent) == 1
     store.close()
+
+
+def test_a_forecast_run_a_kept_scenario_run_was_run_on_is_kept(store_url):
+    """Pruning runs deleted the forecast run a scenario run names as its base: the
+    scenario's page then named a run `runs show` no longer knew. It is kept while a
+    scenario run on it is kept; once that run goes too, so may the forecast run."""
+    store = RunStore(store_url)
+    forecasts = []
+    for day in (0, 10, 20):
+        fid = store.start("forecast", {}, now=T0 + dt.timedelta(days=day))
+        store.finish(fid, succeeded=True, now=T0 + dt.timedelta(days=day))
+        forecasts.append(fid)
+    sid = save_scenario(store, "More foster carers", {"x": 1}, "jo", now=T0)
+    for day, base in ((1, forecasts[0]), (11, forecasts[1])):
+        rid = start_scenario_run(store, sid, base, {"x": 1}, "jo", now=T0 + dt.timedelta(days=day))
+        finish_scenario_run(store, rid, results={"y": 1}, now=T0 + dt.timedelta(days=day))
+    removed = apply_retention(store, Retention(runs=YEAR), now=NOW)
+    assert removed.runs == 0  # the first two are scenario runs' bases, the third the latest
+    assert sorted(r["id"] for r in store.list_runs()) == forecasts
+    # the scenario's older run goes (its latest is kept): so does its forecast run, in
+    # the same transaction
+    removed = apply_retention(store, Retention(runs=YEAR, scenario_runs=YEAR), now=NOW)
+    assert (removed.runs, removed.scenario_runs) == (1, 1)
+    assert sorted(r["id"] for r in store.list_runs()) == forecasts[1:]
+    store.close()

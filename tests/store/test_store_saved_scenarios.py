@@ -54,3 +54,58 @@ def test_scenarios_keep_author_history_and_runs(store_url):
     with pytest.raises(StoreError, match="no saved scenario 999"):
         save_scenario(store, "x", UP, "ann", scenario_id=999)
     store.close()
+
+
+def _ran_by(store, run_id: int, host: str, pid: int) -> None:
+    """Record the run as started by process ``pid`` of ``host``."""
+    from sqlalchemy.orm import Session
+
+    from sufficiency.store.models import ScenarioRun
+
+    with Session(store.engine) as s, s.begin():
+        run = s.get(ScenarioRun, run_id)
+        run.host, run.pid = host, pid
+
+
+def test_a_run_its_server_stopped_during_is_recorded_as_failed(store_url):
+    """A scenario run whose server was killed stayed "running" in the store for ever (the
+    list of scenarios said so; retention never deleted it). A run of a process of this
+    machine that has ended, or of this process but not running in it (a server restarted
+    with the same process ID), or two hours old wherever it ran, is recorded as failed and
+    said in the scenario's history; a run another machine started lately, or this process
+    runs, is left running."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from sufficiency.store.saved_scenarios import STOPPED, end_stopped_runs
+
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    dead_pid = int(ended.stdout)
+    now = dt.datetime.now(dt.UTC)
+    store = RunStore(store_url)
+    sid = save_scenario(store, "Entries up", UP, "ann", now=now)
+    here, me = socket.gethostname(), os.getpid()
+    runs = {}
+    for name, host, pid, age in [("killed", here, dead_pid, 1), ("restarted", here, me, 1),
+                                 ("mine", here, me, 1), ("elsewhere", "web-2", 1, 1),
+                                 ("elsewhere long ago", "web-2", 1, 180)]:  # fmt: skip
+        started = now - dt.timedelta(minutes=age)
+        runs[name] = start_scenario_run(store, sid, 1, UP, "ann", now=started)
+        _ran_by(store, runs[name], host, pid)
+    ended_ids = end_stopped_runs(store, active={runs["mine"]}, now=now)
+    assert sorted(ended_ids) == sorted([runs["killed"], runs["restarted"],
+                                        runs["elsewhere long ago"]])  # fmt: skip
+    status = {name: get_scenario_run(store, rid) for name, rid in runs.items()}
+    assert {n: r.status for n, r in status.items()} == {
+        "killed": "failed", "restarted": "failed", "mine": "running", "elsewhere": "running",
+        "elsewhere long ago": "failed"}  # fmt: skip
+    assert status["killed"].failure_reason == STOPPED and status["killed"].finished_at == now
+    assert [h.action for h in scenario_history(store, sid)].count("run failed") == 3
+    assert end_stopped_runs(store, active={runs["mine"]}, now=now) == []  # once only
+    # a long run recorded as stopped that does finish after all is recorded as it ends
+    finish_scenario_run(store, runs["elsewhere long ago"], results={"x": 1})
+    assert get_scenario_run(store, runs["elsewhere long ago"]).status == "succeeded"
+    store.close()

@@ -197,16 +197,33 @@ def test_a_scenario_run_says_how_many_step_downs_were_made(site, forecast_run):
 
 def test_a_run_cut_short_by_a_restart_says_so(site):
     """A run left 'running' by this process but not running here (as after a restart)
-    is shown as stopped at once (its page does not wait for it)."""
-    from sufficiency.store.saved_scenarios import save_scenario, start_scenario_run
+    is shown as stopped at once (its page does not wait for it), and recorded as failed,
+    so the list of scenarios and the scenario's page say it too (the list said "running"
+    for ever)."""
+    from sufficiency.store.saved_scenarios import (
+        get_scenario_run,
+        save_scenario,
+        start_scenario_run,
+    )
 
     sid = save_scenario(site.store, "Cut short", {"name": "Cut short"}, "commissioner")
     run_id = start_scenario_run(site.store, sid, 1, {"name": "Cut short"}, "commissioner")
+    c = site.client("commissioner")
+    listed = c.get("/scenarios").text
     t = time.monotonic()
-    text = site.client("commissioner").get(f"/scenarios/runs/{run_id}").text
+    text = c.get(f"/scenarios/runs/{run_id}").text
     assert time.monotonic() - t < 10
-    assert "This run stopped before it finished (the server restarted)." in text
+    assert (
+        "This run stopped before it finished (the server running it was stopped or "
+        "restarted; recorded as failed on" in text
+    )
     assert 'http-equiv="refresh"' not in text
+    assert get_scenario_run(site.store, run_id).status == "failed"
+    row = listed[listed.index(f'href="/scenarios/{sid}"') :]
+    assert row[: row.index("</tr>")].endswith("stopped before it finished</a></td>")
+    page = c.get(f"/scenarios/{sid}").text
+    assert "stopped before it finished (the server stopped)" in page
+    assert "stopped before it finished: the server running it was stopped" in page  # history
 
 
 def test_a_saved_scenario_now_refused_is_not_run_and_says_why(site, forecast_run):
@@ -264,3 +281,23 @@ def test_spend_page_names_cost_lines_as_the_workbook_does(site, spend_run):
     for row in wb["Budget"].iter_rows(min_row=2, values_only=True):
         if row[0] and str(row[0]).startswith("20"):
             assert f"<td>{row[1]}</td>" in budget
+
+
+def test_a_run_whose_forecast_run_is_no_longer_in_the_store_says_so(site):
+    """A scenario run names the forecast run it was run on; one deleted since (by hand, or
+    by a retention period before those were kept) was named as if it were there, and
+    `runs show` then knew no such run."""
+    from sufficiency.store.saved_scenarios import (
+        finish_scenario_run,
+        save_scenario,
+        start_scenario_run,
+    )
+
+    sid = save_scenario(site.store, "Base gone", {"name": "Base gone"}, "commissioner")
+    run_id = start_scenario_run(site.store, sid, 987654, {"name": "Base gone"}, "commissioner")
+    finish_scenario_run(site.store, run_id, failure_reason="no forecast")
+    c = site.client("commissioner")
+    text = c.get(f"/scenarios/runs/{run_id}").text
+    assert ("on the history and settings of forecast run 987654, which is no longer in the "
+            "run store (deleted by hand or by a retention period)") in text  # fmt: skip
+    assert "<td>987654 (no longer in the run store)</td>" in c.get(f"/scenarios/{sid}").text

@@ -1,6 +1,8 @@
-"""How long the run store keeps what it records about children: ``[retention]`` in the
-configuration, applied by ``sufficiency runs prune --config FILE`` (UK GDPR storage
-limitation). Ages are ``90d``, ``12w``, ``6m`` (30-day months) or ``1y``."""
+"""The configuration's ``[retention]``: how long the run store keeps what it records about
+children (UK GDPR storage limitation). Ages are ``90d``, ``12w``, ``6m`` (30-day months)
+or ``1y``. The section's model lives here rather than in ``config.py`` (at its size
+limit); the periods are applied to the store by :mod:`sufficiency.store.retention`, after
+each night and by ``sufficiency runs prune --config FILE``."""
 
 from __future__ import annotations
 
