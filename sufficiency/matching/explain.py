@@ -39,6 +39,14 @@ def _nearest(prob: MatchProblem, c: int, among: np.ndarray) -> int | None:
     return int(among[np.lexsort((among, cost, key))[0]])
 
 
+def _lawful(prob: MatchProblem, c: int) -> np.ndarray:
+    """Every placement on the register that meets every single-pair hard rule for child
+    ``c``: not only the pairs the solver held (within a radius of home on the national
+    path, or left by dominance), so the nearest lawful home is named wherever it is."""
+    all_p = np.arange(prob.num_placements)
+    return all_p[~rule_breaks(prob, np.full(len(all_p), c), all_p).any(axis=0)]
+
+
 def _ruled_out_by_team(prob: MatchProblem, c: int) -> np.ndarray:
     """The placements that break only the ``decision`` rule for child ``c``."""
     if prob.decision_excluded is None or not len(prob.decision_excluded):
@@ -108,9 +116,7 @@ def unplaced_table(
                 + ". "
                 + unplaced_advice(prob, c, p, codes)
             )
-        elif (
-            p := _nearest(prob, c, held := result.candidates.place[result.candidates.child == c])
-        ) is None:
+        elif (p := _nearest(prob, c, held := _lawful(prob, c))) is None:
             reason = (
                 f"{_meeting(int(num_ok[c]))} every hard rule, but none could take this "
                 f"child in the best plan alongside the other children. {NO_ROUTE}"
