@@ -371,6 +371,22 @@ def _meeting(n: int) -> str:
     return f"{counted(n, 'placement')} {'meets' if n == 1 else 'meet'}"
 
 
+def _pets_apart(prob: MatchProblem, members: np.ndarray) -> str:
+    """When the group's own answers keep them apart (one must live with pets, another may
+    not, or is a risk to animals under rule 13), that clause: no home can take both."""
+    pets = prob.referrals["pets"].astype(str).to_numpy(object)[members]
+    animals = prob.child_harm_animals[members] & prob.harm_animals_excludes_pets
+    kid = prob.referrals["child_id"].astype(str).to_numpy(object)[members]
+    must = kid[(pets == "must") & ~animals]
+    if not len(must) or not (animals.any() or (pets == "no").any()):
+        return ""
+    said = [f"{k} is a risk to animals (rule 13)" for k in kid[animals]]
+    said += [f"{k} may not live with pets (rule 7)" for k in kid[(pets == "no") & ~animals]]
+    them = "both" if len(members) == 2 else "them all"
+    return (f": {listed(list(must))} must live with pets (rule 7) and {listed(said)}, so no "
+            f"home can take {them}")
+
+
 def sibling_notes(prob: MatchProblem, place_of_child: np.ndarray) -> np.ndarray:
     """Per child of a sibling group the plan splits, why it may be split: whether any home
     on the register has room for the whole group and meets every hard rule (team
@@ -393,7 +409,8 @@ def sibling_notes(prob: MatchProblem, place_of_child: np.ndarray) -> np.ndarray:
         whole = "both" if n == 2 else f"all {n}"
         if len(fits) == 0:
             notes[members] = (f"no home on tonight's register has room for {whole} and "
-                              "meets every hard rule for each of them")  # fmt: skip
+                              "meets every hard rule for each of them"
+                              + _pets_apart(prob, members))  # fmt: skip
             continue
         best = _nearest(prob, int(members[0]), fits)
         miles = float(pair_distances(prob, members[:1], np.array([best]))[0][0])
