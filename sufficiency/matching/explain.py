@@ -383,8 +383,10 @@ def _pets_apart(prob: MatchProblem, members: np.ndarray) -> str:
     said = [f"{k} is a risk to animals (rule 13)" for k in kid[animals]]
     said += [f"{k} may not live with pets (rule 7)" for k in kid[(pets == "no") & ~animals]]
     them = "both" if len(members) == 2 else "them all"
-    return (f": {listed(list(must))} must live with pets (rule 7) and {listed(said)}, so no "
-            f"home can take {them}")
+    return (
+        f": {listed(list(must))} must live with pets (rule 7) and {listed(said)}, so no "
+        f"home can take {them}"
+    )
 
 
 def sibling_notes(prob: MatchProblem, place_of_child: np.ndarray) -> np.ndarray:
