@@ -39,6 +39,14 @@ def _nearest(prob: MatchProblem, c: int, among: np.ndarray) -> int | None:
     return int(among[np.lexsort((among, cost, key))[0]])
 
 
+def _lawful(prob: MatchProblem, c: int) -> np.ndarray:
+    """Every placement on the register that meets every single-pair hard rule for child
+    ``c``: not only the pairs the solver held (within a radius of home on the national
+    path, or left by dominance), so the nearest lawful home is named wherever it is."""
+    all_p = np.arange(prob.num_placements)
+    return all_p[~rule_breaks(prob, np.full(len(all_p), c), all_p).any(axis=0)]
+
+
 def _ruled_out_by_team(prob: MatchProblem, c: int) -> np.ndarray:
     """The placements that break only the ``decision`` rule for child ``c``."""
     if prob.decision_excluded is None or not len(prob.decision_excluded):
@@ -108,9 +116,7 @@ def unplaced_table(
                 + ". "
                 + unplaced_advice(prob, c, p, codes)
             )
-        elif (
-            p := _nearest(prob, c, held := result.candidates.place[result.candidates.child == c])
-        ) is None:
+        elif (p := _nearest(prob, c, held := _lawful(prob, c))) is None:
             reason = (
                 f"{_meeting(int(num_ok[c]))} every hard rule, but none could take this "
                 f"child in the best plan alongside the other children. {NO_ROUTE}"
@@ -365,6 +371,24 @@ def _meeting(n: int) -> str:
     return f"{counted(n, 'placement')} {'meets' if n == 1 else 'meet'}"
 
 
+def _pets_apart(prob: MatchProblem, members: np.ndarray) -> str:
+    """When the group's own answers keep them apart (one must live with pets, another may
+    not, or is a risk to animals under rule 13), that clause: no home can take both."""
+    pets = prob.referrals["pets"].astype(str).to_numpy(object)[members]
+    animals = prob.child_harm_animals[members] & prob.harm_animals_excludes_pets
+    kid = prob.referrals["child_id"].astype(str).to_numpy(object)[members]
+    must = kid[(pets == "must") & ~animals]
+    if not len(must) or not (animals.any() or (pets == "no").any()):
+        return ""
+    said = [f"{k} is a risk to animals (rule 13)" for k in kid[animals]]
+    said += [f"{k} may not live with pets (rule 7)" for k in kid[(pets == "no") & ~animals]]
+    them = "both" if len(members) == 2 else "them all"
+    return (
+        f": {listed(list(must))} must live with pets (rule 7) and {listed(said)}, so no "
+        f"home can take {them}"
+    )
+
+
 def sibling_notes(prob: MatchProblem, place_of_child: np.ndarray) -> np.ndarray:
     """Per child of a sibling group the plan splits, why it may be split: whether any home
     on the register has room for the whole group and meets every hard rule (team
@@ -387,7 +411,8 @@ def sibling_notes(prob: MatchProblem, place_of_child: np.ndarray) -> np.ndarray:
         whole = "both" if n == 2 else f"all {n}"
         if len(fits) == 0:
             notes[members] = (f"no home on tonight's register has room for {whole} and "
-                              "meets every hard rule for each of them")  # fmt: skip
+                              "meets every hard rule for each of them"
+                              + _pets_apart(prob, members))  # fmt: skip
             continue
         best = _nearest(prob, int(members[0]), fits)
         miles = float(pair_distances(prob, members[:1], np.array([best]))[0][0])

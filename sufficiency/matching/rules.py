@@ -90,6 +90,16 @@ class _RuleArrays:
     adapted: np.ndarray
 
 
+def _pets_codes(prob: MatchProblem) -> np.ndarray:
+    """Rule 7 per child: 0 any, 1 no pets, 2 must have pets. Rule 13's safer reading: a
+    child who is a risk to animals never "must" have pets; a child who may not live with
+    pets still may not (a home with pets breaks rules 7 and 13 both, and is counted under
+    both)."""
+    code = _codes(prob.referrals["pets"].to_numpy(object), {"no": 1, "must": 2})
+    safer = prob.child_harm_animals & prob.harm_animals_excludes_pets & (code == 2)
+    return np.where(safer, np.int8(0), code).astype(np.int8)
+
+
 def _rule_arrays(prob: MatchProblem) -> _RuleArrays:
     r, p = prob.referrals, prob.placements
     seen = {str(x) for x in r["sex"]} | {str(x) for x in p["sex"]}
@@ -105,12 +115,7 @@ def _rule_arrays(prob: MatchProblem) -> _RuleArrays:
         suit_unsuitable=unsuitable,
         dolo=r["dolo"].to_numpy(bool),
         sex=_codes(r["sex"].astype(str).to_numpy(object), sexes),
-        # rule 13's safer reading: a child who is a risk to animals never "must" have pets
-        pets=np.where(
-            prob.child_harm_animals & prob.harm_animals_excludes_pets,
-            np.int8(0),
-            _codes(r["pets"].to_numpy(object), {"no": 1, "must": 2}),
-        ).astype(np.int8),
+        pets=_pets_codes(prob),
         along=_codes(
             r["alongside"].to_numpy(object), {"solo": 1, "only_older": 2, "only_younger": 3}
         ),

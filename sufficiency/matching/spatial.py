@@ -50,14 +50,19 @@ def worthwhile(prob: MatchProblem, above_pairs: int | None = None) -> bool:
 
 def fee_floor(prob: MatchProblem, weights: MatchingWeights) -> np.ndarray:
     """Per child, the least fee term (with the not-preferred-setting term) over the
-    settings the child may live in (rule 2 and 3): what any pair costs before distance."""
+    settings the child may live in (rules 3 and 4): what any pair costs before distance.
+
+    Supported accommodation is open to a child of 16 or 17 on the day the home opens
+    (rule 3), so also to a 15-year-old who turns 16 by the date needed (a home opening
+    then is available in time, rule 12)."""
     rules = prob.derived("_rule_arrays", _rule_arrays)
     terms = prob.derived("_cost_arrays", _cost_arrays)
     fee = prob.placements["weekly_cost"].to_numpy(float)
     lowest = np.array([fee[rules.setting == s].min(initial=np.inf) for s in range(3)])
     allowed = ~rules.suit_unsuitable
     allowed[:, [0, 2]] &= ~rules.dolo[:, None]  # deprivation of liberty: residential only
-    allowed[:, 2] &= (rules.age >= 16) & (rules.age <= 17)
+    sixteen_in_time = (rules.age == 15) & (prob.child_days_to_birthday <= prob.child_needed_days)
+    allowed[:, 2] &= ((rules.age >= 16) & (rules.age <= 17)) | sixteen_in_time
     extra = np.where(terms.any_preferred[:, None] & ~terms.preferred,
                      weights.not_preferred_setting, 0.0)  # fmt: skip
     each = np.where(allowed, weights.weekly_cost * lowest[None, :] + extra, np.inf)

@@ -318,7 +318,8 @@ def test_child_left_unplaced_by_exclusions_is_told_so() -> None:
 def test_pin_that_leaves_a_sibling_out_says_so() -> None:
     """With siblings kept together, a pin of one sibling to a home another sibling cannot
     go to (here: a risk to animals, the home has pets) leaves that sibling unplaced; the pin's note
-    says so and why (was: "the child is matched to this placement" and nothing more)."""
+    says so and why (was: "the child is matched to this placement" and nothing more). C2
+    may not live with pets either: both rules are named."""
     refs = referrals_frame([
         referral("C1", sibling_group="G1", age=3),
         referral("C2", sibling_group="G1", age=12, pets="no", risks=("harm_animals",)),
@@ -334,8 +335,8 @@ def test_pin_that_leaves_a_sibling_out_says_so() -> None:
     (note,) = _notes(run, "applied")
     assert note["note"] == (
         "the child is matched to this placement. Siblings must stay together, but C2 "
-        "(rule 13 (risk to animals)) cannot go there too: while this pin holds, siblings "
-        "who cannot join the child are not placed."
+        "(rule 7 (pets), rule 13 (risk to animals)) cannot go there too: while this pin "
+        "holds, siblings who cannot join the child are not placed."
     )
 
 

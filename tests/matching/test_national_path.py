@@ -209,3 +209,38 @@ def test_the_summary_says_where_the_time_went() -> None:
     total = sum(v for k, v in stages.items() if not isinstance(v, list) and k not in within)
     assert total + sum(rounds) <= wall + 0.05
     assert run.summary.to_dict()["stage_seconds"] == dict(stages)
+
+
+def test_a_child_who_turns_16_in_time_reaches_supported_accommodation_beyond_the_radius() -> None:
+    """Supported accommodation takes a child of 16 on the day it opens (rule 3): a
+    15-year-old who turns 16 before a supported home 23 miles away opens (their only
+    lawful home, beyond the first 20-mile radius) is placed there on the national path,
+    as over every pair. The bound on pairs beyond the radius read the age on the run
+    date, so it had no home beyond the radius for the child, and the plan left them
+    unplaced and was called optimal."""
+    turns_16 = pd.Timestamp(RUN_DATE.year - 16, RUN_DATE.month, RUN_DATE.day) + pd.Timedelta(
+        days=10
+    )
+    kids = [
+        referral("C1", needed_by=">5 days", foster_suitability="unsuitable",
+                 residential_suitability="unsuitable", supported_suitability="preferred"),
+        referral("C2"),
+    ]  # fmt: skip
+    kids[0]["dob"] = turns_16
+    opens = pd.Timestamp(RUN_DATE) + pd.Timedelta(days=20)
+    homes = [
+        placement("S1", setting="supported", provider="external", age_min=16, age_max=17,
+                  postcode=POSTCODES["birmingham"], weekly_cost=1500.0, available_from=opens),
+        # places near home (none for C1), so the children are not from one crowded area
+        *(placement(f"F{j}", vacancies=3) for j in range(10)),
+    ]  # fmt: skip
+    prob = build_problem(referrals_frame(kids), placements_frame(homes), RUN_DATE)
+    params = MatchingParams()
+    every_pair = solver.solve(prob, params, spatial_above_pairs=10**9)
+    by_distance = solver.solve(prob, params, spatial_above_pairs=0)
+    assert by_distance.method == solver.PATTERNS_BY_DISTANCE
+    s1 = list(prob.placements["placement_id"]).index("S1")
+    c1 = list(prob.referrals["child_id"]).index("C1")
+    assert every_pair.place_of_child[c1] == s1
+    assert by_distance.place_of_child[c1] == s1
+    assert by_distance.objective_gbp == pytest.approx(every_pair.objective_gbp)

@@ -50,6 +50,25 @@ def test_pets_must_and_harm_animals_takes_the_safer_reading() -> None:
     assert _placed(refs, plcs) == {"C1": "P2"}
 
 
+def test_no_pets_and_a_risk_to_animals_count_a_home_with_pets_under_both_rules() -> None:
+    """A child who may not live with pets and is a risk to animals, left unplaced: the
+    home with pets and the home that does not say break rule 7 (pets) as well as rule 13,
+    and unplaced.csv counts them under both, as it does for any home breaking two rules.
+    Rule 13's safer reading (never "must" have pets) turned the child's "no" into "any",
+    so `excluded_pets` said 0: the team read that the pets answer excluded nothing."""
+    refs = referrals_frame([referral("C1", risks=("harm_animals",), pets="no"),
+                            referral("C2", risks=("harm_animals",), pets="must")])  # fmt: skip
+    plcs = placements_frame([placement("P1", has_pets=True), placement("P2", has_pets=None)])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    rows = run.unplaced.set_index("child_id")
+    assert rows.loc["C1", "excluded_pets"] == 2
+    assert rows.loc["C1", "excluded_harm_animals"] == 2
+    assert rows.loc["C1", "nearest_breaks"] == "pets; harm_animals"
+    # "must" yields to the risk (the safer reading): only rule 13 excludes them
+    assert rows.loc["C2", "excluded_pets"] == 0
+    assert rows.loc["C2", "excluded_harm_animals"] == 2
+
+
 def test_rule_13_can_be_turned_off() -> None:
     """With harm_animals_excludes_pets = false the cheaper home with pets is used."""
     refs = referrals_frame([referral("C1", risks=("harm_animals",), pets="can")])

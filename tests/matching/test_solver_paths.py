@@ -251,7 +251,9 @@ def test_crowded_runs_end_proven_optimal_at_the_exhaustive_optimum(case) -> None
 
 def test_nearest_of_nothing_is_none_and_the_reason_still_reads() -> None:
     """A child left unplaced with suitable homes but none of their pairs held (pairs by
-    distance prune them) gets a reason sentence and no nearest option, not an error."""
+    distance prune them) gets a reason sentence naming the nearest lawful home on the
+    register (here the only one, taken by the other child), not an error, and not "none
+    could take this child" with no home named, as when it was read from the pairs held."""
     refs = referrals_frame([referral("A"), referral("B", age=12)])
     plcs = placements_frame([placement("ONLY")])
     prob = build_problem(refs, plcs, RUN_DATE)
@@ -270,7 +272,8 @@ def test_nearest_of_nothing_is_none_and_the_reason_still_reads() -> None:
     row = table.iloc[0]
     assert row["num_suitable_placements"] == 1
     assert "1 placement meets every hard rule" in row["reason"]
-    assert pd.isna(row["nearest_placement_id"])
+    assert row["nearest_placement_id"] == "ONLY"
+    assert row["nearest_breaks"] == "taken"
 
 
 @pytest.mark.parametrize("path", ["compact", "patterns"])

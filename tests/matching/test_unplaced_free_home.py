@@ -101,3 +101,36 @@ def test_a_child_the_weights_leave_unplaced_is_not_said_to_have_every_home_taken
     assert row["nearest_placement_id"] == "P1"
     assert "scores no less than leaving them unplaced" in row["reason"]
     assert "against 100,000" in row["reason"]
+
+
+def test_the_nearest_lawful_home_is_named_beyond_the_national_radius(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """On the national path (pairs by distance) the solver holds only the pairs within a
+    radius of home. A's only lawful home, P1 in Birmingham (23.5 miles), lies beyond the
+    first 20 miles and, with these weights, scores more than leaving A unplaced: the
+    plan rightly leaves A out. The reason was read from the pairs held, so it said "none
+    could take this child in the best plan alongside the other children" and named no
+    home; it now names P1 and says the weights leave A unplaced, as over every pair."""
+    from sufficiency.matching import spatial
+
+    refs = referrals_frame([referral("A", needed_by=">5 days", foster_suitability="unsuitable"),
+                            referral("B")])  # fmt: skip
+    plcs = placements_frame([
+        placement("P1", setting="residential", provider="external",
+                  postcode=POSTCODES["birmingham"], weekly_cost=3000.0),
+        # places near home for B only (A may not live in foster care)
+        *(placement(f"F{j}", vacancies=3) for j in range(10)),
+    ])  # fmt: skip
+    params = Params(matching=MatchingParams(weights=MatchingWeights(unplaced=2_000.0)))
+    rows = {}
+    for above in (10**9, 0):
+        monkeypatch.setattr(spatial, "SPATIAL_ABOVE_PAIRS", above)
+        run = run_matching(refs, plcs, RUN_DATE, params)
+        assert ("by distance" in run.summary.method) == (above == 0)
+        (row,) = run.unplaced.to_dict("records")
+        rows[above] = row
+    for row in rows.values():
+        assert row["child_id"] == "A"
+        assert row["nearest_placement_id"] == "P1"
+        assert row["nearest_breaks"] == "cost"
+        assert "none could take this child" not in row["reason"]
+    assert rows[0]["reason"] == rows[10**9]["reason"]

@@ -296,3 +296,25 @@ def test_a_split_sibling_group_says_whether_any_home_could_take_them_all() -> No
     assert note.startswith("1 home could take both under the hard rules, the nearest P3 (")
     texts = " ".join(str(v) for v in _children(run, set())["why"])
     assert f"splits the sibling group ({note})" in texts
+
+
+def test_a_group_kept_apart_by_its_own_pets_answers_is_told_so() -> None:
+    """Siblings of whom one must live with pets and another is a risk to animals (rule 13)
+    can share no home, whatever the register holds: the split's note says so, naming
+    them, besides that no home has room for them all under the hard rules."""
+    refs = referrals_frame([
+        referral("C1", sibling_group="G", age=12, risks=("harm_physical",)),
+        referral("C2", sibling_group="G", age=10, pets="must"),
+        referral("C3", sibling_group="G", age=8, risks=("harm_animals",)),
+    ])  # fmt: skip
+    plcs = placements_frame([placement("P1", vacancies=2, has_pets=True),
+                             placement("P2", vacancies=3, has_pets=False)])  # fmt: skip
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    at = run.matches.set_index("child_id")["placement_id"]
+    assert at["C2"] == "P1" and at["C3"] == "P2"
+    (note,) = set(run.matches["sibling_note"])
+    assert note == (
+        "no home on tonight's register has room for all 3 and meets every hard rule for each "
+        "of them: C2 must live with pets (rule 7) and C3 is a risk to animals (rule 13), so "
+        "no home can take them all"
+    )
