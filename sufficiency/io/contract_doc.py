@@ -62,7 +62,14 @@ DfE's tool takes them) are used only when that year's own return is absent. A ta
 with a header row and no rows is valid (a year with no unaccompanied children).
 Files that are not tables (notes, budgets, `README.md`, Office lock files) are
 skipped with one line each; only a file that looks like a 903 table and cannot be
-read is an error. A title row above the header is found and noted.
+read is an error. A title row above the header is found and noted. A table with no
+`CHILD` column whose other columns are a 903 table's (a case system's export headed
+`Child ID`, `ChildID`, `CHILD_ID`, `Child Identifier`, `LA Child ID`, `Child Ref`) is an
+error naming the file, the table it would be and the heading that looks like `CHILD`
+(`'Child ID' looks like CHILD: rename it CHILD`); it is not read as `CHILD` by itself,
+as a close name is an error elsewhere: a system's own person number is not the
+identifier the returns of other years give, and every child of that year would read
+as a new one.
 
 **Collection years.** A year in a file or folder name (`2026`, `2025-26`,
 `2025_26`, `lac2025_26`, `2025-2026`, `2025 to 2026`, `25-26`, `2526`, or a day in the
