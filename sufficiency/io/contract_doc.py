@@ -40,7 +40,12 @@ noted once per file. A year outside 1900 to 2099 is an error (leave a decision's
 An identifier (a `CHILD`, a `child_id`, a `placement_id`) or other text written as
 Excel shows a number of 12 digits or more, in scientific notation (`1.23457E+11`, the
 other digits lost when the CSV was saved), is an error of its row: children so written
-cannot be told apart. Export the file again with the column formatted as Text.
+cannot be told apart. So is one of 16 digits or more that Excel kept as a number, of
+which it keeps 15 significant digits, the rest zeros (`1234567890123456789` is
+`1234567890123450000` in the workbook itself, and in a CSV saved from it): told by a
+column whose every such identifier ends in zeros past the 15th digit, at least three
+zeros in all (a lone 16-digit identifier ending in 0 may be genuine). Export the file
+again with the column formatted as Text.
 """
 
 HISTORY = """\
@@ -129,7 +134,8 @@ left out of rate estimation (an episode open before it, and the same placement
 after it from a date within it, is one placement across it, not a revision); a
 return whose episodes table has no rows though children were in care when the
 return before it ended (a failed export), or none that can be used (every `CHILD` in
-Excel's scientific notation, or no start date in a form that can be read), is read as
+Excel's scientific notation or rounded to 15 digits, or no start date in a form that
+can be read), is read as
 no return for its year, not as a year in which every child left; a numeric
 `CHILD` written without the leading zeros it has in other tables (Excel drops them),
 or as `123.0`, is the same child; a child back in

@@ -50,7 +50,7 @@ import pandas as pd
 
 from sufficiency import codes
 from sufficiency.errors import Problem
-from sufficiency.io.cells import SCIENTIFIC_MESSAGE, scientific
+from sufficiency.io.cells import ROUNDED_MESSAGE, SCIENTIFIC_MESSAGE, excel_rounded, scientific
 from sufficiency.io.dates import eighteenth_birthdays, read_dates
 from sufficiency.io.quality import DataQuality, ReturnInfo
 from sufficiency.io.renumbered import renumbered, renumbering_problems
@@ -143,17 +143,20 @@ def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str)
         )
         f["_src"] = raw.source
         f["_row"] = (np.asarray(data.index, dtype=np.int64) + raw.first_data_row).astype(np.int64)
-        sci = scientific(f["CHILD"])
-        if len(f) and sci.all():  # no child can be told from another: no table
+        # identifiers whose digits Excel lost: in scientific notation, or rounded to 15
+        lost = {"excel_scientific": (scientific(f["CHILD"]), SCIENTIFIC_MESSAGE),
+                "excel_rounded": (excel_rounded(f["CHILD"]), ROUNDED_MESSAGE)}  # fmt: skip
+        gone = lost["excel_scientific"][0] | lost["excel_rounded"][0]
+        if len(f) and gone.all():  # no child can be told from another: no table
+            code = max(lost, key=lambda c: int(lost[c][0].sum()))
             found.add(
-                Problem(raw.source, None, "CHILD", None,
-                        f"every CHILD {SCIENTIFIC_MESSAGE}", code="excel_scientific",
-                        action="table set aside")
+                Problem(raw.source, None, "CHILD", None, f"every CHILD {lost[code][1]}",
+                        code=code, action="table set aside")
             )  # fmt: skip
             continue
-        found.rows(f, sci, "CHILD", "excel_scientific", f"CHILD {SCIENTIFIC_MESSAGE}",
-                   "row set aside")  # fmt: skip
-        frames.append(f[~sci])
+        for code, (mask, message) in lost.items():
+            found.rows(f, mask, "CHILD", code, f"CHILD {message}", "row set aside")
+        frames.append(f[~gone])
     if not frames:
         return pd.DataFrame(columns=[*columns, "_src", "_row", "_order"])
     out = pd.concat(frames, ignore_index=True)
@@ -359,7 +362,7 @@ def _drop_empty(
     returns: list[Return], eps: dict[int, pd.DataFrame], found: _Findings
 ) -> list[Return]:
     """Leave out a return whose episodes tables have no rows, or none that can be used (no
-    CHILD column, every CHILD in Excel's scientific notation, no start date that can be
+    CHILD column, every CHILD whose digits Excel lost, no start date that can be
     read), though children were in care when the return before it ended: their episodes
     would be in it, so it is a failed or filtered export, or one that cannot be read, not
     a year in which every child left (module docstring, rule 6)."""
