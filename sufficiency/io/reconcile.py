@@ -21,7 +21,9 @@ says about earlier times:
    unknown.
 5. **A numeric CHILD written two ways** in different tables is one child: without the
    leading zeros it has elsewhere (as Excel drops them from a CSV it opens and saves),
-   or as a decimal (``123.0``, as pandas saves a number column with blanks). It is read
+   as a decimal (``123.0``, as pandas saves a number column with blanks), or with
+   thousands separators (``100,211``, a number column so formatted; was read as a child
+   under a new identifier, or a new child). It is read
    in its zero-led, whole-number form, unless two forms appear in one table or their
    dates of birth differ.
 6. **A return with no episodes**, or none that can be used (every CHILD in Excel's
@@ -284,8 +286,9 @@ def _parse_header(ret: Return, found: _Findings) -> pd.DataFrame:
     return h[~dup]
 
 
-#: A numeric CHILD, however written: leading zeros, or a decimal point (``123.0``).
-_NUMERIC_ID = r"0*[1-9]\d*(?:\.0+)?"
+#: A numeric CHILD, however written: leading zeros, a decimal point (``123.0``), or
+#: thousands separators (``100,211``, a number column formatted with them).
+_NUMERIC_ID = r"0*[1-9](?:\d*|\d{0,2}(?:,\d{3})+)(?:\.0+)?"
 
 
 def _same_ids(eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: _Findings) -> None:
@@ -294,9 +297,11 @@ def _same_ids(eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: 
     tables = [*eps.values(), *headers]
     ids = pd.Series(pd.concat([t["CHILD"] for t in tables]).dropna().unique(), dtype="string")
     num = ids[ids.str.fullmatch(_NUMERIC_ID).fillna(False).to_numpy(bool)]
-    key = num.str.replace(r"\.0+$", "", regex=True).str.lstrip("0")
+    key = num.str.replace(r"\.0+$", "", regex=True).str.replace(",", "").str.lstrip("0")
     forms = pd.DataFrame({"id": num.to_numpy(object), "key": key.to_numpy(object)})
-    forms = forms[forms["key"].duplicated(keep=False)]
+    # a form with thousands separators is read without them even where it is the only one
+    # (a child new in that return): no identifier's own form has them
+    forms = forms[forms["key"].duplicated(keep=False) | forms["id"].str.contains(",")]
     if forms.empty:
         return
     groups = {k: list(g) for k, g in forms.groupby("key")["id"]}
@@ -309,7 +314,7 @@ def _same_ids(eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: 
     dobs = h.dropna(subset=["DOB"]).groupby("CHILD")["DOB"].agg(set) if len(h) else pd.Series()
     canon: dict[str, str] = {}
     for k, g in groups.items():
-        led = [i for i in g if "." not in i and i.startswith("0")]
+        led = [i for i in g if "." not in i and "," not in i and i.startswith("0")]
         if len(led) > 1:  # 0123 and 00123: no telling which
             continue
         target = led[0] if led else k
@@ -318,6 +323,7 @@ def _same_ids(eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: 
             if i != target and not (i in dobs.index and target in dobs.index
                                     and not dobs[i] & dobs[target]):  # fmt: skip
                 canon[i] = target
+    known = set(ids)
     for t in tables:
         hit = t["CHILD"].isin(list(canon)).fillna(False).to_numpy(bool)
         if not hit.any():
@@ -325,13 +331,17 @@ def _same_ids(eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: 
         sel = t.loc[hit, ["_src", "_row", "CHILD"]]
         for src, row, child in zip(sel["_src"], sel["_row"], sel["CHILD"], strict=True):
             how = (
-                "is written as a decimal number, as a number column with blanks is saved"
+                "is written with thousands separators (commas), as a number column formatted "
+                "with them is saved"
+                if "," in child
+                else "is written as a decimal number, as a number column with blanks is saved"
                 if "." in child
                 else "has lost the leading zeros it has in other tables (as Excel drops them)"
             )
+            same = f"the same child as {canon[child]}" if canon[child] in known else (
+                f"read as {canon[child]}")  # fmt: skip
             found.add(
-                Problem(str(src), int(row), "CHILD", str(child),
-                        f"child identifier {how}: the same child as {canon[child]}",
+                Problem(str(src), int(row), "CHILD", str(child), f"child identifier {how}: {same}",
                         severity="warning", code="child_id_form",
                         action=f"read as {canon[child]}")
             )  # fmt: skip
