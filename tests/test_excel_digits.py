@@ -95,6 +95,9 @@ def test_long_identifiers_whose_digits_are_kept_are_read():
     assert not excel_rounded(pd.Series(["0123456789012340000", "0123456789012350000"])).any()
     rounded = pd.Series(["1234567890123450", "1234567890123460", "1234567890123470", "77"])
     assert excel_rounded(rounded).tolist() == [True, True, True, False]
+    # saved from a column formatted with thousands separators
+    shown = pd.Series(["1,234,567,890,123,460,000", "1,234,567,890,123,460,000", "7,000"])
+    assert excel_rounded(shown).tolist() == [True, True, False]
 
 
 def test_referrals_child_id_excel_rounded_is_an_error_of_its_row(tmp_path):

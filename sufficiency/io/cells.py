@@ -98,13 +98,16 @@ ROUNDED_ZEROS = 3
 
 def excel_rounded(s: pd.Series) -> pd.Series:
     """Whether each value is an identifier Excel rounded to 15 significant digits: a whole
-    number of 16 digits or more (no leading zero: text kept them) whose digits past the
+    number of 16 digits or more (no leading zero: text kept them; thousands separators
+    read, as a column formatted with them is saved) whose digits past the
     15th are zeros, in a column where every such number's are and at least
     :data:`ROUNDED_ZEROS` zeros stand there across its distinct numbers (a lone 16-digit
     identifier ending in 0 may be genuine; a column of identifiers each ending in zeros
     is not). In a workbook, such a number cell is read as Excel shows it
     (1234567890123450000), as in a CSV Excel saved with the column formatted as a number."""
     text = s.astype("string").str.strip()
+    grouped = text.str.fullmatch(r"[1-9]\d{0,2}(?:,\d{3})+").fillna(False).astype(bool)
+    text = text.where(~grouped, text.str.replace(",", ""))  # a column shown with separators
     long = text.str.fullmatch(rf"[1-9]\d{{{EXCEL_DIGITS},}}").fillna(False).astype(bool)
     if not long.any():
         return long
