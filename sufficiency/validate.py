@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sufficiency.errors import InputDataError, Problem, format_problems
+from sufficiency.io.child_column import near_table
 from sufficiency.io.decisions import DECISIONS, load_decisions
 from sufficiency.io.inputs import PLACEMENTS, REFERRALS, load_placements, load_referrals
 from sufficiency.io.ssda903 import detect_table, load_ssda903
@@ -69,8 +70,8 @@ def classify(path: Path) -> str:
     """
     tables = read_tables(path, allow_empty=True)
     cols = [c for t in tables for c in t.data.columns]
-    if detect_table(cols) is not None:
-        return "903"
+    if detect_table(cols) is not None or near_table(cols, detect_table) is not None:
+        return "903"  # a 903 table but for its CHILD heading is read as one, to be named
     if REFERRALS.field_for("dob") and any(
         (f := REFERRALS.field_for(c)) is not None and f.name == "dob" for c in cols
     ):

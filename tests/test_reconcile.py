@@ -441,6 +441,35 @@ def test_child_id_written_another_way_in_another_table_is_the_same_child(tmp_pat
     assert any(p.code == "child_id_form" and p.severity == "warning" for p in problems)
 
 
+def test_child_written_with_thousands_separators_is_the_same_child(tmp_path):
+    """A 2025-26 return saved from a CHILD column formatted with thousands separators
+    (100,211): a child in care throughout was read as one 'under a new CHILD identifier',
+    one who left in 2024-25 and came back as a new child (a first entry, not a return),
+    and nothing named the commas. Each is the same child, said as a formatting slip; one
+    new in that return is read without them; two forms in one table are two children."""
+    _year(tmp_path, "2025", [_head("100211"), _head("200300", "02/02/2013"),
+                             _head("7000", "04/04/2014")],
+          [_ep("100211", "01/05/2023", "01/06/2024"), _ep("200300", "01/05/2023"),
+           _ep("7000", "01/05/2023")])  # fmt: skip
+    _year(tmp_path, "2026", [_head('"100,211"'), _head('"200,300"', "02/02/2013"),
+                             _head('"300,400"', "03/03/2014"), _head("7000", "04/04/2014"),
+                             _head('"7,000"', "05/05/2015")],
+          [_ep('"100,211"', "01/09/2025"), _ep('"200,300"', "01/05/2023"),
+           _ep('"300,400"', "01/10/2025"), _ep("7000", "01/05/2023"),
+           _ep('"7,000"', "01/11/2025")])  # fmt: skip
+    h = read_history(tmp_path)
+    assert sorted(h.episodes["CHILD"].unique()) == ["100211", "200300", "300400", "7,000", "7000"]
+    assert sorted(h.header["CHILD"].unique()) == ["100211", "200300", "300400", "7,000", "7000"]
+    assert "child_id_changed" not in _codes(h)
+    said = [p for p in h.quality.problems if p.code == "child_id_form"]
+    assert len(said) == 6 and all("thousands separators" in p.message for p in said)
+    assert {p.action for p in said} == {"read as 100211", "read as 200300", "read as 300400"}
+    care = build_spells(h)
+    entries = care.spells[care.spells["kind"] == "entry"]
+    assert (entries["child"] == "100211").sum() == 2  # left and came back: one child
+    assert h.quality.num_looked_after == 5
+
+
 def test_null_written_by_a_database_export_is_a_blank_cell(tmp_path):
     """An export writing empty cells as NULL (an open episode's DEC, a header's MC_DOB) is
     read as blank, noted once per file: the open episode counts, nothing is set aside."""

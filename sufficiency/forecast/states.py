@@ -220,10 +220,13 @@ def build_spells(history: SSDA903History) -> CareSpells:
         )
         ep, ep_dob = ep[~missing].reset_index(drop=True), ep_dob[~missing].reset_index(drop=True)
     if ep.empty:
-        found = history.quality.num_findings() if history.quality is not None else 0
+        quality = history.quality
+        found = quality.num_findings() if quality is not None else 0
+        # the commonest finding said here: why none can be used (Excel's lost digits...)
+        most = f", the most {quality.commonest()}" if quality is not None and found else ""
         raise ForecastError(
             "no episode in the 903 history can be used"
-            + (f" ({found:,} finding(s) repaired or set aside: `sufficiency validate` "
+            + (f" ({found:,} finding(s) repaired or set aside{most}; `sufficiency validate` "
                "lists each)" if found else "")
             + ", so there is no one to forecast from"
         )  # fmt: skip

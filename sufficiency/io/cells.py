@@ -20,6 +20,13 @@ as overlapping and their header rows dropped as repeats, it counted 319 children
 after on 31 March 2024 for 844, the forecast running on with no error. In an identifier
 or other text column such a value is an error of its row, named as Excel's, and read
 as blank.
+
+Excel keeps 15 significant digits of a number: an identifier of 16 digits or more
+typed into a number cell (1234567890123456789) is held as 1234567890123450000, in the
+workbook itself and in a CSV saved from it with the column formatted as a number.
+Children whose identifiers differ past the 15th digit became one: the sample so saved
+counted 41 children looked after on 31 March 2026 for 869. Such identifiers are named
+row by row, as the scientific notation is (:func:`excel_rounded`).
 """
 
 from __future__ import annotations
@@ -75,12 +82,49 @@ def scientific(s: pd.Series) -> pd.Series:
     return s.astype("string").str.fullmatch(EXCEL_SCIENTIFIC).fillna(False).astype(bool)
 
 
+#: Significant digits Excel keeps of a number: those past them become zeros.
+EXCEL_DIGITS = 15
+#: What is said of an identifier Excel so rounded.
+ROUNDED_MESSAGE = (
+    f"is a number of more than {EXCEL_DIGITS} digits ending in zeros, as is every such value "
+    "of this column: Excel keeps 15 digits of a number, so identifiers of 16 digits or more "
+    "typed or kept as numbers lost their last digits and children (or rows) cannot be told "
+    "apart; export the file again with the column formatted as Text"
+)
+#: Zeros past the 15th digit, over an identifier column's distinct long numbers, that
+#: say Excel rounded them: one in a thousand genuine identifiers would have so many.
+ROUNDED_ZEROS = 3
+
+
+def excel_rounded(s: pd.Series) -> pd.Series:
+    """Whether each value is an identifier Excel rounded to 15 significant digits: a whole
+    number of 16 digits or more (no leading zero: text kept them; thousands separators
+    read, as a column formatted with them is saved) whose digits past the
+    15th are zeros, in a column where every such number's are and at least
+    :data:`ROUNDED_ZEROS` zeros stand there across its distinct numbers (a lone 16-digit
+    identifier ending in 0 may be genuine; a column of identifiers each ending in zeros
+    is not). In a workbook, such a number cell is read as Excel shows it
+    (1234567890123450000), as in a CSV Excel saved with the column formatted as a number."""
+    text = s.astype("string").str.strip()
+    grouped = text.str.fullmatch(r"[1-9]\d{0,2}(?:,\d{3})+").fillna(False).astype(bool)
+    text = text.where(~grouped, text.str.replace(",", ""))  # a column shown with separators
+    long = text.str.fullmatch(rf"[1-9]\d{{{EXCEL_DIGITS},}}").fillna(False).astype(bool)
+    if not long.any():
+        return long
+    values = pd.Series(text[long].unique())
+    tails = values.str.slice(EXCEL_DIGITS)
+    if not tails.str.fullmatch(r"0+").all() or int(tails.str.len().sum()) < ROUNDED_ZEROS:
+        return long & False
+    return long
+
+
 def excel_errors(
     raw: RawTable, mapping: Mapping[str, Any]
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """``raw``'s columns ``mapping`` (the file's column -> its schema ``Field``), renamed to
     the fields' names, with Excel's error values, and numbers in Excel's scientific
-    notation in a text column not sensitive (an identifier), blanked; where they were;
+    notation or rounded by Excel (:func:`excel_rounded`) in a text column not sensitive
+    (an identifier), blanked; where they were;
     and one error per such cell."""
     named = {f.name: c for c, f in mapping.items()}
     data = raw.data[list(named.values())].rename(columns={c: n for n, c in named.items()})
@@ -88,7 +132,9 @@ def excel_errors(
     texts = [f.name for f in mapping.values() if f.kind == "text" and not f.sensitive]
     sci = pd.DataFrame({c: scientific(data[c]) if c in texts else False for c in data.columns},
                        index=data.index, dtype=bool)  # fmt: skip
-    if not (sci.to_numpy(bool).any() or hit.to_numpy(bool).any()):
+    rounded = pd.DataFrame({c: excel_rounded(data[c]) if c in texts else False
+                            for c in data.columns}, index=data.index, dtype=bool)  # fmt: skip
+    if not (sci | rounded | hit.astype(bool)).to_numpy(bool).any():
         return data, hit, []
     problems = [
         raw.problem(idx, named[col], str(data.at[idx, col]),
@@ -100,8 +146,12 @@ def excel_errors(
         raw.problem(idx, named[col], str(data.at[idx, col]), SCIENTIFIC_MESSAGE,
                     code="excel_scientific")
         for col in texts for idx in data.index[sci[col].to_numpy(bool)]
+    ] + [
+        raw.problem(idx, named[col], str(data.at[idx, col]), ROUNDED_MESSAGE,
+                    code="excel_rounded")
+        for col in texts for idx in data.index[rounded[col].to_numpy(bool)]
     ]  # fmt: skip
-    hit = sci | hit.astype(bool)
+    hit = sci | rounded | hit.astype(bool)
     return data.mask(hit), hit, problems
 
 

@@ -40,7 +40,12 @@ noted once per file. A year outside 1900 to 2099 is an error (leave a decision's
 An identifier (a `CHILD`, a `child_id`, a `placement_id`) or other text written as
 Excel shows a number of 12 digits or more, in scientific notation (`1.23457E+11`, the
 other digits lost when the CSV was saved), is an error of its row: children so written
-cannot be told apart. Export the file again with the column formatted as Text.
+cannot be told apart. So is one of 16 digits or more that Excel kept as a number, of
+which it keeps 15 significant digits, the rest zeros (`1234567890123456789` is
+`1234567890123450000` in the workbook itself, and in a CSV saved from it): told by a
+column whose every such identifier ends in zeros past the 15th digit, at least three
+zeros in all (a lone 16-digit identifier ending in 0 may be genuine). Export the file
+again with the column formatted as Text.
 """
 
 HISTORY = """\
@@ -62,7 +67,14 @@ DfE's tool takes them) are used only when that year's own return is absent. A ta
 with a header row and no rows is valid (a year with no unaccompanied children).
 Files that are not tables (notes, budgets, `README.md`, Office lock files) are
 skipped with one line each; only a file that looks like a 903 table and cannot be
-read is an error. A title row above the header is found and noted.
+read is an error. A title row above the header is found and noted. A table with no
+`CHILD` column whose other columns are a 903 table's (a case system's export headed
+`Child ID`, `ChildID`, `CHILD_ID`, `Child Identifier`, `LA Child ID`, `Child Ref`) is an
+error naming the file, the table it would be and the heading that looks like `CHILD`
+(`'Child ID' looks like CHILD: rename it CHILD`); it is not read as `CHILD` by itself,
+as a close name is an error elsewhere: a system's own person number is not the
+identifier the returns of other years give, and every child of that year would read
+as a new one.
 
 **Collection years.** A year in a file or folder name (`2026`, `2025-26`,
 `2025_26`, `lac2025_26`, `2025-2026`, `2025 to 2026`, `25-26`, `2526`, or a day in the
@@ -122,10 +134,12 @@ left out of rate estimation (an episode open before it, and the same placement
 after it from a date within it, is one placement across it, not a revision); a
 return whose episodes table has no rows though children were in care when the
 return before it ended (a failed export), or none that can be used (every `CHILD` in
-Excel's scientific notation, or no start date in a form that can be read), is read as
+Excel's scientific notation or rounded to 15 digits, or no start date in a form that
+can be read), is read as
 no return for its year, not as a year in which every child left; a numeric
 `CHILD` written without the leading zeros it has in other tables (Excel drops them),
-or as `123.0`, is the same child; a child back in
+or as `123.0`, is the same child, and one with thousands separators (`100,211`, from a
+column so formatted) is read without them, each row said; a child back in
 the next return under a new `CHILD` (a new case-management system) is recognised by
 date of birth and the start of the episode running across the year's end, and read as
 the same child. A return with no header table is named (its children's dates of birth

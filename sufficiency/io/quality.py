@@ -110,13 +110,15 @@ PHRASES: dict[str, str] = {
     "as children in care; check the dates of birth",
     "dob_revised": "date(s) of birth that differ between returns: the latest return's used",
     "child_id_form": "row(s) whose CHILD is written differently in other tables (leading "
-    "zeros lost, or 123.0 for 123): read as the same child",
+    "zeros lost, 123.0 for 123, or 100,211 for 100211): read as the same child",
     "child_id_changed": "child(ren) under a new CHILD identifier in a later return, found by "
     "date of birth and episode start: read as the same child",
     "duplicate_child": "child(ren) listed twice in one header: the later row used",
     "empty_return": "return(s) with no episodes though children were in care when the year "
     "began: read as no return for that year",
     "missing_column": "table(s) missing a column the forecast needs: set aside",
+    "excel_rounded": "table(s) or row(s) whose CHILD of 16 digits or more Excel kept 15 of "
+    "(1234567890123450000, the other digits lost): set aside",
     "excel_scientific": "table(s) or row(s) whose CHILD Excel saved in scientific notation "
     "(1.23457E+11, the other digits lost): set aside",
 }
@@ -183,6 +185,11 @@ class DataQuality:
     def num_findings(self) -> int:
         """How many rows were repaired or set aside (as ``data_quality.csv`` lists them)."""
         return sum(self.counts().values())
+
+    def commonest(self) -> str:
+        """The commonest kind of finding, in words with its count (``""`` for none)."""
+        top = self.counts().most_common(1)
+        return f"{top[0][1]:,} {PHRASES.get(top[0][0], top[0][0].replace('_', ' '))}" if top else ""
 
     def table(self) -> pd.DataFrame:
         """``data_quality.csv``: file, row, column, problem, what was done, severity, code."""

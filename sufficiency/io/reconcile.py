@@ -21,7 +21,9 @@ says about earlier times:
    unknown.
 5. **A numeric CHILD written two ways** in different tables is one child: without the
    leading zeros it has elsewhere (as Excel drops them from a CSV it opens and saves),
-   or as a decimal (``123.0``, as pandas saves a number column with blanks). It is read
+   as a decimal (``123.0``, as pandas saves a number column with blanks), or with
+   thousands separators (``100,211``, a number column so formatted; was read as a child
+   under a new identifier, or a new child). It is read
    in its zero-led, whole-number form, unless two forms appear in one table or their
    dates of birth differ.
 6. **A return with no episodes**, or none that can be used (every CHILD in Excel's
@@ -50,7 +52,7 @@ import pandas as pd
 
 from sufficiency import codes
 from sufficiency.errors import Problem
-from sufficiency.io.cells import SCIENTIFIC_MESSAGE, scientific
+from sufficiency.io.cells import ROUNDED_MESSAGE, SCIENTIFIC_MESSAGE, excel_rounded, scientific
 from sufficiency.io.dates import eighteenth_birthdays, read_dates
 from sufficiency.io.quality import DataQuality, ReturnInfo
 from sufficiency.io.renumbered import renumbered, renumbering_problems
@@ -143,17 +145,20 @@ def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str)
         )
         f["_src"] = raw.source
         f["_row"] = (np.asarray(data.index, dtype=np.int64) + raw.first_data_row).astype(np.int64)
-        sci = scientific(f["CHILD"])
-        if len(f) and sci.all():  # no child can be told from another: no table
+        # identifiers whose digits Excel lost: in scientific notation, or rounded to 15
+        lost = {"excel_scientific": (scientific(f["CHILD"]), SCIENTIFIC_MESSAGE),
+                "excel_rounded": (excel_rounded(f["CHILD"]), ROUNDED_MESSAGE)}  # fmt: skip
+        gone = lost["excel_scientific"][0] | lost["excel_rounded"][0]
+        if len(f) and gone.all():  # no child can be told from another: no table
+            code = max(lost, key=lambda c: int(lost[c][0].sum()))
             found.add(
-                Problem(raw.source, None, "CHILD", None,
-                        f"every CHILD {SCIENTIFIC_MESSAGE}", code="excel_scientific",
-                        action="table set aside")
+                Problem(raw.source, None, "CHILD", None, f"every CHILD {lost[code][1]}",
+                        code=code, action="table set aside")
             )  # fmt: skip
             continue
-        found.rows(f, sci, "CHILD", "excel_scientific", f"CHILD {SCIENTIFIC_MESSAGE}",
-                   "row set aside")  # fmt: skip
-        frames.append(f[~sci])
+        for code, (mask, message) in lost.items():
+            found.rows(f, mask, "CHILD", code, f"CHILD {message}", "row set aside")
+        frames.append(f[~gone])
     if not frames:
         return pd.DataFrame(columns=[*columns, "_src", "_row", "_order"])
     out = pd.concat(frames, ignore_index=True)
@@ -281,8 +286,9 @@ def _parse_header(ret: Return, found: _Findings) -> pd.DataFrame:
     return h[~dup]
 
 
-#: A numeric CHILD, however written: leading zeros, or a decimal point (``123.0``).
-_NUMERIC_ID = r"0*[1-9]\d*(?:\.0+)?"
+#: A numeric CHILD, however written: leading zeros, a decimal point (``123.0``), or
+#: thousands separators (``100,211``, a number column formatted with them).
+_NUMERIC_ID = r"0*[1-9](?:\d*|\d{0,2}(?:,\d{3})+)(?:\.0+)?"
 
 
 def _same_ids(eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: _Findings) -> None:
@@ -291,9 +297,11 @@ def _same_ids(eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: 
     tables = [*eps.values(), *headers]
     ids = pd.Series(pd.concat([t["CHILD"] for t in tables]).dropna().unique(), dtype="string")
     num = ids[ids.str.fullmatch(_NUMERIC_ID).fillna(False).to_numpy(bool)]
-    key = num.str.replace(r"\.0+$", "", regex=True).str.lstrip("0")
+    key = num.str.replace(r"\.0+$", "", regex=True).str.replace(",", "").str.lstrip("0")
     forms = pd.DataFrame({"id": num.to_numpy(object), "key": key.to_numpy(object)})
-    forms = forms[forms["key"].duplicated(keep=False)]
+    # a form with thousands separators is read without them even where it is the only one
+    # (a child new in that return): no identifier's own form has them
+    forms = forms[forms["key"].duplicated(keep=False) | forms["id"].str.contains(",")]
     if forms.empty:
         return
     groups = {k: list(g) for k, g in forms.groupby("key")["id"]}
@@ -306,7 +314,7 @@ def _same_ids(eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: 
     dobs = h.dropna(subset=["DOB"]).groupby("CHILD")["DOB"].agg(set) if len(h) else pd.Series()
     canon: dict[str, str] = {}
     for k, g in groups.items():
-        led = [i for i in g if "." not in i and i.startswith("0")]
+        led = [i for i in g if "." not in i and "," not in i and i.startswith("0")]
         if len(led) > 1:  # 0123 and 00123: no telling which
             continue
         target = led[0] if led else k
@@ -315,6 +323,7 @@ def _same_ids(eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: 
             if i != target and not (i in dobs.index and target in dobs.index
                                     and not dobs[i] & dobs[target]):  # fmt: skip
                 canon[i] = target
+    known = set(ids)
     for t in tables:
         hit = t["CHILD"].isin(list(canon)).fillna(False).to_numpy(bool)
         if not hit.any():
@@ -322,13 +331,17 @@ def _same_ids(eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: 
         sel = t.loc[hit, ["_src", "_row", "CHILD"]]
         for src, row, child in zip(sel["_src"], sel["_row"], sel["CHILD"], strict=True):
             how = (
-                "is written as a decimal number, as a number column with blanks is saved"
+                "is written with thousands separators (commas), as a number column formatted "
+                "with them is saved"
+                if "," in child
+                else "is written as a decimal number, as a number column with blanks is saved"
                 if "." in child
                 else "has lost the leading zeros it has in other tables (as Excel drops them)"
             )
+            same = f"the same child as {canon[child]}" if canon[child] in known else (
+                f"read as {canon[child]}")  # fmt: skip
             found.add(
-                Problem(str(src), int(row), "CHILD", str(child),
-                        f"child identifier {how}: the same child as {canon[child]}",
+                Problem(str(src), int(row), "CHILD", str(child), f"child identifier {how}: {same}",
                         severity="warning", code="child_id_form",
                         action=f"read as {canon[child]}")
             )  # fmt: skip
@@ -359,7 +372,7 @@ def _drop_empty(
     returns: list[Return], eps: dict[int, pd.DataFrame], found: _Findings
 ) -> list[Return]:
     """Leave out a return whose episodes tables have no rows, or none that can be used (no
-    CHILD column, every CHILD in Excel's scientific notation, no start date that can be
+    CHILD column, every CHILD whose digits Excel lost, no start date that can be
     read), though children were in care when the return before it ended: their episodes
     would be in it, so it is a failed or filtered export, or one that cannot be read, not
     a year in which every child left (module docstring, rule 6)."""

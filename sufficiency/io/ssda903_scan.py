@@ -28,6 +28,8 @@ from pathlib import Path
 import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
+from sufficiency.io.child_column import message as child_message
+from sufficiency.io.child_column import near_table
 from sufficiency.io.dates import normalise_dates, read_dates
 from sufficiency.io.schema import column_key
 from sufficiency.io.ssda903_xml import DFE_TABLES, looks_like_903_xml, read_xml_return
@@ -306,6 +308,14 @@ def scan(paths: list[Path]) -> Scan:
         own = f.suffix.lower() in XLSX_SUFFIXES and {"episodes", "header"} <= set(kinds)
         group = (str(f) if own else str(f.parent), name_year, is_last)
         for raw, kind in zip(raws, kinds, strict=True):
+            near = near_table(raw.original_columns.values(), detect_table) if kind is None else None
+            if near is not None:  # a 903 table but for its CHILD heading: named, not skipped
+                errors.append(
+                    Problem(raw.source, None, near[1][0] if near[1] else "CHILD", None,
+                            child_message(near[0], raw.original_columns.values(), near[1]),
+                            code="no_child_column")
+                )  # fmt: skip
+                continue
             if kind is None:
                 if f in explicit:
                     errors.append(

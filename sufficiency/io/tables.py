@@ -18,6 +18,7 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -336,7 +337,10 @@ def _cell_text(value: object) -> str:
     if isinstance(value, dt.date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        # the number as Excel shows it (1234567890123450000), not its binary expansion
+        # (1234567890123449856): past 2**53 the two differ, and an identifier Excel
+        # rounded to 15 digits is then told by its zeros (cells.excel_rounded)
+        return str(int(Decimal(repr(value))))
     return str(value)
 
 
