@@ -6,7 +6,9 @@
 #   bash scripts/test_later.sh [DAYS] [pytest arguments]   e.g. 500 tests/web -x
 # Every Python process the tests start (the CLI, the nightly job) sees the same date:
 # scripts/later/sitecustomize.py moves sufficiency.clock.today, nothing else (clocks,
-# timestamps and the browser keep the real time).
+# timestamps and the browser keep the real time). So a test that compares the day of a
+# timestamp with today fails under it and holds in real time: on 6 December 2026, at 500
+# days, tests/web/test_rerun.py's decision dates (a decision is stamped with the time).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 days=${1:-400}

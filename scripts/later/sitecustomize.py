@@ -14,7 +14,9 @@ def _later() -> None:
     except ImportError:  # a process that does not use the package (a browser's helper, pip)
         return
     days = dt.timedelta(days=int(os.environ.get("SUFFICIENCY_LATER_DAYS", "0")))
-    real = clock.today
+    # the clock's own function, kept once: run again in one process (a second import of
+    # this module), the days are not added twice
+    real = clock.__dict__.setdefault("_real_today", clock.today)
 
     def today(now: dt.datetime | None = None) -> dt.date:
         return real(now) if now is not None else real() + days
