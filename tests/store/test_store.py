@@ -197,8 +197,9 @@ def test_prune_deletes_old_runs_and_their_records(store_url):
 
 def test_prune_keeps_the_latest_run_of_each_kind_and_runs_still_running(store_url):
     """However old, the latest successful run of each kind stays (the web application's
-    proposals and the next night's diff need it), and so does a run still running; an
-    older or failed run of the same kind goes."""
+    proposals and the next night's diff need it), and so does a run still running (a
+    night recording as the prune runs); an older or failed run of the same kind goes, and
+    so does one "running" 400 days on (recorded as failed first: it was kept for ever)."""
     store = RunStore(store_url)
     older = _night(store, T0, {"C1": "a"}, {"P1": ("x", 1)}, {"C1": "P1"})
     latest = _night(store, T0 + dt.timedelta(days=1), {"C1": "a"}, {"P1": ("x", 1)},
@@ -208,9 +209,12 @@ def test_prune_keeps_the_latest_run_of_each_kind_and_runs_still_running(store_ur
                  now=T0 + dt.timedelta(days=2))  # fmt: skip
     forecast = store.start("forecast", {}, now=T0)
     store.finish(forecast, succeeded=True, now=T0)
-    running = store.start("spend", {}, now=T0)
-    assert store.prune(parse_age("90d"), now=T0 + dt.timedelta(days=400)) == 2
+    stale = store.start("spend", {}, now=T0)
+    now = T0 + dt.timedelta(days=400)
+    running = store.start("spend", {}, now=now - dt.timedelta(hours=1))
+    assert store.prune(parse_age("90d"), now=now) == 3
     assert sorted(r["id"] for r in store.list_runs()) == sorted([latest, forecast, running])
+    assert store.get(running)["status"] == "running" and stale not in (latest, forecast)
     assert store.get(latest)["outcomes"] == [{"child_id": "C1", "placement_id": "P1",
                                               "reason": None}]  # fmt: skip
     assert older != latest
