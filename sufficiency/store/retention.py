@@ -190,8 +190,9 @@ def _ended_sentence(ended: Ended, dry_run: bool) -> str:
     verb = "Would record" if dry_run else "Recorded"
     return (f"{verb} {len(ended.runs)} run(s) and {len(ended.scenario_runs)} scenario "
             "run(s) still marked running as failed first, not seen to finish (their process "
-            f"had ended, or they started over {day} hours ago, a scenario run over {hours}): "
-            "they are deleted by age as failed runs are.")  # fmt: skip
+            f"had ended, or they were still running {day} hours after they started, a "
+            f"scenario run {hours} hours): they are deleted by age as failed runs "
+            "are.")  # fmt: skip
 
 
 def vacuum(engine: Engine) -> None:

@@ -306,14 +306,26 @@ def test_a_run_another_machine_left_running_is_failed_a_day_after_it_started(sto
     restarted = store.start("commission", {}, now=now - dt.timedelta(hours=1))
     release("runs", store.url, restarted)  # its process restarted with the same ID
     assert store.mark_interrupted(now=now) == 2
-    got = {name: store.get(rid) for name, rid in
-           [("killed", killed), ("lately", lately), ("mine", mine), ("restarted", restarted)]}
+    got = {
+        name: store.get(rid)
+        for name, rid in [
+            ("killed", killed),
+            ("lately", lately),
+            ("mine", mine),
+            ("restarted", restarted),
+        ]
+    }
     assert {n: r["status"] for n, r in got.items()} == {
-        "killed": "failed", "lately": "running", "mine": "running", "restarted": "failed"}
+        "killed": "failed",
+        "lately": "running",
+        "mine": "running",
+        "restarted": "failed",
+    }
     assert got["killed"]["failure_reason"] == (
         "not seen to finish: still recorded as running 24 hours after it started on "
         "nightly-1, longer than any run takes, so taken as stopped (its process killed or "
-        "its machine restarted)")
+        "its machine restarted)"
+    )
     assert got["killed"]["finished_at"] == now
     assert got["restarted"]["failure_reason"].startswith("interrupted: the process ended")
     assert unfinished(got["killed"]["failure_reason"]) and not unfinished("input errors")

@@ -203,9 +203,10 @@ def test_runs_another_machine_left_running_are_failed_then_pruned_by_age(store_u
     assert dry.exit_code == 0, dry.output
     assert dry.output.startswith(
         "Would record 2 run(s) and 1 scenario run(s) still marked running as failed first, "
-        "not seen to finish (their process had ended, or they started over 24 hours ago, a "
-        "scenario run over 2): they are deleted by age as failed runs are. Would delete 1 "
-        "run(s) older than 90d and 1 scenario run(s) older than 90d")
+        "not seen to finish (their process had ended, or they were still running 24 hours "
+        "after they started, a scenario run 2 hours): they are deleted by age as failed runs "
+        "are. Would delete 1 run(s) older than 90d and 1 scenario run(s) older than 90d"
+    )
     assert [store.get(r)["status"] for r in (killed, lately)] == ["running", "running"]
     assert scenario_runs(store, sid)[-1].status == "running"
     result = CliRunner().invoke(main, args)
