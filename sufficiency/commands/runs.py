@@ -57,7 +57,7 @@ def list_cmd(store_url: str | None, limit: int, kind: str | None, fmt: str) -> N
 
     Example: sufficiency runs list --kind match
     """
-    from sufficiency.store.stopped import RUN_STOPPED_AFTER, unfinished
+    from sufficiency.store.stopped import RUN_STOPPED_HOURS, unfinished
 
     store = _store(store_url)
     _ended_stopped(store)
@@ -78,7 +78,7 @@ def list_cmd(store_url: str | None, limit: int, kind: str | None, fmt: str) -> N
         )
     if any(r["status"] == "failed" and unfinished(r["failure_reason"]) for r in rows):
         click.echo(f"stopped: not seen to finish (its process ended during it, or it was still "
-                   f"running {RUN_STOPPED_AFTER.days * 24} hours after it started), recorded "
+                   f"running {RUN_STOPPED_HOURS} hours after it started), recorded "
                    "as failed; runs show ID says which.")  # fmt: skip
     # named: run as another account (root, not the nightly job's), or with --store left
     # out, it is another store, and "0 run(s)" read as the nights not being recorded

@@ -32,7 +32,7 @@ from sufficiency.store.models import (
     TeamDecision,
 )
 from sufficiency.store.stopped import (
-    RUN_STOPPED_AFTER,
+    RUN_STOPPED_HOURS,
     SCENARIO_STOPPED_AFTER,
     Ended,
     end_stopped_in,
@@ -186,7 +186,7 @@ def retention_sentence(removed: Removed, ages: Mapping[str, str | None], where: 
 
 def _ended_sentence(ended: Ended, dry_run: bool) -> str:
     """``Recorded 1 run and 0 scenario runs ... as failed first ...``."""
-    day, hours = RUN_STOPPED_AFTER.days * 24, int(SCENARIO_STOPPED_AFTER.total_seconds() // 3600)
+    day, hours = RUN_STOPPED_HOURS, int(SCENARIO_STOPPED_AFTER.total_seconds() // 3600)
     verb = "Would record" if dry_run else "Recorded"
     return (f"{verb} {len(ended.runs)} run(s) and {len(ended.scenario_runs)} scenario "
             "run(s) still marked running as failed first, not seen to finish (their process "

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 #: longest runs documented take minutes (a national matching run's 180 s solver limit, a
 #: commissioning run's couple of minutes), a solver's limit may be set higher, and the
 #: nightly job runs once a day.
-RUN_STOPPED_AFTER = dt.timedelta(hours=24)
+RUN_STOPPED_HOURS = 24
+RUN_STOPPED_AFTER = dt.timedelta(hours=RUN_STOPPED_HOURS)
 #: The same for a web scenario run (seconds to minutes on a large history).
 SCENARIO_STOPPED_AFTER = dt.timedelta(hours=2)
 
@@ -112,11 +113,10 @@ def _aware(value: dt.datetime) -> dt.datetime:
 def not_seen(host: str | None) -> str:
     """The failure reason of a run still "running" :data:`RUN_STOPPED_AFTER` after it
     started."""
-    hours = int(RUN_STOPPED_AFTER.total_seconds() // 3600)
     on = f" on {host}" if host else ""
-    return (f"{NOT_SEEN}: still recorded as running {hours} hours after it started{on}, "
-            "longer than any run takes, so taken as stopped (its process killed or its "
-            "machine restarted)")  # fmt: skip
+    return (f"{NOT_SEEN}: still recorded as running {RUN_STOPPED_HOURS} hours after it "
+            f"started{on}, longer than any run takes, so taken as stopped (its process "
+            "killed or its machine restarted)")  # fmt: skip
 
 
 def unfinished(reason: str | None) -> bool:

@@ -14,7 +14,7 @@ from starlette.responses import HTMLResponse, Response
 from sufficiency.io.atomic import sha256_file
 from sufficiency.pages.render import uk_time
 from sufficiency.store import RunStore
-from sufficiency.store.stopped import RUN_STOPPED_AFTER, end_stopped, unfinished
+from sufficiency.store.stopped import RUN_STOPPED_HOURS, end_stopped, unfinished
 from sufficiency.web.framework import Ctx, not_found
 
 T = TypeVar("T")
@@ -46,7 +46,7 @@ def newer_failure(store: RunStore, kind: str, shown: dict[str, Any] | None) -> s
                        if shown is not None else "no earlier run succeeded")  # fmt: skip
             words = {"match": "matching", "commission": "commissioning"}.get(kind, kind)
             how = ("did not finish (its process stopped during it, or it was still running "
-                   f"{RUN_STOPPED_AFTER.days * 24} hours after it started)"
+                   f"{RUN_STOPPED_HOURS} hours after it started)"
                    if unfinished(run["failure_reason"]) else "failed")  # fmt: skip
             return (f"The latest {words} run (run {run['id']}{at}) {how}: {earlier}. "
                     f"`sufficiency runs show {run['id']}` says why.")  # fmt: skip
