@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from pathlib import Path
@@ -16,6 +17,16 @@ def _store(url: str | None) -> Any:
     from sufficiency.store import RunStore
 
     return RunStore(url)
+
+
+def _ended_stopped(store: Any) -> None:
+    """Record the runs a stopped process left "running" as failed, so a run killed on
+    another machine is not listed as running for ever; a store this account may only read
+    is shown as recorded."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    with contextlib.suppress(SQLAlchemyError):
+        store.mark_interrupted()
 
 
 def store_words(url: str) -> str:
@@ -46,7 +57,10 @@ def list_cmd(store_url: str | None, limit: int, kind: str | None, fmt: str) -> N
 
     Example: sufficiency runs list --kind match
     """
+    from sufficiency.store.stopped import RUN_STOPPED_HOURS, unfinished
+
     store = _store(store_url)
+    _ended_stopped(store)
     rows = store.list_runs(limit=limit or None, kind=kind)
     if fmt == "json":
         click.echo(json.dumps(rows, default=str, indent=2))
@@ -56,11 +70,16 @@ def list_cmd(store_url: str | None, limit: int, kind: str | None, fmt: str) -> N
                "objective")  # fmt: skip
     for r in rows:
         obj = f"{r['objective']:,.2f}" if r["objective"] is not None else "-"
-        status = r["status"]
+        stopped = r["status"] == "failed" and unfinished(r["failure_reason"])
+        status = "stopped" if stopped else r["status"]
         click.echo(
             f"{r['id']:>6}  {r['kind']:<{w}} {_fmt_time(r['started_at']):<19}  {status:<10} "
             f"{(r['solver_status'] or '-'):<12} {obj}"
         )
+    if any(r["status"] == "failed" and unfinished(r["failure_reason"]) for r in rows):
+        click.echo(f"stopped: not seen to finish (its process ended during it, or it was still "
+                   f"running {RUN_STOPPED_HOURS} hours after it started), recorded "
+                   "as failed; runs show ID says which.")  # fmt: skip
     # named: run as another account (root, not the nightly job's), or with --store left
     # out, it is another store, and "0 run(s)" read as the nights not being recorded
     click.echo(f"{len(rows)} run(s) shown of {store.count()} in the run store "
@@ -77,7 +96,9 @@ def show_cmd(run_id: int, store_url: str | None, fmt: str) -> None:
 
     Example: sufficiency runs show 12
     """
-    run = _store(store_url).get(run_id)
+    store = _store(store_url)
+    _ended_stopped(store)
+    run = store.get(run_id)
     if fmt == "json":
         click.echo(json.dumps(run, default=str, indent=2))
         return

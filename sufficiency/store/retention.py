@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, and_, delete, func, or_, select
@@ -30,6 +30,12 @@ from sufficiency.store.models import (
     RunRow,
     ScenarioRun,
     TeamDecision,
+)
+from sufficiency.store.stopped import (
+    RUN_STOPPED_HOURS,
+    SCENARIO_STOPPED_AFTER,
+    Ended,
+    end_stopped_in,
 )
 
 if TYPE_CHECKING:
@@ -59,6 +65,9 @@ class Removed:
     audit_events: int = 0
     decisions: int = 0
     scenario_runs: int = 0
+    #: Runs and scenario runs left "running" by a process that stopped, recorded as failed
+    #: first (:mod:`sufficiency.store.stopped`), so they are pruned as failed runs are.
+    ended: Ended = field(default_factory=Ended)
 
     @property
     def total(self) -> int:
@@ -115,18 +124,24 @@ def apply_retention(
     store: RunStore, keep: Retention, now: dt.datetime | None = None, dry_run: bool = False
 ) -> Removed:
     """Delete what is older than ``keep`` says, in one transaction; on SQLite compact the
-    file afterwards. ``dry_run`` counts what would go and deletes nothing."""
+    file afterwards. Runs and scenario runs a stopped process left "running" are recorded
+    as failed first (:func:`end_stopped_in`): a run still "running" is kept, so one of a
+    process killed on another machine was kept for ever. ``dry_run`` counts what would be
+    so recorded and what would go, and changes nothing."""
     at = dt.datetime.now(dt.UTC) if now is None else now
     at = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
     with Session(store.engine) as s, s.begin():
+        ended = end_stopped_in(s, store.url, at)
+        s.flush()
         scen = (_old_scenario_runs(s, at - keep.scenario_runs)
                 if keep.scenario_runs is not None else [])  # fmt: skip
         runs = _old_runs(s, at - keep.runs, scen) if keep.runs is not None else []
         old_audit = AuditEvent.at < (at - keep.audit if keep.audit is not None else at)
         audit = s.scalar(select(func.count()).where(old_audit)) if keep.audit is not None else 0
         decisions = _ended_decisions(s, at - keep.decisions) if keep.decisions is not None else []
-        removed = Removed(len(runs), audit or 0, len(decisions), len(scen))
+        removed = Removed(len(runs), audit or 0, len(decisions), len(scen), ended)
         if dry_run:
+            s.rollback()  # the runs recorded as failed too
             return removed
         for model in (Outcome, RunRow, RunFile, RunDecision):
             _in_chunks(s, model, model.run_id, runs)
@@ -162,9 +177,22 @@ def retention_sentence(removed: Removed, ages: Mapping[str, str | None], where: 
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     verb = "Would delete" if dry_run else "Deleted"
     text = f"{verb} {listed} from the run store{' ' + where if where else ''}."
+    if removed.ended.total:
+        text = _ended_sentence(removed.ended, dry_run) + " " + text
     if kept:
         text += " Kept however old: " + "; ".join(kept) + "."
     return text + (" Nothing was deleted (--dry-run)." if dry_run else "")
+
+
+def _ended_sentence(ended: Ended, dry_run: bool) -> str:
+    """``Recorded 1 run and 0 scenario runs ... as failed first ...``."""
+    day, hours = RUN_STOPPED_HOURS, int(SCENARIO_STOPPED_AFTER.total_seconds() // 3600)
+    verb = "Would record" if dry_run else "Recorded"
+    return (f"{verb} {len(ended.runs)} run(s) and {len(ended.scenario_runs)} scenario "
+            "run(s) still marked running as failed first, not seen to finish (their process "
+            f"had ended, or they were still running {day} hours after they started, a "
+            f"scenario run {hours} hours): they are deleted by age as failed runs "
+            "are.")  # fmt: skip
 
 
 def vacuum(engine: Engine) -> None:

@@ -19,17 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sufficiency.errors import StoreError
-from sufficiency.io.atomic import process_alive
 from sufficiency.logs import without_detail
 from sufficiency.store.models import Run, SavedScenario, ScenarioEvent, ScenarioRun
+from sufficiency.store.stopped import hold, release
 from sufficiency.store.store import RunStore, utc
-
-#: A scenario run still "running" this long after it started is taken as stopped, wherever
-#: it ran (a run takes seconds to minutes; one that does finish later is recorded then).
-STOPPED_AFTER = dt.timedelta(hours=2)
-#: Why a scenario run whose server stopped during it is recorded as failed.
-STOPPED = ("stopped before it finished: the server running it was stopped or restarted; "
-           "run the scenario again")  # fmt: skip
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -172,6 +165,7 @@ def start_scenario_run(
         )  # fmt: skip
         s.add(run)
         s.flush()
+        hold("scenario_runs", store.url, int(run.id))  # before others can see it running
         return int(run.id)
 
 
@@ -201,6 +195,7 @@ def finish_scenario_run(
             detail=(failure_reason if failure_reason is not None
                     else f"on forecast run {run.forecast_run_id}"),
         ))  # fmt: skip
+    release("scenario_runs", store.url, run_id)
 
 
 def bases_gone(store: RunStore, runs: Collection[ScenarioRunInfo]) -> set[int]:
@@ -231,37 +226,3 @@ def scenario_runs(store: RunStore, scenario_id: int, limit: int = 20) -> list[Sc
             .limit(limit)
         )
         return [_run(r) for r in rows]
-
-
-def _stopped(run: ScenarioRun, active: Collection[int], at: dt.datetime) -> bool:
-    """Whether a run marked running has stopped: started over :data:`STOPPED_AFTER` ago,
-    or run by a process of this machine that has ended (or by this process, which does
-    not hold it: a server restarted with the same process ID, as in a container)."""
-    if at - _now(run.started_at) > STOPPED_AFTER:
-        return True
-    if run.host != socket.gethostname() or run.pid is None:
-        return False  # another machine's server: trusted until STOPPED_AFTER
-    if run.pid == os.getpid():
-        return run.id not in active
-    return not process_alive(run.pid)
-
-
-def end_stopped_runs(
-    store: RunStore, active: Collection[int] = (), now: dt.datetime | None = None
-) -> list[int]:
-    """Record scenario runs left "running" by a server that stopped during them as failed
-    (:data:`STOPPED`), in the scenario's history too; return their IDs. ``active``: the
-    runs this process is running. Before, a run cut short stayed "running" in the store
-    for ever: the list of scenarios said so, and a run of another machine's or a reused
-    process ID's was waited for on every view."""
-    at = _now(now)
-    ended = []
-    with Session(store.engine) as s, s.begin():
-        for run in s.scalars(select(ScenarioRun).where(ScenarioRun.status == "running")):
-            if not _stopped(run, active, at):
-                continue
-            run.status, run.failure_reason, run.finished_at = "failed", STOPPED, at
-            s.add(ScenarioEvent(scenario_id=run.scenario_id, at=at, username=run.started_by,
-                                action="run failed", detail=STOPPED))  # fmt: skip
-            ended.append(int(run.id))
-    return ended

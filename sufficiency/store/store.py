@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from sufficiency import __version__, clock
 from sufficiency.errors import StoreError
-from sufficiency.io.atomic import DIR_MODE, FILE_MODE, process_alive, sha256_file
+from sufficiency.io.atomic import DIR_MODE, FILE_MODE, sha256_file
 from sufficiency.logs import without_detail
 from sufficiency.retention_config import age_days
 from sufficiency.store.causes import input_cause, knock_on_causes
@@ -34,6 +34,7 @@ from sufficiency.store.migrate import HEAD_REVISION as HEAD_REVISION
 from sufficiency.store.migrate import migrate
 from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow, TeamDecision
 from sufficiency.store.record import inputs_modified
+from sufficiency.store.stopped import end_stopped, hold, release
 from sufficiency.store.types import ChildOutcome, DecisionKey, InputRow, RowFingerprint
 
 STORE_ENV = "SUFFICIENCY_STORE"
@@ -175,6 +176,7 @@ class RunStore:
         with Session(self.engine) as s, s.begin():
             s.add(run)
             s.flush()
+            hold("runs", self.url, int(run.id))  # before others can see it running
             for f in files:
                 f.run_id = run.id
                 s.add(f)
@@ -233,6 +235,7 @@ class RunStore:
                 s.add(Outcome(run_id=run_id, child_id=o.child_id, placement_id=o.placement_id,
                               reason=o.reason, details=o.details))  # fmt: skip
             _add_decisions(s, run_id, decisions)
+        release("runs", self.url, run_id)
 
     def moved_files(self, run_ids: Iterable[int], old_dir: Path, new_dir: Path) -> int:
         """Record that files the runs read or wrote under ``old_dir`` are now under
@@ -251,20 +254,11 @@ class RunStore:
                         break
         return n
 
-    def mark_interrupted(self) -> int:
-        """Mark runs left 'running' by a process on this host that no longer exists."""
-        host = socket.gethostname()
-        n = 0
-        with Session(self.engine) as s, s.begin():
-            for run in s.scalars(select(Run).where(Run.status == "running")):
-                info = run.summary or {}
-                if info.get("host") != host or process_alive(int(info.get("pid", -1))):
-                    continue
-                run.status = "failed"
-                run.failure_reason = "interrupted: the process ended before the run finished"
-                run.finished_at = dt.datetime.now(dt.UTC)
-                n += 1
-        return n
+    def mark_interrupted(self, now: dt.datetime | None = None) -> int:
+        """Record the runs and scenario runs a stopped process left "running" as failed
+        (:mod:`sufficiency.store.stopped`: of an ended process of this machine at once, of
+        any machine a day after they started); return how many."""
+        return end_stopped(self, now).total
 
     # --- reading ----------------------------------------------------------------
 

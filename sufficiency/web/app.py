@@ -34,6 +34,7 @@ from sufficiency.store.accounts import (
     record_success,
     secret_setting,
 )
+from sufficiency.store.stopped import end_stopped
 from sufficiency.web import (
     access_log,
     admin,
@@ -55,7 +56,6 @@ from sufficiency.web.framework import (
     redirect,
     render,
 )
-from sufficiency.web.scenario_run import end_stopped
 from sufficiency.web.sealed_session import SealedSessionMiddleware
 from sufficiency.web.throttle import AddressLimit
 from sufficiency.web.uploads import sweep_due
@@ -300,9 +300,11 @@ def create_app(
     )
     access_log.install(ROUTES)  # the route's template in the server's log, not the URL
     sweep_due(force=True)  # uploads left waiting while the server was down go now
-    if stopped := end_stopped(store):  # scenario runs cut short when it last stopped
-        log.warning("scenario runs left running by a server that stopped recorded as failed",
-                    extra={"scenario_runs": stopped})  # fmt: skip
+    if (stopped := end_stopped(store)).total:  # runs cut short when a process stopped
+        log.warning(
+            "runs left running by a process that stopped recorded as failed",
+            extra={"runs": stopped.runs, "scenario_runs": stopped.scenario_runs},
+        )
     app.state.csrf_secret = secret
     app.state.oidc = _oidc_client(params)
     if warm:

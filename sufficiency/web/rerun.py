@@ -44,6 +44,7 @@ from sufficiency.pages.render import uk_time
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import audit
 from sufficiency.store.models import Setting
+from sufficiency.store.stopped import stopped_how
 from sufficiency.store.team_decisions import write_decisions_file
 
 log = logging.getLogger("sufficiency.web")
@@ -100,21 +101,17 @@ def current(store: RunStore) -> RerunState | None:
 
 
 def still_holds(state: RerunState, now: dt.datetime | None = None) -> bool:
-    """Whether a running claim still holds: its process is alive, and it is not stale."""
+    """Whether a running claim still holds: its process is alive (its thread, if this
+    process's), and it is not stale; as a run's (:func:`stopped_how`)."""
     now = now or dt.datetime.now(dt.UTC)
-    if not state.running or now - state.started() > STALE_AFTER:
+    if not state.running:
         return False
-    if state.host != socket.gethostname():
-        return True  # another machine's process: trust it until it is stale
-    if state.pid == os.getpid():
-        return any(t.name == _THREAD and t.is_alive() for t in threading.enumerate())
-    try:
-        os.kill(state.pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return stopped_how(state.host, state.pid, state.started(), now, STALE_AFTER,
+                       _thread_alive) is None  # fmt: skip
+
+
+def _thread_alive() -> bool:
+    return any(t.name == _THREAD and t.is_alive() for t in threading.enumerate())
 
 
 def claim(store: RunStore, state: RerunState) -> RerunState | None:

@@ -33,11 +33,8 @@ from sufficiency.forecast import ForecastReport, ForecastResult, Scenario
 from sufficiency.forecast.projection import step_downs_made
 from sufficiency.io.csv_text import read_csv_output
 from sufficiency.store import RunStore
-from sufficiency.store.saved_scenarios import (
-    end_stopped_runs,
-    finish_scenario_run,
-    start_scenario_run,
-)
+from sufficiency.store.saved_scenarios import finish_scenario_run, start_scenario_run
+from sufficiency.store.stopped import end_stopped, release
 from sufficiency.web.store_files import latest_run, unchanged
 
 log = logging.getLogger("sufficiency.web")
@@ -233,8 +230,6 @@ def run_scenario(base: BaseRun, scenario: Scenario) -> dict[str, Any]:
 
 # --- in the background ---------------------------------------------------------------
 
-_ACTIVE: set[int] = set()
-_ACTIVE_LOCK = threading.Lock()
 #: One scenario run at a time per process: the forecast uses the machine's cores.
 _SLOT = threading.BoundedSemaphore(1)
 
@@ -251,9 +246,8 @@ def _work(store: RunStore, run_id: int, base: BaseRun, scenario: Scenario) -> No
         reason = (f"The run failed unexpectedly ({type(exc).__name__}); the server's log "
                   "has the details.")  # fmt: skip
         finish_scenario_run(store, run_id, failure_reason=reason)
-    finally:
-        with _ACTIVE_LOCK:
-            _ACTIVE.discard(run_id)
+    finally:  # a run this thread no longer runs is taken as stopped if still "running"
+        release("scenario_runs", store.url, run_id)
 
 
 def start_run(
@@ -268,17 +262,7 @@ def start_run(
     """
     base = base_run(store)
     end_stopped(store)
-    with _ACTIVE_LOCK:
-        run_id = start_scenario_run(store, scenario_id, base.run_id, definition, user)
-        _ACTIVE.add(run_id)
+    run_id = start_scenario_run(store, scenario_id, base.run_id, definition, user)
     threading.Thread(target=_work, args=(store, run_id, base, scenario), daemon=True,
                      name=f"scenario-run-{run_id}").start()  # fmt: skip
     return run_id
-
-
-def end_stopped(store: RunStore) -> list[int]:
-    """Record the scenario runs a stopped server left "running" as failed (this process's
-    own runs aside); called as the server starts, before each run and on the scenario
-    pages, so the list, a scenario's page and its run's page all say it."""
-    with _ACTIVE_LOCK:  # held across: a run being started here is not taken as stopped
-        return end_stopped_runs(store, _ACTIVE)

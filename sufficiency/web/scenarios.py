@@ -24,7 +24,6 @@ from sufficiency.pages import fan_chart
 from sufficiency.pages.render import count, gbp, percent
 from sufficiency.store.accounts import audit
 from sufficiency.store.saved_scenarios import (
-    STOPPED,
     ScenarioRunInfo,
     bases_gone,
     get_scenario,
@@ -34,6 +33,7 @@ from sufficiency.store.saved_scenarios import (
     scenario_history,
     scenario_runs,
 )
+from sufficiency.store.stopped import STOPPED, end_stopped
 from sufficiency.web.framework import Ctx, Page, not_found, redirect, render, wait_until
 from sufficiency.web.scenario_form import (
     AGE_BANDS,
@@ -45,7 +45,7 @@ from sufficiency.web.scenario_form import (
     form_values,
     read_form,
 )
-from sufficiency.web.scenario_run import BaseNotAvailable, end_stopped, start_run
+from sufficiency.web.scenario_run import BaseNotAvailable, start_run
 from sufficiency.web.store_files import drawn
 
 COMMISSIONER = frozenset({"commissioner"})

@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, Response
 from sufficiency.io.atomic import sha256_file
 from sufficiency.pages.render import uk_time
 from sufficiency.store import RunStore
+from sufficiency.store.stopped import RUN_STOPPED_HOURS, end_stopped, unfinished
 from sufficiency.web.framework import Ctx, not_found
 
 T = TypeVar("T")
@@ -30,8 +31,11 @@ def latest_run(store: RunStore, kind: str) -> dict[str, Any] | None:
 
 def newer_failure(store: RunStore, kind: str, shown: dict[str, Any] | None) -> str:
     """A sentence if a run of ``kind`` newer than ``shown`` (the latest successful one)
-    failed: the page then shows an earlier run's figures, and says so. The failure's
-    reason is not repeated (it may quote an input); ``sufficiency runs show`` has it."""
+    failed, or did not finish (its process stopped; a run of another machine still
+    "running" a day after it started is recorded so first): the page then shows an earlier
+    run's figures, and says so. The failure's reason is not repeated (it may quote an
+    input); ``sufficiency runs show`` has it."""
+    end_stopped(store)
     for run in store.list_runs(limit=50, kind=kind):
         if shown is not None and int(run["id"]) == int(shown["id"]):
             return ""
@@ -41,7 +45,10 @@ def newer_failure(store: RunStore, kind: str, shown: dict[str, Any] | None) -> s
             earlier = (f"this page shows run {shown['id']}, the latest that succeeded"
                        if shown is not None else "no earlier run succeeded")  # fmt: skip
             words = {"match": "matching", "commission": "commissioning"}.get(kind, kind)
-            return (f"The latest {words} run (run {run['id']}{at}) failed: {earlier}. "
+            how = ("did not finish (its process stopped during it, or it was still running "
+                   f"{RUN_STOPPED_HOURS} hours after it started)"
+                   if unfinished(run["failure_reason"]) else "failed")  # fmt: skip
+            return (f"The latest {words} run (run {run['id']}{at}) {how}: {earlier}. "
                     f"`sufficiency runs show {run['id']}` says why.")  # fmt: skip
     return ""
 

@@ -197,8 +197,9 @@ def test_prune_deletes_old_runs_and_their_records(store_url):
 
 def test_prune_keeps_the_latest_run_of_each_kind_and_runs_still_running(store_url):
     """However old, the latest successful run of each kind stays (the web application's
-    proposals and the next night's diff need it), and so does a run still running; an
-    older or failed run of the same kind goes."""
+    proposals and the next night's diff need it), and so does a run still running (a
+    night recording as the prune runs); an older or failed run of the same kind goes, and
+    so does one "running" 400 days on (recorded as failed first: it was kept for ever)."""
     store = RunStore(store_url)
     older = _night(store, T0, {"C1": "a"}, {"P1": ("x", 1)}, {"C1": "P1"})
     latest = _night(store, T0 + dt.timedelta(days=1), {"C1": "a"}, {"P1": ("x", 1)},
@@ -208,9 +209,12 @@ def test_prune_keeps_the_latest_run_of_each_kind_and_runs_still_running(store_ur
                  now=T0 + dt.timedelta(days=2))  # fmt: skip
     forecast = store.start("forecast", {}, now=T0)
     store.finish(forecast, succeeded=True, now=T0)
-    running = store.start("spend", {}, now=T0)
-    assert store.prune(parse_age("90d"), now=T0 + dt.timedelta(days=400)) == 2
+    stale = store.start("spend", {}, now=T0)
+    now = T0 + dt.timedelta(days=400)
+    running = store.start("spend", {}, now=now - dt.timedelta(hours=1))
+    assert store.prune(parse_age("90d"), now=now) == 3
     assert sorted(r["id"] for r in store.list_runs()) == sorted([latest, forecast, running])
+    assert store.get(running)["status"] == "running" and stale not in (latest, forecast)
     assert store.get(latest)["outcomes"] == [{"child_id": "C1", "placement_id": "P1",
                                               "reason": None}]  # fmt: skip
     assert older != latest
@@ -267,6 +271,76 @@ def test_mark_interrupted_fails_runs_of_dead_processes(store_url):
     assert store.get(rid)["status"] == "failed"
     assert "interrupted" in store.get(rid)["failure_reason"]
     assert store.get(live)["status"] == "running"
+    store.close()
+
+
+def _ran_on(store, run_id, host, pid):
+    """Record the run as started by process ``pid`` of machine ``host``."""
+    from sqlalchemy.orm import Session
+
+    from sufficiency.store.models import Run
+
+    with Session(store.engine) as s, s.begin():
+        run = s.get(Run, run_id)
+        run.summary = {**run.summary, "host": host, "pid": pid}
+
+
+def test_a_run_another_machine_left_running_is_failed_a_day_after_it_started(store_url):
+    """A nightly run killed on one server stayed "running" for ever in a store another
+    server (the web application) shares: only runs of this machine's ended processes were
+    marked. Any run still running a day after it started, wherever it ran, is recorded as
+    failed, not seen to finish (runs list and runs show say it); one of another machine
+    started lately, or this process's own, is left running; a late finish is recorded."""
+    from click.testing import CliRunner
+
+    from sufficiency.cli import main
+    from sufficiency.store.stopped import release, unfinished
+
+    now = dt.datetime.now(dt.UTC)
+    store = RunStore(store_url)
+    killed = store.start("match", {}, now=now - dt.timedelta(hours=25))
+    _ran_on(store, killed, "nightly-1", 4242)
+    lately = store.start("forecast", {}, now=now - dt.timedelta(hours=23))
+    _ran_on(store, lately, "nightly-1", 4242)
+    mine = store.start("spend", {}, now=now - dt.timedelta(hours=1))
+    restarted = store.start("commission", {}, now=now - dt.timedelta(hours=1))
+    release("runs", store.url, restarted)  # its process restarted with the same ID
+    assert store.mark_interrupted(now=now) == 2
+    got = {
+        name: store.get(rid)
+        for name, rid in [
+            ("killed", killed),
+            ("lately", lately),
+            ("mine", mine),
+            ("restarted", restarted),
+        ]
+    }
+    assert {n: r["status"] for n, r in got.items()} == {
+        "killed": "failed",
+        "lately": "running",
+        "mine": "running",
+        "restarted": "failed",
+    }
+    assert got["killed"]["failure_reason"] == (
+        "not seen to finish: still recorded as running 24 hours after it started on "
+        "nightly-1, longer than any run takes, so taken as stopped (its process killed or "
+        "its machine restarted)"
+    )
+    assert got["killed"]["finished_at"] == now
+    assert got["restarted"]["failure_reason"].startswith("interrupted: the process ended")
+    assert unfinished(got["killed"]["failure_reason"]) and not unfinished("input errors")
+    assert store.mark_interrupted(now=now) == 0  # once only
+    listed = CliRunner().invoke(main, ["runs", "list", "--store", store_url])
+    assert listed.exit_code == 0, listed.output
+    line = next(x for x in listed.output.splitlines() if x.split()[:2] == [str(killed), "match"])
+    assert line.split()[4] == "stopped"
+    assert "stopped: not seen to finish" in listed.output
+    shown = CliRunner().invoke(main, ["runs", "show", str(killed), "--store", store_url])
+    assert "status: failed" in shown.output
+    assert "failure_reason: not seen to finish: still recorded as running 24" in shown.output
+    assert store.get(lately)["status"] == "running"  # 23 hours: runs list left it
+    store.finish(killed, succeeded=True)  # it did finish after all: recorded
+    assert store.get(killed)["status"] == "succeeded"
     store.close()
 
 

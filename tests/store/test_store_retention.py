@@ -170,3 +170,53 @@ def test_a_forecast_run_a_kept_scenario_run_was_run_on_is_kept(store_url):
     assert (removed.runs, removed.scenario_runs) == (1, 1)
     assert sorted(r["id"] for r in store.list_runs()) == forecasts[1:]
     store.close()
+
+
+def test_runs_another_machine_left_running_are_failed_then_pruned_by_age(store_url):
+    """A run (or a scenario run) a killed process of another machine left "running" was
+    kept by every retention period (a run still running is), and was marked failed only
+    when a web server started or a scenario page was opened. Pruning records such runs as
+    failed first, says so, and deletes them by their age as failed runs are; a dry run
+    says it and changes nothing."""
+    from sufficiency.store.models import Run
+
+    now = dt.datetime.now(dt.UTC)
+    old = now - dt.timedelta(days=200)
+    store = RunStore(store_url)
+    killed = store.start("match", {}, now=old)
+    lately = store.start("match", {}, now=now - dt.timedelta(hours=25))
+    done = store.start("match", {}, now=now - dt.timedelta(days=1))
+    store.finish(done, succeeded=True)
+    sid = save_scenario(store, "Entries up", {"name": "Entries up"}, "ann", now=old)
+    cut = start_scenario_run(store, sid, done, {"name": "Entries up"}, "ann", now=old)
+    ran = start_scenario_run(store, sid, done, {"name": "Entries up"}, "ann", now=now)
+    finish_scenario_run(store, ran, results={"x": 1})
+    with Session(store.engine) as s, s.begin():
+        for rid in (killed, lately):
+            run = s.get(Run, rid)
+            run.summary = {**run.summary, "host": "nightly-1", "pid": 4242}
+        row = s.get(ScenarioRun, cut)
+        row.host, row.pid = "web-2", 4242
+    args = ["runs", "prune", "--older-than", "90d", "--scenario-runs-older-than", "90d",
+            "--store", store_url]  # fmt: skip
+    dry = CliRunner().invoke(main, [*args, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.startswith(
+        "Would record 2 run(s) and 1 scenario run(s) still marked running as failed first, "
+        "not seen to finish (their process had ended, or they were still running 24 hours "
+        "after they started, a scenario run 2 hours): they are deleted by age as failed runs "
+        "are. Would delete 1 run(s) older than 90d and 1 scenario run(s) older than 90d"
+    )
+    assert [store.get(r)["status"] for r in (killed, lately)] == ["running", "running"]
+    assert scenario_runs(store, sid)[-1].status == "running"
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Recorded 2 run(s) and 1 scenario run(s) still marked "
+                                    "running as failed first")  # fmt: skip
+    assert "Deleted 1 run(s) older than 90d and 1 scenario run(s) older than 90d" in result.output
+    assert [r["id"] for r in store.list_runs()] == [done, lately]
+    assert store.get(lately)["status"] == "failed"  # recorded so; too young to delete
+    assert [r.id for r in scenario_runs(store, sid)] == [ran]
+    again = CliRunner().invoke(main, args)
+    assert again.output.startswith("Deleted 0 run(s)"), again.output  # nothing more to record
+    store.close()

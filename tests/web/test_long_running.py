@@ -36,3 +36,28 @@ def test_tonights_proposals_kept_in_memory_are_bounded(tmp_path):
         assert placement.tonight(store).run_id == rid
         assert len(placement._cache) <= placement.MAX_TONIGHTS
     store.close()
+
+
+def test_a_night_killed_on_another_server_is_said_not_to_have_finished(tmp_path):
+    """A night killed on the scheduler's server stayed "running" for ever in the store the
+    web application's server shares: the forecast page showed the earlier forecast with
+    no word. A day after it started it is recorded as failed, and the page says it did not
+    finish (and which run it shows instead)."""
+    from sqlalchemy.orm import Session
+
+    from sufficiency.store.models import Run
+    from tests.web.conftest import site_of_its_own
+
+    with site_of_its_own(tmp_path, "commissioner") as site:
+        started = dt.datetime.now(dt.UTC) - dt.timedelta(hours=25)
+        rid = site.store.start("forecast", {}, now=started)
+        with Session(site.store.engine) as s, s.begin():
+            run = s.get(Run, rid)
+            run.summary = {**run.summary, "host": "scheduler-1", "pid": 4242}
+        text = site.client("commissioner").get("/forecast").text
+        assert site.store.get(rid)["status"] == "failed"
+        assert f"The latest forecast run (run {rid}, started " in text
+        assert (
+            "did not finish (its process stopped during it, or it was still running 24 "
+            "hours after it started): no earlier run succeeded."
+        ) in text
