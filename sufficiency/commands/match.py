@@ -98,6 +98,7 @@ def match(
         tonight = read_tonight(
             referrals_path, placements_path, default_responsible_la=params.general.responsible_la,
             run_date=day, strict=strict, decisions=decisions_path,
+            harm_animals_excludes_pets=params.matching.harm_animals_excludes_pets,
         )  # fmt: skip
         hashes = {k: sha256_file(p) for k, p in inputs.items()}
         with recorded_run("match", params.model_dump(mode="json"), inputs, store_url) as rec:
