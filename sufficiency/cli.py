@@ -86,6 +86,7 @@ def validate(
         list(paths),
         run_date=(run_date.date() if run_date else clock.today()),
         default_responsible_la=params.general.responsible_la,
+        harm_animals_excludes_pets=params.matching.harm_animals_excludes_pets,
     )
     click.echo(report.to_json() if fmt == "json" else report.to_text())
     if not report.ok:

@@ -100,6 +100,7 @@ def job_validate(ctx: JobContext) -> JobOutcome:
         list(ctx.inputs.values()),
         run_date=ctx.run_date,
         default_responsible_la=ctx.params.general.responsible_la,
+        harm_animals_excludes_pets=ctx.params.matching.harm_animals_excludes_pets,
     )
     if ctx.pseudonym_key is not None:  # a problem's value may be a child's ID
         from sufficiency.pseudonymise import pseudonymise_problems

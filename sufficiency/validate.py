@@ -94,9 +94,15 @@ def classify(path: Path) -> str:
 
 
 def validate_paths(
-    paths: list[Path], *, run_date: dt.date, default_responsible_la: str
+    paths: list[Path],
+    *,
+    run_date: dt.date,
+    default_responsible_la: str,
+    harm_animals_excludes_pets: bool = True,
 ) -> ValidationReport:
-    """Validate every path (folders are read as 903 histories) and collect all problems."""
+    """Validate every path (folders are read as 903 histories) and collect all problems
+    (``harm_animals_excludes_pets``: the configuration's rule 13, which a referral's
+    warning describes)."""
     problems: list[Problem] = []
     checked: list[tuple[str, str]] = []
     history_paths: list[Path] = []
@@ -118,8 +124,9 @@ def validate_paths(
         try:
             if kind == "referrals":
                 table, found = load_referrals(
-                    path, default_responsible_la=default_responsible_la, run_date=run_date
-                )
+                    path, default_responsible_la=default_responsible_la, run_date=run_date,
+                    harm_animals_excludes_pets=harm_animals_excludes_pets,
+                )  # fmt: skip
                 child_ids |= set(table["child_id"].dropna().astype(str))
             elif kind == "decisions":
                 table, found = load_decisions(path)

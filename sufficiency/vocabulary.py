@@ -63,6 +63,14 @@ KS4_MOVES = (
     "Children in school years 10 or 11 placed too far from their school to stay there, or "
     "whose school or school year is not known: a nominated officer must approve a school move."
 )
+#: Why a placed child's distance from home is not known (matching/plan.py): each is left
+#: out of "placed over 20 miles" (DfE's statistics count them "not known"), and said so.
+DISTANCE_NOT_KNOWN: dict[str, str] = {
+    "no_home_postcode": "with no home postcode",
+    "home_postcode_not_located": "whose home postcode could not be located",
+    "placement_postcode_not_located": "in a home whose postcode could not be located (charged "
+    "as far)",
+}
 #: The 8am match report's flags, by key: what each counts, in a few words.
 MATCH_FLAGS: dict[str, str] = {
     "urgent_unplaced": "Urgent children not placed",

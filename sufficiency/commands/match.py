@@ -98,6 +98,7 @@ def match(
         tonight = read_tonight(
             referrals_path, placements_path, default_responsible_la=params.general.responsible_la,
             run_date=day, strict=strict, decisions=decisions_path,
+            harm_animals_excludes_pets=params.matching.harm_animals_excludes_pets,
         )  # fmt: skip
         hashes = {k: sha256_file(p) for k, p in inputs.items()}
         with recorded_run("match", params.model_dump(mode="json"), inputs, store_url) as rec:
@@ -142,7 +143,8 @@ _NOTES_SHOWN = 5
 
 def input_lines(summary: MatchSummary) -> list[str]:
     """Console lines for what the inputs made the run do: rows set aside (each in a
-    sentence), columns not recognised, and warnings (a few of each kind, then a count)."""
+    sentence), columns not recognised, warnings (a few of each kind, then a count), and the
+    children placed whose distance from home is not known, which "over 20 miles" leaves out."""
     lines = []
     aside = summary.set_aside
     if aside:
@@ -162,4 +164,8 @@ def input_lines(summary: MatchSummary) -> list[str]:
     if summary.distance_unknown:
         lines.append(f"{summary.distance_unknown} proposal(s) with a distance unknown or "
                      "assumed (see distance_note in matches.csv)")  # fmt: skip
+    plan = summary.plan
+    if plan.placed_distance_not_known:  # the count leaves them out: say so, and why
+        lines.append(f"{plan.placed_over_20_miles} placed over 20 miles from home"
+                     f"{plan.not_counted()}")  # fmt: skip
     return lines

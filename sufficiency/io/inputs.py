@@ -499,19 +499,30 @@ def _fold_standard_risks(raw: RawTable) -> tuple[RawTable, list[Problem]]:
 
 
 def load_referrals(
-    path: Path | str, *, default_responsible_la: str, run_date: dt.date | None = None
+    path: Path | str,
+    *,
+    default_responsible_la: str,
+    run_date: dt.date | None = None,
+    harm_animals_excludes_pets: bool = True,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Validate a referrals file; return the typed table and every problem found.
 
     ``run_date`` enables the age checks (no child aged 18 or over, no future DOB).
+    ``harm_animals_excludes_pets`` is the configuration's rule 13, which the warning on a
+    referral saying both pets and a risk to animals describes.
     A file with a header row and no referrals is valid (a night with nobody to place).
     """
-    _, table, problems = _load_referrals(path, default_responsible_la, run_date)
+    _, table, problems = _load_referrals(
+        path, default_responsible_la, run_date, harm_animals_excludes_pets
+    )
     return table.reset_index(drop=True), problems
 
 
 def _load_referrals(
-    path: Path | str, default_responsible_la: str, run_date: dt.date | None
+    path: Path | str,
+    default_responsible_la: str,
+    run_date: dt.date | None,
+    harm_animals_excludes_pets: bool = True,
 ) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
     """:func:`load_referrals` keeping the file's row index (``raw.row_number`` names rows)."""
     read = read_single_table(path, REFERRALS, allow_empty=True)
@@ -563,7 +574,8 @@ def _load_referrals(
         )
     for col, what in (("home_postcode", "home"), ("school_postcode", "school")):
         problems += postcode_problems(raw, table, col, what=what)
-    problems += _referral_safety_notes(raw, table) + _safety_columns_absent(raw, table)
+    problems += _referral_safety_notes(raw, table, harm_animals_excludes_pets)
+    problems += _safety_columns_absent(raw, table)
     problems = [_unlocated_child(raw, table, p) for p in problems]
     return raw, table, set_aside_not_records(raw, problems, strays)
 
@@ -671,15 +683,29 @@ def _row_warnings(
     ]
 
 
-def _referral_safety_notes(raw: RawTable, table: pd.DataFrame) -> list[Problem]:
-    """Warnings a placement officer must see: contradictions read the safer way, risks
-    given only in free text, and sibling counts that disagree with the sibling groups."""
+def _pets_harm_animals_note(harm_animals_excludes_pets: bool) -> str:
+    """What matching does with a referral saying the child can (or must) live with pets
+    and also listing a risk of harm to animals, under the configuration's rule 13."""
+    said = "says the child can live with pets but also lists a risk of harm to animals; "
+    if harm_animals_excludes_pets:
+        return said + "the safer reading applies: no home with pets is proposed (rule 13)"
+    return said + (
+        "rule 13 is switched off ([matching] harm_animals_excludes_pets = false), so a home "
+        "with pets may be proposed: check the risk to animals before agreeing one"
+    )
+
+
+def _referral_safety_notes(
+    raw: RawTable, table: pd.DataFrame, harm_animals_excludes_pets: bool
+) -> list[Problem]:
+    """Warnings a placement officer must see: contradictions and how matching reads them,
+    risks given only in free text, and sibling counts that disagree with the sibling
+    groups."""
     animals = table["risks"].map(lambda t: "harm_animals" in t).astype(bool)
     wants_pets = table["pets"].isin(["can", "must"])
+    note = _pets_harm_animals_note(harm_animals_excludes_pets)
     out = _row_warnings(
-        raw, table, animals & wants_pets, "pets", "pets_harm_animals",
-        lambda _: "says the child can live with pets but also lists a risk of harm to "
-        "animals; the safer reading applies: no home with pets is proposed (rule 13)",
+        raw, table, animals & wants_pets, "pets", "pets_harm_animals", lambda _: note,
         lambda idx: str(table.at[idx, "pets"]),
     )  # fmt: skip
     for col in FREE_TEXT_RISKS:
@@ -948,8 +974,11 @@ def read_referrals_for_night(
     default_responsible_la: str = "",
     run_date: dt.date | None = None,
     strict: bool = False,
+    harm_animals_excludes_pets: bool = True,
 ) -> NightTable:
-    """Read referrals for tonight's run: rows with errors are set aside, the rest kept.
+    """Read referrals for tonight's run: rows with errors are set aside, the rest kept
+    (``harm_animals_excludes_pets``: the configuration's rule 13, as in
+    :func:`load_referrals`).
 
     Raises
     ------
@@ -957,7 +986,9 @@ def read_referrals_for_night(
         The file cannot be used at all (unreadable, a required column missing or
         misnamed), or ``strict`` and any row has an error.
     """
-    raw, table, problems = _load_referrals(path, default_responsible_la, run_date)
+    raw, table, problems = _load_referrals(
+        path, default_responsible_la, run_date, harm_animals_excludes_pets
+    )
     night = split_rows(raw, table, problems, "child_id", strict)
     aside = _needed_by_set_aside(raw, table, problems, night.set_aside)
     # a total, notes or repeated header row is set aside, but is no child referred
@@ -1024,9 +1055,11 @@ def read_tonight(
     run_date: dt.date | None = None,
     strict: bool = False,
     decisions: Path | str | None = None,
+    harm_animals_excludes_pets: bool = True,
 ) -> Tonight:
     """Read tonight's inputs (and the team's decisions, if given), reporting every problem
-    of every file at once.
+    of every file at once (``harm_animals_excludes_pets``: the configuration's rule 13, as
+    in :func:`load_referrals`).
 
     Raises
     ------
@@ -1036,8 +1069,9 @@ def read_tonight(
     found: list[Problem] = []
     nights: list[NightTable] = []
     for read in (
-        lambda: read_referrals_for_night(referrals, default_responsible_la=default_responsible_la,
-                                         run_date=run_date, strict=strict),
+        lambda: read_referrals_for_night(
+            referrals, default_responsible_la=default_responsible_la, run_date=run_date,
+            strict=strict, harm_animals_excludes_pets=harm_animals_excludes_pets),
         lambda: read_placements_for_night(placements, strict=strict),
         *([lambda: _read_decisions(decisions, strict)] if decisions is not None else []),
     ):  # fmt: skip

@@ -428,7 +428,9 @@ def _prove(
                 if proof.expired():
                     break  # the far bound stays in the proof: the gap says what it costs
             add = ~pool.keep & (rc_pairs < threshold)
-            if pool.num_columns + int(add.sum()) > max_columns:
+            # counted once (a sum over every pair held): each new pattern adds one to it
+            columns = pool.num_columns + int(add.sum())
+            if columns > max_columns:
                 raise TooMany
             for g, gr in enumerate(pool.groups):
                 if proof.expired():
@@ -436,7 +438,7 @@ def _prove(
                 alpha_g = float(duals.alpha[n_s + g] + duals.lowered[n_s + g])
                 for _, blocks in gr.enumerate(duals.beta, alpha_g, threshold):
                     added += pool.add_pattern(g, blocks)
-                    if pool.num_columns + int(add.sum()) + added > max_columns:
+                    if columns + added > max_columns:
                         raise TooMany
         except TooMany:
             why = "too many columns could still improve the plan"

@@ -128,39 +128,39 @@ def conflict_rule(prob: MatchProblem, a: int, b: int) -> str:
     """Which rule stops referred children ``a`` and ``b`` sharing a placement (given that
     :func:`~.candidates.children_conflict` says they may not): ``harm_sexual`` when one
     may not live with a younger child, ``harm_physical`` when one may not live with a
-    child that much younger, else ``alongside`` (:func:`conflict_cause`'s rule)."""
-    return conflict_cause(prob, a, b)[2]
+    child that much younger, else ``alongside`` (the first of :func:`conflict_causes`)."""
+    return conflict_causes(prob, a, b)[0][2]
 
 
-def conflict_cause(prob: MatchProblem, a: int, b: int) -> tuple[int, str, str]:
-    """Whose restriction stops referred children ``a`` and ``b`` sharing a placement, in
-    words, and its rule (given that :func:`~.candidates.children_conflict` says they may
-    not): ``(a or b, "must be the only child there", "alongside")``. A social worker told
-    only that the two may not live together would look at the wrong referral half the
-    time."""
+def conflict_causes(prob: MatchProblem, a: int, b: int) -> list[tuple[int, str, str]]:
+    """Every restriction that stops referred children ``a`` and ``b`` sharing a placement
+    (given that :func:`~.candidates.children_conflict` says they may not), each as whose
+    it is, in words, and its rule, most serious rule first: ``[(a or b, "must be the only
+    child there", "alongside"), ...]``. A social worker told only that the two may not
+    live together would look at the wrong referral half the time, and one told one rule
+    of two would think changing that referral enough."""
     hs, age, along = prob.child_harm_sexual, prob.child_age_years, prob.referrals["alongside"]
     born = prob.derived("_birth_days", birth_days)
     hp, gap = prob.child_harm_physical, prob.harm_physical_years_younger
-    for x, y in ((a, b), (b, a)):
-        if hs[x] and born[y] > born[x]:
-            return x, "may not live with a younger child", "harm_sexual"
-    for x, y in ((a, b), (b, a)):
-        if gap > 0 and hp[x] and age[y] <= age[x] - gap:
-            return x, f"may not live with a child {gap:g} or more years younger", "harm_physical"
+    pairs = ((a, b), (b, a))
+    out = [(x, "may not live with a younger child", "harm_sexual")
+           for x, y in pairs if hs[x] and born[y] > born[x]]  # fmt: skip
+    out += [(x, f"may not live with a child {gap:g} or more years younger", "harm_physical")
+            for x, y in pairs if gap > 0 and hp[x] and age[y] <= age[x] - gap]  # fmt: skip
     words = {
         "solo": "must be the only child there",
         "only_older": "may live only with older children",
         "only_younger": "may live only with younger children",
     }
-    for x, y in ((a, b), (b, a)):
+    for x, y in pairs:
         want = str(along.iloc[x])
         if (
             want == "solo"
             or (want == "only_older" and not age[y] > age[x])
             or (want == "only_younger" and not age[y] < age[x])
         ):
-            return x, words[want], "alongside"
-    return a, "may not live with this child", "alongside"
+            out.append((x, words[want], "alongside"))
+    return out or [(a, "may not live with this child", "alongside")]
 
 
 def _room_for(prob: MatchProblem, p: int, kids: list[int]) -> int:
@@ -361,11 +361,13 @@ def apply_decisions(
             for kb in ks[i + 1 :]:
                 a, b = where(ka)[0], where(kb)[0]
                 if children_conflict(prob, np.array([a]), np.array([b]))[0]:
-                    whose, words, rule = conflict_cause(prob, a, b)
+                    (whose, words, rule), *others = conflict_causes(prob, a, b)
                     named = rows[ka if whose == a else kb]["child_id"]
+                    also = "".join(f"; and {rows[ka if w == a else kb]['child_id']} {t}: "
+                                   f"{rule_label(r)}" for w, t, r in others)  # fmt: skip
                     why = (f"{rows[ka]['child_id']} and {rows[kb]['child_id']} are both pinned "
                            f"to {rows[ka]['placement_id']} but may not live together "
-                           f"({named} {words}): {rule_label(rule)}.")  # fmt: skip
+                           f"({named} {words}): {rule_label(rule)}{also}.")  # fmt: skip
                     refuse([ka, kb], why)
     pin = np.full(prob.num_children, -1, np.int64)
     for k in (k for k in pins if k not in status):

@@ -138,11 +138,12 @@ def unplaced_table(
             if "taken" not in kinds and "conflict" in kinds:
                 # a place is left there, but a child proposed there may not live with this one
                 said = " ".join(t for k, t in stops if k == "conflict")
+                rules = "these rules" if said.count(" rule ") > 1 else "this rule"
                 reason, breaks = (
                     f"{_meeting(int(num_ok[c]))} every hard rule, but each is needed for "
                     f"other children or cannot take this child alongside them; the {near}, "
                     f"{near_id}, has a place left, but {said} Consider another home for one "
-                    "of them (no exemption lifts this rule), or a wider search.",
+                    f"of them (no exemption lifts {rules}), or a wider search.",
                     "conflict",
                 )
             if not kinds & {"taken", "conflict"}:  # a place is left there for this child

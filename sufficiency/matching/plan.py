@@ -92,6 +92,10 @@ def plan_figures(
         bool(together[np.nonzero(groups == g)[0][0]] or not placed[groups == g].any())
         for g in range(prob.num_groups)
     )
+    # placed with no distance from home: left out of "over 20 miles", counted by why
+    lost = (placed & plan["miles_from_home"].isna()).to_numpy(bool)
+    given = prob.child_home_given
+    located = ~np.isnan(prob.child_home_east)
     return {
         "objective_gbp": round(plan_objective(plan), 2),
         "priority_score": round(plan_objective(plan), 2),
@@ -101,6 +105,9 @@ def plan_figures(
         "sibling_groups": int(prob.num_groups),
         "sibling_groups_kept_together": int(kept),
         "placed_over_20_miles": int((plan["miles_from_home"].fillna(0) > 20).sum()),
+        "placed_no_home_postcode": int((lost & ~given).sum()),
+        "placed_home_not_located": int((lost & given & ~located).sum()),
+        "placed_placement_not_located": int((lost & given & located).sum()),
         "placed_out_of_area": int(flags.str.contains(OUT_OF_AREA, regex=False).sum()),
         "ks4_school_moves": int(flags.str.contains(KS4_GATE, regex=False).sum()),
         "total_weekly_cost_gbp": round(float(plan["weekly_cost"].fillna(0).sum()), 2),

@@ -426,8 +426,8 @@ def _flags(run: MatchRun) -> tuple[Flag, ...]:
              "area: a nominated officer (the Director of Children's Services, if the area "
              "does not adjoin the council's) must approve each.", "Children placed"),
         Flag("ofsted_checks", plan.ofsted_checks, vocabulary.OFSTED_CHECKS, "Children placed"),
-        Flag("over_20_miles", plan.placed_over_20_miles,
-             "Children placed more than 20 miles from home.", "Children placed"),
+        Flag("over_20_miles", plan.placed_over_20_miles, "Children placed more than 20 miles "
+             f"from home{plan.not_counted()}.", "Children placed"),
         Flag("decisions_not_applied", not_applied,
              "Team decisions (pins and exclusions) refused or ignored, each with the reason.",
              "Decisions"),
@@ -447,8 +447,7 @@ def _baseline_sentence(run: MatchRun) -> str:
     return (
         "Today's practice (each child in turn, most urgent first, to the cheapest home "
         f"that can take them) would place {g.children_placed}, cost £{g.weekly_cost_gbp:,.0f} "
-        f"a week, place {g.placed_over_20_miles} over 20 miles from home (plan: "
-        f"{p.placed_over_20_miles}) and {g.placed_out_of_area} out of area (plan: "
+        f"a week, place {g.over_20_against(p)} and {g.placed_out_of_area} out of area (plan: "
         f"{p.placed_out_of_area}), need approval for {ks4} "
         f"(plan: {p.ks4_school_moves}) and split {_n(g_split, 'sibling group')} (plan: "
         f"{p_split})."

@@ -161,6 +161,7 @@ def match(
         tonight = read_tonight(
             referrals, placements, default_responsible_la=params.general.responsible_la,
             run_date=run_date, strict=strict, decisions=decisions,
+            harm_animals_excludes_pets=params.matching.harm_animals_excludes_pets,
         )  # fmt: skip
         # Hashed once read: a missing file is the reader's InputDataError naming it.
         paths = {"referrals": referrals, "placements": placements, "decisions": decisions}

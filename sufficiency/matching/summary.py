@@ -11,6 +11,7 @@ from sufficiency.config import Params
 from sufficiency.errors import Problem
 from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.decisions import DecisionOutcome
+from sufficiency.vocabulary import DISTANCE_NOT_KNOWN, listed
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,57 @@ class PlanFigures:
     total_weekly_cost_gbp: float
     #: Proposals in a home rated inadequate, or a registered setting with no URN.
     ofsted_checks: int = 0
+    #: Children placed whose distance from home is not known, so ``placed_over_20_miles``
+    #: leaves them out (DfE counts them "not known"), by why: no home postcode (allowed
+    #: for an unaccompanied child), a home postcode not located, or (rule 15's
+    #: ``assume_far``) a placement whose postcode is not located.
+    placed_no_home_postcode: int = 0
+    placed_home_not_located: int = 0
+    placed_placement_not_located: int = 0
 
     @property
     def priority_score(self) -> float:
         """The objective under its plain name: weekly costs plus weighted penalties."""
         return self.objective_gbp
+
+    @property
+    def distance_not_known(self) -> dict[str, int]:
+        """Children placed at a distance from home not known, by why (the keys of
+        :data:`sufficiency.vocabulary.DISTANCE_NOT_KNOWN`)."""
+        return {
+            "no_home_postcode": self.placed_no_home_postcode,
+            "home_postcode_not_located": self.placed_home_not_located,
+            "placement_postcode_not_located": self.placed_placement_not_located,
+        }
+
+    @property
+    def placed_distance_not_known(self) -> int:
+        """Children placed whose distance from home is not known (every reason)."""
+        return sum(self.distance_not_known.values())
+
+    def not_counted(self) -> str:
+        """What ``placed_over_20_miles`` leaves out and why, as a clause to follow it ("" when
+        it leaves nobody out)."""
+        n = self.placed_distance_not_known
+        if not n:
+            return ""
+        why = [f"{k:,} {DISTANCE_NOT_KNOWN[w]}" for w, k in self.distance_not_known.items() if k]
+        who = "1 child" if n == 1 else f"{n:,} children"
+        return f", not counting {who} placed at a distance from home not known ({listed(why)})"
+
+    def over_20_against(self, plan: PlanFigures) -> str:
+        """These figures' children placed over 20 miles from home against ``plan``'s, with
+        (where either has any) those placed at a distance not known, which neither counts."""
+        if not (self.placed_distance_not_known or plan.placed_distance_not_known):
+            return (
+                f"{self.placed_over_20_miles} over 20 miles from home (plan: "
+                f"{plan.placed_over_20_miles})"
+            )
+        return (
+            f"{self.placed_over_20_miles} over 20 miles from home and "
+            f"{self.placed_distance_not_known} at a distance from home not known (plan: "
+            f"{plan.placed_over_20_miles} and {plan.placed_distance_not_known})"
+        )
 
     @classmethod
     def from_figures(cls, figures: Mapping[str, Any]) -> PlanFigures:
@@ -51,6 +98,8 @@ class PlanFigures:
             "sibling_groups": self.sibling_groups,
             "sibling_groups_kept_together": self.sibling_groups_kept_together,
             "placed_over_20_miles": self.placed_over_20_miles,
+            "placed_distance_not_known": self.placed_distance_not_known,
+            "distance_not_known_why": self.distance_not_known,
             "placed_out_of_area": self.placed_out_of_area,
             "ks4_school_moves": self.ks4_school_moves,
             "total_weekly_cost_gbp": self.total_weekly_cost_gbp,

@@ -15,7 +15,7 @@ import secrets
 from starlette.responses import Response
 
 from sufficiency import clock
-from sufficiency.config import GeneralParams
+from sufficiency.config import GeneralParams, MatchingParams
 from sufficiency.errors import StoreError
 from sufficiency.store.accounts import (
     ROLE_WORDS,
@@ -174,6 +174,7 @@ def upload_post(ctx: Ctx) -> Response:
     if kind not in uploads.KINDS:
         return _uploads(ctx, 400, error="Choose what the upload is.")
     general = getattr(ctx.request.app.state, "general", None) or GeneralParams()
+    matching = getattr(ctx.request.app.state, "matching", None) or MatchingParams()
     files = [(f.filename or "", f.file) for name, f in ctx.files if name == "files"]
     staged = uploads.stage(
         kind,
@@ -182,6 +183,7 @@ def upload_post(ctx: Ctx) -> Response:
         ctx.web.params,
         run_date=clock.today(),
         responsible_la=general.responsible_la,
+        harm_animals_excludes_pets=matching.harm_animals_excludes_pets,
     )
     r = staged.report
     sizes = sum(size for _n, size, _sha in staged.files)

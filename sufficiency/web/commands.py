@@ -50,7 +50,8 @@ def serve(store_url: str | None, host: str, port: int, config_path: Path | None)
             err=True,
         )
     app = create_app(store, params, host=host, warm=True)
-    app.state.general = full.general  # uploads are checked with the authority's code
+    # uploads are checked with the authority's code and the matching rules
+    app.state.general, app.state.matching = full.general, full.matching
     if not app.state.web.secure_cookies:
         click.echo(
             f"Cookies are not marked Secure (serving on {host}, [web] secure_cookies = "

@@ -273,6 +273,7 @@ def _read(inputs: dict[str, Path], day: dt.date, params: Params, decisions: Path
         default_responsible_la=params.general.responsible_la,
         run_date=day,
         decisions=decisions,
+        harm_animals_excludes_pets=params.matching.harm_animals_excludes_pets,
     )
 
 

@@ -189,9 +189,11 @@ def stage(
     *,
     run_date: dt.date,
     responsible_la: str,
+    harm_animals_excludes_pets: bool = True,
     now: dt.datetime | None = None,
 ) -> Staged:
-    """Save ``uploads`` (name, file) to a private staging folder and check them.
+    """Save ``uploads`` (name, file) to a private staging folder and check them (as the
+    configuration reads them: its council's code and rule 13).
 
     Nothing is written to the data folder. Problems with the upload itself (no file, a
     file of the wrong type, an unsafe zip) come back in the report like ``validate``'s.
@@ -241,7 +243,8 @@ def stage(
     report, usable = ValidationReport((), ()), False
     if saved and not any(p.severity == "error" for p in problems):
         target = root if kind == "history" else root / saved[0][0]
-        report = validate_paths([target], run_date=run_date, default_responsible_la=responsible_la)
+        report = validate_paths([target], run_date=run_date, default_responsible_la=responsible_la,
+                                harm_animals_excludes_pets=harm_animals_excludes_pets)  # fmt: skip
         report = _as_uploaded(report, root, kind)
         # one bad row never blocks a night: rows with errors are set aside by the jobs that
         # read the file, so it is usable if the night's own reader can read it

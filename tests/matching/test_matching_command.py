@@ -112,3 +112,46 @@ def test_unplaced_counts_stay_whole_numbers_beside_a_set_aside_referral(tmp_path
     fields = dict(zip(header, c1, strict=True))
     assert fields["num_suitable_placements"] == "0"
     assert fields["excluded_sex"] == "1"
+
+
+def test_over_20_miles_says_whom_it_leaves_out(tmp_path: Path) -> None:
+    """A child placed at a distance from home not known (no home postcode, a home postcode
+    not located, or a home whose postcode is not located under rule 15's assume_far) is
+    not counted "over 20 miles": the console, summary.json and the report say how many
+    were left out and why, as DfE's statistics count them "not known"."""
+    refs = referrals_frame([
+        referral("C1", home_postcode=pd.NA),
+        referral("C2", home_postcode="WR99 9ZZ"),  # well formed, not in the directory
+        referral("C3", home_postcode=POSTCODES["birmingham"]),
+        referral("C4", foster_suitability="unsuitable", residential_suitability="preferred"),
+    ])  # fmt: skip
+    plcs = placements_frame([
+        placement("P1", vacancies=1), placement("P2", vacancies=1), placement("P3", vacancies=1),
+        placement("P4", setting="residential", postcode="WR99 9ZY", weekly_cost=5200.0),
+    ])  # fmt: skip
+    paths = tmp_path / "referrals.csv", tmp_path / "placements.csv"
+    for frame, path in zip((refs, plcs), paths, strict=True):
+        frame.map(_csv_value).to_csv(path, index=False)
+    config = tmp_path / "config.toml"
+    config.write_text('[matching]\nunlocatable = "assume_far"\n')
+    out = tmp_path / "out"
+    res = CliRunner().invoke(match, ["--referrals", str(paths[0]), "--placements",
+                                     str(paths[1]), "--date", "2026-03-01", "--out", str(out),
+                                     "--config", str(config)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert set(pd.read_csv(out / "matches.csv")["child_id"]) == {"C1", "C2", "C3", "C4"}
+    said = (
+        "1 placed over 20 miles from home, not counting 3 children placed at a distance from "
+        "home not known (1 with no home postcode, 1 whose home postcode could not be located "
+        "and 1 in a home whose postcode could not be located (charged as far))"
+    )
+    assert said in res.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["placed_over_20_miles"] == 1 and summary["placed_distance_not_known"] == 3
+    assert summary["distance_not_known_why"] == {
+        "no_home_postcode": 1, "home_postcode_not_located": 1,
+        "placement_postcode_not_located": 1,
+    }  # fmt: skip
+    page = (out / "match_report.html").read_text()
+    assert "Children placed more than 20 miles from home, not counting 3 children" in page
+    assert "1 over 20 miles from home and 3 at a distance from home not known (plan: 1" in page

@@ -314,3 +314,38 @@ def test_a_file_with_the_standards_risk_columns_keeps_its_row_errors_and_notes(
     assert {("extra_cells", 4), ("title_rows", None), ("dates_with_time", None)} <= codes
     night = read_tonight(path, write_inputs(tmp_path)[1], default_responsible_la="E10000034")
     assert night.referrals.table["child_id"].tolist() == ["C1", "C3"]
+
+
+@pytest.mark.parametrize("excludes", [True, False])
+def test_pets_and_harm_to_animals_note_follows_rule_13_setting(
+    tmp_path: Path, excludes: bool
+) -> None:
+    """The warning on a referral saying pets 'can' and a risk to animals says what matching
+    does under the configuration given: with rule 13 switched off it no longer says no
+    home with pets is proposed (one is: every home here has pets), in validate, the
+    match's summary and its console alike."""
+    from sufficiency.cli import main
+
+    refs, plcs = write_inputs(tmp_path)
+    df = pd.read_csv(refs, dtype=str, keep_default_na=False)
+    df.loc[df["child_id"] == "C3", ["risks", "pets"]] = ["harm_animals", "can"]
+    df.to_csv(refs, index=False)
+    homes = pd.read_csv(plcs, dtype=str, keep_default_na=False).assign(has_pets="Y")
+    homes.to_csv(plcs, index=False)
+    config = tmp_path / "config.toml"
+    config.write_text(f"[matching]\nharm_animals_excludes_pets = {str(excludes).lower()}\n")
+    said = ("the safer reading applies: no home with pets is proposed (rule 13)"
+            if excludes else "rule 13 is switched off ([matching] harm_animals_excludes_pets "
+            "= false), so a home with pets may be proposed")  # fmt: skip
+    checked = CliRunner().invoke(main, ["validate", str(refs), "--config", str(config),
+                                        "--date", RUN_DATE])  # fmt: skip
+    assert said in checked.output and ("safer reading" in checked.output) == excludes
+    code, out = _cli("--referrals", str(refs), "--placements", str(plcs), "--config",
+                     str(config), "--out", str(tmp_path / "out"))  # fmt: skip
+    assert code == 0, out
+    assert said in out and ("safer reading" in out) == excludes
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    (note,) = [n for n in summary["input_notes"] if n["code"] == "pets_harm_animals"]
+    assert said in note["note"]
+    placed = set(pd.read_csv(tmp_path / "out" / "matches.csv")["child_id"])
+    assert ("C3" in placed) != excludes

@@ -162,3 +162,27 @@ def test_one_status_type_for_matching_and_commissioning() -> None:
     assert [s.value for s in SolveStatus] == [
         "optimal", "feasible", "infeasible", "time_limit", "unknown"
     ]  # fmt: skip
+
+
+def test_the_proof_counts_each_new_pattern_once_against_the_column_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From a pool of one pair per child and pricing stopped after one round (a
+    transportation hint), the proof lists thousands of sibling patterns to prove the
+    plan. With the column limit set to the pool it ends with, the same plan is proven:
+    each new pattern is one column (the count took each twice, so the proof gave up
+    with 'too many columns' at half the limit)."""
+    from sufficiency.matching import column_generation
+
+    monkeypatch.setattr(column_generation, "START_PER_CHILD", 1)
+    prob, params = _instance(20), MatchingParams()
+    cands = generate_candidates(prob)
+    cost = pair_cost(prob, cands.child, cands.place, params.weights)
+    hint = np.full(prob.num_children, -1)
+    free = solve_patterns(prob, params, cands.child, cands.place, cost, Deadline.from_now(60.0),
+                          hint=hint)  # fmt: skip
+    assert free.settled == "" and free.columns > 1_000
+    tight = solve_patterns(prob, params, cands.child, cands.place, cost, Deadline.from_now(60.0),
+                           hint=hint, max_columns=free.columns)  # fmt: skip
+    assert tight.settled == "" and tight.columns == free.columns
+    assert tight.mip.objective == pytest.approx(free.mip.objective)

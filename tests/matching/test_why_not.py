@@ -318,3 +318,42 @@ def test_a_group_kept_apart_by_its_own_pets_answers_is_told_so() -> None:
         "of them: C2 must live with pets (rule 7) and C3 is a risk to animals (rule 13), so "
         "no home can take them all"
     )
+
+
+def test_a_clash_names_every_rule_that_keeps_the_two_apart() -> None:
+    """C1, at the only home, is a risk of physical harm to a child 3 or more years
+    younger (rule 14), and C2, five years younger, may live only with younger children
+    (rule 10): both rules keep them apart, and the reason names both and whose each is
+    (it named rule 14 alone, so changing C1's referral looked enough)."""
+    from sufficiency.matching.decisions import rule_label
+
+    refs = referrals_frame([referral("C1", age=15, risks=("harm_physical",)),
+                            referral("C2", age=10, alongside="only_younger",
+                                     needed_by="<5 days")])  # fmt: skip
+    plcs = placements_frame([placement("P1", vacancies=2)])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    assert _at(run, "C1") == "P1"
+    (row,) = run.unplaced.to_dict("records")
+    assert row["nearest_breaks"] == "conflict"
+    assert (
+        "C1 is placed there and may not live with a child 3 or more years younger: "
+        f"{rule_label('harm_physical')}; and this child may live only with younger children: "
+        "rule 10 (alongside)."
+    ) in row["reason"] and "no exemption lifts these rules" in row["reason"]
+
+
+def test_two_children_pinned_together_are_told_every_rule_between_them() -> None:
+    """Pinned to one home, C1 (a risk of physical harm to a child 3 or more years
+    younger) and C2 (five years younger, may live only with younger children) are refused
+    with both rules, each with whose it is."""
+    refs = referrals_frame([referral("C1", age=15, risks=("harm_physical",)),
+                            referral("C2", age=10, alongside="only_younger")])  # fmt: skip
+    plcs = placements_frame([placement("P1", vacancies=2)])
+    run = run_matching(refs, plcs, RUN_DATE, Params(), decisions=decisions_frame(
+        [decision("C1", "P1"), decision("C2", "P1")]))  # fmt: skip
+    notes = {n.child_id: n.note for n in run.decisions.notes}
+    assert (
+        "(C1 may not live with a child 3 or more years younger): rule 14 (risk of physical "
+        "harm to younger children); and C2 may live only with younger children: rule 10 "
+        "(alongside)."
+    ) in notes["C1"]

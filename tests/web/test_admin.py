@@ -278,3 +278,24 @@ def test_good_uploads_are_accepted_into_the_data_folder(site, sample_dir):
     # no file contents in the server's log
     dobs = [line.split(",")[1] for line in good.decode().splitlines()[1:]]
     assert not [d for d in dobs if any(d in line for line in site.log.lines)]
+
+
+@pytest.mark.parametrize("excludes", [True, False])
+def test_an_upload_is_checked_under_the_configured_rule_13(site, sample_dir, excludes):
+    """A referral saying pets 'can' and a risk to animals is warned of as matching will
+    read it under the server's configuration: with rule 13 switched off, the upload page
+    no longer says no home with pets is proposed."""
+    from sufficiency.config import MatchingParams
+
+    frame = pd.read_csv(sample_dir / "referrals.csv", dtype=str, keep_default_na=False)
+    frame.loc[0, ["pets", "risks"]] = ["can", "harm_animals"]
+    site.app.state.matching = MatchingParams(harm_animals_excludes_pets=excludes)
+    admin = site.client("admin")
+    try:
+        r = _upload(admin, "referrals", [("referrals.csv", frame.to_csv(index=False).encode())])
+    finally:
+        del site.app.state.matching
+    assert r.status_code == 200, r.text
+    assert ("no home with pets is proposed (rule 13)" in r.text) == excludes
+    assert ("rule 13 is switched off" in r.text) != excludes
+    _discard(admin, r)
