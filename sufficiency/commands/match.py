@@ -76,9 +76,8 @@ def match(
     """
     started = time.perf_counter()  # the time limit covers the whole run, reading included
     from sufficiency.io.atomic import sha256_file
-    from sufficiency.io.inputs import read_tonight
     from sufficiency.matching.run import match as run_match
-    from sufficiency.matching.run import matching_params
+    from sufficiency.matching.run import matching_params, read_under
     from sufficiency.store.record import match_fields, recorded_run
 
     params = matching_params(load_params(config_path), solver=solver,
@@ -95,11 +94,8 @@ def match(
     with Progress() as progress:
         # read before the run is recorded: a file that cannot be used is not a run
         progress("Reading the referrals and the placement register")
-        tonight = read_tonight(
-            referrals_path, placements_path, default_responsible_la=params.general.responsible_la,
-            run_date=day, strict=strict, decisions=decisions_path,
-            harm_animals_excludes_pets=params.matching.harm_animals_excludes_pets,
-        )  # fmt: skip
+        tonight = read_under(params, referrals_path, placements_path, day, strict=strict,
+                             decisions=decisions_path)  # fmt: skip
         hashes = {k: sha256_file(p) for k, p in inputs.items()}
         with recorded_run("match", params.model_dump(mode="json"), inputs, store_url) as rec:
             run = run_match(tonight, run_date=day, params=params, input_sha256=hashes,

@@ -76,6 +76,29 @@ def matching_params(
     return params if section is params.matching else params.model_copy(update={"matching": section})
 
 
+def read_under(
+    params: Params,
+    referrals: Path | str,
+    placements: Path | str,
+    run_date: dt.date,
+    *,
+    strict: bool = False,
+    decisions: Path | str | None = None,
+) -> Tonight:
+    """Tonight's inputs read as ``params`` says (the responsible authority to assume, rule
+    13's reading of a referral's pets answer): the one read of the command, the API and
+    the web's re-run."""
+    return read_tonight(
+        referrals,
+        placements,
+        default_responsible_la=params.general.responsible_la,
+        run_date=run_date,
+        strict=strict,
+        decisions=decisions,
+        harm_animals_excludes_pets=params.matching.harm_animals_excludes_pets,
+    )
+
+
 def match(
     referrals: Path | str | Tonight,
     placements: Path | str | None = None,
@@ -158,11 +181,8 @@ def match(
                 )
         if progress is not None:
             progress("Reading the referrals and the placement register")
-        tonight = read_tonight(
-            referrals, placements, default_responsible_la=params.general.responsible_la,
-            run_date=run_date, strict=strict, decisions=decisions,
-            harm_animals_excludes_pets=params.matching.harm_animals_excludes_pets,
-        )  # fmt: skip
+        tonight = read_under(params, referrals, placements, run_date, strict=strict,
+                             decisions=decisions)  # fmt: skip
         # Hashed once read: a missing file is the reader's InputDataError naming it.
         paths = {"referrals": referrals, "placements": placements, "decisions": decisions}
         hashes |= {k: sha256_file(Path(p)) for k, p in paths.items() if p is not None}

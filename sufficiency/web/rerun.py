@@ -265,16 +265,10 @@ def rerun(store: RunStore, run: dict[str, Any], username: str) -> int:
 
 
 def _read(inputs: dict[str, Path], day: dt.date, params: Params, decisions: Path) -> Any:
-    from sufficiency.io.inputs import read_tonight
+    from sufficiency.matching.run import read_under
 
-    return read_tonight(
-        inputs["referrals"],
-        inputs["placements"],
-        default_responsible_la=params.general.responsible_la,
-        run_date=day,
-        decisions=decisions,
-        harm_animals_excludes_pets=params.matching.harm_animals_excludes_pets,
-    )
+    return read_under(params, inputs["referrals"], inputs["placements"], day,
+                      decisions=decisions)  # fmt: skip
 
 
 def start(store: RunStore, run: dict[str, Any], username: str) -> RerunState:
