@@ -34,25 +34,39 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 from bench_args import whole
 from param_option import forecast_params
 
+from sufficiency.config import ForecastParams
 from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.projection import forecast_from_spells
-from sufficiency.forecast.states import build_spells
+from sufficiency.forecast.states import CareSpells, build_spells
 from sufficiency.forecast.synthetic import synthetic_history
+
+
+def add_instance_options(parser: argparse.ArgumentParser) -> None:
+    """The authority's size and the run's: ``--children``, ``--paths``, ``--months``."""
+    parser.add_argument("--children", type=whole(1), default=1000)
+    parser.add_argument("--paths", type=int, default=2000)
+    parser.add_argument("--months", type=int, default=60)
+
+
+def instance(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> tuple[CareSpells, ForecastParams]:
+    """The synthetic authority's care spells and the forecast's parameters (seed 1), its
+    warnings silenced: what this benchmark times and ``profile_forecast.py`` profiles."""
+    params = forecast_params(parser, {"num_paths": "--paths", "horizon_months": "--months"},
+                             num_paths=args.paths, horizon_months=args.months, seed=1)  # fmt: skip
+    warnings.simplefilter("ignore", ForecastWarning)
+    return build_spells(synthetic_history(args.children, seed=1)), params
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--children", type=whole(1), default=1000)
-    parser.add_argument("--paths", type=int, default=2000)
-    parser.add_argument("--months", type=int, default=60)
+    add_instance_options(parser)
     parser.add_argument("--repeats", type=whole(1), default=3)
     args = parser.parse_args()
-    warnings.simplefilter("ignore", ForecastWarning)
-    care = build_spells(synthetic_history(args.children, seed=1))
-    params = forecast_params(parser, {"num_paths": "--paths", "horizon_months": "--months"},
-                             num_paths=args.paths, horizon_months=args.months, seed=1)  # fmt: skip
+    care, params = instance(parser, args)
     wall, cpu = [], []
     for _ in range(args.repeats):
         t0, c0 = time.perf_counter(), time.process_time()

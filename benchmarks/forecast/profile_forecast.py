@@ -20,24 +20,15 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
-import sys
 import time
-import warnings
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
-
 import numpy as np
-from bench_args import whole
-from param_option import forecast_params
+from bench_forecast import add_instance_options, instance
 
 import sufficiency.forecast.simulate as simulate_module
-from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.projection import forecast_from_spells
-from sufficiency.forecast.states import build_spells
-from sufficiency.forecast.synthetic import synthetic_history
 
 #: (label, the functions whose cumulative time it is: file name ending, function name)
 STEPS = [
@@ -102,14 +93,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--children", type=whole(1), default=1000)
-    parser.add_argument("--paths", type=int, default=2000)
-    parser.add_argument("--months", type=int, default=60)
+    add_instance_options(parser)
     args = parser.parse_args()
-    params = forecast_params(parser, {"num_paths": "--paths", "horizon_months": "--months"},
-                             num_paths=args.paths, horizon_months=args.months, seed=1)  # fmt: skip
-    warnings.simplefilter("ignore", ForecastWarning)
-    care = build_spells(synthetic_history(args.children, seed=1))
+    care, params = instance(parser, args)
     simulate_module.ThreadPoolExecutor = _InThisThread  # type: ignore[assignment,misc]
     np.random.default_rng = _timed_rng  # the chunks' generators, timed
     profile = cProfile.Profile(time.process_time)  # CPU time: the machine is shared
