@@ -584,23 +584,29 @@ def test_the_log_says_what_tonights_matching_did(tmp_path, sample_dir):
          "child needs a home; an export that failed looks the same)")]  # fmt: skip
 
 
-def test_a_run_store_lost_part_way_is_a_sentence_and_exit_2(tmp_path, sample_dir, monkeypatch):
-    """The run store failing part-way through the night (a database restarted, its
-    tables gone): exit 2 and a sentence, on the console and in the log, not a traceback
-    and exit 1 (an input error) with nothing in the log."""
+def _drop_after_validate(monkeypatch, tmp_path, table: str) -> None:
+    """The night's validate job runs, then the store's ``table`` is dropped (a database
+    restarted, its tables gone)."""
     import sqlite3
 
     import sufficiency.nightly as nightly
 
     validate, wanted = nightly.JOBS["validate"]
 
-    def validate_then_lose_the_store(ctx):
+    def validate_then_lose_the_table(ctx):
         outcome = validate(ctx)
         with sqlite3.connect(tmp_path / "store" / "runs.sqlite") as db:
-            db.execute("DROP TABLE run_files")
+            db.execute(f"DROP TABLE {table}")
         return outcome
 
-    monkeypatch.setitem(nightly.JOBS, "validate", (validate_then_lose_the_store, wanted))
+    monkeypatch.setitem(nightly.JOBS, "validate", (validate_then_lose_the_table, wanted))
+
+
+def test_a_run_store_lost_part_way_is_a_sentence_and_exit_2(tmp_path, sample_dir, monkeypatch):
+    """The run store failing part-way through the night (a database restarted, its
+    tables gone): exit 2 and a sentence, on the console and in the log, not a traceback
+    and exit 1 (an input error) with nothing in the log."""
+    _drop_after_validate(monkeypatch, tmp_path, "run_files")
     report = run_nightly(_config(tmp_path, sample_dir), DAY)
     assert report.exit_code == EXIT_FAILURE
     (message,) = report.messages
@@ -683,19 +689,7 @@ def test_a_store_that_fails_as_the_night_prunes_it_is_said_with_the_night_record
     """The store failing as [retention] is applied: exit 2 and a sentence saying the
     periods were not applied, while the night's outputs are published and its run
     recorded (not "runs left unfinished", as a store lost part-way through the jobs)."""
-    import sqlite3
-
-    import sufficiency.nightly as nightly
-
-    validate, wanted = nightly.JOBS["validate"]
-
-    def validate_then_lose_the_audit_trail(ctx):
-        outcome = validate(ctx)
-        with sqlite3.connect(tmp_path / "store" / "runs.sqlite") as db:
-            db.execute("DROP TABLE audit_events")
-        return outcome
-
-    monkeypatch.setitem(nightly.JOBS, "validate", (validate_then_lose_the_audit_trail, wanted))
+    _drop_after_validate(monkeypatch, tmp_path, "audit_events")
     cfg = _config(tmp_path, sample_dir)
     cfg.write_text(cfg.read_text() + '[retention]\naudit = "1y"\n')
     report = run_nightly(cfg, DAY)
