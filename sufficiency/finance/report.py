@@ -29,7 +29,7 @@ from sufficiency.finance.summaries import (
     scenario_comparison,
 )
 from sufficiency.finance.workbook import SpendReport, line_label
-from sufficiency.forecast import CareSpells, ForecastResult
+from sufficiency.forecast import CareSpells, ForecastResult, history_old_opening
 from sufficiency.io.quality import DataQuality
 
 
@@ -67,7 +67,7 @@ def _year_over(proj: SpendProjection, run_date: dt.date) -> str | None:
     if pd.Timestamp(run_date) <= year_bounds(fy, proj.financial_year_start_month)[1]:
         return None
     return (
-        f"The forecast starts on {proj.start:%d/%m/%Y} but the run date is "
+        f"{history_old_opening(proj.start)}but the run date is "
         f"{run_date:%d/%m/%Y}: {fy} is over, yet its spend here is projected, not "
         "counted; load the latest 903 return"
     )

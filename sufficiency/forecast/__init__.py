@@ -19,7 +19,9 @@ from sufficiency.forecast.backtest import BacktestResult, truncate_history
 from sufficiency.forecast.errors import (
     ForecastError,
     ForecastWarning,
+    history_old_opening,
     history_over_a_year_old,
+    history_said_old,
     notes_kept,
 )
 from sufficiency.forecast.html_report import render_html
@@ -71,7 +73,9 @@ __all__ = [
     "fit_spells",
     "forecast_from_spells",
     "forecast_history",
+    "history_old_opening",
     "history_over_a_year_old",
+    "history_said_old",
     "load_scenario",
     "load_supply",
     "notes_kept",

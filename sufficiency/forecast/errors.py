@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import pandas as pd
 
@@ -42,6 +42,19 @@ def notes_kept(
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
+def history_old_opening(start: dt.date) -> str:
+    """How a sentence saying a forecast's history is old begins (this module's, and the
+    spend projection's of a financial year already over), so a page can tell whether a
+    run's notes say it already (:func:`history_said_old`)."""
+    return f"The forecast starts on {start:%d/%m/%Y} "
+
+
+def history_said_old(notes: Iterable[str], start: dt.date) -> bool:
+    """Whether ``notes`` already say that the forecast starting on ``start`` rests on an
+    old history."""
+    return any(n.startswith(history_old_opening(start)) for n in notes)
+
+
 def history_over_a_year_old(
     start: dt.date, run_date: dt.date, *, viewed: bool = False
 ) -> str | None:
@@ -55,7 +68,7 @@ def history_over_a_year_old(
     past = pd.date_range(start + dt.timedelta(days=1), run_date, freq="ME")[-1]
     day = f"today ({run_date:%d/%m/%Y})" if viewed else f"the run date {run_date:%d/%m/%Y}"
     return (
-        f"The forecast starts on {start:%d/%m/%Y} (the 903 history's last day used), "
+        f"{history_old_opening(start)}(the 903 history's last day used), "
         f"more than a year before {day}: the children looked "
         f"after 'now' are those on {start:%d/%m/%Y}, and the forecast's months to "
         f"{past:%d/%m/%Y} are already past, forecast rather than counted; load the latest "

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from sufficiency import clock
-from sufficiency.forecast import history_over_a_year_old
+from sufficiency.forecast import history_over_a_year_old, history_said_old
 from sufficiency.pages.render import uk_time
 from sufficiency.web.store_files import cautions, unchanged, workbook_items
 
@@ -69,7 +69,7 @@ def forecast_history_note(start: str, notes: list[str], today: dt.date | None = 
             day = dt.datetime.strptime(start, "%d %B %Y").date()
         except ValueError:
             return ""
-    if any(n.startswith(f"The forecast starts on {day:%d/%m/%Y} ") for n in notes):
+    if history_said_old(notes, day):
         return ""
     return history_over_a_year_old(day, today or clock.today(), viewed=True) or ""
 
