@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from sufficiency import __version__
+from sufficiency import __version__, vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError, DataWarning
 from sufficiency.finance.outturn import (
@@ -171,6 +171,9 @@ def spend_report(
         fixed = {fy: t.gbp for fy, t in to_date.items()}
         bases = {fy: t.basis for fy, t in to_date.items()}
         comparison_budget = budget_comparison(proj, whole, fixed, bases) if len(whole) else None
+        if comparison_budget is not None and (doubt := _scale_doubt(comparison_budget)):
+            warnings.warn(f"{budget_source}: {doubt}", DataWarning, stacklevel=2)
+            notes = [*notes, f"Budget: {doubt}."]
         if scen is not None and len(whole):  # the same spend to date: the scenario starts now
             scen_budget = budget_comparison(scen, whole, fixed, bases).assign(
                 scenario=scen.scenario
@@ -246,6 +249,54 @@ def _lines_over_total(budget: pd.DataFrame) -> list[tuple[str, float, float]]:
         if len(total) and lines > float(total.iloc[0]) + 0.5:
             out.append((str(fy), lines, float(total.iloc[0])))
     return out
+
+
+#: A budget line this many times smaller or larger than its projected spend is doubted:
+#: a finance system's figures in thousands (£000s) or millions, or a line typed as pence.
+_SCALE_DOUBT = 100
+#: Below this projected spend in a year (GBP) a line is not doubted: a cost line the
+#: authority barely uses may have a budget of any size.
+_SCALE_FLOOR_GBP = 10_000
+
+
+def _scale_doubt(comparison: pd.DataFrame) -> str | None:
+    """A sentence naming the budget lines under a hundredth, or over a hundred times, of
+    the spend projected for them, or ``None``. A budget in thousands of pounds (74,000 for
+    £74,000,000, as finance systems often give it) was compared as pounds with no word:
+    a variance of +£71 million and a probability of overspend of 100%."""
+    b = comparison["budget_gbp"].astype(float)
+    mean = comparison["mean"].astype(float)
+    counts = (mean >= _SCALE_FLOOR_GBP) & (b > 0)
+    said = [
+        _doubted(comparison[counts & rows], how, hint)
+        for rows, how, hint in (
+            (b * _SCALE_DOUBT < mean, "less than a hundredth of",
+             "if the file gives thousands of pounds (£000s) or millions, give budget_gbp in "
+             "pounds (74,000,000, not 74,000 or 74)"),
+            (b > mean * _SCALE_DOUBT, f"over {_SCALE_DOUBT} times",
+             "check that budget_gbp is in pounds, not pence"),
+        )
+    ]  # fmt: skip
+    return "; ".join(x for x in said if x) or None
+
+
+def _doubted(rows: pd.DataFrame, how: str, hint: str) -> str:
+    """``rows`` (budget lines) said as ``how`` their projected spend, with ``hint``."""
+    if rows.empty:
+        return ""
+    one = len(rows) == 1
+    lines = [f"{r.financial_year} {line_label(str(r.cost_line))}: {_pounds(r.budget_gbp)} "
+             f"against {_pounds(r.mean)} projected" for r in rows.itertuples()]  # fmt: skip
+    return (
+        f"{vocabulary.counted(len(rows), 'budget line')} {'is' if one else 'are'} {how} the "
+        f"spend projected for {'it' if one else 'each'} ({'; '.join(lines)}): {hint}; "
+        f"{'it is' if one else 'each is'} compared as given"
+    )
+
+
+def _pounds(gbp: float) -> str:
+    """Pounds as a sentence gives them: pence shown only under £100 (£8.20, £74,000)."""
+    return f"£{gbp:,.2f}" if abs(gbp) < 100 else f"£{gbp:,.0f}"
 
 
 def _part_years(budget: pd.DataFrame, proj: SpendProjection) -> dict[str, str]:

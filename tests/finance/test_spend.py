@@ -573,6 +573,45 @@ def test_budget_lines_adding_to_more_than_the_whole_budget_are_warned():
                      budget=fine)  # fmt: skip
 
 
+def test_a_budget_in_thousands_of_pounds_is_warned_of():
+    """A budget file in £000s (40,000 for £40,000,000, as finance systems often report it)
+    was compared as pounds with no word: a variance of some £40 million over and a
+    probability of overspend of 100%. A line under a hundredth (or over a hundred times)
+    of its projected spend is now named, on the console and under Read with care, and
+    still compared as given; a line the authority barely spends on is not doubted."""
+    ends = _month_ends("2026-03-31", 13)
+    base = _result(np.full((5, len(ends), 10), 10, dtype=np.int32), ends)
+    params = FinanceParams()
+    budget = pd.DataFrame({"financial_year": ["2026-27"] * 3,
+                           "cost_line": ["all", "ifa_foster", "external_residential"],
+                           "budget_gbp": [40_000.0, 8.2, 3.5e7]})  # fmt: skip
+    with pytest.warns(
+        DataWarning,
+        match=r"2 budget lines are less than a hundredth of the "
+        r"spend projected for each \(2026-27 All placements: £40,000 against "
+        r"£[\d,]+ projected; 2026-27 IFA foster care: £8.20 against .*\(£000s\)",
+    ):
+        report = spend_report(base, params, costs=default_costs(params),
+                              run_date=dt.date(2026, 4, 1), budget=budget)  # fmt: skip
+    assert report.budget is not None and len(report.budget) == 3  # still compared, as given
+    cautions = [v for k, v in report.assumptions if k == "Read with care"]
+    assert any("less than a hundredth" in v and "£8.20" in v for v in cautions)
+    assert not any("External" in v for v in cautions if "hundredth" in v)
+    pence = budget.assign(budget_gbp=[4.0e7, 1.1e9, 3.5e7])
+    with pytest.warns(
+        DataWarning,
+        match=r"1 budget line is over 100 times the spend "
+        r"projected for it \(2026-27 IFA foster care: £1,100,000,000 ",
+    ):
+        spend_report(base, params, costs=default_costs(params), run_date=dt.date(2026, 4, 1),
+                     budget=pence)  # fmt: skip
+    fine = budget.assign(budget_gbp=[4.0e7, 9.0e6, 3.0e7])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        spend_report(base, params, costs=default_costs(params), run_date=dt.date(2026, 4, 1),
+                     budget=fine)  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("start_month", "year", "said"),
     [(4, "2026", "named as a calendar year, but financial years here start in April "
