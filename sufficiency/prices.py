@@ -17,10 +17,18 @@ DAYS_PER_WEEK = 7.0
 #: Weeks in an average year (365.25 days): a yearly cost over this is its weekly rate, so
 #: twelve months' weeks cost the yearly figure (52 weeks would charge 0.34% more a year).
 WEEKS_PER_YEAR = 365.25 / DAYS_PER_WEEK
+#: The most a weekly figure may be (£): the dearest placement recorded in England was
+#: £63,000 a week (LGA high-cost placements survey, 2023; DOMAIN.md 7). A weekly price
+#: above it is in pence or a year's cost.
+MOST_WEEKLY_GBP = 100_000.0
+#: How the dearest placement on record is said beside :data:`MOST_WEEKLY_GBP`.
+DEAREST_ON_RECORD = "the dearest placement recorded in England (£63,000 a week, LGA 2023)"
 
 __all__ = [
     "DAYS_PER_WEEK",
+    "DEAREST_ON_RECORD",
     "DEFAULT_RISE",
+    "MOST_WEEKLY_GBP",
     "WEEKS_PER_YEAR",
     "PriceRise",
     "price_index",

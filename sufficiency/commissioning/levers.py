@@ -25,15 +25,13 @@ from sufficiency import vocabulary
 from sufficiency.commissioning.demand import GROUPS
 from sufficiency.errors import DataWarning
 from sufficiency.io.tomlfile import one_of, problems_error, quoted_numbers, read_toml
+from sufficiency.prices import MOST_WEEKLY_GBP
 
 FOSTER_GROUPS = tuple(g for g in GROUPS if g.startswith("foster"))
 Group = Annotated[str, one_of(GROUPS, "group")]
 FosterGroup = Annotated[str, one_of(FOSTER_GROUPS, "group")]
 
 
-#: The most a weekly figure may be (£): the dearest placement recorded in England was
-#: £63,000 a week (LGA high-cost placements survey, 2023; DOMAIN.md 7).
-MOST_WEEKLY_GBP = 100_000.0
 #: The least weekly fee uplift (£ a household) not warned of: a figure below it reads as a
 #: percentage (``3`` for a 3% rise), a rise of pence on a weekly fee of hundreds of pounds.
 LEAST_UPLIFT_WEEKLY_GBP = 5.0

@@ -18,9 +18,13 @@ import numpy as np
 import pandas as pd
 
 from sufficiency import vocabulary
+from sufficiency.config import DEFAULT_WEEKLY_COSTS
 from sufficiency.errors import ConfigError, DataWarning
-from sufficiency.prices import DAYS_PER_WEEK, price_index
+from sufficiency.prices import DAYS_PER_WEEK, DEAREST_ON_RECORD, MOST_WEEKLY_GBP, price_index
 from sufficiency.results import ReadOnlyArrays
+
+#: A weekly cost this many times below or above the default for its line is warned of.
+_FAR = 5.0
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,36 @@ class UnitCosts:
                 DataWarning,
                 stacklevel=3,
             )
+        self._check_scale(lines, needed)
         return np.array([float(self.weekly_cost_gbp.get(ln, 0.0)) for ln in lines])
+
+    def _check_scale(self, lines: tuple[str, ...], needed: np.ndarray) -> None:
+        """A weekly cost above the dearest placement on record is refused (a year's cost
+        given as a week's priced 869 children at £2.5 billion a year, with no word); one
+        under a fifth, or over five times, of the configuration's default for its line is
+        warned of (a day's cost, a month's)."""
+        dear = [f"{ln} (£{v:,.0f})" for ln, v in self.weekly_cost_gbp.items()
+                if v > MOST_WEEKLY_GBP]  # fmt: skip
+        if dear:
+            raise ConfigError(
+                f"weekly cost in {self.origin} more than {DEAREST_ON_RECORD}, for "
+                + ", ".join(dear)
+                + ": is it a year's cost, or in pence? Give pounds a week"
+            )
+        far = []
+        for ln, need in zip(lines, needed, strict=True):
+            usual, cost = DEFAULT_WEEKLY_COSTS.get(ln), self.weekly_cost_gbp.get(ln, 0.0)
+            if need and usual and cost and not usual / _FAR <= cost <= usual * _FAR:
+                far.append(f"{vocabulary.category(ln)} £{cost:,.2f} a week "
+                           f"(the default is £{usual:,.0f})")  # fmt: skip
+        if far:
+            warnings.warn(
+                f"Weekly costs in {self.origin} under a fifth, or over five times, of what "
+                f"such a placement usually costs: {'; '.join(far)}. A day's, a month's or a year's "
+                "cost given as a week's? Each is used as given",
+                DataWarning,
+                stacklevel=4,
+            )
 
 
 @dataclass(frozen=True, eq=False)

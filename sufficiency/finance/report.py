@@ -101,7 +101,13 @@ def spend_report(
         if said is not None:
             warnings.warn(said, DataWarning, stacklevel=2)
             notes = [*notes, said + "."]
-    proj = project_forecast(base, params, costs, actual_weekly_gbp)
+    with warnings.catch_warnings(record=True) as priced:  # the costs' warnings, kept too
+        warnings.simplefilter("always")
+        proj = project_forecast(base, params, costs, actual_weekly_gbp)
+    for w in priced:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if issubclass(w.category, DataWarning):
+            notes = [*notes, f"{str(w.message).rstrip('.')}."]
     if (stale := _year_over(proj, run_date)) is not None:
         warnings.warn(stale, DataWarning, stacklevel=2)
         notes = [*notes, stale + "."]

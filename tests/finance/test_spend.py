@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from sufficiency.config import FinanceParams
+from sufficiency.config import DEFAULT_WEEKLY_COSTS, FinanceParams
 from sufficiency.errors import ConfigError, DataWarning, InputDataError
 from sufficiency.finance.inputs import budget_for_run, costs_for_run, read_budget, read_costs
 from sufficiency.finance.projection import UnitCosts, project_spend
@@ -118,7 +118,8 @@ def test_zero_cost_for_a_category_with_children_is_warned():
     assert "ifa_foster, external_residential," in str(warning.message)
     with warnings.catch_warnings():
         warnings.simplefilter("error", DataWarning)  # no warning when every cost is above £0
-        project_spend(stock, months, LINES, UnitCosts({ln: 500.0 for ln in LINES}, {}),
+        project_spend(stock, months, LINES,
+                      UnitCosts({ln: DEFAULT_WEEKLY_COSTS[ln] for ln in LINES}, {}),
                       inflation_rate=0.0)  # fmt: skip
 
 
@@ -130,6 +131,44 @@ def test_negative_cost_in_cost_file_raises(tmp_path):
         read_costs(p, CATEGORIES, default_costs(FinanceParams()))
     (problem,) = info.value.problems
     assert problem.row == 2 and problem.column == "weekly_cost"
+
+
+def test_a_years_cost_given_as_a_weeks_is_set_aside_refused_or_warned(tmp_path):
+    """A cost file giving a children's home's year (£318,400, the NAO's figure) as its week,
+    or a foster carer's day (£85) or year (£46,800) as theirs, priced the sample's 869
+    children at £2.5 billion a year with no word. A weekly cost above the dearest placement
+    on record is an error of its row (set aside: the configuration's cost is used, said as
+    the other set-aside rows are), and in the configuration an error naming the line; one
+    under a fifth or over five times its line's default is warned of and kept under Read
+    with care."""
+    p = tmp_path / "costs.csv"
+    p.write_text("category,weekly_cost\nexternal_residential,318400\nin_house_foster,85\n"
+                 "ifa_foster,46800\n")  # fmt: skip
+    defaults = default_costs(FinanceParams())
+    with pytest.raises(InputDataError) as info:
+        read_costs(p, CATEGORIES, defaults)
+    (problem,) = info.value.problems
+    assert (problem.row, problem.column) == (2, "weekly_cost")
+    assert "more than the dearest placement recorded in England" in problem.message
+    costs, _, said = costs_for_run(p, CATEGORIES, defaults)
+    assert costs.weekly_cost_gbp["external_residential"] == 6100.0  # the configuration's
+    assert any("row 2: weekly_cost: is more than the dearest" in s for s in said)
+    ends = _month_ends("2026-03-31", 13)
+    base = _result(np.full((5, len(ends), 10), 10, dtype=np.int32), ends)
+    params = FinanceParams()
+    with pytest.warns(DataWarning, match=r"under a fifth, or over five times, .*: In-house "
+                      r"foster care £85.00 a week \(the default is £600\); IFA foster care "
+                      r"£46,800.00 a week"):  # fmt: skip
+        report = spend_report(base, params, costs=costs, run_date=dt.date(2026, 4, 1))
+    cautions = [v for k, v in report.assumptions if k == "Read with care"]
+    assert any("In-house foster care £85.00 a week" in v for v in cautions)
+    yearly = FinanceParams(weekly_cost_gbp={**params.weekly_cost_gbp, "secure": 420_000.0})
+    with pytest.raises(ConfigError, match=r"\[finance.weekly_cost_gbp\] more than the "
+                       r"dearest placement .* for secure \(£420,000\)"):  # fmt: skip
+        spend_report(base, yearly, costs=default_costs(yearly), run_date=dt.date(2026, 4, 1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)  # the defaults themselves: no word
+        spend_report(base, params, costs=defaults, run_date=dt.date(2026, 4, 1))
 
 
 def test_cost_file_with_current_placements_sets_costs_and_run_rate(tmp_path):
