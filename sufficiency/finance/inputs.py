@@ -158,10 +158,8 @@ def costs_for_run(
         The file cannot be used at all (unreadable, a column missing), or ``strict`` and
         a row has an error.
     """
-    raw, table, problems = _load_costs(path, categories)
-    kept, said = _set_aside(raw, table, problems, strict)
+    kept, said, notes = _rows_for_run(*_load_costs(path, categories), strict)
     unit, actual = _unit_costs(kept, path, defaults)
-    notes = _read_notes(problems)
     if said:
         notes.append(
             f"{Path(path).name}: {counted(len(said), 'row')} of the cost file set aside for "
@@ -172,12 +170,14 @@ def costs_for_run(
     return unit, actual, notes
 
 
-def _set_aside(
+def _rows_for_run(
     raw: RawTable, table: pd.DataFrame, problems: list[Problem], strict: bool
-) -> tuple[pd.DataFrame, list[str]]:
-    """``table`` without the rows that have an error, and a description of each row set
-    aside (``row 7: column: what is wrong (value 'x')``); refuse when an error concerns
-    the whole file or, with ``strict``, any error at all."""
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """``table`` without the rows that have an error, a description of each row set
+    aside (``row 7: column: what is wrong (value 'x')``), and how the file was read, in
+    sentences (another sheet of the same kind not read, a budget's sheet per year; title
+    rows skipped); refuse when an error concerns the whole file or, with ``strict``, any
+    error at all."""
     errors = [p for p in problems if p.severity == "error"]
     at = {raw.row_number(int(i)): i for i in table.index}
     if any(p.row not in at for p in errors) or (strict and errors):
@@ -186,7 +186,9 @@ def _set_aside(
     for p in errors:
         found.setdefault(int(p.row or 0), []).append(p)
     said = [f"row {row}: {row_problems(found[row])}" for row in sorted(found)]
-    return table.drop(index=[at[r] for r in found]).reset_index(drop=True), said
+    notes = [f"{p.file}: {p.message}" for p in problems
+             if p.severity == "warning" and p.row is None]  # fmt: skip
+    return table.drop(index=[at[r] for r in found]).reset_index(drop=True), said, notes
 
 
 def _financial_year(text: str) -> str | None:
@@ -265,8 +267,7 @@ def budget_for_run(
         a row has an error.
     """
     raw, table, problems = _load_budget(path, lines)
-    kept, said = _set_aside(raw, table, problems, strict)
-    notes = _read_notes(problems)
+    kept, said, notes = _rows_for_run(raw, table, problems, strict)
     if said:
         name = raw.source if isinstance(path, pd.DataFrame) else Path(path).name
         notes.append(
@@ -275,10 +276,3 @@ def budget_for_run(
             f"{counted(len(kept), 'line')} only. Correct those rows to compare theirs."
         )
     return kept, notes
-
-
-def _read_notes(problems: list[Problem]) -> list[str]:
-    """How a file was read, in sentences: another sheet of the same kind not read (a
-    budget's sheet per year), title rows skipped."""
-    return [f"{p.file}: {p.message}" for p in problems
-            if p.severity == "warning" and p.row is None]  # fmt: skip

@@ -45,7 +45,7 @@ postcodes, ethnicity and the rest are carried through as written. Every finding 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -54,6 +54,7 @@ from sufficiency import codes
 from sufficiency.errors import Problem
 from sufficiency.io.cells import ROUNDED_MESSAGE, SCIENTIFIC_MESSAGE, excel_rounded, scientific
 from sufficiency.io.dates import eighteenth_birthdays, read_dates
+from sufficiency.io.history import SSDA903History
 from sufficiency.io.quality import DataQuality, ReturnInfo
 from sufficiency.io.renumbered import renumbered, renumbering_problems
 from sufficiency.io.ssda903_scan import DFE_TABLES, Return, period, year_label
@@ -68,21 +69,6 @@ RETIRED_PLACE = {"H5": "K3", "P2": "K3", "Z1": "Z11", "Q1": "U1", "Q2": "U4"}
 #: Placement types whose forecast category the provider decides (in-house or external
 #: foster carers and children's homes), for which DfE requires a provider.
 PROVIDER_DECIDES = frozenset({"U4", "U5", "U6", "Q2", "K2", "R1", "S1"})
-
-
-@dataclass(frozen=True)
-class Reconciled:
-    """A reconciled history: tables as :class:`~sufficiency.io.ssda903.SSDA903History`
-    holds them, and the data-quality record."""
-
-    header: pd.DataFrame
-    episodes: pd.DataFrame
-    uasc: pd.DataFrame
-    years: tuple[int, ...]
-    data_start: pd.Timestamp
-    data_end: pd.Timestamp
-    missing_years: tuple[int, ...]
-    quality: DataQuality
 
 
 class _Findings:
@@ -605,7 +591,7 @@ def _dobs(headers: list[pd.DataFrame], found: _Findings) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def reconcile(returns: list[Return]) -> Reconciled:
+def reconcile(returns: list[Return]) -> SSDA903History:
     """Parse and reconcile ``returns`` (earliest first): see the module docstring."""
     found = _Findings()
     eps: dict[int, pd.DataFrame] = {}
@@ -663,7 +649,7 @@ def reconcile(returns: list[Return]) -> Reconciled:
     head = (
         head[head["CHILD"].isin(set(episodes["CHILD"]))].sort_values("CHILD").reset_index(drop=True)
     )
-    return Reconciled(
+    return SSDA903History(
         header=head,
         episodes=episodes,
         uasc=pd.DataFrame(columns=[*DFE_TABLES["uasc"], "collection_year"]),
@@ -820,4 +806,4 @@ def dfe_count(episodes: pd.DataFrame, header: pd.DataFrame, on: pd.Timestamp) ->
     return int(np.sum(np.asarray(eighteenth_birthdays(dob) > on)))
 
 
-__all__ = ["Reconciled", "dfe_count", "reconcile"]
+__all__ = ["dfe_count", "reconcile"]

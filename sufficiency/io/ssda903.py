@@ -17,7 +17,7 @@ earlier one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -25,7 +25,8 @@ import pandas as pd
 
 from sufficiency import codes
 from sufficiency.errors import InputDataError, Problem
-from sufficiency.io.quality import VALIDATED, DataQuality
+from sufficiency.io.history import SSDA903History
+from sufficiency.io.quality import VALIDATED
 from sufficiency.io.schema import DMY, Field, TableSchema, check_table
 from sufficiency.io.ssda903_scan import (
     DFE_TABLES,
@@ -184,52 +185,6 @@ def uasc_schema() -> TableSchema:
             _own("DUC", "date", "Date the child ceased to be UASC.", date_formats=DMY),
         ),
     )
-
-
-@dataclass(frozen=True)
-class SSDA903History:
-    """Several years of 903 returns, reconciled into one history.
-
-    ``episodes`` has the DfE columns (dates as datetimes, DEC NaT when open) plus
-    ``collection_year`` (the return each row was taken from); ``header`` one row per
-    child (the latest return's values). ``data_start`` and ``data_end`` are the first
-    and last days the returns cover (1 April of the first year; 31 March of the last,
-    or an in-year extract's last month end); ``missing_years`` the collection years
-    with no return between the first and last held; ``quality`` what was repaired or
-    set aside to read it (see :mod:`sufficiency.io.reconcile`).
-    """
-
-    header: pd.DataFrame
-    episodes: pd.DataFrame
-    uasc: pd.DataFrame
-    years: tuple[int, ...]
-    data_start: pd.Timestamp | None = None
-    data_end: pd.Timestamp | None = None
-    missing_years: tuple[int, ...] = ()
-    quality: DataQuality | None = None
-
-    @property
-    def start(self) -> pd.Timestamp:
-        """First day of the earliest return held."""
-        if self.data_start is not None:
-            return self.data_start
-        return pd.Timestamp(min(self._years()) - 1, 4, 1)
-
-    @property
-    def end(self) -> pd.Timestamp:
-        """Last day the latest return covers."""
-        if self.data_end is not None:
-            return self.data_end
-        return pd.Timestamp(max(self._years()), 3, 31)
-
-    def gaps(self) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
-        """First and last day of each missing collection year."""
-        return [period(y) for y in self.missing_years]
-
-    def _years(self) -> tuple[int, ...]:
-        if self.years:
-            return self.years
-        return (int(pd.Timestamp(self.episodes["DECOM"].max()).year) + 1,)
 
 
 def episode_problems(raw: RawTable, ep: pd.DataFrame) -> list[Problem]:
@@ -431,6 +386,7 @@ def _history(returns: list[Return], found: Scan, notes: list[Problem]) -> SSDA90
     from sufficiency.io.reconcile import reconcile
 
     rec = reconcile(returns)
+    assert rec.quality is not None  # reconcile records what it found
     extra = list(notes) + _not_used(found)
     source = _source(list(found.paths))
     for y in rec.missing_years:
@@ -452,16 +408,7 @@ def _history(returns: list[Return], found: Scan, notes: list[Problem]) -> SSDA90
         problems=tuple(extra) + rec.quality.problems,
         not_used=found.other_tables,
     )
-    return SSDA903History(
-        header=rec.header,
-        episodes=rec.episodes,
-        uasc=rec.uasc,
-        years=rec.years,
-        data_start=rec.data_start,
-        data_end=rec.data_end,
-        missing_years=rec.missing_years,
-        quality=quality,
-    )
+    return replace(rec, quality=quality)
 
 
 def read_history(paths: list[Path] | Path, *, strict: bool = False) -> SSDA903History:

@@ -31,6 +31,20 @@ KNOCK_ON_NEITHER = (
 )
 _NO_ROW = RowFingerprint("", None)
 _SETTLED = ("unplaced", "not referred")
+#: What the register says of the placement a child left, and of the one proposed now, as
+#: :func:`_register_cause` finds it: gone from (new to) the register, full (with a vacancy),
+#: fewer (more) vacancies now; ``{at}`` and ``{off}`` are its vacancies on the night the
+#: child was there and on the other night.
+_LEFT = (
+    "placement {place} is no longer on the register",
+    "placement {place} has no vacancy now (filled)",
+    "placement {place} has fewer vacancies now: {off}, was {at}",
+)
+_TAKEN = (
+    "new vacancy on the register: {place}",
+    "placement {place} has a vacancy now",
+    "placement {place} has more vacancies now: {at}, was {off}",
+)
 
 
 def input_cause(
@@ -54,30 +68,31 @@ def input_cause(
             "the child's referral was set aside for an error (see unplaced.csv)")  # fmt: skip
     if ra[child].row_sha256 != rb[child].row_sha256:
         return "the child's referral changed"
-    if before not in _SETTLED:
-        left, now = pa.get(before, _NO_ROW), pb.get(before)
-        if now is None:
-            return f"placement {before} is no longer on the register"
-        if now.vacancies == 0:
-            return f"placement {before} has no vacancy now (filled)"
-        if (left.vacancies or 0) > (now.vacancies or 0):
-            return (
-                f"placement {before} has fewer vacancies now: {now.vacancies}, was {left.vacancies}"
-            )
-        if left.row_sha256 != now.row_sha256:
-            return f"placement {before}'s register entry changed"
-    if after not in _SETTLED:
-        then, there = pa.get(after), pb.get(after, _NO_ROW)
-        if then is None:
-            return f"new vacancy on the register: {after}"
-        if then.vacancies == 0:
-            return f"placement {after} has a vacancy now"
-        if (there.vacancies or 0) > (then.vacancies or 0):
-            return (
-                f"placement {after} has more vacancies now: {there.vacancies}, was {then.vacancies}"
-            )
-        if then.row_sha256 != there.row_sha256:
-            return f"placement {after}'s register entry changed"
+    return _register_cause(before, pa, pb, _LEFT) or _register_cause(after, pb, pa, _TAKEN)
+
+
+def _register_cause(
+    place: str,
+    at: Mapping[str, RowFingerprint],
+    off: Mapping[str, RowFingerprint],
+    said: tuple[str, str, str],
+) -> str | None:
+    """The change on the register that explains a child moving to or from ``place``:
+    ``at`` is the register of the night the child was (or is proposed) there, ``off`` of
+    the other night, on which the placement is gone, full, has fewer vacancies or another
+    entry (``said`` words the first three); ``None`` when its entry is the same, or
+    ``place`` is no placement (unplaced, not referred)."""
+    if place in _SETTLED:
+        return None
+    there, other = at.get(place, _NO_ROW), off.get(place)
+    if other is None:
+        return said[0].format(place=place)
+    if other.vacancies == 0:
+        return said[1].format(place=place)
+    if (there.vacancies or 0) > (other.vacancies or 0):
+        return said[2].format(place=place, at=there.vacancies, off=other.vacancies)
+    if there.row_sha256 != other.row_sha256:
+        return f"placement {place}'s register entry changed"
     return None
 
 
