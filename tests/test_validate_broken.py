@@ -37,6 +37,8 @@ PLANTED = {
     ("broken/placements.csv", 10, "current_ages", "invalid", "error"),
     ("broken/placements.csv", 11, "available_from", "invalid_value", "error"),
     ("broken/placements.csv", 12, "weekly_cost", "zero_cost", "warning"),
+    # a year's fee (the NAO's £318,400 for a children's home place) given as a week's
+    ("broken/placements.csv", 13, "weekly_cost", "out_of_range", "error"),
     ("broken/placements_missing_column.csv", None, "weekly_cost", "missing_column", "error"),
     # nor has_pets: no home says whether it has pets (rules 7 and 13 read them as maybe)
     ("broken/placements_missing_column.csv", None, None, "pets_unknown", "warning"),
