@@ -308,6 +308,32 @@ def test_supply_change_before_the_start_is_said():
     ), None) == []  # fmt: skip
 
 
+def test_supply_far_beyond_the_children_there_is_said():
+    """26,200 in-house foster places typed for 262 (the sample's) showed no shortfall with
+    no word. A figure over ten times the children in its category now (and 50 more) is said;
+    a modest surplus is not."""
+    typo = SupplyPlan(
+        in_house_foster=CategorySupply.model_validate(
+            {"places": 11, "changes": [{"date": "2027-04-01", "places": 2620}]}
+        ),
+        in_house_residential=CategorySupply(places=2),
+        block_contracts={"ifa_foster": 600},
+    )
+    said = supply_assumed(_result([8, 10, 12, 14]), typo, None)
+    assert said == [
+        "The supply file's [in_house_foster] places (2,620) are over 10 times the 8 children "
+        "there on 31/03/2026: check the figure (a digit too many?); the shortfall is "
+        "computed with it as given.",
+        "The supply file's [block_contracts] ifa_foster (600) are over 10 times the 0 "
+        "children there on 31/03/2026: check the figure (a digit too many?); the shortfall "
+        "is computed with it as given.",
+    ]  # fmt: skip
+    modest = SupplyPlan(in_house_foster=CategorySupply(places=57),
+                        in_house_residential=CategorySupply(places=2),
+                        block_contracts={"ifa_foster": 49})  # fmt: skip
+    assert supply_assumed(_result([8, 10, 12, 14]), modest, None) == []
+
+
 def test_forecast_command_warns_of_an_assumed_supply(csv_authority, tmp_path):
     """The forecast command prints the assumption as a warning."""
     from click.testing import CliRunner
