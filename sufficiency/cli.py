@@ -130,9 +130,10 @@ def nightly(
 ) -> None:
     """Run the configured pipeline for the scheduler: lock, run, publish whole, record.
 
-    Exit codes: 0 success; 1 input or configuration error; 2 run failure
-    (including another nightly run still in progress). A job that fails does not stop
-    the others: their outputs are published and the exit code is the failed job's.
+    Exit codes: 0 success; 1 input or configuration error; 2 run failure; 75 skipped,
+    another nightly run still in progress (it holds the lock; nothing was done). A job
+    that fails does not stop the others: their outputs are published and the exit code
+    is the failed job's.
 
     Example: sufficiency nightly --config configs/nightly-sample.toml --date 2026-04-01
     """

@@ -15,7 +15,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sufficiency.nightly import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, exclusive_lock, run_nightly
+from sufficiency.nightly import (
+    EXIT_BUSY,
+    EXIT_FAILURE,
+    EXIT_INPUT,
+    EXIT_OK,
+    exclusive_lock,
+    run_nightly,
+)
 from sufficiency.store import RunStore
 
 DAY = dt.date(2026, 4, 1)
@@ -200,13 +207,18 @@ def test_the_lock_and_the_folder_of_the_nights_are_owner_only(tmp_path, sample_d
 
 
 def test_nightly_refuses_to_run_while_another_holds_the_lock(tmp_path, sample_dir):
-    """With the lock held, a second run exits 2 with a clear message and does nothing."""
+    """With the lock held, a second run exits 75 (EX_TEMPFAIL: skipped, try later), not
+    2, a failure's code, which a scheduler's alert could not tell from a failed night,
+    with a clear message; it does nothing and says so in the log, as a warning."""
     cfg = _config(tmp_path, sample_dir)
     with exclusive_lock(tmp_path / "out" / ".sufficiency-nightly.lock"):
         report = run_nightly(cfg, DAY)
-    assert report.exit_code == EXIT_FAILURE
+    assert report.exit_code == EXIT_BUSY == 75
+    assert EXIT_BUSY not in (EXIT_OK, EXIT_INPUT, EXIT_FAILURE)
     assert "another nightly run is in progress" in report.messages[0]
     assert not (tmp_path / "out" / "2026-04-01").exists()
+    last = json.loads((tmp_path / "logs" / "nightly.log").read_text().splitlines()[-1])
+    assert (last["level"], last["message"]) == ("warning", "nightly run skipped: lock held")
 
 
 def _spawn(cfg: Path) -> subprocess.Popen:
@@ -216,11 +228,11 @@ def _spawn(cfg: Path) -> subprocess.Popen:
 
 
 def test_two_nightly_runs_started_together_one_runs_one_refuses(tmp_path, sample_dir):
-    """Two runs started at once: one succeeds, the other exits 2 saying a run is in progress."""
+    """Two runs started at once: one succeeds, the other exits 75 saying a run is in progress."""
     cfg = _config(tmp_path, sample_dir, history=True)
     procs = [_spawn(cfg), _spawn(cfg)]
     results = sorted((p.wait(timeout=300), p.stderr.read()) for p in procs)  # type: ignore[union-attr]
-    assert [code for code, _ in results] == [EXIT_OK, EXIT_FAILURE], results
+    assert [code for code, _ in results] == [EXIT_OK, EXIT_BUSY], results
     assert "another nightly run is in progress" in results[1][1]
 
 
