@@ -233,3 +233,54 @@ def test_a_pytest_session_leaves_no_store_folder_behind(tmp_path):
                     str(root / "tests" / "test_clock.py")],
                    cwd=root, env=env, check=True, capture_output=True)  # fmt: skip
     assert [p.name for p in tmp_path.iterdir()] == []
+
+
+def _closed_stdout(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``args`` with standard output a pipe whose reader has already gone, as
+    ``| head -1`` leaves it once it has its line."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        return subprocess.run(args, env=_env(**env), stdout=write, stderr=subprocess.PIPE,
+                              text=True, check=False)  # fmt: skip
+    finally:
+        os.close(write)
+
+
+def test_output_piped_into_head_ends_quietly(sample_dir, tmp_path):
+    """``sufficiency runs list | head -1`` in a script: a closed standard output ended the
+    command with exit code 1 (click's), which validate gives for a file with errors and
+    match for a bad input; the benchmarks printed a BrokenPipeError traceback. They end
+    quietly with 141 (128 + SIGPIPE, as a Unix tool so ended), nothing on standard error,
+    in one place each: cli.py's group and benchmarks/bench_args.py's run."""
+    from sufficiency.commands.common import EXIT_PIPE_CLOSED
+
+    store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    refs = str(sample_dir / "referrals.csv")
+    for args in (["runs", "list", "--store", store], ["validate", refs]):
+        done = _closed_stdout([*CLI, *args])
+        assert (done.returncode, done.stderr) == (EXIT_PIPE_CLOSED, ""), (args, done.stderr)
+    # the nightly job's code is the night's (done and logged), not the pipe's
+    cfg = tmp_path / "nightly.toml"
+    cfg.write_text(f'[nightly]\njobs = ["validate"]\nreferrals = "{refs}"\n'
+                   f'store = "{store}"\n')  # fmt: skip
+    done = _closed_stdout([*CLI, "nightly", "--config", str(cfg), "--date", "2026-04-01"])
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    # a script printing more than a pipe holds, and one whose last lines wait in the buffer
+    script = tmp_path / "bench_lines.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[1] / 'benchmarks')!r})\n"
+        "from bench_args import run\n"
+        "def main():\n"
+        "    for i in range(int(sys.argv[1])):\n"
+        "        print(f'line {i}')\n"
+        "run(main)\n"
+    )
+    for lines in ("100000", "3"):
+        done = _closed_stdout([sys.executable, str(script), lines])
+        assert (done.returncode, done.stderr) == (EXIT_PIPE_CLOSED, ""), done.stderr
+    # an open standard output is untouched
+    ran = subprocess.run([sys.executable, str(script), "3"], capture_output=True, text=True,
+                         env=_env(), check=False)  # fmt: skip
+    assert (ran.returncode, ran.stdout) == (0, "line 0\nline 1\nline 2\n")
