@@ -294,6 +294,7 @@ def run_nightly(
     lock_path = _resolve(base, nightly.lock_file) or out_final.parent / ".sufficiency-nightly.lock"
     try:
         with exclusive_lock(lock_path):
+            checks.new_log(nightly.log_format, log_file, nightly.log_keep)
             return _locked_run(params, base, run_date, out_final, store_url)
     except BlockingIOError as exc:
         msg = (f"Error: another nightly run is in progress ({exc or 'lock held'}; lock file "
