@@ -2,13 +2,16 @@
 positive, a folder or file that is not there is argparse's one line naming the option
 and what it should be (exit 2), never a traceback from deep in the run.
 
-A script in a folder below ``benchmarks/`` imports this with the folder above on its
-path (``sys.path.insert(0, str(Path(__file__).resolve().parents[1]))``)."""
+Each script's ``main`` runs under :func:`run`: its output piped into ``head`` ends it
+quietly, as the commands do. A script in a folder below ``benchmarks/`` imports this
+with the folder above on its path
+(``sys.path.insert(0, str(Path(__file__).resolve().parents[1]))``)."""
 
 from __future__ import annotations
 
 import argparse
 import math
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -19,6 +22,22 @@ if TYPE_CHECKING:
     from sufficiency.store import RunStore
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def run(main: Callable[[], object]) -> None:
+    """Run a benchmark's ``main``. Its output piped into ``head`` (``python
+    benchmarks/bench_runs_list.py | head -1``), which closes the pipe once it has its
+    lines, ends it quietly with exit code 141, as ``sufficiency`` does, instead of a
+    ``BrokenPipeError`` traceback."""
+    from sufficiency.commands.common import EXIT_PIPE_CLOSED, stdout_closed
+
+    try:
+        main()
+        sys.stdout.flush()  # what is left in the buffer, while a closed pipe can be caught
+    except BrokenPipeError as exc:
+        if not stdout_closed(exc):
+            raise
+        sys.exit(EXIT_PIPE_CLOSED)
 
 
 def whole(least: int = 1, most: int | None = None) -> Callable[[str], int]:

@@ -13,7 +13,7 @@ import argparse
 import time
 
 import numpy as np
-from bench_args import random_seed, whole
+from bench_args import random_seed, run, whole
 
 from sufficiency.geo import PostcodeDirectory, dfe_distance_miles
 
@@ -59,4 +59,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_args import open_store, whole
+from bench_args import open_store, run, whole
 
 
 def main() -> None:
@@ -55,4 +55,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_args import open_store, whole
+from bench_args import open_store, run, whole
 from sqlalchemy import text
 
 from sufficiency.store import RunStore
@@ -166,4 +166,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -17,10 +17,12 @@ import click
 from sufficiency import __version__, clock
 from sufficiency.commands.commission import commission
 from sufficiency.commands.common import (
+    EXIT_PIPE_CLOSED,
     config_option,
     date_option,
     out_option,
     path_option,
+    stdout_closed,
     user_errors,
 )
 from sufficiency.commands.forecast import backtest, forecast
@@ -44,7 +46,21 @@ def _show_warning(message: Any, category: type[Warning], *_: Any, **__: Any) -> 
 _default_showwarning = warnings.showwarning
 
 
-@click.group()
+class _Commands(click.Group):
+    """The commands, ended quietly with exit code 141 when their standard output is closed
+    part-way (``sufficiency runs list | head -1`` in a script): click's own ending was
+    exit code 1, which ``validate`` and ``match`` give for an input with errors."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if stdout_closed(exc):
+                raise click.exceptions.Exit(EXIT_PIPE_CLOSED) from None
+            raise
+
+
+@click.group(cls=_Commands)
 @click.version_option(__version__, prog_name="sufficiency")
 def main() -> None:
     """Placement sufficiency and commissioning optimiser for children's services.
@@ -130,9 +146,10 @@ def nightly(
 ) -> None:
     """Run the configured pipeline for the scheduler: lock, run, publish whole, record.
 
-    Exit codes: 0 success; 1 input or configuration error; 2 run failure
-    (including another nightly run still in progress). A job that fails does not stop
-    the others: their outputs are published and the exit code is the failed job's.
+    Exit codes: 0 success; 1 input or configuration error; 2 run failure; 75 skipped,
+    another nightly run still in progress (it holds the lock; nothing was done). A job
+    that fails does not stop the others: their outputs are published and the exit code
+    is the failed job's.
 
     Example: sufficiency nightly --config configs/nightly-sample.toml --date 2026-04-01
     """
@@ -140,8 +157,12 @@ def nightly(
 
     day = run_date.date() if run_date else clock.today()
     report = run_nightly(config_path, day, store_url, pseudonymise)
-    for message in report.messages:
-        click.echo(message, err=report.exit_code != 0)
+    try:
+        for message in report.messages:
+            click.echo(message, err=report.exit_code != 0)
+    except OSError as exc:  # the night is done and logged: its code, not the pipe's
+        if not stdout_closed(exc):
+            raise
     raise SystemExit(report.exit_code)
 
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sufficiency.errors import ConfigError
 from sufficiency.geo import responsible_la_problem
 from sufficiency.io.tomlfile import read_toml, validate_toml, validation_message
+from sufficiency.nightly_config import NightlyParams
 from sufficiency.prices import PriceRise
 from sufficiency.retention_config import RetentionParams
 
@@ -279,36 +280,6 @@ class CommissioningParams(_Frozen):
     def eval_seed(self) -> int:
         """Seed of the fresh evaluation paths."""
         return self.seed + self.eval_seed_offset
-
-
-class NightlyParams(_Frozen):
-    """The scheduled pipeline (``sufficiency nightly``); paths relative to the config file,
-    and "" for "not set"."""
-
-    jobs: tuple[Literal["validate", "match", "forecast", "spend"], ...] = ("validate", "match")
-    output_dir: str = "outputs/{date}"
-    referrals: str = ""
-    placements: str = ""
-    history: str = ""
-    budget: str = ""
-    costs: str = ""
-    decisions: str = ""
-    store: str = ""
-    lock_file: str = ""
-    log_format: Literal["plain", "json"] = "plain"
-    log_file: str = ""
-    pseudonymise: bool = False
-    pseudonym_key_file: str = ""
-    strict: bool = False
-
-    @field_validator("jobs")
-    @classmethod
-    def _jobs_once_each(cls, jobs: tuple[str, ...]) -> tuple[str, ...]:
-        if not jobs:
-            raise ValueError("name at least one job: validate, match, forecast or spend")
-        if twice := sorted({j for j in jobs if jobs.count(j) > 1}):
-            raise ValueError(f"{', '.join(twice)} is listed more than once; list each job once")
-        return jobs
 
 
 class OidcParams(_Frozen):

@@ -127,6 +127,21 @@ def configure_logging(
     return logger
 
 
+def rotate(path: Path, keep: int) -> None:
+    """Move ``path`` to ``path.1``, ``path.1`` to ``path.2`` and so on, deleting those that
+    would be numbered past ``keep`` (1 or more; and any left past it by a larger ``keep``
+    before), as logrotate and Python's ``RotatingFileHandler`` number them."""
+    pattern = re.compile(re.escape(path.name) + r"\.([1-9][0-9]*)")
+    numbered = {int(m.group(1)): p for p in path.parent.iterdir()
+                if (m := pattern.fullmatch(p.name))}  # fmt: skip
+    for n in sorted(numbered, reverse=True):
+        if n >= keep:
+            numbered[n].unlink()
+        else:
+            numbered[n].replace(path.with_name(f"{path.name}.{n + 1}"))
+    path.replace(path.with_name(f"{path.name}.1"))
+
+
 def get_logger(name: str) -> logging.Logger:
     """A child logger of ``sufficiency``."""
     return logging.getLogger(f"{LOGGER_NAME}.{name}")

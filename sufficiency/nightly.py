@@ -2,7 +2,8 @@
 
 Exit codes (documented in the README): 0 success; 1 an input or configuration
 error (the run is recorded as failed with the reason); 2 a run failure (solver or
-unexpected error, another nightly run holding the lock, an unusable run store).
+unexpected error, an unusable run store); 75 (sysexits' EX_TEMPFAIL) skipped, another
+nightly run holding the lock: nothing done, nothing failed.
 A job that fails does not stop the others (a broken 903 history never costs the
 placement team tonight's matches): it is recorded as failed and left out of the
 output folder (a re-run for the same date keeps its earlier outputs), the others'
@@ -48,6 +49,9 @@ if TYPE_CHECKING:
     from sufficiency.io.ssda903 import SSDA903History
 
 EXIT_OK, EXIT_INPUT, EXIT_FAILURE = 0, 1, 2
+#: Skipped: another night holds the lock (sysexits' EX_TEMPFAIL: try again later). Not 2:
+#: a scheduler's alert on failure could not tell "still running" from "failed".
+EXIT_BUSY = 75
 log = get_logger("nightly")
 
 
@@ -290,12 +294,13 @@ def run_nightly(
     lock_path = _resolve(base, nightly.lock_file) or out_final.parent / ".sufficiency-nightly.lock"
     try:
         with exclusive_lock(lock_path):
+            checks.new_log(nightly.log_format, log_file, nightly.log_keep)
             return _locked_run(params, base, run_date, out_final, store_url)
     except BlockingIOError as exc:
         msg = (f"Error: another nightly run is in progress ({exc or 'lock held'}; lock file "
                f"{lock_path}); this run did nothing. Try again when it has finished.")  # fmt: skip
-        log.error("nightly run refused: lock held", extra={"lock_file": str(lock_path)})
-        return NightlyReport(EXIT_FAILURE, (msg,))
+        log.warning("nightly run skipped: lock held", extra={"lock_file": str(lock_path)})
+        return NightlyReport(EXIT_BUSY, (msg,))
     except checks.StoreFault as exc:  # the run store lost part-way (a database restarted)
         return NightlyReport(EXIT_FAILURE, (checks.failure(checks.store_lost(exc)),))
     except OSError as exc:  # a folder that cannot be created or written

@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from sufficiency.errors import DataWarning, InputDataError, Problem
 from sufficiency.io.atomic import FILE_MODE, ensure_private_dir
-from sufficiency.logs import get_logger, without_detail
+from sufficiency.logs import configure_logging, get_logger, rotate, without_detail
 from sufficiency.retention_config import RetentionParams
 from sufficiency.store.record import input_files
 
@@ -67,6 +67,24 @@ def read_whole(job: Callable[[Any], T]) -> Callable[[Any], T]:
         return outcome
 
     return checked
+
+
+def new_log(fmt: str, path: Path | None, keep: int) -> None:
+    """Start the night's log in a new file (``log_keep``), once the night holds the lock (a
+    night refused while another runs adds its line to that night's file): ``nightly.log``
+    becomes ``nightly.log.1``, and earlier ones move up, those past ``keep`` deleted. It
+    grew by every night for ever. ``keep`` 0, no log file or an empty one: left as it is.
+    A log that cannot be rotated (a folder the account may not write) is appended to, with
+    a warning: the log never costs the night its matches."""
+    if path is None or keep == 0 or not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        rotate(path, keep)
+    except OSError as exc:
+        log.warning("log file not rotated (%s): appended to", exc.strerror or exc,
+                    extra={"log_file": str(path)})  # fmt: skip
+        return
+    configure_logging(fmt, file=path)
 
 
 def one_line(exc: Exception, most: int = 5) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import os
 import shutil
 import subprocess
@@ -233,3 +234,89 @@ def test_a_pytest_session_leaves_no_store_folder_behind(tmp_path):
                     str(root / "tests" / "test_clock.py")],
                    cwd=root, env=env, check=True, capture_output=True)  # fmt: skip
     assert [p.name for p in tmp_path.iterdir()] == []
+
+
+def _closed_stdout(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``args`` with standard output a pipe whose reader has already gone, as
+    ``| head -1`` leaves it once it has its line."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        return subprocess.run(args, env=_env(**env), stdout=write, stderr=subprocess.PIPE,
+                              text=True, check=False)  # fmt: skip
+    finally:
+        os.close(write)
+
+
+def test_output_piped_into_head_ends_quietly(sample_dir, tmp_path):
+    """``sufficiency runs list | head -1`` in a script: a closed standard output ended the
+    command with exit code 1 (click's), which validate gives for a file with errors and
+    match for a bad input; the benchmarks printed a BrokenPipeError traceback. They end
+    quietly with 141 (128 + SIGPIPE, as a Unix tool so ended), nothing on standard error,
+    in one place each: cli.py's group and benchmarks/bench_args.py's run."""
+    from sufficiency.commands.common import EXIT_PIPE_CLOSED
+
+    store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    refs = str(sample_dir / "referrals.csv")
+    for args in (["runs", "list", "--store", store], ["validate", refs]):
+        done = _closed_stdout([*CLI, *args])
+        assert (done.returncode, done.stderr) == (EXIT_PIPE_CLOSED, ""), (args, done.stderr)
+    # the nightly job's code is the night's (done and logged), not the pipe's
+    cfg = tmp_path / "nightly.toml"
+    cfg.write_text(f'[nightly]\njobs = ["validate"]\nreferrals = "{refs}"\n'
+                   f'store = "{store}"\n')  # fmt: skip
+    done = _closed_stdout([*CLI, "nightly", "--config", str(cfg), "--date", "2026-04-01"])
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    # a script printing more than a pipe holds, and one whose last lines wait in the buffer
+    script = tmp_path / "bench_lines.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).resolve().parents[1] / 'benchmarks')!r})\n"
+        "from bench_args import run\n"
+        "def main():\n"
+        "    for i in range(int(sys.argv[1])):\n"
+        "        print(f'line {i}')\n"
+        "run(main)\n"
+    )
+    for lines in ("100000", "3"):
+        done = _closed_stdout([sys.executable, str(script), lines])
+        assert (done.returncode, done.stderr) == (EXIT_PIPE_CLOSED, ""), done.stderr
+    # an open standard output is untouched
+    ran = subprocess.run([sys.executable, str(script), "3"], capture_output=True, text=True,
+                         env=_env(), check=False)  # fmt: skip
+    assert (ran.returncode, ran.stdout) == (0, "line 0\nline 1\nline 2\n")
+
+
+#: 00:30 BST on 1 July, on a server kept on UTC and on one kept on New York's time.
+ZONES = [("UTC", "2026-06-30 23:30:00"), ("America/New_York", "2026-06-30 19:30:00")]
+
+
+@pytest.mark.skipif(shutil.which("faketime") is None, reason="needs faketime (libfaketime)")
+@pytest.mark.parametrize(("zone", "clock"), ZONES)
+def test_the_scheduled_night_takes_englands_date_on_any_server(sample_dir, tmp_path, zone, clock):
+    """``sufficiency nightly`` as cron starts it, without ``--date``, at 00:30 BST on
+    1 July (23:30 UTC on 30 June) on a server kept on UTC or on New York's time, with
+    ``LANG=C``/``LC_ALL=C``, no ``HOME``, a read-only current folder and non-ASCII names
+    in the paths: the night is 1 July's (its folder, its log line), names are written
+    whole, nothing lands in the current folder."""
+    folder = tmp_path / "Brontë House"
+    folder.mkdir()
+    shutil.copy(sample_dir / "referrals.csv", folder / "référrals Ł.csv")
+    cfg = folder / "nightly ë.toml"
+    lines = ['[nightly]', 'jobs = ["validate"]', 'output_dir = "sorties/{date}"',
+             'referrals = "référrals Ł.csv"', 'store = "sqlite:///runs ë.sqlite"',
+             'log_format = "json"', 'log_file = "journal ë.log"']  # fmt: skip
+    cfg.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cwd = tmp_path / "cwd"
+    cwd.mkdir(mode=0o555)
+    env = {k: v for k, v in _env(TZ=zone, LANG="C", LC_ALL="C").items() if k != "HOME"}
+    done = subprocess.run(["faketime", clock, *CLI, "nightly", "--config", str(cfg)], cwd=cwd,
+                          env=env, capture_output=True, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert f"Outputs in {folder / 'sorties' / '2026-07-01'}" in done.stdout.decode("utf-8")
+    validation = json.loads((folder / "sorties" / "2026-07-01" / "validate" /
+                             "validation.json").read_text(encoding="utf-8"))  # fmt: skip
+    assert str(folder / "référrals Ł.csv") in json.dumps(validation, ensure_ascii=False)
+    last = json.loads((folder / "journal ë.log").read_text(encoding="utf-8").splitlines()[-1])
+    assert (last["message"], last["run_date"]) == ("nightly run finished", "2026-07-01")
+    assert list(cwd.iterdir()) == []

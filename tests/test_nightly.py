@@ -15,7 +15,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sufficiency.nightly import EXIT_FAILURE, EXIT_INPUT, EXIT_OK, exclusive_lock, run_nightly
+from sufficiency.nightly import (
+    EXIT_BUSY,
+    EXIT_FAILURE,
+    EXIT_INPUT,
+    EXIT_OK,
+    exclusive_lock,
+    run_nightly,
+)
 from sufficiency.store import RunStore
 
 DAY = dt.date(2026, 4, 1)
@@ -200,13 +207,18 @@ def test_the_lock_and_the_folder_of_the_nights_are_owner_only(tmp_path, sample_d
 
 
 def test_nightly_refuses_to_run_while_another_holds_the_lock(tmp_path, sample_dir):
-    """With the lock held, a second run exits 2 with a clear message and does nothing."""
+    """With the lock held, a second run exits 75 (EX_TEMPFAIL: skipped, try later), not
+    2, a failure's code, which a scheduler's alert could not tell from a failed night,
+    with a clear message; it does nothing and says so in the log, as a warning."""
     cfg = _config(tmp_path, sample_dir)
     with exclusive_lock(tmp_path / "out" / ".sufficiency-nightly.lock"):
         report = run_nightly(cfg, DAY)
-    assert report.exit_code == EXIT_FAILURE
+    assert report.exit_code == EXIT_BUSY == 75
+    assert EXIT_BUSY not in (EXIT_OK, EXIT_INPUT, EXIT_FAILURE)
     assert "another nightly run is in progress" in report.messages[0]
     assert not (tmp_path / "out" / "2026-04-01").exists()
+    last = json.loads((tmp_path / "logs" / "nightly.log").read_text().splitlines()[-1])
+    assert (last["level"], last["message"]) == ("warning", "nightly run skipped: lock held")
 
 
 def _spawn(cfg: Path) -> subprocess.Popen:
@@ -216,11 +228,11 @@ def _spawn(cfg: Path) -> subprocess.Popen:
 
 
 def test_two_nightly_runs_started_together_one_runs_one_refuses(tmp_path, sample_dir):
-    """Two runs started at once: one succeeds, the other exits 2 saying a run is in progress."""
+    """Two runs started at once: one succeeds, the other exits 75 saying a run is in progress."""
     cfg = _config(tmp_path, sample_dir, history=True)
     procs = [_spawn(cfg), _spawn(cfg)]
     results = sorted((p.wait(timeout=300), p.stderr.read()) for p in procs)  # type: ignore[union-attr]
-    assert [code for code, _ in results] == [EXIT_OK, EXIT_FAILURE], results
+    assert [code for code, _ in results] == [EXIT_OK, EXIT_BUSY], results
     assert "another nightly run is in progress" in results[1][1]
 
 
@@ -700,3 +712,44 @@ def test_a_store_that_fails_as_the_night_prunes_it_is_said_with_the_night_record
     )
     assert (tmp_path / "out" / "2026-04-01" / "validate" / "validation.json").is_file()
     assert [r["status"] for r in _store(tmp_path).list_runs()] == ["succeeded"]
+
+
+def _nights_in(path: Path) -> list[str]:
+    """The run dates of the nights a log file holds, from their last lines."""
+    lines = [json.loads(x) for x in path.read_text().splitlines()]
+    return [x["run_date"] for x in lines if x["message"] == "nightly run finished"]
+
+
+def test_each_night_starts_a_new_log_and_keeps_the_last_log_keep(tmp_path, sample_dir):
+    """The log file grew by every night for ever (2 KB a night for the sample; a year of
+    a council's nights, each child's warnings by ID, is kept past any retention period).
+    Each night that holds the lock starts a new file, the earlier moved to nightly.log.1
+    and up, those past log_keep deleted, each owner-only; a night refused while another
+    runs adds its line to that night's file; log_keep = 0 appends to one file."""
+    cfg = _config(tmp_path, sample_dir)
+    cfg.write_text(cfg.read_text() + "log_keep = 2\n")
+    logs = tmp_path / "logs"
+    days = [DAY + dt.timedelta(days=i) for i in range(4)]
+    for day in days:
+        assert run_nightly(cfg, day).exit_code == EXIT_OK
+    assert sorted(p.name for p in logs.iterdir()) == ["nightly.log", "nightly.log.1",
+                                                      "nightly.log.2"]  # fmt: skip
+    assert _nights_in(logs / "nightly.log") == [days[3].isoformat()]
+    assert _nights_in(logs / "nightly.log.1") == [days[2].isoformat()]
+    assert _nights_in(logs / "nightly.log.2") == [days[1].isoformat()]
+    assert {stat.S_IMODE(p.stat().st_mode) for p in logs.iterdir()} == {0o600}
+    with exclusive_lock(tmp_path / "out" / ".sufficiency-nightly.lock"):
+        assert run_nightly(cfg, days[3]).exit_code == EXIT_BUSY
+    assert len(list(logs.iterdir())) == 3
+    last = json.loads((logs / "nightly.log").read_text().splitlines()[-1])
+    assert last["message"] == "nightly run skipped: lock held"
+    assert _nights_in(logs / "nightly.log") == [days[3].isoformat()]
+    cfg.write_text(cfg.read_text().replace("log_keep = 2", "log_keep = 0"))
+    for day in days[:2]:
+        assert run_nightly(cfg, day).exit_code == EXIT_OK
+    assert len(list(logs.iterdir())) == 3
+    assert _nights_in(logs / "nightly.log") == [d.isoformat() for d in (days[3], *days[:2])]
+    cfg.write_text(cfg.read_text().replace("log_keep = 0", "log_keep = 1"))
+    assert run_nightly(cfg, days[2]).exit_code == EXIT_OK  # a lower log_keep deletes the rest
+    assert sorted(p.name for p in logs.iterdir()) == ["nightly.log", "nightly.log.1"]
+    assert _nights_in(logs / "nightly.log.1") == [d.isoformat() for d in (days[3], *days[:2])]

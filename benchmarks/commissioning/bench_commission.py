@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
-from bench_args import settings
+from bench_args import run, settings
 
 from sufficiency.commissioning import (
     DemandPaths,
@@ -146,4 +146,4 @@ def one_authority(
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -52,4 +52,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from bench_args import run  # on the path once its sibling is imported
+
+    run(main)

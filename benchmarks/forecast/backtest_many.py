@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
 import pandas as pd
-from bench_args import out_folder, random_seed, whole
+from bench_args import out_folder, random_seed, run, whole
 from param_option import add_param_option, forecast_params, param_update
 
 from sufficiency.errors import DataWarning
@@ -69,4 +69,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
-from bench_args import whole
+from bench_args import run, whole
 from param_option import forecast_params
 
 from sufficiency.config import ForecastParams
@@ -83,4 +83,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1] / "tests"))
 sys.path.insert(0, str(HERE.parent))  # bench_args
 
-from bench_args import random_seed, whole  # noqa: E402
+from bench_args import random_seed, run, whole  # noqa: E402
 from large_history import write_large_history  # noqa: E402
 from messy903 import clean_count  # noqa: E402
 
@@ -77,4 +77,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
 import pandas as pd
-from bench_args import out_file, random_seed, whole
+from bench_args import out_file, random_seed, run, whole
 from param_option import add_param_option, forecast_params, param_update
 
 from sufficiency.config import ForecastParams
@@ -144,4 +144,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
 import numpy as np
 import pandas as pd
-from bench_args import out_folder, random_seed, whole
+from bench_args import out_folder, random_seed, run, whole
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample" / "ssda903"
@@ -500,4 +500,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

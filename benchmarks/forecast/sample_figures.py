@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
 import numpy as np
 import pandas as pd
-from bench_args import folder
+from bench_args import folder, run
 
 from sufficiency.config import ForecastParams
 from sufficiency.forecast.errors import ForecastWarning
@@ -148,4 +148,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
 import numpy as np
 import pandas as pd
-from bench_args import random_seed, whole
+from bench_args import random_seed, run, whole
 from param_option import forecast_params
 
 from sufficiency.forecast.estimate import _exposure_and_events, fit_model
@@ -164,4 +164,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

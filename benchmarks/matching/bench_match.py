@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
-from bench_args import random_seed, settings, whole
+from bench_args import random_seed, run, settings, whole
 from generate import generate_instance
 
 from sufficiency.config import MatchingParams, Params
@@ -110,4 +110,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

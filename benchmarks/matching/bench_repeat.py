@@ -24,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # bench_args
 
-from bench_args import positive, whole  # noqa: E402
+from bench_args import positive, run, whole  # noqa: E402
 
 
 def main() -> None:
@@ -75,4 +75,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))  # bench_args
 
-from bench_args import whole  # noqa: E402
+from bench_args import run, whole  # noqa: E402
 
 
 def main() -> None:
@@ -55,4 +55,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

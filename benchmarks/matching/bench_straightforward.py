@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 sys.path.insert(0, str(Path(__file__).parents[2] / "tests" / "matching"))
 
 import reference
-from bench_args import positive, random_seed, whole
+from bench_args import positive, random_seed, run, whole
 from generate import generate_instance
 
 from sufficiency.config import MatchingParams, MatchingWeights, Params
@@ -201,4 +201,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -29,7 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
-from bench_args import positive, whole
+from bench_args import positive, run, whole
 from generate import generate_instance
 
 from sufficiency.config import MatchingParams
@@ -161,4 +161,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -52,7 +52,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
 import psutil
-from bench_args import folder, out_folder, random_seed, settings, whole
+from bench_args import folder, out_folder, random_seed, run, settings, whole
 
 from sufficiency.config import ForecastParams, Params
 from sufficiency.region import Region, RegionResult, load_members, run_region
@@ -314,4 +314,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -44,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
-from bench_args import not_negative, open_store, positive, whole
+from bench_args import not_negative, open_store, positive, run, whole
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
@@ -302,4 +302,4 @@ def _wait(base: str) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

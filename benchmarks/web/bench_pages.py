@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
 import bench_load as load
-from bench_args import open_store, whole
+from bench_args import open_store, run, whole
 
 
 def time_pages(url: str, repeat: int) -> list[tuple[str, str, float, float]]:
@@ -116,4 +116,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
 import bench_load as load
-from bench_args import whole
+from bench_args import run, whole
 
 CLI = [sys.executable, "-c", "from sufficiency.cli import main; main()"]
 
@@ -122,4 +122,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

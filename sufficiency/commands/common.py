@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import select
 import sys
 import warnings
 from collections.abc import Callable
@@ -29,6 +30,35 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: Dates on the command line are ISO dates.
 DATE = click.DateTime(["%Y-%m-%d"])
+
+#: The exit code of a command whose standard output was closed before it finished (its
+#: lines piped into ``head``, which has read what it wanted): 128 + SIGPIPE, what a shell
+#: reports for a Unix tool so ended; never 1, which says the input had errors.
+EXIT_PIPE_CLOSED = 141
+
+
+def stdout_closed(exc: BaseException) -> bool:
+    """Whether ``exc`` is a write to a standard output whose reader has gone (``| head``),
+    not another pipe's or a socket's. If it is, standard output is pointed at the null
+    device, so that Python's last flush at exit writes nowhere instead of printing a
+    second ``BrokenPipeError`` (the recipe of Python's ``signal`` documentation, "Note on
+    SIGPIPE"), and the caller ends quietly with :data:`EXIT_PIPE_CLOSED`. Shared by the
+    commands (``cli.py``) and the benchmarks (``benchmarks/bench_args.py:run``)."""
+    if not isinstance(exc, BrokenPipeError):
+        return False
+    try:
+        fd = sys.stdout.fileno()
+        if hasattr(select, "poll"):  # a pipe with no reader left polls as an error
+            poll = select.poll()
+            poll.register(fd, select.POLLOUT)
+            if not any(events & select.POLLERR for _, events in poll.poll(0)):
+                return False
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor (a test's captured output)
+        return False
+    return True
 
 
 def user_errors(func: F) -> F:
@@ -60,7 +90,7 @@ def user_errors(func: F) -> F:
                 raise click.ClickException(str(exc)) from None
             except OSError as exc:  # a folder that cannot be written, a file not readable
                 if exc.errno == errno.EPIPE:
-                    raise  # standard output closed (``| head``): click ends quietly
+                    raise  # standard output closed (``| head``): cli.py ends quietly
                 raise click.ClickException(os_problem(exc, kwargs.get("out_dir"))) from None
 
     return wrapper  # type: ignore[return-value]

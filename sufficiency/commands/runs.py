@@ -19,14 +19,37 @@ def _store(url: str | None) -> Any:
     return RunStore(url)
 
 
-def _ended_stopped(store: Any) -> None:
+def _ended_stopped(store: Any) -> frozenset[int]:
     """Record the runs a stopped process left "running" as failed, so a run killed on
-    another machine is not listed as running for ever; a store this account may only read
-    is shown as recorded."""
+    another machine is not listed as running for ever (what the next night would record;
+    the listing is the same whoever looks first). A store this account may only read (a
+    read-only file or folder, a PostgreSQL role without write rights) records nothing:
+    the IDs of the runs taken as stopped, still recorded as running, are returned, for the
+    listing to show them as stopped with a note."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    with contextlib.suppress(SQLAlchemyError):
+    from sufficiency.store.stopped import stopped_unrecorded
+
+    try:
         store.mark_interrupted()
+        return frozenset()
+    except SQLAlchemyError:
+        with contextlib.suppress(SQLAlchemyError):
+            return frozenset(stopped_unrecorded(store).runs)
+    return frozenset()
+
+
+def _unrecorded_note(ids: frozenset[int], url: str) -> str:
+    """What ``runs list`` and ``runs show`` say of runs taken as stopped on a store this
+    account may only read."""
+    which = ", ".join(str(i) for i in sorted(ids))
+    from sufficiency.store.stopped import RUN_STOPPED_HOURS
+
+    return (f"Run(s) {which}: stopped, not seen to finish (its process ended during it, or "
+            f"it was still running {RUN_STOPPED_HOURS} hours after it started), but still "
+            "recorded as running: this account may not write the run store "
+            f"{store_words(url)}; the next night, or a command of an account that may, "
+            "records it as failed.")  # fmt: skip
 
 
 def store_words(url: str) -> str:
@@ -60,7 +83,7 @@ def list_cmd(store_url: str | None, limit: int, kind: str | None, fmt: str) -> N
     from sufficiency.store.stopped import RUN_STOPPED_HOURS, unfinished
 
     store = _store(store_url)
-    _ended_stopped(store)
+    unrecorded = _ended_stopped(store)
     rows = store.list_runs(limit=limit or None, kind=kind)
     if fmt == "json":
         click.echo(json.dumps(rows, default=str, indent=2))
@@ -68,10 +91,15 @@ def list_cmd(store_url: str | None, limit: int, kind: str | None, fmt: str) -> N
     w = max([9, *(len(r["kind"]) + 1 for r in rows)])  # "commission" is 10 letters
     click.echo(f"{'id':>6}  {'kind':<{w}} {'started (UTC)':<19}  {'status':<10} {'solver':<12} "
                "objective")  # fmt: skip
+
+    def stopped(r: dict[str, Any]) -> bool:
+        return r["id"] in unrecorded or (
+            r["status"] == "failed" and unfinished(r["failure_reason"])
+        )
+
     for r in rows:
         obj = f"{r['objective']:,.2f}" if r["objective"] is not None else "-"
-        stopped = r["status"] == "failed" and unfinished(r["failure_reason"])
-        status = "stopped" if stopped else r["status"]
+        status = "stopped" if stopped(r) else r["status"]
         click.echo(
             f"{r['id']:>6}  {r['kind']:<{w}} {_fmt_time(r['started_at']):<19}  {status:<10} "
             f"{(r['solver_status'] or '-'):<12} {obj}"
@@ -80,6 +108,8 @@ def list_cmd(store_url: str | None, limit: int, kind: str | None, fmt: str) -> N
         click.echo(f"stopped: not seen to finish (its process ended during it, or it was still "
                    f"running {RUN_STOPPED_HOURS} hours after it started), recorded "
                    "as failed; runs show ID says which.")  # fmt: skip
+    if shown := unrecorded & {r["id"] for r in rows}:
+        click.echo(_unrecorded_note(frozenset(shown), store.url))
     # named: run as another account (root, not the nightly job's), or with --store left
     # out, it is another store, and "0 run(s)" read as the nights not being recorded
     click.echo(f"{len(rows)} run(s) shown of {store.count()} in the run store "
@@ -97,11 +127,13 @@ def show_cmd(run_id: int, store_url: str | None, fmt: str) -> None:
     Example: sufficiency runs show 12
     """
     store = _store(store_url)
-    _ended_stopped(store)
+    unrecorded = _ended_stopped(store) & {run_id}
     run = store.get(run_id)
     if fmt == "json":
         click.echo(json.dumps(run, default=str, indent=2))
         return
+    if unrecorded:
+        click.echo(_unrecorded_note(unrecorded, store.url))
     for key in ("id", "kind", "status", "failure_reason", "started_at", "finished_at",
                 "software_version", "solver_status", "objective", "gap", "out_dir",
                 "config_sha256", "inputs_sha256"):  # fmt: skip

@@ -159,3 +159,16 @@ def end_stopped(store: RunStore, now: dt.datetime | None = None) -> Ended:
     at = dt.datetime.now(dt.UTC) if now is None else now
     with Session(store.engine) as s, s.begin():
         return end_stopped_in(s, store.url, at)
+
+
+def stopped_unrecorded(store: RunStore, now: dt.datetime | None = None) -> Ended:
+    """The runs and scenario runs :func:`end_stopped` would record as failed, recorded
+    nowhere: for a store this account may only read (a read-only SQLite file or folder, a
+    PostgreSQL role without write rights), which ``runs list`` and ``runs show`` show as
+    stopped, with a note, as recorded otherwise."""
+    at = dt.datetime.now(dt.UTC) if now is None else now
+    with Session(store.engine) as s, s.no_autoflush:
+        try:
+            return end_stopped_in(s, store.url, at)
+        finally:
+            s.rollback()

@@ -88,8 +88,8 @@ class DiffRow:
 
 def _prepare_sqlite(url: str) -> None:
     path_text = url.split(":///", 1)[1] if ":///" in url else ""
-    if not path_text or path_text == ":memory:":
-        return
+    if not path_text or path_text == ":memory:" or path_text.startswith("file:"):
+        return  # file: an SQLite URI (``?mode=ro&uri=true``), opened as given: not a path
     path = Path(path_text)
     try:  # a service account with no home folder (the default store's) was a traceback
         if not path.parent.exists():

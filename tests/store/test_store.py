@@ -418,3 +418,50 @@ def test_moved_files_follow_a_renamed_folder(store_url, tmp_path):
                      "referrals": str(other)}  # fmt: skip
     assert store.get(untouched)["files"][0]["path"] == str(read)
     store.close()
+
+
+def _read_only(url: str) -> str:
+    """``url`` opened by an account that may read it and not write it: SQLite's read-only
+    mode, or PostgreSQL refusing every write (as for a role with SELECT rights only)."""
+    if url.startswith("sqlite:///"):
+        return f"sqlite:///file:{url.removeprefix('sqlite:///')}?mode=ro&uri=true"
+    return f"{url}?options=-c%20default_transaction_read_only%3Don"
+
+
+def test_runs_list_and_show_on_a_store_this_account_may_only_read(store_url, tmp_path,
+                                                                   monkeypatch):  # fmt: skip
+    """``runs list`` and ``runs show`` record a stopped run as failed; on a store the account
+    may only read (an auditor's account, a read-only copy) they showed it as "running"
+    with no word, the stopped process's run looking live. They show it as stopped with a
+    note that it is still recorded as running, write nothing, and exit 0; an SQLite URI
+    (``file:...?mode=ro``) is opened as given, not made into folders named ``file:``."""
+    from click.testing import CliRunner
+
+    from sufficiency.cli import main
+
+    code = ("from sufficiency.store import RunStore; import sys;"
+            "print(RunStore(sys.argv[1]).start('match', {}))")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code, store_url], capture_output=True,
+                         text=True, check=True)  # fmt: skip
+    dead = int(out.stdout.strip())
+    monkeypatch.chdir(tmp_path)
+    read_only = _read_only(store_url)
+    listed = CliRunner().invoke(main, ["runs", "list", "--store", read_only])
+    assert listed.exit_code == 0 and listed.exception is None, listed.output
+    row = next(x for x in listed.output.splitlines() if x.split()[:2] == [str(dead), "match"])
+    assert row.split()[4] == "stopped"
+    note = f"Run(s) {dead}: stopped, not seen to finish (its process ended during it"
+    assert note in listed.output
+    assert "but still recorded as running: this account may not write the run store" in (
+        " ".join(listed.output.split())
+    )
+    shown = CliRunner().invoke(main, ["runs", "show", str(dead), "--store", read_only])
+    assert shown.exit_code == 0 and shown.exception is None, shown.output
+    assert shown.output.startswith(note) and "status: running" in shown.output
+    assert not (tmp_path / "file:").exists()
+    store = RunStore(store_url)
+    assert store.get(dead)["status"] == "running"  # nothing written
+    listed = CliRunner().invoke(main, ["runs", "list", "--store", store_url])
+    assert "may not write" not in listed.output
+    assert store.get(dead)["status"] == "failed"  # an account that may write records it
+    store.close()
