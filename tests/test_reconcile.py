@@ -214,8 +214,8 @@ def test_other_tables_blank_tables_and_unrelated_files(tmp_path):
 def test_unreadable_file_that_looks_like_a_903_table_is_an_error(tmp_path):
     """Only a file that looks like a 903 table and cannot be read stops the command."""
     d = _year(tmp_path, "2026", [_head("A")], [_ep("A", "01/05/2024")])
-    (d / "episodes.csv").write_text("CHILD;DECOM;RNE\nA;01/05/2024;S\n")
-    with pytest.raises(InputDataError, match="semicolons"):
+    (d / "episodes.csv").write_text("CHILD|DECOM|RNE\nA|01/05/2024|S\n")
+    with pytest.raises(InputDataError, match="vertical bars"):
         read_history(tmp_path)
 
 

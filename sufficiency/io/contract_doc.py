@@ -16,7 +16,12 @@ INTRO = """\
 
 The inputs `sufficiency` reads, field by field. Every file may be CSV (UTF-8 or
 Windows-1252, comma-separated; a UTF-8 file with rows added in Windows-1252 is read
-line by line, each in its own) or XLSX (in a workbook with several sheets the
+line by line, each in its own), any of Excel's other ways of saving a table as text
+(`.txt` "Text (Tab delimited)" and "Unicode Text", UTF-16 with tabs; "CSV (Macintosh)";
+"CSV UTF-8"; a European Excel's CSV with semicolons between columns: a file with tabs
+or semicolons is read and said so, unless it holds a number written with a comma,
+`691,21` or `1,234`, which is refused naming the cell, as a decimal comma and a
+thousands separator cannot be told apart) or XLSX (in a workbook with several sheets the
 best-fitting sheet is used; a workbook that unpacks to more than 200 MB, a zip bomb's
 shape, is refused before it is opened: save its sheet as CSV); title rows above the
 header row are skipped and noted. Column names are matched ignoring case, spaces and

@@ -28,6 +28,7 @@ READING_CODES = frozenset(
     {
         "skipped_file",
         "title_rows",
+        "delimiter",
         "excel_dates",
         "excel_serial_dates",
         "dates_with_time",
@@ -265,6 +266,9 @@ class DataQuality:
             near = reading["misspelt_xml_element"]
             said = f" ({near} a near miss of a field's name)" if near else ""
             read_bits.append(f"{xml} kind(s) of XML element no 903 table has, not read{said}")
+        if reading["delimiter"]:
+            read_bits.append(f"tabs or semicolons between columns in {reading['delimiter']} "
+                             "table(s)")  # fmt: skip
         if reading["title_rows"]:
             read_bits.append(f"title rows above the header in {reading['title_rows']}")
         if reading["year_from_content"]:
