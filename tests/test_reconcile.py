@@ -211,6 +211,29 @@ def test_other_tables_blank_tables_and_unrelated_files(tmp_path):
     assert history is not None and not [p for p in problems if p.severity == "error"]
 
 
+@pytest.mark.parametrize(
+    "stem", ["_previous", "_prev", " last year", " (previous year)", "-last", "_Last"]
+)
+def test_a_previous_year_copy_named_otherwise_than_last_is_that_year_s(tmp_path, stem):
+    """DfE's tool keys the previous year's tables ``header_last``; people name such a copy
+    ``header_previous``, ``header prev``, ``header last year``. Not read as a copy, the
+    previous year's header joined this year's return as a second version, read last (by
+    name): its rows were used over this year's where they differed (a date of birth
+    corrected since, undone), and its own year was read with no header table."""
+    (tmp_path / "header.csv").write_text(HEADER + _head("A", "02/02/2012") + _head("B"))
+    (tmp_path / "episodes.csv").write_text(
+        EPISODES + _ep("A", "01/05/2024") + _ep("B", "01/06/2025")
+    )
+    (tmp_path / f"header{stem}.csv").write_text(HEADER + _head("A", "01/01/2013"))
+    (tmp_path / f"episodes{stem}.csv").write_text(EPISODES + _ep("A", "01/05/2024"))
+    h = read_history(tmp_path)
+    assert h.years == (2025, 2026)
+    assert h.header.set_index("CHILD").loc["A", "DOB"] == pd.Timestamp(2012, 2, 2)
+    codes = _codes(h)
+    assert "duplicate_table" not in codes and "no_header" not in codes
+    assert codes.count("last_copy_used") == 2
+
+
 def test_unreadable_file_that_looks_like_a_903_table_is_an_error(tmp_path):
     """Only a file that looks like a 903 table and cannot be read stops the command."""
     d = _year(tmp_path, "2026", [_head("A")], [_ep("A", "01/05/2024")])

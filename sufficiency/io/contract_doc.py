@@ -68,7 +68,8 @@ in document order, `return.xml[episodes]` row 12 being the twelfth `EPISODE`).
 header, episodes and uasc are read; reviews, missing, oc2, oc3, ad1,
 placed_for_adoption, previous_permanence, social-worker episodes and DoLO are
 listed once as present, not used. `*_last` files (the previous year's tables, as
-DfE's tool takes them) are used only when that year's own return is absent. A table
+DfE's tool takes them; also named `*_previous`, `*_prev`, `* last year`, `* (previous year)`)
+are used only when that year's own return is absent. A table
 with a header row and no rows is valid (a year with no unaccompanied children).
 Files that are not tables (notes, budgets, `README.md`, Office lock files) are
 skipped with one line each; only a file that looks like a 903 table and cannot be

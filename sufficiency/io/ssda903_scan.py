@@ -63,7 +63,11 @@ _KEY_COLUMNS: dict[str, frozenset[str]] = {
     "sw_episodes": frozenset({"SW_ID"}),
     "dolo": frozenset({"DOLO_START"}),
 }
-_LAST = re.compile(r"_last$", re.IGNORECASE)
+#: A previous-year copy: ``header_last`` as DfE's tool keys it, and as people name one
+#: (``episodes_previous``, ``Header prev``, ``episodes last year``, ``Episodes (previous
+#: year)``): not read so, it joined this year's return, its header's rows used over this
+#: year's where they differed (read last, by name), and its own year had no header
+_LAST = re.compile(r"(?:^|[\s_.(-])(?:last|prev|previous)(?:[\s_-]?year)?\)?$", re.IGNORECASE)
 #: Names that say a file is meant to be part of a 903 return.
 _LOOKS_903 = re.compile(
     r"903|header|episode|uasc|review|oc2|oc3|ad1|adopt|permanence|missing|dolo|lac|cla",
