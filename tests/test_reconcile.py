@@ -422,7 +422,9 @@ def test_bad_rows_are_repaired_or_set_aside_and_counted(tmp_path):
     codes = set(_codes(h))
     assert {"unknown_place", "dec_before_decom", "decom_invalid", "no_dob"} <= codes
     assert h.episodes["CHILD"].tolist() == ["A"]
-    assert h.quality.num_looked_after == 1 and h.quality.num_set_aside_open == 2
+    # C, D and E are in care and left out (C's open episode, with no usable start,
+    # was not counted before); B's episode had ended
+    assert h.quality.num_looked_after == 1 and h.quality.num_set_aside_open == 3
     with pytest.raises(InputDataError):
         read_history(tmp_path, strict=True)
 
@@ -927,3 +929,28 @@ def test_excel_serial_dates_in_a_csv_are_read_in_the_1900_system_and_said_so(tmp
     assert table["dob"].tolist() == [pd.Timestamp("2012-02-14")] * 2
     (note,) = [p for p in problems if p.code == "excel_serial_dates"]
     assert note.column == "dob" and "1900 date system" in note.message
+
+
+def test_every_child_in_care_whose_open_episode_was_set_aside_is_counted_as_left_out(tmp_path):
+    """The summary's 'N more with an open episode set aside, so not in the forecast'
+    counted only children with no date of birth: the sample's 2025-26 return with 30 open
+    episodes' starts unreadable and 20 CHILD in scientific notation (and 10 children with
+    no date of birth) started 60 children short and said 10, below the share at which it
+    cautions. Every open episode set aside counts: once per child, not for a child still
+    in care by another row, nor a short break, nor an episode already ended."""
+    _year(tmp_path, "2026", [_head(c) for c in "ACEFGH"], [
+        _ep("A", "31/02/2025"),  # no such day: set aside, in care
+        _ep("A", "32/03/2025"),  # the same child twice: one
+        "1.23457E+11,01/05/2025,S,C2,N1,U4,PR1,,,,WR9 8DS,WR1 1AA,\n",  # digits lost
+        _ep("C", "01/05/2025"),  # counted
+        _ep("D", "01/06/2025"),  # no date of birth: set aside
+        _ep("E", "01/04/2025"), _ep("E", "31/09/2025"),  # in care by its other row
+        _ep("F", "31/02/2025", ls="V3"),  # a short break
+        _ep("G", "31/02/2025", "01/03/2026"),  # ended
+    ])  # fmt: skip
+    h = read_history(tmp_path)
+    assert h.quality is not None
+    assert h.quality.num_looked_after == 2  # C and E
+    assert h.quality.num_set_aside_open == 3  # A, the lost CHILD, D
+    start = h.quality.summary_lines()[-1]
+    assert "2; 3 more with an open episode set aside, so not in the forecast. That is 60%" in start

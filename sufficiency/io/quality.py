@@ -162,8 +162,9 @@ class DataQuality:
         with an open episode in the latest return, short breaks (V3/V4) and children
         aged 18 or over left out.
     num_set_aside_open
-        Further children with an open episode on ``data_end`` whose episodes had to be
-        set aside (no usable date of birth, say): the effect on the starting population.
+        Further children with an open episode on ``data_end`` that had to be set aside
+        (no usable start or date of birth, a ``CHILD`` whose digits Excel lost: see
+        :mod:`sufficiency.io.set_aside`): the effect on the starting population.
     """
 
     problems: tuple[Problem, ...]
