@@ -60,7 +60,9 @@ The DfE children-looked-after return, with DfE's column names, as councils hold 
 a folder of per-year folders (`ssda903/2026/header.csv`, `ssda903/2026/episodes.csv`,
 `uasc.csv`), any CSV or XLSX files, or the XML return each council submits to DfE
 (one file per year, read as DfE's validator reads it, in UTF-8, UTF-16 or a
-namespace; rows in messages are numbered
+namespace, its element names in any case (`<Child>`, `<decom>`); one in
+Windows-1252 that says it is UTF-8, or says nothing, is read as Windows-1252 and
+said; rows in messages are numbered
 in document order, `return.xml[episodes]` row 12 being the twelfth `EPISODE`).
 
 **Tables.** Every 903 table is recognised by its columns, as DfE's validator does

@@ -55,6 +55,7 @@ READING_CODES = frozenset(
         "hidden_rows",
         "unknown_xml_element",
         "misspelt_xml_element",
+        "xml_windows_1252",
     }
 )
 #: Findings of reconciling the returns that ``validate`` lists too, as warnings.
@@ -270,6 +271,9 @@ class DataQuality:
         if reading["delimiter"]:
             read_bits.append(f"tabs or semicolons between columns in {reading['delimiter']} "
                              "table(s)")  # fmt: skip
+        if reading["xml_windows_1252"]:
+            read_bits.append(f"XML in Windows-1252, not UTF-8, in {reading['xml_windows_1252']} "
+                             "file(s)")  # fmt: skip
         if reading["title_rows"]:
             read_bits.append(f"title rows above the header in {reading['title_rows']}")
         if reading["year_from_content"]:

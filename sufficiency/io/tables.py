@@ -132,13 +132,18 @@ def _decode(raw: bytes, source: str) -> str:
     # rows added in Windows-1252 (pasted from an older export) was read whole as
     # Windows-1252, and every UTF-8 letter in it garbled with no word ("José" as "JosÃ©")
     try:
-        return "".join(_windows_line(line) for line in raw.splitlines(keepends=True))
+        return windows_text(raw)
     except UnicodeDecodeError:  # a byte Windows-1252 has no letter for (0x81, 0x8D...)
         raise _fail(source, "cannot be decoded as text; save it as CSV UTF-8") from None
 
 
+def windows_text(raw: bytes) -> str:
+    """A file that is not UTF-8 throughout, line by line: UTF-8 where a line is, else
+    Windows-1252 (``UnicodeDecodeError`` for a byte it has no letter for)."""
+    return "".join(_windows_line(line) for line in raw.splitlines(keepends=True))
+
+
 def _windows_line(line: bytes) -> str:
-    """One line of a file that is not UTF-8 throughout: UTF-8 if it is, else Windows-1252."""
     try:
         return line.decode("utf-8-sig")
     except UnicodeDecodeError:
