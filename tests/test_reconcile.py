@@ -234,6 +234,23 @@ def test_a_previous_year_copy_named_otherwise_than_last_is_that_year_s(tmp_path,
     assert codes.count("last_copy_used") == 2
 
 
+def test_a_header_with_no_year_beside_episodes_named_by_year_says_how_to_name_it(tmp_path):
+    """Episodes named by year (SSDA903_2025_episodes.csv, SSDA903_2026_episodes.csv) and
+    this year's header as header.csv: the header cannot be dated, and the warning said
+    'no episode dates beside it', with episodes beside it; it says to name it by year."""
+    (tmp_path / "SSDA903_2025_episodes.csv").write_text(EPISODES + _ep("A", "01/05/2024"))
+    (tmp_path / "SSDA903_2026_episodes.csv").write_text(EPISODES + _ep("A", "01/05/2024"))
+    (tmp_path / "header.csv").write_text(HEADER + _head("A"))
+    with pytest.raises(InputDataError) as err:
+        read_history(tmp_path)
+    (said,) = [p.message for p in err.value.problems if p.code == "unknown_year"]
+    assert said == (
+        "cannot tell which collection year this table is for: its name has no year, as the "
+        "names of the files beside it do; not used: name it for its year (header_2026.csv if "
+        "it is 2025-26's)"
+    )
+
+
 def test_unreadable_file_that_looks_like_a_903_table_is_an_error(tmp_path):
     """Only a file that looks like a 903 table and cannot be read stops the command."""
     d = _year(tmp_path, "2026", [_head("A")], [_ep("A", "01/05/2024")])
