@@ -58,6 +58,12 @@ READING_CODES = frozenset(
         "xml_windows_1252",
     }
 )
+#: How a file was read, said with how many tables or files were so read.
+_READ_COUNTS = (
+    ("delimiter", "tabs or semicolons between columns in {} table(s)"),
+    ("xml_windows_1252", "XML in Windows-1252, not UTF-8, in {} file(s)"),
+    ("title_rows", "title rows above the header in {}"),
+)
 #: Findings of reconciling the returns that ``validate`` lists too, as warnings.
 VALIDATED = frozenset(
     {
@@ -268,14 +274,7 @@ class DataQuality:
             near = reading["misspelt_xml_element"]
             said = f" ({near} a near miss of a field's name)" if near else ""
             read_bits.append(f"{xml} kind(s) of XML element no 903 table has, not read{said}")
-        if reading["delimiter"]:
-            read_bits.append(f"tabs or semicolons between columns in {reading['delimiter']} "
-                             "table(s)")  # fmt: skip
-        if reading["xml_windows_1252"]:
-            read_bits.append(f"XML in Windows-1252, not UTF-8, in {reading['xml_windows_1252']} "
-                             "file(s)")  # fmt: skip
-        if reading["title_rows"]:
-            read_bits.append(f"title rows above the header in {reading['title_rows']}")
+        read_bits += [said.format(reading[code]) for code, said in _READ_COUNTS if reading[code]]
         if reading["year_from_content"]:
             read_bits.append(
                 f"{reading['year_from_content']} named for an earlier year than their dates "
