@@ -211,11 +211,51 @@ def test_other_tables_blank_tables_and_unrelated_files(tmp_path):
     assert history is not None and not [p for p in problems if p.severity == "error"]
 
 
+@pytest.mark.parametrize(
+    "stem", ["_previous", "_prev", " last year", " (previous year)", "-last", "_Last"]
+)
+def test_a_previous_year_copy_named_otherwise_than_last_is_that_year_s(tmp_path, stem):
+    """DfE's tool keys the previous year's tables ``header_last``; people name such a copy
+    ``header_previous``, ``header prev``, ``header last year``. Not read as a copy, the
+    previous year's header joined this year's return as a second version, read last (by
+    name): its rows were used over this year's where they differed (a date of birth
+    corrected since, undone), and its own year was read with no header table."""
+    (tmp_path / "header.csv").write_text(HEADER + _head("A", "02/02/2012") + _head("B"))
+    (tmp_path / "episodes.csv").write_text(
+        EPISODES + _ep("A", "01/05/2024") + _ep("B", "01/06/2025")
+    )
+    (tmp_path / f"header{stem}.csv").write_text(HEADER + _head("A", "01/01/2013"))
+    (tmp_path / f"episodes{stem}.csv").write_text(EPISODES + _ep("A", "01/05/2024"))
+    h = read_history(tmp_path)
+    assert h.years == (2025, 2026)
+    assert h.header.set_index("CHILD").loc["A", "DOB"] == pd.Timestamp(2012, 2, 2)
+    codes = _codes(h)
+    assert "duplicate_table" not in codes and "no_header" not in codes
+    assert codes.count("last_copy_used") == 2
+
+
+def test_a_header_with_no_year_beside_episodes_named_by_year_says_how_to_name_it(tmp_path):
+    """Episodes named by year (SSDA903_2025_episodes.csv, SSDA903_2026_episodes.csv) and
+    this year's header as header.csv: the header cannot be dated, and the warning said
+    'no episode dates beside it', with episodes beside it; it says to name it by year."""
+    (tmp_path / "SSDA903_2025_episodes.csv").write_text(EPISODES + _ep("A", "01/05/2024"))
+    (tmp_path / "SSDA903_2026_episodes.csv").write_text(EPISODES + _ep("A", "01/05/2024"))
+    (tmp_path / "header.csv").write_text(HEADER + _head("A"))
+    with pytest.raises(InputDataError) as err:
+        read_history(tmp_path)
+    (said,) = [p.message for p in err.value.problems if p.code == "unknown_year"]
+    assert said == (
+        "cannot tell which collection year this table is for: its name has no year, as the "
+        "names of the files beside it do; not used: name it for its year (header_2026.csv if "
+        "it is 2025-26's)"
+    )
+
+
 def test_unreadable_file_that_looks_like_a_903_table_is_an_error(tmp_path):
     """Only a file that looks like a 903 table and cannot be read stops the command."""
     d = _year(tmp_path, "2026", [_head("A")], [_ep("A", "01/05/2024")])
-    (d / "episodes.csv").write_text("CHILD;DECOM;RNE\nA;01/05/2024;S\n")
-    with pytest.raises(InputDataError, match="semicolons"):
+    (d / "episodes.csv").write_text("CHILD|DECOM|RNE\nA|01/05/2024|S\n")
+    with pytest.raises(InputDataError, match="vertical bars"):
         read_history(tmp_path)
 
 
@@ -399,7 +439,9 @@ def test_bad_rows_are_repaired_or_set_aside_and_counted(tmp_path):
     codes = set(_codes(h))
     assert {"unknown_place", "dec_before_decom", "decom_invalid", "no_dob"} <= codes
     assert h.episodes["CHILD"].tolist() == ["A"]
-    assert h.quality.num_looked_after == 1 and h.quality.num_set_aside_open == 2
+    # C, D and E are in care and left out (C's open episode, with no usable start,
+    # was not counted before); B's episode had ended
+    assert h.quality.num_looked_after == 1 and h.quality.num_set_aside_open == 3
     with pytest.raises(InputDataError):
         read_history(tmp_path, strict=True)
 
@@ -904,3 +946,28 @@ def test_excel_serial_dates_in_a_csv_are_read_in_the_1900_system_and_said_so(tmp
     assert table["dob"].tolist() == [pd.Timestamp("2012-02-14")] * 2
     (note,) = [p for p in problems if p.code == "excel_serial_dates"]
     assert note.column == "dob" and "1900 date system" in note.message
+
+
+def test_every_child_in_care_whose_open_episode_was_set_aside_is_counted_as_left_out(tmp_path):
+    """The summary's 'N more with an open episode set aside, so not in the forecast'
+    counted only children with no date of birth: the sample's 2025-26 return with 30 open
+    episodes' starts unreadable and 20 CHILD in scientific notation (and 10 children with
+    no date of birth) started 60 children short and said 10, below the share at which it
+    cautions. Every open episode set aside counts: once per child, not for a child still
+    in care by another row, nor a short break, nor an episode already ended."""
+    _year(tmp_path, "2026", [_head(c) for c in "ACEFGH"], [
+        _ep("A", "31/02/2025"),  # no such day: set aside, in care
+        _ep("A", "32/03/2025"),  # the same child twice: one
+        "1.23457E+11,01/05/2025,S,C2,N1,U4,PR1,,,,WR9 8DS,WR1 1AA,\n",  # digits lost
+        _ep("C", "01/05/2025"),  # counted
+        _ep("D", "01/06/2025"),  # no date of birth: set aside
+        _ep("E", "01/04/2025"), _ep("E", "31/09/2025"),  # in care by its other row
+        _ep("F", "31/02/2025", ls="V3"),  # a short break
+        _ep("G", "31/02/2025", "01/03/2026"),  # ended
+    ])  # fmt: skip
+    h = read_history(tmp_path)
+    assert h.quality is not None
+    assert h.quality.num_looked_after == 2  # C and E
+    assert h.quality.num_set_aside_open == 3  # A, the lost CHILD, D
+    start = h.quality.summary_lines()[-1]
+    assert "2; 3 more with an open episode set aside, so not in the forecast. That is 60%" in start

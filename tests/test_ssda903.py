@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -177,6 +178,55 @@ def test_xml_return_in_utf16_or_a_namespace(tmp_path, ns, enc):
     history = read_ssda903(tmp_path)
     assert history.episodes["CHILD"].tolist() == ["7"]
     assert history.episodes["PLACE"].tolist() == ["U1"]
+
+
+def _recase(text: str, how) -> str:
+    return re.sub(r"<(/?)([A-Z_]+)", lambda m: f"<{m.group(1)}{how(m.group(2))}", text)
+
+
+@pytest.mark.parametrize(
+    "how",
+    [str.lower, str.title, lambda t: t if t in ("CHILD", "HEADER", "EPISODE") else t.lower()],
+)
+def test_xml_return_with_its_element_names_in_another_case(tmp_path, how):
+    """An XML return whose element names are in another case (<Child>, <decom>) was
+    refused as 'XML but holds no CHILD elements' (the sample so written stopped every
+    command), and one whose fields alone were (<CHILD> holding <decom>) had every field
+    blank: 'no episode in the 903 history can be used'. DfE's names are read in any case."""
+    (tmp_path / "SSDA903_2026.xml").write_text(_recase(_XML.format(ns="", enc="utf-8"), how))
+    history = read_ssda903(tmp_path)
+    assert history.episodes["CHILD"].tolist() == ["7"]
+    assert history.episodes["PLACE"].tolist() == ["U1"]
+    assert history.header["DOB"].tolist() == [pd.Timestamp(2012, 1, 1)]
+
+
+@pytest.mark.parametrize("declared", ["", "<?xml version='1.0' encoding='UTF-8'?>\n"])
+def test_xml_return_in_windows_1252_saying_utf8_is_read_and_said(tmp_path, declared):
+    """A Windows tool's XML holding a letter in Windows-1252 (Café, in a note) with no
+    declaration, or declaring UTF-8, was refused as 'not well-formed XML (invalid token)'.
+    It is read as Windows-1252, as a CSV so written is, and said once; one declaring
+    windows-1252 is read as declared, with nothing to say."""
+    body = (
+        _XML.format(ns="", enc="utf-8")
+        .split("?>", 1)[1]
+        .replace("<UASC />", "<UASC /><NOTE>Café – 3rd</NOTE>")
+    )
+    (tmp_path / "SSDA903_2026.xml").write_bytes((declared + body).encode("cp1252"))
+    history = read_ssda903(tmp_path)
+    assert history.episodes["CHILD"].tolist() == ["7"]
+    codes = [p.code for p in history.quality.problems]
+    assert codes.count("xml_windows_1252") == 1
+    assert any("XML in Windows-1252, not UTF-8, in 1 file(s)" in line
+               for line in history.quality.summary_lines())  # fmt: skip
+    (tmp_path / "SSDA903_2026.xml").write_bytes(
+        ("<?xml version='1.0' encoding='windows-1252'?>\n" + body).encode("cp1252")
+    )
+    history = read_ssda903(tmp_path)
+    assert "xml_windows_1252" not in [p.code for p in history.quality.problems]
+    assert history.episodes["CHILD"].tolist() == ["7"]
+    (tmp_path / "SSDA903_2026.xml").write_bytes((body + "<").encode("cp1252"))
+    with pytest.raises(InputDataError, match="is not well-formed XML"):
+        read_ssda903(tmp_path)
 
 
 def test_numeric_codes_saved_as_decimals_are_valid(tmp_path):

@@ -14,7 +14,7 @@ from sufficiency.io.tables import read_tables
 @pytest.mark.parametrize(
     ("name", "phrase"),
     [
-        ("semicolon.csv", "semicolons between columns"),
+        ("semicolon.csv", "a number written with a comma"),
         ("binary.csv", "binary file"),
         ("empty.csv", "is empty"),
         ("header_only.csv", "no data rows"),
@@ -222,19 +222,72 @@ def test_a_european_csv_with_decimal_commas_is_named_as_semicolon_separated(tmp_
     """Excel set to a European language saves CSV with semicolons between columns and
     commas for decimal points: one comma in the first rows (691,21) let the file past
     the semicolon check, and it was refused as no known kind of file ('cannot tell which
-    input this is'). A comma file whose cells hold semicolons is still read."""
+    input this is'). A semicolon file is now read (below), but one holding a number
+    written with a comma is refused, naming the cell: 691,21 may be a decimal or (a UK
+    export) a thousands separator. A comma file whose cells hold semicolons is still read."""
     path = tmp_path / "register.csv"
-    path.write_text("placement_id;setting;weekly_cost\nP1;foster;691,21\nP2;foster;700\n")
+    path.write_text("placement_id;setting;weekly_cost\nP1;foster;700\nP2;foster;691,21\n")
     with pytest.raises(InputDataError) as err:
         read_tables(path)
     assert err.value.problems[0].message == (
-        "uses semicolons between columns, not commas; save it as CSV (comma-separated), "
-        "with full stops for decimal points"
+        "has semicolons between columns and a number written with a comma (row 3, column "
+        "weekly_cost): a decimal comma and a thousands separator cannot be told apart; save "
+        "it as CSV (comma-separated), with full stops for decimal points and no thousands "
+        "separators"
     )
+    assert (err.value.problems[0].row, err.value.problems[0].value) == (3, None)
     comma = tmp_path / "decisions.csv"
     comma.write_text('child_id,placement_id,decision,reason\nC1,P1,pin,"carer; school; a;b;c"\n')
     (table,) = read_tables(comma)
     assert table.data["reason"].tolist() == ["carer; school; a;b;c"]
+
+
+_EPISODES = [["CHILD", "DECOM", "RNE", "PLACE", "REASON"], ["1001", "01/04/2025", "S", "U1", ""],
+             ["1002", "02/04/2025", "S", "K2", "Oak House, Leeds"]]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("suffix", "sep", "encoding", "newline", "said"),
+    [
+        (".txt", "\t", "cp1252", "\r\n", "tabs between columns (Excel's 'Text (Tab delimited)'"),
+        (".txt", "\t", "utf-16", "\r\n", "tabs between columns (Excel's 'Text (Tab delimited)'"),
+        (".csv", ";", "cp1252", "\r\n", "semicolons between columns (Excel's CSV in a Europ"),
+        (".csv", ",", "mac_roman", "\r", None),  # CSV (Macintosh): CR line endings
+        (".csv", ",", "utf-8-sig", "\r\n", None),  # CSV UTF-8: a byte-order mark
+    ],
+)
+def test_excels_other_save_as_forms_are_read(tmp_path, suffix, sep, encoding, newline, said):
+    """Excel's 'Text (Tab delimited)' (.txt, tabs), 'Unicode Text' (UTF-16 with its BOM,
+    tabs) and a European Excel's CSV (semicolons) were refused ('uses tabs between
+    columns, not commas'): a 903 history so saved stopped every command. Each is read as
+    the CSV is, cell for cell (a quoted comma in a value kept), and said once; a title
+    row above the header is still found."""
+    path = tmp_path / f"episodes{suffix}"
+    lines = [
+        "SSDA903 episodes 2025-26, Anytown",
+        *(
+            sep.join(f'"{c}"' if ("," in c and sep != ",") or sep in c else c for c in r)
+            for r in _EPISODES
+        ),
+    ]
+    path.write_bytes((newline.join(lines) + newline).encode(encoding))
+    (table,) = read_tables(path)
+    assert list(table.data.columns) == ["child", "decom", "rne", "place", "reason"]
+    assert table.data.fillna("").to_numpy().tolist() == [r for r in _EPISODES[1:]]
+    assert table.first_data_row == 3
+    notes = [n.message for n in table.notes if n.code == "delimiter"]
+    if said is None:
+        assert notes == []
+    else:
+        assert len(notes) == 1 and notes[0].startswith(f"read with {said}")
+
+
+def test_a_file_split_by_vertical_bars_is_still_refused(tmp_path):
+    """Vertical bars are not a way Excel saves a table: refused, saying what to do."""
+    path = tmp_path / "episodes.csv"
+    path.write_text("CHILD|DECOM\n1001|01/04/2025\n")
+    with pytest.raises(InputDataError, match="uses vertical bars between columns"):
+        read_tables(path)
 
 
 @pytest.mark.parametrize("chunk", [1 << 20, 37])

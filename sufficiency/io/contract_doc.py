@@ -16,7 +16,12 @@ INTRO = """\
 
 The inputs `sufficiency` reads, field by field. Every file may be CSV (UTF-8 or
 Windows-1252, comma-separated; a UTF-8 file with rows added in Windows-1252 is read
-line by line, each in its own) or XLSX (in a workbook with several sheets the
+line by line, each in its own), any of Excel's other ways of saving a table as text
+(`.txt` "Text (Tab delimited)" and "Unicode Text", UTF-16 with tabs; "CSV (Macintosh)";
+"CSV UTF-8"; a European Excel's CSV with semicolons between columns: a file with tabs
+or semicolons is read and said so, unless it holds a number written with a comma,
+`691,21` or `1,234`, which is refused naming the cell, as a decimal comma and a
+thousands separator cannot be told apart) or XLSX (in a workbook with several sheets the
 best-fitting sheet is used; a workbook that unpacks to more than 200 MB, a zip bomb's
 shape, is refused before it is opened: save its sheet as CSV); title rows above the
 header row are skipped and noted. Column names are matched ignoring case, spaces and
@@ -55,7 +60,9 @@ The DfE children-looked-after return, with DfE's column names, as councils hold 
 a folder of per-year folders (`ssda903/2026/header.csv`, `ssda903/2026/episodes.csv`,
 `uasc.csv`), any CSV or XLSX files, or the XML return each council submits to DfE
 (one file per year, read as DfE's validator reads it, in UTF-8, UTF-16 or a
-namespace; rows in messages are numbered
+namespace, its element names in any case (`<Child>`, `<decom>`); one in
+Windows-1252 that says it is UTF-8, or says nothing, is read as Windows-1252 and
+said; rows in messages are numbered
 in document order, `return.xml[episodes]` row 12 being the twelfth `EPISODE`).
 
 **Tables.** Every 903 table is recognised by its columns, as DfE's validator does
@@ -63,7 +70,8 @@ in document order, `return.xml[episodes]` row 12 being the twelfth `EPISODE`).
 header, episodes and uasc are read; reviews, missing, oc2, oc3, ad1,
 placed_for_adoption, previous_permanence, social-worker episodes and DoLO are
 listed once as present, not used. `*_last` files (the previous year's tables, as
-DfE's tool takes them) are used only when that year's own return is absent. A table
+DfE's tool takes them; also named `*_previous`, `*_prev`, `* last year`, `* (previous year)`)
+are used only when that year's own return is absent. A table
 with a header row and no rows is valid (a year with no unaccompanied children).
 Files that are not tables (notes, budgets, `README.md`, Office lock files) are
 skipped with one line each; only a file that looks like a 903 table and cannot be

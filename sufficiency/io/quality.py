@@ -28,6 +28,7 @@ READING_CODES = frozenset(
     {
         "skipped_file",
         "title_rows",
+        "delimiter",
         "excel_dates",
         "excel_serial_dates",
         "dates_with_time",
@@ -54,7 +55,14 @@ READING_CODES = frozenset(
         "hidden_rows",
         "unknown_xml_element",
         "misspelt_xml_element",
+        "xml_windows_1252",
     }
+)
+#: How a file was read, said with how many tables or files were so read.
+_READ_COUNTS = (
+    ("delimiter", "tabs or semicolons between columns in {} table(s)"),
+    ("xml_windows_1252", "XML in Windows-1252, not UTF-8, in {} file(s)"),
+    ("title_rows", "title rows above the header in {}"),
 )
 #: Findings of reconciling the returns that ``validate`` lists too, as warnings.
 VALIDATED = frozenset(
@@ -161,8 +169,9 @@ class DataQuality:
         with an open episode in the latest return, short breaks (V3/V4) and children
         aged 18 or over left out.
     num_set_aside_open
-        Further children with an open episode on ``data_end`` whose episodes had to be
-        set aside (no usable date of birth, say): the effect on the starting population.
+        Further children with an open episode on ``data_end`` that had to be set aside
+        (no usable start or date of birth, a ``CHILD`` whose digits Excel lost: see
+        :mod:`sufficiency.io.set_aside`): the effect on the starting population.
     """
 
     problems: tuple[Problem, ...]
@@ -265,8 +274,7 @@ class DataQuality:
             near = reading["misspelt_xml_element"]
             said = f" ({near} a near miss of a field's name)" if near else ""
             read_bits.append(f"{xml} kind(s) of XML element no 903 table has, not read{said}")
-        if reading["title_rows"]:
-            read_bits.append(f"title rows above the header in {reading['title_rows']}")
+        read_bits += [said.format(reading[code]) for code, said in _READ_COUNTS if reading[code]]
         if reading["year_from_content"]:
             read_bits.append(
                 f"{reading['year_from_content']} named for an earlier year than their dates "

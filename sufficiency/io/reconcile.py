@@ -57,6 +57,7 @@ from sufficiency.io.dates import eighteenth_birthdays, read_dates
 from sufficiency.io.history import SSDA903History
 from sufficiency.io.quality import DataQuality, ReturnInfo
 from sufficiency.io.renumbered import renumbered, renumbering_problems
+from sufficiency.io.set_aside import aside_rows, live_children, open_set_aside
 from sufficiency.io.ssda903_scan import DFE_TABLES, Return, period, year_label
 
 EPISODE_COLUMNS = DFE_TABLES["episodes"]
@@ -76,6 +77,8 @@ class _Findings:
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        #: episode rows set aside, for the children in care at the end they leave out
+        self.aside: list[pd.DataFrame] = []
 
     def rows(
         self,
@@ -98,7 +101,8 @@ class _Findings:
         self.items.append(problem)
 
 
-def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str) -> pd.DataFrame:
+def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str,
+           year: int = 0) -> pd.DataFrame:  # fmt: skip
     frames = []
     for t in tables:
         raw = t.raw
@@ -144,6 +148,8 @@ def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str)
             continue
         for code, (mask, message) in lost.items():
             found.rows(f, mask, "CHILD", code, f"CHILD {message}", "row set aside")
+        if kind == "episodes":
+            found.aside.append(aside_rows(f, gone, year, lost=True))
         frames.append(f[~gone])
     if not frames:
         return pd.DataFrame(columns=[*columns, "_src", "_row", "_order"])
@@ -167,7 +173,7 @@ def _upper(s: pd.Series) -> pd.Series:
 
 def _parse_episodes(ret: Return, found: _Findings) -> pd.DataFrame:
     """One return's episodes, typed, with rows that cannot be used set aside."""
-    ep = _frame(ret.tables.get("episodes", ()), EPISODE_COLUMNS, found, "episodes")
+    ep = _frame(ret.tables.get("episodes", ()), EPISODE_COLUMNS, found, "episodes", ret.year)
     ep["collection_year"] = ret.year
     blank = ep["CHILD"].isna()
     found.rows(ep, blank, "CHILD", "child_blank", "row has no CHILD", "row set aside")
@@ -193,6 +199,7 @@ def _parse_episodes(ret: Return, found: _Findings) -> pd.DataFrame:
                f"episode starts after the end of the {year_label(ret.year)} "
                "collection year", "episode set aside")  # fmt: skip
     keep = ~(bad_start | bad_end | backwards | zero | late)
+    found.aside.append(aside_rows(ep, bad_start | bad_end | backwards, ret.year))
     ep = ep[keep].copy()
     ep["DECOM"], ep["DEC"] = decom[keep], dec[keep]
     after = (ep["DEC"] > ret.end).fillna(False)
@@ -623,7 +630,10 @@ def reconcile(returns: list[Return]) -> SSDA903History:
     _close_absent(eps, returns, found)
     all_eps = _across_returns(pd.concat([eps[r.year] for r in returns], ignore_index=True), found)
     header = _dobs(headers, found)
+    live = live_children(all_eps, data_end)  # before those with no date of birth go
     all_eps, set_aside_open = _check_dobs(all_eps, header, data_end, found)
+    dob = header.drop_duplicates("CHILD").set_index("CHILD")["DOB"]
+    set_aside_open += open_set_aside(found.aside, latest.year, live, dob, data_end)
     all_eps = all_eps.sort_values(["CHILD", "DECOM"], kind="stable").reset_index(drop=True)
     years = tuple(r.year for r in returns)
     missing = tuple(y for y in range(years[0], years[-1] + 1) if y not in years)
@@ -798,10 +808,7 @@ def dfe_count(episodes: pd.DataFrame, header: pd.DataFrame, on: pd.Timestamp) ->
     Distinct children with an episode open on ``on`` (started on or before it, not ended
     by it), leaving out short breaks (legal status V3 or V4) and children aged 18 or over.
     """
-    ep = episodes
-    live = (ep["DECOM"] <= on) & (ep["DEC"].isna() | (ep["DEC"] > on))
-    live &= ~ep["LS"].isin(list(codes.SHORT_BREAK_LEGAL_STATUSES)).fillna(False)
-    children = pd.Series(ep.loc[live, "CHILD"].unique())
+    children = pd.Series(live_children(episodes, on))
     dob = header.drop_duplicates("CHILD").set_index("CHILD")["DOB"].reindex(children)
     return int(np.sum(np.asarray(eighteenth_birthdays(dob) > on)))
 

@@ -63,7 +63,11 @@ _KEY_COLUMNS: dict[str, frozenset[str]] = {
     "sw_episodes": frozenset({"SW_ID"}),
     "dolo": frozenset({"DOLO_START"}),
 }
-_LAST = re.compile(r"_last$", re.IGNORECASE)
+#: A previous-year copy: ``header_last`` as DfE's tool keys it, and as people name one
+#: (``episodes_previous``, ``Header prev``, ``episodes last year``, ``Episodes (previous
+#: year)``): not read so, it joined this year's return, its header's rows used over this
+#: year's where they differed (read last, by name), and its own year had no header
+_LAST = re.compile(r"(?:^|[\s_.(-])(?:last|prev|previous)(?:[\s_-]?year)?\)?$", re.IGNORECASE)
 #: Names that say a file is meant to be part of a 903 return.
 _LOOKS_903 = re.compile(
     r"903|header|episode|uasc|review|oc2|oc3|ad1|adopt|permanence|missing|dolo|lac|cla",
@@ -548,11 +552,21 @@ def assign_years(found: tuple[FoundTable, ...]) -> tuple[list[Return], list[Prob
         year = max([*years, *([name_year] if name_year is not None and not stale else [])],
                    default=None)  # fmt: skip
         if year is None:
+            # the files beside it named by year (SSDA903_2026_episodes.csv): say how to name it
+            named = sorted(g[1] for g in by_group if g[0] == group[0] and g[1] is not None)
             for t in members:
+                why = (
+                    (
+                        ": its name has no year, as the names of the files beside it do; not "
+                        f"used: name it for its year ({t.kind}_{named[-1]}.csv if it is "
+                        f"{year_label(named[-1])}'s)"
+                    )
+                    if named
+                    else (" (no year in its name and no episode dates beside it); not used")
+                )
                 notes.append(
                     Problem(t.raw.source, None, None, None,
-                            "cannot tell which collection year this table is for (no year in "
-                            "its name and no episode dates beside it); not used",
+                            f"cannot tell which collection year this table is for{why}",
                             severity="warning", code="unknown_year")
                 )  # fmt: skip
             continue

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
-from sufficiency.io.tables import RawTable
+from sufficiency.io.tables import RawTable, windows_text
 
 #: Every table of the 903 return with DfE's column names (csc-validator-be-903's
 #: ``config.py``; unchanged since 2017-18 but for the tables added later).
@@ -110,11 +110,44 @@ def looks_like_903_xml(path: Path) -> bool:
 
 
 def _local_names(root: ET.Element) -> ET.Element:
-    """Tags without their namespace (``{uri}CHILD`` or ``ns:CHILD`` read as ``CHILD``)."""
+    """Tags without their namespace and in capitals, as DfE's schema names them
+    (``{uri}CHILD``, ``ns:CHILD``, ``Child`` and ``child`` read as ``CHILD``): a return
+    written with its element names in another case was 'XML but holds no CHILD elements',
+    and one whose fields alone were (``<decom>``) read with every field blank."""
     for el in root.iter():
-        if isinstance(el.tag, str) and "}" in el.tag:
-            el.tag = el.tag.rsplit("}", 1)[1]
+        if isinstance(el.tag, str):
+            el.tag = el.tag.rsplit("}", 1)[-1].upper()
     return root
+
+
+_WINDOWS_NOTE = ("holds letters in Windows-1252 (as Windows tools write text), not the UTF-8 "
+                 "its declaration (or none) says: read as Windows-1252")  # fmt: skip
+#: An XML declaration, taken off text already decoded (it would name another encoding).
+_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def _windows_1252(path: Path) -> ET.Element | None:
+    """The tree of an XML file that is not the UTF-8 it says (or, with no declaration,
+    must be) but Windows-1252, as the CSV reader reads such a file (``Café`` typed in a
+    Windows tool: the return was refused as not well-formed XML); ``None`` when it is
+    UTF-8 or still cannot be read."""
+    try:
+        raw = path.read_bytes()
+        raw.decode("utf-8-sig")
+        return None  # UTF-8 throughout: not an encoding fault
+    except OSError:
+        return None
+    except UnicodeDecodeError:
+        pass
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return None
+    head = raw[:200].lower()
+    if b"encoding" in head and not re.search(rb"encoding\s*=\s*[\"']utf-?8[\"']", head):
+        return None  # it names another encoding, which was read as named
+    try:
+        return _local_names(ET.fromstring(_DECLARATION.sub("", windows_text(raw), count=1)))
+    except (ET.ParseError, UnicodeDecodeError):
+        return None
 
 
 def read_xml_return(path: Path) -> tuple[list[tuple[str, RawTable]], set[str]]:
@@ -134,13 +167,19 @@ def read_xml_return(path: Path) -> tuple[list[tuple[str, RawTable]], set[str]]:
         The file is not well-formed XML or holds no ``CHILD`` elements.
     """
     source = str(path)
+    notes: list[Problem] = []
+    root: ET.Element | None
     try:
         root = _local_names(ET.parse(path).getroot())
     except (ET.ParseError, OSError) as exc:
-        raise InputDataError(
-            [Problem(source, None, None, None, f"is not well-formed XML ({exc})",
-                     code="malformed_file")]
-        ) from None  # fmt: skip
+        root = _windows_1252(path)
+        if root is None:
+            raise InputDataError(
+                [Problem(source, None, None, None, f"is not well-formed XML ({exc})",
+                         code="malformed_file")]
+            ) from None  # fmt: skip
+        notes.append(Problem(source, None, None, None, _WINDOWS_NOTE, severity="warning",
+                             code="xml_windows_1252"))  # fmt: skip
     children = [el for el in root.iter("CHILD") if len(el)]
     if not children:
         raise InputDataError(
@@ -175,7 +214,7 @@ def read_xml_return(path: Path) -> tuple[list[tuple[str, RawTable]], set[str]]:
         data = stripped.mask(stripped == "")
         data.columns = pd.Index([c.lower() for c in cols])
         raw = RawTable(f"{source}[{name}]", data, {c.lower(): c for c in cols}, first_data_row=1,
-                       notes=tuple(unknown) if name == "header" else ())  # fmt: skip
+                       notes=(*notes, *unknown) if name == "header" else ())  # fmt: skip
         tables.append((name, raw))
     return tables, others
 

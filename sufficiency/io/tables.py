@@ -27,6 +27,7 @@ import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.csv_text import unquote_formula_text
+from sufficiency.io.delimiter import comma_number, delimiter, read_note
 from sufficiency.io.unnamed import drop_unnamed
 from sufficiency.io.xlsx_hidden import hidden_note, hidden_rows
 from sufficiency.io.xlsx_size import too_large
@@ -131,40 +132,30 @@ def _decode(raw: bytes, source: str) -> str:
     # rows added in Windows-1252 (pasted from an older export) was read whole as
     # Windows-1252, and every UTF-8 letter in it garbled with no word ("José" as "JosÃ©")
     try:
-        return "".join(_windows_line(line) for line in raw.splitlines(keepends=True))
+        return windows_text(raw)
     except UnicodeDecodeError:  # a byte Windows-1252 has no letter for (0x81, 0x8D...)
         raise _fail(source, "cannot be decoded as text; save it as CSV UTF-8") from None
 
 
+def windows_text(raw: bytes) -> str:
+    """A file that is not UTF-8 throughout, line by line: UTF-8 where a line is, else
+    Windows-1252 (``UnicodeDecodeError`` for a byte it has no letter for)."""
+    return "".join(_windows_line(line) for line in raw.splitlines(keepends=True))
+
+
 def _windows_line(line: bytes) -> str:
-    """One line of a file that is not UTF-8 throughout: UTF-8 if it is, else Windows-1252."""
     try:
         return line.decode("utf-8-sig")
     except UnicodeDecodeError:
         return line.decode("cp1252")
 
 
-def _check_delimiter(text: str, source: str) -> None:
-    first = [ln for ln in text.splitlines()[: _TITLE_ROWS_MAX + 1] if ln.strip()]
-    # a European Excel's CSV: every line more cells split at ; than at , (its values may
-    # hold decimal commas, 691,21: it was refused as no known kind of file)
-    try:
-        cells = [(len(next(csv.reader([ln], delimiter=";"))), len(next(csv.reader([ln]))))
-                 for ln in first]  # fmt: skip
-    except csv.Error:  # a cell past the csv module's size limit: not this check's to say
-        cells = []
-    if any(max(c) > 1 for c in cells) and all(a > b for a, b in cells if max(a, b) > 1):
-        first = [";"]
-    if not first or any("," in ln for ln in first):
-        return
-    widest = max(first, key=lambda ln: sum(ln.count(d) for d in ";\t|"))
-    for delim, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
-        if widest.count(delim) >= 1:
-            raise _fail(
-                source,
-                f"uses {name} between columns, not commas; save it as CSV (comma-separated)"
-                + (", with full stops for decimal points" if delim == ";" else ""),
-            )
+def _delimiter(text: str, source: str) -> str:
+    found = delimiter(text.splitlines()[: _TITLE_ROWS_MAX + 1])
+    if found is None:
+        raise _fail(source, "uses vertical bars between columns, not commas; save it as CSV "
+                    "(comma-separated)")  # fmt: skip
+    return found
 
 
 def header_row_index(rows: list[list[str]]) -> int:
@@ -269,14 +260,14 @@ def read_csv_table(path: Path, source: str | None = None, *, allow_empty: bool =
     if raw[:2] == b"PK":
         raise _fail(source, "is an Excel workbook or zip archive with a .csv name; rename it .xlsx")
     text = _decode(raw, source)
-    _check_delimiter(text, source)
+    sep = _delimiter(text, source)
     head_lines = text.splitlines()[: _TITLE_ROWS_MAX + 1]
     try:
-        skip = header_row_index(list(csv.reader(head_lines)))
+        skip = header_row_index(list(csv.reader(head_lines, delimiter=sep)))
     except csv.Error:
         skip = 0
     try:
-        df, wide = _read_csv(text, skip)
+        df, wide = _read_csv(text, skip, sep=sep)
     except (pd.errors.ParserError, csv.Error) as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if m is None:
@@ -284,15 +275,22 @@ def read_csv_table(path: Path, source: str | None = None, *, allow_empty: bool =
             raise _fail(source, f"is not a well-formed CSV ({first_line})") from None
         # a row with more cells than the header (an unquoted comma in a value): read its
         # first cells; the row is set aside below, not the file
-        df, wide = _read_csv(text, skip, width=int(m.group(1)))[0], True
-    extra = _extra_cells(text, skip, len(df.columns), source) if wide else []
+        df, wide = _read_csv(text, skip, width=int(m.group(1)), sep=sep)[0], True
+    extra = _extra_cells(text, skip, len(df.columns), source, sep) if wide else []
     notes = _title_note(source, skip + 1)  # quoted: some cell may hold our apostrophe
+    if sep != ",":
+        notes = (read_note(source, sep), *notes)
     table = _finish(source, df, skip + 2, allow_empty=allow_empty, notes=notes,
                     quoted="'" in text)  # fmt: skip
+    if sep != "," and (bad := comma_number(table.data, source, sep, table.first_data_row,
+                                           table.original_columns)) is not None:  # fmt: skip
+        raise InputDataError([bad])
     return replace(table, row_errors=tuple(extra)) if extra else table
 
 
-def _read_csv(text: str, skip: int, width: int | None = None) -> tuple[pd.DataFrame, bool]:
+def _read_csv(
+    text: str, skip: int, width: int | None = None, sep: str = ","
+) -> tuple[pd.DataFrame, bool]:
     """The CSV's cells as text below its header, and whether a row is wider than it; with
     ``width``, rows wider than that are cut to it (their extra cells checked by
     :func:`_extra_cells`)."""
@@ -305,17 +303,17 @@ def _read_csv(text: str, skip: int, width: int | None = None) -> tuple[pd.DataFr
         )
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
                          skip_blank_lines=False, skiprows=skip, index_col=False,
-                         **cut)  # fmt: skip
+                         sep=sep, **cut)  # fmt: skip
     return df, any(issubclass(w.category, pd.errors.ParserWarning) for w in caught)
 
 
-def _extra_cells(text: str, skip: int, width: int, source: str) -> list[Problem]:
+def _extra_cells(text: str, skip: int, width: int, source: str, sep: str) -> list[Problem]:
     """Rows with more cells than the header: blank extra cells (a trailing comma) are
     dropped; any that hold something are an error of that row, as which of its cells
     shifted is unknown: the readers set the row aside (one unquoted comma stopped every
     job reading the file)."""
     problems = []
-    for i, row in enumerate(csv.reader(io.StringIO(text))):
+    for i, row in enumerate(csv.reader(io.StringIO(text), delimiter=sep)):
         if i > skip and len(row) > width and any(c.strip() for c in row[width:]):
             problems.append(
                 Problem(

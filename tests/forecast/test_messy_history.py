@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from messy903 import BUILDERS, Messy903, everything, sector_postcodes
+from messy903 import BUILDERS, Messy903, clean_count, everything, sector_postcodes
+from messy903 import SAMPLE_903 as SAMPLE
 
 from sufficiency.cli import main
 from sufficiency.forecast.states import build_spells, stock_at
@@ -156,3 +157,25 @@ def test_validate_accepts_postcode_sectors_in_a_903_history(tmp_path: Path):
     result = CliRunner().invoke(main, ["validate", str(messy.path)])
     assert result.exit_code == 1
     assert "row 6, column PL_POST: is not a UK postcode in the form AA9 9AA" in result.output
+
+
+@pytest.mark.parametrize(
+    ("suffix", "sep", "encoding"), [(".txt", "\t", "utf-16"), (".csv", ";", "cp1252")]
+)
+def test_a_history_saved_as_unicode_text_or_european_csv_is_read_as_saved(
+    tmp_path: Path, suffix: str, sep: str, encoding: str
+):
+    """The sample saved from Excel as 'Unicode Text' (UTF-16, tabs) or as a European
+    Excel's CSV (semicolons) was refused, every table 'uses tabs between columns'; it is
+    read with a note per file, its count on 31/03/2026 DfE's (869)."""
+    for path in sorted(SAMPLE.glob("*/*.csv")):
+        dest = tmp_path / path.parent.name / (path.stem + suffix)
+        dest.parent.mkdir(exist_ok=True)
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        dest.write_bytes(table.to_csv(sep=sep, index=False, lineterminator="\r\n").encode(encoding))
+    h = read_history(tmp_path)
+    assert h.quality is not None
+    assert h.quality.num_looked_after == clean_count() == 869
+    assert h.years == tuple(range(2021, 2027))
+    said = [p for p in h.quality.problems if p.code == "delimiter"]
+    assert len(said) == len(list(SAMPLE.glob("*/*.csv")))
