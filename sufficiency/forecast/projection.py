@@ -25,7 +25,7 @@ from sufficiency.forecast.states import (
     age_months_at,
     leap_day_lag,
     month_ends,
-    stock_at,
+    stock_seen,
     tic_days,
 )
 
@@ -91,7 +91,7 @@ def forecast_from_spells(
         entries=entries,
         exits=exits,
         history_month_ends=hist_months,
-        history_stock=stock_at(care, hist_months),
+        history_stock=stock_seen(care, hist_months),
         scenario=scenario.name,
         seed=params.seed,
         step_downs=stepped,

@@ -192,8 +192,8 @@ def fan_chart(
         if extra is not None:
             ax.plot(dates, extra, color=EXTRA, lw=2, ls=":", label=extra_name)
         values = [v for v in (history, p10, p90, scenario, extra) if v is not None and len(v)]
-        lo = min(float(np.min(v)) for v in values)
-        hi = max(float(np.max(v)) for v in values)
+        lo = min(float(np.nanmin(v, initial=np.inf)) for v in values)
+        hi = max(float(np.nanmax(v, initial=-np.inf)) for v in values)
         pad = 0.08 * max(hi - lo, 1.0)
         ax.set_ylim(max(0.0, lo - pad), hi + pad)
         if "." not in value_format.format(1.5):
@@ -227,6 +227,8 @@ def fan_chart(
         if len(p50)
         else title
     )
+    if history is not None and np.isnan(np.asarray(history, dtype=float)).any():
+        description += " The actual line has a gap where no 903 return is held."
     return Chart(title, svg, data, description, value_format)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -122,3 +124,38 @@ def test_mean_starts_per_year_are_said_alike(page: str) -> None:
     cells = re.findall(r"<td class=num>([^<]*)</td>", table)
     assert len(cells) >= 5 and all(re.fullmatch(r"[\d,]+\.\d", c) for c in cells), cells
     assert any(float(c.replace(",", "")) >= 100 for c in cells)
+
+
+@pytest.fixture(scope="module")
+def gap_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 300-child authority's six returns with 2023-24's left out (a missing year)."""
+    import shutil
+
+    from sufficiency.forecast.synthetic import synthetic_history
+    from sufficiency.region.synthetic import write_history
+
+    folder = write_history(synthetic_history(300, seed=13), tmp_path_factory.mktemp("gap"))
+    shutil.rmtree(folder / "2024")
+    return folder
+
+
+def test_a_missing_year_leaves_a_gap_in_the_actual_line_not_a_peak(
+    gap_history: Path, tmp_path: Path
+) -> None:
+    """The months of a missing year are not known, and the chart says so. Before, the
+    actual line ran through 2023-24 from 325 up to 378 children and fell to 305 at the next
+    return: episodes open before the gap are closed at its end, so no one left all year."""
+    from forecast_builders import FAST
+
+    from sufficiency.forecast.projection import forecast_from_spells
+    from sufficiency.forecast.states import build_spells
+    from sufficiency.io.ssda903 import read_history
+
+    result = forecast_from_spells(build_spells(read_history(gap_history)), FAST)
+    months = pd.DatetimeIndex(result.history_month_ends)
+    total = result.history_stock.sum(axis=(1, 2))
+    gap = (months >= "2023-04-01") & (months <= "2024-03-31")
+    assert gap.sum() == 12 and np.isnan(total[gap]).all()
+    assert np.isfinite(total[~gap]).all() and total[~gap].max() < 340, total
+    page = _visible(_page(tmp_path, "--history", str(gap_history)))
+    assert "The actual line has a gap where no 903 return is held." in page
