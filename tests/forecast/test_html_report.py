@@ -139,8 +139,41 @@ def gap_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def gap_out(gap_history: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("gap_page")
+    _page(out, "--history", str(gap_history))
+    return out
+
+
+@pytest.fixture(scope="module")
+def gap_page(gap_out: Path) -> str:
+    return _visible((gap_out / "forecast.html").read_text(encoding="utf-8"))
+
+
+def test_a_missing_year_is_said_in_full_on_the_workbook_s_summary(gap_out: Path) -> None:
+    """The workbook's Summary says the missing year itself, not only a count of warnings
+    at the end of the Assumptions sheet (its last)."""
+    from openpyxl import load_workbook
+
+    said = load_workbook(gap_out / "forecast.xlsx")["Summary"]["A3"].value
+    assert said.startswith(
+        "Read with care: No return for 2023-24: children entering, moving and leaving then "
+        "are unknown, so those months are left out of the rates."
+    ), said
+
+
+def test_a_missing_year_is_read_with_care_before_the_first_chart(gap_page: str) -> None:
+    """The missing year is said under "Read with care", by the headline: before, only the
+    data-quality section, fourteen pages on, said it."""
+    text = " ".join(gap_page.split())
+    care = text.index("Read with care")
+    said = text.index("No return for 2023-24: children entering, moving and leaving then")
+    assert care < said < text.index("All children looked after")
+
+
 def test_a_missing_year_leaves_a_gap_in_the_actual_line_not_a_peak(
-    gap_history: Path, tmp_path: Path
+    gap_history: Path, gap_page: str
 ) -> None:
     """The months of a missing year are not known, and the chart says so. Before, the
     actual line ran through 2023-24 from 325 up to 378 children and fell to 305 at the next
@@ -157,5 +190,4 @@ def test_a_missing_year_leaves_a_gap_in_the_actual_line_not_a_peak(
     gap = (months >= "2023-04-01") & (months <= "2024-03-31")
     assert gap.sum() == 12 and np.isnan(total[gap]).all()
     assert np.isfinite(total[~gap]).all() and total[~gap].max() < 340, total
-    page = _visible(_page(tmp_path, "--history", str(gap_history)))
-    assert "The actual line has a gap where no 903 return is held." in page
+    assert "The actual line has a gap where no 903 return is held." in gap_page
