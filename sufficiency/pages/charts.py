@@ -201,7 +201,7 @@ def fan_chart(
             # children" on the axis of a category that holds one or two.
             from matplotlib.ticker import MaxNLocator
 
-            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.yaxis.set_major_locator(MaxNLocator("auto", steps=[1, 2, 2.5, 5, 10], integer=True))
         ax.set_ylabel(y_label)
         ax.set_xlabel("Month end")
         _date_axis(ax, hist_dates + dates)
