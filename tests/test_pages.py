@@ -57,6 +57,10 @@ def test_a_count_of_a_few_children_is_ticked_in_whole_children() -> None:
     ticks = re.findall(r"<text[^>]*>([^<]*)</text>", str(few.svg))
     assert {"0", "1", "2"} <= set(ticks), ticks
     assert not [t for t in ticks if re.fullmatch(r"\d+\.\d+", t)], ticks
+    kinship = fan_chart("Kinship foster care", dates, np.full(12, 5.0), np.full(12, 9.0),
+                        np.full(12, 13.0))  # fmt: skip
+    ticks = [t for t in re.findall(r"<text[^>]*>([^<]*)</text>", str(kinship.svg)) if t.isdigit()]
+    assert ticks == ["6", "8", "10", "12"], ticks  # not a label at every child from 5 to 13
     money = fan_chart("Spend", dates, np.zeros(12), np.ones(12), np.full(12, 2.0),
                       value_format="£{:,.1f}m")  # fmt: skip
     assert "0.5" in re.findall(r"<text[^>]*>([^<]*)</text>", str(money.svg))
