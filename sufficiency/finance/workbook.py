@@ -331,8 +331,11 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     proj = report.base
     ws["A1"] = "Placement spend projection"
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = (f"Data to {proj.start:%d %B %Y}; run {run_info['run_date']}; "
-                f"{proj.num_paths:,} simulated paths; all figures GBP.")  # fmt: skip
+    brief = report.quality.cautions_brief() if report.quality is not None else ""
+    care = " Read with care: see the Assumptions sheet." if brief else ""
+    ws["A2"] = (f"Data to {proj.start:%d %B %Y}{f' ({brief})' if brief else ''}; run "
+                f"{run_info['run_date']}; {proj.num_paths:,} simulated paths; all figures "
+                f"GBP.{care}")  # fmt: skip
     ws["A3"] = ("Base case (no scenario applied)" if report.scenario is not None
                 else "Base case")  # fmt: skip
     ws["A3"].font = BOLD

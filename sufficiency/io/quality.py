@@ -225,6 +225,14 @@ class DataQuality:
             )
         return said + self._missing_years_said()
 
+    def cautions_brief(self) -> str:
+        """:meth:`cautions` in a few words, for a line already saying the data's last day:
+        ``2025-26 an in-year extract; no return for 2023-24`` (``""`` for neither)."""
+        said = [f"{self.returns[-1].label} an in-year extract"] if self.in_year_extract else []
+        if self.missing_years:
+            said.append("no return for " + ", ".join(year_label(y) for y in self.missing_years))
+        return "; ".join(said)
+
     def _missing_years_said(self) -> list[str]:
         if not self.missing_years:
             return []

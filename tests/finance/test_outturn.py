@@ -460,8 +460,9 @@ def test_a_year_over_before_the_run_date_is_said_to_be_projected():
 
 
 def test_an_in_year_extract_is_read_with_care_in_the_workbook(tmp_path):
-    """A history whose latest return is an in-year extract says so under Read with care
-    (before: only the Data quality sheet, the workbook's last, said it)."""
+    """A history whose latest return is an in-year extract says so under Read with care and
+    on the Summary's first line (before: only the Data quality sheet, the workbook's last,
+    said it)."""
     from messy903 import in_year_extract
 
     history = in_year_extract(tmp_path / "extract").path
@@ -474,3 +475,7 @@ def test_an_in_year_extract_is_read_with_care_in_the_workbook(tmp_path):
         "The 2025-26 return is an in-year extract, with data only to 31/12/2025: the forecast "
         "starts on that day, from the children looked after then."
     ), notes
+    result.write(tmp_path / "out")
+    said = load_workbook(tmp_path / "out" / "spend.xlsx")["Summary"]["A2"].value
+    assert said.startswith("Data to 31 December 2025 (2025-26 an in-year extract); run "), said
+    assert said.endswith("all figures GBP. Read with care: see the Assumptions sheet."), said
