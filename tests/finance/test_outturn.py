@@ -479,3 +479,15 @@ def test_an_in_year_extract_is_read_with_care_in_the_workbook(tmp_path):
     said = load_workbook(tmp_path / "out" / "spend.xlsx")["Summary"]["A2"].value
     assert said.startswith("Data to 31 December 2025 (2025-26 an in-year extract); run "), said
     assert said.endswith("all figures GBP. Read with care: see the Assumptions sheet."), said
+
+
+def test_a_year_forecast_from_part_way_says_where_its_cumulative_line_starts(in_year, tmp_path):
+    """The Cumulative sheet's note said every line runs 'from the first month of that year',
+    but 2025-26's, forecast from October, starts there at zero: a reader set it against
+    spend since April. The note now says which year starts late, and from which month."""
+    in_year.write(tmp_path)
+    ws = load_workbook(tmp_path / "spend.xlsx")["Cumulative"]
+    note = ws["A15"].value
+    assert ws["A8"].value == "October" and ws["B7"].value is None and ws["B8"].value > 0
+    assert "or from the first month forecast (2025-26 from October: spend before it is not in " \
+        "the line)." in note, note  # fmt: skip
