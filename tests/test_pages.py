@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -42,6 +44,26 @@ def test_fan_chart_is_self_contained_accessible_and_deterministic() -> None:
 def test_band_is_not_flattened_the_axis_starts_near_it() -> None:
     svg = _fan()
     assert ">0<" not in svg.replace(" ", "")  # no tick at zero: the axis starts near the band
+
+
+def test_a_count_of_a_few_children_is_ticked_in_whole_children() -> None:
+    """A category of one or two children has ticks 0, 1, 2, not 0.0, 0.5, ... 2.0 (seen
+    on a 46-child authority's in-house children's homes and adoption charts); money
+    written with pence or millions keeps its fractional ticks."""
+    dates = pd.date_range("2026-04-30", periods=12, freq="ME")
+    few = fan_chart("Placed for adoption", dates, np.zeros(12), np.ones(12), np.full(12, 2.0),
+                    history_dates=pd.date_range("2025-04-30", periods=12, freq="ME"),
+                    history=np.array([1.0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1]))  # fmt: skip
+    ticks = re.findall(r"<text[^>]*>([^<]*)</text>", str(few.svg))
+    assert {"0", "1", "2"} <= set(ticks), ticks
+    assert not [t for t in ticks if re.fullmatch(r"\d+\.\d+", t)], ticks
+    kinship = fan_chart("Kinship foster care", dates, np.full(12, 5.0), np.full(12, 9.0),
+                        np.full(12, 13.0))  # fmt: skip
+    ticks = [t for t in re.findall(r"<text[^>]*>([^<]*)</text>", str(kinship.svg)) if t.isdigit()]
+    assert ticks == ["6", "8", "10", "12"], ticks  # not a label at every child from 5 to 13
+    money = fan_chart("Spend", dates, np.zeros(12), np.ones(12), np.full(12, 2.0),
+                      value_format="£{:,.1f}m")  # fmt: skip
+    assert "0.5" in re.findall(r"<text[^>]*>([^<]*)</text>", str(money.svg))
 
 
 def test_tables_have_headers_in_words_and_numbers_right_aligned() -> None:

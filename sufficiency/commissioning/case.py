@@ -151,10 +151,13 @@ class Headline:
                 f"same in each of the {self.num_paths:,} simulated futures."
             )
         else:
+            low, high = gbp_alike(self.saving_p10_gbp, self.saving_p90_gbp)
+            # a spread narrower than the figures' rounding read "between £27.8m and £27.8m"
+            spread = f"between {low} and {high}" if low != high else f"{low}, rounded"
             said = (
                 f"In {self.chance_cheaper:.0%} of {self.num_paths:,} simulated futures the plan "
-                "was not made on, it costs less than today's practice; in 8 of 10 the saving is "
-                "between {} and {}.".format(*gbp_alike(self.saving_p10_gbp, self.saving_p90_gbp))
+                f"was not made on, it costs less than today's practice; in 8 of 10 the saving is "
+                f"{spread}."
             )
         if self.num_paths >= FEW_FUTURES:
             return said

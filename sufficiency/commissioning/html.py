@@ -194,6 +194,7 @@ def render_html(report: CommissioningReport) -> str:
         pooling_table=pooling_table,
         title="Commissioning case: what to recruit, block-buy or leave to spot purchase",
         lead=_lead(report, head),
+        cautions=report.quality.cautions() if report.quality is not None else [],
         headline_items=head.items(),
         how_sure=head.sentence(),
         actions=recommendation(report)[:-2],

@@ -140,6 +140,8 @@ def _forecast_twice(
         # The fitted rates do not depend on the seed: fit once, simulate twice.
         f = fit_spells(care, first, None, read.quality)
         runs = (f.simulate(BASE), f.simulate(BASE, fp(params.eval_paths, params.eval_seed)))
+    if f.quality is not None:
+        notes[:0] = f.quality.cautions()
     about = with_notes(assumptions_table(f.model, first, BASE, f.start), notes)
     return _Forecasts(runs, about, f.start, f.quality, read.episodes, tuple(notes))
 

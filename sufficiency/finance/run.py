@@ -161,6 +161,8 @@ def run_spend(
     with notes_kept(notes):  # the model's warnings, said and kept for the workbook's readers
         run = forecast_history(history, forecast, start, scenario, progress, strict=strict,
                                stages=stages)  # fmt: skip
+    if run.fitted.quality is not None:
+        notes[:0] = run.fitted.quality.cautions()
     if stages is not None:
         stages("Pricing the forecast" + (" against the budget" if budget is not None else ""))
     report = spend_report(run.base, finance, costs=costs, run_date=run_date,

@@ -249,6 +249,7 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
     totals = proj.total().mean(axis=0)
     # (label, values by month of the year) for each column of the table
     columns: list[tuple[str, list[float | None]]] = []
+    part_from: list[str] = []  # "2025-26 from October": a year forecast from part-way
     for year in years:
         cum: list[float | None] = [None] * 12
         running = 0.0
@@ -257,6 +258,8 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
             running += float(totals[k])
             cum[(proj.months[k].month - start) % 12] = round(running, 2)
         partial = f" ({vocabulary.counted(len(months), 'month')} forecast)" * (len(months) < 12)
+        if len(months) < 12 and (proj.months[months[0]].month - start) % 12:
+            part_from.append(f"{year} from {proj.months[months[0]]:%B}")
         columns.append((f"{year} projected{partial}", cum))
         if year in budget_all:
             profile: list[float | None] = [round(budget_all[year] * (i + 1) / 12, 2)
@@ -274,8 +277,10 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
     ws.cell(row=note, column=1,
             value="Cumulative spend restarts at zero each financial year: each year is its own "
                   "line, cumulative from the first month of that year (mean of the simulated "
-                  "paths). The budget profile spreads the year's whole placements budget "
-                  "evenly, a twelfth a month.")  # fmt: skip
+                  "paths)" + (f", or from the first month forecast ({', '.join(part_from)}: "
+                  "spend before it is not in the line)" if part_from else "") + ". The budget "
+                  "profile spreads the year's whole placements budget evenly, a twelfth a "
+                  "month.")  # fmt: skip
     _widths(ws, 24, 20)
     _finish_header(ws, 1, 13)
     ws.print_title_rows = "1:1"
@@ -331,8 +336,11 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     proj = report.base
     ws["A1"] = "Placement spend projection"
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = (f"Data to {proj.start:%d %B %Y}; run {run_info['run_date']}; "
-                f"{proj.num_paths:,} simulated paths; all figures GBP.")  # fmt: skip
+    brief = report.quality.cautions_brief() if report.quality is not None else ""
+    care = " Read with care: see the Assumptions sheet." if brief else ""
+    ws["A2"] = (f"Data to {proj.start:%d %B %Y}{f' ({brief})' if brief else ''}; run "
+                f"{run_info['run_date']}; {proj.num_paths:,} simulated paths; all figures "
+                f"GBP.{care}")  # fmt: skip
     ws["A3"] = ("Base case (no scenario applied)" if report.scenario is not None
                 else "Base case")  # fmt: skip
     ws["A3"].font = BOLD

@@ -126,7 +126,7 @@ def render_html(report: ForecastReport) -> str:
     for c, cat in enumerate(base.categories):
         hist = base.history_stock[:, c].sum(axis=1)
         paths = base.stock[:, :, c].sum(axis=2)
-        if hist.max(initial=0) == 0 and np.quantile(paths, 0.9, axis=0).max(initial=0) == 0:
+        if np.nanmax(hist, initial=0) == 0 and np.quantile(paths, 0.9, axis=0).max(initial=0) == 0:
             skipped.append(vocabulary.category(cat))
             continue
         categories.append(

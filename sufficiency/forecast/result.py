@@ -37,7 +37,8 @@ class ForecastResult(ReadOnlyArrays):
         Children entering care (by first category) and leaving care (incl. at 18)
         per month, ``(paths, months, categories)``.
     history_month_ends, history_stock
-        Observed month-end stock before the start, ``(months, categories, age bands)``.
+        Observed month-end stock before the start, ``(months, categories, age bands)``,
+        float: ``NaN`` in the months of a missing year (not known).
     scenario
         Name of the scenario simulated (``"base"`` when unchanged).
     seed

@@ -243,6 +243,7 @@ def run_forecast(
             history, params, start, scenario, supply, placements, backtest_cutoffs, progress,
             stages,
         )  # fmt: skip
+    notes = (report.quality.cautions() if report.quality is not None else []) + notes
     if not notes:
         return report
     return replace(report, notes=tuple(notes), assumptions=with_notes(report.assumptions, notes))

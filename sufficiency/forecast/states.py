@@ -369,6 +369,15 @@ def stock_at(care: CareSpells, dates: list[pd.Timestamp] | pd.DatetimeIndex) -> 
     return out
 
 
+def stock_seen(care: CareSpells, dates: pd.DatetimeIndex) -> np.ndarray:
+    """:func:`stock_at` as floats, ``NaN`` on a day in a missing year: with no return, who
+    left then is not known (an episode open before the gap is closed at its end), so a
+    count there rose all year and fell at the next return, a peak no child made."""
+    out = stock_at(care, dates).astype(float)
+    out[care.in_gap(np.asarray(dates, dtype="datetime64[ns]"))] = np.nan
+    return out
+
+
 def month_ends(start: pd.Timestamp, num_months: int) -> pd.DatetimeIndex:
     """``start`` followed by the next ``num_months`` month-end dates."""
     first = pd.Timestamp(start).normalize()

@@ -289,11 +289,15 @@ def _summary_title(report: ForecastReport) -> list[tuple[str, Font]]:
             "category are in the CSV files written beside this workbook."
         )
     if report.notes:
-        n = len(report.notes)
-        third.append(
-            f"Read with care: {n} warning{'s' if n > 1 else ''} about this forecast, at the "
-            "end of the Assumptions sheet."
+        # the history's own cautions (a missing year, an in-year extract) in full, here
+        cautions = report.quality.cautions() if report.quality is not None else []
+        said = [c for c in cautions if c in report.notes]
+        n = len(report.notes) - len(said)
+        rest = (
+            f"{n}{' more' if said else ''} warning{'s' if n > 1 else ''} about this forecast, "
+            "at the end of the Assumptions sheet."
         )
+        third.append("Read with care: " + " ".join(said + ([rest] if n else [])))
     if third:
         lines.append((" ".join(third), Font(bold=report.scenario is None)))
     return lines

@@ -219,16 +219,43 @@ class DataQuality:
         out["row"] = out["row"].astype("Int64")
         return out
 
+    def cautions(self) -> list[str]:
+        """What a reader must know of the history before any figure: a missing year, and
+        an in-year extract (each report's "Read with care", near its headline; before,
+        only its data-quality section at the end said so, and the commissioning page not
+        at all)."""
+        said = []
+        if self.in_year_extract:
+            last = self.returns[-1]
+            said.append(
+                f"The {last.label} return is an in-year extract, with data only to "
+                f"{self.data_end:%d/%m/%Y}: the forecast starts on that day, from the "
+                "children looked after then."
+            )
+        return said + self._missing_years_said()
+
+    def cautions_brief(self) -> str:
+        """:meth:`cautions` in a few words, for a line already saying the data's last day:
+        ``2025-26 an in-year extract; no return for 2023-24`` (``""`` for neither)."""
+        said = [f"{self.returns[-1].label} an in-year extract"] if self.in_year_extract else []
+        if self.missing_years:
+            said.append("no return for " + ", ".join(year_label(y) for y in self.missing_years))
+        return "; ".join(said)
+
+    def _missing_years_said(self) -> list[str]:
+        if not self.missing_years:
+            return []
+        gone = ", ".join(year_label(y) for y in self.missing_years)
+        return [
+            f"No return for {gone}: children entering, moving and leaving then are "
+            "unknown, so those months are left out of the rates."
+        ]
+
     def summary_lines(self) -> list[str]:
         """At most :data:`MAX_SUMMARY_LINES` lines for a person: what was read, what was
         repaired or set aside (counts by problem), and the starting population."""
         lines = [self._returns_line()]
-        if self.missing_years:
-            gone = ", ".join(year_label(y) for y in self.missing_years)
-            lines.append(
-                f"No return for {gone}: children entering, moving and leaving then are "
-                "unknown, so those months are left out of the rates."
-            )
+        lines += self._missing_years_said()
         reading = Counter(p.code for p in self.problems if p.code in READING_CODES)
         found = []
         if self.not_used:

@@ -172,7 +172,8 @@ def fan_chart(
 ) -> Chart:
     """History (solid black), the P10-P90 band, the middle (P50) and a scenario (dashed).
 
-    The y-axis starts near the band, not at zero, so the band's width can be read;
+    The y-axis starts near the band, not at zero, so the band's width can be read, and
+    ticks on whole numbers when ``value_format`` writes whole numbers (counts of children);
     ``extra`` is a further dashed line (for example places a plan adds). The description
     writes the last month's figures with ``value_format``.
     """
@@ -191,10 +192,16 @@ def fan_chart(
         if extra is not None:
             ax.plot(dates, extra, color=EXTRA, lw=2, ls=":", label=extra_name)
         values = [v for v in (history, p10, p90, scenario, extra) if v is not None and len(v)]
-        lo = min(float(np.min(v)) for v in values)
-        hi = max(float(np.max(v)) for v in values)
+        lo = min(float(np.nanmin(v, initial=np.inf)) for v in values)
+        hi = max(float(np.nanmax(v, initial=-np.inf)) for v in values)
         pad = 0.08 * max(hi - lo, 1.0)
         ax.set_ylim(max(0.0, lo - pad), hi + pad)
+        if "." not in value_format.format(1.5):
+            # Whole things (children, placements): ticks on whole numbers, never "0.5
+            # children" on the axis of a category that holds one or two.
+            from matplotlib.ticker import MaxNLocator
+
+            ax.yaxis.set_major_locator(MaxNLocator("auto", steps=[1, 2, 2.5, 5, 10], integer=True))
         ax.set_ylabel(y_label)
         ax.set_xlabel("Month end")
         _date_axis(ax, hist_dates + dates)
@@ -220,6 +227,8 @@ def fan_chart(
         if len(p50)
         else title
     )
+    if history is not None and np.isnan(np.asarray(history, dtype=float)).any():
+        description += " The actual line has a gap where no 903 return is held."
     return Chart(title, svg, data, description, value_format)
 
 

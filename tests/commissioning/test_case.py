@@ -304,6 +304,15 @@ def test_spot_sensitivity_below_in_house_price_is_skipped_and_said(tmp_path):
     assert "If spot prices were 20% lower: not tested" in visible_text(render_html(report))
 
 
+def test_a_saving_the_same_in_most_futures_is_not_a_range_of_one_figure():
+    """A large authority's saving, £27.76m to £27.79m in 8 of 10 futures, read "between
+    £27.8m and £27.8m"; it now reads "£27.8m, rounded"."""
+    head = case.Headline(578.4e6, 606.1e6, 27.77e6, 1.0, 27.76e6, 27.79e6, 300, 60)
+    assert head.sentence().endswith("in 8 of 10 the saving is £27.8m, rounded.")
+    wide = case.Headline(578.4e6, 606.1e6, 27.77e6, 1.0, 26.1e6, 29.4e6, 300, 60)
+    assert wide.sentence().endswith("in 8 of 10 the saving is between £26.1m and £29.4m.")
+
+
 def test_sensitivity_sentences_say_a_loss_in_words():
     """A sensitivity case in which the re-made plan costs more than today's practice reads
     '..., £X more than today's practice', not 'and save -£X'."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from openpyxl import load_workbook
 
@@ -70,3 +72,24 @@ def test_workbook_says_what_the_page_says_to_do(report, tmp_path):
         assert line in first
     reasons = " ".join(said("Reasons"))
     assert planning_sentence(report.comparison) in reasons
+
+
+def test_the_page_reads_an_in_year_extract_and_a_missing_year_with_care(report, tmp_path):
+    """An in-year extract and a missing year are said under "Read with care" by the
+    headline (before, the commissioning page never said either: only the workbook's Data
+    quality sheet did)."""
+    from dataclasses import replace
+
+    from messy903 import everything
+
+    from sufficiency.commissioning.html import render_html
+    from sufficiency.io.ssda903 import read_history
+
+    quality = read_history(everything(tmp_path / "messy").path).quality
+    assert quality is not None and quality.missing_years and quality.in_year_extract
+    text = " ".join(re.sub(r"<[^>]+>", " ", render_html(replace(report, quality=quality))).split())
+    care = text.index("Read with care")
+    extract = text.index("The 2025-26 return is an in-year extract, with data only to 31/12/2025")
+    missing = text.index("No return for 20")
+    assert text.index("Recommended:") < care < extract < missing < text.index("Recommendation")
+    assert "Read with care" not in render_html(report)

@@ -457,3 +457,37 @@ def test_a_year_over_before_the_run_date_is_said_to_be_projected():
         "The forecast starts on 31/03/2026 but the run date is 01/04/2027: 2026-27 is over, "
         "yet its spend here is projected, not counted; load the latest 903 return"
     ]
+
+
+def test_an_in_year_extract_is_read_with_care_in_the_workbook(tmp_path):
+    """A history whose latest return is an in-year extract says so under Read with care and
+    on the Summary's first line (before: only the Data quality sheet, the workbook's last,
+    said it)."""
+    from messy903 import in_year_extract
+
+    history = in_year_extract(tmp_path / "extract").path
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = run_spend(history, _params(), FinanceParams(), run_date=dt.date(2026, 1, 15),
+                           costs=default_costs(FinanceParams()))  # fmt: skip
+    notes = [v for k, v in result.report.assumptions if k == "Read with care"]
+    assert notes[0] == (
+        "The 2025-26 return is an in-year extract, with data only to 31/12/2025: the forecast "
+        "starts on that day, from the children looked after then."
+    ), notes
+    result.write(tmp_path / "out")
+    said = load_workbook(tmp_path / "out" / "spend.xlsx")["Summary"]["A2"].value
+    assert said.startswith("Data to 31 December 2025 (2025-26 an in-year extract); run "), said
+    assert said.endswith("all figures GBP. Read with care: see the Assumptions sheet."), said
+
+
+def test_a_year_forecast_from_part_way_says_where_its_cumulative_line_starts(in_year, tmp_path):
+    """The Cumulative sheet's note said every line runs 'from the first month of that year',
+    but 2025-26's, forecast from October, starts there at zero: a reader set it against
+    spend since April. The note now says which year starts late, and from which month."""
+    in_year.write(tmp_path)
+    ws = load_workbook(tmp_path / "spend.xlsx")["Cumulative"]
+    note = ws["A15"].value
+    assert ws["A8"].value == "October" and ws["B7"].value is None and ws["B8"].value > 0
+    assert "or from the first month forecast (2025-26 from October: spend before it is not in " \
+        "the line)." in note, note  # fmt: skip

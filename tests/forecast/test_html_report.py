@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -122,3 +124,70 @@ def test_mean_starts_per_year_are_said_alike(page: str) -> None:
     cells = re.findall(r"<td class=num>([^<]*)</td>", table)
     assert len(cells) >= 5 and all(re.fullmatch(r"[\d,]+\.\d", c) for c in cells), cells
     assert any(float(c.replace(",", "")) >= 100 for c in cells)
+
+
+@pytest.fixture(scope="module")
+def gap_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 300-child authority's six returns with 2023-24's left out (a missing year)."""
+    import shutil
+
+    from sufficiency.forecast.synthetic import synthetic_history
+    from sufficiency.region.synthetic import write_history
+
+    folder = write_history(synthetic_history(300, seed=13), tmp_path_factory.mktemp("gap"))
+    shutil.rmtree(folder / "2024")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def gap_out(gap_history: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("gap_page")
+    _page(out, "--history", str(gap_history))
+    return out
+
+
+@pytest.fixture(scope="module")
+def gap_page(gap_out: Path) -> str:
+    return _visible((gap_out / "forecast.html").read_text(encoding="utf-8"))
+
+
+def test_a_missing_year_is_said_in_full_on_the_workbook_s_summary(gap_out: Path) -> None:
+    """The workbook's Summary says the missing year itself, not only a count of warnings
+    at the end of the Assumptions sheet (its last)."""
+    from openpyxl import load_workbook
+
+    said = load_workbook(gap_out / "forecast.xlsx")["Summary"]["A3"].value
+    assert said.startswith(
+        "Read with care: No return for 2023-24: children entering, moving and leaving then "
+        "are unknown, so those months are left out of the rates."
+    ), said
+
+
+def test_a_missing_year_is_read_with_care_before_the_first_chart(gap_page: str) -> None:
+    """The missing year is said under "Read with care", by the headline: before, only the
+    data-quality section, fourteen pages on, said it."""
+    text = " ".join(gap_page.split())
+    care = text.index("Read with care")
+    said = text.index("No return for 2023-24: children entering, moving and leaving then")
+    assert care < said < text.index("All children looked after")
+
+
+def test_a_missing_year_leaves_a_gap_in_the_actual_line_not_a_peak(
+    gap_history: Path, gap_page: str
+) -> None:
+    """The months of a missing year are not known, and the chart says so. Before, the
+    actual line ran through 2023-24 from 325 up to 378 children and fell to 305 at the next
+    return: episodes open before the gap are closed at its end, so no one left all year."""
+    from forecast_builders import FAST
+
+    from sufficiency.forecast.projection import forecast_from_spells
+    from sufficiency.forecast.states import build_spells
+    from sufficiency.io.ssda903 import read_history
+
+    result = forecast_from_spells(build_spells(read_history(gap_history)), FAST)
+    months = pd.DatetimeIndex(result.history_month_ends)
+    total = result.history_stock.sum(axis=(1, 2))
+    gap = (months >= "2023-04-01") & (months <= "2024-03-31")
+    assert gap.sum() == 12 and np.isnan(total[gap]).all()
+    assert np.isfinite(total[~gap]).all() and total[~gap].max() < 340, total
+    assert "The actual line has a gap where no 903 return is held." in gap_page

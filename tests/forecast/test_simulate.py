@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.estimate import fit_model
-from sufficiency.forecast.projection import forecast_from_spells
+from sufficiency.forecast.projection import forecast_from_spells, step_downs_made
 from sufficiency.forecast.result import check_invariants, demand_table, starts_table
 from sufficiency.forecast.scenario import EntryChange, Scenario, Shift, StepDown
 from sufficiency.forecast.states import AGE_BANDS, CAT, CareSpells, build_spells, flows, stock_at
@@ -134,7 +135,31 @@ def test_step_downs_made_are_counted_and_a_shortfall_is_said(small_spells: CareS
     assert len(short) == 2, said
     assert f"{40 * FAST.horizon_months:,} asked (40 a month" in short[0]
     assert "IFA foster care had too few children to step down in some months" in short[0]
+    assert short[0].endswith(", in every simulated future.")
     assert "none within the" in short[1] and "(they start in month 99)" in short[1]
+
+
+def test_step_downs_short_in_a_few_futures_say_how_many(small_spells: CareSpells):
+    """Step-downs short in 2 futures of many say so: a mean of 35.99 of 36 read "36.0 made on
+    average (P10 36, P90 36): ... too few children ... in some months", which a reader took
+    to contradict itself (seen on a 300-child authority)."""
+    sd = StepDown.model_validate(
+        {"from": "external_residential", "to": "in_house_foster", "per_month": 1}
+    )
+    scen = forecast_from_spells(small_spells, FAST, scenario=Scenario(name="sd", step_down=(sd,)))
+    made = np.zeros((FAST.num_paths, FAST.horizon_months + 1, 1), dtype=np.int64)
+    made[:, 1:, 0] = 1
+    made[:2, -1, 0] = 0
+    (row,) = step_downs_made(Scenario(name="sd", step_down=(sd,)),
+                             replace(scen, step_downs=made))  # fmt: skip
+    assert row[2] is True
+    assert row[1].endswith(
+        "External children's homes had too few children to step down in some months, in "
+        f"2 of {FAST.num_paths} simulated futures"
+    ), row[1]
+    made[:2, -1, 0] = 1
+    (row,) = step_downs_made(Scenario(name="sd", step_down=(sd,)), replace(scen, step_downs=made))
+    assert row[2] is False and "too few" not in row[1]
 
 
 def test_ifa_shift_moves_placements_in_house(small_spells: CareSpells):
