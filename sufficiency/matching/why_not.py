@@ -17,7 +17,7 @@ import pandas as pd
 
 from sufficiency.config import MatchingWeights
 from sufficiency.matching.costs import pair_distances, pair_terms
-from sufficiency.matching.decisions import conflict_causes, rule_label
+from sufficiency.matching.decisions import conflict_causes, rule_label, whose_name
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import children_conflict
 from sufficiency.matching.solver import MatchResult
@@ -68,13 +68,12 @@ def plan_reasons(
             # every rule that keeps the two apart, whose each is (one alone may not be
             # enough to change): the first as before, the others naming whose it is
             (whose, words, rule), *more = conflict_causes(prob, c, o)
-            said = "".join(f"; and {'this child' if w == c else kid[o]} {t}: {rule_label(r)}"
-                           for w, t, r in more)  # fmt: skip
-            reasons.append((
-                "conflict",
-                f"{kid[o]} is placed there{', and this child' if whose == c else ' and'} "
-                f"{words}: {rule_label(rule)}{said}.",
-            ))  # fmt: skip
+            said = "".join(f"; and {whose_name(w, o, kid[o], 'this child')} {t}: "
+                           f"{rule_label(r)}" for w, t, r in more)  # fmt: skip
+            first = " and" if whose == o else f", and {whose_name(whose, o, kid[o], 'this child')}"
+            reasons.append(
+                ("conflict", f"{kid[o]} is placed there{first} {words}: {rule_label(rule)}{said}.")
+            )
     placed_sibs = [int(s) for s in sibs if where[s] >= 0]
     if placed_sibs:
         before = {int(where[s]) for s in placed_sibs} | (
