@@ -316,16 +316,21 @@ class PostcodeDirectory:
         )
 
     def districts(self) -> pd.DataFrame:
-        """Every loaded postcode, sorted, with its grid reference and district (for sampling)."""
+        """Every loaded postcode a referral or register may give, sorted, with its grid
+        reference and district (for sampling). The directory's retired postcodes of the old
+        form ("NPT 0AD", Newport's before 1984) are left out: :meth:`lookup` reads them as
+        malformed, so a sample drawing one would set its own row aside."""
+        compact = pd.Series(self._pcd.astype("U7"), dtype="string")
         lad = pd.Series(self._lad.astype("U9").astype(object), dtype="string")
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
-                "postcode": format_postcode(pd.Series(self._pcd.astype("U7"), dtype="string")),
+                "postcode": format_postcode(compact),
                 "easting": self._east,
                 "northing": self._north,
                 "district": lad.mask(lad == ""),
             }
         )
+        return frame[is_wellformed(compact).to_numpy(bool)].reset_index(drop=True)
 
     def distance_miles(
         self, a: Iterable[object] | pd.Series, b: Iterable[object] | pd.Series
