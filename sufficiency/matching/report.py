@@ -422,9 +422,8 @@ def _flags(run: MatchRun) -> tuple[Flag, ...]:
              f"Sibling groups not kept together (of {_n(plan.sibling_groups, 'group')}).",
              "Children placed"),
         Flag("ks4_school_moves", plan.ks4_school_moves, vocabulary.KS4_MOVES, "Children placed"),
-        Flag("out_of_area", plan.placed_out_of_area, "Children placed outside the council's "
-             "area: a nominated officer (the Director of Children's Services, if the area "
-             "does not adjoin the council's) must approve each.", "Children placed"),
+        Flag("out_of_area", plan.placed_out_of_area, vocabulary.OUT_OF_AREA_FLAG,
+             "Children placed"),
         Flag("ofsted_checks", plan.ofsted_checks, vocabulary.OFSTED_CHECKS, "Children placed"),
         Flag("over_20_miles", plan.placed_over_20_miles, "Children placed more than 20 miles "
              f"from home{plan.not_counted()}.", "Children placed"),

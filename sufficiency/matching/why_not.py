@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.config import MatchingWeights
+from sufficiency.geo import council_name
 from sufficiency.matching.costs import pair_distances, pair_terms
 from sufficiency.matching.decisions import conflict_causes, rule_label, whose_name
 from sufficiency.matching.problem import MatchProblem
@@ -98,7 +99,7 @@ def why_not(prob: MatchProblem, result: MatchResult, c: int, p: int, together: b
 #: (when the option is worse on it, when better). Weekly fee and miles are said apart.
 _TERM_WORDS: dict[str, tuple[str, str]] = {
     "far_from_home_gbp": ("over {far} miles from home", "within {far} miles of home"),
-    "out_of_area_gbp": ("out of area", "in the council's area"),
+    "out_of_area_gbp": ("out of area for {council}", "in {council}'s area"),
     "distance_from_school_gbp": ("further from school", "nearer school"),
     "ks4_school_move_gbp": ("a key stage 4 school move", "no key stage 4 school move"),
     "not_preferred_setting_gbp": ("not the preferred type of home", "the preferred type of home"),
@@ -131,10 +132,12 @@ def compared(
         differs(home[0] - home[1], weights.per_mile_from_home,
                 f"{miles} {'further from' if home[0] > home[1] else 'nearer'} home")  # fmt: skip
     far = f"{weights.far_from_home_miles:g}"
+    council = council_name(str(prob.referrals["responsible_la"].iloc[c]))
     for term, (bad, good) in _TERM_WORDS.items():
         d = float(terms[term][0] - terms[term][1])
         if abs(d) >= 0.005:
-            (worse if d > 0 else better).append((bad if d > 0 else good).format(far=far))
+            words = (bad if d > 0 else good).format(far=far, council=council)
+            (worse if d > 0 else better).append(words)
     aside = f" Not weighed by the plan's priorities: {listed(unweighed)}." if unweighed else ""
     if extra < 0.005:
         said = "As good for this child as the proposal on the plan's priorities"
