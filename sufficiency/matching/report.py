@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -101,6 +101,7 @@ class MatchReport:
     set_aside_children: tuple[str, ...] = ()
     #: Of ``urgent_unplaced``, those whose referral was set aside for errors.
     urgent_set_aside: tuple[str, ...] = ()
+    councils: pd.DataFrame = field(default_factory=pd.DataFrame)  # set by writers (By council)
 
     @property
     def title(self) -> str:
