@@ -50,6 +50,7 @@ PROVIDERS: dict[str, str] = {
     "in_house": "The council (in-house)",
     "ifa": "Independent fostering agency",
     "external": "External provider",
+    "other_la": "Another council",
 }
 
 #: Page 1's sentence for the Ofsted checks (matching/gates.py).
