@@ -13,6 +13,7 @@ search against the directory's sorted postcodes.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import threading
 import zipfile
@@ -137,6 +138,38 @@ def authority_name(code: str) -> str:
     return _AUTHORITY_NAMES.get(code, code)
 
 
+def council_name(code: str) -> str:
+    """A council's name as a sentence uses it ("City of Bristol" for the lookup's
+    "Bristol, City of"), or its code when the lookup does not know it."""
+    name = authority_name(code)
+    for suffix in (", City of", ", County of"):
+        if name.endswith(suffix):
+            return f"{suffix[2:]} {name[: -len(suffix)]}"
+    return name
+
+
+def _code_for_name(text: str) -> str | None:
+    """The code of the English authority (county, unitary or district) whose name ``text``
+    is, in any case and either form ("Manchester", "City of Bristol", "Leeds City
+    Council"); ``None`` if none."""
+    want = re.sub(_COUNCIL_WORDS, "", " ".join(text.split()).upper())
+    upper = set(_UPPER_TIER.values())
+    for code in sorted(_AUTHORITY_NAMES, key=lambda c: (c not in upper, c)):
+        if code.startswith("E") and want in (
+            authority_name(code).upper(),
+            council_name(code).upper(),
+        ):
+            return code
+    return None
+
+
+#: What a council's name may carry that the lookup's names do not.
+_COUNCIL_WORDS = re.compile(
+    r"^(LONDON BOROUGH OF |ROYAL BOROUGH OF )|"
+    r"( METROPOLITAN BOROUGH| CITY| COUNTY| BOROUGH| DISTRICT)? COUNCIL$"
+)
+
+
 def known_upper_tier_codes() -> frozenset[str]:
     """Every English upper-tier authority code the lookup knows."""
     return frozenset(c for c in set(_UPPER_TIER.values()) if c.startswith("E"))
@@ -183,6 +216,16 @@ def responsible_la_problem(code: str) -> str | None:
         return (
             f"is the code of {authority_name(code)}, a district council; give the code of the "
             f"council responsible for its children, {now}"
+        )
+    named = _code_for_name(code)
+    if named is not None:
+        tier = _UPPER_TIER.get(named, named)
+        now = " or ".join(f"{c} ({council_name(c)})" for c in SUPERSEDED_CODES.get(tier, (tier,)))
+        if tier == named:
+            return f"is a council's name, not its ONS code: give {now}"
+        return (
+            f"is the name of {council_name(named)}, a district council, not an ONS code: give "
+            f"the code of the council responsible for its children, {now}"
         )
     if code[:1] in _COUNTRY_BY_PREFIX:
         return f"is not an English authority's code; give your council's ONS code ({example})"
@@ -316,16 +359,21 @@ class PostcodeDirectory:
         )
 
     def districts(self) -> pd.DataFrame:
-        """Every loaded postcode, sorted, with its grid reference and district (for sampling)."""
+        """Every loaded postcode a referral or register may give, sorted, with its grid
+        reference and district (for sampling). The directory's retired postcodes of the old
+        form ("NPT 0AD", Newport's before 1984) are left out: :meth:`lookup` reads them as
+        malformed, so a sample drawing one would set its own row aside."""
+        compact = pd.Series(self._pcd.astype("U7"), dtype="string")
         lad = pd.Series(self._lad.astype("U9").astype(object), dtype="string")
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {
-                "postcode": format_postcode(pd.Series(self._pcd.astype("U7"), dtype="string")),
+                "postcode": format_postcode(compact),
                 "easting": self._east,
                 "northing": self._north,
                 "district": lad.mask(lad == ""),
             }
         )
+        return frame[is_wellformed(compact).to_numpy(bool)].reset_index(drop=True)
 
     def distance_miles(
         self, a: Iterable[object] | pd.Series, b: Iterable[object] | pd.Series

@@ -50,12 +50,20 @@ PROVIDERS: dict[str, str] = {
     "in_house": "The council (in-house)",
     "ifa": "Independent fostering agency",
     "external": "External provider",
+    "other_la": "Another council",
 }
 
 #: Page 1's sentence for the Ofsted checks (matching/gates.py).
 OFSTED_CHECKS = (
     "Proposals in a home rated inadequate by Ofsted, or in a children's home or supported "
     "accommodation with no Ofsted URN on the register: check before agreeing."
+)
+#: Page 1's sentence for the children placed out of area (matching/gates.py): whose area
+#: is each child's own council's, which in a regional night differs from child to child.
+OUT_OF_AREA_FLAG = (
+    "Children placed outside their own council's area (each child's responsible authority, "
+    "named in their flag): that council's nominated officer (its Director of Children's "
+    "Services, if the home's area does not adjoin it) must approve each."
 )
 #: Page 1's sentence for the key stage 4 school moves (matching/gates.py: every key stage 4
 #: flag, a move known or possible).

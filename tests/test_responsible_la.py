@@ -98,6 +98,9 @@ def test_a_council_s_own_homes_are_in_its_area(tmp_path):
                   "longer uses, so every placement would read as out of area: give E08000039"),
     ("E10000006", "give E06000063 (Cumberland) or E06000064 (Westmorland and Furness)"),
     ("W06000004", "is not an English authority's code"),
+    ("Leeds", "is a council's name, not its ONS code: give E08000035 (Leeds)"),
+    ("Worcester", "is the name of Worcester, a district council, not an ONS code: give the "
+                  "code of the council responsible for its children, E10000034 (Worcestershire)"),
 ])  # fmt: skip
 def test_a_code_no_placement_can_be_in_the_area_of_is_a_configuration_error(tmp_path, code,
                                                                              said):  # fmt: skip
@@ -129,3 +132,41 @@ def test_a_referral_with_an_old_code_is_an_error_naming_the_new_one(tmp_path):
     assert [(p.row, p.column, p.value) for p in errors] == [(2, "responsible_la", "E08000019")]
     assert "give E08000039 (Sheffield)" in errors[0].message
     assert table["responsible_la"].tolist()[1] == "E08000039"
+
+
+def test_a_referral_naming_its_council_by_name_is_set_aside_saying_the_code(tmp_path):
+    """A regional export with the council's name ("Manchester", "Leeds City Council") for
+    its code: the row is set aside with the code to give, quoting the cell as written (it
+    was "is not the ONS code of an English county or unitary authority ... (value
+    'MANCHESTER')")."""
+    refs, _ = _leeds_inputs(tmp_path)
+    df = pd.read_csv(refs, dtype=str).assign(responsible_la=["Manchester", "Leeds City Council"])
+    df.to_csv(refs, index=False)
+    _, problems = load_referrals(refs, default_responsible_la="")
+    errors = [p for p in problems if p.severity == "error"]
+    assert [(p.row, p.value, p.message) for p in errors] == [
+        (2, "Manchester", "is a council's name, not its ONS code: give E08000003 (Manchester)"),
+        (3, "Leeds City Council", "is a council's name, not its ONS code: give E08000035 (Leeds)"),
+    ]
+
+
+def test_a_blank_code_on_a_regional_night_is_read_as_the_configured_council_and_said(tmp_path):
+    """Referrals of several councils, one with its code blank and a council configured:
+    the child is read as the configured council's, as the contract says, but no longer
+    silently (a Bury child read as Manchester's was placed in Manchester with no
+    out-of-area flag and no word). A blank among referrals naming only the configured
+    council is the ordinary single-council export: nothing said."""
+    refs, _ = _leeds_inputs(tmp_path)
+    df = pd.read_csv(refs, dtype=str).assign(responsible_la=["E08000002", ""])
+    df.to_csv(refs, index=False)
+    table, problems = load_referrals(refs, default_responsible_la="E08000035")
+    assert table["responsible_la"].tolist() == ["E08000002", "E08000035"]
+    (note,) = [p for p in problems if p.code == "responsible_la_assumed"]
+    assert (note.severity, note.row, note.column) == ("warning", 3, "responsible_la")
+    assert note.message.startswith(
+        "is blank, so the child is read as Leeds's (E08000035, [general] responsible_la), "
+        "while other referrals name other councils (Bury): check the child's council"
+    )
+    df.assign(responsible_la=["E08000035", ""]).to_csv(refs, index=False)
+    _, problems = load_referrals(refs, default_responsible_la="E08000035")
+    assert not [p for p in problems if p.code == "responsible_la_assumed"]

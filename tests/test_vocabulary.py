@@ -73,3 +73,16 @@ def test_a_key_in_double_quotes_is_left_as_typed() -> None:
     said = vocabulary.plain('Levers: "fee_uplift.weekly_gbp_per_household" for foster_0_4')
     assert said == 'Levers: "fee_uplift.weekly_gbp_per_household" for foster care, aged 0 to 4'
     assert vocabulary.plain('"2026-03-31" on 2026-03-31') == '"2026-03-31" on 31/03/2026'
+
+
+def test_every_provider_on_the_register_has_words() -> None:
+    """A home another council provides (register ``other_la``, 903 PR2) read "Other la" on
+    the match report, the fallback's words for its code."""
+    from sufficiency.io.inputs import PLACEMENTS
+
+    field = next(f for f in PLACEMENTS.fields if f.name == "provider")
+    assert field.choices is not None
+    codes = sorted({c for c in field.choices.values() if not c.startswith("PR")})
+    assert codes == ["external", "ifa", "in_house", "other_la"]
+    assert {c: vocabulary.provider(c) for c in codes}["other_la"] == "Another council"
+    assert all(vocabulary.provider(c) in vocabulary.PROVIDERS.values() for c in codes)

@@ -106,6 +106,10 @@ def match(
             s = run.summary
     for line in input_lines(s):
         click.echo(line, err=True)
+    if len(s.by_council) > 1:  # a regional night: each council's own children
+        click.echo(f"By council ({len(s.by_council)}):")
+        for council in s.by_council:
+            click.echo(f"  {council.line()}")
     g = s.greedy_baseline
     if run.decisions.headline():
         click.echo(run.decisions.headline())

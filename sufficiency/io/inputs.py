@@ -26,7 +26,7 @@ from sufficiency.codes import (
     Setting,
 )
 from sufficiency.errors import InputDataError, Problem
-from sufficiency.geo import PostcodeStatus, directory, responsible_la_problem
+from sufficiency.geo import PostcodeStatus, council_name, directory, responsible_la_problem
 from sufficiency.io.decisions import read_decisions_for_night
 from sufficiency.io.schema import (
     Field,
@@ -252,8 +252,10 @@ REFERRALS = _tonight(
         Field(
             "responsible_la",
             "text",
-            "ONS code of the responsible authority (blank = [general] responsible_la; refused "
-            "when that is not set either).",
+            "ONS code of the child's responsible authority, whose area decides out of area "
+            "(blank = [general] responsible_la, with a warning where other referrals name "
+            "other councils; set aside when that is not set either, and a council's name is "
+            "set aside naming its code).",
         ),
         Field(
             "siblings_to_place_with",
@@ -589,15 +591,31 @@ def _responsible_las(
     old code, a district's, a DfE LA number), and one for the whole file when referrals
     name none and no council is configured (a row of its own when others name theirs: set
     aside, the rest matched): no other council's code is assumed."""
-    given = table["responsible_la"].astype("string").str.strip().str.upper()
-    given = given.mask(given == "")
+    written = table["responsible_la"].astype("string").str.strip()
+    given = written.str.upper().mask(written == "")
     table["responsible_la"] = given.fillna(default) if default else given
     out = []
+    read = set()
     for idx, code in given.dropna().items():
         why = responsible_la_problem(str(code))
         if why:
-            out.append(raw.problem(idx, "responsible_la", str(code), why))
+            out.append(raw.problem(idx, "responsible_la", str(written[idx]), why))
+        else:
+            read.add(str(code))
     blank = [i for i in table.index[given.isna().to_numpy(bool)] if i not in strays]
+    others = sorted(read - {default})
+    if blank and default and others:
+        # a regional night: the configured council is one of several, so a blank cell is
+        # read as it, but said, as out of area and whose approval are judged against it
+        column = mapping_key_for(raw, REFERRALS, "responsible_la")
+        more = [f"{len(others) - 3} more"] if others[3:] else []
+        names = listed([council_name(c) for c in others[:3]] + more)
+        out += [raw.problem(i, column, None, f"is blank, so the child is read as "
+                            f"{council_name(default)}'s ({default}, [general] responsible_la), "
+                            f"while other referrals name other councils ({names}): check the "
+                            "child's council, as out of area, and whose nominated officer "
+                            "approves it, are judged against it", severity="warning",
+                            code="responsible_la_assumed") for i in blank]  # fmt: skip
     if blank and not default and given.notna().any():
         # the export gives the code but not on these rows: set them aside, match the rest
         # (one blank cell never blocks a night)

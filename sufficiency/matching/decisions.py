@@ -132,13 +132,18 @@ def conflict_rule(prob: MatchProblem, a: int, b: int) -> str:
     return conflict_causes(prob, a, b)[0][2]
 
 
+#: Whose restriction it is, in :func:`conflict_causes`, when both children carry it.
+BOTH = -1
+
+
 def conflict_causes(prob: MatchProblem, a: int, b: int) -> list[tuple[int, str, str]]:
     """Every restriction that stops referred children ``a`` and ``b`` sharing a placement
     (given that :func:`~.candidates.children_conflict` says they may not), each as whose
-    it is, in words, and its rule, most serious rule first: ``[(a or b, "must be the only
-    child there", "alongside"), ...]``. A social worker told only that the two may not
-    live together would look at the wrong referral half the time, and one told one rule
-    of two would think changing that referral enough."""
+    it is (``a``, ``b``, or :data:`BOTH` when both carry it), in words, and its rule, most
+    serious rule first: ``[(a or b, "must be the only child there", "alongside"), ...]``.
+    A social worker told only that the two may not live together would look at the wrong
+    referral half the time, and one told one rule of two would think changing that
+    referral enough."""
     hs, age, along = prob.child_harm_sexual, prob.child_age_years, prob.referrals["alongside"]
     born = prob.derived("_birth_days", birth_days)
     hp, gap = prob.child_harm_physical, prob.harm_physical_years_younger
@@ -160,7 +165,21 @@ def conflict_causes(prob: MatchProblem, a: int, b: int) -> list[tuple[int, str, 
             or (want == "only_younger" and not age[y] < age[x])
         ):
             out.append((x, words[want], "alongside"))
+    # a restriction both carry is said once, as both's: "R001 must be the only child there:
+    # rule 10; and R002 must be the only child there: rule 10" read as two reasons
+    for x, words_, rule in [c for c in out if c[0] == a]:
+        if (b, words_, rule) in out:
+            out.remove((b, words_, rule))
+            out[out.index((x, words_, rule))] = (BOTH, words_, rule)
     return out or [(a, "may not live with this child", "alongside")]
+
+
+def whose_name(whose: int, a: int, name_a: str, name_b: str) -> str:
+    """Whose restriction one of :func:`conflict_causes` is, by name: ``name_a`` (child
+    ``a``'s), ``name_b``, or ``both name_a and name_b``."""
+    if whose == BOTH:
+        return f"both {name_a} and {name_b}"
+    return name_a if whose == a else name_b
 
 
 def _room_for(prob: MatchProblem, p: int, kids: list[int]) -> int:
@@ -362,12 +381,12 @@ def apply_decisions(
                 a, b = where(ka)[0], where(kb)[0]
                 if children_conflict(prob, np.array([a]), np.array([b]))[0]:
                     (whose, words, rule), *others = conflict_causes(prob, a, b)
-                    named = rows[ka if whose == a else kb]["child_id"]
-                    also = "".join(f"; and {rows[ka if w == a else kb]['child_id']} {t}: "
-                                   f"{rule_label(r)}" for w, t, r in others)  # fmt: skip
-                    why = (f"{rows[ka]['child_id']} and {rows[kb]['child_id']} are both pinned "
-                           f"to {rows[ka]['placement_id']} but may not live together "
-                           f"({named} {words}): {rule_label(rule)}{also}.")  # fmt: skip
+                    ida, idb = rows[ka]["child_id"], rows[kb]["child_id"]
+                    also = "".join(f"; and {whose_name(w, a, ida, idb)} {t}: {rule_label(r)}"
+                                   for w, t, r in others)  # fmt: skip
+                    why = (f"{ida} and {idb} are both pinned to {rows[ka]['placement_id']} but "
+                           f"may not live together ({whose_name(whose, a, ida, idb)} {words}): "
+                           f"{rule_label(rule)}{also}.")  # fmt: skip
                     refuse([ka, kb], why)
     pin = np.full(prob.num_children, -1, np.int64)
     for k in (k for k in pins if k not in status):

@@ -26,13 +26,14 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.config import MatchingWeights
+from sufficiency.geo import council_name
 from sufficiency.matching.costs import _cost_arrays, out_of_area, pair_distances
 from sufficiency.matching.problem import MatchProblem, age_in_whole_years
 
-OUT_OF_AREA = (
-    "out of area: needs the nominated officer's approval (the Director of Children's "
-    "Services' if the area does not adjoin the council's)"
-)
+#: What every out-of-area flag starts with (page 1 counts them); the flag names the
+#: child's own responsible authority (:func:`out_of_area_flag`), as a regional team
+#: matches several councils' children in one night and "the council's" says whose not.
+OUT_OF_AREA = "out of area for "
 KS4_MOVE = "key stage 4 school move: needs the nominated officer's approval"
 KS4_SCHOOL_UNKNOWN = (
     "key stage 4, school not known: a school move needs the nominated officer's approval"
@@ -44,8 +45,19 @@ KS4_BY_AGE = (
 #: What every key stage 4 flag starts with: page 1's count of school moves to approve
 #: counts them all (a move known, or possible as the school or school year is not known).
 KS4_GATE = "key stage 4"
-INADEQUATE = "rated inadequate by Ofsted: check the council's policy before placing"
+INADEQUATE = "rated inadequate by Ofsted: check the child's council's policy before placing"
 NO_URN = "no Ofsted URN on the register: check the home is registered with Ofsted"
+
+
+def out_of_area_flag(code: str) -> str:
+    """The out-of-area flag of a child whose responsible authority is ``code``: *"out of
+    area for Bury: needs Bury's nominated officer's approval (its Director of Children's
+    Services' if the home's area does not adjoin Bury)"*."""
+    name = council_name(code)
+    return (
+        f"{OUT_OF_AREA}{name}: needs {name}'s nominated officer's approval (its Director of "
+        f"Children's Services' if the home's area does not adjoin {name})"
+    )
 
 
 def pair_flags(
@@ -59,8 +71,11 @@ def pair_flags(
     school_known = ~np.isnan(prob.child_school_east[ci])
     ks4 = a.ks4[ci]
     far = school_known & ((np.nan_to_num(school, nan=0.0) > weights.school_free_miles) | assumed)
+    outside = out_of_area(prob, ci, pi)
+    council = prob.referrals["responsible_la"].astype("string").fillna("").to_numpy(object)
+    said = {code: out_of_area_flag(code) for code in set(council[ci[outside]])}
     gates = (
-        (out_of_area(prob, ci, pi), OUT_OF_AREA),
+        (outside, np.array([said.get(code, "") for code in council[ci]], dtype=object)),
         (ks4 & far, KS4_MOVE),
         (ks4 & ~school_known, KS4_SCHOOL_UNKNOWN),
         (prob.derived("_ks4_by_age", _ks4_by_age)[ci] & (far | ~school_known), KS4_BY_AGE),
@@ -69,7 +84,8 @@ def pair_flags(
     )
     out = np.full(len(ci), "", dtype=object)
     for hit, text in gates:
-        out[hit] = np.where(out[hit] == "", text, out[hit] + "; " + text)
+        words = np.broadcast_to(np.asarray(text, dtype=object), out.shape)[hit]
+        out[hit] = np.where(out[hit] == "", words, out[hit] + "; " + words)
     return out
 
 

@@ -9,6 +9,7 @@ same run gives the same bytes.
 
 from __future__ import annotations
 
+from sufficiency.matching.by_council import COUNCIL_HEADERS
 from sufficiency.matching.report import MatchReport
 from sufficiency.pages import render_page
 from sufficiency.pages.render import gbp, miles
@@ -48,4 +49,5 @@ def render_html(report: MatchReport) -> str:
     }
     technical = [(k, _text(v)) for k, v in report.technical]
     return render_page("match_report.html", title=report.title, r=report, formats=formats,
-                       anchors=ANCHORS, technical=technical)  # fmt: skip
+                       anchors=ANCHORS, technical=technical,
+                       council_headers=COUNCIL_HEADERS)  # fmt: skip

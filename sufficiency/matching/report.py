@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -101,6 +101,7 @@ class MatchReport:
     set_aside_children: tuple[str, ...] = ()
     #: Of ``urgent_unplaced``, those whose referral was set aside for errors.
     urgent_set_aside: tuple[str, ...] = ()
+    councils: pd.DataFrame = field(default_factory=pd.DataFrame)  # set by writers (By council)
 
     @property
     def title(self) -> str:
@@ -422,9 +423,8 @@ def _flags(run: MatchRun) -> tuple[Flag, ...]:
              f"Sibling groups not kept together (of {_n(plan.sibling_groups, 'group')}).",
              "Children placed"),
         Flag("ks4_school_moves", plan.ks4_school_moves, vocabulary.KS4_MOVES, "Children placed"),
-        Flag("out_of_area", plan.placed_out_of_area, "Children placed outside the council's "
-             "area: a nominated officer (the Director of Children's Services, if the area "
-             "does not adjoin the council's) must approve each.", "Children placed"),
+        Flag("out_of_area", plan.placed_out_of_area, vocabulary.OUT_OF_AREA_FLAG,
+             "Children placed"),
         Flag("ofsted_checks", plan.ofsted_checks, vocabulary.OFSTED_CHECKS, "Children placed"),
         Flag("over_20_miles", plan.placed_over_20_miles, "Children placed more than 20 miles "
              f"from home{plan.not_counted()}.", "Children placed"),

@@ -17,6 +17,7 @@ from sufficiency.errors import ConfigError, Problem
 from sufficiency.io.atomic import sha256_file
 from sufficiency.io.inputs import Tonight, read_tonight
 from sufficiency.matching.backends import SolveStatus
+from sufficiency.matching.by_council import council_figures
 from sufficiency.matching.candidates import RULES, Candidates
 from sufficiency.matching.decisions import DecisionOutcome, apply_decisions
 from sufficiency.matching.explain import alternatives_table, sibling_notes, unplaced_table
@@ -294,6 +295,7 @@ def run_matching(
         input_notes=input_notes(notes),
         decisions=outcome,
         children_set_aside=len(extra),
+        by_council=council_figures(prob, plan),
     )
     return MatchRun(
         result=result,

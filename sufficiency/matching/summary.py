@@ -10,6 +10,7 @@ from typing import Any
 from sufficiency.config import Params
 from sufficiency.errors import Problem
 from sufficiency.matching.backends import SolveStatus
+from sufficiency.matching.by_council import CouncilFigures
 from sufficiency.matching.decisions import DecisionOutcome
 from sufficiency.vocabulary import DISTANCE_NOT_KNOWN, listed
 
@@ -178,6 +179,8 @@ class MatchSummary:
     #: Seconds per stage of the run (reading, problem, greedy baseline, candidates,
     #: costs, pricing and its LPs, each MIP round, explanations, ...): where the time went.
     stage_seconds: Mapping[str, float | list[float]] = field(default_factory=dict)
+    #: The plan's figures per responsible authority (a regional night's councils).
+    by_council: tuple[CouncilFigures, ...] = ()
 
     @property
     def proven_optimal(self) -> bool:
@@ -246,6 +249,7 @@ class MatchSummary:
             "distance_unknown": self.distance_unknown,
             "input_notes": [n.to_dict() for n in self.input_notes],
             "decisions": self.decisions.summary(),
+            "by_responsible_authority": [c.to_dict() for c in self.by_council],
         }
 
     def to_store(self) -> dict[str, Any]:

@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.config import MatchingWeights
+from sufficiency.geo import council_name
 from sufficiency.matching.costs import pair_distances, pair_terms
-from sufficiency.matching.decisions import conflict_causes, rule_label
+from sufficiency.matching.decisions import conflict_causes, rule_label, whose_name
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import children_conflict
 from sufficiency.matching.solver import MatchResult
@@ -68,13 +69,12 @@ def plan_reasons(
             # every rule that keeps the two apart, whose each is (one alone may not be
             # enough to change): the first as before, the others naming whose it is
             (whose, words, rule), *more = conflict_causes(prob, c, o)
-            said = "".join(f"; and {'this child' if w == c else kid[o]} {t}: {rule_label(r)}"
-                           for w, t, r in more)  # fmt: skip
-            reasons.append((
-                "conflict",
-                f"{kid[o]} is placed there{', and this child' if whose == c else ' and'} "
-                f"{words}: {rule_label(rule)}{said}.",
-            ))  # fmt: skip
+            said = "".join(f"; and {whose_name(w, o, kid[o], 'this child')} {t}: "
+                           f"{rule_label(r)}" for w, t, r in more)  # fmt: skip
+            first = " and" if whose == o else f", and {whose_name(whose, o, kid[o], 'this child')}"
+            reasons.append(
+                ("conflict", f"{kid[o]} is placed there{first} {words}: {rule_label(rule)}{said}.")
+            )
     placed_sibs = [int(s) for s in sibs if where[s] >= 0]
     if placed_sibs:
         before = {int(where[s]) for s in placed_sibs} | (
@@ -99,7 +99,7 @@ def why_not(prob: MatchProblem, result: MatchResult, c: int, p: int, together: b
 #: (when the option is worse on it, when better). Weekly fee and miles are said apart.
 _TERM_WORDS: dict[str, tuple[str, str]] = {
     "far_from_home_gbp": ("over {far} miles from home", "within {far} miles of home"),
-    "out_of_area_gbp": ("out of area", "in the council's area"),
+    "out_of_area_gbp": ("out of area for {council}", "in {council}'s area"),
     "distance_from_school_gbp": ("further from school", "nearer school"),
     "ks4_school_move_gbp": ("a key stage 4 school move", "no key stage 4 school move"),
     "not_preferred_setting_gbp": ("not the preferred type of home", "the preferred type of home"),
@@ -132,10 +132,12 @@ def compared(
         differs(home[0] - home[1], weights.per_mile_from_home,
                 f"{miles} {'further from' if home[0] > home[1] else 'nearer'} home")  # fmt: skip
     far = f"{weights.far_from_home_miles:g}"
+    council = council_name(str(prob.referrals["responsible_la"].iloc[c]))
     for term, (bad, good) in _TERM_WORDS.items():
         d = float(terms[term][0] - terms[term][1])
         if abs(d) >= 0.005:
-            (worse if d > 0 else better).append((bad if d > 0 else good).format(far=far))
+            words = (bad if d > 0 else good).format(far=far, council=council)
+            (worse if d > 0 else better).append(words)
     aside = f" Not weighed by the plan's priorities: {listed(unweighed)}." if unweighed else ""
     if extra < 0.005:
         said = "As good for this child as the proposal on the plan's priorities"

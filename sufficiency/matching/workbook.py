@@ -23,6 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency import vocabulary
 from sufficiency.io.xlsx import print_a4_landscape, save_workbook
+from sufficiency.matching.by_council import COUNCIL_HEADERS
 from sufficiency.matching.report import MatchReport
 
 #: Number formats: whole pounds on page 1, pounds and pence in tables, miles, counts.
@@ -247,8 +248,15 @@ def _summary_sheet(wb: Workbook, report: MatchReport) -> Worksheet:
     for flag in report.flags:
         line(row, flag.label, flag.count, COUNT, flag.sentence, flag.sheet, raised=flag.raised)
         row += 1
+    councils = (
+        f"Each of the {len(report.councils)} councils' children placed, out of the council's "
+        "own area, over 20 miles from home and their weekly cost are on the next sheet (By "
+        "council); every child placed follows, "
+        if not report.councils.empty
+        else "Every child placed is on the next sheet, "
+    )
     ws.cell(row=row + 1, column=1, value=(
-        "Every child placed is on the next sheet, in plain words; children not placed, with "
+        f"{councils}in plain words; children not placed, with "
         "their reasons in full, follow. Solver, inputs and configuration are on the last "
         "sheet (Technical detail). Every figure is also in the CSV files beside this workbook."
     )).alignment = WRAP  # fmt: skip
@@ -278,6 +286,8 @@ def write_workbook(report: MatchReport, path: Path | str) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     _summary_sheet(wb, report)
+    if not report.councils.empty:  # a regional night: each council's own figures
+        table_sheet(wb, "By council", report.councils, headers=COUNCIL_HEADERS)
     table_sheet(wb, "Children placed", report.children)
     table_sheet(wb, "Not placed", report.not_placed, empty="Every child referred is placed.")
     table_sheet(wb, "Other options", report.options)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,13 +73,15 @@ def _ignore(_: object) -> None:
 def write_match_outputs(run: MatchRun, out_dir: Path | str) -> list[Path]:
     """Write matches, unplaced, alternatives, summary and the 8am match report (workbook
     and HTML page) into ``out_dir``."""
+    from sufficiency.matching.by_council import council_table
     from sufficiency.matching.html import render_html
     from sufficiency.matching.report import match_report
     from sufficiency.matching.workbook import write_workbook
 
     out = ensure_private_dir(Path(out_dir))
     text = json.dumps(run.summary.to_dict(), indent=2, sort_keys=False, default=str) + "\n"
-    report = match_report(run, ASSUMPTIONS)
+    # a regional night's figures per council (by_council.py), beside page 1
+    report = replace(match_report(run, ASSUMPTIONS), councils=council_table(run.summary.by_council))
     page = render_html(report)
     writers: dict[str, Callable[[Path], None]] = {
         "matches.csv": _csv(run.matches),

@@ -172,6 +172,22 @@ def test_pinned_children_who_may_not_live_together_are_refused() -> None:
     assert _where(run)["C1"] != _where(run)["C2"]
 
 
+def test_pinned_children_who_both_must_live_alone_are_told_so_once() -> None:
+    """Two children pinned to one home who must each live alone: the note says the rule
+    once, as both's (it said "C1 must be the only child there): rule 10 (alongside); and
+    C2 must be the only child there: rule 10 (alongside)", the same words twice)."""
+    refs = referrals_frame([referral("C1", alongside="solo"),
+                            referral("C2", age=12, alongside="solo")])  # fmt: skip
+    plcs = placements_frame([placement("P1", vacancies=2), placement("P2", weekly_cost=700.0)])
+    pins = decisions_frame([decision("C1", "P1"), decision("C2", "P1")])
+    run = run_matching(refs, plcs, RUN_DATE, Params(), decisions=pins)
+    refused = _notes(run, "refused")
+    assert [n["note"] for n in refused] == [
+        "C1 and C2 are both pinned to P1 but may not live together (both C1 and C2 must be "
+        "the only child there): rule 10 (alongside)."
+    ] * 2
+
+
 def test_pin_and_exclusion_together_keep_the_exclusion() -> None:
     """A child pinned to one placement and excluded from another: both applied."""
     refs = referrals_frame([referral("C1"), referral("C2")])

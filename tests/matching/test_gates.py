@@ -24,7 +24,7 @@ from sufficiency.matching.gates import (
     KS4_MOVE,
     KS4_SCHOOL_UNKNOWN,
     NO_URN,
-    OUT_OF_AREA,
+    out_of_area_flag,
 )
 from sufficiency.matching.run import run_matching
 
@@ -57,22 +57,22 @@ def test_gated_proposals_carry_their_approval_on_every_output(
     run = run_matching(refs, plcs, RUN_DATE, params)
     run.write(tmp_path)
     m = pd.read_csv(tmp_path / "matches.csv", dtype=str).set_index("child_id")["flags"]
-    assert m["OOA"] == OUT_OF_AREA
+    assert m["OOA"] == out_of_area_flag("E10000034")
     assert m["KS4"] == KS4_MOVE
     assert m["KS4X"] == KS4_SCHOOL_UNKNOWN
     assert "Director of Children's Services" in m["OOA"]
     # the other out-of-area home, listed as an option, says so too
     alts = pd.read_csv(tmp_path / "alternatives.csv", dtype=str)
-    assert alts.loc[alts["placement_id"] == "P_BHM2", "flags"].tolist() == [OUT_OF_AREA]
+    assert alts.loc[alts["placement_id"] == "P_BHM2", "flags"].tolist() == [m["OOA"]]
     sheets = pd.read_excel(tmp_path / "match_report.xlsx", sheet_name=None, dtype=str)
     placed = sheets["Children placed"].set_index("Child")
     flags_col = next(c for c in placed.columns if c.lower().startswith("flag"))
-    assert OUT_OF_AREA in placed.loc["OOA", flags_col]
+    assert m["OOA"] in placed.loc["OOA", flags_col]
     assert KS4_MOVE in placed.loc["KS4", flags_col]
     assert KS4_SCHOOL_UNKNOWN in placed.loc["KS4X", flags_col]
     # a row's flags are separated as on Other options and in the CSV ("; "): a comma ran
     # an approval into the next flag ("...the council's), over 20 miles")
-    assert placed.loc["OOA", flags_col] == f"{OUT_OF_AREA}; over 20 miles"
+    assert placed.loc["OOA", flags_col] == f"{m['OOA']}; over 20 miles"
     assert run.summary.plan.placed_out_of_area == 1
     # the known move (KS4) and the possible one (KS4X, school not known) both need approval
     assert run.summary.plan.ks4_school_moves == 2
@@ -188,3 +188,46 @@ def test_a_register_with_no_urn_column_is_not_checked_for_urns(tmp_path: Path) -
         flags = run.matches.set_index("child_id")["flags"]
         assert flags["C1"] == (NO_URN if urn_checked else ""), name
         assert run.summary.plan.ofsted_checks == int(urn_checked), name
+
+
+def test_out_of_area_is_each_child_s_own_council_s_and_says_whose(tmp_path: Path) -> None:
+    """A regional night: a Birmingham child and a Worcestershire child, and a configured
+    council that is neither. Each is out of area where the home is outside their own
+    council, in the cost, the flags on every output and page 1's count, and the flag names
+    that council (it said "the Director of Children's Services' if the area does not adjoin
+    the council's", whichever council's children were matched)."""
+    refs = referrals_frame([
+        referral("BHM", age=8, home_postcode=POSTCODES["birmingham"], responsible_la="E08000025"),
+        referral("WOR", age=8),  # E10000034, Worcestershire
+        referral("BHM2", age=8, home_postcode=POSTCODES["birmingham"], responsible_la="E08000025"),
+    ])  # fmt: skip
+    plcs = placements_frame([
+        placement("P_WOR", postcode=POSTCODES["bromsgrove"]),  # Worcestershire
+        placement("P_BHM", postcode=POSTCODES["birmingham"], vacancies=2),
+    ])  # fmt: skip
+    params = Params.model_validate({"general": {"responsible_la": "E06000023"}})  # Bristol
+    run = run_matching(refs, plcs, RUN_DATE, params)
+    run.write(tmp_path)
+    m = pd.read_csv(tmp_path / "matches.csv", dtype=str).set_index("child_id")
+    assert m["placement_id"].to_dict() == {"BHM": "P_BHM", "BHM2": "P_BHM", "WOR": "P_WOR"}
+    assert m["flags"].isna().all() and (m["out_of_area_gbp"].astype(float) == 0).all()
+    assert run.summary.plan.placed_out_of_area == 0
+    alts = pd.read_csv(tmp_path / "alternatives.csv", dtype=str).set_index("child_id")
+    assert alts.loc["WOR", "placement_id"] == "P_BHM"
+    assert alts.loc["WOR", "flags"] == (
+        "out of area for Worcestershire: needs Worcestershire's nominated officer's approval "
+        "(its Director of Children's Services' if the home's area does not adjoin "
+        "Worcestershire)"
+    )
+    assert alts.loc["BHM", "flags"] == out_of_area_flag("E08000025")
+    assert "out of area for Birmingham:" in alts.loc["BHM", "flags"]
+    # the one Worcestershire home gone, the Worcestershire child goes to Birmingham
+    run = run_matching(refs, plcs[plcs["placement_id"] == "P_BHM"].reset_index(drop=True),
+                       RUN_DATE, params)  # fmt: skip
+    plan = run.result.plan.set_index("child_id")
+    placed = plan[plan["placement_id"].notna()]
+    assert placed["flags"].to_dict() == {
+        c: (out_of_area_flag("E10000034") if c == "WOR" else "") for c in placed.index
+    }
+    assert run.summary.plan.placed_out_of_area == int(placed.index.isin(["WOR"]).sum())
+    assert out_of_area_flag("E06000023").startswith("out of area for City of Bristol: ")

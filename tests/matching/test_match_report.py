@@ -274,7 +274,7 @@ def test_a_night_with_flags_raises_them_on_page_one_and_in_the_html(tmp_path: Pa
     flags = {r[0]: r[head.index("Flags")] for r in children.iter_rows(min_row=2, values_only=True)}
     assert "distance unknown" in flags["C1"]
     # a gate names its approval (the flag's words before the colon are the old label)
-    assert {"out of area", "over 20 miles", "key stage 4 school move"} <= {
+    assert {"out of area for Worcestershire", "over 20 miles", "key stage 4 school move"} <= {
         f.split(":")[0] for f in flags["K1"].split("; ")
     }
     assert flags["K1"].count("nominated officer's approval") == 2

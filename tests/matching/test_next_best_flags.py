@@ -30,11 +30,13 @@ def test_next_best_option_shows_its_flags_in_the_sheet_and_the_page() -> None:
     ])  # fmt: skip
     run = run_matching(refs, plcs, RUN_DATE, Params())
     assert run.matches["placement_id"].tolist() == ["P1"]
-    assert run.alternatives["flags"].iat[0].startswith("out of area: needs")
+    assert run.alternatives["flags"].iat[0].startswith("out of area for Worcestershire: needs")
     report = match_report(run)
     nxt = report.children["next_best"].iat[0]
-    assert nxt == "P2 (£50 a week more; out of area, rated inadequate by Ofsted)"
-    assert "out of area, rated inadequate by Ofsted" in render_html(report)
+    assert nxt == (
+        "P2 (£50 a week more; out of area for Worcestershire, rated inadequate by Ofsted)"
+    )
+    assert "out of area for Worcestershire, rated inadequate by Ofsted" in render_html(report)
 
 
 def test_next_best_option_without_flags_is_unchanged() -> None:

@@ -91,6 +91,35 @@ def test_why_not_names_the_child_placed_there_and_the_rule() -> None:
     )
 
 
+def test_why_not_says_a_restriction_both_children_carry_once() -> None:
+    """Both children must live alone: the sentence names the rule once, as both's (it
+    repeated it, "C2 is placed there, and this child must be the only child there: rule 10
+    (alongside); and C2 must be the only child there: rule 10 (alongside)"); a different
+    restriction of the other child is still named after it, with whose it is."""
+    refs = referrals_frame([referral("C1", alongside="solo"),
+                            referral("C2", age=12, alongside="solo")])  # fmt: skip
+    plcs = placements_frame([placement("P1", vacancies=2), placement("P2", weekly_cost=900.0)])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    (row,) = _cheaper(run).to_dict("records")
+    other = "C1" if row["child_id"] == "C2" else "C2"
+    assert row["why_not"] == (
+        f"{other} is placed there, and both {other} and this child must be the only child "
+        "there: rule 10 (alongside)."
+    )
+    refs = referrals_frame([referral("C1", alongside="solo", risks=("harm_physical",), age=15),
+                            referral("C2", age=10, alongside="solo")])  # fmt: skip
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    (row,) = _cheaper(run).to_dict("records")
+    other = "C1" if row["child_id"] == "C2" else "C2"
+    first = " and" if other == "C1" else ", and this child"  # C1 is the risk to C2
+    both = f"{other} and this child"
+    assert row["why_not"] == (
+        f"{other} is placed there{first} may not live with a child 3 or more years younger: "
+        f"rule 14 (risk of physical harm to younger children); and both {both} must be the "
+        "only child there: rule 10 (alongside)."
+    )
+
+
 def test_why_not_falls_back_honestly_when_nothing_in_the_plan_stops_it() -> None:
     """With no capacity, sibling or conflict reason the sentence invents none: knock-on
     effects for a proven-optimal plan, 'not proven optimal' otherwise."""
