@@ -265,22 +265,37 @@ _SCALE_DOUBT = 100
 _SCALE_FLOOR_GBP = 10_000
 
 
+#: How a doubted budget line stands to its projected spend (:func:`scale_doubt`).
+UNDER, OVER = "less than a hundredth of", f"over {_SCALE_DOUBT} times"
+
+
+def scale_doubt(budget_gbp: float, spend_gbp: float) -> str | None:
+    """:data:`UNDER` or :data:`OVER` when a budget line is under a hundredth, or over a
+    hundred times, of the spend projected for it (a budget in £000s, or in pence), else
+    ``None`` (also under £10,000 of spend, or a budget of zero or less)."""
+    if spend_gbp < _SCALE_FLOOR_GBP or budget_gbp <= 0:
+        return None
+    if budget_gbp * _SCALE_DOUBT < spend_gbp:
+        return UNDER
+    return OVER if budget_gbp > spend_gbp * _SCALE_DOUBT else None
+
+
 def _scale_doubt(comparison: pd.DataFrame) -> str | None:
     """A sentence naming the budget lines under a hundredth, or over a hundred times, of
     the spend projected for them, or ``None``. A budget in thousands of pounds (74,000 for
     £74,000,000, as finance systems often give it) was compared as pounds with no word:
     a variance of +£71 million and a probability of overspend of 100%."""
-    b = comparison["budget_gbp"].astype(float)
-    mean = comparison["mean"].astype(float)
-    counts = (mean >= _SCALE_FLOOR_GBP) & (b > 0)
+    how = pd.Series(
+        [scale_doubt(float(b), float(m))
+         for b, m in zip(comparison["budget_gbp"], comparison["mean"], strict=True)],
+        index=comparison.index, dtype=object,
+    )  # fmt: skip
     said = [
-        _doubted(comparison[counts & rows], how, hint)
-        for rows, how, hint in (
-            (b * _SCALE_DOUBT < mean, "less than a hundredth of",
-             "if the file gives thousands of pounds (£000s) or millions, give budget_gbp in "
-             "pounds (74,000,000, not 74,000 or 74)"),
-            (b > mean * _SCALE_DOUBT, f"over {_SCALE_DOUBT} times",
-             "check that budget_gbp is in pounds, not pence"),
+        _doubted(comparison[how == doubt], doubt, hint)
+        for doubt, hint in (
+            (UNDER, "if the file gives thousands of pounds (£000s) or millions, give "
+             "budget_gbp in pounds (74,000,000, not 74,000 or 74)"),
+            (OVER, "check that budget_gbp is in pounds, not pence"),
         )
     ]  # fmt: skip
     return "; ".join(x for x in said if x) or None

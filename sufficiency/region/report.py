@@ -1,8 +1,8 @@
 """The region's tables: each member and the region, the mix, scenarios, plans, failures.
 
 Region totals add the members' means (children, starts, spend, budget: the budget only
-when every member that ran has one, and none of them when the members' histories end on
-different dates). The P10 and
+when every member that ran has one in pounds, not one that looks like £000s or pence, and
+none of them when the members' histories end on different dates). The P10 and
 P90 of a sum are not the sums of the members' P10 and P90, and the workers return
 summaries rather than paths, so the region's row leaves those blank; its forecast
 accuracy is the members' errors weighted by their children looked after now.
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sufficiency import vocabulary
+from sufficiency.finance.report import UNDER
 from sufficiency.region.tasks import BASE_KEY, MemberSummary
 from sufficiency.vocabulary import counted
 
@@ -62,6 +63,7 @@ MEASURES = (
     "spend_months",
     "starts_months",
     "spend_to_date_gbp",
+    "budget_doubted",
 )
 #: Each variance measure's rows: the base case's variance on the base's rows only, a
 #: scenario's own on its rows only (never one read as the other's).
@@ -144,19 +146,30 @@ def budget_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str | Non
     """When only some members that ran have a budget for their first financial year: who,
     their spend against it, and why the region's budget is left blank (``None`` if not)."""
     ran = _ran(result, scenario)
-    with_budget = [s for s in ran if s.budget_gbp is not None]
-    if not with_budget or len(with_budget) == len(ran):
+    doubted = [s for s in ran if s.budget_doubted]
+    with_budget = [s for s in ran if s.budget_gbp is not None and not s.budget_doubted]
+    if (not with_budget and not doubted) or len(with_budget) == len(ran):
         return None
-    spend = sum(s.spend_gbp for s in with_budget)
-    budget = sum(float(s.budget_gbp or 0) for s in with_budget)
-    variance = spend - budget
+    said = [f"{s.name}'s budget for {s.financial_year} (£{float(s.budget_gbp or 0):,.0f}) is "
+            f"{s.budget_doubt} its projected spend (£{s.spend_gbp:,.0f}): "
+            f"{'thousands of pounds' if s.budget_doubt == UNDER else 'pence'}, not pounds? "
+            "Its variance is its own and is not added into the region's."
+            for s in doubted]  # fmt: skip
+    if with_budget:
+        spend = sum(s.spend_gbp for s in with_budget)
+        budget = sum(float(s.budget_gbp or 0) for s in with_budget)
+        variance = spend - budget
+        said.append(
+            f"{len(with_budget)} of {len(ran)} members that ran gave one for their first "
+            f"financial year ({', '.join(s.name for s in with_budget)}): their spend "
+            f"£{spend:,.0f} against £{budget:,.0f}, variance {'-' if variance < 0 else '+'}"
+            f"£{abs(variance):,.0f}."
+        )
     return (
-        f"Budget: {len(with_budget)} of {len(ran)} members that ran gave one for their first "
-        f"financial year ({', '.join(s.name for s in with_budget)}): their spend "
-        f"£{spend:,.0f} against £{budget:,.0f}, variance {'-' if variance < 0 else '+'}"
-        f"£{abs(variance):,.0f}. The region's budget and variance are left blank: the "
-        "others' spend has no budget to set against."
-    )
+        "Budget: " + " ".join(said) + " The region's budget and variance are left blank: "
+        + ("the others' spend has no budget in pounds to set against."
+           if doubted else "the others' spend has no budget to set against.")
+    )  # fmt: skip
 
 
 def day(value: str) -> str:
@@ -167,10 +180,14 @@ def day(value: str) -> str:
 def _status(result: RegionResult, code: str, ran: MemberSummary | None = None) -> str:
     failed = [f for f in result.failures if f.code == code]
     if not failed:
+        said = ["Ran"]
         if ran is not None and ran.findings:
-            return (f"Ran; {ran.findings:,} finding(s) in its 903 data repaired or set aside "
-                    "(its data_quality.csv)")  # fmt: skip
-        return "Ran"
+            said.append(f"{ran.findings:,} finding(s) in its 903 data repaired or set aside "
+                        "(its data_quality.csv)")  # fmt: skip
+        if ran is not None and ran.budget_doubted:
+            said.append(f"budget {ran.budget_doubt} its spend (wrong unit?): not in the "
+                        "region's budget")  # fmt: skip
+        return "; ".join(said)
     return "Failed: " + "; ".join(sorted({f.scenario for f in failed}))
 
 
@@ -205,8 +222,10 @@ def member_table(result: RegionResult, scenario: str = BASE_KEY) -> pd.DataFrame
     region: dict[str, Any] = {"code": REGION_CODE, "authority": result.region.name}
     for col in ("children_now", "children_forecast", "starts_first_year", "spend_gbp"):
         region[col] = float(ran[col].sum())
-    # a budget for only some members is no region's budget: the others' spend has none
-    budgeted = len(ran) > 0 and bool(ran["budget_gbp"].notna().all())
+    # a budget for only some members is no region's budget: the others' spend has none;
+    # nor is one with a member's budget in £000s (its +£7m "overspend" added in)
+    doubted = any(s.budget_doubted for s in got.values())
+    budgeted = len(ran) > 0 and bool(ran["budget_gbp"].notna().all()) and not doubted
     for col in ("budget_gbp", "budget_variance_gbp"):  # (a scenario's members have none)
         whole = budgeted and bool(ran[col].notna().all())
         region[col] = float(ran[col].sum()) if whole else None
@@ -317,7 +336,8 @@ def scenario_table(result: RegionResult) -> pd.DataFrame:
                 sum(s.spend_gbp for s in chosen) if ok and "financial_year" not in mixed else None
             )
             # each scenario's own spend less the budget, under its own label
-            own = [s.budget_variance_gbp if key == BASE_KEY else s.scenario_variance_gbp
+            own = [None if s.budget_doubted and m is None
+                   else s.budget_variance_gbp if key == BASE_KEY else s.scenario_variance_gbp
                    for s in chosen]  # fmt: skip
             row[f"{label}: {VARIANCE_LABEL}"] = (
                 sum(float(v) for v in own if v is not None)

@@ -31,6 +31,7 @@ from sufficiency.commissioning.writers import write_pooled
 from sufficiency.config import Params
 from sufficiency.errors import DataWarning, RepairWarning, SufficiencyError
 from sufficiency.finance.outturn import estimated
+from sufficiency.finance.report import scale_doubt
 from sufficiency.finance.summaries import WHOLE_YEAR
 from sufficiency.io.quality import DataQuality
 from sufficiency.region.members import Member
@@ -121,6 +122,15 @@ class MemberSummary:
     #: the member's budget as its in-year outturn (``None`` otherwise): ``spend_gbp`` is
     #: then the whole year's, this plus the ``spend_months`` forecast.
     spend_to_date_gbp: float | None = None
+    #: How the first year's budget stands to its spend when it looks like the wrong unit
+    #: (:data:`~sufficiency.finance.report.UNDER` a hundredth: £000s; ``OVER`` a hundred
+    #: times: pence), else ``None``: the region leaves it out of its budget and variance.
+    budget_doubt: str | None = None
+
+    @property
+    def budget_doubted(self) -> bool:
+        """Whether the budget looks like the wrong unit (``budget_doubted`` in region.csv)."""
+        return self.budget_doubt is not None
 
 
 @dataclass(frozen=True)
@@ -254,7 +264,14 @@ def run_member(task: MemberTask) -> MemberSummary | MemberFailure:
             files = report.write(staging / "forecast") + spend.write(staging / "spend")
     except SufficiencyError as exc:
         return MemberFailure(m.code, m.name, scen.key, _sentence(exc), quality)
-    return _summary(task, report, spend, cutoff, history.quality, (*notes, *w1, *w2), len(files))
+    # the history's cautions (a missing year, an in-year extract) first, as the member's
+    # own reports put them: the forecast keeps them as notes, not as warnings said
+    said = dict.fromkeys((*_cautions(history.quality), *notes, *w1, *w2))
+    return _summary(task, report, spend, cutoff, history.quality, tuple(said), len(files))
+
+
+def _cautions(quality: DataQuality | None) -> list[str]:
+    return quality.cautions() if quality is not None else []
 
 
 def _spend(task: MemberTask, history: Any, params: Any) -> tuple[Any, tuple[str, ...]]:
@@ -378,6 +395,7 @@ def _summary(
         spend_months=year.months,
         scenario_variance_gbp=scenario_variance,
         spend_to_date_gbp=to_date,
+        budget_doubt=scale_doubt(budget_gbp, mean) if budget_gbp is not None else None,
         starts_months=len(months),
         **starts_score,
     )
@@ -435,7 +453,7 @@ def run_commission(task: CommissionTask) -> CommissionSummary | MemberFailure:
         round(result.saving_vs_status_quo_gbp, 2),
         rows,
         result.recommendation[-2],
-        said,
+        tuple(dict.fromkeys((*_cautions(result.quality), *said))),
     )
 
 
