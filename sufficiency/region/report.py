@@ -153,9 +153,9 @@ def budget_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str | Non
     return (
         f"Budget: {len(with_budget)} of {len(ran)} members that ran gave one for their first "
         f"financial year ({', '.join(s.name for s in with_budget)}): their spend "
-        f"£{spend:,.0f} against £{budget:,.0f}, variance {'-' if variance < 0 else '+'}"
-        f"£{abs(variance):,.0f}. The region's budget and variance are left blank: the "
-        "others' spend has no budget to set against."
+        f"{vocabulary.money(spend)} against £{budget:,.0f}, variance "
+        f"{vocabulary.signed_money(variance)}. The region's budget and variance are left "
+        "blank: the others' spend has no budget to set against."
     )
 
 

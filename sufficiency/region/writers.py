@@ -51,7 +51,8 @@ def headline(result: RegionResult) -> list[str]:
             f"forecast {last['children_forecast']:,.0f} on {tables.day(first.horizon_month)} "
             "(base case, members that ran).",
             _spans_sentence(result)
-            or f"Projected placement spend in {last['financial_year']}: £{last['spend_gbp']:,.0f}.",
+            or f"Projected placement spend in {last['financial_year']}: "
+            f"{vocabulary.money(last['spend_gbp'])}.",
         ]
     budget = tables.budget_sentence(result) if ran and mixed is None else None
     if budget is not None:

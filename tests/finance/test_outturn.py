@@ -21,6 +21,7 @@ from sufficiency.finance.run import run_spend
 from sufficiency.finance.summaries import OUTTURN, WHOLE_YEAR
 from sufficiency.forecast.run import forecast_history
 from sufficiency.prices import price_index, prices_before
+from sufficiency.vocabulary import chance, money, signed_money
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample" / "ssda903"
 START = pd.Timestamp("2025-09-30")
@@ -338,10 +339,11 @@ def test_cost_lines_only_budget_has_its_outturn_said_on_the_console(tmp_path):
         mean, bud = r[head.index("Projected (mean)")], r[head.index("Budget (£)")]
         prob = r[head.index("Probability of overspend")]
         var = mean - bud
-        assert (f"£{mean:,.0f} (P10 £{r[head.index('P10')]:,.0f}, P90 "
-                f"£{r[head.index('P90')]:,.0f}) against £{bud:,.0f}: variance "
-                f"{'-' if var < 0 else '+'}£{abs(var):,.0f}, probability of overspend "
-                f"{prob:.1%}") in said  # fmt: skip
+        p10, p90 = r[head.index("P10")], r[head.index("P90")]
+        # the futures' figures to three significant figures, the budget as given
+        assert (f"{money(mean)} (P10 {money(p10, like=p90)}, P90 {money(p90, like=p10)}) "
+                f"against £{bud:,.0f}: variance {signed_money(var)}, probability of "
+                f"overspend {chance(prob)}") in said  # fmt: skip
     to_date = sum(r[head.index(next(h for h in head if h.startswith("Spend to date")))]
                   for r in sheet.values())  # fmt: skip
     assert f"spend to date on those lines of £{to_date:,.0f}" in said
@@ -387,8 +389,8 @@ def test_scenarios_outturn_is_its_spend_to_date_plus_its_own_months(tmp_path):
     assert "(outturn) is its forecast outturn in both cases" in rows[top + 4][0]
     assert whole[0] == "2026-27" and whole[5] == 7.4e7
     said = result.headline
-    assert f"Scenario '{scenario.name}': 2025-26 forecast outturn £{mean:,.0f}" in said
-    assert f"probability of overspend {prob:.1%}" in said
+    assert f"Scenario '{scenario.name}': 2025-26 forecast outturn {money(mean)}" in said
+    assert f"probability of overspend {chance(prob)}" in said
 
 
 def test_run_rate_leaves_out_the_cost_files_children_not_in_care_at_the_start(tmp_path):
@@ -430,9 +432,8 @@ def test_a_whole_year_s_budget_is_said_on_the_console(in_year):
     sentence); now its budget, variance and probability of overspend, as the CSV has them."""
     row = in_year.budget.set_index(["financial_year", "cost_line"]).loc[("2026-27", "all")]
     assert row["basis"] == WHOLE_YEAR
-    said = (f"12 months; budget £74,000,000, variance "
-            f"{'-' if row['variance_gbp'] < 0 else '+'}£{abs(row['variance_gbp']):,.0f}, "
-            f"probability of overspend {row['prob_overspend']:.1%})")  # fmt: skip
+    said = (f"12 months; budget £74,000,000, variance {signed_money(row['variance_gbp'])}, "
+            f"probability of overspend {chance(row['prob_overspend'])})")  # fmt: skip
     assert said in in_year.headline
     # the outturn year's budget is said once, in its own sentence, not beside its six months
     assert "6 months; budget" not in in_year.headline

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from conftest import RUN_DATE, SEED
 
+from sufficiency import vocabulary
 from sufficiency.region import load_members
 from sufficiency.region.members import Member, Region
 from sufficiency.region.report import long_table, member_table, mix_table, scenario_table
@@ -154,7 +155,9 @@ def test_region_budget_is_left_blank_when_only_some_members_have_one(
         f"Budget: 1 of 2 members that ran gave one for their first financial year ({first.name})"
         in text
     )
-    assert f"variance {'-' if variance < 0 else '+'}£{abs(variance):,.0f}." in text
+    # the spend and variance from the simulated futures to three significant figures
+    assert f"their spend {vocabulary.money(own['spend_gbp'])} against" in text
+    assert f"variance {vocabulary.signed_money(variance)}." in text
 
 
 def test_scenarios_side_by_side_add_the_same_members(
