@@ -104,8 +104,8 @@ class Headline:
              "practice (spot purchase as now)", "warn": False},
             {"figure": money(self.saving_gbp), "label": "Expected saving",
              "warn": self.saving_gbp < 0},
-            {"figure": f"{self.chance_cheaper:.0%}", "label": f"Share of {self.num_paths:,} fresh "
-             "simulated futures in which the plan costs less",
+            {"figure": vocabulary.chance(self.chance_cheaper), "label": f"Share of "
+             f"{self.num_paths:,} fresh simulated futures in which the plan costs less",
              "warn": self.chance_cheaper < 0.5 and not self.is_today},
         ]  # fmt: skip
 
@@ -132,9 +132,9 @@ class Headline:
             # a spread narrower than the figures' rounding read "between £27.8m and £27.8m"
             spread = f"between {low} and {high}" if low != high else f"{low}, rounded"
             said = (
-                f"In {self.chance_cheaper:.0%} of {self.num_paths:,} simulated futures the plan "
-                f"was not made on, it costs less than today's practice; in 8 of 10 the saving is "
-                f"{spread}."
+                f"In {vocabulary.chance(self.chance_cheaper)} of {self.num_paths:,} simulated "
+                "futures the plan was not made on, it costs less than today's practice; in 8 of "
+                f"10 the saving is {spread}."
             )
         if self.num_paths >= FEW_FUTURES:
             return said

@@ -526,3 +526,12 @@ def test_the_plans_chart_labels_each_cost_as_the_headline_says_it(report):
     for cost in costs:
         assert f">{vocabulary.money(cost)}<" in svg, (vocabulary.money(cost), svg[-3000:])
     assert "£290.1m" not in svg
+
+
+def test_a_plan_cheaper_in_most_but_not_all_futures_is_not_said_to_be_cheaper_in_all():
+    """Cheaper in 998 of 1,000 fresh futures read 'In 100% of 1,000 simulated futures ... it
+    costs less' (and the headline figure '100%'): two futures where it costs more, said
+    as none. A chance near one is now said to a tenth of a point (vocabulary.chance)."""
+    head = case.Headline(260e6, 261e6, 1e6, 0.998, 2e5, 4e6, 1_000, 60)
+    assert head.sentence().startswith("In 99.8% of 1,000 simulated futures")
+    assert head.items()[-1]["figure"] == "99.8%"
