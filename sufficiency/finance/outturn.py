@@ -285,7 +285,8 @@ def summary_years(
             notes[str(fy)] = (
                 f"{fy} is its forecast outturn: spend to date "
                 f"£{row['spend_to_date_estimated_gbp']:,.0f}, {estimated(row['basis'])}, plus "
-                f"{int(row['months'])} forecast months (mean £{row['rest_of_year_mean_gbp']:,.0f})."
+                f"{int(row['months'])} forecast months (mean "
+                f"{vocabulary.money(row['rest_of_year_mean_gbp'])})."
             )
     lines = report.budget[_is_outturn(report.budget)]
     for fy in sorted(set(lines["financial_year"]) - set(b.index)):  # cost lines only

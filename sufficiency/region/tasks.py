@@ -35,7 +35,7 @@ from sufficiency.finance.summaries import WHOLE_YEAR
 from sufficiency.io.quality import DataQuality
 from sufficiency.region.members import Member
 from sufficiency.region.publish import published
-from sufficiency.vocabulary import counted
+from sufficiency.vocabulary import counted, money
 
 T = TypeVar("T")
 BASE_KEY = "base"
@@ -329,7 +329,7 @@ def _summary(
                 f"{year.financial_year} is its forecast outturn, as in the member's spend "
                 f"outputs: spend to date £{to_date:,.0f}, {estimated(str(r['basis']))}, plus "
                 f"the {counted(year.months, 'forecast month')} (mean "
-                f"£{float(r['rest_of_year_mean_gbp']):,.0f})"
+                f"{money(float(r['rest_of_year_mean_gbp']))})"
             )]  # fmt: skip
         if len(row):
             budget_gbp = float(row["budget_gbp"].iloc[0])

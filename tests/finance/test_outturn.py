@@ -492,3 +492,16 @@ def test_a_year_forecast_from_part_way_says_where_its_cumulative_line_starts(in_
     assert ws["A8"].value == "October" and ws["B7"].value is None and ws["B8"].value > 0
     assert "or from the first month forecast (2025-26 from October: spend before it is not in " \
         "the line)." in note, note  # fmt: skip
+
+
+def test_the_summary_note_says_the_forecast_months_mean_to_three_figures(in_year):
+    """The Summary's note for an outturn year gave the forecast months' mean to the pound
+    ('plus 6 forecast months (mean £38,312,507)'), a mean over simulated futures beside a
+    spend to date estimated from the 903; the mean is now said as vocabulary.money."""
+    from sufficiency.finance.outturn import summary_years
+
+    row = in_year.budget.set_index(["financial_year", "cost_line"]).loc[("2025-26", "all")]
+    note = summary_years(in_year.report)[3]["2025-26"]
+    mean = float(row["rest_of_year_mean_gbp"])
+    assert note.endswith(f"plus 6 forecast months (mean {money(mean)}).")
+    assert f"£{mean:,.0f}" not in note
