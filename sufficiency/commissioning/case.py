@@ -16,14 +16,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sufficiency import vocabulary
+from sufficiency import figures, vocabulary
 from sufficiency.commissioning.decisions import Decision, commitment_costs, economics
 from sufficiency.commissioning.evaluate import margin_95
 from sufficiency.commissioning.levers import plain_assumptions
 from sufficiency.commissioning.report import CommissioningReport
 from sufficiency.commissioning.sensitivity import plan_summary, scale_spot, spot_below_running
+from sufficiency.figures import money
 from sufficiency.prices import DAYS_PER_WEEK
-from sufficiency.vocabulary import money
 
 #: The unit each kind of lever is counted in.
 UNITS = {"recruit": "households", "block": "places", "home": "homes", "uplift": ""}
@@ -104,7 +104,7 @@ class Headline:
              "practice (spot purchase as now)", "warn": False},
             {"figure": money(self.saving_gbp), "label": "Expected saving",
              "warn": self.saving_gbp < 0},
-            {"figure": vocabulary.chance(self.chance_cheaper), "label": f"Share of "
+            {"figure": figures.chance(self.chance_cheaper), "label": f"Share of "
              f"{self.num_paths:,} fresh simulated futures in which the plan costs less",
              "warn": self.chance_cheaper < 0.5 and not self.is_today},
         ]  # fmt: skip
@@ -128,17 +128,17 @@ class Headline:
             )
         else:
             p10, p90 = self.saving_p10_gbp, self.saving_p90_gbp
-            low, high = vocabulary.money(p10, like=p90), vocabulary.money(p90, like=p10)
+            low, high = figures.money(p10, like=p90), figures.money(p90, like=p10)
             # a spread narrower than the figures' rounding read "between £27.8m and £27.8m"
             spread = f"between {low} and {high}" if low != high else f"{low}, rounded"
             said = (
-                f"In {vocabulary.chance(self.chance_cheaper)} of {self.num_paths:,} simulated "
+                f"In {figures.chance(self.chance_cheaper)} of {self.num_paths:,} simulated "
                 "futures the plan was not made on, it costs less than today's practice; in 8 of "
                 f"10 the saving is {spread}."
             )
         if self.num_paths >= FEW_FUTURES:
             return said
-        cost, saving = map(vocabulary.money, (self.cost_margin_gbp, self.saving_margin_gbp))
+        cost, saving = map(figures.money, (self.cost_margin_gbp, self.saving_margin_gbp))
         return (
             f"{said} Scored on only {self.num_paths:,} futures, the expected cost could be "
             f"{cost} either way and the saving {saving} either way (95% margins): score the "
@@ -456,7 +456,7 @@ def _contracts_past_horizon(report: CommissioningReport) -> list[str]:
         out.append(
             f"{_title(d)}: the {int(v):,} places contracted from {begin:%B %Y} run to "
             f"{last:%B %Y}, {ends - h} months past the {h} months modelled. The contract's "
-            f"payments in those months, {vocabulary.money(later)} at the prices then, are not "
+            f"payments in those months, {figures.money(later)} at the prices then, are not "
             "in the costs shown (its cost over the horizon is part of the contract's), nor is "
             "the use of its places then."
         )
@@ -495,7 +495,7 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
                 parts.append("raise carers' fees" if now["uplift"] else "not raise carers' fees")
             plan_words = "the plan would " + ", ".join(parts[:-1]) + " and " + parts[-1]
         saving = float(rec.saving_gbp)
-        cost, more, more_now = map(vocabulary.money, (rec.expected_cost_gbp, saving, base_saving))
+        cost, more, more_now = map(figures.money, (rec.expected_cost_gbp, saving, base_saving))
         against = (f" and save {more} against today's practice" if saving >= 0
                    else f", {more.removeprefix('-')} more than today's practice")  # fmt: skip
         now_words = (f"{more_now} as things are" if base_saving >= 0

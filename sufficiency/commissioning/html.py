@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from sufficiency import vocabulary
+from sufficiency import figures, vocabulary
 from sufficiency.commissioning import case
 from sufficiency.commissioning.pooled import pooling_case
 from sufficiency.commissioning.report import (
@@ -148,7 +148,7 @@ def _lead(report: CommissioningReport, head: case.Headline) -> str:
         return no_commitments(report)
     joined = ", ".join(what[:-1]) + (" and " if len(what) > 1 else "") + what[-1]
     cost, today, saving = map(
-        vocabulary.money, (head.plan_cost_gbp, head.status_quo_cost_gbp, abs(head.saving_gbp))
+        figures.money, (head.plan_cost_gbp, head.status_quo_cost_gbp, abs(head.saving_gbp))
     )
     if head.saving_gbp < 0:
         against = (

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from sufficiency import vocabulary
+from sufficiency import figures
 from sufficiency.commissioning.decisions import Decision, economics
 from sufficiency.commissioning.demand import DemandPaths
 from sufficiency.commissioning.evaluate import Score, evaluate_plan
@@ -36,9 +36,9 @@ def saving_sentence(saving_gbp: float, pooling: str, alone: str) -> str:
     """``pooling`` saves £X against ``alone``, or, when the pooled plan costs more on the
     fresh demand paths it is scored on, says so (not 'saves £-1,200')."""
     if saving_gbp >= 0:
-        return f"{pooling} saves {vocabulary.money(saving_gbp)} against {alone}"
+        return f"{pooling} saves {figures.money(saving_gbp)} against {alone}"
     return (
-        f"{pooling} costs {vocabulary.money(-saving_gbp)} more than {alone}, on the fresh "
+        f"{pooling} costs {figures.money(-saving_gbp)} more than {alone}, on the fresh "
         "demand paths the plans are scored on: no saving"
     )
 

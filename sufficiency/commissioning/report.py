@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sufficiency import vocabulary
+from sufficiency import figures, vocabulary
 from sufficiency.commissioning.decisions import Decision
 from sufficiency.commissioning.demand import DemandPaths, demand_from_forecast
 from sufficiency.commissioning.evaluate import Comparison, compare_plans
@@ -165,7 +165,7 @@ def recommendation(report: CommissioningReport) -> list[str]:
             chosen.setdefault(title, []).append(said or f"adopt from {begin:%B %Y}")
         lines += [f"{title}: {', '.join(when)}." for title, when in chosen.items()]
     saving = c.saving_vs_status_quo_gbp
-    money = vocabulary.money
+    money = figures.money
     against = (f"a saving of {money(saving)}" if saving >= 0 else
                f"{money(-saving)} more than buying spot as now: no saving")  # fmt: skip
     lines.append(
@@ -183,7 +183,7 @@ def planning_sentence(c: Comparison) -> str:
     95% margin from the fresh paths; said as chance where the margin holds zero, and as a
     loss where the central plan costs less."""
     value, margin, n = c.value_of_planning_gbp, c.value_of_planning_margin_gbp, c.num_paths
-    said, plus = vocabulary.money(abs(value), like=margin), vocabulary.money(margin, like=value)
+    said, plus = figures.money(abs(value), like=margin), figures.money(margin, like=value)
     give = f"give or take {plus}, the 95% margin from {n:,} fresh futures"
     if value > margin:
         return (f"Planning for uncertainty is worth {said} against planning on the "

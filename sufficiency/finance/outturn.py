@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sufficiency import vocabulary
+from sufficiency import figures, vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.finance.projection import SpendProjection, UnitCosts
 from sufficiency.finance.summaries import OUTTURN, OUTTURN_ACTUAL, WHOLE_YEAR
@@ -286,7 +286,7 @@ def summary_years(
                 f"{fy} is its forecast outturn: spend to date "
                 f"£{row['spend_to_date_estimated_gbp']:,.0f}, {estimated(row['basis'])}, plus "
                 f"{int(row['months'])} forecast months (mean "
-                f"{vocabulary.money(row['rest_of_year_mean_gbp'])})."
+                f"{figures.money(row['rest_of_year_mean_gbp'])})."
             )
     lines = report.budget[_is_outturn(report.budget)]
     for fy in sorted(set(lines["financial_year"]) - set(b.index)):  # cost lines only
@@ -357,13 +357,13 @@ def whole_year_words(budget: pd.DataFrame | None, financial_year: str) -> str:
 
 def _variance(r: Any) -> str:
     """The variance and chance of overspend, from the simulated futures: said to the
-    precision they support (vocabulary.money, vocabulary.chance); the budget beside them is
+    precision they support (figures.money, figures.chance); the budget beside them is
     as given, to the pound."""
-    return (f"variance {vocabulary.signed_money(r.variance_gbp)}, "
-            f"probability of overspend {vocabulary.chance(r.prob_overspend)}")  # fmt: skip
+    return (f"variance {figures.signed_money(r.variance_gbp)}, "
+            f"probability of overspend {figures.chance(r.prob_overspend)}")  # fmt: skip
 
 
 def _spread(r: Any) -> str:
     """A projected mean with its P10 and P90 (``£71.3m (P10 £68.6m, P90 £74.0m)``)."""
-    money = vocabulary.money
+    money = figures.money
     return f"{money(r.mean)} (P10 {money(r.p10, like=r.p90)}, P90 {money(r.p90, like=r.p10)})"

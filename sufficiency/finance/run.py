@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sufficiency import vocabulary
+from sufficiency import figures, vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.finance.outturn import outturn_headline, whole_year_words
 from sufficiency.finance.projection import UnitCosts
@@ -98,7 +98,7 @@ class SpendResult:
         With a scenario, the base case is labelled as such and the scenario's means and
         their difference from the base follow.
         """
-        money = vocabulary.money
+        money = figures.money
         parts = [f"{y.financial_year}: {money(y.mean)} (P10 {money(y.p10, like=y.p90)}, P90 "
                  f"{money(y.p90, like=y.p10)}, "
                  f"{vocabulary.counted(y.months, 'month')}"
@@ -118,7 +118,7 @@ class SpendResult:
             mean, diff = (float(rows.loc[y.financial_year, k])
                           for k in ("scenario_mean", "difference"))  # fmt: skip
             scen.append(f"{y.financial_year}: {money(mean)} (difference from base "
-                        f"{vocabulary.signed_money(diff)})")  # fmt: skip
+                        f"{figures.signed_money(diff)})")  # fmt: skip
         return ("Projected placement spend, base case: " + "; ".join(parts)
                 + f". Scenario '{scenario.scenario}': " + "; ".join(scen) + outturn)  # fmt: skip
 

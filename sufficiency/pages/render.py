@@ -12,7 +12,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from sufficiency import clock, vocabulary
+from sufficiency import clock, figures, vocabulary
 
 Format = Callable[[Any], str]
 
@@ -37,9 +37,9 @@ def tenths(value: Any) -> str:
 
 
 def chance(value: Any) -> str:
-    """A share of simulated futures (:func:`sufficiency.vocabulary.chance`): whole points,
+    """A share of simulated futures (:func:`sufficiency.figures.chance`): whole points,
     a tenth of a point near nought or one (``0.5%``, not ``0%`` beside a shortfall)."""
-    return "" if _blank(value) else vocabulary.chance(float(value))
+    return "" if _blank(value) else figures.chance(float(value))
 
 
 #: The forecast's tables: means over the futures to tenths (placement starts a year,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from sufficiency import vocabulary
+from sufficiency import figures, vocabulary
 from sufficiency.region.tasks import BASE_KEY, MemberSummary
 from sufficiency.vocabulary import counted
 
@@ -153,8 +153,8 @@ def budget_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str | Non
     return (
         f"Budget: {len(with_budget)} of {len(ran)} members that ran gave one for their first "
         f"financial year ({', '.join(s.name for s in with_budget)}): their spend "
-        f"{vocabulary.money(spend)} against £{budget:,.0f}, variance "
-        f"{vocabulary.signed_money(variance)}. The region's budget and variance are left "
+        f"{figures.money(spend)} against £{budget:,.0f}, variance "
+        f"{figures.signed_money(variance)}. The region's budget and variance are left "
         "blank: the others' spend has no budget to set against."
     )
 

@@ -30,12 +30,13 @@ from sufficiency.commissioning.sensitivity import pooled_sensitivity_row
 from sufficiency.commissioning.writers import write_pooled
 from sufficiency.config import Params
 from sufficiency.errors import DataWarning, RepairWarning, SufficiencyError
+from sufficiency.figures import money
 from sufficiency.finance.outturn import estimated
 from sufficiency.finance.summaries import WHOLE_YEAR
 from sufficiency.io.quality import DataQuality
 from sufficiency.region.members import Member
 from sufficiency.region.publish import published
-from sufficiency.vocabulary import counted, money
+from sufficiency.vocabulary import counted
 
 T = TypeVar("T")
 BASE_KEY = "base"

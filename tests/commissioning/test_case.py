@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from sufficiency import vocabulary
+from sufficiency import figures
 from sufficiency.commissioning import case
 from sufficiency.commissioning.html import render_html
 from sufficiency.commissioning.levers import parse_levers
@@ -211,7 +211,7 @@ def test_a_plan_dearer_than_todays_practice_is_said_to_be():
     report = commission(make_forecast(30, 24, 1), fresh, parse_levers(_levers_data()), params)
     c = report.comparison
     assert report.stochastic.values.sum() > 0 and c.saving_vs_status_quo_gbp < 0
-    more = vocabulary.money(-c.saving_vs_status_quo_gbp)
+    more = figures.money(-c.saving_vs_status_quo_gbp)
     lead = visible_text(render_html(report))
     assert f"{more} more than today's practice" in lead and "a saving of" not in lead
     line = recommendation(report)[-2]
@@ -230,7 +230,7 @@ def test_sentences_say_money_to_three_significant_figures(report):
     assert not re.search(r"£\d{1,3}(,\d{3}){2,}", said), said  # no £1,234,567
     assert not re.search(r"£0\.\d+m", said), said  # no £0.097m
     value, margin = c.value_of_planning_gbp, c.value_of_planning_margin_gbp
-    assert vocabulary.money(abs(value), like=margin) in planning_sentence(c)
+    assert figures.money(abs(value), like=margin) in planning_sentence(c)
 
 
 def test_the_headline_margins_are_said_to_three_figures():
@@ -270,7 +270,7 @@ def test_block_contract_running_past_the_horizon_is_said_to(report):
     # to March 2029 (365 days) at three 6% rises (it said 'payments ... not in the costs
     # shown' with no figure: on a 12-month plan the sample's three blocks owed £51.3m more)
     later = 3 * 800 * 365 / 7 * 1.06**3
-    said = vocabulary.money(later)  # £149,000: a sum at projected prices, not to the pound
+    said = figures.money(later)  # £149,000: a sum at projected prices, not to the pound
     assert f"payments in those months, {said} at the prices then, are not in" in late[0]
     assert case.end_of_horizon(with_values(report, {("block", 0): 3})) == []
     page = visible_text(render_html(with_values(report, {("block", 1): 3})))
@@ -320,7 +320,7 @@ def test_sensitivity_sentences_say_a_loss_in_words():
     lines = case.sensitivity_sentences(report)
     for line, saving in zip(lines, sens["saving_gbp"], strict=False):
         if saving < 0:
-            assert f", {vocabulary.money(-saving)} more than today's practice" in line
+            assert f", {figures.money(-saving)} more than today's practice" in line
             assert "save -" not in line and "(-£" not in line
 
 
@@ -489,9 +489,7 @@ def test_few_fresh_futures_say_how_far_the_expected_figures_could_be_out(report)
     costs = c.stochastic.path_cost_gbp
     margin = 1.96 * costs.std(ddof=1) / np.sqrt(len(costs))
     said = head.sentence()
-    assert (
-        f"Scored on only 30 futures, the expected cost could be {vocabulary.money(margin)} " in said
-    )
+    assert f"Scored on only 30 futures, the expected cost could be {figures.money(margin)} " in said
     assert "(95% margins)" in said and "--eval-paths" in said
     many = replace(head, num_paths=100)
     assert "Scored on only" not in many.sentence()
@@ -524,14 +522,14 @@ def test_the_plans_chart_labels_each_cost_as_the_headline_says_it(report):
                                                status_quo=scores[2]))  # fmt: skip
     svg = _plans_chart(fixed).svg
     for cost in costs:
-        assert f">{vocabulary.money(cost)}<" in svg, (vocabulary.money(cost), svg[-3000:])
+        assert f">{figures.money(cost)}<" in svg, (figures.money(cost), svg[-3000:])
     assert "£290.1m" not in svg
 
 
 def test_a_plan_cheaper_in_most_but_not_all_futures_is_not_said_to_be_cheaper_in_all():
     """Cheaper in 998 of 1,000 fresh futures read 'In 100% of 1,000 simulated futures ... it
     costs less' (and the headline figure '100%'): two futures where it costs more, said
-    as none. A chance near one is now said to a tenth of a point (vocabulary.chance)."""
+    as none. A chance near one is now said to a tenth of a point (figures.chance)."""
     head = case.Headline(260e6, 261e6, 1e6, 0.998, 2e5, 4e6, 1_000, 60)
     assert head.sentence().startswith("In 99.8% of 1,000 simulated futures")
     assert head.items()[-1]["figure"] == "99.8%"

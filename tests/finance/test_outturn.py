@@ -16,12 +16,12 @@ from openpyxl import load_workbook
 
 from sufficiency.config import DEFAULT_WEEKLY_COSTS, FinanceParams, ForecastParams
 from sufficiency.errors import DataWarning
+from sufficiency.figures import chance, money, signed_money
 from sufficiency.finance.report import default_costs, spend_report
 from sufficiency.finance.run import run_spend
 from sufficiency.finance.summaries import OUTTURN, WHOLE_YEAR
 from sufficiency.forecast.run import forecast_history
 from sufficiency.prices import price_index, prices_before
-from sufficiency.vocabulary import chance, money, signed_money
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample" / "ssda903"
 START = pd.Timestamp("2025-09-30")
@@ -497,7 +497,7 @@ def test_a_year_forecast_from_part_way_says_where_its_cumulative_line_starts(in_
 def test_the_summary_note_says_the_forecast_months_mean_to_three_figures(in_year):
     """The Summary's note for an outturn year gave the forecast months' mean to the pound
     ('plus 6 forecast months (mean £38,312,507)'), a mean over simulated futures beside a
-    spend to date estimated from the 903; the mean is now said as vocabulary.money."""
+    spend to date estimated from the 903; the mean is now said as figures.money."""
     from sufficiency.finance.outturn import summary_years
 
     row = in_year.budget.set_index(["financial_year", "cost_line"]).loc[("2025-26", "all")]

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from conftest import RUN_DATE, SEED
 
-from sufficiency import vocabulary
+from sufficiency import figures
 from sufficiency.region import load_members
 from sufficiency.region.members import Member, Region
 from sufficiency.region.report import long_table, member_table, mix_table, scenario_table
@@ -156,8 +156,8 @@ def test_region_budget_is_left_blank_when_only_some_members_have_one(
         in text
     )
     # the spend and variance from the simulated futures to three significant figures
-    assert f"their spend {vocabulary.money(own['spend_gbp'])} against" in text
-    assert f"variance {vocabulary.signed_money(variance)}." in text
+    assert f"their spend {figures.money(own['spend_gbp'])} against" in text
+    assert f"variance {figures.signed_money(variance)}." in text
 
 
 def test_scenarios_side_by_side_add_the_same_members(
@@ -390,7 +390,7 @@ def test_an_in_year_members_budget_is_set_against_its_outturn_in_the_region_tabl
     # the forecast months' mean from the simulated futures to three significant figures
     # (it read '(mean £3,353,402)'); the spend to date, estimated from the 903, as it is
     mean = float(rest["mean"].iloc[0])
-    assert said.endswith(f"(mean {vocabulary.money(mean)})"), said
+    assert said.endswith(f"(mean {figures.money(mean)})"), said
 
 
 def test_a_member_s_history_over_a_year_before_the_run_date_is_said(

@@ -69,7 +69,7 @@ def test_the_comparison_tables_say_each_column_as_forecast_html_does():
     """The scenario page's shortfall read '160' beside '53.0' (whole from 100 up), a gap in
     5 of 1,000 futures as '0%', and its starts '231' beside '21.5'. Places are whole; the
     means over the futures (shortfall, starts a year) to tenths; a chance as
-    vocabulary.chance."""
+    figures.chance."""
     import datetime as dt
     import re
 
