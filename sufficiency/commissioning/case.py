@@ -10,19 +10,19 @@ writers only lay them out.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sufficiency import vocabulary
+from sufficiency import figures, vocabulary
 from sufficiency.commissioning.decisions import Decision, commitment_costs, economics
 from sufficiency.commissioning.evaluate import margin_95
 from sufficiency.commissioning.levers import plain_assumptions
 from sufficiency.commissioning.report import CommissioningReport
 from sufficiency.commissioning.sensitivity import plan_summary, scale_spot, spot_below_running
+from sufficiency.figures import money
 from sufficiency.prices import DAYS_PER_WEEK
 
 #: The unit each kind of lever is counted in.
@@ -44,30 +44,6 @@ _FACTOR = {
 def gbp(value: float) -> str:
     """Pounds with thousands separators (``£1,234``; ``-£5``)."""
     return f"-£{-value:,.0f}" if value < 0 else f"£{value:,.0f}"
-
-
-def gbp_m(value: float) -> str:
-    """Pounds in millions to one decimal place (``£25.3m``); in pounds (``-£12,954``,
-    ``£71,274``) under a million, so a small loss or saving keeps its size and sign (a small
-    authority's £71,274 read '£0.1m', 40% more, and £149,000 read the same)."""
-    if abs(value) < 1e6:
-        return f"-£{-value:,.0f}" if round(value) < 0 else f"£{abs(value):,.0f}"
-    return f"-£{-value / 1e6:,.1f}m" if value < 0 else f"£{value / 1e6:,.1f}m"
-
-
-def gbp_alike(*values: float) -> list[str]:
-    """Figures said in one sentence, in one style, the largest's: all in millions when it
-    is a million or more (one under a million to two significant figures, ``£0.12m``, so it
-    keeps its size and sign), else all in pounds. Before, '£8.4m either way and the saving
-    £117,902 either way' read one figure in millions and the next in pounds."""
-    if max(abs(round(v)) for v in values) < 1e6:
-        return [gbp_m(v) for v in values]
-    said = []
-    for v in values:
-        m = abs(v) / 1e6
-        places = max(1, 1 - math.floor(math.log10(m))) if m > 0 else 1
-        said.append(f"{'-' if round(v) < 0 else ''}£{m:,.{places}f}m")
-    return said
 
 
 def num_years(report: CommissioningReport) -> int:
@@ -122,14 +98,14 @@ class Headline:
         years, part = divmod(self.horizon_months, 12)
         span = vocabulary.counted(years, "year") if not part else f"{self.horizon_months} months"
         return [
-            {"figure": gbp_m(self.plan_cost_gbp), "label": f"Expected cost of the recommended "
+            {"figure": money(self.plan_cost_gbp), "label": f"Expected cost of the recommended "
              f"plan over {span}", "warn": False},
-            {"figure": gbp_m(self.status_quo_cost_gbp), "label": "Expected cost of today's "
+            {"figure": money(self.status_quo_cost_gbp), "label": "Expected cost of today's "
              "practice (spot purchase as now)", "warn": False},
-            {"figure": gbp_m(self.saving_gbp), "label": "Expected saving",
+            {"figure": money(self.saving_gbp), "label": "Expected saving",
              "warn": self.saving_gbp < 0},
-            {"figure": f"{self.chance_cheaper:.0%}", "label": f"Share of {self.num_paths:,} fresh "
-             "simulated futures in which the plan costs less",
+            {"figure": figures.chance(self.chance_cheaper), "label": f"Share of "
+             f"{self.num_paths:,} fresh simulated futures in which the plan costs less",
              "warn": self.chance_cheaper < 0.5 and not self.is_today},
         ]  # fmt: skip
 
@@ -151,17 +127,18 @@ class Headline:
                 f"same in each of the {self.num_paths:,} simulated futures."
             )
         else:
-            low, high = gbp_alike(self.saving_p10_gbp, self.saving_p90_gbp)
+            p10, p90 = self.saving_p10_gbp, self.saving_p90_gbp
+            low, high = figures.money(p10, like=p90), figures.money(p90, like=p10)
             # a spread narrower than the figures' rounding read "between £27.8m and £27.8m"
             spread = f"between {low} and {high}" if low != high else f"{low}, rounded"
             said = (
-                f"In {self.chance_cheaper:.0%} of {self.num_paths:,} simulated futures the plan "
-                f"was not made on, it costs less than today's practice; in 8 of 10 the saving is "
-                f"{spread}."
+                f"In {figures.chance(self.chance_cheaper)} of {self.num_paths:,} simulated "
+                "futures the plan was not made on, it costs less than today's practice; in 8 of "
+                f"10 the saving is {spread}."
             )
         if self.num_paths >= FEW_FUTURES:
             return said
-        cost, saving = gbp_alike(self.cost_margin_gbp, self.saving_margin_gbp)
+        cost, saving = map(figures.money, (self.cost_margin_gbp, self.saving_margin_gbp))
         return (
             f"{said} Scored on only {self.num_paths:,} futures, the expected cost could be "
             f"{cost} either way and the saving {saving} either way (95% margins): score the "
@@ -479,9 +456,9 @@ def _contracts_past_horizon(report: CommissioningReport) -> list[str]:
         out.append(
             f"{_title(d)}: the {int(v):,} places contracted from {begin:%B %Y} run to "
             f"{last:%B %Y}, {ends - h} months past the {h} months modelled. The contract's "
-            f"payments in those months, {gbp(later)} at the prices then, are not in the costs "
-            "shown (its cost over the horizon is part of the contract's), nor is the use of "
-            "its places then."
+            f"payments in those months, {figures.money(later)} at the prices then, are not "
+            "in the costs shown (its cost over the horizon is part of the contract's), nor is "
+            "the use of its places then."
         )
     return out
 
@@ -518,7 +495,7 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
                 parts.append("raise carers' fees" if now["uplift"] else "not raise carers' fees")
             plan_words = "the plan would " + ", ".join(parts[:-1]) + " and " + parts[-1]
         saving = float(rec.saving_gbp)
-        cost, more, more_now = gbp_alike(float(rec.expected_cost_gbp), saving, base_saving)
+        cost, more, more_now = map(figures.money, (rec.expected_cost_gbp, saving, base_saving))
         against = (f" and save {more} against today's practice" if saving >= 0
                    else f", {more.removeprefix('-')} more than today's practice")  # fmt: skip
         now_words = (f"{more_now} as things are" if base_saving >= 0

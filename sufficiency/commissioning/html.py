@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from sufficiency import vocabulary
+from sufficiency import figures, vocabulary
 from sufficiency.commissioning import case
 from sufficiency.commissioning.pooled import pooling_case
 from sufficiency.commissioning.report import (
@@ -121,7 +121,9 @@ def _plans_chart(report: CommissioningReport) -> Chart:
     chart = bar_chart(
         f"Expected cost of each plan over {report.params.horizon_months} months (£ million)",
         [vocabulary.plan(s.name) for s in scores],
-        [round(s.expected_cost_gbp / 1e6, 2) for s in scores],
+        # not rounded first: £290,153,568 rounded to 290.15 was labelled '£290.1m' beside
+        # the headline's £290.2m
+        [s.expected_cost_gbp / 1e6 for s in scores],
         x_label="Expected cost (£ million)",
         value_format="£{:,.1f}m",
     )
@@ -145,8 +147,8 @@ def _lead(report: CommissioningReport, head: case.Headline) -> str:
     if not what:
         return no_commitments(report)
     joined = ", ".join(what[:-1]) + (" and " if len(what) > 1 else "") + what[-1]
-    cost, today, saving = case.gbp_alike(
-        head.plan_cost_gbp, head.status_quo_cost_gbp, abs(head.saving_gbp)
+    cost, today, saving = map(
+        figures.money, (head.plan_cost_gbp, head.status_quo_cost_gbp, abs(head.saving_gbp))
     )
     if head.saving_gbp < 0:
         against = (

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from sufficiency import figures
 from sufficiency.commissioning.decisions import Decision, economics
 from sufficiency.commissioning.demand import DemandPaths
 from sufficiency.commissioning.evaluate import Score, evaluate_plan
@@ -35,10 +36,10 @@ def saving_sentence(saving_gbp: float, pooling: str, alone: str) -> str:
     """``pooling`` saves £X against ``alone``, or, when the pooled plan costs more on the
     fresh demand paths it is scored on, says so (not 'saves £-1,200')."""
     if saving_gbp >= 0:
-        return f"{pooling} saves £{saving_gbp:,.0f} against {alone}"
+        return f"{pooling} saves {figures.money(saving_gbp)} against {alone}"
     return (
-        f"{pooling} costs £{-saving_gbp:,.0f} more than {alone}, on the fresh demand paths "
-        "the plans are scored on: no saving"
+        f"{pooling} costs {figures.money(-saving_gbp)} more than {alone}, on the fresh "
+        "demand paths the plans are scored on: no saving"
     )
 
 

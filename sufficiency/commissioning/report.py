@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sufficiency import vocabulary
+from sufficiency import figures, vocabulary
 from sufficiency.commissioning.decisions import Decision
 from sufficiency.commissioning.demand import DemandPaths, demand_from_forecast
 from sufficiency.commissioning.evaluate import Comparison, compare_plans
@@ -165,13 +165,14 @@ def recommendation(report: CommissioningReport) -> list[str]:
             chosen.setdefault(title, []).append(said or f"adopt from {begin:%B %Y}")
         lines += [f"{title}: {', '.join(when)}." for title, when in chosen.items()]
     saving = c.saving_vs_status_quo_gbp
-    against = (f"a saving of £{saving:,.0f}" if saving >= 0 else
-               f"£{-saving:,.0f} more than buying spot as now: no saving")  # fmt: skip
+    money = figures.money
+    against = (f"a saving of {money(saving)}" if saving >= 0 else
+               f"{money(-saving)} more than buying spot as now: no saving")  # fmt: skip
     lines.append(
         f"Expected cost over {report.params.horizon_months} months on {c.num_paths:,} fresh "
-        f"demand paths: £{c.stochastic.expected_cost_gbp:,.0f} against "
-        f"£{c.status_quo.expected_cost_gbp:,.0f} for buying spot as now ({against}) and "
-        f"£{c.central.expected_cost_gbp:,.0f} for the plan made on the central forecast alone."
+        f"demand paths: {money(c.stochastic.expected_cost_gbp)} against "
+        f"{money(c.status_quo.expected_cost_gbp)} for buying spot as now ({against}) and "
+        f"{money(c.central.expected_cost_gbp)} for the plan made on the central forecast alone."
     )
     lines.append(planning_sentence(c))
     return lines
@@ -182,16 +183,17 @@ def planning_sentence(c: Comparison) -> str:
     95% margin from the fresh paths; said as chance where the margin holds zero, and as a
     loss where the central plan costs less."""
     value, margin, n = c.value_of_planning_gbp, c.value_of_planning_margin_gbp, c.num_paths
-    give = f"give or take £{margin:,.0f}, the 95% margin from {n:,} fresh futures"
+    said, plus = figures.money(abs(value), like=margin), figures.money(margin, like=value)
+    give = f"give or take {plus}, the 95% margin from {n:,} fresh futures"
     if value > margin:
-        return (f"Planning for uncertainty is worth £{value:,.0f} against planning on the "
+        return (f"Planning for uncertainty is worth {said} against planning on the "
                 f"central forecast ({give}).")  # fmt: skip
     if value < -margin:
-        return (f"The plan made on the central forecast alone costs £{-value:,.0f} less than "
+        return (f"The plan made on the central forecast alone costs {said} less than "
                 f"the recommended plan ({give}): planning for uncertainty gained nothing here; "
                 "make the plan on more futures (--paths).")  # fmt: skip
     return (f"The recommended plan and the plan made on the central forecast alone cannot be "
-            f"told apart on {n:,} fresh futures: the difference, £{abs(value):,.0f} "
+            f"told apart on {n:,} fresh futures: the difference, {said} "
             f"{'in favour of' if value >= 0 else 'against'} the recommended plan, is within "
-            f"chance (give or take £{margin:,.0f}, the 95% margin); score them on more "
+            f"chance (give or take {plus}, the 95% margin); score them on more "
             "futures (--eval-paths) before relying on it.")  # fmt: skip

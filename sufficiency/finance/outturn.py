@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sufficiency import vocabulary
+from sufficiency import figures, vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.finance.projection import SpendProjection, UnitCosts
 from sufficiency.finance.summaries import OUTTURN, OUTTURN_ACTUAL, WHOLE_YEAR
@@ -285,7 +285,8 @@ def summary_years(
             notes[str(fy)] = (
                 f"{fy} is its forecast outturn: spend to date "
                 f"£{row['spend_to_date_estimated_gbp']:,.0f}, {estimated(row['basis'])}, plus "
-                f"{int(row['months'])} forecast months (mean £{row['rest_of_year_mean_gbp']:,.0f})."
+                f"{int(row['months'])} forecast months (mean "
+                f"{figures.money(row['rest_of_year_mean_gbp'])})."
             )
     lines = report.budget[_is_outturn(report.budget)]
     for fy in sorted(set(lines["financial_year"]) - set(b.index)):  # cost lines only
@@ -324,13 +325,13 @@ def outturn_headline(budget: pd.DataFrame | None, case: str = "") -> str:
         to_date = f"£{float(rows['spend_to_date_estimated_gbp'].max()):,.0f}"
         if len(whole):
             r = next(whole.itertuples())
-            said.append(f"{label} £{r.mean:,.0f} (P10 £{r.p10:,.0f}, P90 £{r.p90:,.0f}) against "
+            said.append(f"{label} {_spread(r)} against "
                         f"the budget of £{r.budget_gbp:,.0f}: {_variance(r)}; it includes "
                         f"spend to date of {to_date}, {estimated(r.basis)}")  # fmt: skip
             continue
         lines = "; ".join(
-            f"{vocabulary.category(r.cost_line)} £{r.mean:,.0f} (P10 £{r.p10:,.0f}, P90 "
-            f"£{r.p90:,.0f}) against £{r.budget_gbp:,.0f}: {_variance(r)}"
+            f"{vocabulary.category(r.cost_line)} {_spread(r)} against £{r.budget_gbp:,.0f}: "
+            f"{_variance(r)}"
             for r in rows.itertuples()
         )
         said.append(f"{label} on the budget's cost lines (it gives no whole placements "
@@ -355,5 +356,14 @@ def whole_year_words(budget: pd.DataFrame | None, financial_year: str) -> str:
 
 
 def _variance(r: Any) -> str:
-    return (f"variance {'-' if r.variance_gbp < 0 else '+'}£{abs(r.variance_gbp):,.0f}, "
-            f"probability of overspend {r.prob_overspend:.1%}")  # fmt: skip
+    """The variance and chance of overspend, from the simulated futures: said to the
+    precision they support (figures.money, figures.chance); the budget beside them is
+    as given, to the pound."""
+    return (f"variance {figures.signed_money(r.variance_gbp)}, "
+            f"probability of overspend {figures.chance(r.prob_overspend)}")  # fmt: skip
+
+
+def _spread(r: Any) -> str:
+    """A projected mean with its P10 and P90 (``£71.3m (P10 £68.6m, P90 £74.0m)``)."""
+    money = figures.money
+    return f"{money(r.mean)} (P10 {money(r.p10, like=r.p90)}, P90 {money(r.p90, like=r.p10)})"

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from sufficiency import __version__, vocabulary
+from sufficiency import __version__, figures, vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError, DataWarning
 from sufficiency.finance.outturn import (
@@ -306,8 +306,10 @@ def _doubted(rows: pd.DataFrame, how: str, hint: str) -> str:
     if rows.empty:
         return ""
     one = len(rows) == 1
+    # the budget as given (pence under £100); the projection to the futures' precision
     lines = [f"{r.financial_year} {line_label(str(r.cost_line))}: {_pounds(r.budget_gbp)} "
-             f"against {_pounds(r.mean)} projected" for r in rows.itertuples()]  # fmt: skip
+             f"against {figures.money(r.mean)} projected"
+             for r in rows.itertuples()]  # fmt: skip
     return (
         f"{vocabulary.counted(len(rows), 'budget line')} {'is' if one else 'are'} {how} the "
         f"spend projected for {'it' if one else 'each'} ({'; '.join(lines)}): {hint}; "

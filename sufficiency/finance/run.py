@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sufficiency import vocabulary
+from sufficiency import figures, vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.finance.outturn import outturn_headline, whole_year_words
 from sufficiency.finance.projection import UnitCosts
@@ -98,7 +98,9 @@ class SpendResult:
         With a scenario, the base case is labelled as such and the scenario's means and
         their difference from the base follow.
         """
-        parts = [f"{y.financial_year}: £{y.mean:,.0f} (P10 £{y.p10:,.0f}, P90 £{y.p90:,.0f}, "
+        money = figures.money
+        parts = [f"{y.financial_year}: {money(y.mean)} (P10 {money(y.p10, like=y.p90)}, P90 "
+                 f"{money(y.p90, like=y.p10)}, "
                  f"{vocabulary.counted(y.months, 'month')}"
                  f"{whole_year_words(self.budget, y.financial_year)})"
                  for y in self.years[:2]]  # fmt: skip
@@ -115,8 +117,8 @@ class SpendResult:
         for y in self.years[:2]:
             mean, diff = (float(rows.loc[y.financial_year, k])
                           for k in ("scenario_mean", "difference"))  # fmt: skip
-            scen.append(f"{y.financial_year}: £{mean:,.0f} (difference from base "
-                        f"{'-' if diff < 0 else '+'}£{abs(diff):,.0f})")  # fmt: skip
+            scen.append(f"{y.financial_year}: {money(mean)} (difference from base "
+                        f"{figures.signed_money(diff)})")  # fmt: skip
         return ("Projected placement spend, base case: " + "; ".join(parts)
                 + f". Scenario '{scenario.scenario}': " + "; ".join(scen) + outturn)  # fmt: skip
 

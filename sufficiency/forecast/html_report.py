@@ -18,7 +18,7 @@ from sufficiency.forecast.backtest import backtest_sentences
 from sufficiency.io.quality_writers import quality_html
 from sufficiency.pages import Chart, render_page
 from sufficiency.pages import fan_chart as draw_fan
-from sufficiency.pages.render import MEANS, count, percent, percent1
+from sufficiency.pages.render import MEANS, SHORTFALL, count, percent, percent1
 
 if TYPE_CHECKING:
     from sufficiency.forecast.report import ForecastReport
@@ -200,8 +200,7 @@ def render_html(report: ForecastReport) -> str:
             "Expected shortfall: the mean number of children above the places available; "
             "chance demand exceeds places: the share of simulated futures with a gap."
         ),
-        # places are whole (a supply file's places and beds are integers): '60', not '60.0'
-        shortfall_formats={"prob_demand_exceeds_supply": percent, "places": count},
+        shortfall_formats=SHORTFALL,
         purchases=purchases,
         backtest=backtest,
         backtest_lines=backtest_lines,

@@ -12,7 +12,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from sufficiency import clock, vocabulary
+from sufficiency import clock, figures, vocabulary
 
 Format = Callable[[Any], str]
 
@@ -36,9 +36,23 @@ def tenths(value: Any) -> str:
     return "" if _blank(value) else f"{float(value):,.1f}"
 
 
-#: The forecast's tables of means (placement starts a year, places bought externally).
-MEANS: dict[str, Format] = dict.fromkeys(("starts per year", "expected_places", "p10", "p90"),
-                                         tenths)  # fmt: skip
+def chance(value: Any) -> str:
+    """A share of simulated futures (:func:`sufficiency.figures.chance`): whole points,
+    a tenth of a point near nought or one (``0.5%``, not ``0%`` beside a shortfall)."""
+    return "" if _blank(value) else figures.chance(float(value))
+
+
+#: The forecast's tables: means over the futures to tenths (placement starts a year,
+#: places bought externally); their P10 and P90, quantiles of whole numbers of children,
+#: whole: '67', not an interpolated '66.9' beside a mean of '73.0'.
+MEANS: dict[str, Format] = {"starts per year": tenths, "expected_places": tenths,
+                            "p10": count, "p90": count}  # fmt: skip
+#: The forecast's shortfall table alike: places, P10 and P90 whole; means (demand, the
+#: shortfall and the spare places) to tenths, so a column never reads '252' beside '23.7'.
+SHORTFALL: dict[str, Format] = {
+    "places": count, "demand_mean": tenths, "demand_p10": count, "demand_p90": count,
+    "expected_gap": tenths, "prob_demand_exceeds_supply": chance, "expected_spare": tenths,
+}  # fmt: skip
 
 
 def percent(value: Any) -> str:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from sufficiency import vocabulary
+from sufficiency import figures, vocabulary
 from sufficiency.finance.report import UNDER
 from sufficiency.region.tasks import BASE_KEY, MemberSummary
 from sufficiency.vocabulary import counted
@@ -151,7 +151,7 @@ def budget_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str | Non
     if (not with_budget and not doubted) or len(with_budget) == len(ran):
         return None
     said = [f"{s.name}'s budget for {s.financial_year} (£{float(s.budget_gbp or 0):,.0f}) is "
-            f"{s.budget_doubt} its projected spend (£{s.spend_gbp:,.0f}): "
+            f"{s.budget_doubt} its projected spend ({figures.money(s.spend_gbp)}): "
             f"{'thousands of pounds' if s.budget_doubt == UNDER else 'pence'}, not pounds? "
             "Its variance is its own and is not added into the region's."
             for s in doubted]  # fmt: skip
@@ -162,8 +162,8 @@ def budget_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str | Non
         said.append(
             f"{len(with_budget)} of {len(ran)} members that ran gave one for their first "
             f"financial year ({', '.join(s.name for s in with_budget)}): their spend "
-            f"£{spend:,.0f} against £{budget:,.0f}, variance {'-' if variance < 0 else '+'}"
-            f"£{abs(variance):,.0f}."
+            f"{figures.money(spend)} against £{budget:,.0f}, variance "
+            f"{figures.signed_money(variance)}."
         )
     return (
         "Budget: " + " ".join(said) + " The region's budget and variance are left blank: "

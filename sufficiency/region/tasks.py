@@ -30,6 +30,7 @@ from sufficiency.commissioning.sensitivity import pooled_sensitivity_row
 from sufficiency.commissioning.writers import write_pooled
 from sufficiency.config import Params
 from sufficiency.errors import DataWarning, RepairWarning, SufficiencyError
+from sufficiency.figures import money
 from sufficiency.finance.outturn import estimated
 from sufficiency.finance.report import scale_doubt
 from sufficiency.finance.summaries import WHOLE_YEAR
@@ -346,7 +347,7 @@ def _summary(
                 f"{year.financial_year} is its forecast outturn, as in the member's spend "
                 f"outputs: spend to date £{to_date:,.0f}, {estimated(str(r['basis']))}, plus "
                 f"the {counted(year.months, 'forecast month')} (mean "
-                f"£{float(r['rest_of_year_mean_gbp']):,.0f})"
+                f"{money(float(r['rest_of_year_mean_gbp']))})"
             )]  # fmt: skip
         if len(row):
             budget_gbp = float(row["budget_gbp"].iloc[0])

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from sufficiency import vocabulary
+from sufficiency import figures, vocabulary
 from sufficiency.commissioning.pooled import saving_sentence
 from sufficiency.io.atomic import atomic_write_text
 from sufficiency.io.csv_text import csv_text
@@ -51,7 +51,8 @@ def headline(result: RegionResult) -> list[str]:
             f"forecast {last['children_forecast']:,.0f} on {tables.day(first.horizon_month)} "
             "(base case, members that ran).",
             _spans_sentence(result)
-            or f"Projected placement spend in {last['financial_year']}: £{last['spend_gbp']:,.0f}.",
+            or f"Projected placement spend in {last['financial_year']}: "
+            f"{figures.money(last['spend_gbp'])}.",
         ]
     budget = tables.budget_sentence(result) if ran and mixed is None else None
     if budget is not None:

@@ -21,7 +21,7 @@ from sufficiency.forecast.backtest import BacktestResult, backtest_sentences
 from sufficiency.io.csv_text import read_csv_output
 from sufficiency.io.quality_writers import quality_html
 from sufficiency.pages import Chart, fan_chart
-from sufficiency.pages.render import MEANS, count, percent, percent1
+from sufficiency.pages.render import MEANS, SHORTFALL, count, percent, percent1
 from sufficiency.store import RunStore
 from sufficiency.web.framework import AGGREGATE, Ctx, Page, render
 from sufficiency.web.inputs_age import forecast_history_note
@@ -239,7 +239,7 @@ def forecast_page(section: str) -> Any:
                 context.update(_quality_section(ctx, run))
         return render(ctx, "forecast_section.html", counts={c: count for c in
                       ("mean", "p10", "p50", "p90")}, means=MEANS, percents=percent,
-                      **context)  # fmt: skip
+                      shortfall_formats=SHORTFALL, **context)  # fmt: skip
 
     handler.__name__ = "forecast_" + (section.rsplit("/", 1)[-1].replace("-", "_"))
     return handler

@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from sufficiency import vocabulary
+from sufficiency import figures, vocabulary
 from sufficiency.config import WebParams
 from sufficiency.pages.render import count, gbp, miles, percent, table_html, uk_time
 from sufficiency.store import RunStore
@@ -289,8 +289,9 @@ def environment() -> Environment:
         lstrip_blocks=True,
         finalize=lambda value: "" if value is None else value,
     )
-    env.filters.update(gbp=gbp, count=count, percent=percent, miles=miles, uk_time=uk_time,
-                       long_date=long_date, dates_in_words=dates_in_words)  # fmt: skip
+    env.filters.update(gbp=gbp, money=figures.money, count=count, percent=percent,
+                       miles=miles, uk_time=uk_time, long_date=long_date,
+                       dates_in_words=dates_in_words)  # fmt: skip
     env.globals.update(
         table=table_html, words=vocabulary, waited=int(WAIT_SECONDS), child_url=child_url
     )

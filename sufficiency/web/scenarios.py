@@ -21,7 +21,7 @@ from sufficiency.errors import StoreError
 from sufficiency.forecast import Scenario
 from sufficiency.io.tomlfile import validation_message
 from sufficiency.pages import fan_chart
-from sufficiency.pages.render import count, gbp, percent
+from sufficiency.pages.render import chance, count, gbp, tenths
 from sufficiency.store.accounts import audit
 from sufficiency.store.saved_scenarios import (
     ScenarioRunInfo,
@@ -180,7 +180,11 @@ def comparison(run: ScenarioRunInfo, name: str) -> dict[str, Any]:
         "total": total.iloc[0].to_dict() if len(total) else None, "results": r,
         "money": {c: gbp for c in cost.columns if c not in ("period", "months")},
         "counts": {c: count for c in cats.columns if c != "category"},
-        "probs": {"base_prob": percent, "scenario_prob": percent},
+        # said as forecast.html says them: places whole, means over the futures to tenths
+        # ('160' beside '53.0' before), a chance under 1% not as '0%'
+        "shortfall_formats": {"places": count, "base_gap": tenths, "scenario_gap": tenths,
+                              "base_prob": chance, "scenario_prob": chance},
+        "starts_formats": dict.fromkeys(("base", "scenario", "difference"), tenths),
     }  # fmt: skip
 
 

@@ -12,10 +12,11 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from sufficiency import figures
 from sufficiency.commissioning import case
 from sufficiency.commissioning.html import render_html
 from sufficiency.commissioning.levers import parse_levers
-from sufficiency.commissioning.report import commission, recommendation
+from sufficiency.commissioning.report import commission, planning_sentence, recommendation
 from sufficiency.commissioning.solve import Plan
 from sufficiency.commissioning.writers import write_outputs
 from sufficiency.config import CommissioningParams
@@ -210,41 +211,35 @@ def test_a_plan_dearer_than_todays_practice_is_said_to_be():
     report = commission(make_forecast(30, 24, 1), fresh, parse_levers(_levers_data()), params)
     c = report.comparison
     assert report.stochastic.values.sum() > 0 and c.saving_vs_status_quo_gbp < 0
-    more = case.gbp_m(-c.saving_vs_status_quo_gbp)
+    more = figures.money(-c.saving_vs_status_quo_gbp)
     lead = visible_text(render_html(report))
     assert f"{more} more than today's practice" in lead and "a saving of" not in lead
     line = recommendation(report)[-2]
-    assert f"£{-c.saving_vs_status_quo_gbp:,.0f} more than buying spot as now" in line
+    assert f"{more} more than buying spot as now" in line
     assert "a saving of" not in line
 
 
-def test_small_amounts_in_millions_keep_their_size():
-    """A figure that would round to £0.0m is given in pounds, so a small loss is not '-£0.0m'."""
-    assert case.gbp_m(25_282_054.6) == "£25.3m" and case.gbp_m(-1_250_000) == "-£1.2m"
-    assert case.gbp_m(-12_953.68) == "-£12,954" and case.gbp_m(31_946.2) == "£31,946"
-    assert case.gbp_m(0) == "£0"
-    # a small authority's savings: '£0.1m' said £71,274 and £149,000 alike
-    assert case.gbp_m(71_274.4) == "£71,274" and case.gbp_m(-149_000) == "-£149,000"
-    assert case.gbp_m(999_999) == "£999,999" and case.gbp_m(1_000_000) == "£1.0m"
+def test_sentences_say_money_to_three_significant_figures(report):
+    """The case said 'Planning for uncertainty is worth £299,766 (give or take £51,466)',
+    'the contract's payments ... £2,128,630 at the prices then' and 'save £0.097m': sums
+    from a few hundred simulated futures said to the pound, or a small saving in
+    thousandths of a million. Each now says three significant figures, a margin to its
+    figure's place."""
+    c = report.comparison
+    said = " ".join(recommendation(report) + case.end_of_horizon(report))
+    assert not re.search(r"£\d{1,3}(,\d{3}){2,}", said), said  # no £1,234,567
+    assert not re.search(r"£0\.\d+m", said), said  # no £0.097m
+    value, margin = c.value_of_planning_gbp, c.value_of_planning_margin_gbp
+    assert figures.money(abs(value), like=margin) in planning_sentence(c)
 
 
-def test_figures_in_one_sentence_share_the_largest_figures_style():
-    """One money style a sentence, the larger figure's: millions when it is a million or
-    more (a small one to two significant figures, keeping its size), else pounds."""
-    assert case.gbp_alike(8_400_000, 117_902) == ["£8.4m", "£0.12m"]
-    assert case.gbp_alike(230_600_000, 97_452, 25_300_000) == ["£230.6m", "£0.097m", "£25.3m"]
-    assert case.gbp_alike(-12_953.68, 1_250_000) == ["-£0.013m", "£1.2m"]
-    assert case.gbp_alike(71_274.4, -149_000) == ["£71,274", "-£149,000"]
-    assert case.gbp_alike(0, 2_000_000) == ["£0.0m", "£2.0m"]
-
-
-def test_the_headline_margins_are_said_in_one_style():
+def test_the_headline_margins_are_said_to_three_figures():
     """'the expected cost could be £8.4m either way and the saving £117,902 either way'
-    mixed millions and pounds in one sentence."""
+    gave one margin to the pound, and then as '£0.12m'; each is said to three figures."""
     head = case.Headline(260e6, 261e6, 1e6, 0.8, -2e6, 4e6, 30, 60, 8_400_000, 117_902)
     said = head.sentence()
-    assert "could be £8.4m either way and the saving £0.12m either way" in said
-    assert "between -£2.0m and £4.0m" in said
+    assert "could be £8.40m either way and the saving £118,000 either way" in said
+    assert "between -£2.00m and £4.00m" in said
 
 
 def test_no_sensitivity_steps_is_sensitivity_not_run(tmp_path):
@@ -275,7 +270,8 @@ def test_block_contract_running_past_the_horizon_is_said_to(report):
     # to March 2029 (365 days) at three 6% rises (it said 'payments ... not in the costs
     # shown' with no figure: on a 12-month plan the sample's three blocks owed £51.3m more)
     later = 3 * 800 * 365 / 7 * 1.06**3
-    assert f"payments in those months, £{later:,.0f} at the prices then, are not in" in late[0]
+    said = figures.money(later)  # £149,000: a sum at projected prices, not to the pound
+    assert f"payments in those months, {said} at the prices then, are not in" in late[0]
     assert case.end_of_horizon(with_values(report, {("block", 0): 3})) == []
     page = visible_text(render_html(with_values(report, {("block", 1): 3})))
     assert "12 months past the 24 months modelled" in page
@@ -324,7 +320,7 @@ def test_sensitivity_sentences_say_a_loss_in_words():
     lines = case.sensitivity_sentences(report)
     for line, saving in zip(lines, sens["saving_gbp"], strict=False):
         if saving < 0:
-            assert f", {case.gbp_m(-saving)} more than today's practice" in line
+            assert f", {figures.money(-saving)} more than today's practice" in line
             assert "save -" not in line and "(-£" not in line
 
 
@@ -493,7 +489,7 @@ def test_few_fresh_futures_say_how_far_the_expected_figures_could_be_out(report)
     costs = c.stochastic.path_cost_gbp
     margin = 1.96 * costs.std(ddof=1) / np.sqrt(len(costs))
     said = head.sentence()
-    assert f"Scored on only 30 futures, the expected cost could be {case.gbp_m(margin)} " in said
+    assert f"Scored on only 30 futures, the expected cost could be {figures.money(margin)} " in said
     assert "(95% margins)" in said and "--eval-paths" in said
     many = replace(head, num_paths=100)
     assert "Scored on only" not in many.sentence()
@@ -509,3 +505,31 @@ def test_the_recommendation_says_when_recruits_and_homes_give_places(report):
     assert "1 household from April 2026 (approved by July 2026)" in said  # 3 months
     assert "1 home from April 2026 (first beds from October 2026)" in said  # 6 months
     assert "2 places from April 2027." in said
+
+
+def test_the_plans_chart_labels_each_cost_as_the_headline_says_it(report):
+    """The sample's chart labelled today's practice '£290.1m' beside the headline's £290.2m
+    (£290,153,568 rounded to 290.15 first, then to one decimal). Each bar's label is now
+    the cost said as the headline says it."""
+    from sufficiency.commissioning.html import _plans_chart
+
+    c = report.comparison
+    costs = (264_800_717.0, 265_100_484.0, 290_153_568.0)
+    plans = (c.stochastic, c.central, c.status_quo)
+    scores = [replace(s, path_cost_gbp=np.full(len(s.path_cost_gbp), cost))
+              for s, cost in zip(plans, costs, strict=True)]  # fmt: skip
+    fixed = replace(report, comparison=replace(c, stochastic=scores[0], central=scores[1],
+                                               status_quo=scores[2]))  # fmt: skip
+    svg = _plans_chart(fixed).svg
+    for cost in costs:
+        assert f">{figures.money(cost)}<" in svg, (figures.money(cost), svg[-3000:])
+    assert "£290.1m" not in svg
+
+
+def test_a_plan_cheaper_in_most_but_not_all_futures_is_not_said_to_be_cheaper_in_all():
+    """Cheaper in 998 of 1,000 fresh futures read 'In 100% of 1,000 simulated futures ... it
+    costs less' (and the headline figure '100%'): two futures where it costs more, said
+    as none. A chance near one is now said to a tenth of a point (figures.chance)."""
+    head = case.Headline(260e6, 261e6, 1e6, 0.998, 2e5, 4e6, 1_000, 60)
+    assert head.sentence().startswith("In 99.8% of 1,000 simulated futures")
+    assert head.items()[-1]["figure"] == "99.8%"

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from sufficiency import figures
 from sufficiency.cli import main
 
 QUICK = ["--paths", "20", "--eval-paths", "20", "--horizon-months", "12", "--no-sensitivity"]
@@ -206,7 +207,8 @@ def test_the_case_a_commissioner_shares_gives_the_pooled_savings(
     assert (alone - share).tolist() == pytest.approx(csv["saving_gbp"].tolist(), abs=0.02)
     equal = alone[:-1] * share.iloc[-1] / alone[:-1].sum()
     assert equal.tolist() == pytest.approx(csv["equal_saving_share_gbp"][:-1].tolist(), abs=0.02)
-    saving = f"£{csv['saving_gbp'].iloc[-1]:,.0f}"
+    # said to three significant figures (figures.money); pooling.csv keeps the pence
+    saving = figures.money(csv["saving_gbp"].iloc[-1])
     said = [line for line in result.output.splitlines() if line.startswith("Pooling block")]
     assert said and saving in said[0]
 

@@ -316,8 +316,7 @@ def test_a_pooled_plan_dearer_than_alone_is_said_to_cost_more():
 
     who = ("Pooling block contracts across 2 authorities", "each commissioning alone")
     assert saving_sentence(4_981_230.4, *who) == (
-        "Pooling block contracts across 2 authorities saves £4,981,230 against each "
-        "commissioning alone"
+        "Pooling block contracts across 2 authorities saves £4.98m against each commissioning alone"
     )
     assert saving_sentence(-1_200.0, *who) == (
         "Pooling block contracts across 2 authorities costs £1,200 more than each "

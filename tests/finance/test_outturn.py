@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from sufficiency.config import DEFAULT_WEEKLY_COSTS, FinanceParams, ForecastParams
 from sufficiency.errors import DataWarning
+from sufficiency.figures import chance, money, signed_money
 from sufficiency.finance.report import default_costs, spend_report
 from sufficiency.finance.run import run_spend
 from sufficiency.finance.summaries import OUTTURN, WHOLE_YEAR
@@ -338,10 +339,11 @@ def test_cost_lines_only_budget_has_its_outturn_said_on_the_console(tmp_path):
         mean, bud = r[head.index("Projected (mean)")], r[head.index("Budget (£)")]
         prob = r[head.index("Probability of overspend")]
         var = mean - bud
-        assert (f"£{mean:,.0f} (P10 £{r[head.index('P10')]:,.0f}, P90 "
-                f"£{r[head.index('P90')]:,.0f}) against £{bud:,.0f}: variance "
-                f"{'-' if var < 0 else '+'}£{abs(var):,.0f}, probability of overspend "
-                f"{prob:.1%}") in said  # fmt: skip
+        p10, p90 = r[head.index("P10")], r[head.index("P90")]
+        # the futures' figures to three significant figures, the budget as given
+        assert (f"{money(mean)} (P10 {money(p10, like=p90)}, P90 {money(p90, like=p10)}) "
+                f"against £{bud:,.0f}: variance {signed_money(var)}, probability of "
+                f"overspend {chance(prob)}") in said  # fmt: skip
     to_date = sum(r[head.index(next(h for h in head if h.startswith("Spend to date")))]
                   for r in sheet.values())  # fmt: skip
     assert f"spend to date on those lines of £{to_date:,.0f}" in said
@@ -387,8 +389,8 @@ def test_scenarios_outturn_is_its_spend_to_date_plus_its_own_months(tmp_path):
     assert "(outturn) is its forecast outturn in both cases" in rows[top + 4][0]
     assert whole[0] == "2026-27" and whole[5] == 7.4e7
     said = result.headline
-    assert f"Scenario '{scenario.name}': 2025-26 forecast outturn £{mean:,.0f}" in said
-    assert f"probability of overspend {prob:.1%}" in said
+    assert f"Scenario '{scenario.name}': 2025-26 forecast outturn {money(mean)}" in said
+    assert f"probability of overspend {chance(prob)}" in said
 
 
 def test_run_rate_leaves_out_the_cost_files_children_not_in_care_at_the_start(tmp_path):
@@ -430,9 +432,8 @@ def test_a_whole_year_s_budget_is_said_on_the_console(in_year):
     sentence); now its budget, variance and probability of overspend, as the CSV has them."""
     row = in_year.budget.set_index(["financial_year", "cost_line"]).loc[("2026-27", "all")]
     assert row["basis"] == WHOLE_YEAR
-    said = (f"12 months; budget £74,000,000, variance "
-            f"{'-' if row['variance_gbp'] < 0 else '+'}£{abs(row['variance_gbp']):,.0f}, "
-            f"probability of overspend {row['prob_overspend']:.1%})")  # fmt: skip
+    said = (f"12 months; budget £74,000,000, variance {signed_money(row['variance_gbp'])}, "
+            f"probability of overspend {chance(row['prob_overspend'])})")  # fmt: skip
     assert said in in_year.headline
     # the outturn year's budget is said once, in its own sentence, not beside its six months
     assert "6 months; budget" not in in_year.headline
@@ -491,3 +492,16 @@ def test_a_year_forecast_from_part_way_says_where_its_cumulative_line_starts(in_
     assert ws["A8"].value == "October" and ws["B7"].value is None and ws["B8"].value > 0
     assert "or from the first month forecast (2025-26 from October: spend before it is not in " \
         "the line)." in note, note  # fmt: skip
+
+
+def test_the_summary_note_says_the_forecast_months_mean_to_three_figures(in_year):
+    """The Summary's note for an outturn year gave the forecast months' mean to the pound
+    ('plus 6 forecast months (mean £38,312,507)'), a mean over simulated futures beside a
+    spend to date estimated from the 903; the mean is now said as figures.money."""
+    from sufficiency.finance.outturn import summary_years
+
+    row = in_year.budget.set_index(["financial_year", "cost_line"]).loc[("2025-26", "all")]
+    note = summary_years(in_year.report)[3]["2025-26"]
+    mean = float(row["rest_of_year_mean_gbp"])
+    assert note.endswith(f"plus 6 forecast months (mean {money(mean)}).")
+    assert f"£{mean:,.0f}" not in note

@@ -628,7 +628,7 @@ def test_a_budget_in_thousands_of_pounds_is_warned_of():
         DataWarning,
         match=r"2 budget lines are less than a hundredth of the "
         r"spend projected for each \(2026-27 All placements: £40,000 against "
-        r"£[\d,]+ projected; 2026-27 IFA foster care: £8.20 against .*\(£000s\)",
+        r"£[\d.]+m projected; 2026-27 IFA foster care: £8.20 against .*\(£000s\)",
     ):
         report = spend_report(base, params, costs=default_costs(params),
                               run_date=dt.date(2026, 4, 1), budget=budget)  # fmt: skip

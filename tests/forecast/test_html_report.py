@@ -111,10 +111,30 @@ def test_external_purchases_read_as_the_workbook_does(tmp_path: Path) -> None:
     # Places is the first number of a row: whole, as the supply file gives it ('60' not '60.0')
     assert re.search(r"<td[^>]*>\s*60\s*</td>", shortfall), shortfall[:600]
     assert not re.search(r"<td[^>]*>\s*60\.0\s*</td>", shortfall)
-    # expected places are means: every one to one decimal place, not '161' beside '99.9'
+    # expected places are means: every one to one decimal place, not '161' beside '99.9';
+    # their P10 and P90, quantiles of whole numbers of children, whole ('67', not '66.9')
     bought = page.split("Placements expected to be bought from external providers")[1]
     cells = re.findall(r"<td class=num>([^<]*)</td>", bought.split("</table>")[0])
-    assert cells and all(re.fullmatch(r"[\d,]+\.\d", c) for c in cells), cells
+    means, ends = cells[0::3], cells[1::3] + cells[2::3]
+    assert means and all(re.fullmatch(r"[\d,]+\.\d", c) for c in means), cells
+    assert ends and all(re.fullmatch(r"[\d,]+", c) for c in ends), cells
+
+
+def test_the_shortfall_table_says_each_column_alike(tmp_path: Path) -> None:
+    """The shortfall table read 'Demand (mean)' '240' beside '73.0', P10s such as '66.9'
+    (an interpolated quantile of whole numbers of children), 'Expected spare places' '252'
+    beside '23.7', and a gap in 5 of 1,000 futures as '0%'. Places and the P10 and P90
+    are whole; the means (demand, shortfall, spare places) to tenths; a chance under 1% to
+    a tenth of a point."""
+    page = _page(tmp_path, "--supply", str(SAMPLE / "supply.toml"), "--horizon-months", "6")
+    shortfall = page.split("Expected shortfall per quarter (base case)")[1].split("</table>")[0]
+    rows = [re.findall(r"<td class=num>([^<]*)</td>", r) for r in shortfall.split("<tr>")[2:]]
+    assert rows and all(len(r) == 7 for r in rows), rows[:2]
+    for places, mean, p10, p90, gap, chance, spare in rows:
+        assert all(re.fullmatch(r"[\d,]+", c) for c in (places, p10, p90)), rows
+        assert all(re.fullmatch(r"[\d,]+\.\d", c) for c in (mean, gap, spare)), rows
+        assert re.fullmatch(r"\d+%|0\.\d%|99\.\d%", chance), rows
+    assert any(float(r[1].replace(",", "")) >= 100 for r in rows)  # '240.5', not '240'
 
 
 def test_mean_starts_per_year_are_said_alike(page: str) -> None:

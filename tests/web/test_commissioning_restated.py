@@ -44,3 +44,18 @@ def test_plan_costs_are_headed_and_explained_as_the_case_does(site, commission_r
     commitments = int(comparison[1][4].replace("£", "").replace(",", ""))
     assert abs(shown - commitments) <= len(csv)  # pounds rounded row by row
     assert plan[1][2] == f"{pd.Timestamp(csv['starts'].iloc[0]):%B %Y}"
+
+
+def test_the_saving_headline_is_said_as_the_case_says_it(site, commission_run):
+    """The page's headline gave the expected saving to the pound ('£25,352,851 expected
+    saving'), a sum from a few hundred simulated futures, where commissioning.html says
+    £25.4m; it now says it as the case does (figures.money), the table keeping pounds."""
+    from sufficiency import figures
+
+    page = htmllib.unescape(site.client("commissioner").get("/commissioning").text)
+    cost = pd.read_csv(commission_run / "comparison.csv").set_index("plan")["expected_cost_gbp"]
+    saving = cost["status quo"] - cost["stochastic"]
+    figure = re.search(r'<span class="figure">([^<]*)</span> expected saving', page)
+    assert figure is not None, page[:2000]
+    assert figure[1] == figures.money(saving), (figure[1], saving)
+    assert not re.search(r"£\d{1,3}(,\d{3}){2}", figure[1]), figure[1]

@@ -63,3 +63,40 @@ def test_a_run_given_relative_paths_is_found_from_another_folder(tmp_path, sampl
     run = latest_run(store, "forecast")
     assert run is not None and output(run, "demand.csv") == tmp_path / "work" / "out" / "demand.csv"
     store.close()
+
+
+def test_the_comparison_tables_say_each_column_as_forecast_html_does():
+    """The scenario page's shortfall read '160' beside '53.0' (whole from 100 up), a gap in
+    5 of 1,000 futures as '0%', and its starts '231' beside '21.5'. Places are whole; the
+    means over the futures (shortfall, starts a year) to tenths; a chance as
+    figures.chance."""
+    import datetime as dt
+    import re
+
+    from sufficiency.store.saved_scenarios import ScenarioRunInfo
+    from sufficiency.web.framework import environment
+    from sufficiency.web.scenarios import HEADERS, comparison
+
+    months = ["2026-04-30", "2026-05-31"]
+    results = {
+        "start": "2026-03-31", "horizon": months[-1], "num_paths": 1000, "seed": 1,
+        "totals": {"month": months, "base_p10": [90.0, 91.0], "base_p50": [100.0, 101.0],
+                   "base_p90": [110.0, 112.0], "scenario_p50": [99.0, 98.0]},
+        "by_category": [], "cost": {"financial_year": []},
+        "starts": [{"category": "IFA foster care", "base": 231.04, "scenario": 21.5,
+                    "difference": -209.54}],
+        "shortfall": [{"category": "IFA foster care", "places": 60.0, "base_gap": 160.2,
+                       "scenario_gap": 53.0, "base_prob": 0.005, "scenario_prob": 1.0}],
+    }  # fmt: skip
+    run = ScenarioRunInfo(1, 1, 1, {}, "x", dt.datetime(2026, 4, 1), None, "succeeded",
+                          None, None, None, results)  # fmt: skip
+    page = comparison(run, "Test")
+    table = environment().from_string("{{ table(t, headers=h, formats=f) }}")
+
+    def cells(frame, formats):
+        html = table.render(t=frame, h=HEADERS, f=formats)
+        return re.findall(r"<td class=num>([^<]*)</td>", html)
+
+    assert cells(page["shortfall"], page["shortfall_formats"]) == [
+        "60", "160.2", "53.0", "0.5%", "100%"]  # fmt: skip
+    assert cells(page["starts"], page["starts_formats"]) == ["231.0", "21.5", "-209.5"]

@@ -39,7 +39,18 @@ def test_forecast_means_are_said_as_the_report_says_them(site, forecast_run):
                           ("/forecast/shortfall", "Placements expected to be bought")):  # fmt: skip
         table = c.get(path).text.split(caption)[1].split("</table>")[0]
         cells = re.findall(r"<td class=num>([^<]*)</td>", table)
+        if path.endswith("shortfall"):  # expected places; their P10 and P90 whole
+            cells, ends = cells[0::3], cells[1::3] + cells[2::3]
+            assert ends and all(re.fullmatch(r"[\d,]+", v) for v in ends), (path, ends)
         assert cells and all(re.fullmatch(r"[\d,]+\.\d", v) for v in cells), (path, cells)
+    # the shortfall table as forecast.html gives it: places, P10 and P90 whole, means to tenths
+    table = c.get("/forecast/shortfall").text.split("Expected shortfall per quarter")[1]
+    rows = [re.findall(r"<td class=num>([^<]*)</td>", r)
+            for r in table.split("</table>")[0].split("<tr>")[2:]]  # fmt: skip
+    assert rows and all(len(r) == 7 for r in rows), rows[:2]
+    for places, mean, p10, p90, gap, _chance, spare in rows:
+        assert all(re.fullmatch(r"[\d,]+", v) for v in (places, p10, p90)), rows
+        assert all(re.fullmatch(r"[\d,]+\.\d", v) for v in (mean, gap, spare)), rows
 
 
 def test_a_child_without_a_home_postcode_is_not_applicable_not_unknown(site):
