@@ -383,15 +383,19 @@ def run_commission(
         warnings.warn(stale, DataWarning, stacklevel=2)
     cautions = [*_doubts(levers), *([stale] if stale is not None else [])]
     about = _with_cautions(own.assumptions, [("Read with care", d) for d in cautions])
+    # the pooled authorities' forecasts first: histories ending on different dates are
+    # refused before the minutes of optimising, not after
+    pool = None
+    if pool_with:
+        pool = pool_inputs((history, *pool_with), forecast, params, strict=strict,
+                           progress=progress, first=own)  # fmt: skip
     report = commission(own.runs[0], own.runs[1], levers, params,
                         prices=finance.price_rise,
                         with_sensitivity=with_sensitivity,
                         forecast_assumptions=about, progress=progress)  # fmt: skip
     report = replace(report, quality=own.quality)
-    if not pool_with:
+    if pool is None:
         return CommissionResult(report)
-    pool = pool_inputs((history, *pool_with), forecast, params, strict=strict,
-                       progress=progress, first=own)  # fmt: skip
     say(f"Optimising block contracts pooled across {len(pool.names)} authorities")
     pooled = optimise_pooled(
         pool.demands, pool.fresh, levers if shared_levers is None else shared_levers, params,
