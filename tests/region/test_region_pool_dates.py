@@ -21,6 +21,7 @@ from sufficiency.region.run import EXIT_PARTIAL, POOLED_KEY, run_region
 from sufficiency.region.seeds import member_seed
 from sufficiency.region.synthetic import write_history
 from sufficiency.region.tasks import MemberFailure, MemberSummary, PooledTask, prepare_pooled
+from sufficiency.region.writers import headline
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 
@@ -78,6 +79,8 @@ def test_a_member_ending_on_another_day_is_left_out_of_the_pool_and_the_rest_poo
     status = member_table(result).set_index("code")["status"]
     assert status[third.code].startswith("Ran; left out of the pooled plan")
     assert status[first.code] == status[second.code] == "Ran"
+    said = " ".join(headline(result))
+    assert f"The pooled plan is of 2 members: {third.name} left out of it (see Failed)." in said
     result.write(out)
     html = (out / "region.html").read_text()
     assert "Left out of the pooled plan: its history ends on 30/09/2026" in html
