@@ -19,6 +19,7 @@ from sufficiency.commissioning.case import headline, lever_words
 from sufficiency.commissioning.demand import DemandPaths, demand_from_forecast
 from sufficiency.commissioning.evaluate import Comparison
 from sufficiency.commissioning.levers import Levers, doubts
+from sufficiency.commissioning.pool_dates import remedy
 from sufficiency.commissioning.pooled import PooledResult, optimise_pooled, pooling_case
 from sufficiency.commissioning.report import CommissioningReport, commission, recommendation
 from sufficiency.commissioning.writers import (
@@ -195,9 +196,11 @@ def pool_inputs(
         say(f"Forecasting {_label(history)} for pooling")
         theirs = _forecast_twice(history, forecast, params, 100_003 * i, strict=strict)
         if runs and theirs.start != runs[0].start:
+            pool, own = str(runs[0].start.date()), str(theirs.start.date())
             raise ConfigError(
-                f"Pooled histories must end on the same date: {_label(histories[0])} ends on "
-                f"{runs[0].start.date()}, {_label(history)} on {theirs.start.date()}."
+                f"Pooled histories must end on the same date: {label(0)} ends on "
+                f"{runs[0].start:%d/%m/%Y}, {label(i)} on {theirs.start:%d/%m/%Y}. Pooled "
+                f"demand adds the authorities' months together; {remedy(own, pool, label(i))}."
             )
         mine = _episode_keys(theirs.episodes)
         for j, earlier in enumerate(keys):
@@ -380,15 +383,19 @@ def run_commission(
         warnings.warn(stale, DataWarning, stacklevel=2)
     cautions = [*_doubts(levers), *([stale] if stale is not None else [])]
     about = _with_cautions(own.assumptions, [("Read with care", d) for d in cautions])
+    # the pooled authorities' forecasts first: histories ending on different dates are
+    # refused before the minutes of optimising, not after
+    pool = None
+    if pool_with:
+        pool = pool_inputs((history, *pool_with), forecast, params, strict=strict,
+                           progress=progress, first=own)  # fmt: skip
     report = commission(own.runs[0], own.runs[1], levers, params,
                         prices=finance.price_rise,
                         with_sensitivity=with_sensitivity,
                         forecast_assumptions=about, progress=progress)  # fmt: skip
     report = replace(report, quality=own.quality)
-    if not pool_with:
+    if pool is None:
         return CommissionResult(report)
-    pool = pool_inputs((history, *pool_with), forecast, params, strict=strict,
-                       progress=progress, first=own)  # fmt: skip
     say(f"Optimising block contracts pooled across {len(pool.names)} authorities")
     pooled = optimise_pooled(
         pool.demands, pool.fresh, levers if shared_levers is None else shared_levers, params,

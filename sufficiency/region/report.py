@@ -179,8 +179,14 @@ def day(value: str) -> str:
 
 def _status(result: RegionResult, code: str, ran: MemberSummary | None = None) -> str:
     failed = [f for f in result.failures if f.code == code]
+    # left out of the pool (its history ends on another day) is not its own runs failing
+    pooled = result.pooled is not None and any(f.scenario == "pooled" for f in failed)
+    failed = [f for f in failed if not (pooled and f.scenario == "pooled")]
     if not failed:
         said = ["Ran"]
+        if pooled:
+            said.append("left out of the pooled plan: its history ends on another day "
+                        "(see Failed)")  # fmt: skip
         if ran is not None and ran.findings:
             said.append(f"{ran.findings:,} finding(s) in its 903 data repaired or set aside "
                         "(its data_quality.csv)")  # fmt: skip

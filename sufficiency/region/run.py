@@ -296,6 +296,8 @@ def run_region(
     remove_staging(out)
     everything = [*results, *plan_results, *([pooled_result] if pooled_result else [])]
     failures = tuple(r for r in everything if isinstance(r, MemberFailure))
+    if isinstance(pooled_result, PooledSummary):  # members ending on another day than the pool's
+        failures += pooled_result.set_aside
     return RegionResult(
         region=region,
         scenarios=tuple(s.key for s in specs),

@@ -24,6 +24,7 @@ import pandas as pd
 
 from sufficiency import clock
 from sufficiency.commissioning.levers import Levers, load_levers
+from sufficiency.commissioning.pool_dates import left_out_reason, pool_date, too_few_reason
 from sufficiency.commissioning.pooled import optimise_pooled
 from sufficiency.commissioning.run import PoolInputs, commission_params, pool_inputs
 from sufficiency.commissioning.sensitivity import pooled_sensitivity_row
@@ -200,6 +201,9 @@ class PooledSummary:
     worse_off: tuple[str, ...] = ()
     #: Each pooled member's code and its pooling forecast's warnings.
     notes: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: Members with usable data left out because their histories end on another day
+    #: than the pooled members', each with why and what to give instead.
+    set_aside: tuple[MemberFailure, ...] = ()
 
     @property
     def saving_gbp(self) -> float:
@@ -473,6 +477,8 @@ class PreparedPool:
     #: The shared levers' figures that look like a slip (the members' own are said with
     #: their own plans), read with the pooled plan.
     said: tuple[str, ...] = ()
+    #: Members left out because their histories end on another day, each with why.
+    set_aside: tuple[MemberFailure, ...] = ()
 
 
 def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | MemberFailure:
@@ -483,15 +489,22 @@ def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | Member
     ``sufficiency commission --pool-with`` gives it (its place in the pool).
     """
     failed = {o.code for o in outcomes if isinstance(o, MemberFailure)}
-    members = tuple(m for m in task.members if m.code not in failed and m.levers is not None)
-    left_out = tuple(m.code for m in task.members if m.code in failed)
+    usable = [m for m in task.members if m.code not in failed and m.levers is not None]
+    ends = {o.code: o.start for o in outcomes if isinstance(o, MemberSummary)}
+    when = pool_date([ends[m.code] for m in usable if m.code in ends]) if ends else None
+    members = tuple(m for m in usable if when is None or ends.get(m.code, when) == when)
+    pooled = [m.name for m in members]
+    set_aside = tuple(
+        MemberFailure(m.code, m.name, "pooled", left_out_reason(ends[m.code], when, pooled))
+        for m in usable
+        if when is not None and m not in members
+    )
+    left_out = tuple(m.code for m in task.members if m.code in failed or m not in members)
     if len(members) < 2:
-        return MemberFailure(
-            "pooled",
-            "Pooled plan",
-            "pooled",
-            "Pooling needs two or more members with levers and usable data.",
-        )
+        why = "Pooling needs two or more members with levers and usable data."
+        if set_aside:
+            why = too_few_reason({m.name: ends[m.code] for m in usable})
+        return MemberFailure("pooled", "Pooled plan", "pooled", why)
     try:
         params = commission_params(task.params, seed=task.seed)
         levers = tuple(load_levers(m.levers) for m in members if m.levers is not None)
@@ -504,7 +517,7 @@ def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | Member
         )  # fmt: skip
     except SufficiencyError as exc:
         return MemberFailure("pooled", "Pooled plan", "pooled", _sentence(exc))
-    return PreparedPool(members, left_out, inputs, levers, shared, params, said)
+    return PreparedPool(members, left_out, inputs, levers, shared, params, said, set_aside)
 
 
 def run_pooled_sensitivity(
@@ -562,7 +575,7 @@ def run_pooled(
     notes = tuple(zip((m.code for m in members), inputs.notes, strict=False))
     notes += (("region", prepared.said),) if prepared.said else ()
     return PooledSummary(task.seed, rows, prepared.left_out, rows_sens, result.proof(),
-                         tuple(result.worse_off()), notes)  # fmt: skip
+                         tuple(result.worse_off()), notes, prepared.set_aside)  # fmt: skip
 
 
 def _sentence(exc: BaseException) -> str:

@@ -62,6 +62,11 @@ def headline(result: RegionResult) -> list[str]:
             result.pooled.saving_gbp, "Pooling block contracts", "each member commissioning alone"
         )
         lines.append(f"{said} (expected cost)." if result.pooled.saving_gbp >= 0 else f"{said}.")
+        if result.pooled.left_out:  # the saving is of the members pooled, not the region's
+            names = {m.code: m.name for m in result.region.members}
+            out = ", ".join(names.get(c, c) for c in result.pooled.left_out)
+            lines.append(f"The pooled plan is of {len(result.pooled.rows) - 1} members: {out} "
+                         "left out of it (see Failed).")  # fmt: skip
         if result.pooled.proof:
             lines.append(result.pooled.proof)
         lines += result.pooled.worse_off

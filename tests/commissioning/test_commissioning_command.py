@@ -263,6 +263,11 @@ def test_command_pooling_raises_on_histories_ending_on_different_dates(
     assert result.exit_code == 1
     error = result.stderr.splitlines()[-1]
     assert error.startswith("Error:") and "end on the same date" in error
+    # the dates as the reports write them, and what to give instead
+    assert "ends on 31/03/2026" in error and "older on 31/03/2025" in error
+    assert "give its returns to 31/03/2026" in error
+    # refused before the plan is optimised (it was said after minutes of optimising)
+    assert "Optimising" not in result.stderr and "Sensitivity" not in result.stderr
     assert "Traceback" not in result.output
     assert not (out / "plan.csv").exists()
 
