@@ -512,6 +512,41 @@ def test_child_written_with_thousands_separators_is_the_same_child(tmp_path):
     assert h.quality.num_looked_after == 5
 
 
+def test_child_written_with_full_stops_in_a_semicolon_csv_is_the_same_child(tmp_path):
+    """A 2025-26 return saved by Excel in a European language (semicolons between columns)
+    from a CHILD column formatted with thousands separators, which it writes with full stops
+    (100.211): the sample so saved gave 1,158 children 'under a new CHILD identifier'. In
+    such a file each is the same child, said as a formatting slip, one new in that return
+    read without them, two forms in one table two children (the one so written kept as
+    written); one written so in a comma CSV too (500.600), where a full stop is no
+    thousands separator, is an identifier with a full stop in it, left as written."""
+    _year(tmp_path, "2025", [_head("100211"), _head("7000", "04/04/2014"),
+                             _head("500.600", "06/06/2016")],
+          [_ep("100211", "01/05/2023"), _ep("7000", "01/05/2023"),
+           _ep("500.600", "01/05/2023")])  # fmt: skip
+    _year(tmp_path, "2026", [_head("100.211"), _head("300.400", "03/03/2014"),
+                             _head("7000", "04/04/2014"), _head("7.000", "05/05/2015"),
+                             _head("500.600", "06/06/2016")],
+          [_ep("100.211", "01/05/2023"), _ep("300.400", "01/10/2025"),
+           _ep("7000", "01/05/2023"), _ep("7.000", "01/11/2025"),
+           _ep("500.600", "01/05/2023")])  # fmt: skip
+    for name in ("header.csv", "episodes.csv"):
+        path = tmp_path / "2026" / name
+        path.write_text(path.read_text().replace(",", ";"))
+    h = read_history(tmp_path)
+    kids = ["100211", "300400", "500.600", "7.000", "7000"]
+    assert sorted(h.episodes["CHILD"].unique()) == kids
+    assert sorted(h.header["CHILD"].unique()) == kids
+    assert "child_id_changed" not in _codes(h)
+    said = [p for p in h.quality.problems if p.code == "child_id_form"]
+    assert sorted((p.value, p.action) for p in said) == [
+        ("100.211", "read as 100211"), ("100.211", "read as 100211"),
+        ("300.400", "read as 300400"), ("300.400", "read as 300400"),
+    ]  # fmt: skip
+    assert all("thousands separators (full stops)" in p.message for p in said)
+    assert h.quality.num_looked_after == 5
+
+
 def test_null_written_by_a_database_export_is_a_blank_cell(tmp_path):
     """An export writing empty cells as NULL (an open episode's DEC, a header's MC_DOB) is
     read as blank, noted once per file: the open episode counts, nothing is set aside."""

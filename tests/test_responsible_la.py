@@ -170,3 +170,48 @@ def test_a_blank_code_on_a_regional_night_is_read_as_the_configured_council_and_
     df.assign(responsible_la=["E08000035", ""]).to_csv(refs, index=False)
     _, problems = load_referrals(refs, default_responsible_la="E08000035")
     assert not [p for p in problems if p.code == "responsible_la_assumed"]
+
+
+def test_a_sibling_group_naming_two_councils_is_warned_of_and_still_matched(tmp_path):
+    """A regional night's brother recorded under Bury and sister under Bolton, one sibling
+    group: each child was judged against their own council and nothing said the group spans
+    councils (siblings are almost always one council's, so it is a data error). It is now
+    a warning naming the group and each council with its rows, in `validate` and the match
+    run's input notes; a group of one council's children, and a code set aside, say nothing."""
+    refs, _ = _leeds_inputs(tmp_path)
+    frame = pd.read_csv(refs, dtype=str)
+    frame = pd.concat([frame, frame.assign(child_id=["C3", "C4"])], ignore_index=True)
+    frame = frame.assign(
+        responsible_la=["E08000002", "E08000001", "E08000002", "E08000035"],
+        sibling_group=["S4", "S4", "S4", ""],
+    )
+    frame.to_csv(refs, index=False)
+    table, problems = load_referrals(refs, default_responsible_la="")
+    (note,) = [p for p in problems if p.code == "siblings_across_councils"]
+    assert (note.severity, note.row, note.column, note.value) == (
+        "warning", None, "sibling_group", "S4",
+    )  # fmt: skip
+    assert note.message.startswith(
+        "the referrals of sibling group S4 name different responsible authorities: Bury "
+        "(E08000002) on rows 2 and 4 and Bolton (E08000001) on row 3. Siblings are almost "
+        "always one council's responsibility"
+    )
+    assert table["responsible_la"].tolist()[:3] == ["E08000002", "E08000001", "E08000002"]
+    frame.assign(responsible_la=["E08000002", "Bolton", "E08000002", "E08000035"]).to_csv(
+        refs, index=False
+    )
+    _, problems = load_referrals(refs, default_responsible_la="")
+    assert not [p for p in problems if p.code == "siblings_across_councils"]
+
+    frame.to_csv(refs, index=False)
+    result = CliRunner().invoke(main, ["validate", str(refs)])
+    assert result.exit_code == 0, result.output
+    assert "the referrals of sibling group S4 name different responsible authorities" in (
+        result.output
+    )
+    result, out = _match(tmp_path, keep_inputs=True)
+    assert result.exit_code == 0, result.output
+    notes = json.loads((out / "summary.json").read_text())["input_notes"]
+    assert [n["code"] for n in notes if n["column"] == "sibling_group"] == [
+        "siblings_across_councils"
+    ]

@@ -52,6 +52,16 @@ def _unrecorded_note(ids: frozenset[int], url: str) -> str:
             "records it as failed.")  # fmt: skip
 
 
+def _as_shown(run: dict[str, Any], unrecorded: frozenset[int], url: str) -> dict[str, Any]:
+    """A run as ``--format json`` gives it: one taken as stopped on a store this account
+    may only read as the text shows it, ``stopped``, with the status it is still recorded
+    as (``recorded_status``) and the text's note (it said ``running`` with no word)."""
+    if run["id"] not in unrecorded:
+        return run
+    note = _unrecorded_note(frozenset({run["id"]}), url)
+    return {**run, "status": "stopped", "recorded_status": run["status"], "note": note}
+
+
 def store_words(url: str) -> str:
     """The run store's URL as told to the user: a password in it shown as ``***``."""
     return re.sub(r"://([^:/@]+):[^@]+@", r"://\1:***@", url)
@@ -86,7 +96,8 @@ def list_cmd(store_url: str | None, limit: int, kind: str | None, fmt: str) -> N
     unrecorded = _ended_stopped(store)
     rows = store.list_runs(limit=limit or None, kind=kind)
     if fmt == "json":
-        click.echo(json.dumps(rows, default=str, indent=2))
+        as_shown = [_as_shown(r, unrecorded, store.url) for r in rows]
+        click.echo(json.dumps(as_shown, default=str, indent=2))
         return
     w = max([9, *(len(r["kind"]) + 1 for r in rows)])  # "commission" is 10 letters
     click.echo(f"{'id':>6}  {'kind':<{w}} {'started (UTC)':<19}  {'status':<10} {'solver':<12} "
@@ -130,7 +141,7 @@ def show_cmd(run_id: int, store_url: str | None, fmt: str) -> None:
     unrecorded = _ended_stopped(store) & {run_id}
     run = store.get(run_id)
     if fmt == "json":
-        click.echo(json.dumps(run, default=str, indent=2))
+        click.echo(json.dumps(_as_shown(run, unrecorded, store.url), default=str, indent=2))
         return
     if unrecorded:
         click.echo(_unrecorded_note(unrecorded, store.url))

@@ -147,7 +147,8 @@ can be read), is read as
 no return for its year, not as a year in which every child left; a numeric
 `CHILD` written without the leading zeros it has in other tables (Excel drops them),
 or as `123.0`, is the same child, and one with thousands separators (`100,211`, from a
-column so formatted) is read without them, each row said; a child back in
+column so formatted; `100.211` in a European Excel's CSV with semicolons, groups of three
+digits only) is read without them, each row said; a child back in
 the next return under a new `CHILD` (a new case-management system) is recognised by
 date of birth and the start of the episode running across the year's end, and read as
 the same child. A return with no header table is named (its children's dates of birth

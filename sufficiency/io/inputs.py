@@ -182,7 +182,8 @@ REFERRALS = _tonight(
             "sibling_group",
             "text",
             "Children sharing a value should be placed together. An ID the council assigns "
-            "(S12, say), never a family name: it is written in the outputs.",
+            "(S12, say), never a family name: it is written in the outputs. A group whose "
+            "referrals name different responsible authorities is warned of.",
             aliases=("siblings_group",),
         ),
         Field("school_postcode", "postcode", "Postcode of the child's school.", sensitive=True),
@@ -575,6 +576,7 @@ def _load_referrals(
                 code="lone_sibling",
             )
         )
+    problems += _sibling_groups_across_councils(raw, table, strays)
     for col, what in (("home_postcode", "home"), ("school_postcode", "school")):
         problems += postcode_problems(raw, table, col, what=what)
     problems += _referral_safety_notes(raw, table, harm_animals_excludes_pets)
@@ -632,6 +634,40 @@ def _responsible_las(
             "E08000035 for Leeds) in your configuration file, a copy of configs/default.toml "
             "given with --config, or give each referral's code in a responsible_la column",
             code="no_responsible_la",
+        ))  # fmt: skip
+    return out
+
+
+def _sibling_groups_across_councils(
+    raw: RawTable, table: pd.DataFrame, strays: dict[int, str]
+) -> list[Problem]:
+    """One warning per sibling group whose referrals name more than one responsible
+    authority (a brother under Bury, a sister under Bolton on a regional night): siblings
+    are almost always one council's, so it is a data error worth checking, but the group is
+    still matched, each child against their own council (codes set aside are left out)."""
+    valid = [
+        pd.notna(code) and not responsible_la_problem(str(code)) and i not in strays
+        for i, code in table["responsible_la"].items()
+    ]
+    members = table.loc[table["sibling_group"].notna() & np.array(valid, dtype=bool)]
+    label = raw.column_label(mapping_key_for(raw, REFERRALS, "sibling_group"))
+    out = []
+    for group, rows in members.groupby("sibling_group", sort=False)["responsible_la"]:
+        if rows.nunique() < 2:
+            continue
+        by_council = [
+            f"{council_name(str(code))} ({code}) on "
+            + ("row " if len(of) == 1 else "rows ")
+            + listed([str(raw.row_number(int(i))) for i in of.index])
+            for code, of in rows.groupby(rows, sort=False)
+        ]
+        out.append(Problem(
+            raw.source, None, label, str(group),
+            f"the referrals of sibling group {group} name different responsible authorities: "
+            f"{listed(by_council)}. Siblings are almost always one council's responsibility: "
+            "check each child's responsible_la (the group is matched, each child's out of "
+            "area and approvals judged against their own council)",
+            severity="warning", code="siblings_across_councils",
         ))  # fmt: skip
     return out
 

@@ -23,7 +23,9 @@ says about earlier times:
    leading zeros it has elsewhere (as Excel drops them from a CSV it opens and saves),
    as a decimal (``123.0``, as pandas saves a number column with blanks), or with
    thousands separators (``100,211``, a number column so formatted; was read as a child
-   under a new identifier, or a new child). It is read
+   under a new identifier, or a new child), or, in a CSV with semicolons between columns
+   (Excel's in a European language), with full stops for them (``100.211``: groups of
+   exactly three digits, so never ``123.0``). It is read
    in its zero-led, whole-number form, unless two forms appear in one table or their
    dates of birth differ.
 6. **A return with no episodes**, or none that can be used (every CHILD in Excel's
@@ -45,6 +47,7 @@ postcodes, ethnicity and the rest are carried through as written. Every finding 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Collection
 from dataclasses import replace
 
 import numpy as np
@@ -282,12 +285,60 @@ def _parse_header(ret: Return, found: _Findings) -> pd.DataFrame:
 #: A numeric CHILD, however written: leading zeros, a decimal point (``123.0``), or
 #: thousands separators (``100,211``, a number column formatted with them).
 _NUMERIC_ID = r"0*[1-9](?:\d*|\d{0,2}(?:,\d{3})+)(?:\.0+)?"
+#: A CHILD with full stops for thousands separators (``100.211``), as Excel in a European
+#: language saves a number column so formatted: read so only from a file with semicolons
+#: between columns (such Excel's CSV, whose decimal point is a comma), where a full stop is
+#: never a decimal point; groups of exactly three digits, never ``123.0``.
+_DOTTED_ID = r"0*[1-9]\d{0,2}(?:\.\d{3})+"
 
 
-def _same_ids(eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: _Findings) -> None:
+def _dotted_ids(
+    tables: list[pd.DataFrame], semicolons: Collection[str]
+) -> dict[tuple[str, int], str]:
+    """Rewrite each CHILD with full stops for thousands separators in a table read from a
+    file in ``semicolons`` to its form with commas (read as those are, rule 5), returning
+    each such row's (file, row) and CHILD as written."""
+    written: dict[tuple[str, int], str] = {}
+    if not semicolons:
+        return written
+    # one so written in a file with commas too is an identifier with a full stop in it
+    elsewhere = set().union(*(t.loc[~t["_src"].isin(list(semicolons)), "CHILD"].dropna()
+                              for t in tables))  # fmt: skip
+    for t in tables:
+        hit = t["_src"].isin(list(semicolons)) & t["CHILD"].str.fullmatch(_DOTTED_ID)
+        hit &= ~t["CHILD"].isin(list(elsewhere))
+        hit = hit.fillna(False).to_numpy(bool)
+        if hit.any():
+            sel = t.loc[hit, ["_src", "_row", "CHILD"]]
+            written.update(zip(zip(sel["_src"], sel["_row"], strict=True), sel["CHILD"],
+                               strict=True))  # fmt: skip
+            t.loc[hit, "CHILD"] = t.loc[hit, "CHILD"].str.replace(".", ",", regex=False)
+    return written
+
+
+def _same_ids(
+    eps: dict[int, pd.DataFrame],
+    headers: list[pd.DataFrame],
+    found: _Findings,
+    semicolons: Collection[str] = (),
+) -> None:
     """Read a numeric CHILD written two ways in different tables as one child (module
-    docstring, rule 5), rewriting it in place to the zero-led, whole-number form."""
+    docstring, rule 5), rewriting it in place to the zero-led, whole-number form; one with
+    full stops for thousands separators is read so from the files in ``semicolons``."""
     tables = [*eps.values(), *headers]
+    dotted = _dotted_ids(tables, semicolons)
+    _read_forms(tables, headers, found, dotted)
+    _undotted(tables, dotted)
+
+
+def _read_forms(
+    tables: list[pd.DataFrame],
+    headers: list[pd.DataFrame],
+    found: _Findings,
+    dotted: dict[tuple[str, int], str],
+) -> None:
+    """:func:`_same_ids`'s reading of each form as its zero-led, whole-number form
+    (``dotted``: the rows whose CHILD was written with full stops, and how)."""
     ids = pd.Series(pd.concat([t["CHILD"] for t in tables]).dropna().unique(), dtype="string")
     num = ids[ids.str.fullmatch(_NUMERIC_ID).fillna(False).to_numpy(bool)]
     key = num.str.replace(r"\.0+$", "", regex=True).str.replace(",", "").str.lstrip("0")
@@ -324,8 +375,11 @@ def _same_ids(eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: 
         sel = t.loc[hit, ["_src", "_row", "CHILD"]]
         for src, row, child in zip(sel["_src"], sel["_row"], sel["CHILD"], strict=True):
             how = (
-                "is written with thousands separators (commas), as a number column formatted "
-                "with them is saved"
+                "is written with thousands separators (full stops), as Excel in a European "
+                "language saves a number column formatted with them"
+                if (src, row) in dotted
+                else "is written with thousands separators (commas), as a number column "
+                "formatted with them is saved"
                 if "," in child
                 else "is written as a decimal number, as a number column with blanks is saved"
                 if "." in child
@@ -334,11 +388,23 @@ def _same_ids(eps: dict[int, pd.DataFrame], headers: list[pd.DataFrame], found: 
             same = f"the same child as {canon[child]}" if canon[child] in known else (
                 f"read as {canon[child]}")  # fmt: skip
             found.add(
-                Problem(str(src), int(row), "CHILD", str(child), f"child identifier {how}: {same}",
-                        severity="warning", code="child_id_form",
-                        action=f"read as {canon[child]}")
+                Problem(str(src), int(row), "CHILD", dotted.get((src, row), str(child)),
+                        f"child identifier {how}: {same}", severity="warning",
+                        code="child_id_form", action=f"read as {canon[child]}")
             )  # fmt: skip
         t.loc[hit, "CHILD"] = t.loc[hit, "CHILD"].map(canon)
+
+
+def _undotted(tables: list[pd.DataFrame], dotted: dict[tuple[str, int], str]) -> None:
+    """Each CHILD :func:`_dotted_ids` rewrote that is not read as another form (two forms in
+    one table, another date of birth) back as written."""
+    if not dotted:
+        return
+    for t in tables:
+        at = pd.Series(list(zip(t["_src"], t["_row"], strict=True)), index=t.index, dtype=object)
+        back = at.map(dotted)
+        keep = back.notna() & t["CHILD"].str.contains(",", regex=False).fillna(False)
+        t.loc[keep, "CHILD"] = back[keep].astype("string")
 
 
 def _renumber(
@@ -616,7 +682,9 @@ def reconcile(returns: list[Return]) -> SSDA903History:
                         "file", severity="warning", code="no_header",
                         action="dates of birth taken from the other returns")
             )  # fmt: skip
-    _same_ids(eps, headers, found)
+    semicolons = {t.raw.source for r in returns for kind in ("episodes", "header")
+                  for t in r.tables.get(kind, ()) if t.raw.delimiter == ";"}  # fmt: skip
+    _same_ids(eps, headers, found, semicolons)
     returns = _drop_empty(returns, eps, found)
     returns = [r for r in returns if len(eps[r.year]) or r.tables.get("episodes")]
     _renumber(returns, eps, dict(zip([r.year for r in returns_read], headers, strict=True)),

@@ -66,6 +66,9 @@ class RawTable:
     row_errors
         Errors of single rows found in reading (a row with more cells than the header):
         each reader sets such a row aside, as it does a row with a bad value.
+    delimiter
+        The character between a CSV's columns (``;`` for Excel's CSV in a European
+        language, whose numbers have full stops for thousands separators); ``,`` otherwise.
     """
 
     source: str
@@ -77,6 +80,7 @@ class RawTable:
     date_cells: frozenset[str] = field(default_factory=frozenset)
     row_errors: tuple[Problem, ...] = ()
     excel_1904: bool = False
+    delimiter: str = ","
 
     def row_number(self, index: int) -> int:
         """Spreadsheet row number for an index label of ``data``."""
@@ -285,7 +289,7 @@ def read_csv_table(path: Path, source: str | None = None, *, allow_empty: bool =
     if sep != "," and (bad := comma_number(table.data, source, sep, table.first_data_row,
                                            table.original_columns)) is not None:  # fmt: skip
         raise InputDataError([bad])
-    return replace(table, row_errors=tuple(extra)) if extra else table
+    return replace(table, row_errors=tuple(extra), delimiter=sep)
 
 
 def _read_csv(

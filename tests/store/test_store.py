@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import stat
 import subprocess
@@ -464,4 +465,42 @@ def test_runs_list_and_show_on_a_store_this_account_may_only_read(store_url, tmp
     listed = CliRunner().invoke(main, ["runs", "list", "--store", store_url])
     assert "may not write" not in listed.output
     assert store.get(dead)["status"] == "failed"  # an account that may write records it
+    store.close()
+
+
+def test_runs_list_and_show_json_on_a_store_this_account_may_only_read(store_url, tmp_path,
+                                                                        monkeypatch):  # fmt: skip
+    """``--format json`` of ``runs list`` and ``runs show`` on a store the account may only
+    read said a stopped process's run was "running" with no flag, while the text shows it
+    stopped with a note. The JSON now says ``stopped``, the status it is still recorded as
+    (``recorded_status``) and the note; a finished run, and the store, are left as they are."""
+    from click.testing import CliRunner
+
+    from sufficiency.cli import main
+
+    code = ("from sufficiency.store import RunStore; import sys;"
+            "print(RunStore(sys.argv[1]).start('match', {}))")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code, store_url], capture_output=True,
+                         text=True, check=True)  # fmt: skip
+    dead = int(out.stdout.strip())
+    store = RunStore(store_url)
+    done = store.start("forecast", {})
+    store.finish(done, succeeded=True)
+    monkeypatch.chdir(tmp_path)
+    read_only = _read_only(store_url)
+    listed = CliRunner().invoke(main, ["runs", "list", "--store", read_only, "--format", "json"])
+    assert listed.exit_code == 0 and listed.exception is None, listed.output
+    rows = {r["id"]: r for r in json.loads(listed.output)}
+    note = f"Run(s) {dead}: stopped, not seen to finish (its process ended during it"
+    assert (rows[dead]["status"], rows[dead]["recorded_status"]) == ("stopped", "running")
+    assert rows[dead]["note"].startswith(note) and "may not write" in rows[dead]["note"]
+    assert rows[done]["status"] == "succeeded" and "recorded_status" not in rows[done]
+    shown = CliRunner().invoke(main, ["runs", "show", str(dead), "--store", read_only,
+                                      "--format", "json"])  # fmt: skip
+    assert shown.exit_code == 0 and shown.exception is None, shown.output
+    run = json.loads(shown.output)
+    assert (run["status"], run["recorded_status"], run["note"]) == (
+        "stopped", "running", rows[dead]["note"],
+    )  # fmt: skip
+    assert store.get(dead)["status"] == "running"  # nothing written
     store.close()
