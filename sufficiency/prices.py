@@ -23,12 +23,17 @@ WEEKS_PER_YEAR = 365.25 / DAYS_PER_WEEK
 MOST_WEEKLY_GBP = 100_000.0
 #: How the dearest placement on record is said beside :data:`MOST_WEEKLY_GBP`.
 DEAREST_ON_RECORD = "the dearest placement recorded in England (£63,000 a week, LGA 2023)"
+#: A table's weekly cost above :data:`MOST_WEEKLY_GBP`, as its row's problem.
+NOT_A_WEEKS_COST = (
+    f"is more than {DEAREST_ON_RECORD}: is it a year's cost, or in pence? Give pounds a week"
+)
 
 __all__ = [
     "DAYS_PER_WEEK",
     "DEAREST_ON_RECORD",
     "DEFAULT_RISE",
     "MOST_WEEKLY_GBP",
+    "NOT_A_WEEKS_COST",
     "WEEKS_PER_YEAR",
     "PriceRise",
     "price_index",

@@ -25,7 +25,7 @@ from sufficiency import vocabulary
 from sufficiency.commissioning.demand import GROUPS
 from sufficiency.errors import DataWarning
 from sufficiency.io.tomlfile import one_of, problems_error, quoted_numbers, read_toml
-from sufficiency.prices import MOST_WEEKLY_GBP
+from sufficiency.prices import DEAREST_ON_RECORD, MOST_WEEKLY_GBP
 
 FOSTER_GROUPS = tuple(g for g in GROUPS if g.startswith("foster"))
 Group = Annotated[str, one_of(GROUPS, "group")]
@@ -73,9 +73,8 @@ class _Lever(BaseModel):
         for field, value in self:
             if "weekly" in field and field.endswith("_gbp") and value > MOST_WEEKLY_GBP:
                 raise ValueError(
-                    f"{field} is £{value:,.0f} a week, more than the dearest placement "
-                    f"recorded in England (£63,000 a week, LGA 2023): is it in pence, or a "
-                    "year's cost? Give pounds a week"
+                    f"{field} is £{value:,.0f} a week, more than {DEAREST_ON_RECORD}: is it "
+                    "in pence, or a year's cost? Give pounds a week"
                 )
         return self
 
@@ -139,9 +138,8 @@ class Recruitment(_Lever):
         for field in ("recruitment_cost_gbp", "support_cost_gbp_per_household_year"):
             if (value := getattr(self, field)) > 52 * MOST_WEEKLY_GBP:
                 raise ValueError(
-                    f"{field} is £{value:,.0f} per household, more than a year of the "
-                    "dearest placement recorded in England (£63,000 a week, LGA 2023): is "
-                    "it in pence? Give pounds per household"
+                    f"{field} is £{value:,.0f} per household, more than a year of "
+                    f"{DEAREST_ON_RECORD}: is it in pence? Give pounds per household"
                     + (" a year" if field.endswith("_year") else "")
                 )
         return self
@@ -191,16 +189,15 @@ class InHouseHome(_Lever):
         if bed_week > MOST_WEEKLY_GBP:
             raise ValueError(
                 f"running_cost_gbp_per_year is £{self.running_cost_gbp_per_year:,.0f} a year, "
-                f"£{bed_week:,.0f} a bed a week, more than the dearest placement recorded in "
-                "England (£63,000 a week, LGA 2023): is it in pence? Give pounds a year"
+                f"£{bed_week:,.0f} a bed a week, more than {DEAREST_ON_RECORD}: is it in "
+                "pence? Give pounds a year"
             )
         # a bed costing more to open than a year of the dearest placement: in pence
         # (``75000000`` for £750,000 left the home out of every plan with no word)
         if (bed := self.setup_cost_gbp / self.beds) > 52 * MOST_WEEKLY_GBP:
             raise ValueError(
                 f"setup_cost_gbp is £{self.setup_cost_gbp:,.0f}, £{bed:,.0f} a bed, more "
-                "than a year of the dearest placement recorded in England (£63,000 a week, "
-                "LGA 2023) for every bed: is it in pence? Give pounds"
+                f"than a year of {DEAREST_ON_RECORD} for every bed: is it in pence? Give pounds"
             )
         return self
 

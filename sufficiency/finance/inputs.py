@@ -26,7 +26,7 @@ from sufficiency.finance.projection import UnitCosts
 from sufficiency.io.cells import parse_numbers
 from sufficiency.io.schema import Field, TableSchema, check_table, read_single_table
 from sufficiency.io.tables import RawTable, first_rows, frame_table, row_problems
-from sufficiency.prices import DEAREST_ON_RECORD, MOST_WEEKLY_GBP
+from sufficiency.prices import MOST_WEEKLY_GBP, NOT_A_WEEKS_COST
 from sufficiency.vocabulary import counted
 
 
@@ -79,10 +79,7 @@ def _load_costs(
         per_category, dup, "category", "category has more than one cost row", code="duplicate_id"
     )
     dear = parse_numbers(table["weekly_cost"]) > MOST_WEEKLY_GBP
-    problems += raw.problems_where(
-        table, dear, "weekly_cost", f"is more than {DEAREST_ON_RECORD}: is it a "
-        "year's cost, or in pence? Give pounds a week",
-    )  # fmt: skip
+    problems += raw.problems_where(table, dear, "weekly_cost", NOT_A_WEEKS_COST)
     placed = table[table["child_id"].notna()]
     twice = placed[placed["child_id"].duplicated(keep=False)]
     for rows in twice.index.groupby(twice["child_id"].to_numpy()).values():

@@ -29,7 +29,7 @@ from sufficiency.finance.summaries import (
     scenario_comparison,
 )
 from sufficiency.finance.workbook import SpendReport, line_label
-from sufficiency.forecast import CareSpells, ForecastResult, history_old_opening
+from sufficiency.forecast import CareSpells, ForecastResult, history_old_opening, notes_kept
 from sufficiency.io.quality import DataQuality
 
 
@@ -101,13 +101,10 @@ def spend_report(
         if said is not None:
             warnings.warn(said, DataWarning, stacklevel=2)
             notes = [*notes, said + "."]
-    with warnings.catch_warnings(record=True) as priced:  # the costs' warnings, kept too
-        warnings.simplefilter("always")
+    priced: list[str] = []  # the costs' warnings, kept for the workbook's readers too
+    with notes_kept(priced, keep=DataWarning):
         proj = project_forecast(base, params, costs, actual_weekly_gbp)
-    for w in priced:
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-        if issubclass(w.category, DataWarning):
-            notes = [*notes, f"{str(w.message).rstrip('.')}."]
+    notes = [*notes, *(f"{n.rstrip('.')}." for n in priced)]
     if (stale := _year_over(proj, run_date)) is not None:
         warnings.warn(stale, DataWarning, stacklevel=2)
         notes = [*notes, stale + "."]

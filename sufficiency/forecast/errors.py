@@ -23,12 +23,16 @@ class ForecastWarning(DataWarning):
 
 @contextlib.contextmanager
 def notes_kept(
-    notes: list[str], *, say: bool = True, only: type[Warning] = Warning
+    notes: list[str],
+    *,
+    say: bool = True,
+    only: type[Warning] = Warning,
+    keep: type[Warning] = ForecastWarning,
 ) -> Iterator[None]:
-    """Collect the :class:`ForecastWarning` sentences given inside the block into
-    ``notes`` (each once, in order), for a report's readers who never see the console;
-    every warning (of the kind ``only``) is still given to the caller afterwards
-    (``say=False``: none is)."""
+    """Collect the :class:`ForecastWarning` sentences (or those of the kind ``keep``) given
+    inside the block into ``notes`` (each once, in order), for a report's readers who never
+    see the console; every warning (of the kind ``only``) is still given to the caller
+    afterwards (``say=False``: none is)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -36,7 +40,7 @@ def notes_kept(
         finally:
             found = list(caught)
     for w in found:
-        if issubclass(w.category, ForecastWarning) and str(w.message) not in notes:
+        if issubclass(w.category, keep) and str(w.message) not in notes:
             notes.append(str(w.message))
         if say and issubclass(w.category, only):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)

@@ -38,7 +38,7 @@ from sufficiency.io.schema import (
 )
 from sufficiency.io.stray_rows import not_records, set_aside_not_records
 from sufficiency.io.tables import NOT_A_RECORD, NightTable, RawTable, split_rows
-from sufficiency.prices import DEAREST_ON_RECORD, MOST_WEEKLY_GBP
+from sufficiency.prices import MOST_WEEKLY_GBP, NOT_A_WEEKS_COST
 from sufficiency.vocabulary import counted, listed
 
 SUITABILITY = {
@@ -952,9 +952,8 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
             )
         )
     problems += raw.problems_where(  # a year's fee (£318,400) read as a week's
-        table, table["weekly_cost"] > MOST_WEEKLY_GBP, "weekly_cost",
-        f"is more than {DEAREST_ON_RECORD}: is it a year's cost, or in pence? Give pounds a "
-        "week", code="out_of_range",
+        table, table["weekly_cost"] > MOST_WEEKLY_GBP, "weekly_cost", NOT_A_WEEKS_COST,
+        code="out_of_range",
     )  # fmt: skip
     free = (table["weekly_cost"] == 0).fillna(False).to_numpy(bool)
     for idx in table.index[free]:
