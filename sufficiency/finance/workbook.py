@@ -39,7 +39,7 @@ from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.summaries import MEANS_NOTE, financial_year, quarter
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.quality_writers import add_quality_sheet
-from sufficiency.io.xlsx import print_a4_landscape, save_workbook, show_axes
+from sufficiency.io.xlsx import print_a4_landscape, save_workbook, show_axes, wrap_values
 
 #: Money: negatives get a minus sign and no colour (a spend figure is not "bad" for being low).
 GBP = '"£"#,##0;-"£"#,##0'
@@ -479,7 +479,7 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
     assumptions = pd.DataFrame(report.assumptions, columns=["Item", "Value"])
     ws = _table_sheet(wb, "Assumptions", assumptions, set())
     ws.column_dimensions["A"].width = 40
-    ws.column_dimensions["B"].width = 90
+    wrap_values(ws, 90)
     _finish_header(ws, 1)
     add_quality_sheet(wb, report.quality)
     for sheet in wb.worksheets:

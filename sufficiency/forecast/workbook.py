@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sufficiency import vocabulary
 from sufficiency.forecast.backtest import backtest_sentences
 from sufficiency.io.quality_writers import add_quality_sheet
-from sufficiency.io.xlsx import print_a4_landscape, save_workbook, show_axes
+from sufficiency.io.xlsx import print_a4_landscape, save_workbook, show_axes, wrap_values
 
 if TYPE_CHECKING:
     from sufficiency.forecast.backtest import BacktestResult
@@ -415,12 +415,7 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
     ws = wb.create_sheet("Assumptions")
     _put(ws, report.assumptions)
     _finish(ws, "A2")
-    ws.column_dimensions["B"].width = 45
-    for item, cell in ws.iter_rows(min_row=2, min_col=1, max_col=2):
-        item.alignment = _WRAP
-        cell.alignment = _WRAP
-        if len(str(cell.value)) > 44:
-            ws.row_dimensions[cell.row].height = 15 * math.ceil(len(str(cell.value)) / 40)
+    wrap_values(ws, 45)
     add_quality_sheet(wb, report.quality)
     if "Data quality" in wb.sheetnames:
         dq = wb["Data quality"]

@@ -10,6 +10,7 @@ prove a re-run identical.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import tempfile
 import zipfile
@@ -80,6 +81,20 @@ def print_a4_landscape(ws: Any) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+
+
+def wrap_values(ws: Any, width: int) -> None:
+    """An item-and-value sheet (a workbook's Assumptions): column B ``width`` characters
+    wide, items and values wrapped, each row as tall as its lines. Unwrapped, one long
+    caution ran off the page and, printed one page wide, shrank the sheet to unreadable."""
+    from openpyxl.styles import Alignment
+
+    wrap = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["B"].width = width
+    for item, cell in ws.iter_rows(min_row=2, min_col=1, max_col=2):
+        item.alignment = cell.alignment = wrap
+        if len(str(cell.value)) > width - 1:
+            ws.row_dimensions[cell.row].height = 15 * math.ceil(len(str(cell.value)) / (width - 5))
 
 
 def show_axes(chart: Any, x_title: str, y_title: str) -> None:
