@@ -34,7 +34,7 @@ from sufficiency.commissioning.report import (
     recommendation,
 )
 from sufficiency.io.quality_writers import add_quality_sheet
-from sufficiency.io.xlsx import print_a4_landscape, save_workbook, show_axes
+from sufficiency.io.xlsx import CHANCE, print_a4_landscape, save_workbook, show_axes
 
 GBP = '"£"#,##0;[Red]-"£"#,##0'
 COUNT = "#,##0"
@@ -160,7 +160,7 @@ def _recommendation(wb: Workbook, report: CommissioningReport) -> None:
         (c.stochastic.expected_cost_gbp, GBP),
         (c.status_quo.expected_cost_gbp, GBP),
         (c.saving_vs_status_quo_gbp, GBP),
-        (c.chance_cheaper, "0%"),
+        (c.chance_cheaper, CHANCE),
     ]
     for k, (value, fmt) in enumerate(values):
         cell = ws.cell(row=3 + k, column=2, value=round(float(value), 4))

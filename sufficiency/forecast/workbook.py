@@ -28,7 +28,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sufficiency import vocabulary
 from sufficiency.forecast.backtest import backtest_sentences
 from sufficiency.io.quality_writers import add_quality_sheet
-from sufficiency.io.xlsx import print_a4_landscape, save_workbook, show_axes, wrap_values
+from sufficiency.io.xlsx import (
+    CHANCE,
+    print_a4_landscape,
+    save_workbook,
+    show_axes,
+    wrap_values,
+)
 
 if TYPE_CHECKING:
     from sufficiency.forecast.backtest import BacktestResult
@@ -52,7 +58,7 @@ _METHOD_COLUMNS = {
 }
 
 _DATE_COLS = {"month", "quarter_end", "cutoff"}
-_PCT_COLS = {"prob_demand_exceeds_supply": PCT}
+_PCT_COLS = {"prob_demand_exceeds_supply": CHANCE}
 #: Columns held as percentages (0-100) in the tables, shown as percent of one.
 _PCT100_COLS = {"ape_pct": PCT1, "p10_p90_coverage_pct": PCT, **dict.fromkeys(METHOD_NAMES, PCT1)}
 _TEXT_COLS = {"scenario", "category", "method", "purchase", "item", "value", "horizon_months"}

@@ -20,6 +20,12 @@ from typing import Any
 from sufficiency.io.atomic import atomic_path, ensure_private_dir
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+#: A chance worked out from simulated futures, as a workbook cell shows it: whole points,
+#: a tenth of a point below 1% and above 99% (``0.4%``, ``99.6%``), so a few futures in a
+#: thousand read neither as none nor as all, as :func:`sufficiency.figures.chance` says it
+#: in a sentence (``0%`` showed a chance of 0.4%; Excel and LibreOffice both read the
+#: conditions).
+CHANCE = "[<0.01]0.0%;[>0.99]0.0%;0%"
 #: The formulas our workbooks write: a sum over a range, or one cell less another.
 _OUR_FORMULA = re.compile(r"=(SUM\([A-Z]{1,3}\d+:[A-Z]{1,3}\d+\)|[A-Z]{1,3}\d+-[A-Z]{1,3}\d+)")
 

@@ -11,6 +11,7 @@ from sufficiency.commissioning.levers import parse_levers
 from sufficiency.commissioning.report import commission, planning_sentence, recommendation
 from sufficiency.commissioning.writers import write_outputs
 from sufficiency.config import CommissioningParams
+from sufficiency.io.xlsx import CHANCE
 
 from .conftest import make_forecast, tiny_levers_data
 
@@ -93,3 +94,15 @@ def test_the_page_reads_an_in_year_extract_and_a_missing_year_with_care(report, 
     missing = text.index("No return for 20")
     assert text.index("Recommended:") < care < extract < missing < text.index("Recommendation")
     assert "Read with care" not in render_html(report)
+
+
+def test_the_chance_the_plan_is_cheaper_is_shown_as_the_page_says_it(report, tmp_path):
+    """The Recommendation sheet's chance that the plan is cheaper than the status quo is
+    in the workbook's chance format (a tenth of a point below 1% and above 99%, as
+    figures.chance says it), not '0%', which showed 99.6% as '100%'."""
+    write_outputs(report, tmp_path)
+    ws = load_workbook(tmp_path / "commissioning.xlsx")["Recommendation"]
+    # the headline's fourth figure, beside its label (the plan, status quo, saving, chance)
+    cell = ws.cell(row=6, column=2)
+    assert cell.value == pytest.approx(report.comparison.chance_cheaper, abs=1e-4)
+    assert cell.number_format == CHANCE

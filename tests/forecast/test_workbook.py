@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -15,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency.commands.forecast import forecast
 from sufficiency.forecast.workbook import CATEGORY_NAMES, COUNT
+from sufficiency.io.xlsx import CHANCE
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 #: Sheets of tables (everything but the charts and the data-quality record).
@@ -253,3 +256,36 @@ def test_starts_and_demand_sheets_say_their_whole_children_are_rounded(full: Wor
     ws = full["Placement starts"]
     assert ws["B2"].number_format == COUNT
     assert STARTS_SHEET_NOTE in [c.value for c in ws["A"] if isinstance(c.value, str)]
+
+
+def test_a_chance_near_none_or_all_is_not_shown_as_none_or_all(full: Workbook, tmp_path: Path):
+    """The Shortfall sheet's chance that demand exceeds the places shows a tenth of a point
+    below 1% and above 99%, as the report's sentences say it (figures.chance): a chance of
+    0.4% read '0%' and one of 99.6% '100%' in the cell's old format ('0%'). Read as
+    LibreOffice shows the cells, rendered to PDF."""
+    ws = full["Shortfall"]
+    col = _header(ws, "Chance demand exceeds places")
+    cells = [ws.cell(row=r, column=col) for r in range(2, ws.max_row + 1)]
+    assert cells and all(c.number_format == CHANCE for c in cells if c.value is not None)
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed")
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    shares = [0, 0.004, 0.013, 0.5, 0.987, 0.996, 1]
+    for r, share in enumerate(shares, start=1):
+        sheet.cell(row=r, column=1, value=share).number_format = CHANCE
+    wb.save(tmp_path / "chance.xlsx")
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "chance.xlsx")],
+        capture_output=True, timeout=180, check=True,
+    )  # fmt: skip
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "chance.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert text == ["0.0%", "0.4%", "1%", "50%", "99%", "99.6%", "100.0%"]
