@@ -18,13 +18,16 @@ import numpy as np
 import pandas as pd
 
 from sufficiency import vocabulary
-from sufficiency.config import DEFAULT_WEEKLY_COSTS
 from sufficiency.errors import ConfigError, DataWarning
-from sufficiency.prices import DAYS_PER_WEEK, DEAREST_ON_RECORD, MOST_WEEKLY_GBP, price_index
+from sufficiency.prices import (
+    DAYS_PER_WEEK,
+    DEAREST_ON_RECORD,
+    DEFAULT_WEEKLY_COSTS,
+    MOST_WEEKLY_GBP,
+    far_from_usual,
+    price_index,
+)
 from sufficiency.results import ReadOnlyArrays
-
-#: A weekly cost this many times below or above the default for its line is warned of.
-_FAR = 5.0
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,7 @@ class UnitCosts:
         far = []
         for ln, need in zip(lines, needed, strict=True):
             usual, cost = DEFAULT_WEEKLY_COSTS.get(ln), self.weekly_cost_gbp.get(ln, 0.0)
-            if need and usual and cost and not usual / _FAR <= cost <= usual * _FAR:
+            if need and usual and far_from_usual(cost, usual):
                 far.append(f"{vocabulary.category(ln)} £{cost:,.2f} a week "
                            f"(the default is £{usual:,.0f})")  # fmt: skip
         if far:
