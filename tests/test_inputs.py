@@ -494,3 +494,22 @@ def test_only_a_cost_far_under_its_kinds_is_doubted(tmp_path):
     doubted = [(p.row, p.value) for p in problems if p.code == "cheap_for_kind"]
     assert doubted == [(2, "120"), (6, "1099.99")]
     assert all(p.severity == "warning" for p in problems if p.code == "cheap_for_kind")
+
+
+def test_a_register_s_council_column_is_read_as_codes(tmp_path):
+    """A register several councils share may give each home's council (``council``): read
+    as its ONS code in capitals; a code that names no council (a council's name, a DfE LA
+    number) is warned of, naming row and column, and not said; the home is kept."""
+    from sufficiency.io.inputs import load_placements
+
+    head = "placement_id,setting,provider,postcode,vacancies,weekly_cost,age_min,age_max,council"
+    home = "foster,in_house,WR1 1AA,1,600,0,17"
+    rows = [f"P1,{home}, e08000025", f"P2,{home},", f"P3,{home},885"]
+    table, problems = load_placements(_write(tmp_path, "p.csv", "\n".join([head, *rows]) + "\n"))
+    assert table["council"].tolist()[:2] == ["E08000025", pd.NA]
+    assert pd.isna(table["council"].tolist()[2]) and len(table) == 3
+    (bad,) = [p for p in problems if p.code == "council_not_known"]
+    assert (bad.row, bad.column, bad.value, bad.severity) == (4, "council", "885", "warning")
+    assert "is a DfE LA number" in bad.message and bad.message.endswith(
+        "; the home is matched, its council not said"
+    )

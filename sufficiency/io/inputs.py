@@ -400,6 +400,15 @@ PLACEMENTS = _tonight(
         Field("urn", "text", "Ofsted URN (blank for a residential or supported home: flagged)."),
         Field("available_from", "date", "Date the vacancy opens (blank = now)."),
         Field("tier", "text", "Framework tier. Read, not used by matching."),
+        Field(
+            "council",
+            "text",
+            "ONS code of the council whose home it is, for an in-house or another council's "
+            "home on a register several councils share: the report then says whose it is "
+            "('Bolton (in-house)'). Blank = not said; a code that names no council is "
+            "warned of and not said.",
+            aliases=("local_authority", "la_code", "owning_la"),
+        ),
     ),
 )
 
@@ -962,7 +971,7 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
         table, table["weekly_cost"] > MOST_WEEKLY_GBP, "weekly_cost", NOT_A_WEEKS_COST,
         code="out_of_range",
     )  # fmt: skip
-    problems += _day_fees(raw, table)
+    problems += _day_fees(raw, table) + _home_councils(raw, table)
     free = (table["weekly_cost"] == 0).fillna(False).to_numpy(bool)
     for idx in table.index[free]:
         problems.append(
@@ -991,6 +1000,22 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
         table[col] = table[col].astype("Int64")
     table["weekly_cost"] = table["weekly_cost"].astype("Float64")
     return raw, table, set_aside_not_records(raw, problems, strays)
+
+
+def _home_councils(raw: RawTable, table: pd.DataFrame) -> list[Problem]:
+    """Each home's council as its ONS code (in ``table``), blank where none is given; a
+    warning for a code that names no council (an old code, a district's, a name), which is
+    then not said: the column only says whose an in-house home is."""
+    written = table["council"].astype("string").str.strip()
+    table["council"] = written.str.upper().mask(written == "")
+    out = []
+    for idx, code in table["council"].dropna().items():
+        if why := responsible_la_problem(str(code)):
+            out.append(raw.problem(idx, "council", str(written[idx]), f"{why}; the home is "
+                                   "matched, its council not said", severity="warning",
+                                   code="council_not_known"))  # fmt: skip
+            table.at[idx, "council"] = pd.NA
+    return out
 
 
 #: Register homes whose usual weekly cost has a basis (DOMAIN.md section 7): supported
