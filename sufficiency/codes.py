@@ -103,6 +103,22 @@ PROVIDER_903_TO_OURS: dict[str, dict[Setting, Provider]] = {
 }
 
 
+#: The forecast category (and finance cost line) of a register home by its setting and
+#: provider: another council's home counts as in-house care, every supported home as
+#: supported accommodation.
+REGISTER_CATEGORY: dict[tuple[str, str], str] = {
+    ("foster", "in_house"): "in_house_foster",
+    ("foster", "other_la"): "in_house_foster",
+    ("foster", "ifa"): "ifa_foster",
+    ("foster", "external"): "ifa_foster",
+    ("residential", "in_house"): "in_house_residential",
+    ("residential", "other_la"): "in_house_residential",
+    ("residential", "external"): "external_residential",
+    ("residential", "ifa"): "external_residential",
+    **{("supported", p.value): "supported" for p in Provider},
+}
+
+
 class Suitability(StrEnum):
     """How a setting suits a referred child, in the social worker's judgement."""
 

@@ -22,7 +22,7 @@ from sufficiency.errors import ConfigError
 from sufficiency.geo import responsible_la_problem
 from sufficiency.io.tomlfile import read_toml, validate_toml, validation_message
 from sufficiency.nightly_config import NightlyParams
-from sufficiency.prices import PriceRise
+from sufficiency.prices import DEFAULT_WEEKLY_COSTS, PriceRise
 from sufficiency.retention_config import RetentionParams
 
 M = TypeVar("M", bound=BaseModel)
@@ -103,20 +103,8 @@ class MatchingParams(_Frozen):
     weights: MatchingWeights = MatchingWeights()
 
 
-#: Default weekly cost per forecast category (GBP, 2025 prices) and where it comes from.
-#: DOMAIN.md section 7; "[est]" marks a figure with no published source.
-DEFAULT_WEEKLY_COSTS: dict[str, float] = {
-    "kinship_foster": 350.0,
-    "in_house_foster": 600.0,
-    "ifa_foster": 900.0,
-    "in_house_residential": 5500.0,
-    "external_residential": 6100.0,
-    "secure": 8000.0,
-    "supported": 2000.0,
-    "with_parents": 150.0,
-    "placed_for_adoption": 100.0,
-    "other": 1000.0,
-}
+#: Where each default weekly cost (:data:`~sufficiency.prices.DEFAULT_WEEKLY_COSTS`) comes
+#: from: DOMAIN.md section 7; "[est]" marks a figure with no published source.
 DEFAULT_COST_SOURCES: dict[str, str] = {
     "kinship_foster": "[est] allowance-based; no direct published source",
     "in_house_foster": "[est] PSSRU 2017 full cost GBP 646, DfE ballpark GBP 600, uplifted",

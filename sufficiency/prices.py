@@ -27,15 +27,38 @@ DEAREST_ON_RECORD = "the dearest placement recorded in England (£63,000 a week,
 NOT_A_WEEKS_COST = (
     f"is more than {DEAREST_ON_RECORD}: is it a year's cost, or in pence? Give pounds a week"
 )
+#: Default weekly cost per forecast category (GBP, 2025 prices; DOMAIN.md section 7), the
+#: configuration's ``[finance] weekly_cost_gbp`` unless a council gives its own
+#: (``config.DEFAULT_COST_SOURCES`` says where each comes from): what a week of each kind
+#: of placement usually costs.
+DEFAULT_WEEKLY_COSTS: dict[str, float] = {
+    "kinship_foster": 350.0,
+    "in_house_foster": 600.0,
+    "ifa_foster": 900.0,
+    "in_house_residential": 5500.0,
+    "external_residential": 6100.0,
+    "secure": 8000.0,
+    "supported": 2000.0,
+    "with_parents": 150.0,
+    "placed_for_adoption": 100.0,
+    "other": 1000.0,
+}
+#: A weekly cost this many times under (or over) what its kind usually costs is doubted: a
+#: day's fee given as a week's is a seventh of it, a month's over four times.
+FAR_FROM_USUAL = 5.0
 
 __all__ = [
     "DAYS_PER_WEEK",
     "DEAREST_ON_RECORD",
     "DEFAULT_RISE",
+    "DEFAULT_WEEKLY_COSTS",
+    "FAR_FROM_USUAL",
     "MOST_WEEKLY_GBP",
     "NOT_A_WEEKS_COST",
     "WEEKS_PER_YEAR",
     "PriceRise",
+    "far_below_usual",
+    "far_from_usual",
     "price_index",
     "prices_before",
     "uplift_dates",
@@ -68,6 +91,19 @@ class PriceRise:
     def words(self) -> str:
         """``6.0% each 1 April``."""
         return f"{self.rate:.1%} each {self.date}"
+
+
+def far_below_usual(cost: float, usual: float) -> bool:
+    """Whether a weekly ``cost`` above nothing is under a fifth (:data:`FAR_FROM_USUAL`) of
+    what its kind ``usually`` costs: a day's fee (£85 a day for an IFA carer, £900 for a
+    children's home) given as a week's."""
+    return 0 < cost < usual / FAR_FROM_USUAL
+
+
+def far_from_usual(cost: float, usual: float) -> bool:
+    """:func:`far_below_usual`, or over five times what its kind usually costs (a month's
+    cost given as a week's)."""
+    return far_below_usual(cost, usual) or cost > usual * FAR_FROM_USUAL
 
 
 #: The configuration's default: 6% each 1 April.

@@ -438,3 +438,78 @@ def test_a_postcode_the_directory_lacks_may_be_newer_than_it(tmp_path):
     (found,) = [q for q in problems if q.code == "unlocatable"]
     assert "newer than the directory's release" in found.message
     assert "give the nearest postcode it has to locate it" in found.message
+
+
+def test_a_day_fee_in_the_register_is_doubted_and_the_home_kept(sample_dir, tmp_path):
+    """A register row giving a day's fee as its weekly_cost (£85 for an IFA carer, £900
+    for a children's home) was matched as a very cheap home, with nothing said: the
+    unplaced child's 'cheapest option' was the £85 IFA home. Now a weekly cost under a
+    fifth of what a week of its kind usually costs is warned of on the console and in
+    summary.json, naming row, column, figure and the usual cost; the home is still matched."""
+    import json
+
+    from click.testing import CliRunner
+
+    from sufficiency.cli import main
+
+    register = pd.read_csv(sample_dir / "placements.csv", dtype=str, keep_default_na=False)
+    ifa = register.index[(register["setting"] == "foster") & (register["provider"] == "ifa")][0]
+    home = register.index[(register["setting"] == "residential")
+                          & (register["provider"] == "external")][0]  # fmt: skip
+    register.loc[[ifa, home], "weekly_cost"] = ["85", "900"]
+    register.to_csv(tmp_path / "placements.csv", index=False)
+    args = ["match", "--referrals", str(sample_dir / "referrals.csv"), "--placements",
+            str(tmp_path / "placements.csv"), "--date", "2026-04-01", "--out",
+            str(tmp_path / "out")]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    said = [f"row {ifa + 2}, column weekly_cost: £85.00 a week is under a fifth of what a week "
+            "usually costs in such a home (IFA foster care: about £900); is it a day's fee "
+            "(£595.00 a week)? The home is matched at the figure given: give pounds a week "
+            "(value '85')",
+            f"row {home + 2}, column weekly_cost: £900.00 a week is under a fifth of what a "
+            "week usually costs in such a home (External children's home: about £6,100); is "
+            "it a day's fee (£6,300.00 a week)?"]  # fmt: skip
+    assert all(s in result.output for s in said), result.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    notes = [n for n in summary["input_notes"] if n["code"] == "cheap_for_kind"]
+    assert [(n["row"], n["column"]) for n in notes] == [(ifa + 2, "weekly_cost"),
+                                                       (home + 2, "weekly_cost")]  # fmt: skip
+    assert summary["num_placements"] == len(register)  # kept, not set aside
+
+
+def test_only_a_cost_far_under_its_kinds_is_doubted(tmp_path):
+    """A 903 provider code is doubted as the provider it stands for; an in-house carer's
+    low allowance (over a fifth of £600), supported accommodation (no usual cost known),
+    a weekly cost of £0 (warned of as zero) and a usual fee are not."""
+    from sufficiency.io.inputs import load_placements
+
+    head = "placement_id,setting,provider,postcode,vacancies,weekly_cost,age_min,age_max"
+    rows = ["P1,foster,PR4,WR1 1AA,1,120,0,17", "P2,foster,in_house,WR1 1AA,1,150,0,17",
+            "P3,supported,external,WR1 1AA,1,300,16,17", "P4,foster,ifa,WR1 1AA,1,0,0,17",
+            "P5,residential,in_house,WR1 1AA,1,1099.99,0,17",
+            "P6,residential,in_house,WR1 1AA,1,5400,0,17"]  # fmt: skip
+    text = "\n".join([head, *rows]) + "\n"
+    _, problems = load_placements(_write(tmp_path, "p.csv", text))
+    doubted = [(p.row, p.value) for p in problems if p.code == "cheap_for_kind"]
+    assert doubted == [(2, "120"), (6, "1099.99")]
+    assert all(p.severity == "warning" for p in problems if p.code == "cheap_for_kind")
+
+
+def test_a_register_s_council_column_is_read_as_codes(tmp_path):
+    """A register several councils share may give each home's council (``council``): read
+    as its ONS code in capitals; a code that names no council (a council's name, a DfE LA
+    number) is warned of, naming row and column, and not said; the home is kept."""
+    from sufficiency.io.inputs import load_placements
+
+    head = "placement_id,setting,provider,postcode,vacancies,weekly_cost,age_min,age_max,council"
+    home = "foster,in_house,WR1 1AA,1,600,0,17"
+    rows = [f"P1,{home}, e08000025", f"P2,{home},", f"P3,{home},885"]
+    table, problems = load_placements(_write(tmp_path, "p.csv", "\n".join([head, *rows]) + "\n"))
+    assert table["council"].tolist()[:2] == ["E08000025", pd.NA]
+    assert pd.isna(table["council"].tolist()[2]) and len(table) == 3
+    (bad,) = [p for p in problems if p.code == "council_not_known"]
+    assert (bad.row, bad.column, bad.value, bad.severity) == (4, "council", "885", "warning")
+    assert "is a DfE LA number" in bad.message and bad.message.endswith(
+        "; the home is matched, its council not said"
+    )

@@ -139,16 +139,16 @@ def show_cmd(run_id: int, store_url: str | None, fmt: str) -> None:
     """
     store = _store(store_url)
     unrecorded = _ended_stopped(store) & {run_id}
-    run = store.get(run_id)
+    run = _as_shown(store.get(run_id), unrecorded, store.url)  # the text says as the JSON
     if fmt == "json":
-        click.echo(json.dumps(_as_shown(run, unrecorded, store.url), default=str, indent=2))
+        click.echo(json.dumps(run, default=str, indent=2))
         return
     if unrecorded:
-        click.echo(_unrecorded_note(unrecorded, store.url))
-    for key in ("id", "kind", "status", "failure_reason", "started_at", "finished_at",
-                "software_version", "solver_status", "objective", "gap", "out_dir",
-                "config_sha256", "inputs_sha256"):  # fmt: skip
-        if run[key] is not None:
+        click.echo(run["note"])
+    for key in ("id", "kind", "status", "recorded_status", "failure_reason", "started_at",
+                "finished_at", "software_version", "solver_status", "objective", "gap",
+                "out_dir", "config_sha256", "inputs_sha256"):  # fmt: skip
+        if run.get(key) is not None:
             click.echo(f"{key}: {run[key]}")
     click.echo("files:")
     for f in run["files"]:

@@ -93,10 +93,19 @@ def _load_costs(
     return raw, table, problems
 
 
+def _by_code(raw: RawTable, table: pd.DataFrame) -> bool:
+    """Whether the cost file names a category by its code (``ifa_foster``) on any row, not
+    only in the words spend.xlsx uses (``IFA foster care``): its messages then give the
+    code in brackets after the words."""
+    given = raw.data[raw.column_label("category")].reindex(table.index).astype("string")
+    return bool((given.str.strip().str.lower() == table["category"]).any())
+
+
 def _unit_costs(
-    table: pd.DataFrame, path: Path | str, defaults: UnitCosts
+    table: pd.DataFrame, path: Path | str, defaults: UnitCosts, *, by_code: bool
 ) -> tuple[UnitCosts, float | None]:
-    """The unit costs and today's actual weekly cost from a cost table without errors."""
+    """The unit costs and today's actual weekly cost from a cost table without errors;
+    ``by_code`` as :func:`_by_code` of its file."""
     per_category = table[table["child_id"].isna()]
     costs: dict[str, float] = {}
     sources: dict[str, str] = {}
@@ -121,7 +130,7 @@ def _unit_costs(
                 in zip(actual["child_id"], actual["category"], actual["weekly_cost"],
                        strict=True)}  # fmt: skip
     return UnitCosts(costs, sources, current, origin=str(path), filled=filled,
-                     children=children), actual_weekly  # fmt: skip
+                     children=children, by_code=by_code), actual_weekly  # fmt: skip
 
 
 def read_costs(
@@ -133,10 +142,10 @@ def read_costs(
     configuration's), its source saying so; the projection warns where such a category
     has children. Any error refuses the file (:func:`costs_for_run` sets the rows aside).
     """
-    _, table, problems = _load_costs(path, categories)
+    raw, table, problems = _load_costs(path, categories)
     if any(p.severity == "error" for p in problems):
         raise InputDataError(problems)
-    return _unit_costs(table, path, defaults)
+    return _unit_costs(table, path, defaults, by_code=_by_code(raw, table))
 
 
 def costs_for_run(
@@ -155,8 +164,9 @@ def costs_for_run(
         The file cannot be used at all (unreadable, a column missing), or ``strict`` and
         a row has an error.
     """
-    kept, said, notes = _rows_for_run(*_load_costs(path, categories), strict)
-    unit, actual = _unit_costs(kept, path, defaults)
+    raw, table, problems = _load_costs(path, categories)
+    kept, said, notes = _rows_for_run(raw, table, problems, strict)
+    unit, actual = _unit_costs(kept, path, defaults, by_code=_by_code(raw, table))
     if said:
         notes.append(
             f"{Path(path).name}: {counted(len(said), 'row')} of the cost file set aside for "

@@ -18,13 +18,16 @@ import numpy as np
 import pandas as pd
 
 from sufficiency import vocabulary
-from sufficiency.config import DEFAULT_WEEKLY_COSTS
 from sufficiency.errors import ConfigError, DataWarning
-from sufficiency.prices import DAYS_PER_WEEK, DEAREST_ON_RECORD, MOST_WEEKLY_GBP, price_index
+from sufficiency.prices import (
+    DAYS_PER_WEEK,
+    DEAREST_ON_RECORD,
+    DEFAULT_WEEKLY_COSTS,
+    MOST_WEEKLY_GBP,
+    far_from_usual,
+    price_index,
+)
 from sufficiency.results import ReadOnlyArrays
-
-#: A weekly cost this many times below or above the default for its line is warned of.
-_FAR = 5.0
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,19 @@ class UnitCosts:
     #: Cost lines the cost file does not give, priced at the configuration's figure.
     filled: frozenset[str] = frozenset()
     children: Mapping[str, tuple[str, float]] = field(default_factory=dict)
+    #: Whether :attr:`origin` names the cost lines by their codes (``ifa_foster``), as the
+    #: configuration does: messages then give the code in brackets after the words.
+    by_code: bool = True
+
+    def line(self, code: str) -> str:
+        """A cost line as a message names it: in words (``IFA foster care``), with the code
+        in brackets (``IFA foster care (ifa_foster)``) where :attr:`origin` writes codes."""
+        words = vocabulary.category(code)
+        return f"{words} ({code})" if self.by_code else words
+
+    def lines(self, codes: list[str]) -> str:
+        """:meth:`line` of each of ``codes``, listed (``A, B and C``)."""
+        return vocabulary.listed([self.line(c) for c in codes])
 
     def require(self, lines: tuple[str, ...], needed: np.ndarray) -> np.ndarray:
         """Costs aligned with ``lines``; error for a line with demand but no cost."""
@@ -52,14 +68,14 @@ class UnitCosts:
                    if need and ln not in self.weekly_cost_gbp]  # fmt: skip
         if missing:
             raise ConfigError(
-                "no weekly cost for " + ", ".join(missing) + f" in {self.origin}: the "
+                f"no weekly cost for {self.lines(missing)} in {self.origin}: the "
                 "forecast has children in these categories; add a cost for each there"
             )
         defaulted = [ln for ln, need in zip(lines, needed, strict=True)
                      if need and ln in self.filled]  # fmt: skip
         if defaulted:
             warnings.warn(
-                f"{self.origin} gives no weekly cost for " + ", ".join(defaulted) + ", where "
+                f"{self.origin} gives no weekly cost for {self.lines(defaulted)}, where "
                 "the forecast has children: the configuration's figures are used "
                 "([finance.weekly_cost_gbp], shown with their sources in the assumptions); "
                 "add a row for each to use the council's own",
@@ -68,14 +84,14 @@ class UnitCosts:
             )
         negative = [ln for ln, v in self.weekly_cost_gbp.items() if v < 0]
         if negative:
-            raise ConfigError("negative weekly cost for " + ", ".join(negative))
+            raise ConfigError(f"negative weekly cost in {self.origin} for {self.lines(negative)}")
         free = [ln for ln, need in zip(lines, needed, strict=True)
                 if need and self.weekly_cost_gbp.get(ln) == 0]  # fmt: skip
         if free:
             warnings.warn(
-                "weekly cost of £0 for " + ", ".join(free) + ", where the forecast has "
-                "children: their placements add nothing to the spend; check the cost file "
-                "or [finance.weekly_cost_gbp]",
+                f"weekly cost of £0 in {self.origin} for {self.lines(free)}, where the "
+                "forecast has children: their placements add nothing to the spend; check the "
+                "cost file or [finance.weekly_cost_gbp]",
                 DataWarning,
                 stacklevel=3,
             )
@@ -87,19 +103,19 @@ class UnitCosts:
         given as a week's priced 869 children at £2.5 billion a year, with no word); one
         under a fifth, or over five times, of the configuration's default for its line is
         warned of (a day's cost, a month's)."""
-        dear = [f"{ln} (£{v:,.0f})" for ln, v in self.weekly_cost_gbp.items()
+        dear = [f"{self.line(ln)} at £{v:,.0f}" for ln, v in self.weekly_cost_gbp.items()
                 if v > MOST_WEEKLY_GBP]  # fmt: skip
         if dear:
             raise ConfigError(
                 f"weekly cost in {self.origin} more than {DEAREST_ON_RECORD}, for "
-                + ", ".join(dear)
+                + vocabulary.listed(dear)
                 + ": is it a year's cost, or in pence? Give pounds a week"
             )
         far = []
         for ln, need in zip(lines, needed, strict=True):
             usual, cost = DEFAULT_WEEKLY_COSTS.get(ln), self.weekly_cost_gbp.get(ln, 0.0)
-            if need and usual and cost and not usual / _FAR <= cost <= usual * _FAR:
-                far.append(f"{vocabulary.category(ln)} £{cost:,.2f} a week "
+            if need and usual and far_from_usual(cost, usual):
+                far.append(f"{self.line(ln)} £{cost:,.2f} a week "
                            f"(the default is £{usual:,.0f})")  # fmt: skip
         if far:
             warnings.warn(
@@ -214,12 +230,12 @@ def _actual_run_rate(
     listed = costs.current
     pairs = zip(lines, today, strict=True)
     others = [max(0.0, float(n) - listed.get(ln, (0, 0.0))[0]) for ln, n in pairs]
-    over = [f"{vocabulary.category(ln)} ({listed[ln][0]:,} listed, {n:,.0f} in the history)"
+    over = [f"{costs.line(ln)}, {listed[ln][0]:,} listed against {n:,.0f} in the history"
             for ln, n in zip(lines, today, strict=True)
             if ln in listed and listed[ln][0] > round(float(n))]  # fmt: skip
     extra = (
         "; the cost file lists more placements than the 903 history has children on the "
-        f"start date in {vocabulary.listed(over)}: check both are of the same day"
+        f"start date in {'; '.join(over)}: check both are of the same day"
         if over
         else ""
     )

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from sufficiency.codes import Provider, Setting
+from sufficiency.codes import REGISTER_CATEGORY, Provider, Setting
 from sufficiency.errors import ConfigError
 from sufficiency.forecast.result import ForecastResult
 from sufficiency.forecast.scenario import Category
@@ -47,18 +47,6 @@ def _block_category(value: str) -> str:
             "under [in_house_foster] or [in_house_residential]"
         )
     return value
-
-
-_REGISTER_CATEGORY = {
-    ("foster", "in_house"): "in_house_foster",
-    ("foster", "other_la"): "in_house_foster",
-    ("foster", "ifa"): "ifa_foster",
-    ("foster", "external"): "ifa_foster",
-    ("residential", "in_house"): "in_house_residential",
-    ("residential", "other_la"): "in_house_residential",
-    ("residential", "external"): "external_residential",
-    ("residential", "ifa"): "external_residential",
-}
 
 
 class StepChange(BaseModel):
@@ -118,7 +106,7 @@ def register_vacancies(placements: pd.DataFrame | None) -> dict[str, int]:
     for (setting, provider), n in (
         placements.groupby(["setting", "provider"])["vacancies"].sum().items()
     ):
-        cat = "supported" if setting == "supported" else _REGISTER_CATEGORY.get((setting, provider))
+        cat = REGISTER_CATEGORY.get((setting, provider))
         if cat is not None:
             out[cat] += int(n)
     return out

@@ -208,8 +208,10 @@ settings and external otherwise; PR0 is refused.
 
 Checks beyond the field rules: duplicate `placement_id`, `age_min` greater than
 `age_max`, more `current_ages` than `current_children`, negative vacancies or
-costs, a zero weekly cost (warning), supported accommodation open to under-16s
-(warning), and postcodes that cannot be located (warning).
+costs, a weekly cost over £100,000 (more than the dearest placement on record), a zero
+weekly cost (warning), one under a fifth of what a week of its kind of home usually
+costs (warning: a day's fee?), supported accommodation open to under-16s (warning), and
+postcodes that cannot be located (warning).
 """
 
 DECISIONS_TEXT = """\

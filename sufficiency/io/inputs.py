@@ -19,6 +19,7 @@ from sufficiency.codes import (
     ALONGSIDE_ALIASES,
     NEEDED_BY_ALIASES,
     PROVIDER_903_TO_OURS,
+    REGISTER_CATEGORY,
     RISK_ALIASES,
     Communication,
     Pets,
@@ -38,8 +39,14 @@ from sufficiency.io.schema import (
 )
 from sufficiency.io.stray_rows import not_records, set_aside_not_records
 from sufficiency.io.tables import NOT_A_RECORD, NightTable, RawTable, split_rows
-from sufficiency.prices import MOST_WEEKLY_GBP, NOT_A_WEEKS_COST
-from sufficiency.vocabulary import counted, listed
+from sufficiency.prices import (
+    DAYS_PER_WEEK,
+    DEFAULT_WEEKLY_COSTS,
+    MOST_WEEKLY_GBP,
+    NOT_A_WEEKS_COST,
+    far_below_usual,
+)
+from sufficiency.vocabulary import counted, home_type, listed
 
 SUITABILITY = {
     "preferred": "preferred",
@@ -393,6 +400,15 @@ PLACEMENTS = _tonight(
         Field("urn", "text", "Ofsted URN (blank for a residential or supported home: flagged)."),
         Field("available_from", "date", "Date the vacancy opens (blank = now)."),
         Field("tier", "text", "Framework tier. Read, not used by matching."),
+        Field(
+            "council",
+            "text",
+            "ONS code of the council whose home it is, for an in-house or another council's "
+            "home on a register several councils share: the report then says whose it is "
+            "('Bolton (in-house)'). Blank = not said; a code that names no council is "
+            "warned of and not said.",
+            aliases=("local_authority", "la_code", "owning_la"),
+        ),
     ),
 )
 
@@ -955,6 +971,7 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
         table, table["weekly_cost"] > MOST_WEEKLY_GBP, "weekly_cost", NOT_A_WEEKS_COST,
         code="out_of_range",
     )  # fmt: skip
+    problems += _day_fees(raw, table) + _home_councils(raw, table)
     free = (table["weekly_cost"] == 0).fillna(False).to_numpy(bool)
     for idx in table.index[free]:
         problems.append(
@@ -983,6 +1000,55 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
         table[col] = table[col].astype("Int64")
     table["weekly_cost"] = table["weekly_cost"].astype("Float64")
     return raw, table, set_aside_not_records(raw, problems, strays)
+
+
+def _home_councils(raw: RawTable, table: pd.DataFrame) -> list[Problem]:
+    """Each home's council as its ONS code (in ``table``), blank where none is given; a
+    warning for a code that names no council (an old code, a district's, a name), which is
+    then not said: the column only says whose an in-house home is."""
+    written = table["council"].astype("string").str.strip()
+    table["council"] = written.str.upper().mask(written == "")
+    out = []
+    for idx, code in table["council"].dropna().items():
+        if why := responsible_la_problem(str(code)):
+            out.append(raw.problem(idx, "council", str(written[idx]), f"{why}; the home is "
+                                   "matched, its council not said", severity="warning",
+                                   code="council_not_known"))  # fmt: skip
+            table.at[idx, "council"] = pd.NA
+    return out
+
+
+#: Register homes whose usual weekly cost has a basis (DOMAIN.md section 7): supported
+#: accommodation's has none (supported lodgings can cost a few hundred pounds a week).
+_DOUBTED_CHEAP = ("in_house_foster", "ifa_foster", "in_house_residential", "external_residential")
+
+
+def _day_fees(raw: RawTable, table: pd.DataFrame) -> list[Problem]:
+    """A warning for each home whose weekly cost is under a fifth of what a week of its kind
+    usually costs (:data:`~sufficiency.prices.DEFAULT_WEEKLY_COSTS`): a day's fee (£85 for
+    an IFA carer, £900 for a children's home) read as a week's would show the team a very
+    cheap home and draw children to it. The row is kept: an in-house carer's allowance can
+    be low."""
+    out: list[Problem] = []
+    label = raw.column_label(mapping_key_for(raw, PLACEMENTS, "weekly_cost"))
+    if label not in raw.data.columns:  # no weekly_cost column: an error of the file
+        return out
+    given = raw.data[label]
+    for idx, rec in table[["weekly_cost", "setting", "provider"]].iterrows():
+        kind = REGISTER_CATEGORY.get((rec["setting"], rec["provider"]))
+        usual = DEFAULT_WEEKLY_COSTS[kind] if kind in _DOUBTED_CHEAP else 0.0
+        if pd.isna(rec["weekly_cost"]) or not far_below_usual(
+            cost := float(rec["weekly_cost"]), usual
+        ):
+            continue
+        out.append(raw.problem(
+            idx, "weekly_cost", str(given.at[idx]).strip(),
+            f"£{cost:,.2f} a week is under a fifth of what a week usually costs in such a home "
+            f"({home_type(rec['setting'], rec['provider'])}: about £{usual:,.0f}); is it a "
+            f"day's fee (£{cost * DAYS_PER_WEEK:,.2f} a week)? The home is matched at the "
+            "figure given: give pounds a week", severity="warning", code="cheap_for_kind",
+        ))  # fmt: skip
+    return out
 
 
 def _not_records(

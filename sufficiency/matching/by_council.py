@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from sufficiency import vocabulary
 from sufficiency.geo import council_name
 from sufficiency.matching.gates import OUT_OF_AREA
 from sufficiency.matching.problem import MatchProblem
@@ -103,3 +104,24 @@ COUNCIL_HEADERS: dict[str, str] = {
     "over_20_miles": "Placed over 20 miles from home",
     "distance_not_known": "Placed at a distance from home not known",
 }
+
+
+def provider_words(homes: pd.DataFrame, placements: pd.DataFrame) -> list[str]:
+    """Who runs each of ``homes`` (rows naming a ``placement_id`` and its ``provider``), in
+    plain words for the report. An in-house or another council's home whose council the
+    register gives (its ``council`` column) says whose it is: on a register several
+    councils share, "The council (in-house)" did not say which council's home it was."""
+    given = placements.set_index("placement_id")["council"].dropna() if (
+        "council" in placements.columns) else pd.Series(dtype=object)  # fmt: skip
+    out = []
+    for pid, provider in zip(homes["placement_id"], homes["provider"], strict=True):
+        code = given.get(pid)
+        if code is None or provider not in _WHOSE:
+            out.append(vocabulary.provider(str(provider)))
+        else:
+            out.append(_WHOSE[str(provider)].format(council_name(str(code))))
+    return out
+
+
+#: How an in-house or another council's home of a named council is said.
+_WHOSE = {"in_house": "{} (in-house)", "other_la": "Another council ({})"}

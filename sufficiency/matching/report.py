@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sufficiency import vocabulary
+from sufficiency.matching.by_council import provider_words
 from sufficiency.matching.gates import option_words
 from sufficiency.matching.rules import RULE_CODES, RULE_TEXT
 
@@ -252,8 +253,8 @@ def _children(run: MatchRun, pins: set[str]) -> pd.DataFrame:
     )
     first = alts[alts["rank"] == 1].set_index("child_id")
     cheaper = set(alts.loc[alts["extra_cost_gbp"] < 0, "child_id"].astype(str))
-    rows = []
-    for r in m.itertuples(index=False):
+    rows, who = [], provider_words(m, run.placements)
+    for k, r in enumerate(m.itertuples(index=False)):
         cid = str(r.child_id)
         home = vocabulary.home_type(str(r.setting), str(r.provider))
         pinned = cid in pins
@@ -263,20 +264,14 @@ def _children(run: MatchRun, pins: set[str]) -> pd.DataFrame:
             nxt = option_words(alt["placement_id"], diff, alt["flags"])
             why_not = _why_not_words(alt, r)
         else:
-            nxt, why_not = (
-                "None",
-                (
-                    "None listed: the team pinned the child here, so the plan considers no other "
-                    "home."
-                    if pinned
-                    else none_listed
-                ),
-            )
+            nxt, why_not = "None", ("None listed: the team pinned the child here, so the "
+                                    "plan considers no other home." if pinned
+                                    else none_listed)  # fmt: skip
         rows.append({
             "child_id": cid,
             "placement_id": str(r.placement_id),
             "home_type": home,
-            "provider": vocabulary.provider(str(r.provider)),
+            "provider": who[k],
             "weekly_cost": float(r.weekly_cost),
             "miles_from_home": r.miles_from_home,
             "miles_from_school": r.miles_from_school,
@@ -349,7 +344,7 @@ def _options(run: MatchRun) -> pd.DataFrame:
         "placement_id": a["placement_id"].astype(str),
         "home_type": [vocabulary.home_type(str(s), str(p))
                       for s, p in zip(a["setting"], a["provider"], strict=True)],
-        "provider": [vocabulary.provider(str(p)) for p in a["provider"]],
+        "provider": provider_words(a, run.placements),
         "weekly_cost": a["weekly_cost"].astype(float),
         "weekly_cost_difference": (a["weekly_cost"].astype(float) - mine).round(2),
         "miles_from_home": a["miles_from_home"],

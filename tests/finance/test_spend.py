@@ -100,7 +100,11 @@ def test_financial_year_and_quarter_labels(when, fy, q):
 def test_missing_cost_for_a_category_with_children_raises():
     """A category with forecast children but no cost is a ConfigError naming it."""
     stock, months = three_children()
-    with pytest.raises(ConfigError, match="no weekly cost for external_residential"):
+    with pytest.raises(
+        ConfigError,
+        match=r"no weekly cost for External "
+        r"children's homes \(external_residential\)",
+    ):
         project_spend(stock, months, LINES, UnitCosts({"in_house_foster": 600.0,
                                                        "ifa_foster": 900.0}, {}),
                       inflation_rate=0.0)  # fmt: skip
@@ -112,10 +116,13 @@ def test_zero_cost_for_a_category_with_children_is_warned():
     stock, months = three_children()
     costs = UnitCosts({"in_house_foster": 600.0, "ifa_foster": 0.0, "external_residential": 0.0},
                       {})  # fmt: skip
-    with pytest.warns(DataWarning, match="weekly cost of £0 for ") as seen:
+    with pytest.warns(DataWarning, match=r"weekly cost of £0 in \[finance") as seen:
         project_spend(stock, months, LINES, costs, inflation_rate=0.0)
     (warning,) = seen
-    assert "ifa_foster, external_residential," in str(warning.message)
+    assert (
+        "for IFA foster care (ifa_foster) and External children's homes "
+        "(external_residential), where"
+    ) in str(warning.message)
     with warnings.catch_warnings():
         warnings.simplefilter("error", DataWarning)  # no warning when every cost is above £0
         project_spend(stock, months, LINES,
@@ -157,14 +164,15 @@ def test_a_years_cost_given_as_a_weeks_is_set_aside_refused_or_warned(tmp_path):
     base = _result(np.full((5, len(ends), 10), 10, dtype=np.int32), ends)
     params = FinanceParams()
     with pytest.warns(DataWarning, match=r"under a fifth, or over five times, .*: In-house "
-                      r"foster care £85.00 a week \(the default is £600\); IFA foster care "
-                      r"£46,800.00 a week"):  # fmt: skip
+                      r"foster care \(in_house_foster\) £85.00 a week \(the default is £600\); "
+                      r"IFA foster care \(ifa_foster\) £46,800.00 a week"):  # fmt: skip
         report = spend_report(base, params, costs=costs, run_date=dt.date(2026, 4, 1))
     cautions = [v for k, v in report.assumptions if k == "Read with care"]
-    assert any("In-house foster care £85.00 a week" in v for v in cautions)
+    assert any("In-house foster care (in_house_foster) £85.00 a week" in v for v in cautions)
     yearly = FinanceParams(weekly_cost_gbp={**params.weekly_cost_gbp, "secure": 420_000.0})
     with pytest.raises(ConfigError, match=r"\[finance.weekly_cost_gbp\] more than the "
-                       r"dearest placement .* for secure \(£420,000\)"):  # fmt: skip
+                       r"dearest placement .* for Secure children's homes \(secure\) "
+                       r"at £420,000"):  # fmt: skip
         spend_report(base, yearly, costs=default_costs(yearly), run_date=dt.date(2026, 4, 1))
     with warnings.catch_warnings():
         warnings.simplefilter("error", DataWarning)  # the defaults themselves: no word
@@ -237,8 +245,9 @@ def test_cost_file_without_a_category_keeps_the_configurations_cost(tmp_path):
     costs, _ = read_costs(p, LINES, UnitCosts({"external_residential": 6100.0},
                                               {"external_residential": "NAO 2025"}))  # fmt: skip
     stock, months = three_children()
-    with pytest.warns(DataWarning, match=r"costs.csv gives no weekly cost for "
-                      r"external_residential.*configuration's figures are used"):  # fmt: skip
+    with pytest.warns(DataWarning, match=r"costs.csv gives no weekly cost for External "
+                      r"children's homes \(external_residential\), where .*configuration's "
+                      r"figures are used"):  # fmt: skip
         proj = project_spend(stock, months, LINES, costs, inflation_rate=0.0)
     assert proj.weekly_cost_gbp.tolist() == [650.0, 950.0, 6100.0]
     assert costs.source["external_residential"] == ("not in costs.csv: configuration, NAO 2025")
@@ -250,7 +259,8 @@ def test_cost_file_no_cost_anywhere_names_the_file(tmp_path):
     p.write_text("category,weekly_cost\nin_house_foster,650\n")
     costs, _ = read_costs(p, LINES, UnitCosts({}, {}))
     stock, months = three_children()
-    with pytest.raises(ConfigError, match=r"no weekly cost for ifa_foster, external_residential "
+    with pytest.raises(ConfigError, match=r"no weekly cost for IFA foster care \(ifa_foster\) "
+                       r"and External children's homes \(external_residential\) "
                        r"in .*costs.csv"):  # fmt: skip
         project_spend(stock, months, LINES, costs, inflation_rate=0.0)
 
@@ -530,7 +540,8 @@ def test_run_rate_names_a_cost_line_listing_more_placements_than_the_history(tmp
     assert proj.run_rate_basis == (
         "the council's actual weekly cost of today's placements; the cost file lists more "
         "placements than the 903 history has children on the start date in External "
-        "children's homes (2 listed, 1 in the history): check both are of the same day"
+        "children's homes (external_residential), 2 listed against 1 in the history: check "
+        "both are of the same day"
     )
 
 
@@ -694,3 +705,32 @@ def test_cost_lines_in_the_workbooks_words_are_read(tmp_path):
     costs.write_text("category,weekly_cost,child_id\nExternal children's homes,6500,C1\n")
     unit, actual, _ = costs_for_run(costs, CATEGORIES, default_costs(FinanceParams()))
     assert dict(unit.children) == {"C1": ("external_residential", 6500.0)} and actual == 6500
+
+
+def test_cost_file_messages_name_categories_in_words(tmp_path):
+    """`spend --costs FILE`'s messages named cost lines by code ('weekly cost of £0 for
+    ifa_foster', 'gives no weekly cost for kinship_foster, ...') where finance reads 'IFA
+    foster care'. Now every such sentence names them in the words spend.xlsx uses, with the
+    code in brackets only where the file writes codes."""
+    stock, months = three_children()
+    for rows, code in (("IFA foster care,0\nIn-house foster care,85\n", {}),
+                       ("ifa_foster,0\nIn-house foster care,85\n",
+                        {ln: f" ({ln})" for ln in LINES})):  # fmt: skip
+        p = tmp_path / "costs.csv"
+        p.write_text("category,weekly_cost\n" + rows)
+        costs, _ = read_costs(p, LINES, UnitCosts({"external_residential": 6100.0}, {}))
+        with pytest.warns(DataWarning) as seen:
+            project_spend(stock, months, LINES, costs, inflation_rate=0.0)
+        assert [str(w.message) for w in seen] == [
+            f"{p} gives no weekly cost for External children's homes"
+            f"{code.get('external_residential', '')}, where the forecast has children: the "
+            "configuration's figures are used ([finance.weekly_cost_gbp], shown with their "
+            "sources in the assumptions); add a row for each to use the council's own",
+            f"weekly cost of £0 in {p} for IFA foster care{code.get('ifa_foster', '')}, where "
+            "the forecast has children: their placements add nothing to the spend; check the "
+            "cost file or [finance.weekly_cost_gbp]",
+            f"Weekly costs in {p} under a fifth, or over five times, of what such a placement "
+            f"usually costs: In-house foster care{code.get('in_house_foster', '')} £85.00 a "
+            "week (the default is £600). A day's, a month's or a year's cost given as a "
+            "week's? Each is used as given",
+        ]

@@ -108,3 +108,30 @@ def test_the_console_gives_each_council_s_line_and_one_council_s_night_no_table(
     assert "By council" not in load_workbook(tmp_path / "one" / "match_report.xlsx").sheetnames
     summary = json.loads((tmp_path / "one" / "summary.json").read_text())
     assert [c["code"] for c in summary["by_responsible_authority"]] == ["E10000034"]
+
+
+def test_in_house_homes_say_whose_they_are_where_the_register_says(tmp_path: Path) -> None:
+    """A register several councils share: each in-house home read "The council (in-house)"
+    on the report, though Birmingham's child placed in Worcestershire's in-house home is in
+    another council's. Where the register gives a home's council (column ``council``), the
+    report's Provider says whose it is, for the plan and the other options alike; a home
+    with none given, or an agency's, reads as before."""
+    refs, plcs = _night()
+    plcs["provider"] = ["in_house", "in_house", "ifa", "other_la", "in_house"]
+    plcs["council"] = ["E10000034", BHM, "E10000034", BHM, pd.NA]
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    run.write(tmp_path)
+    said = {"P_WOR": "Worcestershire (in-house)", "P_BHM": "Birmingham (in-house)",
+            "P_EVE": "Independent fostering agency", "P_F": "Another council (Birmingham)",
+            "P_BHM2": "The council (in-house)"}  # fmt: skip
+    book = load_workbook(tmp_path / "match_report.xlsx")
+    for sheet, home in (("Children placed", "Home"), ("Other options", "Home")):
+        rows = list(book[sheet].iter_rows(values_only=True))
+        top = next(i for i, r in enumerate(rows) if "Provider" in r)
+        at, who = rows[top].index(home), rows[top].index("Provider")
+        shown = {r[at]: r[who] for r in rows[top + 1 :] if r[at] in said}
+        assert shown and all(said[h] == w for h, w in shown.items()), (sheet, shown)
+    placed = set(run.matches["placement_id"])
+    assert {"P_WOR", "P_BHM"} <= placed
+    html = (tmp_path / "match_report.html").read_text()
+    assert "Worcestershire (in-house)" in html and "Birmingham (in-house)" in html

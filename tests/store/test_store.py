@@ -434,8 +434,10 @@ def test_runs_list_and_show_on_a_store_this_account_may_only_read(store_url, tmp
     """``runs list`` and ``runs show`` record a stopped run as failed; on a store the account
     may only read (an auditor's account, a read-only copy) they showed it as "running"
     with no word, the stopped process's run looking live. They show it as stopped with a
-    note that it is still recorded as running, write nothing, and exit 0; an SQLite URI
-    (``file:...?mode=ro``) is opened as given, not made into folders named ``file:``."""
+    note that it is still recorded as running (``runs show``'s text said ``status: running``
+    under that note: now ``status: stopped`` and ``recorded_status: running``, as its JSON),
+    write nothing, and exit 0; an SQLite URI (``file:...?mode=ro``) is opened as given, not
+    made into folders named ``file:``."""
     from click.testing import CliRunner
 
     from sufficiency.cli import main
@@ -458,7 +460,8 @@ def test_runs_list_and_show_on_a_store_this_account_may_only_read(store_url, tmp
     )
     shown = CliRunner().invoke(main, ["runs", "show", str(dead), "--store", read_only])
     assert shown.exit_code == 0 and shown.exception is None, shown.output
-    assert shown.output.startswith(note) and "status: running" in shown.output
+    assert shown.output.startswith(note)  # said as stopped, as the listing and the JSON say
+    assert "\nstatus: stopped\nrecorded_status: running\n" in shown.output, shown.output
     assert not (tmp_path / "file:").exists()
     store = RunStore(store_url)
     assert store.get(dead)["status"] == "running"  # nothing written
