@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 import pandas as pd
@@ -93,11 +94,15 @@ class PriceRise:
         return f"{self.rate:.1%} each {self.date}"
 
 
-def far_below_usual(cost: float, usual: float) -> bool:
+@overload
+def far_below_usual(cost: float, usual: float) -> bool: ...
+@overload
+def far_below_usual(cost: pd.Series, usual: pd.Series) -> pd.Series: ...
+def far_below_usual(cost: float | pd.Series, usual: float | pd.Series) -> bool | pd.Series:
     """Whether a weekly ``cost`` above nothing is under a fifth (:data:`FAR_FROM_USUAL`) of
     what its kind ``usually`` costs: a day's fee (£85 a day for an IFA carer, £900 for a
-    children's home) given as a week's."""
-    return 0 < cost < usual / FAR_FROM_USUAL
+    children's home) given as a week's. Figures or whole columns (a register at once)."""
+    return (cost > 0) & (cost < usual / FAR_FROM_USUAL)  # type: ignore[no-any-return]
 
 
 def far_from_usual(cost: float, usual: float) -> bool:

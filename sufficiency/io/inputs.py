@@ -1034,13 +1034,16 @@ def _day_fees(raw: RawTable, table: pd.DataFrame) -> list[Problem]:
     if label not in raw.data.columns:  # no weekly_cost column: an error of the file
         return out
     given = raw.data[label]
-    for idx, rec in table[["weekly_cost", "setting", "provider"]].iterrows():
-        kind = REGISTER_CATEGORY.get((rec["setting"], rec["provider"]))
-        usual = DEFAULT_WEEKLY_COSTS[kind] if kind in _DOUBTED_CHEAP else 0.0
-        if pd.isna(rec["weekly_cost"]) or not far_below_usual(
-            cost := float(rec["weekly_cost"]), usual
-        ):
-            continue
+    kinds = [
+        REGISTER_CATEGORY.get(k) for k in zip(table["setting"], table["provider"], strict=True)
+    ]
+    usual_of = [DEFAULT_WEEKLY_COSTS[k] if k in _DOUBTED_CHEAP else 0.0 for k in kinds]
+    usuals = pd.Series(usual_of, index=table.index, dtype=float)
+    costs = pd.to_numeric(table["weekly_cost"], errors="coerce").astype(float)
+    # the whole register at once (a national one has 100,000 rows), then each doubted row
+    doubted = costs.notna() & far_below_usual(costs, usuals)
+    for idx in table.index[doubted.to_numpy(bool)]:
+        cost, usual, rec = float(costs[idx]), float(usuals[idx]), table.loc[idx]
         out.append(raw.problem(
             idx, "weekly_cost", str(given.at[idx]).strip(),
             f"£{cost:,.2f} a week is under a fifth of what a week usually costs in such a home "
