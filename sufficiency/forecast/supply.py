@@ -118,7 +118,8 @@ def supply_assumed(
     """What a supply file leaves to assumption, in sentences: an in-house category with no
     section of its own (its places in use on the start date plus the register's vacancies,
     held flat), a step change dated on or before the start (its places replace the
-    section's own from the start), and a figure over ten times the children there now.
+    section's own from the start), a figure over ten times the children there now, and
+    in-house places under half of them.
     ``vacancies`` is ``None`` when no register was given."""
     in_use = result.stock[0, 0].sum(axis=1)
     said = []
@@ -153,11 +154,16 @@ def supply_assumed(
 #: doubted: 26,200 in-house foster places typed for 262 showed no shortfall, with no word.
 _FAR_TIMES = 10
 _FAR_PLACES = 50
+#: In-house places at the start under this share of the children in them (a half) are
+#: doubted: places count the places in use too, so the figure is likely the vacancies.
+_FEWER_TIMES = 2
 
 
 def _far_beyond(result: ForecastResult, plan: SupplyPlan, in_use: np.ndarray) -> list[str]:
     """A sentence for each figure of the supply file over ten times the children in its
-    category on the start date (a digit too many): the shortfall is computed as given."""
+    category on the start date (a digit too many), and for in-house places at the start
+    under half the children in them (the vacancies given as the places): the shortfall is
+    computed as given."""
     given: list[tuple[str, str, int]] = []
     for cat in IN_HOUSE:
         spec: CategorySupply | None = getattr(plan, cat)
@@ -166,6 +172,16 @@ def _far_beyond(result: ForecastResult, plan: SupplyPlan, in_use: np.ndarray) ->
             given.append((cat, f"[{cat}] places", most))
     given += [(cat, f"[block_contracts] {cat}", n) for cat, n in plan.block_contracts.items()]
     said = []
+    for cat in IN_HOUSE:
+        spec = getattr(plan, cat)
+        now = int(in_use[CAT[cat]])
+        if spec is not None and spec.places * _FEWER_TIMES < now:
+            said.append(
+                f"The supply file's [{cat}] places ({spec.places:,}) are under half the "
+                f"{now:,} children there on {result.start:%d/%m/%Y}: places count every "
+                "place, those children's included; is it the vacancies? The shortfall is "
+                "computed with it as given."
+            )
     for cat, what, places in given:
         now = int(in_use[CAT[cat]])
         if places > _FAR_TIMES * now and places >= now + _FAR_PLACES:

@@ -334,6 +334,23 @@ def test_supply_far_beyond_the_children_there_is_said():
     assert supply_assumed(_result([8, 10, 12, 14]), modest, None) == []
 
 
+def test_in_house_places_under_half_the_children_in_them_are_said():
+    """12 in-house foster places typed for an authority with 262 children in them (the
+    vacancies given as the places, which count the places in use too) showed a shortfall of
+    some 250 children every quarter with no word of the likely slip. Places under half the
+    children there on the start date are said; a few fewer places than children are not."""
+    vacancies = SupplyPlan(in_house_foster=CategorySupply(places=12),
+                           in_house_residential=CategorySupply(places=0))  # fmt: skip
+    assert supply_assumed(_result([262, 262, 262, 262]), vacancies, None) == [
+        "The supply file's [in_house_foster] places (12) are under half the 262 children "
+        "there on 31/03/2026: places count every place, those children's included; is it "
+        "the vacancies? The shortfall is computed with it as given."
+    ]
+    fewer = SupplyPlan(in_house_foster=CategorySupply(places=240),
+                       in_house_residential=CategorySupply(places=0))  # fmt: skip
+    assert supply_assumed(_result([262, 262, 262, 262]), fewer, None) == []
+
+
 def test_forecast_command_warns_of_an_assumed_supply(csv_authority, tmp_path):
     """The forecast command prints the assumption as a warning."""
     from click.testing import CliRunner
