@@ -62,11 +62,13 @@ def headline(result: RegionResult) -> list[str]:
             result.pooled.saving_gbp, "Pooling block contracts", "each member commissioning alone"
         )
         lines.append(f"{said} (expected cost)." if result.pooled.saving_gbp >= 0 else f"{said}.")
-        if result.pooled.left_out:  # the saving is of the members pooled, not the region's
-            names = {m.code: m.name for m in result.region.members}
-            out = ", ".join(names.get(c, c) for c in result.pooled.left_out)
-            lines.append(f"The pooled plan is of {len(result.pooled.rows) - 1} members: {out} "
-                         "left out of it (see Failed).")  # fmt: skip
+        out = tables.not_pooled_table(result)
+        if len(out):  # the saving is of the members pooled, not the region's
+            why = "; ".join(f"{r.authority}, {tables.NOT_POOLED[r.why]}"
+                            for r in out.itertuples())  # fmt: skip
+            lines.append(f"The pooled plan is of {len(result.pooled.rows) - 1} members, and "
+                         f"its saving is theirs. Not in it (see Not in the pooled plan): "
+                         f"{why}.")  # fmt: skip
         if result.pooled.proof:
             lines.append(result.pooled.proof)
         lines += result.pooled.worse_off
@@ -77,8 +79,8 @@ def headline(result: RegionResult) -> list[str]:
             f"Read with care: {vocabulary.counted(len(cautions), 'warning')} about members' "
             f"forecasts or data ({who}), each under its member's name in Read with care."
         )
-    for f in result.failures:
-        lines.append(f"Failed: {f.name} ({f.code}), {f.scenario}: {f.reason}")
+    for f, runs in tables.failures_once(result):
+        lines.append(f"Failed: {f.name} ({f.code}), {runs}: {f.reason}")
     return lines
 
 
@@ -190,8 +192,8 @@ def _value(v: Any) -> Any:
 
 
 def write_workbook(result: RegionResult, path: Path) -> Path:
-    """``region.xlsx``: Summary, Placement mix, Scenarios, Pooled plan, Pooled
-    sensitivity, Members' plans, Sensitivity, Failed, Seeds."""
+    """``region.xlsx``: Summary, Placement mix, Scenarios, Pooled plan, Not in the pooled
+    plan, Pooled sensitivity, Members' plans, Sensitivity, Failed, Seeds."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Summary"
@@ -209,6 +211,7 @@ def write_workbook(result: RegionResult, path: Path) -> Path:
     _sheet(wb, "Placement mix forecast", _words(mix_later), note=rounded)
     _sheet(wb, "Scenarios", tables.scenario_table(result), note=rounded)
     _sheet(wb, "Pooled plan", tables.pooled_table(result), note=rounded)
+    _sheet(wb, "Not in the pooled plan", _not_pooled(result))
     _sheet(wb, "Pooled sensitivity", tables.pooled_sensitivity_table(result))
     _sheet(wb, "Members' plans", tables.commission_table(result))
     _sheet(wb, "Sensitivity", tables.sensitivity_table(result))
@@ -225,6 +228,12 @@ def _members(result: RegionResult) -> pd.DataFrame:
     if header == vocabulary.column("starts_first_year"):
         return frame
     return frame.rename(columns={"starts_first_year": header})
+
+
+def _not_pooled(result: RegionResult) -> pd.DataFrame:
+    """The members not in the pooled plan, with the reason in words (the key is
+    ``region.csv``'s)."""
+    return tables.not_pooled_table(result).drop(columns="why")
 
 
 def _words(frame: pd.DataFrame) -> pd.DataFrame:
@@ -284,6 +293,7 @@ def render_html(result: RegionResult) -> str:
         scenarios=scenarios,
         side=side,
         pooled=tables.pooled_table(result),
+        not_pooled=_not_pooled(result),
         pooled_sensitivity=_readable(tables.pooled_sensitivity_table(result)),
         plans=tables.commission_table(result),
         failures=tables.failure_table(result),

@@ -401,8 +401,9 @@ def _run_region(cluster: Any, region: Path, out: Path) -> Any:
 def test_region_says_which_members_data_was_repaired_or_set_aside(
     cluster: Any, region_dir: Path, tmp_path: Path
 ) -> None:
-    """A member that ran on data with rows set aside is not reported as simply "Ran": the
-    console names it with the counts by problem, and the report's status says how many."""
+    """A member that ran on data with rows set aside is not reported as simply "Ran": its
+    cautions (the console's and the report's Read with care) give the counts by problem, and
+    the report's status says how many."""
     region = _without_levers(region_dir, tmp_path)
     first = load_members(region / "members.toml").members[0]
     episodes = sorted(first.history.rglob("episodes.csv"))[-1]
@@ -420,10 +421,13 @@ def test_region_says_which_members_data_was_repaired_or_set_aside(
     quality = pd.read_csv(out / "members" / first.code / "base" / "forecast" / "data_quality.csv")
     findings = len(quality[quality["code"] != "missing_year"])
     assert findings >= 2
-    said = f"Data quality: {first.name} ({first.code}): {findings} finding(s)"
+    said = f"Warning: {first.name} ({first.code}): Repaired or set aside ({findings} finding(s)"
     assert said in res.output
     assert "episode(s) without a valid start date (DECOM): set aside" in res.output
-    assert res.output.count("Data quality: ") == 1  # the others' data is clean
+    assert res.output.count("Repaired or set aside") == 1  # the others' data is clean
+    cautions = pd.read_excel(out / "region.xlsx", sheet_name="Read with care")
+    (row,) = cautions[cautions["Warning"].str.startswith("Repaired or set aside")].itertuples()
+    assert row.Code == first.code
     summary = _cells((out / "region.xlsx").read_bytes())[0]
     cells = [str(v) for row in summary for v in row if v is not None]
     assert f"Ran; {findings} finding(s) in its 903 data repaired or set aside" in " ".join(cells)
