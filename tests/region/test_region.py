@@ -480,6 +480,32 @@ def test_region_workbook_reads_in_words_and_prints_its_headers_whole(
     assert summary.column_dimensions["B"].width >= min(longest, 38)
 
 
+def test_region_workbook_wraps_its_sentences_to_print_readably(
+    region_run: Any, tmp_path: Path
+) -> None:
+    """region.xlsx's warnings, reasons and headline sentences sat unwrapped in one cell (a
+    warning in a column 14 characters wide, a headline sentence in column A): printed one
+    page wide, as every sheet is, Read with care and Summary shrank to unreadable."""
+    from openpyxl import load_workbook
+
+    result, _ = region_run
+    wb = load_workbook(result.write(tmp_path)[1])
+    care = wb["Read with care"]
+    assert care.cell(1, 4).value == "Warning"
+    assert 30 <= care.column_dimensions["D"].width <= 60
+    for row in range(2, care.max_row + 1):
+        text = str(care.cell(row, 4).value)
+        assert care.cell(row, 4).alignment.wrap_text
+        if len(text) > 2 * care.column_dimensions["D"].width:  # a row as tall as its lines
+            assert care.row_dimensions[row].height >= 3 * 13, (row, text)
+    summary = wb["Summary"]
+    head = next(r for r in range(1, 20) if summary.cell(r, 1).value == "Code")
+    merged = {str(r) for r in summary.merged_cells.ranges}
+    for row in range(2, head - 1):  # each headline sentence across the table, wrapped
+        assert summary.cell(row, 1).alignment.wrap_text
+        assert any(m.startswith(f"A{row}:") for m in merged), (row, merged)
+
+
 def test_region_headline_says_plainly_when_pooling_costs_more(
     region_run: Any, tmp_path: Path
 ) -> None:
