@@ -10,6 +10,7 @@ care) against what happened, with the forecast's P10-P90 and the last such perio
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -131,6 +132,16 @@ def _fitted_at(past: CareSpells, params: ForecastParams, cutoff: pd.Timestamp) -
 
 #: How a warning of the backtest's forecast (from its cutoff) begins.
 BACKTEST_SAYS = "In the backtest, forecasting from its cutoff {:%d/%m/%Y}: "
+
+
+def unlabelled(note: str) -> str | None:
+    """A backtest's warning (:data:`BACKTEST_SAYS`) as the forecast would give it, without
+    the backtest's words; ``None`` for a note that is not a backtest's."""
+    found = re.match(BACKTEST_SAYS.replace("{:%d/%m/%Y}", r"\d\d/\d\d/\d{4}"), note)
+    if found is None:
+        return None
+    rest = note[found.end() :]
+    return rest[:1].upper() + rest[1:]
 
 
 def backtest(

@@ -16,6 +16,7 @@ import pandas as pd
 
 from sufficiency import figures, vocabulary
 from sufficiency.finance.report import UNDER
+from sufficiency.forecast.backtest import unlabelled
 from sufficiency.region.tasks import BASE_KEY, MemberFailure, MemberSummary
 from sufficiency.vocabulary import counted
 
@@ -396,7 +397,8 @@ def sensitivity_table(result: RegionResult) -> pd.DataFrame:
 def caution_table(result: RegionResult) -> pd.DataFrame:
     """Every member's warnings (a short history, an in-year extract, a budget that could
     not be used, a category never seen), each once under the member's name, with the runs
-    that gave it: each scenario's forecast and spend, its own plan, the pooled plan."""
+    that gave it: each scenario's forecast and spend, its own plan, the pooled plan. A
+    backtest's warning whose words its forecast gives too is left to the forecast's."""
     names = {m.code: m.name for m in result.region.members}
     said: dict[tuple[str, str], list[str]] = {}
     for s in result.members:
@@ -408,8 +410,10 @@ def caution_table(result: RegionResult) -> pd.DataFrame:
     for code, notes in result.pooled.notes if result.pooled is not None else ():
         for w in notes:
             said.setdefault((code, w), []).append("pooled plan")
+    # a backtest's warning the forecast gives too (a category never seen) is said once
     rows = [(code, names.get(code, code), ", ".join(dict.fromkeys(runs)), w)
-            for (code, w), runs in said.items()]  # fmt: skip
+            for (code, w), runs in said.items()
+            if (code, unlabelled(w)) not in said]  # fmt: skip
     return pd.DataFrame(rows, columns=["code", "authority", "said_in", "warning"])
 
 

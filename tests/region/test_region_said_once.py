@@ -7,6 +7,7 @@ previous-year copy used, rows set aside) in its cautions, as its own forecast sa
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 from conftest import RUN_DATE, SEED
 
+from sufficiency.forecast.backtest import BACKTEST_SAYS
 from sufficiency.region import load_members
 from sufficiency.region.members import Region
 from sufficiency.region.report import caution_table, failure_table, member_table
@@ -96,3 +98,11 @@ def test_how_a_members_903_files_were_read_reaches_its_cautions(
     # the same history under each run is said once, not once a run
     assert not cautions["warning"].duplicated().any()
     assert result.exit_code == EXIT_OK
+    # a backtest's warning in the words its forecast gives too is said once, the forecast's
+    never = "No child was in secure children's homes during the reference window."
+    short = "Only 2.0 years of history before 31/03/2025."
+    labelled = [BACKTEST_SAYS.format(pd.Timestamp("2025-03-31")) + w[:1].lower() + w[1:]
+                for w in (never, short)]  # fmt: skip
+    notes = (never, *labelled)
+    both = replace(result, members=(replace(summary, warnings=notes),))
+    assert caution_table(both)["warning"].tolist() == [never, labelled[1]]
