@@ -442,8 +442,8 @@ def failures_once(result: RegionResult) -> list[tuple[MemberFailure, str]]:
 
 def failure_table(result: RegionResult) -> pd.DataFrame:
     """Every member (or plan) that failed, once per reason: the runs it stopped, why, and
-    what reading its data found."""
-    rows = [(f.code, f.name, runs, f.reason, " ".join(f.quality))
+    what reading its data found, a line each (run together, its findings read as one)."""
+    rows = [(f.code, f.name, runs, f.reason, "\n".join(line.strip() for line in f.quality))
             for f, runs in failures_once(result)]  # fmt: skip
     return pd.DataFrame(rows, columns=["code", "authority", "runs", "reason", "data_quality"])
 

@@ -206,14 +206,18 @@ def _paragraphs(ws: Any, lines: dict[int, str], widths: list[int]) -> None:
 
 
 def _lines(text: str, width: int) -> int:
-    """Lines ``text`` takes wrapped at word breaks in a column ``width`` characters wide."""
-    lines, used = 1, 0
-    for word in text.split():
-        if used and used + 1 + len(word) > 0.85 * width:
-            lines, used = lines + 1, len(word)
-        else:
-            used += len(word) + (1 if used else 0)
-    return lines
+    """Lines ``text`` takes wrapped at word breaks in a column ``width`` characters wide
+    (each of its own lines begun afresh)."""
+    total = 0
+    for line in text.split("\n"):
+        lines, used = 1, 0
+        for word in line.split():
+            if used and used + 1 + len(word) > 0.85 * width:
+                lines, used = lines + 1, len(word)
+            else:
+                used += len(word) + (1 if used else 0)
+        total += lines
+    return total
 
 
 def _value(v: Any) -> Any:
@@ -328,7 +332,12 @@ def render_html(result: RegionResult) -> str:
         not_pooled=_not_pooled(result),
         pooled_sensitivity=_readable(tables.pooled_sensitivity_table(result)),
         plans=tables.commission_table(result),
-        failures=tables.failure_table(result),
+        failures=tables.failure_table(result).drop(columns="data_quality"),
+        found=[
+            (f"{f.name} ({f.code})", [line.strip() for line in f.quality])
+            for f, _ in tables.failures_once(result)
+            if f.quality
+        ],
         cautions=tables.caution_table(result),
         seeds=tables.seed_table(result),
         rounding=tables.ROUNDING_NOTE,

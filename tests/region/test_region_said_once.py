@@ -26,7 +26,7 @@ from sufficiency.region.run import (
     scenario_specs,
 )
 from sufficiency.region.tasks import MemberFailure, MemberSummary, run_member
-from sufficiency.region.writers import headline
+from sufficiency.region.writers import headline, render_html
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 
@@ -48,7 +48,11 @@ def test_a_members_failure_is_said_once_with_the_runs_it_stopped(region_dir: Pat
     (row,) = table.to_dict("records")
     assert row["runs"] == "base, entries_up_20, own plan"
     assert row["reason"] == WHY
-    assert row["data_quality"] == " ".join(detail)
+    # what reading its data found, a line each (run together, it read as one finding)
+    assert row["data_quality"] == "/x/bad: read as 903 history\nERROR: no 903 header table found"
+    html = render_html(result)
+    assert f"What reading the data of {bad.name} ({bad.code}) found:" in html
+    assert "<li>ERROR: no 903 header table found</li>" in html
     said = [line for line in headline(result) if line.startswith("Failed:")]
     assert said == [f"Failed: {bad.name} ({bad.code}), base, entries_up_20, own plan: {WHY}"]
     status = member_table(result).set_index("code")["status"]
