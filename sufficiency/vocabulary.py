@@ -305,6 +305,7 @@ COLUMNS: dict[str, str] = {
     "spend_gbp": "Spend in the first year (£)",
     "budget_variance_gbp": "Variance, base case (spend - budget, £)",
     "said_in": "Said in (runs)",
+    "runs": "Runs it stopped",
     "warning": "Warning",
     "backtest_ape_12_pct": "Backtest error at 12 months (%)",
     "backtest_coverage_pct": "Backtest months inside P10-P90 (%)",

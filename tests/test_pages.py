@@ -140,3 +140,15 @@ def test_charts_on_an_account_without_a_home_folder_are_drawn_quietly(tmp_path) 
     own.chmod(0o777)  # open to others: not trusted with the cache
     used, said = _chart_in_a_process_without_a_home(tmp_path)
     assert used == "" or not used.startswith(str(own))
+
+
+def test_a_figure_shown_as_nought_has_no_minus() -> None:
+    """A pooled sensitivity run saving nothing (-0.0, from cost alone less pooled cost)
+    read "£-0" and "-0%" in region.html; a few pence less than nothing, "-£0"."""
+    from sufficiency.pages.render import count, gap_percent, gbp, percent, tenths
+
+    assert [gbp(-0.0), gbp(-0.3), gbp(-1.2)] == ["£0", "£0", "-£1"]
+    assert [percent(-0.0), percent(-0.004), percent(-0.01)] == ["0%", "0%", "-1%"]
+    assert [count(-0.2), tenths(-0.04), tenths(-0.06), gap_percent(-0.0)] == [
+        "0", "0.0", "-0.1", "0.000%"
+    ]  # fmt: skip

@@ -86,8 +86,7 @@ def region(
     from sufficiency import api
     from sufficiency.config import load_params
     from sufficiency.region import load_members, run_region
-    from sufficiency.region.report import caution_table
-    from sufficiency.region.tasks import BASE_KEY
+    from sufficiency.region.report import caution_table, failures_once
 
     params = load_params(config_path)
     fparams = api.forecast_params(
@@ -122,19 +121,12 @@ def region(
             f"children now {s.in_care_now:,.0f}, at the horizon "
             f"{s.in_care_forecast:,.0f}"
         )
-    for s in result.members:
-        if s.findings and s.scenario == BASE_KEY:  # the same history under every scenario
-            click.echo(
-                f"Data quality: {s.name} ({s.code}): {s.findings:,} finding(s) in its 903 "
-                f"data repaired or set aside (members/{s.code}/{s.scenario}/forecast/"
-                "data_quality.csv lists each)",
-                err=True,
-            )
-            for line in s.quality:
-                if line.startswith("  "):  # the counts by problem
-                    click.echo(f"  {line.strip()}", err=True)
-    for f in result.failures:
-        click.echo(f"Failed: {f.name} ({f.code}), {f.scenario}: {f.reason}", err=True)
+    # a member left out of the pool ran: said as that, not as a failure
+    for o in result.left_out_of_pool:
+        click.echo(f"{o.name} ({o.code}): {o.reason}", err=True)
+    # each member's failure once, with the runs it stopped (it was said once a scenario)
+    for f, runs in failures_once(result):
+        click.echo(f"Failed: {f.name} ({f.code}), {runs}: {f.reason}", err=True)
         for line in f.quality:
             click.echo(f"  {line}", err=True)
     for path in written:

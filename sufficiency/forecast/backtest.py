@@ -10,6 +10,7 @@ care) against what happened, with the forecast's P10-P90 and the last such perio
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -111,6 +112,38 @@ class BacktestResult:
         return table.reset_index()
 
 
+def _fitted_at(past: CareSpells, params: ForecastParams, cutoff: pd.Timestamp) -> ForecastResult:
+    """The forecast from ``cutoff`` on the history before it, its warnings said as the
+    backtest's: "Only 2.0 years of history before 31/03/2025", given unlabelled beside
+    the forecast's own, read as a warning about the forecast, whose history ran to
+    31/03/2026 (a region's Read with care listed both)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = forecast_from_spells(past, params, start=cutoff)
+    for w in caught:
+        if issubclass(w.category, ForecastWarning):
+            said = str(w.message)
+            warnings.warn(f"{BACKTEST_SAYS.format(cutoff)}{said[:1].lower()}{said[1:]}",
+                          w.category, stacklevel=3)  # fmt: skip
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return result
+
+
+#: How a warning of the backtest's forecast (from its cutoff) begins.
+BACKTEST_SAYS = "In the backtest, forecasting from its cutoff {:%d/%m/%Y}: "
+
+
+def unlabelled(note: str) -> str | None:
+    """A backtest's warning (:data:`BACKTEST_SAYS`) as the forecast would give it, without
+    the backtest's words; ``None`` for a note that is not a backtest's."""
+    found = re.match(BACKTEST_SAYS.replace("{:%d/%m/%Y}", r"\d\d/\d\d/\d{4}"), note)
+    if found is None:
+        return None
+    rest = note[found.end() :]
+    return rest[:1].upper() + rest[1:]
+
+
 def backtest(
     history: SSDA903History,
     cutoffs: Sequence[pd.Timestamp] | pd.Timestamp,
@@ -169,7 +202,7 @@ def backtest(
                 stacklevel=2,
             )
         actual = stock_at(care, months).sum(axis=2).astype(float)  # (M, C)
-        result = forecast_from_spells(past, params, start=cutoff)
+        result = _fitted_at(past, params, cutoff)
         by_cat = result.by_category().astype(float)  # (P, M, C)
         forecasts = {
             "model": by_cat.mean(axis=0),

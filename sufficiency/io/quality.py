@@ -63,6 +63,12 @@ _READ_COUNTS = (
     ("delimiter", "tabs or semicolons between columns in {} table(s)"),
     ("xml_windows_1252", "XML in Windows-1252, not UTF-8, in {} file(s)"),
     ("title_rows", "title rows above the header in {}"),
+    ("last_copy_used", "a previous-year copy used as its year's return in {} table(s)"),
+    (
+        "duplicate_table",
+        "a year's table held twice (a copy or another version) in {} "
+        "place(s): data_quality.csv says which rows were used",
+    ),
 )
 #: Findings of reconciling the returns that ``validate`` lists too, as warnings.
 VALIDATED = frozenset(
@@ -256,6 +262,43 @@ class DataQuality:
         repaired or set aside (counts by problem), and the starting population."""
         lines = [self._returns_line()]
         lines += self._missing_years_said()
+        lines += self.reading_lines()
+        counts = self.counts().most_common()
+        room = MAX_SUMMARY_LINES - len(lines) - 2
+        if counts:
+            lines.append(f"Repaired or set aside ({sum(n for _, n in counts)} finding(s)):")
+            shown = counts if len(counts) <= room else counts[: room - 1]
+            for code, n in shown:
+                lines.append(f"  {n:,} {PHRASES.get(code, code.replace('_', ' '))}")
+            if len(shown) < len(counts):
+                rest = counts[len(shown) :]
+                lines.append(
+                    f"  {sum(n for _, n in rest):,} more of {len(rest)} other kind(s): see "
+                    "data_quality.csv"
+                )
+        lines.append(self._start_line())
+        return lines[:MAX_SUMMARY_LINES]
+
+    def reading_notes(self) -> list[str]:
+        """How the files were read and what was repaired or set aside, in sentences for a
+        report's cautions (the region's Read with care): tabs or semicolons between
+        columns, XML in Windows-1252, a previous-year copy used, rows set aside, children
+        with an open episode set aside. The member's own forecast says these in its data
+        quality summary; the region said none of them."""
+        said = self.reading_lines()
+        counts = self.counts().most_common()
+        if counts:
+            found = "; ".join(f"{n:,} {PHRASES.get(c, c.replace('_', ' '))}" for c, n in counts)
+            said.append(f"Repaired or set aside ({sum(n for _, n in counts):,} finding(s), "
+                        f"each in its data_quality.csv): {found}.")  # fmt: skip
+        if self.num_set_aside_open:
+            said.append(self._start_line())
+        return said
+
+    def reading_lines(self) -> list[str]:
+        """What else the folder held ("Also present: ...") and how its files were read
+        ("Read as found: ..."): at most two lines."""
+        lines: list[str] = []
         reading = Counter(p.code for p in self.problems if p.code in READING_CODES)
         found = []
         if self.not_used:
@@ -314,19 +357,9 @@ class DataQuality:
             )
         if read_bits:
             lines.append("Read as found: " + "; ".join(read_bits) + ".")
-        counts = self.counts().most_common()
-        room = MAX_SUMMARY_LINES - len(lines) - 2
-        if counts:
-            lines.append(f"Repaired or set aside ({sum(n for _, n in counts)} finding(s)):")
-            shown = counts if len(counts) <= room else counts[: room - 1]
-            for code, n in shown:
-                lines.append(f"  {n:,} {PHRASES.get(code, code.replace('_', ' '))}")
-            if len(shown) < len(counts):
-                rest = counts[len(shown) :]
-                lines.append(
-                    f"  {sum(n for _, n in rest):,} more of {len(rest)} other kind(s): see "
-                    "data_quality.csv"
-                )
+        return lines
+
+    def _start_line(self) -> str:
         start = f"Children looked after on {self.data_end:%d/%m/%Y} (DfE's count): "
         start += f"{self.num_looked_after:,}"
         if self.num_set_aside_open:
@@ -341,8 +374,7 @@ class DataQuality:
                     "without them and learns its rates without theirs, so its figures are too "
                     "low; repair the data (data_quality.csv) before relying on it"
                 )
-        lines.append(start + ".")
-        return lines[:MAX_SUMMARY_LINES]
+        return start + "."
 
     def _returns_line(self) -> str:
         if not self.returns:

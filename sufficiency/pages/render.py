@@ -22,18 +22,18 @@ def gbp(value: Any) -> str:
     if _blank(value):
         return ""
     v = float(value)
-    return f"-£{-v:,.0f}" if v < 0 else f"£{v:,.0f}"
+    return _no_minus_zero(f"-£{-v:,.0f}" if v < 0 else f"£{v:,.0f}")
 
 
 def count(value: Any) -> str:
     """A whole number of children or places (``1,234``)."""
-    return "" if _blank(value) else f"{float(value):,.0f}"
+    return "" if _blank(value) else _no_minus_zero(f"{float(value):,.0f}")
 
 
 def tenths(value: Any) -> str:
     """A mean over the simulated futures to one decimal place (``22.2``, ``1,234.5``): a
     column of means said alike, not ``128`` beside ``22.1``, a small one not as ``0``."""
-    return "" if _blank(value) else f"{float(value):,.1f}"
+    return "" if _blank(value) else _no_minus_zero(f"{float(value):,.1f}")
 
 
 def chance(value: Any) -> str:
@@ -57,13 +57,13 @@ SHORTFALL: dict[str, Format] = {
 
 def percent(value: Any) -> str:
     """A share of one as a percentage (``0.8`` -> ``80%``)."""
-    return "" if _blank(value) else f"{float(value):.0%}"
+    return "" if _blank(value) else _no_minus_zero(f"{float(value):.0%}")
 
 
 def percent1(value: Any) -> str:
     """A share of one as a percentage to one decimal place (``0.015`` -> ``1.5%``): a
     backtest's errors, as the workbook and the sentences beside them give them."""
-    return "" if _blank(value) else f"{float(value):.1%}"
+    return "" if _blank(value) else _no_minus_zero(f"{float(value):.1%}")
 
 
 def change_percent(value: Any) -> str:
@@ -74,7 +74,7 @@ def change_percent(value: Any) -> str:
 def gap_percent(value: Any) -> str:
     """A solver's relative gap (a share of one) as a percentage to three decimals
     (``0.00012`` -> ``0.012%``), so a gap of a few per cent never reads as nought."""
-    return "" if _blank(value) else f"{float(value):.3%}"
+    return "" if _blank(value) else _no_minus_zero(f"{float(value):.3%}")
 
 
 def miles(value: Any) -> str:
@@ -89,6 +89,12 @@ def uk_time(value: dt.datetime | None, fmt: str = "%d %b %Y %H:%M") -> str:
         return ""
     aware = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
     return aware.astimezone(clock.ENGLAND).strftime(fmt)
+
+
+def _no_minus_zero(text: str) -> str:
+    """``text`` without its minus when it shows nothing but noughts: a pooled sensitivity
+    run saving nothing (-0.0, or a few pence less) read "£-0" and "-0%"."""
+    return text if any(c in "123456789" for c in text) else text.replace("-", "")
 
 
 def _blank(value: Any) -> bool:

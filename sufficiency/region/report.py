@@ -16,7 +16,8 @@ import pandas as pd
 
 from sufficiency import figures, vocabulary
 from sufficiency.finance.report import UNDER
-from sufficiency.region.tasks import BASE_KEY, MemberSummary
+from sufficiency.forecast.backtest import unlabelled
+from sufficiency.region.tasks import BASE_KEY, MemberFailure, MemberSummary
 from sufficiency.vocabulary import counted
 
 if TYPE_CHECKING:
@@ -179,14 +180,12 @@ def day(value: str) -> str:
 
 def _status(result: RegionResult, code: str, ran: MemberSummary | None = None) -> str:
     failed = [f for f in result.failures if f.code == code]
-    # left out of the pool (its history ends on another day) is not its own runs failing
-    pooled = result.pooled is not None and any(f.scenario == "pooled" for f in failed)
-    failed = [f for f in failed if not (pooled and f.scenario == "pooled")]
     if not failed:
         said = ["Ran"]
-        if pooled:
+        # left out of the pool (its history ends on another day) is not its runs failing
+        if any(o.code == code for o in result.left_out_of_pool):
             said.append("left out of the pooled plan: its history ends on another day "
-                        "(see Failed)")  # fmt: skip
+                        "(see Not in the pooled plan)")  # fmt: skip
         if ran is not None and ran.findings:
             said.append(f"{ran.findings:,} finding(s) in its 903 data repaired or set aside "
                         "(its data_quality.csv)")  # fmt: skip
@@ -194,7 +193,7 @@ def _status(result: RegionResult, code: str, ran: MemberSummary | None = None) -
             said.append(f"budget {ran.budget_doubt} its spend (wrong unit?): not in the "
                         "region's budget")  # fmt: skip
         return "; ".join(said)
-    return "Failed: " + "; ".join(sorted({f.scenario for f in failed}))
+    return "Failed: " + ", ".join(dict.fromkeys(run_label(f.scenario) for f in failed))
 
 
 def member_table(result: RegionResult, scenario: str = BASE_KEY) -> pd.DataFrame:
@@ -398,7 +397,8 @@ def sensitivity_table(result: RegionResult) -> pd.DataFrame:
 def caution_table(result: RegionResult) -> pd.DataFrame:
     """Every member's warnings (a short history, an in-year extract, a budget that could
     not be used, a category never seen), each once under the member's name, with the runs
-    that gave it: each scenario's forecast and spend, its own plan, the pooled plan."""
+    that gave it: each scenario's forecast and spend, its own plan, the pooled plan. A
+    backtest's warning whose words its forecast gives too is left to the forecast's."""
     names = {m.code: m.name for m in result.region.members}
     said: dict[tuple[str, str], list[str]] = {}
     for s in result.members:
@@ -410,26 +410,75 @@ def caution_table(result: RegionResult) -> pd.DataFrame:
     for code, notes in result.pooled.notes if result.pooled is not None else ():
         for w in notes:
             said.setdefault((code, w), []).append("pooled plan")
+    # a backtest's warning the forecast gives too (a category never seen) is said once
     rows = [(code, names.get(code, code), ", ".join(dict.fromkeys(runs)), w)
-            for (code, w), runs in said.items()]  # fmt: skip
+            for (code, w), runs in said.items()
+            if (code, unlabelled(w)) not in said]  # fmt: skip
     return pd.DataFrame(rows, columns=["code", "authority", "said_in", "warning"])
 
 
+#: How the report names a member's runs that are not a scenario's.
+RUN_LABELS = {"commission": "own plan", "pooled": "pooled plan"}
+
+
+def run_label(key: str) -> str:
+    """A run as the report names it: a scenario's key, ``own plan`` or ``pooled plan``."""
+    return RUN_LABELS.get(key, key)
+
+
+def failures_once(result: RegionResult) -> list[tuple[MemberFailure, str]]:
+    """Each member's (or plan's) failure once per reason, with the runs it stopped (each
+    scenario's forecast and spend, its own plan), as :func:`caution_table` says warnings:
+    the same unreadable history was said once per scenario and again for its own plan.
+    Its data-quality lines are the first run's that has them (what reading found)."""
+    said: dict[tuple[str, str], tuple[MemberFailure, dict[str, None]]] = {}
+    for f in result.failures:
+        first, runs = said.setdefault((f.code, f.reason), (f, {}))
+        runs[run_label(f.scenario)] = None
+        if f.quality and not first.quality:
+            said[f.code, f.reason] = (f, runs)
+    return [(f, ", ".join(runs)) for f, runs in said.values()]
+
+
 def failure_table(result: RegionResult) -> pd.DataFrame:
-    """Every member x scenario (or plan) that failed: why, and its data-quality summary."""
-    return pd.DataFrame(
-        [
-            {
-                "code": f.code,
-                "authority": f.name,
-                "scenario": f.scenario,
-                "reason": f.reason,
-                "data_quality": " ".join(f.quality),
-            }
-            for f in result.failures
-        ],
-        columns=["code", "authority", "scenario", "reason", "data_quality"],
-    )
+    """Every member (or plan) that failed, once per reason: the runs it stopped, why, and
+    what reading its data found, a line each (run together, its findings read as one)."""
+    rows = [(f.code, f.name, runs, f.reason, "\n".join(line.strip() for line in f.quality))
+            for f, runs in failures_once(result)]  # fmt: skip
+    return pd.DataFrame(rows, columns=["code", "authority", "runs", "reason", "data_quality"])
+
+
+#: Why a member is not in the pooled plan, as ``region.csv`` names it
+#: (``not_pooled:<why>``) and as the headline says it.
+NOT_POOLED = {
+    "history_ends_on_another_day": "its history ends on another day",
+    "data_not_usable": "its data could not be used (see Failed)",
+    "no_levers": "no levers file",
+}
+
+
+def not_pooled_table(result: RegionResult) -> pd.DataFrame:
+    """Each member not in the pooled plan (when one ran), why (a key of
+    :data:`NOT_POOLED`) and the reason in words: the pooled plan's figures, its saving
+    too, are of the members in it, not the region's."""
+    columns = ["code", "authority", "why", "reason"]
+    if result.pooled is None:
+        return pd.DataFrame(columns=columns)
+    pooled = {str(r["code"]) for r in result.pooled.rows}
+    dated = {o.code: o.reason for o in result.left_out_of_pool}
+    rows = []
+    for m in result.region.members:
+        if m.code in pooled:
+            continue
+        if m.code in dated:
+            rows.append((m.code, m.name, "history_ends_on_another_day", dated[m.code]))
+        elif m.levers is None:
+            rows.append((m.code, m.name, "no_levers", "No levers file: it commissions on "
+                         "its own, and the pooled plan's figures do not include it."))  # fmt: skip
+        else:
+            rows.append((m.code, m.name, "data_not_usable", "Its data could not be used (see "
+                         "Failed), so the pooled plan's figures do not include it."))  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
 
 
 def seed_table(result: RegionResult) -> pd.DataFrame:
@@ -497,6 +546,14 @@ def long_table(result: RegionResult) -> pd.DataFrame:
         for measure in ("plan_cost_gbp", "status_quo_cost_gbp", "saving_vs_status_quo_gbp"):
             rows.append((c.code, c.name, "commission", measure, getattr(c, measure)))
     if result.pooled is not None:
+        # who the pooled figures are of: a member not in the plan is said, with why, so a
+        # dashboard does not read the pooled totals as the whole region's
+        out = not_pooled_table(result)
+        for r in out.itertuples():
+            rows.append((str(r.code), str(r.authority), "pooled", f"not_pooled:{r.why}", 1))
+        name = result.region.name
+        rows.append((REGION_CODE, name, "pooled", "members_pooled", len(result.pooled.rows) - 1))
+        rows.append((REGION_CODE, name, "pooled", "members", len(result.region.members)))
         # saving_pct a percentage, as pooling.csv, sensitivity.csv and the other *_pct
         # measures here (the plan's rows hold a share of one)
         for r in result.pooled.rows:

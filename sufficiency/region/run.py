@@ -29,6 +29,7 @@ from sufficiency.region.tasks import (
     BASE_KEY,
     CommissionSummary,
     CommissionTask,
+    LeftOut,
     MemberFailure,
     MemberSummary,
     MemberTask,
@@ -65,7 +66,9 @@ class RegionResult:
     pooled
         The pooled plan, ``None`` when fewer than two members have levers.
     failures
-        Every member x scenario (or plan) that could not be run, with the reason.
+        Every member x scenario (or plan) that could not be run, with the reason. A
+        member left out of the pooled plan because its history ends on another day is
+        not one (its own runs ran): see :attr:`left_out_of_pool`.
     """
 
     region: Region
@@ -77,8 +80,15 @@ class RegionResult:
     failures: tuple[MemberFailure, ...]
 
     @property
+    def left_out_of_pool(self) -> tuple[LeftOut, ...]:
+        """Members whose own runs ran but that are not in the pooled plan, their histories
+        ending on another day than the pooled members', each with why."""
+        return self.pooled.set_aside if self.pooled is not None else ()
+
+    @property
     def exit_code(self) -> int:
-        """0 all ran; 3 partial (some members failed, others ran); 4 nothing ran."""
+        """0 all ran (a member left out of the pooled plan, whose own runs ran, too); 3
+        partial (some members failed, others ran); 4 nothing ran."""
         if not self.failures:
             return EXIT_OK
         return EXIT_PARTIAL if self.members else EXIT_FAILED
@@ -296,8 +306,6 @@ def run_region(
     remove_staging(out)
     everything = [*results, *plan_results, *([pooled_result] if pooled_result else [])]
     failures = tuple(r for r in everything if isinstance(r, MemberFailure))
-    if isinstance(pooled_result, PooledSummary):  # members ending on another day than the pool's
-        failures += pooled_result.set_aside
     return RegionResult(
         region=region,
         scenarios=tuple(s.key for s in specs),

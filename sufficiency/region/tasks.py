@@ -147,6 +147,16 @@ class MemberFailure:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """A member whose own runs ran but that is not in the pooled plan, and why (its
+    history ends on another day than the pooled members'): not a failure."""
+
+    code: str
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class CommissionTask:
     """A member's own commissioning plan (its own levers and prices) with sensitivity."""
 
@@ -203,7 +213,7 @@ class PooledSummary:
     notes: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: Members with usable data left out because their histories end on another day
     #: than the pooled members', each with why and what to give instead.
-    set_aside: tuple[MemberFailure, ...] = ()
+    set_aside: tuple[LeftOut, ...] = ()
 
     @property
     def saving_gbp(self) -> float:
@@ -276,7 +286,11 @@ def run_member(task: MemberTask) -> MemberSummary | MemberFailure:
 
 
 def _cautions(quality: DataQuality | None) -> list[str]:
-    return quality.cautions() if quality is not None else []
+    """A history's cautions (a missing year, an in-year extract), then how its files were
+    read and what was repaired or set aside (tabs or semicolons between columns, a
+    previous-year copy used, rows set aside), which the member's own forecast says in its
+    data quality summary and the region had left out."""
+    return [*quality.cautions(), *quality.reading_notes()] if quality is not None else []
 
 
 def _spend(task: MemberTask, history: Any, params: Any) -> tuple[Any, tuple[str, ...]]:
@@ -478,7 +492,7 @@ class PreparedPool:
     #: their own plans), read with the pooled plan.
     said: tuple[str, ...] = ()
     #: Members left out because their histories end on another day, each with why.
-    set_aside: tuple[MemberFailure, ...] = ()
+    set_aside: tuple[LeftOut, ...] = ()
 
 
 def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | MemberFailure:
@@ -495,7 +509,7 @@ def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | Member
     members = tuple(m for m in usable if when is None or ends.get(m.code, when) == when)
     pooled = [m.name for m in members]
     set_aside = tuple(
-        MemberFailure(m.code, m.name, "pooled", left_out_reason(ends[m.code], when, pooled))
+        LeftOut(m.code, m.name, left_out_reason(ends[m.code], when, pooled))
         for m in usable
         if when is not None and m not in members
     )

@@ -62,11 +62,13 @@ def headline(result: RegionResult) -> list[str]:
             result.pooled.saving_gbp, "Pooling block contracts", "each member commissioning alone"
         )
         lines.append(f"{said} (expected cost)." if result.pooled.saving_gbp >= 0 else f"{said}.")
-        if result.pooled.left_out:  # the saving is of the members pooled, not the region's
-            names = {m.code: m.name for m in result.region.members}
-            out = ", ".join(names.get(c, c) for c in result.pooled.left_out)
-            lines.append(f"The pooled plan is of {len(result.pooled.rows) - 1} members: {out} "
-                         "left out of it (see Failed).")  # fmt: skip
+        out = tables.not_pooled_table(result)
+        if len(out):  # the saving is of the members pooled, not the region's
+            why = "; ".join(f"{r.authority}, {tables.NOT_POOLED[r.why]}"
+                            for r in out.itertuples())  # fmt: skip
+            lines.append(f"The pooled plan is of {len(result.pooled.rows) - 1} members, and "
+                         f"its saving is theirs. Not in it (see Not in the pooled plan): "
+                         f"{why}.")  # fmt: skip
         if result.pooled.proof:
             lines.append(result.pooled.proof)
         lines += result.pooled.worse_off
@@ -77,8 +79,8 @@ def headline(result: RegionResult) -> list[str]:
             f"Read with care: {vocabulary.counted(len(cautions), 'warning')} about members' "
             f"forecasts or data ({who}), each under its member's name in Read with care."
         )
-    for f in result.failures:
-        lines.append(f"Failed: {f.name} ({f.code}), {f.scenario}: {f.reason}")
+    for f, runs in tables.failures_once(result):
+        lines.append(f"Failed: {f.name} ({f.code}), {runs}: {f.reason}")
     return lines
 
 
@@ -116,12 +118,24 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: A column of sentences (a warning, a reason, a status) is at most this wide, in
+#: characters, the last column (a table's warning, reason or status), or ``TEXT_WIDTH[1]``
+#: another; its cells wrap, each row as tall as its lines. At 14 characters and not
+#: wrapped, a warning ran across the sheet and, printed one page wide, shrank every sheet
+#: with one (Read with care, Failed, Not in the pooled plan) to unreadable.
+TEXT_WIDTH = (60, 30)
+
+
 def _width(frame: pd.DataFrame, j: int, col: object) -> int:
-    """A column's width in characters: the authority's name whole (up to 40)."""
-    if j > 2:
-        return 14
-    longest = frame[col].astype(str).str.len().max() if len(frame) else 0
-    return int(min(max(24, longest + 2), 40))
+    """A column's width in characters: the authority's name whole (up to 40), a column of
+    text as wide as its longest value up to :data:`TEXT_WIDTH`, a figure 14."""
+    values = frame[col].dropna()
+    longest = int(values.astype(str).str.len().max()) if len(values) else 0
+    if j <= 2:
+        return int(min(max(24, longest + 2), 40))
+    if values.map(lambda v: isinstance(v, str)).all() and longest > 14:
+        return min(longest + 2, TEXT_WIDTH[j < len(frame.columns)])
+    return 14
 
 
 def _sheet(
@@ -133,27 +147,34 @@ def _sheet(
     if frame.empty:
         ws.cell(row=first_row, column=1, value="Nothing to show.")
         return
-    for i, line in enumerate((note,) if isinstance(note, str) else note):
-        if line:
-            ws.cell(row=first_row + len(frame) + 2 + i, column=1, value=line)
     frame = _readable(frame)
+    widths = [_width(frame, j, c) for j, c in enumerate(frame.columns, start=1)]
+    below = first_row + len(frame) + 2
+    notes = (note,) if isinstance(note, str) else note
+    _paragraphs(ws, {below + i: line for i, line in enumerate(notes) if line}, widths)
     tallest = 1
     for j, h in enumerate(_headers(frame), start=1):
         cell = ws.cell(row=first_row, column=j, value=h)
         cell.font, cell.fill = BOLD, HEAD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        width = _width(frame, j, frame.columns[j - 1])
-        ws.column_dimensions[get_column_letter(j)].width = width
-        tallest = max(tallest, _lines(h, width))
+        ws.column_dimensions[get_column_letter(j)].width = widths[j - 1]
+        tallest = max(tallest, _lines(h, widths[j - 1]))
     # a wrapped header's row must be set tall: spreadsheets do not grow rows on opening
     ws.row_dimensions[first_row].height = 13 * tallest + 3
     whole = {
         c for c in frame.columns
         if pd.api.types.is_float_dtype(frame[c]) and (frame[c].dropna() % 1 == 0).all()
     }  # fmt: skip
+    wrap = Alignment(wrap_text=True, vertical="top")
     for i, values in enumerate(frame.itertuples(index=False), start=first_row + 1):
+        # a row as tall as its longest text wrapped (spreadsheets do not grow rows)
+        lines = max(_lines(v, w) if isinstance(v, str) else 1
+                    for v, w in zip(values, widths, strict=True))  # fmt: skip
+        if lines > 1:
+            ws.row_dimensions[i].height = 13 * lines + 3
         for j, (col, v) in enumerate(zip(frame.columns, values, strict=True), start=1):
             cell = ws.cell(row=i, column=j, value=_value(v))
+            cell.alignment = wrap
             name = str(col)
             if name == "saving_pct":
                 cell.number_format = "0.0%"
@@ -172,15 +193,31 @@ def _sheet(
     print_a4_landscape(ws)
 
 
+def _paragraphs(ws: Any, lines: dict[int, str], widths: list[int]) -> None:
+    """Each of ``lines`` (by row) a paragraph across the table's columns, wrapped, its row
+    as tall as its lines: a headline sentence or a note under a table in one cell ran far
+    past the table and, printed one page wide, shrank the sheet to unreadable."""
+    for row, text in lines.items():
+        cell = ws.cell(row=row, column=1, value=text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if len(widths) > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
+        ws.row_dimensions[row].height = 13 * _lines(text, sum(widths)) + 3
+
+
 def _lines(text: str, width: int) -> int:
-    """Lines ``text`` takes wrapped at word breaks in a column ``width`` characters wide."""
-    lines, used = 1, 0
-    for word in text.split():
-        if used and used + 1 + len(word) > 0.85 * width:
-            lines, used = lines + 1, len(word)
-        else:
-            used += len(word) + (1 if used else 0)
-    return lines
+    """Lines ``text`` takes wrapped at word breaks in a column ``width`` characters wide
+    (each of its own lines begun afresh)."""
+    total = 0
+    for line in text.split("\n"):
+        lines, used = 1, 0
+        for word in line.split():
+            if used and used + 1 + len(word) > 0.85 * width:
+                lines, used = lines + 1, len(word)
+            else:
+                used += len(word) + (1 if used else 0)
+        total += lines
+    return total
 
 
 def _value(v: Any) -> Any:
@@ -190,25 +227,27 @@ def _value(v: Any) -> Any:
 
 
 def write_workbook(result: RegionResult, path: Path) -> Path:
-    """``region.xlsx``: Summary, Placement mix, Scenarios, Pooled plan, Pooled
-    sensitivity, Members' plans, Sensitivity, Failed, Seeds."""
+    """``region.xlsx``: Summary, Placement mix, Scenarios, Pooled plan, Not in the pooled
+    plan, Pooled sensitivity, Members' plans, Sensitivity, Failed, Seeds."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Summary"
     ws["A1"] = f"Region: {result.region.name}"
     ws["A1"].font = Font(bold=True, size=14)
     lines = headline(result)
-    for i, line in enumerate(lines, start=2):
-        ws.cell(row=i, column=1, value=line)
     rounded = tables.ROUNDING_NOTE
-    _sheet(wb, "Summary", _members(result), first_row=len(lines) + 3,
+    members = _members(result)
+    _sheet(wb, "Summary", members, first_row=len(lines) + 3,
            note=(rounded, tables.BACKTEST_NOTE))  # fmt: skip
+    widths = [_width(_readable(members), j, c) for j, c in enumerate(members.columns, start=1)]
+    _paragraphs(ws, dict(enumerate(lines, start=2)), widths)
     _sheet(wb, "Read with care", tables.caution_table(result))
     mix_now, mix_later = tables.mix_table(result, "now"), tables.mix_table(result, "forecast")
     _sheet(wb, "Placement mix now", _words(mix_now))
     _sheet(wb, "Placement mix forecast", _words(mix_later), note=rounded)
     _sheet(wb, "Scenarios", tables.scenario_table(result), note=rounded)
     _sheet(wb, "Pooled plan", tables.pooled_table(result), note=rounded)
+    _sheet(wb, "Not in the pooled plan", _not_pooled(result))
     _sheet(wb, "Pooled sensitivity", tables.pooled_sensitivity_table(result))
     _sheet(wb, "Members' plans", tables.commission_table(result))
     _sheet(wb, "Sensitivity", tables.sensitivity_table(result))
@@ -225,6 +264,12 @@ def _members(result: RegionResult) -> pd.DataFrame:
     if header == vocabulary.column("starts_first_year"):
         return frame
     return frame.rename(columns={"starts_first_year": header})
+
+
+def _not_pooled(result: RegionResult) -> pd.DataFrame:
+    """The members not in the pooled plan, with the reason in words (the key is
+    ``region.csv``'s)."""
+    return tables.not_pooled_table(result).drop(columns="why")
 
 
 def _words(frame: pd.DataFrame) -> pd.DataFrame:
@@ -284,9 +329,15 @@ def render_html(result: RegionResult) -> str:
         scenarios=scenarios,
         side=side,
         pooled=tables.pooled_table(result),
+        not_pooled=_not_pooled(result),
         pooled_sensitivity=_readable(tables.pooled_sensitivity_table(result)),
         plans=tables.commission_table(result),
-        failures=tables.failure_table(result),
+        failures=tables.failure_table(result).drop(columns="data_quality"),
+        found=[
+            (f"{f.name} ({f.code})", [line.strip() for line in f.quality])
+            for f, _ in tables.failures_once(result)
+            if f.quality
+        ],
         cautions=tables.caution_table(result),
         seeds=tables.seed_table(result),
         rounding=tables.ROUNDING_NOTE,

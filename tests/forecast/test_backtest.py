@@ -210,3 +210,23 @@ def test_backtest_does_not_score_starts_over_a_missing_year():
     with pytest.warns(ForecastWarning):
         result = backtest(_gap_history(), pd.Timestamp("2023-12-31"), 12, FAST)
     assert result.starts.empty
+
+
+def test_the_backtests_warnings_are_said_as_the_backtests():
+    """The forecast fitted at a backtest's cutoff on the history before it warned "Only 2.0
+    years of history before 31/03/2025", unlabelled: beside the forecast's own warnings
+    (a region's Read with care listed both) it read as a warning about the forecast,
+    whose history runs to 31/03/2026. Each is now said as the backtest's."""
+    import warnings
+
+    from sufficiency.forecast.synthetic import synthetic_history
+
+    three_years = synthetic_history(150, num_years=3, seed=11)  # two before the cutoff
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        backtest(three_years, CUT, 12, FAST)
+    said = [str(w.message) for w in caught if issubclass(w.category, ForecastWarning)]
+    short = [s for s in said if "years of history before 31/03/2025" in s]
+    assert short, said
+    assert all(s.startswith("In the backtest, forecasting from its cutoff 31/03/2025: only ")
+               for s in short), short  # fmt: skip

@@ -401,8 +401,9 @@ def _run_region(cluster: Any, region: Path, out: Path) -> Any:
 def test_region_says_which_members_data_was_repaired_or_set_aside(
     cluster: Any, region_dir: Path, tmp_path: Path
 ) -> None:
-    """A member that ran on data with rows set aside is not reported as simply "Ran": the
-    console names it with the counts by problem, and the report's status says how many."""
+    """A member that ran on data with rows set aside is not reported as simply "Ran": its
+    cautions (the console's and the report's Read with care) give the counts by problem, and
+    the report's status says how many."""
     region = _without_levers(region_dir, tmp_path)
     first = load_members(region / "members.toml").members[0]
     episodes = sorted(first.history.rglob("episodes.csv"))[-1]
@@ -420,10 +421,13 @@ def test_region_says_which_members_data_was_repaired_or_set_aside(
     quality = pd.read_csv(out / "members" / first.code / "base" / "forecast" / "data_quality.csv")
     findings = len(quality[quality["code"] != "missing_year"])
     assert findings >= 2
-    said = f"Data quality: {first.name} ({first.code}): {findings} finding(s)"
+    said = f"Warning: {first.name} ({first.code}): Repaired or set aside ({findings} finding(s)"
     assert said in res.output
     assert "episode(s) without a valid start date (DECOM): set aside" in res.output
-    assert res.output.count("Data quality: ") == 1  # the others' data is clean
+    assert res.output.count("Repaired or set aside") == 1  # the others' data is clean
+    cautions = pd.read_excel(out / "region.xlsx", sheet_name="Read with care")
+    (row,) = cautions[cautions["Warning"].str.startswith("Repaired or set aside")].itertuples()
+    assert row.Code == first.code
     summary = _cells((out / "region.xlsx").read_bytes())[0]
     cells = [str(v) for row in summary for v in row if v is not None]
     assert f"Ran; {findings} finding(s) in its 903 data repaired or set aside" in " ".join(cells)
@@ -474,6 +478,32 @@ def test_region_workbook_reads_in_words_and_prints_its_headers_whole(
     assert summary.row_dimensions[head].height >= 3 * 13  # 'Backtest months inside P10-P90 (%)'
     longest = max(len(s.name) for s in result.members)
     assert summary.column_dimensions["B"].width >= min(longest, 38)
+
+
+def test_region_workbook_wraps_its_sentences_to_print_readably(
+    region_run: Any, tmp_path: Path
+) -> None:
+    """region.xlsx's warnings, reasons and headline sentences sat unwrapped in one cell (a
+    warning in a column 14 characters wide, a headline sentence in column A): printed one
+    page wide, as every sheet is, Read with care and Summary shrank to unreadable."""
+    from openpyxl import load_workbook
+
+    result, _ = region_run
+    wb = load_workbook(result.write(tmp_path)[1])
+    care = wb["Read with care"]
+    assert care.cell(1, 4).value == "Warning"
+    assert 30 <= care.column_dimensions["D"].width <= 60
+    for row in range(2, care.max_row + 1):
+        text = str(care.cell(row, 4).value)
+        assert care.cell(row, 4).alignment.wrap_text
+        if len(text) > 2 * care.column_dimensions["D"].width:  # a row as tall as its lines
+            assert care.row_dimensions[row].height >= 3 * 13, (row, text)
+    summary = wb["Summary"]
+    head = next(r for r in range(1, 20) if summary.cell(r, 1).value == "Code")
+    merged = {str(r) for r in summary.merged_cells.ranges}
+    for row in range(2, head - 1):  # each headline sentence across the table, wrapped
+        assert summary.cell(row, 1).alignment.wrap_text
+        assert any(m.startswith(f"A{row}:") for m in merged), (row, merged)
 
 
 def test_region_headline_says_plainly_when_pooling_costs_more(

@@ -1,7 +1,9 @@
 """A member whose history ends on another day than the others' (an in-year extract to
 30/09/2026 beside full years to 31/03/2026) is left out of the pooled plan, said why,
 and the rest of the region pools: the pool failed for the whole region ("Pooled
-histories must end on the same date"), although each member's own runs had run."""
+histories must end on the same date"), although each member's own runs had run. Left
+out, it was then listed under Failed and the run exited 3 (partial) for it; it is said as
+not in the pooled plan, with why, and region.csv says so to a dashboard."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from sufficiency.forecast.synthetic import synthetic_history
 from sufficiency.region import load_members
 from sufficiency.region.members import Member, Region
 from sufficiency.region.report import member_table
-from sufficiency.region.run import EXIT_PARTIAL, POOLED_KEY, run_region
+from sufficiency.region.run import EXIT_OK, POOLED_KEY, run_region
 from sufficiency.region.seeds import member_seed
 from sufficiency.region.synthetic import write_history
 from sufficiency.region.tasks import MemberFailure, MemberSummary, PooledTask, prepare_pooled
@@ -67,25 +69,46 @@ def test_a_member_ending_on_another_day_is_left_out_of_the_pool_and_the_rest_poo
     assert third.code in result.pooled.left_out
     pooling = pd.read_csv(out / "pooled" / "pooling.csv")
     assert pooling["authority"].tolist() == [first.name, second.name, "co-operative"]
-    # the late member is said, why and what to give, and the run is partial
-    (failure,) = result.failures
-    assert (failure.code, failure.scenario) == (third.code, POOLED_KEY)
-    assert failure.reason.startswith(
+    # the late member is said left out, why and what to give: not a failure (its own
+    # runs ran), and the run is not partial for it (it was listed under Failed, exit 3)
+    assert result.failures == ()
+    (left,) = result.left_out_of_pool
+    assert left.code == third.code
+    assert left.reason.startswith(
         "Left out of the pooled plan: its history ends on 30/09/2026, the pooled members' "
         f"({first.name}, {second.name}) on 31/03/2026."
     )
-    assert "give its history to 31/03/2026" in failure.reason
-    assert result.exit_code == EXIT_PARTIAL
+    assert "give its history to 31/03/2026" in left.reason
+    assert result.exit_code == EXIT_OK
     status = member_table(result).set_index("code")["status"]
     assert status[third.code].startswith("Ran; left out of the pooled plan")
+    assert "Failed" not in status[third.code]
     assert status[first.code] == status[second.code] == "Ran"
     said = " ".join(headline(result))
-    assert f"The pooled plan is of 2 members: {third.name} left out of it (see Failed)." in said
+    assert (
+        f"The pooled plan is of 2 members, and its saving is theirs. Not in it (see Not "
+        f"in the pooled plan): {third.name}, its history ends on another day."
+    ) in said
+    assert "Failed" not in said
     result.write(out)
     html = (out / "region.html").read_text()
+    assert "Not in the pooled plan" in html
     assert "Left out of the pooled plan: its history ends on 30/09/2026" in html
+    assert "Every member ran." in html  # its Failed section
     failed = pd.read_excel(out / "region.xlsx", sheet_name="Failed", header=None)
-    assert failed.astype(str).apply(lambda c: c.str.contains("Left out of the pooled")).any().any()
+    assert failed.iloc[0, 0] == "Nothing to show."
+    sheet = pd.read_excel(out / "region.xlsx", sheet_name="Not in the pooled plan")
+    assert sheet["Code"].tolist() == [third.code]
+    assert sheet["Reason"].iloc[0].startswith("Left out of the pooled plan: its history")
+    # region.csv tells a dashboard who the pooled figures are of, and why one is not in
+    long = pd.read_csv(out / "region.csv", dtype={"member_code": str})
+    pooled = long[long["scenario"] == POOLED_KEY]
+    flags = pooled[pooled["measure"].str.startswith("not_pooled:")]
+    assert flags[["member_code", "measure", "value"]].values.tolist() == [
+        [third.code, "not_pooled:history_ends_on_another_day", 1.0]
+    ]
+    counts = pooled[pooled["member_code"] == "region"].set_index("measure")["value"]
+    assert (counts["members_pooled"], counts["members"]) == (2, 3)
 
     # two members with levers ending on different days: no pool, and the reason says so
     ran = {s.code: s for s in result.members if isinstance(s, MemberSummary)}
