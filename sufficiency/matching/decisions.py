@@ -190,10 +190,13 @@ def _room_for(prob: MatchProblem, p: int, kids: list[int]) -> int:
     return int(prob.group_room[p] if one_group else prob.place_capacity[p])
 
 
-def _siblings_left_out(prob: MatchProblem, c: int, p: int, excluded: set[tuple[int, int]]) -> str:
-    """What a pin of child ``c`` to ``p`` means for siblings who must stay together but
-    cannot all go there (a rule, a team exclusion or too little room): they are not
-    placed while it holds. Empty when every sibling can join the child."""
+def _siblings_left_out(
+    prob: MatchProblem, c: int, p: int, excluded: set[tuple[int, int]], together: bool
+) -> str:
+    """What a pin of child ``c`` to ``p`` means for siblings who cannot all go there (a
+    rule, a team exclusion or too little room): with ``together`` (siblings must stay
+    together) they are not placed while it holds; else the pin splits the group. Empty
+    when every sibling can join the child."""
     g = int(prob.child_group[c])
     if g < 0:
         return ""
@@ -212,6 +215,8 @@ def _siblings_left_out(prob: MatchProblem, c: int, p: int, excluded: set[tuple[i
         return ""
     but = (f"{listed(out)} cannot go there too" if out
            else f"the placement has room for {room} of the {len(group)}")  # fmt: skip
+    if not together:  # siblings = "prefer": the others are matched elsewhere, apart
+        return f" The child's siblings cannot all join them: {but}, so this pin splits the group."
     return (f" Siblings must stay together, but {but}: while this pin holds, siblings who "
             "cannot join the child are not placed.")  # fmt: skip
 
@@ -392,9 +397,8 @@ def apply_decisions(
     for k in (k for k in pins if k not in status):
         c, p = where(k)
         pin[c] = p
-        status[k] = ("applied", "the child is matched to this placement.")
-        if siblings_together:
-            status[k] = ("applied", status[k][1] + _siblings_left_out(prob, c, p, excluded))
+        left_out = _siblings_left_out(prob, c, p, excluded, siblings_together)
+        status[k] = ("applied", "the child is matched to this placement." + left_out)
     n_p = max(prob.num_placements, 1)
     keys = np.array(sorted(c * n_p + p for c, p in excluded), np.int64)
     notes = tuple(

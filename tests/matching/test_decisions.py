@@ -390,3 +390,54 @@ def test_pin_that_leaves_an_excluded_sibling_out_says_the_team_excluded_them() -
     assert (
         "must stay together (C1 at P1) and the team excluded this child from it;" in (row["reason"])
     )
+
+
+def test_pin_that_splits_siblings_who_may_be_split_says_so_and_names_the_pin() -> None:
+    """With siblings = "prefer", a pin of one sibling to a home another cannot join splits
+    the group: the pin's note says so, and the split's note names the pin (was: "the child
+    is matched to this placement" and nothing more, and "no home on tonight's register has
+    room for both and meets every hard rule for each of them", though P2 takes both and
+    did the night before the pin)."""
+    refs = referrals_frame([
+        referral("C1", sibling_group="G1", age=3),
+        referral("C2", sibling_group="G1", age=12, pets="no", risks=("harm_animals",)),
+    ])  # fmt: skip
+    plcs = placements_frame([
+        placement("P1", vacancies=2, has_pets=True),
+        placement("P2", vacancies=2, weekly_cost=700.0),
+    ])  # fmt: skip
+    params = Params(matching=MatchingParams(siblings="prefer"))
+    run = run_matching(refs, plcs, RUN_DATE, params,
+                       decisions=decisions_frame([decision("C1", "P1")]))  # fmt: skip
+    assert _where(run) == {"C1": "P1", "C2": "P2"}
+    (note,) = _notes(run, "applied")
+    assert note["note"] == (
+        "the child is matched to this placement. The child's siblings cannot all join them: "
+        "C2 (rule 7 (pets), rule 13 (risk to animals)) cannot go there too, so this pin "
+        "splits the group."
+    )
+    assert set(run.matches["sibling_note"]) == {
+        "1 home could take both under the other hard rules, but the team's decisions rule "
+        "them out: C1 is pinned to P1"
+    }
+
+
+def test_sibling_split_by_an_exclusion_names_it() -> None:
+    """Siblings split because the team excluded one of them from the one home that takes
+    both are told so, with the exclusion, not that no home takes both."""
+    refs = referrals_frame([
+        referral("C1", sibling_group="G1", age=3),
+        referral("C2", sibling_group="G1", age=5),
+    ])  # fmt: skip
+    plcs = placements_frame([
+        placement("P1", vacancies=2),
+        placement("P2", vacancies=1),
+        placement("P3", vacancies=1),
+    ])  # fmt: skip
+    params = Params(matching=MatchingParams(siblings="prefer"))
+    run = run_matching(refs, plcs, RUN_DATE, params,
+                       decisions=decisions_frame([decision("C2", "P1", "exclude")]))  # fmt: skip
+    assert set(run.matches["sibling_note"]) == {
+        "1 home could take both under the other hard rules, but the team's decisions rule "
+        "them out: C2 is excluded from P1"
+    }
