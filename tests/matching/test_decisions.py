@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from sufficiency.matching import build_problem, generate_candidates, run_matchin
 from sufficiency.matching.candidates import RULE_CODES
 from sufficiency.matching.decisions import apply_decisions
 from sufficiency.matching.greedy import greedy_plan
+from sufficiency.store.types import ReferralGaps
 
 
 def decision(child_id: str, placement_id: str, kind: str = "pin", **kw: Any) -> dict[str, Any]:
@@ -441,3 +443,34 @@ def test_sibling_split_by_an_exclusion_names_it() -> None:
         "1 home could take both under the other hard rules, but the team's decisions rule "
         "them out: C2 is excluded from P1"
     }
+
+
+def test_a_decision_made_before_a_night_its_child_was_not_referred_is_not_obeyed() -> None:
+    """Given the nights the run store saw each child not referred: a pin made before such
+    a night is refused and an exclusion kept with a note; one made after it (the child's
+    new referral), or with no date the store can tell, is applied as usual. A blank
+    ``decided_on`` is taken as the night the store first read the decision."""
+    refs = referrals_frame([referral("C1"), referral("C2"), referral("C3"), referral("C4")])
+    plcs = placements_frame([placement("P1", vacancies=4), placement("P2", vacancies=4)])
+    prob = build_problem(refs, plcs, RUN_DATE, MatchingParams())
+    away = dt.date(2026, 3, 20)
+    gaps = ReferralGaps(
+        away={"C1": (away,), "C2": (away,), "C3": (away,), "C4": (away,)},
+        first_read={("C4", "P2", "pin"): dt.date(2026, 3, 1)},
+    )
+    table = decisions_frame([
+        decision("C1", "P1", decided_on=pd.Timestamp("2026-03-10")),
+        decision("C2", "P1", "exclude", decided_on=pd.Timestamp("2026-03-10")),
+        decision("C3", "P1", decided_on=pd.Timestamp("2026-03-25")),  # after: their new referral
+        decision("C4", "P2", decided_on=pd.NaT),  # first read on 01/03/2026
+    ])  # fmt: skip
+    out, outcome = apply_decisions(prob, table, gaps=gaps)
+    got = {n.child_id: (n.status, n.note) for n in outcome.notes}
+    assert got["C1"][0] == got["C4"][0] == "refused"
+    assert got["C1"][1].startswith("child C1 was not referred on 20/03/2026, after this pin")
+    assert got["C2"] == ("applied", "the child is not matched to this placement. Check it is "
+                         "about this child: child C2 was not referred on 20/03/2026, after it "
+                         "was made (a referral that ended, or another child given the same "
+                         "ID).")  # fmt: skip
+    assert got["C3"] == ("applied", "the child is matched to this placement.")
+    assert out.decision_pin is not None and list(out.decision_pin) == [-1, -1, 0, -1]

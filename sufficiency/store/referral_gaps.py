@@ -1,0 +1,95 @@
+"""Nights a child with a team decision was not referred, from the run store.
+
+A decision names a child by ID only. A child who leaves the referrals (placed, or the
+referral closed) and is referred again later, or a new child given an ID used before,
+would otherwise meet the old decision as if nothing had happened: a pin agreed for the
+child who left would place the one referred now. The store knows which children each
+earlier night of the same referrals file referred; :func:`referral_gaps` gives, for each
+child a decision names, the nights since the decision was made on which they were not
+referred, and matching reads a decision so interrupted as made for a referral that has
+ended (:func:`sufficiency.matching.decisions.apply_decisions`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sufficiency.store.models import Run, RunDecision, RunFile, RunRow
+from sufficiency.store.store import RunStore, _where
+from sufficiency.store.types import ReferralGaps, fold_id
+
+
+def _day(value: object) -> dt.date | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
+        return None
+    try:
+        return pd.Timestamp(value).date()
+    except (ValueError, TypeError):
+        return None
+
+
+def referral_gaps(
+    store: RunStore, referrals: Path | str, run_date: dt.date, decisions: pd.DataFrame | None
+) -> ReferralGaps:
+    """The nights before ``run_date`` on which a child named in ``decisions`` was not
+    referred, among the successful matching runs of the same referrals file (its path as
+    recorded) since the earliest decision was made; and when each decision was first read
+    by such a run (its date, where ``decided_on`` is blank).
+
+    Runs that recorded no referral rows (every row set aside) are left out: they say
+    nothing about who was referred."""
+    if decisions is None or decisions.empty:
+        return ReferralGaps()
+    wanted = {fold_id(c) for c in decisions["child_id"]}
+    path = _where(referrals)
+    with Session(store.engine) as s:
+        q = (select(Run.id, Run.summary)
+             .join(RunFile, RunFile.run_id == Run.id)
+             .where(Run.kind == "match", Run.status == "succeeded", RunFile.role == "input",
+                    RunFile.label == "referrals", RunFile.path == path))  # fmt: skip
+        nights: dict[int, dt.date] = {}
+        for rid, summary in s.execute(q):
+            day = _day((summary or {}).get("run_date"))
+            if day is not None and day < run_date:
+                nights[int(rid)] = day
+        if not nights:
+            return ReferralGaps()
+        first: dict[tuple[str, str, str], dt.date] = {}
+        q2 = select(RunDecision.run_id, RunDecision.child_id, RunDecision.placement_id,
+                    RunDecision.decision).where(RunDecision.run_id.in_(nights))  # fmt: skip
+        for rid, c, p, kind in s.execute(q2):
+            key = (fold_id(c), fold_id(p), str(kind))
+            if fold_id(c) in wanted and (key not in first or nights[rid] < first[key]):
+                first[key] = nights[rid]
+        made = [d for d in map(_day, decisions.get("decided_on", pd.Series(dtype=object))) if d]
+        since = min([*made, *first.values()], default=None)
+        if since is None:
+            return ReferralGaps()
+        looked = {rid: day for rid, day in nights.items() if day > since}
+        present: dict[int, set[str]] = {rid: set() for rid in looked}
+        q3 = select(RunRow.run_id, RunRow.key).where(
+            RunRow.run_id.in_(looked), RunRow.table == "referral"
+        )
+        for rid, child in s.execute(q3):
+            present[rid].add(fold_id(child))
+    away: dict[str, list[dt.date]] = {}
+    for rid, day in sorted(looked.items(), key=lambda kv: kv[1]):
+        if present[rid]:
+            for c in wanted - present[rid]:
+                away.setdefault(c, []).append(day)
+    return ReferralGaps({c: tuple(sorted(set(d))) for c, d in away.items()}, first)
+
+
+def gaps_in(
+    store: RunStore | None, referrals: Path | str, run_date: dt.date
+) -> Callable[[pd.DataFrame], ReferralGaps] | None:
+    """:func:`referral_gaps` for tonight's decisions, as matching asks for it
+    (``match(..., gaps=gaps_in(store, referrals, run_date))``); ``None`` without a store."""
+    return None if store is None else partial(referral_gaps, store, referrals, run_date)
