@@ -69,7 +69,7 @@ def test_diff_names_the_decision_that_moved_a_child(store_url):
     assert why["C1"] == "pinned by J Smith on 30/03/2026: near school"
     assert why["C2"] == "excluded from P2 by J Smith: carer unwell"
     assert why["C4"] == ("the pin to P3 recorded with the earlier run no longer applies "
-                         "(ignored: it expired on 2026-04-01.)")  # fmt: skip
+                         "(ignored: it expired on 2026-04-01)")  # fmt: skip
     # C2, excluded from P2, took C3's place at P3
     assert why["C3"] == "its place at P3 went to C2 (excluded from P2 by J Smith: carer unwell)"
     store.close()
