@@ -201,8 +201,13 @@ def _free_nearest(
         else []
     )
     if sibs:
-        at = sorted({f"{kid[s]} at {pid[where[s]]}" for s in sibs})
+        pin = prob.decision_pin
+        pinned = sorted(str(kid[s]) for s in sibs if pin is not None and pin[s] == where[s])
+        at = sorted({f"{kid[s]} at {pid[where[s]]}"
+                     + (", pinned there by the team" if kid[s] in pinned else "")
+                     for s in sibs})  # fmt: skip
         named = listed(at)
+        review = f"Review the team's pin of {listed(pinned)}, or consider" if pinned else "Consider"
         homes = np.unique(where[sibs])
         ruled = rule_breaks(prob, np.full(len(homes), c), homes)[RULE_CODES.index("decision")]
         cannot = ("the team excluded this child from it" if ruled.all()
@@ -210,7 +215,7 @@ def _free_nearest(
         return (
             f"{_meeting(num_ok)} every hard rule, but the child's siblings must stay "
             f"together ({named}) and {cannot}; the "
-            f"{nearest}, would split the group. Consider a placement that can take "
+            f"{nearest}, would split the group. {review} a placement that can take "
             "the whole group (the usual fostering limit does not apply to siblings alone), "
             "a wider search or a spot purchase.",
             "siblings_together",

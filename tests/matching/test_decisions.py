@@ -356,6 +356,11 @@ def test_pin_that_leaves_a_sibling_out_says_so() -> None:
         "(rule 7 (pets), rule 13 (risk to animals)) cannot go there too: while this pin "
         "holds, siblings who cannot join the child are not placed."
     )
+    # C2's reason names the pin that holds C1 there, and what to review (was: "(C1 at
+    # P1)", then "Consider a placement that can take the whole group", as if no pin)
+    (row,) = run.unplaced.to_dict("records")
+    assert "must stay together (C1 at P1, pinned there by the team) and" in row["reason"]
+    assert "Review the team's pin of C1, or consider a placement that can take" in row["reason"]
 
 
 def test_repeated_pair_names_the_other_rows_and_the_column_as_written(tmp_path: Path) -> None:
@@ -390,7 +395,8 @@ def test_pin_that_leaves_an_excluded_sibling_out_says_the_team_excluded_them() -
     assert "but C2 (excluded from it by a team decision) cannot go there too" in pin["note"]
     (row,) = run.unplaced.to_dict("records")  # C2 is told the team excluded them there
     assert (
-        "must stay together (C1 at P1) and the team excluded this child from it;" in (row["reason"])
+        "must stay together (C1 at P1, pinned there by the team) and the team excluded this "
+        "child from it;" in (row["reason"])
     )
 
 
