@@ -282,3 +282,36 @@ def test_a_decision_made_before_its_child_left_the_referrals_is_not_taken_as_the
     assert len(json.loads((out / "summary.json").read_text())["decisions"]["applied"]) == 2
     first = pd.read_csv(out / "matches.csv").set_index("child_id")
     assert first.loc["R017", "placement_id"] == "PL0034"
+
+
+def test_a_child_whose_row_was_set_aside_for_a_night_was_still_referred(tmp_path, sample_dir):
+    """A night that sets a pinned child's row aside for an error (a date of birth that is
+    not a date) still had the child referred: once the row is corrected the pin holds, not
+    refused as made for a referral that ended."""
+    refs = pd.read_csv(sample_dir / "referrals.csv", dtype=str, keep_default_na=False)
+    tonight = tmp_path / "referrals.csv"
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text(
+        "child_id,placement_id,decision,reason,decided_by,until,decided_on\n"
+        "R017,PL0034,pin,agreed at panel,J Smith,,01/04/2026\n",
+        encoding="utf-8",
+    )
+    cfg = _config(tmp_path, sample_dir, jobs=("match",), referrals=tonight)
+    cfg.write_text(cfg.read_text() + f'decisions = "{decisions}"\n')
+    broken = refs.copy()
+    broken.loc[broken["child_id"] == "R017", "dob"] = "not a date"
+    for day, table in {
+        DAY: refs,
+        DAY + dt.timedelta(1): broken,
+        DAY + dt.timedelta(2): refs,
+    }.items():
+        table.to_csv(tonight, index=False)
+        report = run_nightly(cfg, day)
+        assert report.exit_code == EXIT_OK, report.messages
+    out = tmp_path / "out" / "2026-04-02" / "match"
+    assert [a["id"] for a in json.loads((out / "summary.json").read_text())["set_aside"]] == [
+        "R017"
+    ]
+    summary = json.loads((tmp_path / "out" / "2026-04-03" / "match" / "summary.json").read_text())
+    assert [(d["child_id"], d["note"]) for d in summary["decisions"]["applied"]] == [
+        ("R017", "the child is matched to this placement.")]  # fmt: skip

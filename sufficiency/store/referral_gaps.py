@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -35,6 +36,12 @@ def _day(value: object) -> dt.date | None:
         return None
 
 
+def _referrals_set_aside(summary: dict[str, Any]) -> set[str]:
+    """The children (folded IDs) whose referral rows a night's summary lists as set aside."""
+    rows = summary.get("set_aside") or []
+    return {fold_id(a["id"]) for a in rows if a.get("file_kind") == "referrals" and a.get("id")}
+
+
 def referral_gaps(
     store: RunStore, referrals: Path | str, run_date: dt.date, decisions: pd.DataFrame | None
 ) -> ReferralGaps:
@@ -43,8 +50,8 @@ def referral_gaps(
     recorded) since the earliest decision was made; and when each decision was first read
     by such a run (its date, where ``decided_on`` is blank).
 
-    Runs that recorded no referral rows (every row set aside) are left out: they say
-    nothing about who was referred."""
+    A child whose row a night set aside for an error was referred that night. Runs that
+    recorded no referral rows are left out: they say nothing about who was referred."""
     if decisions is None or decisions.empty:
         return ReferralGaps()
     wanted = {fold_id(c) for c in decisions["child_id"]}
@@ -55,10 +62,12 @@ def referral_gaps(
              .where(Run.kind == "match", Run.status == "succeeded", RunFile.role == "input",
                     RunFile.label == "referrals", RunFile.path == path))  # fmt: skip
         nights: dict[int, dt.date] = {}
+        aside: dict[int, set[str]] = {}  # referred, but the row was set aside for an error
         for rid, summary in s.execute(q):
             day = _day((summary or {}).get("run_date"))
             if day is not None and day < run_date:
                 nights[int(rid)] = day
+                aside[int(rid)] = _referrals_set_aside(summary or {})
         if not nights:
             return ReferralGaps()
         first: dict[tuple[str, str, str], dt.date] = {}
@@ -73,7 +82,7 @@ def referral_gaps(
         if since is None:
             return ReferralGaps()
         looked = {rid: day for rid, day in nights.items() if day > since}
-        present: dict[int, set[str]] = {rid: set() for rid in looked}
+        present: dict[int, set[str]] = {rid: set(aside[rid]) for rid in looked}
         q3 = select(RunRow.run_id, RunRow.key).where(
             RunRow.run_id.in_(looked), RunRow.table == "referral"
         )
