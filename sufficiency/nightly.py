@@ -131,7 +131,6 @@ def job_match(ctx: JobContext) -> JobOutcome:
     """Tonight's matching: optimise, explain, write the team's outputs."""
     from sufficiency.matching.run import match, pseudonymise_run
     from sufficiency.store.record import match_records
-    from sufficiency.store.referral_gaps import gaps_in
 
     for name in ("referrals", "placements"):
         if name not in ctx.inputs:
@@ -139,7 +138,7 @@ def job_match(ctx: JobContext) -> JobOutcome:
     run = match(ctx.inputs["referrals"], ctx.inputs["placements"], run_date=ctx.run_date,
                 params=ctx.params, decisions=ctx.inputs.get("decisions"), progress=ctx.stage,
                 strict=ctx.params.nightly.strict, pseudonym_key=ctx.pseudonym_key,
-                gaps=gaps_in(ctx.store, ctx.inputs["referrals"], ctx.run_date))  # fmt: skip
+                gaps=checks.referral_gaps(ctx))  # fmt: skip
     records = match_records(run)  # the store keeps real IDs
     recorded = [n.as_dict() for n in run.decisions.notes]
     if ctx.pseudonym_key is not None:

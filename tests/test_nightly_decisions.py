@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from test_nightly import DAY, _config, _store
 
 from sufficiency.io.atomic import sha256_file
@@ -284,10 +285,15 @@ def test_a_decision_made_before_its_child_left_the_referrals_is_not_taken_as_the
     assert first.loc["R017", "placement_id"] == "PL0034"
 
 
-def test_a_child_whose_row_was_set_aside_for_a_night_was_still_referred(tmp_path, sample_dir):
+@pytest.mark.parametrize("pseudonymise", [False, True])
+def test_a_child_whose_row_was_set_aside_for_a_night_was_still_referred(
+    tmp_path, sample_dir, monkeypatch, pseudonymise
+):
     """A night that sets a pinned child's row aside for an error (a date of birth that is
     not a date) still had the child referred: once the row is corrected the pin holds, not
-    refused as made for a referral that ended."""
+    refused as made for a referral that ended; on pseudonymised nights too, whose summary
+    names the child set aside by pseudonym."""
+    monkeypatch.setenv("SUFFICIENCY_PSEUDONYM_KEY", "a-secret-key-of-some-length")
     refs = pd.read_csv(sample_dir / "referrals.csv", dtype=str, keep_default_na=False)
     tonight = tmp_path / "referrals.csv"
     decisions = tmp_path / "decisions.csv"
@@ -306,12 +312,11 @@ def test_a_child_whose_row_was_set_aside_for_a_night_was_still_referred(tmp_path
         DAY + dt.timedelta(2): refs,
     }.items():
         table.to_csv(tonight, index=False)
-        report = run_nightly(cfg, day)
+        report = run_nightly(cfg, day, pseudonymise=pseudonymise)
         assert report.exit_code == EXIT_OK, report.messages
     out = tmp_path / "out" / "2026-04-02" / "match"
-    assert [a["id"] for a in json.loads((out / "summary.json").read_text())["set_aside"]] == [
-        "R017"
-    ]
+    aside = [a["id"] for a in json.loads((out / "summary.json").read_text())["set_aside"]]
+    assert len(aside) == 1 and (aside[0] == "R017") is not pseudonymise
     summary = json.loads((tmp_path / "out" / "2026-04-03" / "match" / "summary.json").read_text())
-    assert [(d["child_id"], d["note"]) for d in summary["decisions"]["applied"]] == [
-        ("R017", "the child is matched to this placement.")]  # fmt: skip
+    assert [d["note"] for d in summary["decisions"]["applied"]] == [
+        "the child is matched to this placement."]  # fmt: skip

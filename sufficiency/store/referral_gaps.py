@@ -22,6 +22,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sufficiency.pseudonymise import pseudonym
 from sufficiency.store.models import Run, RunDecision, RunFile, RunRow
 from sufficiency.store.store import RunStore, _where
 from sufficiency.store.types import ReferralGaps, fold_id
@@ -43,18 +44,27 @@ def _referrals_set_aside(summary: dict[str, Any]) -> set[str]:
 
 
 def referral_gaps(
-    store: RunStore, referrals: Path | str, run_date: dt.date, decisions: pd.DataFrame | None
+    store: RunStore,
+    referrals: Path | str,
+    run_date: dt.date,
+    decisions: pd.DataFrame | None,
+    pseudonym_key: bytes | None = None,
 ) -> ReferralGaps:
     """The nights before ``run_date`` on which a child named in ``decisions`` was not
     referred, among the successful matching runs of the same referrals file (its path as
     recorded) since the earliest decision was made; and when each decision was first read
     by such a run (its date, where ``decided_on`` is blank).
 
-    A child whose row a night set aside for an error was referred that night. Runs that
-    recorded no referral rows are left out: they say nothing about who was referred."""
+    A child whose row a night set aside for an error was referred that night (a
+    pseudonymised night's summary names them by pseudonym: ``pseudonym_key`` reads it).
+    Runs that recorded no referral rows are left out: they say nothing about who was
+    referred."""
     if decisions is None or decisions.empty:
         return ReferralGaps()
     wanted = {fold_id(c) for c in decisions["child_id"]}
+    named = {} if pseudonym_key is None else {
+        fold_id(pseudonym(str(c).strip(), pseudonym_key)): fold_id(c) for c in decisions["child_id"]
+    }  # fmt: skip
     path = _where(referrals)
     with Session(store.engine) as s:
         q = (select(Run.id, Run.summary)
@@ -67,7 +77,7 @@ def referral_gaps(
             day = _day((summary or {}).get("run_date"))
             if day is not None and day < run_date:
                 nights[int(rid)] = day
-                aside[int(rid)] = _referrals_set_aside(summary or {})
+                aside[int(rid)] = {named.get(c, c) for c in _referrals_set_aside(summary or {})}
         if not nights:
             return ReferralGaps()
         first: dict[tuple[str, str, str], dt.date] = {}
@@ -97,8 +107,13 @@ def referral_gaps(
 
 
 def gaps_in(
-    store: RunStore | None, referrals: Path | str, run_date: dt.date
+    store: RunStore | None,
+    referrals: Path | str,
+    run_date: dt.date,
+    pseudonym_key: bytes | None = None,
 ) -> Callable[[pd.DataFrame], ReferralGaps] | None:
     """:func:`referral_gaps` for tonight's decisions, as matching asks for it
     (``match(..., gaps=gaps_in(store, referrals, run_date))``); ``None`` without a store."""
-    return None if store is None else partial(referral_gaps, store, referrals, run_date)
+    if store is None:
+        return None
+    return partial(referral_gaps, store, referrals, run_date, pseudonym_key=pseudonym_key)
