@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sufficiency.pseudonymise import pseudonym
@@ -93,14 +93,17 @@ def referral_gaps(
             return ReferralGaps()
         looked = {rid: day for rid, day in nights.items() if day > since}
         present: dict[int, set[str]] = {rid: set(aside[rid]) for rid in looked}
-        q3 = select(RunRow.run_id, RunRow.key).where(
-            RunRow.run_id.in_(looked), RunRow.table == "referral"
-        )
-        for rid, child in s.execute(q3):
+        # only the children the decisions name (a night holds thousands), IDs folded in SQL
+        folded = func.upper(func.replace(RunRow.key, " ", ""))
+        rows = RunRow.run_id.in_(looked) & (RunRow.table == "referral")
+        for rid, child in s.execute(
+            select(RunRow.run_id, RunRow.key).where(rows, folded.in_(wanted))
+        ):
             present[rid].add(fold_id(child))
+        recorded = set(s.scalars(select(RunRow.run_id).where(rows).distinct()))
     away: dict[str, list[dt.date]] = {}
     for rid, day in sorted(looked.items(), key=lambda kv: kv[1]):
-        if present[rid]:
+        if rid in recorded or present[rid]:
             for c in wanted - present[rid]:
                 away.setdefault(c, []).append(day)
     return ReferralGaps({c: tuple(sorted(set(d))) for c, d in away.items()}, first)
