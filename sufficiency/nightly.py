@@ -65,6 +65,7 @@ class JobContext:
     inputs: dict[str, Path]
     pseudonym_key: bytes | None
     job: str = ""
+    store: Any = None  # the night's RunStore: earlier nights tell a decision's child left
 
     def stage(self, message: str) -> None:
         """One log line as a stage of the job starts (a scheduler's log shows where a long
@@ -136,7 +137,8 @@ def job_match(ctx: JobContext) -> JobOutcome:
             raise ConfigError(f"the match job needs nightly.{name} in the configuration")
     run = match(ctx.inputs["referrals"], ctx.inputs["placements"], run_date=ctx.run_date,
                 params=ctx.params, decisions=ctx.inputs.get("decisions"), progress=ctx.stage,
-                strict=ctx.params.nightly.strict, pseudonym_key=ctx.pseudonym_key)  # fmt: skip
+                strict=ctx.params.nightly.strict, pseudonym_key=ctx.pseudonym_key,
+                gaps=checks.referral_gaps(ctx))  # fmt: skip
     records = match_records(run)  # the store keeps real IDs
     recorded = [n.as_dict() for n in run.decisions.notes]
     if ctx.pseudonym_key is not None:
@@ -366,7 +368,7 @@ def _locked_run(
             run_ids.append(run_id)
             log.info("job started", extra={"job": name, "run_id": run_id,
                                            "inputs_modified": checks.modified(inputs)})  # fmt: skip
-            ctx = JobContext(params, run_date, job_dir, inputs, key, name)
+            ctx = JobContext(params, run_date, job_dir, inputs, key, name, store)
             outcome, code, failure = _run_job(
                 checks.read_whole(func), ctx, store, run_id, from_store and key is not None
             )

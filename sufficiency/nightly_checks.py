@@ -254,3 +254,11 @@ def prune(
         "decisions_deleted": removed.decisions, "scenario_runs_deleted": removed.scenario_runs,
         **{f"retention_{k}": v for k, v in ages.items() if v}})  # fmt: skip
     return 0, [f"[retention]: {retention_sentence(removed, ages, '')}"]
+
+
+def referral_gaps(ctx: Any) -> Callable[[Any], Any] | None:
+    """For the match job (a ``JobContext``): the nights each child tonight's decisions
+    name was not referred, from the night's run store (``ctx.store``)."""
+    from sufficiency.store.referral_gaps import gaps_in
+
+    return gaps_in(ctx.store, ctx.inputs["referrals"], ctx.run_date, ctx.pseudonym_key)

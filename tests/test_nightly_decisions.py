@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from test_nightly import DAY, _config, _store
 
 from sufficiency.io.atomic import sha256_file
@@ -236,3 +237,86 @@ def test_a_decisions_file_that_is_not_there_is_an_input_error(tmp_path, sample_d
     text = "\n".join(report.messages)
     assert f"{tmp_path / 'decisions.csv'}: 1 error(s)" in text and "does not exist" in text
     assert "unexpected failure" not in text
+
+
+def test_a_decision_made_before_its_child_left_the_referrals_is_not_taken_as_theirs(
+    tmp_path, sample_dir
+):
+    """A child with a pin and an exclusion leaves the referrals (placed) and a child with
+    the same ID is referred two nights later: the pin, agreed for the referral that
+    ended, is refused with the night the child was not referred, and the exclusion is kept
+    with a note to check it (was: both applied to the child referred now without a word,
+    the pin placing them where the team agreed for the one who left)."""
+    refs = pd.read_csv(sample_dir / "referrals.csv", dtype=str, keep_default_na=False)
+    tonight = tmp_path / "referrals.csv"
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text(
+        "child_id,placement_id,decision,reason,decided_by,until,decided_on\n"
+        "R017,PL0034,pin,agreed at panel,J Smith,,01/04/2026\n"
+        "R034,PL0007,exclude,too far from school,A Khan,,01/04/2026\n",
+        encoding="utf-8",
+    )
+    cfg = _config(tmp_path, sample_dir, jobs=("match",), referrals=tonight)
+    cfg.write_text(cfg.read_text() + f'decisions = "{decisions}"\n')
+    nights = {DAY: refs, DAY + dt.timedelta(1): refs[~refs["child_id"].isin(["R017", "R034"])],
+              DAY + dt.timedelta(2): refs}  # fmt: skip
+    for day, table in nights.items():
+        table.to_csv(tonight, index=False)
+        report = run_nightly(cfg, day)
+        assert report.exit_code == EXIT_OK, report.messages
+    summary = json.loads((tmp_path / "out" / "2026-04-03" / "match" / "summary.json").read_text())
+    (pin,) = summary["decisions"]["refused"]
+    assert (pin["child_id"], pin["note"]) == ("R017", (
+        "child R017 was not referred on 02/04/2026, after this pin was made, and is referred "
+        "again: it was agreed for a referral that has ended (or for another child given the "
+        "same ID); agree it again if it still holds."))  # fmt: skip
+    (exclusion,) = summary["decisions"]["applied"]
+    assert exclusion["note"] == (
+        "the child is not matched to this placement. Check it is about this child: child "
+        "R034 was not referred on 02/04/2026, after it was made (a referral that ended, or "
+        "another child given the same ID)."
+    )
+    matches = pd.read_csv(tmp_path / "out" / "2026-04-03" / "match" / "matches.csv")
+    assert "PL0034" not in set(matches.loc[matches["child_id"] == "R017", "placement_id"])
+    # the first night, before either left, both were applied and the pin obeyed
+    out = tmp_path / "out" / "2026-04-01" / "match"
+    assert len(json.loads((out / "summary.json").read_text())["decisions"]["applied"]) == 2
+    first = pd.read_csv(out / "matches.csv").set_index("child_id")
+    assert first.loc["R017", "placement_id"] == "PL0034"
+
+
+@pytest.mark.parametrize("pseudonymise", [False, True])
+def test_a_child_whose_row_was_set_aside_for_a_night_was_still_referred(
+    tmp_path, sample_dir, monkeypatch, pseudonymise
+):
+    """A night that sets a pinned child's row aside for an error (a date of birth that is
+    not a date) still had the child referred: once the row is corrected the pin holds, not
+    refused as made for a referral that ended; on pseudonymised nights too, whose summary
+    names the child set aside by pseudonym."""
+    monkeypatch.setenv("SUFFICIENCY_PSEUDONYM_KEY", "a-secret-key-of-some-length")
+    refs = pd.read_csv(sample_dir / "referrals.csv", dtype=str, keep_default_na=False)
+    tonight = tmp_path / "referrals.csv"
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text(
+        "child_id,placement_id,decision,reason,decided_by,until,decided_on\n"
+        "R017,PL0034,pin,agreed at panel,J Smith,,01/04/2026\n",
+        encoding="utf-8",
+    )
+    cfg = _config(tmp_path, sample_dir, jobs=("match",), referrals=tonight)
+    cfg.write_text(cfg.read_text() + f'decisions = "{decisions}"\n')
+    broken = refs.copy()
+    broken.loc[broken["child_id"] == "R017", "dob"] = "not a date"
+    for day, table in {
+        DAY: refs,
+        DAY + dt.timedelta(1): broken,
+        DAY + dt.timedelta(2): refs,
+    }.items():
+        table.to_csv(tonight, index=False)
+        report = run_nightly(cfg, day, pseudonymise=pseudonymise)
+        assert report.exit_code == EXIT_OK, report.messages
+    out = tmp_path / "out" / "2026-04-02" / "match"
+    aside = [a["id"] for a in json.loads((out / "summary.json").read_text())["set_aside"]]
+    assert len(aside) == 1 and (aside[0] == "R017") is not pseudonymise
+    summary = json.loads((tmp_path / "out" / "2026-04-03" / "match" / "summary.json").read_text())
+    assert [d["note"] for d in summary["decisions"]["applied"]] == [
+        "the child is matched to this placement."]  # fmt: skip

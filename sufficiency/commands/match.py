@@ -79,6 +79,7 @@ def match(
     from sufficiency.matching.run import match as run_match
     from sufficiency.matching.run import matching_params, read_under
     from sufficiency.store.record import match_fields, recorded_run
+    from sufficiency.store.referral_gaps import gaps_in
 
     params = matching_params(load_params(config_path), solver=solver,
                              time_limit_seconds=time_limit)  # fmt: skip
@@ -99,7 +100,8 @@ def match(
         hashes = {k: sha256_file(p) for k, p in inputs.items()}
         with recorded_run("match", params.model_dump(mode="json"), inputs, store_url) as rec:
             run = run_match(tonight, run_date=day, params=params, input_sha256=hashes,
-                            started=started, progress=progress)  # fmt: skip
+                            started=started, progress=progress,
+                            gaps=gaps_in(rec.store, inputs["referrals"], day))  # fmt: skip
             progress("Writing outputs")
             written = run.write(out_dir)
             rec.fields = match_fields(run, written, out_dir)

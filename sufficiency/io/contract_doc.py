@@ -223,8 +223,11 @@ child-placement pair. `pin` means the match is agreed: the child goes there, unl
 the pin breaks a hard rule (it is then refused and the rule named). `exclude` means
 the child must not go there. A decision is ignored, and listed, when its child or
 placement is not in tonight's inputs or its `until` date is before the run date.
-IDs are matched as written, else ignoring case and spaces when that finds one child
-or placement (the note says so). A file with a header row and no
+A pin made (`decided_on`, else the first night that read it) before a night on which
+its child was not referred, as the run store records the nights of the same referrals
+file, is refused, and such an exclusion applied with a note to check it: the child may
+be another given the same ID. IDs are matched as written, else ignoring case and
+spaces when that finds one child or placement (the note says so). A file with a header row and no
 decisions is valid.
 
 Checks beyond the field rules: the same `child_id` and `placement_id` on two rows.

@@ -13,7 +13,9 @@ candidate, and leaving a pinned child unplaced costs more than anything it could
 (:func:`.costs.pin_penalty`), so every solver places them.
 
 Decisions whose child or placement is not in tonight's inputs, or whose ``until`` date
-is before the run date, are ignored and listed.
+is before the run date, are ignored and listed. A decision made before a night on which
+its child was not referred (the run store's :class:`~sufficiency.store.types.ReferralGaps`)
+was made for a referral that has ended: its pin is refused, its exclusion noted.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from sufficiency.matching.rules import (
     children_conflict,
     rule_breaks,
 )
+from sufficiency.store.types import ReferralGaps, fold_id
 from sufficiency.vocabulary import listed
 
 Status = Literal["applied", "ignored", "refused"]
@@ -190,10 +193,13 @@ def _room_for(prob: MatchProblem, p: int, kids: list[int]) -> int:
     return int(prob.group_room[p] if one_group else prob.place_capacity[p])
 
 
-def _siblings_left_out(prob: MatchProblem, c: int, p: int, excluded: set[tuple[int, int]]) -> str:
-    """What a pin of child ``c`` to ``p`` means for siblings who must stay together but
-    cannot all go there (a rule, a team exclusion or too little room): they are not
-    placed while it holds. Empty when every sibling can join the child."""
+def _siblings_left_out(
+    prob: MatchProblem, c: int, p: int, excluded: set[tuple[int, int]], together: bool
+) -> str:
+    """What a pin of child ``c`` to ``p`` means for siblings who cannot all go there (a
+    rule, a team exclusion or too little room): with ``together`` (siblings must stay
+    together) they are not placed while it holds; else the pin splits the group. Empty
+    when every sibling can join the child."""
     g = int(prob.child_group[c])
     if g < 0:
         return ""
@@ -212,6 +218,8 @@ def _siblings_left_out(prob: MatchProblem, c: int, p: int, excluded: set[tuple[i
         return ""
     but = (f"{listed(out)} cannot go there too" if out
            else f"the placement has room for {room} of the {len(group)}")  # fmt: skip
+    if not together:  # siblings = "prefer": the others are matched elsewhere, apart
+        return f" The child's siblings cannot all join them: {but}, so this pin splits the group."
     return (f" Siblings must stay together, but {but}: while this pin holds, siblings who "
             "cannot join the child are not placed.")  # fmt: skip
 
@@ -226,8 +234,16 @@ def _set_aside_ids(set_aside: pd.DataFrame | None) -> dict[str, set[str]]:
     return out
 
 
-def _fold(value: str) -> str:
-    return "".join(value.split()).upper()
+def _away_since_made(row: Mapping[str, Any], gaps: ReferralGaps | None) -> dt.date | None:
+    """The first earlier night after decision ``row`` was made (``decided_on``, else the
+    night the run store first read it) on which its child was not referred; ``None``
+    when there is none, or no telling when it was made."""
+    if gaps is None:
+        return None
+    key = (fold_id(row["child_id"]), fold_id(row["placement_id"]), str(row["decision"]))
+    made = _date(row.get("decided_on")) or gaps.first_read.get(key)
+    away = [d for d in gaps.away.get(key[0], ()) if made is not None and d > made]
+    return min(away, default=None)
 
 
 def _as_written(column: pd.Series, known: set[str]) -> list[tuple[str, str]]:
@@ -238,10 +254,10 @@ def _as_written(column: pd.Series, known: set[str]) -> list[tuple[str, str]]:
     dropped for it. An ID matching none, or more than one, is kept as written."""
     by_fold: dict[str, list[str]] = {}
     for k in known:
-        by_fold.setdefault(_fold(k), []).append(k)
+        by_fold.setdefault(fold_id(k), []).append(k)
     out = []
     for value in column.astype(str):
-        match = by_fold.get(_fold(value), [])
+        match = by_fold.get(fold_id(value), [])
         if value in known or len(match) != 1:
             out.append((value, ""))
         else:
@@ -256,6 +272,7 @@ def apply_decisions(
     siblings_together: bool = False,
     set_aside: pd.DataFrame | None = None,
     aliases: Mapping[str, str] | None = None,
+    gaps: ReferralGaps | None = None,
 ) -> tuple[MatchProblem, DecisionOutcome]:
     """The problem with tonight's valid decisions as the ``decision`` rule, and a note on each.
 
@@ -273,6 +290,11 @@ def apply_decisions(
     aliases
         Other names of tonight's children, to their IDs: on a pseudonymised night the
         pseudonyms its outputs showed, where the team made the decision.
+    gaps
+        From the run store (:func:`sufficiency.store.referral_gaps.referral_gaps`), the
+        earlier nights each child was not referred: a decision made before such a night
+        was made for a referral that has ended (or another child given the same ID). Its
+        pin is refused; its exclusion is applied, with a note to check it.
     """
     if decisions is None or decisions.empty:
         return prob, DecisionOutcome()
@@ -320,9 +342,17 @@ def apply_decisions(
                 "is on tonight's register but its row was set aside for an error; correct it "
                 "and re-run." if r["placement_id"] in aside["placements"]
                 else "is not on tonight's register."))  # fmt: skip
+        elif (away := _away_since_made(r, gaps)) and r["decision"] == "pin":
+            status[k] = ("refused", f"child {r['child_id']} was not referred on {away:%d/%m/%Y}, "
+                         "after this pin was made, and is referred again: it was agreed for "
+                         "a referral that has ended (or for another child given the same ID); "
+                         "agree it again if it still holds.")  # fmt: skip
         elif r["decision"] == "exclude":
             excluded.add((kid_row[r["child_id"]], place_row[r["placement_id"]]))
-            status[k] = ("applied", "the child is not matched to this placement.")
+            status[k] = ("applied", "the child is not matched to this placement." + (
+                f" Check it is about this child: child {r['child_id']} was not referred on "
+                f"{away:%d/%m/%Y}, after it was made (a referral that ended, or another "
+                "child given the same ID)." if away else ""))  # fmt: skip
         else:
             pins.append(k)
 
@@ -392,9 +422,8 @@ def apply_decisions(
     for k in (k for k in pins if k not in status):
         c, p = where(k)
         pin[c] = p
-        status[k] = ("applied", "the child is matched to this placement.")
-        if siblings_together:
-            status[k] = ("applied", status[k][1] + _siblings_left_out(prob, c, p, excluded))
+        left_out = _siblings_left_out(prob, c, p, excluded, siblings_together)
+        status[k] = ("applied", "the child is matched to this placement." + left_out)
     n_p = max(prob.num_placements, 1)
     keys = np.array(sorted(c * n_p + p for c, p in excluded), np.int64)
     notes = tuple(

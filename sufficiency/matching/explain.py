@@ -201,8 +201,13 @@ def _free_nearest(
         else []
     )
     if sibs:
-        at = sorted({f"{kid[s]} at {pid[where[s]]}" for s in sibs})
+        pin = prob.decision_pin
+        pinned = sorted(str(kid[s]) for s in sibs if pin is not None and pin[s] == where[s])
+        at = sorted({f"{kid[s]} at {pid[where[s]]}"
+                     + (", pinned there by the team" if kid[s] in pinned else "")
+                     for s in sibs})  # fmt: skip
         named = listed(at)
+        review = f"Review the team's pin of {listed(pinned)}, or consider" if pinned else "Consider"
         homes = np.unique(where[sibs])
         ruled = rule_breaks(prob, np.full(len(homes), c), homes)[RULE_CODES.index("decision")]
         cannot = ("the team excluded this child from it" if ruled.all()
@@ -210,7 +215,7 @@ def _free_nearest(
         return (
             f"{_meeting(num_ok)} every hard rule, but the child's siblings must stay "
             f"together ({named}) and {cannot}; the "
-            f"{nearest}, would split the group. Consider a placement that can take "
+            f"{nearest}, would split the group. {review} a placement that can take "
             "the whole group (the usual fostering limit does not apply to siblings alone), "
             "a wider search or a spot purchase.",
             "siblings_together",
@@ -390,10 +395,32 @@ def _pets_apart(prob: MatchProblem, members: np.ndarray) -> str:
     )
 
 
+_DECISION = RULE_CODES.index("decision")
+
+
+def _decided_apart(prob: MatchProblem, members: np.ndarray, fits: np.ndarray) -> str:
+    """Which team decisions rule out every home in ``fits`` for a sibling group: the pins
+    of its members (each to a home the others cannot share), else its exclusions."""
+    kid = prob.referrals["child_id"].astype(str).to_numpy(object)
+    pid = prob.placements["placement_id"].astype(str).to_numpy(object)
+    pin = prob.decision_pin if prob.decision_pin is not None else np.full(prob.num_children, -1)
+    pinned = [f"{kid[c]} is pinned to {pid[pin[c]]}" for c in members if pin[c] >= 0]
+    if pinned:
+        return listed(pinned)
+    out = []
+    for c in members:
+        hit = fits[rule_breaks(prob, np.array([c]), fits)[_DECISION]]
+        if len(hit):
+            out.append(f"{kid[c]} is excluded from {listed([str(pid[p]) for p in hit[:3]])}"
+                       + (f" and {len(hit) - 3} more" if len(hit) > 3 else ""))  # fmt: skip
+    return listed(out)
+
+
 def sibling_notes(prob: MatchProblem, place_of_child: np.ndarray) -> np.ndarray:
     """Per child of a sibling group the plan splits, why it may be split: whether any home
-    on the register has room for the whole group and meets every hard rule (team
-    exclusions included) for each of them; "" for every other child."""
+    on the register has room for the whole group and meets every hard rule for each of
+    them, and when only the team's decisions rule such homes out (a pin of one sibling, an
+    exclusion), which decisions; "" for every other child."""
     notes = np.full(prob.num_children, "", dtype=object)
     pid = prob.placements["placement_id"].astype(str).to_numpy(object)
     room = prob.group_room
@@ -407,9 +434,18 @@ def sibling_notes(prob: MatchProblem, place_of_child: np.ndarray) -> np.ndarray:
         ages = prob.child_age_years[members]
         # a home opening after a birthday takes the child a year older (rule 3)
         fits = np.nonzero((room >= n) & (lo <= ages.min() + 1) & (hi >= ages.max()))[0]
+        ruled_out = np.zeros(len(fits), bool)  # by the team's decisions alone
         for c in members:  # one child at a time: the homes left to check shrink
-            fits = fits[~rule_breaks(prob, np.array([c]), fits).any(axis=0)]
+            broken = rule_breaks(prob, np.array([c]), fits)
+            keep = ~np.delete(broken, _DECISION, axis=0).any(axis=0)
+            fits, ruled_out = fits[keep], (ruled_out | broken[_DECISION])[keep]
         whole = "both" if n == 2 else f"all {n}"
+        if ruled_out.all() and len(fits):  # a pin or exclusion keeps them apart, not the rules
+            notes[members] = (f"{counted(len(fits), 'home')} could take {whole} under the "
+                              "other hard rules, but the team's decisions rule them out: "
+                              + _decided_apart(prob, members, fits))  # fmt: skip
+            continue
+        fits = fits[~ruled_out]
         if len(fits) == 0:
             notes[members] = (f"no home on tonight's register has room for {whole} and "
                               "meets every hard rule for each of them"

@@ -28,6 +28,7 @@ from sufficiency.matching.stop import Stages
 from sufficiency.matching.summary import MatchSummary, PlanFigures, SetAsideRow, input_notes
 from sufficiency.matching.why_not import add_why_not
 from sufficiency.matching.writers import write_match_outputs
+from sufficiency.store.types import ReferralGaps
 
 #: Columns of matches.csv, in order (the objective terms follow the placement facts).
 MATCH_COLUMNS: tuple[str, ...] = (
@@ -114,6 +115,7 @@ def match(
     input_sha256: Mapping[str, str] | None = None,
     progress: Callable[[str], None] | None = None,
     pseudonym_key: bytes | None = None,
+    gaps: Callable[[pd.DataFrame], ReferralGaps] | None = None,
 ) -> MatchRun:
     """Read tonight's referrals and placement register, propose the best matches and
     explain the outcome.
@@ -149,6 +151,10 @@ def match(
         The key of a night whose outputs name children by pseudonym: a decision may name
         a child by the pseudonym the team saw (made in the web application on such a
         night's pages) and is applied to that child.
+    gaps
+        Given the decisions, the earlier nights each child they name was not referred:
+        :func:`sufficiency.store.referral_gaps.gaps_in` over the run store. A pin made
+        before such a night is refused, an exclusion kept with a note to check it.
 
     Raises
     ------
@@ -191,7 +197,7 @@ def match(
     return run_matching(tonight.referrals.table, tonight.placements.table, run_date, params,
                         input_sha256=hashes, set_aside=tonight.set_aside,
                         notes=tonight.problems, decisions=table, started=started,
-                        progress=progress, pseudonym_key=pseudonym_key)  # fmt: skip
+                        progress=progress, pseudonym_key=pseudonym_key, gaps=gaps)  # fmt: skip
 
 
 def run_matching(
@@ -207,6 +213,7 @@ def run_matching(
     started: float | None = None,
     progress: Callable[[str], None] | None = None,
     pseudonym_key: bytes | None = None,
+    gaps: Callable[[pd.DataFrame], ReferralGaps] | None = None,
 ) -> MatchRun:
     """Optimise tonight's matches, run the greedy baseline and explain the outcome.
 
@@ -217,6 +224,7 @@ def run_matching(
     ``time.perf_counter()`` reading, default now) is when the run began: the time limit
     counts from it, reading the inputs included. ``progress`` is told each stage as it
     starts. With ``pseudonym_key`` a decision may name a child by their pseudonym.
+    ``gaps`` gives the nights the decisions' children were not referred (see :func:`match`).
     """
     say = progress or (lambda _stage: None)
     mp = params.matching
@@ -227,7 +235,9 @@ def run_matching(
     prob = build_problem(referrals, placements, run_date, mp)
     aliases = _pseudonyms(referrals, set_aside, pseudonym_key)
     prob, outcome = apply_decisions(prob, decisions, siblings_together=together,
-                                    set_aside=set_aside, aliases=aliases)  # fmt: skip
+                                    set_aside=set_aside, aliases=aliases,
+                                    gaps=None if gaps is None or decisions is None
+                                    else gaps(decisions))  # fmt: skip
     stages.lap("problem")
     say("Finding the best matches")
     result = solve(prob, mp, started=started) if prob.num_children else _nobody(prob, mp)

@@ -111,6 +111,7 @@ class RunRecord:
 
     run_id: int
     fields: dict[str, Any] = field(default_factory=dict)
+    store: Any = None  # the RunStore it is recorded in, open while the run lasts
 
 
 @contextmanager
@@ -125,7 +126,7 @@ def recorded_run(
     from sufficiency.store import RunStore
 
     store = RunStore(store_url)
-    record = RunRecord(store.start(kind, config, inputs=input_files(inputs)))
+    record = RunRecord(store.start(kind, config, inputs=input_files(inputs)), store=store)
     try:
         yield record
     except SufficiencyError as exc:

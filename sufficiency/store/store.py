@@ -517,7 +517,8 @@ def _decision_cause(
                       (DecisionKey(child, after, "exclude"), "exclusion from")):  # fmt: skip
         if key in then and key not in now:
             read = next((d for d in db if _key(d) == key), None)
-            why = f" ({read['status']}: {read['note']})" if read else lifted.get(key, "")
+            said = read and f" ({read['status']}: {read['note'].rstrip('.')})"  # not ".))"
+            why = said or lifted.get(key, "")
             return (f"the {verb} {key.placement_id} recorded with the earlier run no longer "
                     f"applies{why}")  # fmt: skip
     return None

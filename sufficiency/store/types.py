@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 
@@ -36,3 +38,19 @@ class DecisionKey(NamedTuple):
     child_id: str
     placement_id: str
     decision: str
+
+
+def fold_id(value: object) -> str:
+    """A child's or placement's ID as compared when typed in another case or with spaces
+    (``r025``, `` PL0056 ``): the team's decisions find the one ID it matches."""
+    return "".join(str(value).split()).upper()
+
+
+class ReferralGaps(NamedTuple):
+    """From the run store, for the children the team's decisions name (their IDs folded
+    by :func:`fold_id`): the earlier nights of the same referrals file on which each was
+    not referred (``away``), and the night each decision was first read (``first_read``,
+    by folded child ID, folded placement ID and ``pin`` or ``exclude``)."""
+
+    away: Mapping[str, tuple[dt.date, ...]] = {}
+    first_read: Mapping[tuple[str, str, str], dt.date] = {}

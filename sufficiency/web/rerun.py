@@ -235,6 +235,7 @@ def rerun(store: RunStore, run: dict[str, Any], username: str) -> int:
     """
     from sufficiency import api
     from sufficiency.store.record import match_fields, recorded_run
+    from sufficiency.store.referral_gaps import gaps_in
 
     started = time.perf_counter()
     inputs = check_inputs(run)
@@ -257,7 +258,8 @@ def rerun(store: RunStore, run: dict[str, Any], username: str) -> int:
     hashes = {k: sha256_file(p) for k, p in recorded.items()}
     with recorded_run("match", params.model_dump(mode="json"), recorded, store.url) as rec:
         result = api.match(tonight, run_date=day, params=params, input_sha256=hashes,
-                           started=started)  # fmt: skip
+                           started=started,
+                           gaps=gaps_in(store, inputs["referrals"], day))  # fmt: skip
         written = result.write(out_dir)
         rec.fields = match_fields(result, written, out_dir, rerun_of=int(run["id"]),
                                   rerun_by=username)  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from sufficiency.matching import build_problem, generate_candidates, run_matchin
 from sufficiency.matching.candidates import RULE_CODES
 from sufficiency.matching.decisions import apply_decisions
 from sufficiency.matching.greedy import greedy_plan
+from sufficiency.store.types import ReferralGaps
 
 
 def decision(child_id: str, placement_id: str, kind: str = "pin", **kw: Any) -> dict[str, Any]:
@@ -354,6 +356,11 @@ def test_pin_that_leaves_a_sibling_out_says_so() -> None:
         "(rule 7 (pets), rule 13 (risk to animals)) cannot go there too: while this pin "
         "holds, siblings who cannot join the child are not placed."
     )
+    # C2's reason names the pin that holds C1 there, and what to review (was: "(C1 at
+    # P1)", then "Consider a placement that can take the whole group", as if no pin)
+    (row,) = run.unplaced.to_dict("records")
+    assert "must stay together (C1 at P1, pinned there by the team) and" in row["reason"]
+    assert "Review the team's pin of C1, or consider a placement that can take" in row["reason"]
 
 
 def test_repeated_pair_names_the_other_rows_and_the_column_as_written(tmp_path: Path) -> None:
@@ -388,5 +395,88 @@ def test_pin_that_leaves_an_excluded_sibling_out_says_the_team_excluded_them() -
     assert "but C2 (excluded from it by a team decision) cannot go there too" in pin["note"]
     (row,) = run.unplaced.to_dict("records")  # C2 is told the team excluded them there
     assert (
-        "must stay together (C1 at P1) and the team excluded this child from it;" in (row["reason"])
+        "must stay together (C1 at P1, pinned there by the team) and the team excluded this "
+        "child from it;" in (row["reason"])
     )
+
+
+def test_pin_that_splits_siblings_who_may_be_split_says_so_and_names_the_pin() -> None:
+    """With siblings = "prefer", a pin of one sibling to a home another cannot join splits
+    the group: the pin's note says so, and the split's note names the pin (was: "the child
+    is matched to this placement" and nothing more, and "no home on tonight's register has
+    room for both and meets every hard rule for each of them", though P2 takes both and
+    did the night before the pin)."""
+    refs = referrals_frame([
+        referral("C1", sibling_group="G1", age=3),
+        referral("C2", sibling_group="G1", age=12, pets="no", risks=("harm_animals",)),
+    ])  # fmt: skip
+    plcs = placements_frame([
+        placement("P1", vacancies=2, has_pets=True),
+        placement("P2", vacancies=2, weekly_cost=700.0),
+    ])  # fmt: skip
+    params = Params(matching=MatchingParams(siblings="prefer"))
+    run = run_matching(refs, plcs, RUN_DATE, params,
+                       decisions=decisions_frame([decision("C1", "P1")]))  # fmt: skip
+    assert _where(run) == {"C1": "P1", "C2": "P2"}
+    (note,) = _notes(run, "applied")
+    assert note["note"] == (
+        "the child is matched to this placement. The child's siblings cannot all join them: "
+        "C2 (rule 7 (pets), rule 13 (risk to animals)) cannot go there too, so this pin "
+        "splits the group."
+    )
+    assert set(run.matches["sibling_note"]) == {
+        "1 home could take both under the other hard rules, but the team's decisions rule "
+        "them out: C1 is pinned to P1"
+    }
+
+
+def test_sibling_split_by_an_exclusion_names_it() -> None:
+    """Siblings split because the team excluded one of them from the one home that takes
+    both are told so, with the exclusion, not that no home takes both."""
+    refs = referrals_frame([
+        referral("C1", sibling_group="G1", age=3),
+        referral("C2", sibling_group="G1", age=5),
+    ])  # fmt: skip
+    plcs = placements_frame([
+        placement("P1", vacancies=2),
+        placement("P2", vacancies=1),
+        placement("P3", vacancies=1),
+    ])  # fmt: skip
+    params = Params(matching=MatchingParams(siblings="prefer"))
+    run = run_matching(refs, plcs, RUN_DATE, params,
+                       decisions=decisions_frame([decision("C2", "P1", "exclude")]))  # fmt: skip
+    assert set(run.matches["sibling_note"]) == {
+        "1 home could take both under the other hard rules, but the team's decisions rule "
+        "them out: C2 is excluded from P1"
+    }
+
+
+def test_a_decision_made_before_a_night_its_child_was_not_referred_is_not_obeyed() -> None:
+    """Given the nights the run store saw each child not referred: a pin made before such
+    a night is refused and an exclusion kept with a note; one made after it (the child's
+    new referral), or with no date the store can tell, is applied as usual. A blank
+    ``decided_on`` is taken as the night the store first read the decision."""
+    refs = referrals_frame([referral("C1"), referral("C2"), referral("C3"), referral("C4")])
+    plcs = placements_frame([placement("P1", vacancies=4), placement("P2", vacancies=4)])
+    prob = build_problem(refs, plcs, RUN_DATE, MatchingParams())
+    away = dt.date(2026, 3, 20)
+    gaps = ReferralGaps(
+        away={"C1": (away,), "C2": (away,), "C3": (away,), "C4": (away,)},
+        first_read={("C4", "P2", "pin"): dt.date(2026, 3, 1)},
+    )
+    table = decisions_frame([
+        decision("C1", "P1", decided_on=pd.Timestamp("2026-03-10")),
+        decision("C2", "P1", "exclude", decided_on=pd.Timestamp("2026-03-10")),
+        decision("C3", "P1", decided_on=pd.Timestamp("2026-03-25")),  # after: their new referral
+        decision("C4", "P2", decided_on=pd.NaT),  # first read on 01/03/2026
+    ])  # fmt: skip
+    out, outcome = apply_decisions(prob, table, gaps=gaps)
+    got = {n.child_id: (n.status, n.note) for n in outcome.notes}
+    assert got["C1"][0] == got["C4"][0] == "refused"
+    assert got["C1"][1].startswith("child C1 was not referred on 20/03/2026, after this pin")
+    assert got["C2"] == ("applied", "the child is not matched to this placement. Check it is "
+                         "about this child: child C2 was not referred on 20/03/2026, after it "
+                         "was made (a referral that ended, or another child given the same "
+                         "ID).")  # fmt: skip
+    assert got["C3"] == ("applied", "the child is matched to this placement.")
+    assert out.decision_pin is not None and list(out.decision_pin) == [-1, -1, 0, -1]

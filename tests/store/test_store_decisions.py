@@ -69,7 +69,7 @@ def test_diff_names_the_decision_that_moved_a_child(store_url):
     assert why["C1"] == "pinned by J Smith on 30/03/2026: near school"
     assert why["C2"] == "excluded from P2 by J Smith: carer unwell"
     assert why["C4"] == ("the pin to P3 recorded with the earlier run no longer applies "
-                         "(ignored: it expired on 2026-04-01.)")  # fmt: skip
+                         "(ignored: it expired on 2026-04-01)")  # fmt: skip
     # C2, excluded from P2, took C3's place at P3
     assert why["C3"] == "its place at P3 went to C2 (excluded from P2 by J Smith: carer unwell)"
     store.close()
@@ -202,4 +202,42 @@ def test_a_failure_reason_keeps_no_detail_line(store_url):
     ):
         assert "IntegrityError" in kept and "team_decisions" in kept
         assert reason not in kept and "Example Road" not in kept
+    store.close()
+
+
+def test_referral_gaps_finds_the_nights_a_decision_s_child_was_not_referred(store_url, tmp_path):
+    """The nights of the same referrals file since a decision was made on which its child
+    was not referred, the child's ID typed in another case or with spaces; a night before
+    the decision, a night of another referrals file and a night with nothing recorded say
+    nothing. A decision with no date is dated by the first night that read it."""
+    import pandas as pd
+
+    from sufficiency.store.referral_gaps import referral_gaps
+
+    refs, other = tmp_path / "referrals.csv", tmp_path / "other.csv"
+    for path in (refs, other):
+        path.write_text("x")
+    store = RunStore(store_url)
+
+    def night(day: int, kids: list[str], path=refs, decisions=()) -> None:
+        when = T0 + dt.timedelta(days=day)
+        rows = [InputRow("referral", k, "same", None) for k in kids]
+        rid = store.start("match", {}, inputs={"referrals": path}, rows=rows, now=when)
+        store.finish(rid, succeeded=True, summary={"run_date": when.date().isoformat()},
+                     decisions=list(decisions), now=when)  # fmt: skip
+
+    night(0, ["C2"], decisions=[_decision("C2", "P1", "pin")])  # 01/04: C1 not referred
+    night(1, ["C1", "C2"])
+    night(2, ["C2"], path=other)  # another file: not tonight's referrals
+    night(3, [])  # nothing recorded
+    night(4, ["C2"])  # 05/04: C1 not referred
+    night(5, ["C1"])  # 06/04: C2 not referred
+    decisions = pd.DataFrame({"child_id": [" c1", "C2"], "placement_id": ["P1", "P1"],
+                              "decision": ["exclude", "pin"],
+                              "decided_on": [pd.Timestamp("2026-04-01"), pd.NaT]})  # fmt: skip
+    gaps = referral_gaps(store, refs, dt.date(2026, 4, 8), decisions)
+    assert gaps.away == {"C1": (dt.date(2026, 4, 5),), "C2": (dt.date(2026, 4, 6),)}
+    assert gaps.first_read == {("C2", "P1", "pin"): dt.date(2026, 4, 1)}
+    # nights on or after the run date are not earlier nights
+    assert referral_gaps(store, refs, dt.date(2026, 4, 5), decisions).away == {}
     store.close()
