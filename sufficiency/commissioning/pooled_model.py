@@ -306,19 +306,26 @@ def solve_pooled(
         out = solve_mip(model, params.solver, left, gap)
         rounds += 1
         solver = out.solver
+        if out.bound is not None:
+            # the master is a relaxation: its proven bound bounds the pooled cost too
+            bound = max(bound, out.bound)
         if out.values is None or out.objective is None:
             if out.status is SolveStatus.INFEASIBLE:
                 raise SolverError("No pooled commissioning plan meets every constraint.")
+            if out.status is SolveStatus.TIME_LIMIT:
+                # stopped before the master held a plan: the best plan so far stands
+                status = out.status
+                break
             raise SolverError(f"The {out.solver} solver found no pooled plan ({out.status}).")
+        x = out.values[:n]
+        cost = exact(x)
+        if cost < best_cost:
+            best, best_cost = x, cost
         if out.status is not SolveStatus.OPTIMAL:
             status = out.status
             break
         # Solved to a relative gap, the master's bound is at least this.
         bound = max(bound, out.objective - gap * abs(out.objective))
-        x = out.values[:n]
-        cost = exact(x)
-        if cost < best_cost:
-            best, best_cost = x, cost
         if best_cost - bound <= tol * abs(best_cost) + 1e-6:
             status = SolveStatus.OPTIMAL
             break
