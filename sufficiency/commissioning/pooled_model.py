@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sufficiency.commissioning.backends import MipModel, SolveStatus, solve_mip
-from sufficiency.commissioning.decisions import Decision, Economics
+from sufficiency.commissioning.decisions import Decision, Economics, drop_idle
 from sufficiency.commissioning.levers import Levers
 from sufficiency.commissioning.model import (
     _cuts,
@@ -332,6 +332,11 @@ def solve_pooled(
         if _add_kelley(model, cells, demands, x, out.values[cells.z]) == 0 and gap <= tol + 1e-9:
             status = SolveStatus.OPTIMAL  # every cut holds: the master is exact at x
             break
+    if status is not SolveStatus.OPTIMAL:
+        # stopped before proof: places that would meet no child are dropped
+        kept = drop_idle(decisions, np.rint(best).astype(np.int64), demands, groups)
+        if (kept != np.rint(best)).any() and (cost := exact(kept)) < best_cost:
+            best, best_cost = kept.astype(float), cost
     runtime = time.perf_counter() - started
     values = np.rint(best).astype(np.int64)
     return PooledSolve(values, best_cost, bound, status, rounds, runtime, solver)

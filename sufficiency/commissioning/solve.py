@@ -13,6 +13,7 @@ from sufficiency.commissioning.decisions import (
     Decision,
     build_decisions,
     commitment_costs,
+    drop_idle,
     economics,
 )
 from sufficiency.commissioning.demand import DemandPaths
@@ -194,8 +195,10 @@ def optimise(
                 out.runtime_seconds, bound)  # fmt: skip
     if out.status is SolveStatus.OPTIMAL or levers.service_limit:
         return plan
-    # Stopped before proof: never hand over a plan dearer than making no new commitments
-    # (allowed when no service limit asks for places), on the paths it was made on.
+    # Stopped before proof: never hand over places that would meet no child, nor a plan
+    # dearer than making no new commitments (allowed when no service limit asks for
+    # places), on the paths it was made on.
+    plan = replace(plan, values=drop_idle(decisions, values, cut.demand[None], cut.groups))
     cost = evaluate_plan(plan, cut, levers, prices=prices).expected_cost_gbp
     nothing = replace(plan, values=np.zeros_like(values))
     nothing_cost = evaluate_plan(nothing, cut, levers, prices=prices).expected_cost_gbp

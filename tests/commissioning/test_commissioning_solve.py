@@ -298,3 +298,62 @@ def test_an_unproven_plan_says_so_and_a_proven_one_says_nothing(tiny_demand, tin
     plan = optimise(tiny_demand, tiny_levers, tiny_params)
     assert plan.status is SolveStatus.OPTIMAL and plan.proof() == ""
     assert plan.gap == pytest.approx(0.0, abs=1e-9)
+
+
+def _without_group(demand, group: str):
+    """``demand`` with no child in ``group`` on any path, and four more in children's homes."""
+    d = demand.demand.copy()
+    d[:, :, demand.groups.index(group)] = 0
+    d[:, :, demand.groups.index("residential")] += 4
+    return replace(demand, demand=d)
+
+
+def test_a_stopped_plan_drops_places_meeting_no_child(tiny_demand, tiny_levers, tiny_params,
+                                                      monkeypatch):  # fmt: skip
+    """A pooled plan of seventeen synthetic authorities stopped at its time limit recruited
+    two foster households for an authority with no child in foster care. Now a plan the
+    solver did not prove keeps no household, block place or home whose group has no child
+    in any month it adds places, on any path."""
+    from sufficiency.commissioning import solve
+    from sufficiency.commissioning.backends import MipOutcome
+
+    demand = _without_group(tiny_demand, "foster_10_15")  # the recruits' and block's group
+    real = solve.solve_mip
+    _, decisions = setup(demand, tiny_levers, tiny_params, PriceRise())
+    recruit = next(j for j, d in enumerate(decisions) if d.kind == "recruit")
+
+    def stopped_with_a_recruit(model, solver, limit, gap):
+        out = real(model, solver, limit, gap)
+        values = out.values.copy()
+        values[recruit] = 1
+        return MipOutcome(SolveStatus.TIME_LIMIT, values, out.objective, out.bound, limit,
+                          out.solver)  # fmt: skip
+
+    best = optimise(demand, tiny_levers, tiny_params)
+    assert best.values[recruit] == 0 and best.values.sum() > 0  # it opens a home
+    monkeypatch.setattr(solve, "solve_mip", stopped_with_a_recruit)
+    plan = optimise(demand, tiny_levers, tiny_params)
+    assert plan.status is SolveStatus.TIME_LIMIT and not plan.kept_nothing
+    np.testing.assert_array_equal(plan.values, best.values)
+    assert plan.objective_gbp == pytest.approx(best.objective_gbp)
+
+
+def test_drop_idle_asks_the_members_own_demand_or_everyones_for_a_shared_block():
+    """A member's recruit is idle on its own demand; a shared block only on everyone's."""
+    from sufficiency.commissioning.decisions import Decision, drop_idle
+
+    groups = ("foster_0_4", "residential")
+    cap = np.zeros((3, 2))
+    cap[1:, 0] = 1.0  # places from the second month
+    own = Decision("r", "recruit", 0, 5, 10.0, np.zeros((3, 2)), cap, "foster_0_4", member=1)
+    shared = Decision("b", "block", 0, 5, 10.0, cap, np.zeros((3, 2)), "foster_0_4")
+    demands = np.zeros((2, 4, 3, 2))  # (members, paths, months, groups)
+    demands[0, 2, 1, 0] = 1  # only member 0 has a child, once
+    np.testing.assert_array_equal(drop_idle([own, shared], np.array([2, 3]), demands, groups),
+                                  [0, 3])  # fmt: skip
+    demands[1, 0, 0, 0] = 1  # member 1's child in the first month: before the places
+    np.testing.assert_array_equal(drop_idle([own, shared], np.array([2, 3]), demands, groups),
+                                  [0, 3])  # fmt: skip
+    demands[1, 0, 2, 0] = 1
+    np.testing.assert_array_equal(drop_idle([own, shared], np.array([2, 3]), demands, groups),
+                                  [2, 3])  # fmt: skip
