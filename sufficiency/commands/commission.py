@@ -128,6 +128,8 @@ def commission(
         click.echo(f"Wrote {path}")
     click.echo(result.recommendation[-2])
     click.echo(headline(result.report).sentence())  # the saving's spread, as the case says it
+    if proof := result.report.stochastic.proof():  # the solver stopped before proving it
+        click.echo(proof)
     if result.pooled is not None:
         pooling = f"Pooling block contracts across {len(pool_with) + 1} authorities"
         said = saving_sentence(result.pooled.saving_gbp, pooling, "each commissioning alone")

@@ -24,6 +24,8 @@ from sufficiency.solver_status import MipOutcome, SolveStatus
 from sufficiency.solver_worker import run_isolated
 
 BACKENDS = ("highs", "cbc", "ortools")
+#: HiGHS's primal solution status when it holds a feasible plan (``kSolutionStatusFeasible``).
+_HIGHS_FEASIBLE = 2
 _ORTOOLS_NATIVE = (
     "ortools.linear_solver._pywraplp",
     "ortools.sat.python.cp_model_helper",
@@ -101,18 +103,28 @@ def _solve_here(
 
 
 def _outcome(
-    model: MipModel, status: SolveStatus, raw: np.ndarray | None, runtime: float, solver: str
+    model: MipModel,
+    status: SolveStatus,
+    raw: np.ndarray | None,
+    runtime: float,
+    solver: str,
+    bound: float | None = None,
 ) -> MipOutcome:
-    """Round integer values and recompute the objective (the same way for every solver)."""
+    """Round integer values and recompute the objective (the same way for every solver).
+
+    ``raw`` is ``None`` when the solver holds no plan (stopped before finding one);
+    ``bound`` is its proven lower bound on the objective without ``model.constant``.
+    """
+    bound = None if bound is None or not np.isfinite(bound) else bound + model.constant
     if status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.TIME_LIMIT):
-        return MipOutcome(status, None, None, None, runtime, solver)
+        return MipOutcome(status, None, None, bound, runtime, solver)
     if raw is None or np.isnan(raw).any():
-        return MipOutcome(status, None, None, None, runtime, solver)
+        return MipOutcome(status, None, None, bound, runtime, solver)
     ints = np.array(model.integer, dtype=bool)
     raw = raw.copy()
     raw[ints] = np.rint(raw[ints])
     objective = float(np.dot(model.objective, raw) + model.constant)
-    return MipOutcome(status, raw, objective, None, runtime, solver)
+    return MipOutcome(status, raw, objective, bound, runtime, solver)
 
 
 def _solve_ortools(model: MipModel, time_limit_seconds: float, mip_gap: float) -> MipOutcome:
@@ -159,7 +171,8 @@ def _solve_ortools(model: MipModel, time_limit_seconds: float, mip_gap: float) -
         status = SolveStatus.UNKNOWN
     has = code in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
     raw = np.array([v.solution_value() for v in xs], float) if has else None
-    return _outcome(model, status, raw, runtime, "ortools-scip")
+    bound = objective.BestBound() if has else None
+    return _outcome(model, status, raw, runtime, "ortools-scip", bound)
 
 
 def _solve_pulp(
@@ -201,8 +214,24 @@ def _solve_pulp(
         raise SolverError(f"The {solver} solver failed: {exc}") from None
     runtime = time.perf_counter() - started
     status = _status(int(prob.sol_status), runtime >= 0.98 * time_limit_seconds)
+    has, bound = _pulp_solution(prob, solver)
     raw = np.array([v.value() if v.value() is not None else np.nan for v in xs], float)
-    return _outcome(model, status, raw, runtime, solver)
+    return _outcome(model, status, raw if has else None, runtime, solver, bound)
+
+
+def _pulp_solution(prob: object, solver: str) -> tuple[bool, float | None]:
+    """Whether PuLP's solver holds a plan, and its proven lower bound (HiGHS only).
+
+    PuLP fills in values without a plan: for CBC stopped on time before finding one, its
+    solution status is "no solution found" with the values of a relaxation; for HiGHS at
+    its time limit PuLP says "integer feasible" whatever HiGHS holds, and the values are
+    zeros. Taken as a plan, either broke the levers' own rules (15 places of a block whose
+    minimum is 400) or said that no lever was worth buying.
+    """
+    if solver == "highs":
+        info = prob.solverModel.getInfo()  # type: ignore[attr-defined]
+        return int(info.primal_solution_status) == _HIGHS_FEASIBLE, float(info.mip_dual_bound)
+    return int(prob.sol_status) in (1, 2), None  # type: ignore[attr-defined]
 
 
 def _status(sol_status: int, hit_limit: bool) -> SolveStatus:

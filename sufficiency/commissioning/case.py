@@ -678,7 +678,7 @@ def method_rows(report: CommissioningReport) -> list[tuple[str, str]]:
          "no discounting."),
         ("Horizon", f"{report.params.horizon_months} months from {report.start:%d %B %Y}"),
         ("Solver", str(plan.solver).upper() if plan.solver else "None (no plan to solve)"),
-        ("Solver status", vocabulary.status(str(plan.status))),
+        ("Solver status", plan.proof() or vocabulary.status(str(plan.status))),
         ("Futures optimised on", f"{report.demand.num_paths:,} (random seed "
          f"{report.demand.seed})"),
         ("Fresh futures scored on", f"{report.fresh.num_paths:,} (random seed "

@@ -226,3 +226,24 @@ def uplift_monthly_per_household(
     if decision.households_alive is None:
         return np.zeros(len(econ.week_weight))
     return np.asarray(decision.households_alive * weekly_gbp * econ.week_weight, dtype=float)
+
+
+def drop_idle(
+    decisions: Sequence[Decision], values: np.ndarray, demands: np.ndarray, groups: Sequence[str]
+) -> np.ndarray:
+    """``values`` without the households, block places and homes whose places would meet
+    no child: in every month they add places, their group's demand (``demands``:
+    ``(members, paths, months, groups)``; the member's own, or all members' for a shared
+    block) is 0 on every path. Dropping them is always allowed and saves their whole cost;
+    a solver stopped at its time limit can keep them (two households recruited for an
+    authority with no child in foster care, in a pooled plan of seventeen)."""
+    out = np.array(values, dtype=np.int64, copy=True)
+    for j, d in enumerate(decisions):
+        if out[j] <= 0 or d.kind not in ("recruit", "block", "home"):
+            continue
+        live = (d.fixed_capacity + d.variable_capacity).any(axis=1)
+        g = groups.index(d.group)
+        whose = demands if d.member is None else demands[d.member : d.member + 1]
+        if not whose[:, :, live, g].any():
+            out[j] = 0
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -14,8 +15,10 @@ from sufficiency.commissioning.decisions import (
 )
 from sufficiency.commissioning.demand import DemandPaths
 from sufficiency.commissioning.levers import Levers
-from sufficiency.commissioning.solve import Plan
 from sufficiency.prices import DEFAULT_RISE, PriceRise
+
+if TYPE_CHECKING:  # solve scores a plan the solver stopped on against doing nothing
+    from sufficiency.commissioning.solve import Plan
 
 
 def margin_95(values: np.ndarray) -> float:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from sufficiency import figures
+from sufficiency import figures, vocabulary
 from sufficiency.commissioning.decisions import Decision, economics
 from sufficiency.commissioning.demand import DemandPaths
 from sufficiency.commissioning.evaluate import Score, evaluate_plan
@@ -82,9 +82,14 @@ class PooledResult:
             if np.isfinite(s.gap)
             else "no bound on the cheapest possible was found"
         )
+        stop = (
+            "reached its time limit"
+            if s.status == "time_limit"
+            else f"stopped ({vocabulary.status(str(s.status)).lower()})"
+        )
         return (
-            f"The pooled plan is not proven optimal (the solver stopped: {s.status}, after "
-            f"{s.rounds} round(s) in {s.runtime_seconds:.0f} s); {bound}. It costs no more than "
+            f"The pooled plan is not proven optimal (the solver {stop} after {s.rounds} "
+            f"round(s) in {s.runtime_seconds:.0f} s); {bound}. It costs no more than "
             "the members' own plans put together, on the paths it was optimised on; a longer "
             "[commissioning] time_limit_seconds may prove it."
         )

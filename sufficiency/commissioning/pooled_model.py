@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sufficiency.commissioning.backends import MipModel, SolveStatus, solve_mip
-from sufficiency.commissioning.decisions import Decision, Economics
+from sufficiency.commissioning.decisions import Decision, Economics, drop_idle
 from sufficiency.commissioning.levers import Levers
 from sufficiency.commissioning.model import (
     _cuts,
@@ -306,25 +306,37 @@ def solve_pooled(
         out = solve_mip(model, params.solver, left, gap)
         rounds += 1
         solver = out.solver
+        if out.bound is not None:
+            # the master is a relaxation: its proven bound bounds the pooled cost too
+            bound = max(bound, out.bound)
         if out.values is None or out.objective is None:
             if out.status is SolveStatus.INFEASIBLE:
                 raise SolverError("No pooled commissioning plan meets every constraint.")
+            if out.status is SolveStatus.TIME_LIMIT:
+                # stopped before the master held a plan: the best plan so far stands
+                status = out.status
+                break
             raise SolverError(f"The {out.solver} solver found no pooled plan ({out.status}).")
+        x = out.values[:n]
+        cost = exact(x)
+        if cost < best_cost:
+            best, best_cost = x, cost
         if out.status is not SolveStatus.OPTIMAL:
             status = out.status
             break
         # Solved to a relative gap, the master's bound is at least this.
         bound = max(bound, out.objective - gap * abs(out.objective))
-        x = out.values[:n]
-        cost = exact(x)
-        if cost < best_cost:
-            best, best_cost = x, cost
         if best_cost - bound <= tol * abs(best_cost) + 1e-6:
             status = SolveStatus.OPTIMAL
             break
         if _add_kelley(model, cells, demands, x, out.values[cells.z]) == 0 and gap <= tol + 1e-9:
             status = SolveStatus.OPTIMAL  # every cut holds: the master is exact at x
             break
+    if status is not SolveStatus.OPTIMAL:
+        # stopped before proof: places that would meet no child are dropped
+        kept = drop_idle(decisions, np.rint(best).astype(np.int64), demands, groups)
+        if (kept != np.rint(best)).any() and (cost := exact(kept)) < best_cost:
+            best, best_cost = kept.astype(float), cost
     runtime = time.perf_counter() - started
     values = np.rint(best).astype(np.int64)
     return PooledSolve(values, best_cost, bound, status, rounds, runtime, solver)

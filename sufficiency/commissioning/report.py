@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency import figures, vocabulary
+from sufficiency.commissioning.backends import SolveStatus
 from sufficiency.commissioning.decisions import Decision
 from sufficiency.commissioning.demand import DemandPaths, demand_from_forecast
 from sufficiency.commissioning.evaluate import Comparison, compare_plans
@@ -128,6 +129,9 @@ def no_commitments(report: CommissioningReport) -> str:
             "Make no new commitments: the levers file offers none to make (no recruitment, "
             "block contract or home that the horizon can use), so spot purchase goes on as now."
         )
+    if report.stochastic.status is not SolveStatus.OPTIMAL:
+        # not proven: a lever may yet cost less than spot (the next sentence says why)
+        return "Make no new commitments: the solver found no plan that costs less than spot."
     return "Make no new commitments: no lever is expected to cost less than spot."
 
 
@@ -164,6 +168,8 @@ def recommendation(report: CommissioningReport) -> list[str]:
             said = f"{int(v):,} {unit} from {begin:%B %Y}{ready}" if unit else ""
             chosen.setdefault(title, []).append(said or f"adopt from {begin:%B %Y}")
         lines += [f"{title}: {', '.join(when)}." for title, when in chosen.items()]
+    if proof := report.stochastic.proof():  # stopped before the plan was proven
+        lines.append(proof)
     saving = c.saving_vs_status_quo_gbp
     money = figures.money
     against = (f"a saving of {money(saving)}" if saving >= 0 else

@@ -205,11 +205,7 @@ def pool_inputs(
         mine = _episode_keys(theirs.episodes)
         for j, earlier in enumerate(keys):
             if _same_authority(earlier, mine):
-                raise ConfigError(
-                    f"{label(i)} and {label(j)} hold the same authority's "
-                    "903 history (most of their episodes are the same): pooling it with "
-                    "itself would count its children twice. Give each authority once."
-                )
+                raise ConfigError(_twice(label(i), label(j)))
         runs.append(theirs)
         keys.append(mine)
     h = params.horizon_months
@@ -220,6 +216,26 @@ def pool_inputs(
         tuple(r.quality for r in runs),
         tuple(r.notes for r in runs),
     )
+
+
+def _twice(later: str, earlier: str) -> str:
+    return (
+        f"{later} and {earlier} hold the same authority's 903 history (most of their "
+        "episodes are the same): pooling it with itself would count its children twice. "
+        "Give each authority once."
+    )
+
+
+def _refuse_repeated(histories: Sequence[SSDA903History | Path]) -> None:
+    """Refuse a history folder given twice at once: found from the episodes only after
+    every pooled authority was forecast (half a minute with seventeen), it was said late."""
+    seen: dict[Path, int] = {}
+    for i, history in enumerate(histories):
+        if isinstance(history, SSDA903History):
+            continue
+        j = seen.setdefault(Path(history).resolve(), i)
+        if j != i:
+            raise ConfigError(_twice(_label(histories[i]), _label(histories[j])))
 
 
 def _member_names(histories: list[Path]) -> list[str]:
@@ -373,6 +389,7 @@ def run_commission(
             f"{len(pool_with)} pooled authorities but {len(pool_with_levers)} levers files: "
             "give one for each, or none to use the same levers for all."
         )
+    _refuse_repeated((history, *pool_with))  # before minutes of forecasting, not after
     say = progress or (lambda _message: None)
     say(f"Forecasting {_label(history)}: {params.num_paths:,} paths to optimise on and "
         f"{params.eval_paths:,} fresh paths to score on")  # fmt: skip

@@ -533,3 +533,28 @@ def test_a_plan_cheaper_in_most_but_not_all_futures_is_not_said_to_be_cheaper_in
     head = case.Headline(260e6, 261e6, 1e6, 0.998, 2e5, 4e6, 1_000, 60)
     assert head.sentence().startswith("In 99.8% of 1,000 simulated futures")
     assert head.items()[-1]["figure"] == "99.8%"
+
+
+def test_a_plan_stopped_at_the_time_limit_says_so_in_the_case(report, tmp_path):
+    """Before: a solver stopped at the time limit left the case saying 'Make no new
+    commitments: no lever is expected to cost less than spot', a plan £12.7m dearer than
+    the central forecast's on a synthetic authority, with the stop said only as the Method
+    sheet's status. Now what to do says the plan is not proven, how far it may be from the
+    cheapest, and what to change; the Method row says the same."""
+    from sufficiency.commissioning.backends import SolveStatus
+
+    plan = report.stochastic
+    stopped = replace(plan, values=np.zeros_like(plan.values), status=SolveStatus.TIME_LIMIT,
+                      bound_gbp=plan.objective_gbp * 0.9, kept_nothing=True)  # fmt: skip
+    rep = replace(report, stochastic=stopped)
+    proof = stopped.proof()
+    assert "not proven the cheapest" in proof and "10.00% cheaper may exist" in proof
+    lines = recommendation(rep)
+    assert "no lever is expected to cost less than spot" not in " ".join(lines)
+    assert lines[0].endswith("the solver found no plan that costs less than spot.")
+    assert proof in lines[:-2]  # under What to do, in the workbook and on the page
+    write_outputs(rep, tmp_path)
+    assert proof in visible_text((tmp_path / "commissioning.html").read_text())
+    method = dict(case.method_rows(rep))
+    assert method["Solver status"] == proof
+    assert plan.proof() == "" and not any("not proven" in x for x in recommendation(report))

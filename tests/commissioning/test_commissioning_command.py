@@ -462,3 +462,15 @@ def test_a_history_over_a_year_before_the_run_date_is_said(tmp_path, sample_dir)
         book = openpyxl.load_workbook(out / "commissioning.xlsx")
         rows = [r for ws in book for r in ws.iter_rows(values_only=True) if sentence in r]
         assert [r[0] for r in rows] == (["Read with care"] if said else [])
+
+
+def test_command_refuses_a_folder_given_twice_before_forecasting(tmp_path, sample_dir):
+    """The same folder as --history and --pool-with was refused only once every pooled
+    authority had been forecast (30 s with seventeen synthetic members). Now at once, in
+    the same words, before any forecast."""
+    out = tmp_path / "out"
+    twin = str(sample_dir / "ssda903")
+    result = CliRunner().invoke(main, [*_args(sample_dir, out), *QUICK, "--pool-with", twin])
+    assert result.exit_code == 1, result.output
+    assert "hold the same authority's 903 history" in result.stderr.splitlines()[-1]
+    assert "Forecasting" not in result.stderr and not (out / "plan.csv").exists()

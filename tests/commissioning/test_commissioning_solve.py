@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -210,3 +211,149 @@ def test_demand_scaled_keeps_the_change_for_a_small_authority():
     smooth = steady.scaled(0.8).demand
     assert (smooth == smooth[:, :1]).all()  # a steady path stays steady
     assert set(np.unique(smooth)) == {1, 2}
+
+
+def _market_split(rows: int = 5, seed: int = 3):
+    """A market-split model (Cornuéjols and Dawande): 0/1 ``x`` with ``A x = floor(sum A / 2)``,
+    which branch and bound takes far longer than a second to find a plan for, or to refute."""
+    from sufficiency.commissioning.backends import MipModel
+
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, 100, (rows, 10 * (rows - 1))).astype(float)
+    model = MipModel()
+    for _ in range(a.shape[1]):
+        model.add_var(0.0, 1.0, True, float(rng.integers(1, 10)))
+    for row in a:
+        model.add_row(np.arange(a.shape[1]), row, "==", float(np.floor(row.sum() / 2)))
+    return model
+
+
+@pytest.mark.parametrize("solver", available_backends())
+def test_a_solver_stopped_before_any_plan_hands_back_none(solver):
+    """Before: stopped at its time limit before finding a plan, CBC handed back its
+    relaxation's values and HiGHS zeros, and both were taken as a plan: on a synthetic
+    authority CBC's 'plan' bought 15 places of a block whose minimum is 400 and HiGHS's
+    said that no lever costs less than spot. Now there is no plan, and the status says why."""
+    from sufficiency.commissioning.backends import solve_mip
+
+    out = solve_mip(_market_split(), solver, 0.5, 0.0)
+    assert out.status is SolveStatus.TIME_LIMIT
+    assert out.values is None and out.objective is None
+
+
+@pytest.mark.parametrize("solver", available_backends())
+def test_backends_report_the_proven_bound(solver):
+    """HiGHS and OR-Tools give their proven lower bound (with the model's constant), so a
+    plan stopped at the time limit can say how far from the cheapest it may be."""
+    from sufficiency.commissioning.backends import MipModel, solve_mip
+
+    model = MipModel(constant=10.0)
+    x = model.add_var(0.0, None, True, 3.0)
+    model.add_row(np.array([x]), np.array([2.0]), ">=", 5.5)
+    out = solve_mip(model, solver, 10.0, 0.0)
+    if solver == "cbc":
+        assert out.bound is None  # PuLP does not read CBC's bound
+    else:
+        assert out.bound == pytest.approx(19.0)
+
+
+def test_a_plan_dearer_than_nothing_is_not_handed_over(tiny_demand, tiny_levers, tiny_params,
+                                                       monkeypatch):  # fmt: skip
+    """A solver stopped at its time limit holds whatever plan it found first: on a synthetic
+    authority HiGHS stopped after 2.5 s on one of 705 commitments costing £219.6m where
+    doing nothing cost £142.3m, and the plan was handed over as the recommendation. Now a
+    plan the solver did not prove is kept only if it costs less than no new commitments, on
+    the paths it was made on, and the plan says it was not proven."""
+    from sufficiency.commissioning import solve
+    from sufficiency.commissioning.backends import MipOutcome
+
+    real = solve.solve_mip
+
+    def stopped_on_everything(model, solver, limit, gap):
+        """The real solve, then as if stopped on every whole-number choice at its largest."""
+        out = real(model, solver, limit, gap)
+        values = out.values.copy()
+        for i, (whole, most) in enumerate(zip(model.integer, model.upper, strict=True)):
+            if whole and most is not None:
+                values[i] = most
+        return MipOutcome(SolveStatus.TIME_LIMIT, values, 1e12, out.bound, 120.0, out.solver)
+
+    nothing = status_quo_plan(tiny_demand, tiny_levers, tiny_params)
+    nothing_cost = evaluate_plan(nothing, tiny_demand, tiny_levers).expected_cost_gbp
+    everything = replace(nothing, values=np.array([d.upper for d in nothing.decisions]))
+    assert evaluate_plan(everything, tiny_demand, tiny_levers).expected_cost_gbp > nothing_cost
+    monkeypatch.setattr(solve, "solve_mip", stopped_on_everything)
+    plan = optimise(tiny_demand, tiny_levers, tiny_params)
+    assert plan.status is SolveStatus.TIME_LIMIT and plan.kept_nothing
+    assert plan.values.sum() == 0 and plan.objective_gbp == pytest.approx(nothing_cost)
+    said = plan.proof()
+    assert "not proven the cheapest" in said and "reached its time limit" in said
+    assert "cost more than making no new commitments, so none are made" in said
+    assert np.isfinite(plan.gap) and f"{plan.gap:.2%} cheaper may exist" in said
+
+
+def test_an_unproven_plan_says_so_and_a_proven_one_says_nothing(tiny_demand, tiny_levers,
+                                                                tiny_params):  # fmt: skip
+    """The plan's sentence on how close it is proven: empty when optimal."""
+    plan = optimise(tiny_demand, tiny_levers, tiny_params)
+    assert plan.status is SolveStatus.OPTIMAL and plan.proof() == ""
+    assert plan.gap == pytest.approx(0.0, abs=1e-9)
+
+
+def _without_group(demand, group: str):
+    """``demand`` with no child in ``group`` on any path, and four more in children's homes."""
+    d = demand.demand.copy()
+    d[:, :, demand.groups.index(group)] = 0
+    d[:, :, demand.groups.index("residential")] += 4
+    return replace(demand, demand=d)
+
+
+def test_a_stopped_plan_drops_places_meeting_no_child(tiny_demand, tiny_levers, tiny_params,
+                                                      monkeypatch):  # fmt: skip
+    """A pooled plan of seventeen synthetic authorities stopped at its time limit recruited
+    two foster households for an authority with no child in foster care. Now a plan the
+    solver did not prove keeps no household, block place or home whose group has no child
+    in any month it adds places, on any path."""
+    from sufficiency.commissioning import solve
+    from sufficiency.commissioning.backends import MipOutcome
+
+    demand = _without_group(tiny_demand, "foster_10_15")  # the recruits' and block's group
+    real = solve.solve_mip
+    _, decisions = setup(demand, tiny_levers, tiny_params, PriceRise())
+    recruit = next(j for j, d in enumerate(decisions) if d.kind == "recruit")
+
+    def stopped_with_a_recruit(model, solver, limit, gap):
+        out = real(model, solver, limit, gap)
+        values = out.values.copy()
+        values[recruit] = 1
+        return MipOutcome(SolveStatus.TIME_LIMIT, values, out.objective, out.bound, limit,
+                          out.solver)  # fmt: skip
+
+    best = optimise(demand, tiny_levers, tiny_params)
+    assert best.values[recruit] == 0 and best.values.sum() > 0  # it opens a home
+    monkeypatch.setattr(solve, "solve_mip", stopped_with_a_recruit)
+    plan = optimise(demand, tiny_levers, tiny_params)
+    assert plan.status is SolveStatus.TIME_LIMIT and not plan.kept_nothing
+    np.testing.assert_array_equal(plan.values, best.values)
+    assert plan.objective_gbp == pytest.approx(best.objective_gbp)
+
+
+def test_drop_idle_asks_the_members_own_demand_or_everyones_for_a_shared_block():
+    """A member's recruit is idle on its own demand; a shared block only on everyone's."""
+    from sufficiency.commissioning.decisions import Decision, drop_idle
+
+    groups = ("foster_0_4", "residential")
+    cap = np.zeros((3, 2))
+    cap[1:, 0] = 1.0  # places from the second month
+    own = Decision("r", "recruit", 0, 5, 10.0, np.zeros((3, 2)), cap, "foster_0_4", member=1)
+    shared = Decision("b", "block", 0, 5, 10.0, cap, np.zeros((3, 2)), "foster_0_4")
+    demands = np.zeros((2, 4, 3, 2))  # (members, paths, months, groups)
+    demands[0, 2, 1, 0] = 1  # only member 0 has a child, once
+    np.testing.assert_array_equal(drop_idle([own, shared], np.array([2, 3]), demands, groups),
+                                  [0, 3])  # fmt: skip
+    demands[1, 0, 0, 0] = 1  # member 1's child in the first month: before the places
+    np.testing.assert_array_equal(drop_idle([own, shared], np.array([2, 3]), demands, groups),
+                                  [0, 3])  # fmt: skip
+    demands[1, 0, 2, 0] = 1
+    np.testing.assert_array_equal(drop_idle([own, shared], np.array([2, 3]), demands, groups),
+                                  [2, 3])  # fmt: skip

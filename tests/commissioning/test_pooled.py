@@ -267,7 +267,9 @@ def test_pooled_says_how_close_its_plan_is_proven(three):
     assert result.proof().startswith("The pooled plan is proven within 0.0000%")
     stopped = replace(result, solve=replace(result.solve, status="time_limit", bound_gbp=-np.inf))
     text = stopped.proof()
-    assert text.startswith("The pooled plan is not proven optimal (the solver stopped: time_limit")
+    # in words, not the status's code (before: "(the solver stopped: time_limit, after")
+    stop = f"(the solver reached its time limit after {result.solve.rounds} round(s)"
+    assert text.startswith(f"The pooled plan is not proven optimal {stop}")
     assert "no bound on the cheapest possible was found" in text
     bound = result.pooled_plan.objective_gbp * 0.97
     loose = replace(result, solve=replace(result.solve, status="time_limit", bound_gbp=bound))
@@ -322,3 +324,57 @@ def test_a_pooled_plan_dearer_than_alone_is_said_to_cost_more():
         "Pooling block contracts across 2 authorities costs £1,200 more than each "
         "commissioning alone, on the fresh demand paths the plans are scored on: no saving"
     )
+
+
+def test_a_master_stopped_before_any_plan_keeps_the_members_plans(monkeypatch):
+    """With seventeen members the first master problem ran out of its 120 s before the
+    solver held a plan. HiGHS's zeros were taken as one then; the solver now says it has
+    none, and that stopped the pooled run with an error although the members' own plans put
+    together were in hand. Now those are the pooled plan, marked as stopped at the time
+    limit, with the solver's proven bound (the master is a relaxation) as its gap."""
+    from sufficiency.commissioning import pooled_model
+    from sufficiency.commissioning.backends import MipOutcome, SolveStatus
+    from sufficiency.config import CommissioningParams
+
+    params = CommissioningParams(horizon_months=24, mip_gap=0.0, pooled_gap=0.0)
+    demands = [make_demand(8, 24, seed=s) for s in (1, 2)]
+    fresh = [make_demand(8, 24, seed=s) for s in (11, 12)]
+    levers = parse_levers(tiny_levers_data())
+    floor = 1000.0  # a proven bound far below any plan's cost
+
+    def stopped(model, solver, limit, gap):
+        return MipOutcome(SolveStatus.TIME_LIMIT, None, None, floor, limit, solver)
+
+    monkeypatch.setattr(pooled_model, "solve_mip", stopped)
+    result = optimise_pooled(demands, fresh, levers, params)
+    alone = sum(p.objective_gbp for p in result.alone_plans)
+    assert result.solve.status is SolveStatus.TIME_LIMIT and result.solve.rounds == 1
+    assert result.pooled_plan.objective_gbp <= alone + 1e-9 * alone
+    assert result.solve.bound_gbp == floor and np.isfinite(result.solve.gap)
+    assert "not proven optimal" in result.proof()
+
+
+def test_a_master_stopped_with_a_plan_keeps_it_when_cheaper(three, monkeypatch):
+    """Before: when a master problem stopped at the time limit holding a plan, the plan was
+    dropped unscored and the best plan so far (at first, the members' own plans put
+    together) returned: with seventeen members the pooled run then saved £26.1m where the
+    master's plan, once scored, saved £216m. Now the stopped master's plan is scored and
+    kept when cheaper."""
+    from sufficiency.commissioning import pooled_model
+    from sufficiency.commissioning.backends import MipOutcome, SolveStatus
+    from sufficiency.config import CommissioningParams
+
+    demands, levers, _ = three
+    params = CommissioningParams(horizon_months=24, mip_gap=0.0, pooled_gap=0.0)
+    real = pooled_model.solve_mip
+
+    def stopped(model, solver, limit, gap):
+        out = real(model, solver, limit, gap)
+        return MipOutcome(SolveStatus.TIME_LIMIT, out.values, out.objective, None, limit, solver)
+
+    monkeypatch.setattr(pooled_model, "solve_mip", stopped)
+    fresh = [make_demand(8, 24, seed=s) for s in (11, 12, 13)]
+    result = optimise_pooled(demands, fresh, levers, params)
+    alone = sum(p.objective_gbp for p in result.alone_plans)
+    assert result.solve.status is SolveStatus.TIME_LIMIT and result.solve.rounds == 1
+    assert result.pooled_plan.objective_gbp < alone - 1.0
