@@ -424,3 +424,46 @@ def test_a_bad_cost_file_row_costs_that_row_not_the_spend(sample_dir, tmp_path):
     assert base.weekly_cost_gbp.tolist()[list(base.cost_lines).index("ifa_foster")] == 950.0
     with pytest.raises(InputDataError, match="row 3, column category"):
         api.spend(history, costs=costs, strict=True, **quick)
+
+
+def test_a_result_shown_in_a_notebook_is_a_few_lines_and_no_childs_details(sample_dir):
+    """A result left as a notebook cell's last line is shown by its repr: a matching run's
+    was 268 lines of its tables, the referrals' dates of birth among them (pandas shows
+    more columns, postcodes too, as its display options allow); a forecast's 24,768
+    characters of simulated arrays. Now the headline and each table's size."""
+    run = api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                    run_date="2026-04-01")  # fmt: skip
+    referrals = pd.read_csv(sample_dir / "referrals.csv", dtype=str)
+    with pd.option_context("display.max_columns", None, "display.width", 10_000):
+        shown = [repr(o) for o in (run, run.summary, run.result)]
+    dob = pd.to_datetime(referrals["dob"], format="%d/%m/%Y")
+    details = {
+        "dob": [*referrals["dob"], *dob.dt.strftime("%Y-%m-%d")],
+        "postcode": [*referrals["home_postcode"].dropna(), *referrals["school_postcode"].dropna()],
+    }
+    for text in shown:
+        assert len(text.splitlines()) < 30
+        for kind, values in details.items():
+            said = [v for v in values if v in text]
+            assert not said, f"{kind} shown: {said[:3]}"
+    assert "matches=<table: 44 rows × 20 columns>" in shown[0]
+    report = api.forecast(sample_dir / "ssda903", **QUICK)
+    text = repr(report)
+    assert len(text) < 2_000 and "headline='Children looked after on 31/03/2026: 869" in text
+    assert "demand=<table: " in text and "quality=<DataQuality>" in text
+    assert "stock=<array: shape (20, 4, 10, 5), int32>" in repr(report.base)
+
+
+def test_a_result_unpickled_keeps_its_arrays_read_only(sample_dir):
+    """Dask and a notebook's cache pickle results: the simulated arrays came back
+    writeable (NumPy unpickles every array so), and a change in place flowed silently
+    into the summaries computed from the unpickled result."""
+    import pickle
+
+    report = pickle.loads(pickle.dumps(api.forecast(sample_dir / "ssda903", **QUICK)))
+    assert report.demand.equals(api.forecast(sample_dir / "ssda903", **QUICK).demand)
+    with pytest.raises(ValueError, match="read-only"):
+        report.base.stock[:, 1:] = 0
+    spend = pickle.loads(pickle.dumps(api.spend(sample_dir / "ssda903", **QUICK)))
+    with pytest.raises(ValueError, match="read-only"):
+        spend.report.base.spend *= 2

@@ -23,10 +23,11 @@ from sufficiency.forecast import (
 )
 from sufficiency.io.quality import DataQuality
 from sufficiency.prices import DEFAULT_RISE, PriceRise
+from sufficiency.results import BriefRepr
 
 
-@dataclass(frozen=True, eq=False)
-class CommissioningReport:
+@dataclass(frozen=True, eq=False, repr=False)
+class CommissioningReport(BriefRepr):
     """Everything the writers need: plans, their comparison, sensitivity, assumptions.
 
     ``forecast`` is the forecast optimised on and ``forecast_assumptions`` its

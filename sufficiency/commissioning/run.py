@@ -45,7 +45,7 @@ from sufficiency.forecast import (
 from sufficiency.io.atomic import atomic_write_text, warn_earlier_outputs
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
-from sufficiency.results import Delegated
+from sufficiency.results import BriefRepr, Delegated
 
 MAX_FORECAST_MONTHS = 60
 
@@ -236,8 +236,8 @@ def _member_names(histories: list[Path]) -> list[str]:
     return [n if names.count(n) == 1 else f"{n} ({i + 1})" for i, n in enumerate(names)]
 
 
-@dataclass(frozen=True, eq=False)
-class CommissionResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class CommissionResult(BriefRepr):
     """A commissioning run: the plan, its expected cost against the alternatives, pooling.
 
     Attributes

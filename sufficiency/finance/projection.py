@@ -21,7 +21,7 @@ from sufficiency import vocabulary
 from sufficiency.config import DEFAULT_WEEKLY_COSTS
 from sufficiency.errors import ConfigError, DataWarning
 from sufficiency.prices import DAYS_PER_WEEK, DEAREST_ON_RECORD, MOST_WEEKLY_GBP, price_index
-from sufficiency.results import ReadOnlyArrays
+from sufficiency.results import BriefRepr, ReadOnlyArrays
 
 #: A weekly cost this many times below or above the default for its line is warned of.
 _FAR = 5.0
@@ -111,8 +111,8 @@ class UnitCosts:
             )
 
 
-@dataclass(frozen=True, eq=False)
-class SpendProjection(ReadOnlyArrays):
+@dataclass(frozen=True, eq=False, repr=False)
+class SpendProjection(ReadOnlyArrays, BriefRepr):
     """Simulated spend: ``spend[path, month, line]`` in GBP for each forecast month.
 
     ``months`` are month-end dates (the forecast's months after its start date).

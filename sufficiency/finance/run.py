@@ -18,7 +18,7 @@ from sufficiency.finance.workbook import SpendReport
 from sufficiency.forecast import ForecastParams, Scenario, forecast_history, notes_kept
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
-from sufficiency.results import Delegated
+from sufficiency.results import BriefRepr, Delegated
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,8 @@ class YearSpend:
     months: int
 
 
-@dataclass(frozen=True, eq=False)
-class SpendResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class SpendResult(BriefRepr):
     """A spend projection: the tables finance reads, the headline, and the writer.
 
     Attributes

@@ -40,6 +40,7 @@ from sufficiency.finance.summaries import MEANS_NOTE, financial_year, quarter
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import print_a4_landscape, save_workbook, show_axes, wrap_values
+from sufficiency.results import BriefRepr
 
 #: Money: negatives get a minus sign and no colour (a spend figure is not "bad" for being low).
 GBP = '"£"#,##0;-"£"#,##0'
@@ -62,8 +63,8 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
 
 
-@dataclass(frozen=True)
-class SpendReport:
+@dataclass(frozen=True, repr=False)
+class SpendReport(BriefRepr):
     """Everything the finance outputs show."""
 
     base: SpendProjection

@@ -32,6 +32,7 @@ from sufficiency.forecast.states import (
 from sufficiency.forecast.stockflow import persistence_forecast, stock_flow_forecast
 from sufficiency.io.reconcile import episodes_as_of
 from sufficiency.io.ssda903 import SSDA903History
+from sufficiency.results import BriefRepr
 from sufficiency.vocabulary import counted
 
 METHODS = ("model", "persistence", "stock_flow")
@@ -71,8 +72,8 @@ def _truncate_spells(care: CareSpells, history: SSDA903History, cutoff: pd.Times
     )
 
 
-@dataclass(frozen=True)
-class BacktestResult:
+@dataclass(frozen=True, repr=False)
+class BacktestResult(BriefRepr):
     """Backtest scores.
 
     Attributes

@@ -17,10 +17,11 @@ from sufficiency.forecast.result import ForecastResult
 from sufficiency.forecast.scenario import Scenario
 from sufficiency.forecast.states import CATEGORIES, LEGAL_GROUPS
 from sufficiency.io.quality import DataQuality
+from sufficiency.results import BriefRepr
 
 
-@dataclass(frozen=True, eq=False)
-class ForecastReport:
+@dataclass(frozen=True, eq=False, repr=False)
+class ForecastReport(BriefRepr):
     """A forecast run: results (base and optional scenario) and their tables. Only
     ``base``, ``demand``, ``starts`` and ``assumptions`` are required.
 

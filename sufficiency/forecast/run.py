@@ -35,7 +35,7 @@ from sufficiency.forecast.supply import (
 )
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History, read_history
-from sufficiency.results import Delegated
+from sufficiency.results import BriefRepr, Delegated
 
 #: Told each simulated month (1 to the horizon) as the simulation advances.
 Progress = Callable[[int], None]
@@ -305,8 +305,8 @@ def _run_forecast(
     )
 
 
-@dataclass(frozen=True, eq=False)
-class BacktestReport:
+@dataclass(frozen=True, eq=False, repr=False)
+class BacktestReport(BriefRepr):
     """Backtest scores and what was done to the history to read it.
 
     Attributes

@@ -28,6 +28,7 @@ from sufficiency.matching.stop import Stages
 from sufficiency.matching.summary import MatchSummary, PlanFigures, SetAsideRow, input_notes
 from sufficiency.matching.why_not import add_why_not
 from sufficiency.matching.writers import write_match_outputs
+from sufficiency.results import BriefRepr
 
 #: Columns of matches.csv, in order (the objective terms follow the placement facts).
 MATCH_COLUMNS: tuple[str, ...] = (
@@ -39,8 +40,8 @@ MATCH_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, eq=False)
-class MatchRun:
+@dataclass(frozen=True, eq=False, repr=False)
+class MatchRun(BriefRepr):
     """Everything a matching run reports: the proposals, the children left unplaced and
     why, each child's alternatives, the typed :class:`MatchSummary` and the team's
     decisions. ``referrals`` and ``placements`` are the input tables it matched.
