@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
@@ -105,7 +105,8 @@ def _day(value: Day | None, name: str) -> pd.Timestamp | None:
 
 def _days(values: Sequence[Day] | Day, name: str) -> list[pd.Timestamp]:
     """Each of ``values`` (or the one day given) as a day."""
-    many = [values] if isinstance(values, str | dt.date | np.datetime64) else list(values)
+    one = isinstance(values, str | dt.date | np.datetime64) or not isinstance(values, Iterable)
+    many = [values] if one else list(values)  # 2025 alone: "not a date", not "not iterable"
     return [pd.Timestamp(option_date(v, name)) for v in many]
 
 
@@ -380,6 +381,8 @@ def spend(
                                                        strict=strict)  # fmt: skip
         said += costs_said
     table = None
+    if budget is not None and not isinstance(budget, pd.DataFrame | str | Path):
+        raise ConfigError.wrong_kind("budget", "a budget table or the path of its file", budget)
     if budget is not None:
         table, budget_said = budget_for_run(budget, CATEGORIES, strict=strict)
         said += budget_said

@@ -231,9 +231,26 @@ def test_match_inputs_read_with_pandas_are_named(sample_dir):
     frame = pd.read_csv(sample_dir / "placements.csv")
     with pytest.raises(ConfigError, match=r"^placements: expected the path of a CSV or XLSX"):
         api.match(sample_dir / "referrals.csv", frame, run_date="2026-04-01")
-    with pytest.raises(ConfigError, match=r"^decisions: expected the path .* not DataFrame\."):
+    alone = r"^decisions: expected the path of a CSV or XLSX file, not DataFrame\.$"
+    with pytest.raises(ConfigError, match=alone):  # not "(or, as referrals alone, ...)"
         api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
                   run_date="2026-04-01", decisions=pd.DataFrame())  # fmt: skip
+
+
+def test_options_of_the_wrong_kind_are_named_not_pythons_type_errors(sample_dir):
+    """A year alone for the cutoffs was "TypeError: 'int' object is not iterable"; a dict
+    for the budget "TypeError: expected str, bytes or os.PathLike object, not dict"; the
+    key file's text, not its bytes, for pseudonym_key hmac's "key: expected bytes or
+    bytearray", after the inputs were read."""
+    history = sample_dir / "ssda903"
+    with pytest.raises(ConfigError, match=r"^cutoffs: 2024 is not a date; give a datetime"):
+        api.backtest(history, 2024, num_paths=20)
+    budget = r"^budget: expected a budget table or the path of its file, not dict\.$"
+    with pytest.raises(ConfigError, match=budget):
+        api.spend(history, budget={"2026-27": 1_000_000}, **QUICK)
+    with pytest.raises(ConfigError, match=r"^pseudonym_key: expected bytes .* not str\.$"):
+        api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                  run_date="2026-04-01", pseudonym_key="the key")  # fmt: skip
 
 
 def test_strict_refuses_a_history_already_read_with_repairs(sample_dir, tmp_path):

@@ -161,6 +161,10 @@ def match(
     """
     started = time.perf_counter() if started is None else started
     run_date = option_date(run_date, "run_date")
+    if pseudonym_key is not None and not isinstance(pseudonym_key, bytes):
+        # else hmac's TypeError "key: expected bytes or bytearray", after reading the inputs
+        raise ConfigError.wrong_kind("pseudonym_key", "bytes (the key file's contents)",
+                                     pseudonym_key)  # fmt: skip
     params = matching_params(
         as_params(params), solver=solver, time_limit_seconds=time_limit_seconds
     )
@@ -175,11 +179,9 @@ def match(
         named = {"referrals": referrals, "placements": placements, "decisions": decisions}
         for name, given in named.items():
             if given is not None and not isinstance(given, str | Path):
+                also = " (or, as referrals alone, what read_tonight returns)"
                 raise ConfigError.wrong_kind(
-                    name,
-                    "the path of a CSV or XLSX file (or, as referrals alone, what read_tonight "
-                    "returns)",
-                    given,
+                    name, "the path of a CSV or XLSX file" + also * (name == "referrals"), given
                 )
         if progress is not None:
             progress("Reading the referrals and the placement register")
