@@ -105,9 +105,9 @@ def _day(value: Day | None, name: str) -> pd.Timestamp | None:
 
 def _days(values: Sequence[Day] | Day, name: str) -> list[pd.Timestamp]:
     """Each of ``values`` (or the one day given) as a day."""
-    one = isinstance(values, str | dt.date | np.datetime64) or not isinstance(values, Iterable)
-    many = [values] if one else list(values)  # 2025 alone: "not a date", not "not iterable"
-    return [pd.Timestamp(option_date(v, name)) for v in many]
+    if isinstance(values, str | dt.date | np.datetime64) or not isinstance(values, Iterable):
+        return [pd.Timestamp(option_date(values, name))]  # 2025 alone: "not a date"
+    return [pd.Timestamp(option_date(v, name)) for v in values]
 
 
 def _loaded(value: T | PathLike | None, kind: type[T], load: Callable[[Path], T],
