@@ -113,3 +113,40 @@ def brief(value: object) -> str:
     if isinstance(value, tuple | list | Mapping | set | frozenset):
         return f"<{len(value):,} item{'s' * (len(value) != 1)}>"
     return f"<{type(value).__name__}>"
+
+
+#: pandas 3 copies on write: a shallow copy costs nothing and a change to it changes it
+#: alone. Before, only a deep copy keeps the result's table as it was.
+_LAZY_COPIES = int(pd.__version__.split(".")[0]) >= 3
+
+
+class _TableCopy:
+    """A table attribute read as a copy (see :func:`tables_copied`); the instance keeps
+    its own under the same name, which this data descriptor hides."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        table = vars(obj)[self._name]
+        return None if table is None else table.copy(deep=not _LAZY_COPIES)
+
+    def __set__(self, obj: object, value: object) -> None:
+        vars(obj)[self._name] = value  # once, by __init__: the dataclasses are frozen
+
+
+C = TypeVar("C", bound=type)
+
+
+def tables_copied(cls: C) -> C:
+    """A frozen dataclass whose ``pd.DataFrame`` fields read as copies (put above
+    ``@dataclass``). Freezing stops ``report.demand = ...`` but not a change in place:
+    ``report.demand.loc[0, "mean"] = 0`` in a notebook changed the result's own table, and
+    so its figures and every file its ``write()`` wrote after, without a word. Read as a
+    copy, a table changed in a notebook is the notebook's alone."""
+    for f in dataclasses.fields(cls):
+        if "DataFrame" in str(f.type):
+            setattr(cls, f.name, _TableCopy(f.name))
+    return cls

@@ -484,3 +484,28 @@ def test_a_result_unpickled_keeps_its_arrays_read_only(sample_dir):
     spend = pickle.loads(pickle.dumps(api.spend(sample_dir / "ssda903", **QUICK)))
     with pytest.raises(ValueError, match="read-only"):
         spend.report.base.spend *= 2
+
+
+def test_a_table_changed_in_a_notebook_leaves_the_results_figures_and_files(sample_dir, tmp_path):
+    """report.demand.loc[0, "mean"] = -999 in a notebook changed the result's own table:
+    its headline and totals, and demand.csv as write() wrote it after, without a word."""
+    history = sample_dir / "ssda903"
+    report = api.forecast(history, supply=sample_dir / "supply.toml", **QUICK)
+    headline, before = report.headline, report.write(tmp_path / "before")
+    demand = report.demand
+    demand.loc[0, "mean"] = -999
+    demand["mean"] *= 2
+    report.shortfall.loc[:, "expected_gap"] = 0  # an attribute changed where it is read
+    assert report.headline == headline and (report.demand["mean"] >= 0).all()
+    after = report.write(tmp_path / "after")
+    for a, b in zip(before, after, strict=True):
+        if a.suffix == ".csv":
+            assert filecmp.cmp(a, b, shallow=False), a.name
+    spend = api.spend(history, run_date="2026-04-01", **QUICK)
+    spend.monthly.loc[:, "mean"] = 0
+    assert spend.monthly["mean"].sum() > 0 and spend.years[0].mean > 0
+    run = api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                    run_date="2026-04-01")  # fmt: skip
+    run.matches.loc[:, "weekly_cost"] = 0
+    assert round(run.matches["weekly_cost"].sum(), 2) == run.summary.weekly_cost_gbp
+

@@ -40,7 +40,7 @@ from sufficiency.finance.summaries import MEANS_NOTE, financial_year, quarter
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import print_a4_landscape, save_workbook, show_axes, wrap_values
-from sufficiency.results import BriefRepr
+from sufficiency.results import BriefRepr, tables_copied
 
 #: Money: negatives get a minus sign and no colour (a spend figure is not "bad" for being low).
 GBP = '"£"#,##0;-"£"#,##0'
@@ -63,6 +63,7 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
 
 
+@tables_copied
 @dataclass(frozen=True, repr=False)
 class SpendReport(BriefRepr):
     """Everything the finance outputs show."""

@@ -17,9 +17,10 @@ from sufficiency.forecast.result import ForecastResult
 from sufficiency.forecast.scenario import Scenario
 from sufficiency.forecast.states import CATEGORIES, LEGAL_GROUPS
 from sufficiency.io.quality import DataQuality
-from sufficiency.results import BriefRepr
+from sufficiency.results import BriefRepr, tables_copied
 
 
+@tables_copied
 @dataclass(frozen=True, eq=False, repr=False)
 class ForecastReport(BriefRepr):
     """A forecast run: results (base and optional scenario) and their tables. Only

@@ -28,7 +28,7 @@ from sufficiency.matching.stop import Stages
 from sufficiency.matching.summary import MatchSummary, PlanFigures, SetAsideRow, input_notes
 from sufficiency.matching.why_not import add_why_not
 from sufficiency.matching.writers import write_match_outputs
-from sufficiency.results import BriefRepr
+from sufficiency.results import BriefRepr, tables_copied
 
 #: Columns of matches.csv, in order (the objective terms follow the placement facts).
 MATCH_COLUMNS: tuple[str, ...] = (
@@ -40,6 +40,7 @@ MATCH_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+@tables_copied
 @dataclass(frozen=True, eq=False, repr=False)
 class MatchRun(BriefRepr):
     """Everything a matching run reports: the proposals, the children left unplaced and
