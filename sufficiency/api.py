@@ -215,7 +215,7 @@ def forecast(
     Returns
     -------
     ForecastReport
-        ``demand``, ``starts``, ``shortfall``, ``assumptions``, ``quality``,
+        ``demand``, ``starts``, ``shortfall``, ``assumptions``, ``quality``, ``notes``,
         ``headline``... and ``write(out_dir)`` for the command's files.
 
     Raises
@@ -358,7 +358,8 @@ def spend(
     -------
     SpendResult
         ``monthly``, ``quarterly``, ``yearly``, ``years`` (per financial year),
-        ``budget``, ``headline``, ``quality``, and ``write(out_dir)``.
+        ``budget``, ``headline``, ``quality``, ``notes`` (every warning given), and
+        ``write(out_dir)``.
 
     Raises
     ------
@@ -451,8 +452,8 @@ def commission(
     -------
     CommissionResult
         ``plan``, ``expected_cost_gbp``, ``saving_vs_status_quo_gbp``, ``comparison``,
-        ``sensitivity``, ``recommendation``, ``pooled``, ``quality``, ``summary()`` and
-        ``write(out_dir)``.
+        ``sensitivity``, ``recommendation``, ``pooled``, ``quality``, ``notes`` (the
+        warnings given), ``summary()`` and ``write(out_dir)``.
 
     Raises
     ------

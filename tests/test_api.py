@@ -509,3 +509,31 @@ def test_a_table_changed_in_a_notebook_leaves_the_results_figures_and_files(samp
     run.matches.loc[:, "weekly_cost"] = 0
     assert round(run.matches["weekly_cost"].sum(), 2) == run.summary.weekly_cost_gbp
 
+
+def test_every_result_carries_the_warnings_it_gave_whatever_the_filter(sample_dir):
+    """A notebook's second run of a cell, or a filter set to "ignore", says no warning:
+    the result is then all that says them. A forecast kept its notes; a spend projection
+    and a commissioning case had none to read (only rows of their assumptions)."""
+    import warnings
+
+    history = sample_dir / "ssda903"
+    quick = {"num_paths": 10, "eval_paths": 10, "horizon_months": 12, "with_sensitivity": False}
+    jobs = {
+        "forecast": lambda: api.forecast(history, run_date="2028-01-01", **QUICK),
+        "spend": lambda: api.spend(
+            history, budget=sample_dir / "budget.csv", run_date="2026-04-01", **QUICK
+        ),
+        "commission": lambda: api.commission(
+            history, sample_dir / "levers.toml", run_date="2028-01-01", **quick
+        ),
+    }
+    for job, run in jobs.items():
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            result = run()
+        told = [str(w.message).rstrip(".") for w in said]
+        assert told, job
+        assert all(any(t in note for note in result.notes) for t in told), (job, told)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert run().notes == result.notes, job

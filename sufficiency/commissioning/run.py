@@ -46,6 +46,7 @@ from sufficiency.io.atomic import atomic_write_text, warn_earlier_outputs
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
 from sufficiency.results import BriefRepr, Delegated
+from sufficiency.vocabulary import READ_WITH_CARE
 
 MAX_FORECAST_MONTHS = 60
 
@@ -260,6 +261,10 @@ class CommissionResult(BriefRepr):
         The plan's cost as demand, spot prices and recruitment change (``None`` if skipped).
     quality
         What was repaired or set aside in the (first) 903 history.
+    notes
+        What to read with care, in sentences: the warnings the run gave (its forecast's,
+        a levers figure that looks like a slip, an old history), as the case lists them
+        (the pooled authorities' are in ``pool_notes``).
     """
 
     report: CommissioningReport
@@ -271,6 +276,14 @@ class CommissionResult(BriefRepr):
     saving_vs_status_quo_gbp = Delegated[float]("report.comparison.saving_vs_status_quo_gbp")
     sensitivity = Delegated[pd.DataFrame | None]("report.sensitivity")
     quality = Delegated[DataQuality | None]("report.quality")
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The case's "Read with care" sentences (see the class's Attributes)."""
+        about = self.report.forecast_assumptions
+        if about is None:
+            return ()
+        return tuple(about.loc[about["item"] == READ_WITH_CARE, "value"])
 
     @property
     def plan(self) -> pd.DataFrame:
@@ -382,7 +395,7 @@ def run_commission(
     if stale is not None:
         warnings.warn(stale, DataWarning, stacklevel=2)
     cautions = [*_doubts(levers), *([stale] if stale is not None else [])]
-    about = _with_cautions(own.assumptions, [("Read with care", d) for d in cautions])
+    about = _with_cautions(own.assumptions, [(READ_WITH_CARE, d) for d in cautions])
     # the pooled authorities' forecasts first: histories ending on different dates are
     # refused before the minutes of optimising, not after
     pool = None

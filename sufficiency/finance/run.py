@@ -68,6 +68,10 @@ class SpendResult(BriefRepr):
         ``scenario_budget_comparison.csv``; ``None`` without a scenario or a budget.
     quality
         What was repaired or set aside in the 903 history.
+    notes
+        Every warning the run gave, in sentences (the forecast's, a budget or cost row
+        set aside, a doubted budget, a budget year set aside), as the workbook's
+        Assumptions sheet says them.
     """
 
     report: SpendReport
@@ -80,6 +84,7 @@ class SpendResult(BriefRepr):
     scenario_comparison = Delegated[pd.DataFrame | None]("report.comparison")
     scenario_budget = Delegated[pd.DataFrame | None]("report.scenario_budget")
     quality = Delegated[DataQuality | None]("report.quality")
+    notes = Delegated[tuple[str, ...]]("report.notes")
 
     @property
     def years(self) -> tuple[YearSpend, ...]:

@@ -79,6 +79,9 @@ class SpendReport(BriefRepr):
     assumptions: list[tuple[str, str]]
     quality: DataQuality | None = None
     scenario_budget: pd.DataFrame | None = None  # the scenario's against the budget
+    #: Every warning the projection gave, in sentences: those under "Read with care" in
+    #: ``assumptions``, then each budget year set aside (a row of its own there).
+    notes: tuple[str, ...] = ()
 
 
 def line_label(line: str) -> str:
@@ -437,13 +440,9 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
     _monthly_sheet(wb, report)
     _cumulative_sheet(wb, report)
     proj = report.base
-    _period_sheet(
-        wb,
-        "Quarterly",
-        proj,
-        [quarter(m, proj.financial_year_start_month) for m in proj.months],
-        "Quarter",
-    )
+    _period_sheet(wb, "Quarterly", proj,
+                  [quarter(m, proj.financial_year_start_month) for m in proj.months],
+                  "Quarter")  # fmt: skip
     _period_sheet(wb, "Financial years", proj,
                   [financial_year(m, proj.financial_year_start_month) for m in proj.months],
                   "Financial year")  # fmt: skip

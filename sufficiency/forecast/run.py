@@ -36,6 +36,7 @@ from sufficiency.forecast.supply import (
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History, read_history
 from sufficiency.results import BriefRepr, Delegated
+from sufficiency.vocabulary import READ_WITH_CARE
 
 #: Told each simulated month (1 to the horizon) as the simulation advances.
 Progress = Callable[[int], None]
@@ -251,7 +252,7 @@ def run_forecast(
 
 def with_notes(assumptions: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     """``assumptions`` (``item, value``) with a ``Read with care`` row for each note."""
-    said = pd.DataFrame({"item": "Read with care", "value": notes})
+    said = pd.DataFrame({"item": READ_WITH_CARE, "value": notes})
     return pd.concat([assumptions, said], ignore_index=True) if notes else assumptions
 
 
