@@ -537,3 +537,15 @@ def test_every_result_carries_the_warnings_it_gave_whatever_the_filter(sample_di
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             assert run().notes == result.notes, job
+
+
+def test_writing_to_a_folder_under_home_given_with_a_tilde(sample_dir, tmp_path, monkeypatch):
+    """write("~/outputs") wrote into a folder named "~" under the current one, and returned
+    paths ("~/outputs/backtest.csv") that looked like the home's; pandas's to_csv, which
+    an analyst uses beside it, reads "~" as the home."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    report = api.backtest(sample_dir / "ssda903", "2025-03-31", num_paths=20, horizon_months=3)
+    written = report.write("~/outputs")
+    assert written and all(p.parent == tmp_path / "home" / "outputs" for p in written)
+    assert all(p.is_file() for p in written) and not (tmp_path / "~").exists()

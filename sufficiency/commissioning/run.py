@@ -42,7 +42,7 @@ from sufficiency.forecast import (
     read_903,
     with_notes,
 )
-from sufficiency.io.atomic import atomic_write_text, warn_earlier_outputs
+from sufficiency.io.atomic import atomic_write_text, out_folder, warn_earlier_outputs
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
 from sufficiency.results import BriefRepr, Delegated
@@ -335,12 +335,13 @@ class CommissionResult(BriefRepr):
         commissioning.html, data_quality.csv (and pooling.csv, pooled_plan.csv and
         pooling_data_quality.csv when pooled) into ``out_dir``.
         """
-        written = write_outputs(self.report, Path(out_dir))
+        out_dir = out_folder(out_dir)
+        written = write_outputs(self.report, out_dir)
         if self.pooled is not None:
-            written.append(write_pooling(self.pooled, Path(out_dir)))
+            written.append(write_pooling(self.pooled, out_dir))
             plan = pooled_plan_csv(self.pooled, self.report.start)
-            written.append(atomic_write_text(Path(out_dir) / "pooled_plan.csv", plan))
-            written.append(write_pool_quality(self.pool_quality, Path(out_dir)))
+            written.append(atomic_write_text(out_dir / "pooled_plan.csv", plan))
+            written.append(write_pool_quality(self.pool_quality, out_dir))
         sometimes = ("sensitivity.csv", "pooling.csv", "pooled_plan.csv",
                      "pooling_data_quality.csv")  # fmt: skip
         warn_earlier_outputs(out_dir, sometimes, written)

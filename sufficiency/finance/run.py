@@ -16,6 +16,7 @@ from sufficiency.finance.projection import UnitCosts
 from sufficiency.finance.report import spend_report
 from sufficiency.finance.workbook import SpendReport
 from sufficiency.forecast import ForecastParams, Scenario, forecast_history, notes_kept
+from sufficiency.io.atomic import out_folder
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
 from sufficiency.results import BriefRepr, Delegated
@@ -137,7 +138,7 @@ class SpendResult(BriefRepr):
         """
         from sufficiency.finance.writers import write_spend_outputs
 
-        return write_spend_outputs(self.report, Path(out_dir), self.run_date)
+        return write_spend_outputs(self.report, out_folder(out_dir), self.run_date)
 
 
 def run_spend(

@@ -16,6 +16,7 @@ from sufficiency.forecast.model import ForecastModel
 from sufficiency.forecast.result import ForecastResult
 from sufficiency.forecast.scenario import Scenario
 from sufficiency.forecast.states import CATEGORIES, LEGAL_GROUPS
+from sufficiency.io.atomic import out_folder
 from sufficiency.io.quality import DataQuality
 from sufficiency.results import BriefRepr, tables_copied
 
@@ -99,7 +100,7 @@ class ForecastReport(BriefRepr):
         """
         from sufficiency.forecast.writers import write_report
 
-        return write_report(self, Path(out_dir))
+        return write_report(self, out_folder(out_dir))
 
 
 def assumptions_table(

@@ -33,6 +33,7 @@ from sufficiency.forecast.supply import (
     supply_assumed,
     supply_table,
 )
+from sufficiency.io.atomic import out_folder
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History, read_history
 from sufficiency.results import BriefRepr, Delegated
@@ -345,7 +346,7 @@ class BacktestReport(BriefRepr):
         backtest_starts.csv and data_quality.csv."""
         from sufficiency.forecast.writers import write_backtest
 
-        return write_backtest(self, Path(out_dir))
+        return write_backtest(self, out_folder(out_dir))
 
 
 def run_backtest(

@@ -14,7 +14,7 @@ import pandas as pd
 from sufficiency import geo
 from sufficiency.config import MatchingParams, Params, as_params, option_date, with_overrides
 from sufficiency.errors import ConfigError, Problem
-from sufficiency.io.atomic import sha256_file
+from sufficiency.io.atomic import out_folder, sha256_file
 from sufficiency.io.inputs import Tonight, read_tonight
 from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.by_council import council_figures
@@ -66,7 +66,7 @@ class MatchRun(BriefRepr):
         """Write matches.csv, unplaced.csv, alternatives.csv, summary.json and
         the 8am match report (match_report.xlsx and match_report.html) into ``out_dir``
         (created if missing), each atomically."""
-        return write_match_outputs(self, out_dir)
+        return write_match_outputs(self, out_folder(out_dir))
 
 
 def matching_params(
