@@ -225,6 +225,7 @@ def forecast(
         history.
     """
 
+    ConfigError.check_run_options(strict, progress=progress, stages=stages)
     fparams = forecast_params(params, horizon_months=horizon_months, num_paths=num_paths,
                               seed=seed)  # fmt: skip
     day, cutoffs = _day(start, "start"), _days(backtest_cutoffs, "backtest_cutoffs")
@@ -299,6 +300,7 @@ def backtest(
         The history cannot be read, or a cutoff is outside it.
     """
 
+    ConfigError.check_run_options(strict, progress=progress)
     fparams = forecast_params(params, num_paths=num_paths, seed=seed)
     days = _days(cutoffs, "cutoffs")
     if not days:
@@ -368,6 +370,7 @@ def spend(
         with an error).
     """
 
+    ConfigError.check_run_options(strict, progress=progress, stages=stages)
     params = as_params(params)
     fparams = forecast_params(params, horizon_months=horizon_months, num_paths=num_paths,
                               seed=seed)  # fmt: skip
@@ -461,6 +464,7 @@ def commission(
         An input or option is bad, a service limit cannot be met, or the solver fails.
     """
 
+    ConfigError.check_run_options(strict, progress=progress)
     params = commission_params(
         as_params(params), num_paths=num_paths, eval_paths=eval_paths, seed=seed,
         horizon_months=horizon_months, solver=solver,

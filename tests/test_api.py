@@ -253,6 +253,28 @@ def test_options_of_the_wrong_kind_are_named_not_pythons_type_errors(sample_dir)
                   run_date="2026-04-01", pseudonym_key="the key")  # fmt: skip
 
 
+def test_a_progress_that_cannot_be_called_or_a_strict_not_true_or_false_is_named(sample_dir):
+    """progress=True, asking for a progress bar, was "TypeError: 'bool' object is not
+    callable" once the job had begun; strict="no" was taken as True, silently refusing a
+    history a repair would have saved."""
+    history = sample_dir / "ssda903"
+    called = r"^{}: expected a function to call as the job goes \(print will do\), not {}\.$"
+    with pytest.raises(ConfigError, match=called.format("progress", "bool")):
+        api.forecast(history, progress=True, **QUICK)
+    with pytest.raises(ConfigError, match=called.format("stages", "str")):
+        api.spend(history, stages="yes", **QUICK)
+    with pytest.raises(ConfigError, match=called.format("progress", "bool")):
+        api.backtest(history, "2025-03-31", progress=True, num_paths=20)
+    with pytest.raises(ConfigError, match=called.format("progress", "int")):
+        api.commission(history, sample_dir / "levers.toml", progress=1, num_paths=10)
+    with pytest.raises(ConfigError, match=called.format("progress", "bool")):
+        api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                  run_date="2026-04-01", progress=True)  # fmt: skip
+    with pytest.raises(ConfigError, match=r"^strict: expected True or False, not str\.$"):
+        api.forecast(history, strict="no", **QUICK)
+    assert api.forecast(history, strict=np.bool_(False), **QUICK).quality is not None
+
+
 def test_strict_refuses_a_history_already_read_with_repairs(sample_dir, tmp_path):
     """strict=True with a history read (and repaired) beforehand was silently ignored: the
     forecast ran on the repaired data. A clean history still runs."""

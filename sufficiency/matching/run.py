@@ -161,6 +161,7 @@ def match(
         not a path (a DataFrame, say).
     """
     started = time.perf_counter() if started is None else started
+    ConfigError.check_run_options(strict, progress=progress)
     run_date = option_date(run_date, "run_date")
     if pseudonym_key is not None and not isinstance(pseudonym_key, bytes):
         # else hmac's TypeError "key: expected bytes or bytearray", after reading the inputs
