@@ -292,7 +292,8 @@ def backtest(
     -------
     BacktestReport
         ``scores``, ``coverage``, ``summary`` (mean absolute percentage error of the
-        total by method and horizon), ``quality``, and ``write(out_dir)``.
+        total by method and horizon), ``quality``, ``notes`` (the warnings given), and
+        ``write(out_dir)``.
 
     Raises
     ------

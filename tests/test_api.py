@@ -534,14 +534,16 @@ def test_a_table_changed_in_a_notebook_leaves_the_results_figures_and_files(samp
 
 def test_every_result_carries_the_warnings_it_gave_whatever_the_filter(sample_dir):
     """A notebook's second run of a cell, or a filter set to "ignore", says no warning:
-    the result is then all that says them. A forecast kept its notes; a spend projection
-    and a commissioning case had none to read (only rows of their assumptions)."""
+    the result is then all that says them. A forecast kept its notes; a backtest, a spend
+    projection and a commissioning case had none to read (the last two only rows of their
+    assumptions, without the budget years set aside)."""
     import warnings
 
     history = sample_dir / "ssda903"
     quick = {"num_paths": 10, "eval_paths": 10, "horizon_months": 12, "with_sensitivity": False}
     jobs = {
         "forecast": lambda: api.forecast(history, run_date="2028-01-01", **QUICK),
+        "backtest": lambda: api.backtest(history, "2024-03-31", num_paths=20, horizon_months=3),
         "spend": lambda: api.spend(
             history, budget=sample_dir / "budget.csv", run_date="2026-04-01", **QUICK
         ),

@@ -324,10 +324,14 @@ class BacktestReport(BriefRepr):
     starts
         Placement starts and entries over the horizon, forecast against actual
         (backtest_starts.csv).
+    notes
+        What the model could not measure or had to assume at the cutoffs, in sentences
+        (the :class:`~sufficiency.forecast.errors.ForecastWarning` sentences, each once).
     """
 
     result: BacktestResult
     quality: DataQuality | None = None
+    notes: tuple[str, ...] = ()
 
     scores = Delegated[pd.DataFrame]("result.scores")
     coverage = Delegated[pd.DataFrame]("result.coverage")
@@ -358,5 +362,7 @@ def run_backtest(
 ) -> BacktestReport:
     """Refit at each cutoff with only the data before it and score against what happened
     (``stages`` is told as each cutoff starts)."""
-    result = backtest(history, list(cutoffs), horizon_months, params, progress=stages)
-    return BacktestReport(result, history.quality)
+    notes: list[str] = []
+    with notes_kept(notes):  # said to the caller as before, and kept on the result
+        result = backtest(history, list(cutoffs), horizon_months, params, progress=stages)
+    return BacktestReport(result, history.quality, tuple(notes))
