@@ -145,7 +145,10 @@ def tables_copied(cls: C) -> C:
     ``@dataclass``). Freezing stops ``report.demand = ...`` but not a change in place:
     ``report.demand.loc[0, "mean"] = 0`` in a notebook changed the result's own table, and
     so its figures and every file its ``write()`` wrote after, without a word. Read as a
-    copy, a table changed in a notebook is the notebook's alone."""
+    copy, a table changed in a notebook is the notebook's alone. The dataclass compares
+    by identity (``eq=False``): comparing its fields would compare copies of tables."""
+    if cls.__dataclass_params__.eq:  # type: ignore[attr-defined]
+        raise TypeError(f"{cls.__name__}: a dataclass with tables copied needs eq=False")
     for f in dataclasses.fields(cls):
         if "DataFrame" in str(f.type):
             setattr(cls, f.name, _TableCopy(f.name))

@@ -526,6 +526,7 @@ def test_a_table_changed_in_a_notebook_leaves_the_results_figures_and_files(samp
     spend = api.spend(history, run_date="2026-04-01", **QUICK)
     spend.monthly.loc[:, "mean"] = 0
     assert spend.monthly["mean"].sum() > 0 and spend.years[0].mean > 0
+    assert spend.report == spend.report  # by identity: not copies of tables compared
     run = api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
                     run_date="2026-04-01")  # fmt: skip
     run.matches.loc[:, "weekly_cost"] = 0

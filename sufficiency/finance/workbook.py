@@ -64,7 +64,7 @@ BOLD = Font(bold=True)
 
 
 @tables_copied
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class SpendReport(BriefRepr):
     """Everything the finance outputs show."""
 

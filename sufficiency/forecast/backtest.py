@@ -73,7 +73,7 @@ def _truncate_spells(care: CareSpells, history: SSDA903History, cutoff: pd.Times
 
 
 @tables_copied
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class BacktestResult(BriefRepr):
     """Backtest scores.
 
