@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
@@ -105,8 +105,9 @@ def _day(value: Day | None, name: str) -> pd.Timestamp | None:
 
 def _days(values: Sequence[Day] | Day, name: str) -> list[pd.Timestamp]:
     """Each of ``values`` (or the one day given) as a day."""
-    many = [values] if isinstance(values, str | dt.date | np.datetime64) else list(values)
-    return [pd.Timestamp(option_date(v, name)) for v in many]
+    if isinstance(values, str | dt.date | np.datetime64) or not isinstance(values, Iterable):
+        return [pd.Timestamp(option_date(values, name))]  # 2025 alone: "not a date"
+    return [pd.Timestamp(option_date(v, name)) for v in values]
 
 
 def _loaded(value: T | PathLike | None, kind: type[T], load: Callable[[Path], T],
@@ -214,7 +215,7 @@ def forecast(
     Returns
     -------
     ForecastReport
-        ``demand``, ``starts``, ``shortfall``, ``assumptions``, ``quality``,
+        ``demand``, ``starts``, ``shortfall``, ``assumptions``, ``quality``, ``notes``,
         ``headline``... and ``write(out_dir)`` for the command's files.
 
     Raises
@@ -224,6 +225,7 @@ def forecast(
         history.
     """
 
+    ConfigError.check_run_options(strict, progress=progress, stages=stages)
     fparams = forecast_params(params, horizon_months=horizon_months, num_paths=num_paths,
                               seed=seed)  # fmt: skip
     day, cutoffs = _day(start, "start"), _days(backtest_cutoffs, "backtest_cutoffs")
@@ -290,7 +292,8 @@ def backtest(
     -------
     BacktestReport
         ``scores``, ``coverage``, ``summary`` (mean absolute percentage error of the
-        total by method and horizon), ``quality``, and ``write(out_dir)``.
+        total by method and horizon), ``quality``, ``notes`` (the warnings given), and
+        ``write(out_dir)``.
 
     Raises
     ------
@@ -298,6 +301,7 @@ def backtest(
         The history cannot be read, or a cutoff is outside it.
     """
 
+    ConfigError.check_run_options(strict, progress=progress)
     fparams = forecast_params(params, num_paths=num_paths, seed=seed)
     days = _days(cutoffs, "cutoffs")
     if not days:
@@ -357,7 +361,8 @@ def spend(
     -------
     SpendResult
         ``monthly``, ``quarterly``, ``yearly``, ``years`` (per financial year),
-        ``budget``, ``headline``, ``quality``, and ``write(out_dir)``.
+        ``budget``, ``headline``, ``quality``, ``notes`` (every warning given), and
+        ``write(out_dir)``.
 
     Raises
     ------
@@ -366,6 +371,7 @@ def spend(
         with an error).
     """
 
+    ConfigError.check_run_options(strict, progress=progress, stages=stages)
     params = as_params(params)
     fparams = forecast_params(params, horizon_months=horizon_months, num_paths=num_paths,
                               seed=seed)  # fmt: skip
@@ -380,6 +386,8 @@ def spend(
                                                        strict=strict)  # fmt: skip
         said += costs_said
     table = None
+    if budget is not None and not isinstance(budget, pd.DataFrame | str | Path):
+        raise ConfigError.wrong_kind("budget", "a budget table or the path of its file", budget)
     if budget is not None:
         table, budget_said = budget_for_run(budget, CATEGORIES, strict=strict)
         said += budget_said
@@ -448,8 +456,8 @@ def commission(
     -------
     CommissionResult
         ``plan``, ``expected_cost_gbp``, ``saving_vs_status_quo_gbp``, ``comparison``,
-        ``sensitivity``, ``recommendation``, ``pooled``, ``quality``, ``summary()`` and
-        ``write(out_dir)``.
+        ``sensitivity``, ``recommendation``, ``pooled``, ``quality``, ``notes`` (the
+        warnings given), ``summary()`` and ``write(out_dir)``.
 
     Raises
     ------
@@ -457,6 +465,7 @@ def commission(
         An input or option is bad, a service limit cannot be met, or the solver fails.
     """
 
+    ConfigError.check_run_options(strict, progress=progress)
     params = commission_params(
         as_params(params), num_paths=num_paths, eval_paths=eval_paths, seed=seed,
         horizon_months=horizon_months, solver=solver,

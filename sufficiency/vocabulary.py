@@ -71,6 +71,9 @@ KS4_MOVES = (
     "Children in school years 10 or 11 placed too far from their school to stay there, or "
     "whose school or school year is not known: a nominated officer must approve a school move."
 )
+#: The heading of what a report's reader must know before its figures (the run's warnings):
+#: the ``item`` of their assumptions rows, and the API results' ``notes``.
+READ_WITH_CARE = "Read with care"
 #: Why a placed child's distance from home is not known (matching/plan.py): each is left
 #: out of "placed over 20 miles" (DfE's statistics count them "not known"), and said so.
 DISTANCE_NOT_KNOWN: dict[str, str] = {

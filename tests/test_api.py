@@ -231,9 +231,48 @@ def test_match_inputs_read_with_pandas_are_named(sample_dir):
     frame = pd.read_csv(sample_dir / "placements.csv")
     with pytest.raises(ConfigError, match=r"^placements: expected the path of a CSV or XLSX"):
         api.match(sample_dir / "referrals.csv", frame, run_date="2026-04-01")
-    with pytest.raises(ConfigError, match=r"^decisions: expected the path .* not DataFrame\."):
+    alone = r"^decisions: expected the path of a CSV or XLSX file, not DataFrame\.$"
+    with pytest.raises(ConfigError, match=alone):  # not "(or, as referrals alone, ...)"
         api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
                   run_date="2026-04-01", decisions=pd.DataFrame())  # fmt: skip
+
+
+def test_options_of_the_wrong_kind_are_named_not_pythons_type_errors(sample_dir):
+    """A year alone for the cutoffs was "TypeError: 'int' object is not iterable"; a dict
+    for the budget "TypeError: expected str, bytes or os.PathLike object, not dict"; the
+    key file's text, not its bytes, for pseudonym_key hmac's "key: expected bytes or
+    bytearray", after the inputs were read."""
+    history = sample_dir / "ssda903"
+    with pytest.raises(ConfigError, match=r"^cutoffs: 2024 is not a date; give a datetime"):
+        api.backtest(history, 2024, num_paths=20)
+    budget = r"^budget: expected a budget table or the path of its file, not dict\.$"
+    with pytest.raises(ConfigError, match=budget):
+        api.spend(history, budget={"2026-27": 1_000_000}, **QUICK)
+    with pytest.raises(ConfigError, match=r"^pseudonym_key: expected bytes .* not str\.$"):
+        api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                  run_date="2026-04-01", pseudonym_key="the key")  # fmt: skip
+
+
+def test_a_progress_that_cannot_be_called_or_a_strict_not_true_or_false_is_named(sample_dir):
+    """progress=True, asking for a progress bar, was "TypeError: 'bool' object is not
+    callable" once the job had begun; strict="no" was taken as True, silently refusing a
+    history a repair would have saved."""
+    history = sample_dir / "ssda903"
+    called = r"^{}: expected a function to call as the job goes \(print will do\), not {}\.$"
+    with pytest.raises(ConfigError, match=called.format("progress", "bool")):
+        api.forecast(history, progress=True, **QUICK)
+    with pytest.raises(ConfigError, match=called.format("stages", "str")):
+        api.spend(history, stages="yes", **QUICK)
+    with pytest.raises(ConfigError, match=called.format("progress", "bool")):
+        api.backtest(history, "2025-03-31", progress=True, num_paths=20)
+    with pytest.raises(ConfigError, match=called.format("progress", "int")):
+        api.commission(history, sample_dir / "levers.toml", progress=1, num_paths=10)
+    with pytest.raises(ConfigError, match=called.format("progress", "bool")):
+        api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                  run_date="2026-04-01", progress=True)  # fmt: skip
+    with pytest.raises(ConfigError, match=r"^strict: expected True or False, not str\.$"):
+        api.forecast(history, strict="no", **QUICK)
+    assert api.forecast(history, strict=np.bool_(False), **QUICK).quality is not None
 
 
 def test_strict_refuses_a_history_already_read_with_repairs(sample_dir, tmp_path):
@@ -424,3 +463,114 @@ def test_a_bad_cost_file_row_costs_that_row_not_the_spend(sample_dir, tmp_path):
     assert base.weekly_cost_gbp.tolist()[list(base.cost_lines).index("ifa_foster")] == 950.0
     with pytest.raises(InputDataError, match="row 3, column category"):
         api.spend(history, costs=costs, strict=True, **quick)
+
+
+def test_a_result_shown_in_a_notebook_is_a_few_lines_and_no_childs_details(sample_dir):
+    """A result left as a notebook cell's last line is shown by its repr: a matching run's
+    was 268 lines of its tables, the referrals' dates of birth among them (pandas shows
+    more columns, postcodes too, as its display options allow); a forecast's 24,768
+    characters of simulated arrays. Now the headline and each table's size."""
+    run = api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                    run_date="2026-04-01")  # fmt: skip
+    referrals = pd.read_csv(sample_dir / "referrals.csv", dtype=str)
+    with pd.option_context("display.max_columns", None, "display.width", 10_000):
+        shown = [repr(o) for o in (run, run.summary, run.result)]
+    dob = pd.to_datetime(referrals["dob"], format="%d/%m/%Y")
+    details = {
+        "dob": [*referrals["dob"], *dob.dt.strftime("%Y-%m-%d")],
+        "postcode": [*referrals["home_postcode"].dropna(), *referrals["school_postcode"].dropna()],
+    }
+    for text in shown:
+        assert len(text.splitlines()) < 30
+        for kind, values in details.items():
+            said = [v for v in values if v in text]
+            assert not said, f"{kind} shown: {said[:3]}"
+    assert "matches=<table: 44 rows × 20 columns>" in shown[0]
+    report = api.forecast(sample_dir / "ssda903", **QUICK)
+    text = repr(report)
+    assert len(text) < 2_000 and "headline='Children looked after on 31/03/2026: 869" in text
+    assert "demand=<table: " in text and "quality=<DataQuality>" in text
+    assert "stock=<array: shape (20, 4, 10, 5), int32>" in repr(report.base)
+
+
+def test_a_result_unpickled_keeps_its_arrays_read_only(sample_dir):
+    """Dask and a notebook's cache pickle results: the simulated arrays came back
+    writeable (NumPy unpickles every array so), and a change in place flowed silently
+    into the summaries computed from the unpickled result."""
+    import pickle
+
+    report = pickle.loads(pickle.dumps(api.forecast(sample_dir / "ssda903", **QUICK)))
+    assert report.demand.equals(api.forecast(sample_dir / "ssda903", **QUICK).demand)
+    with pytest.raises(ValueError, match="read-only"):
+        report.base.stock[:, 1:] = 0
+    spend = pickle.loads(pickle.dumps(api.spend(sample_dir / "ssda903", **QUICK)))
+    with pytest.raises(ValueError, match="read-only"):
+        spend.report.base.spend *= 2
+
+
+def test_a_table_changed_in_a_notebook_leaves_the_results_figures_and_files(sample_dir, tmp_path):
+    """report.demand.loc[0, "mean"] = -999 in a notebook changed the result's own table:
+    its headline and totals, and demand.csv as write() wrote it after, without a word."""
+    history = sample_dir / "ssda903"
+    report = api.forecast(history, supply=sample_dir / "supply.toml", **QUICK)
+    headline, before = report.headline, report.write(tmp_path / "before")
+    demand = report.demand
+    demand.loc[0, "mean"] = -999
+    demand["mean"] *= 2
+    report.shortfall.loc[:, "expected_gap"] = 0  # an attribute changed where it is read
+    assert report.headline == headline and (report.demand["mean"] >= 0).all()
+    after = report.write(tmp_path / "after")
+    for a, b in zip(before, after, strict=True):
+        if a.suffix == ".csv":
+            assert filecmp.cmp(a, b, shallow=False), a.name
+    spend = api.spend(history, run_date="2026-04-01", **QUICK)
+    spend.monthly.loc[:, "mean"] = 0
+    assert spend.monthly["mean"].sum() > 0 and spend.years[0].mean > 0
+    assert spend.report == spend.report  # by identity: not copies of tables compared
+    run = api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                    run_date="2026-04-01")  # fmt: skip
+    run.matches.loc[:, "weekly_cost"] = 0
+    assert round(run.matches["weekly_cost"].sum(), 2) == run.summary.weekly_cost_gbp
+
+
+def test_every_result_carries_the_warnings_it_gave_whatever_the_filter(sample_dir):
+    """A notebook's second run of a cell, or a filter set to "ignore", says no warning:
+    the result is then all that says them. A forecast kept its notes; a backtest, a spend
+    projection and a commissioning case had none to read (the last two only rows of their
+    assumptions, without the budget years set aside)."""
+    import warnings
+
+    history = sample_dir / "ssda903"
+    quick = {"num_paths": 10, "eval_paths": 10, "horizon_months": 12, "with_sensitivity": False}
+    jobs = {
+        "forecast": lambda: api.forecast(history, run_date="2028-01-01", **QUICK),
+        "backtest": lambda: api.backtest(history, "2024-03-31", num_paths=20, horizon_months=3),
+        "spend": lambda: api.spend(
+            history, budget=sample_dir / "budget.csv", run_date="2026-04-01", **QUICK
+        ),
+        "commission": lambda: api.commission(
+            history, sample_dir / "levers.toml", run_date="2028-01-01", **quick
+        ),
+    }
+    for job, run in jobs.items():
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            result = run()
+        told = [str(w.message).rstrip(".") for w in said]
+        assert told, job
+        assert all(any(t in note for note in result.notes) for t in told), (job, told)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert run().notes == result.notes, job
+
+
+def test_writing_to_a_folder_under_home_given_with_a_tilde(sample_dir, tmp_path, monkeypatch):
+    """write("~/outputs") wrote into a folder named "~" under the current one, and returned
+    paths ("~/outputs/backtest.csv") that looked like the home's; pandas's to_csv, which
+    an analyst uses beside it, reads "~" as the home."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    report = api.backtest(sample_dir / "ssda903", "2025-03-31", num_paths=20, horizon_months=3)
+    written = report.write("~/outputs")
+    assert written and all(p.parent == tmp_path / "home" / "outputs" for p in written)
+    assert all(p.is_file() for p in written) and not (tmp_path / "~").exists()

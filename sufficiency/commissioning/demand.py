@@ -15,7 +15,7 @@ import pandas as pd
 
 from sufficiency.errors import ConfigError
 from sufficiency.forecast import AGE_BANDS, ForecastResult
-from sufficiency.results import ReadOnlyArrays
+from sufficiency.results import BriefRepr, ReadOnlyArrays
 
 _FOSTER = ("in_house_foster", "ifa_foster")
 _RESIDENTIAL = ("in_house_residential", "external_residential")
@@ -30,8 +30,8 @@ GROUPS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
 }
 
 
-@dataclass(frozen=True, eq=False)
-class DemandPaths(ReadOnlyArrays):
+@dataclass(frozen=True, eq=False, repr=False)
+class DemandPaths(ReadOnlyArrays, BriefRepr):
     """External demand ``demand[path, month, group]`` (int) for months 1..horizon.
 
     Attributes

@@ -30,6 +30,7 @@ from sufficiency.commissioning.solve import Plan, optimise, setup
 from sufficiency.config import CommissioningParams
 from sufficiency.errors import ConfigError
 from sufficiency.prices import DEFAULT_RISE, PriceRise
+from sufficiency.results import BriefRepr
 
 
 def saving_sentence(saving_gbp: float, pooling: str, alone: str) -> str:
@@ -43,8 +44,8 @@ def saving_sentence(saving_gbp: float, pooling: str, alone: str) -> str:
     )
 
 
-@dataclass(frozen=True, eq=False)
-class PooledResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class PooledResult(BriefRepr):
     """Plans and fresh-path scores of each member alone and of the co-operative.
 
     ``member_scores[m]`` is member ``m``'s share of the pooled plan on its fresh paths;

@@ -24,10 +24,12 @@ from sufficiency.forecast import (
 )
 from sufficiency.io.quality import DataQuality
 from sufficiency.prices import DEFAULT_RISE, PriceRise
+from sufficiency.results import BriefRepr, tables_copied
 
 
-@dataclass(frozen=True, eq=False)
-class CommissioningReport:
+@tables_copied
+@dataclass(frozen=True, eq=False, repr=False)
+class CommissioningReport(BriefRepr):
     """Everything the writers need: plans, their comparison, sensitivity, assumptions.
 
     ``forecast`` is the forecast optimised on and ``forecast_assumptions`` its

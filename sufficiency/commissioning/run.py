@@ -42,10 +42,11 @@ from sufficiency.forecast import (
     read_903,
     with_notes,
 )
-from sufficiency.io.atomic import atomic_write_text, warn_earlier_outputs
+from sufficiency.io.atomic import atomic_write_text, out_folder, warn_earlier_outputs
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
-from sufficiency.results import Delegated
+from sufficiency.results import BriefRepr, Delegated
+from sufficiency.vocabulary import READ_WITH_CARE
 
 MAX_FORECAST_MONTHS = 60
 
@@ -252,8 +253,8 @@ def _member_names(histories: list[Path]) -> list[str]:
     return [n if names.count(n) == 1 else f"{n} ({i + 1})" for i, n in enumerate(names)]
 
 
-@dataclass(frozen=True, eq=False)
-class CommissionResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class CommissionResult(BriefRepr):
     """A commissioning run: the plan, its expected cost against the alternatives, pooling.
 
     Attributes
@@ -276,6 +277,10 @@ class CommissionResult:
         The plan's cost as demand, spot prices and recruitment change (``None`` if skipped).
     quality
         What was repaired or set aside in the (first) 903 history.
+    notes
+        What to read with care, in sentences: the warnings the run gave (its forecast's,
+        a levers figure that looks like a slip, an old history), as the case lists them
+        (the pooled authorities' are in ``pool_notes``).
     """
 
     report: CommissioningReport
@@ -287,6 +292,14 @@ class CommissionResult:
     saving_vs_status_quo_gbp = Delegated[float]("report.comparison.saving_vs_status_quo_gbp")
     sensitivity = Delegated[pd.DataFrame | None]("report.sensitivity")
     quality = Delegated[DataQuality | None]("report.quality")
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """The case's "Read with care" sentences (see the class's Attributes)."""
+        about = self.report.forecast_assumptions
+        if about is None:
+            return ()
+        return tuple(about.loc[about["item"] == READ_WITH_CARE, "value"])
 
     @property
     def plan(self) -> pd.DataFrame:
@@ -338,12 +351,13 @@ class CommissionResult:
         commissioning.html, data_quality.csv (and pooling.csv, pooled_plan.csv and
         pooling_data_quality.csv when pooled) into ``out_dir``.
         """
-        written = write_outputs(self.report, Path(out_dir))
+        out_dir = out_folder(out_dir)
+        written = write_outputs(self.report, out_dir)
         if self.pooled is not None:
-            written.append(write_pooling(self.pooled, Path(out_dir)))
+            written.append(write_pooling(self.pooled, out_dir))
             plan = pooled_plan_csv(self.pooled, self.report.start)
-            written.append(atomic_write_text(Path(out_dir) / "pooled_plan.csv", plan))
-            written.append(write_pool_quality(self.pool_quality, Path(out_dir)))
+            written.append(atomic_write_text(out_dir / "pooled_plan.csv", plan))
+            written.append(write_pool_quality(self.pool_quality, out_dir))
         sometimes = ("sensitivity.csv", "pooling.csv", "pooled_plan.csv",
                      "pooling_data_quality.csv")  # fmt: skip
         warn_earlier_outputs(out_dir, sometimes, written)
@@ -399,7 +413,7 @@ def run_commission(
     if stale is not None:
         warnings.warn(stale, DataWarning, stacklevel=2)
     cautions = [*_doubts(levers), *([stale] if stale is not None else [])]
-    about = _with_cautions(own.assumptions, [("Read with care", d) for d in cautions])
+    about = _with_cautions(own.assumptions, [(READ_WITH_CARE, d) for d in cautions])
     # the pooled authorities' forecasts first: histories ending on different dates are
     # refused before the minutes of optimising, not after
     pool = None

@@ -27,7 +27,7 @@ from sufficiency.prices import (
     far_from_usual,
     price_index,
 )
-from sufficiency.results import ReadOnlyArrays
+from sufficiency.results import BriefRepr, ReadOnlyArrays
 
 
 @dataclass(frozen=True)
@@ -127,8 +127,8 @@ class UnitCosts:
             )
 
 
-@dataclass(frozen=True, eq=False)
-class SpendProjection(ReadOnlyArrays):
+@dataclass(frozen=True, eq=False, repr=False)
+class SpendProjection(ReadOnlyArrays, BriefRepr):
     """Simulated spend: ``spend[path, month, line]`` in GBP for each forecast month.
 
     ``months`` are month-end dates (the forecast's months after its start date).

@@ -113,6 +113,12 @@ def spend_report(
     part: dict[str, str] = {}  # budget years set aside: the forecast covers only part
     to_date: dict[str, SpendToDate] = {}  # budget years compared as their outturn
     outside: dict[str, str] = {}  # and years it does not reach at all
+    set_aside: list[str] = []  # what is said of each year set aside, kept for the API
+
+    def say_set_aside(sentence: str) -> None:
+        warnings.warn(sentence, DataWarning, stacklevel=3)
+        set_aside.append(sentence)
+
     if budget is not None:
         years = {financial_year(m, params.financial_year_start_month) for m in proj.months}
         first_day = proj.start + pd.Timedelta(days=1)
@@ -124,12 +130,10 @@ def spend_report(
             outside[str(fy)] = _misnamed(str(fy), proj.financial_year_start_month) or (
                 f"outside the forecast, which runs from {runs}"
             )
-            warnings.warn(
+            say_set_aside(
                 f"{budget_source}: budget year {fy} is set aside: it is {outside[str(fy)]}, "
                 "so no spend is projected for it"
-                + (" (lengthen --horizon-months to compare it)" if later else ""),
-                DataWarning,
-                stacklevel=2,
+                + (" (lengthen --horizon-months to compare it)" if later else "")
             )
         inside = budget[budget["financial_year"].isin(years)]
         why_not: dict[str, str] = {}  # started inside, but no spend to date from the history
@@ -140,22 +144,18 @@ def spend_report(
         part = {fy: covered for fy, covered in _part_years(inside, proj).items()
                 if fy not in to_date}  # fmt: skip
         for fy, why in why_not.items():
-            warnings.warn(
+            say_set_aside(
                 f"{budget_source}: budget year {fy} is set aside: the forecast starts inside "
-                f"it ({part[fy]}) and its spend to date cannot be estimated, since {why}",
-                DataWarning,
-                stacklevel=2,
+                f"it ({part[fy]}) and its spend to date cannot be estimated, since {why}"
             )
         for fy, covered in part.items():
             if fy in why_not:
                 continue
-            warnings.warn(
+            say_set_aside(
                 f"{budget_source}: budget year {fy} is set aside: the forecast covers only "
                 f"part of it ({covered}), so its spend cannot be set against the whole "
                 "year's budget (lengthen --horizon-months or start the forecast before the "
-                "year to compare it)",
-                DataWarning,
-                stacklevel=2,
+                "year to compare it)"
             )
         for fy, lines, total in _lines_over_total(budget):
             warnings.warn(
@@ -204,7 +204,7 @@ def spend_report(
         *[(f"Budget {fy}", described(t, _months_in(proj, fy))) for fy, t in to_date.items()],
         *[(f"Budget {fy}", f"set aside: {why}, so no spend is projected for it")
           for fy, why in outside.items()],
-        *[("Read with care", note) for note in notes],
+        *[(vocabulary.READ_WITH_CARE, note) for note in notes],
     ]  # fmt: skip
     return SpendReport(
         base=proj,
@@ -218,6 +218,7 @@ def spend_report(
         assumptions=assumptions,
         quality=quality,
         scenario_budget=scen_budget,
+        notes=(*notes, *set_aside),
     )
 
 

@@ -16,9 +16,10 @@ from sufficiency.finance.projection import UnitCosts
 from sufficiency.finance.report import spend_report
 from sufficiency.finance.workbook import SpendReport
 from sufficiency.forecast import ForecastParams, Scenario, forecast_history, notes_kept
+from sufficiency.io.atomic import out_folder
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
-from sufficiency.results import Delegated
+from sufficiency.results import BriefRepr, Delegated
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,8 @@ class YearSpend:
     months: int
 
 
-@dataclass(frozen=True, eq=False)
-class SpendResult:
+@dataclass(frozen=True, eq=False, repr=False)
+class SpendResult(BriefRepr):
     """A spend projection: the tables finance reads, the headline, and the writer.
 
     Attributes
@@ -68,6 +69,10 @@ class SpendResult:
         ``scenario_budget_comparison.csv``; ``None`` without a scenario or a budget.
     quality
         What was repaired or set aside in the 903 history.
+    notes
+        Every warning the run gave, in sentences (the forecast's, a budget or cost row
+        set aside, a doubted budget, a budget year set aside), as the workbook's
+        Assumptions sheet says them.
     """
 
     report: SpendReport
@@ -80,6 +85,7 @@ class SpendResult:
     scenario_comparison = Delegated[pd.DataFrame | None]("report.comparison")
     scenario_budget = Delegated[pd.DataFrame | None]("report.scenario_budget")
     quality = Delegated[DataQuality | None]("report.quality")
+    notes = Delegated[tuple[str, ...]]("report.notes")
 
     @property
     def years(self) -> tuple[YearSpend, ...]:
@@ -132,7 +138,7 @@ class SpendResult:
         """
         from sufficiency.finance.writers import write_spend_outputs
 
-        return write_spend_outputs(self.report, Path(out_dir), self.run_date)
+        return write_spend_outputs(self.report, out_folder(out_dir), self.run_date)
 
 
 def run_spend(

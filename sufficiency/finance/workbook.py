@@ -40,6 +40,7 @@ from sufficiency.finance.summaries import MEANS_NOTE, financial_year, quarter
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import print_a4_landscape, save_workbook, show_axes, wrap_values
+from sufficiency.results import BriefRepr, tables_copied
 
 #: Money: negatives get a minus sign and no colour (a spend figure is not "bad" for being low).
 GBP = '"£"#,##0;-"£"#,##0'
@@ -62,8 +63,9 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 BOLD = Font(bold=True)
 
 
-@dataclass(frozen=True)
-class SpendReport:
+@tables_copied
+@dataclass(frozen=True, eq=False, repr=False)
+class SpendReport(BriefRepr):
     """Everything the finance outputs show."""
 
     base: SpendProjection
@@ -77,6 +79,9 @@ class SpendReport:
     assumptions: list[tuple[str, str]]
     quality: DataQuality | None = None
     scenario_budget: pd.DataFrame | None = None  # the scenario's against the budget
+    #: Every warning the projection gave, in sentences: those under "Read with care" in
+    #: ``assumptions``, then each budget year set aside (a row of its own there).
+    notes: tuple[str, ...] = ()
 
 
 def line_label(line: str) -> str:
@@ -435,13 +440,9 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
     _monthly_sheet(wb, report)
     _cumulative_sheet(wb, report)
     proj = report.base
-    _period_sheet(
-        wb,
-        "Quarterly",
-        proj,
-        [quarter(m, proj.financial_year_start_month) for m in proj.months],
-        "Quarter",
-    )
+    _period_sheet(wb, "Quarterly", proj,
+                  [quarter(m, proj.financial_year_start_month) for m in proj.months],
+                  "Quarter")  # fmt: skip
     _period_sheet(wb, "Financial years", proj,
                   [financial_year(m, proj.financial_year_start_month) for m in proj.months],
                   "Financial year")  # fmt: skip

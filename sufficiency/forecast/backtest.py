@@ -33,6 +33,7 @@ from sufficiency.forecast.states import (
 from sufficiency.forecast.stockflow import persistence_forecast, stock_flow_forecast
 from sufficiency.io.reconcile import episodes_as_of
 from sufficiency.io.ssda903 import SSDA903History
+from sufficiency.results import BriefRepr, tables_copied
 from sufficiency.vocabulary import counted
 
 METHODS = ("model", "persistence", "stock_flow")
@@ -72,8 +73,9 @@ def _truncate_spells(care: CareSpells, history: SSDA903History, cutoff: pd.Times
     )
 
 
-@dataclass(frozen=True)
-class BacktestResult:
+@tables_copied
+@dataclass(frozen=True, eq=False, repr=False)
+class BacktestResult(BriefRepr):
     """Backtest scores.
 
     Attributes

@@ -16,11 +16,14 @@ from sufficiency.forecast.model import ForecastModel
 from sufficiency.forecast.result import ForecastResult
 from sufficiency.forecast.scenario import Scenario
 from sufficiency.forecast.states import CATEGORIES, LEGAL_GROUPS
+from sufficiency.io.atomic import out_folder
 from sufficiency.io.quality import DataQuality
+from sufficiency.results import BriefRepr, tables_copied
 
 
-@dataclass(frozen=True, eq=False)
-class ForecastReport:
+@tables_copied
+@dataclass(frozen=True, eq=False, repr=False)
+class ForecastReport(BriefRepr):
     """A forecast run: results (base and optional scenario) and their tables. Only
     ``base``, ``demand``, ``starts`` and ``assumptions`` are required.
 
@@ -97,7 +100,7 @@ class ForecastReport:
         """
         from sufficiency.forecast.writers import write_report
 
-        return write_report(self, Path(out_dir))
+        return write_report(self, out_folder(out_dir))
 
 
 def assumptions_table(

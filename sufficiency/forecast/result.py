@@ -8,13 +8,13 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.forecast.states import AGE_BANDS, CATEGORIES
-from sufficiency.results import ReadOnlyArrays
+from sufficiency.results import BriefRepr, ReadOnlyArrays
 
 QUANTILES = (0.1, 0.5, 0.9)
 
 
-@dataclass(frozen=True, eq=False)
-class ForecastResult(ReadOnlyArrays):
+@dataclass(frozen=True, eq=False, repr=False)
+class ForecastResult(ReadOnlyArrays, BriefRepr):
     """Simulated futures of the children looked after.
 
     Month axis: index 0 is the start date (the observed stock), index ``m`` the

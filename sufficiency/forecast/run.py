@@ -33,9 +33,11 @@ from sufficiency.forecast.supply import (
     supply_assumed,
     supply_table,
 )
+from sufficiency.io.atomic import out_folder
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History, read_history
-from sufficiency.results import Delegated
+from sufficiency.results import BriefRepr, Delegated
+from sufficiency.vocabulary import READ_WITH_CARE
 
 #: Told each simulated month (1 to the horizon) as the simulation advances.
 Progress = Callable[[int], None]
@@ -251,7 +253,7 @@ def run_forecast(
 
 def with_notes(assumptions: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
     """``assumptions`` (``item, value``) with a ``Read with care`` row for each note."""
-    said = pd.DataFrame({"item": "Read with care", "value": notes})
+    said = pd.DataFrame({"item": READ_WITH_CARE, "value": notes})
     return pd.concat([assumptions, said], ignore_index=True) if notes else assumptions
 
 
@@ -305,8 +307,8 @@ def _run_forecast(
     )
 
 
-@dataclass(frozen=True, eq=False)
-class BacktestReport:
+@dataclass(frozen=True, eq=False, repr=False)
+class BacktestReport(BriefRepr):
     """Backtest scores and what was done to the history to read it.
 
     Attributes
@@ -322,10 +324,14 @@ class BacktestReport:
     starts
         Placement starts and entries over the horizon, forecast against actual
         (backtest_starts.csv).
+    notes
+        What the model could not measure or had to assume at the cutoffs, in sentences
+        (the :class:`~sufficiency.forecast.errors.ForecastWarning` sentences, each once).
     """
 
     result: BacktestResult
     quality: DataQuality | None = None
+    notes: tuple[str, ...] = ()
 
     scores = Delegated[pd.DataFrame]("result.scores")
     coverage = Delegated[pd.DataFrame]("result.coverage")
@@ -344,7 +350,7 @@ class BacktestReport:
         backtest_starts.csv and data_quality.csv."""
         from sufficiency.forecast.writers import write_backtest
 
-        return write_backtest(self, Path(out_dir))
+        return write_backtest(self, out_folder(out_dir))
 
 
 def run_backtest(
@@ -356,5 +362,7 @@ def run_backtest(
 ) -> BacktestReport:
     """Refit at each cutoff with only the data before it and score against what happened
     (``stages`` is told as each cutoff starts)."""
-    result = backtest(history, list(cutoffs), horizon_months, params, progress=stages)
-    return BacktestReport(result, history.quality)
+    notes: list[str] = []
+    with notes_kept(notes):  # said to the caller as before, and kept on the result
+        result = backtest(history, list(cutoffs), horizon_months, params, progress=stages)
+    return BacktestReport(result, history.quality, tuple(notes))

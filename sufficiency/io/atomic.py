@@ -41,6 +41,13 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
+def out_folder(out_dir: Path | str) -> Path:
+    """The folder a result's ``write(out_dir)`` writes into, ``~`` the user's home as
+    pandas reads it: ``write("~/outputs")`` wrote into a folder named ``~`` under the
+    current one, and returned paths that looked like the home's."""
+    return Path(out_dir).expanduser()
+
+
 @contextlib.contextmanager
 def atomic_path(path: Path | str) -> Iterator[Path]:
     """Yield a temporary path to write; on success it is renamed onto ``path``.

@@ -16,6 +16,7 @@ import pandas as pd
 
 from sufficiency.errors import Problem
 from sufficiency.io.ssda903_scan import year_label
+from sufficiency.results import BriefRepr
 from sufficiency.vocabulary import counted
 
 #: Console and report summaries are at most this many lines.
@@ -153,8 +154,8 @@ class ReturnInfo:
         return year_label(self.year)
 
 
-@dataclass(frozen=True)
-class DataQuality:
+@dataclass(frozen=True, repr=False)
+class DataQuality(BriefRepr):
     """Every finding on a 903 history and what was done about it.
 
     Attributes

@@ -14,7 +14,7 @@ import pandas as pd
 from sufficiency import geo
 from sufficiency.config import MatchingParams, Params, as_params, option_date, with_overrides
 from sufficiency.errors import ConfigError, Problem
-from sufficiency.io.atomic import sha256_file
+from sufficiency.io.atomic import out_folder, sha256_file
 from sufficiency.io.inputs import Tonight, read_tonight
 from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.by_council import council_figures
@@ -28,6 +28,7 @@ from sufficiency.matching.stop import Stages
 from sufficiency.matching.summary import MatchSummary, PlanFigures, SetAsideRow, input_notes
 from sufficiency.matching.why_not import add_why_not
 from sufficiency.matching.writers import write_match_outputs
+from sufficiency.results import BriefRepr, tables_copied
 from sufficiency.store.types import ReferralGaps
 
 #: Columns of matches.csv, in order (the objective terms follow the placement facts).
@@ -40,8 +41,9 @@ MATCH_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, eq=False)
-class MatchRun:
+@tables_copied
+@dataclass(frozen=True, eq=False, repr=False)
+class MatchRun(BriefRepr):
     """Everything a matching run reports: the proposals, the children left unplaced and
     why, each child's alternatives, the typed :class:`MatchSummary` and the team's
     decisions. ``referrals`` and ``placements`` are the input tables it matched.
@@ -65,7 +67,7 @@ class MatchRun:
         """Write matches.csv, unplaced.csv, alternatives.csv, summary.json and
         the 8am match report (match_report.xlsx and match_report.html) into ``out_dir``
         (created if missing), each atomically."""
-        return write_match_outputs(self, out_dir)
+        return write_match_outputs(self, out_folder(out_dir))
 
 
 def matching_params(
@@ -165,7 +167,12 @@ def match(
         not a path (a DataFrame, say).
     """
     started = time.perf_counter() if started is None else started
+    ConfigError.check_run_options(strict, progress=progress)
     run_date = option_date(run_date, "run_date")
+    if pseudonym_key is not None and not isinstance(pseudonym_key, bytes):
+        # else hmac's TypeError "key: expected bytes or bytearray", after reading the inputs
+        raise ConfigError.wrong_kind("pseudonym_key", "bytes (the key file's contents)",
+                                     pseudonym_key)  # fmt: skip
     params = matching_params(
         as_params(params), solver=solver, time_limit_seconds=time_limit_seconds
     )
@@ -180,11 +187,9 @@ def match(
         named = {"referrals": referrals, "placements": placements, "decisions": decisions}
         for name, given in named.items():
             if given is not None and not isinstance(given, str | Path):
+                also = " (or, as referrals alone, what read_tonight returns)"
                 raise ConfigError.wrong_kind(
-                    name,
-                    "the path of a CSV or XLSX file (or, as referrals alone, what read_tonight "
-                    "returns)",
-                    given,
+                    name, "the path of a CSV or XLSX file" + also * (name == "referrals"), given
                 )
         if progress is not None:
             progress("Reading the referrals and the placement register")

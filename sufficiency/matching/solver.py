@@ -32,6 +32,7 @@ from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.pruning import TOLERANCE_GBP, dominance_slack, undominated
 from sufficiency.matching.stop import Deadline, Stages
 from sufficiency.matching.transport import groups_first, legal_plan, sibling_bound, transport
+from sufficiency.results import BriefRepr, tables_copied
 
 #: How :func:`solve` proves its plan: ``"auto"`` chooses (see the module notes),
 #: ``"compact"`` solves the compact model over the candidate pairs, and
@@ -75,8 +76,9 @@ PATTERNS_THEN_FULL = "column generation, then full model"
 GREEDY = "greedy baseline"
 
 
-@dataclass(frozen=True, eq=False)
-class MatchResult:
+@tables_copied
+@dataclass(frozen=True, eq=False, repr=False)
+class MatchResult(BriefRepr):
     """Proposed plan and how good it is proven to be.
 
     Attributes

@@ -12,6 +12,7 @@ from sufficiency.errors import Problem
 from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.by_council import CouncilFigures
 from sufficiency.matching.decisions import DecisionOutcome
+from sufficiency.results import BriefRepr
 from sufficiency.vocabulary import DISTANCE_NOT_KNOWN, listed
 
 
@@ -142,8 +143,8 @@ class InputNote:
                 "note": self.note}  # fmt: skip
 
 
-@dataclass(frozen=True)
-class MatchSummary:
+@dataclass(frozen=True, repr=False)
+class MatchSummary(BriefRepr):
     """What a matching run reports: the solve, the plan's figures, the greedy baseline,
     what the inputs made the run do, and the team's decisions.
 

@@ -22,6 +22,7 @@ from typing import Any
 from sufficiency.commissioning.sensitivity import FACTORS
 from sufficiency.config import Params, as_params, option_date, with_overrides
 from sufficiency.errors import ConfigError
+from sufficiency.io.atomic import out_folder
 from sufficiency.region.members import Region, load_members
 from sufficiency.region.publish import remove_staging
 from sufficiency.region.seeds import member_seed
@@ -103,7 +104,7 @@ class RegionResult:
         """Write ``region.xlsx``, ``region.html`` and ``region.csv`` (each atomically)."""
         from sufficiency.region.writers import write_region
 
-        return write_region(self, Path(out_dir))
+        return write_region(self, out_folder(out_dir))
 
 
 def scenario_specs(paths: Sequence[Path]) -> tuple[ScenarioSpec, ...]:
