@@ -11,8 +11,11 @@ Variables, in this order:
 
 Rows: each child is placed once or unplaced; capacity (with the fostering limit
 and its exemption); ``x <= y`` linking; ``sum_p y - s <= 1`` (``s`` fixed at 0 when
-siblings must stay together); exemption exclusivity; pairwise conflicts
-``x[a,p] + x[b,p] <= 1`` for children who may not live alongside each other.
+siblings must stay together); exemption exclusivity; who-lives-alongside conflicts as clique rows
+``sum_{c in C} x[c,p] <= 1`` over sets ``C`` of children at placement ``p`` who may not
+live alongside each other, any two of them (:func:`conflict_cliques`: every
+conflicting pair is in one, so the plans allowed are exactly those of the pairwise rows
+``x[a,p] + x[b,p] <= 1``, in far fewer rows).
 The module never imports a solver.
 """
 
@@ -108,7 +111,7 @@ def build_model(
 ) -> LinearModel:
     """The matching MIP over the given candidate pairs (sorted by child, placement).
 
-    ``conflicts=False`` leaves out the pairwise who-lives-alongside rows: still a
+    ``conflicts=False`` leaves out the who-lives-alongside rows: still a
     relaxation of the full model, used for pricing because it solves much faster.
     """
     n_x, n_c = len(child), prob.num_children
@@ -207,21 +210,14 @@ def build_model(
             -np.inf,
             1.0,
         )
-    # pairwise conflicts where two referred children could share a placement
+    # who-lives-alongside conflicts where two referred children could share a placement,
+    # as clique rows: at most one of children who all conflict with each other
     if conflicts:
-        ka, kb = conflict_pairs(prob, child, place)
+        clique, ck = conflict_cliques(place, *conflict_pairs(prob, child, place))
     else:
-        ka = kb = np.zeros(0, np.int64)
-    n_conf = len(ka)
-    rc = np.arange(n_conf)
-    b.add(
-        np.concatenate([rc, rc]),
-        np.concatenate([ka, kb]),
-        np.ones(2 * n_conf),
-        n_conf,
-        -np.inf,
-        1.0,
-    )
+        clique = ck = np.zeros(0, np.int64)
+    n_clq = int(clique.max()) + 1 if len(clique) else 0
+    b.add(clique, ck, np.ones(len(ck)), n_clq, -np.inf, 1.0)
 
     n_vars = e0 + n_e
     obj = np.concatenate(
@@ -318,3 +314,92 @@ def conflict_pairs(
     ca, cb = m["ca"].to_numpy(np.int64), m["cb"].to_numpy(np.int64)
     bad = children_conflict(prob, ca, cb)
     return m["ka"].to_numpy(np.int64)[bad], m["kb"].to_numpy(np.int64)[bad]
+
+
+#: Most cells (placements x children x children) of the adjacency :func:`conflict_cliques`
+#: holds at once; placements are covered in batches below it.
+_CLIQUE_BATCH_CELLS = 4_000_000
+
+
+def conflict_cliques(
+    place: np.ndarray, ka: np.ndarray, kb: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """A clique cover of the conflicts ``(ka, kb)`` (pair indices, as from
+    :func:`conflict_pairs`): ``(row, k)``, pair ``k`` in clique ``row``.
+
+    Each clique is pairs at one placement that conflict two by two, and every
+    conflicting pair shares at least one clique, so ``sum_{k in clique} x[k] <= 1`` over
+    the cliques allows exactly the plans the pairwise rows ``x[a] + x[b] <= 1`` allow.
+    Greedy, at each placement: start at the pair with the most conflicts not yet in a
+    clique, add the candidate that brings the most of them (then the one with the most
+    conflicts), until none conflicts with every member; again until all are covered.
+    The placements are covered side by side (one step of each at once, as arrays).
+    Deterministic: ties go to the lowest index.
+    """
+    if not len(ka):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    by_place = np.argsort(place[ka], kind="stable")
+    ka, kb = ka[by_place], kb[by_place]
+    places, first, n_edges = np.unique(place[ka], return_index=True, return_counts=True)
+    # each placement's pairs in a conflict, numbered 0.. at that placement
+    stride = int(max(ka.max(), kb.max())) + 1
+    key = np.concatenate([place[ka], place[kb]]) * stride + np.concatenate([ka, kb])
+    node_key, local = np.unique(key, return_inverse=True)
+    node_start = np.searchsorted(node_key, places * stride)
+    size = np.diff(np.append(node_start, len(node_key)))
+    local -= np.repeat(np.concatenate([node_start, node_start]), np.tile(n_edges, 2))
+    la, lb = local[: len(ka)], local[len(ka) :]
+    rows: list[np.ndarray] = []
+    ks: list[np.ndarray] = []
+    n_rows = 0
+    order = np.argsort(size, kind="stable")  # batches of placements of similar size
+    i = 0
+    while i < len(order):
+        j = i + 1
+        while j < len(order) and (j - i + 1) * int(size[order[j]]) ** 2 <= _CLIQUE_BATCH_CELLS:
+            j += 1
+        batch = order[i:j]
+        width = int(size[batch].max())
+        adj = np.zeros((len(batch), width, width), bool)
+        e_batch = np.repeat(np.arange(len(batch)), n_edges[batch])
+        e_idx = np.concatenate([np.arange(first[q], first[q] + n_edges[q]) for q in batch])
+        adj[e_batch, la[e_idx], lb[e_idx]] = True
+        adj[e_batch, lb[e_idx], la[e_idx]] = True
+        members = _cover(adj)
+        for clique in members:  # one clique per placement still uncovered, per round
+            q, v = np.nonzero(clique)
+            at = batch[q]
+            row = np.unique(q, return_inverse=True)[1] + n_rows
+            rows.append(row)
+            ks.append(node_key[node_start[at] + v] % stride)
+            n_rows = int(row.max()) + 1 if len(row) else n_rows
+        i = j
+    return np.concatenate(rows), np.concatenate(ks)
+
+
+def _cover(adj: np.ndarray) -> list[np.ndarray]:
+    """Greedy clique covers of a batch of graphs (``adj``: graphs x nodes x nodes), as
+    one ``graphs x nodes`` membership array per round (see :func:`conflict_cliques`).
+    A round costs about nodes x (graphs + clique sizes), never nodes squared per graph."""
+    n_g, n = adj.shape[:2]
+    uncovered = adj.copy()
+    degree = adj.sum(axis=2)
+    left = degree.copy()  # conflicts of each node not yet in a clique
+    out = []
+    while len(at := np.flatnonzero(left.any(axis=1))):
+        u = np.argmax(left[at], axis=1)
+        member = np.zeros((n_g, n), bool)
+        member[at, u] = True
+        cand = adj[at, u]
+        gain = uncovered[at, u].astype(np.int64)
+        g = np.arange(len(at))
+        while len(g := g[cand[g].any(axis=1)]):
+            v = np.argmax(np.where(cand[g], gain[g] * (n + 1) + degree[at[g]], -1), axis=1)
+            member[at[g], v] = True
+            cand[g] &= adj[at[g], v]
+            gain[g] += uncovered[at[g], v]
+        gi, vi = np.nonzero(member)
+        uncovered[gi, vi] &= ~member[gi]
+        left[gi, vi] = uncovered[gi, vi].sum(axis=1)
+        out.append(member)
+    return out

@@ -38,7 +38,7 @@ from sufficiency.matching import (
 )
 from sufficiency.matching.costs import pair_cost, unplaced_cost
 from sufficiency.matching.explain import _nearest, unplaced_table
-from sufficiency.matching.formulation import build_model, conflict_pairs
+from sufficiency.matching.formulation import build_model, conflict_cliques, conflict_pairs
 from sufficiency.matching.master import repair
 from sufficiency.matching.rules import children_conflict
 
@@ -364,6 +364,36 @@ def test_a_plan_starts_the_full_model_only_when_it_fits_every_row() -> None:
     clash = np.full(prob.num_children, -1, np.int64)
     clash[cands.child[ka[0]]] = clash[cands.child[kb[0]]] = cands.place[ka[0]]
     assert plan_values(prob, cands.child, cands.place, model, clash) is None
+
+
+def test_who_lives_alongside_rows_are_cliques_covering_every_conflict_exactly() -> None:
+    """The full model's who-lives-alongside rows are cliques (children at one placement
+    any two of whom may not live together), and every two children who may not share a
+    placement are in one: the plans allowed are exactly those of one row per pair, in
+    far fewer rows (the pairwise rows made presolve and the root LP of a crowded
+    200 x 500 model slow: docs/matching.md, known limits of the fallback)."""
+    refs, plcs = _crowded(80, 250, 8)
+    prob = build_problem(refs, plcs, RUN_DATE)
+    params = MatchingParams()
+    cands = generate_candidates(prob, params)
+    child, place = cands.child, cands.place
+    ka, kb = conflict_pairs(prob, child, place)
+    row, k = conflict_cliques(place, ka, kb)
+    assert (np.bincount(row) >= 2).all()
+    members = pd.DataFrame({"row": row, "k": k})
+    two = members.merge(members, on="row")
+    two = two[two["k_x"] < two["k_y"]]
+    a, b = two["k_x"].to_numpy(), two["k_y"].to_numpy()
+    assert (place[a] == place[b]).all()
+    assert children_conflict(prob, child[a], child[b]).all()
+    together = {(int(x), int(y)) for x, y in zip(a, b, strict=True)}
+    assert together == {(int(x), int(y)) for x, y in zip(ka, kb, strict=True)}
+    assert 5 * (row.max() + 1) < len(ka)  # 3,173 cliques for 27,772 pairs
+    again = conflict_cliques(place, ka, kb)
+    assert np.array_equal(again[0], row) and np.array_equal(again[1], k)
+    cost = pair_cost(prob, child, place, params.weights)
+    free = build_model(prob, child, place, cost, params, conflicts=False)
+    assert build_model(prob, child, place, cost, params).num_rows == free.num_rows + row.max() + 1
 
 
 def test_the_full_model_starts_from_the_plan_it_is_given() -> None:
