@@ -578,3 +578,28 @@ def test_workbook_pdf(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     has_lines(done.stdout, r"^Pages: +\d+", r"spend-page-\d+\.png$")
+
+
+@SLOW
+def test_bench_root(capsys, monkeypatch):
+    args = ["--children", "20", "--placements", "60", "--seeds", "1"]
+    out = run_script("matching/bench_root.py", args, capsys, monkeypatch)
+    rows = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    by = {r["rows"]: r for r in rows}
+    assert set(by) == {"cliques", "pairwise"}
+    # the clique rows allow the same plans: the same bound from fewer rows
+    assert by["cliques"]["root_bound"] == pytest.approx(by["pairwise"]["root_bound"])
+    assert by["cliques"]["model_rows"] < by["pairwise"]["model_rows"]
+
+
+@SLOW
+def test_bench_pool_many(tmp_path, capsys, monkeypatch):
+    args = ["--members", "5", "--paths", "10", "--time-limit", "20", "--out", str(tmp_path)]
+    out = run_script("commissioning/bench_pool_many.py", args, capsys, monkeypatch)
+    has_lines(
+        out,
+        r"^5 members written and forecast in [\d.]+ s",
+        r"^alone and pooled: [\d.]+ s in all; the members' 5 plans alone",
+        r"^out of sample: alone £[\d,]+, pooled £[\d,]+, saving £",
+        r"^peak memory \(resident, this process\) [\d,]+ MiB",
+    )
