@@ -58,11 +58,17 @@ def nights_away(
     same_file = func.coalesce(referrals(Run.id), "") == func.coalesce(referrals(run_b), "")
     q = select(Run).where(Run.kind == "match", Run.status == "succeeded", same_file)
     days = {r.id: _night(r) for r in s.scalars(q) if _night(r) < night}
-    referred: dict[dt.date, set[str]] = {}
+    nights = Outcome.run_id.in_(days)
+    referred = {
+        days[r]: set[str]() for r in s.scalars(select(Outcome.run_id).where(nights).distinct())
+    }
+    # only the children asked about (a night holds thousands), IDs folded in SQL
+    folded = func.upper(func.replace(Outcome.child_id, " ", ""))
+    wanted = {fold_id(c) for c in children}
     for rid, child in s.execute(
-        select(Outcome.run_id, Outcome.child_id).where(Outcome.run_id.in_(days))
+        select(Outcome.run_id, Outcome.child_id).where(nights, folded.in_(wanted))
     ):
-        referred.setdefault(days[rid], set()).add(fold_id(child))
+        referred[days[rid]].add(fold_id(child))
     order = sorted(referred)
     away: dict[str, tuple[dt.date, ...]] = {}
     for child in children:
