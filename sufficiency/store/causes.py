@@ -10,6 +10,7 @@ happen.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from sufficiency.store.types import RowFingerprint
@@ -55,12 +56,17 @@ def input_cause(
     rb: Mapping[str, RowFingerprint],
     pa: Mapping[str, RowFingerprint],
     pb: Mapping[str, RowFingerprint],
+    away: Mapping[str, tuple[dt.date, ...]] | None = None,
 ) -> str | None:
     """The change in the child's referral, or in the placement left or proposed now, that
-    explains the move; ``None`` when none of them changed."""
+    explains the move; ``None`` when none of them changed. ``away`` holds the nights a
+    child referred before was not (:func:`~sufficiency.store.referral_gaps.nights_away`):
+    such a child is referred again, not a new referral."""
     # a child with an outcome but no referral row was referred with a row set aside for
     # an error (reported unplaced with the problem), not new or gone
     if child not in ra:
+        if before == "not referred" and (gap := (away or {}).get(child)):
+            return returned(gap)
         return "new referral" if before == "not referred" else (
             "the child's referral was set aside for an error in the earlier run")  # fmt: skip
     if child not in rb:
@@ -69,6 +75,15 @@ def input_cause(
     if ra[child].row_sha256 != rb[child].row_sha256:
         return "the child's referral changed"
     return _register_cause(before, pa, pb, _LEFT) or _register_cause(after, pb, pa, _TAKEN)
+
+
+def returned(nights: tuple[dt.date, ...]) -> str:
+    """``referred again after 2 nights away (not referred from 02/04/2026 to 03/04/2026)``:
+    the ID may be the same child's or another's, which the team should check."""
+    n = len(nights)
+    when = (f"on {nights[0]:%d/%m/%Y}" if n == 1
+            else f"from {nights[0]:%d/%m/%Y} to {nights[-1]:%d/%m/%Y}")  # fmt: skip
+    return f"referred again after {n} night{'s' * (n > 1)} away (not referred {when})"
 
 
 def _register_cause(

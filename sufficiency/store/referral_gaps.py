@@ -24,17 +24,9 @@ from sqlalchemy.orm import Session
 
 from sufficiency.pseudonymise import pseudonym
 from sufficiency.store.models import Run, RunDecision, RunFile, RunRow
+from sufficiency.store.referred import as_day as _day
 from sufficiency.store.store import RunStore, _where
 from sufficiency.store.types import ReferralGaps, fold_id
-
-
-def _day(value: object) -> dt.date | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
-        return None
-    try:
-        return pd.Timestamp(value).date()
-    except (ValueError, TypeError):
-        return None
 
 
 def _referrals_set_aside(summary: dict[str, Any]) -> set[str]:

@@ -34,6 +34,7 @@ from sufficiency.store.migrate import HEAD_REVISION as HEAD_REVISION
 from sufficiency.store.migrate import migrate
 from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow, TeamDecision
 from sufficiency.store.record import inputs_modified
+from sufficiency.store.referred import nights_away
 from sufficiency.store.stopped import end_stopped, hold, release
 from sufficiency.store.types import ChildOutcome, DecisionKey, InputRow, RowFingerprint
 
@@ -395,11 +396,14 @@ class RunStore:
             pa, pb = rows(run_a, "placement"), rows(run_b, "placement")
             da, db = _decisions(s, run_a), _decisions(s, run_b)
             lifted = {k: _lifted(s, k, run_b) for k in _applied_keys(da) - _applied_keys(db)}
+            back = {c for c in ob if c not in oa and c in rb}
+            away = nights_away(s, run_a, run_b, back)
         moves = {c: (oa.get(c, "not referred"), ob.get(c, "not referred"))
                  for c in sorted(set(oa) | set(ob))}  # fmt: skip
         moves = {c: m for c, m in moves.items() if m[0] != m[1]}
-        causes = {c: _decision_cause(c, b, a, da, db, lifted)
-                  or input_cause(c, b, a, ra, rb, pa, pb)
+        redone = {c for c in ra.keys() & rb.keys() if ra[c].row_sha256 != rb[c].row_sha256}
+        causes = {c: _decision_cause(c, b, a, da, db, lifted, c in redone)
+                  or input_cause(c, b, a, ra, rb, pa, pb, away)
                   for c, (b, a) in moves.items()}  # fmt: skip
         changed = (ra != rb) or (pa != pb)
         held = Counter(p for p in oa.values() if p not in ("unplaced", "not referred"))
@@ -496,9 +500,14 @@ def _decision_cause(
     da: list[dict[str, Any]],
     db: list[dict[str, Any]],
     lifted: Mapping[DecisionKey, str],
+    referral_changed: bool = False,
 ) -> str | None:
     """The team decision recorded with run B (or lifted since run A) that explains why
-    ``child`` moved from ``before`` to ``after``, if any."""
+    ``child`` moved from ``before`` to ``after``, if any. A decision of run A that no
+    longer applies while ``referral_changed`` (the child's referral row differs between
+    the runs) says so too: a pin refused for a new risk is refused for the change in the
+    referral. The store keeps a fingerprint of each row, not its fields, so which field
+    changed is not said."""
 
     def applied(ds: list[dict[str, Any]]) -> dict[DecisionKey, dict[str, Any]]:
         return {_key(d): d for d in ds if d["status"] == "applied"}
@@ -519,8 +528,9 @@ def _decision_cause(
             read = next((d for d in db if _key(d) == key), None)
             said = read and f" ({read['status']}: {read['note'].rstrip('.')})"  # not ".))"
             why = said or lifted.get(key, "")
+            redone = "; the child's referral changed since the earlier run" * referral_changed
             return (f"the {verb} {key.placement_id} recorded with the earlier run no longer "
-                    f"applies{why}")  # fmt: skip
+                    f"applies{why}{redone}")  # fmt: skip
     return None
 
 

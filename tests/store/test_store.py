@@ -85,6 +85,38 @@ def test_diff_explains_why_proposals_changed(store_url):
     store.close()
 
 
+def test_diff_says_a_child_referred_again_came_back_not_a_new_referral(store_url, tmp_path):
+    """A child ID the same referrals file referred before, then not for some nights, is
+    referred again after those nights away (it read 'new referral': the ID may be another
+    child's, and the team should know); a child never referred before is new. Another
+    referrals file's nights do not count."""
+    store = RunStore(store_url)
+    ours, theirs = tmp_path / "referrals.csv", tmp_path / "other.csv"
+    for f in (ours, theirs):
+        f.write_text("child_id\n")
+
+    def night(day, children, referrals=ours):
+        when = T0 + dt.timedelta(days=day)
+        rows = [InputRow("referral", c, c, None) for c in children]
+        rid = store.start("match", {}, inputs={"referrals": referrals}, rows=rows, now=when)
+        store.finish(rid, succeeded=True, objective=1.0,
+                     summary={"run_date": f"{when.date():%Y-%m-%d}"},
+                     outcomes=[ChildOutcome(c, None, "no option", None) for c in children],
+                     now=when)  # fmt: skip
+        return rid
+
+    night(0, ["C1", "C2"])
+    n2 = night(1, ["C1"])
+    night(2, ["C2"], referrals=theirs)
+    n3 = night(2, ["C1"])
+    n4 = night(3, ["C1", "C2", "C3"])
+    why = {r.child_id: r.reason for r in store.diff(n3, n4)}
+    back = "referred again after 2 nights away (not referred from 02/04/2026 to 03/04/2026)"
+    assert why == {"C2": back, "C3": "new referral"}
+    assert {r.child_id: r.reason for r in store.diff(n2, n4)}["C2"] == back
+    store.close()
+
+
 def test_diff_says_a_placement_lost_a_vacancy_and_who_took_the_places_it_pushed_out(store_url):
     """A home that goes from 2 vacancies to 1 is said to have fewer vacancies (it read as
     'placement P1's register entry changed'); the children pushed out of the home the

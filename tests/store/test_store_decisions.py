@@ -241,3 +241,30 @@ def test_referral_gaps_finds_the_nights_a_decision_s_child_was_not_referred(stor
     # nights on or after the run date are not earlier nights
     assert referral_gaps(store, refs, dt.date(2026, 4, 5), decisions).away == {}
     store.close()
+
+
+def test_diff_names_the_referral_change_behind_a_refused_pin(store_url):
+    """A pin refused because the child's referral changed (a new risk to animals against
+    a home with pets, rule 13) is named with the change in the referral, not only as a
+    pin that no longer applies; a pin refused with the referral unchanged is not."""
+    store = RunStore(store_url)
+    refused = _decision("C1", "P1", "pin", status="refused",
+                        note="the placement has pets and the child is a risk to animals: "
+                             "rule 13 (risk to animals).")  # fmt: skip
+    a = _night(store, T0, {"C1": "P1", "C2": "P2"},
+               [_decision("C1", "P1", "pin"), _decision("C2", "P2", "pin")])  # fmt: skip
+    rows = [InputRow("referral", "C1", "new risk", None), InputRow("referral", "C2", "same", None)]
+    rows += [InputRow("placement", p, "same", 1) for p in ("P1", "P2", "P3")]
+    b = store.start("match", {}, rows=rows, now=T0 + dt.timedelta(days=1))
+    store.finish(b, succeeded=True, objective=1.0,
+                 outcomes=[ChildOutcome(c, "P3", None, None) for c in ("C1", "C2")],
+                 decisions=[refused, {**refused, "child_id": "C2", "placement_id": "P2"}],
+                 now=T0 + dt.timedelta(days=1))  # fmt: skip
+    why = {r.child_id: r.reason for r in store.diff(a, b)}
+    assert why["C1"] == (
+        "the pin to P1 recorded with the earlier run no longer applies (refused: the "
+        "placement has pets and the child is a risk to animals: rule 13 (risk to animals)); "
+        "the child's referral changed since the earlier run"
+    )
+    assert why["C2"].endswith("rule 13 (risk to animals))")
+    store.close()
