@@ -574,3 +574,26 @@ def test_writing_to_a_folder_under_home_given_with_a_tilde(sample_dir, tmp_path,
     written = report.write("~/outputs")
     assert written and all(p.parent == tmp_path / "home" / "outputs" for p in written)
     assert all(p.is_file() for p in written) and not (tmp_path / "~").exists()
+
+
+def test_a_results_lists_and_dicts_cannot_be_changed_in_place(sample_dir, tmp_path):
+    """A spend report's assumptions (a list) and reconciliation (a dict) could be changed
+    in place in a notebook, and the workbook write() wrote after said the change; a
+    match's stage timings likewise. They are a tuple and read-only views, and pickle."""
+    import pickle
+
+    spend = api.spend(sample_dir / "ssda903", run_date="2026-04-01", **QUICK)
+    report = spend.report
+    assumptions = report.assumptions
+    with pytest.raises(AttributeError):
+        assumptions.append(("Made up", "in a notebook"))  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        report.reconciliation["made_up"] = 1  # type: ignore[index]
+    assert report.assumptions == assumptions and "made_up" not in report.reconciliation
+    again = pickle.loads(pickle.dumps(report))
+    assert again.assumptions == assumptions
+    assert dict(again.reconciliation) == dict(report.reconciliation)
+    run = api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                    run_date="2026-04-01")  # fmt: skip
+    with pytest.raises(TypeError):
+        run.result.stage_seconds["made_up"] = 1.0  # type: ignore[index]
