@@ -597,3 +597,24 @@ def test_a_results_lists_and_dicts_cannot_be_changed_in_place(sample_dir, tmp_pa
                     run_date="2026-04-01")  # fmt: skip
     with pytest.raises(TypeError):
         run.result.stage_seconds["made_up"] = 1.0  # type: ignore[index]
+
+
+def test_true_or_false_for_a_number_option_is_named_not_taken_as_one(sample_dir, tmp_path):
+    """seed=True ran with seed 1, num_paths=True refused as "at least 10" about the
+    value 1 (a bool is an int in Python); so did `seed = true` in a configuration file."""
+    history = sample_dir / "ssda903"
+    for option in ("seed", "num_paths", "horizon_months"):
+        with pytest.raises(ConfigError, match=rf"option: {option}: expected a whole number"):
+            api.forecast(history, **{**QUICK, option: True})
+    with pytest.raises(ConfigError, match=r"eval_paths: expected a whole number, not True"):
+        api.commission(history, sample_dir / "levers.toml", eval_paths=True)
+    with pytest.raises(ConfigError, match=r"horizon_months: expected a whole number"):
+        api.backtest(history, "2024-03-31", horizon_months=np.True_)
+    with pytest.raises(ConfigError, match=r"time_limit_seconds: expected a number, not"):
+        api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                  run_date="2026-04-01", time_limit_seconds=True)  # fmt: skip
+    toml = tmp_path / "params.toml"
+    toml.write_text("[forecast]\nseed = true\n")
+    with pytest.raises(ConfigError, match=r"forecast.seed: expected a whole number"):
+        load_params(toml)
+    assert api.forecast_params(seed=np.int64(3), num_paths=20).seed == 3
