@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sufficiency.errors import ConfigError
 from sufficiency.geo import responsible_la_problem
-from sufficiency.io import tomlfile
+from sufficiency.io import atomic, tomlfile
 from sufficiency.io.tomlfile import read_toml, validate_toml, validation_message
 from sufficiency.nightly_config import NightlyParams
 from sufficiency.prices import DEFAULT_WEEKLY_COSTS, PriceRise
@@ -427,7 +427,7 @@ def as_params(value: object) -> Params:
     if isinstance(value, Params):
         return value
     if isinstance(value, str | Path):
-        return load_params(value)
+        return load_params(atomic.user_path(value))
     raise ConfigError.wrong_kind(
         "params",
         "a Params (from sufficiency.config.load_params) or the path of a TOML file",

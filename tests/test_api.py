@@ -618,3 +618,31 @@ def test_true_or_false_for_a_number_option_is_named_not_taken_as_one(sample_dir,
     with pytest.raises(ConfigError, match=r"forecast.seed: expected a whole number"):
         load_params(toml)
     assert api.forecast_params(seed=np.int64(3), num_paths=20).seed == 3
+
+
+def test_input_paths_under_home_given_with_a_tilde(sample_dir, tmp_path, monkeypatch):
+    """forecast("~/data/ssda903") was refused as not existing, and so was every other
+    input given so (a notebook user writes ~ as the shell does): the history, the
+    configuration, a scenario, supply, register, costs or budget file, matching's
+    inputs and decisions, a scenario for a regional run."""
+    import shutil
+
+    home = tmp_path / "home"
+    shutil.copytree(sample_dir, home / "data")
+    (home / "params.toml").write_text("[forecast]\nseed = 3\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    scenario = next(p.name for p in sorted((sample_dir / "scenarios").glob("*.toml")))
+    quick = {"num_paths": 20, "horizon_months": 3}
+    report = api.forecast("~/data/ssda903", "~/params.toml",
+                          scenario=f"~/data/scenarios/{scenario}", supply="~/data/supply.toml",
+                          placements="~/data/placements.csv", **quick)  # fmt: skip
+    assert report.scenario is not None and report.shortfall is not None
+    assert report.demand.equals(api.forecast(sample_dir / "ssda903", seed=3, **quick).demand)
+    spend = api.spend("~/data/ssda903", budget="~/data/budget.csv", run_date="2026-04-01",
+                      **quick)  # fmt: skip
+    assert any("budget" in note for note in spend.notes)  # the file read: its years said
+    run = api.match("~/data/referrals.csv", "~/data/placements.csv", run_date="2026-04-01",
+                    params="~/params.toml")  # fmt: skip
+    assert len(run.matches) and set(run.summary.inputs_sha256) >= {"referrals", "placements"}
+    assert api._loaded("~/data/levers.toml", api.Levers, api.load_levers, "levers") is not None
