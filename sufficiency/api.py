@@ -232,11 +232,9 @@ def forecast(
     day, cutoffs = _day(start, "start"), _days(backtest_cutoffs, "backtest_cutoffs")
     scen = _loaded(scenario, Scenario, load_scenario, "scenario")
     plan = _loaded(supply, SupplyPlan, load_supply, "supply")
-    register, set_aside = (
-        read_register(user_path(placements), strict)
-        if isinstance(placements, str | Path)
-        else (register_table(placements), None)
-    )
+    register, set_aside = (read_register(user_path(placements), strict)
+                           if isinstance(placements, str | Path)
+                           else (register_table(placements), None))  # fmt: skip
     read = _history(history, strict, stages)
     report = run_forecast(
         read,
