@@ -49,6 +49,7 @@ from sufficiency.forecast.run import (
 from sufficiency.forecast.scenario import Scenario, load_scenario
 from sufficiency.forecast.states import CATEGORIES
 from sufficiency.forecast.supply import SupplyPlan, load_supply, read_register, register_table
+from sufficiency.io.atomic import user_path
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
 from sufficiency.io.ssda903_scan import year_label
@@ -116,7 +117,7 @@ def _loaded(value: T | PathLike | None, kind: type[T], load: Callable[[Path], T]
     if value is None or isinstance(value, kind):
         return value
     if isinstance(value, str | Path):
-        return load(Path(value))
+        return load(user_path(value))
     raise ConfigError.wrong_kind(name, f"a {kind.__name__} or the path of its file", value)
 
 
@@ -125,7 +126,7 @@ def _history_or_path(history: History, name: str = "history") -> SSDA903History 
     if isinstance(history, SSDA903History):
         return history
     if isinstance(history, str | Path):
-        return Path(history)
+        return user_path(history)
     raise ConfigError.wrong_kind(name, "the 903 folder (a path) or an SSDA903History", history)
 
 
@@ -231,11 +232,9 @@ def forecast(
     day, cutoffs = _day(start, "start"), _days(backtest_cutoffs, "backtest_cutoffs")
     scen = _loaded(scenario, Scenario, load_scenario, "scenario")
     plan = _loaded(supply, SupplyPlan, load_supply, "supply")
-    register, set_aside = (
-        read_register(Path(placements), strict)
-        if isinstance(placements, str | Path)
-        else (register_table(placements), None)
-    )
+    register, set_aside = (read_register(user_path(placements), strict)
+                           if isinstance(placements, str | Path)
+                           else (register_table(placements), None))  # fmt: skip
     read = _history(history, strict, stages)
     report = run_forecast(
         read,
@@ -382,14 +381,15 @@ def spend(
     if costs is not None:
         if not isinstance(costs, str | Path):
             raise ConfigError.wrong_kind("costs", "the path of a costs file", costs)
-        unit_costs, actual, costs_said = costs_for_run(Path(costs), CATEGORIES, unit_costs,
+        unit_costs, actual, costs_said = costs_for_run(user_path(costs), CATEGORIES, unit_costs,
                                                        strict=strict)  # fmt: skip
         said += costs_said
     table = None
     if budget is not None and not isinstance(budget, pd.DataFrame | str | Path):
         raise ConfigError.wrong_kind("budget", "a budget table or the path of its file", budget)
     if budget is not None:
-        table, budget_said = budget_for_run(budget, CATEGORIES, strict=strict)
+        given = budget if isinstance(budget, pd.DataFrame) else user_path(budget)
+        table, budget_said = budget_for_run(given, CATEGORIES, strict=strict)
         said += budget_said
     read_notes = tuple(said)
     for note in read_notes:

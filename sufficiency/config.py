@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sufficiency.errors import ConfigError
 from sufficiency.geo import responsible_la_problem
+from sufficiency.io import atomic, tomlfile
 from sufficiency.io.tomlfile import read_toml, validate_toml, validation_message
 from sufficiency.nightly_config import NightlyParams
 from sufficiency.prices import DEFAULT_WEEKLY_COSTS, PriceRise
@@ -30,6 +31,7 @@ M = TypeVar("M", bound=BaseModel)
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    _not_true_or_false = field_validator("*", mode="before")(tomlfile.not_true_or_false)
 
 
 class GeneralParams(_Frozen):
@@ -425,7 +427,7 @@ def as_params(value: object) -> Params:
     if isinstance(value, Params):
         return value
     if isinstance(value, str | Path):
-        return load_params(value)
+        return load_params(atomic.user_path(value))
     raise ConfigError.wrong_kind(
         "params",
         "a Params (from sufficiency.config.load_params) or the path of a TOML file",

@@ -19,6 +19,7 @@ import enum
 import operator
 from collections.abc import Mapping
 from pathlib import PurePath
+from types import MappingProxyType
 from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
@@ -137,6 +138,41 @@ class _TableCopy:
         vars(obj)[self._name] = value  # once, by __init__: the dataclasses are frozen
 
 
+def _frozen(value: Any) -> Any:
+    """``value`` with each list in it a tuple (kept as a dict, which pickles; see
+    :class:`_ReadOnly`)."""
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, Mapping):
+        return {k: _frozen(v) for k, v in value.items()}
+    return value
+
+
+def _read_only(value: Any) -> Any:
+    """``value`` with each dict in it a read-only view."""
+    if isinstance(value, tuple):
+        return tuple(_read_only(v) for v in value)
+    if isinstance(value, dict):
+        return MappingProxyType({k: _read_only(v) for k, v in value.items()})
+    return value
+
+
+class _ReadOnly:
+    """A list or dict attribute kept frozen (see :func:`tables_copied`): a list is kept
+    as a tuple, a dict read as a read-only view of its own."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        return _read_only(vars(obj)[self._name])
+
+    def __set__(self, obj: object, value: object) -> None:
+        vars(obj)[self._name] = _frozen(value)  # once, by __init__: the dataclasses are frozen
+
+
 C = TypeVar("C", bound=type)
 
 
@@ -145,11 +181,16 @@ def tables_copied(cls: C) -> C:
     ``@dataclass``). Freezing stops ``report.demand = ...`` but not a change in place:
     ``report.demand.loc[0, "mean"] = 0`` in a notebook changed the result's own table, and
     so its figures and every file its ``write()`` wrote after, without a word. Read as a
-    copy, a table changed in a notebook is the notebook's alone. The dataclass compares
-    by identity (``eq=False``): comparing its fields would compare copies of tables."""
+    copy, a table changed in a notebook is the notebook's alone. A list or dict field
+    (a spend report's ``assumptions`` and ``reconciliation``) is kept frozen, as a tuple
+    or a read-only view: changed in place, it too changed what ``write()`` wrote. The
+    dataclass compares by identity (``eq=False``): comparing its fields would compare
+    copies of tables."""
     if cls.__dataclass_params__.eq:  # type: ignore[attr-defined]
         raise TypeError(f"{cls.__name__}: a dataclass with tables copied needs eq=False")
     for f in dataclasses.fields(cls):
         if "DataFrame" in str(f.type):
             setattr(cls, f.name, _TableCopy(f.name))
+        elif str(f.type).startswith(("list[", "dict[", "Mapping[", "Sequence[")):
+            setattr(cls, f.name, _ReadOnly(f.name))
     return cls

@@ -574,3 +574,75 @@ def test_writing_to_a_folder_under_home_given_with_a_tilde(sample_dir, tmp_path,
     written = report.write("~/outputs")
     assert written and all(p.parent == tmp_path / "home" / "outputs" for p in written)
     assert all(p.is_file() for p in written) and not (tmp_path / "~").exists()
+
+
+def test_a_results_lists_and_dicts_cannot_be_changed_in_place(sample_dir, tmp_path):
+    """A spend report's assumptions (a list) and reconciliation (a dict) could be changed
+    in place in a notebook, and the workbook write() wrote after said the change; a
+    match's stage timings likewise. They are a tuple and read-only views, and pickle."""
+    import pickle
+
+    spend = api.spend(sample_dir / "ssda903", run_date="2026-04-01", **QUICK)
+    report = spend.report
+    assumptions = report.assumptions
+    with pytest.raises(AttributeError):
+        assumptions.append(("Made up", "in a notebook"))  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        report.reconciliation["made_up"] = 1  # type: ignore[index]
+    assert report.assumptions == assumptions and "made_up" not in report.reconciliation
+    again = pickle.loads(pickle.dumps(report))
+    assert again.assumptions == assumptions
+    assert dict(again.reconciliation) == dict(report.reconciliation)
+    run = api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                    run_date="2026-04-01")  # fmt: skip
+    with pytest.raises(TypeError):
+        run.result.stage_seconds["made_up"] = 1.0  # type: ignore[index]
+
+
+def test_true_or_false_for_a_number_option_is_named_not_taken_as_one(sample_dir, tmp_path):
+    """seed=True ran with seed 1, num_paths=True refused as "at least 10" about the
+    value 1 (a bool is an int in Python); so did `seed = true` in a configuration file."""
+    history = sample_dir / "ssda903"
+    for option in ("seed", "num_paths", "horizon_months"):
+        with pytest.raises(ConfigError, match=rf"option: {option}: expected a whole number"):
+            api.forecast(history, **{**QUICK, option: True})
+    with pytest.raises(ConfigError, match=r"eval_paths: expected a whole number, not True"):
+        api.commission(history, sample_dir / "levers.toml", eval_paths=True)
+    with pytest.raises(ConfigError, match=r"horizon_months: expected a whole number"):
+        api.backtest(history, "2024-03-31", horizon_months=np.True_)
+    with pytest.raises(ConfigError, match=r"time_limit_seconds: expected a number, not"):
+        api.match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                  run_date="2026-04-01", time_limit_seconds=True)  # fmt: skip
+    toml = tmp_path / "params.toml"
+    toml.write_text("[forecast]\nseed = true\n")
+    with pytest.raises(ConfigError, match=r"forecast.seed: expected a whole number"):
+        load_params(toml)
+    assert api.forecast_params(seed=np.int64(3), num_paths=20).seed == 3
+
+
+def test_input_paths_under_home_given_with_a_tilde(sample_dir, tmp_path, monkeypatch):
+    """forecast("~/data/ssda903") was refused as not existing, and so was every other
+    input given so (a notebook user writes ~ as the shell does): the history, the
+    configuration, a scenario, supply, register, costs or budget file, matching's
+    inputs and decisions, a scenario for a regional run."""
+    import shutil
+
+    home = tmp_path / "home"
+    shutil.copytree(sample_dir, home / "data")
+    (home / "params.toml").write_text("[forecast]\nseed = 3\n")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    scenario = next(p.name for p in sorted((sample_dir / "scenarios").glob("*.toml")))
+    quick = {"num_paths": 20, "horizon_months": 3}
+    report = api.forecast("~/data/ssda903", "~/params.toml",
+                          scenario=f"~/data/scenarios/{scenario}", supply="~/data/supply.toml",
+                          placements="~/data/placements.csv", **quick)  # fmt: skip
+    assert report.scenario is not None and report.shortfall is not None
+    assert report.demand.equals(api.forecast(sample_dir / "ssda903", seed=3, **quick).demand)
+    spend = api.spend("~/data/ssda903", budget="~/data/budget.csv", run_date="2026-04-01",
+                      **quick)  # fmt: skip
+    assert any("budget" in note for note in spend.notes)  # the file read: its years said
+    run = api.match("~/data/referrals.csv", "~/data/placements.csv", run_date="2026-04-01",
+                    params="~/params.toml")  # fmt: skip
+    assert len(run.matches) and set(run.summary.inputs_sha256) >= {"referrals", "placements"}
+    assert api._loaded("~/data/levers.toml", api.Levers, api.load_levers, "levers") is not None

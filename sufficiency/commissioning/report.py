@@ -3,7 +3,7 @@ assumptions, and the recommendation in plain words (the writers render it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,7 +45,7 @@ class CommissioningReport(BriefRepr):
     status_quo: Plan
     comparison: Comparison
     sensitivity: pd.DataFrame | None
-    assumptions: list[tuple[str, str, str]]
+    assumptions: Sequence[tuple[str, str, str]]
     params: CommissioningParams
     prices: PriceRise
     forecast: ForecastResult | None = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,8 +75,8 @@ class SpendReport(BriefRepr):
     yearly: pd.DataFrame
     budget: pd.DataFrame | None
     comparison: pd.DataFrame | None
-    reconciliation: dict[str, Any]
-    assumptions: list[tuple[str, str]]
+    reconciliation: Mapping[str, Any]
+    assumptions: Sequence[tuple[str, str]]
     quality: DataQuality | None = None
     scenario_budget: pd.DataFrame | None = None  # the scenario's against the budget
     #: Every warning the projection gave, in sentences: those under "Read with care" in

@@ -41,11 +41,17 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
+def user_path(path: Path | str) -> Path:
+    """A path a user gave (an input file or folder, a folder for outputs), ``~`` the
+    user's home as the shell and pandas read it: ``forecast("~/data/903")`` was refused
+    as not existing, and ``write("~/outputs")`` wrote into a folder named ``~`` under the
+    current one."""
+    return Path(path).expanduser()
+
+
 def out_folder(out_dir: Path | str) -> Path:
-    """The folder a result's ``write(out_dir)`` writes into, ``~`` the user's home as
-    pandas reads it: ``write("~/outputs")`` wrote into a folder named ``~`` under the
-    current one, and returned paths that looked like the home's."""
-    return Path(out_dir).expanduser()
+    """The folder a result's ``write(out_dir)`` writes into (see :func:`user_path`)."""
+    return user_path(out_dir)
 
 
 @contextlib.contextmanager

@@ -14,7 +14,8 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
-from pydantic import AfterValidator, BaseModel, ValidationError
+import numpy as np
+from pydantic import AfterValidator, BaseModel, ValidationError, ValidationInfo
 
 from sufficiency.errors import ConfigError
 
@@ -95,6 +96,16 @@ def quoted_numbers(kind: Any, value: Any, loc: tuple[Any, ...] = ()) -> list[tup
     if origin is dict and len(args) == 2 and isinstance(value, dict):
         return [q for k, v in value.items() for q in quoted_numbers(args[1], v, (*loc, k))]
     return []
+
+
+def not_true_or_false(cls: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
+    """A field validator (``mode="before"``) refusing True or False for a number field:
+    pydantic took ``seed=True`` as seed 1 (a bool is an int in Python), in the Python
+    API and in a TOML file (``seed = true``) alike."""
+    kind = cls.model_fields[info.field_name or ""].annotation
+    if isinstance(value, bool | np.bool_) and kind in (int, float):
+        raise ValueError(f"expected a {'whole ' * (kind is int)}number, not {value}")
+    return value
 
 
 def quoted(key: str, text: str, kind: Any) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 from sufficiency import geo
 from sufficiency.config import MatchingParams, Params, as_params, option_date, with_overrides
 from sufficiency.errors import ConfigError, Problem
-from sufficiency.io.atomic import out_folder, sha256_file
+from sufficiency.io.atomic import out_folder, sha256_file, user_path
 from sufficiency.io.inputs import Tonight, read_tonight
 from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.by_council import council_figures
@@ -191,6 +191,8 @@ def match(
                 raise ConfigError.wrong_kind(
                     name, "the path of a CSV or XLSX file" + also * (name == "referrals"), given
                 )
+        referrals, placements = user_path(referrals), user_path(placements)
+        decisions = None if decisions is None else user_path(decisions)
         if progress is not None:
             progress("Reading the referrals and the placement register")
         tonight = read_under(params, referrals, placements, run_date, strict=strict,

@@ -13,6 +13,7 @@ that is better.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, get_args
 
@@ -126,7 +127,7 @@ class MatchResult(BriefRepr):
     message: str
     greedy_place_of_child: np.ndarray
     method: str = COMPACT
-    stage_seconds: dict[str, float | list[float]] = field(default_factory=dict)
+    stage_seconds: Mapping[str, float | Sequence[float]] = field(default_factory=dict)
 
 
 def _decode(values: np.ndarray, child: np.ndarray, place: np.ndarray, n: int) -> np.ndarray:

@@ -179,7 +179,7 @@ class MatchSummary(BriefRepr):
     children_set_aside: int = 0
     #: Seconds per stage of the run (reading, problem, greedy baseline, candidates,
     #: costs, pricing and its LPs, each MIP round, explanations, ...): where the time went.
-    stage_seconds: Mapping[str, float | list[float]] = field(default_factory=dict)
+    stage_seconds: Mapping[str, float | Sequence[float]] = field(default_factory=dict)
     #: The plan's figures per responsible authority (a regional night's councils).
     by_council: tuple[CouncilFigures, ...] = ()
 

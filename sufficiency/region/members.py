@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sufficiency.errors import ConfigError
+from sufficiency.io.atomic import user_path
 from sufficiency.io.tomlfile import read_toml
 
 #: ONS (GSS) codes of English, Welsh, Scottish and Northern Irish areas: a letter, 8 digits.
@@ -75,7 +76,7 @@ def load_members(path: Path | str) -> Region:
         The file is missing or not TOML, or any member has a missing, unknown or bad
         field, a duplicate code, or an input path that does not exist.
     """
-    source = Path(path)
+    source = user_path(path)
     data = read_toml(source, "members")
     base = source.resolve().parent
     problems: list[str] = []
@@ -171,7 +172,7 @@ def _path(
     if not isinstance(value, str) or not value:
         problems.append(f"{label}: {key}: must be a path in quotes")
         return None
-    path = (base / value).resolve()
+    path = (base / user_path(value)).resolve()  # ~ the home, as the shell reads it
     if not path.exists():
         problems.append(f"{label}: {key}: '{value}' not found (looked for {path})")
         return None

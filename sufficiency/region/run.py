@@ -22,7 +22,7 @@ from typing import Any
 from sufficiency.commissioning.sensitivity import FACTORS
 from sufficiency.config import Params, as_params, option_date, with_overrides
 from sufficiency.errors import ConfigError
-from sufficiency.io.atomic import out_folder
+from sufficiency.io.atomic import out_folder, user_path
 from sufficiency.region.members import Region, load_members
 from sufficiency.region.publish import remove_staging
 from sufficiency.region.seeds import member_seed
@@ -234,8 +234,8 @@ def run_region(
     run_date = None if run_date is None else option_date(run_date, "run_date")
     region = members if isinstance(members, Region) else load_members(members)
     files = [scenarios] if isinstance(scenarios, str | Path) else list(scenarios)
-    specs = scenario_specs([Path(s) for s in files])
-    out = Path(out_dir).resolve()
+    specs = scenario_specs([user_path(s) for s in files])
+    out = out_folder(out_dir).resolve()
     remove_staging(out)
     member_tasks = plan_member_tasks(region, specs, params, base_seed, out, run_date, strict)
     with_levers = [m for m in region.members if m.levers is not None] if commissioning else []

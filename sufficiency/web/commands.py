@@ -11,6 +11,7 @@ import click
 
 from sufficiency.commands.common import config_option, store_option, user_errors
 from sufficiency.config import WebParams
+from sufficiency.io.atomic import user_path
 
 
 @click.command("serve")
@@ -91,10 +92,14 @@ def log_config() -> dict[str, Any]:
 
 def web_params(params: WebParams, config_path: Path | None) -> WebParams:
     """``params`` with a relative ``data_dir`` made relative to the configuration file,
-    like the nightly job's paths."""
-    if params.data_dir and config_path is not None and not Path(params.data_dir).is_absolute():
-        resolved = (config_path.parent / params.data_dir).resolve()
+    like the nightly job's paths; ``~`` is the home folder, as the nightly job reads it
+    (``~/inputs`` was a folder named ``~`` beside the file, or in the current one)."""
+    given = user_path(params.data_dir)
+    if params.data_dir and config_path is not None and not given.is_absolute():
+        resolved = (config_path.parent / given).resolve()
         return params.model_copy(update={"data_dir": str(resolved)})
+    if params.data_dir and given != Path(params.data_dir):
+        return params.model_copy(update={"data_dir": str(given)})
     return params
 
 

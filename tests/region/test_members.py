@@ -159,3 +159,21 @@ def test_a_member_task_keeps_data_warnings_but_not_the_apis_repair_note() -> Non
         return 7
 
     assert _quiet(run) == (7, ("The history covers 1.0 years.",))
+
+
+def test_members_file_and_its_paths_may_start_with_the_home(tmp_path: Path, monkeypatch) -> None:
+    """history = "~/h" was looked for in a folder named "~" beside the file, and the file
+    itself given as "~/members.toml" (from Python) was not found: ~ is the home, as the
+    shell reads it; a relative path is still the file's folder's."""
+    home = tmp_path / "home"
+    (home / "h").mkdir(parents=True)
+    (home / "region" / "h2").mkdir(parents=True)
+    (home / "region" / "members.toml").write_text(
+        '[[member]]\ncode = "E10000034"\nname = "Aville"\nhistory = "~/h"\n\n'
+        '[[member]]\ncode = "E10000035"\nname = "Beeshire"\nhistory = "h2"\n'
+    )
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    region = load_members("~/region/members.toml")
+    assert [m.history for m in region.members] == [(home / "h").resolve(),
+                                                   (home / "region" / "h2").resolve()]  # fmt: skip

@@ -58,6 +58,21 @@ def test_data_dir_is_relative_to_the_configuration(tmp_path):
     assert web_params(absolute, config).data_dir == str(tmp_path / "x")
 
 
+def test_data_dir_may_begin_with_the_home(tmp_path, monkeypatch):
+    """data_dir = "~/inputs" was a folder named "~" beside the configuration file; the
+    nightly job's paths read ~ as the home folder, as the shell does."""
+    from sufficiency.config import load_params
+    from sufficiency.web.commands import web_params
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    config = tmp_path / "conf" / "serve.toml"
+    config.parent.mkdir()
+    config.write_text('[web]\ndata_dir = "~/inputs"\n')
+    params = web_params(load_params(config).web, config)
+    assert params.data_dir == str(tmp_path / "home" / "inputs")
+    assert web_params(load_params(config).web, None).data_dir == params.data_dir
+
+
 def test_users_list_gives_times_as_in_england_and_says_who_is_locked(tmp_path):
     """users list printed the last sign-in in UTC without saying so (a sign-in at 09:15 in
     summer listed at 08:15), and not that an account was locked after failed sign-ins."""
