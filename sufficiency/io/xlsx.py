@@ -89,6 +89,54 @@ def print_a4_landscape(ws: Any) -> None:
     ws.page_setup.fitToHeight = 0
 
 
+#: Column width, in characters, an A4 landscape page holds at full size inside the
+#: spreadsheets' default margins (about 10 inches): LibreOffice printed columns of 104
+#: characters on one page and broke before a 115th.
+A4_LANDSCAPE_CHARS = 104
+#: The smallest a table is printed at to fit one page wide (80%, a 9-point font): a wider
+#: one goes on across pages at full size.
+MIN_PRINT_SCALE = 0.8
+
+
+def page_ends(widths: list[int], keep: int = 2) -> list[int]:
+    """The last column (from 1) of each printed page of a table whose columns are
+    ``widths`` characters wide, its first ``keep`` repeated on every page: one page when
+    it fits at :data:`MIN_PRINT_SCALE` or more, else each page at full size as many
+    columns as :data:`A4_LANDSCAPE_CHARS` holds, at least one more."""
+    if sum(widths) <= A4_LANDSCAPE_CHARS / MIN_PRINT_SCALE:
+        return [len(widths)]  # one page wide, at 80% or more
+    kept = sum(widths[:keep])
+    ends: list[int] = []
+    used = kept
+    for j, w in enumerate(widths[keep:], start=keep + 1):
+        first = ends[-1] + 1 if ends else keep + 1  # the page's first column not kept
+        if j > first and used + w > A4_LANDSCAPE_CHARS:
+            ends.append(j - 1)
+            used = kept
+        used += w
+    return [*ends, len(widths)]
+
+
+def print_across(ws: Any, widths: list[int], keep: int = 2) -> list[int]:
+    """Print the sheet ``ws`` on A4 landscape at full size, over as many pages across as
+    its columns (``widths``, in characters) need, its first ``keep`` columns (and its
+    ``print_title_rows``) repeated on each: printed one page wide, a table of sixteen
+    columns shrank to half size, unreadable. A table that fits one page prints one page
+    wide (:func:`print_a4_landscape`). Returns the last column of each page."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.pagebreak import Break
+
+    ends = page_ends(widths, keep)
+    print_a4_landscape(ws)
+    if len(ends) > 1:
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.scale = 100
+        ws.print_title_cols = f"A:{get_column_letter(keep)}"
+        for end in ends[:-1]:
+            ws.col_breaks.append(Break(id=end))
+    return ends
+
+
 def wrap_values(ws: Any, width: int) -> None:
     """An item-and-value sheet (a workbook's Assumptions): column B ``width`` characters
     wide, items and values wrapped, each row as tall as its lines. Unwrapped, one long

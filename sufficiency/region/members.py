@@ -48,6 +48,15 @@ class Member:
     levers: Path | None = None
     budget: Path | None = None
     supply: Path | None = None
+    #: The members file's folder, which its paths are relative to (``None`` when built
+    #: in code): a member's files are named from it in what the region says.
+    folder: Path | None = None
+
+    def shown(self, path: Path) -> str:
+        """``path`` as the members file names it (relative to its folder when inside it)."""
+        if self.folder is not None and path.is_relative_to(self.folder):
+            return path.relative_to(self.folder).as_posix()
+        return str(path)
 
 
 @dataclass(frozen=True)
@@ -151,7 +160,7 @@ def _member(
     }
     if len(problems) > before or history is None:
         return None
-    return Member(str(code), str(name).strip(), history, **files)
+    return Member(str(code), str(name).strip(), history, **files, folder=base)
 
 
 def _path(

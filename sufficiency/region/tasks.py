@@ -38,6 +38,7 @@ from sufficiency.finance.summaries import WHOLE_YEAR
 from sufficiency.io.quality import DataQuality
 from sufficiency.region.members import Member
 from sufficiency.region.publish import published
+from sufficiency.region.reasons import failure_reason, named, sentence
 from sufficiency.vocabulary import counted
 
 T = TypeVar("T")
@@ -257,7 +258,8 @@ def run_member(task: MemberTask) -> MemberSummary | MemberFailure:
     try:
         history, notes = _quiet(lambda: read_903(m.history, task.strict))
     except SufficiencyError as exc:
-        return MemberFailure(m.code, m.name, scen.key, _sentence(exc), _validate(m.history, task))
+        why = failure_reason(m, exc)
+        return MemberFailure(m.code, m.name, scen.key, why, _validate(m.history, task))
     quality = tuple(history.quality.summary_lines()) if history.quality is not None else ()
     cutoff = backtest_cutoff(history.end, history.start)
     fp = api.forecast_params(task.params, seed=task.seed)
@@ -278,7 +280,7 @@ def run_member(task: MemberTask) -> MemberSummary | MemberFailure:
         with published(final) as staging:
             files = report.write(staging / "forecast") + spend.write(staging / "spend")
     except SufficiencyError as exc:
-        return MemberFailure(m.code, m.name, scen.key, _sentence(exc), quality)
+        return MemberFailure(m.code, m.name, scen.key, failure_reason(m, exc), quality)
     # the history's cautions (a missing year, an in-year extract) first, as the member's
     # own reports put them: the forecast keeps them as notes, not as warnings said
     said = dict.fromkeys((*_cautions(history.quality), *notes, *w1, *w2))
@@ -316,7 +318,7 @@ def _spend(task: MemberTask, history: Any, params: Any) -> tuple[Any, tuple[str,
         return spend, (
             *said,
             f"The budget could not be used, so spend is projected without a budget "
-            f"comparison: {_sentence(exc)}",
+            f"comparison: {failure_reason(m, exc)}",
         )
 
 
@@ -459,7 +461,7 @@ def run_commission(task: CommissionTask) -> CommissionSummary | MemberFailure:
         with published(task.out_dir / "members" / m.code / "commission") as staging:
             result.write(staging)
     except SufficiencyError as exc:
-        return MemberFailure(m.code, m.name, "commission", _sentence(exc))
+        return MemberFailure(m.code, m.name, "commission", failure_reason(m, exc))
     cost = result.expected_cost_gbp
     sens = result.sensitivity
     rows = tuple(sens.to_dict("records")) if sens is not None else ()
@@ -593,7 +595,7 @@ def run_pooled(
 
 
 def _sentence(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:2000]
+    return sentence(str(exc))
 
 
 def _validate(history: Path, task: MemberTask) -> tuple[str, ...]:
@@ -608,5 +610,6 @@ def _validate(history: Path, task: MemberTask) -> tuple[str, ...]:
         )
     except SufficiencyError as exc:  # pragma: no cover - validate reports, it does not raise
         return (_sentence(exc),)
-    lines = [line for line in report.to_text().splitlines() if line.strip()]
+    text = named(task.member, report.to_text())  # its paths as the members file names them
+    lines = [line for line in text.splitlines() if line.strip()]
     return tuple(lines[:MAX_QUALITY_LINES])

@@ -19,7 +19,7 @@ from sufficiency import figures, vocabulary
 from sufficiency.commissioning.pooled import saving_sentence
 from sufficiency.io.atomic import atomic_write_text
 from sufficiency.io.csv_text import csv_text
-from sufficiency.io.xlsx import print_a4_landscape, save_workbook
+from sufficiency.io.xlsx import page_ends, print_a4_landscape, print_across, save_workbook
 from sufficiency.region import report as tables
 from sufficiency.region.tasks import BASE_KEY
 
@@ -127,22 +127,28 @@ TEXT_WIDTH = (60, 30)
 
 
 def _width(frame: pd.DataFrame, j: int, col: object) -> int:
-    """A column's width in characters: the authority's name whole (up to 40), a column of
-    text as wide as its longest value up to :data:`TEXT_WIDTH`, a figure 14."""
+    """A column's width in characters: the code as wide as its longest (at least 10), the
+    authority's name whole (up to 40), a column of text as wide as its longest value up to
+    :data:`TEXT_WIDTH`, a sum of money 14 and any other figure 11 (its header wraps): at 14
+    and 24 for the code, the Summary's sixteen columns took three pages across."""
     values = frame[col].dropna()
     longest = int(values.astype(str).str.len().max()) if len(values) else 0
     if j <= 2:
-        return int(min(max(24, longest + 2), 40))
+        return int(min(max(10 if j == 1 else 24, longest + 2), 40))
     if values.map(lambda v: isinstance(v, str)).all() and longest > 14:
         return min(longest + 2, TEXT_WIDTH[j < len(frame.columns)])
-    return 14
+    name = str(col)
+    money = name.endswith("_gbp") or "(£)" in name
+    return 14 if money or not pd.api.types.is_numeric_dtype(frame[col]) else 11
 
 
 def _sheet(
     wb: Workbook, title: str, frame: pd.DataFrame, first_row: int = 1,
-    note: str | tuple[str, ...] = "",
+    note: str | tuple[str, ...] = "", across: bool = False,
 ) -> None:  # fmt: skip
-    """``frame`` as a table from ``first_row``, with ``note`` (if any; a row each) under it."""
+    """``frame`` as a table from ``first_row``, with ``note`` (if any; a row each) under it,
+    printed one page wide, or, ``across``, at full size on as many pages across as its
+    figures need (:func:`~sufficiency.io.xlsx.print_across`)."""
     ws = wb[title] if title in wb.sheetnames else wb.create_sheet(title)
     if frame.empty:
         ws.cell(row=first_row, column=1, value="Nothing to show.")
@@ -151,7 +157,10 @@ def _sheet(
     widths = [_width(frame, j, c) for j, c in enumerate(frame.columns, start=1)]
     below = first_row + len(frame) + 2
     notes = (note,) if isinstance(note, str) else note
-    _paragraphs(ws, {below + i: line for i, line in enumerate(notes) if line}, widths)
+    # a note is a paragraph across the first page's columns (printed at full size, a
+    # table too wide for a page goes on across pages: a note across them all is cut)
+    page = widths[: page_ends(widths)[0]] if across else widths
+    _paragraphs(ws, {below + i: line for i, line in enumerate(notes) if line}, page)
     tallest = 1
     for j, h in enumerate(_headers(frame), start=1):
         cell = ws.cell(row=first_row, column=j, value=h)
@@ -190,7 +199,20 @@ def _sheet(
                 cell.number_format = "#,##0" if col in whole else "#,##0.0"
     ws.freeze_panes = ws.cell(row=first_row + 1, column=3)
     ws.print_title_rows = f"{first_row}:{first_row}"
-    print_a4_landscape(ws)
+    if not across:
+        print_a4_landscape(ws)
+        return
+    ends = print_across(ws, widths)
+    if len(ends) > 1:
+        # the paragraphs above and below the table printed apart from it, on the first
+        # page's columns: in the print area of the pages across, the columns repeated on
+        # each (code, authority) showed their first words cut off on every page
+        last, end = get_column_letter(len(widths)), get_column_letter(ends[0])
+        areas = [f"A1:{end}{first_row - 1}"] if first_row > 1 else []
+        areas.append(f"A{first_row}:{last}{first_row + len(frame)}")
+        if any(notes):
+            areas.append(f"A{below}:{end}{below + len(notes) - 1}")
+        ws.print_area = areas
 
 
 def _paragraphs(ws: Any, lines: dict[int, str], widths: list[int]) -> None:
@@ -238,9 +260,9 @@ def write_workbook(result: RegionResult, path: Path) -> Path:
     rounded = tables.ROUNDING_NOTE
     members = _members(result)
     _sheet(wb, "Summary", members, first_row=len(lines) + 3,
-           note=(rounded, tables.BACKTEST_NOTE))  # fmt: skip
+           note=(rounded, tables.BACKTEST_NOTE), across=True)  # fmt: skip
     widths = [_width(_readable(members), j, c) for j, c in enumerate(members.columns, start=1)]
-    _paragraphs(ws, dict(enumerate(lines, start=2)), widths)
+    _paragraphs(ws, dict(enumerate(lines, start=2)), widths[: page_ends(widths)[0]])
     _sheet(wb, "Read with care", tables.caution_table(result))
     mix_now, mix_later = tables.mix_table(result, "now"), tables.mix_table(result, "forecast")
     _sheet(wb, "Placement mix now", _words(mix_now))

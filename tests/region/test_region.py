@@ -506,6 +506,38 @@ def test_region_workbook_wraps_its_sentences_to_print_readably(
         assert any(m.startswith(f"A{row}:") for m in merged), (row, merged)
 
 
+def test_region_summary_prints_at_full_size_across_pages(region_run: Any, tmp_path: Path) -> None:
+    """The Summary's sixteen columns were printed one page wide, as every sheet is: at
+    under half size, unreadable. They print at full size on pages across, each no wider
+    than an A4 landscape page, the code and authority and the header row on every one;
+    the headline sentences and the notes on the first page's columns, printed apart from
+    the table (in its print area, the repeated columns showed their first words cut)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    from sufficiency.io.xlsx import A4_LANDSCAPE_CHARS
+
+    result, _ = region_run
+    ws = load_workbook(result.write(tmp_path)[1])["Summary"]
+    head = next(r for r in range(1, 20) if ws.cell(r, 1).value == "Code")
+    columns = [c for c in range(1, ws.max_column + 1) if ws.cell(head, c).value]
+    assert len(columns) == 16
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale == 100
+    assert ws.print_title_cols == "$A:$B" and ws.print_title_rows == f"${head}:${head}"
+    width = [float(ws.column_dimensions[get_column_letter(c)].width) for c in columns]
+    ends = [b.id for b in ws.col_breaks.brk] + [16]
+    assert len(ends) >= 3
+    for start, end in zip([2, *ends], ends, strict=False):
+        assert sum(width[:2]) + sum(width[start:end]) <= A4_LANDSCAPE_CHARS, (start, end)
+    first = get_column_letter(ends[0])
+    areas = str(ws.print_area).replace("'Summary'!", "").replace("$", "").split(",")
+    assert areas == [f"A1:{first}{head - 1}", f"A{head}:P{head + 4}",
+                     f"A{head + 6}:{first}{head + 7}"]  # fmt: skip
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    for row in [*range(2, head - 1), head + 6, head + 7]:  # a paragraph on the first page
+        assert f"A{row}:{first}{row}" in merged, (row, merged)
+
+
 def test_region_headline_says_plainly_when_pooling_costs_more(
     region_run: Any, tmp_path: Path
 ) -> None:

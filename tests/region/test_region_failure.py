@@ -16,7 +16,7 @@ from conftest import RUN_DATE, SEED
 from sufficiency.region import load_members
 from sufficiency.region.members import Member, Region
 from sufficiency.region.run import plan_member_tasks, scenario_specs
-from sufficiency.region.tasks import MemberFailure, run_member
+from sufficiency.region.tasks import CommissionTask, MemberFailure, run_commission, run_member
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 
@@ -43,4 +43,39 @@ def test_failed_member_reason_counts_the_warnings_its_detail_lists(
     assert total is not None and int(total.group(1)) == 3  # one skipped header a year
     assert "no 903 header table found" in failure.reason
     assert "is not a 903 table; skipped" in failure.reason
-    assert _warnings(failure.reason) == int(total.group(1))
+    # each skipped header the detail counts is named in the reason (no counters there)
+    assert all(f"{year}/header.csv" in failure.reason for year in (2024, 2025, 2026))
+    assert "error(s)" not in failure.reason and "warning(s)" not in failure.reason
+
+
+def test_failed_member_reason_is_a_sentence_said_alike_by_every_run(
+    region_dir: Path, params: Any, tmp_path: Path
+) -> None:
+    """The reason read as a log line: "/tmp/.../ssda903: 1 error(s), 0 warning(s) ERROR:
+    no 903 header table found /tmp/.../2024/header.csv: 0 error(s), 1 warning(s) ...".
+    It names the input that could not be read as the members file does, the problems in
+    words, and the member's own plan, failing on the same history, says the same words
+    (the Failed table says it once, with both runs)."""
+    third = load_members(region_dir / "members.toml").members[2]
+    assert third.levers is not None
+    shutil.copytree(third.history, tmp_path / "region" / "E99000003" / "ssda903")
+    for header in (tmp_path / "region" / "E99000003").rglob("header.csv"):
+        header.write_text(header.read_text().replace("CHILD,", "KID,", 1))
+    (tmp_path / "region" / "members.toml").write_text(
+        f'[[member]]\ncode = "E99000003"\nname = "Broken Borough"\n'
+        f'history = "E99000003/ssda903"\nlevers = "{third.levers.as_posix()}"\n'
+    )
+    (broken,) = load_members(tmp_path / "region" / "members.toml").members
+    (task,) = plan_member_tasks(
+        Region("One", (broken,), None, None), scenario_specs([]), params, SEED, tmp_path, RUN_DATE
+    )
+    failure = run_member(task)
+    assert isinstance(failure, MemberFailure), failure
+    assert failure.reason == (
+        "Its 903 history (E99000003/ssda903) could not be read: no 903 header table found. "
+        "Also found: 2024/header.csv, 2025/header.csv, 2026/header.csv: is not a 903 "
+        "table; skipped."
+    )
+    assert str(tmp_path) not in failure.reason + "\n".join(failure.quality)
+    own = run_commission(CommissionTask(broken, SEED, params, tmp_path / "out", run_date=RUN_DATE))
+    assert isinstance(own, MemberFailure) and own.reason == failure.reason
