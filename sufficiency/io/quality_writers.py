@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Font
 from sufficiency.io.atomic import atomic_write_text
 from sufficiency.io.csv_text import csv_text
 from sufficiency.io.quality import DataQuality
+from sufficiency.io.xlsx import print_a4_landscape
 
 QUALITY_CSV = "data_quality.csv"
 #: Rows of findings shown in a workbook sheet; the CSV holds them all.
@@ -52,12 +53,7 @@ def add_quality_sheet(wb: Workbook, quality: DataQuality | None) -> None:
     # row is as tall as its lines at that width (default widths cut the lines off)
     for col, width in zip("ABCDE", _WIDTHS, strict=True):
         ws.column_dimensions[col].width = width
-    # landscape, one page wide: the sheet prints readably
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    print_a4_landscape(ws)  # one page wide: the sheet prints readably
     row = 3
     for line in quality.summary_lines():
         cell = ws.cell(row=row, column=1, value=line.strip())
