@@ -28,6 +28,7 @@ from sufficiency.prices import DEFAULT_RISE, PriceRise
 PLAN_WORDS = {
     "stochastic": "recommended plan",
     "central forecast": "plan made on the central forecast alone",
+    "sensitivity": "plan re-made for this case",
 }
 
 
