@@ -48,19 +48,9 @@ def plan_summary(plan: Plan) -> dict[str, int]:
     return out
 
 
-def sensitivity(
-    demand: DemandPaths,
-    fresh: DemandPaths,
-    levers: Levers,
-    params: CommissioningParams,
-    base: Plan,
-    *,
-    prices: PriceRise = DEFAULT_RISE,
-    progress: Callable[[str], None] | None = None,
-) -> pd.DataFrame:
-    """The rows of :func:`sensitivity_cases` (``sensitivity.csv``)."""
-    return sensitivity_cases(demand, fresh, levers, params, base, prices=prices,
-                             progress=progress)[0]  # fmt: skip
+def sensitivity(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    """The rows of :func:`sensitivity_cases` (``sensitivity.csv``), given its arguments."""
+    return sensitivity_cases(*args, **kwargs)[0]
 
 
 def sensitivity_cases(
