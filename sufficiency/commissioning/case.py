@@ -500,18 +500,30 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
                    else f", {more.removeprefix('-')} more than today's practice")  # fmt: skip
         now_words = (f"{more_now} as things are" if base_saving >= 0
                      else f"{more_now.removeprefix('-')} more as things are")  # fmt: skip
-        out.append(f"{lead}, {plan_words}; it would cost {cost}{against} ({now_words}).")
+        said = f"{lead}, {plan_words}; it would cost {cost}{against} ({now_words})."
+        proof = report.sensitivity_notes.get((str(rec.factor), float(rec.change)), "")
+        out.append(f"{said} {proof}" if proof else said)  # not proven: the figures may move
     return out + _untested(report)
 
 
 def _untested(report: CommissioningReport) -> list[str]:
-    """A sentence for each sensitivity case left out: spot moved below in-house prices, or
-    demand or recruitment success moved where the levers cannot meet a service limit."""
+    """A sentence for each sensitivity case left out: its solve found no plan (the reason
+    carried from the solve), spot moved below in-house prices, or demand or recruitment
+    success moved where the levers cannot meet a service limit."""
     sens = report.sensitivity
     if sens is None or report.levers is None:
         return []
     done = {(str(f), float(c)) for f, c in zip(sens["factor"], sens["change"], strict=True)}
     out = []
+    for (factor, step), why in report.sensitivity_notes.items():
+        if (factor, step) in done:
+            continue  # tested, not proven: said with its case
+        what, up, down = _FACTOR[factor]
+        out.append(
+            f"If {what} were {abs(step):.0%} {up if step > 0 else down}: not tested, because "
+            f"{why[:1].lower()}{why[1:]}"
+        )
+        done.add((factor, step))
     for factor in ("demand", "recruitment success"):
         for step in report.params.sensitivity_steps:
             if (factor, float(step)) in done:
@@ -536,8 +548,16 @@ def _untested(report: CommissioningReport) -> list[str]:
 
 
 def sensitivity_table(report: CommissioningReport) -> pd.DataFrame:
-    """Sensitivity with plain-word cases and headers (money in £)."""
-    return pd.DataFrame() if report.sensitivity is None else sensitivity_frame(report.sensitivity)
+    """Sensitivity with plain-word cases and headers (money in £); a case whose re-made
+    plan is not proven the cheapest says so (its sentence says how far)."""
+    sens = report.sensitivity
+    if sens is None:
+        return pd.DataFrame()
+    frame = sensitivity_frame(sens)
+    unproven = [(str(f), float(c)) in report.sensitivity_notes
+                for f, c in zip(sens["factor"], sens["change"], strict=True)]  # fmt: skip
+    frame.loc[unproven, "Case"] += " (not proven the cheapest)"
+    return frame
 
 
 def sensitivity_frame(sens: pd.DataFrame) -> pd.DataFrame:

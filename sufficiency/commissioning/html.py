@@ -215,7 +215,8 @@ def render_html(report: CommissioningReport) -> str:
         caps=case.binding_caps(report),
         horizon=case.end_of_horizon(report),
         planning=(
-            "The recommended plan is made for the whole range of futures. " + planning_sentence(c)
+            "The recommended plan is made for the whole range of futures. "
+            + planning_sentence(c, report.central)
         ),
         plans_chart=_plans_chart(report),
         sensitivity=case.sensitivity_sentences(report),

@@ -4,7 +4,7 @@ assumptions, and the recommendation in plain words (the writers render it)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -16,7 +16,7 @@ from sufficiency.commissioning.demand import DemandPaths, demand_from_forecast
 from sufficiency.commissioning.evaluate import Comparison, compare_plans
 from sufficiency.commissioning.levers import Levers, assumptions
 from sufficiency.commissioning.pooled import PooledResult
-from sufficiency.commissioning.sensitivity import sensitivity
+from sufficiency.commissioning.sensitivity import sensitivity_cases
 from sufficiency.commissioning.solve import Plan, optimise, status_quo_plan
 from sufficiency.config import CommissioningParams
 from sufficiency.forecast import (
@@ -54,6 +54,9 @@ class CommissioningReport(BriefRepr):
     levers: Levers | None = None
     #: With other authorities (``--pool-with``): the co-operative's pooled plan.
     pooled: PooledResult | None = None
+    #: Sensitivity cases the solver did not settle, by (factor, change): why a case is not
+    #: tested, or why its re-made plan is not proven the cheapest.
+    sensitivity_notes: dict[tuple[str, float], str] = field(default_factory=dict)
 
     @property
     def start(self) -> pd.Timestamp:
@@ -95,9 +98,10 @@ def commission(
     quo = status_quo_plan(demand, levers, params, prices=prices)
     say(f"Scoring the plans and buying spot as now on {fresh.num_paths:,} fresh paths")
     comparison = compare_plans(stochastic, central, quo, fresh, levers, prices=prices)
-    sens = None
+    sens: pd.DataFrame | None = None
+    notes: dict[tuple[str, float], str] = {}
     if with_sensitivity and params.sensitivity_steps:
-        sens = sensitivity(
+        sens, notes = sensitivity_cases(
             demand, fresh, levers, params, stochastic, prices=prices, progress=progress
         )
     rows = [
@@ -120,7 +124,7 @@ def commission(
         )
     return CommissioningReport(
         demand, fresh, stochastic, central, quo, comparison, sens, rows, params, prices,
-        forecast, forecast_assumptions, levers=levers,
+        forecast, forecast_assumptions, levers=levers, sensitivity_notes=notes,
     )  # fmt: skip
 
 
@@ -182,14 +186,23 @@ def recommendation(report: CommissioningReport) -> list[str]:
         f"{money(c.status_quo.expected_cost_gbp)} for buying spot as now ({against}) and "
         f"{money(c.central.expected_cost_gbp)} for the plan made on the central forecast alone."
     )
-    lines.append(planning_sentence(c))
+    lines.append(planning_sentence(c, report.central))
     return lines
 
 
-def planning_sentence(c: Comparison) -> str:
+def planning_sentence(c: Comparison, central: Plan | None = None) -> str:
     """What planning for uncertainty is worth against the central forecast's plan, with its
     95% margin from the fresh paths; said as chance where the margin holds zero, and as a
-    loss where the central plan costs less."""
+    loss where the central plan costs less. A ``central`` plan not proven the cheapest (its
+    solve stopped at the time limit) says so: the value is measured against it."""
+    worth = _planning_worth(c)
+    if central is None or not (proof := central.proof()):
+        return worth
+    return (f"{worth} {proof} The value of planning for uncertainty is measured against "
+            "this plan, not a plan proven the cheapest on the central forecast.")  # fmt: skip
+
+
+def _planning_worth(c: Comparison) -> str:
     value, margin, n = c.value_of_planning_gbp, c.value_of_planning_margin_gbp, c.num_paths
     said, plus = figures.money(abs(value), like=margin), figures.money(margin, like=value)
     give = f"give or take {plus}, the 95% margin from {n:,} fresh futures"

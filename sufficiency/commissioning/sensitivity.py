@@ -13,7 +13,7 @@ from sufficiency.commissioning.levers import Levers
 from sufficiency.commissioning.pooled import optimise_pooled
 from sufficiency.commissioning.solve import Plan, optimise, status_quo_plan
 from sufficiency.config import CommissioningParams
-from sufficiency.errors import ConfigError
+from sufficiency.errors import ConfigError, SolverError
 from sufficiency.prices import DEFAULT_RISE, PriceRise
 
 FACTORS = ("demand", "spot prices", "recruitment success")
@@ -48,7 +48,12 @@ def plan_summary(plan: Plan) -> dict[str, int]:
     return out
 
 
-def sensitivity(
+def sensitivity(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    """The rows of :func:`sensitivity_cases` (``sensitivity.csv``), given its arguments."""
+    return sensitivity_cases(*args, **kwargs)[0]
+
+
+def sensitivity_cases(
     demand: DemandPaths,
     fresh: DemandPaths,
     levers: Levers,
@@ -57,7 +62,7 @@ def sensitivity(
     *,
     prices: PriceRise = DEFAULT_RISE,
     progress: Callable[[str], None] | None = None,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, dict[tuple[str, float], str]]:
     """Re-optimise and re-score with each factor moved by each of ``params.sensitivity_steps``.
 
     ``progress`` is told as each factor's runs start.
@@ -69,8 +74,15 @@ def sensitivity(
     would take spot below a group's in-house running price is left out (the report says
     so): the model cannot price that world; so is a change of demand or recruitment
     success in which the levers cannot meet a service limit.
+
+    With the rows, a sentence for each (factor, change) the solver did not settle: why a
+    case whose solve found no plan (stopped at the time limit before one, say) is left
+    out, or, for a row whose re-made plan is not proven the cheapest, its
+    :meth:`~sufficiency.commissioning.solve.Plan.proof`. The recommended plan is made
+    already: a case the solver cannot settle does not stop the run.
     """
     rows = []
+    notes: dict[tuple[str, float], str] = {}
     for number, factor in enumerate(FACTORS, start=1):
         if progress is not None:
             changes = ", ".join(f"{s:+.0%}" for s in params.sensitivity_steps)
@@ -99,6 +111,11 @@ def sensitivity(
                 if not lv.service_limit:
                     raise
                 continue  # a service limit the levers cannot meet in this world: said so
+            except SolverError as e:
+                notes[(factor, float(step))] = str(e)  # not tested, for this reason
+                continue
+            if proof := plan.proof():
+                notes[(factor, float(step))] = proof
             quo = status_quo_plan(d, lv, params, prices=prices)
             cost = evaluate_plan(plan, f, lv, prices=prices).expected_cost_gbp
             sq = evaluate_plan(quo, f, lv, prices=prices).expected_cost_gbp
@@ -119,7 +136,7 @@ def sensitivity(
                     "fee_uplift": bool(s["uplift"]),
                 }
             )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows), notes
 
 
 def pooled_sensitivity_row(

@@ -28,6 +28,7 @@ from sufficiency.prices import DEFAULT_RISE, PriceRise
 PLAN_WORDS = {
     "stochastic": "recommended plan",
     "central forecast": "plan made on the central forecast alone",
+    "sensitivity": "plan re-made for this case",
 }
 
 
@@ -83,7 +84,7 @@ class Plan:
         )
         gap = self.gap
         bound = (
-            f"a plan up to {gap:.2%} cheaper may exist on the demand paths it was made on"
+            f"a plan {_up_to(gap)} cheaper may exist on the demand paths it was made on"
             if np.isfinite(gap)
             else "the solver gives no bound on how much cheaper a plan could be"
         )
@@ -126,6 +127,12 @@ class Plan:
     def num_commitments(self) -> int:
         """Total units committed."""
         return int(np.sum(self.values))
+
+
+def _up_to(gap: float) -> str:
+    """``up to 3.20%``; a gap that rounds to 0.00% is ``less than 0.01%`` (not ``up to
+    0.00%``, which reads as proven)."""
+    return f"up to {gap:.2%}" if gap >= 0.00005 else "less than 0.01%"
 
 
 def _check_horizon(demand: DemandPaths, params: CommissioningParams) -> None:

@@ -216,7 +216,7 @@ def _reasons(wb: Workbook, report: CommissioningReport) -> None:
         ("The end of the planning horizon", case.end_of_horizon(report)
          or ["No end-of-horizon effect shows in the plan."]),
         ("Why plan for uncertainty", ["The recommended plan is made for the whole range of "
-         "futures. " + planning_sentence(report.comparison)]),
+         "futures. " + planning_sentence(report.comparison, report.central)]),
         ("If things turn out differently", case.sensitivity_sentences(report)
          or ["Sensitivity was not run."]),
     ]  # fmt: skip

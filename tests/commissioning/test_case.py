@@ -357,7 +357,7 @@ def test_sensitivity_sentence_says_one_household_in_the_singular():
            "households_recruited": 1, "block_places_year1": 1, "homes_opened": 1,
            "fee_uplift": False}  # fmt: skip
     rep = SimpleNamespace(
-        sensitivity=pd.DataFrame([row]), levers=None,
+        sensitivity=pd.DataFrame([row]), sensitivity_notes={}, levers=None,
         stochastic=Plan((), np.zeros(0), SolveStatus.OPTIMAL, 0.0, "stochastic"),
         comparison=SimpleNamespace(saving_vs_status_quo_gbp=0.0),
     )  # fmt: skip

@@ -267,7 +267,7 @@ def test_sensitivity_case_beyond_a_service_limit_is_left_out_and_said(tiny_param
     sens = sensitivity(demand, demand, levers, params, base)
     assert ("demand", 0.5) not in set(zip(sens["factor"], sens["change"], strict=True))
     assert ("demand", -0.5) in set(zip(sens["factor"], sens["change"], strict=True))
-    report = SimpleNamespace(sensitivity=sens, levers=levers, params=params)
+    report = SimpleNamespace(sensitivity=sens, sensitivity_notes={}, levers=levers, params=params)
     said = case._untested(report)  # type: ignore[arg-type]
     assert any(s.startswith("If demand were 50% higher: not tested") for s in said)
 
