@@ -165,23 +165,22 @@ def _far_beyond(result: ForecastResult, plan: SupplyPlan, in_use: np.ndarray) ->
     under half the children in them (the vacancies given as the places): the shortfall is
     computed as given."""
     given: list[tuple[str, str, int]] = []
-    for cat in IN_HOUSE:
-        spec: CategorySupply | None = getattr(plan, cat)
-        if spec is not None:
-            most = max([spec.places, *(ch.places for ch in spec.changes)])
-            given.append((cat, f"[{cat}] places", most))
-    given += [(cat, f"[block_contracts] {cat}", n) for cat, n in plan.block_contracts.items()]
     said = []
     for cat in IN_HOUSE:
-        spec = getattr(plan, cat)
-        now = int(in_use[CAT[cat]])
-        if spec is not None and spec.places * _FEWER_TIMES < now:
+        spec: CategorySupply | None = getattr(plan, cat)
+        if spec is None:
+            continue
+        given.append(
+            (cat, f"[{cat}] places", max([spec.places, *(ch.places for ch in spec.changes)]))
+        )
+        if spec.places * _FEWER_TIMES < (now := int(in_use[CAT[cat]])):
             said.append(
                 f"The supply file's [{cat}] places ({spec.places:,}) are under half the "
                 f"{now:,} children there on {result.start:%d/%m/%Y}: places count every "
                 "place, those children's included; is it the vacancies? The shortfall is "
                 "computed with it as given."
             )
+    given += [(cat, f"[block_contracts] {cat}", n) for cat, n in plan.block_contracts.items()]
     for cat, what, places in given:
         now = int(in_use[CAT[cat]])
         if places > _FAR_TIMES * now and places >= now + _FAR_PLACES:

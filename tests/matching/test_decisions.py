@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,7 @@ from sufficiency.matching import build_problem, generate_candidates, run_matchin
 from sufficiency.matching.candidates import RULE_CODES
 from sufficiency.matching.decisions import apply_decisions
 from sufficiency.matching.greedy import greedy_plan
+from sufficiency.matching.run import MatchRun
 from sufficiency.store.types import ReferralGaps
 
 
@@ -333,11 +334,9 @@ def test_child_left_unplaced_by_exclusions_is_told_so() -> None:
     assert row["excluded_decision"] == 2
 
 
-def test_pin_that_leaves_a_sibling_out_says_so() -> None:
-    """With siblings kept together, a pin of one sibling to a home another sibling cannot
-    go to (here: a risk to animals, the home has pets) leaves that sibling unplaced; the pin's note
-    says so and why (was: "the child is matched to this placement" and nothing more). C2
-    may not live with pets either: both rules are named."""
+def _pin_one_sibling_where_the_other_cannot_go(siblings: Literal["together", "prefer"]) -> MatchRun:
+    """C1 pinned to P1, a home with pets, where their sibling C2 (a risk to animals, who
+    may not live with pets) cannot go; P2 could take both."""
     refs = referrals_frame([
         referral("C1", sibling_group="G1", age=3),
         referral("C2", sibling_group="G1", age=12, pets="no", risks=("harm_animals",)),
@@ -346,9 +345,17 @@ def test_pin_that_leaves_a_sibling_out_says_so() -> None:
         placement("P1", vacancies=2, has_pets=True),
         placement("P2", vacancies=2, weekly_cost=700.0),
     ])  # fmt: skip
-    params = Params(matching=MatchingParams(siblings="together"))
-    run = run_matching(refs, plcs, RUN_DATE, params,
-                       decisions=decisions_frame([decision("C1", "P1")]))  # fmt: skip
+    params = Params(matching=MatchingParams(siblings=siblings))
+    return run_matching(refs, plcs, RUN_DATE, params,
+                        decisions=decisions_frame([decision("C1", "P1")]))  # fmt: skip
+
+
+def test_pin_that_leaves_a_sibling_out_says_so() -> None:
+    """With siblings kept together, a pin of one sibling to a home another sibling cannot
+    go to (here: a risk to animals, the home has pets) leaves that sibling unplaced; the pin's note
+    says so and why (was: "the child is matched to this placement" and nothing more). C2
+    may not live with pets either: both rules are named."""
+    run = _pin_one_sibling_where_the_other_cannot_go("together")
     assert _where(run) == {"C1": "P1", "C2": None}
     (note,) = _notes(run, "applied")
     assert note["note"] == (
@@ -406,17 +413,7 @@ def test_pin_that_splits_siblings_who_may_be_split_says_so_and_names_the_pin() -
     is matched to this placement" and nothing more, and "no home on tonight's register has
     room for both and meets every hard rule for each of them", though P2 takes both and
     did the night before the pin)."""
-    refs = referrals_frame([
-        referral("C1", sibling_group="G1", age=3),
-        referral("C2", sibling_group="G1", age=12, pets="no", risks=("harm_animals",)),
-    ])  # fmt: skip
-    plcs = placements_frame([
-        placement("P1", vacancies=2, has_pets=True),
-        placement("P2", vacancies=2, weekly_cost=700.0),
-    ])  # fmt: skip
-    params = Params(matching=MatchingParams(siblings="prefer"))
-    run = run_matching(refs, plcs, RUN_DATE, params,
-                       decisions=decisions_frame([decision("C1", "P1")]))  # fmt: skip
+    run = _pin_one_sibling_where_the_other_cannot_go("prefer")
     assert _where(run) == {"C1": "P1", "C2": "P2"}
     (note,) = _notes(run, "applied")
     assert note["note"] == (
