@@ -48,9 +48,24 @@ def plan_summary(plan: Plan) -> dict[str, int]:
     return out
 
 
-def sensitivity(*args: Any, **kwargs: Any) -> pd.DataFrame:
-    """The rows of :func:`sensitivity_cases` (``sensitivity.csv``), given its arguments."""
-    return sensitivity_cases(*args, **kwargs)[0]
+def sensitivity(
+    demand: DemandPaths,
+    fresh: DemandPaths,
+    levers: Levers,
+    params: CommissioningParams,
+    base: Plan,
+    *,
+    prices: PriceRise = DEFAULT_RISE,
+    progress: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
+    """The rows of :func:`sensitivity_cases` (``sensitivity.csv``), without its sentences:
+    ``base`` re-made and re-scored with demand, spot prices and recruitment success moved
+    by each of ``params.sensitivity_steps``, optimised on ``demand`` and scored on
+    ``fresh``."""
+    rows, _notes = sensitivity_cases(
+        demand, fresh, levers, params, base, prices=prices, progress=progress
+    )
+    return rows
 
 
 def sensitivity_cases(

@@ -405,3 +405,16 @@ def test_a_recruit_or_home_cost_in_pence_is_warned_of_or_refused():
     assert "[[recruit]] 1: recruitment_cost_gbp is £2,000,000,000 per household" in said
     assert ("home setup_cost_gbp is £75,000,000, £37,500,000 a bed, more than a year of the "
             "dearest placement recorded in England") in said  # fmt: skip
+
+
+def test_sensitivity_takes_the_parameters_of_sensitivity_cases():
+    """sensitivity() was ``*args, **kwargs`` over sensitivity_cases: mypy checked none of
+    its callers (a misspelt ``price=`` failed only when run). It now names each one, as
+    sensitivity_cases does, with their types."""
+    import inspect
+
+    from sufficiency.commissioning.sensitivity import sensitivity, sensitivity_cases
+
+    mine, theirs = inspect.signature(sensitivity), inspect.signature(sensitivity_cases)
+    assert list(mine.parameters.values()) == list(theirs.parameters.values())
+    assert mine.return_annotation == "pd.DataFrame"
