@@ -21,7 +21,12 @@ from sufficiency.commissioning.decisions import Decision, commitment_costs, econ
 from sufficiency.commissioning.evaluate import margin_95
 from sufficiency.commissioning.levers import plain_assumptions
 from sufficiency.commissioning.report import CommissioningReport
-from sufficiency.commissioning.sensitivity import plan_summary, scale_spot, spot_below_running
+from sufficiency.commissioning.sensitivity import (
+    NOT_PROVEN,
+    NOT_TESTED,
+    PROVEN,
+    plan_summary,
+)
 from sufficiency.figures import money
 from sufficiency.prices import DAYS_PER_WEEK
 
@@ -471,7 +476,8 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
     base = plan_summary(report.stochastic)
     base_saving = report.comparison.saving_vs_status_quo_gbp
     out = []
-    for rec in sens.itertuples(index=False):
+    tested = sens[sens["solve"] != NOT_TESTED]
+    for rec in tested.itertuples(index=False):
         what, up, down = _FACTOR.get(str(rec.factor), (str(rec.factor), "higher", "lower"))
         change = float(rec.change)
         words = f"{abs(change):.0%} {up if change > 0 else down}"
@@ -501,48 +507,25 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
         now_words = (f"{more_now} as things are" if base_saving >= 0
                      else f"{more_now.removeprefix('-')} more as things are")  # fmt: skip
         said = f"{lead}, {plan_words}; it would cost {cost}{against} ({now_words})."
-        proof = report.sensitivity_notes.get((str(rec.factor), float(rec.change)), "")
+        proof = str(rec.note) if rec.solve == NOT_PROVEN else ""
         out.append(f"{said} {proof}" if proof else said)  # not proven: the figures may move
     return out + _untested(report)
 
 
 def _untested(report: CommissioningReport) -> list[str]:
-    """A sentence for each sensitivity case left out: its solve found no plan (the reason
-    carried from the solve), spot moved below in-house prices, or demand or recruitment
-    success moved where the levers cannot meet a service limit."""
+    """A sentence for each sensitivity case not tested, with its reason (``sensitivity.csv``'s
+    ``note``): its solve found no plan, spot moved below in-house prices, or demand or
+    recruitment success moved where the levers cannot meet a service limit."""
     sens = report.sensitivity
-    if sens is None or report.levers is None:
+    if sens is None:
         return []
-    done = {(str(f), float(c)) for f, c in zip(sens["factor"], sens["change"], strict=True)}
     out = []
-    for (factor, step), why in report.sensitivity_notes.items():
-        if (factor, step) in done:
-            continue  # tested, not proven: said with its case
-        what, up, down = _FACTOR[factor]
+    for rec in sens[sens["solve"] == NOT_TESTED].itertuples(index=False):
+        what, up, down = _FACTOR[str(rec.factor)]
+        step, why = float(rec.change), str(rec.note)
         out.append(
             f"If {what} were {abs(step):.0%} {up if step > 0 else down}: not tested, because "
             f"{why[:1].lower()}{why[1:]}"
-        )
-        done.add((factor, step))
-    for factor in ("demand", "recruitment success"):
-        for step in report.params.sensitivity_steps:
-            if (factor, float(step)) in done:
-                continue
-            what, up, down = _FACTOR[factor]
-            out.append(
-                f"If {what} were {abs(step):.0%} {up if step > 0 else down}: not tested, "
-                "because the levers could not then meet the file's service limits (more "
-                "places would be needed than the lever caps allow)."
-            )
-    for step in report.params.sensitivity_steps:
-        if ("spot prices", float(step)) in done:
-            continue
-        low = spot_below_running(scale_spot(report.levers, 1.0 + step))
-        words = "; ".join(vocabulary.group(g).lower() for g in low)
-        out.append(
-            f"If spot prices were {abs(step):.0%} {'higher' if step > 0 else 'lower'}: not "
-            f"tested, because spot would then cost less a week than a new in-house "
-            f"carer ({words}), which the model cannot price."
         )
     return out
 
@@ -553,19 +536,22 @@ def sensitivity_table(report: CommissioningReport) -> pd.DataFrame:
     sens = report.sensitivity
     if sens is None:
         return pd.DataFrame()
-    frame = sensitivity_frame(sens)
-    unproven = [(str(f), float(c)) in report.sensitivity_notes
-                for f, c in zip(sens["factor"], sens["change"], strict=True)]  # fmt: skip
-    frame.loc[unproven, "Case"] += " (not proven the cheapest)"
-    return frame
+    return sensitivity_frame(sens)
+
+
+_YES_NO = {"True": "Yes", "False": "No"}
 
 
 def sensitivity_frame(sens: pd.DataFrame) -> pd.DataFrame:
-    """``sensitivity.csv`` with plain-word cases and headers, as the case shows it."""
+    """``sensitivity.csv`` with plain-word cases and headers, as the case shows it: a case
+    whose re-made plan is not proven the cheapest, or that is not tested (its figures
+    blank), says so (its sentence says how far, or why)."""
+    solve = sens["solve"] if "solve" in sens else pd.Series(PROVEN, index=sens.index)
+    said = {NOT_PROVEN: " (not proven the cheapest)", NOT_TESTED: " (not tested)"}
     case = [
-        f"{str(f).capitalize()} {c:+.0%}" for f, c in zip(sens["factor"], sens["change"],
-                                                         strict=True)
-    ]  # fmt: skip
+        f"{str(f).capitalize()} {c:+.0%}{said.get(str(s), '')}"
+        for f, c, s in zip(sens["factor"], sens["change"], solve, strict=True)
+    ]
     return pd.DataFrame(
         {
             "Case": case,
@@ -576,7 +562,8 @@ def sensitivity_frame(sens: pd.DataFrame) -> pd.DataFrame:
             "Households recruited": sens["households_recruited"],
             "Block places in year 1": sens["block_places_year1"],
             "Homes opened": sens["homes_opened"],
-            "Raise carers' fees": sens["fee_uplift"].map({True: "Yes", False: "No"}),
+            # True/False, or their words when read back from a CSV with a case not tested
+            "Raise carers' fees": [_YES_NO.get(str(v)) for v in sens["fee_uplift"]],
         }
     )
 
