@@ -46,8 +46,11 @@ _FACTOR = {
 }
 
 
-def gbp(value: float) -> str:
-    """Pounds with thousands separators (``£1,234``; ``-£5``)."""
+def gbp(value: float | None) -> str:
+    """Pounds with thousands separators (``£1,234``; ``-£5``); blank for no figure (a
+    sensitivity case not tested: it showed '£nan')."""
+    if value is None or pd.isna(value):
+        return ""
     return f"-£{-value:,.0f}" if value < 0 else f"£{value:,.0f}"
 
 
@@ -478,13 +481,7 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
     out = []
     tested = sens[sens["solve"] != NOT_TESTED]
     for rec in tested.itertuples(index=False):
-        what, up, down = _FACTOR.get(str(rec.factor), (str(rec.factor), "higher", "lower"))
-        change = float(rec.change)
-        words = f"{abs(change):.0%} {up if change > 0 else down}"
-        if rec.factor == "recruitment success":
-            lead = f"If each newly recruited household brought {words} places"
-        else:
-            lead = f"If {what} were {words}"
+        lead = _if(str(rec.factor), float(rec.change))
         now = {"recruit": int(rec.households_recruited), "block": int(rec.block_places_year1),
                "home": int(rec.homes_opened), "uplift": int(bool(rec.fee_uplift))}  # fmt: skip
         if now == base:
@@ -521,13 +518,20 @@ def _untested(report: CommissioningReport) -> list[str]:
         return []
     out = []
     for rec in sens[sens["solve"] == NOT_TESTED].itertuples(index=False):
-        what, up, down = _FACTOR[str(rec.factor)]
-        step, why = float(rec.change), str(rec.note)
-        out.append(
-            f"If {what} were {abs(step):.0%} {up if step > 0 else down}: not tested, because "
-            f"{why[:1].lower()}{why[1:]}"
-        )
+        why = str(rec.note)
+        out.append(f"{_if(str(rec.factor), float(rec.change))}: not tested, because "
+                   f"{why[:1].lower()}{why[1:]}")  # fmt: skip
     return out
+
+
+def _if(factor: str, change: float) -> str:
+    """A sensitivity case in words: ``If demand were 10% higher``, ``If each newly
+    recruited household brought 20% fewer places``."""
+    what, up, down = _FACTOR.get(factor, (factor, "higher", "lower"))
+    words = f"{abs(change):.0%} {up if change > 0 else down}"
+    if factor == "recruitment success":
+        return f"If each newly recruited household brought {words} places"
+    return f"If {what} were {words}"
 
 
 def sensitivity_table(report: CommissioningReport) -> pd.DataFrame:

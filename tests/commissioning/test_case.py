@@ -300,7 +300,9 @@ def test_spot_sensitivity_below_in_house_price_is_skipped_and_said(tmp_path):
     assert any(line.startswith("If spot prices were 20% lower: not tested") and "foster care, "
                "aged 10 to 15" in line for line in lines)  # fmt: skip
     write_outputs(report, tmp_path)
-    assert "If spot prices were 20% lower: not tested" in visible_text(render_html(report))
+    page = visible_text(render_html(report))
+    assert "If spot prices were 20% lower: not tested" in page
+    assert "Spot prices -20% (not tested)" in page and "£nan" not in page
     # sensitivity.csv says it too: the case was a missing row, read by no one
     rows = list(csv.DictReader((tmp_path / "sensitivity.csv").open(encoding="utf-8")))
     (spot,) = [r for r in rows if (r["factor"], r["change"]) == ("spot prices", "-0.20")]
@@ -596,3 +598,18 @@ def test_sensitivity_read_back_from_its_csv_marks_each_case_not_settled(tmp_path
     assert list(fees[:2]) == ["Yes", "Yes"] and pd.isna(fees.iloc[2])
     assert frame["Households recruited"].iloc[0] == 3
     assert frame["Saving (£)"].isna().tolist() == [False, False, True]
+
+
+def test_a_recruitment_case_not_tested_is_said_as_a_tested_one_is():
+    """A recruitment-success case not tested read "If each new household's places were 10%
+    more: not tested", beside "If each newly recruited household brought 10% more places"
+    for one tested; both now say it the second way."""
+    from types import SimpleNamespace
+
+    row = {"factor": "recruitment success", "change": 0.1, "solve": "not tested",
+           "note": "The highs solver found no plan within the time limit (2 s)."}  # fmt: skip
+    rep = SimpleNamespace(sensitivity=pd.DataFrame([row]))
+    assert case._untested(rep) == [  # type: ignore[arg-type]
+        "If each newly recruited household brought 10% more places: not tested, because the "
+        "highs solver found no plan within the time limit (2 s)."
+    ]
