@@ -504,6 +504,11 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
         now_words = (f"{more_now} as things are" if base_saving >= 0
                      else f"{more_now.removeprefix('-')} more as things are")  # fmt: skip
         said = f"{lead}, {plan_words}; it would cost {cost}{against} ({now_words})."
+        if (loss := float(rec.base_plan_cost_gbp) - float(rec.status_quo_cost_gbp)) > 0:
+            # the plan committed to now would lose money in this world: the risk to weigh
+            said += (f" The recommended plan, made as things are, would cost "
+                     f"{figures.money(rec.base_plan_cost_gbp)} in this case, "
+                     f"{figures.money(loss)} more than today's practice.")  # fmt: skip
         proof = str(rec.note) if rec.solve == NOT_PROVEN else ""
         out.append(f"{said} {proof}" if proof else said)  # not proven: the figures may move
     return out + _untested(report)

@@ -366,7 +366,7 @@ def test_sensitivity_sentence_says_one_household_in_the_singular():
     from sufficiency.commissioning.solve import Plan
 
     row = {"factor": "demand", "change": 0.1, "expected_cost_gbp": 1.0, "saving_gbp": 0.0,
-           "households_recruited": 1, "block_places_year1": 1, "homes_opened": 1,
+           "status_quo_cost_gbp": 1.0, "base_plan_cost_gbp": 1.0, "households_recruited": 1, "block_places_year1": 1, "homes_opened": 1,
            "fee_uplift": False, "solve": "proven optimal", "note": ""}  # fmt: skip
     rep = SimpleNamespace(
         sensitivity=pd.DataFrame([row]), levers=None,
@@ -613,3 +613,31 @@ def test_a_recruitment_case_not_tested_is_said_as_a_tested_one_is():
         "If each newly recruited household brought 10% more places: not tested, because the "
         "highs solver found no plan within the time limit (2 s)."
     ]
+
+
+def test_a_case_in_which_the_recommended_plan_loses_money_says_so():
+    """With spot prices 20% lower the sample's recommended plan costs £8.8m more than
+    today's practice, but the sentence gave only the re-made plan's figures ('save £97,100
+    against today's practice'): the risk of the plan a commissioner signs was in one
+    table cell. It is now said; a case in which the plan still saves adds nothing."""
+    from types import SimpleNamespace
+
+    from sufficiency.commissioning.backends import SolveStatus
+    from sufficiency.commissioning.solve import Plan
+
+    row = {"factor": "spot prices", "change": -0.2, "expected_cost_gbp": 233.3e6,
+           "status_quo_cost_gbp": 233.4e6, "saving_gbp": 0.1e6, "base_plan_cost_gbp": 242.2e6,
+           "households_recruited": 0, "block_places_year1": 0, "homes_opened": 0,
+           "fee_uplift": False, "solve": "proven optimal", "note": ""}  # fmt: skip
+    saves = {**row, "change": 0.1, "base_plan_cost_gbp": 230.0e6}
+    rep = SimpleNamespace(
+        sensitivity=pd.DataFrame([row, saves]), levers=None,
+        stochastic=Plan((), np.zeros(0), SolveStatus.OPTIMAL, 0.0, "stochastic"),
+        comparison=SimpleNamespace(saving_vs_status_quo_gbp=25.3e6),
+    )  # fmt: skip
+    lower, higher = case.sensitivity_sentences(rep)  # type: ignore[arg-type]
+    assert lower.endswith(
+        "The recommended plan, made as things are, would cost £242.2m in this case, "
+        "£8.80m more than today's practice."
+    )
+    assert "recommended plan, made as things are" not in higher
