@@ -19,7 +19,7 @@ import pandas as pd
 from sufficiency import figures, vocabulary
 from sufficiency.commissioning.decisions import Decision, commitment_costs, economics
 from sufficiency.commissioning.evaluate import margin_95
-from sufficiency.commissioning.levers import plain_assumptions
+from sufficiency.commissioning.levers import lever_title, plain_assumptions
 from sufficiency.commissioning.report import CommissioningReport
 from sufficiency.commissioning.sensitivity import (
     NOT_PROVEN,
@@ -437,7 +437,32 @@ def end_of_horizon(report: CommissioningReport) -> list[str]:
             "back after the horizon ends, so the model does not count their benefit. "
             "Re-run the plan each year; recruitment will probably continue."
         )
-    return out + falling + _contracts_past_horizon(report)
+    return _out_of_reach(report) + out + falling + _contracts_past_horizon(report)
+
+
+def _out_of_reach(report: CommissioningReport) -> list[str]:
+    """A sentence for each lever whose first places come after the horizon (a household
+    approved, a home's first beds): the plan cannot weigh it, and without a word a reader
+    takes it as weighed and turned down."""
+    lv, h = report.levers, report.params.horizon_months
+    if lv is None:
+        return []
+    late = [
+        (
+            lever_title(lv, "recruit", r.group),
+            "a household is approved",
+            r.months_to_approval,
+            "recruitment starts",
+        )
+        for r in lv.recruit
+        if r.months_to_approval >= h and r.max_households_per_year
+    ]
+    if (home := lv.home) is not None and home.max_homes and home.lead_time_months >= h:
+        late.append((lever_title(lv, "home"), "its first beds come", home.lead_time_months,
+                     "it is opened"))  # fmt: skip
+    return [f"{title}: {what} {months} months after {start}, after the {h} months modelled, "
+            "so the plan cannot weigh it. Model a longer horizon (--horizon-months, up to 60) "
+            "to weigh it." for title, what, months, start in late]  # fmt: skip
 
 
 def _contracts_past_horizon(report: CommissioningReport) -> list[str]:

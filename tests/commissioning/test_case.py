@@ -641,3 +641,26 @@ def test_a_case_in_which_the_recommended_plan_loses_money_says_so():
         "£8.80m more than today's practice."
     )
     assert "recommended plan, made as things are" not in higher
+
+
+def test_a_lever_whose_places_come_after_the_horizon_is_said():
+    """A home whose first beds come 30 months after opening, on a 24-month horizon, was
+    left out of the plan with no word (the case did not name it, as if weighed and turned
+    down); so was a recruit approved after the horizon. Each is now said, with the horizon
+    to model."""
+    data = _levers_data()
+    data["home"]["lead_time_months"] = 12
+    data["recruit"][0]["months_to_approval"] = 14
+    params = CommissioningParams(horizon_months=12, mip_gap=0.0, sensitivity_steps=())
+    report = commission(make_forecast(10, 12, 1), make_forecast(10, 12, 2),
+                        parse_levers(data), params)  # fmt: skip
+    said = case.end_of_horizon(report)
+    assert said[:2] == [
+        "Find carers for children aged 10 to 15: a household is approved 14 months after "
+        "recruitment starts, after the 12 months modelled, so the plan cannot weigh it. "
+        "Model a longer horizon (--horizon-months, up to 60) to weigh it.",
+        "Open an in-house children's home: its first beds come 12 months after it is "
+        "opened, after the 12 months modelled, so the plan cannot weigh it. Model a longer "
+        "horizon (--horizon-months, up to 60) to weigh it.",
+    ]
+    assert "Open an in-house children's home: its first beds" in visible_text(render_html(report))
