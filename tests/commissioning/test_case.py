@@ -366,7 +366,8 @@ def test_sensitivity_sentence_says_one_household_in_the_singular():
     from sufficiency.commissioning.solve import Plan
 
     row = {"factor": "demand", "change": 0.1, "expected_cost_gbp": 1.0, "saving_gbp": 0.0,
-           "status_quo_cost_gbp": 1.0, "base_plan_cost_gbp": 1.0, "households_recruited": 1, "block_places_year1": 1, "homes_opened": 1,
+           "status_quo_cost_gbp": 1.0, "base_plan_cost_gbp": 1.0, "households_recruited": 1,
+           "block_places_year1": 1, "homes_opened": 1,
            "fee_uplift": False, "solve": "proven optimal", "note": ""}  # fmt: skip
     rep = SimpleNamespace(
         sensitivity=pd.DataFrame([row]), levers=None,
