@@ -327,6 +327,7 @@ COLUMNS: dict[str, str] = {
     "base_plan_cost_gbp": "Recommended plan's cost in this case (£)",
     "homes_opened": "Homes opened",
     "fee_uplift": "Raise carers' fees",
+    "solve": "Solver's result",
     "factor": "What changes",
     "change": "Change",
     "failed": "Why the run failed",

@@ -19,9 +19,14 @@ import pandas as pd
 from sufficiency import figures, vocabulary
 from sufficiency.commissioning.decisions import Decision, commitment_costs, economics
 from sufficiency.commissioning.evaluate import margin_95
-from sufficiency.commissioning.levers import plain_assumptions
+from sufficiency.commissioning.levers import lever_title, plain_assumptions
 from sufficiency.commissioning.report import CommissioningReport
-from sufficiency.commissioning.sensitivity import plan_summary, scale_spot, spot_below_running
+from sufficiency.commissioning.sensitivity import (
+    NOT_PROVEN,
+    NOT_TESTED,
+    PROVEN,
+    plan_summary,
+)
 from sufficiency.figures import money
 from sufficiency.prices import DAYS_PER_WEEK
 
@@ -41,8 +46,11 @@ _FACTOR = {
 }
 
 
-def gbp(value: float) -> str:
-    """Pounds with thousands separators (``£1,234``; ``-£5``)."""
+def gbp(value: float | None) -> str:
+    """Pounds with thousands separators (``£1,234``; ``-£5``); blank for no figure (a
+    sensitivity case not tested: it showed '£nan')."""
+    if value is None or pd.isna(value):
+        return ""
     return f"-£{-value:,.0f}" if value < 0 else f"£{value:,.0f}"
 
 
@@ -429,7 +437,32 @@ def end_of_horizon(report: CommissioningReport) -> list[str]:
             "back after the horizon ends, so the model does not count their benefit. "
             "Re-run the plan each year; recruitment will probably continue."
         )
-    return out + falling + _contracts_past_horizon(report)
+    return _out_of_reach(report) + out + falling + _contracts_past_horizon(report)
+
+
+def _out_of_reach(report: CommissioningReport) -> list[str]:
+    """A sentence for each lever whose first places come after the horizon (a household
+    approved, a home's first beds): the plan cannot weigh it, and without a word a reader
+    takes it as weighed and turned down."""
+    lv, h = report.levers, report.params.horizon_months
+    if lv is None:
+        return []
+    late = [
+        (
+            lever_title(lv, "recruit", r.group),
+            "a household is approved",
+            r.months_to_approval,
+            "recruitment starts",
+        )
+        for r in lv.recruit
+        if r.months_to_approval >= h and r.max_households_per_year
+    ]
+    if (home := lv.home) is not None and home.max_homes and home.lead_time_months >= h:
+        late.append((lever_title(lv, "home"), "its first beds come", home.lead_time_months,
+                     "it is opened"))  # fmt: skip
+    return [f"{title}: {what} {months} months after {start}, after the {h} months modelled, "
+            "so the plan cannot weigh it. Model a longer horizon (--horizon-months, up to 60) "
+            "to weigh it." for title, what, months, start in late]  # fmt: skip
 
 
 def _contracts_past_horizon(report: CommissioningReport) -> list[str]:
@@ -471,14 +504,9 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
     base = plan_summary(report.stochastic)
     base_saving = report.comparison.saving_vs_status_quo_gbp
     out = []
-    for rec in sens.itertuples(index=False):
-        what, up, down = _FACTOR.get(str(rec.factor), (str(rec.factor), "higher", "lower"))
-        change = float(rec.change)
-        words = f"{abs(change):.0%} {up if change > 0 else down}"
-        if rec.factor == "recruitment success":
-            lead = f"If each newly recruited household brought {words} places"
-        else:
-            lead = f"If {what} were {words}"
+    tested = sens[sens["solve"] != NOT_TESTED]
+    for rec in tested.itertuples(index=False):
+        lead = _if(str(rec.factor), float(rec.change))
         now = {"recruit": int(rec.households_recruited), "block": int(rec.block_places_year1),
                "home": int(rec.homes_opened), "uplift": int(bool(rec.fee_uplift))}  # fmt: skip
         if now == base:
@@ -501,50 +529,39 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
         now_words = (f"{more_now} as things are" if base_saving >= 0
                      else f"{more_now.removeprefix('-')} more as things are")  # fmt: skip
         said = f"{lead}, {plan_words}; it would cost {cost}{against} ({now_words})."
-        proof = report.sensitivity_notes.get((str(rec.factor), float(rec.change)), "")
+        if (loss := float(rec.base_plan_cost_gbp) - float(rec.status_quo_cost_gbp)) > 0:
+            # the plan committed to now would lose money in this world: the risk to weigh
+            said += (f" The recommended plan, made as things are, would cost "
+                     f"{figures.money(rec.base_plan_cost_gbp)} in this case, "
+                     f"{figures.money(loss)} more than today's practice.")  # fmt: skip
+        proof = str(rec.note) if rec.solve == NOT_PROVEN else ""
         out.append(f"{said} {proof}" if proof else said)  # not proven: the figures may move
     return out + _untested(report)
 
 
 def _untested(report: CommissioningReport) -> list[str]:
-    """A sentence for each sensitivity case left out: its solve found no plan (the reason
-    carried from the solve), spot moved below in-house prices, or demand or recruitment
-    success moved where the levers cannot meet a service limit."""
+    """A sentence for each sensitivity case not tested, with its reason (``sensitivity.csv``'s
+    ``note``): its solve found no plan, spot moved below in-house prices, or demand or
+    recruitment success moved where the levers cannot meet a service limit."""
     sens = report.sensitivity
-    if sens is None or report.levers is None:
+    if sens is None:
         return []
-    done = {(str(f), float(c)) for f, c in zip(sens["factor"], sens["change"], strict=True)}
     out = []
-    for (factor, step), why in report.sensitivity_notes.items():
-        if (factor, step) in done:
-            continue  # tested, not proven: said with its case
-        what, up, down = _FACTOR[factor]
-        out.append(
-            f"If {what} were {abs(step):.0%} {up if step > 0 else down}: not tested, because "
-            f"{why[:1].lower()}{why[1:]}"
-        )
-        done.add((factor, step))
-    for factor in ("demand", "recruitment success"):
-        for step in report.params.sensitivity_steps:
-            if (factor, float(step)) in done:
-                continue
-            what, up, down = _FACTOR[factor]
-            out.append(
-                f"If {what} were {abs(step):.0%} {up if step > 0 else down}: not tested, "
-                "because the levers could not then meet the file's service limits (more "
-                "places would be needed than the lever caps allow)."
-            )
-    for step in report.params.sensitivity_steps:
-        if ("spot prices", float(step)) in done:
-            continue
-        low = spot_below_running(scale_spot(report.levers, 1.0 + step))
-        words = "; ".join(vocabulary.group(g).lower() for g in low)
-        out.append(
-            f"If spot prices were {abs(step):.0%} {'higher' if step > 0 else 'lower'}: not "
-            f"tested, because spot would then cost less a week than a new in-house "
-            f"carer ({words}), which the model cannot price."
-        )
+    for rec in sens[sens["solve"] == NOT_TESTED].itertuples(index=False):
+        why = str(rec.note)
+        out.append(f"{_if(str(rec.factor), float(rec.change))}: not tested, because "
+                   f"{why[:1].lower()}{why[1:]}")  # fmt: skip
     return out
+
+
+def _if(factor: str, change: float) -> str:
+    """A sensitivity case in words: ``If demand were 10% higher``, ``If each newly
+    recruited household brought 20% fewer places``."""
+    what, up, down = _FACTOR.get(factor, (factor, "higher", "lower"))
+    words = f"{abs(change):.0%} {up if change > 0 else down}"
+    if factor == "recruitment success":
+        return f"If each newly recruited household brought {words} places"
+    return f"If {what} were {words}"
 
 
 def sensitivity_table(report: CommissioningReport) -> pd.DataFrame:
@@ -553,19 +570,22 @@ def sensitivity_table(report: CommissioningReport) -> pd.DataFrame:
     sens = report.sensitivity
     if sens is None:
         return pd.DataFrame()
-    frame = sensitivity_frame(sens)
-    unproven = [(str(f), float(c)) in report.sensitivity_notes
-                for f, c in zip(sens["factor"], sens["change"], strict=True)]  # fmt: skip
-    frame.loc[unproven, "Case"] += " (not proven the cheapest)"
-    return frame
+    return sensitivity_frame(sens)
+
+
+_YES_NO = {"True": "Yes", "False": "No"}
 
 
 def sensitivity_frame(sens: pd.DataFrame) -> pd.DataFrame:
-    """``sensitivity.csv`` with plain-word cases and headers, as the case shows it."""
+    """``sensitivity.csv`` with plain-word cases and headers, as the case shows it: a case
+    whose re-made plan is not proven the cheapest, or that is not tested (its figures
+    blank), says so (its sentence says how far, or why)."""
+    solve = sens["solve"] if "solve" in sens else pd.Series(PROVEN, index=sens.index)
+    said = {NOT_PROVEN: " (not proven the cheapest)", NOT_TESTED: " (not tested)"}
     case = [
-        f"{str(f).capitalize()} {c:+.0%}" for f, c in zip(sens["factor"], sens["change"],
-                                                         strict=True)
-    ]  # fmt: skip
+        f"{str(f).capitalize()} {c:+.0%}{said.get(str(s), '')}"
+        for f, c, s in zip(sens["factor"], sens["change"], solve, strict=True)
+    ]
     return pd.DataFrame(
         {
             "Case": case,
@@ -576,7 +596,8 @@ def sensitivity_frame(sens: pd.DataFrame) -> pd.DataFrame:
             "Households recruited": sens["households_recruited"],
             "Block places in year 1": sens["block_places_year1"],
             "Homes opened": sens["homes_opened"],
-            "Raise carers' fees": sens["fee_uplift"].map({True: "Yes", False: "No"}),
+            # True/False, or their words when read back from a CSV with a case not tested
+            "Raise carers' fees": [_YES_NO.get(str(v)) for v in sens["fee_uplift"]],
         }
     )
 

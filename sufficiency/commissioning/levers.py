@@ -25,7 +25,7 @@ from sufficiency import vocabulary
 from sufficiency.commissioning.demand import GROUPS
 from sufficiency.errors import DataWarning
 from sufficiency.io.tomlfile import one_of, problems_error, quoted_numbers, read_toml
-from sufficiency.prices import DEAREST_ON_RECORD, MOST_WEEKLY_GBP
+from sufficiency.prices import DEAREST_ON_RECORD, MOST_WEEKLY_GBP, WEEKS_PER_YEAR
 
 FOSTER_GROUPS = tuple(g for g in GROUPS if g.startswith("foster"))
 Group = Annotated[str, one_of(GROUPS, "group")]
@@ -102,6 +102,16 @@ class SpotPrices(_Lever):
             raise ValueError(
                 "residential_high_cost_share is given but residential_high_cost_weekly_gbp is "
                 "missing or 0 (the high-cost placements would be priced at nothing)"
+            )
+        high, usual = self.residential_high_cost_weekly_gbp, self.residential_weekly_gbp
+        if self.residential_high_cost_share > 0 and 0 < high < usual:
+            # 1200 for £12,000 made spot £5,610 a week, not £6,690, with no word
+            raise ValueError(
+                f"residential_high_cost_weekly_gbp (£{high:,.0f} a week) is less than "
+                f"residential_weekly_gbp (£{usual:,.0f}), though it prices the high-cost "
+                f"placements ({self.residential_high_cost_share:.0%} of them, "
+                "residential_high_cost_share): is a figure mistyped? Give the high-cost "
+                "placements' price in pounds a week"
             )
         if self.foster_weekly_gbp > self.residential_weekly_gbp:
             raise ValueError(
@@ -230,12 +240,8 @@ class Levers(BaseModel):
         names = [b.name for b in self.block]
         if len(set(names)) != len(names):
             raise ValueError("two [[block]] contracts share a name")
-        for r in self.recruit:
-            if r.weekly_cost_gbp >= self.spot.weekly_gbp(r.group):
-                raise ValueError(f"recruit {r.group}: in-house weekly cost is not below spot")
-        for b in self.block:
-            if b.weekly_price_gbp >= self.spot.weekly_gbp(b.group):
-                raise ValueError(f"block {b.name}: weekly price is not below spot")
+        if dear := not_below_spot(self):
+            raise ValueError("\n".join(dear))  # a line each (parse_levers)
         return self
 
     @model_validator(mode="after")
@@ -256,6 +262,44 @@ class Levers(BaseModel):
     def recruit_for(self, group: str) -> Recruitment | None:
         """The recruitment lever of ``group``, if any."""
         return next((r for r in self.recruit if r.group == group), None)
+
+
+def spot_words(spot: SpotPrices, group: str) -> str:
+    """The spot price a ``group``'s lever is set against, in words naming its figure: a
+    foster placement's, or a children's home place's (on average with its high-cost tail,
+    the price the plan is made on)."""
+    if group != "residential":
+        foster = spot.foster_weekly_gbp
+        return f'a foster placement bought spot ("spot.foster_weekly_gbp", £{foster:,.0f})'
+    if spot.residential_high_cost_share == 0:
+        return (f'a children\'s home place bought spot ("spot.residential_weekly_gbp", '
+                f"£{spot.residential_weekly_gbp:,.0f})")  # fmt: skip
+    return (f"a children's home place bought spot (£{spot.weekly_gbp(group):,.0f} on average: "
+            f'"spot.residential_weekly_gbp" with {spot.residential_high_cost_share:.0%} at '
+            f'"spot.residential_high_cost_weekly_gbp")')  # fmt: skip
+
+
+def not_below_spot(levers: Levers) -> list[str]:
+    """A sentence for each new carer's weekly cost or block price not below the spot price
+    of its kind, which the plan cannot use: a new carer dearer than spot is a price the
+    model cannot make (it places children with new carers before spot), and a block
+    place dearer than spot saves nothing. Each is refused, naming its figures."""
+    out = [
+        f'[[recruit]] "{r.group}": "weekly_cost_gbp" is £{r.weekly_cost_gbp:,.0f} a week, '
+        f"not below {spot_words(levers.spot, r.group)}: the plan places children with new "
+        "carers before buying spot, so their weekly cost must be below it. Is a figure "
+        "mistyped?"
+        for r in levers.recruit
+        if r.weekly_cost_gbp >= levers.spot.weekly_gbp(r.group)
+    ]
+    out += [
+        f'[[block]] "{b.name}": "weekly_price_gbp" is £{b.weekly_price_gbp:,.0f} a week, not '
+        f"below {spot_words(levers.spot, b.group)}: a block place paid whether used or not "
+        "would save nothing against spot. Is a figure mistyped?"
+        for b in levers.block
+        if b.weekly_price_gbp >= levers.spot.weekly_gbp(b.group)
+    ]
+    return out
 
 
 def _where(loc: tuple[object, ...]) -> str:
@@ -279,7 +323,7 @@ def parse_levers(data: dict[str, object], source: str = "levers file") -> Levers
                 "extra_forbidden": "is not a section or figure of a levers file (check the "
                 "spelling against docs/commissioning.md)",
             }.get(err["type"], err["msg"].removeprefix("Value error, "))
-            msgs.append(f"{loc} {msg}" if loc else msg)
+            msgs.extend([f"{loc} {msg}"] if loc else msg.split("\n"))
     if msgs:
         raise problems_error(source, msgs)
     for doubt in doubts(levers):
@@ -320,6 +364,7 @@ def doubts(levers: Levers) -> list[str]:
             "week per household, small for a fee rise: is it a percentage? Give the rise "
             "in pounds a week per household (a 3% rise on a £400 fee is 12)"
         )
+    said += dearer_than_spot(levers)
     home = levers.home
     if home is not None:
         bed_week = home.running_cost_gbp_per_year / home.beds / 52
@@ -331,6 +376,44 @@ def doubts(levers: Levers) -> list[str]:
                 "a week's or a month's cost? Give pounds a year"
             )
     return said
+
+
+def dearer_than_spot(levers: Levers) -> list[str]:
+    """A sentence for each in-house place that costs more a week than buying its kind
+    spot, though the file allows it: a home whose running cost a bed, full all year, is
+    above a children's home place bought spot, and a new carer's place whose weekly cost
+    with the household's support spread over its places is above a foster placement's.
+    The plan takes such a lever only where a service limit needs its places; a figure
+    mistyped (a year's cost for more beds, support for the year given as a week's) would
+    leave it out with no word."""
+    out = []
+    for r in levers.recruit:
+        support = r.support_cost_gbp_per_household_year / WEEKS_PER_YEAR / r.places_per_household
+        place = r.weekly_cost_gbp + support
+        # a weekly cost at or above spot is refused (not_below_spot), support of more than
+        # a year of spot is warned of as pence (doubts): each figure said once
+        said = r.support_cost_gbp_per_household_year > 52 * levers.spot.foster_weekly_gbp
+        if not said and r.weekly_cost_gbp < levers.spot.weekly_gbp(r.group) <= place:
+            out.append(
+                f'[[recruit]] "{r.group}": a new carer\'s place costs £{place:,.0f} a week'
+                f' ("weekly_cost_gbp" £{r.weekly_cost_gbp:,.0f} and '
+                f'"support_cost_gbp_per_household_year" £{support:,.0f} a week a place over '
+                f"{r.places_per_household:g} places), not less than "
+                f"{spot_words(levers.spot, r.group)}: the plan recruits for it only where a "
+                "service limit needs the places. Is a figure mistyped?"
+            )
+    home = levers.home
+    if home is not None and home.max_homes > 0:
+        bed_week = home.running_cost_gbp_per_year / home.beds / WEEKS_PER_YEAR
+        if bed_week >= levers.spot.weekly_gbp("residential"):
+            out.append(
+                f'"home.running_cost_gbp_per_year" is £{home.running_cost_gbp_per_year:,.0f} a '
+                f"year for {home.beds} beds, £{bed_week:,.0f} a bed a week with every bed "
+                f"full, not less than {spot_words(levers.spot, 'residential')}: the plan opens "
+                "such a home only where a service limit needs its beds. Is a figure mistyped "
+                "(the running cost of more beds, say)?"
+            )
+    return out
 
 
 def load_levers(path: Path | str) -> Levers:

@@ -4,7 +4,7 @@ assumptions, and the recommendation in plain words (the writers render it)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -54,9 +54,6 @@ class CommissioningReport(BriefRepr):
     levers: Levers | None = None
     #: With other authorities (``--pool-with``): the co-operative's pooled plan.
     pooled: PooledResult | None = None
-    #: Sensitivity cases the solver did not settle, by (factor, change): why a case is not
-    #: tested, or why its re-made plan is not proven the cheapest.
-    sensitivity_notes: dict[tuple[str, float], str] = field(default_factory=dict)
 
     @property
     def start(self) -> pd.Timestamp:
@@ -99,9 +96,8 @@ def commission(
     say(f"Scoring the plans and buying spot as now on {fresh.num_paths:,} fresh paths")
     comparison = compare_plans(stochastic, central, quo, fresh, levers, prices=prices)
     sens: pd.DataFrame | None = None
-    notes: dict[tuple[str, float], str] = {}
     if with_sensitivity and params.sensitivity_steps:
-        sens, notes = sensitivity_cases(
+        sens, _notes = sensitivity_cases(
             demand, fresh, levers, params, stochastic, prices=prices, progress=progress
         )
     rows = [
@@ -124,7 +120,7 @@ def commission(
         )
     return CommissioningReport(
         demand, fresh, stochastic, central, quo, comparison, sens, rows, params, prices,
-        forecast, forecast_assumptions, levers=levers, sensitivity_notes=notes,
+        forecast, forecast_assumptions, levers=levers,
     )  # fmt: skip
 
 

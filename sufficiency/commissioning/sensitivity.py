@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from sufficiency import vocabulary
 from sufficiency.commissioning.demand import DemandPaths
 from sufficiency.commissioning.evaluate import evaluate_plan
 from sufficiency.commissioning.levers import Levers
@@ -48,9 +49,45 @@ def plan_summary(plan: Plan) -> dict[str, int]:
     return out
 
 
-def sensitivity(*args: Any, **kwargs: Any) -> pd.DataFrame:
-    """The rows of :func:`sensitivity_cases` (``sensitivity.csv``), given its arguments."""
-    return sensitivity_cases(*args, **kwargs)[0]
+def sensitivity(
+    demand: DemandPaths,
+    fresh: DemandPaths,
+    levers: Levers,
+    params: CommissioningParams,
+    base: Plan,
+    *,
+    prices: PriceRise = DEFAULT_RISE,
+    progress: Callable[[str], None] | None = None,
+) -> pd.DataFrame:
+    """The rows of :func:`sensitivity_cases` (``sensitivity.csv``), without its sentences:
+    ``base`` re-made and re-scored with demand, spot prices and recruitment success moved
+    by each of ``params.sensitivity_steps``, optimised on ``demand`` and scored on
+    ``fresh``."""
+    rows, _notes = sensitivity_cases(
+        demand, fresh, levers, params, base, prices=prices, progress=progress
+    )
+    return rows
+
+
+#: ``sensitivity.csv``'s ``solve`` column: how far the solver settled a case.
+PROVEN, NOT_PROVEN, NOT_TESTED = "proven optimal", "not proven optimal", "not tested"
+
+#: Why a case of demand or recruitment success moved is not tested when the moved world
+#: asks more places than the lever caps allow.
+SERVICE_LIMIT_UNMET = (
+    "The levers could not then meet the file's service limits (more places would be "
+    "needed than the lever caps allow)."
+)
+
+
+def spot_below_words(levers: Levers) -> str:
+    """Why a spot-price case is not tested: spot would cost less a week than a new
+    in-house carer in the groups of :func:`spot_below_running` (``levers`` moved)."""
+    words = "; ".join(vocabulary.group(g).lower() for g in spot_below_running(levers))
+    return (
+        f"Spot would then cost less a week than a new in-house carer ({words}), which the "
+        "model cannot price."
+    )
 
 
 def sensitivity_cases(
@@ -70,73 +107,106 @@ def sensitivity_cases(
     Returns one row per (factor, change): the re-optimised plan's expected cost and
     saving against the status quo on fresh paths moved the same way, the base plan's
     cost in that world, and the re-optimised plan's households recruited, year-1 block
-    places, homes opened and whether it adopts the fee uplift. A spot-price change that
-    would take spot below a group's in-house running price is left out (the report says
-    so): the model cannot price that world; so is a change of demand or recruitment
-    success in which the levers cannot meet a service limit.
+    places, homes opened and whether it adopts the fee uplift; then ``solve``, how far the
+    solver settled the case (:data:`PROVEN`, :data:`NOT_PROVEN` or :data:`NOT_TESTED`), and
+    ``note``, why in a sentence (blank when proven). A case not tested has no figures: a
+    spot-price change that would take spot below a group's in-house running price (the
+    model cannot price that world), a change of demand or recruitment success in which
+    the levers cannot meet a service limit, or a case whose solve found no plan (stopped
+    at the time limit before one, say; the solver's reason). A case whose re-made plan is
+    not proven the cheapest has its :meth:`~sufficiency.commissioning.solve.Plan.proof`.
+    The recommended plan is made already: a case the solver cannot settle does not stop
+    the run.
 
-    With the rows, a sentence for each (factor, change) the solver did not settle: why a
-    case whose solve found no plan (stopped at the time limit before one, say) is left
-    out, or, for a row whose re-made plan is not proven the cheapest, its
-    :meth:`~sufficiency.commissioning.solve.Plan.proof`. The recommended plan is made
-    already: a case the solver cannot settle does not stop the run.
+    With the rows, each case's ``note`` that is not blank, by (factor, change).
     """
-    rows = []
+    rows: list[dict[str, Any]] = []
     notes: dict[tuple[str, float], str] = {}
     for number, factor in enumerate(FACTORS, start=1):
         if progress is not None:
             changes = ", ".join(f"{s:+.0%}" for s in params.sensitivity_steps)
             progress(f"Sensitivity {number} of {len(FACTORS)}: {factor} changed by {changes}")
         for step in params.sensitivity_steps:
-            m = 1.0 + step
-            d, f, lv, success = demand, fresh, levers, 1.0
-            if factor == "demand":
-                d, f = demand.scaled(m), fresh.scaled(m)
-            elif factor == "spot prices":
-                lv = scale_spot(levers, m)
-                if spot_below_running(lv):
-                    continue
-            else:
-                success = m
+            case = (factor, float(step))
             try:
-                plan = optimise(
-                    d,
-                    lv,
-                    params,
-                    prices=prices,
-                    recruitment_success=success,
-                    name="sensitivity",
-                )
-            except ConfigError:
-                if not lv.service_limit:
-                    raise
-                continue  # a service limit the levers cannot meet in this world: said so
-            except SolverError as e:
-                notes[(factor, float(step))] = str(e)  # not tested, for this reason
+                row = _case(demand, fresh, levers, params, base, factor, step, prices)
+            except _NotTested as e:
+                notes[case] = str(e)
+                rows.append({"factor": factor, "change": step, **_NO_FIGURES,
+                             "solve": NOT_TESTED, "note": str(e)})  # fmt: skip
                 continue
-            if proof := plan.proof():
-                notes[(factor, float(step))] = proof
-            quo = status_quo_plan(d, lv, params, prices=prices)
-            cost = evaluate_plan(plan, f, lv, prices=prices).expected_cost_gbp
-            sq = evaluate_plan(quo, f, lv, prices=prices).expected_cost_gbp
-            moved_base = base if success == 1.0 else optimise_fixed(base, plan)
-            base_cost = evaluate_plan(moved_base, f, lv, prices=prices)
-            s = plan_summary(plan)
-            rows.append(
-                {
-                    "factor": factor,
-                    "change": step,
-                    "expected_cost_gbp": round(cost, 2),
-                    "status_quo_cost_gbp": round(sq, 2),
-                    "saving_gbp": round(sq - cost, 2),
-                    "base_plan_cost_gbp": round(base_cost.expected_cost_gbp, 2),
-                    "households_recruited": s["recruit"],
-                    "block_places_year1": s["block"],
-                    "homes_opened": s["home"],
-                    "fee_uplift": bool(s["uplift"]),
-                }
-            )
-    return pd.DataFrame(rows), notes
+            if row["note"]:
+                notes[case] = row["note"]
+            rows.append(row)
+    columns = ["factor", "change", *_NO_FIGURES, "solve", "note"]
+    table = pd.DataFrame(rows, columns=columns)
+    counts = ["households_recruited", "block_places_year1", "homes_opened"]
+    # whole numbers with a blank where a case is not tested (not 3.0 beside nan)
+    return table.astype({**dict.fromkeys(counts, "Int64"), "fee_uplift": "boolean"}), notes
+
+
+#: A case not tested: no figures.
+_NO_FIGURES: dict[str, Any] = dict.fromkeys(
+    ("expected_cost_gbp", "status_quo_cost_gbp", "saving_gbp", "base_plan_cost_gbp",
+     "households_recruited", "block_places_year1", "homes_opened", "fee_uplift")
+)  # fmt: skip
+
+
+class _NotTested(Exception):
+    """A sensitivity case not tested; its message says why."""
+
+
+def _case(
+    demand: DemandPaths,
+    fresh: DemandPaths,
+    levers: Levers,
+    params: CommissioningParams,
+    base: Plan,
+    factor: str,
+    step: float,
+    prices: PriceRise,
+) -> dict[str, Any]:
+    """One row of :func:`sensitivity_cases`; raises :class:`_NotTested` saying why not."""
+    m = 1.0 + step
+    d, f, lv, success = demand, fresh, levers, 1.0
+    if factor == "demand":
+        d, f = demand.scaled(m), fresh.scaled(m)
+    elif factor == "spot prices":
+        lv = scale_spot(levers, m)
+        if spot_below_running(lv):
+            raise _NotTested(spot_below_words(lv))
+    else:
+        success = m
+    try:
+        plan = optimise(d, lv, params, prices=prices, recruitment_success=success,
+                        name="sensitivity")  # fmt: skip
+    except ConfigError:
+        if not lv.service_limit:
+            raise
+        raise _NotTested(SERVICE_LIMIT_UNMET) from None
+    except SolverError as e:
+        raise _NotTested(str(e)) from None
+    quo = status_quo_plan(d, lv, params, prices=prices)
+    cost = evaluate_plan(plan, f, lv, prices=prices).expected_cost_gbp
+    sq = evaluate_plan(quo, f, lv, prices=prices).expected_cost_gbp
+    moved_base = base if success == 1.0 else optimise_fixed(base, plan)
+    base_cost = evaluate_plan(moved_base, f, lv, prices=prices)
+    s = plan_summary(plan)
+    proof = plan.proof()
+    return {
+        "factor": factor,
+        "change": step,
+        "expected_cost_gbp": round(cost, 2),
+        "status_quo_cost_gbp": round(sq, 2),
+        "saving_gbp": round(sq - cost, 2),
+        "base_plan_cost_gbp": round(base_cost.expected_cost_gbp, 2),
+        "households_recruited": s["recruit"],
+        "block_places_year1": s["block"],
+        "homes_opened": s["home"],
+        "fee_uplift": bool(s["uplift"]),
+        "solve": NOT_PROVEN if proof else PROVEN,
+        "note": proof,
+    }
 
 
 def pooled_sensitivity_row(

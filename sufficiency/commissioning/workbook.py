@@ -96,8 +96,8 @@ def _table(
     for i, rec in enumerate(frame.itertuples(index=False), start=top + 1):
         for j, (name, value) in enumerate(zip(frame.columns, rec, strict=True), start=1):
             v = value.item() if isinstance(value, np.generic) else value
-            if isinstance(v, float) and np.isnan(v):
-                v = None
+            if v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+                v = None  # a blank cell: a case not tested has no figures
             c = ws.cell(row=i, column=j, value=v)
             if row_formats is not None and j > 1:
                 c.number_format = row_formats[i - top - 1]

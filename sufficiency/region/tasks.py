@@ -464,7 +464,9 @@ def run_commission(task: CommissionTask) -> CommissionSummary | MemberFailure:
         return MemberFailure(m.code, m.name, "commission", failure_reason(m, exc))
     cost = result.expected_cost_gbp
     sens = result.sensitivity
-    rows = tuple(sens.to_dict("records")) if sens is not None else ()
+    rows: tuple[dict[str, Any], ...] = ()
+    if sens is not None:  # a case not tested has no figures: None, not pandas' <NA>
+        rows = tuple(sens.astype(object).where(sens.notna(), None).to_dict("records"))
     return CommissionSummary(
         m.code,
         m.name,

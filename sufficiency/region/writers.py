@@ -113,9 +113,18 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
     if "status" in out:
         out["status"] = out["status"].map(vocabulary.status)
     for col in out.columns:
-        if out[col].dtype == bool:
+        if _yes_or_no(out[col]):
             out[col] = out[col].map({True: "Yes", False: "No"})
     return out
+
+
+def _yes_or_no(column: pd.Series) -> bool:
+    """True/False, perhaps with a blank where there is none (a sensitivity case not
+    tested, whose column pandas then holds as objects, not bools)."""
+    if column.dtype == bool:
+        return True
+    given = column.dropna()
+    return bool(len(given)) and all(isinstance(v, bool) for v in given)
 
 
 #: A column of sentences (a warning, a reason, a status) is at most this wide, in

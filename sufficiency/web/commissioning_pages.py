@@ -44,7 +44,8 @@ _POOLING_FORMATS = {h: gbp for h in POOLING_HEADERS.values() if h.endswith("(£)
     POOLING_HEADERS["saving_pct"]: lambda v: f"{v:.2%}"
 }
 _CASE_COUNTS = ("Children in new in-house places (child-months)",
-                "Children spot-purchased (child-months)")  # fmt: skip
+                "Children spot-purchased (child-months)", "Households recruited",
+                "Block places in year 1", "Homes opened")  # fmt: skip
 
 
 def commissioning(ctx: Ctx) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import html as htmllib
 import itertools
 import re
@@ -289,15 +290,26 @@ def test_spot_sensitivity_below_in_house_price_is_skipped_and_said(tmp_path):
     )
     sens = report.sensitivity
     assert sens is not None
-    cases = set(zip(sens["factor"], sens["change"], strict=True))
-    assert ("spot prices", -0.2) not in cases and ("spot prices", 0.1) in cases
-    assert ("demand", -0.2) in cases and ("recruitment success", -0.2) in cases
+    solve_of = dict(zip(zip(sens["factor"], sens["change"], strict=True), sens["solve"],
+                        strict=True))  # fmt: skip
+    assert solve_of[("spot prices", -0.2)] == "not tested"
+    assert solve_of[("spot prices", 0.1)] == "proven optimal"
+    assert solve_of[("demand", -0.2)] == solve_of[("recruitment success", -0.2)] == "proven optimal"
     lines = case.sensitivity_sentences(report)
     assert len(lines) == 6
     assert any(line.startswith("If spot prices were 20% lower: not tested") and "foster care, "
                "aged 10 to 15" in line for line in lines)  # fmt: skip
     write_outputs(report, tmp_path)
-    assert "If spot prices were 20% lower: not tested" in visible_text(render_html(report))
+    page = visible_text(render_html(report))
+    assert "If spot prices were 20% lower: not tested" in page
+    assert "Spot prices -20% (not tested)" in page and "£nan" not in page
+    # sensitivity.csv says it too: the case was a missing row, read by no one
+    rows = list(csv.DictReader((tmp_path / "sensitivity.csv").open(encoding="utf-8")))
+    (spot,) = [r for r in rows if (r["factor"], r["change"]) == ("spot prices", "-0.20")]
+    assert spot["solve"] == "not tested" and spot["expected_cost_gbp"] == ""
+    assert spot["note"].startswith("Spot would then cost less a week than a new in-house")
+    assert {r["solve"] for r in rows if r is not spot} == {"proven optimal"}
+    assert all(r["households_recruited"].isdigit() for r in rows if r is not spot)  # not 3.00
 
 
 def test_a_saving_the_same_in_most_futures_is_not_a_range_of_one_figure():
@@ -354,10 +366,11 @@ def test_sensitivity_sentence_says_one_household_in_the_singular():
     from sufficiency.commissioning.solve import Plan
 
     row = {"factor": "demand", "change": 0.1, "expected_cost_gbp": 1.0, "saving_gbp": 0.0,
-           "households_recruited": 1, "block_places_year1": 1, "homes_opened": 1,
-           "fee_uplift": False}  # fmt: skip
+           "status_quo_cost_gbp": 1.0, "base_plan_cost_gbp": 1.0, "households_recruited": 1,
+           "block_places_year1": 1, "homes_opened": 1,
+           "fee_uplift": False, "solve": "proven optimal", "note": ""}  # fmt: skip
     rep = SimpleNamespace(
-        sensitivity=pd.DataFrame([row]), sensitivity_notes={}, levers=None,
+        sensitivity=pd.DataFrame([row]), levers=None,
         stochastic=Plan((), np.zeros(0), SolveStatus.OPTIMAL, 0.0, "stochastic"),
         comparison=SimpleNamespace(saving_vs_status_quo_gbp=0.0),
     )  # fmt: skip
@@ -558,3 +571,97 @@ def test_a_plan_stopped_at_the_time_limit_says_so_in_the_case(report, tmp_path):
     method = dict(case.method_rows(rep))
     assert method["Solver status"] == proof
     assert plan.proof() == "" and not any("not proven" in x for x in recommendation(report))
+
+
+def test_sensitivity_read_back_from_its_csv_marks_each_case_not_settled(tmp_path):
+    """The web page shows sensitivity.csv as the case does: a case not tested ('Spot prices
+    -20% (not tested)', its figures blank) or not proven the cheapest says so, and a
+    column with a blank in it still reads Yes/No and whole numbers (read back, pandas
+    gives 'True' and 3.0)."""
+    from sufficiency.io.csv_text import csv_text, read_csv_output
+
+    figures_ = {"expected_cost_gbp": 10.0, "status_quo_cost_gbp": 12.0, "saving_gbp": 2.0,
+                "base_plan_cost_gbp": 11.0, "households_recruited": 3, "block_places_year1": 2,
+                "homes_opened": 0, "fee_uplift": True}  # fmt: skip
+    rows = [
+        {"factor": "demand", "change": 0.1, **figures_, "solve": "proven optimal", "note": ""},
+        {"factor": "demand", "change": 0.2, **figures_, "solve": "not proven optimal",
+         "note": "The plan re-made for this case is not proven the cheapest."},
+        {"factor": "spot prices", "change": -0.2, **dict.fromkeys(figures_),
+         "solve": "not tested", "note": "Spot would then cost less a week."},
+    ]  # fmt: skip
+    (tmp_path / "sensitivity.csv").write_text(csv_text(pd.DataFrame(rows), "%.2f"))
+    frame = case.sensitivity_frame(read_csv_output(tmp_path / "sensitivity.csv"))
+    assert list(frame["Case"]) == [
+        "Demand +10%", "Demand +20% (not proven the cheapest)", "Spot prices -20% (not tested)"
+    ]  # fmt: skip
+    fees = frame["Raise carers' fees"]
+    assert list(fees[:2]) == ["Yes", "Yes"] and pd.isna(fees.iloc[2])
+    assert frame["Households recruited"].iloc[0] == 3
+    assert frame["Saving (£)"].isna().tolist() == [False, False, True]
+
+
+def test_a_recruitment_case_not_tested_is_said_as_a_tested_one_is():
+    """A recruitment-success case not tested read "If each new household's places were 10%
+    more: not tested", beside "If each newly recruited household brought 10% more places"
+    for one tested; both now say it the second way."""
+    from types import SimpleNamespace
+
+    row = {"factor": "recruitment success", "change": 0.1, "solve": "not tested",
+           "note": "The highs solver found no plan within the time limit (2 s)."}  # fmt: skip
+    rep = SimpleNamespace(sensitivity=pd.DataFrame([row]))
+    assert case._untested(rep) == [  # type: ignore[arg-type]
+        "If each newly recruited household brought 10% more places: not tested, because the "
+        "highs solver found no plan within the time limit (2 s)."
+    ]
+
+
+def test_a_case_in_which_the_recommended_plan_loses_money_says_so():
+    """With spot prices 20% lower the sample's recommended plan costs £8.8m more than
+    today's practice, but the sentence gave only the re-made plan's figures ('save £97,100
+    against today's practice'): the risk of the plan a commissioner signs was in one
+    table cell. It is now said; a case in which the plan still saves adds nothing."""
+    from types import SimpleNamespace
+
+    from sufficiency.commissioning.backends import SolveStatus
+    from sufficiency.commissioning.solve import Plan
+
+    row = {"factor": "spot prices", "change": -0.2, "expected_cost_gbp": 233.3e6,
+           "status_quo_cost_gbp": 233.4e6, "saving_gbp": 0.1e6, "base_plan_cost_gbp": 242.2e6,
+           "households_recruited": 0, "block_places_year1": 0, "homes_opened": 0,
+           "fee_uplift": False, "solve": "proven optimal", "note": ""}  # fmt: skip
+    saves = {**row, "change": 0.1, "base_plan_cost_gbp": 230.0e6}
+    rep = SimpleNamespace(
+        sensitivity=pd.DataFrame([row, saves]), levers=None,
+        stochastic=Plan((), np.zeros(0), SolveStatus.OPTIMAL, 0.0, "stochastic"),
+        comparison=SimpleNamespace(saving_vs_status_quo_gbp=25.3e6),
+    )  # fmt: skip
+    lower, higher = case.sensitivity_sentences(rep)  # type: ignore[arg-type]
+    assert lower.endswith(
+        "The recommended plan, made as things are, would cost £242.2m in this case, "
+        "£8.80m more than today's practice."
+    )
+    assert "recommended plan, made as things are" not in higher
+
+
+def test_a_lever_whose_places_come_after_the_horizon_is_said():
+    """A home whose first beds come 30 months after opening, on a 24-month horizon, was
+    left out of the plan with no word (the case did not name it, as if weighed and turned
+    down); so was a recruit approved after the horizon. Each is now said, with the horizon
+    to model."""
+    data = _levers_data()
+    data["home"]["lead_time_months"] = 12
+    data["recruit"][0]["months_to_approval"] = 14
+    params = CommissioningParams(horizon_months=12, mip_gap=0.0, sensitivity_steps=())
+    report = commission(make_forecast(10, 12, 1), make_forecast(10, 12, 2),
+                        parse_levers(data), params)  # fmt: skip
+    said = case.end_of_horizon(report)
+    assert said[:2] == [
+        "Find carers for children aged 10 to 15: a household is approved 14 months after "
+        "recruitment starts, after the 12 months modelled, so the plan cannot weigh it. "
+        "Model a longer horizon (--horizon-months, up to 60) to weigh it.",
+        "Open an in-house children's home: its first beds come 12 months after it is "
+        "opened, after the 12 months modelled, so the plan cannot weigh it. Model a longer "
+        "horizon (--horizon-months, up to 60) to weigh it.",
+    ]
+    assert "Open an in-house children's home: its first beds" in visible_text(render_html(report))

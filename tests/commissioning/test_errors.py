@@ -38,11 +38,62 @@ def test_levers_raises_negative_value():
 
 
 def test_levers_raises_block_dearer_than_spot():
-    """A block price at or above spot is a mistake worth stopping for."""
+    """A block price or a new carer's weekly cost at or above spot is a mistake worth
+    stopping for. It was refused with 'block ifa: weekly price is not below spot' and only
+    the first such lever: now each one, naming its figure and the spot price beside it."""
     data = tiny_levers_data()
     data["block"][0]["weekly_price_gbp"] = 950.0
-    with pytest.raises(ConfigError, match="not below spot"):
-        parse_levers(data)
+    data["block"].append({**data["block"][0], "name": "homes", "group": "residential",
+                          "weekly_price_gbp": 7000.0})  # fmt: skip
+    data["recruit"][0]["weekly_cost_gbp"] = 900.0
+    with pytest.raises(ConfigError) as err:
+        parse_levers(data, "levers.toml")
+    head, *lines = str(err.value).splitlines()
+    assert head == "levers.toml: 3 problems, each to fix:"
+    assert lines == [
+        '  [[recruit]] "foster_10_15": "weekly_cost_gbp" is £900 a week, not below a foster '
+        'placement bought spot ("spot.foster_weekly_gbp", £900): the plan places children '
+        "with new carers before buying spot, so their weekly cost must be below it. Is a "
+        "figure mistyped?",
+        '  [[block]] "ifa": "weekly_price_gbp" is £950 a week, not below a foster placement '
+        'bought spot ("spot.foster_weekly_gbp", £900): a block place paid whether used or '
+        "not would save nothing against spot. Is a figure mistyped?",
+        '  [[block]] "homes": "weekly_price_gbp" is £7,000 a week, not below a children\'s '
+        'home place bought spot (£6,600 on average: "spot.residential_weekly_gbp" with 10% '
+        'at "spot.residential_high_cost_weekly_gbp"): a block place paid whether used or not '
+        "would save nothing against spot. Is a figure mistyped?",
+    ]
+
+
+def test_a_home_or_new_carers_place_dearer_than_spot_is_warned_of():
+    """A home whose running cost a bed (every bed full) is above a children's home place
+    bought spot, and a new carer's place whose weekly cost with its household's support is
+    above a foster placement's, loaded with no word: the plan then never takes them, and a
+    commissioner reading 'no home opened' could not tell a typing slip from a finding. Each
+    is now a warning naming the figures (the console's and the case's 'Read with care')."""
+    data = tiny_levers_data()
+    data["home"]["running_cost_gbp_per_year"] = 800_000.0  # 2 beds: £7,666 a bed a week
+    data["recruit"][0]["support_cost_gbp_per_household_year"] = 30_000.0  # £383 a place
+    with pytest.warns(DataWarning) as said:
+        parse_levers(data, "levers.toml")
+    assert [str(w.message) for w in said] == [
+        'levers.toml: [[recruit]] "foster_10_15": a new carer\'s place costs £983 a week '
+        '("weekly_cost_gbp" £600 and "support_cost_gbp_per_household_year" £383 a week a '
+        "place over 1.5 places), not less than a foster placement bought spot "
+        '("spot.foster_weekly_gbp", £900): the plan recruits for it only where a service '
+        "limit needs the places. Is a figure mistyped?",
+        'levers.toml: "home.running_cost_gbp_per_year" is £800,000 a year for 2 beds, £7,666 '
+        "a bed a week with every bed full, not less than a children's home place bought spot "
+        '(£6,600 on average: "spot.residential_weekly_gbp" with 10% at '
+        '"spot.residential_high_cost_weekly_gbp"): the plan opens such a home only where a '
+        "service limit needs its beds. Is a figure mistyped (the running cost of more beds, "
+        "say)?",
+    ]
+    data["home"]["max_homes"] = 0  # switched off: nothing to warn of
+    data["recruit"][0]["support_cost_gbp_per_household_year"] = 3000.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataWarning)
+        parse_levers(data, "levers.toml")
 
 
 def test_levers_reports_every_problem_each_on_its_own_line():
@@ -265,9 +316,11 @@ def test_sensitivity_case_beyond_a_service_limit_is_left_out_and_said(tiny_param
     params = tiny_params.model_copy(update={"sensitivity_steps": (-0.5, 0.5)})
     base = optimise(demand, levers, params)
     sens = sensitivity(demand, demand, levers, params, base)
-    assert ("demand", 0.5) not in set(zip(sens["factor"], sens["change"], strict=True))
-    assert ("demand", -0.5) in set(zip(sens["factor"], sens["change"], strict=True))
-    report = SimpleNamespace(sensitivity=sens, sensitivity_notes={}, levers=levers, params=params)
+    solve_of = dict(zip(zip(sens["factor"], sens["change"], strict=True), sens["solve"],
+                        strict=True))  # fmt: skip
+    assert solve_of[("demand", 0.5)] == "not tested"
+    assert solve_of[("demand", -0.5)] == "proven optimal"
+    report = SimpleNamespace(sensitivity=sens, levers=levers, params=params)
     said = case._untested(report)  # type: ignore[arg-type]
     assert any(s.startswith("If demand were 50% higher: not tested") for s in said)
 
@@ -405,3 +458,35 @@ def test_a_recruit_or_home_cost_in_pence_is_warned_of_or_refused():
     assert "[[recruit]] 1: recruitment_cost_gbp is £2,000,000,000 per household" in said
     assert ("home setup_cost_gbp is £75,000,000, £37,500,000 a bed, more than a year of the "
             "dearest placement recorded in England") in said  # fmt: skip
+
+
+def test_sensitivity_takes_the_parameters_of_sensitivity_cases():
+    """sensitivity() was ``*args, **kwargs`` over sensitivity_cases: mypy checked none of
+    its callers (a misspelt ``price=`` failed only when run). It now names each one, as
+    sensitivity_cases does, with their types."""
+    import inspect
+
+    from sufficiency.commissioning.sensitivity import sensitivity, sensitivity_cases
+
+    mine, theirs = inspect.signature(sensitivity), inspect.signature(sensitivity_cases)
+    assert list(mine.parameters.values()) == list(theirs.parameters.values())
+    assert mine.return_annotation == "pd.DataFrame"
+
+
+def test_a_high_cost_residential_price_below_the_usual_one_is_refused():
+    """residential_high_cost_weekly_gbp = 1200 (a zero short of £12,000) priced the
+    high-cost tail below an ordinary children's home place, and the plan was made on a
+    spot price of £5,610 a week instead of £6,690 with no word. The tail's price below
+    the usual one is refused, naming both figures."""
+    data = tiny_levers_data()
+    data["spot"]["residential_high_cost_weekly_gbp"] = 1200.0
+    with pytest.raises(ConfigError) as caught:
+        parse_levers(data, "levers.toml")
+    assert str(caught.value) == (
+        "levers.toml: spot residential_high_cost_weekly_gbp (£1,200 a week) is less than "
+        "residential_weekly_gbp (£6,000), though it prices the high-cost placements (10% of "
+        "them, residential_high_cost_share): is a figure mistyped? Give the high-cost "
+        "placements' price in pounds a week"
+    )
+    data["spot"]["residential_high_cost_share"] = 0.0  # no tail: its price is not used
+    parse_levers(data, "levers.toml")

@@ -46,16 +46,19 @@ def test_a_stopped_sensitivity_case_is_said_and_does_not_stop_the_run(
     base = optimise(tiny_demand, tiny_levers, params)
     _stopping(monkeypatch, {1: "none", 2: "plan"})  # demand -10%: no plan; +10%: unproven
     sens, notes = sensitivity_cases(tiny_demand, tiny_demand, tiny_levers, params, base)
-    cases = set(zip(sens["factor"], sens["change"], strict=True))
-    assert ("demand", -0.1) not in cases and ("demand", 0.1) in cases
+    solve_of = dict(zip(zip(sens["factor"], sens["change"], strict=True), sens["solve"],
+                        strict=True))  # fmt: skip
+    assert solve_of[("demand", -0.1)] == "not tested"
+    assert solve_of[("demand", 0.1)] == "not proven optimal"
+    assert set(solve_of.values()) == {"not tested", "not proven optimal", "proven optimal"}
     assert "found no plan within the time limit" in notes[("demand", -0.1)]
     assert "not proven the cheapest" in notes[("demand", 0.1)]
     assert set(notes) == {("demand", -0.1), ("demand", 0.1)}
 
     quo = status_quo_plan(tiny_demand, tiny_levers, params)
     comp = compare_plans(base, base, quo, tiny_demand, tiny_levers)
-    report = SimpleNamespace(sensitivity=sens, sensitivity_notes=notes, levers=tiny_levers,
-                             params=params, stochastic=base, comparison=comp)  # fmt: skip
+    report = SimpleNamespace(sensitivity=sens, levers=tiny_levers, params=params,
+                             stochastic=base, comparison=comp)  # fmt: skip
     said = case.sensitivity_sentences(report)  # type: ignore[arg-type]
     untested = [s for s in said if "not tested" in s]
     assert untested == [
@@ -71,6 +74,7 @@ def test_a_stopped_sensitivity_case_is_said_and_does_not_stop_the_run(
     table = case.sensitivity_table(report)  # type: ignore[arg-type]
     assert list(table["Case"]).count("Demand +10% (not proven the cheapest)") == 1
     assert sum("not proven" in c for c in table["Case"]) == 1
+    assert list(table["Case"]).count("Demand -10% (not tested)") == 1
 
 
 def test_the_value_of_planning_says_when_the_central_plan_is_not_proven(

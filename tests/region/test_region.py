@@ -437,7 +437,8 @@ def test_region_says_which_members_data_was_repaired_or_set_aside(
 def test_region_workbook_reads_in_words_and_prints_its_headers_whole(
     region_run: Any, tmp_path: Path
 ) -> None:
-    """region.xlsx's Sensitivity sheet said 'Base plan cost gbp' and 'FALSE'; the pooled
+    """region.xlsx's Sensitivity sheet said 'Base plan cost gbp' and 'FALSE' (and a member's
+    case not tested, its fees column blank, would have said TRUE/FALSE for all); the pooled
     sensitivity 'demand' and 'optimal'; the Summary's wrapped headers sat in a one-line
     row over the first member's figures, and authorities' names were cut at 24 characters."""
     from dataclasses import replace
@@ -450,9 +451,11 @@ def test_region_workbook_reads_in_words_and_prints_its_headers_whole(
     sens = {"factor": "spot prices", "change": -0.2, "expected_cost_gbp": 90.0,
             "status_quo_cost_gbp": 100.0, "saving_gbp": 10.0, "base_plan_cost_gbp": 95.0,
             "households_recruited": 3, "block_places_year1": 2, "homes_opened": 0,
-            "fee_uplift": False}  # fmt: skip
+            "fee_uplift": False, "solve": "proven optimal", "note": None}  # fmt: skip
+    untested = {**dict.fromkeys(sens), "factor": "spot prices", "change": -0.1,
+                "solve": "not tested", "note": "Spot would then cost less a week."}  # fmt: skip
     own = CommissionSummary(result.members[0].code, result.members[0].name, 1, 90.0, 100.0,
-                            10.0, (sens,), "Recommended.")  # fmt: skip
+                            10.0, (sens, untested), "Recommended.")  # fmt: skip
     pooled_row = {"factor": "demand", "change": 0.2, "alone_cost_gbp": 100.0,
                   "pooled_cost_gbp": 95.0, "saving_gbp": 5.0, "saving_pct": 0.05,
                   "status": "optimal", "gap": 0.0}  # fmt: skip
@@ -466,7 +469,15 @@ def test_region_workbook_reads_in_words_and_prints_its_headers_whole(
     headers = [c.value for c in ws[1]]
     assert "Recommended plan's cost in this case (£)" in headers and "Raise carers' fees" in headers
     assert not [h for h in headers if "gbp" in str(h) or "_" in str(h)], headers
-    assert [c.value for c in ws[2]][-1] == "No"
+    fees = headers.index("Raise carers' fees")
+    assert [c.value for c in ws[2]][fees] == "No"
+    # a case not tested (it has no figures, so its fees column is blank, not 'No' or FALSE)
+    assert [c.value for c in ws[3]][fees:] == [
+        None,
+        "not tested",
+        "Spot would then cost less a week.",
+    ]
+    assert "Solver's result" in headers
     pooled = wb["Pooled sensitivity"]
     row = dict(zip([c.value for c in pooled[1]], [c.value for c in pooled[2]], strict=True))
     assert [row["What changes"], row["Status"]] == ["Demand", "Proven best (optimal)"]
