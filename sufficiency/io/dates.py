@@ -14,13 +14,17 @@ hyphens (``20240401``, ``2024/04/01``, as databases write them), a moment in tim
 its time zone (``2024-03-31T23:00:00Z``, as web systems and JSON exports write a date:
 read as the day it is in England, 1 April here, not the day in UTC) and, in a table
 whose dates can only be read so, US month-first dates (``04/25/2024``, or with full
-stops or hyphens). Each form is recognised only where it cannot be mistaken for
-another, rewritten as DD/MM/YYYY, and reported once per file and form so the user knows
-what was assumed.
+stops or hyphens). A date may begin with its day of the week (``Mon 03/02/2014``,
+``Monday, 3 February 2014``, as a report's long date format writes it): read as the
+date, and only where that is the day's weekday, so a day and month swapped
+(``Mon 02/03/2014``, a Sunday) is not read. Each form is recognised only where it
+cannot be mistaken for another, rewritten as DD/MM/YYYY, and reported once per file and
+form so the user knows what was assumed.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -115,6 +119,14 @@ _PART_FORMS = (
     (r"((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])", (2, 1, 0), "", YEAR_FIRST),
     (_DMY_SHORT, (0, 1, 2), "20", TWO_DIGIT_YEARS),
 )
+WEEKDAYS = DateForm(
+    "weekday_dates",
+    "writes dates with the day of the week (Mon 03/02/2014); read as the date where the "
+    "day of the week is that date's (a date whose day of the week is not is left unread)",
+)
+#: A day of the week before a date, and the date: ``Mon 03/02/2014``, ``Monday, 3 Feb 2014``.
+_WEEKDAY = r"(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(\S.*)"
+_WEEKDAY_NUMBER = {d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
 MONTH_FIRST = DateForm(
     "month_first_dates",
     "writes dates month first (MM/DD/YYYY, as US settings do): no date in it has a day "
@@ -182,6 +194,18 @@ def _month_first(data: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]
     return out
 
 
+def _without_weekday(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``s`` with a day of the week before a date taken off (``Mon 03/02/2014`` is
+    ``03/02/2014``), and the day of the week each such value named (0 for Monday)."""
+    parts = s.str.extract("^" + _WEEKDAY + "$", flags=re.IGNORECASE)
+    hit = parts[0].notna()
+    if not hit.any():
+        return s, pd.Series(dtype="int64")
+    out = s.copy()
+    out[hit[hit].index] = parts.loc[hit, 1].str.strip()
+    return out, parts.loc[hit, 0].str.lower().map(_WEEKDAY_NUMBER).astype("int64")
+
+
 def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, list[Problem]]:
     """``raw`` with the date ``columns`` (lower case) rewritten as DD/MM/YYYY where recognised.
 
@@ -199,13 +223,16 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
     for col in columns:
         if col not in data.columns:
             continue
-        s = data[col]
+        written = data[col]
         if raw.date_cells and col in raw.date_cells:
             seen.setdefault(EXCEL_DATE_CELLS.code, (EXCEL_DATE_CELLS, col))
+        s, weekday = _without_weekday(written)
+        if len(weekday):
+            seen.setdefault(WEEKDAYS.code, (WEEKDAYS, col))
         text = s.dropna()
         # most files are as DfE specifies: look at the other values only
         text = text[~text.str.fullmatch(_DMY)]
-        if text.empty:
+        if text.empty and not len(weekday):
             continue
         out = s.copy()
         m = text.str.fullmatch(_DMY_TIME)
@@ -254,7 +281,11 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
             form = EXCEL_SERIALS if raw.from_workbook else EXCEL_SERIALS_TEXT
             form = EXCEL_SERIALS_1904 if raw.excel_1904 else form
             seen.setdefault(form.code, (form, col))
-        if not out.equals(s):
+        if len(weekday):  # a day of the week that is not the date's: the value as written
+            read = pd.to_datetime(out[weekday.index], format="%d/%m/%Y", errors="coerce")
+            wrong = weekday.index[(read.dt.weekday != weekday).to_numpy(bool)]
+            out[wrong] = written[wrong]
+        if not out.equals(written):
             changed[col] = out
     if changed:
         raw = replace(raw, data=data.assign(**changed))

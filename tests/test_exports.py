@@ -1,0 +1,94 @@
+"""Tonight's referrals and register as case-management systems and commissioners'
+spreadsheets export them: each read right and said, or refused naming the cell."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sufficiency.io.inputs import load_placements, load_referrals
+
+_REGISTER = "placement_id,setting,provider,postcode,vacancies,weekly_cost,age_min,age_max"
+
+
+def _write(tmp_path, name, text, encoding="utf-8"):
+    p = tmp_path / name
+    p.write_bytes(text.encode(encoding))
+    return p
+
+
+def test_a_date_after_its_day_of_the_week_is_read_only_where_it_is_that_day(tmp_path):
+    """A report's long date format writes Mon 03/02/2014: it was 'not a date', and the
+    child was set aside. Read now, the day of the week checked: Mon 02/03/2014 (a Sunday,
+    day and month swapped by whoever typed it) is not read as either date."""
+    p = _write(tmp_path, "r.csv", "child_id,dob,sex,home_postcode,risks,dolo\n"
+               "C1,Mon 03/02/2014,M,WR1 1AA,,N\nC2,\"Monday, 3 February 2014\",F,WR1 1AA,,N\n"
+               "C3,Mon 02/03/2014,F,WR1 1AA,,N\n")  # fmt: skip
+    t, problems = load_referrals(p, default_responsible_la="E10000034")
+    assert t["dob"].tolist()[:2] == [pd.Timestamp(2014, 2, 3)] * 2
+    assert pd.isna(t["dob"].iloc[2])
+    errors = [(x.row, x.column, x.value) for x in problems if x.severity == "error"]
+    assert errors == [(4, "dob", "AAA 99/99/9999")]  # a date of birth's shape, not itself
+    (note,) = [x for x in problems if x.code == "weekday_dates"]
+    assert note.message.startswith("writes dates with the day of the week (Mon 03/02/2014)")
+
+
+def test_a_tick_or_a_cross_is_a_yes_or_a_no(tmp_path):
+    """A commissioner's register marks a home with pets with a tick: '✓' was refused
+    ('must be Y or N') and the home set aside. A tick is a yes, a cross a no."""
+    p = _write(tmp_path, "p.csv", f"{_REGISTER},has_pets,adapted,risk_exclusions\n"
+               "P1,foster,in_house,WR1 1AA,1,600,0,17,✓,✗,\n"
+               "P2,foster,in_house,WR1 1AA,1,600,0,17,✘,✔,\n"
+               "P3,foster,in_house,WR1 1AA,1,600,0,17,x,N,\n")  # fmt: skip
+    t, problems = load_placements(p)
+    assert t["has_pets"].tolist()[:2] == [True, False] and t["adapted"].tolist()[:2] == [
+        False,
+        True,
+    ]
+    errors = [(x.row, x.column, x.message) for x in problems if x.severity == "error"]
+    assert errors == [(4, "has_pets", "must be Y or N (or yes, no, 1, 0, true, false, a tick "
+                                      "or a cross)")]  # fmt: skip
+
+
+def test_a_figure_with_a_full_stop_before_three_digits_in_a_european_csv_is_not_read(tmp_path):
+    """A European Excel's CSV (semicolons between columns) writes a weekly cost of £1,094
+    as 1.094: it was read as £1.09 a week, and the night matched at it, the plan's cost a
+    fifth of the truth. Such a figure is an error of its row now, naming the cell; 950
+    and 1094 are read, and in a comma-separated file 1.094 is still a decimal."""
+    rows = ["P1;foster;in_house;WR1 1AA;1;1.094;0;17", "P2;foster;in_house;WR1 1AA;1;950;0;17",
+            "P3;foster;in_house;WR1 1AA;1.000;1094;0;17"]  # fmt: skip
+    p = _write(tmp_path, "p.csv", "\r\n".join([_REGISTER.replace(",", ";"), *rows]), "cp1252")
+    t, problems = load_placements(p)
+    assert t["weekly_cost"].tolist()[1:] == [950.0, 1094.0]
+    errors = sorted((x.row, x.column, x.value) for x in problems if x.severity == "error")
+    assert errors == [(2, "weekly_cost", "1.094"), (4, "vacancies", "1.000")]
+    said = next(x.message for x in problems if x.severity == "error")
+    assert said.startswith("is a number with a full stop before three digits in a file with "
+                           "semicolons between its columns")  # fmt: skip
+    comma = _write(tmp_path, "c.csv", f"{_REGISTER}\nP1,foster,in_house,WR1 1AA,1,1.094,0,17\n")
+    t, problems = load_placements(comma)
+    assert t["weekly_cost"].tolist() == [1.094]
+    assert not [x for x in problems if x.severity == "error"]
+
+
+_HOMES = ["Café Lodge", "Crèche Cottage", "Zoë’s House", "Müller Court – annexe", "Ashfield"]
+
+
+def test_excels_csv_macintosh_keeps_every_accented_letter(tmp_path):
+    """Excel's 'CSV (Macintosh)' writes Mac Roman: read as Windows-1252, 'Café Lodge' was
+    'CafŽ Lodge' without a word, and a file with an è was refused as 'cannot be decoded
+    as text'. Each letter is read as written now, and the reading said; a Windows CSV
+    with the same homes (a curly apostrophe, an en dash) is read as before, unsaid."""
+    from sufficiency.io.tables import read_tables
+
+    rows = ["placement_id,home_name,tier", *(f"P{i},{name},£ band A" for i, name in
+                                             enumerate(_HOMES))]  # fmt: skip
+    for encoding, newline, said in (("mac_roman", "\r", True), ("mac_roman", "\r\n", True),
+                                    ("cp1252", "\r\n", False)):  # fmt: skip
+        p = _write(tmp_path, f"{encoding}.csv", newline.join(rows) + newline, encoding)
+        (table,) = read_tables(p)
+        assert table.data["home_name"].tolist() == _HOMES, encoding
+        assert table.data["tier"].unique().tolist() == ["£ band A"]
+        assert [n.code for n in table.notes] == (["mac_roman"] if said else [])
+    # a pound sign alone is the same byte in both: lines ending in CR alone say Mac Roman
+    p = _write(tmp_path, "pounds.csv", "placement_id,tier\rP1,£ band A\r", "mac_roman")
+    assert [n.code for n in read_tables(p)[0].notes] == ["mac_roman"]
