@@ -46,12 +46,13 @@ def _score(lines: list[str]) -> int:
 
 def is_mac_roman(raw: bytes, lines: list[bytes]) -> bool:
     """Whether ``lines`` of file ``raw`` (those that are not UTF-8) are Mac Roman rather
-    than Windows-1252."""
+    than Windows-1252 (or, where Windows-1252 cannot read them, whether they read as
+    text in Mac Roman at all: a byte neither reads as text is refused as before)."""
+    mac = _score([ln.decode("mac_roman") for ln in lines])
     try:
         windows = _score([ln.decode("cp1252") for ln in lines])
-    except UnicodeDecodeError:  # a byte Windows-1252 has no letter for (è, ç in Mac Roman)
-        return True
-    mac = _score([ln.decode("mac_roman") for ln in lines])
+    except UnicodeDecodeError:  # a byte Windows-1252 has no letter for (è, ç in Mac Roman):
+        return mac > 0  # Mac Roman if it reads as text, else no text this reads
     return mac > windows or (mac == windows and b"\r" in raw and b"\n" not in raw)
 
 
