@@ -4,6 +4,7 @@ spreadsheets export them: each read right and said, or refused naming the cell."
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from sufficiency.io.inputs import load_placements, load_referrals
 
@@ -92,3 +93,39 @@ def test_excels_csv_macintosh_keeps_every_accented_letter(tmp_path):
     # a pound sign alone is the same byte in both: lines ending in CR alone say Mac Roman
     p = _write(tmp_path, "pounds.csv", "placement_id,tier\rP1,£ band A\r", "mac_roman")
     assert [n.code for n in read_tables(p)[0].notes] == ["mac_roman"]
+
+
+def test_a_formula_with_no_value_saved_is_named_not_read_as_blank(tmp_path):
+    """A register written by a program (formulas, no values worked out: Excel works them
+    out when it saves) read each formula cell as blank: homes whose risk_exclusions a
+    formula filled took any risk, and none was adapted, without a word. Each such cell of
+    a column read is an error of its row; a formula in a column not read is no matter."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append([*_REGISTER.split(","), "risk_exclusions", "adapted", "notes"])
+    ws.append(["P1", "foster", "in_house", "WR1 1AA", 1, 600, 0, 17, "cse", "N", '=""'])
+    ws.append(["P2", "foster", "in_house", "WR1 1AA", 1, 600, 0, 17, '=IF(1,"cse","")',
+               '=IF(1,"Y","N")', "=1+1"])  # fmt: skip
+    p = tmp_path / "p.xlsx"
+    wb.save(p)
+    _, problems = load_placements(p)
+    errors = sorted((x.row, x.column, x.code) for x in problems if x.severity == "error")
+    assert errors == [(3, "adapted", "excel_uncalculated"),
+                      (3, "risk_exclusions", "excel_uncalculated")]  # fmt: skip
+    assert next(x.message for x in problems if x.severity == "error").startswith(
+        "holds a formula whose value was never worked out"
+    )
+
+
+def test_only_a_formula_cell_without_its_value_is_uncalculated():
+    """Excel saves a formula's value beside it, an empty text as <v></v> with t="str";
+    a program that does not calculate saves no value, or an empty one."""
+    from sufficiency.io.xlsx_formulas import _uncalculated
+
+    xml = (b'<row r="2"><c r="A2" t="str"><f>""</f><v></v></c><c r="B2"><f>1+1</f><v>2</v>'
+           b'</c><c r="C2"><f>1+1</f></c><c r="D2" s="1"><f>1</f><v /></c><c r="E2"><v>3</v>'
+           b'</c><x:c r="F2"><x:f t="shared" si="0"/></x:c></row>')  # fmt: skip
+    assert _uncalculated(xml) == [(2, 3), (2, 4), (2, 6)]
+

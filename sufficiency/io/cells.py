@@ -40,6 +40,7 @@ import pandas as pd
 
 from sufficiency.errors import Problem
 from sufficiency.io.tables import RawTable
+from sufficiency.io.xlsx_formulas import UNCALCULATED_MESSAGE
 
 #: Yes and no as flags are written.
 FLAG_VALUES: dict[str, bool] = {
@@ -168,7 +169,8 @@ def excel_errors(
     notation or rounded by Excel (:func:`excel_rounded`) in a text column not sensitive
     (an identifier), blanked; where they were;
     and one error per such cell; so for a figure a European Excel may have written with a
-    thousands separator (:func:`stop_thousands`)."""
+    thousands separator (:func:`stop_thousands`), and for a workbook's formula cell with
+    no value saved (:mod:`~sufficiency.io.xlsx_formulas`)."""
     named = {f.name: c for c, f in mapping.items()}
     data = raw.data[list(named.values())].rename(columns={c: n for n, c in named.items()})
     hit = data.apply(lambda s: s.astype("string").str.fullmatch(EXCEL_ERROR).fillna(False))
@@ -179,7 +181,11 @@ def excel_errors(
                             for c in data.columns}, index=data.index, dtype=bool)  # fmt: skip
     stops = stop_thousands(raw, data, [f.name for f in mapping.values()
                                        if f.kind in ("int", "number")])  # fmt: skip
-    if not (sci | rounded | stops | hit.astype(bool)).to_numpy(bool).any():
+    calc = pd.DataFrame(False, index=data.index, columns=data.columns)
+    for row, col in raw.uncalculated:  # a formula no value was saved for: read blank
+        if col in mapping and (idx := row - raw.first_data_row) in calc.index:
+            calc.at[idx, mapping[col].name] = True
+    if not (sci | rounded | stops | calc | hit.astype(bool)).to_numpy(bool).any():
         return data, hit, []
     what = "semicolons" if raw.delimiter == ";" else "tabs"
     problems = [
@@ -200,8 +206,11 @@ def excel_errors(
         raw.problem(idx, named[col], str(data.at[idx, col]),
                     STOP_THOUSANDS_MESSAGE.format(what=what), code="invalid_value")
         for col in data.columns for idx in data.index[stops[col].to_numpy(bool)]
+    ] + [
+        raw.problem(idx, named[col], None, UNCALCULATED_MESSAGE, code="excel_uncalculated")
+        for col in data.columns for idx in data.index[calc[col].to_numpy(bool)]
     ]  # fmt: skip
-    hit = sci | rounded | stops | hit.astype(bool)
+    hit = sci | rounded | stops | calc | hit.astype(bool)
     return data.mask(hit), hit, problems
 
 

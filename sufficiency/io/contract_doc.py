@@ -24,10 +24,12 @@ between columns: a file with tabs or semicolons is read and said so, unless it h
 number written with a comma, `691,21` or `1,234`, which is refused naming the cell, as
 a decimal comma and a thousands separator cannot be told apart; in such a file a figure
 of a number field with a full stop before three digits, `1.094`, is an error of its
-row, as it may be a European thousands separator or a decimal point) or XLSX (in a workbook with several sheets the
-best-fitting sheet is used; a workbook that unpacks to more than 200 MB, a zip bomb's
-shape, is refused before it is opened: save its sheet as CSV); title rows above the
-header row are skipped and noted. Column names are matched ignoring case, spaces and
+row, as it may be a European thousands separator or a decimal point) or XLSX (in a
+workbook with several sheets the best-fitting sheet is used; a workbook that unpacks to
+more than 200 MB, a zip bomb's shape, is refused before it is opened: save its sheet as
+CSV; a formula cell whose value was never worked out, in a workbook written by a program
+and not saved by Excel since, is an error of its row, not read as blank); title rows
+above the header row are skipped and noted. Column names are matched ignoring case, spaces and
 punctuation, and the aliases listed are accepted. Blank cells are allowed unless a
 field says *required value*.
 

@@ -30,6 +30,7 @@ from sufficiency.io.csv_text import unquote_formula_text
 from sufficiency.io.delimiter import comma_number, delimiter, read_note
 from sufficiency.io.mac_roman import is_mac_roman, mac_roman_note
 from sufficiency.io.unnamed import drop_unnamed
+from sufficiency.io.xlsx_formulas import uncalculated_cells
 from sufficiency.io.xlsx_hidden import hidden_note, hidden_rows
 from sufficiency.io.xlsx_size import too_large
 
@@ -70,6 +71,10 @@ class RawTable:
     delimiter
         The character between a CSV's columns (``;`` for Excel's CSV in a European
         language, whose numbers have full stops for thousands separators); ``,`` otherwise.
+    uncalculated
+        Cells of a workbook holding a formula and no value worked out for it (read as
+        blank), as (spreadsheet row, column in lower case): see
+        :mod:`sufficiency.io.xlsx_formulas`.
     """
 
     source: str
@@ -82,6 +87,7 @@ class RawTable:
     row_errors: tuple[Problem, ...] = ()
     excel_1904: bool = False
     delimiter: str = ","
+    uncalculated: frozenset[tuple[int, str]] = field(default_factory=frozenset)
 
     def row_number(self, index: int) -> int:
         """Spreadsheet row number for an index label of ``data``."""
@@ -435,8 +441,11 @@ def read_xlsx_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]
             notes += hidden_note(name, ws.title, [r for r in hidden_rows(path, part) if r in held])
             table = _finish(name, df, header_at + 2, allow_empty=allow_empty, notes=notes,
                             from_workbook=True, date_cells=dated, sheet=ws.title)  # fmt: skip
+            calc = {(r, columns[c - 1].strip().lower()) for r, c in uncalculated_cells(path, part)
+                    if r in held and c <= full and columns[c - 1].strip()}  # fmt: skip
             # Excel for Mac's 1904 date system: its serial numbers count from 1 January 1904
-            tables.append(replace(table, excel_1904=wb.epoch.year == 1904))
+            tables.append(replace(table, excel_1904=wb.epoch.year == 1904,
+                                  uncalculated=frozenset(calc)))  # fmt: skip
     finally:
         wb.close()
     if not tables:
