@@ -129,3 +129,47 @@ def test_only_a_formula_cell_without_its_value_is_uncalculated():
            b'</c><x:c r="F2"><x:f t="shared" si="0"/></x:c></row>')  # fmt: skip
     assert _uncalculated(xml) == [(2, 3), (2, 4), (2, 6)]
 
+
+def test_a_header_over_two_rows_is_refused_naming_the_row(tmp_path):
+    """A commissioner's sheet names a group over its columns ('Suitability' merged over
+    three) and the columns in the row below ('Foster', 'Residential', 'Supported'): the
+    three were dropped as unknown or unnamed, with a warning each, and every child read as
+    suitable for every kind of home, the row of names set aside as a child. Refused now,
+    naming the row and its columns; a group row above a whole header is still a title."""
+    from openpyxl import Workbook
+
+    from sufficiency.errors import InputDataError
+    from sufficiency.io.tables import read_tables
+
+    names = ["child_id", "dob", "sex", "Suitability", None, None, "dolo"]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(names)
+    ws.append([None, None, None, "Foster", "Residential", "Supported", None])
+    ws.append(["C1", "01/02/2015", "F", "preferred", "unsuitable", "unsuitable", "N"])
+    for col in "ABCG":
+        ws.merge_cells(f"{col}1:{col}2")
+    ws.merge_cells("D1:F1")
+    p = tmp_path / "r.xlsx"
+    wb.save(p)
+    csv = _write(tmp_path, "r.csv", "child_id,dob,sex,Suitability,,,dolo\n,,,Foster,Residential,"
+                 "Supported,\nC1,01/02/2015,F,preferred,unsuitable,unsuitable,N\n")  # fmt: skip
+    for path in (p, csv):
+        with pytest.raises(InputDataError) as err:
+            read_tables(path)
+        (problem,) = err.value.problems
+        assert (problem.row, problem.code) == (2, "two_row_header")
+        assert problem.message.startswith("holds names in columns D, E, F, under a name merged")
+    wb = Workbook()  # a group row above a whole header
+    ws = wb.active
+    ws.append(["Child", None, None, "Suitability", None, None, None])
+    ws.append(["child_id", "dob", "sex", "foster_suitability", "residential_suitability",
+               "supported_suitability", "dolo"])  # fmt: skip
+    ws.append(["C1", "01/02/2015", "F", "preferred", "unsuitable", "unsuitable", "N"])
+    ws.merge_cells("A1:C1")
+    ws.merge_cells("D1:F1")
+    wb.save(p)
+    (table,) = read_tables(p)
+    assert table.first_data_row == 3
+    assert table.data["residential_suitability"].tolist() == ["unsuitable"]
+

@@ -29,8 +29,11 @@ workbook with several sheets the best-fitting sheet is used; a workbook that unp
 more than 200 MB, a zip bomb's shape, is refused before it is opened: save its sheet as
 CSV; a formula cell whose value was never worked out, in a workbook written by a program
 and not saved by Excel since, is an error of its row, not read as blank); title rows
-above the header row are skipped and noted. Column names are matched ignoring case, spaces and
-punctuation, and the aliases listed are accepted. Blank cells are allowed unless a
+above the header row are skipped and noted. A header over two rows (a group's name
+merged across its columns, `Suitability`, and their names in the row below, `Foster`,
+`Residential`) is refused naming the row: give each column its whole name in one row.
+Column names are matched ignoring case, spaces and punctuation, and the aliases listed
+are accepted. Blank cells are allowed unless a
 field says *required value*.
 
 `sufficiency validate PATH...` checks any mix of these files and lists every

@@ -29,7 +29,7 @@ from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.csv_text import unquote_formula_text
 from sufficiency.io.delimiter import comma_number, delimiter, read_note
 from sufficiency.io.mac_roman import is_mac_roman, mac_roman_note
-from sufficiency.io.unnamed import drop_unnamed
+from sufficiency.io.unnamed import drop_unnamed, second_header
 from sufficiency.io.xlsx_formulas import uncalculated_cells
 from sufficiency.io.xlsx_hidden import hidden_note, hidden_rows
 from sufficiency.io.xlsx_size import too_large
@@ -224,6 +224,8 @@ def _finish(
     quoted: bool = True,
     sheet: str | None = None,
 ) -> RawTable:
+    if (two := second_header(df, source, first_data_row)) is not None:
+        raise InputDataError([two])
     df, unnamed = drop_unnamed(df, source, first_data_row, sheet)
     notes = (*notes, *unnamed)
     original: dict[str, str] = {}
