@@ -173,3 +173,25 @@ def test_a_header_over_two_rows_is_refused_naming_the_row(tmp_path):
     assert table.first_data_row == 3
     assert table.data["residential_suitability"].tolist() == ["unsuitable"]
 
+
+def test_a_few_month_first_dates_cast_doubt_on_the_rest(tmp_path):
+    """A US export of four children: 02/13/2014 and 11/25/2015 cannot be day first (too
+    few to read the file month first), and were refused; 03/04/2012 and 05/06/2016 were
+    read day first, perhaps day and month swapped, without a word. A warning names their
+    rows now (not their dates: dates of birth)."""
+    p = _write(tmp_path, "r.csv", "child_id,dob,sex,home_postcode,risks,dolo\n"
+               "C1,02/13/2014,M,WR1 1AA,,N\nC2,03/04/2012,F,WR1 1AA,,N\n"
+               "C3,11/25/2015,F,WR1 1AA,,N\nC4,05/06/2016,F,WR1 1AA,,N\n"
+               "C5,07/07/2016,F,WR1 1AA,,N\n")  # fmt: skip
+    _, problems = load_referrals(p, default_responsible_la="E10000034")
+    (doubt,) = [x for x in problems if x.code == "month_first_doubt"]
+    assert doubt.severity == "warning" and "(rows 2, 4)" in doubt.message
+    assert (
+        "its 2 date(s) whose day and month could be either way round are read day first "
+        "and may be wrong (rows 3, 5)" in doubt.message
+    )
+    assert "03/04" not in doubt.message
+    uk = _write(tmp_path, "uk.csv", "child_id,dob,sex,home_postcode,risks,dolo\n"
+                "C1,25/12/2014,M,WR1 1AA,,N\nC2,03/04/2012,F,WR1 1AA,,N\n")  # fmt: skip
+    _, problems = load_referrals(uk, default_responsible_la="E10000034")
+    assert not [x for x in problems if x.code == "month_first_doubt"]

@@ -141,7 +141,8 @@ zone as web systems write it (`2024-03-31T23:00:00Z`: read as the day it is in
 England, here 01/04/2024, not the day in UTC), and US `MM/DD/YYYY` (or with full stops
 or hyphens) in a table where no date
 can be day first (none has a first part over 12; at least three have a second part
-over 12).
+over 12); where one or two have a second part over 12 (refused as no date), the rows of
+the dates read day first that could be either way round are named in a warning.
 
 **Reconciling returns.** Each year's return is the authority for its own period,
 and a later return for whatever it says about earlier times: an episode repeated in

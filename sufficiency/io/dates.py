@@ -32,6 +32,7 @@ import pandas as pd
 
 from sufficiency.errors import Problem
 from sufficiency.io.tables import RawTable
+from sufficiency.io.unnamed import some_rows
 
 #: Excel's day zero for serial dates (it counts 1900 as a leap year, so day 60 is
 #: the fictitious 29 February 1900; serials from 61 on are right from this origin).
@@ -206,6 +207,35 @@ def _without_weekday(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return out, parts.loc[hit, 0].str.lower().map(_WEEKDAY_NUMBER).astype("int64")
 
 
+def _month_first_doubt(raw: RawTable, columns: list[str]) -> Problem | None:
+    """A warning where the table has dates that can only be month first (``02/13/2014``)
+    but too few to read it so (:data:`MONTH_FIRST_MIN`), naming the rows of its dates read
+    day first that would be another date month first (``03/04/2012``): a US export of a
+    few children had those read day and month swapped without a word, the others refused
+    as no date. Rows only, not dates: a date of birth is not quoted."""
+    parts = [raw.data[c].dropna().str.extract(_PARTS).dropna(subset=[0]) for c in columns]
+    parts = [p.astype({0: int, 1: int}) for p in parts if not p.empty]
+    if not parts:
+        return None
+    both = pd.concat(parts)
+    if (both[0] > 12).any() or not 0 < int((both[1] > 12).sum()) < MONTH_FIRST_MIN:
+        return None
+    only = sorted({raw.row_number(int(i)) for i in both.index[(both[1] > 12).to_numpy(bool)]})
+    either = (both[1] <= 12) & (both[0] != both[1])
+    rows = sorted({raw.row_number(int(i)) for i in both.index[either.to_numpy(bool)]})
+    if not rows:
+        return None
+    return Problem(
+        raw.source, None, None, None,
+        f"has {len(only)} date(s) that can only be month first, MM/DD/YYYY as US settings "
+        f"write them (row{'s' if len(only) > 1 else ''} {some_rows(only)}), too few to read "
+        f"the file so: its {len(rows):,} date(s) whose day and month could be either way "
+        f"round are read day first and may be wrong (row{'s' if len(rows) > 1 else ''} "
+        f"{some_rows(rows)}); check them, or save the file with dates as DD/MM/YYYY",
+        severity="warning", code="month_first_doubt",
+    )  # fmt: skip
+
+
 def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, list[Problem]]:
     """``raw`` with the date ``columns`` (lower case) rewritten as DD/MM/YYYY where recognised.
 
@@ -216,6 +246,7 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
     seen: dict[str, tuple[DateForm, str]] = {}
     changed: dict[str, pd.Series] = {}
     swapped = _month_first(data, [c for c in columns if c in data.columns])
+    doubt = None if swapped else _month_first_doubt(raw, [c for c in columns if c in data.columns])
     if swapped:
         data = data.assign(**swapped)
         changed.update(swapped)
@@ -301,4 +332,4 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
         )
         for form, col in seen.values()
     ]
-    return raw, notes
+    return raw, notes + ([doubt] if doubt is not None else [])
