@@ -3,6 +3,8 @@ spreadsheets export them: each read right and said, or refused naming the cell."
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
@@ -195,3 +197,27 @@ def test_a_few_month_first_dates_cast_doubt_on_the_rest(tmp_path):
                 "C1,25/12/2014,M,WR1 1AA,,N\nC2,03/04/2012,F,WR1 1AA,,N\n")  # fmt: skip
     _, problems = load_referrals(uk, default_responsible_la="E10000034")
     assert not [x for x in problems if x.code == "month_first_doubt"]
+
+
+def test_a_count_under_a_date_format_in_a_total_row_is_no_child(tmp_path):
+    """Excel's Total Row counting the dob column shows the count as a date where the column
+    is formatted as dates (2 as 02/01/1900): the row 'Total' was read as a child born in
+    1900, set aside and counted among the children referred. It is a total row now."""
+    from openpyxl import Workbook
+
+    from sufficiency.io.inputs import read_referrals_for_night
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["child_id", "dob", "sex", "home_postcode", "risks", "dolo"])
+    ws.append(["C1", dt.datetime(2014, 2, 3), "F", "WR1 1AA", None, "N"])
+    ws.append(["C2", dt.datetime(2012, 5, 3), "M", "WR1 1AA", None, "N"])
+    ws.append(["Total", dt.datetime(1900, 1, 2), None, None, None, None])
+    for row in range(2, 5):
+        ws.cell(row, 2).number_format = "dd/mm/yyyy"
+    p = tmp_path / "r.xlsx"
+    wb.save(p)
+    night = read_referrals_for_night(p, default_responsible_la="E10000034")
+    assert night.table["child_id"].tolist() == ["C1", "C2"]
+    (row,) = night.set_aside.to_dict("records")
+    assert row["not_a_child"] and row["problem"].startswith("looks like a total row")
