@@ -221,3 +221,17 @@ def test_a_count_under_a_date_format_in_a_total_row_is_no_child(tmp_path):
     assert night.table["child_id"].tolist() == ["C1", "C2"]
     (row,) = night.set_aside.to_dict("records")
     assert row["not_a_child"] and row["problem"].startswith("looks like a total row")
+
+
+def test_a_cell_written_as_a_text_formula_is_read_as_its_text(tmp_path):
+    """Case systems' CSV exports write ="00123" to keep an ID's leading zeros in Excel:
+    the child's ID was read as ="00123" (not the 00123 the team's decisions give), and a
+    date so written was no date, the child set aside. The text inside is read, and said."""
+    p = _write(tmp_path, "r.csv", "child_id,dob,sex,home_postcode,risks,dolo\n"
+               '="00123",="03/02/2014",F,="WR1 1AA",,N\n'
+               "00124,03/02/2014,M,WR1 1AA,,N\n")  # fmt: skip
+    t, problems = load_referrals(p, default_responsible_la="E10000034")
+    assert t["child_id"].tolist() == ["00123", "00124"]
+    assert t["dob"].tolist() == [pd.Timestamp(2014, 2, 3)] * 2
+    assert [(x.code, x.severity) for x in problems] == [("text_formulas", "warning")]
+    assert problems[0].message.startswith('writes 3 cell(s) as ="..."')

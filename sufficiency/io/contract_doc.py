@@ -32,6 +32,8 @@ and not saved by Excel since, is an error of its row, not read as blank); title 
 above the header row are skipped and noted. A header over two rows (a group's name
 merged across its columns, `Suitability`, and their names in the row below, `Foster`,
 `Residential`) is refused naming the row: give each column its whole name in one row.
+A CSV cell written `="00123"` (as exports keep an ID's leading zeros in Excel) is read
+as the text inside, and said.
 Column names are matched ignoring case, spaces and punctuation, and the aliases listed
 are accepted. Blank cells are allowed unless a
 field says *required value*.

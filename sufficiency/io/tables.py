@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
-from sufficiency.io.csv_text import unquote_formula_text
+from sufficiency.io.csv_text import text_formulas, unquote_formula_text
 from sufficiency.io.delimiter import comma_number, delimiter, read_note
 from sufficiency.io.mac_roman import is_mac_roman, mac_roman_note
 from sufficiency.io.unnamed import drop_unnamed, second_header
@@ -246,6 +246,9 @@ def _finish(
     data = df.astype("string").apply(lambda s: s.str.strip())
     if quoted and not from_workbook:  # the apostrophe our CSVs put before formula-like text
         data = data.apply(unquote_formula_text)
+    if not from_workbook:  # ="00123", as exports keep leading zeros
+        data, said = text_formulas(data, source)
+        notes = (*notes, *said)
     data = data.mask(data == "")
     # Blank rows are dropped but the index keeps each row's position in the file,
     # so row numbers in messages stay true.
