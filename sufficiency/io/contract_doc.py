@@ -17,15 +17,25 @@ INTRO = """\
 The inputs `sufficiency` reads, field by field. Every file may be CSV (UTF-8 or
 Windows-1252, comma-separated; a UTF-8 file with rows added in Windows-1252 is read
 line by line, each in its own), any of Excel's other ways of saving a table as text
-(`.txt` "Text (Tab delimited)" and "Unicode Text", UTF-16 with tabs; "CSV (Macintosh)";
-"CSV UTF-8"; a European Excel's CSV with semicolons between columns: a file with tabs
-or semicolons is read and said so, unless it holds a number written with a comma,
-`691,21` or `1,234`, which is refused naming the cell, as a decimal comma and a
-thousands separator cannot be told apart) or XLSX (in a workbook with several sheets the
-best-fitting sheet is used; a workbook that unpacks to more than 200 MB, a zip bomb's
-shape, is refused before it is opened: save its sheet as CSV); title rows above the
-header row are skipped and noted. Column names are matched ignoring case, spaces and
-punctuation, and the aliases listed are accepted. Blank cells are allowed unless a
+(`.txt` "Text (Tab delimited)" and "Unicode Text", UTF-16 with tabs; "CSV (Macintosh)",
+in Mac Roman, told from Windows-1252 by which reads its accented letters as words
+(`Café`, not `CafŽ`) and said; "CSV UTF-8"; a European Excel's CSV with semicolons
+between columns: a file with tabs or semicolons is read and said so, unless it holds a
+number written with a comma, `691,21` or `1,234`, which is refused naming the cell, as
+a decimal comma and a thousands separator cannot be told apart; in such a file a figure
+of a number field with a full stop before three digits, `1.094`, is an error of its
+row, as it may be a European thousands separator or a decimal point) or XLSX (in a
+workbook with several sheets the best-fitting sheet is used; a workbook that unpacks to
+more than 200 MB, a zip bomb's shape, is refused before it is opened: save its sheet as
+CSV; a formula cell whose value was never worked out, in a workbook written by a program
+and not saved by Excel since, is an error of its row, not read as blank); title rows
+above the header row are skipped and noted. A header over two rows (a group's name
+merged across its columns, `Suitability`, and their names in the row below, `Foster`,
+`Residential`) is refused naming the row: give each column its whole name in one row.
+A CSV cell written `="00123"` (as exports keep an ID's leading zeros in Excel) is read
+as the text inside, and said.
+Column names are matched ignoring case, spaces and punctuation, and the aliases listed
+are accepted. Blank cells are allowed unless a
 field says *required value*.
 
 `sufficiency validate PATH...` checks any mix of these files and lists every
@@ -40,7 +50,9 @@ warnings (suspicious but usable data) do not fail.
 Dates are `DD/MM/YYYY` (our own contracts also accept `YYYY-MM-DD`; Excel date
 cells are read as dates). Other forms are read as the 903 returns' are (below), and
 noted once per file. A year outside 1900 to 2099 is an error (leave a decision's
-`until` blank for no end). Lists are separated by semicolons.
+`until` blank for no end). Lists are separated by semicolons. A flag (Y/N) may also be
+written yes/no, 1/0, true/false (an Excel TRUE/FALSE cell), or a tick (✓, ✔, ☑) or
+cross (✗, ✘, ☒).
 
 An identifier (a `CHILD`, a `child_id`, a `placement_id`) or other text written as
 Excel shows a number of 12 digits or more, in scientific notation (`1.23457E+11`, the
@@ -121,7 +133,9 @@ accepted, as DfE's validator does (rule 168); so it does on one UPN given on two
 real Excel date cells, Excel serial numbers (45383 is 01/04/2024) in workbooks and in
 CSVs (a date column pasted from Excel into one formatted General: read in Excel's 1900
 date system, 1950 to 2099, and the note says so),
-`DD/MM/YYYY 00:00:00`, `YYYY-MM-DD`, `DD/MM/YY` (read as 20YY: every date a 903
+`DD/MM/YYYY 00:00:00`, a date after its day of the week (`Mon 01/04/2024`,
+`Monday, 1 April 2024`: read only where it is that day, so a day and month swapped is
+an error), `YYYY-MM-DD`, `DD/MM/YY` (read as 20YY: every date a 903
 return holds is in this century), the month's name (`01-Apr-2024`, `1 April 2024`),
 full stops or hyphens between day, month and year (`01.04.2024`, `01-04-2024`), year
 first as databases write it (`20240401`, `2024/04/01`), a moment in time with its time
@@ -129,7 +143,8 @@ zone as web systems write it (`2024-03-31T23:00:00Z`: read as the day it is in
 England, here 01/04/2024, not the day in UTC), and US `MM/DD/YYYY` (or with full stops
 or hyphens) in a table where no date
 can be day first (none has a first part over 12; at least three have a second part
-over 12).
+over 12); where one or two have a second part over 12 (refused as no date), the rows of
+the dates read day first that could be either way round are named in a warning.
 
 **Reconciling returns.** Each year's return is the authority for its own period,
 and a later return for whatever it says about earlier times: an episode repeated in

@@ -18,6 +18,8 @@ from typing import Any
 
 import pandas as pd
 
+from sufficiency.errors import Problem
+
 #: What a spreadsheet reads as the start of a formula.
 _FORMULA_START = r"[=+\-@\t\r]"
 
@@ -81,3 +83,23 @@ def read_csv_output(path: str | Path, dtype: Any = None) -> pd.DataFrame:
         unquoted = unquote_formula_text(column.astype("string"))
         frame[name] = unquoted.astype(object).where(column.notna(), column)
     return frame
+
+
+#: A CSV cell written as a formula giving text, ``="00123"``, as case systems' exports do
+#: to keep an ID's leading zeros (or a date as text) when the file is opened in Excel.
+_TEXT_FORMULA = r'="(.*)"'
+
+
+def text_formulas(data: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """``data`` (a CSV's cells) with each ``="..."`` cell read as the text inside, and a
+    note saying so: read as written, a child's ID ``="00123"`` was not the 00123 the
+    team's decisions and other files give, and a date so written was no date."""
+    hit = data.apply(lambda s: s.str.fullmatch(_TEXT_FORMULA).fillna(False)).astype(bool)
+    if not hit.to_numpy(bool).any():
+        return data, []
+    inner = data.apply(lambda s: s.str.replace(f"^{_TEXT_FORMULA}$", r"\1", regex=True))
+    note = Problem(source, None, None, None,
+                   f'writes {int(hit.to_numpy(bool).sum()):,} cell(s) as ="..." (a formula '
+                   "giving text, as exports do to keep leading zeros in Excel): read as the "
+                   "text inside", severity="warning", code="text_formulas")  # fmt: skip
+    return data.mask(hit, inner), [note]

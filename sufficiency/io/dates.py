@@ -14,13 +14,17 @@ hyphens (``20240401``, ``2024/04/01``, as databases write them), a moment in tim
 its time zone (``2024-03-31T23:00:00Z``, as web systems and JSON exports write a date:
 read as the day it is in England, 1 April here, not the day in UTC) and, in a table
 whose dates can only be read so, US month-first dates (``04/25/2024``, or with full
-stops or hyphens). Each form is recognised only where it cannot be mistaken for
-another, rewritten as DD/MM/YYYY, and reported once per file and form so the user knows
-what was assumed.
+stops or hyphens). A date may begin with its day of the week (``Mon 03/02/2014``,
+``Monday, 3 February 2014``, as a report's long date format writes it): read as the
+date, and only where that is the day's weekday, so a day and month swapped
+(``Mon 02/03/2014``, a Sunday) is not read. Each form is recognised only where it
+cannot be mistaken for another, rewritten as DD/MM/YYYY, and reported once per file and
+form so the user knows what was assumed.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -28,6 +32,7 @@ import pandas as pd
 
 from sufficiency.errors import Problem
 from sufficiency.io.tables import RawTable
+from sufficiency.io.unnamed import some_rows
 
 #: Excel's day zero for serial dates (it counts 1900 as a leap year, so day 60 is
 #: the fictitious 29 February 1900; serials from 61 on are right from this origin).
@@ -115,6 +120,14 @@ _PART_FORMS = (
     (r"((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])", (2, 1, 0), "", YEAR_FIRST),
     (_DMY_SHORT, (0, 1, 2), "20", TWO_DIGIT_YEARS),
 )
+WEEKDAYS = DateForm(
+    "weekday_dates",
+    "writes dates with the day of the week (Mon 03/02/2014); read as the date where the "
+    "day of the week is that date's (a date whose day of the week is not is left unread)",
+)
+#: A day of the week before a date, and the date: ``Mon 03/02/2014``, ``Monday, 3 Feb 2014``.
+_WEEKDAY = r"(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(\S.*)"
+_WEEKDAY_NUMBER = {d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
 MONTH_FIRST = DateForm(
     "month_first_dates",
     "writes dates month first (MM/DD/YYYY, as US settings do): no date in it has a day "
@@ -182,6 +195,47 @@ def _month_first(data: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]
     return out
 
 
+def _without_weekday(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``s`` with a day of the week before a date taken off (``Mon 03/02/2014`` is
+    ``03/02/2014``), and the day of the week each such value named (0 for Monday)."""
+    parts = s.str.extract("^" + _WEEKDAY + "$", flags=re.IGNORECASE)
+    hit = parts[0].notna()
+    if not hit.any():
+        return s, pd.Series(dtype="int64")
+    out = s.copy()
+    out[hit[hit].index] = parts.loc[hit, 1].str.strip()
+    return out, parts.loc[hit, 0].str.lower().map(_WEEKDAY_NUMBER).astype("int64")
+
+
+def _month_first_doubt(raw: RawTable, columns: list[str]) -> Problem | None:
+    """A warning where the table has dates that can only be month first (``02/13/2014``)
+    but too few to read it so (:data:`MONTH_FIRST_MIN`), naming the rows of its dates read
+    day first that would be another date month first (``03/04/2012``): a US export of a
+    few children had those read day and month swapped without a word, the others refused
+    as no date. Rows only, not dates: a date of birth is not quoted."""
+    parts = [raw.data[c].dropna().str.extract(_PARTS).dropna(subset=[0]) for c in columns]
+    parts = [p.astype({0: int, 1: int}) for p in parts if not p.empty]
+    if not parts:
+        return None
+    both = pd.concat(parts)
+    if (both[0] > 12).any() or not 0 < int((both[1] > 12).sum()) < MONTH_FIRST_MIN:
+        return None
+    only = sorted({raw.row_number(int(i)) for i in both.index[(both[1] > 12).to_numpy(bool)]})
+    either = (both[1] <= 12) & (both[0] != both[1])
+    rows = sorted({raw.row_number(int(i)) for i in both.index[either.to_numpy(bool)]})
+    if not rows:
+        return None
+    return Problem(
+        raw.source, None, None, None,
+        f"has {len(only)} date(s) that can only be month first, MM/DD/YYYY as US settings "
+        f"write them (row{'s' if len(only) > 1 else ''} {some_rows(only)}), too few to read "
+        f"the file so: its {len(rows):,} date(s) whose day and month could be either way "
+        f"round are read day first and may be wrong (row{'s' if len(rows) > 1 else ''} "
+        f"{some_rows(rows)}); check them, or save the file with dates as DD/MM/YYYY",
+        severity="warning", code="month_first_doubt",
+    )  # fmt: skip
+
+
 def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, list[Problem]]:
     """``raw`` with the date ``columns`` (lower case) rewritten as DD/MM/YYYY where recognised.
 
@@ -192,6 +246,7 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
     seen: dict[str, tuple[DateForm, str]] = {}
     changed: dict[str, pd.Series] = {}
     swapped = _month_first(data, [c for c in columns if c in data.columns])
+    doubt = None if swapped else _month_first_doubt(raw, [c for c in columns if c in data.columns])
     if swapped:
         data = data.assign(**swapped)
         changed.update(swapped)
@@ -199,13 +254,16 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
     for col in columns:
         if col not in data.columns:
             continue
-        s = data[col]
+        written = data[col]
         if raw.date_cells and col in raw.date_cells:
             seen.setdefault(EXCEL_DATE_CELLS.code, (EXCEL_DATE_CELLS, col))
+        s, weekday = _without_weekday(written)
+        if len(weekday):
+            seen.setdefault(WEEKDAYS.code, (WEEKDAYS, col))
         text = s.dropna()
         # most files are as DfE specifies: look at the other values only
         text = text[~text.str.fullmatch(_DMY)]
-        if text.empty:
+        if text.empty and not len(weekday):
             continue
         out = s.copy()
         m = text.str.fullmatch(_DMY_TIME)
@@ -254,7 +312,11 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
             form = EXCEL_SERIALS if raw.from_workbook else EXCEL_SERIALS_TEXT
             form = EXCEL_SERIALS_1904 if raw.excel_1904 else form
             seen.setdefault(form.code, (form, col))
-        if not out.equals(s):
+        if len(weekday):  # a day of the week that is not the date's: the value as written
+            read = pd.to_datetime(out[weekday.index], format="%d/%m/%Y", errors="coerce")
+            wrong = weekday.index[(read.dt.weekday != weekday).to_numpy(bool)]
+            out[wrong] = written[wrong]
+        if not out.equals(written):
             changed[col] = out
     if changed:
         raw = replace(raw, data=data.assign(**changed))
@@ -270,4 +332,4 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
         )
         for form, col in seen.values()
     ]
-    return raw, notes
+    return raw, notes + ([doubt] if doubt is not None else [])

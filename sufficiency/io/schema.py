@@ -23,7 +23,14 @@ from pandera.errors import SchemaErrors
 
 from sufficiency.errors import Problem, Severity
 from sufficiency.geo import is_sector, is_wellformed, normalise_postcodes
-from sufficiency.io.cells import DECIMAL_COMMA, excel_errors, parse_numbers, said_once
+from sufficiency.io.cells import (
+    DECIMAL_COMMA,
+    FLAG_ERROR,
+    FLAG_VALUES,
+    excel_errors,
+    parse_numbers,
+    said_once,
+)
 from sufficiency.io.dates import (
     EXCEL_DATE_CELLS,
     ISO_DATES,
@@ -36,18 +43,7 @@ from sufficiency.io.tables import RawTable, duplicate_message, read_tables
 
 Kind = Literal["text", "int", "number", "date", "code", "codes", "flag", "postcode"]
 
-FLAG_VALUES: dict[str, bool] = {
-    "y": True,
-    "yes": True,
-    "true": True,
-    "1": True,
-    "n": False,
-    "no": False,
-    "false": False,
-    "0": False,
-}
-DMY = ("%d/%m/%Y",)
-DMY_OR_ISO = ("%d/%m/%Y", "%Y-%m-%d")
+DMY, DMY_OR_ISO = ("%d/%m/%Y",), ("%d/%m/%Y", "%Y-%m-%d")
 
 
 @dataclass(frozen=True)
@@ -216,7 +212,7 @@ def _checks(f: Field) -> list[pa.Check]:
             )
         )
     elif f.kind == "flag":
-        checks.append(pa.Check(lambda s: s.str.lower().isin(FLAG_VALUES), error="must be Y or N"))
+        checks.append(pa.Check(lambda s: s.str.lower().isin(FLAG_VALUES), error=FLAG_ERROR))
     elif f.kind == "postcode":
         checks.append(
             pa.Check(

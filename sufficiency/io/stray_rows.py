@@ -15,7 +15,9 @@ A row is recognised as not a record only where no child (or placement) can be me
   ``Totals``, ``Sub-total``, ``Grand total``, ``Count``, ``Sum``, ``Notes``, ``Note``,
   ``NB``, ``Comments``, ``Source``, ``Key``), its ID cell is blank or is that cell, and
   the record's identifying details (a referral's date of birth and sex; a placement's
-  setting and provider) are all blank, or plain numbers (a count or sum of the column).
+  setting and provider) are all blank, or plain numbers (a count or sum of the column;
+  in a workbook's date column, a date cell in 1900 to 1902, as Excel shows a count of
+  up to a thousand or so in a column formatted as dates: 45 is 14/02/1900).
 
 A row with a child ID, or with a date of birth or sex, is always a child's: set aside
 for its errors and counted as a child referred. So is a row with none of them but no
@@ -70,7 +72,9 @@ def not_records(
     blank = pd.Series(True, index=data.index)
     for col in details:  # blank, or a count or sum (Excel's Total Row counts a column)
         if col in data.columns:
-            blank &= data[col].isna() | data[col].str.fullmatch(r"\d+(\.\d+)?").fillna(False)
+            # a count in a date column of a workbook is a date cell: 45 shows as 14/02/1900
+            count = r"\d+(\.\d+)?" + (r"|\d\d/\d\d/190[0-2]" if col in raw.date_cells else "")
+            blank &= data[col].isna() | data[col].str.fullmatch(count).fillna(False)
     for idx in data.index[blank.to_numpy(bool)]:
         if int(idx) in out:
             continue

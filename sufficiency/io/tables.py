@@ -26,9 +26,11 @@ from typing import Any
 import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
-from sufficiency.io.csv_text import unquote_formula_text
+from sufficiency.io.csv_text import text_formulas, unquote_formula_text
 from sufficiency.io.delimiter import comma_number, delimiter, read_note
-from sufficiency.io.unnamed import drop_unnamed
+from sufficiency.io.mac_roman import is_mac_roman, mac_roman_note
+from sufficiency.io.unnamed import drop_unnamed, second_header
+from sufficiency.io.xlsx_formulas import uncalculated_cells
 from sufficiency.io.xlsx_hidden import hidden_note, hidden_rows
 from sufficiency.io.xlsx_size import too_large
 
@@ -69,6 +71,10 @@ class RawTable:
     delimiter
         The character between a CSV's columns (``;`` for Excel's CSV in a European
         language, whose numbers have full stops for thousands separators); ``,`` otherwise.
+    uncalculated
+        Cells of a workbook holding a formula and no value worked out for it (read as
+        blank), as (spreadsheet row, column in lower case): see
+        :mod:`sufficiency.io.xlsx_formulas`.
     """
 
     source: str
@@ -81,6 +87,7 @@ class RawTable:
     row_errors: tuple[Problem, ...] = ()
     excel_1904: bool = False
     delimiter: str = ","
+    uncalculated: frozenset[tuple[int, str]] = field(default_factory=frozenset)
 
     def row_number(self, index: int) -> int:
         """Spreadsheet row number for an index label of ``data``."""
@@ -119,39 +126,48 @@ def _fail(source: str, message: str) -> InputDataError:
     return InputDataError([Problem(source, None, None, None, message, code="malformed_file")])
 
 
-def _decode(raw: bytes, source: str) -> str:
+def _decode(raw: bytes, source: str) -> tuple[str, tuple[Problem, ...]]:
+    """The file's text, and a note when it was read as Mac Roman."""
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         # UTF-16 with its byte-order mark, as Excel's "Unicode Text" and some exports write
         try:
-            return raw.decode("utf-16")
+            return raw.decode("utf-16"), ()
         except UnicodeDecodeError:
             raise _fail(source, "cannot be decoded as UTF-16 text; save it as CSV UTF-8") from None
     if b"\x00" in raw[:8192]:
         raise _fail(source, "is a binary file, not a CSV; save it as CSV (comma-separated) or XLSX")
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), ()
     except UnicodeDecodeError:
         pass
+    lines = raw.splitlines(keepends=True)
+    if is_mac_roman(raw, [ln for ln in lines if not _utf8(ln)]):  # Excel's CSV (Macintosh)
+        return windows_text(raw, "mac_roman"), (mac_roman_note(source),)
     # Windows-1252 (Excel's "CSV" on an English Windows), line by line: a UTF-8 file with
     # rows added in Windows-1252 (pasted from an older export) was read whole as
     # Windows-1252, and every UTF-8 letter in it garbled with no word ("José" as "JosÃ©")
     try:
-        return windows_text(raw)
+        return windows_text(raw), ()
     except UnicodeDecodeError:  # a byte Windows-1252 has no letter for (0x81, 0x8D...)
         raise _fail(source, "cannot be decoded as text; save it as CSV UTF-8") from None
 
 
-def windows_text(raw: bytes) -> str:
+def windows_text(raw: bytes, encoding: str = "cp1252") -> str:
     """A file that is not UTF-8 throughout, line by line: UTF-8 where a line is, else
-    Windows-1252 (``UnicodeDecodeError`` for a byte it has no letter for)."""
-    return "".join(_windows_line(line) for line in raw.splitlines(keepends=True))
+    Windows-1252 (``UnicodeDecodeError`` for a byte it has no letter for) or ``encoding``."""
+    return "".join(_windows_line(line, encoding) for line in raw.splitlines(keepends=True))
 
 
-def _windows_line(line: bytes) -> str:
+def _utf8(line: bytes) -> bool:
     try:
-        return line.decode("utf-8-sig")
+        line.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return line.decode("cp1252")
+        return False
+    return True
+
+
+def _windows_line(line: bytes, encoding: str) -> str:
+    return line.decode("utf-8-sig") if _utf8(line) else line.decode(encoding)
 
 
 def _delimiter(text: str, source: str) -> str:
@@ -208,6 +224,8 @@ def _finish(
     quoted: bool = True,
     sheet: str | None = None,
 ) -> RawTable:
+    if (two := second_header(df, source, first_data_row)) is not None:
+        raise InputDataError([two])
     df, unnamed = drop_unnamed(df, source, first_data_row, sheet)
     notes = (*notes, *unnamed)
     original: dict[str, str] = {}
@@ -228,6 +246,9 @@ def _finish(
     data = df.astype("string").apply(lambda s: s.str.strip())
     if quoted and not from_workbook:  # the apostrophe our CSVs put before formula-like text
         data = data.apply(unquote_formula_text)
+    if not from_workbook:  # ="00123", as exports keep leading zeros
+        data, said = text_formulas(data, source)
+        notes = (*notes, *said)
     data = data.mask(data == "")
     # Blank rows are dropped but the index keeps each row's position in the file,
     # so row numbers in messages stay true.
@@ -263,7 +284,7 @@ def read_csv_table(path: Path, source: str | None = None, *, allow_empty: bool =
         raise _fail(source, "is empty")
     if raw[:2] == b"PK":
         raise _fail(source, "is an Excel workbook or zip archive with a .csv name; rename it .xlsx")
-    text = _decode(raw, source)
+    text, decoded = _decode(raw, source)
     sep = _delimiter(text, source)
     head_lines = text.splitlines()[: _TITLE_ROWS_MAX + 1]
     try:
@@ -281,7 +302,7 @@ def read_csv_table(path: Path, source: str | None = None, *, allow_empty: bool =
         # first cells; the row is set aside below, not the file
         df, wide = _read_csv(text, skip, width=int(m.group(1)), sep=sep)[0], True
     extra = _extra_cells(text, skip, len(df.columns), source, sep) if wide else []
-    notes = _title_note(source, skip + 1)  # quoted: some cell may hold our apostrophe
+    notes = (*decoded, *_title_note(source, skip + 1))  # quoted: a cell may hold our apostrophe
     if sep != ",":
         notes = (read_note(source, sep), *notes)
     table = _finish(source, df, skip + 2, allow_empty=allow_empty, notes=notes,
@@ -425,8 +446,11 @@ def read_xlsx_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]
             notes += hidden_note(name, ws.title, [r for r in hidden_rows(path, part) if r in held])
             table = _finish(name, df, header_at + 2, allow_empty=allow_empty, notes=notes,
                             from_workbook=True, date_cells=dated, sheet=ws.title)  # fmt: skip
+            calc = {(r, columns[c - 1].strip().lower()) for r, c in uncalculated_cells(path, part)
+                    if r in held and c <= full and columns[c - 1].strip()}  # fmt: skip
             # Excel for Mac's 1904 date system: its serial numbers count from 1 January 1904
-            tables.append(replace(table, excel_1904=wb.epoch.year == 1904))
+            tables.append(replace(table, excel_1904=wb.epoch.year == 1904,
+                                  uncalculated=frozenset(calc)))  # fmt: skip
     finally:
         wb.close()
     if not tables:

@@ -65,3 +65,41 @@ def drop_unnamed(
         )  # fmt: skip
     keep = [j for j in range(len(df.columns)) if j not in set(unnamed)]
     return df.iloc[:, keep], problems
+
+
+def second_header(df: pd.DataFrame, source: str, first_data_row: int) -> Problem | None:
+    """The error of a table whose header goes on in the row below it, or ``None``.
+
+    That row (``df``'s first, right below the header) is a second header row when the
+    cells it fills are those of groups, and fill them whole: a group being a named column
+    and the unnamed ones right of it (a name merged across its columns), its columns
+    named in the row below. A record is not so shaped: its ID and other fields fill
+    columns of their own (a column left blank beside one is a spacer, not filled).
+    Its cells are not quoted (were it data, they may be a child's details), only their
+    columns."""
+    if df.empty or int(df.index[0]) != 0:
+        return None
+    blank = [is_unnamed(c) for c in df.columns]
+    cells = df.iloc[0].astype("string").str.strip().fillna("")
+    filled = {j for j, v in enumerate(cells) if v}
+    groups, j = [], 0
+    while j < len(blank):
+        end = j + 1
+        while end < len(blank) and blank[end]:
+            end += 1
+        if not blank[j] and end > j + 1:  # a named column, unnamed ones right of it
+            groups.append(set(range(j, end)))
+        j = end
+    whole = [g for g in groups if g <= filled]
+    if not whole or filled != set().union(*whole):
+        return None
+    letters = ", ".join(get_column_letter(j + 1) for j in sorted(filled))
+    return Problem(
+        source, first_data_row, None, None,
+        f"holds names in columns {letters}, under a name merged across several columns or "
+        "under none: the header goes on into this row, and a header over two rows cannot be "
+        "read (the fields of those columns would be lost); give each column its whole name "
+        "in one header row (Foster care suitability, not Suitability above Foster), and "
+        "delete this row",
+        code="two_row_header",
+    )  # fmt: skip

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from sufficiency.errors import Problem
@@ -22,6 +23,22 @@ _NUMBER = re.compile(rb'\br\s*=\s*["\'](\d+)["\']')
 _CHUNK = 1 << 20
 
 
+def sheet_pieces(path: Path, part: str, cut_at: bytes) -> Iterator[bytes]:
+    """The XML of worksheet ``part`` of workbook ``path``, a piece at a time, each cut
+    before the last ``cut_at`` in it (what follows is read with the next piece, so a tag
+    or row cut by a piece's end is read whole). Raises ``KeyError``, ``OSError`` or
+    ``zipfile.BadZipFile`` when the part cannot be read."""
+    with zipfile.ZipFile(path) as book, book.open(part.lstrip("/")) as sheet:
+        tail, chunk = b"", b"start"
+        while chunk:
+            chunk = sheet.read(_CHUNK)
+            text = tail + chunk
+            cut = text.rfind(cut_at) if chunk else -1  # at the end, the rest
+            cut = cut if cut > 0 else len(text)
+            yield text[:cut]
+            tail = text[cut:]
+
+
 def hidden_rows(path: Path, part: str | None) -> list[int]:
     """The row numbers (1 for the first) the worksheet ``part`` of workbook ``path``
     marks hidden; none when the part cannot be read."""
@@ -29,17 +46,9 @@ def hidden_rows(path: Path, part: str | None) -> list[int]:
         return []
     out: list[int] = []
     try:
-        with zipfile.ZipFile(path) as book, book.open(part.lstrip("/")) as sheet:
-            tail, chunk = b"", b"start"
-            while chunk:
-                chunk = sheet.read(_CHUNK)
-                text = tail + chunk
-                # a tag cut by the chunk's end is read with the next; at the end, the rest
-                cut = text.rfind(b"<") if chunk else -1
-                cut = cut if cut > 0 else len(text)
-                out += [int(n.group(1)) for tag in _ROW.findall(text, 0, cut)
-                        if _HIDDEN.search(tag) and (n := _NUMBER.search(tag))]  # fmt: skip
-                tail = text[cut:]
+        for piece in sheet_pieces(path, part, b"<"):
+            out += [int(n.group(1)) for tag in _ROW.findall(piece)
+                    if _HIDDEN.search(tag) and (n := _NUMBER.search(tag))]  # fmt: skip
     except (KeyError, OSError, zipfile.BadZipFile):
         return []
     return out

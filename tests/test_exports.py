@@ -1,0 +1,237 @@
+"""Tonight's referrals and register as case-management systems and commissioners'
+spreadsheets export them: each read right and said, or refused naming the cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from sufficiency.io.inputs import load_placements, load_referrals
+
+_REGISTER = "placement_id,setting,provider,postcode,vacancies,weekly_cost,age_min,age_max"
+
+
+def _write(tmp_path, name, text, encoding="utf-8"):
+    p = tmp_path / name
+    p.write_bytes(text.encode(encoding))
+    return p
+
+
+def test_a_date_after_its_day_of_the_week_is_read_only_where_it_is_that_day(tmp_path):
+    """A report's long date format writes Mon 03/02/2014: it was 'not a date', and the
+    child was set aside. Read now, the day of the week checked: Mon 02/03/2014 (a Sunday,
+    day and month swapped by whoever typed it) is not read as either date."""
+    p = _write(tmp_path, "r.csv", "child_id,dob,sex,home_postcode,risks,dolo\n"
+               "C1,Mon 03/02/2014,M,WR1 1AA,,N\nC2,\"Monday, 3 February 2014\",F,WR1 1AA,,N\n"
+               "C3,Mon 02/03/2014,F,WR1 1AA,,N\n")  # fmt: skip
+    t, problems = load_referrals(p, default_responsible_la="E10000034")
+    assert t["dob"].tolist()[:2] == [pd.Timestamp(2014, 2, 3)] * 2
+    assert pd.isna(t["dob"].iloc[2])
+    errors = [(x.row, x.column, x.value) for x in problems if x.severity == "error"]
+    assert errors == [(4, "dob", "AAA 99/99/9999")]  # a date of birth's shape, not itself
+    (note,) = [x for x in problems if x.code == "weekday_dates"]
+    assert note.message.startswith("writes dates with the day of the week (Mon 03/02/2014)")
+
+
+def test_a_tick_or_a_cross_is_a_yes_or_a_no(tmp_path):
+    """A commissioner's register marks a home with pets with a tick: '✓' was refused
+    ('must be Y or N') and the home set aside. A tick is a yes, a cross a no."""
+    p = _write(tmp_path, "p.csv", f"{_REGISTER},has_pets,adapted,risk_exclusions\n"
+               "P1,foster,in_house,WR1 1AA,1,600,0,17,✓,✗,\n"
+               "P2,foster,in_house,WR1 1AA,1,600,0,17,✘,✔,\n"
+               "P3,foster,in_house,WR1 1AA,1,600,0,17,x,N,\n")  # fmt: skip
+    t, problems = load_placements(p)
+    assert t["has_pets"].tolist()[:2] == [True, False] and t["adapted"].tolist()[:2] == [
+        False,
+        True,
+    ]
+    errors = [(x.row, x.column, x.message) for x in problems if x.severity == "error"]
+    assert errors == [(4, "has_pets", "must be Y or N (or yes, no, 1, 0, true, false, a tick "
+                                      "or a cross)")]  # fmt: skip
+
+
+def test_a_figure_with_a_full_stop_before_three_digits_in_a_european_csv_is_not_read(tmp_path):
+    """A European Excel's CSV (semicolons between columns) writes a weekly cost of £1,094
+    as 1.094: it was read as £1.09 a week, and the night matched at it, the plan's cost a
+    fifth of the truth. Such a figure is an error of its row now, naming the cell; 950
+    and 1094 are read, and in a comma-separated file 1.094 is still a decimal."""
+    rows = ["P1;foster;in_house;WR1 1AA;1;1.094;0;17", "P2;foster;in_house;WR1 1AA;1;950;0;17",
+            "P3;foster;in_house;WR1 1AA;1.000;1094;0;17"]  # fmt: skip
+    p = _write(tmp_path, "p.csv", "\r\n".join([_REGISTER.replace(",", ";"), *rows]), "cp1252")
+    t, problems = load_placements(p)
+    assert t["weekly_cost"].tolist()[1:] == [950.0, 1094.0]
+    errors = sorted((x.row, x.column, x.value) for x in problems if x.severity == "error")
+    assert errors == [(2, "weekly_cost", "1.094"), (4, "vacancies", "1.000")]
+    said = next(x.message for x in problems if x.severity == "error")
+    assert said.startswith("is a number with a full stop before three digits in a file with "
+                           "semicolons between its columns")  # fmt: skip
+    comma = _write(tmp_path, "c.csv", f"{_REGISTER}\nP1,foster,in_house,WR1 1AA,1,1.094,0,17\n")
+    t, problems = load_placements(comma)
+    assert t["weekly_cost"].tolist() == [1.094]
+    assert not [x for x in problems if x.severity == "error"]
+
+
+_HOMES = ["Café Lodge", "Crèche Cottage", "Zoë’s House", "Müller Court – annexe", "Ashfield"]
+
+
+def test_excels_csv_macintosh_keeps_every_accented_letter(tmp_path):
+    """Excel's 'CSV (Macintosh)' writes Mac Roman: read as Windows-1252, 'Café Lodge' was
+    'CafŽ Lodge' without a word, and a file with an è was refused as 'cannot be decoded
+    as text'. Each letter is read as written now, and the reading said; a Windows CSV
+    with the same homes (a curly apostrophe, an en dash) is read as before, unsaid."""
+    from sufficiency.io.tables import read_tables
+
+    rows = ["placement_id,home_name,tier", *(f"P{i},{name},£ band A" for i, name in
+                                             enumerate(_HOMES))]  # fmt: skip
+    for encoding, newline, said in (("mac_roman", "\r", True), ("mac_roman", "\r\n", True),
+                                    ("cp1252", "\r\n", False)):  # fmt: skip
+        p = _write(tmp_path, f"{encoding}.csv", newline.join(rows) + newline, encoding)
+        (table,) = read_tables(p)
+        assert table.data["home_name"].tolist() == _HOMES, encoding
+        assert table.data["tier"].unique().tolist() == ["£ band A"]
+        assert [n.code for n in table.notes] == (["mac_roman"] if said else [])
+    # a pound sign alone is the same byte in both: lines ending in CR alone say Mac Roman
+    p = _write(tmp_path, "pounds.csv", "placement_id,tier\rP1,£ band A\r", "mac_roman")
+    assert [n.code for n in read_tables(p)[0].notes] == ["mac_roman"]
+
+
+def test_a_formula_with_no_value_saved_is_named_not_read_as_blank(tmp_path):
+    """A register written by a program (formulas, no values worked out: Excel works them
+    out when it saves) read each formula cell as blank: homes whose risk_exclusions a
+    formula filled took any risk, and none was adapted, without a word. Each such cell of
+    a column read is an error of its row; a formula in a column not read is no matter."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append([*_REGISTER.split(","), "risk_exclusions", "adapted", "notes"])
+    ws.append(["P1", "foster", "in_house", "WR1 1AA", 1, 600, 0, 17, "cse", "N", '=""'])
+    ws.append(["P2", "foster", "in_house", "WR1 1AA", 1, 600, 0, 17, '=IF(1,"cse","")',
+               '=IF(1,"Y","N")', "=1+1"])  # fmt: skip
+    p = tmp_path / "p.xlsx"
+    wb.save(p)
+    _, problems = load_placements(p)
+    errors = sorted((x.row, x.column, x.code) for x in problems if x.severity == "error")
+    assert errors == [(3, "adapted", "excel_uncalculated"),
+                      (3, "risk_exclusions", "excel_uncalculated")]  # fmt: skip
+    assert next(x.message for x in problems if x.severity == "error").startswith(
+        "holds a formula whose value was never worked out"
+    )
+
+
+def test_only_a_formula_cell_without_its_value_is_uncalculated():
+    """Excel saves a formula's value beside it, an empty text as <v></v> with t="str";
+    a program that does not calculate saves no value, or an empty one."""
+    from sufficiency.io.xlsx_formulas import _uncalculated
+
+    xml = (b'<row r="2"><c r="A2" t="str"><f>""</f><v></v></c><c r="B2"><f>1+1</f><v>2</v>'
+           b'</c><c r="C2"><f>1+1</f></c><c r="D2" s="1"><f>1</f><v /></c><c r="E2"><v>3</v>'
+           b'</c><x:c r="F2"><x:f t="shared" si="0"/></x:c></row>')  # fmt: skip
+    assert _uncalculated(xml) == [(2, 3), (2, 4), (2, 6)]
+
+
+def test_a_header_over_two_rows_is_refused_naming_the_row(tmp_path):
+    """A commissioner's sheet names a group over its columns ('Suitability' merged over
+    three) and the columns in the row below ('Foster', 'Residential', 'Supported'): the
+    three were dropped as unknown or unnamed, with a warning each, and every child read as
+    suitable for every kind of home, the row of names set aside as a child. Refused now,
+    naming the row and its columns; a group row above a whole header is still a title."""
+    from openpyxl import Workbook
+
+    from sufficiency.errors import InputDataError
+    from sufficiency.io.tables import read_tables
+
+    names = ["child_id", "dob", "sex", "Suitability", None, None, "dolo"]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(names)
+    ws.append([None, None, None, "Foster", "Residential", "Supported", None])
+    ws.append(["C1", "01/02/2015", "F", "preferred", "unsuitable", "unsuitable", "N"])
+    for col in "ABCG":
+        ws.merge_cells(f"{col}1:{col}2")
+    ws.merge_cells("D1:F1")
+    p = tmp_path / "r.xlsx"
+    wb.save(p)
+    csv = _write(tmp_path, "r.csv", "child_id,dob,sex,Suitability,,,dolo\n,,,Foster,Residential,"
+                 "Supported,\nC1,01/02/2015,F,preferred,unsuitable,unsuitable,N\n")  # fmt: skip
+    for path in (p, csv):
+        with pytest.raises(InputDataError) as err:
+            read_tables(path)
+        (problem,) = err.value.problems
+        assert (problem.row, problem.code) == (2, "two_row_header")
+        assert problem.message.startswith("holds names in columns D, E, F, under a name merged")
+    wb = Workbook()  # a group row above a whole header
+    ws = wb.active
+    ws.append(["Child", None, None, "Suitability", None, None, None])
+    ws.append(["child_id", "dob", "sex", "foster_suitability", "residential_suitability",
+               "supported_suitability", "dolo"])  # fmt: skip
+    ws.append(["C1", "01/02/2015", "F", "preferred", "unsuitable", "unsuitable", "N"])
+    ws.merge_cells("A1:C1")
+    ws.merge_cells("D1:F1")
+    wb.save(p)
+    (table,) = read_tables(p)
+    assert table.first_data_row == 3
+    assert table.data["residential_suitability"].tolist() == ["unsuitable"]
+
+
+def test_a_few_month_first_dates_cast_doubt_on_the_rest(tmp_path):
+    """A US export of four children: 02/13/2014 and 11/25/2015 cannot be day first (too
+    few to read the file month first), and were refused; 03/04/2012 and 05/06/2016 were
+    read day first, perhaps day and month swapped, without a word. A warning names their
+    rows now (not their dates: dates of birth)."""
+    p = _write(tmp_path, "r.csv", "child_id,dob,sex,home_postcode,risks,dolo\n"
+               "C1,02/13/2014,M,WR1 1AA,,N\nC2,03/04/2012,F,WR1 1AA,,N\n"
+               "C3,11/25/2015,F,WR1 1AA,,N\nC4,05/06/2016,F,WR1 1AA,,N\n"
+               "C5,07/07/2016,F,WR1 1AA,,N\n")  # fmt: skip
+    _, problems = load_referrals(p, default_responsible_la="E10000034")
+    (doubt,) = [x for x in problems if x.code == "month_first_doubt"]
+    assert doubt.severity == "warning" and "(rows 2, 4)" in doubt.message
+    assert (
+        "its 2 date(s) whose day and month could be either way round are read day first "
+        "and may be wrong (rows 3, 5)" in doubt.message
+    )
+    assert "03/04" not in doubt.message
+    uk = _write(tmp_path, "uk.csv", "child_id,dob,sex,home_postcode,risks,dolo\n"
+                "C1,25/12/2014,M,WR1 1AA,,N\nC2,03/04/2012,F,WR1 1AA,,N\n")  # fmt: skip
+    _, problems = load_referrals(uk, default_responsible_la="E10000034")
+    assert not [x for x in problems if x.code == "month_first_doubt"]
+
+
+def test_a_count_under_a_date_format_in_a_total_row_is_no_child(tmp_path):
+    """Excel's Total Row counting the dob column shows the count as a date where the column
+    is formatted as dates (2 as 02/01/1900): the row 'Total' was read as a child born in
+    1900, set aside and counted among the children referred. It is a total row now."""
+    from openpyxl import Workbook
+
+    from sufficiency.io.inputs import read_referrals_for_night
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["child_id", "dob", "sex", "home_postcode", "risks", "dolo"])
+    ws.append(["C1", dt.datetime(2014, 2, 3), "F", "WR1 1AA", None, "N"])
+    ws.append(["C2", dt.datetime(2012, 5, 3), "M", "WR1 1AA", None, "N"])
+    ws.append(["Total", dt.datetime(1900, 1, 2), None, None, None, None])
+    for row in range(2, 5):
+        ws.cell(row, 2).number_format = "dd/mm/yyyy"
+    p = tmp_path / "r.xlsx"
+    wb.save(p)
+    night = read_referrals_for_night(p, default_responsible_la="E10000034")
+    assert night.table["child_id"].tolist() == ["C1", "C2"]
+    (row,) = night.set_aside.to_dict("records")
+    assert row["not_a_child"] and row["problem"].startswith("looks like a total row")
+
+
+def test_a_cell_written_as_a_text_formula_is_read_as_its_text(tmp_path):
+    """Case systems' CSV exports write ="00123" to keep an ID's leading zeros in Excel:
+    the child's ID was read as ="00123" (not the 00123 the team's decisions give), and a
+    date so written was no date, the child set aside. The text inside is read, and said."""
+    p = _write(tmp_path, "r.csv", "child_id,dob,sex,home_postcode,risks,dolo\n"
+               '="00123",="03/02/2014",F,="WR1 1AA",,N\n'
+               "00124,03/02/2014,M,WR1 1AA,,N\n")  # fmt: skip
+    t, problems = load_referrals(p, default_responsible_la="E10000034")
+    assert t["child_id"].tolist() == ["00123", "00124"]
+    assert t["dob"].tolist() == [pd.Timestamp(2014, 2, 3)] * 2
+    assert [(x.code, x.severity) for x in problems] == [("text_formulas", "warning")]
+    assert problems[0].message.startswith('writes 3 cell(s) as ="..."')
