@@ -109,7 +109,14 @@ def test_the_nightly_job_quotes_no_childs_details(canary, tmp_path):
     )
     result = CliRunner().invoke(main, ["nightly", "--config", str(cfg), *DATE])
     assert result.exit_code == 0, result.output
-    found = leaks({"console": result.output, "stderr": result.stderr} | texts([tmp_path]))
+    said = {"console": result.output, "stderr": result.stderr}
+    store = ["--store", f"sqlite:///{tmp_path / 'runs.sqlite'}"]
+    for run in (1, 2, 3, 4):  # what the run store says of each of the night's runs
+        shown = CliRunner().invoke(main, ["runs", "show", str(run), *store])
+        assert shown.exit_code == 0, shown.output
+        said[f"runs show {run}"] = shown.output
+    assert "Set aside for errors" in "".join(said.values())
+    found = leaks(said | texts([tmp_path]))
     assert found == []
     log = (tmp_path / "nightly.log").read_text()
     assert "column RNE" in log and "AAAAA AA AAA AAAAAAAAA" in log  # said, by its shape
