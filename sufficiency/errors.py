@@ -28,8 +28,9 @@ class Problem:
         Column name as written in the file, or ``None``.
     value
         The offending value, or ``None``. Never a child's personal details
-        beyond their ID: columns holding dates of birth or postcodes are
-        reported without the value unless the value itself is malformed.
+        beyond their ID: in a table about children (``TableSchema.child_id``)
+        any other column's value is its shape (``99/99/9999``,
+        :mod:`sufficiency.io.shape`), as are dates of birth and postcodes anywhere.
     message
         One sentence saying what is wrong and, where it helps, what to do.
     severity

@@ -187,6 +187,15 @@ SUPERSEDED_CODES: dict[str, tuple[str, ...]] = {
 }
 
 
+def names_a_council(code: str) -> bool:
+    """Whether ``code`` is a council's ONS code (any tier, current or before April 2023),
+    a DfE LA number or a council's name: text about no child, which a problem may quote
+    (other text typed in its place is shown by its shape)."""
+    return (code in SUPERSEDED_CODES or code in _UPPER_TIER or code in known_upper_tier_codes()
+            or _code_for_name(code) is not None
+            or (code.isdigit() and len(code) == 3))  # fmt: skip
+
+
 def responsible_la_problem(code: str) -> str | None:
     """Why ``code`` cannot name a council as its responsible authority, in a sentence that
     says what to give instead; ``None`` when it can (a current English county or unitary).

@@ -40,10 +40,13 @@ field says *required value*.
 
 `sufficiency validate PATH...` checks any mix of these files and lists every
 problem at once, grouped by file, with the spreadsheet row number (the header is
-row 1), the column and the offending value. Values of sensitive columns (dates of
-birth, postcodes, UPNs, and the child's own details: sex, ethnicity, motherhood, legal
-status, category of need, reasons, risks, communication, adaptations, deprivation of
-liberty) are never echoed: their shape is shown instead, e.g. `99/99/9999` or `AA9 9AA`.
+row 1), the column and the offending value. In the files about children (referrals and
+903 returns) only the child's ID, and a council's code or name as the responsible
+authority, are echoed: a bad value in any other column (a date of birth, a postcode, a
+UPN, a code with free text typed in it) is shown by its shape, e.g. `99/99/9999`,
+`AA9 9AA` or `AAAAA AA AAA` for "moved to Nan", with its row and column. Other files'
+values are quoted as written, but for a register's `current_ages` (by its shape: it can
+hold the children's dates of birth).
 Errors make the file unusable and exit code 1;
 warnings (suspicious but usable data) do not fail.
 

@@ -27,16 +27,22 @@ from sufficiency.codes import (
     Setting,
 )
 from sufficiency.errors import InputDataError, Problem
-from sufficiency.geo import PostcodeStatus, council_name, directory, responsible_la_problem
+from sufficiency.geo import (
+    PostcodeStatus,
+    council_name,
+    directory,
+    names_a_council,
+    responsible_la_problem,
+)
 from sufficiency.io.decisions import read_decisions_for_night
 from sufficiency.io.schema import (
     Field,
     TableSchema,
     check_table,
     column_key,
-    mask_value,
     read_single_table,
 )
+from sufficiency.io.shape import mask_value
 from sufficiency.io.stray_rows import not_records, set_aside_not_records
 from sufficiency.io.tables import NOT_A_RECORD, NightTable, RawTable, split_rows
 from sufficiency.prices import (
@@ -139,10 +145,13 @@ def _suit(name: str, label: str, *aliases: str) -> Field:
     )
 
 
-def _tonight(name: str, description: str, key: str, fields: tuple[Field, ...]) -> TableSchema:
+def _tonight(name: str, description: str, key: str, fields: tuple[Field, ...],
+             children: bool = False) -> TableSchema:  # fmt: skip
     """One of tonight's tables: ``key`` unique, and a column named close to a field's name
-    is an error (a typo would otherwise drop a safety field without a word)."""
-    return TableSchema(name, fields, (key,), close_columns="error", description=description)
+    is an error (a typo would otherwise drop a safety field without a word). In a table of
+    ``children`` a bad value is shown by its shape, but for the ID (``key``)."""
+    return TableSchema(name, fields, (key,), close_columns="error", description=description,
+                       child_id=key if children else None)  # fmt: skip
 
 
 REFERRALS = _tonight(
@@ -280,6 +289,7 @@ REFERRALS = _tonight(
             for name, label in STANDARD_NOT_USED.items()
         ),
     ),
+    children=True,
 )
 
 SETTINGS = {
@@ -500,7 +510,7 @@ def _fold_standard_risks(raw: RawTable) -> tuple[RawTable, list[Problem]]:
                     raw.problem(
                         idx,
                         col,
-                        str(v),
+                        mask_value(str(v)),
                         "must be 'Risk Present' or 'No known risk'",
                     )
                 )
@@ -585,7 +595,7 @@ def _load_referrals(
             raw.problem(
                 idx,
                 "sibling_group",
-                str(groups[idx]),
+                mask_value(str(groups[idx])),  # often the family's name
                 "sibling group has only one member; check the other "
                 "children's sibling_group values",
                 severity="warning",
@@ -617,7 +627,9 @@ def _responsible_las(
     for idx, code in given.dropna().items():
         why = responsible_la_problem(str(code))
         if why:
-            out.append(raw.problem(idx, "responsible_la", str(written[idx]), why))
+            text = str(written[idx])
+            shown = text if names_a_council(str(code)) else mask_value(text)
+            out.append(raw.problem(idx, "responsible_la", shown, why))
         else:
             read.add(str(code))
     blank = [i for i in table.index[given.isna().to_numpy(bool)] if i not in strays]

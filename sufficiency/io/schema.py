@@ -39,6 +39,7 @@ from sufficiency.io.dates import (
     in_range,
     normalise_dates,
 )
+from sufficiency.io.shape import quoted
 from sufficiency.io.tables import RawTable, duplicate_message, read_tables
 
 Kind = Literal["text", "int", "number", "date", "code", "codes", "flag", "postcode"]
@@ -83,6 +84,8 @@ class TableSchema:
     fields: tuple[Field, ...]
     unique: tuple[str, ...] = ()
     unknown_columns: Severity = "warning"
+    #: The ID column of a table about children: a bad value elsewhere is shown by shape.
+    child_id: str | None = None
     #: Severity of an unknown column whose name is close to a known field's (a typo
     #: that would otherwise drop the field silently); ``None`` treats it as unknown.
     close_columns: Severity | None = None
@@ -105,6 +108,10 @@ class TableSchema:
         best = difflib.get_close_matches(key, list(self._by_key), n=1, cutoff=0.8)
         return self._by_key[best[0]] if best else None
 
+    def personal(self, f: Field | None) -> bool:
+        """Whether a bad value of ``f`` is shown by its shape only (see ``child_id``)."""
+        return f is not None and (f.sensitive or self.child_id not in (None, f.name))
+
     @property
     def required(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields if f.required)
@@ -113,11 +120,6 @@ class TableSchema:
 def column_key(name: str) -> str:
     """Case- and punctuation-insensitive key for matching column names and aliases."""
     return re.sub(r"[^a-z0-9<>]+", "_", name.strip().lower()).strip("_")
-
-
-def mask_value(value: str) -> str:
-    """The shape of a sensitive value: digits become 9, letters A (``WR1 1AA`` -> ``AA9 9AA``)."""
-    return re.sub(r"[A-Za-z]", "A", re.sub(r"\d", "9", value))
 
 
 # --- Parsing ---------------------------------------------------------------------
@@ -373,9 +375,7 @@ def check_table(raw: RawTable, schema: TableSchema) -> tuple[pd.DataFrame, list[
                 msg, value = "is blank but a value is required", None
             else:
                 msg = check
-            shown = None if value is None or pd.isna(value) else str(value)
-            if shown is not None and f is not None and f.sensitive:
-                shown = mask_value(shown)
+            shown = None if value is None or pd.isna(value) else quoted(value, schema.personal(f))
             problems.append(
                 Problem(
                     src,

@@ -18,7 +18,6 @@ earlier one.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -45,7 +44,6 @@ from sufficiency.io.upn import upn_problems
 HEADER_COLUMNS = DFE_TABLES["header"]
 EPISODE_COLUMNS = DFE_TABLES["episodes"]
 UASC_COLUMNS = DFE_TABLES["uasc"]
-_own = partial(Field, sensitive=True)  # the child's own details: a bad value shown by shape
 __all__ = [
     "SSDA903History",
     "collection_year",
@@ -63,6 +61,7 @@ def _codes(values: frozenset[str]) -> dict[str, str]:
 def header_schema() -> TableSchema:
     return TableSchema(
         name="903 header",
+        child_id="CHILD",
         unique=("CHILD",),
         fields=(
             Field(
@@ -72,7 +71,7 @@ def header_schema() -> TableSchema:
                 required=True,
                 nullable=False,
             ),
-            _own(
+            Field(
                 "SEX",
                 "code",
                 "1/M male, 2/F female, U not known (M/F/U from 2024-25); read as M, F or U.",
@@ -89,9 +88,9 @@ def header_schema() -> TableSchema:
                 sensitive=True,
                 date_formats=DMY,
             ),
-            _own("ETHNIC", "code", "Ethnicity code.", choices=_codes(codes.ETHNIC_CODES)),
+            Field("ETHNIC", "code", "Ethnicity code.", choices=_codes(codes.ETHNIC_CODES)),
             Field("UPN", "text", "Unique pupil number or UN1-UN5; see UPN above.", sensitive=True),
-            _own("MOTHER", "code", "1 if the child is a mother.", choices={"0": "0", "1": "1"}),
+            Field("MOTHER", "code", "1 if the child is a mother.", choices={"0": "0", "1": "1"}),
             Field(
                 "MC_DOB",
                 "date",
@@ -112,6 +111,7 @@ def episodes_schema(year: int | None) -> TableSchema:
     places = codes.ALL_PLACE_CODES if year is None else codes.place_codes_for_year(year)
     return TableSchema(
         name="903 episodes",
+        child_id="CHILD",
         fields=(
             Field("CHILD", "text", "Child identifier.", required=True, nullable=False),
             Field(
@@ -125,7 +125,7 @@ def episodes_schema(year: int | None) -> TableSchema:
                 nullable=False,
                 choices=_codes(codes.RNE_CODES),
             ),
-            _own(
+            Field(
                 "LS",
                 "code",
                 "Legal status.",
@@ -133,7 +133,7 @@ def episodes_schema(year: int | None) -> TableSchema:
                 nullable=False,
                 choices=_codes(codes.LEGAL_STATUS_CODES),
             ),
-            _own("CIN", "code", "Category of need.", choices=_codes(codes.CIN_CODES)),
+            Field("CIN", "code", "Category of need.", choices=_codes(codes.CIN_CODES)),
             Field(
                 "PLACE",
                 "code",
@@ -149,14 +149,14 @@ def episodes_schema(year: int | None) -> TableSchema:
                 choices=_codes(codes.PROVIDER_CODES),
             ),
             Field("DEC", "date", "Episode end (blank if open).", required=True, date_formats=DMY),
-            _own(
+            Field(
                 "REC",
                 "code",
                 "Reason episode ceased.",
                 required=True,
                 choices=_codes(codes.REC_CODES),
             ),
-            _own(
+            Field(
                 "REASON_PLACE_CHANGE",
                 "code",
                 "Reason for placement change.",
@@ -172,17 +172,18 @@ def episodes_schema(year: int | None) -> TableSchema:
 def uasc_schema() -> TableSchema:
     return TableSchema(
         name="903 uasc",
+        child_id="CHILD",
         unique=("CHILD",),
         fields=(
             Field("CHILD", "text", "Child identifier.", required=True, nullable=False),
-            _own(
+            Field(
                 "SEX",
                 "code",
                 "1/M male, 2/F female, U not known; read as M, F or U.",
                 choices=codes.SEX_CODES_903,
             ),
             Field("DOB", "date", "Date of birth.", sensitive=True, date_formats=DMY),
-            _own("DUC", "date", "Date the child ceased to be UASC.", date_formats=DMY),
+            Field("DUC", "date", "Date the child ceased to be UASC.", date_formats=DMY),
         ),
     )
 

@@ -20,7 +20,7 @@ import re
 import pandas as pd
 
 from sufficiency.errors import Problem
-from sufficiency.io.schema import mask_value
+from sufficiency.io.shape import mask_value
 from sufficiency.io.tables import RawTable
 
 #: DfE's 23 check letters, A to Z without I, O and S; a letter's value is its place.

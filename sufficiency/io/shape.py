@@ -1,0 +1,23 @@
+"""A value as a problem may show it: whole, or only its shape.
+
+A child's details beyond their ID are never quoted in a message, a log, a page or an
+output (docs/data-protection.md): a date of birth, a UPN, a home or school postcode, a
+name, and any text typed about a child into a column of codes. A problem about such a
+value shows its shape instead (``13/07/2011`` -> ``99/99/9999``, ``WR1 1AA`` ->
+``AA9 9AA``), which with the file, row and column is enough to find and mend it.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def mask_value(value: str) -> str:
+    """The shape of a sensitive value: digits become 9, letters A (``WR1 1AA`` -> ``AA9 9AA``)."""
+    return re.sub(r"[A-Za-z]", "A", re.sub(r"\d", "9", value))
+
+
+def quoted(value: object, personal: bool) -> str:
+    """``value`` as a problem quotes it: its shape when it is a child's ``personal``
+    detail, otherwise the text itself."""
+    return mask_value(str(value)) if personal else str(value)
