@@ -19,7 +19,7 @@ import pandas as pd
 from sufficiency import figures, vocabulary
 from sufficiency.commissioning.decisions import Decision, commitment_costs, economics
 from sufficiency.commissioning.evaluate import margin_95
-from sufficiency.commissioning.levers import lever_title, plain_assumptions
+from sufficiency.commissioning.lever_words import lever_title, plain_assumptions
 from sufficiency.commissioning.report import CommissioningReport
 from sufficiency.commissioning.sensitivity import (
     NOT_PROVEN,

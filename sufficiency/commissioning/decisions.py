@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sufficiency.commissioning.levers import Levers, lever_title
+from sufficiency.commissioning.lever_words import lever_title
+from sufficiency.commissioning.levers import Levers
 from sufficiency.prices import DAYS_PER_WEEK, WEEKS_PER_YEAR, PriceRise
 
 

@@ -14,7 +14,8 @@ from sufficiency.commissioning.backends import SolveStatus
 from sufficiency.commissioning.decisions import Decision
 from sufficiency.commissioning.demand import DemandPaths, demand_from_forecast
 from sufficiency.commissioning.evaluate import Comparison, compare_plans
-from sufficiency.commissioning.levers import Levers, assumptions
+from sufficiency.commissioning.lever_words import assumptions
+from sufficiency.commissioning.levers import Levers
 from sufficiency.commissioning.pooled import PooledResult
 from sufficiency.commissioning.sensitivity import sensitivity_cases
 from sufficiency.commissioning.solve import Plan, optimise, status_quo_plan

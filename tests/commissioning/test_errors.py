@@ -210,7 +210,7 @@ def test_levers_raises_unknown_source():
 
 def test_assumptions_list_every_figure_with_source_or_estimate(sample_dir):
     """Every lever figure is in the Assumptions rows, with its source or marked [est]."""
-    from sufficiency.commissioning.levers import assumptions
+    from sufficiency.commissioning.lever_words import assumptions
 
     levers = load_levers(sample_dir / "levers.toml")
     rows = {name: source for name, _, source in assumptions(levers)}
@@ -233,7 +233,7 @@ def test_assumptions_list_every_figure_with_source_or_estimate(sample_dir):
 def test_assumption_figures_read_as_money_shares_and_counts(sample_dir):
     """The commissioning case's Assumptions said '900.0', '1,100,000.0' and '0.11' for a
     weekly price, a home's running cost and the share of carers leaving a year."""
-    from sufficiency.commissioning.levers import plain_assumptions
+    from sufficiency.commissioning.lever_words import plain_assumptions
 
     rows = {(lever, figure): value for lever, figure, value, _ in
             plain_assumptions(load_levers(sample_dir / "levers.toml"))}  # fmt: skip
@@ -247,7 +247,7 @@ def test_assumption_figures_read_as_money_shares_and_counts(sample_dir):
 def test_blank_or_multi_line_label_is_said_on_one_line():
     """A label of spaces only names the lever from its kind (it was shown as an empty name
     in the workbook and page); a label over two lines is put on one."""
-    from sufficiency.commissioning.levers import lever_title
+    from sufficiency.commissioning.lever_words import lever_title
 
     data = tiny_levers_data()
     data["block"][0]["label"] = "   "
