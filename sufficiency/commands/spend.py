@@ -46,7 +46,8 @@ def spend(
 
     Writes spend.xlsx (Summary, Monthly, Cumulative, Quarterly, Financial years, Scenario
     comparison, Budget with --budget, Assumptions, Data quality), spend.csv (month,
-    financial_year, cost_line, mean, p10, p50, p90), spend_quarterly.csv,
+    financial_year, cost_line, mean, p10, p50, p90), spend_to_date.csv (the months of the
+    year before the forecast start, from the 903 history), spend_quarterly.csv,
     spend_years.csv, budget_comparison.csv (with --budget), spend_scenario.csv and
     scenario_comparison.csv (with --scenario) and data_quality.csv into OUT. An
     imperfect history is repaired and set aside by stated rules, and said so (--strict

@@ -15,6 +15,7 @@ from sufficiency.finance.outturn import (
     SpendToDate,
     described,
     in_care_costs,
+    months_to_date,
     outturn_years,
     spend_to_date,
     year_bounds,
@@ -181,6 +182,10 @@ def spend_report(
             scen_budget = budget_comparison(scen, whole, fixed, bases).assign(
                 scenario=scen.scenario
             )
+    past, no_past = months_to_date(care, proj, params, to_date) if care else (None, None)
+    if no_past is not None:  # the Monthly sheet starts at the forecast, and says why
+        notes = [*notes, f"The months of the year before the forecast start are not shown "
+                 f"as actual spend, since {no_past}."]  # fmt: skip
     uplift = dt.date(2000, params.uplift_month, params.uplift_day).strftime("%d %B")
     assumptions: list[tuple[str, str]] = [
         *[(f"Weekly cost: {line_label(line)}", f"£{costs.weekly_cost_gbp.get(line, 0):,.2f} "
@@ -219,6 +224,7 @@ def spend_report(
         quality=quality,
         scenario_budget=scen_budget,
         notes=(*notes, *set_aside),
+        to_date=past,
     )
 
 

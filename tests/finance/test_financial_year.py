@@ -1,0 +1,111 @@
+"""Month-end runs through a financial year, as a finance business partner makes them: the
+sample's 903 history cut at each month end (as the return would stand then), the months
+already past shown from the history and the rest forecast."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from sufficiency.config import FinanceParams, ForecastParams
+from sufficiency.finance.report import default_costs
+from sufficiency.finance.run import SpendResult, run_spend
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample" / "ssda903"
+BUDGET = pd.DataFrame({"financial_year": ["2025-26", "2025-26"], "cost_line": ["all", "ifa_foster"],
+                       "budget_gbp": [7.0e7, 1.05e7]})  # fmt: skip
+
+
+def cut_history(dest: Path, day: str) -> Path:
+    """The sample's 903 history as it stood on ``day``: episodes starting after it dropped,
+    their ends after it blanked, a later return's folder left out."""
+    cut = pd.Timestamp(day)
+    shutil.copytree(SAMPLE, dest)
+    for year in sorted(dest.iterdir()):
+        if pd.Timestamp(int(year.name) - 1, 4, 1) > cut:
+            shutil.rmtree(year)
+            continue
+        e = pd.read_csv(year / "episodes.csv", dtype=str)
+        start, end = (pd.to_datetime(e[c], dayfirst=True) for c in ("DECOM", "DEC"))
+        e = e[start <= cut].copy()
+        e.loc[(end > cut)[start <= cut], ["DEC", "REC", "REASON_PLACE_CHANGE"]] = np.nan
+        e.to_csv(year / "episodes.csv", index=False)
+        for table in ("header.csv", "uasc.csv"):
+            t = pd.read_csv(year / table, dtype=str)
+            t[t["CHILD"].isin(e["CHILD"])].to_csv(year / table, index=False)
+    return dest
+
+
+def month_end_run(root: Path, day: str, budget: pd.DataFrame | None = BUDGET) -> SpendResult:
+    """A run on the history cut at ``day`` (few paths, a short horizon: fast)."""
+    history = cut_history(root / f"h{day}", day)
+    run_date = (pd.Timestamp(day) + pd.Timedelta(days=5)).date()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return run_spend(history, ForecastParams(num_paths=20, horizon_months=8, seed=5),
+                         FinanceParams(), costs=default_costs(FinanceParams()),
+                         run_date=run_date, budget=budget)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def august_september(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cuts")
+    return month_end_run(root, "2025-08-31"), month_end_run(root, "2025-09-30")
+
+
+def test_past_months_are_shown_from_the_history_and_said_to_be(august_september, tmp_path):
+    """Before: the Monthly sheet began at the forecast start, so at the end of September
+    finance saw October onwards and the spend since April only as one sum in the budget
+    comparison; the Cumulative sheet's 2025-26 line began at zero in October. Now April to
+    September are rows of their own, marked 'history' (no range: they are not simulated),
+    the same figures that add up to the outturn's spend to date, in spend_to_date.csv too."""
+    _, sep = august_september
+    sep.write(tmp_path)
+    monthly = list(load_workbook(tmp_path / "spend.xlsx")["Monthly"].iter_rows(values_only=True))
+    names = monthly[0]
+    p10, first = names.index("Total P10"), names.index("Kinship foster care")
+    past = [r for r in monthly[1:] if isinstance(r[0], str) and r[0].endswith(" history")]
+    assert [r[0] for r in past] == [f"2025-{m:02d} history" for m in range(4, 10)]
+    assert monthly[7][0] == "2025-10" and monthly[7][p10] is not None
+    assert all(r[p10] is None for r in past)
+    lines = np.array([r[first : first + len(sep.report.base.cost_lines)] for r in past], float)
+    to_date = sep.budget.set_index(["financial_year", "cost_line"])
+    spent = to_date.loc[("2025-26", "all"), "spend_to_date_estimated_gbp"]
+    assert lines.sum() == pytest.approx(spent, abs=1.0)
+    csv = pd.read_csv(tmp_path / "spend_to_date.csv")
+    assert csv[csv["cost_line"] == "all"]["spend_gbp"].sum() == pytest.approx(spent, abs=0.1)
+    assert csv["basis"].str.startswith("history: ").all()
+    assert any(isinstance(r[0], str) and r[0].startswith("Months marked 'history' are past")
+               for r in monthly)  # fmt: skip
+    cumulative = load_workbook(tmp_path / "spend.xlsx")["Cumulative"]
+    assert cumulative["A2"].value == "April"
+    assert cumulative["B1"].value == "2025-26 projected (history to September, then forecast)"
+    assert cumulative["B2"].value == pytest.approx(lines[0].sum(), abs=1.0)
+    assert cumulative["B13"].value == pytest.approx(to_date.loc[("2025-26", "all"), "mean"],
+                                                    abs=1.0)  # fmt: skip
+
+
+def test_a_past_month_is_the_same_in_next_month_s_run(august_september):
+    """The history for April to August is the same at the end of August and of September,
+    so each of those months is the same figure in both runs, to the penny; September, a
+    forecast month in August's run, is from the history in September's."""
+    aug, sep = august_september
+    assert aug.report.to_date is not None and sep.report.to_date is not None
+    assert list(aug.report.to_date.month_ends.strftime("%m")) == ["04", "05", "06", "07", "08"]
+    np.testing.assert_allclose(sep.report.to_date.monthly[:5], aug.report.to_date.monthly,
+                               rtol=0, atol=0.005)  # fmt: skip
+    assert sep.report.to_date.month_ends[-1] == pd.Timestamp("2025-09-30")
+
+
+def test_without_a_budget_the_past_months_are_still_shown(tmp_path):
+    """The months to date do not depend on a budget: a run without one shows them too."""
+    run = month_end_run(tmp_path, "2025-06-30", budget=None)
+    assert run.report.to_date is not None
+    assert list(run.report.to_date.month_ends.strftime("%Y-%m")) == ["2025-04", "2025-05",
+                                                                      "2025-06"]  # fmt: skip
