@@ -459,8 +459,13 @@ def whole_year_words(budget: pd.DataFrame | None, financial_year: str) -> str:
 def _variance(r: Any) -> str:
     """The variance and chance of overspend, from the simulated futures: said to the
     precision they support (figures.money, figures.chance); the budget beside them is
-    as given, to the pound."""
-    return (f"variance {figures.signed_money(r.variance_gbp)}, "
+    as given, to the pound. The variance is projected spend - budget, and says which it
+    is in words (``-£1.28m, an underspend``): a bare minus sign read as an overspend to a
+    reader used to the ledger's convention (budget - actual)."""
+    said = figures.signed_money(r.variance_gbp)
+    which = ("on budget" if said.lstrip("+-") == "£0" else
+             "an overspend" if said.startswith("+") else "an underspend")  # fmt: skip
+    return (f"variance {said} ({which}: projected spend - budget), "
             f"probability of overspend {figures.chance(r.prob_overspend)}")  # fmt: skip
 
 

@@ -109,3 +109,22 @@ def test_without_a_budget_the_past_months_are_still_shown(tmp_path):
     assert run.report.to_date is not None
     assert list(run.report.to_date.month_ends.strftime("%Y-%m")) == ["2025-04", "2025-05",
                                                                       "2025-06"]  # fmt: skip
+
+
+@pytest.mark.parametrize(("variance", "words"), [
+    (-1_281_645.54, "variance -£1.28m (an underspend: projected spend - budget)"),
+    (102_031.11, "variance +£102,000 (an overspend: projected spend - budget)"),
+    (0.2, "variance +£0.20 (an overspend: projected spend - budget)"),
+    (0.0, "variance +£0 (on budget: projected spend - budget)"),
+])  # fmt: skip
+def test_the_console_says_overspend_or_underspend_with_the_sign(variance, words):
+    """The console said 'variance -£1.28m' with no word of which way: finance's ledgers
+    often give budget - actual, where a minus is an overspend, so the sign alone read
+    either way. Now it says which, and the convention, beside the figure."""
+    from sufficiency.finance.outturn import whole_year_words
+
+    budget = pd.DataFrame({"financial_year": ["2026-27"], "cost_line": ["all"],
+                           "budget_gbp": [7.4e7], "variance_gbp": [variance],
+                           "prob_overspend": [0.3], "basis": ["whole year forecast"]})  # fmt: skip
+    said = whole_year_words(budget, "2026-27")
+    assert said == f"; budget £74,000,000, {words}, probability of overspend 30%"

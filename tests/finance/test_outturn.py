@@ -76,6 +76,10 @@ def _spend_to_date_by_hand(folder: Path, first: pd.Timestamp, last: pd.Timestamp
     return out
 
 
+def _which(variance: float) -> str:
+    return "an overspend" if variance > 0 else "an underspend"
+
+
 def _params() -> ForecastParams:
     return ForecastParams(num_paths=60, horizon_months=18, seed=5)
 
@@ -347,8 +351,8 @@ def test_cost_lines_only_budget_has_its_outturn_said_on_the_console(tmp_path):
         p10, p90 = r[head.index("P10")], r[head.index("P90")]
         # the futures' figures to three significant figures, the budget as given
         assert (f"{money(mean)} (P10 {money(p10, like=p90)}, P90 {money(p90, like=p10)}) "
-                f"against £{bud:,.0f}: variance {signed_money(var)}, probability of "
-                f"overspend {chance(prob)}") in said  # fmt: skip
+                f"against £{bud:,.0f}: variance {signed_money(var)} ({_which(var)}: projected "
+                f"spend - budget), probability of overspend {chance(prob)}") in said  # fmt: skip
     to_date = sum(r[head.index(next(h for h in head if h.startswith("Spend to date")))]
                   for r in sheet.values())  # fmt: skip
     assert f"spend to date on those lines of £{to_date:,.0f}" in said
@@ -437,8 +441,10 @@ def test_a_whole_year_s_budget_is_said_on_the_console(in_year):
     sentence); now its budget, variance and probability of overspend, as the CSV has them."""
     row = in_year.budget.set_index(["financial_year", "cost_line"]).loc[("2026-27", "all")]
     assert row["basis"] == WHOLE_YEAR
-    said = (f"12 months; budget £74,000,000, variance {signed_money(row['variance_gbp'])}, "
-            f"probability of overspend {chance(row['prob_overspend'])})")  # fmt: skip
+    var = row["variance_gbp"]
+    said = (f"12 months; budget £74,000,000, variance {signed_money(var)} ({_which(var)}: "
+            f"projected spend - budget), probability of overspend "
+            f"{chance(row['prob_overspend'])})")  # fmt: skip
     assert said in in_year.headline
     # the outturn year's budget is said once, in its own sentence, not beside its six months
     assert "6 months; budget" not in in_year.headline
