@@ -99,6 +99,15 @@ def year_bounds(fy: str, start_month: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     return begins, begins + pd.DateOffset(years=1) - pd.Timedelta(days=1)
 
 
+def closed_year(proj: SpendProjection) -> str | None:
+    """The financial year that ends on the forecast start (a year-end run: the return to
+    31 March), or ``None``: its spend is all in the history, none of it to forecast, and
+    its budget is compared as its outturn with no forecast months."""
+    fy = financial_year(proj.start, proj.financial_year_start_month)
+    ends = year_bounds(fy, proj.financial_year_start_month)[1]
+    return fy if ends == pd.Timestamp(proj.start).normalize() else None
+
+
 def outturn_years(
     budget: pd.DataFrame, proj: SpendProjection, care: CareSpells
 ) -> tuple[dict[str, pd.Timestamp], dict[str, str]]:
@@ -138,8 +147,9 @@ def months_to_date(
     ``(None, why)`` when the history cannot give them."""
     fy = financial_year(proj.start + pd.Timedelta(days=1), proj.financial_year_start_month)
     begins = year_bounds(fy, proj.financial_year_start_month)[0]
-    if begins > proj.start:
-        return None, None
+    if begins > proj.start:  # a year-end run: the closed year's months, when its budget is
+        closed = closed_year(proj)  # compared as its outturn
+        return known.get(str(closed)), None
     if fy in known:
         return known[fy], None
     if (why := _history_short(care, begins, proj.start)) is not None:
@@ -243,6 +253,11 @@ def current_placements(
 def described(to_date: SpendToDate, rest_months: int) -> str:
     """The Assumptions sheet's sentence for an outturn year."""
     total = float(to_date.gbp.sum())
+    if not rest_months:  # a year-end run: the year closed at the forecast start
+        return (f"compared as its outturn, the year closed on {to_date.last_day:%d %B %Y}, the "
+                f"forecast start: spend £{total:,.0f} ({to_date.dates}), "
+                f"{estimated(to_date.basis)}{_priced(to_date)}; no month of it is forecast, so "
+                "it has no range and no probability of overspend")  # fmt: skip
     return (f"compared as its forecast outturn: spend to date £{total:,.0f} "
             f"({to_date.dates}), {estimated(to_date.basis)}{_priced(to_date)}, plus the "
             f"forecast for the rest of the year ({rest_months} months); its range and "
@@ -390,7 +405,11 @@ def summary_years(
                 f"{figures.money(row['rest_of_year_mean_gbp'])})."
             )
     lines = report.budget[_is_outturn(report.budget)]
-    for fy in sorted(set(lines["financial_year"]) - set(b.index)):  # cost lines only
+    closed = lines[lines["months"] == 0]  # a year-end run's year: not a row of the Summary
+    for fy, rows in closed.groupby("financial_year", sort=True):
+        notes[str(fy)] = (f"{_closed(rows, str(fy))}: on the Budget sheet, and month by month "
+                          "as the Monthly sheet's 'history' rows.")  # fmt: skip
+    for fy in sorted(set(lines["financial_year"]) - set(b.index) - set(closed["financial_year"])):
         notes[str(fy)] = (
             f"{fy}: the budget gives cost lines only (no whole placements line 'all'), so "
             "this row is the forecast months alone; each line's forecast outturn (spend to "
@@ -424,6 +443,9 @@ def outturn_headline(budget: pd.DataFrame | None, case: str = "") -> str:
         whole = rows[rows["cost_line"] == "all"]
         label = f"{case}{fy} forecast outturn"
         to_date = f"£{float(rows['spend_to_date_estimated_gbp'].max()):,.0f}"
+        if not rows["months"].any():  # a year-end run: all of it from the history
+            said.append(_closed(rows, f"{case}{fy}"))
+            continue
         if len(whole):
             r = next(whole.itertuples())
             said.append(f"{label} {_spread(r)} against "
@@ -442,6 +464,19 @@ def outturn_headline(budget: pd.DataFrame | None, case: str = "") -> str:
     return "".join(". " + s for s in said)
 
 
+def _closed(rows: pd.DataFrame, label: str) -> str:
+    """The console's sentence on a year that closed at the forecast start: its outturn, all
+    from the history (no range, no chance of overspend: nothing of it is forecast)."""
+    lines = [
+        f"{vocabulary.category(r.cost_line)} {figures.money(r.mean)} against the budget of "
+        f"£{r.budget_gbp:,.0f}: {_variance(r, odds=False)}"
+        for r in rows.sort_values("cost_line", key=lambda c: c != "all").itertuples()
+    ]
+    return (f"{label} outturn, the year closed at the forecast start (every month from the "
+            f"903 history, none forecast): {'; '.join(lines)}; "
+            f"{estimated(str(rows['basis'].iloc[0]))}")  # fmt: skip
+
+
 def whole_year_words(budget: pd.DataFrame | None, financial_year: str) -> str:
     """``; budget £X, variance ±£Y, probability of overspend Z%`` for a year the forecast
     covers whole and the budget gives a whole placements budget (cost line ``all``) for;
@@ -456,7 +491,7 @@ def whole_year_words(budget: pd.DataFrame | None, financial_year: str) -> str:
     return f"; budget £{r.budget_gbp:,.0f}, {_variance(r)}"
 
 
-def _variance(r: Any) -> str:
+def _variance(r: Any, *, odds: bool = True) -> str:
     """The variance and chance of overspend, from the simulated futures: said to the
     precision they support (figures.money, figures.chance); the budget beside them is
     as given, to the pound. The variance is projected spend - budget, and says which it
@@ -465,8 +500,8 @@ def _variance(r: Any) -> str:
     said = figures.signed_money(r.variance_gbp)
     which = ("on budget" if said.lstrip("+-") == "£0" else
              "an overspend" if said.startswith("+") else "an underspend")  # fmt: skip
-    return (f"variance {said} ({which}: projected spend - budget), "
-            f"probability of overspend {figures.chance(r.prob_overspend)}")  # fmt: skip
+    chance = f", probability of overspend {figures.chance(r.prob_overspend)}" * odds
+    return f"variance {said} ({which}: projected spend - budget){chance}"
 
 
 def _spread(r: Any) -> str:

@@ -13,6 +13,7 @@ from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError, DataWarning
 from sufficiency.finance.outturn import (
     SpendToDate,
+    closed_year,
     described,
     in_care_costs,
     months_to_date,
@@ -122,6 +123,8 @@ def spend_report(
 
     if budget is not None:
         years = {financial_year(m, params.financial_year_start_month) for m in proj.months}
+        closed = closed_year(proj) if care is not None else None  # a year-end run's year
+        years |= {closed} if closed is not None else set()
         first_day = proj.start + pd.Timedelta(days=1)
         runs = f"{first_day:%d %B %Y} to {proj.months[-1]:%d %B %Y}"
         for fy in sorted(set(budget["financial_year"]) - years):
@@ -145,9 +148,11 @@ def spend_report(
         part = {fy: covered for fy, covered in _part_years(inside, proj).items()
                 if fy not in to_date}  # fmt: skip
         for fy, why in why_not.items():
+            where = (f"it ended on {proj.start:%d %B %Y}, the forecast start," if fy == closed
+                     else f"the forecast starts inside it ({part[fy]})")  # fmt: skip
             say_set_aside(
-                f"{budget_source}: budget year {fy} is set aside: the forecast starts inside "
-                f"it ({part[fy]}) and its spend to date cannot be estimated, since {why}"
+                f"{budget_source}: budget year {fy} is set aside: {where} and its spend "
+                f"to date cannot be estimated, since {why}"
             )
         for fy, covered in part.items():
             if fy in why_not:

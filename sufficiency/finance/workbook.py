@@ -238,10 +238,11 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
         forecast = len(months) - done
         partial = f" ({vocabulary.counted(forecast, 'month')} forecast)" * (forecast < 12)
         if done:
-            partial = f" (history to {dates[done - 1]:%B}, then forecast)"
+            partial = f" (history to {dates[done - 1]:%B}, then forecast)" if forecast else (
+                " (history: the year closed at the forecast start)")  # fmt: skip
         elif len(months) < 12 and (dates[months[0]].month - start) % 12:
             part_from.append(f"{year} from {dates[months[0]]:%B}")
-        columns.append((f"{year} projected{partial}", cum))
+        columns.append((f"{year}{' projected' * bool(forecast)}{partial}", cum))
         if year in budget_all:
             profile: list[float | None] = [round(budget_all[year] * (i + 1) / 12, 2)
                                            for i in range(12)]  # fmt: skip
@@ -350,8 +351,8 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
             ws.cell(row=r, column=8, value=float(prob[fy])).number_format = PCT
     ws["A7"] = SIGN_CONVENTION
     ws["A7"].font = Font(italic=True)
-    if any(fy in outturn for fy in years):
-        ws["A8"] = " ".join(outturn[fy] for fy in years if fy in outturn)
+    if outturn:  # a year-end run's closed year (not a row here) first, then the rows'
+        ws["A8"] = " ".join(outturn[fy] for fy in sorted(outturn))
     rec = report.reconciliation
     ws["A9"] = "Starting point"
     ws["A9"].font = BOLD

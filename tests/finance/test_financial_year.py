@@ -128,3 +128,32 @@ def test_the_console_says_overspend_or_underspend_with_the_sign(variance, words)
                            "prob_overspend": [0.3], "basis": ["whole year forecast"]})  # fmt: skip
     said = whole_year_words(budget, "2026-27")
     assert said == f"; budget £74,000,000, {words}, probability of overspend 30%"
+
+
+def test_a_year_end_run_compares_the_closed_year_as_its_outturn(august_september, tmp_path):
+    """The run on the return to 31 March set the year just closed aside ('outside the
+    forecast ... no spend is projected for it'): at year end, finance had no outturn for
+    it. Now it is compared as its outturn with no month forecast: its twelve months from
+    the 903 history (the months September's run showed, the same), against its budget,
+    said on the console without a range, and shown month by month."""
+    march = month_end_run(tmp_path, "2026-03-31")
+    b = march.budget.set_index(["financial_year", "cost_line"])
+    row = b.loc[("2025-26", "all")]
+    assert row["months"] == 0 and row["rest_of_year_mean_gbp"] == 0
+    past = march.report.to_date
+    assert past is not None and len(past.month_ends) == 12
+    assert row["mean"] == pytest.approx(past.monthly.sum(), abs=0.01)
+    assert row["p10"] == row["p90"] == row["mean"]
+    assert row["variance_gbp"] == pytest.approx(row["mean"] - 7.0e7, abs=0.01)
+    _, sep = august_september
+    np.testing.assert_allclose(past.monthly[:6], sep.report.to_date.monthly, rtol=0, atol=0.005)
+    said = march.headline
+    assert "2025-26 outturn, the year closed at the forecast start (every month from the 903 " \
+        "history, none forecast): All placements £" in said  # fmt: skip
+    assert "2025-26 forecast outturn" not in said and "budget year 2025-26 is set aside" not in (
+        " ".join(march.notes)
+    )
+    march.write(tmp_path / "out")
+    ws = load_workbook(tmp_path / "out" / "spend.xlsx")["Cumulative"]
+    assert ws["B1"].value == "2025-26 (history: the year closed at the forecast start)"
+    assert ws["B13"].value == pytest.approx(row["mean"], abs=1.0)
