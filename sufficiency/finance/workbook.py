@@ -36,6 +36,7 @@ from sufficiency.finance.outturn import (
     scenario_years,
     summary_years,
 )
+from sufficiency.finance.previous import Changes
 from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.sheet_style import (
     BOLD,
@@ -91,6 +92,8 @@ class SpendReport(BriefRepr):
     #: the 903 history (the Monthly and Cumulative sheets' actual months); ``None`` when
     #: the forecast starts with a year, or the history cannot give them.
     to_date: SpendToDate | None = None
+    #: The year's months beside an earlier run's (``--previous``), ``None`` without one.
+    changes: Changes | None = None
 
 
 def line_label(line: str) -> str:
@@ -457,6 +460,13 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
         ws.cell(row=last + 2, column=1, value=SIGN_CONVENTION)
         if note := outturn_note(report.budget):
             ws.cell(row=last + 3, column=1, value=note)
+    if report.changes is not None:
+        ch = report.changes.table
+        ws = _table_sheet(wb, "Change since previous", ch, {"then_gbp", "now_gbp"},
+                          variance={"change_gbp"})  # fmt: skip
+        ws.cell(row=len(ch) + 3, column=1, value=report.changes.sentence + ".")
+        ws.column_dimensions[get_column_letter(len(ch.columns))].width = 60
+        finish_header(ws, 1, len(ch) + 1)
     assumptions = pd.DataFrame(report.assumptions, columns=["Item", "Value"])
     ws = _table_sheet(wb, "Assumptions", assumptions, set())
     ws.column_dimensions["A"].width = 40

@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from sufficiency.config import FinanceParams, ForecastParams
+from sufficiency.finance.previous import HISTORY_CHANGED, HISTORY_SAME, NOW_HISTORY, REFORECAST
 from sufficiency.finance.report import default_costs
 from sufficiency.finance.run import SpendResult, run_spend
 
@@ -157,3 +158,56 @@ def test_a_year_end_run_compares_the_closed_year_as_its_outturn(august_september
     ws = load_workbook(tmp_path / "out" / "spend.xlsx")["Cumulative"]
     assert ws["B1"].value == "2025-26 (history: the year closed at the forecast start)"
     assert ws["B13"].value == pytest.approx(row["mean"], abs=1.0)
+
+
+def test_a_run_set_beside_last_month_s_says_what_moved_the_outturn(august_september, tmp_path):
+    """Nothing said how the year's outturn moved from one month-end run to the next. Given
+    last month's folder, each month of the year is set beside it: April to August from the
+    history in both, the same; September forecast then and from the history now; the rest
+    re-forecast; the parts add to the outturn's move, said on the console and in the
+    workbook."""
+    aug, sep = august_september
+    aug.write(tmp_path / "aug")
+    now = sep.since(tmp_path / "aug")
+    t = now.report.changes.table.set_index("month")
+    assert list(t.loc["2025-04":"2025-08", "why"].unique()) == [HISTORY_SAME]
+    assert (t.loc["2025-04":"2025-08", "change_gbp"] == 0).all()
+    assert t.loc["2025-09", "why"] == NOW_HISTORY and t.loc["2025-09", "now"] == "history"
+    assert list(t.loc["2025-10":"2026-03", "why"].unique()) == [REFORECAST]
+    was, is_ = (r.budget.set_index("cost_line").loc["all", "mean"] for r in (aug, sep))
+    assert is_ != was and t["change_gbp"].sum() == pytest.approx(is_ - was, abs=0.1)
+    assert "2025-26 since the earlier run (history to August 2025): " in now.headline
+    assert "2025-09 now from the history, against its forecast, " in now.headline
+    assert "5 months from the history unchanged" in now.headline
+    now.write(tmp_path / "sep")
+    sheet = load_workbook(tmp_path / "sep" / "spend.xlsx")["Change since previous"]
+    assert sheet["A1"].value and sheet.cell(row=len(t) + 3, column=1).value.startswith(
+        "2025-26 since"
+    )
+    assert len(pd.read_csv(tmp_path / "sep" / "change_since_previous.csv")) == 12
+
+
+def test_a_past_month_whose_history_changed_is_said_to_have(august_september, tmp_path):
+    """A past month's figure moves only when the 903 history for it changes, and then it is
+    said: here an episode begun in May is gone from the history by September's return."""
+    aug, _ = august_september
+    aug.write(tmp_path / "aug")
+    history = cut_history(tmp_path / "h", "2025-09-30")
+    e = pd.read_csv(history / "2026" / "episodes.csv", dtype=str)
+    began = pd.to_datetime(e["DECOM"], dayfirst=True)
+    ended = pd.to_datetime(e["DEC"], dayfirst=True)
+    gone = e.index[(began.dt.month == 5) & (began.dt.year == 2025) & (ended.isna())][0]
+    e.drop(index=gone).to_csv(history / "2026" / "episodes.csv", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sep = run_spend(history, ForecastParams(num_paths=20, horizon_months=8, seed=5),
+                        FinanceParams(), costs=default_costs(FinanceParams()),
+                        run_date=pd.Timestamp("2025-10-05").date(), budget=BUDGET)  # fmt: skip
+    t = sep.since(tmp_path / "aug").report.changes.table.set_index("month")
+    assert t.loc["2025-04", "why"] == HISTORY_SAME
+    changed = t.loc["2025-05":"2025-08"]
+    assert list(changed["why"].unique()) == [HISTORY_CHANGED], changed
+    assert (
+        "the 903 history (or the costs) for them changed since"
+        in sep.since(tmp_path / "aug").headline
+    )
