@@ -23,7 +23,6 @@ and how many were which is said with the outturn (``basis`` names the cost file)
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +31,6 @@ import pandas as pd
 
 from sufficiency import figures, vocabulary
 from sufficiency.config import FinanceParams
-from sufficiency.errors import ConfigError
 from sufficiency.finance.projection import SpendProjection, UnitCosts
 from sufficiency.finance.summaries import OUTTURN, OUTTURN_ACTUAL, WHOLE_YEAR, financial_year
 from sufficiency.forecast import CATEGORIES, LEAVING_AGE_MONTHS, CareSpells, age_months_at, stock_at
@@ -119,14 +117,14 @@ def outturn_years(
         begins, ends = year_bounds(str(fy), proj.financial_year_start_month)
         if not (begins <= proj.start and proj.months[-1] >= ends):
             continue
-        if (reason := _history_short(care, begins, proj.start)) is not None:
+        if (reason := history_short(care, begins, proj.start)) is not None:
             why[str(fy)] = reason
         else:
             out[str(fy)] = begins
     return out, why
 
 
-def _history_short(care: CareSpells, begins: pd.Timestamp, start: pd.Timestamp) -> str | None:
+def history_short(care: CareSpells, begins: pd.Timestamp, start: pd.Timestamp) -> str | None:
     """Why the history cannot give the spend from ``begins`` to ``start``, or ``None``."""
     missing = [f"{a:%d/%m/%Y} to {b:%d/%m/%Y}" for a, b in care.gaps
                if a <= start and b >= begins]  # fmt: skip
@@ -134,32 +132,6 @@ def _history_short(care: CareSpells, begins: pd.Timestamp, start: pd.Timestamp) 
         return (f"the 903 history begins on {care.data_start:%d/%m/%Y}, after the "
                 f"year's first day ({begins:%d/%m/%Y})")  # fmt: skip
     return "the 903 history has no return for " + ", ".join(missing) if missing else None
-
-
-def months_to_date(
-    care: CareSpells, proj: SpendProjection, params: FinanceParams, known: dict[str, SpendToDate]
-) -> tuple[SpendToDate | None, str | None]:
-    """The months of the financial year the forecast starts inside that are already past
-    (its first day to the forecast start), priced from the 903 history as an outturn's
-    spend to date is (the one in ``known``, a budget year's, when it is that year), with
-    or without a budget: the Monthly and Cumulative sheets show them as actual months.
-    ``(None, None)`` when the forecast starts on a year's last day (none are past);
-    ``(None, why)`` when the history cannot give them."""
-    fy = financial_year(proj.start + pd.Timedelta(days=1), proj.financial_year_start_month)
-    begins = year_bounds(fy, proj.financial_year_start_month)[0]
-    if begins > proj.start:  # a year-end run: the closed year's months, when its budget is
-        closed = closed_year(proj)  # compared as its outturn
-        return known.get(str(closed)), None
-    if fy in known:
-        return known[fy], None
-    if (why := _history_short(care, begins, proj.start)) is not None:
-        return None, why
-    with warnings.catch_warnings():  # the projection said what of the costs needs saying
-        warnings.simplefilter("ignore")
-        try:
-            return spend_to_date(care, proj, params, fy, begins), None
-        except ConfigError as err:  # a past cost line with no cost: the months go unshown
-            return None, str(err)
 
 
 def spend_to_date(
@@ -285,65 +257,6 @@ def whole_year_budgets(budget: pd.DataFrame | None) -> dict[str, float]:
         return {}
     b = budget[(budget["cost_line"] == "all") & (budget["basis"] == WHOLE_YEAR)]
     return {str(k): float(v) for k, v in zip(b["financial_year"], b["budget_gbp"], strict=True)}
-
-
-def profiled_budgets(budget: pd.DataFrame | None, to_date: SpendToDate | None) -> dict[str, float]:
-    """:func:`whole_year_budgets`, and the outturn year's whole placements budget when its
-    months to date are shown (``to_date``): its cumulative spend then runs from the year's
-    first month, as its budget profile does."""
-    out = whole_year_budgets(budget)
-    if budget is not None and to_date is not None:
-        b = budget[(budget["cost_line"] == "all")
-                   & (budget["financial_year"] == to_date.financial_year)]  # fmt: skip
-        out.update({to_date.financial_year: float(b["budget_gbp"].iloc[0])} if len(b) else {})
-    return out
-
-
-def actual_months(to_date: SpendToDate | None) -> list[tuple[pd.Timestamp, str, np.ndarray]]:
-    """Each month of the year before the forecast start: its last day counted, its label on
-    the Monthly sheet (``2025-04 history``; ``2025-09 history to 15th`` for a month the
-    forecast starts inside) and its spend by cost line."""
-    if to_date is None:
-        return []
-    out = []
-    for end, values in zip(to_date.month_ends, to_date.monthly, strict=True):
-        whole = end == end + pd.offsets.MonthEnd(0)
-        label = f"{end:%Y-%m} history" + ("" if whole else f" to {end.day}{_nth(end.day)}")
-        out.append((pd.Timestamp(end), label, values))
-    return out
-
-
-def months_table(to_date: SpendToDate, lines: tuple[str, ...]) -> pd.DataFrame:
-    """``spend_to_date.csv``: ``month`` (its last day counted), ``financial_year``,
-    ``cost_line`` (and ``all``), ``spend_gbp`` and ``basis`` for each month before the
-    forecast start."""
-    rows = [{"month": f"{end:%Y-%m-%d}", "financial_year": to_date.financial_year,
-             "cost_line": line, "spend_gbp": round(float(v), 2),
-             "basis": _past_basis(to_date)}
-            for end, values in zip(to_date.month_ends, to_date.monthly, strict=True)
-            for line, v in zip((*lines, "all"), (*values, values.sum()), strict=True)]  # fmt: skip
-    return pd.DataFrame(rows)
-
-
-def _past_basis(to_date: SpendToDate) -> str:
-    """``history: spend estimated from the 903 history at unit costs, not the ledger``."""
-    how = to_date.basis.removeprefix("outturn: spend to date ").removesuffix(" + forecast")
-    return f"history: spend {how}, not the ledger"
-
-
-def _nth(day: int) -> str:
-    return "th" if 10 < day < 14 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
-
-
-#: Under the Monthly sheet when it shows months before the forecast start.
-ACTUAL_NOTE = (
-    "Months marked 'history' are past, before the forecast start: their spend is "
-    f"{ESTIMATED} (the same figures a budget year's spend to date adds up), so they have "
-    "no range (P10-P90 blank). The other months are forecast: the mean of the simulated "
-    "paths. Weekly costs become monthly spend by days, not weeks: child-days x weekly "
-    "cost / 7 (a 31-day month is 4.43 weeks, a 30-day one 4.29, February 4.00, or 4.14 "
-    "in a leap year)."
-)
 
 
 #: Under the Summary's scenario block when a year in it is compared as its outturn.

@@ -11,12 +11,12 @@ import pandas as pd
 from sufficiency import __version__, figures, vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError, DataWarning
+from sufficiency.finance.months_to_date import months_to_date
 from sufficiency.finance.outturn import (
     SpendToDate,
     closed_year,
     described,
     in_care_costs,
-    months_to_date,
     outturn_years,
     spend_to_date,
     year_bounds,

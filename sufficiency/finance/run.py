@@ -135,7 +135,7 @@ class SpendResult(BriefRepr):
         from its ``--out`` folder (:mod:`sufficiency.finance.previous`): the
         Change since previous sheet, ``change_since_previous.csv`` and a sentence ending
         :attr:`headline` say how the year's spend moved, and why."""
-        from sufficiency.finance.outturn import months_table
+        from sufficiency.finance.months_to_date import months_table
         from sufficiency.finance.previous import changes_since
 
         r = self.report

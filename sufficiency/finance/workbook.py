@@ -25,14 +25,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency import vocabulary
+from sufficiency.finance.months_to_date import ACTUAL_NOTE, actual_months, profiled_budgets
 from sufficiency.finance.outturn import (
-    ACTUAL_NOTE,
     OUTTURN_MONEY,
     SCENARIO_OUTTURN,
     SpendToDate,
-    actual_months,
     outturn_note,
-    profiled_budgets,
     scenario_years,
     summary_years,
 )

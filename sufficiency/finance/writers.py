@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sufficiency.finance.outturn import months_table
+from sufficiency.finance.months_to_date import months_table
 from sufficiency.finance.summaries import monthly_table
 from sufficiency.finance.workbook import SpendReport, write_workbook
 from sufficiency.io.atomic import atomic_write_text, warn_earlier_outputs
