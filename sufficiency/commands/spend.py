@@ -80,7 +80,7 @@ def spend(
                 strict=strict, progress=progress.months(months), stages=progress,
             )  # fmt: skip
             if previous_path is not None:  # read before this run writes over it
-                result = result.since(previous_path)
+                result = result.since(previous_path, params.finance)
             progress("Writing outputs")
             result.write(out_dir)
         echo_quality(result.quality, out_dir)

@@ -19,8 +19,10 @@ from pathlib import Path
 import pandas as pd
 
 from sufficiency import figures, vocabulary
+from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError
 from sufficiency.finance.summaries import financial_year
+from sufficiency.prices import uplift_dates
 
 #: A past month whose figure moved by less than this (GBP) is unchanged: pennies of rounding.
 _SAME_GBP = 0.5
@@ -29,9 +31,27 @@ HISTORY_CHANGED = (
     "from the history both times, and changed: the 903 history (or the costs) for it changed"
 )
 HISTORY_SAME = "from the history both times, unchanged"
+HISTORY_REPRICED = (
+    "from the history both times, re-priced: an uplift date fell between the two runs"
+)
 NOW_HISTORY = "forecast then, from the history now"
 REFORECAST = "forecast both times (re-forecast)"
 NEW_MONTH = "not in the earlier run"
+
+
+def prices_dated(start: pd.Timestamp, params: FinanceParams) -> str:
+    """The Assumptions sheet's sentence on the date the weekly costs are prices of: the
+    forecast start, so two runs either side of an uplift date read the same costs a
+    year's rise apart (the sample's 2025-26, priced at 6% more by the run to 31 March than
+    by the run to 30 April, with nothing else changed)."""
+    rise = params.price_rise
+    return (f"the weekly costs are taken as the prices on the forecast start, "
+            f"{pd.Timestamp(start):%d %B %Y}: each month after an uplift date costs "
+            f"{rise.rate:.1%} more, each month before the last one (the year to date) "
+            f"{rise.rate:.1%} less. A run after the {rise.date} uplift takes the same costs as "
+            "the new year's prices: raise them then (the cost file, or [finance] "
+            f"weekly_cost_gbp), or every month reads {rise.rate:.1%} lower than in a run "
+            "before it")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -62,7 +82,7 @@ def _year_months(monthly: pd.DataFrame, fy: str, column: str) -> pd.Series:
 
 
 def changes_since(
-    previous: Path | str, monthly: pd.DataFrame, past: pd.DataFrame | None, start_month: int
+    previous: Path | str, monthly: pd.DataFrame, past: pd.DataFrame | None, params: FinanceParams
 ) -> Changes:
     """The current financial year's months in this run (``monthly``: spend.csv's table;
     ``past``: spend_to_date.csv's, ``None`` without one) beside an earlier run's, from its
@@ -71,7 +91,7 @@ def changes_since(
     then_forecast = _read(folder, "spend.csv", required=True)
     then_past = _read(folder, "spend_to_date.csv", required=False)
     first = pd.Timestamp(past["month"].iloc[0] if past is not None else monthly["month"].iloc[0])
-    fy = financial_year(first, start_month)
+    fy = financial_year(first, params.financial_year_start_month)
     now = {"history": _year_months(past, fy, "spend_gbp") if past is not None else None,
            "forecast": _year_months(monthly, fy, "mean")}  # fmt: skip
     then = {"history": _year_months(then_past, fy, "spend_gbp") if then_past is not None
@@ -92,7 +112,24 @@ def changes_since(
                      "now": is_kind, "now_gbp": is_, "change_gbp": round(change, 2),
                      "why": how})  # fmt: skip
     table = pd.DataFrame(rows)
-    return Changes(fy, table, _sentence(table, fy, then))
+    rebased = _uplift_between(then_forecast, monthly, params)
+    if rebased:  # the history did not change; its prices did, re-dated to this run's start
+        table.loc[table["why"] == HISTORY_CHANGED, "why"] = HISTORY_REPRICED
+    return Changes(fy, table, _sentence(table, fy, then) + rebased)
+
+
+def _uplift_between(then: pd.DataFrame, now: pd.DataFrame, params: FinanceParams) -> str:
+    """A sentence when an uplift date fell between the two runs' forecast starts ('' if
+    none): each run takes the weekly costs as the prices on its own start."""
+    starts = [pd.Timestamp(t["month"].min()) - pd.offsets.MonthEnd(1) for t in (then, now)]
+    rise = params.price_rise
+    ups = uplift_dates(starts[0].date(), starts[1].date(), rise.month, rise.day)
+    if not ups:
+        return ""
+    return (f". The {ups[-1]:%d %B %Y} uplift fell between the two runs, and each takes the "
+            "weekly costs as the prices on its own forecast start: unless the costs were "
+            f"raised then, every month here is priced {rise.rate:.1%} lower than in the "
+            "earlier run, the history unchanged")  # fmt: skip
 
 
 def _value(run: dict[str, pd.Series | None], month: str) -> tuple[float | None, str | None]:
@@ -115,7 +152,8 @@ def _sentence(table: pd.DataFrame, fy: str, then: dict[str, pd.Series | None]) -
     for how, words in ((NOW_HISTORY, "now from the history, against {its} forecast"),
                        (REFORECAST, "re-forecast"),
                        (HISTORY_CHANGED, "from the history both times, and changed: the 903 "
-                        "history (or the costs) for {them} changed since")):  # fmt: skip
+                        "history (or the costs) for {them} changed since"),
+                       (HISTORY_REPRICED, "from the history both times, re-priced")):  # fmt: skip
         rows = table[table["why"] == how]
         if len(rows):
             months = list(rows["month"])

@@ -21,6 +21,7 @@ from sufficiency.finance.outturn import (
     spend_to_date,
     year_bounds,
 )
+from sufficiency.finance.previous import prices_dated
 from sufficiency.finance.projection import SpendProjection, UnitCosts, project_spend
 from sufficiency.finance.summaries import (
     budget_comparison,
@@ -196,6 +197,7 @@ def spend_report(
         *[(f"Weekly cost: {line_label(line)}", f"£{costs.weekly_cost_gbp.get(line, 0):,.2f} "
            f"({costs.source.get(line, 'not given')})") for line in proj.cost_lines],
         ("Inflation", f"{params.inflation_rate:.1%} a year, applied on {uplift} each year"),
+        ("Price date of the weekly costs", prices_dated(proj.start, params)),
         ("Financial year starts", dt.date(2000, params.financial_year_start_month, 1)
          .strftime("%B")),
         ("Data cut-off (forecast start)", f"{proj.start:%d %B %Y}"),

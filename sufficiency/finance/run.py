@@ -130,17 +130,18 @@ class SpendResult(BriefRepr):
         return ("Projected placement spend, base case: " + "; ".join(parts)
                 + f". Scenario '{scenario.scenario}': " + "; ".join(scen) + outturn)  # fmt: skip
 
-    def since(self, previous: Path | str) -> SpendResult:
+    def since(self, previous: Path | str, finance: FinanceParams) -> SpendResult:
         """This result with the current financial year's months set beside an earlier run's,
         from its ``--out`` folder (:mod:`sufficiency.finance.previous`): the
         Change since previous sheet, ``change_since_previous.csv`` and a sentence ending
-        :attr:`headline` say how the year's spend moved, and why."""
+        :attr:`headline` say how the year's spend moved, and why. ``finance`` is the
+        configuration this run priced with (its financial year and uplift date)."""
         from sufficiency.finance.months_to_date import months_table
         from sufficiency.finance.previous import changes_since
 
         r = self.report
         past = months_table(r.to_date, r.base.cost_lines) if r.to_date is not None else None
-        changes = changes_since(previous, r.monthly, past, r.base.financial_year_start_month)
+        changes = changes_since(previous, r.monthly, past, finance)
         return replace(self, report=replace(r, changes=changes))
 
     def write(self, out_dir: Path | str) -> list[Path]:

@@ -14,7 +14,13 @@ import pytest
 from openpyxl import load_workbook
 
 from sufficiency.config import FinanceParams, ForecastParams
-from sufficiency.finance.previous import HISTORY_CHANGED, HISTORY_SAME, NOW_HISTORY, REFORECAST
+from sufficiency.finance.previous import (
+    HISTORY_CHANGED,
+    HISTORY_REPRICED,
+    HISTORY_SAME,
+    NOW_HISTORY,
+    REFORECAST,
+)
 from sufficiency.finance.report import default_costs
 from sufficiency.finance.run import SpendResult, run_spend
 
@@ -168,7 +174,7 @@ def test_a_run_set_beside_last_month_s_says_what_moved_the_outturn(august_septem
     workbook."""
     aug, sep = august_september
     aug.write(tmp_path / "aug")
-    now = sep.since(tmp_path / "aug")
+    now = sep.since(tmp_path / "aug", FinanceParams())
     t = now.report.changes.table.set_index("month")
     assert list(t.loc["2025-04":"2025-08", "why"].unique()) == [HISTORY_SAME]
     assert (t.loc["2025-04":"2025-08", "change_gbp"] == 0).all()
@@ -203,11 +209,43 @@ def test_a_past_month_whose_history_changed_is_said_to_have(august_september, tm
         sep = run_spend(history, ForecastParams(num_paths=20, horizon_months=8, seed=5),
                         FinanceParams(), costs=default_costs(FinanceParams()),
                         run_date=pd.Timestamp("2025-10-05").date(), budget=BUDGET)  # fmt: skip
-    t = sep.since(tmp_path / "aug").report.changes.table.set_index("month")
+    t = sep.since(tmp_path / "aug", FinanceParams()).report.changes.table.set_index("month")
     assert t.loc["2025-04", "why"] == HISTORY_SAME
     changed = t.loc["2025-05":"2025-08"]
     assert list(changed["why"].unique()) == [HISTORY_CHANGED], changed
     assert (
         "the 903 history (or the costs) for them changed since"
-        in sep.since(tmp_path / "aug").headline
+        in sep.since(tmp_path / "aug", FinanceParams()).headline
     )
+
+
+def test_a_run_after_an_uplift_says_the_history_was_re_priced_not_changed(tmp_path):
+    """A council whose financial year is the calendar year, with prices rising each 1 April:
+    January to March 2025 are from the history in the run to 31 March and in the run to
+    30 April, unchanged, yet each read 6% lower in the second (every run takes the weekly
+    costs as the prices on its own forecast start). Nothing said so; with --previous it
+    read as the history having changed. Now the Assumptions give the costs' price date,
+    and the months are said to be re-priced by the uplift between the runs."""
+    jan = FinanceParams(financial_year_start_month=1)
+    budget = pd.DataFrame({"financial_year": ["2025"], "cost_line": ["all"],
+                           "budget_gbp": [7.0e7]})  # fmt: skip
+    runs = []
+    for day in ("2025-03-31", "2025-04-30"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            runs.append(run_spend(cut_history(tmp_path / day, day),
+                                  ForecastParams(num_paths=20, horizon_months=9, seed=5), jan,
+                                  costs=default_costs(jan), run_date=pd.Timestamp(day).date(),
+                                  budget=budget))  # fmt: skip
+    march, april = runs
+    np.testing.assert_allclose(april.report.to_date.monthly[:3] * 1.06,
+                               march.report.to_date.monthly, rtol=1e-9)  # fmt: skip
+    dated = dict(april.report.assumptions)["Price date of the weekly costs"]
+    assert dated.startswith("the weekly costs are taken as the prices on the forecast start, "
+                            "30 April 2025")  # fmt: skip
+    march.write(tmp_path / "march")
+    t = april.since(tmp_path / "march", jan).report.changes.table.set_index("month")
+    assert list(t.loc["2025-01":"2025-03", "why"].unique()) == [HISTORY_REPRICED]
+    said = april.since(tmp_path / "march", jan).headline
+    assert "The 01 April 2025 uplift fell between the two runs" in said
+    assert "every month here is priced 6.0% lower than in the earlier run" in said
