@@ -249,3 +249,56 @@ def test_a_run_after_an_uplift_says_the_history_was_re_priced_not_changed(tmp_pa
     said = april.since(tmp_path / "march", jan).headline
     assert "The 01 April 2025 uplift fell between the two runs" in said
     assert "every month here is priced 6.0% lower than in the earlier run" in said
+
+
+def test_weekly_costs_become_months_by_days_in_a_leap_year():
+    """Already right, pinned: a week's cost becomes a month's by the month's days / 7, not
+    by 52.18 weeks a year or 4 and 5 week months: 29 February 2028 is a day's cost more
+    (29/7 weeks), a 31-day month 31/7, and 2027-28 holds 366 days; the price index is
+    flat inside the financial year (the uplift on 1 April, its first day)."""
+    from sufficiency.finance.projection import UnitCosts, project_spend
+    from sufficiency.finance.summaries import period_table
+
+    ends = pd.date_range("2027-03-31", "2028-03-31", freq="ME")
+    stock = np.full((1, len(ends), 1), 7, dtype=np.int32)  # seven children all year
+    costs = UnitCosts({"ifa_foster": 100.0}, {"ifa_foster": "test"})
+    proj = project_spend(stock, ends, ("ifa_foster",), costs, inflation_rate=0.06)
+    by_month = dict(zip(proj.months.strftime("%Y-%m"), proj.spend[0, :, 0], strict=True))
+    assert by_month["2028-02"] == pytest.approx(29 * 100 * 1.06)
+    assert by_month["2028-01"] == pytest.approx(31 * 100 * 1.06)
+    assert by_month["2027-04"] == pytest.approx(30 * 100 * 1.06)
+    year = period_table(proj, "financial_year").set_index("cost_line").loc["all"]
+    assert year["financial_year"] == "2027-28" and year["mean"] == pytest.approx(366 * 106.0)
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_libreoffice_recalculates_a_month_end_workbook_to_its_figures(august_september, tmp_path):
+    """Opened and recalculated in LibreOffice, September's workbook (history rows, then the
+    forecast) gives the figures its CSVs hold: each month's total the sum of its lines,
+    the year's cumulative at March the outturn, the Summary's variance the budget
+    comparison's."""
+    import subprocess
+
+    _, sep = august_september
+    sep.write(tmp_path / "out")
+    result = subprocess.run(
+        [str(SOFFICE), f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless",
+         "--convert-to", "xlsx", "--outdir", str(tmp_path / "calc"),
+         str(tmp_path / "out" / "spend.xlsx")],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    wb = load_workbook(tmp_path / "calc" / "spend.xlsx", data_only=True)
+    rows = list(wb["Monthly"].iter_rows(values_only=True))
+    head = rows[0]
+    total, cum = head.index("Total (mean)"), head.index("Cumulative in year (mean)")
+    months = [r for r in rows[1:] if isinstance(r[0], str) and r[0][:4].isdigit()]
+    for r in months:
+        assert r[total] == pytest.approx(sum(r[2:total]), abs=0.01), r[0]
+    march = next(r for r in months if r[0] == "2026-03")
+    row = sep.budget.set_index(["financial_year", "cost_line"]).loc[("2025-26", "all")]
+    assert march[cum] == pytest.approx(row["mean"], abs=1.0)
+    assert wb["Summary"]["G5"].value == pytest.approx(row["variance_gbp"], abs=0.01)
