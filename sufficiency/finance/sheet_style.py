@@ -78,3 +78,13 @@ def chart_on_new_page(ws: Worksheet, chart: Any, row: int) -> None:
     """Anchor ``chart`` at ``row`` with a page break above it, so it is never split."""
     ws.row_breaks.append(Break(id=row - 1))
     ws.add_chart(chart, f"A{row}")
+
+
+def note_lines(ws: Worksheet, row: int, text: str, width: int = 150) -> int:
+    """``text`` under a table from ``row``, a line of at most ``width`` characters a row:
+    one long cell widens the printed page (LibreOffice fits the overflowing text to the
+    page too, so the table prints at a fraction of its size). Returns the rows used."""
+    lines = textwrap.wrap(text, width)
+    for i, line in enumerate(lines):
+        ws.cell(row=row + i, column=1, value=line)
+    return len(lines)

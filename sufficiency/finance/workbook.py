@@ -46,6 +46,7 @@ from sufficiency.finance.sheet_style import (
     chart_on_new_page,
     finish_header,
     header,
+    note_lines,
     widths,
 )
 from sufficiency.finance.summaries import MEANS_NOTE, financial_year, quarter
@@ -62,6 +63,11 @@ SIGN_CONVENTION = (
     "Sign convention: variance = projected spend - budget. A positive variance is a projected "
     "overspend (adverse, shown in red); a negative variance is an underspend (favourable, "
     "shown with a minus sign, not red)."
+)
+#: Under the Change since previous sheet.
+CHANGE_SIGN = (
+    "Change = now - then: a positive change is more spend than the earlier run had for the "
+    "month (shown in red), a negative one less."
 )
 #: Plain-word names of the cost lines (one vocabulary); the CSVs keep the internal names.
 LINE_LABELS = vocabulary.CATEGORIES
@@ -189,8 +195,7 @@ def _monthly_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
             months_done = (month.month - start) % 12 + 1
             v = round(float(budget_all[fy[i]]) * months_done / 12, 2)
             ws.cell(row=r, column=budget_col, value=v).number_format = GBP
-    if past:
-        ws.cell(row=n + 4, column=1, value=ACTUAL_NOTE)
+    used = note_lines(ws, n + 4, ACTUAL_NOTE) if past else 0
     finish_header(ws, 1, n)
     chart = BarChart()
     chart.type = "col"
@@ -205,7 +210,7 @@ def _monthly_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n))
     chart.legend.position = "r"
     chart.height, chart.width = 22, 48
-    chart_on_new_page(ws, chart, n + 5 + bool(past))
+    chart_on_new_page(ws, chart, n + 5 + used)
     return ws
 
 
@@ -462,7 +467,7 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
         ch = report.changes.table
         ws = _table_sheet(wb, "Change since previous", ch, {"then_gbp", "now_gbp"},
                           variance={"change_gbp"})  # fmt: skip
-        ws.cell(row=len(ch) + 3, column=1, value=report.changes.sentence + ".")
+        note_lines(ws, len(ch) + 3, report.changes.sentence + ". " + CHANGE_SIGN)
         ws.column_dimensions[get_column_letter(len(ch.columns))].width = 60
         finish_header(ws, 1, len(ch) + 1)
     assumptions = pd.DataFrame(report.assumptions, columns=["Item", "Value"])

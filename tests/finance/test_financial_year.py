@@ -88,8 +88,11 @@ def test_past_months_are_shown_from_the_history_and_said_to_be(august_september,
     csv = pd.read_csv(tmp_path / "spend_to_date.csv")
     assert csv[csv["cost_line"] == "all"]["spend_gbp"].sum() == pytest.approx(spent, abs=0.1)
     assert csv["basis"].str.startswith("history: ").all()
-    assert any(isinstance(r[0], str) and r[0].startswith("Months marked 'history' are past")
-               for r in monthly)  # fmt: skip
+    said = [r[0] for r in monthly if isinstance(r[0], str)]
+    at = next(i for i, v in enumerate(said) if v.startswith("Months marked 'history' are past"))
+    # in lines of up to 150 characters: one long cell printed the sheet at half its size
+    assert " ".join(said[at:]).endswith("or 4.14 in a leap year).")
+    assert max(len(v) for v in said[at:]) <= 150
     cumulative = load_workbook(tmp_path / "spend.xlsx")["Cumulative"]
     assert cumulative["A2"].value == "April"
     assert cumulative["B1"].value == "2025-26 projected (history to September, then forecast)"
@@ -191,6 +194,18 @@ def test_a_run_set_beside_last_month_s_says_what_moved_the_outturn(august_septem
         "2025-26 since"
     )
     assert len(pd.read_csv(tmp_path / "sep" / "change_since_previous.csv")) == 12
+    assert [c.value for c in sheet[1]] == [
+        "Month",
+        "Financial year",
+        "Then",
+        "Then (£)",
+        "Now",
+        "Now (£)",
+        "Change, now - then (£)",
+        "What changed",
+    ]
+    notes = [c.value for c in sheet["A"][len(t) + 2 :] if c.value]  # under the table
+    assert notes and max(len(n) for n in notes) <= 150  # wrapped: the page prints full size
 
 
 def test_a_past_month_whose_history_changed_is_said_to_have(august_september, tmp_path):
