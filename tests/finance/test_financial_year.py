@@ -317,3 +317,49 @@ def test_libreoffice_recalculates_a_month_end_workbook_to_its_figures(august_sep
     row = sep.budget.set_index(["financial_year", "cost_line"]).loc[("2025-26", "all")]
     assert march[cum] == pytest.approx(row["mean"], abs=1.0)
     assert wb["Summary"]["G5"].value == pytest.approx(row["variance_gbp"], abs=0.01)
+
+
+def _monthly_budget(path: Path, months: int) -> Path:
+    ends = pd.date_range("2025-04-30", periods=months, freq="ME")
+    rows = [("2025-26", f"{m:%b-%y}", line, value) for m in ends
+            for line, value in (("all", 70e6 / 12), ("IFA foster care", 10.5e6 / 12))]  # fmt: skip
+    pd.DataFrame(rows, columns=["financial_year", "month", "cost_line", "budget_gbp"]).to_csv(
+        path, index=False
+    )
+    return path
+
+
+def test_a_budget_by_month_is_added_up_to_its_year(tmp_path):
+    """Finance keep the budget by month. Before: the month column was ignored and every row
+    set aside as 'budget line appears twice for the same year', so the run had no budget.
+    Now a line's twelve months are added up to its year's, and said so."""
+    from sufficiency.finance.inputs import budget_for_run, read_budget
+    from sufficiency.forecast import CATEGORIES
+
+    path = _monthly_budget(tmp_path / "budget.csv", 12)
+    table, notes = budget_for_run(path, CATEGORIES)
+    got = table.set_index("cost_line")["budget_gbp"]
+    assert got["all"] == pytest.approx(70e6) and got["ifa_foster"] == pytest.approx(10.5e6)
+    assert len(table) == 2 and set(table["financial_year"]) == {"2025-26"}
+    assert notes == ["budget.csv gives the budget by month: each cost line's twelve months are "
+                     "added up to its year's budget (2025-26 All placements £70,000,000); the "
+                     "workbook's budget profile spreads a year's budget evenly, a twelfth a "
+                     "month, not by the file's months"]  # fmt: skip
+    pd.testing.assert_frame_equal(read_budget(path, CATEGORIES), table.reset_index(drop=True))
+
+
+def test_a_budget_by_month_short_of_a_month_is_set_aside_saying_so(tmp_path):
+    """Eleven months added up would be a year's budget short by a month, read as an
+    overspend: those rows are set aside, saying which line and how many months."""
+    from sufficiency.errors import InputDataError
+    from sufficiency.finance.inputs import budget_for_run, read_budget
+    from sufficiency.forecast import CATEGORIES
+
+    path = _monthly_budget(tmp_path / "budget.csv", 11)
+    table, notes = budget_for_run(path, CATEGORIES)
+    assert table.empty
+    said = " ".join(notes)
+    assert "the budget by month gives 11 different months for 2025-26 All placements (11 " \
+        "rows), not the year's twelve: its budget cannot be added up" in said  # fmt: skip
+    with pytest.raises(InputDataError):
+        read_budget(path, CATEGORIES)
