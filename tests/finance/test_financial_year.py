@@ -363,3 +363,23 @@ def test_a_budget_by_month_short_of_a_month_is_set_aside_saying_so(tmp_path):
         "rows), not the year's twelve: its budget cannot be added up" in said  # fmt: skip
     with pytest.raises(InputDataError):
         read_budget(path, CATEGORIES)
+
+
+def test_previous_that_is_not_a_spend_run_is_refused_in_a_sentence(tmp_path):
+    """--previous naming a folder with no spend.csv (the history folder, say) is refused in
+    a sentence naming it, before anything is written, not a traceback."""
+    from click.testing import CliRunner
+
+    from sufficiency.cli import main
+
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(main, [
+        "spend", "--history", str(SAMPLE), "--out", str(tmp_path / "out"), "--paths", "10",
+        "--horizon-months", "3", "--date", "2026-04-05", "--previous", str(tmp_path / "empty"),
+        "--store", f"sqlite:///{tmp_path / 'runs.db'}",
+    ])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert f"--previous {tmp_path / 'empty'}: is not the folder of a spend run, since it has " \
+        "no spend.csv: give the --out folder of an earlier run" in result.output  # fmt: skip
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out" / "spend.xlsx").exists()
