@@ -345,6 +345,13 @@ FINANCE_COLUMNS: dict[str, str] = {
     "p10": "P10",
     "p50": "P50",
     "p90": "P90",
+    # the Change since previous sheet (spend --previous)
+    "then": "Then",
+    "then_gbp": "Then (£)",
+    "now": "Now",
+    "now_gbp": "Now (£)",
+    "change_gbp": "Change, now - then (£)",
+    "why": "What changed",
 }
 
 #: Every code any table or sentence may carry, longest first for :func:`plain`. Only

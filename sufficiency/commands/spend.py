@@ -29,6 +29,9 @@ from sufficiency.commands.progress import Progress
 @path_option("--budget", "budget_path", "Budget file: financial_year, cost_line, budget_gbp.")
 @path_option("--costs", "costs_path",
              "The council's own weekly costs (per category or per current placement).")  # fmt: skip
+@path_option("--previous", "previous_path",
+             "An earlier spend run's --out folder (last month's; OUT itself will do): this "
+             "year's months set beside it, and what changed.", kind="folder")  # fmt: skip
 @forecast_options
 @date_option("Run date shown in the outputs (default: today in England).")
 @config_option
@@ -41,13 +44,16 @@ def spend(
     start: dt.datetime | None, horizon_months: int | None, num_paths: int | None,
     seed: int | None, scenario_path: Path | None, run_date: dt.datetime | None,
     config_path: Path | None, store_url: str | None, strict: bool,
+    previous_path: Path | None = None,
 ) -> None:  # fmt: skip
     """Project placement spend month by month, with a range, against budget, for finance.
 
     Writes spend.xlsx (Summary, Monthly, Cumulative, Quarterly, Financial years, Scenario
     comparison, Budget with --budget, Assumptions, Data quality), spend.csv (month,
-    financial_year, cost_line, mean, p10, p50, p90), spend_quarterly.csv,
-    spend_years.csv, budget_comparison.csv (with --budget), spend_scenario.csv and
+    financial_year, cost_line, mean, p10, p50, p90), spend_to_date.csv (the months of the
+    year before the forecast start, from the 903 history), spend_quarterly.csv,
+    spend_years.csv, budget_comparison.csv (with --budget), change_since_previous.csv
+    (with --previous), spend_scenario.csv and
     scenario_comparison.csv (with --scenario) and data_quality.csv into OUT. An
     imperfect history is repaired and set aside by stated rules, and said so (--strict
     refuses instead).
@@ -73,6 +79,8 @@ def spend(
                 num_paths=num_paths, seed=seed, run_date=run_date.date() if run_date else None,
                 strict=strict, progress=progress.months(months), stages=progress,
             )  # fmt: skip
+            if previous_path is not None:  # read before this run writes over it
+                result = result.since(previous_path, params.finance)
             progress("Writing outputs")
             result.write(out_dir)
         echo_quality(result.quality, out_dir)

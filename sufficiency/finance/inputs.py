@@ -6,7 +6,8 @@ the forecast has children in them); rows that also give ``child_id`` are today's
 placements, whose mean per category becomes that category's unit cost and whose sum is
 today's run-rate.
 
-Budget file: ``financial_year`` (``2026-27``; ``2026/27`` and ``2026-2027`` are read as
+Budget file (by year, or by month with a ``month`` column whose twelve months of a line are
+added up): ``financial_year`` (``2026-27``; ``2026/27`` and ``2026-2027`` are read as
 ``2026-27``, and ``2026`` names a financial year that starts in January), ``cost_line``
 (a forecast category or ``all``), ``budget_gbp``. A category or cost line may be written
 by its code or in the words spend.xlsx names it with (``IFA foster care``, ``All
@@ -15,6 +16,7 @@ placements``).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -60,6 +62,9 @@ def _budget_schema(lines: tuple[str, ...]) -> TableSchema:
                   nullable=False, choices=_line_choices((*lines, "all"))),
             Field("budget_gbp", "number", "Budget for the year, GBP.", required=True,
                   nullable=False, min_value=0, aliases=("budget",)),
+            Field("month", "text", "For a budget by month: the month (2025-04, Apr-25, "
+                  "April 2025); a line's twelve months are added up to its year's budget.",
+                  aliases=("period",)),
         ),
     )  # fmt: skip
 
@@ -230,10 +235,13 @@ def _load_budget(
         "where the financial year is the calendar year)",
     )  # fmt: skip
     table["financial_year"] = fy
+    problems += _months(raw, table)
     key = (
         table["financial_year"].fillna("").astype(str)
         + "|"
         + table["cost_line"].fillna("").astype(str)
+        + "|"
+        + table["month"].fillna("").astype(str)
     )
     complete = table["financial_year"].notna() & table["cost_line"].notna()
     twice = key.duplicated(keep=False) & complete
@@ -248,6 +256,65 @@ def _load_budget(
     return raw, table, problems
 
 
+#: The ways a budget by month may write its month (``2025-04``, ``Apr-25``, ``April 2025``).
+_MONTH_FORMATS = ("%Y-%m", "%Y-%m-%d", "%b-%y", "%b %y", "%b-%Y", "%b %Y", "%B %Y", "%B-%Y",
+                  "%m/%Y", "%d/%m/%Y")  # fmt: skip
+
+
+def _month(text: object) -> str | None:
+    """``2025-04`` from a month as a budget by month writes it, ``None`` if it is not one."""
+    for fmt in _MONTH_FORMATS:
+        try:
+            return f"{dt.datetime.strptime(str(text).strip(), fmt):%Y-%m}"
+        except ValueError:
+            continue
+    return None
+
+
+def _months(raw: RawTable, table: pd.DataFrame) -> list[Problem]:
+    """A budget by month: each month read as ``2025-04`` (in place), and every row of a
+    year's cost line that does not give twelve different months a problem (a month
+    missing would make the year's budget short by it, with no word)."""
+    given = table["month"].notna()
+    if not given.any():
+        return []
+    months = table.loc[given, "month"].map(_month)
+    not_one = "is not a month such as 2025-04, Apr-25 or April 2025"
+    problems = raw.problems_where(table.loc[given], months.isna(), "month", not_one)
+    table.loc[given, "month"] = months
+    problems += raw.problems_where(table, ~given, "month", "is blank, but other rows give the "
+                                   "budget by month: give this row's month")  # fmt: skip
+    by_line = table[given & table["month"].notna()].groupby(["financial_year", "cost_line"])
+    for (fy, line), rows in by_line:
+        n = rows["month"].nunique()
+        if n == 12 and len(rows) == 12:
+            continue
+        said = (f"the budget by month gives {n} different months for {fy} "
+                f"{vocabulary.category(str(line))} ({len(rows)} rows), not the year's twelve: "
+                "its budget cannot be added up")  # fmt: skip
+        problems += [raw.problem(i, "month", None, said) for i in rows.index]
+    return problems
+
+
+def _by_year(table: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
+    """A budget by month added up to a row per year and cost line, and a sentence saying so;
+    a budget by year as it is."""
+    if "month" not in table.columns or not table["month"].notna().any():
+        return table.drop(columns="month", errors="ignore"), []
+    keys = ["financial_year", "cost_line"]
+    year = table.groupby(keys, sort=False, as_index=False)["budget_gbp"].sum()
+    whole = year[year["cost_line"] == "all"]
+    shown = whole if len(whole) else year
+    example = "; ".join(f"{r.financial_year} {vocabulary.category(str(r.cost_line))} "
+                        f"£{float(r.budget_gbp):,.0f}"
+                        for r in shown.head(2).itertuples())  # fmt: skip
+    return year, [
+        f"{name} gives the budget by month: each cost line's twelve months are added up to "
+        f"its year's budget ({example}); the workbook's budget profile spreads a year's "
+        "budget evenly, a twelfth a month, not by the file's months"
+    ]
+
+
 def read_budget(path: Path | str | pd.DataFrame, lines: tuple[str, ...]) -> pd.DataFrame:
     """The budget: one row per financial year and cost line, from its file or a table
     with the file's columns (checked alike: rows named by position from 0). Any error
@@ -255,7 +322,7 @@ def read_budget(path: Path | str | pd.DataFrame, lines: tuple[str, ...]) -> pd.D
     _, table, problems = _load_budget(path, lines)
     if any(p.severity == "error" for p in problems):
         raise InputDataError(problems)
-    return table.reset_index(drop=True)
+    return _by_year(table, "the budget")[0].reset_index(drop=True)
 
 
 def budget_for_run(
@@ -275,8 +342,10 @@ def budget_for_run(
     """
     raw, table, problems = _load_budget(path, lines)
     kept, said, notes = _rows_for_run(raw, table, problems, strict)
+    name = raw.source if isinstance(path, pd.DataFrame) else Path(path).name
+    kept, monthly = _by_year(kept, name)
+    notes += monthly
     if said:
-        name = raw.source if isinstance(path, pd.DataFrame) else Path(path).name
         notes.append(
             f"{name}: {counted(len(said), 'budget row')} set aside for errors "
             f"({first_rows(said)}): the spend is compared with the other "

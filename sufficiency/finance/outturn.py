@@ -23,7 +23,7 @@ and how many were which is said with the outturn (``basis`` names the cost file)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -32,7 +32,7 @@ import pandas as pd
 from sufficiency import figures, vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.finance.projection import SpendProjection, UnitCosts
-from sufficiency.finance.summaries import OUTTURN, OUTTURN_ACTUAL, WHOLE_YEAR
+from sufficiency.finance.summaries import OUTTURN, OUTTURN_ACTUAL, WHOLE_YEAR, financial_year
 from sufficiency.forecast import CATEGORIES, LEAVING_AGE_MONTHS, CareSpells, age_months_at, stock_at
 from sufficiency.prices import DAYS_PER_WEEK, prices_before
 
@@ -76,6 +76,11 @@ class SpendToDate:
     actual: int = 0
     not_found: int = 0
     listed: bool = False  # whether the cost file listed any placements
+    #: The same spend month by month (``gbp`` is their sum): ``monthly[month, line]``,
+    #: each month ending on ``month_ends`` (the last day counted: the forecast start in
+    #: the month it falls in), for the Monthly and Cumulative sheets' actual months.
+    monthly: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    month_ends: pd.DatetimeIndex = field(default_factory=lambda: pd.DatetimeIndex([]))
 
     @property
     def basis(self) -> str:
@@ -92,6 +97,15 @@ def year_bounds(fy: str, start_month: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     return begins, begins + pd.DateOffset(years=1) - pd.Timedelta(days=1)
 
 
+def closed_year(proj: SpendProjection) -> str | None:
+    """The financial year that ends on the forecast start (a year-end run: the return to
+    31 March), or ``None``: its spend is all in the history, none of it to forecast, and
+    its budget is compared as its outturn with no forecast months."""
+    fy = financial_year(proj.start, proj.financial_year_start_month)
+    ends = year_bounds(fy, proj.financial_year_start_month)[1]
+    return fy if ends == pd.Timestamp(proj.start).normalize() else None
+
+
 def outturn_years(
     budget: pd.DataFrame, proj: SpendProjection, care: CareSpells
 ) -> tuple[dict[str, pd.Timestamp], dict[str, str]]:
@@ -103,29 +117,35 @@ def outturn_years(
         begins, ends = year_bounds(str(fy), proj.financial_year_start_month)
         if not (begins <= proj.start and proj.months[-1] >= ends):
             continue
-        missing = [f"{a:%d/%m/%Y} to {b:%d/%m/%Y}" for a, b in care.gaps
-                   if a <= proj.start and b >= begins]  # fmt: skip
-        if begins < pd.Timestamp(care.data_start):
-            why[str(fy)] = (f"the 903 history begins on {care.data_start:%d/%m/%Y}, after the "
-                            f"year's first day ({begins:%d/%m/%Y})")  # fmt: skip
-        elif missing:
-            why[str(fy)] = "the 903 history has no return for " + ", ".join(missing)
+        if (reason := history_short(care, begins, proj.start)) is not None:
+            why[str(fy)] = reason
         else:
             out[str(fy)] = begins
     return out, why
+
+
+def history_short(care: CareSpells, begins: pd.Timestamp, start: pd.Timestamp) -> str | None:
+    """Why the history cannot give the spend from ``begins`` to ``start``, or ``None``."""
+    missing = [f"{a:%d/%m/%Y} to {b:%d/%m/%Y}" for a, b in care.gaps
+               if a <= start and b >= begins]  # fmt: skip
+    if begins < pd.Timestamp(care.data_start):
+        return (f"the 903 history begins on {care.data_start:%d/%m/%Y}, after the "
+                f"year's first day ({begins:%d/%m/%Y})")  # fmt: skip
+    return "the 903 history has no return for " + ", ".join(missing) if missing else None
 
 
 def spend_to_date(
     care: CareSpells, proj: SpendProjection, params: FinanceParams, fy: str, begins: pd.Timestamp
 ) -> SpendToDate:
     """Spend on each cost line from ``begins`` to the forecast start (both days included):
-    child-days by cost line x weekly cost / 7 x price index."""
+    child-days by cost line x weekly cost / 7 x price index, day by day, summed by month
+    and over the days."""
     days = pd.date_range(begins, proj.start, freq="D")
     stock = stock_at(care, days).sum(axis=2)[:, [CATEGORIES.index(ln) for ln in proj.cost_lines]]
     weekly = proj.costs.require(proj.cost_lines, stock.sum(axis=0) > 0)
     index = prices_before(days, proj.start, params.inflation_rate, params.uplift_month,
                           params.uplift_day)  # fmt: skip
-    gbp = (stock * index[:, None]).sum(axis=0) * weekly / DAYS_PER_WEEK
+    daily = stock * index[:, None] * weekly / DAYS_PER_WEEK  # (days, lines)
     listed = proj.costs.children
     found = current_placements(care, proj.start, set(listed))
     actual = 0
@@ -135,10 +155,14 @@ def spend_to_date(
             continue
         days_in = days >= since  # the current placement's days in the year to date
         j = proj.cost_lines.index(line)
-        gbp[j] += (cost - weekly[j]) * float(index[days_in].sum()) / DAYS_PER_WEEK
+        daily[days_in, j] += (cost - weekly[j]) * index[days_in] / DAYS_PER_WEEK
         actual += 1
-    return SpendToDate(fy, pd.Timestamp(begins), pd.Timestamp(proj.start), gbp, actual,
-                       len(listed) - actual, bool(listed))  # fmt: skip
+    month = days.to_period("M")
+    monthly = pd.DataFrame(daily).groupby(month).sum().to_numpy()
+    ends = pd.Series(days).groupby(month).max()
+    return SpendToDate(fy, pd.Timestamp(begins), pd.Timestamp(proj.start), daily.sum(axis=0),
+                       actual, len(listed) - actual, bool(listed), monthly,
+                       pd.DatetimeIndex(ends.to_numpy()))  # fmt: skip
 
 
 def in_care_costs(
@@ -201,6 +225,11 @@ def current_placements(
 def described(to_date: SpendToDate, rest_months: int) -> str:
     """The Assumptions sheet's sentence for an outturn year."""
     total = float(to_date.gbp.sum())
+    if not rest_months:  # a year-end run: the year closed at the forecast start
+        return (f"compared as its outturn, the year closed on {to_date.last_day:%d %B %Y}, the "
+                f"forecast start: spend £{total:,.0f} ({to_date.dates}), "
+                f"{estimated(to_date.basis)}{_priced(to_date)}; no month of it is forecast, so "
+                "it has no range and no probability of overspend")  # fmt: skip
     return (f"compared as its forecast outturn: spend to date £{total:,.0f} "
             f"({to_date.dates}), {estimated(to_date.basis)}{_priced(to_date)}, plus the "
             f"forecast for the rest of the year ({rest_months} months); its range and "
@@ -289,7 +318,11 @@ def summary_years(
                 f"{figures.money(row['rest_of_year_mean_gbp'])})."
             )
     lines = report.budget[_is_outturn(report.budget)]
-    for fy in sorted(set(lines["financial_year"]) - set(b.index)):  # cost lines only
+    closed = lines[lines["months"] == 0]  # a year-end run's year: not a row of the Summary
+    for fy, rows in closed.groupby("financial_year", sort=True):
+        notes[str(fy)] = (f"{_closed(rows, str(fy))}: on the Budget sheet, and month by month "
+                          "as the Monthly sheet's 'history' rows.")  # fmt: skip
+    for fy in sorted(set(lines["financial_year"]) - set(b.index) - set(closed["financial_year"])):
         notes[str(fy)] = (
             f"{fy}: the budget gives cost lines only (no whole placements line 'all'), so "
             "this row is the forecast months alone; each line's forecast outturn (spend to "
@@ -323,6 +356,9 @@ def outturn_headline(budget: pd.DataFrame | None, case: str = "") -> str:
         whole = rows[rows["cost_line"] == "all"]
         label = f"{case}{fy} forecast outturn"
         to_date = f"£{float(rows['spend_to_date_estimated_gbp'].max()):,.0f}"
+        if not rows["months"].any():  # a year-end run: all of it from the history
+            said.append(_closed(rows, f"{case}{fy}"))
+            continue
         if len(whole):
             r = next(whole.itertuples())
             said.append(f"{label} {_spread(r)} against "
@@ -341,6 +377,19 @@ def outturn_headline(budget: pd.DataFrame | None, case: str = "") -> str:
     return "".join(". " + s for s in said)
 
 
+def _closed(rows: pd.DataFrame, label: str) -> str:
+    """The console's sentence on a year that closed at the forecast start: its outturn, all
+    from the history (no range, no chance of overspend: nothing of it is forecast)."""
+    lines = [
+        f"{vocabulary.category(r.cost_line)} {figures.money(r.mean)} against the budget of "
+        f"£{r.budget_gbp:,.0f}: {_variance(r, odds=False)}"
+        for r in rows.sort_values("cost_line", key=lambda c: c != "all").itertuples()
+    ]
+    return (f"{label} outturn, the year closed at the forecast start (every month from the "
+            f"903 history, none forecast): {'; '.join(lines)}; "
+            f"{estimated(str(rows['basis'].iloc[0]))}")  # fmt: skip
+
+
 def whole_year_words(budget: pd.DataFrame | None, financial_year: str) -> str:
     """``; budget £X, variance ±£Y, probability of overspend Z%`` for a year the forecast
     covers whole and the budget gives a whole placements budget (cost line ``all``) for;
@@ -355,12 +404,17 @@ def whole_year_words(budget: pd.DataFrame | None, financial_year: str) -> str:
     return f"; budget £{r.budget_gbp:,.0f}, {_variance(r)}"
 
 
-def _variance(r: Any) -> str:
+def _variance(r: Any, *, odds: bool = True) -> str:
     """The variance and chance of overspend, from the simulated futures: said to the
     precision they support (figures.money, figures.chance); the budget beside them is
-    as given, to the pound."""
-    return (f"variance {figures.signed_money(r.variance_gbp)}, "
-            f"probability of overspend {figures.chance(r.prob_overspend)}")  # fmt: skip
+    as given, to the pound. The variance is projected spend - budget, and says which it
+    is in words (``-£1.28m, an underspend``): a bare minus sign read as an overspend to a
+    reader used to the ledger's convention (budget - actual)."""
+    said = figures.signed_money(r.variance_gbp)
+    which = ("on budget" if said.lstrip("+-") == "£0" else
+             "an overspend" if said.startswith("+") else "an underspend")  # fmt: skip
+    chance = f", probability of overspend {figures.chance(r.prob_overspend)}" * odds
+    return f"variance {said} ({which}: projected spend - budget){chance}"
 
 
 def _spread(r: Any) -> str:

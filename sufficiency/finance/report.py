@@ -11,14 +11,17 @@ import pandas as pd
 from sufficiency import __version__, figures, vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError, DataWarning
+from sufficiency.finance.months_to_date import months_to_date
 from sufficiency.finance.outturn import (
     SpendToDate,
+    closed_year,
     described,
     in_care_costs,
     outturn_years,
     spend_to_date,
     year_bounds,
 )
+from sufficiency.finance.previous import prices_dated
 from sufficiency.finance.projection import SpendProjection, UnitCosts, project_spend
 from sufficiency.finance.summaries import (
     budget_comparison,
@@ -121,6 +124,8 @@ def spend_report(
 
     if budget is not None:
         years = {financial_year(m, params.financial_year_start_month) for m in proj.months}
+        closed = closed_year(proj) if care is not None else None  # a year-end run's year
+        years |= {closed} if closed is not None else set()
         first_day = proj.start + pd.Timedelta(days=1)
         runs = f"{first_day:%d %B %Y} to {proj.months[-1]:%d %B %Y}"
         for fy in sorted(set(budget["financial_year"]) - years):
@@ -144,9 +149,11 @@ def spend_report(
         part = {fy: covered for fy, covered in _part_years(inside, proj).items()
                 if fy not in to_date}  # fmt: skip
         for fy, why in why_not.items():
+            where = (f"it ended on {proj.start:%d %B %Y}, the forecast start," if fy == closed
+                     else f"the forecast starts inside it ({part[fy]})")  # fmt: skip
             say_set_aside(
-                f"{budget_source}: budget year {fy} is set aside: the forecast starts inside "
-                f"it ({part[fy]}) and its spend to date cannot be estimated, since {why}"
+                f"{budget_source}: budget year {fy} is set aside: {where} and its spend "
+                f"to date cannot be estimated, since {why}"
             )
         for fy, covered in part.items():
             if fy in why_not:
@@ -181,11 +188,16 @@ def spend_report(
             scen_budget = budget_comparison(scen, whole, fixed, bases).assign(
                 scenario=scen.scenario
             )
+    past, no_past = months_to_date(care, proj, params, to_date) if care else (None, None)
+    if no_past is not None:  # the Monthly sheet starts at the forecast, and says why
+        notes = [*notes, f"The months of the year before the forecast start are not shown "
+                 f"as actual spend, since {no_past}."]  # fmt: skip
     uplift = dt.date(2000, params.uplift_month, params.uplift_day).strftime("%d %B")
     assumptions: list[tuple[str, str]] = [
         *[(f"Weekly cost: {line_label(line)}", f"£{costs.weekly_cost_gbp.get(line, 0):,.2f} "
            f"({costs.source.get(line, 'not given')})") for line in proj.cost_lines],
         ("Inflation", f"{params.inflation_rate:.1%} a year, applied on {uplift} each year"),
+        ("Price date of the weekly costs", prices_dated(proj.start, params)),
         ("Financial year starts", dt.date(2000, params.financial_year_start_month, 1)
          .strftime("%B")),
         ("Data cut-off (forecast start)", f"{proj.start:%d %B %Y}"),
@@ -219,6 +231,7 @@ def spend_report(
         quality=quality,
         scenario_budget=scen_budget,
         notes=(*notes, *set_aside),
+        to_date=past,
     )
 
 

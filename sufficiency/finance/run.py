@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -116,6 +116,8 @@ class SpendResult(BriefRepr):
         if scenario is not None:  # its outturn: the same spend to date, its own months after
             sb = self.report.scenario_budget
             outturn += outturn_headline(sb, f"Scenario '{scenario.scenario}': ")
+        if self.report.changes is not None:
+            outturn += ". " + self.report.changes.sentence
         if comparison is None or scenario is None:
             return "Projected placement spend " + "; ".join(parts) + outturn
         rows = comparison[comparison["cost_line"] == "all"].set_index("financial_year")
@@ -127,6 +129,20 @@ class SpendResult(BriefRepr):
                         f"{figures.signed_money(diff)})")  # fmt: skip
         return ("Projected placement spend, base case: " + "; ".join(parts)
                 + f". Scenario '{scenario.scenario}': " + "; ".join(scen) + outturn)  # fmt: skip
+
+    def since(self, previous: Path | str, finance: FinanceParams) -> SpendResult:
+        """This result with the current financial year's months set beside an earlier run's,
+        from its ``--out`` folder (:mod:`sufficiency.finance.previous`): the
+        Change since previous sheet, ``change_since_previous.csv`` and a sentence ending
+        :attr:`headline` say how the year's spend moved, and why. ``finance`` is the
+        configuration this run priced with (its financial year and uplift date)."""
+        from sufficiency.finance.months_to_date import months_table
+        from sufficiency.finance.previous import changes_since
+
+        r = self.report
+        past = months_table(r.to_date, r.base.cost_lines) if r.to_date is not None else None
+        changes = changes_since(previous, r.monthly, past, finance)
+        return replace(self, report=replace(r, changes=changes))
 
     def write(self, out_dir: Path | str) -> list[Path]:
         """Write spend.csv and companions, spend.xlsx and data_quality.csv into ``out_dir``.

@@ -20,34 +20,41 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.chart.axis import ChartLines
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency import vocabulary
+from sufficiency.finance.months_to_date import ACTUAL_NOTE, actual_months, profiled_budgets
 from sufficiency.finance.outturn import (
     OUTTURN_MONEY,
     SCENARIO_OUTTURN,
+    SpendToDate,
     outturn_note,
     scenario_years,
     summary_years,
-    whole_year_budgets,
 )
+from sufficiency.finance.previous import Changes
 from sufficiency.finance.projection import SpendProjection
+from sufficiency.finance.sheet_style import (
+    BOLD,
+    GBP,
+    HEADER_FILL,
+    PCT,
+    VARIANCE,
+    axes,
+    chart_on_new_page,
+    finish_header,
+    header,
+    note_lines,
+    widths,
+)
 from sufficiency.finance.summaries import MEANS_NOTE, financial_year, quarter
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.quality_writers import add_quality_sheet
-from sufficiency.io.xlsx import print_a4_landscape, save_workbook, show_axes, wrap_values
+from sufficiency.io.xlsx import print_a4_landscape, save_workbook, wrap_values
 from sufficiency.results import BriefRepr, tables_copied
 
-#: Money: negatives get a minus sign and no colour (a spend figure is not "bad" for being low).
-GBP = '"£"#,##0;-"£"#,##0'
-#: Variance against budget (projection - budget): overspend (positive) is adverse and red;
-#: underspend (negative) is favourable, shown with a minus sign and not red.
-VARIANCE = '[Red]"£"#,##0;-"£"#,##0;"£"0'
-PCT = "0.0%"
 #: Line colours of successive financial years on the cumulative chart (projection solid,
 #: budget dashed, same colour).
 YEAR_COLOURS = ("1F4E79", "C55A11", "548235", "7030A0", "BF9000")
@@ -57,10 +64,13 @@ SIGN_CONVENTION = (
     "overspend (adverse, shown in red); a negative variance is an underspend (favourable, "
     "shown with a minus sign, not red)."
 )
+#: Under the Change since previous sheet.
+CHANGE_SIGN = (
+    "Change = now - then: a positive change is more spend than the earlier run had for the "
+    "month (shown in red), a negative one less."
+)
 #: Plain-word names of the cost lines (one vocabulary); the CSVs keep the internal names.
 LINE_LABELS = vocabulary.CATEGORIES
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-BOLD = Font(bold=True)
 
 
 @tables_copied
@@ -82,6 +92,12 @@ class SpendReport(BriefRepr):
     #: Every warning the projection gave, in sentences: those under "Read with care" in
     #: ``assumptions``, then each budget year set aside (a row of its own there).
     notes: tuple[str, ...] = ()
+    #: The months of the current financial year before the forecast start, priced from
+    #: the 903 history (the Monthly and Cumulative sheets' actual months); ``None`` when
+    #: the forecast starts with a year, or the history cannot give them.
+    to_date: SpendToDate | None = None
+    #: The year's months beside an earlier run's (``--previous``), ``None`` without one.
+    changes: Changes | None = None
 
 
 def line_label(line: str) -> str:
@@ -93,79 +109,34 @@ def _column_label(name: str) -> str:
     return vocabulary.column(name, vocabulary.FINANCE_COLUMNS)
 
 
-def _header(ws: Worksheet, row: int, names: Sequence[str], first: int = 1) -> None:
-    for j, name in enumerate(names, start=first):
-        c = ws.cell(row=row, column=j, value=name)
-        c.font = BOLD
-        c.fill = HEADER_FILL
-        c.alignment = Alignment(wrap_text=True, vertical="bottom")
-
-
-def _is_number(value: object) -> bool:
-    if isinstance(value, bool):
-        return False
-    return isinstance(value, int | float) or (isinstance(value, str) and value.startswith("="))
-
-
-def _finish_header(ws: Worksheet, row: int, last_data_row: int | None = None) -> None:
-    """Right-align headers over numeric columns and make the row tall enough for its wrap.
-
-    Spreadsheets do not grow a row for wrapped text on opening, so without a height the
-    wrapped header spills over the first data row. Call after the column widths are set.
-    """
-    last = last_data_row or ws.max_row
-    lines = 1
-    for j in range(1, ws.max_column + 1):
-        c = ws.cell(row=row, column=j)
-        if not isinstance(c.value, str):
-            continue
-        below = [ws.cell(row=r, column=j).value for r in range(row + 1, last + 1)]
-        numeric = any(_is_number(v) for v in below)
-        c.alignment = Alignment(wrap_text=True, vertical="bottom",
-                                horizontal="right" if numeric else "left")  # fmt: skip
-        width = ws.column_dimensions[get_column_letter(j)].width or 8.43
-        chars = max(int(width * 0.95) - 2, 4)  # bold text is a little wider than the width unit
-        lines = max(lines, len(textwrap.wrap(c.value, chars)) or 1)
-    ws.row_dimensions[row].height = 15 * lines + 3
-
-
-def _widths(ws: Worksheet, first: int = 14, rest: int = 14) -> None:
-    for j in range(1, ws.max_column + 1):
-        ws.column_dimensions[get_column_letter(j)].width = first if j == 1 else rest
-
-
-def _axes(chart: Any, x_title: str, y_title: str) -> None:
-    """Visible axes with titles, £ ticks and gridlines."""
-    show_axes(chart, x_title, y_title)
-    chart.y_axis.numFmt = '"£"#,##0'
-    chart.y_axis.majorGridlines = ChartLines()
-
-
-def _chart_on_new_page(ws: Worksheet, chart: Any, row: int) -> None:
-    """Anchor ``chart`` at ``row`` with a page break above it, so it is never split."""
-    ws.row_breaks.append(Break(id=row - 1))
-    ws.add_chart(chart, f"A{row}")
-
-
 def _period_sheet(
-    wb: Workbook, title: str, proj: SpendProjection, keys: list[str], key_name: str
+    wb: Workbook,
+    title: str,
+    proj: SpendProjection,
+    keys: list[str],
+    key_name: str,
+    actual: Sequence[tuple[str, np.ndarray]] = (),
 ) -> Worksheet:
-    """One row per period (month, quarter or year): mean by line, total formula, percentiles."""
+    """One row per period (month, quarter or year): mean by line, total formula, percentiles;
+    ``actual`` rows first (a label and the spend by line), a month each, with no range."""
     ws = wb.create_sheet(title)
     lines = proj.cost_lines
     names = [key_name, "Months", *(line_label(x) for x in lines), "Total (mean)",
              "Total P10", "Total P50", "Total P90"]  # fmt: skip
-    _header(ws, 1, names)
+    header(ws, 1, names)
     ws.freeze_panes = "C2"
-    uniq = list(dict.fromkeys(keys))
     total_paths = proj.total()
     first_line_col, last_line_col = 3, 2 + len(lines)
-    for i, key in enumerate(uniq):
-        r = i + 2
+    rows: list[tuple[str, int, np.ndarray, np.ndarray | None]] = [
+        (label, 1, values, None) for label, values in actual
+    ]
+    for key in dict.fromkeys(keys):
         idx = [k for k, v in enumerate(keys) if v == key]
+        rows.append((key, len(idx), proj.spend[:, idx, :].sum(axis=1).mean(axis=0),
+                     np.quantile(total_paths[:, idx].sum(axis=1), (0.1, 0.5, 0.9))))  # fmt: skip
+    for r, (key, count, means, q) in enumerate(rows, start=2):
         ws.cell(row=r, column=1, value=key)
-        ws.cell(row=r, column=2, value=len(idx))
-        means = proj.spend[:, idx, :].sum(axis=1).mean(axis=0)
+        ws.cell(row=r, column=2, value=count)
         for j, value in enumerate(means):
             ws.cell(
                 row=r, column=first_line_col + j, value=round(float(value), 2)
@@ -174,12 +145,11 @@ def _period_sheet(
         tc = ws.cell(row=r, column=last_line_col + 1, value=f"=SUM({a}{r}:{b}{r})")
         tc.number_format = GBP
         tc.font = BOLD
-        q = np.quantile(total_paths[:, idx].sum(axis=1), (0.1, 0.5, 0.9))
-        for k, value in enumerate(q):
+        for k, value in enumerate(() if q is None else q):
             ws.cell(
                 row=r, column=last_line_col + 2 + k, value=round(float(value), 2)
             ).number_format = GBP
-    n = len(uniq) + 1
+    n = len(rows) + 1
     tr = n + 1
     ws.cell(row=tr, column=1, value="Total").font = BOLD
     for col in range(first_line_col, last_line_col + 2):
@@ -188,18 +158,20 @@ def _period_sheet(
         c.number_format = GBP
         c.font = BOLD
     ws.cell(row=tr + 2, column=1, value=MEANS_NOTE)
-    _widths(ws, 14, 15)
-    _finish_header(ws, 1, n)
+    widths(ws, 14, 15)
+    finish_header(ws, 1, n)
     ws.print_title_rows = "1:1"
     return ws
 
 
 def _monthly_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
     proj = report.base
-    keys = [m.strftime("%Y-%m") for m in proj.months]
-    ws = _period_sheet(wb, "Monthly", proj, keys, "Month")
+    past = actual_months(report.to_date)
+    ws = _period_sheet(wb, "Monthly", proj, [m.strftime("%Y-%m") for m in proj.months], "Month",
+                       [(label, values) for _, label, values in past])  # fmt: skip
     lines = proj.cost_lines
-    n = len(keys) + 1
+    months = [*(m for m, _, _ in past), *proj.months]
+    n = len(months) + 1
     # Cumulative spend within each financial year, and the matching budget profile.
     cum_col = 3 + len(lines) + 4
     budget_col = cum_col + 1
@@ -209,32 +181,36 @@ def _monthly_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
         ws.cell(row=1, column=col).fill = HEADER_FILL
         ws.column_dimensions[get_column_letter(col)].width = 18
     total_letter = get_column_letter(3 + len(lines))
-    fy = [financial_year(m, proj.financial_year_start_month) for m in proj.months]
-    budget_all = whole_year_budgets(report.budget)
-    for i in range(len(keys)):
+    start = proj.financial_year_start_month
+    fy = [financial_year(m, start) for m in months]
+    budget_all = profiled_budgets(report.budget, report.to_date)
+    for i, month in enumerate(months):
         r = i + 2
-        same_year_start = next(k for k in range(len(keys)) if fy[k] == fy[i]) + 2
+        same_year_start = next(k for k in range(len(months)) if fy[k] == fy[i]) + 2
         c = ws.cell(
             row=r, column=cum_col, value=f"=SUM({total_letter}{same_year_start}:{total_letter}{r})"
         )
         c.number_format = GBP
-        if fy[i] in budget_all:
-            months_done = r - same_year_start + 1
+        if fy[i] in budget_all:  # the months of the year to this one's end, by the calendar
+            months_done = (month.month - start) % 12 + 1
             v = round(float(budget_all[fy[i]]) * months_done / 12, 2)
             ws.cell(row=r, column=budget_col, value=v).number_format = GBP
-    _finish_header(ws, 1, n)
+    used = note_lines(ws, n + 4, ACTUAL_NOTE) if past else 0
+    finish_header(ws, 1, n)
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "stacked"
     chart.overlap = 100
-    chart.title = "Projected spend by cost line, each month (mean)"
-    _axes(chart, "Month", "Spend (£)")
+    chart.title = ("Spend by cost line, each month: to date from the 903 history "
+                   "(estimated), then projected (mean)") if past else (
+                   "Projected spend by cost line, each month (mean)")  # fmt: skip
+    axes(chart, "Month", "Spend (£)")
     data = Reference(ws, min_col=3, max_col=2 + len(lines), min_row=1, max_row=n)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n))
     chart.legend.position = "r"
     chart.height, chart.width = 22, 48
-    _chart_on_new_page(ws, chart, n + 5)
+    chart_on_new_page(ws, chart, n + 5 + used)
     return ws
 
 
@@ -248,10 +224,12 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
     proj = report.base
     start = proj.financial_year_start_month
     ws = wb.create_sheet("Cumulative")
-    fy = [financial_year(m, start) for m in proj.months]
+    past = actual_months(report.to_date)  # the year's months before the forecast start
+    dates = [*(m for m, _, _ in past), *proj.months]
+    totals = [*(float(v.sum()) for _, _, v in past), *proj.total().mean(axis=0)]
+    fy = [financial_year(m, start) for m in dates]
     years = list(dict.fromkeys(fy))
-    budget_all = whole_year_budgets(report.budget)
-    totals = proj.total().mean(axis=0)
+    budget_all = profiled_budgets(report.budget, report.to_date)
     # (label, values by month of the year) for each column of the table
     columns: list[tuple[str, list[float | None]]] = []
     part_from: list[str] = []  # "2025-26 from October": a year forecast from part-way
@@ -261,16 +239,21 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
         months = [k for k, v in enumerate(fy) if v == year]
         for k in months:
             running += float(totals[k])
-            cum[(proj.months[k].month - start) % 12] = round(running, 2)
-        partial = f" ({vocabulary.counted(len(months), 'month')} forecast)" * (len(months) < 12)
-        if len(months) < 12 and (proj.months[months[0]].month - start) % 12:
-            part_from.append(f"{year} from {proj.months[months[0]]:%B}")
-        columns.append((f"{year} projected{partial}", cum))
+            cum[(dates[k].month - start) % 12] = round(running, 2)
+        done = sum(k < len(past) for k in months)
+        forecast = len(months) - done
+        partial = f" ({vocabulary.counted(forecast, 'month')} forecast)" * (forecast < 12)
+        if done:
+            partial = f" (history to {dates[done - 1]:%B}, then forecast)" if forecast else (
+                " (history: the year closed at the forecast start)")  # fmt: skip
+        elif len(months) < 12 and (dates[months[0]].month - start) % 12:
+            part_from.append(f"{year} from {dates[months[0]]:%B}")
+        columns.append((f"{year}{' projected' * bool(forecast)}{partial}", cum))
         if year in budget_all:
             profile: list[float | None] = [round(budget_all[year] * (i + 1) / 12, 2)
                                            for i in range(12)]  # fmt: skip
             columns.append((f"{year} budget profile", profile))
-    _header(ws, 1, ["Month of financial year", *(c[0] for c in columns)])
+    header(ws, 1, ["Month of financial year", *(c[0] for c in columns)])
     ws.freeze_panes = "B2"
     for i in range(12):
         r = i + 2
@@ -283,15 +266,18 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
             value="Cumulative spend restarts at zero each financial year: each year is its own "
                   "line, cumulative from the first month of that year (mean of the simulated "
                   "paths)" + (f", or from the first month forecast ({', '.join(part_from)}: "
-                  "spend before it is not in the line)" if part_from else "") + ". The budget "
+                  "spend before it is not in the line)" if part_from else "") + (
+                  "; a year marked 'history to' adds the months before the forecast start, "
+                  "estimated from the 903 history, as the Monthly sheet shows them" if past
+                  else "") + ". The budget "
                   "profile spreads the year's whole placements budget evenly, a twelfth a "
                   "month.")  # fmt: skip
-    _widths(ws, 24, 20)
-    _finish_header(ws, 1, 13)
+    widths(ws, 24, 20)
+    finish_header(ws, 1, 13)
     ws.print_title_rows = "1:1"
     chart = LineChart()
     chart.title = "Cumulative spend within each financial year against cumulative budget"
-    _axes(chart, "Month of financial year", "Cumulative spend (£)")
+    axes(chart, "Month of financial year", "Cumulative spend (£)")
     chart.add_data(Reference(ws, min_col=2, max_col=1 + len(columns), min_row=1, max_row=13),
                    titles_from_data=True)  # fmt: skip
     chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=13))
@@ -305,7 +291,7 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
         if "budget" in label:
             line.dashStyle = "dash"
     chart.height, chart.width = 13, 30
-    _chart_on_new_page(ws, chart, note + 3)
+    chart_on_new_page(ws, chart, note + 3)
     return ws
 
 
@@ -313,7 +299,7 @@ def _table_sheet(wb: Workbook, title: str, df: pd.DataFrame, money: set[str],
                  pct: set[str] = frozenset(), variance: set[str] = frozenset(),  # type: ignore[assignment]
                  ) -> Worksheet:  # fmt: skip
     ws = wb.create_sheet(title)
-    _header(ws, 1, [_column_label(c) for c in df.columns])
+    header(ws, 1, [_column_label(c) for c in df.columns])
     ws.freeze_panes = "A2"
     for i, rec in enumerate(df.itertuples(index=False), start=2):
         for j, (name, value) in enumerate(zip(df.columns, rec, strict=True), start=1):
@@ -327,7 +313,7 @@ def _table_sheet(wb: Workbook, title: str, df: pd.DataFrame, money: set[str],
                 c.number_format = GBP
             elif name in pct:
                 c.number_format = PCT
-    _widths(ws, 16, 16)
+    widths(ws, 16, 16)
     if "cost_line" in df.columns:
         ws.column_dimensions[get_column_letter(list(df.columns).index("cost_line") + 1)].width = 26
     ws.print_title_rows = "1:1"
@@ -354,7 +340,7 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
                                for m in proj.months))[:2]  # fmt: skip
     names = ["Financial year", "Months forecast", "Projected (mean)", "P10", "P90", "Budget",
              "Variance (mean - budget)", "Probability of overspend"]  # fmt: skip
-    _header(ws, 4, names)
+    header(ws, 4, names)
     yearly, budget, prob, outturn = summary_years(report)
     for i, fy in enumerate(years):
         r = 5 + i
@@ -371,8 +357,8 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
             ws.cell(row=r, column=8, value=float(prob[fy])).number_format = PCT
     ws["A7"] = SIGN_CONVENTION
     ws["A7"].font = Font(italic=True)
-    if any(fy in outturn for fy in years):
-        ws["A8"] = " ".join(outturn[fy] for fy in years if fy in outturn)
+    if outturn:  # a year-end run's closed year (not a row here) first, then the rows'
+        ws["A8"] = " ".join(outturn[fy] for fy in sorted(outturn))
     rec = report.reconciliation
     ws["A9"] = "Starting point"
     ws["A9"].font = BOLD
@@ -398,7 +384,7 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     ws.column_dimensions["A"].width = 48
     for letter in "BCDEFGH":
         ws.column_dimensions[letter].width = 17
-    _finish_header(ws, 4, 6)
+    finish_header(ws, 4, 6)
     if report.scenario is not None:
         _summary_scenario(ws, report, years, 18)
     ws.freeze_panes = "A5"
@@ -413,7 +399,7 @@ def _summary_scenario(ws: Worksheet, report: SpendReport, years: list[str], top:
     names = ["Financial year", "Months forecast", "Base case (mean)", "Scenario (mean)",
              "Difference (scenario - base)", "Budget", "Scenario variance (scenario - budget)",
              "Scenario probability of overspend"]  # fmt: skip
-    _header(ws, top + 1, names)
+    header(ws, top + 1, names)
     rows = scenario_years(report, years)
     for r, (label, months, base, scen, budget, prob) in enumerate(rows, start=top + 2):
         ws.cell(row=r, column=1, value=label)
@@ -430,7 +416,7 @@ def _summary_scenario(ws: Worksheet, report: SpendReport, years: list[str], top:
                   "makes against the base case. Every other sheet shows the base case; the "
                   "Scenario comparison sheet has the difference by cost line."
                   + SCENARIO_OUTTURN * any("outturn" in row[0] for row in rows))  # fmt: skip
-    _finish_header(ws, top + 1, top + 1 + len(years))
+    finish_header(ws, top + 1, top + 1 + len(years))
 
 
 def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) -> Path:
@@ -453,7 +439,7 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
         for r in range(2, last + 1):
             ws.cell(row=r, column=5, value=f"=D{r}-C{r}").number_format = GBP
         ws.column_dimensions["E"].width = 20
-        _finish_header(ws, 1, last)
+        finish_header(ws, 1, last)
         ws.cell(row=last + 2, column=1,
                 value="Difference = scenario - base: a negative difference is a saving the "
                       "scenario makes against the base case.")  # fmt: skip
@@ -473,15 +459,22 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
         for r in range(2, last + 1):
             ws.cell(row=r, column=col, value=f"={mean_col}{r}-{bud_col}{r}"
                     ).number_format = VARIANCE  # fmt: skip
-        _finish_header(ws, 1, last)
+        finish_header(ws, 1, last)
         ws.cell(row=last + 2, column=1, value=SIGN_CONVENTION)
         if note := outturn_note(report.budget):
             ws.cell(row=last + 3, column=1, value=note)
+    if report.changes is not None:
+        ch = report.changes.table
+        ws = _table_sheet(wb, "Change since previous", ch, {"then_gbp", "now_gbp"},
+                          variance={"change_gbp"})  # fmt: skip
+        note_lines(ws, len(ch) + 3, report.changes.sentence + ". " + CHANGE_SIGN)
+        ws.column_dimensions[get_column_letter(len(ch.columns))].width = 60
+        finish_header(ws, 1, len(ch) + 1)
     assumptions = pd.DataFrame(report.assumptions, columns=["Item", "Value"])
     ws = _table_sheet(wb, "Assumptions", assumptions, set())
     ws.column_dimensions["A"].width = 40
     wrap_values(ws, 90)
-    _finish_header(ws, 1)
+    finish_header(ws, 1)
     add_quality_sheet(wb, report.quality)
     for sheet in wb.worksheets:
         _print_setup(sheet)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sufficiency.finance.months_to_date import months_table
 from sufficiency.finance.summaries import monthly_table
 from sufficiency.finance.workbook import SpendReport, write_workbook
 from sufficiency.io.atomic import atomic_write_text, warn_earlier_outputs
@@ -29,6 +30,12 @@ def write_spend_outputs(report: SpendReport, out_dir: Path, run_date: dt.date) -
     written = [atomic_write_text(out_dir / "spend.csv", _csv(report.monthly[list(CSV_COLUMNS)]))]
     written.append(atomic_write_text(out_dir / "spend_quarterly.csv", _csv(report.quarterly)))
     written.append(atomic_write_text(out_dir / "spend_years.csv", _csv(report.yearly)))
+    if report.to_date is not None:  # the year's months before the forecast start
+        past = months_table(report.to_date, report.base.cost_lines)
+        written.append(atomic_write_text(out_dir / "spend_to_date.csv", _csv(past)))
+    if report.changes is not None:  # the year's months beside an earlier run's
+        written.append(atomic_write_text(out_dir / "change_since_previous.csv",
+                                         _csv(report.changes.table)))  # fmt: skip
     if report.budget is not None:
         written.append(atomic_write_text(out_dir / "budget_comparison.csv", _csv(report.budget)))
     if report.scenario is not None and report.comparison is not None:
@@ -44,7 +51,8 @@ def write_spend_outputs(report: SpendReport, out_dir: Path, run_date: dt.date) -
                                   {"run_date": run_date.isoformat()}))  # fmt: skip
     quality = write_quality_csv(report.quality, out_dir)
     written += [quality] if quality is not None else []
-    sometimes = ("budget_comparison.csv", "spend_scenario.csv", "scenario_comparison.csv",
+    sometimes = ("spend_to_date.csv", "change_since_previous.csv", "budget_comparison.csv",
+                 "spend_scenario.csv", "scenario_comparison.csv",
                  "scenario_budget_comparison.csv")  # fmt: skip
     warn_earlier_outputs(out_dir, sometimes, written)
     return written

@@ -20,6 +20,7 @@ from sufficiency.figures import chance, money, signed_money
 from sufficiency.finance.report import default_costs, spend_report
 from sufficiency.finance.run import run_spend
 from sufficiency.finance.summaries import OUTTURN, WHOLE_YEAR
+from sufficiency.finance.writers import write_spend_outputs
 from sufficiency.forecast.run import forecast_history
 from sufficiency.prices import price_index, prices_before
 
@@ -73,6 +74,10 @@ def _spend_to_date_by_hand(folder: Path, first: pd.Timestamp, last: pd.Timestamp
         for cat, n in live["cat"].value_counts().items():
             out[cat] = out.get(cat, 0.0) + n * DEFAULT_WEEKLY_COSTS[cat] / 7
     return out
+
+
+def _which(variance: float) -> str:
+    return "an overspend" if variance > 0 else "an underspend"
 
 
 def _params() -> ForecastParams:
@@ -133,9 +138,13 @@ def test_outturn_said_to_be_estimated_everywhere(in_year, tmp_path):
     assert said.startswith("compared as its forecast outturn: spend to date £")
     assert "01 April 2025 to 30 September 2025" in said
     monthly = list(wb["Monthly"].iter_rows(values_only=True))
-    profile = monthly[0].index("Cumulative budget")  # whole years' budgets only
-    assert [r[profile] for r in monthly[1:7]] == [None] * 6
-    assert monthly[7][profile] == pytest.approx(7.4e7 / 12)
+    profile = monthly[0].index("Cumulative budget")  # the outturn year's from April
+    assert [r[0] for r in monthly[1:8]] == [f"2025-{m:02d} history" for m in range(4, 10)] + [
+        "2025-10"
+    ]
+    assert [r[profile] for r in monthly[1:13]] == pytest.approx([7.0e7 * k / 12 for k in
+                                                                  range(1, 13)])  # fmt: skip
+    assert monthly[13][profile] == pytest.approx(7.4e7 / 12)
     csv = pd.read_csv(tmp_path / "budget_comparison.csv")
     assert list(csv.columns[-3:]) == ["spend_to_date_estimated_gbp", "rest_of_year_mean_gbp",
                                       "basis"]  # fmt: skip
@@ -342,8 +351,8 @@ def test_cost_lines_only_budget_has_its_outturn_said_on_the_console(tmp_path):
         p10, p90 = r[head.index("P10")], r[head.index("P90")]
         # the futures' figures to three significant figures, the budget as given
         assert (f"{money(mean)} (P10 {money(p10, like=p90)}, P90 {money(p90, like=p10)}) "
-                f"against £{bud:,.0f}: variance {signed_money(var)}, probability of "
-                f"overspend {chance(prob)}") in said  # fmt: skip
+                f"against £{bud:,.0f}: variance {signed_money(var)} ({_which(var)}: projected "
+                f"spend - budget), probability of overspend {chance(prob)}") in said  # fmt: skip
     to_date = sum(r[head.index(next(h for h in head if h.startswith("Spend to date")))]
                   for r in sheet.values())  # fmt: skip
     assert f"spend to date on those lines of £{to_date:,.0f}" in said
@@ -432,8 +441,10 @@ def test_a_whole_year_s_budget_is_said_on_the_console(in_year):
     sentence); now its budget, variance and probability of overspend, as the CSV has them."""
     row = in_year.budget.set_index(["financial_year", "cost_line"]).loc[("2026-27", "all")]
     assert row["basis"] == WHOLE_YEAR
-    said = (f"12 months; budget £74,000,000, variance {signed_money(row['variance_gbp'])}, "
-            f"probability of overspend {chance(row['prob_overspend'])})")  # fmt: skip
+    var = row["variance_gbp"]
+    said = (f"12 months; budget £74,000,000, variance {signed_money(var)} ({_which(var)}: "
+            f"projected spend - budget), probability of overspend "
+            f"{chance(row['prob_overspend'])})")  # fmt: skip
     assert said in in_year.headline
     # the outturn year's budget is said once, in its own sentence, not beside its six months
     assert "6 months; budget" not in in_year.headline
@@ -482,11 +493,17 @@ def test_an_in_year_extract_is_read_with_care_in_the_workbook(tmp_path):
     assert said.endswith("all figures GBP. Read with care: see the Assumptions sheet."), said
 
 
-def test_a_year_forecast_from_part_way_says_where_its_cumulative_line_starts(in_year, tmp_path):
+def test_a_year_forecast_from_part_way_says_where_its_cumulative_line_starts(tmp_path):
     """The Cumulative sheet's note said every line runs 'from the first month of that year',
     but 2025-26's, forecast from October, starts there at zero: a reader set it against
-    spend since April. The note now says which year starts late, and from which month."""
-    in_year.write(tmp_path)
+    spend since April. The note now says which year starts late, and from which month
+    (here a report priced without the history's spells, which has no months to date)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        base = forecast_history(SAMPLE, _params(), START).base
+    report = spend_report(base, FinanceParams(), costs=default_costs(FinanceParams()),
+                          run_date=dt.date(2026, 1, 1))  # fmt: skip
+    write_spend_outputs(report, tmp_path, dt.date(2026, 1, 1))
     ws = load_workbook(tmp_path / "spend.xlsx")["Cumulative"]
     note = ws["A15"].value
     assert ws["A8"].value == "October" and ws["B7"].value is None and ws["B8"].value > 0

@@ -1,0 +1,111 @@
+"""The months of the financial year before the forecast start, month by month: a
+month-end run's months already past (or a year-end run's closed year), priced from the
+903 history as an outturn's spend to date is, for the Monthly and Cumulative sheets
+(marked 'history') and ``spend_to_date.csv``."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from sufficiency.config import FinanceParams
+from sufficiency.errors import ConfigError
+from sufficiency.finance.outturn import (
+    ESTIMATED,
+    SpendToDate,
+    closed_year,
+    history_short,
+    spend_to_date,
+    whole_year_budgets,
+    year_bounds,
+)
+from sufficiency.finance.projection import SpendProjection
+from sufficiency.finance.summaries import financial_year
+from sufficiency.forecast import CareSpells
+
+
+def months_to_date(
+    care: CareSpells, proj: SpendProjection, params: FinanceParams, known: dict[str, SpendToDate]
+) -> tuple[SpendToDate | None, str | None]:
+    """The months of the financial year the forecast starts inside that are already past
+    (its first day to the forecast start), priced from the 903 history as an outturn's
+    spend to date is (the one in ``known``, a budget year's, when it is that year), with
+    or without a budget: the Monthly and Cumulative sheets show them as actual months.
+    ``(None, None)`` when the forecast starts on a year's last day (none are past);
+    ``(None, why)`` when the history cannot give them."""
+    fy = financial_year(proj.start + pd.Timedelta(days=1), proj.financial_year_start_month)
+    begins = year_bounds(fy, proj.financial_year_start_month)[0]
+    if begins > proj.start:  # a year-end run: the closed year's months, when its budget is
+        closed = closed_year(proj)  # compared as its outturn
+        return known.get(str(closed)), None
+    if fy in known:
+        return known[fy], None
+    if (why := history_short(care, begins, proj.start)) is not None:
+        return None, why
+    with warnings.catch_warnings():  # the projection said what of the costs needs saying
+        warnings.simplefilter("ignore")
+        try:
+            return spend_to_date(care, proj, params, fy, begins), None
+        except ConfigError as err:  # a past cost line with no cost: the months go unshown
+            return None, str(err)
+
+
+def profiled_budgets(budget: pd.DataFrame | None, to_date: SpendToDate | None) -> dict[str, float]:
+    """:func:`whole_year_budgets`, and the outturn year's whole placements budget when its
+    months to date are shown (``to_date``): its cumulative spend then runs from the year's
+    first month, as its budget profile does."""
+    out = whole_year_budgets(budget)
+    if budget is not None and to_date is not None:
+        b = budget[(budget["cost_line"] == "all")
+                   & (budget["financial_year"] == to_date.financial_year)]  # fmt: skip
+        out.update({to_date.financial_year: float(b["budget_gbp"].iloc[0])} if len(b) else {})
+    return out
+
+
+def actual_months(to_date: SpendToDate | None) -> list[tuple[pd.Timestamp, str, np.ndarray]]:
+    """Each month of the year before the forecast start: its last day counted, its label on
+    the Monthly sheet (``2025-04 history``; ``2025-09 history to 15th`` for a month the
+    forecast starts inside) and its spend by cost line."""
+    if to_date is None:
+        return []
+    out = []
+    for end, values in zip(to_date.month_ends, to_date.monthly, strict=True):
+        whole = end == end + pd.offsets.MonthEnd(0)
+        label = f"{end:%Y-%m} history" + ("" if whole else f" to {end.day}{_nth(end.day)}")
+        out.append((pd.Timestamp(end), label, values))
+    return out
+
+
+def months_table(to_date: SpendToDate, lines: tuple[str, ...]) -> pd.DataFrame:
+    """``spend_to_date.csv``: ``month`` (its last day counted), ``financial_year``,
+    ``cost_line`` (and ``all``), ``spend_gbp`` and ``basis`` for each month before the
+    forecast start."""
+    rows = [{"month": f"{end:%Y-%m-%d}", "financial_year": to_date.financial_year,
+             "cost_line": line, "spend_gbp": round(float(v), 2),
+             "basis": _past_basis(to_date)}
+            for end, values in zip(to_date.month_ends, to_date.monthly, strict=True)
+            for line, v in zip((*lines, "all"), (*values, values.sum()), strict=True)]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _past_basis(to_date: SpendToDate) -> str:
+    """``history: spend estimated from the 903 history at unit costs, not the ledger``."""
+    how = to_date.basis.removeprefix("outturn: spend to date ").removesuffix(" + forecast")
+    return f"history: spend {how}, not the ledger"
+
+
+def _nth(day: int) -> str:
+    return "th" if 10 < day < 14 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+
+
+#: Under the Monthly sheet when it shows months before the forecast start.
+ACTUAL_NOTE = (
+    "Months marked 'history' are past, before the forecast start: their spend is "
+    f"{ESTIMATED} (the same figures a budget year's spend to date adds up), so they have "
+    "no range (P10-P90 blank). The other months are forecast: the mean of the simulated "
+    "paths. Weekly costs become monthly spend by days, not weeks: child-days x weekly "
+    "cost / 7 (a 31-day month is 4.43 weeks, a 30-day one 4.29, February 4.00, or 4.14 "
+    "in a leap year)."
+)

@@ -1,0 +1,169 @@
+"""What changed since last month's run: each month of the year, then and now, and the
+year's outturn bridged from the one to the other.
+
+A finance business partner runs spend at each month end and reports how the year's
+projected outturn moved. Given the folder of an earlier run (its ``spend.csv`` and
+``spend_to_date.csv``), each month of the current financial year is set beside what that
+run had for it: a month then forecast and now from the history (the forecast against
+what the history gives), a month from the history in both (the same figure unless the
+903 history, or the costs, for it changed since, which is said), a month forecast in
+both (re-forecast). The year's change is the sum of the three, so the outturn moves by
+what changed, and each part is named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from sufficiency import figures, vocabulary
+from sufficiency.config import FinanceParams
+from sufficiency.errors import ConfigError
+from sufficiency.finance.summaries import financial_year
+from sufficiency.prices import uplift_dates
+
+#: A past month whose figure moved by less than this (GBP) is unchanged: pennies of rounding.
+_SAME_GBP = 0.5
+#: How each month of the year came to change, by what it was then and is now.
+HISTORY_CHANGED = (
+    "from the history both times, and changed: the 903 history (or the costs) for it changed"
+)
+HISTORY_SAME = "from the history both times, unchanged"
+HISTORY_REPRICED = (
+    "from the history both times, re-priced: an uplift date fell between the two runs"
+)
+NOW_HISTORY = "forecast then, from the history now"
+REFORECAST = "forecast both times (re-forecast)"
+NEW_MONTH = "not in the earlier run"
+
+
+def prices_dated(start: pd.Timestamp, params: FinanceParams) -> str:
+    """The Assumptions sheet's sentence on the date the weekly costs are prices of: the
+    forecast start, so two runs either side of an uplift date read the same costs a
+    year's rise apart (the sample's 2025-26, priced at 6% more by the run to 31 March than
+    by the run to 30 April, with nothing else changed)."""
+    rise = params.price_rise
+    return (f"the weekly costs are taken as the prices on the forecast start, "
+            f"{pd.Timestamp(start):%d %B %Y}: each month after an uplift date costs "
+            f"{rise.rate:.1%} more, each month before the last one (the year to date) "
+            f"{rise.rate:.1%} less. A run after the {rise.date} uplift takes the same costs as "
+            "the new year's prices: raise them then (the cost file, or [finance] "
+            f"weekly_cost_gbp), or every month reads {rise.rate:.1%} lower than in a run "
+            "before it")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The year's months then and now (``table``, ``change_since_previous.csv``) and the
+    sentence the console and the workbook give."""
+
+    financial_year: str
+    table: pd.DataFrame
+    sentence: str
+
+
+def _read(folder: Path, name: str, required: bool) -> pd.DataFrame | None:
+    path = folder / name
+    if not path.is_file():
+        if required:
+            raise ConfigError(
+                f"--previous {folder}: is not the folder of a spend run, since it "
+                f"has no {name}: give the --out folder of an earlier run"
+            )
+        return None
+    return pd.read_csv(path, dtype={"month": str, "financial_year": str})
+
+
+def _year_months(monthly: pd.DataFrame, fy: str, column: str) -> pd.Series:
+    rows = monthly[(monthly["financial_year"] == fy) & (monthly["cost_line"] == "all")]
+    return pd.Series(rows[column].to_numpy(float), index=rows["month"].str[:7].to_numpy())
+
+
+def changes_since(
+    previous: Path | str, monthly: pd.DataFrame, past: pd.DataFrame | None, params: FinanceParams
+) -> Changes:
+    """The current financial year's months in this run (``monthly``: spend.csv's table;
+    ``past``: spend_to_date.csv's, ``None`` without one) beside an earlier run's, from its
+    folder ``previous``."""
+    folder = Path(previous)
+    then_forecast = _read(folder, "spend.csv", required=True)
+    then_past = _read(folder, "spend_to_date.csv", required=False)
+    first = pd.Timestamp(past["month"].iloc[0] if past is not None else monthly["month"].iloc[0])
+    fy = financial_year(first, params.financial_year_start_month)
+    now = {"history": _year_months(past, fy, "spend_gbp") if past is not None else None,
+           "forecast": _year_months(monthly, fy, "mean")}  # fmt: skip
+    then = {"history": _year_months(then_past, fy, "spend_gbp") if then_past is not None
+            else None, "forecast": _year_months(then_forecast, fy, "mean")}  # fmt: skip
+    rows = []
+    for month in sorted({m for d in (now, then) for s in d.values() if s is not None
+                         for m in s.index}):  # fmt: skip
+        was, was_kind = _value(then, month)
+        is_, is_kind = _value(now, month)
+        change = (is_ or 0.0) - (was or 0.0)
+        if was is None:
+            how = NEW_MONTH
+        elif was_kind == is_kind == "history":
+            how = HISTORY_CHANGED if abs(change) >= _SAME_GBP else HISTORY_SAME
+        else:
+            how = NOW_HISTORY if is_kind == "history" else REFORECAST
+        rows.append({"month": month, "financial_year": fy, "then": was_kind, "then_gbp": was,
+                     "now": is_kind, "now_gbp": is_, "change_gbp": round(change, 2),
+                     "why": how})  # fmt: skip
+    table = pd.DataFrame(rows)
+    rebased = _uplift_between(then_forecast, monthly, params)
+    if rebased:  # the history did not change; its prices did, re-dated to this run's start
+        table.loc[table["why"] == HISTORY_CHANGED, "why"] = HISTORY_REPRICED
+    return Changes(fy, table, _sentence(table, fy, then) + rebased)
+
+
+def _uplift_between(then: pd.DataFrame, now: pd.DataFrame, params: FinanceParams) -> str:
+    """A sentence when an uplift date fell between the two runs' forecast starts ('' if
+    none): each run takes the weekly costs as the prices on its own start."""
+    starts = [pd.Timestamp(t["month"].min()) - pd.offsets.MonthEnd(1) for t in (then, now)]
+    rise = params.price_rise
+    ups = uplift_dates(starts[0].date(), starts[1].date(), rise.month, rise.day)
+    if not ups:
+        return ""
+    return (f". The {ups[-1]:%d %B %Y} uplift fell between the two runs, and each takes the "
+            "weekly costs as the prices on its own forecast start: unless the costs were "
+            f"raised then, every month here is priced {rise.rate:.1%} lower than in the "
+            "earlier run, the history unchanged")  # fmt: skip
+
+
+def _value(run: dict[str, pd.Series | None], month: str) -> tuple[float | None, str | None]:
+    """A month's figure in a run and whether it was from the history or forecast."""
+    for kind in ("history", "forecast"):
+        s = run[kind]
+        if s is not None and month in s.index:
+            return float(s[month]), kind
+    return None, None
+
+
+def _sentence(table: pd.DataFrame, fy: str, then: dict[str, pd.Series | None]) -> str:
+    """How the year's spend moved since the earlier run, part by part."""
+    was = float(table["then_gbp"].fillna(0).sum())
+    now = float(table["now_gbp"].fillna(0).sum())
+    past = then["history"]
+    last = f" (history to {pd.Timestamp(past.index[-1]):%B %Y})" if past is not None and len(
+        past) else ""  # fmt: skip
+    parts = []
+    for how, words in ((NOW_HISTORY, "now from the history, against {its} forecast"),
+                       (REFORECAST, "re-forecast"),
+                       (HISTORY_CHANGED, "from the history both times, and changed: the 903 "
+                        "history (or the costs) for {them} changed since"),
+                       (HISTORY_REPRICED, "from the history both times, re-priced")):  # fmt: skip
+        rows = table[table["why"] == how]
+        if len(rows):
+            months = list(rows["month"])
+            named = " to ".join(dict.fromkeys([months[0], months[-1]])) if how == REFORECAST \
+                else vocabulary.listed(months)  # fmt: skip
+            one = len(rows) == 1
+            said = words.format(its="its" if one else "their", them="it" if one else "them")
+            parts.append(f"{named} {said}, {figures.signed_money(rows['change_gbp'].sum())}")
+    same = int((table["why"] == HISTORY_SAME).sum())
+    tail = f"; {vocabulary.counted(same, 'month')} from the history unchanged" if same else ""
+    return (f"{fy} since the earlier run{last}: {figures.money(was)} then, "
+            f"{figures.money(now)} now ({figures.signed_money(now - was)}): "
+            + "; ".join(parts) + tail + " (change_since_previous.csv)")  # fmt: skip

@@ -1,0 +1,90 @@
+"""The finance workbook's cell styles and sheet helpers: money formats (the variance's
+sign convention), bold blue headers right-aligned over figures, column widths, chart axes
+in pounds and charts on a page of their own."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl.chart.axis import ChartLines
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sufficiency.io.xlsx import show_axes
+
+#: Money: negatives get a minus sign and no colour (a spend figure is not "bad" for being low).
+GBP = '"£"#,##0;-"£"#,##0'
+#: Variance against budget (projection - budget): overspend (positive) is adverse and red;
+#: underspend (negative) is favourable, shown with a minus sign and not red.
+VARIANCE = '[Red]"£"#,##0;-"£"#,##0;"£"0'
+PCT = "0.0%"
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+BOLD = Font(bold=True)
+
+
+def header(ws: Worksheet, row: int, names: Sequence[str], first: int = 1) -> None:
+    for j, name in enumerate(names, start=first):
+        c = ws.cell(row=row, column=j, value=name)
+        c.font = BOLD
+        c.fill = HEADER_FILL
+        c.alignment = Alignment(wrap_text=True, vertical="bottom")
+
+
+def _is_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int | float) or (isinstance(value, str) and value.startswith("="))
+
+
+def finish_header(ws: Worksheet, row: int, last_data_row: int | None = None) -> None:
+    """Right-align headers over numeric columns and make the row tall enough for its wrap.
+
+    Spreadsheets do not grow a row for wrapped text on opening, so without a height the
+    wrapped header spills over the first data row. Call after the column widths are set.
+    """
+    last = last_data_row or ws.max_row
+    lines = 1
+    for j in range(1, ws.max_column + 1):
+        c = ws.cell(row=row, column=j)
+        if not isinstance(c.value, str):
+            continue
+        below = [ws.cell(row=r, column=j).value for r in range(row + 1, last + 1)]
+        numeric = any(_is_number(v) for v in below)
+        c.alignment = Alignment(wrap_text=True, vertical="bottom",
+                                horizontal="right" if numeric else "left")  # fmt: skip
+        width = ws.column_dimensions[get_column_letter(j)].width or 8.43
+        chars = max(int(width * 0.95) - 2, 4)  # bold text is a little wider than the width unit
+        lines = max(lines, len(textwrap.wrap(c.value, chars)) or 1)
+    ws.row_dimensions[row].height = 15 * lines + 3
+
+
+def widths(ws: Worksheet, first: int = 14, rest: int = 14) -> None:
+    for j in range(1, ws.max_column + 1):
+        ws.column_dimensions[get_column_letter(j)].width = first if j == 1 else rest
+
+
+def axes(chart: Any, x_title: str, y_title: str) -> None:
+    """Visible axes with titles, £ ticks and gridlines."""
+    show_axes(chart, x_title, y_title)
+    chart.y_axis.numFmt = '"£"#,##0'
+    chart.y_axis.majorGridlines = ChartLines()
+
+
+def chart_on_new_page(ws: Worksheet, chart: Any, row: int) -> None:
+    """Anchor ``chart`` at ``row`` with a page break above it, so it is never split."""
+    ws.row_breaks.append(Break(id=row - 1))
+    ws.add_chart(chart, f"A{row}")
+
+
+def note_lines(ws: Worksheet, row: int, text: str, width: int = 150) -> int:
+    """``text`` under a table from ``row``, a line of at most ``width`` characters a row:
+    one long cell widens the printed page (LibreOffice fits the overflowing text to the
+    page too, so the table prints at a fraction of its size). Returns the rows used."""
+    lines = textwrap.wrap(text, width)
+    for i, line in enumerate(lines):
+        ws.cell(row=row + i, column=1, value=line)
+    return len(lines)

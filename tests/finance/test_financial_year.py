@@ -1,0 +1,385 @@
+"""Month-end runs through a financial year, as a finance business partner makes them: the
+sample's 903 history cut at each month end (as the return would stand then), the months
+already past shown from the history and the rest forecast."""
+
+from __future__ import annotations
+
+import shutil
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from sufficiency.config import FinanceParams, ForecastParams
+from sufficiency.finance.previous import (
+    HISTORY_CHANGED,
+    HISTORY_REPRICED,
+    HISTORY_SAME,
+    NOW_HISTORY,
+    REFORECAST,
+)
+from sufficiency.finance.report import default_costs
+from sufficiency.finance.run import SpendResult, run_spend
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample" / "ssda903"
+BUDGET = pd.DataFrame({"financial_year": ["2025-26", "2025-26"], "cost_line": ["all", "ifa_foster"],
+                       "budget_gbp": [7.0e7, 1.05e7]})  # fmt: skip
+
+
+def cut_history(dest: Path, day: str) -> Path:
+    """The sample's 903 history as it stood on ``day``: episodes starting after it dropped,
+    their ends after it blanked, a later return's folder left out."""
+    cut = pd.Timestamp(day)
+    shutil.copytree(SAMPLE, dest)
+    for year in sorted(dest.iterdir()):
+        if pd.Timestamp(int(year.name) - 1, 4, 1) > cut:
+            shutil.rmtree(year)
+            continue
+        e = pd.read_csv(year / "episodes.csv", dtype=str)
+        start, end = (pd.to_datetime(e[c], dayfirst=True) for c in ("DECOM", "DEC"))
+        e = e[start <= cut].copy()
+        e.loc[(end > cut)[start <= cut], ["DEC", "REC", "REASON_PLACE_CHANGE"]] = np.nan
+        e.to_csv(year / "episodes.csv", index=False)
+        for table in ("header.csv", "uasc.csv"):
+            t = pd.read_csv(year / table, dtype=str)
+            t[t["CHILD"].isin(e["CHILD"])].to_csv(year / table, index=False)
+    return dest
+
+
+def month_end_run(root: Path, day: str, budget: pd.DataFrame | None = BUDGET) -> SpendResult:
+    """A run on the history cut at ``day`` (few paths, a short horizon: fast)."""
+    history = cut_history(root / f"h{day}", day)
+    run_date = (pd.Timestamp(day) + pd.Timedelta(days=5)).date()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return run_spend(history, ForecastParams(num_paths=20, horizon_months=8, seed=5),
+                         FinanceParams(), costs=default_costs(FinanceParams()),
+                         run_date=run_date, budget=budget)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def august_september(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cuts")
+    return month_end_run(root, "2025-08-31"), month_end_run(root, "2025-09-30")
+
+
+def test_past_months_are_shown_from_the_history_and_said_to_be(august_september, tmp_path):
+    """Before: the Monthly sheet began at the forecast start, so at the end of September
+    finance saw October onwards and the spend since April only as one sum in the budget
+    comparison; the Cumulative sheet's 2025-26 line began at zero in October. Now April to
+    September are rows of their own, marked 'history' (no range: they are not simulated),
+    the same figures that add up to the outturn's spend to date, in spend_to_date.csv too."""
+    _, sep = august_september
+    sep.write(tmp_path)
+    monthly = list(load_workbook(tmp_path / "spend.xlsx")["Monthly"].iter_rows(values_only=True))
+    names = monthly[0]
+    p10, first = names.index("Total P10"), names.index("Kinship foster care")
+    past = [r for r in monthly[1:] if isinstance(r[0], str) and r[0].endswith(" history")]
+    assert [r[0] for r in past] == [f"2025-{m:02d} history" for m in range(4, 10)]
+    assert monthly[7][0] == "2025-10" and monthly[7][p10] is not None
+    assert all(r[p10] is None for r in past)
+    lines = np.array([r[first : first + len(sep.report.base.cost_lines)] for r in past], float)
+    to_date = sep.budget.set_index(["financial_year", "cost_line"])
+    spent = to_date.loc[("2025-26", "all"), "spend_to_date_estimated_gbp"]
+    assert lines.sum() == pytest.approx(spent, abs=1.0)
+    csv = pd.read_csv(tmp_path / "spend_to_date.csv")
+    assert csv[csv["cost_line"] == "all"]["spend_gbp"].sum() == pytest.approx(spent, abs=0.1)
+    assert csv["basis"].str.startswith("history: ").all()
+    said = [r[0] for r in monthly if isinstance(r[0], str)]
+    at = next(i for i, v in enumerate(said) if v.startswith("Months marked 'history' are past"))
+    # in lines of up to 150 characters: one long cell printed the sheet at half its size
+    assert " ".join(said[at:]).endswith("or 4.14 in a leap year).")
+    assert max(len(v) for v in said[at:]) <= 150
+    cumulative = load_workbook(tmp_path / "spend.xlsx")["Cumulative"]
+    assert cumulative["A2"].value == "April"
+    assert cumulative["B1"].value == "2025-26 projected (history to September, then forecast)"
+    assert cumulative["B2"].value == pytest.approx(lines[0].sum(), abs=1.0)
+    assert cumulative["B13"].value == pytest.approx(to_date.loc[("2025-26", "all"), "mean"],
+                                                    abs=1.0)  # fmt: skip
+
+
+def test_a_past_month_is_the_same_in_next_month_s_run(august_september):
+    """The history for April to August is the same at the end of August and of September,
+    so each of those months is the same figure in both runs, to the penny; September, a
+    forecast month in August's run, is from the history in September's."""
+    aug, sep = august_september
+    assert aug.report.to_date is not None and sep.report.to_date is not None
+    assert list(aug.report.to_date.month_ends.strftime("%m")) == ["04", "05", "06", "07", "08"]
+    np.testing.assert_allclose(sep.report.to_date.monthly[:5], aug.report.to_date.monthly,
+                               rtol=0, atol=0.005)  # fmt: skip
+    assert sep.report.to_date.month_ends[-1] == pd.Timestamp("2025-09-30")
+
+
+def test_without_a_budget_the_past_months_are_still_shown(tmp_path):
+    """The months to date do not depend on a budget: a run without one shows them too."""
+    run = month_end_run(tmp_path, "2025-06-30", budget=None)
+    assert run.report.to_date is not None
+    assert list(run.report.to_date.month_ends.strftime("%Y-%m")) == ["2025-04", "2025-05",
+                                                                      "2025-06"]  # fmt: skip
+
+
+@pytest.mark.parametrize(("variance", "words"), [
+    (-1_281_645.54, "variance -£1.28m (an underspend: projected spend - budget)"),
+    (102_031.11, "variance +£102,000 (an overspend: projected spend - budget)"),
+    (0.2, "variance +£0.20 (an overspend: projected spend - budget)"),
+    (0.0, "variance +£0 (on budget: projected spend - budget)"),
+])  # fmt: skip
+def test_the_console_says_overspend_or_underspend_with_the_sign(variance, words):
+    """The console said 'variance -£1.28m' with no word of which way: finance's ledgers
+    often give budget - actual, where a minus is an overspend, so the sign alone read
+    either way. Now it says which, and the convention, beside the figure."""
+    from sufficiency.finance.outturn import whole_year_words
+
+    budget = pd.DataFrame({"financial_year": ["2026-27"], "cost_line": ["all"],
+                           "budget_gbp": [7.4e7], "variance_gbp": [variance],
+                           "prob_overspend": [0.3], "basis": ["whole year forecast"]})  # fmt: skip
+    said = whole_year_words(budget, "2026-27")
+    assert said == f"; budget £74,000,000, {words}, probability of overspend 30%"
+
+
+def test_a_year_end_run_compares_the_closed_year_as_its_outturn(august_september, tmp_path):
+    """The run on the return to 31 March set the year just closed aside ('outside the
+    forecast ... no spend is projected for it'): at year end, finance had no outturn for
+    it. Now it is compared as its outturn with no month forecast: its twelve months from
+    the 903 history (the months September's run showed, the same), against its budget,
+    said on the console without a range, and shown month by month."""
+    march = month_end_run(tmp_path, "2026-03-31")
+    b = march.budget.set_index(["financial_year", "cost_line"])
+    row = b.loc[("2025-26", "all")]
+    assert row["months"] == 0 and row["rest_of_year_mean_gbp"] == 0
+    past = march.report.to_date
+    assert past is not None and len(past.month_ends) == 12
+    assert row["mean"] == pytest.approx(past.monthly.sum(), abs=0.01)
+    assert row["p10"] == row["p90"] == row["mean"]
+    assert row["variance_gbp"] == pytest.approx(row["mean"] - 7.0e7, abs=0.01)
+    _, sep = august_september
+    np.testing.assert_allclose(past.monthly[:6], sep.report.to_date.monthly, rtol=0, atol=0.005)
+    said = march.headline
+    assert "2025-26 outturn, the year closed at the forecast start (every month from the 903 " \
+        "history, none forecast): All placements £" in said  # fmt: skip
+    assert "2025-26 forecast outturn" not in said and "budget year 2025-26 is set aside" not in (
+        " ".join(march.notes)
+    )
+    march.write(tmp_path / "out")
+    ws = load_workbook(tmp_path / "out" / "spend.xlsx")["Cumulative"]
+    assert ws["B1"].value == "2025-26 (history: the year closed at the forecast start)"
+    assert ws["B13"].value == pytest.approx(row["mean"], abs=1.0)
+
+
+def test_a_run_set_beside_last_month_s_says_what_moved_the_outturn(august_september, tmp_path):
+    """Nothing said how the year's outturn moved from one month-end run to the next. Given
+    last month's folder, each month of the year is set beside it: April to August from the
+    history in both, the same; September forecast then and from the history now; the rest
+    re-forecast; the parts add to the outturn's move, said on the console and in the
+    workbook."""
+    aug, sep = august_september
+    aug.write(tmp_path / "aug")
+    now = sep.since(tmp_path / "aug", FinanceParams())
+    t = now.report.changes.table.set_index("month")
+    assert list(t.loc["2025-04":"2025-08", "why"].unique()) == [HISTORY_SAME]
+    assert (t.loc["2025-04":"2025-08", "change_gbp"] == 0).all()
+    assert t.loc["2025-09", "why"] == NOW_HISTORY and t.loc["2025-09", "now"] == "history"
+    assert list(t.loc["2025-10":"2026-03", "why"].unique()) == [REFORECAST]
+    was, is_ = (r.budget.set_index("cost_line").loc["all", "mean"] for r in (aug, sep))
+    assert is_ != was and t["change_gbp"].sum() == pytest.approx(is_ - was, abs=0.1)
+    assert "2025-26 since the earlier run (history to August 2025): " in now.headline
+    assert "2025-09 now from the history, against its forecast, " in now.headline
+    assert "5 months from the history unchanged" in now.headline
+    now.write(tmp_path / "sep")
+    sheet = load_workbook(tmp_path / "sep" / "spend.xlsx")["Change since previous"]
+    assert sheet["A1"].value and sheet.cell(row=len(t) + 3, column=1).value.startswith(
+        "2025-26 since"
+    )
+    assert len(pd.read_csv(tmp_path / "sep" / "change_since_previous.csv")) == 12
+    assert [c.value for c in sheet[1]] == [
+        "Month",
+        "Financial year",
+        "Then",
+        "Then (£)",
+        "Now",
+        "Now (£)",
+        "Change, now - then (£)",
+        "What changed",
+    ]
+    notes = [c.value for c in sheet["A"][len(t) + 2 :] if c.value]  # under the table
+    assert notes and max(len(n) for n in notes) <= 150  # wrapped: the page prints full size
+
+
+def test_a_past_month_whose_history_changed_is_said_to_have(august_september, tmp_path):
+    """A past month's figure moves only when the 903 history for it changes, and then it is
+    said: here an episode begun in May is gone from the history by September's return."""
+    aug, _ = august_september
+    aug.write(tmp_path / "aug")
+    history = cut_history(tmp_path / "h", "2025-09-30")
+    e = pd.read_csv(history / "2026" / "episodes.csv", dtype=str)
+    began = pd.to_datetime(e["DECOM"], dayfirst=True)
+    ended = pd.to_datetime(e["DEC"], dayfirst=True)
+    gone = e.index[(began.dt.month == 5) & (began.dt.year == 2025) & (ended.isna())][0]
+    e.drop(index=gone).to_csv(history / "2026" / "episodes.csv", index=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sep = run_spend(history, ForecastParams(num_paths=20, horizon_months=8, seed=5),
+                        FinanceParams(), costs=default_costs(FinanceParams()),
+                        run_date=pd.Timestamp("2025-10-05").date(), budget=BUDGET)  # fmt: skip
+    t = sep.since(tmp_path / "aug", FinanceParams()).report.changes.table.set_index("month")
+    assert t.loc["2025-04", "why"] == HISTORY_SAME
+    changed = t.loc["2025-05":"2025-08"]
+    assert list(changed["why"].unique()) == [HISTORY_CHANGED], changed
+    assert (
+        "the 903 history (or the costs) for them changed since"
+        in sep.since(tmp_path / "aug", FinanceParams()).headline
+    )
+
+
+def test_a_run_after_an_uplift_says_the_history_was_re_priced_not_changed(tmp_path):
+    """A council whose financial year is the calendar year, with prices rising each 1 April:
+    January to March 2025 are from the history in the run to 31 March and in the run to
+    30 April, unchanged, yet each read 6% lower in the second (every run takes the weekly
+    costs as the prices on its own forecast start). Nothing said so; with --previous it
+    read as the history having changed. Now the Assumptions give the costs' price date,
+    and the months are said to be re-priced by the uplift between the runs."""
+    jan = FinanceParams(financial_year_start_month=1)
+    budget = pd.DataFrame({"financial_year": ["2025"], "cost_line": ["all"],
+                           "budget_gbp": [7.0e7]})  # fmt: skip
+    runs = []
+    for day in ("2025-03-31", "2025-04-30"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            runs.append(run_spend(cut_history(tmp_path / day, day),
+                                  ForecastParams(num_paths=20, horizon_months=9, seed=5), jan,
+                                  costs=default_costs(jan), run_date=pd.Timestamp(day).date(),
+                                  budget=budget))  # fmt: skip
+    march, april = runs
+    np.testing.assert_allclose(april.report.to_date.monthly[:3] * 1.06,
+                               march.report.to_date.monthly, rtol=1e-9)  # fmt: skip
+    dated = dict(april.report.assumptions)["Price date of the weekly costs"]
+    assert dated.startswith("the weekly costs are taken as the prices on the forecast start, "
+                            "30 April 2025")  # fmt: skip
+    march.write(tmp_path / "march")
+    t = april.since(tmp_path / "march", jan).report.changes.table.set_index("month")
+    assert list(t.loc["2025-01":"2025-03", "why"].unique()) == [HISTORY_REPRICED]
+    said = april.since(tmp_path / "march", jan).headline
+    assert "The 01 April 2025 uplift fell between the two runs" in said
+    assert "every month here is priced 6.0% lower than in the earlier run" in said
+
+
+def test_weekly_costs_become_months_by_days_in_a_leap_year():
+    """Already right, pinned: a week's cost becomes a month's by the month's days / 7, not
+    by 52.18 weeks a year or 4 and 5 week months: 29 February 2028 is a day's cost more
+    (29/7 weeks), a 31-day month 31/7, and 2027-28 holds 366 days; the price index is
+    flat inside the financial year (the uplift on 1 April, its first day)."""
+    from sufficiency.finance.projection import UnitCosts, project_spend
+    from sufficiency.finance.summaries import period_table
+
+    ends = pd.date_range("2027-03-31", "2028-03-31", freq="ME")
+    stock = np.full((1, len(ends), 1), 7, dtype=np.int32)  # seven children all year
+    costs = UnitCosts({"ifa_foster": 100.0}, {"ifa_foster": "test"})
+    proj = project_spend(stock, ends, ("ifa_foster",), costs, inflation_rate=0.06)
+    by_month = dict(zip(proj.months.strftime("%Y-%m"), proj.spend[0, :, 0], strict=True))
+    assert by_month["2028-02"] == pytest.approx(29 * 100 * 1.06)
+    assert by_month["2028-01"] == pytest.approx(31 * 100 * 1.06)
+    assert by_month["2027-04"] == pytest.approx(30 * 100 * 1.06)
+    year = period_table(proj, "financial_year").set_index("cost_line").loc["all"]
+    assert year["financial_year"] == "2027-28" and year["mean"] == pytest.approx(366 * 106.0)
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_libreoffice_recalculates_a_month_end_workbook_to_its_figures(august_september, tmp_path):
+    """Opened and recalculated in LibreOffice, September's workbook (history rows, then the
+    forecast) gives the figures its CSVs hold: each month's total the sum of its lines,
+    the year's cumulative at March the outturn, the Summary's variance the budget
+    comparison's."""
+    import subprocess
+
+    _, sep = august_september
+    sep.write(tmp_path / "out")
+    result = subprocess.run(
+        [str(SOFFICE), f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless",
+         "--convert-to", "xlsx", "--outdir", str(tmp_path / "calc"),
+         str(tmp_path / "out" / "spend.xlsx")],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    wb = load_workbook(tmp_path / "calc" / "spend.xlsx", data_only=True)
+    rows = list(wb["Monthly"].iter_rows(values_only=True))
+    head = rows[0]
+    total, cum = head.index("Total (mean)"), head.index("Cumulative in year (mean)")
+    months = [r for r in rows[1:] if isinstance(r[0], str) and r[0][:4].isdigit()]
+    for r in months:
+        assert r[total] == pytest.approx(sum(r[2:total]), abs=0.01), r[0]
+    march = next(r for r in months if r[0] == "2026-03")
+    row = sep.budget.set_index(["financial_year", "cost_line"]).loc[("2025-26", "all")]
+    assert march[cum] == pytest.approx(row["mean"], abs=1.0)
+    assert wb["Summary"]["G5"].value == pytest.approx(row["variance_gbp"], abs=0.01)
+
+
+def _monthly_budget(path: Path, months: int) -> Path:
+    ends = pd.date_range("2025-04-30", periods=months, freq="ME")
+    rows = [("2025-26", f"{m:%b-%y}", line, value) for m in ends
+            for line, value in (("all", 70e6 / 12), ("IFA foster care", 10.5e6 / 12))]  # fmt: skip
+    pd.DataFrame(rows, columns=["financial_year", "month", "cost_line", "budget_gbp"]).to_csv(
+        path, index=False
+    )
+    return path
+
+
+def test_a_budget_by_month_is_added_up_to_its_year(tmp_path):
+    """Finance keep the budget by month. Before: the month column was ignored and every row
+    set aside as 'budget line appears twice for the same year', so the run had no budget.
+    Now a line's twelve months are added up to its year's, and said so."""
+    from sufficiency.finance.inputs import budget_for_run, read_budget
+    from sufficiency.forecast import CATEGORIES
+
+    path = _monthly_budget(tmp_path / "budget.csv", 12)
+    table, notes = budget_for_run(path, CATEGORIES)
+    got = table.set_index("cost_line")["budget_gbp"]
+    assert got["all"] == pytest.approx(70e6) and got["ifa_foster"] == pytest.approx(10.5e6)
+    assert len(table) == 2 and set(table["financial_year"]) == {"2025-26"}
+    assert notes == ["budget.csv gives the budget by month: each cost line's twelve months are "
+                     "added up to its year's budget (2025-26 All placements £70,000,000); the "
+                     "workbook's budget profile spreads a year's budget evenly, a twelfth a "
+                     "month, not by the file's months"]  # fmt: skip
+    pd.testing.assert_frame_equal(read_budget(path, CATEGORIES), table.reset_index(drop=True))
+
+
+def test_a_budget_by_month_short_of_a_month_is_set_aside_saying_so(tmp_path):
+    """Eleven months added up would be a year's budget short by a month, read as an
+    overspend: those rows are set aside, saying which line and how many months."""
+    from sufficiency.errors import InputDataError
+    from sufficiency.finance.inputs import budget_for_run, read_budget
+    from sufficiency.forecast import CATEGORIES
+
+    path = _monthly_budget(tmp_path / "budget.csv", 11)
+    table, notes = budget_for_run(path, CATEGORIES)
+    assert table.empty
+    said = " ".join(notes)
+    assert "the budget by month gives 11 different months for 2025-26 All placements (11 " \
+        "rows), not the year's twelve: its budget cannot be added up" in said  # fmt: skip
+    with pytest.raises(InputDataError):
+        read_budget(path, CATEGORIES)
+
+
+def test_previous_that_is_not_a_spend_run_is_refused_in_a_sentence(tmp_path):
+    """--previous naming a folder with no spend.csv (the history folder, say) is refused in
+    a sentence naming it, before anything is written, not a traceback."""
+    from click.testing import CliRunner
+
+    from sufficiency.cli import main
+
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(main, [
+        "spend", "--history", str(SAMPLE), "--out", str(tmp_path / "out"), "--paths", "10",
+        "--horizon-months", "3", "--date", "2026-04-05", "--previous", str(tmp_path / "empty"),
+        "--store", f"sqlite:///{tmp_path / 'runs.db'}",
+    ])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert f"--previous {tmp_path / 'empty'}: is not the folder of a spend run, since it has " \
+        "no spend.csv: give the --out folder of an earlier run" in result.output  # fmt: skip
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out" / "spend.xlsx").exists()
