@@ -40,6 +40,11 @@ class DecisionsChanged(StoreError):
     changed."""
 
 
+class Withdrawn(StoreError):
+    """The decision to withdraw was withdrawn or replaced already; the sentence says by
+    whom and when."""
+
+
 class AlreadyRecorded(StoreError):
     """The same decision was recorded by the same user after the page was shown: the form
     was sent twice (a double click, or back and send again); nothing was recorded twice."""
@@ -275,8 +280,14 @@ def withdraw_decision(
     with Session(store.engine) as s, s.begin():
         _one_writer(s)  # two withdrawals at once: the second is told, not recorded over
         row = s.get(TeamDecision, decision_id)
-        if row is None or row.withdrawn_at is not None:
+        if row is None:
             raise StoreError(f"there is no decision {decision_id} in force")
+        if row.withdrawn_at is not None:  # by another user meanwhile, or the form sent twice
+            raise Withdrawn(
+                f"There is no decision {decision_id} in force: {row.withdrawn_by} withdrew "
+                f'"{_decision(row).sentence}" (or replaced it) at '
+                f"{uk_time(utc(row.withdrawn_at), '%H:%M:%S')}. Nothing was changed."
+            )
         row.withdrawn_at, row.withdrawn_by = now or dt.datetime.now(dt.UTC), by
         return _decision(row)
 

@@ -34,6 +34,7 @@ from sufficiency.store.team_decisions import (
     AlreadyRecorded,
     Decision,
     DecisionsChanged,
+    Withdrawn,
     add_decision,
     decisions_in_force,
     register_vacancies,
@@ -378,6 +379,8 @@ def withdraw(ctx: Ctx) -> Response:
     try:
         decision_id = int(ctx.path_param("decision_id"))
         d = withdraw_decision(ctx.store, decision_id, ctx.username)
+    except Withdrawn as exc:  # two users at once, or the form sent twice: say who did it
+        return render(ctx, "error.html", 409, title="Already withdrawn", sentence=str(exc))
     except (ValueError, StoreError):
         return not_found(ctx, "There is no such decision in force.")
     audit(

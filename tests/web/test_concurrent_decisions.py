@@ -72,6 +72,10 @@ def decide(c: httpx.Client, child: str, form: dict[str, str]) -> Callable[[], ht
     return lambda: c.post(f"/matching/children/{child}/decisions", data=form)
 
 
+def withdraw(c: httpx.Client, decision: int, form: dict[str, str]) -> Callable[[], httpx.Response]:
+    return lambda: c.post(f"/decisions/{decision}/withdraw", data=form)
+
+
 def in_force(site: Site, child: str) -> list[tuple[str, str, str]]:
     return [(d.placement_id, d.decision, d.decided_by)
             for d in decisions_in_force(site.store, child_id=child)]  # fmt: skip
@@ -114,42 +118,50 @@ def test_two_users_deciding_on_one_child_at_once(team):
 
 def test_two_children_pinned_into_the_last_place_at_once(team):
     """PL0017 has one vacancy in the register the run read. Ann pins R002 there while Bob
-    pins R003 there. Before, both were recorded, and matching then refused both (a home's
-    pins past its room are all refused until the team chooses): each pin undid the other
-    unseen. Now one is recorded and the other is refused, naming the child pinned there."""
+    pins R003 there (and so for two more homes). Before, both were recorded, and matching
+    then refused both (a home's pins past its room are all refused until the team
+    chooses): each pin undid the other unseen. Now one is recorded and the other is
+    refused, naming the child pinned there."""
     ann, bob = team.client("ann"), team.client("bob")
-    fa = form_of(ann.get("/matching/children/R002").text, decision="pin",
-                 placement_id="PL0017", reason="agreed at the placement panel")  # fmt: skip
-    fb = form_of(bob.get("/matching/children/R003").text, decision="pin",
-                 placement_id="PL0017", reason="agreed at the placement panel")  # fmt: skip
-    ra, rb = at_once(decide(ann, "R002", fa), decide(bob, "R003", fb))
-    assert sorted([ra.status_code, rb.status_code]) == [303, 400], (ra.text, rb.text)
-    pinned = [d.child_id for d in decisions_in_force(team.store) if d.placement_id == "PL0017"]
-    assert len(pinned) == 1
-    lost = rb if ra.status_code == 303 else ra
-    assert (f"PL0017 had 1 vacancy in the placement register matching run 1 read, and "
-            f"{pinned[0]} (decision ") in told(lost)  # fmt: skip
-    assert "is pinned there already: matching would refuse every pin to it" in told(lost)
+    for home, a, b in (("PL0017", "R002", "R003"), ("PL0031", "R014", "R017"),
+                       ("PL0037", "R023", "R032")):  # fmt: skip
+        fa = form_of(ann.get(f"/matching/children/{a}").text, decision="pin",
+                     placement_id=home, reason="agreed at the placement panel")  # fmt: skip
+        fb = form_of(bob.get(f"/matching/children/{b}").text, decision="pin",
+                     placement_id=home, reason="agreed at the placement panel")  # fmt: skip
+        ra, rb = at_once(decide(ann, a, fa), decide(bob, b, fb))
+        assert sorted([ra.status_code, rb.status_code]) == [303, 400], (ra.text, rb.text)
+        pinned = [d.child_id for d in decisions_in_force(team.store) if d.placement_id == home]
+        assert len(pinned) == 1
+        lost = rb if ra.status_code == 303 else ra
+        assert (f"{home} had 1 vacancy in the placement register matching run 1 read, and "
+                f"{pinned[0]} (decision ") in told(lost)  # fmt: skip
+        assert "is pinned there already: matching would refuse every pin to it" in told(lost)
 
 
 def test_a_form_sent_twice_is_recorded_once(team):
     """A double click (two requests at once), then the browser's back button and the same
     form sent again: before, each was recorded, replacing the one before (two rows in the
-    trail, or two identical pins in force when they raced). Now the second is told it was
-    already recorded, and nothing is recorded twice."""
+    trail, or two identical decisions in force when they raced). Now the second is told it
+    was already recorded, and nothing is recorded twice."""
     ann = team.client("ann")
-    form = form_of(ann.get("/matching/children/R006").text, decision="pin",
-                   placement_id="PL0048", reason="agreed at the placement panel")  # fmt: skip
-    first, second = at_once(decide(ann, "R006", form), decide(ann, "R006", form))
-    assert first.status_code == second.status_code == 303
-    again = decide(ann, "R006", form)()  # back, and send the same page's form again
-    assert again.status_code == 303
+    sent = (("R006", "pin", "PL0048"), ("R001", "exclude", "PL0066"),
+            ("R004", "exclude", "PL0074"), ("R010", "exclude", "PL0017"))  # fmt: skip
+    for child, kind, home in sent:
+        form = form_of(ann.get(f"/matching/children/{child}").text, decision=kind,
+                       placement_id=home, reason="agreed at the placement panel")  # fmt: skip
+        first, second = at_once(decide(ann, child, form), decide(ann, child, form))
+        assert first.status_code == second.status_code == 303
+        again = decide(ann, child, form)()  # back, and send the same page's form again
+        assert again.status_code == 303
+        assert in_force(team, child) == [(home, kind, "ann")]
+        page = told(ann.get(f"/matching/children/{child}"))
+        verb = "Pinned to" if kind == "pin" else "Excluded from"
+        assert f"Already recorded: {verb} {home} by ann: agreed at the placement panel" in page
+        assert "it was not recorded twice" in page
     with team.store.engine.connect() as conn:
         rows = conn.execute(TeamDecision.__table__.select()).fetchall()
-    assert len(rows) == 1 and in_force(team, "R006") == [("PL0048", "pin", "ann")]
-    page = told(ann.get("/matching/children/R006"))
-    assert "Already recorded: Pinned to PL0048 by ann: agreed at the placement panel" in page
-    assert "it was not recorded twice" in page
+    assert len(rows) == len(sent)  # none recorded twice, none replaced by its copy
     # the same decision made again on a page that shows it is a deliberate re-make
     remade = form_of(ann.get("/matching/children/R006").text, decision="pin",
                      placement_id="PL0048", reason="agreed at the placement panel")  # fmt: skip
@@ -177,3 +189,25 @@ def test_a_decision_from_a_page_of_last_nights_run(team, tmp_path):
     assert fresh["run_id"] == "2"
     assert decide(ann, "R004", fresh)().status_code == 303
     assert in_force(team, "R004") == [("PL0066", "pin", "ann")]
+
+
+def test_two_users_withdrawing_one_decision_at_once(team):
+    """Ann and Bob withdraw the same pin at the same moment (four times). Before, both
+    were told "Withdrawn" (the second written over the first's name in the trail); now one
+    is, and the other is told who withdrew it and when, nothing changed."""
+    from sufficiency.store.team_decisions import add_decision
+
+    ann, bob = team.client("ann"), team.client("bob")
+    for child, home in (("R007", "PL0056"), ("R008", "PL0056"), ("R012", "PL0017"),
+                        ("R013", "PL0074")):  # fmt: skip
+        pin = add_decision(team.store, child, home, "pin", "agreed at panel", "carol")
+        forms = [{"csrftoken": form_token(c.get("/decisions").text)} for c in (ann, bob)]
+        ra, rb = at_once(withdraw(ann, pin.id, forms[0]), withdraw(bob, pin.id, forms[1]))
+        assert sorted([ra.status_code, rb.status_code]) == [303, 409]
+        won, lost = ("ann", rb) if ra.status_code == 303 else ("bob", ra)
+        said = (f"There is no decision {pin.id} in force: {won} withdrew "
+                f'"Pinned to {home} by carol: agreed at panel" (or replaced it) at ')  # fmt: skip
+        assert said in told(lost) and "Nothing was changed." in told(lost)
+        with team.store.engine.connect() as conn:
+            row = conn.execute(TeamDecision.__table__.select().filter_by(id=pin.id)).one()
+        assert row.withdrawn_by == won
