@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import or_, select, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from sufficiency import clock
@@ -38,6 +40,10 @@ class DecisionsChanged(StoreError):
     """The child's decisions changed after the page the decision was made on was shown
     (another user's decision or withdrawal): nothing was recorded; the sentence says what
     changed."""
+
+
+class Busy(StoreError):
+    """The store could not be written in time; nothing was recorded."""
 
 
 class Withdrawn(StoreError):
@@ -103,6 +109,22 @@ def _one_writer(s: Session) -> None:
     elif conn.dialect.name == "sqlite":
         # the driver begins a transaction only at the first write; take the write lock now
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def _writing(store: RunStore) -> Iterator[Session]:
+    """A transaction writing decisions, under the lock (:func:`_one_writer`); a store that
+    stays locked past its wait (SQLite's busy timeout, another job writing) or cannot be
+    reached is :class:`Busy`, a sentence, not a fault page."""
+    try:
+        with Session(store.engine) as s, s.begin():
+            _one_writer(s)
+            yield s
+    except OperationalError:
+        raise Busy(
+            "The run store could not be written just now (another job is writing to it, or "
+            "it cannot be reached), so nothing was recorded; try again in a moment."
+        ) from None
 
 
 def _in_force(s: Session, child_id: str, today: dt.date) -> list[TeamDecision]:
@@ -227,8 +249,7 @@ def add_decision(
         )
     now = now or dt.datetime.now(dt.UTC)
     today = clock.today(utc(now))
-    with Session(store.engine) as s, s.begin():
-        _one_writer(s)
+    with _writing(store) as s:
         if seen is not None:
             same = (placement_id, decision, reason.strip(), decided_by, until)
             _check_seen(s, child_id, _in_force(s, child_id, today), seen, same)
@@ -277,8 +298,7 @@ def add_decision(
 def withdraw_decision(
     store: RunStore, decision_id: int, by: str, now: dt.datetime | None = None
 ) -> Decision:
-    with Session(store.engine) as s, s.begin():
-        _one_writer(s)  # two withdrawals at once: the second is told, not recorded over
+    with _writing(store) as s:  # two withdrawals at once: the second is told
         row = s.get(TeamDecision, decision_id)
         if row is None:
             raise StoreError(f"there is no decision {decision_id} in force")

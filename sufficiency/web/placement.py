@@ -32,6 +32,7 @@ from sufficiency.store.accounts import audit
 from sufficiency.store.store import utc
 from sufficiency.store.team_decisions import (
     AlreadyRecorded,
+    Busy,
     Decision,
     DecisionsChanged,
     Withdrawn,
@@ -366,6 +367,9 @@ def decide(ctx: Ctx) -> Response:
         except DecisionsChanged as exc:
             errors.append(str(exc))
             status = 409
+        except Busy as exc:
+            errors.append(str(exc))
+            status = 503
         except StoreError as exc:
             errors.append(str(exc))
     if errors:
@@ -381,6 +385,8 @@ def withdraw(ctx: Ctx) -> Response:
         d = withdraw_decision(ctx.store, decision_id, ctx.username)
     except Withdrawn as exc:  # two users at once, or the form sent twice: say who did it
         return render(ctx, "error.html", 409, title="Already withdrawn", sentence=str(exc))
+    except Busy as exc:
+        return render(ctx, "error.html", 503, title="Not withdrawn", sentence=str(exc))
     except (ValueError, StoreError):
         return not_found(ctx, "There is no such decision in force.")
     audit(

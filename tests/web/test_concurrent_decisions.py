@@ -211,3 +211,32 @@ def test_two_users_withdrawing_one_decision_at_once(team):
         with team.store.engine.connect() as conn:
             row = conn.execute(TeamDecision.__table__.select().filter_by(id=pin.id)).one()
         assert row.withdrawn_by == won
+
+
+def test_a_decision_while_another_job_holds_the_store(tmp_path):
+    """Another job (the nightly run recording its results) holds a SQLite store's write
+    lock past its busy timeout (10 s): the decision is not recorded and the page says so
+    and to try again (503), where before it was a fault page (500); once the store is free
+    the same form is recorded."""
+    import sqlite3
+
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    run_match(url, tmp_path / "match")
+    with site_of_its_own(tmp_path, "placement", store_url=url) as site:
+        c = site.client("placement")
+        form = form_of(c.get("/matching/children/R004").text, decision="exclude",
+                       placement_id="PL0032", reason="too far from school")  # fmt: skip
+        other = sqlite3.connect(tmp_path / "runs.sqlite", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            r = decide(c, "R004", form)()
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        assert r.status_code == 503
+        said = ("The run store could not be written just now (another job is writing to it, "
+                "or it cannot be reached), so nothing was recorded; try again")  # fmt: skip
+        assert said in told(r)
+        assert in_force(site, "R004") == []
+        assert decide(c, "R004", form)().status_code == 303
+        assert in_force(site, "R004") == [("PL0032", "exclude", "placement")]
