@@ -295,6 +295,23 @@ def add_decision(
         return _decision(row)
 
 
+def replaced_by(store: RunStore, d: Decision) -> list[Decision]:
+    """The decisions on the same pair that ``d`` replaced as it was recorded."""
+    with Session(store.engine) as s:
+        rows = s.scalars(
+            select(TeamDecision)
+            .where(
+                TeamDecision.child_id == d.child_id,
+                TeamDecision.placement_id == d.placement_id,
+                TeamDecision.id < d.id,
+                TeamDecision.withdrawn_at == d.decided_at,
+                TeamDecision.withdrawn_by == d.decided_by,
+            )
+            .order_by(TeamDecision.id)
+        )
+        return [_decision(r) for r in rows]
+
+
 def withdraw_decision(
     store: RunStore, decision_id: int, by: str, now: dt.datetime | None = None
 ) -> Decision:

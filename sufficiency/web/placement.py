@@ -26,7 +26,7 @@ from sufficiency import clock
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import sha256_file
 from sufficiency.matching.gates import weekly_difference
-from sufficiency.pages.render import gbp, miles
+from sufficiency.pages.render import gbp, miles, uk_time
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import audit
 from sufficiency.store.store import utc
@@ -39,6 +39,7 @@ from sufficiency.store.team_decisions import (
     add_decision,
     decisions_in_force,
     register_vacancies,
+    replaced_by,
     withdraw_decision,
 )
 from sufficiency.web import rerun
@@ -375,7 +376,12 @@ def decide(ctx: Ctx) -> Response:
     if errors:
         return _child_page(ctx, t, child_id, status, tuple(errors), f)
     _audit_child(ctx, t.run_id, child_id, "decision", f"decision {d.id}: {d.sentence}")
-    ctx.flash(f"Recorded: {d.sentence}. The next matching run will use it.")
+    replaced = "".join(
+        f" It replaces decision {old.id}, {old.sentence} ({old.decided_by}, "
+        f"{uk_time(old.decided_at, '%d %b %Y %H:%M')})."
+        for old in replaced_by(ctx.store, d)
+    )
+    ctx.flash(f"Recorded: {d.sentence}. The next matching run will use it.{replaced}")
     return redirect(child_url(child_id))
 
 

@@ -162,11 +162,17 @@ def test_a_form_sent_twice_is_recorded_once(team):
     with team.store.engine.connect() as conn:
         rows = conn.execute(TeamDecision.__table__.select()).fetchall()
     assert len(rows) == len(sent)  # none recorded twice, none replaced by its copy
-    # the same decision made again on a page that shows it is a deliberate re-make
+    # the same decision made again on a page that shows it (the browser's back button
+    # fetches the page again, so it lists the decision) is a deliberate re-make
     remade = form_of(ann.get("/matching/children/R006").text, decision="pin",
                      placement_id="PL0048", reason="agreed at the placement panel")  # fmt: skip
     assert decide(ann, "R006", remade)().status_code == 303
-    assert "Recorded: Pinned to PL0048" in told(ann.get("/matching/children/R006"))
+    page = told(ann.get("/matching/children/R006"))
+    # the page says what it replaced (it said only "Recorded" before)
+    first = next(r.id for r in rows if r.child_id == "R006")
+    assert (f"Recorded: Pinned to PL0048 by ann: agreed at the placement panel. The next "
+            f"matching run will use it. It replaces decision {first}, Pinned to PL0048 by "
+            "ann: agreed at the placement panel (ann, ") in page  # fmt: skip
 
 
 def test_a_decision_from_a_page_of_last_nights_run(team, tmp_path):
