@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import or_, select, text
 from sqlalchemy.exc import OperationalError
@@ -127,15 +128,24 @@ def _writing(store: RunStore) -> Iterator[Session]:
         ) from None
 
 
+def _live(today: dt.date) -> tuple[Any, ...]:
+    """Where a decision is in force on ``today``: not withdrawn, and through its last day
+    in England, as matching reads it."""
+    return (
+        TeamDecision.withdrawn_at.is_(None),
+        or_(TeamDecision.until.is_(None), TeamDecision.until >= today),
+    )
+
+
+def _pins(today: dt.date) -> tuple[Any, ...]:
+    return (*_live(today), TeamDecision.decision == "pin")
+
+
 def _in_force(s: Session, child_id: str, today: dt.date) -> list[TeamDecision]:
     return list(
         s.scalars(
             select(TeamDecision)
-            .where(
-                TeamDecision.child_id == child_id,
-                TeamDecision.withdrawn_at.is_(None),
-                or_(TeamDecision.until.is_(None), TeamDecision.until >= today),
-            )
+            .where(*_live(today), TeamDecision.child_id == child_id)
             .order_by(TeamDecision.id)
         )
     )
@@ -181,13 +191,10 @@ def _check_room(
     matching refuses every pin of a home with more pins than room, so the pin would undo
     another user's pins to it without telling them."""
     others = s.scalars(
-        select(TeamDecision).where(
-            TeamDecision.placement_id == placement_id,
-            TeamDecision.child_id != child_id,
-            TeamDecision.decision == "pin",
-            TeamDecision.withdrawn_at.is_(None),
-            or_(TeamDecision.until.is_(None), TeamDecision.until >= today),
-        ).order_by(TeamDecision.child_id)
+        select(TeamDecision)
+        .where(*_pins(today), TeamDecision.placement_id == placement_id,
+               TeamDecision.child_id != child_id)
+        .order_by(TeamDecision.child_id)
     ).all()  # fmt: skip
     if len(others) + 1 <= vacancies:
         return
@@ -257,12 +264,9 @@ def add_decision(
             # two pins for one child are both refused by matching: say so now, not then
             other = s.scalars(
                 select(TeamDecision).where(
+                    *_pins(today),
                     TeamDecision.child_id == child_id,
                     TeamDecision.placement_id != placement_id,
-                    TeamDecision.decision == "pin",
-                    TeamDecision.withdrawn_at.is_(None),
-                    # in force through its last day in England, as matching reads it
-                    or_(TeamDecision.until.is_(None), TeamDecision.until >= today),
                 )
             ).first()
             if other is not None:
