@@ -26,14 +26,20 @@ from sufficiency import clock
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import sha256_file
 from sufficiency.matching.gates import weekly_difference
-from sufficiency.pages.render import gbp, miles
+from sufficiency.pages.render import gbp, miles, uk_time
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import audit
 from sufficiency.store.store import utc
 from sufficiency.store.team_decisions import (
+    AlreadyRecorded,
+    Busy,
     Decision,
+    DecisionsChanged,
+    Withdrawn,
     add_decision,
     decisions_in_force,
+    register_vacancies,
+    replaced_by,
     withdraw_decision,
 )
 from sufficiency.web import rerun
@@ -42,6 +48,7 @@ from sufficiency.web.framework import (
     Ctx,
     Page,
     child_url,
+    long_date,
     not_found,
     redirect,
     render,
@@ -257,25 +264,61 @@ def child(ctx: Ctx) -> Response:
         return not_found(ctx, "There is no child with that ID in tonight's run.")
     opened = f"opened the page of child {child_id} (matching run {t.run_id})"
     _audit_child(ctx, t.run_id, child_id, "view_child", opened)
+    return _child_page(ctx, t, child_id)
+
+
+def _child_page(
+    ctx: Ctx, t: Tonight, child_id: str, status: int = 200, errors: tuple[str, ...] = (),
+    form: dict[str, str] | None = None,
+) -> Response:  # fmt: skip
+    """A child's page: the proposal, the other options, the decisions in force and the
+    forms, which carry the run shown and the decisions listed (a decision made on a page
+    another run or decision has overtaken is refused with a sentence, not recorded)."""
     placed = _none_blank(t.children[t.children["Child"] == child_id]).to_dict("records")
     unplaced = _none_blank(t.not_placed[t.not_placed["Child"] == child_id]).to_dict("records")
-    options = _options(t, child_id)
+    in_force = decisions_in_force(ctx.store, child_id=child_id)
     return render(
         ctx,
         "child.html",
+        status,
         t=t,
         child_id=child_id,
         placed=placed[0] if placed else None,
         unplaced=unplaced[0] if unplaced else None,
-        options=options,
+        options=_options(t, child_id),
         option_formats=OPTION_FORMATS,
         option_headers=OPTION_HEADERS,
-        decisions=decisions_in_force(ctx.store, child_id=child_id),
+        decisions=in_force,
+        seen=" ".join(str(d.id) for d in in_force),
         homes=t.placements_for(child_id),
-        errors=[],
+        errors=list(errors),
         today=clock.today().isoformat(),
-        form={},
+        form=form or {},
     )
+
+
+def _seen(text: str) -> set[int] | None:
+    """The decision IDs a form says its page listed (``None``: the form did not say)."""
+    try:
+        return {int(w) for w in text.split()}
+    except ValueError:
+        return None
+
+
+def _overtaken(ctx: Ctx, t: Tonight, child_id: str, shown: str) -> Response | None:
+    """A 409 page when the form was on a page of another matching run than the latest: the
+    decision is not recorded against proposals the user did not see."""
+    if not shown or shown == str(t.run_id):
+        return None
+    newer = (f"Matching run {t.run_id} (for {long_date(t.run_date)}) finished after this page was "
+             f"shown (it showed matching run {shown}), so nothing was recorded")  # fmt: skip
+    if child_id not in t.child_ids():
+        return render(ctx, "error.html", 409, title="A newer matching run",
+                      sentence=f"{newer}: {child_id} is not in it (placed, or the referral "
+                      "closed). See tonight's matches.")  # fmt: skip
+    return _child_page(ctx, t, child_id, 409, (
+        f"{newer}. The page below shows run {t.run_id}: check the proposal and the "
+        "decisions, then decide again.",), ctx.form)  # fmt: skip
 
 
 def decide(ctx: Ctx) -> Response:
@@ -285,9 +328,11 @@ def decide(ctx: Ctx) -> Response:
         t = tonight(ctx.store)
     except NoRun as exc:
         return render(ctx, "error.html", 404, title="No matching run", sentence=str(exc))
+    f = ctx.form
+    if CHILD_ID.match(child_id) and (late := _overtaken(ctx, t, child_id, f.get("run_id", ""))):
+        return late
     if not CHILD_ID.match(child_id) or child_id not in t.child_ids():
         return not_found(ctx, "There is no child with that ID in tonight's run.")
-    f = ctx.form
     errors = []
     kind = f.get("decision", "")
     home = f.get("placement_id", "")
@@ -310,33 +355,33 @@ def decide(ctx: Ctx) -> Response:
         else:
             if until < clock.today():
                 errors.append("The last day cannot be in the past.")
+    status = 400
     if not errors:
+        vacancies = register_vacancies(ctx.store, t.run_id, home)
         try:
-            d = add_decision(ctx.store, child_id, home, kind, reason, ctx.username, until)
+            d = add_decision(ctx.store, child_id, home, kind, reason, ctx.username, until,
+                             seen=_seen(f.get("seen", "")),
+                             room=None if vacancies is None else (t.run_id, vacancies))  # fmt: skip
+        except AlreadyRecorded as exc:
+            ctx.flash(str(exc))
+            return redirect(child_url(child_id))
+        except DecisionsChanged as exc:
+            errors.append(str(exc))
+            status = 409
+        except Busy as exc:
+            errors.append(str(exc))
+            status = 503
         except StoreError as exc:
             errors.append(str(exc))
     if errors:
-        placed = _none_blank(t.children[t.children["Child"] == child_id]).to_dict("records")
-        unplaced = _none_blank(t.not_placed[t.not_placed["Child"] == child_id]).to_dict("records")
-        return render(
-            ctx,
-            "child.html",
-            400,
-            t=t,
-            child_id=child_id,
-            placed=placed[0] if placed else None,
-            unplaced=unplaced[0] if unplaced else None,
-            options=_options(t, child_id),
-            option_formats=OPTION_FORMATS,
-            option_headers=OPTION_HEADERS,
-            decisions=decisions_in_force(ctx.store, child_id=child_id),
-            homes=t.placements_for(child_id),
-            errors=errors,
-            today=clock.today().isoformat(),
-            form=f,
-        )
+        return _child_page(ctx, t, child_id, status, tuple(errors), f)
     _audit_child(ctx, t.run_id, child_id, "decision", f"decision {d.id}: {d.sentence}")
-    ctx.flash(f"Recorded: {d.sentence}. The next matching run will use it.")
+    replaced = "".join(
+        f" It replaces decision {old.id}, {old.sentence} ({old.decided_by}, "
+        f"{uk_time(old.decided_at, '%d %b %Y %H:%M')})."
+        for old in replaced_by(ctx.store, d)
+    )
+    ctx.flash(f"Recorded: {d.sentence}. The next matching run will use it.{replaced}")
     return redirect(child_url(child_id))
 
 
@@ -344,6 +389,10 @@ def withdraw(ctx: Ctx) -> Response:
     try:
         decision_id = int(ctx.path_param("decision_id"))
         d = withdraw_decision(ctx.store, decision_id, ctx.username)
+    except Withdrawn as exc:  # two users at once, or the form sent twice: say who did it
+        return render(ctx, "error.html", 409, title="Already withdrawn", sentence=str(exc))
+    except Busy as exc:
+        return render(ctx, "error.html", 503, title="Not withdrawn", sentence=str(exc))
     except (ValueError, StoreError):
         return not_found(ctx, "There is no such decision in force.")
     audit(

@@ -44,7 +44,7 @@ from sufficiency.pages.render import uk_time
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import audit
 from sufficiency.store.models import Setting
-from sufficiency.store.stopped import stopped_how
+from sufficiency.store.stopped import end_stopped, stopped_how
 from sufficiency.store.team_decisions import write_decisions_file
 
 log = logging.getLogger("sufficiency.web")
@@ -292,6 +292,9 @@ def start(store: RunStore, run: dict[str, Any], username: str) -> RerunState:
         time_limit_seconds=params.matching.time_limit_seconds,
     )
     with _start_lock:
+        earlier = current(store)
+        if earlier is None or not still_holds(earlier):
+            _no_run_under_way(store, run)
         held = claim(store, state)
         if held is not None:
             at = uk_time(held.started(), "%H:%M:%S")
@@ -304,6 +307,22 @@ def start(store: RunStore, run: dict[str, Any], username: str) -> RerunState:
         )
         thread.start()
     return state
+
+
+def _no_run_under_way(store: RunStore, run: dict[str, Any]) -> None:
+    """Refuse while another matching run is under way (the nightly job, or `sufficiency
+    match`): a re-run started now re-runs ``run``, the one before it, and, started later,
+    would have been listed after it as tonight's proposals, over the new night's."""
+    end_stopped(store)  # a run whose process has ended does not hold re-runs back
+    for other in store.list_runs(limit=5, kind="match", status="running"):
+        if int(other["id"]) > int(run["id"]):
+            at = uk_time(other["started_at"], "%H:%M:%S")
+            raise Refused(
+                f"Matching run {other['id']} (the nightly job, or sufficiency match) started "
+                f"at {at} and is still running; a re-run now would re-run run {run['id']}, "
+                "the one before it. Wait for it to finish: its proposals will be tonight's, "
+                "and you can re-run them then if you still need to."
+            )
 
 
 def _work(store: RunStore, run: dict[str, Any], username: str, state: RerunState) -> None:
