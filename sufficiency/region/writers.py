@@ -354,12 +354,7 @@ def render_html(result: RegionResult) -> str:
         not_pooled=_not_pooled(result),
         pooled_sensitivity=_readable(tables.pooled_sensitivity_table(result)),
         plans=tables.commission_table(result),
-        failures=tables.failure_table(result).drop(columns="data_quality"),
-        found=[
-            (f"{f.name} ({f.code})", [line.strip() for line in f.quality])
-            for f, _ in tables.failures_once(result)
-            if f.quality
-        ],
+        failures=tables.failure_table(result),
         cautions=tables.caution_table(result),
         seeds=tables.seed_table(result),
         rounding=tables.ROUNDING_NOTE,

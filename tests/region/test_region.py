@@ -227,12 +227,16 @@ def test_region_reports_an_unusable_member_and_runs_the_rest(
         assert (out / "members" / code / "base" / "forecast" / "demand.csv").is_file()
         seed = member_seed(SEED, code, "base")
         assert f"({code}), base: seed {seed}, backtest cutoff 2025-03-31" in res.output
-    assert not (out / "members" / "E99000009").exists()
+    # what validate found, each with its file, row and column: the member's only file
+    folder = out / "members" / "E99000009"
+    listed = sorted(p.relative_to(out).as_posix() for p in folder.rglob("*") if p.is_file())
+    assert listed == ["members/E99000009/base/data_quality.csv"], listed
+    found = pd.read_csv(out / listed[0])
+    assert "no 903 header table found" in set(found["problem"])
     html = (out / "region.html").read_text()
     assert "Broken Borough" in html and "no 903 header table found" in html
+    assert "data_quality.csv in members/E99000009/base" in html
     assert "3 of 4 members ran" in html
-    import pandas as pd
-
     long = pd.read_csv(out / "region.csv", dtype={"member_code": str})
     assert "E99000009" not in set(long["member_code"])
     # the region's totals are of 3 members of 4, and region.csv says so
