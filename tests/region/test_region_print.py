@@ -141,3 +141,17 @@ def test_region_workbook_cells_read_as_meant(workbook: Path) -> None:
     failed = wb["Failed"]
     assert failed.cell(1, 5).value == "Data quality"
     assert failed.cell(2, 5).value == "Nothing was read from its 903 history."
+
+
+def test_every_header_word_prints_whole(workbook: Path) -> None:
+    """A figure's column was 11 characters wide whatever its header: 'Supported
+    accommodation' printed 'accommoda' / 'tion'. Each header's longest word fits its column."""
+    wb = load_workbook(workbook)
+    for ws in wb.worksheets:
+        header = next((r for r in range(1, 30) if ws.cell(r, 1).value == "Code"), None)
+        if header is None:
+            continue
+        for c in range(1, ws.max_column + 1):
+            words = str(ws.cell(header, c).value or "").split()
+            width = ws.column_dimensions[get_column_letter(c)].width
+            assert all(len(w) + 1 <= width for w in words), (ws.title, words, width)
