@@ -10,6 +10,7 @@ column, problem and what was done) for ``data_quality.csv``, and a summary of at
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -154,6 +155,28 @@ class ReturnInfo:
         return year_label(self.year)
 
 
+def findings_table(problems: Iterable[Problem]) -> pd.DataFrame:
+    """``data_quality.csv`` of ``problems``: file, row, column, problem, what was done,
+    severity, code (also what ``sufficiency validate`` found in a history the region could
+    not read)."""
+    rows = [
+        {
+            "file": p.file,
+            "row": p.row,
+            "column": p.column or "",
+            "problem": p.message,
+            "action": p.action,
+            "severity": p.severity,
+            "code": p.code,
+        }
+        for p in sorted(problems, key=Problem.sort_key)
+    ]
+    cols = ["file", "row", "column", "problem", "action", "severity", "code"]
+    out = pd.DataFrame(rows, columns=cols)
+    out["row"] = out["row"].astype("Int64")
+    return out
+
+
 @dataclass(frozen=True, repr=False)
 class DataQuality(BriefRepr):
     """Every finding on a 903 history and what was done about it.
@@ -209,22 +232,7 @@ class DataQuality(BriefRepr):
 
     def table(self) -> pd.DataFrame:
         """``data_quality.csv``: file, row, column, problem, what was done, severity, code."""
-        rows = [
-            {
-                "file": p.file,
-                "row": p.row,
-                "column": p.column or "",
-                "problem": p.message,
-                "action": p.action,
-                "severity": p.severity,
-                "code": p.code,
-            }
-            for p in sorted(self.problems, key=Problem.sort_key)
-        ]
-        cols = ["file", "row", "column", "problem", "action", "severity", "code"]
-        out = pd.DataFrame(rows, columns=cols)
-        out["row"] = out["row"].astype("Int64")
-        return out
+        return findings_table(self.problems)
 
     def cautions(self) -> list[str]:
         """What a reader must know of the history before any figure: a missing year, and
@@ -280,18 +288,19 @@ class DataQuality(BriefRepr):
         lines.append(self._start_line())
         return lines[:MAX_SUMMARY_LINES]
 
-    def reading_notes(self) -> list[str]:
+    def reading_notes(self, where: str = "its data_quality.csv") -> list[str]:
         """How the files were read and what was repaired or set aside, in sentences for a
         report's cautions (the region's Read with care): tabs or semicolons between
         columns, XML in Windows-1252, a previous-year copy used, rows set aside, children
         with an open episode set aside. The member's own forecast says these in its data
-        quality summary; the region said none of them."""
+        quality summary; the region said none of them. ``where`` names the file listing
+        each finding."""
         said = self.reading_lines()
         counts = self.counts().most_common()
         if counts:
             found = "; ".join(f"{n:,} {PHRASES.get(c, c.replace('_', ' '))}" for c, n in counts)
             said.append(f"Repaired or set aside ({sum(n for _, n in counts):,} finding(s), "
-                        f"each in its data_quality.csv): {found}.")  # fmt: skip
+                        f"each in {where}): {found}.")  # fmt: skip
         if self.num_set_aside_open:
             said.append(self._start_line())
         return said

@@ -187,8 +187,11 @@ def _status(result: RegionResult, code: str, ran: MemberSummary | None = None) -
             said.append("left out of the pooled plan: its history ends on another day "
                         "(see Not in the pooled plan)")  # fmt: skip
         if ran is not None and ran.findings:
+            # where each finding is listed, the folder a word of its own (a path of 45
+            # characters does not wrap in a cell)
+            folder = f"members/{code}/{BASE_KEY}/forecast"
             said.append(f"{ran.findings:,} finding(s) in its 903 data repaired or set aside "
-                        "(its data_quality.csv)")  # fmt: skip
+                        f"(each in data_quality.csv in {folder})")  # fmt: skip
         if ran is not None and ran.budget_doubted:
             said.append(f"budget {ran.budget_doubt} its spend (wrong unit?): not in the "
                         "region's budget")  # fmt: skip
@@ -435,16 +438,16 @@ def failures_once(result: RegionResult) -> list[tuple[MemberFailure, str]]:
     for f in result.failures:
         first, runs = said.setdefault((f.code, f.reason), (f, {}))
         runs[run_label(f.scenario)] = None
-        if f.quality and not first.quality:
+        if (f.quality or f.found) and not (first.quality or first.found):
             said[f.code, f.reason] = (f, runs)
     return [(f, ", ".join(runs)) for f, runs in said.values()]
 
 
 def failure_table(result: RegionResult) -> pd.DataFrame:
     """Every member (or plan) that failed, once per reason: the runs it stopped, why, and
-    what reading its data found, a line each (run together, its findings read as one)."""
-    rows = [(f.code, f.name, runs, f.reason, "\n".join(line.strip() for line in f.quality))
-            for f, runs in failures_once(result)]  # fmt: skip
+    what reading its data found in words, with the file listing each finding (it held
+    ``sufficiency validate``'s lines, a log cut at fifteen)."""
+    rows = [(f.code, f.name, runs, f.reason, f.found) for f, runs in failures_once(result)]
     return pd.DataFrame(rows, columns=["code", "authority", "runs", "reason", "data_quality"])
 
 

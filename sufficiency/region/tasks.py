@@ -36,6 +36,7 @@ from sufficiency.finance.outturn import estimated
 from sufficiency.finance.report import scale_doubt
 from sufficiency.finance.summaries import WHOLE_YEAR
 from sufficiency.io.quality import DataQuality
+from sufficiency.region.found import read_then_failed, unreadable
 from sufficiency.region.members import Member
 from sufficiency.region.publish import published
 from sufficiency.region.reasons import failure_reason, named, sentence
@@ -145,6 +146,9 @@ class MemberFailure:
     scenario: str
     reason: str
     quality: tuple[str, ...] = ()
+    #: What reading its data found, in sentences for the report (what was read, repaired
+    #: or set aside, and where each finding is listed); ``quality`` is the console's lines.
+    found: str = ""
 
 
 @dataclass(frozen=True)
@@ -258,8 +262,8 @@ def run_member(task: MemberTask) -> MemberSummary | MemberFailure:
     try:
         history, notes = _quiet(lambda: read_903(m.history, task.strict))
     except SufficiencyError as exc:
-        why = failure_reason(m, exc)
-        return MemberFailure(m.code, m.name, scen.key, why, _validate(m.history, task))
+        lines, found = _validate(m.history, task)
+        return MemberFailure(m.code, m.name, scen.key, failure_reason(m, exc), lines, found)
     quality = tuple(history.quality.summary_lines()) if history.quality is not None else ()
     cutoff = backtest_cutoff(history.end, history.start)
     fp = api.forecast_params(task.params, seed=task.seed)
@@ -280,7 +284,9 @@ def run_member(task: MemberTask) -> MemberSummary | MemberFailure:
         with published(final) as staging:
             files = report.write(staging / "forecast") + spend.write(staging / "spend")
     except SufficiencyError as exc:
-        return MemberFailure(m.code, m.name, scen.key, failure_reason(m, exc), quality)
+        found = (read_then_failed(history.quality, task.out_dir, m.code, scen.key)
+                 if history.quality is not None else "")  # fmt: skip
+        return MemberFailure(m.code, m.name, scen.key, failure_reason(m, exc), quality, found)
     # the history's cautions (a missing year, an in-year extract) first, as the member's
     # own reports put them: the forecast keeps them as notes, not as warnings said
     said = dict.fromkeys((*_cautions(history.quality), *notes, *w1, *w2))
@@ -600,8 +606,10 @@ def _sentence(exc: BaseException) -> str:
     return sentence(str(exc))
 
 
-def _validate(history: Path, task: MemberTask) -> tuple[str, ...]:
-    """What ``sufficiency validate`` finds in a history that could not be read (first lines)."""
+def _validate(history: Path, task: MemberTask) -> tuple[tuple[str, ...], str]:
+    """What ``sufficiency validate`` finds in a history that could not be read: its first
+    lines (for the console) and, for the report, in words, each finding written to the
+    member's ``data_quality.csv``."""
     from sufficiency.validate import validate_paths
 
     try:
@@ -611,7 +619,8 @@ def _validate(history: Path, task: MemberTask) -> tuple[str, ...]:
             default_responsible_la=task.member.code,
         )
     except SufficiencyError as exc:  # pragma: no cover - validate reports, it does not raise
-        return (_sentence(exc),)
+        return (_sentence(exc),), ""
     text = named(task.member, report.to_text())  # its paths as the members file names them
     lines = [line for line in text.splitlines() if line.strip()]
-    return tuple(lines[:MAX_QUALITY_LINES])
+    found = unreadable(report, task.out_dir, task.member.code, task.scenario.key)
+    return tuple(lines[:MAX_QUALITY_LINES]), found

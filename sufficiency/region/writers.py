@@ -19,7 +19,7 @@ from sufficiency import figures, vocabulary
 from sufficiency.commissioning.pooled import saving_sentence
 from sufficiency.io.atomic import atomic_write_text
 from sufficiency.io.csv_text import csv_text
-from sufficiency.io.xlsx import page_ends, print_a4_landscape, print_across, save_workbook
+from sufficiency.io.xlsx import A4_LANDSCAPE_CHARS, page_ends, print_across, save_workbook
 from sufficiency.region import report as tables
 from sufficiency.region.tasks import BASE_KEY
 
@@ -110,8 +110,8 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     if "factor" in out:
         out["factor"] = out["factor"].map(lambda v: str(v)[:1].upper() + str(v)[1:])
-    if "status" in out:
-        out["status"] = out["status"].map(vocabulary.status)
+    if "status" in out:  # a solver's code in words; a member's status is a sentence
+        out["status"] = out["status"].map(lambda v: v if " " in str(v) else vocabulary.status(v))
     for col in out.columns:
         if _yes_or_no(out[col]):
             out[col] = out[col].map({True: "Yes", False: "No"})
@@ -133,6 +133,11 @@ def _yes_or_no(column: pd.Series) -> bool:
 #: wrapped, a warning ran across the sheet and, printed one page wide, shrank every sheet
 #: with one (Read with care, Failed, Not in the pooled plan) to unreadable.
 TEXT_WIDTH = (60, 30)
+#: The narrowest a column of text is made to fit a page (:func:`_widths`): the last (a
+#: table's warning, reason or status), another (the runs), and the authority's name
+#: (most English authorities' names whole; a longer one wraps).
+NARROWEST = (40, 20)
+NARROWEST_NAME = 24
 
 
 def _width(frame: pd.DataFrame, j: int, col: object) -> int:
@@ -142,34 +147,68 @@ def _width(frame: pd.DataFrame, j: int, col: object) -> int:
     and 24 for the code, the Summary's sixteen columns took three pages across."""
     values = frame[col].dropna()
     longest = int(values.astype(str).str.len().max()) if len(values) else 0
-    if j <= 2:
-        return int(min(max(10 if j == 1 else 24, longest + 2), 40))
-    if values.map(lambda v: isinstance(v, str)).all() and longest > 14:
+    if col in ("code", "authority"):  # (the Pooled sensitivity's change was 24 wide)
+        return int(min(max(10 if col == "code" else 24, longest + 2), 40))
+    if _text(frame, col) and longest > 14:
         return min(longest + 2, TEXT_WIDTH[j < len(frame.columns)])
     name = str(col)
     money = name.endswith("_gbp") or "(£)" in name
-    return 14 if money or not pd.api.types.is_numeric_dtype(frame[col]) else 11
+    width = 14 if money or not pd.api.types.is_numeric_dtype(frame[col]) else 11
+    # its header's words whole: at 11, "Supported accommodation" printed "accommoda" "tion"
+    return max(width, max(len(w) for w in vocabulary.column(name).split()) + 2)
+
+
+def _text(frame: pd.DataFrame, col: object) -> bool:
+    values = frame[col].dropna()
+    return bool(len(values)) and bool(values.map(lambda v: isinstance(v, str)).all())
+
+
+def _widths(frame: pd.DataFrame) -> list[int]:
+    """Each column's width (:func:`_width`), the columns of text (after the code; their
+    cells wrap) narrowed, the widest first, to :data:`NARROWEST`, until the table fits an
+    A4 landscape page at full size: printed one page wide, Read with care (139 characters),
+    Failed (146) and the Sensitivity, Members' plans and Placement mix sheets shrank to
+    65-80%. A table of figures still too wide prints on pages across
+    (:func:`~sufficiency.io.xlsx.print_across`)."""
+    widths = [_width(frame, j, c) for j, c in enumerate(frame.columns, start=1)]
+    last = len(widths) - 1
+    least = {k: NARROWEST_NAME if k == 1 else NARROWEST[k < last] for k in range(len(widths))}
+    floor = {k: least[k] for k, c in enumerate(frame.columns)
+             if k > 0 and _text(frame, c) and widths[k] > least[k]}  # fmt: skip
+    while sum(widths) > A4_LANDSCAPE_CHARS:
+        room = [k for k in floor if widths[k] > floor[k]]
+        if not room:
+            break
+        widths[max(room, key=lambda k: (widths[k], k))] -= 1
+    return widths
 
 
 def _sheet(
     wb: Workbook, title: str, frame: pd.DataFrame, first_row: int = 1,
-    note: str | tuple[str, ...] = "", across: bool = False,
+    note: str | tuple[str, ...] = "", keep: int = 2,
 ) -> None:  # fmt: skip
     """``frame`` as a table from ``first_row``, with ``note`` (if any; a row each) under it,
-    printed one page wide, or, ``across``, at full size on as many pages across as its
-    figures need (:func:`~sufficiency.io.xlsx.print_across`)."""
+    printed on A4 landscape one page wide, or at full size on as many pages across as its
+    figures need (:func:`~sufficiency.io.xlsx.print_across`), its first ``keep`` columns
+    on each, the note then above the table, with the rows above it (the Summary's
+    headline)."""
     ws = wb[title] if title in wb.sheetnames else wb.create_sheet(title)
     if frame.empty:
         ws.cell(row=first_row, column=1, value="Nothing to show.")
         return
     frame = _readable(frame)
-    widths = [_width(frame, j, c) for j, c in enumerate(frame.columns, start=1)]
-    below = first_row + len(frame) + 2
-    notes = (note,) if isinstance(note, str) else note
-    # a note is a paragraph across the first page's columns (printed at full size, a
-    # table too wide for a page goes on across pages: a note across them all is cut)
-    page = widths[: page_ends(widths)[0]] if across else widths
-    _paragraphs(ws, {below + i: line for i, line in enumerate(notes) if line}, page)
+    widths = _widths(frame)
+    ends = page_ends(widths, keep)
+    notes = [line for line in ((note,) if isinstance(note, str) else note) if line]
+    if len(ends) > 1 and notes:
+        # printed across, a note under the table came on a page of its own under the
+        # table's header row repeated over nothing (every page after the header row's
+        # repeats it): above the table, it prints with the rows above it
+        _paragraphs(ws, {first_row + i: line for i, line in enumerate(notes)}, widths[: ends[0]])
+        first_row += len(notes) + 1
+    else:
+        below = first_row + len(frame) + 2
+        _paragraphs(ws, {below + i: line for i, line in enumerate(notes)}, widths)
     tallest = 1
     for j, h in enumerate(_headers(frame), start=1):
         cell = ws.cell(row=first_row, column=j, value=h)
@@ -184,6 +223,11 @@ def _sheet(
         if pd.api.types.is_float_dtype(frame[c]) and (frame[c].dropna() % 1 == 0).all()
     }  # fmt: skip
     wrap = Alignment(wrap_text=True, vertical="top")
+    # a column of short words (Yes or No, 2026-27) centred: left-aligned after a figure
+    # aligned right, it printed as one, "49.02026-27", "8.5Yes"
+    short = {c for j, c in enumerate(frame.columns) if j > 1 and _text(frame, c)
+             and frame[c].dropna().str.len().max() <= 14}  # fmt: skip
+    middle = Alignment(wrap_text=True, vertical="top", horizontal="center")
     for i, values in enumerate(frame.itertuples(index=False), start=first_row + 1):
         # a row as tall as its longest text wrapped (spreadsheets do not grow rows)
         lines = max(_lines(v, w) if isinstance(v, str) else 1
@@ -192,7 +236,7 @@ def _sheet(
             ws.row_dimensions[i].height = 13 * lines + 3
         for j, (col, v) in enumerate(zip(frame.columns, values, strict=True), start=1):
             cell = ws.cell(row=i, column=j, value=_value(v))
-            cell.alignment = wrap
+            cell.alignment = middle if col in short else wrap
             name = str(col)
             if name == "saving_pct":
                 cell.number_format = "0.0%"
@@ -206,22 +250,15 @@ def _sheet(
                 cell.number_format = GBP
             elif isinstance(cell.value, float):
                 cell.number_format = "#,##0" if col in whole else "#,##0.0"
-    ws.freeze_panes = ws.cell(row=first_row + 1, column=3)
+    ws.freeze_panes = ws.cell(row=first_row + 1, column=keep + 1)
     ws.print_title_rows = f"{first_row}:{first_row}"
-    if not across:
-        print_a4_landscape(ws)
-        return
-    ends = print_across(ws, widths)
-    if len(ends) > 1:
-        # the paragraphs above and below the table printed apart from it, on the first
-        # page's columns: in the print area of the pages across, the columns repeated on
-        # each (code, authority) showed their first words cut off on every page
+    print_across(ws, widths, keep)
+    if len(ends) > 1 and first_row > 1:
+        # the rows above the table (a headline, notes) printed apart from it, on the
+        # first page's columns: in the print area of the pages across, the columns
+        # repeated on each (code, authority) showed their first words cut off on every page
         last, end = get_column_letter(len(widths)), get_column_letter(ends[0])
-        areas = [f"A1:{end}{first_row - 1}"] if first_row > 1 else []
-        areas.append(f"A{first_row}:{last}{first_row + len(frame)}")
-        if any(notes):
-            areas.append(f"A{below}:{end}{below + len(notes) - 1}")
-        ws.print_area = areas
+        ws.print_area = [f"A1:{end}{first_row - 1}", f"A{first_row}:{last}{first_row + len(frame)}"]
 
 
 def _paragraphs(ws: Any, lines: dict[int, str], widths: list[int]) -> None:
@@ -268,9 +305,8 @@ def write_workbook(result: RegionResult, path: Path) -> Path:
     lines = headline(result)
     rounded = tables.ROUNDING_NOTE
     members = _members(result)
-    _sheet(wb, "Summary", members, first_row=len(lines) + 3,
-           note=(rounded, tables.BACKTEST_NOTE), across=True)  # fmt: skip
-    widths = [_width(_readable(members), j, c) for j, c in enumerate(members.columns, start=1)]
+    _sheet(wb, "Summary", members, first_row=len(lines) + 3, note=(rounded, tables.BACKTEST_NOTE))
+    widths = _widths(_readable(members))
     _paragraphs(ws, dict(enumerate(lines, start=2)), widths[: page_ends(widths)[0]])
     _sheet(wb, "Read with care", tables.caution_table(result))
     mix_now, mix_later = tables.mix_table(result, "now"), tables.mix_table(result, "forecast")
@@ -281,7 +317,8 @@ def write_workbook(result: RegionResult, path: Path) -> Path:
     _sheet(wb, "Not in the pooled plan", _not_pooled(result))
     _sheet(wb, "Pooled sensitivity", tables.pooled_sensitivity_table(result))
     _sheet(wb, "Members' plans", tables.commission_table(result))
-    _sheet(wb, "Sensitivity", tables.sensitivity_table(result))
+    # each page across says whose row and which change it is (code, factor, change)
+    _sheet(wb, "Sensitivity", tables.sensitivity_table(result), keep=3)
     _sheet(wb, "Failed", tables.failure_table(result))
     _sheet(wb, "Seeds", tables.seed_table(result))
     return save_workbook(wb, path)
@@ -363,12 +400,7 @@ def render_html(result: RegionResult) -> str:
         not_pooled=_not_pooled(result),
         pooled_sensitivity=_readable(tables.pooled_sensitivity_table(result)),
         plans=tables.commission_table(result),
-        failures=tables.failure_table(result).drop(columns="data_quality"),
-        found=[
-            (f"{f.name} ({f.code})", [line.strip() for line in f.quality])
-            for f, _ in tables.failures_once(result)
-            if f.quality
-        ],
+        failures=tables.failure_table(result),
         cautions=tables.caution_table(result),
         seeds=tables.seed_table(result),
         rounding=tables.ROUNDING_NOTE,

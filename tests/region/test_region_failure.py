@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from conftest import RUN_DATE, SEED
 
@@ -79,3 +80,67 @@ def test_failed_member_reason_is_a_sentence_said_alike_by_every_run(
     assert str(tmp_path) not in failure.reason + "\n".join(failure.quality)
     own = run_commission(CommissionTask(broken, SEED, params, tmp_path / "out", run_date=RUN_DATE))
     assert isinstance(own, MemberFailure) and own.reason == failure.reason
+
+
+def test_failed_member_data_quality_says_what_was_found_and_where_each_finding_is(
+    region_dir: Path, params: Any, tmp_path: Path
+) -> None:
+    """The Failed table's Data quality held `sufficiency validate`'s lines as the console
+    prints them ("E99000009/ssda903: 1 error(s), 0 warning(s)", "ERROR: ...", a line a
+    file, cut at fifteen), and a failed member had no folder: the detail was nowhere. It
+    says in words what was read and set aside and how many problems, and names the file
+    (written) listing each with its file, row and column."""
+    first = load_members(region_dir / "members.toml").members[0]
+    history = tmp_path / "ssda903"
+    shutil.copytree(first.history, history)
+    for header in history.glob("*/header.csv"):
+        header.write_text(header.read_text().replace("CHILD,", "KID,", 1))
+    member = Member("E99000009", "Broken Borough", history)
+    (task,) = plan_member_tasks(
+        Region("One", (member,), None, None), scenario_specs([]), params, SEED, tmp_path, RUN_DATE
+    )
+    failure = run_member(task)
+    assert isinstance(failure, MemberFailure), failure
+    assert failure.found == (
+        "Nothing was read from its 903 history, so no rows were repaired or set aside. "
+        "Checked as sufficiency validate checks it: 1 error and 3 warnings, each with its "
+        "file, row and column in data_quality.csv in members/E99000009/base."
+    )
+    listed = pd.read_csv(tmp_path / "members" / "E99000009" / "base" / "data_quality.csv")
+    assert listed["severity"].tolist().count("error") == 1
+    assert listed["severity"].tolist().count("warning") == 3
+    assert "no 903 header table found" in listed["problem"].tolist()
+
+
+def test_member_failing_after_its_history_was_read_says_what_was_set_aside(
+    region_dir: Path, params: Any, tmp_path: Path
+) -> None:
+    """A member whose history was read, with rows set aside, and whose run then failed on
+    another input (its supply file): the Data quality column gave the forecast's summary
+    lines, indented, with no word of where its findings were. It says what was read and
+    set aside, how many of each kind, and the file listing each."""
+    second = load_members(region_dir / "members.toml").members[1]
+    history = tmp_path / "ssda903"
+    shutil.copytree(second.history, history)
+    episodes = history / "2025" / "episodes.csv"
+    lines = episodes.read_text().splitlines()
+    for i in (3, 7):  # two episodes without a start date: set aside
+        fields = lines[i].split(",")
+        fields[1] = ""
+        lines[i] = ",".join(fields)
+    episodes.write_text("\n".join(lines) + "\n")
+    supply = tmp_path / "supply.toml"
+    supply.write_text("this is [not toml\n")
+    member = Member("E99000008", "Half Borough", history, supply=supply)
+    (task,) = plan_member_tasks(
+        Region("One", (member,), None, None), scenario_specs([]), params, SEED, tmp_path, RUN_DATE
+    )
+    failure = run_member(task)
+    assert isinstance(failure, MemberFailure), failure
+    assert "supply" in failure.reason
+    assert failure.found.startswith("903 history: 3 returns, 2023-24 to 2025-26")
+    assert "2 episode(s) without a valid start date (DECOM): set aside" in failure.found
+    assert failure.found.endswith("each in data_quality.csv in members/E99000008/base): "
+                                  + failure.found.split("base): ")[1])  # fmt: skip
+    listed = pd.read_csv(tmp_path / "members" / "E99000008" / "base" / "data_quality.csv")
+    assert (listed["code"] == "decom_invalid").sum() == 2
