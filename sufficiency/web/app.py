@@ -42,6 +42,7 @@ from sufficiency.web import (
     commissioning_pages,
     forecast_pages,
     placement,
+    rerun_pages,
     scenarios,
 )
 from sufficiency.web.auth import refuse, sign_in
@@ -242,6 +243,7 @@ ROUTES = [
     Page("/sign-out", sign_out, roles=SIGNED_IN, methods=("POST",)),
     Page("/", home, roles=SIGNED_IN),
     *placement.ROUTES,
+    *rerun_pages.ROUTES,
     *forecast_pages.ROUTES,
     *aggregate.ROUTES,
     *scenarios.ROUTES,

@@ -52,7 +52,6 @@ from sufficiency.web.framework import (
     not_found,
     redirect,
     render,
-    wait_until,
 )
 from sufficiency.web.inputs_age import as_at, as_at_sentence, run_date_note
 from sufficiency.web.store_files import latest_run, newer_failure
@@ -452,54 +451,8 @@ def changes(ctx: Ctx) -> Response:
     )
 
 
-def rerun_start(ctx: Ctx) -> Response:
-    """Re-run matching now on the latest run's inputs with today's decisions (POST)."""
-    run = latest_match_run(ctx.store)
-    try:
-        if run is None:
-            raise rerun.Refused("There is no matching run in the store to re-run.")
-        state = rerun.start(ctx.store, run, ctx.username)
-    except rerun.Refused as exc:
-        audit(ctx.store, ctx.username, "rerun_refused", run_id=run["id"] if run else None,
-              detail=str(exc))  # fmt: skip
-        return _rerun_page(ctx, 409, problem=str(exc))
-    audit(ctx.store, ctx.username, "rerun_started", run_id=state.based_on,
-          detail=f"started re-running matching run {state.based_on} with the decisions "
-          "in force")  # fmt: skip
-    ctx.request.session["rerun_wait"] = state.started_at
-    return redirect("/matching/rerun")
-
-
-def rerun_status(ctx: Ctx) -> Response:
-    """The latest re-run: running, finished or failed. The page waits for a running re-run
-    to end (up to 20 s); the user who started it is then taken to "What changed"."""
-
-    def ended() -> bool:
-        s = rerun.current(ctx.store)
-        return s is None or not s.running or not rerun.still_holds(s)
-
-    wait_until(ended)
-    state = rerun.current(ctx.store)
-    waiting = ctx.request.session.get("rerun_wait")
-    if state is not None and not state.running and waiting == state.started_at:
-        ctx.request.session.pop("rerun_wait", None)
-        if state.state == "succeeded":
-            ctx.flash(f"Matching re-run with the decisions in force: {state.message}. "
-                      "Below, what changed and why.")  # fmt: skip
-            return redirect("/matching/changes")
-    return _rerun_page(ctx, 200)
-
-
-def _rerun_page(ctx: Ctx, status: int, problem: str = "") -> Response:
-    state = rerun.current(ctx.store)
-    interrupted = state is not None and state.running and not rerun.still_holds(state)
-    return render(ctx, "rerun.html", status, state=state, interrupted=interrupted, problem=problem)
-
-
 ROUTES = [
     Page("/matching", proposals, roles=PLACEMENT),
-    Page("/matching/rerun", rerun_status, roles=PLACEMENT),
-    Page("/matching/rerun", rerun_start, roles=PLACEMENT, methods=("POST",), name="rerun_start"),
     Page("/matching/changes", changes, roles=PLACEMENT),
     Page("/matching/children/{child_id:path}", child, roles=PLACEMENT),
     Page(
