@@ -593,6 +593,28 @@ def test_bench_root(capsys, monkeypatch):
 
 
 @SLOW
+def test_bench_root_highs_options(capsys, monkeypatch):
+    # a HiGHS option on top of the solver's own, on the model as built only: the same bound
+    args = ["--children", "20", "--placements", "60", "--seeds", "1"]
+    args += ["--forms", "cliques"]
+    plain = run_script("matching/bench_root.py", args, capsys, monkeypatch)
+    options = ["--highs", "presolve=off", "--highs", "mip_heuristic_run_feasibility_jump=false"]
+    tuned = run_script("matching/bench_root.py", [*args, *options], capsys, monkeypatch)
+    (a,) = [json.loads(line) for line in plain.splitlines() if line.startswith("{")]
+    (b,) = [json.loads(line) for line in tuned.splitlines() if line.startswith("{")]
+    assert (a["rows"], a["highs"]) == ("cliques", {})
+    assert b["highs"] == {"presolve": "off", "mip_heuristic_run_feasibility_jump": False}
+    assert b["root_bound"] == pytest.approx(a["root_bound"])
+
+
+def test_bench_root_refuses_an_unknown_highs_option(capsys, monkeypatch):
+    for bad, said in (("nosuch=1", "HiGHS has no option nosuch taking '1'"),
+                      ("presolve=3", "HiGHS has no option presolve taking '3'"),
+                      ("presolve", "should be KEY=VALUE, as presolve=off")):  # fmt: skip
+        assert said in stopped("matching/bench_root.py", ["--highs", bad], capsys, monkeypatch)
+
+
+@SLOW
 def test_bench_pool_many(tmp_path, capsys, monkeypatch):
     args = ["--members", "5", "--paths", "10", "--time-limit", "20", "--out", str(tmp_path)]
     out = run_script("commissioning/bench_pool_many.py", args, capsys, monkeypatch)
