@@ -197,7 +197,7 @@ def optimise(
     sensitivity case): where it meets every service limit on ``demand``'s paths and the
     solver stops on a dearer plan there, or on none, its commitments are kept instead
     (:attr:`Plan.kept` says so; the solver's bound still holds), so the plan returned is
-    never dearer than it.
+    never dearer than it; nor, with no service limit, than no new commitments.
 
     Raises
     ------
@@ -219,6 +219,14 @@ def optimise(
                     out.solver, out.runtime_seconds, bound)  # fmt: skip
         cost = evaluate_plan(kept, cut, levers, prices=prices).expected_cost_gbp
         words = PLAN_WORDS.get(start.name, f"{start.name} plan")
+        nothing = replace(kept, values=np.zeros_like(kept.values))
+        nothing_cost = evaluate_plan(nothing, cut, levers, prices=prices).expected_cost_gbp
+        if not levers.service_limit and nothing_cost < cost:  # as for a plan stopped on
+            said = (
+                f"The solver found no plan, and the {words} would cost more on this "
+                "case's demand paths than making no new commitments, so none are made."
+            )
+            return replace(nothing, objective_gbp=nothing_cost, kept=said)
         said = f"The solver found no plan, so the {words} is kept for this case."
         return replace(kept, objective_gbp=cost, kept=said, kept_start=True)
     if out.values is None or out.objective is None:

@@ -273,3 +273,32 @@ def test_a_cheaper_plan_that_misses_a_service_limit_is_not_kept_and_said(tiny_pa
         "2027, April 2027 and 11 more months)."
     )
     assert case_plan.proof() == ""
+
+
+def test_cases_the_real_solver_stops_at_once_keep_the_recommended_plan(
+    tiny_demand, tiny_levers, tiny_params
+):
+    """HiGHS with a time limit of a microsecond stops each case before it holds a plan
+    (deterministically: it stops at its first check). Before, every case was 'not tested'
+    though the recommended plan is known to meet each; now each keeps the recommended plan,
+    unless it would cost more than no new commitments there (spot 10% cheaper here), as a
+    plan the solver stopped on would be."""
+    params = tiny_params.model_copy(update={"sensitivity_steps": (-0.1,)})
+    base = optimise(tiny_demand, tiny_levers, params)
+    stopped = params.model_copy(update={"time_limit_seconds": 1e-6})
+    sens, notes = sensitivity_cases(tiny_demand, tiny_demand, tiny_levers, stopped, base)
+    assert list(sens["solve"]) == ["not proven optimal"] * 3
+    assert list(sens["factor"]) == ["demand", "spot prices", "recruitment success"]
+    cost, base_cost, quo = (list(sens[c]) for c in ("expected_cost_gbp", "base_plan_cost_gbp",
+                                                    "status_quo_cost_gbp"))  # fmt: skip
+    assert cost == [base_cost[0], quo[1], base_cost[2]]
+    assert base_cost[1] > quo[1]
+    assert notes[("demand", -0.1)].startswith(
+        "The solver found no plan, so the recommended plan is kept for this case."
+    )
+    assert notes[("spot prices", -0.1)].startswith(
+        "The solver found no plan, and the recommended plan would cost more on this case's "
+        "demand paths than making no new commitments, so none are made."
+    )
+    again, _ = sensitivity_cases(tiny_demand, tiny_demand, tiny_levers, stopped, base)
+    assert again.drop(columns="note").equals(sens.drop(columns="note"))  # same figures
