@@ -534,8 +534,9 @@ def sensitivity_sentences(report: CommissioningReport) -> list[str]:
             said += (f" The recommended plan, made as things are, would cost "
                      f"{figures.money(rec.base_plan_cost_gbp)} in this case, "
                      f"{figures.money(loss)} more than today's practice.")  # fmt: skip
-        proof = str(rec.note) if rec.solve == NOT_PROVEN else ""
-        out.append(f"{said} {proof}" if proof else said)  # not proven: the figures may move
+        # not proven: the figures may move; the recommended plan kept for the case, or not
+        proof = rec.note if isinstance(rec.note, str) else ""  # blank read back: nan
+        out.append(f"{said} {proof}" if proof else said)
     return out + _untested(report)
 
 

@@ -22,7 +22,7 @@ from sufficiency import vocabulary
 from sufficiency.commissioning.backends import MipModel
 from sufficiency.commissioning.decisions import Decision, Economics, uplift_cost_per_household
 from sufficiency.commissioning.demand import DemandPaths
-from sufficiency.commissioning.levers import Levers
+from sufficiency.commissioning.levers import Levers, ServiceLimit
 from sufficiency.commissioning.shortfall import ShortfallTable, shortfall_table
 from sufficiency.errors import ConfigError
 
@@ -144,25 +144,53 @@ def _service_rows(
     ub: np.ndarray,
 ) -> None:
     reach = _reach(decisions, levers, cap, ub, table.max_demand.shape)
+    for t, g, need, limit in _service_needs(demand, table, levers):
+        if reach[t, g] < need - 1e-6:
+            month = demand.month_ends[t + 1].strftime("%B %Y")
+            raise ConfigError(
+                f"Infeasible service limit: {limit.group} in {month} needs {need} places "
+                f"({vocabulary.group(limit.group).lower()}, beyond today's in-house ones) "
+                "for at most a "
+                f"{limit.max_probability:.0%} chance that a child needs a spot placement "
+                f"that month, but the levers can add at most {reach[t, g]:.1f}; relax the "
+                "limit (max_probability), start it later (from_month) or raise the lever "
+                "caps."
+            )
+        nz = np.flatnonzero(cap.total[:, t, g] > _EPS)
+        model.add_row(nz, cap.total[nz, t, g], ">=", float(need) - 1e-7)
+
+
+def _service_needs(
+    demand: DemandPaths, table: ShortfallTable, levers: Levers
+) -> list[tuple[int, int, int, ServiceLimit]]:
+    """``(month, group, places needed, limit)`` for each month and group a service limit
+    asks new places in (beyond today's in-house ones) on ``demand``'s paths."""
+    out = []
     for limit in levers.service_limit:
         g = demand.groups.index(limit.group)
         for t in range(limit.from_month - 1, demand.horizon_months):
             need = table.required_capacity(t, g, limit.max_probability)
-            if need == 0:
-                continue
-            if reach[t, g] < need - 1e-6:
-                month = demand.month_ends[t + 1].strftime("%B %Y")
-                raise ConfigError(
-                    f"Infeasible service limit: {limit.group} in {month} needs {need} places "
-                    f"({vocabulary.group(limit.group).lower()}, beyond today's in-house ones) "
-                    "for at most a "
-                    f"{limit.max_probability:.0%} chance that a child needs a spot placement "
-                    f"that month, but the levers can add at most {reach[t, g]:.1f}; relax the "
-                    "limit (max_probability), start it later (from_month) or raise the lever "
-                    "caps."
-                )
-            nz = np.flatnonzero(cap.total[:, t, g] > _EPS)
-            model.add_row(nz, cap.total[nz, t, g], ">=", float(need) - 1e-7)
+            if need > 0:
+                out.append((t, g, need, limit))
+    return out
+
+
+def unmet_service(
+    demand: DemandPaths, levers: Levers, decisions: Sequence[Decision], values: np.ndarray
+) -> dict[str, list[str]]:
+    """Where ``values`` of ``decisions`` leave a service limit unmet on ``demand``'s paths:
+    the months short (``April 2029``) by group in words (empty: it meets them all)."""
+    if not levers.service_limit:
+        return {}
+    table = shortfall_table(demand.demand)
+    cap = Capacity.of(decisions, demand.horizon_months, len(demand.groups))
+    places = np.einsum("j,jtg->tg", np.asarray(values, float), cap.total)
+    out: dict[str, list[str]] = {}
+    for t, g, need, _ in _service_needs(demand, table, levers):
+        if places[t, g] < need - 1e-6:
+            month = demand.month_ends[t + 1].strftime("%B %Y")
+            out.setdefault(vocabulary.group(demand.groups[g]).lower(), []).append(month)
+    return out
 
 
 def _in_force_rows(

@@ -298,7 +298,8 @@ def optimise_pooled(
     _check_paired(demands)
     _check_paired(fresh)
     kw = {"prices": prices}
-    alone = [optimise(d, lv, params, name=n, recruitment_success=recruitment_success, **kw)
+    alone = [optimise(d, lv, params, name=n, recruitment_success=recruitment_success,
+                      prices=prices)
              for d, lv, n in zip(demands, each, names, strict=True)]  # fmt: skip
     scores = [evaluate_plan(p, f, lv, **kw) for p, f, lv in zip(alone, fresh, each, strict=True)]
     group = pool_levers(levers, len(demands))

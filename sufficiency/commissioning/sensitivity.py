@@ -113,8 +113,14 @@ def sensitivity_cases(
     spot-price change that would take spot below a group's in-house running price (the
     model cannot price that world), a change of demand or recruitment success in which
     the levers cannot meet a service limit, or a case whose solve found no plan (stopped
-    at the time limit before one, say; the solver's reason). A case whose re-made plan is
-    not proven the cheapest has its :meth:`~sufficiency.commissioning.solve.Plan.proof`.
+    at the time limit before one, say, and the recommended plan misses a service limit
+    there; the solver's reason). A case whose re-made plan is not proven the cheapest has
+    its :meth:`~sufficiency.commissioning.solve.Plan.proof`. Each case's solve starts from
+    ``base``: where the solver finds no plan, or one dearer on the case's paths than
+    ``base`` and ``base`` meets the case's service limits, ``base`` is kept as the case's
+    plan and the note says so (:attr:`~sufficiency.commissioning.solve.Plan.kept`; also
+    when a proven case keeps it, within the MIP gap, or does not keep it because it misses
+    a service limit there).
     The recommended plan is made already: a case the solver cannot settle does not stop
     the run.
 
@@ -178,8 +184,10 @@ def _case(
     else:
         success = m
     try:
+        # never dearer, on the case's paths, than the recommended plan where it is
+        # feasible there: a solve stopped early keeps it in the stead of a dearer plan
         plan = optimise(d, lv, params, prices=prices, recruitment_success=success,
-                        name="sensitivity")  # fmt: skip
+                        name="sensitivity", start=base)  # fmt: skip
     except ConfigError:
         if not lv.service_limit:
             raise
@@ -205,7 +213,7 @@ def _case(
         "homes_opened": s["home"],
         "fee_uplift": bool(s["uplift"]),
         "solve": NOT_PROVEN if proof else PROVEN,
-        "note": proof,
+        "note": proof or plan.kept,
     }
 
 
