@@ -33,7 +33,7 @@ from sufficiency import clock
 from sufficiency.commissioning.levers import Levers, load_levers
 from sufficiency.commissioning.run import CommissionResult, commission_params, run_commission
 from sufficiency.config import ForecastParams, Params, as_params, option_date, with_overrides
-from sufficiency.errors import ConfigError, DataWarning, RepairWarning
+from sufficiency.errors import ConfigError, DataWarning, RepairWarning, notes_said_not_raised
 from sufficiency.finance.inputs import budget_for_run, costs_for_run
 from sufficiency.finance.report import default_costs
 from sufficiency.finance.run import SpendResult, YearSpend, run_spend
@@ -147,10 +147,12 @@ def _history(
     return read
 
 
-def _warn_repairs(quality: DataQuality | None, source: str, stacklevel: int = 4) -> None:
+def _warn_repairs(quality: DataQuality | None, source: str, stacklevel: int = 5) -> None:
     """A :class:`~sufficiency.errors.RepairWarning` when reading a 903 history repaired or
     set aside rows, or found a year's return missing: the command prints what was done,
-    and a notebook would otherwise be told nothing."""
+    and a notebook would otherwise be told nothing. ``stacklevel`` counts the frames to
+    the caller's line (each job's :func:`~sufficiency.errors.notes_said_not_raised` is
+    one)."""
     if quality is None:
         return
     said = []
@@ -167,6 +169,7 @@ def _warn_repairs(quality: DataQuality | None, source: str, stacklevel: int = 4)
         )
 
 
+@notes_said_not_raised
 def forecast(
     history: History,
     params: Params | PathLike | None = None,
@@ -250,7 +253,7 @@ def forecast(
     today = clock.today() if run_date is None else option_date(run_date, "run_date")
     said = [s for s in (set_aside, history_over_a_year_old(report.base.start, today)) if s]
     for sentence in said:
-        warnings.warn(sentence, ForecastWarning, stacklevel=2)
+        warnings.warn(sentence, ForecastWarning, stacklevel=3)  # the caller's line
     if not said:
         return report
     return replace(
@@ -260,6 +263,7 @@ def forecast(
     )
 
 
+@notes_said_not_raised
 def backtest(
     history: History,
     cutoffs: Sequence[Day] | Day,
@@ -310,6 +314,7 @@ def backtest(
                         stages=progress)  # fmt: skip
 
 
+@notes_said_not_raised
 def spend(
     history: History,
     params: Params | PathLike | None = None,
@@ -393,7 +398,7 @@ def spend(
         said += budget_said
     read_notes = tuple(said)
     for note in read_notes:
-        warnings.warn(note, DataWarning, stacklevel=2)
+        warnings.warn(note, DataWarning, stacklevel=3)  # the caller's line
     scen = _loaded(scenario, Scenario, load_scenario, "scenario")
     return run_spend(
         _history(history, strict, stages), fparams, params.finance, costs=unit_costs,
@@ -405,6 +410,7 @@ def spend(
     )  # fmt: skip
 
 
+@notes_said_not_raised
 def commission(
     history: History,
     levers: Levers | PathLike,
@@ -493,7 +499,7 @@ def commission(
     read = [(str(history), result.quality), *((str(n), q) for n, q in result.pool_quality)]
     for source, (name, quality) in zip(given, read, strict=False):
         if not isinstance(source, SSDA903History):
-            _warn_repairs(quality, name, stacklevel=3)
+            _warn_repairs(quality, name, stacklevel=4)
     return result
 
 

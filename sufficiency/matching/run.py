@@ -13,7 +13,7 @@ import pandas as pd
 
 from sufficiency import geo
 from sufficiency.config import MatchingParams, Params, as_params, option_date, with_overrides
-from sufficiency.errors import ConfigError, Problem
+from sufficiency.errors import ConfigError, Problem, notes_said_not_raised
 from sufficiency.io.atomic import out_folder, sha256_file, user_path
 from sufficiency.io.inputs import Tonight, read_tonight
 from sufficiency.matching.backends import SolveStatus
@@ -63,6 +63,7 @@ class MatchRun(BriefRepr):
     #: ``needed_by`` where that cell was read without an error ("today": urgent).
     set_aside_needed_by: Mapping[str, str] = field(default_factory=dict)
 
+    @notes_said_not_raised
     def write(self, out_dir: Path | str) -> list[Path]:
         """Write matches.csv, unplaced.csv, alternatives.csv, summary.json and
         the 8am match report (match_report.xlsx and match_report.html) into ``out_dir``
@@ -103,6 +104,7 @@ def read_under(
     )
 
 
+@notes_said_not_raised
 def match(
     referrals: Path | str | Tonight,
     placements: Path | str | None = None,
