@@ -86,13 +86,19 @@ class ConfigError(SufficiencyError):
         return cls(f"{name}: expected {expected}, not {type(value).__name__}.")
 
     @classmethod
+    def check_flag(cls, name: str, value: object) -> None:
+        """Refuse a ``value`` for the option ``name`` that is not True or False (Python's,
+        or NumPy's): the text "no" was taken as True."""
+        if type(value).__name__ not in ("bool", "bool_"):
+            raise cls.wrong_kind(name, "True or False", value)
+
+    @classmethod
     def check_run_options(cls, strict: object, **callbacks: object) -> None:
         """Refuse, before a job starts, a ``strict`` that is not True or False (the text
         "no" was taken as True) and a callback that cannot be called: ``progress=True``,
         asking for a progress bar, was "TypeError: 'bool' object is not callable" once
         the job had begun."""
-        if type(strict).__name__ not in ("bool", "bool_"):  # Python's, or NumPy's
-            raise cls.wrong_kind("strict", "True or False", strict)
+        cls.check_flag("strict", strict)
         for name, value in callbacks.items():
             if value is not None and not callable(value):
                 raise cls.wrong_kind(name, "a function to call as the job goes (print will "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -14,7 +15,7 @@ import pandas as pd
 from sufficiency import geo
 from sufficiency.config import MatchingParams, Params, as_params, option_date, with_overrides
 from sufficiency.errors import ConfigError, Problem, notes_said_not_raised
-from sufficiency.io.atomic import out_folder, sha256_file, user_path
+from sufficiency.io.atomic import is_path, out_folder, sha256_file, user_path
 from sufficiency.io.inputs import Tonight, read_tonight
 from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.by_council import council_figures
@@ -169,6 +170,8 @@ def match(
         not a path (a DataFrame, say).
     """
     started = time.perf_counter() if started is None else started
+    if isinstance(started, bool) or not isinstance(started, numbers.Real):  # "now": a TypeError
+        raise ConfigError.wrong_kind("started", "a time.perf_counter() reading", started)
     ConfigError.check_run_options(strict, progress=progress)
     run_date = option_date(run_date, "run_date")
     if pseudonym_key is not None and not isinstance(pseudonym_key, bytes):
@@ -181,14 +184,14 @@ def match(
     hashes = dict(input_sha256 or {})
     if isinstance(referrals, Tonight):
         if placements is not None or decisions is not None:
-            raise TypeError("match() takes inputs already read (a Tonight) on their own")
+            raise ConfigError("match() takes inputs already read (a Tonight) on their own.")
         tonight = referrals
     else:
         if placements is None:
-            raise TypeError("match() needs the placement register as well as the referrals")
+            raise ConfigError("match() needs the placement register as well as the referrals.")
         named = {"referrals": referrals, "placements": placements, "decisions": decisions}
         for name, given in named.items():
-            if given is not None and not isinstance(given, str | Path):
+            if given is not None and not is_path(given):
                 also = " (or, as referrals alone, what read_tonight returns)"
                 raise ConfigError.wrong_kind(
                     name, "the path of a CSV or XLSX file" + also * (name == "referrals"), given
