@@ -132,9 +132,14 @@ def _history_or_path(history: History, name: str = "history") -> SSDA903History 
     raise ConfigError.wrong_kind(name, "the 903 folder (a path) or an SSDA903History", history)
 
 
-def _some(values: Any, one: type) -> list[Any]:
-    """``values``, or the one value given (a path or a ``one``) as a list of one."""
-    return [values] if is_path(values) or isinstance(values, one) else list(values)
+def _some(values: Any, one: type, name: str) -> list[Any]:
+    """``values``, or the one value given (a path or a ``one``) as a list of one;
+    ConfigError naming ``name`` if neither (``3`` was "'int' object is not iterable")."""
+    if is_path(values) or isinstance(values, one):
+        return [values]
+    if isinstance(values, Iterable) and not isinstance(values, bytes | dict):
+        return list(values)
+    raise ConfigError.wrong_kind(name, f"a {one.__name__} or a path, or a list of them", values)
 
 
 def _history(
@@ -495,15 +500,15 @@ def commission(
         _history_or_path(history), lever_set_of(levers, "levers"), params.forecast,
         params.finance, params.commissioning, with_sensitivity=with_sensitivity,
         pool_with=tuple(_history_or_path(h, "pool_with")
-                        for h in _some(pool_with, SSDA903History)),
+                        for h in _some(pool_with, SSDA903History, "pool_with")),
         pool_with_levers=tuple(lever_set_of(x, "pool_with_levers")
-                               for x in _some(pool_with_levers, Levers)),
+                               for x in _some(pool_with_levers, Levers, "pool_with_levers")),
         shared_levers=(None if shared_levers is None
                        else lever_set_of(shared_levers, "shared_levers")),
         strict=strict, progress=progress,
         run_date=clock.today() if run_date is None else option_date(run_date, "run_date"),
     )  # fmt: skip
-    given = [history, *_some(pool_with, SSDA903History)]
+    given = [history, *_some(pool_with, SSDA903History, "pool_with")]
     read = [("" if isinstance(history, SSDA903History) else os.fspath(history), result.quality),
             *((str(n), q) for n, q in result.pool_quality)]  # fmt: skip
     for source, (name, quality) in zip(given, read, strict=False):

@@ -94,3 +94,25 @@ def test_flags_and_a_start_time_of_another_kind_are_named(sample_dir):
         api.match(referrals, placements, run_date="2026-04-01", started="now")
     with pytest.raises(ConfigError, match="needs the placement register as well"):
         api.match(referrals, run_date="2026-04-01")
+
+
+def test_a_folder_a_pool_and_file_hashes_of_another_kind_are_named(sample_dir):
+    """``write(None)`` was pathlib's "TypeError: expected str, bytes or os.PathLike
+    object, not NoneType"; ``pool_with_levers=3`` "'int' object is not iterable"; a list
+    for ``input_sha256`` "dictionary update sequence element #0 has length 1"."""
+    report = api.backtest(sample_dir / "ssda903", "2025-03-31", num_paths=20, horizon_months=3)
+    with pytest.raises(ConfigError, match=r"^out_dir: expected the folder to write into "
+                       r"\(a path\), not NoneType\.$"):  # fmt: skip
+        report.write(None)  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match=r"^pool_with_levers: expected a Levers or a path, "
+                       r"or a list of them, not int\.$"):  # fmt: skip
+        api.commission(sample_dir / "ssda903", sample_dir / "levers.toml",
+                       pool_with=sample_dir / "ssda903", pool_with_levers=3,  # type: ignore[arg-type]
+                       with_sensitivity=False)  # fmt: skip
+    with pytest.raises(ConfigError, match=r"^input_sha256: expected a dict of each file's "):
+        api.match(
+            sample_dir / "referrals.csv",
+            sample_dir / "placements.csv",
+            run_date="2026-04-01",
+            input_sha256=["ab12"],
+        )  # type: ignore[arg-type]

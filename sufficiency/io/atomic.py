@@ -57,7 +57,10 @@ def is_path(value: object) -> TypeGuard[str | os.PathLike[str]]:
 
 
 def out_folder(out_dir: Path | str) -> Path:
-    """The folder a result's ``write(out_dir)`` writes into (see :func:`user_path`)."""
+    """The folder a result's ``write(out_dir)`` writes into (see :func:`user_path`);
+    ConfigError if ``out_dir`` is not a path (``write(None)`` was pathlib's TypeError)."""
+    if not is_path(out_dir):
+        raise ConfigError.wrong_kind("out_dir", "the folder to write into (a path)", out_dir)
     return user_path(out_dir)
 
 

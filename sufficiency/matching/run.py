@@ -181,6 +181,9 @@ def match(
     params = matching_params(
         as_params(params), solver=solver, time_limit_seconds=time_limit_seconds
     )
+    if input_sha256 is not None and not isinstance(input_sha256, Mapping):
+        raise ConfigError.wrong_kind("input_sha256", "a dict of each file's SHA-256 by role",
+                                     input_sha256)  # fmt: skip
     hashes = dict(input_sha256 or {})
     if isinstance(referrals, Tonight):
         if placements is not None or decisions is not None:
