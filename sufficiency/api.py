@@ -242,9 +242,8 @@ def forecast(
     day, cutoffs = _day(start, "start"), _days(backtest_cutoffs, "backtest_cutoffs")
     scen = _loaded(scenario, Scenario, load_scenario, "scenario")
     plan = _loaded(supply, SupplyPlan, load_supply, "supply")
-    if not (placements is None or isinstance(placements, pd.DataFrame) or is_path(placements)):
-        raise ConfigError.wrong_kind("placements", "the register (a table or the path of its "
-                                     "file)", placements)  # fmt: skip
+    ConfigError.check_kind("placements", placements, (pd.DataFrame, str, os.PathLike),
+                           "the register (a table or the path of its file)")  # fmt: skip
     register, set_aside = (read_register(user_path(placements), strict)
                            if is_path(placements)
                            else (register_table(placements), None))  # fmt: skip

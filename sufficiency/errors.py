@@ -93,6 +93,13 @@ class ConfigError(SufficiencyError):
             raise cls.wrong_kind(name, "True or False", value)
 
     @classmethod
+    def check_kind(cls, name: str, value: object, kind: Any, expected: str) -> None:
+        """Refuse a ``value`` for the option ``name`` that is neither ``None`` (left out)
+        nor a ``kind`` (a type or a tuple of them); True or False is not a number."""
+        if value is not None and (isinstance(value, bool) or not isinstance(value, kind)):
+            raise cls.wrong_kind(name, expected, value)
+
+    @classmethod
     def check_run_options(cls, strict: object, **callbacks: object) -> None:
         """Refuse, before a job starts, a ``strict`` that is not True or False (the text
         "no" was taken as True) and a callback that cannot be called: ``progress=True``,

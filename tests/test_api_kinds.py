@@ -109,7 +109,8 @@ def test_a_folder_a_pool_and_file_hashes_of_another_kind_are_named(sample_dir):
         api.commission(sample_dir / "ssda903", sample_dir / "levers.toml",
                        pool_with=sample_dir / "ssda903", pool_with_levers=3,  # type: ignore[arg-type]
                        with_sensitivity=False)  # fmt: skip
-    with pytest.raises(ConfigError, match=r"^input_sha256: expected a dict of each file's "):
+    with pytest.raises(ConfigError, match=r"^input_sha256: expected a dict of SHA-256s by "
+                       r"role, not list\.$"):  # fmt: skip
         api.match(
             sample_dir / "referrals.csv",
             sample_dir / "placements.csv",

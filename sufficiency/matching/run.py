@@ -169,9 +169,8 @@ def match(
         The parameters file is not valid, ``run_date`` is not a date, or an input is
         not a path (a DataFrame, say).
     """
+    ConfigError.check_kind("started", started, numbers.Real, "a time.perf_counter() reading")
     started = time.perf_counter() if started is None else started
-    if isinstance(started, bool) or not isinstance(started, numbers.Real):  # "now": a TypeError
-        raise ConfigError.wrong_kind("started", "a time.perf_counter() reading", started)
     ConfigError.check_run_options(strict, progress=progress)
     run_date = option_date(run_date, "run_date")
     if pseudonym_key is not None and not isinstance(pseudonym_key, bytes):
@@ -181,9 +180,7 @@ def match(
     params = matching_params(
         as_params(params), solver=solver, time_limit_seconds=time_limit_seconds
     )
-    if input_sha256 is not None and not isinstance(input_sha256, Mapping):
-        raise ConfigError.wrong_kind("input_sha256", "a dict of each file's SHA-256 by role",
-                                     input_sha256)  # fmt: skip
+    ConfigError.check_kind("input_sha256", input_sha256, Mapping, "a dict of SHA-256s by role")
     hashes = dict(input_sha256 or {})
     if isinstance(referrals, Tonight):
         if placements is not None or decisions is not None:
