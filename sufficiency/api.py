@@ -20,6 +20,7 @@ also the name of a subpackage.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
@@ -33,7 +34,7 @@ from sufficiency import clock
 from sufficiency.commissioning.levers import Levers, load_levers
 from sufficiency.commissioning.run import CommissionResult, commission_params, run_commission
 from sufficiency.config import ForecastParams, Params, as_params, option_date, with_overrides
-from sufficiency.errors import ConfigError, DataWarning, RepairWarning
+from sufficiency.errors import ConfigError, DataWarning, RepairWarning, notes_said_not_raised
 from sufficiency.finance.inputs import budget_for_run, costs_for_run
 from sufficiency.finance.report import default_costs
 from sufficiency.finance.run import SpendResult, YearSpend, run_spend
@@ -49,7 +50,7 @@ from sufficiency.forecast.run import (
 from sufficiency.forecast.scenario import Scenario, load_scenario
 from sufficiency.forecast.states import CATEGORIES
 from sufficiency.forecast.supply import SupplyPlan, load_supply, read_register, register_table
-from sufficiency.io.atomic import user_path
+from sufficiency.io.atomic import is_path, user_path
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History
 from sufficiency.io.ssda903_scan import year_label
@@ -73,8 +74,9 @@ __all__ = [
 ]
 
 #: A 903 history: already read, or the folder (or file) to read it from.
-History: TypeAlias = "SSDA903History | Path | str"
-PathLike: TypeAlias = Path | str
+History: TypeAlias = "SSDA903History | str | os.PathLike[str]"
+#: A file or folder: a ``Path``, text, or any path-like object (``os.PathLike``).
+PathLike: TypeAlias = "str | os.PathLike[str]"
 #: A day: a date (or datetime, or pandas Timestamp) or text in the form YYYY-MM-DD.
 Day: TypeAlias = dt.date | pd.Timestamp | str
 T = TypeVar("T")
@@ -116,7 +118,7 @@ def _loaded(value: T | PathLike | None, kind: type[T], load: Callable[[Path], T]
     """``value`` if already a ``kind``, else loaded from its file with ``load``."""
     if value is None or isinstance(value, kind):
         return value
-    if isinstance(value, str | Path):
+    if is_path(value):
         return load(user_path(value))
     raise ConfigError.wrong_kind(name, f"a {kind.__name__} or the path of its file", value)
 
@@ -125,14 +127,19 @@ def _history_or_path(history: History, name: str = "history") -> SSDA903History 
     """``history`` if already read, else the folder or file to read it from."""
     if isinstance(history, SSDA903History):
         return history
-    if isinstance(history, str | Path):
+    if is_path(history):
         return user_path(history)
     raise ConfigError.wrong_kind(name, "the 903 folder (a path) or an SSDA903History", history)
 
 
-def _some(values: Any, one: type) -> list[Any]:
-    """``values``, or the one value given (a path or a ``one``) as a list of one."""
-    return [values] if isinstance(values, str | Path | one) else list(values)
+def _some(values: Any, one: type, name: str) -> list[Any]:
+    """``values``, or the one value given (a path or a ``one``) as a list of one;
+    ConfigError naming ``name`` if neither (``3`` was "'int' object is not iterable")."""
+    if is_path(values) or isinstance(values, one):
+        return [values]
+    if isinstance(values, Iterable) and not isinstance(values, bytes | dict):
+        return list(values)
+    raise ConfigError.wrong_kind(name, f"a {one.__name__} or a path, or a list of them", values)
 
 
 def _history(
@@ -143,14 +150,16 @@ def _history(
         stages("Reading the 903 history")
     read = read_903(_history_or_path(history), strict)
     if not isinstance(history, SSDA903History):
-        _warn_repairs(read.quality, str(history))
+        _warn_repairs(read.quality, os.fspath(history))
     return read
 
 
-def _warn_repairs(quality: DataQuality | None, source: str, stacklevel: int = 4) -> None:
+def _warn_repairs(quality: DataQuality | None, source: str, stacklevel: int = 5) -> None:
     """A :class:`~sufficiency.errors.RepairWarning` when reading a 903 history repaired or
     set aside rows, or found a year's return missing: the command prints what was done,
-    and a notebook would otherwise be told nothing."""
+    and a notebook would otherwise be told nothing. ``stacklevel`` counts the frames to
+    the caller's line (each job's :func:`~sufficiency.errors.notes_said_not_raised` is
+    one)."""
     if quality is None:
         return
     said = []
@@ -167,6 +176,7 @@ def _warn_repairs(quality: DataQuality | None, source: str, stacklevel: int = 4)
         )
 
 
+@notes_said_not_raised
 def forecast(
     history: History,
     params: Params | PathLike | None = None,
@@ -232,8 +242,10 @@ def forecast(
     day, cutoffs = _day(start, "start"), _days(backtest_cutoffs, "backtest_cutoffs")
     scen = _loaded(scenario, Scenario, load_scenario, "scenario")
     plan = _loaded(supply, SupplyPlan, load_supply, "supply")
+    ConfigError.check_kind("placements", placements, (pd.DataFrame, str, os.PathLike),
+                           "the register (a table or the path of its file)")  # fmt: skip
     register, set_aside = (read_register(user_path(placements), strict)
-                           if isinstance(placements, str | Path)
+                           if is_path(placements)
                            else (register_table(placements), None))  # fmt: skip
     read = _history(history, strict, stages)
     report = run_forecast(
@@ -250,7 +262,7 @@ def forecast(
     today = clock.today() if run_date is None else option_date(run_date, "run_date")
     said = [s for s in (set_aside, history_over_a_year_old(report.base.start, today)) if s]
     for sentence in said:
-        warnings.warn(sentence, ForecastWarning, stacklevel=2)
+        warnings.warn(sentence, ForecastWarning, stacklevel=3)  # the caller's line
     if not said:
         return report
     return replace(
@@ -260,6 +272,7 @@ def forecast(
     )
 
 
+@notes_said_not_raised
 def backtest(
     history: History,
     cutoffs: Sequence[Day] | Day,
@@ -310,6 +323,7 @@ def backtest(
                         stages=progress)  # fmt: skip
 
 
+@notes_said_not_raised
 def spend(
     history: History,
     params: Params | PathLike | None = None,
@@ -379,32 +393,35 @@ def spend(
     unit_costs, actual = default_costs(params.finance), None
     said: list[str] = []  # what reading the cost file and the budget set aside
     if costs is not None:
-        if not isinstance(costs, str | Path):
+        if not is_path(costs):
             raise ConfigError.wrong_kind("costs", "the path of a costs file", costs)
         unit_costs, actual, costs_said = costs_for_run(user_path(costs), CATEGORIES, unit_costs,
                                                        strict=strict)  # fmt: skip
         said += costs_said
     table = None
-    if budget is not None and not isinstance(budget, pd.DataFrame | str | Path):
+    if budget is not None and not (isinstance(budget, pd.DataFrame) or is_path(budget)):
         raise ConfigError.wrong_kind("budget", "a budget table or the path of its file", budget)
+    source = "budget table"  # as the budget's warnings name it
     if budget is not None:
         given = budget if isinstance(budget, pd.DataFrame) else user_path(budget)
+        source = source if isinstance(budget, pd.DataFrame) else os.fspath(budget)
         table, budget_said = budget_for_run(given, CATEGORIES, strict=strict)
         said += budget_said
     read_notes = tuple(said)
     for note in read_notes:
-        warnings.warn(note, DataWarning, stacklevel=2)
+        warnings.warn(note, DataWarning, stacklevel=3)  # the caller's line
     scen = _loaded(scenario, Scenario, load_scenario, "scenario")
     return run_spend(
         _history(history, strict, stages), fparams, params.finance, costs=unit_costs,
         run_date=today, actual_weekly_gbp=actual, budget=table,
-        budget_source=str(budget) if not isinstance(budget, pd.DataFrame) else "budget table",
+        budget_source=source,
         scenario=scen,
         start=day, progress=progress, stages=stages,
         read_notes=read_notes,
     )  # fmt: skip
 
 
+@notes_said_not_raised
 def commission(
     history: History,
     levers: Levers | PathLike,
@@ -466,6 +483,7 @@ def commission(
     """
 
     ConfigError.check_run_options(strict, progress=progress)
+    ConfigError.check_flag("with_sensitivity", with_sensitivity)  # "no" ran it
     params = commission_params(
         as_params(params), num_paths=num_paths, eval_paths=eval_paths, seed=seed,
         horizon_months=horizon_months, solver=solver,
@@ -481,19 +499,20 @@ def commission(
         _history_or_path(history), lever_set_of(levers, "levers"), params.forecast,
         params.finance, params.commissioning, with_sensitivity=with_sensitivity,
         pool_with=tuple(_history_or_path(h, "pool_with")
-                        for h in _some(pool_with, SSDA903History)),
+                        for h in _some(pool_with, SSDA903History, "pool_with")),
         pool_with_levers=tuple(lever_set_of(x, "pool_with_levers")
-                               for x in _some(pool_with_levers, Levers)),
+                               for x in _some(pool_with_levers, Levers, "pool_with_levers")),
         shared_levers=(None if shared_levers is None
                        else lever_set_of(shared_levers, "shared_levers")),
         strict=strict, progress=progress,
         run_date=clock.today() if run_date is None else option_date(run_date, "run_date"),
     )  # fmt: skip
-    given = [history, *_some(pool_with, SSDA903History)]
-    read = [(str(history), result.quality), *((str(n), q) for n, q in result.pool_quality)]
+    given = [history, *_some(pool_with, SSDA903History, "pool_with")]
+    read = [("" if isinstance(history, SSDA903History) else os.fspath(history), result.quality),
+            *((str(n), q) for n, q in result.pool_quality)]  # fmt: skip
     for source, (name, quality) in zip(given, read, strict=False):
         if not isinstance(source, SSDA903History):
-            _warn_repairs(quality, name, stacklevel=3)
+            _warn_repairs(quality, name, stacklevel=4)
     return result
 
 

@@ -426,7 +426,7 @@ def as_params(value: object) -> Params:
         return Params()
     if isinstance(value, Params):
         return value
-    if isinstance(value, str | Path):
+    if atomic.is_path(value):
         return load_params(atomic.user_path(value))
     raise ConfigError.wrong_kind(
         "params",

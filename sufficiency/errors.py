@@ -6,9 +6,12 @@ it into one clear message and a non-zero exit code, never a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+import functools
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Any, Literal, TypeVar, cast
 
 Severity = Literal["error", "warning"]
 
@@ -84,13 +87,26 @@ class ConfigError(SufficiencyError):
         return cls(f"{name}: expected {expected}, not {type(value).__name__}.")
 
     @classmethod
+    def check_flag(cls, name: str, value: object) -> None:
+        """Refuse a ``value`` for the option ``name`` that is not True or False (Python's,
+        or NumPy's): the text "no" was taken as True."""
+        if type(value).__name__ not in ("bool", "bool_"):
+            raise cls.wrong_kind(name, "True or False", value)
+
+    @classmethod
+    def check_kind(cls, name: str, value: object, kind: Any, expected: str) -> None:
+        """Refuse a ``value`` for the option ``name`` that is neither ``None`` (left out)
+        nor a ``kind`` (a type or a tuple of them); True or False is not a number."""
+        if value is not None and (isinstance(value, bool) or not isinstance(value, kind)):
+            raise cls.wrong_kind(name, expected, value)
+
+    @classmethod
     def check_run_options(cls, strict: object, **callbacks: object) -> None:
         """Refuse, before a job starts, a ``strict`` that is not True or False (the text
         "no" was taken as True) and a callback that cannot be called: ``progress=True``,
         asking for a progress bar, was "TypeError: 'bool' object is not callable" once
         the job had begun."""
-        if type(strict).__name__ not in ("bool", "bool_"):  # Python's, or NumPy's
-            raise cls.wrong_kind("strict", "True or False", strict)
+        cls.check_flag("strict", strict)
         for name, value in callbacks.items():
             if value is not None and not callable(value):
                 raise cls.wrong_kind(name, "a function to call as the job goes (print will "
@@ -134,3 +150,56 @@ class RepairWarning(DataWarning):
 
 class StoreError(SufficiencyError):
     """The run store cannot be opened or used."""
+
+
+@contextlib.contextmanager
+def notes_not_errors() -> Iterator[None]:
+    """Inside the block, a :class:`DataWarning` the caller's warning filters would raise
+    as an error (``warnings.simplefilter("error")``, ``python -W error``, a test suite's
+    ``filterwarnings = error``) is shown instead, once, as Python shows a warning by
+    default: it is a note on the data for the reader, kept on the job's result
+    (``notes``, ``quality``), not a fault in the caller's code, and a job stopped by it
+    after its work gave no result at all. Filters that show or ignore data warnings are
+    left as they are, and every other warning meets the caller's filters unchanged."""
+    with warnings.catch_warnings():
+        kept = list(warnings.filters)
+        softened = [
+            soft
+            for action, message, category, module, lineno in kept
+            for soft in _softened(action, message, category, module, lineno)
+        ]
+        if softened != kept:
+            cast(list[Any], warnings.filters)[:] = softened  # patterns as given (some text)
+            # a filter appended that changes nothing (a data warning no filter names is
+            # shown by default) tells the warnings module its filters changed
+            warnings.filterwarnings("default", category=DataWarning, append=True)
+        yield
+
+
+def _softened(action: str, message: Any, category: Any, module: Any,
+              lineno: int) -> list[tuple[str, Any, Any, Any, int]]:  # fmt: skip
+    """One warning filter as :func:`notes_not_errors` applies it: an ``error`` that a data
+    warning meets is ``default`` for data warnings (and still ``error`` for the rest)."""
+    given = (action, message, category, module, lineno)
+    if action != "error" or not isinstance(category, type):
+        return [given]
+    if issubclass(category, DataWarning):
+        return [("default", message, category, module, lineno)]
+    if issubclass(DataWarning, category):
+        return [("default", message, DataWarning, module, lineno), given]
+    return [given]
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def notes_said_not_raised(func: F) -> F:
+    """``func`` run inside :func:`notes_not_errors` (a public job's, or a result's
+    ``write``)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with notes_not_errors():
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

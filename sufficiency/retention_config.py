@@ -40,6 +40,8 @@ class RetentionParams(BaseModel):
     @field_validator("runs", "audit", "decisions", "scenario_runs", mode="before")
     @classmethod
     def _an_age(cls, value: object) -> str:
+        if isinstance(value, bool):  # not "Trued" for days
+            raise ValueError(f'write the age as text with its unit, e.g. "90d", not {value}')
         if not isinstance(value, str):
             raise ValueError(f'write the age as text with its unit, e.g. "{value}d" for days')
         if value.strip() and age_days(value) is None:

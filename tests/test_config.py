@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sufficiency.config import Params, load_params
@@ -234,3 +236,50 @@ def test_retention_ages_read_and_bad_ones_said_in_a_sentence(tmp_path):
         load_params(bad)
     assert "retention.audit: cannot read age 'a year'" in str(err.value)
     assert 'retention.runs: write the age as text with its unit, e.g. "90d"' in str(err.value)
+
+
+def test_true_or_false_for_a_number_is_refused_in_every_file(tmp_path):
+    """``log_keep = true`` kept one night's log ([nightly] refused bools nowhere, unlike
+    the other sections), ``per_month = true`` stepped one child a month down, ``places =
+    true`` gave one in-house place, and a number in a table (a cost, a block contract) or
+    one that may be left out (``end_month``) took True as 1 in every section; [retention]
+    said 'e.g. "Trued" for days'. Each is now named, with the key within a table."""
+    from sufficiency.commissioning.levers import parse_levers
+    from sufficiency.forecast.scenario import load_scenario
+    from sufficiency.forecast.supply import load_supply
+    from sufficiency.nightly_config import NightlyParams
+
+    config = tmp_path / "c.toml"
+    config.write_text("[nightly]\nlog_keep = true\n[retention]\nruns = false\n"
+                      "[finance.weekly_cost_gbp]\nifa_foster = true\n")  # fmt: skip
+    with pytest.raises(ConfigError) as said:
+        load_params(config)
+    assert str(said.value).splitlines()[1:] == [
+        "  finance.weekly_cost_gbp: expected a number for ifa_foster, not True",
+        "  nightly.log_keep: expected a whole number, not True",
+        '  retention.runs: write the age as text with its unit, e.g. "90d", not False',
+    ]
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('[[step_down]]\nper_month = 2\nend_month = true\n'
+                        '[entries.change_pct_by_age_band]\n"1-4" = true\n')  # fmt: skip
+    with pytest.raises(ConfigError) as said:
+        load_scenario(scenario)
+    assert str(said.value).splitlines()[1:] == [
+        "  entries.change_pct_by_age_band: expected a number for 1-4, not True",
+        "  step_down.0.end_month: expected a whole number, not True",
+    ]
+    supply = tmp_path / "supply.toml"
+    supply.write_text("[in_house_foster]\nplaces = true\n[block_contracts]\nifa_foster = false\n")
+    with pytest.raises(ConfigError) as said:
+        load_supply(supply)
+    assert str(said.value).splitlines()[1:] == [
+        "  in_house_foster.places: expected a whole number, not True",
+        "  block_contracts: expected a whole number for ifa_foster, not False",
+    ]
+    sample = Path(__file__).parent.parent / "data" / "sample"
+    levers = tomllib.loads((sample / "levers.toml").read_text())
+    levers["recruit"][0]["max_households_per_year"] = True
+    with pytest.raises(ConfigError, match=r"max_households_per_year expected a whole number, "
+                       "not True"):  # fmt: skip
+        parse_levers(levers, "levers.toml")
+    assert NightlyParams(log_keep=np.int64(3)).log_keep == 3  # a NumPy integer is a number

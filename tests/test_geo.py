@@ -142,3 +142,18 @@ def test_corrupt_cache_file_is_rebuilt(tmp_path):
     look = PostcodeDirectory(cache_dir=tmp_path).lookup(["WR1 1AA"])
     assert look.status.iloc[0] == "ok" and look.upper_tier.iloc[0] == "E10000034"
     assert (tmp_path / "W.npz").read_bytes()[:2] == b"PK"
+
+
+def test_reading_the_package_with_warnings_as_errors(tmp_path):
+    """The first read of a letter's postcodes (nothing cached: a new machine's first night)
+    under ``python -W error`` stopped with the package's pandas deprecation as a traceback:
+    its reader calls ``reset_index(inplace=True)``."""
+    import warnings
+
+    from sufficiency.geo import PostcodeDirectory
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        look = PostcodeDirectory(cache_dir=tmp_path).lookup(["WR1 1AA"])
+    assert look.status.iloc[0] == "ok" and look.upper_tier.iloc[0] == "E10000034"
+    assert (tmp_path / "W.npz").is_file()

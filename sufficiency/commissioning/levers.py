@@ -23,7 +23,13 @@ from pydantic import (
 
 from sufficiency.commissioning.demand import GROUPS
 from sufficiency.errors import DataWarning
-from sufficiency.io.tomlfile import one_of, problems_error, quoted_numbers, read_toml
+from sufficiency.io.tomlfile import (
+    not_true_or_false,
+    one_of,
+    problems_error,
+    quoted_numbers,
+    read_toml,
+)
 from sufficiency.prices import DEAREST_ON_RECORD, MOST_WEEKLY_GBP, WEEKS_PER_YEAR
 
 FOSTER_GROUPS = tuple(g for g in GROUPS if g.startswith("foster"))
@@ -45,6 +51,7 @@ MOST_RECRUITMENT_SPOT_YEARS = 10
 
 class _Lever(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    _not_true_or_false = field_validator("*", mode="before")(not_true_or_false)
 
     sources: dict[str, str] = Field(default_factory=dict)
     #: The lever's name in the reports (``label = "..."``); blank: said from its kind.
@@ -223,6 +230,7 @@ class Levers(BaseModel):
     """Everything in a commissioning file."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    _not_true_or_false = field_validator("*", mode="before")(not_true_or_false)
 
     spot: SpotPrices
     recruit: tuple[Recruitment, ...] = ()

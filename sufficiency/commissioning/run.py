@@ -29,7 +29,7 @@ from sufficiency.commissioning.writers import (
     write_pooling,
 )
 from sufficiency.config import CommissioningParams, FinanceParams, Params, with_overrides
-from sufficiency.errors import ConfigError, DataWarning
+from sufficiency.errors import ConfigError, DataWarning, notes_said_not_raised
 from sufficiency.forecast import (
     BASE,
     ForecastParams,
@@ -346,6 +346,7 @@ class CommissionResult(BriefRepr):
             out["pooling_words"] = pooling_case(self.pooled)[1]
         return out
 
+    @notes_said_not_raised
     def write(self, out_dir: Path | str) -> list[Path]:
         """Write plan.csv, comparison.csv, sensitivity.csv, commissioning.xlsx,
         commissioning.html, data_quality.csv (and pooling.csv, pooled_plan.csv and

@@ -11,6 +11,7 @@ import pandas as pd
 
 from sufficiency import figures, vocabulary
 from sufficiency.config import FinanceParams
+from sufficiency.errors import notes_said_not_raised
 from sufficiency.finance.outturn import outturn_headline, whole_year_words
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.finance.report import spend_report
@@ -144,6 +145,7 @@ class SpendResult(BriefRepr):
         changes = changes_since(previous, r.monthly, past, finance)
         return replace(self, report=replace(r, changes=changes))
 
+    @notes_said_not_raised
     def write(self, out_dir: Path | str) -> list[Path]:
         """Write spend.csv and companions, spend.xlsx and data_quality.csv into ``out_dir``.
 

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.config import ForecastParams, with_overrides
+from sufficiency.errors import ConfigError
 from sufficiency.forecast.errors import ForecastError, ForecastWarning
 from sufficiency.forecast.projection import forecast_from_spells
 from sufficiency.forecast.result import ForecastResult
@@ -168,7 +169,10 @@ def backtest(
         A cutoff is outside the history, or fewer than ``horizon_months`` months of
         history follow it.
     """
+    if horizon_months is None:  # "keep the configured value" to with_overrides: not meant
+        raise ConfigError.wrong_kind("horizon_months", "a whole number of months (1-60)", None)
     params = with_overrides(params or ForecastParams(), "backtest", horizon_months=horizon_months)
+    horizon_months = params.horizon_months  # as checked: 3.0 or "3" was a pandas TypeError
     horizons = sorted(
         {h for h in params.backtest_horizons_months if h <= horizon_months} | {horizon_months}
     )

@@ -11,6 +11,7 @@ import pandas as pd
 
 from sufficiency import vocabulary
 from sufficiency.config import ForecastParams
+from sufficiency.errors import notes_said_not_raised
 from sufficiency.forecast.backtest import BacktestResult
 from sufficiency.forecast.model import ForecastModel
 from sufficiency.forecast.result import ForecastResult
@@ -85,6 +86,7 @@ class ForecastReport(BriefRepr):
             f"P90 {last['p90']:,.0f})."
         )
 
+    @notes_said_not_raised
     def write(self, out_dir: Path | str) -> list[Path]:
         """Write the CSVs, ``forecast.xlsx``, ``forecast.html`` and ``data_quality.csv``.
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from sufficiency.config import ForecastParams
-from sufficiency.errors import InputDataError
+from sufficiency.errors import InputDataError, notes_said_not_raised
 from sufficiency.forecast.backtest import BacktestResult, backtest
 from sufficiency.forecast.errors import ForecastWarning, notes_kept
 from sufficiency.forecast.estimate import fit_model
@@ -345,6 +345,7 @@ class BacktestReport(BriefRepr):
         """
         return self.result.summary()
 
+    @notes_said_not_raised
     def write(self, out_dir: Path | str) -> list[Path]:
         """Write backtest.csv, backtest_coverage.csv, backtest_summary.csv,
         backtest_starts.csv and data_quality.csv."""

@@ -31,7 +31,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sufficiency.forecast.states import AGE_BANDS, CATEGORIES
-from sufficiency.io.tomlfile import one_of, read_toml, validate_toml
+from sufficiency.io.tomlfile import not_true_or_false, one_of, read_toml, validate_toml
 
 #: Largest percentage change a scenario may make (the web form's limit too): six times
 #: the base's entries is already far beyond any plan, and much more would fill memory.
@@ -47,6 +47,7 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(
         frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
     )
+    _not_true_or_false = field_validator("*", mode="before")(not_true_or_false)
 
 
 class EntryChange(_Frozen):

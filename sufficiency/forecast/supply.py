@@ -16,7 +16,7 @@ from typing import Annotated
 
 import numpy as np
 import pandas as pd
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from sufficiency.codes import REGISTER_CATEGORY, Provider, Setting
 from sufficiency.errors import ConfigError
@@ -25,7 +25,7 @@ from sufficiency.forecast.scenario import Category
 from sufficiency.forecast.states import CAT, CATEGORIES
 from sufficiency.io.inputs import read_placements_for_night
 from sufficiency.io.tables import first_rows
-from sufficiency.io.tomlfile import load_toml
+from sufficiency.io.tomlfile import load_toml, not_true_or_false
 
 IN_HOUSE = ("in_house_foster", "in_house_residential")
 #: (in-house category whose overflow spills, external category, purchase label)
@@ -53,6 +53,7 @@ class StepChange(BaseModel):
     """From ``date`` on, the category has ``places`` places (e.g. a new home opens)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    _not_true_or_false = field_validator("*", mode="before")(not_true_or_false)
 
     date: date
     places: int = Field(ge=0)
@@ -64,6 +65,7 @@ class CategorySupply(BaseModel):
     model_config = ConfigDict(
         frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
     )
+    _not_true_or_false = field_validator("*", mode="before")(not_true_or_false)
 
     places: int = Field(ge=0, alias="beds")
     approvals_per_year: float = Field(default=0.0, ge=0)
@@ -85,6 +87,7 @@ class SupplyPlan(BaseModel):
     """The supply file: in-house places per category and block-contracted places."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+    _not_true_or_false = field_validator("*", mode="before")(not_true_or_false)
 
     in_house_foster: CategorySupply | None = None
     in_house_residential: CategorySupply | None = None

@@ -16,6 +16,7 @@ import uuid
 import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TypeGuard
 
 from sufficiency.errors import ConfigError, DataWarning
 from sufficiency.vocabulary import listed
@@ -41,7 +42,7 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
-def user_path(path: Path | str) -> Path:
+def user_path(path: str | os.PathLike[str]) -> Path:
     """A path a user gave (an input file or folder, a folder for outputs), ``~`` the
     user's home as the shell and pandas read it: ``forecast("~/data/903")`` was refused
     as not existing, and ``write("~/outputs")`` wrote into a folder named ``~`` under the
@@ -49,8 +50,17 @@ def user_path(path: Path | str) -> Path:
     return Path(path).expanduser()
 
 
+def is_path(value: object) -> TypeGuard[str | os.PathLike[str]]:
+    """Whether ``value`` names a file or folder as :func:`user_path` reads one: text, a
+    ``Path`` or any other path-like object (``os.PathLike``: a notebook's own path class)."""
+    return isinstance(value, str | os.PathLike)
+
+
 def out_folder(out_dir: Path | str) -> Path:
-    """The folder a result's ``write(out_dir)`` writes into (see :func:`user_path`)."""
+    """The folder a result's ``write(out_dir)`` writes into (see :func:`user_path`);
+    ConfigError if ``out_dir`` is not a path (``write(None)`` was pathlib's TypeError)."""
+    if not is_path(out_dir):
+        raise ConfigError.wrong_kind("out_dir", "the folder to write into (a path)", out_dir)
     return user_path(out_dir)
 
 

@@ -101,11 +101,42 @@ def quoted_numbers(kind: Any, value: Any, loc: tuple[Any, ...] = ()) -> list[tup
 def not_true_or_false(cls: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
     """A field validator (``mode="before"``) refusing True or False for a number field:
     pydantic took ``seed=True`` as seed 1 (a bool is an int in Python), in the Python
-    API and in a TOML file (``seed = true``) alike."""
-    kind = cls.model_fields[info.field_name or ""].annotation
-    if isinstance(value, bool | np.bool_) and kind in (int, float):
-        raise ValueError(f"expected a {'whole ' * (kind is int)}number, not {value}")
+    API and in a TOML file (``seed = true``) alike. A number that may be left out
+    (``int | None``) and the numbers in a list or table (``[finance.weekly_cost_gbp]``)
+    are numbers too."""
+    wanted = _number_for_bool(cls.model_fields[info.field_name or ""].annotation, value)
+    if wanted:
+        raise ValueError(f"expected {wanted}, not {_bool_given(value)}")
     return value
+
+
+def _number_for_bool(kind: Any, value: Any) -> str | None:
+    """ "a whole number" or "a number" where ``kind`` wants one and ``value`` (or one of
+    its items) is True or False; ``None`` otherwise."""
+    origin, args = get_origin(kind), get_args(kind)
+    if kind in (int, float):
+        return f"a {'whole ' * (kind is int)}number" if isinstance(value, bool | np.bool_) else None
+    if origin is Annotated:
+        return _number_for_bool(args[0], value)
+    if origin in (Union, types.UnionType):
+        return None if bool in args else next(
+            (w for a in args if (w := _number_for_bool(a, value))), None)  # fmt: skip
+    if origin in (tuple, list) and args and isinstance(value, list | tuple):
+        return next((w for v in value if (w := _number_for_bool(args[0], v))), None)
+    if origin is dict and len(args) == 2 and isinstance(value, dict):
+        return next((f"{w} for {k}" for k, v in value.items()
+                     if (w := _number_for_bool(args[1], v))), None)  # fmt: skip
+    return None
+
+
+def _bool_given(value: Any) -> str | None:
+    """``value`` (or the first of its items) as "True" or "False" if it is one."""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    items = value.values() if isinstance(value, dict) else value
+    if isinstance(items, list | tuple) or isinstance(value, dict):
+        return next((b for v in items if (b := _bool_given(v))), None)
+    return None
 
 
 def quoted(key: str, text: str, kind: Any) -> str:

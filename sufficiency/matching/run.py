@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -13,8 +14,8 @@ import pandas as pd
 
 from sufficiency import geo
 from sufficiency.config import MatchingParams, Params, as_params, option_date, with_overrides
-from sufficiency.errors import ConfigError, Problem
-from sufficiency.io.atomic import out_folder, sha256_file, user_path
+from sufficiency.errors import ConfigError, Problem, notes_said_not_raised
+from sufficiency.io.atomic import is_path, out_folder, sha256_file, user_path
 from sufficiency.io.inputs import Tonight, read_tonight
 from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.by_council import council_figures
@@ -63,6 +64,7 @@ class MatchRun(BriefRepr):
     #: ``needed_by`` where that cell was read without an error ("today": urgent).
     set_aside_needed_by: Mapping[str, str] = field(default_factory=dict)
 
+    @notes_said_not_raised
     def write(self, out_dir: Path | str) -> list[Path]:
         """Write matches.csv, unplaced.csv, alternatives.csv, summary.json and
         the 8am match report (match_report.xlsx and match_report.html) into ``out_dir``
@@ -103,6 +105,7 @@ def read_under(
     )
 
 
+@notes_said_not_raised
 def match(
     referrals: Path | str | Tonight,
     placements: Path | str | None = None,
@@ -166,6 +169,7 @@ def match(
         The parameters file is not valid, ``run_date`` is not a date, or an input is
         not a path (a DataFrame, say).
     """
+    ConfigError.check_kind("started", started, numbers.Real, "a time.perf_counter() reading")
     started = time.perf_counter() if started is None else started
     ConfigError.check_run_options(strict, progress=progress)
     run_date = option_date(run_date, "run_date")
@@ -176,17 +180,18 @@ def match(
     params = matching_params(
         as_params(params), solver=solver, time_limit_seconds=time_limit_seconds
     )
+    ConfigError.check_kind("input_sha256", input_sha256, Mapping, "a dict of SHA-256s by role")
     hashes = dict(input_sha256 or {})
     if isinstance(referrals, Tonight):
         if placements is not None or decisions is not None:
-            raise TypeError("match() takes inputs already read (a Tonight) on their own")
+            raise ConfigError("match() takes inputs already read (a Tonight) on their own.")
         tonight = referrals
     else:
         if placements is None:
-            raise TypeError("match() needs the placement register as well as the referrals")
+            raise ConfigError("match() needs the placement register as well as the referrals.")
         named = {"referrals": referrals, "placements": placements, "decisions": decisions}
         for name, given in named.items():
-            if given is not None and not isinstance(given, str | Path):
+            if given is not None and not is_path(given):
                 also = " (or, as referrals alone, what read_tonight returns)"
                 raise ConfigError.wrong_kind(
                     name, "the path of a CSV or XLSX file" + also * (name == "referrals"), given

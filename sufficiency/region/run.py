@@ -227,13 +227,15 @@ def run_region(
     RegionResult
         Summaries, plans and failures; ``write(out_dir)`` writes the region's report.
     """
-    say = progress or (lambda _m: None)
     # options checked before any work: on the workers, a bad one fails every member
+    ConfigError.check_run_options(strict, progress=progress)
+    ConfigError.check_flag("commissioning", commissioning)
+    say = progress or (lambda _m: None)
     params = as_params(params)
     base_seed = with_overrides(params.forecast, "forecast", seed=seed).seed
     run_date = None if run_date is None else option_date(run_date, "run_date")
     region = members if isinstance(members, Region) else load_members(members)
-    files = [scenarios] if isinstance(scenarios, str | Path) else list(scenarios)
+    files = [scenarios] if isinstance(scenarios, str | os.PathLike) else list(scenarios)
     specs = scenario_specs([user_path(s) for s in files])
     out = out_folder(out_dir).resolve()
     remove_staging(out)

@@ -66,10 +66,13 @@ def test_match_on_inputs_already_read_agrees(sample_dir: Path, sample_run: Match
 
 
 def test_match_with_inputs_already_read_raises_on_paths_too(sample_dir: Path) -> None:
-    """A Tonight and a placements path together are refused (which would be read?)."""
+    """A Tonight and a placements path together are refused (which would be read?), as
+    every argument of the wrong kind is: a ConfigError (it was a TypeError)."""
+    from sufficiency.errors import ConfigError
+
     tonight = read_tonight(sample_dir / "referrals.csv", sample_dir / "placements.csv",
                            run_date=RUN_DATE)  # fmt: skip
-    with pytest.raises(TypeError):
+    with pytest.raises(ConfigError, match=r"inputs already read \(a Tonight\) on their own"):
         match(tonight, sample_dir / "placements.csv", run_date=RUN_DATE)
 
 

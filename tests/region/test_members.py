@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -102,11 +103,24 @@ def test_synthetic_england_members_live_at_their_own_postcodes(tmp_path: Path) -
         write_region(tmp_path / "c", 1000, seed=3, places="england")
 
 
+class _PathLike(os.PathLike):
+    """A path class of a notebook's own (not a ``pathlib.Path``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = str(path)
+
+    def __fspath__(self) -> str:
+        return self.path
+
+
 def test_run_region_checks_its_options_before_any_work(region_dir: Path, tmp_path: Path) -> None:
     """A day-first run date failed every member on the workers (exit 4), a negative seed
     was numpy's ValueError, a params file 'str' object has no attribute 'forecast', and
     one scenario file given alone was read letter by letter ('/: scenario file not
-    found.')."""
+    found.'), or, a path-like object other than a Path, was 'TypeError: ... is not
+    iterable'; strict="no" was taken as True, commissioning="no" ran the plans, and
+    progress=True was "'bool' object is not callable"."""
+
     from sufficiency.region import run_region
 
     members = region_dir / "members.toml"
@@ -116,6 +130,10 @@ def test_run_region_checks_its_options_before_any_work(region_dir: Path, tmp_pat
         ({"params": {"forecast": {}}}, r"^params: expected a Params"),
         ({"params": region_dir / "nope.toml"}, r"nope\.toml: configuration file not found"),
         ({"scenarios": str(tmp_path / "nope.toml")}, r"nope\.toml: scenario file not found"),
+        ({"scenarios": _PathLike(tmp_path / "nope.toml")}, r"nope\.toml: scenario file not"),
+        ({"strict": "no"}, r"^strict: expected True or False, not str\.$"),
+        ({"commissioning": "no"}, r"^commissioning: expected True or False, not str\.$"),
+        ({"progress": True}, r"^progress: expected a function to call as the job goes"),
     ):
         with pytest.raises(ConfigError, match=said):
             run_region(members, tmp_path / "out", **kw)  # type: ignore[arg-type]
