@@ -62,6 +62,7 @@ HEADER: dict[str, dict[str, str]] = {
     "990012": {"DOB": "13/10/2012", "MOTHER": "1", "MC_DOB": "14/01/2025"},
     "990013": {"DOB": "15/12/2009"},  # UASC with another DOB
     "990014": {"DOB": "16/01/2010", "UPN": NAME},
+    NAME: {"DOB": "18/02/2012"},  # a child's name typed as their ID
 }
 
 #: Episodes planted, one per planted child (DECOM 01/06/2025 unless given).
@@ -81,6 +82,7 @@ EPISODES: dict[str, dict[str, str]] = {
     "990012": {"PLACE": f"Nan's, {STREET}"},
     "990013": {},
     "990014": {},
+    NAME: {},
 }  # fmt: skip
 
 #: UASC rows planted: CHILD -> values.
@@ -106,6 +108,7 @@ REFERRALS: dict[str, dict[str, str]] = {
     "R912": {"dob": "12/05/2013", "sibling_group": "Quaxworth family",  # a lone sibling
              "responsible_la": "Quaxworth's council",
              "Risk to child: Going missing": "with Quaxworth's uncle"},
+    NAME: {"dob": "13/05/2013"},  # a child's name typed as their ID
 }  # fmt: skip
 
 #: Columns the sample's referrals do not have, holding a name and free text.

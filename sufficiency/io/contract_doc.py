@@ -42,8 +42,13 @@ field says *required value*.
 problem at once, grouped by file, with the spreadsheet row number (the header is
 row 1), the column and the offending value. In the files about children (referrals and
 903 returns) only the child's ID, and a council's code or name as the responsible
-authority, are echoed: a bad value in any other column (a date of birth, a postcode, a
-UPN, a code with free text typed in it) is shown by its shape, e.g. `99/99/9999`,
+authority, are echoed. An ID that cannot be one (two words of letters, as a name typed
+in `CHILD` or `child_id`; a character IDs do not hold, such as a colon; or over 20
+characters, twice the 10 DfE's specification allows for `CHILD`) is an error of its row,
+shown by its shape: the row is set aside (`--strict` refuses) and never named by that
+value; digits, letters, hyphens, slashes and thousands separators are read. Otherwise,
+a bad value in any other column (a date of birth, a postcode, a UPN, a code with free
+text typed in it) is shown by its shape, e.g. `99/99/9999`,
 `AA9 9AA` or `AAAAA AA AAA` for "moved to Nan", with its row and column. Other files'
 values are quoted as written, but for a register's `current_ages` (by its shape: it can
 hold the children's dates of birth).
@@ -169,8 +174,12 @@ column so formatted; `100.211` in a European Excel's CSV with semicolons, groups
 digits only) is read without them, each row said; a child back in
 the next return under a new `CHILD` (a new case-management system) is recognised by
 date of birth and the start of the episode running across the year's end, and read as
-the same child. A return with no header table is named (its children's dates of birth
-come from other returns only). Children
+the same child. A header file exported without its header row is read as the header when
+its values show it (an ID, a sex code and a date of birth in its first three columns on
+every row), and said; a return with no header table is named, with how many of its
+children have no date of birth in any other return (their episodes set aside). A
+child's date of birth in a return's uasc table that differs from its header's is a
+warning naming both rows; the header's is used. Children
 looked after on the last day are counted as DfE counts them: distinct children
 with an open episode in the latest return, short breaks (`LS` V3/V4) and children
 aged 18 or over left out.

@@ -35,6 +35,7 @@ from sufficiency.geo import (
     responsible_la_problem,
 )
 from sufficiency.io.decisions import read_decisions_for_night
+from sufficiency.io.id_shape import id_problems
 from sufficiency.io.schema import (
     Field,
     TableSchema,
@@ -560,7 +561,7 @@ def _load_referrals(
                           "no date of birth or sex")  # fmt: skip
     raw, problems = _fold_standard_risks(read)
     table, found = check_table(raw, REFERRALS)
-    problems = [*raw.notes, *problems, *found]
+    problems = [*raw.notes, *problems, *found, *id_problems(raw, table, "child_id")]
     table["communication"] = table["communication"].map(
         lambda xs: tuple(x for x in xs if x != "none")
     )

@@ -86,6 +86,7 @@ VALIDATED = frozenset(
         "empty_return",
         "adult_at_start",
         "several_years",
+        "uasc_dob_differs",
     }
 )
 #: One phrase per kind of finding, read after a count: "12 episodes revised between ...".
@@ -133,6 +134,9 @@ PHRASES: dict[str, str] = {
     "empty_return": "return(s) with no episodes though children were in care when the year "
     "began: read as no return for that year",
     "missing_column": "table(s) missing a column the forecast needs: set aside",
+    "not_an_id": "row(s) whose CHILD cannot be an ID (a name typed there?): set aside",
+    "uasc_dob_differs": "date(s) of birth in a uasc table that differ from the header's: "
+    "the header's used",
     "excel_rounded": "table(s) or row(s) whose CHILD of 16 digits or more Excel kept 15 of "
     "(1234567890123450000, the other digits lost): set aside",
     "excel_scientific": "table(s) or row(s) whose CHILD Excel saved in scientific notation "

@@ -58,10 +58,12 @@ from sufficiency.errors import Problem
 from sufficiency.io.cells import ROUNDED_MESSAGE, SCIENTIFIC_MESSAGE, excel_rounded, scientific
 from sufficiency.io.dates import eighteenth_birthdays, read_dates
 from sufficiency.io.history import SSDA903History
+from sufficiency.io.id_shape import NOT_AN_ID, NOT_AN_ID_MESSAGE, not_an_id
 from sufficiency.io.quality import DataQuality, ReturnInfo
 from sufficiency.io.renumbered import renumbered, renumbering_problems
 from sufficiency.io.set_aside import aside_rows, live_children, open_set_aside
 from sufficiency.io.ssda903_scan import DFE_TABLES, Return, period, year_label
+from sufficiency.io.uasc_dob import uasc_dob_problems
 
 EPISODE_COLUMNS = DFE_TABLES["episodes"]
 #: Episode columns without which a table cannot be used.
@@ -151,6 +153,9 @@ def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str,
             continue
         for code, (mask, message) in lost.items():
             found.rows(f, mask, "CHILD", code, f"CHILD {message}", "row set aside")
+        named = not_an_id(f["CHILD"]) & ~gone  # a name typed as the ID: never used as one
+        found.rows(f, named, "CHILD", NOT_AN_ID, f"CHILD {NOT_AN_ID_MESSAGE}", "row set aside")
+        gone |= named
         if kind == "episodes":
             found.aside.append(aside_rows(f, gone, year, lost=True))
         frames.append(f[~gone])
@@ -673,15 +678,8 @@ def reconcile(returns: list[Return]) -> SSDA903History:
     for r in returns:
         eps[r.year] = _parse_episodes(r, found)
         headers.append(_parse_header(r, found))
-        if r.tables.get("episodes") and not r.tables.get("header"):
-            found.add(
-                Problem(r.sources("episodes"), None, None, None,
-                        f"the {year_label(r.year)} return has no header table (CHILD, SEX, "
-                        "DOB...): a child who appears in no other return has no date of "
-                        "birth, and their episodes are set aside; add that year's header "
-                        "file", severity="warning", code="no_header",
-                        action="dates of birth taken from the other returns")
-            )  # fmt: skip
+        for problem in uasc_dob_problems(r, headers[-1]):  # the header's date used
+            found.add(problem)
     semicolons = {t.raw.source for r in returns for kind in ("episodes", "header")
                   for t in r.tables.get(kind, ()) if t.raw.delimiter == ";"}  # fmt: skip
     _same_ids(eps, headers, found, semicolons)
@@ -698,6 +696,7 @@ def reconcile(returns: list[Return]) -> SSDA903History:
     _close_absent(eps, returns, found)
     all_eps = _across_returns(pd.concat([eps[r.year] for r in returns], ignore_index=True), found)
     header = _dobs(headers, found)
+    _no_header(returns_read, eps, header, found)
     live = live_children(all_eps, data_end)  # before those with no date of birth go
     all_eps, set_aside_open = _check_dobs(all_eps, header, data_end, found)
     dob = header.drop_duplicates("CHILD").set_index("CHILD")["DOB"]
@@ -826,6 +825,24 @@ def _complete_months(
                 action=f"read as it stood on {data_end:%d/%m/%Y}")
     )  # fmt: skip
     return episodes_as_of(ep, data_end)
+
+
+def _no_header(returns: list[Return], eps: dict[int, pd.DataFrame], header: pd.DataFrame,
+               found: _Findings) -> None:  # fmt: skip
+    """Name each return with episodes but no header table, and how many of its children
+    have no date of birth in any other return (their episodes set aside)."""
+    born = header.loc[header["DOB"].notna(), "CHILD"]
+    for r in (r for r in returns if r.tables.get("episodes") and not r.tables.get("header")):
+        n = int(eps[r.year].loc[~eps[r.year]["CHILD"].isin(born), "CHILD"].nunique())
+        found.add(
+            Problem(r.sources("episodes"), None, None, None,
+                    f"the {year_label(r.year)} return has no header table (CHILD, SEX, "
+                    f"DOB...): {n:,} of its children appear in no other return's header, so "
+                    "have no date of birth, and their episodes are set aside; add that "
+                    "year's header file (or its header row, if a file was skipped as not a "
+                    "903 table)", severity="warning", code="no_header",
+                    action="dates of birth taken from the other returns")
+        )  # fmt: skip
 
 
 def _check_dobs(

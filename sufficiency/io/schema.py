@@ -39,7 +39,7 @@ from sufficiency.io.dates import (
     in_range,
     normalise_dates,
 )
-from sufficiency.io.shape import quoted
+from sufficiency.io.shape import not_an_id, quoted
 from sufficiency.io.tables import RawTable, duplicate_message, read_tables
 
 Kind = Literal["text", "int", "number", "date", "code", "codes", "flag", "postcode"]
@@ -438,7 +438,7 @@ def duplicate_problems(
                 raw.source,
                 nums[0],
                 label,
-                str(value),
+                quoted(value, bool(not_an_id(pd.Series([str(value)])).iat[0])),  # a name?
                 duplicate_message(name, nums[1:]),
                 code="duplicate_id",
             )

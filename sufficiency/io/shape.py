@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 
 def mask_value(value: str) -> str:
     """The shape of a sensitive value: digits become 9, letters A (``WR1 1AA`` -> ``AA9 9AA``)."""
@@ -21,3 +23,21 @@ def quoted(value: object, personal: bool) -> str:
     """``value`` as a problem quotes it: its shape when it is a child's ``personal``
     detail, otherwise the text itself."""
     return mask_value(str(value)) if personal else str(value)
+
+
+#: Longest ID accepted: twice the 10 characters DfE's specification allows.
+MAX_ID_LENGTH = 20
+_CHARACTERS = r"[A-Za-z0-9][A-Za-z0-9 ,./_+'-]*"
+_TWO_WORDS = r"[A-Za-z]{2,}\s+[A-Za-z]{2,}"
+
+
+def not_an_id(ids: pd.Series) -> pd.Series:
+    """Where a (stripped, non-blank) value of ``ids`` cannot be a child's ID, a name or
+    a note typed there (the rule: :mod:`sufficiency.io.id_shape`)."""
+    text = ids.astype("string").str.strip()
+    bad = (
+        ~text.str.fullmatch(_CHARACTERS)
+        | text.str.contains(_TWO_WORDS, regex=True)
+        | (text.str.len() > MAX_ID_LENGTH)
+    )
+    return bad.fillna(False).astype(bool) & text.fillna("").ne("")

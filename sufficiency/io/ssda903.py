@@ -25,6 +25,7 @@ import pandas as pd
 from sufficiency import codes
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.history import SSDA903History
+from sufficiency.io.id_shape import id_problems, not_an_id
 from sufficiency.io.quality import VALIDATED
 from sufficiency.io.schema import DMY, Field, TableSchema, check_table
 from sufficiency.io.ssda903_scan import (
@@ -286,6 +287,8 @@ def _check_return(ret: Return, *, all_fields: bool = True) -> list[Problem]:
         for t in ret.tables.get(kind, ()):
             table, found = check_table(t.raw, schema)
             problems += found if all_fields else [p for p in found if _used(p, kind)]
+            problems += id_problems(t.raw, table, "CHILD")  # a name is no child's ID
+            table.loc[not_an_id(table["CHILD"]), "CHILD"] = pd.NA
             if kind == "header":
                 children = (children or set()) | set(table["CHILD"].dropna())
                 dob_parts.append(table.dropna(subset=["CHILD", "DOB"])[["CHILD", "DOB"]])

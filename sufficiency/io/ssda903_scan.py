@@ -31,6 +31,7 @@ from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.child_column import message as child_message
 from sufficiency.io.child_column import near_table
 from sufficiency.io.dates import normalise_dates, read_dates
+from sufficiency.io.headerless903 import as_header
 from sufficiency.io.schema import column_key
 from sufficiency.io.ssda903_xml import DFE_TABLES, looks_like_903_xml, read_xml_return
 from sufficiency.io.tables import (
@@ -313,6 +314,10 @@ def scan(paths: list[Path]) -> Scan:
         group = (str(f) if own else str(f.parent), name_year, is_last)
         for raw, kind in zip(raws, kinds, strict=True):
             near = near_table(raw.original_columns.values(), detect_table) if kind is None else None
+            headerless = as_header(raw) if kind is None and near is None else None
+            if headerless is not None:  # a header exported without its header row
+                (raw, note), kind = headerless, "header"
+                notes.append(note)
             if near is not None:  # a 903 table but for its CHILD heading: named, not skipped
                 errors.append(
                     Problem(raw.source, None, near[1][0] if near[1] else "CHILD", None,

@@ -487,6 +487,8 @@ SET_ASIDE_COLUMNS: tuple[str, ...] = ("file", "row", "id", "problem")
 #: The code of a row that is no record (a total, notes or repeated header row: see
 #: :mod:`sufficiency.io.stray_rows`): set aside with no ID, its first cell being no ID.
 NOT_A_RECORD = "not_a_record"
+#: The code of a row whose ID cannot be one (a name: :mod:`sufficiency.io.id_shape`).
+NOT_AN_ID = "not_an_id"
 
 
 @dataclass(frozen=True, eq=False)
@@ -561,7 +563,7 @@ def split_rows(
     for idx in sorted(bad, key=lambda i: int(i)):  # type: ignore[call-overload]
         found = bad[idx]
         ident = table.at[idx, id_col]
-        if any(p.code == NOT_A_RECORD for p in found):
+        if any(p.code in (NOT_A_RECORD, NOT_AN_ID) for p in found):  # its first cell no ID
             ident = None
         records.append({
             "file": raw.source, "row": raw.row_number(int(idx)),  # type: ignore[call-overload]

@@ -1,0 +1,45 @@
+"""A child's ID that cannot be an ID: a name or a note typed into the ID column.
+
+DfE's 903 specification makes ``CHILD`` up to 10 letters and digits; the referrals'
+``child_id`` is the same ID or the case system's. A value such as ``Zebedee Quaxworth``
+in that column is a child's name: read as an ID it was printed as "the child's ID" in
+every output, console and log. Such a value is an error of its row (the row set aside;
+``--strict`` refuses), shown by its shape only, never quoted, and the row set aside is
+named by its row, never by that value.
+
+What real IDs look like was measured before deciding: the sample returns' ``CHILD`` are
+six digits, the referrals' ``R001``; councils' exports also write numbers with
+thousands separators (``100,211``, ``100.211``, ``100 211``), Excel's scientific form
+(``1.00211E+05``), and prefixes with hyphens, underscores or slashes (``LA-0123``).
+None of those is refused. Refused: two words of letters (``Zebedee Quaxworth``), a
+character no ID system writes (a colon, brackets, an ``@``), or more than
+:data:`MAX_ID_LENGTH` characters (twice DfE's 10, room for any case system's prefix).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sufficiency.errors import Problem
+from sufficiency.io.shape import MAX_ID_LENGTH, mask_value, not_an_id
+from sufficiency.io.tables import NOT_AN_ID, RawTable
+
+__all__ = ["NOT_AN_ID", "id_problems", "not_an_id"]
+
+#: Why such a value is refused, as its problem says.
+NOT_AN_ID_MESSAGE = (
+    "cannot be a child's ID (two words of letters, a character IDs do not hold, or "
+    f"over {MAX_ID_LENGTH} characters): a name or a note in the ID column? Shown by its "
+    "shape only, as it may be a child's name; put the child's ID there"
+)
+
+
+def id_problems(raw: RawTable, table: pd.DataFrame, column: str) -> list[Problem]:
+    """An error for each row of ``table`` (read from ``raw``) whose ``column`` cannot be
+    an ID, its value shown by its shape only."""
+    bad = not_an_id(table[column])
+    return [
+        raw.problem(i, column.lower(), mask_value(str(table.at[i, column])), NOT_AN_ID_MESSAGE,
+                    code=NOT_AN_ID)
+        for i in table.index[bad.to_numpy(bool)]
+    ]  # fmt: skip
