@@ -235,3 +235,33 @@ def test_a_cell_written_as_a_text_formula_is_read_as_its_text(tmp_path):
     assert t["dob"].tolist() == [pd.Timestamp(2014, 2, 3)] * 2
     assert [(x.code, x.severity) for x in problems] == [("text_formulas", "warning")]
     assert problems[0].message.startswith('writes 3 cell(s) as ="..."')
+
+
+def test_a_european_csv_is_read_whole_or_its_doubtful_figures_set_aside_never_refused(tmp_path):
+    """A European Excel's CSV writes £1,234.50 as 1.234,50 and £691.21 as 691,21: one such
+    figure refused the whole file (no night), while a 1.094 set aside only its row. A file
+    whose figures all say European is read so now, said in a note (1.094 is 1094); in one
+    whose figures also say English (600.50) a decimal comma, and any figure that may be
+    either (1.094, 1,234), is an error of its row naming the cell, the rest read."""
+    head = _REGISTER.replace(",", ";")
+    costs = ["1.234,50", "1.094", "691,21", "950"]
+    rows = [f"P{i};foster;in_house;WR1 1AA;1;{c};0;17" for i, c in enumerate(costs)]
+    p = _write(tmp_path, "eu.csv", "\r\n".join([head, *rows]), "cp1252")
+    t, problems = load_placements(p)
+    assert t["weekly_cost"].tolist() == [1234.5, 1094.0, 691.21, 950.0]
+    assert not [x for x in problems if x.severity == "error"]
+    (note,) = [x for x in problems if x.code == "european_figures"]
+    assert "('1.234,50' in row 2, column weekly_cost): read so" in note.message
+    costs = ["600.50", "1.094", "691,21", "1,234"]
+    rows = [f"P{i};foster;in_house;WR1 1AA;1;{c};0;17" for i, c in enumerate(costs)]
+    p = _write(tmp_path, "mixed.csv", "\r\n".join([head, *rows]), "cp1252")
+    t, problems = load_placements(p)
+    assert t["weekly_cost"].tolist()[0] == 600.5 and t["weekly_cost"].isna().sum() == 3
+    errors = sorted((x.row, x.column, x.value) for x in problems if x.severity == "error")
+    assert errors == [(3, "weekly_cost", "1.094"), (4, "weekly_cost", "691,21"),
+                      (5, "weekly_cost", "1,234")]  # fmt: skip
+    said = {x.value: x.message for x in problems if x.severity == "error"}
+    assert said["691,21"].startswith("is a number with a decimal comma, as a European Excel "
+                                     "writes one, in a file whose other figures have decimal "
+                                     "points ('600.50', row 2, column weekly_cost)")  # fmt: skip
+    assert not [x for x in problems if x.code in ("european_figures", "malformed_file")]
