@@ -265,3 +265,28 @@ def test_a_european_csv_is_read_whole_or_its_doubtful_figures_set_aside_never_re
                                      "writes one, in a file whose other figures have decimal "
                                      "points ('600.50', row 2, column weekly_cost)")  # fmt: skip
     assert not [x for x in problems if x.code in ("european_figures", "malformed_file")]
+
+
+def test_a_totals_row_without_a_label_is_no_child_referred(tmp_path):
+    """Excel's Total Row with its label cleared leaves a count in the ID column (or a
+    number under blanks): it was set aside as a child's referral and counted, 'placed 44
+    of 46 children referred' of a night with 45, with an unplaced '(no ID, row 47)'. Below
+    the last child, numbers only, its ID blank or a count of the IDs above, it is no child
+    now; a number there that is no such count may be a child's ID: counted, and said to
+    be perhaps a totals row. A child's row with lost cells is still counted, unsaid."""
+    from sufficiency.io.inputs import read_referrals_for_night
+
+    head = "child_id,dob,sex,home_postcode,school_year\n"
+    kids = "".join(f"C{i},01/02/2015,F,WR1 1AA,3\n" for i in range(3))
+    for tail, child in (("3,,,,\n", False), (",,,,9\n", False), ("100211,,,,\n", True),
+                        ("C9,,,,\n", True)):  # fmt: skip
+        p = _write(tmp_path, "r.csv", head + kids + tail)
+        night = read_referrals_for_night(p, default_responsible_la="E10000034")
+        (row,) = night.set_aside.to_dict("records")
+        assert (row["row"], row["not_a_child"]) == (5, not child), tail
+        said = "may be a totals row without its label" in row["problem"]
+        assert said == (tail == "100211,,,,\n"), row["problem"]
+        if not child:
+            assert row["id"] is None and row["problem"].startswith(
+                "looks like a totals row without its label, not a child's referral"
+            )
