@@ -290,3 +290,32 @@ def test_a_totals_row_without_a_label_is_no_child_referred(tmp_path):
             assert row["id"] is None and row["problem"].startswith(
                 "looks like a totals row without its label, not a child's referral"
             )
+
+
+@pytest.mark.parametrize("chunk", [1 << 20, 29])
+def test_a_column_hidden_in_a_workbook_is_read_and_named(tmp_path, monkeypatch, chunk):
+    """A commissioner hides a column of old fees in the register: it was read like any
+    other without a word (hidden rows were named). It is still read (which was meant is
+    not known), and a warning names each hidden column with a name, by name and letter;
+    the sheet is scanned a piece at a time, a tag cut between two pieces read whole."""
+    from openpyxl import Workbook
+
+    from sufficiency.io import xlsx_hidden
+
+    monkeypatch.setattr(xlsx_hidden, "_CHUNK", chunk)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Register"
+    ws.append([*_REGISTER.split(","), "old_cost", "notes"])
+    ws.append(["P1", "foster", "in_house", "WR1 1AA", 1, 600, 0, 17, 550, "x"])
+    for letter in ("F", "I", "J", "K"):  # weekly_cost, old_cost, notes, and a blank column
+        ws.column_dimensions[letter].hidden = True
+    p = tmp_path / "p.xlsx"
+    wb.save(p)
+    t, problems = load_placements(p)
+    assert t["weekly_cost"].tolist() == [600.0]
+    (note,) = [x for x in problems if x.code == "hidden_columns"]
+    assert note.severity == "warning" and note.message.startswith(
+        "has 3 column(s) hidden in Excel (sheet Register: weekly_cost (F), old_cost (I), "
+        "notes (J)): they are read like the others"
+    )

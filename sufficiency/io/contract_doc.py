@@ -29,7 +29,9 @@ decimal points is an error of its row naming the cell, the rest read) or XLSX (i
 workbook with several sheets the best-fitting sheet is used; a workbook that unpacks to
 more than 200 MB, a zip bomb's shape, is refused before it is opened: save its sheet as
 CSV; a formula cell whose value was never worked out, in a workbook written by a program
-and not saved by Excel since, is an error of its row, not read as blank); title rows
+and not saved by Excel since, is an error of its row, not read as blank; rows and
+named columns hidden in Excel, by a filter or by hand, are read like the others and named
+in a warning: delete a hidden column of old values that should not be read); title rows
 above the header row are skipped and noted. A header over two rows (a group's name
 merged across its columns, `Suitability`, and their names in the row below, `Foster`,
 `Residential`) is refused naming the row: give each column its whole name in one row.

@@ -31,7 +31,7 @@ from sufficiency.io.delimiter import delimiter, read_note
 from sufficiency.io.mac_roman import is_mac_roman, mac_roman_note
 from sufficiency.io.unnamed import drop_unnamed, second_header
 from sufficiency.io.xlsx_formulas import uncalculated_cells
-from sufficiency.io.xlsx_hidden import hidden_note, hidden_rows
+from sufficiency.io.xlsx_hidden import hidden_columns, hidden_note, hidden_rows
 from sufficiency.io.xlsx_size import too_large
 
 #: Extensions we read.
@@ -440,7 +440,8 @@ def read_xlsx_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]
             notes = _title_note(name, header_at + 1) if header_at > first else ()
             held = {header_at + 2 + j for j in index}  # rows read, as Excel numbers them
             part = getattr(ws, "_worksheet_path", None)  # a filter's hidden rows are read
-            notes += hidden_note(name, ws.title, [r for r in hidden_rows(path, part) if r in held])
+            notes += hidden_note(name, ws.title, [r for r in hidden_rows(path, part) if r in held],
+                                 hidden_columns(path, part, header))  # fmt: skip
             table = _finish(name, df, header_at + 2, allow_empty=allow_empty, notes=notes,
                             from_workbook=True, date_cells=dated, sheet=ws.title)  # fmt: skip
             calc = {(r, columns[c - 1].strip().lower()) for r, c in uncalculated_cells(path, part)
