@@ -235,3 +235,87 @@ def test_a_cell_written_as_a_text_formula_is_read_as_its_text(tmp_path):
     assert t["dob"].tolist() == [pd.Timestamp(2014, 2, 3)] * 2
     assert [(x.code, x.severity) for x in problems] == [("text_formulas", "warning")]
     assert problems[0].message.startswith('writes 3 cell(s) as ="..."')
+
+
+def test_a_european_csv_is_read_whole_or_its_doubtful_figures_set_aside_never_refused(tmp_path):
+    """A European Excel's CSV writes £1,234.50 as 1.234,50 and £691.21 as 691,21: one such
+    figure refused the whole file (no night), while a 1.094 set aside only its row. A file
+    whose figures all say European is read so now, said in a note (1.094 is 1094); in one
+    whose figures also say English (600.50) a decimal comma, and any figure that may be
+    either (1.094, 1,234), is an error of its row naming the cell, the rest read."""
+    head = _REGISTER.replace(",", ";")
+    costs = ["1.234,50", "1.094", "691,21", "950"]
+    rows = [f"P{i};foster;in_house;WR1 1AA;1;{c};0;17" for i, c in enumerate(costs)]
+    p = _write(tmp_path, "eu.csv", "\r\n".join([head, *rows]), "cp1252")
+    t, problems = load_placements(p)
+    assert t["weekly_cost"].tolist() == [1234.5, 1094.0, 691.21, 950.0]
+    assert not [x for x in problems if x.severity == "error"]
+    (note,) = [x for x in problems if x.code == "european_figures"]
+    assert "('1.234,50' in row 2, column weekly_cost): read so" in note.message
+    costs = ["600.50", "1.094", "691,21", "1,234"]
+    rows = [f"P{i};foster;in_house;WR1 1AA;1;{c};0;17" for i, c in enumerate(costs)]
+    p = _write(tmp_path, "mixed.csv", "\r\n".join([head, *rows]), "cp1252")
+    t, problems = load_placements(p)
+    assert t["weekly_cost"].tolist()[0] == 600.5 and t["weekly_cost"].isna().sum() == 3
+    errors = sorted((x.row, x.column, x.value) for x in problems if x.severity == "error")
+    assert errors == [(3, "weekly_cost", "1.094"), (4, "weekly_cost", "691,21"),
+                      (5, "weekly_cost", "1,234")]  # fmt: skip
+    said = {x.value: x.message for x in problems if x.severity == "error"}
+    assert said["691,21"].startswith("is a number with a decimal comma, as a European Excel "
+                                     "writes one, in a file whose other figures have decimal "
+                                     "points ('600.50', row 2, column weekly_cost)")  # fmt: skip
+    assert not [x for x in problems if x.code in ("european_figures", "malformed_file")]
+
+
+def test_a_totals_row_without_a_label_is_no_child_referred(tmp_path):
+    """Excel's Total Row with its label cleared leaves a count in the ID column (or a
+    number under blanks): it was set aside as a child's referral and counted, 'placed 44
+    of 46 children referred' of a night with 45, with an unplaced '(no ID, row 47)'. Below
+    the last child, numbers only, its ID blank or a count of the IDs above, it is no child
+    now; a number there that is no such count may be a child's ID: counted, and said to
+    be perhaps a totals row. A child's row with lost cells is still counted, unsaid."""
+    from sufficiency.io.inputs import read_referrals_for_night
+
+    head = "child_id,dob,sex,home_postcode,school_year\n"
+    kids = "".join(f"C{i},01/02/2015,F,WR1 1AA,3\n" for i in range(3))
+    for tail, child in (("3,,,,\n", False), (",,,,9\n", False), ("100211,,,,\n", True),
+                        ("C9,,,,\n", True)):  # fmt: skip
+        p = _write(tmp_path, "r.csv", head + kids + tail)
+        night = read_referrals_for_night(p, default_responsible_la="E10000034")
+        (row,) = night.set_aside.to_dict("records")
+        assert (row["row"], row["not_a_child"]) == (5, not child), tail
+        said = "may be a totals row without its label" in row["problem"]
+        assert said == (tail == "100211,,,,\n"), row["problem"]
+        if not child:
+            assert row["id"] is None and row["problem"].startswith(
+                "looks like a totals row without its label, not a child's referral"
+            )
+
+
+@pytest.mark.parametrize("chunk", [1 << 20, 29])
+def test_a_column_hidden_in_a_workbook_is_read_and_named(tmp_path, monkeypatch, chunk):
+    """A commissioner hides a column of old fees in the register: it was read like any
+    other without a word (hidden rows were named). It is still read (which was meant is
+    not known), and a warning names each hidden column with a name, by name and letter;
+    the sheet is scanned a piece at a time, a tag cut between two pieces read whole."""
+    from openpyxl import Workbook
+
+    from sufficiency.io import xlsx_hidden
+
+    monkeypatch.setattr(xlsx_hidden, "_CHUNK", chunk)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Register"
+    ws.append([*_REGISTER.split(","), "old_cost", "notes"])
+    ws.append(["P1", "foster", "in_house", "WR1 1AA", 1, 600, 0, 17, 550, "x"])
+    for letter in ("F", "I", "J", "K"):  # weekly_cost, old_cost, notes, and a blank column
+        ws.column_dimensions[letter].hidden = True
+    p = tmp_path / "p.xlsx"
+    wb.save(p)
+    t, problems = load_placements(p)
+    assert t["weekly_cost"].tolist() == [600.0]
+    (note,) = [x for x in problems if x.code == "hidden_columns"]
+    assert note.severity == "warning" and note.message.startswith(
+        "has 3 column(s) hidden in Excel (sheet Register: weekly_cost (F), old_cost (I), "
+        "notes (J)): they are read like the others"
+    )

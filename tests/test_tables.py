@@ -14,7 +14,6 @@ from sufficiency.io.tables import read_tables
 @pytest.mark.parametrize(
     ("name", "phrase"),
     [
-        ("semicolon.csv", "a number written with a comma"),
         ("binary.csv", "binary file"),
         ("empty.csv", "is empty"),
         ("header_only.csv", "no data rows"),
@@ -218,24 +217,18 @@ def test_workbook_cells_right_of_the_header_and_under_blank_headers_are_reported
     ]
 
 
-def test_a_european_csv_with_decimal_commas_is_named_as_semicolon_separated(tmp_path):
+def test_a_european_csv_with_decimal_commas_is_read_as_semicolon_separated(tmp_path):
     """Excel set to a European language saves CSV with semicolons between columns and
     commas for decimal points: one comma in the first rows (691,21) let the file past
     the semicolon check, and it was refused as no known kind of file ('cannot tell which
-    input this is'). A semicolon file is now read (below), but one holding a number
-    written with a comma is refused, naming the cell: 691,21 may be a decimal or (a UK
-    export) a thousands separator. A comma file whose cells hold semicolons is still read."""
+    input this is'). A semicolon file is read now, its cells as written (the figures of
+    its number columns are read by the schema: sufficiency.io.european). A comma file
+    whose cells hold semicolons is still read."""
     path = tmp_path / "register.csv"
     path.write_text("placement_id;setting;weekly_cost\nP1;foster;700\nP2;foster;691,21\n")
-    with pytest.raises(InputDataError) as err:
-        read_tables(path)
-    assert err.value.problems[0].message == (
-        "has semicolons between columns and a number written with a comma (row 3, column "
-        "weekly_cost): a decimal comma and a thousands separator cannot be told apart; save "
-        "it as CSV (comma-separated), with full stops for decimal points and no thousands "
-        "separators"
-    )
-    assert (err.value.problems[0].row, err.value.problems[0].value) == (3, None)
+    (table,) = read_tables(path)
+    assert table.delimiter == ";" and table.data["weekly_cost"].tolist() == ["700", "691,21"]
+    assert [n.code for n in table.notes] == ["delimiter"]
     comma = tmp_path / "decisions.csv"
     comma.write_text('child_id,placement_id,decision,reason\nC1,P1,pin,"carer; school; a;b;c"\n')
     (table,) = read_tables(comma)

@@ -55,7 +55,9 @@ PLANTED = {
     ("broken/ssda903/2025/episodes.csv", 7, "CHILD", "child_not_in_header", "error"),
     # its latest date is in August 2024: the return looks like an in-year extract
     ("broken/ssda903/2025/episodes.csv", None, None, "in_year_extract", "warning"),
-    ("malformed/semicolon.csv", 2, "weekly_cost", "malformed_file", "error"),
+    # a decimal comma in a European CSV whose other figures have decimal points: its row
+    ("malformed/semicolon.csv", 3, "weekly_cost", "invalid_value", "error"),
+    ("malformed/semicolon.csv", None, None, "delimiter", "warning"),
     ("malformed/binary.csv", None, None, "malformed_file", "error"),
     ("malformed/empty.csv", None, None, "malformed_file", "error"),
     ("malformed/header_only.csv", None, None, "empty_register", "warning"),

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.errors import Problem
+from sufficiency.io.european import european_figures
 from sufficiency.io.tables import RawTable
 from sufficiency.io.xlsx_formulas import UNCALCULATED_MESSAGE
 
@@ -61,33 +62,6 @@ FLAG_ERROR = "must be Y or N (or yes, no, 1, 0, true, false, a tick or a cross)"
 _THOUSANDS = r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?"
 #: A decimal comma (691,21), as a European Excel writes: named as such, not read.
 DECIMAL_COMMA = r"[+-]?£?\s*\d+,\d{1,2}"
-
-
-#: A figure whose full stops may separate thousands (1.094, 12.500), as a European Excel
-#: writes them in a CSV with semicolons (or tabs) between its columns.
-STOP_THOUSANDS = r"[+-]?£?\s*\d{1,3}(?:\.\d{3})+"
-#: What is said of such a figure in a number column of such a file.
-STOP_THOUSANDS_MESSAGE = (
-    "is a number with a full stop before three digits in a file with {what} between its "
-    "columns, as a European Excel writes a thousands separator (1.094 for one thousand and "
-    "ninety-four): it may be that or a decimal point, which cannot be told apart, so it is "
-    "not read; write it without the full stop (1094), or save the file as CSV "
-    "(comma-separated) from an English Excel"
-)
-
-
-def stop_thousands(raw: RawTable, data: pd.DataFrame, names: Iterable[str]) -> pd.DataFrame:
-    """Whether each cell of ``data`` is a figure of a number column (``names``) written with a
-    full stop before three digits (:data:`STOP_THOUSANDS`), where ``raw`` has semicolons or
-    tabs between its columns. In such a file a European Excel writes one thousand and
-    ninety-four as 1.094: read as a decimal point, a home's weekly cost of £1,094 was £1.09,
-    and the night was matched at it (a warning per home that the fee was low, and the
-    plan's cost a fifth of the truth)."""
-    hit = pd.DataFrame(False, index=data.index, columns=data.columns)
-    if raw.delimiter != ",":
-        for name in names:
-            hit[name] = data[name].astype("string").str.fullmatch(STOP_THOUSANDS).fillna(False)
-    return hit.astype(bool)
 
 
 def parse_numbers(s: pd.Series) -> pd.Series:
@@ -168,9 +142,10 @@ def excel_errors(
     the fields' names, with Excel's error values, and numbers in Excel's scientific
     notation or rounded by Excel (:func:`excel_rounded`) in a text column not sensitive
     (an identifier), blanked; where they were;
-    and one error per such cell; so for a figure a European Excel may have written with a
-    thousands separator (:func:`stop_thousands`), and for a workbook's formula cell with
-    no value saved (:mod:`~sufficiency.io.xlsx_formulas`)."""
+    and one error per such cell; so for a figure of a CSV with semicolons or tabs that may
+    be a thousands separator or a decimal point (:mod:`~sufficiency.io.european`, which
+    reads a consistently European file's figures, said in a note), and for a workbook's
+    formula cell with no value saved (:mod:`~sufficiency.io.xlsx_formulas`)."""
     named = {f.name: c for c, f in mapping.items()}
     data = raw.data[list(named.values())].rename(columns={c: n for n, c in named.items()})
     hit = data.apply(lambda s: s.astype("string").str.fullmatch(EXCEL_ERROR).fillna(False))
@@ -179,15 +154,14 @@ def excel_errors(
                        index=data.index, dtype=bool)  # fmt: skip
     rounded = pd.DataFrame({c: excel_rounded(data[c]) if c in texts else False
                             for c in data.columns}, index=data.index, dtype=bool)  # fmt: skip
-    stops = stop_thousands(raw, data, [f.name for f in mapping.values()
-                                       if f.kind in ("int", "number")])  # fmt: skip
+    figures = [f.name for f in mapping.values() if f.kind in ("int", "number")]
+    data, stops, european = european_figures(raw, data, figures)
     calc = pd.DataFrame(False, index=data.index, columns=data.columns)
     for row, col in raw.uncalculated:  # a formula no value was saved for: read blank
         if col in mapping and (idx := row - raw.first_data_row) in calc.index:
             calc.at[idx, mapping[col].name] = True
     if not (sci | rounded | stops | calc | hit.astype(bool)).to_numpy(bool).any():
-        return data, hit, []
-    what = "semicolons" if raw.delimiter == ";" else "tabs"
+        return data, hit, european
     problems = [
         raw.problem(idx, named[col], str(data.at[idx, col]),
                     "holds Excel's error value, not a value: the formula that fills the cell "
@@ -202,11 +176,7 @@ def excel_errors(
         raw.problem(idx, named[col], str(data.at[idx, col]), ROUNDED_MESSAGE,
                     code="excel_rounded")
         for col in texts for idx in data.index[rounded[col].to_numpy(bool)]
-    ] + [
-        raw.problem(idx, named[col], str(data.at[idx, col]),
-                    STOP_THOUSANDS_MESSAGE.format(what=what), code="invalid_value")
-        for col in data.columns for idx in data.index[stops[col].to_numpy(bool)]
-    ] + [
+    ] + european + [
         raw.problem(idx, named[col], None, UNCALCULATED_MESSAGE, code="excel_uncalculated")
         for col in data.columns for idx in data.index[calc[col].to_numpy(bool)]
     ]  # fmt: skip

@@ -20,15 +20,18 @@ line by line, each in its own), any of Excel's other ways of saving a table as t
 (`.txt` "Text (Tab delimited)" and "Unicode Text", UTF-16 with tabs; "CSV (Macintosh)",
 in Mac Roman, told from Windows-1252 by which reads its accented letters as words
 (`Café`, not `CafŽ`) and said; "CSV UTF-8"; a European Excel's CSV with semicolons
-between columns: a file with tabs or semicolons is read and said so, unless it holds a
-number written with a comma, `691,21` or `1,234`, which is refused naming the cell, as
-a decimal comma and a thousands separator cannot be told apart; in such a file a figure
-of a number field with a full stop before three digits, `1.094`, is an error of its
-row, as it may be a European thousands separator or a decimal point) or XLSX (in a
+between columns: a file with tabs or semicolons is read and said so; where the figures
+of its number fields are written as only a European Excel writes them (`1.234,50`,
+`691,21`) and none as only an English one does (`600.50`, `1,234.50`), every figure is
+read so (`1.094` is 1094), said in a note; otherwise a figure that may be either
+(`1.094`, `1,234`: a thousands separator or a decimal point) or a decimal comma among
+decimal points is an error of its row naming the cell, the rest read) or XLSX (in a
 workbook with several sheets the best-fitting sheet is used; a workbook that unpacks to
 more than 200 MB, a zip bomb's shape, is refused before it is opened: save its sheet as
 CSV; a formula cell whose value was never worked out, in a workbook written by a program
-and not saved by Excel since, is an error of its row, not read as blank); title rows
+and not saved by Excel since, is an error of its row, not read as blank; rows and
+named columns hidden in Excel, by a filter or by hand, are read like the others and named
+in a warning: delete a hidden column of old values that should not be read); title rows
 above the header row are skipped and noted. A header over two rows (a group's name
 merged across its columns, `Suitability`, and their names in the row below, `Foster`,
 `Residential`) is refused naming the row: give each column its whole name in one row.

@@ -44,7 +44,7 @@ from sufficiency.io.schema import (
     read_single_table,
 )
 from sufficiency.io.shape import mask_value
-from sufficiency.io.stray_rows import not_records, set_aside_not_records
+from sufficiency.io.stray_rows import maybe_totals, not_records, set_aside_not_records
 from sufficiency.io.tables import NOT_A_RECORD, NightTable, RawTable, split_rows
 from sufficiency.prices import (
     DAYS_PER_WEEK,
@@ -609,6 +609,7 @@ def _load_referrals(
     problems += _referral_safety_notes(raw, table, harm_animals_excludes_pets)
     problems += _safety_columns_absent(raw, table)
     problems = [_unlocated_child(raw, table, p) for p in problems]
+    problems += _maybe_totals(read, REFERRALS, ("dob", "sex"), strays, "a child referred")
     return raw, table, set_aside_not_records(raw, problems, strays)
 
 
@@ -1012,6 +1013,7 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
     for col in ("vacancies", "age_min", "age_max", "current_children"):
         table[col] = table[col].astype("Int64")
     table["weekly_cost"] = table["weekly_cost"].astype("Float64")
+    problems += _maybe_totals(raw, PLACEMENTS, ("setting", "provider"), strays, "placement")
     return raw, table, set_aside_not_records(raw, problems, strays)
 
 
@@ -1075,6 +1077,14 @@ def _not_records(
     key = schema.unique[0]
     cols = [mapping_key_for(raw, schema, name) for name in details]
     return not_records(raw, mapping_key_for(raw, schema, key), cols, what=what, lacks=lacks)
+
+
+def _maybe_totals(raw: RawTable, schema: TableSchema, details: tuple[str, ...],
+                  strays: dict[int, str], what: str) -> list[Problem]:  # fmt: skip
+    """:func:`~sufficiency.io.stray_rows.maybe_totals` of ``raw``, as :func:`_not_records`."""
+    cols = [mapping_key_for(raw, schema, name) for name in details]
+    key = mapping_key_for(raw, schema, schema.unique[0])
+    return maybe_totals(raw, key, cols, strays, what=what)
 
 
 def mapping_key_for(raw: RawTable, schema: TableSchema, name: str) -> str:

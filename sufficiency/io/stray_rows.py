@@ -19,9 +19,19 @@ A row is recognised as not a record only where no child (or placement) can be me
   in a workbook's date column, a date cell in 1900 to 1902, as Excel shows a count of
   up to a thousand or so in a column formatted as dates: 45 is 14/02/1900).
 
+- **a totals row without a label**: Excel's Total Row with its label cell cleared, or a
+  sum typed below the table: below the last record (no date of birth or sex below it),
+  every filled cell a plain number, its identifying details blank or numbers, and its
+  ID cell blank or the count of the IDs above it (as Excel's Total Row counts them). It
+  made "placed 44 of 46 children referred" of a night with 45, and listed an unplaced
+  "child" ``(no ID, row 47)``.
+
 A row with a child ID, or with a date of birth or sex, is always a child's: set aside
 for its errors and counted as a child referred. So is a row with none of them but no
-label word either (cells of a referral may have been lost, and the team must see it).
+label word either (cells of a referral may have been lost, and the team must see it);
+one that is numbers only below the last record, its ID a number that is no count of
+the IDs above, is a child's too (the ID may be one), and said to be perhaps a totals
+row (:func:`maybe_totals`).
 The sentence quotes only the label word, never the rest of a note (it may name a child).
 """
 
@@ -36,6 +46,9 @@ import pandas as pd
 from sufficiency.errors import Problem
 from sufficiency.io.schema import column_key
 from sufficiency.io.tables import NOT_A_RECORD, RawTable
+
+#: A plain number, as a count or sum of a column: 47, 1,234.50, £600.
+_NUMBER = r"£?\d[\d,]*(?:\.\d+)?"
 
 _LABEL = re.compile(
     r"(grand[\s-]*total|sub[\s-]*totals?|totals?|count|sum|notes?|n\.?\s?b\.?|comments?|"
@@ -69,12 +82,7 @@ def not_records(
             f"repeats the header row (its cells are the columns' names), not {what}: set "
             "aside and not counted as one"
         )
-    blank = pd.Series(True, index=data.index)
-    for col in details:  # blank, or a count or sum (Excel's Total Row counts a column)
-        if col in data.columns:
-            # a count in a date column of a workbook is a date cell: 45 shows as 14/02/1900
-            count = r"\d+(\.\d+)?" + (r"|\d\d/\d\d/190[0-2]" if col in raw.date_cells else "")
-            blank &= data[col].isna() | data[col].str.fullmatch(count).fillna(False)
+    blank = _details_blank(raw, details)
     for idx in data.index[blank.to_numpy(bool)]:
         if int(idx) in out:
             continue
@@ -90,6 +98,68 @@ def not_records(
             f"looks like a {kind} row, not {what} (it begins {word!r} and has {lacks}): set "
             "aside and not counted as one"
         )
+    for idx, counted in _numbers_below(raw, id_column, details, out).items():
+        if counted is None:
+            out[idx] = (
+                f"looks like a totals row without its label, not {what} (it is below the "
+                f"last one, holds only numbers, its ID blank or a count of those above, and has "
+                f"{lacks}): set aside and not counted as one"
+            )
+    return out
+
+
+def maybe_totals(
+    raw: RawTable, id_column: str, details: Sequence[str], strays: dict[int, str], *, what: str
+) -> list[Problem]:
+    """An error for each row below the last record that holds only numbers, its ID one
+    (:func:`not_records` takes it for a totals row only where the ID is a count of the IDs
+    above): it is a record's, counted as one, and may be a totals row, as said."""
+    return [
+        raw.problem(idx, id_column, None,
+                    "may be a totals row without its label (below the last record, only "
+                    f"numbers, and its ID, {ident}, no count of the IDs above): set aside, and "
+                    f"counted as {what} as its ID may be one; if it is a totals row, delete "
+                    "it", code="maybe_total")
+        for idx, ident in _numbers_below(raw, id_column, details, strays).items()
+        if ident is not None
+    ]  # fmt: skip
+
+
+def _details_blank(raw: RawTable, details: Sequence[str]) -> pd.Series:
+    """Whether each row's identifying ``details`` are blank, or a count or sum (Excel's
+    Total Row counts a column)."""
+    data = raw.data
+    blank = pd.Series(True, index=data.index)
+    for col in details:
+        if col in data.columns:
+            # a count in a date column of a workbook is a date cell: 45 shows as 14/02/1900
+            count = r"\d+(\.\d+)?" + (r"|\d\d/\d\d/190[0-2]" if col in raw.date_cells else "")
+            blank &= data[col].isna() | data[col].str.fullmatch(count).fillna(False)
+    return blank
+
+
+def _numbers_below(
+    raw: RawTable, id_column: str, details: Sequence[str], strays: dict[int, str]
+) -> dict[int, str | None]:
+    """Rows (not in ``strays``) below the last row with identifying ``details``, every
+    filled cell a plain number: each with ``None`` where its ID cell is blank or the count
+    of the ID cells filled above it (a totals row), else its ID (perhaps a record's)."""
+    data = raw.data
+    if data.empty:
+        return {}
+    blank = _details_blank(raw, details)
+    records = data.index[~blank.to_numpy(bool)]
+    below = data.index > (records.max() if len(records) else -1)
+    numbers = data.apply(lambda s: s.str.fullmatch(_NUMBER).fillna(False) | s.isna()).all(axis=1)
+    ids = data[id_column] if id_column in data.columns else pd.Series(pd.NA, index=data.index)
+    out: dict[int, str | None] = {}
+    for idx in data.index[(below & numbers & blank).to_numpy(bool)]:
+        if int(idx) in strays:
+            continue
+        ident = ids.at[idx]
+        filled_above = int(ids[data.index < idx].notna().sum())
+        counted = pd.isna(ident) or str(ident).replace(",", "") == str(filled_above)
+        out[int(idx)] = None if counted else str(ident)
     return out
 
 

@@ -27,11 +27,11 @@ import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.csv_text import text_formulas, unquote_formula_text
-from sufficiency.io.delimiter import comma_number, delimiter, read_note
+from sufficiency.io.delimiter import delimiter, read_note
 from sufficiency.io.mac_roman import is_mac_roman, mac_roman_note
 from sufficiency.io.unnamed import drop_unnamed, second_header
 from sufficiency.io.xlsx_formulas import uncalculated_cells
-from sufficiency.io.xlsx_hidden import hidden_note, hidden_rows
+from sufficiency.io.xlsx_hidden import hidden_columns, hidden_note, hidden_rows
 from sufficiency.io.xlsx_size import too_large
 
 #: Extensions we read.
@@ -70,7 +70,7 @@ class RawTable:
         each reader sets such a row aside, as it does a row with a bad value.
     delimiter
         The character between a CSV's columns (``;`` for Excel's CSV in a European
-        language, whose numbers have full stops for thousands separators); ``,`` otherwise.
+        language, whose figures are read by :mod:`sufficiency.io.european`); ``,`` otherwise.
     uncalculated
         Cells of a workbook holding a formula and no value worked out for it (read as
         blank), as (spreadsheet row, column in lower case): see
@@ -307,9 +307,6 @@ def read_csv_table(path: Path, source: str | None = None, *, allow_empty: bool =
         notes = (read_note(source, sep), *notes)
     table = _finish(source, df, skip + 2, allow_empty=allow_empty, notes=notes,
                     quoted="'" in text)  # fmt: skip
-    if sep != "," and (bad := comma_number(table.data, source, sep, table.first_data_row,
-                                           table.original_columns)) is not None:  # fmt: skip
-        raise InputDataError([bad])
     return replace(table, row_errors=tuple(extra), delimiter=sep)
 
 
@@ -443,7 +440,8 @@ def read_xlsx_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]
             notes = _title_note(name, header_at + 1) if header_at > first else ()
             held = {header_at + 2 + j for j in index}  # rows read, as Excel numbers them
             part = getattr(ws, "_worksheet_path", None)  # a filter's hidden rows are read
-            notes += hidden_note(name, ws.title, [r for r in hidden_rows(path, part) if r in held])
+            notes += hidden_note(name, ws.title, [r for r in hidden_rows(path, part) if r in held],
+                                 hidden_columns(path, part, header))  # fmt: skip
             table = _finish(name, df, header_at + 2, allow_empty=allow_empty, notes=notes,
                             from_workbook=True, date_cells=dated, sheet=ws.title)  # fmt: skip
             calc = {(r, columns[c - 1].strip().lower()) for r, c in uncalculated_cells(path, part)

@@ -1,18 +1,26 @@
-"""Rows a worksheet hides: filtered out, or hidden by hand, in Excel.
+"""Rows and columns a worksheet hides: filtered out, or hidden by hand, in Excel.
 
 A placement team filters its referrals sheet to tonight's children, or hides the rows of
 children already placed; a file reader sees every row, hidden or not. The rows are read
 (which rows the team meant is not known), and a warning names them. openpyxl's read-only
 mode, which large sheets need, does not say which rows are hidden, so the sheet's XML is
 scanned for ``<row r="7" hidden="1">``, a piece at a time.
+
+A commissioner hides a column of last year's fees (``weekly_cost`` as it was) beside
+this year's: the hidden column was read like any other without a word, its old fees
+matched if its name was the one read. A hidden column with a name is read as before
+(which was meant is not known) and a warning names it, from the sheet's
+``<col min="6" max="6" hidden="1"/>``.
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+from openpyxl.utils import get_column_letter
 
 from sufficiency.errors import Problem
 from sufficiency.io.unnamed import some_rows
@@ -20,6 +28,8 @@ from sufficiency.io.unnamed import some_rows
 _ROW = re.compile(rb"<(?:[\w.-]+:)?row\b[^>]*>")
 _HIDDEN = re.compile(rb'\bhidden\s*=\s*["\'](?:1|true)["\']')
 _NUMBER = re.compile(rb'\br\s*=\s*["\'](\d+)["\']')
+_COL = re.compile(rb"<(?:[\w.-]+:)?col\b[^>]*>")
+_SPAN = re.compile(rb'\b(min|max)\s*=\s*["\'](\d+)["\']')
 _CHUNK = 1 << 20
 
 
@@ -33,8 +43,10 @@ def sheet_pieces(path: Path, part: str, cut_at: bytes) -> Iterator[bytes]:
         while chunk:
             chunk = sheet.read(_CHUNK)
             text = tail + chunk
-            cut = text.rfind(cut_at) if chunk else -1  # at the end, the rest
-            cut = cut if cut > 0 else len(text)
+            cut = text.rfind(cut_at) if chunk else len(text)  # at the end, the rest
+            if cut <= 0:  # a tag longer than a piece: read on, it is read whole with the next
+                tail = text
+                continue
             yield text[:cut]
             tail = text[cut:]
 
@@ -54,8 +66,46 @@ def hidden_rows(path: Path, part: str | None) -> list[int]:
     return out
 
 
-def hidden_note(source: str, sheet: str, rows: list[int]) -> tuple[Problem, ...]:
-    """The warning naming the hidden data ``rows`` of ``sheet`` (none if there are none)."""
+def hidden_columns(path: Path, part: str | None, header: list[str]) -> list[str]:
+    """The columns of ``header`` (the sheet's header row, column A first) that worksheet
+    ``part`` of workbook ``path`` marks hidden and that have a name, each as ``name (F)``;
+    none when the part cannot be read. Column widths come before the cells in the XML."""
+    if not part:
+        return []
+    hidden: set[int] = set()
+    try:
+        for piece in sheet_pieces(path, part, b"<"):
+            for tag in _COL.findall(piece):
+                span = {k: int(v) for k, v in _SPAN.findall(tag)}
+                if _HIDDEN.search(tag) and b"min" in span:
+                    hidden |= set(range(span[b"min"], span.get(b"max", span[b"min"]) + 1))
+            if b"sheetData" in piece:
+                break
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return []
+    return [f"{header[c - 1].strip()} ({get_column_letter(c)})" for c in sorted(hidden)
+            if c <= len(header) and header[c - 1].strip()]  # fmt: skip
+
+
+def hidden_note(
+    source: str, sheet: str, rows: list[int], columns: Sequence[str] = ()
+) -> tuple[Problem, ...]:
+    """The warnings naming the hidden data ``rows`` and named ``columns`` of ``sheet``
+    (none if there are none)."""
+    if not columns:
+        return _hidden_rows_note(source, sheet, rows)
+    return (
+        *_hidden_rows_note(source, sheet, rows),
+        Problem(source, None, None, None,
+                f"has {len(columns):,} column(s) hidden in Excel (sheet {sheet}: "
+                f"{', '.join(columns)}): they are read like the others, as which were meant "
+                "is not known; delete a hidden column (of old values, say) if it should not be "
+                "read (hiding a column does not remove it)", severity="warning",
+                code="hidden_columns"),
+    )  # fmt: skip
+
+
+def _hidden_rows_note(source: str, sheet: str, rows: list[int]) -> tuple[Problem, ...]:
     if not rows:
         return ()
     return (
