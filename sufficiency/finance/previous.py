@@ -13,6 +13,7 @@ what changed, and each part is named.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,19 +40,20 @@ REFORECAST = "forecast both times (re-forecast)"
 NEW_MONTH = "not in the earlier run"
 
 
-def prices_dated(start: pd.Timestamp, params: FinanceParams) -> str:
-    """The Assumptions sheet's sentence on the date the weekly costs are prices of: the
-    forecast start, so two runs either side of an uplift date read the same costs a
-    year's rise apart (the sample's 2025-26, priced at 6% more by the run to 31 March than
-    by the run to 30 April, with nothing else changed)."""
+def prices_dated(base: dt.date, params: FinanceParams) -> str:
+    """The Assumptions sheet's sentence on the date the weekly costs are the prices of
+    (:func:`sufficiency.prices.price_date`): the first day of a financial year, the same
+    for every month-end run of the year (before, a run's own forecast start, so the runs
+    to 31 March and to 30 April priced the same costs a year's rise apart)."""
     rise = params.price_rise
-    return (f"the weekly costs are taken as the prices on the forecast start, "
-            f"{pd.Timestamp(start):%d %B %Y}: each month after an uplift date costs "
-            f"{rise.rate:.1%} more, each month before the last one (the year to date) "
-            f"{rise.rate:.1%} less. A run after the {rise.date} uplift takes the same costs as "
-            "the new year's prices: raise them then (the cost file, or [finance] "
-            f"weekly_cost_gbp), or every month reads {rise.rate:.1%} lower than in a run "
-            "before it")  # fmt: skip
+    fy = financial_year(pd.Timestamp(base), params.financial_year_start_month)
+    why = ("as [finance] costs_price_year sets" if params.costs_price_year
+           else "the financial year the forecast begins in; set [finance] costs_price_year "
+           "for another")  # fmt: skip
+    return (f"the weekly costs are the prices of {fy} ({why}), as on {base:%d %B %Y}: each "
+            f"month after an uplift date costs {rise.rate:.1%} more ({rise.words}), each "
+            f"month before it {rise.rate:.1%} less. Every month-end run of {fy} reads them "
+            "so, the run on the 31 March return too")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -119,17 +121,20 @@ def changes_since(
 
 
 def _uplift_between(then: pd.DataFrame, now: pd.DataFrame, params: FinanceParams) -> str:
-    """A sentence when an uplift date fell between the two runs' forecast starts ('' if
-    none): each run takes the weekly costs as the prices on its own start."""
-    starts = [pd.Timestamp(t["month"].min()) - pd.offsets.MonthEnd(1) for t in (then, now)]
+    """A sentence when the two runs take the weekly costs as prices of different years
+    ('' if the same): between them, an uplift re-prices every month."""
+    bases = [params.price_rise.base(pd.Timestamp(t["month"].min()) - pd.offsets.MonthEnd(1))
+             for t in (then, now)]  # fmt: skip
     rise = params.price_rise
-    ups = uplift_dates(starts[0].date(), starts[1].date(), rise.month, rise.day)
+    ups = uplift_dates(bases[0], bases[1], rise.month, rise.day)
     if not ups:
         return ""
-    return (f". The {ups[-1]:%d %B %Y} uplift fell between the two runs, and each takes the "
-            "weekly costs as the prices on its own forecast start: unless the costs were "
-            f"raised then, every month here is priced {rise.rate:.1%} lower than in the "
-            "earlier run, the history unchanged")  # fmt: skip
+    years = [financial_year(pd.Timestamp(b), params.financial_year_start_month) for b in bases]
+    return (f". The earlier run took the weekly costs as {years[0]} prices, this one as "
+            f"{years[1]}'s (each run the prices of the year it begins in): unless the costs "
+            f"were raised by the {ups[-1]:%d %B %Y} uplift, every month here is priced "
+            f"{rise.rate:.1%} lower than in the earlier run, the history unchanged; set "
+            "[finance] costs_price_year to price both alike")  # fmt: skip
 
 
 def _value(run: dict[str, pd.Series | None], month: str) -> tuple[float | None, str | None]:
