@@ -100,6 +100,29 @@ def test_past_months_are_shown_from_the_history_and_said_to_be(august_september,
                                                     abs=1.0)  # fmt: skip
 
 
+def test_the_headline_gives_the_year_s_outturn_first_with_its_forecast_part_labelled(
+    august_september,
+):
+    """The console began 'Projected placement spend 2025-26: £35.2m (..., 6 months)', the
+    forecast months alone, before the outturn sentence: read as the year's spend. Now the
+    year the forecast starts inside is said as its outturn first, the history to date and
+    the forecast months each labelled, adding up to the Budget sheet's outturn."""
+    from sufficiency import figures
+
+    _, sep = august_september
+    row = sep.budget.set_index(["financial_year", "cost_line"]).loc[("2025-26", "all")]
+    said = sep.headline
+    head = (f"Projected placement spend 2025-26 outturn {figures.money(row['mean'])} (P10 "
+            f"{figures.money(row['p10'], like=row['p90'])}, P90 "
+            f"{figures.money(row['p90'], like=row['p10'])}): "
+            f"{figures.money(row['spend_to_date_estimated_gbp'])} to date, estimated from the "
+            "903 history (April to September 2025), + "
+            f"{figures.money(row['rest_of_year_mean_gbp'])} forecast for the 6 months left; "
+            "2026-27: £")  # fmt: skip
+    assert said.startswith(head), said
+    assert "2025-26: £" not in said
+
+
 def test_a_past_month_is_the_same_in_next_month_s_run(august_september):
     """The history for April to August is the same at the end of August and of September,
     so each of those months is the same figure in both runs, to the penny; September, a
