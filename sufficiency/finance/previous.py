@@ -23,6 +23,7 @@ from sufficiency import figures, vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError
 from sufficiency.finance.summaries import financial_year
+from sufficiency.io.atomic import user_path
 from sufficiency.prices import uplift_dates
 
 #: A past month whose figure moved by less than this (GBP) is unchanged: pennies of rounding.
@@ -66,6 +67,20 @@ class Changes:
     sentence: str
 
 
+def _folder(previous: Path | str) -> Path:
+    """The earlier run's folder, ``~`` the user's home (:func:`user_path`); one that is not
+    there, or a file, refused in a sentence (a traceback before)."""
+    folder = user_path(previous)
+    if folder.is_file():
+        raise ConfigError(f"--previous {previous}: is a file, not a folder: give the --out "
+                          f"folder of the earlier spend run ({folder.parent}, if it is "
+                          "that run's)")  # fmt: skip
+    if not folder.is_dir():
+        raise ConfigError(f"--previous {previous}: there is no such folder: give the --out "
+                          "folder of an earlier spend run")  # fmt: skip
+    return folder
+
+
 def _read(folder: Path, name: str, required: bool) -> pd.DataFrame | None:
     path = folder / name
     if not path.is_file():
@@ -75,7 +90,22 @@ def _read(folder: Path, name: str, required: bool) -> pd.DataFrame | None:
                 f"has no {name}: give the --out folder of an earlier run"
             )
         return None
-    return pd.read_csv(path, dtype={"month": str, "financial_year": str})
+    try:
+        table = pd.read_csv(path, dtype={"month": str, "financial_year": str})
+    except (ValueError, UnicodeDecodeError) as exc:  # pandas' parser errors are ValueErrors
+        raise ConfigError(f"--previous {folder}: {name} cannot be read as a spend run's "
+                          f"({exc})") from None  # fmt: skip
+    missing = [c for c in _COLUMNS[name] if c not in table.columns]
+    if missing:
+        raise ConfigError(f"--previous {folder}: {name} has no column {', '.join(missing)}: "
+                          "it is not a spend run's (give the --out folder of an earlier "
+                          "run, written by this version or a later one)")  # fmt: skip
+    return table
+
+
+#: The columns the earlier run's files must give.
+_COLUMNS = {"spend.csv": ("month", "financial_year", "cost_line", "mean"),
+            "spend_to_date.csv": ("month", "financial_year", "cost_line", "spend_gbp")}  # fmt: skip
 
 
 def _year_months(monthly: pd.DataFrame, fy: str, column: str) -> pd.Series:
@@ -89,7 +119,7 @@ def changes_since(
     """The current financial year's months in this run (``monthly``: spend.csv's table;
     ``past``: spend_to_date.csv's, ``None`` without one) beside an earlier run's, from its
     folder ``previous``."""
-    folder = Path(previous)
+    folder = _folder(previous)
     then_forecast = _read(folder, "spend.csv", required=True)
     then_past = _read(folder, "spend_to_date.csv", required=False)
     first = pd.Timestamp(past["month"].iloc[0] if past is not None else monthly["month"].iloc[0])

@@ -430,17 +430,20 @@ def test_a_budget_by_month_short_of_a_month_is_set_aside_saying_so(tmp_path):
         read_budget(path, CATEGORIES)
 
 
-def test_previous_that_is_not_a_spend_run_is_refused_in_a_sentence(tmp_path):
+def test_previous_that_is_not_a_spend_run_is_refused_in_a_sentence(tmp_path, monkeypatch):
     """--previous naming a folder with no spend.csv (the history folder, say) is refused in
-    a sentence naming it, before anything is written, not a traceback."""
+    a sentence naming it, before anything is written, not a traceback. Given as
+    --previous=~/empty (the shell leaves that ~), it is the folder under the home: it was
+    refused by the option as 'Directory '~/empty' does not exist'."""
     from click.testing import CliRunner
 
     from sufficiency.cli import main
 
     (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("HOME", str(tmp_path))
     result = CliRunner().invoke(main, [
         "spend", "--history", str(SAMPLE), "--out", str(tmp_path / "out"), "--paths", "10",
-        "--horizon-months", "3", "--date", "2026-04-05", "--previous", str(tmp_path / "empty"),
+        "--horizon-months", "3", "--date", "2026-04-05", "--previous=~/empty",
         "--store", f"sqlite:///{tmp_path / 'runs.db'}",
     ])  # fmt: skip
     assert result.exit_code == 1, result.output
@@ -448,3 +451,28 @@ def test_previous_that_is_not_a_spend_run_is_refused_in_a_sentence(tmp_path):
         "no spend.csv: give the --out folder of an earlier run" in result.output  # fmt: skip
     assert "Traceback" not in result.output
     assert not (tmp_path / "out" / "spend.xlsx").exists()
+
+
+def test_previous_takes_a_folder_under_home_and_refuses_a_wrong_one_in_a_sentence(
+    august_september, tmp_path, monkeypatch
+):
+    """SpendResult.since('~/spend/august') looked for a folder named '~' under the current
+    one (every other path a user gives has ~ as their home), and a folder not there, a
+    file, or another table named spend.csv ended in a traceback (KeyError: 'month'). Now
+    ~ is the home, and each wrong folder is said in a sentence."""
+    from sufficiency.errors import ConfigError
+
+    aug, sep = august_september
+    monkeypatch.setenv("HOME", str(tmp_path))
+    aug.write(tmp_path / "spend" / "august")
+    now = sep.since("~/spend/august", FinanceParams())
+    assert now.report.changes is not None and "2025-26 since the earlier run" in now.headline
+    with pytest.raises(ConfigError, match=r"^--previous ~/spend/july: there is no such "
+                       r"folder: give the --out folder of an earlier spend run$"):  # fmt: skip
+        sep.since("~/spend/july", FinanceParams())
+    with pytest.raises(ConfigError, match=r"is a file, not a folder: give the --out folder "):
+        sep.since(tmp_path / "spend" / "august" / "spend.csv", FinanceParams())
+    (tmp_path / "other").mkdir()
+    BUDGET.to_csv(tmp_path / "other" / "spend.csv", index=False)
+    with pytest.raises(ConfigError, match=r"spend.csv has no column month, mean: it is not "):
+        sep.since(tmp_path / "other", FinanceParams())
