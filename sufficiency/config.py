@@ -130,6 +130,9 @@ class FinanceParams(_Frozen):
     uplift_month: int = Field(default=4, ge=1, le=12)
     uplift_day: int = Field(default=1, ge=1, le=28)
     financial_year_start_month: int = Field(default=4, ge=1, le=12)
+    #: The financial year whose prices the weekly costs are ("2025-26"); blank: the year
+    #: the forecast begins in (:func:`sufficiency.prices.price_date`).
+    costs_price_year: str = Field(default="", pattern=r"^(|\d{4}|\d{4}-\d{2})$")
 
     @field_validator("inflation_rate")
     @classmethod
@@ -147,7 +150,8 @@ class FinanceParams(_Frozen):
     def price_rise(self) -> PriceRise:
         """The yearly price rise (rate and uplift date) the spend projection and the
         commissioning economics both price with."""
-        return PriceRise(self.inflation_rate, self.uplift_month, self.uplift_day)
+        return PriceRise(self.inflation_rate, self.uplift_month, self.uplift_day,
+                         self.financial_year_start_month, self.costs_price_year)  # fmt: skip
 
 
 class ForecastParams(_Frozen):

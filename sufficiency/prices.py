@@ -60,6 +60,7 @@ __all__ = [
     "PriceRise",
     "far_below_usual",
     "far_from_usual",
+    "price_date",
     "price_index",
     "prices_before",
     "uplift_dates",
@@ -78,10 +79,28 @@ class PriceRise:
     rate: float = 0.06
     month: int = 4
     day: int = 1
+    #: The month financial years start in, and the year whose prices the weekly costs are
+    #: (``"2025-26"``; blank: the year the forecast begins in): :func:`price_date`.
+    year_start_month: int = 4
+    price_year: str = ""
+
+    def base(self, start: pd.Timestamp) -> dt.date:
+        """:func:`price_date` for a forecast starting on ``start``."""
+        return price_date(start, self.year_start_month, self.price_year)
 
     def index(self, month_ends: pd.DatetimeIndex) -> np.ndarray:
-        """:func:`price_index` of ``month_ends`` at this rise."""
-        return price_index(month_ends, self.rate, self.month, self.day)
+        """:func:`price_index` of ``month_ends`` at this rise, the costs the prices on
+        :meth:`base` of ``month_ends[0]``."""
+        return price_index(month_ends, self.rate, self.month, self.day,
+                           self.base(month_ends[0]))  # fmt: skip
+
+    def dated(self, start: pd.Timestamp) -> str:
+        """The price date of a forecast starting on ``start`` in words, such as ``the prices
+        of 2026-27 (as on 01 April 2026)``."""
+        base = self.base(start)
+        year = (str(base.year) if self.year_start_month == 1
+                else f"{base.year}-{(base.year + 1) % 100:02d}")  # fmt: skip
+        return f"the prices of {year} (as on {base:%d %B %Y})"
 
     @property
     def date(self) -> str:
@@ -125,37 +144,66 @@ def uplift_dates(start: dt.date, end: dt.date, month: int, day: int) -> list[dt.
     return out
 
 
+def price_date(start: pd.Timestamp, year_start_month: int, price_year: str = "") -> dt.date:
+    """The day the weekly costs are the prices of: the first day of the financial year
+    ``price_year`` (``"2025-26"``, or ``"2025"`` where the year is the calendar year), or,
+    when blank, of the financial year the forecast begins in (the day after ``start``, the
+    data cut-off). So every month-end run of one year, the run on the 31 March return
+    too, reads the same costs as the same prices: a run's own start date moved them by a
+    year's rise either side of an uplift date, with identical inputs."""
+    if price_year:
+        return dt.date(int(price_year[:4]), year_start_month, 1)
+    day = pd.Timestamp(start) + pd.Timedelta(days=1)
+    return dt.date(day.year if day.month >= year_start_month else day.year - 1,
+                   year_start_month, 1)  # fmt: skip
+
+
+def _uplifts_to(days: np.ndarray, uplift_month: int, uplift_day: int) -> np.ndarray:
+    """Uplift dates on or before each of ``days`` (datetime64[D]), counted from a fixed
+    origin: the difference of two days' counts is the uplifts between them."""
+    d = pd.DatetimeIndex(days)
+    after = (d.month > uplift_month) | ((d.month == uplift_month) & (d.day >= uplift_day))
+    return np.asarray(d.year + after.astype(int), dtype=float)
+
+
 def price_index(
-    month_ends: pd.DatetimeIndex, rate: float, uplift_month: int, uplift_day: int
+    month_ends: pd.DatetimeIndex,
+    rate: float,
+    uplift_month: int,
+    uplift_day: int,
+    base: dt.date | None = None,
 ) -> np.ndarray:
     """Day-weighted average price multiplier in each month after ``month_ends[0]``.
 
-    Prices are 1.0 on the start date and multiply by ``1 + rate`` on each uplift date.
+    Prices are 1.0 on ``base`` (the day the costs are prices of, :func:`price_date`; the
+    start date if ``None``) and multiply by ``1 + rate`` on each uplift date after it
+    (divide for each before it).
     """
-    start = month_ends[0].date()
-    ups = np.array(
-        uplift_dates(start, month_ends[-1].date(), uplift_month, uplift_day), dtype="datetime64[D]"
-    )
+    origin = _uplifts_to(np.array([np.datetime64(base or month_ends[0].date(), "D")]),
+                         uplift_month, uplift_day)[0]  # fmt: skip
     out = np.empty(len(month_ends) - 1)
     for m in range(1, len(month_ends)):
         days = np.arange(
             np.datetime64(month_ends[m - 1].date()) + 1, np.datetime64(month_ends[m].date()) + 1
         )
-        passed = np.searchsorted(ups, days, side="right")
+        passed = _uplifts_to(days, uplift_month, uplift_day) - origin
         out[m - 1] = float(np.mean((1.0 + rate) ** passed))
     return out
 
 
 def prices_before(
-    days: pd.DatetimeIndex, start: pd.Timestamp, rate: float, uplift_month: int, uplift_day: int
+    days: pd.DatetimeIndex,
+    start: pd.Timestamp,
+    rate: float,
+    uplift_month: int,
+    uplift_day: int,
+    base: dt.date | None = None,
 ) -> np.ndarray:
     """Price multiplier on each of ``days`` (on or before ``start``), on the scale of
-    :func:`price_index`: 1.0 on ``start``, divided by ``1 + rate`` for each uplift date
-    after the day and up to ``start`` (a day that is an uplift date pays the new price)."""
-    first = pd.Timestamp(days.min()).date() - dt.timedelta(days=1)
-    ups = np.array(
-        uplift_dates(first, pd.Timestamp(start).date(), uplift_month, uplift_day),
-        dtype="datetime64[D]",
-    )
-    later = len(ups) - np.searchsorted(ups, days.values.astype("datetime64[D]"), side="right")
-    return np.asarray((1.0 + rate) ** -later.astype(float))
+    :func:`price_index`: 1.0 on ``base`` (``start`` if ``None``), divided by ``1 + rate``
+    for each uplift date after the day and up to it (a day that is an uplift date pays
+    the new price)."""
+    origin = _uplifts_to(np.array([np.datetime64(base or pd.Timestamp(start).date(), "D")]),
+                         uplift_month, uplift_day)[0]  # fmt: skip
+    passed = _uplifts_to(days.values.astype("datetime64[D]"), uplift_month, uplift_day) - origin
+    return np.asarray((1.0 + rate) ** passed)

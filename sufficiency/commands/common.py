@@ -156,6 +156,17 @@ def os_problem(exc: OSError, out_dir: Path | None = None) -> str:
     return f"cannot read or write {exc.filename} ({reason})"
 
 
+class UserPath(click.Path):
+    """:class:`click.Path` with ``~`` the user's home, as the library reads a path
+    (:func:`sufficiency.io.atomic.user_path`): the shell leaves ``--previous=~/spend``
+    as it is, and it was refused as not existing."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            value = os.path.expanduser(value)
+        return super().convert(value, param, ctx)
+
+
 def path_option(
     flag: str,
     dest: str,
@@ -171,7 +182,7 @@ def path_option(
     ``kind`` is ``"file"``, ``"folder"`` or ``"any"``; ``exists`` has click refuse a
     path that is not there before the command runs.
     """
-    path = click.Path(
+    path = UserPath(
         exists=exists, file_okay=kind != "folder", dir_okay=kind != "file", path_type=Path
     )
     return click.option(flag, dest, type=path, required=required, multiple=multiple, help=help_text)

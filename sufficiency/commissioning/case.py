@@ -716,8 +716,8 @@ def method_rows(report: CommissioningReport) -> list[tuple[str, str]]:
          f"on {report.fresh.num_paths:,} fresh futures it was not made on."),
         ("Order of use", "Each month new homes and block places (paid whether used or not) are "
          "used first, then new in-house foster places at their weekly cost, then spot."),
-        ("Prices", f"Weekly prices at the forecast start, rising {report.prices.words}; "
-         "no discounting."),
+        ("Prices", f"Weekly prices are {report.prices.dated(report.start)}, rising "
+         f"{report.prices.words}; no discounting."),
         ("Horizon", f"{report.params.horizon_months} months from {report.start:%d %B %Y}"),
         ("Solver", str(plan.solver).upper() if plan.solver else "None (no plan to solve)"),
         ("Solver status", plan.proof() or vocabulary.status(str(plan.status))),

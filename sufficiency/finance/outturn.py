@@ -144,7 +144,7 @@ def spend_to_date(
     stock = stock_at(care, days).sum(axis=2)[:, [CATEGORIES.index(ln) for ln in proj.cost_lines]]
     weekly = proj.costs.require(proj.cost_lines, stock.sum(axis=0) > 0)
     index = prices_before(days, proj.start, params.inflation_rate, params.uplift_month,
-                          params.uplift_day)  # fmt: skip
+                          params.uplift_day, proj.price_date)  # fmt: skip
     daily = stock * index[:, None] * weekly / DAYS_PER_WEEK  # (days, lines)
     listed = proj.costs.children
     found = current_placements(care, proj.start, set(listed))

@@ -13,6 +13,7 @@ what changed, and each part is named.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from sufficiency import figures, vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError
 from sufficiency.finance.summaries import financial_year
+from sufficiency.io.atomic import user_path
 from sufficiency.prices import uplift_dates
 
 #: A past month whose figure moved by less than this (GBP) is unchanged: pennies of rounding.
@@ -39,19 +41,20 @@ REFORECAST = "forecast both times (re-forecast)"
 NEW_MONTH = "not in the earlier run"
 
 
-def prices_dated(start: pd.Timestamp, params: FinanceParams) -> str:
-    """The Assumptions sheet's sentence on the date the weekly costs are prices of: the
-    forecast start, so two runs either side of an uplift date read the same costs a
-    year's rise apart (the sample's 2025-26, priced at 6% more by the run to 31 March than
-    by the run to 30 April, with nothing else changed)."""
+def prices_dated(base: dt.date, params: FinanceParams) -> str:
+    """The Assumptions sheet's sentence on the date the weekly costs are the prices of
+    (:func:`sufficiency.prices.price_date`): the first day of a financial year, the same
+    for every month-end run of the year (before, a run's own forecast start, so the runs
+    to 31 March and to 30 April priced the same costs a year's rise apart)."""
     rise = params.price_rise
-    return (f"the weekly costs are taken as the prices on the forecast start, "
-            f"{pd.Timestamp(start):%d %B %Y}: each month after an uplift date costs "
-            f"{rise.rate:.1%} more, each month before the last one (the year to date) "
-            f"{rise.rate:.1%} less. A run after the {rise.date} uplift takes the same costs as "
-            "the new year's prices: raise them then (the cost file, or [finance] "
-            f"weekly_cost_gbp), or every month reads {rise.rate:.1%} lower than in a run "
-            "before it")  # fmt: skip
+    fy = financial_year(pd.Timestamp(base), params.financial_year_start_month)
+    why = ("as [finance] costs_price_year sets" if params.costs_price_year
+           else "the financial year the forecast begins in; set [finance] costs_price_year "
+           "for another")  # fmt: skip
+    return (f"the weekly costs are the prices of {fy} ({why}), as on {base:%d %B %Y}: each "
+            f"month after an uplift date costs {rise.rate:.1%} more ({rise.words}), each "
+            f"month before it {rise.rate:.1%} less. Every month-end run of {fy} reads them "
+            "so, the run on the 31 March return too")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,20 @@ class Changes:
     sentence: str
 
 
+def _folder(previous: Path | str) -> Path:
+    """The earlier run's folder, ``~`` the user's home (:func:`user_path`); one that is not
+    there, or a file, refused in a sentence (a traceback before)."""
+    folder = user_path(previous)
+    if folder.is_file():
+        raise ConfigError(f"--previous {previous}: is a file, not a folder: give the --out "
+                          f"folder of the earlier spend run ({folder.parent}, if it is "
+                          "that run's)")  # fmt: skip
+    if not folder.is_dir():
+        raise ConfigError(f"--previous {previous}: there is no such folder: give the --out "
+                          "folder of an earlier spend run")  # fmt: skip
+    return folder
+
+
 def _read(folder: Path, name: str, required: bool) -> pd.DataFrame | None:
     path = folder / name
     if not path.is_file():
@@ -73,7 +90,22 @@ def _read(folder: Path, name: str, required: bool) -> pd.DataFrame | None:
                 f"has no {name}: give the --out folder of an earlier run"
             )
         return None
-    return pd.read_csv(path, dtype={"month": str, "financial_year": str})
+    try:
+        table = pd.read_csv(path, dtype={"month": str, "financial_year": str})
+    except (ValueError, UnicodeDecodeError) as exc:  # pandas' parser errors are ValueErrors
+        raise ConfigError(f"--previous {folder}: {name} cannot be read as a spend run's "
+                          f"({exc})") from None  # fmt: skip
+    missing = [c for c in _COLUMNS[name] if c not in table.columns]
+    if missing:
+        raise ConfigError(f"--previous {folder}: {name} has no column {', '.join(missing)}: "
+                          "it is not a spend run's (give the --out folder of an earlier "
+                          "run, written by this version or a later one)")  # fmt: skip
+    return table
+
+
+#: The columns the earlier run's files must give.
+_COLUMNS = {"spend.csv": ("month", "financial_year", "cost_line", "mean"),
+            "spend_to_date.csv": ("month", "financial_year", "cost_line", "spend_gbp")}  # fmt: skip
 
 
 def _year_months(monthly: pd.DataFrame, fy: str, column: str) -> pd.Series:
@@ -87,7 +119,7 @@ def changes_since(
     """The current financial year's months in this run (``monthly``: spend.csv's table;
     ``past``: spend_to_date.csv's, ``None`` without one) beside an earlier run's, from its
     folder ``previous``."""
-    folder = Path(previous)
+    folder = _folder(previous)
     then_forecast = _read(folder, "spend.csv", required=True)
     then_past = _read(folder, "spend_to_date.csv", required=False)
     first = pd.Timestamp(past["month"].iloc[0] if past is not None else monthly["month"].iloc[0])
@@ -119,17 +151,20 @@ def changes_since(
 
 
 def _uplift_between(then: pd.DataFrame, now: pd.DataFrame, params: FinanceParams) -> str:
-    """A sentence when an uplift date fell between the two runs' forecast starts ('' if
-    none): each run takes the weekly costs as the prices on its own start."""
-    starts = [pd.Timestamp(t["month"].min()) - pd.offsets.MonthEnd(1) for t in (then, now)]
+    """A sentence when the two runs take the weekly costs as prices of different years
+    ('' if the same): between them, an uplift re-prices every month."""
+    bases = [params.price_rise.base(pd.Timestamp(t["month"].min()) - pd.offsets.MonthEnd(1))
+             for t in (then, now)]  # fmt: skip
     rise = params.price_rise
-    ups = uplift_dates(starts[0].date(), starts[1].date(), rise.month, rise.day)
+    ups = uplift_dates(bases[0], bases[1], rise.month, rise.day)
     if not ups:
         return ""
-    return (f". The {ups[-1]:%d %B %Y} uplift fell between the two runs, and each takes the "
-            "weekly costs as the prices on its own forecast start: unless the costs were "
-            f"raised then, every month here is priced {rise.rate:.1%} lower than in the "
-            "earlier run, the history unchanged")  # fmt: skip
+    years = [financial_year(pd.Timestamp(b), params.financial_year_start_month) for b in bases]
+    return (f". The earlier run took the weekly costs as {years[0]} prices, this one as "
+            f"{years[1]}'s (each run the prices of the year it begins in): unless the costs "
+            f"were raised by the {ups[-1]:%d %B %Y} uplift, every month here is priced "
+            f"{rise.rate:.1%} lower than in the earlier run, the history unchanged; set "
+            "[finance] costs_price_year to price both alike")  # fmt: skip
 
 
 def _value(run: dict[str, pd.Series | None], month: str) -> tuple[float | None, str | None]:

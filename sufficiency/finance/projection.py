@@ -10,6 +10,7 @@ day-weighted average.
 
 from __future__ import annotations
 
+import datetime as dt
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -141,6 +142,8 @@ class SpendProjection(ReadOnlyArrays, BriefRepr):
     weekly_cost_gbp: np.ndarray
     price_index: np.ndarray
     costs: UnitCosts
+    #: The day the weekly costs are the prices of (:func:`sufficiency.prices.price_date`).
+    price_date: dt.date
     run_rate_gbp: float
     run_rate_basis: str
     financial_year_start_month: int
@@ -174,6 +177,7 @@ def project_spend(
     financial_year_start_month: int = 4,
     actual_weekly_gbp: float | None = None,
     scenario: str = "base",
+    price_date: dt.date | None = None,
 ) -> SpendProjection:
     """Spend per path, month and cost line from month-end stocks by cost line.
 
@@ -186,12 +190,15 @@ def project_spend(
     actual_weekly_gbp
         Weekly cost of today's placements from the council's own per-placement costs;
         if ``None`` the run-rate is today's stock priced at the unit costs.
+    price_date
+        The day the weekly costs are the prices of; the start date if ``None``.
     """
     if stock.ndim != 3 or stock.shape[1] != len(month_ends) or stock.shape[2] != len(cost_lines):
         raise ValueError("stock must be (paths, len(month_ends), len(cost_lines))")
     needed = stock.sum(axis=(0, 1)) > 0
     weekly = costs.require(cost_lines, needed)
-    index = price_index(month_ends, inflation_rate, uplift_month, uplift_day)
+    price_date = price_date or pd.Timestamp(month_ends[0]).date()
+    index = price_index(month_ends, inflation_rate, uplift_month, uplift_day, price_date)
     spend = child_days(stock, month_ends) * (weekly / DAYS_PER_WEEK)[None, None, :]
     spend *= index[None, :, None]
     first_days = float((month_ends[1] - month_ends[0]).days) if len(month_ends) > 1 else 0.0
@@ -209,6 +216,7 @@ def project_spend(
         weekly_cost_gbp=weekly,
         price_index=index,
         costs=costs,
+        price_date=price_date,
         run_rate_gbp=weekly_now * first_days / DAYS_PER_WEEK * (index[0] if len(index) else 1.0),
         run_rate_basis=basis,
         financial_year_start_month=financial_year_start_month,

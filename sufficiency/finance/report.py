@@ -59,6 +59,7 @@ def project_forecast(
         financial_year_start_month=params.financial_year_start_month,
         actual_weekly_gbp=actual_weekly_gbp,
         scenario=result.scenario,
+        price_date=params.price_rise.base(result.start),
     )
 
 
@@ -197,7 +198,7 @@ def spend_report(
         *[(f"Weekly cost: {line_label(line)}", f"£{costs.weekly_cost_gbp.get(line, 0):,.2f} "
            f"({costs.source.get(line, 'not given')})") for line in proj.cost_lines],
         ("Inflation", f"{params.inflation_rate:.1%} a year, applied on {uplift} each year"),
-        ("Price date of the weekly costs", prices_dated(proj.start, params)),
+        ("Price date of the weekly costs", prices_dated(proj.price_date, params)),
         ("Financial year starts", dt.date(2000, params.financial_year_start_month, 1)
          .strftime("%B")),
         ("Data cut-off (forecast start)", f"{proj.start:%d %B %Y}"),

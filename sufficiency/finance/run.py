@@ -106,11 +106,7 @@ class SpendResult(BriefRepr):
         their difference from the base follow.
         """
         money = figures.money
-        parts = [f"{y.financial_year}: {money(y.mean)} (P10 {money(y.p10, like=y.p90)}, P90 "
-                 f"{money(y.p90, like=y.p10)}, "
-                 f"{vocabulary.counted(y.months, 'month')}"
-                 f"{whole_year_words(self.budget, y.financial_year)})"
-                 for y in self.years[:2]]  # fmt: skip
+        parts = [self._year_words(y) for y in self.years[:2]]
         comparison = self.scenario_comparison
         scenario = self.report.scenario
         outturn = outturn_headline(self.budget, "Base case: " if scenario is not None else "")
@@ -130,6 +126,23 @@ class SpendResult(BriefRepr):
                         f"{figures.signed_money(diff)})")  # fmt: skip
         return ("Projected placement spend, base case: " + "; ".join(parts)
                 + f". Scenario '{scenario.scenario}': " + "; ".join(scen) + outturn)  # fmt: skip
+
+    def _year_words(self, y: YearSpend) -> str:
+        """A year's spend for the headline: a year the forecast starts inside as its
+        outturn first, the months to date from the history and the forecast months each
+        labelled (its forecast months alone, first, read as the year's spend)."""
+        money = figures.money
+        past = self.report.to_date
+        done = float(past.gbp.sum()) if past is not None else 0.0
+        if past is None or past.financial_year != y.financial_year:
+            return (f"{y.financial_year}: {money(y.mean)} (P10 {money(y.p10, like=y.p90)}, P90 "
+                    f"{money(y.p90, like=y.p10)}, {vocabulary.counted(y.months, 'month')}"
+                    f"{whole_year_words(self.budget, y.financial_year)})")  # fmt: skip
+        lo, hi = done + y.p10, done + y.p90
+        return (f"{y.financial_year} outturn {money(done + y.mean)} (P10 {money(lo, like=hi)}, "
+                f"P90 {money(hi, like=lo)}): {money(done)} to date, estimated from the 903 "
+                f"history ({past.first_day:%B} to {past.last_day:%B %Y}), + {money(y.mean)} "
+                f"forecast for the {vocabulary.counted(y.months, 'month')} left")  # fmt: skip
 
     def since(self, previous: Path | str, finance: FinanceParams) -> SpendResult:
         """This result with the current financial year's months set beside an earlier run's,

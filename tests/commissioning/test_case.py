@@ -268,9 +268,10 @@ def test_block_contract_running_past_the_horizon_is_said_to(report):
         "March 2029, 12 months past the 24 months"
     )
     # what is payable after the horizon, in pounds: 3 places at £800 a week over April 2028
-    # to March 2029 (365 days) at three 6% rises (it said 'payments ... not in the costs
-    # shown' with no figure: on a 12-month plan the sample's three blocks owed £51.3m more)
-    later = 3 * 800 * 365 / 7 * 1.06**3
+    # to March 2029 (365 days) at two 6% rises from 2026-27's prices, the costs' price year
+    # (it said 'payments ... not in the costs shown' with no figure: on a 12-month plan the
+    # sample's three blocks owed £51.3m more)
+    later = 3 * 800 * 365 / 7 * 1.06**2
     said = figures.money(later)  # £149,000: a sum at projected prices, not to the pound
     assert f"payments in those months, {said} at the prices then, are not in" in late[0]
     assert case.end_of_horizon(with_values(report, {("block", 0): 3})) == []
@@ -407,6 +408,35 @@ def test_rounded_tables_say_their_totals_are_worked_out_before_rounding(report, 
     assert split in labels and "worked out before rounding" in split
 
 
+def test_commissioning_and_spend_take_the_costs_as_the_same_year_s_prices():
+    """The commissioning economics priced the weekly costs at the forecast start, as spend
+    did: [finance] costs_price_year = "2025-26" (costs a year old) now has both price
+    2026-27 6% up, the same index month by month, and the method says whose prices."""
+    from sufficiency.commissioning.decisions import economics
+    from sufficiency.commissioning.demand import GROUPS
+    from sufficiency.config import FinanceParams
+    from sufficiency.finance.projection import UnitCosts, project_spend
+
+    from .conftest import START, month_ends
+
+    finance = FinanceParams(costs_price_year="2025-26")
+    months = month_ends(12)  # April 2026 to March 2027
+    econ = economics(parse_levers(_levers_data()), tuple(GROUPS), months, finance.price_rise)
+    assert econ.index.tolist() == pytest.approx([1.06] * 12)
+    costs = UnitCosts({"ifa_foster": 700.0}, {"ifa_foster": "test"})
+    spend = project_spend(
+        np.ones((1, 13, 1), dtype=np.int32),
+        months,
+        ("ifa_foster",),
+        costs,
+        inflation_rate=0.06,
+        price_date=finance.price_rise.base(START),
+    )
+    assert spend.price_index.tolist() == pytest.approx(econ.index.tolist())
+    assert FinanceParams().price_rise.dated(START) == "the prices of 2026-27 (as on 01 April 2026)"
+    assert finance.price_rise.dated(START) == "the prices of 2025-26 (as on 01 April 2025)"
+
+
 def test_prices_rise_on_the_finance_uplift_date_and_the_report_says_so():
     """Before: commissioning priced a rise on 1 April whatever [finance] uplift_month said
     (its index 1.06 from April 2026 with uplift_month 7), and the report said 'each 1 April'
@@ -438,6 +468,7 @@ def test_prices_rise_on_the_finance_uplift_date_and_the_report_says_so():
     words = [*map(str, case.assumptions_table(july).to_numpy().ravel()),
              *(v for _, v in case.method_rows(july))]  # fmt: skip
     text = " ".join(words) + " " + " ".join(v for _, v, _ in july.assumptions)
+    text = text.replace("(as on 01 April 2026)", "")  # the costs' price date, not an uplift
     assert "each 1 July" in text and "1 April" not in text
     assert "Inflation each 1 July" in words
     page = visible_text(render_html(july))

@@ -16,7 +16,6 @@ from openpyxl import load_workbook
 from sufficiency.config import FinanceParams, ForecastParams
 from sufficiency.finance.previous import (
     HISTORY_CHANGED,
-    HISTORY_REPRICED,
     HISTORY_SAME,
     NOW_HISTORY,
     REFORECAST,
@@ -101,6 +100,29 @@ def test_past_months_are_shown_from_the_history_and_said_to_be(august_september,
                                                     abs=1.0)  # fmt: skip
 
 
+def test_the_headline_gives_the_year_s_outturn_first_with_its_forecast_part_labelled(
+    august_september,
+):
+    """The console began 'Projected placement spend 2025-26: £35.2m (..., 6 months)', the
+    forecast months alone, before the outturn sentence: read as the year's spend. Now the
+    year the forecast starts inside is said as its outturn first, the history to date and
+    the forecast months each labelled, adding up to the Budget sheet's outturn."""
+    from sufficiency import figures
+
+    _, sep = august_september
+    row = sep.budget.set_index(["financial_year", "cost_line"]).loc[("2025-26", "all")]
+    said = sep.headline
+    head = (f"Projected placement spend 2025-26 outturn {figures.money(row['mean'])} (P10 "
+            f"{figures.money(row['p10'], like=row['p90'])}, P90 "
+            f"{figures.money(row['p90'], like=row['p10'])}): "
+            f"{figures.money(row['spend_to_date_estimated_gbp'])} to date, estimated from the "
+            "903 history (April to September 2025), + "
+            f"{figures.money(row['rest_of_year_mean_gbp'])} forecast for the 6 months left; "
+            "2026-27: £")  # fmt: skip
+    assert said.startswith(head), said
+    assert "2025-26: £" not in said
+
+
 def test_a_past_month_is_the_same_in_next_month_s_run(august_september):
     """The history for April to August is the same at the end of August and of September,
     so each of those months is the same figure in both runs, to the penny; September, a
@@ -144,7 +166,7 @@ def test_a_year_end_run_compares_the_closed_year_as_its_outturn(august_september
     """The run on the return to 31 March set the year just closed aside ('outside the
     forecast ... no spend is projected for it'): at year end, finance had no outturn for
     it. Now it is compared as its outturn with no month forecast: its twelve months from
-    the 903 history (the months September's run showed, the same), against its budget,
+    the 903 history (the months September's run showed, priced as 2026-27's), against its budget,
     said on the console without a range, and shown month by month."""
     march = month_end_run(tmp_path, "2026-03-31")
     b = march.budget.set_index(["financial_year", "cost_line"])
@@ -156,7 +178,8 @@ def test_a_year_end_run_compares_the_closed_year_as_its_outturn(august_september
     assert row["p10"] == row["p90"] == row["mean"]
     assert row["variance_gbp"] == pytest.approx(row["mean"] - 7.0e7, abs=0.01)
     _, sep = august_september
-    np.testing.assert_allclose(past.monthly[:6], sep.report.to_date.monthly, rtol=0, atol=0.005)
+    # the months September's run showed, at 2026-27 prices (the year this run begins in)
+    np.testing.assert_allclose(past.monthly[:6] * 1.06, sep.report.to_date.monthly, rtol=1e-9)
     said = march.headline
     assert "2025-26 outturn, the year closed at the forecast start (every month from the 903 " \
         "history, none forecast): All placements £" in said  # fmt: skip
@@ -234,36 +257,78 @@ def test_a_past_month_whose_history_changed_is_said_to_have(august_september, tm
     )
 
 
-def test_a_run_after_an_uplift_says_the_history_was_re_priced_not_changed(tmp_path):
+def _runs(tmp_path: Path, days: tuple[str, ...], finance: FinanceParams, budget: pd.DataFrame,
+          horizon: int = 9) -> list[SpendResult]:  # fmt: skip
+    out = []
+    for day in days:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out.append(run_spend(cut_history(tmp_path / f"{day}{len(out)}", day),
+                                 ForecastParams(num_paths=20, horizon_months=horizon, seed=5),
+                                 finance, costs=default_costs(finance),
+                                 run_date=pd.Timestamp(day).date(), budget=budget))  # fmt: skip
+    return out
+
+
+def test_the_runs_to_31_march_and_30_april_price_the_year_alike(tmp_path):
+    """Every run took the weekly costs as the prices on its own forecast start: with the
+    same costs, the run to 31 March 2025 priced 2025-26 6% above the run to 30 April 2025
+    (the 1 April uplift after the one's start, before the other's). Now the costs are the
+    prices of the financial year the forecast begins in (2025-26 for both), said in the
+    Assumptions: April 2025 from the history in one and forecast in the other are priced
+    alike, every month of the year at 1.0."""
+    march, april = _runs(
+        tmp_path, ("2025-03-31", "2025-04-30"), FinanceParams(), BUDGET, horizon=12
+    )
+    assert march.report.base.price_date == april.report.base.price_date == pd.Timestamp(
+        "2025-04-01").date()  # fmt: skip
+    np.testing.assert_allclose(march.report.base.price_index[:12], 1.0)
+    np.testing.assert_allclose(april.report.base.price_index[:11], 1.0)
+    year = [r.budget.set_index("cost_line").loc["all", "mean"] for r in (march, april)]
+    assert year[1] == pytest.approx(year[0], rel=0.03)  # the same prices: only the forecast
+    dated = dict(april.report.assumptions)["Price date of the weekly costs"]
+    assert dated.startswith("the weekly costs are the prices of 2025-26 (the financial year "
+                            "the forecast begins in; set [finance] costs_price_year for "
+                            "another), as on 01 April 2025")  # fmt: skip
+
+
+def test_the_months_of_a_calendar_year_are_priced_alike_either_side_of_the_uplift(tmp_path):
     """A council whose financial year is the calendar year, with prices rising each 1 April:
     January to March 2025 are from the history in the run to 31 March and in the run to
-    30 April, unchanged, yet each read 6% lower in the second (every run takes the weekly
-    costs as the prices on its own forecast start). Nothing said so; with --previous it
-    read as the history having changed. Now the Assumptions give the costs' price date,
-    and the months are said to be re-priced by the uplift between the runs."""
+    30 April, unchanged, yet each read 6% lower in the second, and --previous said they
+    were re-priced. Now both take the costs as 2025's prices (on 1 January): the months
+    are the same, to the penny, and said unchanged."""
     jan = FinanceParams(financial_year_start_month=1)
     budget = pd.DataFrame({"financial_year": ["2025"], "cost_line": ["all"],
                            "budget_gbp": [7.0e7]})  # fmt: skip
-    runs = []
-    for day in ("2025-03-31", "2025-04-30"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            runs.append(run_spend(cut_history(tmp_path / day, day),
-                                  ForecastParams(num_paths=20, horizon_months=9, seed=5), jan,
-                                  costs=default_costs(jan), run_date=pd.Timestamp(day).date(),
-                                  budget=budget))  # fmt: skip
-    march, april = runs
-    np.testing.assert_allclose(april.report.to_date.monthly[:3] * 1.06,
-                               march.report.to_date.monthly, rtol=1e-9)  # fmt: skip
-    dated = dict(april.report.assumptions)["Price date of the weekly costs"]
-    assert dated.startswith("the weekly costs are taken as the prices on the forecast start, "
-                            "30 April 2025")  # fmt: skip
+    march, april = _runs(tmp_path, ("2025-03-31", "2025-04-30"), jan, budget)
+    np.testing.assert_allclose(april.report.to_date.monthly[:3], march.report.to_date.monthly,
+                               rtol=0, atol=0.005)  # fmt: skip
     march.write(tmp_path / "march")
     t = april.since(tmp_path / "march", jan).report.changes.table.set_index("month")
-    assert list(t.loc["2025-01":"2025-03", "why"].unique()) == [HISTORY_REPRICED]
-    said = april.since(tmp_path / "march", jan).headline
-    assert "The 01 April 2025 uplift fell between the two runs" in said
-    assert "every month here is priced 6.0% lower than in the earlier run" in said
+    assert list(t.loc["2025-01":"2025-03", "why"].unique()) == [HISTORY_SAME]
+    assert "uplift" not in april.since(tmp_path / "march", jan).headline
+
+
+def test_runs_priced_as_different_years_say_so_and_the_setting_aligns_them(tmp_path):
+    """The run on the 31 March 2026 return takes 2026-27 prices, September's 2025-26: the
+    year's months read 6% lower, said beside --previous. [finance] costs_price_year =
+    "2025-26" prices both alike."""
+    fy = FinanceParams()
+    sep, march = _runs(tmp_path, ("2025-09-30", "2026-03-31"), fy, BUDGET, horizon=8)
+    np.testing.assert_allclose(march.report.to_date.monthly[:6] * 1.06,
+                               sep.report.to_date.monthly, rtol=1e-9)  # fmt: skip
+    sep.write(tmp_path / "sep")
+    said = march.since(tmp_path / "sep", fy).headline
+    assert "The earlier run took the weekly costs as 2025-26 prices, this one as 2026-27's" \
+        in said  # fmt: skip
+    (fixed,) = _runs(tmp_path, ("2026-03-31",), FinanceParams(costs_price_year="2025-26"),
+                     BUDGET, horizon=8)  # fmt: skip
+    np.testing.assert_allclose(fixed.report.to_date.monthly[:6], sep.report.to_date.monthly,
+                               rtol=0, atol=0.005)  # fmt: skip
+    assert dict(fixed.report.assumptions)["Price date of the weekly costs"].startswith(
+        "the weekly costs are the prices of 2025-26 (as [finance] costs_price_year sets)"
+    )
 
 
 def test_weekly_costs_become_months_by_days_in_a_leap_year():
@@ -365,17 +430,20 @@ def test_a_budget_by_month_short_of_a_month_is_set_aside_saying_so(tmp_path):
         read_budget(path, CATEGORIES)
 
 
-def test_previous_that_is_not_a_spend_run_is_refused_in_a_sentence(tmp_path):
+def test_previous_that_is_not_a_spend_run_is_refused_in_a_sentence(tmp_path, monkeypatch):
     """--previous naming a folder with no spend.csv (the history folder, say) is refused in
-    a sentence naming it, before anything is written, not a traceback."""
+    a sentence naming it, before anything is written, not a traceback. Given as
+    --previous=~/empty (the shell leaves that ~), it is the folder under the home: it was
+    refused by the option as 'Directory '~/empty' does not exist'."""
     from click.testing import CliRunner
 
     from sufficiency.cli import main
 
     (tmp_path / "empty").mkdir()
+    monkeypatch.setenv("HOME", str(tmp_path))
     result = CliRunner().invoke(main, [
         "spend", "--history", str(SAMPLE), "--out", str(tmp_path / "out"), "--paths", "10",
-        "--horizon-months", "3", "--date", "2026-04-05", "--previous", str(tmp_path / "empty"),
+        "--horizon-months", "3", "--date", "2026-04-05", "--previous=~/empty",
         "--store", f"sqlite:///{tmp_path / 'runs.db'}",
     ])  # fmt: skip
     assert result.exit_code == 1, result.output
@@ -383,3 +451,28 @@ def test_previous_that_is_not_a_spend_run_is_refused_in_a_sentence(tmp_path):
         "no spend.csv: give the --out folder of an earlier run" in result.output  # fmt: skip
     assert "Traceback" not in result.output
     assert not (tmp_path / "out" / "spend.xlsx").exists()
+
+
+def test_previous_takes_a_folder_under_home_and_refuses_a_wrong_one_in_a_sentence(
+    august_september, tmp_path, monkeypatch
+):
+    """SpendResult.since('~/spend/august') looked for a folder named '~' under the current
+    one (every other path a user gives has ~ as their home), and a folder not there, a
+    file, or another table named spend.csv ended in a traceback (KeyError: 'month'). Now
+    ~ is the home, and each wrong folder is said in a sentence."""
+    from sufficiency.errors import ConfigError
+
+    aug, sep = august_september
+    monkeypatch.setenv("HOME", str(tmp_path))
+    aug.write(tmp_path / "spend" / "august")
+    now = sep.since("~/spend/august", FinanceParams())
+    assert now.report.changes is not None and "2025-26 since the earlier run" in now.headline
+    with pytest.raises(ConfigError, match=r"^--previous ~/spend/july: there is no such "
+                       r"folder: give the --out folder of an earlier spend run$"):  # fmt: skip
+        sep.since("~/spend/july", FinanceParams())
+    with pytest.raises(ConfigError, match=r"is a file, not a folder: give the --out folder "):
+        sep.since(tmp_path / "spend" / "august" / "spend.csv", FinanceParams())
+    (tmp_path / "other").mkdir()
+    BUDGET.to_csv(tmp_path / "other" / "spend.csv", index=False)
+    with pytest.raises(ConfigError, match=r"spend.csv has no column month, mean: it is not "):
+        sep.since(tmp_path / "other", FinanceParams())
