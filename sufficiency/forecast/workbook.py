@@ -423,13 +423,6 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
     _finish(ws, "A2")
     wrap_values(ws, 45)
     add_quality_sheet(wb, report.quality)
-    if "Data quality" in wb.sheetnames:
-        dq = wb["Data quality"]
-        print_a4_landscape(dq)
-        # the shared sheet sizes its columns only when it lists findings; its merged
-        # summary lines are cut short in narrow default columns otherwise
-        for col, width in zip("ABCDE", (48, 8, 22, 60, 45), strict=True):
-            dq.column_dimensions[col].width = width
     print_a4_landscape(charts.ws)
     charts.ws.column_dimensions["A"].width = 9
     save_workbook(wb, path)  # fixed timestamps: the same forecast gives the same bytes

@@ -19,7 +19,13 @@ from sufficiency import figures, vocabulary
 from sufficiency.commissioning.pooled import saving_sentence
 from sufficiency.io.atomic import atomic_write_text
 from sufficiency.io.csv_text import csv_text
-from sufficiency.io.xlsx import A4_LANDSCAPE_CHARS, page_ends, print_across, save_workbook
+from sufficiency.io.xlsx import (
+    narrow_to_page,
+    page_ends,
+    print_across,
+    save_workbook,
+    wrapped_lines,
+)
 from sufficiency.region import report as tables
 from sufficiency.region.tasks import BASE_KEY
 
@@ -172,15 +178,9 @@ def _widths(frame: pd.DataFrame) -> list[int]:
     (:func:`~sufficiency.io.xlsx.print_across`)."""
     widths = [_width(frame, j, c) for j, c in enumerate(frame.columns, start=1)]
     last = len(widths) - 1
-    least = {k: NARROWEST_NAME if k == 1 else NARROWEST[k < last] for k in range(len(widths))}
-    floor = {k: least[k] for k, c in enumerate(frame.columns)
-             if k > 0 and _text(frame, c) and widths[k] > least[k]}  # fmt: skip
-    while sum(widths) > A4_LANDSCAPE_CHARS:
-        room = [k for k in floor if widths[k] > floor[k]]
-        if not room:
-            break
-        widths[max(room, key=lambda k: (widths[k], k))] -= 1
-    return widths
+    least = {k: NARROWEST_NAME if k == 1 else NARROWEST[k < last]
+             for k, c in enumerate(frame.columns) if k > 0 and _text(frame, c)}  # fmt: skip
+    return narrow_to_page(widths, least)
 
 
 def _sheet(
@@ -215,7 +215,7 @@ def _sheet(
         cell.font, cell.fill = BOLD, HEAD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[get_column_letter(j)].width = widths[j - 1]
-        tallest = max(tallest, _lines(h, widths[j - 1]))
+        tallest = max(tallest, wrapped_lines(h, widths[j - 1]))
     # a wrapped header's row must be set tall: spreadsheets do not grow rows on opening
     ws.row_dimensions[first_row].height = 13 * tallest + 3
     whole = {
@@ -230,7 +230,7 @@ def _sheet(
     middle = Alignment(wrap_text=True, vertical="top", horizontal="center")
     for i, values in enumerate(frame.itertuples(index=False), start=first_row + 1):
         # a row as tall as its longest text wrapped (spreadsheets do not grow rows)
-        lines = max(_lines(v, w) if isinstance(v, str) else 1
+        lines = max(wrapped_lines(v, w) if isinstance(v, str) else 1
                     for v, w in zip(values, widths, strict=True))  # fmt: skip
         if lines > 1:
             ws.row_dimensions[i].height = 13 * lines + 3
@@ -270,22 +270,7 @@ def _paragraphs(ws: Any, lines: dict[int, str], widths: list[int]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if len(widths) > 1:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
-        ws.row_dimensions[row].height = 13 * _lines(text, sum(widths)) + 3
-
-
-def _lines(text: str, width: int) -> int:
-    """Lines ``text`` takes wrapped at word breaks in a column ``width`` characters wide
-    (each of its own lines begun afresh)."""
-    total = 0
-    for line in text.split("\n"):
-        lines, used = 1, 0
-        for word in line.split():
-            if used and used + 1 + len(word) > 0.85 * width:
-                lines, used = lines + 1, len(word)
-            else:
-                used += len(word) + (1 if used else 0)
-        total += lines
-    return total
+        ws.row_dimensions[row].height = 13 * wrapped_lines(text, sum(widths)) + 3
 
 
 def _value(v: Any) -> Any:
