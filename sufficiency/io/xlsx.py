@@ -185,6 +185,22 @@ def wrapped_lines(text: str, width: float) -> int:
     return total
 
 
+def paragraphs(ws: Any, lines: dict[int, str], widths: list[int]) -> None:
+    """Each of ``lines`` (by row) a paragraph across columns ``widths`` wide (from A: a
+    table's, or its first printed page's), wrapped, its row as tall as its lines: a
+    headline sentence or a note under a table in one cell ran far past the table and,
+    printed one page wide, shrank the sheet to unreadable, or printed across pages, was
+    cut at the page's edge."""
+    from openpyxl.styles import Alignment
+
+    for row, text in lines.items():
+        cell = ws.cell(row=row, column=1, value=text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if len(widths) > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
+        ws.row_dimensions[row].height = 13 * wrapped_lines(text, sum(widths)) + 3
+
+
 def wrap_values(ws: Any, width: int) -> None:
     """An item-and-value sheet (a workbook's Assumptions): column B ``width`` characters
     wide, items and values wrapped, each row as tall as its lines. Unwrapped, one long

@@ -22,6 +22,7 @@ from sufficiency.io.csv_text import csv_text
 from sufficiency.io.xlsx import (
     narrow_to_page,
     page_ends,
+    paragraphs,
     print_across,
     save_workbook,
     wrapped_lines,
@@ -204,11 +205,11 @@ def _sheet(
         # printed across, a note under the table came on a page of its own under the
         # table's header row repeated over nothing (every page after the header row's
         # repeats it): above the table, it prints with the rows above it
-        _paragraphs(ws, {first_row + i: line for i, line in enumerate(notes)}, widths[: ends[0]])
+        paragraphs(ws, {first_row + i: line for i, line in enumerate(notes)}, widths[: ends[0]])
         first_row += len(notes) + 1
     else:
         below = first_row + len(frame) + 2
-        _paragraphs(ws, {below + i: line for i, line in enumerate(notes)}, widths)
+        paragraphs(ws, {below + i: line for i, line in enumerate(notes)}, widths)
     tallest = 1
     for j, h in enumerate(_headers(frame), start=1):
         cell = ws.cell(row=first_row, column=j, value=h)
@@ -261,18 +262,6 @@ def _sheet(
         ws.print_area = [f"A1:{end}{first_row - 1}", f"A{first_row}:{last}{first_row + len(frame)}"]
 
 
-def _paragraphs(ws: Any, lines: dict[int, str], widths: list[int]) -> None:
-    """Each of ``lines`` (by row) a paragraph across the table's columns, wrapped, its row
-    as tall as its lines: a headline sentence or a note under a table in one cell ran far
-    past the table and, printed one page wide, shrank the sheet to unreadable."""
-    for row, text in lines.items():
-        cell = ws.cell(row=row, column=1, value=text)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if len(widths) > 1:
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
-        ws.row_dimensions[row].height = 13 * wrapped_lines(text, sum(widths)) + 3
-
-
 def _value(v: Any) -> Any:
     if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
         return None
@@ -292,7 +281,7 @@ def write_workbook(result: RegionResult, path: Path) -> Path:
     members = _members(result)
     _sheet(wb, "Summary", members, first_row=len(lines) + 3, note=(rounded, tables.BACKTEST_NOTE))
     widths = _widths(_readable(members))
-    _paragraphs(ws, dict(enumerate(lines, start=2)), widths[: page_ends(widths)[0]])
+    paragraphs(ws, dict(enumerate(lines, start=2)), widths[: page_ends(widths)[0]])
     _sheet(wb, "Read with care", tables.caution_table(result))
     mix_now, mix_later = tables.mix_table(result, "now"), tables.mix_table(result, "forecast")
     _sheet(wb, "Placement mix now", _words(mix_now))
