@@ -36,7 +36,7 @@ from sufficiency.commissioning.report import (
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import (
     CHANCE,
-    page_ends,
+    first_page_note,
     print_a4_landscape,
     print_sheet,
     save_workbook,
@@ -268,13 +268,15 @@ def _simple(wb: Workbook, title: str, frame: pd.DataFrame, widths: tuple[float, 
     # column on each (printed one page wide, the forecast's fourteen columns shrank to 47%);
     # the note above it wrapped within the first page's columns, not cut off at its edge
     figures = all(pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns[1:])
-    ends = page_ends([round(widths[0])] + [round(widths[1])] * (count - 1), keep=1)
-    ends = ends if figures else [count]  # a table of text prints one page wide
     top = 1
-    if note:
-        top = _text(ws, 1, note, int(widths[0] + widths[1] * (ends[0] - 1)), ends[0]) + 1
+    if note and figures:
+        top = 3  # the note written when the table's columns are there (first_page_note)
+    elif note:
+        top = _text(ws, 1, note, int(widths[0] + widths[1] * (count - 1)), count) + 1
     _table(ws, top, frame, formats)
     _header_height(ws, top)
+    if note and figures:  # printed across: not cut at a page's edge
+        first_page_note(ws, 1, note, keep=1)
     ws.freeze_panes = ws.cell(row=top + 1, column=1)
     _print(ws, f"{top}:{top}")
     if figures:

@@ -185,20 +185,35 @@ def wrapped_lines(text: str, width: float) -> int:
     return total
 
 
-def paragraphs(ws: Any, lines: dict[int, str], widths: list[int]) -> None:
-    """Each of ``lines`` (by row) a paragraph across columns ``widths`` wide (from A: a
-    table's, or its first printed page's), wrapped, its row as tall as its lines: a
-    headline sentence or a note under a table in one cell ran far past the table and,
-    printed one page wide, shrank the sheet to unreadable, or printed across pages, was
-    cut at the page's edge."""
+def paragraphs(ws: Any, lines: dict[int, str], widths: list[int], first: int = 1) -> None:
+    """Each of ``lines`` (by row) a paragraph across columns ``widths`` wide from column
+    ``first`` (a table's, or its first printed page's), wrapped, its row as tall as its
+    lines: a headline sentence or a note under a table in one cell ran far past the table
+    and, printed one page wide, shrank the sheet to unreadable, or printed across pages, was
+    cut at the page's edge. On a sheet printed across, ``first`` is the first column not
+    repeated on every page (:func:`first_page_note`)."""
     from openpyxl.styles import Alignment
 
     for row, text in lines.items():
-        cell = ws.cell(row=row, column=1, value=text)
+        cell = ws.cell(row=row, column=first, value=text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if len(widths) > 1:
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
+            end = first + len(widths) - 1
+            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=end)
         ws.row_dimensions[row].height = 13 * wrapped_lines(text, sum(widths)) + 3
+
+
+def first_page_note(ws: Any, row: int, text: str, keep: int) -> None:
+    """``text`` at ``row`` a paragraph (:func:`paragraphs`) on the first printed page of a
+    sheet printed as its columns need (:func:`print_sheet`, its first ``keep`` columns on
+    each page): printed across from column A, the note was cut at the first page's edge and
+    its first words repeated on every page after it with the columns kept."""
+    widths = sheet_widths(ws)
+    ends = page_ends(widths, keep)
+    if len(ends) == 1:
+        paragraphs(ws, {row: text}, widths)
+    else:
+        paragraphs(ws, {row: text}, widths[keep : ends[0]], first=keep + 1)
 
 
 def wrap_values(ws: Any, width: int) -> None:
