@@ -34,7 +34,14 @@ from sufficiency.commissioning.report import (
     recommendation,
 )
 from sufficiency.io.quality_writers import add_quality_sheet
-from sufficiency.io.xlsx import CHANCE, print_a4_landscape, save_workbook, show_axes
+from sufficiency.io.xlsx import (
+    CHANCE,
+    first_page_note,
+    print_a4_landscape,
+    print_sheet,
+    save_workbook,
+    show_axes,
+)
 
 GBP = '"£"#,##0;[Red]-"£"#,##0'
 COUNT = "#,##0"
@@ -255,15 +262,25 @@ def _break(row: int) -> object:
 def _simple(wb: Workbook, title: str, frame: pd.DataFrame, widths: tuple[float, float],
             formats: dict[str, str] | None = None, note: str = "") -> Worksheet:  # fmt: skip
     ws = wb.create_sheet(title)
-    _widths(ws, widths[0], widths[1], max(len(frame.columns), 1))
+    count = max(len(frame.columns), 1)
+    _widths(ws, widths[0], widths[1], count)
+    # a table of figures too wide at 80% prints at full size on pages across, its first
+    # column on each (printed one page wide, the forecast's fourteen columns shrank to 47%);
+    # the note above it wrapped within the first page's columns, not cut off at its edge
+    figures = all(pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns[1:])
     top = 1
-    if note:
-        top = _text(ws, 1, note, int(widths[0] + widths[1] * (len(frame.columns) - 1)),
-                    max(len(frame.columns), 1)) + 1  # fmt: skip
+    if note and figures:
+        top = 3  # the note written when the table's columns are there (first_page_note)
+    elif note:
+        top = _text(ws, 1, note, int(widths[0] + widths[1] * (count - 1)), count) + 1
     _table(ws, top, frame, formats)
     _header_height(ws, top)
+    if note and figures:  # printed across: not cut at a page's edge
+        first_page_note(ws, 1, note, keep=1)
     ws.freeze_panes = ws.cell(row=top + 1, column=1)
     _print(ws, f"{top}:{top}")
+    if figures:
+        print_sheet(ws)
     return ws
 
 
@@ -304,11 +321,11 @@ def write_workbook(
                 {c: "0.00%" if "%)" in c else GBP for c in table.columns[1:]},
                 note=" ".join(sentences))  # fmt: skip
     commitments = case.commitments_table(report)
-    _simple(wb, "Plan by year", commitments, (58, 16), {"Cost over the horizon (£)": GBP},
+    _simple(wb, "Plan by year", commitments, (50, 13), {"Cost over the horizon (£)": GBP},
             note=case.COMMITMENTS_NOTE)  # fmt: skip
     sens = case.sensitivity_table(report)
     if len(sens):
-        _simple(wb, "Sensitivity", sens, (26, 18), {c: GBP for c in sens.columns if "£" in c})
+        _simple(wb, "Sensitivity", sens, (24, 12), {c: GBP for c in sens.columns if "£" in c})
     else:
         ws = wb.create_sheet("Sensitivity")
         ws["A1"] = "Sensitivity was not run."
@@ -322,7 +339,7 @@ def write_workbook(
     _simple(wb, "Assumptions", case.assumptions_table(report), (46, 46), note=note)
     starts = case.starts_by_year(report)
     if len(starts):
-        _simple(wb, "Placement starts", starts, (34, 22), {c: ONE_DP for c in starts.columns[1:]},
+        _simple(wb, "Placement starts", starts, (26, 14), {c: ONE_DP for c in starts.columns[1:]},
                 note="Placement starts the forecast expects in each plan year (mean over the "
                 "simulated futures).")  # fmt: skip
     add_quality_sheet(wb, report.quality)

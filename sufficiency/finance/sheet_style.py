@@ -14,7 +14,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sufficiency.io.xlsx import show_axes
+from sufficiency.io.xlsx import (
+    print_a4_landscape,
+    print_sheet,
+    show_axes,
+)
 
 #: Money: negatives get a minus sign and no colour (a spend figure is not "bad" for being low).
 GBP = '"£"#,##0;-"£"#,##0'
@@ -88,3 +92,20 @@ def note_lines(ws: Worksheet, row: int, text: str, width: int = 150) -> int:
     for i, line in enumerate(lines):
         ws.cell(row=row + i, column=1, value=line)
     return len(lines)
+
+
+#: Sheets of quarters and years: printed one page wide, their sixteen columns shrank to 44%.
+ACROSS = ("Quarterly", "Financial years")
+
+
+def print_setup(ws: Worksheet) -> None:
+    """A4 landscape, one page wide (a sheet of :data:`ACROSS` at full size on pages across,
+    its period and months on each), header rows repeated, sheet name and page in the
+    footer."""
+    if ws.title in ACROSS:
+        print_sheet(ws, keep=2)
+    else:
+        print_a4_landscape(ws)
+    if not ws.print_title_rows:
+        ws.print_title_rows = "1:1"
+    ws.oddFooter.center.text = "&A - page &P of &N"

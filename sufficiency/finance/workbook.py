@@ -37,6 +37,7 @@ from sufficiency.finance.outturn import (
 from sufficiency.finance.previous import Changes
 from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.sheet_style import (
+    ACROSS,
     BOLD,
     GBP,
     HEADER_FILL,
@@ -47,12 +48,13 @@ from sufficiency.finance.sheet_style import (
     finish_header,
     header,
     note_lines,
+    print_setup,
     widths,
 )
 from sufficiency.finance.summaries import MEANS_NOTE, financial_year, quarter
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.quality_writers import add_quality_sheet
-from sufficiency.io.xlsx import print_a4_landscape, save_workbook, wrap_values
+from sufficiency.io.xlsx import first_page_note, save_workbook, wrap_values
 from sufficiency.results import BriefRepr, tables_copied
 
 #: Line colours of successive financial years on the cumulative chart (projection solid,
@@ -157,8 +159,11 @@ def _period_sheet(
         c = ws.cell(row=tr, column=col, value=f"=SUM({letter}2:{letter}{n})")
         c.number_format = GBP
         c.font = BOLD
-    ws.cell(row=tr + 2, column=1, value=MEANS_NOTE)
     widths(ws, 14, 15)
+    if title in ACROSS:  # printed across (print_setup): on the first page, not cut
+        first_page_note(ws, tr + 2, MEANS_NOTE, keep=2)
+    else:
+        ws.cell(row=tr + 2, column=1, value=MEANS_NOTE)
     finish_header(ws, 1, n)
     ws.print_title_rows = "1:1"
     return ws
@@ -477,17 +482,9 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
     finish_header(ws, 1)
     add_quality_sheet(wb, report.quality)
     for sheet in wb.worksheets:
-        _print_setup(sheet)
+        print_setup(sheet)
     return save_workbook(wb, path, _run_date(run_info))
 
 
 def _run_date(run_info: dict[str, str]) -> dt.date:
     return dt.date.fromisoformat(run_info["run_date"])
-
-
-def _print_setup(ws: Worksheet) -> None:
-    """A4 landscape, one page wide, header rows repeated, sheet name and page in the footer."""
-    print_a4_landscape(ws)
-    if not ws.print_title_rows:
-        ws.print_title_rows = "1:1"
-    ws.oddFooter.center.text = "&A - page &P of &N"

@@ -30,8 +30,11 @@ from sufficiency.forecast.backtest import backtest_sentences
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import (
     CHANCE,
+    paragraphs,
     print_a4_landscape,
+    print_sheet,
     save_workbook,
+    sheet_widths,
     show_axes,
     wrap_values,
 )
@@ -115,9 +118,13 @@ def _put(ws: Worksheet, df: pd.DataFrame, first_row: int = 1) -> None:
                 cell.number_format = formats[j - 1]
 
 
-def _finish(ws: Worksheet, freeze: str | None = "B2", title_row: int | None = 1) -> None:
+def _finish(
+    ws: Worksheet, freeze: str | None = "B2", title_row: int | None = 1, across: bool = False
+) -> list[int]:
     """Column widths (headers wrap), frozen header, and A4 landscape one page wide with the
-    header row repeated on every printed page."""
+    header row repeated on every printed page, or (``across``, a table with nothing under
+    it) at full size on pages across with the columns left of ``freeze`` on each
+    (:func:`~sufficiency.io.xlsx.print_sheet`); returns the columns' widths."""
     if freeze:
         ws.freeze_panes = freeze
     header_lines = 1
@@ -135,10 +142,13 @@ def _finish(ws: Worksheet, freeze: str | None = "B2", title_row: int | None = 1)
         else:
             width = min(max(width + 2, 9), 90)
         ws.column_dimensions[get_column_letter(col[0].column)].width = width
-    print_a4_landscape(ws)
     if title_row is not None:
         ws.row_dimensions[title_row].height = 15 * header_lines
         ws.print_title_rows = f"{title_row}:{title_row}"
+    print_a4_landscape(ws)
+    if across:  # printed one page wide, the Shortfall (135 characters across) shrank to 77%
+        print_sheet(ws, max(ws[freeze].column - 1 if freeze else 0, 1))
+    return sheet_widths(ws)
 
 
 def _width(value: object) -> int:
@@ -347,8 +357,7 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
         ws = wb.create_sheet(title)
         wide = _wide(report, by)
         _put(ws, wide)
-        _finish(ws)
-        ws.cell(row=len(wide) + 3, column=1, value=DEMAND_SHEET_NOTE)
+        paragraphs(ws, {len(wide) + 3: DEMAND_SHEET_NOTE}, _finish(ws))
         n_series = wide.shape[1] - 5
         charts.add(
             ws,
@@ -365,8 +374,7 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
     wide = st.pivot(index="month", columns="category", values="mean")
     wide = wide[list(dict.fromkeys(st["category"]))].reset_index()
     _put(ws, wide)
-    _finish(ws)
-    ws.cell(row=len(wide) + 3, column=1, value=STARTS_SHEET_NOTE)
+    paragraphs(ws, {len(wide) + 3: STARTS_SHEET_NOTE}, _finish(ws))
     cats = [j for j, c in enumerate(wide.columns, start=1) if c not in ("month", "all")]
     charts.add(
         ws,
@@ -410,7 +418,7 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
     if report.shortfall is not None and report.purchases is not None:
         ws = wb.create_sheet("Shortfall")
         _put(ws, report.shortfall)
-        _finish(ws, freeze="D2")
+        _finish(ws, freeze="D2", across=True)
         ws = wb.create_sheet("External purchases")
         _put(ws, report.purchases)
         _finish(ws, freeze="D2")
@@ -423,13 +431,6 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
     _finish(ws, "A2")
     wrap_values(ws, 45)
     add_quality_sheet(wb, report.quality)
-    if "Data quality" in wb.sheetnames:
-        dq = wb["Data quality"]
-        print_a4_landscape(dq)
-        # the shared sheet sizes its columns only when it lists findings; its merged
-        # summary lines are cut short in narrow default columns otherwise
-        for col, width in zip("ABCDE", (48, 8, 22, 60, 45), strict=True):
-            dq.column_dimensions[col].width = width
     print_a4_landscape(charts.ws)
     charts.ws.column_dimensions["A"].width = 9
     save_workbook(wb, path)  # fixed timestamps: the same forecast gives the same bytes

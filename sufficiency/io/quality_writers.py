@@ -8,7 +8,6 @@ summary at the top of a "Data quality" sheet and section, the full detail in
 from __future__ import annotations
 
 import html
-import math
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +17,7 @@ from openpyxl.styles import Alignment, Font
 from sufficiency.io.atomic import atomic_write_text
 from sufficiency.io.csv_text import csv_text
 from sufficiency.io.quality import DataQuality
-from sufficiency.io.xlsx import print_a4_landscape
+from sufficiency.io.xlsx import narrow_to_page, print_a4_landscape, wrapped_lines
 
 QUALITY_CSV = "data_quality.csv"
 #: Rows of findings shown in a workbook sheet; the CSV holds them all.
@@ -26,11 +25,25 @@ SHEET_MAX_ROWS = 5000
 _COLUMNS = ("file", "row", "column", "problem", "action")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
-#: Column widths (characters) of file, row, column, problem, action.
+#: Column widths (characters) of file, row, column, problem, action at most (a column as
+#: wide as its longest value, its header whole) ...
 _WIDTHS = (48, 8, 22, 60, 45)
-#: Characters of a summary line on one printed line across the five columns (a margin
-#: under their total width, for wrapping at spaces).
-_LINE_CHARS = 150
+#: ... and at least, the columns of text narrowed (they wrap) to fit an A4 landscape page
+#: at full size: at their widest (183 characters) the sheet printed one page wide at 57%.
+_LEAST = {0: 20, 2: 12, 3: 30, 4: 24}
+
+
+def _widths(table: pd.DataFrame) -> list[int]:
+    """The columns' widths for the findings ``table`` (none: the summary lines across a
+    page's width)."""
+    if table.empty:
+        return narrow_to_page(list(_WIDTHS), _LEAST)
+    widths = []
+    for name, most in zip(_COLUMNS, _WIDTHS, strict=True):
+        lengths = table[name].dropna().astype(str).str.len()  # (a whole file's: no row)
+        longest = int(lengths.max()) if len(lengths) else 0
+        widths.append(min(most, max(len(name) + 2, longest + 2)))
+    return narrow_to_page(widths, _LEAST)
 
 
 def write_quality_csv(quality: DataQuality | None, out_dir: Path) -> Path | None:
@@ -49,19 +62,20 @@ def add_quality_sheet(wb: Workbook, quality: DataQuality | None) -> None:
     ws = wb.create_sheet("Data quality")
     ws["A1"] = "What was read, repaired and set aside in the 903 history"
     ws["A1"].font = Font(bold=True, size=12)
+    table = quality.table()
     # widths first, findings or not: a summary line wraps across columns A-E, and its
     # row is as tall as its lines at that width (default widths cut the lines off)
-    for col, width in zip("ABCDE", _WIDTHS, strict=True):
+    widths = _widths(table)
+    for col, width in zip("ABCDE", widths, strict=True):
         ws.column_dimensions[col].width = width
-    print_a4_landscape(ws)  # one page wide: the sheet prints readably
+    print_a4_landscape(ws)  # one page wide, at full size: the sheet prints readably
     row = 3
     for line in quality.summary_lines():
         cell = ws.cell(row=row, column=1, value=line.strip())
         cell.alignment = Alignment(wrap_text=True, vertical="top", indent=2 * line.startswith(" "))
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_COLUMNS))
-        ws.row_dimensions[row].height = 15 * math.ceil(max(len(line), 1) / _LINE_CHARS)
+        ws.row_dimensions[row].height = 15 * wrapped_lines(line, sum(widths) - 4)
         row += 1
-    table = quality.table()
     row += 1
     if table.empty:
         ws.cell(row=row, column=1, value="Nothing needed repairing or setting aside.")
@@ -73,15 +87,16 @@ def add_quality_sheet(wb: Workbook, quality: DataQuality | None) -> None:
     shown = table.head(SHEET_MAX_ROWS)
     for rec in shown.itertuples(index=False):
         row += 1
-        ws.cell(row=row, column=1, value=rec.file).alignment = _TOP
+        ws.cell(row=row, column=1, value=rec.file).alignment = _WRAP
         ws.cell(
             row=row, column=2, value=None if pd.isna(rec.row) else int(rec.row)
         ).alignment = _TOP
-        ws.cell(row=row, column=3, value=rec.column).alignment = _TOP
+        ws.cell(row=row, column=3, value=rec.column).alignment = _WRAP
         ws.cell(row=row, column=4, value=rec.problem).alignment = _WRAP
         ws.cell(row=row, column=5, value=rec.action).alignment = _WRAP
         # wrapped cells need their height set: spreadsheets do not grow rows on opening
-        lines = max(math.ceil(len(rec.problem) / 58), math.ceil(len(rec.action) / 43), 1)
+        texts = (rec.file, "", rec.column, rec.problem, rec.action)
+        lines = max(wrapped_lines(str(v or ""), w) for v, w in zip(texts, widths, strict=True))
         ws.row_dimensions[row].height = 13 * lines + 2
     if len(table) > len(shown):
         ws.cell(row=row + 2, column=1,

@@ -137,6 +137,85 @@ def print_across(ws: Any, widths: list[int], keep: int = 2) -> list[int]:
     return ends
 
 
+def sheet_widths(ws: Any) -> list[int]:
+    """The widths, in characters, of the sheet ``ws``'s columns (a column not sized at
+    the spreadsheets' default, 8.43, about 9)."""
+    from openpyxl.utils import get_column_letter
+
+    return [round(ws.column_dimensions[get_column_letter(c)].width or 9)
+            for c in range(1, ws.max_column + 1)]  # fmt: skip
+
+
+def print_sheet(ws: Any, keep: int = 1) -> list[int]:
+    """Print the sheet ``ws`` as its columns' widths need (:func:`print_across`): one page
+    wide when it fits at :data:`MIN_PRINT_SCALE` or more, else at full size on pages
+    across, its first ``keep`` columns on each. Printed one page wide, a workbook's
+    tables of months or years (sixteen to eighteen columns) shrank to 38-67%."""
+    return print_across(ws, sheet_widths(ws), keep)
+
+
+def narrow_to_page(widths: list[int], least: dict[int, int]) -> list[int]:
+    """``widths`` (characters) with the columns of text in ``least`` (by index from 0; their
+    cells wrap) narrowed, the widest first and none below its ``least``, until the table
+    fits an A4 landscape page at full size (:data:`A4_LANDSCAPE_CHARS`) or cannot be
+    narrowed more: a sheet of sentences printed one page wide shrank to unreadable."""
+    widths = list(widths)
+    floor = {k: m for k, m in least.items() if widths[k] > m}
+    while sum(widths) > A4_LANDSCAPE_CHARS:
+        room = [k for k in floor if widths[k] > floor[k]]
+        if not room:
+            break
+        widths[max(room, key=lambda k: (widths[k], k))] -= 1
+    return widths
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes wrapped at word breaks in a column ``width`` characters wide
+    (each of its own lines begun afresh): a wrapped row must be set as tall, for
+    spreadsheets do not grow rows on opening."""
+    total = 0
+    for line in text.split("\n"):
+        lines, used = 1, 0
+        for word in line.split():
+            if used and used + 1 + len(word) > 0.85 * width:
+                lines, used = lines + 1, len(word)
+            else:
+                used += len(word) + (1 if used else 0)
+        total += lines
+    return total
+
+
+def paragraphs(ws: Any, lines: dict[int, str], widths: list[int], first: int = 1) -> None:
+    """Each of ``lines`` (by row) a paragraph across columns ``widths`` wide from column
+    ``first`` (a table's, or its first printed page's), wrapped, its row as tall as its
+    lines: a headline sentence or a note under a table in one cell ran far past the table
+    and, printed one page wide, shrank the sheet to unreadable, or printed across pages, was
+    cut at the page's edge. On a sheet printed across, ``first`` is the first column not
+    repeated on every page (:func:`first_page_note`)."""
+    from openpyxl.styles import Alignment
+
+    for row, text in lines.items():
+        cell = ws.cell(row=row, column=first, value=text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if len(widths) > 1:
+            end = first + len(widths) - 1
+            ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=end)
+        ws.row_dimensions[row].height = 13 * wrapped_lines(text, sum(widths)) + 3
+
+
+def first_page_note(ws: Any, row: int, text: str, keep: int) -> None:
+    """``text`` at ``row`` a paragraph (:func:`paragraphs`) on the first printed page of a
+    sheet printed as its columns need (:func:`print_sheet`, its first ``keep`` columns on
+    each page): printed across from column A, the note was cut at the first page's edge and
+    its first words repeated on every page after it with the columns kept."""
+    widths = sheet_widths(ws)
+    ends = page_ends(widths, keep)
+    if len(ends) == 1:
+        paragraphs(ws, {row: text}, widths)
+    else:
+        paragraphs(ws, {row: text}, widths[keep : ends[0]], first=keep + 1)
+
+
 def wrap_values(ws: Any, width: int) -> None:
     """An item-and-value sheet (a workbook's Assumptions): column B ``width`` characters
     wide, items and values wrapped, each row as tall as its lines. Unwrapped, one long

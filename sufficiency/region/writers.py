@@ -19,7 +19,14 @@ from sufficiency import figures, vocabulary
 from sufficiency.commissioning.pooled import saving_sentence
 from sufficiency.io.atomic import atomic_write_text
 from sufficiency.io.csv_text import csv_text
-from sufficiency.io.xlsx import A4_LANDSCAPE_CHARS, page_ends, print_across, save_workbook
+from sufficiency.io.xlsx import (
+    narrow_to_page,
+    page_ends,
+    paragraphs,
+    print_across,
+    save_workbook,
+    wrapped_lines,
+)
 from sufficiency.region import report as tables
 from sufficiency.region.tasks import BASE_KEY
 
@@ -172,15 +179,9 @@ def _widths(frame: pd.DataFrame) -> list[int]:
     (:func:`~sufficiency.io.xlsx.print_across`)."""
     widths = [_width(frame, j, c) for j, c in enumerate(frame.columns, start=1)]
     last = len(widths) - 1
-    least = {k: NARROWEST_NAME if k == 1 else NARROWEST[k < last] for k in range(len(widths))}
-    floor = {k: least[k] for k, c in enumerate(frame.columns)
-             if k > 0 and _text(frame, c) and widths[k] > least[k]}  # fmt: skip
-    while sum(widths) > A4_LANDSCAPE_CHARS:
-        room = [k for k in floor if widths[k] > floor[k]]
-        if not room:
-            break
-        widths[max(room, key=lambda k: (widths[k], k))] -= 1
-    return widths
+    least = {k: NARROWEST_NAME if k == 1 else NARROWEST[k < last]
+             for k, c in enumerate(frame.columns) if k > 0 and _text(frame, c)}  # fmt: skip
+    return narrow_to_page(widths, least)
 
 
 def _sheet(
@@ -204,18 +205,18 @@ def _sheet(
         # printed across, a note under the table came on a page of its own under the
         # table's header row repeated over nothing (every page after the header row's
         # repeats it): above the table, it prints with the rows above it
-        _paragraphs(ws, {first_row + i: line for i, line in enumerate(notes)}, widths[: ends[0]])
+        paragraphs(ws, {first_row + i: line for i, line in enumerate(notes)}, widths[: ends[0]])
         first_row += len(notes) + 1
     else:
         below = first_row + len(frame) + 2
-        _paragraphs(ws, {below + i: line for i, line in enumerate(notes)}, widths)
+        paragraphs(ws, {below + i: line for i, line in enumerate(notes)}, widths)
     tallest = 1
     for j, h in enumerate(_headers(frame), start=1):
         cell = ws.cell(row=first_row, column=j, value=h)
         cell.font, cell.fill = BOLD, HEAD
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[get_column_letter(j)].width = widths[j - 1]
-        tallest = max(tallest, _lines(h, widths[j - 1]))
+        tallest = max(tallest, wrapped_lines(h, widths[j - 1]))
     # a wrapped header's row must be set tall: spreadsheets do not grow rows on opening
     ws.row_dimensions[first_row].height = 13 * tallest + 3
     whole = {
@@ -230,7 +231,7 @@ def _sheet(
     middle = Alignment(wrap_text=True, vertical="top", horizontal="center")
     for i, values in enumerate(frame.itertuples(index=False), start=first_row + 1):
         # a row as tall as its longest text wrapped (spreadsheets do not grow rows)
-        lines = max(_lines(v, w) if isinstance(v, str) else 1
+        lines = max(wrapped_lines(v, w) if isinstance(v, str) else 1
                     for v, w in zip(values, widths, strict=True))  # fmt: skip
         if lines > 1:
             ws.row_dimensions[i].height = 13 * lines + 3
@@ -261,33 +262,6 @@ def _sheet(
         ws.print_area = [f"A1:{end}{first_row - 1}", f"A{first_row}:{last}{first_row + len(frame)}"]
 
 
-def _paragraphs(ws: Any, lines: dict[int, str], widths: list[int]) -> None:
-    """Each of ``lines`` (by row) a paragraph across the table's columns, wrapped, its row
-    as tall as its lines: a headline sentence or a note under a table in one cell ran far
-    past the table and, printed one page wide, shrank the sheet to unreadable."""
-    for row, text in lines.items():
-        cell = ws.cell(row=row, column=1, value=text)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if len(widths) > 1:
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
-        ws.row_dimensions[row].height = 13 * _lines(text, sum(widths)) + 3
-
-
-def _lines(text: str, width: int) -> int:
-    """Lines ``text`` takes wrapped at word breaks in a column ``width`` characters wide
-    (each of its own lines begun afresh)."""
-    total = 0
-    for line in text.split("\n"):
-        lines, used = 1, 0
-        for word in line.split():
-            if used and used + 1 + len(word) > 0.85 * width:
-                lines, used = lines + 1, len(word)
-            else:
-                used += len(word) + (1 if used else 0)
-        total += lines
-    return total
-
-
 def _value(v: Any) -> Any:
     if v is None or (isinstance(v, float) and pd.isna(v)) or v is pd.NA:
         return None
@@ -307,7 +281,7 @@ def write_workbook(result: RegionResult, path: Path) -> Path:
     members = _members(result)
     _sheet(wb, "Summary", members, first_row=len(lines) + 3, note=(rounded, tables.BACKTEST_NOTE))
     widths = _widths(_readable(members))
-    _paragraphs(ws, dict(enumerate(lines, start=2)), widths[: page_ends(widths)[0]])
+    paragraphs(ws, dict(enumerate(lines, start=2)), widths[: page_ends(widths)[0]])
     _sheet(wb, "Read with care", tables.caution_table(result))
     mix_now, mix_later = tables.mix_table(result, "now"), tables.mix_table(result, "forecast")
     _sheet(wb, "Placement mix now", _words(mix_now))

@@ -201,6 +201,8 @@ def test_every_sheet_prints_a4_landscape_fit_to_width_with_titles(book):
     for ws in book.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title
         assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4), ws.title
+        if ws.title in ("Quarterly", "Financial years"):  # at full size, pages across
+            continue  # (test_quarters_and_years_print_at_full_size_on_pages_across)
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         assert int(ws.page_setup.fitToWidth) == 1 and int(ws.page_setup.fitToHeight) == 0
         assert ws.print_title_rows, ws.title
@@ -262,5 +264,30 @@ def test_tables_whose_shown_pounds_do_not_add_say_they_are_rounded(book):
         assert not months  # the totals are formulas, worked out from the unrounded figures
         assert ws.cell(row=2, column=total + 1).value.startswith("=SUM(")
         assert ws["C2"].number_format.startswith('"£"#,##0')  # shown to the pound
-        texts = [c.value for c in ws["A"] if isinstance(c.value, str)]
+        texts = [c.value for c in ws["A" if name == "Monthly" else "C"] if isinstance(c.value, str)]
         assert MEANS_NOTE in texts, name
+
+
+def test_quarters_and_years_print_at_full_size_on_pages_across(book):
+    """Printed one page wide, the Quarterly and Financial years sheets (sixteen columns,
+    239 characters across) shrank to 44%. They print at full size on pages across, the
+    period and its months on each, the note under the table on the first page from column C
+    (from A, repeated on each page, it was cut at the page's edge on every page)."""
+    from openpyxl.utils import get_column_letter
+
+    from sufficiency.finance.summaries import MEANS_NOTE
+    from sufficiency.io.xlsx import A4_LANDSCAPE_CHARS, sheet_widths
+
+    for title in ("Quarterly", "Financial years"):
+        ws = book[title]
+        widths = sheet_widths(ws)
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.scale == 100
+        assert ws.print_title_cols == "$A:$B" and ws.page_setup.orientation == "landscape"
+        ends = [b.id for b in ws.col_breaks.brk] + [len(widths)]
+        assert len(ends) > 1, title
+        for start, end in zip([2, *ends], ends, strict=False):
+            assert sum(widths[:2]) + sum(widths[start:end]) <= A4_LANDSCAPE_CHARS, title
+        note = next(c for row in ws.iter_rows() for c in row if c.value == MEANS_NOTE)
+        assert note.column == 3 and note.alignment.wrap_text, title
+        merged = f"C{note.row}:{get_column_letter(ends[0])}{note.row}"
+        assert merged in {str(r) for r in ws.merged_cells.ranges}, title

@@ -12,12 +12,13 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from openpyxl.chart.text import Text
+from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency.commands.forecast import forecast
 from sufficiency.forecast.workbook import CATEGORY_NAMES, COUNT
-from sufficiency.io.xlsx import CHANCE
+from sufficiency.io.xlsx import A4_LANDSCAPE_CHARS, CHANCE, sheet_widths
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 #: Sheets of tables (everything but the charts and the data-quality record).
@@ -199,12 +200,23 @@ def test_no_backtest_sheet_without_a_backtest(full: Workbook):
 
 
 def test_print_setup(full: Workbook, backtested: Workbook):
-    """A4 landscape, one page wide; every data sheet repeats its header row and freezes it."""
+    """A4 landscape, one page wide (the Shortfall, 135 characters across, printed so at 77%:
+    at full size on pages across, its scenario, quarter and category on each); every data
+    sheet repeats its header row and freezes it."""
     for wb in (full, backtested):
         for ws in wb.worksheets:
             assert ws.page_setup.orientation == "landscape", ws.title
-            assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
-            assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0, ws.title
+            if ws.title == "Shortfall":
+                widths = sheet_widths(ws)
+                assert not ws.sheet_properties.pageSetUpPr.fitToPage
+                assert ws.page_setup.scale == 100 and ws.print_title_cols == "$A:$C"
+                ends = [b.id for b in ws.col_breaks.brk] + [len(widths)]
+                assert len(ends) > 1
+                for start, end in zip([3, *ends], ends, strict=False):
+                    assert sum(widths[:3]) + sum(widths[start:end]) <= A4_LANDSCAPE_CHARS
+            else:
+                assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+                assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
             if ws.title in NOT_DATA or ws.max_row == 1:  # charts, or a one-line note
                 continue
             h = _header_row(ws)
@@ -244,6 +256,12 @@ def test_demand_sheets_columns_add_to_a_total_they_are_shown_beside(full: Workbo
             assert sum(r[1:total]) == pytest.approx(r[total], abs=0.06), (sheet, r[0])
         texts = [c.value for c in ws["A"] if isinstance(c.value, str)]
         assert DEMAND_SHEET_NOTE in texts
+        # a paragraph wrapped across the table, not one line running far past its edge
+        note = next(c for c in ws["A"] if c.value == DEMAND_SHEET_NOTE)
+        assert note.alignment.wrap_text and ws.row_dimensions[note.row].height > 15
+        assert f"A{note.row}:{get_column_letter(ws.max_column)}{note.row}" in {
+            str(r) for r in ws.merged_cells.ranges
+        }
 
 
 def test_starts_and_demand_sheets_say_their_whole_children_are_rounded(full: Workbook):

@@ -1,0 +1,67 @@
+"""The members' own workbooks as a council officer prints them (A4 landscape): the Data
+quality sheet forecast.xlsx, spend.xlsx and commissioning.xlsx share printed one page wide
+at 57% (its columns 183 characters across); commissioning.xlsx's tables of figures at
+47-75%. Each now prints at full size or near it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from sufficiency.errors import Problem
+from sufficiency.io.quality import DataQuality
+from sufficiency.io.quality_writers import add_quality_sheet
+from sufficiency.io.ssda903 import read_history
+from sufficiency.io.xlsx import A4_LANDSCAPE_CHARS, narrow_to_page, sheet_widths
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+def test_narrow_to_page_narrows_the_widest_text_first_and_no_further_than_its_least() -> None:
+    assert narrow_to_page([10, 60, 50], {1: 30, 2: 30}) == [10, 47, 47]
+    assert narrow_to_page([10, 60, 50], {1: 55, 2: 48}) == [10, 55, 48]  # cannot fit
+    assert narrow_to_page([10, 20], {1: 5}) == [10, 20]  # fits already
+
+
+def _quality_with_findings() -> DataQuality:
+    quality = read_history(SAMPLE / "ssda903").quality
+    assert quality is not None
+    long_name = "ssda903/2025/episodes_" + "x" * 40 + ".csv"
+    found = tuple(
+        Problem(long_name, 10 + i, "DECOM", None, "The episode's end date is before its start "
+                "date, so the episode cannot be counted as it stands.", "warning",
+                "end_before_start", "Set aside: the child's other episodes are kept.")
+        for i in range(3)
+    )  # fmt: skip
+    return replace(quality, problems=found)
+
+
+def test_data_quality_sheet_of_findings_on_whole_files_only() -> None:
+    """A finding on a whole file has no row or column: the sheet is still written."""
+    quality = _quality_with_findings()
+    whole = tuple(replace(p, row=None, column=None) for p in quality.problems)
+    wb = Workbook()
+    add_quality_sheet(wb, replace(quality, problems=whole))
+    assert sum(sheet_widths(wb["Data quality"])) <= A4_LANDSCAPE_CHARS
+
+
+def test_data_quality_sheet_prints_on_a4_landscape_at_full_size() -> None:
+    """With findings or without, the sheet's columns fit an A4 landscape page at full
+    size (they were 183 characters: one page wide at 57%), its long text wrapped."""
+    for quality in (read_history(SAMPLE / "ssda903").quality, _quality_with_findings()):
+        assert quality is not None
+        wb = Workbook()
+        add_quality_sheet(wb, quality)
+        ws = wb["Data quality"]
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+        assert sum(sheet_widths(ws)) <= A4_LANDSCAPE_CHARS, sheet_widths(ws)
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.column in (1, 4, 5):
+                    width = ws.column_dimensions[get_column_letter(cell.column)].width
+                    if len(cell.value) > width and cell.row > 8:
+                        assert cell.alignment.wrap_text, (cell.coordinate, cell.value)
+                        assert ws.row_dimensions[cell.row].height >= 28, cell.coordinate
