@@ -81,7 +81,7 @@ _MAX_WIDTH: dict[str, int] = {
 #: Narrowest a column of text is made (characters) for its table to print on A4 at full
 #: size; its text wraps. IDs, figures and short codes are never narrowed.
 _LEAST_WIDTH: dict[str, int] = {
-    "why": 25, "why_not": 26, "reason": 30, "nearest_breaks": 24, "problem": 30,
+    "why": 26, "why_not": 26, "reason": 30, "nearest_breaks": 24, "problem": 30,
     "note": 24, "flags": 12, "home_type": 12, "provider": 12, "next_best": 14,
     "assumption": 60, "value": 40, "item": 24,
 }  # fmt: skip
@@ -141,15 +141,33 @@ def _fit_rows(ws: Worksheet, first: int, last: int, widths: Mapping[int, float])
         ws.row_dimensions[r].height = LINE_HEIGHT * lines + 2
 
 
-def _page_widths(cols: Sequence[str], widths: list[int]) -> list[int]:
+def _longest_word(values: pd.Series) -> int:
+    return max((len(w) for v in values if isinstance(v, str) for w in v.split()), default=0)
+
+
+def _longest_text(values: pd.Series) -> int:
+    return max((len(v) for v in values if isinstance(v, str)), default=0)
+
+
+def _page_widths(frame: pd.DataFrame, widths: list[int]) -> list[int]:
     """Column widths for A4 landscape at full size: the columns of text narrowed (they
-    wrap) to fit one page; a table still too wide prints across pages, its child's ID on
-    each, with each page's text as wide as the page holds. Printed one page wide, Children
-    placed shrank to 48%, Other options to 58% and Not placed to 63%."""
-    least = {k: _LEAST_WIDTH[c] for k, c in enumerate(cols) if c in _LEAST_WIDTH}
+    wrap; none below its longest word) to fit one page; a table still too wide prints
+    across pages, its child's ID on each, with each page's text as wide as the page holds
+    (wider than on screen: fewer lines, shorter rows, fewer pages).
+    Printed one page wide, Children placed shrank to 48%, Other options to 58% and Not
+    placed to 63%."""
+    least = {
+        k: max(_LEAST_WIDTH[c], _longest_word(frame[c]) + 3)
+        for k, c in enumerate(map(str, frame.columns)) if c in _LEAST_WIDTH
+    }  # fmt: skip
     narrowed = narrow_to_page(widths, least)
     ends = page_ends(narrowed, keep=1)
-    return narrowed if len(ends) == 1 else widen_pages(widths, narrowed, ends, keep=1)
+    if len(ends) == 1:
+        return narrowed
+    cols = [str(c) for c in frame.columns]
+    wanted = [max(w, _longest_text(frame[c]) + 3) if c in _LEAST_WIDTH else w
+              for w, c in zip(widths, cols, strict=True)]  # fmt: skip
+    return widen_pages(wanted, narrowed, ends, keep=1)
 
 
 def table_sheet(
@@ -190,7 +208,7 @@ def table_sheet(
         width = min(max(body, longest_word, 6) + 3, _MAX_WIDTH.get(col, 30))
         width = max(width, longest_word + 3) + (2 if col in numeric else 1 if j > 1 else 0)
         widths[j] = width
-    printed = _page_widths(cols, [int(w) for w in widths.values()])
+    printed = _page_widths(frame, [int(w) for w in widths.values()])
     for j, width in enumerate(printed, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
         widths[j] = width
