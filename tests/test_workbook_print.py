@@ -15,9 +15,29 @@ from sufficiency.errors import Problem
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.ssda903 import read_history
-from sufficiency.io.xlsx import A4_LANDSCAPE_CHARS, narrow_to_page, sheet_widths
+from sufficiency.io.xlsx import (
+    A4_LANDSCAPE_CHARS,
+    narrow_to_page,
+    page_ends,
+    sheet_widths,
+    widen_pages,
+)
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+
+
+def test_widen_pages_gives_each_page_across_back_the_text_width_it_holds() -> None:
+    """Narrowed to fit one page, a table printed across pages anyway kept its sentences in
+    columns narrower than its pages had room for (Children placed's Why not at 26 of 43)."""
+    widths = [9, 10, 17, 17, 14, 11, 11, 43, 21, 43, 21]
+    narrowed = narrow_to_page(widths, {2: 12, 3: 12, 7: 26, 8: 14, 9: 26, 10: 12})
+    ends = page_ends(narrowed, keep=1)
+    assert ends == [7, 11]
+    wide = widen_pages(widths, narrowed, ends, keep=1)
+    assert wide[:7] == widths[:7]  # page 1 holds its columns as they were
+    assert wide[0] + sum(wide[7:]) == A4_LANDSCAPE_CHARS  # page 2 full, not wider
+    assert all(n <= w <= o for n, w, o in zip(narrowed, wide, widths, strict=True))
+    assert page_ends(wide[:1] + wide[7:], keep=1) == [5]  # page 2 still one page
 
 
 def test_narrow_to_page_narrows_the_widest_text_first_and_no_further_than_its_least() -> None:

@@ -169,6 +169,28 @@ def narrow_to_page(widths: list[int], least: dict[int, int]) -> list[int]:
     return widths
 
 
+def widen_pages(widths: list[int], narrowed: list[int], ends: list[int], keep: int) -> list[int]:
+    """``narrowed`` (:func:`narrow_to_page`) with the columns of each printed page (their
+    last columns ``ends``, from 1; the first ``keep`` on every page) widened back towards
+    ``widths``, the most narrowed first, while the page holds them at full size: narrowed
+    to fit one page, a table that prints across pages anyway wrapped its sentences in
+    columns half as wide as its pages have room for."""
+    out = list(narrowed)
+    start = keep
+    for end in ends:
+        cols = range(start, end)
+        used = sum(out[:keep]) + sum(out[k] for k in cols)
+        while used < A4_LANDSCAPE_CHARS:
+            room = [k for k in cols if out[k] < widths[k]]
+            if not room:
+                break
+            k = max(room, key=lambda k: (widths[k] - out[k], -k))
+            out[k] += 1
+            used += 1
+        start = end
+    return out
+
+
 def wrapped_lines(text: str, width: float) -> int:
     """Lines ``text`` takes wrapped at word breaks in a column ``width`` characters wide
     (each of its own lines begun afresh): a wrapped row must be set as tall, for

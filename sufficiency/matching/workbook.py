@@ -1,10 +1,12 @@
 """``match_report.xlsx``: the 8am match report as a workbook (content from :mod:`.report`).
 
-Page 1 ("Summary") fits one A4 landscape page: the headline, every flag with its count,
+Page 1 ("Summary") prints at full size on A4 landscape: the headline, every flag with its count,
 a sentence and the sheet to look at (raised flags bold on red, and marked "Check" in
 words). Every other sheet is a table with plain-word headers (bold, filled, numeric
 headers right-aligned), its header row frozen and repeated on every printed page, long
-text wrapped in rows tall enough to show it whole, and A4 landscape one page wide.
+text wrapped in rows tall enough to show it whole, and A4 landscape at full size: its
+columns of text narrowed to fit a page, or a table still too wide printed on pages across,
+the child's ID on each (:func:`_page_widths`).
 Hashes, configuration and the solver are on the last sheet only.
 """
 
@@ -22,7 +24,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency import vocabulary
-from sufficiency.io.xlsx import print_a4_landscape, save_workbook
+from sufficiency.io.xlsx import (
+    A4_LANDSCAPE_CHARS,
+    narrow_to_page,
+    page_ends,
+    print_a4_landscape,
+    print_across,
+    save_workbook,
+    widen_pages,
+)
 from sufficiency.matching.by_council import COUNCIL_HEADERS
 from sufficiency.matching.report import MatchReport
 
@@ -67,6 +77,13 @@ _MAX_WIDTH: dict[str, int] = {
     "why": 42, "why_not": 42, "reason": 80, "nearest_breaks": 42, "problem": 70,
     "note": 60, "flags": 20, "home_type": 16, "provider": 16, "next_best": 20,
     "assumption": 130, "value": 72, "item": 46,
+}  # fmt: skip
+#: Narrowest a column of text is made (characters) for its table to print on A4 at full
+#: size; its text wraps. IDs, figures and short codes are never narrowed.
+_LEAST_WIDTH: dict[str, int] = {
+    "why": 26, "why_not": 26, "reason": 30, "nearest_breaks": 24, "problem": 30,
+    "note": 24, "flags": 12, "home_type": 12, "provider": 12, "next_best": 14,
+    "assumption": 60, "value": 40, "item": 24,
 }  # fmt: skip
 _DECISION_HEADERS = {"status": "What the run did", "placement_id": "Home"}
 
@@ -124,6 +141,35 @@ def _fit_rows(ws: Worksheet, first: int, last: int, widths: Mapping[int, float])
         ws.row_dimensions[r].height = LINE_HEIGHT * lines + 2
 
 
+def _longest_word(values: pd.Series) -> int:
+    return max((len(w) for v in values if isinstance(v, str) for w in v.split()), default=0)
+
+
+def _longest_text(values: pd.Series) -> int:
+    return max((len(v) for v in values if isinstance(v, str)), default=0)
+
+
+def _page_widths(frame: pd.DataFrame, widths: list[int]) -> list[int]:
+    """Column widths for A4 landscape at full size: the columns of text narrowed (they
+    wrap; none below its longest word) to fit one page; a table still too wide prints
+    across pages, its child's ID on each, with each page's text as wide as the page holds
+    (wider than on screen: fewer lines, shorter rows, fewer pages).
+    Printed one page wide, Children placed shrank to 48%, Other options to 58% and Not
+    placed to 63%."""
+    least = {
+        k: max(_LEAST_WIDTH[c], _longest_word(frame[c]) + 3)
+        for k, c in enumerate(map(str, frame.columns)) if c in _LEAST_WIDTH
+    }  # fmt: skip
+    narrowed = narrow_to_page(widths, least)
+    ends = page_ends(narrowed, keep=1)
+    if len(ends) == 1:
+        return narrowed
+    cols = [str(c) for c in frame.columns]
+    wanted = [max(w, _longest_text(frame[c]) + 3) if c in _LEAST_WIDTH else w
+              for w, c in zip(widths, cols, strict=True)]  # fmt: skip
+    return widen_pages(wanted, narrowed, ends, keep=1)
+
+
 def table_sheet(
     wb: Workbook,
     title: str,
@@ -133,7 +179,7 @@ def table_sheet(
     empty: str = "None tonight.",
 ) -> Worksheet:
     """``frame`` on its own sheet: plain-word headers in row 1, formats, widths, wrapped
-    text whole, frozen and repeated header, A4 landscape one page wide."""
+    text whole, frozen and repeated header, A4 landscape at full size (:func:`_page_widths`)."""
     ws = wb.create_sheet(title)
     cols = [str(c) for c in frame.columns]
     numeric = {
@@ -161,19 +207,24 @@ def table_sheet(
         longest_word = max((len(w) for w in head.split()), default=4)
         width = min(max(body, longest_word, 6) + 3, _MAX_WIDTH.get(col, 30))
         width = max(width, longest_word + 3) + (2 if col in numeric else 1 if j > 1 else 0)
+        widths[j] = width
+    printed = _page_widths(frame, [int(w) for w in widths.values()])
+    for j, width in enumerate(printed, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
         widths[j] = width
     _fit_rows(ws, 1, max(ws.max_row, 1), widths)
     ws.freeze_panes = "B2"
-    print_a4_landscape(ws)
+    print_across(ws, printed, keep=1)
     ws.print_title_rows = "1:1"
     return ws
 
 
 def _summary_sheet(wb: Workbook, report: MatchReport) -> Worksheet:
-    """Page 1: the headline and every flag, on one A4 landscape page."""
+    """Page 1: the headline and every flag, on A4 landscape at full size."""
     ws = wb.create_sheet("Summary")
-    widths = {1: 34.0, 2: 13.0, 3: 8.0, 4: 84.0, 5: 18.0}
+    # A4 landscape at full size (the sentences wrap): 157 characters across printed at 66%
+    widths = {1: 24.0, 2: 10.0, 3: 7.0, 4: 48.0, 5: 15.0}
+    assert sum(widths.values()) <= A4_LANDSCAPE_CHARS
     for j, w in widths.items():
         ws.column_dimensions[get_column_letter(j)].width = w
     ws.cell(row=1, column=1, value=report.title).font = TITLE
@@ -255,19 +306,22 @@ def _summary_sheet(wb: Workbook, report: MatchReport) -> Worksheet:
         if not report.councils.empty
         else "Every child placed is on the next sheet, "
     )
-    ws.cell(row=row + 1, column=1, value=(
+    note = ws.cell(row=row + 1, column=1, value=(
         f"{councils}in plain words; children not placed, with "
         "their reasons in full, follow. Solver, inputs and configuration are on the last "
         "sheet (Technical detail). Every figure is also in the CSV files beside this workbook."
-    )).alignment = WRAP  # fmt: skip
+    ))  # fmt: skip
+    note.alignment = WRAP
     ws.merge_cells(start_row=row + 1, start_column=1, end_row=row + 1, end_column=5)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=5)
     ws.cell(row=2, column=1).alignment = WRAP
     _fit_rows(ws, 5, row - 1, {1: widths[1], 4: widths[4], 5: widths[5]})
-    ws.row_dimensions[2].height = LINE_HEIGHT * 2
-    ws.row_dimensions[row + 1].height = LINE_HEIGHT * 2 + 2
+    across = sum(widths.values())
+    ws.row_dimensions[2].height = LINE_HEIGHT * _lines(ws.cell(row=2, column=1).value, across)
+    ws.row_dimensions[row + 1].height = LINE_HEIGHT * _lines(note.value, across) + 2
+    # one page wide at full size, over a second page if it needs one: fitted to one page
+    # tall, a night with long sentences shrank it to unreadable
     print_a4_landscape(ws)
-    ws.page_setup.fitToHeight = 1
     ws.print_area = f"A1:E{row + 1}"
     return ws
 
