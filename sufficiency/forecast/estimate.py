@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sufficiency import vocabulary
 from sufficiency.config import ForecastParams
 from sufficiency.forecast.entries import fit_entries
 from sufficiency.forecast.errors import ForecastError, ForecastWarning
@@ -61,13 +60,6 @@ def _cell_index(
     band = age_band_of_years((age_days / 365.25).astype(np.int64))
     n_tic = len(edges) + len(PREVALENT_TIC_EDGES_MONTHS)
     return ((cat * _L + legal) * _A + band) * n_tic + tic_band(tic, prevalent, edges)
-
-
-def _in_words(category: str) -> str:
-    """A category in plain words inside a sentence (``secure`` -> ``secure children's
-    homes``; ``IFA foster care`` keeps its capitals)."""
-    label = vocabulary.category(category)
-    return label if label.split()[0].isupper() else label[0].lower() + label[1:]
 
 
 def _shrink(events: np.ndarray, exposure: np.ndarray, prior_mean: np.ndarray, a: float):
@@ -315,18 +307,13 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
     exposure = counts.exposure
     entries = fit_entries(care, start, window_start, params)
     entered = entries.composition_alpha.sum((0, 1)) >= 1
-    empty = [
-        _in_words(CATEGORIES[c])
+    # Said after the simulation, and only when a simulated child moves into one of them
+    # (forecast_from_spells): on most histories none does, and the warning was noise.
+    empty = tuple(
+        CATEGORIES[c]
         for c in range(NUM_CATEGORIES)
         if exposure[c].sum() == 0 and not entered[c] and CATEGORIES[c] != "other"
-    ]
-    if empty:
-        warnings.warn(
-            "No child was in " + ", ".join(empty) + " during the reference window: the "
-            "forecast has no children entering there, and any moving in take pooled rates.",
-            ForecastWarning,
-            stacklevel=2,
-        )
+    )
     a = params.shrinkage_events
     exit_shape, exit_rate = _rates(counts.exits, exposure, a)
     move_shape, move_rate = _rates(counts.moves, exposure, a)
@@ -353,6 +340,7 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
         repeat_event_prob=repeat,
         exit_month_event_prob=before_exit,
         entries=entries,
+        empty_categories=empty,
     )
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sufficiency import vocabulary
+
 
 @dataclass(frozen=True)
 class EntryModel:
@@ -144,6 +146,13 @@ def _posterior_mean(kind: str, doc: str) -> property:
     return property(mean, doc=doc)
 
 
+def category_in_words(code: str) -> str:
+    """A category in plain words inside a sentence (``secure`` -> ``secure children's
+    homes``; ``IFA foster care`` keeps its capitals)."""
+    label = vocabulary.category(code)
+    return label if label.split()[0].isupper() else label[0].lower() + label[1:]
+
+
 @dataclass(frozen=True)
 class ForecastModel:
     """Rates estimated from a reference window, as gamma/Dirichlet posteriors.
@@ -186,6 +195,9 @@ class ForecastModel:
         Share of exits from care with a move or change earlier in the month of leaving.
     entries
         The entry model.
+    empty_categories
+        Categories (codes) no child was in during the window and none entered: the
+        forecast has no children entering them, and any moving in take pooled rates.
     """
 
     reference_start: pd.Timestamp
@@ -207,6 +219,11 @@ class ForecastModel:
     repeat_event_prob: float
     exit_month_event_prob: float
     entries: EntryModel
+    empty_categories: tuple[str, ...] = ()
+
+    def empty_in_words(self) -> str:
+        """The empty categories in plain words inside a sentence."""
+        return ", ".join(map(category_in_words, self.empty_categories))
 
     exit_mean = _posterior_mean("exit", "Posterior mean exit rate per child-month.")
     move_mean = _posterior_mean(

@@ -12,7 +12,7 @@ from sufficiency import vocabulary
 from sufficiency.config import ForecastParams
 from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.estimate import fit_model
-from sufficiency.forecast.model import ForecastModel
+from sufficiency.forecast.model import ForecastModel, category_in_words
 from sufficiency.forecast.result import ForecastResult
 from sufficiency.forecast.scenario import BASE, Scenario
 from sufficiency.forecast.simulate import InitialStock, simulate
@@ -96,11 +96,44 @@ def forecast_from_spells(
         seed=params.seed,
         step_downs=stepped,
     )
+    for said in moved_into_empty(model, result):
+        if scenario.name != BASE.name:
+            said = f"Scenario {scenario.name}: {said[0].lower()}{said[1:]}"
+        warnings.warn(said, ForecastWarning, stacklevel=2)
     for label, said, short in step_downs_made(scenario, result):
         if short:
             said = f"Scenario {scenario.name}, {label[0].lower()}{label[1:]}: {said}."
             warnings.warn(said, ForecastWarning, stacklevel=2)
     return result
+
+
+def moved_into_empty(model: ForecastModel, result: ForecastResult) -> list[str]:
+    """A sentence for each category no child was in during the reference window that a
+    simulated child moved into (its rates there are pooled from other categories), with
+    in how many futures and for how many child-months; none for a category no future
+    reaches (on most histories secure children's homes, said on every run before)."""
+    said = []
+    for code in model.empty_categories:
+        c = CATEGORIES.index(code)
+        starts = result.starts[:, 1:, c].sum(axis=1)
+        months = result.stock[:, 1:, c].sum(axis=(1, 2))
+        reached = int(((starts > 0) | (months > 0)).sum())
+        if not reached:
+            continue
+        words = category_in_words(code)
+        futures = (
+            "every simulated future"
+            if reached == result.num_paths
+            else f"{reached:,} of {result.num_paths:,} simulated futures"
+        )
+        said.append(
+            f"No child was in {words} during the reference window, but children moved "
+            f"there in {futures} ({int(starts.sum()):,} placement(s) and "
+            f"{int(months.sum()):,} child-month(s) at month ends across them): their rates "
+            f"there are pooled from other categories, so read the forecast for {words} with "
+            "care."
+        )
+    return said
 
 
 def step_downs_made(scenario: Scenario, result: ForecastResult) -> list[tuple[str, str, bool]]:

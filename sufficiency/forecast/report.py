@@ -155,6 +155,16 @@ def assumptions_table(
         ("Scenario", scenario.name + (f": {scenario.description}" if scenario.description else "")),
         *step_downs,
     ]
+    if model.empty_categories:
+        # A warning only when a simulated child moves there (projection.moved_into_empty).
+        empty = model.empty_in_words()
+        rows.append(
+            (
+                "No child in the reference window",
+                f"{empty[:1].upper()}{empty[1:]}: no children enter there in the forecast, "
+                "and any moving in take rates pooled from other categories",
+            )
+        )
     exposure = model.exposure_months
     for name, rate in (
         ("exit", model.exit_mean),

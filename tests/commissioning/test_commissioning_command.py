@@ -279,8 +279,9 @@ def test_command_says_each_stage_as_it_starts(sample_run):
     assert stages[0].startswith("[0:00] Forecasting ") and "to score on" in stages[0]
     assert any("Optimising the plan on" in line for line in stages)
     assert any("Scoring the plans" in line for line in stages)
-    # stages, and the forecast's one warning on the sample (secure children's homes)
-    assert all(line.startswith(("[", "Warning: No child was in secure")) for line in stages)
+    # stages only: no child moves into secure children's homes (empty in the sample's
+    # reference window) on any path, so that is not said as a warning (it was, every run)
+    assert all(line.startswith("[") for line in stages), stages
     assert "Forecasting" not in result.stdout and "Wrote " in result.stdout
 
 

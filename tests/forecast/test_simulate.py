@@ -18,6 +18,7 @@ from sufficiency.forecast.projection import forecast_from_spells, step_downs_mad
 from sufficiency.forecast.result import check_invariants, demand_table, starts_table
 from sufficiency.forecast.scenario import EntryChange, Scenario, Shift, StepDown
 from sufficiency.forecast.states import AGE_BANDS, CAT, CareSpells, build_spells, flows, stock_at
+from sufficiency.forecast.synthetic import synthetic_history
 from sufficiency.forecast.writers import write_csv
 
 pytestmark = pytest.mark.filterwarnings("ignore::sufficiency.forecast.errors.ForecastWarning")
@@ -256,3 +257,47 @@ def test_a_scenario_percentage_like_a_fraction_is_warned_of_and_kept(small_autho
     assert said in [str(w.message) for w in warned]
     assert said in report.notes
     assert Scenario.model_validate({"name": "x", "entries": {"change_pct": 20}}).doubts() == []
+
+
+def _said(care: CareSpells, model) -> tuple[object, list[str]]:
+    """The base forecast with ``model`` and the forecast warnings it gave."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = forecast_from_spells(care, FAST, model=model)
+    return result, [str(w.message) for w in caught if issubclass(w.category, ForecastWarning)]
+
+
+def test_an_empty_category_no_child_moves_into_is_not_a_warning():
+    """No child in secure children's homes in the window and none simulated moving there:
+    nothing said (it was a warning on every run, the sample's too)."""
+    care = build_spells(synthetic_history(60, num_years=3, seed=5))
+    model = fit_model(care, care.data_end, FAST)
+    assert model.empty_categories == ("secure",)
+    result, said = _said(care, model)
+    assert result.starts[:, :, CAT["secure"]].sum() == 0
+    assert result.stock[:, :, CAT["secure"]].sum() == 0
+    assert not [s for s in said if "No child was in" in s], said
+
+
+def test_a_child_moving_into_an_empty_category_is_a_warning_with_how_many():
+    """The same model sending most moves to secure children's homes: said once, with in how
+    many futures and for how many placements and child-months (counted from the result)."""
+    care = build_spells(synthetic_history(60, num_years=3, seed=5))
+    model = fit_model(care, care.data_end, FAST)
+    dest = model.dest_alpha.copy()
+    to_secure = dest[..., CAT["secure"]]
+    dest[..., CAT["secure"]] = np.where(dest.sum(-1) > to_secure, 50 * dest.sum(-1), 0)
+    result, said = _said(care, replace(model, dest_alpha=dest))
+    secure = CAT["secure"]
+    reached = int(((result.starts[:, 1:, secure].sum(1) > 0)
+                   | (result.stock[:, 1:, secure].sum((1, 2)) > 0)).sum())  # fmt: skip
+    assert reached > 0
+    (warned,) = [s for s in said if "No child was in" in s]
+    futures = "every simulated future" if reached == FAST.num_paths else f"{reached:,} of 200"
+    assert warned.startswith(
+        f"No child was in secure children's homes during the reference window, but children "
+        f"moved there in {futures}"
+    ), warned
+    placements = int(result.starts[:, 1:, secure].sum())
+    months = int(result.stock[:, 1:, secure].sum())
+    assert f"({placements:,} placement(s) and {months:,} child-month(s) at month ends" in warned
