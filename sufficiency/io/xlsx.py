@@ -147,11 +147,15 @@ def sheet_widths(ws: Any) -> list[int]:
 
 
 def print_sheet(ws: Any, keep: int = 1) -> list[int]:
-    """Print the sheet ``ws`` as its columns' widths need (:func:`print_across`): one page
-    wide when it fits at :data:`MIN_PRINT_SCALE` or more, else at full size on pages
-    across, its first ``keep`` columns on each. Printed one page wide, a workbook's
-    tables of months or years (sixteen to eighteen columns) shrank to 38-67%."""
-    return print_across(ws, sheet_widths(ws), keep)
+    """Print the sheet ``ws`` one page wide on A4 landscape (:func:`print_a4_landscape`),
+    its columns narrowed first by the caller where they wrap: the forecast's, spend's and
+    commissioning's workbooks never print a column on a page apart from its row's key
+    (tests/render's ``test_no_table_column_is_cut``), unlike the regional workbook
+    (:func:`print_across`). ``keep`` (the key columns a page across would repeat) is
+    unused here. Returns the last column of the one page."""
+    del keep
+    print_a4_landscape(ws)
+    return [len(sheet_widths(ws))]
 
 
 def narrow_to_page(widths: list[int], least: dict[int, int]) -> list[int]:

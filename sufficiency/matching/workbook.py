@@ -1,12 +1,13 @@
 """``match_report.xlsx``: the 8am match report as a workbook (content from :mod:`.report`).
 
-Page 1 ("Summary") prints at full size on A4 landscape: the headline, every flag with its count,
+Page 1 ("Summary") prints on one A4 landscape page: the headline, every flag with its count,
 a sentence and the sheet to look at (raised flags bold on red, and marked "Check" in
 words). Every other sheet is a table with plain-word headers (bold, filled, numeric
 headers right-aligned), its header row frozen and repeated on every printed page, long
-text wrapped in rows tall enough to show it whole, and A4 landscape at full size: its
-columns of text narrowed to fit a page, or a table still too wide printed on pages across,
-the child's ID on each (:func:`_page_widths`).
+text wrapped in rows tall enough to show it whole, and A4 landscape one page wide: its
+columns of text narrowed (never below their longest word) to fit a page at full size, or
+as near as they go (:func:`_page_widths`); a column is never printed on a page apart from
+its child's row.
 Hashes, configuration and the solver are on the last sheet only.
 """
 
@@ -27,11 +28,8 @@ from sufficiency import vocabulary
 from sufficiency.io.xlsx import (
     A4_LANDSCAPE_CHARS,
     narrow_to_page,
-    page_ends,
     print_a4_landscape,
-    print_across,
     save_workbook,
-    widen_pages,
 )
 from sufficiency.matching.by_council import COUNCIL_HEADERS
 from sufficiency.matching.report import MatchReport
@@ -145,29 +143,16 @@ def _longest_word(values: pd.Series) -> int:
     return max((len(w) for v in values if isinstance(v, str) for w in v.split()), default=0)
 
 
-def _longest_text(values: pd.Series) -> int:
-    return max((len(v) for v in values if isinstance(v, str)), default=0)
-
-
 def _page_widths(frame: pd.DataFrame, widths: list[int]) -> list[int]:
-    """Column widths for A4 landscape at full size: the columns of text narrowed (they
-    wrap; none below its longest word) to fit one page; a table still too wide prints
-    across pages, its child's ID on each, with each page's text as wide as the page holds
-    (wider than on screen: fewer lines, shorter rows, fewer pages).
-    Printed one page wide, Children placed shrank to 48%, Other options to 58% and Not
-    placed to 63%."""
+    """Column widths for A4 landscape: the columns of text narrowed (they wrap; none below
+    its longest word) to fit one page at full size, or as near as they go; the sheet
+    prints one page wide. Before narrowing, Children placed printed at 48%, Other options
+    at 58% and Not placed at 63%."""
     least = {
         k: max(_LEAST_WIDTH[c], _longest_word(frame[c]) + 3)
         for k, c in enumerate(map(str, frame.columns)) if c in _LEAST_WIDTH
     }  # fmt: skip
-    narrowed = narrow_to_page(widths, least)
-    ends = page_ends(narrowed, keep=1)
-    if len(ends) == 1:
-        return narrowed
-    cols = [str(c) for c in frame.columns]
-    wanted = [max(w, _longest_text(frame[c]) + 3) if c in _LEAST_WIDTH else w
-              for w, c in zip(widths, cols, strict=True)]  # fmt: skip
-    return widen_pages(wanted, narrowed, ends, keep=1)
+    return narrow_to_page(widths, least)
 
 
 def table_sheet(
@@ -214,7 +199,7 @@ def table_sheet(
         widths[j] = width
     _fit_rows(ws, 1, max(ws.max_row, 1), widths)
     ws.freeze_panes = "B2"
-    print_across(ws, printed, keep=1)
+    print_a4_landscape(ws)  # one page wide: a column printed on a page of its own is cut
     ws.print_title_rows = "1:1"
     return ws
 
@@ -322,6 +307,7 @@ def _summary_sheet(wb: Workbook, report: MatchReport) -> Worksheet:
     # one page wide at full size, over a second page if it needs one: fitted to one page
     # tall, a night with long sentences shrank it to unreadable
     print_a4_landscape(ws)
+    ws.page_setup.fitToHeight = 1  # page 1, what a team manager reads at 8am
     ws.print_area = f"A1:E{row + 1}"
     return ws
 
