@@ -81,7 +81,7 @@ def test_ids_councils_write_are_read(tmp_path, child):
 
 
 def test_the_shape_rule():
-    """Two words of letters, a character no ID holds, or over 20 characters."""
+    """Two words of letters (a name, a note), or over 20 characters."""
     from sufficiency.io.id_shape import not_an_id
 
     values = pd.Series([NAME, "Notes: moved", "X" * 21, "101150", "C1", None, ""], dtype="string")

@@ -46,10 +46,11 @@ problem at once, grouped by file, with the spreadsheet row number (the header is
 row 1), the column and the offending value. In the files about children (referrals and
 903 returns) only the child's ID, and a council's code or name as the responsible
 authority, are echoed. An ID that cannot be one (two words of letters, as a name typed
-in `CHILD` or `child_id`; a character IDs do not hold, such as a colon; or over 20
+in `CHILD` or `child_id`; or over 20
 characters, twice the 10 DfE's specification allows for `CHILD`) is an error of its row,
 shown by its shape: the row is set aside (`--strict` refuses) and never named by that
-value; digits, letters, hyphens, slashes and thousands separators are read. Otherwise,
+value; digits, letters, hyphens, slashes, hashes, accents and thousands separators
+are read. Otherwise,
 a bad value in any other column (a date of birth, a postcode, a UPN, a code with free
 text typed in it) is shown by its shape, e.g. `99/99/9999`,
 `AA9 9AA` or `AAAAA AA AAA` for "moved to Nan", with its row and column. Other files'

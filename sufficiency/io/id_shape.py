@@ -11,9 +11,10 @@ What real IDs look like was measured before deciding: the sample returns' ``CHIL
 six digits, the referrals' ``R001``; councils' exports also write numbers with
 thousands separators (``100,211``, ``100.211``, ``100 211``), Excel's scientific form
 (``1.00211E+05``), and prefixes with hyphens, underscores or slashes (``LA-0123``).
-None of those is refused. Refused: two words of letters (``Zebedee Quaxworth``), a
-character no ID system writes (a colon, brackets, an ``@``), or more than
-:data:`MAX_ID_LENGTH` characters (twice DfE's 10, room for any case system's prefix).
+None of those is refused, nor any character a case system may put in an ID (``R#7``,
+``Zoë-9``, ``123/45``). Refused: two words of letters (``Zebedee Quaxworth``), or more
+than :data:`MAX_ID_LENGTH` characters (twice DfE's 10, room for any case system's
+prefix).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ __all__ = ["NOT_AN_ID", "id_problems", "not_an_id"]
 
 #: Why such a value is refused, as its problem says.
 NOT_AN_ID_MESSAGE = (
-    "cannot be a child's ID (two words of letters, a character IDs do not hold, or "
+    "cannot be a child's ID (two words of letters, or "
     f"over {MAX_ID_LENGTH} characters): a name or a note in the ID column? Shown by its "
     "shape only, as it may be a child's name; put the child's ID there"
 )
