@@ -103,7 +103,7 @@ def print_setup(ws: Worksheet) -> None:
     its period and months on each), header rows repeated, sheet name and page in the
     footer."""
     if ws.title in ACROSS:
-        print_sheet(ws, keep=2)
+        print_sheet(ws)
     else:
         print_a4_landscape(ws)
     if not ws.print_title_rows:

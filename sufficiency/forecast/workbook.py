@@ -147,7 +147,7 @@ def _finish(
         ws.print_title_rows = f"{title_row}:{title_row}"
     print_a4_landscape(ws)
     if across:  # printed one page wide, the Shortfall (135 characters across) shrank to 77%
-        print_sheet(ws, max(ws[freeze].column - 1 if freeze else 0, 1))
+        print_sheet(ws)
     return sheet_widths(ws)
 
 

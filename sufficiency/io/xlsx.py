@@ -146,14 +146,12 @@ def sheet_widths(ws: Any) -> list[int]:
             for c in range(1, ws.max_column + 1)]  # fmt: skip
 
 
-def print_sheet(ws: Any, keep: int = 1) -> list[int]:
+def print_sheet(ws: Any) -> list[int]:
     """Print the sheet ``ws`` one page wide on A4 landscape (:func:`print_a4_landscape`),
     its columns narrowed first by the caller where they wrap: the forecast's, spend's and
     commissioning's workbooks never print a column on a page apart from its row's key
     (tests/render's ``test_no_table_column_is_cut``), unlike the regional workbook
-    (:func:`print_across`). ``keep`` (the key columns a page across would repeat) is
-    unused here. Returns the last column of the one page."""
-    del keep
+    (:func:`print_across`). Returns the last column of the one page."""
     print_a4_landscape(ws)
     return [len(sheet_widths(ws))]
 
