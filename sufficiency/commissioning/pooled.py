@@ -238,6 +238,11 @@ def _start(plans: Sequence[Plan], member_levers: Sequence[Levers], levers: Lever
     return np.array([*own, *shared], dtype=np.int64)
 
 
+def _same_levers(a: Sequence[Decision], b: Sequence[Decision]) -> bool:
+    """Whether two plans' decisions are the same levers in the same years and order."""
+    return [(d.lever, d.year, d.member) for d in a] == [(d.lever, d.year, d.member) for d in b]
+
+
 def optimise_pooled(
     demands: Sequence[DemandPaths],
     fresh: Sequence[DemandPaths],
@@ -248,6 +253,7 @@ def optimise_pooled(
     names: Sequence[str] | None = None,
     member_levers: Sequence[Levers] | None = None,
     recruitment_success: float = 1.0,
+    start: Plan | None = None,
 ) -> PooledResult:
     """Each member alone and the co-operative together, scored on ``fresh`` paths.
 
@@ -270,6 +276,10 @@ def optimise_pooled(
         the shared ones.
     recruitment_success
         Scales the places each recruited household brings (for sensitivity runs).
+    start
+        A pooled plan already made on the same levers (the recommended plan, for a
+        sensitivity run): the solve starts from it too, so a run stopped before proof
+        is never dearer, on these paths, than keeping it.
 
     Raises
     ------
@@ -311,7 +321,10 @@ def optimise_pooled(
     stack = np.stack([d.demand[:, :h] for d in demands])
     econ = tuple(economics(lv, cut.groups, cut.month_ends, prices) for lv in each)
     instance = PooledInstance(decisions, stack, cut.groups, each, group, econ)
-    solved = solve_pooled(instance, params, starts=[_start(alone, each, levers, decisions)])
+    starts = [_start(alone, each, levers, decisions)]
+    if start is not None and _same_levers(start.decisions, decisions):
+        starts.append(np.minimum(start.values, [d.upper for d in decisions]).astype(np.int64))
+    solved = solve_pooled(instance, params, starts=starts)
     plan = Plan(tuple(decisions), solved.values, solved.status, solved.objective_gbp, "pooled",
                 solved.solver, solved.runtime_seconds)  # fmt: skip
     fresh_stack = np.stack([f.demand[:, :h] for f in fresh])

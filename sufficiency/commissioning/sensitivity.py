@@ -228,11 +228,14 @@ def pooled_sensitivity_row(
     member_levers: Sequence[Levers] | None = None,
     names: Sequence[str] | None = None,
     prices: PriceRise = DEFAULT_RISE,
+    start: Plan | None = None,
 ) -> dict[str, Any]:
     """The pooled plan again with one of :data:`FACTORS` moved by ``change`` for every
     member (demand on both sets of paths, every spot price, or recruitment success):
     the members' cost alone, the pooled cost, the saving, the pooled plan's year-1
-    block places and households recruited, and how close it is proven (status, gap)."""
+    block places and households recruited, and how close it is proven (status, gap).
+    ``start``, the recommended pooled plan, is where the solve starts too: a run that
+    stops before proof is never dearer on the case's paths than keeping it."""
     if factor not in FACTORS:
         raise ValueError(f"unknown sensitivity factor {factor!r}")
     m = 1.0 + change
@@ -245,7 +248,8 @@ def pooled_sensitivity_row(
     else:
         success = m
     result = optimise_pooled(d, f, shared, params, prices=prices, names=names,
-                             member_levers=each, recruitment_success=success)  # fmt: skip
+                             member_levers=each, recruitment_success=success,
+                             start=start)  # fmt: skip
     s = plan_summary(result.pooled_plan)
     alone = result.alone_cost_gbp
     return {

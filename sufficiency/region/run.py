@@ -42,6 +42,7 @@ from sufficiency.region.tasks import (
     run_member,
     run_pooled,
     run_pooled_sensitivity,
+    solve_pooled_plan,
 )
 
 #: Exit codes of ``sufficiency region``.
@@ -284,16 +285,24 @@ def run_region(
             prepared = c.submit(
                 prepare_pooled, pooled_task, *bases, pure=True, key=f"pooled-inputs-{seed}"
             )
+            # the recommended plan first: each sensitivity run starts from it too
+            solved = c.submit(solve_pooled_plan, prepared, pure=True, key=f"pooled-plan-{seed}")
             runs = [
                 c.submit(
-                    run_pooled_sensitivity, prepared, factor, change, pure=True,
+                    run_pooled_sensitivity, prepared, factor, change, solved, pure=True,
                     key=f"pooled-sensitivity-{factor.replace(' ', '-')}-{change:+g}-{seed}",
                 )
                 for factor in FACTORS
                 for change in params.commissioning.sensitivity_steps
             ]  # fmt: skip
             pooled = c.submit(
-                run_pooled, pooled_task, prepared, *runs, pure=True, key=f"pooled-{seed}"
+                run_pooled,
+                pooled_task,
+                prepared,
+                *runs,
+                solved=solved,
+                pure=True,
+                key=f"pooled-{seed}",
             )
         results = c.gather(futures)
         say("Members' forecasts and spend done")

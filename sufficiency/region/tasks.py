@@ -25,7 +25,7 @@ import pandas as pd
 from sufficiency import clock
 from sufficiency.commissioning.levers import Levers, load_levers
 from sufficiency.commissioning.pool_dates import left_out_reason, pool_date, too_few_reason
-from sufficiency.commissioning.pooled import optimise_pooled
+from sufficiency.commissioning.pooled import PooledResult, optimise_pooled
 from sufficiency.commissioning.run import PoolInputs, commission_params, pool_inputs
 from sufficiency.commissioning.sensitivity import pooled_sensitivity_row
 from sufficiency.commissioning.writers import write_pooled
@@ -545,19 +545,25 @@ def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | Member
 
 
 def run_pooled_sensitivity(
-    prepared: PreparedPool | MemberFailure, factor: str, change: float
+    prepared: PreparedPool | MemberFailure,
+    factor: str,
+    change: float,
+    solved: PooledResult | MemberFailure | None = None,
 ) -> dict[str, Any] | None:
     """One pooled sensitivity run (``factor`` moved by ``change`` for every member): its
-    row, ``None`` when there is no pool, or the row with ``failed`` saying why."""
+    row, ``None`` when there is no pool, or the row with ``failed`` saying why. ``solved``,
+    the recommended pooled plan, is where the run's solve starts too, so a run stopped
+    before proof is never dearer than keeping the recommended plan."""
     if isinstance(prepared, MemberFailure):
         return None
     p = prepared.params
+    start = solved.pooled_plan if isinstance(solved, PooledResult) else None
     try:
         row, _ = _quiet(
             lambda: pooled_sensitivity_row(
                 prepared.inputs.demands, prepared.inputs.fresh, prepared.shared,
                 p.commissioning, factor, change, member_levers=prepared.levers,
-                names=prepared.inputs.names, prices=p.finance.price_rise,
+                names=prepared.inputs.names, prices=p.finance.price_rise, start=start,
             )
         )  # fmt: skip
     except SufficiencyError as exc:
@@ -565,16 +571,12 @@ def run_pooled_sensitivity(
     return row
 
 
-def run_pooled(
-    task: PooledTask, prepared: PreparedPool | MemberFailure, *sensitivity: dict[str, Any] | None
-) -> PooledSummary | MemberFailure:
-    """The pooled plan: each member on its own levers and prices, block contracts on the
-    shared terms. Writes ``pooling.csv``, ``plan.csv`` and ``sensitivity.csv`` (the runs
-    ``sensitivity``, done as tasks of their own) into ``<out>/pooled``."""
+def solve_pooled_plan(prepared: PreparedPool | MemberFailure) -> PooledResult | MemberFailure:
+    """The recommended pooled plan: each member on its own levers and prices, block
+    contracts on the shared terms (or the failure, saying why)."""
     if isinstance(prepared, MemberFailure):
         return prepared
-    p, inputs, members = prepared.params, prepared.inputs, prepared.members
-    rows_sens = tuple(r for r in sensitivity if r is not None)
+    p, inputs = prepared.params, prepared.inputs
     try:
         result, _ = _quiet(
             lambda: optimise_pooled(
@@ -583,6 +585,28 @@ def run_pooled(
                 member_levers=prepared.levers,
             )
         )  # fmt: skip
+    except SufficiencyError as exc:
+        return MemberFailure("pooled", "Pooled plan", "pooled", _sentence(exc))
+    return result
+
+
+def run_pooled(
+    task: PooledTask,
+    prepared: PreparedPool | MemberFailure,
+    *sensitivity: dict[str, Any] | None,
+    solved: PooledResult | MemberFailure | None = None,
+) -> PooledSummary | MemberFailure:
+    """The pooled plan (``solved``, or solved here when not given) with its sensitivity
+    runs (``sensitivity``, done as tasks of their own): writes ``pooling.csv``,
+    ``plan.csv`` and ``sensitivity.csv`` into ``<out>/pooled``."""
+    if isinstance(prepared, MemberFailure):
+        return prepared
+    result = solve_pooled_plan(prepared) if solved is None else solved
+    if isinstance(result, MemberFailure):
+        return result
+    inputs, members = prepared.inputs, prepared.members
+    rows_sens = tuple(r for r in sensitivity if r is not None)
+    try:
         start = pd.Timestamp(inputs.demands[0].month_ends[0])
         with published(task.out_dir / "pooled") as staging:
             write_pooled(result, pd.DataFrame(list(rows_sens)), start, staging)

@@ -378,3 +378,25 @@ def test_a_master_stopped_with_a_plan_keeps_it_when_cheaper(three, monkeypatch):
     alone = sum(p.objective_gbp for p in result.alone_plans)
     assert result.solve.status is SolveStatus.TIME_LIMIT and result.solve.rounds == 1
     assert result.pooled_plan.objective_gbp < alone - 1.0
+
+
+def test_pooled_sensitivity_run_stopped_early_keeps_the_recommended_plan(three, monkeypatch):
+    """A sensitivity run whose solve stops before proof (here: before its first round)
+    is never dearer than keeping the recommended pooled plan: the solve starts from it."""
+    from sufficiency.commissioning import pooled_model
+    from sufficiency.commissioning.sensitivity import pooled_sensitivity_row
+    from sufficiency.config import CommissioningParams
+
+    demands, levers, result = three
+    fresh = [make_demand(8, 24, seed=s) for s in (11, 12, 13)]
+    rushed = CommissioningParams(horizon_months=24, mip_gap=0.0, pooled_gap=0.0)
+    monkeypatch.setattr(pooled_model, "MAX_ROUNDS", 0)
+    kept = pooled_sensitivity_row(
+        demands, fresh, levers, rushed, "demand", 0.0, start=result.pooled_plan
+    )
+    recommended = round(result.pooled_score.expected_cost_gbp, 2)
+    assert kept["pooled_cost_gbp"] == recommended
+    assert kept["status"] != "optimal"
+    # without the recommended plan to start from, the same rushed run is dearer
+    alone = pooled_sensitivity_row(demands, fresh, levers, rushed, "demand", 0.0)
+    assert alone["pooled_cost_gbp"] > recommended
