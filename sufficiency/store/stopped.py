@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -39,6 +39,12 @@ RUN_STOPPED_HOURS = 24
 RUN_STOPPED_AFTER = dt.timedelta(hours=RUN_STOPPED_HOURS)
 #: The same for a web scenario run (seconds to minutes on a large history).
 SCENARIO_STOPPED_AFTER = dt.timedelta(hours=2)
+#: A matching run's time limit covers the whole run (reading to outputs), so one still
+#: "running" this many times its limit after it started, and at least
+#: :data:`MATCH_STOPPED_AT_LEAST`, is taken as stopped: a nightly match killed on another
+#: server held the web's re-runs back for a day before.
+MATCH_STOPPED_TIMES_LIMIT = 4
+MATCH_STOPPED_AT_LEAST = dt.timedelta(hours=1)
 
 #: Why a run whose process, on the machine that checked, ended is recorded as failed.
 INTERRUPTED = "interrupted: the process ended before the run finished"
@@ -110,12 +116,34 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
-def not_seen(host: str | None) -> str:
-    """The failure reason of a run still "running" :data:`RUN_STOPPED_AFTER` after it
-    started."""
+def stopped_after(kind: str, config: dict[str, Any] | None) -> dt.timedelta:
+    """How long after it started a run still "running" is taken as stopped: a matching
+    run's limit (``config``'s ``matching.time_limit_seconds``) :data:`MATCH_STOPPED_TIMES_LIMIT`
+    times over, at least :data:`MATCH_STOPPED_AT_LEAST`; any other run (or a matching run
+    recorded with no limit) :data:`RUN_STOPPED_AFTER`."""
+    matching = (config or {}).get("matching") if kind == "match" else None
+    limit = matching.get("time_limit_seconds") if isinstance(matching, dict) else None
+    if isinstance(limit, int | float) and not isinstance(limit, bool) and limit > 0:
+        after = dt.timedelta(seconds=MATCH_STOPPED_TIMES_LIMIT * float(limit))
+        return min(RUN_STOPPED_AFTER, max(MATCH_STOPPED_AT_LEAST, after))
+    return RUN_STOPPED_AFTER
+
+
+def _said(after: dt.timedelta) -> str:
+    hours = after.total_seconds() / 3600
+    if hours >= 1 and hours == int(hours):
+        return f"{int(hours)} hour{'s' if hours != 1 else ''}"
+    return f"{round(after.total_seconds() / 60)} minutes"
+
+
+def not_seen(host: str | None, after: dt.timedelta = RUN_STOPPED_AFTER) -> str:
+    """The failure reason of a run still "running" ``after`` it started (a matching
+    run's :func:`stopped_after`, else :data:`RUN_STOPPED_AFTER`)."""
     on = f" on {host}" if host else ""
-    return (f"{NOT_SEEN}: still recorded as running {RUN_STOPPED_HOURS} hours after it "
-            f"started{on}, longer than any run takes, so taken as stopped (its process "
+    longest = ("longer than any run takes" if after == RUN_STOPPED_AFTER
+               else "long past its time limit")  # fmt: skip
+    return (f"{NOT_SEEN}: still recorded as running {_said(after)} after it "
+            f"started{on}, {longest}, so taken as stopped (its process "
             "killed or its machine restarted)")  # fmt: skip
 
 
@@ -134,12 +162,13 @@ def end_stopped_in(s: Session, url: str, at: dt.datetime) -> Ended:
         info = run.summary or {}
         pid = info.get("pid")
         host = info.get("host")
+        after = stopped_after(run.kind, run.config)
         how = stopped_how(host, None if pid is None else int(pid), _aware(run.started_at), at,
-                          RUN_STOPPED_AFTER, partial(_held, "runs", url, run.id))  # fmt: skip
+                          after, partial(_held, "runs", url, run.id))  # fmt: skip
         if how is None:
             continue
         run.status, run.finished_at = "failed", at
-        run.failure_reason = INTERRUPTED if how == "ended" else not_seen(host)
+        run.failure_reason = INTERRUPTED if how == "ended" else not_seen(host, after)
         runs.append(int(run.id))
     scenario_runs = []
     for sr in s.scalars(select(ScenarioRun).where(ScenarioRun.status == "running")):

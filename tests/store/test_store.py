@@ -377,6 +377,47 @@ def test_a_run_another_machine_left_running_is_failed_a_day_after_it_started(sto
     store.close()
 
 
+def test_a_matching_run_another_machine_left_running_stops_long_past_its_time_limit(store_url):
+    """A night's matching killed on the scheduler's server held the web application's
+    re-runs back for 24 hours (any run of another machine was trusted for a day). A
+    matching run's time limit covers the whole run: four times it, at least an hour,
+    after it started it is taken as stopped; a limit of two hours gives eight; a
+    matching run recorded with no limit, or another kind of run, still a day."""
+    from sufficiency.store.stopped import stopped_after
+
+    now = dt.datetime.now(dt.UTC)
+    store = RunStore(store_url)
+    config = {"matching": {"time_limit_seconds": 60.0}}
+    killed = store.start("match", config, now=now - dt.timedelta(minutes=61))
+    lately = store.start("match", config, now=now - dt.timedelta(minutes=59))
+    long_limit = store.start(
+        "match", {"matching": {"time_limit_seconds": 7200}}, now=now - dt.timedelta(hours=7)
+    )
+    no_limit = store.start("match", {}, now=now - dt.timedelta(hours=2))
+    forecast = store.start("forecast", config, now=now - dt.timedelta(hours=2))
+    for rid in (killed, lately, long_limit, no_limit, forecast):
+        _ran_on(store, rid, "nightly-1", 4242)
+    assert store.mark_interrupted(now=now) == 1
+    assert store.get(killed)["status"] == "failed"
+    assert store.get(killed)["failure_reason"] == (
+        "not seen to finish: still recorded as running 1 hour after it started on "
+        "nightly-1, long past its time limit, so taken as stopped (its process killed or "
+        "its machine restarted)"
+    )
+    for rid in (lately, long_limit, no_limit, forecast):
+        assert store.get(rid)["status"] == "running"
+    assert store.mark_interrupted(now=now + dt.timedelta(hours=1, minutes=1)) == 2  # 8 h
+    assert store.get(long_limit)["status"] == "failed"
+    assert "running 8 hours after it started" in store.get(long_limit)["failure_reason"]
+    assert stopped_after("match", {"matching": {"time_limit_seconds": 1e6}}) == dt.timedelta(
+        hours=24
+    )
+    assert stopped_after("match", {"matching": {"time_limit_seconds": True}}) == (
+        dt.timedelta(hours=24)
+    )
+    store.close()
+
+
 def test_store_raises_on_file_that_is_not_a_database(tmp_path):
     """A store path holding some other file gives a clear StoreError."""
     bad = tmp_path / "runs.sqlite"
