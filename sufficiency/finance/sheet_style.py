@@ -1,6 +1,6 @@
-"""The finance workbook's cell styles and sheet helpers: money formats (the variance's
-sign convention), bold blue headers right-aligned over figures, column widths, chart axes
-in pounds and charts on a page of their own."""
+"""The finance workbook's sheet helpers: bold blue headers right-aligned over figures,
+column widths, chart axes in pounds and charts on a page of their own (its money and
+variance formats are the house ones, :mod:`sufficiency.io.xlsx_style`)."""
 
 from __future__ import annotations
 
