@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -42,14 +42,12 @@ from sufficiency.io.xlsx import (
     save_workbook,
     show_axes,
 )
+from sufficiency.io.xlsx_style import BOLD, COUNT, HEADER_FILL, WRAP
 
+#: Money, a negative sum in red (the house GBP, io/xlsx_style.py, shows it in black).
 GBP = '"£"#,##0;[Red]-"£"#,##0'
-COUNT = "#,##0"
 ONE_DP = "#,##0.0"
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
-WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def plan_by_year(report: CommissioningReport) -> pd.DataFrame:

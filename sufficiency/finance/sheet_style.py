@@ -1,6 +1,6 @@
-"""The finance workbook's cell styles and sheet helpers: money formats (the variance's
-sign convention), bold blue headers right-aligned over figures, column widths, chart axes
-in pounds and charts on a page of their own."""
+"""The finance workbook's sheet helpers: bold blue headers right-aligned over figures,
+column widths, chart axes in pounds and charts on a page of their own (its money and
+variance formats are the house ones, :mod:`sufficiency.io.xlsx_style`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from openpyxl.chart.axis import ChartLines
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -19,15 +19,9 @@ from sufficiency.io.xlsx import (
     print_sheet,
     show_axes,
 )
+from sufficiency.io.xlsx_style import BOLD, HEADER_FILL
 
-#: Money: negatives get a minus sign and no colour (a spend figure is not "bad" for being low).
-GBP = '"£"#,##0;-"£"#,##0'
-#: Variance against budget (projection - budget): overspend (positive) is adverse and red;
-#: underspend (negative) is favourable, shown with a minus sign and not red.
-VARIANCE = '[Red]"£"#,##0;-"£"#,##0;"£"0'
 PCT = "0.0%"
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-BOLD = Font(bold=True)
 
 
 def header(ws: Worksheet, row: int, names: Sequence[str], first: int = 1) -> None:

@@ -38,11 +38,7 @@ from sufficiency.finance.previous import Changes
 from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.sheet_style import (
     ACROSS,
-    BOLD,
-    GBP,
-    HEADER_FILL,
     PCT,
-    VARIANCE,
     axes,
     chart_on_new_page,
     finish_header,
@@ -55,6 +51,7 @@ from sufficiency.finance.summaries import MEANS_NOTE, financial_year, quarter
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import first_page_note, save_workbook, wrap_values
+from sufficiency.io.xlsx_style import BOLD, GBP, HEADER_FILL, VARIANCE, WRAP
 from sufficiency.results import BriefRepr, tables_copied
 
 #: Line colours of successive financial years on the cumulative chart (projection solid,
@@ -377,7 +374,7 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
         figure = ws.cell(row=10 + i, column=3, value=float(value))
         figure.number_format = GBP
         if len(text) > 48 + 17:  # longer than columns A and B: wrap in A, not cut at C
-            label.alignment = Alignment(wrap_text=True, vertical="top")
+            label.alignment = WRAP
             figure.alignment = Alignment(vertical="top")
             ws.row_dimensions[10 + i].height = 15 * len(textwrap.wrap(text, 46)) + 3
     ws["A14"] = (

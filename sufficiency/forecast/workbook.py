@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.chart.data_source import StrRef
 from openpyxl.chart.series import SeriesLabel
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -38,16 +38,15 @@ from sufficiency.io.xlsx import (
     show_axes,
     wrap_values,
 )
+from sufficiency.io.xlsx_style import BOLD, COUNT, WRAP
 
 if TYPE_CHECKING:
     from sufficiency.forecast.backtest import BacktestResult
     from sufficiency.forecast.report import ForecastReport
 
-_BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=12)
-_WRAP = Alignment(wrap_text=True, vertical="top")
-#: Number formats: children (whole numbers), percentages and month ends.
-COUNT = "#,##0"
+#: Number formats: children (whole numbers, :data:`~sufficiency.io.xlsx_style.COUNT`),
+#: percentages and month ends.
 PCT = "0%"
 PCT1 = "0.0%"
 DATE = "mmm yyyy"
@@ -109,7 +108,7 @@ def _format(col: str) -> str | None:
 def _put(ws: Worksheet, df: pd.DataFrame, first_row: int = 1) -> None:
     """A table with plain-word headers in ``first_row``, formatted column by column."""
     for j, col in enumerate(df.columns, start=1):
-        ws.cell(row=first_row, column=j, value=_header(col)).font = _BOLD
+        ws.cell(row=first_row, column=j, value=_header(col)).font = BOLD
     formats = [_format(str(col)) for col in df.columns]
     for i, row in enumerate(df.itertuples(index=False), start=first_row + 1):
         for j, (col, value) in enumerate(zip(df.columns, row, strict=True), start=1):
@@ -137,7 +136,7 @@ def _finish(
             text = str(head[0].value)
             width = max(width, max(len(w) for w in text.split()))
             width = min(max(width + 2, 9), 90)
-            head[0].alignment = _WRAP
+            head[0].alignment = WRAP
             header_lines = max(header_lines, math.ceil(len(text) / (width - 1)))
         else:
             width = min(max(width + 2, 9), 90)
@@ -222,7 +221,7 @@ class _Charts:
         row = 1 + self.count * self.ROWS_PER_CHART
         if self.count:
             self.ws.row_breaks.append(Break(id=row - 1))
-        self.ws.cell(row=row, column=1, value=f'From the sheet "{data.title}"').font = _BOLD
+        self.ws.cell(row=row, column=1, value=f'From the sheet "{data.title}"').font = BOLD
         self.ws.add_chart(chart, f"A{row + 1}")
         self.count += 1
         return chart

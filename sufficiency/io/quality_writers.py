@@ -18,12 +18,12 @@ from sufficiency.io.atomic import atomic_write_text
 from sufficiency.io.csv_text import csv_text
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.xlsx import narrow_to_page, print_a4_landscape, wrapped_lines
+from sufficiency.io.xlsx_style import BOLD, WRAP
 
 QUALITY_CSV = "data_quality.csv"
 #: Rows of findings shown in a workbook sheet; the CSV holds them all.
 SHEET_MAX_ROWS = 5000
 _COLUMNS = ("file", "row", "column", "problem", "action")
-_WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
 #: Column widths (characters) of file, row, column, problem, action at most (a column as
 #: wide as its longest value, its header whole) ...
@@ -83,17 +83,17 @@ def add_quality_sheet(wb: Workbook, quality: DataQuality | None) -> None:
     header_row = row
     for j, name in enumerate(_COLUMNS, start=1):
         cell = ws.cell(row=row, column=j, value=name.capitalize())
-        cell.font = Font(bold=True)
+        cell.font = BOLD
     shown = table.head(SHEET_MAX_ROWS)
     for rec in shown.itertuples(index=False):
         row += 1
-        ws.cell(row=row, column=1, value=rec.file).alignment = _WRAP
+        ws.cell(row=row, column=1, value=rec.file).alignment = WRAP
         ws.cell(
             row=row, column=2, value=None if pd.isna(rec.row) else int(rec.row)
         ).alignment = _TOP
-        ws.cell(row=row, column=3, value=rec.column).alignment = _WRAP
-        ws.cell(row=row, column=4, value=rec.problem).alignment = _WRAP
-        ws.cell(row=row, column=5, value=rec.action).alignment = _WRAP
+        ws.cell(row=row, column=3, value=rec.column).alignment = WRAP
+        ws.cell(row=row, column=4, value=rec.problem).alignment = WRAP
+        ws.cell(row=row, column=5, value=rec.action).alignment = WRAP
         # wrapped cells need their height set: spreadsheets do not grow rows on opening
         texts = (rec.file, "", rec.column, rec.problem, rec.action)
         lines = max(wrapped_lines(str(v or ""), w) for v, w in zip(texts, widths, strict=True))

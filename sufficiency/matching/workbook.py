@@ -31,25 +31,24 @@ from sufficiency.io.xlsx import (
     print_a4_landscape,
     save_workbook,
 )
+from sufficiency.io.xlsx_style import COUNT, HEADER_FILL, WRAP
 from sufficiency.matching.by_council import COUNCIL_HEADERS
 from sufficiency.matching.report import MatchReport
 
-#: Number formats: whole pounds on page 1, pounds and pence in tables, miles, counts.
+#: Number formats: whole pounds on page 1, pounds and pence in tables, miles (counts are
+#: :data:`~sufficiency.io.xlsx_style.COUNT`).
 GBP = '"£"#,##0'
 GBP_SIGNED = '"£"#,##0;-"£"#,##0;"£"0'
 GBP_PENCE = '"£"#,##0.00'
 GBP_PENCE_SIGNED = '"£"#,##0.00;-"£"#,##0.00;"£"0.00'
 MILES = "0.0"
-COUNT = "#,##0"
 SCORE = "#,##0.00"
 
 BOLD = Font(name="Calibri", bold=True)
 TITLE = Font(name="Calibri", bold=True, size=16)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 #: A raised flag: dark red bold text on a light red fill (and the word "Check").
 FLAG_FONT = Font(name="Calibri", bold=True, color="9C0006")
 FLAG_FILL = PatternFill("solid", fgColor="FFC7CE")
-WRAP = Alignment(wrap_text=True, vertical="top")
 WRAP_RIGHT = Alignment(wrap_text=True, vertical="top", horizontal="right")
 TOP = Alignment(vertical="top")
 LEFT = Alignment(vertical="top", horizontal="left", wrap_text=True)

@@ -27,16 +27,15 @@ from sufficiency.io.xlsx import (
     save_workbook,
     wrapped_lines,
 )
+from sufficiency.io.xlsx_style import BOLD, COUNT, GBP, VARIANCE, WRAP
 from sufficiency.region import report as tables
 from sufficiency.region.tasks import BASE_KEY
 
 if TYPE_CHECKING:
     from sufficiency.region.run import RegionResult
 
-GBP = '"£"#,##0;-"£"#,##0'
-VARIANCE = '[Red]"£"#,##0;-"£"#,##0;"£"0'
+#: The region's header fill, paler than the members' workbooks' (io/xlsx_style.py).
 HEAD = PatternFill("solid", fgColor="E8EEF5")
-BOLD = Font(bold=True)
 
 
 def headline(result: RegionResult) -> list[str]:
@@ -214,7 +213,7 @@ def _sheet(
     for j, h in enumerate(_headers(frame), start=1):
         cell = ws.cell(row=first_row, column=j, value=h)
         cell.font, cell.fill = BOLD, HEAD
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.alignment = WRAP
         ws.column_dimensions[get_column_letter(j)].width = widths[j - 1]
         tallest = max(tallest, wrapped_lines(h, widths[j - 1]))
     # a wrapped header's row must be set tall: spreadsheets do not grow rows on opening
@@ -223,7 +222,6 @@ def _sheet(
         c for c in frame.columns
         if pd.api.types.is_float_dtype(frame[c]) and (frame[c].dropna() % 1 == 0).all()
     }  # fmt: skip
-    wrap = Alignment(wrap_text=True, vertical="top")
     # a column of short words (Yes or No, 2026-27) centred: left-aligned after a figure
     # aligned right, it printed as one, "49.02026-27", "8.5Yes"
     short = {c for j, c in enumerate(frame.columns) if j > 1 and _text(frame, c)
@@ -237,7 +235,7 @@ def _sheet(
             ws.row_dimensions[i].height = 13 * lines + 3
         for j, (col, v) in enumerate(zip(frame.columns, values, strict=True), start=1):
             cell = ws.cell(row=i, column=j, value=_value(v))
-            cell.alignment = middle if col in short else wrap
+            cell.alignment = middle if col in short else WRAP
             name = str(col)
             if name == "saving_pct":
                 cell.number_format = "0.0%"
@@ -250,7 +248,7 @@ def _sheet(
             elif name.endswith("_gbp") or "(£)" in name:
                 cell.number_format = GBP
             elif isinstance(cell.value, float):
-                cell.number_format = "#,##0" if col in whole else "#,##0.0"
+                cell.number_format = COUNT if col in whole else "#,##0.0"
     ws.freeze_panes = ws.cell(row=first_row + 1, column=keep + 1)
     ws.print_title_rows = f"{first_row}:{first_row}"
     print_across(ws, widths, keep)

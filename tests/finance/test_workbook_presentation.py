@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from sufficiency.finance.workbook import LINE_LABELS, SIGN_CONVENTION, VARIANCE
+from sufficiency.finance.workbook import LINE_LABELS, SIGN_CONVENTION
+from sufficiency.io.xlsx_style import VARIANCE
 
 #: Sheets with a header row in row 1 over a table (the Summary's headers are in rows 4 and 19).
 TABLE_SHEETS = ("Monthly", "Cumulative", "Quarterly", "Financial years", "Scenario comparison",

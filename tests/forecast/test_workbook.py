@@ -17,8 +17,9 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency.commands.forecast import forecast
-from sufficiency.forecast.workbook import CATEGORY_NAMES, COUNT
+from sufficiency.forecast.workbook import CATEGORY_NAMES
 from sufficiency.io.xlsx import CHANCE
+from sufficiency.io.xlsx_style import COUNT
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 #: Sheets of tables (everything but the charts and the data-quality record).
