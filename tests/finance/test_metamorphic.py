@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sufficiency import api
+from sufficiency import api, vocabulary
 from sufficiency.config import FinanceParams, Params
 from sufficiency.prices import DEFAULT_WEEKLY_COSTS
 
@@ -87,9 +87,10 @@ def test_doubled_costs_and_budget_double_every_figure(
     assert a.headline != b.headline
 
 
-def _cost_file(path: Path, factor: float, *, reverse: bool = False) -> Path:
+def _cost_file(path: Path, factor: float, *, shape: str = "") -> Path:
     """Every category's cost, and 30 of the children in IFA foster care on 30/09/2025 at
-    costs of their own, times ``factor``."""
+    costs of their own, times ``factor``; ``shape``: ``reversed`` rows, categories in
+    ``words`` (as spend.xlsx names them), or ``xlsx``."""
     episodes = pd.read_csv(HISTORY / "2026" / "episodes.csv", dtype=str, keep_default_na=False)
     began = pd.to_datetime(episodes["DECOM"], dayfirst=True)
     ended = pd.to_datetime(episodes["DEC"], dayfirst=True)
@@ -102,7 +103,14 @@ def _cost_file(path: Path, factor: float, *, reverse: bool = False) -> Path:
     rows += [{"category": "ifa_foster", "weekly_cost": (950 + 3 * i) * factor, "child_id": c}
              for i, c in enumerate(children)]  # fmt: skip
     table = pd.DataFrame(rows)
-    (table.iloc[::-1] if reverse else table).to_csv(path, index=False)
+    if shape == "reversed":
+        table = table.iloc[::-1]
+    if shape == "words":
+        table["category"] = table["category"].map(vocabulary.category)
+    if shape == "xlsx":
+        table.to_excel(path, index=False)
+    else:
+        table.to_csv(path, index=False)
     return path
 
 
@@ -114,9 +122,12 @@ def test_a_cost_file_doubled_doubles_every_figure(tmp_path: Path) -> None:
     _doubled(a, b)
 
 
-def test_a_cost_files_rows_in_another_order_change_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("shape", ["reversed", "words", "xlsx"])
+def test_a_cost_file_in_another_shape_changes_nothing(tmp_path: Path, shape: str) -> None:
     a = _spend(costs=_cost_file(tmp_path / "costs.csv", 1), **RUNS["in year"])
-    b = _spend(costs=_cost_file(tmp_path / "reversed.csv", 1, reverse=True), **RUNS["in year"])
+    name = "costs.xlsx" if shape == "xlsx" else f"{shape}.csv"
+    b = _spend(costs=_cost_file(tmp_path / name, 1, shape=shape), **RUNS["in year"])
+    assert b.notes == ()
     np.testing.assert_array_equal(a.report.base.spend, b.report.base.spend)
     for name in ("monthly", "yearly"):
         pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
@@ -139,3 +150,34 @@ def test_a_budget_changed_moves_the_variance_alone(
                                   more.budget.drop(columns=list(moved)))  # fmt: skip
     assert (more.budget["variance_gbp"] - a.budget["variance_gbp"]).round(2).eq(-1e6).all()
     assert (more.budget["prob_overspend"] <= a.budget["prob_overspend"]).all()
+
+
+def test_a_budget_by_month_or_in_another_order_gives_the_same_comparison(
+    budget: pd.DataFrame, with_budget: dict[str, api.SpendResult], tmp_path: Path
+) -> None:
+    """Each line's year given as twelve months (in pennies adding up to it), or the rows
+    and columns in another order: the same comparison with the budget (its rows in the
+    budget file's order, the council's own)."""
+    months = []
+    for row in budget.itertuples():
+        pennies = round(row.budget_gbp * 100)
+        first = pd.Timestamp(int(row.financial_year[:4]), 4, 1)
+        for k in range(12):
+            part = pennies // 12 + (pennies % 12 if k == 11 else 0)
+            months.append({"financial_year": row.financial_year, "cost_line": row.cost_line,
+                           "month": (first + pd.DateOffset(months=k)).strftime("%Y-%m"),
+                           "budget_gbp": part / 100})  # fmt: skip
+    pd.DataFrame(months).to_csv(tmp_path / "by_month.csv", index=False)
+    shuffled = budget.sample(frac=1.0, random_state=3)[
+        ["budget_gbp", "cost_line", "financial_year"]
+    ]
+    shuffled.to_csv(tmp_path / "shuffled.csv", index=False)
+    a = with_budget["in year"].budget
+    assert a is not None and len(a) == 4  # 2025-26's outturn; 2026-27 not whole in 12 months
+    for name in ("by_month.csv", "shuffled.csv"):
+        b = _spend(budget=tmp_path / name, **RUNS["in year"]).budget
+        assert b is not None
+        if name == "shuffled.csv":
+            key = ["financial_year", "cost_line"]
+            a, b = (t.sort_values(key).reset_index(drop=True) for t in (a, b))
+        pd.testing.assert_frame_equal(a, b)

@@ -240,3 +240,20 @@ def test_an_episode_ended_before_every_return_changes_no_figure(
     assert "1 episode(s) ended before their return's collection year: kept" in "\n".join(
         other.quality.summary_lines()
     )
+
+
+def test_a_scenario_and_supply_leave_the_base_forecast_as_it_was(
+    three_years: Path, base: api.ForecastReport
+) -> None:
+    """The scenario is simulated beside the base from the same seed, and supply only read
+    against the demand: the base's paths are those of a run without either."""
+    sample = SAMPLE.parent
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        both = api.forecast(three_years, scenario=sample / "scenarios" / "entries_up_20.toml",
+                            supply=sample / "supply.toml", **RUN)  # type: ignore[arg-type]  # fmt: skip
+    assert both.scenario is not None and both.shortfall is not None
+    for field in ("stock", "starts", "entries", "exits"):
+        np.testing.assert_array_equal(getattr(base.base, field), getattr(both.base, field))
+    pd.testing.assert_frame_equal(base.demand, both.demand)
+    assert not np.array_equal(both.scenario.stock, both.base.stock)
