@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sufficiency import api
@@ -165,3 +166,57 @@ def test_a_dearer_foster_spot_price_never_buys_fewer_foster_places(
     before, after = foster(sample_plan), foster(_commission(data))
     assert before and all(after.get(group, 0) >= n for group, n in before.items())
     assert sum(after.values()) > sum(before.values())
+
+
+def test_every_money_figure_doubled_gives_the_same_plan_at_twice_the_cost(
+    sample_levers: dict[str, Any], sample_plan: api.CommissionResult
+) -> None:
+    """Prices, costs and caps' money in pounds twice as large (the same plan in another
+    currency): the same commitments, every expected cost twice (to the penny)."""
+
+    def doubled(data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: 2 * v if "gbp" in k and isinstance(v, float | int) else doubled(v)
+                    for k, v in data.items()}  # fmt: skip
+        return [doubled(x) for x in data] if isinstance(data, list) else data
+
+    twice = _commission(doubled(sample_levers))
+    what = ["lever", "year", "starts", "commitment"]
+    assert twice.plan[what].equals(sample_plan.plan[what])
+    gap = (twice.plan["cost_gbp"] - 2 * sample_plan.plan["cost_gbp"]).abs().max()
+    assert gap <= 0.01 + 1e-6
+    for plan, cost in sample_plan.expected_cost_gbp.items():
+        assert twice.expected_cost_gbp[plan] == pytest.approx(2 * cost, rel=1e-12)
+
+
+@pytest.fixture(scope="module")
+def two_neighbours(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two synthetic authorities ending on 31 March 2026, as the sample does."""
+    from sufficiency.forecast.synthetic import synthetic_history
+    from sufficiency.region.synthetic import write_history
+
+    folder = tmp_path_factory.mktemp("neighbours")
+    return (write_history(synthetic_history(150, num_years=6, seed=7), folder / "b"),
+            write_history(synthetic_history(120, num_years=6, seed=8), folder / "c"))  # fmt: skip
+
+
+def test_the_order_of_the_pooled_histories_changes_no_figure(
+    two_neighbours: tuple[Path, Path],
+) -> None:
+    """``--pool-with b c`` and ``--pool-with c b``: each pooled authority's forecast had the
+    random stream of its place in the list, so b alone cost £6,837,679 listed first and
+    £6,343,945 listed second (10 paths), and every share moved."""
+    b, c = two_neighbours
+    tables = []
+    for order in ([b, c], [c, b]):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = api.commission(
+                SAMPLE / "ssda903", SAMPLE / "levers.toml", pool_with=order, num_paths=10,
+                eval_paths=10, horizon_months=12, with_sensitivity=False, seed=1,
+                run_date="2026-04-01",
+            )  # fmt: skip
+        assert result.pooled is not None
+        tables.append(result.pooled.table().set_index("authority").sort_index())
+    assert set(tables[0].index) == {"ssda903", "b", "c", "co-operative"}
+    pd.testing.assert_frame_equal(tables[0], tables[1])
