@@ -11,6 +11,8 @@ On the sample's last three returns, 20 paths over 6 months (a second or so each)
   another order, the same fitted model and the same children at the start, and the paths
   of another draw: each child has a slot in the simulation in the order of the IDs
   (changing that would change every seeded figure and the pinned random stream);
+- a forecast started inside the history (31/03/2025, 31/12/2025) sees nothing after its
+  start: the paths of the returns cut there;
 - a child in and out of care before the windows the rates and entries are measured in,
   or an episode ended before every return (kept, and said in the data quality): the same
   paths.
@@ -257,3 +259,26 @@ def test_a_scenario_and_supply_leave_the_base_forecast_as_it_was(
         np.testing.assert_array_equal(getattr(base.base, field), getattr(both.base, field))
     pd.testing.assert_frame_equal(base.demand, both.demand)
     assert not np.array_equal(both.scenario.stock, both.base.stock)
+
+
+def test_a_forecast_from_inside_the_history_is_that_of_the_history_cut_there(
+    three_years: Path, tmp_path: Path
+) -> None:
+    """Started on 31/03/2025 or on 31/12/2025, the forecast sees nothing after its start:
+    the same paths as from the returns to that day (the last one left out, or cut there as
+    an in-year extract), as a backtest needs."""
+    from messy903 import in_year_extract
+
+    run = {**RUN, "run_date": "2026-01-15"}
+    cut = _variant(three_years, tmp_path, lambda f: shutil.rmtree(f / "2026"))
+    extract = in_year_extract(tmp_path / "extract", source=three_years).path
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for start, history in (("2025-03-31", cut), ("2025-12-31", extract)):
+            whole = api.forecast(three_years, start=start, **run)  # type: ignore[arg-type]
+            short = api.forecast(history, **run)  # type: ignore[arg-type]
+            assert str(short.base.month_ends[0].date()) == start
+            for field in ("stock", "starts", "entries", "exits"):
+                np.testing.assert_array_equal(getattr(whole.base, field),
+                                              getattr(short.base, field), field)  # fmt: skip
+            pd.testing.assert_frame_equal(whole.demand, short.demand)
