@@ -58,6 +58,7 @@ READING_CODES = frozenset(
         "unknown_xml_element",
         "misspelt_xml_element",
         "xml_windows_1252",
+        "year_column",
     }
 )
 #: How a file was read, said with how many tables or files were so read.
@@ -65,6 +66,10 @@ _READ_COUNTS = (
     ("delimiter", "tabs or semicolons between columns in {} table(s)"),
     ("xml_windows_1252", "XML in Windows-1252, not UTF-8, in {} file(s)"),
     ("title_rows", "title rows above the header in {}"),
+    (
+        "year_column",
+        "{} table(s) of several years, each row read as part of the return its YEAR column names",
+    ),
     ("last_copy_used", "a previous-year copy used as its year's return in {} table(s)"),
     (
         "duplicate_table",
@@ -108,6 +113,8 @@ PHRASES: dict[str, str] = {
     "decom_after_year": "episode(s) starting after their return's collection year: set aside",
     "dec_after_year": "end date(s) after their return's collection year: read as open at its end",
     "dec_before_year": "episode(s) ended before their return's collection year: kept",
+    "year_blank": "table(s) of several years with rows that have no collection year in "
+    "YEAR: those rows read as the year the file's name gives, or their dates show",
     "several_years": "table(s) holding several years' episodes, not one year's return: read "
     "as their latest year's return only (give the returns year by year)",
     "child_blank": "row(s) with no child identifier: set aside",

@@ -130,6 +130,29 @@ def test_the_same_returns_as_xml_give_the_same_paths(
     _same_paths(base, _forecast(tmp_path / "xml"))
 
 
+def test_the_returns_merged_into_one_file_a_table_give_the_same_paths(
+    three_years: Path, base: api.ForecastReport, tmp_path: Path
+) -> None:
+    """One file per table of every year with a YEAR column (Social Finance's LIIA tools'
+    ``SSDA903_Episodes_merged.csv``): the same paths. The summary said '3 year column'
+    under 'Repaired or set aside (3 finding(s))', a code for a person to read and no
+    repair; it now says how the files were read."""
+    merged = tmp_path / "merged"
+    merged.mkdir()
+    for table in ("header", "episodes", "uasc"):
+        parts = [_read(three_years / y / f"{table}.csv").assign(YEAR=y) for y in YEARS]
+        pd.concat(parts).to_csv(merged / f"SSDA903_{table.capitalize()}_merged.csv", index=False)
+    other = _forecast(merged)
+    _same_paths(base, other)
+    assert other.quality is not None
+    lines = other.quality.summary_lines()
+    assert not any(line.startswith("Repaired or set aside") for line in lines), lines
+    assert (
+        "Read as found: 3 table(s) of several years, each row read as part of the return its "
+        "YEAR column names." in lines
+    ), lines
+
+
 def _renamed(mapping: Callable[[list[str]], dict[str, str]]) -> Callable[[Path], None]:
     def change(folder: Path) -> None:
         tables = {p: _read(p) for p in folder.rglob("*.csv")}
