@@ -55,6 +55,7 @@ READING_CODES = frozenset(
         "table_not_used",
         "unnamed_column",
         "hidden_rows",
+        "hidden_columns",
         "unknown_xml_element",
         "misspelt_xml_element",
         "xml_windows_1252",
@@ -361,6 +362,9 @@ class DataQuality(BriefRepr):
         if reading["hidden_rows"]:
             read_bits.append(f"rows hidden in Excel in {reading['hidden_rows']} table(s), read "
                              "like the others")  # fmt: skip
+        if reading["hidden_columns"]:
+            read_bits.append(f"columns hidden in Excel in {reading['hidden_columns']} table(s), "
+                             "read like the others")  # fmt: skip
         if xml := reading["unknown_xml_element"] + reading["misspelt_xml_element"]:
             near = reading["misspelt_xml_element"]
             said = f" ({near} a near miss of a field's name)" if near else ""

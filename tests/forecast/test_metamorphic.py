@@ -153,6 +153,33 @@ def test_the_returns_merged_into_one_file_a_table_give_the_same_paths(
     ), lines
 
 
+def test_a_return_as_a_workbook_with_a_column_hidden_gives_the_same_paths(
+    three_years: Path, base: api.ForecastReport, tmp_path: Path
+) -> None:
+    """2025-26's episodes as an XLSX workbook, its PL_POST column hidden and a notes sheet
+    beside it: the same paths. The summary said 'Repaired or set aside (1 finding(s)): 1
+    hidden columns', a code and no repair; it now says how the workbook was read."""
+    import openpyxl
+
+    folder = _variant(three_years, tmp_path, lambda f: None)
+    csv = folder / "2026" / "episodes.csv"
+    book = csv.with_suffix(".xlsx")
+    with pd.ExcelWriter(book) as writer:
+        _read(csv).to_excel(writer, sheet_name="Episodes", index=False)
+        pd.DataFrame({"note": ["exported for the return"]}).to_excel(writer, sheet_name="Notes")
+    csv.unlink()
+    workbook = openpyxl.load_workbook(book)
+    workbook["Episodes"].column_dimensions["L"].hidden = True  # PL_POST
+    workbook.save(book)
+    other = _forecast(folder)
+    _same_paths(base, other)
+    assert other.quality is not None
+    lines = other.quality.summary_lines()
+    assert not any(line.startswith("Repaired or set aside") for line in lines), lines
+    assert any("columns hidden in Excel in 1 table(s), read like the others" in line
+               for line in lines if line.startswith("Read as found")), lines  # fmt: skip
+
+
 def _renamed(mapping: Callable[[list[str]], dict[str, str]]) -> Callable[[Path], None]:
     def change(folder: Path) -> None:
         tables = {p: _read(p) for p in folder.rglob("*.csv")}
