@@ -286,7 +286,7 @@ def test_year_column_written_as_a_range_or_left_blank(tmp_path):
     history, problems = load_ssda903([tmp_path])
     assert history is not None and history.years == (2025, 2026)
     assert sorted(history.episodes["CHILD"]) == ["1", "2", "3"]
-    assert any(p.code == "year_column" and p.row == 4 for p in problems)
+    assert any(p.code == "year_blank" and p.row == 4 for p in problems)
     assert [p.message for p in problems if p.severity == "error"] == []
 
 

@@ -8,6 +8,7 @@ on the optimisation and the fresh seeds), with pooling across authorities.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -110,11 +111,20 @@ def _same_authority(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]
     return shared > 0 and 2 * shared >= min(len(a), len(b))
 
 
+def _stream_offset(episodes: pd.DataFrame | None) -> int:
+    """A pooled authority's seed offset, from its episodes (their key columns' text,
+    sorted): its own random streams wherever it is listed among the pooled histories.
+    Offsets by place in the list (100,003 x i) moved every pooled figure when the same
+    histories were listed in another order."""
+    text = "\n".join(sorted("\t".join(key) for key in _episode_keys(episodes)))
+    return 1 + int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
+
+
 def _forecast_twice(
     history: SSDA903History | Path,
     forecast: ForecastParams,
     params: CommissioningParams,
-    seed_offset: int = 0,
+    seed_offset: int | None = 0,
     strict: bool = False,
     say: bool = False,
 ) -> _Forecasts:
@@ -122,17 +132,19 @@ def _forecast_twice(
     what was repaired or set aside in the history (``strict`` refuses instead).
 
     ``seed_offset`` gives each pooled member its own random streams: authorities'
-    demand varies independently, which is what pooling a block contract exploits.
+    demand varies independently, which is what pooling a block contract exploits
+    (``None``: :func:`_stream_offset` of the history's episodes).
     ``say`` gives the caller the model's warnings too (they are always in the
     assumptions): for the authority commissioning, not for each pooled one.
     """
+    read = read_903(history, strict)
+    offset = _stream_offset(read.episodes) if seed_offset is None else seed_offset
 
     def fp(n: int, s: int) -> ForecastParams:
         update = {"horizon_months": params.horizon_months, "num_paths": max(n, 10),
-                  "seed": s + seed_offset}  # fmt: skip
+                  "seed": s + offset}  # fmt: skip
         return forecast.model_copy(update=update)
 
-    read = read_903(history, strict)
     care = build_spells(read)
     first = fp(params.num_paths, params.seed)
     notes: list[str] = []
@@ -172,7 +184,8 @@ def pool_inputs(
     first: _Forecasts | None = None,
     names: Sequence[str] | None = None,
 ) -> PoolInputs:
-    """Forecast each pooled authority (the ``i``-th on seeds offset by ``100_003 * i``) and
+    """Forecast each pooled authority (the first on the seeds, each other on seeds offset
+    by :func:`_stream_offset` of its episodes, so the others' order changes nothing) and
     cut its demand to the horizon; ``first`` is the first one's forecasts when made already.
     ``names`` default to the histories' folder names (numbered when repeated).
 
@@ -195,7 +208,7 @@ def pool_inputs(
             keys.append(_episode_keys(first.episodes))
             continue
         say(f"Forecasting {_label(history)} for pooling")
-        theirs = _forecast_twice(history, forecast, params, 100_003 * i, strict=strict)
+        theirs = _forecast_twice(history, forecast, params, 0 if i == 0 else None, strict=strict)
         if runs and theirs.start != runs[0].start:
             pool, own = str(runs[0].start.date()), str(theirs.start.date())
             raise ConfigError(

@@ -55,9 +55,11 @@ READING_CODES = frozenset(
         "table_not_used",
         "unnamed_column",
         "hidden_rows",
+        "hidden_columns",
         "unknown_xml_element",
         "misspelt_xml_element",
         "xml_windows_1252",
+        "year_column",
     }
 )
 #: How a file was read, said with how many tables or files were so read.
@@ -65,6 +67,10 @@ _READ_COUNTS = (
     ("delimiter", "tabs or semicolons between columns in {} table(s)"),
     ("xml_windows_1252", "XML in Windows-1252, not UTF-8, in {} file(s)"),
     ("title_rows", "title rows above the header in {}"),
+    (
+        "year_column",
+        "{} table(s) of several years, each row read as part of the return its YEAR column names",
+    ),
     ("last_copy_used", "a previous-year copy used as its year's return in {} table(s)"),
     (
         "duplicate_table",
@@ -108,6 +114,8 @@ PHRASES: dict[str, str] = {
     "decom_after_year": "episode(s) starting after their return's collection year: set aside",
     "dec_after_year": "end date(s) after their return's collection year: read as open at its end",
     "dec_before_year": "episode(s) ended before their return's collection year: kept",
+    "year_blank": "table(s) of several years with rows that have no collection year in "
+    "YEAR: those rows read as the year the file's name gives, or their dates show",
     "several_years": "table(s) holding several years' episodes, not one year's return: read "
     "as their latest year's return only (give the returns year by year)",
     "child_blank": "row(s) with no child identifier: set aside",
@@ -354,6 +362,9 @@ class DataQuality(BriefRepr):
         if reading["hidden_rows"]:
             read_bits.append(f"rows hidden in Excel in {reading['hidden_rows']} table(s), read "
                              "like the others")  # fmt: skip
+        if reading["hidden_columns"]:
+            read_bits.append(f"columns hidden in Excel in {reading['hidden_columns']} table(s), "
+                             "read like the others")  # fmt: skip
         if xml := reading["unknown_xml_element"] + reading["misspelt_xml_element"]:
             near = reading["misspelt_xml_element"]
             said = f" ({near} a near miss of a field's name)" if near else ""

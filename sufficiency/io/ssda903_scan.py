@@ -400,7 +400,7 @@ def _by_year_column(t: FoundTable, notes: list[Problem]) -> list[FoundTable]:
                     f"{', ...' if unread.sum() > 3 else ''}) have no collection year in "
                     "YEAR; read as the year the file's name gives, or their dates show",
                     severity="warning",
-                    code="year_column")
+                    code="year_blank")
         )  # fmt: skip
     parts = []
     for y in [*values, None] if unread.any() else values:

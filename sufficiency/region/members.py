@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sufficiency.errors import ConfigError
-from sufficiency.io.atomic import user_path
+from sufficiency.io.atomic import sha256_file, user_path
 from sufficiency.io.tomlfile import read_toml
 
 #: ONS (GSS) codes of English, Welsh, Scottish and Northern Irish areas: a letter, 8 digits.
@@ -109,6 +109,7 @@ def load_members(path: Path | str) -> Region:
         member = _member(row, i, base, seen, problems, histories)
         if member is not None:
             members.append(member)
+    problems += _copies(rows, histories)
     if problems:
         lines = "\n".join(f"  - {p}" for p in problems)
         raise ConfigError(f"{source}: {len(problems)} problem(s) in the members file:\n{lines}")
@@ -127,7 +128,7 @@ def _member(
     if not isinstance(row, dict):
         problems.append(f"member {i}: must be a [[member]] table")
         return None
-    label = f"member {i}" + (f" ({row['name']})" if isinstance(row.get("name"), str) else "")
+    label = _label(row, i)
     before = len(problems)
     for key in sorted(set(row) - set(MEMBER_FIELDS)):
         problems.append(f"{label}: unknown field '{key}' (expected {', '.join(MEMBER_FIELDS)})")
@@ -163,6 +164,11 @@ def _member(
     return Member(str(code), str(name).strip(), history, **files, folder=base)
 
 
+def _label(row: dict[str, Any], i: int) -> str:
+    """``member 3 (Ceeton)``: the member's number in the file, and its name if given."""
+    return f"member {i}" + (f" ({row['name']})" if isinstance(row.get("name"), str) else "")
+
+
 def _path(
     row: dict[str, Any],
     key: str,
@@ -189,6 +195,35 @@ def _path(
         problems.append(f"{label}: {key}: '{value}' is a folder, not a file")
         return None
     return path
+
+
+def _contents(history: Path) -> tuple[str, ...]:
+    """The SHA-256 of every file of a history (a folder's, or one XML return), sorted:
+    the same for a copy, whatever its files are named."""
+    files = [history] if history.is_file() else [p for p in history.rglob("*") if p.is_file()]
+    try:
+        return tuple(sorted(sha256_file(p) for p in files))
+    except OSError:  # a file that cannot be read: its member's forecast says which
+        return ()
+
+
+def _copies(rows: list[Any], histories: dict[Path, int]) -> list[str]:
+    """A sentence for each member whose history holds the same files as an earlier
+    member's (a copy of its folder elsewhere, under another code): the region's totals
+    would count that authority's children twice (the pooled plan refuses such a copy
+    from its episodes, but only once the members have run, and the totals add them all)."""
+    problems: list[str] = []
+    seen: dict[tuple[str, ...], int] = {}
+    for history, i in histories.items():
+        contents = _contents(history)
+        j = seen.setdefault(contents, i) if contents else i
+        if j != i:
+            problems.append(
+                f"{_label(rows[i - 1], i)}: history: '{rows[i - 1]['history']}' holds the same "
+                f"files as {_label(rows[j - 1], j)}'s: the same children would be counted "
+                "twice in the region's totals. Give each authority's history once"
+            )
+    return problems
 
 
 def _overlap(a: Path, b: Path) -> bool:

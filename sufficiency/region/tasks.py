@@ -509,14 +509,19 @@ def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | Member
     """Forecast the members whose base forecast ran (``outcomes``, any order) for pooling.
 
     Runs after the members' base tasks, so a member whose data cannot be used is left
-    out of the pool rather than failing it. Each member's seeds are those
-    ``sufficiency commission --pool-with`` gives it (its place in the pool).
+    out of the pool rather than failing it. The pooled members are in the order of their
+    codes, whatever the members file's, and each member's seeds are those
+    ``sufficiency commission --pool-with`` gives it (the first's the pooled seed, each
+    other's offset from its episodes).
     """
     failed = {o.code for o in outcomes if isinstance(o, MemberFailure)}
     usable = [m for m in task.members if m.code not in failed and m.levers is not None]
     ends = {o.code: o.start for o in outcomes if isinstance(o, MemberSummary)}
     when = pool_date([ends[m.code] for m in usable if m.code in ends]) if ends else None
-    members = tuple(m for m in usable if when is None or ends.get(m.code, when) == when)
+    # in the order of their codes, not the file's: the first member's pooling forecast
+    # has the pooled seed's stream and the others their own, so the file's order moved them
+    members = tuple(sorted((m for m in usable if when is None or ends.get(m.code, when) == when),
+                           key=lambda m: m.code))  # fmt: skip
     pooled = [m.name for m in members]
     set_aside = tuple(
         LeftOut(m.code, m.name, left_out_reason(ends[m.code], when, pooled))

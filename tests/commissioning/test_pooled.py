@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sufficiency.commissioning.decisions import economics
@@ -400,3 +401,29 @@ def test_pooled_sensitivity_run_stopped_early_keeps_the_recommended_plan(three, 
     # without the recommended plan to start from, the same rushed run is dearer
     alone = pooled_sensitivity_row(demands, fresh, levers, rushed, "demand", 0.0)
     assert alone["pooled_cost_gbp"] > recommended
+
+
+def test_pooling_csv_and_the_case_give_the_same_saving_percentage(three, tmp_path):
+    """A saving of 1.09502% of a member's cost alone (£2,741,715.15 of £250,380,869.29, as
+    a pooling of the sample with another authority gave) was kept as 0.01095, six places:
+    pooling.csv then said 1.09 (100 x 0.01095 is 1.0949999... in binary) while the web page,
+    working it out again from the pounds, said 1.10%. Now it is the share of the pounds
+    shown, and every output says 1.10."""
+    from dataclasses import replace
+
+    from sufficiency.commissioning.writers import write_pooling
+
+    _, _, result = three
+
+    def costing(score, gbp):
+        return replace(score, path_cost_gbp=np.full(3, gbp))
+
+    alone = [costing(result.alone_scores[0], 250380869.29), *result.alone_scores[1:]]
+    share = [costing(result.member_scores[0], 247639154.14), *result.member_scores[1:]]
+    case = replace(result, alone_scores=tuple(alone), member_scores=tuple(share))
+    row = case.table().iloc[0]
+    assert row["saving_gbp"] == pytest.approx(2741715.15, abs=0.005)
+    assert row["saving_pct"] == pytest.approx(row["saving_gbp"] / row["alone_cost_gbp"], rel=1e-9)
+    assert f"{row['saving_pct']:.2%}" == "1.10%"
+    written = pd.read_csv(write_pooling(case, tmp_path), dtype=str)
+    assert written["saving_pct"].iloc[0] == "1.10"

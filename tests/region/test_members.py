@@ -195,3 +195,45 @@ def test_members_file_and_its_paths_may_start_with_the_home(tmp_path: Path, monk
     region = load_members("~/region/members.toml")
     assert [m.history for m in region.members] == [(home / "h").resolve(),
                                                    (home / "region" / "h2").resolve()]  # fmt: skip
+
+
+def test_a_copy_of_another_members_history_is_refused(region_dir: Path, tmp_path: Path) -> None:
+    """A member whose history folder is a copy of another's (under its own code and name,
+    the files renamed too) was read as another authority: the region's totals counted
+    that authority's children twice, and only the pooled plan said so, after every
+    member had run. Refused with the file's other problems, before anything runs."""
+    import shutil
+
+    region = load_members(region_dir / "members.toml")
+    first = region.members[0]
+    copy = tmp_path / "copy" / "ssda903"
+    shutil.copytree(first.history, copy)
+    for path in sorted(copy.rglob("*.csv")):
+        path.rename(path.with_name(f"SSDA903_{path.parent.name}_{path.name}"))
+    members = tmp_path / "members.toml"
+    lines = [
+        f'[[member]]\ncode = "{m.code}"\nname = "{m.name}"\nhistory = "{m.history.as_posix()}"\n'
+        for m in region.members
+    ]
+    lines.append(
+        f'[[member]]\ncode = "E99000009"\nname = "Elsewhere"\nhistory = "{copy.as_posix()}"\n'
+    )
+    members.write_text("\n".join(lines))
+    with pytest.raises(ConfigError) as err:
+        load_members(members)
+    text = str(err.value)
+    assert "1 problem(s)" in text
+    assert (
+        f"member 4 (Elsewhere): history: '{copy.as_posix()}' holds the same files as member 1 "
+        f"({first.name})'s: the same children would be counted twice in the region's totals"
+    ) in text
+    # another authority's history is no copy
+    from sufficiency.forecast.synthetic import synthetic_history
+    from sufficiency.region.synthetic import write_history
+
+    other = tmp_path / "other" / "ssda903"
+    write_history(synthetic_history(40, num_years=3, seed=99), other)
+    members.write_text(
+        "\n".join([*lines[:-1], lines[-1].replace(copy.as_posix(), other.as_posix())])
+    )
+    assert len(load_members(members).members) == 4
