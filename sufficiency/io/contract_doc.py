@@ -241,8 +241,15 @@ Checks beyond the field rules: duplicate `placement_id`, `age_min` greater than
 `age_max`, more `current_ages` than `current_children`, negative vacancies or
 costs, a weekly cost over £100,000 (more than the dearest placement on record), a zero
 weekly cost (warning), one under a fifth of what a week of its kind of home usually
-costs (warning: a day's fee?), supported accommodation open to under-16s (warning), and
-postcodes that cannot be located (warning).
+costs (warning: a day's fee?), supported accommodation open to under-16s (warning),
+postcodes that cannot be located (warning), and a home on several rows (a register
+merged from several lists). Rows of a children's home or supported accommodation with the
+same `urn` and `postcode` are one home: matching applies who may live alongside whom
+(rules 10, 11 and 14) across its rows, reads its current children as every row's
+together, and warns naming the rows (check they are separate places: each row's
+`vacancies` are counted). Rows that may be one home (the same setting, provider and
+postcode with the same `urn` or none, among them a fostering agency's carers, whose URN
+is the agency's) are warned of and matched as separate homes.
 """
 
 DECISIONS_TEXT = """\

@@ -36,6 +36,7 @@ from sufficiency.geo import (
 )
 from sufficiency.io.decisions import read_decisions_for_night
 from sufficiency.io.id_shape import id_problems
+from sufficiency.io.same_home import same_home_problems
 from sufficiency.io.schema import (
     Field,
     TableSchema,
@@ -408,7 +409,13 @@ PLACEMENTS = _tonight(
         ),
         Field("adapted", "flag", "Y if the home is adapted."),
         Field("ofsted_rating", "text", "Latest Ofsted judgement (inadequate: costed, flagged)."),
-        Field("urn", "text", "Ofsted URN (blank for a residential or supported home: flagged)."),
+        Field(
+            "urn",
+            "text",
+            "Ofsted URN (blank for a residential or supported home: flagged). "
+            "Rows of a children's home or supported accommodation with the same URN and "
+            "postcode are one home for who may live alongside whom.",
+        ),
         Field("available_from", "date", "Date the vacancy opens (blank = now)."),
         Field("tier", "text", "Framework tier. Read, not used by matching."),
         Field(
@@ -1013,6 +1020,7 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
     for col in ("vacancies", "age_min", "age_max", "current_children"):
         table[col] = table[col].astype("Int64")
     table["weekly_cost"] = table["weekly_cost"].astype("Float64")
+    problems += same_home_problems(raw, table.drop(index=list(strays)), label)
     problems += _maybe_totals(raw, PLACEMENTS, ("setting", "provider"), strays, "placement")
     return raw, table, set_aside_not_records(raw, problems, strays)
 

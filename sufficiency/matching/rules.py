@@ -122,7 +122,7 @@ def _rule_arrays(prob: MatchProblem) -> _RuleArrays:
         adaptations=r["adaptations"].to_numpy(bool),
         setting=_codes(p["setting"].to_numpy(object), SETTING_CODE),
         place_sex=place_sex,
-        current=p["current_children"].to_numpy(np.int64),
+        current=prob.place_current,
         vacancies=p["vacancies"].to_numpy(np.int64),
         age_min=p["age_min"].to_numpy(np.int64),
         age_max=p["age_max"].to_numpy(np.int64),
