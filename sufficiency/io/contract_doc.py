@@ -223,8 +223,11 @@ risk`), which are folded into `risks`.
 Checks beyond the field rules: duplicate `child_id`, a date of birth that makes
 the child 18 or over (or is in the future) on the run date (`--date`, default
 today), a sibling group with one member (warning), a responsible authority that
-is not an English upper-tier code, and postcodes that cannot be located
-(warning: the distance is then unknown).
+is not an English upper-tier code, postcodes that cannot be located
+(warning: the distance is then unknown), and referrals that may be one child
+referred twice: the same date of birth, sex and home postcode under different
+`child_id`s, not in one sibling group (warning naming the rows and IDs: the same
+child or twins; twins referred as one sibling group are not warned of).
 
 Risk codes: `self_harm`, `cse`, `cce`, `substances`, `eating_disorder`,
 `missing`, `harm_physical`, `harm_sexual`, `fire_setting`, `harm_animals`.

@@ -36,6 +36,7 @@ from sufficiency.geo import (
 )
 from sufficiency.io.decisions import read_decisions_for_night
 from sufficiency.io.id_shape import id_problems
+from sufficiency.io.same_child import same_child_problems
 from sufficiency.io.same_home import same_home_problems
 from sufficiency.io.schema import (
     Field,
@@ -611,6 +612,11 @@ def _load_referrals(
             )
         )
     problems += _sibling_groups_across_councils(raw, table, strays)
+    problems += same_child_problems(
+        raw,
+        table.drop(index=list(strays)),
+        raw.column_label(mapping_key_for(raw, REFERRALS, "child_id")),
+    )
     for col, what in (("home_postcode", "home"), ("school_postcode", "school")):
         problems += postcode_problems(raw, table, col, what=what)
     problems += _referral_safety_notes(raw, table, harm_animals_excludes_pets)
