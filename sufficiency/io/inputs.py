@@ -612,16 +612,13 @@ def _load_referrals(
             )
         )
     problems += _sibling_groups_across_councils(raw, table, strays)
-    problems += same_child_problems(
-        raw,
-        table.drop(index=list(strays)),
-        raw.column_label(mapping_key_for(raw, REFERRALS, "child_id")),
-    )
     for col, what in (("home_postcode", "home"), ("school_postcode", "school")):
         problems += postcode_problems(raw, table, col, what=what)
     problems += _referral_safety_notes(raw, table, harm_animals_excludes_pets)
     problems += _safety_columns_absent(raw, table)
     problems = [_unlocated_child(raw, table, p) for p in problems]
+    label = raw.column_label(mapping_key_for(raw, REFERRALS, "child_id"))
+    problems += same_child_problems(raw, _rows_kept(raw, table, problems, strays), label)
     problems += _maybe_totals(read, REFERRALS, ("dob", "sex"), strays, "a child referred")
     return raw, table, set_aside_not_records(raw, problems, strays)
 
@@ -1026,9 +1023,19 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
     for col in ("vacancies", "age_min", "age_max", "current_children"):
         table[col] = table[col].astype("Int64")
     table["weekly_cost"] = table["weekly_cost"].astype("Float64")
-    problems += same_home_problems(raw, table.drop(index=list(strays)), label)
+    problems += same_home_problems(raw, _rows_kept(raw, table, problems, strays), label)
     problems += _maybe_totals(raw, PLACEMENTS, ("setting", "provider"), strays, "placement")
     return raw, table, set_aside_not_records(raw, problems, strays)
+
+
+def _rows_kept(
+    raw: RawTable, table: pd.DataFrame, problems: list[Problem], strays: dict[int, str]
+) -> pd.DataFrame:
+    """The rows of ``table`` that will be matched: no total or note row, and no error
+    among ``problems`` (a row with one is set aside)."""
+    bad = {p.row for p in problems if p.severity == "error" and p.file == raw.source}
+    keep = [i for i in table.index if i not in strays and raw.row_number(int(i)) not in bad]
+    return table.loc[keep]
 
 
 def _home_councils(raw: RawTable, table: pd.DataFrame) -> list[Problem]:

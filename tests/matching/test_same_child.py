@@ -79,3 +79,14 @@ def test_the_match_report_carries_the_warning(tmp_path: Path) -> None:
     assert "rows 4 and 5 (C3 and C3-B) have the same date of birth" in out
     notes = json.loads((tmp_path / "out" / "summary.json").read_text())["input_notes"]
     assert [n["row"] for n in notes if n["code"] == "maybe_same_child"] == [4]
+
+
+def test_a_referral_set_aside_for_an_error_is_not_compared(tmp_path: Path) -> None:
+    """C3 again as C3-B, but with a school year in words (an error: the row is set aside,
+    so no second placement can be proposed): no warning. A register of every home four
+    times, each row with an error, likewise warns of no home twice (test_validate_broken)."""
+    refs, _ = write_inputs(tmp_path)
+    _with_rows(refs, [{"child_id": "C3-B", "school_year": "ten"}])
+    _, problems = load_referrals(refs, default_responsible_la="E10000034")
+    assert [p.row for p in problems if p.severity == "error"] == [5]
+    assert _warnings(refs) == []
