@@ -80,6 +80,7 @@ def pair_flags(
     outside = out_of_area(prob, ci, pi)
     council = prob.referrals["responsible_la"].astype("string").fillna("").to_numpy(object)
     said = {code: out_of_area_flag(code) for code in set(council[ci[outside]])}
+    same = prob.derived("_same_home", _same_home)[pi]
     gates = (
         (outside, np.array([said.get(code, "") for code in council[ci]], dtype=object)),
         (ks4 & far, KS4_MOVE),
@@ -87,9 +88,8 @@ def pair_flags(
         (prob.derived("_ks4_by_age", _ks4_by_age)[ci] & (far | ~school_known), KS4_BY_AGE),
         (a.inadequate[pi], INADEQUATE),
         (prob.derived("_no_urn", _no_urn)[pi], NO_URN),
+        (same != "", same),
     )
-    same = prob.derived("_same_home", _same_home)[pi]
-    gates += ((same != "", same),)
     out = np.full(len(ci), "", dtype=object)
     for hit, text in gates:
         words = np.broadcast_to(np.asarray(text, dtype=object), out.shape)[hit]
