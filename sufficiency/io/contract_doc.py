@@ -249,7 +249,8 @@ postcodes that cannot be located (warning), and a home on several rows (a regist
 merged from several lists). Rows of a children's home or supported accommodation with the
 same `urn` and `postcode` are one home: matching applies who may live alongside whom
 (rules 10, 11 and 14) across its rows, reads its current children as every row's
-together, and warns naming the rows (check they are separate places: each row's
+together and its `sex`, `risk_exclusions` and `has_pets` over every row the stricter
+way, and warns naming the rows (check they are separate places: each row's
 `vacancies` are counted). Rows that may be one home (the same setting, provider and
 postcode with the same `urn` or none, among them a fostering agency's carers, whose URN
 is the agency's) are warned of and matched as separate homes.

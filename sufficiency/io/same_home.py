@@ -68,6 +68,17 @@ def maybe_home_of(table: pd.DataFrame) -> np.ndarray:
     return out
 
 
+#: Facts of a home rather than of an offer, read across its rows, as the warning names them.
+_HOME_FACTS = (("sex", "sex"), ("risk exclusions", "risk_exclusions"), ("pets", "has_pets"))
+
+
+def _fact(value: object) -> str:
+    """A cell of :data:`_HOME_FACTS` as comparable text (a blank as the word blank)."""
+    if isinstance(value, tuple | list):
+        return ";".join(sorted(str(v) for v in value))
+    return "blank" if pd.isna(value) else str(value)  # type: ignore[call-overload]
+
+
 def _rows(raw: RawTable, table: pd.DataFrame, positions: np.ndarray) -> str:
     """``rows 3 and 7 (RH-A, RH-B)``: row numbers and placement IDs."""
     idx = table.index[positions]
@@ -95,6 +106,15 @@ def same_home_problems(raw: RawTable, table: pd.DataFrame, label: str) -> list[P
             "not known if any row does not give them all."
             if differ else ""
         )  # fmt: skip
+        cells = {c: table[c].iloc[at].map(_fact) for _, c in _HOME_FACTS}
+        cells["sex"] = cells["sex"].replace("blank", "any")
+        facts = [name for name, c in _HOME_FACTS if cells[c].nunique() > 1]
+        if facts:
+            household += (
+                f" The rows differ in {listed(facts)}: every row is read the stricter way (a sex "
+                "any row names, none where rows name both; every risk any row excludes; "
+                "pets, or not known, if any row says so)."
+            )
         out.append(Problem(
             raw.source, raw.row_number(int(first)), label, None,
             f"{_rows(raw, table, at)} are one home (the same Ofsted URN and postcode): "

@@ -231,6 +231,9 @@ def build_problem(
     capacity = np.where(foster, np.minimum(vacancies, 3 - current), vacancies)
     same_home = home_of(plc)
     household = _household(same_home, current, ages_known, min_age, max_age)
+    # what a home cannot take, on any of its rows, it cannot take on every row
+    home_excl = np.zeros(len(plc), np.int64)
+    np.bitwise_or.at(home_excl, same_home, excl_bits)
 
     return MatchProblem(
         referrals=refs,
@@ -254,7 +257,7 @@ def build_problem(
         place_north=where.northing,
         place_upper_tier=where.upper_tier.fillna("").to_numpy(object),
         place_located=~(np.isnan(where.easting) | np.isnan(where.northing)),
-        place_exclusion_bits=excl_bits,
+        place_exclusion_bits=home_excl[same_home],
         place_comm_bits=place_comm,
         place_available_days=avail_days,
         place_current=household[0],

@@ -91,7 +91,11 @@ def instance(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
         first, last = homes[0], homes[-1]
         for row in (first, last):
             row.update(setting=draw(st.sampled_from(["residential", "supported"])), urn="SC1")
-        last.update({k: first[k] for k in ("postcode", "current_children", "current_ages")})
+        # what is the home's, not the offer's, is the same on both (rows that differ are
+        # read the stricter way: test_same_home)
+        home_facts = ("postcode", "current_children", "current_ages", "sex", "risk_exclusions",
+                      "has_pets")  # fmt: skip
+        last.update({k: first[k] for k in home_facts})
     plcs = placements_frame(homes)
     return refs, plcs, draw(st.booleans())
 

@@ -150,7 +150,7 @@ def test_the_register_warns_of_one_home_on_two_rows_and_of_rows_that_may_be(
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     extra = pd.DataFrame([
         {**df.iloc[2].to_dict(), "placement_id": "P3-IFA", "urn": "SC1", "current_children": "1",
-         "current_ages": "9"},
+         "current_ages": "9", "sex": "F"},
         {**df.iloc[1].to_dict(), "placement_id": "P2-B", "urn": "SC7"},
     ])  # fmt: skip
     df.loc[df["placement_id"] == "P3", "urn"] = "SC1"
@@ -161,6 +161,7 @@ def test_the_register_warns_of_one_home_on_two_rows_and_of_rows_that_may_be(
     same, maybe = found["same_home"], found["maybe_same_home"]
     assert same.row == 4 and same.message.startswith("rows 4 and 6 (P3, P3-IFA) are one home")
     assert "Their current children differ" in same.message and same.severity == "warning"
+    assert "The rows differ in sex: every row is read the stricter way" in same.message
     assert maybe.message.startswith("rows 3 and 7 (P2, P2-B) may be one home: foster carers")
 
 
@@ -199,3 +200,24 @@ def test_proposals_on_a_home_of_several_rows_carry_a_check() -> None:
     assert flags["RH-A"].startswith("same home as RH-B: the same Ofsted URN and postcode")
     assert flags["RH-B"].startswith("same home as RH-A")
     assert flags["F-A"] == flags["F-B"] == flags["F-C"] == ""
+
+
+def test_a_homes_sex_risks_and_pets_are_read_over_all_its_rows() -> None:
+    """One framework's row says the home takes girls only, cannot take fire-setting and
+    has a dog; the other row says none of it: no row takes a boy, a fire-setter or a child
+    who may not live with pets; and rows naming both sexes take nobody."""
+    plcs = _home_rows()
+    plcs.loc[0, "sex"] = "F"
+    plcs.at[0, "risk_exclusions"] = ("fire_setting",)
+    plcs.loc[0, "has_pets"] = True
+    refs = refs_frame([
+        referral("B1", sex="M", foster_suitability="unsuitable"),
+        referral("G1", sex="F", risks=("fire_setting",), foster_suitability="unsuitable"),
+        referral("G2", sex="F", pets="no", foster_suitability="unsuitable"),
+        referral("G3", sex="F", foster_suitability="unsuitable"),
+    ])  # fmt: skip
+    prob = build_problem(refs, plcs, RUN_DATE)
+    assert _placed(prob, solve(prob, MatchingParams()).place_of_child) == {"G3": "RH-A"}
+    plcs.loc[1, "sex"] = "M"
+    prob = build_problem(refs, plcs, RUN_DATE)
+    assert _placed(prob, solve(prob, MatchingParams()).place_of_child) == {}
