@@ -223,8 +223,11 @@ risk`), which are folded into `risks`.
 Checks beyond the field rules: duplicate `child_id`, a date of birth that makes
 the child 18 or over (or is in the future) on the run date (`--date`, default
 today), a sibling group with one member (warning), a responsible authority that
-is not an English upper-tier code, and postcodes that cannot be located
-(warning: the distance is then unknown).
+is not an English upper-tier code, postcodes that cannot be located
+(warning: the distance is then unknown), and referrals that may be one child
+referred twice: the same date of birth, sex and home postcode under different
+`child_id`s, not in one sibling group (warning naming the rows and IDs: the same
+child or twins; twins referred as one sibling group are not warned of).
 
 Risk codes: `self_harm`, `cse`, `cce`, `substances`, `eating_disorder`,
 `missing`, `harm_physical`, `harm_sexual`, `fire_setting`, `harm_animals`.
@@ -241,8 +244,16 @@ Checks beyond the field rules: duplicate `placement_id`, `age_min` greater than
 `age_max`, more `current_ages` than `current_children`, negative vacancies or
 costs, a weekly cost over £100,000 (more than the dearest placement on record), a zero
 weekly cost (warning), one under a fifth of what a week of its kind of home usually
-costs (warning: a day's fee?), supported accommodation open to under-16s (warning), and
-postcodes that cannot be located (warning).
+costs (warning: a day's fee?), supported accommodation open to under-16s (warning),
+postcodes that cannot be located (warning), and a home on several rows (a register
+merged from several lists). Rows of a children's home or supported accommodation with the
+same `urn` and `postcode` are one home: matching applies who may live alongside whom
+(rules 10, 11 and 14) across its rows, reads its current children as every row's
+together and its `sex`, `risk_exclusions` and `has_pets` over every row the stricter
+way, and warns naming the rows (check they are separate places: each row's
+`vacancies` are counted). Rows that may be one home (the same setting, provider and
+postcode with the same `urn` or none, among them a fostering agency's carers, whose URN
+is the agency's) are warned of and matched as separate homes.
 """
 
 DECISIONS_TEXT = """\

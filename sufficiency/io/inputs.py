@@ -36,6 +36,8 @@ from sufficiency.geo import (
 )
 from sufficiency.io.decisions import read_decisions_for_night
 from sufficiency.io.id_shape import id_problems
+from sufficiency.io.same_child import same_child_problems
+from sufficiency.io.same_home import same_home_problems
 from sufficiency.io.schema import (
     Field,
     TableSchema,
@@ -408,7 +410,13 @@ PLACEMENTS = _tonight(
         ),
         Field("adapted", "flag", "Y if the home is adapted."),
         Field("ofsted_rating", "text", "Latest Ofsted judgement (inadequate: costed, flagged)."),
-        Field("urn", "text", "Ofsted URN (blank for a residential or supported home: flagged)."),
+        Field(
+            "urn",
+            "text",
+            "Ofsted URN (blank for a residential or supported home: flagged). "
+            "Rows of a children's home or supported accommodation with the same URN and "
+            "postcode are one home for who may live alongside whom.",
+        ),
         Field("available_from", "date", "Date the vacancy opens (blank = now)."),
         Field("tier", "text", "Framework tier. Read, not used by matching."),
         Field(
@@ -609,6 +617,8 @@ def _load_referrals(
     problems += _referral_safety_notes(raw, table, harm_animals_excludes_pets)
     problems += _safety_columns_absent(raw, table)
     problems = [_unlocated_child(raw, table, p) for p in problems]
+    label = raw.column_label(mapping_key_for(raw, REFERRALS, "child_id"))
+    problems += same_child_problems(raw, _rows_kept(raw, table, problems, strays), label)
     problems += _maybe_totals(read, REFERRALS, ("dob", "sex"), strays, "a child referred")
     return raw, table, set_aside_not_records(raw, problems, strays)
 
@@ -1013,8 +1023,19 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
     for col in ("vacancies", "age_min", "age_max", "current_children"):
         table[col] = table[col].astype("Int64")
     table["weekly_cost"] = table["weekly_cost"].astype("Float64")
+    problems += same_home_problems(raw, _rows_kept(raw, table, problems, strays), label)
     problems += _maybe_totals(raw, PLACEMENTS, ("setting", "provider"), strays, "placement")
     return raw, table, set_aside_not_records(raw, problems, strays)
+
+
+def _rows_kept(
+    raw: RawTable, table: pd.DataFrame, problems: list[Problem], strays: dict[int, str]
+) -> pd.DataFrame:
+    """The rows of ``table`` that will be matched: no total or note row, and no error
+    among ``problems`` (a row with one is set aside)."""
+    bad = {p.row for p in problems if p.severity == "error" and p.file == raw.source}
+    keep = [i for i in table.index if i not in strays and raw.row_number(int(i)) not in bad]
+    return table.loc[keep]
 
 
 def _home_councils(raw: RawTable, table: pd.DataFrame) -> list[Problem]:

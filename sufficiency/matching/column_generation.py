@@ -394,7 +394,7 @@ def _prove(
                 legal = replace(out, objective=fixed_cost, status=SolveStatus.FEASIBLE)
                 return outcome(legal, fixed, best_bound, why)
             # every conflict the pool could create for those children at those placements
-            at = np.isin(master.inc_place, broken[:, 2])
+            at = np.isin(prob.place_home[master.inc_place], broken[:, 2])
             near = conflicts_among(prob, master.inc_child[at], master.inc_place[at])
             mine = np.isin(near[:, 0], broken[:, :2]) | np.isin(near[:, 1], broken[:, :2])
             conflicts = np.unique(np.concatenate([conflicts, broken, near[mine]]), axis=0)
@@ -476,8 +476,8 @@ def _possible_conflicts(
     on = pattern_use[pat] if len(pat) else np.zeros(0, bool)
     child = np.concatenate([pool.pair_child[pair_use], kid[on]])
     place = np.concatenate([pool.pair_place[pair_use], plc[on]])
-    # a placement of one place never takes two children: its capacity row suffices
-    roomy = prob.place_capacity[place] >= 2
+    # a home of one place never takes two children: its capacity row suffices
+    roomy = prob.over_home(prob.place_capacity)[place] >= 2
     child, place = child[roomy], place[roomy]
     key = np.unique(place.astype(np.int64) * max(prob.num_children, 1) + child)
     per_place = np.bincount(key // max(prob.num_children, 1))

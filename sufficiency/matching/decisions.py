@@ -405,16 +405,23 @@ def apply_decisions(
             refuse(ks, f"placement {rows[ks[0]]['placement_id']} has room for {room} child(ren) "
                        f"but {len(ks)} are pinned to it ({who}): {rule_label('capacity')}; none "
                        "of these pins is obeyed until the team chooses.")  # fmt: skip
-            continue
+    # who may live alongside whom, over the pins to each home (rows of one home together)
+    by_home: dict[int, list[int]] = {}
+    for k in (k for k in pins if k not in status):
+        by_home.setdefault(int(prob.place_home[where(k)[1]]), []).append(k)
+    for _, ks in sorted(by_home.items()):
         for i, ka in enumerate(ks):
             for kb in ks[i + 1 :]:
                 a, b = where(ka)[0], where(kb)[0]
                 if children_conflict(prob, np.array([a]), np.array([b]))[0]:
                     (whose, words, rule), *others = conflict_causes(prob, a, b)
                     ida, idb = rows[ka]["child_id"], rows[kb]["child_id"]
+                    pa, pb = rows[ka]["placement_id"], rows[kb]["placement_id"]
+                    to = (f"both pinned to {pa}" if where(ka)[1] == where(kb)[1] else
+                          f"pinned to {pa} and {pb}, rows of one home,")  # fmt: skip
                     also = "".join(f"; and {whose_name(w, a, ida, idb)} {t}: {rule_label(r)}"
                                    for w, t, r in others)  # fmt: skip
-                    why = (f"{ida} and {idb} are both pinned to {rows[ka]['placement_id']} but "
+                    why = (f"{ida} and {idb} are {to} but "
                            f"may not live together ({whose_name(whose, a, ida, idb)} {words}): "
                            f"{rule_label(rule)}{also}.")  # fmt: skip
                     refuse([ka, kb], why)

@@ -170,14 +170,16 @@ def unplaced_table(
 
 def _open_to(prob: MatchProblem, result: MatchResult, c: int, places: np.ndarray) -> np.ndarray:
     """Of ``places`` (each meeting every hard rule for unplaced child ``c``), those with a
-    place left for ``c`` in the plan and no child placed there who may not live with them."""
+    place left for ``c`` in the plan and no child placed in its home (on any of the home's
+    rows) who may not live with them."""
     where = result.place_of_child
     used = np.bincount(where[where >= 0], minlength=prob.num_placements)
     room = _room(prob, where, used, np.full(len(places), c), places)
     left = places[used[places] < room]
-    there = np.nonzero(np.isin(where, left))[0]
+    home = prob.place_home
+    there = np.nonzero((where >= 0) & np.isin(home[np.maximum(where, 0)], home[left]))[0]
     bad = there[children_conflict(prob, np.full(len(there), c), there)]
-    return left[~np.isin(left, where[bad])]
+    return left[~np.isin(home[left], home[where[bad]])]
 
 
 def _free_nearest(

@@ -213,7 +213,7 @@ def build_model(
     # who-lives-alongside conflicts where two referred children could share a placement,
     # as clique rows: at most one of children who all conflict with each other
     if conflicts:
-        clique, ck = conflict_cliques(place, *conflict_pairs(prob, child, place))
+        clique, ck = conflict_cliques(prob.place_home[place], *conflict_pairs(prob, child, place))
     else:
         clique = ck = np.zeros(0, np.int64)
     n_clq = int(clique.max()) + 1 if len(clique) else 0
@@ -301,16 +301,18 @@ def plan_values(
 def conflict_pairs(
     prob: MatchProblem, child: np.ndarray, place: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of pair indices ``(ka, kb)`` at the same placement that conflict.
+    """Pairs of pair indices ``(ka, kb)`` of two children at the same home (placement, or
+    rows of one home: ``prob.place_home``) that conflict.
 
-    Only placements able to take two or more children need the rows.
+    Only homes able to take two or more children need the rows.
     """
     cap = prob.place_capacity
     vac = prob.placements["vacancies"].to_numpy(np.int64)
-    roomy = np.maximum(cap, vac)[place] >= 2
-    df = pd.DataFrame({"k": np.arange(len(child))[roomy], "c": child[roomy], "p": place[roomy]})
+    roomy = prob.over_home(np.maximum(cap, vac))[place] >= 2
+    df = pd.DataFrame({"k": np.arange(len(child))[roomy], "c": child[roomy],
+                       "p": prob.place_home[place[roomy]]})  # fmt: skip
     m = df.merge(df, on="p", suffixes=("a", "b"))
-    m = m[m["ka"] < m["kb"]]
+    m = m[(m["ka"] < m["kb"]) & (m["ca"] != m["cb"])]
     ca, cb = m["ca"].to_numpy(np.int64), m["cb"].to_numpy(np.int64)
     bad = children_conflict(prob, ca, cb)
     return m["ka"].to_numpy(np.int64)[bad], m["kb"].to_numpy(np.int64)[bad]

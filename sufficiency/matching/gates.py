@@ -29,6 +29,7 @@ from sufficiency.config import MatchingWeights
 from sufficiency.geo import council_name
 from sufficiency.matching.costs import _cost_arrays, out_of_area, pair_distances
 from sufficiency.matching.problem import MatchProblem, age_in_whole_years
+from sufficiency.vocabulary import listed
 
 #: What every out-of-area flag starts with (page 1 counts them); the flag names the
 #: child's own responsible authority (:func:`out_of_area_flag`), as a regional team
@@ -47,6 +48,11 @@ KS4_BY_AGE = (
 KS4_GATE = "key stage 4"
 INADEQUATE = "rated inadequate by Ofsted: check the child's council's policy before placing"
 NO_URN = "no Ofsted URN on the register: check the home is registered with Ofsted"
+#: A home on several rows of the register (one row's ID, or several, in place of {}).
+SAME_HOME = (
+    "same home as {}: the same Ofsted URN and postcode, so check the home has a place for "
+    "each child proposed on its rows"
+)
 
 
 def out_of_area_flag(code: str) -> str:
@@ -74,6 +80,7 @@ def pair_flags(
     outside = out_of_area(prob, ci, pi)
     council = prob.referrals["responsible_la"].astype("string").fillna("").to_numpy(object)
     said = {code: out_of_area_flag(code) for code in set(council[ci[outside]])}
+    same = prob.derived("_same_home", _same_home)[pi]
     gates = (
         (outside, np.array([said.get(code, "") for code in council[ci]], dtype=object)),
         (ks4 & far, KS4_MOVE),
@@ -81,6 +88,7 @@ def pair_flags(
         (prob.derived("_ks4_by_age", _ks4_by_age)[ci] & (far | ~school_known), KS4_BY_AGE),
         (a.inadequate[pi], INADEQUATE),
         (prob.derived("_no_urn", _no_urn)[pi], NO_URN),
+        (same != "", same),
     )
     out = np.full(len(ci), "", dtype=object)
     for hit, text in gates:
@@ -110,6 +118,20 @@ def weekly_difference(diff: float) -> str:
     if abs(diff) < 0.5:
         return "same weekly cost"
     return f"£{abs(diff):,.0f} a week {'more' if diff > 0 else 'less'}"
+
+
+def _same_home(prob: MatchProblem) -> np.ndarray:
+    """Per placement, the check a home on several register rows carries ("" for most):
+    *"same home as RH-B: ..."* where the rows are one home (the same Ofsted URN and
+    postcode). Rows that only may be one home (a fostering agency's carers at one
+    postcode) are warned of when the register is read, not flagged on every proposal."""
+    ids = prob.placements["placement_id"].astype(str).to_numpy(object)
+    out = np.full(prob.num_placements, "", dtype=object)
+    home = prob.place_home
+    for at in (r.to_numpy() for _, r in pd.Series(np.arange(len(home))).groupby(home)):
+        for p in at.tolist() if len(at) > 1 else []:
+            out[p] = SAME_HOME.format(listed([str(ids[q]) for q in at.tolist() if q != p]))
+    return out
 
 
 def _no_urn(prob: MatchProblem) -> np.ndarray:

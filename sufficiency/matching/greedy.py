@@ -26,7 +26,9 @@ def can_join(
     prob: MatchProblem, c: int, p: int, members: list[int], siblings_together: bool,
     place_of_child: np.ndarray,
 ) -> bool:  # fmt: skip
-    """Whether child ``c`` may join ``members`` already placed in ``p`` (rules 1, 9-11)."""
+    """Whether child ``c`` may join ``members`` already placed in ``p`` (rules 1, 2, 10,
+    11 and 14), and the children ``place_of_child`` places on the other rows of ``p``'s
+    home (rules 10, 11 and 14)."""
     grp = prob.child_group
     if siblings_together and grp[c] >= 0:
         elsewhere = place_of_child[(grp == grp[c]) & (place_of_child >= 0)]
@@ -42,9 +44,15 @@ def can_join(
         )
         if not exempt:
             return False
-    if members:
+    others = list(members)
+    if prob.home_rows[p] > 1:  # a home on several rows of the register
+        home = prob.place_home
+        at = place_of_child
+        mates = (at >= 0) & (at != p) & (home[np.maximum(at, 0)] == home[p])
+        others += [int(m) for m in np.nonzero(mates)[0] if m != c]
+    if others:
         conflict = prob.derived("_greedy_conflict", _Conflict)
-        if any(conflict(c, m) for m in members):
+        if any(conflict(c, m) for m in others):
             return False
     return True
 

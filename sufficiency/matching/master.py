@@ -142,8 +142,9 @@ def master_model(
     hi = [np.ones(n_units), prob.place_capacity[places].astype(float)]
     r0 = n_units + len(places)
     if len(conflicts):
-        # row per (a, b, p): every column placing a or b at p, at most one of them
-        key = inc_child * prob.num_placements + inc_place
+        # row per (a, b, h): every column placing a or b at home h (any of its rows), at
+        # most one of them
+        key = inc_child * prob.num_placements + prob.place_home[inc_place]
         order = np.argsort(key, kind="stable")
         skey = key[order]
         for r, (a, b, p) in enumerate(conflicts.tolist()):
@@ -179,9 +180,10 @@ def decode(prob: MatchProblem, master: Master, values: np.ndarray) -> np.ndarray
 
 
 def conflicts_among(prob: MatchProblem, child: np.ndarray, place: np.ndarray) -> np.ndarray:
-    """(a, b, p) for every two children a < b of the given (child, placement) pairs who
-    share a placement and may not live together there (rules 10-11)."""
-    df = pd.DataFrame({"c": child, "p": place}).drop_duplicates()
+    """(a, b, h) for every two children a < b of the given (child, placement) pairs who
+    share a home ``h`` (``prob.place_home``: a placement, or the first of the rows of one
+    home) and may not live together there (rules 10, 11 and 14)."""
+    df = pd.DataFrame({"c": child, "p": prob.place_home[place]}).drop_duplicates()
     shared = df[df.duplicated("p", keep=False)]
     if shared.empty:
         return np.zeros((0, 3), np.int64)

@@ -18,6 +18,7 @@ import pandas as pd
 from sufficiency.config import MatchingParams
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.geo import directory
+from sufficiency.io.same_home import home_of
 
 REFERRAL_COLUMNS: tuple[str, ...] = (
     "child_id", "dob", "sex", "home_postcode", "sibling_group", "school_postcode",
@@ -121,12 +122,16 @@ class MatchProblem:
     place_exclusion_bits: np.ndarray
     place_comm_bits: np.ndarray
     place_available_days: np.ndarray  # days after the run date; -inf when available now
+    place_current: np.ndarray  # children living there now (of every row of its home)
     place_ages_known: np.ndarray
     place_min_age: np.ndarray  # of current children; +inf when none
     place_max_age: np.ndarray  # of current children; -inf when none
     place_capacity: np.ndarray  # vacancies after the usual fostering limit, before exemption
     place_vacancies: np.ndarray
     place_foster_empty: np.ndarray  # foster homes with no children now (sibling exemption)
+    #: Per placement, the first row of its home: rows of one children's home (the same
+    #: Ofsted URN and postcode) are one home for the who-lives-alongside rules.
+    place_home: np.ndarray
     num_groups: int
     #: Rule settings from ``[matching]`` (rules 13-15).
     harm_animals_excludes_pets: bool = True
@@ -151,6 +156,18 @@ class MatchProblem:
         return self.derived("_group_room", lambda q: np.where(
             q.place_foster_empty, np.maximum(q.place_capacity, q.place_vacancies),
             q.place_capacity))  # fmt: skip
+
+    def over_home(self, values: np.ndarray) -> np.ndarray:
+        """``values`` (one per placement) summed over the rows of each placement's home:
+        the placement's own value for a home on one row."""
+        total = np.bincount(self.place_home, weights=values, minlength=self.num_placements)
+        return total[self.place_home]
+
+    @property
+    def home_rows(self) -> np.ndarray:
+        """How many register rows each placement's home is given on (1 for most)."""
+        return self.derived("_home_rows", lambda q: np.bincount(
+            q.place_home, minlength=q.num_placements)[q.place_home])  # fmt: skip
 
     @property
     def num_children(self) -> int:
@@ -212,6 +229,11 @@ def build_problem(
     vacancies = plc["vacancies"].to_numpy(np.int64)
     foster = (plc["setting"] == "foster").to_numpy()
     capacity = np.where(foster, np.minimum(vacancies, 3 - current), vacancies)
+    same_home = home_of(plc)
+    household = _household(same_home, current, ages_known, min_age, max_age)
+    # what a home cannot take, on any of its rows, it cannot take on every row
+    home_excl = np.zeros(len(plc), np.int64)
+    np.bitwise_or.at(home_excl, same_home, excl_bits)
 
     return MatchProblem(
         referrals=refs,
@@ -235,17 +257,38 @@ def build_problem(
         place_north=where.northing,
         place_upper_tier=where.upper_tier.fillna("").to_numpy(object),
         place_located=~(np.isnan(where.easting) | np.isnan(where.northing)),
-        place_exclusion_bits=excl_bits,
+        place_exclusion_bits=home_excl[same_home],
         place_comm_bits=place_comm,
         place_available_days=avail_days,
-        place_ages_known=ages_known,
-        place_min_age=min_age,
-        place_max_age=max_age,
+        place_current=household[0],
+        place_ages_known=household[1],
+        place_min_age=household[2],
+        place_max_age=household[3],
         place_capacity=np.maximum(capacity, 0),
         place_vacancies=vacancies,
         place_foster_empty=foster & (current == 0),
+        place_home=same_home,
         num_groups=int(codes.max() + 1) if len(codes) else 0,
         harm_animals_excludes_pets=mp.harm_animals_excludes_pets,
         harm_physical_years_younger=mp.harm_physical_years_younger,
         unlocatable=mp.unlocatable,
     )
+
+
+def _household(
+    home: np.ndarray, current: np.ndarray, known: np.ndarray, youngest: np.ndarray,
+    oldest: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """The current children of each placement's home, read the safer way where the rows
+    of one home give them differently: the most any row gives, the youngest and oldest
+    age of any row, and ages not known where any row does not give them all (the rows
+    of a home alone are unchanged)."""
+    n = int(home.max()) + 1 if len(home) else 0
+    most = np.zeros(n, np.int64)
+    np.maximum.at(most, home, current)
+    all_known = np.ones(n, bool)
+    np.logical_and.at(all_known, home, known)
+    low, high = np.full(n, np.inf), np.full(n, -np.inf)
+    np.minimum.at(low, home, youngest)
+    np.maximum.at(high, home, oldest)
+    return most[home], all_known[home], low[home], high[home]

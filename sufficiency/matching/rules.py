@@ -80,7 +80,7 @@ class _RuleArrays:
     along: np.ndarray  # 0 any, 1 solo, 2 only_older, 3 only_younger
     adaptations: np.ndarray
     setting: np.ndarray  # 0 foster, 1 residential, 2 supported
-    place_sex: np.ndarray  # -2 any
+    place_sex: np.ndarray  # -2 any; -3 none (the rows of one home name both sexes)
     current: np.ndarray
     vacancies: np.ndarray
     age_min: np.ndarray
@@ -110,6 +110,9 @@ def _rule_arrays(prob: MatchProblem) -> _RuleArrays:
     )  # fmt: skip
     place_sex = _codes(p["sex"].astype(str).to_numpy(object), sexes)
     place_sex[(p["sex"] == "any").to_numpy()] = -2
+    home = prob.place_home
+    has_pets = _on_any_row(home, p["has_pets"].astype("boolean").fillna(False).to_numpy(bool))
+    pets_maybe = _on_any_row(home, p["has_pets"].astype("boolean").fillna(True).to_numpy(bool))
     out = _RuleArrays(
         age=prob.child_age_years,
         suit_unsuitable=unsuitable,
@@ -121,16 +124,36 @@ def _rule_arrays(prob: MatchProblem) -> _RuleArrays:
         ),
         adaptations=r["adaptations"].to_numpy(bool),
         setting=_codes(p["setting"].to_numpy(object), SETTING_CODE),
-        place_sex=place_sex,
-        current=p["current_children"].to_numpy(np.int64),
+        place_sex=_home_sex(home, place_sex),
+        current=prob.place_current,
         vacancies=p["vacancies"].to_numpy(np.int64),
         age_min=p["age_min"].to_numpy(np.int64),
         age_max=p["age_max"].to_numpy(np.int64),
-        has_pets=p["has_pets"].astype("boolean").fillna(False).to_numpy(bool),
-        pets_maybe=p["has_pets"].astype("boolean").fillna(True).to_numpy(bool),
+        has_pets=has_pets,
+        pets_maybe=pets_maybe,
         adapted=p["adapted"].to_numpy(bool),
     )  # fmt: skip
     return out
+
+
+def _on_any_row(home: np.ndarray, flag: np.ndarray) -> np.ndarray:
+    """Per placement, whether ``flag`` holds on any row of its home (``prob.place_home``):
+    a home with pets on one row of the register has pets whichever row is proposed."""
+    out = np.zeros(len(home), bool)
+    np.logical_or.at(out, home, flag)
+    return out[home]
+
+
+def _home_sex(home: np.ndarray, sex: np.ndarray) -> np.ndarray:
+    """Per placement, the sex its home takes over every row (-2 any): a row's own where its
+    rows agree or the others say any, and -3 (no child) where rows name both sexes."""
+    named = sex != -2
+    lo = np.full(len(home), np.iinfo(np.int8).max, np.int64)
+    hi = np.full(len(home), np.iinfo(np.int8).min, np.int64)
+    np.minimum.at(lo, home[named], sex[named])
+    np.maximum.at(hi, home[named], sex[named])
+    out = np.where(lo > hi, -2, np.where(lo == hi, lo, -3))
+    return out[home].astype(np.int8)
 
 
 def rule_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarray:

@@ -63,17 +63,22 @@ def plan_reasons(
         reasons.append(
             ("taken", f"{places[0].upper()}{places[1:]} to {listed(named)} in the plan.")
         )
-    if there:
-        bad = children_conflict(prob, np.full(len(there), c), np.array(there))
-        for o in np.array(there)[bad].tolist():
+    home = prob.place_home
+    # the children of the home, on this row or another row of the same home
+    mates = [int(o) for o in np.nonzero((where >= 0) & (home[np.maximum(where, 0)] == home[p]))[0]
+             if o != c]  # fmt: skip
+    if mates:
+        bad = children_conflict(prob, np.full(len(mates), c), np.array(mates))
+        for o in np.array(mates)[bad].tolist():
             # every rule that keeps the two apart, whose each is (one alone may not be
             # enough to change): the first as before, the others naming whose it is
             (whose, words, rule), *more = conflict_causes(prob, c, o)
             said = "".join(f"; and {whose_name(w, o, kid[o], 'this child')} {t}: "
                            f"{rule_label(r)}" for w, t, r in more)  # fmt: skip
             first = " and" if whose == o else f", and {whose_name(whose, o, kid[o], 'this child')}"
+            on = "there" if where[o] == p else f"in the same home (its row {pid[where[o]]})"
             reasons.append(
-                ("conflict", f"{kid[o]} is placed there{first} {words}: {rule_label(rule)}{said}.")
+                ("conflict", f"{kid[o]} is placed {on}{first} {words}: {rule_label(rule)}{said}.")
             )
     placed_sibs = [int(s) for s in sibs if where[s] >= 0]
     if placed_sibs:

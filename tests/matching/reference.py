@@ -112,6 +112,15 @@ def _siblings(a: dict, b: dict) -> bool:
     return not _na(a["sibling_group"]) and a["sibling_group"] == b["sibling_group"]
 
 
+def home_key(p: dict) -> tuple:
+    """Which home a register row is: rows of a children's home or supported accommodation
+    with the same Ofsted URN and postcode are one home; any other row is its own."""
+    urn, postcode = p.get("urn"), p["postcode"]
+    if p["setting"] != "foster" and not _na(urn) and str(urn).strip() and not _na(postcode):
+        return ("home", str(urn).strip().upper(), str(postcode).replace(" ", "").upper())
+    return ("row", p["placement_id"])
+
+
 def id_plan(prob: Any, where: Any) -> dict[str, str | None]:
     """An optimiser's plan (placement index per child, -1 unplaced) as child ID -> placement
     ID, the form the checks below read."""
@@ -135,6 +144,7 @@ def plan_violations(
         if pid is not None:
             out += [f"{cid}@{pid}: {r}" for r in pair_breaks(kids[cid], homes[pid], day)]
             by_place.setdefault(pid, []).append(kids[cid])
+    by_home: dict[tuple, list[dict]] = {}
     for pid, placed in by_place.items():
         p = homes[pid]
         if len(placed) > p["vacancies"]:
@@ -145,8 +155,13 @@ def plan_violations(
         exempt = p["current_children"] == 0 and one_group
         if p["setting"] == "foster" and p["current_children"] + len(placed) > 3 and not exempt:
             out.append(f"{pid}: usual fostering limit")
-        known = len(p["current_ages"]) == p["current_children"]
+        by_home.setdefault(home_key(p), []).extend(placed)
+    # who lives alongside whom: every child of the home, whichever of its rows
+    for placed in by_home.values():
         for c in placed:
+            pid = str(plan[c["child_id"]])
+            p = homes[pid]
+            known = len(p["current_ages"]) == p["current_children"]
             age = _age(c["dob"], day)
             others = [_age(o["dob"], day) for o in placed if o is not c and not _siblings(o, c)]
             unknown = p["current_children"] > 0 and not known

@@ -84,7 +84,19 @@ def instance(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
     n_c = draw(st.integers(1, 4))
     n_p = draw(st.integers(1, 3 if n_c == 4 else 4))
     refs = referrals_frame([draw(child(i)) for i in range(n_c)])
-    plcs = placements_frame([draw(home(j)) for j in range(n_p)])
+    homes = [draw(home(j)) for j in range(n_p)]
+    if n_p >= 2 and draw(st.booleans()):
+        # the last row is another offer of the first row's home, as a register merged from
+        # several lists gives it: one children's home (the same Ofsted URN and postcode)
+        first, last = homes[0], homes[-1]
+        for row in (first, last):
+            row.update(setting=draw(st.sampled_from(["residential", "supported"])), urn="SC1")
+        # what is the home's, not the offer's, is the same on both (rows that differ are
+        # read the stricter way: test_same_home)
+        home_facts = ("postcode", "current_children", "current_ages", "sex", "risk_exclusions",
+                      "has_pets")  # fmt: skip
+        last.update({k: first[k] for k in home_facts})
+    plcs = placements_frame(homes)
     return refs, plcs, draw(st.booleans())
 
 

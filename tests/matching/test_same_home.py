@@ -1,0 +1,223 @@
+"""One children's home on two rows of a merged register (the same Ofsted URN and postcode):
+the who-lives-alongside rules hold across its rows on every solve path, in the team's
+pins and in the reasons given; rows that may be one home are warned of, by row."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from match_builders import POSTCODES, RUN_DATE, placement, placements_frame, referral
+from match_builders import referrals_frame as refs_frame
+from test_decisions import _where, decision, decisions_frame
+from test_matching_command import write_inputs
+from test_referral_inputs import _cli
+
+from sufficiency.config import MatchingParams, Params
+from sufficiency.io.inputs import load_placements
+from sufficiency.matching import build_problem, greedy_plan, run_matching, solve
+from sufficiency.matching.decisions import apply_decisions
+from sufficiency.matching.gates import pair_flags
+from sufficiency.matching.transport import legal_plan
+
+
+def _home_rows(**kw: Any) -> pd.DataFrame:
+    """A children's home offered on two rows (two frameworks), one place each."""
+    common = {"setting": "residential", "provider": "external", "urn": "SC123456",
+              "postcode": POSTCODES["near"], **kw}  # fmt: skip
+    return placements_frame([
+        placement("RH-A", weekly_cost=4000.0, **common),
+        placement("RH-B", weekly_cost=4100.0, urn=" sc123456", **{
+            k: v for k, v in common.items() if k != "urn"}),
+    ])  # fmt: skip
+
+
+def _physical_and_young() -> pd.DataFrame:
+    """A 15-year-old who is a risk of physical harm and a 4-year-old."""
+    return refs_frame([
+        referral("C1", age=15, risks=("harm_physical",), foster_suitability="unsuitable"),
+        referral("C2", age=4, foster_suitability="unsuitable"),
+    ])  # fmt: skip
+
+
+def _solo_and_another() -> pd.DataFrame:
+    """A child who may live with no other child, and another."""
+    return refs_frame([
+        referral("C3", age=13, alongside="solo", foster_suitability="unsuitable"),
+        referral("C4", age=14, foster_suitability="unsuitable"),
+    ])  # fmt: skip
+
+
+CASES = [_physical_and_young, _solo_and_another]
+
+
+def _placed(prob: Any, where: np.ndarray) -> dict[str, str]:
+    ids = prob.placements["placement_id"].astype(str).to_numpy()
+    kids = prob.referrals["child_id"].astype(str).to_numpy()
+    return {str(kids[c]): str(ids[p]) for c, p in enumerate(where.tolist()) if p >= 0}
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("method", ["compact", "column_generation"])
+def test_two_rows_of_one_home_never_take_two_children_who_may_not_live_together(
+    case: Any, method: Any
+) -> None:
+    """Before, each row was its own home: the 15-year-old went on RH-B and the 4-year-old
+    on RH-A of the same house (a 'solo' child likewise beside another)."""
+    prob = build_problem(case(), _home_rows(), RUN_DATE)
+    result = solve(prob, MatchingParams(), method=method)
+    assert len(_placed(prob, result.place_of_child)) == 1
+    assert result.status.value == "optimal"
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_greedy_and_the_legal_plan_keep_the_rule_across_rows(case: Any) -> None:
+    """Today's practice (greedy) and the plan made legal from a hint that puts the two
+    children on the two rows place only one of them."""
+    prob = build_problem(case(), _home_rows(), RUN_DATE)
+    assert len(_placed(prob, greedy_plan(prob, MatchingParams()))) == 1
+    child, place = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    hint = np.array([1, 0])
+    where = legal_plan(prob, MatchingParams(), hint, child, place, np.ones(4))
+    assert len(_placed(prob, where)) == 1
+
+
+def test_foster_carers_at_one_postcode_are_not_one_home() -> None:
+    """A fostering agency's URN is the agency's: two of its carers at one postcode are
+    matched as two homes (and warned of when read from a file, below)."""
+    plcs = placements_frame([
+        placement("F-A", provider="ifa", urn="SC999", vacancies=1),
+        placement("F-B", provider="ifa", urn="SC999", vacancies=1),
+    ])  # fmt: skip
+    refs = refs_frame([referral("C3", age=13, alongside="solo"), referral("C4", age=14)])
+    prob = build_problem(refs, plcs, RUN_DATE)
+    assert _placed(prob, solve(prob, MatchingParams()).place_of_child) == {"C3": "F-A", "C4": "F-B"}
+
+
+def test_a_home_whose_rows_give_different_current_children_is_read_with_all_of_them() -> None:
+    """Row RH-A says nobody lives there, RH-B a 5-year-old: the 15-year-old who is a risk
+    of physical harm goes on neither row, and a 'solo' child neither."""
+    plcs = _home_rows()
+    plcs.loc[1, "current_children"] = 1
+    plcs.at[1, "current_ages"] = (5,)
+    refs = refs_frame([
+        referral("C1", age=15, risks=("harm_physical",), foster_suitability="unsuitable"),
+        referral("C3", age=13, alongside="solo", foster_suitability="unsuitable"),
+    ])  # fmt: skip
+    prob = build_problem(refs, plcs, RUN_DATE)
+    assert _placed(prob, solve(prob, MatchingParams()).place_of_child) == {}
+
+
+def test_pins_to_two_rows_of_one_home_who_may_not_live_together_are_refused() -> None:
+    """The team pins the 15-year-old to RH-A and the 4-year-old to RH-B: both refused,
+    the note naming the two rows as one home."""
+    pins = decisions_frame([decision("C1", "RH-A"), decision("C2", "RH-B")])
+    prob, notes = apply_decisions(build_problem(_physical_and_young(), _home_rows(), RUN_DATE),
+                                  pins)  # fmt: skip
+    refused = [n for n in notes.with_status("refused")]
+    assert len(refused) == 2
+    assert "pinned to RH-A and RH-B, rows of one home," in refused[0].note
+    assert prob.decision_pin is not None and (prob.decision_pin == -1).all()
+
+
+def test_the_child_left_out_is_told_of_the_child_on_the_homes_other_row() -> None:
+    """The unplaced child's nearest row has a place left, but the child on the home's
+    other row may not live with them: the reason says so, not 'a place left for them'."""
+    refs = refs_frame([
+        referral("C1", age=15, risks=("harm_physical",), foster_suitability="unsuitable"),
+        referral("C2", age=4, foster_suitability="unsuitable", needed_by=">5 days"),
+    ])  # fmt: skip
+    plcs = _home_rows()
+    plcs.loc[0, "age_max"] = 12  # one framework offers the home for younger children
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    assert _where(run) == {"C1": "RH-B", "C2": None}
+    (row,) = run.unplaced.to_dict("records")
+    assert row["child_id"] == "C2"
+    assert row["nearest_breaks"] == "conflict", row["reason"]
+    assert "is placed in the same home (its row RH-" in row["reason"]
+
+
+def test_the_register_warns_of_one_home_on_two_rows_and_of_rows_that_may_be(
+    tmp_path: Path,
+) -> None:
+    """validate's reader (and so the report's Input notes) names the rows and IDs of a home
+    on two rows, and of foster rows that may be one household; the sample has neither."""
+    _, path = write_inputs(tmp_path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    extra = pd.DataFrame([
+        {**df.iloc[2].to_dict(), "placement_id": "P3-IFA", "urn": "SC1", "current_children": "1",
+         "current_ages": "9", "sex": "F"},
+        {**df.iloc[1].to_dict(), "placement_id": "P2-B", "urn": "SC7"},
+    ])  # fmt: skip
+    df.loc[df["placement_id"] == "P3", "urn"] = "SC1"
+    df.loc[df["placement_id"] == "P2", "urn"] = "SC7"
+    pd.concat([df, extra]).to_csv(path, index=False)
+    _, problems = load_placements(path)
+    found = {p.code: p for p in problems if p.code in ("same_home", "maybe_same_home")}
+    same, maybe = found["same_home"], found["maybe_same_home"]
+    assert same.row == 4 and same.message.startswith("rows 4 and 6 (P3, P3-IFA) are one home")
+    assert "Their current children differ" in same.message and same.severity == "warning"
+    assert "The rows differ in sex: every row is read the stricter way" in same.message
+    assert maybe.message.startswith("rows 3 and 7 (P2, P2-B) may be one home: foster carers")
+
+
+def test_the_match_report_carries_the_warning(tmp_path: Path) -> None:
+    """`match` prints the warning and writes it to summary.json's input notes (the
+    report's Input notes sheet), with the matches made across the home's rows."""
+    refs, plcs = tmp_path / "referrals.csv", tmp_path / "placements.csv"
+    write_inputs(tmp_path)
+    kids = pd.read_csv(refs, dtype=str, keep_default_na=False)
+    kids.loc[kids["child_id"] == "C3", "risks"] = "harm_physical"
+    kids.to_csv(refs, index=False)
+    homes = pd.read_csv(plcs, dtype=str, keep_default_na=False)
+    homes.loc[homes["placement_id"] == "P3", "urn"] = "SC1"
+    second = {**homes.loc[homes["placement_id"] == "P3"].iloc[0].to_dict(), "placement_id": "P5"}
+    pd.concat([homes, pd.DataFrame([second])]).to_csv(plcs, index=False)
+    code, out = _cli("--referrals", str(refs), "--placements", str(plcs),
+                     "--out", str(tmp_path / "out"))  # fmt: skip
+    assert code == 0, out
+    assert "rows 4 and 6 (P3, P5) are one home" in out
+    notes = json.loads((tmp_path / "out" / "summary.json").read_text())["input_notes"]
+    assert [n["code"] for n in notes if n["code"] == "same_home"] == ["same_home"]
+
+
+def test_proposals_on_a_home_of_several_rows_carry_a_check() -> None:
+    """Each row of one home is flagged naming the home's other rows (check it has a place
+    for each child: each row's vacancies are counted); rows that only may be one home (two
+    foster carers of one agency at one postcode) are warned of when read, not flagged."""
+    plcs = pd.concat([_home_rows(), placements_frame([
+        placement("F-A", provider="ifa", urn="SC999"), placement("F-B", provider="ifa",
+                                                                 urn="SC999"),
+        placement("F-C", provider="ifa", urn="SC999", postcode=POSTCODES["malvern"]),
+    ])], ignore_index=True)  # fmt: skip
+    prob = build_problem(_solo_and_another(), plcs, RUN_DATE)
+    said = pair_flags(prob, np.zeros(5, np.int64), np.arange(5), Params().matching.weights)
+    flags = dict(zip(prob.placements["placement_id"], said, strict=True))
+    assert flags["RH-A"].startswith("same home as RH-B: the same Ofsted URN and postcode")
+    assert flags["RH-B"].startswith("same home as RH-A")
+    assert flags["F-A"] == flags["F-B"] == flags["F-C"] == ""
+
+
+def test_a_homes_sex_risks_and_pets_are_read_over_all_its_rows() -> None:
+    """One framework's row says the home takes girls only, cannot take fire-setting and
+    has a dog; the other row says none of it: no row takes a boy, a fire-setter or a child
+    who may not live with pets; and rows naming both sexes take nobody."""
+    plcs = _home_rows()
+    plcs.loc[0, "sex"] = "F"
+    plcs.at[0, "risk_exclusions"] = ("fire_setting",)
+    plcs.loc[0, "has_pets"] = True
+    refs = refs_frame([
+        referral("B1", sex="M", foster_suitability="unsuitable"),
+        referral("G1", sex="F", risks=("fire_setting",), foster_suitability="unsuitable"),
+        referral("G2", sex="F", pets="no", foster_suitability="unsuitable"),
+        referral("G3", sex="F", foster_suitability="unsuitable"),
+    ])  # fmt: skip
+    prob = build_problem(refs, plcs, RUN_DATE)
+    assert _placed(prob, solve(prob, MatchingParams()).place_of_child) == {"G3": "RH-A"}
+    plcs.loc[1, "sex"] = "M"
+    prob = build_problem(refs, plcs, RUN_DATE)
+    assert _placed(prob, solve(prob, MatchingParams()).place_of_child) == {}
