@@ -32,6 +32,7 @@ from sufficiency.matching.pricing import MAX_GROUP_SIZE, Group, groups, pattern_
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.pruning import TOLERANCE_GBP, dominance_slack, undominated
 from sufficiency.matching.stop import Deadline, Stages
+from sufficiency.matching.ties import siblings_in_order
 from sufficiency.matching.transport import groups_first, legal_plan, sibling_bound, transport
 from sufficiency.results import BriefRepr, tables_copied
 
@@ -394,8 +395,8 @@ def solve(
         solver_proved = full.status is SolveStatus.OPTIMAL
     runtime = run.elapsed()
     has_plan = where is not None
-    if where is None:
-        where = np.full(n_c, -1, np.int64)
+    # of equally good plans, the same one whatever the solver's path
+    where = np.full(n_c, -1, np.int64) if where is None else siblings_in_order(prob, params, where)
     plan = evaluate_plan(prob, where, params.weights)
     objective = plan_objective(plan)
     gap = None if bound is None else max(objective - bound, 0.0) / max(abs(objective), 1e-9)
