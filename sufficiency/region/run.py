@@ -234,6 +234,11 @@ def run_region(
     -------
     RegionResult
         Summaries, plans and failures; ``write(out_dir)`` writes the region's report.
+    Raises
+    ------
+    ConfigError
+        A bad option or scenario file, or, before any member runs, a member more than
+        half of whose children another member holds too (:mod:`.overlap`).
     """
     # options checked before any work: on the workers, a bad one fails every member
     ConfigError.check_run_options(strict, progress=progress)
