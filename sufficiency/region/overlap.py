@@ -80,7 +80,8 @@ class Shared:
         return self.children >= WARN_AT and most > REFUSE_SHARE
 
     def _share(self, n: int) -> str:
-        return f"{self.children:,} of its {n:,} children ({self.children / max(n, 1):.0%})"
+        share = f"{self.children / max(n, 1):.0%}"
+        return f"{self.children:,} of the {n:,} children in its history ({share})"
 
     def problem(self) -> str:
         """The members file's problem, said of the member most of whose children are the
@@ -101,8 +102,8 @@ class Shared:
         """The warning, said under the later member: counts only, never an ID."""
         a = self.first
         return (
-            f"{self.children:,} of its {self.second_children:,} children are also in "
-            f"{a.name} ({a.code})'s history ({self.children:,} of its {self.first_children:,}"
+            f"{self.children:,} of the {self.second_children:,} children in its history are "
+            f"also in {a.name} ({a.code})'s ({self.children:,} of its {self.first_children:,}"
             "), with the same child ID, date of birth and an episode's start date: they are "
             "counted in both members' figures and twice in the region's totals. Child IDs "
             f"are each council's own, but chance gives fewer than {WARN_AT}; check that no "

@@ -62,8 +62,8 @@ def test_the_same_returns_with_a_year_fewer_under_another_code_are_refused(
     text = shared.problem()
     n = f"{shared.children:,}"
     assert text.startswith(
-        f"member 2 (Synthetic authority 2 (70 children)): history: shares {n} of its {n} "
-        "children (100%)"
+        f"member 2 (Synthetic authority 2 (70 children)): history: shares {n} of the {n} "
+        "children in its history (100%)"
     )
     assert "member 3 (Synthetic authority 3 (110 children))'s history" in text
     assert shared.children == shared.first_children > 50
@@ -113,8 +113,8 @@ def test_a_few_children_of_another_member_are_a_warning_with_counts_only(
     assert (shared.first.code, shared.second.code) == ("E99000001", "E99000003")
     text = shared.warning()
     assert text.startswith(
-        f"5 of its {shared.second_children:,} children are also in "
-        "Synthetic authority 1 (40 children) (E99000001)'s history (5 of its "
+        f"5 of the {shared.second_children:,} children in its history are also in "
+        "Synthetic authority 1 (40 children) (E99000001)'s (5 of its "
     )
     assert not any(child in text for child in moved)
 
@@ -194,7 +194,7 @@ def test_the_region_report_warns_of_a_few_children_shared(
     cautions = caution_table(result)
     said = cautions[cautions["warning"].str.contains("are also in")]
     assert list(said["code"]) == ["E99000003"] and list(said["said_in"]) == ["every run"]
-    assert said["warning"].iloc[0].startswith("4 of its ")
+    assert said["warning"].iloc[0].startswith("4 of the ")
     written = result.write(tmp_path / "out")
     html = next(p for p in written if p.suffix == ".html").read_text()
-    assert "4 of its " in html and "also in Synthetic authority 1 (40 children)" in html
+    assert "4 of the " in html and "also in Synthetic authority 1 (40 children)" in html
