@@ -60,12 +60,26 @@ READING_CODES = frozenset(
         "misspelt_xml_element",
         "xml_windows_1252",
         "year_column",
+        "weekday_dates",
+        "mac_roman",
+        "text_formulas",
+        "header_row_missing",
+        "european_figures",
+        "other_sheets",
     }
 )
 #: How a file was read, said with how many tables or files were so read.
 _READ_COUNTS = (
     ("delimiter", "tabs or semicolons between columns in {} table(s)"),
     ("xml_windows_1252", "XML in Windows-1252, not UTF-8, in {} file(s)"),
+    ("mac_roman", "accented letters as Excel's 'CSV (Macintosh)' writes them in {} file(s)"),
+    ("text_formulas", 'cells written ="..." (text kept as text for Excel) in {} table(s)'),
+    ("header_row_missing", "no header row in {} table(s): columns read by their values"),
+    (
+        "european_figures",
+        "figures written the European way (1.234,50) in {} table(s), read as 1234.50",
+    ),
+    ("other_sheets", "{} workbook(s) with several sheets of one table, one of them read"),
     ("title_rows", "title rows above the header in {}"),
     (
         "year_column",
@@ -149,6 +163,65 @@ PHRASES: dict[str, str] = {
     "(1234567890123450000, the other digits lost): set aside",
     "excel_scientific": "table(s) or row(s) whose CHILD Excel saved in scientific notation "
     "(1.23457E+11, the other digits lost): set aside",
+    # the 903 reader's and validate's other findings
+    "month_first_doubt": "table(s) with a few dates that can only be month first: the "
+    "others read day first, and may be wrong",
+    "child_not_in_header": "episode(s) of a child with no row in that year's header",
+    "two_row_header": "table(s) whose header goes on into a second row (a name merged across "
+    "columns): that row read as data",
+    "excel_error": "cell(s) holding Excel's error value (#N/A, #REF!...), not a value: read blank",
+    "excel_uncalculated": "cell(s) holding a formula Excel saved no value for: read blank",
+    "invalid_value": "value(s) that cannot be read as their column's kind (a code, a date, a "
+    "figure)",
+    "maybe_total": "row(s) below the last record holding only numbers (a totals row without "
+    "its label?): set aside",
+    "not_a_record": "row(s) below the records that are not a record (a note, a total): set aside",
+    "close_column": "column(s) whose name is close to a known column's: not read",
+    "unknown_column": "column(s) no such file has: not read",
+    "duplicate_column": "column(s) that are another name for a column already present: not read",
+    "no_known_columns": "table(s) with none of the expected columns (the header row left out?)",
+    "duplicate_id": "identifier(s) on more than one row",
+    "duplicate_upn": "unique pupil number(s) given to more than one child",
+    "invalid_upn": "unique pupil number(s) that are not one (their check letter or form)",
+    "several_councils": "table(s) holding several councils' returns in their LA column",
+    "unknown_table": "file(s) that are not a 903 table: not read",
+    "no_child_column": "table(s) without a CHILD column: not read",
+    "missing_table": "903 table(s) needed and not found",
+    "no_files": "folder(s) with no files to read",
+    "malformed_file": "file(s) that could not be read (not well-formed, or not the format "
+    "their name says)",
+    # the placements register's, referrals' and decisions' findings
+    "adult": "child(ren) 18 or over on the run date",
+    "future_dob": "date(s) of birth after the run date",
+    "lone_sibling": "sibling group(s) of one child",
+    "sibling_count": "referral(s) whose number of siblings to place with differs from their "
+    "sibling group's",
+    "siblings_across_councils": "sibling group(s) whose referrals name different councils",
+    "no_responsible_la": "referral(s) with no responsible council, and none set in "
+    "[general] responsible_la",
+    "responsible_la_assumed": "referral(s) with no responsible council, read as [general] "
+    "responsible_la's while others name other councils",
+    "safety_column_absent": "file(s) without a safety column: every child read as having "
+    "none of its needs",
+    "free_text_risk": "referral(s) with risks said in words the matcher cannot read",
+    "pets_harm_animals": "referral(s) of a child who is a risk to animals and wants pets",
+    "pets_unknown": "home(s) that do not say whether they have pets",
+    "no_risk_exclusions": "register(s) without a risk_exclusions column: every home read as "
+    "able to take a child with any risk",
+    "age_range": "row(s) whose age_min is above their age_max",
+    "supported_age": "supported accommodation row(s) for children under 16",
+    "out_of_range": "figure(s) too large for what their column holds",
+    "zero_cost": "weekly cost(s) of zero",
+    "cheap_for_kind": "weekly cost(s) under a fifth of what such a home usually costs (a "
+    "day's fee?)",
+    "council_not_known": "home(s) whose council code is not a known council's",
+    "unknown_postcode": "postcode(s) not in the postcode directory: distance unknown",
+    "unlocatable": "placement(s) that cannot be located: not proposed",
+    "same_home": "home(s) on several rows of the register (the same Ofsted URN and "
+    "postcode): read as one home",
+    "maybe_same_home": "rows of the register that may be one home",
+    "maybe_same_child": "referrals that may be the same child under two IDs (or twins)",
+    "duplicate_decision": "decision(s) given twice for the same child and placement",
 }
 
 
@@ -335,7 +408,7 @@ class DataQuality(BriefRepr):
         formats = sum(reading[c] for c in ("excel_dates", "excel_serial_dates", "dates_with_time",
                                            "iso_dates", "two_digit_years", "month_name_dates",
                                            "dotted_dates", "year_first_dates",
-                                           "zoned_dates"))  # fmt: skip
+                                           "zoned_dates", "weekday_dates"))  # fmt: skip
         if formats:
             read_bits.append(f"dates not in DD/MM/YYYY in {formats} table(s)")
         if reading["month_first_dates"]:

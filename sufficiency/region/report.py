@@ -413,6 +413,9 @@ def caution_table(result: RegionResult) -> pd.DataFrame:
     for code, notes in result.pooled.notes if result.pooled is not None else ():
         for w in notes:
             said.setdefault((code, w), []).append("pooled plan")
+    # members sharing children: once, under the later member, for every run
+    for shared in result.shared:
+        said.setdefault((shared.second.code, shared.warning()), []).append("every run")
     # a backtest's warning the forecast gives too (a category never seen) is said once
     rows = [(code, names.get(code, code), ", ".join(dict.fromkeys(runs)), w)
             for (code, w), runs in said.items()

@@ -24,6 +24,7 @@ from sufficiency.config import Params, as_params, option_date, with_overrides
 from sufficiency.errors import ConfigError
 from sufficiency.io.atomic import out_folder, user_path
 from sufficiency.region.members import Region, load_members
+from sufficiency.region.overlap import Shared, child_keys, shared_children
 from sufficiency.region.publish import remove_staging
 from sufficiency.region.seeds import member_seed
 from sufficiency.region.tasks import (
@@ -38,6 +39,7 @@ from sufficiency.region.tasks import (
     PooledTask,
     ScenarioSpec,
     prepare_pooled,
+    read_member,
     run_commission,
     run_member,
     run_pooled,
@@ -71,6 +73,9 @@ class RegionResult:
         Every member x scenario (or plan) that could not be run, with the reason. A
         member left out of the pooled plan because its history ends on another day is
         not one (its own runs ran): see :attr:`left_out_of_pool`.
+    shared
+        Two members sharing a few children (:mod:`.overlap`; more would have refused
+        the run), said under *Read with care*.
     """
 
     region: Region
@@ -80,6 +85,8 @@ class RegionResult:
     commissions: tuple[CommissionSummary, ...]
     pooled: PooledSummary | None
     failures: tuple[MemberFailure, ...]
+    #: Members sharing children (fewer than would refuse them), said under *Read with care*.
+    shared: tuple[Shared, ...] = ()
 
     @property
     def left_out_of_pool(self) -> tuple[LeftOut, ...]:
@@ -227,6 +234,11 @@ def run_region(
     -------
     RegionResult
         Summaries, plans and failures; ``write(out_dir)`` writes the region's report.
+    Raises
+    ------
+    ConfigError
+        A bad option or scenario file, or, before any member runs, a member more than
+        half of whose children another member holds too (:mod:`.overlap`).
     """
     # options checked before any work: on the workers, a bad one fails every member
     ConfigError.check_run_options(strict, progress=progress)
@@ -260,11 +272,14 @@ def run_region(
             strict,
         )
 
-    def compute(c: Any) -> tuple[list[Any], list[Any], Any]:
-        say(f"Submitting {len(member_tasks)} member x scenario tasks to {_where(c)}")
+    def compute(c: Any) -> tuple[list[Any], list[Any], Any, list[Shared]]:
+        say(f"Reading {len(region.members)} members' histories on {_where(c)}")
+        reads, shared = _read_and_compare(c, region, strict)
+        say(f"Submitting {len(member_tasks)} member x scenario tasks")
         futures = c.map(
             run_member,
             member_tasks,
+            [reads[t.member.code] for t in member_tasks],
             pure=True,
             key=[f"member-{t.member.code}-{t.scenario.key}-{t.seed}" for t in member_tasks],
         )
@@ -306,15 +321,16 @@ def run_region(
             )
         results = c.gather(futures)
         say("Members' forecasts and spend done")
+        del reads  # the histories read, no longer needed on the cluster
         plan_results = c.gather(plans)
         pooled_result = pooled.result() if pooled is not None else None
-        return results, plan_results, pooled_result
+        return results, plan_results, pooled_result, shared
 
     if client is not None:
-        results, plan_results, pooled_result = compute(client)
+        results, plan_results, pooled_result, shared = compute(client)
     else:
         with dask_client(workers, scheduler) as c:
-            results, plan_results, pooled_result = compute(c)
+            results, plan_results, pooled_result, shared = compute(c)
     remove_staging(out)
     everything = [*results, *plan_results, *([pooled_result] if pooled_result else [])]
     failures = tuple(r for r in everything if isinstance(r, MemberFailure))
@@ -326,7 +342,33 @@ def run_region(
         commissions=tuple(r for r in plan_results if isinstance(r, CommissionSummary)),
         pooled=pooled_result if isinstance(pooled_result, PooledSummary) else None,
         failures=failures,
+        shared=tuple(shared),
     )
+
+
+def _read_and_compare(c: Any, region: Region, strict: bool) -> tuple[dict[str, Any], list[Shared]]:
+    """Read each member's history once (a task each, kept on the cluster for its runs)
+    and compare their children before anything runs: members sharing most of their
+    children refused (:class:`ConfigError`, as the members file's problems), fewer said."""
+    from dask.base import tokenize
+
+    members = region.members
+    reads = c.map(
+        read_member, members, [strict] * len(members), pure=True,
+        key=[f"read-{m.code}-{tokenize(m, strict)}" for m in members],
+    )  # fmt: skip
+    keys = c.gather(c.map(child_keys, reads, pure=True))
+    shared = shared_children(members, keys)
+    refused = [s.problem() for s in shared if s.refused]
+    if refused:
+        lines = "\n".join(f"  - {p}" for p in refused)
+        where = region.source if region.source is not None else "members"
+        raise ConfigError(
+            f"{where}: {len(refused)} problem(s) in the members file:\n{lines}\nNothing was run."
+        )
+    return {m.code: r for m, r in zip(members, reads, strict=True)}, [
+        s for s in shared if not s.refused
+    ]
 
 
 def _where(client: Any) -> str:

@@ -12,6 +12,7 @@ so the rest of the region runs.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import warnings
@@ -38,6 +39,7 @@ from sufficiency.finance.summaries import WHOLE_YEAR
 from sufficiency.io.quality import DataQuality
 from sufficiency.region.found import read_then_failed, unreadable
 from sufficiency.region.members import Member
+from sufficiency.region.overlap import MemberRead
 from sufficiency.region.publish import published
 from sufficiency.region.reasons import failure_reason, named, sentence
 from sufficiency.vocabulary import counted
@@ -246,11 +248,26 @@ def backtest_cutoff(end: pd.Timestamp, start: pd.Timestamp) -> pd.Timestamp | No
     return cutoff if cutoff - pd.DateOffset(months=12) >= pd.Timestamp(start) else None
 
 
-def run_member(task: MemberTask) -> MemberSummary | MemberFailure:
+def read_member(member: Member, strict: bool = False) -> MemberRead:
+    """A member's history read once for the run (one Dask task a member): its children
+    are compared with the other members' (:mod:`.overlap`) before anything runs, and its
+    forecast and spend tasks, one a scenario, use it rather than read it again."""
+    from sufficiency.forecast import read_903
+
+    try:
+        history, notes = _quiet(lambda: read_903(member.history, strict))
+    except SufficiencyError:  # its tasks read it again, and say why it cannot be used
+        return MemberRead(None)
+    return MemberRead(history, notes)
+
+
+def run_member(task: MemberTask, read: MemberRead | None = None) -> MemberSummary | MemberFailure:
     """Forecast (with backtest) and spend for one member under one scenario; write, publish.
 
-    Files: ``<out>/members/<code>/<scenario>/forecast/`` (what ``sufficiency forecast``
-    writes) and ``.../spend/`` (what ``sufficiency spend`` writes).
+    ``read`` is the member's history as :func:`read_member` read it (read here if not
+    given, or if it could not be read). Files: ``<out>/members/<code>/<scenario>/forecast/``
+    (what ``sufficiency forecast`` writes) and ``.../spend/`` (what ``sufficiency spend``
+    writes).
     """
     from sufficiency import api
     from sufficiency.forecast import read_903
@@ -260,7 +277,11 @@ def run_member(task: MemberTask) -> MemberSummary | MemberFailure:
     os.environ.setdefault("SUFFICIENCY_SIMULATION_THREADS", "1")
     m, scen = task.member, task.scenario
     try:
-        history, notes = _quiet(lambda: read_903(m.history, task.strict))
+        history, notes = (
+            (copy.deepcopy(read.history), read.notes)  # the worker's copy is every task's
+            if read is not None and read.history is not None
+            else _quiet(lambda: read_903(m.history, task.strict))
+        )
     except SufficiencyError as exc:
         lines, found = _validate(m.history, task)
         return MemberFailure(m.code, m.name, scen.key, failure_reason(m, exc), lines, found)
