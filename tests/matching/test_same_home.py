@@ -326,3 +326,17 @@ def test_rows_linked_by_urn_and_by_home_id_are_one_home() -> None:
     plcs["home_id"] = pd.Series(["H2", "h2", pd.NA, "H3"], dtype="string")
     assert home_of(plcs).tolist() == [0, 0, 0, 3]
     assert home_of(plcs.iloc[::-1]).tolist() == [0, 1, 1, 1]
+
+
+def test_pins_to_a_households_two_rows_are_refused_and_the_proposal_flagged() -> None:
+    """The team's own pins follow its home_id: the 15-year-old pinned to F-A and the
+    4-year-old to F-B of one household are both refused, and each row's proposals carry
+    the same-home check."""
+    plcs = _household_rows(("Smith-1", "Smith-1"))
+    pins = decisions_frame([decision("C1", "F-A"), decision("C2", "F-B")])
+    prob, notes = apply_decisions(build_problem(_foster_physical_and_young(), plcs, RUN_DATE),
+                                  pins)  # fmt: skip
+    refused = list(notes.with_status("refused"))
+    assert len(refused) == 2 and "pinned to F-A and F-B, rows of one home," in refused[0].note
+    said = pair_flags(prob, np.zeros(2, np.int64), np.arange(2), Params().matching.weights)
+    assert "same home as F-B: the same Ofsted URN and postcode or home_id" in said[0]
