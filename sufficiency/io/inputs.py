@@ -417,6 +417,15 @@ PLACEMENTS = _tonight(
             "Rows of a children's home or supported accommodation with the same URN and "
             "postcode are one home for who may live alongside whom.",
         ),
+        Field(
+            "home_id",
+            "text",
+            "The team's ID of the home or household: rows with the same home_id are one home "
+            "for who may live alongside whom, as rows with the same URN and postcode are (a "
+            "foster household on two rows); different home_ids are different homes. Blank = "
+            "not said. Each row's vacancies still count.",
+            aliases=("household", "household_id", "home", "home_ref", "household_ref"),
+        ),
         Field("available_from", "date", "Date the vacancy opens (blank = now)."),
         Field("tier", "text", "Framework tier. Read, not used by matching."),
         Field(
@@ -1023,7 +1032,10 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
     for col in ("vacancies", "age_min", "age_max", "current_children"):
         table[col] = table[col].astype("Int64")
     table["weekly_cost"] = table["weekly_cost"].astype("Float64")
-    problems += same_home_problems(raw, _rows_kept(raw, table, problems, strays), label)
+    problems += same_home_problems(
+        raw, _rows_kept(raw, table, problems, strays), label,
+        raw.column_label(mapping_key_for(raw, PLACEMENTS, "home_id")),
+    )  # fmt: skip
     problems += _maybe_totals(raw, PLACEMENTS, ("setting", "provider"), strays, "placement")
     return raw, table, set_aside_not_records(raw, problems, strays)
 

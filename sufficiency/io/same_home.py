@@ -9,10 +9,14 @@ child on one row and a younger child on the other.
   (never foster care, whose URN is the agency's) with the same Ofsted URN and the same
   postcode. Matching treats them as one home for every who-lives-alongside rule (rules
   10, 11 and 14, the current children of every row), and the register is warned of.
-- **Perhaps the same home** (warned of only): rows of the same setting, provider and
-  postcode with the same URN or none (a foster agency's carers, a home with no URN
-  given). A postcode holds several addresses, so two carers of one agency may share one:
-  each row is matched as its own home, and the team checks before placing children on two.
+  Rows the team gives one ``home_id`` (a foster household on two rows, say) are one home
+  the same way, in any setting; a home_id whose rows give different postcodes or settings
+  is warned of. Only who may live together follows: each row's vacancies still count.
+- **Perhaps the same home** (warned of only): rows with no ``home_id`` of the same
+  setting, provider and postcode with the same URN or none (a foster agency's carers, a
+  home with no URN given). A postcode holds several addresses, so two carers of one
+  agency may share one: each row is matched as its own home, and the team checks before
+  placing children on two (or says which they are with ``home_id``).
 """
 
 from __future__ import annotations
@@ -37,26 +41,46 @@ def _urns(table: pd.DataFrame) -> pd.Series:
     return _text(table["urn"])
 
 
+def _home_ids(table: pd.DataFrame) -> pd.Series:
+    """The team's ``home_id`` per row (case and spaces aside), missing where not given."""
+    if "home_id" not in table.columns:
+        return pd.Series(pd.NA, index=table.index, dtype="string")
+    return _text(table["home_id"])
+
+
+def _by_urn(table: pd.DataFrame) -> pd.Series:
+    """Per row, its home's Ofsted URN and postcode as one key, missing for a foster row or
+    a row without both (a fostering agency's URN is the agency's)."""
+    urn, postcode = _urns(table), _text(table["postcode"])
+    proven = (table["setting"] != "foster").fillna(False) & urn.notna() & postcode.notna()
+    return (urn + "|" + postcode).where(proven.to_numpy(bool))
+
+
 def home_of(table: pd.DataFrame) -> np.ndarray:
     """Per row (in ``table``'s order), the position of the first row of its home: rows of
     a children's home or supported accommodation with the same Ofsted URN and the same
-    postcode are one home; every other row is its own."""
-    urn, postcode = _urns(table), _text(table["postcode"])
-    proven = (table["setting"] != "foster").fillna(False) & urn.notna() & postcode.notna()
+    postcode are one home, and so are rows the team gives one ``home_id`` (with the rows
+    either links them to); every other row is its own."""
     out = np.arange(len(table), dtype=np.int64)
-    keys = pd.DataFrame({"u": urn, "p": postcode, "i": out})[proven.to_numpy(bool)]
-    first = keys.groupby(["u", "p"], sort=False)["i"].transform("min")
-    out[keys["i"].to_numpy(np.int64)] = first.to_numpy(np.int64)
-    return out
+    keys = [k.to_numpy(object) for k in (_by_urn(table), _home_ids(table))]
+    while True:  # each row takes the first row of any row it shares a key with, until none moves
+        before = out.copy()
+        for key in keys:
+            at = np.nonzero(pd.notna(key))[0]
+            out[at] = pd.Series(out[at]).groupby(key[at]).transform("min").to_numpy(np.int64)
+        if (out == before).all():
+            return out
 
 
 def maybe_home_of(table: pd.DataFrame) -> np.ndarray:
     """Per row, the position of the first of the rows it may be one home with, -1 where
     none: rows with a place to offer (a full one is never proposed), not proven one home
-    (:func:`home_of`), of the same setting, provider and postcode and the same URN or none."""
+    (:func:`home_of`) nor given a ``home_id`` by the team, of the same setting, provider
+    and postcode and the same URN or none."""
     home = home_of(table)
     alone = (np.bincount(home, minlength=len(home))[home] == 1) & (
         table["vacancies"].fillna(0).to_numpy() > 0)  # fmt: skip
+    alone &= _home_ids(table).isna().to_numpy(bool)  # the team has said which home it is
     keys = pd.DataFrame({
         "s": table["setting"].astype("string"), "v": table["provider"].astype("string"),
         "p": _text(table["postcode"]), "u": _urns(table).fillna(""), "i": np.arange(len(table)),
@@ -87,13 +111,45 @@ def _rows(raw: RawTable, table: pd.DataFrame, positions: np.ndarray) -> str:
     return f"rows {numbers} ({ids})"
 
 
-def same_home_problems(raw: RawTable, table: pd.DataFrame, label: str) -> list[Problem]:
+def _why_one(table: pd.DataFrame, at: np.ndarray, home_label: str) -> str:
+    """Why the rows at ``at`` are one home: ``the same Ofsted URN and postcode``, ``the
+    same home_id`` (``home_label``, the column as the file names it), or both."""
+    said = [
+        why for why, key in (("the same Ofsted URN and postcode", _by_urn(table)),
+                             (f"the same {home_label}", _home_ids(table)))
+        if key.iloc[at].notna().all() and key.iloc[at].nunique() == 1
+    ]  # fmt: skip
+    return " and ".join(said) or f"the same Ofsted URN and postcode or {home_label}, row to row"
+
+
+def _home_id_differs(raw: RawTable, table: pd.DataFrame, home_label: str) -> list[Problem]:
+    """A warning per ``home_id`` whose rows give different postcodes or settings (the
+    rows by number and placement ID; the home_id itself is not repeated)."""
+    ids, out = _home_ids(table), []
+    facts = {"postcodes": _text(table["postcode"]), "settings": table["setting"]}
+    for _, rows in pd.Series(np.arange(len(table))).groupby(ids.to_numpy(object)):
+        at = rows.to_numpy(np.int64)
+        differ = [name for name, col in facts.items() if col.iloc[at].nunique() > 1]
+        if len(at) > 1 and differ:
+            out.append(Problem(
+                raw.source, raw.row_number(int(table.index[at[0]])), home_label, None,
+                f"{_rows(raw, table, at)} have one {home_label} but give different "
+                f"{listed(differ)}: they are matched as one home (who may live alongside "
+                f"whom across its rows). Check the {home_label} or the {listed(differ)}.",
+                severity="warning", code="home_id_differs",
+            ))  # fmt: skip
+    return out
+
+
+def same_home_problems(
+    raw: RawTable, table: pd.DataFrame, label: str, home_label: str = "home_id"
+) -> list[Problem]:
     """A warning per home given on more than one row, and per set of rows that may be one
     home (see the module's description), at the first row's ``label`` (the postcode column
     as the file names it); a home whose rows give different current children is said to
-    be read with all of them."""
+    be read with all of them. ``home_label`` is the home_id column as the file names it."""
     home = home_of(table)
-    out = []
+    out = _home_id_differs(raw, table, home_label)
     for h in np.unique(home[np.bincount(home, minlength=len(home))[home] > 1]):
         at = np.nonzero(home == h)[0]
         first = table.index[at[0]]
@@ -115,9 +171,11 @@ def same_home_problems(raw: RawTable, table: pd.DataFrame, label: str) -> list[P
                 "any row names, none where rows name both; every risk any row excludes; "
                 "pets, or not known, if any row says so)."
             )
+        why = _why_one(table, at, home_label)
+        by_urn = why.startswith("the same Ofsted URN and postcode")
         out.append(Problem(
-            raw.source, raw.row_number(int(first)), label, None,
-            f"{_rows(raw, table, at)} are one home (the same Ofsted URN and postcode): "
+            raw.source, raw.row_number(int(first)), label if by_urn else home_label, None,
+            f"{_rows(raw, table, at)} are one home ({why}): "
             "matching applies who may live alongside whom (rules 10, 11 and 14) across its "
             "rows, as in one home. Check they are separate places, not one place offered "
             f"twice: each row's vacancies are counted.{household}",
@@ -138,7 +196,9 @@ def same_home_problems(raw: RawTable, table: pd.DataFrame, label: str) -> list[P
             f"{_rows(raw, table, at)} may be one home: {why}. Each row is matched as its own "
             "home, so children proposed on different rows may in fact live together against "
             "the who-lives-alongside rules, and one place may be offered twice: check before "
-            "agreeing proposals on more than one of them.",
+            f"agreeing proposals on more than one of them, or give them a {home_label} (the "
+            "same on rows of one home or household, different on different ones) to have "
+            "them matched as they are.",
             severity="warning", code="maybe_same_home",
         ))  # fmt: skip
     return out

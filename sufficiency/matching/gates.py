@@ -50,8 +50,8 @@ INADEQUATE = "rated inadequate by Ofsted: check the child's council's policy bef
 NO_URN = "no Ofsted URN on the register: check the home is registered with Ofsted"
 #: A home on several rows of the register (one row's ID, or several, in place of {}).
 SAME_HOME = (
-    "same home as {}: the same Ofsted URN and postcode, so check the home has a place for "
-    "each child proposed on its rows"
+    "same home as {}: the same Ofsted URN and postcode or home_id, so check the home has a "
+    "place for each child proposed on its rows"
 )
 
 
@@ -123,8 +123,9 @@ def weekly_difference(diff: float) -> str:
 def _same_home(prob: MatchProblem) -> np.ndarray:
     """Per placement, the check a home on several register rows carries ("" for most):
     *"same home as RH-B: ..."* where the rows are one home (the same Ofsted URN and
-    postcode). Rows that only may be one home (a fostering agency's carers at one
-    postcode) are warned of when the register is read, not flagged on every proposal."""
+    postcode, or the team's home_id). Rows that only may be one home (a fostering
+    agency's carers at one postcode) are warned of when the register is read, not flagged
+    on every proposal."""
     ids = prob.placements["placement_id"].astype(str).to_numpy(object)
     out = np.full(prob.num_placements, "", dtype=object)
     home = prob.place_home

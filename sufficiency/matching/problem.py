@@ -130,7 +130,8 @@ class MatchProblem:
     place_vacancies: np.ndarray
     place_foster_empty: np.ndarray  # foster homes with no children now (sibling exemption)
     #: Per placement, the first row of its home: rows of one children's home (the same
-    #: Ofsted URN and postcode) are one home for the who-lives-alongside rules.
+    #: Ofsted URN and postcode) or of one team's home_id are one home for the
+    #: who-lives-alongside rules.
     place_home: np.ndarray
     num_groups: int
     #: Rule settings from ``[matching]`` (rules 13-15).

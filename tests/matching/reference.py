@@ -113,8 +113,13 @@ def _siblings(a: dict, b: dict) -> bool:
 
 
 def home_key(p: dict) -> tuple:
-    """Which home a register row is: rows of a children's home or supported accommodation
-    with the same Ofsted URN and postcode are one home; any other row is its own."""
+    """Which home a register row is: rows the team gives one ``home_id`` (case and spaces
+    aside) are one home, and so are rows of a children's home or supported accommodation
+    with the same Ofsted URN and postcode; any other row is its own. (A row linked to
+    others both ways, which the property tests never draw, is not followed here.)"""
+    home_id = p.get("home_id")
+    if not _na(home_id) and str(home_id).strip():
+        return ("team", str(home_id).replace(" ", "").upper())
     urn, postcode = p.get("urn"), p["postcode"]
     if p["setting"] != "foster" and not _na(urn) and str(urn).strip() and not _na(postcode):
         return ("home", str(urn).strip().upper(), str(postcode).replace(" ", "").upper())

@@ -85,11 +85,14 @@ def instance(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
     n_p = draw(st.integers(1, 3 if n_c == 4 else 4))
     refs = referrals_frame([draw(child(i)) for i in range(n_c)])
     homes = [draw(home(j)) for j in range(n_p)]
+    by_id = False
     if n_p >= 2 and draw(st.booleans()):
         # the last row is another offer of the first row's home, as a register merged from
-        # several lists gives it: one children's home (the same Ofsted URN and postcode)
+        # several lists gives it: one children's home (the same Ofsted URN and postcode),
+        # or, said by the team's home_id, a home or foster household of any setting
         first, last = homes[0], homes[-1]
-        for row in (first, last):
+        by_id = draw(st.booleans())
+        for row in (first, last) if not by_id else ():
             row.update(setting=draw(st.sampled_from(["residential", "supported"])), urn="SC1")
         # what is the home's, not the offer's, is the same on both (rows that differ are
         # read the stricter way: test_same_home)
@@ -97,6 +100,8 @@ def instance(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
                       "has_pets")  # fmt: skip
         last.update({k: first[k] for k in home_facts})
     plcs = placements_frame(homes)
+    if by_id:
+        plcs["home_id"] = pd.Series(["H1", *[pd.NA] * (n_p - 2), " h1"], dtype="string")
     return refs, plcs, draw(st.booleans())
 
 

@@ -19,6 +19,7 @@ from test_referral_inputs import _cli
 
 from sufficiency.config import MatchingParams, Params
 from sufficiency.io.inputs import load_placements
+from sufficiency.io.same_home import home_of
 from sufficiency.matching import build_problem, greedy_plan, run_matching, solve
 from sufficiency.matching.decisions import apply_decisions
 from sufficiency.matching.gates import pair_flags
@@ -221,3 +222,121 @@ def test_a_homes_sex_risks_and_pets_are_read_over_all_its_rows() -> None:
     plcs.loc[1, "sex"] = "M"
     prob = build_problem(refs, plcs, RUN_DATE)
     assert _placed(prob, solve(prob, MatchingParams()).place_of_child) == {}
+
+
+def _household_rows(home_ids: tuple[object, object] | None) -> pd.DataFrame:
+    """A foster household on two rows (an agency's carers, one place each), with the
+    team's ``home_id`` per row, or no such column."""
+    plcs = placements_frame([
+        placement("F-A", provider="ifa", urn="SC999", weekly_cost=900.0),
+        placement("F-B", provider="ifa", urn="SC999", weekly_cost=950.0),
+    ])  # fmt: skip
+    if home_ids is not None:
+        plcs["home_id"] = pd.Series(home_ids, dtype="string")
+    return plcs
+
+
+def _foster_physical_and_young() -> pd.DataFrame:
+    """A 15-year-old who is a risk of physical harm and a 4-year-old, both able to foster."""
+    return refs_frame([referral("C1", age=15, risks=("harm_physical",)), referral("C2", age=4)])
+
+
+@pytest.mark.parametrize("method", ["compact", "column_generation", "greedy"])
+def test_a_households_rows_the_team_gives_one_home_id_are_one_home(method: str) -> None:
+    """Before, a foster household on two rows was two homes whatever the team knew: the
+    15-year-old went on F-A and the 4-year-old on F-B, into one household. With one
+    home_id (case and spaces aside) only one of them is proposed there; with different
+    home_ids, or none, both are, one on each row."""
+
+    def placed(home_ids: tuple[object, object] | None) -> dict[str, str]:
+        prob = build_problem(_foster_physical_and_young(), _household_rows(home_ids), RUN_DATE)
+        if method == "greedy":
+            return _placed(prob, greedy_plan(prob, MatchingParams()))
+        return _placed(prob, solve(prob, MatchingParams(), method=method).place_of_child)
+
+    assert len(placed(("Smith-1", " smith-1"))) == 1
+    for apart in (None, ("H1", "H2"), (pd.NA, pd.NA)):
+        where = placed(apart)
+        assert sorted(where) == ["C1", "C2"] and sorted(where.values()) == ["F-A", "F-B"]
+
+
+def _household_register(tmp_path: Path, household: dict[str, str] | None) -> Path:
+    """The sample register with P2 (an agency's foster carer) given again as P2-B at its
+    postcode, and a ``Household ID`` column as ``household`` says (none: no column)."""
+    _, path = write_inputs(tmp_path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    second = {**df.loc[df["placement_id"] == "P2"].iloc[0].to_dict(), "placement_id": "P2-B"}
+    df = pd.concat([df, pd.DataFrame([second])], ignore_index=True)
+    if household is not None:
+        df["Household ID"] = df["placement_id"].map(household).fillna("")
+    df.to_csv(path, index=False)
+    return path
+
+
+def _codes(path: Path) -> dict[str, list[str]]:
+    _, problems = load_placements(path)
+    out: dict[str, list[str]] = {}
+    for p in problems:
+        if p.code in ("same_home", "maybe_same_home", "home_id_differs"):
+            out.setdefault(p.code, []).append(p.message)
+    return out
+
+
+def test_the_register_reads_the_teams_household_column(tmp_path: Path) -> None:
+    """Without the column the two rows may be one household, and the warning says how to
+    tell: with one Household ID they are one home (warned of as one, the matching's
+    home has both rows, and no 'may be'); with two, two homes and no warning at all; one
+    Household ID at two postcodes is warned of by row and ID."""
+    said = _codes(_household_register(tmp_path, None))
+    (maybe,) = said.pop("maybe_same_home")
+    assert said == {} and maybe.startswith("rows 3 and 6 (P2, P2-B) may be one home: foster")
+    assert "or give them a home_id (the same on rows of one home or household," in maybe
+
+    path = _household_register(tmp_path, {"P2": "Smith", "P2-B": " SMITH "})
+    said = _codes(path)
+    (same,) = said.pop("same_home")
+    assert said == {} and same.startswith(
+        "rows 3 and 6 (P2, P2-B) are one home (the same Household ID): matching applies"
+    )
+    _, problems = load_placements(path)
+    assert [p.column for p in problems if p.code == "same_home"] == ["Household ID"]
+    plcs, _ = load_placements(path)
+    prob = build_problem(_foster_physical_and_young(), plcs, RUN_DATE)
+    homes = dict(zip(prob.placements["placement_id"], prob.place_home.tolist(), strict=True))
+    assert homes["P2"] == homes["P2-B"] != homes["P1"]
+
+    assert _codes(_household_register(tmp_path, {"P2": "H1", "P2-B": "H2"})) == {}
+
+    path = _household_register(tmp_path, {"P2": "H1", "P2-B": "H1", "P1": "H1"})
+    (differs,) = _codes(path)["home_id_differs"]
+    assert differs == (
+        "rows 2, 3 and 6 (P1, P2, P2-B) have one Household ID but give different postcodes: "
+        "they are matched as one home (who may live alongside whom across its rows). Check "
+        "the Household ID or the postcodes."
+    )
+
+
+def test_rows_linked_by_urn_and_by_home_id_are_one_home() -> None:
+    """F-C and RH-A share a home_id, RH-A and RH-B a URN and postcode: all three are one
+    home (read in either order, a row is not left in two homes); F-D, with a home_id of
+    its own, is its own."""
+    plcs = pd.concat([
+        placements_frame([placement("F-C")]), _home_rows(), placements_frame([placement("F-D")])
+    ], ignore_index=True)  # fmt: skip
+    plcs["home_id"] = pd.Series(["H2", "h2", pd.NA, "H3"], dtype="string")
+    assert home_of(plcs).tolist() == [0, 0, 0, 3]
+    assert home_of(plcs.iloc[::-1]).tolist() == [0, 1, 1, 1]
+
+
+def test_pins_to_a_households_two_rows_are_refused_and_the_proposal_flagged() -> None:
+    """The team's own pins follow its home_id: the 15-year-old pinned to F-A and the
+    4-year-old to F-B of one household are both refused, and each row's proposals carry
+    the same-home check."""
+    plcs = _household_rows(("Smith-1", "Smith-1"))
+    pins = decisions_frame([decision("C1", "F-A"), decision("C2", "F-B")])
+    prob, notes = apply_decisions(build_problem(_foster_physical_and_young(), plcs, RUN_DATE),
+                                  pins)  # fmt: skip
+    refused = list(notes.with_status("refused"))
+    assert len(refused) == 2 and "pinned to F-A and F-B, rows of one home," in refused[0].note
+    said = pair_flags(prob, np.zeros(2, np.int64), np.arange(2), Params().matching.weights)
+    assert "same home as F-B: the same Ofsted URN and postcode or home_id" in said[0]
