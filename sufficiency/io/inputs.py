@@ -424,7 +424,7 @@ PLACEMENTS = _tonight(
             "for who may live alongside whom, as rows with the same URN and postcode are (a "
             "foster household on two rows); different home_ids are different homes. Blank = "
             "not said. Each row's vacancies still count.",
-            aliases=("household", "household_id", "home", "home_ref", "household_ref"),
+            aliases=("household", "household_id", "home_ref", "household_ref"),
         ),
         Field("available_from", "date", "Date the vacancy opens (blank = now)."),
         Field("tier", "text", "Framework tier. Read, not used by matching."),
