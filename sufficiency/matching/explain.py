@@ -127,18 +127,23 @@ def unplaced_table(
             there = [str(prob.referrals["child_id"].iat[int(k)])
                      for k in np.nonzero(result.place_of_child == p)[0]]  # fmt: skip
             holders = f" ({listed(there)})" if there else ""
+            stops = plan_reasons(prob, result, c, p, together)
+            kinds = {k for k, _ in stops}
+            said = " ".join(t for k, t in stops if k == "conflict")
+            rules = "these rules" if said.count(" rule ") > 1 else "this rule"
+            # a child placed there who may not live with this one is said too, and then no
+            # exemption to the fostering limit or emergency route is offered for the home:
+            # with a place more the child still could not go there
             reason = (
                 f"{_meeting(int(num_ok[c]))} every hard rule, but each is needed for other "
                 f"children or cannot take this child alongside them; the {near}, {near_id}, is "
-                f"proposed for another child{'ren' if len(there) > 1 else ''}{holders}. "
-                + full_home_advice(prob, c, p)
-            )
-            stops = plan_reasons(prob, result, c, p, together)
-            kinds = {k for k, _ in stops}
+                f"proposed for {'another child' if len(there) <= 1 else 'other children'}"
+                f"{holders}. "
+                + (f"Also, {said} No exemption lifts {rules}. {NO_ROUTE}" if said
+                   else full_home_advice(prob, c, p, len(there)))
+            )  # fmt: skip
             if "taken" not in kinds and "conflict" in kinds:
                 # a place is left there, but a child proposed there may not live with this one
-                said = " ".join(t for k, t in stops if k == "conflict")
-                rules = "these rules" if said.count(" rule ") > 1 else "this rule"
                 reason, breaks = (
                     f"{_meeting(int(num_ok[c]))} every hard rule, but each is needed for "
                     f"other children or cannot take this child alongside them; the {near}, "

@@ -386,3 +386,46 @@ def test_two_children_pinned_together_are_told_every_rule_between_them() -> None
         "harm to younger children); and C2 may live only with younger children: rule 10 "
         "(alongside)."
     ) in notes["C1"]
+
+
+def test_a_home_the_plan_fills_is_not_offered_the_fostering_limits_exemption() -> None:
+    """Four siblings fill an empty foster home's four vacancies under the sibling
+    exemption; the child left unplaced was told the council could grant a named-child
+    exemption to the usual fostering limit there, but no vacancy is left for an
+    exemption to open, and 'another children' is 'other children'."""
+    refs = referrals_frame([referral(f"C{i}", sibling_group="G", age=15 - 2 * i)
+                            for i in range(4)] + [referral("D", needed_by=">5 days")])  # fmt: skip
+    run = run_matching(refs, placements_frame([placement("E", vacancies=4)]), RUN_DATE, Params())
+    assert all(_at(run, f"C{i}") == "E" for i in range(4))
+    (row,) = run.unplaced.to_dict("records")
+    assert (row["child_id"], row["nearest_breaks"]) == ("D", "taken")
+    assert "is proposed for other children (C0, C1, C2 and C3). " in row["reason"]
+    assert "named-child exemption" not in row["reason"]
+    # a vacancy left that only the limit of three closes: the exemption is the route
+    plcs = placements_frame([placement("F", vacancies=2, current_children=2, current_ages=(3, 4))])
+    run = run_matching(referrals_frame([referral("A"), referral("B", needed_by=">5 days")]),
+                       plcs, RUN_DATE, Params())  # fmt: skip
+    (row,) = run.unplaced.to_dict("records")
+    assert "the nearest, F, is proposed for another child (A). For F, the council where the " \
+        "foster carer lives can grant a named-child exemption" in row["reason"]  # fmt: skip
+
+
+def test_a_full_home_where_a_child_there_clashes_is_offered_no_exemption() -> None:
+    """The only home is full (two of its three vacancies, the usual limit of three with
+    its current child) and B, placed there, is a risk of sexual harm to a younger child:
+    D was offered a named-child exemption there, which would leave D still unable to
+    live with B. The reason names B and the rule, and offers no exemption."""
+    refs = referrals_frame([referral("B", age=14, risks=("harm_sexual",)), referral("X", age=15),
+                            referral("D", age=10, needed_by="<5 days")])  # fmt: skip
+    plcs = placements_frame([placement("F", vacancies=3, current_children=1, current_ages=(16,))])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    assert _at(run, "B") == _at(run, "X") == "F"
+    (row,) = run.unplaced.to_dict("records")
+    assert (row["child_id"], row["nearest_breaks"]) == ("D", "taken")
+    assert row["reason"].endswith(
+        "the nearest, F, is proposed for other children (B and X). Also, B is placed there "
+        "and may not live with a younger child: rule 11 (risk of sexual harm to younger "
+        "children). No exemption lifts this rule. Consider a wider search, recruiting or a "
+        "spot purchase."
+    )
+    assert "exemption to the usual fostering limit" not in row["reason"]
