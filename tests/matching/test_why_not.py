@@ -18,7 +18,7 @@ from test_decisions import decision, decisions_frame
 from sufficiency.config import MatchingParams, Params
 from sufficiency.matching import build_problem, run_matching, solve
 from sufficiency.matching.backends import SolveStatus
-from sufficiency.matching.why_not import KNOCK_ON, NOT_PROVEN, why_not
+from sufficiency.matching.why_not import NOT_PROVEN, WITHIN_GAP, why_not
 
 
 def _cheaper(run) -> pd.DataFrame:  # type: ignore[no-untyped-def]
@@ -121,14 +121,16 @@ def test_why_not_says_a_restriction_both_children_carry_once() -> None:
 
 
 def test_why_not_falls_back_honestly_when_nothing_in_the_plan_stops_it() -> None:
-    """With no capacity, sibling or conflict reason the sentence invents none: knock-on
-    effects for a proven-optimal plan, 'not proven optimal' otherwise."""
+    """With no capacity, sibling or conflict reason the sentence invents none: for an
+    optimal plan, that it is optimal only within its gap (moving the child alone would
+    lower the score; it said the plan as a whole was cheaper, knock-on effects, which that
+    move shows false), 'not proven optimal' otherwise."""
     refs = referrals_frame([referral("C1")])
     plcs = placements_frame([placement("P1"), placement("P2", weekly_cost=900.0)])
     prob = build_problem(refs, plcs, RUN_DATE)
     result = solve(prob, MatchingParams())
     moved = dataclasses.replace(result, place_of_child=result.place_of_child * 0 + 1)
-    assert why_not(prob, moved, 0, 0, together=False) == KNOCK_ON
+    assert why_not(prob, moved, 0, 0, together=False) == WITHIN_GAP
     stopped = dataclasses.replace(moved, status=SolveStatus.FEASIBLE)
     assert why_not(prob, stopped, 0, 0, together=False) == NOT_PROVEN
 
@@ -429,3 +431,4 @@ def test_a_full_home_where_a_child_there_clashes_is_offered_no_exemption() -> No
         "spot purchase."
     )
     assert "exemption to the usual fostering limit" not in row["reason"]
+
