@@ -6,9 +6,10 @@ named children, the move would split a sibling group (or break ``siblings =
 "together"``), or a child placed there may not live with this one. If none applies,
 moving the child there alone breaks no rule and lowers the plan's score, so the plan is
 optimal only within its gap (or not proven optimal): the sentence says so, never that
-the plan as a whole is cheaper this way, which it is not. An option no cheaper for the child says how it compares on
-the child's own terms (:func:`compared`: further from home, a higher fee, ...; or as
-good, a tie), then whatever in the plan stops it too. Children are named by ID only.
+the plan as a whole is cheaper this way, which it is not. An option no cheaper for the
+child says how it compares on the child's own terms (:func:`compared`: further from
+home, a higher fee, ...; or as good, a tie), then whatever in the plan stops it too.
+Children are named by ID only.
 """
 
 from __future__ import annotations
