@@ -134,6 +134,7 @@ def unplaced_table(
             # a child placed there who may not live with this one is said too, and then no
             # exemption to the fostering limit or emergency route is offered for the home:
             # with a place more the child still could not go there
+            q = p
             reason = (
                 f"{_meeting(int(num_ok[c]))} every hard rule, but each is needed for other "
                 f"children or cannot take this child alongside them; the {near}, {near_id}, is "
@@ -152,16 +153,18 @@ def unplaced_table(
                     "conflict",
                 )
             if not kinds & {"taken", "conflict"}:  # a place is left there for this child
-                free = _free_nearest(
-                    prob, result, c, (p, f"{near}, {near_id}"), int(num_ok[c]), together, weights
+                named = (p, f"{near}, {near_id}")
+                reason, breaks, q = _free_nearest(
+                    prob, result, c, named, int(num_ok[c]), together, weights
                 )
-                reason, breaks = free
-            elif (q := _nearest(prob, c, _open_to(prob, result, c, held))) is not None:
+            elif (o := _nearest(prob, c, _open_to(prob, result, c, held))) is not None:
                 # the nearest is needed, but another home has a place left for this child
-                q_id = str(prob.placements["placement_id"].iat[q])
-                named = (q, f"{near} with a place left, {q_id}")
-                free = _free_nearest(prob, result, c, named, int(num_ok[c]), together, weights)
-                (reason, breaks), near_id = free, q_id
+                named = (o, f"{near} with a place left, {prob.placements['placement_id'].iat[o]}")
+                reason, breaks, q = _free_nearest(
+                    prob, result, c, named, int(num_ok[c]), together, weights
+                )
+            if q != p:  # the home the reason names: one with a place left for the child
+                near_id = str(prob.placements["placement_id"].iat[q])
                 near_miles = float(pair_distances(prob, np.array([c]), np.array([q]))[0][0])
         row.update(
             reason=reason,
@@ -188,13 +191,14 @@ def _open_to(prob: MatchProblem, result: MatchResult, c: int, places: np.ndarray
 def _free_nearest(
     prob: MatchProblem, result: MatchResult, c: int, option: tuple[int, str], num_ok: int,
     together: bool, weights: MatchingWeights,
-) -> tuple[str, str]:  # fmt: skip
-    """Reason and ``nearest_breaks`` for an unplaced child whose nearest suitable
-    placement has a place left for the child in the plan: the child's siblings are
-    placed elsewhere and must stay together (``siblings = "together"``), the plan is
-    not proven optimal, or (an optimal plan) placing the child there scores more than
-    leaving them unplaced under the run's weights. ``option`` is the placement's row and
-    its name: ``(3, "nearest, P2")``."""
+) -> tuple[str, str, int]:  # fmt: skip
+    """Reason, ``nearest_breaks`` and the placement it names for an unplaced child whose
+    nearest suitable placement has a place left for the child in the plan: the child's
+    siblings are placed elsewhere and must stay together (``siblings = "together"``), the
+    plan is not proven optimal, or (an optimal plan) placing the child there scores more
+    than leaving them unplaced under the run's weights. ``option`` is the placement's row
+    and its name: ``(3, "nearest, P2")``; the siblings' home is named instead when it has
+    a place left for the child (a plan not proven optimal, or optimal within its gap)."""
     place, nearest = option
     where = result.place_of_child
     grp = prob.child_group
@@ -205,6 +209,12 @@ def _free_nearest(
         if together and grp[c] >= 0
         else []
     )
+    homes = np.unique(where[sibs]) if sibs else np.zeros(0, np.int64)
+    lawful = homes[~rule_breaks(prob, np.full(len(homes), c), homes).any(axis=0)]
+    if len(joined := _open_to(prob, result, c, lawful)):
+        # the siblings' home can take the child as well: said as a place left there (it
+        # said the placement could not take the child, which a plan within its gap left)
+        place, nearest, sibs = int(joined[0]), f"child's siblings' home, {pid[joined[0]]}", []
     if sibs:
         pin = prob.decision_pin
         pinned = sorted(str(kid[s]) for s in sibs if pin is not None and pin[s] == where[s])
@@ -213,7 +223,6 @@ def _free_nearest(
                      for s in sibs})  # fmt: skip
         named = listed(at)
         review = f"Review the team's pin of {listed(pinned)}, or consider" if pinned else "Consider"
-        homes = np.unique(where[sibs])
         ruled = rule_breaks(prob, np.full(len(homes), c), homes)[RULE_CODES.index("decision")]
         cannot = ("the team excluded this child from it" if ruled.all()
                   else "that placement cannot take this child as well")  # fmt: skip
@@ -224,12 +233,14 @@ def _free_nearest(
             "the whole group (the usual fostering limit does not apply to siblings alone), "
             "a wider search or a spot purchase.",
             "siblings_together",
+            place,
         )
     if result.status is not SolveStatus.OPTIMAL:
         return (
             f"{_meeting(num_ok)} every hard rule and the {nearest}, has a place left in the "
             "plan, but the plan is not proven optimal (see the summary): consider it.",
             "not_proven",
+            place,
         )
     # an optimal plan leaves the child out of a home with room only because placing them
     # there scores no less than leaving them unplaced (the weights, or a sibling split)
@@ -242,6 +253,7 @@ def _free_nearest(
             f"{_meeting(num_ok)} every hard rule and the {nearest}, has a place left in the "
             "plan, but the plan is optimal only within its gap (see the summary): consider it.",
             "not_proven",
+            place,
         )
     plus = f" plus the sibling split's {split:,.0f}" if split else ""
     return (
@@ -251,6 +263,7 @@ def _free_nearest(
         "not money), so the plan leaves them unplaced. Check [matching.weights]: the weight "
         "for a child left unplaced should be more than any placement's score.",
         "cost",
+        place,
     )
 
 

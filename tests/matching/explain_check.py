@@ -686,6 +686,9 @@ def _check_unplaced(world: World, unplaced: pd.DataFrame) -> list[str]:
             # the option named has a place for the child, and nobody there clashes
             if near_id is None or not world.open_to(c, near_id):
                 bad.append(f"{c}: says {near_id} has a place left for {c}; it has not")
+            elif f"siblings' home, {near_id}," in text:  # siblings together, one is there
+                if not world.together or near_id not in {world.at[s] for s in world.siblings(c)}:
+                    bad.append(f"{c}: calls {near_id} the siblings' home; it is not")
             elif near_id not in (p, q_open):
                 bad.append(f"{c}: names {near_id}; the nearest is {p}, the nearest open {q_open}")
             elif near_id != p and not world.full(c, p) and not world.clashing(c, p):

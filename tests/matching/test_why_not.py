@@ -432,3 +432,29 @@ def test_a_full_home_where_a_child_there_clashes_is_offered_no_exemption() -> No
     )
     assert "exemption to the usual fostering limit" not in row["reason"]
 
+
+def test_an_unplaced_sibling_whose_siblings_home_has_room_is_not_told_it_cannot() -> None:
+    """Siblings must stay together; a plan optimal only within its gap (mip_gap 0.2 left
+    it on a random night) places C1 at P1, which has a place left, and leaves C2 out. The
+    reason said P1 'cannot take this child as well' and the nearest home would split the
+    group; it names P1, with its place left, and the plan's gap."""
+    from sufficiency.matching.explain import unplaced_table
+
+    refs = referrals_frame([referral("C1", sibling_group="G", age=9),
+                            referral("C2", sibling_group="G", age=7)])  # fmt: skip
+    nearer = placement("P2", postcode=POSTCODES["home"], weekly_cost=2000.0)
+    plcs = placements_frame([placement("P1", vacancies=2), nearer])
+    prob = build_problem(refs, plcs, RUN_DATE)
+    params = MatchingParams(siblings="together")
+    result = solve(prob, params)
+    left_out = dataclasses.replace(result, place_of_child=result.place_of_child * 0 + [0, -1])
+    assert left_out.status is SolveStatus.OPTIMAL
+    (row,) = unplaced_table(prob, left_out, together=True).to_dict("records")
+    assert (row["child_id"], row["nearest_placement_id"]) == ("C2", "P1")
+    assert row["nearest_breaks"] == "not_proven"
+    assert "cannot take this child" not in row["reason"]
+    assert row["reason"] == (
+        "2 placements meet every hard rule and the child's siblings' home, P1, has a place "
+        "left in the plan, but the plan is optimal only within its gap (see the summary): "
+        "consider it."
+    )
