@@ -246,8 +246,10 @@ def _free_nearest(
     # there scores no less than leaving them unplaced (the weights, or a sibling split)
     score = float(pair_cost(prob, np.array([c]), np.array([place]), weights)[0])
     left = float(unplaced_cost(prob, weights)[c])
-    apart = (grp == grp[c]) & (np.arange(len(grp)) != c) & (where >= 0) & (where != place)
-    split = weights.sibling_split if grp[c] >= 0 and apart.any() else 0.0
+    # a split only if the group's placed members are elsewhere and none is there already
+    sibs_placed = (grp == grp[c]) & (np.arange(len(grp)) != c) & (where >= 0)
+    joins = (sibs_placed & (where == place)).any()
+    split = weights.sibling_split if grp[c] >= 0 and sibs_placed.any() and not joins else 0.0
     if score + split < left:  # optimal only within the gap: placing the child is better
         return (
             f"{_meeting(num_ok)} every hard rule and the {nearest}, has a place left in the "

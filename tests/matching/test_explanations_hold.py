@@ -27,7 +27,7 @@ from match_builders import (
 )
 from test_decisions import decision, decisions_frame
 
-from sufficiency.config import MatchingParams, Params
+from sufficiency.config import MatchingParams, MatchingWeights, Params
 from sufficiency.matching import build_problem, match, run_matching
 from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.decisions import apply_decisions
@@ -146,7 +146,7 @@ def _greedy(
 @pytest.mark.parametrize("hard", [False, True], ids=["competing", "every-rule"])
 def test_every_reason_holds_on_random_nights(hard: bool) -> None:
     """Seeded random nights (both sibling policies, some with the team's decisions, some
-    with a wide gap): no
+    with a wide gap or a low weight for a child left unplaced): no
     reason names a child not placed where it says, a rule that does not apply, a home
     with no room as free or a free one as taken, a wrong cost or a wrong nearest home;
     the same for each night's greedy plan taken as a plan not proven optimal."""
@@ -155,9 +155,12 @@ def test_every_reason_holds_on_random_nights(hard: bool) -> None:
         rng = random.Random(seed * 2 + hard)
         refs, plcs, decided = _night(rng, hard)
         # a wide gap: a plan 'optimal' within it may leave a better option for a child
+        # and weights that make leaving a child out cheap: placing them can score more
+        cheap = MatchingWeights(unplaced=1500.0, unplaced_needed_today=2500.0, sibling_split=300.0)
         mp = MatchingParams(
             siblings=rng.choice(["prefer", "prefer", "together"]),
             mip_gap=rng.choice([1e-4, 1e-4, 0.2]),
+            weights=rng.choice([MatchingWeights()] * 3 + [cheap]),
         )
         run = run_matching(refs, plcs, RUN_DATE, Params(matching=mp), decisions=decided)
         found += [f"seed {seed}: {b}" for b in false_claims(run, mp, refs, plcs)]

@@ -458,3 +458,30 @@ def test_an_unplaced_sibling_whose_siblings_home_has_room_is_not_told_it_cannot(
         "left in the plan, but the plan is optimal only within its gap (see the summary): "
         "consider it."
     )
+
+
+def test_a_child_left_out_beside_a_sibling_is_not_charged_a_split() -> None:
+    """Three siblings, one at each of two homes and one left unplaced under weights that
+    make leaving a child out cheap; the home named has a place and C1's sibling C2 is
+    there, so placing C1 there adds no split. The reason charged 'the sibling split's
+    300' (any sibling placed elsewhere counted), a false figure."""
+    from sufficiency.config import MatchingWeights
+    from sufficiency.matching.explain import unplaced_table
+
+    weights = MatchingWeights(unplaced=100.0, unplaced_needed_today=100.0, sibling_split=300.0)
+    refs = referrals_frame([referral(f"C{i}", sibling_group="G", age=12 - 2 * i)
+                            for i in range(1, 4)])  # fmt: skip
+    plcs = placements_frame([placement("P1", vacancies=2, postcode=POSTCODES["home"]),
+                             placement("P2", postcode=POSTCODES["malvern"])])  # fmt: skip
+    prob = build_problem(refs, plcs, RUN_DATE)
+    result = solve(prob, MatchingParams(weights=weights))
+    left_out = dataclasses.replace(result, place_of_child=result.place_of_child * 0 + [-1, 0, 1])
+    assert left_out.status is SolveStatus.OPTIMAL
+    (row,) = unplaced_table(prob, left_out, weights=weights).to_dict("records")
+    assert (row["child_id"], row["nearest_placement_id"], row["nearest_breaks"]) == (
+        "C1",
+        "P1",
+        "cost",
+    )
+    assert "sibling split" not in row["reason"]
+    assert "(600, against 100; a priority score, not money)" in row["reason"]
