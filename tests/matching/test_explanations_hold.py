@@ -32,6 +32,7 @@ from sufficiency.matching import build_problem, match, run_matching
 from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.decisions import apply_decisions
 from sufficiency.matching.explain import alternatives_table, sibling_notes, unplaced_table
+from sufficiency.matching.report import match_report
 from sufficiency.matching.why_not import add_why_not
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -186,7 +187,8 @@ def test_every_reason_holds_on_crowded_nights() -> None:
 
 
 def test_every_reason_holds_on_the_sample() -> None:
-    """The sample authority's night: every alternative, unplaced child and note."""
+    """The sample authority's night: every alternative, unplaced child and note, and the
+    report's Other options and Not placed sheets say the same."""
     run = match(
         ROOT / "data/sample/referrals.csv",
         ROOT / "data/sample/placements.csv",
@@ -194,6 +196,10 @@ def test_every_reason_holds_on_the_sample() -> None:
     )
     assert len(run.alternatives) and len(run.unplaced)
     assert false_claims(run, run.summary.config.matching) == []
+    # the report's sheets carry the same words
+    report = match_report(run)
+    assert list(report.options["why_not"]) == list(run.alternatives["why_not"].astype(str))
+    assert list(report.not_placed["reason"]) == list(run.unplaced["reason"].astype(str))
 
 
 def test_the_checker_catches_a_false_reason() -> None:
