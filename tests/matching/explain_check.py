@@ -20,6 +20,7 @@ import pandas as pd
 from reference import _age, _na, _upper_tier, miles, pair_breaks, pair_cost
 
 from sufficiency.config import MatchingParams
+from sufficiency.geo import council_name
 
 #: The hard rules in docs/matching.md's order: rule N is ``RULES[N - 1]``; the team's
 #: decisions are the last rule.
@@ -473,6 +474,14 @@ def _check_alternatives(world: World, alternatives: pd.DataFrame) -> list[str]:
                 f"{len(world.there(p, but=c))} there of {world.room(c, p)} places"
             )
         text = str(r["why_not"])
+        # the child's council by name ("St. Helens", "Bournemouth, Christchurch and Poole"),
+        # as a token, so its full stops and commas read as no sentence or list of their own
+        name = council_name(str(world.kids[c]["responsible_la"]))
+        if ("out of area for " in text or "'s area" in text) and not (
+            f"out of area for {name}" in text or f"in {name}'s area" in text
+        ):
+            bad.append(f"{c}@{p}: an area named that is not the child's council, {name}")
+        text = text.replace(f"for {name}", "for COUNCIL").replace(f"in {name}'s", "in COUNCIL's")
         if extra < 0:
             if text.startswith("Nothing in the plan stops it"):
                 bad += _check_nothing_stops(world, c, p, text, cost_p - cost_own)
