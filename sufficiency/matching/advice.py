@@ -136,13 +136,15 @@ def unplaced_advice(prob: MatchProblem, c: int, p: int, codes: list[str]) -> str
     return f"{head}{NO_ROUTE}"
 
 
-def full_home_advice(prob: MatchProblem, c: int, p: int) -> str:
+def full_home_advice(prob: MatchProblem, c: int, p: int, placed: int) -> str:
     """What to consider for child ``c`` when the nearest home meeting every rule, ``p``,
-    is full in the plan: the fostering limit's exemption when the limit is what binds
-    there, a foster carer's emergency route for a child needed within 5 days, or a wider
+    is full in the plan with ``placed`` referred children: the fostering limit's exemption
+    when the limit is what binds there (a vacancy left that only the usual limit of three
+    closes; not when the plan fills every vacancy, as a sibling group under the exemption
+    does), a foster carer's emergency route for a child needed within 5 days, or a wider
     search."""
     foster = str(prob.placements["setting"].iat[p]) == "foster"
-    if foster and prob.place_vacancies[p] > prob.place_capacity[p]:
+    if foster and prob.place_capacity[p] <= placed < prob.place_vacancies[p]:
         return f"For {prob.placements['placement_id'].iat[p]}, {LIMIT_EXEMPTION}. {NO_ROUTE}"
     if foster and _emergency(prob, c):
         return f"For {prob.placements['placement_id'].iat[p]}, {TERMS_EMERGENCY}. {NO_ROUTE}"

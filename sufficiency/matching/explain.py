@@ -127,18 +127,24 @@ def unplaced_table(
             there = [str(prob.referrals["child_id"].iat[int(k)])
                      for k in np.nonzero(result.place_of_child == p)[0]]  # fmt: skip
             holders = f" ({listed(there)})" if there else ""
+            stops = plan_reasons(prob, result, c, p, together)
+            kinds = {k for k, _ in stops}
+            said = " ".join(t for k, t in stops if k == "conflict")
+            rules = "these rules" if said.count(" rule ") > 1 else "this rule"
+            # a child placed there who may not live with this one is said too, and then no
+            # exemption to the fostering limit or emergency route is offered for the home:
+            # with a place more the child still could not go there
+            q = p
             reason = (
                 f"{_meeting(int(num_ok[c]))} every hard rule, but each is needed for other "
                 f"children or cannot take this child alongside them; the {near}, {near_id}, is "
-                f"proposed for another child{'ren' if len(there) > 1 else ''}{holders}. "
-                + full_home_advice(prob, c, p)
-            )
-            stops = plan_reasons(prob, result, c, p, together)
-            kinds = {k for k, _ in stops}
+                f"proposed for {'another child' if len(there) <= 1 else 'other children'}"
+                f"{holders}. "
+                + (f"Also, {said} No exemption lifts {rules}. {NO_ROUTE}" if said
+                   else full_home_advice(prob, c, p, len(there)))
+            )  # fmt: skip
             if "taken" not in kinds and "conflict" in kinds:
                 # a place is left there, but a child proposed there may not live with this one
-                said = " ".join(t for k, t in stops if k == "conflict")
-                rules = "these rules" if said.count(" rule ") > 1 else "this rule"
                 reason, breaks = (
                     f"{_meeting(int(num_ok[c]))} every hard rule, but each is needed for "
                     f"other children or cannot take this child alongside them; the {near}, "
@@ -147,16 +153,18 @@ def unplaced_table(
                     "conflict",
                 )
             if not kinds & {"taken", "conflict"}:  # a place is left there for this child
-                free = _free_nearest(
-                    prob, result, c, (p, f"{near}, {near_id}"), int(num_ok[c]), together, weights
+                named = (p, f"{near}, {near_id}")
+                reason, breaks, q = _free_nearest(
+                    prob, result, c, named, int(num_ok[c]), together, weights
                 )
-                reason, breaks = free
-            elif (q := _nearest(prob, c, _open_to(prob, result, c, held))) is not None:
+            elif (o := _nearest(prob, c, _open_to(prob, result, c, held))) is not None:
                 # the nearest is needed, but another home has a place left for this child
-                q_id = str(prob.placements["placement_id"].iat[q])
-                named = (q, f"{near} with a place left, {q_id}")
-                free = _free_nearest(prob, result, c, named, int(num_ok[c]), together, weights)
-                (reason, breaks), near_id = free, q_id
+                named = (o, f"{near} with a place left, {prob.placements['placement_id'].iat[o]}")
+                reason, breaks, q = _free_nearest(
+                    prob, result, c, named, int(num_ok[c]), together, weights
+                )
+            if q != p:  # the home the reason names: one with a place left for the child
+                near_id = str(prob.placements["placement_id"].iat[q])
                 near_miles = float(pair_distances(prob, np.array([c]), np.array([q]))[0][0])
         row.update(
             reason=reason,
@@ -185,13 +193,14 @@ def _open_to(prob: MatchProblem, result: MatchResult, c: int, places: np.ndarray
 def _free_nearest(
     prob: MatchProblem, result: MatchResult, c: int, option: tuple[int, str], num_ok: int,
     together: bool, weights: MatchingWeights,
-) -> tuple[str, str]:  # fmt: skip
-    """Reason and ``nearest_breaks`` for an unplaced child whose nearest suitable
-    placement has a place left for the child in the plan: the child's siblings are
-    placed elsewhere and must stay together (``siblings = "together"``), the plan is
-    not proven optimal, or (an optimal plan) placing the child there scores more than
-    leaving them unplaced under the run's weights. ``option`` is the placement's row and
-    its name: ``(3, "nearest, P2")``."""
+) -> tuple[str, str, int]:  # fmt: skip
+    """Reason, ``nearest_breaks`` and the placement it names for an unplaced child whose
+    nearest suitable placement has a place left for the child in the plan: the child's
+    siblings are placed elsewhere and must stay together (``siblings = "together"``), the
+    plan is not proven optimal, or (an optimal plan) placing the child there scores more
+    than leaving them unplaced under the run's weights. ``option`` is the placement's row
+    and its name: ``(3, "nearest, P2")``; the siblings' home is named instead when it has
+    a place left for the child (a plan not proven optimal, or optimal within its gap)."""
     place, nearest = option
     where = result.place_of_child
     grp = prob.child_group
@@ -202,6 +211,12 @@ def _free_nearest(
         if together and grp[c] >= 0
         else []
     )
+    homes = np.unique(where[sibs]) if sibs else np.zeros(0, np.int64)
+    lawful = homes[~rule_breaks(prob, np.full(len(homes), c), homes).any(axis=0)]
+    if len(joined := _open_to(prob, result, c, lawful)):
+        # the siblings' home can take the child as well: said as a place left there (it
+        # said the placement could not take the child, which a plan within its gap left)
+        place, nearest, sibs = int(joined[0]), f"child's siblings' home, {pid[joined[0]]}", []
     if sibs:
         pin = prob.decision_pin
         pinned = sorted(str(kid[s]) for s in sibs if pin is not None and pin[s] == where[s])
@@ -210,7 +225,6 @@ def _free_nearest(
                      for s in sibs})  # fmt: skip
         named = listed(at)
         review = f"Review the team's pin of {listed(pinned)}, or consider" if pinned else "Consider"
-        homes = np.unique(where[sibs])
         ruled = rule_breaks(prob, np.full(len(homes), c), homes)[RULE_CODES.index("decision")]
         cannot = ("the team excluded this child from it" if ruled.all()
                   else "that placement cannot take this child as well")  # fmt: skip
@@ -221,24 +235,29 @@ def _free_nearest(
             "the whole group (the usual fostering limit does not apply to siblings alone), "
             "a wider search or a spot purchase.",
             "siblings_together",
+            place,
         )
     if result.status is not SolveStatus.OPTIMAL:
         return (
             f"{_meeting(num_ok)} every hard rule and the {nearest}, has a place left in the "
             "plan, but the plan is not proven optimal (see the summary): consider it.",
             "not_proven",
+            place,
         )
     # an optimal plan leaves the child out of a home with room only because placing them
     # there scores no less than leaving them unplaced (the weights, or a sibling split)
     score = float(pair_cost(prob, np.array([c]), np.array([place]), weights)[0])
     left = float(unplaced_cost(prob, weights)[c])
-    apart = (grp == grp[c]) & (np.arange(len(grp)) != c) & (where >= 0) & (where != place)
-    split = weights.sibling_split if grp[c] >= 0 and apart.any() else 0.0
+    # a split only if the group's placed members are elsewhere and none is there already
+    sibs_placed = (grp == grp[c]) & (np.arange(len(grp)) != c) & (where >= 0)
+    joins = (sibs_placed & (where == place)).any()
+    split = weights.sibling_split if grp[c] >= 0 and sibs_placed.any() and not joins else 0.0
     if score + split < left:  # optimal only within the gap: placing the child is better
         return (
             f"{_meeting(num_ok)} every hard rule and the {nearest}, has a place left in the "
             "plan, but the plan is optimal only within its gap (see the summary): consider it.",
             "not_proven",
+            place,
         )
     plus = f" plus the sibling split's {split:,.0f}" if split else ""
     return (
@@ -248,6 +267,7 @@ def _free_nearest(
         "not money), so the plan leaves them unplaced. Check [matching.weights]: the weight "
         "for a child left unplaced should be more than any placement's score.",
         "cost",
+        place,
     )
 
 

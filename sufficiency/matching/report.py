@@ -296,7 +296,7 @@ def _breaks(text: Any) -> str:
     if str(text) == "siblings_together":
         return "None: it meets every rule but would split the sibling group"
     if str(text) == "not_proven":
-        return "None: it meets every rule and is free, but the plan is not proven optimal"
+        return "None: it meets every rule and is free, but the plan is not proven exactly optimal"
     if str(text) == "cost":
         return "None: it is free, but the weights score it above leaving the child unplaced"
     codes = [c.strip() for c in str(text).split(";") if c.strip()]

@@ -169,13 +169,13 @@ def legal_plan(
 ) -> np.ndarray:  # fmt: skip
     """A plan breaking no rule, close to ``hint`` (placement per child, -1 none).
 
-    The given pairs must break no single-pair rule (candidate pairs do). Children are
-    taken in the greedy baseline's urgency order; each keeps its hinted placement where
-    it may join the children already there (capacity, the sibling exemption, siblings
-    together, rules 10, 11 and 14), and the others then go to their cheapest pair where
-    they may, or stay unplaced. Then each sibling group split over several placements
-    (or partly unplaced) moves whole to one placement where that is cheaper, split
-    weight included (:func:`_bring_together`)."""
+    The given pairs must break no single-pair rule (candidate pairs do). Children are taken
+    in the greedy baseline's urgency order; each keeps its hinted placement, if that pair is
+    given, where it may join the children already there (capacity, the sibling exemption,
+    siblings together, rules 10, 11 and 14), and the others then go to their cheapest pair
+    where they may, or stay unplaced. Then each sibling group split over several placements
+    (or partly unplaced) moves whole to one placement where that is cheaper, split weight
+    included (:func:`_bring_together`)."""
     n = prob.num_children
     rank = prob.referrals["needed_by"].map(NEEDED_BY_RANK).fillna(3).to_numpy()
     if prob.decision_pin is not None:
@@ -185,14 +185,17 @@ def legal_plan(
     members: dict[int, list[int]] = {}
     order = np.lexsort((np.arange(n), rank))
     left = []
+    pairs = _Pairs.of(child, place, cost, n)
     for c in order.tolist():
         p = int(hint[c])
-        if p >= 0 and can_join(prob, c, p, members.setdefault(p, []), together, where):
+        # a hinted pair not given (the greedy plan's, beyond the pairs dominance kept) is
+        # left: the child moves onto the given pairs like any other
+        if (p >= 0 and pairs.has(c, p)
+                and can_join(prob, c, p, members.setdefault(p, []), together, where)):  # fmt: skip
             members[p].append(c)
             where[c] = p
         else:
             left.append(c)
-    pairs = _Pairs.of(child, place, cost, n)
     taken = np.zeros(prob.num_placements, np.int64)
     np.add.at(taken, where[where >= 0], 1)
     for c in left:
@@ -234,6 +237,12 @@ class _Pairs:
     def of_child(self, c: int) -> tuple[np.ndarray, np.ndarray]:
         at = slice(self.first[c], self.first[c + 1])
         return self.place[at], self.cost[at]
+
+    def has(self, c: int, p: int) -> bool:
+        """Whether the pair (``c``, ``p``) is held."""
+        places, _ = self.of_child(c)
+        i = int(np.searchsorted(places, p))
+        return i < len(places) and int(places[i]) == p
 
     def cost_at(self, c: int, p: int) -> float:
         """The cost of the pair (``c``, ``p``), which must be held."""

@@ -3,11 +3,13 @@
 An option with ``extra_cost_gbp < 0`` costs the child less than the proposal. The
 reasons are read from the plan itself, never guessed: the placement's places go to
 named children, the move would split a sibling group (or break ``siblings =
-"together"``), or a child placed there may not live with this one. If none applies the
-plan as a whole is cheaper (knock-on effects), or, when the plan is not proven optimal,
-nothing stops the option. An option no cheaper for the child says how it compares on
-the child's own terms (:func:`compared`: further from home, a higher fee, ...; or as
-good, a tie), then whatever in the plan stops it too. Children are named by ID only.
+"together"``), or a child placed there may not live with this one. If none applies,
+moving the child there alone breaks no rule and lowers the plan's score, so the plan is
+optimal only within its gap (or not proven optimal): the sentence says so, never that
+the plan as a whole is cheaper this way, which it is not. An option no cheaper for the
+child says how it compares on the child's own terms (:func:`compared`: further from
+home, a higher fee, ...; or as good, a tie), then whatever in the plan stops it too.
+Children are named by ID only.
 """
 
 from __future__ import annotations
@@ -24,9 +26,14 @@ from sufficiency.matching.rules import children_conflict
 from sufficiency.matching.solver import MatchResult
 from sufficiency.vocabulary import listed
 
-KNOCK_ON = (
-    "Nothing in the plan stops it on its own: the plan as a whole is cheaper this way "
-    "(moving the child would cost other children more, knock-on effects)."
+#: An option cheaper for the child that nothing in an optimal plan stops: moving the child
+#: there alone would lower the plan's score (pair cost down, no split added, a place and
+#: nobody there who clashes), so the plan is optimal only within its gap. It said the plan
+#: as a whole was cheaper this way (knock-on effects), which such a move shows false.
+WITHIN_GAP = (
+    "Nothing in the plan stops it: the plan is optimal only within its gap (see the "
+    "summary), and moving the child there alone breaks no rule and scores less, so this "
+    "option may be worth considering."
 )
 NOT_PROVEN = (
     "Nothing in the plan stops it: the plan is not proven optimal (see the summary), "
@@ -97,7 +104,7 @@ def why_not(prob: MatchProblem, result: MatchResult, c: int, p: int, together: b
     reasons = plan_reasons(prob, result, c, p, together)
     if reasons:
         return " ".join(text for _, text in reasons)
-    return KNOCK_ON if result.status.value == "optimal" else NOT_PROVEN
+    return WITHIN_GAP if result.status.value == "optimal" else NOT_PROVEN
 
 
 #: A pair term that differs between an option and the proposal, in words:

@@ -287,3 +287,23 @@ def test_a_mip_started_from_a_plan_returns_values_worth_its_objective() -> None:
         assert worth == pytest.approx(reported, rel=1e-6)
     assert got.objective_gbp == pytest.approx(best.objective_gbp, abs=1e-6)
     assert got.status.value == "optimal"
+
+
+def test_legal_plan_keeps_a_hint_only_on_a_pair_it_was_given() -> None:
+    """The solver's fallback starts from the greedy plan made legal over the pairs
+    dominance kept; a greedy pair not among them was kept all the same, and a sibling
+    group split over it crashed the run (IndexError in the pairs' cost lookup: seen on a
+    generated night of 37 children and 69 homes on a loaded machine). A hinted pair not
+    given moves the child onto the given pairs."""
+    from match_builders import placement, placements_frame, referral, referrals_frame
+
+    refs = referrals_frame([referral("C1", sibling_group="G", age=9),
+                            referral("C2", sibling_group="G", age=7)])  # fmt: skip
+    plcs = placements_frame([placement("P0", vacancies=2), placement("P1"),
+                             placement("P2", weekly_cost=650.0)])  # fmt: skip
+    prob = build_problem(refs, plcs, RUN_DATE)
+    params = MatchingParams()
+    child, place = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])  # P2 is not given
+    cost = pair_cost(prob, child, place, params.weights)
+    where = legal_plan(prob, params, np.array([2, 1]), child, place, cost)
+    assert where.tolist() == [0, 0]  # moved onto the given pairs, and together

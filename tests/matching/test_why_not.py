@@ -18,7 +18,7 @@ from test_decisions import decision, decisions_frame
 from sufficiency.config import MatchingParams, Params
 from sufficiency.matching import build_problem, run_matching, solve
 from sufficiency.matching.backends import SolveStatus
-from sufficiency.matching.why_not import KNOCK_ON, NOT_PROVEN, why_not
+from sufficiency.matching.why_not import NOT_PROVEN, WITHIN_GAP, why_not
 
 
 def _cheaper(run) -> pd.DataFrame:  # type: ignore[no-untyped-def]
@@ -121,14 +121,16 @@ def test_why_not_says_a_restriction_both_children_carry_once() -> None:
 
 
 def test_why_not_falls_back_honestly_when_nothing_in_the_plan_stops_it() -> None:
-    """With no capacity, sibling or conflict reason the sentence invents none: knock-on
-    effects for a proven-optimal plan, 'not proven optimal' otherwise."""
+    """With no capacity, sibling or conflict reason the sentence invents none: for an
+    optimal plan, that it is optimal only within its gap (moving the child alone would
+    lower the score; it said the plan as a whole was cheaper, knock-on effects, which that
+    move shows false), 'not proven optimal' otherwise."""
     refs = referrals_frame([referral("C1")])
     plcs = placements_frame([placement("P1"), placement("P2", weekly_cost=900.0)])
     prob = build_problem(refs, plcs, RUN_DATE)
     result = solve(prob, MatchingParams())
     moved = dataclasses.replace(result, place_of_child=result.place_of_child * 0 + 1)
-    assert why_not(prob, moved, 0, 0, together=False) == KNOCK_ON
+    assert why_not(prob, moved, 0, 0, together=False) == WITHIN_GAP
     stopped = dataclasses.replace(moved, status=SolveStatus.FEASIBLE)
     assert why_not(prob, stopped, 0, 0, together=False) == NOT_PROVEN
 
@@ -388,3 +390,104 @@ def test_two_children_pinned_together_are_told_every_rule_between_them() -> None
         "harm to younger children); and C2 may live only with younger children: rule 10 "
         "(alongside)."
     ) in notes["C1"]
+
+
+def test_a_home_the_plan_fills_is_not_offered_the_fostering_limits_exemption() -> None:
+    """Four siblings fill an empty foster home's four vacancies under the sibling
+    exemption; the child left unplaced was told the council could grant a named-child
+    exemption to the usual fostering limit there, but no vacancy is left for an
+    exemption to open, and 'another children' is 'other children'."""
+    refs = referrals_frame([referral(f"C{i}", sibling_group="G", age=15 - 2 * i)
+                            for i in range(4)] + [referral("D", needed_by=">5 days")])  # fmt: skip
+    run = run_matching(refs, placements_frame([placement("E", vacancies=4)]), RUN_DATE, Params())
+    assert all(_at(run, f"C{i}") == "E" for i in range(4))
+    (row,) = run.unplaced.to_dict("records")
+    assert (row["child_id"], row["nearest_breaks"]) == ("D", "taken")
+    assert "is proposed for other children (C0, C1, C2 and C3). " in row["reason"]
+    assert "named-child exemption" not in row["reason"]
+    # a vacancy left that only the limit of three closes: the exemption is the route
+    plcs = placements_frame([placement("F", vacancies=2, current_children=2, current_ages=(3, 4))])
+    run = run_matching(referrals_frame([referral("A"), referral("B", needed_by=">5 days")]),
+                       plcs, RUN_DATE, Params())  # fmt: skip
+    (row,) = run.unplaced.to_dict("records")
+    assert "the nearest, F, is proposed for another child (A). For F, the council where the " \
+        "foster carer lives can grant a named-child exemption" in row["reason"]  # fmt: skip
+
+
+def test_a_full_home_where_a_child_there_clashes_is_offered_no_exemption() -> None:
+    """The only home is full (two of its three vacancies, the usual limit of three with
+    its current child) and B, placed there, is a risk of sexual harm to a younger child:
+    D was offered a named-child exemption there, which would leave D still unable to
+    live with B. The reason names B and the rule, and offers no exemption."""
+    refs = referrals_frame([referral("B", age=14, risks=("harm_sexual",)), referral("X", age=15),
+                            referral("D", age=10, needed_by="<5 days")])  # fmt: skip
+    plcs = placements_frame([placement("F", vacancies=3, current_children=1, current_ages=(16,))])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    assert _at(run, "B") == _at(run, "X") == "F"
+    (row,) = run.unplaced.to_dict("records")
+    assert (row["child_id"], row["nearest_breaks"]) == ("D", "taken")
+    assert row["reason"].endswith(
+        "the nearest, F, is proposed for other children (B and X). Also, B is placed there "
+        "and may not live with a younger child: rule 11 (risk of sexual harm to younger "
+        "children). No exemption lifts this rule. Consider a wider search, recruiting or a "
+        "spot purchase."
+    )
+    assert "exemption to the usual fostering limit" not in row["reason"]
+
+
+def test_an_unplaced_sibling_whose_siblings_home_has_room_is_not_told_it_cannot() -> None:
+    """Siblings must stay together; a plan optimal only within its gap (mip_gap 0.2 left
+    it on a random night) places C1 at P1, which has a place left, and leaves C2 out. The
+    reason said P1 'cannot take this child as well' and the nearest home would split the
+    group; it names P1, with its place left, and the plan's gap."""
+    from sufficiency.matching.explain import unplaced_table
+
+    refs = referrals_frame([referral("C1", sibling_group="G", age=9),
+                            referral("C2", sibling_group="G", age=7)])  # fmt: skip
+    nearer = placement("P2", postcode=POSTCODES["home"], weekly_cost=2000.0)
+    plcs = placements_frame([placement("P1", vacancies=2), nearer])
+    prob = build_problem(refs, plcs, RUN_DATE)
+    params = MatchingParams(siblings="together")
+    result = solve(prob, params)
+    left_out = dataclasses.replace(result, place_of_child=result.place_of_child * 0 + [0, -1])
+    assert left_out.status is SolveStatus.OPTIMAL
+    (row,) = unplaced_table(prob, left_out, together=True).to_dict("records")
+    assert (row["child_id"], row["nearest_placement_id"]) == ("C2", "P1")
+    assert row["nearest_breaks"] == "not_proven"
+    assert "cannot take this child" not in row["reason"]
+    assert row["reason"] == (
+        "2 placements meet every hard rule and the child's siblings' home, P1, has a place "
+        "left in the plan, but the plan is optimal only within its gap (see the summary): "
+        "consider it."
+    )
+    # the report's Not placed sheet said 'the plan is not proven optimal' of this optimal plan
+    from sufficiency.matching.report import _breaks
+
+    assert "not proven optimal" not in _breaks(row["nearest_breaks"])
+
+
+def test_a_child_left_out_beside_a_sibling_is_not_charged_a_split() -> None:
+    """Three siblings, one at each of two homes and one left unplaced under weights that
+    make leaving a child out cheap; the home named has a place and C1's sibling C2 is
+    there, so placing C1 there adds no split. The reason charged 'the sibling split's
+    300' (any sibling placed elsewhere counted), a false figure."""
+    from sufficiency.config import MatchingWeights
+    from sufficiency.matching.explain import unplaced_table
+
+    weights = MatchingWeights(unplaced=100.0, unplaced_needed_today=100.0, sibling_split=300.0)
+    refs = referrals_frame([referral(f"C{i}", sibling_group="G", age=12 - 2 * i)
+                            for i in range(1, 4)])  # fmt: skip
+    plcs = placements_frame([placement("P1", vacancies=2, postcode=POSTCODES["home"]),
+                             placement("P2", postcode=POSTCODES["malvern"])])  # fmt: skip
+    prob = build_problem(refs, plcs, RUN_DATE)
+    result = solve(prob, MatchingParams(weights=weights))
+    left_out = dataclasses.replace(result, place_of_child=result.place_of_child * 0 + [-1, 0, 1])
+    assert left_out.status is SolveStatus.OPTIMAL
+    (row,) = unplaced_table(prob, left_out, weights=weights).to_dict("records")
+    assert (row["child_id"], row["nearest_placement_id"], row["nearest_breaks"]) == (
+        "C1",
+        "P1",
+        "cost",
+    )
+    assert "sibling split" not in row["reason"]
+    assert "(600, against 100; a priority score, not money)" in row["reason"]
