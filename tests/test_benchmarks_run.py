@@ -507,7 +507,8 @@ def test_bench_region(tmp_path, capsys, monkeypatch):
     out = run_script("region/bench_region.py", args, capsys, monkeypatch)
     has_lines(
         out,
-        r"^2 tasks \(2 authorities x 1 scenarios, 10 paths x 12 months, backtest\), 2 workers",
+        r"^2 tasks \(2 authorities x 1 scenarios, 10 paths x 12 months, backtest\), 2 workers, "
+        r"and 4 reading the histories and keying their children$",
         r"^  client peak memory \(RSS, this process\) \d+ MiB",
         r"^  task durations: total [\d.]+ s, median",
         r"^  on 128 cores \(estimate\): \d+ s",

@@ -163,9 +163,13 @@ def _on_cluster(
     )
     durations = [seconds for seconds, _ in by_task]
     n = len(durations)
+    # each member's history is read once, and its children's keys compared, in tasks of
+    # their own: counted apart from the member x scenario tasks the serial run repeats
+    reads = sum(1 for _, key in by_task if key.startswith(("read-", "child_keys-")))
     print(
-        f"\n{n} tasks ({len(region.members)} authorities x {len(scenarios) + 1} scenarios, "
-        f"{args.paths} paths x {args.months} months, backtest), {args.workers} workers"
+        f"\n{n - reads} tasks ({len(region.members)} authorities x {len(scenarios) + 1} "
+        f"scenarios, {args.paths} paths x {args.months} months, backtest), "
+        f"{args.workers} workers, and {reads} reading the histories and keying their children"
     )
     print(
         f"  cluster start {started:.1f} s; region on the cluster {wall_cluster:.1f} s "
