@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from privacy_canaries import RUN_DATE, SAMPLE, history, leaks, referrals, texts, xml_history
@@ -32,12 +33,26 @@ def canary(tmp_path_factory) -> Path:
     w = tmp_path_factory.mktemp("canary")
     xml_history(w / "ssda903_xml", history(w / "ssda903"))
     referrals(w / "referrals.csv")
+    # the region's second member is another authority: the sample's children under other
+    # IDs (the same children twice is refused before the region runs), as DfE XML, with
+    # the canary children in its latest return too
+    xml_history(w / "other_xml", history(w / "other", source=_renumbered(w / "renumbered")))
     (w / "members.toml").write_text(
         '[[member]]\ncode = "E10000034"\nname = "Worcestershire"\nhistory = "ssda903"\n'
         f'budget = "{SAMPLE / "budget.csv"}"\n'
-        '[[member]]\ncode = "E08000025"\nname = "Birmingham"\nhistory = "ssda903_xml"\n'
+        '[[member]]\ncode = "E08000025"\nname = "Birmingham"\nhistory = "other_xml"\n'
     )
     return w
+
+
+def _renumbered(dest: Path) -> Path:
+    """The sample's 903 folder with every child ID given a leading 9."""
+    for src in (SAMPLE / "ssda903").rglob("*.csv"):
+        table = pd.read_csv(src, dtype=str, keep_default_na=False)
+        table["CHILD"] = "9" + table["CHILD"]
+        (dest / src.parent.name).mkdir(parents=True, exist_ok=True)
+        table.to_csv(dest / src.parent.name / src.name, index=False)
+    return dest
 
 
 def _commands(w: Path, out: Path) -> dict[str, list[str]]:
