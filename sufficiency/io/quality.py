@@ -218,8 +218,10 @@ PHRASES: dict[str, str] = {
     "unknown_postcode": "postcode(s) not in the postcode directory: distance unknown",
     "unlocatable": "placement(s) that cannot be located: not proposed",
     "same_home": "home(s) on several rows of the register (the same Ofsted URN and "
-    "postcode): read as one home",
+    "postcode, or home_id): read as one home",
     "maybe_same_home": "rows of the register that may be one home",
+    "home_id_differs": "home(s) whose rows with one home_id give different postcodes or "
+    "settings: read as one home",
     "maybe_same_child": "referrals that may be the same child under two IDs (or twins)",
     "duplicate_decision": "decision(s) given twice for the same child and placement",
 }
