@@ -327,7 +327,7 @@ def optimise_pooled(
     instance = PooledInstance(decisions, stack, cut.groups, each, group, econ)
     starts = [_start(alone, each, levers, decisions)]
     if start is not None and _same_levers(start.decisions, decisions):
-        starts.append(np.minimum(start.values, [d.upper for d in decisions]).astype(np.int64))
+        starts.append(np.asarray(start.values, dtype=np.int64))
     solved = solve_pooled(instance, params, starts=starts)
     plan = Plan(tuple(decisions), solved.values, solved.status, solved.objective_gbp, "pooled",
                 solved.solver, solved.runtime_seconds)  # fmt: skip
