@@ -250,8 +250,9 @@ merged from several lists). Rows of a children's home or supported accommodation
 same `urn` and `postcode` are one home: matching applies who may live alongside whom
 (rules 10, 11 and 14) across its rows, reads its current children as every row's
 together and its `sex`, `risk_exclusions` and `has_pets` over every row the stricter
-way, and warns naming the rows (check they are separate places: each row's
-`vacancies` are counted). Rows the team gives one `home_id` (a foster household on two
+way, proposes it at most as many children across its rows as the most `vacancies`
+any one row gives (or its `home_places`, where the rows are separate beds), at most
+three in all for a foster household, and warns naming the rows. Rows the team gives one `home_id` (a foster household on two
 rows) are one home the same way, in any setting; a `home_id` whose rows give different
 postcodes or settings is warned of, naming the rows. Rows that may be one home (no
 `home_id`, the same setting, provider and postcode with the same `urn` or none, among
