@@ -12,7 +12,7 @@ from sufficiency.matching.candidates import generate_candidates
 from sufficiency.matching.costs import pair_cost, pair_distances, unplaced_cost
 from sufficiency.matching.decisions import RULE_NAMES
 from sufficiency.matching.gates import pair_flags
-from sufficiency.matching.homes import home_full
+from sufficiency.matching.homes import full_per_pair, home_full
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import RULE_CODES, broken_text, children_conflict, rule_breaks
 from sufficiency.matching.solver import MatchResult
@@ -398,7 +398,8 @@ def alternatives_table(
             "miles_from_home": miles.astype(float),
             "pair_cost_gbp": np.round(cost[idx], 2),
             "extra_cost_gbp": np.round(cost[idx] - base[c], 2),
-            "vacancy_left_in_plan": used[p] < _room(prob, where, used, c, p),
+            "vacancy_left_in_plan": (used[p] < _room(prob, where, used, c, p))
+            & ~full_per_pair(prob, where, c, p),
             "flags": pair_flags(prob, c, p, weights),
         })  # fmt: skip
     out = pd.DataFrame(rows, columns=list(ALTERNATIVE_COLUMNS))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from sufficiency.matching.problem import MatchProblem
-from sufficiency.vocabulary import listed
+from sufficiency.vocabulary import counted, listed
 
 
 def shared(prob: MatchProblem, place: np.ndarray) -> np.ndarray:
@@ -80,6 +80,32 @@ def trim(prob: MatchProblem, where: np.ndarray, unplaced: np.ndarray) -> np.ndar
             drop = kids[np.lexsort((-kids, unplaced[kids]))[0]]
             where[drop] = -1
     return where
+
+
+def kept_to_homes(
+    prob: MatchProblem, where: np.ndarray, unplaced: np.ndarray
+) -> tuple[np.ndarray, str]:
+    """The plan a solver path gives, checked (never assumed) to hold every home on several
+    rows to its room across them, and trimmed where it does not (:func:`trim`), with a
+    sentence saying so (empty when it holds, as it should on every path)."""
+    over = over_limit(prob, where)
+    if not len(over):
+        return where, ""
+    return trim(prob, where, unplaced), (
+        f"NOT proven optimal: the plan gave {counted(len(over), 'home')} on several rows of "
+        "the register more children than it may take across its rows; children were left "
+        "unplaced to keep to it."
+    )
+
+
+def full_per_pair(
+    prob: MatchProblem, where: np.ndarray, c: np.ndarray, p: np.ndarray
+) -> np.ndarray:  # fmt: skip
+    """Per pair, whether ``p``'s home, on several rows, is full across them for ``c``."""
+    out = np.zeros(len(c), bool)
+    for i in np.nonzero(prob.home_rows[p] > 1)[0].tolist():
+        out[i] = home_full(prob, int(c[i]), int(p[i]), where)
+    return out
 
 
 def model_rows(

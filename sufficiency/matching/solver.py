@@ -27,7 +27,7 @@ from sufficiency.matching.candidates import Candidates, generate_candidates
 from sufficiency.matching.costs import pair_cost, unplaced_cost
 from sufficiency.matching.formulation import build_model, plan_values
 from sufficiency.matching.greedy import greedy_plan
-from sufficiency.matching.homes import over_limit, trim
+from sufficiency.matching.homes import kept_to_homes
 from sufficiency.matching.plan import evaluate_plan, plan_objective
 from sufficiency.matching.pricing import MAX_GROUP_SIZE, Group, groups, pattern_sizes_ok
 from sufficiency.matching.problem import MatchProblem
@@ -36,7 +36,6 @@ from sufficiency.matching.stop import Deadline, Stages
 from sufficiency.matching.ties import siblings_in_order
 from sufficiency.matching.transport import groups_first, legal_plan, sibling_bound, transport
 from sufficiency.results import BriefRepr, tables_copied
-from sufficiency.vocabulary import counted
 
 #: How :func:`solve` proves its plan: ``"auto"`` chooses (see the module notes),
 #: ``"compact"`` solves the compact model over the candidate pairs, and
@@ -400,21 +399,14 @@ def solve(
     # of equally good plans, the same one whatever the solver's path
     where = np.full(n_c, -1, np.int64) if where is None else siblings_in_order(prob, params, where)
     # every path holds a home on several rows to its room across them: checked, never assumed
-    over = over_limit(prob, where)
-    if len(over):
-        where = trim(prob, where, unplaced_cost(prob, params.weights))
-        solver_proved = False
+    where, over = kept_to_homes(prob, where, unplaced_cost(prob, params.weights))
     plan = evaluate_plan(prob, where, params.weights)
     objective = plan_objective(plan)
     gap = None if bound is None else max(objective - bound, 0.0) / max(abs(objective), 1e-9)
     # the solver's own claim (within the gap it was asked for), or the bound's proof
-    proven = (
-        has_plan
-        and not len(over)
-        and (
-            (solver_proved and (bound is None or _proven(prob, params, where, bound, slack=2.0)))
-            or _proven(prob, params, where, bound)
-        )
+    proven = bool(has_plan and not over) and (
+        (solver_proved and (bound is None or _proven(prob, params, where, bound, slack=2.0)))
+        or _proven(prob, params, where, bound)
     )
     if not has_plan:
         status = out.status if out.status is not SolveStatus.OPTIMAL else SolveStatus.TIME_LIMIT
@@ -428,13 +420,8 @@ def solve(
                 " Column generation could not close its gap; the full model over every "
                 "candidate pair proved the plan."
             )
-    elif len(over):
-        status = SolveStatus.FEASIBLE
-        message = (
-            f"NOT proven optimal: the plan gave {counted(len(over), 'home')} on several rows "
-            "of the register more children than it may take across its rows; children were "
-            "left unplaced to keep to it."
-        )
+    elif over:
+        status, message = SolveStatus.FEASIBLE, over
     elif priced is not None:
         status = SolveStatus.FEASIBLE
         message = (

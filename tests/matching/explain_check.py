@@ -554,7 +554,7 @@ def _check_alternatives(world: World, alternatives: pd.DataFrame) -> list[str]:
         got_m = r["miles_from_home"]
         if (m is None) != _na(got_m) or (m is not None and abs(float(got_m) - m) > 0.051):
             bad.append(f"{c}@{p}: miles_from_home {got_m} against {m}")
-        if bool(r["vacancy_left_in_plan"]) != (not world.full(c, p)):
+        if bool(r["vacancy_left_in_plan"]) != (not world.full(c, p) and not world.home_full(c, p)):
             bad.append(
                 f"{c}@{p}: vacancy_left_in_plan {r['vacancy_left_in_plan']}, but "
                 f"{len(world.there(p, but=c))} there of {world.room(c, p)} places"

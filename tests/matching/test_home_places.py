@@ -148,7 +148,8 @@ def test_the_reasons_name_the_homes_other_row_and_its_children() -> None:
     (reason,) = unplaced["reason"].tolist()
     assert unplaced["nearest_breaks"].tolist() == ["home_full"]
     assert unplaced["nearest_placement_id"].tolist() == ["RH-A"]
-    assert "C1 at RH-B" in reason and "has a place left" not in reason
+    assert "RH-A, has a place left on its row, but its home is full: rows RH-A and RH-B" in reason
+    assert "its only place going to C1 at RH-B in the plan." in reason
     assert "home_places" in reason  # the team can say the rows are separate beds
 
 

@@ -189,8 +189,8 @@ def test_the_match_report_carries_the_warning(tmp_path: Path) -> None:
 
 def test_proposals_on_a_home_of_several_rows_carry_a_check() -> None:
     """Each row of one home is flagged naming the home's other rows (check it has a place
-    for each child: each row's vacancies are counted); rows that only may be one home (two
-    foster carers of one agency at one postcode) are warned of when read, not flagged."""
+    for each child); rows that only may be one home (two foster carers of one agency at
+    one postcode) are warned of when read, not flagged."""
     plcs = pd.concat([_home_rows(), placements_frame([
         placement("F-A", provider="ifa", urn="SC999"), placement("F-B", provider="ifa",
                                                                  urn="SC999"),
