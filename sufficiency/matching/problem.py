@@ -325,7 +325,7 @@ def home_places(
     np.maximum.at(most, home, vacancies)
     places = most[home]
     if "home_places" in plc.columns:
-        given = pd.to_numeric(plc["home_places"], errors="coerce").to_numpy(float)
+        given = pd.to_numeric(plc["home_places"], errors="coerce").to_numpy(float, na_value=np.nan)
         least = np.full(n, np.inf)
         np.minimum.at(least, home, np.where(np.isnan(given), np.inf, given))
         said = np.isfinite(least[home])

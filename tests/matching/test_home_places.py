@@ -7,6 +7,7 @@ each took two children, a household on two rows of two places took four."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,8 +17,10 @@ from explain_check import false_claims
 from match_builders import POSTCODES, RUN_DATE, placement, placements_frame, referral
 from match_builders import referrals_frame as refs_frame
 from test_decisions import decision, decisions_frame
+from test_matching_command import write_inputs
 
 from sufficiency.config import MatchingParams, Params
+from sufficiency.io.inputs import load_placements
 from sufficiency.matching import build_problem, greedy_plan, run_matching, solve
 from sufficiency.matching.decisions import apply_decisions
 from sufficiency.matching.explain import unplaced_table
@@ -185,3 +188,22 @@ def test_every_reason_holds_for_a_home_on_two_rows(case: str) -> None:
     assert false_claims(run, mp, kids, plcs) == []
     if case == "pinned row":  # C2's nearest, RH-A, has a place on its row only
         assert "but its home is full: rows RH-A and RH-B" in run.unplaced["reason"].iat[0]
+
+
+def test_the_register_reads_home_places_from_a_file(tmp_path: Path) -> None:
+    """``home_places`` read from the register file (blank on a row: the other row's figure
+    holds), and the warning says how a home's places are counted and how to say more."""
+    _, path = write_inputs(tmp_path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    second = {**df.loc[df["placement_id"] == "P2"].iloc[0].to_dict(), "placement_id": "P2-B"}
+    df = pd.concat([df, pd.DataFrame([second])], ignore_index=True)
+    df["home_id"] = df["placement_id"].map({"P2": "Smith", "P2-B": "Smith"}).fillna("")
+    df["home_places"] = df["placement_id"].map({"P2": "2"}).fillna("")
+    df.to_csv(path, index=False)
+    table, problems = load_placements(path)
+    (same,) = [p.message for p in problems if p.code == "same_home"]
+    assert "no more children across its rows than the most vacancies any one row gives" in same
+    assert "give home_places if its rows are separate beds" in same
+    prob = build_problem(_children(1), table.fillna({"current_children": 0}), RUN_DATE)
+    rows = prob.placements["placement_id"].isin(["P2", "P2-B"]).to_numpy()
+    assert prob.place_home_places[rows].tolist() == [2, 2]
