@@ -241,22 +241,23 @@ codes: PR1 = in_house, PR2 = other_la, PR3 = external, PR4/PR5 = ifa for foster
 settings and external otherwise; PR0 is refused.
 
 Checks beyond the field rules: duplicate `placement_id`, `age_min` greater than
-`age_max`, more `current_ages` than `current_children`, negative vacancies or
-costs, a weekly cost over £100,000 (more than the dearest placement on record), a zero
-weekly cost (warning), one under a fifth of what a week of its kind of home usually
-costs (warning: a day's fee?), supported accommodation open to under-16s (warning),
-postcodes that cannot be located (warning), and a home on several rows (a register
-merged from several lists). Rows of a children's home or supported accommodation with the
-same `urn` and `postcode` are one home: matching applies who may live alongside whom
-(rules 10, 11 and 14) across its rows, reads its current children as every row's
-together and its `sex`, `risk_exclusions` and `has_pets` over every row the stricter
-way, and warns naming the rows (check they are separate places: each row's
-`vacancies` are counted). Rows the team gives one `home_id` (a foster household on two
-rows) are one home the same way, in any setting; a `home_id` whose rows give different
-postcodes or settings is warned of, naming the rows. Rows that may be one home (no
-`home_id`, the same setting, provider and postcode with the same `urn` or none, among
-them a fostering agency's carers, whose URN is the agency's) are warned of and matched
-as separate homes.
+`age_max`, more `current_ages` than `current_children`, negative vacancies or costs, a
+weekly cost over £100,000 (more than the dearest placement on record), a zero weekly
+cost (warning), one under a fifth of what a week of its kind of home usually costs
+(warning: a day's fee?), supported accommodation open to under-16s (warning), postcodes
+that cannot be located (warning), and a home on several rows (a register merged from
+several lists). Rows of a children's home or supported accommodation with the same `urn`
+and `postcode` are one home: matching applies who may live alongside whom (rules 10, 11
+and 14) across its rows, reads its current children as every row's together and its
+`sex`, `risk_exclusions` and `has_pets` over every row the stricter way, proposes it at
+most as many children across its rows as the most `vacancies` any one row gives (or its
+`home_places`, where the rows are separate beds), at most three in all for a foster
+household, and warns naming the rows. Rows the team gives one `home_id` (a foster
+household on two rows) are one home the same way, in any setting; a `home_id` whose rows
+give different postcodes or settings is warned of, naming the rows. Rows that may be one
+home (no `home_id`, the same setting, provider and postcode with the same `urn` or none,
+among them a fostering agency's carers, whose URN is the agency's) are warned of and
+matched as separate homes.
 """
 
 DECISIONS_TEXT = """\

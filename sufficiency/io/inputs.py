@@ -423,8 +423,18 @@ PLACEMENTS = _tonight(
             "The team's ID of the home or household: rows with the same home_id are one home "
             "for who may live alongside whom, as rows with the same URN and postcode are (a "
             "foster household on two rows); different home_ids are different homes. Blank = "
-            "not said. Each row's vacancies still count.",
+            "not said. Its rows together take no more children than home_places.",
             aliases=("household", "household_id", "home_ref", "household_ref"),
+        ),
+        Field(
+            "home_places",
+            "int",
+            "For a home on several rows (the same URN and postcode, or one home_id): the "
+            "children it can take tonight across all its rows. Blank = the most vacancies "
+            "any one of its rows gives (two rows of 1 may be one bed offered twice); give it "
+            "(2, say) where the rows are separate beds. A foster household still takes at "
+            "most three children in all.",
+            min_value=0,
         ),
         Field("available_from", "date", "Date the vacancy opens (blank = now)."),
         Field("tier", "text", "Framework tier. Read, not used by matching."),

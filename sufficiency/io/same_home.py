@@ -11,7 +11,9 @@ child on one row and a younger child on the other.
   10, 11 and 14, the current children of every row), and the register is warned of.
   Rows the team gives one ``home_id`` (a foster household on two rows, say) are one home
   the same way, in any setting; a home_id whose rows give different postcodes or settings
-  is warned of. Only who may live together follows: each row's vacancies still count.
+  is warned of. Matching also proposes the home at most its places across its rows (the
+  most vacancies of any one row, or its ``home_places``), three in all for a foster
+  household (:mod:`sufficiency.matching.homes`).
 - **Perhaps the same home** (warned of only): rows with no ``home_id`` of the same
   setting, provider and postcode with the same URN or none (a foster agency's carers, a
   home with no URN given). A postcode holds several addresses, so two carers of one
@@ -177,8 +179,9 @@ def same_home_problems(
             raw.source, raw.row_number(int(first)), label if by_urn else home_label, None,
             f"{_rows(raw, table, at)} are one home ({why}): "
             "matching applies who may live alongside whom (rules 10, 11 and 14) across its "
-            "rows, as in one home. Check they are separate places, not one place offered "
-            f"twice: each row's vacancies are counted.{household}",
+            "rows, as in one home, and proposes it no more children across its rows than the "
+            "most vacancies any one row gives (one place offered twice), or its home_places "
+            f"where given: give home_places if its rows are separate beds.{household}",
             severity="warning", code="same_home",
         ))  # fmt: skip
     maybe = maybe_home_of(table)

@@ -149,3 +149,16 @@ def full_home_advice(prob: MatchProblem, c: int, p: int, placed: int) -> str:
     if foster and _emergency(prob, c):
         return f"For {prob.placements['placement_id'].iat[p]}, {TERMS_EMERGENCY}. {NO_ROUTE}"
     return NO_ROUTE
+
+
+def home_advice(prob: MatchProblem, c: int, p: int) -> str:
+    """What to consider for child ``c`` when ``p``'s home, on several rows of the
+    register, is full across them: the named-child exemption where the usual fostering
+    limit of three is what binds (the household has places left), otherwise the rows
+    checked (one bed offered twice, or separate beds: ``home_places``) or a wider search."""
+    if prob.place_home_room[p] < prob.place_home_places[p]:
+        return f"For {prob.placements['placement_id'].iat[p]}, {LIMIT_EXEMPTION}. {NO_ROUTE}"
+    return (
+        "If its rows are separate beds, say so with the register's home_places column "
+        f"(the home's places across its rows) and run again. {NO_ROUTE}"
+    )

@@ -29,6 +29,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from sufficiency.matching.homes import room_with
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import (
     RULE_CODES,
@@ -410,6 +411,16 @@ def apply_decisions(
     for k in (k for k in pins if k not in status):
         by_home.setdefault(int(prob.place_home[where(k)[1]]), []).append(k)
     for _, ks in sorted(by_home.items()):
+        kids, rows_of = [where(k)[0] for k in ks], sorted({where(k)[1] for k in ks})
+        if len(rows_of) > 1 and len(ks) > (room := room_with(prob, kids[0], rows_of[0], kids[1:])):
+            who = ", ".join(f"{rows[k]['child_id']} to {rows[k]['placement_id']}" for k in ks)
+            fostering = prob.place_home_room[rows_of[0]] < prob.place_home_places[rows_of[0]]
+            limit = "the usual fostering limit of three" if fostering else "its places"
+            code = "fostering_limit" if fostering else "capacity"
+            refuse(ks, f"{len(ks)} children are pinned to rows of one home ({who}), which "
+                       f"has room for {room} across its rows ({limit}): {rule_label(code)}; "
+                       "none of these pins is obeyed until the team chooses.")  # fmt: skip
+            continue
         for i, ka in enumerate(ks):
             for kb in ks[i + 1 :]:
                 a, b = where(ka)[0], where(kb)[0]

@@ -6,12 +6,13 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.config import MatchingWeights
-from sufficiency.matching.advice import NO_ROUTE, full_home_advice, unplaced_advice
+from sufficiency.matching.advice import NO_ROUTE, full_home_advice, home_advice, unplaced_advice
 from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.candidates import generate_candidates
 from sufficiency.matching.costs import pair_cost, pair_distances, unplaced_cost
 from sufficiency.matching.decisions import RULE_NAMES
 from sufficiency.matching.gates import pair_flags
+from sufficiency.matching.homes import full_per_pair, home_full
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import RULE_CODES, broken_text, children_conflict, rule_breaks
 from sufficiency.matching.solver import MatchResult
@@ -143,7 +144,18 @@ def unplaced_table(
                 + (f"Also, {said} No exemption lifts {rules}. {NO_ROUTE}" if said
                    else full_home_advice(prob, c, p, len(there)))
             )  # fmt: skip
-            if "taken" not in kinds and "conflict" in kinds:
+            if "home_full" in kinds and "taken" not in kinds:
+                # a place is left on the row, but none across the rows of its home
+                full = " ".join(t for k, t in stops if k == "home_full")
+                reason, breaks = (
+                    f"{_meeting(int(num_ok[c]))} every hard rule, but each is needed for "
+                    f"other children or cannot take this child alongside them; the {near}, "
+                    f"{near_id}, has a place left on its row, but {full[0].lower()}{full[1:]}"
+                    + (f" Also, {said} No exemption lifts {rules}." if said else "")
+                    + f" {home_advice(prob, c, p)}",
+                    "home_full",
+                )
+            elif "taken" not in kinds and "conflict" in kinds:
                 # a place is left there, but a child proposed there may not live with this one
                 reason, breaks = (
                     f"{_meeting(int(num_ok[c]))} every hard rule, but each is needed for "
@@ -152,7 +164,7 @@ def unplaced_table(
                     f"of them (no exemption lifts {rules}), or a wider search.",
                     "conflict",
                 )
-            if not kinds & {"taken", "conflict"}:  # a place is left there for this child
+            if not kinds & {"taken", "conflict", "home_full"}:  # a place left for the child
                 named = (p, f"{near}, {near_id}")
                 reason, breaks, q = _free_nearest(
                     prob, result, c, named, int(num_ok[c]), together, weights
@@ -178,12 +190,13 @@ def unplaced_table(
 
 def _open_to(prob: MatchProblem, result: MatchResult, c: int, places: np.ndarray) -> np.ndarray:
     """Of ``places`` (each meeting every hard rule for unplaced child ``c``), those with a
-    place left for ``c`` in the plan and no child placed in its home (on any of the home's
-    rows) who may not live with them."""
+    place left for ``c`` in the plan, on the row and across the rows of its home, and no
+    child placed in its home (on any of the home's rows) who may not live with them."""
     where = result.place_of_child
     used = np.bincount(where[where >= 0], minlength=prob.num_placements)
     room = _room(prob, where, used, np.full(len(places), c), places)
     left = places[used[places] < room]
+    left = left[[not home_full(prob, c, int(q), where) for q in left.tolist()]]
     home = prob.place_home
     there = np.nonzero((where >= 0) & np.isin(home[np.maximum(where, 0)], home[left]))[0]
     bad = there[children_conflict(prob, np.full(len(there), c), there)]
@@ -385,7 +398,8 @@ def alternatives_table(
             "miles_from_home": miles.astype(float),
             "pair_cost_gbp": np.round(cost[idx], 2),
             "extra_cost_gbp": np.round(cost[idx] - base[c], 2),
-            "vacancy_left_in_plan": used[p] < _room(prob, where, used, c, p),
+            "vacancy_left_in_plan": (used[p] < _room(prob, where, used, c, p))
+            & ~full_per_pair(prob, where, c, p),
             "flags": pair_flags(prob, c, p, weights),
         })  # fmt: skip
     out = pd.DataFrame(rows, columns=list(ALTERNATIVE_COLUMNS))

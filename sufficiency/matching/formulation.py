@@ -10,7 +10,8 @@ Variables, in this order:
   sibling exemption to the usual fostering limit.
 
 Rows: each child is placed once or unplaced; capacity (with the fostering limit
-and its exemption); ``x <= y`` linking; ``sum_p y - s <= 1`` (``s`` fixed at 0 when
+and its exemption), per placement and across the rows of one home
+(:mod:`.homes`); ``x <= y`` linking; ``sum_p y - s <= 1`` (``s`` fixed at 0 when
 siblings must stay together); exemption exclusivity; who-lives-alongside conflicts as clique rows
 ``sum_{c in C} x[c,p] <= 1`` over sets ``C`` of children at placement ``p`` who may not
 live alongside each other, any two of them (:func:`conflict_cliques`: every
@@ -28,6 +29,7 @@ import pandas as pd
 
 from sufficiency.config import MatchingParams
 from sufficiency.matching.costs import unplaced_cost
+from sufficiency.matching.homes import model_rows
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import children_conflict
 
@@ -148,6 +150,20 @@ def build_model(
         -np.inf,
         prob.place_capacity[places],
     )
+    # each home on several rows: its room across its rows (more under the exemption)
+    h_row, homes, h_rhs = model_rows(prob, place)
+    if len(homes):
+        e_in = np.isin(prob.place_home[e_p], homes)
+        e_row = np.searchsorted(homes, prob.place_home[e_p[e_in]])
+        lift = prob.place_home_places - prob.place_home_room
+        b.add(
+            np.concatenate([h_row[h_row >= 0], e_row]),
+            np.concatenate([k[h_row >= 0], e_cols_cap[e_in]]),
+            np.concatenate([np.ones(int((h_row >= 0).sum())), -lift[e_p[e_in]].astype(float)]),
+            len(homes),
+            -np.inf,
+            h_rhs,
+        )
     # x[k] <= y[g, p]
     yk = np.searchsorted(
         y_g * prob.num_placements + y_p, grp[sib] * prob.num_placements + place[sib]
@@ -192,12 +208,13 @@ def build_model(
         -np.inf,
         1.0,
     )
-    # exemption: one group per placement, and nobody from another group alongside it
+    # exemption: one group per home, and nobody from another group alongside it (on any
+    # of the home's rows)
     if n_e:
-        ep_places, ep_row = np.unique(e_p, return_inverse=True)
+        ep_places, ep_row = np.unique(prob.place_home[e_p], return_inverse=True)
         b.add(ep_row, e0 + np.arange(n_e), np.ones(n_e), len(ep_places), -np.inf, 1.0)
-        pair_df = pd.DataFrame({"k": k, "p": place, "g": grp})
-        e_df = pd.DataFrame({"e": np.arange(n_e), "p": e_p, "eg": e_g})
+        pair_df = pd.DataFrame({"k": k, "p": prob.place_home[place], "g": grp})
+        e_df = pd.DataFrame({"e": np.arange(n_e), "p": prob.place_home[e_p], "eg": e_g})
         m = pair_df.merge(e_df, on="p")
         m = m[m["g"] != m["eg"]]
         at = np.unique(m["k"].to_numpy(np.int64))

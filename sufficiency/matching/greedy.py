@@ -11,6 +11,7 @@ import numpy as np
 
 from sufficiency.config import MatchingParams
 from sufficiency.matching.candidates import Candidates, placement_order
+from sufficiency.matching.homes import home_full
 from sufficiency.matching.problem import NEEDED_BY_RANK, MatchProblem
 from sufficiency.matching.rules import birth_days, rule_breaks
 
@@ -28,7 +29,7 @@ def can_join(
 ) -> bool:  # fmt: skip
     """Whether child ``c`` may join ``members`` already placed in ``p`` (rules 1, 2, 10,
     11 and 14), and the children ``place_of_child`` places on the other rows of ``p``'s
-    home (rules 10, 11 and 14)."""
+    home (rules 10, 11 and 14, and the home's places across its rows: rules 1 and 2)."""
     grp = prob.child_group
     if siblings_together and grp[c] >= 0:
         elsewhere = place_of_child[(grp == grp[c]) & (place_of_child >= 0)]
@@ -46,6 +47,8 @@ def can_join(
             return False
     others = list(members)
     if prob.home_rows[p] > 1:  # a home on several rows of the register
+        if home_full(prob, c, p, place_of_child):
+            return False
         home = prob.place_home
         at = place_of_child
         mates = (at >= 0) & (at != p) & (home[np.maximum(at, 0)] == home[p])

@@ -2,7 +2,8 @@
 
 The master is a Dantzig-Wolfe reformulation of the compact model of :mod:`.formulation`
 over *units*: a single child takes one candidate pair or stays unplaced, a sibling group
-one pattern (:mod:`.pricing`); one capacity row per placement. Who-lives-alongside rows
+one pattern (:mod:`.pricing`); one capacity row per placement (and, in the MIP, one per
+home on several rows of the register: :mod:`.homes`). Who-lives-alongside rows
 (children of different units at one placement) are left out of the LP, a relaxation,
 and added to the MIP for the pairs of children its plan puts together against the rules.
 
@@ -22,6 +23,7 @@ import pandas as pd
 from sufficiency.matching import backends
 from sufficiency.matching.backends import MasterLp, MasterSolution
 from sufficiency.matching.formulation import LinearModel
+from sufficiency.matching.homes import model_rows, trim
 from sufficiency.matching.pricing import Group
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import children_conflict
@@ -110,10 +112,12 @@ class Master:
 def master_model(
     prob: MatchProblem, pool: Pool, unit_of_child: np.ndarray, singles: np.ndarray,
     unplaced: np.ndarray, conflicts: np.ndarray, pair_use: np.ndarray | None = None,
-    pattern_use: np.ndarray | None = None,
+    pattern_use: np.ndarray | None = None, homes: bool = True,
 ) -> Master:  # fmt: skip
     """The model over the pool's kept pairs and patterns (or those in ``pair_use`` and
-    ``pattern_use``)."""
+    ``pattern_use``). With ``homes``, each home on several rows of the register is held
+    to its room across its rows (:mod:`.homes`); the LP leaves those rows out (a
+    relaxation, as of the who-lives-alongside rows)."""
     n_units = len(singles) + len(pool.groups)
     pairs = np.nonzero(pool.keep if pair_use is None else pair_use)[0]
     n_x, n_s = len(pairs), len(singles)
@@ -141,6 +145,15 @@ def master_model(
     lo = [np.ones(n_units), np.full(len(places), -np.inf)]
     hi = [np.ones(n_units), prob.place_capacity[places].astype(float)]
     r0 = n_units + len(places)
+    h_row, h_homes, h_rhs = model_rows(prob, cap_place)
+    if homes and len(h_homes):
+        on = h_row >= 0
+        rows.append(r0 + h_row[on])
+        cols.append(cap_col[on])
+        vals.append(cap_val[on])
+        lo.append(np.full(len(h_homes), -np.inf))
+        hi.append(h_rhs)
+        r0 += len(h_homes)
     if len(conflicts):
         # row per (a, b, h): every column placing a or b at home h (any of its rows), at
         # most one of them
@@ -197,8 +210,9 @@ def conflicts_among(prob: MatchProblem, child: np.ndarray, place: np.ndarray) ->
 def repair(prob: MatchProblem, where: np.ndarray, unplaced: np.ndarray) -> np.ndarray:
     """The plan with children left unplaced until no two share a home against the
     who-lives-alongside rules (of each two, the one whose unplaced penalty is lower).
-    Leaving a child unplaced never breaks a rule, so the result is a legal plan."""
-    where = where.copy()
+    Leaving a child unplaced never breaks a rule, so the result is a legal plan (a home
+    on several rows holding more than it may take across them is trimmed first)."""
+    where = trim(prob, where, unplaced)
     while True:
         placed = np.nonzero(where >= 0)[0]
         broken = conflicts_among(prob, placed, where[placed])
@@ -271,7 +285,7 @@ class ColdMaster:
         n_units = len(self.singles) + len(pool.groups)
         none = np.zeros((0, 3), np.int64)
         master = master_model(self.prob, pool, self.unit_of_child, self.singles, self.unplaced,
-                              none)  # fmt: skip
+                              none, homes=False)  # fmt: skip
         lp = backends.solve_lp(self.solver, master.model.relaxation())
         on = lp.values[master.inc_col] > 1e-6
         beta = np.zeros(self.prob.num_placements)

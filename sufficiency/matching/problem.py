@@ -127,12 +127,19 @@ class MatchProblem:
     place_min_age: np.ndarray  # of current children; +inf when none
     place_max_age: np.ndarray  # of current children; -inf when none
     place_capacity: np.ndarray  # vacancies after the usual fostering limit, before exemption
-    place_vacancies: np.ndarray
+    place_vacancies: np.ndarray  # the row's, at most its home's places (home_places)
     place_foster_empty: np.ndarray  # foster homes with no children now (sibling exemption)
     #: Per placement, the first row of its home: rows of one children's home (the same
     #: Ofsted URN and postcode) or of one team's home_id are one home for the
     #: who-lives-alongside rules.
     place_home: np.ndarray
+    #: Per placement, the most children its home may be proposed across all its rows: its
+    #: places (:func:`home_places`), less the usual fostering limit of three for a foster
+    #: household (its current children counted); binding only for a home on several rows.
+    place_home_room: np.ndarray
+    #: Per placement, its home's places across its rows: the room a sibling group has
+    #: under the exemption in an empty foster household.
+    place_home_places: np.ndarray
     num_groups: int
     #: Rule settings from ``[matching]`` (rules 13-15).
     harm_animals_excludes_pets: bool = True
@@ -227,11 +234,14 @@ def build_problem(
     ages_known = plc["current_ages"].map(len).to_numpy() == current
     min_age = np.array([min(a) if a else np.inf for a in plc["current_ages"]], dtype=float)
     max_age = np.array([max(a) if a else -np.inf for a in plc["current_ages"]], dtype=float)
-    vacancies = plc["vacancies"].to_numpy(np.int64)
     foster = (plc["setting"] == "foster").to_numpy()
-    capacity = np.where(foster, np.minimum(vacancies, 3 - current), vacancies)
     same_home = home_of(plc)
     household = _household(same_home, current, ages_known, min_age, max_age)
+    places, home_room = home_places(plc, same_home, household[0])
+    # a row offers no more places than its home has; a foster household's current
+    # children, on any of its rows, count against the limit of three on every row
+    vacancies = np.minimum(plc["vacancies"].to_numpy(np.int64), places)
+    capacity = np.where(foster, np.minimum(vacancies, 3 - household[0]), vacancies)
     # what a home cannot take, on any of its rows, it cannot take on every row
     home_excl = np.zeros(len(plc), np.int64)
     np.bitwise_or.at(home_excl, same_home, excl_bits)
@@ -267,8 +277,10 @@ def build_problem(
         place_max_age=household[3],
         place_capacity=np.maximum(capacity, 0),
         place_vacancies=vacancies,
-        place_foster_empty=foster & (current == 0),
+        place_foster_empty=foster & (household[0] == 0),
         place_home=same_home,
+        place_home_room=home_room,
+        place_home_places=places,
         num_groups=int(codes.max() + 1) if len(codes) else 0,
         harm_animals_excludes_pets=mp.harm_animals_excludes_pets,
         harm_physical_years_younger=mp.harm_physical_years_younger,
@@ -293,3 +305,32 @@ def _household(
     np.minimum.at(low, home, youngest)
     np.maximum.at(high, home, oldest)
     return most[home], all_known[home], low[home], high[home]
+
+
+def home_places(
+    plc: pd.DataFrame, home: np.ndarray, current: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per placement, its home's places across its rows, and the most children it may be
+    proposed across them (``current``: its home's children now, per placement).
+
+    The places are the register's ``home_places`` where a row of the home gives it (the
+    least any row gives), otherwise the most ``vacancies`` any one row gives: the
+    register cannot say whether two rows are one bed offered twice or two beds, and
+    proposing two children for one bed is the worse mistake. A home with a foster row is
+    a foster household: the usual limit of three counts its current children and every
+    child proposed on any of its rows (Children Act 1989, Schedule 7)."""
+    n = int(home.max()) + 1 if len(home) else 0
+    vacancies = plc["vacancies"].to_numpy(np.int64)
+    most = np.zeros(n, np.int64)
+    np.maximum.at(most, home, vacancies)
+    places = most[home]
+    if "home_places" in plc.columns:
+        given = pd.to_numeric(plc["home_places"], errors="coerce").to_numpy(float, na_value=np.nan)
+        least = np.full(n, np.inf)
+        np.minimum.at(least, home, np.where(np.isnan(given), np.inf, given))
+        said = np.isfinite(least[home])
+        places = np.where(said, least[home], places).astype(np.int64)
+    foster = np.zeros(n, bool)
+    np.logical_or.at(foster, home, (plc["setting"] == "foster").to_numpy(bool))
+    room = np.where(foster[home], np.minimum(places, 3 - current), places)
+    return places.astype(np.int64), np.maximum(room, 0).astype(np.int64)

@@ -126,7 +126,7 @@ def _rule_arrays(prob: MatchProblem) -> _RuleArrays:
         setting=_codes(p["setting"].to_numpy(object), SETTING_CODE),
         place_sex=_home_sex(home, place_sex),
         current=prob.place_current,
-        vacancies=p["vacancies"].to_numpy(np.int64),
+        vacancies=prob.place_vacancies,
         age_min=p["age_min"].to_numpy(np.int64),
         age_max=p["age_max"].to_numpy(np.int64),
         has_pets=has_pets,

@@ -27,6 +27,7 @@ from sufficiency.matching.candidates import Candidates, generate_candidates
 from sufficiency.matching.costs import pair_cost, unplaced_cost
 from sufficiency.matching.formulation import build_model, plan_values
 from sufficiency.matching.greedy import greedy_plan
+from sufficiency.matching.homes import kept_to_homes
 from sufficiency.matching.plan import evaluate_plan, plan_objective
 from sufficiency.matching.pricing import MAX_GROUP_SIZE, Group, groups, pattern_sizes_ok
 from sufficiency.matching.problem import MatchProblem
@@ -397,11 +398,13 @@ def solve(
     has_plan = where is not None
     # of equally good plans, the same one whatever the solver's path
     where = np.full(n_c, -1, np.int64) if where is None else siblings_in_order(prob, params, where)
+    # every path holds a home on several rows to its room across them: checked, never assumed
+    where, over = kept_to_homes(prob, where, unplaced_cost(prob, params.weights))
     plan = evaluate_plan(prob, where, params.weights)
     objective = plan_objective(plan)
     gap = None if bound is None else max(objective - bound, 0.0) / max(abs(objective), 1e-9)
     # the solver's own claim (within the gap it was asked for), or the bound's proof
-    proven = has_plan and (
+    proven = bool(has_plan and not over) and (
         (solver_proved and (bound is None or _proven(prob, params, where, bound, slack=2.0)))
         or _proven(prob, params, where, bound)
     )
@@ -417,6 +420,8 @@ def solve(
                 " Column generation could not close its gap; the full model over every "
                 "candidate pair proved the plan."
             )
+    elif over:
+        status, message = SolveStatus.FEASIBLE, over
     elif priced is not None:
         status = SolveStatus.FEASIBLE
         message = (

@@ -204,7 +204,9 @@ def legal_plan(
         places = places[by_cost]
         # an empty placement with a place always takes the child (unless its siblings
         # must stay together elsewhere): only those before the first need a look
-        free = np.nonzero((taken[places] == 0) & (prob.place_capacity[places] >= 1))[0]
+        # (a row of a home on several rows may be full across them: not sure to take it)
+        free = np.nonzero((taken[places] == 0) & (prob.place_capacity[places] >= 1)
+                          & (prob.home_rows[places] == 1))[0]  # fmt: skip
         if len(free) and not together:
             places = places[: free[0] + 1]
         for p in places.tolist():

@@ -21,6 +21,7 @@ from sufficiency.config import MatchingWeights
 from sufficiency.geo import council_name
 from sufficiency.matching.costs import pair_distances, pair_terms
 from sufficiency.matching.decisions import conflict_causes, rule_label, whose_name
+from sufficiency.matching.homes import home_reason
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import children_conflict
 from sufficiency.matching.solver import MatchResult
@@ -45,8 +46,10 @@ def plan_reasons(
     prob: MatchProblem, result: MatchResult, c: int, p: int, together: bool
 ) -> list[tuple[str, str]]:
     """What in the plan stops child ``c`` going to placement ``p``, each as a kind
-    (``taken``: its places go to others; ``conflict``: a child placed there may not live
-    with this one; ``siblings``: it would split the sibling group) and a sentence."""
+    (``taken``: its places go to others; ``home_full``: its row has a place, but its home,
+    on several rows of the register, has none across them; ``conflict``: a child placed
+    there may not live with this one; ``siblings``: it would split the sibling group) and
+    a sentence."""
     where = result.place_of_child
     kid = prob.referrals["child_id"].astype(str).to_numpy(object)
     pid = prob.placements["placement_id"].astype(str).to_numpy(object)
@@ -70,6 +73,8 @@ def plan_reasons(
         reasons.append(
             ("taken", f"{places[0].upper()}{places[1:]} to {listed(named)} in the plan.")
         )
+    elif (full := home_reason(prob, where, c, p)) is not None:
+        reasons.append(("home_full", full))  # the row has a place; its home's rows have none
     home = prob.place_home
     # the children of the home, on this row or another row of the same home
     mates = [int(o) for o in np.nonzero((where >= 0) & (home[np.maximum(where, 0)] == home[p]))[0]

@@ -172,12 +172,57 @@ class World:
     def full(self, c: str, p: str) -> bool:
         return len(self.there(p, but=c)) >= self.room(c, p)
 
+    # --- one home on several rows (docs/matching.md, "One home on several rows") ---
+    def rows_of(self, p: str) -> list[str]:
+        """The rows of ``p``'s home: rows of a children's home or supported accommodation
+        with the same URN and postcode, or one home_id, and rows linked through either."""
+
+        def key(v: object) -> str | None:
+            return None if _na(v) else re.sub(r"\s+", "", str(v)).upper() or None
+
+        def links(r: dict[str, Any]) -> set[str]:
+            out = set()
+            if r["setting"] != "foster" and key(r.get("urn")) and key(r["postcode"]):
+                out.add(f"u{key(r['urn'])}|{key(r['postcode'])}")
+            if key(r.get("home_id")):
+                out.add(f"h{key(r['home_id'])}")
+            return out
+
+        home, seen = {p}, set(links(self.homes[p]))
+        while True:
+            more = {q for q, r in self.homes.items() if links(r) & seen} - home
+            if not more:
+                return sorted(home)
+            home |= more
+            for q in more:
+                seen |= links(self.homes[q])
+
+    def home_room(self, c: str, p: str) -> tuple[int, bool]:
+        """Children ``p``'s home may take across its rows with the plan's there and ``c``
+        joining, and whether the usual fostering limit of three is what holds it."""
+        rows = [self.homes[q] for q in self.rows_of(p)]
+        given = [int(r["home_places"]) for r in rows if not _na(r.get("home_places"))]
+        places = min(given) if given else max(int(r["vacancies"]) for r in rows)
+        if not any(r["setting"] == "foster" for r in rows):
+            return places, False
+        now = max(int(r["current_children"]) for r in rows)
+        there = [o for q in self.rows_of(p) for o in self.there(q, but=c)]
+        if now == 0 and self.siblings(c) and all(self.sibling(c, o) for o in there):
+            return places, False
+        return max(min(places, 3 - now), 0), 3 - now < places
+
+    def home_full(self, c: str, p: str) -> bool:
+        rows = self.rows_of(p)
+        there = [o for q in rows for o in self.there(q, but=c)]
+        return len(rows) > 1 and len(there) >= self.home_room(c, p)[0]
+
     def clashing(self, c: str, p: str) -> list[str]:
         return [o for o in self.there(p, but=c) if self.restrictions(c, o)]
 
     def open_to(self, c: str, p: str) -> bool:
         """``p`` meets every rule for ``c``, has a place for them and nobody there clashes."""
-        return not self.breaks(c, p) and not self.full(c, p) and not self.clashing(c, p)
+        return (not self.breaks(c, p) and not self.full(c, p) and not self.home_full(c, p)
+                and not self.clashing(c, p))  # fmt: skip
 
     def splits(self, c: str, p: str) -> bool:
         """Whether moving ``c`` to ``p`` spreads the placed siblings over more homes (or,
@@ -267,9 +312,45 @@ def _check_conflict(world: World, c: str, p: str, sentence: str) -> list[str]:
     return bad
 
 
+def _check_home_full(world: World, c: str, p: str, sentence: str) -> list[str]:
+    """``Its home is full: rows A and B of the register are one home, and <it has N
+    place(s) across its rows, ... to X at A ... in the plan | the household is at the usual
+    fostering limit of three ([N children living there now and ]X at A ... proposed in the
+    plan)>.``: the rows are the home's, the children named are those the plan puts on
+    them, and the room said holds it full."""
+    m = re.fullmatch(
+        r"Its home is full: rows (.+) of the register are one home, and (?:it has (\d+) "
+        r"places? across its rows, (?:its only place going|all going) to (.+) in the plan"
+        r"|the household is at the usual fostering limit of three \((?:(\d+) child(?:ren)? "
+        r"living there now and )?(.+) proposed in the plan\))\.",
+        sentence,
+    )
+    if not m:
+        return [f"{c}@{p}: unreadable home reason {sentence!r}"]
+    bad = []
+    rows = world.rows_of(p)
+    if sorted(_items(m.group(1))) != rows:
+        bad.append(f"{c}@{p}: names the home's rows {m.group(1)}; they are {rows}")
+    named = sorted(_items(m.group(3) or m.group(5)))
+    truth = sorted(f"{o} at {q}" for q in rows for o in world.there(q, but=c))
+    if named != truth:
+        bad.append(f"{c}@{p}: names {named} on the home's rows; the plan puts {truth} there")
+    room, limit = world.home_room(c, p)
+    if m.group(2) is not None and (int(m.group(2)) != room or limit):
+        bad.append(f"{c}@{p}: says {m.group(2)} places across its rows; it has {room}")
+    if m.group(2) is None and not limit:
+        bad.append(f"{c}@{p}: blames the fostering limit; the home's places hold it")
+    now = max(int(world.homes[q]["current_children"]) for q in rows)
+    if m.group(2) is None and int(m.group(4) or 0) != now:
+        bad.append(f"{c}@{p}: says {m.group(4) or 0} children live there now; {now} do")
+    if not world.home_full(c, p):
+        bad.append(f"{c}@{p}: says its home is full; it has room for {c}")
+    return bad
+
+
 def _check_plan_reasons(world: World, c: str, p: str, text: str) -> tuple[list[str], set[str]]:
     """The sentences saying what in the plan stops ``c`` going to ``p``; each checked, and
-    which kinds were said (``taken``, ``siblings``, ``conflict``)."""
+    which kinds were said (``taken``, ``home_full``, ``siblings``, ``conflict``)."""
     bad: list[str] = []
     kinds: set[str] = set()
     conflicts: set[str] = set()
@@ -311,6 +392,9 @@ def _check_plan_reasons(world: World, c: str, p: str, text: str) -> tuple[list[s
                 bad.append(f"{c}@{p}: names the siblings {said}; they are {truth}")
             if not world.splits(c, p):
                 bad.append(f"{c}@{p}: says it would split the sibling group: it would not")
+        elif s.startswith("Its home is full: "):
+            kinds.add("home_full")
+            bad += _check_home_full(world, c, p, s)
         elif re.match(r"\S+ is placed there", s):
             kinds.add("conflict")
             conflicts.add(s.split(" ")[0])
@@ -320,6 +404,8 @@ def _check_plan_reasons(world: World, c: str, p: str, text: str) -> tuple[list[s
     # every reason that applies is said
     if "taken" not in kinds and world.full(c, p):
         bad.append(f"{c}@{p}: does not say its places are taken ({world.there(p, but=c)})")
+    if "taken" not in kinds and "home_full" not in kinds and world.home_full(c, p):
+        bad.append(f"{c}@{p}: does not say its home is full across its rows")
     if "siblings" not in kinds and world.splits(c, p):
         bad.append(f"{c}@{p}: does not say the move splits the sibling group")
     for o in world.clashing(c, p):
@@ -468,7 +554,7 @@ def _check_alternatives(world: World, alternatives: pd.DataFrame) -> list[str]:
         got_m = r["miles_from_home"]
         if (m is None) != _na(got_m) or (m is not None and abs(float(got_m) - m) > 0.051):
             bad.append(f"{c}@{p}: miles_from_home {got_m} against {m}")
-        if bool(r["vacancy_left_in_plan"]) != (not world.full(c, p)):
+        if bool(r["vacancy_left_in_plan"]) != (not world.full(c, p) and not world.home_full(c, p)):
             bad.append(
                 f"{c}@{p}: vacancy_left_in_plan {r['vacancy_left_in_plan']}, but "
                 f"{len(world.there(p, but=c))} there of {world.room(c, p)} places"
@@ -691,6 +777,18 @@ def _check_unplaced(world: World, unplaced: pd.DataFrame) -> list[str]:
                     f"{c}: says every home is needed or cannot take {c}, but {opens} "
                     "have a place left and nobody there who clashes"
                 )
+        elif breaks == "home_full":
+            if near_id != p:
+                bad.append(f"{c}: nearest lawful option {near_id}, the nearest is {p}")
+            m = re.search(r"has a place left on its row, but (.+?\.)(?: Also,| For| If| Consider)",
+                          text)  # fmt: skip
+            if not m:
+                bad.append(f"{c}: unreadable home reason {text!r}")
+            else:
+                bad += _check_home_full(world, c, near_id or "", "I" + m.group(1)[1:])
+            if opens:
+                bad.append(f"{c}: says every home is needed or cannot take {c}, but {opens} "
+                           "have a place left and nobody there who clashes")  # fmt: skip
         elif breaks in ("siblings_together", "not_proven", "cost"):
             # the option named has a place for the child, and nobody there clashes
             if near_id is None or not world.open_to(c, near_id):

@@ -93,7 +93,8 @@ def referrals_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 def placements_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Placement rows as a frame with the contract's dtypes."""
-    df = pd.DataFrame(rows, columns=list(placement("x").keys()))
+    extra = [c for c in ("home_id", "home_places") if any(c in r for r in rows)]
+    df = pd.DataFrame(rows, columns=[*placement("x").keys(), *extra])
     df["available_from"] = pd.to_datetime(df["available_from"])
     for col in ("vacancies", "age_min", "age_max", "current_children"):
         df[col] = df[col].astype(int)

@@ -27,9 +27,10 @@ from sufficiency.matching.transport import legal_plan
 
 
 def _home_rows(**kw: Any) -> pd.DataFrame:
-    """A children's home offered on two rows (two frameworks), one place each."""
+    """A children's home offered on two rows (two frameworks), one place each, two beds
+    (``home_places``: without it the rows would give one place across them)."""
     common = {"setting": "residential", "provider": "external", "urn": "SC123456",
-              "postcode": POSTCODES["near"], **kw}  # fmt: skip
+              "postcode": POSTCODES["near"], "home_places": 2, **kw}  # fmt: skip
     return placements_frame([
         placement("RH-A", weekly_cost=4000.0, **common),
         placement("RH-B", weekly_cost=4100.0, urn=" sc123456", **{
@@ -188,8 +189,8 @@ def test_the_match_report_carries_the_warning(tmp_path: Path) -> None:
 
 def test_proposals_on_a_home_of_several_rows_carry_a_check() -> None:
     """Each row of one home is flagged naming the home's other rows (check it has a place
-    for each child: each row's vacancies are counted); rows that only may be one home (two
-    foster carers of one agency at one postcode) are warned of when read, not flagged."""
+    for each child); rows that only may be one home (two foster carers of one agency at
+    one postcode) are warned of when read, not flagged."""
     plcs = pd.concat([_home_rows(), placements_frame([
         placement("F-A", provider="ifa", urn="SC999"), placement("F-B", provider="ifa",
                                                                  urn="SC999"),
@@ -225,11 +226,11 @@ def test_a_homes_sex_risks_and_pets_are_read_over_all_its_rows() -> None:
 
 
 def _household_rows(home_ids: tuple[object, object] | None) -> pd.DataFrame:
-    """A foster household on two rows (an agency's carers, one place each), with the
-    team's ``home_id`` per row, or no such column."""
+    """A foster household on two rows (an agency's carers, one place each, two beds), with
+    the team's ``home_id`` per row, or no such column."""
     plcs = placements_frame([
-        placement("F-A", provider="ifa", urn="SC999", weekly_cost=900.0),
-        placement("F-B", provider="ifa", urn="SC999", weekly_cost=950.0),
+        placement("F-A", provider="ifa", urn="SC999", weekly_cost=900.0, home_places=2),
+        placement("F-B", provider="ifa", urn="SC999", weekly_cost=950.0, home_places=2),
     ])  # fmt: skip
     if home_ids is not None:
         plcs["home_id"] = pd.Series(home_ids, dtype="string")

@@ -1,0 +1,209 @@
+"""One home on several rows of the register takes no more children across its rows than
+it has places (the most vacancies of any one row unless ``home_places`` says), and a
+foster household on several rows no more than three in all (Children Act 1989 Sch 7,
+the sibling exemption aside), on every solve path, in the team's pins and in the
+reasons given. Before, each row's vacancies counted on their own: two rows of one bed
+each took two children, a household on two rows of two places took four."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from explain_check import false_claims
+from match_builders import POSTCODES, RUN_DATE, placement, placements_frame, referral
+from match_builders import referrals_frame as refs_frame
+from test_decisions import decision, decisions_frame
+from test_matching_command import write_inputs
+
+from sufficiency.config import MatchingParams, Params
+from sufficiency.io.inputs import load_placements
+from sufficiency.matching import build_problem, greedy_plan, run_matching, solve
+from sufficiency.matching.decisions import apply_decisions
+from sufficiency.matching.explain import unplaced_table
+from sufficiency.matching.homes import over_limit
+from sufficiency.matching.master import repair
+from sufficiency.matching.transport import legal_plan
+from sufficiency.matching.why_not import why_not
+
+PATHS = ["compact", "column_generation", "national", "greedy", "legal_plan", "repair"]
+
+
+def _home(places: object = None) -> pd.DataFrame:
+    """A children's home on two rows (two frameworks) with the same URN and postcode, one
+    vacancy each; ``home_places`` when given."""
+    common: dict[str, Any] = {"setting": "residential", "provider": "external",
+                              "urn": "SC123456", "postcode": POSTCODES["near"]}  # fmt: skip
+    if places is not None:
+        common["home_places"] = places
+    return placements_frame([placement("RH-A", weekly_cost=4000.0, **common),
+                             placement("RH-B", weekly_cost=4100.0, **common)])  # fmt: skip
+
+
+def _household(vacancies: int = 2, current: tuple[int, int] = (0, 0), places: object = None):  # type: ignore[no-untyped-def]
+    """A foster household on two rows (one home_id), ``vacancies`` on each row."""
+    extra: dict[str, Any] = {"home_id": "Smith-1"}
+    if places is not None:
+        extra["home_places"] = places
+    return placements_frame([
+        placement("F-A", provider="ifa", vacancies=vacancies, weekly_cost=900.0,
+                  current_children=current[0], current_ages=(10,) * current[0], **extra),
+        placement("F-B", provider="ifa", vacancies=vacancies, weekly_cost=950.0,
+                  current_children=current[1], current_ages=(10,) * current[1], **extra),
+    ])  # fmt: skip
+
+
+def _children(n: int, group: str | None = None, **kw: Any) -> pd.DataFrame:
+    return refs_frame([referral(f"C{i}", age=10 + i % 5, sibling_group=group, **kw)
+                       for i in range(1, n + 1)])  # fmt: skip
+
+
+def _plan(prob: Any, path: str) -> np.ndarray:
+    """The plan one path proposes (the legal plan and the repair from a hint putting
+    every child somewhere on the home's rows, as the solvers' plans may)."""
+    params = MatchingParams()
+    if path == "greedy":
+        return greedy_plan(prob, params)
+    if path in ("legal_plan", "repair"):
+        n, m = prob.num_children, prob.num_placements
+        hint = np.arange(n) % m
+        if path == "repair":
+            return repair(prob, hint, np.ones(n))
+        child, place = np.repeat(np.arange(n), m), np.tile(np.arange(m), n)
+        return legal_plan(prob, params, hint, child, place, np.ones(n * m))
+    if path == "national":
+        result = solve(prob, params, spatial_above_pairs=0)
+        assert result.method.startswith("column generation over pairs by distance")
+    else:
+        result = solve(prob, params, method=path)
+    assert result.status.value == "optimal", result.message
+    return result.place_of_child
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_two_rows_of_one_bed_each_take_one_child(path: str) -> None:
+    """Two children, each lawful on either row: one is proposed, not one per row."""
+    kids = _children(2, residential_suitability="preferred", foster_suitability="unsuitable")
+    prob = build_problem(kids, _home(), RUN_DATE)
+    where = _plan(prob, path)
+    assert int((where >= 0).sum()) == 1
+    assert len(over_limit(prob, where)) == 0
+
+
+@pytest.mark.parametrize("path", ["compact", "column_generation", "greedy"])
+def test_home_places_says_the_rows_are_separate_beds(path: str) -> None:
+    kids = _children(2, residential_suitability="preferred", foster_suitability="unsuitable")
+    prob = build_problem(kids, _home(places=2), RUN_DATE)
+    assert int((_plan(prob, path) >= 0).sum()) == 2
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_foster_household_on_two_rows_takes_three_in_all(path: str) -> None:
+    """Two rows of two places (four beds, the team says): four children who are no
+    siblings, three proposed; a household with one child now on one row, two."""
+    prob = build_problem(_children(4), _household(places=4), RUN_DATE)
+    assert int((_plan(prob, path) >= 0).sum()) == 3
+    prob = build_problem(_children(4), _household(current=(1, 0), places=4), RUN_DATE)
+    where = _plan(prob, path)
+    assert int((where >= 0).sum()) == 2 and len(over_limit(prob, where)) == 0
+
+
+@pytest.mark.parametrize("path", ["compact", "column_generation", "greedy"])
+def test_the_sibling_exemption_still_holds_in_an_empty_household(path: str) -> None:
+    """Four siblings may all go to an empty household with four places (one row of 4)."""
+    plcs = _household(vacancies=4, places=4)
+    prob = build_problem(_children(4, group="G1"), plcs, RUN_DATE)
+    assert int((_plan(prob, path) >= 0).sum()) == 4
+    # a household with a child now on its other row is not empty: three at most
+    prob = build_problem(_children(4, group="G1"), _household(4, (0, 1), 4), RUN_DATE)
+    assert int((_plan(prob, path) >= 0).sum()) == 2
+
+
+def test_pins_to_the_rows_of_a_full_home_are_refused_naming_the_rows() -> None:
+    prob = build_problem(_children(4), _household(places=4), RUN_DATE)
+    pins = decisions_frame([decision("C1", "F-A"), decision("C2", "F-A"),
+                            decision("C3", "F-B"), decision("C4", "F-B")])  # fmt: skip
+    prob, notes = apply_decisions(prob, pins)
+    refused = list(notes.with_status("refused"))
+    assert len(refused) == 4
+    assert "pinned to rows of one home (C1 to F-A, C2 to F-A, C3 to F-B, C4 to F-B)" in (
+        refused[0].note
+    )
+    assert "room for 3 across its rows (the usual fostering limit of three)" in refused[0].note
+
+
+def test_the_reasons_name_the_homes_other_row_and_its_children() -> None:
+    """C1 is pinned to RH-B: C2, left out, is told the home's other row holds C1, not
+    that RH-A (the nearest and cheaper row, empty on its own) has a place left."""
+    kids = _children(2, residential_suitability="preferred", foster_suitability="unsuitable")
+    prob, _ = apply_decisions(build_problem(kids, _home(), RUN_DATE),
+                              decisions_frame([decision("C1", "RH-B")]))  # fmt: skip
+    result = solve(prob, MatchingParams())
+    assert result.place_of_child.tolist() == [1, -1]
+    text = why_not(prob, result, 1, 0, together=False)
+    assert text == ("Its home is full: rows RH-A and RH-B of the register are one home, and "
+                    "it has 1 place across its rows, its only place going to C1 at RH-B in "
+                    "the plan.")  # fmt: skip
+    unplaced = unplaced_table(prob, result)
+    (reason,) = unplaced["reason"].tolist()
+    assert unplaced["nearest_breaks"].tolist() == ["home_full"]
+    assert unplaced["nearest_placement_id"].tolist() == ["RH-A"]
+    assert "RH-A, has a place left on its row, but its home is full: rows RH-A and RH-B" in reason
+    assert "its only place going to C1 at RH-B in the plan." in reason
+    assert "home_places" in reason  # the team can say the rows are separate beds
+
+
+def test_the_household_at_its_limit_is_named_with_its_children() -> None:
+    prob = build_problem(_children(4), _household(current=(1, 0), places=4), RUN_DATE)
+    result = solve(prob, MatchingParams())
+    out = int(np.nonzero(result.place_of_child < 0)[0][0])
+    free = [q for q in (0, 1) if (result.place_of_child == q).sum() < 2]
+    text = why_not(prob, result, out, free[0], together=False)
+    assert (
+        "the household is at the usual fostering limit of three (1 child living there "
+        "now and " in text
+    )
+    unplaced = unplaced_table(prob, result)
+    assert set(unplaced["nearest_breaks"]) <= {"home_full", "taken"}
+    home_full = unplaced[unplaced["nearest_breaks"] == "home_full"]
+    assert all("named-child exemption" in r for r in home_full["reason"])
+
+
+@pytest.mark.parametrize("case", ["one bed twice", "household of three", "pinned row"])
+def test_every_reason_holds_for_a_home_on_two_rows(case: str) -> None:
+    """The explanations, read back claim by claim (explain_check), hold where a home's
+    rows are full across them."""
+    kids = _children(2, residential_suitability="preferred", foster_suitability="unsuitable")
+    plcs, decided = _home(), None
+    if case == "household of three":
+        kids, plcs = _children(5), _household(places=4)
+    if case == "pinned row":
+        decided = decisions_frame([decision("C1", "RH-B")])
+    mp = MatchingParams()
+    run = run_matching(kids, plcs, RUN_DATE, Params(matching=mp), decisions=decided)
+    assert int(run.result.plan["placement_id"].notna().sum()) == (3 if "three" in case else 1)
+    assert false_claims(run, mp, kids, plcs) == []
+    if case == "pinned row":  # C2's nearest, RH-A, has a place on its row only
+        assert "but its home is full: rows RH-A and RH-B" in run.unplaced["reason"].iat[0]
+
+
+def test_the_register_reads_home_places_from_a_file(tmp_path: Path) -> None:
+    """``home_places`` read from the register file (blank on a row: the other row's figure
+    holds), and the warning says how a home's places are counted and how to say more."""
+    _, path = write_inputs(tmp_path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    second = {**df.loc[df["placement_id"] == "P2"].iloc[0].to_dict(), "placement_id": "P2-B"}
+    df = pd.concat([df, pd.DataFrame([second])], ignore_index=True)
+    df["home_id"] = df["placement_id"].map({"P2": "Smith", "P2-B": "Smith"}).fillna("")
+    df["home_places"] = df["placement_id"].map({"P2": "2"}).fillna("")
+    df.to_csv(path, index=False)
+    table, problems = load_placements(path)
+    (same,) = [p.message for p in problems if p.code == "same_home"]
+    assert "no more children across its rows than the most vacancies any one row gives" in same
+    assert "give home_places if its rows are separate beds" in same
+    prob = build_problem(_children(1), table.fillna({"current_children": 0}), RUN_DATE)
+    rows = prob.placements["placement_id"].isin(["P2", "P2-B"]).to_numpy()
+    assert prob.place_home_places[rows].tolist() == [2, 2]
