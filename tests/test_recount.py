@@ -17,6 +17,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -150,3 +151,28 @@ def test_large_synthetic_authority_recount_equals_the_tool(tmp_path):
     mine, differences = _differences(folder)
     assert differences == []
     assert mine.stock(date(2026, 3, 31))["all"] > 2400
+
+
+@pytest.mark.parametrize("kind", ["falling", "rising"])
+def test_the_central_forecast_goes_the_way_the_history_goes(tmp_path, kind):
+    """More ceased than starts for five years (204 children on 31/03/2021 to 134 on
+    31/03/2026, 49 starts and 61 ceased in the last year): the middle forecast falls;
+    entries rising by a fifth a year: it rises."""
+    from sufficiency.forecast import ForecastParams
+    from sufficiency.forecast.run import forecast_history
+
+    folder = _hard(tmp_path, 2, **(FALLING if kind == "falling" else RISING))
+    mine = recount(folder)
+    counts = [mine.stock(date(y, 3, 31))["all"] for y in range(2021, 2027)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        run = forecast_history(folder, ForecastParams(num_paths=200, horizon_months=24))
+    stock = run.base.stock.sum(axis=(2, 3))
+    assert stock[:, 0].min() == stock[:, 0].max() == counts[-1]
+    middle = np.median(stock[:, -1])
+    if kind == "falling":
+        assert counts == sorted(counts, reverse=True)
+        assert middle < counts[-1]
+    else:
+        assert counts == sorted(counts)
+        assert middle > counts[-1] * 1.1
