@@ -14,9 +14,10 @@ The 903 rules it follows:
   date) in several returns is its latest return's copy. Going back from a child's
   latest return, an earlier return keeps only what lies before the earliest episode
   the later ones hold: an episode ending by then is kept; one overlapping it is cut to
-  end when it begins (the child moved then), unless it is the same placement (type and
-  provider) and the later start falls in the earlier return's own year (a revised start
-  date: the same episode, dropped); one starting on or after it is dropped. An episode
+  end when it begins (the child moved then), unless it is the same placement (type,
+  provider and placement postcode where both give one) and the later start falls in
+  the earlier return's own year (a revised start date: the same episode, dropped); one
+  starting on or after it is dropped. An episode
   ending ``X1`` (a new one starts the same day) whose successor was dropped ends when
   the kept later one begins: the care continues.
 - **An episode continues across returns**: the same episode in two returns (open at
@@ -121,6 +122,8 @@ class Episode:
     provider: str
     rec: str
     year: int  # the return it came from
+    post: str = ""
+    urn: str = ""
 
 
 @dataclass
@@ -181,6 +184,37 @@ class Recount:
         self._periods = out
         return out
 
+    def placement_starts(self, year: int) -> int:
+        """Placements begun in a collection year, as docs/forecast.md defines them: each
+        entry, each move to another category, and each new placement with new carers
+        (RNE P or B) in the same category; not a temporary placement (T0-T4), nor the
+        return from one to the same placement, nor the same setting recoded (same
+        placement postcode, no different URN)."""
+        lo, hi = year_start(year), year_end(year)
+        n = 0
+        for eps in self.episodes.values():
+            usual_cat, usual = "other", None
+            for i, e in enumerate(eps):
+                cat = category(e.place, e.provider)
+                here = (e.place.upper(), e.post, e.urn)
+                if i == 0 or e.start != eps[i - 1].end:  # a new period of care
+                    started = True
+                    usual_cat, usual = cat or "other", None if not cat else here
+                else:
+                    prev = eps[i - 1]
+                    back = not category(prev.place, prev.provider) and here == usual
+                    same_setting = (
+                        e.post != "" and e.post == prev.post
+                        and (e.urn == prev.urn or "" in (e.urn, prev.urn))
+                    )  # fmt: skip
+                    new_carers = e.rne.upper() in {"P", "B"} and not same_setting
+                    started = bool(cat) and (cat != usual_cat or (new_carers and not back))
+                    if cat:
+                        usual_cat, usual = cat, here
+                if started and lo <= e.start <= hi and e.start >= self.data_start:
+                    n += 1
+        return n
+
     def flows(self, year: int) -> dict[str, int]:
         """Starts and ceases of periods of care in a collection year; ``ceased_under_18``
         leaves out those ending on or after the child's 18th birthday."""
@@ -205,7 +239,9 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 
 def _same_placement(a: Episode, b: Episode) -> bool:
-    return a.place.upper() == b.place.upper() and a.provider.upper() == b.provider.upper()
+    """Same type and provider, and the same placement postcode where both give one."""
+    same = a.place.upper() == b.place.upper() and a.provider.upper() == b.provider.upper()
+    return same and (a.post == b.post or "" in (a.post, b.post))
 
 
 def _merge(by_year: dict[int, list[Episode]]) -> list[Episode]:
@@ -261,7 +297,8 @@ def recount(folder: Path | str) -> Recount:
             eps[row["CHILD"]][y].append(
                 Episode(row["CHILD"], start, _day(row.get("DEC", "")), row.get("RNE", ""),
                         row["LS"], row["PLACE"], row.get("PLACE_PROVIDER", ""),
-                        row.get("REC", ""), y)
+                        row.get("REC", ""), y, row.get("PL_POST", "").replace(" ", "").upper(),
+                        row.get("URN", "").upper())
             )  # fmt: skip
     data_end = year_end(years[-1])
     # an in-year extract: the latest return ends with its latest date's month

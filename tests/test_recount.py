@@ -2,7 +2,8 @@
 
 ``tests/recount903.py`` recounts, in plain Python and without ``sufficiency``'s reader
 or spells, the children looked after on each 31 March by placement category and age
-band, and the periods of care started and ceased in each collection year. Here the
+band, the periods of care started and ceased and the placements begun (entries, moves
+and new carers, as docs/forecast.md defines them) in each collection year. Here the
 tool's figures (the history the forecast's charts draw, the starting stock in
 ``demand.csv``, the flows its backtest scores) must equal it: on the sample, on the
 messy 903 generator's revised, vanished and missing-year returns, and on authorities
@@ -51,9 +52,11 @@ def _differences(folder: Path) -> tuple[Recount, list[str]]:
         if day.year in gaps or day.year - 1 in gaps:
             continue  # flows over a missing year are unknown, as both say
         mine_flows = mine.flows(day.year)
+        mine_flows["placement_starts"] = mine.placement_starts(day.year)
         tool = {
             "starts": flow[(day, "entry")],
             "ceased": flow[(day, "exit")] + flow[(day, "age_out")],
+            "placement_starts": sum(flow[(day, f)] for f in ("entry", "move_in", "change")),
         }
         for what, n in tool.items():
             if mine_flows[what] != n:
