@@ -163,7 +163,9 @@ and a later return for whatever it says about earlier times: an episode repeated
 several returns counts once (the latest version); an episode in a later return
 replaces one of the same child it overlaps in an earlier return (a revised start
 date is one episode, not two); an episode open at the end of one return whose child
-is not in care when the next return begins is closed at the end of its return; a
+is not in care when the next return begins is closed on that return's first day (the
+child counts on the earlier return's 31 March, as it says; across a missing year, on
+the missing year's last day); a
 missing year between the first and last returns is reported and its months are
 left out of rate estimation (an episode open before it, and the same placement
 after it from a date within it, is one placement across it, not a revision); a

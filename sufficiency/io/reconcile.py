@@ -7,8 +7,10 @@ says about earlier times:
 1. **Within a return**, an episode repeated is counted once, and overlapping episodes
    of one child are trimmed so each ends when the next starts (the later one stands).
 2. **An episode left open** at the end of a return, whose child is not in care when
-   the next return held begins (absent from it, or back only later), ended before
-   that return's period: it is closed at the last day before it.
+   the next return held begins (absent from it, or back only later), ended when that
+   return's period began: it is closed on its first day, so the child counts on the
+   earlier return's 31 March, as that return says (across a missing year, on the
+   missing year's last day: the child left at some unknown time in it).
 3. **Across returns**, an episode in a later return replaces any episode of the same
    child that overlaps it in an earlier return: a revised start date is one episode,
    not two (an earlier episode overlapping a later one of the same placement type,
@@ -504,7 +506,12 @@ def _close_absent(eps: dict[int, pd.DataFrame], returns: list[Return], found: _F
             on = (e["DECOM"] <= nxt.start) & (e["DEC"].isna() | (e["DEC"] >= nxt.start))
             in_care |= set(e.loc[on, "CHILD"])
         open_ = ep["DEC"].isna() & ~ep["CHILD"].isin(in_care)
-        close_on = nxt.start - pd.Timedelta(days=1)
+        # return r says the child was looked after on its last day, the next return that
+        # they were not from its first: the episode ends on that first day, so the child
+        # counts on r's 31 March, as r (DfE's count that year) says. Across a missing year,
+        # on the gap's last day: the child left at some unknown time in it, and its
+        # months are left out of the rates
+        close_on = nxt.start - pd.Timedelta(days=int(nxt.year > r.year + 1))
         label = year_label(nxt.year)
         found.rows(ep, open_, "DEC",
                    "closed_absent", f"episode is open at the end of the return, but the child is "
@@ -587,12 +594,18 @@ def _resolve_child(g: pd.DataFrame, found: _Findings) -> pd.DataFrame:
     kept = g[g["collection_year"] == years[0]].sort_values("DECOM")
     replaced: list[int] = []
     trimmed: list[int] = []
+    # start of an earlier version dropped; its predecessor moves to meet `cut`. Kept from
+    # one return to the one before: the predecessor may be in an earlier return than the
+    # versions dropped (an episode of 2023-24 revised by 2025-26, its 2024-25 copy the one
+    # kept here, since each episode's latest copy is; its predecessor, X1 in 2023-24, ended
+    # on the old start, so a revised start date broke the period of care in two: an exit
+    # and an entry no child made)
+    chain = None
     for y in years[1:]:
         first = kept.iloc[0]
         cut = first["DECOM"]
         rows = g[g["collection_year"] == y].sort_values("DECOM", ascending=False)
         out = []
-        chain = None  # start of an earlier version dropped; its predecessor moves to meet `cut`
         for idx, e in rows.iterrows():
             end = e["DEC"] if pd.notna(e["DEC"]) else _FAR
             if chain is not None and pd.notna(e["DEC"]) and e["DEC"] == chain:
