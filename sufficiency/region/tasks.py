@@ -39,7 +39,7 @@ from sufficiency.finance.summaries import WHOLE_YEAR
 from sufficiency.io.quality import DataQuality
 from sufficiency.region.found import read_then_failed, unreadable
 from sufficiency.region.members import Member
-from sufficiency.region.overlap import MemberRead
+from sufficiency.region.overlap import MemberRead, history_files
 from sufficiency.region.publish import published
 from sufficiency.region.reasons import failure_reason, named, sentence
 from sufficiency.vocabulary import counted
@@ -250,15 +250,17 @@ def backtest_cutoff(end: pd.Timestamp, start: pd.Timestamp) -> pd.Timestamp | No
 
 def read_member(member: Member, strict: bool = False) -> MemberRead:
     """A member's history read once for the run (one Dask task a member): its children
-    are compared with the other members' (:mod:`.overlap`) before anything runs, and its
-    forecast and spend tasks, one a scenario, use it rather than read it again."""
+    (and its files' digest) are compared with the other members' (:mod:`.overlap`) before
+    anything runs, and its forecast and spend tasks, one a scenario, use it rather than
+    read it again."""
     from sufficiency.forecast import read_903
 
+    files = history_files(member.history)  # a copy of another member's history is refused
     try:
         history, notes = _quiet(lambda: read_903(member.history, strict))
     except SufficiencyError:  # its tasks read it again, and say why it cannot be used
-        return MemberRead(None)
-    return MemberRead(history, notes)
+        return MemberRead(None, files=files)
+    return MemberRead(history, notes, files)
 
 
 def run_member(task: MemberTask, read: MemberRead | None = None) -> MemberSummary | MemberFailure:
