@@ -39,6 +39,7 @@ import pandas as pd
 from sufficiency.io.atomic import sha256_file
 from sufficiency.io.history import SSDA903History
 from sufficiency.region.members import Member
+from sufficiency.region.told import told
 
 #: Children two members share from which the region warns (chance gives well under one).
 WARN_AT = 3
@@ -153,6 +154,7 @@ def history_files(history: Path) -> str:
     return hashlib.sha256("\n".join(each).encode()).hexdigest() if each else ""
 
 
+@told
 def child_keys(read: MemberRead) -> ChildKeys:
     """A member's children and their episodes' start dates as hashes (a Dask task)."""
     empty = np.empty(0, dtype=np.uint64)

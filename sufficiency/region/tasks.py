@@ -42,6 +42,7 @@ from sufficiency.region.members import Member
 from sufficiency.region.overlap import MemberRead, history_files
 from sufficiency.region.publish import published
 from sufficiency.region.reasons import failure_reason, named, sentence
+from sufficiency.region.told import told
 from sufficiency.vocabulary import counted
 
 T = TypeVar("T")
@@ -231,11 +232,16 @@ class PooledSummary:
 def _quiet(func: Callable[[], T]) -> tuple[T, tuple[str, ...]]:
     """Run ``func``, collecting data warnings (printed by the client, once each). The
     Python API's note of a history's repairs (:class:`RepairWarning`, whose hint is a
-    Python call) is left out: the region says each member's data quality itself."""
+    Python call) is left out: the region says each member's data quality itself. Any
+    other warning (a library's FutureWarning, one of ours) is given again, as it was, for
+    the task's :func:`~.told.told` to say on the client: it was dropped here, and a
+    FutureWarning ignored."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
-        warnings.simplefilter("ignore", FutureWarning)
         out = func()
+    for w in caught:
+        if not issubclass(w.category, DataWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     kept = [w for w in caught if not issubclass(w.category, RepairWarning)]
     seen = dict.fromkeys(str(w.message) for w in kept if issubclass(w.category, DataWarning))
     return out, tuple(seen)
@@ -248,6 +254,7 @@ def backtest_cutoff(end: pd.Timestamp, start: pd.Timestamp) -> pd.Timestamp | No
     return cutoff if cutoff - pd.DateOffset(months=12) >= pd.Timestamp(start) else None
 
 
+@told
 def read_member(member: Member, strict: bool = False) -> MemberRead:
     """A member's history read once for the run (one Dask task a member): its children
     (and its files' digest) are compared with the other members' (:mod:`.overlap`) before
@@ -263,6 +270,7 @@ def read_member(member: Member, strict: bool = False) -> MemberRead:
     return MemberRead(history, notes, files)
 
 
+@told
 def run_member(task: MemberTask, read: MemberRead | None = None) -> MemberSummary | MemberFailure:
     """Forecast (with backtest) and spend for one member under one scenario; write, publish.
 
@@ -469,6 +477,7 @@ def _by_category(frame: pd.DataFrame) -> dict[str, float]:
     return {str(c): float(v) for c, v in zip(rows["category"], rows["mean"], strict=True)}
 
 
+@told
 def run_commission(task: CommissionTask) -> CommissionSummary | MemberFailure:
     """A member's own commissioning plan and sensitivity, into ``members/<code>/commission``."""
     from sufficiency import api
@@ -528,6 +537,7 @@ class PreparedPool:
     set_aside: tuple[LeftOut, ...] = ()
 
 
+@told
 def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | MemberFailure:
     """Forecast the members whose base forecast ran (``outcomes``, any order) for pooling.
 
@@ -559,7 +569,8 @@ def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | Member
         return MemberFailure("pooled", "Pooled plan", "pooled", why)
     try:
         params = commission_params(task.params, seed=task.seed)
-        levers = tuple(load_levers(m.levers) for m in members if m.levers is not None)
+        # the members' own levers' doubts are said with their own plans
+        levers, _ = _quiet(lambda: tuple(load_levers(m.levers) for m in members if m.levers))
         shared, said = _quiet(lambda: load_levers(task.levers))
         inputs, _ = _quiet(
             lambda: pool_inputs(
@@ -572,6 +583,7 @@ def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | Member
     return PreparedPool(members, left_out, inputs, levers, shared, params, said, set_aside)
 
 
+@told
 def run_pooled_sensitivity(
     prepared: PreparedPool | MemberFailure,
     factor: str,
@@ -599,6 +611,7 @@ def run_pooled_sensitivity(
     return row
 
 
+@told
 def solve_pooled_plan(prepared: PreparedPool | MemberFailure) -> PooledResult | MemberFailure:
     """The recommended pooled plan: each member on its own levers and prices, block
     contracts on the shared terms (or the failure, saying why)."""
@@ -618,6 +631,7 @@ def solve_pooled_plan(prepared: PreparedPool | MemberFailure) -> PooledResult | 
     return result
 
 
+@told
 def run_pooled(
     task: PooledTask,
     prepared: PreparedPool | MemberFailure,

@@ -1,0 +1,88 @@
+"""The region's tasks' warnings, said as the other commands say theirs. A member task
+ignored every FutureWarning and dropped every other warning but the notes on the data
+(inside its record of them), or left it to the worker's standard error in Python's form;
+and run_region was not inside notes_not_errors, as every other job is. A warning a task
+gives now reaches the caller once, under the caller's filters: a note on the data shown,
+never raised; any other warning (a library's FutureWarning) as Python gives it."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+from conftest import RUN_DATE, SEED
+
+from sufficiency.cli import main
+from sufficiency.errors import DataWarning
+from sufficiency.region import run_region
+
+FUTURE = "A library's FutureWarning, given in every member's spend"
+NOTE = "A note on the data, given outside the task's record of its warnings"
+
+
+def _warning_tasks() -> None:
+    """On a worker: each member's spend gives a FutureWarning (inside the task's record of
+    its data warnings, which ignored it), each member's summary a data warning (outside it,
+    which went to the worker's standard error)."""
+    from sufficiency import api
+    from sufficiency.region import tasks
+
+    spend, summary = api.spend, tasks._summary
+
+    def spend_warning(*args: Any, **kwargs: Any) -> Any:
+        warnings.warn(FUTURE, FutureWarning, stacklevel=1)
+        return spend(*args, **kwargs)
+
+    def summary_warning(*args: Any, **kwargs: Any) -> Any:
+        warnings.warn(NOTE, DataWarning, stacklevel=1)
+        return summary(*args, **kwargs)
+
+    api._spend_before, tasks._summary_before = spend, summary  # type: ignore[attr-defined]
+    api.spend, tasks._summary = spend_warning, summary_warning  # type: ignore[assignment]
+
+
+def _as_before() -> None:
+    from sufficiency import api
+    from sufficiency.region import tasks
+
+    api.spend, tasks._summary = api._spend_before, tasks._summary_before  # type: ignore[attr-defined]
+
+
+def test_a_tasks_warnings_reach_the_caller_once_under_its_filters(
+    cluster: Any, region_dir: Path, params: Any, tmp_path: Path
+) -> None:
+    """Under a caller's filters that make data warnings errors (a council's test suite with
+    ``filterwarnings = error`` for them): the run gives its result, the note shown once,
+    not raised; the library's FutureWarning reaches the caller once (it was ignored on the
+    worker), not once a task. The command prints each once, without a traceback."""
+    from distributed import Client
+
+    with Client(cluster.scheduler_address) as client:
+        client.run(_warning_tasks)
+        try:
+            with warnings.catch_warnings(record=True) as said:
+                warnings.simplefilter("always")
+                warnings.filterwarnings("error", category=DataWarning)
+                result = run_region(
+                    region_dir / "members.toml", tmp_path / "out", params=params, seed=SEED,
+                    run_date=RUN_DATE, client=client, commissioning=False,
+                )  # fmt: skip
+            assert result.exit_code == 0 and len(result.members) == 3
+            told = [(w.category, str(w.message)) for w in said]
+            assert told.count((FutureWarning, FUTURE)) == 1, told
+            assert told.count((DataWarning, NOTE)) == 1, told
+            cli = CliRunner().invoke(
+                main,
+                ["region", "--members", str(region_dir / "members.toml"),
+                 "--out", str(tmp_path / "cli"), "--scheduler", cluster.scheduler_address,
+                 "--config", str(region_dir / "config.toml"), "--no-commissioning",
+                 "--date", RUN_DATE.isoformat()],
+            )  # fmt: skip
+        finally:
+            client.run(_as_before)
+    assert cli.exit_code == 0, cli.output
+    assert cli.output.count(f"Warning: {NOTE}") == 1, cli.output
+    assert cli.output.count(f"FutureWarning: {FUTURE}") == 1, cli.output
+    assert "Traceback" not in cli.output
