@@ -73,7 +73,16 @@ class Region:
         """Block contract terms for the pooled plan: the region's, else the first member's."""
         if self.levers is not None:
             return self.levers
-        return next((m.levers for m in self.members if m.levers is not None), None)
+        first = self.pooled_levers_of
+        return first.levers if first is not None else None
+
+    @property
+    def pooled_levers_of(self) -> Member | None:
+        """The member whose levers file gives the pooled plan's block contract terms: the
+        first in the file with one, when the members file has no ``[region] levers``."""
+        if self.levers is not None:
+            return None
+        return next((m for m in self.members if m.levers is not None), None)
 
 
 def load_members(path: Path | str) -> Region:

@@ -277,6 +277,7 @@ def run_region(
             params,
             out,
             strict,
+            region.pooled_levers_of,
         )
 
     def compute(c: Any, keys: list[str]) -> tuple[list[Any], list[Any], Any, list[Shared]]:

@@ -43,7 +43,7 @@ from sufficiency.region.overlap import MemberRead, history_files
 from sufficiency.region.publish import published
 from sufficiency.region.reasons import failure_reason, named, sentence
 from sufficiency.region.told import told
-from sufficiency.vocabulary import counted
+from sufficiency.vocabulary import counted, listed
 
 T = TypeVar("T")
 BASE_KEY = "base"
@@ -202,6 +202,9 @@ class PooledTask:
     params: Params
     out_dir: Path
     strict: bool = False
+    #: The member whose levers file ``levers`` is, when the members file has no
+    #: ``[region] levers`` (the first with one); ``None`` when it has.
+    levers_of: Member | None = None
 
 
 @dataclass(frozen=True)
@@ -572,6 +575,7 @@ def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | Member
         # the members' own levers' doubts are said with their own plans
         levers, _ = _quiet(lambda: tuple(load_levers(m.levers) for m in members if m.levers))
         shared, said = _quiet(lambda: load_levers(task.levers))
+        said += _whose_terms(task, members, levers, shared)
         inputs, _ = _quiet(
             lambda: pool_inputs(
                 [m.history for m in members], params.forecast, params.commissioning,
@@ -584,6 +588,27 @@ def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | Member
 
 
 @told
+def _whose_terms(
+    task: PooledTask, members: Sequence[Member], levers: Sequence[Levers], shared: Levers
+) -> tuple[str, ...]:
+    """Without ``[region] levers``, the pooled plan's block contracts are the first member's
+    (with a levers file) terms: said when a pooled member's own terms differ from them
+    (the plan then signs terms that member did not give), nothing when all are alike."""
+    first = task.levers_of
+    if first is None:
+        return ()
+    others = [m.name for m, lv in zip(members, levers, strict=True) if lv.block != shared.block]
+    if not others:
+        return ()
+    return (
+        f"The members file has no [region] levers, so the pooled plan's block contracts are "
+        f"on the terms of {first.name}'s levers file ({first.shown(task.levers)}), the first "
+        f"member's in the file with one; the block contract terms in the levers files of "
+        f"{listed(others)} differ. Give the terms the co-operative signs as [region] levers "
+        "in the members file",
+    )
+
+
 def run_pooled_sensitivity(
     prepared: PreparedPool | MemberFailure,
     factor: str,
