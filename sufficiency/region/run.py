@@ -291,9 +291,11 @@ def run_region(
             pure=True,
             key=[f"member-{t.member.code}-{t.scenario.key}-{t.seed}" for t in member_tasks],
         )
+        # each plan on its member's history as read once for the run, as its forecasts
         plans = c.map(
             run_commission,
             commission_tasks,
+            [reads[t.member.code] for t in commission_tasks],
             pure=True,
             key=[f"commission-{t.member.code}-{t.seed}" for t in commission_tasks],
         )
@@ -306,8 +308,9 @@ def run_region(
             ]
             seed = pooled_task.seed
             prepared = c.submit(
-                prepare_pooled, pooled_task, *bases, pure=True, key=f"pooled-inputs-{seed}"
-            )
+                prepare_pooled, pooled_task, *bases, pure=True, key=f"pooled-inputs-{seed}",
+                reads=[reads[m.code] for m in pooled_task.members],
+            )  # fmt: skip
             # the recommended plan first: each sensitivity run starts from it too
             solved = c.submit(solve_pooled_plan, prepared, pure=True, key=f"pooled-plan-{seed}")
             runs = [
@@ -332,7 +335,7 @@ def run_region(
             keys.extend(str(f.key) for f in [prepared, solved, *runs, pooled])
         results = c.gather(futures)
         say("Members' forecasts and spend done")
-        del reads  # the histories read, no longer needed on the cluster
+        del reads  # the histories read: kept on the cluster while a plan still needs one
         plan_results = c.gather(plans)
         pooled_result = pooled.result() if pooled is not None else None
         return results, plan_results, pooled_result, shared

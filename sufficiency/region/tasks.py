@@ -36,6 +36,7 @@ from sufficiency.figures import money
 from sufficiency.finance.outturn import estimated
 from sufficiency.finance.report import scale_doubt
 from sufficiency.finance.summaries import WHOLE_YEAR
+from sufficiency.io.history import SSDA903History
 from sufficiency.io.quality import DataQuality
 from sufficiency.region.found import read_then_failed, unreadable
 from sufficiency.region.members import Member
@@ -481,17 +482,23 @@ def _by_category(frame: pd.DataFrame) -> dict[str, float]:
 
 
 @told
-def run_commission(task: CommissionTask) -> CommissionSummary | MemberFailure:
-    """A member's own commissioning plan and sensitivity, into ``members/<code>/commission``."""
+def run_commission(
+    task: CommissionTask, read: MemberRead | None = None
+) -> CommissionSummary | MemberFailure:
+    """A member's own commissioning plan and sensitivity, into ``members/<code>/commission``.
+
+    ``read`` is the member's history as :func:`read_member` read it (read here if not
+    given, or if it could not be read), as for its forecast and spend."""
     from sufficiency import api
 
     m, levers = task.member, task.member.levers
     if levers is None:
         return MemberFailure(m.code, m.name, "commission", "No levers file for this member.")
+    history, notes = _history(m, read)
     try:
         result, said = _quiet(
             lambda: api.commission(
-                m.history,
+                history,
                 levers,
                 task.params,
                 seed=task.seed,
@@ -517,8 +524,17 @@ def run_commission(task: CommissionTask) -> CommissionSummary | MemberFailure:
         round(result.saving_vs_status_quo_gbp, 2),
         rows,
         result.recommendation[-2],
-        tuple(dict.fromkeys((*_cautions(result.quality), *said))),
+        tuple(dict.fromkeys((*_cautions(result.quality), *notes, *said))),
     )
+
+
+def _history(m: Member, read: MemberRead | None) -> tuple[SSDA903History | Path, tuple[str, ...]]:
+    """The member's history as its read task read it (the worker's copy is every task's, so
+    each task has its own), with what reading it said; else its path, to read again (a
+    history that could not be read: the task says why)."""
+    if read is None or read.history is None:
+        return m.history, ()
+    return copy.deepcopy(read.history), read.notes
 
 
 @dataclass(frozen=True, eq=False)
@@ -541,8 +557,13 @@ class PreparedPool:
 
 
 @told
-def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | MemberFailure:
+def prepare_pooled(
+    task: PooledTask, *outcomes: object, reads: Sequence[MemberRead | None] = ()
+) -> PreparedPool | MemberFailure:
     """Forecast the members whose base forecast ran (``outcomes``, any order) for pooling.
+
+    ``reads`` are the members' histories as :func:`read_member` read them, in the order of
+    ``task.members`` (each read here when not given).
 
     Runs after the members' base tasks, so a member whose data cannot be used is left
     out of the pool rather than failing it. The pooled members are in the order of their
@@ -576,9 +597,11 @@ def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | Member
         levers, _ = _quiet(lambda: tuple(load_levers(m.levers) for m in members if m.levers))
         shared, said = _quiet(lambda: load_levers(task.levers))
         said += _whose_terms(task, members, levers, shared)
+        read = dict(zip((m.code for m in task.members), reads, strict=False))
+        histories = [_history(m, read.get(m.code))[0] for m in members]
         inputs, _ = _quiet(
             lambda: pool_inputs(
-                [m.history for m in members], params.forecast, params.commissioning,
+                histories, params.forecast, params.commissioning,
                 strict=task.strict, names=[m.name for m in members],
             )
         )  # fmt: skip
