@@ -43,7 +43,7 @@ from sufficiency.region.members import Member
 from sufficiency.region.overlap import MemberRead, history_files
 from sufficiency.region.publish import published
 from sufficiency.region.reasons import failure_reason, named, sentence
-from sufficiency.region.told import told
+from sufficiency.region.told import once, told
 from sufficiency.vocabulary import counted, listed
 
 T = TypeVar("T")
@@ -243,7 +243,7 @@ def _quiet(func: Callable[[], T]) -> tuple[T, tuple[str, ...]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
         out = func()
-    for w in caught:
+    for w in once(caught):
         if not issubclass(w.category, DataWarning):
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     kept = [w for w in caught if not issubclass(w.category, RepairWarning)]

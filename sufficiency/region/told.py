@@ -38,11 +38,20 @@ def told(func: F) -> F:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             out = func(*args, **kwargs)
-        for w in caught:
+        for w in once(caught):
             tell(w)
         return out
 
     return task  # type: ignore[return-value]
+
+
+def once(caught: Iterable[warnings.WarningMessage]) -> list[warnings.WarningMessage]:
+    """Each warning once (the same kind, words and line), in the order first given: one
+    given on every path of a forecast is sent once, not a thousand times."""
+    seen: dict[tuple[Any, ...], warnings.WarningMessage] = {}
+    for w in caught:
+        seen.setdefault((w.category, str(w.message), w.filename, w.lineno), w)
+    return list(seen.values())
 
 
 def tell(w: warnings.WarningMessage) -> None:

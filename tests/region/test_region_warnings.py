@@ -86,3 +86,26 @@ def test_a_tasks_warnings_reach_the_caller_once_under_its_filters(
     assert cli.output.count(f"Warning: {NOTE}") == 1, cli.output
     assert cli.output.count(f"FutureWarning: {FUTURE}") == 1, cli.output
     assert "Traceback" not in cli.output
+
+
+def test_a_warning_given_on_every_path_is_said_once() -> None:
+    """A task giving the same warning on each of a thousand paths sends it once (each one
+    was an event to the client); outside a worker, the caller is given it once, with the
+    notes on the data kept by the task's record, as before."""
+    from sufficiency.region.tasks import _quiet
+    from sufficiency.region.told import told
+
+    @told
+    def task() -> tuple[int, tuple[str, ...]]:
+        def paths() -> int:
+            for _ in range(1000):
+                warnings.warn(FUTURE, FutureWarning, stacklevel=1)
+            warnings.warn(NOTE, DataWarning, stacklevel=1)
+            return 7
+
+        return _quiet(paths)
+
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        assert task() == (7, (NOTE,))
+    assert [(w.category, str(w.message)) for w in said] == [(FutureWarning, FUTURE)]
