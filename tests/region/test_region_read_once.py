@@ -11,33 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from conftest import RUN_DATE, SEED
+from region_worker_patches import count_reads, reads_as_before
 
 from sufficiency.region import load_members, run_region
 from sufficiency.region.tasks import CommissionSummary, PooledSummary
 
 SCENARIO = Path(__file__).resolve().parents[2] / "data/sample/scenarios/entries_up_20.toml"
-
-
-def _count_reads(log: str) -> None:
-    """On a worker: every 903 history read from its files (all reading goes through
-    ``read_history``, as ``read_903`` calls it) is written to ``log``, a line each."""
-    from sufficiency.forecast import run
-
-    read = run.read_history
-
-    def counted(path: Path, *args: Any, **kwargs: Any) -> Any:
-        with open(log, "a", encoding="utf-8") as f:
-            f.write(f"{Path(path).resolve()}\n")
-        return read(path, *args, **kwargs)
-
-    run._read_before = read  # type: ignore[attr-defined]
-    run.read_history = counted
-
-
-def _as_before() -> None:
-    from sufficiency.forecast import run
-
-    run.read_history = run._read_before  # type: ignore[attr-defined]
 
 
 def test_each_history_is_read_once_a_run(
@@ -50,14 +29,14 @@ def test_each_history_is_read_once_a_run(
     log = tmp_path / "reads.log"
     log.touch()
     with Client(cluster.scheduler_address) as client:
-        client.run(_count_reads, str(log))
+        client.run(count_reads, str(log))
         try:
             result = run_region(
                 region_dir / "members.toml", tmp_path / "out", scenarios=[SCENARIO],
                 params=params, seed=SEED, run_date=RUN_DATE, client=client,
             )  # fmt: skip
         finally:
-            client.run(_as_before)
+            client.run(reads_as_before)
     assert result.exit_code == 0 and len(result.members) == 6
     assert len(result.commissions) == 3 and all(
         isinstance(c, CommissionSummary) for c in result.commissions

@@ -13,41 +13,11 @@ from typing import Any
 
 from click.testing import CliRunner
 from conftest import RUN_DATE, SEED
+from region_worker_patches import FUTURE, NOTE, warning_tasks, warnings_as_before
 
 from sufficiency.cli import main
 from sufficiency.errors import DataWarning
 from sufficiency.region import run_region
-
-FUTURE = "A library's FutureWarning, given in every member's spend"
-NOTE = "A note on the data, given outside the task's record of its warnings"
-
-
-def _warning_tasks() -> None:
-    """On a worker: each member's spend gives a FutureWarning (inside the task's record of
-    its data warnings, which ignored it), each member's summary a data warning (outside it,
-    which went to the worker's standard error)."""
-    from sufficiency import api
-    from sufficiency.region import tasks
-
-    spend, summary = api.spend, tasks._summary
-
-    def spend_warning(*args: Any, **kwargs: Any) -> Any:
-        warnings.warn(FUTURE, FutureWarning, stacklevel=1)
-        return spend(*args, **kwargs)
-
-    def summary_warning(*args: Any, **kwargs: Any) -> Any:
-        warnings.warn(NOTE, DataWarning, stacklevel=1)
-        return summary(*args, **kwargs)
-
-    api._spend_before, tasks._summary_before = spend, summary  # type: ignore[attr-defined]
-    api.spend, tasks._summary = spend_warning, summary_warning  # type: ignore[assignment]
-
-
-def _as_before() -> None:
-    from sufficiency import api
-    from sufficiency.region import tasks
-
-    api.spend, tasks._summary = api._spend_before, tasks._summary_before  # type: ignore[attr-defined]
 
 
 def test_a_tasks_warnings_reach_the_caller_once_under_its_filters(
@@ -60,7 +30,7 @@ def test_a_tasks_warnings_reach_the_caller_once_under_its_filters(
     from distributed import Client
 
     with Client(cluster.scheduler_address) as client:
-        client.run(_warning_tasks)
+        client.run(warning_tasks)
         try:
             with warnings.catch_warnings(record=True) as said:
                 warnings.simplefilter("always")
@@ -81,7 +51,7 @@ def test_a_tasks_warnings_reach_the_caller_once_under_its_filters(
                  "--date", RUN_DATE.isoformat()],
             )  # fmt: skip
         finally:
-            client.run(_as_before)
+            client.run(warnings_as_before)
     assert cli.exit_code == 0, cli.output
     assert cli.output.count(f"Warning: {NOTE}") == 1, cli.output
     assert cli.output.count(f"FutureWarning: {FUTURE}") == 1, cli.output
