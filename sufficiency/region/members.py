@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from sufficiency.errors import ConfigError
-from sufficiency.io.atomic import sha256_file, user_path
+from sufficiency.io.atomic import user_path
 from sufficiency.io.tomlfile import read_toml
 
 #: ONS (GSS) codes of English, Welsh, Scottish and Northern Irish areas: a letter, 8 digits.
@@ -73,7 +73,16 @@ class Region:
         """Block contract terms for the pooled plan: the region's, else the first member's."""
         if self.levers is not None:
             return self.levers
-        return next((m.levers for m in self.members if m.levers is not None), None)
+        first = self.pooled_levers_of
+        return first.levers if first is not None else None
+
+    @property
+    def pooled_levers_of(self) -> Member | None:
+        """The member whose levers file gives the pooled plan's block contract terms: the
+        first in the file with one, when the members file has no ``[region] levers``."""
+        if self.levers is not None:
+            return None
+        return next((m for m in self.members if m.levers is not None), None)
 
 
 def load_members(path: Path | str) -> Region:
@@ -109,7 +118,6 @@ def load_members(path: Path | str) -> Region:
         member = _member(row, i, base, seen, problems, histories)
         if member is not None:
             members.append(member)
-    problems += _copies(rows, histories)
     if problems:
         lines = "\n".join(f"  - {p}" for p in problems)
         raise ConfigError(f"{source}: {len(problems)} problem(s) in the members file:\n{lines}")
@@ -195,35 +203,6 @@ def _path(
         problems.append(f"{label}: {key}: '{value}' is a folder, not a file")
         return None
     return path
-
-
-def _contents(history: Path) -> tuple[str, ...]:
-    """The SHA-256 of every file of a history (a folder's, or one XML return), sorted:
-    the same for a copy, whatever its files are named."""
-    files = [history] if history.is_file() else [p for p in history.rglob("*") if p.is_file()]
-    try:
-        return tuple(sorted(sha256_file(p) for p in files))
-    except OSError:  # a file that cannot be read: its member's forecast says which
-        return ()
-
-
-def _copies(rows: list[Any], histories: dict[Path, int]) -> list[str]:
-    """A sentence for each member whose history holds the same files as an earlier
-    member's (a copy of its folder elsewhere, under another code): the region's totals
-    would count that authority's children twice (the pooled plan refuses such a copy
-    from its episodes, but only once the members have run, and the totals add them all)."""
-    problems: list[str] = []
-    seen: dict[tuple[str, ...], int] = {}
-    for history, i in histories.items():
-        contents = _contents(history)
-        j = seen.setdefault(contents, i) if contents else i
-        if j != i:
-            problems.append(
-                f"{_label(rows[i - 1], i)}: history: '{rows[i - 1]['history']}' holds the same "
-                f"files as {_label(rows[j - 1], j)}'s: the same children would be counted "
-                "twice in the region's totals. Give each authority's history once"
-            )
-    return problems
 
 
 def _overlap(a: Path, b: Path) -> bool:

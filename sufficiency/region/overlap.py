@@ -1,10 +1,11 @@
 """Members' histories that share children: found before any member's forecast runs.
 
-The members file refuses a history given twice (the same folder, one inside another, a
-byte-for-byte copy), but not a partial copy: one council's returns given under two
-codes with a year fewer, the same children exported again on another day (rows in
-another order, a column more, another format), a council's export put in another's
-folder. The region's totals would add those children twice, silently.
+The members file refuses a history given twice as the same folder (or one inside
+another), but not a copy of it elsewhere: the same files under another code, or a
+partial copy, one council's returns given under two codes with a year fewer, the same
+children exported again on another day (rows in another order, a column more, another
+format), a council's export put in another's folder. The region's totals would add
+those children twice, silently.
 
 Each member's history is read once (:func:`read_member`, one Dask task a member, whose
 result the member's forecast and spend tasks then use instead of reading it again), and
@@ -17,21 +18,28 @@ an episode's start too, chance leaves far fewer than one such child between two
 councils of 2,500 children (docs/region.md, "Members sharing children", works it out):
 
 - a member sharing more than half of its children with another is refused
-  (:data:`REFUSE_SHARE`), naming both and how many they share;
+  (:data:`REFUSE_SHARE`), naming both and how many they share; a member whose history is
+  the same files as another's (a byte-for-byte copy, however its files are named: each
+  read task hashes its member's files, :func:`history_files`, and returns the digest) is
+  refused saying so, whether or not its children could be read;
 - two members sharing :data:`WARN_AT` children or more are warned of (the console, the
   report's *Read with care*), with the counts only.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from sufficiency.io.atomic import sha256_file
 from sufficiency.io.history import SSDA903History
 from sufficiency.region.members import Member
+from sufficiency.region.told import told
 
 #: Children two members share from which the region warns (chance gives well under one).
 WARN_AT = 3
@@ -47,6 +55,8 @@ class MemberRead:
 
     history: SSDA903History | None
     notes: tuple[str, ...] = ()
+    #: The history's files' digest (:func:`history_files`), "" when they cannot be read.
+    files: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,8 @@ class ChildKeys:
     children: np.ndarray
     starts: np.ndarray
     owners: np.ndarray
+    #: The history's files' digest (:func:`history_files`): the same for a copy.
+    files: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,12 +84,14 @@ class Shared:
     children: int
     first_children: int
     second_children: int
+    #: The two histories are the same files (a copy, however its files are named).
+    same_files: bool = False
 
     @property
     def refused(self) -> bool:
-        """More than half of either member's children are the other's too."""
+        """The same files, or more than half of either member's children the other's too."""
         most = max(self.children / max(n, 1) for n in (self.first_children, self.second_children))
-        return self.children >= WARN_AT and most > REFUSE_SHARE
+        return self.same_files or (self.children >= WARN_AT and most > REFUSE_SHARE)
 
     def _share(self, n: int) -> str:
         share = f"{self.children / max(n, 1):.0%}"
@@ -85,7 +99,10 @@ class Shared:
 
     def problem(self) -> str:
         """The members file's problem, said of the member most of whose children are the
-        other's (the later of two alike): both members, how many children they share."""
+        other's (the later of two alike): both members, how many children they share.
+        Of a copy, the later member's history is said to be the earlier's files."""
+        if self.same_files:
+            return self._copy()
         first = (f"member {self.first_number} ({self.first.name})", self.first_children)
         second = (f"member {self.second_number} ({self.second.name})", self.second_children)
         (who, n), (other, _) = (
@@ -96,6 +113,19 @@ class Shared:
             "child ID, date of birth and an episode's start date): the same children would "
             "be counted twice in the region's totals. Give each authority's own history once "
             "(a council's export in another's folder, or its returns given under two codes?)"
+        )
+
+    def _copy(self) -> str:
+        b = self.second
+        given = b.shown(b.history)
+        a = f"member {self.first_number}"
+        children = (f"; all {self.children:,} children in it are {a}'s too"
+                    if self.children else "")  # fmt: skip
+        return (
+            f"member {self.second_number} ({b.name}): history: '{given}' holds the same "
+            f"files as {a} ({self.first.name})'s history (a copy of it, however its files "
+            f"are named{children}): the same children would be counted twice in the "
+            "region's totals. Give each authority's history once"
         )
 
     def warning(self) -> str:
@@ -111,12 +141,26 @@ class Shared:
         )
 
 
+def history_files(history: Path) -> str:
+    """A digest of the SHA-256 of every file of a history (a folder's, or one XML return),
+    sorted: the same for a copy, whatever its files are named; "" when a file cannot be
+    read (its member's forecast says which) or there is none. Computed by the member's
+    read task, on the worker: the client is given the digest alone."""
+    files = [history] if history.is_file() else [p for p in history.rglob("*") if p.is_file()]
+    try:
+        each = sorted(sha256_file(p) for p in files)
+    except OSError:
+        return ""
+    return hashlib.sha256("\n".join(each).encode()).hexdigest() if each else ""
+
+
+@told
 def child_keys(read: MemberRead) -> ChildKeys:
     """A member's children and their episodes' start dates as hashes (a Dask task)."""
     empty = np.empty(0, dtype=np.uint64)
     h = read.history
     if h is None:
-        return ChildKeys(empty, empty, empty)
+        return ChildKeys(empty, empty, empty, read.files)
     head = h.header[["CHILD", "DOB"]].dropna().drop_duplicates()
     head = head.assign(CHILD=head["CHILD"].astype(str), DOB=pd.to_datetime(head["DOB"]))
     ep = h.episodes[["CHILD", "DECOM"]].dropna()
@@ -125,11 +169,12 @@ def child_keys(read: MemberRead) -> ChildKeys:
     children = pd.util.hash_pandas_object(head[["CHILD", "DOB"]], index=False).to_numpy()
     owners = pd.util.hash_pandas_object(starts[["CHILD", "DOB"]], index=False).to_numpy()
     keys = pd.util.hash_pandas_object(starts[["CHILD", "DOB", "DECOM"]], index=False).to_numpy()
-    return ChildKeys(np.unique(children), keys, owners)
+    return ChildKeys(np.unique(children), keys, owners, read.files)
 
 
 def shared_children(members: Sequence[Member], keys: Sequence[ChildKeys]) -> list[Shared]:
-    """Every two members sharing :data:`WARN_AT` children or more, in members-file order.
+    """Every two members sharing :data:`WARN_AT` children or more, or whose histories are
+    the same files, in members-file order.
 
     Only the start keys two members or more hold are paired (one sort of every member's
     keys), so 152 members take about as long as reading their keys."""
@@ -143,10 +188,20 @@ def shared_children(members: Sequence[Member], keys: Sequence[ChildKeys]) -> lis
     held = every[every["key"].duplicated(keep=False)]
     pairs = held.merge(held[["key", "member"]], on="key", suffixes=("", "_other"))
     pairs = pairs[pairs["member"] < pairs["member_other"]]
-    counts = pairs.groupby(["member", "member_other"])["owner"].nunique()
+    counts = {k: int(n) for k, n in
+              pairs.groupby(["member", "member_other"])["owner"].nunique().items()}  # fmt: skip
+    # a copy of an earlier member's files is said as that, paired with the first member
+    # with those files (two copies of one are each said once, of the first, not together)
+    firsts: dict[str, int] = {}
+    copies = {(firsts.setdefault(k.files, j), j) for j, k in enumerate(keys) if k.files}
+    copies = {(i, j) for i, j in copies if i != j}
+
+    def alike(i: int, j: int) -> bool:
+        return bool(keys[i].files) and keys[i].files == keys[j].files
+
     return [
-        Shared(members[i], members[j], i + 1, j + 1, int(n),
-               len(keys[i].children), len(keys[j].children))
-        for (i, j), n in sorted(counts.items())
-        if n >= WARN_AT
+        Shared(members[i], members[j], i + 1, j + 1, counts.get((i, j), 0),
+               len(keys[i].children), len(keys[j].children), same_files=(i, j) in copies)
+        for i, j in sorted(set(counts) | copies)
+        if (i, j) in copies or (counts[i, j] >= WARN_AT and not alike(i, j))
     ]  # fmt: skip

@@ -402,7 +402,7 @@ def caution_table(result: RegionResult) -> pd.DataFrame:
     not be used, a category never seen), each once under the member's name, with the runs
     that gave it: each scenario's forecast and spend, its own plan, the pooled plan. A
     backtest's warning whose words its forecast gives too is left to the forecast's."""
-    names = {m.code: m.name for m in result.region.members}
+    names = {m.code: m.name for m in result.region.members} | {REGION_CODE: result.region.name}
     said: dict[tuple[str, str], list[str]] = {}
     for s in result.members:
         for w in s.warnings:

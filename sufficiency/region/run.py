@@ -21,7 +21,7 @@ from typing import Any
 
 from sufficiency.commissioning.sensitivity import FACTORS
 from sufficiency.config import Params, as_params, option_date, with_overrides
-from sufficiency.errors import ConfigError
+from sufficiency.errors import ConfigError, notes_said_not_raised
 from sufficiency.io.atomic import out_folder, user_path
 from sufficiency.region.members import Region, load_members
 from sufficiency.region.overlap import Shared, child_keys, shared_children
@@ -46,6 +46,7 @@ from sufficiency.region.tasks import (
     run_pooled_sensitivity,
     solve_pooled_plan,
 )
+from sufficiency.region.told import listening, said_on_client
 
 #: Exit codes of ``sufficiency region``.
 EXIT_OK, EXIT_INPUT, EXIT_PARTIAL, EXIT_FAILED = 0, 1, 3, 4
@@ -108,6 +109,7 @@ class RegionResult:
         codes = {f.code for f in self.failures}
         return tuple(m.code for m in self.region.members if m.code in codes)
 
+    @notes_said_not_raised
     def write(self, out_dir: Path | str) -> list[Path]:
         """Write ``region.xlsx``, ``region.html`` and ``region.csv`` (each atomically)."""
         from sufficiency.region.writers import write_region
@@ -190,6 +192,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
 WORKER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
 
 
+@notes_said_not_raised
 def run_region(
     members: Region | Path | str,
     out_dir: Path | str,
@@ -239,6 +242,10 @@ def run_region(
     ConfigError
         A bad option or scenario file, or, before any member runs, a member more than
         half of whose children another member holds too (:mod:`.overlap`).
+
+    The tasks' warnings are given here, once each, as the other jobs give theirs: a note
+    on the data shown, never raised (:func:`~sufficiency.errors.notes_not_errors`), and
+    any other (a library's FutureWarning) under the caller's filters (:mod:`.told`).
     """
     # options checked before any work: on the workers, a bad one fails every member
     ConfigError.check_run_options(strict, progress=progress)
@@ -270,11 +277,12 @@ def run_region(
             params,
             out,
             strict,
+            region.pooled_levers_of,
         )
 
-    def compute(c: Any) -> tuple[list[Any], list[Any], Any, list[Shared]]:
+    def compute(c: Any, keys: list[str]) -> tuple[list[Any], list[Any], Any, list[Shared]]:
         say(f"Reading {len(region.members)} members' histories on {_where(c)}")
-        reads, shared = _read_and_compare(c, region, strict)
+        reads, shared = _read_and_compare(c, region, strict, keys)
         say(f"Submitting {len(member_tasks)} member x scenario tasks")
         futures = c.map(
             run_member,
@@ -283,9 +291,11 @@ def run_region(
             pure=True,
             key=[f"member-{t.member.code}-{t.scenario.key}-{t.seed}" for t in member_tasks],
         )
+        # each plan on its member's history as read once for the run, as its forecasts
         plans = c.map(
             run_commission,
             commission_tasks,
+            [reads[t.member.code] for t in commission_tasks],
             pure=True,
             key=[f"commission-{t.member.code}-{t.seed}" for t in commission_tasks],
         )
@@ -298,8 +308,9 @@ def run_region(
             ]
             seed = pooled_task.seed
             prepared = c.submit(
-                prepare_pooled, pooled_task, *bases, pure=True, key=f"pooled-inputs-{seed}"
-            )
+                prepare_pooled, pooled_task, *bases, pure=True, key=f"pooled-inputs-{seed}",
+                reads=[reads[m.code] for m in pooled_task.members],
+            )  # fmt: skip
             # the recommended plan first: each sensitivity run starts from it too
             solved = c.submit(solve_pooled_plan, prepared, pure=True, key=f"pooled-plan-{seed}")
             runs = [
@@ -319,18 +330,29 @@ def run_region(
                 pure=True,
                 key=f"pooled-{seed}",
             )
+        keys.extend(str(f.key) for f in [*futures, *plans])
+        if pooled is not None:
+            keys.extend(str(f.key) for f in [prepared, solved, *runs, pooled])
         results = c.gather(futures)
         say("Members' forecasts and spend done")
-        del reads  # the histories read, no longer needed on the cluster
+        del reads  # the histories read: kept on the cluster while a plan still needs one
         plan_results = c.gather(plans)
         pooled_result = pooled.result() if pooled is not None else None
         return results, plan_results, pooled_result, shared
 
+    def told(c: Any) -> tuple[list[Any], list[Any], Any, list[Shared]]:
+        keys: list[str] = []
+        with listening(c) as heard:
+            try:
+                return compute(c, keys)
+            finally:  # the tasks' warnings, said here once each (a refusal's too)
+                said_on_client(heard, keys)
+
     if client is not None:
-        results, plan_results, pooled_result, shared = compute(client)
+        results, plan_results, pooled_result, shared = told(client)
     else:
         with dask_client(workers, scheduler) as c:
-            results, plan_results, pooled_result, shared = compute(c)
+            results, plan_results, pooled_result, shared = told(c)
     remove_staging(out)
     everything = [*results, *plan_results, *([pooled_result] if pooled_result else [])]
     failures = tuple(r for r in everything if isinstance(r, MemberFailure))
@@ -346,7 +368,9 @@ def run_region(
     )
 
 
-def _read_and_compare(c: Any, region: Region, strict: bool) -> tuple[dict[str, Any], list[Shared]]:
+def _read_and_compare(
+    c: Any, region: Region, strict: bool, keys: list[str]
+) -> tuple[dict[str, Any], list[Shared]]:
     """Read each member's history once (a task each, kept on the cluster for its runs)
     and compare their children before anything runs: members sharing most of their
     children refused (:class:`ConfigError`, as the members file's problems), fewer said."""
@@ -357,8 +381,9 @@ def _read_and_compare(c: Any, region: Region, strict: bool) -> tuple[dict[str, A
         read_member, members, [strict] * len(members), pure=True,
         key=[f"read-{m.code}-{tokenize(m, strict)}" for m in members],
     )  # fmt: skip
-    keys = c.gather(c.map(child_keys, reads, pure=True))
-    shared = shared_children(members, keys)
+    keyed = c.map(child_keys, reads, pure=True)
+    keys.extend(str(f.key) for f in [*reads, *keyed])
+    shared = shared_children(members, c.gather(keyed))
     refused = [s.problem() for s in shared if s.refused]
     if refused:
         lines = "\n".join(f"  - {p}" for p in refused)

@@ -36,13 +36,15 @@ from sufficiency.figures import money
 from sufficiency.finance.outturn import estimated
 from sufficiency.finance.report import scale_doubt
 from sufficiency.finance.summaries import WHOLE_YEAR
+from sufficiency.io.history import SSDA903History
 from sufficiency.io.quality import DataQuality
 from sufficiency.region.found import read_then_failed, unreadable
 from sufficiency.region.members import Member
-from sufficiency.region.overlap import MemberRead
+from sufficiency.region.overlap import MemberRead, history_files
 from sufficiency.region.publish import published
 from sufficiency.region.reasons import failure_reason, named, sentence
-from sufficiency.vocabulary import counted
+from sufficiency.region.told import once, told
+from sufficiency.vocabulary import counted, listed
 
 T = TypeVar("T")
 BASE_KEY = "base"
@@ -201,6 +203,9 @@ class PooledTask:
     params: Params
     out_dir: Path
     strict: bool = False
+    #: The member whose levers file ``levers`` is, when the members file has no
+    #: ``[region] levers`` (the first with one); ``None`` when it has.
+    levers_of: Member | None = None
 
 
 @dataclass(frozen=True)
@@ -231,11 +236,16 @@ class PooledSummary:
 def _quiet(func: Callable[[], T]) -> tuple[T, tuple[str, ...]]:
     """Run ``func``, collecting data warnings (printed by the client, once each). The
     Python API's note of a history's repairs (:class:`RepairWarning`, whose hint is a
-    Python call) is left out: the region says each member's data quality itself."""
+    Python call) is left out: the region says each member's data quality itself. Any
+    other warning (a library's FutureWarning, one of ours) is given again, as it was, for
+    the task's :func:`~.told.told` to say on the client: it was dropped here, and a
+    FutureWarning ignored."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", DataWarning)
-        warnings.simplefilter("ignore", FutureWarning)
         out = func()
+    for w in once(caught):
+        if not issubclass(w.category, DataWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     kept = [w for w in caught if not issubclass(w.category, RepairWarning)]
     seen = dict.fromkeys(str(w.message) for w in kept if issubclass(w.category, DataWarning))
     return out, tuple(seen)
@@ -248,19 +258,23 @@ def backtest_cutoff(end: pd.Timestamp, start: pd.Timestamp) -> pd.Timestamp | No
     return cutoff if cutoff - pd.DateOffset(months=12) >= pd.Timestamp(start) else None
 
 
+@told
 def read_member(member: Member, strict: bool = False) -> MemberRead:
     """A member's history read once for the run (one Dask task a member): its children
-    are compared with the other members' (:mod:`.overlap`) before anything runs, and its
-    forecast and spend tasks, one a scenario, use it rather than read it again."""
+    (and its files' digest) are compared with the other members' (:mod:`.overlap`) before
+    anything runs, and its forecast and spend tasks, one a scenario, use it rather than
+    read it again."""
     from sufficiency.forecast import read_903
 
+    files = history_files(member.history)  # a copy of another member's history is refused
     try:
         history, notes = _quiet(lambda: read_903(member.history, strict))
     except SufficiencyError:  # its tasks read it again, and say why it cannot be used
-        return MemberRead(None)
-    return MemberRead(history, notes)
+        return MemberRead(None, files=files)
+    return MemberRead(history, notes, files)
 
 
+@told
 def run_member(task: MemberTask, read: MemberRead | None = None) -> MemberSummary | MemberFailure:
     """Forecast (with backtest) and spend for one member under one scenario; write, publish.
 
@@ -467,17 +481,24 @@ def _by_category(frame: pd.DataFrame) -> dict[str, float]:
     return {str(c): float(v) for c, v in zip(rows["category"], rows["mean"], strict=True)}
 
 
-def run_commission(task: CommissionTask) -> CommissionSummary | MemberFailure:
-    """A member's own commissioning plan and sensitivity, into ``members/<code>/commission``."""
+@told
+def run_commission(
+    task: CommissionTask, read: MemberRead | None = None
+) -> CommissionSummary | MemberFailure:
+    """A member's own commissioning plan and sensitivity, into ``members/<code>/commission``.
+
+    ``read`` is the member's history as :func:`read_member` read it (read here if not
+    given, or if it could not be read), as for its forecast and spend."""
     from sufficiency import api
 
     m, levers = task.member, task.member.levers
     if levers is None:
         return MemberFailure(m.code, m.name, "commission", "No levers file for this member.")
+    history, notes = _history(m, read)
     try:
         result, said = _quiet(
             lambda: api.commission(
-                m.history,
+                history,
                 levers,
                 task.params,
                 seed=task.seed,
@@ -503,8 +524,17 @@ def run_commission(task: CommissionTask) -> CommissionSummary | MemberFailure:
         round(result.saving_vs_status_quo_gbp, 2),
         rows,
         result.recommendation[-2],
-        tuple(dict.fromkeys((*_cautions(result.quality), *said))),
+        tuple(dict.fromkeys((*_cautions(result.quality), *notes, *said))),
     )
+
+
+def _history(m: Member, read: MemberRead | None) -> tuple[SSDA903History | Path, tuple[str, ...]]:
+    """The member's history as its read task read it (the worker's copy is every task's, so
+    each task has its own), with what reading it said; else its path, to read again (a
+    history that could not be read: the task says why)."""
+    if read is None or read.history is None:
+        return m.history, ()
+    return copy.deepcopy(read.history), read.notes
 
 
 @dataclass(frozen=True, eq=False)
@@ -526,8 +556,14 @@ class PreparedPool:
     set_aside: tuple[LeftOut, ...] = ()
 
 
-def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | MemberFailure:
+@told
+def prepare_pooled(
+    task: PooledTask, *outcomes: object, reads: Sequence[MemberRead | None] = ()
+) -> PreparedPool | MemberFailure:
     """Forecast the members whose base forecast ran (``outcomes``, any order) for pooling.
+
+    ``reads`` are the members' histories as :func:`read_member` read them, in the order of
+    ``task.members`` (each read here when not given).
 
     Runs after the members' base tasks, so a member whose data cannot be used is left
     out of the pool rather than failing it. The pooled members are in the order of their
@@ -557,17 +593,43 @@ def prepare_pooled(task: PooledTask, *outcomes: object) -> PreparedPool | Member
         return MemberFailure("pooled", "Pooled plan", "pooled", why)
     try:
         params = commission_params(task.params, seed=task.seed)
-        levers = tuple(load_levers(m.levers) for m in members if m.levers is not None)
+        # the members' own levers' doubts are said with their own plans
+        levers, _ = _quiet(lambda: tuple(load_levers(m.levers) for m in members if m.levers))
         shared, said = _quiet(lambda: load_levers(task.levers))
+        said += _whose_terms(task, members, levers, shared)
+        read = dict(zip((m.code for m in task.members), reads, strict=False))
+        histories = [_history(m, read.get(m.code))[0] for m in members]
         inputs, _ = _quiet(
             lambda: pool_inputs(
-                [m.history for m in members], params.forecast, params.commissioning,
+                histories, params.forecast, params.commissioning,
                 strict=task.strict, names=[m.name for m in members],
             )
         )  # fmt: skip
     except SufficiencyError as exc:
         return MemberFailure("pooled", "Pooled plan", "pooled", _sentence(exc))
     return PreparedPool(members, left_out, inputs, levers, shared, params, said, set_aside)
+
+
+@told
+def _whose_terms(
+    task: PooledTask, members: Sequence[Member], levers: Sequence[Levers], shared: Levers
+) -> tuple[str, ...]:
+    """Without ``[region] levers``, the pooled plan's block contracts are the first member's
+    (with a levers file) terms: said when a pooled member's own terms differ from them
+    (the plan then signs terms that member did not give), nothing when all are alike."""
+    first = task.levers_of
+    if first is None:
+        return ()
+    others = [m.name for m, lv in zip(members, levers, strict=True) if lv.block != shared.block]
+    if not others:
+        return ()
+    return (
+        f"The members file has no [region] levers, so the pooled plan's block contracts are "
+        f"on the terms of {first.name}'s levers file ({first.shown(task.levers)}), the first "
+        f"member's in the file with one; the block contract terms in the levers files of "
+        f"{listed(others)} differ. Give the terms the co-operative signs as [region] levers "
+        "in the members file",
+    )
 
 
 def run_pooled_sensitivity(
@@ -597,6 +659,7 @@ def run_pooled_sensitivity(
     return row
 
 
+@told
 def solve_pooled_plan(prepared: PreparedPool | MemberFailure) -> PooledResult | MemberFailure:
     """The recommended pooled plan: each member on its own levers and prices, block
     contracts on the shared terms (or the failure, saying why)."""
@@ -616,6 +679,7 @@ def solve_pooled_plan(prepared: PreparedPool | MemberFailure) -> PooledResult | 
     return result
 
 
+@told
 def run_pooled(
     task: PooledTask,
     prepared: PreparedPool | MemberFailure,

@@ -198,3 +198,73 @@ def test_the_region_report_warns_of_a_few_children_shared(
     written = result.write(tmp_path / "out")
     html = next(p for p in written if p.suffix == ".html").read_text()
     assert "4 of the " in html and "also in Synthetic authority 1 (40 children)" in html
+
+
+def test_a_copy_of_another_members_history_is_refused_as_the_same_files(
+    cluster: Any, region_dir: Path, params: Any, tmp_path: Path
+) -> None:
+    """A member whose history folder is a copy of another's (under its own code and name,
+    the files renamed too) was read as another authority. The members file refused it by
+    hashing every history on the client; the overlap check, which reads each history on
+    the workers before anything runs, refuses it now (moved from test_members.py), with
+    the same words: the same files as the other member's history."""
+    region = load_members(region_dir / "members.toml")
+    first = region.members[0]
+    copy = tmp_path / "copy" / "ssda903"
+    shutil.copytree(first.history, copy)
+    for path in sorted(copy.rglob("*.csv")):
+        path.rename(path.with_name(f"SSDA903_{path.parent.name}_{path.name}"))
+    members = tmp_path / "members.toml"
+    lines = [
+        f'[[member]]\ncode = "{m.code}"\nname = "{m.name}"\nhistory = "{m.history.as_posix()}"\n'
+        for m in region.members
+    ]
+    lines.append(
+        f'[[member]]\ncode = "E99000009"\nname = "Elsewhere"\nhistory = "{copy.as_posix()}"\n'
+    )
+    members.write_text("\n".join(lines))
+    assert len(load_members(members).members) == 4  # the file's own check: paths only
+    with pytest.raises(ConfigError) as err:
+        run_region(members, tmp_path / "out", params=params, seed=SEED, run_date=RUN_DATE,
+                   scheduler=cluster.scheduler_address, commissioning=False)  # fmt: skip
+    text = str(err.value)
+    assert "1 problem(s) in the members file" in text and text.endswith("Nothing was run.")
+    assert (
+        "member 4 (Elsewhere): history: 'copy/ssda903' holds the same files as member 1 "
+        f"({first.name})'s history (a copy of it, however its files are named; all "
+    ) in text
+    assert "children in it are member 1's too): the same children would be counted" in text
+    assert "the same children would be counted twice in the region's totals" in text
+    assert not (tmp_path / "out" / "members").exists()
+    # another authority's history is no copy
+    from sufficiency.forecast.synthetic import synthetic_history
+    from sufficiency.region.synthetic import write_history
+
+    other = tmp_path / "other" / "ssda903"
+    write_history(synthetic_history(40, num_years=3, seed=99), other)
+    members.write_text(
+        "\n".join([*lines[:-1], lines[-1].replace(copy.as_posix(), other.as_posix())])
+    )
+    assert _shared(members.parent) == []
+
+
+def test_a_copy_of_a_history_that_cannot_be_read_is_still_the_same_files(tmp_path: Path) -> None:
+    """Two members given the same files that are no 903 history: no child to compare, but
+    the copy is refused all the same (the members file's hash check refused it), without
+    a count of children; each member's read says why it cannot be used only once run."""
+    for name in ("a", "b"):
+        (tmp_path / name / "2026").mkdir(parents=True)
+        (tmp_path / name / "2026" / "notes.csv").write_text("x,y\n1,2\n")
+    members = [Member("E10000034", "Aville", tmp_path / "a", folder=tmp_path),
+               Member("E10000035", "Beeshire", tmp_path / "b", folder=tmp_path)]  # fmt: skip
+    reads = [read_member(m) for m in members]
+    assert all(r.history is None for r in reads)
+    (shared,) = shared_children(members, [child_keys(r) for r in reads])
+    assert shared.refused and shared.same_files and shared.children == 0
+    assert shared.problem() == (
+        "member 2 (Beeshire): history: 'b' holds the same files as member 1 (Aville)'s "
+        "history (a copy of it, however its files are named): the same children would be "
+        "counted twice in the region's totals. Give each authority's history once"
+    )
+    (tmp_path / "b" / "2026" / "notes.csv").write_text("x,y\n1,3\n")  # other files
+    assert shared_children(members, [child_keys(read_member(m)) for m in members]) == []
