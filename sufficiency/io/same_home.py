@@ -173,6 +173,7 @@ def same_home_problems(
                 "any row names, none where rows name both; every risk any row excludes; "
                 "pets, or not known, if any row says so)."
             )
+        household += _places_differ(table, at)
         why = _why_one(table, at, home_label)
         by_urn = why.startswith("the same Ofsted URN and postcode")
         out.append(Problem(
@@ -205,3 +206,18 @@ def same_home_problems(
             severity="warning", code="maybe_same_home",
         ))  # fmt: skip
     return out
+
+
+def _places_differ(table: pd.DataFrame, at: np.ndarray) -> str:
+    """A sentence when the rows of one home give different ``home_places``: matching takes
+    the least of them (never proposing more children than any row says the home takes)."""
+    if "home_places" not in table.columns:
+        return ""
+    given = pd.to_numeric(table["home_places"].iloc[at], errors="coerce").dropna()
+    figures = sorted({int(v) for v in given})
+    if len(figures) < 2:
+        return ""
+    return (
+        f" Its rows give different home_places ({listed([str(f) for f in figures])}): the "
+        f"least, {figures[0]}, is used; give one figure on every row."
+    )

@@ -207,3 +207,22 @@ def test_the_register_reads_home_places_from_a_file(tmp_path: Path) -> None:
     prob = build_problem(_children(1), table.fillna({"current_children": 0}), RUN_DATE)
     rows = prob.placements["placement_id"].isin(["P2", "P2-B"]).to_numpy()
     assert prob.place_home_places[rows].tolist() == [2, 2]
+    assert "different home_places" not in same  # one figure, on one row
+
+
+def test_rows_giving_different_home_places_are_said_and_the_least_used(tmp_path: Path) -> None:
+    """Two rows of one home giving 3 and 2 places: matching takes 2, the least, which the
+    warning now says (it was used without a word)."""
+    _, path = write_inputs(tmp_path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    second = {**df.loc[df["placement_id"] == "P2"].iloc[0].to_dict(), "placement_id": "P2-B"}
+    df = pd.concat([df, pd.DataFrame([second])], ignore_index=True)
+    df["home_id"] = df["placement_id"].map({"P2": "Smith", "P2-B": "Smith"}).fillna("")
+    df["home_places"] = df["placement_id"].map({"P2": "3", "P2-B": "2"}).fillna("")
+    df.to_csv(path, index=False)
+    table, problems = load_placements(path)
+    (same,) = [p.message for p in problems if p.code == "same_home"]
+    assert "Its rows give different home_places (2 and 3): the least, 2, is used" in same
+    prob = build_problem(_children(1), table.fillna({"current_children": 0}), RUN_DATE)
+    rows = prob.placements["placement_id"].isin(["P2", "P2-B"]).to_numpy()
+    assert prob.place_home_places[rows].tolist() == [2, 2]
