@@ -347,8 +347,9 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     for i, fy in enumerate(years):
         r = 5 + i
         row = yearly.loc[fy]
-        label = " (current, outturn)" if fy in budget and fy in outturn else (
-            " (current)" if fy == fy_now else "")  # fmt: skip
+        whole = (fy in budget and fy in outturn) or (
+            report.to_date is not None and report.to_date.financial_year == fy)
+        label = "" if fy != fy_now else " (current, outturn)" if whole else " (current)"
         ws.cell(row=r, column=1, value=fy + label)
         ws.cell(row=r, column=2, value=int(row["months"]))
         for col, key in ((3, "mean"), (4, "p10"), (5, "p90")):
