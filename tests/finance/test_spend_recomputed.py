@@ -421,3 +421,17 @@ def test_month_end_runs_say_what_moved_and_keep_the_past_months(hard, hard_read,
     before = recompute(hard / "2026", pd.Timestamp("2025-06-01"), pd.Timestamp("2025-07-31"),
                        base=pd.Timestamp("2025-04-01"))  # fmt: skip
     assert np.allclose(third.loc[moved, "change_gbp"], (ours - before).sum(axis=1), atol=0.011)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "words"),
+    [("2025-04-01", "2025-04-30", "April 2025"),
+     ("2025-04-01", "2025-09-30", "April to September 2025"),
+     ("2024-04-01", "2025-02-28", "April 2024 to February 2025")],
+)  # fmt: skip
+def test_the_headline_names_the_months_to_date_unambiguously(first, last, words):
+    """The headline's months to date said 'April to April 2025' after a month, and 'April
+    to February 2025' for April 2024 to February 2025."""
+    from sufficiency.finance.run import _months
+
+    assert _months(pd.Timestamp(first), pd.Timestamp(last)) == words
