@@ -435,3 +435,20 @@ def test_the_headline_names_the_months_to_date_unambiguously(first, last, words)
     from sufficiency.finance.run import _months
 
     assert _months(pd.Timestamp(first), pd.Timestamp(last)) == words
+
+
+def test_a_budget_by_month_short_of_a_month_is_set_aside_in_words(tmp_path):
+    """Eleven months of a year's only line: set aside, and said so; it said 'the spend is
+    compared with the other 0 lines only'."""
+    from sufficiency.finance.inputs import budget_for_run
+
+    path = tmp_path / "budget.csv"
+    path.write_text("financial_year,month,cost_line,budget_gbp\n" + "".join(
+        f"2026-27,{m[:4]}{int(m[4:]) + 1},all,{v}\n"
+        for m, v in zip(MONTHS_25[:11], BUDGET_26, strict=False)))  # fmt: skip
+    kept, notes = budget_for_run(path, LINES)
+    assert not len(kept)
+    said = " ".join(notes)
+    assert "gives 11 different months for 2026-27 All placements" in said
+    assert "no line of it is left, so the spend is compared with no budget." in said, said
+    assert "other 0 lines" not in said
