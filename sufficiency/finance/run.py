@@ -12,6 +12,7 @@ import pandas as pd
 from sufficiency import figures, vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.errors import notes_said_not_raised
+from sufficiency.finance.months_to_date import months_words
 from sufficiency.finance.outturn import outturn_headline, whole_year_words
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.finance.report import spend_report
@@ -141,7 +142,7 @@ class SpendResult(BriefRepr):
         lo, hi = done + y.p10, done + y.p90
         return (f"{y.financial_year} outturn {money(done + y.mean)} (P10 {money(lo, like=hi)}, "
                 f"P90 {money(hi, like=lo)}): {money(done)} to date, estimated from the 903 "
-                f"history ({_months(past.first_day, past.last_day)}), + {money(y.mean)} "
+                f"history ({months_words(past.first_day, past.last_day)}), + {money(y.mean)} "
                 f"forecast for the {vocabulary.counted(y.months, 'month')} left")  # fmt: skip
 
     def since(self, previous: Path | str, finance: FinanceParams) -> SpendResult:
@@ -170,15 +171,6 @@ class SpendResult(BriefRepr):
         from sufficiency.finance.writers import write_spend_outputs
 
         return write_spend_outputs(self.report, out_folder(out_dir), self.run_date)
-
-
-def _months(first: pd.Timestamp, last: pd.Timestamp) -> str:
-    """The months from ``first`` to ``last`` in words: ``April to September 2025``;
-    ``April 2025`` for one month (it said 'April to April 2025'); ``April 2024 to
-    February 2025`` across a calendar year's end (it said 'April to February 2025')."""
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{last:%B %Y}"
-    return f"{first:%B}{f' {first:%Y}' * (first.year != last.year)} to {last:%B %Y}"
 
 
 def run_spend(

@@ -410,6 +410,12 @@ def test_month_end_runs_say_what_moved_and_keep_the_past_months(hard, hard_read,
         assert summary["A5"].value == "2025-26 (current, outturn)"
         assert summary["C5"].value == pytest.approx(year(out).sum(), abs=0.05)
         assert summary["A8"].value.startswith("2025-26 is its forecast outturn: spend to date")
+        # ... and the Financial years sheet's 2025-26, its forecast months alone, says so
+        notes = [c for row in load_workbook(out / "spend.xlsx")["Financial years"].iter_rows(
+            values_only=True) for c in row if isinstance(c, str) and "Means add" in c]
+        done = pd.read_csv(out / "spend_to_date.csv").query("cost_line == 'all'")["spend_gbp"]
+        assert "2025-26 is here its forecast months alone, from " in notes[0]
+        assert f"£{done.sum():,.0f}, estimated from the 903 history) are on the Monthly" in notes[0]
     second = pd.read_csv(runs[1] / "change_since_previous.csv").set_index("month")
     assert (second.loc["2025-04":"2025-10", "change_gbp"] == 0).all()
     assert "7 months from the history unchanged" in (runs[1] / "headline.txt").read_text()
@@ -432,9 +438,9 @@ def test_month_end_runs_say_what_moved_and_keep_the_past_months(hard, hard_read,
 def test_the_headline_names_the_months_to_date_unambiguously(first, last, words):
     """The headline's months to date said 'April to April 2025' after a month, and 'April
     to February 2025' for April 2024 to February 2025."""
-    from sufficiency.finance.run import _months
+    from sufficiency.finance.months_to_date import months_words
 
-    assert _months(pd.Timestamp(first), pd.Timestamp(last)) == words
+    assert months_words(pd.Timestamp(first), pd.Timestamp(last)) == words
 
 
 def test_a_budget_by_month_short_of_a_month_is_set_aside_in_words(tmp_path):
