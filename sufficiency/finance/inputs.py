@@ -349,9 +349,11 @@ def budget_for_run(
         notes.append(
             f"{name}: {counted(len(said), 'budget row')} set aside for errors "
             f"({first_rows(said)}): "
-            + (f"the spend is compared with the other {counted(len(kept), 'line')} only"
-               if len(kept) else "no line of it is left, so the spend is compared with no "
-               "budget")
+            + (
+                f"the spend is compared with the other {counted(len(kept), 'line')} only"
+                if len(kept)
+                else "no line of it is left, so the spend is compared with no budget"
+            )
             + ". Correct those rows to compare theirs."
         )
     return kept, notes

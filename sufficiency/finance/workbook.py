@@ -354,7 +354,8 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
         r = 5 + i
         row = yearly.loc[fy]
         whole = (fy in budget and fy in outturn) or (
-            report.to_date is not None and report.to_date.financial_year == fy)
+            report.to_date is not None and report.to_date.financial_year == fy
+        )
         label = "" if fy != fy_now else " (current, outturn)" if whole else " (current)"
         ws.cell(row=r, column=1, value=fy + label)
         ws.cell(row=r, column=2, value=int(row["months"]))

@@ -361,7 +361,8 @@ def test_cost_lines_only_budget_has_its_outturn_said_on_the_console(tmp_path):
     # no budget beside it (the budget has none for all placements), said so
     summary = load_workbook(tmp_path / "spend.xlsx")["Summary"]
     assert summary["A5"].value == "2025-26 (current, outturn)" and summary["F5"].value is None
-    assert said.startswith(f"Projected placement spend 2025-26 outturn {money(summary['C5'].value)}")
+    outturn = money(summary["C5"].value)
+    assert said.startswith(f"Projected placement spend 2025-26 outturn {outturn}")
     assert summary["A8"].value.startswith("2025-26 is its forecast outturn: spend to date £")
     assert "The budget gives cost lines only (no whole placements line 'all'), so this row has " \
         "no budget" in summary["A8"].value  # fmt: skip

@@ -17,6 +17,7 @@ their actual cost, a leap-year February and a placement across the financial yea
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import shutil
 import subprocess
@@ -55,9 +56,15 @@ HARD_2025_26 = [
     ("990001", "03/03/2015", [("12/06/2025", "20/08/2025", "S", "K2", "PR4")]),
     # two placements the same day (one of no nights), then open past the forecast start;
     # the cost file prices the current one at £700 a week, from 10 May
-    ("990002", "05/05/2012", [("01/05/2025", "10/05/2025", "S", "U4", "PR4"),
-                              ("10/05/2025", "10/05/2025", "P", "K2", "PR4"),
-                              ("10/05/2025", "", "P", "U4", "PR1")]),
+    (
+        "990002",
+        "05/05/2012",
+        [
+            ("01/05/2025", "10/05/2025", "S", "U4", "PR4"),
+            ("10/05/2025", "10/05/2025", "P", "K2", "PR4"),
+            ("10/05/2025", "", "P", "U4", "PR1"),
+        ],
+    ),
     # open at the forecast start (31 December), ending after it
     ("990003", "07/07/2010", [("15/11/2025", "15/02/2026", "S", "K2", "PR1")]),
     # turns 18 on 17 November: counted to the 16th
@@ -79,9 +86,10 @@ def _category(place: str, provider: str) -> str:
         return "ifa_foster" if ext else "in_house_foster"
     if place in ("K2", "R1") or (place == "S1" and ext):
         return "external_residential" if ext else "in_house_residential"
+    if place in ("A3", "A4", "A5", "A6"):
+        return "placed_for_adoption"
     return {"K1": "secure", "H5": "supported", "K3": "supported", "P2": "supported",
-            "P1": "with_parents", "A3": "placed_for_adoption", "A4": "placed_for_adoption",
-            "A5": "placed_for_adoption", "A6": "placed_for_adoption"}.get(place, "other")  # fmt: skip
+            "P1": "with_parents"}.get(place, "other")  # fmt: skip
 
 
 def _eighteen(dob: pd.Timestamp) -> pd.Timestamp:
@@ -269,8 +277,14 @@ def test_months_to_date_and_budget_recomputed_in_the_csvs_and_the_recalculated_w
     costs.write_text("category,weekly_cost,child_id\n" + "\n".join(rows) + "\n")
     budget = _monthly_budget(tmp_path / "budget.csv")
     out = _run(hard_read, tmp_path, "2025-12-31", costs=costs, budget=budget, horizon=15)
-    ours = recompute(hard / "2026", pd.Timestamp("2025-04-01"), pd.Timestamp("2025-12-31"),
-                     base=pd.Timestamp("2025-04-01"), weekly=weekly, actual={"990002": 700.0})
+    ours = recompute(
+        hard / "2026",
+        pd.Timestamp("2025-04-01"),
+        pd.Timestamp("2025-12-31"),
+        base=pd.Timestamp("2025-04-01"),
+        weekly=weekly,
+        actual={"990002": 700.0},
+    )
     _compare(ours, _from_csv(out), "spend_to_date.csv")
 
     comp = pd.read_csv(out / "budget_comparison.csv").set_index(["financial_year", "cost_line"])
@@ -281,7 +295,8 @@ def test_months_to_date_and_budget_recomputed_in_the_csvs_and_the_recalculated_w
     for line in ("all", "in_house_foster"):
         done = ours.to_numpy().sum() if line == "all" else ours[line].sum()
         assert comp.loc[("2025-26", line), "spend_to_date_estimated_gbp"] == pytest.approx(
-            done, abs=0.01)
+            done, abs=0.01
+        )
     year_rest = pd.read_csv(out / "spend.csv").query("financial_year == '2025-26'")
     rest = year_rest.groupby("cost_line")["mean"].sum()
     for (fy, line), r in comp.iterrows():
@@ -308,6 +323,10 @@ def test_months_to_date_and_budget_recomputed_in_the_csvs_and_the_recalculated_w
     # each line's cell is to the penny; the total is a formula adding the cells' pence,
     # so it may be a few pence from the rounded total of the unrounded figures
     _compare(ours, pd.DataFrame(sheet).T, "spend.xlsx Monthly (recalculated)", pence=0.06)
+    ws = wb["Cumulative"]  # the year's running total, April to December from the history
+    col = [c.value for c in ws[1]].index("2025-26 projected (history to December, then forecast)")
+    running = [r[col] for r in ws.iter_rows(min_row=2, max_row=10, values_only=True)]
+    assert np.allclose(running, ours.sum(axis=1).cumsum(), atol=0.05), running
     ws = wb["Budget"]
     head = [c.value for c in ws[1]]
     for row in ws.iter_rows(min_row=2, values_only=True):
@@ -327,15 +346,15 @@ def test_months_to_date_and_budget_recomputed_in_the_csvs_and_the_recalculated_w
     [
         ("2025-12-31", {"uplift_month": 10, "inflation_rate": 0.05}, "2026", "2025-04-01",
          "2025-04-01", "an uplift on 1 October, mid-year"),
-        ("2025-12-31", {"costs_price_year": "2024-25"}, "2026", "2025-04-01", "2024-04-01",
-         "costs of last year's prices"),
         ("2025-12-31", {"costs_price_year": "2024-25", "uplift_month": 7, "uplift_day": 15},
          "2026", "2025-04-01", "2024-04-01", "last year's prices, an uplift on 15 July"),
         ("2024-02-29", {}, "2024", "2023-04-01", "2023-04-01", "a leap-year February"),
         ("2024-04-30", {}, "2025", "2024-04-01", "2024-04-01", "a financial year's first month"),
     ],
 )  # fmt: skip
-def test_months_to_date_recomputed(hard, hard_read, tmp_path, start, finance, ret, first, base, why):
+def test_months_to_date_recomputed(
+    hard, hard_read, tmp_path, start, finance, ret, first, base, why
+):
     out = _run(hard_read, tmp_path, start, **finance)
     month, day = finance.get("uplift_month", 4), finance.get("uplift_day", 1)
     ours = recompute(hard / ret, pd.Timestamp(first), pd.Timestamp(start),
@@ -384,11 +403,16 @@ def test_month_end_runs_say_what_moved_and_keep_the_past_months(hard, hard_read,
         """2025-26's months in a run, each from the history or the forecast."""
         past = pd.read_csv(out / "spend_to_date.csv").query("cost_line == 'all'")
         ahead = pd.read_csv(out / "spend.csv").query(
-            "cost_line == 'all' and financial_year == '2025-26'")
-        return pd.concat([pd.Series(past["spend_gbp"].to_numpy(), past["month"].str[:7]),
-                          pd.Series(ahead["mean"].to_numpy(), ahead["month"].str[:7])])
+            "cost_line == 'all' and financial_year == '2025-26'"
+        )
+        return pd.concat(
+            [
+                pd.Series(past["spend_gbp"].to_numpy(), past["month"].str[:7]),
+                pd.Series(ahead["mean"].to_numpy(), ahead["month"].str[:7]),
+            ]
+        )
 
-    for then_out, now_out in zip(runs, runs[1:]):
+    for then_out, now_out in itertools.pairwise(runs):
         then, now = year(then_out), year(now_out)
         table = pd.read_csv(now_out / "change_since_previous.csv").set_index("month")
         assert list(table.index) == list(now.index) == list(then.index)
@@ -411,8 +435,14 @@ def test_month_end_runs_say_what_moved_and_keep_the_past_months(hard, hard_read,
         assert summary["C5"].value == pytest.approx(year(out).sum(), abs=0.05)
         assert summary["A8"].value.startswith("2025-26 is its forecast outturn: spend to date")
         # ... and the Financial years sheet's 2025-26, its forecast months alone, says so
-        notes = [c for row in load_workbook(out / "spend.xlsx")["Financial years"].iter_rows(
-            values_only=True) for c in row if isinstance(c, str) and "Means add" in c]
+        notes = [
+            c
+            for row in load_workbook(out / "spend.xlsx")["Financial years"].iter_rows(
+                values_only=True
+            )
+            for c in row
+            if isinstance(c, str) and "Means add" in c
+        ]
         done = pd.read_csv(out / "spend_to_date.csv").query("cost_line == 'all'")["spend_gbp"]
         assert "2025-26 is here its forecast months alone, from " in notes[0]
         assert f"£{done.sum():,.0f}, estimated from the 903 history) are on the Monthly" in notes[0]
