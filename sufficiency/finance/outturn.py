@@ -291,9 +291,13 @@ def scenario_years(
             label = fy + (" (outturn)" if s["basis"] != WHOLE_YEAR else "")
             out.append((label, months, float(base.loc[fy, "mean"]), float(s["mean"]),
                         float(s["budget_gbp"]), float(s["prob_overspend"])))  # fmt: skip
-        else:
-            out.append((fy, months, float(comp.loc[fy, "base_mean"]),
-                        float(comp.loc[fy, "scenario_mean"]), None, None))  # fmt: skip
+        else:  # a year the forecast starts inside is both cases' outturns, as the base's
+            # row above gives it (their forecast months alone were read as the year's)
+            past = report.to_date
+            done = float(past.gbp.sum()) if past is not None and past.financial_year == fy else 0.0
+            label = fy + " (outturn)" * (past is not None and past.financial_year == fy)
+            out.append((label, months, float(comp.loc[fy, "base_mean"]) + done,
+                        float(comp.loc[fy, "scenario_mean"]) + done, None, None))  # fmt: skip
     return out
 
 

@@ -120,10 +120,16 @@ class SpendResult(BriefRepr):
             return "Projected placement spend " + "; ".join(parts) + outturn
         rows = comparison[comparison["cost_line"] == "all"].set_index("financial_year")
         scen = []
+        past = self.report.to_date
         for y in self.years[:2]:
             mean, diff = (float(rows.loc[y.financial_year, k])
                           for k in ("scenario_mean", "difference"))  # fmt: skip
-            scen.append(f"{y.financial_year}: {money(mean)} (difference from base "
+            # a year the forecast starts inside: its outturn, the same spend to date as the
+            # base's (its forecast months alone, £16.9m, stood beside the base's £68.4m)
+            year = f"{y.financial_year}: "
+            if past is not None and past.financial_year == y.financial_year:
+                year, mean = f"{y.financial_year} outturn ", mean + float(past.gbp.sum())
+            scen.append(f"{year}{money(mean)} (difference from base "
                         f"{figures.signed_money(diff)})")  # fmt: skip
         return ("Projected placement spend, base case: " + "; ".join(parts)
                 + f". Scenario '{scenario.scenario}': " + "; ".join(scen) + outturn)  # fmt: skip

@@ -488,3 +488,27 @@ def test_a_budget_by_month_short_of_a_month_is_set_aside_in_words(tmp_path):
     assert "gives 11 different months for 2026-27 All placements" in said
     assert "no line of it is left, so the spend is compared with no budget." in said, said
     assert "other 0 lines" not in said
+
+
+def test_a_scenarios_year_to_date_is_its_outturn_beside_the_base_case(hard_read, tmp_path):
+    """With a scenario and no budget, the Summary's base row for 2025-26 was its outturn
+    while the scenario block's base and scenario (and the headline's scenario) were the
+    forecast months alone (£16.8m under £68.4m): all are now the outturn, the same spend
+    to date in both cases."""
+    from sufficiency import figures
+
+    scenario = SAMPLE.parent / "scenarios" / "step_down_and_in_house.toml"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = api.spend(hard_read, _config(tmp_path), scenario=scenario, start="2025-12-31",
+                           horizon_months=3, run_date=dt.date(2026, 6, 1))  # fmt: skip
+    result.write(tmp_path / "out")
+    done = float(result.report.to_date.gbp.sum())
+    ws = load_workbook(tmp_path / "out" / "spend.xlsx")["Summary"]
+    rows = {r[0]: r for r in ws.iter_rows(values_only=True) if r[0] and str(r[0])[:2] == "20"}
+    base_row, block = rows["2025-26 (current, outturn)"], rows["2025-26 (outturn)"]
+    assert block[2] == pytest.approx(base_row[2], abs=0.01)  # the base case, both places
+    comp = result.scenario_comparison.set_index(["financial_year", "cost_line"])
+    scen = float(comp.loc[("2025-26", "all"), "scenario_mean"]) + done
+    assert block[3] == pytest.approx(scen, abs=0.01)
+    assert f"2025-26 outturn {figures.money(scen)} (difference from base" in result.headline
