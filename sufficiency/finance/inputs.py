@@ -348,7 +348,12 @@ def budget_for_run(
     if said:
         notes.append(
             f"{name}: {counted(len(said), 'budget row')} set aside for errors "
-            f"({first_rows(said)}): the spend is compared with the other "
-            f"{counted(len(kept), 'line')} only. Correct those rows to compare theirs."
+            f"({first_rows(said)}): "
+            + (
+                f"the spend is compared with the other {counted(len(kept), 'line')} only"
+                if len(kept)
+                else "no line of it is left, so the spend is compared with no budget"
+            )
+            + ". Correct those rows to compare theirs."
         )
     return kept, notes

@@ -96,6 +96,32 @@ def _past_basis(to_date: SpendToDate) -> str:
     return f"history: spend {how}, not the ledger"
 
 
+def months_words(first: pd.Timestamp, last: pd.Timestamp) -> str:
+    """The months from ``first`` to ``last`` in words: ``April to September 2025``;
+    ``April 2025`` for one month (it said 'April to April 2025'); ``April 2024 to
+    February 2025`` across a calendar year's end (it said 'April to February 2025')."""
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{last:%B %Y}"
+    return f"{first:%B}{f' {first:%Y}' * (first.year != last.year)} to {last:%B %Y}"
+
+
+def forecast_alone(to_date: SpendToDate | None, first_month: pd.Timestamp) -> str:
+    """The Quarterly and Financial years sheets' words on the year the forecast starts
+    inside ('' when none of it is past): their rows are its forecast months alone, its
+    months to date on the Monthly sheet and its outturn on the Summary (the Financial
+    years sheet's 2025-26 of £17.0m was the 3 forecast months beside the Summary's
+    outturn of £68.6m)."""
+    if to_date is None or first_month <= to_date.last_day:
+        return ""
+    if to_date.last_day + pd.Timedelta(days=1) >= to_date.first_day + pd.DateOffset(years=1):
+        return ""  # a year-end run's closed year: no row of these sheets
+    return (f" {to_date.financial_year} is here its forecast months alone, from "
+            f"{first_month:%B %Y}: its months to date "
+            f"({months_words(to_date.first_day, to_date.last_day)}, "
+            f"£{float(to_date.gbp.sum()):,.0f}, estimated from the 903 history) are on the "
+            "Monthly sheet, and the year's outturn on the Summary.")  # fmt: skip
+
+
 def _nth(day: int) -> str:
     return "th" if 10 < day < 14 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 

@@ -291,23 +291,27 @@ def scenario_years(
             label = fy + (" (outturn)" if s["basis"] != WHOLE_YEAR else "")
             out.append((label, months, float(base.loc[fy, "mean"]), float(s["mean"]),
                         float(s["budget_gbp"]), float(s["prob_overspend"])))  # fmt: skip
-        else:
-            out.append((fy, months, float(comp.loc[fy, "base_mean"]),
-                        float(comp.loc[fy, "scenario_mean"]), None, None))  # fmt: skip
+        else:  # a year the forecast starts inside is both cases' outturns, as the base's
+            # row above gives it (their forecast months alone were read as the year's)
+            past = report.to_date
+            done = float(past.gbp.sum()) if past is not None and past.financial_year == fy else 0.0
+            label = fy + " (outturn)" * (past is not None and past.financial_year == fy)
+            out.append((label, months, float(comp.loc[fy, "base_mean"]) + done,
+                        float(comp.loc[fy, "scenario_mean"]) + done, None, None))  # fmt: skip
     return out
 
 
 def summary_years(
     report: SpendReport,
-) -> tuple[pd.DataFrame, dict[str, float], dict[str, float], dict[str, str]]:
-    """The Summary sheet's yearly totals (an outturn year's are its outturn's), budgets,
-    probabilities of overspend, and a note for each outturn year."""
+) -> tuple[pd.DataFrame, dict[str, float], dict[str, str], dict[str, str]]:
+    """The Summary sheet's yearly totals (a year the forecast starts inside is its
+    outturn, as the console's headline gives it, budget or not), budgets, probabilities
+    of overspend, and a note for each outturn year."""
     yearly = report.yearly[report.yearly["cost_line"] == "all"].set_index("financial_year")
+    yearly, notes = _with_months_to_date(yearly.copy(), report.to_date)
     if report.budget is None:
-        return yearly, {}, {}, {}
+        return yearly, {}, {}, notes
     b = report.budget[report.budget["cost_line"] == "all"].set_index("financial_year")
-    notes = {}
-    yearly = yearly.copy()
     for fy, row in b[_is_outturn(b)].iterrows():
         if fy in yearly.index:
             yearly.loc[fy, ["mean", "p10", "p90"]] = row[["mean", "p10", "p90"]].to_numpy()
@@ -324,11 +328,35 @@ def summary_years(
                           "as the Monthly sheet's 'history' rows.")  # fmt: skip
     for fy in sorted(set(lines["financial_year"]) - set(b.index) - set(closed["financial_year"])):
         notes[str(fy)] = (
+            f"{notes[str(fy)]} The budget gives cost lines only (no whole placements line "
+            "'all'), so this row has no budget; each line's forecast outturn (spend to date "
+            "+ the forecast) is on the Budget sheet."
+        ) if str(fy) in notes else (
             f"{fy}: the budget gives cost lines only (no whole placements line 'all'), so "
             "this row is the forecast months alone; each line's forecast outturn (spend to "
             "date + the forecast) is on the Budget sheet."
-        )
+        )  # fmt: skip
     return yearly, b["budget_gbp"].to_dict(), b["prob_overspend"].to_dict(), notes
+
+
+def _with_months_to_date(
+    yearly: pd.DataFrame, past: SpendToDate | None
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The yearly totals with the year the forecast starts inside as its outturn: its
+    spend to date from the history (fixed) + its forecast months' mean, P10 and P90, as
+    the console's headline says it (the forecast months alone, with no word, were read
+    as the year's spend: £17.0m for a year whose outturn is £68.6m); and its note."""
+    if past is None or past.financial_year not in yearly.index:
+        return yearly, {}
+    fy, done = past.financial_year, float(past.gbp.sum())
+    rest = float(yearly.loc[fy, "mean"])
+    cols = ["mean", "p10", "p90"]
+    yearly.loc[fy, cols] = (yearly.loc[fy, cols].astype(float) + done).round(2)
+    return yearly, {fy: (
+        f"{fy} is its forecast outturn: spend to date £{done:,.0f} ({past.dates}), "
+        f"{estimated(past.basis)}, plus {int(yearly.loc[fy, 'months'])} forecast months (mean "
+        f"{figures.money(rest)})."
+    )}  # fmt: skip
 
 
 def outturn_note(budget: pd.DataFrame) -> str | None:

@@ -12,6 +12,7 @@ import pandas as pd
 from sufficiency import figures, vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.errors import notes_said_not_raised
+from sufficiency.finance.months_to_date import months_words
 from sufficiency.finance.outturn import outturn_headline, whole_year_words
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.finance.report import spend_report
@@ -119,10 +120,16 @@ class SpendResult(BriefRepr):
             return "Projected placement spend " + "; ".join(parts) + outturn
         rows = comparison[comparison["cost_line"] == "all"].set_index("financial_year")
         scen = []
+        past = self.report.to_date
         for y in self.years[:2]:
             mean, diff = (float(rows.loc[y.financial_year, k])
                           for k in ("scenario_mean", "difference"))  # fmt: skip
-            scen.append(f"{y.financial_year}: {money(mean)} (difference from base "
+            # a year the forecast starts inside: its outturn, the same spend to date as the
+            # base's (its forecast months alone, £16.9m, stood beside the base's £68.4m)
+            year = f"{y.financial_year}: "
+            if past is not None and past.financial_year == y.financial_year:
+                year, mean = f"{y.financial_year} outturn ", mean + float(past.gbp.sum())
+            scen.append(f"{year}{money(mean)} (difference from base "
                         f"{figures.signed_money(diff)})")  # fmt: skip
         return ("Projected placement spend, base case: " + "; ".join(parts)
                 + f". Scenario '{scenario.scenario}': " + "; ".join(scen) + outturn)  # fmt: skip
@@ -141,7 +148,7 @@ class SpendResult(BriefRepr):
         lo, hi = done + y.p10, done + y.p90
         return (f"{y.financial_year} outturn {money(done + y.mean)} (P10 {money(lo, like=hi)}, "
                 f"P90 {money(hi, like=lo)}): {money(done)} to date, estimated from the 903 "
-                f"history ({past.first_day:%B} to {past.last_day:%B %Y}), + {money(y.mean)} "
+                f"history ({months_words(past.first_day, past.last_day)}), + {money(y.mean)} "
                 f"forecast for the {vocabulary.counted(y.months, 'month')} left")  # fmt: skip
 
     def since(self, previous: Path | str, finance: FinanceParams) -> SpendResult:

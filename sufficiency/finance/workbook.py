@@ -25,7 +25,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency import vocabulary
-from sufficiency.finance.months_to_date import ACTUAL_NOTE, actual_months, profiled_budgets
+from sufficiency.finance.months_to_date import (
+    ACTUAL_NOTE,
+    actual_months,
+    forecast_alone,
+    profiled_budgets,
+)
 from sufficiency.finance.outturn import (
     OUTTURN_MONEY,
     SCENARIO_OUTTURN,
@@ -115,6 +120,7 @@ def _period_sheet(
     keys: list[str],
     key_name: str,
     actual: Sequence[tuple[str, np.ndarray]] = (),
+    note: str = "",
 ) -> Worksheet:
     """One row per period (month, quarter or year): mean by line, total formula, percentiles;
     ``actual`` rows first (a label and the spend by line), a month each, with no range."""
@@ -158,9 +164,9 @@ def _period_sheet(
         c.font = BOLD
     widths(ws, 14, 15)
     if title in ACROSS:  # printed across (print_setup): on the first page, not cut
-        first_page_note(ws, tr + 2, MEANS_NOTE, keep=2)
+        first_page_note(ws, tr + 2, MEANS_NOTE + note, keep=2)
     else:
-        ws.cell(row=tr + 2, column=1, value=MEANS_NOTE)
+        ws.cell(row=tr + 2, column=1, value=MEANS_NOTE + note)
     finish_header(ws, 1, n)
     ws.print_title_rows = "1:1"
     return ws
@@ -347,8 +353,10 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     for i, fy in enumerate(years):
         r = 5 + i
         row = yearly.loc[fy]
-        label = " (current, outturn)" if fy in budget and fy in outturn else (
-            " (current)" if fy == fy_now else "")  # fmt: skip
+        whole = (fy in budget and fy in outturn) or (
+            report.to_date is not None and report.to_date.financial_year == fy
+        )
+        label = "" if fy != fy_now else " (current, outturn)" if whole else " (current)"
         ws.cell(row=r, column=1, value=fy + label)
         ws.cell(row=r, column=2, value=int(row["months"]))
         for col, key in ((3, "mean"), (4, "p10"), (5, "p90")):
@@ -428,12 +436,13 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
     _monthly_sheet(wb, report)
     _cumulative_sheet(wb, report)
     proj = report.base
+    alone = forecast_alone(report.to_date, proj.months[0])
     _period_sheet(wb, "Quarterly", proj,
                   [quarter(m, proj.financial_year_start_month) for m in proj.months],
-                  "Quarter")  # fmt: skip
+                  "Quarter", note=alone)  # fmt: skip
     _period_sheet(wb, "Financial years", proj,
                   [financial_year(m, proj.financial_year_start_month) for m in proj.months],
-                  "Financial year")  # fmt: skip
+                  "Financial year", note=alone)  # fmt: skip
     if report.comparison is not None:
         ws = _table_sheet(wb, "Scenario comparison", report.comparison,
                           {"base_mean", "scenario_mean", "difference"})  # fmt: skip

@@ -357,10 +357,15 @@ def test_cost_lines_only_budget_has_its_outturn_said_on_the_console(tmp_path):
                   for r in sheet.values())  # fmt: skip
     assert f"spend to date on those lines of £{to_date:,.0f}" in said
     assert "2026-27 forecast outturn" not in said  # a whole year is not an outturn
-    # the Summary's row is the forecast months, said so, not left to be read as the year's
+    # the Summary's row is the year's outturn, as the headline's first words give it, with
+    # no budget beside it (the budget has none for all placements), said so
     summary = load_workbook(tmp_path / "spend.xlsx")["Summary"]
-    assert summary["A5"].value == "2025-26 (current)" and summary["F5"].value is None
-    assert summary["A8"].value.startswith("2025-26: the budget gives cost lines only")
+    assert summary["A5"].value == "2025-26 (current, outturn)" and summary["F5"].value is None
+    outturn = money(summary["C5"].value)
+    assert said.startswith(f"Projected placement spend 2025-26 outturn {outturn}")
+    assert summary["A8"].value.startswith("2025-26 is its forecast outturn: spend to date £")
+    assert "The budget gives cost lines only (no whole placements line 'all'), so this row has " \
+        "no budget" in summary["A8"].value  # fmt: skip
 
 
 def test_scenarios_outturn_is_its_spend_to_date_plus_its_own_months(tmp_path):
