@@ -343,7 +343,7 @@ def write_workbook(
     add_quality_sheet(wb, report.quality)
     method = pd.DataFrame([*case.method_rows(report), *run_info], columns=["Item", "Value"])
     about = case.forecast_rows(report).rename(columns={"item": "Item", "value": "Value"})
-    _simple(wb, "Method", pd.concat([method, about], ignore_index=True), (48, 110))
+    _simple(wb, "Method", pd.concat([method, about], ignore_index=True), (30, 74))
     for sheet in wb.worksheets:
         for r in range(1, sheet.max_row + 1):
             cell = sheet.cell(row=r, column=2)

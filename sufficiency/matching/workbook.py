@@ -29,6 +29,7 @@ from sufficiency.io.xlsx import (
     A4_LANDSCAPE_CHARS,
     narrow_to_page,
     print_a4_landscape,
+    print_across,
     save_workbook,
 )
 from sufficiency.io.xlsx_style import COUNT, HEADER_FILL, WRAP
@@ -198,7 +199,9 @@ def table_sheet(
         widths[j] = width
     _fit_rows(ws, 1, max(ws.max_row, 1), widths)
     ws.freeze_panes = "B2"
-    print_a4_landscape(ws)  # one page wide: a column printed on a page of its own is cut
+    # one page wide at 85% or more, else at full size on pages across with the child's ID on
+    # each: one page wide, Children placed printed at 64% and Other options at 66%
+    print_across(ws, printed, keep=1)
     ws.print_title_rows = "1:1"
     return ws
 
