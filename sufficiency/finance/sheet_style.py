@@ -74,7 +74,7 @@ def axes(chart: Any, x_title: str, y_title: str) -> None:
 
 #: The largest chart (centimetres) an A4 landscape page holds at full size inside its
 #: margins: a sheet printed at full size cut a larger one across four pages.
-PAGE_CM = (25.0, 16.0)
+PAGE_CM = (24.0, 15.0)
 
 
 def chart_on_new_page(ws: Worksheet, chart: Any, row: int) -> None:
