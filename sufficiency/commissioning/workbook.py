@@ -63,7 +63,6 @@ def _print(ws: Worksheet, title_rows: str | None = None, one_page: bool = False)
         ws.page_setup.fitToHeight = 1
     if title_rows:
         ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "&A - page &P of &N"
 
 
 def _text(ws: Worksheet, row: int, text: str, width: int, last_col: int, font: Font | None = None

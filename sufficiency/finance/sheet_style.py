@@ -114,4 +114,3 @@ def print_setup(ws: Worksheet) -> None:
     print_sheet(ws, keep)
     if not ws.print_title_rows:
         ws.print_title_rows = "1:1"
-    ws.oddFooter.center.text = "&A - page &P of &N"

@@ -78,9 +78,16 @@ def save_workbook(
     return target
 
 
+#: The footer of every printed page: the sheet's name and the page ("Shortfall - page 3 of
+#: 10"); the match report, the forecast and the region printed pages with neither.
+FOOTER = "&A - page &P of &N"
+
+
 def print_a4_landscape(ws: Any) -> None:
     """Print the sheet ``ws`` on A4 landscape, one page wide and as many pages long as
-    it needs (openpyxl page setup)."""
+    it needs (openpyxl page setup), its name and page in the footer (:data:`FOOTER`)."""
+    if not ws.oddFooter.center.text:
+        ws.oddFooter.center.text = FOOTER
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True

@@ -150,6 +150,21 @@ def test_every_sheet_prints_at_85_percent_or_more(sheets, name):
     assert mended == [], f"{name}: {mended} print at 85% or more: take them out of SMALL"
 
 
+@pytest.mark.parametrize("name", _cases("footer", ".xlsx"))
+def test_every_printed_page_names_its_sheet_and_page(rendered, name):
+    """Every sheet's printed pages say which sheet and page they are ("Shortfall - page 3
+    of 10"): the match report's, the forecast's and the region's pages said neither, so a
+    loose page of a 40-page print could not be put back."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(_get(rendered, name).source)
+    footers = {ws.title: str(ws.oddFooter.center.text) for ws in book.worksheets}
+    bare = [title for title, text in footers.items() if "&A" not in text or "&P" not in text]
+    assert bare == [], f"{name}: no sheet name and page in the footer of {bare}"
+    text = rendering.page_text(_get(rendered, name).pdf, 1)
+    assert re.search(r"page 1 of \d+", text), text[-300:]
+
+
 def test_match_report_first_sheet_is_one_page(sheets):
     """The match report's first sheet (what a team manager reads at 8am) prints on one page."""
     first = sheets["match/match_report.xlsx"][0]
