@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -360,40 +361,89 @@ def one_sheet_copies(workbook: Path, folder: Path, *, fit_width: bool = False) -
 
 @dataclass(frozen=True)
 class SheetPages:
-    """A sheet printed alone: its pages as set up, and when forced one page wide."""
+    """A sheet printed alone: its pages as set up, and when forced one page wide; whether
+    its key columns are repeated on every page; the size its text prints at."""
 
     title: str
     pages: int
     pages_one_wide: int
+    keys_repeated: bool = False
+    scale: float | None = None
 
     @property
     def columns_cut(self) -> bool:
-        """More pages than when one page wide: its columns run across more than one page
-        (a sheet one page wide gets only as many pages as it has rows for)."""
-        return self.pages > self.pages_one_wide
+        """More pages than when one page wide, its key columns not repeated on each: a
+        column printed on a page apart from its row's key (a sheet one page wide gets only
+        as many pages as it has rows for; one printed across with its key columns repeated,
+        ``print_title_cols``, shows whose row each page's columns are)."""
+        return self.pages > self.pages_one_wide and not self.keys_repeated
+
+
+#: The text a sheet's printed size is measured against: at full size, in the workbooks'
+#: font (Calibri 11, openpyxl's default and the match report's).
+_SCALE_REFERENCE = ("Reference text at full size", "Children placed 1,234")
+
+
+def _word_heights(pdf: Path) -> Counter[float]:
+    """How many words of each height (points, to a tenth) ``pdf``'s pages hold."""
+    result = _run(["pdftotext", "-bbox", str(pdf), "-"])
+    if result.returncode != 0:
+        raise RenderError(f"pdftotext failed on {pdf.name}: {result.stderr.strip()}")
+    found = re.findall(r'<word [^>]*yMin="([\d.]+)" [^>]*yMax="([\d.]+)"', result.stdout)
+    return Counter(round(float(b) - float(a), 1) for a, b in found)
+
+
+def print_scale(pdf: Path, reference: Path) -> float | None:
+    """The size ``pdf`` (a sheet printed) prints its text at, against ``reference`` (the
+    same font at full size): the height of its commonest words over the reference's (a
+    sheet fitted to its page shrinks every word alike; headings and titles are fewer).
+    None for a sheet without text (charts alone)."""
+    heights, full = _word_heights(pdf), _word_heights(reference)
+    if not heights or not full:
+        return None
+    return heights.most_common(1)[0][0] / full.most_common(1)[0][0]
+
+
+def _scale_reference(folder: Path) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for text in _SCALE_REFERENCE:
+        sheet.append([text])
+    path = folder / "scale_reference.xlsx"
+    book.save(path)
+    return path
 
 
 def sheet_pages(workbooks: Sequence[Path], folder: Path) -> dict[Path, list[SheetPages]]:
-    """Every sheet of each workbook printed alone, as set up and forced one page wide (all
-    the copies converted together, so LibreOffice starts only once or twice)."""
+    """Every sheet of each workbook printed alone, as set up and forced one page wide, and
+    the size it prints at as set up (all the copies converted together, so LibreOffice
+    starts only once or twice)."""
     from openpyxl import load_workbook
 
-    copies: list[Path] = []
+    folder.mkdir(parents=True, exist_ok=True)
+    copies: list[Path] = [_scale_reference(folder)]
     titles: dict[Path, list[str]] = {}
+    keys: dict[Path, list[bool]] = {}
     for k, book in enumerate(workbooks):
-        titles[book] = load_workbook(book, read_only=True).sheetnames
+        loaded = load_workbook(book)
+        titles[book] = loaded.sheetnames
+        keys[book] = [bool(ws.print_title_cols) for ws in loaded.worksheets]
         for fit in (False, True):
             where = folder / f"{k:02d}" / ("one_wide" if fit else "as_set")
             copies += one_sheet_copies(book, where, fit_width=fit)
     pdfs = [c.with_suffix(".pdf") for c in copies]
     workbooks_to_pdf(copies, pdfs)
-    pages = iter(page_count(p) for p in pdfs)
+    reference, printed = pdfs[0], iter(pdfs[1:])
     found = {}
     for book in workbooks:
-        as_set = [next(pages) for _ in titles[book]]
-        one_wide = [next(pages) for _ in titles[book]]
+        as_set = [next(printed) for _ in titles[book]]
+        one_wide = [next(printed) for _ in titles[book]]
         found[book] = [
-            SheetPages(t, a, w) for t, a, w in zip(titles[book], as_set, one_wide, strict=True)
+            SheetPages(t, page_count(a), page_count(w), key, print_scale(a, reference))
+            for t, a, w, key in zip(titles[book], as_set, one_wide, keys[book], strict=True)
         ]
     return found
 

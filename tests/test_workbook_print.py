@@ -85,3 +85,31 @@ def test_data_quality_sheet_prints_on_a4_landscape_at_full_size() -> None:
                     if len(cell.value) > width and cell.row > 8:
                         assert cell.alignment.wrap_text, (cell.coordinate, cell.value)
                         assert ws.row_dimensions[cell.row].height >= 28, cell.coordinate
+
+
+def test_a_note_in_one_cell_becomes_a_paragraph_on_the_first_printed_page() -> None:
+    """A note in one cell ran past its table, and LibreOffice fitted it to the page too
+    (the forecast's Summary printed at 41%); printed across, it was cut at the first page's
+    edge and its first words printed again on every page. It becomes a paragraph wrapped
+    across the table, or across the first page's columns not repeated on every page; a
+    short label and a row of the table are left as they are."""
+    from sufficiency.io.xlsx import notes_as_paragraphs
+
+    note = "Means add up across rows and columns; " * 6
+    for columns, keep, first in ((5, 1, "A"), (16, 2, "C")):
+        book = Workbook()
+        ws = book.active
+        assert ws is not None
+        ws.append(["Month", *[f"Line {j}" for j in range(2, columns + 1)]])
+        ws.append(["2026-04", *range(2, columns + 1)])
+        ws.append(["Total"])
+        ws.append([note])
+        for j in range(1, columns + 1):
+            ws.column_dimensions[get_column_letter(j)].width = 15
+        assert notes_as_paragraphs(ws, keep) == [4]
+        ends = page_ends(sheet_widths(ws), keep)
+        assert ws["A4"].value is None if first != "A" else ws["A4"].value == note
+        assert ws[f"{first}4"].value == note and ws[f"{first}4"].alignment.wrap_text
+        merged = f"{first}4:{get_column_letter(ends[0])}4"
+        assert merged in {str(r) for r in ws.merged_cells.ranges}
+        assert ws["A3"].value == "Total" and ws["A2"].value == "2026-04"

@@ -40,7 +40,9 @@ from sufficiency.io.xlsx import (
     print_a4_landscape,
     print_sheet,
     save_workbook,
+    sheet_widths,
     show_axes,
+    wrapped_lines,
 )
 from sufficiency.io.xlsx_style import BOLD, COUNT, HEADER_FILL, WRAP
 
@@ -61,7 +63,6 @@ def _print(ws: Worksheet, title_rows: str | None = None, one_page: bool = False)
         ws.page_setup.fitToHeight = 1
     if title_rows:
         ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = "&A - page &P of &N"
 
 
 def _text(ws: Worksheet, row: int, text: str, width: int, last_col: int, font: Font | None = None
@@ -210,8 +211,8 @@ def _recommendation(wb: Workbook, report: CommissioningReport) -> None:
 
 def _reasons(wb: Workbook, report: CommissioningReport) -> None:
     ws = wb.create_sheet("Reasons")
-    _widths(ws, 60, 20, 7)
-    width = 60 + 20 * 6
+    _widths(ws, 34, 14, 7)  # at 60 and 20 (180 across) the sheet printed at 58%
+    width = 34 + 14 * 6
     ws["A1"] = "Reasons"
     ws["A1"].font = TITLE
     row = 3
@@ -282,6 +283,20 @@ def _simple(wb: Workbook, title: str, frame: pd.DataFrame, widths: tuple[float, 
     return ws
 
 
+def _wrap_rows(ws: Worksheet) -> None:
+    """Every cell under the header row wrapped from the top, each row as tall as its
+    longest cell's lines: four columns of 46 characters, the sources unwrapped, printed
+    the Assumptions at 46%; narrowed, a row sized for its lever alone overprinted the
+    wrapped source of the row below."""
+    top = int(str(ws.print_title_rows).split(":")[0].lstrip("$"))
+    widths = sheet_widths(ws)
+    for row in ws.iter_rows(min_row=top + 1):
+        for cell in row:
+            cell.alignment = WRAP
+        lines = max(wrapped_lines(str(c.value or ""), w) for c, w in zip(row, widths, strict=False))
+        ws.row_dimensions[row[0].row].height = 15 * lines + 2
+
+
 def _forecast_frame(report: CommissioningReport) -> pd.DataFrame:
     """Per month: all children looked after (P10, P50, P90) and, per group, the middle
     demand beyond today's in-house places and the places the plan adds."""
@@ -334,7 +349,7 @@ def write_workbook(
             note="Children per month end over the simulated futures the plan is optimised on; "
             "P10 to P90 holds 8 in 10 futures.")  # fmt: skip
     note = "Every lever figure and where it comes from; [est] marks an estimate."
-    _simple(wb, "Assumptions", case.assumptions_table(report), (46, 46), note=note)
+    _wrap_rows(_simple(wb, "Assumptions", case.assumptions_table(report), (22, 27), note=note))
     starts = case.starts_by_year(report)
     if len(starts):
         _simple(wb, "Placement starts", starts, (26, 14), {c: ONE_DP for c in starts.columns[1:]},
@@ -343,10 +358,11 @@ def write_workbook(
     add_quality_sheet(wb, report.quality)
     method = pd.DataFrame([*case.method_rows(report), *run_info], columns=["Item", "Value"])
     about = case.forecast_rows(report).rename(columns={"item": "Item", "value": "Value"})
-    _simple(wb, "Method", pd.concat([method, about], ignore_index=True), (48, 110))
-    for sheet in wb.worksheets:
-        for r in range(1, sheet.max_row + 1):
-            cell = sheet.cell(row=r, column=2)
-            if isinstance(cell.value, str) and len(cell.value) > 40:
-                cell.alignment = WRAP
+    _simple(wb, "Method", pd.concat([method, about], ignore_index=True), (30, 74))
+    for sheet in wb.worksheets:  # a long text wraps in its column, not past the page
+        for row in sheet.iter_rows(min_col=2):
+            for cell in row:
+                text = isinstance(cell.value, str) and len(cell.value) > 40
+                if text and not cell.alignment.wrap_text:  # headers keep theirs
+                    cell.alignment = WRAP
     return save_workbook(wb, path, run_date)

@@ -15,7 +15,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency.io.xlsx import (
-    print_a4_landscape,
+    notes_as_paragraphs,
     print_sheet,
     show_axes,
 )
@@ -72,13 +72,21 @@ def axes(chart: Any, x_title: str, y_title: str) -> None:
     chart.y_axis.majorGridlines = ChartLines()
 
 
+#: The largest chart (centimetres) an A4 landscape page holds at full size inside its
+#: margins: a sheet printed at full size cut a larger one across four pages.
+PAGE_CM = (24.0, 15.0)
+
+
 def chart_on_new_page(ws: Worksheet, chart: Any, row: int) -> None:
-    """Anchor ``chart`` at ``row`` with a page break above it, so it is never split."""
+    """Anchor ``chart`` at ``row`` with a page break above it, so it is never split, made
+    no larger than a page at full size holds (:data:`PAGE_CM`), its shape kept."""
+    shrink = min(1.0, PAGE_CM[0] / chart.width, PAGE_CM[1] / chart.height)
+    chart.width, chart.height = chart.width * shrink, chart.height * shrink
     ws.row_breaks.append(Break(id=row - 1))
     ws.add_chart(chart, f"A{row}")
 
 
-def note_lines(ws: Worksheet, row: int, text: str, width: int = 150) -> int:
+def note_lines(ws: Worksheet, row: int, text: str, width: int = 100) -> int:
     """``text`` under a table from ``row``, a line of at most ``width`` characters a row:
     one long cell widens the printed page (LibreOffice fits the overflowing text to the
     page too, so the table prints at a fraction of its size). Returns the rows used."""
@@ -90,16 +98,19 @@ def note_lines(ws: Worksheet, row: int, text: str, width: int = 150) -> int:
 
 #: Sheets of quarters and years: printed one page wide, their sixteen columns shrank to 44%.
 ACROSS = ("Quarterly", "Financial years")
+#: The key columns a sheet printed across pages repeats on each (its period and months,
+#: or its year and cost line); any other sheet its first column.
+KEYS = {"Monthly": 2, "Quarterly": 2, "Financial years": 2, "Budget": 2,
+        "Scenario comparison": 2}  # fmt: skip
 
 
 def print_setup(ws: Worksheet) -> None:
-    """A4 landscape, one page wide (a sheet of :data:`ACROSS` at full size on pages across,
-    its period and months on each), header rows repeated, sheet name and page in the
-    footer."""
-    if ws.title in ACROSS:
-        print_sheet(ws)
-    else:
-        print_a4_landscape(ws)
+    """A4 landscape, one page wide if it fits at 85% or more, else at full size on pages
+    across with its key columns (:data:`KEYS`) on each (printed one page wide, Monthly
+    shrank to 38%, Budget to 48%); a note in one cell wrapped on the first page (it
+    widened the printed page); header rows repeated, sheet name and page in the footer."""
+    keep = KEYS.get(ws.title, 1)
+    notes_as_paragraphs(ws, keep)
+    print_sheet(ws, keep)
     if not ws.print_title_rows:
         ws.print_title_rows = "1:1"
-    ws.oddFooter.center.text = "&A - page &P of &N"

@@ -30,7 +30,8 @@ from sufficiency.forecast.backtest import backtest_sentences
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import (
     CHANCE,
-    paragraphs,
+    first_page_note,
+    notes_as_paragraphs,
     print_a4_landscape,
     print_sheet,
     save_workbook,
@@ -117,12 +118,10 @@ def _put(ws: Worksheet, df: pd.DataFrame, first_row: int = 1) -> None:
                 cell.number_format = formats[j - 1]
 
 
-def _finish(
-    ws: Worksheet, freeze: str | None = "B2", title_row: int | None = 1, across: bool = False
-) -> list[int]:
+def _finish(ws: Worksheet, freeze: str | None = "B2", title_row: int | None = 1) -> list[int]:
     """Column widths (headers wrap), frozen header, and A4 landscape one page wide with the
-    header row repeated on every printed page, or (``across``, a table with nothing under
-    it) at full size on pages across with the columns left of ``freeze`` on each
+    header row repeated on every printed page, or, too wide for 85%, at full size on pages
+    across with the columns left of ``freeze`` on each
     (:func:`~sufficiency.io.xlsx.print_sheet`); returns the columns' widths."""
     if freeze:
         ws.freeze_panes = freeze
@@ -144,9 +143,12 @@ def _finish(
     if title_row is not None:
         ws.row_dimensions[title_row].height = 15 * header_lines
         ws.print_title_rows = f"{title_row}:{title_row}"
-    print_a4_landscape(ws)
-    if across:  # printed one page wide, the Shortfall (135 characters across) shrank to 77%
-        print_sheet(ws)
+    # one page wide at 85% or more, else at full size on pages across with the columns left
+    # of ``freeze`` on each: printed one page wide, the Shortfall (135 characters across)
+    # shrank to 77%, Demand by category to 67%; a note in one cell wrapped on the first page
+    keep = max(ws[freeze].column - 1, 1) if freeze else 1
+    notes_as_paragraphs(ws, keep)
+    print_sheet(ws, keep)
     return sheet_widths(ws)
 
 
@@ -356,7 +358,8 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
         ws = wb.create_sheet(title)
         wide = _wide(report, by)
         _put(ws, wide)
-        paragraphs(ws, {len(wide) + 3: DEMAND_SHEET_NOTE}, _finish(ws))
+        _finish(ws)
+        first_page_note(ws, len(wide) + 3, DEMAND_SHEET_NOTE, keep=1)
         n_series = wide.shape[1] - 5
         charts.add(
             ws,
@@ -373,7 +376,8 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
     wide = st.pivot(index="month", columns="category", values="mean")
     wide = wide[list(dict.fromkeys(st["category"]))].reset_index()
     _put(ws, wide)
-    paragraphs(ws, {len(wide) + 3: STARTS_SHEET_NOTE}, _finish(ws))
+    _finish(ws)
+    first_page_note(ws, len(wide) + 3, STARTS_SHEET_NOTE, keep=1)
     cats = [j for j, c in enumerate(wide.columns, start=1) if c not in ("month", "all")]
     charts.add(
         ws,
@@ -417,7 +421,7 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
     if report.shortfall is not None and report.purchases is not None:
         ws = wb.create_sheet("Shortfall")
         _put(ws, report.shortfall)
-        _finish(ws, freeze="D2", across=True)
+        _finish(ws, freeze="D2")
         ws = wb.create_sheet("External purchases")
         _put(ws, report.purchases)
         _finish(ws, freeze="D2")

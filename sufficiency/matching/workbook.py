@@ -28,8 +28,11 @@ from sufficiency import vocabulary
 from sufficiency.io.xlsx import (
     A4_LANDSCAPE_CHARS,
     narrow_to_page,
+    page_ends,
     print_a4_landscape,
+    print_across,
     save_workbook,
+    widen_pages,
 )
 from sufficiency.io.xlsx_style import COUNT, HEADER_FILL, WRAP
 from sufficiency.matching.by_council import COUNCIL_HEADERS
@@ -144,14 +147,27 @@ def _longest_word(values: pd.Series) -> int:
 
 def _page_widths(frame: pd.DataFrame, widths: list[int]) -> list[int]:
     """Column widths for A4 landscape: the columns of text narrowed (they wrap; none below
-    its longest word) to fit one page at full size, or as near as they go; the sheet
-    prints one page wide. Before narrowing, Children placed printed at 48%, Other options
-    at 58% and Not placed at 63%."""
+    its longest word) to fit one page, at 85% or more; a table still too wide prints at
+    full size on pages across, the child's ID on each, each page's text as wide as the page
+    holds (:func:`~sufficiency.io.xlsx.widen_pages`): narrowed for one page, Children
+    placed printed across on 32 pages, three children a page, its sentences in columns
+    half as wide as their pages had room for. Before narrowing, Children placed printed at
+    48%, Other options at 58% and Not placed at 63%."""
     least = {
         k: max(_LEAST_WIDTH[c], _longest_word(frame[c]) + 3)
         for k, c in enumerate(map(str, frame.columns)) if c in _LEAST_WIDTH
     }  # fmt: skip
-    return narrow_to_page(widths, least)
+    narrowed = narrow_to_page(widths, least)
+    ends = page_ends(narrowed, keep=1)
+    if len(ends) == 1:
+        return narrowed
+    wanted = [max(w, _longest_text(frame[c]) + 3) if c in _LEAST_WIDTH else w
+              for w, c in zip(widths, map(str, frame.columns), strict=True)]  # fmt: skip
+    return widen_pages(wanted, narrowed, ends, keep=1)
+
+
+def _longest_text(values: pd.Series) -> int:
+    return max((len(v) for v in values if isinstance(v, str)), default=0)
 
 
 def table_sheet(
@@ -198,7 +214,9 @@ def table_sheet(
         widths[j] = width
     _fit_rows(ws, 1, max(ws.max_row, 1), widths)
     ws.freeze_panes = "B2"
-    print_a4_landscape(ws)  # one page wide: a column printed on a page of its own is cut
+    # one page wide at 85% or more, else at full size on pages across with the child's ID on
+    # each: one page wide, Children placed printed at 64% and Other options at 66%
+    print_across(ws, printed, keep=1)
     ws.print_title_rows = "1:1"
     return ws
 

@@ -111,9 +111,10 @@ def test_the_chance_the_plan_is_cheaper_is_shown_as_the_page_says_it(report, tmp
 def test_tables_of_figures_print_at_full_size_or_near_it(report, tmp_path):
     """Printed one page wide, Plan by year (138 characters across) and Sensitivity (170)
     shrank to 61-75% and Forecast behind it (220) to 47%. The first two now fit one page at
-    80% or more; the forecast prints one page wide (a column printed on a page apart from
-    its month is cut: tests/render), its note wrapped, not one line past the table."""
+    85% or more; the forecast prints at full size on pages across, its month end on each,
+    its note wrapped on the first page, not one line past the table."""
     from openpyxl.utils import get_column_letter
+    from print_checks import assert_prints_readably
 
     from sufficiency.io.xlsx import A4_LANDSCAPE_CHARS, MIN_PRINT_SCALE, page_ends, sheet_widths
 
@@ -126,8 +127,28 @@ def test_tables_of_figures_print_at_full_size_or_near_it(report, tmp_path):
     ws = wb["Forecast behind it"]
     widths = sheet_widths(ws)
     assert sum(widths) > A4_LANDSCAPE_CHARS / MIN_PRINT_SCALE
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
-    assert ws.page_setup.orientation == "landscape" and not ws.col_breaks.brk
+    assert_prints_readably(ws, 1)
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage  # across, at full size
     ends = page_ends(widths, 1)
     note = next(str(r) for r in ws.merged_cells.ranges if r.min_row == 1)
     assert note == f"B1:{get_column_letter(ends[0])}1" and ws["B1"].value.startswith("Children")
+
+
+def test_assumptions_and_reasons_print_at_full_size_each_row_whole(report, tmp_path):
+    """Four columns of 46 characters, the sources unwrapped, printed the Assumptions at
+    46%, and the Reasons (180 characters across) at 58%. Both fit an A4 landscape page
+    at 85% or more; every Assumptions row is as tall as its longest wrapped cell (sized
+    for its lever alone, a row overprinted the wrapped source of the row below)."""
+    from sufficiency.io.xlsx import A4_LANDSCAPE_CHARS, MIN_PRINT_SCALE, sheet_widths, wrapped_lines
+
+    write_outputs(report, tmp_path)
+    wb = load_workbook(tmp_path / "commissioning.xlsx")
+    for title in ("Assumptions", "Reasons"):
+        assert sum(sheet_widths(wb[title])) <= A4_LANDSCAPE_CHARS / MIN_PRINT_SCALE, title
+    ws = wb["Assumptions"]
+    widths = sheet_widths(ws)
+    head = next(r for r in range(1, 10) if ws.cell(r, 1).value == "Lever")
+    for row in ws.iter_rows(min_row=head + 1):
+        lines = max(wrapped_lines(str(c.value or ""), w) for c, w in zip(row, widths, strict=False))
+        assert ws.row_dimensions[row[0].row].height >= 15 * lines, row[0].row
+        assert all(c.alignment.wrap_text for c in row if c.value is not None), row[0].row
