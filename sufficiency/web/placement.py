@@ -267,14 +267,16 @@ def withdraw(ctx: Ctx) -> Response:
 
 
 def decisions(ctx: Ctx) -> Response:
+    """The decisions in force; a child not in the latest run is not linked (no page)."""
     try:
-        last = tonight(ctx.store).last_run
+        t = tonight(ctx.store)
+        last, children = t.last_run, set(t.child_ids())
     except NoRun:
-        last = None
+        last, children = None, set()
     in_force = decisions_in_force(ctx.store)
     audit(ctx.store, ctx.username, "view_decisions",
           detail=f"opened the decisions in force ({len(in_force)})")  # fmt: skip
-    return render(ctx, "decisions.html", decisions=in_force, last_run=last)
+    return render(ctx, "decisions.html", decisions=in_force, last_run=last, children=children)
 
 
 def changes(ctx: Ctx) -> Response:
