@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from sufficiency.io.atomic import sha256_file
+from sufficiency.pages.render import count
 from sufficiency.store import RunStore
 from sufficiency.store.store import utc
 from sufficiency.store.team_decisions import Decision
@@ -44,6 +45,9 @@ class Tonight:
     options: pd.DataFrame  # "Other options"
     started_at: dt.datetime | None = None  # decisions made later were not read by it
     as_at: str = ""  # when its register and referrals were last written, in a sentence
+    #: The report's first page's lines marked "Check" (urgent children not placed, key
+    #: stage 4 moves, decisions refused, a plan not proven best...), each in a sentence.
+    checks: tuple[str, ...] = ()
 
     def age_note(self) -> str:
         """A sentence when the run is for a day before yesterday (read today)."""
@@ -101,6 +105,8 @@ _cache: dict[tuple[str, int], Tonight] = {}
 MAX_TONIGHTS = 4
 _lock = threading.Lock()
 SHEETS = ("Children placed", "Not placed", "Other options")
+#: The report's first page: a line is [what, figure, "Check" when raised, words, sheet].
+SUMMARY = "Summary"
 
 
 def latest_match_run(store: RunStore) -> dict[str, Any] | None:
@@ -140,7 +146,7 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
     try:
         # only an empty cell is missing: pandas' default takes "NA", "None" or "null" for
         # one, which made children NA and None both "nan" and the report's "None" a blank
-        sheets = pd.read_excel(files["match_report.xlsx"]["path"], sheet_name=list(SHEETS),
+        sheets = pd.read_excel(files["match_report.xlsx"]["path"], sheet_name=[*SHEETS, SUMMARY],
                                dtype=object, engine="openpyxl", keep_default_na=False,
                                na_values=[""])  # fmt: skip
     except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
@@ -149,7 +155,7 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
             "so it is not shown; re-run matching."
         ) from exc
     for name, frame in sheets.items():
-        if "Child" in frame:
+        if name != SUMMARY and "Child" in frame:
             # An empty sheet holds one sentence in its first cell ("None tonight.",
             # "Every child referred is placed."), not a child: a row is a child's only
             # when something besides the first cell is filled.
@@ -167,9 +173,24 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
         sheets["Other options"],
         utc(run.get("started_at")),
         as_at_sentence(as_at(run)),
+        checks(sheets[SUMMARY]),
     )
     with _lock:
         while len(_cache) >= MAX_TONIGHTS:
             _cache.pop(next(iter(_cache)))
         _cache[key] = result
     return result
+
+
+def checks(first_page: pd.DataFrame) -> tuple[str, ...]:
+    """The lines of the report's first page marked "Check", as sentences: tonight's
+    matches showed none of them (a pin refused, a plan not proven best, key stage 4
+    moves to approve were on the report's first page only)."""
+    out = []
+    for row in first_page.itertuples(index=False):
+        if len(row) < 4 or row[2] != "Check":
+            continue
+        what, figure, words = str(row[0]), row[1], str(row[3])
+        # "Children placed: 44 of 45 referred." names its figure; a flag's words do not
+        out.append(words if words.startswith(f"{what}:") else f"{what}: {count(figure)}. {words}")
+    return tuple(out)

@@ -133,3 +133,28 @@ def test_children_whose_ids_read_as_missing_keep_them(own, tmp_path):
         page = c.get(f"/matching/children/{child}")
         assert page.status_code == 200, child
         assert f"{homes[child]}:" in _section(page.text, "Proposal"), child
+
+
+def test_tonights_matches_says_what_the_report_marks_to_check(own, tmp_path):
+    """The report's first page marks "Check" on an urgent child not placed, key stage 4
+    school moves, a team decision refused, a plan not proven best...; tonight's matches
+    said none of it (the pin of R016 the run refused was on the Decisions page only)."""
+    referrals, placements = _inputs(tmp_path)
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("child_id,placement_id,decision,reason,decided_by,until\n"
+                         "R016,PL0017,pin,Spot purchase agreed,ann,\n")  # fmt: skip
+    out = _match(own, tmp_path, referrals, placements, "--decisions", str(decisions))
+    first = pd.read_excel(out / "match_report.xlsx", sheet_name="Summary", header=None,
+                          dtype=object)  # fmt: skip
+    marked = first[first[2] == "Check"]
+    assert {"Urgent children not placed", "Key stage 4 school moves",
+            "Team decisions refused or ignored"} <= set(marked[0])  # fmt: skip
+    page = own.client("placement").get("/matching").text
+    listed = page.split("<h2>To check</h2>", 1)[1].split("</ul>", 1)[0]
+    items = [_text(li) for li in listed.split("<li>")[1:]]
+    assert len(items) == len(marked), items
+    for what, figure, words in zip(marked[0], marked[1], marked[3], strict=True):
+        said = [i for i in items if i.startswith(f"{what}:")]
+        assert len(said) == 1, (what, items)
+        assert words in said[0] and str(figure) in said[0], (what, said)
+    assert any(i.startswith("Team decisions refused or ignored: 1.") for i in items), items
