@@ -86,6 +86,13 @@ class Tonight:
         return ("None listed: other options are listed beside a proposal, and none was made "
                 "for this child (the reason above says why).")  # fmt: skip
 
+    def options_caption(self) -> str:
+        """The other options' caption, saying how many the run lists a child at most: three
+        listed under "Other homes meeting every rule" read as the only three that do."""
+        most = ((self.summary.get("config") or {}).get("matching") or {}).get("num_alternatives")
+        listed = f": the run lists up to {most} a child" if most else ""
+        return f"Other homes meeting every rule, best first{listed}"
+
     def placements_for(self, child_id: str) -> list[str]:
         """Homes the team may pin or exclude for a child: the proposal, the other options
         and the nearest option of a child not placed."""
