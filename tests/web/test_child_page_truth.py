@@ -160,11 +160,13 @@ def test_tonights_matches_says_what_the_report_marks_to_check(own, tmp_path):
     assert any(i.startswith("Team decisions refused or ignored: 1.") for i in items), items
 
 
-def test_the_other_options_say_how_many_the_run_lists(site):
+def test_the_other_options_say_how_many_the_run_lists(own, tmp_path):
     """R001 has three other options listed, the run's limit (num_alternatives = 3), under
     "Other homes meeting every rule, best first": read as the only three that do."""
-    summary = json.loads((site.out / "match" / "summary.json").read_text())
+    out = _match(own, tmp_path, *_inputs(tmp_path))
+    summary = json.loads((out / "summary.json").read_text())
     assert summary["config"]["matching"]["num_alternatives"] == 3
-    page = site.client("placement").get("/matching/children/R001").text
+    assert (pd.read_csv(out / "alternatives.csv")["child_id"] == "R001").sum() == 3
+    page = own.client("placement").get("/matching/children/R001").text
     caption = _text(page.split("<caption>", 1)[1].split("</caption>", 1)[0])
     assert caption == "Other homes meeting every rule, best first: the run lists up to 3 a child"
