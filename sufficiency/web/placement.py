@@ -1,9 +1,7 @@
 """The placement team's pages: tonight's proposals, a page per child, decisions, changes.
 
-Tonight's proposals are the latest successful matching run in the store. The pages read
-the run's 8am match report (``match_report.xlsx``, the sheets the team already knows)
-from the output folder the store recorded, after checking each file's SHA-256 against
-the store, so a page shows exactly what the run wrote. Children are named by ID only;
+Tonight's proposals are the latest successful matching run in the store, as its 8am
+match report gives them (:mod:`sufficiency.web.tonight`). Children are named by ID only;
 every view of a child's page, of tonight's list, of what changed and of the decisions,
 and every decision, goes into the audit trail.
 """
@@ -11,29 +9,19 @@ and every decision, goes into the audit trail.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-import threading
-import zipfile
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from starlette.responses import Response
 
 from sufficiency import clock
 from sufficiency.errors import StoreError
-from sufficiency.io.atomic import sha256_file
 from sufficiency.matching.gates import weekly_difference
 from sufficiency.pages.render import gbp, miles, uk_time
-from sufficiency.store import RunStore
 from sufficiency.store.accounts import audit
-from sufficiency.store.store import utc
 from sufficiency.store.team_decisions import (
     AlreadyRecorded,
     Busy,
-    Decision,
     DecisionsChanged,
     Withdrawn,
     add_decision,
@@ -53,141 +41,13 @@ from sufficiency.web.framework import (
     redirect,
     render,
 )
-from sufficiency.web.inputs_age import as_at, as_at_sentence, run_date_note
-from sufficiency.web.store_files import latest_run, newer_failure
+from sufficiency.web.store_files import newer_failure
+from sufficiency.web.tonight import NoRun, Tonight, latest_match_run, tonight
 
 #: A child ID in a URL: any text but control characters (IDs are the case system's own;
 #: the check that matters is that the child is in tonight's run).
 CHILD_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,100}$")
 MAX_REASON = 500
-
-
-class NoRun(Exception):
-    """There is no matching run to show, or its outputs cannot be read (a sentence)."""
-
-
-@dataclass(frozen=True)
-class Tonight:
-    """What a matching run proposed, as the 8am report's sheets."""
-
-    run_id: int
-    run_date: str
-    finished_at: dt.datetime | None
-    summary: dict[str, Any]
-    children: pd.DataFrame  # "Children placed"
-    not_placed: pd.DataFrame  # "Not placed"
-    options: pd.DataFrame  # "Other options"
-    started_at: dt.datetime | None = None  # decisions made later were not read by it
-    as_at: str = ""  # when its register and referrals were last written, in a sentence
-
-    def age_note(self) -> str:
-        """A sentence when the run is for a day before yesterday (read today)."""
-        return run_date_note(self.run_date)
-
-    def last_run(self, d: Decision) -> str:
-        """What this run did with decision ``d`` (made in the application), in a sentence:
-        the team sees a pin refused or a decision ignored beside the decision itself."""
-        if self.started_at is not None and d.decided_at > self.started_at:
-            return f"Made after matching run {self.run_id} started: the next run uses it."
-        for status, rows in (self.summary.get("decisions") or {}).items():
-            for r in rows:
-                if (r["child_id"], r["placement_id"], r["decision"]) == (
-                    d.child_id, d.placement_id, d.decision,
-                ):  # fmt: skip
-                    return f"Matching run {self.run_id} {status} it: {r['note']}"
-        return f"Matching run {self.run_id} did not read it (it was not run with these decisions)."
-
-    def child_ids(self) -> list[str]:
-        return sorted(set(self.children["Child"]) | set(self.not_placed["Child"]))
-
-    def placements_for(self, child_id: str) -> list[str]:
-        """Homes the team may pin or exclude for a child: the proposal, the other options
-        and the nearest option of a child not placed."""
-        out: list[str] = []
-        out += list(self.children.loc[self.children["Child"] == child_id, "Home"])
-        out += list(self.options.loc[self.options["Child"] == child_id, "Home"])
-        if "Nearest option" in self.not_placed:
-            out += list(
-                self.not_placed.loc[self.not_placed["Child"] == child_id, "Nearest option"].dropna()
-            )
-        return list(dict.fromkeys(str(p) for p in out if str(p)))
-
-
-#: Read once per run (keyed by store too: a process may serve more than one store).
-_cache: dict[tuple[str, int], Tonight] = {}
-#: Runs kept read: the pages show the latest; a server up for weeks kept every night's.
-MAX_TONIGHTS = 4
-_lock = threading.Lock()
-SHEETS = ("Children placed", "Not placed", "Other options")
-
-
-def latest_match_run(store: RunStore) -> dict[str, Any] | None:
-    """The latest successful matching run, with its files."""
-    return latest_run(store, "match")
-
-
-def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
-    """The proposals of ``run`` (default: the latest successful matching run)."""
-    run = run or latest_match_run(store)
-    if run is None:
-        raise NoRun(
-            "There is no matching run in the store yet. Run `sufficiency match "
-            "--store ...` (or the nightly job) first."
-        )
-    rid = int(run["id"])
-    key = (store.url, rid)
-    with _lock:
-        if key in _cache:
-            return _cache[key]
-    files = {f["label"]: f for f in run["files"] if f["role"] == "output"}
-    for name in ("match_report.xlsx", "summary.json"):
-        f = files.get(name)
-        if f is None:
-            raise NoRun(f"Matching run {rid} recorded no {name}, so it cannot be shown.")
-        path = Path(f["path"])
-        if not path.is_file():
-            raise NoRun(
-                f"The outputs of matching run {rid} are no longer in {path.parent}; "
-                "re-run matching."
-            )
-        if sha256_file(path) != f["sha256"]:
-            raise NoRun(
-                f"{name} of matching run {rid} has changed since the run wrote it, "
-                "so it is not shown; re-run matching."
-            )
-    try:
-        sheets = pd.read_excel(files["match_report.xlsx"]["path"], sheet_name=list(SHEETS),
-                               dtype=object, engine="openpyxl")  # fmt: skip
-    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
-        raise NoRun(
-            f"match_report.xlsx of matching run {rid} cannot be read ({type(exc).__name__}), "
-            "so it is not shown; re-run matching."
-        ) from exc
-    for name, frame in sheets.items():
-        if "Child" in frame:
-            # An empty sheet holds one sentence in its first cell ("None tonight.",
-            # "Every child referred is placed."), not a child: a row is a child's only
-            # when something besides the first cell is filled.
-            frame = frame[frame.drop(columns="Child").notna().any(axis=1)].copy()
-            frame["Child"] = frame["Child"].astype(str)
-            sheets[name] = frame.reset_index(drop=True)
-    summary = json.loads(Path(files["summary.json"]["path"]).read_text(encoding="utf-8"))
-    result = Tonight(
-        rid,
-        str(summary.get("run_date", "")),
-        run["finished_at"],
-        summary,
-        sheets["Children placed"],
-        sheets["Not placed"],
-        sheets["Other options"],
-        utc(run.get("started_at")),
-        as_at_sentence(as_at(run)),
-    )
-    with _lock:
-        while len(_cache) >= MAX_TONIGHTS:
-            _cache.pop(next(iter(_cache)))
-        _cache[key] = result
-    return result
 
 
 #: The "Other options" sheet's columns as the child's page shows them: money in pounds as
@@ -407,14 +267,16 @@ def withdraw(ctx: Ctx) -> Response:
 
 
 def decisions(ctx: Ctx) -> Response:
+    """The decisions in force; a child not in the latest run is not linked (no page)."""
     try:
-        last = tonight(ctx.store).last_run
+        t = tonight(ctx.store)
+        last, children = t.last_run, set(t.child_ids())
     except NoRun:
-        last = None
+        last, children = None, set()
     in_force = decisions_in_force(ctx.store)
     audit(ctx.store, ctx.username, "view_decisions",
           detail=f"opened the decisions in force ({len(in_force)})")  # fmt: skip
-    return render(ctx, "decisions.html", decisions=in_force, last_run=last)
+    return render(ctx, "decisions.html", decisions=in_force, last_run=last, children=children)
 
 
 def changes(ctx: Ctx) -> Response:

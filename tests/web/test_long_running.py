@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from sufficiency.cli import main
 from sufficiency.store import RunStore
-from sufficiency.web import placement
+from sufficiency.web import tonight
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
@@ -28,13 +28,13 @@ def test_tonights_proposals_kept_in_memory_are_bounded(tmp_path):
     first = store.list_runs(limit=1, kind="match")[0]["id"]
     outputs = {f["label"]: Path(f["path"]) for f in store.get(first)["files"]
                if f["role"] == "output"}  # fmt: skip
-    placement._cache.clear()
-    for night in range(1, 3 * placement.MAX_TONIGHTS):
+    tonight._cache.clear()
+    for night in range(1, 3 * tonight.MAX_TONIGHTS):
         when = dt.datetime.now(dt.UTC) + dt.timedelta(days=night)
         rid = store.start("match", {}, now=when)
         store.finish(rid, succeeded=True, outputs=outputs, out_dir=tmp_path / "m", now=when)
-        assert placement.tonight(store).run_id == rid
-        assert len(placement._cache) <= placement.MAX_TONIGHTS
+        assert tonight.tonight(store).run_id == rid
+        assert len(tonight._cache) <= tonight.MAX_TONIGHTS
     store.close()
 
 

@@ -1,0 +1,203 @@
+"""Tonight's proposals: the latest successful matching run, read from its 8am report.
+
+The placement team's pages (:mod:`sufficiency.web.placement`) show the run's
+``match_report.xlsx`` (the sheets the team already knows) from the output folder the store
+recorded, after checking each file's SHA-256 against the store, so a page shows exactly
+what the run wrote. A sheet is read as text the run wrote: a child ID ``NA`` or
+``None`` (the case system's own) and a cell saying ``None`` stay as written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sufficiency.io.atomic import sha256_file
+from sufficiency.pages.render import count
+from sufficiency.store import RunStore
+from sufficiency.store.store import utc
+from sufficiency.store.team_decisions import Decision
+from sufficiency.web.inputs_age import as_at, as_at_sentence, run_date_note
+from sufficiency.web.store_files import latest_run
+
+
+class NoRun(Exception):
+    """There is no matching run to show, or its outputs cannot be read (a sentence)."""
+
+
+@dataclass(frozen=True)
+class Tonight:
+    """What a matching run proposed, as the 8am report's sheets."""
+
+    run_id: int
+    run_date: str
+    finished_at: dt.datetime | None
+    summary: dict[str, Any]
+    children: pd.DataFrame  # "Children placed"
+    not_placed: pd.DataFrame  # "Not placed"
+    options: pd.DataFrame  # "Other options"
+    started_at: dt.datetime | None = None  # decisions made later were not read by it
+    as_at: str = ""  # when its register and referrals were last written, in a sentence
+    #: The report's first page's lines marked "Check" (urgent children not placed, key
+    #: stage 4 moves, decisions refused, a plan not proven best...), each in a sentence.
+    checks: tuple[str, ...] = ()
+
+    def age_note(self) -> str:
+        """A sentence when the run is for a day before yesterday (read today)."""
+        return run_date_note(self.run_date)
+
+    def last_run(self, d: Decision) -> str:
+        """What this run did with decision ``d`` (made in the application), in a sentence:
+        the team sees a pin refused or a decision ignored beside the decision itself."""
+        if self.started_at is not None and d.decided_at > self.started_at:
+            return f"Made after matching run {self.run_id} started: the next run uses it."
+        for status, rows in (self.summary.get("decisions") or {}).items():
+            for r in rows:
+                if (r["child_id"], r["placement_id"], r["decision"]) == (
+                    d.child_id, d.placement_id, d.decision,
+                ):  # fmt: skip
+                    return f"Matching run {self.run_id} {status} it: {r['note']}"
+        return f"Matching run {self.run_id} did not read it (it was not run with these decisions)."
+
+    def child_ids(self) -> list[str]:
+        return sorted(set(self.children["Child"]) | set(self.not_placed["Child"]))
+
+    def no_options(self, child_id: str) -> str:
+        """Why the child's page lists no other option, in a sentence. A child placed: the
+        report's own words, under "Why not" (pinned here, none asked for, or no other
+        home meeting every rule). Other options are listed only beside a proposal, so a
+        child not placed, or whose referral was set aside, has none listed whatever homes
+        meet the rules ("No other home meets every rule" was said of them all)."""
+        why = self.children.loc[self.children["Child"] == child_id, "Why not"].dropna()
+        if len(why):
+            return str(why.iloc[0])
+        set_aside = self.summary.get("set_aside") or []
+        if any(r.get("file_kind") == "referrals" and str(r.get("id")) == child_id
+               for r in set_aside):  # fmt: skip
+            return ("None: the child's referral was set aside for an error (the reason "
+                    "above), so the run did not match the child.")  # fmt: skip
+        return ("None listed: other options are listed beside a proposal, and none was made "
+                "for this child (the reason above says why).")  # fmt: skip
+
+    def options_caption(self) -> str:
+        """The other options' caption, saying how many the run lists a child at most: three
+        listed under "Other homes meeting every rule" read as the only three that do."""
+        most = ((self.summary.get("config") or {}).get("matching") or {}).get("num_alternatives")
+        listed = f": the run lists up to {most} a child" if most else ""
+        return f"Other homes meeting every rule, best first{listed}"
+
+    def placements_for(self, child_id: str) -> list[str]:
+        """Homes the team may pin or exclude for a child: the proposal, the other options
+        and the nearest option of a child not placed."""
+        out: list[str] = []
+        out += list(self.children.loc[self.children["Child"] == child_id, "Home"])
+        out += list(self.options.loc[self.options["Child"] == child_id, "Home"])
+        if "Nearest option" in self.not_placed:
+            out += list(
+                self.not_placed.loc[self.not_placed["Child"] == child_id, "Nearest option"].dropna()
+            )
+        return list(dict.fromkeys(str(p) for p in out if str(p)))
+
+
+#: Read once per run (keyed by store too: a process may serve more than one store).
+_cache: dict[tuple[str, int], Tonight] = {}
+#: Runs kept read: the pages show the latest; a server up for weeks kept every night's.
+MAX_TONIGHTS = 4
+_lock = threading.Lock()
+SHEETS = ("Children placed", "Not placed", "Other options")
+#: The report's first page: a line is [what, figure, "Check" when raised, words, sheet].
+SUMMARY = "Summary"
+
+
+def latest_match_run(store: RunStore) -> dict[str, Any] | None:
+    """The latest successful matching run, with its files."""
+    return latest_run(store, "match")
+
+
+def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
+    """The proposals of ``run`` (default: the latest successful matching run)."""
+    run = run or latest_match_run(store)
+    if run is None:
+        raise NoRun(
+            "There is no matching run in the store yet. Run `sufficiency match "
+            "--store ...` (or the nightly job) first."
+        )
+    rid = int(run["id"])
+    key = (store.url, rid)
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+    files = {f["label"]: f for f in run["files"] if f["role"] == "output"}
+    for name in ("match_report.xlsx", "summary.json"):
+        f = files.get(name)
+        if f is None:
+            raise NoRun(f"Matching run {rid} recorded no {name}, so it cannot be shown.")
+        path = Path(f["path"])
+        if not path.is_file():
+            raise NoRun(
+                f"The outputs of matching run {rid} are no longer in {path.parent}; "
+                "re-run matching."
+            )
+        if sha256_file(path) != f["sha256"]:
+            raise NoRun(
+                f"{name} of matching run {rid} has changed since the run wrote it, "
+                "so it is not shown; re-run matching."
+            )
+    try:
+        # only an empty cell is missing: pandas' default takes "NA", "None" or "null" for
+        # one, which made children NA and None both "nan" and the report's "None" a blank
+        sheets = pd.read_excel(files["match_report.xlsx"]["path"], sheet_name=[*SHEETS, SUMMARY],
+                               dtype=object, engine="openpyxl", keep_default_na=False,
+                               na_values=[""])  # fmt: skip
+    except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
+        raise NoRun(
+            f"match_report.xlsx of matching run {rid} cannot be read ({type(exc).__name__}), "
+            "so it is not shown; re-run matching."
+        ) from exc
+    for name, frame in sheets.items():
+        if name != SUMMARY and "Child" in frame:
+            # An empty sheet holds one sentence in its first cell ("None tonight.",
+            # "Every child referred is placed."), not a child: a row is a child's only
+            # when something besides the first cell is filled.
+            frame = frame[frame.drop(columns="Child").notna().any(axis=1)].copy()
+            frame["Child"] = frame["Child"].astype(str)
+            sheets[name] = frame.reset_index(drop=True)
+    summary = json.loads(Path(files["summary.json"]["path"]).read_text(encoding="utf-8"))
+    result = Tonight(
+        rid,
+        str(summary.get("run_date", "")),
+        run["finished_at"],
+        summary,
+        sheets["Children placed"],
+        sheets["Not placed"],
+        sheets["Other options"],
+        utc(run.get("started_at")),
+        as_at_sentence(as_at(run)),
+        checks(sheets[SUMMARY]),
+    )
+    with _lock:
+        while len(_cache) >= MAX_TONIGHTS:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = result
+    return result
+
+
+def checks(first_page: pd.DataFrame) -> tuple[str, ...]:
+    """The lines of the report's first page marked "Check", as sentences: tonight's
+    matches showed none of them (a pin refused, a plan not proven best, key stage 4
+    moves to approve were on the report's first page only)."""
+    out = []
+    for row in first_page.itertuples(index=False):
+        if len(row) < 4 or row[2] != "Check":
+            continue
+        what, figure, words = str(row[0]), row[1], str(row[3])
+        # "Children placed: 44 of 45 referred." names its figure; a flag's words do not
+        out.append(words if words.startswith(f"{what}:") else f"{what}: {count(figure)}. {words}")
+    return tuple(out)
