@@ -284,21 +284,13 @@ def run_region(
         say(f"Reading {len(region.members)} members' histories on {_where(c)}")
         reads, shared = _read_and_compare(c, region, strict, keys)
         say(f"Submitting {len(member_tasks)} member x scenario tasks")
-        futures = c.map(
-            run_member,
-            member_tasks,
-            [reads[t.member.code] for t in member_tasks],
-            pure=True,
-            key=[f"member-{t.member.code}-{t.scenario.key}-{t.seed}" for t in member_tasks],
-        )
+        futures = _on_reads(
+            c, run_member, member_tasks, reads,
+            lambda t: f"member-{t.member.code}-{t.scenario.key}-{t.seed}",
+        )  # fmt: skip
         # each plan on its member's history as read once for the run, as its forecasts
-        plans = c.map(
-            run_commission,
-            commission_tasks,
-            [reads[t.member.code] for t in commission_tasks],
-            pure=True,
-            key=[f"commission-{t.member.code}-{t.seed}" for t in commission_tasks],
-        )
+        plans = _on_reads(c, run_commission, commission_tasks, reads,
+                          lambda t: f"commission-{t.member.code}-{t.seed}")  # fmt: skip
         pooled = None
         if pooled_task is not None:
             bases = [
@@ -394,6 +386,16 @@ def _read_and_compare(
     return {m.code: r for m, r in zip(members, reads, strict=True)}, [
         s for s in shared if not s.refused
     ]
+
+
+def _on_reads(
+    c: Any, task: Callable[..., Any], tasks: Sequence[Any], reads: dict[str, Any],
+    key: Callable[[Any], str],
+) -> list[Any]:  # fmt: skip
+    """``task`` submitted for each of ``tasks`` with its member's history as read once for
+    the run (a future: the history stays on the cluster), under the key ``key`` gives."""
+    return c.map(task, tasks, [reads[t.member.code] for t in tasks], pure=True,
+                 key=[key(t) for t in tasks])  # fmt: skip
 
 
 def _where(client: Any) -> str:
