@@ -71,7 +71,8 @@ def input_cause(
             "the child's referral was set aside for an error in the earlier run")  # fmt: skip
     if child not in rb:
         return "no longer referred" if after == "not referred" else (
-            "the child's referral was set aside for an error (see unplaced.csv)")  # fmt: skip
+            "the child's referral was set aside for an error (its reason for not being placed "
+            "says which)")  # fmt: skip
     if ra[child].row_sha256 != rb[child].row_sha256:
         return "the child's referral changed"
     return _register_cause(before, pa, pb, _LEFT) or _register_cause(after, pb, pa, _TAKEN)
@@ -121,11 +122,12 @@ def knock_on_causes(
     """A cause for each moved child whose own inputs do not explain the move.
 
     ``moves`` holds each changed child's (before, after); ``causes`` the direct causes
-    found so far (``None`` for a knock-on). A child whose place went to a child with a
-    cause (or whose new place, one of ``full_before``, the placements with no vacancy
-    left in the earlier plan, was left by one) is said so, with that child's cause,
-    round by round so that a chain of moves is followed; the rest get what changed
-    between the nights.
+    found so far (``None`` for a knock-on). A child who moved from one home to another
+    with a child with a cause (a sibling group) is said to have moved with it. A child
+    whose place went to a child with a cause (or whose new place, one of
+    ``full_before``, the placements with no vacancy left in the earlier plan, was left by
+    one) is said so, with that child's cause, round by round so that a chain of moves is
+    followed; the rest get what changed between the nights.
     """
     found = {c: why for c, why in causes.items() if why is not None}
     direct = set(found)
@@ -147,13 +149,21 @@ def knock_on_causes(
         named: dict[str, str] = {}
         for child in todo:
             before, after = moves[child]
+            # a child who moved from one home to another together with a child with a
+            # cause (a sibling group, say) moved with it: the children who took the home
+            # it left came after, not before (it read 'its place at P1 went to C3')
+            together = sorted(o for o, m in moves.items()
+                              if o != child and o in found and m == (before, after)
+                              and before not in _SETTLED and after not in _SETTLED)  # fmt: skip
             took = sorted(o for o, (b, a) in moves.items()
                           if o != child and o in found and before not in _SETTLED
                           and a == before)  # fmt: skip
             left = sorted(o for o, (b, a) in moves.items()
                           if o != child and o in found and after in full_before
                           and b == after)  # fmt: skip
-            if took:
+            if together:
+                named[child] = f"moved from {before} together with {who(together)}"
+            elif took:
                 named[child] = f"its place at {before} went to {who(took)}"
             elif left:
                 named[child] = f"{after} was left free by {who(left)}"

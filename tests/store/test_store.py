@@ -149,6 +149,25 @@ def test_diff_says_a_placement_lost_a_vacancy_and_who_took_the_places_it_pushed_
     store.close()
 
 
+def test_diff_says_a_child_moved_with_the_child_it_lives_with(store_url):
+    """Two children at P1 (a sibling group) move together to P2 because one's referral
+    changed; a third child takes P1. The second sibling moved with the first: it read
+    'its place at P1 went to C3', which blamed the child who came after."""
+    store = RunStore(store_url)
+    plc = {"P1": ("x", 2), "P2": ("y", 2), "P3": ("z", 1)}
+    a = _night(store, T0, {"S1": "a", "S2": "b", "C3": "c"}, plc,
+               {"S1": "P1", "S2": "P1", "C3": "P3"})  # fmt: skip
+    b = _night(store, T0 + dt.timedelta(days=1), {"S1": "a2", "S2": "b", "C3": "c2"}, plc,
+               {"S1": "P2", "S2": "P2", "C3": "P1"})  # fmt: skip
+    why = {r.child_id: r.reason for r in store.diff(a, b)}
+    assert why == {
+        "S1": "the child's referral changed",
+        "S2": "moved from P1 together with S1 (the child's referral changed)",
+        "C3": "the child's referral changed",
+    }
+    store.close()
+
+
 def test_diff_says_who_left_a_full_home_free(store_url):
     """A child who moves into a home that was full the night before is told who left it
     and why; into one that had room anyway, nobody is said to have left it free."""
@@ -191,7 +210,10 @@ def test_diff_says_a_referral_set_aside_was_not_a_child_gone_or_new(store_url):
                {"C1": "P1", "C2": "P2"})  # fmt: skip
     (row,) = store.diff(a, b)
     assert (row.child_id, row.after) == ("C2", "unplaced")
-    assert row.reason == "the child's referral was set aside for an error (see unplaced.csv)"
+    assert row.reason == (
+        "the child's referral was set aside for an error (its reason for not being placed "
+        "says which)"
+    )
     (row,) = store.diff(b, c)
     assert row.reason == "the child's referral was set aside for an error in the earlier run"
     store.close()
