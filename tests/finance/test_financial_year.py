@@ -87,7 +87,10 @@ def test_past_months_are_shown_from_the_history_and_said_to_be(august_september,
     csv = pd.read_csv(tmp_path / "spend_to_date.csv")
     assert csv[csv["cost_line"] == "all"]["spend_gbp"].sum() == pytest.approx(spent, abs=0.1)
     assert csv["basis"].str.startswith("history: ").all()
-    said = [r[0] for r in monthly if isinstance(r[0], str)]
+    # the note is a paragraph on the first printed page, beside the key columns printed on
+    # every page (io.xlsx.first_page_note), so read each row's first text, in any column
+    said = [next(v for v in r if isinstance(v, str)) for r in monthly
+            if any(isinstance(v, str) for v in r)]  # fmt: skip
     at = next(i for i, v in enumerate(said) if v.startswith("Months marked 'history' are past"))
     # in lines of up to 150 characters: one long cell printed the sheet at half its size
     assert " ".join(said[at:]).endswith("or 4.14 in a leap year).")
@@ -213,9 +216,10 @@ def test_a_run_set_beside_last_month_s_says_what_moved_the_outturn(august_septem
     assert "5 months from the history unchanged" in now.headline
     now.write(tmp_path / "sep")
     sheet = load_workbook(tmp_path / "sep" / "spend.xlsx")["Change since previous"]
-    assert sheet["A1"].value and sheet.cell(row=len(t) + 3, column=1).value.startswith(
-        "2025-26 since"
-    )
+    # the sentence is a paragraph on the first printed page, beside the month column
+    # printed on every page (io.xlsx.first_page_note): its row's first text, in any column
+    below = [c.value for c in sheet[len(t) + 3] if isinstance(c.value, str)]
+    assert sheet["A1"].value and below and below[0].startswith("2025-26 since")
     assert len(pd.read_csv(tmp_path / "sep" / "change_since_previous.csv")) == 12
     assert [c.value for c in sheet[1]] == [
         "Month",
@@ -227,7 +231,12 @@ def test_a_run_set_beside_last_month_s_says_what_moved_the_outturn(august_septem
         "Change, now - then (£)",
         "What changed",
     ]
-    notes = [c.value for c in sheet["A"][len(t) + 2 :] if c.value]  # under the table
+    notes = [
+        v
+        for r in sheet.iter_rows(min_row=len(t) + 3, values_only=True)
+        for v in r
+        if isinstance(v, str)
+    ]  # under the table, beside the month column
     assert notes and max(len(n) for n in notes) <= 150  # wrapped: the page prints full size
 
 
