@@ -290,10 +290,11 @@ def run_member(task: MemberTask, read: MemberRead | None = None) -> MemberSummar
     # depend on it), unless the worker's environment says otherwise.
     os.environ.setdefault("SUFFICIENCY_SIMULATION_THREADS", "1")
     m, scen = task.member, task.scenario
+    given, notes = _history(m, read)
     try:
         history, notes = (
-            (copy.deepcopy(read.history), read.notes)  # the worker's copy is every task's
-            if read is not None and read.history is not None
+            (given, notes)
+            if isinstance(given, SSDA903History)
             else _quiet(lambda: read_903(m.history, task.strict))
         )
     except SufficiencyError as exc:
