@@ -390,3 +390,16 @@ def test_a_year_in_a_folder_above_the_one_given_is_not_a_returns(tmp_path):
     history, _problems = load_ssda903([given])
     assert history is not None and 2044 not in history.years
     assert history.years == (2025, 2026)
+
+
+def test_read_history_takes_a_path_written_as_a_string():
+    """A path given as a string was read as a list of its characters (each one a
+    "folder"), so a notebook's ``read_history("data/sample/ssda903")`` failed with no
+    return found; a string is one path, as a ``Path`` is."""
+    from sufficiency.io.ssda903 import read_history
+
+    folder = Path(__file__).resolve().parents[1] / "data" / "sample" / "ssda903"
+    by_path, by_str = read_history(folder), read_history(str(folder))
+    assert by_str.years == by_path.years
+    pd.testing.assert_frame_equal(by_str.episodes, by_path.episodes)
+    assert len(by_str.episodes) > 1000

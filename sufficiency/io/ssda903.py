@@ -415,13 +415,14 @@ def _history(returns: list[Return], found: Scan, notes: list[Problem]) -> SSDA90
     return replace(rec, quality=quality)
 
 
-def read_history(paths: list[Path] | Path, *, strict: bool = False) -> SSDA903History:
+def read_history(paths: list[Path] | Path | str, *, strict: bool = False) -> SSDA903History:
     """Read a 903 history for the analytic commands, repairing and setting aside by rule.
 
     Parameters
     ----------
     paths
-        Folders and files holding the returns.
+        Folders and files holding the returns (one path, as a ``Path`` or a string, or a
+        list of them).
     strict
         Refuse (raise) on any error :func:`load_ssda903` finds in the fields the forecast
         reads, as ``validate`` would, instead of repairing.
@@ -432,7 +433,7 @@ def read_history(paths: list[Path] | Path, *, strict: bool = False) -> SSDA903Hi
         No header or episodes table; a file that looks like a 903 table cannot be read;
         or, with ``strict``, any error in the checked fields.
     """
-    plist = [paths] if isinstance(paths, Path) else list(paths)
+    plist = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
     if strict:
         history, problems = load_ssda903(plist, all_fields=False)
         if history is None or any(p.severity == "error" for p in problems):
@@ -444,6 +445,6 @@ def read_history(paths: list[Path] | Path, *, strict: bool = False) -> SSDA903Hi
     return _history(returns, found, notes)
 
 
-def read_ssda903(paths: list[Path] | Path) -> SSDA903History:
+def read_ssda903(paths: list[Path] | Path | str) -> SSDA903History:
     """Read a 903 history strictly; raise :class:`InputDataError` listing every error found."""
     return read_history(paths, strict=True)
