@@ -125,18 +125,82 @@ class InputDataError(SufficiencyError):
         super().__init__(format_problems(self.problems))
 
 
+#: More rows than this with one problem (the same file, column, kind and sentence) are
+#: said on one line listing the rows, not a line a row: a real 903 return can have a
+#: check fail on thousands of rows (a UPN's check letter, postcodes newer than the
+#: directory), and 12,000 lines of one sentence hid the few errors among them.
+ROWS_ON_ONE_LINE = 10
+
+#: How many rows or runs of rows a grouped line names before "and N more".
+ROWS_NAMED = 12
+
+
 def format_problems(problems: Sequence[Problem]) -> str:
-    """Render problems grouped by file, one line each."""
+    """Render problems grouped by file, one line each; a problem on more than
+    :data:`ROWS_ON_ONE_LINE` rows of a file's column is one line naming its rows."""
     lines: list[str] = []
     current: str | None = None
-    for p in sorted(problems, key=Problem.sort_key):
+    ordered = sorted(problems, key=Problem.sort_key)
+    groups: dict[tuple[object, ...], list[Problem]] = {}
+    for p in ordered:
+        if p.row is not None:
+            groups.setdefault(_same_problem(p), []).append(p)
+    said: set[tuple[object, ...]] = set()
+    for p in ordered:
         if p.file != current:
             current = p.file
             n_err = sum(1 for q in problems if q.file == p.file and q.severity == "error")
             n_warn = sum(1 for q in problems if q.file == p.file and q.severity == "warning")
             lines.append(f"{p.file}: {n_err:,} error(s), {n_warn:,} warning(s)")
-        lines.append(f"  {p.severity.upper()}: {p.describe()}")
+        key = _same_problem(p)
+        group = groups.get(key, []) if p.row is not None else []
+        if len(group) <= ROWS_ON_ONE_LINE:
+            lines.append(f"  {p.severity.upper()}: {p.describe()}")
+        elif key not in said:
+            said.add(key)
+            lines.append(f"  {p.severity.upper()}: {_describe_rows(group)}")
     return "\n".join(lines)
+
+
+def said_by_rows(problems: Sequence[Problem]) -> bool:
+    """Whether :func:`format_problems` says some problem once for many rows."""
+    counts: dict[tuple[object, ...], int] = {}
+    for p in problems:
+        if p.row is not None:
+            counts[_same_problem(p)] = counts.get(_same_problem(p), 0) + 1
+    return any(n > ROWS_ON_ONE_LINE for n in counts.values())
+
+
+def _same_problem(p: Problem) -> tuple[object, ...]:
+    return (p.file, p.severity, p.column, p.code, p.message, p.action)
+
+
+def _describe_rows(group: Sequence[Problem]) -> str:
+    """One problem on many rows: ``rows 3-15, 18 and 20-25 (1,204 rows), column X: the
+    sentence (values 'AA99 9AA' and 'AA9 9AA')``, the first :data:`ROWS_NAMED` runs of
+    rows named and the rest counted."""
+    rows = sorted({int(p.row) for p in group if p.row is not None})
+    runs: list[str] = []
+    start = prev = rows[0]
+    for r in [*rows[1:], None]:
+        if r is not None and r == prev + 1:
+            prev = r
+            continue
+        runs.append(str(start) if start == prev else f"{start}-{prev}")
+        if r is not None:
+            start = prev = r
+    more = len(runs) - ROWS_NAMED
+    named = ", ".join(runs[:ROWS_NAMED]) + (
+        f" and {more:,} more run(s) of rows" if more > 0 else ""
+    )
+    p = group[0]
+    column = f", column {p.column}" if p.column else ""
+    values = sorted({str(q.value) for q in group if q.value not in (None, "")})
+    shown = ", ".join(repr(v) for v in values[:3]) + (
+        f" and {len(values) - 3:,} other(s)" if len(values) > 3 else ""
+    )
+    value = f" (values {shown})" if len(values) > 1 else f" (value {shown})" if values else ""
+    return f"rows {named} ({len(rows):,} rows){column}: {p.message}{value}"
 
 
 class DataWarning(UserWarning):

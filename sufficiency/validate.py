@@ -7,7 +7,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sufficiency.errors import InputDataError, Problem, format_problems
+from sufficiency.errors import (
+    ROWS_ON_ONE_LINE,
+    InputDataError,
+    Problem,
+    format_problems,
+    said_by_rows,
+)
 from sufficiency.io.child_column import near_table
 from sufficiency.io.decisions import DECISIONS, load_decisions
 from sufficiency.io.inputs import PLACEMENTS, REFERRALS, load_placements, load_referrals
@@ -46,6 +52,11 @@ class ValidationReport:
             f"Checked {len(self.checked)} input(s): {self.num_errors:,} error(s), "
             f"{self.num_warnings:,} warning(s).",
         ]
+        if said_by_rows(self.problems):
+            lines.append(
+                f"A problem found on more than {ROWS_ON_ONE_LINE} rows of a column is said "
+                "once, naming its rows; `--format json` gives each row on its own."
+            )
         return "\n".join(lines)
 
     def to_json(self) -> str:

@@ -155,3 +155,51 @@ def test_a_referrals_file_with_no_rows_is_said_not_passed_in_silence(tmp_path):
     )
     assert [(p.code, p.severity) for p in report.problems] == [("no_referrals", "warning")]
     assert "no referrals: matching will propose nothing" in report.to_text()
+
+
+def test_one_problem_on_many_rows_is_one_line_naming_every_row(tmp_path):
+    """DfE's own fake 903 return gave 12,600 lines, 12,509 of them a few sentences said
+    again row by row (a UPN's check letter, postcodes not in the directory), and its 84
+    errors were lost among them. A problem on more than ten rows of a column is one line
+    naming the rows (runs of rows as ``a-b``), counted; a problem on ten rows or fewer
+    keeps a line a row; JSON keeps every row."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample" / "placements.csv"
+    reg = pd.read_csv(sample, dtype=str, keep_default_na=False).head(40).copy()
+    reg["weekly_cost"] = "n/a"  # rows 2-41, one run
+    reg.loc[reg.index[[3, 5, 7]], "vacancies"] = "lots"  # rows 5, 7, 9: a line each
+    path = tmp_path / "placements.csv"
+    reg.to_csv(path, index=False)
+    report = validate_paths(
+        [path], run_date=dt.date(2026, 4, 1), default_responsible_la="E10000034"
+    )
+    text = report.to_text()
+    cost = [line for line in text.splitlines() if "column weekly_cost" in line]
+    assert len(cost) == 1, text
+    assert cost[0].startswith("  ERROR: rows 2-41 (40 rows), column weekly_cost: ")
+    assert "(value 'n/a')" in cost[0]
+    vacancies = [line for line in text.splitlines() if "column vacancies" in line]
+    assert [line.split(",")[0] for line in vacancies] == [
+        "  ERROR: row 5", "  ERROR: row 7", "  ERROR: row 9"
+    ]  # fmt: skip
+    assert "`--format json` gives each row on its own" in text
+    rows = {p["row"] for p in json.loads(report.to_json())["problems"]
+            if p["column"] == "weekly_cost"}  # fmt: skip
+    assert rows == set(range(2, 42))
+
+
+def test_rows_far_apart_are_named_up_to_twelve_runs_then_counted():
+    from sufficiency.errors import Problem, format_problems
+
+    problems = [Problem("f.csv", r, "UPN", None, "is not a UPN", "warning", "upn")
+                for r in [*range(2, 30, 2), 100, 101, 102]]  # fmt: skip
+    text = format_problems(problems)
+    assert text.splitlines() == [
+        "f.csv: 0 error(s), 17 warning(s)",
+        "  WARNING: rows 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24 and 3 more run(s) of "
+        "rows (17 rows), column UPN: is not a UPN",
+    ]
+    assert "said once" not in text  # the hint is validate's, which offers --format json
