@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sufficiency.matching.problem import SETTING_CODE, MatchProblem
+from sufficiency.matching.problem import SETTING_CODE, MatchProblem, on_any_row
 
 #: Hard rules as (code, short description for a social worker), in report order.
 RULES: tuple[tuple[str, str], ...] = (
@@ -111,8 +111,8 @@ def _rule_arrays(prob: MatchProblem) -> _RuleArrays:
     place_sex = _codes(p["sex"].astype(str).to_numpy(object), sexes)
     place_sex[(p["sex"] == "any").to_numpy()] = -2
     home = prob.place_home
-    has_pets = _on_any_row(home, p["has_pets"].astype("boolean").fillna(False).to_numpy(bool))
-    pets_maybe = _on_any_row(home, p["has_pets"].astype("boolean").fillna(True).to_numpy(bool))
+    has_pets = on_any_row(home, p["has_pets"].astype("boolean").fillna(False).to_numpy(bool))
+    pets_maybe = on_any_row(home, p["has_pets"].astype("boolean").fillna(True).to_numpy(bool))
     out = _RuleArrays(
         age=prob.child_age_years,
         suit_unsuitable=unsuitable,
@@ -136,14 +136,6 @@ def _rule_arrays(prob: MatchProblem) -> _RuleArrays:
     return out
 
 
-def _on_any_row(home: np.ndarray, flag: np.ndarray) -> np.ndarray:
-    """Per placement, whether ``flag`` holds on any row of its home (``prob.place_home``):
-    a home with pets on one row of the register has pets whichever row is proposed."""
-    out = np.zeros(len(home), bool)
-    np.logical_or.at(out, home, flag)
-    return out[home]
-
-
 def _home_sex(home: np.ndarray, sex: np.ndarray) -> np.ndarray:
     """Per placement, the sex its home takes over every row (-2 any): a row's own where its
     rows agree or the others say any, and -3 (no child) where rows name both sexes."""
@@ -164,7 +156,7 @@ def rule_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarra
     a = prob.derived("_rule_arrays", _rule_arrays)
     age = a.age[ci]
     setting = a.setting[pi]
-    foster = setting == 0
+    foster = prob.foster_home[pi]  # the household's limit, whichever row's setting
     current = a.current[pi]
     supported = setting == 2
     along = a.along[ci]

@@ -26,6 +26,7 @@ from sufficiency.matching.decisions import apply_decisions
 from sufficiency.matching.explain import unplaced_table
 from sufficiency.matching.homes import over_limit
 from sufficiency.matching.master import repair
+from sufficiency.matching.rules import RULE_CODES, rule_breaks
 from sufficiency.matching.transport import legal_plan
 from sufficiency.matching.why_not import why_not
 
@@ -255,3 +256,55 @@ def test_nobody_else_joins_a_sibling_group_over_three_on_the_households_rows(pat
     assert len(over_limit(prob, where)) == 0
     if path in ("compact", "column_generation", "national"):
         assert len(placed) == 4 and other not in placed  # the four siblings: the better plan
+
+
+def _mixed(current: int = 0) -> pd.DataFrame:
+    """One home_id on a foster row (two vacancies, ``current`` children now) and a
+    children's home's row (four vacancies): a data error the register warns of."""
+    return placements_frame([
+        placement("F-A", provider="ifa", vacancies=2, weekly_cost=900.0, home_id="Smith",
+                  current_children=current, current_ages=(12,) * current),
+        placement("RH-B", setting="residential", provider="external", vacancies=4,
+                  weekly_cost=950.0, home_id="Smith"),
+    ])  # fmt: skip
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_home_id_on_a_foster_row_and_a_childrens_homes_row_is_one_household(path: str) -> None:
+    """The stricter reading, the same on every path and row: three children in all, and
+    four siblings alone in the empty household (the exemption), whichever rows they take.
+    Before, the sibling exemption held on the foster row only (its setting), so the
+    compact model and the pattern master held four siblings to three where they could
+    only go by the children's home's row."""
+    prob = build_problem(_children(4), _mixed(), RUN_DATE)
+    where = _plan(prob, path)
+    assert int((where >= 0).sum()) == 3 and len(over_limit(prob, where)) == 0
+    prob = build_problem(_children(4, group="G1"), _mixed(), RUN_DATE)
+    where = _plan(prob, path)
+    assert int((where >= 0).sum()) == 4 and len(over_limit(prob, where)) == 0
+
+
+def test_the_limit_of_three_is_said_on_the_childrens_homes_row_too() -> None:
+    """Three children now on the foster row: the children's home's row breaks the usual
+    fostering limit as the foster row does (it read only 'has no vacancy' or nothing)."""
+    prob = build_problem(_children(1), _mixed(current=3), RUN_DATE)
+    breaks = rule_breaks(prob, np.zeros(2, np.int64), np.arange(2))
+    assert breaks[RULE_CODES.index("fostering_limit")].tolist() == [True, True]
+    unplaced = unplaced_table(prob, solve(prob, MatchingParams()))
+    assert unplaced["nearest_breaks"].tolist() == ["fostering_limit"]
+    assert "named-child exemption" in unplaced["reason"].iat[0]
+
+
+def test_the_register_warns_of_a_home_id_on_foster_and_residential_rows(tmp_path: Path) -> None:
+    _, path = write_inputs(tmp_path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    second = {**df.loc[df["placement_id"] == "P2"].iloc[0].to_dict(), "placement_id": "P2-B",
+              "setting": "residential"}  # fmt: skip
+    df = pd.concat([df, pd.DataFrame([second])], ignore_index=True)
+    df["home_id"] = df["placement_id"].map({"P2": "Smith", "P2-B": "Smith"}).fillna("")
+    df.to_csv(path, index=False)
+    _, problems = load_placements(path)
+    (differs,) = [p.message for p in problems if p.code == "home_id_differs"]
+    assert "give different settings: they are matched as one home" in differs
+    assert "with a foster row among them, every row is held to the limit of three" in differs
+
