@@ -16,6 +16,7 @@ import pytest
 from explain_check import false_claims
 from match_builders import POSTCODES, RUN_DATE, placement, placements_frame, referral
 from match_builders import referrals_frame as refs_frame
+from reference import id_plan, plan_violations
 from test_decisions import decision, decisions_frame
 from test_matching_command import write_inputs
 
@@ -308,3 +309,71 @@ def test_the_register_warns_of_a_home_id_on_foster_and_residential_rows(tmp_path
     assert "give different settings: they are matched as one home" in differs
     assert "with a foster row among them, every row is held to the limit of three" in differs
 
+
+#: Children who may not live with a 4-year-old: rules 10 (solo, only older), 11 and 14.
+_NOT_WITH_A_FOUR_YEAR_OLD = [
+    {"alongside": "solo", "age": 10},
+    {"alongside": "only_older", "age": 10},
+    {"risks": ("harm_sexual",), "age": 15},
+    {"risks": ("harm_physical",), "age": 15},
+]
+
+
+def _four_year_old_on_row_b() -> pd.DataFrame:
+    """A children's home on two rows (two beds): RH-A says nobody lives there, RH-B that a
+    4-year-old does."""
+    common: dict[str, Any] = {"setting": "residential", "provider": "external",
+                              "urn": "SC123456", "postcode": POSTCODES["near"],
+                              "home_places": 2}  # fmt: skip
+    return placements_frame([
+        placement("RH-A", weekly_cost=4000.0, **common),
+        placement("RH-B", weekly_cost=4100.0, current_children=1, current_ages=(4,), **common),
+    ])  # fmt: skip
+
+
+@pytest.mark.parametrize("kw", _NOT_WITH_A_FOUR_YEAR_OLD, ids=lambda kw: str(list(kw.values())))
+@pytest.mark.parametrize("path", ["compact", "column_generation", "national", "greedy"])
+def test_the_current_children_on_a_homes_other_row_count_on_every_path(
+    path: str, kw: dict[str, Any]
+) -> None:
+    """The child goes on neither row, whichever path; a child with no such need goes."""
+    kids = refs_frame([referral("C1", foster_suitability="unsuitable", **kw),
+                       referral("C2", age=12, foster_suitability="unsuitable")])  # fmt: skip
+    plcs = _four_year_old_on_row_b()
+    prob = build_problem(kids, plcs, RUN_DATE)
+    where = _plan(prob, path)
+    assert where[0] == -1 and where[1] >= 0
+    assert plan_violations(kids, plcs, id_plan(prob, where), RUN_DATE) == []
+
+
+@pytest.mark.parametrize("kw", _NOT_WITH_A_FOUR_YEAR_OLD, ids=lambda kw: str(list(kw.values())))
+def test_the_reasons_read_the_current_children_of_every_row(kw: dict[str, Any]) -> None:
+    """The unplaced child's reason (RH-A has current children it cannot live alongside: the
+    4-year-old given on RH-B) holds when read back against the home's rows. Before, the
+    independent check read RH-A's own row alone and called it false, and the reference
+    plan check let the child onto RH-A."""
+    kids = refs_frame([referral("C1", foster_suitability="unsuitable", **kw)])
+    plcs = _four_year_old_on_row_b()
+    mp = MatchingParams()
+    run = run_matching(kids, plcs, RUN_DATE, Params(matching=mp))
+    assert run.result.plan["placement_id"].isna().all()
+    assert false_claims(run, mp, kids, plcs) == []
+    assert plan_violations(kids, plcs, {"C1": "RH-A"}, RUN_DATE) != []
+
+
+def test_a_conflict_with_a_child_on_the_homes_other_row_is_read_back() -> None:
+    """C1 (a risk of physical harm) is pinned to RH-B; the 4-year-old C2 is told C1 is
+    placed in the same home (its row RH-B), and that claim holds when read back."""
+    kids = refs_frame([
+        referral("C1", age=15, risks=("harm_physical",), foster_suitability="unsuitable"),
+        referral("C2", age=4, foster_suitability="unsuitable"),
+    ])  # fmt: skip
+    plcs = placements_frame([placement(f"RH-{r}", setting="residential", provider="external",
+                                       urn="SC1", postcode=POSTCODES["near"], home_places=2)
+                             for r in "AB"])  # fmt: skip
+    mp = MatchingParams()
+    run = run_matching(kids, plcs, RUN_DATE, Params(matching=mp),
+                       decisions=decisions_frame([decision("C1", "RH-B")]))  # fmt: skip
+    (reason,) = run.unplaced["reason"].tolist()
+    assert "C1 is placed in the same home (its row RH-B)" in reason
+    assert false_claims(run, mp, kids, plcs) == []
