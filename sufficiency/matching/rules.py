@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.matching.problem import SETTING_CODE, MatchProblem, on_any_row
+from sufficiency.vocabulary import listed
 
 #: Hard rules as (code, short description for a social worker), in report order.
 RULES: tuple[tuple[str, str], ...] = (
@@ -36,6 +37,8 @@ RULES: tuple[tuple[str, str], ...] = (
     ("decision", "is ruled out by a team decision (pinned elsewhere or excluded)"),
 )
 RULE_CODES: tuple[str, ...] = tuple(code for code, _ in RULES)
+#: Rules read against the children living in a home now, on any of its rows.
+_HOUSEHOLD_RULES = ("fostering_limit", "alongside", "harm_sexual", "harm_physical")
 RULE_TEXT: dict[str, str] = dict(RULES)
 
 
@@ -50,6 +53,11 @@ def broken_text(prob: MatchProblem, code: str, c: int, p: int) -> str:
         return "does not say whether it has pets, and the child " + (
             "is a risk to animals" if code == "harm_animals" else need
         )
+    if code in _HOUSEHOLD_RULES and prob.home_rows[p] > 1:
+        rows = prob.placements["placement_id"].astype(str).to_numpy(object)
+        one = [str(rows[q]) for q in np.nonzero(prob.place_home == prob.place_home[p])[0]]
+        return (f"{RULE_TEXT[code]}, its children now read over every row of its home (rows "
+                f"{listed(one)} of the register are one home)")  # fmt: skip
     if code != "age":
         return RULE_TEXT[code]
     row = prob.placements.iloc[p]

@@ -349,9 +349,10 @@ def test_the_current_children_on_a_homes_other_row_count_on_every_path(
 @pytest.mark.parametrize("kw", _NOT_WITH_A_FOUR_YEAR_OLD, ids=lambda kw: str(list(kw.values())))
 def test_the_reasons_read_the_current_children_of_every_row(kw: dict[str, Any]) -> None:
     """The unplaced child's reason (RH-A has current children it cannot live alongside: the
-    4-year-old given on RH-B) holds when read back against the home's rows. Before, the
-    independent check read RH-A's own row alone and called it false, and the reference
-    plan check let the child onto RH-A."""
+    4-year-old given on RH-B) holds when read back against the home's rows, and says the
+    children are read over the home's rows (it read as if RH-A's own row gave them).
+    Before, the independent check read RH-A's own row alone and called it false, and the
+    reference plan check let the child onto RH-A."""
     kids = refs_frame([referral("C1", foster_suitability="unsuitable", **kw)])
     plcs = _four_year_old_on_row_b()
     mp = MatchingParams()
@@ -359,6 +360,9 @@ def test_the_reasons_read_the_current_children_of_every_row(kw: dict[str, Any]) 
     assert run.result.plan["placement_id"].isna().all()
     assert false_claims(run, mp, kids, plcs) == []
     assert plan_violations(kids, plcs, {"C1": "RH-A"}, RUN_DATE) != []
+    # RH-A's own row gives no child: the reason says whose children count
+    assert ", its children now read over every row of its home (rows RH-A and RH-B of the " \
+        "register are one home)" in run.unplaced["reason"].iat[0]
 
 
 def test_a_conflict_with_a_child_on_the_homes_other_row_is_read_back() -> None:
