@@ -289,7 +289,8 @@ def _exemption_rows(
     if not len(e_h) or not len(lifted):
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
     m = pd.DataFrame({"e": np.arange(len(e_h)), "h": e_h}).merge(
-        pd.DataFrame({"q": lifted, "h": prob.place_home[lifted]}), on="h")
+        pd.DataFrame({"q": lifted, "h": prob.place_home[lifted]}), on="h"
+    )
     return m["e"].to_numpy(np.int64), m["q"].to_numpy(np.int64)
 
 

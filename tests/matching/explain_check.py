@@ -286,8 +286,10 @@ def _check_conflict(world: World, c: str, p: str, sentence: str) -> list[str]:
     if not m:
         return [f"{c}@{p}: unreadable conflict sentence {sentence!r}"]
     other, rest, row = m.group(1), m.group(4), m.group(3) or p
-    if world.at.get(other) != row or row not in world.rows_of(p) or (row == p) != (
-        m.group(3) is None
+    if (
+        world.at.get(other) != row
+        or row not in world.rows_of(p)
+        or (row == p) != (m.group(3) is None)
     ):
         bad.append(
             f"{c}@{p}: names {other} as placed {m.group(2)}, but {other} is at "

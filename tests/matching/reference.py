@@ -65,6 +65,11 @@ def home_view(rows: list[dict]) -> dict:
     ages = [a for r in rows for a in r["current_ages"]]
     named = {r["sex"] for r in rows} - {"any"}
     pets = [r["has_pets"] for r in rows]
+    has_pets: Any = False
+    if any(not _na(v) and bool(v) for v in pets):
+        has_pets = True
+    elif any(_na(v) for v in pets):
+        has_pets = pd.NA
     return {
         "now": now,
         "known": all(len(r["current_ages"]) == r["current_children"] for r in rows),
@@ -72,8 +77,7 @@ def home_view(rows: list[dict]) -> dict:
         "hi": max(ages, default=-math.inf),
         "sex": "any" if not named else named.pop() if len(named) == 1 else "none",
         "risk_exclusions": {x for r in rows for x in r["risk_exclusions"]},
-        "has_pets": True if any(not _na(v) and bool(v) for v in pets)
-        else pd.NA if any(_na(v) for v in pets) else False,
+        "has_pets": has_pets,
         "foster": any(r["setting"] == "foster" for r in rows),
     }
 

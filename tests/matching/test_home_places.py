@@ -361,8 +361,10 @@ def test_the_reasons_read_the_current_children_of_every_row(kw: dict[str, Any]) 
     assert false_claims(run, mp, kids, plcs) == []
     assert plan_violations(kids, plcs, {"C1": "RH-A"}, RUN_DATE) != []
     # RH-A's own row gives no child: the reason says whose children count
-    assert ", its children now read over every row of its home (rows RH-A and RH-B of the " \
+    assert (
+        ", its children now read over every row of its home (rows RH-A and RH-B of the "
         "register are one home)" in run.unplaced["reason"].iat[0]
+    )
 
 
 def test_a_conflict_with_a_child_on_the_homes_other_row_is_read_back() -> None:
