@@ -187,6 +187,8 @@ BAD_ARGUMENTS = [
      "argument --cutoffs: 2025: should be from 2021 to 2024"),
     ("matching/bench_crowded.py", ["--time-limit", "0"],
      "--time-limit 0.0: should be greater than 0"),
+    ("matching/bench_crowded.py", ["--shared-homes", "2"],
+     "--shared-homes must be a share from 0 to 1, not 2.0"),
     ("matching/bench_match.py", ["--children", "0"],
      "argument --children: 0: should be at least 1"),
     ("matching/bench_match.py", ["--gap", "2"], "--gap 2.0: should be less than or equal to 1"),
@@ -425,6 +427,23 @@ def test_bench_crowded(capsys, monkeypatch):
     out = run_script("matching/bench_crowded.py", args, capsys, monkeypatch)
     has_lines(out, r"^seed 1: optimal .* gap [\d.]+%, [\d.]+ s, objective [\d,.]+")
     assert last_json(out)["all_optimal"] is True
+    out = run_script("matching/bench_crowded.py", [*args, "--shared-homes", "0.3"], capsys,
+                     monkeypatch)  # fmt: skip
+    has_lines(out, r"^seed 1: optimal .* gap [\d.]+%, [\d.]+ s, objective [\d,.]+")
+    assert last_json(out)["shared_homes"] == 0.3
+
+
+def test_shared_rows_give_homes_a_second_row_with_one_home_id(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCH / "matching"))
+    from generate import generate_crowded, shared_rows
+
+    _, plcs = generate_crowded(10, 30, seed=1)
+    out = shared_rows(plcs, 0.3, seed=1)
+    assert len(out) == 39 and out["placement_id"].is_unique
+    twice = out[out["home_id"].notna()]
+    assert len(twice) == 18 and (twice.groupby("home_id").size() == 2).all()
+    beds = twice[twice["home_places"].notna()]
+    assert (beds["home_places"] == 2 * beds["vacancies"]).all()
 
 
 @SLOW

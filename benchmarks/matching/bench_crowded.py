@@ -6,6 +6,10 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/matching/bench_crowded.py --children 80 --placements 250 \\
         --seeds 1 2 3 4 5 6 7 8 --time-limit 60
 
+``--shared-homes 0.3`` gives 30% of the homes on a second row too, with one ``home_id``
+(``generate.shared_rows``): each such home is held to its places across its rows, a
+foster household to three, in every MIP.
+
 Prints one line per seed (status, the method that proved it, gap, seconds) and a JSON
 summary. At the default 80 children x 250 homes every run should end ``optimal``: where
 column generation cannot close its gap the full model over every candidate pair proves
@@ -26,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench_args
 
 from bench_args import random_seed, run, settings, whole
-from generate import generate_crowded
+from generate import generate_crowded, shared_rows
 
 from sufficiency.config import MatchingParams
 from sufficiency.geo import directory
@@ -44,7 +48,12 @@ def main() -> None:
     ap.add_argument("--solver", default="highspy", choices=["highspy", "highs", "cbc", "ortools"])
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--gap", type=float, default=MatchingParams().mip_gap)
+    ap.add_argument("--shared-homes", type=float, default=0.0, metavar="SHARE",
+                    help="share of homes given on a second row too, with one home_id "
+                         "(generate.shared_rows; 0 none)")  # fmt: skip
     args = ap.parse_args()
+    if not 0.0 <= args.shared_homes <= 1.0:
+        ap.error(f"--shared-homes must be a share from 0 to 1, not {args.shared_homes}")
     params = settings(ap, MatchingParams, {"time_limit_seconds": "--time-limit",
                                            "mip_gap": "--gap"},
                       solver=args.solver, time_limit_seconds=args.time_limit,
@@ -53,6 +62,8 @@ def main() -> None:
     rows = []
     for seed in args.seeds:
         refs, plcs = generate_crowded(args.children, args.placements, seed=seed)
+        if args.shared_homes:
+            plcs = shared_rows(plcs, args.shared_homes, seed=seed)
         t0 = time.perf_counter()
         prob = build_problem(refs, plcs, RUN_DATE)
         r = solve(prob, params, started=t0)
@@ -64,6 +75,7 @@ def main() -> None:
                      "seconds": seconds, "objective_gbp": round(r.objective_gbp, 2)})  # fmt: skip
     print(json.dumps({
         "children": args.children, "placements": args.placements, "solver": args.solver,
+        "shared_homes": args.shared_homes,
         "time_limit": args.time_limit, "all_optimal": all(r["status"] == "optimal" for r in rows),
         "runs": rows,
     }, indent=2))  # fmt: skip

@@ -253,3 +253,26 @@ def generate_crowded(
         "available_from": pd.Series([pd.NaT] * m, dtype="datetime64[ns]"),
     })  # fmt: skip
     return refs, plcs
+
+
+def shared_rows(plcs: pd.DataFrame, share: float, seed: int = 1) -> pd.DataFrame:
+    """The register with ``share`` of its homes given on a second row as well (a home or
+    household offered through two frameworks), both rows with one ``home_id``: half as one
+    place offered twice (no ``home_places``: the home takes the most vacancies of any row),
+    half as separate beds (``home_places`` the two rows' vacancies together). The second
+    row is the first's facts under a new ID at a price up to 8% higher."""
+    rng = np.random.default_rng(seed + 7919)
+    m = len(plcs)
+    picked = np.sort(rng.choice(m, round(share * m), replace=False))
+    out = plcs.assign(home_id=pd.array([pd.NA] * m, dtype="string"),
+                      home_places=pd.array([pd.NA] * m, dtype="Int64"))  # fmt: skip
+    ids = out["placement_id"].astype(str).to_numpy(object)
+    out.loc[picked, "home_id"] = ids[picked]
+    beds = picked[rng.random(len(picked)) < 0.5]
+    out.loc[beds, "home_places"] = 2 * out.loc[beds, "vacancies"].to_numpy(np.int64)
+    second = out.loc[picked].copy()
+    second["placement_id"] = [f"{p}-B" for p in ids[picked]]
+    second["weekly_cost"] = np.round(
+        second["weekly_cost"].to_numpy(float) * rng.uniform(1.0, 1.08, len(picked)), 2
+    )
+    return pd.concat([out, second], ignore_index=True)

@@ -132,12 +132,22 @@ def _home_id_differs(raw: RawTable, table: pd.DataFrame, home_label: str) -> lis
     for _, rows in pd.Series(np.arange(len(table))).groupby(ids.to_numpy(object)):
         at = rows.to_numpy(np.int64)
         differ = [name for name, col in facts.items() if col.iloc[at].nunique() > 1]
+        settings = set(table["setting"].iloc[at].dropna().astype(str))
+        limit = (
+            " A foster household is held to the usual fostering limit of three and a "
+            "children's home to its registered places: with a foster row among them, every "
+            "row is held to the limit of three across its rows (children there now and "
+            "proposed, siblings alone excepted), the stricter reading."
+            if "foster" in settings and len(settings) > 1
+            else ""
+        )
         if len(at) > 1 and differ:
             out.append(Problem(
                 raw.source, raw.row_number(int(table.index[at[0]])), home_label, None,
                 f"{_rows(raw, table, at)} have one {home_label} but give different "
                 f"{listed(differ)}: they are matched as one home (who may live alongside "
-                f"whom across its rows). Check the {home_label} or the {listed(differ)}.",
+                f"whom across its rows).{limit} Check the {home_label} or the "
+                f"{listed(differ)}.",
                 severity="warning", code="home_id_differs",
             ))  # fmt: skip
     return out

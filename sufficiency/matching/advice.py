@@ -63,7 +63,7 @@ def _route(prob: MatchProblem, code: str, c: int, p: int) -> str | None:
     """The lawful way past rule ``code`` at placement ``p`` for child ``c``, or ``None``
     when the law has none."""
     setting = str(prob.placements["setting"].iat[p])
-    if code == "fostering_limit" and setting == "foster":
+    if code == "fostering_limit":  # a foster household's limit, on any of its rows
         return LIMIT_EXEMPTION
     if code not in ("capacity", "age", "sex"):
         return None
@@ -143,7 +143,7 @@ def full_home_advice(prob: MatchProblem, c: int, p: int, placed: int) -> str:
     closes; not when the plan fills every vacancy, as a sibling group under the exemption
     does), a foster carer's emergency route for a child needed within 5 days, or a wider
     search."""
-    foster = str(prob.placements["setting"].iat[p]) == "foster"
+    foster = bool(prob.foster_home[p])
     if foster and prob.place_capacity[p] <= placed < prob.place_vacancies[p]:
         return f"For {prob.placements['placement_id'].iat[p]}, {LIMIT_EXEMPTION}. {NO_ROUTE}"
     if foster and _emergency(prob, c):

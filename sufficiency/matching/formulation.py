@@ -6,8 +6,8 @@ Variables, in this order:
 * ``u[c]`` (continuous, 0-1): child ``c`` is unplaced;
 * ``y[g,p]`` (binary): sibling group ``g`` uses placement ``p``;
 * ``s[g]`` (continuous): placements group ``g`` uses beyond the first;
-* ``e[g,p]`` (binary): foster placement ``p`` takes group ``g`` alone under the
-  sibling exemption to the usual fostering limit.
+* ``e[g,h]`` (binary): foster household ``h`` (on one row or several) takes group ``g``
+  alone under the sibling exemption to the usual fostering limit.
 
 Rows: each child is placed once or unplaced; capacity (with the fostering limit
 and its exemption), per placement and across the rows of one home
@@ -119,7 +119,7 @@ def build_model(
     n_x, n_c = len(child), prob.num_children
     b = _Builder()
     k = np.arange(n_x)
-    y_g, y_p, e_g, e_p = _group_columns(prob, child, place)
+    y_g, y_p, e_g, e_h = _group_columns(prob, child, place)
     # each child placed once or unplaced
     b.add(
         np.concatenate([child, np.arange(n_c)]),
@@ -137,29 +137,31 @@ def build_model(
     exempt_ok = prob.place_foster_empty & (vac > 3)
     gsize = np.bincount(prob.child_group[prob.child_group >= 0], minlength=n_g)
     e0, n_e = s0 + n_g, len(e_g)
-    # capacity per placement used by any pair
+    # capacity per placement used by any pair; the exemption lifts every row of its home
+    # to the row's vacancies
     places = np.unique(place)
     row_of_place = np.full(prob.num_placements, -1, np.int64)
     row_of_place[places] = np.arange(len(places))
     e_cols_cap = e0 + np.arange(n_e)
+    e_at, e_on = _exemption_rows(prob, e_h, places)
     b.add(
-        np.concatenate([row_of_place[place], row_of_place[e_p]]),
-        np.concatenate([k, e_cols_cap]),
-        np.concatenate([np.ones(n_x), -(vac[e_p] - 3.0)]),
+        np.concatenate([row_of_place[place], row_of_place[e_on]]),
+        np.concatenate([k, e_cols_cap[e_at]]),
+        np.concatenate([np.ones(n_x), -(vac[e_on] - prob.place_capacity[e_on]).astype(float)]),
         len(places),
         -np.inf,
         prob.place_capacity[places],
     )
-    # each home on several rows: its room across its rows (more under the exemption)
+    # each home on several rows: its room across its rows (its places under the exemption)
     h_row, homes, h_rhs = model_rows(prob, place)
     if len(homes):
-        e_in = np.isin(prob.place_home[e_p], homes)
-        e_row = np.searchsorted(homes, prob.place_home[e_p[e_in]])
+        e_in = np.isin(e_h, homes)
+        e_row = np.searchsorted(homes, e_h[e_in])
         lift = prob.place_home_places - prob.place_home_room
         b.add(
             np.concatenate([h_row[h_row >= 0], e_row]),
             np.concatenate([k[h_row >= 0], e_cols_cap[e_in]]),
-            np.concatenate([np.ones(int((h_row >= 0).sum())), -lift[e_p[e_in]].astype(float)]),
+            np.concatenate([np.ones(int((h_row >= 0).sum())), -lift[e_h[e_in]].astype(float)]),
             len(homes),
             -np.inf,
             h_rhs,
@@ -211,10 +213,10 @@ def build_model(
     # exemption: one group per home, and nobody from another group alongside it (on any
     # of the home's rows)
     if n_e:
-        ep_places, ep_row = np.unique(prob.place_home[e_p], return_inverse=True)
+        ep_places, ep_row = np.unique(e_h, return_inverse=True)
         b.add(ep_row, e0 + np.arange(n_e), np.ones(n_e), len(ep_places), -np.inf, 1.0)
         pair_df = pd.DataFrame({"k": k, "p": prob.place_home[place], "g": grp})
-        e_df = pd.DataFrame({"e": np.arange(n_e), "p": prob.place_home[e_p], "eg": e_g})
+        e_df = pd.DataFrame({"e": np.arange(n_e), "p": e_h, "eg": e_g})
         m = pair_df.merge(e_df, on="p")
         m = m[m["g"] != m["eg"]]
         at = np.unique(m["k"].to_numpy(np.int64))
@@ -260,18 +262,36 @@ def build_model(
 def _group_columns(
     prob: MatchProblem, child: np.ndarray, place: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The sibling-group variables' (group, placement), ``y`` then ``e``: ``y[g, p]`` for
-    each (group, placement) among the pairs, sorted; ``e[g, p]`` where the placement is a
-    foster home with nobody there now and more than 3 vacancies and the group has more
-    than 3 members (the exemption to the usual fostering limit)."""
+    """The sibling-group variables, ``y`` by (group, placement) then ``e`` by (group, home):
+    ``y[g, p]`` for each (group, placement) among the pairs, sorted; ``e[g, h]`` where
+    home ``h`` (its first row, ``prob.place_home``) is a foster household with nobody there
+    now and room for more than 3 (a row's vacancies, or its places across its rows) and
+    the group has more than 3 members: the exemption to the usual fostering limit, which
+    is the household's, whichever of its rows the members take."""
     grp = prob.child_group[child]
     sib = grp >= 0
     gp = pd.DataFrame({"g": grp[sib], "p": place[sib]}).drop_duplicates().sort_values(["g", "p"])
     y_g, y_p = gp["g"].to_numpy(np.int64), gp["p"].to_numpy(np.int64)
-    exempt_ok = prob.place_foster_empty & (prob.place_vacancies > 3)
     gsize = np.bincount(prob.child_group[prob.child_group >= 0], minlength=prob.num_groups)
-    e_mask = exempt_ok[y_p] & (gsize[y_g] > 3)
-    return y_g, y_p, y_g[e_mask], y_p[e_mask]
+    room = np.where(prob.home_rows > 1, prob.place_home_places, prob.place_vacancies)
+    e_mask = (prob.place_foster_empty & (room > 3))[y_p] & (gsize[y_g] > 3)
+    eh = pd.DataFrame({"g": y_g[e_mask], "h": prob.place_home[y_p[e_mask]]}).drop_duplicates()
+    eh = eh.sort_values(["g", "h"])
+    return y_g, y_p, eh["g"].to_numpy(np.int64), eh["h"].to_numpy(np.int64)
+
+
+def _exemption_rows(
+    prob: MatchProblem, e_h: np.ndarray, places: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Per row of a home an exemption ``e[g, h]`` lifts (among ``places``, and only where
+    its vacancies are more than its usual capacity): the exemption's index and the row."""
+    lifted = places[prob.place_vacancies[places] > prob.place_capacity[places]]
+    if not len(e_h) or not len(lifted):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    m = pd.DataFrame({"e": np.arange(len(e_h)), "h": e_h}).merge(
+        pd.DataFrame({"q": lifted, "h": prob.place_home[lifted]}), on="h"
+    )
+    return m["e"].to_numpy(np.int64), m["q"].to_numpy(np.int64)
 
 
 def plan_values(
@@ -286,7 +306,7 @@ def plan_values(
     x = (where[child] == place).astype(float)
     if int(x.sum()) != int(placed.sum()):
         return None  # a child placed on a pair the model does not hold
-    y_g, y_p, e_g, e_p = _group_columns(prob, child, place)
+    y_g, y_p, e_g, e_h = _group_columns(prob, child, place)
     n_g = prob.num_groups
     members = placed & (prob.child_group >= 0)
     gp = pd.DataFrame({"g": prob.child_group[members], "p": where[members]})
@@ -298,10 +318,17 @@ def plan_values(
 
     y = np.isin(y_g * width + y_p, keys(used)).astype(float)
     s = np.maximum(np.bincount(used["g"].to_numpy(np.int64), minlength=n_g) - 1, 0)
-    # the exemption where a group is more at a placement than its usual capacity
+    # the exemption where a group is more at a row than its usual capacity, or more on
+    # the rows of its home than the home's usual room
     counts = gp.value_counts().reset_index(name="n")
-    over = counts[counts["n"].to_numpy() > prob.place_capacity[counts["p"].to_numpy()]]
-    e = np.isin(e_g * width + e_p, keys(over)).astype(float)
+    at = counts["p"].to_numpy(np.int64)
+    over = counts[counts["n"].to_numpy() > prob.place_capacity[at]]
+    homes = gp.assign(p=prob.place_home[gp["p"].to_numpy(np.int64)]).value_counts()
+    homes = homes.reset_index(name="n")
+    h = homes["p"].to_numpy(np.int64)
+    over_home = homes[(homes["n"].to_numpy() > prob.place_home_room[h]) & (prob.home_rows[h] > 1)]
+    over = pd.concat([over.assign(p=prob.place_home[at[over.index]]), over_home])
+    e = np.isin(e_g * width + e_h, keys(over)).astype(float)
     v = np.concatenate([x, (~placed).astype(float)[:n_c], y, s.astype(float), e])
     if len(v) != model.num_vars:
         return None

@@ -13,6 +13,7 @@ row is held by its row's capacity alone, so nothing here applies to it.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.vocabulary import counted, listed
@@ -119,6 +120,24 @@ def model_rows(
     out = np.full(len(place), -1, np.int64)
     out[multi] = row
     return out, homes, prob.place_home_room[homes].astype(float)
+
+
+def column_uses(
+    prob: MatchProblem, col: np.ndarray, place: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """The room each column of the pattern master uses in each home on several rows, from
+    every child it places (``col``, ``place``): one entry per (column, home) as its column,
+    a row of the home and the children it places there; the home's whole room where a
+    column (one sibling group) places more of its members there than the usual fostering
+    limit allows, in an empty foster household with the places for them (the exemption:
+    nobody else may join them, whichever of its rows they take)."""
+    multi = shared(prob, place)
+    frame = pd.DataFrame({"c": col[multi], "h": prob.place_home[place[multi]]})
+    per = frame.value_counts(sort=False).reset_index(name="n")
+    c, h, n = (per[k].to_numpy(np.int64) for k in ("c", "h", "n"))
+    room = prob.place_home_room[h]
+    exempt = prob.place_foster_empty[h] & (n > room) & (n <= prob.place_home_places[h])
+    return c, h, np.where(exempt, room, n).astype(float)
 
 
 def home_reason(prob: MatchProblem, where: np.ndarray, c: int, p: int) -> str | None:

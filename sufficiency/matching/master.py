@@ -23,7 +23,7 @@ import pandas as pd
 from sufficiency.matching import backends
 from sufficiency.matching.backends import MasterLp, MasterSolution
 from sufficiency.matching.formulation import LinearModel
-from sufficiency.matching.homes import model_rows, trim
+from sufficiency.matching.homes import column_uses, model_rows, trim
 from sufficiency.matching.pricing import Group
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import children_conflict
@@ -145,12 +145,12 @@ def master_model(
     lo = [np.ones(n_units), np.full(len(places), -np.inf)]
     hi = [np.ones(n_units), prob.place_capacity[places].astype(float)]
     r0 = n_units + len(places)
-    h_row, h_homes, h_rhs = model_rows(prob, cap_place)
+    h_col, h_place, h_val = column_uses(prob, inc_col, inc_place)
+    h_row, h_homes, h_rhs = model_rows(prob, h_place)
     if homes and len(h_homes):
-        on = h_row >= 0
-        rows.append(r0 + h_row[on])
-        cols.append(cap_col[on])
-        vals.append(cap_val[on])
+        rows.append(r0 + h_row)
+        cols.append(h_col)
+        vals.append(h_val)
         lo.append(np.full(len(h_homes), -np.inf))
         hi.append(h_rhs)
         r0 += len(h_homes)

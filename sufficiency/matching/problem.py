@@ -128,7 +128,7 @@ class MatchProblem:
     place_max_age: np.ndarray  # of current children; -inf when none
     place_capacity: np.ndarray  # vacancies after the usual fostering limit, before exemption
     place_vacancies: np.ndarray  # the row's, at most its home's places (home_places)
-    place_foster_empty: np.ndarray  # foster homes with no children now (sibling exemption)
+    place_foster_empty: np.ndarray  # foster households with no children now (sibling exemption)
     #: Per placement, the first row of its home: rows of one children's home (the same
     #: Ofsted URN and postcode) or of one team's home_id are one home for the
     #: who-lives-alongside rules.
@@ -170,6 +170,13 @@ class MatchProblem:
         the placement's own value for a home on one row."""
         total = np.bincount(self.place_home, weights=values, minlength=self.num_placements)
         return total[self.place_home]
+
+    @property
+    def foster_home(self) -> np.ndarray:
+        """Whether each placement's home is a foster household: a foster row among its rows
+        (the usual fostering limit of three and its sibling exemption hold on every row)."""
+        return self.derived("_foster_home", lambda q: on_any_row(
+            q.place_home, (q.placements["setting"] == "foster").to_numpy(bool)))  # fmt: skip
 
     @property
     def home_rows(self) -> np.ndarray:
@@ -234,8 +241,10 @@ def build_problem(
     ages_known = plc["current_ages"].map(len).to_numpy() == current
     min_age = np.array([min(a) if a else np.inf for a in plc["current_ages"]], dtype=float)
     max_age = np.array([max(a) if a else -np.inf for a in plc["current_ages"]], dtype=float)
-    foster = (plc["setting"] == "foster").to_numpy()
     same_home = home_of(plc)
+    # a home with a foster row is a foster household on every row (a home_id joining a
+    # foster row to a children's home's is warned of: the stricter reading holds)
+    foster = on_any_row(same_home, (plc["setting"] == "foster").to_numpy(bool))
     household = _household(same_home, current, ages_known, min_age, max_age)
     places, home_room = home_places(plc, same_home, household[0])
     # a row offers no more places than its home has; a foster household's current
@@ -288,6 +297,15 @@ def build_problem(
     )
 
 
+def on_any_row(home: np.ndarray, flag: np.ndarray) -> np.ndarray:
+    """Per placement, whether ``flag`` holds on any row of its home (``home``: each row's
+    first row, ``MatchProblem.place_home``): a home with pets on one row of the register
+    has pets whichever row is proposed."""
+    out = np.zeros(len(home), bool)
+    np.logical_or.at(out, home, flag)
+    return out[home]
+
+
 def _household(
     home: np.ndarray, current: np.ndarray, known: np.ndarray, youngest: np.ndarray,
     oldest: np.ndarray,
@@ -330,7 +348,6 @@ def home_places(
         np.minimum.at(least, home, np.where(np.isnan(given), np.inf, given))
         said = np.isfinite(least[home])
         places = np.where(said, least[home], places).astype(np.int64)
-    foster = np.zeros(n, bool)
-    np.logical_or.at(foster, home, (plc["setting"] == "foster").to_numpy(bool))
-    room = np.where(foster[home], np.minimum(places, 3 - current), places)
+    foster = on_any_row(home, (plc["setting"] == "foster").to_numpy(bool))
+    room = np.where(foster, np.minimum(places, 3 - current), places)
     return places.astype(np.int64), np.maximum(room, 0).astype(np.int64)

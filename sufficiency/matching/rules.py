@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sufficiency.matching.problem import SETTING_CODE, MatchProblem
+from sufficiency.matching.problem import SETTING_CODE, MatchProblem, on_any_row
+from sufficiency.vocabulary import listed
 
 #: Hard rules as (code, short description for a social worker), in report order.
 RULES: tuple[tuple[str, str], ...] = (
@@ -36,6 +37,8 @@ RULES: tuple[tuple[str, str], ...] = (
     ("decision", "is ruled out by a team decision (pinned elsewhere or excluded)"),
 )
 RULE_CODES: tuple[str, ...] = tuple(code for code, _ in RULES)
+#: Rules read against the children living in a home now, on any of its rows.
+_HOUSEHOLD_RULES = ("fostering_limit", "alongside", "harm_sexual", "harm_physical")
 RULE_TEXT: dict[str, str] = dict(RULES)
 
 
@@ -50,6 +53,11 @@ def broken_text(prob: MatchProblem, code: str, c: int, p: int) -> str:
         return "does not say whether it has pets, and the child " + (
             "is a risk to animals" if code == "harm_animals" else need
         )
+    if code in _HOUSEHOLD_RULES and prob.home_rows[p] > 1:
+        rows = prob.placements["placement_id"].astype(str).to_numpy(object)
+        one = [str(rows[q]) for q in np.nonzero(prob.place_home == prob.place_home[p])[0]]
+        return (f"{RULE_TEXT[code]}, its children now read over every row of its home (rows "
+                f"{listed(one)} of the register are one home)")  # fmt: skip
     if code != "age":
         return RULE_TEXT[code]
     row = prob.placements.iloc[p]
@@ -111,8 +119,8 @@ def _rule_arrays(prob: MatchProblem) -> _RuleArrays:
     place_sex = _codes(p["sex"].astype(str).to_numpy(object), sexes)
     place_sex[(p["sex"] == "any").to_numpy()] = -2
     home = prob.place_home
-    has_pets = _on_any_row(home, p["has_pets"].astype("boolean").fillna(False).to_numpy(bool))
-    pets_maybe = _on_any_row(home, p["has_pets"].astype("boolean").fillna(True).to_numpy(bool))
+    has_pets = on_any_row(home, p["has_pets"].astype("boolean").fillna(False).to_numpy(bool))
+    pets_maybe = on_any_row(home, p["has_pets"].astype("boolean").fillna(True).to_numpy(bool))
     out = _RuleArrays(
         age=prob.child_age_years,
         suit_unsuitable=unsuitable,
@@ -136,14 +144,6 @@ def _rule_arrays(prob: MatchProblem) -> _RuleArrays:
     return out
 
 
-def _on_any_row(home: np.ndarray, flag: np.ndarray) -> np.ndarray:
-    """Per placement, whether ``flag`` holds on any row of its home (``prob.place_home``):
-    a home with pets on one row of the register has pets whichever row is proposed."""
-    out = np.zeros(len(home), bool)
-    np.logical_or.at(out, home, flag)
-    return out[home]
-
-
 def _home_sex(home: np.ndarray, sex: np.ndarray) -> np.ndarray:
     """Per placement, the sex its home takes over every row (-2 any): a row's own where its
     rows agree or the others say any, and -3 (no child) where rows name both sexes."""
@@ -164,7 +164,7 @@ def rule_breaks(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarra
     a = prob.derived("_rule_arrays", _rule_arrays)
     age = a.age[ci]
     setting = a.setting[pi]
-    foster = setting == 0
+    foster = prob.foster_home[pi]  # the household's limit, whichever row's setting
     current = a.current[pi]
     supported = setting == 2
     along = a.along[ci]

@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 import pandas as pd
-from reference import _age, _na, _upper_tier, miles, pair_breaks, pair_cost
+from reference import _age, _na, _upper_tier, home_view, miles, pair_breaks, pair_cost
 
 from sufficiency.config import MatchingParams
 from sufficiency.geo import council_name
@@ -89,6 +89,7 @@ class World:
             else:
                 self.excluded.add((n.child_id, n.placement_id))
         self._breaks: dict[tuple[str, str], frozenset[str]] = {}
+        self._views: dict[str, dict] = {}
 
     # --- the children ---
     def age(self, c: str) -> int:
@@ -109,24 +110,30 @@ class World:
         """Every single-pair hard rule child ``c`` breaks at ``p`` (docs/matching.md)."""
         key = (c, p)
         if key not in self._breaks:
-            kid, home = self.kids[c], self.homes[p]
-            out = set(pair_breaks(kid, home, self.day))
-            now, ages = int(home["current_children"]), list(home["current_ages"])
-            known, age = len(ages) == now, self.age(c)
-            if now > 0:  # rules 10 and 11 against the current household
+            kid, h = self.kids[c], self.household(p)
+            out = set(pair_breaks(kid, self.homes[p], self.day, h))
+            known, age = h["known"], self.age(c)
+            if h["now"] > 0:  # rules 10 and 11 against the current household, any row's
                 need = kid["alongside"]
                 if (
                     need == "solo"
-                    or (need == "only_older" and (not known or min(ages) <= age))
-                    or (need == "only_younger" and (not known or max(ages) >= age))
+                    or (need == "only_older" and (not known or h["lo"] <= age))
+                    or (need == "only_younger" and (not known or h["hi"] >= age))
                 ):
                     out.add("alongside")
-                if "harm_sexual" in kid["risks"] and (not known or min(ages) <= age):
+                if "harm_sexual" in kid["risks"] and (not known or h["lo"] <= age):
                     out.add("harm_sexual")
             if (c, p) in self.excluded or (c in self.pins and self.pins[c] != p):
                 out.add("decision")
             self._breaks[key] = frozenset(out)
         return self._breaks[key]
+
+    def household(self, p: str) -> dict:
+        """``p``'s home read across its rows (reference.home_view): its current children,
+        sex, risks excluded, pets and whether it is a foster household."""
+        if p not in self._views:
+            self._views[p] = home_view([self.homes[q] for q in self.rows_of(p)])
+        return self._views[p]
 
     def lawful(self, c: str) -> list[str]:
         return [p for p in self.homes if not self.breaks(c, p)]
@@ -159,9 +166,9 @@ class World:
         """Places ``p`` has for child ``c`` alongside those the plan puts there: its
         vacancies, at most three children in a foster home, except a sibling group alone
         in an empty foster home (the sibling exemption)."""
-        home = self.homes[p]
-        vac, now = int(home["vacancies"]), int(home["current_children"])
-        if home["setting"] != "foster":
+        home, h = self.homes[p], self.household(p)
+        vac, now = int(home["vacancies"]), h["now"]
+        if not h["foster"]:
             return vac
         usual = max(min(vac, 3 - now), 0)
         there = self.there(p, but=c)
@@ -216,8 +223,13 @@ class World:
         there = [o for q in rows for o in self.there(q, but=c)]
         return len(rows) > 1 and len(there) >= self.home_room(c, p)[0]
 
+    def mates(self, c: str, p: str) -> list[str]:
+        """The children the plan puts on any row of ``p``'s home, ``c`` aside."""
+        return sorted(o for q in self.rows_of(p) for o in self.there(q, but=c))
+
     def clashing(self, c: str, p: str) -> list[str]:
-        return [o for o in self.there(p, but=c) if self.restrictions(c, o)]
+        """Children on any row of ``p``'s home who may not live with ``c``."""
+        return [o for o in self.mates(c, p) if self.restrictions(c, o)]
 
     def open_to(self, c: str, p: str) -> bool:
         """``p`` meets every rule for ``c``, has a place for them and nobody there clashes."""
@@ -269,13 +281,19 @@ def _check_conflict(world: World, c: str, p: str, sentence: str) -> list[str]:
     rule N (name)[; and <whose> <words>: rule N (name)]...``: X is at ``p`` and the
     restrictions said are exactly those keeping X and ``c`` apart, each whose it is."""
     bad: list[str] = []
-    m = re.fullmatch(r"(\S+) is placed there(.*)\.", sentence)
+    m = re.fullmatch(r"(\S+) is placed (there|in the same home \(its row (\S+)\))(.*)\.",
+                     sentence)  # fmt: skip
     if not m:
         return [f"{c}@{p}: unreadable conflict sentence {sentence!r}"]
-    other, rest = m.group(1), m.group(2)
-    if world.at.get(other) != p:
+    other, rest, row = m.group(1), m.group(4), m.group(3) or p
+    if (
+        world.at.get(other) != row
+        or row not in world.rows_of(p)
+        or (row == p) != (m.group(3) is None)
+    ):
         bad.append(
-            f"{c}@{p}: names {other} as placed there, but {other} is at {world.at.get(other)}"
+            f"{c}@{p}: names {other} as placed {m.group(2)}, but {other} is at "
+            f"{world.at.get(other)}"
         )
     said: set[tuple[str, str, str]] = set()
     parts = rest.split("; and ")
@@ -340,7 +358,7 @@ def _check_home_full(world: World, c: str, p: str, sentence: str) -> list[str]:
         bad.append(f"{c}@{p}: says {m.group(2)} places across its rows; it has {room}")
     if m.group(2) is None and not limit:
         bad.append(f"{c}@{p}: blames the fostering limit; the home's places hold it")
-    now = max(int(world.homes[q]["current_children"]) for q in rows)
+    now = world.household(p)["now"]
     if m.group(2) is None and int(m.group(4) or 0) != now:
         bad.append(f"{c}@{p}: says {m.group(4) or 0} children live there now; {now} do")
     if not world.home_full(c, p):
@@ -395,7 +413,7 @@ def _check_plan_reasons(world: World, c: str, p: str, text: str) -> tuple[list[s
         elif s.startswith("Its home is full: "):
             kinds.add("home_full")
             bad += _check_home_full(world, c, p, s)
-        elif re.match(r"\S+ is placed there", s):
+        elif re.match(r"\S+ is placed (there|in the same home)", s):
             kinds.add("conflict")
             conflicts.add(s.split(" ")[0])
             bad += _check_conflict(world, c, p, s)
@@ -754,7 +772,7 @@ def _check_unplaced(world: World, unplaced: pd.DataFrame) -> list[str]:
             for s in said:
                 bad += _check_conflict(world, c, near_id or "", s)
             for o in world.clashing(c, near_id or ""):
-                if not any(s.startswith(f"{o} is placed there") for s in said):
+                if not any(s.startswith(f"{o} is placed ") for s in said):
                     bad.append(f"{c}: does not say {o}, placed at {near_id}, may not live with {c}")
             if opens:
                 bad.append(
@@ -839,14 +857,14 @@ def _check_routes(world: World, c: str, p: str | None, text: str) -> list[str]:
     )
     if not (limit or emergency):
         return bad
-    if home["setting"] != "foster":
+    if not world.household(p)["foster"]:
         bad.append(f"{c}: a foster carer's route offered for {p}, a {home['setting']} home")
     if clash := world.clashing(c, p):
         bad.append(
             f"{c}: a route to {p} offered, but {clash} placed there may not live with {c}"
             " (no exemption lifts that)"
         )
-    there, now = len(world.there(p, but=c)), int(home["current_children"])
+    there, now = len(world.there(p, but=c)), world.household(p)["now"]
     if limit and (there >= int(home["vacancies"]) or now + there < 3):
         bad.append(
             f"{c}: the fostering limit's exemption offered for {p}, but the limit is not "
@@ -947,10 +965,10 @@ def _check_sibling_notes(world: World, matches: pd.DataFrame) -> list[str]:
         n = len(members)
 
         def fits(p: str, rules_but_decision: bool, members: list[str] = members) -> bool:
-            home = world.homes[p]
-            vac, now = int(home["vacancies"]), int(home["current_children"])
+            vac, h = int(world.homes[p]["vacancies"]), world.household(p)
+            now = h["now"]
             room = (
-                vac if home["setting"] != "foster" else (max(min(vac, 3 - now), 0) if now else vac)
+                vac if not h["foster"] else (max(min(vac, 3 - now), 0) if now else vac)
             )  # a group alone: the exemption
             if room < len(members):
                 return False

@@ -54,14 +54,44 @@ def _upper_tier(postcode: str) -> str | None:
     return None if _na(v) else str(v)
 
 
-def pair_breaks(c: dict, p: dict, day: dt.date) -> list[str]:
+def home_view(rows: list[dict]) -> dict:
+    """The facts of one home read across its register rows, the stricter way as
+    docs/matching.md says: the most current children any row gives, the youngest and
+    oldest of any row's ages (not known if any row does not give them all), a sex any row
+    names (none where rows name both), every risk any row excludes, pets if any row says
+    so (not known if none says so and one does not say), and a foster household if any
+    row is foster care (a home on one row: its own facts)."""
+    now = max(int(r["current_children"]) for r in rows)
+    ages = [a for r in rows for a in r["current_ages"]]
+    named = {r["sex"] for r in rows} - {"any"}
+    pets = [r["has_pets"] for r in rows]
+    has_pets: Any = False
+    if any(not _na(v) and bool(v) for v in pets):
+        has_pets = True
+    elif any(_na(v) for v in pets):
+        has_pets = pd.NA
+    return {
+        "now": now,
+        "known": all(len(r["current_ages"]) == r["current_children"] for r in rows),
+        "lo": min(ages, default=math.inf),
+        "hi": max(ages, default=-math.inf),
+        "sex": "any" if not named else named.pop() if len(named) == 1 else "none",
+        "risk_exclusions": {x for r in rows for x in r["risk_exclusions"]},
+        "has_pets": has_pets,
+        "foster": any(r["setting"] == "foster" for r in rows),
+    }
+
+
+def pair_breaks(c: dict, p: dict, day: dt.date, home: dict | None = None) -> list[str]:
     """Rules broken by placing child ``c`` in ``p`` alone (rules 2-8, 12, 13, 15 and the
-    current household parts of 1, 9, 10, 11, 14)."""
+    current household parts of 1, 9, 10, 11, 14); ``home``: :func:`home_view` of ``p``'s
+    home where it is on several rows."""
+    h = home if home is not None else home_view([p])
     out = []
     age = _age(c["dob"], day)
     if p["vacancies"] < 1:
         out.append("capacity")
-    if p["setting"] == "foster" and p["current_children"] >= 3:
+    if h["foster"] and h["now"] >= 3:
         out.append("fostering_limit")
     # rule 3 on the day the home opens (the run date when it is free now)
     opens = p["available_from"]
@@ -78,14 +108,14 @@ def pair_breaks(c: dict, p: dict, day: dt.date) -> list[str]:
         c["dolo"] and p["setting"] != "residential"
     ):
         out.append("setting")
-    if p["sex"] not in ("any", c["sex"]):
+    if h["sex"] not in ("any", c["sex"]):
         out.append("sex")
-    if set(c["risks"]) & set(p["risk_exclusions"]):
+    if set(c["risks"]) & h["risk_exclusions"]:
         out.append("risks")
     must = c["pets"] == "must" and "harm_animals" not in c["risks"]  # rule 13's safer reading
     # a home that does not say whether it has pets may have them
-    maybe_pets = _na(p["has_pets"]) or bool(p["has_pets"])
-    sure_pets = not _na(p["has_pets"]) and bool(p["has_pets"])
+    maybe_pets = _na(h["has_pets"]) or bool(h["has_pets"])
+    sure_pets = not _na(h["has_pets"]) and bool(h["has_pets"])
     if (c["pets"] == "no" and maybe_pets) or (must and not sure_pets):
         out.append("pets")
     if not set(c["communication"]) <= set(p["communication"]):
@@ -99,10 +129,8 @@ def pair_breaks(c: dict, p: dict, day: dt.date) -> list[str]:
         out.append("availability")
     if "harm_animals" in c["risks"] and maybe_pets:
         out.append("harm_animals")
-    if "harm_physical" in c["risks"] and p["current_children"] > 0:
-        ages = p["current_ages"]
-        if len(ages) != p["current_children"] or any(a <= age - 3 for a in ages):
-            out.append("harm_physical")
+    if "harm_physical" in c["risks"] and h["now"] > 0 and (not h["known"] or h["lo"] <= age - 3):
+        out.append("harm_physical")
     if _grid(p["postcode"]) is None:
         out.append("unlocatable")
     return out
@@ -143,36 +171,50 @@ def plan_violations(
     """Every hard rule the plan breaks, as readable strings (empty when none)."""
     kids = {r["child_id"]: r for r in refs.to_dict("records")}
     homes = {r["placement_id"]: r for r in plcs.to_dict("records")}
+    rows: dict[tuple, list[dict]] = {}
+    for r in homes.values():
+        rows.setdefault(home_key(r), []).append(r)
+    view = {key: home_view(of) for key, of in rows.items()}
     out: list[str] = []
     by_place: dict[str, list[dict]] = {}
     for cid, pid in plan.items():
         if pid is not None:
-            out += [f"{cid}@{pid}: {r}" for r in pair_breaks(kids[cid], homes[pid], day)]
+            h = view[home_key(homes[pid])]
+            out += [f"{cid}@{pid}: {r}" for r in pair_breaks(kids[cid], homes[pid], day, h)]
             by_place.setdefault(pid, []).append(kids[cid])
     by_home: dict[tuple, list[dict]] = {}
     for pid, placed in by_place.items():
         p = homes[pid]
         if len(placed) > p["vacancies"]:
             out.append(f"{pid}: over capacity")
-        one_group = all(_siblings(placed[0], c) for c in placed) and not _na(
-            placed[0]["sibling_group"]
-        )
-        exempt = p["current_children"] == 0 and one_group
-        if p["setting"] == "foster" and p["current_children"] + len(placed) > 3 and not exempt:
-            out.append(f"{pid}: usual fostering limit")
         by_home.setdefault(home_key(p), []).extend(placed)
-    # who lives alongside whom: every child of the home, whichever of its rows
-    for placed in by_home.values():
+    for key, placed in by_home.items():
+        # the usual fostering limit, the household's across its rows (Sch 7): siblings
+        # alone in an empty household excepted
+        h = view[key]
+        one_group = not _na(placed[0]["sibling_group"]) and all(
+            _siblings(placed[0], c) for c in placed
+        )
+        if h["foster"] and h["now"] + len(placed) > 3 and not (h["now"] == 0 and one_group):
+            out.append(f"{key}: usual fostering limit")
+        of = rows[key]
+        given = [int(r["home_places"]) for r in of if not _na(r.get("home_places"))]
+        places = min(given) if given else max(int(r["vacancies"]) for r in of)
+        if len(of) > 1 and len(placed) > places:
+            out.append(f"{key}: more children than its places across its rows")
+    # who lives alongside whom: every child of the home, whichever of its rows, and the
+    # home's current children, whichever row gives them
+    for key, placed in by_home.items():
+        h = view[key]
+        current = [h["lo"], h["hi"]] if h["now"] > 0 and h["known"] else []
+        unknown = h["now"] > 0 and not h["known"]
         for c in placed:
             pid = str(plan[c["child_id"]])
-            p = homes[pid]
-            known = len(p["current_ages"]) == p["current_children"]
             age = _age(c["dob"], day)
             others = [_age(o["dob"], day) for o in placed if o is not c and not _siblings(o, c)]
-            unknown = p["current_children"] > 0 and not known
-            others += list(p["current_ages"])
+            others += current
             need = c["alongside"]
-            if need == "solo" and (others or p["current_children"] > 0):
+            if need == "solo" and (others or h["now"] > 0):
                 out.append(f"{c['child_id']}@{pid}: not solo")
             if need == "only_older" and (unknown or any(o <= age for o in others)):
                 out.append(f"{c['child_id']}@{pid}: someone not older")
@@ -187,7 +229,6 @@ def plan_violations(
                 and not _siblings(o, c)
                 and pd.Timestamp(o["dob"]) > pd.Timestamp(c["dob"])
             ]
-            current = list(p["current_ages"])
             if "harm_sexual" in c["risks"] and (
                 unknown or younger or any(o <= age for o in current)
             ):

@@ -16,6 +16,7 @@ import pytest
 from explain_check import false_claims
 from match_builders import POSTCODES, RUN_DATE, placement, placements_frame, referral
 from match_builders import referrals_frame as refs_frame
+from reference import id_plan, plan_violations
 from test_decisions import decision, decisions_frame
 from test_matching_command import write_inputs
 
@@ -26,6 +27,7 @@ from sufficiency.matching.decisions import apply_decisions
 from sufficiency.matching.explain import unplaced_table
 from sufficiency.matching.homes import over_limit
 from sufficiency.matching.master import repair
+from sufficiency.matching.rules import RULE_CODES, rule_breaks
 from sufficiency.matching.transport import legal_plan
 from sufficiency.matching.why_not import why_not
 
@@ -226,3 +228,158 @@ def test_rows_giving_different_home_places_are_said_and_the_least_used(tmp_path:
     prob = build_problem(_children(1), table.fillna({"current_children": 0}), RUN_DATE)
     rows = prob.placements["placement_id"].isin(["P2", "P2-B"]).to_numpy()
     assert prob.place_home_places[rows].tolist() == [2, 2]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_sibling_group_may_fill_an_empty_household_across_its_rows(path: str) -> None:
+    """Four siblings in an empty household of four places given on two rows of two: the
+    exemption (Children Act 1989 Sch 7: all the children siblings) is the household's,
+    whichever of its rows they take, so all four go. Before, the compact model and the
+    pattern master held the household to three (the exemption only lifted one row with
+    more than three vacancies) while greedy placed all four: two paths, two laws."""
+    prob = build_problem(_children(4, group="G1"), _household(places=4), RUN_DATE)
+    where = _plan(prob, path)
+    assert sorted(where.tolist()) == [0, 0, 1, 1] and len(over_limit(prob, where)) == 0
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_nobody_else_joins_a_sibling_group_over_three_on_the_households_rows(path: str) -> None:
+    """Four siblings and one child who is not theirs, a household of five places on two
+    rows: the exemption holds only for siblings alone, so never five, and never four
+    with the other child among them."""
+    kids = pd.concat([_children(4, group="G1"), refs_frame([referral("C9", age=9)])],
+                     ignore_index=True)  # fmt: skip
+    prob = build_problem(kids, _household(vacancies=3, places=5), RUN_DATE)
+    where = _plan(prob, path)
+    placed = np.nonzero(where >= 0)[0]
+    other = int(np.nonzero(prob.referrals["child_id"] == "C9")[0][0])
+    assert len(placed) <= 4 and (len(placed) <= 3 or other not in placed), where.tolist()
+    assert len(over_limit(prob, where)) == 0
+    if path in ("compact", "column_generation", "national"):
+        assert len(placed) == 4 and other not in placed  # the four siblings: the better plan
+
+
+def _mixed(current: int = 0) -> pd.DataFrame:
+    """One home_id on a foster row (two vacancies, ``current`` children now) and a
+    children's home's row (four vacancies): a data error the register warns of."""
+    return placements_frame([
+        placement("F-A", provider="ifa", vacancies=2, weekly_cost=900.0, home_id="Smith",
+                  current_children=current, current_ages=(12,) * current),
+        placement("RH-B", setting="residential", provider="external", vacancies=4,
+                  weekly_cost=950.0, home_id="Smith"),
+    ])  # fmt: skip
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_home_id_on_a_foster_row_and_a_childrens_homes_row_is_one_household(path: str) -> None:
+    """The stricter reading, the same on every path and row: three children in all, and
+    four siblings alone in the empty household (the exemption), whichever rows they take.
+    Before, the sibling exemption held on the foster row only (its setting), so the
+    compact model and the pattern master held four siblings to three where they could
+    only go by the children's home's row."""
+    prob = build_problem(_children(4), _mixed(), RUN_DATE)
+    where = _plan(prob, path)
+    assert int((where >= 0).sum()) == 3 and len(over_limit(prob, where)) == 0
+    prob = build_problem(_children(4, group="G1"), _mixed(), RUN_DATE)
+    where = _plan(prob, path)
+    assert int((where >= 0).sum()) == 4 and len(over_limit(prob, where)) == 0
+
+
+def test_the_limit_of_three_is_said_on_the_childrens_homes_row_too() -> None:
+    """Three children now on the foster row: the children's home's row breaks the usual
+    fostering limit as the foster row does (it read only 'has no vacancy' or nothing)."""
+    prob = build_problem(_children(1), _mixed(current=3), RUN_DATE)
+    breaks = rule_breaks(prob, np.zeros(2, np.int64), np.arange(2))
+    assert breaks[RULE_CODES.index("fostering_limit")].tolist() == [True, True]
+    unplaced = unplaced_table(prob, solve(prob, MatchingParams()))
+    assert unplaced["nearest_breaks"].tolist() == ["fostering_limit"]
+    assert "named-child exemption" in unplaced["reason"].iat[0]
+
+
+def test_the_register_warns_of_a_home_id_on_foster_and_residential_rows(tmp_path: Path) -> None:
+    _, path = write_inputs(tmp_path)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    second = {**df.loc[df["placement_id"] == "P2"].iloc[0].to_dict(), "placement_id": "P2-B",
+              "setting": "residential"}  # fmt: skip
+    df = pd.concat([df, pd.DataFrame([second])], ignore_index=True)
+    df["home_id"] = df["placement_id"].map({"P2": "Smith", "P2-B": "Smith"}).fillna("")
+    df.to_csv(path, index=False)
+    _, problems = load_placements(path)
+    (differs,) = [p.message for p in problems if p.code == "home_id_differs"]
+    assert "give different settings: they are matched as one home" in differs
+    assert "with a foster row among them, every row is held to the limit of three" in differs
+
+
+#: Children who may not live with a 4-year-old: rules 10 (solo, only older), 11 and 14.
+_NOT_WITH_A_FOUR_YEAR_OLD = [
+    {"alongside": "solo", "age": 10},
+    {"alongside": "only_older", "age": 10},
+    {"risks": ("harm_sexual",), "age": 15},
+    {"risks": ("harm_physical",), "age": 15},
+]
+
+
+def _four_year_old_on_row_b() -> pd.DataFrame:
+    """A children's home on two rows (two beds): RH-A says nobody lives there, RH-B that a
+    4-year-old does."""
+    common: dict[str, Any] = {"setting": "residential", "provider": "external",
+                              "urn": "SC123456", "postcode": POSTCODES["near"],
+                              "home_places": 2}  # fmt: skip
+    return placements_frame([
+        placement("RH-A", weekly_cost=4000.0, **common),
+        placement("RH-B", weekly_cost=4100.0, current_children=1, current_ages=(4,), **common),
+    ])  # fmt: skip
+
+
+@pytest.mark.parametrize("kw", _NOT_WITH_A_FOUR_YEAR_OLD, ids=lambda kw: str(list(kw.values())))
+@pytest.mark.parametrize("path", ["compact", "column_generation", "national", "greedy"])
+def test_the_current_children_on_a_homes_other_row_count_on_every_path(
+    path: str, kw: dict[str, Any]
+) -> None:
+    """The child goes on neither row, whichever path; a child with no such need goes."""
+    kids = refs_frame([referral("C1", foster_suitability="unsuitable", **kw),
+                       referral("C2", age=12, foster_suitability="unsuitable")])  # fmt: skip
+    plcs = _four_year_old_on_row_b()
+    prob = build_problem(kids, plcs, RUN_DATE)
+    where = _plan(prob, path)
+    assert where[0] == -1 and where[1] >= 0
+    assert plan_violations(kids, plcs, id_plan(prob, where), RUN_DATE) == []
+
+
+@pytest.mark.parametrize("kw", _NOT_WITH_A_FOUR_YEAR_OLD, ids=lambda kw: str(list(kw.values())))
+def test_the_reasons_read_the_current_children_of_every_row(kw: dict[str, Any]) -> None:
+    """The unplaced child's reason (RH-A has current children it cannot live alongside: the
+    4-year-old given on RH-B) holds when read back against the home's rows, and says the
+    children are read over the home's rows (it read as if RH-A's own row gave them).
+    Before, the independent check read RH-A's own row alone and called it false, and the
+    reference plan check let the child onto RH-A."""
+    kids = refs_frame([referral("C1", foster_suitability="unsuitable", **kw)])
+    plcs = _four_year_old_on_row_b()
+    mp = MatchingParams()
+    run = run_matching(kids, plcs, RUN_DATE, Params(matching=mp))
+    assert run.result.plan["placement_id"].isna().all()
+    assert false_claims(run, mp, kids, plcs) == []
+    assert plan_violations(kids, plcs, {"C1": "RH-A"}, RUN_DATE) != []
+    # RH-A's own row gives no child: the reason says whose children count
+    assert (
+        ", its children now read over every row of its home (rows RH-A and RH-B of the "
+        "register are one home)" in run.unplaced["reason"].iat[0]
+    )
+
+
+def test_a_conflict_with_a_child_on_the_homes_other_row_is_read_back() -> None:
+    """C1 (a risk of physical harm) is pinned to RH-B; the 4-year-old C2 is told C1 is
+    placed in the same home (its row RH-B), and that claim holds when read back."""
+    kids = refs_frame([
+        referral("C1", age=15, risks=("harm_physical",), foster_suitability="unsuitable"),
+        referral("C2", age=4, foster_suitability="unsuitable"),
+    ])  # fmt: skip
+    plcs = placements_frame([placement(f"RH-{r}", setting="residential", provider="external",
+                                       urn="SC1", postcode=POSTCODES["near"], home_places=2)
+                             for r in "AB"])  # fmt: skip
+    mp = MatchingParams()
+    run = run_matching(kids, plcs, RUN_DATE, Params(matching=mp),
+                       decisions=decisions_frame([decision("C1", "RH-B")]))  # fmt: skip
+    (reason,) = run.unplaced["reason"].tolist()
+    assert "C1 is placed in the same home (its row RH-B)" in reason
+    assert false_claims(run, mp, kids, plcs) == []
