@@ -23,6 +23,7 @@ from sufficiency.io.xlsx import (
     narrow_to_page,
     page_ends,
     paragraphs,
+    print_a4_landscape,
     print_across,
     save_workbook,
     wrapped_lines,
@@ -195,6 +196,9 @@ def _sheet(
     ws = wb[title] if title in wb.sheetnames else wb.create_sheet(title)
     if frame.empty:
         ws.cell(row=first_row, column=1, value="Nothing to show.")
+        # printed as every other sheet (A4 landscape, its name and page in the footer):
+        # with no page setup it printed portrait, its page saying neither
+        print_a4_landscape(ws)
         return
     frame = _readable(frame)
     widths = _widths(frame)

@@ -155,3 +155,48 @@ def test_every_header_word_prints_whole(workbook: Path) -> None:
             words = str(ws.cell(header, c).value or "").split()
             width = ws.column_dimensions[get_column_letter(c)].width
             assert all(len(w) + 1 <= width for w in words), (ws.title, words, width)
+
+
+def test_a_sheet_with_nothing_to_show_prints_as_every_other(workbook: Path) -> None:
+    """A sheet saying "Nothing to show." had no page setup: it printed portrait, its page
+    naming neither its sheet nor its page. It prints A4 landscape, one page wide, with the
+    footer every other sheet has."""
+    from sufficiency.io.xlsx import FOOTER
+
+    wb = load_workbook(workbook)
+    empty = [ws for ws in wb.worksheets if ws["A1"].value == "Nothing to show."]
+    assert empty, "the fixture's region has no sheet with nothing to show"
+    for ws in empty:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert str(ws.page_setup.paperSize) == "9", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert str(ws.oddFooter.center.text) == FOOTER, ws.title
+
+
+def test_every_region_sheet_prints_readably_in_libreoffice(workbook: Path, tmp_path: Path) -> None:
+    """Rendered by LibreOffice (scripts/rendering.py, as tests/render does the demo's
+    workbooks; the region is not in ``make demo``): every sheet of region.xlsx prints at
+    85% or more, no column on a page apart from its row's code, every page naming its
+    sheet and page."""
+    import os
+
+    import rendering
+
+    missing = rendering.missing_tools(html=False)
+    if missing:
+        reason = f"render tools missing: {', '.join(missing)}"
+        if os.environ.get("SUFFICIENCY_REQUIRE_RENDER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    found = rendering.sheet_pages([workbook], tmp_path / "sheets")[workbook]
+    assert [s.title for s in found] == load_workbook(workbook).sheetnames
+    small = [f"{s.title} ({s.scale:.0%})" for s in found
+             if s.scale is not None and s.scale < MIN_PRINT_SCALE]  # fmt: skip
+    assert small == []
+    assert [s.title for s in found if s.columns_cut] == []
+    pdf = tmp_path / "region.pdf"
+    rendering.workbooks_to_pdf([workbook], [pdf])
+    texts = rendering.page_texts(pdf)
+    unnamed = [i for i, text in enumerate(texts, start=1)
+               if not re.search(rf" - page {i} of {len(texts)}\b", text)]  # fmt: skip
+    assert unnamed == [], f"pages {unnamed} of {len(texts)} name neither sheet nor page"
