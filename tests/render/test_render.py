@@ -59,6 +59,10 @@ def test_fixture_runs_every_job_of_make_demo():
     assert demo is not None
     folders = set(re.findall(r"--out \$\(OUT\)/(\w+)", demo.group(1)))
     assert folders == set(demo_jobs(Path("out")))
+    # the forecast's backtest too: its Backtest sheet printed over nine pages, unchecked
+    cutoffs = re.findall(r"--backtest-cutoff (\S+)", demo.group(1))
+    forecast = demo_jobs(Path("out"))["forecast"]
+    assert cutoffs == [forecast[forecast.index("--backtest-cutoff") + 1]]
 
 
 def test_render_script_refuses_a_folder_without_outputs(tmp_path, capsys):
