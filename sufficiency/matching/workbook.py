@@ -167,7 +167,11 @@ def _page_widths(frame: pd.DataFrame, widths: list[int]) -> list[int]:
         return narrowed
     wanted = [max(w, _longest_text(frame[c]) + 3) if c in _LEAST_WIDTH else w
               for w, c in zip(widths, map(str, frame.columns), strict=True)]  # fmt: skip
-    return widen_pages(wanted, narrowed, ends, keep=1)
+    # each page's room where it saves the most printed lines (a row is as tall as its most
+    # wrapped cell): Why not took it all beside Flags at 19 wrapped to ten lines
+    texts = {k: [v if isinstance(v, str) else "" for v in frame[c]]
+             for k, c in enumerate(map(str, frame.columns)) if c in _LEAST_WIDTH}  # fmt: skip
+    return widen_pages(wanted, narrowed, ends, keep=1, texts=texts, lines=_lines)
 
 
 def _longest_text(values: pd.Series) -> int:
