@@ -105,12 +105,14 @@ def _table(
             if v is pd.NA or (isinstance(v, float) and np.isnan(v)):
                 v = None  # a blank cell: a case not tested has no figures
             c = ws.cell(row=i, column=j, value=v)
+            # every cell from the top of its row: beside a wrapped first column, a figure or
+            # date left at the foot of the row read as the next row's
+            c.alignment = Alignment(vertical="top")
             if row_formats is not None and j > 1:
                 c.number_format = row_formats[i - top - 1]
                 c.alignment = Alignment(horizontal="right", vertical="top")
             elif name in formats:
                 c.number_format = formats[name]
-                c.alignment = Alignment(vertical="top")
             if j == 1:
                 c.alignment = WRAP
                 width = ws.column_dimensions["A"].width or 8.43

@@ -193,6 +193,21 @@ def test_workbook_opens_with_the_recommendation_readable_in_print(report, tmp_pa
     assert CODE_WORD.findall(text) == []
 
 
+def test_table_cells_stand_at_the_top_of_their_rows(report, tmp_path):
+    """Beside a first column wrapped to two lines (Plan by year's "Recruit foster carers for
+    young people aged 16 to 17", Sensitivity's "Recruitment success -20%"), the plan year,
+    starts and the households recruited stood at the row's foot, printed as if the next
+    row's, while the costs beside them stood at its top. Every cell is at the top."""
+    write_outputs(report, tmp_path)
+    wb = load_workbook(tmp_path / "commissioning.xlsx")
+    for title in ("Plan by year", "Sensitivity"):
+        ws = wb[title]
+        top = int(str(ws.print_title_rows).split(":")[0].lstrip("$"))
+        low = [c.coordinate for row in ws.iter_rows(min_row=top + 1) for c in row
+               if c.value is not None and c.alignment.vertical != "top"]  # fmt: skip
+        assert low == [], (title, low[:5])
+
+
 def test_spot_average_over_all_years_weighs_a_part_year_by_its_months():
     """With a horizon that ends part-way through a plan year, the year table's 'All years'
     children left to spot purchase is the average over every month, the figure the
