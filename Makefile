@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/sufficiency validate --date $(RUN_DATE) $(SAMPLE)/ssda903 $(SAMPLE)/referrals.csv $(SAMPLE)/placements.csv
 	$(BIN)/sufficiency match --referrals $(SAMPLE)/referrals.csv --placements $(SAMPLE)/placements.csv --date $(RUN_DATE) --out $(OUT)/match --store $(STORE) --decisions-from-store
-	$(BIN)/sufficiency forecast --history $(SAMPLE)/ssda903 --out $(OUT)/forecast --supply $(SAMPLE)/supply.toml --placements $(SAMPLE)/placements.csv --scenario $(SAMPLE)/scenarios/step_down_and_in_house.toml --date $(RUN_DATE) --store $(STORE)
+	$(BIN)/sufficiency forecast --history $(SAMPLE)/ssda903 --out $(OUT)/forecast --supply $(SAMPLE)/supply.toml --placements $(SAMPLE)/placements.csv --scenario $(SAMPLE)/scenarios/step_down_and_in_house.toml --backtest-cutoff 2025-03-31 --date $(RUN_DATE) --store $(STORE)
 	$(BIN)/sufficiency spend --history $(SAMPLE)/ssda903 --out $(OUT)/spend --budget $(SAMPLE)/budget.csv --scenario $(SAMPLE)/scenarios/step_down_and_in_house.toml --date $(RUN_DATE) --store $(STORE)
 	$(BIN)/sufficiency commission --history $(SAMPLE)/ssda903 --levers $(SAMPLE)/levers.toml --out $(OUT)/commission --paths 500 --eval-paths 500 --date $(RUN_DATE) --store $(STORE)
 	$(MAKE) --no-print-directory demo-users

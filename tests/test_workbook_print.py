@@ -21,6 +21,7 @@ from sufficiency.io.xlsx import (
     page_ends,
     sheet_widths,
     widen_pages,
+    wrapped_lines,
 )
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
@@ -38,6 +39,31 @@ def test_widen_pages_gives_each_page_across_back_the_text_width_it_holds() -> No
     assert wide[0] + sum(wide[7:]) == A4_LANDSCAPE_CHARS  # page 2 full, not wider
     assert all(n <= w <= o for n, w, o in zip(narrowed, wide, widths, strict=True))
     assert page_ends(wide[:1] + wide[7:], keep=1) == [5]  # page 2 still one page
+
+
+def test_widen_pages_gives_the_room_where_it_saves_printed_lines() -> None:
+    """Other options' second page gave Why not (its sentences a line or two at 46) all its
+    room, to 65, beside Flags at 19, where one child's approvals ran to ten lines and put
+    the row on a page of its own. Given the cells' texts, the room goes where it saves the
+    most lines, a row as tall as its most wrapped cell."""
+    why = ["Worse for this child on the plan's priorities: dearer and further from school."]
+    flags = ["out of area for Worcestershire: needs Worcestershire's nominated officer's "
+             "approval (its Director of Children's Services if the home's area does not "
+             "adjoin Worcestershire)"] + [""] * 5  # fmt: skip
+    texts = {1: why * 6, 2: flags}
+    widths, narrowed = [9, 650, 240], [9, 26, 12]  # wanted: each its longest text
+    rows = list(zip(*texts.values(), strict=True))
+
+    def printed(w: list[int]) -> int:
+        return sum(max(wrapped_lines(t, w[k + 1]) if t else 1 for k, t in enumerate(r))
+                   for r in rows)  # fmt: skip
+
+    old = widen_pages(widths, narrowed, [3], keep=1)
+    new = widen_pages(widths, narrowed, [3], keep=1, texts=texts)
+    assert sum(old) == sum(new) == A4_LANDSCAPE_CHARS
+    assert old[2] < 20 and printed(old) >= 15  # Flags left narrow: its row 10 lines and more
+    assert printed(new) <= printed(old) - 5, (old, new)
+    assert all(n <= w <= o for n, w, o in zip(narrowed, new, widths, strict=True))
 
 
 def test_narrow_to_page_narrows_the_widest_text_first_and_no_further_than_its_least() -> None:

@@ -1,8 +1,8 @@
 """``commissioning.xlsx``: the commissioning case, sheet by sheet.
 
-Recommendation (one A4 landscape page: headline figures, how sure, what to do, year by
-year, spot purchase against true shortfall), Reasons (caps that bind, end-of-horizon
-effects, what planning for uncertainty is worth, the plans compared with a chart,
+Recommendation (three A4 landscape pages at 85% or more: headline figures, how sure and
+what to do; year by year; spot purchase against true shortfall), Reasons (caps that bind,
+end-of-horizon effects, what planning for uncertainty is worth, the plans compared with a chart,
 sensitivity in words), Pooling (with other
 authorities: each member alone against its share of the pooled plan), Plan by year (each commitment
 and its cost), Sensitivity, Forecast behind it, Assumptions, Data quality, and Method
@@ -50,6 +50,8 @@ from sufficiency.io.xlsx_style import BOLD, COUNT, HEADER_FILL, WRAP
 GBP = '"£"#,##0;[Red]-"£"#,##0'
 ONE_DP = "#,##0.0"
 TITLE = Font(bold=True, size=14)
+#: The Recommendation sheet's columns (characters): the first, then each year's figures.
+RECOMMENDATION_WIDTHS = (40, 13)
 
 
 def plan_by_year(report: CommissioningReport) -> pd.DataFrame:
@@ -57,10 +59,8 @@ def plan_by_year(report: CommissioningReport) -> pd.DataFrame:
     return case.year_table(report)
 
 
-def _print(ws: Worksheet, title_rows: str | None = None, one_page: bool = False) -> None:
+def _print(ws: Worksheet, title_rows: str | None = None) -> None:
     print_a4_landscape(ws)
-    if one_page:
-        ws.page_setup.fitToHeight = 1
     if title_rows:
         ws.print_title_rows = title_rows
 
@@ -105,12 +105,14 @@ def _table(
             if v is pd.NA or (isinstance(v, float) and np.isnan(v)):
                 v = None  # a blank cell: a case not tested has no figures
             c = ws.cell(row=i, column=j, value=v)
+            # every cell from the top of its row: beside a wrapped first column, a figure or
+            # date left at the foot of the row read as the next row's
+            c.alignment = Alignment(vertical="top")
             if row_formats is not None and j > 1:
                 c.number_format = row_formats[i - top - 1]
                 c.alignment = Alignment(horizontal="right", vertical="top")
             elif name in formats:
                 c.number_format = formats[name]
-                c.alignment = Alignment(vertical="top")
             if j == 1:
                 c.alignment = WRAP
                 width = ws.column_dimensions["A"].width or 8.43
@@ -151,15 +153,20 @@ def _recommendation(wb: Workbook, report: CommissioningReport) -> None:
     table = case.year_table(report)
     cols = case.year_columns(table)
     ncol = 1 + len(cols)
-    _widths(ws, 66, 17, max(ncol, 6))
-    width = 66 + 17 * (max(ncol, 6) - 1)
+    # an A4 landscape page wide at 88% (at most five plan years and all years): at 66 and 17
+    # (168 across), held to one page, the sheet printed at 48%
+    _widths(ws, RECOMMENDATION_WIDTHS[0], RECOMMENDATION_WIDTHS[1], max(ncol, 6))
+    width = RECOMMENDATION_WIDTHS[0] + RECOMMENDATION_WIDTHS[1] * (max(ncol, 6) - 1)
     ws["A1"] = "Commissioning case: what to recruit, block-buy or leave to spot purchase"
     ws["A1"].font = TITLE
     head = case.headline(report)
     row = 3
     for item in head.items():
-        ws.cell(row=row, column=1, value=str(item["label"])).font = BOLD
+        label = str(item["label"])
+        ws.cell(row=row, column=1, value=label).font = BOLD
         ws.cell(row=row, column=1).alignment = WRAP
+        # wrapped in the first column, a label as tall as its lines (it overprinted the next)
+        ws.row_dimensions[row].height = 15 * wrapped_lines(label, RECOMMENDATION_WIDTHS[0]) + 2
         row += 1
     c = report.comparison
     values = [
@@ -172,6 +179,7 @@ def _recommendation(wb: Workbook, report: CommissioningReport) -> None:
         cell = ws.cell(row=3 + k, column=2, value=round(float(value), 4))
         cell.number_format = fmt
         cell.font = BOLD
+        cell.alignment = Alignment(vertical="top")  # beside its label's first line
     row = _text(ws, row + 1, head.sentence(), width, ncol)
     row += 1
     # what to do, as the page says it: a recruit's approval and a home's first beds dated
@@ -180,7 +188,11 @@ def _recommendation(wb: Workbook, report: CommissioningReport) -> None:
     for line in recommendation(report)[:-2]:
         row = _text(ws, row, line, width, ncol)
     row += 1
+    # each table on a page of its own, at 85% or more: held to one page with the case,
+    # the sheet printed at 48%; flowing on, the spot-purchase table's title was left at
+    # the foot of the year table's page
     ws.cell(row=row, column=1, value="Year by year").font = BOLD
+    ws.row_breaks.append(_break(row - 1))
     row += 1
     shown = pd.DataFrame(
         {
@@ -199,6 +211,7 @@ def _recommendation(wb: Workbook, report: CommissioningReport) -> None:
     _header_height(ws, header)
     row = _text(ws, row, case.YEAR_ROUNDING_NOTE, width, ncol) + 1
     ws.cell(row=row, column=1, value="To be spot-purchased, and true shortfall").font = BOLD
+    ws.row_breaks.append(_break(row - 1))
     row += 1
     split = case.supply_split(report).rename(columns=case.SPLIT_HEADERS)
     header = row
@@ -206,7 +219,7 @@ def _recommendation(wb: Workbook, report: CommissioningReport) -> None:
     _header_height(ws, header)
     for line in case.split_note(report):
         row = _text(ws, row, line, width, ncol)
-    _print(ws, one_page=True)
+    _print(ws)
 
 
 def _reasons(wb: Workbook, report: CommissioningReport) -> None:

@@ -60,6 +60,12 @@ def finish_header(ws: Worksheet, row: int, last_data_row: int | None = None) -> 
     ws.row_dimensions[row].height = 15 * lines + 3
 
 
+#: A column of whole pounds in the table sheets (Budget, Scenario comparison), in
+#: characters: room for -£99,999,999 and no more; at 16, Budget printed on four pages
+#: across, the last with two columns of figures, and the Scenario comparison on two.
+MONEY_WIDTH = 14
+
+
 def widths(ws: Worksheet, first: int = 14, rest: int = 14) -> None:
     for j in range(1, ws.max_column + 1):
         ws.column_dimensions[get_column_letter(j)].width = first if j == 1 else rest

@@ -43,6 +43,7 @@ from sufficiency.finance.previous import Changes
 from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.sheet_style import (
     ACROSS,
+    MONEY_WIDTH,
     PCT,
     axes,
     chart_on_new_page,
@@ -322,6 +323,8 @@ def _table_sheet(wb: Workbook, title: str, df: pd.DataFrame, money: set[str],
             elif name in pct:
                 c.number_format = PCT
     widths(ws, 16, 16)
+    for j in [j for j, name in enumerate(df.columns, 1) if name in money or name in variance]:
+        ws.column_dimensions[get_column_letter(j)].width = MONEY_WIDTH  # at 16: Budget 4 pages
     if "cost_line" in df.columns:
         ws.column_dimensions[get_column_letter(list(df.columns).index("cost_line") + 1)].width = 26
     ws.print_title_rows = "1:1"
@@ -447,9 +450,10 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
         ws = _table_sheet(wb, "Scenario comparison", report.comparison,
                           {"base_mean", "scenario_mean", "difference"})  # fmt: skip
         last = ws.max_row
-        for r in range(2, last + 1):
+        for r in range(2, last + 1):  # the name one indent clear of the figure ("£6,290Step")
             ws.cell(row=r, column=5, value=f"=D{r}-C{r}").number_format = GBP
-        ws.column_dimensions["E"].width, ws.column_dimensions["F"].width = 20, 31  # its names
+            ws.cell(row=r, column=6).alignment = Alignment(indent=1)
+        ws.column_dimensions["E"].width, ws.column_dimensions["F"].width = MONEY_WIDTH, 31
         finish_header(ws, 1, last)
         ws.cell(row=last + 2, column=1,
                 value="Difference = scenario - base: a negative difference is a saving the "

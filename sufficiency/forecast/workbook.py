@@ -32,6 +32,7 @@ from sufficiency.io.xlsx import (
     CHANCE,
     first_page_note,
     notes_as_paragraphs,
+    paragraphs,
     print_a4_landscape,
     print_sheet,
     save_workbook,
@@ -267,15 +268,16 @@ def _backtest_sheet(wb: Workbook, result: BacktestResult) -> None:
     ws = wb.create_sheet("Backtest")
     summ = result.summary()
     _put(ws, summ)
-    row = len(summ) + 3
-    for line in backtest_sentences(result):
-        ws.cell(row=row, column=1, value=line)
-        row += 1
     _finish(ws, freeze="A2")
-    ws.column_dimensions["A"].width = 18  # the sentences overflow into the empty cells
+    ws.column_dimensions["A"].width = 18
     for j in range(2, summ.shape[1] + 1):
         ws.column_dimensions[get_column_letter(j)].width = 24
     ws.row_dimensions[1].height = 45
+    # the sentences paragraphs under the table, across its five columns (114 characters,
+    # one page wide at 91%): each in one cell, column A sized to them (90) printed the
+    # sheet over nine pages across, a sentence or a column of figures on each
+    lines = dict(enumerate(backtest_sentences(result), start=len(summ) + 3))
+    paragraphs(ws, lines, sheet_widths(ws))
     ws = wb.create_sheet("Backtest scores")
     _put(ws, result.scores)
     _finish(ws, freeze="E2")

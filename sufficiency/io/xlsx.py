@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -177,25 +178,82 @@ def narrow_to_page(widths: list[int], least: dict[int, int]) -> list[int]:
     return widths
 
 
-def widen_pages(widths: list[int], narrowed: list[int], ends: list[int], keep: int) -> list[int]:
+def widen_pages(
+    widths: list[int],
+    narrowed: list[int],
+    ends: list[int],
+    keep: int,
+    texts: Mapping[int, Sequence[str]] | None = None,
+    lines: Callable[[str, float], int] | None = None,
+) -> list[int]:
     """``narrowed`` (:func:`narrow_to_page`) with the columns of each printed page (their
     last columns ``ends``, from 1; the first ``keep`` on every page) widened back towards
-    ``widths``, the most narrowed first, while the page holds them at full size: narrowed
-    to fit one page, a table that prints across pages anyway wrapped its sentences in
-    columns half as wide as its pages have room for."""
+    ``widths`` while the page holds them at full size: narrowed to fit one page, a table
+    that prints across pages anyway wrapped its sentences in columns half as wide as its
+    pages have room for. Given the cells' ``texts`` of the columns of text (by index from
+    0, a row each) and how many ``lines`` a text takes in a width (default
+    :func:`wrapped_lines`), each character goes where it saves the most printed lines, a
+    row as tall as its most wrapped cell (:func:`_fewest_lines`); else to the most
+    narrowed column: Other options' Why not was widened to 65 beside Flags at 19, whose
+    approvals then ran to ten lines and put a child's row on a page of its own."""
     out = list(narrowed)
     start = keep
     for end in ends:
         cols = range(start, end)
-        used = sum(out[:keep]) + sum(out[k] for k in cols)
-        while used < A4_LANDSCAPE_CHARS:
+        free = A4_LANDSCAPE_CHARS - sum(out[:keep]) - sum(out[k] for k in cols)
+        out = _fewest_lines(out, widths, cols, free, texts or {}, lines or wrapped_lines)
+        start = end
+    return out
+
+
+def _fewest_lines(
+    out: list[int],
+    widths: list[int],
+    cols: range,
+    free: int,
+    texts: Mapping[int, Sequence[str]],
+    lines: Callable[[str, float], int],
+) -> list[int]:
+    """``out`` with up to ``free`` characters given to the columns ``cols`` (none beyond
+    its ``widths``), a step at a time to the column and step that save the most printed
+    lines a character (each row as tall as its most wrapped cell of ``texts``, on any
+    page); what saves nothing goes to the most narrowed column."""
+    out = list(out)
+    rows = max((len(t) for t in texts.values()), default=0)
+    cache: dict[tuple[int, int], list[int]] = {}
+
+    def tall(k: int, w: int) -> list[int]:
+        if (k, w) not in cache:
+            cache[k, w] = [lines(t, w) if t else 1 for t in texts[k]]
+        return cache[k, w]
+
+    def others(k: int) -> list[int]:
+        """Each row's lines in every column of text but ``k``."""
+        per = [tall(j, out[j]) for j in texts if j != k]
+        return [max((p[r] for p in per), default=1) for r in range(rows)]
+
+    while free > 0:
+        best: tuple[float, int, int] | None = None  # (lines saved a character, column, step)
+        for k in cols:
+            if k not in texts:
+                continue
+            rest = others(k)
+            now = sum(map(max, rest, tall(k, out[k])))
+            for step in range(1, min(free, widths[k] - out[k]) + 1):
+                saved = (now - sum(map(max, rest, tall(k, out[k] + step)))) / step
+                if saved > 0 and (best is None or saved > best[0]):
+                    best = (saved, k, step)
+        if best is None:
             room = [k for k in cols if out[k] < widths[k]]
             if not room:
                 break
             k = max(room, key=lambda k: (widths[k] - out[k], -k))
             out[k] += 1
-            used += 1
-        start = end
+            free -= 1
+            continue
+        _, k, step = best
+        out[k] += step
+        free -= step
     return out
 
 

@@ -1,6 +1,7 @@
 """``match_report.xlsx``: the 8am match report as a workbook (content from :mod:`.report`).
 
-Page 1 ("Summary") prints on one A4 landscape page: the headline, every flag with its count,
+Page 1 ("Summary") prints on A4 landscape at full size, one page or two (the flags' header
+again atop the second): the headline, every flag with its count,
 a sentence and the sheet to look at (raised flags bold on red, and marked "Check" in
 words). Every other sheet is a table with plain-word headers (bold, filled, numeric
 headers right-aligned), its header row frozen and repeated on every printed page, long
@@ -88,6 +89,9 @@ _LEAST_WIDTH: dict[str, int] = {
 _DECISION_HEADERS = {"status": "What the run did", "placement_id": "Home"}
 
 
+#: The Summary's row of the flags' header, printed again atop each page after the one it is
+#: on (the sheet runs onto a second page on a night of long sentences).
+FLAGS_HEADER_ROW = 11
 #: After the urgent line on page 1, which names the children in brackets.
 URGENT_WORDS = ". Urgent means needed today; the reasons are in full under Not placed."
 
@@ -163,7 +167,11 @@ def _page_widths(frame: pd.DataFrame, widths: list[int]) -> list[int]:
         return narrowed
     wanted = [max(w, _longest_text(frame[c]) + 3) if c in _LEAST_WIDTH else w
               for w, c in zip(widths, map(str, frame.columns), strict=True)]  # fmt: skip
-    return widen_pages(wanted, narrowed, ends, keep=1)
+    # each page's room where it saves the most printed lines (a row is as tall as its most
+    # wrapped cell): Why not took it all beside Flags at 19 wrapped to ten lines
+    texts = {k: [v if isinstance(v, str) else "" for v in frame[c]]
+             for k, c in enumerate(map(str, frame.columns)) if c in _LEAST_WIDTH}  # fmt: skip
+    return widen_pages(wanted, narrowed, ends, keep=1, texts=texts, lines=_lines)
 
 
 def _longest_text(values: pd.Series) -> int:
@@ -296,8 +304,8 @@ def _summary_sheet(wb: Workbook, report: MatchReport) -> Worksheet:
         GBP_SIGNED,
         f"The plan costs {report.difference_words}.",
     )
-    header(11, ("Flag", "Count", "Check?", "What it means", "Where to look"))
-    row = 12
+    header(FLAGS_HEADER_ROW, ("Flag", "Count", "Check?", "What it means", "Where to look"))
+    row = FLAGS_HEADER_ROW + 1
     for flag in report.flags:
         line(row, flag.label, flag.count, COUNT, flag.sentence, flag.sheet, raised=flag.raised)
         row += 1
@@ -321,11 +329,12 @@ def _summary_sheet(wb: Workbook, report: MatchReport) -> Worksheet:
     across = sum(widths.values())
     ws.row_dimensions[2].height = LINE_HEIGHT * _lines(ws.cell(row=2, column=1).value, across)
     ws.row_dimensions[row + 1].height = LINE_HEIGHT * _lines(note.value, across) + 2
-    # one page wide at full size, over a second page if it needs one: fitted to one page
-    # tall, a night with long sentences shrank it to unreadable
+    # one page wide at full size, over a second page if it needs one, the flags' header
+    # row printed again at its top: held to one page tall, the sample night's sentences
+    # shrank it to 57%, unreadable
     print_a4_landscape(ws)
-    ws.page_setup.fitToHeight = 1  # page 1, what a team manager reads at 8am
     ws.print_area = f"A1:E{row + 1}"
+    ws.print_title_rows = f"{FLAGS_HEADER_ROW}:{FLAGS_HEADER_ROW}"
     return ws
 
 

@@ -23,6 +23,7 @@ from sufficiency.io.xlsx import (
     narrow_to_page,
     page_ends,
     paragraphs,
+    print_a4_landscape,
     print_across,
     save_workbook,
     wrapped_lines,
@@ -195,15 +196,25 @@ def _sheet(
     ws = wb[title] if title in wb.sheetnames else wb.create_sheet(title)
     if frame.empty:
         ws.cell(row=first_row, column=1, value="Nothing to show.")
+        # printed as every other sheet (A4 landscape, its name and page in the footer):
+        # with no page setup it printed portrait, its page saying neither
+        print_a4_landscape(ws)
         return
     frame = _readable(frame)
     widths = _widths(frame)
     ends = page_ends(widths, keep)
     notes = [line for line in ((note,) if isinstance(note, str) else note) if line]
-    if len(ends) > 1 and notes:
+    above = first_row > 1  # the caller's rows above the table (the Summary's headline)
+    if len(ends) > 1 and notes and not above:
         # printed across, a note under the table came on a page of its own under the
-        # table's header row repeated over nothing (every page after the header row's
-        # repeats it): above the table, it prints with the rows above it
+        # table's header row repeated over nothing; above it, in a print area of its own
+        # (as the Summary's, with its headline), it was a page alone too (Placement mix
+        # forecast): above the table beside its repeated columns, on the first page
+        noted = {first_row + i: line for i, line in enumerate(notes)}
+        paragraphs(ws, noted, widths[keep : ends[0]], first=keep + 1)
+        first_row += len(notes) + 1
+    elif len(ends) > 1 and notes:
+        # with the rows above the table (the Summary's headline), printed with them
         paragraphs(ws, {first_row + i: line for i, line in enumerate(notes)}, widths[: ends[0]])
         first_row += len(notes) + 1
     else:
@@ -252,7 +263,7 @@ def _sheet(
     ws.freeze_panes = ws.cell(row=first_row + 1, column=keep + 1)
     ws.print_title_rows = f"{first_row}:{first_row}"
     print_across(ws, widths, keep)
-    if len(ends) > 1 and first_row > 1:
+    if len(ends) > 1 and above:
         # the rows above the table (a headline, notes) printed apart from it, on the
         # first page's columns: in the print area of the pages across, the columns
         # repeated on each (code, authority) showed their first words cut off on every page

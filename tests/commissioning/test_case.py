@@ -22,6 +22,7 @@ from sufficiency.commissioning.report import commission, planning_sentence, reco
 from sufficiency.commissioning.solve import Plan
 from sufficiency.commissioning.writers import write_outputs
 from sufficiency.config import CommissioningParams
+from sufficiency.io.xlsx import A4_LANDSCAPE_CHARS, MIN_PRINT_SCALE, sheet_widths, wrapped_lines
 
 from .conftest import make_forecast, tiny_levers_data
 
@@ -160,8 +161,11 @@ def test_sensitivity_in_words(report):
     assert all("against today's practice" in line for line in lines)
 
 
-def test_workbook_opens_with_the_recommendation_on_one_page(report, tmp_path):
-    """Sheets: Recommendation, Reasons, ... Method last; page 1 fits one A4 landscape page."""
+def test_workbook_opens_with_the_recommendation_readable_in_print(report, tmp_path):
+    """Sheets: Recommendation, Reasons, ... Method last. The Recommendation was held to one
+    A4 landscape page, 168 characters across: it printed at 48%, unreadable to a panel.
+    It prints one page wide at 85% or more, the case (headline, how sure, what to do) on
+    page 1, the year-by-year table and the spot-purchase table each on a page of its own."""
     write_outputs(report, tmp_path)
     wb = load_workbook(tmp_path / "commissioning.xlsx")
     assert wb.sheetnames[:5] == [
@@ -173,11 +177,35 @@ def test_workbook_opens_with_the_recommendation_on_one_page(report, tmp_path):
     labels = [ws.cell(row=r, column=1).value for r in range(1, ws.max_row + 1)]
     assert any(str(v).startswith("Expected saving") for v in labels if v)
     assert "Year by year" in labels and "To be spot-purchased, and true shortfall" in labels
-    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToHeight == 1
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert sum(sheet_widths(ws)) <= A4_LANDSCAPE_CHARS / MIN_PRINT_SCALE
+    breaks = [b.id + 1 for b in ws.row_breaks.brk]  # the first row of each page after
+    assert [ws.cell(row=r, column=1).value for r in breaks] == [
+        "Year by year", "To be spot-purchased, and true shortfall"
+    ]  # fmt: skip
+    heads = [r for r in range(3, breaks[0]) if ws.cell(row=r, column=2).value is not None]
+    for r in heads:  # each headline label as tall as its wrapped lines: none overprinted
+        lines = wrapped_lines(ws.cell(row=r, column=1).value, ws.column_dimensions["A"].width)
+        assert ws.row_dimensions[r].height >= 15 * lines, ws.cell(row=r, column=1).value
     text = " ".join(str(c.value) for s in wb.worksheets for row in s.iter_rows() for c in row
                     if isinstance(c.value, str))  # fmt: skip
     assert CODE_WORD.findall(text) == []
+
+
+def test_table_cells_stand_at_the_top_of_their_rows(report, tmp_path):
+    """Beside a first column wrapped to two lines (Plan by year's "Recruit foster carers for
+    young people aged 16 to 17", Sensitivity's "Recruitment success -20%"), the plan year,
+    starts and the households recruited stood at the row's foot, printed as if the next
+    row's, while the costs beside them stood at its top. Every cell is at the top."""
+    write_outputs(report, tmp_path)
+    wb = load_workbook(tmp_path / "commissioning.xlsx")
+    for title in ("Plan by year", "Sensitivity"):
+        ws = wb[title]
+        top = int(str(ws.print_title_rows).split(":")[0].lstrip("$"))
+        low = [c.coordinate for row in ws.iter_rows(min_row=top + 1) for c in row
+               if c.value is not None and c.alignment.vertical != "top"]  # fmt: skip
+        assert low == [], (title, low[:5])
 
 
 def test_spot_average_over_all_years_weighs_a_part_year_by_its_months():

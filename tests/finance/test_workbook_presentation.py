@@ -292,3 +292,27 @@ def test_quarters_and_years_print_across_with_the_note_whole(book):
         assert note.column == 3 and note.alignment.wrap_text, title
         merged = f"C{note.row}:{get_column_letter(ends[0])}{note.row}"
         assert merged in {str(r) for r in ws.merged_cells.ranges}, title
+
+
+def test_budget_and_scenario_comparison_print_on_few_pages_with_every_figure_whole(book):
+    """Columns of whole pounds 16 (and 20) characters wide for figures of 11: the Scenario
+    comparison (125 across) printed on two pages across, the scenario's name alone on the
+    second, and Budget (218) on four, the last holding two columns of figures. The
+    comparison prints one page wide at 85% or more, its names one indent clear of the
+    difference before them (it printed "£6,290Step-downs"), Budget on three pages across,
+    and every figure still fits its column."""
+    from sufficiency.io.xlsx import A4_LANDSCAPE_CHARS, MIN_PRINT_SCALE, page_ends, sheet_widths
+
+    comparison, budget = book["Scenario comparison"], book["Budget"]
+    assert sum(sheet_widths(comparison)) <= A4_LANDSCAPE_CHARS / MIN_PRINT_SCALE
+    assert not comparison.col_breaks.brk
+    names = [row[5] for row in comparison.iter_rows(min_row=2) if row[5].value]
+    assert names and all(c.alignment.indent >= 1 for c in names)  # clear of the figure before
+    assert len(page_ends(sheet_widths(budget), 2)) <= 3
+    for ws in (comparison, budget):
+        widths = sheet_widths(ws)
+        for row in ws.iter_rows(min_row=2):
+            for cell, width in zip(row, widths, strict=False):
+                if isinstance(cell.value, int | float) and "£" in cell.number_format:
+                    shown = f"-£{abs(cell.value):,.0f}" if cell.value < 0 else f"£{cell.value:,.0f}"
+                    assert len(shown) + 2 <= width, (ws.title, cell.coordinate, shown, width)

@@ -19,7 +19,7 @@ from print_checks import assert_prints_readably
 
 from sufficiency.commands.forecast import forecast
 from sufficiency.forecast.workbook import CATEGORY_NAMES
-from sufficiency.io.xlsx import CHANCE, page_ends, sheet_widths
+from sufficiency.io.xlsx import A4_LANDSCAPE_CHARS, CHANCE, MIN_PRINT_SCALE, page_ends, sheet_widths
 from sufficiency.io.xlsx_style import COUNT
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -167,6 +167,26 @@ def test_backtest_sheet_holds_summary_and_plain_sentences(backtested: Workbook):
     assert len(sentences) == 3
     assert all(("better" in s) or ("worse" in s) or ("as well" in s) for s in sentences)
     assert "Backtest scores" in backtested.sheetnames
+
+
+def test_backtest_sheet_prints_one_page_wide_its_sentences_under_the_table(
+    backtested: Workbook,
+):
+    """Each sentence in one cell of column A made it 90 characters wide: the sheet printed
+    across nine pages, a sentence or a column of figures on each. The table prints one
+    page wide at 85% or more, each sentence a paragraph across its columns."""
+    ws = backtested["Backtest"]
+    widths = sheet_widths(ws)
+    assert sum(widths) <= A4_LANDSCAPE_CHARS / MIN_PRINT_SCALE, widths
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert not ws.col_breaks.brk and not ws.print_title_cols
+    merged = {r.min_row: r for r in ws.merged_cells.ranges}
+    rows = [c.row for c in ws["A"] if isinstance(c.value, str) and "months ahead" in c.value]
+    assert len(rows) == 3
+    for row in rows:
+        assert (merged[row].min_col, merged[row].max_col) == (1, len(widths)), row
+        assert ws.cell(row=row, column=1).alignment.wrap_text
+        assert ws.row_dimensions[row].height > 15
 
 
 def test_summary_opens_with_a_title_and_the_headline(full: Workbook):

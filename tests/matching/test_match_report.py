@@ -153,13 +153,15 @@ def test_every_sheet_prints_a4_landscape_readably_with_titles(sample_out: Path) 
     placed to 63%, the Summary to 66% and Assumptions to 80%. Their columns of text are
     narrowed (they wrap) to fit A4 landscape at full size; Children placed and Other
     options, still too wide for 85% (they printed at 64% and 66%), print at full size on
-    pages across with the child's ID on each; the Summary on one page."""
+    pages across with the child's ID on each; the Summary at full size (held to one page
+    tall, it printed at 57%), the flags' header row printed again atop a second page."""
     from print_checks import assert_prints_readably
 
     book = load_workbook(sample_out / "match_report.xlsx")
     for ws in book.worksheets:
         if ws.title == "Summary":
-            assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 1
+            assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
+            assert ws.print_title_rows == "$11:$11" and ws["A11"].value == "Flag"
         else:
             assert_prints_readably(ws, 1)
         assert str(ws.page_setup.paperSize) == str(ws.PAPERSIZE_A4) == "9", ws.title

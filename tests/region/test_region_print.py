@@ -155,3 +155,71 @@ def test_every_header_word_prints_whole(workbook: Path) -> None:
             words = str(ws.cell(header, c).value or "").split()
             width = ws.column_dimensions[get_column_letter(c)].width
             assert all(len(w) + 1 <= width for w in words), (ws.title, words, width)
+
+
+def test_a_note_over_a_table_printed_across_is_on_its_first_page(workbook: Path) -> None:
+    """Placement mix forecast's rounding note, above a table printed across, was a print
+    area of its own: LibreOffice and Excel print each area from a new page, so the note
+    had a page to itself. It stands beside the columns repeated on every page, wrapped
+    across the first page's other columns, and the sheet has one print area."""
+    from sufficiency.io.xlsx import page_ends, sheet_widths
+
+    ws = load_workbook(workbook)["Placement mix forecast"]
+    assert ws.print_title_cols == "$A:$B" and ws.col_breaks.brk
+    assert ws.print_area is None or "," not in str(ws.print_area)
+    (note,) = [c for row in ws.iter_rows() for c in row if c.value == ROUNDING_NOTE]
+    assert note.column == 3 and note.alignment.wrap_text
+    end = page_ends(sheet_widths(ws), 2)[0]
+    assert f"C{note.row}:{get_column_letter(end)}{note.row}" in {
+        str(r) for r in ws.merged_cells.ranges
+    }
+
+
+def test_a_sheet_with_nothing_to_show_prints_as_every_other(workbook: Path) -> None:
+    """A sheet saying "Nothing to show." had no page setup: it printed portrait, its page
+    naming neither its sheet nor its page. It prints A4 landscape, one page wide, with the
+    footer every other sheet has."""
+    from sufficiency.io.xlsx import FOOTER
+
+    wb = load_workbook(workbook)
+    empty = [ws for ws in wb.worksheets if ws["A1"].value == "Nothing to show."]
+    assert empty, "the fixture's region has no sheet with nothing to show"
+    for ws in empty:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert str(ws.page_setup.paperSize) == "9", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert str(ws.oddFooter.center.text) == FOOTER, ws.title
+
+
+def test_every_region_sheet_prints_readably_in_libreoffice(workbook: Path, tmp_path: Path) -> None:
+    """Rendered by LibreOffice (scripts/rendering.py, as tests/render does the demo's
+    workbooks; the region is not in ``make demo``): every sheet of region.xlsx prints at
+    85% or more, no column on a page apart from its row's code, every page naming its
+    sheet and page."""
+    import os
+
+    import rendering
+
+    missing = rendering.missing_tools(html=False)
+    if missing:
+        reason = f"render tools missing: {', '.join(missing)}"
+        if os.environ.get("SUFFICIENCY_REQUIRE_RENDER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    found = rendering.sheet_pages([workbook], tmp_path / "sheets")[workbook]
+    assert [s.title for s in found] == load_workbook(workbook).sheetnames
+    small = [f"{s.title} ({s.scale:.0%})" for s in found
+             if s.scale is not None and s.scale < MIN_PRINT_SCALE]  # fmt: skip
+    assert small == []
+    assert [s.title for s in found if s.columns_cut] == []
+    pdf = tmp_path / "region.pdf"
+    rendering.workbooks_to_pdf([workbook], [pdf])
+    texts = rendering.page_texts(pdf)
+    unnamed = [i for i, text in enumerate(texts, start=1)
+               if not re.search(rf" - page {i} of {len(texts)}\b", text)]  # fmt: skip
+    assert unnamed == [], f"pages {unnamed} of {len(texts)} name neither sheet nor page"
+    # no page holds a note alone: Placement mix forecast's rounding note printed in a print
+    # area of its own, a page with two lines on it (only the Summary's headline has a page)
+    alone = [i for i, text in enumerate(texts[1:], start=2)
+             if "Code" not in text.split() and "Nothing to show." not in text]  # fmt: skip
+    assert alone == [], [texts[i - 1][:200] for i in alone]

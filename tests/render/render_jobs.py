@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample"
 
 RUN_DATE = "2026-04-01"
+#: The forecast's backtest, as ``make demo`` runs it (its Backtest sheets printed too).
+BACKTEST_CUTOFF = "2025-03-31"
 
 
 def demo_jobs(out: Path) -> dict[str, list[str]]:
@@ -29,7 +31,8 @@ def demo_jobs(out: Path) -> dict[str, list[str]]:
                   str(s / "placements.csv"), "--date", RUN_DATE, "--out", str(out / "match")],
         "forecast": ["forecast", "--history", str(s / "ssda903"), "--out", str(out / "forecast"),
                      "--supply", str(s / "supply.toml"), "--placements", str(s / "placements.csv"),
-                     "--scenario", scenario, "--paths", "100"],
+                     "--scenario", scenario, "--backtest-cutoff", BACKTEST_CUTOFF,
+                     "--paths", "100"],
         "spend": ["spend", "--history", str(s / "ssda903"), "--out", str(out / "spend"),
                   "--budget", str(s / "budget.csv"), "--scenario", scenario, "--date", RUN_DATE,
                   "--paths", "100"],
