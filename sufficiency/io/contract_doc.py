@@ -45,9 +45,10 @@ field says *required value*.
 problem at once, grouped by file, with the spreadsheet row number (the header is
 row 1), the column and the offending value. In the files about children (referrals and
 903 returns) only the child's ID, and a council's code or name as the responsible
-authority, are echoed. An ID that cannot be one (two words of letters, as a name typed
-in `CHILD` or `child_id`; or over 20
-characters, twice the 10 DfE's specification allows for `CHILD`) is an error of its row,
+authority, are echoed. An ID that cannot be one (letters with no digit, as a first
+name typed in `CHILD` or `child_id`, `Bethan`; two words of letters, `Siân Jones`; or
+over 20 characters, twice the 10 DfE's specification allows for `CHILD`) is an error of
+its row,
 shown by its shape: the row is set aside (`--strict` refuses) and never named by that
 value; digits, letters, hyphens, slashes, hashes, accents and thousands separators
 are read. Otherwise,
