@@ -35,6 +35,44 @@ def test_a_date_after_its_day_of_the_week_is_read_only_where_it_is_that_day(tmp_
     assert note.message.startswith("writes dates with the day of the week (Mon 03/02/2014)")
 
 
+def test_a_day_of_the_week_not_the_dates_says_so(tmp_path):
+    """``Tuesday 3 March 2025`` (3 March 2025 was a Monday) was 'not a date in the form
+    DD/MM/YYYY', as if its form were wrong. Now the error says the day of the week is not
+    the date's, naming file, row and column, without saying either day (a date of
+    birth's); in a 903 return too, as validate and the forecast's data quality list it."""
+    from pathlib import Path
+
+    from sufficiency.io.ssda903 import load_ssda903, read_history
+
+    p = _write(tmp_path, "r.csv", "child_id,dob,sex,home_postcode\n"
+               "C1,Tuesday 3 March 2025,M,WR1 1AA\nC2,Mon 31/02/2014,F,WR1 1AA\n"
+               "C3,Tue 02/04/2024,F,WR1 1AA\n")  # fmt: skip
+    _, problems = load_referrals(p, default_responsible_la="E10000034")
+    errors = {(x.row, x.column, x.value, x.message) for x in problems if x.severity == "error"}
+    assert errors == {  # 31 February is no date, whatever its day of the week
+        (2, "dob", "AAAAAAA 9 AAAAA 9999", WEEKDAY),
+        (3, "dob", "AAA 99/99/9999", "is not a date in the form DD/MM/YYYY or YYYY-MM-DD"),
+    }
+    root = tmp_path / "903" / "2026"
+    root.mkdir(parents=True)
+    (root / "header.csv").write_text("CHILD,SEX,DOB\n101150,1,01/01/2012\n101151,2,02/02/2013\n")
+    (root / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC\n101150,01/05/2025,S,C2,N1,U1,PR1,\n"
+        "101151,Tuesday 3 March 2025,S,C2,N1,U1,PR1,\n")  # fmt: skip
+    _, problems = load_ssda903([root.parent])
+    (bad,) = [x for x in problems if x.severity == "error" and x.column == "DECOM"]
+    assert (Path(bad.file).name, bad.row, bad.column, bad.message) == (
+        "episodes.csv", 3, "DECOM", WEEKDAY)  # fmt: skip
+    (aside,) = [x for x in read_history(root.parent).quality.problems if x.code == "decom_invalid"]
+    assert (aside.row, aside.message) == (3, f"episode start (DECOM) {WEEKDAY}")
+
+
+WEEKDAY = (
+    "begins with a day of the week that is not that date's day of the week: the day, "
+    "the month (or the two swapped) or the day of the week is mistyped; correct it"
+)
+
+
 def test_a_tick_or_a_cross_is_a_yes_or_a_no(tmp_path):
     """A commissioner's register marks a home with pets with a tick: '✓' was refused
     ('must be Y or N') and the home set aside. A tick is a yes, a cross a no."""

@@ -58,7 +58,7 @@ import pandas as pd
 from sufficiency import codes
 from sufficiency.errors import Problem
 from sufficiency.io.cells import ROUNDED_MESSAGE, SCIENTIFIC_MESSAGE, excel_rounded, scientific
-from sufficiency.io.dates import eighteenth_birthdays, read_dates
+from sufficiency.io.dates import WRONG_WEEKDAY, eighteenth_birthdays, read_dates, wrong_weekday
 from sufficiency.io.history import SSDA903History
 from sufficiency.io.id_shape import NOT_AN_ID, NOT_AN_ID_MESSAGE, not_an_id
 from sufficiency.io.quality import DataQuality, ReturnInfo
@@ -191,13 +191,15 @@ def _parse_episodes(ret: Return, found: _Findings) -> pd.DataFrame:
     decom = _dates(ep["DECOM"])
     dec = _dates(ep["DEC"])
     bad_start = decom.isna()
-    found.rows(ep, bad_start, "DECOM", "decom_invalid",
-               "episode start (DECOM) is blank or not a date in the form DD/MM/YYYY",
-               "episode set aside")  # fmt: skip
-    bad_end = dec.isna() & ep["DEC"].notna()
-    found.rows(ep, bad_end & ~bad_start, "DEC", "dec_invalid",
-               "episode end (DEC) is not a date in the form DD/MM/YYYY",
-               "episode set aside")  # fmt: skip
+    bad_end = dec.isna() & ep["DEC"].notna() & ~bad_start
+    for col, bad, what, code in ((ep["DECOM"], bad_start, "start (DECOM)", "decom_invalid"),
+                                 (ep["DEC"], bad_end, "end (DEC)", "dec_invalid")):  # fmt: skip
+        weekday = wrong_weekday(col)  # Tuesday 3 March 2025, a Monday
+        found.rows(ep, bad & weekday, col.name, code, f"episode {what} {WRONG_WEEKDAY}",
+                   "episode set aside")  # fmt: skip
+        found.rows(ep, bad & ~weekday, col.name, code, f"episode {what} is "
+                   + ("blank or " if code == "decom_invalid" else "")
+                   + "not a date in the form DD/MM/YYYY", "episode set aside")  # fmt: skip
     backwards = (dec < decom).fillna(False)
     found.rows(ep, backwards, "DEC", "dec_before_decom", "episode ends (DEC) before it starts",
                "episode set aside")  # fmt: skip
