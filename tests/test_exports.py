@@ -90,6 +90,40 @@ def test_a_tick_or_a_cross_is_a_yes_or_a_no(tmp_path):
                                       "or a cross)")]  # fmt: skip
 
 
+def test_wingdings_ticks_and_symbol_crosses_in_every_yes_no_column(tmp_path):
+    """Ticks typed in Excel's Wingdings font reach the file as ``ü`` (a tick) and ``û`` (a
+    cross), and a cross is often ``×`` or ``❌``: each was refused in every yes/no column
+    (a flag, pets, a suitability, the Placements Data Standard's risk columns) and the
+    child or home set aside; ``✓`` was refused in pets and the suitabilities. Now a tick
+    is the column's yes and a cross its no, said in one warning per column naming its
+    rows (not which holds which); ``x`` is still an error."""
+    p = _write(tmp_path, "r.csv", "child_id,dob,sex,home_postcode,risks,dolo,adaptations,pets,"
+               "foster_suitability,Risk to child: Self-harm\n"
+               "C1,01/02/2014,M,WR1 1AA,,ü,×,✓,û,ü\nC2,01/02/2014,F,WR1 1AA,,û,✔,❌,þ,û\n"
+               "C3,01/02/2014,F,WR1 1AA,,N,N,x,,\n")  # fmt: skip
+    t, problems = load_referrals(p, default_responsible_la="E10000034")
+    assert t["dolo"].tolist()[:2] == [True, False]
+    assert t["adaptations"].tolist()[:2] == [False, True]
+    assert t["pets"].tolist()[:2] == ["can", "no"]
+    assert t["foster_suitability"].tolist()[:2] == ["unsuitable", "suitable"]
+    assert [list(r) for r in t["risks"]][:2] == [["self_harm"], []]
+    notes = {x.column: x.message for x in problems if x.code == "ticks"}
+    assert set(notes) == {"dolo", "adaptations", "pets", "foster_suitability",
+                          "Risk to child: Self-harm"}  # fmt: skip
+    assert notes["dolo"].endswith("each tick read as Y, each cross as N (rows 2, 3): check them")
+    assert "Wingdings" in notes["dolo"] and "Wingdings" not in notes["adaptations"]
+    assert all(x.severity == "warning" for x in problems if x.code == "ticks")
+    errors = [(x.row, x.column) for x in problems if x.severity == "error"]
+    assert errors == [(4, "pets")]
+    register = _write(tmp_path, "p.csv", f"{_REGISTER},has_pets,adapted\n"
+                      "P1,foster,in_house,WR1 1AA,1,600,0,17,ü,×\n"
+                      "P2,foster,in_house,WR1 1AA,1,600,0,17,û,✅\n")  # fmt: skip
+    t, problems = load_placements(register)
+    assert t["has_pets"].tolist() == [True, False] and t["adapted"].tolist() == [False, True]
+    assert {x.column for x in problems if x.code == "ticks"} == {"has_pets", "adapted"}
+    assert not [x for x in problems if x.severity == "error"]
+
+
 def test_a_figure_with_a_full_stop_before_three_digits_in_a_european_csv_is_not_read(tmp_path):
     """A European Excel's CSV (semicolons between columns) writes a weekly cost of £1,094
     as 1.094: it was read as £1.09 a week, and the night matched at it, the plan's cost a

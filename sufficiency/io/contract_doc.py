@@ -64,8 +64,13 @@ Dates are `DD/MM/YYYY` (our own contracts also accept `YYYY-MM-DD`; Excel date
 cells are read as dates). Other forms are read as the 903 returns' are (below), and
 noted once per file. A year outside 1900 to 2099 is an error (leave a decision's
 `until` blank for no end). Lists are separated by semicolons. A flag (Y/N) may also be
-written yes/no, 1/0, true/false (an Excel TRUE/FALSE cell), or a tick (✓, ✔, ☑) or
-cross (✗, ✘, ☒).
+written yes/no, 1/0, true/false (an Excel TRUE/FALSE cell). A tick (✓, ✔, ☑, ✅, or
+Wingdings' `ü` and `þ`, as a file holds a tick typed in that font) is read as yes and a
+cross (✗, ✘, ☒, ✖, ❌, ×, or Wingdings' `û` and `ý`) as no in every yes/no column of
+tonight's files: a flag, `pets` (yes), a suitability (suitable or unsuitable), and the
+Placements Data Standard's risk columns (Risk Present or No known risk); a warning
+names each such column and its rows. A plain `x` is an error (it marks a chosen box as
+often as a no).
 
 An identifier (a `CHILD`, a `child_id`, a `placement_id`) or other text written as
 Excel shows a number of 12 digits or more, in scientific notation (`1.23457E+11`, the

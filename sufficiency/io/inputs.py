@@ -48,6 +48,7 @@ from sufficiency.io.schema import (
 from sufficiency.io.shape import mask_value
 from sufficiency.io.stray_rows import maybe_totals, not_records, set_aside_not_records
 from sufficiency.io.tables import NOT_A_RECORD, NightTable, RawTable, split_rows
+from sufficiency.io.ticks import read_ticks, yes_and_no
 from sufficiency.prices import (
     DAYS_PER_WEEK,
     DEFAULT_WEEKLY_COSTS,
@@ -517,6 +518,13 @@ def referral_field_for(label: str) -> str | None:
     return None if f is None else f.name
 
 
+def _yes_no(label: str) -> tuple[str, str] | None:
+    """What a tick and a cross mean in a referral column (:mod:`sufficiency.io.ticks`)."""
+    if column_key(label) in STANDARD_RISK_COLUMNS:
+        return ("risk present", "no known risk")
+    return yes_and_no(REFERRALS.field_for(label))
+
+
 def _fold_standard_risks(raw: RawTable) -> tuple[RawTable, list[Problem]]:
     """Turn Placements Data Standard v2 wide risk columns into one ``risks`` list."""
     wide = [c for c in raw.data.columns if column_key(c) in STANDARD_RISK_COLUMNS]
@@ -583,12 +591,12 @@ def _load_referrals(
     harm_animals_excludes_pets: bool = True,
 ) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
     """:func:`load_referrals` keeping the file's row index (``raw.row_number`` names rows)."""
-    read = read_single_table(path, REFERRALS, allow_empty=True)
+    read, ticked = read_ticks(read_single_table(path, REFERRALS, allow_empty=True), _yes_no)
     strays = _not_records(read, REFERRALS, ("dob", "sex"), "a child's referral",
                           "no date of birth or sex")  # fmt: skip
     raw, problems = _fold_standard_risks(read)
     table, found = check_table(raw, REFERRALS)
-    problems = [*raw.notes, *problems, *found, *id_problems(raw, table, "child_id")]
+    problems = [*raw.notes, *ticked, *problems, *found, *id_problems(raw, table, "child_id")]
     table["communication"] = table["communication"].map(
         lambda xs: tuple(x for x in xs if x != "none")
     )
@@ -938,13 +946,14 @@ def _located_only(problem: Problem, label: str) -> Problem:
 
 def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
     """:func:`load_placements` keeping the file's row index."""
-    raw = read_single_table(path, PLACEMENTS, allow_empty=True)
+    raw, ticked = read_ticks(read_single_table(path, PLACEMENTS, allow_empty=True),
+                             lambda label: yes_and_no(PLACEMENTS.field_for(label)))  # fmt: skip
     strays = _not_records(raw, PLACEMENTS, ("setting", "provider"), "a placement",
                           "no setting or provider")  # fmt: skip
     table, problems = check_table(raw, PLACEMENTS)
     if not _present(raw, PLACEMENTS, "urn").any():  # no URNs given: none are checked
         table = table.drop(columns="urn")
-    problems = [*raw.notes, *problems]
+    problems = [*raw.notes, *ticked, *problems]
     label = raw.column_label(mapping_key_for(raw, PLACEMENTS, "postcode"))
     problems = [_located_only(p, label) for p in problems]
     blank = table["postcode"].isna() & _present(raw, PLACEMENTS, "postcode")

@@ -66,6 +66,7 @@ READING_CODES = frozenset(
         "header_row_missing",
         "european_figures",
         "other_sheets",
+        "ticks",
     }
 )
 #: How a file was read, said with how many tables or files were so read.
@@ -80,6 +81,7 @@ _READ_COUNTS = (
         "figures written the European way (1.234,50) in {} table(s), read as 1234.50",
     ),
     ("other_sheets", "{} workbook(s) with several sheets of one table, one of them read"),
+    ("ticks", "ticks and crosses read as yes and no in {} column(s)"),
     ("title_rows", "title rows above the header in {}"),
     (
         "year_column",
