@@ -391,3 +391,15 @@ def test_a_column_hidden_in_a_workbook_is_read_and_named(tmp_path, monkeypatch, 
         "has 3 column(s) hidden in Excel (sheet Register: weekly_cost (F), old_cost (I), "
         "notes (J)): they are read like the others"
     )
+
+
+def test_a_tsv_file_is_read_as_tab_separated_text(tmp_path):
+    """Tab-separated values as databases and case systems' reports save them (.tsv) were
+    refused ('has extension .tsv; expected .csv or .xlsx', though .txt with tabs is read):
+    read now, with the note every file with tabs has."""
+    p = _write(tmp_path, "r.tsv", "child_id\tdob\tsex\thome_postcode\trisks\tdolo\n"
+               "C1\t03/02/2014\tM\tWR1 1AA\t\tN\n")  # fmt: skip
+    t, problems = load_referrals(p, default_responsible_la="E10000034")
+    assert t["child_id"].tolist() == ["C1"]
+    assert not [x for x in problems if x.severity == "error"]
+    assert [x.code for x in problems if x.code == "delimiter"] == ["delimiter"]

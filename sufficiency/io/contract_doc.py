@@ -17,7 +17,8 @@ INTRO = """\
 The inputs `sufficiency` reads, field by field. Every file may be CSV (UTF-8 or
 Windows-1252, comma-separated; a UTF-8 file with rows added in Windows-1252 is read
 line by line, each in its own), any of Excel's other ways of saving a table as text
-(`.txt` "Text (Tab delimited)" and "Unicode Text", UTF-16 with tabs; "CSV (Macintosh)",
+(`.txt` "Text (Tab delimited)" and "Unicode Text", UTF-16 with tabs; `.tsv`, tab-separated
+as databases and reports write it; "CSV (Macintosh)",
 in Mac Roman, told from Windows-1252 by which reads its accented letters as words
 (`Café`, not `CafŽ`) and said; "CSV UTF-8"; a European Excel's CSV with semicolons
 between columns: a file with tabs or semicolons is read and said so; where the figures
@@ -183,8 +184,8 @@ can be read), is read as
 no return for its year, not as a year in which every child left; a numeric
 `CHILD` written without the leading zeros it has in other tables (Excel drops them),
 or as `123.0`, is the same child, and one with thousands separators (`100,211`, from a
-column so formatted; `100.211` in a European Excel's CSV with semicolons, groups of three
-digits only) is read without them, each row said; a child back in
+column so formatted; `100.211` in a European Excel's CSV with semicolons or its text
+with tabs, groups of three digits only) is read without them, each row said; a child back in
 the next return under a new `CHILD` (a new case-management system) is recognised by
 date of birth and the start of the episode running across the year's end, and read as
 the same child. A header file exported without its header row is read as the header when

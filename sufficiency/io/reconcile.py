@@ -25,9 +25,9 @@ says about earlier times:
    leading zeros it has elsewhere (as Excel drops them from a CSV it opens and saves),
    as a decimal (``123.0``, as pandas saves a number column with blanks), or with
    thousands separators (``100,211``, a number column so formatted; was read as a child
-   under a new identifier, or a new child), or, in a CSV with semicolons between columns
-   (Excel's in a European language), with full stops for them (``100.211``: groups of
-   exactly three digits, so never ``123.0``). It is read
+   under a new identifier, or a new child), or, in a CSV with semicolons or tabs between
+   columns (Excel's CSV or "Text (Tab delimited)" in a European language), with full
+   stops for them (``100.211``: groups of exactly three digits, so never ``123.0``). It is read
    in its zero-led, whole-number form, unless two forms appear in one table or their
    dates of birth differ.
 6. **A return with no episodes**, or none that can be used (every CHILD in Excel's
@@ -301,6 +301,16 @@ _NUMERIC_ID = r"0*[1-9](?:\d*|\d{0,2}(?:,\d{3})+)(?:\.0+)?"
 _DOTTED_ID = r"0*[1-9]\d{0,2}(?:\.\d{3})+"
 
 
+def numeric_key(ids: pd.Series, dotted: bool = False) -> pd.Series:
+    """The whole number each numeric CHILD of ``ids`` is (``00123``, ``123.0`` and ``123``
+    are 123; ``100,211``, and ``100.211`` where ``dotted``, are 100211), ``<NA>`` for an
+    identifier that is no number: the form rule 5 reads a child's other forms as."""
+    text = ids.astype("string")
+    num = text.str.fullmatch(_NUMERIC_ID) | (text.str.fullmatch(_DOTTED_ID) & dotted)
+    key = text.str.replace(r"\.0+$", "", regex=True).str.replace(r"[,.]", "", regex=True)
+    return key.str.lstrip("0").where(num.fillna(False).astype(bool))
+
+
 def _dotted_ids(
     tables: list[pd.DataFrame], semicolons: Collection[str]
 ) -> dict[tuple[str, int], str]:
@@ -350,8 +360,7 @@ def _read_forms(
     (``dotted``: the rows whose CHILD was written with full stops, and how)."""
     ids = pd.Series(pd.concat([t["CHILD"] for t in tables]).dropna().unique(), dtype="string")
     num = ids[ids.str.fullmatch(_NUMERIC_ID).fillna(False).to_numpy(bool)]
-    key = num.str.replace(r"\.0+$", "", regex=True).str.replace(",", "").str.lstrip("0")
-    forms = pd.DataFrame({"id": num.to_numpy(object), "key": key.to_numpy(object)})
+    forms = pd.DataFrame({"id": num.to_numpy(object), "key": numeric_key(num).to_numpy(object)})
     # a form with thousands separators is read without them even where it is the only one
     # (a child new in that return): no identifier's own form has them
     forms = forms[forms["key"].duplicated(keep=False) | forms["id"].str.contains(",")]
@@ -695,8 +704,9 @@ def reconcile(returns: list[Return]) -> SSDA903History:
         headers.append(_parse_header(r, found))
         for problem in uasc_dob_problems(r, headers[-1]):  # the header's date used
             found.add(problem)
+    # a European Excel's text: its CSV has semicolons, its "Text (Tab delimited)" tabs
     semicolons = {t.raw.source for r in returns for kind in ("episodes", "header")
-                  for t in r.tables.get(kind, ()) if t.raw.delimiter == ";"}  # fmt: skip
+                  for t in r.tables.get(kind, ()) if t.raw.delimiter in (";", "\t")}  # fmt: skip
     _same_ids(eps, headers, found, semicolons)
     returns = _drop_empty(returns, eps, found)
     returns = [r for r in returns if len(eps[r.year]) or r.tables.get("episodes")]

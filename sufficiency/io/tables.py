@@ -34,8 +34,9 @@ from sufficiency.io.xlsx_formulas import uncalculated_cells
 from sufficiency.io.xlsx_hidden import hidden_columns, hidden_note, hidden_rows
 from sufficiency.io.xlsx_size import too_large
 
-#: Extensions we read.
-CSV_SUFFIXES = frozenset({".csv", ".txt"})
+#: Extensions we read: a table as text (``.tsv`` as databases and case systems' reports
+#: write tab-separated values; ``.txt`` as Excel's "Text (Tab delimited)"), and workbooks.
+CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 #: Rows above the header that may be titles: the header is looked for among these.
 _TITLE_ROWS_MAX = 10
@@ -475,7 +476,8 @@ def read_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]:
         return read_xlsx_tables(path, allow_empty=allow_empty)
     if suffix in CSV_SUFFIXES:
         return [read_csv_table(path, allow_empty=allow_empty)]
-    raise _fail(str(path), f"has extension {suffix or '(none)'}; expected .csv or .xlsx")
+    raise _fail(str(path), f"has extension {suffix or '(none)'}; expected .csv, .txt or .tsv "
+                "(a table as text) or .xlsx (an Excel workbook)")  # fmt: skip
 
 
 # --- Tonight's inputs: bad rows set aside -------------------------------------------
