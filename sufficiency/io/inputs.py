@@ -276,7 +276,9 @@ REFERRALS = _tonight(
             "ONS code of the child's responsible authority, whose area decides out of area "
             "(blank = [general] responsible_la, with a warning where other referrals name "
             "other councils; set aside when that is not set either, and a council's name is "
-            "set aside naming its code).",
+            "set aside naming its code; a council in Wales, by its code or its English or "
+            "Welsh name (Wrexham, Wrecsam, Ynys Môn), or an authority's code in Scotland or "
+            "Northern Ireland, is set aside as outside England, the tool's area).",
         ),
         Field(
             "siblings_to_place_with",
