@@ -403,3 +403,21 @@ def test_a_tsv_file_is_read_as_tab_separated_text(tmp_path):
     assert t["child_id"].tolist() == ["C1"]
     assert not [x for x in problems if x.severity == "error"]
     assert [x.code for x in problems if x.code == "delimiter"] == ["delimiter"]
+
+
+@pytest.mark.parametrize("word", ["N/A", "None", "NULL", "-", "n/a"])
+def test_a_sibling_group_saying_no_group_puts_no_children_together(tmp_path, word):
+    """A tracker writes N/A (a database export NULL) in the sibling_group of a child with
+    no siblings in care: every such child was one sibling group, unrelated children
+    matched together ('no home on tonight's register has room for all 3') without a word.
+    Now such a cell is no group, said in one warning naming its rows; a real group stays."""
+    p = _write(tmp_path, "r.csv", "child_id,dob,sex,home_postcode,risks,dolo,sibling_group\n"
+               f"C1,03/02/2014,M,WR1 1AA,,N,{word}\nC2,03/02/2012,F,WR1 1AA,,N,{word}\n"
+               f"C3,03/02/2010,F,WR1 1AA,,N,{word}\nC4,03/02/2011,F,WR1 1AA,,N,S1\n"
+               "C5,03/02/2013,F,WR1 1AA,,N,S1\n")  # fmt: skip
+    t, problems = load_referrals(p, default_responsible_la="E10000034")
+    assert t["sibling_group"].isna().tolist() == [True, True, True, False, False]
+    (note,) = [x for x in problems if x.code == "no_group"]
+    assert (note.column, note.severity) == ("sibling_group", "warning")
+    assert f"says no group with {word!r} (rows 2, 3, 4): read as blank" in note.message
+    assert not [x for x in problems if x.severity == "error"]

@@ -36,6 +36,7 @@ from sufficiency.geo import (
 )
 from sufficiency.io.decisions import read_decisions_for_night
 from sufficiency.io.id_shape import id_problems
+from sufficiency.io.no_group import no_group
 from sufficiency.io.same_child import same_child_problems
 from sufficiency.io.same_home import same_home_problems
 from sufficiency.io.schema import (
@@ -203,7 +204,8 @@ REFERRALS = _tonight(
             "text",
             "Children sharing a value should be placed together. An ID the council assigns "
             "(S12, say), never a family name: it is written in the outputs. A group whose "
-            "referrals name different responsible authorities is warned of.",
+            "referrals name different responsible authorities is warned of. N/A, None, "
+            "NULL or a dash is no group (as blank), said in a warning.",
             aliases=("siblings_group",),
         ),
         Field("school_postcode", "postcode", "Postcode of the child's school.", sensitive=True),
@@ -594,11 +596,12 @@ def _load_referrals(
 ) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
     """:func:`load_referrals` keeping the file's row index (``raw.row_number`` names rows)."""
     read, ticked = read_ticks(read_single_table(path, REFERRALS, allow_empty=True), _yes_no)
+    read, none = no_group(read, mapping_key_for(read, REFERRALS, "sibling_group"))
     strays = _not_records(read, REFERRALS, ("dob", "sex"), "a child's referral",
                           "no date of birth or sex")  # fmt: skip
     raw, problems = _fold_standard_risks(read)
     table, found = check_table(raw, REFERRALS)
-    problems = [*raw.notes, *ticked, *problems, *found, *id_problems(raw, table, "child_id")]
+    problems = [*raw.notes, *ticked, *none, *problems, *found, *id_problems(raw, table, "child_id")]
     table["communication"] = table["communication"].map(
         lambda xs: tuple(x for x in xs if x != "none")
     )

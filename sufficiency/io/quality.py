@@ -67,6 +67,7 @@ READING_CODES = frozenset(
         "european_figures",
         "other_sheets",
         "ticks",
+        "no_group",
     }
 )
 #: How a file was read, said with how many tables or files were so read.
@@ -82,6 +83,7 @@ _READ_COUNTS = (
     ),
     ("other_sheets", "{} workbook(s) with several sheets of one table, one of them read"),
     ("ticks", "ticks and crosses read as yes and no in {} column(s)"),
+    ("no_group", "a sibling group written N/A, None or a dash read as none in {} table(s)"),
     ("title_rows", "title rows above the header in {}"),
     (
         "year_column",
