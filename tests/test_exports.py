@@ -421,3 +421,31 @@ def test_a_sibling_group_saying_no_group_puts_no_children_together(tmp_path, wor
     assert (note.column, note.severity) == ("sibling_group", "warning")
     assert f"says no group with {word!r} (rows 2, 3, 4): read as blank" in note.message
     assert not [x for x in problems if x.severity == "error"]
+
+
+def test_a_cell_merged_down_rows_is_read_in_each_row(tmp_path):
+    """A team merges two siblings' sibling_group cells (and a 903 sheet a child's CHILD
+    over their episodes): the file holds the value in the first row only, so the second
+    sibling was in no group, matched apart ('a group of one member'). The value is read
+    in each row the merged cell spans, as Excel shows it, and said; a merge across
+    columns, or in the header, is left alone."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Referrals tonight"])
+    ws.merge_cells("A1:C1")
+    ws.append(["child_id", "dob", "sex", "home_postcode", "risks", "dolo", "sibling_group"])
+    for row in (["C1", "03/02/2014", "M", "WR1 1AA", "", "N", "S1"],
+                ["C2", "03/02/2012", "F", "WR1 1AA", "", "N", None],
+                ["C3", "03/02/2010", "F", "WR1 1AA", "", "N", None]):  # fmt: skip
+        ws.append(row)
+    ws.merge_cells("G3:G4")  # C1 and C2: siblings
+    ws.merge_cells("D5:E5")  # across columns: not read into the next column
+    wb.save(tmp_path / "r.xlsx")
+    t, problems = load_referrals(tmp_path / "r.xlsx", default_responsible_la="E10000034")
+    assert t["sibling_group"].tolist()[:2] == ["S1", "S1"] and pd.isna(t["sibling_group"][2])
+    assert t["risks"].tolist()[2] == ()
+    (note,) = [x for x in problems if x.code == "merged_cells"]
+    assert "(sibling_group rows 3 to 4)" in note.message and note.severity == "warning"
+    assert "lone_sibling" not in {x.code for x in problems}

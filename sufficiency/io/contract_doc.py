@@ -32,7 +32,9 @@ more than 200 MB, a zip bomb's shape, is refused before it is opened: save its s
 CSV; a formula cell whose value was never worked out, in a workbook written by a program
 and not saved by Excel since, is an error of its row, not read as blank; rows and
 named columns hidden in Excel, by a filter or by hand, are read like the others and named
-in a warning: delete a hidden column of old values that should not be read); title rows
+in a warning: delete a hidden column of old values that should not be read; a cell
+merged down several rows, a sibling group or a child's `CHILD` over their rows, is read
+in each of its rows, as Excel shows it, and named in a warning); title rows
 above the header row are skipped and noted. A header over two rows (a group's name
 merged across its columns, `Suitability`, and their names in the row below, `Foster`,
 `Residential`) is refused naming the row: give each column its whole name in one row.
