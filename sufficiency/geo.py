@@ -27,6 +27,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sufficiency.council_names import name_key, outside_england, wales_code
+
 #: Metres per mile as DfE's formula has it (km per mile, times 1000).
 METRES_PER_MILE = 1000 * 1.6093
 
@@ -153,15 +155,19 @@ def _code_for_name(text: str) -> str | None:
     """The code of the English authority (county, unitary or district) whose name ``text``
     is, in any case and either form ("Manchester", "City of Bristol", "Leeds City
     Council"); ``None`` if none."""
-    want = re.sub(_COUNCIL_WORDS, "", " ".join(text.split()).upper())
+    want = re.sub(_COUNCIL_WORDS, "", name_key(text))  # St Helens is St. Helens
     upper = set(_UPPER_TIER.values())
     for code in sorted(_AUTHORITY_NAMES, key=lambda c: (c not in upper, c)):
         if code.startswith("E") and want in (
-            authority_name(code).upper(),
-            council_name(code).upper(),
+            name_key(authority_name(code)),
+            name_key(council_name(code)),
         ):
             return code
     return None
+
+
+#: Wales' councils by their English names (:mod:`sufficiency.council_names` has the Welsh).
+_WALES = {c: n for c, n in _AUTHORITY_NAMES.items() if c.startswith("W06")}
 
 
 #: What a council's name may carry that the lookup's names do not.
@@ -193,7 +199,8 @@ def names_a_council(code: str) -> bool:
     a DfE LA number or a council's name: text about no child, which a problem may quote
     (other text typed in its place is shown by its shape)."""
     return (code in SUPERSEDED_CODES or code in _UPPER_TIER or code in known_upper_tier_codes()
-            or _code_for_name(code) is not None
+            or _code_for_name(code) is not None or outside_england(code) is not None
+            or wales_code(code, _WALES) is not None
             or (code.isdigit() and len(code) == 3))  # fmt: skip
 
 
@@ -237,8 +244,15 @@ def responsible_la_problem(code: str) -> str | None:
             f"is the name of {council_name(named)}, a district council, not an ONS code: give "
             f"the code of the council responsible for its children, {now}"
         )
-    if code[:1] in _COUNTRY_BY_PREFIX:
-        return f"is not an English authority's code; give your council's ONS code ({example})"
+    wales = wales_code(code, _WALES)
+    country = "Wales" if wales else outside_england(code)
+    if country:  # a council outside England, by its code or (in Wales) its name
+        which = f"{authority_name(wales)} ({wales}), a council" if wales else "an authority"
+        return (
+            f"names {which} in {country}: this tool is for councils in England, and a "
+            "placement is in or out of area by an English council's code; give the English "
+            f"council responsible for the child ({example})"
+        )
     return (
         "is not the ONS code of an English county or unitary authority "
         f"(a letter and 8 digits, {example})"

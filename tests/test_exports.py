@@ -35,6 +35,44 @@ def test_a_date_after_its_day_of_the_week_is_read_only_where_it_is_that_day(tmp_
     assert note.message.startswith("writes dates with the day of the week (Mon 03/02/2014)")
 
 
+def test_a_day_of_the_week_not_the_dates_says_so(tmp_path):
+    """``Tuesday 3 March 2025`` (3 March 2025 was a Monday) was 'not a date in the form
+    DD/MM/YYYY', as if its form were wrong. Now the error says the day of the week is not
+    the date's, naming file, row and column, without saying either day (a date of
+    birth's); in a 903 return too, as validate and the forecast's data quality list it."""
+    from pathlib import Path
+
+    from sufficiency.io.ssda903 import load_ssda903, read_history
+
+    p = _write(tmp_path, "r.csv", "child_id,dob,sex,home_postcode\n"
+               "C1,Tuesday 3 March 2025,M,WR1 1AA\nC2,Mon 31/02/2014,F,WR1 1AA\n"
+               "C3,Tue 02/04/2024,F,WR1 1AA\n")  # fmt: skip
+    _, problems = load_referrals(p, default_responsible_la="E10000034")
+    errors = {(x.row, x.column, x.value, x.message) for x in problems if x.severity == "error"}
+    assert errors == {  # 31 February is no date, whatever its day of the week
+        (2, "dob", "AAAAAAA 9 AAAAA 9999", WEEKDAY),
+        (3, "dob", "AAA 99/99/9999", "is not a date in the form DD/MM/YYYY or YYYY-MM-DD"),
+    }
+    root = tmp_path / "903" / "2026"
+    root.mkdir(parents=True)
+    (root / "header.csv").write_text("CHILD,SEX,DOB\n101150,1,01/01/2012\n101151,2,02/02/2013\n")
+    (root / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC\n101150,01/05/2025,S,C2,N1,U1,PR1,\n"
+        "101151,Tuesday 3 March 2025,S,C2,N1,U1,PR1,\n")  # fmt: skip
+    _, problems = load_ssda903([root.parent])
+    (bad,) = [x for x in problems if x.severity == "error" and x.column == "DECOM"]
+    assert (Path(bad.file).name, bad.row, bad.column, bad.message) == (
+        "episodes.csv", 3, "DECOM", WEEKDAY)  # fmt: skip
+    (aside,) = [x for x in read_history(root.parent).quality.problems if x.code == "decom_invalid"]
+    assert (aside.row, aside.message) == (3, f"episode start (DECOM) {WEEKDAY}")
+
+
+WEEKDAY = (
+    "begins with a day of the week that is not that date's day of the week: the day, "
+    "the month (or the two swapped) or the day of the week is mistyped; correct it"
+)
+
+
 def test_a_tick_or_a_cross_is_a_yes_or_a_no(tmp_path):
     """A commissioner's register marks a home with pets with a tick: '✓' was refused
     ('must be Y or N') and the home set aside. A tick is a yes, a cross a no."""
@@ -50,6 +88,40 @@ def test_a_tick_or_a_cross_is_a_yes_or_a_no(tmp_path):
     errors = [(x.row, x.column, x.message) for x in problems if x.severity == "error"]
     assert errors == [(4, "has_pets", "must be Y or N (or yes, no, 1, 0, true, false, a tick "
                                       "or a cross)")]  # fmt: skip
+
+
+def test_wingdings_ticks_and_symbol_crosses_in_every_yes_no_column(tmp_path):
+    """Ticks typed in Excel's Wingdings font reach the file as ``ü`` (a tick) and ``û`` (a
+    cross), and a cross is often ``×`` or ``❌``: each was refused in every yes/no column
+    (a flag, pets, a suitability, the Placements Data Standard's risk columns) and the
+    child or home set aside; ``✓`` was refused in pets and the suitabilities. Now a tick
+    is the column's yes and a cross its no, said in one warning per column naming its
+    rows (not which holds which); ``x`` is still an error."""
+    p = _write(tmp_path, "r.csv", "child_id,dob,sex,home_postcode,risks,dolo,adaptations,pets,"
+               "foster_suitability,Risk to child: Self-harm\n"
+               "C1,01/02/2014,M,WR1 1AA,,ü,×,✓,û,ü\nC2,01/02/2014,F,WR1 1AA,,û,✔,❌,þ,û\n"
+               "C3,01/02/2014,F,WR1 1AA,,N,N,x,,\n")  # fmt: skip
+    t, problems = load_referrals(p, default_responsible_la="E10000034")
+    assert t["dolo"].tolist()[:2] == [True, False]
+    assert t["adaptations"].tolist()[:2] == [False, True]
+    assert t["pets"].tolist()[:2] == ["can", "no"]
+    assert t["foster_suitability"].tolist()[:2] == ["unsuitable", "suitable"]
+    assert [list(r) for r in t["risks"]][:2] == [["self_harm"], []]
+    notes = {x.column: x.message for x in problems if x.code == "ticks"}
+    assert set(notes) == {"dolo", "adaptations", "pets", "foster_suitability",
+                          "Risk to child: Self-harm"}  # fmt: skip
+    assert notes["dolo"].endswith("each tick read as Y, each cross as N (rows 2, 3): check them")
+    assert "Wingdings" in notes["dolo"] and "Wingdings" not in notes["adaptations"]
+    assert all(x.severity == "warning" for x in problems if x.code == "ticks")
+    errors = [(x.row, x.column) for x in problems if x.severity == "error"]
+    assert errors == [(4, "pets")]
+    register = _write(tmp_path, "p.csv", f"{_REGISTER},has_pets,adapted\n"
+                      "P1,foster,in_house,WR1 1AA,1,600,0,17,ü,×\n"
+                      "P2,foster,in_house,WR1 1AA,1,600,0,17,û,✅\n")  # fmt: skip
+    t, problems = load_placements(register)
+    assert t["has_pets"].tolist() == [True, False] and t["adapted"].tolist() == [False, True]
+    assert {x.column for x in problems if x.code == "ticks"} == {"has_pets", "adapted"}
+    assert not [x for x in problems if x.severity == "error"]
 
 
 def test_a_figure_with_a_full_stop_before_three_digits_in_a_european_csv_is_not_read(tmp_path):
@@ -319,3 +391,61 @@ def test_a_column_hidden_in_a_workbook_is_read_and_named(tmp_path, monkeypatch, 
         "has 3 column(s) hidden in Excel (sheet Register: weekly_cost (F), old_cost (I), "
         "notes (J)): they are read like the others"
     )
+
+
+def test_a_tsv_file_is_read_as_tab_separated_text(tmp_path):
+    """Tab-separated values as databases and case systems' reports save them (.tsv) were
+    refused ('has extension .tsv; expected .csv or .xlsx', though .txt with tabs is read):
+    read now, with the note every file with tabs has."""
+    p = _write(tmp_path, "r.tsv", "child_id\tdob\tsex\thome_postcode\trisks\tdolo\n"
+               "C1\t03/02/2014\tM\tWR1 1AA\t\tN\n")  # fmt: skip
+    t, problems = load_referrals(p, default_responsible_la="E10000034")
+    assert t["child_id"].tolist() == ["C1"]
+    assert not [x for x in problems if x.severity == "error"]
+    assert [x.code for x in problems if x.code == "delimiter"] == ["delimiter"]
+
+
+@pytest.mark.parametrize("word", ["N/A", "None", "NULL", "-", "n/a"])
+def test_a_sibling_group_saying_no_group_puts_no_children_together(tmp_path, word):
+    """A tracker writes N/A (a database export NULL) in the sibling_group of a child with
+    no siblings in care: every such child was one sibling group, unrelated children
+    matched together ('no home on tonight's register has room for all 3') without a word.
+    Now such a cell is no group, said in one warning naming its rows; a real group stays."""
+    p = _write(tmp_path, "r.csv", "child_id,dob,sex,home_postcode,risks,dolo,sibling_group\n"
+               f"C1,03/02/2014,M,WR1 1AA,,N,{word}\nC2,03/02/2012,F,WR1 1AA,,N,{word}\n"
+               f"C3,03/02/2010,F,WR1 1AA,,N,{word}\nC4,03/02/2011,F,WR1 1AA,,N,S1\n"
+               "C5,03/02/2013,F,WR1 1AA,,N,S1\n")  # fmt: skip
+    t, problems = load_referrals(p, default_responsible_la="E10000034")
+    assert t["sibling_group"].isna().tolist() == [True, True, True, False, False]
+    (note,) = [x for x in problems if x.code == "no_group"]
+    assert (note.column, note.severity) == ("sibling_group", "warning")
+    assert f"says no group with {word!r} (rows 2, 3, 4): read as blank" in note.message
+    assert not [x for x in problems if x.severity == "error"]
+
+
+def test_a_cell_merged_down_rows_is_read_in_each_row(tmp_path):
+    """A team merges two siblings' sibling_group cells (and a 903 sheet a child's CHILD
+    over their episodes): the file holds the value in the first row only, so the second
+    sibling was in no group, matched apart ('a group of one member'). The value is read
+    in each row the merged cell spans, as Excel shows it, and said; a merge across
+    columns, or in the header, is left alone."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Referrals tonight"])
+    ws.merge_cells("A1:C1")
+    ws.append(["child_id", "dob", "sex", "home_postcode", "risks", "dolo", "sibling_group"])
+    for row in (["C1", "03/02/2014", "M", "WR1 1AA", "", "N", "S1"],
+                ["C2", "03/02/2012", "F", "WR1 1AA", "", "N", None],
+                ["C3", "03/02/2010", "F", "WR1 1AA", "", "N", None]):  # fmt: skip
+        ws.append(row)
+    ws.merge_cells("G3:G4")  # C1 and C2: siblings
+    ws.merge_cells("D5:E5")  # across columns: not read into the next column
+    wb.save(tmp_path / "r.xlsx")
+    t, problems = load_referrals(tmp_path / "r.xlsx", default_responsible_la="E10000034")
+    assert t["sibling_group"].tolist()[:2] == ["S1", "S1"] and pd.isna(t["sibling_group"][2])
+    assert t["risks"].tolist()[2] == ()
+    (note,) = [x for x in problems if x.code == "merged_cells"]
+    assert "(sibling_group rows 3 to 4)" in note.message and note.severity == "warning"
+    assert "lone_sibling" not in {x.code for x in problems}

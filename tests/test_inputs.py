@@ -276,9 +276,11 @@ def test_a_total_row_in_a_workbook_is_no_child_but_a_labelled_child_row_is(tmp_p
         _workbook(tmp_path / "r.xlsx", {"Referrals": refs}), default_responsible_la="E10000034"
     )
     aside = night.set_aside.set_index("row")
-    # row 3 has a date of birth: a child called Notes; row 4 begins with no label word
-    assert night.table["child_id"].tolist() == ["C1", "Notes"]
-    assert aside["not_a_child"].to_dict() == {4: False, 5: True, 6: True, 7: True}
+    # row 3 has a date of birth: a child (whose ID, letters alone, cannot be an ID: set
+    # aside but counted); row 4 begins with no label word
+    assert night.table["child_id"].tolist() == ["C1"]
+    assert aside["not_a_child"].to_dict() == {3: False, 4: False, 5: True, 6: True, 7: True}
+    assert "cannot be a child's ID" in aside.loc[3, "problem"]
     assert aside.loc[5, "problem"] == (
         "looks like a notes row, not a child's referral (it begins 'NB' and has no date "
         "of birth or sex): set aside and not counted as one")  # fmt: skip

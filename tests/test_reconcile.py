@@ -593,6 +593,43 @@ def test_child_written_with_full_stops_in_a_semicolon_csv_is_the_same_child(tmp_
     assert h.quality.num_looked_after == 5
 
 
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_child_with_full_stops_in_a_european_text_file_is_the_same_child(tmp_path, sep):
+    """A European Excel's "Text (Tab delimited)" writes a CHILD formatted with thousands
+    separators as 100.211 as its CSV with semicolons does: in a tab file (.txt or .tsv,
+    which was skipped) it was a child under another ID, with no date of birth, and
+    validate refused its episode as 'no row in that year's header' (as it did 100211.0
+    and 100,211 in a CSV, which the forecast reads as the same child). Now each is the
+    same child in both, said row by row, and never read so silently."""
+    _year(tmp_path, "2026", [_head("100211"), _head("7000", "04/04/2014")],
+          [_ep("100.211", "01/05/2023"), _ep("7000", "01/05/2023")])  # fmt: skip
+    for name in ("header", "episodes"):
+        path = tmp_path / "2026" / f"{name}.csv"
+        path.with_suffix(".tsv").write_text(path.read_text().replace(",", sep))
+        path.unlink()
+    h = read_history(tmp_path)
+    assert sorted(h.episodes["CHILD"].unique()) == ["100211", "7000"]
+    said = [p for p in h.quality.problems if p.code == "child_id_form"]
+    assert [(p.row, p.value, p.action) for p in said] == [(2, "100.211", "read as 100211")]
+    _, problems = load_ssda903([tmp_path])
+    assert not [p for p in problems if p.severity == "error"], problems
+    assert [(p.row, p.value) for p in problems if p.code == "child_id_form"] == [(2, "100.211")]
+
+
+@pytest.mark.parametrize("child", ["100211.0", '"100,211"', "0100211"])
+def test_validate_reads_a_childs_other_form_as_the_forecast_does(tmp_path, child):
+    """An episode whose CHILD the header writes another way (100211.0, 100,211) was an
+    error in validate ('no row in that year's header') while the forecast read it as the
+    same child with a warning: now validate says the warning only."""
+    _year(tmp_path, "2026", [_head("100211")], [_ep(child, "01/05/2023")])
+    _, problems = load_ssda903([tmp_path])
+    assert not [p for p in problems if p.severity == "error"], problems
+    assert [p.row for p in problems if p.code == "child_id_form"] == [2]
+    _year(tmp_path / "other", "2026", [_head("100212")], [_ep(child, "01/05/2023")])
+    _, problems = load_ssda903([tmp_path / "other"])
+    assert [p.code for p in problems if p.severity == "error"] == ["child_not_in_header"]
+
+
 def test_null_written_by_a_database_export_is_a_blank_cell(tmp_path):
     """An export writing empty cells as NULL (an open episode's DEC, a header's MC_DOB) is
     read as blank, noted once per file: the open episode counts, nothing is set aside."""

@@ -97,7 +97,9 @@ def test_a_council_s_own_homes_are_in_its_area(tmp_path):
     ("E08000019", "is Sheffield's code before April 2023, which the postcode directory no "
                   "longer uses, so every placement would read as out of area: give E08000039"),
     ("E10000006", "give E06000063 (Cumberland) or E06000064 (Westmorland and Furness)"),
-    ("W06000004", "is not an English authority's code"),
+    ("W06000004", "names Denbighshire (W06000004), a council in Wales: this tool is for "
+                  "councils in England"),
+    ("Wrecsam", "names Wrexham (W06000006), a council in Wales"),
     ("Leeds", "is a council's name, not its ONS code: give E08000035 (Leeds)"),
     ("Worcester", "is the name of Worcester, a district council, not an ONS code: give the "
                   "code of the council responsible for its children, E10000034 (Worcestershire)"),
@@ -215,3 +217,47 @@ def test_a_sibling_group_naming_two_councils_is_warned_of_and_still_matched(tmp_
     assert [n["code"] for n in notes if n["column"] == "sibling_group"] == [
         "siblings_across_councils"
     ]
+
+
+@pytest.mark.parametrize(("given", "council"), [
+    ("Ynys Môn", "Isle of Anglesey (W06000001)"), ("Ynys Mon", "Isle of Anglesey (W06000001)"),
+    ("Rhondda Cynon Taf", "Rhondda Cynon Taf (W06000016)"),
+    ("Bro Morgannwg", "Vale of Glamorgan (W06000014)"), ("Wrexham", "Wrexham (W06000006)"),
+    ("Wrecsam", "Wrexham (W06000006)"), ("Cyngor Sir Ddinbych", "Denbighshire (W06000004)"),
+    ("Wrexham County Borough Council", "Wrexham (W06000006)"),
+    ("W06000015", "Cardiff (W06000015)"),
+])  # fmt: skip
+def test_a_council_in_wales_by_any_name_is_said_to_be_outside_england(tmp_path, given, council):
+    """A referral naming a council in Wales as its responsible authority, by its Welsh name
+    or its English one, was 'not the ONS code of an English county or unitary authority'
+    with the name shown as if a child's detail ('AAAA AAA'), or, for a name beginning with
+    W ('Wrexham'), 'is not an English authority's code'. Now it is named, with its code,
+    as a council in Wales, which the tool, for councils in England, cannot judge in or
+    out of area by; the row set aside, the name quoted as written."""
+    refs, _ = _leeds_inputs(tmp_path)
+    df = pd.read_csv(refs, dtype=str).assign(responsible_la=[given, "E08000035"])
+    df.to_csv(refs, index=False, encoding="utf-8")
+    _, problems = load_referrals(refs, default_responsible_la="")
+    (error,) = [p for p in problems if p.severity == "error"]
+    assert (error.row, error.value) == (2, given)
+    assert error.message.startswith(f"names {council}, a council in Wales: this tool is for "
+                                    "councils in England")  # fmt: skip
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    ("S12000049", "names an authority in Scotland"),
+    ("N09000003", "names an authority in Northern Ireland"),
+    ("St Helens", "is a council's name, not its ONS code: give E08000013 (St. Helens)"),
+    ("Stockport", "is a council's name, not its ONS code: give E08000007 (Stockport)"),
+])  # fmt: skip
+def test_a_code_outside_england_or_a_name_beginning_so_is_said_as_what_it_is(tmp_path, given,
+                                                                              said):  # fmt: skip
+    """Any value beginning W, S or N was 'not an English authority's code', a name such as
+    'St Helens' too (the lookup writes 'St. Helens'), and a Scottish code was shown by its
+    shape ('A99999999')."""
+    refs, _ = _leeds_inputs(tmp_path)
+    pd.read_csv(refs, dtype=str).assign(responsible_la=[given, "E08000035"]).to_csv(
+        refs, index=False)  # fmt: skip
+    _, problems = load_referrals(refs, default_responsible_la="")
+    (error,) = [p for p in problems if p.severity == "error"]
+    assert (error.row, error.value) == (2, given) and error.message.startswith(said)

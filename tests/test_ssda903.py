@@ -403,3 +403,27 @@ def test_read_history_takes_a_path_written_as_a_string():
     assert by_str.years == by_path.years
     pd.testing.assert_frame_equal(by_str.episodes, by_path.episodes)
     assert len(by_str.episodes) > 1000
+
+
+def test_a_child_merged_down_its_episodes_rows_is_each_episodes_child(tmp_path):
+    """A hand-kept 903 workbook merges a child's CHILD over their episodes' rows: the file
+    holds it in the first row only, and the later episodes were set aside ('row has no
+    CHILD'). Each is now that child's, said in a warning."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "episodes"
+    ws.append(["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC"])
+    ws.append(["101150", "01/05/2025", "S", "C2", "N1", "U1", "PR1", "01/08/2025", "X1"])
+    ws.append([None, "01/08/2025", "P", "C2", "N1", "U4", "PR1", None, None])
+    ws.merge_cells("A2:A3")
+    header = wb.create_sheet("header")
+    header.append(["CHILD", "SEX", "DOB"])
+    header.append(["101150", "1", "01/01/2012"])
+    (tmp_path / "2026").mkdir()
+    wb.save(tmp_path / "2026" / "return.xlsx")
+    history = read_ssda903(tmp_path)
+    assert history.episodes["CHILD"].tolist() == ["101150", "101150"]
+    assert "child_blank" not in {p.code for p in history.quality.problems}
+    assert "merged_cells" in {p.code for p in history.quality.problems}

@@ -3,6 +3,7 @@ its shape, and the child never named by it (sufficiency.io.id_shape)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -71,21 +72,41 @@ def test_validate_and_strict_say_it_by_shape(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "child", ["1.00211E+05", "100,211", "LA-0123", "AB_1234/5", "R001", "100 211", "X" * 20]
-)
+    "child",
+    ["1.00211E+05", "100,211", "LA-0123", "AB_1234/5", "R001", "C1234", "ABC12", "100 211",
+     "Zoë-9", "X", "X1" * 10],
+)  # fmt: skip
 def test_ids_councils_write_are_read(tmp_path, child):
     """IDs as councils' exports write them (digits, thousands separators, Excel's
-    scientific form, prefixes with hyphens or slashes, up to 20 characters) are no error."""
+    scientific form, prefixes with hyphens or slashes, letters and digits, up to 20
+    characters) are no error. (The 20 characters were ``X`` * 20 until letters alone
+    became a name: see test_one_word_of_letters_is_a_name.)"""
     _, problems = load_ssda903([_return(tmp_path, child)])
     assert not [p for p in problems if p.code == "not_an_id"]
 
 
 def test_the_shape_rule():
-    """Two words of letters (a name, a note), or over 20 characters."""
+    """Letters with no digit (a first name, a note), two words of letters (a name, a
+    note), or over 20 characters."""
     from sufficiency.io.id_shape import not_an_id
 
-    values = pd.Series([NAME, "Notes: moved", "X" * 21, "101150", "C1", None, ""], dtype="string")
-    assert not_an_id(values).tolist() == [True, True, True, False, False, False, False]
+    values = pd.Series([NAME, "Notes: moved", "X1" * 11, "Bethan", "Siân Jones", "O'Neil",
+                        "Mary-Jane", "TBC", "101150", "C1", "SW02STG1", "X", None, ""],
+                       dtype="string")  # fmt: skip
+    assert not_an_id(values).tolist() == [True] * 8 + [False] * 6
+
+
+@pytest.mark.parametrize("name", ["Bethan", "Oliver", "OLIVER", "Siân"])
+def test_one_word_of_letters_is_a_name(tmp_path, name):
+    """A first name typed as CHILD (``Bethan``) passed: counted, forecast and printed as
+    the child's ID. No case system's ID is letters alone: now an error of its rows, shown
+    by its shape (an accented letter too: ``Siân`` showed as ``AAâA``)."""
+    _, problems = load_ssda903([_return(tmp_path, name)])
+    named = [p for p in problems if p.code == "not_an_id"]
+    assert {(Path(p.file).name, p.row, p.value) for p in named} == {
+        ("episodes.csv", 3, "A" * len(name)), ("header.csv", 3, "A" * len(name))}  # fmt: skip
+    assert name not in _said(problems) and name.lower() not in _said(problems).lower()
+    assert read_history(tmp_path).header["CHILD"].tolist() == ["101150"]
 
 
 def test_a_uasc_date_of_birth_unlike_the_headers_is_said(tmp_path):
@@ -180,3 +201,49 @@ def test_a_name_typed_twice_as_the_id_is_not_quoted_as_a_duplicate(tmp_path):
     assert "Quaxworth" not in _said(night.problems)
     assert "duplicate_id" in {p.code for p in night.problems}
     assert night.set_aside["id"].isna().all() and len(night.set_aside) == 2
+
+
+def _xml_child(child: str, dob: str) -> str:
+    return (
+        f"<CHILD><HEADER><CHILDID>{child}</CHILDID><SEX>1</SEX><DOB>{dob}</DOB>"
+        "<ETHNIC>WBRI</ETHNIC><UASC /></HEADER><EPISODE><DECOM>01/09/2025</DECOM><RNE>S</RNE>"
+        "<LS>C2</LS><CIN>N1</CIN><PL>U1</PL><PLACE_PROVIDER>PR1</PLACE_PROVIDER><DEC />"
+        "</EPISODE></CHILD>"
+    )
+
+
+def test_a_name_in_an_xml_return_is_set_aside_as_in_csv(tmp_path):
+    """The DfE XML return's CHILDID is read as CHILD: a first name (``Oliver``) or a name
+    with an accent (``Siân Jones``, whose ``â`` let it pass as one word) was the child's
+    ID there, as in a CSV return; now the same error of its rows, by shape only."""
+    children = (("101150", "01/01/2012"), ("Oliver", "02/02/2013"), ("Siân Jones", "03/03/2013"))
+    body = "".join(_xml_child(c, d) for c, d in children)
+    (tmp_path / "SSDA903_2026.xml").write_text(
+        f"<?xml version='1.0' encoding='utf-8'?>\n<EXPSSDA903>{body}</EXPSSDA903>", "utf-8"
+    )
+    history = read_history(tmp_path)
+    assert history.header["CHILD"].tolist() == ["101150"]
+    assert history.episodes["CHILD"].tolist() == ["101150"]
+    _, problems = load_ssda903([tmp_path])
+    named = [p for p in problems if p.code == "not_an_id"]
+    assert sorted((p.file.rsplit("[", 1)[1], p.row, p.value) for p in named) == [
+        ("episodes]", 2, "AAAAAA"), ("episodes]", 3, "AAAA AAAAA"),
+        ("header]", 2, "AAAAAA"), ("header]", 3, "AAAA AAAAA")]  # fmt: skip
+    said = _said(problems) + _said(history.quality.problems)
+    assert not {"Oliver", "Siân", "Jones", "â"} & set(re.findall(r"\w+|â", said))
+
+
+def test_a_first_name_as_a_referrals_child_id_is_set_aside(tmp_path):
+    """``Bethan`` as a referral's child_id was a child's ID: matched, and printed as the
+    ID in every output. Now an error of its row (set aside, listed with no ID), by shape."""
+    from sufficiency.io.inputs import read_referrals_for_night
+
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample" / "referrals.csv"
+    rows = pd.read_csv(sample, dtype=str, keep_default_na=False).iloc[:3].copy()
+    rows.loc[rows.index[0], "child_id"] = "Bethan"
+    rows.to_csv(tmp_path / "referrals.csv", index=False)
+    night = read_referrals_for_night(tmp_path / "referrals.csv", default_responsible_la="E10000034")
+    assert "Bethan" not in night.table["child_id"].tolist() and len(night.table) == 2
+    (p,) = [p for p in night.problems if p.code == "not_an_id"]
+    assert (p.row, p.column, p.value) == (2, "child_id", "AAAAAA")
+    assert night.set_aside["id"].isna().all() and "Bethan" not in _said(night.problems)

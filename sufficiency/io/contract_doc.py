@@ -17,7 +17,8 @@ INTRO = """\
 The inputs `sufficiency` reads, field by field. Every file may be CSV (UTF-8 or
 Windows-1252, comma-separated; a UTF-8 file with rows added in Windows-1252 is read
 line by line, each in its own), any of Excel's other ways of saving a table as text
-(`.txt` "Text (Tab delimited)" and "Unicode Text", UTF-16 with tabs; "CSV (Macintosh)",
+(`.txt` "Text (Tab delimited)" and "Unicode Text", UTF-16 with tabs; `.tsv`, tab-separated
+as databases and reports write it; "CSV (Macintosh)",
 in Mac Roman, told from Windows-1252 by which reads its accented letters as words
 (`Café`, not `CafŽ`) and said; "CSV UTF-8"; a European Excel's CSV with semicolons
 between columns: a file with tabs or semicolons is read and said so; where the figures
@@ -31,7 +32,9 @@ more than 200 MB, a zip bomb's shape, is refused before it is opened: save its s
 CSV; a formula cell whose value was never worked out, in a workbook written by a program
 and not saved by Excel since, is an error of its row, not read as blank; rows and
 named columns hidden in Excel, by a filter or by hand, are read like the others and named
-in a warning: delete a hidden column of old values that should not be read); title rows
+in a warning: delete a hidden column of old values that should not be read; a cell
+merged down several rows, a sibling group or a child's `CHILD` over their rows, is read
+in each of its rows, as Excel shows it, and named in a warning); title rows
 above the header row are skipped and noted. A header over two rows (a group's name
 merged across its columns, `Suitability`, and their names in the row below, `Foster`,
 `Residential`) is refused naming the row: give each column its whole name in one row.
@@ -45,9 +48,10 @@ field says *required value*.
 problem at once, grouped by file, with the spreadsheet row number (the header is
 row 1), the column and the offending value. In the files about children (referrals and
 903 returns) only the child's ID, and a council's code or name as the responsible
-authority, are echoed. An ID that cannot be one (two words of letters, as a name typed
-in `CHILD` or `child_id`; or over 20
-characters, twice the 10 DfE's specification allows for `CHILD`) is an error of its row,
+authority, are echoed. An ID that cannot be one (letters with no digit, as a first
+name typed in `CHILD` or `child_id`, `Bethan`; two words of letters, `Siân Jones`; or
+over 20 characters, twice the 10 DfE's specification allows for `CHILD`) is an error of
+its row,
 shown by its shape: the row is set aside (`--strict` refuses) and never named by that
 value; digits, letters, hyphens, slashes, hashes, accents and thousands separators
 are read. Otherwise,
@@ -63,8 +67,13 @@ Dates are `DD/MM/YYYY` (our own contracts also accept `YYYY-MM-DD`; Excel date
 cells are read as dates). Other forms are read as the 903 returns' are (below), and
 noted once per file. A year outside 1900 to 2099 is an error (leave a decision's
 `until` blank for no end). Lists are separated by semicolons. A flag (Y/N) may also be
-written yes/no, 1/0, true/false (an Excel TRUE/FALSE cell), or a tick (✓, ✔, ☑) or
-cross (✗, ✘, ☒).
+written yes/no, 1/0, true/false (an Excel TRUE/FALSE cell). A tick (✓, ✔, ☑, ✅, or
+Wingdings' `ü` and `þ`, as a file holds a tick typed in that font) is read as yes and a
+cross (✗, ✘, ☒, ✖, ❌, ×, or Wingdings' `û` and `ý`) as no in every yes/no column of
+tonight's files: a flag, `pets` (yes), a suitability (suitable or unsuitable), and the
+Placements Data Standard's risk columns (Risk Present or No known risk); a warning
+names each such column and its rows. A plain `x` is an error (it marks a chosen box as
+often as a no).
 
 An identifier (a `CHILD`, a `child_id`, a `placement_id`) or other text written as
 Excel shows a number of 12 digits or more, in scientific notation (`1.23457E+11`, the
@@ -147,8 +156,9 @@ CSVs (a date column pasted from Excel into one formatted General: read in Excel'
 date system, 1950 to 2099, and the note says so),
 `DD/MM/YYYY 00:00:00`, a date after its day of the week (`Mon 01/04/2024`,
 `Monday, 1 April 2024`: read only where it is that day, so a day and month swapped is
-an error), `YYYY-MM-DD`, `DD/MM/YY` (read as 20YY: every date a 903
-return holds is in this century), the month's name (`01-Apr-2024`, `1 April 2024`),
+an error, which says the day of the week is not the date's), `YYYY-MM-DD`,
+`DD/MM/YY` (read as 20YY: every date a 903 return holds is in this century), the
+month's name (`01-Apr-2024`, `1 April 2024`),
 full stops or hyphens between day, month and year (`01.04.2024`, `01-04-2024`), year
 first as databases write it (`20240401`, `2024/04/01`), a moment in time with its time
 zone as web systems write it (`2024-03-31T23:00:00Z`: read as the day it is in
@@ -176,8 +186,8 @@ can be read), is read as
 no return for its year, not as a year in which every child left; a numeric
 `CHILD` written without the leading zeros it has in other tables (Excel drops them),
 or as `123.0`, is the same child, and one with thousands separators (`100,211`, from a
-column so formatted; `100.211` in a European Excel's CSV with semicolons, groups of three
-digits only) is read without them, each row said; a child back in
+column so formatted; `100.211` in a European Excel's CSV with semicolons or its text
+with tabs, groups of three digits only) is read without them, each row said; a child back in
 the next return under a new `CHILD` (a new case-management system) is recognised by
 date of birth and the start of the episode running across the year's end, and read as
 the same child. A header file exported without its header row is read as the header when

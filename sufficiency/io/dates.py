@@ -17,7 +17,8 @@ whose dates can only be read so, US month-first dates (``04/25/2024``, or with f
 stops or hyphens). A date may begin with its day of the week (``Mon 03/02/2014``,
 ``Monday, 3 February 2014``, as a report's long date format writes it): read as the
 date, and only where that is the day's weekday, so a day and month swapped
-(``Mon 02/03/2014``, a Sunday) is not read. Each form is recognised only where it
+(``Mon 02/03/2014``, a Sunday) is not read but said to be a date whose day of the week
+is not its own, the error of its row. Each form is recognised only where it
 cannot be mistaken for another, rewritten as DD/MM/YYYY, and reported once per file and
 form so the user knows what was assumed.
 """
@@ -123,11 +124,19 @@ _PART_FORMS = (
 WEEKDAYS = DateForm(
     "weekday_dates",
     "writes dates with the day of the week (Mon 03/02/2014); read as the date where the "
-    "day of the week is that date's (a date whose day of the week is not is left unread)",
+    "day of the week is that date's (a date whose day of the week is not is an error of "
+    "its row)",
 )
 #: A day of the week before a date, and the date: ``Mon 03/02/2014``, ``Monday, 3 Feb 2014``.
 _WEEKDAY = r"(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(\S.*)"
 _WEEKDAY_NUMBER = {d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+#: Why a date whose day of the week is not its own (``Tuesday 3 March 2025``, a Monday)
+#: is no date. Neither day is named: for a date of birth that would
+#: tell part of it.
+WRONG_WEEKDAY = (
+    "begins with a day of the week that is not that date's day of the week: the day, the "
+    "month (or the two swapped) or the day of the week is mistyped; correct it"
+)
 MONTH_FIRST = DateForm(
     "month_first_dates",
     "writes dates month first (MM/DD/YYYY, as US settings do): no date in it has a day "
@@ -158,6 +167,20 @@ def eighteenth_birthdays(dob: pd.Series | pd.DatetimeIndex) -> pd.DatetimeIndex:
 def dates_any_year(s: pd.Series, fmt: str) -> pd.Series:
     """``s`` read with ``fmt`` (NaT where it does not fit), whatever the year."""
     return pd.to_datetime(s, format=fmt, errors="coerce").astype("datetime64[us]")
+
+
+def wrong_weekday(s: pd.Series) -> pd.Series:
+    """Where ``s`` (as :func:`normalise_dates` left it: unread) is a date after a day of
+    the week that is not its own (:data:`WRONG_WEEKDAY`): the date as the reader reads
+    one without a day of the week, its day of the week compared."""
+    out = pd.Series(False, index=s.index)
+    rest, weekday = _without_weekday(s.astype("string"))
+    if len(weekday):
+        alone = RawTable("", pd.DataFrame({"d": rest[weekday.index]}), {})
+        read = pd.to_datetime(normalise_dates(alone, ("d",))[0].data["d"], format="%d/%m/%Y",
+                              errors="coerce")  # fmt: skip
+        out[weekday.index] = (read.notna() & (read.dt.weekday != weekday)).to_numpy(bool)
+    return out
 
 
 def in_range(d: pd.Series) -> pd.Series:

@@ -12,9 +12,16 @@ six digits, the referrals' ``R001``; councils' exports also write numbers with
 thousands separators (``100,211``, ``100.211``, ``100 211``), Excel's scientific form
 (``1.00211E+05``), and prefixes with hyphens, underscores or slashes (``LA-0123``).
 None of those is refused, nor any character a case system may put in an ID (``R#7``,
-``Zoë-9``, ``123/45``). Refused: two words of letters (``Zebedee Quaxworth``), or more
-than :data:`MAX_ID_LENGTH` characters (twice DfE's 10, room for any case system's
-prefix).
+``Zoë-9``, ``123/45``), nor codes of letters and digits (``C1234``, ``ABC12``,
+``SW02STG1``), nor one letter. Refused: letters with no digit (``Bethan``, ``OLIVER``,
+``O'Neil``, ``Mary-Jane``: a first name; ``TBC``, ``Unknown``: a note), two words of
+letters (``Zebedee Quaxworth``, ``Siân Jones``), or more than :data:`MAX_ID_LENGTH`
+characters (twice DfE's 10, room for any case system's prefix). Letters alone are
+refused because no case system's ID is letters alone (Liquidlogic's and Mosaic's are
+numbers, a council's spreadsheet's a letter and a number, ``R001``; DfE's ``CHILD`` is
+letters and digits, and this tool's own pseudonyms ``C`` and 16 hexadecimal digits), and
+a name printed as an ID would be printed in every output: a code of letters alone set
+aside by mistake is said, row by row, where a name let through would not be.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ __all__ = ["NOT_AN_ID", "id_problems", "not_an_id"]
 
 #: Why such a value is refused, as its problem says.
 NOT_AN_ID_MESSAGE = (
-    "cannot be a child's ID (two words of letters, or "
+    "cannot be a child's ID (letters with no digit, two words of letters, or "
     f"over {MAX_ID_LENGTH} characters): a name or a note in the ID column? Shown by its "
     "shape only, as it may be a child's name; put the child's ID there"
 )

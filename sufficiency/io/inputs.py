@@ -36,6 +36,7 @@ from sufficiency.geo import (
 )
 from sufficiency.io.decisions import read_decisions_for_night
 from sufficiency.io.id_shape import id_problems
+from sufficiency.io.no_group import no_group
 from sufficiency.io.same_child import same_child_problems
 from sufficiency.io.same_home import same_home_problems
 from sufficiency.io.schema import (
@@ -48,6 +49,7 @@ from sufficiency.io.schema import (
 from sufficiency.io.shape import mask_value
 from sufficiency.io.stray_rows import maybe_totals, not_records, set_aside_not_records
 from sufficiency.io.tables import NOT_A_RECORD, NightTable, RawTable, split_rows
+from sufficiency.io.ticks import read_ticks, yes_and_no
 from sufficiency.prices import (
     DAYS_PER_WEEK,
     DEFAULT_WEEKLY_COSTS,
@@ -202,7 +204,8 @@ REFERRALS = _tonight(
             "text",
             "Children sharing a value should be placed together. An ID the council assigns "
             "(S12, say), never a family name: it is written in the outputs. A group whose "
-            "referrals name different responsible authorities is warned of.",
+            "referrals name different responsible authorities is warned of. N/A, None, "
+            "NULL or a dash is no group (as blank), said in a warning.",
             aliases=("siblings_group",),
         ),
         Field("school_postcode", "postcode", "Postcode of the child's school.", sensitive=True),
@@ -275,7 +278,9 @@ REFERRALS = _tonight(
             "ONS code of the child's responsible authority, whose area decides out of area "
             "(blank = [general] responsible_la, with a warning where other referrals name "
             "other councils; set aside when that is not set either, and a council's name is "
-            "set aside naming its code).",
+            "set aside naming its code; a council in Wales, by its code or its English or "
+            "Welsh name (Wrexham, Wrecsam, Ynys Môn), or an authority's code in Scotland or "
+            "Northern Ireland, is set aside as outside England, the tool's area).",
         ),
         Field(
             "siblings_to_place_with",
@@ -517,6 +522,13 @@ def referral_field_for(label: str) -> str | None:
     return None if f is None else f.name
 
 
+def _yes_no(label: str) -> tuple[str, str] | None:
+    """What a tick and a cross mean in a referral column (:mod:`sufficiency.io.ticks`)."""
+    if column_key(label) in STANDARD_RISK_COLUMNS:
+        return ("risk present", "no known risk")
+    return yes_and_no(REFERRALS.field_for(label))
+
+
 def _fold_standard_risks(raw: RawTable) -> tuple[RawTable, list[Problem]]:
     """Turn Placements Data Standard v2 wide risk columns into one ``risks`` list."""
     wide = [c for c in raw.data.columns if column_key(c) in STANDARD_RISK_COLUMNS]
@@ -583,12 +595,13 @@ def _load_referrals(
     harm_animals_excludes_pets: bool = True,
 ) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
     """:func:`load_referrals` keeping the file's row index (``raw.row_number`` names rows)."""
-    read = read_single_table(path, REFERRALS, allow_empty=True)
+    read, ticked = read_ticks(read_single_table(path, REFERRALS, allow_empty=True), _yes_no)
+    read, none = no_group(read, mapping_key_for(read, REFERRALS, "sibling_group"))
     strays = _not_records(read, REFERRALS, ("dob", "sex"), "a child's referral",
                           "no date of birth or sex")  # fmt: skip
     raw, problems = _fold_standard_risks(read)
     table, found = check_table(raw, REFERRALS)
-    problems = [*raw.notes, *problems, *found, *id_problems(raw, table, "child_id")]
+    problems = [*raw.notes, *ticked, *none, *problems, *found, *id_problems(raw, table, "child_id")]
     table["communication"] = table["communication"].map(
         lambda xs: tuple(x for x in xs if x != "none")
     )
@@ -938,13 +951,14 @@ def _located_only(problem: Problem, label: str) -> Problem:
 
 def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
     """:func:`load_placements` keeping the file's row index."""
-    raw = read_single_table(path, PLACEMENTS, allow_empty=True)
+    raw, ticked = read_ticks(read_single_table(path, PLACEMENTS, allow_empty=True),
+                             lambda label: yes_and_no(PLACEMENTS.field_for(label)))  # fmt: skip
     strays = _not_records(raw, PLACEMENTS, ("setting", "provider"), "a placement",
                           "no setting or provider")  # fmt: skip
     table, problems = check_table(raw, PLACEMENTS)
     if not _present(raw, PLACEMENTS, "urn").any():  # no URNs given: none are checked
         table = table.drop(columns="urn")
-    problems = [*raw.notes, *problems]
+    problems = [*raw.notes, *ticked, *problems]
     label = raw.column_label(mapping_key_for(raw, PLACEMENTS, "postcode"))
     problems = [_located_only(p, label) for p in problems]
     blank = table["postcode"].isna() & _present(raw, PLACEMENTS, "postcode")

@@ -66,6 +66,9 @@ READING_CODES = frozenset(
         "header_row_missing",
         "european_figures",
         "other_sheets",
+        "ticks",
+        "no_group",
+        "merged_cells",
     }
 )
 #: How a file was read, said with how many tables or files were so read.
@@ -80,6 +83,9 @@ _READ_COUNTS = (
         "figures written the European way (1.234,50) in {} table(s), read as 1234.50",
     ),
     ("other_sheets", "{} workbook(s) with several sheets of one table, one of them read"),
+    ("ticks", "ticks and crosses read as yes and no in {} column(s)"),
+    ("no_group", "a sibling group written N/A, None or a dash read as none in {} table(s)"),
+    ("merged_cells", "cells merged down rows read in each row in {} sheet(s)"),
     ("title_rows", "title rows above the header in {}"),
     (
         "year_column",

@@ -25,9 +25,9 @@ says about earlier times:
    leading zeros it has elsewhere (as Excel drops them from a CSV it opens and saves),
    as a decimal (``123.0``, as pandas saves a number column with blanks), or with
    thousands separators (``100,211``, a number column so formatted; was read as a child
-   under a new identifier, or a new child), or, in a CSV with semicolons between columns
-   (Excel's in a European language), with full stops for them (``100.211``: groups of
-   exactly three digits, so never ``123.0``). It is read
+   under a new identifier, or a new child), or, in a CSV with semicolons or tabs between
+   columns (Excel's CSV or "Text (Tab delimited)" in a European language), with full
+   stops for them (``100.211``: groups of exactly three digits, so never ``123.0``). It is read
    in its zero-led, whole-number form, unless two forms appear in one table or their
    dates of birth differ.
 6. **A return with no episodes**, or none that can be used (every CHILD in Excel's
@@ -58,7 +58,7 @@ import pandas as pd
 from sufficiency import codes
 from sufficiency.errors import Problem
 from sufficiency.io.cells import ROUNDED_MESSAGE, SCIENTIFIC_MESSAGE, excel_rounded, scientific
-from sufficiency.io.dates import eighteenth_birthdays, read_dates
+from sufficiency.io.dates import WRONG_WEEKDAY, eighteenth_birthdays, read_dates, wrong_weekday
 from sufficiency.io.history import SSDA903History
 from sufficiency.io.id_shape import NOT_AN_ID, NOT_AN_ID_MESSAGE, not_an_id
 from sufficiency.io.quality import DataQuality, ReturnInfo
@@ -191,13 +191,15 @@ def _parse_episodes(ret: Return, found: _Findings) -> pd.DataFrame:
     decom = _dates(ep["DECOM"])
     dec = _dates(ep["DEC"])
     bad_start = decom.isna()
-    found.rows(ep, bad_start, "DECOM", "decom_invalid",
-               "episode start (DECOM) is blank or not a date in the form DD/MM/YYYY",
-               "episode set aside")  # fmt: skip
-    bad_end = dec.isna() & ep["DEC"].notna()
-    found.rows(ep, bad_end & ~bad_start, "DEC", "dec_invalid",
-               "episode end (DEC) is not a date in the form DD/MM/YYYY",
-               "episode set aside")  # fmt: skip
+    bad_end = dec.isna() & ep["DEC"].notna() & ~bad_start
+    for col, bad, what, code in ((ep["DECOM"], bad_start, "start (DECOM)", "decom_invalid"),
+                                 (ep["DEC"], bad_end, "end (DEC)", "dec_invalid")):  # fmt: skip
+        weekday = wrong_weekday(col)  # Tuesday 3 March 2025, a Monday
+        found.rows(ep, bad & weekday, col.name, code, f"episode {what} {WRONG_WEEKDAY}",
+                   "episode set aside")  # fmt: skip
+        found.rows(ep, bad & ~weekday, col.name, code, f"episode {what} is "
+                   + ("blank or " if code == "decom_invalid" else "")
+                   + "not a date in the form DD/MM/YYYY", "episode set aside")  # fmt: skip
     backwards = (dec < decom).fillna(False)
     found.rows(ep, backwards, "DEC", "dec_before_decom", "episode ends (DEC) before it starts",
                "episode set aside")  # fmt: skip
@@ -299,6 +301,16 @@ _NUMERIC_ID = r"0*[1-9](?:\d*|\d{0,2}(?:,\d{3})+)(?:\.0+)?"
 _DOTTED_ID = r"0*[1-9]\d{0,2}(?:\.\d{3})+"
 
 
+def numeric_key(ids: pd.Series, dotted: bool = False) -> pd.Series:
+    """The whole number each numeric CHILD of ``ids`` is (``00123``, ``123.0`` and ``123``
+    are 123; ``100,211``, and ``100.211`` where ``dotted``, are 100211), ``<NA>`` for an
+    identifier that is no number: the form rule 5 reads a child's other forms as."""
+    text = ids.astype("string")
+    num = text.str.fullmatch(_NUMERIC_ID) | (text.str.fullmatch(_DOTTED_ID) & dotted)
+    key = text.str.replace(r"\.0+$", "", regex=True).str.replace(r"[,.]", "", regex=True)
+    return key.str.lstrip("0").where(num.fillna(False).astype(bool))
+
+
 def _dotted_ids(
     tables: list[pd.DataFrame], semicolons: Collection[str]
 ) -> dict[tuple[str, int], str]:
@@ -348,8 +360,7 @@ def _read_forms(
     (``dotted``: the rows whose CHILD was written with full stops, and how)."""
     ids = pd.Series(pd.concat([t["CHILD"] for t in tables]).dropna().unique(), dtype="string")
     num = ids[ids.str.fullmatch(_NUMERIC_ID).fillna(False).to_numpy(bool)]
-    key = num.str.replace(r"\.0+$", "", regex=True).str.replace(",", "").str.lstrip("0")
-    forms = pd.DataFrame({"id": num.to_numpy(object), "key": key.to_numpy(object)})
+    forms = pd.DataFrame({"id": num.to_numpy(object), "key": numeric_key(num).to_numpy(object)})
     # a form with thousands separators is read without them even where it is the only one
     # (a child new in that return): no identifier's own form has them
     forms = forms[forms["key"].duplicated(keep=False) | forms["id"].str.contains(",")]
@@ -693,8 +704,9 @@ def reconcile(returns: list[Return]) -> SSDA903History:
         headers.append(_parse_header(r, found))
         for problem in uasc_dob_problems(r, headers[-1]):  # the header's date used
             found.add(problem)
+    # a European Excel's text: its CSV has semicolons, its "Text (Tab delimited)" tabs
     semicolons = {t.raw.source for r in returns for kind in ("episodes", "header")
-                  for t in r.tables.get(kind, ()) if t.raw.delimiter == ";"}  # fmt: skip
+                  for t in r.tables.get(kind, ()) if t.raw.delimiter in (";", "\t")}  # fmt: skip
     _same_ids(eps, headers, found, semicolons)
     returns = _drop_empty(returns, eps, found)
     returns = [r for r in returns if len(eps[r.year]) or r.tables.get("episodes")]

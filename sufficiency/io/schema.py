@@ -35,9 +35,11 @@ from sufficiency.io.dates import (
     EXCEL_DATE_CELLS,
     ISO_DATES,
     OUT_OF_RANGE,
+    WRONG_WEEKDAY,
     dates_any_year,
     in_range,
     normalise_dates,
+    wrong_weekday,
 )
 from sufficiency.io.shape import not_an_id, quoted
 from sufficiency.io.tables import RawTable, duplicate_message, read_tables
@@ -180,24 +182,15 @@ def _checks(f: Field) -> list[pa.Check]:
                                "stop (691.21, not 691,21); a comma is read only between "
                                "thousands"))  # fmt: skip
     elif f.kind == "date":
-        fmts = " or ".join(
-            x.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY").replace("-", "-")
-            for x in f.date_formats
-        )
-        checks.append(
-            pa.Check(
-                lambda s, _f=f.date_formats: _dates_any_year(s, _f).notna(),
-                error=f"is not a date in the form {fmts}",
-            )
-        )
-        checks.append(
-            pa.Check(
-                lambda s, _f=f.date_formats: (
-                    ~((d := _dates_any_year(s, _f)).notna() & ~in_range(d))
-                ),
-                error=OUT_OF_RANGE,
-            )
-        )
+        fmts = " or ".join(x.replace("%d", "DD").replace("%m", "MM").replace("%Y", "YYYY")
+                           for x in f.date_formats)  # fmt: skip
+        checks += [
+            pa.Check(lambda s, _f=f.date_formats: _dates_any_year(s, _f).notna() | wrong_weekday(s),
+                     error=f"is not a date in the form {fmts}"),
+            pa.Check(lambda s: ~wrong_weekday(s), error=WRONG_WEEKDAY),
+            pa.Check(lambda s, _f=f.date_formats: ~((d := _dates_any_year(s, _f)).notna()
+                                                    & ~in_range(d)), error=OUT_OF_RANGE),
+        ]  # fmt: skip
     elif f.kind == "code" and f.choices is not None:
         keys = set(f.choices)
         shown = ", ".join(sorted(dict.fromkeys(f.choices.values())))

@@ -15,8 +15,9 @@ import pandas as pd
 
 
 def mask_value(value: str) -> str:
-    """The shape of a sensitive value: digits become 9, letters A (``WR1 1AA`` -> ``AA9 9AA``)."""
-    return re.sub(r"[A-Za-z]", "A", re.sub(r"\d", "9", value))
+    """The shape of a sensitive value: digits become 9, letters A (``WR1 1AA`` -> ``AA9 9AA``),
+    accented ones too (``Siân`` -> ``AAAA``: a letter kept would show part of a name)."""
+    return re.sub(r"[^\W\d_]", "A", re.sub(r"\d", "9", value))
 
 
 def quoted(value: object, personal: bool) -> str:
@@ -27,7 +28,11 @@ def quoted(value: object, personal: bool) -> str:
 
 #: Longest ID accepted: twice the 10 characters DfE's specification allows.
 MAX_ID_LENGTH = 20
-_TWO_WORDS = r"[A-Za-z]{2,}[:;,.]?\s+[A-Za-z]{2,}"
+#: Two words of letters (``Zebedee Quaxworth``, ``Siân Jones``, ``Notes: moved``).
+_TWO_WORDS = r"[^\W\d_]{2,}[:;,.]?\s+[^\W\d_]{2,}"
+#: One word of letters and no digit (``Bethan``, ``Siân``, ``O'Neil``, ``Mary-Jane``,
+#: ``TBC``): a first name or a note, as no case system's ID is letters alone.
+_ONE_WORD = r"(?=..)[^\W\d_]+(?:['’-][^\W\d_]+)*"
 
 
 def not_an_id(ids: pd.Series) -> pd.Series:
@@ -36,5 +41,9 @@ def not_an_id(ids: pd.Series) -> pd.Series:
     text = ids.astype("string").str.strip()
     # any character an ID system may write is allowed (R#7, Zoë-9, 123/45, =1+2 as an
     # export writes it: tests/web/test_hostile.py, tests/test_csv_text.py)
-    bad = text.str.contains(_TWO_WORDS, regex=True) | (text.str.len() > MAX_ID_LENGTH)
+    bad = (
+        text.str.contains(_TWO_WORDS, regex=True)
+        | text.str.fullmatch(_ONE_WORD)
+        | (text.str.len() > MAX_ID_LENGTH)
+    )
     return bad.fillna(False).astype(bool) & text.fillna("").ne("")

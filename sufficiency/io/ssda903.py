@@ -274,10 +274,15 @@ def _check_return(ret: Return, *, all_fields: bool = True) -> list[Problem]:
     an analytic command): no postcodes, no uasc table, no fields it never uses.
     """
     from sufficiency.io.inputs import postcode_problems
+    from sufficiency.io.reconcile import numeric_key
+
+    def key(raw: RawTable, table: pd.DataFrame) -> pd.Series:  # how the forecast reads it
+        return numeric_key(table["CHILD"], dotted=raw.delimiter in (";", "\t"))
 
     problems: list[Problem] = []
     dob_parts: list[pd.DataFrame] = []
     children: set[str] | None = None
+    numbers: set[str] = set()  # the header's numeric CHILDs, as whole numbers
     checked_eps: list[tuple[RawTable, pd.DataFrame]] = []
     for kind, schema in (
         ("header", header_schema()),
@@ -291,6 +296,7 @@ def _check_return(ret: Return, *, all_fields: bool = True) -> list[Problem]:
             table.loc[not_an_id(table["CHILD"]), "CHILD"] = pd.NA
             if kind == "header":
                 children = (children or set()) | set(table["CHILD"].dropna())
+                numbers |= set(key(t.raw, table).dropna())
                 dob_parts.append(table.dropna(subset=["CHILD", "DOB"])[["CHILD", "DOB"]])
                 problems += upn_problems(t.raw, table) if all_fields else []
             elif kind == "episodes":
@@ -309,6 +315,7 @@ def _check_return(ret: Return, *, all_fields: bool = True) -> list[Problem]:
         missing = pd.Series(False, index=table.index)
         if children is not None:
             missing = ~table["CHILD"].isin(children) & table["CHILD"].notna()
+            missing &= ~key(raw, table).isin(numbers)  # 100211.0 is the header's 100211
         born = pd.Series(dobs.reindex(table["CHILD"].to_numpy()).to_numpy(), index=table.index)
         late = (born > table["DECOM"]).fillna(False)
         for mask, column, message, code in (

@@ -32,10 +32,12 @@ from sufficiency.io.mac_roman import is_mac_roman, mac_roman_note
 from sufficiency.io.unnamed import drop_unnamed, second_header
 from sufficiency.io.xlsx_formulas import uncalculated_cells
 from sufficiency.io.xlsx_hidden import hidden_columns, hidden_note, hidden_rows
+from sufficiency.io.xlsx_merged import fill_merged, merged_down
 from sufficiency.io.xlsx_size import too_large
 
-#: Extensions we read.
-CSV_SUFFIXES = frozenset({".csv", ".txt"})
+#: Extensions we read: a table as text (``.tsv`` as databases and case systems' reports
+#: write tab-separated values; ``.txt`` as Excel's "Text (Tab delimited)"), and workbooks.
+CSV_SUFFIXES = frozenset({".csv", ".txt", ".tsv"})
 XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 #: Rows above the header that may be titles: the header is looked for among these.
 _TITLE_ROWS_MAX = 10
@@ -437,9 +439,10 @@ def read_xlsx_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]
             df = pd.DataFrame([c + [""] * (full - len(c)) for c in body], columns=columns,
                               dtype=str, index=pd.Index(index, dtype="int64"))  # fmt: skip
             name = f"{source}[{ws.title}]" if len(wb.worksheets) > 1 else source
-            notes = _title_note(name, header_at + 1) if header_at > first else ()
-            held = {header_at + 2 + j for j in index}  # rows read, as Excel numbers them
             part = getattr(ws, "_worksheet_path", None)  # a filter's hidden rows are read
+            df, notes = fill_merged(df, merged_down(path, part), header_at + 2, name)
+            notes += _title_note(name, header_at + 1) if header_at > first else ()
+            held = {header_at + 2 + j for j in index}  # rows read, as Excel numbers them
             notes += hidden_note(name, ws.title, [r for r in hidden_rows(path, part) if r in held],
                                  hidden_columns(path, part, header))  # fmt: skip
             table = _finish(name, df, header_at + 2, allow_empty=allow_empty, notes=notes,
@@ -475,7 +478,8 @@ def read_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]:
         return read_xlsx_tables(path, allow_empty=allow_empty)
     if suffix in CSV_SUFFIXES:
         return [read_csv_table(path, allow_empty=allow_empty)]
-    raise _fail(str(path), f"has extension {suffix or '(none)'}; expected .csv or .xlsx")
+    raise _fail(str(path), f"has extension {suffix or '(none)'}; expected .csv, .txt or .tsv "
+                "(a table as text) or .xlsx (an Excel workbook)")  # fmt: skip
 
 
 # --- Tonight's inputs: bad rows set aside -------------------------------------------
