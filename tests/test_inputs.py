@@ -515,3 +515,29 @@ def test_a_register_s_council_column_is_read_as_codes(tmp_path):
     assert "is a DfE LA number" in bad.message and bad.message.endswith(
         "; the home is matched, its council not said"
     )
+
+
+def test_a_suitability_column_under_another_name_is_said_not_lost(tmp_path):
+    """Suitability columns headed "Foster", "Residential" and "Supported" (a group title
+    "Suitability" above them, in the council's sheet) were each warned of as an unknown
+    column, and every child read as suitable for every setting without a word that the
+    suitability was lost: a child assessed unsuitable for foster care could be proposed a
+    foster home. Each such column now says the suitability it may hold is read as
+    suitable, and the name to give it; a file naming its suitabilities, or with no column
+    that names a setting, is not warned of."""
+    from sufficiency.io.inputs import load_referrals
+
+    head = "child_id,dob,sex,home_postcode"
+    p = _write(tmp_path, "r.csv", f"{head},Foster,Residential care\nC1,01/02/2012,F,,unsuitable,\n")
+    table, problems = load_referrals(p, default_responsible_la="E10000034")
+    said = {x.column: x for x in problems if x.code == "suitability_column_unread"}
+    assert set(said) == {"Foster", "Residential care"}
+    assert said["Foster"].severity == "warning" and said["Foster"].message == (
+        "the file has no foster_suitability column, so every child is read as suitable for "
+        "foster care; if this column gives that suitability (preferred, suitable or "
+        "unsuitable), name it foster_suitability")  # fmt: skip
+    assert table["foster_suitability"].tolist() == ["suitable"]  # what the warning says
+    p = _write(tmp_path, "s.csv", f"{head},foster_suitability,Foster notes\n"
+               "C1,01/02/2012,F,,unsuitable,\n")  # fmt: skip
+    _, problems = load_referrals(p, default_responsible_la="E10000034")
+    assert not [x for x in problems if x.code == "suitability_column_unread"]

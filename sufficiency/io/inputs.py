@@ -48,6 +48,7 @@ from sufficiency.io.schema import (
 )
 from sufficiency.io.shape import mask_value
 from sufficiency.io.stray_rows import maybe_totals, not_records, set_aside_not_records
+from sufficiency.io.suitability_columns import suitability_columns_unread
 from sufficiency.io.tables import NOT_A_RECORD, NightTable, RawTable, split_rows
 from sufficiency.io.ticks import read_ticks, yes_and_no
 from sufficiency.prices import (
@@ -648,6 +649,7 @@ def _load_referrals(
         problems += postcode_problems(raw, table, col, what=what)
     problems += _referral_safety_notes(raw, table, harm_animals_excludes_pets)
     problems += _safety_columns_absent(raw, table)
+    problems += suitability_columns_unread(raw, lambda c: _field_name(REFERRALS, c))
     problems = [_unlocated_child(raw, table, p) for p in problems]
     label = raw.column_label(mapping_key_for(raw, REFERRALS, "child_id"))
     problems += same_child_problems(raw, _rows_kept(raw, table, problems, strays), label)

@@ -209,6 +209,8 @@ PHRASES: dict[str, str] = {
     "responsible_la's while others name other councils",
     "safety_column_absent": "file(s) without a safety column: every child read as having "
     "none of its needs",
+    "suitability_column_unread": "column(s) that may give a suitability under another "
+    "name: every child read as suitable for that setting",
     "free_text_risk": "referral(s) with risks said in words the matcher cannot read",
     "pets_harm_animals": "referral(s) of a child who is a risk to animals and wants pets",
     "pets_unknown": "home(s) that do not say whether they have pets",
