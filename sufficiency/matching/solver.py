@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.config import MatchingParams
-from sufficiency.matching import backends, column_generation, spatial
+from sufficiency.matching import backends, column_generation, neighbourhood, spatial
 from sufficiency.matching.backends import MipOutcome, SolveOptions, SolveStatus
 from sufficiency.matching.candidates import Candidates, generate_candidates
 from sufficiency.matching.costs import pair_cost, unplaced_cost
@@ -57,6 +57,9 @@ COLUMNS_PER_PAIR_BEFORE_FULL_MODEL = 10
 #: plan is this far from its bound (pattern LPs are usually within 0.01%: a gap this
 #: wide comes from the who-lives-alongside rows its LP leaves out).
 GIVE_UP_GAP = 0.01
+#: Share of the time left after column generation the neighbourhood search may use
+#: before the full model (:mod:`.neighbourhood`; it usually stops sooner, when it stalls).
+SEARCH_SHARE = 0.3
 
 #: Share of the time limit left after the solver for the explanations and the outputs.
 OUTPUT_SHARE = 0.1
@@ -152,10 +155,7 @@ def _full_model(
     worse or missing. Each is first checked against every row of the model
     (:func:`.formulation.plan_values`), and so is the solver's plan, when not proven,
     polished (:func:`.transport.legal_plan`: children left unplaced placed where they
-    may live), kept when cheaper. On crowded instances (200 x 500, seed 23) HiGHS's own search
-    found nothing near column generation's plan in 108 s, and column generation's plan
-    left 4 of its 6 unplaced children where a home had room for them (see
-    docs/matching.md, known limits)."""
+    may live), kept when cheaper (see docs/matching.md, known limits)."""
     model = build_model(prob, child, place, cost, params)
     values = None if start is None else plan_values(prob, child, place, model, start)
     options = SolveOptions(stop.solver_seconds(), params.mip_gap, start=values)
@@ -361,14 +361,16 @@ def solve(
             full_cost = priced.cost[order]
         proven = where is not None and _proven(prob, params, where, bound)
         if fallback and not proven:
-            # the full model starts from the best of column generation's plan, that plan
-            # polished (children it leaves unplaced placed where they may live: its MIP
-            # had only the columns priced near zero) and the greedy plan moved onto the
-            # pairs dominance kept (all break no rule)
+            # the full model starts from the best of column generation's plan, polished or
+            # not, and the greedy plan on the pairs dominance kept, improved by the search
             starts = [legal_plan(prob, params, greedy, child, place, cost)]
             if where is not None:
                 starts[:0] = [where, legal_plan(prob, params, where, child, place, cost)]
             begin = min(starts, key=lambda w: _objective(prob, params, w))
+            if neighbourhood.worthwhile(params.solver, len(child)):  # a few children at a time
+                begin = neighbourhood.improve(prob, params, child, place, cost, begin,
+                                              stop.share_of_rest(SEARCH_SHARE)).where  # fmt: skip
+                stages.lap("neighbourhood_search")
             full, full_where, full_bound = _full_model(prob, params, child, place, cost, stop,
                                                        begin)  # fmt: skip
             stages.lap("full_model")

@@ -22,13 +22,16 @@ class Feature(StrEnum):
     ``mip`` it solves mixed-integer models; ``lp_duals`` it returns an LP's row duals;
     ``mip_bound`` it reports a MIP's proven lower bound; ``warm_lp`` it keeps an LP
     master in memory and re-solves it from the last optimal basis after columns and rows
-    are added (:class:`MasterLp`).
+    are added (:class:`MasterLp`); ``mip_start`` it starts a MIP's search from a given
+    plan (:attr:`SolveOptions.start`) and solves small MIPs in this process (the
+    neighbourhood search, :mod:`..neighbourhood`, runs only with such a backend).
     """
 
     MIP = "mip"
     LP_DUALS = "lp_duals"
     MIP_BOUND = "mip_bound"
     WARM_LP = "warm_lp"
+    MIP_START = "mip_start"
 
 
 @dataclass(frozen=True)
