@@ -385,6 +385,7 @@ def _flags(run: MatchRun) -> tuple[Flag, ...]:
         run.decisions.with_status("ignored")
     )
     gap = "" if s.gap is None else f" It may be up to {s.gap:.2%} short of the best plan."
+    said = s.message.rstrip(".")  # the message ends its own sentence: not "time_limit).)."
     return (
         Flag("distance_unknown", s.distance_unknown,
              "Proposals whose distance from home or school is unknown or assumed (a postcode "
@@ -409,7 +410,7 @@ def _flags(run: MatchRun) -> tuple[Flag, ...]:
         Flag("not_proven", 0 if s.proven_optimal else 1,
              "The plan is proven the best under the rules and priorities."
              if s.proven_optimal else
-             f"The solver stopped before proving this plan the best ({s.message}).{gap}",
+             f"The solver stopped before proving this plan the best ({said}).{gap}",
              "Technical detail"),
     )  # fmt: skip
 

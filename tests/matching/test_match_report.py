@@ -451,3 +451,24 @@ def test_the_age_rule_is_said_of_the_home_it_is_about() -> None:
         "rule 3: does not take the child's age (supported accommodation, for 16-17 year "
         "olds; this one takes ages 16 to 17)"
     )
+
+
+def test_a_plan_not_proven_best_is_said_in_one_sentence() -> None:
+    """The solver's message ends its own sentence: page 1 read '... stopped:
+    time_limit).). It may be up to 0.08% short of the best plan.'"""
+    import dataclasses
+
+    from sufficiency.matching.report import match_report
+    from sufficiency.solver_status import SolveStatus
+
+    run = run_matching(referrals_frame([referral("C1")]), placements_frame([placement("P1")]),
+                       RUN_DATE, Params())  # fmt: skip
+    message = "NOT proven optimal: the full model stopped: time_limit."
+    summary = dataclasses.replace(run.summary, status=SolveStatus.FEASIBLE, message=message)
+    (flag,) = [f for f in match_report(dataclasses.replace(run, summary=summary)).flags
+               if f.key == "not_proven"]  # fmt: skip
+    assert flag.sentence.startswith(
+        "The solver stopped before proving this plan the best (NOT proven optimal: the full "
+        "model stopped: time_limit). "
+    ), flag.sentence
+    assert ".)." not in flag.sentence
