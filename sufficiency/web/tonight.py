@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from sufficiency.io.atomic import sha256_file
-from sufficiency.pages.render import count
+from sufficiency.pages.render import count, gbp, miles
 from sufficiency.store import RunStore
 from sufficiency.store.store import utc
 from sufficiency.store.team_decisions import Decision
@@ -76,6 +76,31 @@ class Tonight:
             rows = rows.drop(columns=[AGAINST], errors="ignore")
         return rows
 
+    def home_words(self, child_id: str) -> dict[str, str]:
+        """Each home of :meth:`placements_for` as the pin and exclude forms offer it: its
+        weekly cost and miles from home, and which it is (the proposal, the nearest
+        option), so the team chooses from the form as from the table above it."""
+        said: dict[str, list[str]] = {}
+        near = self.not_placed.rename(columns=NEAREST)
+        frames = ((self.children, "the proposal"), (self.options, ""), (near, "nearest option"))
+        for frame, which in frames:
+            if "Home" not in frame:
+                continue
+            for r in frame[frame["Child"] == child_id].to_dict("records"):
+                home, label = r.get("Home"), which
+                if which == "nearest option" and pd.isna(r.get("Miles from home")):
+                    label = "the option its reason names"  # the cheapest: home not known
+                if pd.isna(home) or str(home) in said:  # the nearest among the options
+                    said.get(str(home), []).insert(0, label)
+                    continue
+                parts = [label] if label else []
+                if not pd.isna(cost := r.get("Weekly cost (£)", float("nan"))):
+                    parts.append(f"{gbp(cost)} a week")
+                if not pd.isna(far := r.get("Miles from home", float("nan"))):
+                    parts.append(f"{miles(far)} miles")
+                said[str(home)] = parts
+        return {h: f"{h} ({', '.join(p)})" if p else h for h, p in said.items()}
+
     def child_ids(self) -> list[str]:
         return sorted(set(self.children["Child"]) | set(self.not_placed["Child"]))
 
@@ -128,6 +153,8 @@ _cache: dict[tuple[str, int], Tonight] = {}
 MAX_TONIGHTS = 4
 _lock = threading.Lock()
 SHEETS = ("Children placed", "Not placed", "Other options")
+#: The "Not placed" columns of the nearest option, as the other sheets name them.
+NEAREST = {"Nearest option": "Home", "Nearest option: miles from home": "Miles from home"}
 #: The "Other options" column setting an option against the child's proposal.
 AGAINST = "Weekly cost against the proposal (£)"
 #: The report's first page: a line is [what, figure, "Check" when raised, words, sheet].

@@ -77,8 +77,14 @@ def test_a_child_not_placed_for_want_of_room_can_be_pinned_to_any_home_meeting_t
         headers = " ".join(table.get_by_role("columnheader").all_inner_texts())
         assert "against the proposal" not in headers  # there is no proposal
         pin = page.get_by_role("group", name="Pin: the team agrees this home")
+        # each offered as the table gives it: the team chooses from the form, not from IDs
         offered = pin.get_by_label("Home").locator("option").all_inner_texts()
-        assert {nearest, *others} <= set(offered)
+        assert f"{nearest} (nearest option, {r037['nearest_miles_from_home']:.1f} miles)" in (
+            offered
+        )
+        for o in mine.to_dict("records"):
+            said = f"£{o['weekly_cost']:,.0f} a week, {o['miles_from_home']:.1f} miles"
+            assert f"{o['placement_id']} ({said})" in offered, offered
         pin.get_by_label("Home").select_option(str(choice["placement_id"]))
         pin.get_by_label("Reason").fill("nearer school; agreed at the placement panel")
         pin.get_by_role("button", name="Pin").click()
