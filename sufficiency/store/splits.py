@@ -39,6 +39,13 @@ def _decision(d: Mapping[str, Any]) -> str:
     return f"{d['child_id']} {verb} {d['placement_id']} by {d['decided_by']}{on}: {d['reason']}"
 
 
+def _where(child: str, place: str) -> str:
+    """``R002 at PL0017``, ``R002 not placed``, ``R002 no longer referred``."""
+    return {"unplaced": f"{child} not placed", "not referred": f"{child} no longer referred"}.get(
+        place, f"{child} at {place}"
+    )
+
+
 def split_causes(
     causes: Mapping[str, str | None],
     before: Mapping[str, str],
@@ -74,7 +81,7 @@ def split_causes(
             if k not in out:
                 continue  # not changed: the others' lines say where it is
             if k in subjects:
-                rest = listed([f"{o} at {after.get(o, 'not referred')}" for o in kids if o != k])
+                rest = listed([_where(o, after.get(o, "not referred")) for o in kids if o != k])
                 out[k] = f"{out[k]}; this split its sibling group ({rest})"
             elif out[k] is None:
                 out[k] = f"its sibling group was split by the team's decision: {said}"

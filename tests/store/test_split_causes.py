@@ -60,6 +60,12 @@ def test_a_pin_that_splits_a_sibling_group_is_named_for_each_of_them(store_url):
     assert {r.child_id: r.reason for r in store.diff(c, d)} == {
         "S1": "pinned by ann on 02/04/2026: nearer school; this split its sibling group (S2 at P1)"
     }
+    # a sibling the decision leaves not placed is said so (not "at unplaced")
+    f = _night(store, T0 + dt.timedelta(days=5), {"S1": "P2", "S2": None, "C3": "P3"},
+               [_decision("S1", "P2", "pin")])  # fmt: skip
+    assert {r.child_id: r.reason for r in store.diff(c, f)}["S1"] == (
+        "pinned by ann on 02/04/2026: nearer school; this split its sibling group (S2 not placed)"
+    )
     # a split with no decision about any of them (nor a pin into their home) names none
     e = _night(store, T0 + dt.timedelta(days=4), {"S1": "P2", "S2": "P3", "C3": "P1"},
                [_decision("C3", "P9", "exclude")])  # fmt: skip
