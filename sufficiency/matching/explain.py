@@ -368,7 +368,8 @@ def alternatives_table(
     num_alternatives: int,
     weights: MatchingWeights | None = None,
 ) -> pd.DataFrame:
-    """Up to ``num_alternatives`` next-best options per placed child, by pair cost.
+    """Up to ``num_alternatives`` next-best options per child, by pair cost (a child not
+    placed: homes meeting every rule the team may pin, no ``extra_cost_gbp``).
 
     ``extra_cost_gbp`` is how much more the option's own terms cost than the
     proposal's (sibling and capacity effects on other children are not included).
@@ -383,7 +384,7 @@ def alternatives_table(
         own = where[child] == place
         base = np.zeros(prob.num_children)
         base[child[own]] = cost[own]
-        alt = (where[child] >= 0) & ~own
+        alt = ~own  # a child not placed too: only the nearest home was named
         idx = np.nonzero(alt)[0]
         idx = idx[cheapest_per_child(child[idx], place[idx], cost[idx], num_alternatives)]
         miles, _ = pair_distances(prob, child[idx], place[idx])
@@ -397,7 +398,7 @@ def alternatives_table(
             "weekly_cost": plc["weekly_cost"].to_numpy(float)[p],
             "miles_from_home": miles.astype(float),
             "pair_cost_gbp": np.round(cost[idx], 2),
-            "extra_cost_gbp": np.round(cost[idx] - base[c], 2),
+            "extra_cost_gbp": np.where(where[c] >= 0, np.round(cost[idx] - base[c], 2), np.nan),
             "vacancy_left_in_plan": (used[p] < _room(prob, where, used, c, p))
             & ~full_per_pair(prob, where, c, p),
             "flags": pair_flags(prob, c, p, weights),

@@ -48,6 +48,13 @@ def render_html(report: MatchReport) -> str:
         "nearest_miles_from_home": miles,
     }
     technical = [(k, _text(v)) for k, v in report.technical]
+    # the homes meeting every rule that the plan gives to others, for each child not
+    # placed: the team may pin one (the page named only the nearest); no proposal to
+    # set them against
+    o = report.options
+    unplaced_options = o[o["child_id"].isin(report.not_placed["child_id"])].drop(
+        columns=["weekly_cost_difference"]
+    )
     return render_page("match_report.html", title=report.title, r=report, formats=formats,
-                       anchors=ANCHORS, technical=technical,
-                       council_headers=COUNCIL_HEADERS)  # fmt: skip
+                       anchors=ANCHORS, technical=technical, council_headers=COUNCIL_HEADERS,
+                       unplaced_options=unplaced_options)  # fmt: skip

@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sufficiency import vocabulary
+from sufficiency.matching.breaks import breaks_words, nearest_homes
 from sufficiency.matching.by_council import provider_words
 from sufficiency.matching.gates import option_words
-from sufficiency.matching.rules import RULE_CODES, RULE_TEXT
 
 if TYPE_CHECKING:
     from sufficiency.matching.run import MatchRun
@@ -283,28 +283,6 @@ def _children(run: MatchRun, pins: set[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(CHILD_COLUMNS))
 
 
-def _breaks(text: Any) -> str:
-    if _blank(text) or not str(text):
-        return ""
-    if str(text) == "taken":
-        return "None: it meets every rule but is proposed for another child"
-    if str(text) == "conflict":
-        return (
-            "None on its own: it has a place left, but a child proposed there may not live "
-            "with this child"
-        )
-    if str(text) == "siblings_together":
-        return "None: it meets every rule but would split the sibling group"
-    if str(text) == "not_proven":
-        return "None: it meets every rule and is free, but the plan is not proven exactly optimal"
-    if str(text) == "cost":
-        return "None: it is free, but the weights score it above leaving the child unplaced"
-    codes = [c.strip() for c in str(text).split(";") if c.strip()]
-    return "; ".join(
-        f"rule {RULE_CODES.index(c) + 1}: {RULE_TEXT[c]}" if c in RULE_TEXT else c for c in codes
-    )
-
-
 def urgent_children(run: MatchRun) -> set[str]:
     """IDs of referred children needed today (set aside for errors too, if needed_by read)."""
     aside = {c for c, v in run.set_aside_needed_by.items() if str(v).lower() == "today"}
@@ -330,7 +308,9 @@ def _not_placed(run: MatchRun, urgent: set[str]) -> pd.DataFrame:
         "reason": u["reason"].astype(str),
         "nearest_placement_id": u["nearest_placement_id"],
         "nearest_miles_from_home": u["nearest_miles_from_home"],
-        "nearest_breaks": [_breaks(t) for t in u["nearest_breaks"]],
+        "nearest_breaks": [breaks_words(t, h) for t, h in zip(
+            u["nearest_breaks"], nearest_homes(run.placements, u["nearest_placement_id"]),
+            strict=True)],
     }, columns=list(NOT_PLACED_COLUMNS))  # fmt: skip
 
 
@@ -405,6 +385,7 @@ def _flags(run: MatchRun) -> tuple[Flag, ...]:
         run.decisions.with_status("ignored")
     )
     gap = "" if s.gap is None else f" It may be up to {s.gap:.2%} short of the best plan."
+    said = s.message.rstrip(".")  # the message ends its own sentence: not "time_limit).)."
     return (
         Flag("distance_unknown", s.distance_unknown,
              "Proposals whose distance from home or school is unknown or assumed (a postcode "
@@ -429,7 +410,7 @@ def _flags(run: MatchRun) -> tuple[Flag, ...]:
         Flag("not_proven", 0 if s.proven_optimal else 1,
              "The plan is proven the best under the rules and priorities."
              if s.proven_optimal else
-             f"The solver stopped before proving this plan the best ({s.message}).{gap}",
+             f"The solver stopped before proving this plan the best ({said}).{gap}",
              "Technical detail"),
     )  # fmt: skip
 

@@ -41,6 +41,14 @@ NOT_PROVEN = (
     "so this option may be worth considering."
 )
 
+#: An option with a place for a child not placed that nothing in the plan stops: the
+#: child's reason for not being placed says why the plan leaves it (the weights, a sibling
+#: group kept together, a plan not proven optimal).
+UNPLACED_FREE = (
+    "Nothing else in the plan stops it: the reason the child is not placed says why the "
+    "plan does not use it."
+)
+
 
 def plan_reasons(
     prob: MatchProblem, result: MatchResult, c: int, p: int, together: bool
@@ -176,8 +184,9 @@ def add_why_not(
     together: bool,
     weights: MatchingWeights | None = None,
 ) -> pd.DataFrame:
-    """``alternatives`` with a ``why_not`` column: for an option cheaper for the child
-    than their proposal (``extra_cost_gbp < 0``), what in the plan stops it; for any
+    """``alternatives`` with a ``why_not`` column: for an option of a child not placed,
+    what in the plan stops it (its places go to others...); for an option cheaper for the
+    child than their proposal (``extra_cost_gbp < 0``), what in the plan stops it; for any
     other, how it compares for the child (:func:`compared`) and what in the plan stops
     it as well."""
     weights = weights if weights is not None else MatchingWeights()
@@ -189,6 +198,10 @@ def add_why_not(
         out["child_id"], out["placement_id"], out["extra_cost_gbp"], strict=True
     ):
         c, p = kid_row[str(child)], place_row[str(place)]
+        if result.place_of_child[c] < 0:  # no proposal to compare with: what stops it
+            stops = plan_reasons(prob, result, c, p, together)
+            texts.append(" ".join(t for _, t in stops) if stops else UNPLACED_FREE)
+            continue
         if extra < 0:
             texts.append(why_not(prob, result, c, p, together))
             continue

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple, Protocol
 
 from sufficiency.errors import SufficiencyError
 from sufficiency.io.ssda903_scan import files_under
+from sufficiency.store.splits import sibling_groups
 from sufficiency.store.types import ChildOutcome, InputRow
 
 
@@ -50,16 +51,20 @@ def match_records(run: _MatchTables) -> MatchRecords:
             for r in run.referrals.to_dict("records")]  # fmt: skip
     rows += [InputRow("placement", str(r["placement_id"]), row_digest(r), int(r["vacancies"]))
              for r in run.placements.to_dict("records")]  # fmt: skip
+    # each child's sibling group, so that what changed can name a team decision that
+    # split one (:mod:`sufficiency.store.splits`)
+    group = sibling_groups(run.referrals)
     outcomes = [
         ChildOutcome(str(r["child_id"]), str(r["placement_id"]), None,
-                     {"weekly_cost": float(r["weekly_cost"])})
+                     {"weekly_cost": float(r["weekly_cost"]), **group.get(str(r["child_id"]), {})})
         for r in run.matches.to_dict("records")
     ]  # fmt: skip
     reason_col = "reason" if "reason" in run.unplaced.columns else None
     outcomes += [
-        ChildOutcome(str(r["child_id"]), None, str(r[reason_col]) if reason_col else None, None)
+        ChildOutcome(str(r["child_id"]), None, str(r[reason_col]) if reason_col else None,
+                     group.get(str(r["child_id"])))
         for r in run.unplaced.to_dict("records")
-    ]
+    ]  # fmt: skip
     return MatchRecords(rows, outcomes)
 
 

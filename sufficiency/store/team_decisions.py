@@ -155,9 +155,11 @@ def _check_seen(
     s: Session, child_id: str, now_in_force: list[TeamDecision], seen: Collection[int],
     same: tuple[str, str, str, str, dt.date | None],
 ) -> None:  # fmt: skip
-    """Refuse a decision made on a page showing other decisions than those in force now;
-    a decision identical to one recorded since (same pair, kind, reason, last day and
-    user) is the same form sent twice."""
+    """Refuse a decision made on a page showing other decisions than those in force now,
+    where one changed since bears on it (:func:`_bears_on`); a decision identical to one
+    recorded since (same pair, kind, reason, last day and user) is the same form sent
+    twice. Another user's exclusion of another home meanwhile refused the decision too,
+    though nothing in it conflicts."""
     ids = {d.id for d in now_in_force}
     if ids == set(seen):
         return
@@ -165,11 +167,13 @@ def _check_seen(
     for d in new:
         if (d.placement_id, d.decision, d.reason, d.decided_by, d.until) == same:
             raise AlreadyRecorded(_decision(d))
+    home, kind = same[0], same[1]
     said = [f"{d.decided_by} recorded \"{_decision(d).sentence}\" at "
-            f"{uk_time(utc(d.decided_at), '%H:%M:%S')}" for d in new]  # fmt: skip
+            f"{uk_time(utc(d.decided_at), '%H:%M:%S')}" for d in new
+            if _bears_on(d, home, kind)]  # fmt: skip
     for gone_id in sorted(set(seen) - ids):
         gone = s.get(TeamDecision, gone_id)
-        if gone is None or gone.child_id != child_id:
+        if gone is None or gone.child_id != child_id or not _bears_on(gone, home, kind):
             continue
         what = _decision(gone).sentence
         if gone.withdrawn_at is not None:
@@ -177,11 +181,21 @@ def _check_seen(
                         f"{uk_time(utc(gone.withdrawn_at), '%H:%M:%S')}")  # fmt: skip
         else:
             said.append(f'"{what}" reached its last day')
+    if not said:
+        return  # changes to other homes' decisions only: nothing to weigh this one against
     raise DecisionsChanged(
         f"The decisions about {child_id} changed after this page was shown: "
         f"{'; '.join(said)}. Nothing was recorded. They are listed below as they stand "
-        "now; send your decision again if it still holds."
+        "now, with your decision filled in again: send it if it still holds."
     )
+
+
+def _bears_on(d: TeamDecision, placement_id: str, decision: str) -> bool:
+    """Whether decision ``d``, recorded or withdrawn since a page was shown, bears on a
+    ``decision`` about ``placement_id`` made on it: one about the same home (a pin would
+    replace an exclusion unseen), or another pin (a child is pinned to one home at a
+    time)."""
+    return d.placement_id == placement_id or d.decision == decision == "pin"
 
 
 def _check_room(

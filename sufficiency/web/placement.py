@@ -65,11 +65,6 @@ OPTION_HEADERS = {
 }
 
 
-def _options(t: Tonight, child_id: str) -> pd.DataFrame:
-    """The child's other options, best first (the sheet's rows without the child's ID)."""
-    return t.options[t.options["Child"] == child_id].drop(columns=["Child"])
-
-
 def _none_blank(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
 
@@ -144,7 +139,7 @@ def _child_page(
         child_id=child_id,
         placed=placed[0] if placed else None,
         unplaced=unplaced[0] if unplaced else None,
-        options=_options(t, child_id),
+        options=t.options_for(child_id),
         option_formats=OPTION_FORMATS,
         option_headers=OPTION_HEADERS,
         decisions=in_force,

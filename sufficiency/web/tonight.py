@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from sufficiency.io.atomic import sha256_file
-from sufficiency.pages.render import count
+from sufficiency.pages.render import count, gbp, miles
 from sufficiency.store import RunStore
 from sufficiency.store.store import utc
 from sufficiency.store.team_decisions import Decision
@@ -66,15 +66,49 @@ class Tonight:
                     return f"Matching run {self.run_id} {status} it: {r['note']}"
         return f"Matching run {self.run_id} did not read it (it was not run with these decisions)."
 
+    def options_for(self, child_id: str) -> pd.DataFrame:
+        """The child's other options, best first (the sheet's rows without the child's
+        ID). A child not placed has no proposal to set them against, so that column,
+        blank, is left out: their options are the homes meeting every rule that the plan
+        gives to other children, which the team may pin instead of the nearest."""
+        rows = self.options[self.options["Child"] == child_id].drop(columns=["Child"])
+        if not (self.children["Child"] == child_id).any():
+            rows = rows.drop(columns=[AGAINST], errors="ignore")
+        return rows
+
+    def home_words(self, child_id: str) -> dict[str, str]:
+        """Each home of :meth:`placements_for` as the pin and exclude forms offer it: its
+        weekly cost and miles from home, and which it is (the proposal, the nearest
+        option), so the team chooses from the form as from the table above it."""
+        said: dict[str, list[str]] = {}
+        near = self.not_placed.rename(columns=NEAREST)
+        frames = ((self.children, "the proposal"), (self.options, ""), (near, "nearest option"))
+        for frame, which in frames:
+            if "Home" not in frame:
+                continue
+            for r in frame[frame["Child"] == child_id].to_dict("records"):
+                home, label = r.get("Home"), which
+                if which == "nearest option" and pd.isna(r.get("Miles from home")):
+                    label = "the option its reason names"  # the cheapest: home not known
+                if pd.isna(home) or str(home) in said:  # the nearest among the options
+                    said.get(str(home), []).insert(0, label)
+                    continue
+                parts = [label] if label else []
+                if not pd.isna(cost := r.get("Weekly cost (£)", float("nan"))):
+                    parts.append(f"{gbp(cost)} a week")
+                if not pd.isna(far := r.get("Miles from home", float("nan"))):
+                    parts.append(f"{miles(far)} miles")
+                said[str(home)] = parts
+        return {h: f"{h} ({', '.join(p)})" if p else h for h, p in said.items()}
+
     def child_ids(self) -> list[str]:
         return sorted(set(self.children["Child"]) | set(self.not_placed["Child"]))
 
     def no_options(self, child_id: str) -> str:
         """Why the child's page lists no other option, in a sentence. A child placed: the
         report's own words, under "Why not" (pinned here, none asked for, or no other
-        home meeting every rule). Other options are listed only beside a proposal, so a
-        child not placed, or whose referral was set aside, has none listed whatever homes
-        meet the rules ("No other home meets every rule" was said of them all)."""
+        home meeting every rule). A child not placed: their referral was set aside, none
+        were asked for, or no home meeting every rule was found (the reason says why)."""
         why = self.children.loc[self.children["Child"] == child_id, "Why not"].dropna()
         if len(why):
             return str(why.iloc[0])
@@ -83,13 +117,20 @@ class Tonight:
                for r in set_aside):  # fmt: skip
             return ("None: the child's referral was set aside for an error (the reason "
                     "above), so the run did not match the child.")  # fmt: skip
-        return ("None listed: other options are listed beside a proposal, and none was made "
-                "for this child (the reason above says why).")  # fmt: skip
+        if self._most() == 0:
+            return "Not listed: the configuration asks for no other options (num_alternatives = 0)."
+        return ("None: no home meeting every rule was found for this child (the reason above "
+                "says why).")  # fmt: skip
+
+    def _most(self) -> int | None:
+        """How many other options the run lists a child at most (``None``: not said)."""
+        most = ((self.summary.get("config") or {}).get("matching") or {}).get("num_alternatives")
+        return None if most is None else int(most)
 
     def options_caption(self) -> str:
         """The other options' caption, saying how many the run lists a child at most: three
         listed under "Other homes meeting every rule" read as the only three that do."""
-        most = ((self.summary.get("config") or {}).get("matching") or {}).get("num_alternatives")
+        most = self._most()
         listed = f": the run lists up to {most} a child" if most else ""
         return f"Other homes meeting every rule, best first{listed}"
 
@@ -112,6 +153,10 @@ _cache: dict[tuple[str, int], Tonight] = {}
 MAX_TONIGHTS = 4
 _lock = threading.Lock()
 SHEETS = ("Children placed", "Not placed", "Other options")
+#: The "Not placed" columns of the nearest option, as the other sheets name them.
+NEAREST = {"Nearest option": "Home", "Nearest option: miles from home": "Miles from home"}
+#: The "Other options" column setting an option against the child's proposal.
+AGAINST = "Weekly cost against the proposal (£)"
 #: The report's first page: a line is [what, figure, "Check" when raised, words, sheet].
 SUMMARY = "Summary"
 

@@ -558,11 +558,14 @@ def _check_alternatives(world: World, alternatives: pd.DataFrame) -> list[str]:
         c, p, extra = str(r["child_id"]), str(r["placement_id"]), float(r["extra_cost_gbp"])
         own = world.at.get(c)
         listed_by.setdefault(c, []).append(p)
-        if own is None or own == p:
+        if own == p or (c not in world.at):
             bad.append(f"{c}@{p}: listed as an alternative, but the child is at {own}")
             continue
         if world.breaks(c, p):
             bad.append(f"{c}@{p}: listed as an option, but it breaks {sorted(world.breaks(c, p))}")
+        if own is None:  # a child not placed: a home meeting every rule the team may pin
+            bad += _check_unplaced_option(world, c, p, r)
+            continue
         cost_p, cost_own = world.cost(c, p), world.cost(c, own)
         if abs(float(r["pair_cost_gbp"]) - cost_p) > 0.011:
             bad.append(f"{c}@{p}: pair_cost_gbp {r['pair_cost_gbp']} against {cost_p:.2f}")
@@ -618,7 +621,7 @@ def _check_alternatives(world: World, alternatives: pd.DataFrame) -> list[str]:
             bad.append(f"{c}@{p}: says nothing of what in the plan stops it")
     # the options listed are the child's cheapest that meet the hard rules
     for c, own in world.at.items():
-        if own is None or k <= 0:
+        if k <= 0:
             continue
         options = sorted((round(world.cost(c, p), 6), p) for p in world.lawful(c) if p != own)
         want = [p for _, p in options[:k]]
@@ -627,6 +630,30 @@ def _check_alternatives(world: World, alternatives: pd.DataFrame) -> list[str]:
             want and max(world.cost(c, p) for p in got) > world.cost(c, want[-1]) + 0.011
         ):
             bad.append(f"{c}: alternatives {got}, the cheapest lawful options are {want}")
+    return bad
+
+
+def _check_unplaced_option(world: World, c: str, p: str, r: dict) -> list[str]:
+    """An option of a child not placed: its cost, miles and room as the plan has them, no
+    cost against a proposal the child does not have, and what in the plan stops it (its
+    places go to others...), or, when nothing does, the child's reason says why."""
+    bad = []
+    if not _na(r["extra_cost_gbp"]):
+        bad.append(f"{c}@{p}: extra_cost_gbp {r['extra_cost_gbp']} for a child not placed")
+    if abs(float(r["pair_cost_gbp"]) - world.cost(c, p)) > 0.011:
+        bad.append(f"{c}@{p}: pair_cost_gbp {r['pair_cost_gbp']} against {world.cost(c, p):.2f}")
+    m, got_m = world.miles(c, p), r["miles_from_home"]
+    if (m is None) != _na(got_m) or (m is not None and abs(float(got_m) - m) > 0.051):
+        bad.append(f"{c}@{p}: miles_from_home {got_m} against {m}")
+    free = not world.full(c, p) and not world.home_full(c, p)
+    if bool(r["vacancy_left_in_plan"]) != free:
+        bad.append(f"{c}@{p}: vacancy_left_in_plan {r['vacancy_left_in_plan']}")
+    text = str(r["why_not"])
+    if text.startswith("Nothing else in the plan stops it"):
+        if world.full(c, p) or world.splits(c, p) or world.clashing(c, p):
+            bad.append(f"{c}@{p}: 'nothing else in the plan stops it', but something does")
+    else:
+        bad += _check_plan_reasons(world, c, p, text)[0]
     return bad
 
 

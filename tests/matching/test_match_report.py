@@ -425,3 +425,52 @@ def test_a_set_aside_referral_needed_today_is_an_urgent_child_not_placed(
     assert needed["R012"] == needed["R016"] == "Yes"
     html = (out / "match_report.html").read_text(encoding="utf-8")
     assert "Urgent children not placed: 2 (R016; set aside for errors: R012)." in html
+
+
+def test_the_age_rule_is_said_of_the_home_it_is_about() -> None:
+    """Rule 3 in the "Not placed" sheet: a foster home for under-11s was said to break it
+    as "does not take the child's age (its age range; supported accommodation only
+    16-17)", supported accommodation named of a home that is none. Now the words fit the
+    home: its ages, and 16-17 only for supported accommodation."""
+    from sufficiency.matching.report import match_report
+
+    nights = {
+        "foster": (referral("C1", age=14), placement("P1", age_max=10)),
+        "supported": (referral("C1", age=14, supported_suitability="suitable"),
+                      placement("P1", setting="supported", age_min=16, age_max=17)),
+    }  # fmt: skip
+    said = {}
+    for setting, (child, home) in nights.items():
+        run = run_matching(referrals_frame([child]), placements_frame([home]), RUN_DATE, Params())
+        (row,) = match_report(run).not_placed.to_dict("records")
+        assert (row["nearest_placement_id"], row["nearest_breaks"].split(":")[0]) == (
+            "P1",
+            "rule 3",
+        )
+        said[setting] = row["nearest_breaks"]
+    assert said["foster"] == "rule 3: does not take the child's age (it takes ages 0 to 10)"
+    assert said["supported"] == (
+        "rule 3: does not take the child's age (supported accommodation, for 16-17 year "
+        "olds; this one takes ages 16 to 17)"
+    )
+
+
+def test_a_plan_not_proven_best_is_said_in_one_sentence() -> None:
+    """The solver's message ends its own sentence: page 1 read '... stopped:
+    time_limit).). It may be up to 0.08% short of the best plan.'"""
+    import dataclasses
+
+    from sufficiency.matching.report import match_report
+    from sufficiency.solver_status import SolveStatus
+
+    run = run_matching(referrals_frame([referral("C1")]), placements_frame([placement("P1")]),
+                       RUN_DATE, Params())  # fmt: skip
+    message = "NOT proven optimal: the full model stopped: time_limit."
+    summary = dataclasses.replace(run.summary, status=SolveStatus.FEASIBLE, message=message)
+    (flag,) = [f for f in match_report(dataclasses.replace(run, summary=summary)).flags
+               if f.key == "not_proven"]  # fmt: skip
+    assert flag.sentence.startswith(
+        "The solver stopped before proving this plan the best (NOT proven optimal: the full "
+        "model stopped: time_limit). "
+    ), flag.sentence
+    assert ".)." not in flag.sentence

@@ -189,7 +189,7 @@ def test_unplaced_reason_names_the_child_who_may_not_live_with_them() -> None:
     reason names the child there and the rule (it said the home 'is proposed for another
     child' and advised an extra vacancy, which would not help), and the report says the
     same in words."""
-    from sufficiency.matching.report import _breaks
+    from sufficiency.matching.breaks import breaks_words as _breaks
 
     refs = referrals_frame([referral("C1", alongside="solo"),
                             referral("C2", needed_by="<5 days")])  # fmt: skip
@@ -461,7 +461,7 @@ def test_an_unplaced_sibling_whose_siblings_home_has_room_is_not_told_it_cannot(
         "consider it."
     )
     # the report's Not placed sheet said 'the plan is not proven optimal' of this optimal plan
-    from sufficiency.matching.report import _breaks
+    from sufficiency.matching.breaks import breaks_words as _breaks
 
     assert "not proven optimal" not in _breaks(row["nearest_breaks"])
 

@@ -80,7 +80,9 @@ def test_a_pinned_child_is_not_said_to_have_no_other_home(own, tmp_path):
 def test_a_child_not_placed_for_want_of_room_is_not_said_to_have_no_home(own, tmp_path):
     """On a register of 20 homes, R002 is not placed: "4 placements meet every hard rule,
     but each is needed for other children". Its page went on: "No other home meets every
-    rule for this child", contradicting the reason above it."""
+    rule for this child", contradicting the reason above it; then "other options are
+    listed beside a proposal", offering none of them. Now they are listed (up to three),
+    none said to cost more or less than a proposal the child does not have."""
     referrals, placements = _inputs(tmp_path, placements=lambda lines: lines[:21])
     out = _match(own, tmp_path, referrals, placements)
     unplaced = pd.read_csv(out / "unplaced.csv", dtype=str).set_index("child_id")
@@ -88,7 +90,11 @@ def test_a_child_not_placed_for_want_of_room_is_not_said_to_have_no_home(own, tm
     page = _text(own.client("placement").get("/matching/children/R002").text)
     assert "4 placements meet every hard rule" in page
     assert NO_OTHER not in page
-    assert "other options are listed beside a proposal, and none was made for this child" in page
+    assert "Other homes meeting every rule, best first: the run lists up to 3 a child" in page
+    assert "Its only place goes to R036 in the plan." in _section(
+        own.client("placement").get("/matching/children/R002").text, "Other options and why not"
+    )
+    assert "against the proposal" not in page
 
 
 def test_a_child_set_aside_is_not_said_to_have_no_home_nor_offered_an_empty_form(own, tmp_path):

@@ -116,6 +116,35 @@ def test_two_users_deciding_on_one_child_at_once(team):
         assert user.post(f"/matching/children/{child}/decisions", data=again).status_code == 303
 
 
+def test_a_decision_about_another_home_meanwhile_does_not_refuse_one(team):
+    """Ann and Bob open R004's page; Ann excludes PL0066. Bob's exclusion of PL0074 from
+    the page he has was refused ("The decisions about R004 changed after this page was
+    shown"), though nothing in it bears on Ann's: now it is recorded. His pin of PL0066,
+    which Ann has just excluded, is still refused, saying what changed, with his reason
+    and last day filled in again to send."""
+    ann, bob = team.client("ann"), team.client("bob")
+    page_a, page_b = (
+        ann.get("/matching/children/R004").text,
+        bob.get("/matching/children/R004").text,
+    )
+    fa = form_of(page_a, decision="exclude", placement_id="PL0066", reason="too far from school")
+    assert decide(ann, "R004", fa)().status_code == 303
+    fb = form_of(page_b, decision="exclude", placement_id="PL0074", reason="carer on leave")
+    r = decide(bob, "R004", fb)()
+    assert r.status_code == 303, told(r)
+    assert in_force(team, "R004") == [("PL0066", "exclude", "ann"), ("PL0074", "exclude", "bob")]
+    pin = form_of(page_b, decision="pin", placement_id="PL0066",
+                  reason="agreed at the placement panel", until="2099-01-31")  # fmt: skip
+    r = decide(bob, "R004", pin)()
+    assert r.status_code == 409
+    assert ('The decisions about R004 changed after this page was shown: ann recorded '
+            '"Excluded from PL0066 by ann: too far from school" at ') in told(r)  # fmt: skip
+    assert "bob recorded" not in told(r)  # his own, which bears on nothing, is not news
+    assert "with your decision filled in again: send it if it still holds" in told(r)
+    assert ">agreed at the placement panel</textarea>" in r.text
+    assert 'name="until" type="date" min="' in r.text and 'value="2099-01-31"' in r.text
+
+
 def test_two_children_pinned_into_the_last_place_at_once(team):
     """PL0017 has one vacancy in the register the run read. Ann pins R002 there while Bob
     pins R003 there (and so for two more homes). Before, both were recorded, and matching

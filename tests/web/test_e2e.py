@@ -306,7 +306,8 @@ def test_a_second_pin_for_a_child_is_refused_in_a_sentence(site, browser):
     page = sign_in_as(browser, site, "placement")
     page.goto(site.url + "/matching/children/R002")
     form = page.locator("form", has=page.get_by_role("button", name="Pin"))
-    first, second = form.get_by_label("Home").locator("option").all_inner_texts()[:2]
+    options = form.get_by_label("Home").locator("option")  # "PL0027 (the proposal, ...)"
+    first, second = (options.nth(i).get_attribute("value") or "" for i in (0, 1))
     for home in (first, second):
         form = page.locator("form", has=page.get_by_role("button", name="Pin"))
         form.get_by_label("Home").select_option(home)

@@ -74,7 +74,12 @@ def test_rerun_uses_the_same_inputs_and_the_decisions_in_force(own, tmp_path):
     why = {r.child_id: r for r in own.diff(first["id"], new_id)}
     assert why["R001"].after == "PL0013"
     assert why["R001"].reason.startswith("pinned by jsmith")
-    assert why["R001"].reason.endswith(": agreed at the placement panel")
+    # R001's pin away from PL0073 parts it from its sibling R002: the line says so
+    r002 = by_web.set_index("child_id").loc["R002", "placement_id"]
+    assert r002 != "PL0013"
+    assert why["R001"].reason.endswith(
+        f": agreed at the placement panel; this split its sibling group (R002 at {r002})"
+    )
     assert why["R004"].before == "PL0032"
     assert why["R004"].reason.startswith("excluded from PL0032 by jsmith")
     assert own.diff(cli["id"], new_id) == []  # the same plan as the command line's

@@ -1,0 +1,90 @@
+"""Sibling groups a team decision split, for what changed between two matching nights.
+
+A matching run records each child's sibling group with its outcome (``details``). A
+group all placed in one home on the earlier night and apart on the later one, where the
+later run applied a team decision new to it about one of the group (a pin elsewhere, an
+exclusion from the home they shared) or a pin of another child to that home, was split
+by the team's own decision. The page said of the sibling who moved "the team's decisions
+changed, so the best overall plan changed", and of the child pinned only the pin: neither
+said the group was split, nor by which decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from sufficiency.vocabulary import listed
+
+_APART = ("unplaced", "not referred")
+
+
+def sibling_groups(referrals: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """``{child: {"sibling_group": group}}`` for each referred child in a sibling group."""
+    if referrals.empty or "sibling_group" not in referrals or "child_id" not in referrals:
+        return {}
+    out = {}
+    for child, group in zip(referrals["child_id"], referrals["sibling_group"], strict=True):
+        if not pd.isna(group) and str(group).strip():
+            out[str(child)] = {"sibling_group": str(group)}
+    return out
+
+
+def _decision(d: Mapping[str, Any]) -> str:
+    """``R001 pinned to PL0013 by ann on 01/04/2026: nearer school``."""
+    verb = "pinned to" if d["decision"] == "pin" else "excluded from"
+    on = f" on {d['decided_on']:%d/%m/%Y}" if d.get("decided_on") else ""
+    return f"{d['child_id']} {verb} {d['placement_id']} by {d['decided_by']}{on}: {d['reason']}"
+
+
+def _where(child: str, place: str) -> str:
+    """``R002 at PL0017``, ``R002 not placed``, ``R002 no longer referred``."""
+    return {"unplaced": f"{child} not placed", "not referred": f"{child} no longer referred"}.get(
+        place, f"{child} at {place}"
+    )
+
+
+def split_causes(
+    causes: Mapping[str, str | None],
+    before: Mapping[str, str],
+    after: Mapping[str, str],
+    groups: Mapping[str, str],
+    new_decisions: Sequence[Mapping[str, Any]],
+) -> dict[str, str | None]:
+    """``causes`` (each changed child's, ``None`` for one its own inputs do not explain,
+    a knock-on found later) with the sibling groups split by a team decision
+    named: ``before`` and ``after`` are each child's placement on the two nights,
+    ``groups`` each child's sibling group on the later night, ``new_decisions`` the team
+    decisions the later run applied that the earlier did not. The child a decision is
+    about reads that it split the group (and where the others are); a sibling who moved
+    as a knock-on reads the decision instead of "the team's decisions changed", and so
+    do the children whose places it took (:func:`~.causes.knock_on_causes`)."""
+    out = dict(causes)
+    members: dict[str, list[str]] = {}
+    for child, group in sorted(groups.items()):
+        members.setdefault(group, []).append(child)
+    for kids in members.values():
+        homes = {before.get(k, "not referred") for k in kids}
+        now = {after.get(k, "not referred") for k in kids}
+        if len(kids) < 2 or len(homes) != 1 or homes & set(_APART) or len(now) < 2:
+            continue  # not together in one home before, or not apart now
+        (home,) = homes
+        decided = [d for d in new_decisions if d["child_id"] in kids
+                   or (d["decision"] == "pin" and d["placement_id"] == home)]  # fmt: skip
+        if not decided:
+            continue
+        said = listed([_decision(d) for d in decided])
+        subjects = {d["child_id"] for d in decided}
+        for k in kids:
+            if k not in out:
+                continue  # not changed: the others' lines say where it is
+            if k in subjects:
+                rest = listed([_where(o, after.get(o, "not referred")) for o in kids if o != k])
+                out[k] = f"{out[k]}; this split its sibling group ({rest})"
+            elif out[k] is None:
+                out[k] = f"its sibling group was split by the team's decision: {said}"
+            else:
+                out[k] = f"{out[k]}; its sibling group was split by the team's decision: {said}"
+    return out
