@@ -21,6 +21,7 @@ from sufficiency.finance.outturn import (
     whole_year_budgets,
     year_bounds,
 )
+from sufficiency.finance.pence import penny_sum
 from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.summaries import financial_year
 from sufficiency.forecast import CareSpells
@@ -82,11 +83,15 @@ def months_table(to_date: SpendToDate, lines: tuple[str, ...]) -> pd.DataFrame:
     """``spend_to_date.csv``: ``month`` (its last day counted), ``financial_year``,
     ``cost_line`` (and ``all``), ``spend_gbp`` and ``basis`` for each month before the
     forecast start."""
+    each = [
+        (end, (*values, penny_sum(values)))  # a month's total adds its lines' pence
+        for end, values in zip(to_date.month_ends, to_date.monthly, strict=True)
+    ]
     rows = [{"month": f"{end:%Y-%m-%d}", "financial_year": to_date.financial_year,
              "cost_line": line, "spend_gbp": round(float(v), 2),
              "basis": _past_basis(to_date)}
-            for end, values in zip(to_date.month_ends, to_date.monthly, strict=True)
-            for line, v in zip((*lines, "all"), (*values, values.sum()), strict=True)]  # fmt: skip
+            for end, values in each
+            for line, v in zip((*lines, "all"), values, strict=True)]  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -118,7 +123,7 @@ def forecast_alone(to_date: SpendToDate | None, first_month: pd.Timestamp) -> st
     return (f" {to_date.financial_year} is here its forecast months alone, from "
             f"{first_month:%B %Y}: its months to date "
             f"({months_words(to_date.first_day, to_date.last_day)}, "
-            f"£{float(to_date.gbp.sum()):,.0f}, estimated from the 903 history) are on the "
+            f"£{to_date.total_gbp:,.0f}, estimated from the 903 history) are on the "
             "Monthly sheet, and the year's outturn on the Summary.")  # fmt: skip
 
 

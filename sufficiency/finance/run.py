@@ -128,7 +128,7 @@ class SpendResult(BriefRepr):
             # base's (its forecast months alone, £16.9m, stood beside the base's £68.4m)
             year = f"{y.financial_year}: "
             if past is not None and past.financial_year == y.financial_year:
-                year, mean = f"{y.financial_year} outturn ", mean + float(past.gbp.sum())
+                year, mean = f"{y.financial_year} outturn ", mean + past.total_gbp
             scen.append(f"{year}{money(mean)} (difference from base "
                         f"{figures.signed_money(diff)})")  # fmt: skip
         return ("Projected placement spend, base case: " + "; ".join(parts)
@@ -140,7 +140,7 @@ class SpendResult(BriefRepr):
         labelled (its forecast months alone, first, read as the year's spend)."""
         money = figures.money
         past = self.report.to_date
-        done = float(past.gbp.sum()) if past is not None else 0.0
+        done = past.total_gbp if past is not None else 0.0
         if past is None or past.financial_year != y.financial_year:
             return (f"{y.financial_year}: {money(y.mean)} (P10 {money(y.p10, like=y.p90)}, P90 "
                     f"{money(y.p90, like=y.p10)}, {vocabulary.counted(y.months, 'month')}"

@@ -39,11 +39,15 @@ from sufficiency.finance.outturn import (
     scenario_years,
     summary_years,
 )
+from sufficiency.finance.pence import month_means, penny_sum
 from sufficiency.finance.previous import Changes
 from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.sheet_style import (
     ACROSS,
+    CHANGE_SIGN,
     PCT,
+    SIGN_CONVENTION,
+    YEAR_COLOURS,
     axes,
     chart_on_new_page,
     finish_header,
@@ -59,20 +63,6 @@ from sufficiency.io.xlsx import first_page_note, save_workbook, wrap_values
 from sufficiency.io.xlsx_style import BOLD, GBP, HEADER_FILL, VARIANCE, WRAP
 from sufficiency.results import BriefRepr, tables_copied
 
-#: Line colours of successive financial years on the cumulative chart (projection solid,
-#: budget dashed, same colour).
-YEAR_COLOURS = ("1F4E79", "C55A11", "548235", "7030A0", "BF9000")
-#: The sign convention, stated on every sheet that shows a variance.
-SIGN_CONVENTION = (
-    "Sign convention: variance = projected spend - budget. A positive variance is a projected "
-    "overspend (adverse, shown in red); a negative variance is an underspend (favourable, "
-    "shown with a minus sign, not red)."
-)
-#: Under the Change since previous sheet.
-CHANGE_SIGN = (
-    "Change = now - then: a positive change is more spend than the earlier run had for the "
-    "month (shown in red), a negative one less."
-)
 #: Plain-word names of the cost lines (one vocabulary); the CSVs keep the internal names.
 LINE_LABELS = vocabulary.CATEGORIES
 
@@ -130,14 +120,14 @@ def _period_sheet(
              "Total P10", "Total P50", "Total P90"]  # fmt: skip
     header(ws, 1, names)
     ws.freeze_panes = "C2"
-    total_paths = proj.total()
+    total_paths, means = proj.total(), month_means(proj.spend)  # .pence: totals add pence
     first_line_col, last_line_col = 3, 2 + len(lines)
     rows: list[tuple[str, int, np.ndarray, np.ndarray | None]] = [
         (label, 1, values, None) for label, values in actual
     ]
     for key in dict.fromkeys(keys):
         idx = [k for k, v in enumerate(keys) if v == key]
-        rows.append((key, len(idx), proj.spend[:, idx, :].sum(axis=1).mean(axis=0),
+        rows.append((key, len(idx), penny_sum(means[idx], axis=0),
                      np.quantile(total_paths[:, idx].sum(axis=1), (0.1, 0.5, 0.9))))  # fmt: skip
     for r, (key, count, means, q) in enumerate(rows, start=2):
         ws.cell(row=r, column=1, value=key)
@@ -234,7 +224,7 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
     ws = wb.create_sheet("Cumulative")
     past = actual_months(report.to_date)  # the year's months before the forecast start
     dates = [*(m for m, _, _ in past), *proj.months]
-    totals = [*(float(v.sum()) for _, _, v in past), *proj.total().mean(axis=0)]
+    totals = [*(penny_sum(v) for _, _, v in past), *penny_sum(month_means(proj.spend), 1)]
     fy = [financial_year(m, start) for m in dates]
     years = list(dict.fromkeys(fy))
     budget_all = profiled_budgets(report.budget, report.to_date)
