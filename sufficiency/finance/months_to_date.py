@@ -34,13 +34,15 @@ def months_to_date(
     (its first day to the forecast start), priced from the 903 history as an outturn's
     spend to date is (the one in ``known``, a budget year's, when it is that year), with
     or without a budget: the Monthly and Cumulative sheets show them as actual months.
-    ``(None, None)`` when the forecast starts on a year's last day (none are past);
-    ``(None, why)`` when the history cannot give them."""
+    A year-end run (the forecast starts on a year's last day) gives the closed year's
+    twelve months, its outturn, budget or not (without one they went unshown, with no
+    word: :mod:`~sufficiency.finance.closed_year`); ``(None, why)`` when the history
+    cannot give them."""
     fy = financial_year(proj.start + pd.Timedelta(days=1), proj.financial_year_start_month)
     begins = year_bounds(fy, proj.financial_year_start_month)[0]
-    if begins > proj.start:  # a year-end run: the closed year's months, when its budget is
-        closed = closed_year(proj)  # compared as its outturn
-        return known.get(str(closed)), None
+    if begins > proj.start:  # a year-end run: the closed year's months, its outturn, with
+        fy = str(closed_year(proj))  # or without its budget (none was shown without one)
+        begins = year_bounds(fy, proj.financial_year_start_month)[0]
     if fy in known:
         return known[fy], None
     if (why := history_short(care, begins, proj.start)) is not None:

@@ -11,6 +11,7 @@ import pandas as pd
 from sufficiency import __version__, figures, vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError, DataWarning
+from sufficiency.finance.closed_year import closed_without_budget, closed_words, price_year
 from sufficiency.finance.months_to_date import months_to_date
 from sufficiency.finance.outturn import (
     SpendToDate,
@@ -193,6 +194,7 @@ def spend_report(
     if no_past is not None:  # the Monthly sheet starts at the forecast, and says why
         notes = [*notes, f"The months of the year before the forecast start are not shown "
                  f"as actual spend, since {no_past}."]  # fmt: skip
+    missing = closed_without_budget(past, comparison_budget, params.financial_year_start_month)
     uplift = dt.date(2000, params.uplift_month, params.uplift_day).strftime("%d %B")
     assumptions: list[tuple[str, str]] = [
         *[(f"Weekly cost: {line_label(line)}", f"£{costs.weekly_cost_gbp.get(line, 0):,.2f} "
@@ -217,6 +219,8 @@ def spend_report(
         *[(f"Budget {fy}", described(t, _months_in(proj, fy))) for fy, t in to_date.items()],
         *[(f"Budget {fy}", f"set aside: {why}, so no spend is projected for it")
           for fy, why in outside.items()],
+        *([(f"Budget {missing}", "none given: " + closed_words(past, price_year(proj)))]
+          if missing is not None and past is not None else []),
         *[(vocabulary.READ_WITH_CARE, note) for note in notes],
     ]  # fmt: skip
     return SpendReport(

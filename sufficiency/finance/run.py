@@ -12,6 +12,12 @@ import pandas as pd
 from sufficiency import figures, vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.errors import notes_said_not_raised
+from sufficiency.finance.closed_year import (
+    closed_without_budget,
+    closed_words,
+    price_year,
+    prices_words,
+)
 from sufficiency.finance.months_to_date import months_words
 from sufficiency.finance.outturn import outturn_headline, whole_year_words
 from sufficiency.finance.projection import UnitCosts
@@ -114,8 +120,13 @@ class SpendResult(BriefRepr):
         if scenario is not None:  # its outturn: the same spend to date, its own months after
             sb = self.report.scenario_budget
             outturn += outturn_headline(sb, f"Scenario '{scenario.scenario}': ")
+        past, first = self.report.to_date, self.report.base.financial_year_start_month
+        if past is not None and closed_without_budget(past, self.budget, first):
+            outturn += ". " + closed_words(past, price_year(self.report.base))  # budget missing
         if self.report.changes is not None:
             outturn += ". " + self.report.changes.sentence
+        prices = prices_words(self.report.base)  # which year's prices, said
+        outturn += f". {prices[0].upper()}{prices[1:]}"
         if comparison is None or scenario is None:
             return "Projected placement spend " + "; ".join(parts) + outturn
         rows = comparison[comparison["cost_line"] == "all"].set_index("financial_year")

@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency import vocabulary
+from sufficiency.finance.closed_year import closed_note, prices_words
 from sufficiency.finance.months_to_date import (
     ACTUAL_NOTE,
     actual_months,
@@ -329,7 +330,7 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     care = " Read with care: see the Assumptions sheet." if brief else ""
     ws["A2"] = (f"Data to {proj.start:%d %B %Y}{f' ({brief})' if brief else ''}; run "
                 f"{run_info['run_date']}; {proj.num_paths:,} simulated paths; all figures "
-                f"GBP.{care}")  # fmt: skip
+                f"GBP; {prices_words(proj)}.{care}")  # fmt: skip
     ws["A3"] = ("Base case (no scenario applied)" if report.scenario is not None
                 else "Base case")  # fmt: skip
     ws["A3"].font = BOLD
@@ -340,6 +341,7 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
              "Variance (mean - budget)", "Probability of overspend"]  # fmt: skip
     header(ws, 4, names)
     yearly, budget, prob, outturn = summary_years(report)
+    outturn |= closed_note(report)  # a year-end run's closed year with no budget
     for i, fy in enumerate(years):
         r = 5 + i
         row = yearly.loc[fy]

@@ -4,6 +4,7 @@ already past shown from the history and the rest forecast."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import warnings
 from pathlib import Path
@@ -13,6 +14,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
+from sufficiency import figures
 from sufficiency.config import FinanceParams, ForecastParams
 from sufficiency.finance.previous import (
     HISTORY_CHANGED,
@@ -488,3 +490,52 @@ def test_previous_takes_a_folder_under_home_and_refuses_a_wrong_one_in_a_sentenc
     BUDGET.to_csv(tmp_path / "other" / "spend.csv", index=False)
     with pytest.raises(ConfigError, match=r"spend.csv has no column month, mean: it is not "):
         sep.since(tmp_path / "other", FinanceParams())
+
+
+def test_a_year_end_run_without_the_closed_years_budget_shows_its_outturn(tmp_path):
+    """The run on the return to 31 March with a budget for the new year only (the sample's,
+    as a council has it in April before last year's is closed) showed nothing of the year
+    just closed: no month of it on the Monthly sheet, no spend_to_date.csv, no word on
+    the Summary or the console. Now its twelve months are shown from the history, its
+    outturn is said with the budget said missing, and so is the year whose prices the
+    weekly costs were taken as (2026-27's: silent but for the Assumptions sheet)."""
+    budget = pd.DataFrame({"financial_year": ["2026-27"], "cost_line": ["all"],
+                           "budget_gbp": [7.4e7]})  # fmt: skip
+    march = month_end_run(tmp_path, "2026-03-31", budget)
+    past = march.report.to_date
+    assert past is not None and past.financial_year == "2025-26"
+    assert len(past.month_ends) == 12 and past.total_gbp > 0
+    said = march.headline
+    assert ("2025-26 outturn, the year closed at the forecast start (every month from the "
+            f"903 history, none forecast): {figures.money(past.total_gbp)} (01 April 2025 to "
+            "31 March 2026) at 2026-27 prices") in said, said  # fmt: skip
+    assert "budget missing (no budget line for 2025-26 was given), so no variance" in said
+    assert ("Weekly costs taken as 2026-27 prices (the financial year the forecast begins "
+            "in; [finance] costs_price_year names another)") in said  # fmt: skip
+    march.write(tmp_path / "out")
+    done = pd.read_csv(tmp_path / "out" / "spend_to_date.csv").query("cost_line == 'all'")
+    assert list(done["month"].str[:7]) == [f"{m:%Y-%m}" for m in past.month_ends]
+    assert done["spend_gbp"].sum() == pytest.approx(past.total_gbp, abs=0.005)
+    wb = load_workbook(tmp_path / "out" / "spend.xlsx")
+    monthly = [r[0] for r in wb["Monthly"].iter_rows(min_row=2, values_only=True)]
+    assert monthly[:12] == [f"{m:%Y-%m} history" for m in past.month_ends]
+    notes = [c for r in wb["Summary"].iter_rows(values_only=True) for c in r
+             if isinstance(c, str) and c.startswith("2025-26 outturn")]  # fmt: skip
+    assert len(notes) == 1 and "budget missing" in notes[0], notes
+    assert "weekly costs taken as 2026-27 prices" in wb["Summary"]["A2"].value
+    assumptions = {r[0]: r[1] for r in wb["Assumptions"].iter_rows(values_only=True)}
+    assert assumptions["Budget 2025-26"].startswith("none given: 2025-26 outturn")
+
+
+def test_the_headline_names_the_price_year_a_setting_chose(tmp_path):
+    """[finance] costs_price_year = "2025-26" on the year-end run: said as the setting's."""
+    history = cut_history(tmp_path / "h", "2026-03-31")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = run_spend(history, ForecastParams(num_paths=10, horizon_months=3, seed=5),
+                           FinanceParams(costs_price_year="2025-26"),
+                           costs=default_costs(FinanceParams()),
+                           run_date=dt.date(2026, 4, 5))  # fmt: skip
+    assert result.headline.endswith(
+        "Weekly costs taken as 2025-26 prices (as [finance] costs_price_year sets)"
+    ), result.headline

@@ -501,7 +501,11 @@ def test_an_in_year_extract_is_read_with_care_in_the_workbook(tmp_path):
     result.write(tmp_path / "out")
     said = load_workbook(tmp_path / "out" / "spend.xlsx")["Summary"]["A2"].value
     assert said.startswith("Data to 31 December 2025 (2025-26 an in-year extract); run "), said
-    assert said.endswith("all figures GBP. Read with care: see the Assumptions sheet."), said
+    assert said.endswith(
+        "all figures GBP; weekly costs taken as 2025-26 prices (the financial "
+        "year the forecast begins in; [finance] costs_price_year names "
+        "another). Read with care: see the Assumptions sheet."
+    ), said
 
 
 def test_a_year_forecast_from_part_way_says_where_its_cumulative_line_starts(tmp_path):
