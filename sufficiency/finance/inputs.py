@@ -24,6 +24,7 @@ import pandas as pd
 
 from sufficiency import vocabulary
 from sufficiency.errors import InputDataError, Problem
+from sufficiency.finance.pence import pounds
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.io.cells import parse_numbers
 from sufficiency.io.schema import Field, TableSchema, check_table, read_single_table
@@ -306,7 +307,7 @@ def _by_year(table: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
     whole = year[year["cost_line"] == "all"]
     shown = whole if len(whole) else year
     example = "; ".join(f"{r.financial_year} {vocabulary.category(str(r.cost_line))} "
-                        f"£{float(r.budget_gbp):,.0f}"
+                        f"{pounds(float(r.budget_gbp))}"
                         for r in shown.head(2).itertuples())  # fmt: skip
     return year, [
         f"{name} gives the budget by month: each cost line's twelve months are added up to "

@@ -21,7 +21,7 @@ from sufficiency.finance.outturn import (
     whole_year_budgets,
     year_bounds,
 )
-from sufficiency.finance.pence import penny_sum
+from sufficiency.finance.pence import penny_sum, pounds
 from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.summaries import financial_year
 from sufficiency.forecast import CareSpells
@@ -125,7 +125,7 @@ def forecast_alone(to_date: SpendToDate | None, first_month: pd.Timestamp) -> st
     return (f" {to_date.financial_year} is here its forecast months alone, from "
             f"{first_month:%B %Y}: its months to date "
             f"({months_words(to_date.first_day, to_date.last_day)}, "
-            f"£{to_date.total_gbp:,.0f}, estimated from the 903 history) are on the "
+            f"{pounds(to_date.total_gbp)}, estimated from the 903 history) are on the "
             "Monthly sheet, and the year's outturn on the Summary.")  # fmt: skip
 
 

@@ -31,7 +31,7 @@ import pandas as pd
 
 from sufficiency import figures, vocabulary
 from sufficiency.config import FinanceParams
-from sufficiency.finance.pence import pence, penny_sum
+from sufficiency.finance.pence import pence, penny_sum, pounds
 from sufficiency.finance.projection import SpendProjection, UnitCosts
 from sufficiency.finance.summaries import OUTTURN, OUTTURN_ACTUAL, WHOLE_YEAR, financial_year
 from sufficiency.forecast import CATEGORIES, LEAVING_AGE_MONTHS, CareSpells, age_months_at, stock_at
@@ -235,10 +235,10 @@ def described(to_date: SpendToDate, rest_months: int) -> str:
     total = to_date.total_gbp
     if not rest_months:  # a year-end run: the year closed at the forecast start
         return (f"compared as its outturn, the year closed on {to_date.last_day:%d %B %Y}, the "
-                f"forecast start: spend £{total:,.0f} ({to_date.dates}), "
+                f"forecast start: spend {pounds(total)} ({to_date.dates}), "
                 f"{estimated(to_date.basis)}{_priced(to_date)}; no month of it is forecast, so "
                 "it has no range and no probability of overspend")  # fmt: skip
-    return (f"compared as its forecast outturn: spend to date £{total:,.0f} "
+    return (f"compared as its forecast outturn: spend to date {pounds(total)} "
             f"({to_date.dates}), {estimated(to_date.basis)}{_priced(to_date)}, plus the "
             f"forecast for the rest of the year ({rest_months} months); its range and "
             "probability of overspend are those of the forecast months, the spend to date "
@@ -326,7 +326,7 @@ def summary_years(
             yearly.loc[fy, ["mean", "p10", "p90"]] = row[["mean", "p10", "p90"]].to_numpy()
             notes[str(fy)] = (
                 f"{fy} is its forecast outturn: spend to date "
-                f"£{row['spend_to_date_estimated_gbp']:,.0f}, {estimated(row['basis'])}, plus "
+                f"{pounds(row['spend_to_date_estimated_gbp'])}, {estimated(row['basis'])}, plus "
                 f"{int(row['months'])} forecast months (mean "
                 f"{figures.money(row['rest_of_year_mean_gbp'])})."
             )
@@ -362,7 +362,7 @@ def _with_months_to_date(
     cols = ["mean", "p10", "p90"]
     yearly.loc[fy, cols] = (yearly.loc[fy, cols].astype(float) + done).round(2)
     return yearly, {fy: (
-        f"{fy} is its forecast outturn: spend to date £{done:,.0f} ({past.dates}), "
+        f"{fy} is its forecast outturn: spend to date {pounds(done)} ({past.dates}), "
         f"{estimated(past.basis)}, plus {int(yearly.loc[fy, 'months'])} forecast months (mean "
         f"{figures.money(rest)})."
     )}  # fmt: skip
@@ -392,24 +392,24 @@ def outturn_headline(budget: pd.DataFrame | None, case: str = "") -> str:
     for fy, rows in budget[_is_outturn(budget)].groupby("financial_year", sort=True):
         whole = rows[rows["cost_line"] == "all"]
         label = f"{case}{fy} forecast outturn"
-        to_date = f"£{float(rows['spend_to_date_estimated_gbp'].max()):,.0f}"
+        to_date = f"{pounds(float(rows['spend_to_date_estimated_gbp'].max()))}"
         if not rows["months"].any():  # a year-end run: all of it from the history
             said.append(_closed(rows, f"{case}{fy}"))
             continue
         if len(whole):
             r = next(whole.itertuples())
             said.append(f"{label} {_spread(r)} against "
-                        f"the budget of £{r.budget_gbp:,.0f}: {_variance(r)}; it includes "
+                        f"the budget of {pounds(r.budget_gbp)}: {_variance(r)}; it includes "
                         f"spend to date of {to_date}, {estimated(r.basis)}")  # fmt: skip
             continue
         lines = "; ".join(
-            f"{vocabulary.category(r.cost_line)} {_spread(r)} against £{r.budget_gbp:,.0f}: "
+            f"{vocabulary.category(r.cost_line)} {_spread(r)} against {pounds(r.budget_gbp)}: "
             f"{_variance(r)}"
             for r in rows.itertuples()
         )
         said.append(f"{label} on the budget's cost lines (it gives no whole placements "
                     f"budget, cost line 'all'): {lines}; they include spend to date on those "
-                    f"lines of £{float(rows['spend_to_date_estimated_gbp'].sum()):,.0f}, "
+                    f"lines of {pounds(float(rows['spend_to_date_estimated_gbp'].sum()))}, "
                     f"{estimated(str(rows['basis'].iloc[0]))}")  # fmt: skip
     return "".join(". " + s for s in said)
 
@@ -419,7 +419,7 @@ def _closed(rows: pd.DataFrame, label: str) -> str:
     from the history (no range, no chance of overspend: nothing of it is forecast)."""
     lines = [
         f"{vocabulary.category(r.cost_line)} {figures.money(r.mean)} against the budget of "
-        f"£{r.budget_gbp:,.0f}: {_variance(r, odds=False)}"
+        f"{pounds(r.budget_gbp)}: {_variance(r, odds=False)}"
         for r in rows.sort_values("cost_line", key=lambda c: c != "all").itertuples()
     ]
     return (f"{label} outturn, the year closed at the forecast start (every month from the "
@@ -438,7 +438,7 @@ def whole_year_words(budget: pd.DataFrame | None, financial_year: str) -> str:
     if not len(rows):
         return ""
     r = next(rows.itertuples())
-    return f"; budget £{r.budget_gbp:,.0f}, {_variance(r)}"
+    return f"; budget {pounds(r.budget_gbp)}, {_variance(r)}"
 
 
 def _variance(r: Any, *, odds: bool = True) -> str:

@@ -18,9 +18,9 @@ up, as finance does and as Excel shows it: £1,234.50 is £1,235 (Python's ``rou
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 import numpy as np
+
+from sufficiency.figures import half_up
 
 #: Said under the workbook's tables and in docs/data-contract's spend columns.
 PENNY_RULE = (
@@ -51,5 +51,5 @@ def month_means(spend: np.ndarray) -> np.ndarray:
 def pounds(gbp: float) -> str:
     """``£1,235`` from 1234.5: a figure to the pound, half up, as Excel's £#,##0 shows it
     (``f'{x:,.0f}'`` gave £1,234)."""
-    whole = Decimal(repr(float(gbp))).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    whole = int(half_up(gbp))
     return f"-£{-whole:,}" if whole < 0 else f"£{whole:,}"

@@ -22,6 +22,7 @@ from sufficiency.finance.outturn import (
     spend_to_date,
     year_bounds,
 )
+from sufficiency.finance.pence import pounds
 from sufficiency.finance.previous import prices_dated
 from sufficiency.finance.projection import SpendProjection, UnitCosts, project_spend
 from sufficiency.finance.summaries import (
@@ -169,15 +170,15 @@ def spend_report(
         for fy, lines, total in _lines_over_total(budget):
             warnings.warn(
                 f"{budget_source}: budget year {fy}: its cost lines' budgets add to "
-                f"£{lines:,.0f}, more than the whole placements budget (cost line 'all') of "
-                f"£{total:,.0f}; each line is compared as given, but check the file",
+                f"{pounds(lines)}, more than the whole placements budget (cost line 'all') of "
+                f"{pounds(total)}; each line is compared as given, but check the file",
                 DataWarning,
                 stacklevel=2,
             )
             notes = [
                 *notes,
-                f"Budget {fy}: the cost lines' budgets add to £{lines:,.0f}, more "
-                f"than the whole placements budget of £{total:,.0f} (check the file).",
+                f"Budget {fy}: the cost lines' budgets add to {pounds(lines)}, more "
+                f"than the whole placements budget of {pounds(total)} (check the file).",
             ]
         whole = budget[~budget["financial_year"].isin([*part, *outside])]
         fixed = {fy: t.gbp for fy, t in to_date.items()}
@@ -335,7 +336,7 @@ def _doubted(rows: pd.DataFrame, how: str, hint: str) -> str:
 
 def _pounds(gbp: float) -> str:
     """Pounds as a sentence gives them: pence shown only under £100 (£8.20, £74,000)."""
-    return f"£{gbp:,.2f}" if abs(gbp) < 100 else f"£{gbp:,.0f}"
+    return f"£{gbp:,.2f}" if abs(gbp) < 100 else f"{pounds(gbp)}"
 
 
 def _part_years(budget: pd.DataFrame, proj: SpendProjection) -> dict[str, str]:

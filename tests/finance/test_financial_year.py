@@ -539,3 +539,18 @@ def test_the_headline_names_the_price_year_a_setting_chose(tmp_path):
     assert result.headline.endswith(
         "Weekly costs taken as 2025-26 prices (as [finance] costs_price_year sets)"
     ), result.headline
+
+
+def test_a_budget_to_the_half_pound_is_said_as_the_workbook_shows_it(tmp_path):
+    """A budget of £74,000,000.50 was said '£74,000,000' on the console (Python rounds
+    half to even) beside the workbook's £74,000,001 (a spreadsheet rounds half up, as
+    finance does); every money figure said now rounds half up."""
+    budget = pd.DataFrame({"financial_year": ["2025-26", "2026-27"], "cost_line": ["all"] * 2,
+                           "budget_gbp": [70_000_000.5, 74_000_000.5]})  # fmt: skip
+    run = month_end_run(tmp_path, "2026-03-31", budget)
+    said = run.headline
+    assert "against the budget of £70,000,001" in said, said  # the closed year's outturn
+    run = month_end_run(tmp_path, "2025-09-30", budget)
+    assert "against the budget of £70,000,001" in run.headline, run.headline  # its outturn
+    comp = run.budget.set_index("financial_year")
+    assert comp.loc["2025-26", "budget_gbp"] == 70_000_000.5  # the CSV keeps the pence
