@@ -6,6 +6,7 @@ month-end run's months already past (or a year-end run's closed year), priced fr
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,7 @@ from sufficiency.finance.outturn import (
     whole_year_budgets,
     year_bounds,
 )
-from sufficiency.finance.pence import penny_sum, pounds
+from sufficiency.finance.pence import pence, penny_sum, pounds
 from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.summaries import financial_year
 from sufficiency.forecast import CareSpells
@@ -55,16 +56,53 @@ def months_to_date(
             return None, str(err)
 
 
-def profiled_budgets(budget: pd.DataFrame | None, to_date: SpendToDate | None) -> dict[str, float]:
-    """:func:`whole_year_budgets`, and the outturn year's whole placements budget when its
-    months to date are shown (``to_date``): its cumulative spend then runs from the year's
-    first month, as its budget profile does."""
+def profiled_budgets(
+    budget: pd.DataFrame | None,
+    to_date: SpendToDate | None,
+    profiles: Mapping[str, tuple[float, ...]] | None = None,
+) -> dict[str, list[float]]:
+    """The cumulative budget profile, month by month of the year, of each year with a whole
+    placements budget the workbook profiles (:func:`whole_year_budgets`, and the outturn
+    year's when its months to date are shown: its cumulative spend then runs from the
+    year's first month, as its profile does): the budget file's months added up when it
+    gives them (``profiles``, :data:`~sufficiency.finance.inputs.PROFILE`), else a twelfth
+    of the year a month (straight-line), each to the penny."""
     out = whole_year_budgets(budget)
     if budget is not None and to_date is not None:
         b = budget[(budget["cost_line"] == "all")
                    & (budget["financial_year"] == to_date.financial_year)]  # fmt: skip
         out.update({to_date.financial_year: float(b["budget_gbp"].iloc[0])} if len(b) else {})
-    return out
+    given = profiles or {}
+    return {fy: [float(v) for v in np.round(np.cumsum(pence(given[fy])), 2)] if fy in given
+            else [float(pence(total * (i + 1) / 12)) for i in range(12)]
+            for fy, total in out.items()}  # fmt: skip
+
+
+def profile_heading(
+    profiled: Mapping[str, object], profiles: Mapping[str, tuple[float, ...]] | None
+) -> str:
+    """The Monthly sheet's budget column heading, saying how the profile is spread."""
+    given = {fy in (profiles or {}) for fy in profiled}
+    how = ("" if not given else " (budget file's months)" if given == {True}
+           else " (straight-line)" if given == {False} else " (see the note)")  # fmt: skip
+    return "Cumulative budget" + how
+
+
+def profile_words(years: list[str], profiles: Mapping[str, tuple[float, ...]] | None) -> str:
+    """How the budget profile of ``years`` is spread, for the Cumulative sheet's note and
+    the Monthly sheet's budget column: straight-line (a twelfth of the year a month), or
+    the budget file's months; '' without a year."""
+    given = [fy for fy in sorted(years) if fy in (profiles or {})]
+    even = [fy for fy in sorted(years) if fy not in given]
+    said = []
+    if given:
+        said.append(f"follows the budget file's months ({', '.join(given)})")
+    which = f" ({', '.join(even)})" if given else ""
+    if even:
+        said.append("is straight-line, the year's whole placements budget spread evenly, a "
+                    f"twelfth a month{which}: the budget file gives no months (a month "
+                    "column) for it")  # fmt: skip
+    return "The budget profile " + "; it ".join(said) + "." if said else ""
 
 
 def actual_months(to_date: SpendToDate | None) -> list[tuple[pd.Timestamp, str, np.ndarray]]:

@@ -30,7 +30,7 @@ PENNY_RULE = (
 )
 
 
-def pence(values: np.ndarray | float) -> np.ndarray:
+def pence(values: np.ndarray | float | tuple[float, ...]) -> np.ndarray:
     """``values`` rounded to the penny (half up; the figures are sums of simulated paths,
     so a tie is all but impossible and the rule matters for figures as given)."""
     a = np.asarray(values, dtype=float)

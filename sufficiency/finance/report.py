@@ -12,6 +12,7 @@ from sufficiency import __version__, figures, vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError, DataWarning
 from sufficiency.finance.closed_year import closed_without_budget, closed_words, price_year
+from sufficiency.finance.inputs import PROFILE
 from sufficiency.finance.months_to_date import months_to_date
 from sufficiency.finance.outturn import (
     SpendToDate,
@@ -238,7 +239,18 @@ def spend_report(
         scenario_budget=scen_budget,
         notes=(*notes, *set_aside),
         to_date=past,
+        profiles=_profiles(budget),
     )
+
+
+def _profiles(budget: pd.DataFrame | None) -> dict[str, tuple[float, ...]]:
+    """Each year's whole placements budget month by month, when the budget file gives it
+    so (:data:`~sufficiency.finance.inputs.PROFILE`): the workbook's budget profile."""
+    if budget is None or PROFILE not in budget.columns:
+        return {}
+    rows = budget[(budget["cost_line"] == "all") & budget[PROFILE].notna()]
+    return {str(fy): tuple(v) for fy, v in zip(rows["financial_year"], rows[PROFILE],
+                                               strict=True)}  # fmt: skip
 
 
 def _misnamed(fy: str, start_month: int) -> str | None:

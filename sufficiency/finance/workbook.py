@@ -30,6 +30,8 @@ from sufficiency.finance.months_to_date import (
     ACTUAL_NOTE,
     actual_months,
     forecast_alone,
+    profile_heading,
+    profile_words,
     profiled_budgets,
 )
 from sufficiency.finance.outturn import (
@@ -93,6 +95,8 @@ class SpendReport(BriefRepr):
     to_date: SpendToDate | None = None
     #: The year's months beside an earlier run's (``--previous``), ``None`` without one.
     changes: Changes | None = None
+    #: Each year's whole placements budget by month, when the budget file gives months.
+    profiles: Mapping[str, tuple[float, ...]] | None = None
 
 
 def line_label(line: str) -> str:
@@ -175,14 +179,16 @@ def _monthly_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
     cum_col = 3 + len(lines) + 4
     budget_col = cum_col + 1
     ws.cell(row=1, column=cum_col, value="Cumulative in year (mean)").font = BOLD
-    ws.cell(row=1, column=budget_col, value="Cumulative budget").font = BOLD
+    budget_all = profiled_budgets(report.budget, report.to_date, report.profiles)
+    spread = profile_words(list(budget_all), report.profiles)  # straight-line, or by month
+    ws.cell(row=1, column=budget_col, value=profile_heading(budget_all, report.profiles)
+            ).font = BOLD  # fmt: skip
     for col in (cum_col, budget_col):
         ws.cell(row=1, column=col).fill = HEADER_FILL
         ws.column_dimensions[get_column_letter(col)].width = 18
     total_letter = get_column_letter(3 + len(lines))
     start = proj.financial_year_start_month
     fy = [financial_year(m, start) for m in months]
-    budget_all = profiled_budgets(report.budget, report.to_date)
     for i, month in enumerate(months):
         r = i + 2
         same_year_start = next(k for k in range(len(months)) if fy[k] == fy[i]) + 2
@@ -191,10 +197,10 @@ def _monthly_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
         )
         c.number_format = GBP
         if fy[i] in budget_all:  # the months of the year to this one's end, by the calendar
-            months_done = (month.month - start) % 12 + 1
-            v = round(float(budget_all[fy[i]]) * months_done / 12, 2)
+            v = budget_all[fy[i]][(month.month - start) % 12]
             ws.cell(row=r, column=budget_col, value=v).number_format = GBP
-    used = note_lines(ws, n + 4, ACTUAL_NOTE) if past else 0
+    said = " ".join(x for x in (ACTUAL_NOTE * bool(past), spread) if x)
+    used = note_lines(ws, n + 4, said) if said else 0
     finish_header(ws, 1, n)
     chart = BarChart()
     chart.type = "col"
@@ -218,7 +224,7 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
 
     One row per month of the financial year, one column (and one chart series) per year,
     so no line joins the end of one year to the start of the next. The budget profile is
-    straight-line: a twelfth of the year's budget each month.
+    the budget file's months, or straight-line without them (:func:`profiled_budgets`).
     """
     proj = report.base
     start = proj.financial_year_start_month
@@ -228,7 +234,7 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
     totals = [*(penny_sum(v) for _, _, v in past), *penny_sum(month_means(proj.spend), 1)]
     fy = [financial_year(m, start) for m in dates]
     years = list(dict.fromkeys(fy))
-    budget_all = profiled_budgets(report.budget, report.to_date)
+    budget_all = profiled_budgets(report.budget, report.to_date, report.profiles)
     # (label, values by month of the year) for each column of the table
     columns: list[tuple[str, list[float | None]]] = []
     part_from: list[str] = []  # "2025-26 from October": a year forecast from part-way
@@ -249,9 +255,7 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
             part_from.append(f"{year} from {dates[months[0]]:%B}")
         columns.append((f"{year}{' projected' * bool(forecast)}{partial}", cum))
         if year in budget_all:
-            profile: list[float | None] = [round(budget_all[year] * (i + 1) / 12, 2)
-                                           for i in range(12)]  # fmt: skip
-            columns.append((f"{year} budget profile", profile))
+            columns.append((f"{year} budget profile", list(budget_all[year])))
     header(ws, 1, ["Month of financial year", *(c[0] for c in columns)])
     ws.freeze_panes = "B2"
     for i in range(12):
@@ -268,9 +272,7 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
                   "spend before it is not in the line)" if part_from else "") + (
                   "; a year marked 'history to' adds the months before the forecast start, "
                   "estimated from the 903 history, as the Monthly sheet shows them" if past
-                  else "") + ". The budget "
-                  "profile spreads the year's whole placements budget evenly, a twelfth a "
-                  "month.")  # fmt: skip
+                  else "") + ". " + profile_words(list(budget_all), report.profiles))  # fmt: skip
     widths(ws, 22, 19)  # one page wide at 85% or more (24 and 20: across pages)
     finish_header(ws, 1, 13)
     ws.print_title_rows = "1:1"

@@ -95,7 +95,7 @@ def test_past_months_are_shown_from_the_history_and_said_to_be(august_september,
             if any(isinstance(v, str) for v in r)]  # fmt: skip
     at = next(i for i, v in enumerate(said) if v.startswith("Months marked 'history' are past"))
     # in lines of up to 150 characters: one long cell printed the sheet at half its size
-    assert " ".join(said[at:]).endswith("or 4.14 in a leap year).")
+    assert "or 4.14 in a leap year). The budget profile is straight-line" in " ".join(said[at:])
     assert max(len(v) for v in said[at:]) <= 150
     cumulative = load_workbook(tmp_path / "spend.xlsx")["Cumulative"]
     assert cumulative["A2"].value == "April"
@@ -422,8 +422,7 @@ def test_a_budget_by_month_is_added_up_to_its_year(tmp_path):
     assert len(table) == 2 and set(table["financial_year"]) == {"2025-26"}
     assert notes == ["budget.csv gives the budget by month: each cost line's twelve months are "
                      "added up to its year's budget (2025-26 All placements £70,000,000); the "
-                     "workbook's budget profile spreads a year's budget evenly, a twelfth a "
-                     "month, not by the file's months"]  # fmt: skip
+                     "workbook's cumulative budget profile follows the file's months"]  # fmt: skip
     pd.testing.assert_frame_equal(read_budget(path, CATEGORIES), table.reset_index(drop=True))
 
 

@@ -144,7 +144,7 @@ def test_outturn_said_to_be_estimated_everywhere(in_year, tmp_path):
     assert said.startswith("compared as its forecast outturn: spend to date £")
     assert "01 April 2025 to 30 September 2025" in said
     monthly = list(wb["Monthly"].iter_rows(values_only=True))
-    profile = monthly[0].index("Cumulative budget")  # the outturn year's from April
+    profile = monthly[0].index("Cumulative budget (straight-line)")  # the outturn year's from April
     assert [r[0] for r in monthly[1:8]] == [f"2025-{m:02d} history" for m in range(4, 10)] + [
         "2025-10"
     ]

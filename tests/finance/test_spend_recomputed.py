@@ -334,6 +334,18 @@ def test_months_to_date_and_budget_recomputed_in_the_csvs_and_the_recalculated_w
     col = [c.value for c in ws[1]].index("2025-26 projected (history to December, then forecast)")
     running = [r[col] for r in ws.iter_rows(min_row=2, max_row=10, values_only=True)]
     assert np.allclose(running, ours.sum(axis=1).cumsum(), atol=0.05), running
+    # the budget profile is the budget file's months added up, not a twelfth a month (the
+    # file's months were added up to the year's and spread evenly, said only in a warning)
+    head = [c.value for c in ws[1]]
+    for year, months in (("2025-26", BUDGET_25), ("2026-27", BUDGET_26)):
+        col = head.index(f"{year} budget profile")
+        profile = [r[col] for r in ws.iter_rows(min_row=2, max_row=13, values_only=True)]
+        assert np.allclose(profile, np.cumsum(months), atol=0.005), (year, profile)
+    said = " ".join(str(c) for r in ws.iter_rows(values_only=True) for c in r if c)
+    assert "The budget profile follows the budget file's months (2025-26, 2026-27)." in said
+    assert "straight-line" not in said and "twelfth" not in said
+    head = [c.value for c in wb["Monthly"][1]]
+    assert "Cumulative budget (budget file's months)" in head
     ws = wb["Budget"]
     head = [c.value for c in ws[1]]
     for row in ws.iter_rows(min_row=2, values_only=True):
