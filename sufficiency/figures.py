@@ -11,6 +11,16 @@ said as given, elsewhere. The house rule is in docs/architecture.md.
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def half_up(x: float, places: int = 0) -> float:
+    """``x`` rounded half up (away from nought) to ``places`` decimals, as finance rounds
+    and as a spreadsheet shows a figure: ``half_up(1234.5) == 1235`` (``round`` gives
+    1234, half to even), ``half_up(2.675, 2) == 2.68`` (the float is 2.67499..., read as
+    written). ``places`` may be negative (tens, hundreds)."""
+    exp = Decimal(1).scaleb(-places)
+    return float(Decimal(repr(float(x))).quantize(exp, rounding=ROUND_HALF_UP))
 
 
 def money(gbp: float, like: float | None = None) -> str:
@@ -25,15 +35,15 @@ def money(gbp: float, like: float | None = None) -> str:
     size = max(abs(gbp), abs(like)) if like is not None else abs(gbp)
     if size >= 999_500:  # rounds to £1.00m or more: said in millions
         # from the size as said: £9,996,000 is £10.0m, not £10.00m
-        places = max(1, 2 - math.floor(math.log10(max(round(size / 1e6, 2), 1))))
-        said = round(abs(gbp) / 1e6, places)
+        places = max(1, 2 - math.floor(math.log10(max(half_up(size / 1e6, 2), 1))))
+        said = half_up(abs(gbp) / 1e6, places)
         text = f"£{said:,.{places}f}m"
     elif size >= 99.5:
         digits = 2 - math.floor(math.log10(size))  # negative: tens, hundreds, ...
-        said = round(abs(gbp), digits)
+        said = half_up(abs(gbp), digits)
         text = f"£{said:,.0f}"
     else:
-        said = round(abs(gbp), 2)
+        said = half_up(abs(gbp), 2)
         text = f"£{said:,.2f}" if said else "£0"
     return f"-{text}" if gbp < 0 and said > 0 else text
 

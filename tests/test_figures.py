@@ -25,6 +25,20 @@ def test_money_in_sentences_is_said_to_three_significant_figures():
     assert figures.signed_money(1_540_251) == "+£1.54m"
 
 
+def test_money_is_rounded_half_up_as_finance_and_a_spreadsheet_round_it():
+    """Python's round gives half to even: £1,234.50 was said £1,234 where the workbook's
+    £#,##0 cell shows £1,235, and £2.675 (a float just under it) £2.67."""
+    from sufficiency.finance.pence import pence, pounds
+
+    assert figures.half_up(1234.5) == 1235 and figures.half_up(1235.5) == 1236
+    assert figures.half_up(-1234.5) == -1235 and figures.half_up(2.675, 2) == 2.68
+    assert figures.half_up(12_350, -2) == 12_400 and figures.money(12_350) == "£12,400"
+    assert figures.money(2.675) == "£2.68" and figures.money(1_245_000) == "£1.25m"
+    assert pounds(1234.5) == "£1,235" and pounds(-1234.5) == "-£1,235"
+    assert pounds(74_000_000.5) == "£74,000,001" and pounds(0.4) == "£0"
+    assert list(pence([2.675, 0.125, -0.125, 1.005])) == [2.68, 0.13, -0.13, 1.01]
+
+
 def test_a_chance_is_said_in_whole_points_but_never_as_none_or_all():
     """'probability of overspend 10.5%' claimed a tenth of a point from 1,000 futures; a
     shortfall in 5 of 1,000 futures read '0%'. Whole points; a tenth near nought or one."""

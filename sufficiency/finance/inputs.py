@@ -24,6 +24,7 @@ import pandas as pd
 
 from sufficiency import vocabulary
 from sufficiency.errors import InputDataError, Problem
+from sufficiency.finance.pence import pounds
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.io.cells import parse_numbers
 from sufficiency.io.schema import Field, TableSchema, check_table, read_single_table
@@ -63,7 +64,9 @@ def _budget_schema(lines: tuple[str, ...]) -> TableSchema:
             Field("budget_gbp", "number", "Budget for the year, GBP.", required=True,
                   nullable=False, min_value=0, aliases=("budget",)),
             Field("month", "text", "For a budget by month: the month (2025-04, Apr-25, "
-                  "April 2025); a line's twelve months are added up to its year's budget.",
+                  "April 2025); a line's twelve months are added up to its year's budget, and "
+                  "the whole placements line's months are the workbook's cumulative budget "
+                  "profile (a budget by year is profiled straight-line, a twelfth a month).",
                   aliases=("period",)),
         ),
     )  # fmt: skip
@@ -296,22 +299,31 @@ def _months(raw: RawTable, table: pd.DataFrame) -> list[Problem]:
     return problems
 
 
+#: A budget by month's column, after :func:`_by_year`: each line's twelve months in order
+#: (the workbook's cumulative budget profile follows them; a budget by year's is even).
+PROFILE = "month_profile"
+
+
 def _by_year(table: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
-    """A budget by month added up to a row per year and cost line, and a sentence saying so;
-    a budget by year as it is."""
+    """A budget by month added up to a row per year and cost line (its months kept in
+    :data:`PROFILE`), and a sentence saying so; a budget by year as it is."""
     if "month" not in table.columns or not table["month"].notna().any():
         return table.drop(columns="month", errors="ignore"), []
     keys = ["financial_year", "cost_line"]
     year = table.groupby(keys, sort=False, as_index=False)["budget_gbp"].sum()
+    by_month = table.sort_values("month").groupby(keys, sort=False)["budget_gbp"]
+    profile = by_month.apply(lambda v: tuple(float(x) for x in v))  # the year's months in order
+    pairs = zip(year["financial_year"], year["cost_line"], strict=True)
+    year[PROFILE] = [profile.get(pair) for pair in pairs]
     whole = year[year["cost_line"] == "all"]
     shown = whole if len(whole) else year
     example = "; ".join(f"{r.financial_year} {vocabulary.category(str(r.cost_line))} "
-                        f"£{float(r.budget_gbp):,.0f}"
+                        f"{pounds(float(r.budget_gbp))}"
                         for r in shown.head(2).itertuples())  # fmt: skip
     return year, [
         f"{name} gives the budget by month: each cost line's twelve months are added up to "
-        f"its year's budget ({example}); the workbook's budget profile spreads a year's "
-        "budget evenly, a twelfth a month, not by the file's months"
+        f"its year's budget ({example}); the workbook's cumulative budget profile follows "
+        "the file's months"
     ]
 
 

@@ -6,6 +6,7 @@ month-end run's months already past (or a year-end run's closed year), priced fr
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -21,6 +22,7 @@ from sufficiency.finance.outturn import (
     whole_year_budgets,
     year_bounds,
 )
+from sufficiency.finance.pence import pence, penny_sum, pounds
 from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.summaries import financial_year
 from sufficiency.forecast import CareSpells
@@ -33,13 +35,15 @@ def months_to_date(
     (its first day to the forecast start), priced from the 903 history as an outturn's
     spend to date is (the one in ``known``, a budget year's, when it is that year), with
     or without a budget: the Monthly and Cumulative sheets show them as actual months.
-    ``(None, None)`` when the forecast starts on a year's last day (none are past);
-    ``(None, why)`` when the history cannot give them."""
+    A year-end run (the forecast starts on a year's last day) gives the closed year's
+    twelve months, its outturn, budget or not (without one they went unshown, with no
+    word: :mod:`~sufficiency.finance.closed_year`); ``(None, why)`` when the history
+    cannot give them."""
     fy = financial_year(proj.start + pd.Timedelta(days=1), proj.financial_year_start_month)
     begins = year_bounds(fy, proj.financial_year_start_month)[0]
-    if begins > proj.start:  # a year-end run: the closed year's months, when its budget is
-        closed = closed_year(proj)  # compared as its outturn
-        return known.get(str(closed)), None
+    if begins > proj.start:  # a year-end run: the closed year's months, its outturn, with
+        fy = str(closed_year(proj))  # or without its budget (none was shown without one)
+        begins = year_bounds(fy, proj.financial_year_start_month)[0]
     if fy in known:
         return known[fy], None
     if (why := history_short(care, begins, proj.start)) is not None:
@@ -52,16 +56,53 @@ def months_to_date(
             return None, str(err)
 
 
-def profiled_budgets(budget: pd.DataFrame | None, to_date: SpendToDate | None) -> dict[str, float]:
-    """:func:`whole_year_budgets`, and the outturn year's whole placements budget when its
-    months to date are shown (``to_date``): its cumulative spend then runs from the year's
-    first month, as its budget profile does."""
+def profiled_budgets(
+    budget: pd.DataFrame | None,
+    to_date: SpendToDate | None,
+    profiles: Mapping[str, tuple[float, ...]] | None = None,
+) -> dict[str, list[float]]:
+    """The cumulative budget profile, month by month of the year, of each year with a whole
+    placements budget the workbook profiles (:func:`whole_year_budgets`, and the outturn
+    year's when its months to date are shown: its cumulative spend then runs from the
+    year's first month, as its profile does): the budget file's months added up when it
+    gives them (``profiles``, :data:`~sufficiency.finance.inputs.PROFILE`), else a twelfth
+    of the year a month (straight-line), each to the penny."""
     out = whole_year_budgets(budget)
     if budget is not None and to_date is not None:
         b = budget[(budget["cost_line"] == "all")
                    & (budget["financial_year"] == to_date.financial_year)]  # fmt: skip
         out.update({to_date.financial_year: float(b["budget_gbp"].iloc[0])} if len(b) else {})
-    return out
+    given = profiles or {}
+    return {fy: [float(v) for v in np.round(np.cumsum(pence(given[fy])), 2)] if fy in given
+            else [float(pence(total * (i + 1) / 12)) for i in range(12)]
+            for fy, total in out.items()}  # fmt: skip
+
+
+def profile_heading(
+    profiled: Mapping[str, object], profiles: Mapping[str, tuple[float, ...]] | None
+) -> str:
+    """The Monthly sheet's budget column heading, saying how the profile is spread."""
+    given = {fy in (profiles or {}) for fy in profiled}
+    how = ("" if not given else " (budget file's months)" if given == {True}
+           else " (straight-line)" if given == {False} else " (see the note)")  # fmt: skip
+    return "Cumulative budget" + how
+
+
+def profile_words(years: list[str], profiles: Mapping[str, tuple[float, ...]] | None) -> str:
+    """How the budget profile of ``years`` is spread, for the Cumulative sheet's note and
+    the Monthly sheet's budget column: straight-line (a twelfth of the year a month), or
+    the budget file's months; '' without a year."""
+    given = [fy for fy in sorted(years) if fy in (profiles or {})]
+    even = [fy for fy in sorted(years) if fy not in given]
+    said = []
+    if given:
+        said.append(f"follows the budget file's months ({', '.join(given)})")
+    which = f" ({', '.join(even)})" if given else ""
+    if even:
+        said.append("is straight-line, the year's whole placements budget spread evenly, a "
+                    f"twelfth a month{which}: the budget file gives no months (a month "
+                    "column) for it")  # fmt: skip
+    return "The budget profile " + "; it ".join(said) + "." if said else ""
 
 
 def actual_months(to_date: SpendToDate | None) -> list[tuple[pd.Timestamp, str, np.ndarray]]:
@@ -82,11 +123,15 @@ def months_table(to_date: SpendToDate, lines: tuple[str, ...]) -> pd.DataFrame:
     """``spend_to_date.csv``: ``month`` (its last day counted), ``financial_year``,
     ``cost_line`` (and ``all``), ``spend_gbp`` and ``basis`` for each month before the
     forecast start."""
+    each = [
+        (end, (*values, penny_sum(values)))  # a month's total adds its lines' pence
+        for end, values in zip(to_date.month_ends, to_date.monthly, strict=True)
+    ]
     rows = [{"month": f"{end:%Y-%m-%d}", "financial_year": to_date.financial_year,
              "cost_line": line, "spend_gbp": round(float(v), 2),
              "basis": _past_basis(to_date)}
-            for end, values in zip(to_date.month_ends, to_date.monthly, strict=True)
-            for line, v in zip((*lines, "all"), (*values, values.sum()), strict=True)]  # fmt: skip
+            for end, values in each
+            for line, v in zip((*lines, "all"), values, strict=True)]  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -118,7 +163,7 @@ def forecast_alone(to_date: SpendToDate | None, first_month: pd.Timestamp) -> st
     return (f" {to_date.financial_year} is here its forecast months alone, from "
             f"{first_month:%B %Y}: its months to date "
             f"({months_words(to_date.first_day, to_date.last_day)}, "
-            f"£{float(to_date.gbp.sum()):,.0f}, estimated from the 903 history) are on the "
+            f"{pounds(to_date.total_gbp)}, estimated from the 903 history) are on the "
             "Monthly sheet, and the year's outturn on the Summary.")  # fmt: skip
 
 

@@ -31,6 +31,7 @@ import pandas as pd
 
 from sufficiency import figures, vocabulary
 from sufficiency.config import FinanceParams
+from sufficiency.finance.pence import pence, penny_sum, pounds
 from sufficiency.finance.projection import SpendProjection, UnitCosts
 from sufficiency.finance.summaries import OUTTURN, OUTTURN_ACTUAL, WHOLE_YEAR, financial_year
 from sufficiency.forecast import CATEGORIES, LEAVING_AGE_MONTHS, CareSpells, age_months_at, stock_at
@@ -69,14 +70,15 @@ class SpendToDate:
     financial_year: str
     first_day: pd.Timestamp
     last_day: pd.Timestamp
-    gbp: np.ndarray  # aligned with the projection's cost lines
+    gbp: np.ndarray  # aligned with the projection's cost lines: ``monthly``'s penny sums
     #: Children priced at the cost file's actual weekly cost (their current placement's
     #: days in the year), and those it lists who were not (not in care at the forecast
     #: start, in another cost line there, or 18 by then).
     actual: int = 0
     not_found: int = 0
     listed: bool = False  # whether the cost file listed any placements
-    #: The same spend month by month (``gbp`` is their sum): ``monthly[month, line]``,
+    #: The same spend month by month, each to the penny (``gbp`` is their sum):
+    #: ``monthly[month, line]``,
     #: each month ending on ``month_ends`` (the last day counted: the forecast start in
     #: the month it falls in), for the Monthly and Cumulative sheets' actual months.
     monthly: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
@@ -85,6 +87,11 @@ class SpendToDate:
     @property
     def basis(self) -> str:
         return OUTTURN_ACTUAL if self.actual else OUTTURN
+
+    @property
+    def total_gbp(self) -> float:
+        """All lines' spend to date: the penny sum of the months' penny figures."""
+        return float(penny_sum(self.gbp))
 
     @property
     def dates(self) -> str:
@@ -158,9 +165,10 @@ def spend_to_date(
         daily[days_in, j] += (cost - weekly[j]) * index[days_in] / DAYS_PER_WEEK
         actual += 1
     month = days.to_period("M")
-    monthly = pd.DataFrame(daily).groupby(month).sum().to_numpy()
+    monthly = pence(pd.DataFrame(daily).groupby(month).sum().to_numpy())  # the rule of .pence
     ends = pd.Series(days).groupby(month).max()
-    return SpendToDate(fy, pd.Timestamp(begins), pd.Timestamp(proj.start), daily.sum(axis=0),
+    return SpendToDate(fy, pd.Timestamp(begins), pd.Timestamp(proj.start),
+                       penny_sum(monthly, axis=0),
                        actual, len(listed) - actual, bool(listed), monthly,
                        pd.DatetimeIndex(ends.to_numpy()))  # fmt: skip
 
@@ -224,13 +232,13 @@ def current_placements(
 
 def described(to_date: SpendToDate, rest_months: int) -> str:
     """The Assumptions sheet's sentence for an outturn year."""
-    total = float(to_date.gbp.sum())
+    total = to_date.total_gbp
     if not rest_months:  # a year-end run: the year closed at the forecast start
         return (f"compared as its outturn, the year closed on {to_date.last_day:%d %B %Y}, the "
-                f"forecast start: spend £{total:,.0f} ({to_date.dates}), "
+                f"forecast start: spend {pounds(total)} ({to_date.dates}), "
                 f"{estimated(to_date.basis)}{_priced(to_date)}; no month of it is forecast, so "
                 "it has no range and no probability of overspend")  # fmt: skip
-    return (f"compared as its forecast outturn: spend to date £{total:,.0f} "
+    return (f"compared as its forecast outturn: spend to date {pounds(total)} "
             f"({to_date.dates}), {estimated(to_date.basis)}{_priced(to_date)}, plus the "
             f"forecast for the rest of the year ({rest_months} months); its range and "
             "probability of overspend are those of the forecast months, the spend to date "
@@ -294,10 +302,11 @@ def scenario_years(
         else:  # a year the forecast starts inside is both cases' outturns, as the base's
             # row above gives it (their forecast months alone were read as the year's)
             past = report.to_date
-            done = float(past.gbp.sum()) if past is not None and past.financial_year == fy else 0.0
+            done = past.total_gbp if past is not None and past.financial_year == fy else 0.0
             label = fy + " (outturn)" * (past is not None and past.financial_year == fy)
-            out.append((label, months, float(comp.loc[fy, "base_mean"]) + done,
-                        float(comp.loc[fy, "scenario_mean"]) + done, None, None))  # fmt: skip
+            base_mean, scen_mean = (round(float(comp.loc[fy, k]) + done, 2)
+                                    for k in ("base_mean", "scenario_mean"))  # fmt: skip
+            out.append((label, months, base_mean, scen_mean, None, None))
     return out
 
 
@@ -317,7 +326,7 @@ def summary_years(
             yearly.loc[fy, ["mean", "p10", "p90"]] = row[["mean", "p10", "p90"]].to_numpy()
             notes[str(fy)] = (
                 f"{fy} is its forecast outturn: spend to date "
-                f"£{row['spend_to_date_estimated_gbp']:,.0f}, {estimated(row['basis'])}, plus "
+                f"{pounds(row['spend_to_date_estimated_gbp'])}, {estimated(row['basis'])}, plus "
                 f"{int(row['months'])} forecast months (mean "
                 f"{figures.money(row['rest_of_year_mean_gbp'])})."
             )
@@ -348,12 +357,12 @@ def _with_months_to_date(
     as the year's spend: £17.0m for a year whose outturn is £68.6m); and its note."""
     if past is None or past.financial_year not in yearly.index:
         return yearly, {}
-    fy, done = past.financial_year, float(past.gbp.sum())
+    fy, done = past.financial_year, past.total_gbp
     rest = float(yearly.loc[fy, "mean"])
     cols = ["mean", "p10", "p90"]
     yearly.loc[fy, cols] = (yearly.loc[fy, cols].astype(float) + done).round(2)
     return yearly, {fy: (
-        f"{fy} is its forecast outturn: spend to date £{done:,.0f} ({past.dates}), "
+        f"{fy} is its forecast outturn: spend to date {pounds(done)} ({past.dates}), "
         f"{estimated(past.basis)}, plus {int(yearly.loc[fy, 'months'])} forecast months (mean "
         f"{figures.money(rest)})."
     )}  # fmt: skip
@@ -383,24 +392,24 @@ def outturn_headline(budget: pd.DataFrame | None, case: str = "") -> str:
     for fy, rows in budget[_is_outturn(budget)].groupby("financial_year", sort=True):
         whole = rows[rows["cost_line"] == "all"]
         label = f"{case}{fy} forecast outturn"
-        to_date = f"£{float(rows['spend_to_date_estimated_gbp'].max()):,.0f}"
+        to_date = f"{pounds(float(rows['spend_to_date_estimated_gbp'].max()))}"
         if not rows["months"].any():  # a year-end run: all of it from the history
             said.append(_closed(rows, f"{case}{fy}"))
             continue
         if len(whole):
             r = next(whole.itertuples())
             said.append(f"{label} {_spread(r)} against "
-                        f"the budget of £{r.budget_gbp:,.0f}: {_variance(r)}; it includes "
+                        f"the budget of {pounds(r.budget_gbp)}: {_variance(r)}; it includes "
                         f"spend to date of {to_date}, {estimated(r.basis)}")  # fmt: skip
             continue
         lines = "; ".join(
-            f"{vocabulary.category(r.cost_line)} {_spread(r)} against £{r.budget_gbp:,.0f}: "
+            f"{vocabulary.category(r.cost_line)} {_spread(r)} against {pounds(r.budget_gbp)}: "
             f"{_variance(r)}"
             for r in rows.itertuples()
         )
         said.append(f"{label} on the budget's cost lines (it gives no whole placements "
                     f"budget, cost line 'all'): {lines}; they include spend to date on those "
-                    f"lines of £{float(rows['spend_to_date_estimated_gbp'].sum()):,.0f}, "
+                    f"lines of {pounds(float(rows['spend_to_date_estimated_gbp'].sum()))}, "
                     f"{estimated(str(rows['basis'].iloc[0]))}")  # fmt: skip
     return "".join(". " + s for s in said)
 
@@ -410,7 +419,7 @@ def _closed(rows: pd.DataFrame, label: str) -> str:
     from the history (no range, no chance of overspend: nothing of it is forecast)."""
     lines = [
         f"{vocabulary.category(r.cost_line)} {figures.money(r.mean)} against the budget of "
-        f"£{r.budget_gbp:,.0f}: {_variance(r, odds=False)}"
+        f"{pounds(r.budget_gbp)}: {_variance(r, odds=False)}"
         for r in rows.sort_values("cost_line", key=lambda c: c != "all").itertuples()
     ]
     return (f"{label} outturn, the year closed at the forecast start (every month from the "
@@ -429,7 +438,7 @@ def whole_year_words(budget: pd.DataFrame | None, financial_year: str) -> str:
     if not len(rows):
         return ""
     r = next(rows.itertuples())
-    return f"; budget £{r.budget_gbp:,.0f}, {_variance(r)}"
+    return f"; budget {pounds(r.budget_gbp)}, {_variance(r)}"
 
 
 def _variance(r: Any, *, odds: bool = True) -> str:

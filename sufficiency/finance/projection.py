@@ -20,6 +20,7 @@ import pandas as pd
 
 from sufficiency import vocabulary
 from sufficiency.errors import ConfigError, DataWarning
+from sufficiency.finance.pence import pounds
 from sufficiency.prices import (
     DAYS_PER_WEEK,
     DEAREST_ON_RECORD,
@@ -104,7 +105,7 @@ class UnitCosts:
         given as a week's priced 869 children at £2.5 billion a year, with no word); one
         under a fifth, or over five times, of the configuration's default for its line is
         warned of (a day's cost, a month's)."""
-        dear = [f"{self.line(ln)} at £{v:,.0f}" for ln, v in self.weekly_cost_gbp.items()
+        dear = [f"{self.line(ln)} at {pounds(v)}" for ln, v in self.weekly_cost_gbp.items()
                 if v > MOST_WEEKLY_GBP]  # fmt: skip
         if dear:
             raise ConfigError(
@@ -117,7 +118,7 @@ class UnitCosts:
             usual, cost = DEFAULT_WEEKLY_COSTS.get(ln), self.weekly_cost_gbp.get(ln, 0.0)
             if need and usual and far_from_usual(cost, usual):
                 far.append(f"{self.line(ln)} £{cost:,.2f} a week "
-                           f"(the default is £{usual:,.0f})")  # fmt: skip
+                           f"(the default is {pounds(usual)})")  # fmt: skip
         if far:
             warnings.warn(
                 f"Weekly costs in {self.origin} under a fifth, or over five times, of what "

@@ -11,6 +11,8 @@ import pandas as pd
 from sufficiency import __version__, figures, vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.errors import ConfigError, DataWarning
+from sufficiency.finance.closed_year import closed_without_budget, closed_words, price_year
+from sufficiency.finance.inputs import PROFILE
 from sufficiency.finance.months_to_date import months_to_date
 from sufficiency.finance.outturn import (
     SpendToDate,
@@ -21,6 +23,7 @@ from sufficiency.finance.outturn import (
     spend_to_date,
     year_bounds,
 )
+from sufficiency.finance.pence import pounds
 from sufficiency.finance.previous import prices_dated
 from sufficiency.finance.projection import SpendProjection, UnitCosts, project_spend
 from sufficiency.finance.summaries import (
@@ -168,15 +171,15 @@ def spend_report(
         for fy, lines, total in _lines_over_total(budget):
             warnings.warn(
                 f"{budget_source}: budget year {fy}: its cost lines' budgets add to "
-                f"£{lines:,.0f}, more than the whole placements budget (cost line 'all') of "
-                f"£{total:,.0f}; each line is compared as given, but check the file",
+                f"{pounds(lines)}, more than the whole placements budget (cost line 'all') of "
+                f"{pounds(total)}; each line is compared as given, but check the file",
                 DataWarning,
                 stacklevel=2,
             )
             notes = [
                 *notes,
-                f"Budget {fy}: the cost lines' budgets add to £{lines:,.0f}, more "
-                f"than the whole placements budget of £{total:,.0f} (check the file).",
+                f"Budget {fy}: the cost lines' budgets add to {pounds(lines)}, more "
+                f"than the whole placements budget of {pounds(total)} (check the file).",
             ]
         whole = budget[~budget["financial_year"].isin([*part, *outside])]
         fixed = {fy: t.gbp for fy, t in to_date.items()}
@@ -193,6 +196,7 @@ def spend_report(
     if no_past is not None:  # the Monthly sheet starts at the forecast, and says why
         notes = [*notes, f"The months of the year before the forecast start are not shown "
                  f"as actual spend, since {no_past}."]  # fmt: skip
+    missing = closed_without_budget(past, comparison_budget, params.financial_year_start_month)
     uplift = dt.date(2000, params.uplift_month, params.uplift_day).strftime("%d %B")
     assumptions: list[tuple[str, str]] = [
         *[(f"Weekly cost: {line_label(line)}", f"£{costs.weekly_cost_gbp.get(line, 0):,.2f} "
@@ -217,6 +221,8 @@ def spend_report(
         *[(f"Budget {fy}", described(t, _months_in(proj, fy))) for fy, t in to_date.items()],
         *[(f"Budget {fy}", f"set aside: {why}, so no spend is projected for it")
           for fy, why in outside.items()],
+        *([(f"Budget {missing}", "none given: " + closed_words(past, price_year(proj)))]
+          if missing is not None and past is not None else []),
         *[(vocabulary.READ_WITH_CARE, note) for note in notes],
     ]  # fmt: skip
     return SpendReport(
@@ -233,7 +239,18 @@ def spend_report(
         scenario_budget=scen_budget,
         notes=(*notes, *set_aside),
         to_date=past,
+        profiles=_profiles(budget),
     )
+
+
+def _profiles(budget: pd.DataFrame | None) -> dict[str, tuple[float, ...]]:
+    """Each year's whole placements budget month by month, when the budget file gives it
+    so (:data:`~sufficiency.finance.inputs.PROFILE`): the workbook's budget profile."""
+    if budget is None or PROFILE not in budget.columns:
+        return {}
+    rows = budget[(budget["cost_line"] == "all") & budget[PROFILE].notna()]
+    return {str(fy): tuple(v) for fy, v in zip(rows["financial_year"], rows[PROFILE],
+                                               strict=True)}  # fmt: skip
 
 
 def _misnamed(fy: str, start_month: int) -> str | None:
@@ -331,7 +348,7 @@ def _doubted(rows: pd.DataFrame, how: str, hint: str) -> str:
 
 def _pounds(gbp: float) -> str:
     """Pounds as a sentence gives them: pence shown only under £100 (£8.20, £74,000)."""
-    return f"£{gbp:,.2f}" if abs(gbp) < 100 else f"£{gbp:,.0f}"
+    return f"£{gbp:,.2f}" if abs(gbp) < 100 else f"{pounds(gbp)}"
 
 
 def _part_years(budget: pd.DataFrame, proj: SpendProjection) -> dict[str, str]:

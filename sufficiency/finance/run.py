@@ -12,6 +12,12 @@ import pandas as pd
 from sufficiency import figures, vocabulary
 from sufficiency.config import FinanceParams
 from sufficiency.errors import notes_said_not_raised
+from sufficiency.finance.closed_year import (
+    closed_without_budget,
+    closed_words,
+    price_year,
+    prices_words,
+)
 from sufficiency.finance.months_to_date import months_words
 from sufficiency.finance.outturn import outturn_headline, whole_year_words
 from sufficiency.finance.projection import UnitCosts
@@ -114,8 +120,13 @@ class SpendResult(BriefRepr):
         if scenario is not None:  # its outturn: the same spend to date, its own months after
             sb = self.report.scenario_budget
             outturn += outturn_headline(sb, f"Scenario '{scenario.scenario}': ")
+        past, first = self.report.to_date, self.report.base.financial_year_start_month
+        if past is not None and closed_without_budget(past, self.budget, first):
+            outturn += ". " + closed_words(past, price_year(self.report.base))  # budget missing
         if self.report.changes is not None:
             outturn += ". " + self.report.changes.sentence
+        prices = prices_words(self.report.base)  # which year's prices, said
+        outturn += f". {prices[0].upper()}{prices[1:]}"
         if comparison is None or scenario is None:
             return "Projected placement spend " + "; ".join(parts) + outturn
         rows = comparison[comparison["cost_line"] == "all"].set_index("financial_year")
@@ -128,7 +139,7 @@ class SpendResult(BriefRepr):
             # base's (its forecast months alone, £16.9m, stood beside the base's £68.4m)
             year = f"{y.financial_year}: "
             if past is not None and past.financial_year == y.financial_year:
-                year, mean = f"{y.financial_year} outturn ", mean + float(past.gbp.sum())
+                year, mean = f"{y.financial_year} outturn ", mean + past.total_gbp
             scen.append(f"{year}{money(mean)} (difference from base "
                         f"{figures.signed_money(diff)})")  # fmt: skip
         return ("Projected placement spend, base case: " + "; ".join(parts)
@@ -140,7 +151,7 @@ class SpendResult(BriefRepr):
         labelled (its forecast months alone, first, read as the year's spend)."""
         money = figures.money
         past = self.report.to_date
-        done = float(past.gbp.sum()) if past is not None else 0.0
+        done = past.total_gbp if past is not None else 0.0
         if past is None or past.financial_year != y.financial_year:
             return (f"{y.financial_year}: {money(y.mean)} (P10 {money(y.p10, like=y.p90)}, P90 "
                     f"{money(y.p90, like=y.p10)}, {vocabulary.counted(y.months, 'month')}"

@@ -22,6 +22,20 @@ from sufficiency.io.xlsx import (
 from sufficiency.io.xlsx_style import BOLD, HEADER_FILL
 
 PCT = "0.0%"
+#: Line colours of successive financial years on the cumulative chart (projection solid,
+#: budget dashed, same colour).
+YEAR_COLOURS = ("1F4E79", "C55A11", "548235", "7030A0", "BF9000")
+#: The sign convention, stated on every sheet that shows a variance.
+SIGN_CONVENTION = (
+    "Sign convention: variance = projected spend - budget. A positive variance is a projected "
+    "overspend (adverse, shown in red); a negative variance is an underspend (favourable, "
+    "shown with a minus sign, not red)."
+)
+#: Under the Change since previous sheet.
+CHANGE_SIGN = (
+    "Change = now - then: a positive change is more spend than the earlier run had for the "
+    "month (shown in red), a negative one less."
+)
 
 
 def header(ws: Worksheet, row: int, names: Sequence[str], first: int = 1) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from sufficiency.finance.pence import PENNY_RULE, month_means, pence, penny_sum
 from sufficiency.finance.projection import SpendProjection
 
 QUANTILES = (0.1, 0.5, 0.9)
@@ -41,9 +42,18 @@ def quarter(ts: pd.Timestamp, start_month: int = 4) -> str:
     return f"{financial_year(ts, start_month)} Q{q}"
 
 
-def _stats(values: np.ndarray) -> dict[str, np.ndarray]:
-    q = np.quantile(values, QUANTILES, axis=0, method="linear")
-    return {"mean": values.mean(axis=0), "p10": q[0], "p50": q[1], "p90": q[2]}
+def _stats(values: np.ndarray, mean: np.ndarray) -> dict[str, np.ndarray]:
+    """``mean`` (a penny sum, :mod:`~sufficiency.finance.pence`) and the percentiles of
+    ``values`` (each path's total), to the penny."""
+    q = pence(np.quantile(values, QUANTILES, axis=0, method="linear"))
+    return {"mean": mean, "p10": q[0], "p50": q[1], "p90": q[2]}
+
+
+def line_means(proj: SpendProjection) -> np.ndarray:
+    """``[month, line]``: each month's mean by cost line to the penny, then ``all``, their
+    penny sum (:mod:`~sufficiency.finance.pence`): the figures every total adds."""
+    means = month_means(proj.spend)
+    return np.concatenate([means, penny_sum(means, axis=1)[:, None]], axis=1)
 
 
 def _with_total(proj: SpendProjection) -> tuple[np.ndarray, list[str]]:
@@ -55,7 +65,7 @@ def _with_total(proj: SpendProjection) -> tuple[np.ndarray, list[str]]:
 def monthly_table(proj: SpendProjection) -> pd.DataFrame:
     """Long table: ``month, financial_year, cost_line, mean, p10, p50, p90`` (GBP)."""
     full, lines = _with_total(proj)
-    st = _stats(full)
+    st = _stats(full, line_means(proj))
     fy = [financial_year(m, proj.financial_year_start_month) for m in proj.months]
     rows = []
     for i, month in enumerate(proj.months):
@@ -80,11 +90,12 @@ def period_table(proj: SpendProjection, period: str) -> pd.DataFrame:
     label = quarter if period == "quarter" else financial_year
     keys = [label(m, proj.financial_year_start_month) for m in proj.months]
     full, lines = _with_total(proj)
+    means = line_means(proj)
     rows = []
     for key in dict.fromkeys(keys):
         idx = [i for i, k in enumerate(keys) if k == key]
         totals = full[:, idx, :].sum(axis=1)
-        st = _stats(totals)
+        st = _stats(totals, penny_sum(means[idx], axis=0))
         for j, line in enumerate(lines):
             rows.append(
                 {
@@ -98,12 +109,13 @@ def period_table(proj: SpendProjection, period: str) -> pd.DataFrame:
 
 
 #: Under the workbook's monthly, quarterly and yearly tables. Its figures are shown to the
-#: pound and its totals add the unrounded figures: on the sample 26 of the 36 months' cost
-#: lines shown did not add to the Total (mean) shown, by up to £2, under "Means add up".
+#: pound: on the sample 26 of the 36 months' cost lines shown did not add to the Total
+#: (mean) shown, by up to £2, under "Means add up". Its totals added the cells' pence
+#: while spend.csv rounded the unrounded total, a few pence apart (:mod:`.pence`).
 MEANS_NOTE = (
     "Means add up across rows and columns; P10/P50/P90 are percentiles of each simulated "
-    "path's total and do not add. Figures are shown to the nearest pound and the totals add "
-    "the unrounded figures, so the pounds shown may differ by a few from their sum."
+    f"path's total and do not add. {PENNY_RULE} Figures are shown to the nearest pound "
+    "(a cell holds its pence), so the pounds shown may differ by a few from their sum."
 )
 
 
@@ -124,19 +136,21 @@ def budget_comparison(
     """
     keys = [financial_year(m, proj.financial_year_start_month) for m in proj.months]
     full, lines = _with_total(proj)
+    means = line_means(proj)
     to_date = to_date or {}
     rows = []
     for rec in budget.to_dict("records"):
         idx = [i for i, k in enumerate(keys) if k == rec["financial_year"]]
         j = lines.index(rec["cost_line"])
         rest = full[:, idx, j].sum(axis=1)
+        rest_mean = float(penny_sum(means[idx, j]))
         fy_to_date = to_date.get(rec["financial_year"])
         fixed = 0.0
-        if fy_to_date is not None:
-            fixed = float(fy_to_date.sum() if rec["cost_line"] == ALL else fy_to_date[j])
+        if fy_to_date is not None:  # in pence already: a penny sum
+            fixed = float(penny_sum(fy_to_date) if rec["cost_line"] == ALL else fy_to_date[j])
         totals = rest + fixed
-        st = _stats(totals)
-        b = float(rec["budget_gbp"])
+        st = _stats(totals, np.round(rest_mean + fixed, 2))
+        b = float(pence(rec["budget_gbp"]))
         rows.append(
             {
                 "financial_year": rec["financial_year"],
@@ -144,10 +158,10 @@ def budget_comparison(
                 "months": len(idx),
                 "budget_gbp": round(b, 2),
                 **{k: round(float(v), 2) for k, v in st.items()},
-                "variance_gbp": round(float(st["mean"]) - b, 2),
+                "variance_gbp": round(float(st["mean"]) - b, 2),  # of penny figures
                 "prob_overspend": round(float(np.mean(totals > b)), 4),
                 "spend_to_date_estimated_gbp": round(fixed, 2),
-                "rest_of_year_mean_gbp": round(float(rest.mean()), 2),
+                "rest_of_year_mean_gbp": rest_mean,
                 "basis": (bases or {}).get(rec["financial_year"], OUTTURN)
                 if fy_to_date is not None
                 else WHOLE_YEAR,
@@ -158,7 +172,8 @@ def budget_comparison(
 
 def reconciliation(proj: SpendProjection) -> dict[str, float | str]:
     """Today's run-rate against the forecast's first month, with the difference."""
-    first = float(proj.total()[:, 0].mean()) if len(proj.months) else 0.0
+    # the Monthly sheet's and spend.csv's first month, to the penny
+    first = float(line_means(proj)[0, -1]) if len(proj.months) else 0.0
     diff = first - proj.run_rate_gbp
     return {
         "first_month": proj.months[0].strftime("%Y-%m-%d") if len(proj.months) else "",

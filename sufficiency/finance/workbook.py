@@ -25,10 +25,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency import vocabulary
+from sufficiency.finance.closed_year import closed_note, prices_words
 from sufficiency.finance.months_to_date import (
     ACTUAL_NOTE,
     actual_months,
     forecast_alone,
+    profile_heading,
+    profile_words,
     profiled_budgets,
 )
 from sufficiency.finance.outturn import (
@@ -39,12 +42,16 @@ from sufficiency.finance.outturn import (
     scenario_years,
     summary_years,
 )
+from sufficiency.finance.pence import month_means, penny_sum
 from sufficiency.finance.previous import Changes
 from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.sheet_style import (
     ACROSS,
+    CHANGE_SIGN,
     MONEY_WIDTH,
     PCT,
+    SIGN_CONVENTION,
+    YEAR_COLOURS,
     axes,
     chart_on_new_page,
     finish_header,
@@ -60,20 +67,6 @@ from sufficiency.io.xlsx import first_page_note, save_workbook, wrap_values
 from sufficiency.io.xlsx_style import BOLD, GBP, HEADER_FILL, VARIANCE, WRAP
 from sufficiency.results import BriefRepr, tables_copied
 
-#: Line colours of successive financial years on the cumulative chart (projection solid,
-#: budget dashed, same colour).
-YEAR_COLOURS = ("1F4E79", "C55A11", "548235", "7030A0", "BF9000")
-#: The sign convention, stated on every sheet that shows a variance.
-SIGN_CONVENTION = (
-    "Sign convention: variance = projected spend - budget. A positive variance is a projected "
-    "overspend (adverse, shown in red); a negative variance is an underspend (favourable, "
-    "shown with a minus sign, not red)."
-)
-#: Under the Change since previous sheet.
-CHANGE_SIGN = (
-    "Change = now - then: a positive change is more spend than the earlier run had for the "
-    "month (shown in red), a negative one less."
-)
 #: Plain-word names of the cost lines (one vocabulary); the CSVs keep the internal names.
 LINE_LABELS = vocabulary.CATEGORIES
 
@@ -103,6 +96,8 @@ class SpendReport(BriefRepr):
     to_date: SpendToDate | None = None
     #: The year's months beside an earlier run's (``--previous``), ``None`` without one.
     changes: Changes | None = None
+    #: Each year's whole placements budget by month, when the budget file gives months.
+    profiles: Mapping[str, tuple[float, ...]] | None = None
 
 
 def line_label(line: str) -> str:
@@ -131,14 +126,14 @@ def _period_sheet(
              "Total P10", "Total P50", "Total P90"]  # fmt: skip
     header(ws, 1, names)
     ws.freeze_panes = "C2"
-    total_paths = proj.total()
+    total_paths, means = proj.total(), month_means(proj.spend)  # .pence: totals add pence
     first_line_col, last_line_col = 3, 2 + len(lines)
     rows: list[tuple[str, int, np.ndarray, np.ndarray | None]] = [
         (label, 1, values, None) for label, values in actual
     ]
     for key in dict.fromkeys(keys):
         idx = [k for k, v in enumerate(keys) if v == key]
-        rows.append((key, len(idx), proj.spend[:, idx, :].sum(axis=1).mean(axis=0),
+        rows.append((key, len(idx), penny_sum(means[idx], axis=0),
                      np.quantile(total_paths[:, idx].sum(axis=1), (0.1, 0.5, 0.9))))  # fmt: skip
     for r, (key, count, means, q) in enumerate(rows, start=2):
         ws.cell(row=r, column=1, value=key)
@@ -185,14 +180,16 @@ def _monthly_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
     cum_col = 3 + len(lines) + 4
     budget_col = cum_col + 1
     ws.cell(row=1, column=cum_col, value="Cumulative in year (mean)").font = BOLD
-    ws.cell(row=1, column=budget_col, value="Cumulative budget").font = BOLD
+    budget_all = profiled_budgets(report.budget, report.to_date, report.profiles)
+    spread = profile_words(list(budget_all), report.profiles)  # straight-line, or by month
+    ws.cell(row=1, column=budget_col, value=profile_heading(budget_all, report.profiles)
+            ).font = BOLD  # fmt: skip
     for col in (cum_col, budget_col):
         ws.cell(row=1, column=col).fill = HEADER_FILL
         ws.column_dimensions[get_column_letter(col)].width = 18
     total_letter = get_column_letter(3 + len(lines))
     start = proj.financial_year_start_month
     fy = [financial_year(m, start) for m in months]
-    budget_all = profiled_budgets(report.budget, report.to_date)
     for i, month in enumerate(months):
         r = i + 2
         same_year_start = next(k for k in range(len(months)) if fy[k] == fy[i]) + 2
@@ -201,10 +198,10 @@ def _monthly_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
         )
         c.number_format = GBP
         if fy[i] in budget_all:  # the months of the year to this one's end, by the calendar
-            months_done = (month.month - start) % 12 + 1
-            v = round(float(budget_all[fy[i]]) * months_done / 12, 2)
+            v = budget_all[fy[i]][(month.month - start) % 12]
             ws.cell(row=r, column=budget_col, value=v).number_format = GBP
-    used = note_lines(ws, n + 4, ACTUAL_NOTE) if past else 0
+    said = " ".join(x for x in (ACTUAL_NOTE * bool(past), spread) if x)
+    used = note_lines(ws, n + 4, said) if said else 0
     finish_header(ws, 1, n)
     chart = BarChart()
     chart.type = "col"
@@ -228,17 +225,17 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
 
     One row per month of the financial year, one column (and one chart series) per year,
     so no line joins the end of one year to the start of the next. The budget profile is
-    straight-line: a twelfth of the year's budget each month.
+    the budget file's months, or straight-line without them (:func:`profiled_budgets`).
     """
     proj = report.base
     start = proj.financial_year_start_month
     ws = wb.create_sheet("Cumulative")
     past = actual_months(report.to_date)  # the year's months before the forecast start
     dates = [*(m for m, _, _ in past), *proj.months]
-    totals = [*(float(v.sum()) for _, _, v in past), *proj.total().mean(axis=0)]
+    totals = [*(penny_sum(v) for _, _, v in past), *penny_sum(month_means(proj.spend), 1)]
     fy = [financial_year(m, start) for m in dates]
     years = list(dict.fromkeys(fy))
-    budget_all = profiled_budgets(report.budget, report.to_date)
+    budget_all = profiled_budgets(report.budget, report.to_date, report.profiles)
     # (label, values by month of the year) for each column of the table
     columns: list[tuple[str, list[float | None]]] = []
     part_from: list[str] = []  # "2025-26 from October": a year forecast from part-way
@@ -259,9 +256,7 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
             part_from.append(f"{year} from {dates[months[0]]:%B}")
         columns.append((f"{year}{' projected' * bool(forecast)}{partial}", cum))
         if year in budget_all:
-            profile: list[float | None] = [round(budget_all[year] * (i + 1) / 12, 2)
-                                           for i in range(12)]  # fmt: skip
-            columns.append((f"{year} budget profile", profile))
+            columns.append((f"{year} budget profile", list(budget_all[year])))
     header(ws, 1, ["Month of financial year", *(c[0] for c in columns)])
     ws.freeze_panes = "B2"
     for i in range(12):
@@ -278,9 +273,7 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
                   "spend before it is not in the line)" if part_from else "") + (
                   "; a year marked 'history to' adds the months before the forecast start, "
                   "estimated from the 903 history, as the Monthly sheet shows them" if past
-                  else "") + ". The budget "
-                  "profile spreads the year's whole placements budget evenly, a twelfth a "
-                  "month.")  # fmt: skip
+                  else "") + ". " + profile_words(list(budget_all), report.profiles))  # fmt: skip
     widths(ws, 22, 19)  # one page wide at 85% or more (24 and 20: across pages)
     finish_header(ws, 1, 13)
     ws.print_title_rows = "1:1"
@@ -342,7 +335,7 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     care = " Read with care: see the Assumptions sheet." if brief else ""
     ws["A2"] = (f"Data to {proj.start:%d %B %Y}{f' ({brief})' if brief else ''}; run "
                 f"{run_info['run_date']}; {proj.num_paths:,} simulated paths; all figures "
-                f"GBP.{care}")  # fmt: skip
+                f"GBP; {prices_words(proj)}.{care}")  # fmt: skip
     ws["A3"] = ("Base case (no scenario applied)" if report.scenario is not None
                 else "Base case")  # fmt: skip
     ws["A3"].font = BOLD
@@ -353,6 +346,7 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
              "Variance (mean - budget)", "Probability of overspend"]  # fmt: skip
     header(ws, 4, names)
     yearly, budget, prob, outturn = summary_years(report)
+    outturn |= closed_note(report)  # a year-end run's closed year with no budget
     for i, fy in enumerate(years):
         r = 5 + i
         row = yearly.loc[fy]

@@ -18,10 +18,11 @@ Format = Callable[[Any], str]
 
 
 def gbp(value: Any) -> str:
-    """Pounds with thousands separators and no pence (``£32,932``); negatives as -£."""
+    """Pounds with thousands separators and no pence (``£32,932``), half up as finance
+    and the workbooks round (``£1,235`` for 1234.5); negatives as -£."""
     if _blank(value):
         return ""
-    v = float(value)
+    v = figures.half_up(float(value))
     return _no_minus_zero(f"-£{-v:,.0f}" if v < 0 else f"£{v:,.0f}")
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sufficiency import figures, vocabulary
+from sufficiency.finance.pence import pounds
 from sufficiency.finance.report import UNDER
 from sufficiency.forecast.backtest import unlabelled
 from sufficiency.region.tasks import BASE_KEY, MemberFailure, MemberSummary
@@ -151,7 +152,7 @@ def budget_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str | Non
     with_budget = [s for s in ran if s.budget_gbp is not None and not s.budget_doubted]
     if (not with_budget and not doubted) or len(with_budget) == len(ran):
         return None
-    said = [f"{s.name}'s budget for {s.financial_year} (£{float(s.budget_gbp or 0):,.0f}) is "
+    said = [f"{s.name}'s budget for {s.financial_year} ({pounds(float(s.budget_gbp or 0))}) is "
             f"{s.budget_doubt} its projected spend ({figures.money(s.spend_gbp)}): "
             f"{'thousands of pounds' if s.budget_doubt == UNDER else 'pence'}, not pounds? "
             "Its variance is its own and is not added into the region's."
@@ -163,7 +164,7 @@ def budget_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str | Non
         said.append(
             f"{len(with_budget)} of {len(ran)} members that ran gave one for their first "
             f"financial year ({', '.join(s.name for s in with_budget)}): their spend "
-            f"{figures.money(spend)} against £{budget:,.0f}, variance "
+            f"{figures.money(spend)} against {pounds(budget)}, variance "
             f"{figures.signed_money(variance)}."
         )
     return (

@@ -34,6 +34,7 @@ from sufficiency.config import Params
 from sufficiency.errors import DataWarning, RepairWarning, SufficiencyError
 from sufficiency.figures import money
 from sufficiency.finance.outturn import estimated
+from sufficiency.finance.pence import pounds
 from sufficiency.finance.report import scale_doubt
 from sufficiency.finance.summaries import WHOLE_YEAR
 from sufficiency.io.history import SSDA903History
@@ -407,7 +408,7 @@ def _summary(
             p10, p90 = (float(r["p10"]), float(r["p90"])) if is_base else (None, None)
             notes = notes if not is_base else [*notes, (
                 f"{year.financial_year} is its forecast outturn, as in the member's spend "
-                f"outputs: spend to date £{to_date:,.0f}, {estimated(str(r['basis']))}, plus "
+                f"outputs: spend to date {pounds(to_date)}, {estimated(str(r['basis']))}, plus "
                 f"the {counted(year.months, 'forecast month')} (mean "
                 f"{money(float(r['rest_of_year_mean_gbp']))})"
             )]  # fmt: skip

@@ -76,6 +76,12 @@ def _spend_to_date_by_hand(folder: Path, first: pd.Timestamp, last: pd.Timestamp
     return out
 
 
+#: How far a six months' total may be from the same sum worked out unrounded: each month's
+#: spend on a line is rounded to the penny once and totals add the pence (finance.pence),
+#: so half a penny for each of a line's six months, or each of 6 months x 10 lines.
+LINE_PENCE, ALL_PENCE = 0.005 * 6 + 1e-6, 0.005 * 60 + 1e-6
+
+
 def _which(variance: float) -> str:
     return "an overspend" if variance > 0 else "an underspend"
 
@@ -101,9 +107,9 @@ def test_in_year_budget_year_is_compared_as_its_outturn(in_year):
     row = b.loc[("2025-26", "all")]
     assert row["basis"] == OUTTURN and row["months"] == 6
     by_hand = _spend_to_date_by_hand(SAMPLE, pd.Timestamp("2025-04-01"), START)
-    assert row["spend_to_date_estimated_gbp"] == pytest.approx(sum(by_hand.values()), abs=0.01)
+    assert row["spend_to_date_estimated_gbp"] == pytest.approx(sum(by_hand.values()), abs=ALL_PENCE)
     assert b.loc[("2025-26", "ifa_foster"), "spend_to_date_estimated_gbp"] == pytest.approx(
-        by_hand["ifa_foster"], abs=0.01
+        by_hand["ifa_foster"], abs=LINE_PENCE
     )
     # the fixed part shifts every path: outturn = to date + the rest's mean and percentiles
     rest = in_year.yearly.set_index(["financial_year", "cost_line"]).loc[("2025-26", "all")]
@@ -138,7 +144,7 @@ def test_outturn_said_to_be_estimated_everywhere(in_year, tmp_path):
     assert said.startswith("compared as its forecast outturn: spend to date £")
     assert "01 April 2025 to 30 September 2025" in said
     monthly = list(wb["Monthly"].iter_rows(values_only=True))
-    profile = monthly[0].index("Cumulative budget")  # the outturn year's from April
+    profile = monthly[0].index("Cumulative budget (straight-line)")  # the outturn year's from April
     assert [r[0] for r in monthly[1:8]] == [f"2025-{m:02d} history" for m in range(4, 10)] + [
         "2025-10"
     ]
@@ -168,7 +174,7 @@ def test_in_year_extract_compared_as_its_outturn(tmp_path):
     assert not [w for w in said if "set aside" in str(w.message)]
     row = result.budget.set_index(["financial_year", "cost_line"]).loc[("2025-26", "all")]
     by_hand = _spend_to_date_by_hand(folder, pd.Timestamp("2025-04-01"), START)
-    assert row["spend_to_date_estimated_gbp"] == pytest.approx(sum(by_hand.values()), abs=0.01)
+    assert row["spend_to_date_estimated_gbp"] == pytest.approx(sum(by_hand.values()), abs=ALL_PENCE)
 
 
 def test_year_starting_at_the_forecast_start_has_no_spend_to_date():
@@ -303,10 +309,10 @@ def test_spend_to_date_prices_the_cost_files_current_placements_at_their_cost(tm
         extra += (listed[child] - unit) * ((START - since).days + 1) / 7
     assert _placement_began(SAMPLE, "160509", START) == pd.Timestamp("2025-03-04")
     assert b.loc[("2025-26", "ifa_foster"), "spend_to_date_estimated_gbp"] == pytest.approx(
-        by_hand["ifa_foster"] + extra, abs=0.01
+        by_hand["ifa_foster"] + extra, abs=LINE_PENCE
     )
     assert b.loc[("2025-26", "all"), "spend_to_date_estimated_gbp"] == pytest.approx(
-        sum(by_hand.values()) + extra, abs=0.01
+        sum(by_hand.values()) + extra, abs=ALL_PENCE
     )
     assert b.loc[("2025-26", "all"), "basis"] == OUTTURN_ACTUAL
     assert b.loc[("2026-27", "all"), "basis"] == WHOLE_YEAR
@@ -316,7 +322,7 @@ def test_spend_to_date_prices_the_cost_files_current_placements_at_their_cost(tm
     result.write(tmp_path / "out")
     csv = pd.read_csv(tmp_path / "out" / "budget_comparison.csv")
     assert csv.loc[csv["cost_line"] == "ifa_foster", "spend_to_date_estimated_gbp"].iloc[0] == (
-        pytest.approx(by_hand["ifa_foster"] + extra, abs=0.01)
+        pytest.approx(by_hand["ifa_foster"] + extra, abs=LINE_PENCE)
     )
     wb = load_workbook(tmp_path / "out" / "spend.xlsx")
     assert "actual weekly cost" in wb["Summary"]["A8"].value
@@ -390,7 +396,7 @@ def test_scenarios_outturn_is_its_spend_to_date_plus_its_own_months(tmp_path):
     result.write(tmp_path)
     csv = pd.read_csv(tmp_path / "scenario_budget_comparison.csv")
     row = csv[(csv["financial_year"] == "2025-26") & (csv["cost_line"] == "all")].iloc[0]
-    assert row["mean"] == pytest.approx(mean, abs=0.01)
+    assert row["mean"] == pytest.approx(mean, abs=ALL_PENCE)
     assert row["prob_overspend"] == pytest.approx(prob, abs=1e-4)
     assert row["spend_to_date_estimated_gbp"] == pytest.approx(fixed, abs=0.01)
     assert row["basis"] == OUTTURN and row["scenario"] == scenario.name
@@ -398,7 +404,7 @@ def test_scenarios_outturn_is_its_spend_to_date_plus_its_own_months(tmp_path):
     top = next(i for i, r in enumerate(rows) if r[0] and str(r[0]).startswith("Scenario: "))
     part, whole = rows[top + 2], rows[top + 3]
     assert part[0] == "2025-26 (outturn)" and part[1] == 6
-    assert part[2] == pytest.approx(base["mean"]) and part[3] == pytest.approx(mean, abs=0.01)
+    assert part[2] == pytest.approx(base["mean"]) and part[3] == pytest.approx(mean, abs=ALL_PENCE)
     assert part[5] == 7.0e7 and part[7] == pytest.approx(prob, abs=1e-4)
     assert "(outturn) is its forecast outturn in both cases" in rows[top + 4][0]
     assert whole[0] == "2026-27" and whole[5] == 7.4e7
@@ -495,7 +501,11 @@ def test_an_in_year_extract_is_read_with_care_in_the_workbook(tmp_path):
     result.write(tmp_path / "out")
     said = load_workbook(tmp_path / "out" / "spend.xlsx")["Summary"]["A2"].value
     assert said.startswith("Data to 31 December 2025 (2025-26 an in-year extract); run "), said
-    assert said.endswith("all figures GBP. Read with care: see the Assumptions sheet."), said
+    assert said.endswith(
+        "all figures GBP; weekly costs taken as 2025-26 prices (the financial "
+        "year the forecast begins in; [finance] costs_price_year names "
+        "another). Read with care: see the Assumptions sheet."
+    ), said
 
 
 def test_a_year_forecast_from_part_way_says_where_its_cumulative_line_starts(tmp_path):

@@ -216,9 +216,11 @@ def _from_csv(out: Path) -> pd.DataFrame:
     return t
 
 
-def _compare(ours: pd.DataFrame, theirs: pd.DataFrame, what: str, pence: float = 0.011) -> None:
-    """Every month and line to the penny (each figure is rounded to pence once), the
-    month's total to ``pence``."""
+def _compare(ours: pd.DataFrame, theirs: pd.DataFrame, what: str) -> None:
+    """Every month and line to the penny (each figure is rounded to pence once); the
+    month's total (``all``, or a sheet's Total) is the sum of its lines' pence, as a
+    finance officer's SUM of them gives it, and so within a penny of the recomputed lines'
+    pence (it was the unrounded lines' total rounded: a few pence from their sum)."""
     assert list(theirs.index) == list(ours.index), what
     wrong = []
     for month in ours.index:
@@ -226,10 +228,14 @@ def _compare(ours: pd.DataFrame, theirs: pd.DataFrame, what: str, pence: float =
             a, b = round(float(ours.loc[month, line]), 2), float(theirs.loc[month, line])
             if abs(a - b) > 0.011:
                 wrong.append(f"{month:%Y-%m} {line}: recomputed {a:,.2f}, {what} {b:,.2f}")
-        total = round(float(ours.loc[month].sum()), 2)
-        if "all" in theirs and abs(total - float(theirs.loc[month, "all"])) > pence:
-            wrong.append(f"{month:%Y-%m} all: recomputed {total:,.2f}, {what} "
-                         f"{float(theirs.loc[month, 'all']):,.2f}")  # fmt: skip
+        if "all" not in theirs:
+            continue
+        total = round(sum(round(float(ours.loc[month, ln]), 2) for ln in LINES), 2)
+        added = round(sum(float(theirs.loc[month, ln]) for ln in LINES), 2)
+        shown = float(theirs.loc[month, "all"])
+        if abs(total - shown) > 0.011 or abs(added - shown) > 0.001:
+            wrong.append(f"{month:%Y-%m} all: recomputed lines add to {total:,.2f}, {what} "
+                         f"gives {shown:,.2f} (its lines add to {added:,.2f})")  # fmt: skip
     assert not wrong, "\n".join(wrong)
 
 
@@ -292,8 +298,9 @@ def test_months_to_date_and_budget_recomputed_in_the_csvs_and_the_recalculated_w
     assert comp.loc[("2026-27", "all"), "budget_gbp"] == pytest.approx(sum(BUDGET_26), abs=0.005)
     assert comp.loc[("2025-26", "in_house_foster"), "budget_gbp"] == 650_000 * 12 + 66
     # the outturn year's spend to date is the recomputed months', line by line
+    pence = ours.round(2)  # each month's line to the penny; totals add the pence
     for line in ("all", "in_house_foster"):
-        done = ours.to_numpy().sum() if line == "all" else ours[line].sum()
+        done = pence.to_numpy().sum() if line == "all" else pence[line].sum()
         assert comp.loc[("2025-26", line), "spend_to_date_estimated_gbp"] == pytest.approx(
             done, abs=0.01
         )
@@ -321,12 +328,24 @@ def test_months_to_date_and_budget_recomputed_in_the_csvs_and_the_recalculated_w
             sheet[month] = {**{ln: row[head.index(WORDS[ln])] for ln in LINES},
                             "all": row[head.index("Total (mean)")]}  # fmt: skip
     # each line's cell is to the penny; the total is a formula adding the cells' pence,
-    # so it may be a few pence from the rounded total of the unrounded figures
-    _compare(ours, pd.DataFrame(sheet).T, "spend.xlsx Monthly (recalculated)", pence=0.06)
+    # which spend_to_date.csv's total is too (it was a few pence from it)
+    _compare(ours, pd.DataFrame(sheet).T, "spend.xlsx Monthly (recalculated)")
     ws = wb["Cumulative"]  # the year's running total, April to December from the history
     col = [c.value for c in ws[1]].index("2025-26 projected (history to December, then forecast)")
     running = [r[col] for r in ws.iter_rows(min_row=2, max_row=10, values_only=True)]
     assert np.allclose(running, ours.sum(axis=1).cumsum(), atol=0.05), running
+    # the budget profile is the budget file's months added up, not a twelfth a month (the
+    # file's months were added up to the year's and spread evenly, said only in a warning)
+    head = [c.value for c in ws[1]]
+    for year, months in (("2025-26", BUDGET_25), ("2026-27", BUDGET_26)):
+        col = head.index(f"{year} budget profile")
+        profile = [r[col] for r in ws.iter_rows(min_row=2, max_row=13, values_only=True)]
+        assert np.allclose(profile, np.cumsum(months), atol=0.005), (year, profile)
+    said = " ".join(str(c) for r in ws.iter_rows(values_only=True) for c in r if c)
+    assert "The budget profile follows the budget file's months (2025-26, 2026-27)." in said
+    assert "straight-line" not in said and "twelfth" not in said
+    head = [c.value for c in wb["Monthly"][1]]
+    assert "Cumulative budget (budget file's months)" in head
     ws = wb["Budget"]
     head = [c.value for c in ws[1]]
     for row in ws.iter_rows(min_row=2, values_only=True):
@@ -512,3 +531,63 @@ def test_a_scenarios_year_to_date_is_its_outturn_beside_the_base_case(hard_read,
     scen = float(comp.loc[("2025-26", "all"), "scenario_mean"]) + done
     assert block[3] == pytest.approx(scen, abs=0.01)
     assert f"2025-26 outturn {figures.money(scen)} (difference from base" in result.headline
+
+
+def test_every_total_adds_the_pence_shown_in_the_workbook_and_the_csvs_alike(hard_read, tmp_path):
+    """A finance officer adds up spend.xlsx's columns in Excel and checks them against
+    spend.csv: a month's total, a quarter's, a year's and an outturn are the sums of the
+    months' penny figures, in the recalculated workbook, the CSVs and budget_comparison.csv
+    alike. The totals were the unrounded figures' totals rounded in the CSVs, and SUMs of
+    the penny cells in the workbook: a few pence apart (the test allowed 6p)."""
+    budget = pd.DataFrame({"financial_year": ["2025-26", "2026-27"], "cost_line": ["all", "all"],
+                           "budget_gbp": [6.9e7, 7.4e7]})  # fmt: skip
+    out = _run(hard_read, tmp_path, "2025-12-31", budget=budget, horizon=15)
+    csv = pd.read_csv(out / "spend.csv")
+    means = csv.pivot(index="month", columns="cost_line", values="mean")
+    past = pd.read_csv(out / "spend_to_date.csv").pivot(
+        index="month", columns="cost_line", values="spend_gbp"
+    )
+    months = pd.concat([past, means])  # April 2025 to March 2027, a penny figure a line
+    gap = (months["all"] - months[list(LINES)].sum(axis=1)).abs()
+    assert gap.max() < 0.001, gap.sort_values().tail()
+
+    def pence(x: float) -> int:
+        return round(float(x) * 100)
+
+    wb = _recalculated(out / "spend.xlsx", tmp_path)
+    ws = wb["Monthly"]
+    head = [c.value for c in ws[1]]
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] and r[1] == 1]
+    assert len(rows) == len(months)
+    for row, (month, want) in zip(rows, months.iterrows(), strict=True):
+        assert str(row[0])[:7] == month[:7]
+        assert pence(row[head.index("Total (mean)")]) == pence(want["all"]), month
+        cells = sum(pence(row[head.index(WORDS[ln])]) for ln in LINES)  # adding the column
+        assert cells == pence(want["all"]), month
+    total = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "Total")
+    assert pence(total[head.index("Total (mean)")]) == sum(pence(v) for v in months["all"])
+
+    years = pd.read_csv(out / "spend_years.csv").set_index(["financial_year", "cost_line"])
+    quarters = pd.read_csv(out / "spend_quarterly.csv").set_index(["quarter", "cost_line"])
+    fy = pd.Series(["2025-26" if m < "2026-04" else "2026-27" for m in means.index], means.index)
+    for sheet, table, keys in (("Financial years", years, fy), ("Quarterly", quarters, None)):
+        ws = wb[sheet]
+        head = [c.value for c in ws[1]]
+        for row in ws.iter_rows(min_row=2, values_only=True):
+            if not row[0] or row[0] == "Total" or row[1] is None:
+                continue
+            for ln in (*LINES, "all"):
+                cell = row[head.index("Total (mean)" if ln == "all" else WORDS[ln])]
+                assert pence(cell) == pence(table.loc[(row[0], ln), "mean"]), (sheet, row[0], ln)
+            if keys is not None:  # the year's forecast months, added up from spend.csv
+                added = sum(pence(v) for v in means.loc[keys == row[0], "all"])
+                assert pence(table.loc[(row[0], "all"), "mean"]) == added, row[0]
+    comp = pd.read_csv(out / "budget_comparison.csv").set_index("financial_year")
+    outturn = sum(pence(v) for v in months.loc[:"2026-03-31", "all"])
+    assert pence(comp.loc["2025-26", "mean"]) == outturn
+    assert pence(comp.loc["2026-27", "mean"]) == pence(years.loc[("2026-27", "all"), "mean"])
+    assert pence(comp.loc["2025-26", "variance_gbp"]) == outturn - pence(6.9e7)
+    summary = wb["Summary"]
+    assert summary["A5"].value == "2025-26 (current, outturn)"
+    assert pence(summary["C5"].value) == outturn
+    assert pence(summary["G5"].value) == outturn - pence(6.9e7)

@@ -14,6 +14,7 @@ import re
 import pandas as pd
 import pytest
 
+from sufficiency.finance.pence import pounds
 from sufficiency.store.accounts import audit_trail
 from sufficiency.store.team_decisions import decisions_in_force
 from sufficiency.web.placement import latest_match_run
@@ -196,7 +197,9 @@ def test_finance_views_spend_and_opens_the_workbook(site, browser, spend_run, tm
     header = [c.value for c in ws[1]]
     row = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "2026-27")
     p90 = row[header.index("Total P90")]
-    assert f"£{p90:,.0f}" in shown
+    # to the pound half up, as the workbook's £#,##0 cell shows it (£69,646,522.50 is
+    # £69,646,523; Python's format, half to even, gave £69,646,522)
+    assert pounds(p90) in shown
     page.close()
 
 
