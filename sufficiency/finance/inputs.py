@@ -287,7 +287,10 @@ def _months(raw: RawTable, table: pd.DataFrame) -> list[Problem]:
     table.loc[given, "month"] = months
     problems += raw.problems_where(table, ~given, "month", "is blank, but other rows give the "
                                    "budget by month: give this row's month")  # fmt: skip
-    by_line = table[given & table["month"].notna()].groupby(["financial_year", "cost_line"])
+    outside, said_outside = _months_outside_year(raw, table)
+    problems += said_outside
+    in_year = given & table["month"].notna() & ~table.index.isin(outside)
+    by_line = table[in_year].groupby(["financial_year", "cost_line"])
     for (fy, line), rows in by_line:
         n = rows["month"].nunique()
         if n == 12 and len(rows) == 12:
@@ -297,6 +300,28 @@ def _months(raw: RawTable, table: pd.DataFrame) -> list[Problem]:
                 "its budget cannot be added up")  # fmt: skip
         problems += [raw.problem(i, "month", None, said) for i in rows.index]
     return problems
+
+
+def _months_outside_year(raw: RawTable, table: pd.DataFrame) -> tuple[pd.Index, list[Problem]]:
+    """Each month that is not in its row's financial year (April to March), and a problem
+    for each: twelve months of 2025 given as 2025-26's were added up to that year's budget
+    and profiled in the wrong order, without a word. The line's other months are then
+    short of the year's twelve, and set aside by :func:`_months`."""
+    month, fy = table["month"], table["financial_year"]
+    read = month.notna() & fy.notna()
+    start = fy[read].astype(str).str[:4].astype(int)
+    year, mm = (month[read].astype(str).str[:4].astype(int),
+                month[read].astype(str).str[5:7].astype(int))  # fmt: skip
+    inside = ((year == start) & (mm >= 4)) | ((year == start + 1) & (mm <= 3))
+    out = []
+    outside = inside.index[~inside.to_numpy(bool)]
+    for i in outside:
+        y = int(start[i])
+        out.append(raw.problem(
+            i, "month", str(month[i]),
+            f"is not in the row's financial year {fy[i]} (April {y} to March {y + 1})",
+        ))  # fmt: skip
+    return outside, out
 
 
 #: A budget by month's column, after :func:`_by_year`: each line's twelve months in order

@@ -553,3 +553,30 @@ def test_a_budget_to_the_half_pound_is_said_as_the_workbook_shows_it(tmp_path):
     assert "against the budget of £70,000,001" in run.headline, run.headline  # its outturn
     comp = run.budget.set_index("financial_year")
     assert comp.loc["2025-26", "budget_gbp"] == 70_000_000.5  # the CSV keeps the pence
+
+
+def test_a_budget_month_outside_its_financial_year_is_set_aside_saying_so(tmp_path):
+    """A budget by month whose months are the calendar year (2025-01 to 2025-12) given as
+    2025-26's passed the twelve-months check and was added up to 2025-26's budget, profiled
+    January first, without a word. Each month outside its row's year (April to March) is
+    now set aside, naming the year; a year's twelve months from April pass."""
+    from sufficiency.errors import InputDataError
+    from sufficiency.finance.inputs import budget_for_run, read_budget
+    from sufficiency.forecast import CATEGORIES
+
+    path = tmp_path / "budget.csv"
+    months = pd.date_range("2025-01-31", periods=12, freq="ME")
+    rows = [("2025-26", f"{m:%Y-%m}", "all", 70e6 / 12) for m in months]
+    pd.DataFrame(rows, columns=["financial_year", "month", "cost_line", "budget_gbp"]).to_csv(
+        path, index=False
+    )
+    table, notes = budget_for_run(path, CATEGORIES)
+    said = " ".join(notes)
+    assert "is not in the row's financial year 2025-26 (April 2025 to March 2026)" in said
+    assert table.empty  # the line is short of its year's months once they are set aside
+    with pytest.raises(InputDataError) as err:
+        read_budget(path, CATEGORIES)
+    outside = [p for p in err.value.problems if "financial year 2025-26" in p.message]
+    assert sorted(p.value for p in outside) == ["2025-01", "2025-02", "2025-03"]
+    table, _ = budget_for_run(_monthly_budget(tmp_path / "ok.csv", 12), CATEGORIES)
+    assert len(table) == 2
