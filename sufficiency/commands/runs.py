@@ -177,13 +177,40 @@ def diff_cmd(run_a: int, run_b: int, store_url: str | None) -> None:
 
     Example: sufficiency runs diff 41 42
     """
-    rows = _store(store_url).diff(run_a, run_b)
+    store = _store(store_url)
+    rows = store.diff(run_a, run_b)
     if not rows:
         click.echo(f"No child's proposal changed between runs {run_a} and {run_b}.")
         return
     for r in rows:
         click.echo(f"{r.child_id}: {r.before} -> {r.after} ({r.reason})")
     click.echo(f"{len(rows)} child(ren) changed.")
+    said = _not_proven(
+        [
+            rid
+            for rid in (run_a, run_b)
+            if store.get(rid).get("solver_status") not in (None, "optimal")
+        ]
+    )
+    if said:
+        click.echo(said)
+
+
+def _not_proven(runs: list[int]) -> str:
+    """What the web's What changed page says when either run's plan is not proven best: a
+    move with no cause of its own may come from that alone (the page's words)."""
+    if not runs:
+        return ""
+    if len(runs) == 2:
+        first = (f"The plans of runs {runs[0]} and {runs[1]} are not proven best (the "
+                 "solver stopped before proving them: see the first page of each match "
+                 "report).")  # fmt: skip
+    else:
+        first = (f"The plan of run {runs[0]} is not proven best (the solver stopped before "
+                 "proving it: see the first page of its match report).")  # fmt: skip
+    return (first + ' A child above whose move has no cause of its own ("the best overall '
+            'plan changed", or a place that went to such a child) may have moved for that '
+            "alone, between plans about as good.")  # fmt: skip
 
 
 @runs.command("prune")

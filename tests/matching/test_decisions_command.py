@@ -225,3 +225,41 @@ def test_a_workbook_with_two_sheets_of_decisions_says_which_was_read(tmp_path: P
     assert any("has 2 sheets that read as decisions: March (old), April; only March (old) "
                "is read" in n for n in notes), notes  # fmt: skip
     assert any("row(s) above the header (a title) were skipped" in n for n in notes), notes
+
+
+def test_runs_diff_says_when_a_plan_is_not_proven_best(tmp_path: Path) -> None:
+    """``runs diff`` blamed a move between two plans on "the best overall plan changed"
+    where the later plan was not proven best (the solver stopped at its time limit), and
+    said nothing of it, as the web's What changed page now does; between two proven plans
+    it says nothing more."""
+    import datetime as dt
+
+    from sufficiency.store import RunStore
+    from sufficiency.store.types import ChildOutcome, InputRow
+
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    store = RunStore(url)
+    t0 = dt.datetime(2026, 4, 1, 2, tzinfo=dt.UTC)
+    rows = [InputRow("referral", "C1", "a", None), InputRow("placement", "P1", "x", 1),
+            InputRow("placement", "P2", "y", 1)]  # fmt: skip
+    nights = (("P1", "optimal"), ("P2", "feasible"), ("P1", "time_limit"), ("P2", "optimal"),
+              ("P1", "optimal"))  # fmt: skip
+    for night, (home, status) in enumerate(nights):
+        when = t0 + dt.timedelta(days=night)
+        rid = store.start("match", {}, rows=rows, now=when)
+        store.finish(rid, succeeded=True, objective=1.0, solver_status=status,
+                     outcomes=[ChildOutcome("C1", home, None, None)],
+                     now=when + dt.timedelta(seconds=5))  # fmt: skip
+    diff = CliRunner().invoke(runs, ["diff", "1", "2", "--store", url])
+    assert diff.exit_code == 0, diff.output
+    assert diff.output.splitlines()[-1] == (
+        "The plan of run 2 is not proven best (the solver stopped before proving it: see the "
+        'first page of its match report). A child above whose move has no cause of its own ("the '
+        'best overall plan changed", or a place that went to such a child) may have moved for '
+        "that alone, between plans about as good."
+    )
+    both = CliRunner().invoke(runs, ["diff", "2", "3", "--store", url])
+    assert "The plans of runs 2 and 3 are not proven best (the solver stopped" in both.output
+    proven = CliRunner().invoke(runs, ["diff", "4", "5", "--store", url])
+    assert proven.exit_code == 0 and "C1: P2 -> P1" in proven.output
+    assert "not proven" not in proven.output
