@@ -541,3 +541,25 @@ def test_a_suitability_column_under_another_name_is_said_not_lost(tmp_path):
                "C1,01/02/2012,F,,unsuitable,\n")  # fmt: skip
     _, problems = load_referrals(p, default_responsible_la="E10000034")
     assert not [x for x in problems if x.code == "suitability_column_unread"]
+
+
+def test_a_child_id_a_spreadsheet_wrote_as_a_decimal_is_kept_and_said(tmp_path):
+    """A referral's child_id written ``101434.0`` (a spreadsheet took the ID for a number)
+    was kept as written with no note: the team's decision for child 101434, or the next
+    night's referral written without the decimal point, then named another child. It is
+    still kept as written (an ID is never changed), with a warning naming the row; an ID
+    with a point that is not a whole number's is not warned of."""
+    from sufficiency.io.inputs import load_referrals
+
+    p = _write(tmp_path, "r.csv", "child_id,dob,sex,home_postcode\n101434.0,01/02/2015,F,\n"
+               "1.5,01/02/2015,M,\nR001,01/02/2015,M,\n")  # fmt: skip
+    table, problems = load_referrals(p, default_responsible_la="E10000034")
+    assert table["child_id"].tolist() == ["101434.0", "1.5", "R001"]
+    (note,) = [x for x in problems if x.code == "decimal_id"]
+    assert (note.row, note.column, note.value, note.severity) == (
+        2,
+        "child_id",
+        "101434.0",
+        "warning",
+    )
+    assert note.message.startswith("is a whole number written as a decimal")

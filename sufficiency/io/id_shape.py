@@ -32,7 +32,7 @@ from sufficiency.errors import Problem
 from sufficiency.io.shape import MAX_ID_LENGTH, mask_value, not_an_id
 from sufficiency.io.tables import NOT_AN_ID, RawTable
 
-__all__ = ["NOT_AN_ID", "id_problems", "not_an_id"]
+__all__ = ["NOT_AN_ID", "decimal_id_notes", "id_problems", "not_an_id"]
 
 #: Why such a value is refused, as its problem says.
 NOT_AN_ID_MESSAGE = (
@@ -50,4 +50,24 @@ def id_problems(raw: RawTable, table: pd.DataFrame, column: str) -> list[Problem
         raw.problem(i, column.lower(), mask_value(str(table.at[i, column])), NOT_AN_ID_MESSAGE,
                     code=NOT_AN_ID)
         for i in table.index[bad.to_numpy(bool)]
+    ]  # fmt: skip
+
+
+#: A whole number a spreadsheet wrote with a decimal point (``101434.0``).
+_DECIMAL_ID = r"^\d+\.0+$"
+
+
+def decimal_id_notes(raw: RawTable, table: pd.DataFrame, column: str) -> list[Problem]:
+    """A warning listing the rows whose ``column`` is a whole number written as a decimal
+    (``101434.0``): an ID a spreadsheet turned into a number. It is kept as written, so a
+    decision or the next night's referral that writes ``101434`` names another child."""
+    ids = table[column].astype("string")
+    at = table.index[ids.str.fullmatch(_DECIMAL_ID).fillna(False).to_numpy(bool)]
+    return [
+        raw.problem(i, column.lower(), str(table.at[i, column]),
+                    "is a whole number written as a decimal, as a spreadsheet writes an ID it "
+                    "took for a number: kept as written, so a decision or a later night's "
+                    "referral writing it without the decimal point names another child; "
+                    "format the column as text", severity="warning", code="decimal_id")
+        for i in at
     ]  # fmt: skip

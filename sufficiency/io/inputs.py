@@ -35,7 +35,7 @@ from sufficiency.geo import (
     responsible_la_problem,
 )
 from sufficiency.io.decisions import read_decisions_for_night
-from sufficiency.io.id_shape import id_problems
+from sufficiency.io.id_shape import decimal_id_notes, id_problems
 from sufficiency.io.no_group import no_group
 from sufficiency.io.same_child import same_child_problems
 from sufficiency.io.same_home import same_home_problems
@@ -603,6 +603,7 @@ def _load_referrals(
     raw, problems = _fold_standard_risks(read)
     table, found = check_table(raw, REFERRALS)
     problems = [*raw.notes, *ticked, *none, *problems, *found, *id_problems(raw, table, "child_id")]
+    problems += decimal_id_notes(raw, table, "child_id")
     table["communication"] = table["communication"].map(
         lambda xs: tuple(x for x in xs if x != "none")
     )
