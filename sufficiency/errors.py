@@ -141,10 +141,7 @@ def format_problems(problems: Sequence[Problem]) -> str:
     lines: list[str] = []
     current: str | None = None
     ordered = sorted(problems, key=Problem.sort_key)
-    groups: dict[tuple[object, ...], list[Problem]] = {}
-    for p in ordered:
-        if p.row is not None:
-            groups.setdefault(_same_problem(p), []).append(p)
+    groups = _row_groups(ordered)
     said: set[tuple[object, ...]] = set()
     for p in ordered:
         if p.file != current:
@@ -164,11 +161,16 @@ def format_problems(problems: Sequence[Problem]) -> str:
 
 def said_by_rows(problems: Sequence[Problem]) -> bool:
     """Whether :func:`format_problems` says some problem once for many rows."""
-    counts: dict[tuple[object, ...], int] = {}
+    return any(len(g) > ROWS_ON_ONE_LINE for g in _row_groups(problems).values())
+
+
+def _row_groups(problems: Sequence[Problem]) -> dict[tuple[object, ...], list[Problem]]:
+    """The problems at a row, by what makes them one problem (:func:`_same_problem`)."""
+    groups: dict[tuple[object, ...], list[Problem]] = {}
     for p in problems:
         if p.row is not None:
-            counts[_same_problem(p)] = counts.get(_same_problem(p), 0) + 1
-    return any(n > ROWS_ON_ONE_LINE for n in counts.values())
+            groups.setdefault(_same_problem(p), []).append(p)
+    return groups
 
 
 def _same_problem(p: Problem) -> tuple[object, ...]:
