@@ -88,15 +88,15 @@ def dfe_distance_miles(
 
 # --- Local authorities ------------------------------------------------------
 
-#: Districts created after the 2021 LTLA->UTLA lookup shipped with the DfE tools.
-#: Unitaries and metropolitan districts are their own upper tier.
-_LAD_SUPPLEMENT: dict[str, tuple[str, str]] = {
-    "E06000063": ("E06000063", "Cumberland"),
-    "E06000064": ("E06000064", "Westmorland and Furness"),
-    "E06000065": ("E06000065", "North Yorkshire"),
-    "E06000066": ("E06000066", "Somerset"),
-    "E08000038": ("E08000038", "Barnsley"),
-    "E08000039": ("E08000039", "Sheffield"),
+#: Districts created after the 2021 LTLA->UTLA lookup shipped with the DfE tools, and
+#: their names: each is a unitary or metropolitan district, so its own upper tier.
+_LAD_SUPPLEMENT: dict[str, str] = {
+    "E06000063": "Cumberland",
+    "E06000064": "Westmorland and Furness",
+    "E06000065": "North Yorkshire",
+    "E06000066": "Somerset",
+    "E08000038": "Barnsley",
+    "E08000039": "Sheffield",
 }
 #: Upper-tier codes for the four parts of the UK outside England, as DfE's PL_LA uses them.
 _COUNTRY_BY_PREFIX = {"W": "WAL", "S": "SCO", "N": "NIR"}
@@ -111,9 +111,9 @@ def _load_authorities() -> tuple[dict[str, str], dict[str, str]]:
         upper[rec["LTLA21CD"]] = rec["UTLA21CD"]
         names[rec["UTLA21CD"]] = rec["UTLA21NM"]
         names.setdefault(rec["LTLA21CD"], rec["LTLA21NM"])
-    for lad, (utla, name) in _LAD_SUPPLEMENT.items():
-        upper[lad] = utla
-        names[utla] = name
+    for lad, name in _LAD_SUPPLEMENT.items():
+        upper[lad] = lad
+        names[lad] = name
     names.update({"WAL": "Wales", "SCO": "Scotland", "NIR": "Northern Ireland"})
     return upper, names
 

@@ -20,7 +20,7 @@ import operator
 from collections.abc import Mapping
 from pathlib import PurePath
 from types import MappingProxyType
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar, dataclass_transform, overload
 
 import numpy as np
 import pandas as pd
@@ -174,6 +174,7 @@ class _ReadOnly:
 
 
 C = TypeVar("C", bound=type)
+R = TypeVar("R")
 
 
 def tables_copied(cls: C) -> C:
@@ -194,3 +195,11 @@ def tables_copied(cls: C) -> C:
         elif str(f.type).startswith(("list[", "dict[", "Mapping[", "Sequence[")):
             setattr(cls, f.name, _ReadOnly(f.name))
     return cls
+
+
+@dataclass_transform(frozen_default=True, eq_default=False, field_specifiers=(dataclasses.field,))
+def result_dataclass(cls: type[R]) -> type[R]:
+    """A result class (a subclass of :class:`BriefRepr`): a frozen dataclass compared by
+    identity, whose ``repr`` is :class:`BriefRepr`'s and whose tables read as copies
+    (:func:`tables_copied`)."""
+    return tables_copied(dataclasses.dataclass(frozen=True, eq=False, repr=False)(cls))

@@ -4,7 +4,6 @@ assumptions, and the recommendation in plain words (the writers render it)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -25,11 +24,10 @@ from sufficiency.forecast import (
 )
 from sufficiency.io.quality import DataQuality
 from sufficiency.prices import DEFAULT_RISE, PriceRise
-from sufficiency.results import BriefRepr, tables_copied
+from sufficiency.results import BriefRepr, result_dataclass
 
 
-@tables_copied
-@dataclass(frozen=True, eq=False, repr=False)
+@result_dataclass
 class CommissioningReport(BriefRepr):
     """Everything the writers need: plans, their comparison, sensitivity, assumptions.
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import textwrap
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,14 +64,13 @@ from sufficiency.io.quality import DataQuality
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import first_page_note, save_workbook, wrap_values
 from sufficiency.io.xlsx_style import BOLD, GBP, HEADER_FILL, VARIANCE, WRAP
-from sufficiency.results import BriefRepr, tables_copied
+from sufficiency.results import BriefRepr, result_dataclass
 
 #: Plain-word names of the cost lines (one vocabulary); the CSVs keep the internal names.
 LINE_LABELS = vocabulary.CATEGORIES
 
 
-@tables_copied
-@dataclass(frozen=True, eq=False, repr=False)
+@result_dataclass
 class SpendReport(BriefRepr):
     """Everything the finance outputs show."""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 import numpy as np
 import pandas as pd
@@ -34,7 +34,7 @@ from sufficiency.forecast.states import (
 from sufficiency.forecast.stockflow import persistence_forecast, stock_flow_forecast
 from sufficiency.io.reconcile import episodes_as_of
 from sufficiency.io.ssda903 import SSDA903History
-from sufficiency.results import BriefRepr, tables_copied
+from sufficiency.results import BriefRepr, result_dataclass
 from sufficiency.vocabulary import counted
 
 METHODS = ("model", "persistence", "stock_flow")
@@ -74,8 +74,7 @@ def _truncate_spells(care: CareSpells, history: SSDA903History, cutoff: pd.Times
     )
 
 
-@tables_copied
-@dataclass(frozen=True, eq=False, repr=False)
+@result_dataclass
 class BacktestResult(BriefRepr):
     """Backtest scores.
 

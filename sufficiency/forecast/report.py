@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,11 +18,10 @@ from sufficiency.forecast.scenario import Scenario
 from sufficiency.forecast.states import CATEGORIES, LEGAL_GROUPS
 from sufficiency.io.atomic import out_folder
 from sufficiency.io.quality import DataQuality
-from sufficiency.results import BriefRepr, tables_copied
+from sufficiency.results import BriefRepr, result_dataclass
 
 
-@tables_copied
-@dataclass(frozen=True, eq=False, repr=False)
+@result_dataclass
 class ForecastReport(BriefRepr):
     """A forecast run: results (base and optional scenario) and their tables. Only
     ``base``, ``demand``, ``starts`` and ``assumptions`` are required.

@@ -59,48 +59,11 @@ def _codes(values: frozenset[str]) -> dict[str, str]:
     return {v.lower(): v for v in values}
 
 
-def header_schema() -> TableSchema:
-    return TableSchema(
-        name="903 header",
-        child_id="CHILD",
-        unique=("CHILD",),
-        fields=(
-            Field(
-                "CHILD",
-                "text",
-                "Child identifier, stable across years.",
-                required=True,
-                nullable=False,
-            ),
-            Field(
-                "SEX",
-                "code",
-                "1/M male, 2/F female, U not known (M/F/U from 2024-25); read as M, F or U.",
-                required=True,
-                nullable=False,
-                choices=codes.SEX_CODES_903,
-            ),
-            Field(
-                "DOB",
-                "date",
-                "Date of birth.",
-                required=True,
-                nullable=False,
-                sensitive=True,
-                date_formats=DMY,
-            ),
-            Field("ETHNIC", "code", "Ethnicity code.", choices=_codes(codes.ETHNIC_CODES)),
-            Field("UPN", "text", "Unique pupil number or UN1-UN5; see UPN above.", sensitive=True),
-            Field("MOTHER", "code", "1 if the child is a mother.", choices={"0": "0", "1": "1"}),
-            Field(
-                "MC_DOB",
-                "date",
-                "Date of birth of the child's child.",
-                sensitive=True,
-                date_formats=DMY,
-            ),
-        ),
-    )
+def _code(
+    name: str, what: str, values: frozenset[str], *, required: bool = False, nullable: bool = True
+) -> Field:
+    """A field holding one of DfE's ``values``, in any case."""
+    return Field(name, "code", what, required=required, nullable=nullable, choices=_codes(values))
 
 
 def _postcode(name: str, what: str) -> Field:
@@ -108,84 +71,94 @@ def _postcode(name: str, what: str) -> Field:
     return Field(name, "postcode", f"{what} (or its sector).", sensitive=True, sector_ok=True)
 
 
+def _table(name: str, child: str, *fields: Field, one_row_a_child: bool) -> TableSchema:
+    """The 903 table ``name``: its CHILD column (``child`` says what it is) first, then
+    ``fields``; with ``one_row_a_child``, no child on two rows."""
+    return TableSchema(
+        name=f"903 {name}",
+        child_id="CHILD",
+        unique=("CHILD",) if one_row_a_child else (),
+        fields=(Field("CHILD", "text", child, required=True, nullable=False), *fields),
+    )
+
+
+def header_schema() -> TableSchema:
+    return _table(
+        "header",
+        "Child identifier, stable across years.",
+        Field(
+            "SEX",
+            "code",
+            "1/M male, 2/F female, U not known (M/F/U from 2024-25); read as M, F or U.",
+            required=True,
+            nullable=False,
+            choices=codes.SEX_CODES_903,
+        ),
+        Field(
+            "DOB",
+            "date",
+            "Date of birth.",
+            required=True,
+            nullable=False,
+            sensitive=True,
+            date_formats=DMY,
+        ),
+        _code("ETHNIC", "Ethnicity code.", codes.ETHNIC_CODES),
+        Field("UPN", "text", "Unique pupil number or UN1-UN5; see UPN above.", sensitive=True),
+        Field("MOTHER", "code", "1 if the child is a mother.", choices={"0": "0", "1": "1"}),
+        Field(
+            "MC_DOB",
+            "date",
+            "Date of birth of the child's child.",
+            sensitive=True,
+            date_formats=DMY,
+        ),
+        one_row_a_child=True,
+    )
+
+
 def episodes_schema(year: int | None) -> TableSchema:
     places = codes.ALL_PLACE_CODES if year is None else codes.place_codes_for_year(year)
-    return TableSchema(
-        name="903 episodes",
-        child_id="CHILD",
-        fields=(
-            Field("CHILD", "text", "Child identifier.", required=True, nullable=False),
-            Field(
-                "DECOM", "date", "Episode start.", required=True, nullable=False, date_formats=DMY
-            ),
-            Field(
-                "RNE",
-                "code",
-                "Reason for new episode.",
-                required=True,
-                nullable=False,
-                choices=_codes(codes.RNE_CODES),
-            ),
-            Field(
-                "LS",
-                "code",
-                "Legal status.",
-                required=True,
-                nullable=False,
-                choices=_codes(codes.LEGAL_STATUS_CODES),
-            ),
-            Field("CIN", "code", "Category of need.", choices=_codes(codes.CIN_CODES)),
-            Field(
-                "PLACE",
-                "code",
-                "Placement type (valid list depends on the year).",
-                required=True,
-                nullable=False,
-                choices=_codes(places),
-            ),
-            Field(
-                "PLACE_PROVIDER",
-                "code",
-                "Placement provider.",
-                choices=_codes(codes.PROVIDER_CODES),
-            ),
-            Field("DEC", "date", "Episode end (blank if open).", required=True, date_formats=DMY),
-            Field(
-                "REC",
-                "code",
-                "Reason episode ceased.",
-                required=True,
-                choices=_codes(codes.REC_CODES),
-            ),
-            Field(
-                "REASON_PLACE_CHANGE",
-                "code",
-                "Reason for placement change.",
-                choices=_codes(codes.REASON_PLACE_CHANGE_CODES),
-            ),
-            _postcode("HOME_POST", "Home postcode"),
-            _postcode("PL_POST", "Placement postcode"),
-            Field("URN", "text", "Ofsted URN of the setting."),
+    return _table(
+        "episodes",
+        "Child identifier.",
+        Field("DECOM", "date", "Episode start.", required=True, nullable=False, date_formats=DMY),
+        _code("RNE", "Reason for new episode.", codes.RNE_CODES, required=True, nullable=False),
+        _code("LS", "Legal status.", codes.LEGAL_STATUS_CODES, required=True, nullable=False),
+        _code("CIN", "Category of need.", codes.CIN_CODES),
+        _code(
+            "PLACE",
+            "Placement type (valid list depends on the year).",
+            places,
+            required=True,
+            nullable=False,
         ),
+        _code("PLACE_PROVIDER", "Placement provider.", codes.PROVIDER_CODES),
+        Field("DEC", "date", "Episode end (blank if open).", required=True, date_formats=DMY),
+        _code("REC", "Reason episode ceased.", codes.REC_CODES, required=True),
+        _code(
+            "REASON_PLACE_CHANGE", "Reason for placement change.", codes.REASON_PLACE_CHANGE_CODES
+        ),
+        _postcode("HOME_POST", "Home postcode"),
+        _postcode("PL_POST", "Placement postcode"),
+        Field("URN", "text", "Ofsted URN of the setting."),
+        one_row_a_child=False,
     )
 
 
 def uasc_schema() -> TableSchema:
-    return TableSchema(
-        name="903 uasc",
-        child_id="CHILD",
-        unique=("CHILD",),
-        fields=(
-            Field("CHILD", "text", "Child identifier.", required=True, nullable=False),
-            Field(
-                "SEX",
-                "code",
-                "1/M male, 2/F female, U not known; read as M, F or U.",
-                choices=codes.SEX_CODES_903,
-            ),
-            Field("DOB", "date", "Date of birth.", sensitive=True, date_formats=DMY),
-            Field("DUC", "date", "Date the child ceased to be UASC.", date_formats=DMY),
+    return _table(
+        "uasc",
+        "Child identifier.",
+        Field(
+            "SEX",
+            "code",
+            "1/M male, 2/F female, U not known; read as M, F or U.",
+            choices=codes.SEX_CODES_903,
         ),
+        Field("DOB", "date", "Date of birth.", sensitive=True, date_formats=DMY),
+        Field("DUC", "date", "Date the child ceased to be UASC.", date_formats=DMY),
+        one_row_a_child=True,
     )
 
 

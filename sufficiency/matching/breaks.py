@@ -17,6 +17,9 @@ import pandas as pd
 
 from sufficiency.matching.rules import RULE_CODES, RULE_TEXT
 
+#: The nearest option's columns, in ``unplaced.csv`` and the "Not placed" sheet: its ID,
+#: its miles from the child's home, and the rules it breaks.
+NEAREST_COLUMNS = ("nearest_placement_id", "nearest_miles_from_home", "nearest_breaks")
 #: What stops a nearest home that breaks no rule, by its code in ``unplaced.csv``.
 PLAN_STOPS: dict[str, str] = {
     # the home may be proposed for one child or several: the reason names them

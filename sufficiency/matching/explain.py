@@ -8,6 +8,7 @@ import pandas as pd
 from sufficiency.config import MatchingWeights
 from sufficiency.matching.advice import NO_ROUTE, full_home_advice, home_advice, unplaced_advice
 from sufficiency.matching.backends import SolveStatus
+from sufficiency.matching.breaks import NEAREST_COLUMNS
 from sufficiency.matching.candidates import generate_candidates
 from sufficiency.matching.costs import pair_cost, pair_distances, unplaced_cost
 from sufficiency.matching.decisions import RULE_NAMES
@@ -21,7 +22,7 @@ from sufficiency.vocabulary import counted, listed
 
 UNPLACED_COLUMNS: tuple[str, ...] = (
     "child_id", "reason", "num_suitable_placements", *(f"excluded_{r}" for r in RULE_CODES),
-    "nearest_placement_id", "nearest_miles_from_home", "nearest_breaks",
+    *NEAREST_COLUMNS,
 )  # fmt: skip
 ALTERNATIVE_COLUMNS: tuple[str, ...] = (
     "child_id", "rank", "placement_id", "setting", "provider", "weekly_cost",
@@ -164,14 +165,13 @@ def unplaced_table(
                     f"of them (no exemption lifts {rules}), or a wider search.",
                     "conflict",
                 )
+            named = None
             if not kinds & {"taken", "conflict", "home_full"}:  # a place left for the child
                 named = (p, f"{near}, {near_id}")
-                reason, breaks, q = _free_nearest(
-                    prob, result, c, named, int(num_ok[c]), together, weights
-                )
             elif (o := _nearest(prob, c, _open_to(prob, result, c, held))) is not None:
                 # the nearest is needed, but another home has a place left for this child
                 named = (o, f"{near} with a place left, {prob.placements['placement_id'].iat[o]}")
+            if named is not None:
                 reason, breaks, q = _free_nearest(
                     prob, result, c, named, int(num_ok[c]), together, weights
                 )

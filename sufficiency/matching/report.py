@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sufficiency import vocabulary
-from sufficiency.matching.breaks import breaks_words, nearest_homes
+from sufficiency.matching.breaks import NEAREST_COLUMNS, breaks_words, nearest_homes
 from sufficiency.matching.by_council import provider_words
 from sufficiency.matching.gates import option_words
 
@@ -42,10 +42,7 @@ CHILD_COLUMNS: tuple[str, ...] = (
     "miles_from_school", "why", "next_best", "why_not", "flags",
 )  # fmt: skip
 #: Columns of the "Not placed" table.
-NOT_PLACED_COLUMNS: tuple[str, ...] = (
-    "child_id", "urgent", "reason", "nearest_placement_id", "nearest_miles_from_home",
-    "nearest_breaks",
-)  # fmt: skip
+NOT_PLACED_COLUMNS: tuple[str, ...] = ("child_id", "urgent", "reason", *NEAREST_COLUMNS)
 #: Columns of the "Other options" table.
 OPTION_COLUMNS: tuple[str, ...] = (
     "child_id", "rank", "placement_id", "home_type", "provider", "weekly_cost",

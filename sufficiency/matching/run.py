@@ -6,7 +6,7 @@ import datetime as dt
 import numbers
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +29,7 @@ from sufficiency.matching.stop import Stages
 from sufficiency.matching.summary import MatchSummary, PlanFigures, SetAsideRow, input_notes
 from sufficiency.matching.why_not import add_why_not
 from sufficiency.matching.writers import write_match_outputs
-from sufficiency.results import BriefRepr, tables_copied
+from sufficiency.results import BriefRepr, result_dataclass
 from sufficiency.store.types import ReferralGaps
 
 #: Columns of matches.csv, in order (the objective terms follow the placement facts).
@@ -42,8 +42,7 @@ MATCH_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-@tables_copied
-@dataclass(frozen=True, eq=False, repr=False)
+@result_dataclass
 class MatchRun(BriefRepr):
     """Everything a matching run reports: the proposals, the children left unplaced and
     why, each child's alternatives, the typed :class:`MatchSummary` and the team's

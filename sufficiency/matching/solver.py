@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Literal, get_args
 
 import numpy as np
@@ -35,7 +35,7 @@ from sufficiency.matching.pruning import TOLERANCE_GBP, dominance_slack, undomin
 from sufficiency.matching.stop import Deadline, Stages
 from sufficiency.matching.ties import siblings_in_order
 from sufficiency.matching.transport import groups_first, legal_plan, sibling_bound, transport
-from sufficiency.results import BriefRepr, tables_copied
+from sufficiency.results import BriefRepr, result_dataclass
 
 #: How :func:`solve` proves its plan: ``"auto"`` chooses (see the module notes),
 #: ``"compact"`` solves the compact model over the candidate pairs, and
@@ -82,8 +82,7 @@ PATTERNS_THEN_FULL = "column generation, then full model"
 GREEDY = "greedy baseline"
 
 
-@tables_copied
-@dataclass(frozen=True, eq=False, repr=False)
+@result_dataclass
 class MatchResult(BriefRepr):
     """Proposed plan and how good it is proven to be.
 
