@@ -35,7 +35,7 @@ from sufficiency.config import WebParams
 from sufficiency.pages.render import count, gbp, miles, percent, table_html, uk_time
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import Account, get_user_by_id
-from sufficiency.web import csrf
+from sufficiency.web import csrf, flash
 from sufficiency.web.access_log import template
 from sufficiency.web.uploads import sweep_due
 
@@ -97,7 +97,7 @@ class Ctx:
         return csrf.token(self.request)
 
     def flash(self, message: str) -> None:
-        self.request.session["flash"] = message
+        self.request.session["flash"] = flash.fit(message)  # a cookie a browser keeps
 
     def take_flash(self) -> str:
         return str(self.request.session.pop("flash", "") or "")

@@ -30,7 +30,7 @@ from sufficiency.store.team_decisions import (
     replaced_by,
     withdraw_decision,
 )
-from sufficiency.web import rerun
+from sufficiency.web import flash, rerun
 from sufficiency.web.framework import (
     PLACEMENT,
     Ctx,
@@ -231,11 +231,11 @@ def decide(ctx: Ctx) -> Response:
         return _child_page(ctx, t, child_id, status, tuple(errors), f)
     _audit_child(ctx, t.run_id, child_id, "decision", f"decision {d.id}: {d.sentence}")
     replaced = "".join(
-        f" It replaces decision {old.id}, {old.sentence} ({old.decided_by}, "
+        f" It replaces decision {old.id}, {flash.short(old.sentence)} ({old.decided_by}, "
         f"{uk_time(old.decided_at, '%d %b %Y %H:%M')})."
         for old in replaced_by(ctx.store, d)
     )
-    ctx.flash(f"Recorded: {d.sentence}. The next matching run will use it.{replaced}")
+    ctx.flash(f"Recorded: {flash.short(d.sentence)}. The next matching run will use it.{replaced}")
     return redirect(child_url(child_id))
 
 
@@ -256,7 +256,7 @@ def withdraw(ctx: Ctx) -> Response:
         child_id=d.child_id,
         detail=f"withdrew decision {d.id}: {d.sentence}",
     )
-    ctx.flash(f"Withdrawn: {d.sentence}.")
+    ctx.flash(f"Withdrawn: {flash.short(d.sentence)}.")
     back = ctx.form.get("back", "")
     return redirect(back if back in ("/decisions", child_url(d.child_id)) else "/decisions")
 
