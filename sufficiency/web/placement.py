@@ -99,7 +99,7 @@ def proposals(ctx: Ctx) -> Response:
         problem="",
         rows=rows,
         unplaced=unplaced,
-        decided={d.child_id for d in in_force},
+        decided={t.taken_as(d.child_id) for d in in_force},
         num_decisions=len(in_force),
         rerunning=state is not None and state.running and rerun.still_holds(state),
         stale=stale,
@@ -130,7 +130,7 @@ def _child_page(
     another run or decision has overtaken is refused with a sentence, not recorded)."""
     placed = _none_blank(t.children[t.children["Child"] == child_id]).to_dict("records")
     unplaced = _none_blank(t.not_placed[t.not_placed["Child"] == child_id]).to_dict("records")
-    in_force = decisions_in_force(ctx.store, child_id=child_id)
+    in_force = t.decisions_of(child_id, decisions_in_force(ctx.store))
     return render(
         ctx,
         "child.html",
@@ -265,9 +265,9 @@ def decisions(ctx: Ctx) -> Response:
     """The decisions in force; a child not in the latest run is not linked (no page)."""
     try:
         t = tonight(ctx.store)
-        last, children = t.last_run, set(t.child_ids())
+        last, children = t.last_run, t.taken_as
     except NoRun:
-        last, children = None, set()
+        last, children = None, None
     in_force = decisions_in_force(ctx.store)
     audit(ctx.store, ctx.username, "view_decisions",
           detail=f"opened the decisions in force ({len(in_force)})")  # fmt: skip
