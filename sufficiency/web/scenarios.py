@@ -10,6 +10,7 @@ names a child.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,8 @@ from sufficiency.pages import fan_chart
 from sufficiency.pages.render import chance, count, gbp, tenths
 from sufficiency.store.accounts import audit
 from sufficiency.store.saved_scenarios import (
+    ScenarioChanged,
+    ScenarioInfo,
     ScenarioRunInfo,
     bases_gone,
     get_scenario,
@@ -65,11 +68,15 @@ HEADERS = {
 
 
 def _form_page(
-    ctx: Ctx, form: ScenarioForm, action: str, heading: str, status: int = 200
-) -> Response:
+    ctx: Ctx, form: ScenarioForm, action: str, heading: str, status: int = 200,
+    shown: str = "",
+) -> Response:  # fmt: skip
+    """The scenario form; changing a saved one, it carries when the scenario was last
+    changed as shown (``shown``), so a change saved meanwhile is not undone unseen."""
     return render(ctx, "scenario_form.html", status, form=form.values, errors=form.errors,
                   action=action, heading=heading, bands=BAND_FIELDS, age_bands=AGE_BANDS,
-                  categories=CATEGORY_CHOICES)  # fmt: skip
+                  categories=CATEGORY_CHOICES,
+                  shown=shown)  # fmt: skip
 
 
 def scenarios_list(ctx: Ctx) -> Response:
@@ -87,10 +94,15 @@ def scenario_new(ctx: Ctx) -> Response:
 
 def _save(ctx: Ctx, scenario_id: int | None, action: str, heading: str) -> Response:
     form = read_form(ctx.form)
+    status, shown = 400, ctx.form.get("shown", "")
     if form.definition is not None:
         try:
             sid = save_scenario(ctx.store, form.values["name"].strip(), form.definition,
-                                ctx.username, scenario_id=scenario_id)  # fmt: skip
+                                ctx.username, scenario_id=scenario_id,
+                                shown=_shown(shown))  # fmt: skip
+        except ScenarioChanged as exc:  # shown again as it is now: to save over it, if meant
+            form.errors["changed"], status = str(exc), 409
+            shown = _changed_at(get_scenario(ctx.store, scenario_id or 0))
         except StoreError:
             form.errors["name"] = "Name: another saved scenario has this name; choose another."
         else:
@@ -99,7 +111,20 @@ def _save(ctx: Ctx, scenario_id: int | None, action: str, heading: str) -> Respo
             ctx.flash(f"Saved the scenario {form.values['name'].strip()}. Run it to compare "
                       "it with the base.")  # fmt: skip
             return redirect(f"/scenarios/{sid}")
-    return _form_page(ctx, form, action, heading, 400)
+    return _form_page(ctx, form, action, heading, status, shown=shown)
+
+
+def _changed_at(s: ScenarioInfo | None) -> str:
+    return s.changed_at.isoformat() if s is not None else ""
+
+
+def _shown(text: str) -> dt.datetime | None:
+    """When the form's scenario was last changed as its page showed it (``None``: a form
+    without it, as a script may send, is saved as before)."""
+    try:
+        return dt.datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def scenario_create(ctx: Ctx) -> Response:
@@ -122,7 +147,8 @@ def scenario_edit(ctx: Ctx) -> Response:
     if s is None:
         return not_found(ctx, "There is no such saved scenario.")
     form = ScenarioForm(form_values(s.definition))
-    return _form_page(ctx, form, f"/scenarios/{s.id}/edit", f"Change {s.name}")
+    action, heading = f"/scenarios/{s.id}/edit", f"Change {s.name}"
+    return _form_page(ctx, form, action, heading, shown=_changed_at(s))
 
 
 def scenario_update(ctx: Ctx) -> Response:
