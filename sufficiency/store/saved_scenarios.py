@@ -109,7 +109,8 @@ def save_scenario(
     Raises
     ------
     ScenarioChanged
-        The scenario was changed after ``shown``.
+        The scenario was changed after ``shown`` (unless it now says what this change
+        would make it say: the same form sent twice saves nothing and is not refused).
     StoreError
         Another scenario has the name, or there is no scenario ``scenario_id``.
     """
@@ -126,6 +127,8 @@ def save_scenario(
                 found = s.get(SavedScenario, scenario_id, with_for_update=True)
                 if found is None:
                     raise StoreError(f"there is no saved scenario {scenario_id}")
+                if (found.name, dict(found.definition)) == (name, definition):
+                    return int(found.id)  # no change: the form sent twice (a double click)
                 if shown is not None and _now(found.changed_at) != _now(shown):
                     raise ScenarioChanged(
                         f"{found.changed_by} changed this scenario at "

@@ -105,6 +105,12 @@ def _save(ctx: Ctx, scenario_id: int | None, action: str, heading: str) -> Respo
             form.errors["changed"], status = str(exc), 409
             shown = _changed_at(get_scenario(ctx.store, scenario_id or 0))
         except StoreError:
+            same = [t for t in list_scenarios(ctx.store) if t.name == form.values["name"].strip()]
+            if scenario_id is None and same and same[0].definition == form.definition:
+                # the form sent twice (a double click): the first saved it; said as saved
+                ctx.flash(f"Already saved: the scenario {same[0].name} says this (saved by "
+                          f"{same[0].changed_by}); it was not saved twice.")  # fmt: skip
+                return redirect(f"/scenarios/{same[0].id}")
             form.errors["name"] = "Name: another saved scenario has this name; choose another."
         else:
             verb = "created" if scenario_id is None else "changed"

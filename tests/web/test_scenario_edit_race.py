@@ -10,7 +10,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from sufficiency.store.saved_scenarios import get_scenario, save_scenario, scenario_history
+from sufficiency.store.saved_scenarios import (
+    get_scenario,
+    list_scenarios,
+    save_scenario,
+    scenario_history,
+)
 from tests.web.conftest import Site, browser_sign_in, site_of_its_own
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -69,3 +74,36 @@ def test_a_change_saved_meanwhile_is_not_undone_unseen(own, chromium):
     _save(ann, "30")
     assert "commissioner2 changed this scenario at" in ann.get_by_role("alert").inner_text()
     assert _pct(own, sid) == 1.0
+
+
+def _double_click(page) -> None:
+    """Press Save scenario twice, as a double click does: Chromium sends the form twice and
+    shows the second answer (the server's log has both POSTs)."""
+    page.get_by_role("button", name="Save scenario").dblclick(delay=30)
+    page.wait_for_load_state("networkidle")
+
+
+def test_a_double_click_on_save_saves_once_and_says_so(own, chromium):
+    """Save scenario pressed twice (a double click): the first saved it, and the page then
+    said both "Saved the scenario" and "The scenario was not saved: another saved scenario
+    has this name; choose another", so the commissioner renamed it and saved a copy.
+    Changing it, the second press was refused as a change made by someone meanwhile."""
+    page = chromium.new_context().new_page()
+    browser_sign_in(page, own, "commissioner")
+    page.goto(f"{own.url}/scenarios/new")
+    page.get_by_label("Name", exact=True).fill("Entries up 5%")
+    page.get_by_label("Change in entries (%)").fill("5")
+    _double_click(page)
+    text = page.inner_text("main")
+    assert "The scenario was not saved" not in text and "choose another" not in text, text
+    status = page.get_by_role("status").inner_text()
+    assert status.startswith(("Saved the scenario Entries up 5%", "Already saved")), status
+    (sid,) = [s.id for s in list_scenarios(own.store) if s.name.startswith("Entries up 5%")]
+    assert [h.action for h in scenario_history(own.store, sid)] == ["created"]
+
+    page.goto(f"{own.url}/scenarios/{sid}/edit")
+    page.get_by_label("Change in entries (%)").fill("6")
+    _double_click(page)
+    text = page.inner_text("main")
+    assert "Nothing was saved" not in text and "The scenario was not saved" not in text, text
+    assert _pct(own, sid) == 6.0
