@@ -72,8 +72,8 @@ def add_user_post(ctx: Ctx) -> Response:
         check_username(name)
     except StoreError:
         errors.append(
-            "Give a user name of letters, digits and . _ @ - (for an organisation "
-            "account, the user's sign-in name there, e.g. ann@council.gov.uk)."
+            "Give a user name of letters a to z without accents, digits and . _ @ - (for an "
+            "organisation account, the user's sign-in name there, e.g. ann@council.gov.uk)."
         )
     if role not in ROLES:
         errors.append("Choose a role.")
