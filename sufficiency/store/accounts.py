@@ -13,7 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -71,7 +71,8 @@ def _account(u: User) -> Account:
 def check_username(username: str) -> str:
     if not USERNAME.match(username):
         raise StoreError(
-            f"cannot use {username!r} as a user name: use letters, digits and . _ @ - "
+            f"cannot use {username!r} as a user name: use letters a to z without "
+            "accents, digits and . _ @ - "
             "(up to 200 characters, starting with a letter or digit)"
         )
     return username
@@ -104,6 +105,13 @@ def add_user(
     )
     try:
         with Session(store.engine) as s, s.begin():
+            # "PLACEMENT" beside "placement": two accounts the audit trail, the decisions'
+            # "by ..." and a person reading them cannot tell apart (one name, two roles)
+            taken = s.scalar(select(User.username).where(
+                func.lower(User.username) == username.lower()))  # fmt: skip
+            if taken is not None and taken != username:
+                raise StoreError(f"there is already a user called {taken!r} (user names "
+                                 "that differ only in capitals are one name)")  # fmt: skip
             s.add(user)
             s.flush()
             return _account(user)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from sufficiency.errors import StoreError
 from sufficiency.logs import without_detail
+from sufficiency.pages.render import uk_time
 from sufficiency.store.models import Run, SavedScenario, ScenarioEvent, ScenarioRun
 from sufficiency.store.stopped import hold, release
 from sufficiency.store.store import RunStore, utc
@@ -27,6 +28,11 @@ from sufficiency.store.store import RunStore, utc
 
 def _now(now: dt.datetime | None) -> dt.datetime:
     return utc(now) or dt.datetime.now(dt.UTC)
+
+
+class ScenarioChanged(StoreError):
+    """The scenario was changed by someone after the form changing it was shown: saving
+    the form would undo their change unseen (a sentence saying who, and when)."""
 
 
 @dataclass(frozen=True)
@@ -92,11 +98,19 @@ def save_scenario(
     scenario_id: int | None = None,
     detail: str = "",
     now: dt.datetime | None = None,
+    shown: dt.datetime | None = None,
 ) -> int:
     """Create a scenario (``scenario_id`` ``None``) or change one; return its ID.
 
+    ``shown``: when the scenario was last changed as the form changing it showed it; a
+    change saved since refuses this one (two people editing at once: the second's save
+    undid the first's unseen, both told "Saved").
+
     Raises
     ------
+    ScenarioChanged
+        The scenario was changed after ``shown`` (unless it now says what this change
+        would make it say: the same form sent twice saves nothing and is not refused).
     StoreError
         Another scenario has the name, or there is no scenario ``scenario_id``.
     """
@@ -110,9 +124,18 @@ def save_scenario(
                 s.flush()
                 action = "created"
             else:
-                found = s.get(SavedScenario, scenario_id)
+                found = s.get(SavedScenario, scenario_id, with_for_update=True)
                 if found is None:
                     raise StoreError(f"there is no saved scenario {scenario_id}")
+                if (found.name, dict(found.definition)) == (name, definition):
+                    return int(found.id)  # no change: the form sent twice (a double click)
+                if shown is not None and _now(found.changed_at) != _now(shown):
+                    raise ScenarioChanged(
+                        f"{found.changed_by} changed this scenario at "
+                        f"{uk_time(_now(found.changed_at), '%H:%M:%S')}, after this page was "
+                        "shown. Nothing was saved. The form shows your changes: compare them "
+                        "with the scenario's page and save again if they still hold."
+                    )
                 row = found
                 row.name, row.definition = name, definition
                 row.changed_by, row.changed_at = username, at

@@ -72,8 +72,8 @@ def add_user_post(ctx: Ctx) -> Response:
         check_username(name)
     except StoreError:
         errors.append(
-            "Give a user name of letters, digits and . _ @ - (for an organisation "
-            "account, the user's sign-in name there, e.g. ann@council.gov.uk)."
+            "Give a user name of letters a to z without accents, digits and . _ @ - (for an "
+            "organisation account, the user's sign-in name there, e.g. ann@council.gov.uk)."
         )
     if role not in ROLES:
         errors.append("Choose a role.")
@@ -204,8 +204,10 @@ def accept_post(ctx: Ctx) -> Response:
     audit(ctx.store, ctx.username, "upload_accepted",
           detail=f"{kind} written to {target}: {listed}; upload {upload_id[:8]}")  # fmt: skip
     log.info("upload accepted by %s: %s", ctx.username, kind)
-    ctx.flash(f"Accepted: the {uploads.KINDS[kind][0].split(' (')[0]} is now in the data "
-              "folder; the next run reads it.")  # fmt: skip
+    what = {"history": "the 903 history is", "referrals": "the referrals are"}.get(
+        kind, "the placement register is"
+    )
+    ctx.flash(f"Accepted: {what} now in the data folder; the next run reads it.")
     return redirect("/admin/uploads")
 
 

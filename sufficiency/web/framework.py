@@ -35,7 +35,7 @@ from sufficiency.config import WebParams
 from sufficiency.pages.render import count, gbp, miles, percent, table_html, uk_time
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import Account, get_user_by_id
-from sufficiency.web import csrf
+from sufficiency.web import csrf, flash
 from sufficiency.web.access_log import template
 from sufficiency.web.uploads import sweep_due
 
@@ -97,7 +97,7 @@ class Ctx:
         return csrf.token(self.request)
 
     def flash(self, message: str) -> None:
-        self.request.session["flash"] = message
+        self.request.session["flash"] = flash.fit(message)  # a cookie a browser keeps
 
     def take_flash(self) -> str:
         return str(self.request.session.pop("flash", "") or "")
@@ -232,8 +232,11 @@ def _upload_refused(request: Request, web: WebApp, user: Account | None) -> Resp
                           "The upload did not say its size. Try again from the form.")  # fmt: skip
     if int(length) > limit:
         return error_page(request, web, user, 413, "Too large",
-                          f"Uploads are limited to {web.params.max_upload_mb} MB. Send the "
-                          "files in smaller parts, or ask for the limit to be raised.")  # fmt: skip
+                          f"The upload is larger than the limit of {web.params.max_upload_mb} "
+                          "MB, so nothing was read. A referrals file or placement register is "
+                          "far smaller: check it is the file you meant. A 903 history is "
+                          "smaller as one zip of its folder. Or ask for the limit to be raised "
+                          "([web] max_upload_mb).")  # fmt: skip
     return None
 
 

@@ -30,7 +30,7 @@ from sufficiency.store.team_decisions import (
     replaced_by,
     withdraw_decision,
 )
-from sufficiency.web import rerun
+from sufficiency.web import flash, rerun
 from sufficiency.web.framework import (
     PLACEMENT,
     Ctx,
@@ -99,7 +99,7 @@ def proposals(ctx: Ctx) -> Response:
         problem="",
         rows=rows,
         unplaced=unplaced,
-        decided={d.child_id for d in in_force},
+        decided={t.taken_as(d.child_id) for d in in_force},
         num_decisions=len(in_force),
         rerunning=state is not None and state.running and rerun.still_holds(state),
         stale=stale,
@@ -130,7 +130,7 @@ def _child_page(
     another run or decision has overtaken is refused with a sentence, not recorded)."""
     placed = _none_blank(t.children[t.children["Child"] == child_id]).to_dict("records")
     unplaced = _none_blank(t.not_placed[t.not_placed["Child"] == child_id]).to_dict("records")
-    in_force = decisions_in_force(ctx.store, child_id=child_id)
+    in_force = t.decisions_of(child_id, decisions_in_force(ctx.store))
     return render(
         ctx,
         "child.html",
@@ -231,11 +231,11 @@ def decide(ctx: Ctx) -> Response:
         return _child_page(ctx, t, child_id, status, tuple(errors), f)
     _audit_child(ctx, t.run_id, child_id, "decision", f"decision {d.id}: {d.sentence}")
     replaced = "".join(
-        f" It replaces decision {old.id}, {old.sentence} ({old.decided_by}, "
+        f" It replaces decision {old.id}, {flash.short(old.sentence)} ({old.decided_by}, "
         f"{uk_time(old.decided_at, '%d %b %Y %H:%M')})."
         for old in replaced_by(ctx.store, d)
     )
-    ctx.flash(f"Recorded: {d.sentence}. The next matching run will use it.{replaced}")
+    ctx.flash(f"Recorded: {flash.short(d.sentence)}. The next matching run will use it.{replaced}")
     return redirect(child_url(child_id))
 
 
@@ -256,7 +256,7 @@ def withdraw(ctx: Ctx) -> Response:
         child_id=d.child_id,
         detail=f"withdrew decision {d.id}: {d.sentence}",
     )
-    ctx.flash(f"Withdrawn: {d.sentence}.")
+    ctx.flash(f"Withdrawn: {flash.short(d.sentence)}.")
     back = ctx.form.get("back", "")
     return redirect(back if back in ("/decisions", child_url(d.child_id)) else "/decisions")
 
@@ -265,9 +265,9 @@ def decisions(ctx: Ctx) -> Response:
     """The decisions in force; a child not in the latest run is not linked (no page)."""
     try:
         t = tonight(ctx.store)
-        last, children = t.last_run, set(t.child_ids())
+        last, children = t.last_run, t.taken_as
     except NoRun:
-        last, children = None, set()
+        last, children = None, None
     in_force = decisions_in_force(ctx.store)
     audit(ctx.store, ctx.username, "view_decisions",
           detail=f"opened the decisions in force ({len(in_force)})")  # fmt: skip

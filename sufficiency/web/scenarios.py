@@ -10,6 +10,7 @@ names a child.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import numpy as np
@@ -18,12 +19,15 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from sufficiency.errors import StoreError
+from sufficiency.figures import half_up
 from sufficiency.forecast import Scenario
 from sufficiency.io.tomlfile import validation_message
 from sufficiency.pages import fan_chart
 from sufficiency.pages.render import chance, count, gbp, tenths
 from sufficiency.store.accounts import audit
 from sufficiency.store.saved_scenarios import (
+    ScenarioChanged,
+    ScenarioInfo,
     ScenarioRunInfo,
     bases_gone,
     get_scenario,
@@ -65,11 +69,15 @@ HEADERS = {
 
 
 def _form_page(
-    ctx: Ctx, form: ScenarioForm, action: str, heading: str, status: int = 200
-) -> Response:
+    ctx: Ctx, form: ScenarioForm, action: str, heading: str, status: int = 200,
+    shown: str = "",
+) -> Response:  # fmt: skip
+    """The scenario form; changing a saved one, it carries when the scenario was last
+    changed as shown (``shown``), so a change saved meanwhile is not undone unseen."""
     return render(ctx, "scenario_form.html", status, form=form.values, errors=form.errors,
                   action=action, heading=heading, bands=BAND_FIELDS, age_bands=AGE_BANDS,
-                  categories=CATEGORY_CHOICES)  # fmt: skip
+                  categories=CATEGORY_CHOICES,
+                  shown=shown)  # fmt: skip
 
 
 def scenarios_list(ctx: Ctx) -> Response:
@@ -87,11 +95,22 @@ def scenario_new(ctx: Ctx) -> Response:
 
 def _save(ctx: Ctx, scenario_id: int | None, action: str, heading: str) -> Response:
     form = read_form(ctx.form)
+    status, shown = 400, ctx.form.get("shown", "")
     if form.definition is not None:
         try:
             sid = save_scenario(ctx.store, form.values["name"].strip(), form.definition,
-                                ctx.username, scenario_id=scenario_id)  # fmt: skip
+                                ctx.username, scenario_id=scenario_id,
+                                shown=_shown(shown))  # fmt: skip
+        except ScenarioChanged as exc:  # shown again as it is now: to save over it, if meant
+            form.errors["changed"], status = str(exc), 409
+            shown = _changed_at(get_scenario(ctx.store, scenario_id or 0))
         except StoreError:
+            same = [t for t in list_scenarios(ctx.store) if t.name == form.values["name"].strip()]
+            if scenario_id is None and same and same[0].definition == form.definition:
+                # the form sent twice (a double click): the first saved it; said as saved
+                ctx.flash(f"Already saved: the scenario {same[0].name} says this (saved by "
+                          f"{same[0].changed_by}); it was not saved twice.")  # fmt: skip
+                return redirect(f"/scenarios/{same[0].id}")
             form.errors["name"] = "Name: another saved scenario has this name; choose another."
         else:
             verb = "created" if scenario_id is None else "changed"
@@ -99,7 +118,20 @@ def _save(ctx: Ctx, scenario_id: int | None, action: str, heading: str) -> Respo
             ctx.flash(f"Saved the scenario {form.values['name'].strip()}. Run it to compare "
                       "it with the base.")  # fmt: skip
             return redirect(f"/scenarios/{sid}")
-    return _form_page(ctx, form, action, heading, 400)
+    return _form_page(ctx, form, action, heading, status, shown=shown)
+
+
+def _changed_at(s: ScenarioInfo | None) -> str:
+    return s.changed_at.isoformat() if s is not None else ""
+
+
+def _shown(text: str) -> dt.datetime | None:
+    """When the form's scenario was last changed as its page showed it (``None``: a form
+    without it, as a script may send, is saved as before)."""
+    try:
+        return dt.datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def scenario_create(ctx: Ctx) -> Response:
@@ -122,7 +154,8 @@ def scenario_edit(ctx: Ctx) -> Response:
     if s is None:
         return not_found(ctx, "There is no such saved scenario.")
     form = ScenarioForm(form_values(s.definition))
-    return _form_page(ctx, form, f"/scenarios/{s.id}/edit", f"Change {s.name}")
+    action, heading = f"/scenarios/{s.id}/edit", f"Change {s.name}"
+    return _form_page(ctx, form, action, heading, shown=_changed_at(s))
 
 
 def scenario_update(ctx: Ctx) -> Response:
@@ -154,6 +187,15 @@ def _frame(rows: list[dict[str, Any]], cols: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+def _as_said(frame: pd.DataFrame, base: str, scenario: str, said: Any) -> None:
+    """``frame``'s difference column as the page's rounded figures (``said``) give it."""
+    if len(frame):
+        frame["difference"] = [
+            d if pd.isna(b) or pd.isna(s) else said(s) - said(b)
+            for b, s, d in zip(frame[base], frame[scenario], frame["difference"], strict=True)
+        ]
+
+
 def comparison(run: ScenarioRunInfo, name: str) -> dict[str, Any]:
     """The run's figures as the comparison page's chart and tables."""
     r = run.results or {}
@@ -172,6 +214,11 @@ def comparison(run: ScenarioRunInfo, name: str) -> dict[str, Any]:
     cost = _frame(r["cost"]["financial_year"], ["period", "months", "base_mean", "base_p10",
                                                 "base_p90", "scenario_mean", "scenario_p10",
                                                 "scenario_p90", "difference"])  # fmt: skip
+    # each difference as the page's own figures give it: 132 beside 124 was said to differ
+    # by 9 (the means' difference, 8.6, rounded), a subtraction the reader could not make
+    _as_said(cats, "base_mean", "scenario_mean", lambda v: float(f"{v:.0f}"))
+    _as_said(starts, "base", "scenario", lambda v: float(f"{v:.1f}"))
+    _as_said(cost, "base_mean", "scenario_mean", half_up)
     total = cats[cats["category"] == "All children looked after"]
     return {
         "chart": chart, "by_category": cats, "starts": starts,

@@ -24,6 +24,7 @@ from sufficiency.pages.render import count, gbp, miles
 from sufficiency.store import RunStore
 from sufficiency.store.store import utc
 from sufficiency.store.team_decisions import Decision
+from sufficiency.store.types import fold_id
 from sufficiency.web.inputs_age import as_at, as_at_sentence, run_date_note
 from sufficiency.web.store_files import latest_run
 
@@ -58,13 +59,39 @@ class Tonight:
         the team sees a pin refused or a decision ignored beside the decision itself."""
         if self.started_at is not None and d.decided_at > self.started_at:
             return f"Made after matching run {self.run_id} started: the next run uses it."
-        for status, rows in (self.summary.get("decisions") or {}).items():
-            for r in rows:
-                if (r["child_id"], r["placement_id"], r["decision"]) == (
-                    d.child_id, d.placement_id, d.decision,
-                ):  # fmt: skip
-                    return f"Matching run {self.run_id} {status} it: {r['note']}"
+        outcomes = [(status, r) for status, rows in (self.summary.get("decisions") or {}).items()
+                    for r in rows if r["decision"] == d.decision]  # fmt: skip
+        for status, r in outcomes:
+            if (r["child_id"], r["placement_id"]) == (d.child_id, d.placement_id):
+                return f"Matching run {self.run_id} {status} it: {r['note']}"
+        # matching takes an ID written in another case or spacing as the one child it
+        # matches (sufficiency.matching.decisions), and records tonight's ID
+        taken = self.taken_as(d.child_id)
+        home = fold_id(d.placement_id)
+        for status, r in outcomes:
+            if taken not in (None, d.child_id) and (r["child_id"], fold_id(r["placement_id"])) == (
+                taken, home,
+            ):  # fmt: skip
+                return f"Matching run {self.run_id} {status} it, as child {taken}'s: {r['note']}"
         return f"Matching run {self.run_id} did not read it (it was not run with these decisions)."
+
+    def taken_as(self, child_id: str) -> str | None:
+        """The child of this run a decision recorded for ``child_id`` is about, as matching
+        takes it: the child of that ID, else the one child whose ID is the same but for
+        case and spaces (``r007``, ``R 007`` for ``R007``: the referrals wrote it so the
+        night the decision was made); ``None`` for none, or more than one."""
+        known = self.child_ids()
+        if child_id in known:
+            return child_id
+        same = [c for c in known if fold_id(c) == fold_id(child_id)]
+        return same[0] if len(same) == 1 else None
+
+    def decisions_of(self, child_id: str, in_force: list[Decision]) -> list[Decision]:
+        """The decisions of ``in_force`` about this run's child ``child_id``: those recorded
+        for its ID, and those recorded for the same ID in another case or spacing, which
+        matching applies to this child (the child's page listed none of them before, and
+        the Decisions page said the run had not read them)."""
+        return [d for d in in_force if self.taken_as(d.child_id) == child_id]
 
     def options_for(self, child_id: str) -> pd.DataFrame:
         """The child's other options, best first (the sheet's rows without the child's
