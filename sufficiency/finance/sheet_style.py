@@ -120,7 +120,7 @@ def note_lines(ws: Worksheet, row: int, text: str, width: int = 100) -> int:
 ACROSS = ("Quarterly", "Financial years")
 #: The key columns a sheet printed across pages repeats on each (its period and months,
 #: or its year and cost line); any other sheet its first column.
-KEYS = {"Monthly": 2, "Quarterly": 2, "Financial years": 2, "Budget": 2,
+KEYS = {"Monthly": 1, "Quarterly": 2, "Financial years": 2, "Budget": 2,
         "Scenario comparison": 2}  # fmt: skip
 
 
