@@ -31,9 +31,9 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 TOTAL = re.compile(r"(\d{4}-\d\d) (total|outturn|part year)\n")
 
 
-def _spend(out: Path, *extra: str) -> Path:
+def _spend(out: Path, *extra: str, budget: Path = SAMPLE / "budget.csv") -> Path:
     args = ["spend", "--history", str(SAMPLE / "ssda903"), "--out", str(out),
-            "--budget", str(SAMPLE / "budget.csv"), "--date", "2026-04-01", "--paths", "300",
+            "--budget", str(budget), "--date", "2026-04-01", "--paths", "300",
             "--store", f"sqlite:///{out.parent / 'runs.sqlite'}", *extra]  # fmt: skip
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -54,7 +54,7 @@ def in_year(tmp_path_factory):
     budget = folder / "budget.csv"
     budget.write_text("financial_year,cost_line,budget_gbp\n2025-26,all,69000000\n")
     return _spend(folder / "out", "--start", "2025-09-30", "--horizon-months", "24",
-                  "--budget", str(budget))  # fmt: skip
+                  budget=budget)  # fmt: skip
 
 
 def _sums(ws, formula: str) -> tuple[int, int]:
