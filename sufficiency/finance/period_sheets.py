@@ -10,6 +10,7 @@ across (its Month column on each) rather than four.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -118,6 +120,11 @@ def period_sheet(
         widths(ws, MONTH_WIDTH, MONTHLY_MONEY)
         ws.column_dimensions[get_column_letter(last_line_col + 1)].width = MONTHLY_TOTAL
     label_width = ws.column_dimensions["A"].width or 14
+    fits = int(label_width) + 1  # "2025-08 history" prints whole at 14
+    for r, (key, *_) in enumerate(rows, start=2):  # "2025-09 history to 15th" was cut at "t"
+        if len(key) > fits:
+            ws.cell(row=r, column=1).alignment = Alignment(wrap_text=True)
+            ws.row_dimensions[r].height = 15 * len(textwrap.wrap(key, fits)) + 2
     if title == "Financial years":  # its rows are the years: one total, saying what it adds
         tr = n + 1
         span = (f"Total {proj.months[0]:%Y-%m}\nto {proj.months[-1]:%Y-%m}\n"

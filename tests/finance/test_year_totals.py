@@ -172,3 +172,16 @@ def test_monthly_prints_on_six_pages_at_full_size(year_end, tmp_path):
     assert monthly.scale is not None and monthly.scale >= 0.97
     assert not monthly.columns_cut
     assert sheets["Quarterly"].pages <= 3 and sheets["Financial years"].pages <= 3
+
+
+def test_a_month_the_forecast_starts_inside_is_labelled_whole(tmp_path):
+    """From 15 September 2025, the row of September's first half from the history,
+    '2025-09 history to 15th', printed as '2025-09 history t' in its column (14 wide): a
+    half month's spend read as September's. The label wraps in a row tall enough."""
+    out = _spend(tmp_path / "out", "--start", "2025-09-15", "--horizon-months", "7")
+    ws = load_workbook(out / "spend.xlsx")["Monthly"]
+    row = next(r for r in range(2, ws.max_row + 1)
+               if ws.cell(row=r, column=1).value == "2025-09 history to 15th")  # fmt: skip
+    assert ws.cell(row=row, column=1).alignment.wrap_text
+    assert ws.row_dimensions[row].height >= 30
+    assert not ws.cell(row=row - 1, column=1).alignment.wrap_text  # '2025-08 history' fits
