@@ -178,7 +178,7 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
         line.width = 28575  # 2.25 pt
         if "budget" in label:
             line.dashStyle = "dash"
-    chart.height, chart.width = 13, 30
+    chart.height, chart.width = 15, 24  # shrunk to the first page across (first_page_cm)
     chart_on_new_page(ws, chart, note + 3)
     return ws
 

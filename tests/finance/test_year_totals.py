@@ -172,6 +172,7 @@ def test_monthly_prints_on_six_pages_at_full_size(year_end, tmp_path):
     assert monthly.scale is not None and monthly.scale >= 0.97
     assert not monthly.columns_cut
     assert sheets["Quarterly"].pages <= 3 and sheets["Financial years"].pages <= 3
+    assert sheets["Cumulative"].pages <= 3  # its chart was cut onto a fourth page
 
 
 def test_a_month_the_forecast_starts_inside_is_labelled_whole(tmp_path):
@@ -185,3 +186,24 @@ def test_a_month_the_forecast_starts_inside_is_labelled_whole(tmp_path):
     assert ws.cell(row=row, column=1).alignment.wrap_text
     assert ws.row_dimensions[row].height >= 30
     assert not ws.cell(row=row - 1, column=1).alignment.wrap_text  # '2025-08 history' fits
+
+
+def test_every_chart_is_within_its_first_printed_page(year_end):
+    """A sheet printed across pages at full size prints its chart on its first page's
+    columns: the Cumulative sheet's chart, 24 cm wide over columns 18.8 cm wide, was cut,
+    its right edge printed on a page of its own. Columns in Calibri 11: 7w + 5 pixels."""
+    from sufficiency.finance.sheet_style import KEYS
+    from sufficiency.io.xlsx import page_ends, sheet_widths
+
+    checked = 0
+    for ws in load_workbook(year_end / "spend.xlsx").worksheets:
+        widths = sheet_widths(ws)
+        ends = page_ends(widths, KEYS.get(ws.title, 1))
+        if len(ends) == 1:
+            continue
+        first = sum(7 * w + 5 for w in widths[: ends[0]]) / 96 * 2.54
+        for chart in ws._charts:  # as written: the anchor's extent (EMU, 360,000 a cm)
+            wide = chart.anchor.ext.width / 360_000
+            assert wide <= first + 0.01, (ws.title, wide, first)
+            checked += 1
+    assert checked >= 2  # Monthly and Cumulative
