@@ -256,7 +256,31 @@ def _load_budget(
                         f"{', '.join(str(n) for n in nums if n != num)})", code="duplicate_id")
             for i, num in zip(rows, nums, strict=True)
         ]  # fmt: skip
-    return raw, table, problems
+    return raw, table, [*problems, *_short_of_a_row(raw, table, problems)]
+
+
+def _short_of_a_row(raw: RawTable, table: pd.DataFrame, problems: list[Problem]) -> list[Problem]:
+    """A budget by month whose line has a row with an error (a figure written ``(1,200.00)``,
+    not a number): a problem on each of the line's other rows, which are short of that
+    month once it is set aside. The twelve months were counted before it was, so eleven
+    months of £6m were added up to a year's budget of £66m, and the workbook's budget
+    profile, eleven long, stopped the run with a traceback."""
+    if not table["month"].notna().any():
+        return []
+    at = {raw.row_number(int(i)): i for i in table.index}
+    bad = {at[p.row] for p in problems if p.severity == "error" and p.row in at}
+    known = table["financial_year"].notna() & table["cost_line"].notna()
+    out = []
+    for (fy, line), rows in table[known].groupby(["financial_year", "cost_line"]):
+        lost = [i for i in rows.index if i in bad]
+        if not lost:
+            continue
+        nums = ", ".join(str(raw.row_number(int(i))) for i in lost)
+        said = (f"the budget by month for {fy} {vocabulary.category(str(line))} is short of "
+                f"row(s) {nums}, set aside for an error: its other months cannot be added up "
+                "to the year's budget")  # fmt: skip
+        out += [raw.problem(i, "month", None, said) for i in rows.index if i not in bad]
+    return out
 
 
 #: The ways a budget by month may write its month (``2025-04``, ``Apr-25``, ``April 2025``).

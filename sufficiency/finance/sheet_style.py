@@ -16,7 +16,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency.io.xlsx import (
     notes_as_paragraphs,
+    page_ends,
     print_sheet,
+    sheet_widths,
     show_axes,
 )
 from sufficiency.io.xlsx_style import BOLD, HEADER_FILL
@@ -97,10 +99,25 @@ def axes(chart: Any, x_title: str, y_title: str) -> None:
 PAGE_CM = (24.0, 15.0)
 
 
+def first_page_cm(ws: Worksheet) -> float:
+    """How wide (cm) the columns of a sheet's first printed page are, when it prints across
+    pages at full size (:func:`print_setup`), in the workbooks' font (Calibri 11: a column
+    ``w`` characters wide is ``7w + 5`` pixels at 96 dpi); a page's width for a sheet
+    printed one page wide."""
+    widths = sheet_widths(ws)
+    ends = page_ends(widths, KEYS.get(ws.title, 1))
+    if len(ends) == 1:
+        return PAGE_CM[0]
+    return sum(7 * w + 5 for w in widths[: ends[0]]) / 96 * 2.54
+
+
 def chart_on_new_page(ws: Worksheet, chart: Any, row: int) -> None:
     """Anchor ``chart`` at ``row`` with a page break above it, so it is never split, made
-    no larger than a page at full size holds (:data:`PAGE_CM`), its shape kept."""
-    shrink = min(1.0, PAGE_CM[0] / chart.width, PAGE_CM[1] / chart.height)
+    no larger than a page at full size holds (:data:`PAGE_CM`), nor wider than the first
+    printed page's columns (:func:`first_page_cm`: the Cumulative sheet's chart, 24 cm, ran
+    onto its second page across), its shape kept. Call after the column widths are set."""
+    width = min(PAGE_CM[0], first_page_cm(ws))
+    shrink = min(1.0, width / chart.width, PAGE_CM[1] / chart.height)
     chart.width, chart.height = chart.width * shrink, chart.height * shrink
     ws.row_breaks.append(Break(id=row - 1))
     ws.add_chart(chart, f"A{row}")
@@ -120,7 +137,7 @@ def note_lines(ws: Worksheet, row: int, text: str, width: int = 100) -> int:
 ACROSS = ("Quarterly", "Financial years")
 #: The key columns a sheet printed across pages repeats on each (its period and months,
 #: or its year and cost line); any other sheet its first column.
-KEYS = {"Monthly": 2, "Quarterly": 2, "Financial years": 2, "Budget": 2,
+KEYS = {"Monthly": 1, "Quarterly": 2, "Financial years": 2, "Budget": 2,
         "Scenario comparison": 2}  # fmt: skip
 
 

@@ -15,10 +15,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import LineChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -26,10 +25,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sufficiency import vocabulary
 from sufficiency.finance.closed_year import closed_note, prices_words
 from sufficiency.finance.months_to_date import (
-    ACTUAL_NOTE,
     actual_months,
     forecast_alone,
-    profile_heading,
     profile_words,
     profiled_budgets,
 )
@@ -42,10 +39,10 @@ from sufficiency.finance.outturn import (
     summary_years,
 )
 from sufficiency.finance.pence import month_means, penny_sum
+from sufficiency.finance.period_sheets import monthly_sheet, period_sheet
 from sufficiency.finance.previous import Changes
 from sufficiency.finance.projection import SpendProjection
 from sufficiency.finance.sheet_style import (
-    ACROSS,
     CHANGE_SIGN,
     MONEY_WIDTH,
     PCT,
@@ -59,11 +56,11 @@ from sufficiency.finance.sheet_style import (
     print_setup,
     widths,
 )
-from sufficiency.finance.summaries import MEANS_NOTE, financial_year, quarter
+from sufficiency.finance.summaries import financial_year, quarter
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.quality_writers import add_quality_sheet
-from sufficiency.io.xlsx import first_page_note, save_workbook, wrap_values
-from sufficiency.io.xlsx_style import BOLD, GBP, HEADER_FILL, VARIANCE, WRAP
+from sufficiency.io.xlsx import save_workbook, wrap_values
+from sufficiency.io.xlsx_style import BOLD, GBP, VARIANCE, WRAP
 from sufficiency.results import BriefRepr, result_dataclass
 
 #: Plain-word names of the cost lines (one vocabulary); the CSVs keep the internal names.
@@ -105,117 +102,6 @@ def line_label(line: str) -> str:
 
 def _column_label(name: str) -> str:
     return vocabulary.column(name, vocabulary.FINANCE_COLUMNS)
-
-
-def _period_sheet(
-    wb: Workbook,
-    title: str,
-    proj: SpendProjection,
-    keys: list[str],
-    key_name: str,
-    actual: Sequence[tuple[str, np.ndarray]] = (),
-    note: str = "",
-) -> Worksheet:
-    """One row per period (month, quarter or year): mean by line, total formula, percentiles;
-    ``actual`` rows first (a label and the spend by line), a month each, with no range."""
-    ws = wb.create_sheet(title)
-    lines = proj.cost_lines
-    names = [key_name, "Months", *(line_label(x) for x in lines), "Total (mean)",
-             "Total P10", "Total P50", "Total P90"]  # fmt: skip
-    header(ws, 1, names)
-    ws.freeze_panes = "C2"
-    total_paths, means = proj.total(), month_means(proj.spend)  # .pence: totals add pence
-    first_line_col, last_line_col = 3, 2 + len(lines)
-    rows: list[tuple[str, int, np.ndarray, np.ndarray | None]] = [
-        (label, 1, values, None) for label, values in actual
-    ]
-    for key in dict.fromkeys(keys):
-        idx = [k for k, v in enumerate(keys) if v == key]
-        rows.append((key, len(idx), penny_sum(means[idx], axis=0),
-                     np.quantile(total_paths[:, idx].sum(axis=1), (0.1, 0.5, 0.9))))  # fmt: skip
-    for r, (key, count, means, q) in enumerate(rows, start=2):
-        ws.cell(row=r, column=1, value=key)
-        ws.cell(row=r, column=2, value=count)
-        for j, value in enumerate(means):
-            ws.cell(
-                row=r, column=first_line_col + j, value=round(float(value), 2)
-            ).number_format = GBP
-        a, b = get_column_letter(first_line_col), get_column_letter(last_line_col)
-        tc = ws.cell(row=r, column=last_line_col + 1, value=f"=SUM({a}{r}:{b}{r})")
-        tc.number_format = GBP
-        tc.font = BOLD
-        for k, value in enumerate(() if q is None else q):
-            ws.cell(
-                row=r, column=last_line_col + 2 + k, value=round(float(value), 2)
-            ).number_format = GBP
-    n = len(rows) + 1
-    tr = n + 1
-    ws.cell(row=tr, column=1, value="Total").font = BOLD
-    for col in range(first_line_col, last_line_col + 2):
-        letter = get_column_letter(col)
-        c = ws.cell(row=tr, column=col, value=f"=SUM({letter}2:{letter}{n})")
-        c.number_format = GBP
-        c.font = BOLD
-    widths(ws, 14, 15)
-    if title in ACROSS:  # printed across (print_setup): on the first page, not cut
-        first_page_note(ws, tr + 2, MEANS_NOTE + note, keep=2)
-    else:
-        ws.cell(row=tr + 2, column=1, value=MEANS_NOTE + note)
-    finish_header(ws, 1, n)
-    ws.print_title_rows = "1:1"
-    return ws
-
-
-def _monthly_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
-    proj = report.base
-    past = actual_months(report.to_date)
-    ws = _period_sheet(wb, "Monthly", proj, [m.strftime("%Y-%m") for m in proj.months], "Month",
-                       [(label, values) for _, label, values in past])  # fmt: skip
-    lines = proj.cost_lines
-    months = [*(m for m, _, _ in past), *proj.months]
-    n = len(months) + 1
-    # Cumulative spend within each financial year, and the matching budget profile.
-    cum_col = 3 + len(lines) + 4
-    budget_col = cum_col + 1
-    ws.cell(row=1, column=cum_col, value="Cumulative in year (mean)").font = BOLD
-    budget_all = profiled_budgets(report.budget, report.to_date, report.profiles)
-    spread = profile_words(list(budget_all), report.profiles)  # straight-line, or by month
-    ws.cell(row=1, column=budget_col, value=profile_heading(budget_all, report.profiles)
-            ).font = BOLD  # fmt: skip
-    for col in (cum_col, budget_col):
-        ws.cell(row=1, column=col).fill = HEADER_FILL
-        ws.column_dimensions[get_column_letter(col)].width = 18
-    total_letter = get_column_letter(3 + len(lines))
-    start = proj.financial_year_start_month
-    fy = [financial_year(m, start) for m in months]
-    for i, month in enumerate(months):
-        r = i + 2
-        same_year_start = next(k for k in range(len(months)) if fy[k] == fy[i]) + 2
-        c = ws.cell(
-            row=r, column=cum_col, value=f"=SUM({total_letter}{same_year_start}:{total_letter}{r})"
-        )
-        c.number_format = GBP
-        if fy[i] in budget_all:  # the months of the year to this one's end, by the calendar
-            v = budget_all[fy[i]][(month.month - start) % 12]
-            ws.cell(row=r, column=budget_col, value=v).number_format = GBP
-    said = " ".join(x for x in (ACTUAL_NOTE * bool(past), spread) if x)
-    used = note_lines(ws, n + 4, said) if said else 0
-    finish_header(ws, 1, n)
-    chart = BarChart()
-    chart.type = "col"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = ("Spend by cost line, each month: to date from the 903 history "
-                   "(estimated), then projected (mean)") if past else (
-                   "Projected spend by cost line, each month (mean)")  # fmt: skip
-    axes(chart, "Month", "Spend (£)")
-    data = Reference(ws, min_col=3, max_col=2 + len(lines), min_row=1, max_row=n)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n))
-    chart.legend.position = "r"
-    chart.height, chart.width = 22, 48
-    chart_on_new_page(ws, chart, n + 5 + used)
-    return ws
 
 
 def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
@@ -290,7 +176,7 @@ def _cumulative_sheet(wb: Workbook, report: SpendReport) -> Worksheet:
         line.width = 28575  # 2.25 pt
         if "budget" in label:
             line.dashStyle = "dash"
-    chart.height, chart.width = 13, 30
+    chart.height, chart.width = 15, 24  # shrunk to the first page across (first_page_cm)
     chart_on_new_page(ws, chart, note + 3)
     return ws
 
@@ -428,14 +314,14 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
     """Write ``spend.xlsx`` atomically."""
     wb = Workbook()
     _summary_sheet(wb, report, run_info)
-    _monthly_sheet(wb, report)
+    monthly_sheet(wb, report)
     _cumulative_sheet(wb, report)
     proj = report.base
     alone = forecast_alone(report.to_date, proj.months[0])
-    _period_sheet(wb, "Quarterly", proj,
+    period_sheet(wb, "Quarterly", proj,
                   [quarter(m, proj.financial_year_start_month) for m in proj.months],
                   "Quarter", note=alone)  # fmt: skip
-    _period_sheet(wb, "Financial years", proj,
+    period_sheet(wb, "Financial years", proj,
                   [financial_year(m, proj.financial_year_start_month) for m in proj.months],
                   "Financial year", note=alone)  # fmt: skip
     if report.comparison is not None:

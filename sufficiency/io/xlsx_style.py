@@ -20,6 +20,9 @@ VARIANCE = '[Red]"£"#,##0;-"£"#,##0;"£"0'
 COUNT = "#,##0"
 #: A table's header row: bold on light blue.
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-BOLD = Font(bold=True)
+#: Bold in the workbooks' font: a bold font without a name printed in LibreOffice's
+#: default, DejaVu Serif Bold, wider than Calibri (Carlito), so a month's total of
+#: £6,177,933 in a column 11 wide printed ### and headers wrapped a word to a line.
+BOLD = Font(name="Calibri", bold=True)
 #: Text that wraps within its column, from the top of the cell.
 WRAP = Alignment(wrap_text=True, vertical="top")

@@ -557,15 +557,21 @@ def test_every_total_adds_the_pence_shown_in_the_workbook_and_the_csvs_alike(har
     wb = _recalculated(out / "spend.xlsx", tmp_path)
     ws = wb["Monthly"]
     head = [c.value for c in ws[1]]
-    rows = [r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] and r[1] == 1]
+    rows = [r for r in ws.iter_rows(min_row=2, values_only=True)
+            if r[0] and re.match(r"\d{4}-\d\d( history)?$", r[0])]  # fmt: skip
     assert len(rows) == len(months)
     for row, (month, want) in zip(rows, months.iterrows(), strict=True):
         assert str(row[0])[:7] == month[:7]
         assert pence(row[head.index("Total (mean)")]) == pence(want["all"]), month
         cells = sum(pence(row[head.index(WORDS[ln])]) for ln in LINES)  # adding the column
         assert cells == pence(want["all"]), month
-    total = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == "Total")
-    assert pence(total[head.index("Total (mean)")]) == sum(pence(v) for v in months["all"])
+    # a total per financial year, adding its months' pence (no total adds the two years)
+    totals = {r[0][:7]: r for r in ws.iter_rows(min_row=2, values_only=True)
+              if r[0] and re.match(r"\d{4}-\d\d (total|outturn)\n", r[0])}  # fmt: skip
+    assert list(totals) == ["2025-26", "2026-27"]
+    for year, total in totals.items():
+        mine = [v for m, v in months["all"].items() if (m >= "2026-04") == (year == "2026-27")]
+        assert pence(total[head.index("Total (mean)")]) == sum(pence(v) for v in mine), year
 
     years = pd.read_csv(out / "spend_years.csv").set_index(["financial_year", "cost_line"])
     quarters = pd.read_csv(out / "spend_quarterly.csv").set_index(["quarter", "cost_line"])

@@ -1,0 +1,79 @@
+"""A budget file as finance keeps it: months as text, pounds with £ and commas, a figure
+in brackets, a blank month, and what each does to the year's budget."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from sufficiency.config import FinanceParams
+from sufficiency.errors import InputDataError
+from sufficiency.finance.inputs import budget_for_run, read_budget
+from sufficiency.finance.report import default_costs, spend_report
+from sufficiency.finance.writers import write_spend_outputs
+from sufficiency.forecast import CATEGORIES
+
+#: April 2026 to March 2027 written three ways, as a finance export mixes them.
+MONTHS = ["Apr-26", "May-26", "June 2026", "July 2026", "2026-08", "2026-09", "Oct-26",
+          "Nov-26", "Dec-26", "Jan-27", "Feb-27", "Mar-27"]  # fmt: skip
+
+
+def _budget(path, figures):
+    rows = [("2026-27", "all", f, m) for f, m in zip(figures, MONTHS, strict=True)]
+    pd.DataFrame(rows, columns=["financial_year", "cost_line", "budget_gbp", "month"]).to_csv(
+        path, index=False
+    )
+    return path
+
+
+def test_months_as_text_and_pounds_with_signs_and_commas_add_up_to_the_year(tmp_path):
+    """Apr-26, June 2026 and 2026-08 are the same kind of month; £6,000,000.00 is six
+    million pounds: the twelve add to £72m, profiled in the file's order."""
+    path = _budget(tmp_path / "budget.csv", ["£6,000,000.00"] * 11 + ["£6,000,000"])
+    table, notes = budget_for_run(path, CATEGORIES)
+    assert table["budget_gbp"].tolist() == [72_000_000.0]
+    assert len(table["month_profile"].iloc[0]) == 12
+    assert any("added up to its year's budget (2026-27 All placements £72,000,000)" in n
+               for n in notes)  # fmt: skip
+
+
+def test_a_month_in_brackets_sets_its_whole_line_aside_not_eleven_months_of_it(tmp_path):
+    """March written (1,200.00), as finance writes a negative, is not a budget: its row was
+    set aside, but the twelve months had been counted with it, so the other eleven (£66m)
+    were taken for the year's budget of £72m, said in a warning as the year's, and the
+    workbook's budget profile, eleven months long, stopped the run with an IndexError. The
+    line is now set aside whole, saying which row it is short of; read strictly, refused."""
+    path = _budget(tmp_path / "budget.csv", ["£6,000,000.00"] * 11 + ["(1,200.00)"])
+    table, notes = budget_for_run(path, CATEGORIES)
+    assert table.empty
+    said = " ".join(notes)
+    assert "2026-27 All placements is short of row(s) 13, set aside for an error" in said
+    assert "£66,000,000" not in said
+    with pytest.raises(InputDataError) as err:
+        read_budget(path, CATEGORIES)
+    by_row = {p.row: p.message for p in err.value.problems}
+    assert by_row[13] == "is not a number" and len(by_row) == 12
+
+
+def test_a_spend_run_with_that_budget_writes_its_workbook(workbook_inputs, tmp_path):
+    """The run that stopped with a traceback writes its workbook, with no budget."""
+    base, params = workbook_inputs
+    path = _budget(tmp_path / "budget.csv", ["£6,000,000.00"] * 11 + ["(1,200.00)"])
+    table, _ = budget_for_run(path, CATEGORIES)
+    report = spend_report(base, params, costs=default_costs(params), run_date=dt.date(2026, 4, 1),
+                          budget=table)  # fmt: skip
+    write_spend_outputs(report, tmp_path / "out", dt.date(2026, 4, 1))
+    assert (tmp_path / "out" / "spend.xlsx").is_file()
+
+
+@pytest.fixture
+def workbook_inputs():
+    import numpy as np
+
+    from tests.finance.conftest import _result
+
+    months = pd.date_range("2026-03-31", periods=13, freq="ME")
+    rng = np.random.default_rng(5)
+    return _result(rng.poisson(30, size=(50, 13, 10)).astype(np.int32), months), FinanceParams()
