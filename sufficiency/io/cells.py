@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.errors import Problem
+from sufficiency.io.enotation import lost_digits
 from sufficiency.io.european import european_figures
 from sufficiency.io.tables import RawTable
 from sufficiency.io.xlsx_formulas import UNCALCULATED_MESSAGE
@@ -88,15 +89,19 @@ EXCEL_ERROR = re.compile(
 EXCEL_SCIENTIFIC = re.compile(r"[1-9](?:\.\d+)?E\+(?:1[1-9]|[2-9]\d)", re.IGNORECASE)
 #: What is said of such a value in an identifier or other text column.
 SCIENTIFIC_MESSAGE = (
-    "is a number in Excel's scientific notation: Excel shows an identifier of 12 digits or "
-    "more so, and saved the file with its other digits lost, so children (or rows) cannot "
-    "be told apart; export the file again with the column formatted as Text"
+    "is a number in Excel's scientific notation with fewer digits than it has (Excel shows "
+    "an identifier of 12 digits or more so, or a shorter one in a narrow column), saved "
+    "with its other digits lost, so children (or rows) cannot be told apart or linked "
+    "across tables; export the file again with the column formatted as Text"
 )
 
 
 def scientific(s: pd.Series) -> pd.Series:
-    """Whether each value is a number in Excel's scientific notation (:data:`EXCEL_SCIENTIFIC`)."""
-    return s.astype("string").str.fullmatch(EXCEL_SCIENTIFIC).fillna(False).astype(bool)
+    """Whether each value is a number in Excel's scientific notation (:data:`EXCEL_SCIENTIFIC`),
+    or another whole number in it written with fewer digits than it has (``1.0021E+05``:
+    :func:`~sufficiency.io.enotation.lost_digits`)."""
+    sci = s.astype("string").str.fullmatch(EXCEL_SCIENTIFIC).fillna(False).astype(bool)
+    return sci | lost_digits(s)
 
 
 #: Significant digits Excel keeps of a number: those past them become zeros.

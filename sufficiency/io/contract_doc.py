@@ -77,13 +77,16 @@ often as a no).
 
 An identifier (a `CHILD`, a `child_id`, a `placement_id`) or other text written as
 Excel shows a number of 12 digits or more, in scientific notation (`1.23457E+11`, the
-other digits lost when the CSV was saved), is an error of its row: children so written
-cannot be told apart. So is one of 16 digits or more that Excel kept as a number, of
+other digits lost when the CSV was saved), or a shorter one written in it with fewer
+digits than it has (`1.0021E+05`, from a narrow column), is an error of its row: children
+so written cannot be told apart or linked across tables. So is one of 16 digits or more that Excel kept as a number, of
 which it keeps 15 significant digits, the rest zeros (`1234567890123456789` is
 `1234567890123450000` in the workbook itself, and in a CSV saved from it): told by a
 column whose every such identifier ends in zeros past the 15th digit, at least three
 zeros in all (a lone 16-digit identifier ending in 0 may be genuine). Export the file
 again with the column formatted as Text.
+A 903 `CHILD` written in scientific notation with every digit kept (`1.00211E+05`) is
+read as the number (`100211`), as the return's other tables write it, each row warned of.
 """
 
 HISTORY = """\

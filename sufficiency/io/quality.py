@@ -156,6 +156,8 @@ PHRASES: dict[str, str] = {
     "dob_revised": "date(s) of birth that differ between returns: the latest return's used",
     "child_id_form": "row(s) whose CHILD is written differently in other tables (leading "
     "zeros lost, 123.0 for 123, 100,211 or 100.211 for 100211): read as the same child",
+    "child_id_enotation": "row(s) whose CHILD Excel wrote in scientific notation with every "
+    "digit kept (1.00211E+05): read as the whole number (100211)",
     "child_id_changed": "child(ren) under a new CHILD identifier in a later return, found by "
     "date of birth and episode start: read as the same child",
     "duplicate_child": "child(ren) listed twice in one header: the later row used",
