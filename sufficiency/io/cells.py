@@ -41,6 +41,7 @@ import pandas as pd
 from sufficiency.errors import Problem
 from sufficiency.io.enotation import lost_digits
 from sufficiency.io.european import european_figures
+from sufficiency.io.shape import placeholder
 from sufficiency.io.tables import RawTable
 from sufficiency.io.xlsx_formulas import UNCALCULATED_MESSAGE
 
@@ -141,7 +142,7 @@ def excel_rounded(s: pd.Series) -> pd.Series:
 
 
 def excel_errors(
-    raw: RawTable, mapping: Mapping[str, Any]
+    raw: RawTable, mapping: Mapping[str, Any], ids: str | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """``raw``'s columns ``mapping`` (the file's column -> its schema ``Field``), renamed to
     the fields' names, with Excel's error values, and numbers in Excel's scientific
@@ -150,10 +151,13 @@ def excel_errors(
     and one error per such cell; so for a figure of a CSV with semicolons or tabs that may
     be a thousands separator or a decimal point (:mod:`~sufficiency.io.european`, which
     reads a consistently European file's figures, said in a note), and for a workbook's
-    formula cell with no value saved (:mod:`~sufficiency.io.xlsx_formulas`)."""
+    formula cell with no value saved (:mod:`~sufficiency.io.xlsx_formulas`). ``#N/A`` in
+    the child's ID column ``ids`` is left for the ID's own check (a placeholder, as ``N/A``)."""
     named = {f.name: c for c, f in mapping.items()}
     data = raw.data[list(named.values())].rename(columns={c: n for n, c in named.items()})
     hit = data.apply(lambda s: s.astype("string").str.fullmatch(EXCEL_ERROR).fillna(False))
+    if ids in hit.columns:  # #N/A as a child's ID: refused as every placeholder is
+        hit[ids] &= ~placeholder(data[ids])
     texts = [f.name for f in mapping.values() if f.kind == "text" and not f.sensitive]
     sci = pd.DataFrame({c: scientific(data[c]) if c in texts else False for c in data.columns},
                        index=data.index, dtype=bool)  # fmt: skip

@@ -50,8 +50,9 @@ row 1), the column and the offending value. In the files about children (referra
 903 returns) only the child's ID, and a council's code or name as the responsible
 authority, are echoed. An ID that cannot be one (letters with no digit, as a first
 name typed in `CHILD` or `child_id`, `Bethan`; two words of letters, `Siân Jones`; or
-over 20 characters, twice the 10 DfE's specification allows for `CHILD`) is an error of
-its row,
+over 20 characters, twice the 10 DfE's specification allows for `CHILD`; a placeholder,
+`N/A`, `#N/A`, `NULL`, `None`, `TBC`, `unknown`, or punctuation alone, `-`, `?`, all with
+one sentence) is an error of its row,
 shown by its shape: the row is set aside (`--strict` refuses) and never named by that
 value; digits, letters, hyphens, slashes, hashes, accents and thousands separators
 are read. Otherwise,
@@ -75,16 +76,16 @@ Placements Data Standard's risk columns (Risk Present or No known risk); a warni
 names each such column and its rows. A plain `x` is an error (it marks a chosen box as
 often as a no).
 
-An identifier (a `CHILD`, a `child_id`, a `placement_id`) or other text written as
-Excel shows a number of 12 digits or more, in scientific notation (`1.23457E+11`, the
-other digits lost when the CSV was saved), or a shorter one written in it with fewer
-digits than it has (`1.0021E+05`, from a narrow column), is an error of its row: children
-so written cannot be told apart or linked across tables. So is one of 16 digits or more that Excel kept as a number, of
-which it keeps 15 significant digits, the rest zeros (`1234567890123456789` is
-`1234567890123450000` in the workbook itself, and in a CSV saved from it): told by a
-column whose every such identifier ends in zeros past the 15th digit, at least three
-zeros in all (a lone 16-digit identifier ending in 0 may be genuine). Export the file
-again with the column formatted as Text.
+An identifier (a `CHILD`, a `child_id`, a `placement_id`) or other text written as Excel
+shows a number of 12 digits or more, in scientific notation (`1.23457E+11`, the other
+digits lost when the CSV was saved), or a shorter one written in it with fewer digits
+than it has (`1.0021E+05`, from a narrow column), is an error of its row: children so
+written cannot be told apart or linked across tables. So is one of 16 digits or more
+that Excel kept as a number, of which it keeps 15 significant digits, the rest zeros
+(`1234567890123456789` is `1234567890123450000` in the workbook itself, and in a CSV
+saved from it): told by a column whose every such identifier ends in zeros past the 15th
+digit, at least three zeros in all (a lone 16-digit identifier ending in 0 may be
+genuine). Export the file again with the column formatted as Text.
 A 903 `CHILD` written in scientific notation with every digit kept (`1.00211E+05`) is
 read as the number (`100211`), as the return's other tables write it, each row warned of.
 """

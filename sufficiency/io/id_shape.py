@@ -16,7 +16,10 @@ None of those is refused, nor any character a case system may put in an ID (``R#
 ``SW02STG1``), nor one letter. Refused: letters with no digit (``Bethan``, ``OLIVER``,
 ``O'Neil``, ``Mary-Jane``: a first name; ``TBC``, ``Unknown``: a note), two words of
 letters (``Zebedee Quaxworth``, ``Siân Jones``), or more than :data:`MAX_ID_LENGTH`
-characters (twice DfE's 10, room for any case system's prefix). Letters alone are
+characters (twice DfE's 10, room for any case system's prefix); and placeholders
+(``N/A``, ``#N/A``, ``NULL``, ``TBC``, ``-``: :data:`~sufficiency.io.shape.PLACEHOLDERS`),
+with the same sentence, whatever pandas would read them as (``N/A`` passed, having a
+slash, where ``NA`` was refused, and ``#N/A`` was said as Excel's error value). Letters alone are
 refused because no case system's ID is letters alone (Liquidlogic's and Mosaic's are
 numbers, a council's spreadsheet's a letter and a number, ``R001``; DfE's ``CHILD`` is
 letters and digits, and this tool's own pseudonyms ``C`` and 16 hexadecimal digits), and
@@ -36,9 +39,10 @@ __all__ = ["NOT_AN_ID", "decimal_id_notes", "id_problems", "not_an_id"]
 
 #: Why such a value is refused, as its problem says.
 NOT_AN_ID_MESSAGE = (
-    "cannot be a child's ID (letters with no digit, two words of letters, or "
-    f"over {MAX_ID_LENGTH} characters): a name or a note in the ID column? Shown by its "
-    "shape only, as it may be a child's name; put the child's ID there"
+    "cannot be a child's ID (a placeholder such as N/A, #N/A, NULL, TBC or -, letters with "
+    f"no digit, two words of letters, or over {MAX_ID_LENGTH} characters): a name or a note "
+    "in the ID column? Shown by its shape only, as it may be a child's name; put the "
+    "child's ID there"
 )
 
 
