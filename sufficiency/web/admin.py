@@ -157,6 +157,7 @@ def _uploads(ctx: Ctx, status: int = 200, **extra: object) -> Response:
         "uploads.html",
         status,
         kinds=uploads.KINDS,
+        accept=uploads.ACCEPT,
         current=uploads.current_inputs(ctx.web.params),
         data_dir=uploads.data_dir(ctx.web.params),
         max_mb=ctx.web.params.max_upload_mb,

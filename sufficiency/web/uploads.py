@@ -34,7 +34,7 @@ from sufficiency.config import WebParams
 from sufficiency.errors import Problem
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, atomic_path, ensure_private_dir, sha256_file
 from sufficiency.io.ssda903_scan import TABLE_SUFFIXES
-from sufficiency.io.tables import XLSX_SUFFIXES
+from sufficiency.io.tables import CSV_SUFFIXES, XLSX_SUFFIXES
 from sufficiency.io.xlsx_size import unpacked_bytes
 from sufficiency.validate import ValidationReport, validate_paths
 
@@ -44,6 +44,9 @@ KINDS = {
     "referrals": ("Referrals (CSV)", "referrals.csv"),
     "placements": ("Placement register (CSV)", "placements.csv"),
 }
+#: The file types the upload form offers: every type ``validate`` reads (CSV and Excel's
+#: other text forms, ``.txt`` and ``.tsv``; workbooks; DfE's XML) and a zip of a 903 folder.
+ACCEPT = ",".join(sorted(TABLE_SUFFIXES | {".zip"}))
 #: What ``validate`` reads each kind as.
 _READ_AS = {"referrals": "referrals", "placements": "placements"}
 #: An upload not accepted within this time is thrown away.
@@ -224,8 +227,13 @@ def stage(
                                      "digits, spaces and . _ - ( ) only"))  # fmt: skip
         elif kind == "history" and suffix == ".zip":
             problems += _unzip(fh, shown, root, budget, saved)
-        elif kind != "history" and suffix != ".csv":
-            problems.append(_problem(safe, "is not a CSV file: save it as CSV and try again"))
+        elif kind != "history" and suffix in XLSX_SUFFIXES:  # kept as the night reads it
+            problems.append(_problem(safe, f"is a workbook: the nightly job reads "
+                                     f"{KINDS[kind][1]}, a text file; save the sheet as CSV "
+                                     "and try again"))  # fmt: skip
+        elif kind != "history" and suffix not in CSV_SUFFIXES:
+            problems.append(_problem(safe, "is not a CSV file (nor a tab-separated .txt "
+                                     "or .tsv): save it as CSV and try again"))  # fmt: skip
         elif (root / safe).exists():
             problems.append(_problem(safe, "was sent twice: for a 903 history of several years, "
                                      "send the folder (or a zip of it) so each year's files "
