@@ -176,7 +176,7 @@ def test_excel_text_referrals_upload(site, browser, sample_dir, tmp_path, monkey
     every type `validate` reads, and a .tsv is checked, accepted and kept as the
     referrals the night reads."""
     from sufficiency.io.inputs import read_referrals_for_night
-    from sufficiency.web.uploads import ACCEPT
+    from sufficiency.web.upload_types import ACCEPT
 
     monkeypatch.setattr("sufficiency.clock.today", lambda now=None: dt.date(2026, 4, 1))
     text = (sample_dir / "referrals.csv").read_text().replace(",", "\t")
