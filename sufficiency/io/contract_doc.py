@@ -174,7 +174,9 @@ the dates read day first that could be either way round are named in a warning.
 
 **Reconciling returns.** Each year's return is the authority for its own period,
 and a later return for whatever it says about earlier times: an episode repeated in
-several returns counts once (the latest version); an episode in a later return
+several returns counts once (the latest version), and so does one on two rows of one
+return (last year's rows pasted in with this year's: its version with an end date, else
+the later row); an episode in a later return
 replaces one of the same child it overlaps in an earlier return (a revised start
 date is one episode, not two); an episode open at the end of one return whose child
 is not in care when the next return begins is closed on that return's first day (the

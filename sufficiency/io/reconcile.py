@@ -477,15 +477,20 @@ def _drop_empty(
 
 
 def _within_return(ep: pd.DataFrame, found: _Findings) -> pd.DataFrame:
-    """Count a repeated episode once; trim overlapping episodes of a child to meet."""
-    ep = ep.sort_values(["CHILD", "DECOM", "_order"], kind="stable")
+    """Count a repeated episode once; trim overlapping episodes of a child to meet. Of two
+    rows of one child starting the same day, one with an end date is used before an open
+    one (its later state: last year's rows pasted below this year's left the open version
+    last, and 112 children who had left counted in care), else the later row."""
+    ep = ep.assign(_ended=ep["DEC"].notna())
+    ep = ep.sort_values(["CHILD", "DECOM", "_ended", "_order"], kind="stable")
+    ep = ep.drop(columns="_ended")
     same = ep.duplicated(["CHILD", "DECOM"], keep="last")
     identical = ep.duplicated(["CHILD", "DECOM", "DEC", "PLACE", "LS"], keep="last")
     found.rows(ep, same & identical, "DECOM", "duplicate_episode",
                "episode repeated in this return", "counted once", "warning")  # fmt: skip
     found.rows(ep, same & ~identical, "DECOM", "overlapping_episodes",
                "child has two episodes starting the same day in this return",
-               "the later row used")  # fmt: skip
+               "the one with an end date used, else the later row")  # fmt: skip
     ep = ep[~same]
     child = ep["CHILD"].to_numpy(object)
     nxt_same = np.r_[child[1:] == child[:-1], False]
