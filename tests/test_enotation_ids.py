@@ -71,3 +71,20 @@ def test_scientific_child_with_lost_digits_is_set_aside_not_linked(tmp_path):
     assert "1.0021E+05" not in set(h.header["CHILD"])
     aside = [p for p in h.quality.problems if p.code == "excel_scientific"]
     assert [(p.row, p.action) for p in aside] == [(3, "row set aside")]
+
+
+def test_two_forms_of_one_number_in_one_table_are_said_by_validate(tmp_path):
+    """An episodes table writing one child 101434 and 0101434 (the header 101434 only):
+    the forecast reads them as two children (two forms in one table may be two) and set
+    aside 0101434's episodes, no date of birth, while validate passed the table, reading
+    0101434 as the header's 101434. It is now an error of its row naming both forms."""
+    _return(tmp_path, "101434", "0101434")
+    ep = tmp_path / "2026" / "episodes.csv"
+    ep.write_text(ep.read_text() + "101434,01/04/2025,S,C2,N1,U4,PR1,01/06/2025,X1,,,,\n")
+    _, problems = load_ssda903([tmp_path])
+    (said,) = [p for p in problems if p.code == "child_not_in_header"]
+    assert (Path(said.file).name, said.row, said.value) == ("episodes.csv", 3, "0101434")
+    assert "it and 101434, both in this table, are one number written two ways" in said.message
+    h = read_history(tmp_path)
+    assert "0101434" not in set(h.episodes["CHILD"])
+    assert [p.row for p in h.quality.problems if p.code == "no_dob"] == [3]

@@ -313,9 +313,14 @@ def _check_return(ret: Return, *, all_fields: bool = True) -> list[Problem]:
     )
     for raw, table in checked_eps:
         missing = pd.Series(False, index=table.index)
+        k = key(raw, table)
+        forms = pd.DataFrame({"id": table["CHILD"], "k": k}).dropna().drop_duplicates()
+        # 100211.0 is the header's 100211, unless this table writes it two ways (0101434
+        # beside 101434: two children to the forecast, as to reconcile's _same_ids)
+        twins = forms[forms["k"].duplicated(keep=False)].groupby("k")["id"].agg(list)
         if children is not None:
             missing = ~table["CHILD"].isin(children) & table["CHILD"].notna()
-            missing &= ~key(raw, table).isin(numbers)  # 100211.0 is the header's 100211
+            missing &= ~(k.isin(numbers) & ~k.isin(twins.index))
         born = pd.Series(dobs.reindex(table["CHILD"].to_numpy()).to_numpy(), index=table.index)
         late = (born > table["DECOM"]).fillna(False)
         for mask, column, message, code in (
@@ -325,9 +330,14 @@ def _check_return(ret: Return, *, all_fields: bool = True) -> list[Problem]:
              "the header)", "dob_after_start"),
         ):  # fmt: skip
             for idx in table.index[mask.to_numpy(bool)]:
+                child = str(table.at[idx, "CHILD"])
+                other = [i for i in twins.get(k[idx], []) if i != child] if mask is missing else []
                 problems.append(
-                    raw.problem(idx, column,
-                            str(table.at[idx, "CHILD"]), message, code=code)
+                    raw.problem(idx, column, child, message + (
+                        f": it and {other[0]}, both in this table, are one number written "
+                        "two ways (leading zeros, a decimal point or separators), so are read "
+                        "as two children; write one identifier"
+                        if other else ""), code=code)
                 )  # fmt: skip
     return problems
 
