@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sufficiency.io.ssda903 import read_history
+from sufficiency.io.ssda903 import load_ssda903, read_history
 
 HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
 EPISODES = (
@@ -43,3 +43,27 @@ def test_last_years_rows_pasted_into_this_years_return_count_once(tmp_path, last
     assert {(Path(p.file).parent.name, p.row) for p in said} == {
         ("2026", 4 if last_year_below else 2)}  # fmt: skip
     assert said[0].action == "the one with an end date used, else the later row"
+
+
+def test_a_child_twice_in_a_header_with_two_dates_of_birth_is_said(tmp_path):
+    """A header listing 100001 twice, born 2010 and 2015: the forecast used the later row
+    ("child appears twice in this header: the later row used") and validate said only
+    "duplicate CHILD", neither that the dates of birth differ, on which the child's age
+    band hangs. Both now say so, naming the row used, never the dates."""
+    d = tmp_path / "2026"
+    d.mkdir()
+    (d / "header.csv").write_text(HEADER + "100001,1,03/05/2010,WBRI,,,\n"
+                                  "100002,2,02/02/2013,WBRI,,,\n100001,1,01/01/2015,WBRI,,,\n"
+                                  "100002,2,02/02/2013,WBRI,,,\n")  # fmt: skip
+    (d / "episodes.csv").write_text(EPISODES + _ep("100001", "01/05/2025")
+                                    + _ep("100002", "01/05/2025"))  # fmt: skip
+    h = read_history(tmp_path)
+    said = {(p.row, p.column, p.message) for p in h.quality.problems if p.code == "duplicate_child"}
+    assert said == {(2, "DOB", "child appears twice in this header with different dates of "
+                     "birth: row 4's is used; check which is right"),
+                    (3, "CHILD", "child appears twice in this header")}  # fmt: skip
+    _, problems = load_ssda903([tmp_path])
+    warned = [p for p in problems if p.code == "duplicate_child"]
+    assert [(p.row, p.column, p.severity) for p in warned] == [(2, "DOB", "warning")]
+    assert "the forecast uses row 4's" in warned[0].message
+    assert "2010" not in str(problems) and "2015" not in str(problems)

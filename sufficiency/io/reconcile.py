@@ -286,8 +286,17 @@ def _parse_header(ret: Return, found: _Findings) -> pd.DataFrame:
     h["DOB"] = _dates(h["DOB"])
     h["collection_year"] = ret.year
     dup = h.duplicated("CHILD", keep="last")
-    found.rows(h, dup, "CHILD", "duplicate_child", "child appears twice in this header",
-               "the later row used", "warning")  # fmt: skip
+    used = h[~dup].set_index("CHILD")
+    dob = pd.Series(used["DOB"].reindex(h["CHILD"]).to_numpy(), index=h.index)
+    other = (dup & h["DOB"].notna() & dob.notna() & (h["DOB"] != dob)).to_numpy(bool)
+    found.rows(h, dup & ~other, "CHILD", "duplicate_child", "child appears twice in this "
+               "header", "the later row used", "warning")  # fmt: skip
+    for i in h.index[other]:  # another date of birth: an age band may hang on the choice
+        found.add(Problem(str(h.at[i, "_src"]), int(h.at[i, "_row"]), "DOB", None,
+                          "child appears twice in this header with different dates of birth: "
+                          f"row {used.at[h.at[i, 'CHILD'], '_row']}'s is used; check which is "
+                          "right", severity="warning", code="duplicate_child",
+                          action="the later row used"))  # fmt: skip
     return h[~dup]
 
 

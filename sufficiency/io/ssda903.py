@@ -298,6 +298,7 @@ def _check_return(ret: Return, *, all_fields: bool = True) -> list[Problem]:
                 children = (children or set()) | set(table["CHILD"].dropna())
                 numbers |= set(key(t.raw, table).dropna())
                 dob_parts.append(table.dropna(subset=["CHILD", "DOB"])[["CHILD", "DOB"]])
+                problems += _two_dobs(t.raw, table)
                 problems += upn_problems(t.raw, table) if all_fields else []
             elif kind == "episodes":
                 problems += episode_problems(t.raw, table)
@@ -340,6 +341,23 @@ def _check_return(ret: Return, *, all_fields: bool = True) -> list[Problem]:
                         if other else ""), code=code)
                 )  # fmt: skip
     return problems
+
+
+def _two_dobs(raw: RawTable, table: pd.DataFrame) -> list[Problem]:
+    """A warning for each header row repeating a child with another date of birth than
+    the child's last row, which the forecast uses (an age band may hang on the choice)."""
+    known = table.dropna(subset=["CHILD", "DOB"])
+    last = known.drop_duplicates("CHILD", keep="last")
+    used = pd.Series(last.index, index=last["CHILD"].to_numpy())
+    odd = known[known["DOB"].to_numpy() != last.set_index("CHILD")["DOB"].reindex(
+        known["CHILD"]).to_numpy()]  # fmt: skip
+    rows = {i: raw.row_number(int(used[odd.at[i, "CHILD"]])) for i in odd.index}
+    return [
+        raw.problem(i, "dob", None, "child appears twice in this header with different dates "
+                    f"of birth: the forecast uses row {rows[i]}'s; check which is right",
+                    severity="warning", code="duplicate_child")
+        for i in odd.index
+    ]  # fmt: skip
 
 
 def _source(paths: list[Path]) -> str:
