@@ -32,6 +32,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sufficiency.errors import Problem
+from sufficiency.io.enotation import exact_integers
 from sufficiency.io.shape import MAX_ID_LENGTH, mask_value, not_an_id
 from sufficiency.io.tables import NOT_AN_ID, RawTable
 
@@ -67,6 +68,7 @@ def decimal_id_notes(raw: RawTable, table: pd.DataFrame, column: str) -> list[Pr
     decision or the next night's referral that writes ``101434`` names another child."""
     ids = table[column].astype("string")
     at = table.index[ids.str.fullmatch(_DECIMAL_ID).fillna(False).to_numpy(bool)]
+    whole = exact_integers(ids)  # 1.00211E+05, every digit written: said the same way
     return [
         raw.problem(i, column.lower(), str(table.at[i, column]),
                     "is a whole number written as a decimal, as a spreadsheet writes an ID it "
@@ -74,4 +76,11 @@ def decimal_id_notes(raw: RawTable, table: pd.DataFrame, column: str) -> list[Pr
                     "referral writing it without the decimal point names another child; "
                     "format the column as text", severity="warning", code="decimal_id")
         for i in at
+    ] + [
+        raw.problem(i, column.lower(), str(table.at[i, column]),
+                    f"is the whole number {whole.at[i]} in Excel's scientific notation, as a "
+                    "spreadsheet writes an ID it took for a number: kept as written, so a "
+                    f"decision or a later night's referral writing {whole.at[i]} names another "
+                    "child; format the column as text", severity="warning", code="decimal_id")
+        for i in table.index[whole.notna().to_numpy(bool)]
     ]  # fmt: skip

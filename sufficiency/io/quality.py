@@ -211,8 +211,8 @@ PHRASES: dict[str, str] = {
     "responsible_la's while others name other councils",
     "safety_column_absent": "file(s) without a safety column: every child read as having "
     "none of its needs",
-    "decimal_id": "child ID(s) written as a decimal (101434.0), as a spreadsheet writes a "
-    "number: kept as written",
+    "decimal_id": "child ID(s) written as a spreadsheet writes a number (101434.0, "
+    "1.00211E+05): kept as written",
     "suitability_column_unread": "column(s) that may give a suitability under another "
     "name: every child read as suitable for that setting",
     "free_text_risk": "referral(s) with risks said in words the matcher cannot read",
