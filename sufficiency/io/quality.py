@@ -164,7 +164,7 @@ PHRASES: dict[str, str] = {
     "empty_return": "return(s) with no episodes though children were in care when the year "
     "began: read as no return for that year",
     "missing_column": "table(s) missing a column the forecast needs: set aside",
-    "not_an_id": "row(s) whose CHILD cannot be an ID (a name typed there?): set aside",
+    "not_an_id": "row(s) whose CHILD cannot be an ID (a name or N/A typed there?): set aside",
     "uasc_dob_differs": "date(s) of birth in a uasc table that differ from the header's: "
     "the header's used",
     "excel_rounded": "table(s) or row(s) whose CHILD of 16 digits or more Excel kept 15 of "
