@@ -67,3 +67,25 @@ def test_a_child_twice_in_a_header_with_two_dates_of_birth_is_said(tmp_path):
     assert [(p.row, p.column, p.severity) for p in warned] == [(2, "DOB", "warning")]
     assert "the forecast uses row 4's" in warned[0].message
     assert "2010" not in str(problems) and "2015" not in str(problems)
+
+
+def test_a_block_of_excel_serial_dates_names_its_rows(tmp_path):
+    """Episodes whose DECOM are DD/MM/YYYY but for a block pasted from Excel as serial
+    numbers (45778): read as dates, but the note named the column only, as it does for a
+    column of serials throughout, so the analyst could not find the rows to check. Such a
+    block's rows are now named; a column of serials throughout is said as before."""
+    d = tmp_path / "2026"
+    d.mkdir()
+    heads = [f"10000{i},1,01/01/2012,WBRI,,,\n" for i in (1, 2, 3)]
+    (d / "header.csv").write_text(HEADER + "".join(heads))
+    (d / "episodes.csv").write_text(EPISODES + _ep("100001", "01/05/2025") + _ep("100002", "45778")
+                                    + _ep("100003", "45779"))  # fmt: skip
+    h = read_history(tmp_path)
+    assert sorted(str(x.date()) for x in h.episodes["DECOM"]) == [
+        "2025-05-01", "2025-05-01", "2025-05-02"]  # fmt: skip
+    notes = [p.message for p in h.quality.problems if p.code == "excel_serial_dates"]
+    assert len(notes) == 1 and "on rows 3-4 only" in notes[0], notes
+    (d / "episodes.csv").write_text(EPISODES + _ep("100001", "45778") + _ep("100002", "45778"))
+    notes = [p.message for p in read_history(tmp_path).quality.problems
+             if p.code == "excel_serial_dates"]  # fmt: skip
+    assert len(notes) == 1 and "only" not in notes[0]

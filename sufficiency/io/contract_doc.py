@@ -157,7 +157,8 @@ accepted, as DfE's validator does (rule 168); so it does on one UPN given on two
 **Dates** are `DD/MM/YYYY` as DfE specifies; also read, and noted once per file:
 real Excel date cells, Excel serial numbers (45383 is 01/04/2024) in workbooks and in
 CSVs (a date column pasted from Excel into one formatted General: read in Excel's 1900
-date system, 1950 to 2099, and the note says so),
+date system, 1950 to 2099, and the note says so, naming the rows of a block of them
+among dates),
 `DD/MM/YYYY 00:00:00`, a date after its day of the week (`Mon 01/04/2024`,
 `Monday, 1 April 2024`: read only where it is that day, so a day and month swapped is
 an error, which says the day of the week is not the date's), `YYYY-MM-DD`,
