@@ -199,3 +199,19 @@ def test_runs_prune_names_the_store_it_pruned(tmp_path):
     from sufficiency.commands.runs import store_words
 
     assert store_words(hidden) == "postgresql+psycopg://user:***@127.0.0.1:1/none"
+
+
+def test_python_m_sufficiency_runs_the_command_line(sample_dir):
+    """`python -m sufficiency validate ...`, as an analyst without the script on the PATH
+    types it, said "No module named sufficiency.__main__"."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run([sys.executable, "-m", "sufficiency", "validate",
+                           str(sample_dir / "referrals.csv"), "--date", "2026-04-01"],
+                          capture_output=True, text=True, env=env, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Checked 1 input(s): 0 error(s)" in done.stdout

@@ -39,7 +39,9 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.errors import Problem
+from sufficiency.io.enotation import lost_digits
 from sufficiency.io.european import european_figures
+from sufficiency.io.shape import placeholder
 from sufficiency.io.tables import RawTable
 from sufficiency.io.xlsx_formulas import UNCALCULATED_MESSAGE
 
@@ -88,15 +90,19 @@ EXCEL_ERROR = re.compile(
 EXCEL_SCIENTIFIC = re.compile(r"[1-9](?:\.\d+)?E\+(?:1[1-9]|[2-9]\d)", re.IGNORECASE)
 #: What is said of such a value in an identifier or other text column.
 SCIENTIFIC_MESSAGE = (
-    "is a number in Excel's scientific notation: Excel shows an identifier of 12 digits or "
-    "more so, and saved the file with its other digits lost, so children (or rows) cannot "
-    "be told apart; export the file again with the column formatted as Text"
+    "is a number in Excel's scientific notation with fewer digits than it has (Excel shows "
+    "an identifier of 12 digits or more so, or a shorter one in a narrow column), saved "
+    "with its other digits lost, so children (or rows) cannot be told apart or linked "
+    "across tables; export the file again with the column formatted as Text"
 )
 
 
 def scientific(s: pd.Series) -> pd.Series:
-    """Whether each value is a number in Excel's scientific notation (:data:`EXCEL_SCIENTIFIC`)."""
-    return s.astype("string").str.fullmatch(EXCEL_SCIENTIFIC).fillna(False).astype(bool)
+    """Whether each value is a number in Excel's scientific notation (:data:`EXCEL_SCIENTIFIC`),
+    or another whole number in it written with fewer digits than it has (``1.0021E+05``:
+    :func:`~sufficiency.io.enotation.lost_digits`)."""
+    sci = s.astype("string").str.fullmatch(EXCEL_SCIENTIFIC).fillna(False).astype(bool)
+    return sci | lost_digits(s)
 
 
 #: Significant digits Excel keeps of a number: those past them become zeros.
@@ -136,7 +142,7 @@ def excel_rounded(s: pd.Series) -> pd.Series:
 
 
 def excel_errors(
-    raw: RawTable, mapping: Mapping[str, Any]
+    raw: RawTable, mapping: Mapping[str, Any], ids: str | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """``raw``'s columns ``mapping`` (the file's column -> its schema ``Field``), renamed to
     the fields' names, with Excel's error values, and numbers in Excel's scientific
@@ -145,10 +151,13 @@ def excel_errors(
     and one error per such cell; so for a figure of a CSV with semicolons or tabs that may
     be a thousands separator or a decimal point (:mod:`~sufficiency.io.european`, which
     reads a consistently European file's figures, said in a note), and for a workbook's
-    formula cell with no value saved (:mod:`~sufficiency.io.xlsx_formulas`)."""
+    formula cell with no value saved (:mod:`~sufficiency.io.xlsx_formulas`). ``#N/A`` in
+    the child's ID column ``ids`` is left for the ID's own check (a placeholder, as ``N/A``)."""
     named = {f.name: c for c, f in mapping.items()}
     data = raw.data[list(named.values())].rename(columns={c: n for n, c in named.items()})
     hit = data.apply(lambda s: s.astype("string").str.fullmatch(EXCEL_ERROR).fillna(False))
+    if ids in hit.columns:  # #N/A as a child's ID: refused as every placeholder is
+        hit[ids] &= ~placeholder(data[ids])
     texts = [f.name for f in mapping.values() if f.kind == "text" and not f.sensitive]
     sci = pd.DataFrame({c: scientific(data[c]) if c in texts else False for c in data.columns},
                        index=data.index, dtype=bool)  # fmt: skip

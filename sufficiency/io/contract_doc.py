@@ -50,8 +50,9 @@ row 1), the column and the offending value. In the files about children (referra
 903 returns) only the child's ID, and a council's code or name as the responsible
 authority, are echoed. An ID that cannot be one (letters with no digit, as a first
 name typed in `CHILD` or `child_id`, `Bethan`; two words of letters, `Siân Jones`; or
-over 20 characters, twice the 10 DfE's specification allows for `CHILD`) is an error of
-its row,
+over 20 characters, twice the 10 DfE's specification allows for `CHILD`; a placeholder,
+`N/A`, `#N/A`, `NULL`, `None`, `TBC`, `unknown`, or punctuation alone, `-`, `?`, all with
+one sentence) is an error of its row,
 shown by its shape: the row is set aside (`--strict` refuses) and never named by that
 value; digits, letters, hyphens, slashes, hashes, accents and thousands separators
 are read. Otherwise,
@@ -75,15 +76,18 @@ Placements Data Standard's risk columns (Risk Present or No known risk); a warni
 names each such column and its rows. A plain `x` is an error (it marks a chosen box as
 often as a no).
 
-An identifier (a `CHILD`, a `child_id`, a `placement_id`) or other text written as
-Excel shows a number of 12 digits or more, in scientific notation (`1.23457E+11`, the
-other digits lost when the CSV was saved), is an error of its row: children so written
-cannot be told apart. So is one of 16 digits or more that Excel kept as a number, of
-which it keeps 15 significant digits, the rest zeros (`1234567890123456789` is
-`1234567890123450000` in the workbook itself, and in a CSV saved from it): told by a
-column whose every such identifier ends in zeros past the 15th digit, at least three
-zeros in all (a lone 16-digit identifier ending in 0 may be genuine). Export the file
-again with the column formatted as Text.
+An identifier (a `CHILD`, a `child_id`, a `placement_id`) or other text written as Excel
+shows a number of 12 digits or more, in scientific notation (`1.23457E+11`, the other
+digits lost when the CSV was saved), or a shorter one written in it with fewer digits
+than it has (`1.0021E+05`, from a narrow column), is an error of its row: children so
+written cannot be told apart or linked across tables. So is one of 16 digits or more
+that Excel kept as a number, of which it keeps 15 significant digits, the rest zeros
+(`1234567890123456789` is `1234567890123450000` in the workbook itself, and in a CSV
+saved from it): told by a column whose every such identifier ends in zeros past the 15th
+digit, at least three zeros in all (a lone 16-digit identifier ending in 0 may be
+genuine). Export the file again with the column formatted as Text.
+A 903 `CHILD` written in scientific notation with every digit kept (`1.00211E+05`) is
+read as the number (`100211`), as the return's other tables write it, each row warned of.
 """
 
 HISTORY = """\
@@ -153,7 +157,8 @@ accepted, as DfE's validator does (rule 168); so it does on one UPN given on two
 **Dates** are `DD/MM/YYYY` as DfE specifies; also read, and noted once per file:
 real Excel date cells, Excel serial numbers (45383 is 01/04/2024) in workbooks and in
 CSVs (a date column pasted from Excel into one formatted General: read in Excel's 1900
-date system, 1950 to 2099, and the note says so),
+date system, 1950 to 2099, and the note says so, naming the rows of a block of them
+among dates),
 `DD/MM/YYYY 00:00:00`, a date after its day of the week (`Mon 01/04/2024`,
 `Monday, 1 April 2024`: read only where it is that day, so a day and month swapped is
 an error, which says the day of the week is not the date's), `YYYY-MM-DD`,
@@ -170,7 +175,9 @@ the dates read day first that could be either way round are named in a warning.
 
 **Reconciling returns.** Each year's return is the authority for its own period,
 and a later return for whatever it says about earlier times: an episode repeated in
-several returns counts once (the latest version); an episode in a later return
+several returns counts once (the latest version), and so does one on two rows of one
+return (last year's rows pasted in with this year's: its version with an end date, else
+the later row); an episode in a later return
 replaces one of the same child it overlaps in an earlier return (a revised start
 date is one episode, not two); an episode open at the end of one return whose child
 is not in care when the next return begins is closed on that return's first day (the

@@ -268,6 +268,7 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
     data = raw.data
     seen: dict[str, tuple[DateForm, str]] = {}
     changed: dict[str, pd.Series] = {}
+    mixed: dict[str, list[int]] = {}
     swapped = _month_first(data, [c for c in columns if c in data.columns])
     doubt = None if swapped else _month_first_doubt(raw, [c for c in columns if c in data.columns])
     if swapped:
@@ -334,7 +335,10 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
             out[ok[ok].index] = when.dt.strftime("%d/%m/%Y")
             form = EXCEL_SERIALS if raw.from_workbook else EXCEL_SERIALS_TEXT
             form = EXCEL_SERIALS_1904 if raw.excel_1904 else form
-            seen.setdefault(form.code, (form, col))
+            if form is EXCEL_SERIALS_TEXT and int(ok.sum()) < int(s.notna().sum()):
+                mixed[col] = [raw.row_number(int(i)) for i in ok[ok].index]  # a pasted block
+            else:
+                seen.setdefault(form.code, (form, col))
         if len(weekday):  # a day of the week that is not the date's: the value as written
             read = pd.to_datetime(out[weekday.index], format="%d/%m/%Y", errors="coerce")
             wrong = weekday.index[(read.dt.weekday != weekday).to_numpy(bool)]
@@ -354,5 +358,25 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
             code=form.code,
         )
         for form, col in seen.values()
-    ]
+    ] + [
+        Problem(raw.source, None, raw.column_label(col), None,
+                f"holds whole numbers where dates should be on rows {_runs(rows)} only, its "
+                "other dates written as dates, as a block pasted from Excel into a column "
+                "formatted General does; read as Excel serial dates in the 1900 date system "
+                "(45383 is 01/04/2024): check them against the source", severity="warning",
+                code="excel_serial_dates")
+        for col, rows in mixed.items()
+    ]  # fmt: skip
     return raw, notes + ([doubt] if doubt is not None else [])
+
+
+def _runs(rows: list[int]) -> str:
+    """Row numbers as runs (``2-40, 45``), the first ten runs and how many more."""
+    runs: list[list[int]] = []
+    for r in sorted(rows):
+        if runs and r == runs[-1][1] + 1:
+            runs[-1][1] = r
+        else:
+            runs.append([r, r])
+    said = [f"{a}-{b}" if b > a else str(a) for a, b in runs]
+    return ", ".join(said[:10]) + (f" and {len(said) - 10} more run(s)" if len(said) > 10 else "")

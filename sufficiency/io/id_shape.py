@@ -16,7 +16,10 @@ None of those is refused, nor any character a case system may put in an ID (``R#
 ``SW02STG1``), nor one letter. Refused: letters with no digit (``Bethan``, ``OLIVER``,
 ``O'Neil``, ``Mary-Jane``: a first name; ``TBC``, ``Unknown``: a note), two words of
 letters (``Zebedee Quaxworth``, ``Siân Jones``), or more than :data:`MAX_ID_LENGTH`
-characters (twice DfE's 10, room for any case system's prefix). Letters alone are
+characters (twice DfE's 10, room for any case system's prefix); and placeholders
+(``N/A``, ``#N/A``, ``NULL``, ``TBC``, ``-``: :data:`~sufficiency.io.shape.PLACEHOLDERS`),
+with the same sentence, whatever pandas would read them as (``N/A`` passed, having a
+slash, where ``NA`` was refused, and ``#N/A`` was said as Excel's error value). Letters alone are
 refused because no case system's ID is letters alone (Liquidlogic's and Mosaic's are
 numbers, a council's spreadsheet's a letter and a number, ``R001``; DfE's ``CHILD`` is
 letters and digits, and this tool's own pseudonyms ``C`` and 16 hexadecimal digits), and
@@ -29,6 +32,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sufficiency.errors import Problem
+from sufficiency.io.enotation import exact_integers
 from sufficiency.io.shape import MAX_ID_LENGTH, mask_value, not_an_id
 from sufficiency.io.tables import NOT_AN_ID, RawTable
 
@@ -36,9 +40,10 @@ __all__ = ["NOT_AN_ID", "decimal_id_notes", "id_problems", "not_an_id"]
 
 #: Why such a value is refused, as its problem says.
 NOT_AN_ID_MESSAGE = (
-    "cannot be a child's ID (letters with no digit, two words of letters, or "
-    f"over {MAX_ID_LENGTH} characters): a name or a note in the ID column? Shown by its "
-    "shape only, as it may be a child's name; put the child's ID there"
+    "cannot be a child's ID (a placeholder such as N/A, #N/A, NULL, TBC or -, letters with "
+    f"no digit, two words of letters, or over {MAX_ID_LENGTH} characters): a name or a note "
+    "in the ID column? Shown by its shape only, as it may be a child's name; put the "
+    "child's ID there"
 )
 
 
@@ -63,6 +68,7 @@ def decimal_id_notes(raw: RawTable, table: pd.DataFrame, column: str) -> list[Pr
     decision or the next night's referral that writes ``101434`` names another child."""
     ids = table[column].astype("string")
     at = table.index[ids.str.fullmatch(_DECIMAL_ID).fillna(False).to_numpy(bool)]
+    whole = exact_integers(ids)  # 1.00211E+05, every digit written: said the same way
     return [
         raw.problem(i, column.lower(), str(table.at[i, column]),
                     "is a whole number written as a decimal, as a spreadsheet writes an ID it "
@@ -70,4 +76,11 @@ def decimal_id_notes(raw: RawTable, table: pd.DataFrame, column: str) -> list[Pr
                     "referral writing it without the decimal point names another child; "
                     "format the column as text", severity="warning", code="decimal_id")
         for i in at
+    ] + [
+        raw.problem(i, column.lower(), str(table.at[i, column]),
+                    f"is the whole number {whole.at[i]} in Excel's scientific notation, as a "
+                    "spreadsheet writes an ID it took for a number: kept as written, so a "
+                    f"decision or a later night's referral writing {whole.at[i]} names another "
+                    "child; format the column as text", severity="warning", code="decimal_id")
+        for i in table.index[whole.notna().to_numpy(bool)]
     ]  # fmt: skip

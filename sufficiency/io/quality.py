@@ -156,13 +156,15 @@ PHRASES: dict[str, str] = {
     "dob_revised": "date(s) of birth that differ between returns: the latest return's used",
     "child_id_form": "row(s) whose CHILD is written differently in other tables (leading "
     "zeros lost, 123.0 for 123, 100,211 or 100.211 for 100211): read as the same child",
+    "child_id_enotation": "row(s) whose CHILD Excel wrote in scientific notation with every "
+    "digit kept (1.00211E+05): read as the whole number (100211)",
     "child_id_changed": "child(ren) under a new CHILD identifier in a later return, found by "
     "date of birth and episode start: read as the same child",
     "duplicate_child": "child(ren) listed twice in one header: the later row used",
     "empty_return": "return(s) with no episodes though children were in care when the year "
     "began: read as no return for that year",
     "missing_column": "table(s) missing a column the forecast needs: set aside",
-    "not_an_id": "row(s) whose CHILD cannot be an ID (a name typed there?): set aside",
+    "not_an_id": "row(s) whose CHILD cannot be an ID (a name or N/A typed there?): set aside",
     "uasc_dob_differs": "date(s) of birth in a uasc table that differ from the header's: "
     "the header's used",
     "excel_rounded": "table(s) or row(s) whose CHILD of 16 digits or more Excel kept 15 of "
@@ -209,8 +211,8 @@ PHRASES: dict[str, str] = {
     "responsible_la's while others name other councils",
     "safety_column_absent": "file(s) without a safety column: every child read as having "
     "none of its needs",
-    "decimal_id": "child ID(s) written as a decimal (101434.0), as a spreadsheet writes a "
-    "number: kept as written",
+    "decimal_id": "child ID(s) written as a spreadsheet writes a number (101434.0, "
+    "1.00211E+05): kept as written",
     "suitability_column_unread": "column(s) that may give a suitability under another "
     "name: every child read as suitable for that setting",
     "free_text_risk": "referral(s) with risks said in words the matcher cannot read",

@@ -286,8 +286,17 @@ def _parse_header(ret: Return, found: _Findings) -> pd.DataFrame:
     h["DOB"] = _dates(h["DOB"])
     h["collection_year"] = ret.year
     dup = h.duplicated("CHILD", keep="last")
-    found.rows(h, dup, "CHILD", "duplicate_child", "child appears twice in this header",
-               "the later row used", "warning")  # fmt: skip
+    used = h[~dup].set_index("CHILD")
+    dob = pd.Series(used["DOB"].reindex(h["CHILD"]).to_numpy(), index=h.index)
+    other = (dup & h["DOB"].notna() & dob.notna() & (h["DOB"] != dob)).to_numpy(bool)
+    found.rows(h, dup & ~other, "CHILD", "duplicate_child", "child appears twice in this "
+               "header", "the later row used", "warning")  # fmt: skip
+    for i in h.index[other]:  # another date of birth: an age band may hang on the choice
+        found.add(Problem(str(h.at[i, "_src"]), int(h.at[i, "_row"]), "DOB", None,
+                          "child appears twice in this header with different dates of birth: "
+                          f"row {used.at[h.at[i, 'CHILD'], '_row']}'s is used; check which is "
+                          "right", severity="warning", code="duplicate_child",
+                          action="the later row used"))  # fmt: skip
     return h[~dup]
 
 
@@ -477,15 +486,20 @@ def _drop_empty(
 
 
 def _within_return(ep: pd.DataFrame, found: _Findings) -> pd.DataFrame:
-    """Count a repeated episode once; trim overlapping episodes of a child to meet."""
-    ep = ep.sort_values(["CHILD", "DECOM", "_order"], kind="stable")
+    """Count a repeated episode once; trim overlapping episodes of a child to meet. Of two
+    rows of one child starting the same day, one with an end date is used before an open
+    one (its later state: last year's rows pasted below this year's left the open version
+    last, and 112 children who had left counted in care), else the later row."""
+    ep = ep.assign(_ended=ep["DEC"].notna())
+    ep = ep.sort_values(["CHILD", "DECOM", "_ended", "_order"], kind="stable")
+    ep = ep.drop(columns="_ended")
     same = ep.duplicated(["CHILD", "DECOM"], keep="last")
     identical = ep.duplicated(["CHILD", "DECOM", "DEC", "PLACE", "LS"], keep="last")
     found.rows(ep, same & identical, "DECOM", "duplicate_episode",
                "episode repeated in this return", "counted once", "warning")  # fmt: skip
     found.rows(ep, same & ~identical, "DECOM", "overlapping_episodes",
                "child has two episodes starting the same day in this return",
-               "the later row used")  # fmt: skip
+               "the one with an end date used, else the later row")  # fmt: skip
     ep = ep[~same]
     child = ep["CHILD"].to_numpy(object)
     nxt_same = np.r_[child[1:] == child[:-1], False]

@@ -347,7 +347,7 @@ def check_table(raw: RawTable, schema: TableSchema) -> tuple[pd.DataFrame, list[
                 )
             )
 
-    data, failed, found = excel_errors(raw, mapping)  # Excel's #N/A is no value: said, blank
+    data, failed, found = excel_errors(raw, mapping, schema.child_id)  # #N/A: said, blank
     problems += found
     fields = {f.name: f for f in mapping.values()}
     columns = {

@@ -35,14 +35,33 @@ _TWO_WORDS = r"[^\W\d_]{2,}[:;,.]?\s+[^\W\d_]{2,}"
 _ONE_WORD = r"(?=..)[^\W\d_]+(?:['’-][^\W\d_]+)*"
 
 
+#: What a sheet writes for an ID not known yet, or a lookup that failed: never an ID,
+#: whether or not it has letters (``N/A`` passed where ``NA`` was refused).
+PLACEHOLDERS = frozenset({
+    "n/a", "na", "n.a.", "n.a", "#n/a", "n/k", "nk", "n.k.", "null", "(null)", "none", "nil",
+    "nan", "<na>", "tbc", "tba", "tbd", "unknown", "not known", "not applicable", "missing",
+})  # fmt: skip
+#: A value of no letter or digit (``-``, ``?``, ``--``, ``.``): a placeholder too.
+_NO_ALNUM = r"[\W_]+"
+
+
+def placeholder(ids: pd.Series) -> pd.Series:
+    """Where a value of ``ids`` is a placeholder (:data:`PLACEHOLDERS`, in any case, or
+    punctuation alone), not an ID."""
+    text = ids.astype("string").str.strip()
+    words = text.str.lower().str.replace(r"\s+", " ", regex=True).isin(PLACEHOLDERS)
+    return (words | text.str.fullmatch(_NO_ALNUM)).fillna(False).astype(bool)
+
+
 def not_an_id(ids: pd.Series) -> pd.Series:
-    """Where a (stripped, non-blank) value of ``ids`` cannot be a child's ID, a name or
-    a note typed there (the rule: :mod:`sufficiency.io.id_shape`)."""
+    """Where a (stripped, non-blank) value of ``ids`` cannot be a child's ID, a name, a
+    note or a placeholder typed there (the rule: :mod:`sufficiency.io.id_shape`)."""
     text = ids.astype("string").str.strip()
     # any character an ID system may write is allowed (R#7, Zoë-9, 123/45, =1+2 as an
     # export writes it: tests/web/test_hostile.py, tests/test_csv_text.py)
     bad = (
-        text.str.contains(_TWO_WORDS, regex=True)
+        placeholder(text)
+        | text.str.contains(_TWO_WORDS, regex=True)
         | text.str.fullmatch(_ONE_WORD)
         | (text.str.len() > MAX_ID_LENGTH)
     )

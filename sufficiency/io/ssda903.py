@@ -271,6 +271,7 @@ def _check_return(ret: Return, *, all_fields: bool = True) -> list[Problem]:
                 children = (children or set()) | set(table["CHILD"].dropna())
                 numbers |= set(key(t.raw, table).dropna())
                 dob_parts.append(table.dropna(subset=["CHILD", "DOB"])[["CHILD", "DOB"]])
+                problems += _two_dobs(t.raw, table)
                 problems += upn_problems(t.raw, table) if all_fields else []
             elif kind == "episodes":
                 problems += episode_problems(t.raw, table)
@@ -286,9 +287,14 @@ def _check_return(ret: Return, *, all_fields: bool = True) -> list[Problem]:
     )
     for raw, table in checked_eps:
         missing = pd.Series(False, index=table.index)
+        k = key(raw, table)
+        forms = pd.DataFrame({"id": table["CHILD"], "k": k}).dropna().drop_duplicates()
+        # 100211.0 is the header's 100211, unless this table writes it two ways (0101434
+        # beside 101434: two children to the forecast, as to reconcile's _same_ids)
+        twins = forms[forms["k"].duplicated(keep=False)].groupby("k")["id"].agg(list)
         if children is not None:
             missing = ~table["CHILD"].isin(children) & table["CHILD"].notna()
-            missing &= ~key(raw, table).isin(numbers)  # 100211.0 is the header's 100211
+            missing &= ~(k.isin(numbers) & ~k.isin(twins.index))
         born = pd.Series(dobs.reindex(table["CHILD"].to_numpy()).to_numpy(), index=table.index)
         late = (born > table["DECOM"]).fillna(False)
         for mask, column, message, code in (
@@ -298,11 +304,33 @@ def _check_return(ret: Return, *, all_fields: bool = True) -> list[Problem]:
              "the header)", "dob_after_start"),
         ):  # fmt: skip
             for idx in table.index[mask.to_numpy(bool)]:
+                child = str(table.at[idx, "CHILD"])
+                other = [i for i in twins.get(k[idx], []) if i != child] if mask is missing else []
                 problems.append(
-                    raw.problem(idx, column,
-                            str(table.at[idx, "CHILD"]), message, code=code)
+                    raw.problem(idx, column, child, message + (
+                        f": it and {other[0]}, both in this table, are one number written "
+                        "two ways (leading zeros, a decimal point or separators), so are read "
+                        "as two children; write one identifier"
+                        if other else ""), code=code)
                 )  # fmt: skip
     return problems
+
+
+def _two_dobs(raw: RawTable, table: pd.DataFrame) -> list[Problem]:
+    """A warning for each header row repeating a child with another date of birth than
+    the child's last row, which the forecast uses (an age band may hang on the choice)."""
+    known = table.dropna(subset=["CHILD", "DOB"])
+    last = known.drop_duplicates("CHILD", keep="last")
+    used = pd.Series(last.index, index=last["CHILD"].to_numpy())
+    odd = known[known["DOB"].to_numpy() != last.set_index("CHILD")["DOB"].reindex(
+        known["CHILD"]).to_numpy()]  # fmt: skip
+    rows = {i: raw.row_number(int(used[odd.at[i, "CHILD"]])) for i in odd.index}
+    return [
+        raw.problem(i, "dob", None, "child appears twice in this header with different dates "
+                    f"of birth: the forecast uses row {rows[i]}'s; check which is right",
+                    severity="warning", code="duplicate_child")
+        for i in odd.index
+    ]  # fmt: skip
 
 
 def _source(paths: list[Path]) -> str:

@@ -31,6 +31,7 @@ from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.child_column import message as child_message
 from sufficiency.io.child_column import near_table
 from sufficiency.io.dates import normalise_dates, read_dates
+from sufficiency.io.enotation import read_exact
 from sufficiency.io.headerless903 import as_header
 from sufficiency.io.schema import column_key
 from sufficiency.io.ssda903_xml import DFE_TABLES, looks_like_903_xml, read_xml_return
@@ -422,7 +423,8 @@ def _found(
 ) -> FoundTable:
     raw, null_notes = blank_nulls(raw)
     raw, date_notes = normalise_dates(_dfe_names(raw, kind), DATE_COLUMNS[kind])
-    notes += [*raw.notes, *null_notes, *date_notes]
+    raw, id_notes = read_exact(raw)  # 1.00211E+05 is the child 100211
+    notes += [*raw.notes, *null_notes, *date_notes, *id_notes]
     return FoundTable(raw, kind, path, is_last, group, name_year)
 
 

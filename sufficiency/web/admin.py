@@ -29,7 +29,7 @@ from sufficiency.store.accounts import (
     reset_credentials,
     set_active_by_id,
 )
-from sufficiency.web import uploads
+from sufficiency.web import upload_types, uploads
 from sufficiency.web.auth import hash_password, new_totp_secret, provisioning_uri
 from sufficiency.web.framework import ADMIN, Ctx, Page, not_found, redirect, render
 
@@ -157,6 +157,7 @@ def _uploads(ctx: Ctx, status: int = 200, **extra: object) -> Response:
         "uploads.html",
         status,
         kinds=uploads.KINDS,
+        accept=upload_types.ACCEPT,
         current=uploads.current_inputs(ctx.web.params),
         data_dir=uploads.data_dir(ctx.web.params),
         max_mb=ctx.web.params.max_upload_mb,

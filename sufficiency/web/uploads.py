@@ -33,10 +33,10 @@ from typing import IO, BinaryIO
 from sufficiency.config import WebParams
 from sufficiency.errors import Problem
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, atomic_path, ensure_private_dir, sha256_file
-from sufficiency.io.ssda903_scan import TABLE_SUFFIXES
 from sufficiency.io.tables import XLSX_SUFFIXES
 from sufficiency.io.xlsx_size import unpacked_bytes
 from sufficiency.validate import ValidationReport, validate_paths
+from sufficiency.web.upload_types import not_903, wrong_type
 
 #: What can be uploaded: its words, and its name in the data folder.
 KINDS = {
@@ -166,21 +166,6 @@ def _skipped(file: str, message: str) -> Problem:
     return Problem(file, None, None, None, message, severity="warning", code="skipped_file")
 
 
-def _not_903(name: str) -> str | None:
-    """Why a file of a 903 folder is not kept, as ``validate`` skips it ("" for hidden
-    files, skipped without a word), or None for a file to keep and check."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    if base.startswith(".~lock."):
-        return "is a LibreOffice lock file; skipped"
-    if base.startswith("~$"):
-        return "is an Office lock file; skipped"
-    if base.startswith("."):
-        return ""
-    if Path(base).suffix.lower() not in TABLE_SUFFIXES:
-        return "is not a CSV, XLSX or XML file; skipped"
-    return None
-
-
 def stage(
     kind: str,
     uploads: Iterable[tuple[str, BinaryIO]],
@@ -216,7 +201,7 @@ def stage(
         shown = name.replace("\\", "/").rsplit("/", 1)[-1] if kind != "history" else name
         safe = _safe_name(shown)
         suffix = Path(shown).suffix.lower()
-        passed = _not_903(shown) if kind == "history" and suffix != ".zip" else None
+        passed = not_903(shown) if kind == "history" and suffix != ".zip" else None
         if passed is not None:
             problems += [_skipped(shown[:120], passed)] if passed else []
         elif safe is None:
@@ -224,8 +209,8 @@ def stage(
                                      "digits, spaces and . _ - ( ) only"))  # fmt: skip
         elif kind == "history" and suffix == ".zip":
             problems += _unzip(fh, shown, root, budget, saved)
-        elif kind != "history" and suffix != ".csv":
-            problems.append(_problem(safe, "is not a CSV file: save it as CSV and try again"))
+        elif kind != "history" and (why := wrong_type(suffix, KINDS[kind][1])):
+            problems.append(_problem(safe, why))
         elif (root / safe).exists():
             problems.append(_problem(safe, "was sent twice: for a 903 history of several years, "
                                      "send the folder (or a zip of it) so each year's files "
@@ -310,7 +295,7 @@ def _unzip(
                 continue
             safe = _safe_name(info.filename)
             where = f"{shown}: {info.filename[:120]}"
-            passed = _not_903(info.filename)
+            passed = not_903(info.filename)
             if passed is not None:
                 problems += [_skipped(where, passed)] if passed else []
                 continue  # read-me files, lock files and the like: not part of the history

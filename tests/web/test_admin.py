@@ -170,6 +170,9 @@ def test_upload_with_errors_writes_nothing(site, sample_dir):
     assert r.status_code == 422 and "reads as placements" in r.text
     _discard(admin, r)
     r = _upload(admin, "placements", [("register.xlsx", b"PK not really")])
+    assert r.status_code == 422 and "is a workbook" in r.text and "save the sheet as CSV" in r.text
+    _discard(admin, r)
+    r = _upload(admin, "placements", [("register.pdf", b"%PDF-1.4")])
     assert r.status_code == 422 and "is not a CSV file" in r.text
     _discard(admin, r)
     r = admin.post("/admin/uploads", data={"csrftoken": csrf(admin), "kind": "referrals"},

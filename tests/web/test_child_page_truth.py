@@ -120,14 +120,15 @@ def test_a_child_set_aside_is_not_said_to_have_no_home_nor_offered_an_empty_form
 
 
 def test_children_whose_ids_read_as_missing_keep_them(own, tmp_path):
-    """IDs that pandas reads as missing by default and matching takes as written ("N/A"
-    and "<NA>"; "NA" and "None", letters alone, are now set aside as no child's ID): the
-    pages read the report with pandas' default missing values, so such children became
-    "nan": tonight's matches was a fault page (500) and the child's page was not found."""
+    """IDs that pandas reads as missing by default and matching takes as written
+    ("1.#IND" and "1.#QNAN"; "NA", "None", "N/A" and "<NA>", placeholders, are now set
+    aside as no child's ID): the pages read the report with pandas' default missing
+    values, so such children became "nan": tonight's matches was a fault page (500) and
+    the child's page was not found."""
     from urllib.parse import quote
 
     def rename(lines: list[str]) -> list[str]:
-        return [re.sub(r"^R045,", "<NA>,", re.sub(r"^R044,", "N/A,", line)) for line in lines]
+        return [re.sub(r"^R045,", "1.#QNAN,", re.sub(r"^R044,", "1.#IND,", line)) for line in lines]
 
     referrals, placements = _inputs(tmp_path, referrals=rename)
     out = _match(own, tmp_path, referrals, placements)
@@ -136,7 +137,7 @@ def test_children_whose_ids_read_as_missing_keep_them(own, tmp_path):
     c = own.client("placement")
     rows = _text(c.get("/matching").text)
     assert "nan" not in rows.split()
-    for child in ("N/A", "<NA>"):
+    for child in ("1.#IND", "1.#QNAN"):
         assert f" {child} {homes[child]} " in rows, child
         page = c.get(f"/matching/children/{quote(child, safe='')}")
         assert page.status_code == 200, child

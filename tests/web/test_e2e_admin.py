@@ -167,3 +167,38 @@ def test_a_council_shaped_903_zip_is_checked_as_validate_does(site, browser, tmp
     assert page.get_by_role("button", name="Accept and use it").count() == 1
     page.get_by_role("button", name="Throw it away").click()
     page.close()
+
+
+def test_excel_text_referrals_upload(site, browser, sample_dir, tmp_path, monkeypatch):  # noqa: F811
+    """`validate` and the nightly job read a referrals file saved as Excel's "Text (Tab
+    delimited)" (.txt) or as .tsv; the upload refused both ("is not a CSV file") and the
+    form's file picker offered only .csv, .xlsx, .xml and .zip. Now the picker offers
+    every type `validate` reads, and a .tsv is checked, accepted and kept as the
+    referrals the night reads."""
+    from sufficiency.io.inputs import read_referrals_for_night
+    from sufficiency.web.upload_types import ACCEPT
+
+    monkeypatch.setattr("sufficiency.clock.today", lambda now=None: dt.date(2026, 4, 1))
+    text = (sample_dir / "referrals.csv").read_text().replace(",", "\t")
+    tsv = tmp_path / "referrals tonight.tsv"
+    tsv.write_text(text)
+    page = browser.new_page()
+    _sign_in(page, site, "admin", PASSWORD, site.code("admin"))
+    nav(page, "Uploads")
+    offered = page.get_by_label("Files", exact=True).get_attribute("accept").split(",")
+    assert {".csv", ".txt", ".tsv", ".xlsx", ".xml", ".zip"} <= set(offered)
+    assert set(offered) == set(ACCEPT.split(","))
+    page.get_by_label("Referrals (CSV)").check()
+    page.get_by_label("Files", exact=True).set_input_files(str(tsv))
+    page.get_by_role("button", name="Check the upload").click()
+    main = page.inner_text("main")
+    assert "0 error(s)" in page.get_by_role("status").inner_text(), main[:2000]
+    assert "is not a CSV file" not in main
+    page.get_by_role("button", name="Accept and use it").click()
+    assert page.get_by_role("status").inner_text().startswith("Accepted")
+    kept = site.data / "referrals.csv"
+    assert kept.read_text() == text
+    night = read_referrals_for_night(kept, default_responsible_la="E10000034",
+                                     run_date=dt.date(2026, 4, 1))  # fmt: skip
+    assert len(night.table) == len(text.splitlines()) - 1 and night.set_aside.empty
+    page.close()
