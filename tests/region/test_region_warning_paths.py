@@ -1,0 +1,40 @@
+"""A member's warnings name its files as the members file does, not by the server's path."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+from conftest import RUN_DATE, SEED
+
+from sufficiency.region import load_members
+from sufficiency.region.run import plan_member_tasks, scenario_specs
+from sufficiency.region.tasks import MemberSummary, run_member
+
+
+def test_a_budget_for_another_year_is_named_as_the_members_file_names_it(
+    region_dir: Path, params: Any, tmp_path: Path
+) -> None:
+    """A budget for 2030-31 is set aside with a warning under the member's name; the
+    warning gave the budget's full path on the machine that ran it
+    (/tmp/.../E99000001/budget_2030.csv) where the members file says E99000001/budget_2030.csv."""
+    shutil.copytree(region_dir / "E99000001" / "ssda903", tmp_path / "E99000001" / "ssda903")
+    (tmp_path / "E99000001" / "budget_2030.csv").write_text(
+        "financial_year,cost_line,budget_gbp\n2030-31,all,900000\n"
+    )
+    members = tmp_path / "members.toml"
+    members.write_text(
+        '[[member]]\ncode = "E99000001"\nname = "Aville"\nhistory = "E99000001/ssda903"\n'
+        'budget = "E99000001/budget_2030.csv"\n'
+    )
+    region = load_members(members)
+    out = tmp_path / "out"
+    (task,) = plan_member_tasks(region, scenario_specs([]), params, SEED, out, RUN_DATE)
+    summary = run_member(task)
+    assert isinstance(summary, MemberSummary), summary
+    said = [w for w in summary.warnings if "budget year 2030-31 is set aside" in w]
+    assert said, summary.warnings
+    assert said[0].startswith("E99000001/budget_2030.csv: budget year 2030-31"), said[0]
+    assert str(tmp_path) not in " ".join(summary.warnings)
+    assert summary.budget_gbp is None
