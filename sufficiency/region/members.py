@@ -219,7 +219,10 @@ def _path(
         if required:
             problems.append(f"{label}: {key}: missing (a 903 folder or XML return)")
         return None
-    if not isinstance(value, str) or not value:
+    if isinstance(value, str) and not value.strip():
+        problems.append(f'{label}: {key}: "" is empty: give its path, or leave the line out')
+        return None
+    if not isinstance(value, str):
         problems.append(f"{label}: {key}: must be a path in quotes")
         return None
     path = (base / user_path(value)).resolve()  # ~ the home, as the shell reads it

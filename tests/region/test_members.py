@@ -246,3 +246,12 @@ def test_members_file_says_member_needs_two_brackets(tmp_path: Path) -> None:
     )
     assert "[member] is written with single brackets" in text
     assert "no [[member]] tables" not in text
+
+
+def test_members_file_says_an_empty_path_is_empty(tmp_path: Path) -> None:
+    """``budget = ""`` was 'must be a path in quotes', though it is in quotes."""
+    text = _members_error(
+        tmp_path, '[[member]]\ncode = "E10000034"\nname = "Aville"\nhistory = "h"\nbudget = ""\n'
+    )
+    assert 'member 1 (Aville): budget: "" is empty: give its path, or leave the line out' in text
+    assert "in quotes" not in text
