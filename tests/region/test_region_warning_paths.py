@@ -1,4 +1,5 @@
-"""A member's warnings name its files as the members file does, not by the server's path."""
+"""A member's warnings name its files as the members file does, not by the server's path;
+a member that failed is in region.csv."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Any
 from conftest import RUN_DATE, SEED
 
 from sufficiency.region import load_members
-from sufficiency.region.run import plan_member_tasks, scenario_specs
-from sufficiency.region.tasks import MemberSummary, run_member
+from sufficiency.region.members import Region
+from sufficiency.region.report import long_table
+from sufficiency.region.run import RegionResult, plan_member_tasks, scenario_specs
+from sufficiency.region.tasks import MemberFailure, MemberSummary, run_member
 
 
 def test_a_budget_for_another_year_is_named_as_the_members_file_names_it(
@@ -38,3 +41,25 @@ def test_a_budget_for_another_year_is_named_as_the_members_file_names_it(
     assert said[0].startswith("E99000001/budget_2030.csv: budget year 2030-31"), said[0]
     assert str(tmp_path) not in " ".join(summary.warnings)
     assert summary.budget_gbp is None
+
+
+def test_a_member_that_failed_is_in_region_csv(
+    region_dir: Path, params: Any, tmp_path: Path
+) -> None:
+    """A member whose every run failed had no row in region.csv: a dashboard listing the
+    members from it lost the member, seeing only members_ran 1 of members 2."""
+    region = load_members(region_dir / "members.toml")
+    two = Region("Pair", region.members[:2], None, region.source)
+    ok, broken = two.members
+    (task,) = plan_member_tasks(
+        Region("One", (ok,), None, None), scenario_specs([]), params, SEED, tmp_path, RUN_DATE
+    )
+    ran = run_member(task)
+    assert isinstance(ran, MemberSummary)
+    failed = MemberFailure(broken.code, broken.name, "base", "Its 903 history could not be read.")
+    table = long_table(RegionResult(two, ("base",), SEED, (ran,), (), None, (failed,)))
+    rows = table[table["measure"] == "failed"]
+    assert rows[["member_code", "member_name", "scenario", "value"]].values.tolist() == [
+        [broken.code, broken.name, "base", 1]
+    ]
+    assert not (table[table["member_code"] == ok.code]["measure"] == "failed").any()
