@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
+from sufficiency.council_names import outside_england
 from sufficiency.errors import ConfigError
 from sufficiency.io.atomic import user_path
 from sufficiency.io.tomlfile import read_toml
@@ -105,10 +107,16 @@ def load_members(path: Path | str) -> Region:
     for key in sorted(set(data) - {"region", "member"}):
         problems.append(f"unknown top-level key '{key}' (expected [region] and [[member]])")
     for key in sorted(set(region) - set(REGION_FIELDS)):
-        problems.append(f"[region]: unknown field '{key}' (expected {', '.join(REGION_FIELDS)})")
+        problems.append(f"[region]: {_unknown(key, REGION_FIELDS)}")
     region_levers = _path(region, "levers", base, "[region]", problems, must_be_file=True)
     rows = data.get("member", [])
-    if not isinstance(rows, list) or not rows:
+    if isinstance(rows, dict):  # [member], one table: TOML's [[member]] is a list of them
+        problems.append(
+            "[member] is written with single brackets: write each member's heading as "
+            "[[member]] (two brackets), one a member"
+        )
+        rows = []
+    elif not isinstance(rows, list) or not rows:
         problems.append("no [[member]] tables: name each member authority in one")
         rows = []
     members: list[Member] = []
@@ -139,20 +147,32 @@ def _member(
     label = _label(row, i)
     before = len(problems)
     for key in sorted(set(row) - set(MEMBER_FIELDS)):
-        problems.append(f"{label}: unknown field '{key}' (expected {', '.join(MEMBER_FIELDS)})")
+        problems.append(f"{label}: {_unknown(key, MEMBER_FIELDS)}")
     code = row.get("code")
-    if not isinstance(code, str) or not code:
+    if code is None or code == "":
         problems.append(f"{label}: code: missing (the authority's ONS code, such as E10000034)")
+    elif not isinstance(code, str):
+        problems.append(
+            f'{label}: code: {code!r} must be in quotes, as text (such as "E10000034"): '
+            "an ONS code begins with a letter"
+        )
     elif not ONS_CODE.match(code):
         problems.append(
             f"{label}: code: '{code}' is not an ONS code (a letter and 8 digits, such as E10000034)"
+        )
+    elif (country := outside_england(code)) is not None:
+        problems.append(
+            f"{label}: code: '{code}' is an authority in {country}: the 903 return and the "
+            "region's forecasts are of England's authorities (codes beginning with E)"
         )
     elif code in seen:
         problems.append(f"{label}: code: '{code}' is also member {seen[code]}'s")
     else:
         seen[code] = i
     name = row.get("name")
-    if not isinstance(name, str) or not name.strip():
+    if name is not None and not isinstance(name, str):
+        problems.append(f"{label}: name: {name!r} must be in quotes, as text")
+    elif not isinstance(name, str) or not name.strip():
         problems.append(f"{label}: name: missing (the authority's name)")
     history = _path(row, "history", base, label, problems, must_be_file=False, required=True)
     if history is not None:
@@ -170,6 +190,13 @@ def _member(
     if len(problems) > before or history is None:
         return None
     return Member(str(code), str(name).strip(), history, **files, folder=base)
+
+
+def _unknown(key: str, fields: tuple[str, ...]) -> str:
+    """An unknown field, and the field it may be a misspelling of (``histroy``)."""
+    near = get_close_matches(key, fields, n=1, cutoff=0.6)
+    hint = f"; did you mean '{near[0]}'?" if near else ""
+    return f"unknown field '{key}' (expected {', '.join(fields)}{hint})"
 
 
 def _label(row: dict[str, Any], i: int) -> str:
@@ -192,7 +219,10 @@ def _path(
         if required:
             problems.append(f"{label}: {key}: missing (a 903 folder or XML return)")
         return None
-    if not isinstance(value, str) or not value:
+    if isinstance(value, str) and not value.strip():
+        problems.append(f'{label}: {key}: "" is empty: give its path, or leave the line out')
+        return None
+    if not isinstance(value, str):
         problems.append(f"{label}: {key}: must be a path in quotes")
         return None
     path = (base / user_path(value)).resolve()  # ~ the home, as the shell reads it

@@ -8,6 +8,7 @@ re-run (its worker was lost after writing) publishes the same files again.
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -42,3 +43,19 @@ def remove_staging(root: Path) -> None:
     for path in sorted(root.rglob(f"{STAGING_PREFIX}*")):
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_earlier(out: Path, written: set[Path]) -> list[str]:
+    """Remove the region's folders under ``out`` (``members/<code>/<run>``, ``pooled``)
+    that this run did not write: an earlier run's, of a member, scenario or plan not in
+    this one (or that failed in it), which a reader would take for this run's. Returns
+    the folders removed, relative to ``out``."""
+    folders = [p for p in sorted((out / "members").glob("*/*")) if p.is_dir()]
+    folders = [p for p in folders if re.fullmatch(r"[A-Z]\d{8}", p.parent.name)]
+    removed = [p for p in [*folders, out / "pooled"] if p.is_dir() and p not in written]
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
+        if path.parent != out:
+            with contextlib.suppress(OSError):  # its member's folder, if now empty
+                path.parent.rmdir()
+    return [p.relative_to(out).as_posix() for p in removed]

@@ -18,6 +18,8 @@ from sufficiency import figures, vocabulary
 from sufficiency.finance.pence import pounds
 from sufficiency.finance.report import UNDER
 from sufficiency.forecast.backtest import unlabelled
+from sufficiency.region.csvrows import failed_rows
+from sufficiency.region.csvrows import percent as _percent
 from sufficiency.region.tasks import BASE_KEY, MemberFailure, MemberSummary
 from sufficiency.vocabulary import counted
 
@@ -549,6 +551,7 @@ def long_table(result: RegionResult) -> pd.DataFrame:
         months = {s.starts_months for s in _ran(result, key)}
         if len(months) == 1:  # the months the region's placements to find cover
             rows.append((REGION_CODE, result.region.name, key, "starts_months", months.pop()))
+    rows.extend(failed_rows(result.failures))  # a member that failed is in it too
     for c in result.commissions:
         for measure in ("plan_cost_gbp", "status_quo_cost_gbp", "saving_vs_status_quo_gbp"):
             rows.append((c.code, c.name, "commission", measure, getattr(c, measure)))
@@ -577,8 +580,3 @@ def long_table(result: RegionResult) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=["member_code", "member_name", "scenario", "measure", "value"])
     df["value"] = pd.to_numeric(df["value"], errors="coerce")
     return df
-
-
-def _percent(share: Any) -> float | None:
-    """A share of one (0.0075) as the percentage the CSV files write (0.75)."""
-    return None if share is None or pd.isna(share) else 100 * float(share)

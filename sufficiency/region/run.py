@@ -25,7 +25,7 @@ from sufficiency.errors import ConfigError, notes_said_not_raised
 from sufficiency.io.atomic import out_folder, user_path
 from sufficiency.region.members import Region, load_members
 from sufficiency.region.overlap import Shared, child_keys, shared_children
-from sufficiency.region.publish import remove_staging
+from sufficiency.region.publish import remove_earlier, remove_staging
 from sufficiency.region.seeds import member_seed
 from sufficiency.region.tasks import (
     BASE_KEY,
@@ -346,6 +346,19 @@ def run_region(
         with dask_client(workers, scheduler) as c:
             results, plan_results, pooled_result, shared = told(c)
     remove_staging(out)
+    # an earlier run's folders this run did not write (a member, scenario or plan not in
+    # it, or that failed in it) would be read as this run's: removed, and said
+    written = {out / "members" / t.member.code / t.scenario.key
+               for t, r in zip(member_tasks, results, strict=True)
+               if isinstance(r, MemberSummary) or r.found}  # fmt: skip
+    written |= {out / "members" / r.code / COMMISSION_KEY for r in plan_results
+                if isinstance(r, CommissionSummary)}  # fmt: skip
+    written |= {out / "pooled"} if isinstance(pooled_result, PooledSummary) else set()
+    removed = remove_earlier(out, written)
+    if removed:
+        say(f"Removed {len(removed)} folder(s) an earlier run wrote that this run did not "
+            f"(its member, scenario or plan not in this run, or failed in it): "
+            f"{', '.join(removed)}")  # fmt: skip
     everything = [*results, *plan_results, *([pooled_result] if pooled_result else [])]
     failures = tuple(r for r in everything if isinstance(r, MemberFailure))
     return RegionResult(

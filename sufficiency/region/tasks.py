@@ -326,7 +326,7 @@ def run_member(task: MemberTask, read: MemberRead | None = None) -> MemberSummar
         return MemberFailure(m.code, m.name, scen.key, failure_reason(m, exc), quality, found)
     # the history's cautions (a missing year, an in-year extract) first, as the member's
     # own reports put them: the forecast keeps them as notes, not as warnings said
-    said = dict.fromkeys((*_cautions(history.quality), *notes, *w1, *w2))
+    said = dict.fromkeys(named(m, w) for w in (*_cautions(history.quality), *notes, *w1, *w2))
     return _summary(task, report, spend, cutoff, history.quality, tuple(said), len(files))
 
 

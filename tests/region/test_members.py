@@ -195,3 +195,63 @@ def test_members_file_and_its_paths_may_start_with_the_home(tmp_path: Path, monk
     region = load_members("~/region/members.toml")
     assert [m.history for m in region.members] == [(home / "h").resolve(),
                                                    (home / "region" / "h2").resolve()]  # fmt: skip
+
+
+def _members_error(tmp_path: Path, text: str) -> str:
+    (tmp_path / "h").mkdir(exist_ok=True)
+    path = tmp_path / "members.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_members(path)
+    return str(err.value)
+
+
+def test_members_file_refuses_an_authority_outside_england(tmp_path: Path) -> None:
+    """A Welsh or Scottish code is an ONS code, but not of an authority with a 903 return:
+    it was accepted and its member ran as if English."""
+    text = _members_error(
+        tmp_path,
+        '[[member]]\ncode = "W06000015"\nname = "Cardiff"\nhistory = "h"\n\n'
+        '[[member]]\ncode = "S12000036"\nname = "Edinburgh"\nhistory = "h"\n',
+    )
+    assert "member 1 (Cardiff): code: 'W06000015' is an authority in Wales" in text
+    assert "member 2 (Edinburgh): code: 'S12000036' is an authority in Scotland" in text
+    assert "codes beginning with E" in text
+
+
+def test_members_file_says_a_value_not_in_quotes_is_not_missing(tmp_path: Path) -> None:
+    """``code = 10000034`` or ``name = 5`` was reported as 'missing', which it is not."""
+    text = _members_error(tmp_path, '[[member]]\ncode = 10000034\nname = 5\nhistory = "h"\n')
+    assert "member 1: code: 10000034 must be in quotes" in text
+    assert "member 1: name: 5 must be in quotes" in text
+    assert "missing" not in text
+
+
+def test_members_file_suggests_the_field_a_typo_meant(tmp_path: Path) -> None:
+    """``histroy`` is named as unknown with the field it may mean; [region] likewise."""
+    text = _members_error(
+        tmp_path,
+        '[region]\nlevres = "x"\n\n[[member]]\ncode = "E10000034"\nname = "Aville"\n'
+        'histroy = "h"\n',
+    )
+    assert "member 1 (Aville): unknown field 'histroy'" in text
+    assert "did you mean 'history'?" in text
+    assert "[region]: unknown field 'levres'" in text and "did you mean 'levers'?" in text
+
+
+def test_members_file_says_member_needs_two_brackets(tmp_path: Path) -> None:
+    """``[member]`` (one table) instead of ``[[member]]`` said 'no [[member]] tables'."""
+    text = _members_error(
+        tmp_path, '[member]\ncode = "E10000034"\nname = "Aville"\nhistory = "h"\n'
+    )
+    assert "[member] is written with single brackets" in text
+    assert "no [[member]] tables" not in text
+
+
+def test_members_file_says_an_empty_path_is_empty(tmp_path: Path) -> None:
+    """``budget = ""`` was 'must be a path in quotes', though it is in quotes."""
+    text = _members_error(
+        tmp_path, '[[member]]\ncode = "E10000034"\nname = "Aville"\nhistory = "h"\nbudget = ""\n'
+    )
+    assert 'member 1 (Aville): budget: "" is empty: give its path, or leave the line out' in text
+    assert "in quotes" not in text
