@@ -24,7 +24,8 @@ from sufficiency.store.store import RunStore, utc
 ROLES: tuple[str, ...] = ("placement", "commissioner", "finance", "admin")
 #: What each role may do, in a sentence (``users add`` and docs/web.md say it).
 ROLE_WORDS = {
-    "placement": "the placement team: tonight's proposals, each child's page and decisions",
+    "placement": "the placement team: tonight's proposals and the match report to download, "
+    "each child's page and decisions",
     "commissioner": "commissioners: forecasts, scenarios, commissioning and spend, aggregate "
     "figures only",
     "finance": "finance: spend and its downloads, aggregate figures only",

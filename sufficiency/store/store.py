@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from sufficiency import __version__, clock
+from sufficiency import __version__
 from sufficiency.errors import StoreError
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, sha256_file
 from sufficiency.logs import without_detail
@@ -32,9 +32,10 @@ from sufficiency.retention_config import age_days
 from sufficiency.store.causes import input_cause, knock_on_causes
 from sufficiency.store.migrate import HEAD_REVISION as HEAD_REVISION
 from sufficiency.store.migrate import migrate
-from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow, TeamDecision
+from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow
 from sufficiency.store.record import inputs_modified
 from sufficiency.store.referred import nights_away
+from sufficiency.store.respelt import lifted, renamed, respelt, spelt_note
 from sufficiency.store.splits import split_causes
 from sufficiency.store.stopped import end_stopped, hold, release
 from sufficiency.store.types import ChildOutcome, DecisionKey, InputRow, RowFingerprint
@@ -397,18 +398,24 @@ class RunStore:
                 )
                 return {k: RowFingerprint(h, v) for k, h, v in s.execute(q)}
 
+            # a child whose ID run B wrote in another case or spacing is one child, as in
+            # matching: run A's records of them are taken under run B's spelling
             oa, ob = outcomes(run_a), outcomes(run_b)
-            ra, rb = rows(run_a, "referral"), rows(run_b, "referral")
+            spelt = respelt(oa, ob)
+            oa = renamed(oa, spelt)
+            ra, rb = renamed(rows(run_a, "referral"), spelt), rows(run_b, "referral")
             pa, pb = rows(run_a, "placement"), rows(run_b, "placement")
-            da, db = _decisions(s, run_a), _decisions(s, run_b)
-            lifted = {k: _lifted(s, k, run_b) for k in _applied_keys(da) - _applied_keys(db)}
+            da = [{**d, "child_id": spelt.get(d["child_id"], d["child_id"])}
+                  for d in _decisions(s, run_a)]  # fmt: skip
+            db = _decisions(s, run_b)
+            off = {k: lifted(s, k, run_b) for k in _applied_keys(da) - _applied_keys(db)}
             back = {c for c in ob if c not in oa and c in rb}
             away = nights_away(s, run_a, run_b, back)
         moves = {c: (oa.get(c, "not referred"), ob.get(c, "not referred"))
                  for c in sorted(set(oa) | set(ob))}  # fmt: skip
         moves = {c: m for c, m in moves.items() if m[0] != m[1]}
         redone = {c for c in ra.keys() & rb.keys() if ra[c].row_sha256 != rb[c].row_sha256}
-        causes = {c: _decision_cause(c, b, a, da, db, lifted, c in redone)
+        causes = {c: _decision_cause(c, b, a, da, db, off, c in redone)
                   or input_cause(c, b, a, ra, rb, pa, pb, away)
                   for c, (b, a) in moves.items()}  # fmt: skip
         changed = (ra != rb) or (pa != pb)
@@ -419,7 +426,9 @@ class RunStore:
         causes |= knock_on_causes(
             moves, causes, changed, _applied_keys(da) != _applied_keys(db), full
         )
-        return [DiffRow(c, b, a, str(causes[c])) for c, (b, a) in moves.items()]
+        was = {v: k for k, v in spelt.items()}
+        return [DiffRow(c, b, a, str(causes[c]) + (spelt_note(was[c], run_a) if c in was else ""))
+                for c, (b, a) in moves.items()]  # fmt: skip
 
     def prune(self, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:
         """Delete runs (and everything recorded with them) started before ``now - older_than``.
@@ -479,26 +488,6 @@ def _as_cause(d: Mapping[str, Any]) -> str:
     verb = "pinned" if d["decision"] == "pin" else f"excluded from {d['placement_id']}"
     on = f" on {d['decided_on']:%d/%m/%Y}" if d.get("decided_on") else ""
     return f"{verb} by {d['decided_by']}{on}: {d['reason']}"
-
-
-def _lifted(s: Session, key: DecisionKey, run_b: int) -> str:
-    """Why a decision applied with an earlier run is missing from ``run_b``'s, as the web
-    application's record has it: withdrawn (by whom, when) or expired; else ``""``."""
-    q = (select(TeamDecision)
-         .where(TeamDecision.child_id == key.child_id,
-                TeamDecision.placement_id == key.placement_id,
-                TeamDecision.decision == key.decision)
-         .order_by(TeamDecision.decided_at.desc(), TeamDecision.id.desc()).limit(1))  # fmt: skip
-    d = s.scalar(q)
-    run = s.get(Run, run_b)
-    if d is None or run is None:
-        return ""
-    if d.withdrawn_at is not None:
-        return f" (withdrawn by {d.withdrawn_by} on {clock.today(utc(d.withdrawn_at)):%d/%m/%Y})"
-    day = (run.summary or {}).get("run_date") or clock.today(utc(run.started_at))
-    if d.until is not None and d.until.isoformat() < str(day):
-        return f" (it expired on {d.until:%d/%m/%Y})"
-    return ""
 
 
 def _decision_cause(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +29,7 @@ from sufficiency.io.dates import LAST_DAY
 from sufficiency.pages.render import uk_time
 from sufficiency.store.models import RunRow, TeamDecision
 from sufficiency.store.store import RunStore, utc
+from sufficiency.store.types import fold_id
 
 KINDS = ("pin", "exclude")
 #: Columns of the exported decisions file (the input contract's names).
@@ -141,14 +142,18 @@ def _pins(today: dt.date) -> tuple[Any, ...]:
     return (*_live(today), TeamDecision.decision == "pin")
 
 
+def _of_child(rows: Iterable[TeamDecision], child_id: str) -> list[TeamDecision]:
+    """The decisions of ``rows`` about ``child_id``, its ID compared as matching compares
+    it (:func:`~sufficiency.store.types.fold_id`): one recorded for ``r007`` is about
+    ``R007``. Compared exactly, a pin recorded on R007's page was not checked against an
+    exclusion or pin recorded for r007, and matching refused the two every night."""
+    key = fold_id(child_id)
+    return [d for d in rows if fold_id(d.child_id) == key]
+
+
 def _in_force(s: Session, child_id: str, today: dt.date) -> list[TeamDecision]:
-    return list(
-        s.scalars(
-            select(TeamDecision)
-            .where(*_live(today), TeamDecision.child_id == child_id)
-            .order_by(TeamDecision.id)
-        )
-    )
+    q = select(TeamDecision).where(*_live(today)).order_by(TeamDecision.id)
+    return _of_child(s.scalars(q), child_id)
 
 
 def _check_seen(
@@ -173,7 +178,7 @@ def _check_seen(
             if _bears_on(d, home, kind)]  # fmt: skip
     for gone_id in sorted(set(seen) - ids):
         gone = s.get(TeamDecision, gone_id)
-        if gone is None or gone.child_id != child_id or not _bears_on(gone, home, kind):
+        if gone is None or not _of_child([gone], child_id) or not _bears_on(gone, home, kind):
             continue
         what = _decision(gone).sentence
         if gone.withdrawn_at is not None:
@@ -195,7 +200,7 @@ def _bears_on(d: TeamDecision, placement_id: str, decision: str) -> bool:
     ``decision`` about ``placement_id`` made on it: one about the same home (a pin would
     replace an exclusion unseen), or another pin (a child is pinned to one home at a
     time)."""
-    return d.placement_id == placement_id or d.decision == decision == "pin"
+    return fold_id(d.placement_id) == fold_id(placement_id) or d.decision == decision == "pin"
 
 
 def _check_room(
@@ -204,12 +209,9 @@ def _check_room(
     """Refuse a pin that takes a home past its vacancies in the register ``run_id`` read:
     matching refuses every pin of a home with more pins than room, so the pin would undo
     another user's pins to it without telling them."""
-    others = s.scalars(
-        select(TeamDecision)
-        .where(*_pins(today), TeamDecision.placement_id == placement_id,
-               TeamDecision.child_id != child_id)
-        .order_by(TeamDecision.child_id)
-    ).all()  # fmt: skip
+    pins = s.scalars(select(TeamDecision).where(*_pins(today)).order_by(TeamDecision.child_id))
+    others = [d for d in pins if fold_id(d.placement_id) == fold_id(placement_id)
+              and fold_id(d.child_id) != fold_id(child_id)]  # fmt: skip
     if len(others) + 1 <= vacancies:
         return
     room = f"{vacancies} vacanc{'y' if vacancies == 1 else 'ies'}"
@@ -276,13 +278,10 @@ def add_decision(
             _check_seen(s, child_id, _in_force(s, child_id, today), seen, same)
         if decision == "pin":
             # two pins for one child are both refused by matching: say so now, not then
-            other = s.scalars(
-                select(TeamDecision).where(
-                    *_pins(today),
-                    TeamDecision.child_id == child_id,
-                    TeamDecision.placement_id != placement_id,
-                )
-            ).first()
+            pins = _of_child(s.scalars(select(TeamDecision).where(*_pins(today))), child_id)
+            other = next(
+                (d for d in pins if fold_id(d.placement_id) != fold_id(placement_id)), None
+            )
             if other is not None:
                 raise StoreError(
                     f"{child_id} is already pinned to {other.placement_id} (decision "
@@ -291,14 +290,10 @@ def add_decision(
                 )
             if room is not None:
                 _check_room(s, child_id, placement_id, room[1], room[0], today)
-        for old in s.scalars(
-            select(TeamDecision).where(
-                TeamDecision.child_id == child_id,
-                TeamDecision.placement_id == placement_id,
-                TeamDecision.withdrawn_at.is_(None),
-            )
-        ):
-            old.withdrawn_at, old.withdrawn_by = now, decided_by
+        standing = s.scalars(select(TeamDecision).where(TeamDecision.withdrawn_at.is_(None)))
+        for old in _of_child(standing, child_id):
+            if fold_id(old.placement_id) == fold_id(placement_id):
+                old.withdrawn_at, old.withdrawn_by = now, decided_by
         row = TeamDecision(
             child_id=child_id,
             placement_id=placement_id,
@@ -319,15 +314,15 @@ def replaced_by(store: RunStore, d: Decision) -> list[Decision]:
         rows = s.scalars(
             select(TeamDecision)
             .where(
-                TeamDecision.child_id == d.child_id,
-                TeamDecision.placement_id == d.placement_id,
                 TeamDecision.id < d.id,
                 TeamDecision.withdrawn_at == d.decided_at,
                 TeamDecision.withdrawn_by == d.decided_by,
             )
             .order_by(TeamDecision.id)
         )
-        return [_decision(r) for r in rows]
+        home = fold_id(d.placement_id)
+        return [_decision(r) for r in _of_child(rows, d.child_id)
+                if fold_id(r.placement_id) == home]  # fmt: skip
 
 
 def withdraw_decision(
@@ -350,7 +345,8 @@ def withdraw_decision(
 def decisions_in_force(
     store: RunStore, on: dt.date | None = None, child_id: str | None = None
 ) -> list[Decision]:
-    """Decisions not withdrawn whose ``until`` is not before ``on`` (default: today)."""
+    """Decisions not withdrawn whose ``until`` is not before ``on`` (default: today); of
+    ``child_id``, those recorded for its ID in any case or spacing (as matching reads them)."""
     on = on or clock.today()
     q = (
         select(TeamDecision)
@@ -360,10 +356,9 @@ def decisions_in_force(
         )
         .order_by(TeamDecision.child_id, TeamDecision.placement_id)
     )
-    if child_id is not None:
-        q = q.where(TeamDecision.child_id == child_id)
     with Session(store.engine) as s:
-        return [_decision(d) for d in s.scalars(q)]
+        rows = list(s.scalars(q))
+        return [_decision(d) for d in (rows if child_id is None else _of_child(rows, child_id))]
 
 
 def write_decisions_file(store: RunStore, path: Path | str, on: dt.date | None = None) -> int:
