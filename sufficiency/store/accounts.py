@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sufficiency.errors import StoreError
 from sufficiency.store.models import AuditEvent, Setting, User
 from sufficiency.store.store import RunStore, utc
+from sufficiency.store.types import fold_id
 
 ROLES: tuple[str, ...] = ("placement", "commissioner", "finance", "admin")
 #: What each role may do, in a sentence (``users add`` and docs/web.md say it).
@@ -309,12 +310,15 @@ def audit(
 def audit_trail(
     store: RunStore, limit: int = 200, action: str | None = None, child_id: str | None = None
 ) -> list[AuditRow]:
-    """The most recent events first."""
+    """The most recent events first. ``child_id`` finds a child's events under any
+    spelling matching reads as the same child (``r007``, ``R 007`` for ``R007``:
+    :func:`~sufficiency.store.types.fold_id`), as a subject-access search must."""
     q = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
     if action:
         q = q.where(AuditEvent.action == action)
     if child_id:
-        q = q.where(AuditEvent.child_id == child_id)
+        spelt = func.upper(func.replace(AuditEvent.child_id, " ", ""))  # as fold_id reads it
+        q = q.where(spelt == fold_id(child_id))
     with Session(store.engine) as s:
         return [
             AuditRow(utc(e.at) or e.at, e.username, e.action, e.child_id, e.run_id, e.detail)

@@ -59,3 +59,17 @@ def test_a_pin_of_r007_does_not_count_against_the_room_of_its_own_home(store_url
                          room=(1, 1))  # fmt: skip
     assert [d.id for d in decisions_in_force(store, NOW.date())] == [again.id]
     store.close()
+
+
+def test_a_childs_audit_trail_is_found_under_every_spelling_matching_reads_as_theirs(store_url):
+    """A subject-access search for R007 must find the views of r007's and R 007's pages
+    (one child to matching), and not R0070's."""
+    from sufficiency.store.accounts import audit, audit_trail
+
+    store = RunStore(store_url)
+    for i, cid in enumerate(["r007", "R 007", "R007", "R0070"]):
+        audit(store, "jo", "view_child", child_id=cid, run_id=i, now=NOW)
+    assert sorted(r.run_id for r in audit_trail(store, child_id="R007")) == [0, 1, 2]
+    assert sorted(r.run_id for r in audit_trail(store, child_id=" r007 ")) == [0, 1, 2]
+    assert [r.run_id for r in audit_trail(store, child_id="R0070")] == [3]
+    store.close()
