@@ -330,7 +330,7 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     ws.title = "Summary"
     proj = report.base
     ws["A1"] = "Placement spend projection"
-    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].font = Font(name="Calibri", bold=True, size=14)
     brief = report.quality.cautions_brief() if report.quality is not None else ""
     care = " Read with care: see the Assumptions sheet." if brief else ""
     ws["A2"] = (f"Data to {proj.start:%d %B %Y}{f' ({brief})' if brief else ''}; run "
@@ -363,7 +363,7 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
             ws.cell(row=r, column=7, value=f"=C{r}-F{r}").number_format = VARIANCE
             ws.cell(row=r, column=8, value=float(prob[fy])).number_format = PCT
     ws["A7"] = SIGN_CONVENTION
-    ws["A7"].font = Font(italic=True)
+    ws["A7"].font = Font(name="Calibri", italic=True)
     if outturn:  # a year-end run's closed year (not a row here) first, then the rows'
         ws["A8"] = " ".join(outturn[fy] for fy in sorted(outturn))
     rec = report.reconciliation

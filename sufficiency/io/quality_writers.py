@@ -61,7 +61,7 @@ def add_quality_sheet(wb: Workbook, quality: DataQuality | None) -> None:
         return
     ws = wb.create_sheet("Data quality")
     ws["A1"] = "What was read, repaired and set aside in the 903 history"
-    ws["A1"].font = Font(bold=True, size=12)
+    ws["A1"].font = Font(name="Calibri", bold=True, size=12)
     table = quality.table()
     # widths first, findings or not: a summary line wraps across columns A-E, and its
     # row is as tall as its lines at that width (default widths cut the lines off)

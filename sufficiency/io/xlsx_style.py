@@ -20,6 +20,6 @@ VARIANCE = '[Red]"£"#,##0;-"£"#,##0;"£"0'
 COUNT = "#,##0"
 #: A table's header row: bold on light blue.
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-BOLD = Font(bold=True)
+BOLD = Font(name="Calibri", bold=True)
 #: Text that wraps within its column, from the top of the cell.
 WRAP = Alignment(wrap_text=True, vertical="top")

@@ -147,6 +147,24 @@ def test_every_sheet_prints_at_85_percent_or_more(sheets, name):
     assert mended == [], f"{name}: {mended} print at 85% or more: take them out of SMALL"
 
 
+@pytest.mark.parametrize("name", _cases("fonts", ".xlsx"))
+def test_workbooks_print_in_calibris_metrics(rendered, name):
+    """Every workbook prints in Carlito (Calibri's widths, as Excel lays it out): without
+    fonts-crosextra-carlito LibreOffice printed them in DejaVu Sans, wider, and the titles
+    and headers whose font named no family (spend's, the forecast's) in DejaVu Serif."""
+    fonts = rendering.pdf_fonts(_get(rendered, name).pdf)
+    assert fonts and all(f.startswith("Carlito") for f in fonts), f"{name}: {sorted(fonts)}"
+
+
+def test_render_tools_want_carlito(monkeypatch):
+    """Rendering without Carlito is refused, naming its package: the pages would not be
+    the ones Excel prints."""
+    monkeypatch.setattr(rendering, "calibri_stand_in", lambda: "DejaVu Sans")
+    assert any("fonts-crosextra-carlito" in m for m in rendering.missing_tools(html=False))
+    monkeypatch.setattr(rendering, "calibri_stand_in", lambda: "Carlito")
+    assert not any("carlito" in m for m in rendering.missing_tools(html=False))
+
+
 @pytest.mark.parametrize("name", _cases("footer", ".xlsx"))
 def test_every_printed_page_names_its_sheet_and_page(rendered, name):
     """Every sheet's printed pages say which sheet and page they are ("Shortfall - page 3
