@@ -446,7 +446,7 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
         last = ws.max_row
         for r in range(2, last + 1):  # the name one indent clear of the figure ("£6,290Step")
             ws.cell(row=r, column=5, value=f"=D{r}-C{r}").number_format = GBP
-            ws.cell(row=r, column=6).alignment = Alignment(indent=1)
+            ws.cell(row=r, column=6).alignment = Alignment(horizontal="left", indent=1)
         ws.column_dimensions["E"].width, ws.column_dimensions["F"].width = MONEY_WIDTH, 31
         finish_header(ws, 1, last)
         ws.cell(row=last + 2, column=1,

@@ -72,7 +72,9 @@ def add_quality_sheet(wb: Workbook, quality: DataQuality | None) -> None:
     row = 3
     for line in quality.summary_lines():
         cell = ws.cell(row=row, column=1, value=line.strip())
-        cell.alignment = Alignment(wrap_text=True, vertical="top", indent=2 * line.startswith(" "))
+        cell.alignment = Alignment(
+            wrap_text=True, vertical="top", horizontal="left", indent=2 * line.startswith(" ")
+        )
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_COLUMNS))
         ws.row_dimensions[row].height = 15 * wrapped_lines(line, sum(widths) - 4)
         row += 1
