@@ -350,8 +350,9 @@ def _summary_sheet(wb: Workbook, report: MatchReport) -> Worksheet:
     )
     note = ws.cell(row=row + 1, column=1, value=(
         f"{councils}in plain words; children not placed, with "
-        "their reasons in full, follow. Solver, inputs and configuration are on the last "
-        "sheet (Technical detail). Every figure is also in the CSV files beside this workbook."
+        "their reasons in full, follow. How the plan was worked out, the inputs and the "
+        "settings are on the last sheet (Technical detail). Every figure is also in the CSV "
+        "files beside this workbook."
     ))  # fmt: skip
     note.alignment = WRAP
     ws.merge_cells(start_row=row + 1, start_column=1, end_row=row + 1, end_column=5)

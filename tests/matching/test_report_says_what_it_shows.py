@@ -4,6 +4,7 @@ is not known."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -29,12 +30,11 @@ def _night(weight: float) -> pd.DataFrame:
         referral("OK1"),
         referral("ANY1", foster_suitability="suitable"),
     ])  # fmt: skip
-    plcs = placements_frame([
-        placement(f"FH{k}", weekly_cost=600.0 + k) for k in range(3)
-    ] + [placement("CH1", setting="residential", provider="external", weekly_cost=5000.0)])
-    params = Params(
-        matching=MatchingParams(weights=MatchingWeights(not_preferred_setting=weight))
+    plcs = placements_frame(
+        [placement(f"FH{k}", weekly_cost=600.0 + k) for k in range(3)]
+        + [placement("CH1", setting="residential", provider="external", weekly_cost=5000.0)]
     )
+    params = Params(matching=MatchingParams(weights=MatchingWeights(not_preferred_setting=weight)))
     run = run_matching(refs, plcs, RUN_DATE, params)
     return match_report(run).children.set_index("child_id")
 
@@ -67,8 +67,9 @@ def test_not_placed_does_not_head_the_cheapest_option_nearest(tmp_path: Path) ->
     says so): the "Not placed" sheet headed it "Nearest option"; its header now says it
     is the cheapest for such a child, in the workbook and the HTML page."""
     refs = referrals_frame([referral("U1", age=16, home_postcode=pd.NA)])
-    plcs = placements_frame([placement("Y1", age_max=10), placement("Y2", age_max=9,
-                                                                     weekly_cost=500.0)])
+    plcs = placements_frame(
+        [placement("Y1", age_max=10), placement("Y2", age_max=9, weekly_cost=500.0)]
+    )
     run = run_matching(refs, plcs, RUN_DATE, Params())
     write_match_outputs(run, tmp_path)
     unplaced = pd.read_csv(tmp_path / "unplaced.csv")
@@ -82,3 +83,50 @@ def test_not_placed_does_not_head_the_cheapest_option_nearest(tmp_path: Path) ->
     html = (tmp_path / "match_report.html").read_text(encoding="utf-8")
     assert "Nearest option (the cheapest if home not known)" in html
     assert "Rules the nearest option breaks" not in html
+
+
+#: Words of the solver's trade, not the placement team's: only "Technical detail" (and the
+#: HTML page's appendix of it) may use them.
+JARGON = re.compile(
+    r"\b(solver|objective|MIP|LP|penalt(y|ies)|pruning|column generation|heuristic|"
+    r"bound|minimis\w*|feasible)\b|\b[a-z]+_[a-z_]+\b(?! ?=)(?<!= )",
+    re.IGNORECASE,
+)
+
+
+def _jargon(text: str) -> list[str]:
+    # a configuration setting named with its value (siblings = 'together') is the admin's
+    # word, and a file's name (matches.csv) is the file's
+    text = re.sub(r"\b\w+ = '\w+'|\b\w+\.csv\b", "", text)
+    return [m.group(0) for m in JARGON.finditer(text)]
+
+
+def test_the_team_reads_no_solver_jargon(sample_dir: Path, tmp_path: Path) -> None:
+    """Every sheet but Technical detail, and the HTML page before its appendix, is in the
+    team's words: the Assumptions said "the objective the solver minimises", "weighted
+    penalties", "flagged in distance_note" and "charged as beyond far_from_home_miles",
+    and page 1 pointed to the "Solver"."""
+    import datetime as dt
+
+    from sufficiency.matching import match
+
+    run = match(sample_dir / "referrals.csv", sample_dir / "placements.csv",
+                run_date=dt.date(2026, 4, 1))  # fmt: skip
+    run.write(tmp_path)
+    found = {}
+    for sheet in load_workbook(tmp_path / "match_report.xlsx").worksheets:
+        if sheet.title == "Technical detail":
+            continue
+        texts = [v for row in sheet.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+        hits = [w for t in texts for w in _jargon(t)]
+        if hits:
+            found[sheet.title] = sorted(set(hits))
+    html = (tmp_path / "match_report.html").read_text(encoding="utf-8")
+    body = html.split("</style>")[-1].split('id="technical"')[0]
+    hits = _jargon(re.sub(r"<[^>]+>", " ", body))
+    if hits:
+        found["HTML"] = sorted(set(hits))
+    assert found == {}
+    assert _jargon("the objective the solver minimises; flagged in distance_note") == [
+        "objective", "solver", "minimises", "distance_note",
+    ]  # fmt: skip
