@@ -232,8 +232,8 @@ def table_sheet(
             elif col in numeric and isinstance(cell.value, float):
                 cell.number_format = SCORE
             cell.alignment = FIGURE if col in numeric else WRAP_INDENT if j > 1 else WRAP
-    if frame.empty:
-        ws.cell(row=2, column=1, value=empty)
+    if frame.empty:  # one line under the header, read across the empty columns
+        ws.cell(row=2, column=1, value=empty).alignment = TOP
     widths: dict[int, float] = {}
     for j, col in enumerate(cols, start=1):
         head = vocabulary.column(col, headers)
@@ -253,6 +253,8 @@ def table_sheet(
         ws.column_dimensions[get_column_letter(j)].width = width
         widths[j] = width
     _fit_rows(ws, 1, max(ws.max_row, 1), widths)
+    if frame.empty:  # sized as wrapped in column A, the sentence sat four lines down
+        ws.row_dimensions[2].height = LINE_HEIGHT + 2
     ws.freeze_panes = "B2"
     # one page wide at 85% or more, else at full size on pages across with the child's ID on
     # each: one page wide, Children placed printed at 64% and Other options at 66%

@@ -77,3 +77,17 @@ def test_text_set_an_indent_in_is_left_aligned(tmp_path: Path) -> None:
     assert load_workbook(tmp_path / "match_report.xlsx")["Children placed"]["H1"].alignment.indent
     assert _indented_not_aligned(tmp_path / "match_report.xlsx") == []
     assert _indented_not_aligned(tmp_path / "quality.xlsx") == []
+
+
+def test_an_empty_table_says_so_on_the_line_under_its_header(tmp_path: Path) -> None:
+    """ "No warnings about the inputs." sat at the foot of a row four lines tall (sized as if
+    wrapped in the narrow first column, set at the bottom), far below the header."""
+    refs = referrals_frame([referral("C1")])
+    write_match_outputs(run_matching(refs, placements_frame([placement("P1")]), RUN_DATE,
+                                     Params()), tmp_path)  # fmt: skip
+    book = load_workbook(tmp_path / "match_report.xlsx")
+    for title in ("Input notes", "Set aside", "Decisions"):
+        sheet = book[title]
+        assert sheet.max_row == 2 and sheet["A2"].value, title
+        assert sheet["A2"].alignment.vertical == "top", title
+        assert sheet.row_dimensions[2].height <= 17, (title, sheet.row_dimensions[2].height)
