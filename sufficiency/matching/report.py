@@ -27,6 +27,7 @@ from sufficiency.matching.breaks import breaks_words, nearest_homes
 from sufficiency.matching.by_council import provider_words
 from sufficiency.matching.gates import option_words
 from sufficiency.matching.preference import preference_note, preferred_settings, with_preference
+from sufficiency.matching.proof import proof_sentence
 
 if TYPE_CHECKING:
     from sufficiency.matching.run import MatchRun
@@ -384,8 +385,6 @@ def _flags(run: MatchRun) -> tuple[Flag, ...]:
     not_applied = len(run.decisions.with_status("refused")) + len(
         run.decisions.with_status("ignored")
     )
-    gap = "" if s.gap is None else f" It may be up to {s.gap:.2%} short of the best plan."
-    said = s.message.rstrip(".")  # the message ends its own sentence: not "time_limit).)."
     return (
         Flag("distance_unknown", s.distance_unknown,
              "Proposals whose distance from home or school is unknown or assumed (a postcode "
@@ -408,10 +407,7 @@ def _flags(run: MatchRun) -> tuple[Flag, ...]:
              "Team decisions (pins and exclusions) refused or ignored, each with the reason.",
              "Decisions"),
         Flag("not_proven", 0 if s.proven_optimal else 1,
-             "The plan is proven the best under the rules and priorities."
-             if s.proven_optimal else
-             f"The solver stopped before proving this plan the best ({said}).{gap}",
-             "Technical detail"),
+             proof_sentence(s.proven_optimal, s.gap, s.status.value), "Technical detail"),
     )  # fmt: skip
 
 

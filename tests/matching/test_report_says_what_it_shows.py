@@ -130,3 +130,29 @@ def test_the_team_reads_no_solver_jargon(sample_dir: Path, tmp_path: Path) -> No
     assert _jargon("the objective the solver minimises; flagged in distance_note") == [
         "objective", "solver", "minimises", "distance_note",
     ]  # fmt: skip
+
+
+def test_page_one_says_the_margin_a_plan_proven_best_may_miss_by() -> None:
+    """The sample's plan is optimal within the run's tolerance (gap 0.0098%): page 1 said
+    "proven the best" while Technical detail said it may be up to 0.01% worse; a plan
+    exactly proven is said so alone."""
+    import dataclasses
+
+    from sufficiency.solver_status import SolveStatus
+
+    run = run_matching(referrals_frame([referral("C1")]), placements_frame([placement("P1")]),
+                       RUN_DATE, Params())  # fmt: skip
+
+    def sentence(gap: float | None) -> str:
+        summary = dataclasses.replace(run.summary, status=SolveStatus.OPTIMAL, gap=gap)
+        report = match_report(dataclasses.replace(run, summary=summary))
+        (flag,) = [f for f in report.flags if f.key == "not_proven"]
+        assert flag.count == 0
+        return flag.sentence
+
+    assert sentence(9.8e-05) == (
+        "The plan is proven the best under the rules and priorities, to within 0.01% of its "
+        "priority score (the margin the run allows)."
+    )
+    for gap in (0.0, None):
+        assert sentence(gap) == "The plan is proven the best under the rules and priorities."
