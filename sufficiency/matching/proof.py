@@ -22,7 +22,7 @@ def proof_sentence(proven: bool, gap: float | None, status: str) -> str:
             return "The plan is proven the best under the rules and priorities."
         return (
             "The plan is proven the best under the rules and priorities, to within "
-            f"{gap:.2%} of its priority score (the margin the run allows)."
+            f"{gap:.2%} (the margin the run allows)."
         )
     short = "" if gap is None else f" It may be up to {gap:.2%} short of the best plan."
     words = vocabulary.status(status).lower()

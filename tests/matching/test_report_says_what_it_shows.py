@@ -151,8 +151,8 @@ def test_page_one_says_the_margin_a_plan_proven_best_may_miss_by() -> None:
         return flag.sentence
 
     assert sentence(9.8e-05) == (
-        "The plan is proven the best under the rules and priorities, to within 0.01% of its "
-        "priority score (the margin the run allows)."
+        "The plan is proven the best under the rules and priorities, to within 0.01% (the "
+        "margin the run allows)."
     )
     for gap in (0.0, None):
         assert sentence(gap) == "The plan is proven the best under the rules and priorities."
