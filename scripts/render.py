@@ -8,7 +8,8 @@ Each workbook (``*.xlsx``) goes through LibreOffice headless, each HTML report
 (``*.html``) is printed by headless Chromium (A4 landscape), and every PDF is cut
 into PNG pages at 60 dpi with ``pdftoppm``. ``out/render`` is emptied first, so
 what is there is exactly what the outputs look like now. Prints one line per file.
-Needs Debian's ``libreoffice-calc-nogui chromium poppler-utils fonts-liberation``
+Needs Debian's ``libreoffice-calc-nogui chromium poppler-utils fonts-liberation
+fonts-crosextra-carlito``
 (``bash scripts/install_render_tools.sh``). Exits 1 if a tool is missing or a file
 will not convert.
 """

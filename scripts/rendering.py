@@ -48,7 +48,7 @@ PNG_DPI = 60
 TIMEOUT_S = 300
 INSTALL_HINT = (
     "apt-get install libreoffice-calc-nogui chromium poppler-utils fonts-liberation "
-    "(or bash scripts/install_render_tools.sh)"
+    "fonts-crosextra-carlito (or bash scripts/install_render_tools.sh)"
 )
 CHART_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 AXIS_TAGS = ("valAx", "catAx", "dateAx")
@@ -77,11 +77,23 @@ def chromium() -> str | None:
     return None
 
 
+def calibri_stand_in() -> str:
+    """The font family fontconfig gives for Calibri, the workbooks' font (openpyxl's
+    default), which LibreOffice prints them in: Carlito when installed, whose letters are
+    Calibri's widths; without it DejaVu Sans, wider, wrapped and paged the sheets unlike
+    Excel. Empty without fontconfig."""
+    if shutil.which("fc-match") is None:
+        return ""
+    return _run(["fc-match", "-f", "%{family}", "Calibri"]).stdout.strip()
+
+
 def missing_tools(*, html: bool = True, workbooks: bool = True) -> list[str]:
     """What is missing to render (empty when all is there), each with its Debian package."""
     missing = []
     if workbooks and soffice() is None:
         missing.append("LibreOffice (libreoffice-calc-nogui)")
+    if workbooks and "Carlito" not in calibri_stand_in():
+        missing.append("Carlito, metric-compatible with Calibri (fonts-crosextra-carlito)")
     if html and chromium() is None:
         missing.append("Chromium (chromium)")
     if html:
@@ -89,7 +101,7 @@ def missing_tools(*, html: bool = True, workbooks: bool = True) -> list[str]:
             import playwright.sync_api  # noqa: F401
         except ImportError:
             missing.append("Playwright for Python (pip install -e '.[dev]')")
-    for tool in ("pdftoppm", "pdftotext", "pdfinfo"):
+    for tool in ("pdftoppm", "pdftotext", "pdfinfo", "pdffonts"):
         if shutil.which(tool) is None:
             missing.append(f"{tool} (poppler-utils)")
     return missing
@@ -238,6 +250,15 @@ def page_count(pdf: Path) -> int:
     if found is None:
         raise RenderError(f"pdfinfo gave no page count for {pdf.name}")
     return int(found.group(1))
+
+
+def pdf_fonts(pdf: Path) -> set[str]:
+    """The fonts ``pdf`` prints in (``pdffonts``; subset prefixes dropped): ``Carlito``."""
+    result = _run(["pdffonts", str(pdf)])
+    if result.returncode != 0:
+        raise RenderError(f"pdffonts failed on {pdf.name}: {result.stderr.strip()}")
+    names = [line.split()[0] for line in result.stdout.splitlines()[2:] if line.strip()]
+    return {n.split("+", 1)[-1] for n in names}
 
 
 def page_text(pdf: Path, first: int = 1, last: int | None = None) -> str:

@@ -49,7 +49,7 @@ from sufficiency.io.xlsx_style import BOLD, COUNT, HEADER_FILL, WRAP
 #: Money, a negative sum in red (the house GBP, io/xlsx_style.py, shows it in black).
 GBP = '"£"#,##0;[Red]-"£"#,##0'
 ONE_DP = "#,##0.0"
-TITLE = Font(bold=True, size=14)
+TITLE = Font(name="Calibri", bold=True, size=14)
 #: The Recommendation sheet's columns (characters): the first, then each year's figures.
 RECOMMENDATION_WIDTHS = (40, 13)
 

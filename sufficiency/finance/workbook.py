@@ -214,7 +214,7 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     ws.title = "Summary"
     proj = report.base
     ws["A1"] = "Placement spend projection"
-    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].font = Font(name="Calibri", bold=True, size=14)
     brief = report.quality.cautions_brief() if report.quality is not None else ""
     care = " Read with care: see the Assumptions sheet." if brief else ""
     ws["A2"] = (f"Data to {proj.start:%d %B %Y}{f' ({brief})' if brief else ''}; run "
@@ -247,7 +247,7 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
             ws.cell(row=r, column=7, value=f"=C{r}-F{r}").number_format = VARIANCE
             ws.cell(row=r, column=8, value=float(prob[fy])).number_format = PCT
     ws["A7"] = SIGN_CONVENTION
-    ws["A7"].font = Font(italic=True)
+    ws["A7"].font = Font(name="Calibri", italic=True)
     if outturn:  # a year-end run's closed year (not a row here) first, then the rows'
         ws["A8"] = " ".join(outturn[fy] for fy in sorted(outturn))
     rec = report.reconciliation
@@ -330,7 +330,7 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
         last = ws.max_row
         for r in range(2, last + 1):  # the name one indent clear of the figure ("£6,290Step")
             ws.cell(row=r, column=5, value=f"=D{r}-C{r}").number_format = GBP
-            ws.cell(row=r, column=6).alignment = Alignment(indent=1)
+            ws.cell(row=r, column=6).alignment = Alignment(horizontal="left", indent=1)
         ws.column_dimensions["E"].width, ws.column_dimensions["F"].width = MONEY_WIDTH, 31
         finish_header(ws, 1, last)
         ws.cell(row=last + 2, column=1,

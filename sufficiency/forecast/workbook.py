@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from sufficiency.forecast.backtest import BacktestResult
     from sufficiency.forecast.report import ForecastReport
 
-_TITLE = Font(bold=True, size=12)
+_TITLE = Font(name="Calibri", bold=True, size=12)
 #: Number formats: children (whole numbers, :data:`~sufficiency.io.xlsx_style.COUNT`),
 #: percentages and month ends.
 PCT = "0%"
@@ -299,7 +299,7 @@ def _summary_title(report: ForecastReport) -> list[tuple[str, Font]]:
         f"{p50:,.0f} (8 in 10 of {base.num_paths:,} simulated futures between {p10:,.0f} and "
         f"{p90:,.0f}). Months are month ends; the charts are on the Charts sheet."
     )
-    lines = [(f"Forecast of children looked after, to {end}", _TITLE), (line, Font())]
+    lines = [(f"Forecast of children looked after, to {end}", _TITLE), (line, Font(name="Calibri"))]
     third = []  # one line, so the table stays on row 4
     if report.scenario is not None:
         third.append(
@@ -318,7 +318,7 @@ def _summary_title(report: ForecastReport) -> list[tuple[str, Font]]:
         )
         third.append("Read with care: " + " ".join(said + ([rest] if n else [])))
     if third:
-        lines.append((" ".join(third), Font(bold=report.scenario is None)))
+        lines.append((" ".join(third), Font(name="Calibri", bold=report.scenario is None)))
     return lines
 
 

@@ -61,7 +61,7 @@ def add_quality_sheet(wb: Workbook, quality: DataQuality | None) -> None:
         return
     ws = wb.create_sheet("Data quality")
     ws["A1"] = "What was read, repaired and set aside in the 903 history"
-    ws["A1"].font = Font(bold=True, size=12)
+    ws["A1"].font = Font(name="Calibri", bold=True, size=12)
     table = quality.table()
     # widths first, findings or not: a summary line wraps across columns A-E, and its
     # row is as tall as its lines at that width (default widths cut the lines off)
@@ -72,7 +72,9 @@ def add_quality_sheet(wb: Workbook, quality: DataQuality | None) -> None:
     row = 3
     for line in quality.summary_lines():
         cell = ws.cell(row=row, column=1, value=line.strip())
-        cell.alignment = Alignment(wrap_text=True, vertical="top", indent=2 * line.startswith(" "))
+        cell.alignment = Alignment(
+            wrap_text=True, vertical="top", horizontal="left", indent=2 * line.startswith(" ")
+        )
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_COLUMNS))
         ws.row_dimensions[row].height = 15 * wrapped_lines(line, sum(widths) - 4)
         row += 1

@@ -97,9 +97,11 @@ def print_a4_landscape(ws: Any) -> None:
 
 
 #: Column width, in characters, an A4 landscape page holds at full size inside the
-#: spreadsheets' default margins (about 10 inches): LibreOffice printed columns of 104
-#: characters on one page and broke before a 115th.
-A4_LANDSCAPE_CHARS = 104
+#: spreadsheets' default margins (about 10 inches), in Calibri (Carlito: its widths):
+#: LibreOffice printed columns of 130 characters on one page and broke before a 131st
+#: (104 was measured in DejaVu Sans, wider, when Carlito was not installed; Excel's
+#: columns of Calibri take about 5 pixels more each than their characters).
+A4_LANDSCAPE_CHARS = 124
 #: The smallest a table is printed at to fit one page wide (85%; at 80% its 11-point font
 #: printed under 9 points): a wider one goes on across pages at full size
 #: (tests/render's ``test_every_sheet_prints_at_85_percent_or_more``).
@@ -206,6 +208,25 @@ def widen_pages(
     return out
 
 
+def one_page_widths(
+    least: list[int],
+    widths: list[int],
+    texts: Mapping[int, Sequence[str]],
+    lines: Callable[[str, float], int] | None = None,
+) -> list[int] | None:
+    """Widths (characters) printing a table one page wide at :data:`MIN_PRINT_SCALE` or
+    more: each column from its ``least`` (the columns of text, by index from 0 in ``texts``,
+    wrap), the room left given where it saves the most printed lines, none beyond its
+    ``widths``; None when the ``least`` do not fit. Printed across at full size instead,
+    match_report.xlsx's Children placed took 22 pages, two across for each four children,
+    the figures apart from the sentences about them."""
+    room = int(A4_LANDSCAPE_CHARS / MIN_PRINT_SCALE) - sum(least)
+    if room < 0:
+        return None
+    cols = range(len(least))
+    return _fewest_lines(list(least), widths, cols, room, texts, lines or wrapped_lines)
+
+
 def _fewest_lines(
     out: list[int],
     widths: list[int],
@@ -273,6 +294,10 @@ def wrapped_lines(text: str, width: float) -> int:
     return total
 
 
+#: The label in column A of a note printed beside the columns repeated on every page.
+NOTE_LABEL, NOTES_LABEL = "Note", "Notes"
+
+
 def paragraphs(ws: Any, lines: dict[int, str], widths: list[int], first: int = 1) -> None:
     """Each of ``lines`` (by row) a paragraph across columns ``widths`` wide from column
     ``first`` (a table's, or its first printed page's), wrapped, its row as tall as its
@@ -289,6 +314,27 @@ def paragraphs(ws: Any, lines: dict[int, str], widths: list[int], first: int = 1
             end = first + len(widths) - 1
             ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=end)
         ws.row_dimensions[row].height = 13 * wrapped_lines(text, sum(widths)) + 3
+        if first > 1:
+            _label_note(ws, row, first)
+
+
+def _label_note(ws: Any, row: int, first: int) -> None:
+    """The note at ``row`` (a paragraph from column ``first``, beside the columns repeated on
+    every page) labelled "Note" in column A, or, under notes already labelled, the label
+    made "Notes": unlabelled, a note began a column or two in, under the table's first
+    figures, as if indented for no reason (spend's Quarterly, the forecast's Demand by
+    category)."""
+    from openpyxl.styles import Alignment, Font
+
+    starts = {(r.min_row, r.min_col) for r in ws.merged_cells.ranges}
+    top = row
+    while top > 1 and (top - 1, first) in starts and ws.cell(row=top - 1, column=1).value in (
+        None, NOTE_LABEL, NOTES_LABEL,
+    ):  # fmt: skip
+        top -= 1
+    label = ws.cell(row=top, column=1, value=NOTE_LABEL if top == row else NOTES_LABEL)
+    label.font = Font(name="Calibri", bold=True)
+    label.alignment = Alignment(vertical="top")
 
 
 def first_page_note(ws: Any, row: int, text: str, keep: int) -> None:

@@ -5,9 +5,8 @@ not placed, every flag with its count and where to look, and the weekly cost in
 pounds against today's practice (the greedy baseline). Then one row per placed child
 in plain words (who, where, why, the next best option and why not), the children not
 placed with their reasons in full, the other options, the inputs set aside, the input
-notes and the team's decisions; technical detail (solver, hashes, configuration) comes
-last. :func:`match_report` assembles it from a :class:`~.run.MatchRun`;
-:mod:`.workbook` and :mod:`.html` lay it out. Children are named by ID only.
+notes and the team's decisions; technical detail (solver, hashes, configuration) last.
+:func:`match_report` assembles it; :mod:`.workbook` and :mod:`.html` lay it out (IDs only).
 
 "Urgent" means needed today (``needed_by = today``, PDS "Today"): the solver charges
 leaving such a child unplaced more than any other (``unplaced_needed_today``).
@@ -27,6 +26,8 @@ from sufficiency import vocabulary
 from sufficiency.matching.breaks import NEAREST_COLUMNS, breaks_words, nearest_homes
 from sufficiency.matching.by_council import provider_words
 from sufficiency.matching.gates import option_words
+from sufficiency.matching.preference import preference_note, preferred_settings, with_preference
+from sufficiency.matching.proof import proof_sentence
 
 if TYPE_CHECKING:
     from sufficiency.matching.run import MatchRun
@@ -172,7 +173,7 @@ def _distance_unknown(note: Any) -> bool:
     return "unknown" in text or "charged as far" in text
 
 
-def _child_flags(row: Any, pinned: bool) -> list[str]:
+def _child_flags(row: Any, pinned: bool, not_preferred: bool) -> list[str]:
     flags = []
     if _distance_unknown(row.distance_note):
         flags.append("distance unknown")
@@ -183,7 +184,7 @@ def _child_flags(row: Any, pinned: bool) -> list[str]:
     flags += [f for f in str(getattr(row, "flags", "") or "").split("; ") if f]  # approvals
     if not _blank(row.miles_from_home) and row.miles_from_home > FAR_MILES:
         flags.append("over 20 miles")
-    if row.not_preferred_setting_gbp > 0:
+    if not_preferred:  # the referral's own words, whatever the weight
         flags.append("not the preferred type of home")
     if pinned:
         flags.append("pinned by the team")
@@ -250,11 +251,11 @@ def _children(run: MatchRun, pins: set[str]) -> pd.DataFrame:
     )
     first = alts[alts["rank"] == 1].set_index("child_id")
     cheaper = set(alts.loc[alts["extra_cost_gbp"] < 0, "child_id"].astype(str))
-    rows, who = [], provider_words(m, run.placements)
+    rows, who, liked = [], provider_words(m, run.placements), preferred_settings(run.referrals)
     for k, r in enumerate(m.itertuples(index=False)):
         cid = str(r.child_id)
         home = vocabulary.home_type(str(r.setting), str(r.provider))
-        pinned = cid in pins
+        pinned, pref = cid in pins, preference_note(liked.get(cid, ()), str(r.setting))
         if cid in first.index:
             alt = first.loc[cid]
             diff = float(alt["weekly_cost"]) - float(r.weekly_cost)
@@ -272,10 +273,10 @@ def _children(run: MatchRun, pins: set[str]) -> pd.DataFrame:
             "weekly_cost": float(r.weekly_cost),
             "miles_from_home": r.miles_from_home,
             "miles_from_school": r.miles_from_school,
-            "why": _why(r, home, cid in cheaper, pinned, school_free),
+            "why": with_preference(_why(r, home, cid in cheaper, pinned, school_free), pref),
             "next_best": nxt,
             "why_not": why_not,
-            "flags": "; ".join(_child_flags(r, pinned)),
+            "flags": "; ".join(_child_flags(r, pinned, bool(pref))),
         })  # fmt: skip
     return pd.DataFrame(rows, columns=list(CHILD_COLUMNS))
 
@@ -381,8 +382,6 @@ def _flags(run: MatchRun) -> tuple[Flag, ...]:
     not_applied = len(run.decisions.with_status("refused")) + len(
         run.decisions.with_status("ignored")
     )
-    gap = "" if s.gap is None else f" It may be up to {s.gap:.2%} short of the best plan."
-    said = s.message.rstrip(".")  # the message ends its own sentence: not "time_limit).)."
     return (
         Flag("distance_unknown", s.distance_unknown,
              "Proposals whose distance from home or school is unknown or assumed (a postcode "
@@ -405,10 +404,7 @@ def _flags(run: MatchRun) -> tuple[Flag, ...]:
              "Team decisions (pins and exclusions) refused or ignored, each with the reason.",
              "Decisions"),
         Flag("not_proven", 0 if s.proven_optimal else 1,
-             "The plan is proven the best under the rules and priorities."
-             if s.proven_optimal else
-             f"The solver stopped before proving this plan the best ({said}).{gap}",
-             "Technical detail"),
+             proof_sentence(s.proven_optimal, s.gap, s.status.value), "Technical detail"),
     )  # fmt: skip
 
 

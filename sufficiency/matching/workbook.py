@@ -7,8 +7,9 @@ words). Every other sheet is a table with plain-word headers (bold, filled, nume
 headers right-aligned), its header row frozen and repeated on every printed page, long
 text wrapped in rows tall enough to show it whole, and A4 landscape one page wide: its
 columns of text narrowed (never below their longest word) to fit a page at full size, or
-as near as they go (:func:`_page_widths`); a column is never printed on a page apart from
-its child's row.
+to fit one at 85% or more, narrower still (Children placed, Other options), or else
+printed across at full size (:func:`_page_widths`); a column is never printed on a page
+apart from its child's row. Text after figures is left-aligned one indent in.
 Hashes, configuration and the solver are on the last sheet only.
 """
 
@@ -29,6 +30,7 @@ from sufficiency import vocabulary
 from sufficiency.io.xlsx import (
     A4_LANDSCAPE_CHARS,
     narrow_to_page,
+    one_page_widths,
     page_ends,
     print_a4_landscape,
     print_across,
@@ -57,7 +59,7 @@ WRAP_RIGHT = Alignment(wrap_text=True, vertical="top", horizontal="right")
 TOP = Alignment(vertical="top")
 LEFT = Alignment(vertical="top", horizontal="left", wrap_text=True)
 #: Text after a column of right-aligned figures starts one indent in, clear of them.
-WRAP_INDENT = Alignment(wrap_text=True, vertical="top", indent=1)
+WRAP_INDENT = Alignment(wrap_text=True, vertical="top", horizontal="left", indent=1)
 #: Figures stop one indent short of the column's right edge, clear of the text after them.
 FIGURE = Alignment(vertical="top", horizontal="right", indent=1)
 #: Points per printed line of 11-point text.
@@ -84,6 +86,13 @@ _MAX_WIDTH: dict[str, int] = {
 _LEAST_WIDTH: dict[str, int] = {
     "why": 26, "why_not": 26, "reason": 30, "nearest_breaks": 24, "problem": 30,
     "note": 24, "flags": 12, "home_type": 12, "provider": 12, "next_best": 14,
+    "assumption": 60, "value": 40, "item": 24,
+}  # fmt: skip
+#: Narrowest a column of text is made for its table to print one page wide at 85% or more
+#: (:func:`~sufficiency.io.xlsx.one_page_widths`), before it is printed across pages.
+_ONE_PAGE_WIDTH: dict[str, int] = {
+    "why": 20, "why_not": 20, "reason": 24, "nearest_breaks": 20, "problem": 24,
+    "note": 20, "flags": 10, "home_type": 10, "provider": 10, "next_best": 12,
     "assumption": 60, "value": 40, "item": 24,
 }  # fmt: skip
 _DECISION_HEADERS = {"status": "What the run did", "placement_id": "Home"}
@@ -118,8 +127,10 @@ def _text_width(value: Any, fmt: str | None) -> int:
 
 def _lines(text: str, width: float) -> int:
     """Printed lines ``text`` takes in a column ``width`` characters wide (word wrap)."""
-    # a column ``width`` wide holds about 1.15 ``width`` characters of ordinary text
-    usable = max(width * 1.15 - 2.0, 4.0)
+    # a column ``width`` wide holds about 1.2 ``width`` characters of ordinary text in
+    # Calibri (Carlito), less its indent: 25 at 21 wide, 28 at 23, printed without one;
+    # 1.15 less 2, measured in DejaVu Sans, made Children placed's rows half as tall again
+    usable = max(width * 1.18 - 2.5, 4.0)
     lines = 0
     for para in str(text).split("\n"):
         n, line = 1, 0.0
@@ -149,14 +160,20 @@ def _longest_word(values: pd.Series) -> int:
     return max((len(w) for v in values if isinstance(v, str) for w in v.split()), default=0)
 
 
-def _page_widths(frame: pd.DataFrame, widths: list[int]) -> list[int]:
+def _page_widths(
+    frame: pd.DataFrame, widths: list[int], figures: Mapping[str, int] | None = None
+) -> list[int]:
     """Column widths for A4 landscape: the columns of text narrowed (they wrap; none below
-    its longest word) to fit one page, at 85% or more; a table still too wide prints at
+    its longest word) to fit one page, at 85% or more, narrower still if need be
+    (:data:`_ONE_PAGE_WIDTH`, figures as wide as their widest, ``figures``): printed across
+    at full size, Children placed took 22 pages on the sample night, two across for each
+    four children; a table still too wide prints at
     full size on pages across, the child's ID on each, each page's text as wide as the page
     holds (:func:`~sufficiency.io.xlsx.widen_pages`): narrowed for one page, Children
     placed printed across on 32 pages, three children a page, its sentences in columns
     half as wide as their pages had room for. Before narrowing, Children placed printed at
     48%, Other options at 58% and Not placed at 63%."""
+    figures = figures or {}
     least = {
         k: max(_LEAST_WIDTH[c], _longest_word(frame[c]) + 3)
         for k, c in enumerate(map(str, frame.columns)) if c in _LEAST_WIDTH
@@ -171,6 +188,15 @@ def _page_widths(frame: pd.DataFrame, widths: list[int]) -> list[int]:
     # wrapped cell): Why not took it all beside Flags at 19 wrapped to ten lines
     texts = {k: [v if isinstance(v, str) else "" for v in frame[c]]
              for k, c in enumerate(map(str, frame.columns)) if c in _LEAST_WIDTH}  # fmt: skip
+    # one page wide, its sentences narrower still, before pages across: a child's row whole
+    narrowest = [
+        max(_ONE_PAGE_WIDTH[c], _longest_word(frame[c]) + 3) if c in _ONE_PAGE_WIDTH
+        else min(w, figures[c] + 2) if c in figures else w
+        for w, c in zip(widths, map(str, frame.columns), strict=True)
+    ]  # fmt: skip
+    one_page = one_page_widths(narrowest, wanted, texts, lines=_lines)
+    if one_page is not None:
+        return one_page
     return widen_pages(wanted, narrowed, ends, keep=1, texts=texts, lines=_lines)
 
 
@@ -206,8 +232,8 @@ def table_sheet(
             elif col in numeric and isinstance(cell.value, float):
                 cell.number_format = SCORE
             cell.alignment = FIGURE if col in numeric else WRAP_INDENT if j > 1 else WRAP
-    if frame.empty:
-        ws.cell(row=2, column=1, value=empty)
+    if frame.empty:  # one line under the header, read across the empty columns
+        ws.cell(row=2, column=1, value=empty).alignment = TOP
     widths: dict[int, float] = {}
     for j, col in enumerate(cols, start=1):
         head = vocabulary.column(col, headers)
@@ -216,11 +242,19 @@ def table_sheet(
         width = min(max(body, longest_word, 6) + 3, _MAX_WIDTH.get(col, 30))
         width = max(width, longest_word + 3) + (2 if col in numeric else 1 if j > 1 else 0)
         widths[j] = width
-    printed = _page_widths(frame, [int(w) for w in widths.values()])
+    # a column of figures as wide as its widest figure or its header's longest word
+    figures = {
+        c: max(max((_text_width(v, _FORMATS.get(c)) for v in frame[c]), default=0),
+               max((len(w) for w in vocabulary.column(c, headers).split()), default=4))
+        for c in cols if c in numeric
+    }  # fmt: skip
+    printed = _page_widths(frame, [int(w) for w in widths.values()], figures)
     for j, width in enumerate(printed, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
         widths[j] = width
     _fit_rows(ws, 1, max(ws.max_row, 1), widths)
+    if frame.empty:  # sized as wrapped in column A, the sentence sat four lines down
+        ws.row_dimensions[2].height = LINE_HEIGHT + 2
     ws.freeze_panes = "B2"
     # one page wide at 85% or more, else at full size on pages across with the child's ID on
     # each: one page wide, Children placed printed at 64% and Other options at 66%
@@ -318,8 +352,9 @@ def _summary_sheet(wb: Workbook, report: MatchReport) -> Worksheet:
     )
     note = ws.cell(row=row + 1, column=1, value=(
         f"{councils}in plain words; children not placed, with "
-        "their reasons in full, follow. Solver, inputs and configuration are on the last "
-        "sheet (Technical detail). Every figure is also in the CSV files beside this workbook."
+        "their reasons in full, follow. How the plan was worked out, the inputs and the "
+        "settings are on the last sheet (Technical detail). Every figure is also in the CSV "
+        "files beside this workbook."
     ))  # fmt: skip
     note.alignment = WRAP
     ws.merge_cells(start_row=row + 1, start_column=1, end_row=row + 1, end_column=5)

@@ -20,28 +20,35 @@ if TYPE_CHECKING:
 ASSUMPTIONS: tuple[str, ...] = (
     "Ages are whole years on the run date; a home's age range (rule 3) is checked on the "
     "day it opens.",
-    "Distances are DfE straight-line miles between postcodes, to one decimal place; "
-    "a child whose home or school postcode is blank or cannot be located is matched with "
-    "that distance unknown (it costs nothing) and flagged in distance_note.",
-    "A placement whose postcode cannot be located is set aside (rule 15), or with "
-    "unlocatable = 'assume_far' charged as beyond far_from_home_miles from home and school "
-    "and out of area.",
-    "Out of area means the placement's upper-tier authority differs from the child's "
-    "responsible authority; a placement whose authority is unknown is not counted.",
-    "Where a placement's current children have unknown ages, 'solo', 'only older', "
-    "'only younger' and the harm-to-younger-children rule are treated as not met.",
-    "Siblings are never each other's 'others' for the who-lives-alongside rules.",
-    "A sibling group's split penalty is shown against its first placed member.",
-    "With siblings = 'together', a group may not use more than one placement; "
-    "members may still be left unplaced.",
-    "Alternatives' extra cost compares the option's own terms with the proposal's; "
-    "knock-on effects on other children are not included.",
-    "The priority score is the objective the solver minimises: weekly costs plus "
-    "weighted penalties (distance, out of area, school moves, sibling splits, children "
-    "left unplaced); it is not money. The weekly cost is the sum of the proposed "
-    "placements' weekly fees.",
-    "Team decisions: a pin is obeyed only if it breaks no other hard rule; refused and "
-    "ignored decisions are listed on the Decisions sheet with the reason.",
+    "Distances are straight-line miles between postcodes, as the DfE measures them, to one "
+    "decimal place. A child whose home or school postcode is blank or cannot be found is "
+    "matched with that distance not known (it counts neither for nor against a home); "
+    "Why this home says so.",
+    "A home whose postcode cannot be found is not offered (rule 15); if the configuration "
+    "says to assume it is far (unlocatable = 'assume_far'), it is offered as far from the "
+    "child's home and school and out of area.",
+    "Out of area means the home is in another council area (upper-tier authority) than the "
+    "council responsible for the child; a home whose council is not known is not counted "
+    "as out of area.",
+    "Where the ages of a home's children are not known, the rules on who a child may live "
+    "with ('only child', 'only older', 'only younger') and the rule on risk of harm to "
+    "younger children are taken as not met.",
+    "Brothers and sisters in a sibling group are not 'other children' for the rules on "
+    "who a child may live with.",
+    "In matches.csv, the points for splitting a sibling group are on the row of its first "
+    "child placed.",
+    "If the configuration keeps siblings together (siblings = 'together'), a sibling group "
+    "is never split between homes, though some or all of them may be left not placed.",
+    "Other options are compared with the proposal for that child alone: what choosing one "
+    "would mean for other children is not included.",
+    "The plan is chosen by a priority score: the weekly fees plus points for what the team "
+    "wants to avoid (distance from home and school, out of area, school moves in key stage "
+    "4, splitting siblings, leaving a child not placed). It is not money and is shown only "
+    "under Technical detail. The weekly cost is the sum of the proposed homes' weekly "
+    "fees.",
+    "Team decisions: a pin (the team's choice of home for a child) is followed only if it "
+    "breaks no other hard rule; decisions refused or ignored are listed on the Decisions "
+    "sheet with the reason.",
 )
 
 OUTPUT_FILES: tuple[str, ...] = (

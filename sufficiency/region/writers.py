@@ -284,7 +284,7 @@ def write_workbook(result: RegionResult, path: Path) -> Path:
     ws = wb.active
     ws.title = "Summary"
     ws["A1"] = f"Region: {result.region.name}"
-    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].font = Font(name="Calibri", bold=True, size=14)
     lines = headline(result)
     rounded = tables.ROUNDING_NOTE
     members = _members(result)

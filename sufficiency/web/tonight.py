@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from sufficiency import vocabulary
 from sufficiency.io.atomic import sha256_file
 from sufficiency.pages.render import count, gbp, miles
 from sufficiency.store import RunStore
@@ -167,9 +168,9 @@ class Tonight:
         out: list[str] = []
         out += list(self.children.loc[self.children["Child"] == child_id, "Home"])
         out += list(self.options.loc[self.options["Child"] == child_id, "Home"])
-        if "Nearest option" in self.not_placed:
+        if NEAREST_HOME in self.not_placed:
             out += list(
-                self.not_placed.loc[self.not_placed["Child"] == child_id, "Nearest option"].dropna()
+                self.not_placed.loc[self.not_placed["Child"] == child_id, NEAREST_HOME].dropna()
             )
         return list(dict.fromkeys(str(p) for p in out if str(p)))
 
@@ -180,8 +181,19 @@ _cache: dict[tuple[str, int], Tonight] = {}
 MAX_TONIGHTS = 4
 _lock = threading.Lock()
 SHEETS = ("Children placed", "Not placed", "Other options")
-#: The "Not placed" columns of the nearest option, as the other sheets name them.
-NEAREST = {"Nearest option": "Home", "Nearest option: miles from home": "Miles from home"}
+#: The "Not placed" columns of the nearest option (the cheapest for a child whose home is
+#: not known), as the other sheets name them.
+NEAREST_HOME = vocabulary.column("nearest_placement_id")
+NEAREST_MILES = vocabulary.column("nearest_miles_from_home")
+NEAREST_BREAKS = vocabulary.column("nearest_breaks")
+NEAREST = {NEAREST_HOME: "Home", NEAREST_MILES: "Miles from home"}
+#: The same columns as reports written before 7 December 2026 headed them ("Nearest
+#: option" over the cheapest option of a child whose home is not known), read as now.
+OLD_NEAREST = {
+    "Nearest option": NEAREST_HOME,
+    "Nearest option: miles from home": NEAREST_MILES,
+    "Rules the nearest option breaks": NEAREST_BREAKS,
+}
 #: The "Other options" column setting an option against the child's proposal.
 AGAINST = "Weekly cost against the proposal (£)"
 #: The report's first page: a line is [what, figure, "Check" when raised, words, sheet].
@@ -248,7 +260,7 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
         run["finished_at"],
         summary,
         sheets["Children placed"],
-        sheets["Not placed"],
+        sheets["Not placed"].rename(columns=OLD_NEAREST),
         sheets["Other options"],
         utc(run.get("started_at")),
         as_at_sentence(as_at(run)),

@@ -147,6 +147,63 @@ def test_every_sheet_prints_at_85_percent_or_more(sheets, name):
     assert mended == [], f"{name}: {mended} print at 85% or more: take them out of SMALL"
 
 
+@pytest.mark.parametrize("name", _cases("fonts", ".xlsx"))
+def test_workbooks_print_in_calibris_metrics(rendered, name):
+    """Every workbook prints in Carlito (Calibri's widths, as Excel lays it out): without
+    fonts-crosextra-carlito LibreOffice printed them in DejaVu Sans, wider, and the titles
+    and headers whose font named no family (spend's, the forecast's) in DejaVu Serif."""
+    fonts = rendering.pdf_fonts(_get(rendered, name).pdf)
+    assert fonts and all(f.startswith("Carlito") for f in fonts), f"{name}: {sorted(fonts)}"
+
+
+def test_match_report_children_placed_prints_one_page_wide(sheets):
+    """Children placed and Other options print one page wide at 85% or more, each child's
+    row whole on a page: printed across at full size, Children placed took 22 pages (two
+    across for each four children, the figures apart from the sentences about them) and
+    Other options 38; now 17 and 34 on the sample night."""
+    found = {s.title: s for s in sheets["match/match_report.xlsx"]}
+    for title, before in (("Children placed", 22), ("Other options", 38)):
+        sheet = found[title]
+        assert sheet.pages == sheet.pages_one_wide < before, sheet
+        assert not sheet.keys_repeated and sheet.scale is not None and sheet.scale >= 0.85
+
+
+def test_a4_landscape_holds_its_characters_at_full_size(tmp_path):
+    """Columns of A4_LANDSCAPE_CHARS characters print on one A4 landscape page at full size
+    and a fifth more do not: the figure the sheets are laid out by holds for the font they
+    print in (104, measured in DejaVu Sans, left a fifth of each page empty in Carlito)."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    from sufficiency.io.xlsx import A4_LANDSCAPE_CHARS
+
+    require(html=False)
+    books = []
+    for total in (A4_LANDSCAPE_CHARS, round(A4_LANDSCAPE_CHARS * 1.2)):
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        widths = [10] * (total // 10) + ([total % 10] if total % 10 else [])
+        for j, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(j)].width = width
+            sheet.cell(row=1, column=j, value="x")  # within its column, however narrow
+        sheet.page_setup.orientation, sheet.page_setup.paperSize = "landscape", 9
+        books.append(tmp_path / f"w{total}.xlsx")
+        book.save(books[-1])
+    pdfs = [b.with_suffix(".pdf") for b in books]
+    rendering.workbooks_to_pdf(books, pdfs)
+    assert [rendering.page_count(p) for p in pdfs] == [1, 2]
+
+
+def test_render_tools_want_carlito(monkeypatch):
+    """Rendering without Carlito is refused, naming its package: the pages would not be
+    the ones Excel prints."""
+    monkeypatch.setattr(rendering, "calibri_stand_in", lambda: "DejaVu Sans")
+    assert any("fonts-crosextra-carlito" in m for m in rendering.missing_tools(html=False))
+    monkeypatch.setattr(rendering, "calibri_stand_in", lambda: "Carlito")
+    assert not any("carlito" in m for m in rendering.missing_tools(html=False))
+
+
 @pytest.mark.parametrize("name", _cases("footer", ".xlsx"))
 def test_every_printed_page_names_its_sheet_and_page(rendered, name):
     """Every sheet's printed pages say which sheet and page they are ("Shortfall - page 3
