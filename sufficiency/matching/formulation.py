@@ -13,7 +13,8 @@ Variables, in this order:
 
 Rows: each child is placed once or unplaced; capacity (with the fostering limit
 and its exemption), per placement and across the rows of one home
-(:mod:`.homes`); ``x <= y`` linking; ``sum_h y - s <= 1`` (``s`` fixed at 0 when
+(:mod:`.homes`); ``x <= y`` linking, and a group's children at a row (or on the rows of
+one home) at most its room there times ``y``; ``sum_h y - s <= 1`` (``s`` fixed at 0 when
 siblings must stay together); exemption exclusivity; who-lives-alongside conflicts as clique rows
 ``sum_{c in C} x[c,p] <= 1`` over sets ``C`` of children at placement ``p`` who may not
 live alongside each other, any two of them (:func:`conflict_cliques`: every
@@ -205,6 +206,30 @@ def build_model(
             -np.inf,
             0.0,
         )
+    # the same over the rows of a home on several rows: sum over its rows <= its room for
+    # the group (the rows' together, and the home's across them) * y[g, h]
+    multi = prob.home_rows[y_h] > 1
+    if multi.any():
+        gp_y = np.searchsorted(y_g * width + y_h, gp_g * width + prob.place_home[gp_p])
+        members_h = np.bincount(yk, minlength=n_y)
+        rows_cap = np.bincount(gp_y, weights=cap_gp, minlength=n_y)
+        across = np.where(prob.place_foster_empty[y_h] & (gsize[y_g] > 3),
+                          np.maximum(prob.place_home_room[y_h], prob.place_home_places[y_h]),
+                          prob.place_home_room[y_h])  # fmt: skip
+        cap_gh = np.minimum(rows_cap, across)
+        tight_h = multi & (cap_gh < members_h)
+        if tight_h.any():
+            row_of_h = np.cumsum(tight_h) - 1
+            at = tight_h[yk]
+            n_th = int(tight_h.sum())
+            b.add(
+                np.concatenate([row_of_h[yk[at]], np.arange(n_th)]),
+                np.concatenate([k[sib][at], y0 + np.nonzero(tight_h)[0]]),
+                np.concatenate([np.ones(int(at.sum())), -cap_gh[tight_h].astype(float)]),
+                n_th,
+                -np.inf,
+                0.0,
+            )
     # sum_h y[g, h] - s[g] <= 1
     b.add(
         np.concatenate([y_g, np.arange(n_g)]),
