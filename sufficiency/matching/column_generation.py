@@ -239,13 +239,14 @@ def solve_patterns(
 
 def _plan_pattern(gr: Group, plan: np.ndarray) -> tuple | None:
     """The group's pattern in ``plan`` (placement per child, -1 unplaced): members at one
-    placement form a block; ``None`` when a block is not one the group can take."""
+    placement form a block; ``None`` when a block is not one the group can take (or,
+    siblings together, the blocks are on more than one home)."""
     by_place: dict[int, int] = {}
     for i, c in enumerate(gr.members.tolist()):
         if plan[c] >= 0:
             by_place[int(plan[c])] = by_place.get(int(plan[c]), 0) | (1 << i)
     blocks = tuple((mask, p) for p, mask in by_place.items())
-    if gr.together and len(blocks) > 1:
+    if gr.together and gr.homes_of([p for _, p in blocks]) > 1:
         return None
     ok = all(mask in gr.blocks and p in set(gr.blocks[mask][0].tolist()) for mask, p in blocks)
     return blocks if ok else None

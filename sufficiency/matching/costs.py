@@ -166,13 +166,15 @@ def unplaced_cost(prob: MatchProblem, weights: MatchingWeights) -> np.ndarray:
 def sibling_split_cost(
     prob: MatchProblem, place_of_child: np.ndarray, weights: MatchingWeights
 ) -> np.ndarray:
-    """Split penalty per sibling group: weight x (placements used - 1), at least 0.
+    """Split penalty per sibling group: weight x (homes used - 1), at least 0.
 
-    ``place_of_child`` holds each child's placement index, -1 when unplaced.
+    ``place_of_child`` holds each child's placement index, -1 when unplaced. Rows of one
+    home (``prob.place_home``) are one home: siblings on two of them live together.
     """
     out = np.zeros(prob.num_groups)
+    home = prob.household_of(place_of_child)
     for g in range(prob.num_groups):
-        used = np.unique(place_of_child[(prob.child_group == g) & (place_of_child >= 0)])
+        used = np.unique(home[(prob.child_group == g) & (home >= 0)])
         out[g] = weights.sibling_split * max(len(used) - 1, 0)
     return out
 

@@ -194,6 +194,19 @@ def _room_for(prob: MatchProblem, p: int, kids: list[int]) -> int:
     return int(prob.group_room[p] if one_group else prob.place_capacity[p])
 
 
+_DECISION = RULE_CODES.index("decision")
+
+
+def _home_room_for(prob: MatchProblem, p: int, group: list[int]) -> int:
+    """How many of a sibling group ``p``'s home can take across its rows (one row: as
+    :func:`_room_for`): each row's room, and the home's across them (the exemption)."""
+    if prob.home_rows[p] <= 1:
+        return _room_for(prob, p, group)
+    rows = np.nonzero(prob.place_home == prob.place_home[p])[0]
+    across = room_with(prob, group[0], p, group[1:])
+    return int(min(sum(_room_for(prob, int(q), group) for q in rows), across))
+
+
 def _siblings_left_out(
     prob: MatchProblem, c: int, p: int, excluded: set[tuple[int, int]], together: bool
 ) -> str:
@@ -207,14 +220,18 @@ def _siblings_left_out(
     group = [int(s) for s in np.nonzero(prob.child_group == g)[0]]
     kid = prob.referrals["child_id"].astype(str).to_numpy(object)
     out = []
+    rows = np.nonzero(prob.place_home == prob.place_home[p])[0]  # siblings together on any
     for s in (s for s in group if s != c):
+        anywhere = ~np.delete(rule_breaks(prob, np.full(len(rows), s), rows), _DECISION, axis=0)
+        if any(anywhere[:, i].all() and (s, int(q)) not in excluded for i, q in enumerate(rows)):
+            continue  # the sibling may join the child on a row of its home
         broken = rule_breaks(prob, np.array([s]), np.array([p]))[:, 0]
         why = [rule_label(RULE_CODES[i]) for i in np.nonzero(broken)[0]
                if RULE_CODES[i] != "decision"]  # fmt: skip
         why += ["excluded from it by a team decision"] if (s, p) in excluded else []
         if why:
             out.append(f"{kid[s]} ({', '.join(why)})")
-    room = _room_for(prob, p, group)
+    room = _home_room_for(prob, p, group)
     if not out and len(group) <= room:
         return ""
     but = (f"{listed(out)} cannot go there too" if out
@@ -391,8 +408,8 @@ def apply_decisions(
             g = int(prob.child_group[where(k)[0]])
             if g >= 0:
                 by_group.setdefault(g, []).append(k)
-        for ks in by_group.values():
-            if len({where(k)[1] for k in ks}) > 1:
+        for ks in by_group.values():  # rows of one home are one home: together
+            if len({int(prob.place_home[where(k)[1]]) for k in ks}) > 1:
                 who = ", ".join(f"{rows[k]['child_id']} to {rows[k]['placement_id']}" for k in ks)
                 refuse(ks, f"siblings must stay together but are pinned apart ({who}).")
     by_place: dict[int, list[int]] = {}

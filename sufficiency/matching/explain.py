@@ -16,6 +16,8 @@ from sufficiency.matching.gates import pair_flags
 from sufficiency.matching.homes import full_per_pair, home_full
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import RULE_CODES, broken_text, children_conflict, rule_breaks
+from sufficiency.matching.sibling_notes import nearest as _nearest
+from sufficiency.matching.sibling_notes import sibling_notes as sibling_notes
 from sufficiency.matching.solver import MatchResult
 from sufficiency.matching.why_not import plan_reasons
 from sufficiency.vocabulary import counted, listed
@@ -28,17 +30,6 @@ ALTERNATIVE_COLUMNS: tuple[str, ...] = (
     "child_id", "rank", "placement_id", "setting", "provider", "weekly_cost",
     "miles_from_home", "pair_cost_gbp", "extra_cost_gbp", "vacancy_left_in_plan", "flags",
 )  # fmt: skip
-
-
-def _nearest(prob: MatchProblem, c: int, among: np.ndarray) -> int | None:
-    """Nearest placement to the child's home among ``among`` (cheapest if home unknown);
-    ``None`` when ``among`` is empty."""
-    if len(among) == 0:
-        return None
-    miles, _ = pair_distances(prob, np.full(len(among), c), among)
-    cost = prob.placements["weekly_cost"].to_numpy(float)[among]
-    key = np.where(np.isnan(miles), np.inf, miles)
-    return int(among[np.lexsort((among, cost, key))[0]])
 
 
 def _lawful(prob: MatchProblem, c: int) -> np.ndarray:
@@ -224,7 +215,8 @@ def _free_nearest(
         if together and grp[c] >= 0
         else []
     )
-    homes = np.unique(where[sibs]) if sibs else np.zeros(0, np.int64)
+    homes = np.nonzero(np.isin(prob.place_home, prob.place_home[where[sibs]]))[0]  # all rows
+    sibs = [] if prob.place_home[place] in prob.place_home[homes] else sibs  # joins them
     lawful = homes[~rule_breaks(prob, np.full(len(homes), c), homes).any(axis=0)]
     if len(joined := _open_to(prob, result, c, lawful)):
         # the siblings' home can take the child as well: said as a place left there (it
@@ -263,7 +255,7 @@ def _free_nearest(
     left = float(unplaced_cost(prob, weights)[c])
     # a split only if the group's placed members are elsewhere and none is there already
     sibs_placed = (grp == grp[c]) & (np.arange(len(grp)) != c) & (where >= 0)
-    joins = (sibs_placed & (where == place)).any()
+    joins = (sibs_placed & (prob.household_of(where) == prob.place_home[place])).any()
     split = weights.sibling_split if grp[c] >= 0 and sibs_placed.any() and not joins else 0.0
     if score + split < left:  # optimal only within the gap: placing the child is better
         return (
@@ -412,88 +404,3 @@ def alternatives_table(
 def _meeting(n: int) -> str:
     """``1 placement meets``, ``3 placements meet``: a count and its verb agreeing."""
     return f"{counted(n, 'placement')} {'meets' if n == 1 else 'meet'}"
-
-
-def _pets_apart(prob: MatchProblem, members: np.ndarray) -> str:
-    """When the group's own answers keep them apart (one must live with pets, another may
-    not, or is a risk to animals under rule 13), that clause: no home can take both."""
-    pets = prob.referrals["pets"].astype(str).to_numpy(object)[members]
-    animals = prob.child_harm_animals[members] & prob.harm_animals_excludes_pets
-    kid = prob.referrals["child_id"].astype(str).to_numpy(object)[members]
-    must = kid[(pets == "must") & ~animals]
-    if not len(must) or not (animals.any() or (pets == "no").any()):
-        return ""
-    said = [f"{k} is a risk to animals (rule 13)" for k in kid[animals]]
-    said += [f"{k} may not live with pets (rule 7)" for k in kid[(pets == "no") & ~animals]]
-    them = "both" if len(members) == 2 else "them all"
-    return (
-        f": {listed(list(must))} must live with pets (rule 7) and {listed(said)}, so no "
-        f"home can take {them}"
-    )
-
-
-_DECISION = RULE_CODES.index("decision")
-
-
-def _decided_apart(prob: MatchProblem, members: np.ndarray, fits: np.ndarray) -> str:
-    """Which team decisions rule out every home in ``fits`` for a sibling group: the pins
-    of its members (each to a home the others cannot share), else its exclusions."""
-    kid = prob.referrals["child_id"].astype(str).to_numpy(object)
-    pid = prob.placements["placement_id"].astype(str).to_numpy(object)
-    pin = prob.decision_pin if prob.decision_pin is not None else np.full(prob.num_children, -1)
-    pinned = [f"{kid[c]} is pinned to {pid[pin[c]]}" for c in members if pin[c] >= 0]
-    if pinned:
-        return listed(pinned)
-    out = []
-    for c in members:
-        hit = fits[rule_breaks(prob, np.array([c]), fits)[_DECISION]]
-        if len(hit):
-            out.append(f"{kid[c]} is excluded from {listed([str(pid[p]) for p in hit[:3]])}"
-                       + (f" and {len(hit) - 3} more" if len(hit) > 3 else ""))  # fmt: skip
-    return listed(out)
-
-
-def sibling_notes(prob: MatchProblem, place_of_child: np.ndarray) -> np.ndarray:
-    """Per child of a sibling group the plan splits, why it may be split: whether any home
-    on the register has room for the whole group and meets every hard rule for each of
-    them, and when only the team's decisions rule such homes out (a pin of one sibling, an
-    exclusion), which decisions; "" for every other child."""
-    notes = np.full(prob.num_children, "", dtype=object)
-    pid = prob.placements["placement_id"].astype(str).to_numpy(object)
-    room = prob.group_room
-    lo, hi = (prob.placements[c].to_numpy(float) for c in ("age_min", "age_max"))  # rule 3 first
-    for g in range(prob.num_groups):
-        members = np.nonzero(prob.child_group == g)[0]
-        at = place_of_child[members]
-        if (at < 0).all() or (len(np.unique(at)) == 1):
-            continue  # together, or none placed (each is listed as not placed)
-        n = len(members)
-        ages = prob.child_age_years[members]
-        # a home opening after a birthday takes the child a year older (rule 3)
-        fits = np.nonzero((room >= n) & (lo <= ages.min() + 1) & (hi >= ages.max()))[0]
-        ruled_out = np.zeros(len(fits), bool)  # by the team's decisions alone
-        for c in members:  # one child at a time: the homes left to check shrink
-            broken = rule_breaks(prob, np.array([c]), fits)
-            keep = ~np.delete(broken, _DECISION, axis=0).any(axis=0)
-            fits, ruled_out = fits[keep], (ruled_out | broken[_DECISION])[keep]
-        whole = "both" if n == 2 else f"all {n}"
-        if ruled_out.all() and len(fits):  # a pin or exclusion keeps them apart, not the rules
-            notes[members] = (f"{counted(len(fits), 'home')} could take {whole} under the "
-                              "other hard rules, but the team's decisions rule them out: "
-                              + _decided_apart(prob, members, fits))  # fmt: skip
-            continue
-        fits = fits[~ruled_out]
-        if len(fits) == 0:
-            notes[members] = (f"no home on tonight's register has room for {whole} and "
-                              "meets every hard rule for each of them"
-                              + _pets_apart(prob, members))  # fmt: skip
-            continue
-        best = _nearest(prob, int(members[0]), fits)
-        miles = float(pair_distances(prob, members[:1], np.array([best]))[0][0])
-        where = f"{miles:.1f} miles from home" if not np.isnan(miles) else "the cheapest"
-        notes[members] = (
-            f"{counted(len(fits), 'home')} could take {whole} under the hard rules, the nearest "
-            f"{pid[best]} ({where}), but the plan needs their places for other children or "
-            "finds keeping the group there worse on its priorities"
-        )
-    return notes

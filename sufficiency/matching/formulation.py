@@ -4,14 +4,17 @@ Variables, in this order:
 
 * ``x[k]`` (binary): candidate pair ``k`` is used;
 * ``u[c]`` (continuous, 0-1): child ``c`` is unplaced;
-* ``y[g,p]`` (binary): sibling group ``g`` uses placement ``p``;
-* ``s[g]`` (continuous): placements group ``g`` uses beyond the first;
+* ``y[g,h]`` (binary): sibling group ``g`` uses home ``h`` (its first row,
+  ``prob.place_home``: rows of one home are one home, so siblings on two of them live
+  together);
+* ``s[g]`` (continuous): homes group ``g`` uses beyond the first;
 * ``e[g,h]`` (binary): foster household ``h`` (on one row or several) takes group ``g``
   alone under the sibling exemption to the usual fostering limit.
 
 Rows: each child is placed once or unplaced; capacity (with the fostering limit
 and its exemption), per placement and across the rows of one home
-(:mod:`.homes`); ``x <= y`` linking; ``sum_p y - s <= 1`` (``s`` fixed at 0 when
+(:mod:`.homes`); ``x <= y`` linking, and a group's children at a row (or on the rows of
+one home) at most its room there times ``y``; ``sum_h y - s <= 1`` (``s`` fixed at 0 when
 siblings must stay together); exemption exclusivity; who-lives-alongside conflicts as clique rows
 ``sum_{c in C} x[c,p] <= 1`` over sets ``C`` of children at placement ``p`` who may not
 live alongside each other, any two of them (:func:`conflict_cliques`: every
@@ -119,7 +122,7 @@ def build_model(
     n_x, n_c = len(child), prob.num_children
     b = _Builder()
     k = np.arange(n_x)
-    y_g, y_p, e_g, e_h = _group_columns(prob, child, place)
+    y_g, y_h, gp_g, gp_p, e_g, e_h = _group_columns(prob, child, place)
     # each child placed once or unplaced
     b.add(
         np.concatenate([child, np.arange(n_c)]),
@@ -166,10 +169,9 @@ def build_model(
             -np.inf,
             h_rhs,
         )
-    # x[k] <= y[g, p]
-    yk = np.searchsorted(
-        y_g * prob.num_placements + y_p, grp[sib] * prob.num_placements + place[sib]
-    )
+    # x[k] <= y[g, h], h the home of the pair's placement
+    width = prob.num_placements
+    yk = np.searchsorted(y_g * width + y_h, grp[sib] * width + prob.place_home[place[sib]])
     n_link = int(sib.sum())
     r = np.arange(n_link)
     b.add(
@@ -180,28 +182,55 @@ def build_model(
         -np.inf,
         0.0,
     )
-    # sum_k x[k] <= cap[g, p] * y[g, p] where p holds fewer of g than could go there:
-    # without it the relaxation spreads a group fractionally and never pays for a split
-    members_at = np.bincount(yk, minlength=n_y)
+    # sum_k x[k] <= cap[g, p] * y[g, h] where p (a row of h) holds fewer of g than could
+    # go there: without it the relaxation spreads a group fractionally and never pays for
+    # a split
+    gpk = np.searchsorted(gp_g * width + gp_p, grp[sib] * width + place[sib])
+    members_at = np.bincount(gpk, minlength=len(gp_g))
     cap_gp = np.where(
-        exempt_ok[y_p] & (gsize[y_g] > 3),
-        np.maximum(vac[y_p], prob.place_capacity[y_p]),
-        prob.place_capacity[y_p],
+        exempt_ok[gp_p] & (gsize[gp_g] > 3),
+        np.maximum(vac[gp_p], prob.place_capacity[gp_p]),
+        prob.place_capacity[gp_p],
     )
     tight = cap_gp < members_at
     if tight.any():
-        row_of_y = np.cumsum(tight) - 1
-        at = tight[yk]
+        row_of_gp = np.cumsum(tight) - 1
+        at = tight[gpk]
         n_tight = int(tight.sum())
+        gp_y = np.searchsorted(y_g * width + y_h, gp_g * width + prob.place_home[gp_p])
         b.add(
-            np.concatenate([row_of_y[yk[at]], np.arange(n_tight)]),
-            np.concatenate([k[sib][at], y0 + np.nonzero(tight)[0]]),
+            np.concatenate([row_of_gp[gpk[at]], np.arange(n_tight)]),
+            np.concatenate([k[sib][at], y0 + gp_y[tight]]),
             np.concatenate([np.ones(int(at.sum())), -cap_gp[tight].astype(float)]),
             n_tight,
             -np.inf,
             0.0,
         )
-    # sum_p y[g, p] - s[g] <= 1
+    # the same over the rows of a home on several rows: sum over its rows <= its room for
+    # the group (the rows' together, and the home's across them) * y[g, h]
+    multi = prob.home_rows[y_h] > 1
+    if multi.any():
+        gp_y = np.searchsorted(y_g * width + y_h, gp_g * width + prob.place_home[gp_p])
+        members_h = np.bincount(yk, minlength=n_y)
+        rows_cap = np.bincount(gp_y, weights=cap_gp, minlength=n_y)
+        across = np.where(prob.place_foster_empty[y_h] & (gsize[y_g] > 3),
+                          np.maximum(prob.place_home_room[y_h], prob.place_home_places[y_h]),
+                          prob.place_home_room[y_h])  # fmt: skip
+        cap_gh = np.minimum(rows_cap, across)
+        tight_h = multi & (cap_gh < members_h)
+        if tight_h.any():
+            row_of_h = np.cumsum(tight_h) - 1
+            at = tight_h[yk]
+            n_th = int(tight_h.sum())
+            b.add(
+                np.concatenate([row_of_h[yk[at]], np.arange(n_th)]),
+                np.concatenate([k[sib][at], y0 + np.nonzero(tight_h)[0]]),
+                np.concatenate([np.ones(int(at.sum())), -cap_gh[tight_h].astype(float)]),
+                n_th,
+                -np.inf,
+                0.0,
+            )
+    # sum_h y[g, h] - s[g] <= 1
     b.add(
         np.concatenate([y_g, np.arange(n_g)]),
         np.concatenate([y0 + np.arange(n_y), s0 + np.arange(n_g)]),
@@ -261,9 +290,12 @@ def build_model(
 
 def _group_columns(
     prob: MatchProblem, child: np.ndarray, place: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The sibling-group variables, ``y`` by (group, placement) then ``e`` by (group, home):
-    ``y[g, p]`` for each (group, placement) among the pairs, sorted; ``e[g, h]`` where
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The sibling-group variables, ``y`` by (group, home) then ``e`` by (group, home),
+    with the (group, placement)s among the pairs between them: ``y[g, h]`` for each
+    (group, home) among the pairs (``h`` the first row of its home, ``prob.place_home``:
+    one variable for every row of one home, where siblings live together), sorted; the
+    (group, placement)s, sorted; ``e[g, h]`` where
     home ``h`` (its first row, ``prob.place_home``) is a foster household with nobody there
     now and room for more than 3 (a row's vacancies, or its places across its rows) and
     the group has more than 3 members: the exemption to the usual fostering limit, which
@@ -272,12 +304,15 @@ def _group_columns(
     sib = grp >= 0
     gp = pd.DataFrame({"g": grp[sib], "p": place[sib]}).drop_duplicates().sort_values(["g", "p"])
     y_g, y_p = gp["g"].to_numpy(np.int64), gp["p"].to_numpy(np.int64)
+    gh = pd.DataFrame({"g": y_g, "h": prob.place_home[y_p]}).drop_duplicates()
+    gh = gh.sort_values(["g", "h"])
     gsize = np.bincount(prob.child_group[prob.child_group >= 0], minlength=prob.num_groups)
     room = np.where(prob.home_rows > 1, prob.place_home_places, prob.place_vacancies)
     e_mask = (prob.place_foster_empty & (room > 3))[y_p] & (gsize[y_g] > 3)
     eh = pd.DataFrame({"g": y_g[e_mask], "h": prob.place_home[y_p[e_mask]]}).drop_duplicates()
     eh = eh.sort_values(["g", "h"])
-    return y_g, y_p, eh["g"].to_numpy(np.int64), eh["h"].to_numpy(np.int64)
+    return (gh["g"].to_numpy(np.int64), gh["h"].to_numpy(np.int64), y_g, y_p,
+            eh["g"].to_numpy(np.int64), eh["h"].to_numpy(np.int64))  # fmt: skip
 
 
 def _exemption_rows(
@@ -306,7 +341,7 @@ def plan_values(
     x = (where[child] == place).astype(float)
     if int(x.sum()) != int(placed.sum()):
         return None  # a child placed on a pair the model does not hold
-    y_g, y_p, e_g, e_h = _group_columns(prob, child, place)
+    y_g, y_h, _, _, e_g, e_h = _group_columns(prob, child, place)
     n_g = prob.num_groups
     members = placed & (prob.child_group >= 0)
     gp = pd.DataFrame({"g": prob.child_group[members], "p": where[members]})
@@ -316,7 +351,8 @@ def plan_values(
     def keys(frame: pd.DataFrame) -> np.ndarray:
         return frame["g"].to_numpy(np.int64) * width + frame["p"].to_numpy(np.int64)
 
-    y = np.isin(y_g * width + y_p, keys(used)).astype(float)
+    used = used.assign(p=prob.place_home[used["p"].to_numpy(np.int64)]).drop_duplicates()
+    y = np.isin(y_g * width + y_h, keys(used)).astype(float)
     s = np.maximum(np.bincount(used["g"].to_numpy(np.int64), minlength=n_g) - 1, 0)
     # the exemption where a group is more at a row than its usual capacity, or more on
     # the rows of its home than the home's usual room

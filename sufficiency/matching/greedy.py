@@ -29,11 +29,12 @@ def can_join(
 ) -> bool:  # fmt: skip
     """Whether child ``c`` may join ``members`` already placed in ``p`` (rules 1, 2, 10,
     11 and 14), and the children ``place_of_child`` places on the other rows of ``p``'s
-    home (rules 10, 11 and 14, and the home's places across its rows: rules 1 and 2)."""
+    home (rules 10, 11 and 14, and the home's places across its rows: rules 1 and 2).
+    Siblings who must stay together may take any rows of one home (they live together)."""
     grp = prob.child_group
     if siblings_together and grp[c] >= 0:
         elsewhere = place_of_child[(grp == grp[c]) & (place_of_child >= 0)]
-        if len(elsewhere) and np.any(elsewhere != p):
+        if len(elsewhere) and np.any(prob.place_home[elsewhere] != prob.place_home[p]):
             return False
     n = len(members) + 1
     if n > prob.place_capacity[p]:
@@ -194,14 +195,15 @@ def greedy_plan(
             yield from place[start[c] : stop[c]].tolist()
 
     grp = prob.child_group
-    group_at: dict[int, int] = {}  # with siblings together: where the group went
+    group_at: dict[int, int] = {}  # with siblings together: the home the group went to
     for c in sequence:
         g = int(grp[c])
         if together and g in group_at:
-            # the only placement left is the group's, if the child may go there at all
-            p = group_at[g]
-            fits = not rule_breaks(prob, np.array([c]), np.array([p])).any()
-            tries = iter([p] if fits else [])
+            # the only placements left are the rows of the group's home, in greedy order,
+            # those the child may go to at all
+            rows = _home_rows_in_order(prob, group_at[g])
+            fits = ~rule_breaks(prob, np.full(len(rows), c), rows).any(axis=0)
+            tries = iter(rows[fits].tolist())
         else:
             tries = options(int(c))
         for p in tries:
@@ -211,9 +213,24 @@ def greedy_plan(
                 where[c] = p
                 taken[p] += 1
                 if g >= 0:
-                    group_at.setdefault(g, int(p))
+                    group_at.setdefault(g, int(prob.place_home[p]))
                 break
     return where
+
+
+def _home_rows_in_order(prob: MatchProblem, home: int) -> np.ndarray:
+    """The rows of one home (``home`` its first row), in the greedy baseline's order."""
+    if prob.home_rows[home] <= 1:
+        return np.array([home], np.int64)
+    rows = prob.derived("_home_rows_in_order", _by_home)
+    lo, hi = np.searchsorted(prob.place_home[rows], [home, home + 1])
+    return np.asarray(rows[lo:hi], np.int64)
+
+
+def _by_home(prob: MatchProblem) -> np.ndarray:
+    """Every placement row, by home (its first row), each home's rows in greedy order."""
+    order = placement_order(prob)
+    return order[np.argsort(prob.place_home[order], kind="stable")]
 
 
 __all__ = ["can_join", "greedy_order", "greedy_plan", "placement_order"]

@@ -58,7 +58,7 @@ class Pool:
         self.seen[key] = len(self.pattern_group)
         grp = self.groups[g]
         placed = 0
-        cost = grp.split * max(len(blocks) - 1, 0)
+        cost = grp.split_cost([p for _, p in blocks])  # per home beyond the first
         for mask, p in blocks:
             places, total, _ = grp.blocks[mask]
             cost += float(total[np.searchsorted(places, p)])

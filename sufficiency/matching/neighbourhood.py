@@ -13,7 +13,7 @@ Neighbourhoods, in turn (each completed with the whole sibling groups of its chi
 
 * ``unplaced``: a child left unplaced who has a candidate pair, and the children at
   its cheapest placements;
-* ``split``: a sibling group split over several placements (or partly unplaced), and
+* ``split``: a sibling group split over several homes (or partly unplaced), and
   the children at the placements where the whole group could go, cheapest first;
 * ``area``: the children at the placements nearest one placement the plan uses.
 
@@ -201,7 +201,8 @@ class _Search:
         members = grp >= 0
         if not members.any():
             return np.zeros(0, np.int64)
-        g, p = grp[members], where[members]
+        # by home: siblings on rows of one home are together, not split
+        g, p = grp[members], self.prob.household_of(where[members])
         n_g = self.prob.num_groups
         unplaced = np.bincount(g[p < 0], minlength=n_g) > 0
         low = np.full(n_g, np.iinfo(np.int64).max)

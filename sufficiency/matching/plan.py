@@ -59,12 +59,13 @@ def evaluate_plan(
     split = np.zeros(n)
     per_group = sibling_split_cost(prob, place_of_child, weights)
     together = np.full(n, pd.NA, dtype=object)
+    home = prob.household_of(place_of_child)  # rows of one home are one home
     for g in range(prob.num_groups):
         members = np.nonzero(prob.child_group == g)[0]
         got = members[placed[members]]
         if len(got):
             split[got[0]] = per_group[g]
-        used = np.unique(place_of_child[members])
+        used = np.unique(home[members])
         together[members] = bool(len(used) == 1 and used[0] >= 0)
     out["sibling_split_gbp"] = split
     out["unplaced_gbp"] = np.where(placed, 0.0, unplaced_cost(prob, weights))

@@ -1,9 +1,12 @@
 """Pricing for column generation: the sibling groups' patterns and their reduced costs.
 
 A sibling group takes one *pattern*: a partition of the members it places into
-*blocks*, each block at a different placement, the rest unplaced (with ``siblings =
-"together"`` a pattern has at most one block). Its cost is the members' pair costs, the
-unplaced penalties and the split weight for each placement beyond the first. A block
+*blocks*, each block at a different placement, the rest unplaced. Rows of one home
+(``prob.place_home``: one home or household on several rows of the register) are one
+home, where siblings live together: with ``siblings = "together"`` a pattern's blocks
+are all on the rows of one home (one block where no home has several rows). Its cost is
+the members' pair costs, the unplaced penalties and the split weight for each home
+beyond the first. A block
 uses as many places as it has members, or, when it is bigger than the usual fostering
 limit allows and takes an empty foster home under the sibling exemption, the home's
 whole usual capacity, so nobody else can join it.
@@ -83,6 +86,14 @@ class Group:
     blocks: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]  # mask: places, cost, uses
     split: float
     together: bool
+    #: Per placement, its home (its first row), or ``None`` where each of the group's
+    #: placements is its own home (the blocks then cost a split each beyond the first).
+    home: np.ndarray | None = None
+    #: The most of the group's placements on the rows of one home (1: none shares one).
+    reach: int = 1
+    #: Whether a placement beyond a radius is surely another home than one within it
+    #: (no home of the register is on several rows): :meth:`far_bound` may count a split.
+    far_split: bool = True
     _last_values: tuple | None = field(default=None, repr=False)
     _last_frames: tuple | None = field(default=None, repr=False)
 
@@ -109,11 +120,16 @@ class Group:
     def _frames_of(self, alpha: float, vals: dict) -> list[tuple[float, tuple[int, ...]]]:
         out = []
         full = (1 << len(self.members)) - 1
-        for placed, blocks in _partitions(len(self.members), self.together):
+        # blocks on the rows of one home are together: at least ceil(blocks / reach) homes
+        one_block = self.together and self.reach == 1
+        for placed, blocks in _partitions(len(self.members), one_block):
             if any(b not in vals for b in blocks):
                 continue
+            homes = -(-len(blocks) // self.reach)
+            if self.together and homes > 1:
+                continue
             left = full & ~placed
-            lower = sum(vals[b][2] for b in blocks) + self.split * max(len(blocks) - 1, 0)
+            lower = sum(vals[b][2] for b in blocks) + self.split * max(homes - 1, 0)
             lower += float(sum(self.unplaced[i] for i in range(len(self.members)) if left >> i & 1))
             out.append((lower - alpha, blocks))
         return out
@@ -135,7 +151,7 @@ class Group:
             if floor is not None and lower >= floor:
                 skipped = min(skipped, lower)
                 continue
-            best = _best_distinct(blocks, vals, lower)
+            best = self._best(blocks, vals, lower)
             if best is not None:
                 found.append(best)
         found.sort(key=lambda f: f[0])
@@ -144,19 +160,28 @@ class Group:
             least = min(least, skipped)
         return least, [f for f in found if f[0] < -TOLERANCE_GBP][:PATTERNS_PER_ROUND]
 
-    def cheapest(self, beta: np.ndarray) -> tuple[float, float, int]:
+    def cheapest(self, beta: np.ndarray) -> tuple[float, float, int | tuple | None]:
         """With capacity duals ``beta`` and no unit dual: the least reduced cost of a
-        pattern placing every member at one placement, the least of any other pattern,
-        and that one placement (-1 when none can take the whole group)."""
+        pattern placing every member in one home, the least of any other pattern, and
+        where: the one placement, or the blocks (member mask, placement) on the rows of
+        one home where that is cheaper (``None`` when no home can take the whole group)."""
         vals = self._values(beta)
         full = (1 << len(self.members)) - 1
-        whole, other, at = np.inf, np.inf, -1
+        whole, other = np.inf, np.inf
+        at: int | tuple | None = None
+        rows: list[tuple[float, tuple]] = []  # the whole group on several rows of one home
         for lower, blocks in self._frames(0.0, vals):
             if blocks == (full,):
                 places, v, _ = vals[full]
                 whole, at = lower, int(places[int(np.argmin(v))])
-            elif (best := _best_distinct(blocks, vals, lower)) is not None:
-                other = min(other, best[0])
+            elif (best := self._best(blocks, vals, lower)) is not None:
+                one = sum(blocks) == full and self.homes_of([p for _, p in best[1]]) == 1
+                if one:
+                    rows.append(best)
+                else:
+                    other = min(other, best[0])
+        if rows and (least := min(rows, key=lambda r: r[0]))[0] < whole:
+            whole, at = least[0], least[1]
         return whole, other, at
 
     def far_bound(
@@ -179,7 +204,8 @@ class Group:
             free = sorted(d for i, d in enumerate(delta) if not placed >> i & 1 and d < np.inf)
             if free:
                 gain = sum(d for d in free if d < 0) if free[0] < 0 else free[0]
-                split = self.split if same_ring and blocks else 0.0
+                # (rows of one home may lie at different distances: no split assumed)
+                split = self.split if same_ring and blocks and self.far_split else 0.0
                 least = min(least, lower + gain + split)
         return least
 
@@ -201,21 +227,70 @@ class Group:
                 near = near[np.argsort(v[near], kind="stable")]
                 lists.append((places[near], v[near] - least))
 
-            _list_below(blocks, lists, lower, slack, out)
+            _list_below(blocks, lists, lower, slack, out, self._extra())
         return out
+
+    def homes_of(self, places: list[int]) -> int:
+        """How many homes the placements are on (rows of one home counted once)."""
+        return len(set(places if self.home is None else self.home[places].tolist()))
+
+    def split_cost(self, places: list[int]) -> float:
+        """The split weight a pattern at ``places`` (one per block) pays: per home beyond
+        the first (infinite beyond the first when siblings must stay together)."""
+        extra = max(self.homes_of(places) - 1, 0)
+        return 0.0 if not extra else (np.inf if self.together else self.split * extra)
+
+    def _extra(self) -> _Homes | None:
+        """How a choice's split is counted beyond its frame's (``None`` where no two of
+        the group's placements share a home, and the frame's is exact)."""
+        if self.home is None:
+            return None
+        return _Homes(self.home, self.split, self.reach, self.together)
+
+    def _best(self, blocks: tuple[int, ...], vals: dict, lower: float) -> tuple | None:
+        """The cheapest choice of distinct placements for ``blocks``, splits counted by
+        home (:func:`_best_distinct`, or :func:`_best_by_home` where homes are shared)."""
+        homes = self._extra()
+        if homes is None or len(blocks) < 2:
+            return _best_distinct(blocks, vals, lower)
+        return _best_by_home(blocks, vals, lower, homes)
+
+
+@dataclass(frozen=True, eq=False)
+class _Homes:
+    """A group's placements' homes, for splits counted by home: ``extra`` is the split a
+    choice of placements pays beyond its frame's (``split`` per home beyond
+    ``ceil(blocks / reach)``; beyond one, a choice siblings who must stay together cannot
+    take), as a lower bound for a partial choice."""
+
+    home: np.ndarray
+    split: float
+    reach: int
+    together: bool
+
+    def extra(self, num_blocks: int, places: list[int]) -> float:
+        num_homes = len({int(self.home[p]) for p in places})
+        if self.together:
+            return 0.0 if num_homes <= 1 else np.inf
+        return self.split * (num_homes - max(-(-num_blocks // self.reach), 1))
 
 
 def _list_below(
     blocks: tuple[int, ...], lists: list[tuple[np.ndarray, np.ndarray]], lower: float,
-    slack: float, out: list[tuple[float, tuple]],
+    slack: float, out: list[tuple[float, tuple]], homes: _Homes | None = None,
 ) -> None:  # fmt: skip
     """Append every choice of distinct placements for ``blocks`` whose extra cost over
-    ``lower`` stays below ``slack`` (``lists``: each block's placements by extra cost)."""
+    ``lower`` stays below ``slack`` (``lists``: each block's placements by extra cost;
+    with ``homes``, the split a choice pays beyond its frame's counted too, which only
+    grows as blocks are chosen)."""
     options = [(p.tolist(), e.tolist()) for p, e in lists]
+    k = len(blocks)
 
     def walk(i: int, acc: float, chosen: tuple) -> None:
-        if i == len(blocks):
-            out.append((lower + acc, chosen))
+        if i == k:
+            more = 0.0 if homes is None else homes.extra(k, [p for _, p in chosen])
+            if acc + more < slack:
+                out.append((lower + acc + more, chosen))
             if len(out) > ENUMERATION_LIMIT:
                 raise TooMany
             return
@@ -259,6 +334,47 @@ def _best_distinct(blocks: tuple[int, ...], vals: dict, lower: float) -> tuple |
     return None if best[1] is None else (lower + best[0], best[1])
 
 
+def _best_by_home(blocks: tuple[int, ...], vals: dict, lower: float, homes: _Homes) -> tuple | None:
+    """:func:`_best_distinct` where some of the group's placements are rows of one home,
+    whose blocks are together (no split between them). Each block's candidates are its
+    ``len(blocks)`` cheapest placements and every placement of a home on several rows
+    within ``split`` of the last of those (any placement of a home it shares with no
+    other block, or dearer than that, can be swapped for a free one of the cheapest at no
+    more cost, counted with the split); with siblings together, every placement of a home
+    on several rows. Branch and bound, the split counted by home as it goes."""
+    k = len(blocks)
+    multi = np.bincount(homes.home)[homes.home] > 1
+    tops = []
+    for b in blocks:
+        places, v, least = vals[b]
+        order = np.lexsort((places, v))
+        kth = v[order[min(k, len(order)) - 1]]
+        near = order[: min(k, len(order))]
+        wide = np.inf if homes.together else kth + homes.split
+        shared = order[k:][multi[places[order[k:]]] & (v[order[k:]] < wide)]
+        pick = np.concatenate([near, shared])
+        tops.append((places[pick].tolist(), (v[pick] - least).tolist()))
+    best: list = [np.inf, None]
+
+    def walk(i: int, acc: float, chosen: tuple) -> None:
+        # the split beyond the frame's only grows as blocks are chosen: a lower bound
+        paid = homes.extra(k, [p for _, p in chosen])
+        if acc + paid >= best[0]:
+            return
+        if i == k:
+            best[0], best[1] = acc + paid, chosen
+            return
+        used = {p for _, p in chosen}
+        for p, e in zip(*tops[i], strict=True):
+            if acc + e + paid >= best[0]:
+                break
+            if p not in used:
+                walk(i + 1, acc + e, (*chosen, (blocks[i], p)))
+
+    walk(0, 0.0, ())
+    return None if best[1] is None else (lower + best[0], best[1])
+
+
 def groups(
     prob: MatchProblem, child: np.ndarray, place: np.ndarray, cost: np.ndarray,
     params: MatchingParams,
@@ -268,6 +384,7 @@ def groups(
     exempt_ok = prob.place_foster_empty & (vac > 3)
     unplaced = unplaced_cost(prob, params.weights)
     grp = prob.child_group
+    far_split = not bool((prob.home_rows > 1).any())
     of_pair = grp[child]
     order = np.argsort(of_pair, kind="stable")
     starts = np.searchsorted(of_pair[order], np.arange(prob.num_groups + 1))
@@ -292,8 +409,11 @@ def groups(
             if ok.any():
                 at = places[ok]
                 blocks[mask] = (at, total[mask][ok], np.minimum(n, cap[at]).astype(float))
+        held = np.unique(np.concatenate([at for at, _, _ in blocks.values()] or [places[:0]]))
+        reach = int(np.bincount(prob.place_home[held]).max(initial=1)) if len(held) else 1
         out.append(Group(members, unplaced[members], blocks, params.weights.sibling_split,
-                          params.siblings == "together"))  # fmt: skip
+                         params.siblings == "together", prob.place_home if reach > 1 else None,
+                         reach, far_split))  # fmt: skip
     return out
 
 

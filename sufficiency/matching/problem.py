@@ -165,6 +165,14 @@ class MatchProblem:
             q.place_foster_empty, np.maximum(q.place_capacity, q.place_vacancies),
             q.place_capacity))  # fmt: skip
 
+    def household_of(self, where: np.ndarray) -> np.ndarray:
+        """Per child, the home (its first row, ``place_home``) of the placement ``where``
+        gives, -1 when unplaced: siblings on two rows of one home live together."""
+        where = np.asarray(where, np.int64)
+        out = np.full(len(where), -1, np.int64)
+        out[where >= 0] = self.place_home[where[where >= 0]]
+        return out
+
     def over_home(self, values: np.ndarray) -> np.ndarray:
         """``values`` (one per placement) summed over the rows of each placement's home:
         the placement's own value for a home on one row."""

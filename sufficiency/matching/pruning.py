@@ -4,7 +4,7 @@ The MIP is solved over a subset of the candidate pairs. Soundness rests on LP
 duality. Column generation prices the omitted pairs against the duals of the LP
 relaxation over the subset: ``rc = cost - alpha[child] - beta[placement]`` (rows
 that exist only for omitted pairs take dual 0, which is dual-feasible, and an
-omitted sibling variable ``y[g,p]`` has reduced cost ``-dual(split row) >= 0``).
+omitted sibling variable ``y[g,h]`` has reduced cost ``-dual(split row) >= 0``).
 Lowering each ``alpha[c]`` by the most negative ``rc`` among ``c``'s omitted
 pairs makes the duals feasible for the LP over *all* candidates, so
 ``z_dual = z_lp + sum of those minima`` bounds every plan (a Lagrangian bound;

@@ -270,8 +270,9 @@ def _bring_together(
     prob: MatchProblem, params: MatchingParams, where: np.ndarray,
     members: dict[int, list[int]], pairs: _Pairs,
 ) -> None:  # fmt: skip
-    """Move each sibling group that is split (or partly unplaced) whole to one placement
-    every member may go to, where the plan's cost falls (in place)."""
+    """Move each sibling group that is split over homes (or partly unplaced) whole to one
+    placement every member may go to, where the plan's cost falls (in place). A group on
+    several rows of one home is together."""
     from sufficiency.matching.costs import unplaced_cost
 
     grp = prob.child_group
@@ -281,7 +282,7 @@ def _bring_together(
     for g in range(prob.num_groups):
         kids = np.nonzero(grp == g)[0]
         at = where[kids]
-        used = np.unique(at[at >= 0])
+        used = np.unique(prob.place_home[at[at >= 0]])  # rows of one home are one home
         if len(used) <= 1 and (at >= 0).all():
             continue
         # the placements every member may go to, and the group's cost there
@@ -362,6 +363,25 @@ def sibling_bound(
 _GROUP_TRIES = 200
 
 
+def _take_rows(
+    prob: MatchProblem, gr: Group, blocks: tuple, together: bool, where: np.ndarray,
+    members: dict[int, list[int]],
+) -> None:  # fmt: skip
+    """Group ``gr`` at its blocks (member mask, placement) on the rows of one home, where
+    every member may join (in place); left for the flow otherwise."""
+    trial = where.copy()
+    joined = {p: list(members.get(p, [])) for _, p in blocks}
+    for mask, p in blocks:
+        for i, k in enumerate(gr.members.tolist()):
+            if mask >> i & 1:
+                if not can_join(prob, k, p, joined[p], together, trial):
+                    return
+                joined[p].append(k)
+                trial[k] = p
+    members.update(joined)
+    where[:] = trial
+
+
 def groups_first(
     prob: MatchProblem, params: MatchingParams, units: list[Group], child: np.ndarray,
     place: np.ndarray, cost: np.ndarray, unplaced: np.ndarray, far: np.ndarray | None,
@@ -371,8 +391,9 @@ def groups_first(
 
     The transportation relaxation does not see siblings, so its plan splits most groups
     where few homes near them take two or more children. Priced at the flow's capacity
-    duals, each group whose cheapest pattern keeps everyone at one placement takes its
-    cheapest such placement still free for it (groups with most to lose by a split
+    duals, each group whose cheapest pattern keeps everyone in one home takes its
+    cheapest such placement still free for it (or, on several rows of one home, those
+    rows, if every member may still join them) (groups with most to lose by a split
     first, ties by group); then everyone else is matched by the flow over the places
     left. Like the flow's own plan, the hint may put children together against the
     rules: :func:`legal_plan` repairs it."""
@@ -382,14 +403,20 @@ def groups_first(
     where = np.full(n, -1, np.int64)
     members: dict[int, list[int]] = {}
     gain = np.full(len(units), -np.inf)
+    on_rows: dict[int, tuple] = {}  # a group whose cheapest is on several rows of one home
     for g, gr in enumerate(units):
         whole, other, at = gr.cheapest(beta)
-        if at >= 0 and whole < other:
+        if at is not None and whole < other:
             gain[g] = other - whole
+            if isinstance(at, tuple):
+                on_rows[g] = at
     for g in np.lexsort((np.arange(len(units)), -gain)).tolist():
         if not np.isfinite(gain[g]):
             break
         gr = units[g]
+        if g in on_rows:
+            _take_rows(prob, gr, on_rows[g], together, where, members)
+            continue
         places, total, uses = gr.blocks[(1 << len(gr.members)) - 1]
         value = total + uses * prices[places]
         for j in np.lexsort((places, value))[:_GROUP_TRIES].tolist():

@@ -101,13 +101,15 @@ def plan_reasons(
                 ("conflict", f"{kid[o]} is placed {on}{first} {words}: {rule_label(rule)}{said}.")
             )
     placed_sibs = [int(s) for s in sibs if where[s] >= 0]
-    if placed_sibs:
-        before = {int(where[s]) for s in placed_sibs} | (
-            {int(where[c])} if where[c] >= 0 else set()
+    if placed_sibs:  # by home: siblings on rows of one home live together
+        at_home = prob.household_of(where)
+        before = {int(at_home[s]) for s in placed_sibs} | (
+            {int(at_home[c])} if where[c] >= 0 else set()
         )
-        after = {int(where[s]) for s in placed_sibs} | {p}
+        after = {int(at_home[s]) for s in placed_sibs} | {int(home[p])}
         if len(after) > len(before) or (together and len(after) > 1):
-            at = sorted({f"{kid[s]} at {pid[where[s]]}" for s in placed_sibs if where[s] != p})
+            at = sorted({f"{kid[s]} at {pid[where[s]]}" for s in placed_sibs
+                         if at_home[s] != home[p]})  # fmt: skip
             reasons.append(("siblings", f"It would split the sibling group ({listed(at)})."))
     return reasons
 

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, Protocol
 
 from sufficiency.errors import SufficiencyError
 from sufficiency.io.ssda903_scan import files_under
-from sufficiency.store.splits import sibling_groups
+from sufficiency.store.splits import homes, sibling_groups
 from sufficiency.store.types import ChildOutcome, InputRow
 
 
@@ -54,9 +54,16 @@ def match_records(run: _MatchTables) -> MatchRecords:
     # each child's sibling group, so that what changed can name a team decision that
     # split one (:mod:`sufficiency.store.splits`)
     group = sibling_groups(run.referrals)
+    home = homes(run.placements)  # rows of one home on several rows: siblings there together
+
+    def on(r: dict[str, Any]) -> dict[str, str]:
+        at = home.get(str(r["placement_id"]))
+        return {"home": at} if at and str(r["child_id"]) in group else {}
+
     outcomes = [
         ChildOutcome(str(r["child_id"]), str(r["placement_id"]), None,
-                     {"weekly_cost": float(r["weekly_cost"]), **group.get(str(r["child_id"]), {})})
+                     {"weekly_cost": float(r["weekly_cost"]), **group.get(str(r["child_id"]), {}),
+                      **on(r)})
         for r in run.matches.to_dict("records")
     ]  # fmt: skip
     reason_col = "reason" if "reason" in run.unplaced.columns else None

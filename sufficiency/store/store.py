@@ -36,7 +36,7 @@ from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow
 from sufficiency.store.record import inputs_modified
 from sufficiency.store.referred import nights_away
 from sufficiency.store.respelt import lifted, renamed, respelt, spelt_note
-from sufficiency.store.splits import split_causes
+from sufficiency.store.splits import sibling_details, split_causes
 from sufficiency.store.stopped import end_stopped, hold, release
 from sufficiency.store.types import ChildOutcome, DecisionKey, InputRow, RowFingerprint
 
@@ -387,10 +387,7 @@ class RunStore:
                 q = select(Outcome.child_id, Outcome.placement_id).where(Outcome.run_id == rid)
                 return {c: (p or "unplaced") for c, p in s.execute(q)}
 
-            q = select(Outcome.child_id, Outcome.details).where(Outcome.run_id == run_b)
-            groups = {
-                c: d["sibling_group"] for c, d in s.execute(q) if (d or {}).get("sibling_group")
-            }
+            groups, homes = sibling_details(s, run_a, run_b)  # and homes on several rows
 
             def rows(rid: int, table: str) -> dict[str, RowFingerprint]:
                 q = select(RunRow.key, RunRow.row_sha256, RunRow.vacancies).where(
@@ -403,6 +400,9 @@ class RunStore:
             oa, ob = outcomes(run_a), outcomes(run_b)
             spelt = respelt(oa, ob)
             oa = renamed(oa, spelt)
+            homes = {
+                f"a:{spelt.get(k[2:], k[2:])}" if k[:2] == "a:" else k: h for k, h in homes.items()
+            }
             ra, rb = renamed(rows(run_a, "referral"), spelt), rows(run_b, "referral")
             pa, pb = rows(run_a, "placement"), rows(run_b, "placement")
             da = [{**d, "child_id": spelt.get(d["child_id"], d["child_id"])}
@@ -422,7 +422,7 @@ class RunStore:
         held = Counter(p for p in oa.values() if p not in ("unplaced", "not referred"))
         full = frozenset(p for p, n in held.items() if n >= (pa.get(p, _NO_VACANCY).vacancies or 0))
         new = [d for d in db if d["status"] == "applied" and _key(d) not in _applied_keys(da)]
-        causes = split_causes(causes, oa, ob, groups, new)  # a team decision's splits named
+        causes = split_causes(causes, oa, ob, groups, new, homes)  # a team decision's splits named
         causes |= knock_on_causes(
             moves, causes, changed, _applied_keys(da) != _applied_keys(db), full
         )

@@ -204,6 +204,11 @@ class World:
             for q in more:
                 seen |= links(self.homes[q])
 
+    def home(self, p: str | None) -> str | None:
+        """``p``'s home, as its first row by ID (``None`` for no placement): siblings on
+        rows of one home live together."""
+        return None if p is None else self.rows_of(p)[0]
+
     def home_room(self, c: str, p: str) -> tuple[int, bool]:
         """Children ``p``'s home may take across its rows with the plan's there and ``c``
         joining, and whether the usual fostering limit of three is what holds it."""
@@ -242,9 +247,9 @@ class World:
         placed = [s for s in self.siblings(c) if self.at[s] is not None]
         if not placed:
             return False
-        mine = {self.at[s] for s in placed}
-        before = mine | ({self.at[c]} if self.at[c] is not None else set())
-        after = mine | {p}
+        mine = {self.home(self.at[s]) for s in placed}
+        before = mine | ({self.home(self.at[c])} if self.at[c] is not None else set())
+        after = mine | {self.home(p)}
         return len(after) > len(before) or (self.together and len(after) > 1)
 
     # --- distances and costs ---
@@ -905,11 +910,12 @@ def _check_routes(world: World, c: str, p: str | None, text: str) -> list[str]:
 
 def _split(world: World, c: str, p: str) -> float:
     """The sibling split placing ``c`` at ``p`` adds, siblings placed elsewhere."""
-    apart = [s for s in world.siblings(c) if world.at[s] not in (None, p)]
+    apart = [s for s in world.siblings(c) if world.at[s] is not None
+             and world.home(world.at[s]) != world.home(p)]  # fmt: skip
     if not apart:
         return 0.0
-    used = {world.at[s] for s in world.siblings(c) if world.at[s] is not None}
-    return world.w.sibling_split * (len(used | {p}) - len(used))
+    used = {world.home(world.at[s]) for s in world.siblings(c) if world.at[s] is not None}
+    return world.w.sibling_split * (len(used | {world.home(p)}) - len(used))
 
 
 def _check_cost(world: World, c: str, p: str | None, text: str) -> list[str]:
@@ -978,7 +984,7 @@ def _check_sibling_notes(world: World, matches: pd.DataFrame) -> list[str]:
     for g, members in groups.items():
         if len(members) < 2:
             continue
-        homes = {world.at[c] for c in members}
+        homes = {world.home(world.at[c]) for c in members}  # rows of one home: together
         split = len(homes) > 1 and homes != {None}
         for c in members:
             note = notes.get(c)

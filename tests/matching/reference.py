@@ -235,12 +235,12 @@ def plan_violations(
                 out.append(f"{c['child_id']}@{pid}: younger child present")
             if "harm_physical" in c["risks"] and (unknown or any(o <= age - 3 for o in others)):
                 out.append(f"{c['child_id']}@{pid}: child 3+ years younger present")
-    if siblings_together:
-        groups: dict[str, set[str]] = {}
+    if siblings_together:  # in one home: rows of one home are one home
+        groups: dict[str, set[tuple]] = {}
         for cid, pid in plan.items():
             g = kids[cid]["sibling_group"]
             if pid is not None and not _na(g):
-                groups.setdefault(g, set()).add(pid)
+                groups.setdefault(g, set()).add(home_key(homes[pid]))
         out += [f"group {g} split" for g, used in groups.items() if len(used) > 1]
     return out
 
@@ -273,7 +273,7 @@ def plan_cost(
     kids = {r["child_id"]: r for r in refs.to_dict("records")}
     homes = {r["placement_id"]: r for r in plcs.to_dict("records")}
     total = 0.0
-    groups: dict[str, set[str]] = {}
+    groups: dict[str, set[tuple]] = {}  # the homes each group uses (a split per extra)
     for cid, pid in plan.items():
         c = kids[cid]
         if pid is None:
@@ -281,7 +281,7 @@ def plan_cost(
             continue
         total += pair_cost(c, homes[pid], w)
         if not _na(c["sibling_group"]):
-            groups.setdefault(c["sibling_group"], set()).add(pid)
+            groups.setdefault(c["sibling_group"], set()).add(home_key(homes[pid]))
     total += sum(w.sibling_split * (len(used) - 1) for used in groups.values())
     return total
 
