@@ -238,7 +238,9 @@ def test_region_reports_an_unusable_member_and_runs_the_rest(
     assert "data_quality.csv in members/E99000009/base" in html
     assert "3 of 4 members ran" in html
     long = pd.read_csv(out / "region.csv", dtype={"member_code": str})
-    assert "E99000009" not in set(long["member_code"])
+    # the failed member's one row says it failed (no figure of it is a forecast's)
+    failed = long[long["member_code"] == "E99000009"]
+    assert list(failed["measure"]) == ["failed"] and list(failed["value"]) == [1]
     # the region's totals are of 3 members of 4, and region.csv says so
     region = long[long["member_code"] == "region"].set_index("measure")["value"]
     assert region["members_ran"] == 3 and region["members"] == 4
@@ -636,7 +638,9 @@ def test_region_tables_say_the_region_row_adds_unrounded_figures(
     for sheet in ("Summary", "Placement mix forecast", "Scenarios"):
         # a sheet printed across has it beside the columns repeated on every page
         # (paragraphs from column C on the first page): its row's first text, any column
-        texts = [next((c.value for c in row if isinstance(c.value, str)), None)
+        # (a "Note" label in column A beside it)
+        texts = [next((c.value for c in row if isinstance(c.value, str)
+                       and c.value not in ("Note", "Notes")), None)
                  for row in wb[sheet].iter_rows()]  # fmt: skip
         assert ROUNDING_NOTE in texts, sheet
 
