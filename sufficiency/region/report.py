@@ -198,6 +198,10 @@ def _status(result: RegionResult, code: str, ran: MemberSummary | None = None) -
         if ran is not None and ran.budget_doubted:
             said.append(f"budget {ran.budget_doubt} its spend (wrong unit?): not in the "
                         "region's budget")  # fmt: skip
+        given = any(m.code == code and m.budget is not None for m in result.region.members)
+        if ran is not None and given and ran.budget_gbp is None:
+            said.append("its budget file gives no budget for this run's first financial "
+                        "year (see Read with care): not in the region's budget")  # fmt: skip
         return "; ".join(said)
     return "Failed: " + ", ".join(dict.fromkeys(run_label(f.scenario) for f in failed))
 

@@ -88,3 +88,25 @@ def test_a_members_budget_in_thousands_is_left_out_of_the_regions_budget(
     csv = long_table(result).set_index(["member_code", "measure"])["value"]
     assert csv[(second.code, "budget_doubted")] == 1 and csv[(first.code, "budget_doubted")] == 0
     assert pd.isna(csv[("region", "budget_gbp")])
+
+
+def test_a_members_budget_for_another_year_is_said_in_its_status(
+    pair: tuple[Member, Member], params: Any, tmp_path: Path
+) -> None:
+    """A member whose budget file gives only 2030-31: its budget is blank, warned of under
+    Read with care, but its status said only 'Ran', as a member with nothing wrong. It
+    now says its budget file gave no budget for the run's first year."""
+    first, second = pair
+    later = tmp_path / "budget.csv"
+    later.write_text("financial_year,cost_line,budget_gbp\n2030-31,all,5600000\n")
+    member = Member(second.code, second.name, second.history, budget=later)
+    region = Region("Pair", (first, member), None, None)
+    ran = _ran(region, params, tmp_path / "out")
+    result = RegionResult(region, ("base",), SEED, ran, (), None, ())
+    table = member_table(result)
+    assert pd.isna(table.iloc[1]["budget_gbp"])
+    assert (
+        "its budget file gives no budget for this run's first financial year"
+        in (table.iloc[1]["status"])
+    )
+    assert "budget file" not in table["status"].iloc[0]  # the first's budget is used
