@@ -17,18 +17,17 @@ from explain_check import false_claims
 from match_builders import POSTCODES, RUN_DATE, placement, placements_frame, referral
 from match_builders import referrals_frame as refs_frame
 from reference import id_plan, plan_violations
+from solve_paths import plan_by_path
 from test_decisions import decision, decisions_frame
 from test_matching_command import write_inputs
 
 from sufficiency.config import MatchingParams, Params
 from sufficiency.io.inputs import load_placements
-from sufficiency.matching import build_problem, greedy_plan, run_matching, solve
+from sufficiency.matching import build_problem, run_matching, solve
 from sufficiency.matching.decisions import apply_decisions
 from sufficiency.matching.explain import unplaced_table
 from sufficiency.matching.homes import over_limit
-from sufficiency.matching.master import repair
 from sufficiency.matching.rules import RULE_CODES, rule_breaks
-from sufficiency.matching.transport import legal_plan
 from sufficiency.matching.why_not import why_not
 
 PATHS = ["compact", "column_generation", "national", "greedy", "legal_plan", "repair"]
@@ -63,34 +62,12 @@ def _children(n: int, group: str | None = None, **kw: Any) -> pd.DataFrame:
                        for i in range(1, n + 1)])  # fmt: skip
 
 
-def _plan(prob: Any, path: str) -> np.ndarray:
-    """The plan one path proposes (the legal plan and the repair from a hint putting
-    every child somewhere on the home's rows, as the solvers' plans may)."""
-    params = MatchingParams()
-    if path == "greedy":
-        return greedy_plan(prob, params)
-    if path in ("legal_plan", "repair"):
-        n, m = prob.num_children, prob.num_placements
-        hint = np.arange(n) % m
-        if path == "repair":
-            return repair(prob, hint, np.ones(n))
-        child, place = np.repeat(np.arange(n), m), np.tile(np.arange(m), n)
-        return legal_plan(prob, params, hint, child, place, np.ones(n * m))
-    if path == "national":
-        result = solve(prob, params, spatial_above_pairs=0)
-        assert result.method.startswith("column generation over pairs by distance")
-    else:
-        result = solve(prob, params, method=path)
-    assert result.status.value == "optimal", result.message
-    return result.place_of_child
-
-
 @pytest.mark.parametrize("path", PATHS)
 def test_two_rows_of_one_bed_each_take_one_child(path: str) -> None:
     """Two children, each lawful on either row: one is proposed, not one per row."""
     kids = _children(2, residential_suitability="preferred", foster_suitability="unsuitable")
     prob = build_problem(kids, _home(), RUN_DATE)
-    where = _plan(prob, path)
+    where = plan_by_path(prob, path)
     assert int((where >= 0).sum()) == 1
     assert len(over_limit(prob, where)) == 0
 
@@ -99,7 +76,7 @@ def test_two_rows_of_one_bed_each_take_one_child(path: str) -> None:
 def test_home_places_says_the_rows_are_separate_beds(path: str) -> None:
     kids = _children(2, residential_suitability="preferred", foster_suitability="unsuitable")
     prob = build_problem(kids, _home(places=2), RUN_DATE)
-    assert int((_plan(prob, path) >= 0).sum()) == 2
+    assert int((plan_by_path(prob, path) >= 0).sum()) == 2
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -107,9 +84,9 @@ def test_a_foster_household_on_two_rows_takes_three_in_all(path: str) -> None:
     """Two rows of two places (four beds, the team says): four children who are no
     siblings, three proposed; a household with one child now on one row, two."""
     prob = build_problem(_children(4), _household(places=4), RUN_DATE)
-    assert int((_plan(prob, path) >= 0).sum()) == 3
+    assert int((plan_by_path(prob, path) >= 0).sum()) == 3
     prob = build_problem(_children(4), _household(current=(1, 0), places=4), RUN_DATE)
-    where = _plan(prob, path)
+    where = plan_by_path(prob, path)
     assert int((where >= 0).sum()) == 2 and len(over_limit(prob, where)) == 0
 
 
@@ -118,10 +95,10 @@ def test_the_sibling_exemption_still_holds_in_an_empty_household(path: str) -> N
     """Four siblings may all go to an empty household with four places (one row of 4)."""
     plcs = _household(vacancies=4, places=4)
     prob = build_problem(_children(4, group="G1"), plcs, RUN_DATE)
-    assert int((_plan(prob, path) >= 0).sum()) == 4
+    assert int((plan_by_path(prob, path) >= 0).sum()) == 4
     # a household with a child now on its other row is not empty: three at most
     prob = build_problem(_children(4, group="G1"), _household(4, (0, 1), 4), RUN_DATE)
-    assert int((_plan(prob, path) >= 0).sum()) == 2
+    assert int((plan_by_path(prob, path) >= 0).sum()) == 2
 
 
 def test_pins_to_the_rows_of_a_full_home_are_refused_naming_the_rows() -> None:
@@ -238,7 +215,7 @@ def test_a_sibling_group_may_fill_an_empty_household_across_its_rows(path: str) 
     pattern master held the household to three (the exemption only lifted one row with
     more than three vacancies) while greedy placed all four: two paths, two laws."""
     prob = build_problem(_children(4, group="G1"), _household(places=4), RUN_DATE)
-    where = _plan(prob, path)
+    where = plan_by_path(prob, path)
     assert sorted(where.tolist()) == [0, 0, 1, 1] and len(over_limit(prob, where)) == 0
 
 
@@ -250,7 +227,7 @@ def test_nobody_else_joins_a_sibling_group_over_three_on_the_households_rows(pat
     kids = pd.concat([_children(4, group="G1"), refs_frame([referral("C9", age=9)])],
                      ignore_index=True)  # fmt: skip
     prob = build_problem(kids, _household(vacancies=3, places=5), RUN_DATE)
-    where = _plan(prob, path)
+    where = plan_by_path(prob, path)
     placed = np.nonzero(where >= 0)[0]
     other = int(np.nonzero(prob.referrals["child_id"] == "C9")[0][0])
     assert len(placed) <= 4 and (len(placed) <= 3 or other not in placed), where.tolist()
@@ -278,10 +255,10 @@ def test_a_home_id_on_a_foster_row_and_a_childrens_homes_row_is_one_household(pa
     compact model and the pattern master held four siblings to three where they could
     only go by the children's home's row."""
     prob = build_problem(_children(4), _mixed(), RUN_DATE)
-    where = _plan(prob, path)
+    where = plan_by_path(prob, path)
     assert int((where >= 0).sum()) == 3 and len(over_limit(prob, where)) == 0
     prob = build_problem(_children(4, group="G1"), _mixed(), RUN_DATE)
-    where = _plan(prob, path)
+    where = plan_by_path(prob, path)
     assert int((where >= 0).sum()) == 4 and len(over_limit(prob, where)) == 0
 
 
@@ -341,7 +318,7 @@ def test_the_current_children_on_a_homes_other_row_count_on_every_path(
                        referral("C2", age=12, foster_suitability="unsuitable")])  # fmt: skip
     plcs = _four_year_old_on_row_b()
     prob = build_problem(kids, plcs, RUN_DATE)
-    where = _plan(prob, path)
+    where = plan_by_path(prob, path)
     assert where[0] == -1 and where[1] >= 0
     assert plan_violations(kids, plcs, id_plan(prob, where), RUN_DATE) == []
 

@@ -20,6 +20,7 @@ from explain_check import false_claims
 from match_builders import POSTCODES, RUN_DATE, placement, placements_frame, referral
 from match_builders import referrals_frame as refs_frame
 from reference import best_by_enumeration, id_plan, plan_violations
+from solve_paths import plan_by_path
 from test_decisions import decision, decisions_frame
 
 from sufficiency.cli import main
@@ -27,7 +28,6 @@ from sufficiency.config import MatchingParams, Params
 from sufficiency.matching import (
     build_problem,
     generate_candidates,
-    greedy_plan,
     pricing,
     run_matching,
     solve,
@@ -36,7 +36,6 @@ from sufficiency.matching.backends import available_backends
 from sufficiency.matching.costs import pair_cost, sibling_split_cost, unplaced_cost
 from sufficiency.matching.decisions import apply_decisions
 from sufficiency.matching.plan import evaluate_plan, plan_figures
-from sufficiency.matching.transport import legal_plan
 from sufficiency.matching.why_not import plan_reasons
 
 PATHS = ["compact", "column_generation", "national", "greedy", "legal_plan"]
@@ -57,22 +56,6 @@ def _siblings(n: int = 4) -> pd.DataFrame:
                        for i in range(1, n + 1)])  # fmt: skip
 
 
-def _plan(prob: Any, params: MatchingParams, path: str) -> np.ndarray:
-    if path == "greedy":
-        return greedy_plan(prob, params)
-    if path == "legal_plan":  # from a hint putting the children on both rows
-        n, m = prob.num_children, prob.num_placements
-        child, place = np.repeat(np.arange(n), m), np.tile(np.arange(m), n)
-        return legal_plan(prob, params, np.arange(n) % m, child, place, np.ones(n * m))
-    if path == "national":
-        result = solve(prob, params, spatial_above_pairs=0)
-        assert result.method.startswith("column generation over pairs by distance")
-    else:
-        result = solve(prob, params, method=path)
-    assert result.status.value == "optimal", result.message
-    return result.place_of_child
-
-
 @pytest.mark.parametrize("policy", POLICIES)
 @pytest.mark.parametrize("path", PATHS)
 def test_four_siblings_on_two_rows_of_one_household_are_together(path: str, policy: str) -> None:
@@ -80,7 +63,7 @@ def test_four_siblings_on_two_rows_of_one_household_are_together(path: str, poli
     plan's outputs say the group is kept together."""
     params = MatchingParams(siblings=policy)  # type: ignore[arg-type]
     prob = build_problem(_siblings(), _household(), RUN_DATE)
-    where = _plan(prob, params, path)
+    where = plan_by_path(prob, path, params)
     assert (where >= 0).all()
     assert set(where.tolist()) == {0, 1}  # two on each row: each row has two places
     assert sibling_split_cost(prob, where, params.weights).tolist() == [0.0]
