@@ -18,8 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sufficiency import clock
+from sufficiency.io.ids import KnownIds, fold_id
 from sufficiency.store.models import Run, TeamDecision
-from sufficiency.store.types import DecisionKey, fold_id
+from sufficiency.store.types import DecisionKey
 
 V = TypeVar("V")
 
@@ -28,18 +29,12 @@ def respelt(before: Iterable[str], after: Iterable[str]) -> dict[str, str]:
     """``{earlier ID: later ID}`` for each child the two nights wrote differently but the
     same ignoring case and spaces, where each night has one ID of that reading (two
     children ``R007`` and ``r007`` on one night are left as written, as matching does)."""
-    a, b = set(before), set(after)
-    by_a: dict[str, list[str]] = {}
-    by_b: dict[str, list[str]] = {}
-    for c in a:
-        by_a.setdefault(fold_id(c), []).append(c)
-    for c in b:
-        by_b.setdefault(fold_id(c), []).append(c)
+    a, b = KnownIds(before), KnownIds(after)
     out = {}
-    for key, (old, *more) in by_a.items():
-        new = by_b.get(key, [])
-        if not more and len(new) == 1 and new[0] != old and old not in b and new[0] not in a:
-            out[old] = new[0]
+    for old in sorted(a.ids):  # each the one of its reading on both nights, as matching finds
+        new = b.same_as(old)
+        if new not in (None, old) and a.same_as(new) == old:
+            out[old] = new
     return out
 
 
