@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
+from sufficiency.io.ids import fold_id
 from sufficiency.io.schema import Field, TableSchema, check_table, read_single_table
 from sufficiency.io.tables import NightTable, RawTable, split_rows
 
@@ -100,13 +101,14 @@ def _load_decisions(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Prob
         nums = [raw.row_number(int(i)) for i in rows]
         for i, num in zip(rows, nums, strict=True):
             others = ", ".join(str(n) for n in nums if n != num)
+            spelt = _written_otherwise(raw, table, i, [r for r in rows if r != i])
             problems.append(
                 raw.problem(
                     i,
                     _placement_column(raw),
                     str(table.at[i, "placement_id"]),  # the child: the row's ID
-                    f"the same child and placement also have a decision on row(s) {others}; "
-                    "keep one row per pair",
+                    f"the same child and placement also have a decision on row(s) {others}"
+                    f"{spelt}; keep one row per pair",
                     code="duplicate_decision",
                 )
             )
@@ -122,13 +124,37 @@ def _placement_column(raw: RawTable) -> str:
     return "placement_id"
 
 
+def _folded(column: pd.Series) -> pd.Series:
+    """Each ID as matching compares it (:func:`~sufficiency.io.ids.fold_id`), blank as missing."""
+    return column.astype("string").map(fold_id, na_action="ignore").astype("string")
+
+
 def _repeated_pairs(table: pd.DataFrame, among: pd.Index | None = None) -> list[list[int]]:
-    """Index labels of the rows sharing a child-placement pair, one list per pair."""
-    pair = table["child_id"].astype("string") + "\x1f" + table["placement_id"].astype("string")
+    """Index labels of the rows sharing a child-placement pair, one list per pair. IDs are
+    compared as matching reads them, ignoring case and spaces: ``r007,PL1`` and
+    ``R007,PL1`` are one pair written twice (matching applies the decision once)."""
+    pair = _folded(table["child_id"]) + "\x1f" + _folded(table["placement_id"])
     if among is not None:
         pair = pair.loc[among]
     dup = pair[pair.notna() & pair.duplicated(keep=False)]
     return [[int(i) for i in rows] for _, rows in sorted(dup.groupby(dup).groups.items())]
+
+
+def _written_otherwise(raw: RawTable, table: pd.DataFrame, i: int, others: list[int]) -> str:
+    """What a row repeating row ``i``'s pair adds when it writes the IDs otherwise:
+    `` (row 3 writes them R007 and PL1: ...)``; ``""`` when every row writes them alike."""
+    ids = ["child_id", "placement_id"]
+    mine = [str(v) for v in table.loc[i, ids]]
+    said = []
+    for r in others:
+        written = [str(v) for v in table.loc[r, ids]]
+        if written != mine:
+            said.append(f"row {raw.row_number(int(r))} writes them {' and '.join(written)}")
+    if not said:
+        return ""
+    once = (table.loc[[i, *others], "decision"] == table.at[i, "decision"]).all()
+    return (f" ({'; '.join(said)}: the same IDs but for case and spaces, as matching reads "
+            f"them{', so one decision is written twice' * bool(once)})")  # fmt: skip
 
 
 #: Columns whose error does not stop an exclusion being applied: who, why and when.
@@ -180,6 +206,7 @@ def _keep_exclusions(
         first = order[0]
         kept = raw.row_number(int(first))
         what = "excluded" if table.at[first, "decision"] == "exclude" else "pinned"
+        spelt = {i: _written_otherwise(raw, table, i, [first]) for i in order[1:]}
         for i in order[1:]:
             same = table.at[i, "decision"] == table.at[first, "decision"]
             out.append(
@@ -187,7 +214,8 @@ def _keep_exclusions(
                     i,
                     _placement_column(raw),
                     str(table.at[i, "placement_id"]),  # the child: the row's ID
-                    f"the same child and placement are {what} on row {kept}, which is applied"
+                    f"the same child and placement are {what} on row {kept}{spelt[i]}, "
+                    "which is applied"
                     + ("; this copy is not needed" if same else "; this pin is not obeyed"),
                     severity="warning" if same else "error",
                     code="duplicate_decision",

@@ -29,6 +29,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from sufficiency.io.ids import KnownIds, fold_id
 from sufficiency.matching.homes import room_with
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import (
@@ -38,7 +39,7 @@ from sufficiency.matching.rules import (
     children_conflict,
     rule_breaks,
 )
-from sufficiency.store.types import ReferralGaps, fold_id
+from sufficiency.store.types import ReferralGaps
 from sufficiency.vocabulary import listed
 
 Status = Literal["applied", "ignored", "refused"]
@@ -270,16 +271,11 @@ def _as_written(column: pd.Series, known: set[str]) -> list[tuple[str, str]]:
     An ID not in ``known`` as written is taken as the one known ID it matches ignoring
     case and spaces (a team typing ``r025`` for ``R025`` in Excel): an exclusion is not
     dropped for it. An ID matching none, or more than one, is kept as written."""
-    by_fold: dict[str, list[str]] = {}
-    for k in known:
-        by_fold.setdefault(fold_id(k), []).append(k)
+    ids = KnownIds(known)
     out = []
     for value in column.astype(str):
-        match = by_fold.get(fold_id(value), [])
-        if value in known or len(match) != 1:
-            out.append((value, ""))
-        else:
-            out.append((match[0], value))
+        match = ids.same_as(value)
+        out.append((value, "") if match in (None, value) else (match, value))
     return out
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from sufficiency.errors import SufficiencyError
+from sufficiency.io.ids import fold_id
 from sufficiency.io.ssda903_scan import files_under
 from sufficiency.store.splits import homes, sibling_groups
 from sufficiency.store.types import ChildOutcome, InputRow
@@ -37,8 +38,13 @@ class _MatchTables(Protocol):
     def unplaced(self) -> Any: ...
 
 
-def row_digest(record: dict[str, Any]) -> str:
-    """SHA-256 of one input row's canonical JSON."""
+def row_digest(record: dict[str, Any], key: str | None = None) -> str:
+    """SHA-256 of one input row's canonical JSON; its own ID ``key`` as matching compares
+    it (:func:`~sufficiency.io.ids.fold_id`): a row whose ID the next night writes in
+    another case or spacing (``R007``, then ``r007``) is the same row, not a changed one.
+    An ID written in capitals without spaces hashes as it did before the ID was folded."""
+    if key is not None:
+        record = {**record, key: fold_id(record[key])}
     return hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -47,9 +53,10 @@ def match_records(run: _MatchTables) -> MatchRecords:
 
     Take them before pseudonymising the run: the store keeps real IDs.
     """
-    rows = [InputRow("referral", str(r["child_id"]), row_digest(r), None)
+    rows = [InputRow("referral", str(r["child_id"]), row_digest(r, "child_id"), None)
             for r in run.referrals.to_dict("records")]  # fmt: skip
-    rows += [InputRow("placement", str(r["placement_id"]), row_digest(r), int(r["vacancies"]))
+    rows += [InputRow("placement", str(r["placement_id"]), row_digest(r, "placement_id"),
+                      int(r["vacancies"]))
              for r in run.placements.to_dict("records")]  # fmt: skip
     # each child's sibling group, so that what changed can name a team decision that
     # split one (:mod:`sufficiency.store.splits`)

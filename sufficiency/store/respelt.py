@@ -1,45 +1,46 @@
-"""Children whose ID two matching nights wrote in another case or spacing, for ``runs diff``.
+"""Children and placements whose ID two matching nights wrote in another case or spacing,
+for ``runs diff``.
 
 Matching takes ``r007``, ``R 007`` and ``R007`` as one child (IDs compared by
-:func:`~sufficiency.store.types.fold_id`). What changed between two nights compared the
-IDs as written, so a child referred the next night as ``r 007`` read "no longer referred"
-as ``R007`` and "new referral" as ``r 007``, though the same child at the same home.
-:func:`respelt` finds such children; the diff takes the earlier night's records under the
-later night's spelling (shown as written) and says how the earlier one wrote it.
+:class:`~sufficiency.io.ids.KnownIds`), and ``pl1`` in the team's decisions as the
+register's ``PL1``. What changed between two nights compared the IDs as written, so a
+child referred the next night as ``r 007`` read "no longer referred" as ``R007`` and "new
+referral" as ``r 007``, though the same child at the same home; and children at a home
+the next night's register wrote ``pl1`` read as moved there from ``PL1``, "no longer on
+the register". :func:`respelt` finds such IDs; :class:`Respelt` takes the earlier night's
+records under the later night's spelling (shown as written), and a changed child's line
+says how the earlier night wrote their ID and their home's.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sufficiency import clock
+from sufficiency.io.ids import KnownIds, fold_id
 from sufficiency.store.models import Run, TeamDecision
-from sufficiency.store.types import DecisionKey, fold_id
+from sufficiency.store.types import DecisionKey
 
 V = TypeVar("V")
 
 
 def respelt(before: Iterable[str], after: Iterable[str]) -> dict[str, str]:
-    """``{earlier ID: later ID}`` for each child the two nights wrote differently but the
-    same ignoring case and spaces, where each night has one ID of that reading (two
-    children ``R007`` and ``r007`` on one night are left as written, as matching does)."""
-    a, b = set(before), set(after)
-    by_a: dict[str, list[str]] = {}
-    by_b: dict[str, list[str]] = {}
-    for c in a:
-        by_a.setdefault(fold_id(c), []).append(c)
-    for c in b:
-        by_b.setdefault(fold_id(c), []).append(c)
+    """``{earlier ID: later ID}`` for each child (or placement) the two nights wrote
+    differently but the same ignoring case and spaces, where each night has one ID of that
+    reading (two children ``R007`` and ``r007`` on one night are left as written, as
+    matching does)."""
+    a, b = KnownIds(before), KnownIds(after)
     out = {}
-    for key, (old, *more) in by_a.items():
-        new = by_b.get(key, [])
-        if not more and len(new) == 1 and new[0] != old and old not in b and new[0] not in a:
-            out[old] = new[0]
+    for old in sorted(a.ids):  # each the one of its reading on both nights, as matching finds
+        new = b.same_as(old)
+        if new not in (None, old) and a.same_as(new) == old:
+            out[old] = new
     return out
 
 
@@ -48,10 +49,41 @@ def renamed(values: Mapping[str, V], spelt: Mapping[str, str]) -> dict[str, V]:
     return {spelt.get(k, k): v for k, v in values.items()}
 
 
-def spelt_note(earlier: str, run_id: int) -> str:
-    """What a changed child's line adds when the earlier night wrote their ID otherwise."""
-    return (f"; the same child, whose ID run {run_id} wrote {earlier} (IDs are compared "
-            "ignoring case and spaces, as matching does)")  # fmt: skip
+@dataclass(frozen=True)
+class Respelt:
+    """The IDs of children (``children``) and placements (``places``) the earlier night
+    wrote otherwise, ``{earlier: later}`` (:func:`respelt`), to read its records by."""
+
+    children: Mapping[str, str]
+    places: Mapping[str, str]
+
+    def outcomes(self, outcomes: Mapping[str, str]) -> dict[str, str]:
+        """Each child's placement (or ``unplaced``), both in the later night's spelling."""
+        return {self.children.get(c, c): self.places.get(p, p) for c, p in outcomes.items()}
+
+    def homes(self, homes: Mapping[str, str]) -> dict[str, str]:
+        """The homes of :func:`~sufficiency.store.splits.sibling_details`, the earlier
+        night's (``a:<child>``) in the later night's spelling."""
+        return {(f"a:{self.children.get(k[2:], k[2:])}" if k[:2] == "a:" else k):
+                (self.places.get(h, h) if k[:2] == "a:" else h)
+                for k, h in homes.items()}  # fmt: skip
+
+    def decisions(self, decisions: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """The earlier run's decisions, child and placement in the later night's spelling."""
+        return [{**d, "child_id": self.children.get(d["child_id"], d["child_id"]),
+                 "placement_id": self.places.get(d["placement_id"], d["placement_id"])}
+                for d in decisions]  # fmt: skip
+
+    def note(self, child: str, before: str, run_id: int) -> str:
+        """What a changed child's line adds when the earlier night wrote their ID, or the ID
+        of the home they were at then, otherwise (``""`` when it wrote both alike)."""
+        was = {v: k for k, v in self.children.items()}
+        home = {v: k for k, v in self.places.items()}
+        said = [f"the same child, whose ID run {run_id} wrote {was[child]}"] if child in was else []
+        if before in home:
+            said.append(f"placement {before}, which run {run_id} wrote {home[before]}")
+        return (f"; {'; '.join(said)} (IDs are compared ignoring case and spaces, as matching "
+                "does)") if said else ""  # fmt: skip
 
 
 def _utc(value: dt.datetime) -> dt.datetime:

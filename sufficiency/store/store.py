@@ -35,7 +35,7 @@ from sufficiency.store.migrate import migrate
 from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow
 from sufficiency.store.record import inputs_modified
 from sufficiency.store.referred import nights_away
-from sufficiency.store.respelt import lifted, renamed, respelt, spelt_note
+from sufficiency.store.respelt import Respelt, lifted, renamed, respelt
 from sufficiency.store.splits import sibling_details, split_causes
 from sufficiency.store.stopped import end_stopped, hold, release
 from sufficiency.store.types import ChildOutcome, DecisionKey, InputRow, RowFingerprint
@@ -398,15 +398,11 @@ class RunStore:
             # a child whose ID run B wrote in another case or spacing is one child, as in
             # matching: run A's records of them are taken under run B's spelling
             oa, ob = outcomes(run_a), outcomes(run_b)
-            spelt = respelt(oa, ob)
-            oa = renamed(oa, spelt)
-            homes = {
-                f"a:{spelt.get(k[2:], k[2:])}" if k[:2] == "a:" else k: h for k, h in homes.items()
-            }
-            ra, rb = renamed(rows(run_a, "referral"), spelt), rows(run_b, "referral")
             pa, pb = rows(run_a, "placement"), rows(run_b, "placement")
-            da = [{**d, "child_id": spelt.get(d["child_id"], d["child_id"])}
-                  for d in _decisions(s, run_a)]  # fmt: skip
+            spelt = Respelt(respelt(oa, ob), respelt(pa, pb))  # IDs of one child (home)
+            oa, homes, pa = spelt.outcomes(oa), spelt.homes(homes), renamed(pa, spelt.places)
+            ra, rb = renamed(rows(run_a, "referral"), spelt.children), rows(run_b, "referral")
+            da = spelt.decisions(_decisions(s, run_a))
             db = _decisions(s, run_b)
             off = {k: lifted(s, k, run_b) for k in _applied_keys(da) - _applied_keys(db)}
             back = {c for c in ob if c not in oa and c in rb}
@@ -426,8 +422,7 @@ class RunStore:
         causes |= knock_on_causes(
             moves, causes, changed, _applied_keys(da) != _applied_keys(db), full
         )
-        was = {v: k for k, v in spelt.items()}
-        return [DiffRow(c, b, a, str(causes[c]) + (spelt_note(was[c], run_a) if c in was else ""))
+        return [DiffRow(c, b, a, str(causes[c]) + spelt.note(c, b, run_a))
                 for c, (b, a) in moves.items()]  # fmt: skip
 
     def prune(self, older_than: dt.timedelta, now: dt.datetime | None = None) -> int:

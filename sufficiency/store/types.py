@@ -6,6 +6,9 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+# the rule is the decisions reader's too, which cannot import the store: it is in io
+from sufficiency.io.ids import fold_id as fold_id
+
 
 class InputRow(NamedTuple):
     """Fingerprint of one input row, so :meth:`RunStore.diff` can say what changed."""
@@ -38,12 +41,6 @@ class DecisionKey(NamedTuple):
     child_id: str
     placement_id: str
     decision: str
-
-
-def fold_id(value: object) -> str:
-    """A child's or placement's ID as compared when typed in another case or with spaces
-    (``r025``, `` PL0056 ``): the team's decisions find the one ID it matches."""
-    return "".join(str(value).split()).upper()
 
 
 class ReferralGaps(NamedTuple):

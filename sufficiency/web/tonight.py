@@ -21,11 +21,11 @@ import pandas as pd
 
 from sufficiency import vocabulary
 from sufficiency.io.atomic import sha256_file
+from sufficiency.io.ids import KnownIds, fold_id
 from sufficiency.pages.render import count, gbp, miles
 from sufficiency.store import RunStore
 from sufficiency.store.store import utc
 from sufficiency.store.team_decisions import Decision
-from sufficiency.store.types import fold_id
 from sufficiency.web.inputs_age import as_at, as_at_sentence, run_date_note
 from sufficiency.web.store_files import latest_run
 
@@ -81,11 +81,7 @@ class Tonight:
         takes it: the child of that ID, else the one child whose ID is the same but for
         case and spaces (``r007``, ``R 007`` for ``R007``: the referrals wrote it so the
         night the decision was made); ``None`` for none, or more than one."""
-        known = self.child_ids()
-        if child_id in known:
-            return child_id
-        same = [c for c in known if fold_id(c) == fold_id(child_id)]
-        return same[0] if len(same) == 1 else None
+        return KnownIds(self.child_ids()).same_as(child_id)
 
     def decisions_of(self, child_id: str, in_force: list[Decision]) -> list[Decision]:
         """The decisions of ``in_force`` about this run's child ``child_id``: those recorded
