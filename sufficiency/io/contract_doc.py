@@ -239,7 +239,8 @@ Placements Data Standard v2 are accepted as aliases, including its wide risk
 columns (`Risk to child: Self-harm` ... with values `Risk Present` / `No known
 risk`), which are folded into `risks`.
 
-Checks beyond the field rules: duplicate `child_id`, a date of birth that makes
+Checks beyond the field rules: duplicate `child_id` (`R014` beside `r014` or `R 014` is
+one ID written twice: IDs are compared ignoring case and spaces), a date of birth that makes
 the child 18 or over (or is in the future) on the run date (`--date`, default
 today), a sibling group with one member (warning), a responsible authority that
 is not an English upper-tier code, postcodes that cannot be located
@@ -259,7 +260,8 @@ Tonight's vacancies, one row per placement offer. `provider` also accepts the 90
 codes: PR1 = in_house, PR2 = other_la, PR3 = external, PR4/PR5 = ifa for foster
 settings and external otherwise; PR0 is refused.
 
-Checks beyond the field rules: duplicate `placement_id`, `age_min` greater than
+Checks beyond the field rules: duplicate `placement_id` (ignoring case and spaces, as
+`child_id`), `age_min` greater than
 `age_max`, more `current_ages` than `current_children`, negative vacancies or costs, a
 weekly cost over £100,000 (more than the dearest placement on record), a zero weekly
 cost (warning), one under a fifth of what a week of its kind of home usually costs

@@ -15,6 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import pandas as pd
+
+from sufficiency.io.shape import not_an_id, quoted
+
 
 def fold_id(value: object) -> str:
     """A child's or placement's ID as compared when typed in another case or with spaces
@@ -40,3 +44,25 @@ class KnownIds:
             return text
         match = self._by_fold.get(fold_id(text), [])
         return match[0] if len(match) == 1 else None
+
+
+def folded(ids: pd.Series) -> pd.Series:
+    """``ids`` as compared (:func:`fold_id`), blanks left blank: a table's IDs that are
+    one ID but for case and spaces (``R014`` and ``r014``) are one child or placement."""
+    return ids.astype("string").map(fold_id, na_action="ignore")
+
+
+def spellings_note(ids: Iterable[object]) -> str:
+    """What a repeated ID's line adds when its copies are written differently (``""``
+    when alike): IDs are compared as matching reads them, ignoring case and spaces."""
+    written = sorted({str(i) for i in ids})
+    if len(written) < 2:
+        return ""
+    written = [shown_id(w) for w in written]
+    return (f" (written {', '.join(repr(w) for w in written)}: the same ID but for case and "
+            "spaces, which matching reads as one)")  # fmt: skip
+
+
+def shown_id(value: object) -> str:
+    """An ID as a problem quotes it: its shape where it looks like a name, not an ID."""
+    return quoted(value, bool(not_an_id(pd.Series([str(value)], dtype="string")).iat[0]))

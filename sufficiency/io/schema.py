@@ -41,7 +41,8 @@ from sufficiency.io.dates import (
     normalise_dates,
     wrong_weekday,
 )
-from sufficiency.io.shape import not_an_id, quoted
+from sufficiency.io.ids import folded, shown_id, spellings_note
+from sufficiency.io.shape import quoted
 from sufficiency.io.tables import RawTable, duplicate_message, read_tables
 
 Kind = Literal["text", "int", "number", "date", "code", "codes", "flag", "postcode"]
@@ -420,19 +421,19 @@ def duplicate_problems(
     raw: RawTable, table: pd.DataFrame, name: str, mapping: dict[str, Field] | None = None
 ) -> list[Problem]:
     """One error per repeated value of ``name``, listing every row it appears on."""
-    col = table[name]
-    dup = col[col.notna() & col.duplicated(keep=False)]
+    col, key = table[name], folded(table[name])  # R014 beside r014: one ID, as matching reads
+    dup = key[key.notna() & key.duplicated(keep=False)]
     label = raw.column_label(mapping_key(mapping, name)) if mapping else raw.column_label(name)
     out = []
-    for value, rows in dup.groupby(dup, sort=True).groups.items():
-        nums = [raw.row_number(int(i)) for i in rows]
+    for rows in dup.groupby(dup, sort=True).groups.values():
+        nums, value = [raw.row_number(int(i)) for i in rows], col.loc[rows[0]]
         out.append(
             Problem(
                 raw.source,
                 nums[0],
                 label,
-                quoted(value, bool(not_an_id(pd.Series([str(value)])).iat[0])),  # a name?
-                duplicate_message(name, nums[1:]),
+                shown_id(value),
+                duplicate_message(name, nums[1:]) + spellings_note(col.loc[rows]),
                 code="duplicate_id",
             )
         )

@@ -28,6 +28,7 @@ import pandas as pd
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.csv_text import text_formulas, unquote_formula_text
 from sufficiency.io.delimiter import delimiter, read_note
+from sufficiency.io.ids import fold_id, folded, shown_id, spellings_note
 from sufficiency.io.mac_roman import is_mac_roman, mac_roman_note
 from sufficiency.io.unnamed import drop_unnamed, second_header
 from sufficiency.io.xlsx_formulas import uncalculated_cells
@@ -550,14 +551,15 @@ def split_rows(
         rows = [idx]
         if p.code == "duplicate_id" and pd.notna(table.at[idx, id_col]):
             # which copy is right is unknown: every copy is set aside, each naming the others
-            same = (table[id_col] == table.at[idx, id_col]).fillna(False)
+            same = (folded(table[id_col]) == fold_id(table.at[idx, id_col])).fillna(False)
             rows = list(table.index[same.to_numpy(bool)])
             nums = [raw.row_number(int(r)) for r in rows]
+            spelt = spellings_note(table.loc[rows, id_col])
             for r, num in zip(rows, nums, strict=True):
                 others = [n for n in nums if n != num]
-                bad.setdefault(r, []).append(
-                    replace(p, row=num, message=duplicate_message(id_col, others))
-                )
+                message = duplicate_message(id_col, others) + spelt
+                value = shown_id(table.at[r, id_col]) if spelt else p.value
+                bad.setdefault(r, []).append(replace(p, row=num, message=message, value=value))
             continue
         for r in rows:
             bad.setdefault(r, []).append(p)
