@@ -170,13 +170,15 @@ def same_home_problems(
         differ = current.nunique() > 1 or ages.nunique() > 1
         household = (
             " Their current children differ: every row is read with the most current "
-            "children any row gives, the youngest and the oldest of any row's ages, and ages "
-            "not known if any row does not give them all."
+            "children any row gives, or the more children their ages show together (a 4 on "
+            "one row and a 15 on another are two children), the youngest and the oldest of "
+            "any row's ages, and ages not known if any row does not give them all."
             if differ else ""
         )  # fmt: skip
-        cells = {c: table[c].iloc[at].map(_fact) for _, c in _HOME_FACTS}
+        cells = {c: table[c].iloc[at].map(_fact).str.lower() for _, c in _HOME_FACTS
+                 if c in table}  # fmt: skip
         cells["sex"] = cells["sex"].replace("blank", "any")
-        facts = [name for name, c in _HOME_FACTS if cells[c].nunique() > 1]
+        facts = [name for name, c in _HOME_FACTS if c in cells and cells[c].nunique() > 1]
         if facts:
             household += (
                 f" The rows differ in {listed(facts)}: every row is read the stricter way (a sex "
