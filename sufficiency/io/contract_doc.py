@@ -270,7 +270,8 @@ that cannot be located (warning), and a home on several rows (a register merged 
 several lists). Rows of a children's home or supported accommodation with the same `urn`
 and `postcode` are one home: matching applies who may live alongside whom (rules 10, 11
 and 14) across its rows, reads its current children as every row's together and its
-`sex`, `risk_exclusions` and `has_pets` over every row the stricter way, proposes it at
+`sex`, `risk_exclusions`, `has_pets` and `ofsted_rating` (inadequate if any row says so)
+over every row the stricter way, proposes it at
 most as many children across its rows as the most `vacancies` any one row gives (or its
 `home_places`, where the rows are separate beds), at most three in all for a foster
 household, and warns naming the rows. Rows the team gives one `home_id` (a foster

@@ -95,7 +95,8 @@ def maybe_home_of(table: pd.DataFrame) -> np.ndarray:
 
 
 #: Facts of a home rather than of an offer, read across its rows, as the warning names them.
-_HOME_FACTS = (("sex", "sex"), ("risk exclusions", "risk_exclusions"), ("pets", "has_pets"))
+_HOME_FACTS = (("sex", "sex"), ("risk exclusions", "risk_exclusions"), ("pets", "has_pets"),
+               ("Ofsted rating", "ofsted_rating"))  # fmt: skip
 
 
 def _fact(value: object) -> str:
@@ -183,7 +184,8 @@ def same_home_problems(
             household += (
                 f" The rows differ in {listed(facts)}: every row is read the stricter way (a sex "
                 "any row names, none where rows name both; every risk any row excludes; "
-                "pets, or not known, if any row says so)."
+                "pets, or not known, if any row says so; inadequate if any row's Ofsted "
+                "rating says so)."
             )
         household += _places_differ(table, at)
         why = _why_one(table, at, home_label)
