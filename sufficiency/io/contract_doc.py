@@ -262,7 +262,9 @@ settings and external otherwise; PR0 is refused.
 
 Checks beyond the field rules: duplicate `placement_id` (ignoring case and spaces, as
 `child_id`), `age_min` greater than
-`age_max`, more `current_ages` than `current_children`, negative vacancies or costs, a
+`age_max`, more `current_ages` than `current_children`, an age in `current_ages` over 20
+(over 25 in supported accommodation: two ages run together?), fewer `current_ages` than
+`current_children` (warning: the ages are read as not known), negative vacancies or costs, a
 weekly cost over £100,000 (more than the dearest placement on record), a zero weekly
 cost (warning), one under a fifth of what a week of its kind of home usually costs
 (warning: a day's fee?), supported accommodation open to under-16s (warning), postcodes
@@ -270,11 +272,14 @@ that cannot be located (warning), and a home on several rows (a register merged 
 several lists). Rows of a children's home or supported accommodation with the same `urn`
 and `postcode` are one home: matching applies who may live alongside whom (rules 10, 11
 and 14) across its rows, reads its current children as every row's together and its
-`sex`, `risk_exclusions` and `has_pets` over every row the stricter way, proposes it at
+`sex`, `risk_exclusions`, `has_pets` and `ofsted_rating` (inadequate if any row says so)
+over every row the stricter way, proposes it at
 most as many children across its rows as the most `vacancies` any one row gives (or its
 `home_places`, where the rows are separate beds), at most three in all for a foster
 household, and warns naming the rows. Rows the team gives one `home_id` (a foster
-household on two rows) are one home the same way, in any setting; a `home_id` whose rows
+household on two rows) are one home the same way, in any setting; a row of a home whose
+other row is set aside for an error is set aside with it (what that row says of the home
+is not known); a `home_id` whose rows
 give different postcodes or settings is warned of, naming the rows. Rows that may be one
 home (no `home_id`, the same setting, provider and postcode with the same `urn` or none,
 among them a fostering agency's carers, whose URN is the agency's) are warned of and

@@ -34,7 +34,9 @@ from sufficiency.geo import (
     names_a_council,
     responsible_la_problem,
 )
+from sufficiency.io.current_ages import age_problems
 from sufficiency.io.decisions import read_decisions_for_night
+from sufficiency.io.home_aside import with_home_rows_set_aside
 from sufficiency.io.id_shape import decimal_id_notes, id_problems
 from sufficiency.io.no_group import no_group
 from sufficiency.io.same_child import same_child_problems
@@ -47,6 +49,7 @@ from sufficiency.io.schema import (
     read_single_table,
 )
 from sufficiency.io.shape import mask_value
+from sufficiency.io.siblings_aside import siblings_set_aside
 from sufficiency.io.stray_rows import maybe_totals, not_records, set_aside_not_records
 from sufficiency.io.suitability_columns import suitability_columns_unread
 from sufficiency.io.tables import NOT_A_RECORD, NightTable, RawTable, split_rows
@@ -893,6 +896,7 @@ def _parse_ages(raw: RawTable, table: pd.DataFrame) -> tuple[pd.Series, list[Pro
             out.append(())
             continue
         ages = tuple(sorted(int(p) for p in parts))
+        problems += age_problems(raw, idx, text, ages, table.loc[idx])  # "25" for 2;5
         n = table.at[idx, "current_children"]
         if pd.notna(n) and len(ages) > int(n):
             problems.append(
@@ -1201,6 +1205,7 @@ def read_referrals_for_night(
         path, default_responsible_la, run_date, harm_animals_excludes_pets
     )
     night = split_rows(raw, table, problems, "child_id", strict)
+    night = siblings_set_aside(raw, table, night, mapping_key_for(raw, REFERRALS, "sibling_group"))
     aside = _needed_by_set_aside(raw, table, problems, night.set_aside)
     # a total, notes or repeated header row is set aside, but is no child referred
     stray = {p.row for p in problems if p.code == NOT_A_RECORD}
@@ -1226,6 +1231,7 @@ def read_placements_for_night(path: Path | str, *, strict: bool = False) -> Nigh
     (see :func:`read_referrals_for_night`)."""
     raw, table, problems = _load_placements(path)
     night = split_rows(raw, table, problems, "placement_id", strict)
+    night = with_home_rows_set_aside(raw, table, night)  # the home's facts are every row's
     kept = night.table
     for col in ("vacancies", "age_min", "age_max", "current_children"):
         kept[col] = kept[col].astype(np.int64)

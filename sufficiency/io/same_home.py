@@ -95,7 +95,8 @@ def maybe_home_of(table: pd.DataFrame) -> np.ndarray:
 
 
 #: Facts of a home rather than of an offer, read across its rows, as the warning names them.
-_HOME_FACTS = (("sex", "sex"), ("risk exclusions", "risk_exclusions"), ("pets", "has_pets"))
+_HOME_FACTS = (("sex", "sex"), ("risk exclusions", "risk_exclusions"), ("pets", "has_pets"),
+               ("Ofsted rating", "ofsted_rating"))  # fmt: skip
 
 
 def _fact(value: object) -> str:
@@ -170,18 +171,21 @@ def same_home_problems(
         differ = current.nunique() > 1 or ages.nunique() > 1
         household = (
             " Their current children differ: every row is read with the most current "
-            "children any row gives, the youngest and the oldest of any row's ages, and ages "
-            "not known if any row does not give them all."
+            "children any row gives, or the more children their ages show together (a 4 on "
+            "one row and a 15 on another are two children), the youngest and the oldest of "
+            "any row's ages, and ages not known if any row does not give them all."
             if differ else ""
         )  # fmt: skip
-        cells = {c: table[c].iloc[at].map(_fact) for _, c in _HOME_FACTS}
+        cells = {c: table[c].iloc[at].map(_fact).str.lower() for _, c in _HOME_FACTS
+                 if c in table}  # fmt: skip
         cells["sex"] = cells["sex"].replace("blank", "any")
-        facts = [name for name, c in _HOME_FACTS if cells[c].nunique() > 1]
+        facts = [name for name, c in _HOME_FACTS if c in cells and cells[c].nunique() > 1]
         if facts:
             household += (
                 f" The rows differ in {listed(facts)}: every row is read the stricter way (a sex "
                 "any row names, none where rows name both; every risk any row excludes; "
-                "pets, or not known, if any row says so)."
+                "pets, or not known, if any row says so; inadequate if any row's Ofsted "
+                "rating says so)."
             )
         household += _places_differ(table, at)
         why = _why_one(table, at, home_label)

@@ -12,6 +12,7 @@ import numpy as np
 
 from sufficiency.config import MatchingParams
 from sufficiency.matching.costs import pair_cost
+from sufficiency.matching.first_options import first_options
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.pruning import dominance_slack, undominated
 from sufficiency.matching.rules import (
@@ -95,38 +96,20 @@ def generate_candidates(
         suitable[ci[:, 0]] = np.bincount(ok_c, minlength=len(ci))
         if params is not None and slack is not None and len(kid) > len(ci) * n_c:
             cost = pair_cost(prob, kid, ok_p, params.weights)
-            reach, greedy_first = _first_options(ok_c, ok_p, cost, len(ci), n_p, n_c, order)
+            reach, greedy_first = first_options(prob, ok_c, ok_p, cost, len(ci), n_c, order)
             # a pair costing more than the n-th cheapest plus the slack is dominated, so
             # the exact test only needs the pairs within reach (same answer, less sorting)
             maybe = np.nonzero(cost <= reach[ok_c] + slack[kid])[0]
             need = greedy_first
-            need[maybe] |= undominated(kid[maybe], ok_p[maybe], cost[maybe], n_c, slack,
-                                       competitors=n_c)  # fmt: skip
+            at = ok_p[maybe]
+            need[maybe] |= undominated(kid[maybe], at, cost[maybe], n_c, slack,
+                                       competitors=n_c, home=prob.place_home[at])  # fmt: skip
             kid, ok_p = kid[need], ok_p[need]
         kids.append(kid)
         places.append(ok_p)
     child = np.concatenate(kids) if kids else np.empty(0, np.int64)
     place = np.concatenate(places) if places else np.empty(0, np.int64)
     return Candidates(child.astype(np.int64), place.astype(np.int64), counts, suitable)
-
-
-def _first_options(
-    rows: np.ndarray, place: np.ndarray, cost: np.ndarray, num_rows: int, num_places: int,
-    n: int, greedy_order: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    """Per row of a block, the ``n``-th cheapest pair cost (``inf`` with fewer pairs), and
-    per pair whether it is among its child's first ``n`` in the greedy baseline's order."""
-    dense = np.full((num_rows, num_places), np.inf)
-    dense[rows, place] = cost
-    reach = (
-        np.partition(dense, n - 1, axis=1)[:, n - 1]
-        if 0 < n <= num_places
-        else np.full(num_rows, np.inf)
-    )
-    ordered = np.isfinite(dense[:, greedy_order])
-    first = np.empty_like(ordered)
-    first[:, greedy_order] = ordered & (np.cumsum(ordered, axis=1) <= n)
-    return reach, first[rows, place]
 
 
 # the rules were defined here once: callers that import them from here still work

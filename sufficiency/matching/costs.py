@@ -13,6 +13,7 @@ import pandas as pd
 
 from sufficiency.config import MatchingWeights
 from sufficiency.geo import dfe_distance_miles
+from sufficiency.matching.home_rating import home_inadequate
 from sufficiency.matching.problem import SETTING_CODE, MatchProblem
 
 #: Objective terms that belong to a placed child, in report order.
@@ -81,22 +82,9 @@ def _cost_arrays(prob: MatchProblem) -> _CostArrays:
         setting=np.array([SETTING_CODE.get(v, 2) for v in p["setting"]], np.int64),
         child_la=child_la,
         place_tier=place_tier,
-        inadequate=ofsted_inadequate(p),
+        inadequate=home_inadequate(prob),  # the home's judgement, any row's
     )
     return out
-
-
-def ofsted_inadequate(placements: pd.DataFrame) -> np.ndarray:
-    """Whether each placement's ``ofsted_rating`` says inadequate (in any case)."""
-    rating = placements.get("ofsted_rating", pd.Series(pd.NA, index=placements.index))
-    return (
-        rating.astype("string")
-        .str.strip()
-        .str.lower()
-        .eq("inadequate")
-        .fillna(False)
-        .to_numpy(bool)
-    )
 
 
 def out_of_area(prob: MatchProblem, ci: np.ndarray, pi: np.ndarray) -> np.ndarray:

@@ -28,6 +28,7 @@ import pandas as pd
 from sufficiency.config import MatchingWeights
 from sufficiency.geo import council_name
 from sufficiency.matching.costs import _cost_arrays, out_of_area, pair_distances
+from sufficiency.matching.home_rating import inadequate_flags
 from sufficiency.matching.problem import MatchProblem, age_in_whole_years
 from sufficiency.vocabulary import listed
 
@@ -86,7 +87,7 @@ def pair_flags(
         (ks4 & far, KS4_MOVE),
         (ks4 & ~school_known, KS4_SCHOOL_UNKNOWN),
         (prob.derived("_ks4_by_age", _ks4_by_age)[ci] & (far | ~school_known), KS4_BY_AGE),
-        (a.inadequate[pi], INADEQUATE),
+        (a.inadequate[pi], prob.derived("_inadequate", _inadequate)[pi]),
         (prob.derived("_no_urn", _no_urn)[pi], NO_URN),
         (same != "", same),
     )
@@ -133,6 +134,11 @@ def _same_home(prob: MatchProblem) -> np.ndarray:
         for p in at.tolist() if len(at) > 1 else []:
             out[p] = SAME_HOME.format(listed([str(ids[q]) for q in at.tolist() if q != p]))
     return out
+
+
+def _inadequate(prob: MatchProblem) -> np.ndarray:
+    """Per placement, the inadequate check its home carries (any row's judgement)."""
+    return inadequate_flags(prob, INADEQUATE)
 
 
 def _no_urn(prob: MatchProblem) -> np.ndarray:

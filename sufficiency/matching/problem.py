@@ -253,7 +253,8 @@ def build_problem(
     # a home with a foster row is a foster household on every row (a home_id joining a
     # foster row to a children's home's is warned of: the stricter reading holds)
     foster = on_any_row(same_home, (plc["setting"] == "foster").to_numpy(bool))
-    household = _household(same_home, current, ages_known, min_age, max_age)
+    shown = _children_shown(same_home, plc["current_ages"])
+    household = _household(same_home, np.maximum(current, shown), ages_known, min_age, max_age)
     places, home_room = home_places(plc, same_home, household[0])
     # a row offers no more places than its home has; a foster household's current
     # children, on any of its rows, count against the limit of three on every row
@@ -314,12 +315,26 @@ def on_any_row(home: np.ndarray, flag: np.ndarray) -> np.ndarray:
     return out[home]
 
 
+def _children_shown(home: np.ndarray, ages: pd.Series) -> np.ndarray:
+    """Per placement, the fewest children its rows' ``current_ages`` together show: each
+    age as many times as any one row lists it. Rows of one home listing a 4-year-old and a
+    15-year-old show two children, though each row gives one (the usual fostering limit of
+    three counts both)."""
+    most: dict[int, dict[int, int]] = {}
+    for h, row in zip(home.tolist(), ages, strict=True):
+        seen = most.setdefault(h, {})
+        for age in set(row):
+            seen[age] = max(seen.get(age, 0), list(row).count(age))
+    return np.array([sum(most[h].values()) for h in home.tolist()], np.int64)
+
+
 def _household(
     home: np.ndarray, current: np.ndarray, known: np.ndarray, youngest: np.ndarray,
     oldest: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """The current children of each placement's home, read the safer way where the rows
-    of one home give them differently: the most any row gives, the youngest and oldest
+    of one home give them differently: the most any row gives (``current``, at least the
+    children their ages show, :func:`_children_shown`), the youngest and oldest
     age of any row, and ages not known where any row does not give them all (the rows
     of a home alone are unchanged)."""
     n = int(home.max()) + 1 if len(home) else 0

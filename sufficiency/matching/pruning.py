@@ -81,6 +81,7 @@ def undominated(
     slack_gbp: np.ndarray,
     *,
     competitors: int | None = None,
+    home: np.ndarray | None = None,
 ) -> np.ndarray:
     """Mask of the pairs some optimal plan may need; the rest are provably never needed.
 
@@ -97,6 +98,12 @@ def undominated(
     worse and uses kept pairs only. A child who must not be moved away from their
     siblings (``slack_gbp`` infinite) keeps every pair. ``competitors`` replaces the
     count of placeable children (``n``) when only some children's pairs are given.
+
+    ``home`` gives each pair's home (``MatchProblem.place_home`` of its placement): rows
+    of one home share its places, so the other children fill at most ``n - 1`` homes,
+    not rows, and only placements of ``n`` homes other than the pair's own count (a home
+    offered on two rows of one place, and a third home: the second child's pair there
+    is kept). Without it each row is its own home.
     """
     if len(child) == 0:
         return np.zeros(0, bool)
@@ -116,11 +123,30 @@ def undominated(
         glob = cost_sorted + shift
         pos = np.searchsorted(glob, glob[some] - slack[some], side="right")
         earlier[some] = pos - first[c_sorted[some]]
+    if home is not None:
+        earlier = _homes_before(c_sorted, home[order], first[c_sorted], earlier)
     earlier[~np.isfinite(slack)] = -1
     keep_sorted = earlier < need
     keep = np.zeros(len(child), bool)
     keep[order] = keep_sorted
     return keep
+
+
+def _homes_before(
+    child: np.ndarray, home: np.ndarray, start: np.ndarray, before: np.ndarray
+) -> np.ndarray:  # fmt: skip
+    """Per pair (sorted by child, then in each child's order; ``start``: where its child's
+    run begins), how many homes other than its own the first ``before`` pairs of its
+    child's run give (``before`` itself where every pair's home is a row of its own)."""
+    key = child.astype(np.int64) * (int(home.max(initial=0)) + 1) + home
+    _, first_at, inverse = np.unique(key, return_index=True, return_inverse=True)
+    new = np.zeros(len(key), np.int64)
+    new[first_at] = 1  # the first pair of each (child, home) in the child's order
+    seen = np.concatenate([[0], np.cumsum(new)])
+    end = start + before.astype(np.int64)
+    homes = seen[end] - seen[start]
+    own = first_at[inverse] < end  # the pair's own home is among them: it does not count
+    return (homes - own).astype(float)
 
 
 def _order_by_child_then(child: np.ndarray, place: np.ndarray, cost: np.ndarray) -> np.ndarray:
@@ -133,6 +159,16 @@ def _order_by_child_then(child: np.ndarray, place: np.ndarray, cost: np.ndarray)
         combined = child.astype(np.int64) * (int(rank_cost.max(initial=0)) + 1) + rank_cost
         return np.argsort(combined, kind="stable")
     return np.lexsort((place, cost, child))
+
+
+def undominated_pairs(
+    prob: MatchProblem, params: MatchingParams, child: np.ndarray, place: np.ndarray,
+    cost: np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """:func:`undominated` over candidate pairs of every referred child, counting homes
+    (``prob.place_home``), not rows, as placements before a pair."""
+    slack = dominance_slack(prob, params)
+    return undominated(child, place, cost, prob.num_children, slack, home=prob.place_home[place])
 
 
 def dominance_slack(prob: MatchProblem, params: MatchingParams) -> np.ndarray:

@@ -31,7 +31,7 @@ from sufficiency.matching.homes import kept_to_homes
 from sufficiency.matching.plan import evaluate_plan, plan_objective
 from sufficiency.matching.pricing import MAX_GROUP_SIZE, Group, groups, pattern_sizes_ok
 from sufficiency.matching.problem import MatchProblem
-from sufficiency.matching.pruning import TOLERANCE_GBP, dominance_slack, undominated
+from sufficiency.matching.pruning import TOLERANCE_GBP, undominated_pairs
 from sufficiency.matching.stop import Deadline, Stages
 from sufficiency.matching.ties import siblings_in_order
 from sufficiency.matching.transport import groups_first, legal_plan, sibling_bound, transport
@@ -313,8 +313,7 @@ def solve(
                 hint = relaxed.where
         stages.lap("transportation")
     if prune and not by_distance:
-        slack = dominance_slack(prob, params)
-        needed = undominated(child, place, cost, prob.num_children, slack)
+        needed = undominated_pairs(prob, params, child, place, cost)
         child, place, cost = child[needed], place[needed], cost[needed]
         stages.lap("dominance")
     n_c = prob.num_children
