@@ -17,6 +17,7 @@ import pandas as pd
 
 from sufficiency.errors import Problem
 from sufficiency.io.ssda903_scan import year_label
+from sufficiency.io.x1_gap import X1_GAP, X1_PHRASE
 from sufficiency.results import BriefRepr
 from sufficiency.vocabulary import counted
 
@@ -100,23 +101,13 @@ _READ_COUNTS = (
 )
 #: Findings of reconciling the returns that ``validate`` lists too, as warnings.
 VALIDATED = frozenset(
-    {
-        "revised_episode",
-        "revised_dates",
-        "closed_absent",
-        "missing_year",
-        "in_year_extract",
-        "quiet_year_end",
-        "child_id_form",
-        "blank_provider",
-        "empty_return",
-        "adult_at_start",
-        "several_years",
-        "uasc_dob_differs",
-    }
+    "revised_episode revised_dates closed_absent missing_year in_year_extract quiet_year_end "
+    "child_id_form blank_provider empty_return adult_at_start several_years uasc_dob_differs "
+    f"{X1_GAP}".split()
 )
 #: One phrase per kind of finding, read after a count: "12 episodes revised between ...".
 PHRASES: dict[str, str] = {
+    X1_GAP: X1_PHRASE,
     "revised_episode": "episode(s) revised between returns: the later return's version used",
     "revised_dates": "end date(s) revised between returns: the later return's date used",
     "closed_absent": "open episode(s) whose child is not in care when the next return "
