@@ -220,6 +220,11 @@ Directory (warning); what reconciling finds (revised episodes, closed episodes,
 missing years, an in-year extract) is added as warnings. `PLACE` codes are checked
 against the list valid in that collection year (`K3` from 2024-25; `H5`, `P2`, `Z1`
 replaced by `Z11`-`Z14` in 2025-26). Full code lists: `sufficiency/codes.py`.
+A code written with its description in the cell, as case systems' reports write them
+(`U6 - Foster placement with other foster carer`, `PR4: Private provision`, `C2 Full
+care order`, `Private provision (PR4)`), is read as the code where it is one of that
+column's, and `SEX` written `Male` or `Female` as 1 or 2; a warning names each column
+so read and its first row (never the description).
 
 **The analytic commands** (`forecast`, `backtest`, `spend`, `commission`) check only
 the fields they use (`CHILD`, `DECOM`, `DEC`, `RNE`, `LS`, `PLACE`,

@@ -70,6 +70,7 @@ READING_CODES = frozenset(
         "ticks",
         "no_group",
         "merged_cells",
+        "code_labels",
     }
 )
 #: How a file was read, said with how many tables or files were so read.
@@ -88,6 +89,7 @@ _READ_COUNTS = (
     ("no_group", "a sibling group written N/A, None or a dash read as none in {} table(s)"),
     ("merged_cells", "cells merged down rows read in each row in {} sheet(s)"),
     ("title_rows", "title rows above the header in {}"),
+    ("code_labels", "codes written with their descriptions (U6 - Foster...) in {} column(s)"),
     (
         "year_column",
         "{} table(s) of several years, each row read as part of the return its YEAR column names",

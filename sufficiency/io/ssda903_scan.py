@@ -30,6 +30,7 @@ import pandas as pd
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.child_column import message as child_message
 from sufficiency.io.child_column import near_table
+from sufficiency.io.code_labels import read_code_labels
 from sufficiency.io.dates import normalise_dates, read_dates
 from sufficiency.io.enotation import read_exact
 from sufficiency.io.headerless903 import as_header
@@ -424,7 +425,8 @@ def _found(
     raw, null_notes = blank_nulls(raw)
     raw, date_notes = normalise_dates(_dfe_names(raw, kind), DATE_COLUMNS[kind])
     raw, id_notes = read_exact(raw)  # 1.00211E+05 is the child 100211
-    notes += [*raw.notes, *null_notes, *date_notes, *id_notes]
+    raw, code_notes = read_code_labels(raw, kind)  # U6 - Foster placement... is U6
+    notes += [*raw.notes, *null_notes, *date_notes, *id_notes, *code_notes]
     return FoundTable(raw, kind, path, is_last, group, name_year)
 
 
