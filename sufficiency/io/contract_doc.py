@@ -172,6 +172,10 @@ or hyphens) in a table where no date
 can be day first (none has a first part over 12; at least three have a second part
 over 12); where one or two have a second part over 12 (refused as no date), the rows of
 the dates read day first that could be either way round are named in a warning.
+An episode's `DEC` written as a case system writes an open episode's "no end date" (a
+date in 2099 or later, `31/12/9999`, `9999-12-31`, Excel's serial `2958465`, or `-`,
+`N/A`, `open`, `ongoing`) is read as blank, open at the end of the return, and said
+once per table with its first row.
 
 **Reconciling returns.** Each year's return is the authority for its own period,
 and a later return for whatever it says about earlier times: an episode repeated in

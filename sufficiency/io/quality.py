@@ -71,6 +71,7 @@ READING_CODES = frozenset(
         "no_group",
         "merged_cells",
         "code_labels",
+        "open_end_date",
     }
 )
 #: How a file was read, said with how many tables or files were so read.
@@ -89,6 +90,10 @@ _READ_COUNTS = (
     ("no_group", "a sibling group written N/A, None or a dash read as none in {} table(s)"),
     ("merged_cells", "cells merged down rows read in each row in {} sheet(s)"),
     ("title_rows", "title rows above the header in {}"),
+    (
+        "open_end_date",
+        "open episodes' end dates written 31/12/9999 or '-' in {} table(s): read as open",
+    ),
     ("code_labels", "codes written with their descriptions (U6 - Foster...) in {} column(s)"),
     (
         "year_column",

@@ -34,6 +34,7 @@ from sufficiency.io.code_labels import read_code_labels
 from sufficiency.io.dates import normalise_dates, read_dates
 from sufficiency.io.enotation import read_exact
 from sufficiency.io.headerless903 import as_header
+from sufficiency.io.open_end import blank_open_ends
 from sufficiency.io.schema import column_key
 from sufficiency.io.ssda903_xml import DFE_TABLES, looks_like_903_xml, read_xml_return
 from sufficiency.io.tables import (
@@ -426,7 +427,8 @@ def _found(
     raw, date_notes = normalise_dates(_dfe_names(raw, kind), DATE_COLUMNS[kind])
     raw, id_notes = read_exact(raw)  # 1.00211E+05 is the child 100211
     raw, code_notes = read_code_labels(raw, kind)  # U6 - Foster placement... is U6
-    notes += [*raw.notes, *null_notes, *date_notes, *id_notes, *code_notes]
+    raw, end_notes = blank_open_ends(raw) if kind == "episodes" else (raw, [])  # 31/12/9999
+    notes += [*raw.notes, *null_notes, *date_notes, *id_notes, *code_notes, *end_notes]
     return FoundTable(raw, kind, path, is_last, group, name_year)
 
 
