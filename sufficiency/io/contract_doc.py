@@ -112,7 +112,9 @@ are used only when that year's own return is absent. A table
 with a header row and no rows is valid (a year with no unaccompanied children).
 Files that are not tables (notes, budgets, `README.md`, Office lock files) are
 skipped with one line each; only a file that looks like a 903 table and cannot be
-read is an error. A title row above the header is found and noted. A table with no
+read is an error. A title row above the header is found and noted; the header row
+repeated among the rows (two exports joined one after the other) is left out and
+named. A table with no
 `CHILD` column whose other columns are a 903 table's (a case system's export headed
 `Child ID`, `ChildID`, `CHILD_ID`, `Child Identifier`, `LA Child ID`, `Child Ref`) is an
 error naming the file, the table it would be and the heading that looks like `CHILD`

@@ -115,6 +115,7 @@ VALIDATED = frozenset(
 #: One phrase per kind of finding, read after a count: "12 episodes revised between ...".
 PHRASES: dict[str, str] = {
     X1_GAP: X1_PHRASE,
+    "repeated_header": "header row(s) repeated among a table's rows (files joined): left out",
     "revised_episode": "episode(s) revised between returns: the later return's version used",
     "revised_dates": "end date(s) revised between returns: the later return's date used",
     "closed_absent": "open episode(s) whose child is not in care when the next return "
