@@ -210,9 +210,9 @@ children have no date of birth in any other return (their episodes set aside). A
 child's date of birth in a return's uasc table that differs from its header's is a
 warning naming both rows; the header's is used. An episode ending `X1` (a new
 episode starts the same day) whose child's next episode, not a new period of care (its
-`RNE` is not `S`), starts a day or more later (a case system recording the last night
-in a placement, or a date typed a day out) ends when that one starts: one period of
-care, not a leaving and a return; each row is named. Children
+`RNE` is not `S`), starts a day to a week later (a case system recording the last
+night in a placement, or a date typed a day out) ends when that one starts: one period
+of care, not a leaving and a return; each row is named. Children
 looked after on the last day are counted as DfE counts them: distinct children
 with an open episode in the latest return, short breaks (`LS` V3/V4) and children
 aged 18 or over left out.

@@ -71,18 +71,19 @@ def test_changes_of_placement_a_day_apart_are_no_exits_and_starts(tmp_path, samp
     assert sorted(p.row for p in said) == rows
     assert {(Path(p.file).name, p.column, p.severity) for p in said} == {
         ("episodes.csv", "DEC", "warning")}  # fmt: skip
-    assert "X1" in said[0].message and "starts later" in said[0].message
+    assert "X1" in said[0].message and "starts up to a week later" in said[0].message
 
 
 def test_a_new_period_after_a_gap_stays_a_new_period(tmp_path):
     """The rule reads only what both codes say: after an episode that ended X1, a next
     episode starting S a week later is a new period of care (an exit and a start), and
     one ending E13 (went home) then a change of placement later is left as written; a
-    change of placement after X1 a week later meets it."""
+    change of placement after X1 a week later meets it, and one eight days later (the
+    child's whereabouts between unknown) is left as written."""
     d = tmp_path / "2026"
     d.mkdir()
     (d / "header.csv").write_text(HEADER + "".join(
-        f"10000{i},1,01/01/2012,WBRI,,,\n" for i in range(1, 4)))  # fmt: skip
+        f"10000{i},1,01/01/2012,WBRI,,,\n" for i in range(1, 5)))  # fmt: skip
     (d / "episodes.csv").write_text(EPISODES + "".join((
         "100001,01/05/2025,S,C2,N1,U4,PR1,01/08/2025,X1,,,,\n",
         "100001,08/08/2025,S,C2,N1,U4,PR1,,,,,,\n",
@@ -90,6 +91,8 @@ def test_a_new_period_after_a_gap_stays_a_new_period(tmp_path):
         "100002,08/08/2025,P,C2,N1,U4,PR1,,,,,,\n",
         "100003,01/05/2025,S,C2,N1,U4,PR1,01/08/2025,x1,,,,\n",
         "100003,08/08/2025,P,C2,N1,U6,PR4,,,,,,\n",
+        "100004,01/05/2025,S,C2,N1,U4,PR1,01/08/2025,X1,,,,\n",
+        "100004,09/08/2025,P,C2,N1,U6,PR4,,,,,,\n",
     )))  # fmt: skip
     h = read_history(tmp_path)
     ends = h.episodes.groupby("CHILD")["DEC"].first()
@@ -97,10 +100,11 @@ def test_a_new_period_after_a_gap_stays_a_new_period(tmp_path):
         "100001": pd.Timestamp("2025-08-01"),
         "100002": pd.Timestamp("2025-08-01"),
         "100003": pd.Timestamp("2025-08-08"),
+        "100004": pd.Timestamp("2025-08-01"),
     }
     said = [(p.row, p.action) for p in h.quality.problems if p.code == "x1_gap"]
     assert said == [(6, "read as ending when the next episode starts: one period of care, "
                      "not a leaving and a return")]  # fmt: skip
     sp = build_spells(h).spells
     assert sp.groupby("child")["period"].nunique().to_dict() == {
-        "100001": 2, "100002": 2, "100003": 1}  # fmt: skip
+        "100001": 2, "100002": 2, "100003": 1, "100004": 2}  # fmt: skip
