@@ -43,6 +43,8 @@ _CODE_FIRST = re.compile(
 )
 #: A description then its code in brackets (``Private provision (PR4)``).
 _CODE_LAST = re.compile(r"^(?P<text>.*[^\W\d_].*?)\s*[(\[](?P<code>[A-Za-z0-9]{1,6})[)\]]$")
+#: How a report writes an empty code cell.
+_EMPTY = frozenset({"-", "\u2013", "\u2014", "n/a"})
 #: ``SEX`` written as a word.
 _SEX_WORDS = {"male": "1", "female": "2", "boy": "1", "girl": "2"}
 
@@ -59,12 +61,34 @@ def _code_of(value: str, allowed: frozenset[str], sex: bool) -> str | None:
     return None
 
 
+def _blank_dashes(raw: RawTable, columns: list[str]) -> tuple[RawTable, list[Problem]]:
+    """``raw`` with a code cell written as a dash or ``N/A`` (a report's empty cell) made
+    blank, and a warning naming the columns: read as written, an episode's REC or
+    REASON_PLACE_CHANGE so written (open episodes in most reports) was an error of every
+    such row in ``validate``."""
+    cols = [c for c in columns if c in raw.data.columns]
+    if not cols:
+        return raw, []
+    text = raw.data[cols].astype("string")
+    hit = text.apply(lambda s: s.str.strip().str.lower().isin(_EMPTY)).fillna(False)
+    if not hit.to_numpy(bool).any():
+        return raw, []
+    said = [raw.column_label(c) for c in cols if hit[c].any()]
+    word = str(raw.data[cols].to_numpy(object)[hit.to_numpy(bool)][0])
+    note = Problem(raw.source, None, None, None,
+                   f"writes empty cells as {word} (in {', '.join(said)}), as reports do; read "
+                   "as blank", severity="warning", code="null_blanks")  # fmt: skip
+    data = raw.data.copy()
+    data[cols] = data[cols].mask(hit)
+    return replace(raw, data=data), [note]
+
+
 def read_code_labels(raw: RawTable, kind: str) -> tuple[RawTable, list[Problem]]:
     """``raw`` with each code written with its description read as the code, and a
     warning for each column so read (its first row and how many rows)."""
     columns = CODE_COLUMNS.get(kind, {})
+    raw, notes = _blank_dashes(raw, list(columns))
     data = raw.data
-    notes: list[Problem] = []
     for column, allowed in columns.items():
         if column not in data.columns:
             continue

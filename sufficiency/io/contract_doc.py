@@ -229,8 +229,9 @@ replaced by `Z11`-`Z14` in 2025-26). Full code lists: `sufficiency/codes.py`.
 A code written with its description in the cell, as case systems' reports write them
 (`U6 - Foster placement with other foster carer`, `PR4: Private provision`, `C2 Full
 care order`, `Private provision (PR4)`), is read as the code where it is one of that
-column's, and `SEX` written `Male` or `Female` as 1 or 2; a warning names each column
-so read and its first row (never the description).
+column's, `SEX` written `Male` or `Female` as 1 or 2, and a code cell written `-` or
+`N/A` (a report's empty cell: an open episode's `REC`) as blank; a warning names each
+column so read and its first row (never the description).
 
 **The analytic commands** (`forecast`, `backtest`, `spend`, `commission`) check only
 the fields they use (`CHILD`, `DECOM`, `DEC`, `RNE`, `LS`, `PLACE`,

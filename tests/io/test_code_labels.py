@@ -99,3 +99,29 @@ def test_a_short_break_written_with_its_description_is_no_child_looked_after(tmp
     assert said["SEX"] == (
         "2 row(s) from this one give SEX written as a word (Male, Female), read as its code (1, 2)"
     )
+
+
+def test_an_empty_code_cell_written_as_a_dash_is_blank(tmp_path):
+    """A report writes an open episode's REC (and an empty REASON_PLACE_CHANGE) as '-':
+    validate refused each such row ('must be one of: E11, ...'). Read as blank, with one
+    warning naming the columns; a dash in a required code (PLACE) is still an error."""
+    d = tmp_path / "2026"
+    d.mkdir()
+    (d / "header.csv").write_text("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
+                                  "100001,1,01/01/2012,WBRI,,,\n"
+                                  "100002,2,01/01/2013,-,,,\n")  # fmt: skip
+    (d / "episodes.csv").write_text(
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+        "PL_POST,URN\n"
+        "100001,01/05/2025,S,C2,N1,U4,PR1,01/08/2025,X1,CARPL,,,\n"
+        "100001,01/08/2025,P,C2,N1,U6,PR4,,-,\u2013,,,\n"
+        "100002,01/05/2025,S,C2,N1,-,PR1,,N/A,-,,,\n"
+    )  # fmt: skip
+    _, problems = load_ssda903([tmp_path])
+    assert [(p.row, p.column) for p in problems if p.severity == "error"] == [(4, "PLACE")]
+    said = sorted(p.message for p in problems if p.code == "null_blanks")
+    assert said == [
+        "writes empty cells as - (in ETHNIC), as reports do; read as blank",
+        "writes empty cells as - (in PLACE, REC, REASON_PLACE_CHANGE), as reports do; read "
+        "as blank",
+    ]
