@@ -6,5 +6,6 @@ import sys
 from sufficiency.cli import main
 
 if __name__ == "__main__":
-    sys.argv[0] = "sufficiency"
-    sys.exit(main())
+    # its usage and 'Try ... --help' lines name it as typed: click alone wrote
+    # 'python -m sufficiency.sufficiency', a module that does not exist
+    sys.exit(main(prog_name="python -m sufficiency"))

@@ -215,3 +215,21 @@ def test_python_m_sufficiency_runs_the_command_line(sample_dir):
                           capture_output=True, text=True, env=env, timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "Checked 1 input(s): 0 error(s)" in done.stdout
+
+
+def test_python_m_sufficiency_names_itself_as_typed():
+    """Its usage line said 'python -m sufficiency.sufficiency' and a mistyped option
+    'Try 'python -m sufficiency.sufficiency backtest --help'', a module that does not
+    exist; both now name it as the analyst typed it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run([sys.executable, "-m", "sufficiency", "backtest", "--no-such"],
+                          capture_output=True, text=True, env=env, timeout=300)  # fmt: skip
+    assert done.returncode == 2
+    assert "Usage: python -m sufficiency backtest [OPTIONS]" in done.stderr
+    assert "Try 'python -m sufficiency backtest --help' for help." in done.stderr
+    assert "sufficiency.sufficiency" not in done.stderr

@@ -112,7 +112,9 @@ are used only when that year's own return is absent. A table
 with a header row and no rows is valid (a year with no unaccompanied children).
 Files that are not tables (notes, budgets, `README.md`, Office lock files) are
 skipped with one line each; only a file that looks like a 903 table and cannot be
-read is an error. A title row above the header is found and noted. A table with no
+read is an error. A title row above the header is found and noted; the header row
+repeated among the rows (two exports joined one after the other) is left out and
+named. A table with no
 `CHILD` column whose other columns are a 903 table's (a case system's export headed
 `Child ID`, `ChildID`, `CHILD_ID`, `Child Identifier`, `LA Child ID`, `Child Ref`) is an
 error naming the file, the table it would be and the heading that looks like `CHILD`
@@ -172,6 +174,10 @@ or hyphens) in a table where no date
 can be day first (none has a first part over 12; at least three have a second part
 over 12); where one or two have a second part over 12 (refused as no date), the rows of
 the dates read day first that could be either way round are named in a warning.
+An episode's `DEC` written as a case system writes an open episode's "no end date" (a
+date in 2099 or later, `31/12/9999`, `9999-12-31`, Excel's serial `2958465`, or `-`,
+`N/A`, `open`, `ongoing`) is read as blank, open at the end of the return, and said
+once per table with its first row.
 
 **Reconciling returns.** Each year's return is the authority for its own period,
 and a later return for whatever it says about earlier times: an episode repeated in
@@ -202,7 +208,11 @@ its values show it (an ID, a sex code and a date of birth in its first three col
 every row), and said; a return with no header table is named, with how many of its
 children have no date of birth in any other return (their episodes set aside). A
 child's date of birth in a return's uasc table that differs from its header's is a
-warning naming both rows; the header's is used. Children
+warning naming both rows; the header's is used. An episode ending `X1` (a new
+episode starts the same day) whose child's next episode, not a new period of care (its
+`RNE` is not `S`), starts a day to a week later (a case system recording the last
+night in a placement, or a date typed a day out) ends when that one starts: one period
+of care, not a leaving and a return; each row is named. Children
 looked after on the last day are counted as DfE counts them: distinct children
 with an open episode in the latest return, short breaks (`LS` V3/V4) and children
 aged 18 or over left out.
@@ -216,6 +226,12 @@ Directory (warning); what reconciling finds (revised episodes, closed episodes,
 missing years, an in-year extract) is added as warnings. `PLACE` codes are checked
 against the list valid in that collection year (`K3` from 2024-25; `H5`, `P2`, `Z1`
 replaced by `Z11`-`Z14` in 2025-26). Full code lists: `sufficiency/codes.py`.
+A code written with its description in the cell, as case systems' reports write them
+(`U6 - Foster placement with other foster carer`, `PR4: Private provision`, `C2 Full
+care order`, `Private provision (PR4)`), is read as the code where it is one of that
+column's, `SEX` written `Male` or `Female` as 1 or 2, and a code cell written `-` or
+`N/A` (a report's empty cell: an open episode's `REC`) as blank; a warning names each
+column so read and its first row (never the description).
 
 **The analytic commands** (`forecast`, `backtest`, `spend`, `commission`) check only
 the fields they use (`CHILD`, `DECOM`, `DEC`, `RNE`, `LS`, `PLACE`,

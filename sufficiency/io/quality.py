@@ -17,6 +17,7 @@ import pandas as pd
 
 from sufficiency.errors import Problem
 from sufficiency.io.ssda903_scan import year_label
+from sufficiency.io.x1_gap import X1_GAP, X1_PHRASE
 from sufficiency.results import BriefRepr
 from sufficiency.vocabulary import counted
 
@@ -69,6 +70,8 @@ READING_CODES = frozenset(
         "ticks",
         "no_group",
         "merged_cells",
+        "code_labels",
+        "open_end_date",
     }
 )
 #: How a file was read, said with how many tables or files were so read.
@@ -88,6 +91,11 @@ _READ_COUNTS = (
     ("merged_cells", "cells merged down rows read in each row in {} sheet(s)"),
     ("title_rows", "title rows above the header in {}"),
     (
+        "open_end_date",
+        "open episodes' end dates written 31/12/9999 or '-' in {} table(s): read as open",
+    ),
+    ("code_labels", "codes written with their descriptions (U6 - Foster...) in {} column(s)"),
+    (
         "year_column",
         "{} table(s) of several years, each row read as part of the return its YEAR column names",
     ),
@@ -100,23 +108,14 @@ _READ_COUNTS = (
 )
 #: Findings of reconciling the returns that ``validate`` lists too, as warnings.
 VALIDATED = frozenset(
-    {
-        "revised_episode",
-        "revised_dates",
-        "closed_absent",
-        "missing_year",
-        "in_year_extract",
-        "quiet_year_end",
-        "child_id_form",
-        "blank_provider",
-        "empty_return",
-        "adult_at_start",
-        "several_years",
-        "uasc_dob_differs",
-    }
+    "revised_episode revised_dates closed_absent missing_year in_year_extract quiet_year_end "
+    "child_id_form blank_provider empty_return adult_at_start several_years uasc_dob_differs "
+    f"{X1_GAP}".split()
 )
 #: One phrase per kind of finding, read after a count: "12 episodes revised between ...".
 PHRASES: dict[str, str] = {
+    X1_GAP: X1_PHRASE,
+    "repeated_header": "header row(s) repeated among a table's rows (files joined): left out",
     "revised_episode": "episode(s) revised between returns: the later return's version used",
     "revised_dates": "end date(s) revised between returns: the later return's date used",
     "closed_absent": "open episode(s) whose child is not in care when the next return "

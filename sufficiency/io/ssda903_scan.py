@@ -30,9 +30,12 @@ import pandas as pd
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.child_column import message as child_message
 from sufficiency.io.child_column import near_table
+from sufficiency.io.code_labels import read_code_labels
 from sufficiency.io.dates import normalise_dates, read_dates
 from sufficiency.io.enotation import read_exact
 from sufficiency.io.headerless903 import as_header
+from sufficiency.io.open_end import blank_open_ends
+from sufficiency.io.repeated_header import drop_repeated_headers
 from sufficiency.io.schema import column_key
 from sufficiency.io.ssda903_xml import DFE_TABLES, looks_like_903_xml, read_xml_return
 from sufficiency.io.tables import (
@@ -422,9 +425,13 @@ def _found(
     notes: list[Problem],
 ) -> FoundTable:
     raw, null_notes = blank_nulls(raw)
-    raw, date_notes = normalise_dates(_dfe_names(raw, kind), DATE_COLUMNS[kind])
+    raw, header_notes = drop_repeated_headers(_dfe_names(raw, kind))  # files joined
+    raw, date_notes = normalise_dates(raw, DATE_COLUMNS[kind])
     raw, id_notes = read_exact(raw)  # 1.00211E+05 is the child 100211
-    notes += [*raw.notes, *null_notes, *date_notes, *id_notes]
+    raw, code_notes = read_code_labels(raw, kind)  # U6 - Foster placement... is U6
+    raw, end_notes = blank_open_ends(raw) if kind == "episodes" else (raw, [])  # 31/12/9999
+    read = (*null_notes, *header_notes, *date_notes, *id_notes, *code_notes, *end_notes)
+    notes += [*raw.notes, *read]
     return FoundTable(raw, kind, path, is_last, group, name_year)
 
 
