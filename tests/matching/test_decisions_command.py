@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -47,7 +48,10 @@ def test_console_shows_weekly_cost_and_priority_score(tmp_path: Path) -> None:
     assert summary["priority_score"] == summary["objective_gbp"]
     assert summary["weekly_cost_gbp"] != summary["priority_score"]
     line = res.output.strip().splitlines()[-1]
-    assert f"weekly cost £{summary['weekly_cost_gbp']:,.2f}" in line
+    # in whole pounds, as page 1 of the match report: "£28,708.26 a week" gave pence, and
+    # "weekly cost ... a week" said it twice
+    assert f"weekly cost £{summary['weekly_cost_gbp']:,.0f} (today's practice: £" in line
+    assert "a week" not in line and not re.search(r"£[\d,]+\.\d\d", line)
     assert f"priority score {summary['priority_score']:,.0f} " in line
     assert "objective £" not in res.output and "score £" not in res.output
     assert summary["decisions"] == {"applied": [], "ignored": [], "refused": []}
@@ -256,8 +260,8 @@ def test_runs_diff_says_when_a_plan_is_not_proven_best(tmp_path: Path) -> None:
     assert diff.output.splitlines()[-1] == (
         "The plan of run 2 may not be the best one: the search stopped before proving it the "
         "best (the first page of its match report says more). A child above whose move has "
-        'no cause of its own ("the best overall plan changed", or a place that went to such a child) may have moved for '
-        "that alone, between plans about as good."
+        'no cause of its own ("the best overall plan changed", or a place that went to such a '
+        "child) may have moved for that alone, between plans about as good."
     )
     both = CliRunner().invoke(runs, ["diff", "2", "3", "--store", url])
     assert "The plans of runs 2 and 3 may not be the best ones: each search stopped" in (
