@@ -5,10 +5,15 @@ history to make it an outturn), or whose horizon ends inside one, projects that 
 months only: the headline said "2026-27: £6.42m (P10 ..., 6 months)" and the Summary sheet
 "2026-27 (current)" beside £6,422,000, which a reader took for the year's spend, half the
 whole year's. Both now name the months: "2026-27, October 2026 to March 2027 only (6 of
-its 12 months)" and "2026-27 (current, Oct-Mar only)".
+its 12 months)" and "2026-27 (current, Oct-Mar only)". The Summary's run-rate names its
+month so too: "Run-rate for 2026-04-30" read as a day's, beside "Forecast for the same
+month".
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -31,6 +36,14 @@ def part_year_words(months: pd.DatetimeIndex, fy: str, start_month: int) -> str:
     span = (f"{first:%B %Y}" if first == last else f"{first:%B} to {last:%B %Y}"
             if first.year == last.year else f"{first:%B %Y} to {last:%B %Y}")  # fmt: skip
     return f"{span} only ({len(mine)} of its 12 months)"
+
+
+def run_rate_label(rec: Mapping[str, Any]) -> str:
+    """``Run-rate for April 2026 (what it is built from)``, from the Summary's starting
+    point (:func:`~sufficiency.finance.summaries.reconciliation`)."""
+    first = str(rec.get("first_month") or "")
+    month = f" for {pd.Timestamp(first):%B %Y}" if first else ""
+    return f"Run-rate{month} ({rec['run_rate_basis']})"
 
 
 def summary_label(proj: SpendProjection, fy: str, current: bool, outturn: bool) -> str:

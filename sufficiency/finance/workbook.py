@@ -37,7 +37,7 @@ from sufficiency.finance.outturn import (
     scenario_years,
     summary_years,
 )
-from sufficiency.finance.part_year import summary_label
+from sufficiency.finance.part_year import run_rate_label, summary_label
 from sufficiency.finance.pence import month_means, penny_sum
 from sufficiency.finance.period_sheets import monthly_sheet, period_sheet
 from sufficiency.finance.previous import Changes
@@ -254,7 +254,7 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     ws["A9"] = "Starting point"
     ws["A9"].font = BOLD
     pairs = [
-        (f"Run-rate for {rec['first_month']} ({rec['run_rate_basis']})", rec["run_rate_gbp"]),
+        (run_rate_label(rec), rec["run_rate_gbp"]),
         ("Forecast for the same month (mean)", rec["forecast_first_month_mean_gbp"]),
         ("Difference (forecast - run-rate)", rec["difference_gbp"]),
     ]

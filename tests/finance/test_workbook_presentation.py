@@ -233,7 +233,8 @@ def test_starting_point_labels_wrap_instead_of_being_cut(tmp_path):
                          actual_weekly_gbp=900.0)  # fmt: skip
     ws = _summary_sheet(proj, tmp_path)
     label = ws["A10"]
-    assert label.value.startswith("Run-rate for 2026-02-28 (the council's actual weekly cost")
+    # the month in words: "Run-rate for 2026-02-28" read as a day's run-rate
+    assert label.value.startswith("Run-rate for February 2026 (the council's actual weekly")
     assert len(label.value) > ws.column_dimensions["A"].width + ws.column_dimensions["B"].width
     assert label.alignment.wrap_text
     # as many lines as Calibri (Carlito) prints it in: wrapped at word breaks
