@@ -55,6 +55,11 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) or (isinstance(value, str) and value.startswith("="))
 
 
+#: Most lines a table's header is wrapped to: its column is widened (to 30 at most) rather
+#: than the whole header row made as tall, blank above every other header on the page.
+HEADER_LINES = 3
+
+
 def finish_header(ws: Worksheet, row: int, last_data_row: int | None = None) -> None:
     """Right-align headers over numeric columns and make the row tall enough for its wrap.
 
@@ -73,6 +78,8 @@ def finish_header(ws: Worksheet, row: int, last_data_row: int | None = None) -> 
                                 horizontal="right" if numeric else "left")  # fmt: skip
         letter = get_column_letter(j)
         width = max(ws.column_dimensions[letter].width or 8.43, width_for_words(c.value))
+        while wrapped_lines(c.value, width, bold=True) > HEADER_LINES and width < 30:
+            width += 1  # Budget's "Spend to date (£, estimated ...)" took 6 lines at 14
         ws.column_dimensions[letter].width = width  # each word whole: not "accommoda / tion"
         lines = max(lines, wrapped_lines(c.value, width, bold=True))
     ws.row_dimensions[row].height = 15 * lines + 3

@@ -99,3 +99,23 @@ def test_the_scenario_section_starts_a_page_of_its_own(workbook):
     heads = [str(summary.cell(row=r, column=1).value or "") for r in range(1, summary.max_row + 1)]
     (row,) = [r for r, text in enumerate(heads, start=1) if text.startswith("Scenario: ")]
     assert row - 1 in [b.id for b in summary.row_breaks.brk]
+
+
+def test_no_header_row_is_taller_than_three_lines(workbook):
+    """Budget's "Spend to date (£, estimated from the 903 history, not the ledger: see
+    Basis)" wrapped to 6 lines in its column 14 wide, and the header row, as tall, stood
+    blank over every other header of the page; its column is widened to 3 lines."""
+    out, _ = workbook
+    wb = load_workbook(out / "spend.xlsx")
+    budget = wb["Budget"]
+    heads = {c.value: c.column for c in budget[1] if isinstance(c.value, str)}
+    spend = next(h for h in heads if h.startswith("Spend to date"))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.font.b and cell.fill.fgColor.rgb == "00DDEBF7" and cell.value:
+                    width = ws.column_dimensions[get_column_letter(cell.column)].width
+                    lines = wrapped_lines(str(cell.value), width, bold=True)
+                    assert lines <= 3, (ws.title, cell.value, width)
+    assert budget.row_dimensions[1].height <= 15 * 3 + 3
+    assert budget.column_dimensions[get_column_letter(heads[spend])].width > 14
