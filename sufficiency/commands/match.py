@@ -117,8 +117,8 @@ def match(
         click.echo(run.decisions.headline())
     click.echo(
         f"{s.status.value}: placed {s.children_placed} of {s.children_referred} children referred, "
-        f"weekly cost £{s.weekly_cost_gbp:,.2f} a week (today's practice: "
-        f"£{g.weekly_cost_gbp:,.2f} a week); priority score {s.priority_score:,.0f} "
+        f"weekly cost £{s.weekly_cost_gbp:,.0f} (today's practice: "
+        f"£{g.weekly_cost_gbp:,.0f}); priority score {s.priority_score:,.0f} "
         f"(not money; today's practice {g.priority_score:,.0f}); outputs in {out_dir}"
     )
     if not s.proven_optimal:

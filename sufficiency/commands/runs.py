@@ -198,16 +198,18 @@ def diff_cmd(run_a: int, run_b: int, store_url: str | None) -> None:
 
 def _not_proven(runs: list[int]) -> str:
     """What the web's What changed page says when either run's plan is not proven best: a
-    move with no cause of its own may come from that alone (the page's words)."""
+    move with no cause of its own may come from that alone (the page's words, plain as the
+    match report's page 1: "the solver stopped before proving it" was the solver's)."""
     if not runs:
         return ""
     if len(runs) == 2:
-        first = (f"The plans of runs {runs[0]} and {runs[1]} are not proven best (the "
-                 "solver stopped before proving them: see the first page of each match "
-                 "report).")  # fmt: skip
+        first = (f"The plans of runs {runs[0]} and {runs[1]} may not be the best ones: each "
+                 "search stopped before proving its plan the best (the first page of each "
+                 "match report says more).")  # fmt: skip
     else:
-        first = (f"The plan of run {runs[0]} is not proven best (the solver stopped before "
-                 "proving it: see the first page of its match report).")  # fmt: skip
+        first = (f"The plan of run {runs[0]} may not be the best one: the search stopped "
+                 "before proving it the best (the first page of its match report says "
+                 "more).")  # fmt: skip
     return (first + ' A child above whose move has no cause of its own ("the best overall '
             'plan changed", or a place that went to such a child) may have moved for that '
             "alone, between plans about as good.")  # fmt: skip

@@ -13,7 +13,6 @@ header row repeated.
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -74,7 +73,7 @@ def _text(ws: Worksheet, row: int, text: str, width: int, last_col: int, font: F
         cell.font = font
     if last_col > 1:
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
-    lines = max(1, len(textwrap.wrap(text, max(int(width * 1.05), 20))))
+    lines = wrapped_lines(text, width)
     ws.row_dimensions[row].height = 15 * lines + 2
     return row + 1
 
@@ -116,7 +115,7 @@ def _table(
             if j == 1:
                 c.alignment = WRAP
                 width = ws.column_dimensions["A"].width or 8.43
-                lines = len(textwrap.wrap(str(v or ""), max(int(width) - 1, 4))) or 1
+                lines = wrapped_lines(str(v or ""), width)
                 if lines > 1:
                     ws.row_dimensions[i].height = 15 * lines
     return top + len(frame) + 1
@@ -129,7 +128,7 @@ def _header_height(ws: Worksheet, row: int) -> None:
         v = ws.cell(row=row, column=j).value
         if isinstance(v, str):
             width = ws.column_dimensions[get_column_letter(j)].width or 8.43
-            lines = max(lines, len(textwrap.wrap(v, max(int(width) - 2, 4))))
+            lines = max(lines, wrapped_lines(v, width, bold=True))
     ws.row_dimensions[row].height = 15 * lines + 3
 
 

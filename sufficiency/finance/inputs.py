@@ -24,6 +24,7 @@ import pandas as pd
 
 from sufficiency import vocabulary
 from sufficiency.errors import InputDataError, Problem
+from sufficiency.finance.brackets import read_brackets, said_of_brackets
 from sufficiency.finance.pence import pounds
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.io.cells import parse_numbers
@@ -61,7 +62,8 @@ def _budget_schema(lines: tuple[str, ...]) -> TableSchema:
             Field("financial_year", "text", "e.g. 2026-27.", required=True, nullable=False),
             Field("cost_line", "code", "A forecast category or all.", required=True,
                   nullable=False, choices=_line_choices((*lines, "all"))),
-            Field("budget_gbp", "number", "Budget for the year, GBP.", required=True,
+            Field("budget_gbp", "number", "Budget for the year, GBP; a figure in brackets, "
+                  "(1,200), is read as the negative accountants mean by it.", required=True,
                   nullable=False, min_value=0, aliases=("budget",)),
             Field("month", "text", "For a budget by month: the month (2025-04, Apr-25, "
                   "April 2025); a line's twelve months are added up to its year's budget, and "
@@ -229,8 +231,9 @@ def _load_budget(
         raw = frame_table(path, "budget table")
     else:
         raw = read_single_table(Path(path), _budget_schema(lines))  # other sheets: named
+    bracketed = read_brackets(raw, ("budget_gbp", "budget"))  # (1,200): -1,200
     table, problems = check_table(raw, _budget_schema(lines))
-    problems = [*raw.notes, *problems]
+    problems = [*raw.notes, *said_of_brackets(problems, bracketed)]
     fy = table["financial_year"].map(_financial_year, na_action="ignore")
     bad = table["financial_year"].notna() & fy.isna()
     problems += raw.problems_where(
@@ -261,10 +264,11 @@ def _load_budget(
 
 def _short_of_a_row(raw: RawTable, table: pd.DataFrame, problems: list[Problem]) -> list[Problem]:
     """A budget by month whose line has a row with an error (a figure written ``(1,200.00)``,
-    not a number): a problem on each of the line's other rows, which are short of that
-    month once it is set aside. The twelve months were counted before it was, so eleven
-    months of £6m were added up to a year's budget of £66m, and the workbook's budget
-    profile, eleven long, stopped the run with a traceback."""
+    a negative, below the least a budget may be): a problem on each of the line's other
+    rows, which are short of that month once it is set aside. The twelve months were
+    counted before it was, so eleven months of £6m were added up to a year's budget of
+    £66m, and the workbook's budget profile, eleven long, stopped the run with a
+    traceback."""
     if not table["month"].notna().any():
         return []
     at = {raw.row_number(int(i)): i for i in table.index}

@@ -20,6 +20,7 @@ from sufficiency.finance.closed_year import (
 )
 from sufficiency.finance.months_to_date import months_words
 from sufficiency.finance.outturn import outturn_headline, whole_year_words
+from sufficiency.finance.part_year import part_year_words
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.finance.report import spend_report
 from sufficiency.finance.workbook import SpendReport
@@ -153,8 +154,12 @@ class SpendResult(BriefRepr):
         past = self.report.to_date
         done = past.total_gbp if past is not None else 0.0
         if past is None or past.financial_year != y.financial_year:
-            return (f"{y.financial_year}: {money(y.mean)} (P10 {money(y.p10, like=y.p90)}, P90 "
-                    f"{money(y.p90, like=y.p10)}, {vocabulary.counted(y.months, 'month')}"
+            proj = self.report.base  # a year covered in part names its months
+            part = part_year_words(proj.months, y.financial_year, proj.financial_year_start_month)
+            counted = vocabulary.counted(y.months, "month")
+            return (f"{y.financial_year}{', ' + part if part else ''}: {money(y.mean)} (P10 "
+                    f"{money(y.p10, like=y.p90)}, P90 {money(y.p90, like=y.p10)}"
+                    f"{'' if part else ', ' + counted}"
                     f"{whole_year_words(self.budget, y.financial_year)})")  # fmt: skip
         lo, hi = done + y.p10, done + y.p90
         return (f"{y.financial_year} outturn {money(done + y.mean)} (P10 {money(lo, like=hi)}, "

@@ -22,6 +22,7 @@ from sufficiency.io.xlsx import (
     show_axes,
 )
 from sufficiency.io.xlsx_style import BOLD, HEADER_FILL
+from sufficiency.io.xlsx_text import width_for_words, wrapped_lines
 
 PCT = "0.0%"
 #: Line colours of successive financial years on the cumulative chart (projection solid,
@@ -54,6 +55,11 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int | float) or (isinstance(value, str) and value.startswith("="))
 
 
+#: Most lines a table's header is wrapped to: its column is widened (to 30 at most) rather
+#: than the whole header row made as tall, blank above every other header on the page.
+HEADER_LINES = 3
+
+
 def finish_header(ws: Worksheet, row: int, last_data_row: int | None = None) -> None:
     """Right-align headers over numeric columns and make the row tall enough for its wrap.
 
@@ -70,9 +76,12 @@ def finish_header(ws: Worksheet, row: int, last_data_row: int | None = None) -> 
         numeric = any(_is_number(v) for v in below)
         c.alignment = Alignment(wrap_text=True, vertical="bottom",
                                 horizontal="right" if numeric else "left")  # fmt: skip
-        width = ws.column_dimensions[get_column_letter(j)].width or 8.43
-        chars = max(int(width * 0.95) - 2, 4)  # bold text is a little wider than the width unit
-        lines = max(lines, len(textwrap.wrap(c.value, chars)) or 1)
+        letter = get_column_letter(j)
+        width = max(ws.column_dimensions[letter].width or 8.43, width_for_words(c.value))
+        while wrapped_lines(c.value, width, bold=True) > HEADER_LINES and width < 30:
+            width += 1  # Budget's "Spend to date (£, estimated ...)" took 6 lines at 14
+        ws.column_dimensions[letter].width = width  # each word whole: not "accommoda / tion"
+        lines = max(lines, wrapped_lines(c.value, width, bold=True))
     ws.row_dimensions[row].height = 15 * lines + 3
 
 
@@ -109,6 +118,13 @@ def first_page_cm(ws: Worksheet) -> float:
     if len(ends) == 1:
         return PAGE_CM[0]
     return sum(7 * w + 5 for w in widths[: ends[0]]) / 96 * 2.54
+
+
+def heading_on_new_page(ws: Worksheet, row: int, text: str) -> None:
+    """A section's bold ``text`` at ``row``, with a page break above it: the Summary's
+    scenario heading printed alone at the foot of page 1, its table on page 2."""
+    ws.cell(row=row, column=1, value=text).font = BOLD
+    ws.row_breaks.append(Break(id=row - 1))
 
 
 def chart_on_new_page(ws: Worksheet, chart: Any, row: int) -> None:

@@ -10,7 +10,6 @@ and each chart starts on a page of its own so that no chart is cut by a page bre
 from __future__ import annotations
 
 import datetime as dt
-import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ from sufficiency.finance.outturn import (
     scenario_years,
     summary_years,
 )
+from sufficiency.finance.part_year import run_rate_label, summary_label
 from sufficiency.finance.pence import month_means, penny_sum
 from sufficiency.finance.period_sheets import monthly_sheet, period_sheet
 from sufficiency.finance.previous import Changes
@@ -52,6 +52,7 @@ from sufficiency.finance.sheet_style import (
     chart_on_new_page,
     finish_header,
     header,
+    heading_on_new_page,
     note_lines,
     print_setup,
     widths,
@@ -61,6 +62,7 @@ from sufficiency.io.quality import DataQuality
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import save_workbook, wrap_values
 from sufficiency.io.xlsx_style import BOLD, GBP, VARIANCE, WRAP
+from sufficiency.io.xlsx_text import wrapped_lines
 from sufficiency.results import BriefRepr, result_dataclass
 
 #: Plain-word names of the cost lines (one vocabulary); the CSVs keep the internal names.
@@ -220,8 +222,7 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     ws["A2"] = (f"Data to {proj.start:%d %B %Y}{f' ({brief})' if brief else ''}; run "
                 f"{run_info['run_date']}; {proj.num_paths:,} simulated paths; all figures "
                 f"GBP; {prices_words(proj)}.{care}")  # fmt: skip
-    ws["A3"] = ("Base case (no scenario applied)" if report.scenario is not None
-                else "Base case")  # fmt: skip
+    ws["A3"] = "Base case" + " (no scenario applied)" * (report.scenario is not None)
     ws["A3"].font = BOLD
     fy_now = financial_year(proj.months[0], proj.financial_year_start_month)
     years = list(dict.fromkeys(financial_year(m, proj.financial_year_start_month)
@@ -237,8 +238,7 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
         whole = (fy in budget and fy in outturn) or (
             report.to_date is not None and report.to_date.financial_year == fy
         )
-        label = "" if fy != fy_now else " (current, outturn)" if whole else " (current)"
-        ws.cell(row=r, column=1, value=fy + label)
+        ws.cell(row=r, column=1, value=summary_label(proj, fy, fy == fy_now, whole))
         ws.cell(row=r, column=2, value=int(row["months"]))
         for col, key in ((3, "mean"), (4, "p10"), (5, "p90")):
             ws.cell(row=r, column=col, value=float(row[key])).number_format = GBP
@@ -254,7 +254,7 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     ws["A9"] = "Starting point"
     ws["A9"].font = BOLD
     pairs = [
-        (f"Run-rate for {rec['first_month']} ({rec['run_rate_basis']})", rec["run_rate_gbp"]),
+        (run_rate_label(rec), rec["run_rate_gbp"]),
         ("Forecast for the same month (mean)", rec["forecast_first_month_mean_gbp"]),
         ("Difference (forecast - run-rate)", rec["difference_gbp"]),
     ]
@@ -265,7 +265,7 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
         if len(text) > 30 + 13:  # longer than columns A and B: wrap in A, not cut at C
             label.alignment = WRAP
             figure.alignment = Alignment(vertical="top")
-            ws.row_dimensions[10 + i].height = 15 * len(textwrap.wrap(text, 28)) + 3
+            ws.row_dimensions[10 + i].height = 15 * wrapped_lines(text, 30) + 3
     ws["A14"] = (
         "The difference is children the forecast expects to start or leave during the first "
         "month, and any gap between unit costs and what today's placements actually cost."
@@ -285,8 +285,8 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
 def _summary_scenario(ws: Worksheet, report: SpendReport, years: list[str], top: int) -> None:
     """Base, scenario and difference per financial year, each labelled, from row ``top``."""
     assert report.scenario is not None
-    ws.cell(row=top, column=1, value=f"Scenario: {report.scenario.scenario} - base case, "
-            "scenario and difference").font = BOLD  # fmt: skip
+    heading_on_new_page(ws, top, f"Scenario: {report.scenario.scenario} - base case, "
+                        "scenario and difference")  # fmt: skip
     names = ["Financial year", "Months forecast", "Base case (mean)", "Scenario (mean)",
              "Difference (scenario - base)", "Budget", "Scenario variance (scenario - budget)",
              "Scenario probability of overspend"]  # fmt: skip

@@ -10,7 +10,6 @@ Financial years sheet's, labelled as the total of the forecast months it adds.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sufficiency import vocabulary
 from sufficiency.finance.pence import penny_sum
 from sufficiency.io.xlsx_style import BOLD, GBP
+from sufficiency.io.xlsx_text import wrapped_lines
 
 #: Said under a table with totals by year.
 YEAR_TOTALS_NOTE = (
@@ -59,8 +59,7 @@ def year_label(year: str, rows: Sequence[TableRow]) -> str:
 
 def _lines(text: str, width: float) -> int:
     """How many lines ``text`` wraps to in bold in a column ``width`` characters wide."""
-    chars = max(int(width) - 1, 4)  # LibreOffice: 2025-26 total in bold on one line at 14
-    return sum(len(textwrap.wrap(part, chars)) or 1 for part in text.split("\n"))
+    return wrapped_lines(text, width, bold=True)  # 2025-26 total on one line at 14
 
 
 def write_year_totals(

@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference, Series
 from openpyxl.chart.data_source import StrRef
 from openpyxl.chart.series import SeriesLabel
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
@@ -40,7 +40,8 @@ from sufficiency.io.xlsx import (
     show_axes,
     wrap_values,
 )
-from sufficiency.io.xlsx_style import BOLD, COUNT, WRAP
+from sufficiency.io.xlsx_style import BOLD, COUNT
+from sufficiency.io.xlsx_text import wrapped_lines
 
 if TYPE_CHECKING:
     from sufficiency.forecast.backtest import BacktestResult
@@ -119,6 +120,11 @@ def _put(ws: Worksheet, df: pd.DataFrame, first_row: int = 1) -> None:
                 cell.number_format = formats[j - 1]
 
 
+def _figure(value: object) -> bool:
+    """A cell the spreadsheets align right: a number or a date (not a yes or no)."""
+    return isinstance(value, int | float | dt.date) and not isinstance(value, bool)
+
+
 def _finish(ws: Worksheet, freeze: str | None = "B2", title_row: int | None = 1) -> list[int]:
     """Column widths (headers wrap), frozen header, and A4 landscape one page wide with the
     header row repeated on every printed page, or, too wide for 85%, at full size on pages
@@ -136,8 +142,12 @@ def _finish(ws: Worksheet, freeze: str | None = "B2", title_row: int | None = 1)
             text = str(head[0].value)
             width = max(width, max(len(w) for w in text.split()))
             width = min(max(width + 2, 9), 90)
-            head[0].alignment = WRAP
-            header_lines = max(header_lines, math.ceil(len(text) / (width - 1)))
+            # over figures or months (right-aligned), a header right-aligned too: "Mean"
+            # printed left, over the gap between the months and the figures
+            figures = bool(body) and all(_figure(c.value) for c in body)
+            head[0].alignment = Alignment(wrap_text=True, vertical="top",
+                                          horizontal="right" if figures else "left")  # fmt: skip
+            header_lines = max(header_lines, wrapped_lines(text, width, bold=True))
         else:
             width = min(max(width + 2, 9), 90)
         ws.column_dimensions[get_column_letter(col[0].column)].width = width

@@ -99,7 +99,7 @@ def add_quality_sheet(wb: Workbook, quality: DataQuality | None) -> None:
         # wrapped cells need their height set: spreadsheets do not grow rows on opening
         texts = (rec.file, "", rec.column, rec.problem, rec.action)
         lines = max(wrapped_lines(str(v or ""), w) for v, w in zip(texts, widths, strict=True))
-        ws.row_dimensions[row].height = 13 * lines + 2
+        ws.row_dimensions[row].height = 15 * lines + 2
     if len(table) > len(shown):
         ws.cell(row=row + 2, column=1,
                 value=f"{len(table) - len(shown):,} more rows in {QUALITY_CSV}.")  # fmt: skip

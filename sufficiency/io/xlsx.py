@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sufficiency.io.atomic import atomic_path, ensure_private_dir
+from sufficiency.io.xlsx_text import wrapped_lines
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 #: A chance worked out from simulated futures, as a workbook cell shows it: whole points,
@@ -278,22 +279,6 @@ def _fewest_lines(
     return out
 
 
-def wrapped_lines(text: str, width: float) -> int:
-    """Lines ``text`` takes wrapped at word breaks in a column ``width`` characters wide
-    (each of its own lines begun afresh): a wrapped row must be set as tall, for
-    spreadsheets do not grow rows on opening."""
-    total = 0
-    for line in text.split("\n"):
-        lines, used = 1, 0
-        for word in line.split():
-            if used and used + 1 + len(word) > 0.85 * width:
-                lines, used = lines + 1, len(word)
-            else:
-                used += len(word) + (1 if used else 0)
-        total += lines
-    return total
-
-
 #: The label in column A of a note printed beside the columns repeated on every page.
 NOTE_LABEL, NOTES_LABEL = "Note", "Notes"
 
@@ -313,7 +298,7 @@ def paragraphs(ws: Any, lines: dict[int, str], widths: list[int], first: int = 1
         if len(widths) > 1:
             end = first + len(widths) - 1
             ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=end)
-        ws.row_dimensions[row].height = 13 * wrapped_lines(text, sum(widths)) + 3
+        ws.row_dimensions[row].height = 15 * wrapped_lines(text, sum(widths)) + 3
         if first > 1:
             _label_note(ws, row, first)
 

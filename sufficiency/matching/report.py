@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sufficiency import vocabulary
+from sufficiency.matching import preference as liking
 from sufficiency.matching.breaks import NEAREST_COLUMNS, breaks_words, nearest_homes
 from sufficiency.matching.by_council import provider_words
 from sufficiency.matching.gates import option_words
-from sufficiency.matching.preference import preference_note, preferred_settings, with_preference
 from sufficiency.matching.proof import proof_sentence
 
 if TYPE_CHECKING:
@@ -185,28 +185,24 @@ def _child_flags(row: Any, pinned: bool, not_preferred: bool) -> list[str]:
     if not _blank(row.miles_from_home) and row.miles_from_home > FAR_MILES:
         flags.append("over 20 miles")
     if not_preferred:  # the referral's own words, whatever the weight
-        flags.append("not the preferred type of home")
+        flags.append(liking.NOT_PREFERRED)
     if pinned:
         flags.append("pinned by the team")
     return list(dict.fromkeys(flags))
 
 
-def _why(row: Any, home: str, better_elsewhere: bool, pinned: bool, school_free: float) -> str:
-    """Why this home, in a sentence built from the match."""
+def _why(row: Any, better_elsewhere: bool, pinned: bool, school_free: float) -> str:
+    """Why this home, in a sentence (not the type or miles: the columns beside it say)."""
     note = "" if _blank(row.distance_note) else str(row.distance_note)
     said = next((p for p in note.split("; ") if "distance from home" in p), "")
-    where = (
-        f"{home}, {float(row.miles_from_home):.1f} miles from home"
-        if not _blank(row.miles_from_home)
-        else f"{home} ({said or 'distance from home not known'})"
-    )
+    where = "" if not _blank(row.miles_from_home) else f"{said or 'distance not known'}; "
     if pinned:
         why = "agreed by the team (a pin)"
     elif better_elsewhere:
         why = "chosen for the plan as a whole (see Why not)"
     else:
         why = "the best home for this child on cost, distance and school travel"
-    parts = [f"{where}: {why}"]
+    parts = [(where + why)[:1].upper() + (where + why)[1:]]
     together = row.siblings_together
     if not _blank(together):
         why_split = getattr(row, "sibling_note", "")
@@ -242,7 +238,7 @@ def _why_not_words(alt: Any, mine: Any) -> str:
 
 
 def _children(run: MatchRun, pins: set[str]) -> pd.DataFrame:
-    m, alts = run.matches, run.alternatives
+    m, alts = run.matches, liking.with_preference_flags(run.alternatives, run.referrals)
     school_free = float(run.summary.config.matching.weights.school_free_miles)
     none_listed = (
         "No other home meets every rule for this child."
@@ -251,11 +247,12 @@ def _children(run: MatchRun, pins: set[str]) -> pd.DataFrame:
     )
     first = alts[alts["rank"] == 1].set_index("child_id")
     cheaper = set(alts.loc[alts["extra_cost_gbp"] < 0, "child_id"].astype(str))
-    rows, who, liked = [], provider_words(m, run.placements), preferred_settings(run.referrals)
+    rows, who = [], provider_words(m, run.placements)
+    liked = liking.preferred_settings(run.referrals)
     for k, r in enumerate(m.itertuples(index=False)):
         cid = str(r.child_id)
         home = vocabulary.home_type(str(r.setting), str(r.provider))
-        pinned, pref = cid in pins, preference_note(liked.get(cid, ()), str(r.setting))
+        pinned, pref = cid in pins, liking.preference_note(liked.get(cid, ()), str(r.setting))
         if cid in first.index:
             alt = first.loc[cid]
             diff = float(alt["weekly_cost"]) - float(r.weekly_cost)
@@ -273,7 +270,7 @@ def _children(run: MatchRun, pins: set[str]) -> pd.DataFrame:
             "weekly_cost": float(r.weekly_cost),
             "miles_from_home": r.miles_from_home,
             "miles_from_school": r.miles_from_school,
-            "why": with_preference(_why(r, home, cid in cheaper, pinned, school_free), pref),
+            "why": liking.with_preference(_why(r, cid in cheaper, pinned, school_free), pref),
             "next_best": nxt,
             "why_not": why_not,
             "flags": "; ".join(_child_flags(r, pinned, bool(pref))),
@@ -313,7 +310,7 @@ def _not_placed(run: MatchRun, urgent: set[str]) -> pd.DataFrame:
 
 
 def _options(run: MatchRun) -> pd.DataFrame:
-    a = run.alternatives
+    a = liking.with_preference_flags(run.alternatives, run.referrals)
     cost = run.matches.set_index("child_id")["weekly_cost"]
     mine = a["child_id"].map(cost).astype(float)
     out = pd.DataFrame({

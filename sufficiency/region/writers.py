@@ -226,9 +226,9 @@ def _sheet(
         cell.font, cell.fill = BOLD, HEAD
         cell.alignment = WRAP
         ws.column_dimensions[get_column_letter(j)].width = widths[j - 1]
-        tallest = max(tallest, wrapped_lines(h, widths[j - 1]))
+        tallest = max(tallest, wrapped_lines(h, widths[j - 1], bold=True))
     # a wrapped header's row must be set tall: spreadsheets do not grow rows on opening
-    ws.row_dimensions[first_row].height = 13 * tallest + 3
+    ws.row_dimensions[first_row].height = 15 * tallest + 3
     whole = {
         c for c in frame.columns
         if pd.api.types.is_float_dtype(frame[c]) and (frame[c].dropna() % 1 == 0).all()
@@ -243,7 +243,7 @@ def _sheet(
         lines = max(wrapped_lines(v, w) if isinstance(v, str) else 1
                     for v, w in zip(values, widths, strict=True))  # fmt: skip
         if lines > 1:
-            ws.row_dimensions[i].height = 13 * lines + 3
+            ws.row_dimensions[i].height = 15 * lines + 3
         for j, (col, v) in enumerate(zip(frame.columns, values, strict=True), start=1):
             cell = ws.cell(row=i, column=j, value=_value(v))
             cell.alignment = middle if col in short else WRAP

@@ -54,7 +54,13 @@ def test_a_month_in_brackets_sets_its_whole_line_aside_not_eleven_months_of_it(t
     with pytest.raises(InputDataError) as err:
         read_budget(path, CATEGORIES)
     by_row = {p.row: p.message for p in err.value.problems}
-    assert by_row[13] == "is not a number" and len(by_row) == 12
+    # read as the negative it is, and said so, not "is not a number"
+    assert by_row[13] == (
+        "must be at least 0: (1,200.00) is read as -1,200.00 (brackets mark a negative "
+        "figure, as accountants write one)"
+    )
+    assert {p.value for p in err.value.problems if p.row == 13} == {"(1,200.00)"}
+    assert len(by_row) == 12
 
 
 def test_a_spend_run_with_that_budget_writes_its_workbook(workbook_inputs, tmp_path):
@@ -77,3 +83,23 @@ def workbook_inputs():
     months = pd.date_range("2026-03-31", periods=13, freq="ME")
     rng = np.random.default_rng(5)
     return _result(rng.poisson(30, size=(50, 13, 10)).astype(np.int32), months), FinanceParams()
+
+
+def test_a_yearly_budget_figure_in_brackets_is_read_as_negative_and_said_so(tmp_path):
+    """A budget line written (1,200), as accountants write a negative, was "not a number";
+    it is read as -1,200 and its row, set aside as a budget below 0, says so; the other
+    lines are compared. A figure merely in brackets of text is still not a number."""
+    path = tmp_path / "budget.csv"
+    path.write_text(
+        "financial_year,cost_line,budget_gbp\n2026-27,all,74000000\n"
+        '2026-27,ifa_foster,"(£1,200)"\n2026-27,in_house_foster,(about 5m)\n',
+        encoding="utf-8",
+    )
+    table, notes = budget_for_run(path, CATEGORIES)
+    assert table["cost_line"].tolist() == ["all"]
+    said = " ".join(notes)
+    assert (
+        "row 3: budget_gbp: must be at least 0: (£1,200) is read as -1,200 (brackets mark a "
+        "negative figure, as accountants write one)"
+    ) in said
+    assert "row 4: budget_gbp: is not a number (value '(about 5m)')" in said

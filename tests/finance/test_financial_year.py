@@ -134,7 +134,7 @@ def test_the_headline_gives_the_year_s_outturn_first_with_its_forecast_part_labe
             f"{figures.money(row['spend_to_date_estimated_gbp'])} to date, estimated from the "
             "903 history (April to September 2025), + "
             f"{figures.money(row['rest_of_year_mean_gbp'])} forecast for the 6 months left; "
-            "2026-27: £")  # fmt: skip
+            "2026-27, April to May 2026 only (2 of its 12 months): £")  # fmt: skip
     assert said.startswith(head), said
     assert "2025-26: £" not in said
 

@@ -557,7 +557,9 @@ def test_headline_says_one_month_in_the_singular():
         result = api.spend(sample, horizon_months=13, num_paths=10, seed=1,
                            run_date=dt.date(2026, 4, 1))  # fmt: skip
     assert [y.months for y in result.years] == [12, 1]
-    assert "12 months)" in result.headline and "1 month)" in result.headline
+    assert "12 months)" in result.headline and "April 2027 only (1 of its 12 months)" in (
+        result.headline
+    )
 
 
 @pytest.mark.parametrize(

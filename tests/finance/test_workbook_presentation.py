@@ -223,6 +223,7 @@ def test_starting_point_labels_wrap_instead_of_being_cut(tmp_path):
     import pandas as pd
 
     from sufficiency.finance.projection import UnitCosts, project_spend
+    from sufficiency.io.xlsx_text import available_points, text_points
 
     months = pd.DatetimeIndex(["2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30"])
     costs = UnitCosts({"in_house_foster": 600.0, "ifa_foster": 900.0}, {},
@@ -232,11 +233,15 @@ def test_starting_point_labels_wrap_instead_of_being_cut(tmp_path):
                          actual_weekly_gbp=900.0)  # fmt: skip
     ws = _summary_sheet(proj, tmp_path)
     label = ws["A10"]
-    assert label.value.startswith("Run-rate for 2026-02-28 (the council's actual weekly cost")
+    # the month in words: "Run-rate for 2026-02-28" read as a day's run-rate
+    assert label.value.startswith("Run-rate for February 2026 (the council's actual weekly")
     assert len(label.value) > ws.column_dimensions["A"].width + ws.column_dimensions["B"].width
     assert label.alignment.wrap_text
-    lines = math.ceil(len(label.value) / (ws.column_dimensions["A"].width - 4))
-    assert ws.row_dimensions[10].height >= 15 * lines
+    # as many lines as Calibri (Carlito) prints it in: wrapped at word breaks
+    # at least as many lines as its width in points over the column's
+    room = available_points(ws.column_dimensions["A"].width)
+    lines = math.ceil(text_points(label.value) / room)
+    assert lines > 1 and ws.row_dimensions[10].height >= 15 * lines
 
 
 def test_scenario_csvs_name_their_scenario(workbook):

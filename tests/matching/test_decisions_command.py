@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -47,7 +48,10 @@ def test_console_shows_weekly_cost_and_priority_score(tmp_path: Path) -> None:
     assert summary["priority_score"] == summary["objective_gbp"]
     assert summary["weekly_cost_gbp"] != summary["priority_score"]
     line = res.output.strip().splitlines()[-1]
-    assert f"weekly cost £{summary['weekly_cost_gbp']:,.2f}" in line
+    # in whole pounds, as page 1 of the match report: "£28,708.26 a week" gave pence, and
+    # "weekly cost ... a week" said it twice
+    assert f"weekly cost £{summary['weekly_cost_gbp']:,.0f} (today's practice: £" in line
+    assert "a week" not in line and not re.search(r"£[\d,]+\.\d\d", line)
     assert f"priority score {summary['priority_score']:,.0f} " in line
     assert "objective £" not in res.output and "score £" not in res.output
     assert summary["decisions"] == {"applied": [], "ignored": [], "refused": []}
@@ -231,7 +235,8 @@ def test_runs_diff_says_when_a_plan_is_not_proven_best(tmp_path: Path) -> None:
     """``runs diff`` blamed a move between two plans on "the best overall plan changed"
     where the later plan was not proven best (the solver stopped at its time limit), and
     said nothing of it, as the web's What changed page now does; between two proven plans
-    it says nothing more."""
+    it says nothing more. It says so in plain words ("the search stopped before proving
+    it the best"), not "the solver stopped before proving it"."""
     import datetime as dt
 
     from sufficiency.store import RunStore
@@ -253,13 +258,17 @@ def test_runs_diff_says_when_a_plan_is_not_proven_best(tmp_path: Path) -> None:
     diff = CliRunner().invoke(runs, ["diff", "1", "2", "--store", url])
     assert diff.exit_code == 0, diff.output
     assert diff.output.splitlines()[-1] == (
-        "The plan of run 2 is not proven best (the solver stopped before proving it: see the "
-        'first page of its match report). A child above whose move has no cause of its own ("the '
-        'best overall plan changed", or a place that went to such a child) may have moved for '
-        "that alone, between plans about as good."
+        "The plan of run 2 may not be the best one: the search stopped before proving it the "
+        "best (the first page of its match report says more). A child above whose move has "
+        'no cause of its own ("the best overall plan changed", or a place that went to such a '
+        "child) may have moved for that alone, between plans about as good."
     )
     both = CliRunner().invoke(runs, ["diff", "2", "3", "--store", url])
-    assert "The plans of runs 2 and 3 are not proven best (the solver stopped" in both.output
+    assert "The plans of runs 2 and 3 may not be the best ones: each search stopped" in (
+        both.output
+    )
+    # the team's words, as the match report's page 1 says it: not the solver's
+    assert "solver" not in diff.output + both.output
     proven = CliRunner().invoke(runs, ["diff", "4", "5", "--store", url])
     assert proven.exit_code == 0 and "C1: P2 -> P1" in proven.output
-    assert "not proven" not in proven.output
+    assert "may not be the best" not in proven.output

@@ -33,8 +33,10 @@ def test_next_best_option_shows_its_flags_in_the_sheet_and_the_page() -> None:
     assert run.alternatives["flags"].iat[0].startswith("out of area for Worcestershire: needs")
     report = match_report(run)
     nxt = report.children["next_best"].iat[0]
+    # and a children's home is not the type C1 prefers (foster care)
     assert nxt == (
-        "P2 (£50 a week more; out of area for Worcestershire, rated inadequate by Ofsted)"
+        "P2 (£50 a week more; out of area for Worcestershire, rated inadequate by Ofsted, "
+        "not the preferred type of home)"
     )
     assert "out of area for Worcestershire, rated inadequate by Ofsted" in render_html(report)
 
