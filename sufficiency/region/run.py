@@ -25,9 +25,15 @@ from sufficiency.errors import ConfigError, notes_said_not_raised
 from sufficiency.io.atomic import out_folder, user_path
 from sufficiency.region.members import Region, load_members
 from sufficiency.region.overlap import Shared, child_keys, shared_children
+from sufficiency.region.pool_tasks import (
+    prepare_pooled,
+    run_pooled,
+    run_pooled_sensitivity,
+    solve_pooled_plan,
+)
 from sufficiency.region.publish import remove_earlier, remove_staging
 from sufficiency.region.seeds import member_seed
-from sufficiency.region.tasks import (
+from sufficiency.region.specs import (
     BASE_KEY,
     CommissionSummary,
     CommissionTask,
@@ -38,14 +44,8 @@ from sufficiency.region.tasks import (
     PooledSummary,
     PooledTask,
     ScenarioSpec,
-    prepare_pooled,
-    read_member,
-    run_commission,
-    run_member,
-    run_pooled,
-    run_pooled_sensitivity,
-    solve_pooled_plan,
 )
+from sufficiency.region.tasks import read_member, run_commission, run_member
 from sufficiency.region.told import listening, said_on_client
 
 #: Exit codes of ``sufficiency region``.

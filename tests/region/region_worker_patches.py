@@ -44,7 +44,7 @@ def warning_tasks() -> None:
     from sufficiency import api
     from sufficiency.region import tasks
 
-    spend, summary = api.spend, tasks._summary
+    spend, summary = api.spend, tasks.member_summary
 
     def spend_warning(*args: Any, **kwargs: Any) -> Any:
         warnings.warn(FUTURE, FutureWarning, stacklevel=1)
@@ -54,12 +54,12 @@ def warning_tasks() -> None:
         warnings.warn(NOTE, DataWarning, stacklevel=1)
         return summary(*args, **kwargs)
 
-    api._spend_before, tasks._summary_before = spend, summary  # type: ignore[attr-defined]
-    api.spend, tasks._summary = spend_warning, summary_warning  # type: ignore[assignment]
+    api._spend_before, tasks.member_summary_before = spend, summary  # type: ignore[attr-defined]
+    api.spend, tasks.member_summary = spend_warning, summary_warning  # type: ignore[assignment]
 
 
 def warnings_as_before() -> None:
     from sufficiency import api
     from sufficiency.region import tasks
 
-    api.spend, tasks._summary = api._spend_before, tasks._summary_before  # type: ignore[attr-defined]
+    api.spend, tasks.member_summary = api._spend_before, tasks.member_summary_before  # type: ignore[attr-defined]

@@ -20,7 +20,7 @@ from conftest import RUN_DATE, SEED
 from sufficiency import api
 from sufficiency.cli import main
 from sufficiency.region import EXIT_PARTIAL, load_members, member_seed, run_region
-from sufficiency.region.tasks import MemberSummary
+from sufficiency.region.specs import MemberSummary
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 
@@ -309,7 +309,8 @@ def test_pooled_plan_prices_each_member_on_its_own_levers(
     region's levers file."""
     from dataclasses import replace
 
-    from sufficiency.region.tasks import PooledSummary, PooledTask, prepare_pooled, run_pooled
+    from sufficiency.region.pool_tasks import prepare_pooled, run_pooled
+    from sufficiency.region.specs import PooledSummary, PooledTask
 
     region = load_members(region_dir / "members.toml")
     assert region.pooled_levers is not None
@@ -342,7 +343,7 @@ def test_pooled_sensitivity_gap_reads_as_a_percentage(region_run: Any, tmp_path:
     import pandas as pd
 
     from sufficiency.commissioning.writers import pooled_sensitivity_csv
-    from sufficiency.region.tasks import PooledSummary
+    from sufficiency.region.specs import PooledSummary
 
     result, _ = region_run
     rows = (
@@ -368,7 +369,7 @@ def test_region_headline_names_a_member_paying_more_pooled_than_alone(
     region's headline and report, not left as a negative in pooling.csv."""
     from dataclasses import replace
 
-    from sufficiency.region.tasks import PooledSummary
+    from sufficiency.region.specs import PooledSummary
     from sufficiency.region.writers import headline
 
     result, _ = region_run
@@ -451,7 +452,7 @@ def test_region_workbook_reads_in_words_and_prints_its_headers_whole(
 
     from openpyxl import load_workbook
 
-    from sufficiency.region.tasks import CommissionSummary, PooledSummary
+    from sufficiency.region.specs import CommissionSummary, PooledSummary
 
     result, _ = region_run
     sens = {"factor": "spot prices", "change": -0.2, "expected_cost_gbp": 90.0,
@@ -568,8 +569,8 @@ def test_region_headline_says_plainly_when_pooling_costs_more(
     costs more (it read 'Pooling block contracts saves £-1,200')."""
     from dataclasses import replace
 
-    from sufficiency.region.report import long_table
-    from sufficiency.region.tasks import PooledSummary
+    from sufficiency.region.csvrows import long_table
+    from sufficiency.region.specs import PooledSummary
     from sufficiency.region.writers import headline
 
     result, _ = region_run
