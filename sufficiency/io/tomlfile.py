@@ -7,6 +7,7 @@ TOML and a key or value the model rejects each give the same one-sentence
 
 from __future__ import annotations
 
+import re
 import tomllib
 import types
 from collections.abc import Sequence
@@ -38,9 +39,31 @@ def read_toml(path: Path | str, kind: str) -> dict[str, Any]:
             "write its figures in that form."
         )
     try:
-        return tomllib.loads(raw.decode("utf-8-sig"))  # Notepad may begin with a BOM
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        text = raw.decode("utf-8-sig")  # Notepad may begin with a BOM
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{p}: not a valid TOML file ({exc}).") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        hint = _backslash_hint(text, str(exc))
+        raise ConfigError(f"{p}: not a valid TOML file ({exc}).{hint}") from None
+
+
+def _backslash_hint(text: str, error: str) -> str:
+    """What to do when the line TOML stopped at has a backslash: a Windows path in double
+    quotes, where a backslash begins an escape (``"aville\\ssda903"``), and tomllib's
+    "Unescaped '\\' in a string" does not say so."""
+    at = re.search(r"at line (\d+)", error)
+    number = int(at.group(1)) if at else 0
+    lines = text.splitlines()
+    line = lines[number - 1] if 0 < number <= len(lines) else ""
+    if "\\" not in line or '"' not in line:
+        return ""
+    return (
+        f" Line {number} has a backslash in double quotes, where it begins "
+        'an escape: write a Windows path with forward slashes ("aville/ssda903") or in '
+        "single quotes ('aville\\ssda903')."
+    )
 
 
 def _fields(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> list[str]:

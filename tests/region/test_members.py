@@ -37,7 +37,7 @@ def test_members_file_raises_every_problem_at_once(tmp_path: Path) -> None:
     assert "member 1 (Aville): code: 'E1' is not an ONS code" in text
     assert "member 2 (Beeshire): history: 'missing' not found" in text
     assert "member 2 (Beeshire): unknown field 'colour'" in text
-    assert "member 3 (Ceeton): code: 'E10000034' is also member 2's" in text
+    assert "member 3 (Ceeton): code: 'E10000034' is also member 2 (Beeshire)'s" in text
 
 
 def test_members_file_raises_without_members(tmp_path: Path) -> None:
