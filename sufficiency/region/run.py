@@ -65,7 +65,7 @@ class RegionResult:
     scenarios
         Scenario keys in order (``base`` first).
     members
-        Each member x scenario's :class:`~.tasks.MemberSummary`, in members-file order.
+        Each member x scenario's :class:`~.specs.MemberSummary`, in members-file order.
     commissions
         Each member's own commissioning plan (members with ``levers``).
     pooled
@@ -118,7 +118,11 @@ class RegionResult:
 
 
 def scenario_specs(paths: Sequence[Path]) -> tuple[ScenarioSpec, ...]:
-    """``base`` and one scenario per file, keyed by file name without ``.toml``."""
+    """``base`` and one scenario per file, keyed by file name without ``.toml``, each file
+    read and checked here, before anything runs: a key the scenario does not have (a
+    lever of a levers file, a misspelling) failed every member under it, once each."""
+    from sufficiency.forecast import load_scenario
+
     specs = [ScenarioSpec(BASE_KEY)]
     for p in paths:
         key = Path(p).stem
@@ -129,6 +133,7 @@ def scenario_specs(paths: Sequence[Path]) -> tuple[ScenarioSpec, ...]:
             )
         if not Path(p).is_file():
             raise ConfigError(f"{p}: scenario file not found.")
+        load_scenario(p)  # its problems, each naming the file and the key, or none
         specs.append(ScenarioSpec(key, Path(p).resolve()))
     return tuple(specs)
 
