@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from sufficiency.commissioning.sensitivity import FACTORS
 from sufficiency.config import Params, as_params, option_date, with_overrides
 from sufficiency.errors import ConfigError, notes_said_not_raised
 from sufficiency.io.atomic import out_folder, user_path
+from sufficiency.region.cluster import dask_client, watching_workers
 from sufficiency.region.members import Region, load_members
 from sufficiency.region.overlap import Shared, child_keys, shared_children
 from sufficiency.region.pool_tasks import (
@@ -156,45 +156,6 @@ def plan_member_tasks(
         for m in region.members
         for s in specs
     ]
-
-
-@contextmanager
-def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
-    """A ``distributed.Client``: on ``scheduler`` if given, else on a LocalCluster of
-    ``workers`` processes (default one per core), closed on exit."""
-    import dask
-    from distributed import Client, LocalCluster
-
-    if scheduler is not None and workers is not None:
-        raise ConfigError("Give --workers or --scheduler, not both.")
-    if scheduler is not None:
-        try:
-            client = Client(scheduler, timeout="20s")
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise ConfigError(
-                f"Cannot reach the Dask scheduler at {scheduler} ({exc}); start it, or leave "
-                "out --scheduler to run on a local cluster."
-            ) from None
-        with client:
-            yield client
-        return
-    n = workers or os.cpu_count() or 1
-    with (
-        dask.config.set(WORKER_CONFIG),
-        LocalCluster(
-            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        yield client
-
-
-#: Dask's nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which also turns
-#: off glibc's adaptive mmap threshold: every large numpy array is then mapped afresh
-#: from the system, and a member's forecast took about 50% longer on a worker than in
-#: one process (measured: 5.4-6.0 s against 3.7-4.6 s for the same forecast). Workers
-#: this command starts keep glibc's default; docs/region.md says so for other clusters.
-WORKER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
 
 
 @notes_said_not_raised
@@ -339,7 +300,7 @@ def run_region(
 
     def told(c: Any) -> tuple[list[Any], list[Any], Any, list[Shared]]:
         keys: list[str] = []
-        with listening(c) as heard:
+        with watching_workers(c, say), listening(c) as heard:
             try:
                 return compute(c, keys)
             finally:  # the tasks' warnings, said here once each (a refusal's too)

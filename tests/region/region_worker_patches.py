@@ -63,3 +63,19 @@ def warnings_as_before() -> None:
     from sufficiency.region import tasks
 
     api.spend, tasks.member_summary = api._spend_before, tasks.member_summary_before  # type: ignore[attr-defined]
+
+
+def slow_to_stop(seconds: float) -> Any:
+    """A worker plugin whose teardown takes ``seconds``: a worker process slow to stop, as
+    one is on a busy machine at the end of a run."""
+    import time
+
+    from distributed import WorkerPlugin
+
+    class SlowToStop(WorkerPlugin):
+        name = "slow-to-stop"
+
+        def teardown(self, worker: Any) -> None:
+            time.sleep(seconds)
+
+    return SlowToStop()

@@ -125,11 +125,13 @@ def test_region_completes_with_the_same_results_when_a_worker_is_killed(
     cluster: Any, region_run: Any, region_dir: Path, params: Any, tmp_path: Path
 ) -> None:
     """A worker process killed while it runs a task: Dask re-runs its tasks elsewhere and
-    every figure and file is as in the undisturbed run."""
+    every figure and file is as in the undisturbed run; the run says so in plain words
+    (Dask's own lines about it are kept off the console)."""
     from distributed import Client
 
     expected, expected_out = region_run
     box: dict[str, Any] = {}
+    said: list[str] = []
 
     def run() -> None:
         box["result"] = run_region(
@@ -140,6 +142,7 @@ def test_region_completes_with_the_same_results_when_a_worker_is_killed(
             run_date=RUN_DATE,
             scheduler=cluster.scheduler_address,
             commissioning=False,
+            progress=said.append,
         )
 
     with Client(cluster.scheduler_address) as client:
@@ -165,6 +168,8 @@ def test_region_completes_with_the_same_results_when_a_worker_is_killed(
         assert not thread.is_alive()
         after = set(client.scheduler_info()["workers"])
     assert victim not in after and victim in before
+    lost = [s for s in said if s.startswith("A Dask worker was lost while the region ran")]
+    assert len(lost) == 1 and victim in lost[0], said
     result = box["result"]
     assert result.members == expected.members and not result.failures
     for code in (s.code for s in result.members):
