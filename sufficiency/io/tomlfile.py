@@ -39,14 +39,27 @@ def read_toml(path: Path | str, kind: str) -> dict[str, Any]:
             "write its figures in that form."
         )
     try:
-        text = raw.decode("utf-8-sig")  # Notepad may begin with a BOM
+        text = _decoded(raw)
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{p}: not a valid TOML file ({exc}).") from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{p}: not a valid TOML file (line {line} is not UTF-8: byte 0x{raw[exc.start]:02x}, "
+            f"{raw[exc.start : exc.start + 1].decode('cp1252', 'replace')!r} in Windows-1252). "
+            "Save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)."
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         hint = _backslash_hint(text, str(exc))
         raise ConfigError(f"{p}: not a valid TOML file ({exc}).{hint}") from None
+
+
+def _decoded(raw: bytes) -> str:
+    """A TOML file's text: UTF-8 (Notepad may begin it with a BOM), or UTF-16 with its BOM,
+    as Notepad saves "Unicode" (it was refused as "'utf-8' codec can't decode byte 0xff")."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    return raw.decode("utf-8-sig")
 
 
 def _backslash_hint(text: str, error: str) -> str:

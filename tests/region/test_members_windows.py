@@ -88,3 +88,27 @@ def test_a_code_in_lower_case_is_read_in_capitals(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         load_members(path)
     assert "member 2 (Beeshire): code: 'E10000034' is also member 1 (Aville)'s" in str(err.value)
+
+
+def test_a_members_file_saved_as_unicode_in_notepad_is_read(tmp_path: Path) -> None:
+    """Notepad's "Unicode" (UTF-16 with its mark) is read, names whole (it was refused:
+    "'utf-8' codec can't decode byte 0xff in position 0")."""
+    path = _members(tmp_path, 'code = "E10000034"', 'history = "aville/ssda903"')
+    text = path.read_text(encoding="utf-8").replace("Aville", "Ynys Môn")
+    path.write_text(text, encoding="utf-16")
+    (member,) = load_members(path).members
+    assert member.name == "Ynys Môn"
+
+
+def test_members_file_raises_naming_the_line_that_is_not_utf8(tmp_path: Path) -> None:
+    """A file saved as ANSI (Windows-1252) is refused naming the line, the character and
+    how to save it (it said "can't decode byte 0xf4 in position 36")."""
+    path = _members(tmp_path, 'code = "E10000034"', 'history = "aville/ssda903"')
+    text = path.read_text(encoding="utf-8").replace("Aville", "Ynys Môn")
+    path.write_text(text, encoding="cp1252")
+    with pytest.raises(ConfigError) as err:
+        load_members(path)
+    assert str(err.value) == (
+        f"{path}: not a valid TOML file (line 2 is not UTF-8: byte 0xf4, 'ô' in "
+        "Windows-1252). Save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)."
+    )
