@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
-from sufficiency.errors import ConfigError
+from sufficiency.errors import ConfigError, SufficiencyError
 
 #: Dask's nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which also turns
 #: off glibc's adaptive mmap threshold: every large numpy array is then mapped afresh
@@ -117,3 +117,18 @@ def watching_workers(client: Any, say: Callable[[str], None]) -> Iterator[None]:
         yield
     finally:
         client.unsubscribe_topic(EVERYTHING)
+
+
+def workers_kept_dying(exc: Any) -> SufficiencyError:
+    """The error for Dask's ``KilledWorker``: a task whose worker process ended each time
+    it ran (killed, out of memory), which Dask then gives up on; the run stopped with a
+    traceback. ``exc.task`` is the task's key (``member-E99000001-base-<seed>``): the one
+    that ended the worker, or one queued beside it there."""
+    task = str(getattr(exc, "task", "") or "a task")
+    times = int(getattr(exc, "allowed_failures", 3)) + 1
+    return SufficiencyError(
+        f"The Dask worker running the task {task} ended {times} time(s) (its process "
+        "killed, or out of memory), so Dask gave the task up and the region's run stopped "
+        "before its report was written. Give each worker more memory, or run fewer at once "
+        "(--workers 1), and run it again."
+    )

@@ -22,7 +22,7 @@ from sufficiency.commissioning.sensitivity import FACTORS
 from sufficiency.config import Params, as_params, option_date, with_overrides
 from sufficiency.errors import ConfigError, notes_said_not_raised
 from sufficiency.io.atomic import out_folder, user_path
-from sufficiency.region.cluster import dask_client, watching_workers
+from sufficiency.region.cluster import dask_client, watching_workers, workers_kept_dying
 from sufficiency.region.members import Region, load_members
 from sufficiency.region.overlap import Shared, child_keys, shared_children
 from sufficiency.region.pool_tasks import (
@@ -300,9 +300,13 @@ def run_region(
 
     def told(c: Any) -> tuple[list[Any], list[Any], Any, list[Shared]]:
         keys: list[str] = []
+        from distributed import KilledWorker
+
         with watching_workers(c, say), listening(c) as heard:
             try:
                 return compute(c, keys)
+            except KilledWorker as exc:  # a task whose worker died each time it ran
+                raise workers_kept_dying(exc) from None
             finally:  # the tasks' warnings, said here once each (a refusal's too)
                 said_on_client(heard, keys)
 

@@ -79,3 +79,28 @@ def slow_to_stop(seconds: float) -> Any:
             time.sleep(seconds)
 
     return SlowToStop()
+
+
+def dying_on(code: str) -> Any:
+    """A worker plugin ending its worker's process whenever a forecast task of member
+    ``code`` reaches its summary: a member too large for a worker's memory, every time."""
+    from distributed import WorkerPlugin
+
+    class DyingOn(WorkerPlugin):
+        name = "dying-on"
+
+        def setup(self, worker: Any) -> None:
+            import os
+
+            from sufficiency.region import tasks
+
+            summary = tasks.member_summary
+
+            def dying(task: Any, *args: Any, **kwargs: Any) -> Any:
+                if task.member.code == code:
+                    os._exit(1)
+                return summary(task, *args, **kwargs)
+
+            tasks.member_summary = dying  # type: ignore[assignment]
+
+    return DyingOn()

@@ -4,10 +4,15 @@ are kept off the console, and a worker lost is said in plain words."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+from typing import Any
 
 import pytest
-from region_worker_patches import slow_to_stop
+from conftest import RUN_DATE, SEED
+from region_worker_patches import dying_on, slow_to_stop
 
+from sufficiency.errors import SufficiencyError
+from sufficiency.region import run_region
 from sufficiency.region.cluster import dask_client, lost_worker
 
 
@@ -39,3 +44,30 @@ def test_a_worker_lost_is_said_in_plain_words() -> None:
     assert "the figures are unchanged" in said
     assert lost_worker((1.0, {**event[1], "expected": True})) is None
     assert lost_worker((1.0, {"action": "add-worker", "worker": "tcp://127.0.0.1:4000"})) is None
+
+
+def test_region_raises_in_a_sentence_when_a_task_keeps_ending_its_worker(
+    region_dir: Path, params: Any, tmp_path: Path
+) -> None:
+    """A task whose worker process ends each time it runs (out of memory, say), which Dask
+    gives up on: one sentence naming the task and what to do (it was Dask's KilledWorker
+    traceback)."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    config = {"distributed.scheduler.allowed-failures": 0}
+    with (
+        dask.config.set(config),
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                     dashboard_address=":0") as cluster,
+        Client(cluster) as client,
+    ):  # fmt: skip
+        client.register_plugin(dying_on("E99000002"))
+        with pytest.raises(SufficiencyError) as err:
+            run_region(region_dir / "members.toml", tmp_path, params=params, seed=SEED,
+                       run_date=RUN_DATE, commissioning=False, client=client)  # fmt: skip
+    text = str(err.value)
+    # the task named is the one that ended the worker, or one queued beside it there
+    assert text.startswith("The Dask worker running the task member-E990000")
+    assert "ended 1 time(s) (its process killed, or out of memory)" in text
+    assert "--workers 1" in text
