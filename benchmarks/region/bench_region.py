@@ -56,7 +56,8 @@ from bench_args import folder, out_folder, random_seed, run, settings, whole
 
 from sufficiency.config import ForecastParams, Params
 from sufficiency.region import Region, RegionResult, load_members, run_region
-from sufficiency.region.run import WORKER_CONFIG, plan_member_tasks, scenario_specs
+from sufficiency.region.cluster import WORKER_CONFIG
+from sufficiency.region.run import plan_member_tasks, scenario_specs
 from sufficiency.region.synthetic import member_sizes, write_region
 from sufficiency.region.tasks import run_member
 

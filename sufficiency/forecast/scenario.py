@@ -189,6 +189,9 @@ class Scenario(_Frozen):
 
 
 BASE = Scenario()
+#: The sections of a commissioning levers file (``commissioning.levers.Levers``, which the
+#: forecast does not import): given in a scenario file, each is said to belong there.
+LEVERS = ("spot", "recruit", "fee_uplift", "block", "home", "service_limit")
 
 
 def load_scenario(path: Path | str) -> Scenario:
@@ -201,4 +204,13 @@ def load_scenario(path: Path | str) -> Scenario:
     """
     data = read_toml(path, "scenario")
     data.setdefault("name", Path(path).stem)
-    return validate_toml(Scenario, data, path)
+    # a commissioning lever in a scenario file was "not a setting of this version"
+    levers = [
+        f"{key}: is a commissioning lever, read from a levers file (`sufficiency commission "
+        "--levers`, or a member's `levers` in a region's members file), not a scenario's "
+        "setting: move it there"
+        for key in data
+        if key in LEVERS
+    ]
+    kept = {k: v for k, v in data.items() if k not in LEVERS}
+    return validate_toml(Scenario, kept, path, levers)

@@ -7,6 +7,7 @@ TOML and a key or value the model rejects each give the same one-sentence
 
 from __future__ import annotations
 
+import re
 import tomllib
 import types
 from collections.abc import Sequence
@@ -38,9 +39,44 @@ def read_toml(path: Path | str, kind: str) -> dict[str, Any]:
             "write its figures in that form."
         )
     try:
-        return tomllib.loads(raw.decode("utf-8-sig"))  # Notepad may begin with a BOM
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{p}: not a valid TOML file ({exc}).") from None
+        text = _decoded(raw)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{p}: not a valid TOML file (line {line} is not UTF-8: byte 0x{raw[exc.start]:02x}, "
+            f"{raw[exc.start : exc.start + 1].decode('cp1252', 'replace')!r} in Windows-1252). "
+            "Save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)."
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        hint = _backslash_hint(text, str(exc))
+        raise ConfigError(f"{p}: not a valid TOML file ({exc}).{hint}") from None
+
+
+def _decoded(raw: bytes) -> str:
+    """A TOML file's text: UTF-8 (Notepad may begin it with a BOM), or UTF-16 with its BOM,
+    as Notepad saves "Unicode" (it was refused as "'utf-8' codec can't decode byte 0xff")."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    return raw.decode("utf-8-sig")
+
+
+def _backslash_hint(text: str, error: str) -> str:
+    """What to do when the line TOML stopped at has a backslash: a Windows path in double
+    quotes, where a backslash begins an escape (``"aville\\ssda903"``), and tomllib's
+    "Unescaped '\\' in a string" does not say so."""
+    at = re.search(r"at line (\d+)", error)
+    number = int(at.group(1)) if at else 0
+    lines = text.splitlines()
+    line = lines[number - 1] if 0 < number <= len(lines) else ""
+    if "\\" not in line or '"' not in line:
+        return ""
+    return (
+        f" Line {number} has a backslash in double quotes, where it begins "
+        'an escape: write a Windows path with forward slashes ("aville/ssda903") or in '
+        "single quotes ('aville\\ssda903')."
+    )
 
 
 def _fields(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> list[str]:

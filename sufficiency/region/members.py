@@ -16,11 +16,15 @@ table::
     supply = "worcestershire/supply.toml"  # optional: the forecast command's --supply
 
 Paths are relative to the members file. Every problem in the file is reported at once,
-each naming the file, the member and the field.
+each naming the file, the member and the field. A code in lower case is read in capitals
+(``e10000034`` is ``E10000034``: ONS codes are written in capitals); a path written the
+Windows way (``'worcestershire\\ssda903'``, in single quotes) is read with its backslashes
+as folder separators on a machine whose paths use ``/``.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from difflib import get_close_matches
@@ -38,6 +42,11 @@ MEMBER_FIELDS = ("code", "name", "history", "levers", "budget", "supply")
 REGION_FIELDS = ("name", "levers")
 #: Optional file fields and whether each must be a file (True) or may be a folder.
 _OPTIONAL_FILES = {"levers": True, "budget": True, "supply": True}
+#: What TOML makes of a backslash and a letter in double quotes (``"folder\budget.csv"``
+#: holds a backspace, ``"folder\new"`` a new line): the letter each stands for.
+_ESCAPED = {"\b": "b", "\t": "t", "\n": "n", "\f": "f", "\r": "r"}
+#: A Windows drive path (``C:\Users\...``, ``D:/data``).
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
 
 @dataclass(frozen=True)
@@ -120,7 +129,7 @@ def load_members(path: Path | str) -> Region:
         problems.append("no [[member]] tables: name each member authority in one")
         rows = []
     members: list[Member] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
     histories: dict[Path, int] = {}
     for i, row in enumerate(rows, start=1):
         member = _member(row, i, base, seen, problems, histories)
@@ -137,7 +146,7 @@ def _member(
     row: Any,
     i: int,
     base: Path,
-    seen: dict[str, int],
+    seen: dict[str, str],
     problems: list[str],
     histories: dict[Path, int],
 ) -> Member | None:
@@ -149,6 +158,8 @@ def _member(
     for key in sorted(set(row) - set(MEMBER_FIELDS)):
         problems.append(f"{label}: {_unknown(key, MEMBER_FIELDS)}")
     code = row.get("code")
+    if isinstance(code, str):  # ONS codes are in capitals: e10000034 is E10000034
+        code = code.strip().upper()
     if code is None or code == "":
         problems.append(f"{label}: code: missing (the authority's ONS code, such as E10000034)")
     elif not isinstance(code, str):
@@ -166,9 +177,9 @@ def _member(
             "region's forecasts are of England's authorities (codes beginning with E)"
         )
     elif code in seen:
-        problems.append(f"{label}: code: '{code}' is also member {seen[code]}'s")
+        problems.append(f"{label}: code: '{code}' is also {seen[code]}'s")
     else:
-        seen[code] = i
+        seen[code] = label
     name = row.get("name")
     if name is not None and not isinstance(name, str):
         problems.append(f"{label}: name: {name!r} must be in quotes, as text")
@@ -225,6 +236,11 @@ def _path(
     if not isinstance(value, str):
         problems.append(f"{label}: {key}: must be a path in quotes")
         return None
+    if windows := _windows_path(value):
+        problems.append(f"{label}: {key}: {windows}")
+        return None
+    if os.sep == "/":  # a path written on Windows ('aville\ssda903'): its folders
+        value = value.replace("\\", "/")
     path = (base / user_path(value)).resolve()  # ~ the home, as the shell reads it
     if not path.exists():
         problems.append(f"{label}: {key}: '{value}' not found (looked for {path})")
@@ -238,3 +254,24 @@ def _path(
 def _overlap(a: Path, b: Path) -> bool:
     """Whether two (resolved) histories share files: the same, or one inside the other."""
     return a == b or a in b.parents or b in a.parents
+
+
+def _windows_path(value: str) -> str | None:
+    """Why a path written the Windows way cannot be read, or ``None``: one in double
+    quotes whose backslashes TOML read as escapes (``"aville\\budget.csv"`` holds a
+    backspace), or, on a machine without drive letters, one on a drive (``C:\\...``)."""
+    escaped = [c for c in _ESCAPED if c in value]
+    if escaped:
+        meant = "".join("\\" + _ESCAPED[c] if c in _ESCAPED else c for c in value)
+        return (
+            f'"{meant}" is in double quotes, where a backslash begins an escape '
+            f"(\\{_ESCAPED[escaped[0]]} is read as a control character): write the path with "
+            f'forward slashes ("{meant.replace(chr(92), "/")}") or in single quotes '
+            f"('{meant}')"
+        )
+    if os.sep == "/" and _DRIVE.match(value):
+        return (
+            f"'{value}' is a Windows drive path, and this machine has no drive {value[0]}:; "
+            "give the path relative to the members file, or as this machine reaches it"
+        )
+    return None

@@ -18,9 +18,7 @@ from sufficiency import figures, vocabulary
 from sufficiency.finance.pence import pounds
 from sufficiency.finance.report import UNDER
 from sufficiency.forecast.backtest import unlabelled
-from sufficiency.region.csvrows import failed_rows
-from sufficiency.region.csvrows import percent as _percent
-from sufficiency.region.tasks import BASE_KEY, MemberFailure, MemberSummary
+from sufficiency.region.specs import BASE_KEY, MemberFailure, MemberSummary
 from sufficiency.vocabulary import counted
 
 if TYPE_CHECKING:
@@ -46,32 +44,6 @@ MEMBER_COLUMNS = (
     "backtest_starts_inside",
     "status",
 )
-#: Numeric measures of a member summary written to region.csv.
-MEASURES = (
-    "in_care_now",
-    "in_care_forecast",
-    "in_care_forecast_p10",
-    "in_care_forecast_p90",
-    "starts_first_year",
-    "spend_gbp",
-    "spend_p10_gbp",
-    "spend_p90_gbp",
-    "budget_gbp",
-    "budget_variance_gbp",
-    "scenario_variance_gbp",
-    "backtest_ape_12_pct",
-    "backtest_coverage_pct",
-    "backtest_starts_ape_pct",
-    "backtest_starts_inside",
-    "backtest_starts_actual",
-    "spend_months",
-    "starts_months",
-    "spend_to_date_gbp",
-    "budget_doubted",
-)
-#: Each variance measure's rows: the base case's variance on the base's rows only, a
-#: scenario's own on its rows only (never one read as the other's).
-VARIANCE_ROWS = {"budget_variance_gbp": True, "scenario_variance_gbp": False}
 
 
 def year_label(s: MemberSummary) -> str:
@@ -90,7 +62,7 @@ def starts_header(result: RegionResult, scenario: str = BASE_KEY) -> str:
     """The members table's header for ``starts_first_year``: the first year's placements,
     or, when the forecast runs fewer than twelve months, the months it covers ("in the
     first 6 months": a part-year count is no year's)."""
-    months = {s.starts_months for s in _ran(result, scenario)}
+    months = {s.starts_months for s in summaries_of(result, scenario)}
     if not months or min(months) >= 12:
         return vocabulary.column("starts_first_year")
     if len(months) == 1:
@@ -132,7 +104,7 @@ def mixed_dates(summaries: list[MemberSummary]) -> dict[str, dict[str, list[str]
 
 def mixed_dates_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str | None:
     """A sentence naming each member's history end when they differ (``None`` if not)."""
-    mixed = mixed_dates(_ran(result, scenario))
+    mixed = mixed_dates(summaries_of(result, scenario))
     if "start" not in mixed:
         return None
     dates = "; ".join(
@@ -149,7 +121,7 @@ def mixed_dates_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str 
 def budget_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str | None:
     """When only some members that ran have a budget for their first financial year: who,
     their spend against it, and why the region's budget is left blank (``None`` if not)."""
-    ran = _ran(result, scenario)
+    ran = summaries_of(result, scenario)
     doubted = [s for s in ran if s.budget_doubted]
     with_budget = [s for s in ran if s.budget_gbp is not None and not s.budget_doubted]
     if (not with_budget and not doubted) or len(with_budget) == len(ran):
@@ -329,7 +301,7 @@ def scenario_table(result: RegionResult) -> pd.DataFrame:
     names = {s.scenario: s.scenario_name for s in result.members}
     # the region's columns side by side add up only when the same members ran under every
     # scenario (a member failing under one would read as that scenario's effect)
-    ran = [{s.code for s in _ran(result, k)} for k in result.scenarios]
+    ran = [{s.code for s in summaries_of(result, k)} for k in result.scenarios]
     same = all(codes == ran[0] for codes in ran)
     rows = []
     for m in [*result.region.members, None]:
@@ -363,45 +335,8 @@ def scenario_table(result: RegionResult) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _ran(result: RegionResult, key: str) -> list[MemberSummary]:
+def summaries_of(result: RegionResult, key: str) -> list[MemberSummary]:
     return [s for s in result.members if s.scenario == key]
-
-
-def pooled_table(result: RegionResult) -> pd.DataFrame:
-    """Each member's cost alone, its share of the pooled plan and its saving."""
-    if result.pooled is None:
-        return pd.DataFrame()
-    return pd.DataFrame(list(result.pooled.rows))
-
-
-def pooled_sensitivity_table(result: RegionResult) -> pd.DataFrame:
-    """The pooled plan's sensitivity runs: factor, change, cost alone and pooled, saving."""
-    if result.pooled is None:
-        return pd.DataFrame()
-    return pd.DataFrame(list(result.pooled.sensitivity))
-
-
-def commission_table(result: RegionResult) -> pd.DataFrame:
-    """Each member's own plan (its own levers and prices) against the status quo."""
-    return pd.DataFrame(
-        [
-            {
-                "code": c.code,
-                "authority": c.name,
-                "plan_cost_gbp": c.plan_cost_gbp,
-                "status_quo_cost_gbp": c.status_quo_cost_gbp,
-                "saving_gbp": c.saving_vs_status_quo_gbp,
-                "recommendation": c.recommendation,
-            }
-            for c in result.commissions
-        ]
-    )
-
-
-def sensitivity_table(result: RegionResult) -> pd.DataFrame:
-    """Every member's sensitivity rows, with its code first."""
-    rows = [{"code": c.code, **r} for c in result.commissions for r in c.sensitivity]
-    return pd.DataFrame(rows)
 
 
 def caution_table(result: RegionResult) -> pd.DataFrame:
@@ -461,39 +396,6 @@ def failure_table(result: RegionResult) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["code", "authority", "runs", "reason", "data_quality"])
 
 
-#: Why a member is not in the pooled plan, as ``region.csv`` names it
-#: (``not_pooled:<why>``) and as the headline says it.
-NOT_POOLED = {
-    "history_ends_on_another_day": "its history ends on another day",
-    "data_not_usable": "its data could not be used (see Failed)",
-    "no_levers": "no levers file",
-}
-
-
-def not_pooled_table(result: RegionResult) -> pd.DataFrame:
-    """Each member not in the pooled plan (when one ran), why (a key of
-    :data:`NOT_POOLED`) and the reason in words: the pooled plan's figures, its saving
-    too, are of the members in it, not the region's."""
-    columns = ["code", "authority", "why", "reason"]
-    if result.pooled is None:
-        return pd.DataFrame(columns=columns)
-    pooled = {str(r["code"]) for r in result.pooled.rows}
-    dated = {o.code: o.reason for o in result.left_out_of_pool}
-    rows = []
-    for m in result.region.members:
-        if m.code in pooled:
-            continue
-        if m.code in dated:
-            rows.append((m.code, m.name, "history_ends_on_another_day", dated[m.code]))
-        elif m.levers is None:
-            rows.append((m.code, m.name, "no_levers", "No levers file: it commissions on "
-                         "its own, and the pooled plan's figures do not include it."))  # fmt: skip
-        else:
-            rows.append((m.code, m.name, "data_not_usable", "Its data could not be used (see "
-                         "Failed), so the pooled plan's figures do not include it."))  # fmt: skip
-    return pd.DataFrame(rows, columns=columns)
-
-
 def seed_table(result: RegionResult) -> pd.DataFrame:
     """How to reproduce each member's run: its seed and backtest cutoff per scenario, then
     each member's own plan (``commission``) and the pooled plan (``pooled``)."""
@@ -515,72 +417,3 @@ def seed_table(result: RegionResult) -> pd.DataFrame:
         rows.append({"code": REGION_CODE, "authority": result.region.name,
                      "scenario": "pooled", "seed": str(result.pooled.seed)})  # fmt: skip
     return pd.DataFrame(rows, columns=["code", "authority", "scenario", "seed", "backtest_cutoff"])
-
-
-def long_table(result: RegionResult) -> pd.DataFrame:
-    """``region.csv``: ``member_code, member_name, scenario, measure, value``, one figure a row."""
-    rows: list[tuple[str, str, str, str, Any]] = []
-    for s in result.members:
-        for measure in MEASURES:
-            if VARIANCE_ROWS.get(measure, s.scenario == BASE_KEY) != (s.scenario == BASE_KEY):
-                continue
-            value = getattr(s, measure)
-            value = float(value) if isinstance(value, bool) else value  # inside: 1 or 0
-            rows.append((s.code, s.name, s.scenario, measure, value))
-        for cat, v in s.mix_now.items():
-            rows.append((s.code, s.name, s.scenario, f"in_care_now:{cat}", v))
-        for cat, v in s.mix_forecast.items():
-            rows.append((s.code, s.name, s.scenario, f"in_care_forecast:{cat}", v))
-    for key in result.scenarios:
-        table = member_table(result, key)
-        last = table.iloc[-1]
-        for measure, col in (
-            ("in_care_now", "children_now"),
-            ("in_care_forecast", "children_forecast"),
-            ("starts_first_year", "starts_first_year"),
-            ("spend_gbp", "spend_gbp"),
-            ("budget_gbp", "budget_gbp"),
-            ("backtest_ape_12_pct", "backtest_ape_12_pct"),  # as BACKTEST_NOTE says
-            ("backtest_starts_ape_pct", "backtest_starts_ape_pct"),
-        ):
-            rows.append((REGION_CODE, result.region.name, key, measure, last[col]))
-        # the base's variance is the central projection's; a scenario's, its own spend's
-        variance = last["spend_gbp"] - last["budget_gbp"]
-        name = "budget_variance_gbp" if key == BASE_KEY else "scenario_variance_gbp"
-        rows.append((REGION_CODE, result.region.name, key, name, variance))
-        # the totals are of the members that ran: say how many of how many
-        ran = int(table["children_now"].iloc[:-1].notna().sum())
-        rows.append((REGION_CODE, result.region.name, key, "members_ran", ran))
-        rows.append((REGION_CODE, result.region.name, key, "members", len(table) - 1))
-        months = {s.starts_months for s in _ran(result, key)}
-        if len(months) == 1:  # the months the region's placements to find cover
-            rows.append((REGION_CODE, result.region.name, key, "starts_months", months.pop()))
-    rows.extend(failed_rows(result.failures))  # a member that failed is in it too
-    for c in result.commissions:
-        for measure in ("plan_cost_gbp", "status_quo_cost_gbp", "saving_vs_status_quo_gbp"):
-            rows.append((c.code, c.name, "commission", measure, getattr(c, measure)))
-    if result.pooled is not None:
-        # who the pooled figures are of: a member not in the plan is said, with why, so a
-        # dashboard does not read the pooled totals as the whole region's
-        out = not_pooled_table(result)
-        for r in out.itertuples():
-            rows.append((str(r.code), str(r.authority), "pooled", f"not_pooled:{r.why}", 1))
-        name = result.region.name
-        rows.append((REGION_CODE, name, "pooled", "members_pooled", len(result.pooled.rows) - 1))
-        rows.append((REGION_CODE, name, "pooled", "members", len(result.region.members)))
-        # saving_pct a percentage, as pooling.csv, sensitivity.csv and the other *_pct
-        # measures here (the plan's rows hold a share of one)
-        for r in result.pooled.rows:
-            for measure in ("alone_cost_gbp", "pooled_share_gbp", "saving_gbp", "saving_pct"):
-                value = _percent(r[measure]) if measure == "saving_pct" else r[measure]
-                rows.append((str(r["code"]), str(r["authority"]), "pooled", measure, value))
-        for r in result.pooled.sensitivity:
-            if "failed" in r:
-                continue
-            scenario = f"pooled sensitivity: {r['factor']} {r['change']:+.0%}"
-            for measure in ("alone_cost_gbp", "pooled_cost_gbp", "saving_gbp", "saving_pct"):
-                value = _percent(r[measure]) if measure == "saving_pct" else r[measure]
-                rows.append((REGION_CODE, result.region.name, scenario, measure, value))
-    df = pd.DataFrame(rows, columns=["member_code", "member_name", "scenario", "measure", "value"])
-    df["value"] = pd.to_numeric(df["value"], errors="coerce")
-    return df

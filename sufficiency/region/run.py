@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,11 +22,18 @@ from sufficiency.commissioning.sensitivity import FACTORS
 from sufficiency.config import Params, as_params, option_date, with_overrides
 from sufficiency.errors import ConfigError, notes_said_not_raised
 from sufficiency.io.atomic import out_folder, user_path
+from sufficiency.region.cluster import dask_client, watching_workers, workers_kept_dying
 from sufficiency.region.members import Region, load_members
 from sufficiency.region.overlap import Shared, child_keys, shared_children
+from sufficiency.region.pool_tasks import (
+    prepare_pooled,
+    run_pooled,
+    run_pooled_sensitivity,
+    solve_pooled_plan,
+)
 from sufficiency.region.publish import remove_earlier, remove_staging
 from sufficiency.region.seeds import member_seed
-from sufficiency.region.tasks import (
+from sufficiency.region.specs import (
     BASE_KEY,
     CommissionSummary,
     CommissionTask,
@@ -38,14 +44,8 @@ from sufficiency.region.tasks import (
     PooledSummary,
     PooledTask,
     ScenarioSpec,
-    prepare_pooled,
-    read_member,
-    run_commission,
-    run_member,
-    run_pooled,
-    run_pooled_sensitivity,
-    solve_pooled_plan,
 )
+from sufficiency.region.tasks import read_member, run_commission, run_member
 from sufficiency.region.told import listening, said_on_client
 
 #: Exit codes of ``sufficiency region``.
@@ -65,7 +65,7 @@ class RegionResult:
     scenarios
         Scenario keys in order (``base`` first).
     members
-        Each member x scenario's :class:`~.tasks.MemberSummary`, in members-file order.
+        Each member x scenario's :class:`~.specs.MemberSummary`, in members-file order.
     commissions
         Each member's own commissioning plan (members with ``levers``).
     pooled
@@ -118,7 +118,11 @@ class RegionResult:
 
 
 def scenario_specs(paths: Sequence[Path]) -> tuple[ScenarioSpec, ...]:
-    """``base`` and one scenario per file, keyed by file name without ``.toml``."""
+    """``base`` and one scenario per file, keyed by file name without ``.toml``, each file
+    read and checked here, before anything runs: a key the scenario does not have (a
+    lever of a levers file, a misspelling) failed every member under it, once each."""
+    from sufficiency.forecast import load_scenario
+
     specs = [ScenarioSpec(BASE_KEY)]
     for p in paths:
         key = Path(p).stem
@@ -129,6 +133,7 @@ def scenario_specs(paths: Sequence[Path]) -> tuple[ScenarioSpec, ...]:
             )
         if not Path(p).is_file():
             raise ConfigError(f"{p}: scenario file not found.")
+        load_scenario(p)  # its problems, each naming the file and the key, or none
         specs.append(ScenarioSpec(key, Path(p).resolve()))
     return tuple(specs)
 
@@ -151,45 +156,6 @@ def plan_member_tasks(
         for m in region.members
         for s in specs
     ]
-
-
-@contextmanager
-def dask_client(workers: int | None = None, scheduler: str | None = None) -> Iterator[Any]:
-    """A ``distributed.Client``: on ``scheduler`` if given, else on a LocalCluster of
-    ``workers`` processes (default one per core), closed on exit."""
-    import dask
-    from distributed import Client, LocalCluster
-
-    if scheduler is not None and workers is not None:
-        raise ConfigError("Give --workers or --scheduler, not both.")
-    if scheduler is not None:
-        try:
-            client = Client(scheduler, timeout="20s")
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise ConfigError(
-                f"Cannot reach the Dask scheduler at {scheduler} ({exc}); start it, or leave "
-                "out --scheduler to run on a local cluster."
-            ) from None
-        with client:
-            yield client
-        return
-    n = workers or os.cpu_count() or 1
-    with (
-        dask.config.set(WORKER_CONFIG),
-        LocalCluster(
-            n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        yield client
-
-
-#: Dask's nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which also turns
-#: off glibc's adaptive mmap threshold: every large numpy array is then mapped afresh
-#: from the system, and a member's forecast took about 50% longer on a worker than in
-#: one process (measured: 5.4-6.0 s against 3.7-4.6 s for the same forecast). Workers
-#: this command starts keep glibc's default; docs/region.md says so for other clusters.
-WORKER_CONFIG = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
 
 
 @notes_said_not_raised
@@ -334,9 +300,13 @@ def run_region(
 
     def told(c: Any) -> tuple[list[Any], list[Any], Any, list[Shared]]:
         keys: list[str] = []
-        with listening(c) as heard:
+        from distributed import KilledWorker
+
+        with watching_workers(c, say), listening(c) as heard:
             try:
                 return compute(c, keys)
+            except KilledWorker as exc:  # a task whose worker died each time it ran
+                raise workers_kept_dying(exc) from None
             finally:  # the tasks' warnings, said here once each (a refusal's too)
                 said_on_client(heard, keys)
 

@@ -29,8 +29,10 @@ from sufficiency.io.xlsx import (
     wrapped_lines,
 )
 from sufficiency.io.xlsx_style import BOLD, COUNT, GBP, VARIANCE, WRAP
+from sufficiency.region import csvrows
+from sufficiency.region import plan_tables as plans
 from sufficiency.region import report as tables
-from sufficiency.region.tasks import BASE_KEY
+from sufficiency.region.specs import BASE_KEY
 
 if TYPE_CHECKING:
     from sufficiency.region.run import RegionResult
@@ -69,9 +71,9 @@ def headline(result: RegionResult) -> list[str]:
             result.pooled.saving_gbp, "Pooling block contracts", "each member commissioning alone"
         )
         lines.append(f"{said} (expected cost)." if result.pooled.saving_gbp >= 0 else f"{said}.")
-        out = tables.not_pooled_table(result)
+        out = plans.not_pooled_table(result)
         if len(out):  # the saving is of the members pooled, not the region's
-            why = "; ".join(f"{r.authority}, {tables.NOT_POOLED[r.why]}"
+            why = "; ".join(f"{r.authority}, {plans.NOT_POOLED[r.why]}"
                             for r in out.itertuples())  # fmt: skip
             lines.append(f"The pooled plan is of {len(result.pooled.rows) - 1} members, and "
                          f"its saving is theirs. Not in it (see Not in the pooled plan): "
@@ -296,12 +298,12 @@ def write_workbook(result: RegionResult, path: Path) -> Path:
     _sheet(wb, "Placement mix now", _words(mix_now))
     _sheet(wb, "Placement mix forecast", _words(mix_later), note=rounded)
     _sheet(wb, "Scenarios", tables.scenario_table(result), note=rounded)
-    _sheet(wb, "Pooled plan", tables.pooled_table(result), note=rounded)
+    _sheet(wb, "Pooled plan", plans.pooled_table(result), note=rounded)
     _sheet(wb, "Not in the pooled plan", _not_pooled(result))
-    _sheet(wb, "Pooled sensitivity", tables.pooled_sensitivity_table(result))
-    _sheet(wb, "Members' plans", tables.commission_table(result))
+    _sheet(wb, "Pooled sensitivity", plans.pooled_sensitivity_table(result))
+    _sheet(wb, "Members' plans", plans.commission_table(result))
     # each page across says whose row and which change it is (code, factor, change)
-    _sheet(wb, "Sensitivity", tables.sensitivity_table(result), keep=3)
+    _sheet(wb, "Sensitivity", plans.sensitivity_table(result), keep=3)
     _sheet(wb, "Failed", tables.failure_table(result))
     _sheet(wb, "Seeds", tables.seed_table(result))
     return save_workbook(wb, path)
@@ -320,7 +322,7 @@ def _members(result: RegionResult) -> pd.DataFrame:
 def _not_pooled(result: RegionResult) -> pd.DataFrame:
     """The members not in the pooled plan, with the reason in words (the key is
     ``region.csv``'s)."""
-    return tables.not_pooled_table(result).drop(columns="why")
+    return plans.not_pooled_table(result).drop(columns="why")
 
 
 def _words(frame: pd.DataFrame) -> pd.DataFrame:
@@ -379,10 +381,10 @@ def render_html(result: RegionResult) -> str:
         mix_forecast=mix_forecast,
         scenarios=scenarios,
         side=side,
-        pooled=tables.pooled_table(result),
+        pooled=plans.pooled_table(result),
         not_pooled=_not_pooled(result),
-        pooled_sensitivity=_readable(tables.pooled_sensitivity_table(result)),
-        plans=tables.commission_table(result),
+        pooled_sensitivity=_readable(plans.pooled_sensitivity_table(result)),
+        plans=plans.commission_table(result),
         failures=tables.failure_table(result),
         cautions=tables.caution_table(result),
         seeds=tables.seed_table(result),
@@ -393,7 +395,7 @@ def render_html(result: RegionResult) -> str:
 
 def write_region(result: RegionResult, out_dir: Path) -> list[Path]:
     """Write ``region.csv``, ``region.xlsx`` and ``region.html`` into ``out_dir``."""
-    csv = csv_text(tables.long_table(result), "%.4f")
+    csv = csv_text(csvrows.long_table(result), "%.4f")
     return [
         atomic_write_text(out_dir / "region.csv", csv),
         write_workbook(result, out_dir / "region.xlsx"),

@@ -44,7 +44,7 @@ def warning_tasks() -> None:
     from sufficiency import api
     from sufficiency.region import tasks
 
-    spend, summary = api.spend, tasks._summary
+    spend, summary = api.spend, tasks.member_summary
 
     def spend_warning(*args: Any, **kwargs: Any) -> Any:
         warnings.warn(FUTURE, FutureWarning, stacklevel=1)
@@ -54,12 +54,53 @@ def warning_tasks() -> None:
         warnings.warn(NOTE, DataWarning, stacklevel=1)
         return summary(*args, **kwargs)
 
-    api._spend_before, tasks._summary_before = spend, summary  # type: ignore[attr-defined]
-    api.spend, tasks._summary = spend_warning, summary_warning  # type: ignore[assignment]
+    api._spend_before, tasks.member_summary_before = spend, summary  # type: ignore[attr-defined]
+    api.spend, tasks.member_summary = spend_warning, summary_warning  # type: ignore[assignment]
 
 
 def warnings_as_before() -> None:
     from sufficiency import api
     from sufficiency.region import tasks
 
-    api.spend, tasks._summary = api._spend_before, tasks._summary_before  # type: ignore[attr-defined]
+    api.spend, tasks.member_summary = api._spend_before, tasks.member_summary_before  # type: ignore[attr-defined]
+
+
+def slow_to_stop(seconds: float) -> Any:
+    """A worker plugin whose teardown takes ``seconds``: a worker process slow to stop, as
+    one is on a busy machine at the end of a run."""
+    import time
+
+    from distributed import WorkerPlugin
+
+    class SlowToStop(WorkerPlugin):
+        name = "slow-to-stop"
+
+        def teardown(self, worker: Any) -> None:
+            time.sleep(seconds)
+
+    return SlowToStop()
+
+
+def dying_on(code: str) -> Any:
+    """A worker plugin ending its worker's process whenever a forecast task of member
+    ``code`` reaches its summary: a member too large for a worker's memory, every time."""
+    from distributed import WorkerPlugin
+
+    class DyingOn(WorkerPlugin):
+        name = "dying-on"
+
+        def setup(self, worker: Any) -> None:
+            import os
+
+            from sufficiency.region import tasks
+
+            summary = tasks.member_summary
+
+            def dying(task: Any, *args: Any, **kwargs: Any) -> Any:
+                if task.member.code == code:
+                    os._exit(1)
+                return summary(task, *args, **kwargs)
+
+            tasks.member_summary = dying  # type: ignore[assignment]
+
+    return DyingOn()

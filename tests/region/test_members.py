@@ -37,7 +37,7 @@ def test_members_file_raises_every_problem_at_once(tmp_path: Path) -> None:
     assert "member 1 (Aville): code: 'E1' is not an ONS code" in text
     assert "member 2 (Beeshire): history: 'missing' not found" in text
     assert "member 2 (Beeshire): unknown field 'colour'" in text
-    assert "member 3 (Ceeton): code: 'E10000034' is also member 2's" in text
+    assert "member 3 (Ceeton): code: 'E10000034' is also member 2 (Beeshire)'s" in text
 
 
 def test_members_file_raises_without_members(tmp_path: Path) -> None:
@@ -169,14 +169,14 @@ def test_a_member_task_keeps_data_warnings_but_not_the_apis_repair_note() -> Non
     import warnings
 
     from sufficiency.errors import DataWarning, RepairWarning
-    from sufficiency.region.tasks import _quiet
+    from sufficiency.region.worker import quiet
 
     def run() -> int:
         warnings.warn("1 row(s) repaired or set aside.", RepairWarning, stacklevel=1)
         warnings.warn("The history covers 1.0 years.", DataWarning, stacklevel=1)
         return 7
 
-    assert _quiet(run) == (7, ("The history covers 1.0 years.",))
+    assert quiet(run) == (7, ("The history covers 1.0 years.",))
 
 
 def test_members_file_and_its_paths_may_start_with_the_home(tmp_path: Path, monkeypatch) -> None:

@@ -20,7 +20,7 @@ from conftest import RUN_DATE, SEED
 from sufficiency import api
 from sufficiency.cli import main
 from sufficiency.region import EXIT_PARTIAL, load_members, member_seed, run_region
-from sufficiency.region.tasks import MemberSummary
+from sufficiency.region.specs import MemberSummary
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 
@@ -125,11 +125,13 @@ def test_region_completes_with_the_same_results_when_a_worker_is_killed(
     cluster: Any, region_run: Any, region_dir: Path, params: Any, tmp_path: Path
 ) -> None:
     """A worker process killed while it runs a task: Dask re-runs its tasks elsewhere and
-    every figure and file is as in the undisturbed run."""
+    every figure and file is as in the undisturbed run; the run says so in plain words
+    (Dask's own lines about it are kept off the console)."""
     from distributed import Client
 
     expected, expected_out = region_run
     box: dict[str, Any] = {}
+    said: list[str] = []
 
     def run() -> None:
         box["result"] = run_region(
@@ -140,6 +142,7 @@ def test_region_completes_with_the_same_results_when_a_worker_is_killed(
             run_date=RUN_DATE,
             scheduler=cluster.scheduler_address,
             commissioning=False,
+            progress=said.append,
         )
 
     with Client(cluster.scheduler_address) as client:
@@ -165,6 +168,8 @@ def test_region_completes_with_the_same_results_when_a_worker_is_killed(
         assert not thread.is_alive()
         after = set(client.scheduler_info()["workers"])
     assert victim not in after and victim in before
+    lost = [s for s in said if s.startswith("A Dask worker was lost while the region ran")]
+    assert len(lost) == 1 and victim in lost[0], said
     result = box["result"]
     assert result.members == expected.members and not result.failures
     for code in (s.code for s in result.members):
@@ -309,7 +314,8 @@ def test_pooled_plan_prices_each_member_on_its_own_levers(
     region's levers file."""
     from dataclasses import replace
 
-    from sufficiency.region.tasks import PooledSummary, PooledTask, prepare_pooled, run_pooled
+    from sufficiency.region.pool_tasks import prepare_pooled, run_pooled
+    from sufficiency.region.specs import PooledSummary, PooledTask
 
     region = load_members(region_dir / "members.toml")
     assert region.pooled_levers is not None
@@ -342,7 +348,7 @@ def test_pooled_sensitivity_gap_reads_as_a_percentage(region_run: Any, tmp_path:
     import pandas as pd
 
     from sufficiency.commissioning.writers import pooled_sensitivity_csv
-    from sufficiency.region.tasks import PooledSummary
+    from sufficiency.region.specs import PooledSummary
 
     result, _ = region_run
     rows = (
@@ -368,7 +374,7 @@ def test_region_headline_names_a_member_paying_more_pooled_than_alone(
     region's headline and report, not left as a negative in pooling.csv."""
     from dataclasses import replace
 
-    from sufficiency.region.tasks import PooledSummary
+    from sufficiency.region.specs import PooledSummary
     from sufficiency.region.writers import headline
 
     result, _ = region_run
@@ -451,7 +457,7 @@ def test_region_workbook_reads_in_words_and_prints_its_headers_whole(
 
     from openpyxl import load_workbook
 
-    from sufficiency.region.tasks import CommissionSummary, PooledSummary
+    from sufficiency.region.specs import CommissionSummary, PooledSummary
 
     result, _ = region_run
     sens = {"factor": "spot prices", "change": -0.2, "expected_cost_gbp": 90.0,
@@ -568,8 +574,8 @@ def test_region_headline_says_plainly_when_pooling_costs_more(
     costs more (it read 'Pooling block contracts saves £-1,200')."""
     from dataclasses import replace
 
-    from sufficiency.region.report import long_table
-    from sufficiency.region.tasks import PooledSummary
+    from sufficiency.region.csvrows import long_table
+    from sufficiency.region.specs import PooledSummary
     from sufficiency.region.writers import headline
 
     result, _ = region_run

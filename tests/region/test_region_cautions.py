@@ -12,10 +12,12 @@ import pytest
 from conftest import RUN_DATE, SEED
 
 from sufficiency.region import load_members
+from sufficiency.region.csvrows import long_table
 from sufficiency.region.members import Member, Region
-from sufficiency.region.report import caution_table, long_table, member_table, scenario_table
+from sufficiency.region.report import caution_table, member_table, scenario_table
 from sufficiency.region.run import RegionResult, plan_member_tasks, scenario_specs
-from sufficiency.region.tasks import MemberSummary, PooledSummary, run_member
+from sufficiency.region.specs import MemberSummary, PooledSummary
+from sufficiency.region.tasks import run_member
 from sufficiency.region.writers import headline
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")

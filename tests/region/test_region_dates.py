@@ -15,10 +15,12 @@ from conftest import RUN_DATE, SEED
 
 from sufficiency import figures
 from sufficiency.region import load_members
+from sufficiency.region.csvrows import long_table
 from sufficiency.region.members import Member, Region
-from sufficiency.region.report import long_table, member_table, mix_table, scenario_table
+from sufficiency.region.report import member_table, mix_table, scenario_table
 from sufficiency.region.run import RegionResult, plan_member_tasks, scenario_specs
-from sufficiency.region.tasks import MemberFailure, MemberSummary, run_member
+from sufficiency.region.specs import MemberFailure, MemberSummary
+from sufficiency.region.tasks import run_member
 from sufficiency.region.writers import headline
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")

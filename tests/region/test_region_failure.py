@@ -17,7 +17,8 @@ from conftest import RUN_DATE, SEED
 from sufficiency.region import load_members
 from sufficiency.region.members import Member, Region
 from sufficiency.region.run import plan_member_tasks, scenario_specs
-from sufficiency.region.tasks import CommissionTask, MemberFailure, run_commission, run_member
+from sufficiency.region.specs import CommissionTask, MemberFailure
+from sufficiency.region.tasks import run_commission, run_member
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 

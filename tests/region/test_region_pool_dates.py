@@ -18,11 +18,12 @@ from sufficiency.commissioning.pool_dates import pool_date
 from sufficiency.forecast.synthetic import synthetic_history
 from sufficiency.region import load_members
 from sufficiency.region.members import Member, Region
+from sufficiency.region.pool_tasks import prepare_pooled
 from sufficiency.region.report import member_table
 from sufficiency.region.run import EXIT_OK, POOLED_KEY, run_region
 from sufficiency.region.seeds import member_seed
+from sufficiency.region.specs import MemberFailure, MemberSummary, PooledTask
 from sufficiency.region.synthetic import write_history
-from sufficiency.region.tasks import MemberFailure, MemberSummary, PooledTask, prepare_pooled
 from sufficiency.region.writers import headline
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")

@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 from sufficiency.region import load_members
-from sufficiency.region.tasks import PooledSummary, PooledTask, prepare_pooled, run_pooled
+from sufficiency.region.pool_tasks import prepare_pooled, run_pooled
+from sufficiency.region.specs import PooledSummary, PooledTask
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 

@@ -11,10 +11,11 @@ import pandas as pd
 import pytest
 
 from sufficiency.region import load_members
+from sufficiency.region.csvrows import long_table
 from sufficiency.region.members import Region
-from sufficiency.region.report import long_table
+from sufficiency.region.pool_tasks import prepare_pooled, run_pooled
 from sufficiency.region.run import RegionResult
-from sufficiency.region.tasks import PooledSummary, PooledTask, prepare_pooled, run_pooled
+from sufficiency.region.specs import PooledSummary, PooledTask
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 

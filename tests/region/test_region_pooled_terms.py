@@ -14,9 +14,10 @@ import pytest
 
 from sufficiency.region import load_members
 from sufficiency.region.members import Region
+from sufficiency.region.pool_tasks import prepare_pooled, run_pooled
 from sufficiency.region.report import caution_table
 from sufficiency.region.run import RegionResult
-from sufficiency.region.tasks import PooledSummary, PooledTask, prepare_pooled, run_pooled
+from sufficiency.region.specs import PooledSummary, PooledTask
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
 

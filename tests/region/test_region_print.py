@@ -20,14 +20,8 @@ from sufficiency.region import load_members
 from sufficiency.region.members import Member, Region
 from sufficiency.region.report import BACKTEST_NOTE, ROUNDING_NOTE
 from sufficiency.region.run import RegionResult, plan_member_tasks, scenario_specs
-from sufficiency.region.tasks import (
-    CommissionSummary,
-    CommissionTask,
-    MemberFailure,
-    MemberSummary,
-    run_commission,
-    run_member,
-)
+from sufficiency.region.specs import CommissionSummary, CommissionTask, MemberFailure, MemberSummary
+from sufficiency.region.tasks import run_commission, run_member
 from sufficiency.region.writers import write_workbook
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")

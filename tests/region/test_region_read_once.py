@@ -14,7 +14,7 @@ from conftest import RUN_DATE, SEED
 from region_worker_patches import count_reads, reads_as_before
 
 from sufficiency.region import load_members, run_region
-from sufficiency.region.tasks import CommissionSummary, PooledSummary
+from sufficiency.region.specs import CommissionSummary, PooledSummary
 
 SCENARIO = Path(__file__).resolve().parents[2] / "data/sample/scenarios/entries_up_20.toml"
 

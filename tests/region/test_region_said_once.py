@@ -25,7 +25,8 @@ from sufficiency.region.run import (
     plan_member_tasks,
     scenario_specs,
 )
-from sufficiency.region.tasks import MemberFailure, MemberSummary, run_member
+from sufficiency.region.specs import MemberFailure, MemberSummary
+from sufficiency.region.tasks import run_member
 from sufficiency.region.writers import headline, render_html
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")

@@ -10,10 +10,11 @@ from typing import Any
 from conftest import RUN_DATE, SEED
 
 from sufficiency.region import load_members
+from sufficiency.region.csvrows import long_table
 from sufficiency.region.members import Region
-from sufficiency.region.report import long_table
 from sufficiency.region.run import RegionResult, plan_member_tasks, scenario_specs
-from sufficiency.region.tasks import MemberFailure, MemberSummary, run_member
+from sufficiency.region.specs import MemberFailure, MemberSummary
+from sufficiency.region.tasks import run_member
 
 
 def test_a_budget_for_another_year_is_named_as_the_members_file_names_it(

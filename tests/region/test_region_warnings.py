@@ -67,8 +67,8 @@ def test_a_warning_given_on_every_path_is_said_once() -> None:
     """A task giving the same warning on each of a thousand paths sends it once (each one
     was an event to the client); outside a worker, the caller is given it once, with the
     notes on the data kept by the task's record, as before."""
-    from sufficiency.region.tasks import _quiet
     from sufficiency.region.told import told
+    from sufficiency.region.worker import quiet
 
     @told
     def task() -> tuple[int, tuple[str, ...]]:
@@ -78,7 +78,7 @@ def test_a_warning_given_on_every_path_is_said_once() -> None:
             warnings.warn(NOTE, DataWarning, stacklevel=1)
             return 7
 
-        return _quiet(paths)
+        return quiet(paths)
 
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")

@@ -1,0 +1,73 @@
+"""The region's own local cluster: its workers are given time to stop, Dask's own warnings
+are kept off the console, and a worker lost is said in plain words."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import RUN_DATE, SEED
+from region_worker_patches import dying_on, slow_to_stop
+
+from sufficiency.errors import SufficiencyError
+from sufficiency.region import run_region
+from sufficiency.region.cluster import dask_client, lost_worker
+
+
+def test_a_worker_slow_to_stop_is_waited_for_at_the_end_of_a_run(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A worker process taking 6 s to stop (on a busy machine they took 4.7-4.9 s) is
+    waited for: Dask's own close killed it after 4 s, printing "distributed.nanny -
+    WARNING - Worker process still alive after 4.0 seconds, killing"."""
+    with caplog.at_level(logging.INFO, logger="distributed"), dask_client(1) as client:
+        client.register_plugin(slow_to_stop(6.0))
+        assert client.submit(sum, [1, 2], pure=False).result() == 3
+    said = [r.getMessage() for r in caplog.records if r.name.startswith("distributed")]
+    assert any("Nanny at" in m and "closed" in m for m in said), said  # the records are seen
+    assert not [m for m in said if "still alive" in m]
+
+
+def test_a_worker_lost_is_said_in_plain_words() -> None:
+    """The scheduler's event of a worker removed unexpectedly is one sentence: the worker,
+    what it was running, and that the figures are unchanged; a worker closed at the end of
+    a run, or any other event, is nothing."""
+    event = (1.0, {"action": "remove-worker", "worker": "tcp://127.0.0.1:4000",
+                   "processing-tasks": {"member-E99000001-base-1"},
+                   "lost-computed-tasks": set(), "expected": False})  # fmt: skip
+    said = lost_worker(event)
+    assert said is not None
+    assert said.startswith("A Dask worker was lost while the region ran (tcp://127.0.0.1:4000")
+    assert "it was running 1 task(s) and held 0 result(s)" in said
+    assert "the figures are unchanged" in said
+    assert lost_worker((1.0, {**event[1], "expected": True})) is None
+    assert lost_worker((1.0, {"action": "add-worker", "worker": "tcp://127.0.0.1:4000"})) is None
+
+
+def test_region_raises_in_a_sentence_when_a_task_keeps_ending_its_worker(
+    region_dir: Path, params: Any, tmp_path: Path
+) -> None:
+    """A task whose worker process ends each time it runs (out of memory, say), which Dask
+    gives up on: one sentence naming the task and what to do (it was Dask's KilledWorker
+    traceback)."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    config = {"distributed.scheduler.allowed-failures": 0}
+    with (
+        dask.config.set(config),
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                     dashboard_address=":0") as cluster,
+        Client(cluster) as client,
+    ):  # fmt: skip
+        client.register_plugin(dying_on("E99000002"))
+        with pytest.raises(SufficiencyError) as err:
+            run_region(region_dir / "members.toml", tmp_path, params=params, seed=SEED,
+                       run_date=RUN_DATE, commissioning=False, client=client)  # fmt: skip
+    text = str(err.value)
+    # the task named is the one that ended the worker, or one queued beside it there
+    assert text.startswith("The Dask worker running the task member-E990000")
+    assert "ended 1 time(s) (its process killed, or out of memory)" in text
+    assert "--workers 1" in text
