@@ -29,7 +29,7 @@ from sufficiency.store.accounts import (
     reset_credentials,
     set_active_by_id,
 )
-from sufficiency.web import upload_types, uploads
+from sufficiency.web import flash, upload_checks, upload_types, uploads
 from sufficiency.web.auth import hash_password, new_totp_secret, provisioning_uri
 from sufficiency.web.framework import ADMIN, Ctx, Page, not_found, redirect, render
 
@@ -151,7 +151,10 @@ def audit_page(ctx: Ctx) -> Response:
 
 
 def _uploads(ctx: Ctx, status: int = 200, **extra: object) -> Response:
-    context: dict[str, object] = {"staged": None, "error": "", **extra}
+    # an error of a decision (accept, throw away) comes through the session: its POST
+    # redirects, so Back and Refresh never send a form again
+    said = str(ctx.request.session.pop("upload_error", "") or "")
+    context: dict[str, object] = {"staged": None, "error": said, **extra}
     return render(
         ctx,
         "uploads.html",
@@ -165,6 +168,11 @@ def _uploads(ctx: Ctx, status: int = 200, **extra: object) -> Response:
     )
 
 
+def _refused(ctx: Ctx, sentence: str, back: str = "/admin/uploads") -> Response:
+    ctx.request.session["upload_error"] = flash.fit(sentence)
+    return redirect(back)
+
+
 def uploads_page(ctx: Ctx) -> Response:
     uploads.sweep_due(force=True)  # the page lists no upload over its time
     return _uploads(ctx)
@@ -173,7 +181,7 @@ def uploads_page(ctx: Ctx) -> Response:
 def upload_post(ctx: Ctx) -> Response:
     kind = ctx.form.get("kind", "")
     if kind not in uploads.KINDS:
-        return _uploads(ctx, 400, error="Choose what the upload is.")
+        return _refused(ctx, "Choose what the upload is: 903 history, referrals or register.")
     general = getattr(ctx.request.app.state, "general", None) or GeneralParams()
     matching = getattr(ctx.request.app.state, "matching", None) or MatchingParams()
     files = [(f.filename or "", f.file) for name, f in ctx.files if name == "files"]
@@ -186,13 +194,38 @@ def upload_post(ctx: Ctx) -> Response:
         responsible_la=general.responsible_la,
         harm_animals_excludes_pets=matching.harm_animals_excludes_pets,
     )
+    upload_checks.keep(staged)
     r = staged.report
     sizes = sum(size for _n, size, _sha in staged.files)
     audit(ctx.store, ctx.username, "upload_checked",
           detail=f"{kind}: {len(staged.files)} file(s), {sizes} bytes, {r.num_errors} error(s), "
           f"{r.num_warnings} warning(s); upload {staged.id[:8]}")  # fmt: skip
     log.info("upload checked by %s: %s, %d error(s)", ctx.username, kind, r.num_errors)
-    return _uploads(ctx, 200 if staged.ok else 422, staged=staged)
+    return redirect(f"/admin/uploads/{staged.id}")
+
+
+def check_page(ctx: Ctx) -> Response:
+    """The check of an upload, as its POST found it (kept on the server by its id)."""
+    upload_id = ctx.path_param("upload_id")
+    try:
+        staged = upload_checks.load(upload_id, ctx.username)
+    except uploads.UploadError as exc:
+        done = upload_checks.decided(ctx.store, upload_id, ctx.username)
+        if done is not None:
+            ctx.flash(f"This upload was {done} already; upload again to check another.")
+            return redirect("/admin/uploads")
+        return _uploads(ctx, 404, error=str(exc))
+    return _uploads(ctx, staged=staged)
+
+
+def _decide(ctx: Ctx, upload_id: str, exc: uploads.UploadError) -> Response:
+    """A decision that failed: said once it is back on a page (Back and Refresh safe); the
+    same decision sent twice (a double click) is said to be made already, not refused."""
+    done = upload_checks.decided(ctx.store, upload_id, ctx.username)
+    if done is not None:
+        ctx.flash(f"Already {done}: this upload was {done} once; nothing was done twice.")
+        return redirect("/admin/uploads")
+    return _refused(ctx, str(exc))
 
 
 def accept_post(ctx: Ctx) -> Response:
@@ -200,7 +233,7 @@ def accept_post(ctx: Ctx) -> Response:
     try:
         kind, target, files = uploads.accept(upload_id, ctx.username, ctx.web.params)
     except uploads.UploadError as exc:
-        return _uploads(ctx, 400, error=str(exc))
+        return _decide(ctx, upload_id, exc)
     listed = ", ".join(f"{n} ({sha[:12]})" for n, _size, sha in files[:20])
     audit(ctx.store, ctx.username, "upload_accepted",
           detail=f"{kind} written to {target}: {listed}; upload {upload_id[:8]}")  # fmt: skip
@@ -217,7 +250,7 @@ def discard_post(ctx: Ctx) -> Response:
     try:
         kind = uploads.discard(upload_id, ctx.username)
     except uploads.UploadError as exc:
-        return _uploads(ctx, 400, error=str(exc))
+        return _decide(ctx, upload_id, exc)
     audit(ctx.store, ctx.username, "upload_discarded",
           detail=f"{kind}: upload {upload_id[:8]} thrown away")  # fmt: skip
     ctx.flash("The upload was thrown away; nothing was written.")
@@ -232,6 +265,7 @@ ROUTES = [
     Page("/admin/audit", audit_page, roles=ADMIN),
     Page("/admin/uploads", uploads_page, roles=ADMIN),
     Page("/admin/uploads", upload_post, roles=ADMIN, methods=("POST",), uploads=True),
+    Page("/admin/uploads/{upload_id}", check_page, roles=ADMIN),
     Page("/admin/uploads/{upload_id}/accept", accept_post, roles=ADMIN, methods=("POST",)),
     Page("/admin/uploads/{upload_id}/discard", discard_post, roles=ADMIN, methods=("POST",)),
 ]
