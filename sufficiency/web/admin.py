@@ -18,6 +18,7 @@ from sufficiency import clock
 from sufficiency.config import GeneralParams, MatchingParams
 from sufficiency.errors import StoreError
 from sufficiency.store.accounts import (
+    MAX_USERNAME,
     ROLE_WORDS,
     ROLES,
     add_user,
@@ -64,7 +65,7 @@ def users_page(ctx: Ctx) -> Response:
 
 
 def add_user_post(ctx: Ctx) -> Response:
-    name = ctx.form.get("username", "").strip()[:200]
+    name = ctx.form.get("username", "").strip()  # never cut: a cut name is another name
     role = ctx.form.get("role", "")
     how = ctx.form.get("sign_in", "")
     errors = []
@@ -72,8 +73,10 @@ def add_user_post(ctx: Ctx) -> Response:
         check_username(name)
     except StoreError:
         errors.append(
-            "Give a user name of letters a to z without accents, digits and . _ @ - (for an "
-            "organisation account, the user's sign-in name there, e.g. ann@council.gov.uk)."
+            f"Give a user name of {MAX_USERNAME} characters or fewer: this one has {len(name):,}."
+            if len(name) > MAX_USERNAME
+            else "Give a user name of letters a to z without accents, digits and . _ @ - (for "
+            "an organisation account, the user's sign-in name there, e.g. ann@council.gov.uk)."
         )
     if role not in ROLES:
         errors.append("Choose a role.")

@@ -193,8 +193,9 @@ def test_upload_with_errors_writes_nothing(site, sample_dir):
     r = _upload(admin, "placements", [("register.pdf", b"%PDF-1.4")])
     assert _unusable(r) and "is not a CSV file" in r.text
     _discard(admin, r)
-    r = _checked(admin, admin.post("/admin/uploads", data={"csrftoken": csrf(admin),
-                   "kind": "referrals"}, files=[("files", ("", b"", "application/octet-stream"))]))  # fmt: skip
+    nothing = [("files", ("", b"", "application/octet-stream"))]
+    form = {"csrftoken": csrf(admin), "kind": "referrals"}
+    r = _checked(admin, admin.post("/admin/uploads", files=nothing, data=form))
     assert _unusable(r) and "no file was sent" in r.text
     _discard(admin, r)
     # an unsafe zip (a name climbing out of the folder) is refused, nothing unpacked
