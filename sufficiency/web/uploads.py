@@ -36,7 +36,7 @@ from sufficiency.io.atomic import DIR_MODE, FILE_MODE, atomic_path, ensure_priva
 from sufficiency.io.tables import XLSX_SUFFIXES
 from sufficiency.io.xlsx_size import unpacked_bytes
 from sufficiency.validate import ValidationReport, validate_paths
-from sufficiency.web.upload_types import not_903, wrong_type
+from sufficiency.web.upload_types import not_903, nothing_to_read, wrong_type
 
 #: What can be uploaded: its words, and its name in the data folder.
 KINDS = {
@@ -195,9 +195,11 @@ def stage(
     budget = [params.max_upload_mb * 1024 * 1024 * 4]  # unpacked zips may grow 4 times
     problems: list[Problem] = []
     saved: list[tuple[str, int]] = []
+    sent: list[str] = []
     for name, fh in uploads:
         if not name:
             continue
+        sent.append(name[:120])
         shown = name.replace("\\", "/").rsplit("/", 1)[-1] if kind != "history" else name
         safe = _safe_name(shown)
         suffix = Path(shown).suffix.lower()
@@ -205,8 +207,8 @@ def stage(
         if passed is not None:
             problems += [_skipped(shown[:120], passed)] if passed else []
         elif safe is None:
-            problems.append(_problem(shown[:120], "cannot use this file name: use letters, "
-                                     "digits, spaces and . _ - ( ) only"))  # fmt: skip
+            problems.append(_problem(shown[:120], "cannot use this file name: use at most 120 "
+                                     "letters, digits, spaces and . _ - ( )"))  # fmt: skip
         elif kind == "history" and suffix == ".zip":
             problems += _unzip(fh, shown, root, budget, saved)
         elif kind != "history" and (why := wrong_type(suffix, KINDS[kind][1])):
@@ -223,8 +225,8 @@ def stage(
     if kind != "history" and len(saved) > 1:
         problems.append(_problem(saved[1][0], "send one file at a time"))
     problems += _workbooks_too_large(root, saved, params.max_upload_mb * 4)
-    if not saved and not problems:
-        problems.append(_problem(KINDS[kind][1], "no file was sent: choose a file first"))
+    if not saved and not any(p.severity == "error" for p in problems):
+        problems.append(_problem(*nothing_to_read(kind, KINDS[kind][1], sent)))
     report, usable = ValidationReport((), ()), False
     if saved and not any(p.severity == "error" for p in problems):
         target = root if kind == "history" else root / saved[0][0]
