@@ -9,6 +9,7 @@ administrator accepts them (:mod:`sufficiency.web.uploads`).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 
@@ -17,6 +18,7 @@ from starlette.responses import Response
 from sufficiency import clock
 from sufficiency.config import GeneralParams, MatchingParams
 from sufficiency.errors import StoreError
+from sufficiency.pages.render import uk_time
 from sufficiency.store.accounts import (
     MAX_USERNAME,
     ROLE_WORDS,
@@ -90,11 +92,28 @@ def add_user_post(ctx: Ctx) -> Response:
     try:
         add_user(ctx.store, name, role, hash_password(password) if password else None, secret)
     except StoreError as exc:
-        return _users(ctx, 400, errors=[str(exc).capitalize() + "."], form=ctx.form)
+        said = _added_just_now(ctx, name, role) or str(exc).capitalize() + "."
+        return _users(ctx, 400, errors=[said], form=ctx.form)
     words = "password and code" if password else "organisation sign-in only"
     audit(ctx.store, ctx.username, "user_added", detail=f"added {name} ({role}, {words})")
     log.info("user added by %s", ctx.username)
     return _credentials(ctx, name, role, password, secret, f"Added {name} ({role}).")
+
+
+def _added_just_now(ctx: Ctx, name: str, role: str) -> str:
+    """The form sent twice (a double click): the browser shows the second answer, so the
+    page showing the new password and code, once, was replaced by "there is already a user
+    called ..." and the administrator never saw them. Said as what happened, and how to
+    mend it; "" when ``name`` was not added by this administrator in the last 2 minutes."""
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=2)
+    for row in audit_trail(ctx.store, limit=20, action="user_added"):
+        if (row.username == ctx.username and row.at >= since
+                and (row.detail or "").startswith(f"added {name} ({role},")):  # fmt: skip
+            return (f"Already added: you added {name} at {uk_time(row.at, '%H:%M:%S')} (the "
+                    "form was sent twice, perhaps by a double click), and this page replaced "
+                    f"the one showing the password and code. Give {name} a new password and "
+                    "a new authenticator code below, and pass those on.")  # fmt: skip
+    return ""
 
 
 def _credentials(
