@@ -35,6 +35,7 @@ from sufficiency.io.csv_text import read_csv_output
 from sufficiency.store import RunStore
 from sufficiency.store.saved_scenarios import finish_scenario_run, start_scenario_run
 from sufficiency.store.stopped import end_stopped, release
+from sufficiency.web import faults
 from sufficiency.web.store_files import latest_run, unchanged
 
 log = logging.getLogger("sufficiency.web")
@@ -242,10 +243,9 @@ def _work(store: RunStore, run_id: int, base: BaseRun, scenario: Scenario) -> No
     except SufficiencyError as exc:
         finish_scenario_run(store, run_id, failure_reason=str(exc))
     except Exception as exc:
-        log.exception("scenario run %s failed", run_id)
-        reason = (f"The run failed unexpectedly ({type(exc).__name__}); the server's log "
-                  "has the details.")  # fmt: skip
-        finish_scenario_run(store, run_id, failure_reason=reason)
+        faults.log_fault(log, f"scenario run {run_id} failed", exc)  # where, not the message
+        reason = faults.said("the scenario")
+        finish_scenario_run(store, run_id, failure_reason=reason[0].upper() + reason[1:] + ".")
     finally:  # a run this thread no longer runs is taken as stopped if still "running"
         release("scenario_runs", store.url, run_id)
 
