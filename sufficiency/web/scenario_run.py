@@ -33,7 +33,12 @@ from sufficiency.forecast import ForecastReport, ForecastResult, Scenario
 from sufficiency.forecast.projection import step_downs_made
 from sufficiency.io.csv_text import read_csv_output
 from sufficiency.store import RunStore
-from sufficiency.store.saved_scenarios import finish_scenario_run, start_scenario_run
+from sufficiency.store.saved_scenarios import (
+    ScenarioRunInfo,
+    finish_scenario_run,
+    scenario_runs,
+    start_scenario_run,
+)
 from sufficiency.store.stopped import end_stopped, release
 from sufficiency.web import faults
 from sufficiency.web.store_files import latest_run, unchanged
@@ -259,10 +264,27 @@ def start_run(
     ------
     BaseNotAvailable
         There is no forecast run to repeat, or its inputs changed.
+    AlreadyRunning
+        A run of the scenario as it says now is running (the button clicked twice).
     """
-    base = base_run(store)
-    end_stopped(store)
-    run_id = start_scenario_run(store, scenario_id, base.run_id, definition, user)
+    with _STARTING:  # the second click's request waits for the first's run to be recorded
+        end_stopped(store)
+        latest = scenario_runs(store, scenario_id, limit=1)
+        if latest and latest[0].status == "running" and latest[0].definition == definition:
+            raise AlreadyRunning(latest[0])
+        base = base_run(store)
+        run_id = start_scenario_run(store, scenario_id, base.run_id, definition, user)
     threading.Thread(target=_work, args=(store, run_id, base, scenario), daemon=True,
                      name=f"scenario-run-{run_id}").start()  # fmt: skip
     return run_id
+
+
+_STARTING = threading.Lock()
+
+
+class AlreadyRunning(Exception):
+    """A run of the scenario, saying what it says now, is under way: ``run``."""
+
+    def __init__(self, run: ScenarioRunInfo) -> None:
+        super().__init__(f"scenario run {run.id} is running")
+        self.run = run

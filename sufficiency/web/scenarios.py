@@ -23,7 +23,7 @@ from sufficiency.figures import half_up
 from sufficiency.forecast import Scenario
 from sufficiency.io.tomlfile import validation_message
 from sufficiency.pages import fan_chart
-from sufficiency.pages.render import chance, count, gbp, tenths
+from sufficiency.pages.render import chance, count, gbp, tenths, uk_time
 from sufficiency.store.accounts import audit
 from sufficiency.store.saved_scenarios import (
     ScenarioChanged,
@@ -49,7 +49,7 @@ from sufficiency.web.scenario_form import (
     form_values,
     read_form,
 )
-from sufficiency.web.scenario_run import BaseNotAvailable, start_run
+from sufficiency.web.scenario_run import AlreadyRunning, BaseNotAvailable, start_run
 from sufficiency.web.store_files import drawn
 
 COMMISSIONER = frozenset({"commissioner"})
@@ -185,6 +185,11 @@ def scenario_run(ctx: Ctx) -> Response:
         return redirect(f"/scenarios/{s.id}")
     try:
         run_id = start_run(ctx.store, s.id, scenario, s.definition, ctx.username)
+    except AlreadyRunning as exc:  # "Run" clicked twice: one run, its page
+        at = uk_time(exc.run.started_at, "%H:%M:%S")
+        ctx.flash(f"Already running: {exc.run.started_by} started this run at {at}; it was "
+                  "not started twice.")  # fmt: skip
+        return redirect(f"/scenarios/runs/{exc.run.id}")
     except BaseNotAvailable as exc:
         ctx.flash(f"Not run: {exc}")
         return redirect(f"/scenarios/{s.id}")
