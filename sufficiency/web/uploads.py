@@ -36,6 +36,7 @@ from sufficiency.io.atomic import DIR_MODE, FILE_MODE, atomic_path, ensure_priva
 from sufficiency.io.tables import XLSX_SUFFIXES
 from sufficiency.io.xlsx_size import unpacked_bytes
 from sufficiency.validate import ValidationReport, validate_paths
+from sufficiency.web.night_reads import night_reads
 from sufficiency.web.upload_types import not_903, nothing_to_read, wrong_type
 
 #: What can be uploaded: its words, and its name in the data folder.
@@ -235,10 +236,11 @@ def stage(
         report = _as_uploaded(report, root, kind)
         # one bad row never blocks a night: rows with errors are set aside by the jobs that
         # read the file, so it is usable if the night's own reader can read it
-        usable = report.ok or (
-            not any(p.severity == "error" and p.row is None for p in report.problems)
-            and _night_reads(kind, target, run_date, responsible_la)
-        )
+        usable, none_read = report.ok, ""
+        if not usable and not any(p.severity == "error" and p.row is None
+                                  for p in report.problems):  # fmt: skip
+            usable, none_read = night_reads(kind, target, run_date, responsible_la)
+        problems += [_problem(saved[0][0], none_read)] if none_read else []
     report = ValidationReport(
         report.checked, tuple(sorted(problems + list(report.problems), key=Problem.sort_key))
     )
@@ -258,27 +260,6 @@ def stage(
     if not staged.ok:  # it can only be thrown away: its files (children's records) go now
         shutil.rmtree(root)
     return staged
-
-
-def _night_reads(kind: str, target: Path, run_date: dt.date, responsible_la: str) -> bool:
-    """Whether the nightly run's reader of ``kind`` reads ``target``, setting aside the
-    rows with errors (a file missing a required column, or not well formed, cannot be
-    read at all)."""
-    from sufficiency.errors import SufficiencyError
-    from sufficiency.io.inputs import read_placements_for_night, read_referrals_for_night
-    from sufficiency.io.ssda903 import read_history
-
-    try:
-        if kind == "history":
-            read_history(target)
-        elif kind == "referrals":
-            read_referrals_for_night(target, default_responsible_la=responsible_la,
-                                     run_date=run_date)  # fmt: skip
-        else:
-            read_placements_for_night(target)
-    except SufficiencyError:
-        return False
-    return True
 
 
 def _unzip(

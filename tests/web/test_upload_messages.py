@@ -76,3 +76,33 @@ def test_a_damaged_workbook_and_a_long_name_are_said_in_plain_words(site, sample
     rows = _check(admin, "referrals", [(name, (sample_dir / "referrals.csv").read_bytes())])
     assert _errors(rows) == [(name[:120], "cannot use this file name: use at most 120 letters, "
                               "digits, spaces and . _ - ( )")]  # fmt: skip
+
+
+def test_a_file_with_every_row_in_error_cannot_be_accepted(site, sample_dir, monkeypatch):
+    """Referrals with every date of birth unreadable were offered "Accept and use it":
+    "the nightly run and re-runs set aside the 40 row(s) with errors ... and read the
+    rest", though there was no rest: accepted, the night would have matched no child."""
+    import pandas as pd
+
+    monkeypatch.setattr("sufficiency.clock.today", lambda now=None: __import__(
+        "datetime").date(2026, 4, 1))  # fmt: skip
+    admin = site.client("admin")
+    frame = pd.read_csv(sample_dir / "referrals.csv", dtype=str, keep_default_na=False)
+    frame["dob"] = "31/02/2015"  # no such day, in every row
+    rows = _check(admin, "referrals", [("referrals.csv", frame.to_csv(index=False).encode())])
+    whole = [m for f, m in _errors(rows) if f == "referrals.csv" and m.startswith("every")]
+    assert whole == [f"every one of its {len(frame)} rows has an error (listed by row and "
+                     "column), so the nightly run would read none of them: correct them and "
+                     "upload it again"]  # fmt: skip
+    assert sum(r[2] == "dob" for r in rows) == len(frame)  # each row's own error, listed
+    r = admin.post("/admin/uploads", data={"csrftoken": csrf(admin), "kind": "referrals"},
+                   files=[("files", ("referrals.csv", frame.to_csv(index=False).encode(),
+                                     "text/csv"))])  # fmt: skip
+    page = admin.get(r.headers["location"]).text
+    assert "It cannot be used" in page and "Accept and use it" not in page
+    upload = r.headers["location"].rsplit("/", 1)[1]
+    admin.post(f"/admin/uploads/{upload}/discard", data={"csrftoken": csrf(admin)})
+    # one good row left: usable, the rest set aside as before
+    frame.loc[0, "dob"] = "01/02/2015"
+    rows = _check(admin, "referrals", [("referrals.csv", frame.to_csv(index=False).encode())])
+    assert not [m for f, m in _errors(rows) if m.startswith("every")]
