@@ -186,6 +186,7 @@ def _uploads(ctx: Ctx, status: int = 200, **extra: object) -> Response:
         current=uploads.current_inputs(ctx.web.params),
         data_dir=uploads.data_dir(ctx.web.params),
         max_mb=ctx.web.params.max_upload_mb,
+        max_listed=upload_checks.MAX_LISTED,
         **context,
     )
 

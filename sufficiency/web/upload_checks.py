@@ -34,6 +34,10 @@ from sufficiency.web import uploads
 from sufficiency.web.uploads import Staged, UploadError
 
 _REPORT = "report.json"
+#: The most problems the check's page lists: a register of 1.4 MB with a bad date in
+#: every row gave 12,000 (a page of 2 MB); at the 50 MB an upload may be, some 400,000
+#: (a page of about 70 MB, more than a browser opens).
+MAX_LISTED = 1000
 #: The audit trail's words for each decision, and the page's.
 DECIDED = {"upload_accepted": "accepted", "upload_discarded": "thrown away"}
 
