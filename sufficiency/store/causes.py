@@ -28,7 +28,7 @@ KNOCK_ON_BOTH = (
 #: ... when neither changed.
 KNOCK_ON_NEITHER = (
     "the referrals, the register and the team's decisions are the same: the plan changed "
-    "with the configuration or the solver, or between equally good plans"
+    "with the configuration or the matching software, or between equally good plans"
 )
 _NO_ROW = RowFingerprint("", None)
 _SETTLED = ("unplaced", "not referred")

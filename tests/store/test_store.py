@@ -193,7 +193,7 @@ def test_diff_blames_no_input_change_that_did_not_happen(store_url):
     (row,) = store.diff(a, b)
     assert row.reason == (
         "the referrals, the register and the team's decisions are the same: the plan "
-        "changed with the configuration or the solver, or between equally good plans"
+        "changed with the configuration or the matching software, or between equally good plans"
     )
     store.close()
 

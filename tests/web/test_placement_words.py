@@ -61,9 +61,11 @@ def test_what_changed_says_when_a_plan_is_not_proven_best(tmp_path):
                               now=when + dt.timedelta(seconds=5))  # fmt: skip
         page = _text(site.client("placement").get("/matching/changes").text)
         assert (
-            "The plan of run 2 is not proven best (the solver stopped before proving it: see "
-            "the first page of its match report). A child below whose move has no cause of its "
-            'own ("the best overall plan changed", or a place that went to such a child) may '
+            "The plan of run 2 is not proven best (the search for the best plan stopped "
+            "before proving it so: see the first page of its match report). A child below "
+            'whose move has no cause of its own ("the best overall plan changed", or a place '
+            "that went to such a child) may "
             "have moved for that alone"
         ) in page
         assert "run 1 is not proven" not in page
+        assert "solver" not in page.lower()  # the program's word, not a placement team's
