@@ -56,3 +56,16 @@ def test_a_reruns_fault_is_said_in_words_and_logged_without_its_message(
                             "administrator.")  # fmt: skip
     assert "KeyError" in caplog.text and DOB not in caplog.text
     store.close()
+
+
+def test_the_rerun_page_says_its_time_limit_without_the_solver():
+    """A running re-run's page said "the solver stops after 60 seconds at most"."""
+    from sufficiency.web.framework import environment
+
+    state = rerun.RerunState("running", "placement", "2026-04-01T09:00:00+00:00", 1,
+                             os.getpid(), socket.gethostname(), time_limit_seconds=60)  # fmt: skip
+    page = environment().get_template("rerun.html").render(
+        state=state, interrupted=False, waited=20, problem="", user=None, nav=[], path="/",
+        csrf_token="", flash="")  # fmt: skip
+    assert "the search for the best plan stops after 60 seconds at most" in page
+    assert "solver" not in page
