@@ -51,7 +51,9 @@ _READ_AS = {"referrals": "referrals", "placements": "placements"}
 STAGED_HOURS = 2
 _PREFIX = "sufficiency-upload-"
 _ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,120}$")
+#: One part of a file's path: what Windows folders are named ("Children's Services",
+#: "Data & returns, 2026" were refused before), never a separator, ".." or a control.
+_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()',&+-]{0,120}$")
 _CHUNK = 1 << 20
 
 
@@ -209,7 +211,7 @@ def stage(
             problems += [_skipped(shown[:120], passed)] if passed else []
         elif safe is None:
             problems.append(_problem(shown[:120], "cannot use this file name: use at most 120 "
-                                     "letters, digits, spaces and . _ - ( )"))  # fmt: skip
+                                     "letters, digits, spaces and . _ - ( ) ' , & +"))  # fmt: skip
         elif kind == "history" and suffix == ".zip":
             problems += _unzip(fh, shown, root, budget, saved)
         elif kind != "history" and (why := wrong_type(suffix, KINDS[kind][1])):
