@@ -15,7 +15,6 @@ import io
 import math
 import re
 import warnings
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -397,10 +396,10 @@ def read_xlsx_tables(path: Path, *, allow_empty: bool = False) -> list[RawTable]
         raise _fail(source, refused)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise _fail(source, f"is not a readable Excel workbook ({type(exc).__name__})") from None
-    except Exception as exc:  # openpyxl raises many types for corrupt parts
-        raise _fail(source, f"is not a readable Excel workbook ({type(exc).__name__})") from None
+    except Exception:  # BadZipFile, KeyError, ...: openpyxl raises many types for corrupt parts
+        # said without the exception's name (BadZipFile), which means nothing to its reader
+        raise _fail(source, "is not a readable Excel workbook (damaged, or another kind of "
+                    "file named .xlsx): open it in Excel and save it again") from None  # fmt: skip
     tables: list[RawTable] = []
     try:
         for ws in wb.worksheets:

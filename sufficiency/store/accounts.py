@@ -34,6 +34,8 @@ ROLE_WORDS = {
 }
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
+#: The longest user name (the column's width): a longer one is refused, never cut.
+MAX_USERNAME = 200
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,199}$")
 
 
@@ -71,6 +73,9 @@ def _account(u: User) -> Account:
 
 
 def check_username(username: str) -> str:
+    if len(username) > MAX_USERNAME:
+        raise StoreError(f"a user name is at most {MAX_USERNAME} characters; this one has "
+                         f"{len(username):,}")  # fmt: skip
     if not USERNAME.match(username):
         raise StoreError(
             f"cannot use {username!r} as a user name: use letters a to z without "

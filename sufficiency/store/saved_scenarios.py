@@ -117,6 +117,7 @@ def save_scenario(
     at = _now(now)
     try:
         with Session(store.engine) as s, s.begin():
+            _refuse_capitals(s, name, scenario_id)
             if scenario_id is None:
                 row = SavedScenario(name=name, definition=definition, created_by=username,
                                     created_at=at, changed_by=username, changed_at=at)  # fmt: skip
@@ -146,6 +147,16 @@ def save_scenario(
             return int(row.id)
     except IntegrityError:
         raise StoreError(f"there is already a scenario called {name!r}") from None
+
+
+def _refuse_capitals(s: Session, name: str, scenario_id: int | None) -> None:
+    """A scenario "Base" beside "base": two the list, the spend pages and the history
+    cannot tell apart when read out, though the database's unique name saw two names."""
+    folded = name.casefold()
+    for other_id, other in s.execute(select(SavedScenario.id, SavedScenario.name)):
+        if other != name and other.casefold() == folded and other_id != scenario_id:
+            raise StoreError(f"there is already a scenario called {other!r} (names that "
+                             "differ only in capitals are one name)")  # fmt: skip
 
 
 def list_scenarios(store: RunStore) -> list[ScenarioInfo]:

@@ -9,6 +9,7 @@ administrator accepts them (:mod:`sufficiency.web.uploads`).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 
@@ -17,7 +18,9 @@ from starlette.responses import Response
 from sufficiency import clock
 from sufficiency.config import GeneralParams, MatchingParams
 from sufficiency.errors import StoreError
+from sufficiency.pages.render import uk_time
 from sufficiency.store.accounts import (
+    MAX_USERNAME,
     ROLE_WORDS,
     ROLES,
     add_user,
@@ -29,7 +32,7 @@ from sufficiency.store.accounts import (
     reset_credentials,
     set_active_by_id,
 )
-from sufficiency.web import upload_types, uploads
+from sufficiency.web import flash, upload_checks, upload_types, uploads
 from sufficiency.web.auth import hash_password, new_totp_secret, provisioning_uri
 from sufficiency.web.framework import ADMIN, Ctx, Page, not_found, redirect, render
 
@@ -64,7 +67,7 @@ def users_page(ctx: Ctx) -> Response:
 
 
 def add_user_post(ctx: Ctx) -> Response:
-    name = ctx.form.get("username", "").strip()[:200]
+    name = ctx.form.get("username", "").strip()  # never cut: a cut name is another name
     role = ctx.form.get("role", "")
     how = ctx.form.get("sign_in", "")
     errors = []
@@ -72,8 +75,10 @@ def add_user_post(ctx: Ctx) -> Response:
         check_username(name)
     except StoreError:
         errors.append(
-            "Give a user name of letters a to z without accents, digits and . _ @ - (for an "
-            "organisation account, the user's sign-in name there, e.g. ann@council.gov.uk)."
+            f"Give a user name of {MAX_USERNAME} characters or fewer: this one has {len(name):,}."
+            if len(name) > MAX_USERNAME
+            else "Give a user name of letters a to z without accents, digits and . _ @ - (for "
+            "an organisation account, the user's sign-in name there, e.g. ann@council.gov.uk)."
         )
     if role not in ROLES:
         errors.append("Choose a role.")
@@ -87,11 +92,28 @@ def add_user_post(ctx: Ctx) -> Response:
     try:
         add_user(ctx.store, name, role, hash_password(password) if password else None, secret)
     except StoreError as exc:
-        return _users(ctx, 400, errors=[str(exc).capitalize() + "."], form=ctx.form)
+        said = _added_just_now(ctx, name, role) or str(exc).capitalize() + "."
+        return _users(ctx, 400, errors=[said], form=ctx.form)
     words = "password and code" if password else "organisation sign-in only"
     audit(ctx.store, ctx.username, "user_added", detail=f"added {name} ({role}, {words})")
     log.info("user added by %s", ctx.username)
     return _credentials(ctx, name, role, password, secret, f"Added {name} ({role}).")
+
+
+def _added_just_now(ctx: Ctx, name: str, role: str) -> str:
+    """The form sent twice (a double click): the browser shows the second answer, so the
+    page showing the new password and code, once, was replaced by "there is already a user
+    called ..." and the administrator never saw them. Said as what happened, and how to
+    mend it; "" when ``name`` was not added by this administrator in the last 2 minutes."""
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=2)
+    for row in audit_trail(ctx.store, limit=20, action="user_added"):
+        if (row.username == ctx.username and row.at >= since
+                and (row.detail or "").startswith(f"added {name} ({role},")):  # fmt: skip
+            return (f"Already added: you added {name} at {uk_time(row.at, '%H:%M:%S')} (the "
+                    "form was sent twice, perhaps by a double click), and this page replaced "
+                    f"the one showing the password and code. Give {name} a new password and "
+                    "a new authenticator code below, and pass those on.")  # fmt: skip
+    return ""
 
 
 def _credentials(
@@ -151,7 +173,10 @@ def audit_page(ctx: Ctx) -> Response:
 
 
 def _uploads(ctx: Ctx, status: int = 200, **extra: object) -> Response:
-    context: dict[str, object] = {"staged": None, "error": "", **extra}
+    # an error of a decision (accept, throw away) comes through the session: its POST
+    # redirects, so Back and Refresh never send a form again
+    said = str(ctx.request.session.pop("upload_error", "") or "")
+    context: dict[str, object] = {"staged": None, "error": said, **extra}
     return render(
         ctx,
         "uploads.html",
@@ -161,8 +186,14 @@ def _uploads(ctx: Ctx, status: int = 200, **extra: object) -> Response:
         current=uploads.current_inputs(ctx.web.params),
         data_dir=uploads.data_dir(ctx.web.params),
         max_mb=ctx.web.params.max_upload_mb,
+        max_listed=upload_checks.MAX_LISTED,
         **context,
     )
+
+
+def _refused(ctx: Ctx, sentence: str, back: str = "/admin/uploads") -> Response:
+    ctx.request.session["upload_error"] = flash.fit(sentence)
+    return redirect(back)
 
 
 def uploads_page(ctx: Ctx) -> Response:
@@ -173,7 +204,7 @@ def uploads_page(ctx: Ctx) -> Response:
 def upload_post(ctx: Ctx) -> Response:
     kind = ctx.form.get("kind", "")
     if kind not in uploads.KINDS:
-        return _uploads(ctx, 400, error="Choose what the upload is.")
+        return _refused(ctx, "Choose what the upload is: 903 history, referrals or register.")
     general = getattr(ctx.request.app.state, "general", None) or GeneralParams()
     matching = getattr(ctx.request.app.state, "matching", None) or MatchingParams()
     files = [(f.filename or "", f.file) for name, f in ctx.files if name == "files"]
@@ -186,13 +217,38 @@ def upload_post(ctx: Ctx) -> Response:
         responsible_la=general.responsible_la,
         harm_animals_excludes_pets=matching.harm_animals_excludes_pets,
     )
+    upload_checks.keep(staged)
     r = staged.report
     sizes = sum(size for _n, size, _sha in staged.files)
     audit(ctx.store, ctx.username, "upload_checked",
           detail=f"{kind}: {len(staged.files)} file(s), {sizes} bytes, {r.num_errors} error(s), "
           f"{r.num_warnings} warning(s); upload {staged.id[:8]}")  # fmt: skip
     log.info("upload checked by %s: %s, %d error(s)", ctx.username, kind, r.num_errors)
-    return _uploads(ctx, 200 if staged.ok else 422, staged=staged)
+    return redirect(f"/admin/uploads/{staged.id}")
+
+
+def check_page(ctx: Ctx) -> Response:
+    """The check of an upload, as its POST found it (kept on the server by its id)."""
+    upload_id = ctx.path_param("upload_id")
+    try:
+        staged = upload_checks.load(upload_id, ctx.username)
+    except uploads.UploadError as exc:
+        done = upload_checks.decided(ctx.store, upload_id, ctx.username)
+        if done is not None:
+            ctx.flash(f"This upload was {done} already; upload again to check another.")
+            return redirect("/admin/uploads")
+        return _uploads(ctx, 404, error=str(exc))
+    return _uploads(ctx, staged=staged)
+
+
+def _decide(ctx: Ctx, upload_id: str, exc: uploads.UploadError) -> Response:
+    """A decision that failed: said once it is back on a page (Back and Refresh safe); the
+    same decision sent twice (a double click) is said to be made already, not refused."""
+    done = upload_checks.decided(ctx.store, upload_id, ctx.username)
+    if done is not None:
+        ctx.flash(f"Already {done}: this upload was {done} once; nothing was done twice.")
+        return redirect("/admin/uploads")
+    return _refused(ctx, str(exc))
 
 
 def accept_post(ctx: Ctx) -> Response:
@@ -200,7 +256,7 @@ def accept_post(ctx: Ctx) -> Response:
     try:
         kind, target, files = uploads.accept(upload_id, ctx.username, ctx.web.params)
     except uploads.UploadError as exc:
-        return _uploads(ctx, 400, error=str(exc))
+        return _decide(ctx, upload_id, exc)
     listed = ", ".join(f"{n} ({sha[:12]})" for n, _size, sha in files[:20])
     audit(ctx.store, ctx.username, "upload_accepted",
           detail=f"{kind} written to {target}: {listed}; upload {upload_id[:8]}")  # fmt: skip
@@ -217,7 +273,7 @@ def discard_post(ctx: Ctx) -> Response:
     try:
         kind = uploads.discard(upload_id, ctx.username)
     except uploads.UploadError as exc:
-        return _uploads(ctx, 400, error=str(exc))
+        return _decide(ctx, upload_id, exc)
     audit(ctx.store, ctx.username, "upload_discarded",
           detail=f"{kind}: upload {upload_id[:8]} thrown away")  # fmt: skip
     ctx.flash("The upload was thrown away; nothing was written.")
@@ -232,6 +288,7 @@ ROUTES = [
     Page("/admin/audit", audit_page, roles=ADMIN),
     Page("/admin/uploads", uploads_page, roles=ADMIN),
     Page("/admin/uploads", upload_post, roles=ADMIN, methods=("POST",), uploads=True),
+    Page("/admin/uploads/{upload_id}", check_page, roles=ADMIN),
     Page("/admin/uploads/{upload_id}/accept", accept_post, roles=ADMIN, methods=("POST",)),
     Page("/admin/uploads/{upload_id}/discard", discard_post, roles=ADMIN, methods=("POST",)),
 ]

@@ -39,6 +39,7 @@ from sufficiency.web import (
     access_log,
     admin,
     aggregate,
+    come_back,
     commissioning_pages,
     forecast_pages,
     match_files,
@@ -125,9 +126,10 @@ def sign_in_post(ctx: Ctx) -> Response:
         )
     if counted is not None:
         limit.succeeded(address, counted)
+    back = come_back.take(ctx.request.session)  # the page asked for when signed out
     _start_session(ctx, result.account.username)
     audit(ctx.store, result.account.username, "sign_in", detail="password and code")
-    return redirect("/")
+    return redirect(back)
 
 
 def sign_out(ctx: Ctx) -> Response:
@@ -215,9 +217,10 @@ async def oidc_back(ctx: Ctx) -> Response:
             oidc=_oidc_label(ctx),
         )
     await run_in_threadpool(record_success, ctx.store, user.username)
+    back = come_back.take(ctx.request.session)
     await run_in_threadpool(_start_session, ctx, user.username)
     await run_in_threadpool(audit, ctx.store, user.username, "sign_in", detail="OpenID")
-    return redirect("/")
+    return redirect(back)
 
 
 def _oidc_client(params: WebParams) -> Any:

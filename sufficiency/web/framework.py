@@ -35,7 +35,7 @@ from sufficiency.config import WebParams
 from sufficiency.pages.render import count, gbp, miles, percent, table_html, uk_time
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import Account, get_user_by_id
-from sufficiency.web import csrf, flash
+from sufficiency.web import come_back, csrf, flash
 from sufficiency.web.access_log import template
 from sufficiency.web.uploads import sweep_due
 
@@ -150,6 +150,7 @@ def _guard(
         if not isinstance(roles, _Public):
             if user is None:
                 if request.method == "GET":
+                    come_back.remember(request)  # signing in goes back there
                     return RedirectResponse("/sign-in", status_code=303)
                 return error_page(
                     request,
@@ -157,7 +158,8 @@ def _guard(
                     None,
                     401,
                     "Sign in first.",
-                    "Your session has ended or you have not signed in.",
+                    "Your session has ended or you have not signed in, so nothing was "
+                    "recorded or changed. Sign in, then send it again.",
                 )
             if user.role not in roles:
                 # the route's template: a child's page's address holds the child's ID

@@ -200,7 +200,7 @@ def decide(ctx: Ctx) -> Response:
     if not reason:
         errors.append("Say why, in a sentence (no personal details beyond IDs).")
     elif len(reason) > MAX_REASON:
-        errors.append(f"Keep the reason under {MAX_REASON} characters.")
+        errors.append(f"Keep the reason to {MAX_REASON} characters or fewer ({len(reason)} now).")
     if until_text:
         try:
             until = dt.date.fromisoformat(until_text)

@@ -26,7 +26,6 @@ import re
 import socket
 import threading
 import time
-import traceback
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +45,7 @@ from sufficiency.store.accounts import audit
 from sufficiency.store.models import Setting
 from sufficiency.store.stopped import end_stopped, stopped_how
 from sufficiency.store.team_decisions import write_decisions_file
+from sufficiency.web import faults
 
 log = logging.getLogger("sufficiency.web")
 SETTING = "matching_rerun"
@@ -334,11 +334,8 @@ def _work(store: RunStore, run: dict[str, Any], username: str, state: RerunState
         fields = {"state": "failed", "message": str(exc)}
         log.info("matching re-run failed (%s)", type(exc).__name__)
     except Exception as exc:  # a bug or a solver crash: say so on the status page
-        crash = f"unexpected failure ({type(exc).__name__}); see the server log"
-        fields = {"state": "failed", "message": crash}
-        # where, not the message: a message may quote an input's values
-        where = "".join(traceback.format_tb(exc.__traceback__))
-        log.error("matching re-run crashed: %s at\n%s", type(exc).__name__, where)
+        fields = {"state": "failed", "message": faults.said("the inputs or decisions") + "."}
+        faults.log_fault(log, "matching re-run crashed", exc)  # where, not the message
     else:
         fields = {"state": "succeeded", "run_id": run_id,
                   "message": f"matching run {run_id} recorded"}  # fmt: skip

@@ -46,6 +46,8 @@ class ScenarioForm:
     scenario: Scenario | None = None
 
 
+#: The minus signs a pasted or autocorrected number may hold: U+2212 and the en dash.
+_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
 #: A comma is taken only as a thousands separator ("1,000").
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
@@ -53,7 +55,8 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 def _number(
     form: ScenarioForm, name: str, label: str, lo: float, hi: float, example: str
 ) -> float | None:
-    text = form.values.get(name, "").strip().replace("%", "")
+    # a minus sign as Word and Excel write it (−, –), which looks like the "-10" asked for
+    text = form.values.get(name, "").strip().replace("%", "").translate(_MINUS)
     if not text:
         return None
     if "," in text:

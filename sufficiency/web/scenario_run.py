@@ -33,8 +33,14 @@ from sufficiency.forecast import ForecastReport, ForecastResult, Scenario
 from sufficiency.forecast.projection import step_downs_made
 from sufficiency.io.csv_text import read_csv_output
 from sufficiency.store import RunStore
-from sufficiency.store.saved_scenarios import finish_scenario_run, start_scenario_run
+from sufficiency.store.saved_scenarios import (
+    ScenarioRunInfo,
+    finish_scenario_run,
+    scenario_runs,
+    start_scenario_run,
+)
 from sufficiency.store.stopped import end_stopped, release
+from sufficiency.web import faults
 from sufficiency.web.store_files import latest_run, unchanged
 
 log = logging.getLogger("sufficiency.web")
@@ -242,10 +248,9 @@ def _work(store: RunStore, run_id: int, base: BaseRun, scenario: Scenario) -> No
     except SufficiencyError as exc:
         finish_scenario_run(store, run_id, failure_reason=str(exc))
     except Exception as exc:
-        log.exception("scenario run %s failed", run_id)
-        reason = (f"The run failed unexpectedly ({type(exc).__name__}); the server's log "
-                  "has the details.")  # fmt: skip
-        finish_scenario_run(store, run_id, failure_reason=reason)
+        faults.log_fault(log, f"scenario run {run_id} failed", exc)  # where, not the message
+        reason = faults.said("the scenario")
+        finish_scenario_run(store, run_id, failure_reason=reason[0].upper() + reason[1:] + ".")
     finally:  # a run this thread no longer runs is taken as stopped if still "running"
         release("scenario_runs", store.url, run_id)
 
@@ -259,10 +264,27 @@ def start_run(
     ------
     BaseNotAvailable
         There is no forecast run to repeat, or its inputs changed.
+    AlreadyRunning
+        A run of the scenario as it says now is running (the button clicked twice).
     """
-    base = base_run(store)
-    end_stopped(store)
-    run_id = start_scenario_run(store, scenario_id, base.run_id, definition, user)
+    with _STARTING:  # the second click's request waits for the first's run to be recorded
+        end_stopped(store)
+        latest = scenario_runs(store, scenario_id, limit=1)
+        if latest and latest[0].status == "running" and latest[0].definition == definition:
+            raise AlreadyRunning(latest[0])
+        base = base_run(store)
+        run_id = start_scenario_run(store, scenario_id, base.run_id, definition, user)
     threading.Thread(target=_work, args=(store, run_id, base, scenario), daemon=True,
                      name=f"scenario-run-{run_id}").start()  # fmt: skip
     return run_id
+
+
+_STARTING = threading.Lock()
+
+
+class AlreadyRunning(Exception):
+    """A run of the scenario, saying what it says now, is under way: ``run``."""
+
+    def __init__(self, run: ScenarioRunInfo) -> None:
+        super().__init__(f"scenario run {run.id} is running")
+        self.run = run

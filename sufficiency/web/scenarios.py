@@ -23,7 +23,7 @@ from sufficiency.figures import half_up
 from sufficiency.forecast import Scenario
 from sufficiency.io.tomlfile import validation_message
 from sufficiency.pages import fan_chart
-from sufficiency.pages.render import chance, count, gbp, tenths
+from sufficiency.pages.render import chance, count, gbp, tenths, uk_time
 from sufficiency.store.accounts import audit
 from sufficiency.store.saved_scenarios import (
     ScenarioChanged,
@@ -49,7 +49,7 @@ from sufficiency.web.scenario_form import (
     form_values,
     read_form,
 )
-from sufficiency.web.scenario_run import BaseNotAvailable, start_run
+from sufficiency.web.scenario_run import AlreadyRunning, BaseNotAvailable, start_run
 from sufficiency.web.store_files import drawn
 
 COMMISSIONER = frozenset({"commissioner"})
@@ -111,7 +111,7 @@ def _save(ctx: Ctx, scenario_id: int | None, action: str, heading: str) -> Respo
                 ctx.flash(f"Already saved: the scenario {same[0].name} says this (saved by "
                           f"{same[0].changed_by}); it was not saved twice.")  # fmt: skip
                 return redirect(f"/scenarios/{same[0].id}")
-            form.errors["name"] = "Name: another saved scenario has this name; choose another."
+            form.errors["name"] = _name_taken(ctx, form.values["name"].strip(), scenario_id)
         else:
             verb = "created" if scenario_id is None else "changed"
             audit(ctx.store, ctx.username, "scenario", detail=f"{verb} scenario {sid}")
@@ -119,6 +119,15 @@ def _save(ctx: Ctx, scenario_id: int | None, action: str, heading: str) -> Respo
                       "it with the base.")  # fmt: skip
             return redirect(f"/scenarios/{sid}")
     return _form_page(ctx, form, action, heading, status, shown=shown)
+
+
+def _name_taken(ctx: Ctx, name: str, scenario_id: int | None) -> str:
+    """Why ``name`` is refused: another scenario has it, or has it in other capitals."""
+    for t in list_scenarios(ctx.store):
+        if t.id != scenario_id and t.name != name and t.name.casefold() == name.casefold():
+            return (f"Name: another saved scenario is called '{t.name}', and names that "
+                    "differ only in capitals are one name; choose another.")  # fmt: skip
+    return "Name: another saved scenario has this name; choose another."
 
 
 def _changed_at(s: ScenarioInfo | None) -> str:
@@ -176,6 +185,11 @@ def scenario_run(ctx: Ctx) -> Response:
         return redirect(f"/scenarios/{s.id}")
     try:
         run_id = start_run(ctx.store, s.id, scenario, s.definition, ctx.username)
+    except AlreadyRunning as exc:  # "Run" clicked twice: one run, its page
+        at = uk_time(exc.run.started_at, "%H:%M:%S")
+        ctx.flash(f"Already running: {exc.run.started_by} started this run at {at}; it was "
+                  "not started twice.")  # fmt: skip
+        return redirect(f"/scenarios/runs/{exc.run.id}")
     except BaseNotAvailable as exc:
         ctx.flash(f"Not run: {exc}")
         return redirect(f"/scenarios/{s.id}")

@@ -238,8 +238,8 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
                                na_values=[""])  # fmt: skip
     except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
         raise NoRun(
-            f"match_report.xlsx of matching run {rid} cannot be read ({type(exc).__name__}), "
-            "so it is not shown; re-run matching."
+            f"match_report.xlsx of matching run {rid} cannot be read as a workbook (it is "
+            "damaged), so it is not shown; re-run matching."
         ) from exc
     for name, frame in sheets.items():
         if name != SUMMARY and "Child" in frame:

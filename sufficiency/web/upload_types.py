@@ -41,3 +41,16 @@ def not_903(name: str) -> str | None:
     if Path(base).suffix.lower() not in TABLE_SUFFIXES:
         return "is not a CSV, XLSX or XML file; skipped"
     return None
+
+
+def nothing_to_read(kind: str, kept_as: str, sent: list[str]) -> tuple[str, str]:
+    """The file and sentence for an upload that left nothing to check and said no error:
+    nothing sent, or only files a 903 folder skips (a PDF, an empty zip, a zip of zips),
+    which was "It cannot be used" with no error to say why, or "no file was sent"."""
+    if not sent:
+        return kept_as, "no file was sent: choose a file first"
+    what = sent[0] if len(sent) == 1 else f"the {len(sent)} files sent"
+    if kind == "history":
+        return what, ("holds no 903 table (CSV, XLSX or XML) to read: send the folder of 903 "
+                      "returns, or one zip of that folder")  # fmt: skip
+    return what, "holds no file to read: choose the CSV file and send it again"

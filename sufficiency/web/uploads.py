@@ -36,7 +36,8 @@ from sufficiency.io.atomic import DIR_MODE, FILE_MODE, atomic_path, ensure_priva
 from sufficiency.io.tables import XLSX_SUFFIXES
 from sufficiency.io.xlsx_size import unpacked_bytes
 from sufficiency.validate import ValidationReport, validate_paths
-from sufficiency.web.upload_types import not_903, wrong_type
+from sufficiency.web.night_reads import night_reads
+from sufficiency.web.upload_types import not_903, nothing_to_read, wrong_type
 
 #: What can be uploaded: its words, and its name in the data folder.
 KINDS = {
@@ -50,7 +51,9 @@ _READ_AS = {"referrals": "referrals", "placements": "placements"}
 STAGED_HOURS = 2
 _PREFIX = "sufficiency-upload-"
 _ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,120}$")
+#: One part of a file's path: what Windows folders are named ("Children's Services",
+#: "Data & returns, 2026" were refused before), never a separator, ".." or a control.
+_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._()',&+-]{0,120}$")
 _CHUNK = 1 << 20
 
 
@@ -195,9 +198,11 @@ def stage(
     budget = [params.max_upload_mb * 1024 * 1024 * 4]  # unpacked zips may grow 4 times
     problems: list[Problem] = []
     saved: list[tuple[str, int]] = []
+    sent: list[str] = []
     for name, fh in uploads:
         if not name:
             continue
+        sent.append(name[:120])
         shown = name.replace("\\", "/").rsplit("/", 1)[-1] if kind != "history" else name
         safe = _safe_name(shown)
         suffix = Path(shown).suffix.lower()
@@ -205,8 +210,8 @@ def stage(
         if passed is not None:
             problems += [_skipped(shown[:120], passed)] if passed else []
         elif safe is None:
-            problems.append(_problem(shown[:120], "cannot use this file name: use letters, "
-                                     "digits, spaces and . _ - ( ) only"))  # fmt: skip
+            problems.append(_problem(shown[:120], "cannot use this file name: use at most 120 "
+                                     "letters, digits, spaces and . _ - ( ) ' , & +"))  # fmt: skip
         elif kind == "history" and suffix == ".zip":
             problems += _unzip(fh, shown, root, budget, saved)
         elif kind != "history" and (why := wrong_type(suffix, KINDS[kind][1])):
@@ -223,8 +228,8 @@ def stage(
     if kind != "history" and len(saved) > 1:
         problems.append(_problem(saved[1][0], "send one file at a time"))
     problems += _workbooks_too_large(root, saved, params.max_upload_mb * 4)
-    if not saved and not problems:
-        problems.append(_problem(KINDS[kind][1], "no file was sent: choose a file first"))
+    if not saved and not any(p.severity == "error" for p in problems):
+        problems.append(_problem(*nothing_to_read(kind, KINDS[kind][1], sent)))
     report, usable = ValidationReport((), ()), False
     if saved and not any(p.severity == "error" for p in problems):
         target = root if kind == "history" else root / saved[0][0]
@@ -233,10 +238,11 @@ def stage(
         report = _as_uploaded(report, root, kind)
         # one bad row never blocks a night: rows with errors are set aside by the jobs that
         # read the file, so it is usable if the night's own reader can read it
-        usable = report.ok or (
-            not any(p.severity == "error" and p.row is None for p in report.problems)
-            and _night_reads(kind, target, run_date, responsible_la)
-        )
+        usable, none_read = report.ok, ""
+        if not usable and not any(p.severity == "error" and p.row is None
+                                  for p in report.problems):  # fmt: skip
+            usable, none_read = night_reads(kind, target, run_date, responsible_la)
+        problems += [_problem(saved[0][0], none_read)] if none_read else []
     report = ValidationReport(
         report.checked, tuple(sorted(problems + list(report.problems), key=Problem.sort_key))
     )
@@ -256,27 +262,6 @@ def stage(
     if not staged.ok:  # it can only be thrown away: its files (children's records) go now
         shutil.rmtree(root)
     return staged
-
-
-def _night_reads(kind: str, target: Path, run_date: dt.date, responsible_la: str) -> bool:
-    """Whether the nightly run's reader of ``kind`` reads ``target``, setting aside the
-    rows with errors (a file missing a required column, or not well formed, cannot be
-    read at all)."""
-    from sufficiency.errors import SufficiencyError
-    from sufficiency.io.inputs import read_placements_for_night, read_referrals_for_night
-    from sufficiency.io.ssda903 import read_history
-
-    try:
-        if kind == "history":
-            read_history(target)
-        elif kind == "referrals":
-            read_referrals_for_night(target, default_responsible_la=responsible_la,
-                                     run_date=run_date)  # fmt: skip
-        else:
-            read_placements_for_night(target)
-    except SufficiencyError:
-        return False
-    return True
 
 
 def _unzip(

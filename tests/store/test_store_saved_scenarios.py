@@ -110,3 +110,19 @@ def test_a_run_its_server_stopped_during_is_recorded_as_failed(store_url):
     finish_scenario_run(store, runs["elsewhere long ago"], results={"x": 1})
     assert get_scenario_run(store, runs["elsewhere long ago"]).status == "succeeded"
     store.close()
+
+
+def test_a_name_differing_only_in_capitals_is_refused(store_url):
+    """'Base' and 'base' were both saved (the unique name compares exactly): two
+    scenarios nobody could tell apart in the list, the spend pages or the history."""
+    store = RunStore(store_url)
+    sid = save_scenario(store, "Entries up", UP, "ann", now=T0)
+    other = save_scenario(store, "In-house push", {**UP, "name": "In-house push"}, "ann")
+    with pytest.raises(StoreError, match=r"already a scenario called 'Entries up' .*capitals"):
+        save_scenario(store, "ENTRIES UP", {**UP, "name": "ENTRIES UP"}, "bob")
+    with pytest.raises(StoreError, match=r"already a scenario called 'Entries up' .*capitals"):
+        save_scenario(store, "entries up", UP, "bob", scenario_id=other)  # renamed onto it
+    # a scenario's own name in other capitals is its own
+    assert save_scenario(store, "Entries Up", {**UP, "name": "Entries Up"}, "ann",
+                         scenario_id=sid) == sid  # fmt: skip
+    assert sorted(s.name for s in list_scenarios(store)) == ["Entries Up", "In-house push"]

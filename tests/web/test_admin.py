@@ -30,8 +30,27 @@ def _broken_referrals(sample_dir) -> bytes:
 
 
 def _upload(c: httpx.Client, kind: str, files: list[tuple[str, bytes]]) -> httpx.Response:
-    return c.post("/admin/uploads", data={"csrftoken": csrf(c), "kind": kind},
-                  files=[("files", (n, b, "text/csv")) for n, b in files])  # fmt: skip
+    """The upload's check, as the page the POST redirects to shows it (a refusal before
+    the check, such as 413, as it is)."""
+    return _checked(c, c.post("/admin/uploads", data={"csrftoken": csrf(c), "kind": kind},
+                              files=[("files", (n, b, "text/csv")) for n, b in files]))  # fmt: skip
+
+
+def _checked(c: httpx.Client, r: httpx.Response) -> httpx.Response:
+    if r.status_code != 303:
+        return r
+    assert r.headers["location"].startswith("/admin/uploads/")
+    return c.get(r.headers["location"])
+
+
+def _unusable(r: httpx.Response) -> bool:
+    return r.status_code == 200 and "It cannot be used: nothing was written" in r.text
+
+
+def _after(c: httpx.Client, r: httpx.Response) -> str:
+    """The page a decision's POST redirects to (its message), checking it redirected."""
+    assert r.status_code == 303, r.text
+    return c.get(r.headers["location"]).text
 
 
 def _upload_id(r: httpx.Response) -> str:
@@ -151,8 +170,7 @@ def test_upload_with_errors_writes_nothing(site, sample_dir):
     before = _data_files(site)
     runs = len(site.store.list_runs(limit=1000))
     r = _upload(admin, "referrals", [("referrals.csv", _unusable_referrals(sample_dir))])
-    assert r.status_code == 422
-    assert "It cannot be used: nothing was written" in r.text
+    assert _unusable(r)
     row = r.text.split("Every problem found")[1]
     assert "referrals.csv" in row and "<td>sex</td>" in row and "required column" in row
     assert "Accept and use it" not in r.text
@@ -160,31 +178,32 @@ def test_upload_with_errors_writes_nothing(site, sample_dir):
     # the waiting upload cannot be accepted by a forged request either
     upload_id = _upload_id(r)
     r = admin.post(f"/admin/uploads/{upload_id}/accept", data={"csrftoken": csrf(admin)})
-    assert r.status_code == 400 and "cannot be used" in r.text
+    assert "cannot be used" in _after(admin, r)
     assert _data_files(site) == before
     r = admin.post(f"/admin/uploads/{upload_id}/discard", data={"csrftoken": csrf(admin)})
     assert r.status_code == 303
     # a register sent as referrals, a file that is not CSV, nothing at all
     r = _upload(admin, "referrals", [("placements.csv",
                                       (sample_dir / "placements.csv").read_bytes())])  # fmt: skip
-    assert r.status_code == 422 and "reads as placements" in r.text
+    assert _unusable(r) and "reads as placements" in r.text
     _discard(admin, r)
     r = _upload(admin, "placements", [("register.xlsx", b"PK not really")])
-    assert r.status_code == 422 and "is a workbook" in r.text and "save the sheet as CSV" in r.text
+    assert _unusable(r) and "is a workbook" in r.text and "save the sheet as CSV" in r.text
     _discard(admin, r)
     r = _upload(admin, "placements", [("register.pdf", b"%PDF-1.4")])
-    assert r.status_code == 422 and "is not a CSV file" in r.text
+    assert _unusable(r) and "is not a CSV file" in r.text
     _discard(admin, r)
-    r = admin.post("/admin/uploads", data={"csrftoken": csrf(admin), "kind": "referrals"},
-                   files=[("files", ("", b"", "application/octet-stream"))])  # fmt: skip
-    assert r.status_code == 422 and "no file was sent" in r.text
+    nothing = [("files", ("", b"", "application/octet-stream"))]
+    form = {"csrftoken": csrf(admin), "kind": "referrals"}
+    r = _checked(admin, admin.post("/admin/uploads", files=nothing, data=form))
+    assert _unusable(r) and "no file was sent" in r.text
     _discard(admin, r)
     # an unsafe zip (a name climbing out of the folder) is refused, nothing unpacked
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("../../evil.csv", "CHILD\n1\n")
     r = _upload(admin, "history", [("history.zip", buf.getvalue())])
-    assert r.status_code == 422 and "unsafe name" in r.text
+    assert _unusable(r) and "unsafe name" in r.text
     _discard(admin, r)
     assert _data_files(site) == before
     # too large: refused before it is read; without the CSRF token: refused
@@ -236,17 +255,18 @@ def test_good_uploads_are_accepted_into_the_data_folder(site, sample_dir):
     assert not (site.data / "referrals.csv").exists()
     # only the administrator who uploaded it may accept it
     other = site.add("admin2", "admin")
-    r2 = site.client(other).post(f"/admin/uploads/{upload_id}/accept",
-                                 data={"csrftoken": csrf(site.client(other))})  # fmt: skip
+    oc = site.client(other)
+    r2 = oc.post(f"/admin/uploads/{upload_id}/accept", data={"csrftoken": csrf(oc)})
     assert not (site.data / "referrals.csv").exists()
-    assert r2.status_code in (400, 403)
+    assert "Only the administrator who uploaded it" in _after(oc, r2)
+    assert oc.get(f"/admin/uploads/{upload_id}").status_code == 404  # nor see its check
     r = admin.post(f"/admin/uploads/{upload_id}/accept", data={"csrftoken": csrf(admin)})
     assert r.status_code == 303
     assert (site.data / "referrals.csv").read_bytes() == good
     assert (site.data / "referrals.csv").stat().st_mode & 0o077 == 0
-    # accepted once: the same upload cannot be accepted again
+    # accepted once: the same upload is not accepted again (a double click), and says so
     r = admin.post(f"/admin/uploads/{upload_id}/accept", data={"csrftoken": csrf(admin)})
-    assert r.status_code == 400 and "no such upload waiting" in r.text
+    assert "Already accepted" in _after(admin, r)
 
     # the 903 history as one zip of the folder, year folders kept
     buf = io.BytesIO()

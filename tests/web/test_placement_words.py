@@ -67,3 +67,4 @@ def test_what_changed_says_when_a_plan_is_not_proven_best(tmp_path):
             "went to such a child) may have moved for that alone"
         ) in page
         assert "run 1 may not" not in page
+        assert "solver" not in page.lower()  # the program's word, not a placement team's

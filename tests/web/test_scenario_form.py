@@ -128,3 +128,15 @@ def test_web_pages_show_times_as_a_clock_in_england_reads_them():
     utc = [p.name for p in templates.glob("*.html") if "uk_time" in p.read_text()
            and "UTC" in p.read_text()]  # fmt: skip
     assert utc == []
+
+
+def test_a_minus_sign_as_word_or_excel_writes_it_is_a_minus():
+    """'−10' (U+2212, as Excel and Word write a minus) or '–10' (an en dash, Word's
+    autocorrect) was "enter a number, such as 20 or -10": what the person had typed, to
+    the eye."""
+    for typed in ("\u221210", "\u201310", "-10"):
+        form = read_form({"name": "Entries down", "entries_pct": typed})
+        assert form.errors == {} and form.definition is not None, typed
+        assert form.definition["entries"] == {"change_pct": -10.0}
+    form = read_form({"name": "Fewer step-downs", "step_per_month": "\u22122"})
+    assert "Step-downs a month" in form.errors["step_per_month"]  # still below its least

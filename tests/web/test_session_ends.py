@@ -1,0 +1,53 @@
+"""A session that ends (30 minutes without use: the browser drops its cookie) while a
+placement worker is on a child's page, in Chromium: signing in again goes back to the
+page asked for (it went to the home page), and a form sent after the session ended says
+nothing was recorded."""
+
+from __future__ import annotations
+
+import pytest
+
+from sufficiency.store.team_decisions import decisions_in_force
+from sufficiency.web.come_back import take
+from tests.web.conftest import PASSWORD, browser_sign_in
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _sign_in_again(page, site) -> None:
+    page.get_by_label("User name").fill("placement")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Code from your authenticator app").fill(site.code("placement"))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def test_signing_in_after_the_session_ended_goes_back_to_the_page(site, chromium):
+    context = chromium.new_context()
+    page = context.new_page()
+    browser_sign_in(page, site, "placement")
+    page.goto(f"{site.url}/matching/children/R007")
+    before = len(decisions_in_force(site.store, child_id="R007"))
+
+    context.clear_cookies()  # the session ends
+    form = page.locator("form", has=page.get_by_role("button", name="Exclude"))
+    form.get_by_label("Reason").fill("the home cannot meet the contact plan")
+    form.get_by_role("button", name="Exclude").click()
+    page.wait_for_load_state()
+    assert "nothing was recorded or changed. Sign in, then send it again" in page.inner_text("main")
+    assert len(decisions_in_force(site.store, child_id="R007")) == before
+
+    page.goto(f"{site.url}/matching/children/R007")  # the child's page again: sign in first
+    assert page.url == f"{site.url}/sign-in"
+    _sign_in_again(page, site)
+    assert page.url == f"{site.url}/matching/children/R007"
+    assert page.get_by_role("heading", level=1).inner_text() == "Child R007"
+    context.close()
+
+
+@pytest.mark.parametrize("kept", ["//evil.example/x", "https://evil.example/", "/sign-out",
+                                  "\\\\evil", 5, "/ok\nLocation: x"])  # fmt: skip
+def test_only_this_sites_own_pages_are_gone_back_to(kept):
+    assert take({"next": kept}) == "/"
+    assert take({"next": "/matching/children/R%20007?x=1"}) == "/matching/children/R%20007?x=1"
+    assert take({}) == "/"
