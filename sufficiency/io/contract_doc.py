@@ -39,7 +39,9 @@ above the header row are skipped and noted. A header over two rows (a group's na
 merged across its columns, `Suitability`, and their names in the row below, `Foster`,
 `Residential`) is refused naming the row: give each column its whole name in one row.
 A CSV cell written `="00123"` (as exports keep an ID's leading zeros in Excel) is read
-as the text inside, and said.
+as the text inside, and said; so is a cell written with Excel's text marker before an
+ID, a code or a date (`'100314`, as an export forcing text for Excel writes it in one
+table only): read without the apostrophe, one note a table naming its columns.
 Column names are matched ignoring case, spaces and punctuation, and the aliases listed
 are accepted. Blank cells are allowed unless a
 field says *required value*.
