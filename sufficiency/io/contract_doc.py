@@ -220,7 +220,9 @@ with an open episode in the latest return, short breaks (`LS` V3/V4) and childre
 aged 18 or over left out.
 
 **Checks.** `validate` checks every field below, a child in two
-overlapping episodes, `DEC` before `DECOM`, an episode starting and ending on the
+overlapping episodes, `DEC` before `DECOM` (the episode set aside by the forecast, its
+child read as out of care until their next episode; said as a year typed a year early
+when `DEC` a year later would be after `DECOM`), an episode starting and ending on the
 same day, `DECOM` after or `DEC` outside the return's collection year, a date of
 birth after an episode's start, a child with episodes but no header row in the same
 year, duplicate `CHILD` in a header, and postcodes not in the ONS Postcode
