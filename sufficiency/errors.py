@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import PureWindowsPath
 from typing import Any, Literal, TypeVar, cast
 
 Severity = Literal["error", "warning"]
@@ -70,7 +72,36 @@ class Problem:
         loc = ", ".join(where)
         value = f" (value {self.value!r})" if self.value not in (None, "") else ""
         prefix = f"{loc}: " if loc else ""
-        return f"{prefix}{self.message}{value}"
+        return f"{prefix}{self.sentence()}{value}"
+
+    def sentence(self) -> str:
+        """The message as a sentence: a problem of a whole file is written as what the
+        file is or does ("has 2 sheets that read as ..."), and is said with the file's
+        name as its subject ("referrals.xlsx has 2 sheets ..."); a message that is a
+        sentence already ("no 903 header table found") is said as written."""
+        if self.row is not None or self.column or not _is_predicate(self.message):
+            return self.message
+        return f"{file_names(self.file)} {self.message}"
+
+
+#: The first words of a message written as a predicate of its file ("is not a 903 table",
+#: "are 2 episodes tables for 2025-26", "cannot be read"), said after the file's name.
+_PREDICATE = re.compile(
+    r"(is|are|has|have|holds|writes|was|were|does|do|changed|unpacks|cannot be|"
+    r"could not be|can only be)\b"
+)
+
+
+def _is_predicate(message: str) -> bool:
+    return _PREDICATE.match(message) is not None
+
+
+def file_names(file: str) -> str:
+    """The names of the files a problem is in (``Problem.file``, paths joined by ", "),
+    without their folders (after / or \\), as the subject of a sentence:
+    ``episodes (1).csv and episodes.csv``."""
+    names = [PureWindowsPath(f).name or f for f in file.split(", ")]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 class SufficiencyError(Exception):

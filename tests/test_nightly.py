@@ -535,8 +535,8 @@ def test_a_failed_jobs_log_line_says_why(tmp_path, sample_dir):
     lines = [json.loads(x) for x in (tmp_path / "logs" / "nightly.log").read_text().splitlines()]
     failed = {x["job"]: x["message"] for x in lines if x["level"] == "error" and "job" in x}
     assert failed == {
-        "validate": f"job failed: input errors: {gone}: 1 error(s), 0 warning(s) ERROR: does "
-        "not exist",
+        "validate": f"job failed: input errors: {gone}: 1 error(s), 0 warning(s) ERROR: "
+        "referrals.csv does not exist",
         "spend": "job failed: the spend job needs nightly.history in the configuration",
     }
     # every job failed: the night's end is still logged (a log watcher waits for it)

@@ -272,7 +272,7 @@ def test_excels_other_save_as_forms_are_read(tmp_path, suffix, sep, encoding, ne
     if said is None:
         assert notes == []
     else:
-        assert len(notes) == 1 and notes[0].startswith(f"read with {said}")
+        assert len(notes) == 1 and notes[0].startswith(f"was read with {said}")
 
 
 def test_a_file_split_by_vertical_bars_is_still_refused(tmp_path):

@@ -39,7 +39,9 @@ above the header row are skipped and noted. A header over two rows (a group's na
 merged across its columns, `Suitability`, and their names in the row below, `Foster`,
 `Residential`) is refused naming the row: give each column its whole name in one row.
 A CSV cell written `="00123"` (as exports keep an ID's leading zeros in Excel) is read
-as the text inside, and said.
+as the text inside, and said; so is a cell written with Excel's text marker before an
+ID, a code or a date (`'100314`, as an export forcing text for Excel writes it in one
+table only): read without the apostrophe, one note a table naming its columns.
 Column names are matched ignoring case, spaces and punctuation, and the aliases listed
 are accepted. Blank cells are allowed unless a
 field says *required value*.
@@ -218,7 +220,9 @@ with an open episode in the latest return, short breaks (`LS` V3/V4) and childre
 aged 18 or over left out.
 
 **Checks.** `validate` checks every field below, a child in two
-overlapping episodes, `DEC` before `DECOM`, an episode starting and ending on the
+overlapping episodes, `DEC` before `DECOM` (the episode set aside by the forecast, its
+child read as out of care until their next episode; said as a year typed a year early
+when `DEC` a year later would be after `DECOM`), an episode starting and ending on the
 same day, `DECOM` after or `DEC` outside the return's collection year, a date of
 birth after an episode's start, a child with episodes but no header row in the same
 year, duplicate `CHILD` in a header, and postcodes not in the ONS Postcode

@@ -53,5 +53,5 @@ def delimiter(lines: list[str]) -> str | None:
 
 def read_note(source: str, delimiter: str) -> Problem:
     """The note that a file was read with ``delimiter`` between its columns."""
-    return Problem(source, None, None, None, f"read with {_WHAT[delimiter]}",
+    return Problem(source, None, None, None, f"was read with {_WHAT[delimiter]}",
                    severity="warning", code="delimiter")  # fmt: skip

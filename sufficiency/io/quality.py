@@ -80,7 +80,7 @@ _READ_COUNTS = (
     ("delimiter", "tabs or semicolons between columns in {} table(s)"),
     ("xml_windows_1252", "XML in Windows-1252, not UTF-8, in {} file(s)"),
     ("mac_roman", "accented letters as Excel's 'CSV (Macintosh)' writes them in {} file(s)"),
-    ("text_formulas", 'cells written ="..." (text kept as text for Excel) in {} table(s)'),
+    ("text_formulas", 'cells written ="..." or \'... (kept text for Excel) in {} table(s)'),
     ("header_row_missing", "no header row in {} table(s): columns read by their values"),
     (
         "european_figures",

@@ -23,7 +23,7 @@ PHRASES: dict[str, str] = {
     "zero_length": "episode(s) starting and ending on the same day: left out",
     "decom_invalid": "episode(s) without a valid start date (DECOM): set aside",
     "dec_invalid": "episode(s) with an end date (DEC) that is not a date: set aside",
-    "dec_before_decom": "episode(s) ending before they start: set aside",
+    "dec_before_decom": "episode(s) ending before they start: set aside (child out of care then)",
     "decom_after_year": "episode(s) starting after their return's collection year: set aside",
     "dec_after_year": "end date(s) after their return's collection year: read as open at its end",
     "dec_before_year": "episode(s) ended before their return's collection year: kept",

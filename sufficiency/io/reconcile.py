@@ -63,7 +63,7 @@ from sufficiency.io.history import SSDA903History
 from sufficiency.io.id_shape import NOT_AN_ID, NOT_AN_ID_MESSAGE, not_an_id
 from sufficiency.io.quality import DataQuality, ReturnInfo
 from sufficiency.io.renumbered import renumbered, renumbering_problems
-from sufficiency.io.set_aside import aside_rows, live_children, open_set_aside
+from sufficiency.io.set_aside import aside_rows, backwards_problems, live_children, open_set_aside
 from sufficiency.io.ssda903_scan import DFE_TABLES, Return, period, year_label
 from sufficiency.io.uasc_dob import uasc_dob_problems
 from sufficiency.io.x1_gap import X1_ACTION, X1_GAP, X1_MESSAGE, join_x1_gaps
@@ -202,8 +202,8 @@ def _parse_episodes(ret: Return, found: _Findings) -> pd.DataFrame:
                    + ("blank or " if code == "decom_invalid" else "")
                    + "not a date in the form DD/MM/YYYY", "episode set aside")  # fmt: skip
     backwards = (dec < decom).fillna(False)
-    found.rows(ep, backwards, "DEC", "dec_before_decom", "episode ends (DEC) before it starts",
-               "episode set aside")  # fmt: skip
+    for problem in backwards_problems(ep, dec, decom):  # naming the child
+        found.add(problem)
     zero = (dec == decom).fillna(False)
     found.rows(ep, zero, "DEC", "zero_length", "episode starts and ends on the same day",
                "episode left out; the episodes either side still meet", "warning")  # fmt: skip

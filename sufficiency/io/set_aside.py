@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency import codes
+from sufficiency.errors import Problem
 from sufficiency.io.dates import eighteenth_birthdays
 
 #: The columns of a set-aside episode row kept for the count, and where it came from.
@@ -56,3 +57,38 @@ def open_set_aside(aside: list[pd.DataFrame], latest: int, live: pd.Index,
     named = pd.Index(rows.loc[~rows["lost"], "CHILD"].unique()).difference(live)
     adult = np.asarray(eighteenth_birthdays(dob.reindex(named)) <= on, dtype=bool)
     return lost + int((~adult).sum())
+
+
+#: An episode whose end (DEC) is before its start, as its problem says: what reading
+#: does with it and what that does to the counts, not only that the dates disagree.
+_BACKWARDS = (
+    "episode ends (DEC) before it starts (DECOM): the forecast sets it aside, reading the "
+    "child as not in care from its start to their next episode (and in no count at all if "
+    "it is their only one); correct DEC"
+)
+BACKWARDS = f"{_BACKWARDS}."
+#: The same, when DEC a year later would be after DECOM: a year typed a year early.
+YEAR_EARLY = f"{_BACKWARDS}: is its year typed a year early (a year later, it is after DECOM)?"
+
+
+def ends_before_start(dec: pd.Series, decom: pd.Series) -> list[tuple[str, pd.Series]]:
+    """Each message of :data:`BACKWARDS` and :data:`YEAR_EARLY` with the rows it is for:
+    the episodes whose ``dec`` is before their ``decom``."""
+    backwards = (dec < decom).fillna(False).astype(bool)
+    early = backwards & (dec + pd.DateOffset(years=1) >= decom).fillna(False).astype(bool)
+    return [(YEAR_EARLY, early), (BACKWARDS, backwards & ~early)]
+
+
+def backwards_problems(ep: pd.DataFrame, dec: pd.Series, decom: pd.Series) -> list[Problem]:
+    """The forecast's problem for each episode of ``ep`` (one return's, with ``_src`` and
+    ``_row``) ending before it starts, naming its child: a reader of the findings sees
+    whose episode is set aside without opening the return."""
+    out = []
+    for said, hit in ends_before_start(dec, decom):
+        sel = ep.loc[hit.to_numpy(bool), ["_src", "_row", "CHILD"]]
+        out += [
+            Problem(str(src), int(row), "DEC", None, f"child {child}'s {said}",
+                    code="dec_before_decom", action="episode set aside")
+            for src, row, child in zip(sel["_src"], sel["_row"], sel["CHILD"], strict=True)
+        ]  # fmt: skip
+    return out

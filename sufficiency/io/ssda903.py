@@ -28,6 +28,7 @@ from sufficiency.io.history import SSDA903History
 from sufficiency.io.id_shape import id_problems, not_an_id
 from sufficiency.io.quality import VALIDATED
 from sufficiency.io.schema import DMY, Field, TableSchema, check_table
+from sufficiency.io.set_aside import ends_before_start
 from sufficiency.io.ssda903_scan import (
     DFE_TABLES,
     Return,
@@ -166,16 +167,10 @@ def episode_problems(raw: RawTable, ep: pd.DataFrame) -> list[Problem]:
     """Episode-level rules: DEC after DECOM, and no child in two overlapping episodes."""
     problems = []
     dec, decom = ep["DEC"], ep["DECOM"]
-    for idx in ep.index[(dec < decom).fillna(False).to_numpy(bool)]:
-        problems.append(
-            raw.problem(
-                idx,
-                "dec",
-                None,
-                "episode ends (DEC) before it starts (DECOM)",
-                code="dec_before_decom",
-            )
-        )
+    for said, hit in ends_before_start(dec, decom):
+        problems += [
+            raw.problem(i, "dec", None, said, code="dec_before_decom") for i in ep.index[hit]
+        ]
     for idx in ep.index[(dec == decom).fillna(False).to_numpy(bool)]:
         problems.append(
             raw.problem(

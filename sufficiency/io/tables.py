@@ -29,6 +29,7 @@ from sufficiency.io.csv_text import text_formulas, unquote_formula_text
 from sufficiency.io.delimiter import delimiter, read_note
 from sufficiency.io.ids import fold_id, folded, shown_id, spellings_note
 from sufficiency.io.mac_roman import is_mac_roman, mac_roman_note
+from sufficiency.io.text_marks import text_marks
 from sufficiency.io.unnamed import drop_unnamed, second_header
 from sufficiency.io.xlsx_formulas import uncalculated_cells
 from sufficiency.io.xlsx_hidden import hidden_columns, hidden_note, hidden_rows
@@ -251,6 +252,8 @@ def _finish(
     if not from_workbook:  # ="00123", as exports keep leading zeros
         data, said = text_formulas(data, source)
         notes = (*notes, *said)
+    data, marked = text_marks(data, source, original)  # '100314, forced to text for Excel
+    notes = (*notes, *marked)
     data = data.mask(data == "")
     # Blank rows are dropped but the index keeps each row's position in the file,
     # so row numbers in messages stay true.
