@@ -1,14 +1,16 @@
 """``validate`` on referrals says what tonight's run will: a referral set aside for errors
-whose sibling group is matched without it (:mod:`sufficiency.io.siblings_aside`). Before,
-``validate`` listed the row for its error alone."""
+whose sibling group is matched without it (:mod:`sufficiency.io.siblings_aside`), and so
+does ``matches.csv``'s ``sibling_note`` on each sibling matched. Before, ``validate``
+listed the row for its error alone, and the matched siblings' notes said nothing."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from test_register_rows_disagree import PLACEMENTS, REFERRALS, RUN_DATE, _child, _home
+from test_register_rows_disagree import PLACEMENTS, REFERRALS, RUN_DATE, _child, _home, _run
 
 from sufficiency.cli import main
 
@@ -51,3 +53,24 @@ def test_validate_says_nothing_of_siblings_when_the_file_is_refused(tmp_path: Pa
     assert code == 1
     assert not [p for p in report["problems"] if p["code"] == "sibling_set_aside"]
     assert any(p["severity"] == "error" for p in report["problems"])
+
+
+def test_matches_csv_says_a_sibling_set_aside_on_each_sibling_matched(tmp_path: Path) -> None:
+    """S2 (SG1) is set aside for its date of birth; S1 and S3 are matched together on F-A.
+    Their sibling_note says a sibling of the group, by row (never by ID: the note is not
+    pseudonymised as text), is set aside; Q1, alone in no group, has no note."""
+    refs, plcs = tmp_path / "referrals.csv", tmp_path / "placements.csv"
+    sg1 = _child("S1", "01/04/2014", "SG1") + _child("S2", "31/02/2016", "SG1")
+    refs.write_text(REFERRALS + sg1 + _child("S3", "01/04/2012", "SG1")
+                    + _child("Q1", "01/04/2013"))  # fmt: skip
+    plcs.write_text(PLACEMENTS + _home("F-A", setting="foster", vacancies=2)
+                    + _home("F-B", setting="foster", postcode="WR9 7GB"))  # fmt: skip
+    _, out = _run(tmp_path, refs, plcs)
+    with (out / "matches.csv").open() as fh:
+        notes = {r["child_id"]: (r["placement_id"], r["sibling_note"]) for r in csv.DictReader(fh)}
+    assert notes["S1"][0] == notes["S3"][0] == "F-A"
+    said = (f"a sibling of group SG1 (row 3 of {refs}) is set aside for errors and not "
+            "matched tonight: the home proposed may have no place for that child")  # fmt: skip
+    assert notes["S1"][1].startswith(said) and notes["S3"][1].startswith(said)
+    assert "S2" not in notes["S1"][1]
+    assert notes["Q1"][1] == ""
