@@ -16,7 +16,8 @@ from sufficiency.errors import (
 )
 from sufficiency.io.child_column import near_table
 from sufficiency.io.decisions import DECISIONS, load_decisions
-from sufficiency.io.inputs import PLACEMENTS, REFERRALS, load_placements, load_referrals
+from sufficiency.io.inputs import PLACEMENTS, REFERRALS, load_placements
+from sufficiency.io.referrals_check import check_referrals
 from sufficiency.io.ssda903 import detect_table, load_ssda903
 from sufficiency.io.tables import read_tables
 
@@ -134,7 +135,7 @@ def validate_paths(
         checked.append((str(path), kind))
         try:
             if kind == "referrals":
-                table, found = load_referrals(
+                table, found = check_referrals(
                     path, default_responsible_la=default_responsible_la, run_date=run_date,
                     harm_animals_excludes_pets=harm_animals_excludes_pets,
                 )  # fmt: skip

@@ -16,6 +16,8 @@ RUN_DATE = dt.date(2026, 4, 1)
 PLANTED = {
     ("broken/referrals.csv", None, "favourite_colour", "unknown_column", "warning"),
     ("broken/referrals.csv", 3, "child_id", "duplicate_id", "error"),
+    # R2 (set aside: its ID is on two rows) is of sibling group S1, with R1 matched tonight
+    ("broken/referrals.csv", 3, "sibling_group", "sibling_set_aside", "warning"),
     ("broken/referrals.csv", 5, "dob", "invalid_value", "error"),
     ("broken/referrals.csv", 6, "sex", "invalid_value", "error"),
     ("broken/referrals.csv", 7, "dob", "adult", "error"),

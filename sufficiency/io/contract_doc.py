@@ -293,7 +293,7 @@ several lists). Rows of a children's home or supported accommodation with the sa
 and `postcode` are one home: matching applies who may live alongside whom (rules 10, 11
 and 14) across its rows, reads its current children as every row's together and its
 `sex`, `risk_exclusions`, `has_pets` and `ofsted_rating` (inadequate if any row says so)
-over every row the stricter way, proposes it at
+over every row the stricter way, `adapted` and `communication` as said on every row, proposes it at
 most as many children across its rows as the most `vacancies` any one row gives (or its
 `home_places`, where the rows are separate beds), at most three in all for a foster
 household, and warns naming the rows. Rows the team gives one `home_id` (a foster

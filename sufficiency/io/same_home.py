@@ -96,7 +96,8 @@ def maybe_home_of(table: pd.DataFrame) -> np.ndarray:
 
 #: Facts of a home rather than of an offer, read across its rows, as the warning names them.
 _HOME_FACTS = (("sex", "sex"), ("risk exclusions", "risk_exclusions"), ("pets", "has_pets"),
-               ("Ofsted rating", "ofsted_rating"))  # fmt: skip
+               ("Ofsted rating", "ofsted_rating"), ("adapted", "adapted"),
+               ("communication", "communication"))  # fmt: skip
 
 
 def _fact(value: object) -> str:
@@ -185,7 +186,8 @@ def same_home_problems(
                 f" The rows differ in {listed(facts)}: every row is read the stricter way (a sex "
                 "any row names, none where rows name both; every risk any row excludes; "
                 "pets, or not known, if any row says so; inadequate if any row's Ofsted "
-                "rating says so)."
+                "rating says so; adapted only if every row says so; a communication need "
+                "supported only if every row supports it)."
             )
         household += _places_differ(table, at)
         why = _why_one(table, at, home_label)

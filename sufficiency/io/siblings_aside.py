@@ -4,7 +4,8 @@ one set aside, so the home it proposes for them may have no place for that child
 nothing said so: the set-aside row was listed for its error, and its siblings' proposals
 read as a whole group kept together. Now a warning at the set-aside row names the
 siblings matched without them (console, ``validate``, ``summary.json`` ``input_notes``,
-the report's Input notes).
+the report's Input notes), and the set-aside rows carry their ``sibling_group`` for the
+matched siblings' ``sibling_note`` (:mod:`sufficiency.matching.aside_siblings`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,13 @@ def siblings_set_aside(raw: RawTable, table: pd.DataFrame, night: NightTable,
     sibling_group column."""
     found = sibling_warnings(raw, table, night, raw.column_label(key))
     problems = tuple(sorted((*night.problems, *found), key=Problem.sort_key))
-    return replace(night, problems=problems) if found else night
+    if not found:
+        return night
+    # each set-aside row's group, for its matched siblings' sibling_note on matches.csv
+    group = {raw.row_number(int(i)): g for i, g in table["sibling_group"].items()}
+    rows = night.set_aside["row"]
+    aside = night.set_aside.assign(sibling_group=[group.get(int(r)) for r in rows])
+    return replace(night, problems=problems, set_aside=aside)
 
 
 def sibling_warnings(

@@ -263,6 +263,9 @@ def build_problem(
     # what a home cannot take, on any of its rows, it cannot take on every row
     home_excl = np.zeros(len(plc), np.int64)
     np.bitwise_or.at(home_excl, same_home, excl_bits)
+    # and what it supports it supports only if every row says so (communication needs)
+    home_comm = np.full(len(plc), -1, np.int64)
+    np.bitwise_and.at(home_comm, same_home, place_comm)
 
     return MatchProblem(
         referrals=refs,
@@ -287,7 +290,7 @@ def build_problem(
         place_upper_tier=where.upper_tier.fillna("").to_numpy(object),
         place_located=~(np.isnan(where.easting) | np.isnan(where.northing)),
         place_exclusion_bits=home_excl[same_home],
-        place_comm_bits=place_comm,
+        place_comm_bits=home_comm[same_home],
         place_available_days=avail_days,
         place_current=household[0],
         place_ages_known=household[1],

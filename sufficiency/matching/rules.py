@@ -39,6 +39,8 @@ RULES: tuple[tuple[str, str], ...] = (
 RULE_CODES: tuple[str, ...] = tuple(code for code, _ in RULES)
 #: Rules read against the children living in a home now, on any of its rows.
 _HOUSEHOLD_RULES = ("fostering_limit", "alongside", "harm_sexual", "harm_physical")
+#: Rules a home meets only where every one of its rows says so (adapted, communication).
+_EVERY_ROW_RULES = ("communication", "adaptations")
 RULE_TEXT: dict[str, str] = dict(RULES)
 
 
@@ -53,10 +55,11 @@ def broken_text(prob: MatchProblem, code: str, c: int, p: int) -> str:
         return "does not say whether it has pets, and the child " + (
             "is a risk to animals" if code == "harm_animals" else need
         )
-    if code in _HOUSEHOLD_RULES and prob.home_rows[p] > 1:
+    if code in (*_HOUSEHOLD_RULES, *_EVERY_ROW_RULES) and prob.home_rows[p] > 1:
         rows = prob.placements["placement_id"].astype(str).to_numpy(object)
         one = [str(rows[q]) for q in np.nonzero(prob.place_home == prob.place_home[p])[0]]
-        return (f"{RULE_TEXT[code]}, its children now read over every row of its home (rows "
+        read = ", its children now read over" if code in _HOUSEHOLD_RULES else " on"
+        return (f"{RULE_TEXT[code]}{read} every row of its home (rows "
                 f"{listed(one)} of the register are one home)")  # fmt: skip
     if code != "age":
         return RULE_TEXT[code]
@@ -139,7 +142,7 @@ def _rule_arrays(prob: MatchProblem) -> _RuleArrays:
         age_max=p["age_max"].to_numpy(np.int64),
         has_pets=has_pets,
         pets_maybe=pets_maybe,
-        adapted=p["adapted"].to_numpy(bool),
+        adapted=~on_any_row(home, ~p["adapted"].to_numpy(bool)),  # adapted on every row
     )  # fmt: skip
     return out
 

@@ -255,8 +255,8 @@ def run_matching(
     stages.lap("solver")
     say("Explaining the matches and the children unplaced")
     greedy = evaluate_plan(prob, result.greedy_place_of_child, mp.weights)
-    plan = result.plan.assign(distance_note=distance_notes(prob, result.place_of_child),
-                              sibling_note=sibling_notes(prob, result.place_of_child))  # fmt: skip
+    plan = result.plan.assign(distance_note=distance_notes(prob, at := result.place_of_child),
+                              sibling_note=sibling_notes(prob, at, set_aside))  # fmt: skip
     matches = plan.loc[plan["placement_id"].notna(), list(MATCH_COLUMNS)].reset_index(drop=True)
     figures = plan_figures(prob, plan, mp.weights)
     aside = _set_aside(prob, set_aside)

@@ -6,7 +6,9 @@ on rows of one home (``prob.place_home``) live together: the plan does not split
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
+from sufficiency.matching.aside_siblings import with_siblings_aside
 from sufficiency.matching.costs import pair_distances
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import RULE_CODES, rule_breaks
@@ -63,11 +65,15 @@ def _decided_apart(prob: MatchProblem, members: np.ndarray, fits: np.ndarray) ->
     return listed(out)
 
 
-def sibling_notes(prob: MatchProblem, place_of_child: np.ndarray) -> np.ndarray:
+def sibling_notes(
+    prob: MatchProblem, place_of_child: np.ndarray, set_aside: pd.DataFrame | None = None
+) -> np.ndarray:
     """Per child of a sibling group the plan splits, why it may be split: whether any home
     on the register has room for the whole group and meets every hard rule for each of
     them, and when only the team's decisions rule such homes out (a pin of one sibling, an
-    exclusion), which decisions; "" for every other child."""
+    exclusion), which decisions; "" for every other child. A sibling set aside for errors
+    (``set_aside``, the input rows left out) is said on each matched child of the group
+    (:mod:`sufficiency.matching.aside_siblings`)."""
     notes = np.full(prob.num_children, "", dtype=object)
     pid = prob.placements["placement_id"].astype(str).to_numpy(object)
     room = prob.group_room
@@ -106,4 +112,4 @@ def sibling_notes(prob: MatchProblem, place_of_child: np.ndarray) -> np.ndarray:
             f"{pid[best]} ({where}), but the plan needs their places for other children or "
             "finds keeping the group there worse on its priorities"
         )
-    return notes
+    return with_siblings_aside(prob, notes, set_aside)
