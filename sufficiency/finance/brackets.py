@@ -2,9 +2,9 @@
 
 A finance team's budget sheet writes a negative figure in brackets, and a CSV saved from it
 keeps them: ``(1,200)`` was "not a number" and its row set aside as if unreadable. It is
-now read as -1,200 and said so, in the sentence about its row: a budget line must be at
-least 0, so the row is still set aside, but for what it says (a negative budget), not for
-being unreadable. The budget's figure column is the only one read so: a bracketed weekly
+now read as -1,200: a credit that reduces its line's budget, said in a note naming its row
+(:mod:`~sufficiency.finance.credits`); a problem with its row (another error on the cell)
+says how it was read. The budget's figure column is the only one read so: a bracketed weekly
 fee or count elsewhere is not a convention of those files.
 """
 
@@ -44,8 +44,8 @@ def _said(text: str) -> str:
 
 
 def said_of_brackets(problems: list[Problem], written: dict[int, tuple[str, str]]) -> list[Problem]:
-    """``problems`` with each one about a bracketed figure (read as negative, so below the
-    budget's least, 0) saying how it was read, the figure as written its value."""
+    """``problems`` with each one about a bracketed figure saying how it was read, the
+    figure as written its value."""
     out = []
     for p in problems:
         if p.row in written and p.column == written[p.row][0]:
