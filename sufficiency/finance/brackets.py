@@ -14,6 +14,7 @@ import dataclasses
 import re
 
 from sufficiency.errors import Problem
+from sufficiency.io.schema import column_key
 from sufficiency.io.tables import RawTable
 
 #: A figure in brackets, a pound sign and thousands commas allowed: ``(1,200)``,
@@ -24,11 +25,13 @@ SAID = "{written} is read as -{figure} (brackets mark a negative figure, as acco
 
 
 def read_brackets(raw: RawTable, columns: tuple[str, ...]) -> dict[int, tuple[str, str]]:
-    """Rewrite each bracketed figure of ``columns`` (as ``raw.data`` names them, lower
-    case) as its negative (``(1,200)`` as ``-1,200``), in place; returns the spreadsheet
-    rows rewritten, each with its column as the file names it and the figure as written."""
+    """Rewrite each bracketed figure of ``columns`` (named as the schema matches a column:
+    any case, punctuation and a £ sign aside, so ``Budget £`` too) as its negative
+    (``(1,200)`` as ``-1,200``), in place; returns the spreadsheet rows rewritten, each
+    with its column as the file names it and the figure as written."""
     written: dict[int, tuple[str, str]] = {}
-    for name in (c for c in columns if c in raw.data.columns):
+    keys = {column_key(c) for c in columns}  # 'Budget £' is the budget, as the schema reads it
+    for name in (c for c in raw.data.columns if column_key(str(c)) in keys):
         cells = raw.data[name].astype("string")
         for index, text in cells.dropna().items():
             found = BRACKETED.fullmatch(str(text))

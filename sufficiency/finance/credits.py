@@ -18,6 +18,7 @@ import pandas as pd
 
 from sufficiency import vocabulary
 from sufficiency.finance.pence import pounds
+from sufficiency.io.schema import column_key
 from sufficiency.io.tables import RawTable
 
 
@@ -48,7 +49,8 @@ def credit_notes(
     below = table[(figures < 0) & kept]
     if below.empty:
         return []
-    column = next((c for c in ("budget_gbp", "budget") if c in raw.data.columns), None)
+    column = next((c for c in raw.data.columns if column_key(str(c)) in ("budget_gbp", "budget")),
+                  None)  # fmt: skip
     said = []
     for i, r in below.iterrows():
         row = raw.row_number(int(str(i)))

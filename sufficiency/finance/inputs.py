@@ -36,9 +36,11 @@ from sufficiency.vocabulary import counted
 
 
 def _line_choices(codes: tuple[str, ...]) -> dict[str, str]:
-    """Each cost line by its code or by the words spend.xlsx names it with (``IFA foster
-    care``, ``All placements``): a file typed from the workbook is read as it was meant."""
-    return {**{vocabulary.category(c).lower(): c for c in codes}, **{c: c for c in codes}}
+    """Each cost line by its code, its code in words (``External residential``) or the
+    words spend.xlsx names it with (``IFA foster care``, ``All placements``): a file typed
+    from the workbook, or from finance's own names for the lines, is read as it was meant."""
+    return {**{vocabulary.category(c).lower(): c for c in codes},
+            **{c.replace("_", " "): c for c in codes}, **{c: c for c in codes}}  # fmt: skip
 
 
 def _cost_schema(categories: tuple[str, ...]) -> TableSchema:

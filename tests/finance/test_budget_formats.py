@@ -105,3 +105,26 @@ def test_a_yearly_budget_figure_in_brackets_is_read_and_its_negative_year_warned
     assert "the 2026-27 IFA foster care budget comes to -£1,200 for the year, below nothing" in said
     assert "the 2026-27 External children's homes budget comes to -£500" in said
     assert "row 4: budget_gbp: is not a number (value '(about 5m)')" in said
+
+
+def test_a_budget_sheet_as_finance_heads_and_names_it(tmp_path):
+    """A budget sheet headed 'Budget £' with March written (1,200), its lines named as
+    finance names them ('External residential', the code in words): the bracket was
+    'not a number' (only a column named budget_gbp or budget was looked at), so the whole
+    IFA line was set aside; 'External residential' was 'must be one of: ...'. Both lines
+    are now read, the credit said once."""
+    rows = [("2026-27", line, m, "£1,000,000" if m != "Mar-27" or line == "External "
+             "residential" else "(1,200)") for line in ("IFA foster care", "External "
+             "residential") for m in ("Apr-26", "May-26", "Jun-26", "Jul-26", "Aug-26",
+             "Sep-26", "Oct-26", "Nov-26", "Dec-26", "Jan-27", "Feb-27", "Mar-27")]  # fmt: skip
+    path = tmp_path / "budget.csv"
+    pd.DataFrame(rows, columns=["Financial year", "Cost line", "Month", "Budget £"]).to_csv(
+        path, index=False
+    )
+    table, notes = budget_for_run(path, CATEGORIES)
+    assert dict(zip(table["cost_line"], table["budget_gbp"], strict=True)) == {
+        "ifa_foster": 10_998_800.0,
+        "external_residential": 12_000_000.0,
+    }
+    assert not any("set aside" in n for n in notes), notes
+    assert any("row 13 (2026-27 IFA foster care, March 2027: (1,200))" in n for n in notes)
