@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sufficiency import vocabulary
+from sufficiency import figures, vocabulary
 from sufficiency.finance.closed_year import closed_note, prices_words
 from sufficiency.finance.months_to_date import (
     actual_months,
@@ -219,9 +219,9 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     ws["A1"].font = Font(name="Calibri", bold=True, size=14)
     brief = report.quality.cautions_brief() if report.quality is not None else ""
     care = " Read with care: see the Assumptions sheet." if brief else ""
-    ws["A2"] = (f"Data to {proj.start:%d %B %Y}{f' ({brief})' if brief else ''}; run "
-                f"{run_info['run_date']}; {proj.num_paths:,} simulated paths; all figures "
-                f"GBP; {prices_words(proj)}.{care}")  # fmt: skip
+    ws["A2"] = (f"Data to {figures.day(proj.start)}{f' ({brief})' if brief else ''}; run "
+                f"{figures.day(_run_date(run_info))}; {proj.num_paths:,} simulated paths; all "
+                f"figures GBP; {prices_words(proj)}.{care}")  # fmt: skip
     ws["A3"] = "Base case" + " (no scenario applied)" * (report.scenario is not None)
     ws["A3"].font = BOLD
     fy_now = financial_year(proj.months[0], proj.financial_year_start_month)
