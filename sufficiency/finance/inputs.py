@@ -25,6 +25,7 @@ import pandas as pd
 from sufficiency import vocabulary
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.finance.brackets import read_brackets, said_of_brackets
+from sufficiency.finance.budget_layout import months_as_columns
 from sufficiency.finance.credits import credit_notes, negative_year_notes
 from sufficiency.finance.pence import pounds
 from sufficiency.finance.projection import UnitCosts
@@ -236,6 +237,8 @@ def _load_budget(
         raw = frame_table(path, "budget table")
     else:
         raw = read_single_table(Path(path), _budget_schema(lines))  # other sheets: named
+    if (grid := months_as_columns(raw, _month)) is not None:  # Apr-26 ... Mar-27 across
+        raise InputDataError([grid])
     bracketed = read_brackets(raw, ("budget_gbp", "budget"))  # (1,200): -1,200
     table, problems = check_table(raw, _budget_schema(lines))
     problems = [*raw.notes, *said_of_brackets(problems, bracketed)]

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from sufficiency.config import FinanceParams
+from sufficiency.errors import InputDataError
 from sufficiency.finance.inputs import budget_for_run, read_budget
 from sufficiency.finance.report import default_costs, spend_report
 from sufficiency.finance.writers import write_spend_outputs
@@ -128,3 +129,24 @@ def test_a_budget_sheet_as_finance_heads_and_names_it(tmp_path):
     }
     assert not any("set aside" in n for n in notes), notes
     assert any("row 13 (2026-27 IFA foster care, March 2027: (1,200))" in n for n in notes)
+
+
+def test_a_budget_with_its_months_as_columns_is_refused_saying_the_layout(tmp_path):
+    """A budget grid (a row per cost line, a column per month, a Total) was refused with
+    'budget_gbp: required column is missing' after a warning that each month's column
+    'is ignored': no word of what to give. It now names the month columns and the layout
+    spend --budget reads."""
+    path = tmp_path / "budget.csv"
+    path.write_text(
+        "financial_year,cost_line," + ",".join(MONTHS) + ",Total\n"
+        "2026-27,IFA foster care," + ",".join(['"£1,000"'] * 12) + ',"£12,000"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputDataError) as err:
+        budget_for_run(path, CATEGORIES)
+    (problem,) = err.value.problems
+    assert problem.message.startswith(
+        "gives its months as columns (Apr-26 to Mar-27, 12 columns), not as rows: "
+        "spend --budget reads one row per cost line and month, with columns "
+        "financial_year, cost_line, month and budget_gbp"
+    ), problem.message
