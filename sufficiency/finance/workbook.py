@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency import figures, vocabulary
+from sufficiency.finance.budget_notes import budget_sheet_notes
 from sufficiency.finance.closed_year import closed_note, prices_words
 from sufficiency.finance.months_to_date import (
     actual_months,
@@ -33,7 +34,6 @@ from sufficiency.finance.outturn import (
     OUTTURN_MONEY,
     SCENARIO_OUTTURN,
     SpendToDate,
-    outturn_note,
     scenario_years,
     summary_years,
 )
@@ -354,8 +354,8 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
                     ).number_format = VARIANCE  # fmt: skip
         finish_header(ws, 1, last)
         ws.cell(row=last + 2, column=1, value=SIGN_CONVENTION)
-        if note := outturn_note(report.budget):
-            ws.cell(row=last + 3, column=1, value=note)
+        for i, note in enumerate(budget_sheet_notes(report), start=3):
+            ws.cell(row=last + i, column=1, value=note)
     if report.changes is not None:
         ch = report.changes.table
         ws = _table_sheet(wb, "Change since previous", ch, {"then_gbp", "now_gbp"},

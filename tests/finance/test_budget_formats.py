@@ -150,3 +150,31 @@ def test_a_budget_with_its_months_as_columns_is_refused_saying_the_layout(tmp_pa
         "spend --budget reads one row per cost line and month, with columns "
         "financial_year, cost_line, month and budget_gbp"
     ), problem.message
+
+
+def test_the_budget_sheet_says_when_reading_the_file_set_lines_aside(workbook_inputs, tmp_path):
+    """A budget whose External residential line lost a month (a blank cell) was compared
+    on its other lines; the Budget sheet listed those alone, with no word that the file
+    held more (said only on the Assumptions sheet). It now points there; a budget read
+    whole gets no such note."""
+    from openpyxl import load_workbook
+
+    base, params = workbook_inputs
+    rows = [("2026-27", line, m, "£1,000,000" if (line, m) != ("ifa_foster", "Mar-27") else "")
+            for line in ("all", "ifa_foster") for m in MONTHS]  # fmt: skip
+    path = tmp_path / "budget.csv"
+    cols = ["financial_year", "cost_line", "month", "budget_gbp"]
+    pd.DataFrame(rows, columns=cols).to_csv(path, index=False)
+
+    def budget_sheet(out):
+        table, notes = budget_for_run(path, CATEGORIES)
+        report = spend_report(base, params, costs=default_costs(params), notes=notes,
+                              run_date=dt.date(2026, 4, 1), budget=table)  # fmt: skip
+        write_spend_outputs(report, tmp_path / out, dt.date(2026, 4, 1))
+        ws = load_workbook(tmp_path / out / "spend.xlsx")["Budget"]
+        return " ".join(str(c) for r in ws.iter_rows(values_only=True) for c in r if c)
+
+    said = budget_sheet("lost")
+    assert "Read with care: not every line of the budget file is here as written" in said
+    pd.DataFrame([(*r[:3], "£1,000,000") for r in rows], columns=cols).to_csv(path, index=False)
+    assert "Read with care" not in budget_sheet("whole")
