@@ -10,6 +10,7 @@ said as given, elsewhere. The house rule is in docs/architecture.md.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -62,3 +63,10 @@ def signed_money(gbp: float) -> str:
     ``-£425,000``), to :func:`money`'s precision."""
     said = money(gbp)
     return said if said.startswith("-") else f"+{said}"
+
+
+def day(when: dt.date) -> str:
+    """A day as a person reads it in a sentence or a heading: ``1 April 2025`` (not
+    ``01 April 2025``, ``01/04/2025`` or ``2025-04-01``, which mixed in one heading of
+    spend.xlsx). CSV and JSON outputs keep ISO dates, for the machines that read them."""
+    return f"{when.day} {when:%B %Y}"

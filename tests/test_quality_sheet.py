@@ -42,3 +42,11 @@ def test_counts_in_the_reports_sentences_agree_in_number() -> None:
     assert quality is not None
     assert quality.summary_lines()[0].startswith("903 history: 6 returns, 2020-21 to 2025-26")
     assert [_meeting(1), _meeting(3)] == ["1 placement meets", "3 placements meet"]
+
+
+def test_the_history_line_says_its_last_day_as_people_read_it() -> None:
+    """The spend console's first line said 'data to 31/03/2026' above a headline that says
+    '1 April 2025 to 31 March 2026': one day now has one form for people."""
+    quality = read_history(SAMPLE / "ssda903").quality
+    assert quality is not None
+    assert quality.summary_lines()[0].endswith(", data to 31 March 2026.")

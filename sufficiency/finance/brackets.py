@@ -2,9 +2,9 @@
 
 A finance team's budget sheet writes a negative figure in brackets, and a CSV saved from it
 keeps them: ``(1,200)`` was "not a number" and its row set aside as if unreadable. It is
-now read as -1,200 and said so, in the sentence about its row: a budget line must be at
-least 0, so the row is still set aside, but for what it says (a negative budget), not for
-being unreadable. The budget's figure column is the only one read so: a bracketed weekly
+now read as -1,200: a credit that reduces its line's budget, said in a note naming its row
+(:mod:`~sufficiency.finance.credits`); a problem with its row (another error on the cell)
+says how it was read. The budget's figure column is the only one read so: a bracketed weekly
 fee or count elsewhere is not a convention of those files.
 """
 
@@ -14,6 +14,7 @@ import dataclasses
 import re
 
 from sufficiency.errors import Problem
+from sufficiency.io.schema import column_key
 from sufficiency.io.tables import RawTable
 
 #: A figure in brackets, a pound sign and thousands commas allowed: ``(1,200)``,
@@ -24,11 +25,13 @@ SAID = "{written} is read as -{figure} (brackets mark a negative figure, as acco
 
 
 def read_brackets(raw: RawTable, columns: tuple[str, ...]) -> dict[int, tuple[str, str]]:
-    """Rewrite each bracketed figure of ``columns`` (as ``raw.data`` names them, lower
-    case) as its negative (``(1,200)`` as ``-1,200``), in place; returns the spreadsheet
-    rows rewritten, each with its column as the file names it and the figure as written."""
+    """Rewrite each bracketed figure of ``columns`` (named as the schema matches a column:
+    any case, punctuation and a £ sign aside, so ``Budget £`` too) as its negative
+    (``(1,200)`` as ``-1,200``), in place; returns the spreadsheet rows rewritten, each
+    with its column as the file names it and the figure as written."""
     written: dict[int, tuple[str, str]] = {}
-    for name in (c for c in columns if c in raw.data.columns):
+    keys = {column_key(c) for c in columns}  # 'Budget £' is the budget, as the schema reads it
+    for name in (c for c in raw.data.columns if column_key(str(c)) in keys):
         cells = raw.data[name].astype("string")
         for index, text in cells.dropna().items():
             found = BRACKETED.fullmatch(str(text))
@@ -44,8 +47,8 @@ def _said(text: str) -> str:
 
 
 def said_of_brackets(problems: list[Problem], written: dict[int, tuple[str, str]]) -> list[Problem]:
-    """``problems`` with each one about a bracketed figure (read as negative, so below the
-    budget's least, 0) saying how it was read, the figure as written its value."""
+    """``problems`` with each one about a bracketed figure saying how it was read, the
+    figure as written its value."""
     out = []
     for p in problems:
         if p.row in written and p.column == written[p.row][0]:

@@ -25,6 +25,8 @@ import pandas as pd
 from sufficiency import vocabulary
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.finance.brackets import read_brackets, said_of_brackets
+from sufficiency.finance.budget_layout import months_as_columns
+from sufficiency.finance.credits import credit_notes, negative_year_notes
 from sufficiency.finance.pence import pounds
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.io.cells import parse_numbers
@@ -35,9 +37,11 @@ from sufficiency.vocabulary import counted
 
 
 def _line_choices(codes: tuple[str, ...]) -> dict[str, str]:
-    """Each cost line by its code or by the words spend.xlsx names it with (``IFA foster
-    care``, ``All placements``): a file typed from the workbook is read as it was meant."""
-    return {**{vocabulary.category(c).lower(): c for c in codes}, **{c: c for c in codes}}
+    """Each cost line by its code, its code in words (``External residential``) or the
+    words spend.xlsx names it with (``IFA foster care``, ``All placements``): a file typed
+    from the workbook, or from finance's own names for the lines, is read as it was meant."""
+    return {**{vocabulary.category(c).lower(): c for c in codes},
+            **{c.replace("_", " "): c for c in codes}, **{c: c for c in codes}}  # fmt: skip
 
 
 def _cost_schema(categories: tuple[str, ...]) -> TableSchema:
@@ -62,9 +66,10 @@ def _budget_schema(lines: tuple[str, ...]) -> TableSchema:
             Field("financial_year", "text", "e.g. 2026-27.", required=True, nullable=False),
             Field("cost_line", "code", "A forecast category or all.", required=True,
                   nullable=False, choices=_line_choices((*lines, "all"))),
-            Field("budget_gbp", "number", "Budget for the year, GBP; a figure in brackets, "
-                  "(1,200), is read as the negative accountants mean by it.", required=True,
-                  nullable=False, min_value=0, aliases=("budget",)),
+            Field("budget_gbp", "number", "Budget for the year, GBP; a negative figure, "
+                  "-1,200 or (1,200) as accountants write one, is a credit that reduces its "
+                  "line's budget (said in a note).", required=True, nullable=False,
+                  aliases=("budget",)),
             Field("month", "text", "For a budget by month: the month (2025-04, Apr-25, "
                   "April 2025); a line's twelve months are added up to its year's budget, and "
                   "the whole placements line's months are the workbook's cumulative budget "
@@ -225,12 +230,15 @@ def _financial_year(text: str) -> str | None:
 
 def _load_budget(
     path: Path | str | pd.DataFrame, lines: tuple[str, ...]
-) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
-    """The budget table as read (the file's row index kept) and every problem found."""
+) -> tuple[RawTable, pd.DataFrame, list[Problem], dict[int, tuple[str, str]]]:
+    """The budget table as read (the file's row index kept), every problem found, and the
+    rows whose figure is written in brackets (:func:`read_brackets`)."""
     if isinstance(path, pd.DataFrame):
         raw = frame_table(path, "budget table")
     else:
         raw = read_single_table(Path(path), _budget_schema(lines))  # other sheets: named
+    if (grid := months_as_columns(raw, _month)) is not None:  # Apr-26 ... Mar-27 across
+        raise InputDataError([grid])
     bracketed = read_brackets(raw, ("budget_gbp", "budget"))  # (1,200): -1,200
     table, problems = check_table(raw, _budget_schema(lines))
     problems = [*raw.notes, *said_of_brackets(problems, bracketed)]
@@ -259,7 +267,7 @@ def _load_budget(
                         f"{', '.join(str(n) for n in nums if n != num)})", code="duplicate_id")
             for i, num in zip(rows, nums, strict=True)
         ]  # fmt: skip
-    return raw, table, [*problems, *_short_of_a_row(raw, table, problems)]
+    return raw, table, [*problems, *_short_of_a_row(raw, table, problems)], bracketed
 
 
 def _short_of_a_row(raw: RawTable, table: pd.DataFrame, problems: list[Problem]) -> list[Problem]:
@@ -384,7 +392,7 @@ def read_budget(path: Path | str | pd.DataFrame, lines: tuple[str, ...]) -> pd.D
     """The budget: one row per financial year and cost line, from its file or a table
     with the file's columns (checked alike: rows named by position from 0). Any error
     refuses it (:func:`budget_for_run` sets the rows aside instead)."""
-    _, table, problems = _load_budget(path, lines)
+    _, table, problems, _ = _load_budget(path, lines)
     if any(p.severity == "error" for p in problems):
         raise InputDataError(problems)
     return _by_year(table, "the budget")[0].reset_index(drop=True)
@@ -405,11 +413,13 @@ def budget_for_run(
         The file cannot be used at all (unreadable, a column missing), or ``strict`` and
         a row has an error.
     """
-    raw, table, problems = _load_budget(path, lines)
+    raw, table, problems, bracketed = _load_budget(path, lines)
     kept, said, notes = _rows_for_run(raw, table, problems, strict)
     name = raw.source if isinstance(path, pd.DataFrame) else Path(path).name
+    aside = {int(p.row) for p in problems if p.severity == "error" and p.row is not None}
+    notes += credit_notes(raw, table, name, bracketed, aside)  # -1,200: a credit, said once
     kept, monthly = _by_year(kept, name)
-    notes += monthly
+    notes += [*monthly, *negative_year_notes(kept, name)]
     if said:
         notes.append(
             f"{name}: {counted(len(said), 'budget row')} set aside for errors "

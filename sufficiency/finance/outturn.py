@@ -31,7 +31,7 @@ import pandas as pd
 
 from sufficiency import figures, vocabulary
 from sufficiency.config import FinanceParams
-from sufficiency.finance.pence import pence, penny_sum, pounds
+from sufficiency.finance.pence import budget_words, pence, penny_sum, pounds
 from sufficiency.finance.projection import SpendProjection, UnitCosts
 from sufficiency.finance.summaries import OUTTURN, OUTTURN_ACTUAL, WHOLE_YEAR, financial_year
 from sufficiency.forecast import CATEGORIES, LEAVING_AGE_MONTHS, CareSpells, age_months_at, stock_at
@@ -95,7 +95,7 @@ class SpendToDate:
 
     @property
     def dates(self) -> str:
-        return f"{self.first_day:%d %B %Y} to {self.last_day:%d %B %Y}"
+        return f"{figures.day(self.first_day)} to {figures.day(self.last_day)}"
 
 
 def year_bounds(fy: str, start_month: int) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -133,11 +133,11 @@ def outturn_years(
 
 def history_short(care: CareSpells, begins: pd.Timestamp, start: pd.Timestamp) -> str | None:
     """Why the history cannot give the spend from ``begins`` to ``start``, or ``None``."""
-    missing = [f"{a:%d/%m/%Y} to {b:%d/%m/%Y}" for a, b in care.gaps
+    missing = [f"{figures.day(a)} to {figures.day(b)}" for a, b in care.gaps
                if a <= start and b >= begins]  # fmt: skip
     if begins < pd.Timestamp(care.data_start):
-        return (f"the 903 history begins on {care.data_start:%d/%m/%Y}, after the "
-                f"year's first day ({begins:%d/%m/%Y})")  # fmt: skip
+        return (f"the 903 history begins on {figures.day(care.data_start)}, after the "
+                f"year's first day ({figures.day(begins)})")  # fmt: skip
     return "the 903 history has no return for " + ", ".join(missing) if missing else None
 
 
@@ -197,7 +197,7 @@ def in_care_costs(
     said = (
         f"{costs.origin}: {vocabulary.counted(left, 'placement')} of the "
         f"{len(listed):,} it lists {'is' if left == 1 else 'are'} not a child the 903 history "
-        f"has in care in that cost line on {pd.Timestamp(start):%d/%m/%Y}, the forecast start "
+        f"has in care in that cost line on {figures.day(pd.Timestamp(start))}, the forecast start "
         "(left care, not yet in the history, placed elsewhere there, or 18 by then): "
         f"{'its' if left == 1 else 'their'} weekly cost is left out of today's run-rate and "
         "the spend to date; check the cost file and the history are of the same day"
@@ -234,7 +234,7 @@ def described(to_date: SpendToDate, rest_months: int) -> str:
     """The Assumptions sheet's sentence for an outturn year."""
     total = to_date.total_gbp
     if not rest_months:  # a year-end run: the year closed at the forecast start
-        return (f"compared as its outturn, the year closed on {to_date.last_day:%d %B %Y}, the "
+        return (f"compared as its outturn, the year closed on {figures.day(to_date.last_day)}, the "
                 f"forecast start: spend {pounds(total)} ({to_date.dates}), "
                 f"{estimated(to_date.basis)}{_priced(to_date)}; no month of it is forecast, so "
                 "it has no range and no probability of overspend")  # fmt: skip
@@ -392,24 +392,24 @@ def outturn_headline(budget: pd.DataFrame | None, case: str = "") -> str:
     for fy, rows in budget[_is_outturn(budget)].groupby("financial_year", sort=True):
         whole = rows[rows["cost_line"] == "all"]
         label = f"{case}{fy} forecast outturn"
-        to_date = f"{pounds(float(rows['spend_to_date_estimated_gbp'].max()))}"
+        to_date = figures.money(float(rows["spend_to_date_estimated_gbp"].max()))
         if not rows["months"].any():  # a year-end run: all of it from the history
             said.append(_closed(rows, f"{case}{fy}"))
             continue
         if len(whole):
             r = next(whole.itertuples())
             said.append(f"{label} {_spread(r)} against "
-                        f"the budget of {pounds(r.budget_gbp)}: {_variance(r)}; it includes "
+                        f"the budget of {budget_words(r.budget_gbp)}: {_variance(r)}; it includes "
                         f"spend to date of {to_date}, {estimated(r.basis)}")  # fmt: skip
             continue
         lines = "; ".join(
-            f"{vocabulary.category(r.cost_line)} {_spread(r)} against {pounds(r.budget_gbp)}: "
-            f"{_variance(r)}"
+            f"{vocabulary.category(r.cost_line)} {_spread(r)} against "
+            f"{budget_words(r.budget_gbp)}: {_variance(r)}"
             for r in rows.itertuples()
         )
         said.append(f"{label} on the budget's cost lines (it gives no whole placements "
                     f"budget, cost line 'all'): {lines}; they include spend to date on those "
-                    f"lines of {pounds(float(rows['spend_to_date_estimated_gbp'].sum()))}, "
+                    f"lines of {figures.money(float(rows['spend_to_date_estimated_gbp'].sum()))}, "
                     f"{estimated(str(rows['basis'].iloc[0]))}")  # fmt: skip
     return "".join(". " + s for s in said)
 
@@ -419,7 +419,7 @@ def _closed(rows: pd.DataFrame, label: str) -> str:
     from the history (no range, no chance of overspend: nothing of it is forecast)."""
     lines = [
         f"{vocabulary.category(r.cost_line)} {figures.money(r.mean)} against the budget of "
-        f"{pounds(r.budget_gbp)}: {_variance(r, odds=False)}"
+        f"{budget_words(r.budget_gbp)}: {_variance(r, odds=False)}"
         for r in rows.sort_values("cost_line", key=lambda c: c != "all").itertuples()
     ]
     return (f"{label} outturn, the year closed at the forecast start (every month from the "
@@ -438,7 +438,7 @@ def whole_year_words(budget: pd.DataFrame | None, financial_year: str) -> str:
     if not len(rows):
         return ""
     r = next(rows.itertuples())
-    return f"; budget {pounds(r.budget_gbp)}, {_variance(r)}"
+    return f"; budget {budget_words(r.budget_gbp)}, {_variance(r)}"
 
 
 def _variance(r: Any, *, odds: bool = True) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sufficiency.figures import half_up
+from sufficiency.figures import half_up, money
 
 #: Said under the workbook's tables and in docs/data-contract's spend columns.
 PENNY_RULE = (
@@ -53,3 +53,20 @@ def pounds(gbp: float) -> str:
     (``f'{x:,.0f}'`` gave £1,234)."""
     whole = int(half_up(gbp))
     return f"-£{-whole:,}" if whole < 0 else f"£{whole:,}"
+
+
+def budget_words(gbp: float) -> str:
+    """A budget as given, said in a sentence beside sums from the simulated futures in the
+    same form as they are (:func:`~sufficiency.figures.money`): in millions from £1m,
+    to money's places or as many more as it takes to say the budget to the £1,000 (at
+    most three), so the console reads ``£67.4m ...; budget £74.0m`` (it read ``budget
+    £74,000,000`` beside ``£67.4m``) and £73,950,000 is £73.95m, not £74.0m. Under £1m it
+    is said to the pound, as given."""
+    if abs(gbp) < 999_500:
+        return pounds(gbp)
+    said = money(gbp)
+    places = len(said.rstrip("m").partition(".")[2])
+    while places < 3 and abs(half_up(gbp / 1e6, places) * 1e6 - half_up(gbp, -3)) >= 0.5:
+        places += 1
+    text = f"£{half_up(abs(gbp) / 1e6, places):,.{places}f}m"
+    return f"-{text}" if gbp < 0 else text

@@ -51,7 +51,7 @@ def prices_dated(base: dt.date, params: FinanceParams) -> str:
     why = ("as [finance] costs_price_year sets" if params.costs_price_year
            else "the financial year the forecast begins in; set [finance] costs_price_year "
            "for another")  # fmt: skip
-    return (f"the weekly costs are the prices of {fy} ({why}), as on {base:%d %B %Y}: each "
+    return (f"the weekly costs are the prices of {fy} ({why}), as on {figures.day(base)}: each "
             f"month after an uplift date costs {rise.rate:.1%} more ({rise.words}), each "
             f"month before it {rise.rate:.1%} less. Every month-end run of {fy} reads them "
             "so, the run on the 31 March return too")  # fmt: skip
@@ -162,7 +162,7 @@ def _uplift_between(then: pd.DataFrame, now: pd.DataFrame, params: FinanceParams
     years = [financial_year(pd.Timestamp(b), params.financial_year_start_month) for b in bases]
     return (f". The earlier run took the weekly costs as {years[0]} prices, this one as "
             f"{years[1]}'s (each run the prices of the year it begins in): unless the costs "
-            f"were raised by the {ups[-1]:%d %B %Y} uplift, every month here is priced "
+            f"were raised by the {figures.day(ups[-1])} uplift, every month here is priced "
             f"{rise.rate:.1%} lower than in the earlier run, the history unchanged; set "
             "[finance] costs_price_year to price both alike")  # fmt: skip
 

@@ -74,7 +74,7 @@ def _year_over(proj: SpendProjection, run_date: dt.date) -> str | None:
     if pd.Timestamp(run_date) <= year_bounds(fy, proj.financial_year_start_month)[1]:
         return None
     return (
-        f"{history_old_opening(proj.start)}but the run date is "
+        f"{history_old_opening(proj.start)}but the run date is "  # day as the opening says it
         f"{run_date:%d/%m/%Y}: {fy} is over, yet its spend here is projected, not "
         "counted; load the latest 903 return"
     )
@@ -131,7 +131,7 @@ def spend_report(
         closed = closed_year(proj) if care is not None else None  # a year-end run's year
         years |= {closed} if closed is not None else set()
         first_day = proj.start + pd.Timedelta(days=1)
-        runs = f"{first_day:%d %B %Y} to {proj.months[-1]:%d %B %Y}"
+        runs = f"{figures.day(first_day)} to {figures.day(proj.months[-1])}"
         for fy in sorted(set(budget["financial_year"]) - years):
             # a past year kept in the file, or one beyond the horizon: a line with no
             # projected spend to set against it costs its own comparison, not the run's
@@ -153,7 +153,7 @@ def spend_report(
         part = {fy: covered for fy, covered in _part_years(inside, proj).items()
                 if fy not in to_date}  # fmt: skip
         for fy, why in why_not.items():
-            where = (f"it ended on {proj.start:%d %B %Y}, the forecast start," if fy == closed
+            where = (f"it ended on {figures.day(proj.start)}, the forecast start," if fy == closed
                      else f"the forecast starts inside it ({part[fy]})")  # fmt: skip
             say_set_aside(
                 f"{budget_source}: budget year {fy} is set aside: {where} and its spend "
@@ -205,8 +205,8 @@ def spend_report(
         ("Price date of the weekly costs", prices_dated(proj.price_date, params)),
         ("Financial year starts", dt.date(2000, params.financial_year_start_month, 1)
          .strftime("%B")),
-        ("Data cut-off (forecast start)", f"{proj.start:%d %B %Y}"),
-        ("Run date", run_date.isoformat()),
+        ("Data cut-off (forecast start)", f"{figures.day(proj.start)}"),
+        ("Run date", figures.day(run_date)),
         ("Software version", f"sufficiency {__version__}"),
         ("Simulated paths", f"{proj.num_paths:,} (seed {base.seed})"),
         ("Scenario", scenario.scenario if scenario is not None else "none"),
@@ -362,7 +362,9 @@ def _part_years(budget: pd.DataFrame, proj: SpendProjection) -> dict[str, str]:
     for fy in sorted(set(budget["financial_year"])):
         begins, ends = year_bounds(fy, proj.financial_year_start_month)
         if not (first_day <= begins and last_day >= ends):
-            part[str(fy)] = f"{max(first_day, begins):%d %B %Y} to {min(last_day, ends):%d %B %Y}"
+            part[str(fy)] = (
+                f"{figures.day(max(first_day, begins))} to {figures.day(min(last_day, ends))}"
+            )
     return part
 
 

@@ -21,7 +21,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sufficiency import vocabulary
+from sufficiency import figures, vocabulary
+from sufficiency.finance.budget_notes import budget_sheet_notes
 from sufficiency.finance.closed_year import closed_note, prices_words
 from sufficiency.finance.months_to_date import (
     actual_months,
@@ -33,7 +34,6 @@ from sufficiency.finance.outturn import (
     OUTTURN_MONEY,
     SCENARIO_OUTTURN,
     SpendToDate,
-    outturn_note,
     scenario_years,
     summary_years,
 )
@@ -219,9 +219,9 @@ def _summary_sheet(wb: Workbook, report: SpendReport, run_info: dict[str, str]) 
     ws["A1"].font = Font(name="Calibri", bold=True, size=14)
     brief = report.quality.cautions_brief() if report.quality is not None else ""
     care = " Read with care: see the Assumptions sheet." if brief else ""
-    ws["A2"] = (f"Data to {proj.start:%d %B %Y}{f' ({brief})' if brief else ''}; run "
-                f"{run_info['run_date']}; {proj.num_paths:,} simulated paths; all figures "
-                f"GBP; {prices_words(proj)}.{care}")  # fmt: skip
+    ws["A2"] = (f"Data to {figures.day(proj.start)}{f' ({brief})' if brief else ''}; run "
+                f"{figures.day(_run_date(run_info))}; {proj.num_paths:,} simulated paths; all "
+                f"figures GBP; {prices_words(proj)}.{care}")  # fmt: skip
     ws["A3"] = "Base case" + " (no scenario applied)" * (report.scenario is not None)
     ws["A3"].font = BOLD
     fy_now = financial_year(proj.months[0], proj.financial_year_start_month)
@@ -354,8 +354,8 @@ def write_workbook(report: SpendReport, path: Path, run_info: dict[str, str]) ->
                     ).number_format = VARIANCE  # fmt: skip
         finish_header(ws, 1, last)
         ws.cell(row=last + 2, column=1, value=SIGN_CONVENTION)
-        if note := outturn_note(report.budget):
-            ws.cell(row=last + 3, column=1, value=note)
+        for i, note in enumerate(budget_sheet_notes(report), start=3):
+            ws.cell(row=last + i, column=1, value=note)
     if report.changes is not None:
         ch = report.changes.table
         ws = _table_sheet(wb, "Change since previous", ch, {"then_gbp", "now_gbp"},

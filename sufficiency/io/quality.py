@@ -370,7 +370,7 @@ class DataQuality(BriefRepr):
         first, last = self.returns[0], self.returns[-1]
         span = first.label if first is last else f"{first.label} to {last.label}"
         line = f"903 history: {counted(len(self.returns), 'return')}, {span}, "
-        line += f"data to {self.data_end:%d/%m/%Y}"
+        line += f"data to {self.data_end.day} {self.data_end:%B %Y}"  # as figures.day
         if self.in_year_extract:
             line += f" (the {last.label} return is an in-year extract; the forecast starts there)"
         return line + "."

@@ -39,28 +39,22 @@ def test_months_as_text_and_pounds_with_signs_and_commas_add_up_to_the_year(tmp_
                for n in notes)  # fmt: skip
 
 
-def test_a_month_in_brackets_sets_its_whole_line_aside_not_eleven_months_of_it(tmp_path):
-    """March written (1,200.00), as finance writes a negative, is not a budget: its row was
-    set aside, but the twelve months had been counted with it, so the other eleven (£66m)
-    were taken for the year's budget of £72m, said in a warning as the year's, and the
-    workbook's budget profile, eleven months long, stopped the run with an IndexError. The
-    line is now set aside whole, saying which row it is short of; read strictly, refused."""
+def test_a_month_in_brackets_is_a_credit_that_reduces_the_year(tmp_path):
+    """March written (1,200.00), as finance writes a correction, was "below the least a
+    budget may be": its row, and with it the whole line's twelve months, were set aside,
+    so the run compared spend with no budget. It is a credit: the year is £66m less
+    £1,200, profiled with it, and one note names the file, row and figure as written."""
     path = _budget(tmp_path / "budget.csv", ["£6,000,000.00"] * 11 + ["(1,200.00)"])
     table, notes = budget_for_run(path, CATEGORIES)
-    assert table.empty
-    said = " ".join(notes)
-    assert "2026-27 All placements is short of row(s) 13, set aside for an error" in said
-    assert "£66,000,000" not in said
-    with pytest.raises(InputDataError) as err:
-        read_budget(path, CATEGORIES)
-    by_row = {p.row: p.message for p in err.value.problems}
-    # read as the negative it is, and said so, not "is not a number"
-    assert by_row[13] == (
-        "must be at least 0: (1,200.00) is read as -1,200.00 (brackets mark a negative "
-        "figure, as accountants write one)"
-    )
-    assert {p.value for p in err.value.problems if p.row == 13} == {"(1,200.00)"}
-    assert len(by_row) == 12
+    assert table["budget_gbp"].tolist() == [65_998_800.0]
+    assert table["month_profile"].iloc[0][-1] == -1200.0
+    credits = [n for n in notes if "credit" in n]
+    assert credits == [
+        "budget.csv gives a negative figure, read as a credit that reduces its line's "
+        "budget: row 13 (2026-27 All placements, March 2027: (1,200.00))."
+    ]
+    assert not any("set aside" in n or "below nothing" in n for n in notes)
+    assert read_budget(path, CATEGORIES)["budget_gbp"].tolist() == [65_998_800.0]
 
 
 def test_a_spend_run_with_that_budget_writes_its_workbook(workbook_inputs, tmp_path):
@@ -85,21 +79,102 @@ def workbook_inputs():
     return _result(rng.poisson(30, size=(50, 13, 10)).astype(np.int32), months), FinanceParams()
 
 
-def test_a_yearly_budget_figure_in_brackets_is_read_as_negative_and_said_so(tmp_path):
-    """A budget line written (1,200), as accountants write a negative, was "not a number";
-    it is read as -1,200 and its row, set aside as a budget below 0, says so; the other
-    lines are compared. A figure merely in brackets of text is still not a number."""
+def test_a_yearly_budget_figure_in_brackets_is_read_and_its_negative_year_warned_of(tmp_path):
+    """A budget line written (£1,200) was set aside as a budget below 0. It is read as
+    -1,200, named once in a note, and, a whole year's budget below nothing being likely a
+    mistake, warned of; the line is compared as given. A negative written -500 is read
+    alike. A figure merely in brackets of text is still not a number."""
     path = tmp_path / "budget.csv"
     path.write_text(
         "financial_year,cost_line,budget_gbp\n2026-27,all,74000000\n"
-        '2026-27,ifa_foster,"(£1,200)"\n2026-27,in_house_foster,(about 5m)\n',
+        '2026-27,ifa_foster,"(£1,200)"\n2026-27,in_house_foster,(about 5m)\n'
+        "2026-27,external_residential,-500\n",
         encoding="utf-8",
     )
     table, notes = budget_for_run(path, CATEGORIES)
-    assert table["cost_line"].tolist() == ["all"]
+    assert dict(zip(table["cost_line"], table["budget_gbp"], strict=True)) == {
+        "all": 74_000_000.0,
+        "ifa_foster": -1200.0,
+        "external_residential": -500.0,
+    }
     said = " ".join(notes)
     assert (
-        "row 3: budget_gbp: must be at least 0: (£1,200) is read as -1,200 (brackets mark a "
-        "negative figure, as accountants write one)"
-    ) in said
+        "budget.csv gives 2 negative figures, read as a credit that reduces its line's "
+        "budget: row 3 (2026-27 IFA foster care: (£1,200)); row 5 (2026-27 External "
+        "children's homes: -500)."
+    ) in notes
+    assert "the 2026-27 IFA foster care budget comes to -£1,200 for the year, below nothing" in said
+    assert "the 2026-27 External children's homes budget comes to -£500" in said
     assert "row 4: budget_gbp: is not a number (value '(about 5m)')" in said
+
+
+def test_a_budget_sheet_as_finance_heads_and_names_it(tmp_path):
+    """A budget sheet headed 'Budget £' with March written (1,200), its lines named as
+    finance names them ('External residential', the code in words): the bracket was
+    'not a number' (only a column named budget_gbp or budget was looked at), so the whole
+    IFA line was set aside; 'External residential' was 'must be one of: ...'. Both lines
+    are now read, the credit said once."""
+    rows = [("2026-27", line, m, "£1,000,000" if m != "Mar-27" or line == "External "
+             "residential" else "(1,200)") for line in ("IFA foster care", "External "
+             "residential") for m in ("Apr-26", "May-26", "Jun-26", "Jul-26", "Aug-26",
+             "Sep-26", "Oct-26", "Nov-26", "Dec-26", "Jan-27", "Feb-27", "Mar-27")]  # fmt: skip
+    path = tmp_path / "budget.csv"
+    pd.DataFrame(rows, columns=["Financial year", "Cost line", "Month", "Budget £"]).to_csv(
+        path, index=False
+    )
+    table, notes = budget_for_run(path, CATEGORIES)
+    assert dict(zip(table["cost_line"], table["budget_gbp"], strict=True)) == {
+        "ifa_foster": 10_998_800.0,
+        "external_residential": 12_000_000.0,
+    }
+    assert not any("set aside" in n for n in notes), notes
+    assert any("row 13 (2026-27 IFA foster care, March 2027: (1,200))" in n for n in notes)
+
+
+def test_a_budget_with_its_months_as_columns_is_refused_saying_the_layout(tmp_path):
+    """A budget grid (a row per cost line, a column per month, a Total) was refused with
+    'budget_gbp: required column is missing' after a warning that each month's column
+    'is ignored': no word of what to give. It now names the month columns and the layout
+    spend --budget reads."""
+    path = tmp_path / "budget.csv"
+    path.write_text(
+        "financial_year,cost_line," + ",".join(MONTHS) + ",Total\n"
+        "2026-27,IFA foster care," + ",".join(['"£1,000"'] * 12) + ',"£12,000"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputDataError) as err:
+        budget_for_run(path, CATEGORIES)
+    (problem,) = err.value.problems
+    assert problem.message.startswith(
+        "gives its months as columns (Apr-26 to Mar-27, 12 columns), not as rows: "
+        "spend --budget reads one row per cost line and month, with columns "
+        "financial_year, cost_line, month and budget_gbp"
+    ), problem.message
+
+
+def test_the_budget_sheet_says_when_reading_the_file_set_lines_aside(workbook_inputs, tmp_path):
+    """A budget whose External residential line lost a month (a blank cell) was compared
+    on its other lines; the Budget sheet listed those alone, with no word that the file
+    held more (said only on the Assumptions sheet). It now points there; a budget read
+    whole gets no such note."""
+    from openpyxl import load_workbook
+
+    base, params = workbook_inputs
+    rows = [("2026-27", line, m, "£1,000,000" if (line, m) != ("ifa_foster", "Mar-27") else "")
+            for line in ("all", "ifa_foster") for m in MONTHS]  # fmt: skip
+    path = tmp_path / "budget.csv"
+    cols = ["financial_year", "cost_line", "month", "budget_gbp"]
+    pd.DataFrame(rows, columns=cols).to_csv(path, index=False)
+
+    def budget_sheet(out):
+        table, notes = budget_for_run(path, CATEGORIES)
+        report = spend_report(base, params, costs=default_costs(params), notes=notes,
+                              run_date=dt.date(2026, 4, 1), budget=table)  # fmt: skip
+        write_spend_outputs(report, tmp_path / out, dt.date(2026, 4, 1))
+        ws = load_workbook(tmp_path / out / "spend.xlsx")["Budget"]
+        return " ".join(str(c) for r in ws.iter_rows(values_only=True) for c in r if c)
+
+    said = budget_sheet("lost")
+    assert "Read with care: not every line of the budget file is here as written" in said
+    pd.DataFrame([(*r[:3], "£1,000,000") for r in rows], columns=cols).to_csv(path, index=False)
+    assert "Read with care" not in budget_sheet("whole")

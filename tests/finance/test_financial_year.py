@@ -5,6 +5,7 @@ already past shown from the history and the rest forecast."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import warnings
 from pathlib import Path
@@ -175,7 +176,7 @@ def test_the_console_says_overspend_or_underspend_with_the_sign(variance, words)
                            "budget_gbp": [7.4e7], "variance_gbp": [variance],
                            "prob_overspend": [0.3], "basis": ["whole year forecast"]})  # fmt: skip
     said = whole_year_words(budget, "2026-27")
-    assert said == f"; budget £74,000,000, {words}, probability of overspend 30%"
+    assert said == f"; budget £74.0m, {words}, probability of overspend 30%"
 
 
 def test_a_year_end_run_compares_the_closed_year_as_its_outturn(august_september, tmp_path):
@@ -314,7 +315,7 @@ def test_the_runs_to_31_march_and_30_april_price_the_year_alike(tmp_path):
     dated = dict(april.report.assumptions)["Price date of the weekly costs"]
     assert dated.startswith("the weekly costs are the prices of 2025-26 (the financial year "
                             "the forecast begins in; set [finance] costs_price_year for "
-                            "another), as on 01 April 2025")  # fmt: skip
+                            "another), as on 1 April 2025")  # fmt: skip
 
 
 def test_the_months_of_a_calendar_year_are_priced_alike_either_side_of_the_uplift(tmp_path):
@@ -518,7 +519,7 @@ def test_a_year_end_run_without_the_closed_years_budget_shows_its_outturn(tmp_pa
     assert len(past.month_ends) == 12 and past.total_gbp > 0
     said = march.headline
     assert ("2025-26 outturn, the year closed at the forecast start (every month from the "
-            f"903 history, none forecast): {figures.money(past.total_gbp)} (01 April 2025 to "
+            f"903 history, none forecast): {figures.money(past.total_gbp)} (1 April 2025 to "
             "31 March 2026) at 2026-27 prices") in said, said  # fmt: skip
     assert "budget missing (no budget line for 2025-26 was given), so no variance" in said
     assert ("Weekly costs taken as 2026-27 prices (the financial year the forecast begins "
@@ -552,19 +553,34 @@ def test_the_headline_names_the_price_year_a_setting_chose(tmp_path):
     ), result.headline
 
 
-def test_a_budget_to_the_half_pound_is_said_as_the_workbook_shows_it(tmp_path):
-    """A budget of £74,000,000.50 was said '£74,000,000' on the console (Python rounds
-    half to even) beside the workbook's £74,000,001 (a spreadsheet rounds half up, as
-    finance does); every money figure said now rounds half up."""
+def test_a_budget_is_said_in_the_form_of_the_spend_beside_it(tmp_path):
+    """The console said 'budget £74,000,000' beside '£67.4m' (and a budget of
+    £74,000,000.50 as '£74,000,000' beside the workbook's £74,000,001, when it rounded half
+    to even): two forms for money of one size in one sentence. A budget is now said in
+    millions, as the projection is, to as many places as it needs to the £1,000; the
+    workbook's cells and the CSV keep it as given."""
     budget = pd.DataFrame({"financial_year": ["2025-26", "2026-27"], "cost_line": ["all"] * 2,
-                           "budget_gbp": [70_000_000.5, 74_000_000.5]})  # fmt: skip
+                           "budget_gbp": [70_000_000.5, 73_950_000]})  # fmt: skip
     run = month_end_run(tmp_path, "2026-03-31", budget)
     said = run.headline
-    assert "against the budget of £70,000,001" in said, said  # the closed year's outturn
+    assert "against the budget of £70.0m" in said, said  # the closed year's outturn
+    assert not re.search(r"£\d{1,3},\d{3},\d{3}", said), said  # no £74,000,000 beside £67.4m
     run = month_end_run(tmp_path, "2025-09-30", budget)
-    assert "against the budget of £70,000,001" in run.headline, run.headline  # its outturn
+    assert "against the budget of £70.0m" in run.headline, run.headline  # its outturn
     comp = run.budget.set_index("financial_year")
     assert comp.loc["2025-26", "budget_gbp"] == 70_000_000.5  # the CSV keeps the pence
+
+
+@pytest.mark.parametrize(("gbp", "said"), [
+    (74_000_000, "£74.0m"), (73_950_000, "£73.95m"), (73_954_321, "£73.954m"),
+    (264_850_000, "£264.85m"), (-2_000_000, "-£2.00m"), (850_000, "£850,000"),
+])  # fmt: skip
+def test_a_budget_in_millions_keeps_what_it_says_to_the_thousand(gbp, said):
+    """In millions, as the spend beside it, but not rounded past the £1,000 it is given
+    to: £73,950,000 is £73.95m, not £74.0m; under £1m, to the pound as given."""
+    from sufficiency.finance.pence import budget_words
+
+    assert budget_words(gbp) == said
 
 
 def test_a_budget_month_outside_its_financial_year_is_set_aside_saying_so(tmp_path):

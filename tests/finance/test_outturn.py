@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from sufficiency.config import DEFAULT_WEEKLY_COSTS, FinanceParams, ForecastParams
 from sufficiency.errors import DataWarning
 from sufficiency.figures import chance, money, signed_money
+from sufficiency.finance.pence import budget_words
 from sufficiency.finance.report import default_costs, spend_report
 from sufficiency.finance.run import run_spend
 from sufficiency.finance.summaries import OUTTURN, WHOLE_YEAR
@@ -142,7 +143,7 @@ def test_outturn_said_to_be_estimated_everywhere(in_year, tmp_path):
     assert any(isinstance(c, str) and "not the ledger's actuals" in c for c in budget)
     said = dict(in_year.report.assumptions)["Budget 2025-26"]
     assert said.startswith("compared as its forecast outturn: spend to date £")
-    assert "01 April 2025 to 30 September 2025" in said
+    assert "1 April 2025 to 30 September 2025" in said
     monthly = list(wb["Monthly"].iter_rows(values_only=True))
     profile = monthly[0].index("Cumulative budget (straight-line)")  # the outturn year's from April
     assert [r[0] for r in monthly[1:8]] == [f"2025-{m:02d} history" for m in range(4, 10)] + [
@@ -225,7 +226,7 @@ def test_year_begun_before_the_history_is_set_aside_saying_why():
     with pytest.warns(
         DataWarning,
         match="2025-26 is set aside: the forecast starts inside it "
-        r"\(01 October 2025 to 31 March 2026\) .*history begins on 01/06/2025",
+        r"\(1 October 2025 to 31 March 2026\) .*history begins on 1 June 2025",
     ):
         report = spend_report(run.base, FinanceParams(), costs=default_costs(FinanceParams()),
                               run_date=dt.date(2026, 1, 1), budget=BUDGET, care=care)  # fmt: skip
@@ -357,11 +358,12 @@ def test_cost_lines_only_budget_has_its_outturn_said_on_the_console(tmp_path):
         p10, p90 = r[head.index("P10")], r[head.index("P90")]
         # the futures' figures to three significant figures, the budget as given
         assert (f"{money(mean)} (P10 {money(p10, like=p90)}, P90 {money(p90, like=p10)}) "
-                f"against £{bud:,.0f}: variance {signed_money(var)} ({_which(var)}: projected "
-                f"spend - budget), probability of overspend {chance(prob)}") in said  # fmt: skip
+                f"against {budget_words(bud)}: variance {signed_money(var)} ({_which(var)}: "
+                f"projected spend - budget), probability of overspend "
+                f"{chance(prob)}") in said  # fmt: skip
     to_date = sum(r[head.index(next(h for h in head if h.startswith("Spend to date")))]
                   for r in sheet.values())  # fmt: skip
-    assert f"spend to date on those lines of £{to_date:,.0f}" in said
+    assert f"spend to date on those lines of {money(to_date)}" in said
     assert "2026-27 forecast outturn" not in said  # a whole year is not an outturn
     # the Summary's row is the year's outturn, as the headline's first words give it, with
     # no budget beside it (the budget has none for all placements), said so
@@ -453,7 +455,7 @@ def test_a_whole_year_s_budget_is_said_on_the_console(in_year):
     row = in_year.budget.set_index(["financial_year", "cost_line"]).loc[("2026-27", "all")]
     assert row["basis"] == WHOLE_YEAR
     var = row["variance_gbp"]
-    said = (f"12 months; budget £74,000,000, variance {signed_money(var)} ({_which(var)}: "
+    said = (f"12 months; budget £74.0m, variance {signed_money(var)} ({_which(var)}: "
             f"projected spend - budget), probability of overspend "
             f"{chance(row['prob_overspend'])})")  # fmt: skip
     assert said in in_year.headline

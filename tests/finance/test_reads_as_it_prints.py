@@ -48,7 +48,7 @@ def test_rows_are_measured_in_calibri_not_dejavu():
     characters) on one line, as the render shows, where 2 were counted."""
     outturn = (
         "2025-26 outturn, the year closed at the forecast start (every month from the 903 "
-        "history, none forecast): £64.5m (01 April 2025 to 31 March 2026) at 2026-27 prices, "
+        "history, none forecast): £64.5m (1 April 2025 to 31 March 2026) at 2026-27 prices, "
         "ESTIMATED from the 903 history (children in care each day by cost line, at the unit "
         "costs and price index the projection uses), not the ledger's actuals; budget missing "
         "(no budget line for 2025-26 was given), so no variance: month by month as the "

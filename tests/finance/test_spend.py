@@ -453,7 +453,7 @@ def test_budget_year_outside_the_forecast_is_set_aside_not_the_run():
                               run_date=dt.date(2026, 4, 1), budget=budget,
                               budget_source="budget.csv")  # fmt: skip
     said = [str(w.message) for w in seen]
-    runs = "outside the forecast, which runs from 01 April 2026 to 30 April 2027"
+    runs = "outside the forecast, which runs from 1 April 2026 to 30 April 2027"
     assert said == [
         f"budget.csv: budget year 2025-26 is set aside: it is {runs}, so no spend is "
         "projected for it",

@@ -137,6 +137,23 @@ def test_no_scenario_summary_has_no_scenario_block(tmp_path):
     assert not any(str(c.value).startswith("Scenario") for row in ws.iter_rows() for c in row)
 
 
+def test_the_summary_heading_writes_its_dates_one_way(tmp_path):
+    """The heading read 'Data to 31 March 2026; run 2026-04-01': two forms of date in one
+    line for people. Both are now written as a person reads them (the CSVs keep ISO)."""
+    import numpy as np
+    import pandas as pd
+
+    from sufficiency.finance.projection import UnitCosts, project_spend
+
+    months = pd.DatetimeIndex(["2026-03-31", "2026-04-30", "2026-05-31"])
+    costs = UnitCosts({"in_house_foster": 600.0}, {})
+    proj = project_spend(np.ones((2, 3, 1), dtype=np.int32), months, ("in_house_foster",),
+                         costs, inflation_rate=0.0)  # fmt: skip
+    heading = str(_summary_sheet(proj, tmp_path)["A2"].value)
+    assert heading.startswith("Data to 31 March 2026; run 1 April 2026; "), heading
+    assert "2026-04-01" not in heading
+
+
 def test_underspend_is_not_red_and_sign_convention_is_stated(book):
     """Variance cells: red only in the positive (overspend) section; the convention is stated."""
     positive, negative = VARIANCE.split(";")[:2]
