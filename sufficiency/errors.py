@@ -63,7 +63,10 @@ class Problem:
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
-    def describe(self) -> str:
+    def describe(self, *, file_named: bool = False) -> str:
+        """Where in its file and what: ``row 5, column dob: ...``. ``file_named``: the
+        caller says the file before it, so a problem of the whole file is not given its
+        name again as its subject (:meth:`sentence`)."""
         where = []
         if self.row is not None:
             where.append(f"row {self.row}")
@@ -72,7 +75,7 @@ class Problem:
         loc = ", ".join(where)
         value = f" (value {self.value!r})" if self.value not in (None, "") else ""
         prefix = f"{loc}: " if loc else ""
-        return f"{prefix}{self.sentence()}{value}"
+        return f"{prefix}{self.message if file_named else self.sentence()}{value}"
 
     def sentence(self) -> str:
         """The message as a sentence: a problem of a whole file is written as what the

@@ -120,7 +120,7 @@ def job_validate(ctx: JobContext) -> JobOutcome:
         raise InputDataError(report.problems)
     for p in report.problems:
         if p.severity == "error":
-            log.warning("%s: %s", p.file, p.describe())
+            log.warning("%s: %s", p.file, p.describe(file_named=True))
     return JobOutcome(
         outputs={"validation": path},
         summary={"num_errors": report.num_errors, "num_warnings": report.num_warnings},

@@ -77,7 +77,7 @@ def _listed(problems: list[Problem], given: Path | None) -> str:
         path = Path(p.file)
         inside = given is not None and path != given and path.is_relative_to(given)
         name = path.relative_to(given).as_posix() if given is not None and inside else ""
-        said.setdefault(p.describe(), []).append(name)
+        said.setdefault(p.describe(file_named=bool(name)), []).append(name)
     words = []
     for text, files in list(said.items())[:MAX_LISTED]:
         named = [f for f in files if f]
