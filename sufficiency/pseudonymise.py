@@ -74,6 +74,23 @@ def pseudonymise_text(text: str, child_ids: Iterable[str], key: bytes) -> str:
     return pattern.sub(lambda m: pseudonym(m.group(1), key), text)
 
 
+#: The sentence columns of matching's tables that may name other children by ID.
+TEXT_COLUMNS = ("why_not", "reason", "sibling_note", "distance_note", "flags", "nearest_breaks")
+
+
+def pseudonymise_texts(df: pd.DataFrame, child_ids: Iterable[str], key: bytes) -> pd.DataFrame:
+    """A copy of ``df`` with every mention of ``child_ids`` in its sentence columns
+    (:data:`TEXT_COLUMNS`) replaced by pseudonyms: a split sibling group's note names a
+    pinned sibling ("R025 is pinned to PL0034")."""
+    out = df.copy()
+    for col in [c for c in TEXT_COLUMNS if c in out.columns]:
+        said = out[col].map(
+            lambda t: t if pd.isna(t) else pseudonymise_text(str(t), child_ids, key)
+        )
+        out[col] = said.astype(out[col].dtype)
+    return out
+
+
 def _names_child(column: str | None) -> bool:
     """Whether a column label as written in a file (``child_id``, ``Child ID``, ``CHILD``)
     holds child IDs."""

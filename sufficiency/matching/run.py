@@ -383,18 +383,18 @@ def pseudonymise_run(run: MatchRun, child_ids: Iterable[str], key: bytes) -> Mat
     Besides ``child_ids``, the children the team's decisions name and those whose
     referral was set aside are pseudonymised too (a decision on a child not referred
     tonight, or whose row has an error, still names them)."""
-    from sufficiency.pseudonymise import pseudonym, pseudonymise_frame, pseudonymise_text
+    from sufficiency.pseudonymise import (
+        pseudonym,  # fmt: skip
+        pseudonymise_frame,
+        pseudonymise_text,
+        pseudonymise_texts,
+    )
 
     ids = [str(c) for c in child_ids]
     ids += [n.child_id for n in run.decisions.notes]
     ids += [str(a.id) for a in run.summary.set_aside
             if a.file_kind in ("referrals", "decisions") and a.id]  # fmt: skip
-    alternatives = pseudonymise_frame(run.alternatives, key)
-    alternatives["why_not"] = (
-        alternatives["why_not"]
-        .map(lambda t: t if pd.isna(t) else pseudonymise_text(str(t), ids, key))
-        .astype("string")
-    )
+    alternatives = pseudonymise_texts(pseudonymise_frame(run.alternatives, key), ids, key)
     notes = tuple(
         replace(n, child_id=pseudonym(n.child_id, key), note=pseudonymise_text(n.note, ids, key),
                 reason=pseudonymise_text(n.reason, ids, key))
@@ -407,16 +407,12 @@ def pseudonymise_run(run: MatchRun, child_ids: Iterable[str], key: bytes) -> Mat
         for a in run.summary.set_aside
     )  # fmt: skip
     # a referral set aside is unplaced with its problem, which quotes the bad value
-    unplaced = pseudonymise_frame(run.unplaced, key)
-    if "reason" in unplaced.columns:
-        unplaced["reason"] = unplaced["reason"].map(
-            lambda t: t if pd.isna(t) else pseudonymise_text(str(t), ids, key)
-        )
+    unplaced = pseudonymise_texts(pseudonymise_frame(run.unplaced, key), ids, key)
     notes_in = tuple(replace(n, note=pseudonymise_text(n.note, ids, key))
                      for n in run.summary.input_notes)  # fmt: skip
     return replace(
         run,
-        matches=pseudonymise_frame(run.matches, key),
+        matches=pseudonymise_texts(pseudonymise_frame(run.matches, key), ids, key),
         unplaced=unplaced,
         alternatives=alternatives,
         summary=replace(run.summary, decisions=decisions, set_aside=aside, input_notes=notes_in),
