@@ -67,11 +67,19 @@ def pseudonymise_frame(df: pd.DataFrame, key: bytes) -> pd.DataFrame:
 def pseudonymise_text(text: str, child_ids: Iterable[str], key: bytes) -> str:
     """``text`` with every whole-word mention of one of ``child_ids`` replaced by its pseudonym
     (sentences such as ``alternatives.csv``'s ``why_not`` name other children by ID)."""
-    ids = sorted({str(c) for c in child_ids if str(c)}, key=lambda c: (-len(c), c))
-    if not ids or not text:
+    pattern = _mentions(child_ids)
+    if pattern is None or not text:
         return text
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
     return pattern.sub(lambda m: pseudonym(m.group(1), key), text)
+
+
+def _mentions(child_ids: Iterable[str]) -> re.Pattern[str] | None:
+    """The pattern of a whole-word mention of one of ``child_ids`` (the longest first);
+    ``None`` for no IDs."""
+    ids = sorted({str(c) for c in child_ids if str(c)}, key=lambda c: (-len(c), c))
+    if not ids:
+        return None
+    return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
 
 
 #: The sentence columns of matching's tables that may name other children by ID.
@@ -82,11 +90,13 @@ def pseudonymise_texts(df: pd.DataFrame, child_ids: Iterable[str], key: bytes) -
     """A copy of ``df`` with every mention of ``child_ids`` in its sentence columns
     (:data:`TEXT_COLUMNS`) replaced by pseudonyms: a split sibling group's note names a
     pinned sibling ("R025 is pinned to PL0034")."""
-    out = df.copy()
+    out, pattern = df.copy(), _mentions(child_ids)  # made once, not once a cell
+    if pattern is None:
+        return out
+    named = {c: pseudonym(c, key) for c in {str(c) for c in child_ids}}
     for col in [c for c in TEXT_COLUMNS if c in out.columns]:
-        said = out[col].map(
-            lambda t: t if pd.isna(t) else pseudonymise_text(str(t), child_ids, key)
-        )
+        said = out[col].map(lambda t: t if pd.isna(t) else pattern.sub(
+            lambda m: named[m.group(1)], str(t)))  # fmt: skip
         out[col] = said.astype(out[col].dtype)
     return out
 

@@ -548,12 +548,14 @@ def split_rows(
     if whole or (strict and errors):
         raise InputDataError(problems)
     bad: dict[object, list[Problem]] = {}
+    repeated = any(p.code == "duplicate_id" for p in errors)  # IDs folded once, not a row
+    ids_folded = folded(table[id_col]) if repeated else pd.Series(dtype="string")
     for p in errors:
         idx = index_of_row[int(p.row or 0)]
         rows = [idx]
         if p.code == "duplicate_id" and pd.notna(table.at[idx, id_col]):
             # which copy is right is unknown: every copy is set aside, each naming the others
-            same = (folded(table[id_col]) == fold_id(table.at[idx, id_col])).fillna(False)
+            same = (ids_folded == fold_id(table.at[idx, id_col])).fillna(False)
             rows = list(table.index[same.to_numpy(bool)])
             nums = [raw.row_number(int(r)) for r in rows]
             spelt = spellings_note(table.loc[rows, id_col])
