@@ -4,8 +4,9 @@ A team typing ``r007`` in Excel for the referrals' ``R007``, or a referrals expo
 ``R 007`` one night and ``R007`` the next, means one child. :func:`fold_id` is the ID as
 compared, and :class:`KnownIds` the one rule every reader of IDs uses: an ID written as
 one of a night's IDs is that ID; else it is the one ID that is the same but for case and
-spaces, if there is exactly one (two children ``R007`` and ``r007`` on one night are two
-children, and an ID matching both is neither). Matching applies the team's decisions by
+spaces, if there is exactly one (an ID matching two is neither: a night's referrals or
+register holding ``R007`` and ``r007`` set both aside, as one ID written twice, but nights
+recorded before may hold both). Matching applies the team's decisions by
 it, the run store compares two nights by it, and the web application finds the child a
 decision is about by it. It lives here, below them all, so the decisions reader can
 compare rows by it too.
