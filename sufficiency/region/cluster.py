@@ -120,15 +120,54 @@ def watching_workers(client: Any, say: Callable[[str], None]) -> Iterator[None]:
 
 
 def workers_kept_dying(exc: Any) -> SufficiencyError:
-    """The error for Dask's ``KilledWorker``: a task whose worker process ended each time
-    it ran (killed, out of memory), which Dask then gives up on; the run stopped with a
+    """The error for Dask's ``KilledWorker`` where the run cannot go on without the task
+    (one of the histories' comparison): a task whose worker process ended each time it ran
+    (killed, out of memory), which Dask then gives up on; the run stopped with a
     traceback. ``exc.task`` is the task's key (``member-E99000001-base-<seed>``): the one
     that ended the worker, or one queued beside it there."""
+    return SufficiencyError(
+        f"{gave_up(exc)[:-1]} and the region's run stopped before its report was written. "
+        "Give each worker more memory, or run fewer at once (--workers 1), and run it again."
+    )
+
+
+def gave_up(exc: Any) -> str:
+    """What Dask's ``KilledWorker`` says, in a sentence: the task, and how often its worker
+    ended."""
     task = str(getattr(exc, "task", "") or "a task")
     times = int(getattr(exc, "allowed_failures", 3)) + 1
-    return SufficiencyError(
-        f"The Dask worker running the task {task} ended {times} time(s) (its process "
-        "killed, or out of memory), so Dask gave the task up and the region's run stopped "
-        "before its report was written. Give each worker more memory, or run fewer at once "
-        "(--workers 1), and run it again."
-    )
+    return (f"The Dask worker running the task {task} ended {times} time(s) (its process "
+            "killed, or out of memory), so Dask gave the task up.")  # fmt: skip
+
+
+def outcomes(client: Any, futures: list[Any], failed: Callable[[int, str], Any]) -> list[Any]:
+    """Each future's result, in order, where a task Dask gave up on (its worker process
+    ended each time it ran: ``KilledWorker``, or a task it needed was so given up) gives
+    ``failed(i, why)`` instead: that member's runs fail, with the reason, and the rest of
+    the region's run goes on (before, one member too large for a worker's memory stopped
+    every member's run). Any other error is raised, as ``gather`` raises it.
+
+    Dask also gives up on a task that was only waiting on the worker beside the one that
+    ended it, so each task given up on is run once more, alone (one at a time): a task
+    that ends its worker again fails; one that was only beside it runs."""
+    from distributed import KilledWorker, wait
+
+    def killed(f: Any) -> bool:
+        return f.status == "error" and isinstance(f.exception(), KilledWorker)
+
+    wait(futures)
+    for f in futures:
+        if killed(f):
+            client.retry([f])
+            wait([f])
+    done = iter(client.gather([f for f in futures if f.status != "error"]))
+    out = []
+    for i, f in enumerate(futures):
+        if f.status != "error":
+            out.append(next(done))
+            continue
+        if not killed(f):
+            f.result()  # raises it
+        out.append(failed(i, f"{gave_up(f.exception())} Give each worker more memory, or run "
+                             "fewer at once (--workers 1), and run it again."))  # fmt: skip
+    return out

@@ -154,13 +154,18 @@ def history_files(history: Path) -> str:
     return hashlib.sha256("\n".join(each).encode()).hexdigest() if each else ""
 
 
+def no_keys(files: str = "") -> ChildKeys:
+    """A member with no children to compare (its history not read)."""
+    empty = np.empty(0, dtype=np.uint64)
+    return ChildKeys(empty, empty, empty, files)
+
+
 @told
 def child_keys(read: MemberRead) -> ChildKeys:
     """A member's children and their episodes' start dates as hashes (a Dask task)."""
-    empty = np.empty(0, dtype=np.uint64)
     h = read.history
     if h is None:
-        return ChildKeys(empty, empty, empty, read.files)
+        return no_keys(read.files)
     head = h.header[["CHILD", "DOB"]].dropna().drop_duplicates()
     head = head.assign(CHILD=head["CHILD"].astype(str), DOB=pd.to_datetime(head["DOB"]))
     ep = h.episodes[["CHILD", "DECOM"]].dropna()

@@ -22,9 +22,14 @@ from sufficiency.commissioning.sensitivity import FACTORS
 from sufficiency.config import Params, as_params, option_date, with_overrides
 from sufficiency.errors import ConfigError, notes_said_not_raised
 from sufficiency.io.atomic import out_folder, user_path
-from sufficiency.region.cluster import dask_client, watching_workers, workers_kept_dying
+from sufficiency.region.cluster import (
+    dask_client,
+    outcomes,
+    watching_workers,
+    workers_kept_dying,
+)
 from sufficiency.region.members import Region, load_members
-from sufficiency.region.overlap import Shared, child_keys, shared_children
+from sufficiency.region.overlap import Shared, child_keys, no_keys, shared_children
 from sufficiency.region.pool_tasks import (
     prepare_pooled,
     run_pooled,
@@ -291,11 +296,18 @@ def run_region(
         keys.extend(str(f.key) for f in [*futures, *plans])
         if pooled is not None:
             keys.extend(str(f.key) for f in [prepared, solved, *runs, pooled])
-        results = c.gather(futures)
+        # a task Dask gave up on (its worker ended each time) fails its member's run only
+        results = outcomes(c, futures, lambda i, why: _failed(member_tasks[i], why))
         say("Members' forecasts and spend done")
         del reads  # the histories read: kept on the cluster while a plan still needs one
-        plan_results = c.gather(plans)
-        pooled_result = pooled.result() if pooled is not None else None
+        plan_results = outcomes(c, plans, lambda i, why: _failed(commission_tasks[i], why))
+        pooled_result = None
+        if pooled is not None:
+            (pooled_result,) = outcomes(
+                c,
+                [pooled],
+                lambda _i, why: MemberFailure(POOLED_KEY, "Pooled plan", POOLED_KEY, why),
+            )
         return results, plan_results, pooled_result, shared
 
     def told(c: Any) -> tuple[list[Any], list[Any], Any, list[Shared]]:
@@ -358,7 +370,9 @@ def _read_and_compare(
     )  # fmt: skip
     keyed = c.map(child_keys, reads, pure=True)
     keys.extend(str(f.key) for f in [*reads, *keyed])
-    shared = shared_children(members, c.gather(keyed))
+    # a member whose history's reading Dask gave up on is not compared: its runs fail, each
+    # saying why (they need the history read)
+    shared = shared_children(members, outcomes(c, keyed, lambda _i, _why: no_keys()))
     refused = [s.problem() for s in shared if s.refused]
     if refused:
         lines = "\n".join(f"  - {p}" for p in refused)
@@ -379,6 +393,12 @@ def _on_reads(
     the run (a future: the history stays on the cluster), under the key ``key`` gives."""
     return c.map(task, tasks, [reads[t.member.code] for t in tasks], pure=True,
                  key=[key(t) for t in tasks])  # fmt: skip
+
+
+def _failed(task: MemberTask | CommissionTask, why: str) -> MemberFailure:
+    """A member's run (under a scenario, or its plan) that Dask gave up on, and why."""
+    key = task.scenario.key if isinstance(task, MemberTask) else COMMISSION_KEY
+    return MemberFailure(task.member.code, task.member.name, key, why)
 
 
 def _where(client: Any) -> str:

@@ -11,7 +11,6 @@ import pytest
 from conftest import RUN_DATE, SEED
 from region_worker_patches import dying_on, slow_to_stop
 
-from sufficiency.errors import SufficiencyError
 from sufficiency.region import run_region
 from sufficiency.region.cluster import dask_client, lost_worker
 
@@ -46,12 +45,13 @@ def test_a_worker_lost_is_said_in_plain_words() -> None:
     assert lost_worker((1.0, {"action": "add-worker", "worker": "tcp://127.0.0.1:4000"})) is None
 
 
-def test_region_raises_in_a_sentence_when_a_task_keeps_ending_its_worker(
+def test_a_member_whose_task_keeps_ending_its_worker_fails_and_the_rest_run(
     region_dir: Path, params: Any, tmp_path: Path
 ) -> None:
-    """A task whose worker process ends each time it runs (out of memory, say), which Dask
-    gives up on: one sentence naming the task and what to do (it was Dask's KilledWorker
-    traceback)."""
+    """A member whose task ends its worker process each time it runs (too large for a
+    worker's memory, say), which Dask gives up on: that member's runs fail, each saying
+    why in one sentence, and every other member's runs complete (before, Dask's
+    KilledWorker stopped the whole region's run: every member lost for one)."""
     import dask
     from distributed import Client, LocalCluster
 
@@ -63,11 +63,33 @@ def test_region_raises_in_a_sentence_when_a_task_keeps_ending_its_worker(
         Client(cluster) as client,
     ):  # fmt: skip
         client.register_plugin(dying_on("E99000002"))
-        with pytest.raises(SufficiencyError) as err:
-            run_region(region_dir / "members.toml", tmp_path, params=params, seed=SEED,
-                       run_date=RUN_DATE, commissioning=False, client=client)  # fmt: skip
-    text = str(err.value)
-    # the task named is the one that ended the worker, or one queued beside it there
-    assert text.startswith("The Dask worker running the task member-E990000")
-    assert "ended 1 time(s) (its process killed, or out of memory)" in text
-    assert "--workers 1" in text
+        result = run_region(region_dir / "members.toml", tmp_path, params=params, seed=SEED,
+                            run_date=RUN_DATE, commissioning=False, client=client)  # fmt: skip
+    failed = {(f.code, f.scenario) for f in result.failures}
+    assert failed == {("E99000002", s) for s in result.scenarios}
+    ran = {m.code for m in result.members}
+    assert ran and "E99000002" not in ran
+    assert ran == {m.code for m in result.region.members} - {"E99000002"}
+    for f in result.failures:
+        assert f.reason.startswith("The Dask worker running the task member-E99000002-")
+        assert "ended 1 time(s) (its process killed, or out of memory)" in f.reason
+        assert "--workers 1" in f.reason
+    written = result.write(tmp_path / "report")
+    page = next(p for p in written if p.suffix == ".html").read_text(encoding="utf-8")
+    assert "Synthetic authority 2" in page and "ended 1 time(s)" in page
+
+
+def test_a_task_dask_gave_up_on_is_said_in_a_sentence() -> None:
+    """Dask's KilledWorker, in words: the task, how often its worker ended, what to do."""
+    from distributed import KilledWorker
+
+    from sufficiency.region.cluster import gave_up, workers_kept_dying
+
+    exc = KilledWorker("read-E99000001-abc", "tcp://127.0.0.1:4000", 2)
+    assert gave_up(exc) == (
+        "The Dask worker running the task read-E99000001-abc ended 3 time(s) (its "
+        "process killed, or out of memory), so Dask gave the task up."
+    )
+    said = str(workers_kept_dying(exc))
+    assert said.startswith("The Dask worker running the task read-E99000001-abc ended 3")
+    assert "gave the task up and the region's run stopped before its report" in said
