@@ -16,7 +16,7 @@ from sufficiency.commissioning.evaluate import Comparison, compare_plans
 from sufficiency.commissioning.lever_words import assumptions
 from sufficiency.commissioning.levers import Levers
 from sufficiency.commissioning.pooled import PooledResult
-from sufficiency.commissioning.sensitivity import sensitivity_cases
+from sufficiency.commissioning.sensitivity import sensitivity
 from sufficiency.commissioning.solve import Plan, optimise, status_quo_plan
 from sufficiency.config import CommissioningParams
 from sufficiency.forecast import (
@@ -96,7 +96,7 @@ def commission(
     comparison = compare_plans(stochastic, central, quo, fresh, levers, prices=prices)
     sens: pd.DataFrame | None = None
     if with_sensitivity and params.sensitivity_steps:
-        sens, _notes = sensitivity_cases(
+        sens = sensitivity(
             demand, fresh, levers, params, stochastic, prices=prices, progress=progress
         )
     rows = [

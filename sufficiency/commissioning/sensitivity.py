@@ -49,26 +49,6 @@ def plan_summary(plan: Plan) -> dict[str, int]:
     return out
 
 
-def sensitivity(
-    demand: DemandPaths,
-    fresh: DemandPaths,
-    levers: Levers,
-    params: CommissioningParams,
-    base: Plan,
-    *,
-    prices: PriceRise = DEFAULT_RISE,
-    progress: Callable[[str], None] | None = None,
-) -> pd.DataFrame:
-    """The rows of :func:`sensitivity_cases` (``sensitivity.csv``), without its sentences:
-    ``base`` re-made and re-scored with demand, spot prices and recruitment success moved
-    by each of ``params.sensitivity_steps``, optimised on ``demand`` and scored on
-    ``fresh``."""
-    rows, _notes = sensitivity_cases(
-        demand, fresh, levers, params, base, prices=prices, progress=progress
-    )
-    return rows
-
-
 #: ``sensitivity.csv``'s ``solve`` column: how far the solver settled a case.
 PROVEN, NOT_PROVEN, NOT_TESTED = "proven optimal", "not proven optimal", "not tested"
 
@@ -90,7 +70,7 @@ def spot_below_words(levers: Levers) -> str:
     )
 
 
-def sensitivity_cases(
+def sensitivity(
     demand: DemandPaths,
     fresh: DemandPaths,
     levers: Levers,
@@ -99,8 +79,9 @@ def sensitivity_cases(
     *,
     prices: PriceRise = DEFAULT_RISE,
     progress: Callable[[str], None] | None = None,
-) -> tuple[pd.DataFrame, dict[tuple[str, float], str]]:
-    """Re-optimise and re-score with each factor moved by each of ``params.sensitivity_steps``.
+) -> pd.DataFrame:
+    """``sensitivity.csv``'s rows: ``base`` re-optimised and re-scored with each factor
+    moved by each of ``params.sensitivity_steps``.
 
     ``progress`` is told as each factor's runs start.
 
@@ -123,32 +104,25 @@ def sensitivity_cases(
     a service limit there).
     The recommended plan is made already: a case the solver cannot settle does not stop
     the run.
-
-    With the rows, each case's ``note`` that is not blank, by (factor, change).
     """
     rows: list[dict[str, Any]] = []
-    notes: dict[tuple[str, float], str] = {}
     for number, factor in enumerate(FACTORS, start=1):
         if progress is not None:
             changes = ", ".join(f"{s:+.0%}" for s in params.sensitivity_steps)
             progress(f"Sensitivity {number} of {len(FACTORS)}: {factor} changed by {changes}")
         for step in params.sensitivity_steps:
-            case = (factor, float(step))
             try:
                 row = _case(demand, fresh, levers, params, base, factor, step, prices)
             except _NotTested as e:
-                notes[case] = str(e)
                 rows.append({"factor": factor, "change": step, **_NO_FIGURES,
                              "solve": NOT_TESTED, "note": str(e)})  # fmt: skip
                 continue
-            if row["note"]:
-                notes[case] = row["note"]
             rows.append(row)
     columns = ["factor", "change", *_NO_FIGURES, "solve", "note"]
     table = pd.DataFrame(rows, columns=columns)
     counts = ["households_recruited", "block_places_year1", "homes_opened"]
     # whole numbers with a blank where a case is not tested (not 3.0 beside nan)
-    return table.astype({**dict.fromkeys(counts, "Int64"), "fee_uplift": "boolean"}), notes
+    return table.astype({**dict.fromkeys(counts, "Int64"), "fee_uplift": "boolean"})
 
 
 #: A case not tested: no figures.
@@ -172,7 +146,7 @@ def _case(
     step: float,
     prices: PriceRise,
 ) -> dict[str, Any]:
-    """One row of :func:`sensitivity_cases`; raises :class:`_NotTested` saying why not."""
+    """One row of :func:`sensitivity`; raises :class:`_NotTested` saying why not."""
     m = 1.0 + step
     d, f, lv, success = demand, fresh, levers, 1.0
     if factor == "demand":

@@ -460,19 +460,6 @@ def test_a_recruit_or_home_cost_in_pence_is_warned_of_or_refused():
             "dearest placement recorded in England") in said  # fmt: skip
 
 
-def test_sensitivity_takes_the_parameters_of_sensitivity_cases():
-    """sensitivity() was ``*args, **kwargs`` over sensitivity_cases: mypy checked none of
-    its callers (a misspelt ``price=`` failed only when run). It now names each one, as
-    sensitivity_cases does, with their types."""
-    import inspect
-
-    from sufficiency.commissioning.sensitivity import sensitivity, sensitivity_cases
-
-    mine, theirs = inspect.signature(sensitivity), inspect.signature(sensitivity_cases)
-    assert list(mine.parameters.values()) == list(theirs.parameters.values())
-    assert mine.return_annotation == "pd.DataFrame"
-
-
 def test_a_high_cost_residential_price_below_the_usual_one_is_refused():
     """residential_high_cost_weekly_gbp = 1200 (a zero short of £12,000) priced the
     high-cost tail below an ordinary children's home place, and the plan was made on a

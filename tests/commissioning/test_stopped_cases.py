@@ -11,7 +11,7 @@ from sufficiency.commissioning import case, solve
 from sufficiency.commissioning.backends import MipOutcome, SolveStatus
 from sufficiency.commissioning.evaluate import compare_plans, evaluate_plan
 from sufficiency.commissioning.report import planning_sentence
-from sufficiency.commissioning.sensitivity import plan_summary, sensitivity_cases
+from sufficiency.commissioning.sensitivity import plan_summary, sensitivity
 from sufficiency.commissioning.solve import optimise, status_quo_plan
 
 
@@ -56,6 +56,11 @@ def _by_case(sens, column):
                     strict=True))  # fmt: skip
 
 
+def _notes(sens):
+    """Each case's ``note`` that is not blank, by (factor, change)."""
+    return {case: note for case, note in _by_case(sens, "note").items() if note}
+
+
 def test_a_stopped_sensitivity_case_is_said_and_does_not_stop_the_run(
     tiny_demand, tiny_levers, tiny_params, monkeypatch
 ):
@@ -68,7 +73,8 @@ def test_a_stopped_sensitivity_case_is_said_and_does_not_stop_the_run(
     params = tiny_params.model_copy(update={"sensitivity_steps": (-0.1, 0.1)})
     base = optimise(tiny_demand, tiny_levers, params)
     _stopping(monkeypatch, {1: "none", 2: "plan"})  # demand -10%: no plan; +10%: unproven
-    sens, notes = sensitivity_cases(tiny_demand, tiny_demand, tiny_levers, params, base)
+    sens = sensitivity(tiny_demand, tiny_demand, tiny_levers, params, base)
+    notes = _notes(sens)
     solve_of = _by_case(sens, "solve")
     assert solve_of[("demand", -0.1)] == "not proven optimal"
     assert solve_of[("demand", 0.1)] == "not proven optimal"
@@ -132,7 +138,8 @@ def test_a_case_with_no_plan_where_the_recommended_plan_misses_a_limit_is_not_te
     base = optimise(demand, levers, params)
     assert plan_summary(base)["recruit"] == 2
     _stopping(monkeypatch, {1: "none", 3: "none"})  # demand, recruitment (spot: 2, real)
-    sens, notes = sensitivity_cases(demand, demand, levers, params, base)
+    sens = sensitivity(demand, demand, levers, params, base)
+    notes = _notes(sens)
     solve_of = _by_case(sens, "solve")
     assert solve_of[("demand", -0.25)] == "not proven optimal"
     assert "the recommended plan is kept" in notes[("demand", -0.25)]
@@ -203,7 +210,8 @@ def test_a_case_stopped_on_a_dearer_plan_keeps_the_recommended_plan(
     params = tiny_params.model_copy(update={"sensitivity_steps": (-0.1,)})
     base = optimise(tiny_demand, tiny_levers, params)
     _stopping(monkeypatch, {1: "nothing", 2: "nothing", 3: "nothing"})  # every case
-    sens, notes = sensitivity_cases(tiny_demand, tiny_demand, tiny_levers, params, base)
+    sens = sensitivity(tiny_demand, tiny_demand, tiny_levers, params, base)
+    notes = _notes(sens)
     assert list(sens["solve"]) == ["not proven optimal"] * 3
     saves = sens["status_quo_cost_gbp"] > sens["base_plan_cost_gbp"]
     assert list(saves) == [True, False, True]  # spot 10% cheaper: it would lose
@@ -286,7 +294,8 @@ def test_cases_the_real_solver_stops_at_once_keep_the_recommended_plan(
     params = tiny_params.model_copy(update={"sensitivity_steps": (-0.1,)})
     base = optimise(tiny_demand, tiny_levers, params)
     stopped = params.model_copy(update={"time_limit_seconds": 1e-6})
-    sens, notes = sensitivity_cases(tiny_demand, tiny_demand, tiny_levers, stopped, base)
+    sens = sensitivity(tiny_demand, tiny_demand, tiny_levers, stopped, base)
+    notes = _notes(sens)
     assert list(sens["solve"]) == ["not proven optimal"] * 3
     assert list(sens["factor"]) == ["demand", "spot prices", "recruitment success"]
     cost, base_cost, quo = (list(sens[c]) for c in ("expected_cost_gbp", "base_plan_cost_gbp",
@@ -300,5 +309,5 @@ def test_cases_the_real_solver_stops_at_once_keep_the_recommended_plan(
         "The solver found no plan, and the recommended plan would cost more on this case's "
         "demand paths than making no new commitments, so none are made."
     )
-    again, _ = sensitivity_cases(tiny_demand, tiny_demand, tiny_levers, stopped, base)
+    again = sensitivity(tiny_demand, tiny_demand, tiny_levers, stopped, base)
     assert again.drop(columns="note").equals(sens.drop(columns="note"))  # same figures
