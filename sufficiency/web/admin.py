@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+from typing import BinaryIO
 
 from starlette.responses import Response
 
@@ -32,7 +33,7 @@ from sufficiency.store.accounts import (
     reset_credentials,
     set_active_by_id,
 )
-from sufficiency.web import flash, upload_checks, upload_types, uploads
+from sufficiency.web import flash, upload_checks, upload_once, upload_types, uploads
 from sufficiency.web.auth import hash_password, new_totp_secret, provisioning_uri
 from sufficiency.web.framework import ADMIN, Ctx, Page, not_found, redirect, render
 
@@ -187,6 +188,7 @@ def _uploads(ctx: Ctx, status: int = 200, **extra: object) -> Response:
         data_dir=uploads.data_dir(ctx.web.params),
         max_mb=ctx.web.params.max_upload_mb,
         max_listed=upload_checks.MAX_LISTED,
+        sent=secrets.token_urlsafe(18),  # one sending of the upload form (upload_once)
         **context,
     )
 
@@ -205,9 +207,21 @@ def upload_post(ctx: Ctx) -> Response:
     kind = ctx.form.get("kind", "")
     if kind not in uploads.KINDS:
         return _refused(ctx, "Choose what the upload is: 903 history, referrals or register.")
+    files = [(f.filename or "", f.file) for name, f in ctx.files if name == "files"]
+    # the same form sent twice (a double click) is checked once: the second goes to the
+    # first's check, so no upload is left waiting unseen
+    key = upload_once.sending(ctx.username, ctx.form.get("sent", ""), kind, files)
+    upload_id, again = upload_once.once(key, lambda: _check(ctx, kind, files))
+    if again:
+        ctx.flash("Sent twice: this is the check of the first sending; nothing was "
+                  "checked or kept twice.")  # fmt: skip
+    return redirect(f"/admin/uploads/{upload_id}")
+
+
+def _check(ctx: Ctx, kind: str, files: list[tuple[str, BinaryIO]]) -> str:
+    """Stage and check an upload, recorded in the audit trail; return its identifier."""
     general = getattr(ctx.request.app.state, "general", None) or GeneralParams()
     matching = getattr(ctx.request.app.state, "matching", None) or MatchingParams()
-    files = [(f.filename or "", f.file) for name, f in ctx.files if name == "files"]
     staged = uploads.stage(
         kind,
         files,
@@ -224,7 +238,7 @@ def upload_post(ctx: Ctx) -> Response:
           detail=f"{kind}: {len(staged.files)} file(s), {sizes} bytes, {r.num_errors} error(s), "
           f"{r.num_warnings} warning(s); upload {staged.id[:8]}")  # fmt: skip
     log.info("upload checked by %s: %s, %d error(s)", ctx.username, kind, r.num_errors)
-    return redirect(f"/admin/uploads/{staged.id}")
+    return staged.id
 
 
 def check_page(ctx: Ctx) -> Response:
