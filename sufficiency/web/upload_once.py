@@ -38,7 +38,9 @@ _POLL = 0.2
 _ID = "id"
 
 
-def sending(uploader: str, token: str, kind: str, files: Iterable[tuple[str, BinaryIO]]) -> str | None:
+def sending(
+    uploader: str, token: str, kind: str, files: Iterable[tuple[str, BinaryIO]]
+) -> str | None:
     """What makes one sending of the form: a hash of who sent it, its token, its kind and
     its files' names and contents (each file read, then put back at its start); ``None``
     for a form without a token (a page shown before this), checked as it comes."""
