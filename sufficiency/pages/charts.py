@@ -169,8 +169,14 @@ def fan_chart(
     value_format: str = "{:,.0f}",
     width: float = 7.5,
     height: float = 3.2,
+    base: str = "",
 ) -> Chart:
     """History (solid black), the P10-P90 band, the middle (P50) and a scenario (dashed).
+
+    ``base``: what the band and middle line are when they are not the only forecast (``"the
+    base"`` beside a scenario): the legend and the description then name them so, and the
+    description gives the scenario's last figure too (a chart of "base and scenario" said
+    only "the middle forecast is 853", the base's, beside a scenario at 904).
 
     The y-axis starts near the band, not at zero, so the band's width can be read, and
     ticks on whole numbers when ``value_format`` writes whole numbers (counts of children);
@@ -185,8 +191,11 @@ def fan_chart(
         fig, ax = _figure(width, height)
         if history is not None and len(history):
             ax.plot(hist_dates, history, color=HISTORY, lw=1.8, label="Actual (903 returns)")
-        ax.fill_between(dates, p10, p90, color=BAND, lw=0, label="8 in 10 futures (P10 to P90)")
-        ax.plot(dates, p50, color=CENTRAL, lw=2, label="Middle forecast (P50)")
+        whose = f"{base[:1].upper()}{base[1:]}: " if base else ""
+        ax.fill_between(dates, p10, p90, color=BAND, lw=0,
+                        label=f"{whose}8 in 10 futures (P10 to P90)")  # fmt: skip
+        middle = f"{whose}middle forecast (P50)" if base else "Middle forecast (P50)"
+        ax.plot(dates, p50, color=CENTRAL, lw=2, label=middle)
         if scenario is not None:
             ax.plot(dates, scenario, color=SCENARIO, lw=2, ls="--", label=f"{scenario_name} (P50)")
         if extra is not None:
@@ -221,12 +230,15 @@ def fan_chart(
         data[extra_name] = pad_hist + list(extra)
     end = f"{dates[-1]:%B %Y}" if dates else ""
     description = (
-        f"{title}: by {end} the middle forecast is {value_format.format(p50[-1])} "
-        f"(8 in 10 futures between {value_format.format(p10[-1])} and "
-        f"{value_format.format(p90[-1])})."
+        f"{title}: by {end} {base + chr(39) + 's' if base else 'the'} middle forecast is "
+        f"{value_format.format(p50[-1])} (8 in 10 futures between "
+        f"{value_format.format(p10[-1])} and {value_format.format(p90[-1])})"
         if len(p50)
         else title
     )
+    if len(p50) and base and scenario is not None and len(scenario):
+        description += f"; {scenario_name}'s is {value_format.format(scenario[-1])}"
+    description += "." if len(p50) else ""
     if history is not None and np.isnan(np.asarray(history, dtype=float)).any():
         description += " The actual line has a gap where no 903 return is held."
     return Chart(title, svg, data, description, value_format)

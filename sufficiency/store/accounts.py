@@ -114,16 +114,23 @@ def add_user(
         with Session(store.engine) as s, s.begin():
             # "PLACEMENT" beside "placement": two accounts the audit trail, the decisions'
             # "by ..." and a person reading them cannot tell apart (one name, two roles)
-            taken = s.scalar(select(User.username).where(
-                func.lower(User.username) == username.lower()))  # fmt: skip
-            if taken is not None and taken != username:
-                raise StoreError(f"there is already a user called {taken!r} (user names "
-                                 "that differ only in capitals are one name)")  # fmt: skip
+            _refuse_capitals(s, username)
             s.add(user)
             s.flush()
             return _account(user)
     except IntegrityError:
+        # added meanwhile (the database's index on the name in lower case, migration 0006)
+        with Session(store.engine) as s:
+            _refuse_capitals(s, username)
         raise StoreError(f"there is already a user called {username!r}") from None
+
+
+def _refuse_capitals(s: Session, username: str) -> None:
+    taken = s.scalar(select(User.username).where(
+        func.lower(User.username) == username.lower()))  # fmt: skip
+    if taken is not None and taken != username:
+        raise StoreError(f"there is already a user called {taken!r} (user names "
+                         "that differ only in capitals are one name)")  # fmt: skip
 
 
 def list_users(store: RunStore) -> list[Account]:

@@ -20,7 +20,7 @@ from sqlalchemy.pool import NullPool
 from sufficiency.errors import StoreError
 
 #: The newest migration in migrations/versions (a test keeps this in step).
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 # any fixed number: PostgreSQL's lock for "this database's schema is being upgraded"
 _PG_LOCK = 0x5AFC1E
 _ENV = "SUFFICIENCY_STORE"

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -126,6 +127,10 @@ class User(Base):
     last_sign_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+#: "JO" beside "jo": one name (migration 0006), so two accounts added at once cannot both be.
+Index("uq_users_username_lower", func.lower(User.username), unique=True)
+
+
 class AuditEvent(Base):
     """Who did what, when: sign-ins, views of a child's page, decisions, downloads."""
 
@@ -179,6 +184,10 @@ class SavedScenario(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     changed_by: Mapped[str] = mapped_column(String(200))
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+#: "base" beside "Base": one name (migration 0006).
+Index("uq_scenarios_name_lower", func.lower(SavedScenario.name), unique=True)
 
 
 class ScenarioEvent(Base):

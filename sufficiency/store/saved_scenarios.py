@@ -146,6 +146,9 @@ def save_scenario(
             s.flush()
             return int(row.id)
     except IntegrityError:
+        # saved meanwhile (the database's index on the name in lower case, migration 0006)
+        with Session(store.engine) as s:
+            _refuse_capitals(s, name, scenario_id)
         raise StoreError(f"there is already a scenario called {name!r}") from None
 
 

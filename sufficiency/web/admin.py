@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
+from typing import BinaryIO
 
 from starlette.responses import Response
 
@@ -32,7 +33,7 @@ from sufficiency.store.accounts import (
     reset_credentials,
     set_active_by_id,
 )
-from sufficiency.web import flash, upload_checks, upload_types, uploads
+from sufficiency.web import flash, upload_checks, upload_once, upload_types, uploads
 from sufficiency.web.auth import hash_password, new_totp_secret, provisioning_uri
 from sufficiency.web.framework import ADMIN, Ctx, Page, not_found, redirect, render
 
@@ -187,6 +188,7 @@ def _uploads(ctx: Ctx, status: int = 200, **extra: object) -> Response:
         data_dir=uploads.data_dir(ctx.web.params),
         max_mb=ctx.web.params.max_upload_mb,
         max_listed=upload_checks.MAX_LISTED,
+        sent=secrets.token_urlsafe(18),  # one sending of the upload form (upload_once)
         **context,
     )
 
@@ -205,9 +207,21 @@ def upload_post(ctx: Ctx) -> Response:
     kind = ctx.form.get("kind", "")
     if kind not in uploads.KINDS:
         return _refused(ctx, "Choose what the upload is: 903 history, referrals or register.")
+    files = [(f.filename or "", f.file) for name, f in ctx.files if name == "files"]
+    # the same form sent twice (a double click) is checked once: the second goes to the
+    # first's check, so no upload is left waiting unseen
+    key = upload_once.sending(ctx.username, ctx.form.get("sent", ""), kind, files)
+    upload_id, again = upload_once.once(key, lambda: _check(ctx, kind, files))
+    if again:
+        ctx.flash("Sent twice: this is the check of the first sending; nothing was "
+                  "checked or kept twice.")  # fmt: skip
+    return redirect(f"/admin/uploads/{upload_id}")
+
+
+def _check(ctx: Ctx, kind: str, files: list[tuple[str, BinaryIO]]) -> str:
+    """Stage and check an upload, recorded in the audit trail; return its identifier."""
     general = getattr(ctx.request.app.state, "general", None) or GeneralParams()
     matching = getattr(ctx.request.app.state, "matching", None) or MatchingParams()
-    files = [(f.filename or "", f.file) for name, f in ctx.files if name == "files"]
     staged = uploads.stage(
         kind,
         files,
@@ -224,7 +238,7 @@ def upload_post(ctx: Ctx) -> Response:
           detail=f"{kind}: {len(staged.files)} file(s), {sizes} bytes, {r.num_errors} error(s), "
           f"{r.num_warnings} warning(s); upload {staged.id[:8]}")  # fmt: skip
     log.info("upload checked by %s: %s, %d error(s)", ctx.username, kind, r.num_errors)
-    return redirect(f"/admin/uploads/{staged.id}")
+    return staged.id
 
 
 def check_page(ctx: Ctx) -> Response:
@@ -251,15 +265,26 @@ def _decide(ctx: Ctx, upload_id: str, exc: uploads.UploadError) -> Response:
     return _refused(ctx, str(exc))
 
 
+def accepted_files(files: list[tuple[str, int, str]]) -> str:
+    """What the audit trail keeps of an accepted upload's files: how many, their size and
+    SHA-256 (enough to tell which copy of a file was used), never their names: a council's
+    file is often named after the child ("Smith J referral.csv"), and the audit trail is
+    kept for years and read by administrators."""
+    size = sum(n for _name, n, _sha in files)
+    hashes = ", ".join(sha[:12] for _name, _n, sha in files[:20])
+    more = f" and {len(files) - 20:,} more" if len(files) > 20 else ""
+    return f"{len(files):,} file(s), {size:,} bytes, SHA-256 {hashes}{more}"
+
+
 def accept_post(ctx: Ctx) -> Response:
     upload_id = ctx.path_param("upload_id")
     try:
         kind, target, files = uploads.accept(upload_id, ctx.username, ctx.web.params)
     except uploads.UploadError as exc:
         return _decide(ctx, upload_id, exc)
-    listed = ", ".join(f"{n} ({sha[:12]})" for n, _size, sha in files[:20])
     audit(ctx.store, ctx.username, "upload_accepted",
-          detail=f"{kind} written to {target}: {listed}; upload {upload_id[:8]}")  # fmt: skip
+          detail=f"{kind} written to {target}: {accepted_files(files)}; "
+          f"upload {upload_id[:8]}")  # fmt: skip
     log.info("upload accepted by %s: %s", ctx.username, kind)
     what = {"history": "the 903 history is", "referrals": "the referrals are"}.get(
         kind, "the placement register is"

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from sufficiency import clock, vocabulary
 from sufficiency.finance.summaries import WHOLE_YEAR, quarter
@@ -20,6 +20,7 @@ from sufficiency.pages import fan_chart
 from sufficiency.pages.render import gbp, percent
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import audit
+from sufficiency.web import for_excel
 from sufficiency.web.framework import (
     AGGREGATE,
     FINANCE,
@@ -232,7 +233,7 @@ def download(ctx: Ctx) -> Response:
         run_id=int(run["id"]),
         detail=f"downloaded {name} of spend run {run['id']}",
     )
-    return FileResponse(path, media_type=DOWNLOADS[name], filename=name)
+    return for_excel.download(path, DOWNLOADS[name], name)
 
 
 FORECAST_REPORT = stored_report(

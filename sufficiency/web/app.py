@@ -126,7 +126,8 @@ def sign_in_post(ctx: Ctx) -> Response:
         )
     if counted is not None:
         limit.succeeded(address, counted)
-    back = come_back.take(ctx.request.session)  # the page asked for when signed out
+    # the page asked for when signed out, if this person's role may open it
+    back = come_back.take(ctx.request.session, ctx.request, result.account.role)
     _start_session(ctx, result.account.username)
     audit(ctx.store, result.account.username, "sign_in", detail="password and code")
     return redirect(back)
@@ -217,7 +218,7 @@ async def oidc_back(ctx: Ctx) -> Response:
             oidc=_oidc_label(ctx),
         )
     await run_in_threadpool(record_success, ctx.store, user.username)
-    back = come_back.take(ctx.request.session)
+    back = come_back.take(ctx.request.session, ctx.request, user.role)
     await run_in_threadpool(_start_session, ctx, user.username)
     await run_in_threadpool(audit, ctx.store, user.username, "sign_in", detail="OpenID")
     return redirect(back)

@@ -9,10 +9,11 @@ download is written to the audit trail.
 
 from __future__ import annotations
 
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from sufficiency.errors import StoreError
 from sufficiency.store.accounts import audit
+from sufficiency.web import for_excel
 from sufficiency.web.framework import PLACEMENT, Ctx, Page, not_found
 from sufficiency.web.store_files import output
 
@@ -41,7 +42,7 @@ def download(ctx: Ctx) -> Response:
                          "run wrote it, so it is not given; re-run matching.")  # fmt: skip
     audit(ctx.store, ctx.username, "download", run_id=rid,
           detail=f"downloaded {name} of matching run {rid}")  # fmt: skip
-    return FileResponse(path, media_type=DOWNLOADS[name], filename=name)
+    return for_excel.download(path, DOWNLOADS[name], name)
 
 
 ROUTES = [Page("/matching/runs/{run_id:int}/download/{name}", download, roles=PLACEMENT)]

@@ -287,8 +287,7 @@ def changes(ctx: Ctx) -> Response:
             problem="There is only one matching run so far: nothing to compare."
             if runs
             else "There is no matching run in the store yet: nothing to compare.",
-            rerun_by="",
-            rerun_of="",
+            summary={},
         )
     after, before = runs[0], runs[1]
     rows = ctx.store.diff(int(before["id"]), int(after["id"]))
@@ -303,8 +302,7 @@ def changes(ctx: Ctx) -> Response:
         before=before,
         after=after,
         problem="",
-        rerun_by=summary.get("rerun_by", ""),
-        rerun_of=summary.get("rerun_of", ""),
+        summary=summary,  # who re-ran it, and the team's decisions it did not apply
     )
 
 

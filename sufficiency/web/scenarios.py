@@ -217,7 +217,7 @@ def comparison(run: ScenarioRunInfo, name: str) -> dict[str, Any]:
     chart = drawn(f"scenario run {run.id} {run.started_at.isoformat()}", lambda: fan_chart(
         "Children looked after: base and scenario", list(pd.to_datetime(t["month"])),
         np.array(t["base_p10"]), np.array(t["base_p50"]), np.array(t["base_p90"]),
-        scenario=np.array(t["scenario_p50"]), scenario_name=name,
+        scenario=np.array(t["scenario_p50"]), scenario_name=name, base="the base",
     ))  # fmt: skip
     cats = _frame(r["by_category"], ["category", "base_mean", "base_p10", "base_p90",
                                      "scenario_mean", "scenario_p10", "scenario_p90",

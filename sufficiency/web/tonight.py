@@ -170,6 +170,16 @@ class Tonight:
             )
         return list(dict.fromkeys(str(p) for p in out if str(p)))
 
+    def refused_pins(self, child_id: str) -> dict[str, str]:
+        """Homes of :meth:`placements_for` a pin to which every run refuses (a pin is
+        checked against each hard rule: docs/matching.md), with the rules each breaks in
+        words: the nearest option of a child not placed, when it breaks a rule."""
+        if NEAREST_BREAKS not in self.not_placed or NEAREST_HOME not in self.not_placed:
+            return {}
+        rows = self.not_placed[self.not_placed["Child"] == child_id].to_dict("records")
+        return {str(r[NEAREST_HOME]): str(r[NEAREST_BREAKS]) for r in rows
+                if str(r[NEAREST_BREAKS]).startswith("rule ")}  # fmt: skip
+
 
 #: Read once per run (keyed by store too: a process may serve more than one store).
 _cache: dict[tuple[str, int], Tonight] = {}

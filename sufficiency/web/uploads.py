@@ -50,6 +50,8 @@ _READ_AS = {"referrals": "referrals", "placements": "placements"}
 #: An upload not accepted within this time is thrown away.
 STAGED_HOURS = 2
 _PREFIX = "sufficiency-upload-"
+#: The marker of an upload form's sending (:mod:`~.upload_once`), swept with the uploads.
+SENT_PREFIX = "sufficiency-sent-"
 _ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 #: One part of a file's path: what Windows folders are named ("Children's Services",
 #: "Data & returns, 2026" were refused before), never a separator, ".." or a control.
@@ -431,7 +433,8 @@ def sweep(now: dt.datetime | None = None) -> None:
     run as the application starts, on each new upload and, through :data:`sweep_due`, on
     requests at most every :data:`SWEEP_SECONDS`."""
     limit = (now or dt.datetime.now(dt.UTC)).timestamp() - STAGED_HOURS * 3600
-    for folder in Path(tempfile.gettempdir()).glob(_PREFIX + "*"):
+    temp = Path(tempfile.gettempdir())
+    for folder in [*temp.glob(_PREFIX + "*"), *temp.glob(SENT_PREFIX + "*")]:
         try:
             if (
                 not folder.is_symlink()

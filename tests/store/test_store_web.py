@@ -178,7 +178,9 @@ def test_migration_0005_keeps_existing_accounts(store_url):
     old = get_user(store, "old")
     assert old is not None and old.role == "finance" and old.has_totp
     with store.engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0005"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
+            module.HEAD_REVISION
+        )
         assert conn.execute(text("SELECT totp_last_step FROM users")).scalar() is None
     store.close()
 

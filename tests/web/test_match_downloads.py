@@ -6,10 +6,12 @@ Chromium, as the team would."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from sufficiency.store.accounts import audit_trail
@@ -43,7 +45,13 @@ def test_the_team_downloads_the_match_report_workbook(own, tmp_path, chromium):
     assert "Children placed" in openpyxl.load_workbook(saved, read_only=True).sheetnames
     with page.expect_download() as info:
         page.get_by_role("link", name="matches.csv").click()
-    assert Path(info.value.path()).read_bytes() == (out / "matches.csv").read_bytes()
+    # a CSV begins with the UTF-8 byte-order mark, so Excel on Windows reads '£' and 'Siân'
+    # as written (without it: 'Â£', 'SiÃ¢n'); the rest is the file as the run wrote it
+    csv_bytes = Path(info.value.path()).read_bytes()
+    assert csv_bytes == b"\xef\xbb\xbf" + (out / "matches.csv").read_bytes()
+    assert list(pd.read_csv(io.BytesIO(csv_bytes)).columns) == list(
+        pd.read_csv(out / "matches.csv").columns
+    )
     assert sorted(a.detail for a in audit_trail(own.store, action="download")) == [
         "downloaded match_report.xlsx of matching run 1",
         "downloaded matches.csv of matching run 1",
