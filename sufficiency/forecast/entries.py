@@ -330,7 +330,60 @@ def fit_entries(
     if chosen.has_shift and chosen.shift_at is not None:
         since = max(window_start, chosen.shift_at)
     alpha, ages = _composition(care, start, window_start, since)
+    said = entry_change_sentence(chosen, window_start, window_y)
+    if said is not None:
+        warnings.warn(said, ForecastWarning, stacklevel=3)
     return replace(chosen, composition_alpha=alpha, ages_months=ages)
+
+
+#: A forecast's first-year entries this far from the reference window's average (and
+#: beyond twice the average's standard error) are said in a warning.
+ENTRY_CHANGE_SAID = 0.15
+
+
+def _per_month(x: float) -> str:
+    return f"{x:.1f}" if x < 10 else f"{x:,.0f}"
+
+
+def entry_change_sentence(
+    em: EntryModel, window_start: pd.Timestamp, window_y: np.ndarray
+) -> str | None:
+    """Say when the entries the forecast starts from differ from the reference window's
+    average (a step, a trend or a drifting level), and what follows and what does not;
+    ``None`` when they do not differ by ``ENTRY_CHANGE_SAID`` and by chance."""
+    if len(window_y) == 0 or window_y.sum() == 0:
+        return None
+    average = float(window_y.mean())
+    fitted = em.fitted_per_month()
+    error = np.sqrt(max(_dispersion(window_y), 1.0) * average / len(window_y))
+    if abs(fitted / average - 1) < ENTRY_CHANGE_SAID or abs(fitted - average) < 2 * error:
+        return None
+    levels = em.shift_levels
+    if levels is not None and em.shift_at is not None:
+        since = em.shift_at + pd.offsets.MonthEnd(1)
+        why = (
+            f"a step in {since:%B %Y} (from about {_per_month(levels[0])} a month to "
+            f"{_per_month(levels[1])})"
+        )
+        who = (
+            "Who enters (ages, legal status, placements) follows the children who entered "
+            "since the step; how long children stay and where they move are measured over "
+            "the whole period"
+        )
+    else:
+        why = "the trend of recent years" if em.has_trend else "the recent months"
+        who = (
+            "Who enters (ages, legal status, placements), how long children stay and where "
+            "they move are measured over that whole period"
+        )
+    return (
+        f"Entries have changed: the forecast expects about {_per_month(fitted)} children a "
+        f"month to start to be looked after in its first year, against {_per_month(average)} "
+        f"a month on average from {window_start:%d/%m/%Y} to {em.anchor:%d/%m/%Y} "
+        f"({fitted / average - 1:+.0%}), following {why}. {who}: if the children entering "
+        "now stay longer or shorter than those before (unaccompanied 16-17-year-olds stay "
+        "until 18, say), the forecast does not show it until later returns do."
+    )
 
 
 def _composition(

@@ -111,6 +111,23 @@ class EntryModel:
             out[:, ahead] += (capped - coef[:, 1])[:, None] * x[ahead, 1][None, :]
         return out
 
+    def fitted_per_month(self, months: int = 12) -> float:
+        """Mean entries a month the fit expects over the first ``months`` forecast months
+        (coefficients at their posterior mean, no random walk): the level the forecast
+        starts from, to set beside the reference window's average."""
+        dates = pd.date_range(self.anchor + pd.offsets.MonthEnd(1), periods=months, freq="ME")
+        return float(np.exp(self.log_mean(self.coef, dates)).mean())
+
+    @property
+    def shift_levels(self) -> tuple[float, float] | None:
+        """With a level shift: fitted entries a month before it and after it (the month
+        after ``shift_at``, and that month at the earlier level); ``None`` without."""
+        if not self.has_shift or self.shift_at is None:
+            return None
+        first = pd.DatetimeIndex([self.shift_at + pd.offsets.MonthEnd(1)])
+        after = float(np.exp(self.log_mean(self.coef, first))[0, 0])
+        return after * float(np.exp(self.coef[1 + int(self.has_trend)])), after
+
     def draw_log_mean(
         self, dates: pd.DatetimeIndex, rng: np.random.Generator, num_paths: int
     ) -> np.ndarray:

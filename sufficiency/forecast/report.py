@@ -12,7 +12,7 @@ from sufficiency import vocabulary
 from sufficiency.config import ForecastParams
 from sufficiency.errors import notes_said_not_raised
 from sufficiency.forecast.backtest import BacktestResult
-from sufficiency.forecast.model import ForecastModel
+from sufficiency.forecast.model import EntryModel, ForecastModel
 from sufficiency.forecast.result import ForecastResult
 from sufficiency.forecast.scenario import Scenario
 from sufficiency.forecast.states import CATEGORIES, LEGAL_GROUPS
@@ -130,6 +130,11 @@ def assumptions_table(
             "Entry level estimated from",
             f"{em.origin.date()} to {em.anchor.date()}",
         ),
+        (
+            "Entries per month expected in the first forecast year (fitted)",
+            f"{em.fitted_per_month():.1f}",
+        ),
+        ("Entry level shift", _shift_words(em)),
         ("Drift of the entry level (sd a year, log)", f"{em.drift_mean_per_year:.3f}"),
         ("Entry trend", "fitted" if em.has_trend else "none (not supported by the data)"),
         ("Entry seasonality", "fitted" if em.has_season else "none (not supported by the data)"),
@@ -188,6 +193,19 @@ def assumptions_table(
             label = vocabulary.legal_group(group).capitalize()
             rows.append((f"Rate of {name}: {label} (per child per year)", f"{yearly:.3f}"))
     return pd.DataFrame(rows, columns=["item", "value"])
+
+
+def _shift_words(em: EntryModel) -> str:
+    """The entry model's level shift in words (``none ...`` without one)."""
+    levels = em.shift_levels
+    if levels is None or em.shift_at is None:
+        return "none (not supported by the data)"
+    before, after = levels
+    since = em.shift_at + pd.offsets.MonthEnd(1)
+    return (
+        f"from {since:%B %Y}: {before:.1f} entries a month before, {after:.1f} after "
+        f"({after / before - 1:+.0%})"
+    )
 
 
 def _window_months(model: ForecastModel) -> int:
