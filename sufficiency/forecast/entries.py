@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.config import ForecastParams
+from sufficiency.figures import day
 from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.model import EntryModel
 from sufficiency.forecast.states import (
@@ -379,7 +380,7 @@ def entry_change_sentence(
     return (
         f"Entries have changed: the forecast expects about {_per_month(fitted)} children a "
         f"month to start to be looked after in its first year, against {_per_month(average)} "
-        f"a month on average from {window_start:%d/%m/%Y} to {em.anchor:%d/%m/%Y} "
+        f"a month on average from {day(window_start)} to {day(em.anchor)} "
         f"({fitted / average - 1:+.0%}), following {why}. {who}: if the children entering "
         "now stay longer or shorter than those before (unaccompanied 16-17-year-olds stay "
         "until 18, say), the forecast does not show it until later returns do."
