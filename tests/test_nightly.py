@@ -432,7 +432,7 @@ def test_the_night_log_records_what_the_forecast_and_spend_set_aside(tmp_path, s
     reg.loc[1, "vacancies"] = "-2"
     reg.to_csv(tmp_path / "placements.csv", index=False)
     budget = tmp_path / "budget.csv"
-    budget.write_text((sample_dir / "budget.csv").read_text() + "Total,,209200000\n")
+    budget.write_text((sample_dir / "budget.csv").read_text() + "Note: agreed at Cabinet,,\n")
     cfg = _config(tmp_path, sample_dir, jobs=("forecast", "spend"), history=True)
     text = cfg.read_text().replace(str(sample_dir / "placements.csv"),
                                    str(tmp_path / "placements.csv"))  # fmt: skip

@@ -1,0 +1,132 @@
+"""A budget workbook as a council's finance team keeps it: a title above the header, a
+cost code column, subtotal and total rows, a blank month; each read, left out or set
+aside in sentences a finance officer reads."""
+
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from sufficiency.errors import InputDataError
+from sufficiency.finance.inputs import budget_for_run
+from sufficiency.finance.rows_said import row_runs
+from sufficiency.forecast import CATEGORIES
+
+MONTHS = [f"{y}-{m:02d}" for y, m in [(2026, m) for m in range(4, 13)] + [(2027, 1), (2027, 2),
+                                                                         (2027, 3)]]  # fmt: skip
+
+
+def _by_month(path, figures, months=MONTHS):
+    rows = [("2026-27", "all", m, f) for m, f in zip(months, figures, strict=True)]
+    pd.DataFrame(rows, columns=["financial_year", "cost_line", "month", "budget_gbp"]).to_csv(
+        path, index=False
+    )
+    return path
+
+
+def _finance_sheet(path):
+    """Title row merged across, a blank row, a cost code column, figures as text with £
+    and commas, a credit in brackets, a Sub-total and a Total summing the lines above."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Budget 2026-27"
+    ws["A1"] = "Children's placements budget 2026-27"
+    ws.merge_cells("A1:D1")
+    ws.append([])
+    ws.append(["Cost code", "Financial year", "Cost line", "Budget £"])
+    for row in [("CC101", "2026-27", "IFA foster care", "£11,000,000.00"),
+                ("CC102", "2026-27", "External residential", "£38,500,000.00"),
+                ("", "", "Sub-total", "£49,500,000.00"),
+                ("CC103", "2026-27", "In-house foster care", "8,200,000"),
+                ("CC104", "2026-27", "Kinship foster care", "(1,234)"),
+                ("", "", "Total", "£57,698,766.00"),
+                ("Grand total", "", "", "57698766")]:  # fmt: skip
+        ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def test_subtotal_and_total_rows_are_left_out_in_one_sentence_not_counted(tmp_path):
+    """A Sub-total and a Total row were each set aside as an error with the cost line's
+    whole list of choices ("must be one of: all, external_residential, ... (value
+    'Sub-total')"). They are recognised as totals and left out in one sentence, never
+    read as a line, and --strict does not refuse the sheet for them."""
+    path = _finance_sheet(tmp_path / "budget.xlsx")
+    table, notes = budget_for_run(path, CATEGORIES)
+    assert sorted(table["cost_line"]) == sorted(
+        ["ifa_foster", "external_residential", "in_house_foster", "kinship_foster"]
+    )
+    assert table["budget_gbp"].sum() == 11_000_000 + 38_500_000 + 8_200_000 - 1_234
+    said = [n for n in notes if "are totals of" in n]
+    assert len(said) == 1, notes
+    assert said[0].endswith(
+        "3 budget rows are totals of the lines above, not a line of their own (row 6 "
+        "'Sub-total'; row 9 'Total'; row 10 'Grand total'): left out, so no line is counted "
+        "twice (to compare the whole placements budget, give it as the line 'all', All "
+        "placements)"
+    )
+    assert not any("must be one of" in n or "set aside" in n for n in notes), notes
+    strict, _ = budget_for_run(path, CATEGORIES, strict=True)
+    assert strict.equals(table)
+
+
+def test_a_line_that_says_total_elsewhere_is_still_a_line(tmp_path):
+    """Only a row whose cost line is not a line is a total: the whole placements line
+    'all' with 'Total' in its cost code column is the budget, and the hint to give 'all'
+    is not made when the file gives it."""
+    path = tmp_path / "budget.csv"
+    path.write_text("cost code,financial_year,cost_line,budget_gbp\n"
+                    "CC1,2026-27,ifa_foster,11000000\nTotal,2026-27,all,74000000\n"
+                    "Total,,,85000000\n")  # fmt: skip
+    table, notes = budget_for_run(path, CATEGORIES)
+    assert table["cost_line"].tolist() == ["ifa_foster", "all"]
+    total = [n for n in notes if "is a total" in n]
+    assert len(total) == 1 and total[0].endswith("(row 4 'Total'): left out, so no line is "
+                                                 "counted twice"), notes  # fmt: skip
+
+
+def test_a_blank_month_is_said_in_words_and_once(tmp_path):
+    """A blank June figure set the line aside saying "is blank but a value is required",
+    and then the same sentence for each of the line's other eleven rows; a blank month
+    cell said "(value '<NA>')". Each is now said in words, the row at fault first, the
+    line's other rows together."""
+    figures = ["6000000"] * 12
+    figures[2] = ""
+    _, notes = budget_for_run(_by_month(tmp_path / "figure.csv", figures), CATEGORIES)
+    (said,) = [n for n in notes if "set aside" in n]
+    assert said.startswith(
+        "figure.csv: 12 budget rows set aside for errors (row 4: budget_gbp: is blank: give "
+        "the figure, 0 where there is no budget, as a blank is not taken for nothing; rows "
+        "2, 3 and 5 to 13: month: the budget by month for 2026-27 All placements is short "
+        "of row(s) 4"
+    ), said
+    months = list(MONTHS)
+    months[2] = ""
+    path = _by_month(tmp_path / "month.csv", ["6000000"] * 12, months)
+    _, notes = budget_for_run(path, CATEGORIES)
+    (said,) = [n for n in notes if "set aside" in n]
+    assert "<NA>" not in said
+    assert said.startswith(
+        "month.csv: 12 budget rows set aside for errors (row 4: month: is blank, but other "
+        "rows give the budget by month: give this row's month; rows 2, 3 and 5 to 13: "
+    ), said
+    with pytest.raises(InputDataError) as refused:
+        budget_for_run(path, CATEGORIES, strict=True)
+    assert "<NA>" not in str(refused.value)
+
+
+def test_an_unknown_column_is_named(tmp_path):
+    """ "unknown column for a budget file; it is ignored" did not say which column."""
+    _, notes = budget_for_run(_finance_sheet(tmp_path / "budget.xlsx"), CATEGORIES)
+    assert any(n.endswith("column Cost code: unknown column for a budget file; it is ignored")
+               for n in notes), notes  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [([4], "4"), ([2, 3], "2, 3"), ([2, 3, 5, 6, 7, 9], "2, 3, 5 to 7 and 9"),
+     ([7, 2, 3, 4], "2 to 4 and 7")],
+)  # fmt: skip
+def test_rows_are_said_as_runs(rows, said):
+    assert row_runs(rows) == said
