@@ -75,7 +75,7 @@ def _year_over(proj: SpendProjection, run_date: dt.date) -> str | None:
         return None
     return (
         f"{history_old_opening(proj.start)}but the run date is "  # day as the opening says it
-        f"{run_date:%d/%m/%Y}: {fy} is over, yet its spend here is projected, not "
+        f"{figures.day(run_date)}: {fy} is over, yet its spend here is projected, not "
         "counted; load the latest 903 return"
     )
 

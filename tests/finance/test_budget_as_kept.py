@@ -1,8 +1,11 @@
 """A budget workbook as a council's finance team keeps it: a title above the header, a
 cost code column, subtotal and total rows, a blank month; each read, left out or set
-aside in sentences a finance officer reads."""
+aside in sentences a finance officer reads (and an old history's days said as they read
+them)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import openpyxl
 import pandas as pd
@@ -11,7 +14,7 @@ import pytest
 from sufficiency.errors import InputDataError
 from sufficiency.finance.inputs import budget_for_run
 from sufficiency.finance.rows_said import row_runs
-from sufficiency.forecast import CATEGORIES
+from sufficiency.forecast import CATEGORIES, history_over_a_year_old, history_said_old
 
 MONTHS = [f"{y}-{m:02d}" for y, m in [(2026, m) for m in range(4, 13)] + [(2027, 1), (2027, 2),
                                                                          (2027, 3)]]  # fmt: skip
@@ -130,3 +133,20 @@ def test_an_unknown_column_is_named(tmp_path):
 )  # fmt: skip
 def test_rows_are_said_as_runs(rows, said):
     assert row_runs(rows) == said
+
+
+def test_an_old_history_is_said_with_days_as_people_read_them():
+    """The stale-history sentences said their days as 31/03/2026 and 01/06/2027, where
+    every other sentence of spend.xlsx says 31 March 2026; a run recorded before, which
+    said them so, is still known to have said it (a page does not say it twice)."""
+    start, run = dt.date(2026, 3, 31), dt.date(2027, 6, 1)
+    said = history_over_a_year_old(start, run)
+    assert said is not None and said.startswith(
+        "The forecast starts on 31 March 2026 (the 903 history's last day used), more than a "
+        "year before the run date 1 June 2027: the children looked after 'now' are those on "
+        "31 March 2026, and the forecast's months to 31 May 2027 are already past"
+    )
+    assert "/20" not in said
+    assert history_said_old([said], start)
+    assert history_said_old(["The forecast starts on 31/03/2026 (the 903 history's ..."], start)
+    assert not history_said_old(["The forecast starts on 30 April 2026 ..."], start)
