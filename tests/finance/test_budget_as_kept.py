@@ -150,3 +150,49 @@ def test_an_old_history_is_said_with_days_as_people_read_them():
     assert history_said_old([said], start)
     assert history_said_old(["The forecast starts on 31/03/2026 (the 903 history's ..."], start)
     assert not history_said_old(["The forecast starts on 30 April 2026 ..."], start)
+
+
+def test_a_budget_of_cost_lines_only_says_why_the_year_has_no_budget(tmp_path):
+    """A budget giving each cost line and no whole placements line left the Summary's
+    Budget, Variance and Probability of overspend blank for the year, and the console's
+    headline gave the year's spend with no word of the budget: read as a budget not
+    read. Both now say the budget gives cost lines only and where each line is compared;
+    a budget with its 'all' line says no such thing."""
+    import numpy as np
+    from openpyxl import load_workbook
+
+    from sufficiency.config import FinanceParams
+    from sufficiency.finance.report import default_costs, spend_report
+    from sufficiency.finance.run import SpendResult
+    from sufficiency.finance.writers import write_spend_outputs
+    from tests.finance.conftest import _result
+
+    months = pd.date_range("2026-03-31", periods=13, freq="ME")
+    base = _result(np.random.default_rng(5).poisson(30, size=(50, 13, 10)).astype(np.int32),
+                   months)  # fmt: skip
+    params = FinanceParams()
+
+    def run(lines, out):
+        budget = pd.DataFrame({"financial_year": "2026-27", "cost_line": lines,
+                               "budget_gbp": 1.0e6})  # fmt: skip
+        report = spend_report(base, params, costs=default_costs(params), budget=budget,
+                              run_date=dt.date(2026, 4, 1))  # fmt: skip
+        write_spend_outputs(report, tmp_path / out, dt.date(2026, 4, 1))
+        ws = load_workbook(tmp_path / out / "spend.xlsx")["Summary"]
+        text = " ".join(str(c) for r in ws.iter_rows(values_only=True) for c in r if c)
+        return SpendResult(report, dt.date(2026, 4, 1)).headline, text
+
+    headline, summary = run(["ifa_foster", "external_residential"], "lines")
+    said = ("the budget gives cost lines only, no whole placements line ('all'), so the "
+            "year's total has no budget to be compared with: each line against its own "
+            "budget is on the Budget sheet and in budget_comparison.csv")  # fmt: skip
+    assert f"12 months; {said})" in headline
+    assert f"2026-27: {said}." in summary
+    # its empty Budget column's header is aligned as a figure's, as P90's before it: left,
+    # it printed against P90's as one heading, "P90 Budget"
+    ws = load_workbook(tmp_path / "lines" / "spend.xlsx")["Summary"]
+    assert (ws["E4"].value, ws["F4"].value) == ("P90", "Budget")
+    assert ws["F4"].alignment.horizontal == ws["E4"].alignment.horizontal == "right"
+    headline, summary = run(["all", "ifa_foster"], "whole")
+    assert "cost lines only" not in headline + summary
+    assert "12 months; budget £1.00m, variance +£" in headline
