@@ -280,13 +280,28 @@ def _load_budget(
 
 def _blank_figures(problems: list[Problem]) -> list[Problem]:
     """``problems`` with a blank budget figure said in a finance officer's words: "is blank
-    but a value is required" told them nothing of what to write."""
+    but a value is required" told them nothing of what to write; nor did "required column
+    is missing" of a sheet per year, its year in its name or title and on no row."""
     told = ("is blank: give the figure, 0 where there is no budget, as a blank is not taken "
             "for nothing")  # fmt: skip
-    return [dataclasses.replace(p, message=told)
-            if p.message == "is blank but a value is required"
-            and column_key(str(p.column)) in ("budget_gbp", "budget") else p
-            for p in problems]  # fmt: skip
+    out = [dataclasses.replace(p, message=told)
+           if p.message == "is blank but a value is required"
+           and column_key(str(p.column)) in ("budget_gbp", "budget") else p
+           for p in problems]  # fmt: skip
+    return [
+        dataclasses.replace(p, message=p.message + YEAR_ON_EACH_ROW)
+        if (p.code, p.column) == ("missing_column", "financial_year")
+        else p
+        for p in out
+    ]
+
+
+#: Said of a budget file without a financial_year column.
+YEAR_ON_EACH_ROW = (
+    ": give each row its financial year (2026-27) in a column financial_year; "
+    "a year named only in a sheet's name or title above the table is not read "
+    "(a sheet per year: add the column, or put the years' rows in one sheet)"
+)
 
 
 def _short_of_a_row(raw: RawTable, table: pd.DataFrame, problems: list[Problem]) -> list[Problem]:
@@ -422,9 +437,9 @@ def budget_for_run(
 ) -> tuple[pd.DataFrame, list[str]]:
     """The budget's lines without errors, and the sentences saying which rows were set
     aside and how the file was read (another sheet of budget lines not read, a title row
-    skipped). A total row at the foot of the sheet, a note under the
-    figures, a line given twice (every copy: which is right is unknown) or a figure that
-    is not a number costs the comparison that row, not the night's spend projection.
+    skipped, total rows left out: :mod:`~sufficiency.finance.budget_totals`). A note under
+    the figures, a line given twice (every copy: which is right is unknown) or a figure
+    that is not a number costs the comparison that row, not the night's spend projection.
 
     Raises
     ------

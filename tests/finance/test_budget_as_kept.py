@@ -196,3 +196,22 @@ def test_a_budget_of_cost_lines_only_says_why_the_year_has_no_budget(tmp_path):
     headline, summary = run(["all", "ifa_foster"], "whole")
     assert "cost lines only" not in headline + summary
     assert "12 months; budget £1.00m, variance +£" in headline
+
+
+def test_a_sheet_per_year_without_the_year_on_its_rows_is_told_how(tmp_path):
+    """A budget sheet titled 'Budget 2026-27', its year on no row, was refused with
+    "required column is missing from this budget file" and no word of what to give."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "2026-27"
+    ws["A1"] = "Children's placements budget 2026-27"
+    ws.append(["Cost line", "Budget £"])
+    ws.append(["All placements", 74_000_000])
+    wb.save(tmp_path / "budget.xlsx")
+    with pytest.raises(InputDataError) as refused:
+        budget_for_run(tmp_path / "budget.xlsx", CATEGORIES)
+    assert (
+        "column financial_year: required column is missing from this budget file: give each "
+        "row its financial year (2026-27) in a column financial_year; a year named only in a "
+        "sheet's name or title above the table is not read"
+    ) in str(refused.value)
