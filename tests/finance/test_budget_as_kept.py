@@ -215,3 +215,21 @@ def test_a_sheet_per_year_without_the_year_on_its_rows_is_told_how(tmp_path):
         "row its financial year (2026-27) in a column financial_year; a year named only in a "
         "sheet's name or title above the table is not read"
     ) in str(refused.value)
+
+
+def test_a_negative_in_excel_s_uk_currency_format_is_a_credit(tmp_path):
+    """-£1,234.00, as Excel's UK currency format writes a negative (and a CSV saved from
+    it keeps), was "not a number" and its line set aside; it is a credit as -1,234 is."""
+    from sufficiency.io.cells import parse_numbers
+
+    path = tmp_path / "budget.csv"
+    path.write_text('financial_year,cost_line,budget_gbp\n2026-27,all,"£74,000,000.00"\n'
+                    '2027-28,all,"-£1,234.00"\n2026-27,ifa_foster," - £ 500 "\n'
+                    '2026-27,in_house_foster,"£-250"\n')  # fmt: skip
+    table, notes = budget_for_run(path, CATEGORIES)
+    assert table["budget_gbp"].tolist() == [74_000_000.0, -1_234.0, -500.0, -250.0]
+    assert not any("set aside" in n for n in notes), notes
+    assert any("row 3 (2027-28 All placements: -£1,234.00)" in n for n in notes), notes
+    got = parse_numbers(pd.Series(["£1,234", "-£1,234.00", "+£5", "£ 7", "-£1,23", "£"]))
+    assert got.tolist()[:4] == [1234.0, -1234.0, 5.0, 7.0]
+    assert got.isna().tolist()[4:] == [True, True]
