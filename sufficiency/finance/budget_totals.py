@@ -7,7 +7,9 @@ external_residential, ... (value 'Sub-total')"), so a sheet as finance keeps it 
 as if it were wrong. Such a row is now recognised by a label cell (the cost line, the
 financial year or a column of its own, such as a cost code or description) that reads
 ``Total``, ``Sub-total``, ``Subtotal``, ``Grand total`` or ``Total placements``, where
-the cost line is not one of the lines, and left out before the lines are read, with a
+the cost line is not one of the lines, or by a budget by month's month cell reading
+``Total`` or ``Year total`` (a line's twelve months summed under them, which set the
+whole line aside, "short of" a month it was not), and left out before the lines are read, with a
 warning saying so. It is never read as a line, so nothing is counted twice; the whole
 placements budget is the line ``all`` (All placements), as the sentence says.
 """
@@ -25,10 +27,12 @@ from sufficiency.io.tables import RawTable
 from sufficiency.vocabulary import counted
 
 #: A cell that labels its row a total: ``Total``, ``Sub-total``, ``Sub total``,
-#: ``Subtotal``, ``Grand total``, ``Total placements``, ``TOTAL 2026-27``.
-TOTAL = re.compile(r"\s*(grand\s*|sub[\s-]*)?totals?\b.*", re.IGNORECASE)
-#: Columns whose cells are figures or months, never a row's label.
-_FIGURES = ("budget_gbp", "budget", "month", "period")
+#: ``Subtotal``, ``Grand total``, ``Total placements``, ``TOTAL 2026-27``, ``Year total``.
+TOTAL = re.compile(r"\s*(grand|sub|year|full[\s-]*year)?[\s-]*totals?\b.*", re.IGNORECASE)
+#: Columns whose cells are figures, never a row's label.
+_FIGURES = ("budget_gbp", "budget")
+#: A budget by month's month column: ``Total`` there is a line's year, whatever its line.
+_MONTH = ("month", "period")
 
 
 def total_rows(raw: RawTable, lines: dict[str, str]) -> tuple[RawTable, list[Problem]]:
@@ -38,11 +42,14 @@ def total_rows(raw: RawTable, lines: dict[str, str]) -> tuple[RawTable, list[Pro
     keys = {c: column_key(str(c)) for c in raw.data.columns}
     labels = [c for c, k in keys.items() if k not in _FIGURES]
     line_col = next((c for c, k in keys.items() if k == "cost_line"), None)
+    month_col = next((c for c, k in keys.items() if k in _MONTH), None)
     found: dict[int, str] = {}
     for index, row in raw.data[labels].astype("string").iterrows():
         line = row[line_col] if line_col is not None else pd.NA
-        if pd.notna(line) and str(line).strip().lower() in lines:
-            continue  # a line, whatever its other cells say
+        month = row[month_col] if month_col is not None else pd.NA
+        a_line = pd.notna(line) and str(line).strip().lower() in lines
+        if a_line and (pd.isna(month) or not TOTAL.fullmatch(str(month))):
+            continue  # a line, whatever its other cells say, but for its year's total
         said = next((str(v).strip() for v in row.dropna() if TOTAL.fullmatch(str(v))), None)
         if said is not None:
             found[int(str(index))] = said

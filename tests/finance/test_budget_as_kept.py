@@ -233,3 +233,19 @@ def test_a_negative_in_excel_s_uk_currency_format_is_a_credit(tmp_path):
     got = parse_numbers(pd.Series(["£1,234", "-£1,234.00", "+£5", "£ 7", "-£1,23", "£"]))
     assert got.tolist()[:4] == [1234.0, -1234.0, 5.0, 7.0]
     assert got.isna().tolist()[4:] == [True, True]
+
+
+def test_a_budget_by_month_s_year_total_row_is_left_out_not_its_line(tmp_path):
+    """A line's twelve months with a 'Total' row under them (its month cell 'Total', its
+    line and year those of the line) set the whole line aside: 'is not a month', then
+    every month 'short of row(s) 14', which it was not. The total row is left out and
+    the line's twelve months read."""
+    path = _by_month(tmp_path / "budget.csv", ["6000000"] * 12)
+    path.write_text(path.read_text() + "2026-27,all,Year total,72000000\n")
+    table, notes = budget_for_run(path, CATEGORIES)
+    assert table["budget_gbp"].tolist() == [72_000_000.0]
+    assert len(table["month_profile"].iloc[0]) == 12
+    assert not any("set aside" in n for n in notes), notes
+    assert any(n.endswith("1 budget row is a total of the lines above, not a line of its own "
+                          "(row 14 'Year total'): left out, so no line is counted twice")
+               for n in notes), notes  # fmt: skip
