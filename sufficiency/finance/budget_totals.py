@@ -11,7 +11,9 @@ the cost line is not one of the lines, or by a budget by month's month cell read
 ``Total`` or ``Year total`` (a line's twelve months summed under them, which set the
 whole line aside, "short of" a month it was not), and left out before the lines are read, with a
 warning saying so. It is never read as a line, so nothing is counted twice; the whole
-placements budget is the line ``all`` (All placements), as the sentence says.
+placements budget is the line ``all`` (All placements), as the sentence says. A cost
+file's ``Total`` under the placements it lists (its category not a category) is left out
+alike.
 """
 
 from __future__ import annotations
@@ -35,19 +37,22 @@ _FIGURES = ("budget_gbp", "budget")
 _MONTH = ("month", "period")
 
 
-def total_rows(raw: RawTable, lines: dict[str, str]) -> tuple[RawTable, list[Problem]]:
+def total_rows(
+    raw: RawTable, lines: dict[str, str], *, line: str = "cost_line", noun: str = "budget row"
+) -> tuple[RawTable, list[Problem]]:
     """``raw`` without its total and subtotal rows, and a warning naming them (none if it
-    has none). ``lines``: the cost line's choices (lower case -> code): a row whose cost
-    line is one of them is a line, whatever its other cells say."""
+    has none). ``lines``: the choices of its column ``line`` (lower case -> code): a row
+    whose ``line`` is one of them is a line, whatever its other cells say. ``noun``: what
+    a row of the file is called (the cost file's: ``row of the cost file``)."""
     keys = {c: column_key(str(c)) for c in raw.data.columns}
     labels = [c for c, k in keys.items() if k not in _FIGURES]
-    line_col = next((c for c, k in keys.items() if k == "cost_line"), None)
+    line_col = next((c for c, k in keys.items() if k == line), None)
     month_col = next((c for c, k in keys.items() if k in _MONTH), None)
     found: dict[int, str] = {}
     for index, row in raw.data[labels].astype("string").iterrows():
-        line = row[line_col] if line_col is not None else pd.NA
+        given = row[line_col] if line_col is not None else pd.NA
         month = row[month_col] if month_col is not None else pd.NA
-        a_line = pd.notna(line) and str(line).strip().lower() in lines
+        a_line = pd.notna(given) and str(given).strip().lower() in lines
         if a_line and (pd.isna(month) or not TOTAL.fullmatch(str(month))):
             continue  # a line, whatever its other cells say, but for its year's total
         said = next((str(v).strip() for v in row.dropna() if TOTAL.fullmatch(str(v))), None)
@@ -60,12 +65,12 @@ def total_rows(raw: RawTable, lines: dict[str, str]) -> tuple[RawTable, list[Pro
     given = kept[line_col].astype("string").str.strip().str.lower() if line_col else None
     whole = given is not None and bool((given.map(lines.get) == "all").any())
     message = (
-        f"{counted(len(found), 'budget row')} "
+        f"{counted(len(found), noun)} "
         f"{'is a total' if len(found) == 1 else 'are totals'} of the lines above, not a "
         f"line of {'its' if len(found) == 1 else 'their'} own ({rows}): left out, so no "
         "line is counted twice"
-        + ("" if whole else " (to compare the whole placements budget, give it as the "
-           "line 'all', All placements)")
+        + ("" if whole or noun != "budget row" else " (to compare the whole placements "
+           "budget, give it as the line 'all', All placements)")
     )  # fmt: skip
     note = Problem(raw.source, None, None, None, message, severity="warning", code="total_row")
     return dataclasses.replace(raw, data=kept), [note]

@@ -89,8 +89,11 @@ def _load_costs(
     category given two costs, a child listed twice (each copy)."""
     schema = _cost_schema(categories)
     raw = read_single_table(Path(path), schema)  # another sheet of costs: named, not lost
+    raw, totals = total_rows(
+        raw, _line_choices(categories), line="category", noun="row of the cost file"
+    )  # a Total under the placements
     table, problems = check_table(raw, schema)
-    problems = [*raw.notes, *problems]
+    problems = [*raw.notes, *totals, *problems]
     per_category = table[table["child_id"].isna()]
     dup = per_category["category"].duplicated(keep=False) & per_category["category"].notna()
     problems += raw.problems_where(

@@ -249,3 +249,21 @@ def test_a_budget_by_month_s_year_total_row_is_left_out_not_its_line(tmp_path):
     assert any(n.endswith("1 budget row is a total of the lines above, not a line of its own "
                           "(row 14 'Year total'): left out, so no line is counted twice")
                for n in notes), notes  # fmt: skip
+
+
+def test_a_cost_file_s_total_row_is_left_out_in_one_sentence(tmp_path):
+    """A Total under the placements a cost file lists was set aside as an error with
+    every category's code ("must be one of: external_residential, ... (value 'Total')")."""
+    from sufficiency.config import FinanceParams
+    from sufficiency.finance.inputs import costs_for_run
+    from sufficiency.finance.report import default_costs
+
+    path = tmp_path / "costs.csv"
+    path.write_text('category,weekly_cost,child_id\nifa_foster,950,C1\n'
+                    'external_residential,"£5,200.00",C2\nTotal,"6,150",\n')  # fmt: skip
+    unit, actual, notes = costs_for_run(path, CATEGORIES, default_costs(FinanceParams()))
+    assert actual == 6150.0 and unit.weekly_cost_gbp["ifa_foster"] == 950.0
+    assert not any("set aside" in n or "must be one of" in n for n in notes), notes
+    assert any(n.endswith("1 row of the cost file is a total of the lines above, not a line "
+                          "of its own (row 4 'Total'): left out, so no line is counted twice")
+               for n in notes), notes  # fmt: skip
