@@ -267,3 +267,20 @@ def test_a_cost_file_s_total_row_is_left_out_in_one_sentence(tmp_path):
     assert any(n.endswith("1 row of the cost file is a total of the lines above, not a line "
                           "of its own (row 4 'Total'): left out, so no line is counted twice")
                for n in notes), notes  # fmt: skip
+
+
+def test_the_inflation_date_is_said_as_people_read_it():
+    """The Assumptions sheet's inflation row said 'applied on 01 April each year', where
+    every other date in spend.xlsx reads '1 April'."""
+    import numpy as np
+
+    from sufficiency.config import FinanceParams
+    from sufficiency.finance.report import default_costs, spend_report
+    from tests.finance.conftest import _result
+
+    months = pd.date_range("2026-03-31", periods=13, freq="ME")
+    base = _result(np.full((5, 13, 10), 10, dtype=np.int32), months)
+    params = FinanceParams()
+    report = spend_report(base, params, costs=default_costs(params), run_date=dt.date(2026, 4, 1))
+    (said,) = [v for k, v in report.assumptions if k == "Inflation"]
+    assert said == f"{params.inflation_rate:.1%} a year, applied on 1 April each year"
