@@ -167,22 +167,24 @@ def test_a_bad_budget_row_costs_the_comparison_that_row_not_the_spend(sample_dir
     the spend job stopped ('Error: budget.csv: 3 error(s)'), and with it the night's spend
     outputs, for two rows that are not budget lines. They are set aside, said on the
     console and under Read with care, and the other lines compared as before; --strict
-    refuses as before."""
+    refuses as before. The total row is recognised as one and left out (said in its own
+    sentence, never a line); the note is set aside."""
     budget = tmp_path / "budget.csv"
     text = (sample_dir / "budget.csv").read_text()
     budget.write_text(text + "Total,,209200000\nNote: agreed at Cabinet on 12/02/2026,,\n")
     quick = {"num_paths": 20, "horizon_months": 24, "run_date": "2026-04-01"}
     history = sample_dir / "ssda903"
     clean = api.spend(history, budget=sample_dir / "budget.csv", **quick)
-    with pytest.warns(DataWarning, match=r"budget.csv: 2 budget rows set aside for errors "
-                      r"\(row 7: .*'Total'.*; row 8: .*\): the spend is compared with the other "
+    with pytest.warns(DataWarning, match=r"budget.csv: 1 budget row set aside for errors "
+                      r"\(row 8: .*\): the spend is compared with the other "
                       "5 lines only"):  # fmt: skip
         result = api.spend(history, budget=budget, **quick)
     assert result.budget is not None and clean.budget is not None
     assert result.budget.equals(clean.budget)
     said = [v for k, v in result.report.assumptions if k == "Read with care"]
-    assert any(v.startswith("budget.csv: 2 budget rows set aside") for v in said), said
-    with pytest.raises(InputDataError, match="row 7, column financial_year"):
+    assert any(v.startswith("budget.csv: 1 budget row set aside") for v in said), said
+    assert any("1 budget row is a total of the lines above" in v for v in said), said
+    with pytest.raises(InputDataError, match="row 8, column financial_year"):
         api.spend(history, budget=budget, strict=True, **quick)
 
 

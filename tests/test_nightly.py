@@ -432,7 +432,7 @@ def test_the_night_log_records_what_the_forecast_and_spend_set_aside(tmp_path, s
     reg.loc[1, "vacancies"] = "-2"
     reg.to_csv(tmp_path / "placements.csv", index=False)
     budget = tmp_path / "budget.csv"
-    budget.write_text((sample_dir / "budget.csv").read_text() + "Total,,209200000\n")
+    budget.write_text((sample_dir / "budget.csv").read_text() + "Note: agreed at Cabinet,,\n")
     cfg = _config(tmp_path, sample_dir, jobs=("forecast", "spend"), history=True)
     text = cfg.read_text().replace(str(sample_dir / "placements.csv"),
                                    str(tmp_path / "placements.csv"))  # fmt: skip
@@ -662,7 +662,7 @@ def test_the_forecast_job_says_a_history_over_a_year_before_the_night(tmp_path, 
     assert report.exit_code == EXIT_OK, report.messages
     table = pd.read_csv(tmp_path / "out" / "2027-06-01" / "forecast" / "assumptions.csv")
     said = table.loc[table["item"] == "Read with care", "value"]
-    assert said.str.contains("more than a year before the run date 01/06/2027").sum() == 1
+    assert said.str.contains("more than a year before the run date 1 June 2027").sum() == 1
 
 
 def test_the_night_applies_the_retention_periods_once_its_runs_are_recorded(tmp_path, sample_dir):

@@ -16,6 +16,7 @@ placements``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -26,12 +27,14 @@ from sufficiency import vocabulary
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.finance.brackets import read_brackets, said_of_brackets
 from sufficiency.finance.budget_layout import months_as_columns
+from sufficiency.finance.budget_totals import total_rows
 from sufficiency.finance.credits import credit_notes, negative_year_notes
 from sufficiency.finance.pence import pounds
 from sufficiency.finance.projection import UnitCosts
+from sufficiency.finance.rows_said import rows_said
 from sufficiency.io.cells import parse_numbers
-from sufficiency.io.schema import Field, TableSchema, check_table, read_single_table
-from sufficiency.io.tables import RawTable, first_rows, frame_table, row_problems
+from sufficiency.io.schema import Field, TableSchema, check_table, column_key, read_single_table
+from sufficiency.io.tables import RawTable, first_rows, frame_table
 from sufficiency.prices import MOST_WEEKLY_GBP, NOT_A_WEEKS_COST
 from sufficiency.vocabulary import counted
 
@@ -86,8 +89,11 @@ def _load_costs(
     category given two costs, a child listed twice (each copy)."""
     schema = _cost_schema(categories)
     raw = read_single_table(Path(path), schema)  # another sheet of costs: named, not lost
+    raw, totals = total_rows(
+        raw, _line_choices(categories), line="category", noun="row of the cost file"
+    )  # a Total under the placements
     table, problems = check_table(raw, schema)
-    problems = [*raw.notes, *problems]
+    problems = [*raw.notes, *totals, *problems]
     per_category = table[table["child_id"].isna()]
     dup = per_category["category"].duplicated(keep=False) & per_category["category"].notna()
     problems += raw.problems_where(
@@ -184,7 +190,8 @@ def costs_for_run(
     unit, actual = _unit_costs(kept, path, defaults, by_code=_by_code(raw, table))
     if said:
         notes.append(
-            f"{Path(path).name}: {counted(len(said), 'row')} of the cost file set aside for "
+            f"{Path(path).name}: {counted(len(table) - len(kept), 'row')} of the cost file "
+            "set aside for "
             f"errors ({first_rows(said)}): the costs are those of its other "
             f"{counted(len(kept), 'row')} (the configuration's for a category it then gives "
             "no cost for). Correct those rows to use theirs."
@@ -195,8 +202,8 @@ def costs_for_run(
 def _rows_for_run(
     raw: RawTable, table: pd.DataFrame, problems: list[Problem], strict: bool
 ) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """``table`` without the rows that have an error, a description of each row set
-    aside (``row 7: column: what is wrong (value 'x')``), and how the file was read, in
+    """``table`` without the rows that have an error, a description of the rows set
+    aside for each reason (``rows 7 and 9: column: what is wrong``), and how the file was read, in
     sentences (another sheet of the same kind not read, a budget's sheet per year; title
     rows skipped); refuse when an error concerns the whole file or, with ``strict``, any
     error at all."""
@@ -207,9 +214,12 @@ def _rows_for_run(
     found: dict[int, list[Problem]] = {}
     for p in errors:
         found.setdefault(int(p.row or 0), []).append(p)
-    said = [f"row {row}: {row_problems(found[row])}" for row in sorted(found)]
-    notes = [f"{p.file}: {p.message}" for p in problems
-             if p.severity == "warning" and p.row is None]  # fmt: skip
+    said = rows_said(found)  # rows set aside for one reason said together
+    notes = [
+        f"{p.file}: {p.describe(file_named=True)}"
+        for p in problems
+        if p.severity == "warning" and p.row is None
+    ]  # the column named, if one
     return table.drop(index=[at[r] for r in found]).reset_index(drop=True), said, notes
 
 
@@ -239,9 +249,10 @@ def _load_budget(
         raw = read_single_table(Path(path), _budget_schema(lines))  # other sheets: named
     if (grid := months_as_columns(raw, _month)) is not None:  # Apr-26 ... Mar-27 across
         raise InputDataError([grid])
+    raw, totals = total_rows(raw, _line_choices((*lines, "all")))  # 'Sub-total': left out
     bracketed = read_brackets(raw, ("budget_gbp", "budget"))  # (1,200): -1,200
     table, problems = check_table(raw, _budget_schema(lines))
-    problems = [*raw.notes, *said_of_brackets(problems, bracketed)]
+    problems = [*raw.notes, *totals, *said_of_brackets(_blank_figures(problems), bracketed)]
     fy = table["financial_year"].map(_financial_year, na_action="ignore")
     bad = table["financial_year"].notna() & fy.isna()
     problems += raw.problems_where(
@@ -268,6 +279,32 @@ def _load_budget(
             for i, num in zip(rows, nums, strict=True)
         ]  # fmt: skip
     return raw, table, [*problems, *_short_of_a_row(raw, table, problems)], bracketed
+
+
+def _blank_figures(problems: list[Problem]) -> list[Problem]:
+    """``problems`` with a blank budget figure said in a finance officer's words: "is blank
+    but a value is required" told them nothing of what to write; nor did "required column
+    is missing" of a sheet per year, its year in its name or title and on no row."""
+    told = ("is blank: give the figure, 0 where there is no budget, as a blank is not taken "
+            "for nothing")  # fmt: skip
+    out = [dataclasses.replace(p, message=told)
+           if p.message == "is blank but a value is required"
+           and column_key(str(p.column)) in ("budget_gbp", "budget") else p
+           for p in problems]  # fmt: skip
+    return [
+        dataclasses.replace(p, message=p.message + YEAR_ON_EACH_ROW)
+        if (p.code, p.column) == ("missing_column", "financial_year")
+        else p
+        for p in out
+    ]
+
+
+#: Said of a budget file without a financial_year column.
+YEAR_ON_EACH_ROW = (
+    ": give each row its financial year (2026-27) in a column financial_year; "
+    "a year named only in a sheet's name or title above the table is not read "
+    "(a sheet per year: add the column, or put the years' rows in one sheet)"
+)
 
 
 def _short_of_a_row(raw: RawTable, table: pd.DataFrame, problems: list[Problem]) -> list[Problem]:
@@ -403,9 +440,9 @@ def budget_for_run(
 ) -> tuple[pd.DataFrame, list[str]]:
     """The budget's lines without errors, and the sentences saying which rows were set
     aside and how the file was read (another sheet of budget lines not read, a title row
-    skipped). A total row at the foot of the sheet, a note under the
-    figures, a line given twice (every copy: which is right is unknown) or a figure that
-    is not a number costs the comparison that row, not the night's spend projection.
+    skipped, total rows left out: :mod:`~sufficiency.finance.budget_totals`). A note under
+    the figures, a line given twice (every copy: which is right is unknown) or a figure
+    that is not a number costs the comparison that row, not the night's spend projection.
 
     Raises
     ------
@@ -417,12 +454,13 @@ def budget_for_run(
     kept, said, notes = _rows_for_run(raw, table, problems, strict)
     name = raw.source if isinstance(path, pd.DataFrame) else Path(path).name
     aside = {int(p.row) for p in problems if p.severity == "error" and p.row is not None}
+    rows_aside = len(table) - len(kept)
     notes += credit_notes(raw, table, name, bracketed, aside)  # -1,200: a credit, said once
     kept, monthly = _by_year(kept, name)
     notes += [*monthly, *negative_year_notes(kept, name)]
     if said:
         notes.append(
-            f"{name}: {counted(len(said), 'budget row')} set aside for errors "
+            f"{name}: {counted(rows_aside, 'budget row')} set aside for errors "
             f"({first_rows(said)}): "
             + (
                 f"the spend is compared with the other {counted(len(kept), 'line')} only"

@@ -31,6 +31,7 @@ import pandas as pd
 
 from sufficiency import figures, vocabulary
 from sufficiency.config import FinanceParams
+from sufficiency.finance.lines_only import lines_only_notes, lines_only_words
 from sufficiency.finance.pence import budget_words, pence, penny_sum, pounds
 from sufficiency.finance.projection import SpendProjection, UnitCosts
 from sufficiency.finance.summaries import OUTTURN, OUTTURN_ACTUAL, WHOLE_YEAR, financial_year
@@ -345,6 +346,7 @@ def summary_years(
             "this row is the forecast months alone; each line's forecast outturn (spend to "
             "date + the forecast) is on the Budget sheet."
         )  # fmt: skip
+    notes |= lines_only_notes(report.budget)  # a row with no budget: said why
     return yearly, b["budget_gbp"].to_dict(), b["prob_overspend"].to_dict(), notes
 
 
@@ -436,7 +438,7 @@ def whole_year_words(budget: pd.DataFrame | None, financial_year: str) -> str:
     rows = budget[(budget["financial_year"].astype(str) == financial_year)
                   & (budget["cost_line"] == "all") & ~_is_outturn(budget)]  # fmt: skip
     if not len(rows):
-        return ""
+        return lines_only_words(budget, financial_year)  # the lines' budgets, no total's
     r = next(rows.itertuples())
     return f"; budget {budget_words(r.budget_gbp)}, {_variance(r)}"
 

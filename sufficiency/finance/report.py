@@ -75,7 +75,7 @@ def _year_over(proj: SpendProjection, run_date: dt.date) -> str | None:
         return None
     return (
         f"{history_old_opening(proj.start)}but the run date is "  # day as the opening says it
-        f"{run_date:%d/%m/%Y}: {fy} is over, yet its spend here is projected, not "
+        f"{figures.day(run_date)}: {fy} is over, yet its spend here is projected, not "
         "counted; load the latest 903 return"
     )
 
@@ -197,7 +197,7 @@ def spend_report(
         notes = [*notes, f"The months of the year before the forecast start are not shown "
                  f"as actual spend, since {no_past}."]  # fmt: skip
     missing = closed_without_budget(past, comparison_budget, params.financial_year_start_month)
-    uplift = dt.date(2000, params.uplift_month, params.uplift_day).strftime("%d %B")
+    uplift = f"{params.uplift_day} {dt.date(2000, params.uplift_month, 1):%B}"  # 1 April
     assumptions: list[tuple[str, str]] = [
         *[(f"Weekly cost: {line_label(line)}", f"£{costs.weekly_cost_gbp.get(line, 0):,.2f} "
            f"({costs.source.get(line, 'not given')})") for line in proj.cost_lines],

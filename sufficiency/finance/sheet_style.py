@@ -73,7 +73,9 @@ def finish_header(ws: Worksheet, row: int, last_data_row: int | None = None) -> 
         if not isinstance(c.value, str):
             continue
         below = [ws.cell(row=r, column=j).value for r in range(row + 1, last + 1)]
-        numeric = any(_is_number(v) for v in below)
+        # an empty column (the Summary's Budget with no budget) aligned as a figure's: left,
+        # its header ran into the one before it ("P90 Budget", read as one heading)
+        numeric = any(_is_number(v) for v in below) or all(v is None for v in below)
         c.alignment = Alignment(wrap_text=True, vertical="bottom",
                                 horizontal="right" if numeric else "left")  # fmt: skip
         letter = get_column_letter(j)

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 import pandas as pd
 
 from sufficiency.errors import DataWarning, SufficiencyError
+from sufficiency.figures import day as said_day
 
 
 class ForecastError(SufficiencyError):
@@ -49,14 +50,16 @@ def notes_kept(
 def history_old_opening(start: dt.date) -> str:
     """How a sentence saying a forecast's history is old begins (this module's, and the
     spend projection's of a financial year already over), so a page can tell whether a
-    run's notes say it already (:func:`history_said_old`)."""
-    return f"The forecast starts on {start:%d/%m/%Y} "
+    run's notes say it already (:func:`history_said_old`). The day is said as people read
+    it (``31 March 2026``), as every other sentence of the outputs says one."""
+    return f"The forecast starts on {said_day(start)} "
 
 
 def history_said_old(notes: Iterable[str], start: dt.date) -> bool:
     """Whether ``notes`` already say that the forecast starting on ``start`` rests on an
-    old history."""
-    return any(n.startswith(history_old_opening(start)) for n in notes)
+    old history (a run recorded before it said the day ``31/03/2026`` too)."""
+    said = (history_old_opening(start), f"The forecast starts on {start:%d/%m/%Y} ")
+    return any(n.startswith(said) for n in notes)
 
 
 def history_over_a_year_old(
@@ -70,11 +73,11 @@ def history_over_a_year_old(
     if run_date <= (pd.Timestamp(start) + pd.DateOffset(years=1)).date():
         return None
     past = pd.date_range(start + dt.timedelta(days=1), run_date, freq="ME")[-1]
-    day = f"today ({run_date:%d/%m/%Y})" if viewed else f"the run date {run_date:%d/%m/%Y}"
+    day = f"today ({said_day(run_date)})" if viewed else f"the run date {said_day(run_date)}"
     return (
         f"{history_old_opening(start)}(the 903 history's last day used), "
         f"more than a year before {day}: the children looked "
-        f"after 'now' are those on {start:%d/%m/%Y}, and the forecast's months to "
-        f"{past:%d/%m/%Y} are already past, forecast rather than counted; load the latest "
-        "903 return."
+        f"after 'now' are those on {said_day(start)}, and the forecast's months to "
+        f"{said_day(past.date())} are already past, forecast rather than counted; load the "
+        "latest 903 return."
     )

@@ -69,8 +69,9 @@ DECIMAL_COMMA = r"[+-]?£?\s*\d+,\d{1,2}"
 def parse_numbers(s: pd.Series) -> pd.Series:
     """Numbers, allowing a leading pound sign and thousands commas; ``inf``, ``Infinity``
     and a figure too large for a float (``1e400``) are not numbers, nor is one with a
-    comma that does not separate thousands (``691,21``, a decimal comma, was £69,121)."""
-    text = s.astype("string").str.replace(r"^£", "", regex=True).str.strip()
+    comma that does not separate thousands (``691,21``, a decimal comma, was £69,121).
+    A minus before the pound sign (``-£1,234.00``, Excel's own UK currency format) is read."""
+    text = s.astype("string").str.strip().str.replace(r"^([+-]?)\s*£\s*", r"\1", regex=True)
     grouped = text.str.fullmatch(_THOUSANDS).fillna(False)
     cleaned = text.where(grouped | ~text.str.contains(",", regex=False).fillna(False))
     out = pd.to_numeric(cleaned.str.replace(",", ""), errors="coerce").astype("Float64")

@@ -116,7 +116,8 @@ class RawTable:
     ) -> list[Problem]:
         """A :class:`Problem` for each row of ``table`` where ``mask`` holds, quoting ``column``."""
         rows = table.index[pd.Series(mask, index=table.index).fillna(False).to_numpy(bool)]
-        return [self.problem(i, column, str(table.at[i, column]), message, **kw) for i in rows]
+        cells = table[column].astype("string").fillna("")  # a blank is not quoted ('<NA>')
+        return [self.problem(i, column, cells.at[i], message, **kw) for i in rows]
 
 
 def unreadable(exc: OSError) -> str:

@@ -450,9 +450,9 @@ def test_a_history_over_a_year_before_the_run_date_is_said(tmp_path, sample_dir)
     run on 1 June 2027) planned from 'now' on 31/03/2026 with no word: said on the
     console and in the case's Read with care (the page and the workbook); not in time."""
     sentence = (
-        "The forecast starts on 31/03/2026 (the 903 history's last day used), more than a year "
-        "before the run date 01/06/2027: the children looked after 'now' are those on "
-        "31/03/2026, and the forecast's months to 31/05/2027 are already past, forecast "
+        "The forecast starts on 31 March 2026 (the 903 history's last day used), more than a "
+        "year before the run date 1 June 2027: the children looked after 'now' are those on "
+        "31 March 2026, and the forecast's months to 31 May 2027 are already past, forecast "
         "rather than counted; load the latest 903 return."
     )
     for day, said in (("2027-03-31", False), ("2027-06-01", True)):

@@ -479,7 +479,7 @@ def test_a_year_over_before_the_run_date_is_said_to_be_projected():
 
     assert notes(dt.date(2027, 3, 31)) == []
     assert notes(dt.date(2027, 4, 1)) == [
-        "The forecast starts on 31/03/2026 but the run date is 01/04/2027: 2026-27 is over, "
+        "The forecast starts on 31 March 2026 but the run date is 1 April 2027: 2026-27 is over, "
         "yet its spend here is projected, not counted; load the latest 903 return"
     ]
 

@@ -224,15 +224,20 @@ def test_a_child_listed_twice_in_the_cost_file_is_set_aside_not_averaged(tmp_pat
 
 def test_a_total_row_in_the_cost_file_costs_that_row_only(tmp_path):
     """A total row and a note under the figures stopped the spend job ('Error: costs.csv:
-    2 error(s)'). They are set aside and said; every cost given is used."""
+    2 error(s)'). The note is set aside and said, the total left out as one (said in its
+    own sentence, not as a category it is not); every cost given is used."""
     p = tmp_path / "costs.csv"
     p.write_text("category,weekly_cost\nifa_foster,950\nin_house_foster,620\nTotal,1570\n"
                  "Note: from the 2026 framework,\n")  # fmt: skip
-    costs, _, (said,) = costs_for_run(p, CATEGORIES, default_costs(FinanceParams()))
+    costs, _, (total, said) = costs_for_run(p, CATEGORIES, default_costs(FinanceParams()))
     assert costs.weekly_cost_gbp["ifa_foster"] == 950.0
     assert costs.weekly_cost_gbp["in_house_foster"] == 620.0
-    assert said.startswith("costs.csv: 2 rows of the cost file set aside")
-    assert "row 4: category: must be one of" in said and "row 5: " in said
+    assert total.endswith(
+        "1 row of the cost file is a total of the lines above, not a line "
+        "of its own (row 4 'Total'): left out, so no line is counted twice"
+    )
+    assert said.startswith("costs.csv: 1 row of the cost file set aside")
+    assert "row 5: category: must be one of" in said and "'Total'" not in said
 
 
 def test_cost_file_without_a_category_keeps_the_configurations_cost(tmp_path):

@@ -184,9 +184,9 @@ def test_a_history_over_a_year_before_the_run_date_is_said(csv_authority: Path, 
     assert not table["value"].astype(str).str.contains("more than a year before").any()
     said, table = run("2026-06-01", tmp_path / "late")
     sentence = (
-        "The forecast starts on 31/03/2025 (the 903 history's last day used), more than a year "
-        "before the run date 01/06/2026: the children looked after 'now' are those on "
-        "31/03/2025, and the forecast's months to 31/05/2026 are already past, forecast "
+        "The forecast starts on 31 March 2025 (the 903 history's last day used), more than a "
+        "year before the run date 1 June 2026: the children looked after 'now' are those on "
+        "31 March 2025, and the forecast's months to 31 May 2026 are already past, forecast "
         "rather than counted; load the latest 903 return."
     )
     assert sentence in " ".join(said.split())

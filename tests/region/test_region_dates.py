@@ -408,9 +408,9 @@ def test_a_member_s_history_over_a_year_before_the_run_date_is_said(
     assert isinstance(summary, MemberSummary), summary
     said = [w for w in summary.warnings if "more than a year before the run date" in w]
     assert said == [
-        "The forecast starts on 31/03/2026 (the 903 history's last day used), more than a year "
-        "before the run date 01/06/2027: the children looked after 'now' are those on "
-        "31/03/2026, and the forecast's months to 31/05/2027 are already past, forecast "
+        "The forecast starts on 31 March 2026 (the 903 history's last day used), more than a "
+        "year before the run date 1 June 2027: the children looked after 'now' are those on "
+        "31 March 2026, and the forecast's months to 31 May 2027 are already past, forecast "
         "rather than counted; load the latest 903 return."
     ]
     page = tmp_path / "members" / summary.code / "base" / "forecast" / "assumptions.csv"

@@ -53,14 +53,14 @@ def test_the_forecast_page_says_a_history_over_a_year_older_than_today(tmp_path,
     today = clock.today()
     text = _pages(url, "commissioner", ["/forecast"])["/forecast"]
     assert "Read with care" in text
-    assert ("The forecast starts on 30/06/2025 (the 903 history's last day "
-            f"used), more than a year before today ({today:%d/%m/%Y}): the children looked "
-            "after 'now' are those on 30/06/2025") in text  # fmt: skip
+    assert ("The forecast starts on 30 June 2025 (the 903 history's last day "
+            f"used), more than a year before today ({today.day} {today:%B %Y}): the children "
+            "looked after 'now' are those on 30 June 2025") in text  # fmt: skip
     run_cli("forecast", "--history", history, "--out", str(tmp_path / "later"), *QUICK,
             "--start", "2025-06-30", "--date", "2027-01-01", "--store", url)  # fmt: skip
     text = _pages(url, "finance", ["/forecast"])["/forecast"]
-    assert text.count("The forecast starts on 30/06/2025") == 1
-    assert "more than a year before the run date 01/01/2027" in text
+    assert text.count("The forecast starts on 30 June 2025") == 1
+    assert "more than a year before the run date 1 January 2027" in text
 
 
 def test_the_matching_pages_say_when_the_register_was_written_and_an_old_runs_date(
@@ -116,8 +116,12 @@ def test_the_spend_and_commissioning_pages_say_a_history_over_a_year_older_than_
     run_cli("commission", "--history", str(history), "--levers", str(sample_dir / "levers.toml"),
             "--out", str(tmp_path / "commission"), *QUICK, "--eval-paths", "20",
             "--no-sensitivity", "--date", "2025-12-01", "--store", url)  # fmt: skip
-    today = f"more than a year before today ({clock.today():%d/%m/%Y})"
+    today = f"more than a year before today ({clock.today().day} {clock.today():%B %Y})"
     spend = _pages(url, "finance", ["/spend"])["/spend"]
-    assert f"The forecast starts on 30/06/2025 (the 903 history's last day used), {today}" in spend
+    assert (
+        f"The forecast starts on 30 June 2025 (the 903 history's last day used), {today}" in spend
+    )
     case = _pages(url, "commissioner", ["/commissioning"])["/commissioning"]
-    assert f"The forecast starts on 31/03/2025 (the 903 history's last day used), {today}" in case
+    assert (
+        f"The forecast starts on 31 March 2025 (the 903 history's last day used), {today}" in case
+    )
