@@ -35,30 +35,30 @@ def _later(conn: sa.Connection, table: str, column: str) -> list[tuple[int, str]
     return later
 
 
+#: Per table, its name column, how a later row is renamed and how the rename is recorded.
+_RENAMES = (
+    ("users", "username", "{name}-{id}",
+     "INSERT INTO audit_events (at, username, action, detail) "
+     "VALUES (:at, NULL, 'user_renamed', :detail)",
+     "{name} renamed {new}: user " + _WHY),
+    ("scenarios", "name", "{name} (scenario {id})",
+     "INSERT INTO scenario_events (scenario_id, at, username, action, detail) "
+     "VALUES (:id, :at, 'upgrade', 'changed', :detail)",
+     "renamed from {name!r} to {new!r}: scenario " + _WHY),
+)  # fmt: skip
+
+
 def upgrade() -> None:
     conn = op.get_bind()
     now = dt.datetime.now(dt.UTC)
-    for user_id, name in _later(conn, "users", "username"):
-        suffix = f"-{user_id}"
-        new = name[: 200 - len(suffix)] + suffix
-        conn.execute(sa.text("UPDATE users SET username = :new WHERE id = :id"),
-                     {"new": new, "id": user_id})  # fmt: skip
-        conn.execute(
-            sa.text("INSERT INTO audit_events (at, username, action, detail) "
-                    "VALUES (:at, NULL, 'user_renamed', :detail)"),
-            {"at": now, "detail": f"{name} renamed {new}: user {_WHY}"},
-        )  # fmt: skip
-    for scenario_id, name in _later(conn, "scenarios", "name"):
-        suffix = f" (scenario {scenario_id})"
-        new = name[: 200 - len(suffix)] + suffix
-        conn.execute(sa.text("UPDATE scenarios SET name = :new WHERE id = :id"),
-                     {"new": new, "id": scenario_id})  # fmt: skip
-        conn.execute(
-            sa.text("INSERT INTO scenario_events (scenario_id, at, username, action, detail) "
-                    "VALUES (:id, :at, 'upgrade', 'changed', :detail)"),
-            {"id": scenario_id, "at": now,
-             "detail": f"renamed from {name!r} to {new!r}: scenario {_WHY}"},
-        )  # fmt: skip
+    for table, column, renamed, record, said in _RENAMES:
+        for row_id, name in _later(conn, table, column):
+            suffix = renamed.format(name="", id=row_id)
+            new = renamed.format(name=name[: 200 - len(suffix)], id=row_id)
+            conn.execute(sa.text(f"UPDATE {table} SET {column} = :new WHERE id = :id"),
+                         {"new": new, "id": row_id})  # fmt: skip
+            conn.execute(sa.text(record), {"id": row_id, "at": now,
+                                           "detail": said.format(name=name, new=new)})  # fmt: skip
     op.create_index("uq_users_username_lower", "users", [sa.text("lower(username)")], unique=True)
     op.create_index("uq_scenarios_name_lower", "scenarios", [sa.text("lower(name)")], unique=True)
 
