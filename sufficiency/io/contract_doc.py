@@ -313,7 +313,8 @@ The placement team's decisions, carried from night to night (`sufficiency match
 --decisions FILE`, or `decisions` in the `[nightly]` configuration), one row per
 child-placement pair. `pin` means the match is agreed: the child goes there, unless
 the pin breaks a hard rule (it is then refused and the rule named). `exclude` means
-the child must not go there. A decision is ignored, and listed, when its child or
+the child must not go there, nor to another row of the same home (the same Ofsted URN
+and postcode, or `home_id`). A decision is ignored, and listed, when its child or
 placement is not in tonight's inputs or its `until` date is before the run date.
 A pin made (`decided_on`, else the first night that read it) before a night on which
 its child was not referred, as the run store records the nights of the same referrals

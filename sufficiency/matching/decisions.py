@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.io.ids import KnownIds, fold_id
+from sufficiency.matching.decision_homes import across_home, excluded_rows_note, pin_to_excluded
 from sufficiency.matching.homes import room_with
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import (
@@ -363,12 +364,16 @@ def apply_decisions(
                          "agree it again if it still holds.")  # fmt: skip
         elif r["decision"] == "exclude":
             excluded.add((kid_row[r["child_id"]], place_row[r["placement_id"]]))
-            status[k] = ("applied", "the child is not matched to this placement." + (
+            status[k] = ("applied", "the child is not matched to this placement"
+                         + excluded_rows_note(prob, place_row[r["placement_id"]]) + "." + (
                 f" Check it is about this child: child {r['child_id']} was not referred on "
                 f"{away:%d/%m/%Y}, after it was made (a referral that ended, or another "
                 "child given the same ID)." if away else ""))  # fmt: skip
         else:
             pins.append(k)
+
+    via_home = across_home(prob, excluded)  # an exclusion holds on every row of its home
+    excluded |= set(via_home)
 
     def refuse(ks: list[int], why: str) -> None:
         for k in ks:
@@ -389,7 +394,9 @@ def apply_decisions(
         c, p = where(k)
         broken = rule_breaks(prob, np.array([c]), np.array([p]))[:, 0]
         codes = [RULE_CODES[i] for i in np.nonzero(broken)[0] if RULE_CODES[i] != "decision"]
-        if (c, p) in excluded:
+        if (c, p) in via_home:
+            refuse([k], pin_to_excluded(prob, via_home[(c, p)]))
+        elif (c, p) in excluded:
             refuse([k], "the same child and placement are also excluded by a decision.")
         elif codes:
             also = ", ".join(rule_label(code) for code in codes[1:])
