@@ -326,7 +326,9 @@ decisions is valid.
 Checks beyond the field rules: the same `child_id` and `placement_id` on two rows.
 A row with an error is set aside, except that an exclusion is kept in doubt: one whose
 only errors are in `reason`, `decided_by`, `until` or `decided_on` is applied (with no
-end date when `until` cannot be read), and of rows repeating a pair one is applied (an
+end date when `until` cannot be read), a row whose `decision` is not `pin` or `exclude`
+(`exclusion`, `do not place`) or is blank is applied as an exclusion (a pin is obeyed
+only when written so), and of rows repeating a pair one is applied (an
 exclusion before a pin, then the latest `until`); the others are listed, a repeated pin
 beside an exclusion set aside. `--strict` refuses the file instead.
 """
