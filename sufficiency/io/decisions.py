@@ -180,8 +180,9 @@ def _keep_exclusions(
     in who, why or when (``reason``, ``decided_by``, ``until``, ``decided_on``) is applied,
     with no end date if ``until`` is not readable, and so is a row whose ``decision`` is
     not read or blank ("exclusion", "do not place": it may mean "must not go", and a pin
-    is obeyed only when written so); each error becomes a warning saying so; of rows repeating a child-placement pair, one is applied (an exclusion before a
-    pin, the latest ``until`` first, blank meaning no end) and the others are listed."""
+    is obeyed only when written so); each error becomes a warning saying so; of rows
+    repeating a child-placement pair, one is applied (an exclusion before a pin, the
+    latest ``until`` first, blank meaning no end) and the others are listed."""
     field = {p: DECISIONS.field_for(p.column) if p.column else None for p in problems}
     by_row: dict[int | None, list[Problem]] = {}
     for p in problems:
@@ -204,8 +205,8 @@ def _keep_exclusions(
         if p.row in soft and p.severity == "error":
             f = field[p]
             until = ", with no end date" if f and f.name == "until" else ""
-            kept = _READ_AS_EXCLUSION if f and f.name == "decision" else _KEPT
-            p = replace(p, severity="warning", message=p.message + kept.format(until=until))
+            said = _READ_AS_EXCLUSION if f and f.name == "decision" else _KEPT
+            p = replace(p, severity="warning", message=p.message + said.format(until=until))
         if p.code != "duplicate_decision":
             out.append(p)
     clean = table.index[[raw.row_number(int(i)) not in by_row or raw.row_number(int(i)) in soft

@@ -21,8 +21,11 @@ def test_an_unread_or_blank_decision_word_keeps_the_child_from_the_placement(
     tmp_path: Path,
 ) -> None:
     # without decisions: C1 and C3 at P1, C2 at P2
-    path = _matched_with(tmp_path, "C3,P1,exclusion,too far,J Smith,,\n"
-                         "C2,P2,do not place,no,J Smith,,\nC1,P1,,carer said no,J Smith,,\n")  # fmt: skip
+    rows = (
+        "C3,P1,exclusion,too far,J Smith,,\nC2,P2,do not place,no,J Smith,,\n"
+        "C1,P1,,carer said no,J Smith,,\n"
+    )
+    path = _matched_with(tmp_path, rows)
     out = tmp_path / "out"
     plan = pd.read_csv(out / "matches.csv")
     placed = set(zip(plan["child_id"], plan["placement_id"], strict=True))
