@@ -90,3 +90,29 @@ def test_a_home_on_one_row_is_as_before() -> None:
     assert len(prob.decision_excluded) == 2
     assert id_plan(prob, plan_by_path(prob, "compact")) == {"C1": "RB", "C2": "FB"}
     assert np.all(prob.decision_pin == -1)
+
+
+def test_an_exclusion_names_rows_that_may_be_one_household() -> None:
+    """Two carers of one agency at one postcode with no home_id may be one household
+    (warned of when the register is read, matched as two homes; often two households): the
+    exclusion from one does not hold on the other, but its note names it and what to do."""
+    refs = refs_frame([referral("C2", age=9)])
+    plcs = placements_frame([
+        placement("FA", provider="ifa", weekly_cost=800.0),
+        placement("FB", provider="ifa", weekly_cost=900.0),
+        placement("FC", provider="ifa", weekly_cost=1200.0, postcode=FAR),
+    ])  # fmt: skip
+    table = decisions_frame([decision("C2", "FA", "exclude")])
+    run = run_matching(refs, plcs, RUN_DATE, Params(), decisions=table)
+    assert list(run.matches["placement_id"]) == ["FB"]
+    (note,) = run.decisions.notes
+    assert note.note == (
+        "the child is not matched to this placement; FB may be the same home (foster carers "
+        "of one provider at one postcode, with no home_id: the exclusion does not hold there; "
+        "exclude the child from it too, or give the rows one home_id, if they are one "
+        "household)."
+    )
+    # with home_ids saying they are two households, nothing more is said
+    plcs = plcs.assign(home_id=["H-A", "H-B", "H-C"])
+    run = run_matching(refs, plcs, RUN_DATE, Params(), decisions=table)
+    assert run.decisions.notes[0].note == "the child is not matched to this placement."
