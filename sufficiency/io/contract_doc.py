@@ -320,7 +320,9 @@ A pin made (`decided_on`, else the first night that read it) before a night on w
 its child was not referred, as the run store records the nights of the same referrals
 file, is refused, and such an exclusion applied with a note to check it: the child may
 be another given the same ID. IDs are matched as written, else ignoring case and
-spaces when that finds one child or placement (the note says so). A file with a header row and no
+spaces when that finds one child or placement, else with dashes as hyphens and an
+all-digit ID's leading zeros dropped (as a spreadsheet rewrites them) when that does
+(the note says so). A file with a header row and no
 decisions is valid.
 
 Checks beyond the field rules: the same `child_id` and `placement_id` on two rows.

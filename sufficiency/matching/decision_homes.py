@@ -28,7 +28,7 @@ ONE_HOME = "one home: the same Ofsted URN and postcode, or the same home_id"
 #: Why rows may be one home, in the notes.
 MAYBE_ONE_HOME = (
     "foster carers of one provider at one postcode, with no home_id: the exclusion does not "
-    "hold there; exclude the child from it too, or give the rows one home_id, if they are "
+    "hold there; exclude the child there too, or give the rows one home_id, if they are "
     "one household"
 )
 

@@ -31,6 +31,7 @@ import pandas as pd
 
 from sufficiency.io.ids import KnownIds, fold_id
 from sufficiency.matching.decision_homes import across_home, excluded_rows_note, pin_to_excluded
+from sufficiency.matching.decision_ids import LooseIds, rewritten, written_note
 from sufficiency.matching.homes import room_with
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import (
@@ -271,11 +272,12 @@ def _as_written(column: pd.Series, known: set[str]) -> list[tuple[str, str]]:
 
     An ID not in ``known`` as written is taken as the one known ID it matches ignoring
     case and spaces (a team typing ``r025`` for ``R025`` in Excel): an exclusion is not
-    dropped for it. An ID matching none, or more than one, is kept as written."""
-    ids = KnownIds(known)
+    dropped for it; else as the one it matches as a spreadsheet rewrites IDs
+    (:mod:`.decision_ids`). An ID matching none, or more than one, is kept as written."""
+    ids, loose = KnownIds(known), LooseIds(known)
     out = []
     for value in column.astype(str):
-        match = ids.same_as(value)
+        match = ids.same_as(value) or loose.same_as(value)
         out.append((value, "") if match in (None, value) else (match, value))
     return out
 
@@ -335,6 +337,7 @@ def apply_decisions(
             placement_id=[k for k, _ in place_ids],
             written_as=written,
             typed=[bool(w) for w in written],
+            rewritten=[rewritten(pair) for pair in zip(kid_ids, place_ids, strict=True)],
         )
         .sort_values(["child_id", "placement_id", "decision", "typed"], kind="stable")
         .drop_duplicates(["child_id", "placement_id", "decision"])
@@ -469,8 +472,7 @@ def apply_decisions(
             child_id=r["child_id"], placement_id=r["placement_id"], decision=r["decision"],
             reason=str(r["reason"]), decided_by=str(r["decided_by"]), until=_date(r.get("until")),
             decided_on=_date(r.get("decided_on")), status=status[k][0],
-            note=status[k][1] + (f" (The decisions write {r['written_as']}, in another "
-                                 "case or spacing.)" if r["written_as"] else ""),
+            note=status[k][1] + written_note(r["written_as"], r["rewritten"]),
         )
         for k, r in enumerate(rows)
     )  # fmt: skip

@@ -109,7 +109,7 @@ def test_an_exclusion_names_rows_that_may_be_one_household() -> None:
     assert note.note == (
         "the child is not matched to this placement; FB may be the same home (foster carers "
         "of one provider at one postcode, with no home_id: the exclusion does not hold there; "
-        "exclude the child from it too, or give the rows one home_id, if they are one "
+        "exclude the child there too, or give the rows one home_id, if they are one "
         "household)."
     )
     # with home_ids saying they are two households, nothing more is said
