@@ -59,8 +59,9 @@ def home_view(rows: list[dict]) -> dict:
     docs/matching.md says: the most current children any row gives, the youngest and
     oldest of any row's ages (not known if any row does not give them all), a sex any row
     names (none where rows name both), every risk any row excludes, pets if any row says
-    so (not known if none says so and one does not say), and a foster household if any
-    row is foster care (a home on one row: its own facts)."""
+    so (not known if none says so and one does not say), a foster household if any row is
+    foster care, adapted only if every row is, and a communication need supported only if
+    every row supports it (a home on one row: its own facts)."""
     now = max(int(r["current_children"]) for r in rows)
     ages = [a for r in rows for a in r["current_ages"]]
     named = {r["sex"] for r in rows} - {"any"}
@@ -79,6 +80,9 @@ def home_view(rows: list[dict]) -> dict:
         "risk_exclusions": {x for r in rows for x in r["risk_exclusions"]},
         "has_pets": has_pets,
         "foster": any(r["setting"] == "foster" for r in rows),
+        # adapted only if every row says so, a need supported only if every row supports it
+        "adapted": all(bool(r["adapted"]) for r in rows),
+        "communication": set.intersection(*(set(r["communication"]) for r in rows)),
     }
 
 
@@ -118,9 +122,9 @@ def pair_breaks(c: dict, p: dict, day: dt.date, home: dict | None = None) -> lis
     sure_pets = not _na(h["has_pets"]) and bool(h["has_pets"])
     if (c["pets"] == "no" and maybe_pets) or (must and not sure_pets):
         out.append("pets")
-    if not set(c["communication"]) <= set(p["communication"]):
+    if not set(c["communication"]) <= h["communication"]:
         out.append("communication")
-    if c["adaptations"] and not p["adapted"]:
+    if c["adaptations"] and not h["adapted"]:
         out.append("adaptations")
     avail = p["available_from"]
     if not _na(avail) and pd.Timestamp(avail) > pd.Timestamp(day) + pd.Timedelta(
