@@ -313,19 +313,24 @@ The placement team's decisions, carried from night to night (`sufficiency match
 --decisions FILE`, or `decisions` in the `[nightly]` configuration), one row per
 child-placement pair. `pin` means the match is agreed: the child goes there, unless
 the pin breaks a hard rule (it is then refused and the rule named). `exclude` means
-the child must not go there. A decision is ignored, and listed, when its child or
+the child must not go there, nor to another row of the same home (the same Ofsted URN
+and postcode, or `home_id`). A decision is ignored, and listed, when its child or
 placement is not in tonight's inputs or its `until` date is before the run date.
 A pin made (`decided_on`, else the first night that read it) before a night on which
 its child was not referred, as the run store records the nights of the same referrals
 file, is refused, and such an exclusion applied with a note to check it: the child may
 be another given the same ID. IDs are matched as written, else ignoring case and
-spaces when that finds one child or placement (the note says so). A file with a header row and no
+spaces when that finds one child or placement, else with dashes as hyphens and an
+all-digit ID's leading zeros dropped (as a spreadsheet rewrites them) when that does
+(the note says so). A file with a header row and no
 decisions is valid.
 
 Checks beyond the field rules: the same `child_id` and `placement_id` on two rows.
 A row with an error is set aside, except that an exclusion is kept in doubt: one whose
 only errors are in `reason`, `decided_by`, `until` or `decided_on` is applied (with no
-end date when `until` cannot be read), and of rows repeating a pair one is applied (an
+end date when `until` cannot be read), a row whose `decision` is not `pin` or `exclude`
+(`exclusion`, `do not place`) or is blank is applied as an exclusion (a pin is obeyed
+only when written so), and of rows repeating a pair one is applied (an
 exclusion before a pin, then the latest `until`); the others are listed, a repeated pin
 beside an exclusion set aside. `--strict` refuses the file instead.
 """

@@ -165,6 +165,12 @@ _KEPT = (
     "; the exclusion is applied all the same{until}, since a child is not placed where the "
     "team said they must not go"
 )
+#: What a decision whose word cannot be read (or is blank) is kept as: an exclusion, since
+#: it may be one ("exclusion", "do not place"), and a pin is obeyed only when written so.
+_READ_AS_EXCLUSION = (
+    "; read as an exclusion until it says pin or exclude, since a child is not placed where "
+    "the team may have said they must not go (a pin is obeyed only when written pin)"
+)
 
 
 def _keep_exclusions(
@@ -172,9 +178,11 @@ def _keep_exclusions(
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Exclusions kept in doubt, rather than set aside: an exclusion whose only errors are
     in who, why or when (``reason``, ``decided_by``, ``until``, ``decided_on``) is applied,
-    with no end date if ``until`` is not readable, and each error becomes a warning saying
-    so; of rows repeating a child-placement pair, one is applied (an exclusion before a
-    pin, the latest ``until`` first, blank meaning no end) and the others are listed."""
+    with no end date if ``until`` is not readable, and so is a row whose ``decision`` is
+    not read or blank ("exclusion", "do not place": it may mean "must not go", and a pin
+    is obeyed only when written so); each error becomes a warning saying so; of rows
+    repeating a child-placement pair, one is applied (an exclusion before a pin, the
+    latest ``until`` first, blank meaning no end) and the others are listed."""
     field = {p: DECISIONS.field_for(p.column) if p.column else None for p in problems}
     by_row: dict[int | None, list[Problem]] = {}
     for p in problems:
@@ -185,7 +193,9 @@ def _keep_exclusions(
     for i in table.index:
         found = by_row.get(raw.row_number(int(i)), [])
         named = {f.name if (f := field[p]) else None for p in found}
-        if found and exclude[i] and named <= _DETAIL_COLUMNS:
+        word = "decision" in named  # not read, or blank: kept as an exclusion
+        if found and (exclude[i] or word) and named - {"decision"} <= _DETAIL_COLUMNS:
+            table.at[i, "decision"] = "exclude"
             soft.add(raw.row_number(int(i)))
             for col, fill in _DETAIL_FILL.items():
                 if pd.isna(table.at[i, col]):
@@ -195,7 +205,8 @@ def _keep_exclusions(
         if p.row in soft and p.severity == "error":
             f = field[p]
             until = ", with no end date" if f and f.name == "until" else ""
-            p = replace(p, severity="warning", message=p.message + _KEPT.format(until=until))
+            said = _READ_AS_EXCLUSION if f and f.name == "decision" else _KEPT
+            p = replace(p, severity="warning", message=p.message + said.format(until=until))
         if p.code != "duplicate_decision":
             out.append(p)
     clean = table.index[[raw.row_number(int(i)) not in by_row or raw.row_number(int(i)) in soft

@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.io.ids import KnownIds, fold_id
+from sufficiency.matching.decision_homes import across_home, excluded_rows_note, pin_to_excluded
+from sufficiency.matching.decision_ids import LooseIds, rewritten, written_note
 from sufficiency.matching.homes import room_with
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import (
@@ -270,11 +272,12 @@ def _as_written(column: pd.Series, known: set[str]) -> list[tuple[str, str]]:
 
     An ID not in ``known`` as written is taken as the one known ID it matches ignoring
     case and spaces (a team typing ``r025`` for ``R025`` in Excel): an exclusion is not
-    dropped for it. An ID matching none, or more than one, is kept as written."""
-    ids = KnownIds(known)
+    dropped for it; else as the one it matches as a spreadsheet rewrites IDs
+    (:mod:`.decision_ids`). An ID matching none, or more than one, is kept as written."""
+    ids, loose = KnownIds(known), LooseIds(known)
     out = []
     for value in column.astype(str):
-        match = ids.same_as(value)
+        match = ids.same_as(value) or loose.same_as(value)
         out.append((value, "") if match in (None, value) else (match, value))
     return out
 
@@ -334,6 +337,7 @@ def apply_decisions(
             placement_id=[k for k, _ in place_ids],
             written_as=written,
             typed=[bool(w) for w in written],
+            rewritten=[rewritten(pair) for pair in zip(kid_ids, place_ids, strict=True)],
         )
         .sort_values(["child_id", "placement_id", "decision", "typed"], kind="stable")
         .drop_duplicates(["child_id", "placement_id", "decision"])
@@ -363,12 +367,16 @@ def apply_decisions(
                          "agree it again if it still holds.")  # fmt: skip
         elif r["decision"] == "exclude":
             excluded.add((kid_row[r["child_id"]], place_row[r["placement_id"]]))
-            status[k] = ("applied", "the child is not matched to this placement." + (
+            status[k] = ("applied", "the child is not matched to this placement"
+                         + excluded_rows_note(prob, place_row[r["placement_id"]]) + "." + (
                 f" Check it is about this child: child {r['child_id']} was not referred on "
                 f"{away:%d/%m/%Y}, after it was made (a referral that ended, or another "
                 "child given the same ID)." if away else ""))  # fmt: skip
         else:
             pins.append(k)
+
+    via_home = across_home(prob, excluded)  # an exclusion holds on every row of its home
+    excluded |= set(via_home)
 
     def refuse(ks: list[int], why: str) -> None:
         for k in ks:
@@ -389,7 +397,9 @@ def apply_decisions(
         c, p = where(k)
         broken = rule_breaks(prob, np.array([c]), np.array([p]))[:, 0]
         codes = [RULE_CODES[i] for i in np.nonzero(broken)[0] if RULE_CODES[i] != "decision"]
-        if (c, p) in excluded:
+        if (c, p) in via_home:
+            refuse([k], pin_to_excluded(prob, via_home[(c, p)]))
+        elif (c, p) in excluded:
             refuse([k], "the same child and placement are also excluded by a decision.")
         elif codes:
             also = ", ".join(rule_label(code) for code in codes[1:])
@@ -462,8 +472,7 @@ def apply_decisions(
             child_id=r["child_id"], placement_id=r["placement_id"], decision=r["decision"],
             reason=str(r["reason"]), decided_by=str(r["decided_by"]), until=_date(r.get("until")),
             decided_on=_date(r.get("decided_on")), status=status[k][0],
-            note=status[k][1] + (f" (The decisions write {r['written_as']}, in another "
-                                 "case or spacing.)" if r["written_as"] else ""),
+            note=status[k][1] + written_note(r["written_as"], r["rewritten"]),
         )
         for k, r in enumerate(rows)
     )  # fmt: skip

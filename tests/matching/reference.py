@@ -59,9 +59,9 @@ def home_view(rows: list[dict]) -> dict:
     docs/matching.md says: the most current children any row gives, the youngest and
     oldest of any row's ages (not known if any row does not give them all), a sex any row
     names (none where rows name both), every risk any row excludes, pets if any row says
-    so (not known if none says so and one does not say), a foster household if any
-    row is foster care, adapted only if every row says so and a communication need
-    supported only if every row supports it (a home on one row: its own facts)."""
+    so (not known if none says so and one does not say), a foster household if any row is
+    foster care, adapted only if every row is, and a communication need supported only if
+    every row supports it (a home on one row: its own facts)."""
     now = max(int(r["current_children"]) for r in rows)
     ages = [a for r in rows for a in r["current_ages"]]
     named = {r["sex"] for r in rows} - {"any"}
@@ -80,6 +80,7 @@ def home_view(rows: list[dict]) -> dict:
         "risk_exclusions": {x for r in rows for x in r["risk_exclusions"]},
         "has_pets": has_pets,
         "foster": any(r["setting"] == "foster" for r in rows),
+        # adapted only if every row says so, a need supported only if every row supports it
         "adapted": all(bool(r["adapted"]) for r in rows),
         "communication": set.intersection(*(set(r["communication"]) for r in rows)),
     }

@@ -15,6 +15,7 @@ from sufficiency.commands.match import match
 from sufficiency.commands.runs import runs
 
 HEADER = "child_id,placement_id,decision,reason,decided_by,until,decided_on\n"
+BAD_UNTIL = "until: is not a date in the form DD/MM/YYYY or YYYY-MM-DD (value '31/04/2026')"
 
 
 def _match(tmp_path: Path, out: str, store: str, *extra: str):  # type: ignore[no-untyped-def]
@@ -100,18 +101,19 @@ def test_decisions_are_obeyed_listed_recorded_and_named_by_runs_diff(tmp_path: P
 
 
 def test_bad_decision_row_is_set_aside_and_listed(tmp_path: Path) -> None:
-    """A decision row with an error is set aside (listed on the console and in the
-    summary with file, row and column), the good rows are applied and the night runs;
-    --strict refuses with exit code 1 and no traceback."""
+    """A pin with an error is set aside (listed on the console and in the summary with
+    file, row and column), the good rows are applied and the night runs; --strict refuses
+    with exit code 1 and no traceback. (A decision word not read, 'maybe', is kept as an
+    exclusion: test_decision_word_unread.py.)"""
     write_inputs(tmp_path)
     path = tmp_path / "decisions.csv"
-    path.write_text(HEADER + "C1,P1,maybe,agreed,J Smith,,\nC3,P3,exclude,too far,J Smith,,\n",
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(HEADER + "C1,P1,pin,agreed,J Smith,31/04/2026,\n"
+                    "C3,P3,exclude,too far,J Smith,,\n", encoding="utf-8")  # fmt: skip
     store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
     res = _match(tmp_path, "out", store, "--decisions", str(path))
     assert res.exit_code == 0, res.output
     assert "1 input row(s) set aside" in res.output
-    assert "decision: must be one of: exclude, pin (value 'maybe')" in res.output
+    assert BAD_UNTIL in res.output
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     (aside,) = summary["set_aside"]
     assert (aside["file_kind"], aside["row"], aside["id"]) == ("decisions", 2, "C1")
@@ -119,7 +121,7 @@ def test_bad_decision_row_is_set_aside_and_listed(tmp_path: Path) -> None:
     res = _match(tmp_path, "strict", store, "--decisions", str(path), "--strict")
     assert res.exit_code == 1
     assert f"Error: {path}: 1 error(s), 0 warning(s)" in res.output
-    assert "row 2, column decision: must be one of: exclude, pin (value 'maybe')" in res.output
+    assert f"row 2, column {BAD_UNTIL}" in res.output
     assert "Traceback" not in res.output
 
 
