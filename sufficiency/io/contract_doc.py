@@ -179,7 +179,12 @@ the dates read day first that could be either way round are named in a warning.
 An episode's `DEC` written as a case system writes an open episode's "no end date" (a
 date in 2099 or later, `31/12/9999`, `9999-12-31`, Excel's serial `2958465`, or `-`,
 `N/A`, `open`, `ongoing`) is read as blank, open at the end of the return, and said
-once per table with its first row.
+once per table with its first row. So is one ending on its return's last day (31 March,
+or an in-year extract's) with no `REC`, as an extract writes an open episode's end as the
+report's last day, where the return's other ended episodes give a `REC` (or none is
+open), each row named; an episode that did end then says why (`X1`, an E code). An
+episode with a `REC` but no `DEC` is read as open, as written (the child counts as looked
+after at the end of the return), each row named: give its end date.
 
 **Reconciling returns.** Each year's return is the authority for its own period,
 and a later return for whatever it says about earlier times: an episode repeated in

@@ -5,10 +5,12 @@
 from __future__ import annotations
 
 from sufficiency.io.x1_gap import X1_GAP, X1_PHRASE
+from sufficiency.io.year_end_open import PHRASES as END_PHRASES
 
 #: One phrase per kind of finding, read after a count: "12 episodes revised between ...".
 PHRASES: dict[str, str] = {
     X1_GAP: X1_PHRASE,
+    **END_PHRASES,
     "repeated_header": "header row(s) repeated among a table's rows (files joined): left out",
     "revised_episode": "episode(s) revised between returns: the later return's version used",
     "revised_dates": "end date(s) revised between returns: the later return's date used",

@@ -67,6 +67,7 @@ from sufficiency.io.set_aside import aside_rows, backwards_problems, live_childr
 from sufficiency.io.ssda903_scan import DFE_TABLES, Return, period, year_label
 from sufficiency.io.uasc_dob import uasc_dob_problems
 from sufficiency.io.x1_gap import X1_ACTION, X1_GAP, X1_MESSAGE, join_x1_gaps
+from sufficiency.io.year_end_open import read_ends
 
 EPISODE_COLUMNS = DFE_TABLES["episodes"]
 #: Episode columns without which a table cannot be used.
@@ -190,7 +191,7 @@ def _parse_episodes(ret: Return, found: _Findings) -> pd.DataFrame:
     found.rows(ep, blank, "CHILD", "child_blank", "row has no CHILD", "row set aside")
     ep = ep[~blank]
     decom = _dates(ep["DECOM"])
-    dec = _dates(ep["DEC"])
+    ep, dec = read_ends(ep, _dates(ep["DEC"]), ret, found)  # open, or ended with no DEC
     bad_start = decom.isna()
     bad_end = dec.isna() & ep["DEC"].notna() & ~bad_start
     for col, bad, what, code in ((ep["DECOM"], bad_start, "start (DECOM)", "decom_invalid"),
