@@ -219,7 +219,9 @@ warning naming both rows; the header's is used. An episode ending `X1` (a new
 episode starts the same day) whose child's next episode, not a new period of care (its
 `RNE` is not `S`), starts a day to a week later (a case system recording the last
 night in a placement, or a date typed a day out) ends when that one starts: one period
-of care, not a leaving and a return; each row is named. Children
+of care, not a leaving and a return; each row is named. A child who left care (`REC`
+an E code) and started again the same day (`RNE` `S`) left and came back, as DfE
+counts them: a period of care ended and a new one began. Children
 looked after on the last day are counted as DfE counts them: distinct children
 with an open episode in the latest return, short breaks (`LS` V3/V4) and children
 aged 18 or over left out.
