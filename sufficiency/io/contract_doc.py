@@ -221,7 +221,11 @@ episode starts the same day) whose child's next episode, not a new period of car
 night in a placement, or a date typed a day out) ends when that one starts: one period
 of care, not a leaving and a return; each row is named. A child who left care (`REC`
 an E code) and started again the same day (`RNE` `S`) left and came back, as DfE
-counts them: a period of care ended and a new one began. Children
+counts them: a period of care ended and a new one began. An episodes table giving
+each child's `CHILD` on their first row only (a pivot table, or a report grouped by
+child), told by its blank rows starting the day the row above ended, has each blank
+`CHILD` read as the child's above, each row named; a lone blank `CHILD` is set aside.
+Children
 looked after on the last day are counted as DfE counts them: distinct children
 with an open episode in the latest return, short breaks (`LS` V3/V4) and children
 aged 18 or over left out.

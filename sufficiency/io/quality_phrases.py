@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from sufficiency.io.fill_down import FILLED_DOWN
+from sufficiency.io.fill_down import PHRASE as FILLED_PHRASE
 from sufficiency.io.x1_gap import X1_GAP, X1_PHRASE
 from sufficiency.io.year_end_open import PHRASES as END_PHRASES
 
@@ -11,6 +13,7 @@ from sufficiency.io.year_end_open import PHRASES as END_PHRASES
 PHRASES: dict[str, str] = {
     X1_GAP: X1_PHRASE,
     **END_PHRASES,
+    FILLED_DOWN: FILLED_PHRASE,
     "repeated_header": "header row(s) repeated among a table's rows (files joined): left out",
     "revised_episode": "episode(s) revised between returns: the later return's version used",
     "revised_dates": "end date(s) revised between returns: the later return's date used",

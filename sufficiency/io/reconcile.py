@@ -59,6 +59,7 @@ from sufficiency import codes
 from sufficiency.errors import Problem
 from sufficiency.io.cells import ROUNDED_MESSAGE, SCIENTIFIC_MESSAGE, excel_rounded, scientific
 from sufficiency.io.dates import WRONG_WEEKDAY, eighteenth_birthdays, read_dates, wrong_weekday
+from sufficiency.io.fill_down import fill_down
 from sufficiency.io.history import SSDA903History
 from sufficiency.io.id_shape import NOT_AN_ID, NOT_AN_ID_MESSAGE, not_an_id
 from sufficiency.io.quality import DataQuality, ReturnInfo
@@ -144,6 +145,7 @@ def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str,
         )
         f["_src"] = raw.source
         f["_row"] = (np.asarray(data.index, dtype=np.int64) + raw.first_data_row).astype(np.int64)
+        f = fill_down(f, found) if kind == "episodes" else f  # a child's ID on one row
         # identifiers whose digits Excel lost: in scientific notation, or rounded to 15
         lost = {"excel_scientific": (scientific(f["CHILD"]), SCIENTIFIC_MESSAGE),
                 "excel_rounded": (excel_rounded(f["CHILD"]), ROUNDED_MESSAGE)}  # fmt: skip
