@@ -43,8 +43,10 @@ as the text inside, and said; so is a cell written with Excel's text marker befo
 ID, a code or a date (`'100314`, as an export forcing text for Excel writes it in one
 table only): read without the apostrophe, one note a table naming its columns.
 Column names are matched ignoring case, spaces and punctuation, and the aliases listed
-are accepted. Blank cells are allowed unless a
-field says *required value*.
+are accepted. A column named twice (an export joining two tables) is read as one where
+its copies agree on every row or all but one are blank there, and said; where they
+differ, the file is an error naming the column and the first such row. Blank cells are
+allowed unless a field says *required value*.
 
 `sufficiency validate PATH...` checks any mix of these files and lists every
 problem at once, grouped by file, with the spreadsheet row number (the header is

@@ -85,6 +85,7 @@ PHRASES: dict[str, str] = {
     "close_column": "column(s) whose name is close to a known column's: not read",
     "unknown_column": "column(s) no such file has: not read",
     "duplicate_column": "column(s) that are another name for a column already present: not read",
+    "column_twice": "column(s) named twice in one table, the copies agreeing: read as one",
     "no_known_columns": "table(s) with none of the expected columns (the header row left out?)",
     "duplicate_id": "identifier(s) on more than one row",
     "duplicate_upn": "unique pupil number(s) given to more than one child",
