@@ -124,3 +124,39 @@ def test_a_reason_for_ending_without_an_end_date_is_named(sample_dir, tmp_path):
     assert "give its end date" in said[0].action
     out = CliRunner().invoke(main, ["validate", "--date", "2026-04-01", str(history)]).output
     assert "(20 rows), column DEC: episode has a reason for ending (REC) but no end date" in out
+
+
+def _in_year(row: dict[str, str], written: bool) -> bool:
+    """The 2025-26 return as taken on 31/12/2025: later episodes dropped (``False``), later
+    ends blank, and with ``written`` every open episode's DEC the day it was taken."""
+    start = pd.Timestamp(pd.to_datetime(row["DECOM"], dayfirst=True))
+    if start > pd.Timestamp("2025-12-31"):
+        row["CHILD"] = ""  # dropped below
+        return False
+    if row["DEC"] and pd.to_datetime(row["DEC"], dayfirst=True) > pd.Timestamp("2025-12-31"):
+        row["DEC"] = row["REC"] = row["REASON_PLACE_CHANGE"] = ""
+    if written and not row["DEC"]:
+        row["DEC"] = "31/12/2025"
+        return True
+    return False
+
+
+def test_an_in_year_extracts_open_episodes_written_as_its_date_are_open(sample_dir, tmp_path):
+    """Taken on 31/12/2025 with open episodes' DEC written as that day: read as written, no
+    child was looked after on 31/12/2025 (867 are)."""
+    counts = []
+    for written in (False, True):
+        history, changed = _edit(
+            sample_dir, tmp_path / str(written), lambda r, w=written: _in_year(r, w)
+        )
+        path = history / "2026" / "episodes.csv"
+        text = path.read_text(encoding="utf-8").splitlines()
+        path.write_text("\n".join(t for t in text if not t.startswith(",")) + "\n", "utf-8")
+        h = read_history(history)
+        assert h.end == pd.Timestamp("2025-12-31")
+        counts.append(dfe_count(h.episodes, h.header, h.end))
+        assert h.quality is not None
+        said = [p for p in h.quality.problems if p.code == YEAR_END_OPEN]
+        assert len(said) == len(changed) and (len(said) > 0) == written
+        assert all("(31/12/2025)" in p.message for p in said)
+    assert counts == [867, 867]

@@ -193,7 +193,7 @@ def _parse_episodes(ret: Return, found: _Findings) -> pd.DataFrame:
     found.rows(ep, blank, "CHILD", "child_blank", "row has no CHILD", "row set aside")
     ep = ep[~blank]
     decom = _dates(ep["DECOM"])
-    ep, dec = read_ends(ep, _dates(ep["DEC"]), ret, found)  # open, or ended with no DEC
+    ep, dec = read_ends(ep, _dates(ep["DEC"]), decom, ret, found)  # open, or ended, no DEC
     bad_start = decom.isna()
     bad_end = dec.isna() & ep["DEC"].notna() & ~bad_start
     for col, bad, what, code in ((ep["DECOM"], bad_start, "start (DECOM)", "decom_invalid"),

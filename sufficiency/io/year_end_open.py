@@ -11,7 +11,10 @@ that did end on its return's last day has a reason (``REC``: X1 or an E code). S
 episode ending on the return's last day with no ``REC`` is read as open, in a return
 whose other ended episodes give a reason (at least half of them: a return without
 ``REC`` written says nothing either way), or in one with no open episode at all (no
-council has no child in care at 31 March); each row is named.
+council has no child in care at 31 March); each row is named. An in-year extract's
+open episodes so written end on the day it was taken, its latest date: the sample's
+2025-26 return taken on 31/12/2025 so written counted no child on 31/12/2025 (867); at
+least :data:`IN_YEAR_MIN` episodes ending on such a date with no ``REC`` are read so.
 
 An episode with a ``REC`` (the child moved or left) but no ``DEC`` is read as open, as
 written, since its end is unknown: the child counts as looked after at the end of the
@@ -43,6 +46,9 @@ PHRASES = {
 #: Share of a return's other ended episodes that must give a ``REC`` for a blank one to
 #: say an episode on the last day did not end.
 _REC_WRITTEN = 0.5
+#: Episodes that must end on an in-year extract's latest date with no ``REC`` for that
+#: date to be the day it was taken, written as their end (one or two are a slip).
+IN_YEAR_MIN = 10
 
 
 class _Rows(Protocol):
@@ -50,21 +56,32 @@ class _Rows(Protocol):
              code: str, message: str, action: str, severity: str = ...) -> None: ...  # fmt: skip
 
 
+def last_day(dec: pd.Series, decom: pd.Series, ret: Return) -> pd.Timestamp:
+    """The last day ``ret`` covers as its dates show: 31 March, or an in-year extract's
+    latest date (its open episodes written as ending on the day it was taken)."""
+    latest = pd.concat([dec, decom]).max()
+    return ret.end if pd.isna(latest) or latest >= ret.end else pd.Timestamp(latest)
+
+
 def read_ends(
-    ep: pd.DataFrame, dec: pd.Series, ret: Return, found: _Rows
+    ep: pd.DataFrame, dec: pd.Series, decom: pd.Series, ret: Return, found: _Rows
 ) -> tuple[pd.DataFrame, pd.Series]:
-    """``ep`` and ``dec`` (its ``DEC`` read as dates) with each open episode written as
-    ending on ``ret``'s last day made blank; both findings added to ``found``."""
+    """``ep`` and ``dec`` (its ``DEC`` read as dates; ``decom`` its ``DECOM``) with each
+    open episode written as ending on the return's last day made blank; both findings
+    added to ``found``."""
     rec = ep["REC"].astype("string").str.strip().fillna("") != ""
     written = ep["DEC"].notna()
-    on_end = (dec == ret.end).fillna(False) & ~rec
+    end = last_day(dec, decom, ret)
+    on_end = (dec == end).fillna(False) & ~rec
+    if end < ret.end and int(on_end.sum()) < IN_YEAR_MIN:  # a quirk, not an extract's date
+        on_end &= False
     others = dec.notna() & ~on_end
     evidence = bool(others.any()) and float(rec[others].mean()) >= _REC_WRITTEN
     none_open = not bool((~written).any())
     if on_end.any() and (evidence or none_open):
         found.rows(ep, on_end, "DEC", YEAR_END_OPEN,
                    f"episode ends on the last day of the {year_label(ret.year)} return "
-                   f"({ret.end:%d/%m/%Y}) with no reason for ending (REC), as an extract "
+                   f"({end:%d/%m/%Y}) with no reason for ending (REC), as an extract "
                    "writes an open episode's end as the report's last day",
                    "read as open (looked after at the end of the return)",
                    "warning")  # fmt: skip
