@@ -176,7 +176,9 @@ zone as web systems write it (`2024-03-31T23:00:00Z`: read as the day it is in
 England, here 01/04/2024, not the day in UTC), and US `MM/DD/YYYY` (or with full stops
 or hyphens) in a table where no date
 can be day first (none has a first part over 12; at least three have a second part
-over 12); where one or two have a second part over 12 (refused as no date), the rows of
+over 12), or in a column whose own dates are so though the table's others are day first
+(a column pasted in from a US-set machine); where one or two have a second part over
+12 (refused as no date), the rows of
 the dates read day first that could be either way round are named in a warning.
 An episode's `DEC` written as a case system writes an open episode's "no end date" (a
 date in 2099 or later, `31/12/9999`, `9999-12-31`, Excel's serial `2958465`, or `-`,

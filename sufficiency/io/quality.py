@@ -45,6 +45,7 @@ READING_CODES = frozenset(
         "year_first_dates",
         "zoned_dates",
         "month_first_dates",
+        "month_first_column",
         "null_blanks",
         "year_from_content",
         "quiet_year",
@@ -303,10 +304,8 @@ class DataQuality(BriefRepr):
                                            "zoned_dates", "weekday_dates"))  # fmt: skip
         if formats:
             read_bits.append(f"dates not in DD/MM/YYYY in {formats} table(s)")
-        if reading["month_first_dates"]:
-            read_bits.append(
-                f"dates month first (MM/DD/YYYY) in {reading['month_first_dates']} table(s)"
-            )
+        if month_first := reading["month_first_dates"] + reading["month_first_column"]:
+            read_bits.append(f"dates month first (MM/DD/YYYY) in {month_first} table(s)")
         if reading["part_month"]:
             read_bits.append(
                 "the latest return ends part-way through a month, so the history "
