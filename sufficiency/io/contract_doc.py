@@ -223,7 +223,10 @@ warning naming both rows; the header's is used. An episode ending `X1` (a new
 episode starts the same day) whose child's next episode, not a new period of care (its
 `RNE` is not `S`), starts a day to a week later (a case system recording the last
 night in a placement, or a date typed a day out) ends when that one starts: one period
-of care, not a leaving and a return; each row is named. A child who left care (`REC`
+of care, not a leaving and a return; each row is named. One ending `X1` that no
+episode of the child follows that day, in its return or a later one, reads as the
+child leaving care then, as the episodes held say, and is named: check the return for
+the missing episode. A child who left care (`REC`
 an E code) and started again the same day (`RNE` `S`) left and came back, as DfE
 counts them: a period of care ended and a new one began. An episodes table giving
 each child's `CHILD` on their first row only (a pivot table, or a report grouped by

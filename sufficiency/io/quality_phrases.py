@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from sufficiency.io.fill_down import FILLED_DOWN
 from sufficiency.io.fill_down import PHRASE as FILLED_PHRASE
-from sufficiency.io.x1_gap import X1_GAP, X1_PHRASE
+from sufficiency.io.x1_gap import X1_GAP, X1_PHRASE, X1_UNFOLLOWED
 from sufficiency.io.year_end_open import PHRASES as END_PHRASES
 
 #: One phrase per kind of finding, read after a count: "12 episodes revised between ...".
 PHRASES: dict[str, str] = {
     X1_GAP: X1_PHRASE,
+    X1_UNFOLLOWED: "episode(s) ending X1 with no episode of the child starting that day: read "
+    "as leaving care then (check for the missing episode)",
     **END_PHRASES,
     FILLED_DOWN: FILLED_PHRASE,
     "repeated_header": "header row(s) repeated among a table's rows (files joined): left out",

@@ -67,7 +67,7 @@ from sufficiency.io.renumbered import renumbered, renumbering_problems
 from sufficiency.io.set_aside import aside_rows, backwards_problems, live_children, open_set_aside
 from sufficiency.io.ssda903_scan import DFE_TABLES, Return, period, year_label
 from sufficiency.io.uasc_dob import uasc_dob_problems
-from sufficiency.io.x1_gap import X1_ACTION, X1_GAP, X1_MESSAGE, join_x1_gaps
+from sufficiency.io.x1_gap import X1_ACTION, X1_GAP, X1_MESSAGE, join_x1_gaps, name_unfollowed
 from sufficiency.io.year_end_open import read_ends
 
 EPISODE_COLUMNS = DFE_TABLES["episodes"]
@@ -740,6 +740,7 @@ def reconcile(returns: list[Return]) -> SSDA903History:
     all_eps = _across_returns(pd.concat([eps[r.year] for r in returns], ignore_index=True), found)
     all_eps, gap = join_x1_gaps(all_eps)  # X1, the next episode a day or more later
     found.rows(all_eps, gap, "DEC", X1_GAP, X1_MESSAGE, X1_ACTION, "warning")
+    name_unfollowed(all_eps, found)  # X1, no episode after it
     header = _dobs(headers, found)
     _no_header(returns_read, eps, header, found)
     live = live_children(all_eps, data_end)  # before those with no date of birth go
