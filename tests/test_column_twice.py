@@ -1,5 +1,5 @@
-"""A column named twice in one table (an export joining two tables): read as one where the
-copies agree, refused where they differ; pandas' ``DEC.1`` was ignored as unknown."""
+"""A 903 column named twice in one table (an export joining two tables): read as one where
+the copies agree, refused where they differ; pandas' ``DEC.1`` was ignored as unknown."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_a_second_column_of_one_name_holding_the_values_is_read(sample_dir, tmp_
     assert dfe_count(h.episodes, h.header, END) == 869
     assert h.quality is not None
     said = [p for p in h.quality.problems if p.code == "column_twice"]
-    assert [(p.row, p.column, p.severity) for p in said] == [(1, "DEC", "warning")]
+    assert [(p.row, p.column, p.severity) for p in said] == [(None, "DEC", "warning")]
     assert "read as one" in said[0].message
 
 
@@ -48,6 +48,6 @@ def test_copies_that_differ_are_refused_naming_the_column_and_row(sample_dir, tm
     assert result.exit_code == 1
     assert (
         "ERROR: row 2, column DEC: column appears 2 times and the copies differ (first on "
-        "this row): keep the one that is the return's DEC"
+        "this row): keep only the return's DEC"
     ) in result.output
     assert "Traceback" not in result.output

@@ -43,10 +43,8 @@ as the text inside, and said; so is a cell written with Excel's text marker befo
 ID, a code or a date (`'100314`, as an export forcing text for Excel writes it in one
 table only): read without the apostrophe, one note a table naming its columns.
 Column names are matched ignoring case, spaces and punctuation, and the aliases listed
-are accepted. A column named twice (an export joining two tables) is read as one where
-its copies agree on every row or all but one are blank there, and said; where they
-differ, the file is an error naming the column and the first such row. Blank cells are
-allowed unless a field says *required value*.
+are accepted. Blank cells are allowed unless a
+field says *required value*.
 
 `sufficiency validate PATH...` checks any mix of these files and lists every
 problem at once, grouped by file, with the spreadsheet row number (the header is
@@ -118,7 +116,9 @@ Files that are not tables (notes, budgets, `README.md`, Office lock files) are
 skipped with one line each; only a file that looks like a 903 table and cannot be
 read is an error. A title row above the header is found and noted; the header row
 repeated among the rows (two exports joined one after the other) is left out and
-named. A table with no
+named. A column of a 903 table named twice (an export joining two tables) is read as
+one where its copies agree on every row or all but one are blank there, and said; where
+they differ, the file is an error naming the column and the first such row. A table with no
 `CHILD` column whose other columns are a 903 table's (a case system's export headed
 `Child ID`, `ChildID`, `CHILD_ID`, `Child Identifier`, `LA Child ID`, `Child Ref`) is an
 error naming the file, the table it would be and the heading that looks like `CHILD`

@@ -30,7 +30,6 @@ from sufficiency.io.delimiter import delimiter, read_note
 from sufficiency.io.ids import fold_id, folded, shown_id, spellings_note
 from sufficiency.io.mac_roman import is_mac_roman, mac_roman_note
 from sufficiency.io.text_marks import text_marks
-from sufficiency.io.twice import header_names, one_of_each
 from sufficiency.io.unnamed import drop_unnamed, second_header
 from sufficiency.io.xlsx_formulas import uncalculated_cells
 from sufficiency.io.xlsx_hidden import hidden_columns, hidden_note, hidden_rows
@@ -231,10 +230,7 @@ def _finish(
     if (two := second_header(df, source, first_data_row)) is not None:
         raise InputDataError([two])
     df, unnamed = drop_unnamed(df, source, first_data_row, sheet)
-    df, twice, clashes = one_of_each(df, source, first_data_row)  # SELECT e.*, p.*
-    if clashes:
-        raise InputDataError(clashes)
-    notes = (*notes, *unnamed, *twice)
+    notes = (*notes, *unnamed)
     original: dict[str, str] = {}
     renamed: list[str] = []
     problems: list[Problem] = []
@@ -297,10 +293,9 @@ def read_csv_table(path: Path, source: str | None = None, *, allow_empty: bool =
     sep = _delimiter(text, source)
     head_lines = text.splitlines()[: _TITLE_ROWS_MAX + 1]
     try:
-        head = list(csv.reader(head_lines, delimiter=sep))
-        skip = header_row_index(head)
+        skip = header_row_index(list(csv.reader(head_lines, delimiter=sep)))
     except csv.Error:
-        head, skip = [], 0
+        skip = 0
     try:
         df, wide = _read_csv(text, skip, sep=sep)
     except (pd.errors.ParserError, csv.Error) as exc:
@@ -311,7 +306,6 @@ def read_csv_table(path: Path, source: str | None = None, *, allow_empty: bool =
         # a row with more cells than the header (an unquoted comma in a value): read its
         # first cells; the row is set aside below, not the file
         df, wide = _read_csv(text, skip, width=int(m.group(1)), sep=sep)[0], True
-    df.columns = header_names(list(df.columns), head[skip] if skip < len(head) else [])
     extra = _extra_cells(text, skip, len(df.columns), source, sep) if wide else []
     notes = (*decoded, *_title_note(source, skip + 1))  # quoted: a cell may hold our apostrophe
     if sep != ",":
