@@ -126,6 +126,13 @@ class Episode:
     urn: str = ""
 
 
+def _meets(a: Episode, b: Episode) -> bool:
+    """Whether ``b`` carries on ``a``'s period of care: it starts the day ``a`` ends, and
+    not as a new start (RNE S) after ``a`` ended with the child leaving care (an E code)."""
+    left_and_back = a.rec.upper().startswith("E") and b.rne.upper() == "S"
+    return b.start == a.end and not left_and_back
+
+
 @dataclass
 class Recount:
     """The recount: episodes as reconciled, dates of birth, and the years held."""
@@ -177,7 +184,7 @@ class Recount:
         for child, eps in self.episodes.items():
             first = eps[0].start
             for i, e in enumerate(eps):
-                if i + 1 == len(eps) or eps[i + 1].start != e.end:
+                if i + 1 == len(eps) or not _meets(e, eps[i + 1]):
                     out.append((child, first, e.end))
                     if i + 1 < len(eps):
                         first = eps[i + 1].start
@@ -197,7 +204,7 @@ class Recount:
             for i, e in enumerate(eps):
                 cat = category(e.place, e.provider)
                 here = (e.place.upper(), e.post, e.urn)
-                if i == 0 or e.start != eps[i - 1].end:  # a new period of care
+                if i == 0 or not _meets(eps[i - 1], e):  # a new period of care
                     started = True
                     usual_cat, usual = cat or "other", None if not cat else here
                 else:

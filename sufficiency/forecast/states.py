@@ -17,7 +17,9 @@ them. A spell starts with one of four kinds of event:
 Each spell also carries the child's *legal group*, from the 903 legal status (LS), which
 decides how a child can leave care: see :data:`LEGAL_GROUPS`.
 
-A period of care is a run of episodes each starting the day the previous one ended.
+A period of care is a run of episodes each starting the day the previous one ended,
+unless the previous one ended with the child leaving care (``REC`` an E code) and the
+next is a new start (``RNE`` S): a child who left and came back the same day.
 A period whose first episode we hold is not a start (RNE S) began before the earliest
 return held: it is *prevalent*, its true start unknown. Its time in care is counted on
 its own clock, from the first day of the returns (see :func:`tic_days`).
@@ -234,7 +236,14 @@ def build_spells(history: SSDA903History) -> CareSpells:
     start = ep["DECOM"].to_numpy("datetime64[ns]")
     end = ep["DEC"].to_numpy("datetime64[ns]")
     same_child = np.r_[False, child[1:] == child[:-1]]
-    continuous = np.r_[False, start[1:] == end[:-1]] & same_child
+    rne = ep["RNE"].astype("string").fillna("").str.upper().to_numpy(str)
+    # a child who left care (REC an E code) and started again the day they left (RNE S)
+    # left and came back, as both codes say: two periods of care (DfE counts a cease and
+    # a start), not one run of episodes meeting
+    rec = ep.get("REC", pd.Series("", index=ep.index)).astype("string").fillna("")
+    left = rec.str.strip().str.upper().str.startswith("E").to_numpy(bool)
+    back = np.r_[False, left[:-1] & (rne[1:] == "S")]
+    continuous = np.r_[False, start[1:] == end[:-1]] & same_child & ~back
     period = np.cumsum(~continuous)
     raw_cat = classify_placements(ep["PLACE"], ep["PLACE_PROVIDER"])
     temp = raw_cat < 0
@@ -257,7 +266,6 @@ def build_spells(history: SSDA903History) -> CareSpells:
     prev_usual = usual.groupby(period).shift().to_numpy(object)
     prev_temp = np.r_[False, temp[:-1]] & continuous
     returning = prev_temp & (key.to_numpy(object) == prev_usual)
-    rne = ep["RNE"].astype("string").fillna("").str.upper().to_numpy(str)
     # the same setting under a new code or registration (H5 to K3, a URN gained) is not
     # a new placement whatever the RNE: same postcode, and no conflicting URN
     post = ep["PL_POST"].astype("string").fillna("").str.upper().str.replace(" ", "")

@@ -116,7 +116,9 @@ Files that are not tables (notes, budgets, `README.md`, Office lock files) are
 skipped with one line each; only a file that looks like a 903 table and cannot be
 read is an error. A title row above the header is found and noted; the header row
 repeated among the rows (two exports joined one after the other) is left out and
-named. A table with no
+named. A column of a 903 table named twice (an export joining two tables) is read as
+one where its copies agree on every row or all but one are blank there, and said; where
+they differ, the file is an error naming the column and the first such row. A table with no
 `CHILD` column whose other columns are a 903 table's (a case system's export headed
 `Child ID`, `ChildID`, `CHILD_ID`, `Child Identifier`, `LA Child ID`, `Child Ref`) is an
 error naming the file, the table it would be and the heading that looks like `CHILD`
@@ -174,12 +176,19 @@ zone as web systems write it (`2024-03-31T23:00:00Z`: read as the day it is in
 England, here 01/04/2024, not the day in UTC), and US `MM/DD/YYYY` (or with full stops
 or hyphens) in a table where no date
 can be day first (none has a first part over 12; at least three have a second part
-over 12); where one or two have a second part over 12 (refused as no date), the rows of
+over 12), or in a column whose own dates are so though the table's others are day first
+(a column pasted in from a US-set machine); where one or two have a second part over
+12 (refused as no date), the rows of
 the dates read day first that could be either way round are named in a warning.
 An episode's `DEC` written as a case system writes an open episode's "no end date" (a
 date in 2099 or later, `31/12/9999`, `9999-12-31`, Excel's serial `2958465`, or `-`,
 `N/A`, `open`, `ongoing`) is read as blank, open at the end of the return, and said
-once per table with its first row.
+once per table with its first row. So is one ending on its return's last day (31 March,
+or an in-year extract's) with no `REC`, as an extract writes an open episode's end as the
+report's last day, where the return's other ended episodes give a `REC` (or none is
+open), each row named; an episode that did end then says why (`X1`, an E code). An
+episode with a `REC` but no `DEC` is read as open, as written (the child counts as looked
+after at the end of the return), each row named: give its end date.
 
 **Reconciling returns.** Each year's return is the authority for its own period,
 and a later return for whatever it says about earlier times: an episode repeated in
@@ -214,7 +223,16 @@ warning naming both rows; the header's is used. An episode ending `X1` (a new
 episode starts the same day) whose child's next episode, not a new period of care (its
 `RNE` is not `S`), starts a day to a week later (a case system recording the last
 night in a placement, or a date typed a day out) ends when that one starts: one period
-of care, not a leaving and a return; each row is named. Children
+of care, not a leaving and a return; each row is named. One ending `X1` that no
+episode of the child follows that day, in its return or a later one, reads as the
+child leaving care then, as the episodes held say, and is named: check the return for
+the missing episode. A child who left care (`REC`
+an E code) and started again the same day (`RNE` `S`) left and came back, as DfE
+counts them: a period of care ended and a new one began. An episodes table giving
+each child's `CHILD` on their first row only (a pivot table, or a report grouped by
+child), told by its blank rows starting the day the row above ended, has each blank
+`CHILD` read as the child's above, each row named; a lone blank `CHILD` is set aside.
+Children
 looked after on the last day are counted as DfE counts them: distinct children
 with an open episode in the latest return, short breaks (`LS` V3/V4) and children
 aged 18 or over left out.

@@ -142,6 +142,16 @@ MONTH_FIRST = DateForm(
     "writes dates month first (MM/DD/YYYY, as US settings do): no date in it has a day "
     "over 12 first, and some have a month over 12; read as MM/DD/YYYY",
 )
+#: One column month first where the table's others are day first (a column pasted in from
+#: a US-set machine): its dates alone decide, as a table's do. Read day first as the table
+#: is, the sample's 2025-26 DEC so written had 614 end dates refused and the rest read with
+#: day and month swapped: the return read as 2026-27's, 781 children counted, not 869.
+MONTH_FIRST_COLUMN = DateForm(
+    "month_first_column",
+    "writes its dates month first (MM/DD/YYYY, as US settings do), though the table's "
+    "other dates are day first: none in this column has a day over 12 first, and some "
+    "have a month over 12; read as MM/DD/YYYY",
+)
 #: A table is read month first only with at least this many dates that cannot be day
 #: first (a second part over 12) and none that cannot be month first.
 MONTH_FIRST_MIN = 3
@@ -218,6 +228,14 @@ def _month_first(data: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]
     return out
 
 
+def _month_first_columns(data: pd.DataFrame, columns: list[str]) -> dict[str, pd.Series]:
+    """Each of ``columns`` that by its own dates is month first, rewritten day first."""
+    out: dict[str, pd.Series] = {}
+    for col in columns:
+        out.update(_month_first(data, [col]))
+    return out
+
+
 def _without_weekday(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``s`` with a day of the week before a date taken off (``Mon 03/02/2014`` is
     ``03/02/2014``), and the day of the week each such value named (0 for Monday)."""
@@ -269,12 +287,15 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
     seen: dict[str, tuple[DateForm, str]] = {}
     changed: dict[str, pd.Series] = {}
     mixed: dict[str, list[int]] = {}
-    swapped = _month_first(data, [c for c in columns if c in data.columns])
-    doubt = None if swapped else _month_first_doubt(raw, [c for c in columns if c in data.columns])
+    present = [c for c in columns if c in data.columns]
+    swapped, form = _month_first(data, present), MONTH_FIRST
+    if not swapped:  # a column pasted in month first among day-first ones
+        swapped, form = _month_first_columns(data, present), MONTH_FIRST_COLUMN
+    doubt = None if swapped else _month_first_doubt(raw, present)
     if swapped:
         data = data.assign(**swapped)
         changed.update(swapped)
-        seen[MONTH_FIRST.code] = (MONTH_FIRST, next(iter(swapped)))
+        seen[form.code] = (form, next(iter(swapped)))
     for col in columns:
         if col not in data.columns:
             continue

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sufficiency.errors import Problem
+from sufficiency.io.fill_down import FILLED_DOWN
 from sufficiency.io.quality_phrases import PHRASES
 from sufficiency.io.ssda903_scan import year_label
-from sufficiency.io.x1_gap import X1_GAP
+from sufficiency.io.x1_gap import X1_GAP, X1_UNFOLLOWED
+from sufficiency.io.year_end_open import REC_WITHOUT_DEC, YEAR_END_OPEN
 from sufficiency.results import BriefRepr
 from sufficiency.vocabulary import counted
 
@@ -43,6 +45,7 @@ READING_CODES = frozenset(
         "year_first_dates",
         "zoned_dates",
         "month_first_dates",
+        "month_first_column",
         "null_blanks",
         "year_from_content",
         "quiet_year",
@@ -111,7 +114,7 @@ _READ_COUNTS = (
 VALIDATED = frozenset(
     "revised_episode revised_dates closed_absent missing_year in_year_extract quiet_year_end "
     "child_id_form blank_provider empty_return adult_at_start several_years uasc_dob_differs "
-    f"{X1_GAP}".split()
+    f"{X1_GAP} {X1_UNFOLLOWED} {YEAR_END_OPEN} {REC_WITHOUT_DEC} {FILLED_DOWN}".split()
 )
 
 
@@ -301,10 +304,8 @@ class DataQuality(BriefRepr):
                                            "zoned_dates", "weekday_dates"))  # fmt: skip
         if formats:
             read_bits.append(f"dates not in DD/MM/YYYY in {formats} table(s)")
-        if reading["month_first_dates"]:
-            read_bits.append(
-                f"dates month first (MM/DD/YYYY) in {reading['month_first_dates']} table(s)"
-            )
+        if month_first := reading["month_first_dates"] + reading["month_first_column"]:
+            read_bits.append(f"dates month first (MM/DD/YYYY) in {month_first} table(s)")
         if reading["part_month"]:
             read_bits.append(
                 "the latest return ends part-way through a month, so the history "

@@ -4,11 +4,18 @@
 
 from __future__ import annotations
 
-from sufficiency.io.x1_gap import X1_GAP, X1_PHRASE
+from sufficiency.io.fill_down import FILLED_DOWN
+from sufficiency.io.fill_down import PHRASE as FILLED_PHRASE
+from sufficiency.io.x1_gap import X1_GAP, X1_PHRASE, X1_UNFOLLOWED
+from sufficiency.io.year_end_open import PHRASES as END_PHRASES
 
 #: One phrase per kind of finding, read after a count: "12 episodes revised between ...".
 PHRASES: dict[str, str] = {
     X1_GAP: X1_PHRASE,
+    X1_UNFOLLOWED: "episode(s) ending X1 with no episode of the child starting that day: read "
+    "as leaving care then (check for the missing episode)",
+    **END_PHRASES,
+    FILLED_DOWN: FILLED_PHRASE,
     "repeated_header": "header row(s) repeated among a table's rows (files joined): left out",
     "revised_episode": "episode(s) revised between returns: the later return's version used",
     "revised_dates": "end date(s) revised between returns: the later return's date used",
@@ -80,6 +87,7 @@ PHRASES: dict[str, str] = {
     "close_column": "column(s) whose name is close to a known column's: not read",
     "unknown_column": "column(s) no such file has: not read",
     "duplicate_column": "column(s) that are another name for a column already present: not read",
+    "column_twice": "column(s) named twice in one table, the copies agreeing: read as one",
     "no_known_columns": "table(s) with none of the expected columns (the header row left out?)",
     "duplicate_id": "identifier(s) on more than one row",
     "duplicate_upn": "unique pupil number(s) given to more than one child",

@@ -59,6 +59,7 @@ from sufficiency import codes
 from sufficiency.errors import Problem
 from sufficiency.io.cells import ROUNDED_MESSAGE, SCIENTIFIC_MESSAGE, excel_rounded, scientific
 from sufficiency.io.dates import WRONG_WEEKDAY, eighteenth_birthdays, read_dates, wrong_weekday
+from sufficiency.io.fill_down import fill_down
 from sufficiency.io.history import SSDA903History
 from sufficiency.io.id_shape import NOT_AN_ID, NOT_AN_ID_MESSAGE, not_an_id
 from sufficiency.io.quality import DataQuality, ReturnInfo
@@ -66,7 +67,8 @@ from sufficiency.io.renumbered import renumbered, renumbering_problems
 from sufficiency.io.set_aside import aside_rows, backwards_problems, live_children, open_set_aside
 from sufficiency.io.ssda903_scan import DFE_TABLES, Return, period, year_label
 from sufficiency.io.uasc_dob import uasc_dob_problems
-from sufficiency.io.x1_gap import X1_ACTION, X1_GAP, X1_MESSAGE, join_x1_gaps
+from sufficiency.io.x1_gap import X1_ACTION, X1_GAP, X1_MESSAGE, join_x1_gaps, name_unfollowed
+from sufficiency.io.year_end_open import read_ends
 
 EPISODE_COLUMNS = DFE_TABLES["episodes"]
 #: Episode columns without which a table cannot be used.
@@ -143,6 +145,7 @@ def _frame(tables: tuple, columns: tuple[str, ...], found: _Findings, kind: str,
         )
         f["_src"] = raw.source
         f["_row"] = (np.asarray(data.index, dtype=np.int64) + raw.first_data_row).astype(np.int64)
+        f = fill_down(f, found) if kind == "episodes" else f  # a child's ID on one row
         # identifiers whose digits Excel lost: in scientific notation, or rounded to 15
         lost = {"excel_scientific": (scientific(f["CHILD"]), SCIENTIFIC_MESSAGE),
                 "excel_rounded": (excel_rounded(f["CHILD"]), ROUNDED_MESSAGE)}  # fmt: skip
@@ -190,7 +193,7 @@ def _parse_episodes(ret: Return, found: _Findings) -> pd.DataFrame:
     found.rows(ep, blank, "CHILD", "child_blank", "row has no CHILD", "row set aside")
     ep = ep[~blank]
     decom = _dates(ep["DECOM"])
-    dec = _dates(ep["DEC"])
+    ep, dec = read_ends(ep, _dates(ep["DEC"]), decom, ret, found)  # open, or ended, no DEC
     bad_start = decom.isna()
     bad_end = dec.isna() & ep["DEC"].notna() & ~bad_start
     for col, bad, what, code in ((ep["DECOM"], bad_start, "start (DECOM)", "decom_invalid"),
@@ -737,6 +740,7 @@ def reconcile(returns: list[Return]) -> SSDA903History:
     all_eps = _across_returns(pd.concat([eps[r.year] for r in returns], ignore_index=True), found)
     all_eps, gap = join_x1_gaps(all_eps)  # X1, the next episode a day or more later
     found.rows(all_eps, gap, "DEC", X1_GAP, X1_MESSAGE, X1_ACTION, "warning")
+    name_unfollowed(all_eps, found)  # X1, no episode after it
     header = _dobs(headers, found)
     _no_header(returns_read, eps, header, found)
     live = live_children(all_eps, data_end)  # before those with no date of birth go

@@ -46,6 +46,7 @@ from sufficiency.io.tables import (
     read_tables,
     unreadable,
 )
+from sufficiency.io.twice import one_of_each
 
 #: Date columns of the tables this package reads.
 DATE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -304,6 +305,7 @@ def scan(paths: list[Path]) -> Scan:
             continue
         try:
             raws = read_tables(f, allow_empty=True)
+            raws = [one_of_each(r) if detect_table(r.data.columns) else r for r in raws]
         except InputDataError as exc:
             if f in explicit or _looks_like_903(f):
                 errors += exc.problems

@@ -14,6 +14,8 @@ named, so the period of care stays whole, as both codes say. A gap of more than 
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 import pandas as pd
 
@@ -65,3 +67,40 @@ def join_x1_gaps(ep: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
         dec[gap] = np.r_[ep["DECOM"].to_numpy("datetime64[ns]")[1:], np.datetime64("NaT")][gap]
         ep = ep.assign(DEC=dec)
     return ep, gap
+
+
+#: An X1 episode no episode follows: the finding's code, words and action.
+X1_UNFOLLOWED = "x1_unfollowed"
+X1_UNFOLLOWED_MESSAGE = (
+    "episode ends X1 (a new episode starts the same day), but no episode of the child "
+    "starts that day in this return or a later one"
+)
+X1_UNFOLLOWED_ACTION = (
+    "read as the child leaving care that day, as the episodes held say: check the return "
+    "for the missing episode"
+)
+
+
+def x1_unfollowed(ep: pd.DataFrame) -> np.ndarray:
+    """Which rows of ``ep`` (sorted by CHILD and DECOM, gaps joined) end X1 with no episode
+    of their child starting that day. Read as written, the sample's 2025-26 return with
+    10 children's open episodes after an X1 lost counted 859 children looked after on
+    31/03/2026, not 869, and 10 more exits, with nothing said."""
+    child = ep["CHILD"].to_numpy(object)
+    same = np.r_[child[1:] == child[:-1], False]
+    end = ep["DEC"].to_numpy("datetime64[ns]")
+    nxt_start = np.r_[ep["DECOM"].to_numpy("datetime64[ns]")[1:], np.datetime64("NaT")]
+    rec = ep["REC"].astype("string").str.strip().str.upper().fillna("").to_numpy(str)
+    met = same & (nxt_start == end)
+    return (rec == "X1") & ~np.isnat(end) & ~met
+
+
+class _Rows(Protocol):
+    def rows(self, df: pd.DataFrame, mask: pd.Series | np.ndarray, column: str | None,
+             code: str, message: str, action: str, severity: str = ...) -> None: ...  # fmt: skip
+
+
+def name_unfollowed(ep: pd.DataFrame, found: _Rows) -> None:
+    """Add to ``found`` a warning for each row of ``ep`` that :func:`x1_unfollowed` finds."""
+    found.rows(ep, x1_unfollowed(ep), "REC", X1_UNFOLLOWED, X1_UNFOLLOWED_MESSAGE,
+               X1_UNFOLLOWED_ACTION, "warning")  # fmt: skip

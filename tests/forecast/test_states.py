@@ -231,3 +231,23 @@ def test_a_child_born_on_29_february_is_17_on_28_february_in_every_count():
     assert [dfe_count(h.episodes, h.header, d) for d in days] == [1, 0]
     got = eighteenth_birthdays(pd.DatetimeIndex(["2008-02-29", "2006-02-28", "2012-02-29"]))
     assert list(got.date.astype(str)) == ["2026-03-01", "2024-02-28", "2030-03-01"]
+
+
+def test_a_child_who_left_and_came_back_the_same_day_left_and_came_back():
+    """REC E4A (returned home) and the next episode a new start (RNE S) on the same day:
+    a leaving and a new period of care, as DfE counts them (a cease and a start). Read as
+    one run of episodes meeting, the sample's 2025-26 return with 10 such children
+    counted 325 starts and 181 exits, not 335 and 191, and 10 moves no child made."""
+    eps = [
+        episode("A", "2024-01-10", "2025-06-01", "K2", "PR4", rec="E4A"),
+        episode("A", "2025-06-01", None, "U4", "PR1", rne="S"),
+        episode("B", "2024-01-10", "2025-06-01", "K2", "PR4", rec="X1"),
+        episode("B", "2025-06-01", None, "U4", "PR1", rne="P"),
+    ]
+    care = build_spells(history(eps, {"A": "2012-05-01", "B": "2012-05-01"}))
+    sp = care.spells.set_index(["child", "start"])
+    assert sp.loc[("A", pd.Timestamp("2025-06-01")), "kind"] == "entry"
+    assert sp.loc[("A", pd.Timestamp("2024-01-10")), "end_kind"] == "exit"
+    assert sp.loc[("A", pd.Timestamp("2025-06-01")), "period_start"] == pd.Timestamp("2025-06-01")
+    assert sp.loc[("B", pd.Timestamp("2025-06-01")), "kind"] == "move"
+    assert sp.loc[("B", pd.Timestamp("2024-01-10")), "end_kind"] == "continue"
