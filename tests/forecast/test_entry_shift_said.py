@@ -44,7 +44,8 @@ def test_a_step_in_entries_is_said_with_the_level_the_forecast_starts_from(step_
     assert len(said) == 1, said
     fitted, average, pct = re.search(
         r"expects about ([\d.]+) children a month to start to be looked after in its first "
-        r"year, against ([\d.]+) a month on average from 31 March 2023 to 31 March 2026 \(\+(\d+)%\)",
+        r"year, against ([\d.]+) a month on average from 31 March 2023 to 31 March 2026 "
+        r"\(\+(\d+)%\)",
         said[0],
     ).groups()
     # the new level (or above it: a step two years back may be read as a trend)
