@@ -96,11 +96,11 @@ class PriceRise:
 
     def dated(self, start: pd.Timestamp) -> str:
         """The price date of a forecast starting on ``start`` in words, such as ``the prices
-        of 2026-27 (as on 01 April 2026)``."""
+        of 2026-27 (as on 1 April 2026)``."""
         base = self.base(start)
         year = (str(base.year) if self.year_start_month == 1
                 else f"{base.year}-{(base.year + 1) % 100:02d}")  # fmt: skip
-        return f"the prices of {year} (as on {base:%d %B %Y})"
+        return f"the prices of {year} (as on {base.day} {base:%B %Y})"
 
     @property
     def date(self) -> str:

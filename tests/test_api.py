@@ -492,7 +492,7 @@ def test_a_result_shown_in_a_notebook_is_a_few_lines_and_no_childs_details(sampl
     assert "matches=<table: 44 rows × 20 columns>" in shown[0]
     report = api.forecast(sample_dir / "ssda903", **QUICK)
     text = repr(report)
-    assert len(text) < 2_000 and "headline='Children looked after on 31/03/2026: 869" in text
+    assert len(text) < 2_000 and "headline='Children looked after on 31 March 2026: 869" in text
     assert "demand=<table: " in text and "quality=<DataQuality>" in text
     assert "stock=<array: shape (20, 4, 10, 5), int32>" in repr(report.base)
 

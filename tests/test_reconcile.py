@@ -858,7 +858,7 @@ def test_return_without_its_header_table_is_named_and_a_large_set_aside_is_cauti
     assert note.message.startswith("the 2025-26 return has no header table")
     assert sorted(h.episodes["CHILD"].unique()) == ["A"]  # B has no date of birth anywhere
     start = h.quality.summary_lines()[-1]
-    assert start.startswith("Children looked after on 31/03/2026 (DfE's count): 1; 1 more with")
+    assert start.startswith("Children looked after on 31 March 2026 (DfE's count): 1; 1 more with")
     assert "That is 50% of the children in care" in start and "figures are too low" in start
 
 

@@ -85,7 +85,7 @@ def test_demand_csv_starts_from_the_recount(tmp_path):
     tool = {(r.category, r.age_band): r.mean for r in first.itertuples() if r.mean}
     counted = Counter(recount(SAMPLE_903).looked_after(date(2026, 3, 31)).values())
     assert tool == dict(counted)
-    assert "on 31/03/2026 (DfE's count): 869" in result.output
+    assert "on 31 March 2026 (DfE's count): 869" in result.output
 
 
 @pytest.mark.parametrize("build", [revised_start_dates, vanished_children])

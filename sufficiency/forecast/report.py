@@ -11,6 +11,7 @@ import pandas as pd
 from sufficiency import vocabulary
 from sufficiency.config import ForecastParams
 from sufficiency.errors import notes_said_not_raised
+from sufficiency.figures import day
 from sufficiency.forecast.backtest import BacktestResult
 from sufficiency.forecast.model import EntryModel, ForecastModel
 from sufficiency.forecast.result import ForecastResult
@@ -79,8 +80,8 @@ class ForecastReport(BriefRepr):
         first, last = tot.iloc[0], tot.iloc[-1]
         on, then = (pd.Timestamp(row["month"]) for row in (first, last))  # ISO in the CSV
         return (
-            f"Children looked after on {on:%d/%m/%Y}: {first['mean']:,.0f}; "
-            f"on {then:%d/%m/%Y}: {last['mean']:,.0f} on average (P10 {last['p10']:,.0f}, "
+            f"Children looked after on {day(on)}: {first['mean']:,.0f}; "
+            f"on {day(then)}: {last['mean']:,.0f} on average (P10 {last['p10']:,.0f}, "
             f"P90 {last['p90']:,.0f})."
         )
 

@@ -349,7 +349,9 @@ class DataQuality(BriefRepr):
         return lines
 
     def _start_line(self) -> str:
-        start = f"Children looked after on {self.data_end:%d/%m/%Y} (DfE's count): "
+        start = (
+            f"Children looked after on {self.data_end.day} {self.data_end:%B %Y} (DfE's count): "
+        )
         start += f"{self.num_looked_after:,}"
         if self.num_set_aside_open:
             start += (

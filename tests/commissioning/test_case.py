@@ -462,8 +462,8 @@ def test_commissioning_and_spend_take_the_costs_as_the_same_year_s_prices():
         price_date=finance.price_rise.base(START),
     )
     assert spend.price_index.tolist() == pytest.approx(econ.index.tolist())
-    assert FinanceParams().price_rise.dated(START) == "the prices of 2026-27 (as on 01 April 2026)"
-    assert finance.price_rise.dated(START) == "the prices of 2025-26 (as on 01 April 2025)"
+    assert FinanceParams().price_rise.dated(START) == "the prices of 2026-27 (as on 1 April 2026)"
+    assert finance.price_rise.dated(START) == "the prices of 2025-26 (as on 1 April 2025)"
 
 
 def test_prices_rise_on_the_finance_uplift_date_and_the_report_says_so():
@@ -497,7 +497,7 @@ def test_prices_rise_on_the_finance_uplift_date_and_the_report_says_so():
     words = [*map(str, case.assumptions_table(july).to_numpy().ravel()),
              *(v for _, v in case.method_rows(july))]  # fmt: skip
     text = " ".join(words) + " " + " ".join(v for _, v, _ in july.assumptions)
-    text = text.replace("(as on 01 April 2026)", "")  # the costs' price date, not an uplift
+    text = text.replace("(as on 1 April 2026)", "")  # the costs' price date, not an uplift
     assert "each 1 July" in text and "1 April" not in text
     assert "Inflation each 1 July" in words
     page = visible_text(render_html(july))

@@ -48,7 +48,8 @@ def test_forecast_runs_and_starts_from_dfe_count(messy: Messy903, tmp_path: Path
         main, ["forecast", "--history", str(messy.path), "--out", str(out), *QUICK]
     )
     assert result.exit_code == 0, result.output
-    start = f"Children looked after on {messy.data_end:%d/%m/%Y}: {messy.expected_count};"
+    when = f"{messy.data_end.day} {messy.data_end:%B %Y}"
+    start = f"Children looked after on {when}: {messy.expected_count};"
     assert start in result.output
     assert len(result.output.splitlines()) <= 20, result.output
     assert "Traceback" not in result.output
