@@ -133,8 +133,8 @@ def test_forecast_sentences_give_dates_day_first(csv_authority: Path, tmp_path: 
     assert result.exit_code == 0, result.output
     sentences = [line for line in result.output.splitlines() if not line.startswith("Wrote ")]
     assert not [s for s in sentences if re.search(r"\d{4}-\d{2}-\d{2}", s)], result.output
-    assert re.search(r"^Children looked after on 31 December 2024: \d+; on 30 June 2025: ", result.output,
-                     re.M), result.output  # fmt: skip
+    assert re.search(r"^Children looked after on 31 December 2024: \d+; on 30 June 2025: ",
+                     result.output, re.M), result.output  # fmt: skip
     assert "Only 1.8 years of history before 31/12/2024" in result.output
     # the assumptions people read (page and workbook) too; assumptions.csv keeps ISO
     out = tmp_path / "out"

@@ -50,7 +50,7 @@ def test_region_totals_name_the_members_common_dates(
     assert table["children_now"].iloc[-1] == pytest.approx(table["children_now"].iloc[:-1].sum())
     assert table["spend_gbp"].iloc[-1] == pytest.approx(table["spend_gbp"].iloc[:-1].sum())
     text = " ".join(headline(result))
-    assert "Children looked after on 31 March 2026: " in text
+    assert "Children looked after on 31/03/2026: " in text
     assert "on 31/03/2028 (base case" in text and "different dates" not in text
 
 
