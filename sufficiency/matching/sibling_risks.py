@@ -39,7 +39,9 @@ def sibling_risk_flags(prob: MatchProblem, place_of_child: np.ndarray) -> np.nda
     age = prob.child_age_years
     gap = prob.harm_physical_years_younger
     physical = prob.child_harm_physical & (gap > 0)
-    for g in range(prob.num_groups):
+    # only the groups with a child who is such a risk (most nights: none of them)
+    risky = (prob.child_harm_sexual | physical) & (prob.child_group >= 0)
+    for g in np.unique(prob.child_group[risky]).tolist():
         members = np.nonzero((prob.child_group == g) & (home >= 0))[0]
         for c in members.tolist():
             with_c = [o for o in members.tolist() if o != c and home[o] == home[c]]
