@@ -10,10 +10,9 @@ with such a pair already in it keeps the older name and renames the later, sayin
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 
 from sufficiency.errors import StoreError
@@ -22,6 +21,8 @@ from sufficiency.store.accounts import add_user, audit_trail, list_users
 from sufficiency.store.migrate import HEAD_REVISION
 from sufficiency.store.models import User
 from sufficiency.store.saved_scenarios import list_scenarios, save_scenario, scenario_history
+
+from .old_store import at_revision
 
 NOW = dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.UTC)
 
@@ -59,19 +60,7 @@ def test_two_saves_at_once_cannot_both_add_a_name(store_url, monkeypatch):
 
 
 def test_an_upgraded_store_holding_such_names_renames_the_later(store_url):
-    from alembic import command
-    from alembic.config import Config
-
-    import sufficiency.store.store as module
-
-    if store_url.startswith("sqlite"):
-        Path(store_url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(store_url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(module.__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0005")
+    with at_revision(store_url, "0005") as conn:
         for name in ("jo", "JO", "ann"):
             conn.execute(text(
                 "INSERT INTO users (username, role, active, failed_sign_ins, session_version, "
@@ -82,7 +71,6 @@ def test_an_upgraded_store_holding_such_names_renames_the_later(store_url):
                 "INSERT INTO scenarios (name, definition, created_by, created_at, changed_by, "
                 "changed_at) VALUES (:n, '{}', 'jo', :now, 'jo', :now)"),
                 {"n": name, "now": NOW})  # fmt: skip
-    engine.dispose()
 
     store = RunStore(store_url)
     with store.engine.connect() as conn:

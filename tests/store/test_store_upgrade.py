@@ -8,17 +8,15 @@ import datetime as dt
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, text
 
-import sufficiency.store.store as module
 from sufficiency.errors import StoreError
 from sufficiency.store import RunStore
 from sufficiency.store.migrate import HEAD_REVISION
+
+from .old_store import at_revision
 
 T = dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC)
 
@@ -26,14 +24,7 @@ T = dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC)
 def _old_store(url: str, revision: str) -> None:
     """A store at ``revision`` holding one matching run with a child's outcome and the
     team's pin recorded with it."""
-    if url.startswith("sqlite"):
-        Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(module.__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    with at_revision(url, revision) as conn:
         conn.execute(text(
             "INSERT INTO runs (id, kind, started_at, status, software_version, config, "
             "config_sha256) VALUES (1, 'match', :t, 'succeeded', '0.9', '{}', :h)"
@@ -45,7 +36,6 @@ def _old_store(url: str, revision: str) -> None:
             "INSERT INTO run_decisions (run_id, child_id, placement_id, decision, status, "
             "reason) VALUES (1, 'R001', 'PL1', 'pin', 'applied', 'siblings nearby')"
         ))  # fmt: skip
-    engine.dispose()
 
 
 def _state(url: str) -> tuple[str, list[tuple[str, ...]]]:

@@ -32,6 +32,8 @@ from sufficiency.store.team_decisions import (
     write_decisions_file,
 )
 
+from .old_store import at_revision
+
 NOW = dt.datetime(2026, 4, 1, 9, 0, tzinfo=dt.UTC)
 
 
@@ -153,27 +155,15 @@ def test_totp_codes_are_good_once(store_url):
 def test_migration_0005_keeps_existing_accounts(store_url):
     """A store at 0004 with a user upgrades to 0005 on opening; the user is kept, with no
     code step recorded yet."""
-    from pathlib import Path
-
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
     import sufficiency.store.store as module
 
-    if store_url.startswith("sqlite"):
-        Path(store_url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(store_url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(Path(module.__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0004")
+    with at_revision(store_url, "0004") as conn:
         conn.execute(text(
             "INSERT INTO users (username, role, password_hash, totp_secret, active, "
             "failed_sign_ins, session_version, created_at) VALUES ('old', 'finance', 'h', "
             "'SECRET', :t, 0, 0, :now)"), {"t": True, "now": NOW})  # fmt: skip
-    engine.dispose()
     store = RunStore(store_url)
     old = get_user(store, "old")
     assert old is not None and old.role == "finance" and old.has_totp
