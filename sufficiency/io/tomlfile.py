@@ -54,6 +54,12 @@ def read_toml(path: Path | str, kind: str) -> dict[str, Any]:
         raise ConfigError(f"{p}: not a valid TOML file ({exc}).{hint}") from None
 
 
+def toml_text(path: Path | str) -> str:
+    """The text of a TOML file that :func:`read_toml` read, decoded as it decodes it (to
+    find where a value was written: tomllib gives no places)."""
+    return _decoded(Path(path).read_bytes())
+
+
 def _decoded(raw: bytes) -> str:
     """A TOML file's text: UTF-8 (Notepad may begin it with a BOM), or UTF-16 with its BOM,
     as Notepad saves "Unicode" (it was refused as "'utf-8' codec can't decode byte 0xff")."""
