@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from sufficiency.io.tomlfile import toml_text
 
 #: A table heading: ``[name]`` or ``[[name]]``, spaces and a comment allowed.
 _HEADING = re.compile(r"^\s*(\[\[?)\s*([^\[\]#]*?)\s*(\]\]?)\s*(?:#.*)?$")
@@ -79,3 +82,12 @@ class Places:
 def at(line: int | None) -> str:
     """``"line 9: "``, the start of a problem at ``line``; ``""`` when its place is unknown."""
     return f"line {line}: " if line else ""
+
+
+def history_line(source: Path | None, number: int) -> int | None:
+    """The line of member ``number``'s history in the members file at ``source`` (for a
+    problem found once the run has read the histories); ``None`` if it cannot be told."""
+    try:
+        return Places(toml_text(source)).member(number, "history") if source else None
+    except (OSError, UnicodeError):
+        return None
