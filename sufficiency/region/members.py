@@ -36,6 +36,7 @@ from sufficiency.errors import ConfigError
 from sufficiency.io.atomic import user_path
 from sufficiency.io.tomlfile import read_toml, toml_text
 from sufficiency.region.lines import Places, at
+from sufficiency.region.member_code import code_problem
 
 #: ONS (GSS) codes of English, Welsh, Scottish and Northern Irish areas: a letter, 8 digits.
 ONS_CODE = re.compile(r"^[ENSW]\d{8}$")
@@ -213,6 +214,8 @@ def _member(
             f"code: '{code}' is an authority in {country}: the 903 return and the "
             "region's forecasts are of England's authorities (codes beginning with E)",
         )
+    elif (wrong := code_problem(code, row.get("name"))) is not None:
+        said("code", f"code: {wrong}")
     elif code in seen:
         said("code", f"code: '{code}' is also {seen[code]}'s")
     else:
@@ -223,7 +226,13 @@ def _member(
     elif not isinstance(name, str) or not name.strip():
         said("name" if "name" in row else None, "name: missing (the authority's name)")
     history = _path(row, "history", base, said, must_be_file=False, required=True)
-    if history is not None:
+    if history is not None and history.is_dir() and not _holds_files(history):
+        said(
+            "history",
+            f"history: '{row['history']}' is an empty folder (no file in it or its folders): "
+            "give the folder that holds the council's 903 returns",
+        )
+    elif history is not None:
         # one authority's children: a second member on them would count each child twice
         other = next((j for h, j in histories.items() if _overlap(h, history)), None)
         if other is not None:
@@ -284,6 +293,11 @@ def _path(
         say(key, f"{key}: '{value}' is a folder, not a file")
         return None
     return path
+
+
+def _holds_files(folder: Path) -> bool:
+    """Whether ``folder`` or a folder in it holds a file (hidden ones, ``.DS_Store``, aside)."""
+    return any(p.is_file() and not p.name.startswith(".") for p in folder.rglob("*"))
 
 
 def _overlap(a: Path, b: Path) -> bool:

@@ -39,6 +39,7 @@ history = "h2"
 def _problems(tmp_path: Path, text: str, encoding: str = "utf-8") -> list[str]:
     for folder in ("h1", "h2"):
         (tmp_path / folder).mkdir(exist_ok=True)
+        (tmp_path / folder / "header.csv").write_text("CHILD,SEX,DOB\n")
     path = tmp_path / "members.toml"
     path.write_text(text, encoding=encoding)
     with pytest.raises(ConfigError) as err:

@@ -17,6 +17,7 @@ posix_only = pytest.mark.skipif(os.sep != "/", reason="backslashes are separator
 def _members(tmp_path: Path, *lines: str) -> Path:
     """A members file of one member, Aville, with its history folder made; ``lines`` added."""
     (tmp_path / "aville" / "ssda903").mkdir(parents=True)
+    (tmp_path / "aville" / "ssda903" / "header.csv").write_text("CHILD,SEX,DOB\n")
     (tmp_path / "aville" / "budget.csv").write_text("financial_year,cost_line,budget_gbp\n")
     path = tmp_path / "members.toml"
     path.write_text("\n".join(["[[member]]", 'name = "Aville"', *lines, ""]), encoding="utf-8")
