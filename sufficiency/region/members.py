@@ -308,7 +308,8 @@ def _overlap(a: Path, b: Path) -> bool:
 def _windows_path(value: str) -> str | None:
     """Why a path written the Windows way cannot be read, or ``None``: one in double
     quotes whose backslashes TOML read as escapes (``"aville\\budget.csv"`` holds a
-    backspace), or, on a machine without drive letters, one on a drive (``C:\\...``)."""
+    backspace), or, on a machine without drive letters, one on a drive (``C:\\...``) or a
+    Windows share (``\\\\server\\share``)."""
     escaped = [c for c in _ESCAPED if c in value]
     if escaped:
         meant = "".join("\\" + _ESCAPED[c] if c in _ESCAPED else c for c in value)
@@ -317,6 +318,12 @@ def _windows_path(value: str) -> str | None:
             f"(\\{_ESCAPED[escaped[0]]} is read as a control character): write the path with "
             f'forward slashes ("{meant.replace(chr(92), "/")}") or in single quotes '
             f"('{meant}')"
+        )
+    if os.sep == "/" and value.startswith("\\\\"):  # \\server\share: a Windows share
+        return (
+            f"'{value}' is a Windows network path (a shared folder), which this machine does "
+            "not reach by that name; give the folder as this machine reaches it (where the "
+            "share is mounted), or copy the returns beside the members file"
         )
     if os.sep == "/" and _DRIVE.match(value):
         return (
