@@ -31,7 +31,7 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Protocol
 
-from sufficiency.council_names import outside_england
+from sufficiency.council_names import name_key, outside_england
 from sufficiency.errors import ConfigError
 from sufficiency.io.atomic import user_path
 from sufficiency.io.tomlfile import read_toml, toml_text
@@ -152,6 +152,7 @@ def load_members(path: Path | str) -> Region:
         rows = []
     members: list[Member] = []
     seen: dict[str, str] = {}
+    names: dict[str, str] = {}
     histories: dict[Path, int] = {}
     for i, row in enumerate(rows, start=1):
         label = _label(row, i) if isinstance(row, dict) else f"member {i}"
@@ -159,7 +160,7 @@ def load_members(path: Path | str) -> Region:
         def say(key: str | None, text: str, i: int = i, label: str = label) -> None:
             said(places.member(i, key), f"{label}: {text}")
 
-        member = _member(row, i, base, seen, say, histories)
+        member = _member(row, i, base, (seen, names), say, histories)
         if member is not None:
             members.append(member)
     if found:
@@ -174,7 +175,7 @@ def _member(
     row: Any,
     i: int,
     base: Path,
-    seen: dict[str, str],
+    labels: tuple[dict[str, str], dict[str, str]],
     say: _Say,
     histories: dict[Path, int],
 ) -> Member | None:
@@ -182,6 +183,7 @@ def _member(
         say(None, "must be a [[member]] table")
         return None
     label = _label(row, i)
+    seen, names = labels  # each code's and name's member, by the code and the name's key
     problems: list[str] = []
 
     def said(key: str | None, text: str) -> None:
@@ -225,6 +227,12 @@ def _member(
         said("name", f"name: {name!r} must be in quotes, as text")
     elif not isinstance(name, str) or not name.strip():
         said("name" if "name" in row else None, "name: missing (the authority's name)")
+    elif (twice := names.setdefault(name_key(name), f"member {i}")) != f"member {i}":
+        said(
+            "name",
+            f"name: '{name.strip()}' is also {twice}'s (a row copied for the next member, its "
+            "name not changed?): the region's report would show two members by one name",
+        )
     history = _path(row, "history", base, said, must_be_file=False, required=True)
     if history is not None and history.is_dir() and not _holds_files(history):
         said(
@@ -257,7 +265,7 @@ def _unknown(key: str, fields: tuple[str, ...]) -> str:
 
 def _label(row: dict[str, Any], i: int) -> str:
     """``member 3 (Ceeton)``: the member's number in the file, and its name if given."""
-    return f"member {i}" + (f" ({row['name']})" if isinstance(row.get("name"), str) else "")
+    return f"member {i}" + (f" ({row['name'].strip()})" if isinstance(row.get("name"), str) else "")
 
 
 def _path(

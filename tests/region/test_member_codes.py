@@ -94,3 +94,18 @@ def test_an_empty_history_folder_is_refused_before_anything_runs(tmp_path: Path)
         "line 9: member 2 (Beeshire): history: 'empty' is an empty folder (no file in it or its "
         "folders): give the folder that holds the council's 903 returns"
     ]
+
+
+def test_a_name_given_twice_is_refused(tmp_path: Path) -> None:
+    """Two members by one name (in any case) ran, the report's rows alike but for the
+    code: a row copied for the next member with its code changed and not its name."""
+    for folder in ("h2", "h3"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "header.csv").write_text("CHILD,SEX,DOB\n")
+    rows = [("E99000001", "Aville", "h"), ("E99000002", "Beeshire", "h2"),
+            ("E99000003", "AVILLE ", "h3")]  # fmt: skip
+    assert _problems(tmp_path, rows) == [
+        "line 13: member 3 (AVILLE): name: 'AVILLE' is also member 1's (a row copied for the "
+        "next member, its name not changed?): the region's report would show two members by "
+        "one name"
+    ]
