@@ -64,9 +64,14 @@ def test_every_problem_names_its_line_in_the_files_order(tmp_path: Path) -> None
 
 
 def test_lines_are_counted_in_a_file_notepad_saved_as_unicode(tmp_path: Path) -> None:
-    """UTF-16 with its mark, and Windows line ends: the same lines."""
+    """UTF-16 with its mark, UTF-8 with one, and Windows line ends: the same lines."""
     text = HAND_WRITTEN.replace("\n", "\r\n")
     assert _problems(tmp_path, text, "utf-16") == _problems(tmp_path, HAND_WRITTEN)
+    # Notepad's UTF-8 begins with a byte-order mark: the first heading is still found
+    text = HAND_WRITTEN.removeprefix("# West Mids co-op, set up by hand\n")
+    assert _problems(tmp_path, text, "utf-8-sig")[0] == (
+        "line 3: [region]: unknown field 'colour' (expected name, levers)"
+    )
 
 
 def test_a_multi_line_string_and_one_history_for_two_members(tmp_path: Path) -> None:
