@@ -234,13 +234,7 @@ def _member(
             "name not changed?): the region's report would show two members by one name",
         )
     history = _path(row, "history", base, said, must_be_file=False, required=True)
-    if history is not None and history.is_dir() and not _holds_files(history):
-        said(
-            "history",
-            f"history: '{row['history']}' is an empty folder (no file in it or its folders): "
-            "give the folder that holds the council's 903 returns",
-        )
-    elif history is not None:
+    if history is not None:
         # one authority's children: a second member on them would count each child twice
         other = next((j for h, j in histories.items() if _overlap(h, history)), None)
         if other is not None:
@@ -301,11 +295,6 @@ def _path(
         say(key, f"{key}: '{value}' is a folder, not a file")
         return None
     return path
-
-
-def _holds_files(folder: Path) -> bool:
-    """Whether ``folder`` or a folder in it holds a file (hidden ones, ``.DS_Store``, aside)."""
-    return any(p.is_file() and not p.name.startswith(".") for p in folder.rglob("*"))
 
 
 def _overlap(a: Path, b: Path) -> bool:

@@ -82,17 +82,22 @@ def test_codes_a_council_may_have_are_read(tmp_path: Path) -> None:
     assert [m.code for m in load_members(path).members] == [code for code, _ in rows]
 
 
-def test_an_empty_history_folder_is_refused_before_anything_runs(tmp_path: Path) -> None:
-    """A folder made for a member's returns and left empty (a hidden file and empty year
-    folders aside) is refused at its line: the run started Dask and failed the member
-    ("no CSV or XLSX files found") after the others had run."""
+def test_an_empty_history_folder_fails_its_member_not_the_members_file(tmp_path: Path) -> None:
+    """A member's folder left empty (this month's export not yet copied) is that member's
+    unusable data, not a mistake in the members file: the file is read, so the run goes on
+    and fails that member alone ("no CSV or XLSX files found"), the others completing."""
     (tmp_path / "empty" / "2026").mkdir(parents=True)
-    (tmp_path / "empty" / ".DS_Store").write_text("")
-    assert _problems(
-        tmp_path, [("E10000034", "Aville", "h"), ("E10000035", "Beeshire", "empty")]
-    ) == [
-        "line 9: member 2 (Beeshire): history: 'empty' is an empty folder (no file in it or its "
-        "folders): give the folder that holds the council's 903 returns"
+    (tmp_path / "h").mkdir()
+    (tmp_path / "h" / "header.csv").write_text("CHILD,SEX,DOB\n")
+    path = tmp_path / "members.toml"
+    path.write_text(
+        '[[member]]\ncode = "E10000034"\nname = "Aville"\nhistory = "h"\n\n'
+        '[[member]]\ncode = "E10000035"\nname = "Beeshire"\nhistory = "empty"\n'
+    )
+    members = load_members(path).members
+    assert [(m.code, m.history.name) for m in members] == [
+        ("E10000034", "h"),
+        ("E10000035", "empty"),
     ]
 
 
