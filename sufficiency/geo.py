@@ -151,7 +151,7 @@ def council_name(code: str) -> str:
     return name
 
 
-def _code_for_name(text: str) -> str | None:
+def code_for_name(text: str) -> str | None:
     """The code of the English authority (county, unitary or district) whose name ``text``
     is, in any case and either form ("Manchester", "City of Bristol", "Leeds City
     Council"); ``None`` if none."""
@@ -199,7 +199,7 @@ def names_a_council(code: str) -> bool:
     a DfE LA number or a council's name: text about no child, which a problem may quote
     (other text typed in its place is shown by its shape)."""
     return (code in SUPERSEDED_CODES or code in _UPPER_TIER or code in known_upper_tier_codes()
-            or _code_for_name(code) is not None or outside_england(code) is not None
+            or code_for_name(code) is not None or outside_england(code) is not None
             or wales_code(code, _WALES) is not None
             or (code.isdigit() and len(code) == 3))  # fmt: skip
 
@@ -234,7 +234,7 @@ def responsible_la_problem(code: str) -> str | None:
             f"is the code of {authority_name(code)}, a district council; give the code of the "
             f"council responsible for its children, {now}"
         )
-    named = _code_for_name(code)
+    named = code_for_name(code)
     if named is not None:
         tier = _UPPER_TIER.get(named, named)
         now = " or ".join(f"{c} ({council_name(c)})" for c in SUPERSEDED_CODES.get(tier, (tier,)))

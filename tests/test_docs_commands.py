@@ -171,6 +171,7 @@ def test_every_toml_example_is_read_as_the_page_says(tmp_path):
             assert set(data) == {"region", "member"}, where
             for member in data["member"]:  # the files it names, empty, beside it
                 (tmp_path / member["history"]).mkdir(parents=True, exist_ok=True)
+                (tmp_path / member["history"] / "header.csv").touch()  # an empty one is refused
                 for key in ("levers", "budget", "supply"):
                     (tmp_path / member[key]).touch()
             (tmp_path / data["region"]["levers"]).touch()

@@ -7,7 +7,6 @@ TOML and a key or value the model rejects each give the same one-sentence
 
 from __future__ import annotations
 
-import re
 import tomllib
 import types
 from collections.abc import Sequence
@@ -19,6 +18,7 @@ import numpy as np
 from pydantic import AfterValidator, BaseModel, ValidationError, ValidationInfo
 
 from sufficiency.errors import ConfigError
+from sufficiency.io.toml_hints import toml_hint
 
 M = TypeVar("M", bound=BaseModel)
 #: How an XLSX (a zip) and an old binary XLS file begin.
@@ -50,8 +50,14 @@ def read_toml(path: Path | str, kind: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        hint = _backslash_hint(text, str(exc))
+        hint = toml_hint(text, str(exc))
         raise ConfigError(f"{p}: not a valid TOML file ({exc}).{hint}") from None
+
+
+def toml_text(path: Path | str) -> str:
+    """The text of a TOML file that :func:`read_toml` read, decoded as it decodes it (to
+    find where a value was written: tomllib gives no places)."""
+    return _decoded(Path(path).read_bytes())
 
 
 def _decoded(raw: bytes) -> str:
@@ -60,23 +66,6 @@ def _decoded(raw: bytes) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
     return raw.decode("utf-8-sig")
-
-
-def _backslash_hint(text: str, error: str) -> str:
-    """What to do when the line TOML stopped at has a backslash: a Windows path in double
-    quotes, where a backslash begins an escape (``"aville\\ssda903"``), and tomllib's
-    "Unescaped '\\' in a string" does not say so."""
-    at = re.search(r"at line (\d+)", error)
-    number = int(at.group(1)) if at else 0
-    lines = text.splitlines()
-    line = lines[number - 1] if 0 < number <= len(lines) else ""
-    if "\\" not in line or '"' not in line:
-        return ""
-    return (
-        f" Line {number} has a backslash in double quotes, where it begins "
-        'an escape: write a Windows path with forward slashes ("aville/ssda903") or in '
-        "single quotes ('aville\\ssda903')."
-    )
 
 
 def _fields(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> list[str]:

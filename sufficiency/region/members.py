@@ -29,12 +29,14 @@ import re
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from sufficiency.council_names import outside_england
+from sufficiency.council_names import name_key, outside_england
 from sufficiency.errors import ConfigError
 from sufficiency.io.atomic import user_path
-from sufficiency.io.tomlfile import read_toml
+from sufficiency.io.tomlfile import read_toml, toml_text
+from sufficiency.region.lines import Places, at
+from sufficiency.region.member_code import code_problem
 
 #: ONS (GSS) codes of English, Welsh, Scottish and Northern Irish areas: a letter, 8 digits.
 ONS_CODE = re.compile(r"^[ENSW]\d{8}$")
@@ -47,6 +49,12 @@ _OPTIONAL_FILES = {"levers": True, "budget": True, "supply": True}
 _ESCAPED = {"\b": "b", "\t": "t", "\n": "n", "\f": "f", "\r": "r"}
 #: A Windows drive path (``C:\Users\...``, ``D:/data``).
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+class _Say(Protocol):
+    """Adds a problem at a key (``None``: the table's heading), with its line."""
+
+    def __call__(self, key: str | None, text: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -107,35 +115,56 @@ def load_members(path: Path | str) -> Region:
     """
     source = user_path(path)
     data = read_toml(source, "members")
+    places = Places(toml_text(source))
     base = source.resolve().parent
-    problems: list[str] = []
+    found: list[tuple[int, str]] = []  # (line, problem): said in the file's order
+
+    def said(line: int | None, text: str) -> None:
+        found.append((line or 0, at(line) + text))
+
     region = data.get("region", {})
     if not isinstance(region, dict):
-        problems.append("[region] must be a table")
+        said(places.top("region"), "[region] must be a table")
         region = {}
     for key in sorted(set(data) - {"region", "member"}):
-        problems.append(f"unknown top-level key '{key}' (expected [region] and [[member]])")
+        hint = "; did you mean [[member]]?" if _unknown(key, ("member",)).endswith("?)") else ""
+        said(
+            places.top(key),
+            f"unknown top-level key '{key}' (expected [region] and [[member]]{hint})",
+        )
     for key in sorted(set(region) - set(REGION_FIELDS)):
-        problems.append(f"[region]: {_unknown(key, REGION_FIELDS)}")
-    region_levers = _path(region, "levers", base, "[region]", problems, must_be_file=True)
+        said(places.region(key), f"[region]: {_unknown(key, REGION_FIELDS)}")
+
+    def say_region(key: str | None, text: str) -> None:
+        said(places.region(key), f"[region]: {text}")
+
+    region_levers = _path(region, "levers", base, say_region, must_be_file=True)
     rows = data.get("member", [])
     if isinstance(rows, dict):  # [member], one table: TOML's [[member]] is a list of them
-        problems.append(
+        said(
+            places.top("member"),
             "[member] is written with single brackets: write each member's heading as "
-            "[[member]] (two brackets), one a member"
+            "[[member]] (two brackets), one a member",
         )
         rows = []
     elif not isinstance(rows, list) or not rows:
-        problems.append("no [[member]] tables: name each member authority in one")
+        said(None, "no [[member]] tables: name each member authority in one")
         rows = []
     members: list[Member] = []
     seen: dict[str, str] = {}
+    names: dict[str, str] = {}
     histories: dict[Path, int] = {}
     for i, row in enumerate(rows, start=1):
-        member = _member(row, i, base, seen, problems, histories)
+        label = _label(row, i) if isinstance(row, dict) else f"member {i}"
+
+        def say(key: str | None, text: str, i: int = i, label: str = label) -> None:
+            said(places.member(i, key), f"{label}: {text}")
+
+        member = _member(row, i, base, (seen, names), say, histories)
         if member is not None:
             members.append(member)
-    if problems:
+    if found:
+        problems = [text for _, text in sorted(found, key=lambda p: p[0])]
         lines = "\n".join(f"  - {p}" for p in problems)
         raise ConfigError(f"{source}: {len(problems)} problem(s) in the members file:\n{lines}")
     name = str(region.get("name") or source.stem)
@@ -146,59 +175,77 @@ def _member(
     row: Any,
     i: int,
     base: Path,
-    seen: dict[str, str],
-    problems: list[str],
+    labels: tuple[dict[str, str], dict[str, str]],
+    say: _Say,
     histories: dict[Path, int],
 ) -> Member | None:
     if not isinstance(row, dict):
-        problems.append(f"member {i}: must be a [[member]] table")
+        say(None, "must be a [[member]] table")
         return None
     label = _label(row, i)
-    before = len(problems)
+    seen, names = labels  # each code's and name's member, by the code and the name's key
+    problems: list[str] = []
+
+    def said(key: str | None, text: str) -> None:
+        problems.append(text)
+        say(key, text)
+
     for key in sorted(set(row) - set(MEMBER_FIELDS)):
-        problems.append(f"{label}: {_unknown(key, MEMBER_FIELDS)}")
+        said(key, _unknown(key, MEMBER_FIELDS))
     code = row.get("code")
     if isinstance(code, str):  # ONS codes are in capitals: e10000034 is E10000034
         code = code.strip().upper()
     if code is None or code == "":
-        problems.append(f"{label}: code: missing (the authority's ONS code, such as E10000034)")
+        said(
+            "code" if "code" in row else None,
+            "code: missing (the authority's ONS code, such as E10000034)",
+        )
     elif not isinstance(code, str):
-        problems.append(
-            f'{label}: code: {code!r} must be in quotes, as text (such as "E10000034"): '
-            "an ONS code begins with a letter"
+        said(
+            "code",
+            f'code: {code!r} must be in quotes, as text (such as "E10000034"): '
+            "an ONS code begins with a letter",
         )
     elif not ONS_CODE.match(code):
-        problems.append(
-            f"{label}: code: '{code}' is not an ONS code (a letter and 8 digits, such as E10000034)"
+        said(
+            "code", f"code: '{code}' is not an ONS code (a letter and 8 digits, such as E10000034)"
         )
     elif (country := outside_england(code)) is not None:
-        problems.append(
-            f"{label}: code: '{code}' is an authority in {country}: the 903 return and the "
-            "region's forecasts are of England's authorities (codes beginning with E)"
+        said(
+            "code",
+            f"code: '{code}' is an authority in {country}: the 903 return and the "
+            "region's forecasts are of England's authorities (codes beginning with E)",
         )
+    elif (wrong := code_problem(code, row.get("name"))) is not None:
+        said("code", f"code: {wrong}")
     elif code in seen:
-        problems.append(f"{label}: code: '{code}' is also {seen[code]}'s")
+        said("code", f"code: '{code}' is also {seen[code]}'s")
     else:
         seen[code] = label
     name = row.get("name")
     if name is not None and not isinstance(name, str):
-        problems.append(f"{label}: name: {name!r} must be in quotes, as text")
+        said("name", f"name: {name!r} must be in quotes, as text")
     elif not isinstance(name, str) or not name.strip():
-        problems.append(f"{label}: name: missing (the authority's name)")
-    history = _path(row, "history", base, label, problems, must_be_file=False, required=True)
+        said("name" if "name" in row else None, "name: missing (the authority's name)")
+    elif (twice := names.setdefault(name_key(name), f"member {i}")) != f"member {i}":
+        said(
+            "name",
+            f"name: '{name.strip()}' is also {twice}'s (a row copied for the next member, its "
+            "name not changed?): the region's report would show two members by one name",
+        )
+    history = _path(row, "history", base, said, must_be_file=False, required=True)
     if history is not None:
         # one authority's children: a second member on them would count each child twice
         other = next((j for h, j in histories.items() if _overlap(h, history)), None)
         if other is not None:
-            problems.append(
-                f"{label}: history: '{row['history']}' is also member {other}'s history (or "
-                "holds it): the same children would be counted twice in the region's totals"
+            said(
+                "history",
+                f"history: '{row['history']}' is also member {other}'s history (or "
+                "holds it): the same children would be counted twice in the region's totals",
             )
         histories.setdefault(history, i)
-    files = {
-        k: _path(row, k, base, label, problems, must_be_file=f) for k, f in _OPTIONAL_FILES.items()
-    }
-    if len(problems) > before or history is None:
+    files = {k: _path(row, k, base, said, must_be_file=f) for k, f in _OPTIONAL_FILES.items()}
+    if problems or history is None:
         return None
     return Member(str(code), str(name).strip(), history, **files, folder=base)
 
@@ -212,15 +259,14 @@ def _unknown(key: str, fields: tuple[str, ...]) -> str:
 
 def _label(row: dict[str, Any], i: int) -> str:
     """``member 3 (Ceeton)``: the member's number in the file, and its name if given."""
-    return f"member {i}" + (f" ({row['name']})" if isinstance(row.get("name"), str) else "")
+    return f"member {i}" + (f" ({row['name'].strip()})" if isinstance(row.get("name"), str) else "")
 
 
 def _path(
     row: dict[str, Any],
     key: str,
     base: Path,
-    label: str,
-    problems: list[str],
+    say: _Say,
     *,
     must_be_file: bool,
     required: bool = False,
@@ -228,25 +274,25 @@ def _path(
     value = row.get(key)
     if value is None:
         if required:
-            problems.append(f"{label}: {key}: missing (a 903 folder or XML return)")
+            say(None, f"{key}: missing (a 903 folder or XML return)")
         return None
     if isinstance(value, str) and not value.strip():
-        problems.append(f'{label}: {key}: "" is empty: give its path, or leave the line out')
+        say(key, f'{key}: "" is empty: give its path, or leave the line out')
         return None
     if not isinstance(value, str):
-        problems.append(f"{label}: {key}: must be a path in quotes")
+        say(key, f"{key}: must be a path in quotes")
         return None
     if windows := _windows_path(value):
-        problems.append(f"{label}: {key}: {windows}")
+        say(key, f"{key}: {windows}")
         return None
     if os.sep == "/":  # a path written on Windows ('aville\ssda903'): its folders
         value = value.replace("\\", "/")
     path = (base / user_path(value)).resolve()  # ~ the home, as the shell reads it
     if not path.exists():
-        problems.append(f"{label}: {key}: '{value}' not found (looked for {path})")
+        say(key, f"{key}: '{value}' not found (looked for {path})")
         return None
     if must_be_file and not path.is_file():
-        problems.append(f"{label}: {key}: '{value}' is a folder, not a file")
+        say(key, f"{key}: '{value}' is a folder, not a file")
         return None
     return path
 
@@ -259,7 +305,8 @@ def _overlap(a: Path, b: Path) -> bool:
 def _windows_path(value: str) -> str | None:
     """Why a path written the Windows way cannot be read, or ``None``: one in double
     quotes whose backslashes TOML read as escapes (``"aville\\budget.csv"`` holds a
-    backspace), or, on a machine without drive letters, one on a drive (``C:\\...``)."""
+    backspace), or, on a machine without drive letters, one on a drive (``C:\\...``) or a
+    Windows share (``\\\\server\\share``)."""
     escaped = [c for c in _ESCAPED if c in value]
     if escaped:
         meant = "".join("\\" + _ESCAPED[c] if c in _ESCAPED else c for c in value)
@@ -268,6 +315,12 @@ def _windows_path(value: str) -> str | None:
             f"(\\{_ESCAPED[escaped[0]]} is read as a control character): write the path with "
             f'forward slashes ("{meant.replace(chr(92), "/")}") or in single quotes '
             f"('{meant}')"
+        )
+    if os.sep == "/" and value.startswith("\\\\"):  # \\server\share: a Windows share
+        return (
+            f"'{value}' is a Windows network path (a shared folder), which this machine does "
+            "not reach by that name; give the folder as this machine reaches it (where the "
+            "share is mounted), or copy the returns beside the members file"
         )
     if os.sep == "/" and _DRIVE.match(value):
         return (

@@ -97,6 +97,13 @@ class Shared:
         share = f"{self.children / max(n, 1):.0%}"
         return f"{self.children:,} of the {n:,} children in its history ({share})"
 
+    @property
+    def said_of(self) -> int:
+        """The number of the member :meth:`problem` is said of."""
+        if self.same_files or self.first_children >= self.second_children:
+            return self.second_number
+        return self.first_number
+
     def problem(self) -> str:
         """The members file's problem, said of the member most of whose children are the
         other's (the later of two alike): both members, how many children they share.

@@ -28,6 +28,7 @@ from sufficiency.region.cluster import (
     watching_workers,
     workers_kept_dying,
 )
+from sufficiency.region.lines import at, history_line
 from sufficiency.region.members import Region, load_members
 from sufficiency.region.overlap import Shared, child_keys, no_keys, shared_children
 from sufficiency.region.pool_tasks import (
@@ -373,7 +374,8 @@ def _read_and_compare(
     # a member whose history's reading Dask gave up on is not compared: its runs fail, each
     # saying why (they need the history read)
     shared = shared_children(members, outcomes(c, keyed, lambda _i, _why: no_keys()))
-    refused = [s.problem() for s in shared if s.refused]
+    refused = [at(history_line(region.source, s.said_of)) + s.problem()
+               for s in shared if s.refused]  # fmt: skip
     if refused:
         lines = "\n".join(f"  - {p}" for p in refused)
         where = region.source if region.source is not None else "members"

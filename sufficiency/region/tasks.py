@@ -24,6 +24,7 @@ from sufficiency.errors import SufficiencyError
 from sufficiency.io.history import SSDA903History
 from sufficiency.io.quality import DataQuality
 from sufficiency.region.found import read_then_failed, unreadable
+from sufficiency.region.home_area import home_area_note
 from sufficiency.region.members import Member
 from sufficiency.region.overlap import MemberRead, history_files
 from sufficiency.region.publish import published
@@ -62,7 +63,8 @@ def read_member(member: Member, strict: bool = False) -> MemberRead:
         history, notes = quiet(lambda: read_903(member.history, strict))
     except SufficiencyError:  # its tasks read it again, and say why it cannot be used
         return MemberRead(None, files=files)
-    return MemberRead(history, notes, files)
+    elsewhere = home_area_note(member.code, history.episodes)  # another council's returns?
+    return MemberRead(history, (*notes, elsewhere) if elsewhere else notes, files)
 
 
 @told

@@ -22,8 +22,9 @@ def test_members_file_reads_paths_relative_to_the_file(region_dir: Path) -> None
 
 def test_members_file_raises_every_problem_at_once(tmp_path: Path) -> None:
     """A bad code, a missing history, an unknown field and a duplicate code, in one error."""
-    (tmp_path / "h").mkdir()
-    (tmp_path / "h3").mkdir()
+    for folder in ("h", "h3"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "header.csv").write_text("CHILD,SEX,DOB\n")
     path = tmp_path / "members.toml"
     path.write_text(
         '[[member]]\ncode = "E1"\nname = "Aville"\nhistory = "h"\n\n'
@@ -145,6 +146,8 @@ def test_members_file_refuses_one_history_for_two_members(tmp_path: Path) -> Non
     region's totals: the file is refused, naming both members."""
     (tmp_path / "shared" / "2026").mkdir(parents=True)
     (tmp_path / "own").mkdir()
+    for folder in ("shared/2026", "own"):
+        (tmp_path / folder / "header.csv").write_text("CHILD,SEX,DOB\n")
     path = tmp_path / "members.toml"
     path.write_text(
         '[[member]]\ncode = "E10000034"\nname = "Aville"\nhistory = "shared"\n\n'
@@ -184,8 +187,9 @@ def test_members_file_and_its_paths_may_start_with_the_home(tmp_path: Path, monk
     itself given as "~/members.toml" (from Python) was not found: ~ is the home, as the
     shell reads it; a relative path is still the file's folder's."""
     home = tmp_path / "home"
-    (home / "h").mkdir(parents=True)
-    (home / "region" / "h2").mkdir(parents=True)
+    for folder in (home / "h", home / "region" / "h2"):
+        folder.mkdir(parents=True)
+        (folder / "header.csv").write_text("CHILD,SEX,DOB\n")
     (home / "region" / "members.toml").write_text(
         '[[member]]\ncode = "E10000034"\nname = "Aville"\nhistory = "~/h"\n\n'
         '[[member]]\ncode = "E10000035"\nname = "Beeshire"\nhistory = "h2"\n'

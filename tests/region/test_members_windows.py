@@ -17,6 +17,7 @@ posix_only = pytest.mark.skipif(os.sep != "/", reason="backslashes are separator
 def _members(tmp_path: Path, *lines: str) -> Path:
     """A members file of one member, Aville, with its history folder made; ``lines`` added."""
     (tmp_path / "aville" / "ssda903").mkdir(parents=True)
+    (tmp_path / "aville" / "ssda903" / "header.csv").write_text("CHILD,SEX,DOB\n")
     (tmp_path / "aville" / "budget.csv").write_text("financial_year,cost_line,budget_gbp\n")
     path = tmp_path / "members.toml"
     path.write_text("\n".join(["[[member]]", 'name = "Aville"', *lines, ""]), encoding="utf-8")
@@ -112,3 +113,15 @@ def test_members_file_raises_naming_the_line_that_is_not_utf8(tmp_path: Path) ->
         f"{path}: not a valid TOML file (line 2 is not UTF-8: byte 0xf4, 'ô' in "
         "Windows-1252). Save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)."
     )
+
+
+@posix_only
+def test_a_windows_share_is_said_to_be_one(tmp_path: Path) -> None:
+    """'\\\\fileserver\\csc\\903' was "not found (looked for /fileserver/csc/903)"."""
+    path = _members(tmp_path, 'code = "E10000034"', "history = '\\\\fileserver\\csc\\903'")
+    with pytest.raises(ConfigError) as err:
+        load_members(path)
+    assert (
+        "line 4: member 1 (Aville): history: '\\\\fileserver\\csc\\903' is a Windows network "
+        "path (a shared folder), which this machine does not reach by that name"
+    ) in str(err.value)

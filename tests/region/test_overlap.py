@@ -229,9 +229,9 @@ def test_a_copy_of_another_members_history_is_refused_as_the_same_files(
                    scheduler=cluster.scheduler_address, commissioning=False)  # fmt: skip
     text = str(err.value)
     assert "1 problem(s) in the members file" in text and text.endswith("Nothing was run.")
-    assert (
-        "member 4 (Elsewhere): history: 'copy/ssda903' holds the same files as member 1 "
-        f"({first.name})'s history (a copy of it, however its files are named; all "
+    assert (  # at the line of member 4's history (the run's problems had no line)
+        "  - line 19: member 4 (Elsewhere): history: 'copy/ssda903' holds the same files as "
+        f"member 1 ({first.name})'s history (a copy of it, however its files are named; all "
     ) in text
     assert "children in it are member 1's too): the same children would be counted" in text
     assert "the same children would be counted twice in the region's totals" in text
