@@ -204,7 +204,7 @@ def spend_page(path: str) -> Any:
             context.update(build(run))
             context["chart"] = drawn("spend " + files_key(run), lambda: _chart(run))
             if path == "/spend":
-                context["saved"] = saved_scenario_costs(ctx.store)
+                context["saved"] = saved_scenario_costs(ctx.store, run)
         files = [n for n in DOWNLOADS if run and not problem and output(run, n) is not None]
         formats = {c: gbp for c in MONEY} | {"prob_overspend": percent}
         return render(ctx, "spend.html", run=run, pages=SPEND_PAGES, section=path,

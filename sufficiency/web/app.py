@@ -27,6 +27,7 @@ from sufficiency.config import WebParams
 from sufficiency.store import RunStore
 from sufficiency.store.accounts import (
     ROLE_WORDS,
+    Account,
     audit,
     count_users,
     end_sessions,
@@ -328,12 +329,21 @@ def _warm(store: RunStore) -> None:
         log.exception("could not draw the charts ahead")
 
 
+def _signed_in(request: Request) -> Account | None:
+    """Who is signed in, for a page that is no route's (an address mistyped, a method no
+    page takes): shown as signed out before, with no way round the site or to sign out."""
+    from sufficiency.web.framework import current_user
+
+    return current_user(request, request.app.state.web) if "session" in request.scope else None
+
+
 async def _not_found(request: Request, _exc: Exception) -> Response:
     from sufficiency.web.framework import error_page
 
     return error_page(
-        request, request.app.state.web, None, 404, "Not found", "There is no such page."
-    )
+        request, request.app.state.web, _signed_in(request), 404, "Not found",
+        "There is no such page.",
+    )  # fmt: skip
 
 
 async def _server_error(request: Request, _exc: Exception) -> Response:
@@ -364,7 +374,7 @@ async def _not_allowed(request: Request, _exc: Exception) -> Response:
     return error_page(
         request,
         request.app.state.web,
-        None,
+        _signed_in(request),
         405,
         "Not allowed",
         "This page cannot be used that way.",

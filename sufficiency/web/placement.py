@@ -30,7 +30,7 @@ from sufficiency.store.team_decisions import (
     replaced_by,
     withdraw_decision,
 )
-from sufficiency.web import flash, rerun
+from sufficiency.web import flash, rerun, sibling_pin
 from sufficiency.web.framework import (
     PLACEMENT,
     Ctx,
@@ -148,6 +148,7 @@ def _child_page(
         errors=list(errors),
         today=clock.today().isoformat(),
         form=form or {},
+        sibling_note=sibling_pin.form_note(ctx.store, t, child_id),  # before a pin, not after
     )
 
 
@@ -209,6 +210,8 @@ def decide(ctx: Ctx) -> Response:
         else:
             if until < clock.today():
                 errors.append("The last day cannot be in the past.")
+    if not errors and (ask := sibling_pin.confirm_split(ctx, t, child_id)):
+        return ask  # a pin that may split a sibling group: confirmed before it is recorded
     status = 400
     if not errors:
         vacancies = register_vacancies(ctx.store, t.run_id, home)
@@ -249,13 +252,8 @@ def withdraw(ctx: Ctx) -> Response:
         return render(ctx, "error.html", 503, title="Not withdrawn", sentence=str(exc))
     except (ValueError, StoreError):
         return not_found(ctx, "There is no such decision in force.")
-    audit(
-        ctx.store,
-        ctx.username,
-        "withdraw_decision",
-        child_id=d.child_id,
-        detail=f"withdrew decision {d.id}: {d.sentence}",
-    )
+    audit(ctx.store, ctx.username, "withdraw_decision", child_id=d.child_id,
+          detail=f"withdrew decision {d.id}: {d.sentence}")  # fmt: skip
     ctx.flash(f"Withdrawn: {flash.short(d.sentence)}.")
     back = ctx.form.get("back", "")
     return redirect(back if back in ("/decisions", child_url(d.child_id)) else "/decisions")

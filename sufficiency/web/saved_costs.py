@@ -9,13 +9,15 @@ import pandas as pd
 from sufficiency.pages.render import uk_time
 from sufficiency.store import RunStore
 from sufficiency.store.saved_scenarios import bases_gone, list_scenarios, scenario_runs
+from sufficiency.web.cost_bases import saved_note
 from sufficiency.web.scenario_form import describe
 from sufficiency.web.store_files import latest_run
 
 
-def saved_scenario_costs(store: RunStore) -> list[dict[str, Any]]:
+def saved_scenario_costs(store: RunStore, spend: dict[str, Any]) -> list[dict[str, Any]]:
     """Per saved scenario with a finished run: its name, run and cost by financial year,
-    and a note when the run no longer matches the scenario or the latest forecast."""
+    and a note naming its base (not spend run ``spend``'s) and when the run no longer
+    matches the scenario or the latest forecast."""
     forecast = latest_run(store, "forecast")
     out = []
     for s in list_scenarios(store):
@@ -27,7 +29,7 @@ def saved_scenario_costs(store: RunStore) -> list[dict[str, Any]]:
         rows = run.results.get("cost", {}).get("financial_year", [])
         table = pd.DataFrame(rows, columns=["period", "months", "base_mean", "scenario_mean",
                                             "difference"])  # fmt: skip
-        notes = []
+        notes = [saved_note(store, run, spend)]
         if run.definition != s.definition:
             said = " ".join(describe(run.definition)) or "no change."
             notes.append(f"This run is of the scenario as it was before it was changed on "

@@ -73,7 +73,7 @@ def base_run(store: RunStore) -> BaseRun:
     run = latest_run(store, "forecast")
     if run is None:
         raise BaseNotAvailable(
-            "There is no forecast in the store yet: run `sufficiency forecast --store ...` first."
+            "There is no forecast in the store yet: run sufficiency forecast --store ... first."
         )
     rid = int(run["id"])
     inputs: dict[str, Path] = {}

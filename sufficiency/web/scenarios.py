@@ -38,6 +38,7 @@ from sufficiency.store.saved_scenarios import (
     scenario_runs,
 )
 from sufficiency.store.stopped import STOPPED, end_stopped
+from sufficiency.web.cost_bases import base_sentence
 from sufficiency.web.framework import Ctx, Page, not_found, redirect, render, wait_until
 from sufficiency.web.scenario_form import (
     AGE_BANDS,
@@ -268,7 +269,7 @@ def scenario_run_page(ctx: Ctx) -> Response:
                                "stopped": run.failure_reason == STOPPED,
                                "gone": bases_gone(ctx.store, [run])}  # fmt: skip
     if run.status == "succeeded" and run.results:
-        context.update(comparison(run, name))
+        context.update(comparison(run, name), base_sentence=base_sentence(ctx.store, run))
     return render(ctx, "scenario_run.html", **context)
 
 

@@ -49,7 +49,7 @@ def newer_failure(store: RunStore, kind: str, shown: dict[str, Any] | None) -> s
                    f"{RUN_STOPPED_HOURS} hours after it started)"
                    if unfinished(run["failure_reason"]) else "failed")  # fmt: skip
             return (f"The latest {words} run (run {run['id']}{at}) {how}: {earlier}. "
-                    f"`sufficiency runs show {run['id']}` says why.")  # fmt: skip
+                    f"sufficiency runs show {run['id']} says why.")  # fmt: skip
     return ""
 
 
@@ -111,7 +111,7 @@ def changed_outputs(run: dict[str, Any], kind: str) -> str:
             return (
                 f"The outputs of {kind} run {run['id']} have moved or changed since the run "
                 f"({f['label']} in {Path(f['path']).parent}), so its figures are not shown. "
-                f"Run `sufficiency {kind} --store ...` again to record a new run."
+                f"Run sufficiency {kind} --store ... again to record a new run."
             )
     return ""
 

@@ -216,8 +216,9 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
     run = run or latest_match_run(store)
     if run is None:
         raise NoRun(
-            "There is no matching run in the store yet. Run `sufficiency match "
-            "--store ...` (or the nightly job) first."
+            "There is no matching run in the store yet: tonight's matches show here once "
+            "the nightly job (or sufficiency match --store ...) has run on the referrals and "
+            "the placement register."
         )
     rid = int(run["id"])
     key = (store.url, rid)

@@ -69,7 +69,9 @@ def form_of(page: str, **fields: str) -> dict[str, str]:
 
 
 def decide(c: httpx.Client, child: str, form: dict[str, str]) -> Callable[[], httpx.Response]:
-    return lambda: c.post(f"/matching/children/{child}/decisions", data=form)
+    """The form sent as after "Pin anyway": a pin parting a child from their siblings is
+    shown back first (test_sibling_pin_warning); these tests are about two at once."""
+    return lambda: c.post(f"/matching/children/{child}/decisions", data={"split_ok": "yes", **form})
 
 
 def withdraw(c: httpx.Client, decision: int, form: dict[str, str]) -> Callable[[], httpx.Response]:

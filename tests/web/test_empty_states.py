@@ -34,6 +34,14 @@ def test_empty_states_of_the_placement_pages(empty_site, chromium, sample_dir):
     page.goto(empty_site.url + "/matching/changes")
     # before: "There is only one matching run so far", with none in the store
     assert "There is no matching run in the store yet" in page.inner_text("main")
+    # the first day's list says what fills it, in words: it read "Run `sufficiency match
+    # --store ...`", the backticks of a program's message on a placement team's page
+    page.goto(empty_site.url + "/matching")
+    main = page.inner_text("main")
+    assert "tonight's matches show here once the nightly job" in main
+    assert "`" not in main
+    page.goto(empty_site.url + "/matching/children/R001")
+    assert "`" not in page.inner_text("main")
 
     refs = pd.read_csv(sample_dir / "referrals.csv", dtype=str)
     none = empty_site.out / "no_referrals.csv"
