@@ -33,6 +33,7 @@ from sufficiency.finance.pence import pounds
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.finance.rows_said import rows_said
 from sufficiency.io.cells import parse_numbers
+from sufficiency.io.money import read_money_cells, said_of_money
 from sufficiency.io.schema import Field, TableSchema, check_table, column_key, read_single_table
 from sufficiency.io.tables import RawTable, first_rows, frame_table
 from sufficiency.prices import MOST_WEEKLY_GBP, NOT_A_WEEKS_COST
@@ -92,8 +93,9 @@ def _load_costs(
     raw, totals = total_rows(
         raw, _line_choices(categories), line="category", noun="row of the cost file"
     )  # a Total under the placements
+    money = read_money_cells(raw, ("weekly_cost", "weekly_cost_gbp"))  # £1.2k: said
     table, problems = check_table(raw, schema)
-    problems = [*raw.notes, *totals, *problems]
+    problems = [*raw.notes, *totals, *said_of_money(raw, money), *problems]
     per_category = table[table["child_id"].isna()]
     dup = per_category["category"].duplicated(keep=False) & per_category["category"].notna()
     problems += raw.problems_where(
@@ -251,8 +253,11 @@ def _load_budget(
         raise InputDataError([grid])
     raw, totals = total_rows(raw, _line_choices((*lines, "all")))  # 'Sub-total': left out
     bracketed = read_brackets(raw, ("budget_gbp", "budget"))  # (1,200): -1,200
+    money = read_money_cells(raw, ("budget_gbp", "budget"))  # £74m, 11 000 000: said
+    money = {r: (c, bracketed.get(r, (c, w))[1], v) for r, (c, w, v) in money.items()}
     table, problems = check_table(raw, _budget_schema(lines))
-    problems = [*raw.notes, *totals, *said_of_brackets(_blank_figures(problems), bracketed)]
+    problems = [*raw.notes, *totals, *said_of_money(raw, money),
+                *said_of_brackets(_blank_figures(problems), bracketed)]  # fmt: skip
     fy = table["financial_year"].map(_financial_year, na_action="ignore")
     bad = table["financial_year"].notna() & fy.isna()
     problems += raw.problems_where(
