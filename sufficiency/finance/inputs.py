@@ -32,6 +32,7 @@ from sufficiency.finance.credits import credit_notes, negative_year_notes
 from sufficiency.finance.pence import pounds
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.finance.rows_said import rows_said
+from sufficiency.finance.year_sheets import budget_by_sheet, year_sheets
 from sufficiency.io.cells import parse_numbers
 from sufficiency.io.money import read_money_cells, said_of_money
 from sufficiency.io.schema import Field, TableSchema, check_table, column_key, read_single_table
@@ -241,12 +242,12 @@ def _financial_year(text: str) -> str | None:
 
 
 def _load_budget(
-    path: Path | str | pd.DataFrame, lines: tuple[str, ...]
+    path: Path | str | pd.DataFrame | RawTable, lines: tuple[str, ...]
 ) -> tuple[RawTable, pd.DataFrame, list[Problem], dict[int, tuple[str, str]]]:
     """The budget table as read (the file's row index kept), every problem found, and the
     rows whose figure is written in brackets (:func:`read_brackets`)."""
-    if isinstance(path, pd.DataFrame):
-        raw = frame_table(path, "budget table")
+    if isinstance(path, pd.DataFrame | RawTable):  # a table, or a workbook's year sheet
+        raw = path if isinstance(path, RawTable) else frame_table(path, "budget table")
     else:
         raw = read_single_table(Path(path), _budget_schema(lines))  # other sheets: named
     if (grid := months_as_columns(raw, _month)) is not None:  # Apr-26 ... Mar-27 across
@@ -307,8 +308,8 @@ def _blank_figures(problems: list[Problem]) -> list[Problem]:
 #: Said of a budget file without a financial_year column.
 YEAR_ON_EACH_ROW = (
     ": give each row its financial year (2026-27) in a column financial_year; "
-    "a year named only in a sheet's name or title above the table is not read "
-    "(a sheet per year: add the column, or put the years' rows in one sheet)"
+    "a year named only in a title above the table is not read (a workbook of a sheet "
+    "per year is read when each sheet is named for its year: 2026-27)"
 )
 
 
@@ -441,7 +442,7 @@ def read_budget(path: Path | str | pd.DataFrame, lines: tuple[str, ...]) -> pd.D
 
 
 def budget_for_run(
-    path: Path | str | pd.DataFrame, lines: tuple[str, ...], *, strict: bool = False
+    path: Path | str | pd.DataFrame | RawTable, lines: tuple[str, ...], *, strict: bool = False
 ) -> tuple[pd.DataFrame, list[str]]:
     """The budget's lines without errors, and the sentences saying which rows were set
     aside and how the file was read (another sheet of budget lines not read, a title row
@@ -455,9 +456,12 @@ def budget_for_run(
         The file cannot be used at all (unreadable, a column missing), or ``strict`` and
         a row has an error.
     """
+    if sheets := year_sheets(path):  # a sheet per year, named for it: each read as its year
+        return budget_by_sheet(sheets, lambda t: budget_for_run(t, lines, strict=strict))
     raw, table, problems, bracketed = _load_budget(path, lines)
     kept, said, notes = _rows_for_run(raw, table, problems, strict)
-    name = raw.source if isinstance(path, pd.DataFrame) else Path(path).name
+    name = raw.source if isinstance(path, pd.DataFrame) else Path(str(path)).name
+    name = Path(raw.source).name if isinstance(path, RawTable) else name  # budget.xlsx[2026-27]
     aside = {int(p.row) for p in problems if p.severity == "error" and p.row is not None}
     rows_aside = len(table) - len(kept)
     notes += credit_notes(raw, table, name, bracketed, aside)  # -1,200: a credit, said once
