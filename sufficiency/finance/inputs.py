@@ -29,13 +29,14 @@ from sufficiency.finance.brackets import read_brackets, said_of_brackets
 from sufficiency.finance.budget_layout import months_as_columns
 from sufficiency.finance.budget_totals import total_rows
 from sufficiency.finance.credits import credit_notes, negative_year_notes
+from sufficiency.finance.hidden_sheets import read_visible_table
 from sufficiency.finance.pence import pounds
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.finance.rows_said import rows_said
 from sufficiency.finance.year_sheets import budget_by_sheet, year_sheets
 from sufficiency.io.cells import parse_numbers
 from sufficiency.io.money import read_money_cells, said_of_money
-from sufficiency.io.schema import Field, TableSchema, check_table, column_key, read_single_table
+from sufficiency.io.schema import Field, TableSchema, check_table, column_key
 from sufficiency.io.tables import RawTable, first_rows, frame_table
 from sufficiency.prices import MOST_WEEKLY_GBP, NOT_A_WEEKS_COST
 from sufficiency.vocabulary import counted
@@ -90,7 +91,7 @@ def _load_costs(
     """The cost table as read (the file's row index kept) and every problem found: a
     category given two costs, a child listed twice (each copy)."""
     schema = _cost_schema(categories)
-    raw = read_single_table(Path(path), schema)  # another sheet of costs: named, not lost
+    raw = read_visible_table(Path(path), schema)  # another sheet of costs: named, not lost
     raw, totals = total_rows(
         raw, _line_choices(categories), line="category", noun="row of the cost file"
     )  # a Total under the placements
@@ -249,7 +250,7 @@ def _load_budget(
     if isinstance(path, pd.DataFrame | RawTable):  # a table, or a workbook's year sheet
         raw = path if isinstance(path, RawTable) else frame_table(path, "budget table")
     else:
-        raw = read_single_table(Path(path), _budget_schema(lines))  # other sheets: named
+        raw = read_visible_table(Path(path), _budget_schema(lines))  # other sheets: named
     if (grid := months_as_columns(raw, _month)) is not None:  # Apr-26 ... Mar-27 across
         raise InputDataError([grid])
     raw, totals = total_rows(raw, _line_choices((*lines, "all")))  # 'Sub-total': left out
