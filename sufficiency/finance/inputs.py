@@ -30,6 +30,7 @@ from sufficiency.finance.budget_layout import months_as_columns
 from sufficiency.finance.budget_totals import total_rows
 from sufficiency.finance.credits import credit_notes, negative_year_notes
 from sufficiency.finance.hidden_sheets import read_visible_table
+from sufficiency.finance.line_names import finance_names
 from sufficiency.finance.pence import pounds
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.finance.rows_said import rows_said
@@ -45,8 +46,9 @@ from sufficiency.vocabulary import counted
 def _line_choices(codes: tuple[str, ...]) -> dict[str, str]:
     """Each cost line by its code, its code in words (``External residential``) or the
     words spend.xlsx names it with (``IFA foster care``, ``All placements``): a file typed
-    from the workbook, or from finance's own names for the lines, is read as it was meant."""
-    return {**{vocabulary.category(c).lower(): c for c in codes},
+    from the workbook, or from finance's own names for the lines (``IFA``, ``Residential -
+    external``: :mod:`~sufficiency.finance.line_names`), is read as it was meant."""
+    return {**finance_names(codes), **{vocabulary.category(c).lower(): c for c in codes},
             **{c.replace("_", " "): c for c in codes}, **{c: c for c in codes}}  # fmt: skip
 
 
