@@ -33,6 +33,7 @@ from sufficiency.finance.hidden_sheets import read_visible_table
 from sufficiency.finance.line_names import finance_names
 from sufficiency.finance.pence import pounds
 from sufficiency.finance.projection import UnitCosts
+from sufficiency.finance.quarters import quarters_to_years
 from sufficiency.finance.rows_said import rows_said
 from sufficiency.finance.year_sheets import budget_by_sheet, year_sheets
 from sufficiency.io.cells import parse_numbers
@@ -259,8 +260,9 @@ def _load_budget(
     bracketed = read_brackets(raw, ("budget_gbp", "budget"))  # (1,200): -1,200
     money = read_money_cells(raw, ("budget_gbp", "budget"))  # £74m, 11 000 000: said
     money = {r: (c, bracketed.get(r, (c, w))[1], v) for r, (c, w, v) in money.items()}
+    raw, quarterly = quarters_to_years(raw)  # Q1 ... Q4: added up to the year, said
     table, problems = check_table(raw, _budget_schema(lines))
-    problems = [*raw.notes, *totals, *said_of_money(raw, money),
+    problems = [*raw.notes, *totals, *said_of_money(raw, money), *quarterly,
                 *said_of_brackets(_blank_figures(problems), bracketed)]  # fmt: skip
     fy = table["financial_year"].map(_financial_year, na_action="ignore")
     bad = table["financial_year"].notna() & fy.isna()
