@@ -25,6 +25,8 @@ from sufficiency.io.tables import RawTable, read_tables
 
 #: A financial year in a sheet's name: 2026-27, 2026/27, 2026-2027, FY26-27 (20 implied).
 _YEAR = re.compile(r"(?<!\d)(?:20)?(\d\d)\s*[-/_ ]\s*(?:20)?(\d\d)(?!\d)")
+#: A budget's columns, one of which a year's sheet has.
+_BUDGET_COLUMNS = ("cost_line", "budget_gbp", "budget")
 #: The column a sheet's year is given as.
 YEAR_COLUMN = "financial_year"
 
@@ -57,6 +59,11 @@ def _only_sheet(path: Path) -> str:
         wb.close()
 
 
+def _budget_like(t: RawTable) -> bool:
+    """Whether a sheet's table has a budget's column (a cover named 'Budget 2026-27' has not)."""
+    return any(column_key(str(c)) in _BUDGET_COLUMNS for c in t.data.columns)
+
+
 def year_sheets(path: object) -> list[RawTable] | None:
     """Each sheet of a budget workbook kept a sheet per year, with its year as column
     ``financial_year`` (and a note saying which sheet was read as which year); ``None``
@@ -75,7 +82,7 @@ def year_sheets(path: object) -> list[RawTable] | None:
     if any(column_key(str(c)) == YEAR_COLUMN for t in tables for c in t.data.columns):
         return None
     only = _only_sheet(path) if len(tables) == 1 else ""
-    named = [(t, year_in_name(_sheet(t, only))) for t in tables]
+    named = [(t, year_in_name(_sheet(t, only)) if _budget_like(t) else None) for t in tables]
     read = [(t, y) for t, y in named if y is not None]
     if not read:
         return None
@@ -90,9 +97,15 @@ def year_sheets(path: object) -> list[RawTable] | None:
                     "budget is not known; delete or rename the others", code="malformed_file")
             for y, s in twice.items()
         ])  # fmt: skip
-    others = [_sheet(t, only) for t, y in named if y is None]
+    empty = [_sheet(t, only) for t, _ in read if t.data.empty]
+    if len(empty) == len(read):  # no figure in any: refused, as an empty budget sheet is
+        raise InputDataError([Problem(str(path), None, None, None, "has a sheet per financial "
+                                      f"year ({', '.join(empty)}) but no budget row in any",
+                                      code="malformed_file")])  # fmt: skip
+    read = [(t, y) for t, y in read if not t.data.empty]
+    others = [_sheet(t, only) for t, y in named if y is None] + [f"{e} (no rows)" for e in empty]
     said = ", ".join(f"sheet {_sheet(t, only)!r} as {y}'s budget" for t, y in read)
-    left = f"; sheet(s) {', '.join(others)}, named for no year, not read" if others else ""
+    left = f"; sheet(s) {', '.join(others)} not read" if others else ""
     note = Problem(str(path), None, None, None,
                    f"gives a sheet per financial year, its year in the sheet's name only: read "
                    f"{said}{left}", severity="warning", code="year_sheets")  # fmt: skip

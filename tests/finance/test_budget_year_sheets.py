@@ -40,7 +40,7 @@ def test_each_sheet_named_for_a_year_is_read_as_that_year_s_budget(tmp_path):
     said = next(n for n in notes if "sheet per financial year" in n)
     assert "sheet '2026-27' as 2026-27's budget" in said
     assert "sheet 'Budget 2027-28' as 2027-28's budget" in said
-    assert "Notes, named for no year, not read" in said
+    assert "sheet(s) Notes not read" in said
 
 
 def test_a_workbook_of_one_sheet_named_for_its_year_is_read(tmp_path):
@@ -82,3 +82,29 @@ def test_two_sheets_for_one_year_are_refused_naming_both(tmp_path):
 ])  # fmt: skip
 def test_the_year_a_sheet_s_name_gives(title, year):
     assert year_in_name(title) == year
+
+
+def test_year_sheets_with_no_rows_are_named_and_refused_when_all_are(tmp_path):
+    head = [["Cost line", "Budget £"]]
+    path = _workbook(tmp_path / "budget.xlsx", {"2026-27": head, "2027-28": head})
+    with pytest.raises(InputDataError, match=r"has a sheet per financial year \(2026-27, "
+                       r"2027-28\) but no budget row in any"):  # fmt: skip
+        budget_for_run(path, CATEGORIES)
+    path = _workbook(
+        tmp_path / "budget.xlsx",
+        {"2026-27": [*head, ["All placements", 74_000_000]], "2027-28": head},
+    )
+    table, notes = budget_for_run(path, CATEGORIES)
+    assert table["financial_year"].tolist() == ["2026-27"]
+    assert any("sheet(s) 2027-28 (no rows) not read" in n for n in notes), notes
+
+
+def test_a_cover_sheet_named_for_the_year_is_not_a_year_s_budget(tmp_path):
+    """A cover 'Budget 2026-27 cover' beside a sheet with the year on its rows: the
+    budget sheet is read as before, not the cover as 2026-27's (empty) budget."""
+    path = _workbook(tmp_path / "budget.xlsx", {
+        "Budget 2026-27 cover": [["Placements budget 2026-27"], ["Prepared by finance"]],
+        "Budget": [["financial_year", "cost_line", "budget_gbp"], ["2026-27", "all", 74e6]],
+    })  # fmt: skip
+    table, _ = budget_for_run(path, CATEGORIES)
+    assert table["budget_gbp"].tolist() == [74_000_000.0]
