@@ -26,7 +26,7 @@ import pandas as pd
 from sufficiency import vocabulary
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.finance.brackets import read_brackets, said_of_brackets
-from sufficiency.finance.budget_layout import months_as_columns
+from sufficiency.finance.budget_grid import grid_to_years
 from sufficiency.finance.budget_totals import total_rows
 from sufficiency.finance.credits import credit_notes, negative_year_notes
 from sufficiency.finance.hidden_sheets import read_visible_table
@@ -254,15 +254,16 @@ def _load_budget(
         raw = path if isinstance(path, RawTable) else frame_table(path, "budget table")
     else:
         raw = read_visible_table(Path(path), _budget_schema(lines))  # other sheets: named
-    if (grid := months_as_columns(raw, _month)) is not None:  # Apr-26 ... Mar-27 across
-        raise InputDataError([grid])
     raw, totals = total_rows(raw, _line_choices((*lines, "all")))  # 'Sub-total': left out
+    raw, profiles, grid = grid_to_years(raw, _month)  # Apr-26 ... Mar-27 across: added up
     bracketed = read_brackets(raw, ("budget_gbp", "budget"))  # (1,200): -1,200
     money = read_money_cells(raw, ("budget_gbp", "budget"))  # £74m, 11 000 000: said
     money = {r: (c, bracketed.get(r, (c, w))[1], v) for r, (c, w, v) in money.items()}
     raw, quarterly = quarters_to_years(raw)  # Q1 ... Q4: added up to the year, said
     table, problems = check_table(raw, _budget_schema(lines))
-    problems = [*raw.notes, *totals, *said_of_money(raw, money), *quarterly,
+    if profiles:  # a grid's months, in order: its lines' budget profiles
+        table[PROFILE] = [profiles.get(int(i)) for i in table.index]
+    problems = [*raw.notes, *totals, *grid, *said_of_money(raw, money), *quarterly,
                 *said_of_brackets(_blank_figures(problems), bracketed)]  # fmt: skip
     fy = table["financial_year"].map(_financial_year, na_action="ignore")
     bad = table["financial_year"].notna() & fy.isna()
