@@ -17,9 +17,15 @@ from sufficiency.errors import Problem
 from sufficiency.io.schema import column_key
 from sufficiency.io.tables import RawTable
 
-#: A figure in brackets, a pound sign and thousands commas allowed: ``(1,200)``,
-#: ``(£1,200.50)``, ``( 75 )``.
-BRACKETED = re.compile(r"\(\s*£?\s*(?P<figure>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*\)")
+#: A figure in brackets, a pound sign (inside or before them, ``£(1,234)`` as Excel's
+#: accounting format shows one), thousands commas or spaces and a multiplier allowed:
+#: ``(1,200)``, ``(£1,200.50)``, ``( 75 )``, ``£(1 200)``, ``(£1.2m)``; the figure inside is
+#: then read as every money cell is (:mod:`~sufficiency.io.money`).
+BRACKETED = re.compile(
+    r"£?\s*\(\s*£?\s*(?P<figure>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+"
+    r"(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>k|m|mn|bn)?\s*\)",
+    re.IGNORECASE,
+)
 #: What is said of such a figure, after the check's own words.
 SAID = "{written} is read as -{figure} (brackets mark a negative figure, as accountants write one)"
 
@@ -36,14 +42,16 @@ def read_brackets(raw: RawTable, columns: tuple[str, ...]) -> dict[int, tuple[st
         for index, text in cells.dropna().items():
             found = BRACKETED.fullmatch(str(text))
             if found:
-                raw.data.at[index, name] = f"-{found['figure']}"
+                raw.data.at[index, name] = f"-{found['figure']}{found['unit'] or ''}"
                 written[raw.row_number(int(str(index)))] = (raw.column_label(name), str(text))
     return written
 
 
 def _said(text: str) -> str:
     found = BRACKETED.fullmatch(text)
-    return SAID.format(written=text, figure=found["figure"] if found else text)
+    return SAID.format(
+        written=text, figure=f"{found['figure']}{found['unit'] or ''}" if found else text
+    )
 
 
 def said_of_brackets(problems: list[Problem], written: dict[int, tuple[str, str]]) -> list[Problem]:

@@ -26,14 +26,19 @@ import pandas as pd
 from sufficiency import vocabulary
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.finance.brackets import read_brackets, said_of_brackets
-from sufficiency.finance.budget_layout import months_as_columns
+from sufficiency.finance.budget_grid import grid_to_years
 from sufficiency.finance.budget_totals import total_rows
 from sufficiency.finance.credits import credit_notes, negative_year_notes
+from sufficiency.finance.hidden_sheets import read_visible_table
+from sufficiency.finance.line_names import finance_names
 from sufficiency.finance.pence import pounds
 from sufficiency.finance.projection import UnitCosts
+from sufficiency.finance.quarters import quarters_to_years
 from sufficiency.finance.rows_said import rows_said
+from sufficiency.finance.year_sheets import budget_by_sheet, year_sheets
 from sufficiency.io.cells import parse_numbers
-from sufficiency.io.schema import Field, TableSchema, check_table, column_key, read_single_table
+from sufficiency.io.money import read_money_cells, said_of_money
+from sufficiency.io.schema import Field, TableSchema, check_table, column_key
 from sufficiency.io.tables import RawTable, first_rows, frame_table
 from sufficiency.prices import MOST_WEEKLY_GBP, NOT_A_WEEKS_COST
 from sufficiency.vocabulary import counted
@@ -42,8 +47,9 @@ from sufficiency.vocabulary import counted
 def _line_choices(codes: tuple[str, ...]) -> dict[str, str]:
     """Each cost line by its code, its code in words (``External residential``) or the
     words spend.xlsx names it with (``IFA foster care``, ``All placements``): a file typed
-    from the workbook, or from finance's own names for the lines, is read as it was meant."""
-    return {**{vocabulary.category(c).lower(): c for c in codes},
+    from the workbook, or from finance's own names for the lines (``IFA``, ``Residential -
+    external``: :mod:`~sufficiency.finance.line_names`), is read as it was meant."""
+    return {**finance_names(codes), **{vocabulary.category(c).lower(): c for c in codes},
             **{c.replace("_", " "): c for c in codes}, **{c: c for c in codes}}  # fmt: skip
 
 
@@ -88,12 +94,13 @@ def _load_costs(
     """The cost table as read (the file's row index kept) and every problem found: a
     category given two costs, a child listed twice (each copy)."""
     schema = _cost_schema(categories)
-    raw = read_single_table(Path(path), schema)  # another sheet of costs: named, not lost
+    raw = read_visible_table(Path(path), schema)  # another sheet of costs: named, not lost
     raw, totals = total_rows(
         raw, _line_choices(categories), line="category", noun="row of the cost file"
     )  # a Total under the placements
+    money = read_money_cells(raw, ("weekly_cost", "weekly_cost_gbp"))  # £1.2k: said
     table, problems = check_table(raw, schema)
-    problems = [*raw.notes, *totals, *problems]
+    problems = [*raw.notes, *totals, *said_of_money(raw, money), *problems]
     per_category = table[table["child_id"].isna()]
     dup = per_category["category"].duplicated(keep=False) & per_category["category"].notna()
     problems += raw.problems_where(
@@ -239,20 +246,25 @@ def _financial_year(text: str) -> str | None:
 
 
 def _load_budget(
-    path: Path | str | pd.DataFrame, lines: tuple[str, ...]
+    path: Path | str | pd.DataFrame | RawTable, lines: tuple[str, ...]
 ) -> tuple[RawTable, pd.DataFrame, list[Problem], dict[int, tuple[str, str]]]:
     """The budget table as read (the file's row index kept), every problem found, and the
     rows whose figure is written in brackets (:func:`read_brackets`)."""
-    if isinstance(path, pd.DataFrame):
-        raw = frame_table(path, "budget table")
+    if isinstance(path, pd.DataFrame | RawTable):  # a table, or a workbook's year sheet
+        raw = path if isinstance(path, RawTable) else frame_table(path, "budget table")
     else:
-        raw = read_single_table(Path(path), _budget_schema(lines))  # other sheets: named
-    if (grid := months_as_columns(raw, _month)) is not None:  # Apr-26 ... Mar-27 across
-        raise InputDataError([grid])
+        raw = read_visible_table(Path(path), _budget_schema(lines))  # other sheets: named
     raw, totals = total_rows(raw, _line_choices((*lines, "all")))  # 'Sub-total': left out
+    raw, profiles, grid = grid_to_years(raw, _month)  # Apr-26 ... Mar-27 across: added up
     bracketed = read_brackets(raw, ("budget_gbp", "budget"))  # (1,200): -1,200
+    money = read_money_cells(raw, ("budget_gbp", "budget"))  # £74m, 11 000 000: said
+    money = {r: (c, bracketed.get(r, (c, w))[1], v) for r, (c, w, v) in money.items()}
+    raw, quarterly = quarters_to_years(raw)  # Q1 ... Q4: added up to the year, said
     table, problems = check_table(raw, _budget_schema(lines))
-    problems = [*raw.notes, *totals, *said_of_brackets(_blank_figures(problems), bracketed)]
+    if profiles:  # a grid's months, in order: its lines' budget profiles
+        table[PROFILE] = [profiles.get(int(i)) for i in table.index]
+    problems = [*raw.notes, *totals, *grid, *said_of_money(raw, money), *quarterly,
+                *said_of_brackets(_blank_figures(problems), bracketed)]  # fmt: skip
     fy = table["financial_year"].map(_financial_year, na_action="ignore")
     bad = table["financial_year"].notna() & fy.isna()
     problems += raw.problems_where(
@@ -302,8 +314,8 @@ def _blank_figures(problems: list[Problem]) -> list[Problem]:
 #: Said of a budget file without a financial_year column.
 YEAR_ON_EACH_ROW = (
     ": give each row its financial year (2026-27) in a column financial_year; "
-    "a year named only in a sheet's name or title above the table is not read "
-    "(a sheet per year: add the column, or put the years' rows in one sheet)"
+    "a year named only in a title above the table is not read (a workbook of a sheet "
+    "per year is read when each sheet is named for its year: 2026-27)"
 )
 
 
@@ -436,7 +448,7 @@ def read_budget(path: Path | str | pd.DataFrame, lines: tuple[str, ...]) -> pd.D
 
 
 def budget_for_run(
-    path: Path | str | pd.DataFrame, lines: tuple[str, ...], *, strict: bool = False
+    path: Path | str | pd.DataFrame | RawTable, lines: tuple[str, ...], *, strict: bool = False
 ) -> tuple[pd.DataFrame, list[str]]:
     """The budget's lines without errors, and the sentences saying which rows were set
     aside and how the file was read (another sheet of budget lines not read, a title row
@@ -450,9 +462,12 @@ def budget_for_run(
         The file cannot be used at all (unreadable, a column missing), or ``strict`` and
         a row has an error.
     """
+    if sheets := year_sheets(path):  # a sheet per year, named for it: each read as its year
+        return budget_by_sheet(sheets, lambda t: budget_for_run(t, lines, strict=strict))
     raw, table, problems, bracketed = _load_budget(path, lines)
     kept, said, notes = _rows_for_run(raw, table, problems, strict)
-    name = raw.source if isinstance(path, pd.DataFrame) else Path(path).name
+    name = raw.source if isinstance(path, pd.DataFrame) else Path(str(path)).name
+    name = Path(raw.source).name if isinstance(path, RawTable) else name  # budget.xlsx[2026-27]
     aside = {int(p.row) for p in problems if p.severity == "error" and p.row is not None}
     rows_aside = len(table) - len(kept)
     notes += credit_notes(raw, table, name, bracketed, aside)  # -1,200: a credit, said once

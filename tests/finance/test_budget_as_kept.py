@@ -203,7 +203,7 @@ def test_a_sheet_per_year_without_the_year_on_its_rows_is_told_how(tmp_path):
     "required column is missing from this budget file" and no word of what to give."""
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = "2026-27"
+    ws.title = "Budget"  # a sheet named for its year is read: test_budget_year_sheets
     ws["A1"] = "Children's placements budget 2026-27"
     ws.append(["Cost line", "Budget £"])
     ws.append(["All placements", 74_000_000])
@@ -213,7 +213,7 @@ def test_a_sheet_per_year_without_the_year_on_its_rows_is_told_how(tmp_path):
     assert (
         "column financial_year: required column is missing from this budget file: give each "
         "row its financial year (2026-27) in a column financial_year; a year named only in a "
-        "sheet's name or title above the table is not read"
+        "title above the table is not read"
     ) in str(refused.value)
 
 

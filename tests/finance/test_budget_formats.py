@@ -131,23 +131,25 @@ def test_a_budget_sheet_as_finance_heads_and_names_it(tmp_path):
     assert any("row 13 (2026-27 IFA foster care, March 2027: (1,200))" in n for n in notes)
 
 
-def test_a_budget_with_its_months_as_columns_is_refused_saying_the_layout(tmp_path):
+def test_a_budget_with_its_months_as_columns_short_of_a_month_is_refused_saying_why(tmp_path):
     """A budget grid (a row per cost line, a column per month, a Total) was refused with
     'budget_gbp: required column is missing' after a warning that each month's column
-    'is ignored': no word of what to give. It now names the month columns and the layout
+    'is ignored': no word of what to give. A grid of one year's twelve months is read
+    (test_budget_grid); one short of a month names the month columns, why, and the layout
     spend --budget reads."""
     path = tmp_path / "budget.csv"
     path.write_text(
-        "financial_year,cost_line," + ",".join(MONTHS) + ",Total\n"
-        "2026-27,IFA foster care," + ",".join(['"£1,000"'] * 12) + ',"£12,000"\n',
+        "financial_year,cost_line," + ",".join(MONTHS[:11]) + ",Total\n"
+        "2026-27,IFA foster care," + ",".join(['"£1,000"'] * 11) + ',"£11,000"\n',
         encoding="utf-8",
     )
     with pytest.raises(InputDataError) as err:
         budget_for_run(path, CATEGORIES)
     (problem,) = err.value.problems
     assert problem.message.startswith(
-        "gives its months as columns (Apr-26 to Mar-27, 12 columns), not as rows: "
-        "spend --budget reads one row per cost line and month, with columns "
+        "the months across are not one financial year's twelve, once each (2026-27: April "
+        "2026 to March 2027): gives its months as columns (Apr-26 to Feb-27, 11 columns), "
+        "not as rows: spend --budget reads one row per cost line and month, with columns "
         "financial_year, cost_line, month and budget_gbp"
     ), problem.message
 

@@ -704,10 +704,11 @@ def test_cost_lines_in_the_workbooks_words_are_read(tmp_path):
     as their codes, in any case."""
     budget = tmp_path / "budget.csv"
     budget.write_text("Financial year,Cost line,Budget (£)\n2026-27,All placements,74000000\n"
-                      "2026-27,ifa FOSTER care,11000000\n2026-27,IFA,1\n")  # fmt: skip
+                      "2026-27,ifa FOSTER care,11000000\n2026-27,Residential,1\n")  # fmt: skip
     table, notes = budget_for_run(budget, CATEGORIES)
     assert table["cost_line"].tolist() == ["all", "ifa_foster"]
-    assert len(notes) == 1 and "row 4" in notes[0]  # 'IFA' alone is no line's name
+    # 'Residential' alone is no line's name ('IFA' is: test_budget_ledger_names)
+    assert len(notes) == 1 and "row 4" in notes[0]
     costs = tmp_path / "costs.csv"
     costs.write_text("category,weekly_cost,child_id\nExternal children's homes,6500,C1\n")
     unit, actual, _ = costs_for_run(costs, CATEGORIES, default_costs(FinanceParams()))
