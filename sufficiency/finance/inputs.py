@@ -29,7 +29,6 @@ from sufficiency.finance.brackets import read_brackets, said_of_brackets
 from sufficiency.finance.budget_grid import grid_to_years
 from sufficiency.finance.budget_totals import total_rows
 from sufficiency.finance.credits import credit_notes, negative_year_notes
-from sufficiency.finance.hidden_sheets import read_visible_table
 from sufficiency.finance.line_names import finance_names
 from sufficiency.finance.pence import pounds
 from sufficiency.finance.projection import UnitCosts
@@ -37,6 +36,7 @@ from sufficiency.finance.quarters import quarters_to_years
 from sufficiency.finance.rows_said import rows_said
 from sufficiency.finance.year_sheets import budget_by_sheet, year_sheets
 from sufficiency.io.cells import parse_numbers
+from sufficiency.io.hidden_sheets import read_visible_table
 from sufficiency.io.money import read_money_cells, said_of_money
 from sufficiency.io.schema import Field, TableSchema, check_table, column_key
 from sufficiency.io.tables import RawTable, first_rows, frame_table

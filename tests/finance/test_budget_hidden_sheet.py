@@ -36,7 +36,7 @@ def test_a_visible_budget_sheet_is_read_before_a_hidden_one(tmp_path):
     assert table["budget_gbp"].tolist() == [74_000_000.0]
     assert notes == [
         f"{path}: hides sheet(s) Old in Excel that read as budget: Budget is read, a "
-        "hidden sheet only when no visible one is a budget"
+        "hidden sheet only when no visible one reads as budget"
     ]
     assert not any("only Old is read" in n for n in notes), notes
 
@@ -46,7 +46,7 @@ def test_a_hidden_sheet_is_read_when_no_visible_one_is_a_budget(tmp_path):
     path = _workbook(tmp_path / "budget.xlsx", sheets, hidden={"Budget"})
     table, notes = budget_for_run(path, CATEGORIES)
     assert table["budget_gbp"].tolist() == [74_000_000.0]
-    assert any("Budget is read, hidden, as no visible sheet is a budget" in n for n in notes)
+    assert any("Budget is read, hidden, as no visible sheet reads as budget" in n for n in notes)
 
 
 def test_a_cost_file_s_hidden_sheet_of_old_fees_is_not_read(tmp_path):

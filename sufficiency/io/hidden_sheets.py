@@ -1,12 +1,14 @@
-"""A budget or cost workbook with a hidden sheet: last year's budget, hidden, not deleted.
+"""A workbook with a hidden sheet: last year's budget or last week's referrals, hidden,
+not deleted.
 
-Finance hides the sheet of an old budget (or of a draft) rather than deleting it. The
-reader took the first of the sheets that read as a budget, hidden or not: a workbook
-whose hidden ``Old`` sheet (£60m) came before its visible ``Budget`` sheet (£74m) was
-compared with the old budget, with a note that "only Old is read" and no word that Old
-was hidden. A visible sheet is now read in preference to a hidden one, and the note says
-which sheets were hidden. A workbook whose only budget sheet is hidden is read as before,
-said.
+Finance hides the sheet of an old budget (or of a draft), and a placement team last
+week's referrals, rather than deleting it. The reader took the first of the sheets that
+read as the table, hidden or not: a workbook whose hidden ``Old`` sheet (£60m) came
+before its visible ``Budget`` sheet (£74m) was compared with the old budget, and a
+referrals workbook whose hidden ``Old`` sheet held 5 of tonight's 45 children matched
+those 5, with a note that "only Old is read" and no word that Old was hidden. A visible
+sheet is now read in preference to a hidden one, and the note says which sheets were
+hidden. A workbook whose only such sheet is hidden is read as before, said.
 """
 
 from __future__ import annotations
@@ -53,7 +55,15 @@ def read_visible_table(path: Path, schema: TableSchema) -> RawTable:
 
 
 def _chosen(path: Path, schema: TableSchema) -> RawTable:
-    raw = read_single_table(path, schema, allow_empty=True)  # a Cover sheet of one line
+    return visible_first(path, schema, read_single_table(path, schema, allow_empty=True))
+
+
+def visible_first(path: Path | str, schema: TableSchema, raw: RawTable) -> RawTable:
+    """``raw``, the sheet :func:`~sufficiency.io.schema.read_single_table` read from
+    ``path``, or the visible sheet that best fits ``schema`` where ``raw`` is a hidden
+    one; a note names the hidden sheets that fit. A CSV, or a workbook hiding no sheet
+    that fits, gives ``raw`` unchanged."""
+    path = Path(path)
     hidden = hidden_sheets(path)
     if not hidden:
         return raw
@@ -70,8 +80,8 @@ def _chosen(path: Path, schema: TableSchema) -> RawTable:
     others = [_sheet(t) for t in shown if _sheet(t) != read]
     message = (
         f"hides sheet(s) {', '.join(fitting_hidden)} in Excel that read as {schema.name}: "
-        + (f"{read} is read, hidden, as no visible sheet is a {schema.name}" if read in hidden
-           else f"{read} is read, a hidden sheet only when no visible one is a {schema.name}")
+        + (f"{read} is read, hidden, as no visible sheet reads as {schema.name}" if read in hidden
+           else f"{read} is read, a hidden sheet only when no visible one reads as {schema.name}")
         + (f"; visible sheet(s) {', '.join(others)} not read either (delete or rename them if "
            "they are not the one to use)" if others else "")
     )  # fmt: skip
