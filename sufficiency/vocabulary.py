@@ -89,6 +89,7 @@ MATCH_FLAGS: dict[str, str] = {
     "rows_set_aside": "Input rows set aside",
     "input_warnings": "Input warnings",
     "siblings_split": "Sibling groups split",
+    "sibling_risks": "Siblings placed together, one a risk to the other",
     "ks4_school_moves": "Key stage 4 school moves",
     "out_of_area": "Placed out of area",
     "ofsted_checks": "Ofsted to check",
