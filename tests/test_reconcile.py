@@ -458,7 +458,7 @@ def test_an_extract_of_several_years_in_one_table_is_said_to_be_one(tmp_path):
     (note,) = [p for p in h.quality.problems if p.code == "several_years"]
     assert note.message.startswith(
         "holds 55 episodes that ended before the 2025-26 collection year began, the first on "
-        "01/06/2021: an extract of several years")  # fmt: skip
+        "1 June 2021: an extract of several years")  # fmt: skip
     _, problems = load_ssda903([d])
     assert [p.code for p in problems if p.code == "several_years"] == ["several_years"]
     _year(tmp_path, "2026", [_head(k) for k in kids], [

@@ -139,7 +139,7 @@ def test_backtest_longer_than_every_standard_horizon_also_scores_its_own():
 def test_backtest_from_a_mid_month_cutoff_says_when_its_horizons_fall():
     """A cutoff on the 15th: '3 months ahead' is the third month end after it, 2.5 months
     on; said, with the dates (before: scored and labelled 3, 6 and 12 months, silently)."""
-    with pytest.warns(ForecastWarning, match="3, 6 and 12-month scores are on 31/05/2025, "):
+    with pytest.warns(ForecastWarning, match="3, 6 and 12-month scores are on 31 May 2025, "):
         backtest(steady_history(40), pd.Timestamp("2025-03-15"), 12, FAST)
 
 
@@ -201,7 +201,7 @@ def test_backtest_scores_starts_against_a_known_answer():
         assert row["ape_pct"] == pytest.approx(
             100 * abs(row["forecast"] - row["actual"]) / row["actual"], abs=0.01
         )
-    assert any(s.startswith("Placement starts in the 12 months after 31/03/2025: forecast ")
+    assert any(s.startswith("Placement starts in the 12 months after 31 March 2025: forecast ")
                and ", actual 4, " in s for s in backtest_sentences(result))  # fmt: skip
 
 
@@ -226,7 +226,8 @@ def test_the_backtests_warnings_are_said_as_the_backtests():
         warnings.simplefilter("always")
         backtest(three_years, CUT, 12, FAST)
     said = [str(w.message) for w in caught if issubclass(w.category, ForecastWarning)]
-    short = [s for s in said if "years of history before 31/03/2025" in s]
+    short = [s for s in said if "years of history before 31 March 2025" in s]
     assert short, said
-    assert all(s.startswith("In the backtest, forecasting from its cutoff 31/03/2025: only ")
+    assert all(s.startswith("In the backtest, forecasting from its cutoff 31 March 2025: only ")
                for s in short), short  # fmt: skip
+
