@@ -337,7 +337,9 @@ def backtest_sentences(result: BacktestResult) -> list[str]:
                 "(a percentage of 0 is not defined; backtest.csv has the counts)."
             )
             continue
-        if model < still:
+        if _pct(model) == _pct(still):  # as said: "worse than ... 1.5%, against 1.5%" read wrong
+            verdict = "about as well as"
+        elif model < still:
             verdict = "better than"
         elif model > still:
             verdict = "worse than"

@@ -231,3 +231,26 @@ def test_the_backtests_warnings_are_said_as_the_backtests():
     assert all(s.startswith("In the backtest, forecasting from its cutoff 31 March 2025: only ")
                for s in short), short  # fmt: skip
 
+
+def test_a_model_as_good_as_no_change_to_the_figure_shown_is_not_said_worse():
+    """The sample's report read "the model did worse than assuming no change: ... 1.5% away
+    ..., against 1.5% for no change": a verdict the figures beside it do not show. Equal to
+    the 0.1% said, it is "about as well as"; apart, better or worse as before."""
+    from sufficiency.forecast.backtest import BacktestResult, backtest_sentences
+
+    rows = [
+        ("2024-03-31", method, "all", h, 0.0, 100.0, ape)
+        for h, model, still in ((3, 1.52, 1.47), (6, 2.2, 0.9))
+        for method, ape in (("model", model), ("persistence", still), ("stock_flow", 3.0))
+    ]
+    scores = pd.DataFrame(rows, columns=["cutoff", "method", "category", "horizon_months",
+                                         "forecast", "actual", "ape_pct"])  # fmt: skip
+    month = pd.to_datetime(["2024-06-30"])
+    coverage = pd.DataFrame({"cutoff": ["2024-03-31"], "month": month, "actual": 100.0,
+                             "p10": 90.0, "p90": 110.0, "inside": True})  # fmt: skip
+    lines = backtest_sentences(BacktestResult(scores, coverage))
+    assert lines[0] == (
+        "3 months ahead, the model did about as well as assuming no change: its forecast total "
+        "was on average 1.5% away from the actual count, against 1.5% for no change (persistence)."
+    )
+    assert lines[1].startswith("6 months ahead, the model did worse than assuming no change")
