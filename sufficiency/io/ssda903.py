@@ -404,7 +404,7 @@ def _history(returns: list[Return], found: Scan, notes: list[Problem]) -> SSDA90
                     severity="warning", code="missing_year",
                     action="its months are left out of the rates")
         )  # fmt: skip
-    if rec.quality.in_year_extract:
+    if rec.quality.in_year_extract and rec.data_end is not None:  # an extract has its end
         extra.append(
             Problem(rec.quality.returns[-1].sources, None, None, None,
                     f"the {year_label(rec.years[-1])} return holds data only to "
