@@ -12,6 +12,7 @@ A levers file may give a lever its own label (``label = "..."`` in a ``[[block]]
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 
@@ -89,6 +90,7 @@ MATCH_FLAGS: dict[str, str] = {
     "rows_set_aside": "Input rows set aside",
     "input_warnings": "Input warnings",
     "siblings_split": "Sibling groups split",
+    "sibling_risks": "Siblings placed together, one a risk to the other",
     "ks4_school_moves": "Key stage 4 school moves",
     "out_of_area": "Placed out of area",
     "ofsted_checks": "Ofsted to check",
@@ -469,8 +471,8 @@ def lever(kind: str, group_code: str = "", name: str = "", label: str = "") -> s
 
 
 def plain(text: str) -> str:
-    """Codes inside a sentence said in plain words, no snake_case left, and dates day first
-    (``2026-03-31`` as ``31/03/2026``, as people in England read them); text in double
+    """Codes inside a sentence said in plain words, no snake_case left, and dates as people
+    write them (``2026-03-31`` as ``31 March 2026``, as ``figures.day`` says them); text in double
     quotes is left as it is (a file's key as the user typed it: ``"fee_uplift.weekly_gbp_
     per_household"``, not ``fee uplift.weekly gbp per household``)."""
     parts = re.split(r'("[^"\n]*")', text)
@@ -479,8 +481,17 @@ def plain(text: str) -> str:
 
 def _plain(text: str) -> str:
     text = _CODE.sub(lambda m: _lower_inside(_CODES[m.group(1)], text, m.start()), text)
-    text = re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", r"\3/\2/\1", text)
+    text = re.sub(r"\b\d{4}-\d{2}-\d{2}\b", _said_day, text)
     return re.sub(r"(?<=[a-z])_(?=[a-z0-9])", " ", text)
+
+
+def _said_day(m: re.Match[str]) -> str:
+    """As figures.day says it (a module of this layer, which this one may not import)."""
+    try:
+        when = dt.date.fromisoformat(m[0])
+        return f"{when.day} {when:%B %Y}"
+    except ValueError:  # not a day (2026-02-30): as written
+        return m[0]
 
 
 def _lower_inside(words: str, text: str, at: int) -> str:

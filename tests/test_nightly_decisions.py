@@ -267,13 +267,13 @@ def test_a_decision_made_before_its_child_left_the_referrals_is_not_taken_as_the
     summary = json.loads((tmp_path / "out" / "2026-04-03" / "match" / "summary.json").read_text())
     (pin,) = summary["decisions"]["refused"]
     assert (pin["child_id"], pin["note"]) == ("R017", (
-        "child R017 was not referred on 02/04/2026, after this pin was made, and is referred "
+        "child R017 was not referred on 2 April 2026, after this pin was made, and is referred "
         "again: it was agreed for a referral that has ended (or for another child given the "
         "same ID); agree it again if it still holds."))  # fmt: skip
     (exclusion,) = summary["decisions"]["applied"]
     assert exclusion["note"] == (
         "the child is not matched to this placement. Check it is about this child: child "
-        "R034 was not referred on 02/04/2026, after it was made (a referral that ended, or "
+        "R034 was not referred on 2 April 2026, after it was made (a referral that ended, or "
         "another child given the same ID)."
     )
     matches = pd.read_csv(tmp_path / "out" / "2026-04-03" / "match" / "matches.csv")

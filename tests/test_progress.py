@@ -105,7 +105,7 @@ def test_forecast_stages(sample_dir, tmp_path):
     ])  # fmt: skip
     _check(result, [
         "Reading the 903 history", "Fitting the model", "Simulating 40 futures (base)",
-        "Simulating 40 futures (Step-downs and in-house shift)", "Backtesting at 31/03/2024",
+        "Simulating 40 futures (Step-downs and in-house shift)", "Backtesting at 31 March 2024",
         "Writing outputs",
     ])  # fmt: skip
     assert re.search(rf"^Wrote \d+ files to {re.escape(str(tmp_path))}$", result.stdout, re.M)
@@ -129,8 +129,8 @@ def test_backtest_stages(sample_dir, tmp_path):
         "backtest", "--history", str(sample_dir / "ssda903"), "--out", str(tmp_path),
         "--cutoff", "2025-03-31", "--cutoff", "2024-03-31", "--paths", "20",
     ])  # fmt: skip
-    _check(result, ["Reading the 903 history", "Backtesting at 31/03/2024",
-                    "Backtesting at 31/03/2025", "Writing outputs"])  # fmt: skip
+    _check(result, ["Reading the 903 history", "Backtesting at 31 March 2024",
+                    "Backtesting at 31 March 2025", "Writing outputs"])  # fmt: skip
     assert "Wrote 5 files" in result.stdout  # backtest_starts.csv too
 
 

@@ -216,7 +216,7 @@ def test_small_authority_with_no_event_in_march_covers_the_whole_year(tmp_path):
     assert build_spells(h).data_end == pd.Timestamp("2026-03-31")
     (note,) = [p for p in h.quality.problems if p.code == "quiet_year_end"]
     assert note.message.startswith("the 2025-26 return's latest start or end of an episode is "
-                                   "on 19/02/2026, 40 days before the year ends")  # fmt: skip
+                                   "on 19 February 2026, 40 days before the year ends")  # fmt: skip
     assert any("read as the whole year" in line for line in h.quality.summary_lines())
     _, problems = load_ssda903([tmp_path])  # validate says so too
     assert [p.code for p in problems if p.code == "quiet_year_end"] == ["quiet_year_end"]
@@ -458,7 +458,7 @@ def test_an_extract_of_several_years_in_one_table_is_said_to_be_one(tmp_path):
     (note,) = [p for p in h.quality.problems if p.code == "several_years"]
     assert note.message.startswith(
         "holds 55 episodes that ended before the 2025-26 collection year began, the first on "
-        "01/06/2021: an extract of several years")  # fmt: skip
+        "1 June 2021: an extract of several years")  # fmt: skip
     _, problems = load_ssda903([d])
     assert [p.code for p in problems if p.code == "several_years"] == ["several_years"]
     _year(tmp_path, "2026", [_head(k) for k in kids], [
@@ -929,7 +929,7 @@ def test_extract_taken_part_way_through_a_month_ends_with_the_month_before(tmp_p
     assert h.data_end == pd.Timestamp("2025-10-31")
     assert h.episodes["DECOM"].max() == pd.Timestamp("2025-10-31")
     (note,) = [p for p in h.quality.problems if p.code == "part_month"]
-    assert note.message.startswith("the 2025-26 return's latest date is 14/11/2025, 16 days "
+    assert note.message.startswith("the 2025-26 return's latest date is 14 November 2025, 16 days "
                                    "before its month ends")  # fmt: skip
     assert "14 episode(s) starting and 0 ending after it are left out" in note.message
 
@@ -958,7 +958,7 @@ def test_extract_whose_last_dates_are_ends_only_is_cut_without_a_traceback(tmp_p
     h = read_history(tmp_path)
     assert h.data_end == pd.Timestamp("2025-10-31")
     (note,) = [p for p in h.quality.problems if p.code == "part_month"]
-    assert note.message.startswith("the 2025-26 return's latest date is 14/11/2025")
+    assert note.message.startswith("the 2025-26 return's latest date is 14 November 2025")
     assert "0 episode(s) starting and 14 ending after it are left out" in note.message
 
 

@@ -72,7 +72,7 @@ def test_a_key_in_double_quotes_is_left_as_typed() -> None:
     and the words around it are still said plainly."""
     said = vocabulary.plain('Levers: "fee_uplift.weekly_gbp_per_household" for foster_0_4')
     assert said == 'Levers: "fee_uplift.weekly_gbp_per_household" for foster care, aged 0 to 4'
-    assert vocabulary.plain('"2026-03-31" on 2026-03-31') == '"2026-03-31" on 31/03/2026'
+    assert vocabulary.plain('"2026-03-31" on 2026-03-31') == '"2026-03-31" on 31 March 2026'
 
 
 def test_every_provider_on_the_register_has_words() -> None:

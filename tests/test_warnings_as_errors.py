@@ -137,7 +137,7 @@ def test_the_commands_run_with_warnings_as_errors(sample_dir, three_years, tmp_p
             result = CliRunner().invoke(main, [*args, *out])
         assert result.exit_code == 0 and result.exception is None, (name, result.output)
         output[name] = result.output
-    assert "Warning: The history covers 3.0 years before 31/03/2026" in output["forecast"]
+    assert "Warning: The history covers 3.0 years before 31 March 2026" in output["forecast"]
 
 
 def test_only_data_warnings_are_softened_and_ignore_is_kept():

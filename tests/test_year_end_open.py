@@ -158,5 +158,5 @@ def test_an_in_year_extracts_open_episodes_written_as_its_date_are_open(sample_d
         assert h.quality is not None
         said = [p for p in h.quality.problems if p.code == YEAR_END_OPEN]
         assert len(said) == len(changed) and (len(said) > 0) == written
-        assert all("(31/12/2025)" in p.message for p in said)
+        assert all("(31 December 2025)" in p.message for p in said)
     assert counts == [867, 867]

@@ -718,7 +718,7 @@ def method_rows(report: CommissioningReport) -> list[tuple[str, str]]:
          "used first, then new in-house foster places at their weekly cost, then spot."),
         ("Prices", f"Weekly prices are {report.prices.dated(report.start)}, rising "
          f"{report.prices.words}; no discounting."),
-        ("Horizon", f"{report.params.horizon_months} months from {report.start:%d %B %Y}"),
+        ("Horizon", f"{report.params.horizon_months} months from {figures.day(report.start)}"),
         ("Solver", str(plan.solver).upper() if plan.solver else "None (no plan to solve)"),
         ("Solver status", plan.proof() or vocabulary.status(str(plan.status))),
         ("Futures optimised on", f"{report.demand.num_paths:,} (random seed "

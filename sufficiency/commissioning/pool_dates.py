@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from sufficiency.figures import day as said_day
+
 
 def pool_date(ends: Sequence[str]) -> str:
     """The date most members' histories end on (``YYYY-MM-DD``); of equally many, the latest."""
@@ -23,7 +25,7 @@ def pool_date(ends: Sequence[str]) -> str:
 
 
 def _day(value: str) -> str:
-    return f"{pd.Timestamp(value):%d/%m/%Y}"
+    return said_day(pd.Timestamp(value))
 
 
 def remedy(own: str, pool: str, who: str = "it") -> str:

@@ -31,6 +31,7 @@ from sufficiency.commissioning.writers import (
 )
 from sufficiency.config import CommissioningParams, FinanceParams, Params, with_overrides
 from sufficiency.errors import ConfigError, DataWarning, notes_said_not_raised
+from sufficiency.figures import day as said_day
 from sufficiency.forecast import (
     BASE,
     ForecastParams,
@@ -213,7 +214,7 @@ def pool_inputs(
             pool, own = str(runs[0].start.date()), str(theirs.start.date())
             raise ConfigError(
                 f"Pooled histories must end on the same date: {label(0)} ends on "
-                f"{runs[0].start:%d/%m/%Y}, {label(i)} on {theirs.start:%d/%m/%Y}. Pooled "
+                f"{said_day(runs[0].start)}, {label(i)} on {said_day(theirs.start)}. Pooled "
                 f"demand adds the authorities' months together; {remedy(own, pool, label(i))}."
             )
         mine = _episode_keys(theirs.episodes)

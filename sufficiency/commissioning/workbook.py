@@ -370,6 +370,8 @@ def write_workbook(
     add_quality_sheet(wb, report.quality)
     method = pd.DataFrame([*case.method_rows(report), *run_info], columns=["Item", "Value"])
     about = case.forecast_rows(report).rename(columns={"item": "Item", "value": "Value"})
+    # a row the run's own rows already say (the forecast start) is said once, not twice
+    about = about[~about.apply(tuple, axis=1).isin(set(method.apply(tuple, axis=1)))]
     _simple(wb, "Method", pd.concat([method, about], ignore_index=True), (30, 74))
     for sheet in wb.worksheets:  # a long text wraps in its column, not past the page
         for row in sheet.iter_rows(min_col=2):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sufficiency import __version__
+from sufficiency import __version__, figures
 from sufficiency.commissioning.html import render_html
 from sufficiency.commissioning.pooled import PooledResult
 from sufficiency.commissioning.report import CommissioningReport
@@ -32,7 +32,7 @@ def write_outputs(report: CommissioningReport, out_dir: Path) -> list[Path]:
     if report.sensitivity is not None:
         written.append(atomic_write_text(out_dir / "sensitivity.csv", _csv(report.sensitivity)))
     run_info = [
-        ("Forecast start", f"{report.start:%d %B %Y}"),
+        ("Forecast start", f"{figures.day(report.start)}"),
         ("Software version", f"sufficiency {__version__}"),
     ]
     written.append(

@@ -20,6 +20,7 @@ import pandas as pd
 
 from sufficiency.config import ForecastParams, with_overrides
 from sufficiency.errors import ConfigError
+from sufficiency.figures import day as said_day
 from sufficiency.forecast.errors import ForecastError, ForecastWarning
 from sufficiency.forecast.projection import forecast_from_spells
 from sufficiency.forecast.result import ForecastResult
@@ -125,21 +126,21 @@ def _fitted_at(past: CareSpells, params: ForecastParams, cutoff: pd.Timestamp) -
     for w in caught:
         if issubclass(w.category, ForecastWarning):
             said = str(w.message)
-            warnings.warn(f"{BACKTEST_SAYS.format(cutoff)}{said[:1].lower()}{said[1:]}",
+            warnings.warn(f"{BACKTEST_SAYS.format(said_day(cutoff))}{said[:1].lower()}{said[1:]}",
                           w.category, stacklevel=3)  # fmt: skip
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return result
 
 
-#: How a warning of the backtest's forecast (from its cutoff) begins.
-BACKTEST_SAYS = "In the backtest, forecasting from its cutoff {:%d/%m/%Y}: "
+#: How a warning of the backtest's forecast (from its cutoff, as figures.day says it) begins.
+BACKTEST_SAYS = "In the backtest, forecasting from its cutoff {}: "
 
 
 def unlabelled(note: str) -> str | None:
     """A backtest's warning (:data:`BACKTEST_SAYS`) as the forecast would give it, without
     the backtest's words; ``None`` for a note that is not a backtest's."""
-    found = re.match(BACKTEST_SAYS.replace("{:%d/%m/%Y}", r"\d\d/\d\d/\d{4}"), note)
+    found = re.match(BACKTEST_SAYS.replace("{}", r"\d{1,2} [A-Z][a-z]+ \d{4}"), note)
     if found is None:
         return None
     rest = note[found.end() :]
@@ -183,25 +184,25 @@ def backtest(
     for cutoff in sorted({pd.Timestamp(c).normalize() for c in cutoff_list}):  # each once
         if cutoff < care.data_start or cutoff > care.data_end:
             raise ForecastError(
-                f"The cutoff {cutoff:%d/%m/%Y} is outside the 903 history, which covers "
-                f"{care.data_start:%d/%m/%Y} to {care.data_end:%d/%m/%Y}."
+                f"The cutoff {said_day(cutoff)} is outside the 903 history, which covers "
+                f"{said_day(care.data_start)} to {said_day(care.data_end)}."
             )
         months = month_ends(cutoff, horizon_months)
         if months[-1] > care.data_end:
             raise ForecastError(
-                f"The history ends {care.data_end:%d/%m/%Y}, before {months[-1]:%d/%m/%Y}: a "
-                f"{horizon_months}-month backtest needs an earlier cutoff than {cutoff:%d/%m/%Y}."
+                f"The history ends {said_day(care.data_end)}, before {said_day(months[-1])}: a "
+                f"{horizon_months}-month backtest needs an earlier cutoff than {said_day(cutoff)}."
             )
         if progress is not None:
-            progress(f"Backtesting at {cutoff:%d/%m/%Y}")
+            progress(f"Backtesting at {said_day(cutoff)}")
         past = _truncate_spells(care, history, cutoff)
         unseen = care.in_gap(months.to_numpy("datetime64[D]"))
         _warn_unseen(cutoff, months, unseen)
         if cutoff != cutoff + pd.offsets.MonthEnd(0):
             warnings.warn(
-                f"The cutoff {cutoff:%d/%m/%Y} is not the last day of a month: the forecast "
+                f"The cutoff {said_day(cutoff)} is not the last day of a month: the forecast "
                 f"steps from month end to month end, so its {_and(horizons)}-month scores "
-                f"are on {_and([f'{months[h]:%d/%m/%Y}' for h in horizons])}, less than that "
+                f"are on {_and([said_day(months[h]) for h in horizons])}, less than that "
                 "many whole months after it.",
                 ForecastWarning,
                 stacklevel=2,
@@ -308,7 +309,7 @@ def _warn_unseen(cutoff: pd.Timestamp, months: pd.DatetimeIndex, unseen: np.ndar
     if not len(later):
         return
     warnings.warn(
-        f"The backtest from {cutoff:%d/%m/%Y} does not score {counted(len(later), 'month')} "
+        f"The backtest from {said_day(cutoff)} does not score {counted(len(later), 'month')} "
         f"({later[0]:%b %Y} to {later[-1]:%b %Y}) in a collection year with no return: the "
         "children looked after then are only partly known (those who entered and left "
         "within it are missing), so there is no true count to score against.",
@@ -336,7 +337,9 @@ def backtest_sentences(result: BacktestResult) -> list[str]:
                 "(a percentage of 0 is not defined; backtest.csv has the counts)."
             )
             continue
-        if model < still:
+        if _pct(model) == _pct(still):  # as said: "worse than ... 1.5%, against 1.5%" read wrong
+            verdict = "about as well as"
+        elif model < still:
             verdict = "better than"
         elif model > still:
             verdict = "worse than"
@@ -363,7 +366,7 @@ def starts_sentences(result: BacktestResult) -> list[str]:
         actual, months = int(rec["actual"]), counted(int(rec["months"]), "month")
         where = "inside" if rec["inside"] else "outside"
         line = (
-            f"Placement starts in the {months} after {pd.Timestamp(rec['cutoff']):%d/%m/%Y}: "
+            f"Placement starts in the {months} after {said_day(pd.Timestamp(rec['cutoff']))}: "
             f"forecast {rec['forecast']:,.0f} (P10-P90 {rec['p10']:,.0f} to {rec['p90']:,.0f}), "
             f"actual {actual:,}, {where} the band"
         )

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.config import ForecastParams
+from sufficiency.figures import day as said_day
 from sufficiency.forecast.entries import fit_entries
 from sufficiency.forecast.errors import ForecastError, ForecastWarning
 from sufficiency.forecast.model import ForecastModel
@@ -252,7 +253,7 @@ def _warn_short_history(care: CareSpells, start: pd.Timestamp, params: ForecastP
     if years * 12 >= longest:
         return
     said = (
-        f"The history covers {years:.1f} years before {start:%d/%m/%Y}, and leaving care "
+        f"The history covers {years:.1f} years before {said_day(start)}, and leaving care "
         f"is measured over times in care up to {longest / 12:g} years: leaving care after "
         "longer than the history is never seen, and those times in care take the average "
         "rate of the shorter ones."
@@ -287,12 +288,12 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
     start = pd.Timestamp(start).normalize()
     if start < care.data_start or start > care.data_end:
         raise ForecastError(
-            f"The start date {start:%d/%m/%Y} is outside the 903 history, which covers "
-            f"{care.data_start:%d/%m/%Y} to {care.data_end:%d/%m/%Y}."
+            f"The start date {said_day(start)} is outside the 903 history, which covers "
+            f"{said_day(care.data_start)} to {said_day(care.data_end)}."
         )
     if care.in_gap(np.array([np.datetime64(start, "D")]))[0]:
         warnings.warn(
-            f"The start date {start:%d/%m/%Y} falls in a collection year with no return: the "
+            f"The start date {said_day(start)} falls in a collection year with no return: the "
             "children looked after then are inferred from the returns either side (those "
             "who entered and left within that year are unknown), so the starting figures "
             "are approximate.",
@@ -302,7 +303,7 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
     available_days = (start - care.data_start).days + 1
     if available_days < 365:
         raise ForecastError(
-            f"Only {available_days} days of 903 history before {start:%d/%m/%Y}; the forecast "
+            f"Only {available_days} days of 903 history before {said_day(start)}; the forecast "
             "needs at least a year to estimate rates. Add earlier returns or a later start."
         )
     months = round(params.reference_years * 12)
@@ -313,7 +314,7 @@ def fit_model(care: CareSpells, start: pd.Timestamp, params: ForecastParams) -> 
     if (start - window_start).days < params.reference_years * 365.25 - 31:
         warnings.warn(
             f"Only {(start - window_start).days / 365.25:.1f} years of history before "
-            f"{start:%d/%m/%Y}; rates use that instead of {params.reference_years:g} years.",
+            f"{said_day(start)}; rates use that instead of {params.reference_years:g} years.",
             ForecastWarning,
             stacklevel=2,
         )

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from sufficiency import vocabulary
+from sufficiency import figures, vocabulary
 from sufficiency.forecast.backtest import backtest_sentences
 from sufficiency.io.quality_writers import quality_html
 from sufficiency.pages import Chart, render_page
@@ -87,7 +87,7 @@ def _headlines(report: ForecastReport) -> list[dict[str, str]]:
     items = [
         {
             "figure": count(base.total()[0, 0]),
-            "label": f" children looked after on {base.start:%d %B %Y}",
+            "label": f" children looked after on {figures.day(base.start)}",
         },
         {
             "figure": count(p50),
@@ -175,7 +175,7 @@ def render_html(report: ForecastReport) -> str:
         )
         backtest_lines = backtest_sentences(report.backtest)
     lead = (
-        f"Forecast from {base.start:%d %B %Y} (the last day of the 903 history used), "
+        f"Forecast from {figures.day(base.start)} (the last day of the 903 history used), "
         f"{base.horizon_months} months ahead, from {base.num_paths:,} simulated futures."
     )
     percent_cols = {c: percent1 for c in (backtest.columns if backtest is not None else [])}

@@ -128,8 +128,9 @@ def moved_into_empty(model: ForecastModel, result: ForecastResult) -> list[str]:
         )
         said.append(
             f"No child was in {words} during the reference window, but children moved "
-            f"there in {futures} ({int(starts.sum()):,} placement(s) and "
-            f"{int(months.sum()):,} child-month(s) at month ends across them): their rates "
+            f"there in {futures} ({vocabulary.counted(int(starts.sum()), 'placement')} and "
+            f"{vocabulary.counted(int(months.sum()), 'child-month')} at month ends across "
+            "them): their rates "
             f"there are pooled from other categories, so read the forecast for {words} with "
             "care."
         )

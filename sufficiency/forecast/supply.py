@@ -20,6 +20,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from sufficiency.codes import REGISTER_CATEGORY, Provider, Setting
 from sufficiency.errors import ConfigError
+from sufficiency.figures import day as said_day
 from sufficiency.forecast.result import ForecastResult
 from sufficiency.forecast.scenario import Category
 from sufficiency.forecast.states import CAT, CATEGORIES
@@ -138,7 +139,7 @@ def supply_assumed(
             )
             said.append(
                 f"The supply file has no [{cat}] section: its places are taken as the "
-                f"{int(in_use[CAT[cat]]):,} children there on {result.start:%d/%m/%Y} {plus}, "
+                f"{int(in_use[CAT[cat]]):,} children there on {said_day(result.start)} {plus}, "
                 "held flat."
             )
             continue
@@ -146,8 +147,8 @@ def supply_assumed(
         if past:
             ch = max(past, key=lambda c: c.date)
             said.append(
-                f"The supply file's [{cat}] change on {ch.date:%d/%m/%Y} is on or before the "
-                f"forecast start ({result.start:%d/%m/%Y}), so its {ch.places:,} places are "
+                f"The supply file's [{cat}] change on {said_day(ch.date)} is on or before the "
+                f"forecast start ({said_day(result.start)}), so its {ch.places:,} places are "
                 f"used from the start, not the section's own {spec.places:,}."
             )
     return said + _far_beyond(result, plan, in_use)
@@ -179,7 +180,7 @@ def _far_beyond(result: ForecastResult, plan: SupplyPlan, in_use: np.ndarray) ->
         if spec.places * _FEWER_TIMES < (now := int(in_use[CAT[cat]])):
             said.append(
                 f"The supply file's [{cat}] places ({spec.places:,}) are under half the "
-                f"{now:,} children there on {result.start:%d/%m/%Y}: places count every "
+                f"{now:,} children there on {said_day(result.start)}: places count every "
                 "place, those children's included; is it the vacancies? The shortfall is "
                 "computed with it as given."
             )
@@ -190,7 +191,7 @@ def _far_beyond(result: ForecastResult, plan: SupplyPlan, in_use: np.ndarray) ->
             said.append(
                 f"The supply file's {what} ({places:,}) are over {_FAR_TIMES} times the "
                 f"{now:,} {'child' if now == 1 else 'children'} there on "
-                f"{result.start:%d/%m/%Y}: check the figure (a digit too many?); the "
+                f"{said_day(result.start)}: check the figure (a digit too many?); the "
                 "shortfall is computed with it as given."
             )
     return said

@@ -26,6 +26,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency import vocabulary
+from sufficiency.figures import day as said_day
 from sufficiency.forecast.backtest import backtest_sentences
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import (
@@ -304,7 +305,7 @@ def _summary_title(report: ForecastReport) -> list[tuple[str, Font]]:
     end = f"{base.month_ends[-1]:%B %Y}"
     now = base.total()[0, 0]
     line = (
-        f"Children looked after on {base.start:%d %B %Y}: {now:,.0f}; middle forecast (P50) "
+        f"Children looked after on {said_day(base.start)}: {now:,.0f}; middle forecast (P50) "
         f"for {end}: "
         f"{p50:,.0f} (8 in 10 of {base.num_paths:,} simulated futures between {p10:,.0f} and "
         f"{p90:,.0f}). Months are month ends; the charts are on the Charts sheet."

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sufficiency.errors import Problem
+from sufficiency.figures import day as said_day
 from sufficiency.io.fill_down import FILLED_DOWN
 from sufficiency.io.quality_phrases import PHRASES
 from sufficiency.io.ssda903_scan import year_label
@@ -222,7 +223,7 @@ class DataQuality(BriefRepr):
             last = self.returns[-1]
             said.append(
                 f"The {last.label} return is an in-year extract, with data only to "
-                f"{self.data_end:%d/%m/%Y}: the forecast starts on that day, from the "
+                f"{said_day(self.data_end)}: the forecast starts on that day, from the "
                 "children looked after then."
             )
         return said + self._missing_years_said()

@@ -57,6 +57,7 @@ import pandas as pd
 
 from sufficiency import codes
 from sufficiency.errors import Problem
+from sufficiency.figures import day as said_day
 from sufficiency.io.cells import ROUNDED_MESSAGE, SCIENTIFIC_MESSAGE, excel_rounded, scientific
 from sufficiency.io.dates import WRONG_WEEKDAY, eighteenth_birthdays, read_dates, wrong_weekday
 from sufficiency.io.fill_down import fill_down
@@ -232,7 +233,7 @@ def _parse_episodes(ret: Return, found: _Findings) -> pd.DataFrame:
         found.add(
             Problem(ret.sources("episodes"), None, "DEC", None,
                     f"holds {int(before.sum()):,} episodes that ended before the {label} "
-                    f"collection year began, the first on {ep.loc[before, 'DEC'].min():%d/%m/%Y}"
+                    f"collection year began, the first on {said_day(ep.loc[before, 'DEC'].min())}"
                     ": an extract of several years from the case system, not one year's "
                     f"return? Only {label} is read as a return, so the rates use its months "
                     "alone; give the returns year by year, each in its own folder",
@@ -545,7 +546,7 @@ def _close_absent(eps: dict[int, pd.DataFrame], returns: list[Return], found: _F
         found.rows(ep, open_, "DEC",
                    "closed_absent", f"episode is open at the end of the return, but the child is "
                    f"not in care when the {label} return begins",
-                   f"closed on {close_on:%d/%m/%Y}", "warning")  # fmt: skip
+                   f"closed on {said_day(close_on)}", "warning")  # fmt: skip
         ep.loc[open_, "DEC"] = close_on
         if nxt.year > r.year + 1:
             _bridge_gap(ep, later[covering], label, found)
@@ -825,12 +826,12 @@ def _data_end(latest: Return, ep: pd.DataFrame, found: _Findings) -> pd.Timestam
         found.add(
             Problem(latest.sources("episodes"), None, None, None,
                     f"the {year_label(latest.year)} return's latest start or end of an "
-                    f"episode is on {last_date:%d/%m/%Y}, {quiet} days before the year ends; "
+                    f"episode is on {said_day(last_date)}, {quiet} days before the year ends; "
                     f"at its pace ({num_days:,} day(s) with a start or an end since "
-                    f"{latest.start:%d/%m/%Y}) a quiet spell that long is chance, so it is "
-                    f"read as the whole year, to {latest.end:%d/%m/%Y}, not as an in-year "
+                    f"{said_day(latest.start)}) a quiet spell that long is chance, so it is "
+                    f"read as the whole year, to {said_day(latest.end)}, not as an in-year "
                     "extract", severity="warning", code="quiet_year_end",
-                    action=f"the history ends, and forecasts start, on {latest.end:%d/%m/%Y}")
+                    action=f"the history ends, and forecasts start, on {said_day(latest.end)}")
         )  # fmt: skip
         return latest.end
     before = last_date - pd.offsets.MonthEnd(1)  # the end of the month before
@@ -861,14 +862,14 @@ def _complete_months(
     last_date = pd.concat([ep["DECOM"], ep["DEC"]]).max()
     found.add(
         Problem(latest.sources("episodes"), None, None, None,
-                f"the {year_label(latest.year)} return's latest date is {last_date:%d/%m/%Y}, "
+                f"the {year_label(latest.year)} return's latest date is {said_day(last_date)}, "
                 f"{(last_date + pd.offsets.MonthEnd(0) - last_date).days} days before its "
                 "month ends: read as an extract taken part-way through the month, so the "
-                f"history ends at {data_end:%d/%m/%Y}, the last whole month, and "
+                f"history ends at {said_day(data_end)}, the last whole month, and "
                 f"{int(later_start.sum()):,} episode(s) starting and {int(later_end.sum()):,} "
                 "ending after it are left out",
                 severity="warning", code="part_month",
-                action=f"read as it stood on {data_end:%d/%m/%Y}")
+                action=f"read as it stood on {said_day(data_end)}")
     )  # fmt: skip
     return episodes_as_of(ep, data_end)
 

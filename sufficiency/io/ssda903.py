@@ -24,6 +24,7 @@ import pandas as pd
 
 from sufficiency import codes
 from sufficiency.errors import InputDataError, Problem
+from sufficiency.figures import day as said_day
 from sufficiency.io.history import SSDA903History
 from sufficiency.io.id_shape import id_problems, not_an_id
 from sufficiency.io.quality import VALIDATED
@@ -403,11 +404,11 @@ def _history(returns: list[Return], found: Scan, notes: list[Problem]) -> SSDA90
                     severity="warning", code="missing_year",
                     action="its months are left out of the rates")
         )  # fmt: skip
-    if rec.quality.in_year_extract:
+    if rec.quality.in_year_extract and rec.data_end is not None:  # an extract has its end
         extra.append(
             Problem(rec.quality.returns[-1].sources, None, None, None,
                     f"the {year_label(rec.years[-1])} return holds data only to "
-                    f"{rec.data_end:%d/%m/%Y} (an in-year extract)", severity="warning",
+                    f"{said_day(rec.data_end)} (an in-year extract)", severity="warning",
                     code="in_year_extract", action="the history ends, and forecasts start, there")
         )  # fmt: skip
     quality = replace(

@@ -28,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
+from sufficiency.figures import day as said_day
 from sufficiency.io.child_column import message as child_message
 from sufficiency.io.child_column import near_table
 from sufficiency.io.code_labels import read_code_labels
@@ -596,16 +597,16 @@ def assign_years(found: tuple[FoundTable, ...]) -> tuple[list[Return], list[Prob
                     Problem(t.raw.source, None, None, None,
                             f"is named for {year_label(name_year)} but no episode in it starts "
                             f"or ends in {year_label(name_year)} or later: it is an earlier "
-                            f"year's return, read as the return for {first:%d/%m/%Y} to "
-                            f"{last:%d/%m/%Y}", severity="warning", code="stale_year")
+                            f"year's return, read as the return for {said_day(first)} to "
+                            f"{said_day(last)}", severity="warning", code="stale_year")
                 )  # fmt: skip
             elif t.kind == "episodes" and name_year is not None and name_year != y:
                 first, last = period(y)
                 notes.append(
                     Problem(t.raw.source, None, None, None,
                             f"is named for {year_label(name_year)} but holds episodes starting or "
-                            f"ending in {year_label(y)}: read as the return for {first:%d/%m/%Y} "
-                            f"to {last:%d/%m/%Y}", severity="warning", code="year_from_content")
+                            f"ending in {year_label(y)}: read as the return for {said_day(first)} "
+                            f"to {said_day(last)}", severity="warning", code="year_from_content")
                 )  # fmt: skip
             elif (t.kind == "episodes" and own is not None and own < y
                   and len(t.raw.data) >= QUIET_MIN_ROWS):  # fmt: skip

@@ -31,6 +31,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from sufficiency.figures import day as said_day
 from sufficiency.io.ssda903_scan import Return, year_label
 
 #: Findings' codes (``validate`` lists them too, as warnings).
@@ -81,7 +82,7 @@ def read_ends(
     if on_end.any() and (evidence or none_open):
         found.rows(ep, on_end, "DEC", YEAR_END_OPEN,
                    f"episode ends on the last day of the {year_label(ret.year)} return "
-                   f"({end:%d/%m/%Y}) with no reason for ending (REC), as an extract "
+                   f"({said_day(end)}) with no reason for ending (REC), as an extract "
                    "writes an open episode's end as the report's last day",
                    "read as open (looked after at the end of the return)",
                    "warning")  # fmt: skip

@@ -29,6 +29,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from sufficiency.figures import day as said_day
 from sufficiency.io.ids import KnownIds, fold_id
 from sufficiency.matching.decision_homes import across_home, excluded_rows_note, pin_to_excluded
 from sufficiency.matching.decision_ids import LooseIds, rewritten, written_note
@@ -76,7 +77,7 @@ class DecisionNote:
     def cause(self) -> str:
         """The decision as a cause, e.g. ``pinned by J Smith on 27/02/2026: agreed at panel``."""
         verb = "pinned" if self.decision == "pin" else f"excluded from {self.placement_id}"
-        on = f" on {self.decided_on:%d/%m/%Y}" if self.decided_on else ""
+        on = f" on {said_day(self.decided_on)}" if self.decided_on else ""
         return f"{verb} by {self.decided_by}{on}: {self.reason}"
 
 
@@ -349,7 +350,7 @@ def apply_decisions(
     for k, r in enumerate(rows):
         until = _date(r.get("until"))
         if until is not None and until < prob.run_date:  # over, whoever is referred tonight
-            status[k] = ("ignored", f"it expired on {until:%d/%m/%Y}.")
+            status[k] = ("ignored", f"it expired on {said_day(until)}.")
         elif r["child_id"] not in kid_row:
             status[k] = ("ignored", f"child {r['child_id']} " + (
                 "is in tonight's referrals but their row was set aside for an error; correct "
@@ -361,7 +362,7 @@ def apply_decisions(
                 "and re-run." if r["placement_id"] in aside["placements"]
                 else "is not on tonight's register."))  # fmt: skip
         elif (away := _away_since_made(r, gaps)) and r["decision"] == "pin":
-            status[k] = ("refused", f"child {r['child_id']} was not referred on {away:%d/%m/%Y}, "
+            status[k] = ("refused", f"child {r['child_id']} was not referred on {said_day(away)}, "
                          "after this pin was made, and is referred again: it was agreed for "
                          "a referral that has ended (or for another child given the same ID); "
                          "agree it again if it still holds.")  # fmt: skip
@@ -370,7 +371,7 @@ def apply_decisions(
             status[k] = ("applied", "the child is not matched to this placement"
                          + excluded_rows_note(prob, place_row[r["placement_id"]]) + "." + (
                 f" Check it is about this child: child {r['child_id']} was not referred on "
-                f"{away:%d/%m/%Y}, after it was made (a referral that ended, or another "
+                f"{said_day(away)}, after it was made (a referral that ended, or another "
                 "child given the same ID)." if away else ""))  # fmt: skip
         else:
             pins.append(k)

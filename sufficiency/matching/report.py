@@ -27,7 +27,8 @@ from sufficiency.matching import preference as liking
 from sufficiency.matching.breaks import NEAREST_COLUMNS, breaks_words, nearest_homes
 from sufficiency.matching.by_council import provider_words
 from sufficiency.matching.gates import option_words
-from sufficiency.matching.proof import proof_sentence
+from sufficiency.matching.report_flags import Flag as Flag
+from sufficiency.matching.report_flags import report_flags
 
 if TYPE_CHECKING:
     from sufficiency.matching.run import MatchRun
@@ -53,24 +54,6 @@ OPTION_COLUMNS: tuple[str, ...] = (
 FAR_MILES = 20.0
 #: What "urgent" means, said on page 1.
 URGENT_MEANS = "needed today"
-
-
-@dataclass(frozen=True)
-class Flag:
-    """One line of page 1's flags: how many, a plain sentence, and where to look."""
-
-    key: str
-    count: int
-    sentence: str
-    sheet: str
-
-    @property
-    def label(self) -> str:
-        return vocabulary.match_flag(self.key)
-
-    @property
-    def raised(self) -> bool:
-        return self.count > 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -373,38 +356,6 @@ def _technical(run: MatchRun) -> tuple[tuple[str, Any], ...]:
     return tuple(rows)
 
 
-def _flags(run: MatchRun) -> tuple[Flag, ...]:
-    s, plan = run.summary, run.summary.plan
-    split = plan.sibling_groups - plan.sibling_groups_kept_together
-    not_applied = len(run.decisions.with_status("refused")) + len(
-        run.decisions.with_status("ignored")
-    )
-    return (
-        Flag("distance_unknown", s.distance_unknown,
-             "Proposals whose distance from home or school is unknown or assumed (a postcode "
-             "could not be located): check the distance before agreeing.", "Children placed"),
-        Flag("rows_set_aside", s.rows_set_aside,
-             "Input rows set aside for errors (a referral set aside is listed as not "
-             "placed): correct them and re-run.", "Set aside"),
-        Flag("input_warnings", len(s.input_notes),
-             "Warnings about the inputs (matching went ahead).", "Input notes"),
-        Flag("siblings_split", split,
-             f"Sibling groups not kept together (of {_n(plan.sibling_groups, 'group')}).",
-             "Children placed"),
-        Flag("ks4_school_moves", plan.ks4_school_moves, vocabulary.KS4_MOVES, "Children placed"),
-        Flag("out_of_area", plan.placed_out_of_area, vocabulary.OUT_OF_AREA_FLAG,
-             "Children placed"),
-        Flag("ofsted_checks", plan.ofsted_checks, vocabulary.OFSTED_CHECKS, "Children placed"),
-        Flag("over_20_miles", plan.placed_over_20_miles, "Children placed more than 20 miles "
-             f"from home{plan.not_counted()}.", "Children placed"),
-        Flag("decisions_not_applied", not_applied,
-             "Team decisions (pins and exclusions) refused or ignored, each with the reason.",
-             "Decisions"),
-        Flag("not_proven", 0 if s.proven_optimal else 1,
-             proof_sentence(s.proven_optimal, s.gap, s.status.value), "Technical detail"),
-    )  # fmt: skip
-
-
 def _baseline_sentence(run: MatchRun) -> str:
     g, p = run.summary.greedy_baseline, run.summary.plan
     g_split = g.sibling_groups - g.sibling_groups_kept_together
@@ -447,7 +398,7 @@ def match_report(run: MatchRun, assumptions: Sequence[str] = ()) -> MatchReport:
         baseline_sentence=_baseline_sentence(run),
         status_words=vocabulary.status(s.status.value),
         proven_optimal=s.proven_optimal,
-        flags=_flags(run),
+        flags=report_flags(run),
         children=_children(run, pins),
         not_placed=_not_placed(run, urgent),
         options=_options(run),

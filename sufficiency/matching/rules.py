@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sufficiency.figures import day as said_day
 from sufficiency.matching.problem import SETTING_CODE, MatchProblem, on_any_row
 from sufficiency.vocabulary import listed
 
@@ -67,7 +68,7 @@ def broken_text(prob: MatchProblem, code: str, c: int, p: int) -> str:
     age = int(age_when_it_opens(prob, np.array([c]), np.array([p]))[0])
     lo, hi = int(row["age_min"]), int(row["age_max"])
     is_ = "is" if age == int(prob.child_age_years[c]) else "will be"
-    when = "" if is_ == "is" else f" when it opens on {row['available_from']:%d/%m/%Y}"
+    when = "" if is_ == "is" else f" when it opens on {said_day(row['available_from'])}"
     if str(row["setting"]) == "supported" and lo <= age <= hi:
         return f"is supported accommodation, for 16-17 year olds, and the child {is_} {age}{when}"
     return f"takes children aged {lo} to {hi} and the child {is_} {age}{when}"

@@ -149,8 +149,8 @@ def budget_sentence(result: RegionResult, scenario: str = BASE_KEY) -> str | Non
 
 
 def day(value: str) -> str:
-    """A member's date (``2026-03-31``) as the reports write it: ``31/03/2026``."""
-    return f"{pd.Timestamp(value):%d/%m/%Y}"
+    """A member's date (``2026-03-31``) as the reports write it: ``31 March 2026``."""
+    return figures.day(pd.Timestamp(value))
 
 
 def _status(result: RegionResult, code: str, ran: MemberSummary | None = None) -> str:

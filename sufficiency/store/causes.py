@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from sufficiency.figures import day as said_day
 from sufficiency.store.types import RowFingerprint
 from sufficiency.vocabulary import listed
 
@@ -82,8 +83,8 @@ def returned(nights: tuple[dt.date, ...]) -> str:
     """``referred again after 2 nights away (not referred from 02/04/2026 to 03/04/2026)``:
     the ID may be the same child's or another's, which the team should check."""
     n = len(nights)
-    when = (f"on {nights[0]:%d/%m/%Y}" if n == 1
-            else f"from {nights[0]:%d/%m/%Y} to {nights[-1]:%d/%m/%Y}")  # fmt: skip
+    when = (f"on {said_day(nights[0])}" if n == 1
+            else f"from {said_day(nights[0])} to {said_day(nights[-1])}")  # fmt: skip
     return f"referred again after {n} night{'s' * (n > 1)} away (not referred {when})"
 
 

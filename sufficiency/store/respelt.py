@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sufficiency import clock
+from sufficiency.figures import day as said_day
 from sufficiency.io.ids import KnownIds, fold_id
 from sufficiency.store.models import Run, TeamDecision
 from sufficiency.store.types import DecisionKey
@@ -105,8 +106,8 @@ def lifted(s: Session, key: DecisionKey, run_b: int) -> str:
     if d is None or run is None:
         return ""
     if d.withdrawn_at is not None:
-        return f" (withdrawn by {d.withdrawn_by} on {clock.today(_utc(d.withdrawn_at)):%d/%m/%Y})"
+        return f" (withdrawn by {d.withdrawn_by} on {said_day(clock.today(_utc(d.withdrawn_at)))})"
     day = (run.summary or {}).get("run_date") or clock.today(_utc(run.started_at))
     if d.until is not None and d.until.isoformat() < str(day):
-        return f" (it expired on {d.until:%d/%m/%Y})"
+        return f" (it expired on {said_day(d.until)})"
     return ""

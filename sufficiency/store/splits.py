@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sufficiency.figures import day as said_day
 from sufficiency.io.same_home import home_of
 from sufficiency.store.models import Outcome
 from sufficiency.vocabulary import listed
@@ -69,7 +70,7 @@ def sibling_details(
 def _decision(d: Mapping[str, Any]) -> str:
     """``R001 pinned to PL0013 by ann on 01/04/2026: nearer school``."""
     verb = "pinned to" if d["decision"] == "pin" else "excluded from"
-    on = f" on {d['decided_on']:%d/%m/%Y}" if d.get("decided_on") else ""
+    on = f" on {said_day(d['decided_on'])}" if d.get("decided_on") else ""
     return f"{d['child_id']} {verb} {d['placement_id']} by {d['decided_by']}{on}: {d['reason']}"
 
 

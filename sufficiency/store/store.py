@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from sufficiency import __version__
 from sufficiency.errors import StoreError
+from sufficiency.figures import day as said_day
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, sha256_file
 from sufficiency.logs import without_detail
 from sufficiency.retention_config import age_days
@@ -481,7 +482,7 @@ def _add_decisions(s: Session, run_id: int, decisions: Iterable[Mapping[str, Any
 def _as_cause(d: Mapping[str, Any]) -> str:
     """``pinned by J Smith on 27/02/2026: reason`` / ``excluded from P1 by ...``."""
     verb = "pinned" if d["decision"] == "pin" else f"excluded from {d['placement_id']}"
-    on = f" on {d['decided_on']:%d/%m/%Y}" if d.get("decided_on") else ""
+    on = f" on {said_day(d['decided_on'])}" if d.get("decided_on") else ""
     return f"{verb} by {d['decided_by']}{on}: {d['reason']}"
 
 

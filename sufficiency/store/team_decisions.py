@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from sufficiency import clock
 from sufficiency.errors import StoreError
+from sufficiency.figures import day as said_day
 from sufficiency.io.atomic import atomic_path
 from sufficiency.io.csv_text import safe_cell
 from sufficiency.io.dates import LAST_DAY
@@ -267,7 +268,7 @@ def add_decision(
     if until is not None and until > LAST_DAY.date():
         # matching reads no date after 2099 (31/12/9999 for "no end" is a placeholder)
         raise StoreError(
-            f"the last day must be no later than {LAST_DAY:%d/%m/%Y}; leave it blank for a "
+            f"the last day must be no later than {said_day(LAST_DAY)}; leave it blank for a "
             "decision with no end date"
         )
     now = now or dt.datetime.now(dt.UTC)

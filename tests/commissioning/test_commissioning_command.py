@@ -267,8 +267,8 @@ def test_command_pooling_raises_on_histories_ending_on_different_dates(
     error = result.stderr.splitlines()[-1]
     assert error.startswith("Error:") and "end on the same date" in error
     # the dates as the reports write them, and what to give instead
-    assert "ends on 31/03/2026" in error and "older on 31/03/2025" in error
-    assert "give its returns to 31/03/2026" in error
+    assert "ends on 31 March 2026" in error and "older on 31 March 2025" in error
+    assert "give its returns to 31 March 2026" in error
     # refused before the plan is optimised (it was said after minutes of optimising)
     assert "Optimising" not in result.stderr and "Sensitivity" not in result.stderr
     assert "Traceback" not in result.output
@@ -371,7 +371,7 @@ def test_the_case_keeps_the_forecasts_warnings(tmp_path, sample_dir):
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     # said on the console too, for the authority commissioning (they were silenced)
-    assert "Warning: The history covers 1.0 years before 31/03/2026" in result.stderr
+    assert "Warning: The history covers 1.0 years before 31 March 2026" in result.stderr
     assert "Read with care</th><td>The history covers 1.0 years" in (
         (out / "commissioning.html").read_text(encoding="utf-8")
     )

@@ -90,7 +90,9 @@ def test_the_page_reads_an_in_year_extract_and_a_missing_year_with_care(report, 
     assert quality is not None and quality.missing_years and quality.in_year_extract
     text = " ".join(re.sub(r"<[^>]+>", " ", render_html(replace(report, quality=quality))).split())
     care = text.index("Read with care")
-    extract = text.index("The 2025-26 return is an in-year extract, with data only to 31/12/2025")
+    extract = text.index(
+        "The 2025-26 return is an in-year extract, with data only to 31 December 2025"
+    )
     missing = text.index("No return for 20")
     assert text.index("Recommended:") < care < extract < missing < text.index("Recommendation")
     assert "Read with care" not in render_html(report)

@@ -497,8 +497,8 @@ def test_an_in_year_extract_is_read_with_care_in_the_workbook(tmp_path):
                            costs=default_costs(FinanceParams()))  # fmt: skip
     notes = [v for k, v in result.report.assumptions if k == "Read with care"]
     assert notes[0] == (
-        "The 2025-26 return is an in-year extract, with data only to 31/12/2025: the forecast "
-        "starts on that day, from the children looked after then."
+        "The 2025-26 return is an in-year extract, with data only to 31 December 2025: the "
+        "forecast starts on that day, from the children looked after then."
     ), notes
     result.write(tmp_path / "out")
     said = load_workbook(tmp_path / "out" / "spend.xlsx")["Summary"]["A2"].value

@@ -139,7 +139,7 @@ def test_backtest_longer_than_every_standard_horizon_also_scores_its_own():
 def test_backtest_from_a_mid_month_cutoff_says_when_its_horizons_fall():
     """A cutoff on the 15th: '3 months ahead' is the third month end after it, 2.5 months
     on; said, with the dates (before: scored and labelled 3, 6 and 12 months, silently)."""
-    with pytest.warns(ForecastWarning, match="3, 6 and 12-month scores are on 31/05/2025, "):
+    with pytest.warns(ForecastWarning, match="3, 6 and 12-month scores are on 31 May 2025, "):
         backtest(steady_history(40), pd.Timestamp("2025-03-15"), 12, FAST)
 
 
@@ -201,7 +201,7 @@ def test_backtest_scores_starts_against_a_known_answer():
         assert row["ape_pct"] == pytest.approx(
             100 * abs(row["forecast"] - row["actual"]) / row["actual"], abs=0.01
         )
-    assert any(s.startswith("Placement starts in the 12 months after 31/03/2025: forecast ")
+    assert any(s.startswith("Placement starts in the 12 months after 31 March 2025: forecast ")
                and ", actual 4, " in s for s in backtest_sentences(result))  # fmt: skip
 
 
@@ -226,7 +226,31 @@ def test_the_backtests_warnings_are_said_as_the_backtests():
         warnings.simplefilter("always")
         backtest(three_years, CUT, 12, FAST)
     said = [str(w.message) for w in caught if issubclass(w.category, ForecastWarning)]
-    short = [s for s in said if "years of history before 31/03/2025" in s]
+    short = [s for s in said if "years of history before 31 March 2025" in s]
     assert short, said
-    assert all(s.startswith("In the backtest, forecasting from its cutoff 31/03/2025: only ")
+    assert all(s.startswith("In the backtest, forecasting from its cutoff 31 March 2025: only ")
                for s in short), short  # fmt: skip
+
+
+def test_a_model_as_good_as_no_change_to_the_figure_shown_is_not_said_worse():
+    """The sample's report read "the model did worse than assuming no change: ... 1.5% away
+    ..., against 1.5% for no change": a verdict the figures beside it do not show. Equal to
+    the 0.1% said, it is "about as well as"; apart, better or worse as before."""
+    from sufficiency.forecast.backtest import BacktestResult, backtest_sentences
+
+    rows = [
+        ("2024-03-31", method, "all", h, 0.0, 100.0, ape)
+        for h, model, still in ((3, 1.52, 1.47), (6, 2.2, 0.9))
+        for method, ape in (("model", model), ("persistence", still), ("stock_flow", 3.0))
+    ]
+    scores = pd.DataFrame(rows, columns=["cutoff", "method", "category", "horizon_months",
+                                         "forecast", "actual", "ape_pct"])  # fmt: skip
+    month = pd.to_datetime(["2024-06-30"])
+    coverage = pd.DataFrame({"cutoff": ["2024-03-31"], "month": month, "actual": 100.0,
+                             "p10": 90.0, "p90": 110.0, "inside": True})  # fmt: skip
+    lines = backtest_sentences(BacktestResult(scores, coverage))
+    assert lines[0] == (
+        "3 months ahead, the model did about as well as assuming no change: its forecast total "
+        "was on average 1.5% away from the actual count, against 1.5% for no change (persistence)."
+    )
+    assert lines[1].startswith("6 months ahead, the model did worse than assuming no change")

@@ -69,7 +69,7 @@ def test_forecast_raises_on_start_outside_data(csv_authority: Path, tmp_path: Pa
     args = ["--history", str(csv_authority), "--out", str(tmp_path), "--start", "2030-01-31"]
     result = _run(forecast, args + QUICK)
     assert result.exit_code == 1
-    assert "Error: The start date 31/01/2030 is outside the 903 history" in result.output
+    assert "Error: The start date 31 January 2030 is outside the 903 history" in result.output
     assert "Traceback" not in result.output
 
 
@@ -122,7 +122,7 @@ def test_backtest_command_raises_on_cutoff_outside_data(csv_authority: Path, tmp
     args = ["--history", str(csv_authority), "--cutoff", "2019-03-31", "--out", str(tmp_path)]
     result = _run(backtest, args)
     assert result.exit_code == 1
-    assert "Error: The cutoff 31/03/2019 is outside the 903 history" in result.output
+    assert "Error: The cutoff 31 March 2019 is outside the 903 history" in result.output
 
 
 def test_forecast_sentences_give_dates_day_first(csv_authority: Path, tmp_path: Path):
@@ -135,17 +135,17 @@ def test_forecast_sentences_give_dates_day_first(csv_authority: Path, tmp_path: 
     assert not [s for s in sentences if re.search(r"\d{4}-\d{2}-\d{2}", s)], result.output
     assert re.search(r"^Children looked after on 31 December 2024: \d+; on 30 June 2025: ",
                      result.output, re.M), result.output  # fmt: skip
-    assert "Only 1.8 years of history before 31/12/2024" in result.output
+    assert "Only 1.8 years of history before 31 December 2024" in result.output
     # the assumptions people read (page and workbook) too; assumptions.csv keeps ISO
     out = tmp_path / "out"
     assert "Forecast start,2024-12-31" in (out / "assumptions.csv").read_text(encoding="utf-8")
     page = (out / "forecast.html").read_text(encoding="utf-8")
-    assert "Forecast start</th><td>31/12/2024</td>" in page
+    assert "Forecast start</th><td>31 December 2024</td>" in page
     from openpyxl import load_workbook
 
     sheet = load_workbook(out / "forecast.xlsx")["Assumptions"]
     values = {r[0]: r[1] for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert values["Forecast start"] == "31/12/2024"
+    assert values["Forecast start"] == "31 December 2024"
     assert not [v for v in values.values() if re.search(r"\d{4}-\d{2}-\d{2}", str(v))]
 
 

@@ -119,7 +119,7 @@ def test_a_history_shorter_than_the_times_in_care_measured_is_read_with_care(tmp
     with pytest.warns(ForecastWarning, match="the forecast may run high"):
         report = api.forecast(one, **quick)
     (note,) = [n for n in report.notes if "may run high" in n]
-    assert note.startswith("The history covers 1.0 years before 31/03/2026, and leaving care ")
+    assert note.startswith("The history covers 1.0 years before 31 March 2026, and leaving care ")
     rows = report.assumptions[report.assumptions["item"] == "Read with care"]
     assert note in set(rows["value"]) and len(rows) == len(report.notes)
     written = report.write(tmp_path / "out")

@@ -45,7 +45,7 @@ def _said(tmp_path: Path, years: list[str]) -> str:
 
 def test_one_return_says_the_forecast_may_run_either_way(tmp_path):
     said = _said(tmp_path, ["2026"])
-    assert said.startswith("The history covers 1.0 years before 31/03/2026")
+    assert said.startswith("The history covers 1.0 years before 31 March 2026")
     assert "may run high or low" in said
     assert "4% high on average" in said and "3% below" in said
     assert said.endswith("Add earlier returns if the council holds them.")
@@ -54,6 +54,6 @@ def test_one_return_says_the_forecast_may_run_either_way(tmp_path):
 @pytest.mark.parametrize("years", [["2025", "2026"], ["2024", "2025", "2026"]])
 def test_two_or_three_returns_do_not_say_high(tmp_path, years):
     said = _said(tmp_path, years)
-    assert said.startswith(f"The history covers {len(years)}.0 years before 31/03/2026")
+    assert said.startswith(f"The history covers {len(years)}.0 years before 31 March 2026")
     assert "within about 1% on average" in said
     assert "high" not in said

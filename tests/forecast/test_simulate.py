@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -14,12 +15,13 @@ from hypothesis import strategies as st
 
 from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.estimate import fit_model
-from sufficiency.forecast.projection import forecast_from_spells, step_downs_made
+from sufficiency.forecast.projection import forecast_from_spells, moved_into_empty, step_downs_made
 from sufficiency.forecast.result import check_invariants, demand_table, starts_table
 from sufficiency.forecast.scenario import EntryChange, Scenario, Shift, StepDown
 from sufficiency.forecast.states import AGE_BANDS, CAT, CareSpells, build_spells, flows, stock_at
 from sufficiency.forecast.synthetic import synthetic_history
 from sufficiency.forecast.writers import write_csv
+from sufficiency.vocabulary import counted
 
 pytestmark = pytest.mark.filterwarnings("ignore::sufficiency.forecast.errors.ForecastWarning")
 
@@ -300,4 +302,21 @@ def test_a_child_moving_into_an_empty_category_is_a_warning_with_how_many():
     ), warned
     placements = int(result.starts[:, 1:, secure].sum())
     months = int(result.stock[:, 1:, secure].sum())
-    assert f"({placements:,} placement(s) and {months:,} child-month(s) at month ends" in warned
+    assert (
+        f"({counted(placements, 'placement')} and {counted(months, 'child-month')} at month"
+        in warned
+    )
+
+
+def test_one_placement_into_an_empty_category_is_said_in_the_singular():
+    """One future, one placement and one month end there: "1 placement and 1 child-month",
+    not "1 placement(s) and 1 child-month(s)" (the backtest's warning on the sample)."""
+    paths, months = 3, 4
+    starts = np.zeros((paths, months, len(CAT)))
+    stock = np.zeros((paths, months, len(CAT), len(AGE_BANDS)))
+    starts[1, 2, CAT["secure"]] = 1
+    stock[1, 2, CAT["secure"], 0] = 1
+    result = SimpleNamespace(starts=starts, stock=stock, num_paths=paths)
+    model = SimpleNamespace(empty_categories=("secure",))
+    (said,) = moved_into_empty(model, result)  # type: ignore[arg-type]
+    assert "in 1 of 3 simulated futures (1 placement and 1 child-month at month ends" in said

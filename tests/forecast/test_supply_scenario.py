@@ -282,12 +282,12 @@ def test_supply_file_without_an_in_house_section_says_what_it_assumed():
     said = supply_assumed(_result([8, 10, 12, 14]), plan, None)
     assert said[0] == (
         "The supply file has no [in_house_foster] section: its places are taken as the 8 "
-        "children there on 31/03/2026 (no placement register was given for its vacancies), "
+        "children there on 31 March 2026 (no placement register was given for its vacancies), "
         "held flat."
     )
     vac = dict.fromkeys(CATEGORIES, 0) | {"in_house_residential": 1}
     said = supply_assumed(_result([8, 10, 12, 14]), plan, vac)
-    assert said[1].endswith("the 0 children there on 31/03/2026 plus 1 vacancy on the "
+    assert said[1].endswith("the 0 children there on 31 March 2026 plus 1 vacancy on the "
                             "placement register, held flat.")  # fmt: skip
 
 
@@ -299,8 +299,8 @@ def test_supply_change_before_the_start_is_said():
     )
     plan = SupplyPlan(in_house_foster=CategorySupply(places=11), in_house_residential=spec)
     assert supply_assumed(_result([8, 10, 12, 14]), plan, None) == [
-        "The supply file's [in_house_residential] change on 01/01/2020 is on or before the "
-        "forecast start (31/03/2026), so its 10 places are used from the start, not the "
+        "The supply file's [in_house_residential] change on 1 January 2020 is on or before the "
+        "forecast start (31 March 2026), so its 10 places are used from the start, not the "
         "section's own 24."
     ]
     assert supply_assumed(_result([8, 10, 12, 14]), SupplyPlan(
@@ -322,10 +322,10 @@ def test_supply_far_beyond_the_children_there_is_said():
     said = supply_assumed(_result([8, 10, 12, 14]), typo, None)
     assert said == [
         "The supply file's [in_house_foster] places (2,620) are over 10 times the 8 children "
-        "there on 31/03/2026: check the figure (a digit too many?); the shortfall is "
+        "there on 31 March 2026: check the figure (a digit too many?); the shortfall is "
         "computed with it as given.",
         "The supply file's [block_contracts] ifa_foster (600) are over 10 times the 0 "
-        "children there on 31/03/2026: check the figure (a digit too many?); the shortfall "
+        "children there on 31 March 2026: check the figure (a digit too many?); the shortfall "
         "is computed with it as given.",
     ]  # fmt: skip
     modest = SupplyPlan(in_house_foster=CategorySupply(places=57),
@@ -343,7 +343,7 @@ def test_in_house_places_under_half_the_children_in_them_are_said():
                            in_house_residential=CategorySupply(places=0))  # fmt: skip
     assert supply_assumed(_result([262, 262, 262, 262]), vacancies, None) == [
         "The supply file's [in_house_foster] places (12) are under half the 262 children "
-        "there on 31/03/2026: places count every place, those children's included; is it "
+        "there on 31 March 2026: places count every place, those children's included; is it "
         "the vacancies? The shortfall is computed with it as given."
     ]
     fewer = SupplyPlan(in_house_foster=CategorySupply(places=240),

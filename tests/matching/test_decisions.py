@@ -218,10 +218,10 @@ def test_expired_and_unknown_decisions_are_ignored_and_listed() -> None:
     assert _where(run)["C1"] == "P1"
     ignored = {(n["child_id"], n["placement_id"]): n["note"] for n in _notes(run, "ignored")}
     assert ignored == {
-        ("C1", "P1"): "it expired on 28/02/2026.",
+        ("C1", "P1"): "it expired on 28 February 2026.",
         ("C1", "P9"): "placement P9 is not on tonight's register.",
         ("C7", "P1"): "child C7 is not in tonight's referrals.",
-        ("C9", "P1"): "it expired on 01/02/2026.",
+        ("C9", "P1"): "it expired on 1 February 2026.",
     }
     assert [n["placement_id"] for n in _notes(run, "applied")] == ["P2"]
     headline = run.decisions.headline()
@@ -473,9 +473,9 @@ def test_a_decision_made_before_a_night_its_child_was_not_referred_is_not_obeyed
     out, outcome = apply_decisions(prob, table, gaps=gaps)
     got = {n.child_id: (n.status, n.note) for n in outcome.notes}
     assert got["C1"][0] == got["C4"][0] == "refused"
-    assert got["C1"][1].startswith("child C1 was not referred on 20/03/2026, after this pin")
+    assert got["C1"][1].startswith("child C1 was not referred on 20 March 2026, after this pin")
     assert got["C2"] == ("applied", "the child is not matched to this placement. Check it is "
-                         "about this child: child C2 was not referred on 20/03/2026, after it "
+                         "about this child: child C2 was not referred on 20 March 2026, after it "
                          "was made (a referral that ended, or another child given the same "
                          "ID).")  # fmt: skip
     assert got["C3"] == ("applied", "the child is matched to this placement.")

@@ -78,7 +78,7 @@ def test_decisions_are_obeyed_listed_recorded_and_named_by_runs_diff(tmp_path: P
     assert res.exit_code == 0, res.output
     lines = res.stdout.splitlines()  # the stages are on standard error
     assert lines[0] == "Decisions: 1 applied, 2 ignored, 0 refused."
-    assert "  ignored pin C1 -> P1: it expired on 28/02/2026." in lines
+    assert "  ignored pin C1 -> P1: it expired on 28 February 2026." in lines
     assert "  ignored pin C8 -> P1: child C8 is not in tonight's referrals." in lines
     now = pd.read_csv(tmp_path / "b" / "matches.csv").set_index("child_id")["placement_id"]
     assert now["C3"] != was["C3"]
@@ -89,15 +89,15 @@ def test_decisions_are_obeyed_listed_recorded_and_named_by_runs_diff(tmp_path: P
     sheet = [r for r in wb["Decisions"].iter_rows(values_only=True)]
     assert sheet[0][:4] == ("Child", "Home", "Decision", "What the run did")
     assert sorted(r[3] for r in sheet[1:]) == ["Applied", "Ignored", "Ignored"]
-    assert any("it expired on 28/02/2026." in r for r in sheet)  # day first, as the report's
-    assert "it expired on 28/02/2026." in (tmp_path / "b" / "match_report.html").read_text()
+    assert any("it expired on 28 February 2026." in r for r in sheet)  # day first, as the report's
+    assert "it expired on 28 February 2026." in (tmp_path / "b" / "match_report.html").read_text()
     wb.close()
     shown = CliRunner().invoke(runs, ["show", "2", "--store", store])
     assert f"applied exclude C3 -> {was['C3']}: the child is not matched" in shown.output
     diff = CliRunner().invoke(runs, ["diff", "1", "2", "--store", store])
     assert diff.exit_code == 0, diff.output
     assert (f"C3: {was['C3']} -> {now['C3']} (excluded from {was['C3']} by J Smith on "
-            "27/02/2026: too far from school)") in diff.output  # fmt: skip
+            "27 February 2026: too far from school)") in diff.output  # fmt: skip
 
 
 def test_bad_decision_row_is_set_aside_and_listed(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from match_builders import (
 )
 
 from sufficiency.config import MatchingParams, Params
+from sufficiency.figures import day
 from sufficiency.matching import build_problem, run_matching, solve, write_match_outputs
 from sufficiency.matching.candidates import RULE_CODES, children_conflict, generate_candidates
 from sufficiency.matching.costs import pair_terms
@@ -301,7 +302,7 @@ def test_a_home_opening_after_a_birthday_takes_the_child_a_year_older() -> None:
     assert _placed(refs, plcs) == {"C10": "OLDER", "C17": "NOW"}
     later = list(prob.placements["placement_id"]).index("LATER")
     assert broken_text(prob, "age", 1, later) == (
-        f"takes children aged 0 to 17 and the child will be 18 when it opens on {opens:%d/%m/%Y}"
+        f"takes children aged 0 to 17 and the child will be 18 when it opens on {day(opens)}"
     )
 
 

@@ -50,8 +50,8 @@ def test_region_totals_name_the_members_common_dates(
     assert table["children_now"].iloc[-1] == pytest.approx(table["children_now"].iloc[:-1].sum())
     assert table["spend_gbp"].iloc[-1] == pytest.approx(table["spend_gbp"].iloc[:-1].sum())
     text = " ".join(headline(result))
-    assert "Children looked after on 31/03/2026: " in text
-    assert "on 31/03/2028 (base case" in text and "different dates" not in text
+    assert "Children looked after on 31 March 2026: " in text
+    assert "on 31 March 2028 (base case" in text and "different dates" not in text
 
 
 def test_region_leaves_blank_the_totals_of_members_at_different_dates(
@@ -80,8 +80,8 @@ def test_region_leaves_blank_the_totals_of_members_at_different_dates(
     assert last["financial_year"] is None or pd.isna(last["financial_year"])
     assert "different dates" in last["status"]
     text = " ".join(headline(result))
-    assert "histories end on different dates (31/03/2026: " in text
-    assert f"31/03/2025: {second.name})" in text
+    assert "histories end on different dates (31 March 2026: " in text
+    assert f"31 March 2025: {second.name})" in text
     assert "Projected placement spend in" not in text
     long = long_table(result)
     region_rows = long[(long["member_code"] == "region") & (long["scenario"] == "base")]

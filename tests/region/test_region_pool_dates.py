@@ -76,10 +76,10 @@ def test_a_member_ending_on_another_day_is_left_out_of_the_pool_and_the_rest_poo
     (left,) = result.left_out_of_pool
     assert left.code == third.code
     assert left.reason.startswith(
-        "Left out of the pooled plan: its history ends on 30/09/2026, the pooled members' "
-        f"({first.name}, {second.name}) on 31/03/2026."
+        "Left out of the pooled plan: its history ends on 30 September 2026, the pooled members' "
+        f"({first.name}, {second.name}) on 31 March 2026."
     )
-    assert "give its history to 31/03/2026" in left.reason
+    assert "give its history to 31 March 2026" in left.reason
     assert result.exit_code == EXIT_OK
     status = member_table(result).set_index("code")["status"]
     assert status[third.code].startswith("Ran; left out of the pooled plan")
@@ -94,7 +94,7 @@ def test_a_member_ending_on_another_day_is_left_out_of_the_pool_and_the_rest_poo
     result.write(out)
     html = (out / "region.html").read_text()
     assert "Not in the pooled plan" in html
-    assert "Left out of the pooled plan: its history ends on 30/09/2026" in html
+    assert "Left out of the pooled plan: its history ends on 30 September 2026" in html
     assert "Every member ran." in html  # its Failed section
     failed = pd.read_excel(out / "region.xlsx", sheet_name="Failed", header=None)
     assert failed.iloc[0, 0] == "Nothing to show."
@@ -118,4 +118,4 @@ def test_a_member_ending_on_another_day_is_left_out_of_the_pool_and_the_rest_poo
     none = prepare_pooled(task, ran[first.code], ran[third.code])
     assert isinstance(none, MemberFailure)
     assert "whose histories end on the same day" in none.reason
-    assert f"{first.name}: 31/03/2026; {third.name}: 30/09/2026" in none.reason
+    assert f"{first.name}: 31 March 2026; {third.name}: 30 September 2026" in none.reason

@@ -105,8 +105,8 @@ def test_how_a_members_903_files_were_read_reaches_its_cautions(
     assert result.exit_code == EXIT_OK
     # a backtest's warning in the words its forecast gives too is said once, the forecast's
     never = "No child started to be looked after in the reference window."
-    short = "Only 2.0 years of history before 31/03/2025."
-    labelled = [BACKTEST_SAYS.format(pd.Timestamp("2025-03-31")) + w[:1].lower() + w[1:]
+    short = "Only 2.0 years of history before 31 March 2025."
+    labelled = [BACKTEST_SAYS.format("31 March 2025") + w[:1].lower() + w[1:]
                 for w in (never, short)]  # fmt: skip
     notes = (never, *labelled)
     both = replace(result, members=(replace(summary, warnings=notes),))

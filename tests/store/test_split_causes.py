@@ -46,9 +46,10 @@ def test_a_pin_that_splits_a_sibling_group_is_named_for_each_of_them(store_url):
     b = _night(store, T0 + dt.timedelta(days=1), {"S1": "P2", "S2": "P3", "C3": "P1"},
                [_decision("S1", "P2", "pin")])  # fmt: skip
     why = {r.child_id: r.reason for r in store.diff(a, b)}
-    pin = "S1 pinned to P2 by ann on 02/04/2026: nearer school"
+    pin = "S1 pinned to P2 by ann on 2 April 2026: nearer school"
     assert why == {
-        "S1": "pinned by ann on 02/04/2026: nearer school; this split its sibling group (S2 at P3)",
+        "S1": "pinned by ann on 2 April 2026: nearer school; this split its sibling group "
+        "(S2 at P3)",
         "S2": f"its sibling group was split by the team's decision: {pin}",
         "C3": f"its place at P3 went to S2 (its sibling group was split by the team's "
         f"decision: {pin})",
@@ -58,13 +59,14 @@ def test_a_pin_that_splits_a_sibling_group_is_named_for_each_of_them(store_url):
     d = _night(store, T0 + dt.timedelta(days=3), {"S1": "P2", "S2": "P1", "C3": "P3"},
                [_decision("S1", "P2", "pin")])  # fmt: skip
     assert {r.child_id: r.reason for r in store.diff(c, d)} == {
-        "S1": "pinned by ann on 02/04/2026: nearer school; this split its sibling group (S2 at P1)"
+        "S1": "pinned by ann on 2 April 2026: nearer school; this split its sibling group "
+        "(S2 at P1)"
     }
     # a sibling the decision leaves not placed is said so (not "at unplaced")
     f = _night(store, T0 + dt.timedelta(days=5), {"S1": "P2", "S2": None, "C3": "P3"},
                [_decision("S1", "P2", "pin")])  # fmt: skip
     assert {r.child_id: r.reason for r in store.diff(c, f)}["S1"] == (
-        "pinned by ann on 02/04/2026: nearer school; this split its sibling group (S2 not placed)"
+        "pinned by ann on 2 April 2026: nearer school; this split its sibling group (S2 not placed)"
     )
     # a split with no decision about any of them (nor a pin into their home) names none
     e = _night(store, T0 + dt.timedelta(days=4), {"S1": "P2", "S2": "P3", "C3": "P1"},
@@ -92,8 +94,8 @@ def test_what_changed_names_the_pin_that_split_a_sample_group(store_url, tmp_pat
     assert outs[1]["R001"] == "PL0013" and outs[1]["R002"] != "PL0073"
     store = RunStore(store_url)
     why = {r.child_id: r.reason for r in store.diff(1, 2)}
-    assert why["R001"] == (f"pinned by ann on 01/04/2026: nearer school; this split its "
+    assert why["R001"] == (f"pinned by ann on 1 April 2026: nearer school; this split its "
                            f"sibling group (R002 at {outs[1]['R002']})")  # fmt: skip
     assert why["R002"] == ("its sibling group was split by the team's decision: R001 "
-                           "pinned to PL0013 by ann on 01/04/2026: nearer school")  # fmt: skip
+                           "pinned to PL0013 by ann on 1 April 2026: nearer school")  # fmt: skip
     store.close()

@@ -111,7 +111,7 @@ def test_diff_says_a_child_referred_again_came_back_not_a_new_referral(store_url
     n3 = night(2, ["C1"])
     n4 = night(3, ["C1", "C2", "C3"])
     why = {r.child_id: r.reason for r in store.diff(n3, n4)}
-    back = "referred again after 2 nights away (not referred from 02/04/2026 to 03/04/2026)"
+    back = "referred again after 2 nights away (not referred from 2 April 2026 to 3 April 2026)"
     assert why == {"C2": back, "C3": "new referral"}
     assert {r.child_id: r.reason for r in store.diff(n2, n4)}["C2"] == back
     store.close()

@@ -66,7 +66,7 @@ def test_diff_names_the_decision_that_moved_a_child(store_url):
                    _decision("C9", "P3", "pin", status="refused"),
                ])  # fmt: skip
     why = {r.child_id: r.reason for r in store.diff(a, b)}
-    assert why["C1"] == "pinned by J Smith on 30/03/2026: near school"
+    assert why["C1"] == "pinned by J Smith on 30 March 2026: near school"
     assert why["C2"] == "excluded from P2 by J Smith: carer unwell"
     assert why["C4"] == ("the pin to P3 recorded with the earlier run no longer applies "
                          "(ignored: it expired on 2026-04-01)")  # fmt: skip
@@ -91,9 +91,9 @@ def test_diff_says_a_decision_made_in_the_application_was_withdrawn_or_expired(s
     b = _night(store, T0 + dt.timedelta(days=1), {"C1": "P1", "C2": "P2"})
     rows = {r.child_id: r.reason for r in store.diff(a, b)}
     assert rows["C1"] == ("the exclusion from P1 recorded with the earlier run no longer "
-                          "applies (withdrawn by A Jones on 01/04/2026)")  # fmt: skip
+                          "applies (withdrawn by A Jones on 1 April 2026)")  # fmt: skip
     assert rows["C2"] == ("the pin to P3 recorded with the earlier run no longer applies "
-                          "(it expired on 01/04/2026)")  # fmt: skip
+                          "(it expired on 1 April 2026)")  # fmt: skip
     store.close()
 
 

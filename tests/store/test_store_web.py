@@ -103,7 +103,7 @@ def test_a_last_day_matching_cannot_read_is_refused_when_the_decision_is_made(st
     OutOfBoundsDatetime; matching reads no date after 2099, so the page refuses it, naming
     the last day it takes and saying a blank means no end."""
     store = RunStore(store_url)
-    with pytest.raises(StoreError, match=r"no later than 31/12/2099; leave it blank"):
+    with pytest.raises(StoreError, match=r"no later than 31 December 2099; leave it blank"):
         add_decision(store, "R001", "PL0013", "pin", "panel", "jo", until=dt.date(9999, 12, 31))
     add_decision(store, "R001", "PL0013", "pin", "panel", "jo", until=dt.date(2099, 12, 31))
     write_decisions_file(store, tmp_path / "d.csv", on=dt.date(2026, 4, 1))

@@ -90,7 +90,7 @@ def test_forecast_and_spend_pages_name_no_child(site, sample_dir, forecast_run, 
     backtest = c.get("/forecast/backtest").text
     assert "12 months ahead, the model did" in backtest
     # and its placement starts against what happened (backtest_starts.csv)
-    assert "Placement starts in the 12 months after 31/03/2025: forecast " in backtest
+    assert "Placement starts in the 12 months after 31 March 2025: forecast " in backtest
     assert "903 history: 6 returns, 2020-21 to 2025-26" in c.get("/forecast/data-quality").text
     assert "Expected shortfall per quarter" in c.get("/forecast/shortfall").text
     assert site.client("finance").get("/commissioning").status_code == 403
