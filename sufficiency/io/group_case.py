@@ -13,8 +13,6 @@ often the family's name), so the team checks they are siblings.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 
 from sufficiency.errors import Problem
@@ -23,31 +21,29 @@ from sufficiency.io.tables import RawTable
 from sufficiency.io.unnamed import some_rows
 
 
-def one_spelling(raw: RawTable, column: str) -> tuple[RawTable, list[Problem]]:
-    """``raw`` with each ``column`` (the file's sibling_group column) code written as the
-    group's first row writes it where codes differ only in case or spaces, and a warning
-    per such group naming its rows."""
-    if column not in raw.data.columns:
-        return raw, []
-    cells = raw.data[column]
-    given = cells[cells.notna() & (cells.astype("string").str.strip() != "")].astype(str)
+def one_spelling(raw: RawTable, groups: pd.Series, label: str) -> tuple[pd.Series, list[Problem]]:
+    """``groups`` (the referrals' sibling_group as read, errors blank) with each code
+    written as the group's first row writes it where codes differ only in case or
+    spaces, and a warning per such group naming its rows (``label``: the file's column's
+    key)."""
+    given = groups.dropna().astype(str)
     if given.empty:
-        return raw, []
+        return groups, []
     folded = given.map(fold_id)
     first = given.groupby(folded, sort=False).transform("first")
     problems: list[Problem] = []
     for _, codes in given.groupby(folded, sort=False):
-        if codes.str.strip().nunique() < 2:
+        if codes.nunique() < 2:
             continue
         rows = [raw.row_number(int(i)) for i in codes.index]
         problems.append(raw.problem(
-            None, column, None,
+            None, label, None,
             f"rows {some_rows(rows)} write one sibling group's code in different case or "
             "spacing: read as one group, to be placed together, as matching reads children's "
             "IDs (case and spaces aside); check these children are siblings, and give them "
             "different codes if they are not",
             severity="warning", code="group_spelling",
         ))  # fmt: skip
-    same = pd.Series(cells, copy=True)
+    same = groups.copy()
     same.loc[first.index] = first.to_numpy()
-    return replace(raw, data=raw.data.assign(**{column: same})), problems
+    return same, problems

@@ -36,9 +36,9 @@ from sufficiency.geo import (
 )
 from sufficiency.io.current_ages import age_problems
 from sufficiency.io.decisions import read_decisions_for_night
+from sufficiency.io.group_case import one_spelling
 from sufficiency.io.home_aside import with_home_rows_set_aside
 from sufficiency.io.id_shape import decimal_id_notes, id_problems
-from sufficiency.io.group_case import one_spelling
 from sufficiency.io.no_group import no_group
 from sufficiency.io.same_child import same_child_problems
 from sufficiency.io.same_home import same_home_problems
@@ -602,12 +602,14 @@ def _load_referrals(
     """:func:`load_referrals` keeping the file's row index (``raw.row_number`` names rows)."""
     read, ticked = read_ticks(read_single_table(path, REFERRALS, allow_empty=True), _yes_no)
     read, none = no_group(read, mapping_key_for(read, REFERRALS, "sibling_group"))
-    read, spelt = one_spelling(read, mapping_key_for(read, REFERRALS, "sibling_group"))
     strays = _not_records(read, REFERRALS, ("dob", "sex"), "a child's referral",
                           "no date of birth or sex")  # fmt: skip
     raw, problems = _fold_standard_risks(read)
     table, found = check_table(raw, REFERRALS)
-    problems = [*raw.notes, *ticked, *none, *spelt, *problems, *found, *id_problems(raw, table, "child_id")]
+    group_column = mapping_key_for(raw, REFERRALS, "sibling_group")
+    table["sibling_group"], spelt = one_spelling(raw, table["sibling_group"], group_column)
+    problems = [*raw.notes, *ticked, *none, *spelt, *problems, *found]
+    problems += id_problems(raw, table, "child_id")
     problems += decimal_id_notes(raw, table, "child_id")
     table["communication"] = table["communication"].map(
         lambda xs: tuple(x for x in xs if x != "none")
