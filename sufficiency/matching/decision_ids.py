@@ -57,9 +57,7 @@ class LooseIds:
     def same_as(self, value: object) -> str | None:
         """The one ID ``value`` matches by :func:`loose_id`, else by :func:`undashed_id`
         where it matches none by :func:`loose_id`; ``None`` for none, or more."""
-        match = self._by_loose.get(loose_id(value)) or self._by_undashed.get(
-            undashed_id(value), []
-        )
+        match = self._by_loose.get(loose_id(value)) or self._by_undashed.get(undashed_id(value), [])
         return match[0] if len(match) == 1 else None
 
 
