@@ -27,10 +27,10 @@ SIBLING_ALONGSIDE = (
     "the siblings can live together before placing them together"
 )
 _NEED = {
-    "solo": ("is to live with no other child (alongside: solo)", lambda me, o: True),
-    "only_older": ("is to live only with older children (alongside: only_older)",
+    "solo": ("is to live with no other child", lambda me, o: True),
+    "only_older": ("is to live only with older children",
                    lambda me, o: not o > me),
-    "only_younger": ("is to live only with younger children (alongside: only_younger)",
+    "only_younger": ("is to live only with younger children",
                      lambda me, o: not o < me),
 }  # fmt: skip
 
@@ -39,7 +39,7 @@ def sibling_alongside_flags(prob: MatchProblem, place_of_child: np.ndarray) -> n
     """Per child, the check its proposal carries ("" for most): where a child whose
     ``alongside`` is ``solo`` (or ``only_older``, ``only_younger``) is proposed in one home
     (rows of one home are one home) with a sibling that need would otherwise rule out:
-    *"C2 is to live with no other child (alongside: solo) and is proposed with C1, a
+    *"C2 is to live with no other child and is proposed with C1, a
     sibling: siblings are not others under rule 10: check ..."*."""
     n = prob.num_children
     out: list[list[str]] = [[] for _ in range(n)]
