@@ -35,6 +35,7 @@ from sufficiency.geo import (
     responsible_la_problem,
 )
 from sufficiency.io.current_ages import age_problems
+from sufficiency.io.current_blank import blank_counts, not_given
 from sufficiency.io.decisions import read_decisions_for_night
 from sufficiency.io.group_case import one_spelling
 from sufficiency.io.home_aside import with_home_rows_set_aside
@@ -389,7 +390,7 @@ PLACEMENTS = _tonight(
         Field(
             "current_children",
             "int",
-            "Children already living there (blank = 0).",
+            "Children already living there (blank: at least one, of ages not known).",
             min_value=0,
             default=0,
         ),
@@ -983,8 +984,12 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
             )  # fmt: skip
     for col in ("communication",):
         table[col] = table[col].map(lambda xs: tuple(x for x in xs if x != "none"))
+    count_column = mapping_key_for(raw, PLACEMENTS, "current_children")
+    unsaid = blank_counts(raw, table, count_column)  # not 0: not known (current_blank.py)
+    table.loc[unsaid, "current_children"] = pd.NA
     table["current_ages"], found = _parse_ages(raw, table)
-    problems += found + _pets_not_known(raw, table.drop(index=list(strays)))
+    table["current_children"], more = not_given(raw, table, unsaid, count_column)
+    problems += found + more + _pets_not_known(raw, table.drop(index=list(strays)))
     if len(table) and not _present(raw, PLACEMENTS, "risk_exclusions").any():  # read as none
         problems.append(
             Problem(raw.source, None, None, None,
