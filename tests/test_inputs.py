@@ -79,7 +79,8 @@ def test_read_placements_maps_903_provider_codes(tmp_path):
     assert t["provider"].tolist() == ["ifa", "external", "in_house"]
     assert t["weekly_cost"].tolist() == [900.0, 6100.0, 600.0]
     assert t["current_ages"].tolist() == [(3, 11), (), ()]
-    assert t["current_children"].tolist() == [2, 0, 1]
+    # B leaves current_children blank: a children's home has residents (current_blank.py)
+    assert t["current_children"].tolist() == [2, 1, 1]
     assert t["sex"].tolist() == ["any"] * 3
     assert t["vacancies"].dtype == "int64"
 

@@ -35,7 +35,9 @@ from sufficiency.geo import (
     responsible_la_problem,
 )
 from sufficiency.io.current_ages import age_problems
+from sufficiency.io.current_blank import blank_counts, not_given
 from sufficiency.io.decisions import read_decisions_for_night
+from sufficiency.io.group_case import one_spelling
 from sufficiency.io.hidden_sheets import visible_first
 from sufficiency.io.home_aside import with_home_rows_set_aside
 from sufficiency.io.id_shape import decimal_id_notes, id_problems
@@ -389,7 +391,7 @@ PLACEMENTS = _tonight(
         Field(
             "current_children",
             "int",
-            "Children already living there (blank = 0).",
+            "Children already living there (blank: at least one, of ages not known).",
             min_value=0,
             default=0,
         ),
@@ -607,7 +609,10 @@ def _load_referrals(
                           "no date of birth or sex")  # fmt: skip
     raw, problems = _fold_standard_risks(read)
     table, found = check_table(raw, REFERRALS)
-    problems = [*raw.notes, *ticked, *none, *problems, *found, *id_problems(raw, table, "child_id")]
+    group_column = mapping_key_for(raw, REFERRALS, "sibling_group")
+    table["sibling_group"], spelt = one_spelling(raw, table["sibling_group"], group_column)
+    problems = [*raw.notes, *ticked, *none, *spelt, *problems, *found]
+    problems += id_problems(raw, table, "child_id")
     problems += decimal_id_notes(raw, table, "child_id")
     table["communication"] = table["communication"].map(
         lambda xs: tuple(x for x in xs if x != "none")
@@ -982,8 +987,12 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
             )  # fmt: skip
     for col in ("communication",):
         table[col] = table[col].map(lambda xs: tuple(x for x in xs if x != "none"))
+    count_column = mapping_key_for(raw, PLACEMENTS, "current_children")
+    unsaid = blank_counts(raw, table, count_column)  # not 0: not known (current_blank.py)
+    table.loc[unsaid, "current_children"] = pd.NA
     table["current_ages"], found = _parse_ages(raw, table)
-    problems += found + _pets_not_known(raw, table.drop(index=list(strays)))
+    table["current_children"], more = not_given(raw, table, unsaid, count_column)
+    problems += found + more + _pets_not_known(raw, table.drop(index=list(strays)))
     if len(table) and not _present(raw, PLACEMENTS, "risk_exclusions").any():  # read as none
         problems.append(
             Problem(raw.source, None, None, None,

@@ -26,11 +26,13 @@ from sqlalchemy.orm import Session
 
 from sufficiency import __version__
 from sufficiency.errors import StoreError
-from sufficiency.figures import day as said_day
 from sufficiency.io.atomic import DIR_MODE, FILE_MODE, sha256_file
 from sufficiency.logs import without_detail
 from sufficiency.retention_config import age_days
 from sufficiency.store.causes import input_cause, knock_on_causes
+from sufficiency.store.decision_causes import applied_keys as _applied_keys
+from sufficiency.store.decision_causes import decision_cause as _decision_cause
+from sufficiency.store.decision_causes import decision_key as _key
 from sufficiency.store.migrate import HEAD_REVISION as HEAD_REVISION
 from sufficiency.store.migrate import migrate
 from sufficiency.store.models import Outcome, Run, RunDecision, RunFile, RunRow
@@ -39,7 +41,7 @@ from sufficiency.store.referred import nights_away
 from sufficiency.store.respelt import Respelt, lifted, renamed, respelt
 from sufficiency.store.splits import sibling_details, split_causes
 from sufficiency.store.stopped import end_stopped, hold, release
-from sufficiency.store.types import ChildOutcome, DecisionKey, InputRow, RowFingerprint
+from sufficiency.store.types import ChildOutcome, InputRow, RowFingerprint
 
 STORE_ENV = "SUFFICIENCY_STORE"
 _NO_VACANCY = RowFingerprint("", 0)
@@ -439,14 +441,6 @@ class RunStore:
         return apply_retention(self, Retention(runs=older_than), now).runs
 
 
-def _key(d: Mapping[str, Any]) -> DecisionKey:
-    return DecisionKey(d["child_id"], d["placement_id"], d["decision"])
-
-
-def _applied_keys(ds: list[dict[str, Any]]) -> set[DecisionKey]:
-    return {_key(d) for d in ds if d["status"] == "applied"}
-
-
 def _decisions(s: Session, run_id: int) -> list[dict[str, Any]]:
     q = (select(RunDecision).where(RunDecision.run_id == run_id)
          .order_by(RunDecision.child_id, RunDecision.placement_id))  # fmt: skip
@@ -477,54 +471,6 @@ def _add_decisions(s: Session, run_id: int, decisions: Iterable[Mapping[str, Any
                           note=d.get("note"), reason=d.get("reason"),
                           decided_by=d.get("decided_by"), decided_on=day(d.get("decided_on")),
                           until=day(d.get("until"))))  # fmt: skip
-
-
-def _as_cause(d: Mapping[str, Any]) -> str:
-    """``pinned by J Smith on 27/02/2026: reason`` / ``excluded from P1 by ...``."""
-    verb = "pinned" if d["decision"] == "pin" else f"excluded from {d['placement_id']}"
-    on = f" on {said_day(d['decided_on'])}" if d.get("decided_on") else ""
-    return f"{verb} by {d['decided_by']}{on}: {d['reason']}"
-
-
-def _decision_cause(
-    child: str,
-    before: str,
-    after: str,
-    da: list[dict[str, Any]],
-    db: list[dict[str, Any]],
-    lifted: Mapping[DecisionKey, str],
-    referral_changed: bool = False,
-) -> str | None:
-    """The team decision recorded with run B (or lifted since run A) that explains why
-    ``child`` moved from ``before`` to ``after``, if any. A decision of run A that no
-    longer applies while ``referral_changed`` (the child's referral row differs between
-    the runs) says so too: a pin refused for a new risk is refused for the change in the
-    referral. The store keeps a fingerprint of each row, not its fields, so which field
-    changed is not said."""
-
-    def applied(ds: list[dict[str, Any]]) -> dict[DecisionKey, dict[str, Any]]:
-        return {_key(d): d for d in ds if d["status"] == "applied"}
-
-    now, then = applied(db), applied(da)
-    new = {k: d for k, d in now.items() if k not in then}
-    if (k := DecisionKey(child, after, "pin")) in new:
-        return _as_cause(new[k])
-    if (k := DecisionKey(child, before, "exclude")) in new:
-        return _as_cause(new[k])
-    taken = [d for k, d in sorted(new.items()) if k.placement_id == before and k.decision == "pin"]
-    if taken:
-        d = taken[0]
-        return f"placement {before} went to {d['child_id']}, {_as_cause(d)}"
-    for key, verb in ((DecisionKey(child, before, "pin"), "pin to"),
-                      (DecisionKey(child, after, "exclude"), "exclusion from")):  # fmt: skip
-        if key in then and key not in now:
-            read = next((d for d in db if _key(d) == key), None)
-            said = read and f" ({read['status']}: {read['note'].rstrip('.')})"  # not ".))"
-            why = said or lifted.get(key, "")
-            redone = "; the child's referral changed since the earlier run" * referral_changed
-            return (f"the {verb} {key.placement_id} recorded with the earlier run no longer "
-                    f"applies{why}{redone}")  # fmt: skip
-    return None
 
 
 def _add_rows(s: Session, run_id: int, rows: Iterable[InputRow]) -> None:

@@ -56,3 +56,23 @@ def test_an_id_matching_two_is_ignored_and_digits_elsewhere_are_kept() -> None:
     assert (note.status, note.note) == ("ignored", "child 12345 is not in tonight's referrals.")
     assert loose_id("R0012") == "R0012" and loose_id("000") == "0"
     assert loose_id(" r\u20130012 ") == "R-0012"
+
+
+def test_a_dash_the_referral_does_not_write_is_the_child_it_means() -> None:
+    """``C–2`` (an en dash) for the referral's ``C2``: before, ignored with a console line
+    and C2 proposed at PL-7, the home the team excluded them from."""
+    run = _run(decisions_frame([decision("C\u20132", "PL-7", "exclude")]), ("C2",))
+    assert run.matches.loc[run.matches["child_id"] == "C2", "placement_id"].item() != "PL-7"
+    (note,) = run.decisions.notes
+    assert (note.status, note.child_id) == ("applied", "C2")
+    assert REWRITTEN in note.note
+    # a hyphen in the referral and none in the decision reads the same way
+    run = _run(decisions_frame([decision("C2", "PL-7", "exclude")]), ("C-2",))
+    assert [n.status for n in run.decisions.notes] == ["applied"]
+
+
+def test_a_dash_left_out_matching_two_ids_is_ignored() -> None:
+    """``C–12`` matches both ``C12`` and ``C1-2`` with the dashes left out: neither."""
+    run = _run(decisions_frame([decision("C\u201312", "PL-7", "exclude")]), ("C12", "C1-2"))
+    (note,) = run.decisions.notes
+    assert note.status == "ignored"
