@@ -11,7 +11,9 @@ nothing of pets (rules 7 and 13 read that the safer way). It is now read the saf
 at least one child lives there (as many as ``current_ages`` lists, where it lists any),
 of ages not known unless listed, so rules 10, 11 and 14 are not met there and a foster
 household counts that child against the usual limit of three; one warning names the rows.
-A register with no ``current_children`` column is read as before (none living there).
+A register with no ``current_children`` column is read as before (none living there), as
+one with no ``risk_exclusions`` column is read as taking any risk: with a warning saying
+what that reading lets through (before, nothing was said, and every home read as empty).
 """
 
 from __future__ import annotations
@@ -46,7 +48,10 @@ def not_given(
     raw: RawTable, table: pd.DataFrame, blank: pd.Series, column: str
 ) -> tuple[pd.Series, list[Problem]]:
     """The ``current_children`` of ``table`` (whose ``current_ages`` are parsed) with each
-    ``blank`` row read as :data:`READ_AS` says, and one warning naming those rows."""
+    ``blank`` row read as :data:`READ_AS` says, and one warning naming those rows (or
+    saying the register has no such column)."""
+    if column not in raw.data.columns and len(table):
+        return table["current_children"], [_no_column(raw)]
     if not blank.any():
         return table["current_children"], []
     listed = table["current_ages"].map(len).astype("Int64")
@@ -59,3 +64,17 @@ def not_given(
         severity="warning", code="current_not_given",
     )  # fmt: skip
     return count, [note]
+
+
+def _no_column(raw: RawTable) -> Problem:
+    """The warning for a register with no ``current_children`` column at all."""
+    return Problem(
+        raw.source, None, None, None,
+        "there is no current_children column: every home is read as having no child living "
+        "there now, so matching cannot keep a child who is to live alone, or only with older "
+        "or younger children, or is a risk to younger children, from a home where other "
+        "children live (rules 10, 11 and 14), nor count them against a foster household's "
+        "limit of three. Give the number of children living in each home now (0 if none), "
+        "and their ages in current_ages.",
+        severity="warning", code="no_current_children",
+    )  # fmt: skip

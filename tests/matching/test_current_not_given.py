@@ -3,7 +3,7 @@ there, so a child who is a risk of sexual harm to younger children was proposed 
 foster home that did not say who lives there (``match``: B1 at M3, the cheapest, before
 M4). A blank count is now read the safer way, as at least one child of ages not known
 (rules 10, 11 and 14 not met), with one warning naming the rows; a register with no
-current_children column is read as before."""
+current_children column is read as before, with a warning saying so."""
 
 from __future__ import annotations
 
@@ -77,3 +77,8 @@ def test_a_register_without_the_column_is_read_as_before(tmp_path: Path) -> None
     table, problems = load_placements(register)
     assert table["current_children"].tolist() == [0, 0, 0]
     assert "current_not_given" not in {p.code for p in problems}
+    (note,) = [p for p in problems if p.code == "no_current_children"]  # said, not silent
+    assert note.severity == "warning"
+    assert note.message.startswith("there is no current_children column: every home is read "
+                                   "as having no child living there now")  # fmt: skip
+    assert "(rules 10, 11 and 14)" in note.message
