@@ -18,6 +18,7 @@ import pandas as pd
 from sufficiency.config import ForecastParams
 from sufficiency.errors import InputDataError, notes_said_not_raised
 from sufficiency.forecast.backtest import BacktestResult, backtest
+from sufficiency.forecast.early_start import early_start_sentence
 from sufficiency.forecast.errors import ForecastWarning, notes_kept
 from sufficiency.forecast.estimate import fit_model
 from sufficiency.forecast.model import ForecastModel
@@ -168,6 +169,8 @@ def forecast_history(
     fitted = fit_spells(build_spells(read), params, start, read.quality)
     say(f"Simulating {params.num_paths:,} futures (base)")
     base = fitted.simulate(BASE, progress=progress)
+    if (early := early_start_sentence(fitted.care, base)) is not None:
+        warnings.warn(early, ForecastWarning, stacklevel=2)
     scen = None
     if scenario is not None and not scenario.is_base:
         say(f"Simulating {params.num_paths:,} futures ({scenario.name})")
