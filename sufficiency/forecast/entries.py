@@ -330,11 +330,24 @@ def fit_entries(
     since = window_start
     if chosen.has_shift and chosen.shift_at is not None:
         since = max(window_start, chosen.shift_at)
+        chosen = replace(chosen, shift_seen=_seen_around(y, month_ends, chosen.shift_at))
     alpha, ages = _composition(care, start, window_start, since)
     said = entry_change_sentence(chosen, window_start, window_y)
     if said is not None:
         warnings.warn(said, ForecastWarning, stacklevel=3)
     return replace(chosen, composition_alpha=alpha, ages_months=ages)
+
+
+def _seen_around(
+    y: np.ndarray, month_ends: pd.DatetimeIndex, at: pd.Timestamp
+) -> tuple[float, float, float]:
+    """Entries a month observed in the 12 months up to ``at``, after it, and in the last 12."""
+    before = np.asarray(month_ends <= at)
+    return (
+        float(y[before][-12:].mean()),
+        float(y[~before].mean()),
+        float(y[-12:].mean()),
+    )
 
 
 #: A forecast's first-year entries this far from the reference window's average (and
@@ -362,17 +375,35 @@ def entry_change_sentence(
     levels = em.shift_levels
     if levels is not None and em.shift_at is not None:
         since = em.shift_at + pd.offsets.MonthEnd(1)
+        before, after, last = levels
+        lately = ""
+        if after > 0 and abs(last / after - 1) >= ENTRY_CHANGE_SAID:  # a surge now passed
+            lately = f", {_per_month(last)} in the last 12 months"
         why = (
-            f"a step in {since:%B %Y} (from about {_per_month(levels[0])} a month to "
-            f"{_per_month(levels[1])})"
+            f"a step in {since:%B %Y} (entries observed: about {_per_month(before)} a month "
+            f"in the year before it, {_per_month(after)} since{lately})"
         )
         who = (
             "Who enters (ages, legal status, placements) follows the children who entered "
             "since the step; how long children stay and where they move are measured over "
             "the whole period"
         )
+    elif em.has_trend:
+        up = em.coef[1] > 0
+        lately_said = _per_month(float(em.monthly_counts[-12:].mean()))
+        years = round(1 / max(em.trend_damping_per_year, 1e-9))  # growth to come, damped
+        once = "a change of policy, a surge of arrivals" if up else "a change of policy"
+        why = (
+            f"the trend of recent years (about {lately_said} a month entered in the last 12 "
+            f"months; the trend keeps entries {'rising' if up else 'falling'} for about "
+            f"{years} more year{'' if years == 1 else 's'}). Entries that "
+            f"{'rose' if up else 'fell'} once ({once}) and then held can look like a trend, "
+            f"and the forecast then runs {'high' if up else 'low'}: check what lay behind "
+            "the change"
+        )
     else:
-        why = "the trend of recent years" if em.has_trend else "the recent months"
+        why = "the recent months"
+    if levels is None or em.shift_at is None:
         who = (
             "Who enters (ages, legal status, placements), how long children stay and where "
             "they move are measured over that whole period"

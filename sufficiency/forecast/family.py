@@ -72,6 +72,8 @@ class AuthoritySpec:
         Placement practice and speeds (:class:`~.family_careers.Practice`).
     urn_split
         Supported settings gaining their URN in October 2023 start a new episode.
+    uasc_until
+        The extra UASC arrivals stop from this month (a one-off surge); ``None``: they go on.
     """
 
     seed: int
@@ -92,6 +94,7 @@ class AuthoritySpec:
     age_mix: tuple[float, ...]
     practice: Practice
     urn_split: bool
+    uasc_until: pd.Timestamp | None = None
 
 
 def _month(rng: np.random.Generator, first: str, last: str) -> pd.Timestamp:
@@ -206,7 +209,10 @@ def _entry_levels(
     )
     uasc = np.full(len(months), base * spec.uasc_background)
     if spec.uasc_from is not None:
-        uasc += base * spec.uasc_share * (months >= spec.uasc_from)
+        surge = months >= spec.uasc_from
+        if spec.uasc_until is not None:
+            surge &= months < spec.uasc_until
+        uasc += base * spec.uasc_share * surge
     return level, uasc
 
 

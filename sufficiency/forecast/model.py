@@ -73,6 +73,7 @@ class EntryModel:
     cov_by_drift: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))
     drift_sd_per_year: np.ndarray = field(default_factory=lambda: np.zeros(0))
     drift_weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    shift_seen: tuple[float, float, float] | None = None
 
     @property
     def drift_mean_per_year(self) -> float:
@@ -119,14 +120,15 @@ class EntryModel:
         return float(np.exp(self.log_mean(self.coef, dates)).mean())
 
     @property
-    def shift_levels(self) -> tuple[float, float] | None:
-        """With a level shift: fitted entries a month before it and after it (the month
-        after ``shift_at``, and that month at the earlier level); ``None`` without."""
+    def shift_levels(self) -> tuple[float, float, float] | None:
+        """With a level shift: entries a month *observed* in the 12 months up to it, in
+        the months since and in the last 12 months; ``None`` without. Not the fitted
+        levels either side: with a drifting level the walk takes part of the change, and
+        a one-off surge (six months of arrivals, then back) read "a step from 16 a month
+        to 38" where 37 entered a month before it (``tests/forecast/test_surge_said.py``)."""
         if not self.has_shift or self.shift_at is None:
             return None
-        first = pd.DatetimeIndex([self.shift_at + pd.offsets.MonthEnd(1)])
-        after = float(np.exp(self.log_mean(self.coef, first))[0, 0])
-        return after * float(np.exp(self.coef[1 + int(self.has_trend)])), after
+        return self.shift_seen
 
     def draw_log_mean(
         self, dates: pd.DatetimeIndex, rng: np.random.Generator, num_paths: int

@@ -201,11 +201,12 @@ def _shift_words(em: EntryModel) -> str:
     levels = em.shift_levels
     if levels is None or em.shift_at is None:
         return "none (not supported by the data)"
-    before, after = levels
+    before, after, last = levels
     since = em.shift_at + pd.offsets.MonthEnd(1)
+    change = f" ({after / before - 1:+.0%})" if before > 0 else ""
     return (
-        f"from {since:%B %Y}: {before:.1f} entries a month before, {after:.1f} after "
-        f"({after / before - 1:+.0%})"
+        f"from {since:%B %Y}: {before:.1f} entries a month observed in the year before, "
+        f"{after:.1f} since{change}, {last:.1f} in the last 12 months"
     )
 
 

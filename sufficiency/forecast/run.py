@@ -18,6 +18,7 @@ import pandas as pd
 from sufficiency.config import ForecastParams
 from sufficiency.errors import InputDataError, notes_said_not_raised
 from sufficiency.forecast.backtest import BacktestResult, backtest
+from sufficiency.forecast.early_start import early_start_sentence
 from sufficiency.forecast.errors import ForecastWarning, notes_kept
 from sufficiency.forecast.estimate import fit_model
 from sufficiency.forecast.model import ForecastModel
@@ -33,6 +34,7 @@ from sufficiency.forecast.supply import (
     supply_assumed,
     supply_table,
 )
+from sufficiency.forecast.uasc_said import uasc_sentence
 from sufficiency.io.atomic import out_folder
 from sufficiency.io.quality import DataQuality
 from sufficiency.io.ssda903 import SSDA903History, read_history
@@ -166,8 +168,12 @@ def forecast_history(
     read = read_903(history, strict)
     say("Fitting the model")
     fitted = fit_spells(build_spells(read), params, start, read.quality)
+    if uasc := uasc_sentence(read, fitted.care, fitted.start, fitted.model.reference_start):
+        warnings.warn(uasc, ForecastWarning, stacklevel=2)
     say(f"Simulating {params.num_paths:,} futures (base)")
     base = fitted.simulate(BASE, progress=progress)
+    if (early := early_start_sentence(fitted.care, base)) is not None:
+        warnings.warn(early, ForecastWarning, stacklevel=2)
     scen = None
     if scenario is not None and not scenario.is_base:
         say(f"Simulating {params.num_paths:,} futures ({scenario.name})")

@@ -219,7 +219,9 @@ its values show it (an ID, a sex code and a date of birth in its first three col
 every row), and said; a return with no header table is named, with how many of its
 children have no date of birth in any other return (their episodes set aside). A
 child's date of birth in a return's uasc table that differs from its header's is a
-warning naming both rows; the header's is used. An episode ending `X1` (a new
+warning naming both rows; the header's is used. The uasc tables' children (matched to
+the header's `CHILD`, numeric forms as one) and their `DUC` are carried to the forecast,
+which counts them and says their share (it does not model them apart). An episode ending `X1` (a new
 episode starts the same day) whose child's next episode, not a new period of care (its
 `RNE` is not `S`), starts a day to a week later (a case system recording the last
 night in a placement, or a date typed a day out) ends when that one starts: one period

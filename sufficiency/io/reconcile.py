@@ -68,6 +68,7 @@ from sufficiency.io.renumbered import renumbered, renumbering_problems
 from sufficiency.io.set_aside import aside_rows, backwards_problems, live_children, open_set_aside
 from sufficiency.io.ssda903_scan import DFE_TABLES, Return, period, year_label
 from sufficiency.io.uasc_dob import uasc_dob_problems
+from sufficiency.io.uasc_table import uasc_table
 from sufficiency.io.x1_gap import X1_ACTION, X1_GAP, X1_MESSAGE, join_x1_gaps, name_unfollowed
 from sufficiency.io.year_end_open import read_ends
 
@@ -776,7 +777,7 @@ def reconcile(returns: list[Return]) -> SSDA903History:
     return SSDA903History(
         header=head,
         episodes=episodes,
-        uasc=pd.DataFrame(columns=[*DFE_TABLES["uasc"], "collection_year"]),
+        uasc=uasc_table(returns, head, numeric_key),
         years=years,
         data_start=period(years[0])[0],
         data_end=data_end,

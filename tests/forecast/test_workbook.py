@@ -208,9 +208,9 @@ def test_with_a_scenario_the_summary_says_the_other_sheets_are_the_base(full: Wo
     assert full["Summary"]["A3"].value == (
         "Scenario Step-downs and in-house shift: its total is the last column below; every "
         "other sheet shows the base forecast (no scenario). The scenario's figures by "
-        "category are in the CSV files written beside this workbook. Read with care: 1 "
-        "warning about this forecast, at the end of the Assumptions sheet."
-    )
+        "category are in the CSV files written beside this workbook. Read with care: 2 "
+        "warnings about this forecast, at the end of the Assumptions sheet."
+    )  # the scenario's, and the sample's unaccompanied children (test_uasc_said)
 
 
 def test_no_backtest_sheet_without_a_backtest(full: Workbook):
