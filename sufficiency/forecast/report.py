@@ -75,14 +75,16 @@ class ForecastReport(BriefRepr):
 
     @property
     def headline(self) -> str:
-        """Children looked after at the start and at the horizon, in one sentence."""
+        """Children looked after at the start and at the horizon, in one sentence: the
+        middle forecast (P50), the figure the workbook's and the page's headlines give (the
+        console gave the mean, 851 where they said 849)."""
         tot = self.totals
         first, last = tot.iloc[0], tot.iloc[-1]
         on, then = (pd.Timestamp(row["month"]) for row in (first, last))  # ISO in the CSV
         return (
             f"Children looked after on {day(on)}: {first['mean']:,.0f}; "
-            f"on {day(then)}: {last['mean']:,.0f} on average (P10 {last['p10']:,.0f}, "
-            f"P90 {last['p90']:,.0f})."
+            f"on {day(then)}: {last['p50']:,.0f} middle forecast (P50; 8 in 10 futures "
+            f"between {last['p10']:,.0f} and {last['p90']:,.0f})."
         )
 
     @notes_said_not_raised

@@ -162,8 +162,8 @@ def test_a_large_authority_s_headline_has_thousands_separators():
     empty = pd.DataFrame()
     report = ForecastReport(base=None, demand=demand, starts=empty, assumptions=empty)  # type: ignore[arg-type]
     assert report.headline == (
-        "Children looked after on 31 March 2026: 2,617; on 31 March 2029: 2,605 on average "
-        "(P10 2,421, P90 2,792)."
+        "Children looked after on 31 March 2026: 2,617; on 31 March 2029: 2,604 middle "
+        "forecast (P50; 8 in 10 futures between 2,421 and 2,792)."
     )
 
 
