@@ -42,6 +42,7 @@ from sufficiency.io.ssda903_scan import (
 )
 from sufficiency.io.tables import RawTable
 from sufficiency.io.upn import upn_problems
+from sufficiency.io.year_end_open import as_read
 
 HEADER_COLUMNS = DFE_TABLES["header"]
 EPISODE_COLUMNS = DFE_TABLES["episodes"]
@@ -386,7 +387,7 @@ def load_ssda903(
     history = _history(returns, found, notes)
     assert history.quality is not None
     problems += [replace(p, action="") for p in history.quality.problems if p.code in VALIDATED]
-    return history, problems
+    return history, as_read(problems)  # an open end written as the last day: not zero-length
 
 
 def _history(returns: list[Return], found: Scan, notes: list[Problem]) -> SSDA903History:

@@ -14,7 +14,11 @@ whose other ended episodes give a reason (at least half of them: a return withou
 council has no child in care at 31 March); each row is named. An in-year extract's
 open episodes so written end on the day it was taken, its latest date: the sample's
 2025-26 return taken on 31/12/2025 so written counted no child on 31/12/2025 (867); at
-least :data:`IN_YEAR_MIN` episodes ending on such a date with no ``REC`` are read so.
+least :data:`IN_YEAR_MIN` episodes ending on such a date with no ``REC`` are read so, or
+any number in a return with no open episode (a blank ``DEC``) at all: a small authority's
+extract so written, 7 children in care on 31/12/2025, counted none, and its quiet spell
+read it as the whole year, so nothing said it. A real return leaves its open episodes'
+``DEC`` blank, so this never reads one of its endings as open.
 
 An episode with a ``REC`` (the child moved or left) but no ``DEC`` is read as open, as
 written, since its end is unknown: the child counts as looked after at the end of the
@@ -31,6 +35,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from sufficiency.errors import Problem
 from sufficiency.io.ssda903_scan import Return, year_label
 
 #: Findings' codes (``validate`` lists them too, as warnings).
@@ -73,11 +78,12 @@ def read_ends(
     written = ep["DEC"].notna()
     end = last_day(dec, decom, ret)
     on_end = (dec == end).fillna(False) & ~rec
-    if end < ret.end and int(on_end.sum()) < IN_YEAR_MIN:  # a quirk, not an extract's date
+    none_open = not bool((~written).any())
+    # fewer than IN_YEAR_MIN: a quirk, not an extract's date, unless no episode is open
+    if end < ret.end and int(on_end.sum()) < IN_YEAR_MIN and not none_open:
         on_end &= False
     others = dec.notna() & ~on_end
     evidence = bool(others.any()) and float(rec[others].mean()) >= _REC_WRITTEN
-    none_open = not bool((~written).any())
     if on_end.any() and (evidence or none_open):
         found.rows(ep, on_end, "DEC", YEAR_END_OPEN,
                    f"episode ends on the last day of the {year_label(ret.year)} return "
@@ -95,4 +101,13 @@ def read_ends(
     return ep, dec
 
 
-__all__ = ["PHRASES", "REC_WITHOUT_DEC", "YEAR_END_OPEN", "read_ends"]
+def as_read(problems: list[Problem]) -> list[Problem]:
+    """``validate``'s ``problems`` with no "starts and ends on the same day" error on an
+    episode it reads as open (:data:`YEAR_END_OPEN`, named on the same row): one starting
+    on its return's last day, its open end written as that day, is no zero-length episode,
+    and the forecast reads it as open."""
+    opened = {(p.file, p.row) for p in problems if p.code == YEAR_END_OPEN}
+    return [p for p in problems if p.code != "zero_length" or (p.file, p.row) not in opened]
+
+
+__all__ = ["PHRASES", "REC_WITHOUT_DEC", "YEAR_END_OPEN", "as_read", "read_ends"]
