@@ -3,13 +3,14 @@ too, and in a small authority's in-year extract (fewer than ten children in care
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
 
 from sufficiency.io.reconcile import dfe_count
 from sufficiency.io.ssda903 import load_ssda903, read_history
-from sufficiency.io.year_end_open import IN_YEAR_MIN, YEAR_END_OPEN
+from sufficiency.io.year_end_open import AFTER_EXTRACT, IN_YEAR_MIN, YEAR_END_OPEN
 
 HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
 EPISODES = (
@@ -89,3 +90,56 @@ def test_a_real_returns_few_endings_on_its_latest_day_stay_ended(tmp_path):
     assert dfe_count(h.episodes, h.header, pd.Timestamp("2026-03-31")) == 3
     assert h.quality is not None
     assert YEAR_END_OPEN not in {p.code for p in h.quality.problems}
+
+
+def _extract_with_stray(sample_dir: Path, root: Path, written: bool) -> Path:
+    """The sample's 2025-26 return as taken on 31/12/2025 (later starts left out, later
+    ends blank); with ``written``, every open episode's DEC that day but one's, typed as
+    02/02/2026 (a planned end, or a slip)."""
+    d = root / "2026"
+    d.mkdir(parents=True)
+    shutil.copy(sample_dir / "ssda903" / "2026" / "header.csv", d / "header.csv")
+    ep = pd.read_csv(sample_dir / "ssda903" / "2026" / "episodes.csv", dtype=str,
+                     keep_default_na=False)  # fmt: skip
+    taken = pd.Timestamp("2025-12-31")
+    start = pd.to_datetime(ep["DECOM"], format="%d/%m/%Y")
+    ep = ep[(start <= taken).to_numpy()].copy()
+    later = (pd.to_datetime(ep["DEC"], format="%d/%m/%Y") > taken).to_numpy()
+    ep.loc[later, ["DEC", "REC", "REASON_PLACE_CHANGE"]] = ""
+    if written:
+        open_ = ep.index[(ep["DEC"] == "").to_numpy()]
+        ep.loc[open_, "DEC"] = "31/12/2025"
+        ep.loc[open_[0], "DEC"] = "02/02/2026"
+    ep.to_csv(d / "episodes.csv", index=False)
+    return root
+
+
+def test_an_extracts_date_is_found_past_a_stray_later_end(sample_dir, tmp_path):
+    """The sample's 2025-26 extract taken on 31/12/2025, its open episodes' DEC written as
+    that day, one of them as 02/02/2026: its latest date, so 2 episodes (not the 10 needed)
+    ended then, and the 866 on 31/12/2025 read as leaving care: 1 child looked after, not
+    867. Now the day most open ends share is the extract's, and the end after it is read
+    as open at it, and named."""
+    blank = read_history(_extract_with_stray(sample_dir, tmp_path / "blank", written=False))
+    written = read_history(_extract_with_stray(sample_dir, tmp_path / "written", written=True))
+    assert written.end == blank.end == pd.Timestamp("2025-12-31")
+    counted = dfe_count(written.episodes, written.header, written.end)
+    assert counted == dfe_count(blank.episodes, blank.header, blank.end) == 867
+    assert written.quality is not None
+    later = [p for p in written.quality.problems if p.code == AFTER_EXTRACT]
+    assert len(later) == 1 and later[0].column == "DEC"
+    assert "(31/12/2025, the end written on its open episodes)" in later[0].message
+    assert len([p for p in written.quality.problems if p.code == YEAR_END_OPEN]) == 866
+
+
+def test_a_few_ends_sharing_an_earlier_day_do_not_make_it_the_extracts(tmp_path):
+    """No blank DEC, the open episodes' ends written as 31/12/2025, three (fewer than
+    IN_YEAR_MIN) more ending on 01/09/2025 with no REC: 31/12/2025 stays the extract's
+    day, the September ends stay ends."""
+    eps = [*(_ep(c, "01/05/2025", "31/12/2025", "") for c in "AB"),
+           *(_ep(c, "01/05/2025", "01/09/2025", "") for c in "CDE"),
+           *(_ep(c, "01/05/2025", "01/08/2025", "E4A") for c in "FGHIJ")]  # fmt: skip
+    h = read_history(_return(tmp_path, eps))
+    by_child = h.episodes.set_index("CHILD")["DEC"]
+    assert pd.isna(by_child["A"]) and pd.isna(by_child["B"])
+    assert (by_child[list("CDE")] == pd.Timestamp("2025-09-01")).all()

@@ -186,7 +186,9 @@ date in 2099 or later, `31/12/9999`, `9999-12-31`, Excel's serial `2958465`, or 
 once per table with its first row. So is one ending on its return's last day (31 March,
 or an in-year extract's) with no `REC`, as an extract writes an open episode's end as the
 report's last day, where the return's other ended episodes give a `REC` (or none is
-open), each row named; an episode that did end then says why (`X1`, an E code). An
+open), each row named; an episode that did end then says why (`X1`, an E code). Where
+no `DEC` is blank, an in-year extract's day is the one most of its open ends share, and
+an end after it (planned, or a mistyped date) is read as open at it, each row named. An
 episode with a `REC` but no `DEC` is read as open, as written (the child counts as looked
 after at the end of the return), each row named: give its end date.
 

@@ -41,12 +41,15 @@ from sufficiency.io.ssda903_scan import Return, year_label
 #: Findings' codes (``validate`` lists them too, as warnings).
 YEAR_END_OPEN = "year_end_open"
 REC_WITHOUT_DEC = "rec_without_dec"
+AFTER_EXTRACT = "after_extract"
 #: The phrases the data-quality summary says them in, after a count.
 PHRASES = {
     YEAR_END_OPEN: "episode(s) ending on their return's last day with no reason for ending "
     "(REC), as an extract writes an open episode's end: read as open",
     REC_WITHOUT_DEC: "episode(s) with a reason for ending (REC) but no end date (DEC): read as "
     "open (the child counted in care at the end of the return)",
+    AFTER_EXTRACT: "episode(s) ending after the day their in-year extract was taken: read as "
+    "open at that day",
 }
 #: Share of a return's other ended episodes that must give a ``REC`` for a blank one to
 #: say an episode on the last day did not end.
@@ -68,6 +71,22 @@ def last_day(dec: pd.Series, decom: pd.Series, ret: Return) -> pd.Timestamp:
     return ret.end if pd.isna(latest) or latest >= ret.end else pd.Timestamp(latest)
 
 
+def extract_day(dec: pd.Series, rec: pd.Series, ret: Return, end: pd.Timestamp) -> pd.Timestamp:
+    """In a return with no blank ``DEC``, the day its open episodes' ends were written as:
+    ``end`` (its latest date, or 31 March), unless at least :data:`IN_YEAR_MIN` more
+    episodes with no ``REC`` end on one earlier day (an extract taken then, a date or two
+    after it a planned end or a slip: one such end on 02/02/2026 in the sample's 2025-26
+    extract taken on 31/12/2025 left 3 of its 867 children looked after)."""
+    ends = dec[dec.notna() & ~rec & (dec <= ret.end)]
+    counts = ends.value_counts()
+    if counts.empty:
+        return end
+    top = pd.Timestamp(counts[counts == counts.max()].index.max())
+    if top < end and int(counts.max()) >= IN_YEAR_MIN + int(counts.get(end, 0)):
+        return top
+    return end
+
+
 def read_ends(
     ep: pd.DataFrame, dec: pd.Series, decom: pd.Series, ret: Return, found: _Rows
 ) -> tuple[pd.DataFrame, pd.Series]:
@@ -76,9 +95,11 @@ def read_ends(
     added to ``found``."""
     rec = ep["REC"].astype("string").str.strip().fillna("") != ""
     written = ep["DEC"].notna()
-    end = last_day(dec, decom, ret)
-    on_end = (dec == end).fillna(False) & ~rec
     none_open = not bool((~written).any())
+    end = last_day(dec, decom, ret)
+    if none_open:  # every open end written: the day most of them share, a stray date past it
+        end = extract_day(dec, rec, ret, end)
+    on_end = (dec == end).fillna(False) & ~rec
     # fewer than IN_YEAR_MIN: a quirk, not an extract's date, unless no episode is open
     if end < ret.end and int(on_end.sum()) < IN_YEAR_MIN and not none_open:
         on_end &= False
@@ -91,8 +112,14 @@ def read_ends(
                    "writes an open episode's end as the report's last day",
                    "read as open (looked after at the end of the return)",
                    "warning")  # fmt: skip
-        dec = dec.mask(on_end)
-        ep = ep.assign(DEC=ep["DEC"].mask(on_end))
+        later = (dec > end).fillna(False) if end < ret.end else on_end & False
+        found.rows(ep, later, "DEC", AFTER_EXTRACT,
+                   f"episode ends after the day the {year_label(ret.year)} extract was taken "
+                   f"({end:%d/%m/%Y}, the end written on its open episodes)",
+                   "read as open at that day (an end to come: planned, or a mistyped date)",
+                   "warning")  # fmt: skip
+        dec = dec.mask(on_end | later)
+        ep = ep.assign(DEC=ep["DEC"].mask(on_end | later))
     lost = rec & ~written
     found.rows(ep, lost, "DEC", REC_WITHOUT_DEC,
                "episode has a reason for ending (REC) but no end date (DEC)",
@@ -110,4 +137,4 @@ def as_read(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.code != "zero_length" or (p.file, p.row) not in opened]
 
 
-__all__ = ["PHRASES", "REC_WITHOUT_DEC", "YEAR_END_OPEN", "as_read", "read_ends"]
+__all__ = ["AFTER_EXTRACT", "PHRASES", "REC_WITHOUT_DEC", "YEAR_END_OPEN", "as_read", "read_ends"]
