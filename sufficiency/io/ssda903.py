@@ -27,6 +27,9 @@ from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.history import SSDA903History
 from sufficiency.io.id_shape import id_problems, not_an_id
 from sufficiency.io.quality import VALIDATED
+from sufficiency.io.repeated_episode import CODE as REPEATED
+from sufficiency.io.repeated_episode import MESSAGE as REPEAT
+from sufficiency.io.repeated_episode import repeats
 from sufficiency.io.schema import DMY, Field, TableSchema, check_table
 from sufficiency.io.set_aside import ends_before_start
 from sufficiency.io.ssda903_scan import (
@@ -182,7 +185,12 @@ def episode_problems(raw: RawTable, ep: pd.DataFrame) -> list[Problem]:
                 code="zero_length",
             )
         )
-    ordered = ep.dropna(subset=["CHILD", "DECOM"]).sort_values(["CHILD", "DECOM"])
+    again = repeats(ep)  # a row written twice: one episode, named as such, not an overlap
+    for i, first in again.items():
+        said = REPEAT.format(row=raw.row_number(int(first)))
+        problems.append(raw.problem(i, "decom", None, said, severity="warning", code=REPEATED))
+    ordered = ep.drop(index=again.index).dropna(subset=["CHILD", "DECOM"])
+    ordered = ordered.sort_values(["CHILD", "DECOM"])
     prev_end = ordered.groupby("CHILD")["DEC"].shift()
     prev_open = prev_end.isna() & ordered.groupby("CHILD").cumcount().gt(0)
     overlap = (ordered["DECOM"] < prev_end).fillna(False) | prev_open
