@@ -27,7 +27,6 @@ from sufficiency.errors import InputDataError, Problem
 from sufficiency.io.history import SSDA903History
 from sufficiency.io.id_shape import id_problems, not_an_id
 from sufficiency.io.quality import VALIDATED
-from sufficiency.io.repeated_episode import CODE as REPEATED
 from sufficiency.io.repeated_episode import MESSAGE as REPEAT
 from sufficiency.io.repeated_episode import repeats
 from sufficiency.io.schema import DMY, Field, TableSchema, check_table
@@ -188,7 +187,9 @@ def episode_problems(raw: RawTable, ep: pd.DataFrame) -> list[Problem]:
     again = repeats(ep)  # a row written twice: one episode, named as such, not an overlap
     for i, first in again.items():
         said = REPEAT.format(row=raw.row_number(int(first)))
-        problems.append(raw.problem(i, "decom", None, said, severity="warning", code=REPEATED))
+        problems.append(
+            raw.problem(i, "decom", None, said, severity="warning", code="duplicate_episode")
+        )
     ordered = ep.drop(index=again.index).dropna(subset=["CHILD", "DECOM"])
     ordered = ordered.sort_values(["CHILD", "DECOM"])
     prev_end = ordered.groupby("CHILD")["DEC"].shift()
