@@ -116,7 +116,9 @@ Files that are not tables (notes, budgets, `README.md`, Office lock files) are
 skipped with one line each; only a file that looks like a 903 table and cannot be
 read is an error. A title row above the header is found and noted; the header row
 repeated among the rows (two exports joined one after the other) is left out and
-named. A column of a 903 table named twice (an export joining two tables) is read as
+named, as is a total or note row (`Total`, a count; numbers only below the last child's
+row) with no child's dates or codes. A column of a 903 table named twice (an export
+joining two tables) is read as
 one where its copies agree on every row or all but one are blank there, and said; where
 they differ, the file is an error naming the column and the first such row. A table with no
 `CHILD` column whose other columns are a 903 table's (a case system's export headed
