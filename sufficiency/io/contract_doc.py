@@ -116,7 +116,9 @@ Files that are not tables (notes, budgets, `README.md`, Office lock files) are
 skipped with one line each; only a file that looks like a 903 table and cannot be
 read is an error. A title row above the header is found and noted; the header row
 repeated among the rows (two exports joined one after the other) is left out and
-named. A column of a 903 table named twice (an export joining two tables) is read as
+named, as is a total or note row (`Total`, a count; numbers only below the last child's
+row) with no child's dates or codes. A column of a 903 table named twice (an export
+joining two tables) is read as
 one where its copies agree on every row or all but one are blank there, and said; where
 they differ, the file is an error naming the column and the first such row. A table with no
 `CHILD` column whose other columns are a 903 table's (a case system's export headed
@@ -186,7 +188,9 @@ date in 2099 or later, `31/12/9999`, `9999-12-31`, Excel's serial `2958465`, or 
 once per table with its first row. So is one ending on its return's last day (31 March,
 or an in-year extract's) with no `REC`, as an extract writes an open episode's end as the
 report's last day, where the return's other ended episodes give a `REC` (or none is
-open), each row named; an episode that did end then says why (`X1`, an E code). An
+open), each row named; an episode that did end then says why (`X1`, an E code). Where
+no `DEC` is blank, an in-year extract's day is the one most of its open ends share, and
+an end after it (planned, or a mistyped date) is read as open at it, each row named. An
 episode with a `REC` but no `DEC` is read as open, as written (the child counts as looked
 after at the end of the return), each row named: give its end date.
 

@@ -21,7 +21,7 @@ from sufficiency.io.fill_down import FILLED_DOWN
 from sufficiency.io.quality_phrases import PHRASES
 from sufficiency.io.ssda903_scan import year_label
 from sufficiency.io.x1_gap import X1_GAP, X1_UNFOLLOWED
-from sufficiency.io.year_end_open import REC_WITHOUT_DEC, YEAR_END_OPEN
+from sufficiency.io.year_end_open import AFTER_EXTRACT, REC_WITHOUT_DEC, YEAR_END_OPEN
 from sufficiency.results import BriefRepr
 from sufficiency.vocabulary import counted
 
@@ -115,7 +115,8 @@ _READ_COUNTS = (
 VALIDATED = frozenset(
     "revised_episode revised_dates closed_absent missing_year in_year_extract quiet_year_end "
     "child_id_form blank_provider empty_return adult_at_start several_years uasc_dob_differs "
-    f"{X1_GAP} {X1_UNFOLLOWED} {YEAR_END_OPEN} {REC_WITHOUT_DEC} {FILLED_DOWN}".split()
+    f"{X1_GAP} {X1_UNFOLLOWED} {YEAR_END_OPEN} {REC_WITHOUT_DEC} {FILLED_DOWN} "
+    f"{AFTER_EXTRACT}".split()
 )
 
 

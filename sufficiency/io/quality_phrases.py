@@ -17,6 +17,7 @@ PHRASES: dict[str, str] = {
     **END_PHRASES,
     FILLED_DOWN: FILLED_PHRASE,
     "repeated_header": "header row(s) repeated among a table's rows (files joined): left out",
+    "total_row": "total or note row(s) below a table's rows: left out",
     "revised_episode": "episode(s) revised between returns: the later return's version used",
     "revised_dates": "end date(s) revised between returns: the later return's date used",
     "closed_absent": "open episode(s) whose child is not in care when the next return "

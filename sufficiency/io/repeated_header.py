@@ -5,7 +5,8 @@ sheet below the first, its column names and all) leaves the second file's header
 among the data. Read as data it is a row whose ``CHILD`` is ``CHILD`` and every date
 ``DECOM``: the analytic commands set it aside as no child, and ``validate`` refused the
 file with an error for each of its columns (12 for an episodes table). Such a row is
-left out before either reads the table, and named in a warning.
+left out before either reads the table, and named in a warning; so is a total or note
+row below the rows (:mod:`.total_row903`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 from sufficiency.errors import Problem
 from sufficiency.io.schema import column_key
 from sufficiency.io.tables import RawTable
+from sufficiency.io.total_row903 import drop_total_rows
 
 #: A row repeats the header when at least this many of its cells, and every one that is
 #: not blank, are the names of their columns.
@@ -25,6 +27,12 @@ MIN_NAMES = 2
 
 def drop_repeated_headers(raw: RawTable) -> tuple[RawTable, list[Problem]]:
     """``raw`` without the rows that repeat its header row, and a warning for each."""
+    raw, notes = _drop_headers(raw)
+    raw, totals = drop_total_rows(raw)  # a Total line below the rows, too
+    return raw, notes + totals
+
+
+def _drop_headers(raw: RawTable) -> tuple[RawTable, list[Problem]]:
     data = raw.data
     if data.empty or "child" not in data.columns:
         return raw, []

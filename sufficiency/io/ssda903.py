@@ -28,6 +28,8 @@ from sufficiency.figures import day as said_day
 from sufficiency.io.history import SSDA903History
 from sufficiency.io.id_shape import id_problems, not_an_id
 from sufficiency.io.quality import VALIDATED
+from sufficiency.io.repeated_episode import MESSAGE as REPEAT
+from sufficiency.io.repeated_episode import repeats
 from sufficiency.io.schema import DMY, Field, TableSchema, check_table
 from sufficiency.io.set_aside import ends_before_start
 from sufficiency.io.ssda903_scan import (
@@ -43,6 +45,7 @@ from sufficiency.io.ssda903_scan import (
 )
 from sufficiency.io.tables import RawTable
 from sufficiency.io.upn import upn_problems
+from sufficiency.io.year_end_open import as_read
 
 HEADER_COLUMNS = DFE_TABLES["header"]
 EPISODE_COLUMNS = DFE_TABLES["episodes"]
@@ -182,7 +185,14 @@ def episode_problems(raw: RawTable, ep: pd.DataFrame) -> list[Problem]:
                 code="zero_length",
             )
         )
-    ordered = ep.dropna(subset=["CHILD", "DECOM"]).sort_values(["CHILD", "DECOM"])
+    again = repeats(ep)  # a row written twice: one episode, named as such, not an overlap
+    for i, first in again.items():
+        said = REPEAT.format(row=raw.row_number(int(first)))
+        problems.append(
+            raw.problem(i, "decom", None, said, severity="warning", code="duplicate_episode")
+        )
+    ordered = ep.drop(index=again.index).dropna(subset=["CHILD", "DECOM"])
+    ordered = ordered.sort_values(["CHILD", "DECOM"])
     prev_end = ordered.groupby("CHILD")["DEC"].shift()
     prev_open = prev_end.isna() & ordered.groupby("CHILD").cumcount().gt(0)
     overlap = (ordered["DECOM"] < prev_end).fillna(False) | prev_open
@@ -387,7 +397,7 @@ def load_ssda903(
     history = _history(returns, found, notes)
     assert history.quality is not None
     problems += [replace(p, action="") for p in history.quality.problems if p.code in VALIDATED]
-    return history, problems
+    return history, as_read(problems)  # an open end written as the last day: not zero-length
 
 
 def _history(returns: list[Return], found: Scan, notes: list[Problem]) -> SSDA903History:
