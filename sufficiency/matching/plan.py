@@ -16,8 +16,8 @@ from sufficiency.matching.costs import (
 )
 from sufficiency.matching.gates import INADEQUATE, KS4_GATE, NO_URN, OUT_OF_AREA, pair_flags
 from sufficiency.matching.problem import MatchProblem
-from sufficiency.matching.sibling_alongside import with_sibling_alongside
-from sufficiency.matching.sibling_risks import with_sibling_risks
+from sufficiency.matching.sibling_alongside import sibling_alongside_flags
+from sufficiency.matching.sibling_risks import flags_added, sibling_risk_flags
 
 
 def evaluate_plan(
@@ -58,8 +58,8 @@ def evaluate_plan(
     flags = np.full(n, "", dtype=object)
     flags[ci] = pair_flags(prob, ci, pi, weights)
     # siblings together where one is a risk to the younger: the plan's, not the pair's
-    flags = with_sibling_risks(flags, prob, place_of_child)
-    out["flags"] = with_sibling_alongside(flags, prob, place_of_child)
+    flags = flags_added(flags, sibling_risk_flags(prob, place_of_child))
+    out["flags"] = flags_added(flags, sibling_alongside_flags(prob, place_of_child))
     split = np.zeros(n)
     per_group = sibling_split_cost(prob, place_of_child, weights)
     together = np.full(n, pd.NA, dtype=object)

@@ -64,11 +64,3 @@ def sibling_alongside_flags(prob: MatchProblem, place_of_child: np.ndarray) -> n
         for o in [c, *with_c]:
             out[o].append(text)
     return np.array(["; ".join(said) for said in out], dtype=object)
-
-
-def with_sibling_alongside(flags: np.ndarray, prob: MatchProblem, where: np.ndarray) -> np.ndarray:
-    """``flags`` (one string per child, "" when none) with each child's
-    :func:`sibling_alongside_flags` added after its own."""
-    more = sibling_alongside_flags(prob, where)
-    both = (flags != "") & (more != "")
-    return np.where(both, flags + "; " + more, np.where(more != "", more, flags))

@@ -67,9 +67,7 @@ def sibling_risk_flags(prob: MatchProblem, place_of_child: np.ndarray) -> np.nda
     return np.array(["; ".join(said) for said in out], dtype=object)
 
 
-def with_sibling_risks(flags: np.ndarray, prob: MatchProblem, where: np.ndarray) -> np.ndarray:
-    """``flags`` (one string per child, "" when none) with each child's
-    :func:`sibling_risk_flags` added after its own."""
-    more = sibling_risk_flags(prob, where)
+def flags_added(flags: np.ndarray, more: np.ndarray) -> np.ndarray:
+    """Each child's ``flags`` with its ``more`` after them ("; " between; "" when none)."""
     both = (flags != "") & (more != "")
     return np.where(both, flags + "; " + more, np.where(more != "", more, flags))
