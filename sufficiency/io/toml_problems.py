@@ -100,6 +100,19 @@ def _fraction(value: Any, most: Any) -> str:
     return ""
 
 
+def _bare_number(value: Any) -> str:
+    """``value`` as a number once a £ or % sign and commas are taken off (``"£1,200"`` is
+    ``1200``), if it then is one and had any; ``""`` otherwise."""
+    if not isinstance(value, str):
+        return ""
+    bare = value.strip().replace("£", "").replace("%", "").replace(",", "").strip()
+    try:
+        float(bare)
+    except ValueError:
+        return ""
+    return bare if bare != value.strip() else ""
+
+
 def said(err: Any, model: Any, unknown: str) -> str:
     """What is wrong with the value at one of pydantic's errors, and what to give."""
     kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
@@ -107,6 +120,14 @@ def said(err: Any, model: Any, unknown: str) -> str:
         near = get_close_matches(str(err["loc"][-1]), fields(model, err["loc"][:-1]), n=1)
         return f"{unknown}; did you mean {near[0]}?" if near else f"{unknown} ({_SPELLING})"
     shown = repr(value) if isinstance(value, str) else f"{value}"
+    if kind in ("model_type", "dict_type") and isinstance(value, list) and value:
+        # [[forecast]] for [forecast]: TOML reads two brackets as a list of tables
+        return (
+            "is written with two pairs of brackets ([[...]], a list of tables); write its "
+            "heading with one pair"
+        )
+    if kind in ("float_parsing", "int_parsing") and (bare := _bare_number(value)):
+        return f"is {shown}; give the number alone, without a £ or % sign or commas ({bare})"
     ctx = {k: f"{v:g}" if isinstance(v, float) else v for k, v in ctx.items()}
     words = {
         "missing": "is missing; add it",

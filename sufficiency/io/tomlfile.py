@@ -10,6 +10,7 @@ from __future__ import annotations
 import tomllib
 import types
 from collections.abc import Sequence
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
@@ -222,7 +223,9 @@ def one_of(allowed: Sequence[str], what: str) -> AfterValidator:
 
     def check(value: str) -> str:
         if value not in allowed:
-            raise ValueError(f"unknown {what} {value!r}; use one of {', '.join(allowed)}")
+            near = get_close_matches(str(value), allowed, n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            raise ValueError(f"unknown {what} {value!r}{hint}; use one of {', '.join(allowed)}")
         return value
 
     return AfterValidator(check)

@@ -98,7 +98,8 @@ def test_a_hand_written_scenario_names_each_problems_line_in_order(tmp_path: Pat
     assert _problems(path, load_scenario) == [
         "line 8: entries.multiplier: is not a setting of this version (check its spelling "
         "and section)",
-        "line 20: [[step_down]] 2: to: unknown category 'in_house_fostr'; use one of "
+        "line 20: [[step_down]] 2: to: unknown category 'in_house_fostr' (did you mean "
+        "in_house_foster?); use one of "
         "kinship_foster, in_house_foster, ifa_foster, in_house_residential, "
         "external_residential, secure, supported, with_parents, placed_for_adoption, other",
         "line 21: [[step_down]] 2: per_month: is -1; give more than 0",
@@ -146,7 +147,8 @@ def test_a_levers_file_names_each_problems_line(tmp_path: Path) -> None:
         f"line {share}: spot.residential_high_cost_share: is 10; give 1 or less (a "
         "fraction: 0.1 for 10%)",
         f"line {heading}: [[recruit]] 2: max_households_per_year: is missing; add it",
-        f"line {group}: [[recruit]] 2: group: unknown group 'foster_5_10'; use one of "
+        f"line {group}: [[recruit]] 2: group: unknown group 'foster_5_10' (did you "
+        "mean foster_5_9?); use one of "
         "foster_0_4, foster_5_9, foster_10_15, foster_16_17",
         f"line {most}: [[recruit]] 2: max_household_per_year: is not a section or figure of "
         "a levers file (docs/commissioning.md lists them); did you mean "
@@ -207,3 +209,36 @@ def test_each_kinds_sections_are_its_models(kind: str, model: type[BaseModel]) -
     """The sections a file of each kind is known by are its model's, as written."""
     fields = model.model_fields
     assert set(KINDS[kind][0]) == {f.alias or n for n, f in fields.items()}
+
+
+def test_a_figure_typed_as_in_a_spreadsheet_and_a_heading_with_two_brackets(
+    tmp_path: Path,
+) -> None:
+    """'£900' and '20%' were 'Input should be a valid number, unable to parse string as a
+    number'; [[forecast]] for [forecast] 'Input should be a valid dictionary or instance
+    of ForecastParams'; 'with_parent' listed the categories without the one meant."""
+    config = tmp_path / "config.toml"
+    config.write_text(
+        "[[forecast]]\nseed = 3\n[finance.weekly_cost_gbp]\nifa_foster = '£1,900'\n",
+        encoding="utf-8",
+    )
+    assert _problems(config, load_params) == [
+        "line 1: forecast: is written with two pairs of brackets ([[...]], a list of "
+        "tables); write its heading with one pair",
+        "line 4: finance.weekly_cost_gbp.ifa_foster: is '£1,900'; give the number alone, "
+        "without a £ or % sign or commas (1900)",
+    ]
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text(
+        "[entries]\nchange_pct = '20%'\n[exit_rate_change_pct]\nwith_parent = 10\n",
+        encoding="utf-8",
+    )
+    said = _problems(scenario, load_scenario)
+    assert said[0] == (
+        "line 2: entries.change_pct: is '20%'; give the number alone, without a £ or % "
+        "sign or commas (20)"
+    )
+    assert said[1].startswith(
+        "line 4: exit_rate_change_pct.with_parent: unknown category 'with_parent' (did you "
+        "mean with_parents?); use one of kinship_foster,"
+    )
