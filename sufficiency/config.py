@@ -386,7 +386,7 @@ def load_params(path: Path | str | None = None) -> Params:
             where = where.get(part, {}) if isinstance(where, dict) else {}
         if isinstance(where, dict) and key in where:
             # said in its own words, and taken out so it is not said again as unknown
-            moved.append(f"{'.'.join((*section, key))}: {instead}.")
+            moved.append(((*section, key), f"{instead}."))
             where.pop(key)
     return validate_toml(Params, _deep_update(Params().model_dump(), data), path, moved)
 

@@ -58,15 +58,15 @@ def test_load_params_raises_on_bad_config(tmp_path, text, phrase):
         # not permitted', and a guess would point at client_id
         (
             "[web.oidc]\nclient_id = 'app'\nclient_secret = 'x'\n",
-            "web.oidc.client_secret: is no longer read from the configuration (which is "
+            "line 3: web.oidc.client_secret: is no longer read from the configuration (which is "
             "copied into every run's record); remove it and set "
             "$SUFFICIENCY_OIDC_CLIENT_SECRET for `sufficiency serve` instead.",
         ),
-        ("[matching]\nsolvr = 'cbc'\n", "matching.solvr: is not a setting of this version; "
+        ("[matching]\nsolvr = 'cbc'\n", "line 2: matching.solvr: is not a setting of this version; "
          "did you mean solver?"),
-        ("[matchin]\nsolver = 'cbc'\n", "matchin: is not a setting of this version; "
+        ("[matchin]\nsolver = 'cbc'\n", "line 1: matchin: is not a setting of this version; "
          "did you mean matching?"),
-        ("[forecast]\nwibble = 1\n", "forecast.wibble: is not a setting of this version "
+        ("[forecast]\nwibble = 1\n", "line 2: forecast.wibble: is not a setting of this version "
          "(check its spelling and section)"),
     ],
 )  # fmt: skip
@@ -81,16 +81,18 @@ def test_an_old_or_misspelt_key_is_refused_in_a_sentence(tmp_path, text, said):
 
 
 def test_every_old_misspelt_or_bad_key_is_reported_at_once(tmp_path):
-    """Every problem in one error, each on its own line naming the key (before: the old
-    key alone; the misspelt key and the bad value came only on the next run)."""
+    """Every problem in one error, each on its own line naming its line and key, in the
+    file's order (before: the old key alone; the misspelt key and the bad value came only
+    on the next run; then each without its line, the old key first)."""
     p = tmp_path / "c.toml"
     p.write_text("[matching]\nsolvr = 'cbc'\nmip_gap = 2\n[web.oidc]\nclient_secret = 'x'\n")
     with pytest.raises(ConfigError) as err:
         load_params(p)
     head, *lines = str(err.value).splitlines()
     assert head == f"{p}: 3 problems, each to fix:"
-    assert [line.split(":")[0].strip() for line in lines] == [
-        "web.oidc.client_secret", "matching.mip_gap", "matching.solvr"
+    assert [line.strip().split(": ")[:2] for line in lines] == [
+        ["line 2", "matching.solvr"], ["line 3", "matching.mip_gap"],
+        ["line 5", "web.oidc.client_secret"],
     ]  # fmt: skip
 
 
@@ -98,14 +100,14 @@ def test_every_old_misspelt_or_bad_key_is_reported_at_once(tmp_path):
     ("text", "said"),
     [
         ('[forecast]\nhorizon_months = "36"\n',
-         'forecast.horizon_months: is text in quotes ("36"); write it without quotes: '
+         'line 2: forecast.horizon_months: is text in quotes ("36"); write it without quotes: '
          "horizon_months = 36"),
         ('[matching]\nharm_animals_excludes_pets = "False"\n',
-         'matching.harm_animals_excludes_pets: is text in quotes ("False"); write it without '
-         "quotes: harm_animals_excludes_pets = false"),
+         'line 2: matching.harm_animals_excludes_pets: is text in quotes ("False"); write it '
+         "without quotes: harm_animals_excludes_pets = false"),
         ('[forecast]\ntic_band_edges_months = [0, "1"]\n',
-         'forecast.tic_band_edges_months.1: is text in quotes ("1"); write it without quotes: '
-         "1"),
+         'line 2: forecast.tic_band_edges_months item 2: is text in quotes ("1"); write it '
+         "without quotes: 1"),
     ],
 )  # fmt: skip
 def test_a_figure_in_quotes_is_refused_in_a_sentence(tmp_path, text, said):
@@ -255,9 +257,9 @@ def test_true_or_false_for_a_number_is_refused_in_every_file(tmp_path):
     with pytest.raises(ConfigError) as said:
         load_params(config)
     assert str(said.value).splitlines()[1:] == [
-        "  finance.weekly_cost_gbp: expected a number for ifa_foster, not True",
-        "  nightly.log_keep: expected a whole number, not True",
-        '  retention.runs: write the age as text with its unit, e.g. "90d", not False',
+        "  line 2: nightly.log_keep: expected a whole number, not True",
+        '  line 4: retention.runs: write the age as text with its unit, e.g. "90d", not False',
+        "  line 5: finance.weekly_cost_gbp: expected a number for ifa_foster, not True",
     ]
     scenario = tmp_path / "s.toml"
     scenario.write_text('[[step_down]]\nper_month = 2\nend_month = true\n'
@@ -265,21 +267,21 @@ def test_true_or_false_for_a_number_is_refused_in_every_file(tmp_path):
     with pytest.raises(ConfigError) as said:
         load_scenario(scenario)
     assert str(said.value).splitlines()[1:] == [
-        "  entries.change_pct_by_age_band: expected a number for 1-4, not True",
-        "  step_down.0.end_month: expected a whole number, not True",
+        "  line 3: [[step_down]] 1: end_month: expected a whole number, not True",
+        "  line 4: entries.change_pct_by_age_band: expected a number for 1-4, not True",
     ]
     supply = tmp_path / "supply.toml"
     supply.write_text("[in_house_foster]\nplaces = true\n[block_contracts]\nifa_foster = false\n")
     with pytest.raises(ConfigError) as said:
         load_supply(supply)
     assert str(said.value).splitlines()[1:] == [
-        "  in_house_foster.places: expected a whole number, not True",
-        "  block_contracts: expected a whole number for ifa_foster, not False",
+        "  line 2: in_house_foster.places: expected a whole number, not True",
+        "  line 3: block_contracts: expected a whole number for ifa_foster, not False",
     ]
     sample = Path(__file__).parent.parent / "data" / "sample"
     levers = tomllib.loads((sample / "levers.toml").read_text())
     levers["recruit"][0]["max_households_per_year"] = True
-    with pytest.raises(ConfigError, match=r"max_households_per_year expected a whole number, "
+    with pytest.raises(ConfigError, match=r"max_households_per_year: expected a whole number, "
                        "not True"):  # fmt: skip
         parse_levers(levers, "levers.toml")
     assert NightlyParams(log_keep=np.int64(3)).log_keep == 3  # a NumPy integer is a number

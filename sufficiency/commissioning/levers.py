@@ -23,9 +23,12 @@ from pydantic import (
 
 from sufficiency.commissioning.demand import GROUPS
 from sufficiency.errors import DataWarning
+from sufficiency.io.toml_places import Places
+from sufficiency.io.toml_problems import in_order, said
 from sufficiency.io.tomlfile import (
     not_true_or_false,
     one_of,
+    places_of,
     problems_error,
     quoted_numbers,
     read_toml,
@@ -309,30 +312,28 @@ def not_below_spot(levers: Levers) -> list[str]:
     return out
 
 
-def _where(loc: tuple[object, ...]) -> str:
-    if len(loc) > 1 and isinstance(loc[1], int):
-        # the n-th [[recruit]] / [[block]] / [[service_limit]], counted from 1
-        rest = ".".join(str(x) for x in loc[2:])
-        return f"[[{loc[0]}]] {loc[1] + 1}:" + (f" {rest}" if rest else "")
-    return ".".join(str(x) for x in loc)
+#: What a key no lever has is told.
+_UNKNOWN = "is not a section or figure of a levers file (docs/commissioning.md lists them)"
 
 
-def parse_levers(data: dict[str, object], source: str = "levers file") -> Levers:
-    """Validate a parsed commissioning file; every problem in one :class:`ConfigError`."""
-    msgs = [f"{_where(q[:-1])} {q[-1]}" for q in quoted_numbers(Levers, data)]
+def parse_levers(
+    data: dict[str, object], source: str = "levers file", places: Places | None = None
+) -> Levers:
+    """Validate a parsed commissioning file; every problem in one :class:`ConfigError`,
+    each naming its line when the file's ``places`` are given."""
+    found: list[tuple[tuple[object, ...], str]] = [
+        (q[:-1], q[-1]) for q in quoted_numbers(Levers, data)
+    ]
     try:
         levers = Levers.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors():
-            loc = _where(err["loc"])
-            msg = {
-                "missing": "is missing",
-                "extra_forbidden": "is not a section or figure of a levers file (check the "
-                "spelling against docs/commissioning.md)",
-            }.get(err["type"], err["msg"].removeprefix("Value error, "))
-            msgs.extend([f"{loc} {msg}"] if loc else msg.split("\n"))
-    if msgs:
-        raise problems_error(source, msgs)
+            msg = said(err, Levers, _UNKNOWN)
+            found += (
+                [(tuple(err["loc"]), msg)] if err["loc"] else [((), m) for m in msg.split("\n")]
+            )
+    if found:
+        raise problems_error(source, in_order(found, places))
     for doubt in doubts(levers):
         warnings.warn(f"{source}: {doubt}", DataWarning, stacklevel=2)
     return levers
@@ -432,4 +433,5 @@ def load_levers(path: Path | str) -> Levers:
         The file is missing, is not TOML, or a lever has a missing, negative or
         inconsistent figure.
     """
-    return parse_levers(read_toml(path, "levers"), str(path))
+    data = read_toml(path, "levers")
+    return parse_levers(data, str(path), places_of(path))

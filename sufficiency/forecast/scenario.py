@@ -206,9 +206,12 @@ def load_scenario(path: Path | str) -> Scenario:
     data.setdefault("name", Path(path).stem)
     # a commissioning lever in a scenario file was "not a setting of this version"
     levers = [
-        f"{key}: is a commissioning lever, read from a levers file (`sufficiency commission "
-        "--levers`, or a member's `levers` in a region's members file), not a scenario's "
-        "setting: move it there"
+        (
+            (key,),
+            "is a commissioning lever, read from a levers file (`sufficiency commission "
+            "--levers`, or a member's `levers` in a region's members file), not a scenario's "
+            "setting: move it there",
+        )
         for key in data
         if key in LEVERS
     ]

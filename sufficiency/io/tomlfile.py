@@ -19,10 +19,14 @@ from pydantic import AfterValidator, BaseModel, ValidationError, ValidationInfo
 
 from sufficiency.errors import ConfigError
 from sufficiency.io.toml_hints import toml_hint
+from sufficiency.io.toml_places import Place, Places
+from sufficiency.io.toml_problems import in_order, other_kind, said, where
 
 M = TypeVar("M", bound=BaseModel)
 #: How an XLSX (a zip) and an old binary XLS file begin.
 _SPREADSHEET_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+#: What a key no model field has is told (pydantic: "Extra inputs are not permitted").
+_UNKNOWN = "is not a setting of this version"
 
 
 def read_toml(path: Path | str, kind: str) -> dict[str, Any]:
@@ -48,10 +52,14 @@ def read_toml(path: Path | str, kind: str) -> dict[str, Any]:
             "Save it as UTF-8 (in Notepad: Save as, Encoding: UTF-8)."
         ) from None
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         hint = toml_hint(text, str(exc))
         raise ConfigError(f"{p}: not a valid TOML file ({exc}).{hint}") from None
+    wrong = other_kind(data, kind)
+    if wrong:
+        raise ConfigError(f"{p}: {wrong}.")
+    return data
 
 
 def toml_text(path: Path | str) -> str:
@@ -66,26 +74,6 @@ def _decoded(raw: bytes) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
     return raw.decode("utf-8-sig")
-
-
-def _fields(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> list[str]:
-    """The keys the section at ``loc`` of ``model`` may hold ([] if unknown)."""
-    for part in loc:
-        field = model.model_fields.get(str(part)) if model else None
-        kind = field.annotation if field else None
-        model = kind if isinstance(kind, type) and issubclass(kind, BaseModel) else None
-    return list(model.model_fields) if model else []
-
-
-def _message(err: Any, model: type[BaseModel] | None) -> str:
-    if err["type"] != "extra_forbidden":
-        return str(err["msg"]).removeprefix("Value error, ")
-    # pydantic's "Extra inputs are not permitted": a misspelt key, or one an older
-    # version had, that would otherwise be a setting the council relied on going unread
-    near = get_close_matches(str(err["loc"][-1]), _fields(model, err["loc"][:-1]), n=1)
-    return "is not a setting of this version" + (
-        f"; did you mean {near[0]}?" if near else " (check its spelling and section)"
-    )
 
 
 def _is_number_text(text: str, kind: Any) -> bool:
@@ -175,10 +163,12 @@ def quoted(key: str, text: str, kind: Any) -> str:
 def validation_problems(exc: ValidationError, model: type[BaseModel] | None = None) -> list[str]:
     """Every validation failure as ``section.key: message`` (an unknown key with the
     nearest key ``model`` has there, if any)."""
-    # a dict's key that fails is at (..., key, "[key]") in pydantic's words: said as the key
-    where = (".".join(str(x) for x in err["loc"] if x != "[key]") for err in exc.errors())
-    parts = zip(where, (_message(err, model) for err in exc.errors()), strict=True)
-    return [": ".join(p for p in pair if p) for pair in parts]
+    return [f"{where(loc)}: {text}" if where(loc) else text for loc, text in _found(exc, model)]
+
+
+def _found(exc: ValidationError, model: type[BaseModel] | None) -> list[tuple[Place, str]]:
+    """Each validation failure's place and words."""
+    return [(tuple(err["loc"]), said(err, model, _UNKNOWN)) for err in exc.errors()]
 
 
 def validation_message(exc: ValidationError, model: type[BaseModel] | None = None) -> str:
@@ -196,19 +186,30 @@ def problems_error(source: Path | str, problems: Sequence[str]) -> ConfigError:
 
 
 def validate_toml(
-    model: type[M], data: dict[str, Any], source: Path | str, problems: Sequence[str] = ()
+    model: type[M],
+    data: dict[str, Any],
+    source: Path | str,
+    problems: Sequence[tuple[Place, str]] = (),
 ) -> M:
-    """``model`` validated from ``data``; every failure, after ``problems`` the caller
-    found first (an old key, say), in one :class:`ConfigError`."""
-    said = [f"{'.'.join(str(x) for x in q[:-1])}: {q[-1]}" for q in quoted_numbers(model, data)]
-    problems = [*problems, *said]
+    """``model`` validated from ``data``; every failure, after ``problems`` (place and
+    words) the caller found first (an old key, say), in one :class:`ConfigError`, each
+    naming its line in the file at ``source``."""
+    found = [*problems, *((q[:-1], q[-1]) for q in quoted_numbers(model, data))]
     try:
         valid = model.model_validate(data)
     except ValidationError as exc:
-        raise problems_error(source, [*problems, *validation_problems(exc, model)]) from None
-    if problems:
-        raise problems_error(source, problems)
+        found += _found(exc, model)
+    if found:
+        raise problems_error(source, in_order(found, places_of(source))) from None
     return valid
+
+
+def places_of(source: Path | str) -> Places | None:
+    """The places of the TOML file at ``source`` (``None`` if it cannot be read again)."""
+    try:
+        return Places(toml_text(source))
+    except (OSError, UnicodeError):
+        return None
 
 
 def load_toml(model: type[M], path: Path | str, kind: str) -> M:
@@ -222,7 +223,9 @@ def one_of(allowed: Sequence[str], what: str) -> AfterValidator:
 
     def check(value: str) -> str:
         if value not in allowed:
-            raise ValueError(f"unknown {what} {value!r}; use one of {', '.join(allowed)}")
+            near = get_close_matches(str(value), allowed, n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            raise ValueError(f"unknown {what} {value!r}{hint}; use one of {', '.join(allowed)}")
         return value
 
     return AfterValidator(check)

@@ -42,7 +42,8 @@ def test_command_reports_missing_cost(tmp_path, sample_dir):
     bad = _levers_with(sample_dir, tmp_path, "setup_cost_gbp = 750000.0\n", "")
     result = CliRunner().invoke(main, _args(sample_dir, tmp_path / "out", bad))
     assert result.exit_code == 1
-    assert result.output == f"Error: {bad}: home.setup_cost_gbp is missing\n"
+    line = (sample_dir / "levers.toml").read_text().splitlines().index("[home]") + 1
+    assert result.output == f"Error: {bad}: line {line}: home.setup_cost_gbp: is missing; add it\n"
 
 
 def test_command_refuses_horizon_outside_its_help(tmp_path, sample_dir):

@@ -25,7 +25,7 @@ def test_levers_raises_missing_cost():
     """A recruitment lever without its cost names the missing figure."""
     data = tiny_levers_data()
     del data["recruit"][0]["recruitment_cost_gbp"]
-    with pytest.raises(ConfigError, match=r"\[\[recruit\]\] 1: recruitment_cost_gbp is missing"):
+    with pytest.raises(ConfigError, match=r"\[\[recruit\]\] 1: recruitment_cost_gbp: is missing"):
         parse_levers(data, "levers.toml")
 
 
@@ -106,7 +106,7 @@ def test_levers_reports_every_problem_each_on_its_own_line():
     head, *lines = str(err.value).splitlines()
     assert head == "levers.toml: 2 problems, each to fix:"
     assert sorted(line.split()[0] for line in lines) == [
-        "home.setup_cost_gbp", "spot.foster_weekly"
+        "home.setup_cost_gbp:", "spot.foster_weekly:"
     ]  # fmt: skip
 
 
@@ -117,7 +117,7 @@ def test_levers_refuse_a_figure_in_quotes():
     with pytest.raises(ConfigError) as err:
         parse_levers(data, "levers.toml")
     assert str(err.value) == (
-        'levers.toml: [[block]] 1: contract_years is text in quotes ("3"); write it without '
+        'levers.toml: [[block]] 1: contract_years: is text in quotes ("3"); write it without '
         "quotes: contract_years = 3"
     )
 
@@ -204,7 +204,7 @@ def test_levers_raises_unknown_source():
     """A source for a figure that does not exist (a typo) is an error, not silently dropped."""
     data = tiny_levers_data()
     data["home"]["sources"] = {"setup_cost": "a typo"}
-    with pytest.raises(ConfigError, match=r"home sources names no such figure: setup_cost"):
+    with pytest.raises(ConfigError, match=r"home: sources names no such figure: setup_cost"):
         parse_levers(data)
 
 
@@ -272,7 +272,7 @@ def test_a_list_lever_is_named_by_its_place_in_the_file():
     """The second [[recruit]] lever was 'recruit.1' (counted from 0): the first, to a reader."""
     data = tiny_levers_data()
     data["recruit"].append(dict(data["recruit"][0], group="foster_5_10"))
-    with pytest.raises(ConfigError, match=r"\[\[recruit\]\] 2: group unknown group 'foster_5_10'"):
+    with pytest.raises(ConfigError, match=r"\[\[recruit\]\] 2: group: unknown group 'foster_5_10'"):
         parse_levers(data, "levers.toml")
 
 
@@ -357,9 +357,9 @@ def test_a_misspelt_figure_or_section_is_said_in_plain_words():
     with pytest.raises(ConfigError) as caught:
         parse_levers(data, "levers.toml")
     said = str(caught.value)
-    assert "[[recruit]] 1: max_households_per_year is missing" in said
-    assert "[[recruit]] 1: max_household_per_year is not a section or figure" in said
-    assert "homes is not a section or figure of a levers file" in said
+    assert "[[recruit]] 1: max_households_per_year: is missing" in said
+    assert "[[recruit]] 1: max_household_per_year: is not a section or figure" in said
+    assert "homes: is not a section or figure of a levers file" in said
     assert "Extra inputs" not in said
 
 
@@ -372,11 +372,11 @@ def test_a_weekly_price_in_pence_is_refused_in_a_sentence():
     with pytest.raises(ConfigError) as caught:
         parse_levers(data, "levers.toml")
     said = str(caught.value)
-    assert said.startswith("levers.toml: spot foster_weekly_gbp (£90,000 a week) is more than")
+    assert said.startswith("levers.toml: spot: foster_weekly_gbp (£90,000 a week) is more than")
     assert "pence" in said
     data = tiny_levers_data()
     data["spot"]["residential_weekly_gbp"] = 610000.0  # £6,100 in pence
-    with pytest.raises(ConfigError, match="spot residential_weekly_gbp is £610,000 a week"):
+    with pytest.raises(ConfigError, match="spot: residential_weekly_gbp is £610,000 a week"):
         parse_levers(data, "levers.toml")
     data = tiny_levers_data()
     data["block"][0]["weekly_price_gbp"] = 80_000_00.0
@@ -418,7 +418,7 @@ def test_a_homes_running_cost_in_pence_is_refused():
     with pytest.raises(ConfigError) as caught:
         parse_levers(data, "levers.toml")
     assert str(caught.value) == (
-        "levers.toml: home running_cost_gbp_per_year is £56,000,000 a year, £538,462 a bed a "
+        "levers.toml: home: running_cost_gbp_per_year is £56,000,000 a year, £538,462 a bed a "
         "week, more than the dearest placement recorded in England (£63,000 a week, LGA "
         "2023): is it in pence? Give pounds a year"
     )
@@ -456,7 +456,7 @@ def test_a_recruit_or_home_cost_in_pence_is_warned_of_or_refused():
         parse_levers(data, "levers.toml")
     said = str(caught.value)
     assert "[[recruit]] 1: recruitment_cost_gbp is £2,000,000,000 per household" in said
-    assert ("home setup_cost_gbp is £75,000,000, £37,500,000 a bed, more than a year of the "
+    assert ("home: setup_cost_gbp is £75,000,000, £37,500,000 a bed, more than a year of the "
             "dearest placement recorded in England") in said  # fmt: skip
 
 
@@ -470,7 +470,7 @@ def test_a_high_cost_residential_price_below_the_usual_one_is_refused():
     with pytest.raises(ConfigError) as caught:
         parse_levers(data, "levers.toml")
     assert str(caught.value) == (
-        "levers.toml: spot residential_high_cost_weekly_gbp (£1,200 a week) is less than "
+        "levers.toml: spot: residential_high_cost_weekly_gbp (£1,200 a week) is less than "
         "residential_weekly_gbp (£6,000), though it prices the high-cost placements (10% of "
         "them, residential_high_cost_share): is a figure mistyped? Give the high-cost "
         "placements' price in pounds a week"

@@ -31,7 +31,7 @@ def test_region_raises_on_a_scenario_file_before_anything_runs(
     with pytest.raises(ConfigError) as err:
         run_region(region_dir / "members.toml", out, scenarios=[scenario], params=params,
                    commissioning=False, workers=1)  # fmt: skip
-    assert str(err.value).startswith(f"{scenario}: recruit: is a commissioning lever")
+    assert str(err.value).startswith(f"{scenario}: line 4: recruit: is a commissioning lever")
     assert not (out / "members").exists()
 
 
@@ -45,7 +45,7 @@ def test_region_command_exits_1_on_a_misspelt_scenario_key(
                                     "--out", str(tmp_path / "out"), "--scenario", str(scenario),
                                     "--no-commissioning", "--workers", "1"])  # fmt: skip
     assert res.exit_code == 1, res.output
-    assert f"Error: {scenario}: entries.chnge_pct: is not a setting" in res.output
+    assert f"Error: {scenario}: line 3: entries.chnge_pct: is not a setting" in res.output
     assert "did you mean change_pct?" in res.output
     assert "Traceback" not in res.output and not (tmp_path / "out" / "members").exists()
 
