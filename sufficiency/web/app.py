@@ -47,6 +47,7 @@ from sufficiency.web import (
     placement,
     rerun_pages,
     scenarios,
+    sibling_pin,
 )
 from sufficiency.web.auth import refuse, sign_in
 from sufficiency.web.body_limit import BodyLimit
@@ -248,6 +249,7 @@ ROUTES = [
     Page("/sign-in/oidc/back", oidc_back, roles=PUBLIC),
     Page("/sign-out", sign_out, roles=SIGNED_IN, methods=("POST",)),
     Page("/", home, roles=SIGNED_IN),
+    *sibling_pin.ROUTES,
     *placement.ROUTES,
     *match_files.ROUTES,
     *rerun_pages.ROUTES,

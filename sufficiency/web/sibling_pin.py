@@ -23,8 +23,8 @@ from starlette.responses import Response
 from sufficiency.io.atomic import sha256_file
 from sufficiency.store import RunStore
 from sufficiency.store.team_decisions import decisions_in_force
-from sufficiency.web.framework import Ctx, render
-from sufficiency.web.tonight import Tonight
+from sufficiency.web.framework import PLACEMENT, Ctx, Page, child_url, redirect, render
+from sufficiency.web.tonight import NoRun, Tonight, tonight
 
 _cache: dict[tuple[str, int], dict[str, list[str]] | None] = {}
 _lock = threading.Lock()
@@ -151,18 +151,51 @@ def split_warning(store: RunStore, t: Tonight, child_id: str, home: str) -> str:
 FIELDS = ("decision", "placement_id", "reason", "until", "run_id", "seen")
 
 
+#: The session's key for a pin waiting to be confirmed (sealed, as the flash message is).
+PENDING = "pin_pending"
+
+
 def confirm_split(ctx: Ctx, t: Tonight, child_id: str) -> Response | None:
-    """The confirmation page for a pin that may split a sibling group, before anything is
-    recorded; ``None`` when there is nothing to warn of or the person confirmed."""
+    """For a pin that may split a sibling group, before anything is recorded: the form is
+    kept in the session and the browser sent to the confirmation page (a GET, so Back and
+    Reload ask nothing and send nothing again); ``None`` when there is nothing to warn of
+    or the person confirmed."""
     f = ctx.form
     if f.get("decision") != "pin" or f.get("split_ok") == "yes":
+        ctx.request.session.pop(PENDING, None)
         return None
     home = f.get("placement_id", "")
     if _pins(ctx.store, t).get(child_id, home) != home:
         return None  # pinned elsewhere already: refused, saying so, as before
-    warning = split_warning(ctx.store, t, child_id, home)
-    if not warning:
+    if not split_warning(ctx.store, t, child_id, home):
         return None
-    fields = [(k, f.get(k, "")) for k in FIELDS]
+    ctx.request.session[PENDING] = {"child": child_id, **{k: f.get(k, "") for k in FIELDS}}
+    return redirect(child_url(child_id) + "/confirm-pin")
+
+
+def confirm_page(ctx: Ctx) -> Response:
+    """The confirmation of a pin kept by :func:`confirm_split` (GET). With none kept for
+    this child (confirmed, cancelled or never asked: Back after "Pin anyway"), the
+    child's page."""
+    child_id = ctx.path_param("child_id")
+    kept = ctx.request.session.get(PENDING)
+    if not isinstance(kept, dict) or kept.get("child") != child_id:
+        return redirect(child_url(child_id))
+    try:
+        t = tonight(ctx.store)
+    except NoRun:
+        return redirect(child_url(child_id))
+    home = str(kept.get("placement_id", ""))
+    warning = split_warning(ctx.store, t, child_id, home)
+    if child_id not in t.child_ids() or not warning:
+        ctx.request.session.pop(PENDING, None)
+        ctx.flash(f"The pin of {child_id} to {home} was not recorded: the siblings' homes "
+                  "changed since it was asked for. Check the page and send it again.")  # fmt: skip
+        return redirect(child_url(child_id))
+    fields = [(k, str(kept.get(k, ""))) for k in FIELDS]
     return render(ctx, "pin_confirm.html", child_id=child_id, home=home, warning=warning,
-                  fields=fields, reason=" ".join(f.get("reason", "").split()))  # fmt: skip
+                  fields=fields, reason=" ".join(str(kept.get("reason", "")).split()))  # fmt: skip
+
+
+#: Before the child's page's route, whose ``{child_id:path}`` would take this address.
+ROUTES = [Page("/matching/children/{child_id:path}/confirm-pin", confirm_page, roles=PLACEMENT)]
