@@ -17,6 +17,8 @@ forgotten, and they go to their own start page, the home page.
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import MutableMapping
 from typing import Any
 from urllib.parse import quote, unquote
@@ -27,6 +29,8 @@ from starlette.routing import Match
 KEY = "next"
 #: The longest address kept (a child's ID is at most 100 characters, encoded at most 300).
 MAX_CHARS = 600
+#: The longest reason kept (the form allows 500 once spaces are folded).
+MAX_REASON = 2000
 
 
 def _ours(target: object) -> bool:
@@ -74,3 +78,74 @@ def take(session: MutableMapping[str, Any], request: Request | None = None,
     if request is not None and not opens(request, target, role):
         return "/"
     return str(target)
+
+
+# --- a decision's form sent after the session ended ----------------------------------
+
+#: The session's key for a decision form sent after the session ended (sealed, as the
+#: flash message is: its reason can speak of a child), and how long it is kept.
+FORM = "kept_form"
+KEEP_SECONDS = 15 * 60
+_DECISION = re.compile(r"^(/matching/children/[^?#]+)/decisions$")
+_FIELDS = ("decision", "placement_id", "reason", "until")
+
+
+async def keep_form(request: Request) -> str:
+    """Keep a child's decision form sent after the session ended (a reason typed over
+    several minutes was lost: signing in again showed the page empty), for the person
+    who sent it (the form's ``by``) to see filled in again once signed in; the name it
+    is kept for ("" when nothing was kept).
+    Only from a page of this site (Sec-Fetch-Site or Origin)."""
+    found = _DECISION.match(_raw_path(request))
+    # a page of this site (the pages send no Referer, so Chromium says Origin: null)
+    ours = (
+        request.headers.get("sec-fetch-site") == "same-origin"
+        or request.headers.get("origin") == f"{request.url.scheme}://{request.url.netloc}"
+    )
+    if not found or not ours or not _ours(found[1]):
+        return ""
+    try:
+        data = await request.form(max_files=0, max_fields=50)
+    except Exception:  # an unreadable form is refused as before, without keeping it
+        return ""
+    form = {k: v[:MAX_REASON] for k in _FIELDS if isinstance(v := data.get(k, ""), str)}
+    by = data.get("by", "")
+    if not isinstance(by, str) or not by or "\x00" in "".join(form.values()):
+        return ""
+    request.session[FORM] = {"page": found[1], "by": by, "at": time.time(), "form": form}
+    request.session[KEY] = found[1]  # and signing in goes back to that page
+    return by
+
+
+def carry_form(kept: object, session: MutableMapping[str, Any], username: str) -> None:
+    """Put a form kept before signing in (taken from the old session before it is
+    cleared) into the new session, if it was kept for ``username`` and is still young."""
+    if (
+        isinstance(kept, dict)
+        and kept.get("by") == username
+        and isinstance(kept.get("at"), int | float)
+        and 0 <= time.time() - float(kept["at"]) <= KEEP_SECONDS
+    ):
+        session[FORM] = kept
+
+
+def _raw_path(request: Request) -> str:
+    raw = request.scope.get("raw_path")
+    return raw.decode("latin-1") if isinstance(raw, bytes) else quote(request.url.path)
+
+
+def kept_form(request: Request) -> tuple[tuple[str, ...], dict[str, str]]:
+    """For the child's page ``request`` opens: the sentence saying the form kept for it
+    was not recorded, and the form to fill in again (nothing when none was kept for this
+    page); forgets it."""
+    session = request.session
+    kept = session.get(FORM)
+    if not isinstance(kept, dict) or kept.get("page") != _raw_path(request):
+        return (), {}
+    session.pop(FORM, None)
+    form = kept.get("form")
+    if not isinstance(form, dict):
+        return (), {}
+    said = ("Your session ended before this decision was sent, so it was not recorded. It "
+            "is filled in again below: check it and send it again.")  # fmt: skip
+    return (said,), {str(k): str(v) for k, v in form.items()}

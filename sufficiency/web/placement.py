@@ -30,7 +30,7 @@ from sufficiency.store.team_decisions import (
     replaced_by,
     withdraw_decision,
 )
-from sufficiency.web import flash, rerun, sibling_pin
+from sufficiency.web import come_back, flash, rerun, sibling_pin
 from sufficiency.web.framework import (
     PLACEMENT,
     Ctx,
@@ -118,7 +118,7 @@ def child(ctx: Ctx) -> Response:
         return not_found(ctx, "There is no child with that ID in tonight's run.")
     opened = f"opened the page of child {child_id} (matching run {t.run_id})"
     _audit_child(ctx, t.run_id, child_id, "view_child", opened)
-    return _child_page(ctx, t, child_id)
+    return _child_page(ctx, t, child_id, 200, *come_back.kept_form(ctx.request))
 
 
 def _child_page(
