@@ -235,7 +235,7 @@ def decide(ctx: Ctx) -> Response:
     _audit_child(ctx, t.run_id, child_id, "decision", f"decision {d.id}: {d.sentence}")
     replaced = "".join(
         f" It replaces decision {old.id}, {flash.short(old.sentence)} ({old.decided_by}, "
-        f"{uk_time(old.decided_at, '%d %b %Y %H:%M')})."
+        f"{uk_time(old.decided_at)})."
         for old in replaced_by(ctx.store, d)
     )
     ctx.flash(f"Recorded: {flash.short(d.sentence)}. The next matching run will use it.{replaced}")
