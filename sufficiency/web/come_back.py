@@ -17,6 +17,7 @@ forgotten, and they go to their own start page, the home page.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import MutableMapping
@@ -24,6 +25,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from starlette.requests import Request
+from starlette.responses import RedirectResponse
 from starlette.routing import Match
 
 KEY = "next"
@@ -129,23 +131,58 @@ def carry_form(kept: object, session: MutableMapping[str, Any], username: str) -
         session[FORM] = kept
 
 
+#: The session's key for a decision refused on a child's page, shown by the GET after it.
+REFUSED = "refused_form"
+#: The most a refusal kept in the session may hold (the cookie holds 4 kB once sealed):
+#: a longer one is answered at once, as before.
+MAX_REFUSED_JSON = 1800
+
+
+def refused(
+    request: Request, page: str, status: int, errors: tuple[str, ...], form: dict[str, str]
+) -> RedirectResponse | None:
+    """A decision refused on the child's page at ``page`` (a POST from a browser, which
+    says ``Sec-Fetch-Mode: navigate``): kept in the session, and the browser sent to the
+    page, which shows it (status, sentences and form) once. The refusal was the POST's
+    answer, so Back or Reload asked Chromium to "Confirm form resubmission". ``None``
+    (answer at once) for other clients, other requests or a refusal too long to keep."""
+    if request.method != "POST" or request.headers.get("sec-fetch-mode") != "navigate":
+        return None
+    kept = {"page": page, "status": status, "errors": list(errors),
+            "form": {k: form.get(k, "") for k in _FIELDS}}  # fmt: skip
+    if len(json.dumps(kept)) > MAX_REFUSED_JSON or not _ours(page):
+        return None
+    request.session[REFUSED] = kept
+    return RedirectResponse(page, status_code=303)
+
+
 def _raw_path(request: Request) -> str:
     raw = request.scope.get("raw_path")
     return raw.decode("latin-1") if isinstance(raw, bytes) else quote(request.url.path)
 
 
-def kept_form(request: Request) -> tuple[tuple[str, ...], dict[str, str]]:
-    """For the child's page ``request`` opens: the sentence saying the form kept for it
-    was not recorded, and the form to fill in again (nothing when none was kept for this
-    page); forgets it."""
+def kept_form(request: Request) -> tuple[int, tuple[str, ...], dict[str, str]]:
+    """For the child's page ``request`` opens: the status, the sentences and the form of
+    a decision refused there (:func:`refused`) or sent after the session ended
+    (:func:`keep_form`, saying it was not recorded), to show once; forgets it."""
+    if request.method != "GET":
+        return 200, (), {}
     session = request.session
-    kept = session.get(FORM)
-    if not isinstance(kept, dict) or kept.get("page") != _raw_path(request):
-        return (), {}
-    session.pop(FORM, None)
-    form = kept.get("form")
-    if not isinstance(form, dict):
-        return (), {}
-    said = ("Your session ended before this decision was sent, so it was not recorded. It "
-            "is filled in again below: check it and send it again.")  # fmt: skip
-    return (said,), {str(k): str(v) for k, v in form.items()}
+    for key in (REFUSED, FORM):
+        kept = session.get(key)
+        if isinstance(kept, dict) and kept.get("page") == _raw_path(request):
+            session.pop(key, None)
+            form = kept.get("form")
+            form = {str(k): str(v) for k, v in form.items()} if isinstance(form, dict) else {}
+            if key == REFUSED:
+                status = kept.get("status")
+                errors = kept.get("errors")
+                if isinstance(status, int) and isinstance(errors, list):
+                    return status, tuple(str(e) for e in errors), form
+                return 200, (), {}
+            said = (
+                "Your session ended before this decision was sent, so it was not "
+                "recorded. It is filled in again below: check it and send it again."
+            )
+            return 200, (said,), form
+    return 200, (), {}
