@@ -23,7 +23,7 @@ def test_a_refused_decision_is_a_page_reload_and_back_do_not_send_again(tmp_path
             url = f"{site.url}/matching/children/R007"
             page.goto(url)
             form = page.locator("form", has=page.get_by_role("button", name="Exclude"))
-            reason = "too far from school and from the contact centre " * 11  # 527 once spaces are folded
+            reason = "too far from school and from the contact centre " * 11  # 527 folded
             form.get_by_label("Reason").fill(reason)
             with page.expect_navigation() as sent:
                 form.get_by_role("button", name="Exclude").click()
