@@ -83,13 +83,16 @@ def miles(value: Any) -> str:
     return "" if _blank(value) else f"{float(value):,.1f}"
 
 
-def uk_time(value: dt.datetime | None, fmt: str = "%d %b %Y %H:%M") -> str:
+def uk_time(value: dt.datetime | None, fmt: str = "{day} %H:%M") -> str:
     """A time the store holds (UTC; SQLite gives it back without its zone) as a clock in
-    England reads it: a pin made at 09:15 in summer showed as made at 08:15."""
+    England reads it: a pin made at 09:15 in summer showed as made at 08:15. ``{day}`` in
+    ``fmt`` is the day as :func:`sufficiency.figures.day` says it (``1 April 2026 09:15``;
+    the pages said ``01 Apr 2026 09:15`` beside their ``1 April 2026``)."""
     if value is None:
         return ""
     aware = value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
-    return aware.astimezone(clock.ENGLAND).strftime(fmt)
+    local = aware.astimezone(clock.ENGLAND)
+    return local.strftime(fmt.replace("{day}", figures.day(local.date())))
 
 
 def _no_minus_zero(text: str) -> str:

@@ -47,6 +47,7 @@ from sufficiency.web import (
     placement,
     rerun_pages,
     scenarios,
+    sibling_pin,
 )
 from sufficiency.web.auth import refuse, sign_in
 from sufficiency.web.body_limit import BodyLimit
@@ -129,7 +130,9 @@ def sign_in_post(ctx: Ctx) -> Response:
         limit.succeeded(address, counted)
     # the page asked for when signed out, if this person's role may open it
     back = come_back.take(ctx.request.session, ctx.request, result.account.role)
+    kept = ctx.request.session.get(come_back.FORM)
     _start_session(ctx, result.account.username)
+    come_back.carry_form(kept, ctx.request.session, result.account.username)
     audit(ctx.store, result.account.username, "sign_in", detail="password and code")
     return redirect(back)
 
@@ -220,7 +223,9 @@ async def oidc_back(ctx: Ctx) -> Response:
         )
     await run_in_threadpool(record_success, ctx.store, user.username)
     back = come_back.take(ctx.request.session, ctx.request, user.role)
+    kept = ctx.request.session.get(come_back.FORM)
     await run_in_threadpool(_start_session, ctx, user.username)
+    come_back.carry_form(kept, ctx.request.session, user.username)
     await run_in_threadpool(audit, ctx.store, user.username, "sign_in", detail="OpenID")
     return redirect(back)
 
@@ -248,6 +253,7 @@ ROUTES = [
     Page("/sign-in/oidc/back", oidc_back, roles=PUBLIC),
     Page("/sign-out", sign_out, roles=SIGNED_IN, methods=("POST",)),
     Page("/", home, roles=SIGNED_IN),
+    *sibling_pin.ROUTES,
     *placement.ROUTES,
     *match_files.ROUTES,
     *rerun_pages.ROUTES,

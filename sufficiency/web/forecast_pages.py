@@ -261,7 +261,8 @@ def headline(run: dict[str, Any]) -> str:
     if ends is None or ends.empty:
         return ""
     first, last = ends.iloc[0], ends.iloc[-1]
-    return (f"{count(first['mean'])} children looked after on {first['month']:%d %B %Y}; "
+    on = first["month"]
+    return (f"{count(first['mean'])} children looked after on {on.day} {on:%B %Y}; "
             f"by {last['month']:%B %Y} the middle forecast is {count(last['p50'])} "
             f"(8 in 10 futures between {count(last['p10'])} and "
             f"{count(last['p90'])}).")  # fmt: skip

@@ -152,15 +152,14 @@ def _guard(
                 if request.method == "GET":
                     come_back.remember(request)  # signing in goes back there
                     return RedirectResponse("/sign-in", status_code=303)
-                return error_page(
-                    request,
-                    web,
-                    None,
-                    401,
-                    "Sign in first.",
-                    "Your session has ended or you have not signed in, so nothing was "
-                    "recorded or changed. Sign in, then send it again.",
-                )
+                kept = await come_back.keep_form(request)  # a decision: filled in again
+                return error_page(request, web, None, 401, "Sign in first.",
+                                  "Your session has ended or you have not signed in, so nothing "
+                                  "was recorded or changed. Sign in, then send it again."
+                                  + (f" Sign in as {kept} within {come_back.KEEP_SECONDS // 60} "
+                                     "minutes and the child's page opens with what you sent "
+                                     "filled in (the reason too), to check and send."
+                                     if kept else ""))  # fmt: skip
             if user.role not in roles:
                 # the route's template: a child's page's address holds the child's ID
                 log.info(

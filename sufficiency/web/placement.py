@@ -30,7 +30,7 @@ from sufficiency.store.team_decisions import (
     replaced_by,
     withdraw_decision,
 )
-from sufficiency.web import flash, rerun, sibling_pin
+from sufficiency.web import come_back, flash, rerun, sibling_pin
 from sufficiency.web.framework import (
     PLACEMENT,
     Ctx,
@@ -118,7 +118,7 @@ def child(ctx: Ctx) -> Response:
         return not_found(ctx, "There is no child with that ID in tonight's run.")
     opened = f"opened the page of child {child_id} (matching run {t.run_id})"
     _audit_child(ctx, t.run_id, child_id, "view_child", opened)
-    return _child_page(ctx, t, child_id)
+    return _child_page(ctx, t, child_id, *come_back.kept_form(ctx.request))
 
 
 def _child_page(
@@ -127,7 +127,11 @@ def _child_page(
 ) -> Response:  # fmt: skip
     """A child's page: the proposal, the other options, the decisions in force and the
     forms, which carry the run shown and the decisions listed (a decision made on a page
-    another run or decision has overtaken is refused with a sentence, not recorded)."""
+    another run or decision has overtaken is refused with a sentence, not recorded). A
+    refusal to a browser's POST is shown by the GET it is sent to (Back, Reload)."""
+    if errors and (away := come_back.refused(ctx.request, child_url(child_id), status, errors,
+                                             form or {})):  # fmt: skip
+        return away
     placed = _none_blank(t.children[t.children["Child"] == child_id]).to_dict("records")
     unplaced = _none_blank(t.not_placed[t.not_placed["Child"] == child_id]).to_dict("records")
     in_force = t.decisions_of(child_id, decisions_in_force(ctx.store))
@@ -235,7 +239,7 @@ def decide(ctx: Ctx) -> Response:
     _audit_child(ctx, t.run_id, child_id, "decision", f"decision {d.id}: {d.sentence}")
     replaced = "".join(
         f" It replaces decision {old.id}, {flash.short(old.sentence)} ({old.decided_by}, "
-        f"{uk_time(old.decided_at, '%d %b %Y %H:%M')})."
+        f"{uk_time(old.decided_at)})."
         for old in replaced_by(ctx.store, d)
     )
     ctx.flash(f"Recorded: {flash.short(d.sentence)}. The next matching run will use it.{replaced}")
@@ -276,17 +280,9 @@ def changes(ctx: Ctx) -> Response:
     """What changed between the last two matching runs, and why (``runs diff``)."""
     runs = ctx.store.list_runs(limit=2, kind="match", status="succeeded")
     if len(runs) < 2:
-        return render(
-            ctx,
-            "changes.html",
-            rows=[],
-            before=None,
-            after=None,
-            problem="There is only one matching run so far: nothing to compare."
-            if runs
-            else "There is no matching run in the store yet: nothing to compare.",
-            summary={},
-        )
+        nothing = "only one matching run so far" if runs else "no matching run in the store yet"
+        return render(ctx, "changes.html", rows=[], before=None, after=None, summary={},
+                      problem=f"There is {nothing}: nothing to compare.")  # fmt: skip
     after, before = runs[0], runs[1]
     rows = ctx.store.diff(int(before["id"]), int(after["id"]))
     summary = ctx.store.get(int(after["id"]))["summary"] or {}

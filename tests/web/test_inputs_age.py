@@ -84,7 +84,7 @@ def test_the_matching_pages_say_when_the_register_was_written_and_an_old_runs_da
     pages = _pages(url, "placement", ["/matching", f"/matching/children/{child}"])
     days = (clock.today() - dt.date(2026, 4, 1)).days
     for path, text in pages.items():
-        assert ("Placement register as at 30 Mar 2026 23:10 and referrals as at 30 Mar 2026 "
+        assert ("Placement register as at 30 March 2026 23:10 and referrals as at 30 March 2026 "
                 "22:10 (UK time, when each file was last written).") in text, path  # fmt: skip
         assert (
             f"This matching run is for 1 April 2026, {days} days before today, and no "

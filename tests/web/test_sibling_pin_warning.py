@@ -73,3 +73,36 @@ def test_a_pin_parting_siblings_is_warned_of_before_it_is_recorded(tmp_path, chr
             assert "R002 is in a sibling group with R001 (pinned to PL0066)" in note
         finally:
             page.close()
+
+
+def test_back_and_reload_on_the_confirmation_send_nothing_again(tmp_path, chromium):
+    """The confirmation was the answer to the Pin form's POST: Reload and Back asked
+    Chromium to "Confirm form resubmission" (ERR_CACHE_MISS). It is a page of its own now
+    (the form kept in the session), so Reload and Back are GETs and record nothing."""
+    with site_of_its_own(tmp_path, "placement") as site:
+        run_match(site.store_url, tmp_path / "match")
+        page = chromium.new_page()
+        try:
+            browser_sign_in(page, site, "placement")
+            page.goto(f"{site.url}/matching/children/R001")
+            body = _pin(page, "PL0066", "agreed at the placement panel")
+            assert "Not recorded yet: this pin may split a sibling group" in body
+            assert page.url == f"{site.url}/matching/children/R001/confirm-pin"
+            again = page.reload()  # a GET: no resubmission, the same question
+            assert again is not None and again.request.method == "GET" and again.ok
+            assert "Not recorded yet: this pin may split a sibling group" in page.inner_text("main")
+            page.screenshot(path=str(tmp_path / "confirm-reloaded.png"))
+            assert _kept(site) == []
+            page.get_by_role("button", name="Pin anyway").click()
+            page.wait_for_load_state()
+            assert page.url == f"{site.url}/matching/children/R001"
+            assert "Recorded: Pinned to PL0066 by placement" in page.inner_text("body")
+            back = page.go_back()  # to the confirmation's address: nothing left to confirm
+            assert back is not None and back.request.method == "GET" and back.ok
+            assert page.url == f"{site.url}/matching/children/R001"
+            assert "Not recorded yet" not in page.inner_text("main")
+            page.reload()
+            assert _kept(site) == [("R001", "PL0066")]
+            assert len(decisions_in_force(site.store)) == 1  # recorded once
+        finally:
+            page.close()

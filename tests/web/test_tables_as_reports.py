@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from sufficiency import clock
+from sufficiency.pages.render import uk_time
+from sufficiency.store.team_decisions import decisions_in_force
 from tests.web.conftest import csrf, run_match, site_of_its_own
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -104,6 +106,12 @@ def test_dates_are_said_as_the_reports_say_them(tmp_path):
         for path in ("/matching", "/matching/children/R003", "/decisions"):
             page = html.unescape(c.get(path).text)
             assert "2026-04-01" not in page and until.isoformat() not in page, path
+            # a time as '1 April 2026 09:15', as figures.day says days, not '01 Apr 2026'
+            assert not re.search(r"\b\d{1,2} (?!May)[A-Z][a-z]{2} \d{4}\b", page), path
+        decided = decisions_in_force(own.store, child_id="R003")[0].decided_at
+        when = uk_time(decided)
+        assert re.fullmatch(r"[1-9]\d? [A-Z][a-z]+ \d{4} \d{2}:\d{2}", when), when
+        assert f"<td>{when}</td>" in c.get("/decisions").text
         assert "Matching run 1 for 1 April 2026" in html.unescape(c.get("/matching").text)
         assert f"until {said}" in html.unescape(c.get("/matching/children/R003").text)
         assert f"<td>{said}</td>" in c.get("/decisions").text
