@@ -240,7 +240,9 @@ def test_an_upload_with_a_bad_row_can_be_used_as_the_night_uses_it(site, sample_
              for p in sorted((sample_dir / "ssda903").rglob("*.csv"))]  # fmt: skip
     name, text = files[-3]  # 2026/episodes.csv
     assert name == "2026/episodes.csv"
-    files[-3] = (name, text + b"Total,1857,,,,,,,,,,,\n")
+    first = text.splitlines()[1].split(b",")  # a child's episode, its start mistyped
+    bad = b",".join([first[0], b"31/02/2026", *first[2:]])  # (a "Total" row is a note now)
+    files[-3] = (name, text + bad + b"\n")
     r = _upload(admin, "history", files)
     assert r.status_code == 200 and "set aside the 1 row(s) with errors" in r.text, r.text
     _discard(admin, r)
