@@ -114,7 +114,12 @@ are used only when that year's own return is absent. A table
 with a header row and no rows is valid (a year with no unaccompanied children).
 Files that are not tables (notes, budgets, `README.md`, Office lock files) are
 skipped with one line each; only a file that looks like a 903 table and cannot be
-read is an error. A title row above the header is found and noted; the header row
+read is an error. A zip file, given or in the folder (`903_returns.zip` as emailed,
+`2025-26.zip` beside the other years), is read as the folder it would unzip to (its
+name, and its folders inside, give the collection year), and a note names it and the
+files read from it; a password-protected zip, one that cannot be opened and one that
+would unpack to over 1 GB or to over 200 times its size (a zip bomb) are errors naming
+the zip, and a file in it whose name leads outside it (`../`) is named and not read. A title row above the header is found and noted; the header row
 repeated among the rows (two exports joined one after the other) is left out and
 named, as is a total or note row (`Total`, a count; numbers only below the last child's
 row) with no child's dates or codes. A column of a 903 table named twice (an export

@@ -46,6 +46,7 @@ from sufficiency.io.ssda903_scan import (
 from sufficiency.io.tables import RawTable
 from sufficiency.io.upn import upn_problems
 from sufficiency.io.year_end_open import as_read
+from sufficiency.io.zip903 import unzipped
 
 HEADER_COLUMNS = DFE_TABLES["header"]
 EPISODE_COLUMNS = DFE_TABLES["episodes"]
@@ -344,8 +345,10 @@ def _source(paths: list[Path]) -> str:
 
 
 def _gather(paths: list[Path]) -> tuple[list[Return], list[Problem], list[Problem], Scan]:
-    """Scan ``paths``: the returns found, errors that stop everything, reading notes."""
-    found = scan(paths)
+    """Scan ``paths`` (zips read in place): the returns found, errors that stop
+    everything, reading notes."""
+    with unzipped(paths) as z:
+        found = z.scan(scan(z.paths), paths)
     errors = list(found.errors)
     notes = [*found.skipped, *found.notes]
     if not found.tables and not errors:
