@@ -122,7 +122,8 @@ would unpack to over 1 GB or to over 200 times its size (a zip bomb) are errors 
 the zip, and a file in it whose name leads outside it (`../`) is named and not read. A title row above the header is found and noted; the header row
 repeated among the rows (two exports joined one after the other) is left out and
 named, as is a total or note row (`Total`, a count; numbers only below the last child's
-row) with no child's dates or codes. A column of a 903 table named twice (an export
+row; a report's footer below it, `Report run 01/04/2026`, `Produced by LCS`: words that
+are no ID, one in lower case or a figure) with no child's dates or codes. A column of a 903 table named twice (an export
 joining two tables) is read as
 one where its copies agree on every row or all but one are blank there, and said; where
 they differ, the file is an error naming the column and the first such row. A table with no
