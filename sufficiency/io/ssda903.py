@@ -27,6 +27,7 @@ from sufficiency.errors import InputDataError, Problem
 from sufficiency.figures import day as said_day
 from sufficiency.io.history import SSDA903History
 from sufficiency.io.id_shape import id_problems, not_an_id
+from sufficiency.io.open_late_start import said_as_read
 from sufficiency.io.quality import VALIDATED
 from sufficiency.io.repeated_episode import MESSAGE as REPEAT
 from sufficiency.io.repeated_episode import repeats
@@ -400,6 +401,7 @@ def load_ssda903(
     history = _history(returns, found, notes)
     assert history.quality is not None
     problems += [replace(p, action="") for p in history.quality.problems if p.code in VALIDATED]
+    problems = said_as_read(problems, returns, history.end)  # its end read as open
     return history, as_read(problems)  # an open end written as the last day: not zero-length
 
 
