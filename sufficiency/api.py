@@ -260,16 +260,14 @@ def forecast(
         stages=stages,
     )
     today = clock.today() if run_date is None else option_date(run_date, "run_date")
-    said = [s for s in (set_aside, history_over_a_year_old(report.base.start, today)) if s]
+    stale = history_over_a_year_old(report.base.start, today, read.end)
+    said = [s for s in (set_aside, stale) if s]
     for sentence in said:
         warnings.warn(sentence, ForecastWarning, stacklevel=3)  # the caller's line
     if not said:
         return report
-    return replace(
-        report,
-        notes=(*report.notes, *said),
-        assumptions=with_notes(report.assumptions, said),
-    )
+    return replace(report, notes=(*report.notes, *said),
+                   assumptions=with_notes(report.assumptions, said))  # fmt: skip
 
 
 @notes_said_not_raised

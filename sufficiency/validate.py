@@ -120,7 +120,7 @@ def validate_paths(
     history_paths: list[Path] = []
     child_ids: set[str] = set()
     for path in paths:
-        if path.is_dir() or path.suffix.lower() == ".xml":  # XML: the DfE 903 return
+        if path.is_dir() or path.suffix.lower() in (".xml", ".zip"):  # XML: DfE's 903 return
             history_paths.append(path)
             continue
         try:

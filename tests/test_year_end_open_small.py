@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sufficiency.io.open_late_start import COUNTED, LEFT_OUT
 from sufficiency.io.reconcile import dfe_count
 from sufficiency.io.ssda903 import load_ssda903, read_history
 from sufficiency.io.year_end_open import AFTER_EXTRACT, IN_YEAR_MIN, YEAR_END_OPEN
@@ -143,3 +144,68 @@ def test_a_few_ends_sharing_an_earlier_day_do_not_make_it_the_extracts(tmp_path)
     by_child = h.episodes.set_index("CHILD")["DEC"]
     assert pd.isna(by_child["A"]) and pd.isna(by_child["B"])
     assert (by_child[list("CDE")] == pd.Timestamp("2025-09-01")).all()
+
+
+def test_a_start_typed_after_an_extracts_day_is_said_as_the_forecast_reads_it(tmp_path):
+    """The sample's 2025-26 return as an extract taken on 31/12/2025 writing open ends as
+    that day, one open episode's start typed 15/01/2026 (a year late): validate said "the
+    forecast sets it aside, reading the child as not in care ...; correct DEC", while the
+    forecast reads its DEC as open and leaves the episode out as starting after the data
+    end (31/12/2025). Now validate says so."""
+    from messy903 import in_year_extract
+
+    folder = in_year_extract(tmp_path / "extract").path
+    eps_file = folder / "2026" / "episodes.csv"
+    ep = pd.read_csv(eps_file, dtype=str, keep_default_na=False)
+    opened = ep["DEC"] == ""
+    ep.loc[opened, "DEC"] = "31/12/2025"
+    late = int(ep.index[opened & ep["DECOM"].str.endswith("/11/2025")][0])
+    child = ep.at[late, "CHILD"]
+    ep.loc[late, "DECOM"] = "15/01/2026"
+    ep.to_csv(eps_file, index=False)
+    _, problems = load_ssda903([folder])
+    on_row = {p.code: p for p in problems if p.row == late + 2 and p.file == str(eps_file)}
+    assert YEAR_END_OPEN in on_row
+    said = on_row["dec_before_decom"].message
+    assert said == LEFT_OUT.format(end="31 December 2025")
+    assert "sets it aside" not in said and "correct DEC" not in said
+    history = read_history(folder)
+    assert history.end == pd.Timestamp(2025, 12, 31)
+    rows = history.episodes[history.episodes["CHILD"] == child]
+    assert not (rows["DECOM"] == pd.Timestamp(2026, 1, 15)).any()  # left out, as said
+
+
+def _late_start(tmp_path: Path, open_children: str) -> tuple[Path, int]:
+    """A small extract taken on 31/12/2025 writing open ends as that day, and child Z's
+    start typed 15/01/2026 (a year late) with that end; Z's row."""
+    eps = [
+        *(_ep(c, "01/05/2025", "31/12/2025", "") for c in open_children),
+        *(_ep(c, "01/05/2025", "01/09/2025", "E4A") for c in "MNO"),
+        _ep("Z", "15/01/2026", "31/12/2025", ""),
+    ]
+    return _return(tmp_path, eps), len(eps) + 1
+
+
+def test_a_start_typed_late_within_the_data_is_said_as_counted(tmp_path):
+    """Twelve open ends written 31/12/2025 read as open, and the return's quiet last weeks
+    as the whole year: Z's episode, read as open from 15/01/2026, is counted in care on
+    31 March, as validate now says (it said the episode was set aside)."""
+    folder, row = _late_start(tmp_path, "ABCDEFGHIJKL")
+    _, problems = load_ssda903([folder])
+    on_z = {p.code: p for p in problems if p.row == row}
+    assert YEAR_END_OPEN in on_z
+    assert on_z["dec_before_decom"].message == COUNTED
+    history = read_history(folder)
+    assert history.end == pd.Timestamp(2026, 3, 31)
+    assert "Z" in set(history.episodes.loc[history.episodes["DEC"].isna(), "CHILD"])
+    assert dfe_count(history.episodes, history.header, history.end) == 13
+
+
+def test_a_start_after_an_end_read_as_written_is_still_set_aside(tmp_path):
+    """Six open ends written 31/12/2025 are too few to be an extract's day: read as
+    written, Z's episode ends before it starts and is set aside, as validate says."""
+    folder, row = _late_start(tmp_path, "ABCDEF")
+    _, problems = load_ssda903([folder])
+    said = [p.message for p in problems if p.row == row and p.code == "dec_before_decom"]
+    assert len(said) == 1 and "the forecast sets it aside" in said[0]
+    assert "Z" not in set(read_history(folder).episodes["CHILD"])

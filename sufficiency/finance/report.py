@@ -66,18 +66,25 @@ def project_forecast(
     )
 
 
-def _year_over(proj: SpendProjection, run_date: dt.date) -> str | None:
+def _year_over(
+    proj: SpendProjection, run_date: dt.date, history_end: pd.Timestamp | None = None
+) -> str | None:
     """A sentence when the first financial year projected ended before the run date: a
     nightly job left on last year's 903 return projected a year already over, as a
-    forecast, with no word."""
+    forecast, with no word. A start before ``history_end`` (an early ``--start``) is
+    told to start at the history's end, not to load a return already loaded."""
     fy = financial_year(proj.start + pd.Timedelta(days=1), proj.financial_year_start_month)
     if pd.Timestamp(run_date) <= year_bounds(fy, proj.financial_year_start_month)[1]:
         return None
+    early = history_end is not None and history_end > proj.start
     return (
         f"{history_old_opening(proj.start)}but the run date is "  # day as the opening says it
         f"{figures.day(run_date)}: {fy} is over, yet its spend here is projected, not "
-        "counted; load the latest 903 return"
-    )
+        "counted; "
+        + (f"start it at the end of the 903 history loaded (the default, "
+           f"{figures.day(history_end)})" if early and history_end is not None
+           else "load the latest 903 return")
+    )  # fmt: skip
 
 
 def spend_report(
@@ -112,7 +119,7 @@ def spend_report(
     with notes_kept(priced, keep=DataWarning):
         proj = project_forecast(base, params, costs, actual_weekly_gbp)
     notes = [*notes, *(f"{n.rstrip('.')}." for n in priced)]
-    if (stale := _year_over(proj, run_date)) is not None:
+    if (stale := _year_over(proj, run_date, care.data_end if care else None)) is not None:
         warnings.warn(stale, DataWarning, stacklevel=2)
         notes = [*notes, stale + "."]
     scen = project_forecast(scenario, params, costs, actual_weekly_gbp) if scenario else None

@@ -63,21 +63,40 @@ def history_said_old(notes: Iterable[str], start: dt.date) -> bool:
 
 
 def history_over_a_year_old(
-    start: dt.date, run_date: dt.date, *, viewed: bool = False
+    start: dt.date,
+    run_date: dt.date,
+    history_end: dt.date | None = None,
+    *,
+    viewed: bool = False,
 ) -> str | None:
     """A sentence when the forecast starts (the history ends) more than a year before the
     run date: a scheduled job left on last year's 903 return forecasts months that are
     already past, and its count "now" is the history's end, with no word otherwise.
-    ``viewed``: ``run_date`` is the day a page shows the forecast ("today")."""
+    ``viewed``: ``run_date`` is the day a page shows the forecast ("today").
+    ``history_end``: the last day the history loaded covers, when known: a start before
+    it (an early ``--start``) is said as asked for, and the latest return is asked for
+    only if the history too ends more than a year before (the sentence said "load the
+    latest 903 return" to a run with the latest return loaded)."""
     start = pd.Timestamp(start).date()
     if run_date <= (pd.Timestamp(start) + pd.DateOffset(years=1)).date():
         return None
     past = pd.date_range(start + dt.timedelta(days=1), run_date, freq="ME")[-1]
     day = f"today ({said_day(run_date)})" if viewed else f"the run date {said_day(run_date)}"
-    return (
-        f"{history_old_opening(start)}(the 903 history's last day used), "
+    said = (
         f"more than a year before {day}: the children looked "
         f"after 'now' are those on {said_day(start)}, and the forecast's months to "
-        f"{said_day(past.date())} are already past, forecast rather than counted; load the "
-        "latest 903 return."
+        f"{said_day(past.date())} are already past, forecast rather than counted; "
+    )
+    end = None if history_end is None else pd.Timestamp(history_end).date()
+    if end is None or end <= start:
+        return (
+            f"{history_old_opening(start)}(the 903 history's last day used), {said}load the "
+            "latest 903 return."
+        )
+    advice = f"start it at the end of the history (the default, {said_day(end)})"
+    if run_date > (pd.Timestamp(end) + pd.DateOffset(years=1)).date():
+        advice += ", and load the latest 903 return: the history too ends more than a year before"
+    return (
+        f"{history_old_opening(start)}(the start date asked for; the 903 history loaded runs "
+        f"to {said_day(end)}), {said}{advice}."
     )

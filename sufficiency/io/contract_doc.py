@@ -114,10 +114,18 @@ are used only when that year's own return is absent. A table
 with a header row and no rows is valid (a year with no unaccompanied children).
 Files that are not tables (notes, budgets, `README.md`, Office lock files) are
 skipped with one line each; only a file that looks like a 903 table and cannot be
-read is an error. A title row above the header is found and noted; the header row
+read is an error. A zip file, given or in the folder (`903_returns.zip` as emailed,
+`2025-26.zip` beside the other years), is read as the folder it would unzip to (its
+name, and its folders inside, give the collection year), and a note names it and the
+files read from it; a password-protected zip, one that cannot be opened and one that
+would unpack to over 1 GB or to over 200 times its size (a zip bomb) are errors naming
+the zip, and a file in it whose name leads outside it (`../`) is named and not read.
+A title row above the header is found and noted; the header row
 repeated among the rows (two exports joined one after the other) is left out and
 named, as is a total or note row (`Total`, a count; numbers only below the last child's
-row) with no child's dates or codes. A column of a 903 table named twice (an export
+row; a report's footer below it, `Report run 01/04/2026`, `Produced by LCS`: words that
+are no ID, one in lower case or a figure) with no child's dates or codes.
+A column of a 903 table named twice (an export
 joining two tables) is read as
 one where its copies agree on every row or all but one are blank there, and said; where
 they differ, the file is an error naming the column and the first such row. A table with no
@@ -246,8 +254,10 @@ aged 18 or over left out.
 **Checks.** `validate` checks every field below, a child in two
 overlapping episodes, `DEC` before `DECOM` (the episode set aside by the forecast, its
 child read as out of care until their next episode; said as a year typed a year early
-when `DEC` a year later would be after `DECOM`), an episode starting and ending on the
-same day, `DECOM` after or `DEC` outside the return's collection year, a date of
+when `DEC` a year later would be after `DECOM`; where that `DEC` is an open episode's
+end as an extract writes it, read as open, said as read: left out when `DECOM` is after
+the data's last day, counted in care from `DECOM` when not), an episode starting and
+ending on the same day, `DECOM` after or `DEC` outside the return's collection year, a date of
 birth after an episode's start, a child with episodes but no header row in the same
 year, duplicate `CHILD` in a header, and postcodes not in the ONS Postcode
 Directory (warning); what reconciling finds (revised episodes, closed episodes,

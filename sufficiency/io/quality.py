@@ -77,6 +77,7 @@ READING_CODES = frozenset(
         "merged_cells",
         "code_labels",
         "open_end_date",
+        "zip_read",
     }
 )
 #: How a file was read, said with how many tables or files were so read.
@@ -95,6 +96,7 @@ _READ_COUNTS = (
     ("no_group", "a sibling group written N/A, None or a dash read as none in {} table(s)"),
     ("merged_cells", "cells merged down rows read in each row in {} sheet(s)"),
     ("title_rows", "title rows above the header in {}"),
+    ("zip_read", "{} zip file(s) read in place"),
     (
         "open_end_date",
         "open episodes' end dates written 31/12/9999 or '-' in {} table(s): read as open",

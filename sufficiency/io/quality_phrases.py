@@ -98,6 +98,8 @@ PHRASES: dict[str, str] = {
     "no_child_column": "table(s) without a CHILD column: not read",
     "missing_table": "903 table(s) needed and not found",
     "no_files": "folder(s) with no files to read",
+    "bad_zip": "zip file(s), or files in one, not read (password-protected, unreadable, "
+    "too large, or leading outside the zip)",
     "malformed_file": "file(s) that could not be read (not well-formed, or not the format "
     "their name says)",
     # the placements register's, referrals' and decisions' findings

@@ -27,6 +27,7 @@ from sufficiency.errors import InputDataError, Problem
 from sufficiency.figures import day as said_day
 from sufficiency.io.history import SSDA903History
 from sufficiency.io.id_shape import id_problems, not_an_id
+from sufficiency.io.open_late_start import said_as_read
 from sufficiency.io.quality import VALIDATED
 from sufficiency.io.repeated_episode import MESSAGE as REPEAT
 from sufficiency.io.repeated_episode import repeats
@@ -46,6 +47,7 @@ from sufficiency.io.ssda903_scan import (
 from sufficiency.io.tables import RawTable
 from sufficiency.io.upn import upn_problems
 from sufficiency.io.year_end_open import as_read
+from sufficiency.io.zip903 import unzipped
 
 HEADER_COLUMNS = DFE_TABLES["header"]
 EPISODE_COLUMNS = DFE_TABLES["episodes"]
@@ -344,8 +346,10 @@ def _source(paths: list[Path]) -> str:
 
 
 def _gather(paths: list[Path]) -> tuple[list[Return], list[Problem], list[Problem], Scan]:
-    """Scan ``paths``: the returns found, errors that stop everything, reading notes."""
-    found = scan(paths)
+    """Scan ``paths`` (zips read in place): the returns found, errors that stop
+    everything, reading notes."""
+    with unzipped(paths) as z:
+        found = z.scan(scan(z.paths), paths)
     errors = list(found.errors)
     notes = [*found.skipped, *found.notes]
     if not found.tables and not errors:
@@ -397,6 +401,7 @@ def load_ssda903(
     history = _history(returns, found, notes)
     assert history.quality is not None
     problems += [replace(p, action="") for p in history.quality.problems if p.code in VALIDATED]
+    problems = said_as_read(problems, returns, history.end)  # its end read as open
     return history, as_read(problems)  # an open end written as the last day: not zero-length
 
 

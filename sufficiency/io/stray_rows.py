@@ -45,6 +45,7 @@ import pandas as pd
 
 from sufficiency.errors import Problem
 from sufficiency.io.schema import column_key
+from sufficiency.io.shape import not_an_id
 from sufficiency.io.tables import NOT_A_RECORD, RawTable
 
 #: A plain number, as a count or sum of a column: 47, 1,234.50, £600.
@@ -58,13 +59,21 @@ _LABEL = re.compile(
 
 
 def not_records(
-    raw: RawTable, id_column: str, details: Sequence[str], *, what: str, lacks: str
+    raw: RawTable,
+    id_column: str,
+    details: Sequence[str],
+    *,
+    what: str,
+    lacks: str,
+    notes_below: bool = False,
 ) -> dict[int, str]:
     """The rows of ``raw`` that are not records, by index, each with its sentence.
 
     ``id_column`` and ``details`` are ``raw``'s own (lower-case) columns for the ID and
     the identifying details (absent columns count as blank); ``what`` names a record
     ("a child's referral"), ``lacks`` its details in words ("no date of birth or sex").
+    ``notes_below``: a line of words below the last record is a note too
+    (:func:`_notes_below`).
     """
     data = raw.data
     if data.empty:
@@ -97,6 +106,11 @@ def not_records(
         out[int(idx)] = (
             f"looks like a {kind} row, not {what} (it begins {word!r} and has {lacks}): set "
             "aside and not counted as one"
+        )
+    for idx in _notes_below(raw, id_column, details, out) if notes_below else []:
+        out[idx] = (
+            f"looks like a note below the table (a line of words that is no ID, as a "
+            f"report's footer is, and {lacks}), not {what}: set aside and not counted as one"
         )
     for idx, counted in _numbers_below(raw, id_column, details, out).items():
         if counted is None:
@@ -136,6 +150,33 @@ def _details_blank(raw: RawTable, details: Sequence[str]) -> pd.Series:
             count = r"\d+(\.\d+)?" + (r"|\d\d/\d\d/190[0-2]" if col in raw.date_cells else "")
             blank &= data[col].isna() | data[col].str.fullmatch(count).fillna(False)
     return blank
+
+
+#: A report's footer line: two words or more, one of them a word in lower case ("run",
+#: "by", "of") or a figure; a child's name ("Siân Jones") has neither.
+_NOTE_TEXT = r"(?=.*\S\s+\S)(?=.*(?:\b[a-z]{2,}\b|\d)).*"
+
+
+def _notes_below(
+    raw: RawTable, id_column: str, details: Sequence[str], strays: dict[int, str]
+) -> list[int]:
+    """Rows (not in ``strays``) below the last row with identifying ``details``, its
+    details blank, its first filled cell a line of words that cannot be an ID (a
+    report's footer: ``Report run 01/04/2026``, ``Produced by LCS``) and its ID cell
+    blank or that cell. A date inside the words is no date of the record's."""
+    data = raw.data
+    blank = _details_blank(raw, details)
+    records = data.index[~blank.to_numpy(bool)]
+    if data.empty or not len(records):
+        return []
+    below = data[(data.index > records.max()) & blank.to_numpy(bool)]
+    if below.empty:
+        return []
+    first = below.bfill(axis=1).iloc[:, 0].astype("string")
+    ids = below[id_column] if id_column in below.columns else pd.Series(pd.NA, index=below.index)
+    note = first.notna() & not_an_id(first) & first.str.fullmatch(_NOTE_TEXT).fillna(False)
+    note &= ids.isna() | (ids == first).fillna(False)
+    return [int(i) for i in below.index[note.to_numpy(bool)] if int(i) not in strays]
 
 
 def _numbers_below(

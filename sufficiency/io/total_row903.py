@@ -7,9 +7,11 @@ child's ID, but ``validate`` gave it an error for each column it read (5 for an
 episodes table's ``Total,1857``: CHILD, DECOM, RNE, LS and PLACE), on a return DfE
 would accept. Such a row, recognised as the referrals reader recognises one
 (:mod:`.stray_rows`: a label word first, the child's details blank or counts; or only
-numbers below the last child's row, its CHILD blank or a count of those above), is left
-out before either reads the table, and named in a warning. A row with a date, a code or
-a child's ID is always read, as a child's.
+numbers below the last child's row, its CHILD blank or a count of those above; or, below
+the last child's row, a report's footer line, ``Report run 01/04/2026`` or ``Produced by
+LCS``: words that are no ID, with a word in lower case or a figure, no date or code in
+the child's columns), is left out before either reads the table, and named in a
+warning. A row with a date, a code or a child's ID is always read, as a child's.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def drop_total_rows(raw: RawTable) -> tuple[RawTable, list[Problem]]:
     if data.empty or "child" not in data.columns or found is None:
         return raw, []
     details, lacks = found
-    strays = not_records(raw, "child", details, what="a child's row", lacks=lacks)
+    strays = not_records(raw, "child", details, what="a child's row", lacks=lacks, notes_below=True)
     if not strays:
         return raw, []
     notes = [

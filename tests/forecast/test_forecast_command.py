@@ -183,11 +183,14 @@ def test_a_history_over_a_year_before_the_run_date_is_said(csv_authority: Path, 
     assert "more than a year before" not in said
     assert not table["value"].astype(str).str.contains("more than a year before").any()
     said, table = run("2026-06-01", tmp_path / "late")
+    # its history runs to 31/03/2026, the start asked for is earlier: it said "load the
+    # latest 903 return" (tests/forecast/test_stale_early_start.py)
     sentence = (
-        "The forecast starts on 31 March 2025 (the 903 history's last day used), more than a "
-        "year before the run date 1 June 2026: the children looked after 'now' are those on "
-        "31 March 2025, and the forecast's months to 31 May 2026 are already past, forecast "
-        "rather than counted; load the latest 903 return."
+        "The forecast starts on 31 March 2025 (the start date asked for; the 903 history "
+        "loaded runs to 31 March 2026), more than a year before the run date 1 June 2026: the "
+        "children looked after 'now' are those on 31 March 2025, and the forecast's months to "
+        "31 May 2026 are already past, forecast rather than counted; start it at the end of "
+        "the history (the default, 31 March 2026)."
     )
     assert sentence in " ".join(said.split())
     cautions = table.loc[table["item"] == "Read with care", "value"].tolist()
