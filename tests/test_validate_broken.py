@@ -46,6 +46,8 @@ PLANTED = {
     ("broken/placements_missing_column.csv", None, None, "pets_unknown", "warning"),
     # nor risk_exclusions: every home is read as taking a child with any risk
     ("broken/placements_missing_column.csv", None, None, "no_risk_exclusions", "warning"),
+    # nor current_children: every home read as having no child there (rules 10, 11, 14)
+    ("broken/placements_missing_column.csv", None, None, "no_current_children", "warning"),
     ("broken/ssda903/2025/header.csv", 2, "CHILD", "duplicate_id", "error"),
     ("broken/ssda903/2025/header.csv", 3, "SEX", "invalid_value", "error"),
     ("broken/ssda903/2025/header.csv", 4, "DOB", "invalid_value", "error"),
@@ -60,6 +62,7 @@ PLANTED = {
     # a decimal comma in a European CSV whose other figures have decimal points: its row
     ("malformed/semicolon.csv", 3, "weekly_cost", "invalid_value", "error"),
     ("malformed/semicolon.csv", None, None, "delimiter", "warning"),
+    ("malformed/semicolon.csv", None, None, "no_current_children", "warning"),
     ("malformed/binary.csv", None, None, "malformed_file", "error"),
     ("malformed/empty.csv", None, None, "malformed_file", "error"),
     ("malformed/header_only.csv", None, None, "empty_register", "warning"),

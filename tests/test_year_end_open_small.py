@@ -78,7 +78,7 @@ def test_a_small_authoritys_in_year_extract_written_to_its_date_is_open(tmp_path
     assert written.quality is not None
     said = [p for p in written.quality.problems if p.code == YEAR_END_OPEN]
     assert sorted(p.row for p in said) == [2, 3, 4, 5, 6, 7]
-    assert all("(31/12/2025)" in p.message for p in said)
+    assert all("(31 December 2025)" in p.message for p in said)
 
 
 def test_a_real_returns_few_endings_on_its_latest_day_stay_ended(tmp_path):

@@ -124,6 +124,13 @@ PHRASES: dict[str, str] = {
     "pets_unknown": "home(s) that do not say whether they have pets",
     "no_risk_exclusions": "register(s) without a risk_exclusions column: every home read as "
     "able to take a child with any risk",
+    "no_current_children": "register(s) without a current_children column: every home read "
+    "as having no child living there",
+    "current_not_given": "register(s) with current_children blank on some rows: read as at "
+    "least one child there",
+    "group_spelling": "sibling group code(s) written in another case or spacing: read as one "
+    "group",
+    "money_multiplier": "figure(s) written with k or m (£74m): read as pounds",
     "age_range": "row(s) whose age_min is above their age_max",
     "supported_age": "supported accommodation row(s) for children under 16",
     "out_of_range": "figure(s) too large for what their column holds",
