@@ -56,6 +56,7 @@ from sufficiency.io.ssda903 import SSDA903History
 from sufficiency.io.ssda903_scan import year_label
 from sufficiency.matching.run import MatchRun, match
 from sufficiency.matching.summary import MatchSummary
+from sufficiency.plurals import numbered
 
 __all__ = [
     "BacktestReport",
@@ -164,7 +165,7 @@ def _warn_repairs(quality: DataQuality | None, source: str, stacklevel: int = 5)
         return
     said = []
     if quality.num_findings():
-        said.append(f"{quality.num_findings():,} row(s) repaired or set aside")
+        said.append(f"{numbered(quality.num_findings(), 'row(s)')} repaired or set aside")
     if quality.missing_years:
         said.append("no return for " + ", ".join(year_label(y) for y in quality.missing_years))
     if said:

@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 from pathlib import PureWindowsPath
 from typing import Any, Literal, TypeVar, cast
 
+from sufficiency.plurals import numbered
+
 Severity = Literal["error", "warning"]
 
 
@@ -182,7 +184,9 @@ def format_problems(problems: Sequence[Problem]) -> str:
             current = p.file
             n_err = sum(1 for q in problems if q.file == p.file and q.severity == "error")
             n_warn = sum(1 for q in problems if q.file == p.file and q.severity == "warning")
-            lines.append(f"{p.file}: {n_err:,} error(s), {n_warn:,} warning(s)")
+            lines.append(
+                f"{p.file}: {numbered(n_err, 'error(s)')}, {numbered(n_warn, 'warning(s)')}"
+            )
         key = _same_problem(p)
         group = groups.get(key, []) if p.row is not None else []
         if len(group) <= ROWS_ON_ONE_LINE:
@@ -227,13 +231,13 @@ def _describe_rows(group: Sequence[Problem]) -> str:
             start = prev = r
     more = len(runs) - ROWS_NAMED
     named = ", ".join(runs[:ROWS_NAMED]) + (
-        f" and {more:,} more run(s) of rows" if more > 0 else ""
+        f" and {numbered(more, 'more run(s)')} of rows" if more > 0 else ""
     )
     p = group[0]
     column = f", column {p.column}" if p.column else ""
     values = sorted({str(q.value) for q in group if q.value not in (None, "")})
     shown = ", ".join(repr(v) for v in values[:3]) + (
-        f" and {len(values) - 3:,} other(s)" if len(values) > 3 else ""
+        f" and {numbered(len(values) - 3, 'other(s)')}" if len(values) > 3 else ""
     )
     value = f" (values {shown})" if len(values) > 1 else f" (value {shown})" if values else ""
     return f"rows {named} ({len(rows):,} rows){column}: {p.message}{value}"

@@ -20,6 +20,7 @@ from sufficiency.io.inputs import PLACEMENTS, REFERRALS, load_placements
 from sufficiency.io.referrals_check import check_referrals
 from sufficiency.io.ssda903 import detect_table, load_ssda903
 from sufficiency.io.tables import read_tables
+from sufficiency.plurals import numbered
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,9 @@ class ValidationReport:
             lines += ["", format_problems(self.problems)]
         lines += [
             "",
-            f"Checked {len(self.checked)} input(s): {self.num_errors:,} error(s), "
-            f"{self.num_warnings:,} warning(s).",
+            f"Checked {numbered(len(self.checked), 'input(s)')}: "
+            f"{numbered(self.num_errors, 'error(s)')}, "
+            f"{numbered(self.num_warnings, 'warning(s)')}.",
         ]
         if said_by_rows(self.problems):
             lines.append(

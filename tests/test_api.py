@@ -329,7 +329,7 @@ def test_the_commands_say_repairs_in_their_own_words_not_the_apis(sample_dir, tm
     assert result.exit_code == 0, result.output
     assert "quality.summary_lines" not in result.output
     assert "row(s) repaired or set aside" not in result.output
-    assert "Repaired or set aside (2 finding(s)):" in result.output
+    assert "Repaired or set aside (2 findings):" in result.output
     assert f"Every finding: {out / 'data_quality.csv'}" in result.output
 
 
@@ -349,7 +349,7 @@ def test_a_history_read_with_repairs_is_warned_of_once_read(sample_dir, tmp_path
         report = api.forecast(folder, **QUICK)
     (warning,) = [w for w in said if w.category is RepairWarning]
     assert str(warning.message) == (
-        f"{folder}: 2 row(s) repaired or set aside. The result's quality says what and "
+        f"{folder}: 2 rows repaired or set aside. The result's quality says what and "
         "where (quality.summary_lines(), quality.table())."
     )
     assert warning.filename == __file__  # the caller's line, not the library's

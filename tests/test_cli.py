@@ -102,7 +102,7 @@ def test_bundled_sample_validates_clean(sample_dir):
          str(sample_dir / "referrals.csv"), str(sample_dir / "placements.csv")],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "0 error(s)" in result.output
+    assert "0 errors" in result.output
 
 
 def test_match_command_records_its_run(sample_dir, tmp_path):
@@ -214,7 +214,7 @@ def test_python_m_sufficiency_runs_the_command_line(sample_dir):
                            str(sample_dir / "referrals.csv"), "--date", "2026-04-01"],
                           capture_output=True, text=True, env=env, timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "Checked 1 input(s): 0 error(s)" in done.stdout
+    assert "Checked 1 input: 0 errors" in done.stdout
 
 
 def test_python_m_sufficiency_names_itself_as_typed():

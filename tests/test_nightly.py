@@ -517,7 +517,7 @@ def test_an_input_still_being_written_fails_its_job_not_the_night(tmp_path, samp
                         "placements", "decisions")))  # fmt: skip
     report = run_nightly(_config(tmp_path, sample_dir, jobs=("match",), referrals=refs), DAY)
     assert report.exit_code == EXIT_INPUT
-    assert f"{refs}: 1 error(s)" in report.messages[0]
+    assert f"{refs}: 1 error" in report.messages[0]
     assert "changed while the night was reading it" in report.messages[0]
     assert not (tmp_path / "out" / "2026-04-01").exists()
     (run,) = _store(tmp_path).list_runs()
@@ -535,7 +535,7 @@ def test_a_failed_jobs_log_line_says_why(tmp_path, sample_dir):
     lines = [json.loads(x) for x in (tmp_path / "logs" / "nightly.log").read_text().splitlines()]
     failed = {x["job"]: x["message"] for x in lines if x["level"] == "error" and "job" in x}
     assert failed == {
-        "validate": f"job failed: input errors: {gone}: 1 error(s), 0 warning(s) ERROR: "
+        "validate": f"job failed: input errors: {gone}: 1 error, 0 warnings ERROR: "
         "referrals.csv does not exist",
         "spend": "job failed: the spend job needs nightly.history in the configuration",
     }

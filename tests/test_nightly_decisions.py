@@ -235,7 +235,7 @@ def test_a_decisions_file_that_is_not_there_is_an_input_error(tmp_path, sample_d
     report = run_nightly(cfg, DAY)
     assert report.exit_code == EXIT_INPUT, report.messages
     text = "\n".join(report.messages)
-    assert f"{tmp_path / 'decisions.csv'}: 1 error(s)" in text and "does not exist" in text
+    assert f"{tmp_path / 'decisions.csv'}: 1 error" in text and "does not exist" in text
     assert "unexpected failure" not in text
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from sufficiency.errors import Problem
 from sufficiency.io.quality import PHRASES, READING_CODES, DataQuality
+from sufficiency.plurals import for_count
 
 ROOT = Path(__file__).resolve().parents[1] / "sufficiency"
 CODE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
@@ -143,7 +144,7 @@ def test_the_summary_says_no_code() -> None:
         assert f"1 {code.replace('_', ' ')};" not in text
         assert f"1 {code.replace('_', ' ')}." not in text
         if code not in READING_CODES:
-            assert f"1 {PHRASES[code]}" in text
+            assert f"1 {for_count(1, PHRASES[code])}" in text
 
 
 def test_a_file_read_as_found_is_said_so() -> None:
@@ -152,9 +153,9 @@ def test_a_file_read_as_found_is_said_so() -> None:
     codes = ["mac_roman", "text_formulas", "header_row_missing", "european_figures",
              "other_sheets", "weekday_dates"]  # fmt: skip
     (line,) = _quality(codes).reading_lines()
-    assert line.startswith("Read as found: dates not in DD/MM/YYYY in 1 table(s); ")
-    for said in ("'CSV (Macintosh)' writes them in 1 file(s)", 'cells written ="..."',
-                 "no header row in 1 table(s)", "the European way (1.234,50) in 1 table(s)",
-                 "1 workbook(s) with several sheets of one table"):  # fmt: skip
+    assert line.startswith("Read as found: dates not in DD/MM/YYYY in 1 table; ")
+    for said in ("'CSV (Macintosh)' writes them in 1 file", 'cells written ="..."',
+                 "no header row in 1 table", "the European way (1.234,50) in 1 table",
+                 "1 workbook with several sheets of one table"):  # fmt: skip
         assert said in line
     assert _quality(codes).counts() == {}

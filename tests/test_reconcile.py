@@ -997,7 +997,7 @@ def test_dates_with_the_months_name_are_read_and_noted_as_reading(tmp_path):
     assert _codes(h).count("month_name_dates") == 2
     assert h.quality.num_looked_after == 2
     summary = "\n".join(h.quality.summary_lines())
-    assert "dates not in DD/MM/YYYY in 2 table(s)" in summary and "month name" not in summary
+    assert "dates not in DD/MM/YYYY in 2 tables" in summary and "month name" not in summary
 
 
 def test_a_period_of_care_begun_at_18_or_over_is_named(tmp_path):

@@ -332,7 +332,7 @@ def test_unknown_and_misspelt_xml_elements_are_named_never_their_text(tmp_path):
     (tmp_path / "SSDA903_2026.xml").write_text(xml.replace("DECOMM", "DECOM"))
     quality = read_history(tmp_path).quality
     assert quality.num_findings() == 0  # no row was repaired or set aside
-    assert "; 1 kind(s) of XML element no 903 table has, not read." in quality.summary_lines()[1]
+    assert "; 1 kind of XML element no 903 table has, not read." in quality.summary_lines()[1]
 
 
 def test_upns_are_checked_as_dfe_does_and_never_printed(tmp_path):

@@ -20,6 +20,7 @@ from sufficiency.commands.common import (
 )
 from sufficiency.commands.progress import Progress
 from sufficiency.config import load_params
+from sufficiency.plurals import for_count, numbered
 
 if TYPE_CHECKING:
     from sufficiency.matching.summary import InputNote, MatchSummary
@@ -150,7 +151,7 @@ def input_lines(summary: MatchSummary) -> list[str]:
     lines = []
     aside = summary.set_aside
     if aside:
-        lines.append(f"{len(aside)} input row(s) set aside; the rest were matched:")
+        lines.append(f"{numbered(len(aside), 'input row(s)')} set aside; the rest were matched:")
         for a in aside:
             where = f"{a.file} row {a.row}" if a.row is not None else a.file
             lines.append(f"  SET ASIDE {where} ({a.id or 'no ID'}): {a.problem}")
@@ -161,11 +162,12 @@ def input_lines(summary: MatchSummary) -> list[str]:
         for n in notes[:_NOTES_SHOWN]:
             lines.append(f"  WARNING {n.file}: {n.note}")
         if len(notes) > _NOTES_SHOWN:
-            lines.append(f"  ... and {len(notes) - _NOTES_SHOWN} more {code} warning(s) "
+            lines.append(f"  ... and {len(notes) - _NOTES_SHOWN:,} more {code} "
+                         f"{for_count(len(notes) - _NOTES_SHOWN, 'warning(s)')} "
                          "(all in summary.json and the report)")  # fmt: skip
     if summary.distance_unknown:
-        lines.append(f"{summary.distance_unknown} proposal(s) with a distance unknown or "
-                     "assumed (see distance_note in matches.csv)")  # fmt: skip
+        lines.append(f"{numbered(summary.distance_unknown, 'proposal(s)')} with a distance "
+                     "unknown or assumed (see distance_note in matches.csv)")  # fmt: skip
     plan = summary.plan
     if plan.placed_distance_not_known:  # the count leaves them out: say so, and why
         lines.append(f"{plan.placed_over_20_miles} placed over 20 miles from home"

@@ -108,10 +108,23 @@ def _headlines(report: ForecastReport) -> list[dict[str, str]]:
     return items
 
 
+def _appendix(report: ForecastReport) -> pd.DataFrame:
+    """The assumptions table without its Read with care rows that the page's Read with
+    care list already says: each warning was given twice, at the top and again in the
+    appendix (assumptions.csv and the workbook keep them, having no list above)."""
+    said = {str(n) for n in report.notes}
+    table = report.assumptions
+    if table.empty or "item" not in table.columns:
+        return table
+    repeated = (table["item"] == "Read with care") & table["value"].astype(str).isin(said)
+    return table[~repeated]
+
+
 def render_html(report: ForecastReport) -> str:
     """The whole page as a string."""
     base, scen = report.base, report.scenario
     scen_name = scen.scenario if scen is not None else ""
+    appendix = _appendix(report)
     hist_dates = base.history_month_ends
     total = _fan(
         "Children looked after (all placements)",
@@ -207,6 +220,8 @@ def render_html(report: ForecastReport) -> str:
         percents=percent_cols,
         quality=Markup(quality_html(report.quality)),
         notes=report.notes,
-        # as the workbook shows them: codes in words, dates day first (the CSV keeps ISO)
-        assumptions=report.assumptions.map(lambda v: vocabulary.plain(str(v))),
+        # as the workbook shows them: codes in words, dates day first (the CSV keeps ISO);
+        # the warnings said under Read with care at the top not said again here
+        assumptions=appendix.map(lambda v: vocabulary.plain(str(v))),
+        notes_left_out=len(report.assumptions) - len(appendix),
     )

@@ -38,6 +38,7 @@ from sufficiency.errors import DataWarning
 from sufficiency.forecast.errors import ForecastError
 from sufficiency.io.dates import eighteenth_birthdays
 from sufficiency.io.ssda903 import SSDA903History
+from sufficiency.plurals import numbered
 
 CATEGORIES: tuple[str, ...] = (
     "kinship_foster",
@@ -228,8 +229,8 @@ def build_spells(history: SSDA903History) -> CareSpells:
         most = f", the most {quality.commonest()}" if quality is not None and found else ""
         raise ForecastError(
             "no episode in the 903 history can be used"
-            + (f" ({found:,} finding(s) repaired or set aside{most}; `sufficiency validate` "
-               "lists each)" if found else "")
+            + (f" ({numbered(found, 'finding(s)')} repaired or set aside{most}; "
+               "`sufficiency validate` lists each)" if found else "")
             + ", so there is no one to forecast from"
         )  # fmt: skip
     child = ep["CHILD"].astype(str).to_numpy()

@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency import vocabulary
 from sufficiency.figures import day as said_day
+from sufficiency.forecast.assumption_words import lay_out, with_plain_words
 from sufficiency.forecast.backtest import backtest_sentences
 from sufficiency.io.quality_writers import add_quality_sheet
 from sufficiency.io.xlsx import (
@@ -39,7 +40,6 @@ from sufficiency.io.xlsx import (
     save_workbook,
     sheet_widths,
     show_axes,
-    wrap_values,
 )
 from sufficiency.io.xlsx_style import BOLD, COUNT
 from sufficiency.io.xlsx_text import wrapped_lines
@@ -443,9 +443,9 @@ def write_workbook(report: ForecastReport, path: Path) -> None:
         _backtest_sheet(wb, report.backtest)
 
     ws = wb.create_sheet("Assumptions")
-    _put(ws, report.assumptions)
+    _put(ws, with_plain_words(report.assumptions))
     _finish(ws, "A2")
-    wrap_values(ws, 45)
+    lay_out(ws)  # the settings' technical names beside plain words
     add_quality_sheet(wb, report.quality)
     print_a4_landscape(charts.ws)
     charts.ws.column_dimensions["A"].width = 9

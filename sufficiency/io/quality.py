@@ -22,6 +22,7 @@ from sufficiency.io.quality_phrases import PHRASES
 from sufficiency.io.ssda903_scan import year_label
 from sufficiency.io.x1_gap import X1_GAP, X1_UNFOLLOWED
 from sufficiency.io.year_end_open import AFTER_EXTRACT, REC_WITHOUT_DEC, YEAR_END_OPEN
+from sufficiency.plurals import for_count, numbered
 from sufficiency.results import BriefRepr
 from sufficiency.vocabulary import counted
 
@@ -210,7 +211,9 @@ class DataQuality(BriefRepr):
     def commonest(self) -> str:
         """The commonest kind of finding, in words with its count (``""`` for none)."""
         top = self.counts().most_common(1)
-        return f"{top[0][1]:,} {PHRASES.get(top[0][0], top[0][0].replace('_', ' '))}" if top else ""
+        return (
+            numbered(top[0][1], PHRASES.get(top[0][0], top[0][0].replace("_", " "))) if top else ""
+        )
 
     def table(self) -> pd.DataFrame:
         """``data_quality.csv``: file, row, column, problem, what was done, severity, code."""
@@ -257,15 +260,17 @@ class DataQuality(BriefRepr):
         counts = self.counts().most_common()
         room = MAX_SUMMARY_LINES - len(lines) - 2
         if counts:
-            lines.append(f"Repaired or set aside ({sum(n for _, n in counts)} finding(s)):")
+            lines.append(
+                f"Repaired or set aside ({numbered(sum(n for _, n in counts), 'finding(s)')}):"
+            )
             shown = counts if len(counts) <= room else counts[: room - 1]
             for code, n in shown:
-                lines.append(f"  {n:,} {PHRASES.get(code, code.replace('_', ' '))}")
+                lines.append("  " + numbered(n, PHRASES.get(code, code.replace("_", " "))))
             if len(shown) < len(counts):
                 rest = counts[len(shown) :]
                 lines.append(
-                    f"  {sum(n for _, n in rest):,} more of {len(rest)} other kind(s): see "
-                    "data_quality.csv"
+                    f"  {sum(n for _, n in rest):,} more of "
+                    f"{numbered(len(rest), 'other kind(s)')}: see data_quality.csv"
                 )
         lines.append(self._start_line())
         return lines[:MAX_SUMMARY_LINES]
@@ -280,9 +285,9 @@ class DataQuality(BriefRepr):
         said = self.reading_lines()
         counts = self.counts().most_common()
         if counts:
-            found = "; ".join(f"{n:,} {PHRASES.get(c, c.replace('_', ' '))}" for c, n in counts)
-            said.append(f"Repaired or set aside ({sum(n for _, n in counts):,} finding(s), "
-                        f"each in {where}): {found}.")  # fmt: skip
+            found = "; ".join(numbered(n, PHRASES.get(c, c.replace("_", " "))) for c, n in counts)
+            total = numbered(sum(n for _, n in counts), "finding(s)")
+            said.append(f"Repaired or set aside ({total}, each in {where}): {found}.")  # fmt: skip
         if self.num_set_aside_open:
             said.append(self._start_line())
         return said
@@ -296,9 +301,11 @@ class DataQuality(BriefRepr):
         if self.not_used:
             names = sorted({t for _, t in self.not_used})
             listed = ", ".join(names) if len(names) <= 4 else ", ".join(names[:3]) + "..."
-            found.append(f"{len(self.not_used)} other 903 table(s) not used ({listed})")
+            found.append(
+                f"{numbered(len(self.not_used), 'other 903 table(s)')} not used ({listed})"
+            )
         if reading["skipped_file"]:
-            found.append(f"{reading['skipped_file']} file(s) skipped (not 903 tables)")
+            found.append(f"{numbered(reading['skipped_file'], 'file(s)')} skipped (not 903 tables)")
         if found:
             lines.append("Also present: " + "; ".join(found) + ".")
         read_bits = []
@@ -307,9 +314,11 @@ class DataQuality(BriefRepr):
                                            "dotted_dates", "year_first_dates",
                                            "zoned_dates", "weekday_dates"))  # fmt: skip
         if formats:
-            read_bits.append(f"dates not in DD/MM/YYYY in {formats} table(s)")
+            read_bits.append(f"dates not in DD/MM/YYYY in {numbered(formats, 'table(s)')}")
         if month_first := reading["month_first_dates"] + reading["month_first_column"]:
-            read_bits.append(f"dates month first (MM/DD/YYYY) in {month_first} table(s)")
+            read_bits.append(
+                f"dates month first (MM/DD/YYYY) in {numbered(month_first, 'table(s)')}"
+            )
         if reading["part_month"]:
             read_bits.append(
                 "the latest return ends part-way through a month, so the history "
@@ -322,22 +331,29 @@ class DataQuality(BriefRepr):
             )
         if reading["null_blanks"]:
             read_bits.append(
-                f"empty cells written NULL, nan or None in {reading['null_blanks']} table(s)"
+                "empty cells written NULL, nan or None in "
+                + numbered(reading["null_blanks"], "table(s)")
             )
         if reading["unnamed_column"]:
-            read_bits.append(f"{reading['unnamed_column']} column(s) without a header but "
-                             "holding values, not read")  # fmt: skip
+            read_bits.append(f"{numbered(reading['unnamed_column'], 'column(s)')} without a "
+                             "header but holding values, not read")  # fmt: skip
         if reading["hidden_rows"]:
-            read_bits.append(f"rows hidden in Excel in {reading['hidden_rows']} table(s), read "
-                             "like the others")  # fmt: skip
+            tables = numbered(reading["hidden_rows"], "table(s)")
+            read_bits.append(f"rows hidden in Excel in {tables}, read like the others")
         if reading["hidden_columns"]:
-            read_bits.append(f"columns hidden in Excel in {reading['hidden_columns']} table(s), "
-                             "read like the others")  # fmt: skip
+            tables = numbered(reading["hidden_columns"], "table(s)")
+            read_bits.append(f"columns hidden in Excel in {tables}, read like the others")
         if xml := reading["unknown_xml_element"] + reading["misspelt_xml_element"]:
             near = reading["misspelt_xml_element"]
             said = f" ({near} a near miss of a field's name)" if near else ""
-            read_bits.append(f"{xml} kind(s) of XML element no 903 table has, not read{said}")
-        read_bits += [said.format(reading[code]) for code, said in _READ_COUNTS if reading[code]]
+            read_bits.append(
+                f"{numbered(xml, 'kind(s)')} of XML element no 903 table has, not read{said}"
+            )
+        read_bits += [
+            for_count(reading[code], said).format(reading[code])
+            for code, said in _READ_COUNTS
+            if reading[code]
+        ]
         if reading["year_from_content"]:
             read_bits.append(
                 f"{reading['year_from_content']} named for an earlier year than their dates "

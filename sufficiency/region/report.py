@@ -18,6 +18,7 @@ from sufficiency import figures, vocabulary
 from sufficiency.finance.pence import pounds
 from sufficiency.finance.report import UNDER
 from sufficiency.forecast.backtest import unlabelled
+from sufficiency.plurals import numbered
 from sufficiency.region.specs import BASE_KEY, MemberFailure, MemberSummary
 from sufficiency.vocabulary import counted
 
@@ -165,8 +166,8 @@ def _status(result: RegionResult, code: str, ran: MemberSummary | None = None) -
             # where each finding is listed, the folder a word of its own (a path of 45
             # characters does not wrap in a cell)
             folder = f"members/{code}/{BASE_KEY}/forecast"
-            said.append(f"{ran.findings:,} finding(s) in its 903 data repaired or set aside "
-                        f"(each in data_quality.csv in {folder})")  # fmt: skip
+            said.append(f"{numbered(ran.findings, 'finding(s)')} in its 903 data repaired or "
+                        f"set aside (each in data_quality.csv in {folder})")  # fmt: skip
         if ran is not None and ran.budget_doubted:
             said.append(f"budget {ran.budget_doubt} its spend (wrong unit?): not in the "
                         "region's budget")  # fmt: skip

@@ -20,6 +20,7 @@ from sufficiency import clock
 from sufficiency.config import GeneralParams, MatchingParams
 from sufficiency.errors import StoreError
 from sufficiency.pages.render import uk_time
+from sufficiency.plurals import numbered
 from sufficiency.store.accounts import (
     MAX_USERNAME,
     ROLE_WORDS,
@@ -189,6 +190,7 @@ def _uploads(ctx: Ctx, status: int = 200, **extra: object) -> Response:
         max_mb=ctx.web.params.max_upload_mb,
         max_listed=upload_checks.MAX_LISTED,
         sent=secrets.token_urlsafe(18),  # one sending of the upload form (upload_once)
+        numbered=numbered,  # "1 error", "3 warnings": counts in words, not "error(s)"
         **context,
     )
 

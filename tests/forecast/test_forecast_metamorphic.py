@@ -148,7 +148,7 @@ def test_the_returns_merged_into_one_file_a_table_give_the_same_paths(
     lines = other.quality.summary_lines()
     assert not any(line.startswith("Repaired or set aside") for line in lines), lines
     assert (
-        "Read as found: 3 table(s) of several years, each row read as part of the return its "
+        "Read as found: 3 tables of several years, each row read as part of the return its "
         "YEAR column names." in lines
     ), lines
 
@@ -176,7 +176,7 @@ def test_a_return_as_a_workbook_with_a_column_hidden_gives_the_same_paths(
     assert other.quality is not None
     lines = other.quality.summary_lines()
     assert not any(line.startswith("Repaired or set aside") for line in lines), lines
-    assert any("columns hidden in Excel in 1 table(s), read like the others" in line
+    assert any("columns hidden in Excel in 1 table, read like the others" in line
                for line in lines if line.startswith("Read as found")), lines  # fmt: skip
 
 

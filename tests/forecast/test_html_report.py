@@ -211,3 +211,23 @@ def test_a_missing_year_leaves_a_gap_in_the_actual_line_not_a_peak(
     assert gap.sum() == 12 and np.isnan(total[gap]).all()
     assert np.isfinite(total[~gap]).all() and total[~gap].max() < 340, total
     assert "The actual line has a gap where no 903 return is held." in gap_page
+
+
+def test_each_warning_is_given_once_and_the_appendix_links_to_it(page: str) -> None:
+    """Each warning was on the page twice: under Read with care by the headline, and again
+    as a Read with care row of the appendix's assumptions table. The appendix now says
+    where they are, with a link, and assumptions.csv keeps them."""
+    text = " ".join(_visible(page).split())
+    notes = re.search(r'<ul class="notes">(.*?)</ul>', page, flags=re.S)
+    assert notes is not None
+    warnings = [
+        " ".join(_visible(w).split()) for w in re.findall(r"<li>(.*?)</li>", notes[1], re.S)
+    ]
+    assert warnings
+    for warning in warnings:
+        assert text.count(warning) == 1, warning
+    appendix = page[page.index("Appendix: method and assumptions") :]
+    assert '<a href="#read-with-care">Read with care</a>' in appendix
+    assert 'id="read-with-care"' in page
+    n = len(warnings)
+    assert f"The {n} warning{'' if n == 1 else 's'} given with this forecast" in text

@@ -90,7 +90,7 @@ def test_strict_refuses_errors_in_fields_the_forecast_reads(tmp_path: Path):
     args = ["forecast", "--history", str(messy.path), *QUICK]
     lenient = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "a")])
     assert lenient.exit_code == 0, lenient.output
-    assert "1 episode(s) without a valid start date (DECOM): set aside" in lenient.output
+    assert "1 episode without a valid start date (DECOM): set aside" in lenient.output
     strict = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "b"), "--strict"])
     assert strict.exit_code == 1
     # the stage that ran is on standard error, then the error
@@ -147,7 +147,7 @@ def test_validate_accepts_postcode_sectors_in_a_903_history(tmp_path: Path):
     messy = sector_postcodes(tmp_path / "sectors")
     result = CliRunner().invoke(main, ["validate", str(messy.path)])
     assert result.exit_code == 0, result.output[-600:]
-    assert "0 error(s), 0 warning(s)" in result.output
+    assert "0 errors, 0 warnings" in result.output
     latest = messy.location(max(messy.years)) / "episodes.csv"
     lines = latest.read_text().splitlines(keepends=True)
     header = lines[0].rstrip("\n").split(",")

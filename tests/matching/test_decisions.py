@@ -292,7 +292,7 @@ def test_decisions_file_with_bad_rows_names_file_row_and_column(tmp_path: Path) 
     with pytest.raises(InputDataError) as err:
         read_decisions(path)
     text = str(err.value)
-    assert text.startswith(f"{path}: 3 error(s)")
+    assert text.startswith(f"{path}: 3 errors")
     assert "row 3, column decision: must be one of: exclude, pin (value 'maybe')" in text
     assert "row 3, column until: is not a date" in text
     assert "row 4, column reason: is blank but a value is required" in text

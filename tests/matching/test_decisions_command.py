@@ -112,7 +112,7 @@ def test_bad_decision_row_is_set_aside_and_listed(tmp_path: Path) -> None:
     store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
     res = _match(tmp_path, "out", store, "--decisions", str(path))
     assert res.exit_code == 0, res.output
-    assert "1 input row(s) set aside" in res.output
+    assert "1 input row set aside" in res.output
     assert BAD_UNTIL in res.output
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     (aside,) = summary["set_aside"]
@@ -120,7 +120,7 @@ def test_bad_decision_row_is_set_aside_and_listed(tmp_path: Path) -> None:
     assert [d["placement_id"] for d in summary["decisions"]["applied"]] == ["P3"]
     res = _match(tmp_path, "strict", store, "--decisions", str(path), "--strict")
     assert res.exit_code == 1
-    assert f"Error: {path}: 1 error(s), 0 warning(s)" in res.output
+    assert f"Error: {path}: 1 error, 0 warnings" in res.output
     assert f"row 2, column {BAD_UNTIL}" in res.output
     assert "Traceback" not in res.output
 

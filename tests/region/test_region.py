@@ -433,16 +433,16 @@ def test_region_says_which_members_data_was_repaired_or_set_aside(
     quality = pd.read_csv(out / "members" / first.code / "base" / "forecast" / "data_quality.csv")
     findings = len(quality[quality["code"] != "missing_year"])
     assert findings >= 2
-    said = f"Warning: {first.name} ({first.code}): Repaired or set aside ({findings} finding(s)"
+    said = f"Warning: {first.name} ({first.code}): Repaired or set aside ({findings} findings"
     assert said in res.output
-    assert "episode(s) without a valid start date (DECOM): set aside" in res.output
+    assert "episodes without a valid start date (DECOM): set aside" in res.output
     assert res.output.count("Repaired or set aside") == 1  # the others' data is clean
     cautions = pd.read_excel(out / "region.xlsx", sheet_name="Read with care")
     (row,) = cautions[cautions["Warning"].str.startswith("Repaired or set aside")].itertuples()
     assert row.Code == first.code
     summary = _cells((out / "region.xlsx").read_bytes())[0]
     cells = [str(v) for row in summary for v in row if v is not None]
-    assert f"Ran; {findings} finding(s) in its 903 data repaired or set aside" in " ".join(cells)
+    assert f"Ran; {findings} findings in its 903 data repaired or set aside" in " ".join(cells)
     assert sum(c == "Ran" for c in cells) == 2
 
 
