@@ -155,9 +155,10 @@ def test_pseudonymised_night_names_no_child_set_aside_or_only_in_a_decision(
 
 
 def test_pseudonymised_validation_quotes_no_903_child_id(tmp_path, sample_dir, monkeypatch):
-    """A 903 problem may quote a child's ID outside the CHILD column (an episode repeated
-    reads as overlapping episodes, the value being the child): with pseudonyms on, the
-    ID is pseudonymised in validation.json and the log like any other."""
+    """A 903 problem may quote a child's ID outside the CHILD column (a second episode
+    starting a day after one of the child's reads as overlapping episodes, the value being
+    the child; an episode repeated as it stands is now a repeat, naming rows only): with
+    pseudonyms on, the ID is pseudonymised in validation.json and the log like any other."""
     import shutil
 
     from sufficiency.pseudonymise import pseudonym
@@ -166,8 +167,10 @@ def test_pseudonymised_validation_quotes_no_903_child_id(tmp_path, sample_dir, m
     shutil.copytree(sample_dir / "ssda903", history)
     episodes = history / "2026" / "episodes.csv"
     lines = episodes.read_text(encoding="utf-8").splitlines()
-    child = lines[11].split(",")[0]
-    episodes.write_text("\n".join([*lines, lines[11]]) + "\n", encoding="utf-8")
+    cells = lines[11].split(",")
+    child, start = cells[0], dt.datetime.strptime(cells[1], "%d/%m/%Y")
+    cells[1] = f"{start + dt.timedelta(days=1):%d/%m/%Y}"  # inside the stay: an overlap
+    episodes.write_text("\n".join([*lines, ",".join(cells)]) + "\n", encoding="utf-8")
     cfg = _config(tmp_path, sample_dir, jobs=("validate",))
     cfg.write_text(cfg.read_text() + f'history = "{history}"\n')
     key = "a-secret-key-of-some-length"
