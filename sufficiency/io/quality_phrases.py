@@ -128,8 +128,7 @@ PHRASES: dict[str, str] = {
     "as having no child living there",
     "current_not_given": "register(s) with current_children blank on some rows: read as at "
     "least one child there",
-    "group_spelling": "sibling group code(s) written in another case or spacing: read as one "
-    "group",
+    "group_spelling": "sibling group code(s) written in another case or spacing: read as one group",
     "money_multiplier": "figure(s) written with k or m (£74m): read as pounds",
     "age_range": "row(s) whose age_min is above their age_max",
     "supported_age": "supported accommodation row(s) for children under 16",
