@@ -23,44 +23,51 @@ from sufficiency.vocabulary import listed
 
 #: What every such flag says after the children (the report may count them by it).
 SIBLING_ALONGSIDE = (
-    "siblings are not others under rule 10: check with the child's social worker that "
-    "the siblings can live together before placing them together"
+    "siblings are not other children under rule 10, so check with their social workers "
+    "that they can live together"
 )
 _NEED = {
-    "solo": ("is to live with no other child", lambda me, o: True),
-    "only_older": ("is to live only with older children",
-                   lambda me, o: not o > me),
-    "only_younger": ("is to live only with younger children",
-                     lambda me, o: not o < me),
+    "solo": ("with no other child", lambda me, o: True),
+    "only_older": ("only with older children", lambda me, o: not o > me),
+    "only_younger": ("only with younger children", lambda me, o: not o < me),
 }  # fmt: skip
 
 
 def sibling_alongside_flags(prob: MatchProblem, place_of_child: np.ndarray) -> np.ndarray:
     """Per child, the check its proposal carries ("" for most): where a child whose
     ``alongside`` is ``solo`` (or ``only_older``, ``only_younger``) is proposed in one home
-    (rows of one home are one home) with a sibling that need would otherwise rule out:
-    *"C2 is to live with no other child and is proposed with C1, a
-    sibling: siblings are not others under rule 10: check ..."*."""
+    (rows of one home are one home) with a sibling that need would otherwise rule out, one
+    sentence for the siblings in that home, on the row of each it concerns: *"siblings C1
+    and C2 are proposed together, though C2 is to live with no other child: siblings are
+    not other children under rule 10, so check ..."*. (A sentence per child with the need,
+    each on every sibling's row, made a group of three's cells 451 characters long and the
+    workbook's Children placed sheet one child a page.)"""
     n = prob.num_children
-    out: list[list[str]] = [[] for _ in range(n)]
+    out = np.full(n, "", dtype=object)
     along = prob.referrals["alongside"].to_numpy(object)
     need = np.isin(along, list(_NEED)) & (prob.child_group >= 0)
     if not need.any():
-        return np.full(n, "", dtype=object)
+        return out
     home = prob.household_of(np.asarray(place_of_child, np.int64))
     kid = prob.referrals["child_id"].astype(str).to_numpy(object)
     age = prob.child_age_years
+    needs: dict[tuple[int, int], list[int]] = {}  # (group, home): children with the need
+    concerned: dict[tuple[int, int], set[int]] = {}  # and the siblings it rules out
     for c in np.nonzero(need & (home >= 0))[0].tolist():
-        says, clash = _NEED[str(along[c])]
+        clash = _NEED[str(along[c])][1]
         with_c = [
             o for o in np.nonzero((prob.child_group == prob.child_group[c]) & (home == home[c]))[0]
             .tolist() if o != c and clash(age[c], age[o])
         ]  # fmt: skip
-        if not with_c:
-            continue
-        whom = "a sibling" if len(with_c) == 1 else "siblings"
-        text = (f"{kid[c]} {says} and is proposed with {listed([str(kid[o]) for o in with_c])}, "
-                f"{whom}: {SIBLING_ALONGSIDE}")  # fmt: skip
-        for o in [c, *with_c]:
-            out[o].append(text)
-    return np.array(["; ".join(said) for said in out], dtype=object)
+        if with_c:
+            key = (int(prob.child_group[c]), int(home[c]))
+            needs.setdefault(key, []).append(c)
+            concerned.setdefault(key, set()).update([c, *with_c])
+    for key, cs in needs.items():
+        said = [f"{kid[c]} {'is to live ' * (i == 0)}{_NEED[str(along[c])][0]}"
+                for i, c in enumerate(cs)]  # fmt: skip
+        members = sorted(concerned[key])
+        text = (f"siblings {listed([str(kid[o]) for o in members])} are proposed together, "
+                f"though {listed(said)}: {SIBLING_ALONGSIDE}")  # fmt: skip
+        out[members] = text
+    return out

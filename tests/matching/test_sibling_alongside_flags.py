@@ -43,7 +43,8 @@ def test_a_solo_child_with_their_siblings_is_flagged_on_both_rows(path: str) -> 
     plan = evaluate_plan(prob, where, MatchingParams().weights).set_index("child_id")
     assert plan.loc["S1", "placement_id"] == plan.loc["S2", "placement_id"] == "F1"
     said = (
-        f"S1 is to live with no other child and is proposed with S2, a sibling: {SIBLING_ALONGSIDE}"
+        f"siblings S1 and S2 are proposed together, though S1 is to live with no other child: "
+        f"{SIBLING_ALONGSIDE}"
     )
     assert plan.loc["S1", "flags"] == plan.loc["S2", "flags"] == said
     assert plan.loc["S3", "flags"] == ""
@@ -53,7 +54,8 @@ def test_only_younger_is_flagged_with_an_older_sibling_only_older_is_not() -> No
     refs, plcs = _night("only_younger")  # S2 is older than S1: the need rules S2 out
     run = run_matching(refs, plcs, RUN_DATE, Params())
     flags = dict(zip(run.matches["child_id"], run.matches["flags"], strict=True))
-    assert "S1 is to live only with younger children" in flags["S1"] and flags["S1"] == flags["S2"]
+    assert "though S1 is to live only with younger children" in flags["S1"]
+    assert flags["S1"] == flags["S2"]
     refs, plcs = _night("only_older")  # S2 is older: met, no check
     run = run_matching(refs, plcs, RUN_DATE, Params())
     assert not run.matches["flags"].str.contains(SIBLING_ALONGSIDE, regex=False).any()
@@ -66,3 +68,22 @@ def test_siblings_apart_carry_no_check() -> None:
                              placement("F3", weekly_cost=700.0)])  # fmt: skip
     run = run_matching(refs, plcs, RUN_DATE, Params())
     assert not run.matches["flags"].str.contains(SIBLING_ALONGSIDE, regex=False).any()
+
+
+def test_a_group_of_three_with_two_needs_carries_one_sentence() -> None:
+    """R007 (only with younger children, say) and R008 (with no other child) proposed with R006:
+    each row carried both children's sentences, 451 characters, and the workbook's Children
+    placed sheet printed one child a page. One sentence for the group now, on each row."""
+    refs = referrals_frame([
+        referral("T1", age=14, sibling_group="G"),
+        referral("T2", age=10, sibling_group="G", alongside="only_younger"),
+        referral("T3", age=12, sibling_group="G", alongside="solo"),
+    ])  # fmt: skip
+    plcs = placements_frame([placement("F1", vacancies=3, weekly_cost=600.0)])
+    run = run_matching(refs, plcs, RUN_DATE, Params())
+    flags = dict(zip(run.matches["child_id"], run.matches["flags"], strict=True))
+    said = (
+        "siblings T1, T2 and T3 are proposed together, though T2 is to live only with younger "
+        f"children and T3 with no other child: {SIBLING_ALONGSIDE}"
+    )
+    assert flags == {"T1": said, "T2": said, "T3": said}
