@@ -22,10 +22,7 @@ from sufficiency.matching.problem import MatchProblem
 from sufficiency.vocabulary import listed
 
 #: What every such flag says after the children (the report may count them by it).
-SIBLING_ALONGSIDE = (
-    "siblings are not other children under rule 10, so check with their social workers "
-    "that they can live together"
-)
+SIBLING_ALONGSIDE = "rule 10 does not part siblings: check with their social workers"
 _NEED = {
     "solo": ("with no other child", lambda me, o: True),
     "only_older": ("only with older children", lambda me, o: not o > me),
@@ -38,8 +35,8 @@ def sibling_alongside_flags(prob: MatchProblem, place_of_child: np.ndarray) -> n
     ``alongside`` is ``solo`` (or ``only_older``, ``only_younger``) is proposed in one home
     (rows of one home are one home) with a sibling that need would otherwise rule out, one
     sentence for the siblings in that home, on the row of each it concerns: *"siblings C1
-    and C2 are proposed together, though C2 is to live with no other child: siblings are
-    not other children under rule 10, so check ..."*. (A sentence per child with the need,
+    and C2 together, though C2 is to live with no other child: rule 10 does not part
+    siblings: check with their social workers"*. (A sentence per child with the need,
     each on every sibling's row, made a group of three's cells 451 characters long and the
     workbook's Children placed sheet one child a page.)"""
     n = prob.num_children
@@ -67,7 +64,7 @@ def sibling_alongside_flags(prob: MatchProblem, place_of_child: np.ndarray) -> n
         said = [f"{kid[c]} {'is to live ' * (i == 0)}{_NEED[str(along[c])][0]}"
                 for i, c in enumerate(cs)]  # fmt: skip
         members = sorted(concerned[key])
-        text = (f"siblings {listed([str(kid[o]) for o in members])} are proposed together, "
-                f"though {listed(said)}: {SIBLING_ALONGSIDE}")  # fmt: skip
+        text = (f"siblings {listed([str(kid[o]) for o in members])} together, though "
+                f"{listed(said)}: {SIBLING_ALONGSIDE}")  # fmt: skip
         out[members] = text
     return out

@@ -289,7 +289,7 @@ def test_an_episode_ended_before_every_return_changes_no_figure(
     other = _forecast(added)
     _same_paths(base, other)
     assert other.quality is not None
-    assert "1 episode(s) ended before their return's collection year: kept" in "\n".join(
+    assert "1 episode ended before their return's collection year: kept" in "\n".join(
         other.quality.summary_lines()
     )
 

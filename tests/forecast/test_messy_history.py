@@ -124,7 +124,8 @@ def test_a_history_shorter_than_the_times_in_care_measured_is_read_with_care(tmp
     assert note in set(rows["value"]) and len(rows) == len(report.notes)
     written = report.write(tmp_path / "out")
     html = next(p for p in written if p.name == "forecast.html").read_text(encoding="utf-8")
-    assert "<h2>Read with care</h2>" in html and "the forecast may run high" in html
+    assert '<h2 id="read-with-care">Read with care</h2>' in html
+    assert "the forecast may run high" in html
     from openpyxl import load_workbook
 
     summary = load_workbook(tmp_path / "out" / "forecast.xlsx")["Summary"]

@@ -43,7 +43,7 @@ def test_a_solo_child_with_their_siblings_is_flagged_on_both_rows(path: str) -> 
     plan = evaluate_plan(prob, where, MatchingParams().weights).set_index("child_id")
     assert plan.loc["S1", "placement_id"] == plan.loc["S2", "placement_id"] == "F1"
     said = (
-        f"siblings S1 and S2 are proposed together, though S1 is to live with no other child: "
+        f"siblings S1 and S2 together, though S1 is to live with no other child: "
         f"{SIBLING_ALONGSIDE}"
     )
     assert plan.loc["S1", "flags"] == plan.loc["S2", "flags"] == said
@@ -83,7 +83,7 @@ def test_a_group_of_three_with_two_needs_carries_one_sentence() -> None:
     run = run_matching(refs, plcs, RUN_DATE, Params())
     flags = dict(zip(run.matches["child_id"], run.matches["flags"], strict=True))
     said = (
-        "siblings T1, T2 and T3 are proposed together, though T2 is to live only with younger "
+        "siblings T1, T2 and T3 together, though T2 is to live only with younger "
         f"children and T3 with no other child: {SIBLING_ALONGSIDE}"
     )
     assert flags == {"T1": said, "T2": said, "T3": said}

@@ -19,9 +19,11 @@ def _postcodes(council: str, n: int) -> list[str]:
     """``n`` real postcodes in ``council``'s area (Wakefield's and Worcestershire's begin W)."""
     d = directory()
     d.load(["W"])
-    df = d.districts().dropna(subset=["district"])
-    upper = upper_tier_authority(df["district"].astype("string"))
-    return sorted(df.loc[upper.to_numpy() == council, "postcode"].astype(str))[:n]
+    df = d.districts().dropna(subset=["district"])  # every letter loaded so far in the run
+    df = df[df["postcode"].astype(str).str.startswith("W")]  # the same postcodes in any run
+    upper = pd.Series(upper_tier_authority(df["district"].astype("string")), dtype="string")
+    chosen = (upper == council).fillna(False).to_numpy(bool)  # a district with no county: NA
+    return sorted(df.loc[chosen, "postcode"].astype(str))[:n]
 
 
 def _episodes(wakefield: int, worcestershire: int) -> pd.DataFrame:

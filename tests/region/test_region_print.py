@@ -122,7 +122,7 @@ def test_region_workbook_cells_read_as_meant(workbook: Path) -> None:
               for r in range(header + 1, ws.max_row + 1)}  # fmt: skip
     code = load_workbook(workbook)["Seeds"].cell(3, 1).value
     assert re.fullmatch(
-        r"Ran; \d finding\(s\) in its 903 data repaired or set aside \(each in "
+        r"Ran; \d findings? in its 903 data repaired or set aside \(each in "
         rf"data_quality\.csv in members/{code}/base/forecast\)",
         status[code],
     ), status[code]
