@@ -1033,7 +1033,7 @@ def test_an_episode_row_with_an_unquoted_comma_is_set_aside_not_the_history(tmp_
     (found,) = [p for p in history.quality.problems if p.code == "extra_cells"]
     assert (found.row, found.action, found.severity) == (3, "row set aside", "error")
     assert found.file.endswith("episodes.csv")
-    assert any("1 row(s) with more cells than the header" in ln
+    assert any("1 row with more cells than the header" in ln
                for ln in history.quality.summary_lines())  # fmt: skip
     with pytest.raises(InputDataError, match="row 3: row has 14 cells"):
         read_history(tmp_path, strict=True)

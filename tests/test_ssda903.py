@@ -216,7 +216,7 @@ def test_xml_return_in_windows_1252_saying_utf8_is_read_and_said(tmp_path, decla
     assert history.episodes["CHILD"].tolist() == ["7"]
     codes = [p.code for p in history.quality.problems]
     assert codes.count("xml_windows_1252") == 1
-    assert any("XML in Windows-1252, not UTF-8, in 1 file(s)" in line
+    assert any("XML in Windows-1252, not UTF-8, in 1 file" in line
                for line in history.quality.summary_lines())  # fmt: skip
     (tmp_path / "SSDA903_2026.xml").write_bytes(
         ("<?xml version='1.0' encoding='windows-1252'?>\n" + body).encode("cp1252")
