@@ -99,3 +99,14 @@ def placements_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     for col in ("vacancies", "age_min", "age_max", "current_children"):
         df[col] = df[col].astype(int)
     return df
+
+
+def sibling_night(rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``rows`` (two siblings and another child, as the sibling-flag tests give them)
+    against one foster home of two places (F1, £600) and one of one (F2, £650): the
+    siblings fit together only at F1."""
+    plcs = placements_frame([
+        placement("F1", vacancies=2, weekly_cost=600.0),
+        placement("F2", vacancies=1, weekly_cost=650.0),
+    ])  # fmt: skip
+    return referrals_frame(rows), plcs

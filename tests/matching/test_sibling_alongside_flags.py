@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from match_builders import RUN_DATE, placement, placements_frame, referral, referrals_frame
+from match_builders import (
+    RUN_DATE,
+    placement,
+    placements_frame,
+    referral,
+    referrals_frame,
+    sibling_night,
+)
 from reference import id_plan, plan_violations
 from solve_paths import plan_by_path
 
@@ -22,16 +29,12 @@ PATHS = ["compact", "column_generation", "national", "greedy", "legal_plan"]
 
 
 def _night(along: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    refs = referrals_frame([
+    rows = [
         referral("S1", age=9, sibling_group="G1", alongside=along),
         referral("S2", age=11, sibling_group="G1"),
         referral("S3", age=12),
-    ])  # fmt: skip
-    plcs = placements_frame([
-        placement("F1", vacancies=2, weekly_cost=600.0),
-        placement("F2", vacancies=1, weekly_cost=650.0),
-    ])  # fmt: skip
-    return refs, plcs
+    ]
+    return sibling_night(rows)
 
 
 @pytest.mark.parametrize("path", PATHS)

@@ -11,7 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from match_builders import RUN_DATE, placement, placements_frame, referral, referrals_frame
+from match_builders import (
+    RUN_DATE,
+    referral,
+    sibling_night,
+)
 from solve_paths import plan_by_path
 
 from sufficiency.config import MatchingParams, Params
@@ -23,16 +27,12 @@ PATHS = ["compact", "column_generation", "national", "greedy", "legal_plan"]
 
 
 def _night(risk: str, young: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
-    refs = referrals_frame([
+    rows = [
         referral("K1", age=13, sibling_group="G1", risks=(risk,)),
         referral("K2", age=young, sibling_group="G1"),
         referral("K3", age=12),
-    ])  # fmt: skip
-    plcs = placements_frame([
-        placement("F1", vacancies=2, weekly_cost=600.0),
-        placement("F2", vacancies=1, weekly_cost=650.0),
-    ])  # fmt: skip
-    return refs, plcs
+    ]
+    return sibling_night(rows)
 
 
 @pytest.mark.parametrize("path", PATHS)

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from match_builders import RUN_DATE, placement, placements_frame, referral, referrals_frame
+from match_builders import (
+    RUN_DATE,
+    referral,
+    sibling_night,
+)
 from openpyxl import load_workbook
 
 from sufficiency.config import Params
@@ -17,16 +21,12 @@ from sufficiency.matching.workbook import write_workbook
 
 
 def _report(risk: bool) -> MatchReport:
-    refs = referrals_frame([
+    rows = [
         referral("K1", age=13, sibling_group="G1", risks=("harm_sexual",) if risk else ()),
         referral("K2", age=7, sibling_group="G1"),
         referral("K3", age=12),
-    ])  # fmt: skip
-    plcs = placements_frame([
-        placement("F1", vacancies=2, weekly_cost=600.0),
-        placement("F2", vacancies=1, weekly_cost=650.0),
-    ])  # fmt: skip
-    return match_report(run_matching(refs, plcs, RUN_DATE, Params()))
+    ]
+    return match_report(run_matching(*sibling_night(rows), RUN_DATE, Params()))
 
 
 def test_page_one_counts_siblings_placed_together_where_one_is_a_risk(tmp_path: Path) -> None:
