@@ -7,30 +7,12 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+from one_return903 import ep, write_return
 
 from sufficiency.io.open_late_start import COUNTED, LEFT_OUT
 from sufficiency.io.reconcile import dfe_count
 from sufficiency.io.ssda903 import load_ssda903, read_history
 from sufficiency.io.year_end_open import AFTER_EXTRACT, IN_YEAR_MIN, YEAR_END_OPEN
-
-HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
-EPISODES = (
-    "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,"
-    "HOME_POST,PL_POST,URN\n"
-)
-
-
-def _ep(child: str, decom: str, dec: str, rec: str) -> str:
-    return f"{child},{decom},S,C2,N1,U4,PR1,{dec},{rec},,WR9 8DS,WR1 1AA,\n"
-
-
-def _return(root: Path, episodes: list[str]) -> Path:
-    d = root / "2026"
-    d.mkdir(parents=True)
-    children = sorted({e.split(",")[0] for e in episodes})
-    (d / "header.csv").write_text(HEADER + "".join(f"{c},1,01/01/2012,WBRI,,,\n" for c in children))
-    (d / "episodes.csv").write_text(EPISODES + "".join(episodes))
-    return root
 
 
 def test_validate_reads_an_open_episode_starting_on_the_last_day_as_open(tmp_path):
@@ -39,12 +21,12 @@ def test_validate_reads_an_open_episode_starting_on_the_last_day_as_open(tmp_pat
     forecast reads the episode as open; now validate reads it so, naming it as the others.
     A child who came and left that day (an E code) is still a zero-length episode."""
     eps = [
-        _ep("A", "01/05/2025", "31/03/2026", ""),
-        _ep("B", "01/05/2025", "01/06/2025", "E4A"),
-        _ep("C", "31/03/2026", "31/03/2026", ""),
-        _ep("D", "31/03/2026", "31/03/2026", "E13"),
+        ep("A", "01/05/2025", "31/03/2026", ""),
+        ep("B", "01/05/2025", "01/06/2025", "E4A"),
+        ep("C", "31/03/2026", "31/03/2026", ""),
+        ep("D", "31/03/2026", "31/03/2026", "E13"),
     ]
-    history, problems = load_ssda903([_return(tmp_path, eps)])
+    history, problems = load_ssda903([write_return(tmp_path, eps)])
     assert history is not None
     rows = {(p.code, p.row) for p in problems}
     assert (YEAR_END_OPEN, 4) in rows and (YEAR_END_OPEN, 2) in rows
@@ -60,8 +42,8 @@ def _small_extract(written: bool) -> list[str]:
     who left earlier in the year; with ``written``, the open episodes' DEC is that day."""
     dec = "31/12/2025" if written else ""
     return [
-        *(_ep(c, "01/05/2025", dec, "") for c in "ABCDEF"),
-        *(_ep(c, "01/05/2025", "01/09/2025", "E4A") for c in "GHI"),
+        *(ep(c, "01/05/2025", dec, "") for c in "ABCDEF"),
+        *(ep(c, "01/05/2025", "01/09/2025", "E4A") for c in "GHI"),
     ]
 
 
@@ -70,8 +52,8 @@ def test_a_small_authoritys_in_year_extract_written_to_its_date_is_open(tmp_path
     as written, the authority had no child in care (0, not 6), with nothing said beyond a
     quiet year end; with no open episode in the return at all, they are read as open."""
     assert IN_YEAR_MIN > 6
-    blank = read_history(_return(tmp_path / "blank", _small_extract(written=False)))
-    written = read_history(_return(tmp_path / "written", _small_extract(written=True)))
+    blank = read_history(write_return(tmp_path / "blank", _small_extract(written=False)))
+    written = read_history(write_return(tmp_path / "written", _small_extract(written=True)))
     assert written.end == blank.end
     assert dfe_count(written.episodes, written.header, written.end) == 6
     assert dfe_count(blank.episodes, blank.header, blank.end) == 6
@@ -84,10 +66,10 @@ def test_a_small_authoritys_in_year_extract_written_to_its_date_is_open(tmp_path
 def test_a_real_returns_few_endings_on_its_latest_day_stay_ended(tmp_path):
     """A return whose open episodes leave DEC blank, as DfE's do: two children who left on
     its latest date with REC forgotten are not read as open (a slip, not an extract)."""
-    eps = [*(_ep(c, "01/05/2025", "", "") for c in "ABC"),
-           *(_ep(c, "01/05/2025", "01/09/2025", "E4A") for c in "GHI"),
-           *(_ep(c, "01/05/2025", "31/12/2025", "") for c in "JK")]  # fmt: skip
-    h = read_history(_return(tmp_path, eps))
+    eps = [*(ep(c, "01/05/2025", "", "") for c in "ABC"),
+           *(ep(c, "01/05/2025", "01/09/2025", "E4A") for c in "GHI"),
+           *(ep(c, "01/05/2025", "31/12/2025", "") for c in "JK")]  # fmt: skip
+    h = read_history(write_return(tmp_path, eps))
     assert dfe_count(h.episodes, h.header, pd.Timestamp("2026-03-31")) == 3
     assert h.quality is not None
     assert YEAR_END_OPEN not in {p.code for p in h.quality.problems}
@@ -137,10 +119,10 @@ def test_a_few_ends_sharing_an_earlier_day_do_not_make_it_the_extracts(tmp_path)
     """No blank DEC, the open episodes' ends written as 31/12/2025, three (fewer than
     IN_YEAR_MIN) more ending on 01/09/2025 with no REC: 31/12/2025 stays the extract's
     day, the September ends stay ends."""
-    eps = [*(_ep(c, "01/05/2025", "31/12/2025", "") for c in "AB"),
-           *(_ep(c, "01/05/2025", "01/09/2025", "") for c in "CDE"),
-           *(_ep(c, "01/05/2025", "01/08/2025", "E4A") for c in "FGHIJ")]  # fmt: skip
-    h = read_history(_return(tmp_path, eps))
+    eps = [*(ep(c, "01/05/2025", "31/12/2025", "") for c in "AB"),
+           *(ep(c, "01/05/2025", "01/09/2025", "") for c in "CDE"),
+           *(ep(c, "01/05/2025", "01/08/2025", "E4A") for c in "FGHIJ")]  # fmt: skip
+    h = read_history(write_return(tmp_path, eps))
     by_child = h.episodes.set_index("CHILD")["DEC"]
     assert pd.isna(by_child["A"]) and pd.isna(by_child["B"])
     assert (by_child[list("CDE")] == pd.Timestamp("2025-09-01")).all()
@@ -179,11 +161,11 @@ def _late_start(tmp_path: Path, open_children: str) -> tuple[Path, int]:
     """A small extract taken on 31/12/2025 writing open ends as that day, and child Z's
     start typed 15/01/2026 (a year late) with that end; Z's row."""
     eps = [
-        *(_ep(c, "01/05/2025", "31/12/2025", "") for c in open_children),
-        *(_ep(c, "01/05/2025", "01/09/2025", "E4A") for c in "MNO"),
-        _ep("Z", "15/01/2026", "31/12/2025", ""),
+        *(ep(c, "01/05/2025", "31/12/2025", "") for c in open_children),
+        *(ep(c, "01/05/2025", "01/09/2025", "E4A") for c in "MNO"),
+        ep("Z", "15/01/2026", "31/12/2025", ""),
     ]
-    return _return(tmp_path, eps), len(eps) + 1
+    return write_return(tmp_path, eps), len(eps) + 1
 
 
 def test_a_start_typed_late_within_the_data_is_said_as_counted(tmp_path):
