@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
-from sufficiency.io.hidden_sheets import visible_first
+from sufficiency.io.hidden_sheets import read_shown_table
 from sufficiency.io.ids import fold_id
-from sufficiency.io.schema import Field, TableSchema, check_table, read_single_table
+from sufficiency.io.schema import Field, TableSchema, check_table
 from sufficiency.io.tables import NightTable, RawTable, split_rows
 
 DECISION_KINDS = {
@@ -95,7 +95,7 @@ def load_decisions(path: Path | str) -> tuple[pd.DataFrame, list[Problem]]:
 
 def _load_decisions(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
     """:func:`load_decisions` keeping the file's row index."""
-    raw = visible_first(path, DECISIONS, read_single_table(path, DECISIONS, allow_empty=True))
+    raw = read_shown_table(path, DECISIONS)
     table, found = check_table(raw, DECISIONS)
     problems = [*raw.notes, *found]  # a title row skipped, another sheet of decisions
     for rows in _repeated_pairs(table):

@@ -47,14 +47,16 @@ def read_visible_table(path: Path, schema: TableSchema) -> RawTable:
     only when no visible sheet reads as ``schema``; a note names the hidden sheets. A sheet
     of a line or two beside it (a cover, notes) no longer refuses the workbook ("has a
     header row but no data rows"); the sheet read must have rows."""
-    raw = _chosen(path, schema)
+    raw = read_shown_table(path, schema)
     if raw.data.empty:  # the sheet read has no rows: refused as before
         raise InputDataError([Problem(raw.source, None, None, None, "has a header row but no "
                                       "data rows", code="malformed_file")])  # fmt: skip
     return raw
 
 
-def _chosen(path: Path, schema: TableSchema) -> RawTable:
+def read_shown_table(path: Path | str, schema: TableSchema) -> RawTable:
+    """:func:`~sufficiency.io.schema.read_single_table` (a table of no rows allowed), a
+    visible sheet before a hidden one (:func:`visible_first`)."""
     return visible_first(path, schema, read_single_table(path, schema, allow_empty=True))
 
 

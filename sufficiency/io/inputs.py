@@ -38,7 +38,7 @@ from sufficiency.io.current_ages import age_problems
 from sufficiency.io.current_blank import blank_counts, not_given
 from sufficiency.io.decisions import read_decisions_for_night
 from sufficiency.io.group_case import one_spelling
-from sufficiency.io.hidden_sheets import visible_first
+from sufficiency.io.hidden_sheets import read_shown_table
 from sufficiency.io.home_aside import with_home_rows_set_aside
 from sufficiency.io.id_shape import decimal_id_notes, id_problems
 from sufficiency.io.no_group import no_group
@@ -49,7 +49,6 @@ from sufficiency.io.schema import (
     TableSchema,
     check_table,
     column_key,
-    read_single_table,
 )
 from sufficiency.io.shape import mask_value
 from sufficiency.io.siblings_aside import siblings_set_aside
@@ -602,8 +601,7 @@ def _load_referrals(
     harm_animals_excludes_pets: bool = True,
 ) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
     """:func:`load_referrals` keeping the file's row index (``raw.row_number`` names rows)."""
-    read, ticked = read_ticks(visible_first(path, REFERRALS, read_single_table(
-        path, REFERRALS, allow_empty=True)), _yes_no)  # fmt: skip
+    read, ticked = read_ticks(read_shown_table(path, REFERRALS), _yes_no)
     read, none = no_group(read, mapping_key_for(read, REFERRALS, "sibling_group"))
     strays = _not_records(read, REFERRALS, ("dob", "sex"), "a child's referral",
                           "no date of birth or sex")  # fmt: skip
@@ -965,8 +963,7 @@ def _located_only(problem: Problem, label: str) -> Problem:
 
 def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Problem]]:
     """:func:`load_placements` keeping the file's row index."""
-    raw, ticked = read_ticks(visible_first(path, PLACEMENTS, read_single_table(
-                                 path, PLACEMENTS, allow_empty=True)),
+    raw, ticked = read_ticks(read_shown_table(path, PLACEMENTS),
                              lambda label: yes_and_no(PLACEMENTS.field_for(label)))  # fmt: skip
     strays = _not_records(raw, PLACEMENTS, ("setting", "provider"), "a placement",
                           "no setting or provider")  # fmt: skip
