@@ -77,3 +77,27 @@ def test_a_finished_run_removes_the_earlier_report_when_its_folders_are_publishe
         "region.html",
         "region.xlsx",
     ]
+
+
+def test_the_command_stopped_says_what_the_folder_holds(
+    region_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C said "Aborted!" alone, exit 1 (an input error's, "nothing ran"): not whether
+    the folder held a whole run. ``run_region`` interrupted as Ctrl-C interrupts it."""
+    from click.testing import CliRunner
+
+    import sufficiency.region
+    from sufficiency.cli import main
+
+    def interrupted(*_args: Any, **_kwargs: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sufficiency.region, "run_region", interrupted)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(
+        main, ["region", "--members", str(region_dir / "members.toml"), "--out", str(out)]
+    )
+    assert res.exit_code == 130
+    assert "Stopped (Ctrl-C) before this run's folders were published" in res.output
+    assert f"{out} holds what an earlier run left there as it was" in res.output
+    assert "Traceback" not in res.output
