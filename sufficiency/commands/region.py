@@ -1,7 +1,7 @@
 """``sufficiency region``: every member authority and scenario on Dask (registered by
 :mod:`sufficiency.cli`). Exit codes: 0 all ran; 1 input or configuration error; 3
 partial (some members failed, the rest ran: the report says which and why); 4 no
-member ran.
+member ran; 130 stopped with Ctrl-C (nothing of the run kept).
 """
 
 from __future__ import annotations
@@ -14,6 +14,14 @@ import click
 from sufficiency import clock
 from sufficiency.commands import common
 from sufficiency.commands.progress import Progress
+
+#: Exit code of a run stopped with Ctrl-C (128 + SIGINT, as a shell gives it).
+EXIT_STOPPED = 130
+STOPPED = (
+    "Stopped (Ctrl-C) before this run's folders were published: nothing of it was kept, "
+    "and {out} holds what an earlier run left there as it was, its members' folders and "
+    "report together."
+)
 
 
 @click.command("region")
@@ -78,7 +86,7 @@ def region(
     with two or more: the pooled plan (OUT/pooled). Then region.xlsx, region.html and
     region.csv in OUT. Without --scheduler a local cluster (one worker per core) starts
     and stops with the command. Exit codes: 0 all ran, 1 input error, 3 partial (a
-    member failed; the others ran), 4 nothing ran.
+    member failed; the others ran), 4 nothing ran, 130 stopped with Ctrl-C.
 
     Example: sufficiency region --members region/members.toml --out out/region
     --scenario data/sample/scenarios/entries_up_20.toml --workers 2
@@ -96,19 +104,23 @@ def region(
     members = load_members(members_path)
     day = run_date.date() if run_date else clock.today()
     with Progress() as progress:
-        result = run_region(
-            members,
-            out_dir,
-            scenarios=scenario_paths,
-            params=params,
-            workers=workers,
-            scheduler=scheduler,
-            seed=fparams.seed,
-            run_date=day,
-            strict=strict,
-            commissioning=not no_commissioning,
-            progress=progress,
-        )
+        try:
+            result = run_region(
+                members,
+                out_dir,
+                scenarios=scenario_paths,
+                params=params,
+                workers=workers,
+                scheduler=scheduler,
+                seed=fparams.seed,
+                run_date=day,
+                strict=strict,
+                commissioning=not no_commissioning,
+                progress=progress,
+            )
+        except KeyboardInterrupt:  # click said "Aborted!", exit 1 (an input error's)
+            click.echo(STOPPED.format(out=out_dir), err=True)
+            raise SystemExit(EXIT_STOPPED) from None
         progress("Writing the region's report")
         written = result.write(out_dir)
     # each member's own warnings once (its forecasts', spend's and plans', pooled too)

@@ -3,6 +3,12 @@
 As the nightly job does (:func:`sufficiency.io.atomic.replace_folder`): a reader sees a
 member's previous folder or its new one, never a half-written one. A task that is
 re-run (its worker was lost after writing) publishes the same files again.
+
+The run as a whole is published the same way: its tasks publish into a run's staging
+folder (:func:`run_staging`), moved into place when every task is done
+(:func:`publish_run`). A run stopped part-way (Ctrl-C, a refusal, the client killed)
+leaves the earlier run's folders and report as they were, where each member's new
+folder had replaced its earlier one as its task ended, beside the earlier run's report.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from pathlib import Path
 from sufficiency.io.atomic import DIR_MODE, ensure_private_dir, replace_folder
 
 STAGING_PREFIX = ".staging-"
+#: The region's report, written after its folders are published (:mod:`.writers`).
+REPORT_FILES = ("region.csv", "region.xlsx", "region.html")
 
 
 @contextlib.contextmanager
@@ -34,6 +42,30 @@ def published(final: Path) -> Iterator[Path]:
         replace_folder(staging, final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def run_staging(out: Path) -> Path:
+    """A new, empty staging folder under ``out`` for a run's ``members/`` and ``pooled/``
+    folders until :func:`publish_run` moves them into place."""
+    ensure_private_dir(out)
+    staging = out / f"{STAGING_PREFIX}run-{uuid.uuid4().hex}"
+    staging.mkdir(mode=DIR_MODE)
+    return staging
+
+
+def publish_run(staging: Path, out: Path) -> None:
+    """Move every folder a run's tasks published under ``staging`` into place in ``out``
+    (each replacing an earlier run's), the earlier run's report first removed: it is of
+    the earlier folders (the run writes its own once these are in place)."""
+    for name in REPORT_FILES:
+        (out / name).unlink(missing_ok=True)
+    folders = [p for p in sorted((staging / "members").glob("*/*")) if p.is_dir()]
+    for folder in [*folders, staging / "pooled"]:
+        if folder.is_dir():
+            final = out / folder.relative_to(staging)
+            ensure_private_dir(final.parent)
+            replace_folder(folder, final)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def remove_staging(root: Path) -> None:

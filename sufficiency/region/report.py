@@ -10,6 +10,7 @@ accuracy is the members' errors weighted by their children looked after now.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -299,7 +300,7 @@ VARIANCE_LABEL = "variance, its spend - budget (£)"
 def scenario_table(result: RegionResult) -> pd.DataFrame:
     """Scenarios side by side: children at the horizon, first-year spend and its variance
     against the budget (each scenario's own spend), per member and for the region."""
-    names = {s.scenario: s.scenario_name for s in result.members}
+    names = scenario_labels(result)
     # the region's columns side by side add up only when the same members ran under every
     # scenario (a member failing under one would read as that scenario's effect)
     ran = [{s.code for s in summaries_of(result, k)} for k in result.scenarios]
@@ -334,6 +335,18 @@ def scenario_table(result: RegionResult) -> pd.DataFrame:
             )
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def scenario_labels(result: RegionResult) -> dict[str, str]:
+    """Each run's name as its columns are headed: the scenario's own name, or, when two
+    are alike in any case (a file copied with its figures changed and not its ``name``, or
+    one named "Base"), the name with its file's key ("Entries up (up_50)"): two columns
+    under one name were one, the later scenario's, the other scenario dropped unsaid."""
+    got = {s.scenario: s.scenario_name for s in result.members}
+    names = {k: got.get(k, k) for k in result.scenarios}
+    alike = Counter(n.casefold() for n in names.values())
+    return {k: n if k == BASE_KEY or alike[n.casefold()] == 1 else f"{n} ({k})"
+            for k, n in names.items()}  # fmt: skip
 
 
 def summaries_of(result: RegionResult, key: str) -> list[MemberSummary]:

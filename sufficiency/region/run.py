@@ -37,7 +37,7 @@ from sufficiency.region.pool_tasks import (
     run_pooled_sensitivity,
     solve_pooled_plan,
 )
-from sufficiency.region.publish import remove_earlier, remove_staging
+from sufficiency.region.publish import publish_run, remove_earlier, remove_staging, run_staging
 from sufficiency.region.seeds import member_seed
 from sufficiency.region.specs import (
     BASE_KEY,
@@ -231,11 +231,27 @@ def run_region(
     specs = scenario_specs([user_path(s) for s in files])
     out = out_folder(out_dir).resolve()
     remove_staging(out)
-    member_tasks = plan_member_tasks(region, specs, params, base_seed, out, run_date, strict)
+    # the tasks publish into the run's staging folder, moved into place once all are done:
+    # a run stopped part-way leaves the earlier run's folders beside its report
+    staging = run_staging(out)
+    try:
+        return _run(region, specs, params, base_seed, out, staging, run_date, strict,
+                    commissioning, say, workers, scheduler, client)  # fmt: skip
+    finally:
+        remove_staging(out)
+
+
+def _run(
+    region: Region, specs: Sequence[ScenarioSpec], params: Params, base_seed: int, out: Path,
+    staging: Path, run_date: dt.date | None, strict: bool, commissioning: bool,
+    say: Callable[[str], None], workers: int | None, scheduler: str | None, client: Any,
+) -> RegionResult:  # fmt: skip
+    """:func:`run_region` once its options are read: the tasks write under ``staging``."""
+    member_tasks = plan_member_tasks(region, specs, params, base_seed, staging, run_date, strict)
     with_levers = [m for m in region.members if m.levers is not None] if commissioning else []
     commission_tasks = [
         CommissionTask(
-            m, member_seed(base_seed, m.code, COMMISSION_KEY), params, out, strict, run_date
+            m, member_seed(base_seed, m.code, COMMISSION_KEY), params, staging, strict, run_date
         )
         for m in with_levers
     ]
@@ -247,7 +263,7 @@ def run_region(
             pooled_levers,
             member_seed(base_seed, REGION_CODE, POOLED_KEY),
             params,
-            out,
+            staging,
             strict,
             region.pooled_levers_of,
         )
@@ -328,7 +344,7 @@ def run_region(
     else:
         with dask_client(workers, scheduler) as c:
             results, plan_results, pooled_result, shared = told(c)
-    remove_staging(out)
+    publish_run(staging, out)
     # an earlier run's folders this run did not write (a member, scenario or plan not in
     # it, or that failed in it) would be read as this run's: removed, and said
     written = {out / "members" / t.member.code / t.scenario.key

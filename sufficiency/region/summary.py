@@ -30,7 +30,10 @@ def member_summary(
 ) -> MemberSummary:
     """The summary of ``task``'s forecast ``report`` and ``spend`` (``notes``: its warnings)."""
     is_base = task.scenario.path is None
-    demand = report.demand if is_base else report.scenario_demand
+    # a scenario named "Base" that changes nothing is the base, and gives no figures of its
+    # own: the base's are its (its run failed the region with a TypeError)
+    same = is_base or report.scenario_demand is None
+    demand = report.demand if same else report.scenario_demand
     by_cat = demand[demand["age_band"] == "all"]
     first, last = by_cat["month"].min(), by_cat["month"].max()
     mix_now = _by_category(by_cat[by_cat["month"] == first])
@@ -45,7 +48,7 @@ def member_summary(
     first_year = starts[starts["month"].isin(months) & (starts["category"] == "all")]
     year = spend.years[0]
     mean, p10, p90 = year.mean, year.p10, year.p90
-    if not is_base and spend.scenario_comparison is not None:
+    if not same and spend.scenario_comparison is not None:
         sc = spend.scenario_comparison
         row = sc[(sc["financial_year"] == year.financial_year) & (sc["cost_line"] == "all")]
         mean, p10, p90 = float(row["scenario_mean"].iloc[0]), None, None
@@ -53,7 +56,7 @@ def member_summary(
     if spend.budget is not None:
         # the base's comparison, or the scenario's own (an outturn: the same spend to date
         # plus the scenario's months), as the member's spend outputs give them
-        b = spend.budget if is_base else spend.scenario_budget
+        b = spend.budget if same else spend.scenario_budget
         b = b if b is not None else spend.budget.iloc[:0]
         row = b[(b["financial_year"] == year.financial_year) & (b["cost_line"] == "all")]
         if len(row) and row["basis"].iloc[0] != WHOLE_YEAR:
@@ -87,7 +90,7 @@ def member_summary(
         code=task.member.code,
         name=task.member.name,
         scenario=task.scenario.key,
-        scenario_name="Base" if is_base else label,
+        scenario_name="Base" if same else label,
         seed=task.seed,
         start=str(first),
         horizon_month=str(last),
