@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import numpy as np
@@ -73,6 +74,18 @@ def test_tables_have_headers_in_words_and_numbers_right_aligned() -> None:
     assert '<th scope="col">Category</th>' in html
     assert '<th scope="col" class=num>Median (P50)</th>' in html
     assert "<td class=num>900</td>" in html
+
+
+def test_a_date_in_a_table_is_said_as_figures_day_says_it() -> None:
+    """Table cells wrote "30 Apr 2026" beside headings and sentences saying "30 April
+    2026" (figures.day); a missing date (NaT) broke the table (NaT has no strftime)."""
+    frame = pd.DataFrame({"month": pd.to_datetime(["2026-04-30", None, "2026-06-01"]),
+                          "p50": [1.0, 2.0, 3.0]})  # fmt: skip
+    html = str(table_html(frame))
+    cells = re.findall(r"<th scope=row>([^<]*)</th>", html)
+    assert cells == ["30 April 2026", "", "1 June 2026"], cells
+    day = pd.DataFrame({"day": [dt.date(2026, 3, 1)]})
+    assert "<th scope=row>1 March 2026</th>" in str(table_html(day))
 
 
 def test_bar_chart_labels_each_bar() -> None:

@@ -98,3 +98,19 @@ def test_a_member_leading_outside_the_zip_is_not_read(tmp_path):
     assert len(said) == 1 and said[0].file.endswith("../../outside.csv")
     assert "leads outside" in said[0].message
     assert not (tmp_path.parent / "outside.csv").exists()
+
+
+def test_hidden_files_in_a_zip_are_passed_over_as_a_folders_are(tmp_path):
+    """A folder's scan passes over .DS_Store without a word; the zip's "read its N
+    file(s) in place (...)" counted and listed it. A lock file is still said skipped."""
+    z = _zip(tmp_path / "903_returns.zip", SAMPLE / "2026")
+    with zipfile.ZipFile(z, "a") as zf:
+        zf.writestr(".DS_Store", b"\0")
+        zf.writestr("__MACOSX/._episodes.csv", b"\0")
+        zf.writestr(".~lock.episodes.csv#", b"lock")
+    _, problems = load_ssda903([z])
+    said = [p.message for p in problems if p.code == "zip_read"]
+    assert len(said) == 1 and "read its 4 file(s)" in said[0], said
+    assert ".DS_Store" not in said[0] and "MACOSX" not in said[0]
+    assert [p.message for p in problems if p.code == "skipped_file"] == [
+        "is a LibreOffice lock file; skipped"]  # fmt: skip

@@ -11,7 +11,8 @@ A zip is refused in one sentence, not unpacked, when it is password-protected, c
 opened, holds more than :data:`MAX_MEMBERS` files, or would unpack to more than
 :data:`MAX_BYTES` or to more than :data:`MAX_RATIO` times its packed size (a zip bomb);
 a member whose name leads out of the zip's folder (``../``, ``/etc/...``, ``C:\\...``) is
-not read. macOS's ``__MACOSX`` copies are left out.
+not read. macOS's ``__MACOSX`` copies and hidden files (``.DS_Store``), which a folder's
+scan passes over without a word, are left out (they were listed among the files read).
 """
 
 from __future__ import annotations
@@ -142,6 +143,7 @@ def _unpack(zpath: Path, into: Path, budget: list[int], out: Unzipped) -> bool:
                 )
                 return False
             read: list[str] = []
+            into.mkdir(parents=True, exist_ok=True)  # an empty zip is an empty folder
             for info in infos:
                 inside = _safe_name(info.filename)
                 if inside is None:
@@ -157,8 +159,10 @@ def _unpack(zpath: Path, into: Path, budget: list[int], out: Unzipped) -> bool:
                         )
                     )
                     continue
-                if inside.parts[0] == "__MACOSX":
-                    continue
+                if inside.parts[0] == "__MACOSX" or (
+                    inside.name.startswith(".") and not inside.name.startswith(".~lock.")
+                ):
+                    continue  # macOS's copies and hidden files (.DS_Store), as a folder's
                 target = into.joinpath(*inside.parts)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(info) as src, target.open("wb") as dst:
@@ -188,13 +192,18 @@ def _unpack(zpath: Path, into: Path, budget: list[int], out: Unzipped) -> bool:
         return False
     read.sort()
     listed = ", ".join(read[:24]) + (f" and {len(read) - 24} more" if len(read) > 24 else "")
+    # an empty zip said "read its 0 file(s) in place ()", and the temporary folder that
+    # stood for it "does not exist"
+    said = "is a zip holding no file to read"
+    if read:
+        said = f"is a zip: read its {len(read)} file(s) in place ({listed})"
     out.problems.append(
         Problem(
             str(zpath),
             None,
             None,
             None,
-            f"is a zip: read its {len(read)} file(s) in place ({listed})",
+            said,
             severity="warning",
             code="zip_read",
         )

@@ -102,7 +102,7 @@ def _no_minus_zero(text: str) -> str:
 
 
 def _blank(value: Any) -> bool:
-    if value is None or value is pd.NA:
+    if value is None or value is pd.NA or value is pd.NaT:
         return True
     return isinstance(value, float) and math.isnan(value)
 
@@ -111,7 +111,9 @@ def _cell(value: Any) -> str:
     if _blank(value):
         return ""
     if isinstance(value, dt.date):  # datetimes and pandas Timestamps are dates too
-        return value.strftime("%d %b %Y")
+        # as figures.day says a day ("30 April 2026"): cells wrote "30 Apr 2026" under
+        # headings and beside sentences saying "30 April 2026"
+        return figures.day(value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, float):

@@ -73,7 +73,8 @@ def base_run(store: RunStore) -> BaseRun:
     run = latest_run(store, "forecast")
     if run is None:
         raise BaseNotAvailable(
-            "There is no forecast in the store yet: run sufficiency forecast --store ... first."
+            "There is no forecast in the store yet to run the scenario on: ask whoever runs "
+            "the forecast to record one (for them: sufficiency forecast --store ...)."
         )
     rid = int(run["id"])
     inputs: dict[str, Path] = {}

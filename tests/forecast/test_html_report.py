@@ -105,7 +105,7 @@ def test_external_purchases_read_as_the_workbook_does(tmp_path: Path) -> None:
     page = _page(tmp_path, "--supply", str(SAMPLE / "supply.toml"), "--horizon-months", "6")
     table = page.split("Placements expected to be bought from external providers")[1]
     table = _visible(table.split("</table>")[0])
-    assert re.search(r"\bBase\s+30 Jun 2026\s+Foster \(IFA / spot\)", table), table[:300]
+    assert re.search(r"\bBase\s+30 June 2026\s+Foster \(IFA / spot\)", table), table[:300]
     assert not re.search(r"\bbase\b|\d{4}-\d\d-\d\d|\bfoster \(", table)
     shortfall = page.split("Expected shortfall per quarter (base case)")[1].split("</table>")[0]
     # Places is the first number of a row: whole, as the supply file gives it ('60' not '60.0')

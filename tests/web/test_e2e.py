@@ -14,6 +14,7 @@ import re
 import pandas as pd
 import pytest
 
+from sufficiency import figures
 from sufficiency.finance.pence import pounds
 from sufficiency.store.accounts import audit_trail
 from sufficiency.store.team_decisions import decisions_in_force
@@ -220,7 +221,7 @@ def test_placement_starts_chart_is_the_runs_total(site, browser, forecast_run):
     last = table.get_by_role("row").last.inner_text().split("\t")
     st = pd.read_csv(forecast_run / "starts.csv")
     total = st[(st["scenario"] == "base") & (st["category"] == "all")].iloc[-1]
-    assert last[0] == pd.Timestamp(total["month"]).strftime("%d %b %Y")
+    assert last[0] == figures.day(pd.Timestamp(total["month"]))  # "30 April 2027"
     # said as the chart says them: whole children, as its sentence does
     assert last[1:] == [f"{total[c]:,.0f}" for c in ("p10", "p50", "p90")]
     assert total["p10"] < total["p90"]
