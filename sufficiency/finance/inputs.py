@@ -34,6 +34,7 @@ from sufficiency.finance.pence import pounds
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.finance.quarters import quarters_to_years
 from sufficiency.finance.rows_said import rows_said
+from sufficiency.finance.thousands import in_thousands, to_pounds
 from sufficiency.finance.year_sheets import budget_by_sheet, year_sheets
 from sufficiency.io.cells import parse_numbers
 from sufficiency.io.hidden_sheets import read_visible_table
@@ -254,6 +255,7 @@ def _load_budget(
         raw = path if isinstance(path, RawTable) else frame_table(path, "budget table")
     else:
         raw = read_visible_table(Path(path), _budget_schema(lines))  # other sheets: named
+    raw, thousands = in_thousands(raw)  # 'Budget £k', or 'Figures in £000' above the table
     raw, totals = total_rows(raw, _line_choices((*lines, "all")))  # 'Sub-total': left out
     raw, profiles, grid = grid_to_years(raw, _month)  # Apr-26 ... Mar-27 across: added up
     bracketed = read_brackets(raw, ("budget_gbp", "budget"))  # (1,200): -1,200
@@ -263,7 +265,8 @@ def _load_budget(
     table, problems = check_table(raw, _budget_schema(lines))
     if profiles:  # a grid's months, in order: its lines' budget profiles
         table[PROFILE] = [profiles.get(int(i)) for i in table.index]
-    problems = [*raw.notes, *totals, *grid, *said_of_money(raw, money), *quarterly,
+    problems = [*raw.notes, *to_pounds(raw, table, thousands, ("budget_gbp", PROFILE)),
+                *totals, *grid, *said_of_money(raw, money), *quarterly,
                 *said_of_brackets(_blank_figures(problems), bracketed)]  # fmt: skip
     fy = table["financial_year"].map(_financial_year, na_action="ignore")
     bad = table["financial_year"].notna() & fy.isna()

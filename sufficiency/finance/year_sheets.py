@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
+from sufficiency.finance.thousands import HEADING
 from sufficiency.io.schema import column_key
 from sufficiency.io.tables import RawTable, read_tables
 
@@ -61,7 +62,8 @@ def _only_sheet(path: Path) -> str:
 
 def _budget_like(t: RawTable) -> bool:
     """Whether a sheet's table has a budget's column (a cover named 'Budget 2026-27' has not)."""
-    return any(column_key(str(c)) in _BUDGET_COLUMNS for c in t.data.columns)
+    return any(column_key(str(c)) in _BUDGET_COLUMNS or HEADING.fullmatch(column_key(str(c)))
+               for c in t.data.columns)  # fmt: skip
 
 
 def year_sheets(path: object) -> list[RawTable] | None:
