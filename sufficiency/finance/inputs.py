@@ -263,9 +263,9 @@ def _load_budget(
     bracketed = read_brackets(raw, ("budget_gbp", "budget"))  # (1,200): -1,200
     money = read_money_cells(raw, ("budget_gbp", "budget"))  # £74m, 11 000 000: said
     money = {r: (c, bracketed.get(r, (c, w))[1], v) for r, (c, w, v) in money.items()}
-    raw, quarterly = quarters_to_years(raw)  # Q1 ... Q4: added up to the year, said
+    raw, quarterly, by_quarter = quarters_to_years(raw)  # Q1 ... Q4: added up, profiled
     table, problems = check_table(raw, _budget_schema(lines))
-    if profiles:  # a grid's months, in order: its lines' budget profiles
+    if profiles := {**profiles, **by_quarter}:  # a grid's months or quarters: the profiles
         table[PROFILE] = [profiles.get(int(i)) for i in table.index]
     problems = [*raw.notes, *to_pounds(raw, table, thousands, ("budget_gbp", PROFILE)),
                 *totals, *grid, *said_of_money(raw, money), *quarterly,
