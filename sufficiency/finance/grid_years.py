@@ -55,7 +55,7 @@ def years_across(raw: RawTable, month: Callable[[object], str | None]) -> list[R
                    f"financial years: each month is read as its year's "
                    f"({', '.join(sorted(by_year))})", severity="warning",
                    code="months_as_columns")  # fmt: skip
-    out = []
+    out: list[RawTable] = []
     for fy in sorted(by_year):
         others = [c for c in cols if c not in by_year[fy]]
         columns = {k: v for k, v in raw.original_columns.items() if k not in others}

@@ -93,7 +93,7 @@ def periods_across(raw: RawTable) -> list[RawTable] | None:
             "financial year to date them: name the sheet for its year (2026-27) or give each "
             "row's financial_year (P1 is April)", code="malformed_file",
         )])  # fmt: skip
-    out = []
+    out: list[RawTable] = []
     for fy in sorted(years.dropna().unique()):
         rows = raw.data[years == fy]
         columns = {**raw.original_columns}
