@@ -21,6 +21,7 @@ import pandas as pd
 
 from sufficiency.errors import Problem
 from sufficiency.finance.periods import periods_across
+from sufficiency.finance.year_columns import year_columns
 from sufficiency.io.schema import column_key
 from sufficiency.io.tables import RawTable
 
@@ -69,10 +70,11 @@ def budget_grids(
     path: object, read: Callable[[Path], RawTable], month: Callable[[object], str | None]
 ) -> list[RawTable] | None:
     """The budget, read by ``read`` from ``path`` (or given as a table), as one table per
-    financial year when it is a grid of months over several years or of periods; ``None``
+    financial year when it is a grid of months over several years or of periods, or gives
+    a column per year (:mod:`~sufficiency.finance.year_columns`); ``None``
     for any other budget (and a CSV or workbook that ``read`` cannot read: it is read
     again, and refused, by the budget's reader)."""
     if isinstance(path, pd.DataFrame):
         return None
     raw = path if isinstance(path, RawTable) else read(Path(str(path)))
-    return periods_across(raw) or years_across(raw, month)
+    return periods_across(raw) or years_across(raw, month) or year_columns(raw)
