@@ -29,11 +29,14 @@ from sufficiency.finance.brackets import read_brackets, said_of_brackets
 from sufficiency.finance.budget_grid import grid_to_years
 from sufficiency.finance.budget_totals import total_rows
 from sufficiency.finance.credits import credit_notes, negative_year_notes
+from sufficiency.finance.grid_years import budget_grids
 from sufficiency.finance.line_names import finance_names
 from sufficiency.finance.pence import pounds
+from sufficiency.finance.periods import periods_as_months, with_dated_labels
 from sufficiency.finance.projection import UnitCosts
 from sufficiency.finance.quarters import quarters_to_years
 from sufficiency.finance.rows_said import rows_said
+from sufficiency.finance.thousands import in_thousands, to_pounds
 from sufficiency.finance.year_sheets import budget_by_sheet, year_sheets
 from sufficiency.io.cells import parse_numbers
 from sufficiency.io.hidden_sheets import read_visible_table
@@ -254,16 +257,18 @@ def _load_budget(
         raw = path if isinstance(path, RawTable) else frame_table(path, "budget table")
     else:
         raw = read_visible_table(Path(path), _budget_schema(lines))  # other sheets: named
+    raw, thousands = in_thousands(raw)  # 'Budget £k', or 'Figures in £000' above the table
     raw, totals = total_rows(raw, _line_choices((*lines, "all")))  # 'Sub-total': left out
-    raw, profiles, grid = grid_to_years(raw, _month)  # Apr-26 ... Mar-27 across: added up
+    raw, profiles, grid = grid_to_years(raw, with_dated_labels(_month))  # Apr-26 ... Mar-27
     bracketed = read_brackets(raw, ("budget_gbp", "budget"))  # (1,200): -1,200
     money = read_money_cells(raw, ("budget_gbp", "budget"))  # £74m, 11 000 000: said
     money = {r: (c, bracketed.get(r, (c, w))[1], v) for r, (c, w, v) in money.items()}
-    raw, quarterly = quarters_to_years(raw)  # Q1 ... Q4: added up to the year, said
+    raw, quarterly, by_quarter = quarters_to_years(raw)  # Q1 ... Q4: added up, profiled
     table, problems = check_table(raw, _budget_schema(lines))
-    if profiles:  # a grid's months, in order: its lines' budget profiles
+    if profiles := {**profiles, **by_quarter}:  # a grid's months or quarters: the profiles
         table[PROFILE] = [profiles.get(int(i)) for i in table.index]
-    problems = [*raw.notes, *totals, *grid, *said_of_money(raw, money), *quarterly,
+    problems = [*raw.notes, *to_pounds(raw, table, thousands, ("budget_gbp", PROFILE)),
+                *totals, *grid, *said_of_money(raw, money), *quarterly,
                 *said_of_brackets(_blank_figures(problems), bracketed)]  # fmt: skip
     fy = table["financial_year"].map(_financial_year, na_action="ignore")
     bad = table["financial_year"].notna() & fy.isna()
@@ -272,7 +277,7 @@ def _load_budget(
         "where the financial year is the calendar year)",
     )  # fmt: skip
     table["financial_year"] = fy
-    problems += _months(raw, table)
+    problems += [*periods_as_months(raw, table), *_months(raw, table)]  # P1: April
     key = (
         table["financial_year"].fillna("").astype(str)
         + "|"
@@ -462,7 +467,9 @@ def budget_for_run(
         The file cannot be used at all (unreadable, a column missing), or ``strict`` and
         a row has an error.
     """
-    if sheets := year_sheets(path):  # a sheet per year, named for it: each read as its year
+    reader = lambda p: read_visible_table(p, _budget_schema(lines))  # noqa: E731
+    if sheets := year_sheets(path) or budget_grids(path, reader, _month):  # a sheet per year,
+        # two years' months across or P1 ... P12: each read as its year's budget
         return budget_by_sheet(sheets, lambda t: budget_for_run(t, lines, strict=strict))
     raw, table, problems, bracketed = _load_budget(path, lines)
     kept, said, notes = _rows_for_run(raw, table, problems, strict)

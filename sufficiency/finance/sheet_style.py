@@ -122,6 +122,14 @@ def first_page_cm(ws: Worksheet) -> float:
     return sum(7 * w + 5 for w in widths[: ends[0]]) / 96 * 2.54
 
 
+def chart_room_cm(ws: Worksheet) -> float:
+    """How tall (cm) a chart on a page of its own may be: :data:`PAGE_CM`'s height less
+    the header row printed above it on every page (:func:`print_setup`), in points as set
+    (15 when not). The Cumulative sheet's chart, 15 cm under its 48-point header row
+    (1.7 cm), printed its legend's last rows on a page of their own."""
+    return PAGE_CM[1] - (ws.row_dimensions[1].height or 15) / 72 * 2.54
+
+
 def heading_on_new_page(ws: Worksheet, row: int, text: str) -> None:
     """A section's bold ``text`` at ``row``, with a page break above it: the Summary's
     scenario heading printed alone at the foot of page 1, its table on page 2."""
@@ -135,7 +143,7 @@ def chart_on_new_page(ws: Worksheet, chart: Any, row: int) -> None:
     printed page's columns (:func:`first_page_cm`: the Cumulative sheet's chart, 24 cm, ran
     onto its second page across), its shape kept. Call after the column widths are set."""
     width = min(PAGE_CM[0], first_page_cm(ws))
-    shrink = min(1.0, width / chart.width, PAGE_CM[1] / chart.height)
+    shrink = min(1.0, width / chart.width, chart_room_cm(ws) / chart.height)
     chart.width, chart.height = chart.width * shrink, chart.height * shrink
     ws.row_breaks.append(Break(id=row - 1))
     ws.add_chart(chart, f"A{row}")

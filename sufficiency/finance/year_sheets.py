@@ -5,9 +5,11 @@ Such a workbook was refused ("column financial_year: required column is missing"
 instructions to add the column: the year was there, in each sheet's name, and no figure
 of any sheet was compared. Each sheet whose name gives one financial year, and whose table
 has no ``financial_year`` column, is now read as that year's budget, a note saying which
-sheet was read as which year. Two sheets naming the same year (``2026-27 draft`` and
-``2026-27 final``) are refused, naming both: which is the budget is not known. A sheet
-named by no year in such a workbook is not read, and named.
+sheet was read as which year. A sheet hidden in Excel is read only when no sheet named
+for a year is visible (:mod:`~sufficiency.finance.hidden_years`). Two sheets naming the
+same year (``2026-27 draft`` and ``2026-27 final``) are refused, naming both: which is
+the budget is not known. A sheet named by no year in such a workbook is not read, and
+named.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
+from sufficiency.finance.hidden_years import shown_years
+from sufficiency.finance.thousands import HEADING
 from sufficiency.io.schema import column_key
 from sufficiency.io.tables import RawTable, read_tables
 
@@ -61,7 +65,8 @@ def _only_sheet(path: Path) -> str:
 
 def _budget_like(t: RawTable) -> bool:
     """Whether a sheet's table has a budget's column (a cover named 'Budget 2026-27' has not)."""
-    return any(column_key(str(c)) in _BUDGET_COLUMNS for c in t.data.columns)
+    return any(column_key(str(c)) in _BUDGET_COLUMNS or HEADING.fullmatch(column_key(str(c)))
+               for c in t.data.columns)  # fmt: skip
 
 
 def year_sheets(path: object) -> list[RawTable] | None:
@@ -86,6 +91,7 @@ def year_sheets(path: object) -> list[RawTable] | None:
     read = [(t, y) for t, y in named if y is not None]
     if not read:
         return None
+    read, hidden = shown_years(path, read, lambda t: _sheet(t, only))
     by_year: dict[str, list[str]] = {}
     for t, y in read:
         by_year.setdefault(y, []).append(_sheet(t, only))
@@ -103,7 +109,9 @@ def year_sheets(path: object) -> list[RawTable] | None:
                                       f"year ({', '.join(empty)}) but no budget row in any",
                                       code="malformed_file")])  # fmt: skip
     read = [(t, y) for t, y in read if not t.data.empty]
-    others = [_sheet(t, only) for t, y in named if y is None] + [f"{e} (no rows)" for e in empty]
+    others = [_sheet(t, only) for t, y in named if y is None and _sheet(t, only) not in hidden]
+    others += [f"{e} (no rows)" for e in empty]
+    others += [f"{h} (hidden in Excel: unhide it to read it)" for h in hidden]
     said = ", ".join(f"sheet {_sheet(t, only)!r} as {y}'s budget" for t, y in read)
     left = f"; sheet(s) {', '.join(others)} not read" if others else ""
     note = Problem(str(path), None, None, None,
