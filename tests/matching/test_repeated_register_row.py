@@ -51,6 +51,8 @@ def test_a_row_repeated_is_one_home_so_a_risk_and_a_younger_child_are_not_both_o
     assert set(placed) == {"C1", "C2"}
     on_repeat = [c for c, p in placed.items() if p in ("F1", "F1b")]
     assert len(on_repeat) == 1, placed  # before: C1 at F1 and C2 at F1b
+    flags = matches.set_index("child_id")["flags"].fillna("")
+    assert "home_id, or row repeated, so check" in flags[on_repeat[0]]  # before: no flag
     assert "rows 2 and 3 (F1, F1b) are one home (every cell but the placement ID" in said
     notes = json.loads((out / "summary.json").read_text())["input_notes"]
     assert "same_home" in [n["code"] for n in notes]

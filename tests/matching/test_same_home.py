@@ -345,4 +345,4 @@ def test_pins_to_a_households_two_rows_are_refused_and_the_proposal_flagged() ->
     refused = list(notes.with_status("refused"))
     assert len(refused) == 2 and "pinned to F-A and F-B, rows of one home," in refused[0].note
     said = pair_flags(prob, np.zeros(2, np.int64), np.arange(2), Params().matching.weights)
-    assert "same home as F-B: the same Ofsted URN and postcode or home_id" in said[0]
+    assert "same home as F-B: the same Ofsted URN and postcode, home_id, or row repeated" in said[0]
