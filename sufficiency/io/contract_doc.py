@@ -331,7 +331,10 @@ over every row the stricter way, `adapted` and `communication` as said on every 
 most as many children across its rows as the most `vacancies` any one row gives (or its
 `home_places`, where the rows are separate beds), at most three in all for a foster
 household, and warns naming the rows. Rows the team gives one `home_id` (a foster
-household on two rows) are one home the same way, in any setting; a row of a home whose
+household on two rows) are one home the same way, in any setting, and so are rows with
+no `home_id` and a place to offer that repeat one another in every cell but
+`placement_id` (one home given twice: give them different `home_id`s if they are two
+homes); a row of a home whose
 other row is set aside for an error is set aside with it (what that row says of the home
 is not known); a `home_id` whose rows
 give different postcodes or settings is warned of, naming the rows. Rows that may be one

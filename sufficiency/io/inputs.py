@@ -42,6 +42,7 @@ from sufficiency.io.hidden_sheets import read_shown_table
 from sufficiency.io.home_aside import with_home_rows_set_aside
 from sufficiency.io.id_shape import decimal_id_notes, id_problems
 from sufficiency.io.no_group import no_group
+from sufficiency.io.repeated_rows import mark_repeats
 from sufficiency.io.same_child import same_child_problems
 from sufficiency.io.same_home import same_home_problems
 from sufficiency.io.schema import (
@@ -1072,6 +1073,7 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
     for col in ("vacancies", "age_min", "age_max", "current_children"):
         table[col] = table[col].astype("Int64")
     table["weekly_cost"] = table["weekly_cost"].astype("Float64")
+    table = mark_repeats(table)  # one home given twice: one home (repeated_rows.py)
     problems += same_home_problems(
         raw, _rows_kept(raw, table, problems, strays), label,
         raw.column_label(mapping_key_for(raw, PLACEMENTS, "home_id")),

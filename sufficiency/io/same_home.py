@@ -14,6 +14,9 @@ child on one row and a younger child on the other.
   is warned of. Matching also proposes the home at most its places across its rows (the
   most vacancies of any one row, or its ``home_places``), three in all for a foster
   household (:mod:`sufficiency.matching.homes`).
+- **A row repeated** (:mod:`sufficiency.io.repeated_rows`): rows with no ``home_id`` that
+  repeat one another in every cell but the ID are given one ``home_id`` as the register
+  is read, so they are one home as above, and the warning says why.
 - **Perhaps the same home** (warned of only): rows with no ``home_id`` of the same
   setting, provider and postcode with the same URN or none (a foster agency's carers, a
   home with no URN given). A postcode holds several addresses, so two carers of one
@@ -27,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from sufficiency.errors import Problem
+from sufficiency.io.repeated_rows import is_repeat
 from sufficiency.io.tables import RawTable
 from sufficiency.vocabulary import listed
 
@@ -117,7 +121,13 @@ def _rows(raw: RawTable, table: pd.DataFrame, positions: np.ndarray) -> str:
 
 def _why_one(table: pd.DataFrame, at: np.ndarray, home_label: str) -> str:
     """Why the rows at ``at`` are one home: ``the same Ofsted URN and postcode``, ``the
-    same home_id`` (``home_label``, the column as the file names it), or both."""
+    same home_id`` (``home_label``, the column as the file names it), or both; rows that
+    repeat one another (:mod:`sufficiency.io.repeated_rows`) say so."""
+    if "home_id" in table.columns and is_repeat(table["home_id"].iloc[at]):
+        return (
+            f"every cell but the placement ID the same: one home given twice, read as one; "
+            f"if they are different homes, give them different {home_label}s"
+        )
     said = [
         why for why, key in (("the same Ofsted URN and postcode", _by_urn(table)),
                              (f"the same {home_label}", _home_ids(table)))
@@ -191,7 +201,7 @@ def same_home_problems(
             )
         household += _places_differ(table, at)
         why = _why_one(table, at, home_label)
-        by_urn = why.startswith("the same Ofsted URN and postcode")
+        by_urn = why.startswith(("the same Ofsted URN and postcode", "every cell"))
         out.append(Problem(
             raw.source, raw.row_number(int(first)), label if by_urn else home_label, None,
             f"{_rows(raw, table, at)} are one home ({why}): "

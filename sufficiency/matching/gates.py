@@ -51,8 +51,8 @@ INADEQUATE = "rated inadequate by Ofsted: check the child's council's policy bef
 NO_URN = "no Ofsted URN on the register: check the home is registered with Ofsted"
 #: A home on several rows of the register (one row's ID, or several, in place of {}).
 SAME_HOME = (
-    "same home as {}: the same Ofsted URN and postcode or home_id, so check the home has a "
-    "place for each child proposed on its rows"
+    "same home as {}: the same Ofsted URN and postcode, home_id, or row repeated, so check "
+    "the home has a place for each child proposed on its rows"
 )
 
 

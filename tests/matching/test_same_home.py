@@ -147,13 +147,15 @@ def test_the_register_warns_of_one_home_on_two_rows_and_of_rows_that_may_be(
     tmp_path: Path,
 ) -> None:
     """validate's reader (and so the report's Input notes) names the rows and IDs of a home
-    on two rows, and of foster rows that may be one household; the sample has neither."""
+    on two rows, and of foster rows that may be one household (P2-B differs from P2 in its
+    fee: a row repeating another in every cell is one home, test_repeated_register_row.py);
+    the sample has neither."""
     _, path = write_inputs(tmp_path)
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     extra = pd.DataFrame([
         {**df.iloc[2].to_dict(), "placement_id": "P3-IFA", "urn": "SC1", "current_children": "1",
          "current_ages": "9", "sex": "F"},
-        {**df.iloc[1].to_dict(), "placement_id": "P2-B", "urn": "SC7"},
+        {**df.iloc[1].to_dict(), "placement_id": "P2-B", "urn": "SC7", "weekly_cost": "905"},
     ])  # fmt: skip
     df.loc[df["placement_id"] == "P3", "urn"] = "SC1"
     df.loc[df["placement_id"] == "P2", "urn"] = "SC7"
@@ -263,10 +265,13 @@ def test_a_households_rows_the_team_gives_one_home_id_are_one_home(method: str) 
 
 def _household_register(tmp_path: Path, household: dict[str, str] | None) -> Path:
     """The sample register with P2 (an agency's foster carer) given again as P2-B at its
-    postcode, and a ``Household ID`` column as ``household`` says (none: no column)."""
+    postcode at another fee (a row repeating it in every cell is one home given twice:
+    test_repeated_register_row.py), and a ``Household ID`` column as ``household`` says
+    (none: no column)."""
     _, path = write_inputs(tmp_path)
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    second = {**df.loc[df["placement_id"] == "P2"].iloc[0].to_dict(), "placement_id": "P2-B"}
+    second = {**df.loc[df["placement_id"] == "P2"].iloc[0].to_dict(), "placement_id": "P2-B",
+              "weekly_cost": "905"}  # fmt: skip
     df = pd.concat([df, pd.DataFrame([second])], ignore_index=True)
     if household is not None:
         df["Household ID"] = df["placement_id"].map(household).fillna("")
@@ -340,4 +345,4 @@ def test_pins_to_a_households_two_rows_are_refused_and_the_proposal_flagged() ->
     refused = list(notes.with_status("refused"))
     assert len(refused) == 2 and "pinned to F-A and F-B, rows of one home," in refused[0].note
     said = pair_flags(prob, np.zeros(2, np.int64), np.arange(2), Params().matching.weights)
-    assert "same home as F-B: the same Ofsted URN and postcode or home_id" in said[0]
+    assert "same home as F-B: the same Ofsted URN and postcode, home_id, or row repeated" in said[0]
