@@ -14,8 +14,10 @@ show at 12, 24 and 36 months: the error of the mean, whether the truth fell insi
 P10-P90, and the change from the start forecast and seen.
 
 Also printed, to say *why* it misses: the entries the forecast expects over the 36 months
-against those that came, the exits likewise, and the fitted entry trend (% a year; blank
-when no trend was kept) and its value after the cap.
+against those that came, the exits likewise, and the fitted entry trend: the trend fit's
+own slope (% a year; blank when no trend was kept), its weight among the simulated
+futures (0 without a trend; 1 when used alone) and the mean slope the paths use after the
+cap (before averaging, damping and the random walk).
 
 Run: .venv/bin/python benchmarks/forecast/trend_honesty.py [--seeds 0 1 2 3 4 5]
      [--rates 4 8 12 -4 -8 -12] [--family] [--paths 300] [--csv out.csv]
@@ -69,8 +71,9 @@ def one_authority(label: str, spec, params: ForecastParams) -> list[dict]:
     mean = total.mean(axis=0)
     seen = flows(care, pd.DatetimeIndex([months[0], months[-1]]))
     em = model.entries
-    slope = em.coef[1] if em.has_trend else np.nan
-    capped = np.clip(slope, -em.max_trend_per_year, em.max_trend_per_year)
+    slope = getattr(em, "trend_slope_per_year", em.coef[1]) if em.has_trend else np.nan
+    used = em.coef[1] if em.has_trend else np.nan  # averaged over the futures
+    capped = np.clip(used, -em.max_trend_per_year, em.max_trend_per_year)
     rows = []
     for h in HORIZONS:
         rows.append({
@@ -86,6 +89,7 @@ def one_authority(label: str, spec, params: ForecastParams) -> list[dict]:
             "exits_fc": result.exits[:, 1:].sum(axis=(1, 2)).mean(),
             "exits_seen": seen.loc[seen["flow"].isin(["exit", "age_out"]), "count"].sum(),
             "trend_fit_pct": 100 * np.expm1(slope),
+            "trend_weight": getattr(em, "trend_weight", 1.0) if em.has_trend else 0.0,
             "trend_used_pct": 100 * np.expm1(capped),
             "coverage_1_36_pct": 100 * ((p10 <= truth) & (truth <= p90))[1:].mean(),
         })  # fmt: skip
@@ -136,7 +140,8 @@ def main() -> None:
     pd.set_option("display.width", 220)
     pd.set_option("display.max_rows", 500)
     show = ["authority", "months", "start", "p10", "p50", "p90", "actual", "error_pct", "inside",
-            "change_fc_pct", "change_seen_pct", "trend_fit_pct", "trend_used_pct"]  # fmt: skip
+            "change_fc_pct", "change_seen_pct", "trend_fit_pct", "trend_weight",
+            "trend_used_pct"]  # fmt: skip
     print(table[show].round(1).to_string(index=False))
     table["group"] = table["authority"].str.replace(r" s\d+.*$", "", regex=True)
     summary = table.groupby(["group", "months"], sort=False).agg(
@@ -151,6 +156,7 @@ def main() -> None:
         exits_seen=("exits_seen", "mean"),
         trend_kept=("trend_fit_pct", lambda x: int(x.notna().sum())),
         trend_fit_pct=("trend_fit_pct", "mean"),
+        trend_weight=("trend_weight", "mean"),
     )
     print("\nMean by change and horizon (entries and exits: over the 36 months):")
     print(summary.round(1).to_string())
