@@ -44,6 +44,12 @@ import pandas as pd
 
 from sufficiency.config import ForecastParams
 from sufficiency.figures import day
+from sufficiency.forecast.entry_trend import (
+    DRIFT_GRID_PER_YEAR,
+    trend_averaged,
+    trend_continued_sentence,
+    with_drifts,
+)
 from sufficiency.forecast.errors import ForecastWarning
 from sufficiency.forecast.model import EntryModel
 from sufficiency.forecast.states import (
@@ -57,8 +63,6 @@ from sufficiency.forecast.states import (
 
 #: Months of history before the reference window needed to consider pooling them.
 MIN_EXTRA_MONTHS = 1
-#: Drifts of the entry level considered: sd of the yearly random walk, log scale.
-DRIFT_GRID_PER_YEAR = np.array([0.0, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.45])
 #: A level shift needs this many months of history before it and after it.
 SHIFT_MIN_MONTHS_BEFORE = 6
 SHIFT_MIN_MONTHS_AFTER = 3
@@ -243,6 +247,7 @@ def _select(
     index = np.asarray(month_ends.year * 12 + month_ends.month)
     back = (index[-1] - index).astype(float)
     best: tuple[float, EntryModel] | None = None
+    scored: dict[tuple[bool, bool, bool], tuple[float, EntryModel]] = {}
     for trend, season in product((False, True), repeat=2):
         if season and len(y) < 24:
             continue
@@ -259,40 +264,24 @@ def _select(
             # shift month is a parameter too, so a shift counts as two terms
             terms = x.shape[1] + model.has_shift
             score = -2 * evidence + params.entry_term_penalty * terms
+            weights = np.exp(joint - evidence)
+            fitted = (score, with_drifts(model, beta, cov, weights))
+            scored[(trend, season, model.has_shift)] = fitted
             if best is None or score < best[0] - 1e-9:
-                weights = np.exp(joint - evidence)
-                best = (score, _with_drifts(model, beta, cov, weights))
+                best = fitted
     assert best is not None
+    chosen = best[1]
+    # a level shift explains a change by itself: a trend beside it is chosen or not
+    twin = (
+        None if chosen.has_shift else scored.get((not chosen.has_trend, chosen.has_season, False))
+    )
+    if twin is not None:
+        best = (best[0], trend_averaged(chosen, twin[1], best[0], twin[0]))
     nb_shape = np.inf
     if phi > 1:
         # month-to-month overdispersion at the current level: var = mu + mu^2 / shape
         nb_shape = float(np.exp(best[1].coef[0]) / (phi - 1))
     return replace(best[1], nb_shape=nb_shape)
-
-
-def _with_drifts(
-    model: EntryModel,
-    beta: np.ndarray,
-    cov: np.ndarray,
-    weights: np.ndarray,
-    drifts: np.ndarray = DRIFT_GRID_PER_YEAR,
-) -> EntryModel:
-    """``model`` with its per-drift fits, dropping drifts of negligible posterior weight."""
-    keep = weights >= 1e-4 * weights.max()
-    w = weights[keep] / weights[keep].sum()
-    b, c = beta[keep], cov[keep]
-    mean = w @ b
-    dev = b - mean
-    mixture_cov = np.einsum("g,gij->ij", w, c) + np.einsum("g,gi,gj->ij", w, dev, dev)
-    return replace(
-        model,
-        coef=mean,
-        cov=mixture_cov,
-        coef_by_drift=b,
-        cov_by_drift=c,
-        drift_sd_per_year=drifts[keep],
-        drift_weights=w,
-    )
 
 
 def fit_entries(
@@ -324,7 +313,7 @@ def fit_entries(
             stacklevel=3,
         )
         none = (np.array([[-30.0]]), np.zeros((1, 1, 1)), np.ones(1), np.zeros(1))
-        chosen = _with_drifts(proto, *none)
+        chosen = with_drifts(proto, *none)
     else:
         chosen = _select(y, month_ends, proto, params)
     since = window_start
@@ -333,6 +322,9 @@ def fit_entries(
         chosen = replace(chosen, shift_seen=_seen_around(y, month_ends, chosen.shift_at))
     alpha, ages = _composition(care, start, window_start, since)
     said = entry_change_sentence(chosen, window_start, window_y)
+    if said is not None:
+        warnings.warn(said, ForecastWarning, stacklevel=3)
+    said = trend_continued_sentence(chosen, params.horizon_months)
     if said is not None:
         warnings.warn(said, ForecastWarning, stacklevel=3)
     return replace(chosen, composition_alpha=alpha, ages_months=ages)
@@ -393,10 +385,13 @@ def entry_change_sentence(
         lately_said = _per_month(float(em.monthly_counts[-12:].mean()))
         years = round(1 / max(em.trend_damping_per_year, 1e-9))  # growth to come, damped
         once = "a change of policy, a surge of arrivals" if up else "a change of policy"
+        share = ""
+        if em.trend_weight < 1:  # averaged with a level that wanders with no trend
+            share = f" in {em.trend_weight:.0%} of its simulated futures"
         why = (
             f"the trend of recent years (about {lately_said} a month entered in the last 12 "
             f"months; the trend keeps entries {'rising' if up else 'falling'} for about "
-            f"{years} more year{'' if years == 1 else 's'}). Entries that "
+            f"{years} more year{'' if years == 1 else 's'}{share}). Entries that "
             f"{'rose' if up else 'fell'} once ({once}) and then held can look like a trend, "
             f"and the forecast then runs {'high' if up else 'low'}: check what lay behind "
             "the change"

@@ -49,6 +49,13 @@ class EntryModel:
     shift_at
         With a level shift: the last month end before it. The shift term is 1 up to it
         (the earlier level relative to the current one) and 0 after.
+    trend_weight
+        With a trend: its posterior weight against the same model without it (1 when
+        the model without it had under 5%); the fits without it are among
+        ``coef_by_drift`` with a slope of 0, drawn by that share of the paths.
+    trend_slope_per_year
+        With a trend: the slope the trend fit found (log, a year), before averaging,
+        capping and damping; 0 without.
     coef_by_drift, cov_by_drift, drift_sd_per_year, drift_weights
         The fit for each drift of the level considered (sd of its yearly random walk,
         log scale) and the drift's posterior weight: the simulation draws a drift, then
@@ -74,6 +81,8 @@ class EntryModel:
     drift_sd_per_year: np.ndarray = field(default_factory=lambda: np.zeros(0))
     drift_weights: np.ndarray = field(default_factory=lambda: np.zeros(0))
     shift_seen: tuple[float, float, float] | None = None
+    trend_weight: float = 1.0
+    trend_slope_per_year: float = 0.0
 
     @property
     def drift_mean_per_year(self) -> float:

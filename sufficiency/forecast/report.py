@@ -13,6 +13,7 @@ from sufficiency.config import ForecastParams
 from sufficiency.errors import notes_said_not_raised
 from sufficiency.figures import day
 from sufficiency.forecast.backtest import BacktestResult
+from sufficiency.forecast.entry_trend import trend_words
 from sufficiency.forecast.model import EntryModel, ForecastModel
 from sufficiency.forecast.result import ForecastResult
 from sufficiency.forecast.scenario import Scenario
@@ -139,7 +140,7 @@ def assumptions_table(
         ),
         ("Entry level shift", _shift_words(em)),
         ("Drift of the entry level (sd a year, log)", f"{em.drift_mean_per_year:.3f}"),
-        ("Entry trend", "fitted" if em.has_trend else "none (not supported by the data)"),
+        ("Entry trend", trend_words(em)),
         ("Entry seasonality", "fitted" if em.has_season else "none (not supported by the data)"),
         (
             "Entry overdispersion (gamma shape)",
