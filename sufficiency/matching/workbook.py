@@ -38,6 +38,7 @@ from sufficiency.io.xlsx import (
     widen_pages,
 )
 from sufficiency.io.xlsx_style import COUNT, HEADER_FILL, WRAP
+from sufficiency.matching import text_rows
 from sufficiency.matching.by_council import COUNCIL_HEADERS
 from sufficiency.matching.report import MatchReport
 
@@ -211,10 +212,16 @@ def table_sheet(
     *,
     headers: Mapping[str, str] | None = None,
     empty: str = "None tonight.",
+    texts: bool = False,
 ) -> Worksheet:
     """``frame`` on its own sheet: plain-word headers in row 1, formats, widths, wrapped
-    text whole, frozen and repeated header, A4 landscape at full size (:func:`_page_widths`)."""
+    text whole, frozen and repeated header, A4 landscape at full size (:func:`_page_widths`);
+    with ``texts``, its sentences each on a row of its own across the page under its row
+    (:mod:`.text_rows`)."""
     ws = wb.create_sheet(title)
+    said = [c for c in map(str, frame.columns) if texts and c in text_rows.TEXT_COLUMNS]
+    sentences, frame = frame[said], frame.drop(columns=said)
+    text_at: list[int] = []
     cols = [str(c) for c in frame.columns]
     numeric = {
         c for c in cols
@@ -224,7 +231,9 @@ def table_sheet(
         cell = ws.cell(row=1, column=j, value=vocabulary.column(col, headers))
         cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = WRAP_RIGHT if col in numeric else WRAP_INDENT if j > 1 else WRAP
-    for i, row in enumerate(frame.itertuples(index=False), start=2):
+    i = 1
+    for k, row in enumerate(frame.itertuples(index=False)):
+        i += 1
         for j, (col, value) in enumerate(zip(cols, row, strict=True), start=1):
             cell = ws.cell(row=i, column=j, value=_value(value))
             if col in _FORMATS:
@@ -232,6 +241,11 @@ def table_sheet(
             elif col in numeric and isinstance(cell.value, float):
                 cell.number_format = SCORE
             cell.alignment = FIGURE if col in numeric else WRAP_INDENT if j > 1 else WRAP
+        if said:
+            text_rows.rule_over(ws, i, len(cols))
+            written = text_rows.write_texts(ws, i + 1, sentences.iloc[k].to_dict(), len(cols))
+            text_at += written
+            i += len(written)
     if frame.empty:  # one line under the header, read across the empty columns
         ws.cell(row=2, column=1, value=empty).alignment = TOP
     widths: dict[int, float] = {}
@@ -241,7 +255,7 @@ def table_sheet(
         longest_word = max((len(w) for w in head.split()), default=4)
         width = min(max(body, longest_word, 6) + 3, _MAX_WIDTH.get(col, 30))
         width = max(width, longest_word + 3) + (2 if col in numeric else 1 if j > 1 else 0)
-        widths[j] = width
+        widths[j] = max(width, text_rows.label_width(said)) if j == 1 else width
     # a column of figures as wide as its widest figure or its header's longest word
     figures = {
         c: max(max((_text_width(v, _FORMATS.get(c)) for v in frame[c]), default=0),
@@ -249,10 +263,12 @@ def table_sheet(
         for c in cols if c in numeric
     }  # fmt: skip
     printed = _page_widths(frame, [int(w) for w in widths.values()], figures)
+    printed = text_rows.fill_page(frame, printed) if said else printed
     for j, width in enumerate(printed, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
         widths[j] = width
     _fit_rows(ws, 1, max(ws.max_row, 1), widths)
+    text_rows.fit_texts(ws, text_at, printed)
     if frame.empty:  # sized as wrapped in column A, the sentence sat four lines down
         ws.row_dimensions[2].height = LINE_HEIGHT + 2
     ws.freeze_panes = "B2"
@@ -389,9 +405,9 @@ def write_workbook(report: MatchReport, path: Path | str) -> Path:
     _summary_sheet(wb, report)
     if not report.councils.empty:  # a regional night: each council's own figures
         table_sheet(wb, "By council", report.councils, headers=COUNCIL_HEADERS)
-    table_sheet(wb, "Children placed", report.children)
+    table_sheet(wb, "Children placed", report.children, texts=True)
     table_sheet(wb, "Not placed", report.not_placed, empty="Every child referred is placed.")
-    table_sheet(wb, "Other options", report.options)
+    table_sheet(wb, "Other options", report.options, texts=True)
     table_sheet(wb, "Set aside", report.set_aside, empty="No input rows were set aside.")
     table_sheet(wb, "Input notes", report.input_notes, empty="No warnings about the inputs.")
     table_sheet(wb, "Decisions", report.decisions, headers=_DECISION_HEADERS,

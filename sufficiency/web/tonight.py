@@ -22,6 +22,7 @@ import pandas as pd
 from sufficiency import vocabulary
 from sufficiency.io.atomic import sha256_file
 from sufficiency.io.ids import KnownIds, fold_id
+from sufficiency.matching import text_rows
 from sufficiency.pages.render import count, gbp, miles
 from sufficiency.store import RunStore
 from sufficiency.store.store import utc
@@ -257,6 +258,8 @@ def tonight(store: RunStore, run: dict[str, Any] | None = None) -> Tonight:
             # An empty sheet holds one sentence in its first cell ("None tonight.",
             # "Every child referred is placed."), not a child: a row is a child's only
             # when something besides the first cell is filled.
+            if name in text_rows.ORDER:  # each sentence on a row of its own: its column
+                frame = text_rows.fold_texts(frame, name)
             frame = frame[frame.drop(columns="Child").notna().any(axis=1)].copy()
             frame["Child"] = frame["Child"].astype(str)
             sheets[name] = frame.reset_index(drop=True)

@@ -27,6 +27,7 @@ from sufficiency.matching.gates import (
     out_of_area_flag,
 )
 from sufficiency.matching.run import run_matching
+from sufficiency.matching.text_rows import fold_texts
 
 
 def _night(weights: MatchingWeights) -> tuple[pd.DataFrame, pd.DataFrame, Params]:
@@ -65,7 +66,7 @@ def test_gated_proposals_carry_their_approval_on_every_output(
     alts = pd.read_csv(tmp_path / "alternatives.csv", dtype=str)
     assert alts.loc[alts["placement_id"] == "P_BHM2", "flags"].tolist() == [m["OOA"]]
     sheets = pd.read_excel(tmp_path / "match_report.xlsx", sheet_name=None, dtype=str)
-    placed = sheets["Children placed"].set_index("Child")
+    placed = fold_texts(sheets["Children placed"], "Children placed").set_index("Child")
     flags_col = next(c for c in placed.columns if c.lower().startswith("flag"))
     assert m["OOA"] in placed.loc["OOA", flags_col]
     assert KS4_MOVE in placed.loc["KS4", flags_col]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sufficiency.matching.text_rows import fold_texts
 from tests.web.conftest import Site, run_cli, site_of_its_own
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -66,8 +67,9 @@ def test_a_pinned_child_is_not_said_to_have_no_other_home(own, tmp_path):
     before = _match(own, tmp_path / "a", referrals, placements)
     assert (pd.read_csv(before / "alternatives.csv")["child_id"] == "R045").sum() == 3
     out = _match(own, tmp_path / "b", referrals, placements, "--decisions", str(decisions))
-    report = pd.read_excel(out / "match_report.xlsx", sheet_name="Children placed",
-                           dtype=str, keep_default_na=False).set_index("Child")  # fmt: skip
+    sheet = pd.read_excel(out / "match_report.xlsx", sheet_name="Children placed", dtype=str,
+                          keep_default_na=False)  # fmt: skip
+    report = fold_texts(sheet, "Children placed").set_index("Child")
     assert report.loc["R045", "Next best option"] == "None"
     why_not = report.loc["R045", "Why not"]
     assert why_not.startswith("None listed: the team pinned the child here")
