@@ -191,8 +191,9 @@ over 12), or in a column whose own dates are so though the table's others are da
 12 (refused as no date), the rows of
 the dates read day first that could be either way round are named in a warning.
 An episode's `DEC` written as a case system writes an open episode's "no end date" (a
-date in 2099 or later, `31/12/9999`, `9999-12-31`, Excel's serial `2958465`, or `-`,
-`N/A`, `open`, `ongoing`) is read as blank, open at the end of the return, and said
+date in 2099 or later, `31/12/9999`, `9999-12-31`, Excel's serial `2958465`, SQL
+Server's or Excel's day zero, `01/01/1900`, `1900-01-01 00:00:00.000`, `30/12/1899`, or
+`-`, `N/A`, `open`, `ongoing`) is read as blank, open at the end of the return, and said
 once per table with its first row. So is one ending on its return's last day (31 March,
 or an in-year extract's) with no `REC`, as an extract writes an open episode's end as the
 report's last day, where the return's other ended episodes give a `REC` (or none is
