@@ -175,7 +175,8 @@ real Excel date cells, Excel serial numbers (45383 is 01/04/2024) in workbooks a
 CSVs (a date column pasted from Excel into one formatted General: read in Excel's 1900
 date system, 1950 to 2099, and the note says so, naming the rows of a block of them
 among dates),
-`DD/MM/YYYY 00:00:00`, a date after its day of the week (`Mon 01/04/2024`,
+`DD/MM/YYYY 00:00:00` (or `12:00:00 AM`, as .NET and SSRS reports write it), a date
+after its day of the week (`Mon 01/04/2024`,
 `Monday, 1 April 2024`: read only where it is that day, so a day and month swapped is
 an error, which says the day of the week is not the date's), `YYYY-MM-DD`,
 `DD/MM/YY` (read as 20YY: every date a 903 return holds is in this century), the

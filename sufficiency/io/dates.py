@@ -44,8 +44,11 @@ _MAC_DAYS = 1462
 _SERIAL_MIN, _SERIAL_MAX = 18264, 73050
 
 _DMY = r"\d{1,2}/\d{1,2}/\d{4}"
-_DMY_TIME = r"(\d{1,2}/\d{1,2}/\d{4})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
-_ISO = r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+#: A time of day after a date, on the 24-hour clock or the 12-hour one (``12:00:00 AM``,
+#: as .NET, SSRS and a US-set Excel write a date-time): ignored.
+_TIME = r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
+_DMY_TIME = r"(\d{1,2}/\d{1,2}/\d{4})" + _TIME
+_ISO = r"(\d{4})-(\d{2})-(\d{2})(?:" + _TIME + ")?"
 _SERIAL = r"(\d{5})(?:\.0+)?"
 _DMY_SHORT = r"(\d{1,2})/(\d{1,2})/(\d{2})"
 _ISO_ZONE = r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s?(?:Z|[+-]\d{2}:?\d{2})"
