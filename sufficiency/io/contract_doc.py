@@ -120,6 +120,8 @@ name, and its folders inside, give the collection year), and a note names it and
 files read from it; a password-protected zip, one that cannot be opened and one that
 would unpack to over 1 GB or to over 200 times its size (a zip bomb) are errors naming
 the zip, and a file in it whose name leads outside it (`../`) is named and not read.
+A cell written `NULL`, `(null)`, `NaT`, `nan`, `None` or `NA` (as database exports,
+Python and R's `write.csv` write an empty cell) is read as blank, one note a table.
 A title row above the header is found and noted; the header row
 repeated among the rows (two exports joined one after the other) is left out and
 named, as is a total or note row (`Total`, a count; numbers only below the last child's
