@@ -263,7 +263,8 @@ end as an extract writes it, read as open, said as read: left out when `DECOM` i
 the data's last day, counted in care from `DECOM` when not), an episode starting and
 ending on the same day, `DECOM` after or `DEC` outside the return's collection year, a date of
 birth after an episode's start, a child with episodes but no header row in the same
-year, duplicate `CHILD` in a header, and postcodes not in the ONS Postcode
+year, duplicate `CHILD` in a header (a row repeating another cell for cell, a header
+joined to its episodes, is read once and said), and postcodes not in the ONS Postcode
 Directory (warning); what reconciling finds (revised episodes, closed episodes,
 missing years, an in-year extract) is added as warnings. `PLACE` codes are checked
 against the list valid in that collection year (`K3` from 2024-25; `H5`, `P2`, `Z1`
