@@ -181,7 +181,7 @@ among dates),
 after its day of the week (`Mon 01/04/2024`,
 `Monday, 1 April 2024`: read only where it is that day, so a day and month swapped is
 an error, which says the day of the week is not the date's), `YYYY-MM-DD`,
-`DD/MM/YY` (read as 20YY: every date a 903 return holds is in this century), the
+`DD/MM/YY` or `DD.MM.YY` (read as 20YY: every date a 903 return holds is in this century), the
 month's name (`01-Apr-2024`, `1 April 2024`),
 full stops or hyphens between day, month and year (`01.04.2024`, `01-04-2024`), year
 first as databases write it (`20240401`, `2024/04/01`), a moment in time with its time
