@@ -120,6 +120,8 @@ name, and its folders inside, give the collection year), and a note names it and
 files read from it; a password-protected zip, one that cannot be opened and one that
 would unpack to over 1 GB or to over 200 times its size (a zip bomb) are errors naming
 the zip, and a file in it whose name leads outside it (`../`) is named and not read.
+A cell written `NULL`, `(null)`, `NaT`, `nan`, `None` or `NA` (as database exports,
+Python and R's `write.csv` write an empty cell) is read as blank, one note a table.
 A title row above the header is found and noted; the header row
 repeated among the rows (two exports joined one after the other) is left out and
 named, as is a total or note row (`Total`, a count; numbers only below the last child's
@@ -175,10 +177,11 @@ real Excel date cells, Excel serial numbers (45383 is 01/04/2024) in workbooks a
 CSVs (a date column pasted from Excel into one formatted General: read in Excel's 1900
 date system, 1950 to 2099, and the note says so, naming the rows of a block of them
 among dates),
-`DD/MM/YYYY 00:00:00`, a date after its day of the week (`Mon 01/04/2024`,
+`DD/MM/YYYY 00:00:00` (or `12:00:00 AM`, as .NET and SSRS reports write it), a date
+after its day of the week (`Mon 01/04/2024`,
 `Monday, 1 April 2024`: read only where it is that day, so a day and month swapped is
 an error, which says the day of the week is not the date's), `YYYY-MM-DD`,
-`DD/MM/YY` (read as 20YY: every date a 903 return holds is in this century), the
+`DD/MM/YY` or `DD.MM.YY` (read as 20YY: every date a 903 return holds is in this century), the
 month's name (`01-Apr-2024`, `1 April 2024`),
 full stops or hyphens between day, month and year (`01.04.2024`, `01-04-2024`), year
 first as databases write it (`20240401`, `2024/04/01`), a moment in time with its time
@@ -191,8 +194,9 @@ over 12), or in a column whose own dates are so though the table's others are da
 12 (refused as no date), the rows of
 the dates read day first that could be either way round are named in a warning.
 An episode's `DEC` written as a case system writes an open episode's "no end date" (a
-date in 2099 or later, `31/12/9999`, `9999-12-31`, Excel's serial `2958465`, or `-`,
-`N/A`, `open`, `ongoing`) is read as blank, open at the end of the return, and said
+date in 2099 or later, `31/12/9999`, `9999-12-31`, Excel's serial `2958465`, SQL
+Server's or Excel's day zero, `01/01/1900`, `1900-01-01 00:00:00.000`, `30/12/1899`, or
+`-`, `N/A`, `open`, `ongoing`) is read as blank, open at the end of the return, and said
 once per table with its first row. So is one ending on its return's last day (31 March,
 or an in-year extract's) with no `REC`, as an extract writes an open episode's end as the
 report's last day, where the return's other ended episodes give a `REC` (or none is
@@ -259,7 +263,8 @@ end as an extract writes it, read as open, said as read: left out when `DECOM` i
 the data's last day, counted in care from `DECOM` when not), an episode starting and
 ending on the same day, `DECOM` after or `DEC` outside the return's collection year, a date of
 birth after an episode's start, a child with episodes but no header row in the same
-year, duplicate `CHILD` in a header, and postcodes not in the ONS Postcode
+year, duplicate `CHILD` in a header (a row repeating another cell for cell, a header
+joined to its episodes, is read once and said), and postcodes not in the ONS Postcode
 Directory (warning); what reconciling finds (revised episodes, closed episodes,
 missing years, an in-year extract) is added as warnings. `PLACE` codes are checked
 against the list valid in that collection year (`K3` from 2024-25; `H5`, `P2`, `Z1`

@@ -44,10 +44,13 @@ _MAC_DAYS = 1462
 _SERIAL_MIN, _SERIAL_MAX = 18264, 73050
 
 _DMY = r"\d{1,2}/\d{1,2}/\d{4}"
-_DMY_TIME = r"(\d{1,2}/\d{1,2}/\d{4})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
-_ISO = r"(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+#: A time of day after a date, on the 24-hour clock or the 12-hour one (``12:00:00 AM``,
+#: as .NET, SSRS and a US-set Excel write a date-time): ignored.
+_TIME = r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[AaPp]\.?[Mm]\.?)?"
+_DMY_TIME = r"(\d{1,2}/\d{1,2}/\d{4})" + _TIME
+_ISO = r"(\d{4})-(\d{2})-(\d{2})(?:" + _TIME + ")?"
 _SERIAL = r"(\d{5})(?:\.0+)?"
-_DMY_SHORT = r"(\d{1,2})/(\d{1,2})/(\d{2})"
+_DMY_SHORT = r"(\d{1,2})([/.])(\d{1,2})\2(\d{2})"  # 01/04/25; 01.04.25 (a German Excel)
 _ISO_ZONE = r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s?(?:Z|[+-]\d{2}:?\d{2})"
 _MONTH_NAME = r"(\d{1,2})(?:st|nd|rd|th)?[ /-]+([A-Za-z]{3,9})\.?[ /,-]+(\d{4}|\d{2})"
 #: Month names and their usual shortenings (Sept), lower case.
@@ -119,7 +122,7 @@ _PART_FORMS = (
     (r"(\d{1,2})[.-](\d{1,2})[.-](\d{4})", (0, 1, 2), "", DOTTED_DATES),
     (r"((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})", (2, 1, 0), "", YEAR_FIRST),
     (r"((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])", (2, 1, 0), "", YEAR_FIRST),
-    (_DMY_SHORT, (0, 1, 2), "20", TWO_DIGIT_YEARS),
+    (_DMY_SHORT, (0, 2, 3), "20", TWO_DIGIT_YEARS),
 )
 WEEKDAYS = DateForm(
     "weekday_dates",

@@ -11,6 +11,14 @@ sample with its open episodes so written forecast from no child looked after on
 and each return's latest dates (2099) made it the return for 2099-00: six years read as
 one, and the forecast was of no one. A ``DEC`` in 2099 or later, or so written, is
 read as blank (open), said once per table with how many rows and the first.
+
+SQL Server's and Excel's day zero is the other "no date": a report that turns an empty
+date into a date writes ``01/01/1900`` (``1900-01-01 00:00:00.000``) or ``30/12/1899``.
+Read as written, each open episode ended before it started: the sample with its open
+ends so written had 4,005 episodes set aside as errors and counted 1,023 children
+looked after on 31/03/2026, not 869 (an earlier return's open episode, no longer
+superseded, read as the child's latest). A ``DEC`` in 1900 or before is read as open too:
+no child in a 903 return left care then.
 """
 
 from __future__ import annotations
@@ -24,6 +32,8 @@ from sufficiency.io.tables import RawTable
 
 #: No episode in a return ends this year or later: a "no end" date.
 FAR_YEAR = 2099
+#: No episode in a return ends this year or earlier: day zero, a "no date" date.
+ZERO_YEAR = 1900
 #: Excel's serial numbers of 1 January and 31 December 9999 (a 5-digit serial is read as
 #: a date before this is: 73050 is 31/12/2099, a far date).
 _SERIALS_9999 = (2958101, 2958465)
@@ -38,7 +48,8 @@ def _no_end(values: pd.Series) -> pd.Series:
     year = pd.to_numeric(text.str.extract(r"^\d{1,2}/\d{1,2}/(\d{4})$")[0], errors="coerce")
     serial = pd.to_numeric(text.str.extract(r"^(\d{7})(?:\.0+)?$")[0], errors="coerce")
     words = text.str.lower().isin(_NO_END_WORDS)
-    return ((year >= FAR_YEAR) | serial.between(*_SERIALS_9999) | words).fillna(False).astype(bool)
+    far = (year >= FAR_YEAR) | (year <= ZERO_YEAR)
+    return (far | serial.between(*_SERIALS_9999) | words).fillna(False).astype(bool)
 
 
 def blank_open_ends(raw: RawTable) -> tuple[RawTable, list[Problem]]:

@@ -34,6 +34,7 @@ from sufficiency.io.child_column import near_table
 from sufficiency.io.code_labels import read_code_labels
 from sufficiency.io.dates import normalise_dates, read_dates
 from sufficiency.io.enotation import read_exact
+from sufficiency.io.header_twins import drop_twin_rows
 from sufficiency.io.headerless903 import as_header
 from sufficiency.io.open_end import blank_open_ends
 from sufficiency.io.repeated_header import drop_repeated_headers
@@ -433,7 +434,9 @@ def _found(
     raw, id_notes = read_exact(raw)  # 1.00211E+05 is the child 100211
     raw, code_notes = read_code_labels(raw, kind)  # U6 - Foster placement... is U6
     raw, end_notes = blank_open_ends(raw) if kind == "episodes" else (raw, [])  # 31/12/9999
-    read = (*null_notes, *header_notes, *date_notes, *id_notes, *code_notes, *end_notes)
+    raw, twin_notes = (raw, []) if kind == "episodes" else drop_twin_rows(raw)  # joined
+    read = (*null_notes, *header_notes, *date_notes, *id_notes, *code_notes, *end_notes,
+            *twin_notes)  # fmt: skip
     notes += [*raw.notes, *read]
     return FoundTable(raw, kind, path, is_last, group, name_year)
 

@@ -587,13 +587,13 @@ def split_rows(
 
 
 #: How database exports write an empty cell (SQL Server ``NULL``, Oracle ``(null)``,
-#: pandas ``NaT`` for a missing date): none is a value of any 903 field.
-_NULL_WORDS = frozenset({"null", "(null)", "nat", "nan", "none"})
+#: pandas ``NaT``, R's ``write.csv`` ``NA``): none is a value of any 903 field.
+_NULL_WORDS = frozenset({"null", "(null)", "nat", "nan", "none", "na"})
 
 
 def blank_nulls(raw: RawTable) -> tuple[RawTable, list[Problem]]:
-    """``raw`` with cells reading ``NULL`` (any case), ``(null)``, ``NaT``, ``nan`` or
-    ``None`` made blank.
+    """``raw`` with cells reading ``NULL`` (any case), ``(null)``, ``NaT``, ``nan``, ``NA``
+    or ``None`` made blank.
 
     A database export writes an open episode's end date as ``NULL``, a Python tool as
     ``nan`` or ``None``; read as written it is not a date, and the episode would be set

@@ -67,3 +67,20 @@ def test_an_open_episodes_no_end_date_is_read_as_open(tmp_path, sample_dir, clea
     assert first["2021"] == 2 and first["2022"] == 3
     assert "read as blank (open at the end of the return)" in said[0].message
     assert not [p for p in problems if p.severity == "error" and p.column == "DEC"]
+
+
+@pytest.mark.parametrize("written", ["01/01/1900", "1900-01-01 00:00:00.000", "30/12/1899"])
+def test_an_open_episodes_day_zero_end_is_read_as_open(tmp_path, sample_dir, clean, written):
+    """SQL Server's and Excel's day zero, as a report turning an empty date into a date
+    writes an open episode's DEC. It was read as written: each open episode ended before
+    it started, 4,005 set aside as errors, and an earlier return's open episode read as
+    the child's latest: 1,023 children looked after on 31/03/2026, not 869. Now the
+    history read is the clean sample's, said once per table."""
+    folder = tmp_path / "ssda903"
+    shutil.copytree(sample_dir / "ssda903", folder)
+    assert _open_ends(folder, written) > 5000
+    assert _figures(folder) == clean
+    _, problems = load_ssda903([folder])
+    said = [p for p in problems if p.code == "open_end_date"]
+    assert len(said) == 6 and {p.column for p in said} == {"DEC"}
+    assert not [p for p in problems if p.severity == "error"]
