@@ -35,7 +35,9 @@ def test_an_emailed_zip_of_the_returns_reads_as_the_folder(tmp_path):
     assert zipped.quality is not None
     said = [p for p in zipped.quality.problems if p.code == "zip_read"]
     assert len(said) == 1 and said[0].file == str(z)
-    assert "18 file(s)" in said[0].message and "2026/episodes.csv" in said[0].message
+    assert (
+        "read its 18 files in place" in said[0].message and "2026/episodes.csv" in said[0].message
+    )
     assert not [p for p in zipped.quality.problems if "sufficiency-903zip" in p.file]
 
 
@@ -110,7 +112,30 @@ def test_hidden_files_in_a_zip_are_passed_over_as_a_folders_are(tmp_path):
         zf.writestr(".~lock.episodes.csv#", b"lock")
     _, problems = load_ssda903([z])
     said = [p.message for p in problems if p.code == "zip_read"]
-    assert len(said) == 1 and "read its 4 file(s)" in said[0], said
+    assert len(said) == 1 and "read its 4 files" in said[0], said
     assert ".DS_Store" not in said[0] and "MACOSX" not in said[0]
     assert [p.message for p in problems if p.code == "skipped_file"] == [
         "is a LibreOffice lock file; skipped"]  # fmt: skip
+
+
+def test_a_file_named_zip_that_is_not_one_is_said_in_plain_words(tmp_path):
+    """Was "cannot be opened as a zip file (File is not a zip file)": Python's words."""
+    z = tmp_path / "903_returns.zip"
+    z.write_text("CHILD,DECOM\n1,01/04/2025\n")
+    _, problems = load_ssda903([z])
+    said = [p.message for p in problems if p.code == "bad_zip"]
+    assert said == [
+        "is named .zip but is not a zip file (it may be damaged, cut short in copying, or "
+        "another kind of file saved with that name); save it again or unzip it and give "
+        "the folder"
+    ], said
+
+
+def test_a_zip_of_one_file_says_one_file(tmp_path):
+    """Was "read its 1 file(s) in place"."""
+    z = tmp_path / "903_returns.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.write(SAMPLE / "2026" / "episodes.csv", "2026/episodes.csv")
+    _, problems = load_ssda903([z])
+    said = [p.message for p in problems if p.code == "zip_read"]
+    assert said == ["is a zip: read its 1 file in place (2026/episodes.csv)"], said

@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 
 from sufficiency.errors import Problem
 from sufficiency.io.ssda903_scan import Scan, files_under
+from sufficiency.plurals import numbered
 
 #: Most files one zip may hold.
 MAX_MEMBERS = 5_000
@@ -102,6 +103,20 @@ def _safe_name(name: str) -> PurePosixPath | None:
 
 def _refused(zpath: Path, why: str) -> Problem:
     return Problem(str(zpath), None, None, None, why, code="bad_zip")
+
+
+def _unopenable(exc: BaseException) -> str:
+    """Why a zip could not be opened, in plain words rather than Python's."""
+    if isinstance(exc, NotImplementedError):
+        why = "is a zip packed in a way this tool cannot unpack (an unusual compression)"
+    elif isinstance(exc, (zipfile.BadZipFile, EOFError)):
+        why = (
+            "is named .zip but is not a zip file (it may be damaged, cut short in copying, "
+            "or another kind of file saved with that name)"
+        )
+    else:
+        why = "could not be read from the disk (it may be open elsewhere or not permitted)"
+    return f"{why}; save it again or unzip it and give the folder"
 
 
 def _unpack(zpath: Path, into: Path, budget: list[int], out: Unzipped) -> bool:
@@ -182,13 +197,8 @@ def _unpack(zpath: Path, into: Path, budget: list[int], out: Unzipped) -> bool:
         )
         return False
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
-        out.problems.append(
-            _refused(
-                zpath,
-                f"cannot be opened as a zip file ({exc}); save "
-                "it again or unzip it and give the folder",
-            )
-        )
+        # said "cannot be opened as a zip file (File is not a zip file)": Python's words
+        out.problems.append(_refused(zpath, _unopenable(exc)))
         return False
     read.sort()
     listed = ", ".join(read[:24]) + (f" and {len(read) - 24} more" if len(read) > 24 else "")
@@ -196,7 +206,7 @@ def _unpack(zpath: Path, into: Path, budget: list[int], out: Unzipped) -> bool:
     # stood for it "does not exist"
     said = "is a zip holding no file to read"
     if read:
-        said = f"is a zip: read its {len(read)} file(s) in place ({listed})"
+        said = f"is a zip: read its {numbered(len(read), 'file(s)')} in place ({listed})"
     out.problems.append(
         Problem(
             str(zpath),

@@ -11,9 +11,9 @@ from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.breaks import NEAREST_COLUMNS
 from sufficiency.matching.candidates import generate_candidates
 from sufficiency.matching.costs import pair_cost, pair_distances, unplaced_cost
-from sufficiency.matching.decisions import RULE_NAMES
 from sufficiency.matching.gates import pair_flags
 from sufficiency.matching.homes import full_per_pair, home_full
+from sufficiency.matching.limiting import most_limiting
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import RULE_CODES, broken_text, children_conflict, rule_breaks
 from sufficiency.matching.sibling_notes import nearest as _nearest
@@ -92,19 +92,13 @@ def unplaced_table(
         elif num_ok[c] == 0 and (p := _nearest(prob, int(c), all_p)) is not None:
             broken = rule_breaks(prob, np.array([c]), np.array([p]))[:, 0]
             codes = [RULE_CODES[i] for i in np.nonzero(broken)[0]]
-            top = np.argsort(-counts[c], kind="stable")[:2]
-            limiting = " and ".join(
-                f"{RULE_NAMES.get(RULE_CODES[i], RULE_CODES[i])} "
-                f"({counted(int(counts[c, i]), 'placement')})"
-                for i in top
-                if counts[c, i]
-            )
+            limiting = most_limiting(counts[c], prob.num_placements)
             near_id, breaks = str(prob.placements["placement_id"].iat[p]), "; ".join(codes)
             near_miles = float(pair_distances(prob, np.array([c]), np.array([p]))[0][0])
             reason = (
-                f"No placement meets every hard rule; the most limiting "
-                f"{'were' if ' and ' in limiting else 'was'} {limiting}. "
-                f"The {option}, {near_id}, {broken_text(prob, codes[0], c, p)}"
+                "No placement meets every hard rule. "
+                + (f"{limiting} " if limiting else "")
+                + f"The {option}, {near_id}, {broken_text(prob, codes[0], c, p)}"
                 + (f" (and breaks {counted(len(codes) - 1, 'other rule')})" if codes[1:] else "")
                 + ". "
                 + unplaced_advice(prob, c, p, codes)

@@ -155,7 +155,10 @@ def test_one_limiting_rule_and_one_excluded_home_agree_in_number() -> None:
 
     refs = referrals_frame([referral("C1", pets="no")])
     one = run_matching(refs, placements_frame([placement("P1", has_pets=True)]), RUN_DATE, Params())
-    assert "the most limiting was pets (1 placement). " in one.unplaced["reason"].iat[0]
+    assert (
+        "The most limiting rule: of the only placement on the register, 1 does not meet "
+        "the child's pets requirement. "
+    ) in one.unplaced["reason"].iat[0]
     ruled = run_matching(
         referrals_frame([referral("C1")]),
         placements_frame([placement("P1")]),

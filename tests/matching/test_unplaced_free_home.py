@@ -80,7 +80,10 @@ def test_the_most_limiting_rules_are_named_in_words_and_counted_truly() -> None:
     ])  # fmt: skip
     run = run_matching(refs, plcs, RUN_DATE, Params())
     (row,) = run.unplaced.to_dict("records")
-    assert "the most limiting was fostering limit (1 placement). " in row["reason"]
+    assert (
+        "The most limiting rule: of the only placement on the register, 1 would exceed "
+        "the usual fostering limit of three. "
+    ) in row["reason"]
 
 
 def test_a_child_the_weights_leave_unplaced_is_not_said_to_have_every_home_taken() -> None:

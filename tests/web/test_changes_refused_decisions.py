@@ -62,9 +62,10 @@ def test_what_changed_says_the_run_refused_the_team_s_pin(own, tmp_path, chromiu
     _night(own, tmp_path / "second")
     page.goto(f"{own.url}/matching/changes")
     said = page.inner_text("main")
-    assert "Matching run 1 against run 2: no child's proposal changed." in said
-    assert ("Run 2 did not apply one of the team's decisions, so the proposals do not follow "
-            "it.") in said  # fmt: skip
+    assert "against the one before it (started " in said
+    assert "): no child's proposal changed." in said
+    assert ("The latest matching did not apply one of the team's decisions, so the "
+            "proposals do not follow it.") in said  # fmt: skip
     assert ("R016: pin to PL0017 refused: the placement takes children aged 0 to 10 and the "
             "child is 16: rule 3 (age)") in said  # fmt: skip
     page.get_by_role("link", name="R016").click()
@@ -78,5 +79,5 @@ def test_what_changed_says_the_run_refused_the_team_s_pin(own, tmp_path, chromiu
     _night(own, tmp_path / "third")
     page.goto(f"{own.url}/matching/changes")
     said = page.inner_text("main")
-    assert "Matching run 2 against run 3" in said and "did not apply" not in said
+    assert "these are runs 2 and 3:" in said and "did not apply" not in said
     page.close()

@@ -41,7 +41,7 @@ def test_a_child_no_longer_referred_is_named_not_linked(tmp_path):
         c = site.client("placement")
         assert c.get("/matching/children/R039").status_code == 404
         changes = c.get("/matching/changes").text
-        assert "Matching run 1 against run 2: 1 child's proposal changed." in _text(changes)
+        assert "): 1 child's proposal changed. In the run store" in _text(changes)
         assert " R039 PL0006 not referred no longer referred " in f" {_text(changes)} "
         decisions = c.get("/decisions").text
         assert "R039 (not in the latest matching run)" in _text(decisions)

@@ -61,10 +61,11 @@ def test_what_changed_says_when_a_plan_is_not_proven_best(tmp_path):
                               now=when + dt.timedelta(seconds=5))  # fmt: skip
         page = _text(site.client("placement").get("/matching/changes").text)
         assert (
-            "The plan of run 2 may not be the best one: the search stopped before proving it "
-            "the best (the first page of its match report says more). A child below whose "
+            "The plan of the latest matching may not be the best one: the search stopped "
+            "before proving it the best (the first page of its match report says more). A "
+            "child below whose "
             'move has no cause of its own ("the best overall plan changed", or a place that '
             "went to such a child) may have moved for that alone"
         ) in page
-        assert "run 1 may not" not in page
+        assert "the one before it may not" not in page
         assert "solver" not in page.lower()  # the program's word, not a placement team's
