@@ -139,3 +139,16 @@ def test_a_zip_of_one_file_says_one_file(tmp_path):
     _, problems = load_ssda903([z])
     said = [p.message for p in problems if p.code == "zip_read"]
     assert said == ["is a zip: read its 1 file in place (2026/episodes.csv)"], said
+
+
+def test_a_zip_damaged_inside_is_said_not_a_traceback(tmp_path):
+    """A member whose packed bytes were damaged (cut or changed in copying) raised
+    zlib.error out of the reader: a traceback where a sentence was due."""
+    z = _zip(tmp_path / "903_returns.zip", SAMPLE / "2026")
+    data = bytearray(z.read_bytes())
+    for i in range(100, 400):  # inside the first member's packed bytes
+        data[i] ^= 0x5A
+    z.write_bytes(bytes(data))
+    _, problems = load_ssda903([z])
+    said = [p.message for p in problems if p.code == "bad_zip"]
+    assert len(said) == 1 and said[0].startswith("is named .zip but is not a zip file"), said

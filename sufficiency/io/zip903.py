@@ -17,9 +17,11 @@ scan passes over without a word, are left out (they were listed among the files 
 
 from __future__ import annotations
 
+import lzma
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -109,7 +111,9 @@ def _unopenable(exc: BaseException) -> str:
     """Why a zip could not be opened, in plain words rather than Python's."""
     if isinstance(exc, NotImplementedError):
         why = "is a zip packed in a way this tool cannot unpack (an unusual compression)"
-    elif isinstance(exc, (zipfile.BadZipFile, EOFError)):
+    elif isinstance(exc, RuntimeError):  # zipfile's "password required" or "Bad password"
+        why = "holds a password-protected (encrypted) file, which cannot be read"
+    elif isinstance(exc, (zipfile.BadZipFile, EOFError, zlib.error, lzma.LZMAError)):
         why = (
             "is named .zip but is not a zip file (it may be damaged, cut short in copying, "
             "or another kind of file saved with that name)"
@@ -196,7 +200,11 @@ def _unpack(zpath: Path, into: Path, budget: list[int], out: Unzipped) -> bool:
             )
         )
         return False
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+    except (
+        zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, zlib.error,
+        lzma.LZMAError,
+    ) as exc:  # fmt: skip
+        # a damaged member (zlib.error) or one encrypted unflagged (RuntimeError) was a traceback
         # said "cannot be opened as a zip file (File is not a zip file)": Python's words
         out.problems.append(_refused(zpath, _unopenable(exc)))
         return False
