@@ -32,13 +32,13 @@ def with_merged_headers(returns: list[Return]) -> tuple[list[Return], list[Probl
     notes: list[Problem] = []
     for ret in returns:
         episodes = ret.tables.get("episodes", ())
-        merged = [t for t in episodes if {"child", "sex", "dob"} <= set(t.raw.data.columns)]
+        merged = {id(t) for t in episodes if {"child", "sex", "dob"} <= set(t.raw.data.columns)}
         if "header" in ret.tables or not merged:
             out.append(ret)
             continue
         heads, eps = [], []
         for t in episodes:
-            if t in merged:
+            if id(t) in merged:  # a FoundTable's frames cannot be compared with ==
                 head, ep, said = _split(t)
                 heads.append(head)
                 notes += said
