@@ -232,7 +232,11 @@ the next return under a new `CHILD` (a new case-management system) is recognised
 date of birth and the start of the episode running across the year's end, and read as
 the same child. A header file exported without its header row is read as the header when
 its values show it (an ID, a sex code and a date of birth in its first three columns on
-every row), and said; a return with no header table is named, with how many of its
+every row), and said; a return with no header table whose episodes carry the header's
+fields as columns (`SEX`, `DOB`, maybe `ETHNIC`: an analyst's merged table) has its header
+read from them, one row a child where the child's rows agree, and said (a child whose rows
+differ is a header giving the child twice: `duplicate CHILD`, named by its ID); a return
+with no header table otherwise is named, with how many of its
 children have no date of birth in any other return (their episodes set aside). A
 child's date of birth in a return's uasc table that differs from its header's is a
 warning naming both rows; the header's is used. The uasc tables' children (matched to

@@ -27,6 +27,7 @@ from sufficiency.errors import InputDataError, Problem
 from sufficiency.figures import day as said_day
 from sufficiency.io.history import SSDA903History
 from sufficiency.io.id_shape import id_problems, not_an_id
+from sufficiency.io.merged_header import with_merged_headers
 from sufficiency.io.open_late_start import said_as_read
 from sufficiency.io.quality import VALIDATED
 from sufficiency.io.repeated_episode import MESSAGE as REPEAT
@@ -360,7 +361,8 @@ def _gather(paths: list[Path]) -> tuple[list[Return], list[Problem], list[Proble
         )  # fmt: skip
         return [], errors, notes, found
     returns, year_notes = assign_years(found.tables)
-    notes += year_notes
+    returns, merged_notes = with_merged_headers(returns)  # SEX, DOB in the episodes
+    notes += year_notes + merged_notes
     missing = [k for k in ("header", "episodes") if not any(k in r.tables for r in returns)]
     if found.tables and missing:
         errors.append(
