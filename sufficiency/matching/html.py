@@ -10,6 +10,7 @@ same run gives the same bytes.
 from __future__ import annotations
 
 from sufficiency.matching.by_council import COUNCIL_HEADERS
+from sufficiency.matching.html_rows import texts_table
 from sufficiency.matching.report import MatchReport
 from sufficiency.pages import render_page
 from sufficiency.pages.render import gbp, miles
@@ -57,4 +58,4 @@ def render_html(report: MatchReport) -> str:
     )
     return render_page("match_report.html", title=report.title, r=report, formats=formats,
                        anchors=ANCHORS, technical=technical, council_headers=COUNCIL_HEADERS,
-                       unplaced_options=unplaced_options)  # fmt: skip
+                       unplaced_options=unplaced_options, texts_table=texts_table)  # fmt: skip

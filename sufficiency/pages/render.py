@@ -107,7 +107,8 @@ def _blank(value: Any) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
-def _cell(value: Any) -> str:
+def cell(value: Any) -> str:
+    """A value as a table cell says it (a day in words, Yes or No, thousands separated)."""
     if _blank(value):
         return ""
     if isinstance(value, dt.date):  # datetimes and pandas Timestamps are dates too
@@ -152,7 +153,7 @@ def table_html(
     for values in shown.itertuples(index=False):
         cells = []
         for j, (c, v) in enumerate(zip(cols, values, strict=True)):
-            text = formats[c](v) if c in formats else _cell(v)
+            text = formats[c](v) if c in formats else cell(v)
             tag = "th scope=row" if j == 0 else "td"
             klass = " class=num" if c in nums else ""
             cells.append(f"<{tag}{klass}>{escape(text)}</{tag.split()[0]}>")
