@@ -104,9 +104,24 @@ def _is_predicate(message: str) -> bool:
 def file_names(file: str) -> str:
     """The names of the files a problem is in (``Problem.file``, paths joined by ", "),
     without their folders (after / or \\), as the subject of a sentence:
-    ``episodes (1).csv and episodes.csv``."""
-    names = [PureWindowsPath(f).name or f for f in file.split(", ")]
+    ``episodes (1).csv and episodes.csv``. Files of the same name are told apart by
+    their folders, from the one holding them all: ``2025/episodes.csv and
+    2025/old/episodes.csv``, not ``episodes.csv and episodes.csv``."""
+    files = file.split(", ")
+    names = [PureWindowsPath(f).name or f for f in files]
+    if len(set(names)) < len(names):
+        names = _told_apart(files)
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _told_apart(files: list[str]) -> list[str]:
+    """Each of ``files`` from the folder above the one they share (its name said too)."""
+    parts = [PureWindowsPath(f).parts for f in files]
+    shared = 0
+    while all(len(p) > shared + 1 and p[shared] == parts[0][shared] for p in parts):
+        shared += 1
+    sep = "\\" if all("\\" in f and "/" not in f for f in files) else "/"
+    return [sep.join(p[max(shared - 1, 0) :]) for p in parts]
 
 
 class SufficiencyError(Exception):
@@ -211,8 +226,33 @@ def _row_groups(problems: Sequence[Problem]) -> dict[tuple[object, ...], list[Pr
     return groups
 
 
+#: A word holding a digit (a child's ID, a date, a count): a sentence that differs from
+#: row to row only in such words ("the same child as 00123") is one problem, said once.
+_ROW_DETAIL = re.compile(r"[\w.,/-]*\d[\w.,/-]*")
+
+
 def _same_problem(p: Problem) -> tuple[object, ...]:
-    return (p.file, p.severity, p.column, p.code, p.message, p.action)
+    return (p.file, p.severity, p.column, p.code, _ROW_DETAIL.sub("#", p.message),
+            _ROW_DETAIL.sub("#", p.action))  # fmt: skip
+
+
+def _group_message(group: Sequence[Problem]) -> str:
+    """The sentence of one problem on many rows: as written when every row has the same;
+    else what they share (up to its last ": "), then the first row's own detail as an
+    example (``...drops them); for example row 2: the same child as 00123``)."""
+    first = group[0]
+    if all(q.message == first.message for q in group):
+        return first.message
+    shared = first.message
+    for q in group:
+        n = 0
+        while n < min(len(shared), len(q.message)) and shared[n] == q.message[n]:
+            n += 1
+        shared = shared[:n]
+    cut = shared.rfind(": ")
+    if cut <= 0:
+        return f"for example row {first.row}: {first.message}"
+    return f"{first.message[:cut]}; for example row {first.row}: {first.message[cut + 2 :]}"
 
 
 def _describe_rows(group: Sequence[Problem]) -> str:
@@ -240,7 +280,7 @@ def _describe_rows(group: Sequence[Problem]) -> str:
         f" and {numbered(len(values) - 3, 'other(s)')}" if len(values) > 3 else ""
     )
     value = f" (values {shown})" if len(values) > 1 else f" (value {shown})" if values else ""
-    return f"rows {named} ({len(rows):,} rows){column}: {p.message}{value}"
+    return f"rows {named} ({len(rows):,} rows){column}: {_group_message(group)}{value}"
 
 
 class DataWarning(UserWarning):

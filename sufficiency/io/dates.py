@@ -91,6 +91,24 @@ EXCEL_SERIALS_TEXT = DateForm(
 DATE_WITH_TIME = DateForm(
     "dates_with_time", "writes dates with a time of day (DD/MM/YYYY 00:00:00); the time is ignored"
 )
+
+
+def _with_time(written: str) -> DateForm:
+    """:data:`DATE_WITH_TIME` naming the form ``written`` (a date with a time) has:
+    ``YYYY-MM-DD 00:00:00`` when the file writes that, not DD/MM/YYYY. The time is
+    quoted only when it is midnight (``00:00:00``, ``12:00:00 AM``); another is its
+    shape (``00:00``), a date of birth's time being the child's own."""
+    parts = re.match(r"(\S+?)([ T])(.*)$", written.strip())
+    if parts is None:
+        return DATE_WITH_TIME
+    date, sep, time = parts.groups()
+    date = "YYYY-MM-DD" if "-" in date else "DD/MM/YYYY"
+    if not re.fullmatch(r"(?:0+|12)(?::0+)*(?:\.0+)?(?:\s?[AaPp]\.?[Mm]\.?)?", time):
+        time = re.sub(r"\d", "0", time)
+    return DateForm(DATE_WITH_TIME.code, DATE_WITH_TIME.message.replace(
+        "DD/MM/YYYY 00:00:00", f"{date}{sep}{time}"))  # fmt: skip
+
+
 ISO_DATES = DateForm("iso_dates", "writes dates as YYYY-MM-DD; read as ISO dates")
 MONTH_NAMES = DateForm(
     "month_name_dates",
@@ -317,14 +335,15 @@ def normalise_dates(raw: RawTable, columns: tuple[str, ...]) -> tuple[RawTable, 
         m = text.str.fullmatch(_DMY_TIME)
         if m.any():
             out[m[m].index] = text[m].str.extract(_DMY_TIME, expand=False)
-            seen.setdefault(DATE_WITH_TIME.code, (DATE_WITH_TIME, col))
+            seen.setdefault(DATE_WITH_TIME.code, (_with_time(text[m].iloc[0]), col))
         iso = text.str.extract("^" + _ISO + "$")
         hit = iso[0].notna()
         if hit.any():
             out[hit[hit].index] = iso.loc[hit, 2] + "/" + iso.loc[hit, 1] + "/" + iso.loc[hit, 0]
             seen.setdefault(ISO_DATES.code, (ISO_DATES, col))
-        if (text[hit].str.len() > 10).any():
-            seen.setdefault(DATE_WITH_TIME.code, (DATE_WITH_TIME, col))
+        timed = text[hit][text[hit].str.len() > 10]
+        if len(timed):
+            seen.setdefault(DATE_WITH_TIME.code, (_with_time(timed.iloc[0]), col))
         named = text.str.extract("^" + _MONTH_NAME + "$")
         month = named[1].str.lower().map(_MONTHS)
         hit = named[0].notna() & month.notna()
