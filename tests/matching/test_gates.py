@@ -146,11 +146,11 @@ def test_page_one_counts_every_key_stage_4_approval(tmp_path: Path) -> None:
         referral("KS4X", age=14, school_year=10),  # school not given
         referral("Y10", age=15),  # school year not given, year 10 by age
     ])  # fmt: skip
-    plcs = placements_frame([
+    plcs = placements_frame([  # P_KX, P_Y10: two households (home_id), not "may be one home"
         placement("P_FAR", postcode=POSTCODES["evesham"], age_min=16, age_max=16),
         placement("P_KX", postcode=POSTCODES["near"], age_min=14, age_max=14, home_id="HK"),
         placement("P_Y10", postcode=POSTCODES["near"], age_min=15, age_max=15, home_id="HY"),
-    ])  # fmt: skip  (two households by home_id, not "may be one home")
+    ])  # fmt: skip
     run = run_matching(refs, plcs, RUN_DATE, Params())
     run.write(tmp_path)
     flags = pd.read_csv(tmp_path / "matches.csv", dtype=str).set_index("child_id")["flags"]
