@@ -15,6 +15,7 @@ from sufficiency.matching.costs import (
     unplaced_cost,
 )
 from sufficiency.matching.gates import INADEQUATE, KS4_GATE, NO_URN, OUT_OF_AREA, pair_flags
+from sufficiency.matching.maybe_alongside import maybe_alongside_flags
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.sibling_alongside import sibling_alongside_flags
 from sufficiency.matching.sibling_risks import flags_added, sibling_risk_flags
@@ -59,7 +60,9 @@ def evaluate_plan(
     flags[ci] = pair_flags(prob, ci, pi, weights)
     # siblings together where one is a risk to the younger: the plan's, not the pair's
     flags = flags_added(flags, sibling_risk_flags(prob, place_of_child))
-    out["flags"] = flags_added(flags, sibling_alongside_flags(prob, place_of_child))
+    flags = flags_added(flags, sibling_alongside_flags(prob, place_of_child))
+    # rows that may be one home, each with a child proposed: is it one household?
+    out["flags"] = flags_added(flags, maybe_alongside_flags(prob, place_of_child))
     split = np.zeros(n)
     per_group = sibling_split_cost(prob, place_of_child, weights)
     together = np.full(n, pd.NA, dtype=object)

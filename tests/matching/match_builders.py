@@ -104,9 +104,10 @@ def placements_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
 def sibling_night(rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``rows`` (two siblings and another child, as the sibling-flag tests give them)
     against one foster home of two places (F1, £600) and one of one (F2, £650): the
-    siblings fit together only at F1."""
+    siblings fit together only at F1. The team's home_ids say they are two households
+    (one provider at one postcode would otherwise be "may be one home", and flagged)."""
     plcs = placements_frame([
-        placement("F1", vacancies=2, weekly_cost=600.0),
-        placement("F2", vacancies=1, weekly_cost=650.0),
+        placement("F1", vacancies=2, weekly_cost=600.0, home_id="H1"),
+        placement("F2", vacancies=1, weekly_cost=650.0, home_id="H2"),
     ])  # fmt: skip
     return referrals_frame(rows), plcs

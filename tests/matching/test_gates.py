@@ -126,9 +126,9 @@ def test_a_child_of_key_stage_4_age_with_no_school_year_is_flagged() -> None:
     31 August before the run date): a school move may need the nominated officer's
     approval, so the proposal says so; a 10-year-old's does not."""
     refs = referrals_frame([referral("Y10", age=15), referral("Y5", age=10)])
-    plcs = placements_frame([
-        placement("A", age_min=15, age_max=15),
-        placement("B", age_min=10, age_max=10),
+    plcs = placements_frame([  # two households (home_id), not "may be one home"
+        placement("A", age_min=15, age_max=15, home_id="HA"),
+        placement("B", age_min=10, age_max=10, home_id="HB"),
     ])  # fmt: skip
     run = run_matching(refs, plcs, RUN_DATE, Params())
     flags = run.matches.set_index("child_id")["flags"]
@@ -146,10 +146,10 @@ def test_page_one_counts_every_key_stage_4_approval(tmp_path: Path) -> None:
         referral("KS4X", age=14, school_year=10),  # school not given
         referral("Y10", age=15),  # school year not given, year 10 by age
     ])  # fmt: skip
-    plcs = placements_frame([
+    plcs = placements_frame([  # P_KX, P_Y10: two households (home_id), not "may be one home"
         placement("P_FAR", postcode=POSTCODES["evesham"], age_min=16, age_max=16),
-        placement("P_KX", postcode=POSTCODES["near"], age_min=14, age_max=14),
-        placement("P_Y10", postcode=POSTCODES["near"], age_min=15, age_max=15),
+        placement("P_KX", postcode=POSTCODES["near"], age_min=14, age_max=14, home_id="HK"),
+        placement("P_Y10", postcode=POSTCODES["near"], age_min=15, age_max=15, home_id="HY"),
     ])  # fmt: skip
     run = run_matching(refs, plcs, RUN_DATE, Params())
     run.write(tmp_path)
