@@ -126,7 +126,8 @@ def test_over_20_miles_says_whom_it_leaves_out(tmp_path: Path) -> None:
         referral("C4", foster_suitability="unsuitable", residential_suitability="preferred"),
     ])  # fmt: skip
     plcs = placements_frame([
-        placement("P1", vacancies=1), placement("P2", vacancies=1), placement("P3", vacancies=1),
+        # three households (their home_ids): rows alike in every cell are otherwise one home
+        *[placement(f"P{i}", vacancies=1, home_id=f"H{i}") for i in (1, 2, 3)],
         placement("P4", setting="residential", postcode="WR99 9ZY", weekly_cost=5200.0),
     ])  # fmt: skip
     paths = tmp_path / "referrals.csv", tmp_path / "placements.csv"
