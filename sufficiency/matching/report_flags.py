@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sufficiency import vocabulary
+from sufficiency.matching.maybe_alongside import MAYBE_ONE_HOME
 from sufficiency.matching.proof import proof_sentence
 from sufficiency.matching.sibling_risks import SIBLING_RISK
 
@@ -51,6 +52,18 @@ def sibling_risk_flag(matches: pd.DataFrame) -> Flag:
                 "together-or-apart assessment before agreeing.", "Children placed")  # fmt: skip
 
 
+def maybe_one_home_flag(matches: pd.DataFrame) -> Flag:
+    """The children proposed on register rows that may be one home with another child's
+    (:mod:`.maybe_alongside`): their rows carry the check, and page 1 counts them."""
+    flags = matches["flags"] if "flags" in matches else pd.Series([], dtype=object)
+    count = int(flags.fillna("").astype(str).str.contains(MAYBE_ONE_HOME, regex=False).sum())
+    return Flag("maybe_one_home", count,
+                "Children proposed on register rows that may be one household with another "
+                "child's (one provider at one postcode, no home_id): check before agreeing "
+                "either, first where the row says the two may not live together.",
+                "Children placed")  # fmt: skip
+
+
 def report_flags(run: MatchRun) -> tuple[Flag, ...]:
     """Page 1's flags for ``run``, in the order page 1 lists them."""
     s, plan = run.summary, run.summary.plan
@@ -71,6 +84,7 @@ def report_flags(run: MatchRun) -> tuple[Flag, ...]:
              f"Sibling groups not kept together (of {_n(plan.sibling_groups, 'group')}).",
              "Children placed"),
         sibling_risk_flag(run.matches),
+        maybe_one_home_flag(run.matches),
         Flag("ks4_school_moves", plan.ks4_school_moves, vocabulary.KS4_MOVES, "Children placed"),
         Flag("out_of_area", plan.placed_out_of_area, vocabulary.OUT_OF_AREA_FLAG,
              "Children placed"),

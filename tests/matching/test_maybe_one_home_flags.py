@@ -62,3 +62,16 @@ def test_rows_at_different_postcodes_are_not_flagged() -> None:
     flags = _flags(_night(POSTCODES["malvern"]))
     assert {p for p, _ in flags.values()} == {"F-A", "F-B"}
     assert all("may be one home" not in f for _, f in flags.values())
+
+
+def test_page_one_counts_the_children_on_rows_that_may_be_one_home() -> None:
+    """The rows said it and page 1 (the Summary sheet's and the page's flags) did not."""
+    from sufficiency.matching.html import render_html
+    from sufficiency.matching.report import match_report
+
+    report = match_report(_night(POSTCODES["near"]))
+    flag = {f.key: f for f in report.flags}["maybe_one_home"]
+    assert (flag.count, flag.raised, flag.sheet) == (2, True, "Children placed")
+    assert "Proposed on rows that may be one home" in render_html(report)
+    quiet = {f.key: f for f in match_report(_night(POSTCODES["malvern"])).flags}
+    assert (quiet["maybe_one_home"].count, quiet["maybe_one_home"].raised) == (0, False)
