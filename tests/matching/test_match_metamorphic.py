@@ -423,14 +423,18 @@ def test_relations_on_random_tiny_nights(case) -> None:  # type: ignore[no-untyp
         assert _plan(pinned) == plan
     cid, pid = rnd.choice(list(plan)), rnd.choice(list(plcs["placement_id"]))
     excluded = go(refs, plcs, decisions=_decisions([(cid, pid, "exclude")]))
+    # a pair the plan does not use, excluded, or a home it leaves idle made dearer: the plan
+    # is kept, or another of equal score is proposed (rows alike in every cell are one home,
+    # whose children may tie for its place)
     if plan[cid] == pid:
         assert _score(excluded) >= best - PENNY
     else:
-        assert _plan(excluded) == plan
+        assert _plan(excluded) == plan or _score(excluded) == pytest.approx(best, abs=PENNY)
     if idle := [p for p in plcs["placement_id"] if p not in plan.values()]:
         dearer = plcs.copy()
         dearer.loc[dearer["placement_id"] == rnd.choice(idle), "weekly_cost"] += 400.0
-        assert _plan(go(refs, dearer)) == plan
+        got = go(refs, dearer)
+        assert _plan(got) == plan or _score(got) == pytest.approx(best, abs=PENNY)
     doubled = go(refs, plcs.assign(weekly_cost=plcs["weekly_cost"] * 2), _scaled(params, 2.0))
     assert _score(doubled) == pytest.approx(2 * best, abs=2 * PENNY)
 
