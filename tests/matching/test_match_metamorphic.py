@@ -420,7 +420,9 @@ def test_relations_on_random_tiny_nights(case) -> None:  # type: ignore[no-untyp
     if placed := [c for c, p in plan.items() if p]:
         cid = rnd.choice(placed)
         pinned = go(refs, plcs, decisions=_decisions([(cid, str(plan[cid]), "pin")]))
-        assert _plan(pinned) == plan
+        # the plan kept, or one of equal score (children tied for one home's place)
+        assert _plan(pinned) == plan or _score(pinned) == pytest.approx(best, abs=PENNY)
+        assert _plan(pinned)[cid] == plan[cid]
     cid, pid = rnd.choice(list(plan)), rnd.choice(list(plcs["placement_id"]))
     excluded = go(refs, plcs, decisions=_decisions([(cid, pid, "exclude")]))
     # a pair the plan does not use, excluded, or a home it leaves idle made dearer: the plan
