@@ -8,6 +8,8 @@ note for an administrator. Driven in headless Chromium."""
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from pathlib import Path
 
 import pytest
@@ -71,3 +73,28 @@ def test_matching_pages_say_the_matching_by_its_day_not_its_store_number(tmp_pat
         assert "run 4" not in lead
         assert "the matching re-run is run 4" in page.inner_text("main")
         page.close()
+
+
+def _text(page: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+WHEN = r"\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2}"
+
+
+def test_forecast_spend_and_commissioning_pages_say_when_their_run_started(
+    site, forecast_run, spend_run, commission_run
+):
+    """They said "Forecast run 2", "Spend run 3", "Commission run 4": numbers of one
+    sequence across every job. Now when the run started and finished; the number in a note."""
+    pages = (("commissioner", "/forecast", "forecast", "The forecast"),
+             ("finance", "/spend", "spend", "The spend forecast"),
+             ("commissioner", "/commissioning", "commission", "The commissioning run"))  # fmt: skip
+    for role, path, kind, said in pages:
+        text = _text(site.client(role).get(path).text)
+        assert not re.search(r"(Forecast|Spend|Commission) run \d", text), (path, text[:400])
+        m = re.search(rf"{said} started ({WHEN}) and finished {WHEN}\W.*?\brun (\d+)\b", text)
+        assert m is not None and "in the run store" in text.lower(), (path, text[:600])
+        run = site.store.get(int(m.group(2)))
+        assert run["kind"] == kind, (path, run["kind"])
+        assert m.group(1) == uk_time(run["started_at"], "{day}, %H:%M"), path
