@@ -338,7 +338,7 @@ def _work(store: RunStore, run: dict[str, Any], username: str, state: RerunState
         faults.log_fault(log, "matching re-run crashed", exc)  # where, not the message
     else:
         fields = {"state": "succeeded", "run_id": run_id,
-                  "message": f"matching run {run_id} recorded"}  # fmt: skip
+                  "message": "the new matching is recorded"}  # fmt: skip
     fields["finished_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     done = RerunState(**{**asdict(state), **fields})
     try:

@@ -3,8 +3,11 @@ in force, and follow it until it ends."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from starlette.responses import Response
 
+from sufficiency.errors import StoreError
 from sufficiency.store.accounts import audit
 from sufficiency.web import rerun
 from sufficiency.web.framework import PLACEMENT, Ctx, Page, redirect, render, wait_until
@@ -52,7 +55,19 @@ def rerun_status(ctx: Ctx) -> Response:
 def _rerun_page(ctx: Ctx, status: int, problem: str = "") -> Response:
     state = rerun.current(ctx.store)
     interrupted = state is not None and state.running and not rerun.still_holds(state)
-    return render(ctx, "rerun.html", status, state=state, interrupted=interrupted, problem=problem)
+    return render(ctx, "rerun.html", status, state=state, interrupted=interrupted,
+                  problem=problem, based_on_started=_started(ctx, state))  # fmt: skip
+
+
+def _started(ctx: Ctx, state: rerun.RerunState | None) -> dt.datetime | None:
+    """When the matching a re-run re-uses the inputs of started: the page says it so,
+    not by its run store number (which counts the forecast and spend runs too)."""
+    if state is None:
+        return None
+    try:
+        return ctx.store.get(state.based_on)["started_at"]  # type: ignore[no-any-return]
+    except StoreError:  # deleted since (retention): the page says the store number
+        return None
 
 
 ROUTES = [

@@ -60,12 +60,12 @@ class Tonight:
         """What this run did with decision ``d`` (made in the application), in a sentence:
         the team sees a pin refused or a decision ignored beside the decision itself."""
         if self.started_at is not None and d.decided_at > self.started_at:
-            return f"Made after matching run {self.run_id} started: the next run uses it."
+            return "Made after the latest matching started: the next one uses it."
         outcomes = [(status, r) for status, rows in (self.summary.get("decisions") or {}).items()
                     for r in rows if r["decision"] == d.decision]  # fmt: skip
         for status, r in outcomes:
             if (r["child_id"], r["placement_id"]) == (d.child_id, d.placement_id):
-                return f"Matching run {self.run_id} {status} it: {r['note']}"
+                return f"The latest matching {status} it: {r['note']}"
         # matching takes an ID written in another case or spacing as the one child it
         # matches (sufficiency.matching.decisions), and records tonight's ID
         taken = self.taken_as(d.child_id)
@@ -74,8 +74,8 @@ class Tonight:
             if taken not in (None, d.child_id) and (r["child_id"], fold_id(r["placement_id"])) == (
                 taken, home,
             ):  # fmt: skip
-                return f"Matching run {self.run_id} {status} it, as child {taken}'s: {r['note']}"
-        return f"Matching run {self.run_id} did not read it (it was not run with these decisions)."
+                return f"The latest matching {status} it, as child {taken}'s: {r['note']}"
+        return "The latest matching did not read it (it was not run with these decisions)."
 
     def taken_as(self, child_id: str) -> str | None:
         """The child of this run a decision recorded for ``child_id`` is about, as matching

@@ -71,7 +71,7 @@ def test_what_changed_says_the_run_refused_the_team_s_pin(own, tmp_path, chromiu
     page.get_by_role("link", name="R016").click()
     page.wait_for_load_state()
     assert page.url == f"{own.url}/matching/children/R016"
-    assert "Matching run 2 refused it" in page.inner_text("main")
+    assert "The latest matching refused it" in page.inner_text("main")
 
     # withdrawn, the next run applies nothing it was not asked to: no such box
     page.get_by_role("button", name="Withdraw").click()

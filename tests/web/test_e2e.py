@@ -83,7 +83,7 @@ def test_placement_reviews_pins_and_excludes(site, browser, sample_dir):
     assert any("R001" in t and "PL0013" in t and "agreed at the placement panel" in t
                for t in text)  # fmt: skip
     assert any("R004" in t and proposed in t and "Exclude" in t for t in text)
-    assert any("R001" in t and "Made after matching run" in t for t in text)
+    assert any("R001" in t and "Made after the latest matching started" in t for t in text)
 
     # re-run matching now: the same inputs as tonight's run, with these decisions
     nav(page, "Tonight's matches")

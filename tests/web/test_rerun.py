@@ -166,7 +166,7 @@ def test_rerun_over_http_needs_the_token_and_is_audited(site):
     r = c.get("/matching/rerun")  # the one who started it goes to "what changed"
     assert r.status_code == 303 and r.headers["location"] == "/matching/changes"
     r = c.get("/matching/changes")
-    assert f"Matching re-run with the decisions in force: matching run {state.run_id}" in r.text
+    assert "Matching re-run with the decisions in force: the new matching is recorded." in r.text
     assert c.get("/matching/rerun").status_code == 200  # later, the status page itself
     assert audit_trail(site.store, action="rerun_started")[0].username == "placement"
     done = audit_trail(site.store, action="rerun_matching")[0]
@@ -262,11 +262,11 @@ def test_pages_say_what_the_latest_run_did_with_each_decision(own, tmp_path):
     add_decision(own, "R005", "PL0032", "exclude", "carer said no", "jsmith")
     t = tonight(own)
     said = {d.child_id: t.last_run(d) for d in decisions_in_force(own)}
-    assert said["R002"].startswith(f"Matching run {t.run_id} refused it: the placement ")
+    assert said["R002"].startswith("The latest matching refused it: the placement ")
     assert said["R004"] == (
-        f"Matching run {t.run_id} applied it: the child is not matched to this placement."
+        "The latest matching applied it: the child is not matched to this placement."
     )
-    assert said["R005"] == f"Made after matching run {t.run_id} started: the next run uses it."
+    assert said["R005"] == "Made after the latest matching started: the next one uses it."
 
 
 @pytest.mark.filterwarnings("ignore::starlette.exceptions.StarletteDeprecationWarning")

@@ -112,7 +112,7 @@ def test_dates_are_said_as_the_reports_say_them(tmp_path):
         when = uk_time(decided)
         assert re.fullmatch(r"[1-9]\d? [A-Z][a-z]+ \d{4} \d{2}:\d{2}", when), when
         assert f"<td>{when}</td>" in c.get("/decisions").text
-        assert "Matching run 1 for 1 April 2026" in html.unescape(c.get("/matching").text)
+        assert "The matching for 1 April 2026 (started " in html.unescape(c.get("/matching").text)
         assert f"until {said}" in html.unescape(c.get("/matching/children/R003").text)
         assert f"<td>{said}</td>" in c.get("/decisions").text
 

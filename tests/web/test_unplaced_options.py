@@ -102,6 +102,6 @@ def test_a_child_not_placed_for_want_of_room_can_be_pinned_to_any_home_meeting_t
         page.goto(f"{site.url}/matching/children/R037")
         text = " ".join(page.inner_text("main").split())
         assert f"Home {choice['placement_id']}:" in text
-        assert "Matching run 2 applied it: the child is matched to this placement." in text
+        assert "The latest matching applied it: the child is matched to this placement." in text
     finally:
         page.close()
