@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from sufficiency.commands.common import config_option, store_option, user_errors
+from sufficiency.plurals import numbered
 
 
 def _store(url: str | None) -> Any:
@@ -123,7 +124,7 @@ def list_cmd(store_url: str | None, limit: int, kind: str | None, fmt: str) -> N
         click.echo(_unrecorded_note(frozenset(shown), store.url))
     # named: run as another account (root, not the nightly job's), or with --store left
     # out, it is another store, and "0 run(s)" read as the nights not being recorded
-    click.echo(f"{len(rows)} run(s) shown of {store.count()} in the run store "
+    click.echo(f"{numbered(len(rows), 'run(s)')} shown of {store.count()} in the run store "
                f"{store_words(store.url)}.")  # fmt: skip
 
 
