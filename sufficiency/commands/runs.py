@@ -46,11 +46,15 @@ def _unrecorded_note(ids: frozenset[int], url: str) -> str:
     which = ", ".join(str(i) for i in sorted(ids))
     from sufficiency.store.stopped import RUN_STOPPED_HOURS
 
-    return (f"Run(s) {which}: stopped, not seen to finish (its process ended during it, or "
-            f"it was still running {RUN_STOPPED_HOURS} hours after it started), but still "
-            "recorded as running: this account may not write the run store "
+    run, its, it, it_was, they = (
+        ("Run", "its", "it", "it was", "it") if len(ids) == 1
+        else ("Runs", "their", "them", "they were", "they")
+    )  # fmt: skip
+    return (f"{run} {which}: stopped, not seen to finish ({its} process ended during {it}, "
+            f"or {it_was} still running {RUN_STOPPED_HOURS} hours after {they} started), but "
+            "still recorded as running: this account may not write the run store "
             f"{store_words(url)}; the next night, or a command of an account that may, "
-            "records it as failed.")  # fmt: skip
+            f"records {it} as failed.")  # fmt: skip
 
 
 def _as_shown(run: dict[str, Any], unrecorded: frozenset[int], url: str) -> dict[str, Any]:
