@@ -417,7 +417,7 @@ def _locked_run(
     log.info("nightly run finished", extra={"run_date": run_date.isoformat(), "notes": messages,
              "out_dir": str(out_final), "runs": run_ids, "failed_jobs": failed})  # fmt: skip
     if failures:
-        messages.insert(0, f"Outputs in {out_final}, without those of the job(s) that "
+        messages.insert(0, f"Outputs in {out_final}, without those of any job that "
                            f"failed ({', '.join(failed)}).")  # fmt: skip
         code = max(kept_code, *(c for _, c, _ in failures))
         return NightlyReport(code, (*(m for _, _, m in failures), *messages), out_final,

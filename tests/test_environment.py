@@ -194,7 +194,7 @@ def test_runs_list_names_the_store_it_read(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["runs", "list"])
     assert result.exit_code == 0, result.output
     store = tmp_path / "share" / "sufficiency" / "runs.sqlite"
-    assert f"0 run(s) shown of 0 in the run store sqlite:///{store}." in result.output
+    assert f"0 runs shown of 0 in the run store sqlite:///{store}." in result.output
 
 
 def test_a_command_started_with_standard_error_closed_runs(sample_dir, tmp_path):

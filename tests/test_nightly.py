@@ -144,7 +144,7 @@ def test_one_jobs_missing_input_does_not_cost_the_others_their_outputs(tmp_path,
     out = tmp_path / "out" / "2026-04-01"
     assert sorted(p.name for p in out.iterdir()) == ["match"]
     assert (out / "match" / "match_report.xlsx").is_file()
-    assert any("without those of the job(s) that failed (validate, forecast)" in m
+    assert any("without those of any job that failed (validate, forecast)" in m
                for m in report.messages)  # fmt: skip
     assert [m.split(":")[0] for m in report.messages if m.startswith("Error")] == [
         "Error in validate", "Error in forecast"]  # fmt: skip
@@ -684,7 +684,7 @@ def test_the_night_applies_the_retention_periods_once_its_runs_are_recorded(tmp_
     report = run_nightly(cfg, DAY + dt.timedelta(days=2))
     assert report.exit_code == EXIT_OK, report.messages
     said = [m for m in report.messages if m.startswith("[retention]")]
-    assert said == ["[retention]: Deleted 3 run(s) older than 90d and 0 audit trail event(s) "
+    assert said == ["[retention]: Deleted 3 runs older than 90d and 0 audit trail events "
                     "older than 1y from the run store. Kept however old: the latest successful "
                     "run of each kind, any run still running, and the forecast runs the "
                     "scenario runs kept were run on."]  # fmt: skip

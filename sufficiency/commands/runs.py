@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from sufficiency.commands.common import config_option, store_option, user_errors
+from sufficiency.plurals import numbered
 
 
 def _store(url: str | None) -> Any:
@@ -45,11 +46,15 @@ def _unrecorded_note(ids: frozenset[int], url: str) -> str:
     which = ", ".join(str(i) for i in sorted(ids))
     from sufficiency.store.stopped import RUN_STOPPED_HOURS
 
-    return (f"Run(s) {which}: stopped, not seen to finish (its process ended during it, or "
-            f"it was still running {RUN_STOPPED_HOURS} hours after it started), but still "
-            "recorded as running: this account may not write the run store "
+    run, its, it, it_was, they = (
+        ("Run", "its", "it", "it was", "it") if len(ids) == 1
+        else ("Runs", "their", "them", "they were", "they")
+    )  # fmt: skip
+    return (f"{run} {which}: stopped, not seen to finish ({its} process ended during {it}, "
+            f"or {it_was} still running {RUN_STOPPED_HOURS} hours after {they} started), but "
+            "still recorded as running: this account may not write the run store "
             f"{store_words(url)}; the next night, or a command of an account that may, "
-            "records it as failed.")  # fmt: skip
+            f"records {it} as failed.")  # fmt: skip
 
 
 def _as_shown(run: dict[str, Any], unrecorded: frozenset[int], url: str) -> dict[str, Any]:
@@ -123,7 +128,7 @@ def list_cmd(store_url: str | None, limit: int, kind: str | None, fmt: str) -> N
         click.echo(_unrecorded_note(frozenset(shown), store.url))
     # named: run as another account (root, not the nightly job's), or with --store left
     # out, it is another store, and "0 run(s)" read as the nights not being recorded
-    click.echo(f"{len(rows)} run(s) shown of {store.count()} in the run store "
+    click.echo(f"{numbered(len(rows), 'run(s)')} shown of {store.count()} in the run store "
                f"{store_words(store.url)}.")  # fmt: skip
 
 

@@ -321,12 +321,10 @@ def fit_entries(
         since = max(window_start, chosen.shift_at)
         chosen = replace(chosen, shift_seen=_seen_around(y, month_ends, chosen.shift_at))
     alpha, ages = _composition(care, start, window_start, since)
-    said = entry_change_sentence(chosen, window_start, window_y)
-    if said is not None:
-        warnings.warn(said, ForecastWarning, stacklevel=3)
-    said = trend_continued_sentence(chosen, params.horizon_months)
-    if said is not None:
-        warnings.warn(said, ForecastWarning, stacklevel=3)
+    on = trend_continued_sentence(chosen, params.horizon_months)
+    said = entry_change_sentence(chosen, window_start, window_y, goes_on=on is not None)
+    if text := " ".join(s for s in (said, on) if s is not None):  # one warning: both ways
+        warnings.warn(text, ForecastWarning, stacklevel=3)
     return replace(chosen, composition_alpha=alpha, ages_months=ages)
 
 
@@ -352,11 +350,14 @@ def _per_month(x: float) -> str:
 
 
 def entry_change_sentence(
-    em: EntryModel, window_start: pd.Timestamp, window_y: np.ndarray
+    em: EntryModel, window_start: pd.Timestamp, window_y: np.ndarray, goes_on: bool = False
 ) -> str | None:
     """Say when the entries the forecast starts from differ from the reference window's
     average (a step, a trend or a drifting level), and what follows and what does not;
-    ``None`` when they do not differ by ``ENTRY_CHANGE_SAID`` and by chance."""
+    ``None`` when they do not differ by ``ENTRY_CHANGE_SAID`` and by chance. ``goes_on``:
+    :func:`trend_continued_sentence` follows in the same warning, so a fitted trend's
+    doubt is said both ways (high if it was a one-off step, low if it goes on), not as
+    two warnings that seem to contradict each other."""
     if len(window_y) == 0 or window_y.sum() == 0:
         return None
     average = float(window_y.mean())
@@ -393,9 +394,11 @@ def entry_change_sentence(
             f"months; the trend keeps entries {'rising' if up else 'falling'} for about "
             f"{years} more year{'' if years == 1 else 's'}{share}). Entries that "
             f"{'rose' if up else 'fell'} once ({once}) and then held can look like a trend, "
-            f"and the forecast then runs {'high' if up else 'low'}: check what lay behind "
-            "the change"
-        )
+            f"and the forecast then runs {'high' if up else 'low'}"
+            + (f"; if the {'rise' if up else 'fall'} goes on, it runs {'low' if up else 'high'}"
+               " (below)" if goes_on else "")
+            + ": check what lay behind the change"
+        )  # fmt: skip
     else:
         why = "the recent months"
     if levels is None or em.shift_at is None:

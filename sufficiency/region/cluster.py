@@ -22,6 +22,7 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from sufficiency.errors import ConfigError, SufficiencyError
+from sufficiency.plurals import numbered
 
 #: Dask's nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which also turns
 #: off glibc's adaptive mmap threshold: every large numpy array is then mapped afresh
@@ -91,7 +92,8 @@ def lost_worker(event: Any) -> str | None:
         return None
     running = len(msg.get("processing-tasks") or ())
     held = len(msg.get("lost-computed-tasks") or ())
-    what = (f"it was running {running} task(s) and held {held} result(s)"
+    what = (f"it was running {numbered(running, 'task(s)')} and held "
+            f"{numbered(held, 'result(s)')}"
             if running or held else "it was running no task")  # fmt: skip
     return (
         f"A Dask worker was lost while the region ran ({msg.get('worker', 'a worker')}: its "
@@ -136,8 +138,8 @@ def gave_up(exc: Any) -> str:
     ended."""
     task = str(getattr(exc, "task", "") or "a task")
     times = int(getattr(exc, "allowed_failures", 3)) + 1
-    return (f"The Dask worker running the task {task} ended {times} time(s) (its process "
-            "killed, or out of memory), so Dask gave the task up.")  # fmt: skip
+    return (f"The Dask worker running the task {task} ended {numbered(times, 'time(s)')} "
+            "(its process killed, or out of memory), so Dask gave the task up.")  # fmt: skip
 
 
 def outcomes(client: Any, futures: list[Any], failed: Callable[[int, str], Any]) -> list[Any]:

@@ -35,6 +35,7 @@ from sufficiency.council_names import name_key, outside_england
 from sufficiency.errors import ConfigError
 from sufficiency.io.atomic import user_path
 from sufficiency.io.tomlfile import read_toml, toml_text
+from sufficiency.plurals import numbered
 from sufficiency.region.lines import Places, at
 from sufficiency.region.member_code import code_problem
 
@@ -166,7 +167,8 @@ def load_members(path: Path | str) -> Region:
     if found:
         problems = [text for _, text in sorted(found, key=lambda p: p[0])]
         lines = "\n".join(f"  - {p}" for p in problems)
-        raise ConfigError(f"{source}: {len(problems)} problem(s) in the members file:\n{lines}")
+        counted = numbered(len(problems), "problem(s)")
+        raise ConfigError(f"{source}: {counted} in the members file:\n{lines}")
     name = str(region.get("name") or source.stem)
     return Region(name, tuple(members), region_levers, source)
 

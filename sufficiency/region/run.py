@@ -22,6 +22,7 @@ from sufficiency.commissioning.sensitivity import FACTORS
 from sufficiency.config import Params, as_params, option_date, with_overrides
 from sufficiency.errors import ConfigError, notes_said_not_raised
 from sufficiency.io.atomic import out_folder, user_path
+from sufficiency.plurals import numbered
 from sufficiency.region.cluster import (
     dask_client,
     outcomes,
@@ -355,8 +356,8 @@ def _run(
     written |= {out / "pooled"} if isinstance(pooled_result, PooledSummary) else set()
     removed = remove_earlier(out, written)
     if removed:
-        say(f"Removed {len(removed)} folder(s) an earlier run wrote that this run did not "
-            f"(its member, scenario or plan not in this run, or failed in it): "
+        say(f"Removed {numbered(len(removed), 'folder(s)')} an earlier run wrote that this "
+            f"run did not (its member, scenario or plan not in this run, or failed in it): "
             f"{', '.join(removed)}")  # fmt: skip
     everything = [*results, *plan_results, *([pooled_result] if pooled_result else [])]
     failures = tuple(r for r in everything if isinstance(r, MemberFailure))
@@ -396,7 +397,8 @@ def _read_and_compare(
         lines = "\n".join(f"  - {p}" for p in refused)
         where = region.source if region.source is not None else "members"
         raise ConfigError(
-            f"{where}: {len(refused)} problem(s) in the members file:\n{lines}\nNothing was run."
+            f"{where}: {numbered(len(refused), 'problem(s)')} in the members file:\n{lines}\n"
+            "Nothing was run."
         )
     return {m.code: r for m, r in zip(members, reads, strict=True)}, [
         s for s in shared if not s.refused
@@ -421,4 +423,4 @@ def _failed(task: MemberTask | CommissionTask, why: str) -> MemberFailure:
 
 def _where(client: Any) -> str:
     workers = client.scheduler_info().get("workers", {})
-    return f"{len(workers)} Dask worker(s) at {client.scheduler.address}"
+    return f"{numbered(len(workers), 'Dask worker(s)')} at {client.scheduler.address}"

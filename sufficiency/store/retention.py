@@ -20,6 +20,7 @@ from sqlalchemy import Engine, and_, delete, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from sufficiency.plurals import numbered
 from sufficiency.retention_config import as_age
 from sufficiency.store.models import (
     AuditEvent,
@@ -161,17 +162,18 @@ def retention_sentence(removed: Removed, ages: Mapping[str, str | None], where: 
     ``where`` names the store ("" for the night's own)."""
     parts, kept = [], []
     if ages.get("runs"):
-        parts.append(f"{removed.runs} run(s) older than {ages['runs']}")
+        parts.append(f"{numbered(removed.runs, 'run(s)')} older than {ages['runs']}")
         kept.append("the latest successful run of each kind, any run still running, and "
                     "the forecast runs the scenario runs kept were run on")  # fmt: skip
     if ages.get("audit"):
-        parts.append(f"{removed.audit_events} audit trail event(s) older than {ages['audit']}")
+        parts.append(f"{numbered(removed.audit_events, 'audit trail event(s)')} older than "
+                     f"{ages['audit']}")  # fmt: skip
     if ages.get("decisions"):
-        parts.append(f"{removed.decisions} decision(s) that ended more than "
+        parts.append(f"{numbered(removed.decisions, 'decision(s)')} that ended more than "
                      f"{ages['decisions']} ago")  # fmt: skip
         kept.append("decisions in force")
     if ages.get("scenario_runs"):
-        parts.append(f"{removed.scenario_runs} scenario run(s) older than "
+        parts.append(f"{numbered(removed.scenario_runs, 'scenario run(s)')} older than "
                      f"{ages['scenario_runs']}")  # fmt: skip
         kept.append("each scenario's latest run and latest successful run")
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -188,8 +190,9 @@ def _ended_sentence(ended: Ended, dry_run: bool) -> str:
     """``Recorded 1 run and 0 scenario runs ... as failed first ...``."""
     day, hours = RUN_STOPPED_HOURS, int(SCENARIO_STOPPED_AFTER.total_seconds() // 3600)
     verb = "Would record" if dry_run else "Recorded"
-    return (f"{verb} {len(ended.runs)} run(s) and {len(ended.scenario_runs)} scenario "
-            "run(s) still marked running as failed first, not seen to finish (their process "
+    return (f"{verb} {numbered(len(ended.runs), 'run(s)')} and "
+            f"{numbered(len(ended.scenario_runs), 'scenario run(s)')} still marked running as "
+            "failed first, not seen to finish (their process "
             f"had ended, or they were still running {day} hours after they started, a "
             f"scenario run {hours} hours): they are deleted by age as failed runs "
             "are.")  # fmt: skip

@@ -237,8 +237,9 @@ def _check(ctx: Ctx, kind: str, files: list[tuple[str, BinaryIO]]) -> str:
     r = staged.report
     sizes = sum(size for _n, size, _sha in staged.files)
     audit(ctx.store, ctx.username, "upload_checked",
-          detail=f"{kind}: {len(staged.files)} file(s), {sizes} bytes, {r.num_errors} error(s), "
-          f"{r.num_warnings} warning(s); upload {staged.id[:8]}")  # fmt: skip
+          detail=f"{kind}: {numbered(len(staged.files), 'file(s)')}, {sizes} bytes, "
+          f"{numbered(r.num_errors, 'error(s)')}, {numbered(r.num_warnings, 'warning(s)')}; "
+          f"upload {staged.id[:8]}")  # fmt: skip
     log.info("upload checked by %s: %s, %d error(s)", ctx.username, kind, r.num_errors)
     return staged.id
 
@@ -275,7 +276,7 @@ def accepted_files(files: list[tuple[str, int, str]]) -> str:
     size = sum(n for _name, n, _sha in files)
     hashes = ", ".join(sha[:12] for _name, _n, sha in files[:20])
     more = f" and {len(files) - 20:,} more" if len(files) > 20 else ""
-    return f"{len(files):,} file(s), {size:,} bytes, SHA-256 {hashes}{more}"
+    return f"{numbered(len(files), 'file(s)')}, {size:,} bytes, SHA-256 {hashes}{more}"
 
 
 def accept_post(ctx: Ctx) -> Response:

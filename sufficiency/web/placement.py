@@ -288,7 +288,7 @@ def changes(ctx: Ctx) -> Response:
     summary = ctx.store.get(int(after["id"]))["summary"] or {}
     audit(ctx.store, ctx.username, "view_changes", run_id=int(after["id"]),
           detail=f"opened what changed from matching run {before['id']} to {after['id']} "
-          f"({len(rows)} row(s))")  # fmt: skip
+          f"({len(rows)} row{'' if len(rows) == 1 else 's'})")  # fmt: skip
     return render(
         ctx,
         "changes.html",

@@ -81,3 +81,22 @@ def test_a_step_read_as_a_trend_says_it_may_run_high():
     assert "rose once (a change of policy, a surge of arrivals)" in said
     assert "the forecast then runs high" in said
     assert em.fitted_per_month() > 1.1 * last  # what the warning is about
+
+
+def test_a_step_read_as_a_trend_not_carried_on_is_one_warning_both_ways():
+    """Seed 3's one-off step read as a trend also set off the trend-not-carried-on
+    warning: a commissioner read "runs high if it was a one-off step" and, apart, "runs
+    low if it goes on". Now one warning says both ways."""
+    care = build_spells(regime_history(3, step_at=pd.Timestamp("2024-04-01"), step_factor=1.5))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fit_entries(care, START, WINDOW, ForecastParams())
+    said = [str(w.message) for w in caught if "Entries" in str(w.message)]
+    assert len(said) == 1, said
+    assert said[0].startswith("Entries have changed")
+    assert (
+        "and then held can look like a trend, and the forecast then runs high; if the rise "
+        "goes on, it runs low (below): check what lay behind the change" in said[0]
+    )
+    assert "does not carry the rise on in full" in said[0]
+    assert said[0].index("runs high") < said[0].index("Entries rose about")

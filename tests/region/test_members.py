@@ -34,7 +34,7 @@ def test_members_file_raises_every_problem_at_once(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         load_members(path)
     text = str(err.value)
-    assert str(path) in text and "4 problem(s)" in text
+    assert str(path) in text and "4 problems" in text
     assert "member 1 (Aville): code: 'E1' is not an ONS code" in text
     assert "member 2 (Beeshire): history: 'missing' not found" in text
     assert "member 2 (Beeshire): unknown field 'colour'" in text
@@ -72,7 +72,7 @@ def test_region_command_raises_on_a_bad_members_file_before_starting_dask(tmp_pa
     path.write_text('[[member]]\ncode = "X"\nname = "Aville"\n')
     res = CliRunner().invoke(main, ["region", "--members", str(path), "--out", str(tmp_path)])
     assert res.exit_code == 1
-    assert "Error: " in res.output and "2 problem(s)" in res.output
+    assert "Error: " in res.output and "2 problems" in res.output
     assert "member 1 (Aville): history: missing" in res.output
     assert "Traceback" not in res.output
 
@@ -158,7 +158,7 @@ def test_members_file_refuses_one_history_for_two_members(tmp_path: Path) -> Non
     with pytest.raises(ConfigError) as err:
         load_members(path)
     text = str(err.value)
-    assert "2 problem(s)" in text
+    assert "2 problems" in text
     assert "member 2 (Beeshire): history: './shared/' is also member 1's history" in text
     assert "member 3 (Ceeton): history: 'shared/2026' is also member 1's history" in text
     assert "counted twice" in text and "Deeford" not in text

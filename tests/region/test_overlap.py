@@ -159,7 +159,7 @@ def test_the_region_refuses_before_anything_runs(
             folder / "members.toml", tmp_path / "out", params=params, seed=SEED,
             run_date=RUN_DATE, scheduler=cluster.scheduler_address, commissioning=False,
         )  # fmt: skip
-    assert "1 problem(s) in the members file" in str(err.value)
+    assert "1 problem in the members file" in str(err.value)
     assert "member 2 (Synthetic authority 2 (70 children)): history: shares" in str(err.value)
     assert not (tmp_path / "out" / "members").exists()
     cli = CliRunner().invoke(
@@ -228,7 +228,7 @@ def test_a_copy_of_another_members_history_is_refused_as_the_same_files(
         run_region(members, tmp_path / "out", params=params, seed=SEED, run_date=RUN_DATE,
                    scheduler=cluster.scheduler_address, commissioning=False)  # fmt: skip
     text = str(err.value)
-    assert "1 problem(s) in the members file" in text and text.endswith("Nothing was run.")
+    assert "1 problem in the members file" in text and text.endswith("Nothing was run.")
     assert (  # at the line of member 4's history (the run's problems had no line)
         "  - line 19: member 4 (Elsewhere): history: 'copy/ssda903' holds the same files as "
         f"member 1 ({first.name})'s history (a copy of it, however its files are named; all "

@@ -39,7 +39,7 @@ def test_a_worker_lost_is_said_in_plain_words() -> None:
     said = lost_worker(event)
     assert said is not None
     assert said.startswith("A Dask worker was lost while the region ran (tcp://127.0.0.1:4000")
-    assert "it was running 1 task(s) and held 0 result(s)" in said
+    assert "it was running 1 task and held 0 results" in said
     assert "the figures are unchanged" in said
     assert lost_worker((1.0, {**event[1], "expected": True})) is None
     assert lost_worker((1.0, {"action": "add-worker", "worker": "tcp://127.0.0.1:4000"})) is None
@@ -72,11 +72,11 @@ def test_a_member_whose_task_keeps_ending_its_worker_fails_and_the_rest_run(
     assert ran == {m.code for m in result.region.members} - {"E99000002"}
     for f in result.failures:
         assert f.reason.startswith("The Dask worker running the task member-E99000002-")
-        assert "ended 1 time(s) (its process killed, or out of memory)" in f.reason
+        assert "ended 1 time (its process killed, or out of memory)" in f.reason
         assert "--workers 1" in f.reason
     written = result.write(tmp_path / "report")
     page = next(p for p in written if p.suffix == ".html").read_text(encoding="utf-8")
-    assert "Synthetic authority 2" in page and "ended 1 time(s)" in page
+    assert "Synthetic authority 2" in page and "ended 1 time" in page
 
 
 def test_a_task_dask_gave_up_on_is_said_in_a_sentence() -> None:
@@ -87,7 +87,7 @@ def test_a_task_dask_gave_up_on_is_said_in_a_sentence() -> None:
 
     exc = KilledWorker("read-E99000001-abc", "tcp://127.0.0.1:4000", 2)
     assert gave_up(exc) == (
-        "The Dask worker running the task read-E99000001-abc ended 3 time(s) (its "
+        "The Dask worker running the task read-E99000001-abc ended 3 times (its "
         "process killed, or out of memory), so Dask gave the task up."
     )
     said = str(workers_kept_dying(exc))

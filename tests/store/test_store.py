@@ -549,7 +549,7 @@ def test_runs_list_and_show_on_a_store_this_account_may_only_read(store_url, tmp
     assert listed.exit_code == 0 and listed.exception is None, listed.output
     row = next(x for x in listed.output.splitlines() if x.split()[:2] == [str(dead), "match"])
     assert row.split()[4] == "stopped"
-    note = f"Run(s) {dead}: stopped, not seen to finish (its process ended during it"
+    note = f"Run {dead}: stopped, not seen to finish (its process ended during it"
     assert note in listed.output
     assert "but still recorded as running: this account may not write the run store" in (
         " ".join(listed.output.split())
@@ -590,7 +590,7 @@ def test_runs_list_and_show_json_on_a_store_this_account_may_only_read(store_url
     listed = CliRunner().invoke(main, ["runs", "list", "--store", read_only, "--format", "json"])
     assert listed.exit_code == 0 and listed.exception is None, listed.output
     rows = {r["id"]: r for r in json.loads(listed.output)}
-    note = f"Run(s) {dead}: stopped, not seen to finish (its process ended during it"
+    note = f"Run {dead}: stopped, not seen to finish (its process ended during it"
     assert (rows[dead]["status"], rows[dead]["recorded_status"]) == ("stopped", "running")
     assert rows[dead]["note"].startswith(note) and "may not write" in rows[dead]["note"]
     assert rows[done]["status"] == "succeeded" and "recorded_status" not in rows[done]

@@ -101,13 +101,13 @@ def test_runs_prune_applies_every_period_and_says_what_it_deleted(tmp_path):
     dry = CliRunner().invoke(main, [*args, "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert (
-        "Would delete 1 audit trail event(s) older than 1y, 1 decision(s) that ended "
-        "more than 1y ago and 0 scenario run(s) older than 1y" in dry.output
+        "Would delete 1 audit trail event older than 1y, 1 decision that ended "
+        "more than 1y ago and 0 scenario runs older than 1y" in dry.output
     )
     assert "Nothing was deleted (--dry-run)." in dry.output
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert "Deleted 1 audit trail event(s)" in result.output
+    assert "Deleted 1 audit trail event" in result.output
     assert "Kept however old: decisions in force;" in result.output
     store = RunStore(url)
     assert (_count(store, AuditEvent), _count(store, TeamDecision)) == (3, 0)
@@ -140,7 +140,7 @@ def test_runs_prune_reads_the_periods_and_store_from_the_nightly_configuration(t
         main, ["runs", "prune", "--config", str(config)]
     )
     assert result.exit_code == 0, result.output
-    assert "Deleted 1 audit trail event(s) older than 1y" in result.output
+    assert "Deleted 1 audit trail event older than 1y" in result.output
     assert "night.sqlite" in result.output
     store = RunStore(f"sqlite:///{tmp_path / 'cfg' / 'night.sqlite'}")
     assert _count(store, AuditEvent) == 1
@@ -202,21 +202,21 @@ def test_runs_another_machine_left_running_are_failed_then_pruned_by_age(store_u
     dry = CliRunner().invoke(main, [*args, "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert dry.output.startswith(
-        "Would record 2 run(s) and 1 scenario run(s) still marked running as failed first, "
+        "Would record 2 runs and 1 scenario run still marked running as failed first, "
         "not seen to finish (their process had ended, or they were still running 24 hours "
         "after they started, a scenario run 2 hours): they are deleted by age as failed runs "
-        "are. Would delete 1 run(s) older than 90d and 1 scenario run(s) older than 90d"
+        "are. Would delete 1 run older than 90d and 1 scenario run older than 90d"
     )
     assert [store.get(r)["status"] for r in (killed, lately)] == ["running", "running"]
     assert scenario_runs(store, sid)[-1].status == "running"
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Recorded 2 run(s) and 1 scenario run(s) still marked "
+    assert result.output.startswith("Recorded 2 runs and 1 scenario run still marked "
                                     "running as failed first")  # fmt: skip
-    assert "Deleted 1 run(s) older than 90d and 1 scenario run(s) older than 90d" in result.output
+    assert "Deleted 1 run older than 90d and 1 scenario run older than 90d" in result.output
     assert [r["id"] for r in store.list_runs()] == [done, lately]
     assert store.get(lately)["status"] == "failed"  # recorded so; too young to delete
     assert [r.id for r in scenario_runs(store, sid)] == [ran]
     again = CliRunner().invoke(main, args)
-    assert again.output.startswith("Deleted 0 run(s)"), again.output  # nothing more to record
+    assert again.output.startswith("Deleted 0 runs"), again.output  # nothing more to record
     store.close()

@@ -387,6 +387,7 @@ def test_a_view_of_what_changed_is_audited(tmp_path):
         seen = audit_trail(store, action="view_changes")
         assert seen and seen[0].username == "placement" and seen[0].run_id
         assert "opened what changed from matching run 1 to 2" in (seen[0].detail or "")
+        assert re.search(r" \((1 row|[02-9]\d* rows|1\d+ rows)\)$", seen[0].detail or "")
     finally:
         server.should_exit = True
         thread.join(10)

@@ -33,7 +33,7 @@ def test_the_audit_trail_keeps_no_uploaded_file_name(tmp_path):
         detail = events[0].detail or ""
         assert "Smith" not in detail and "referral.csv" not in detail.split(": ", 1)[1]
         sha = hashlib.sha256(body).hexdigest()[:12]
-        assert f"1 file(s), {len(body):,} bytes, SHA-256 {sha}" in detail
+        assert f"1 file, {len(body):,} bytes, SHA-256 {sha}" in detail
         assert not [e for e in audit_trail(site.store) if "Smith" in (e.detail or "")]
         # nor the administrators' page of it
         assert "Smith" not in admin.get("/admin/audit").text
