@@ -58,9 +58,8 @@ def maybe_one_home_flag(matches: pd.DataFrame) -> Flag:
     flags = matches["flags"] if "flags" in matches else pd.Series([], dtype=object)
     count = int(flags.fillna("").astype(str).str.contains(MAYBE_ONE_HOME, regex=False).sum())
     return Flag("maybe_one_home", count,
-                "Children proposed on register rows that may be one household with another "
-                "child's (one provider at one postcode, no home_id): check before agreeing "
-                "either, first where the row says the two may not live together.",
+                "Children proposed on rows that may be one household with another child's "
+                "(one provider at one postcode, no home_id): check before agreeing either.",
                 "Children placed")  # fmt: skip
 
 
@@ -84,7 +83,9 @@ def report_flags(run: MatchRun) -> tuple[Flag, ...]:
              f"Sibling groups not kept together (of {_n(plan.sibling_groups, 'group')}).",
              "Children placed"),
         sibling_risk_flag(run.matches),
-        maybe_one_home_flag(run.matches),
+        # listed when raised: rows that may be one home are few on a register with home_ids
+        # (the Summary then prints on its two pages)
+        *[f for f in (maybe_one_home_flag(run.matches),) if f.raised],
         Flag("ks4_school_moves", plan.ks4_school_moves, vocabulary.KS4_MOVES, "Children placed"),
         Flag("out_of_area", plan.placed_out_of_area, vocabulary.OUT_OF_AREA_FLAG,
              "Children placed"),
