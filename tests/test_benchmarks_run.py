@@ -472,7 +472,7 @@ def test_bench_runs_list(capsys, monkeypatch):
     out = run_script("bench_runs_list.py", ["--runs", "3"], capsys, monkeypatch)
     has_lines(
         out,
-        r"^runs list, all runs: best [\d.]+ s, worst [\d.]+ s \(3 run\(s\) shown of 3",
+        r"^runs list, all runs: best [\d.]+ s, worst [\d.]+ s \(3 runs shown of 3",
         r"^runs list, default \(latest 50\): best [\d.]+ s",
     )
 

@@ -107,7 +107,8 @@ def main() -> None:
                 store = RunStore(url)
                 newest = store.list_runs(limit=1, kind="match", status="succeeded")[0]["id"]
                 store.close()
-                shown = f"Matching run {newest} " in clients["placement"].get("/matching").text
+                page = clients["placement"].get("/matching").text
+                shown = f"this matching is run {newest}:" in page
                 print(f"{i} pages ({time.perf_counter() - t0:.0f} s), matching run {newest} "
                       f"landed, shown: {shown}; {server_figures(server.pid, store_file)}",
                       flush=True)  # fmt: skip
