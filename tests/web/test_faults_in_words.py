@@ -66,6 +66,6 @@ def test_the_rerun_page_says_its_time_limit_without_the_solver():
                              os.getpid(), socket.gethostname(), time_limit_seconds=60)  # fmt: skip
     page = environment().get_template("rerun.html").render(
         state=state, interrupted=False, waited=20, problem="", user=None, nav=[], path="/",
-        csrf_token="", flash="")  # fmt: skip
+        csrf_token="", flash="", based_on_started=None)  # fmt: skip
     assert "the search for the best plan stops after 60 seconds at most" in page
     assert "solver" not in page
