@@ -53,6 +53,19 @@ def _problems(page) -> list[tuple[str, str, str]]:
     return rows
 
 
+def _checked(chromium, site, sent: Path):  # type: ignore[no-untyped-def]
+    """A page of ``site``'s uploads, signed in as admin, with ``sent`` checked as a 903
+    history."""
+    page = chromium.new_page()
+    browser_sign_in(page, site, "admin")
+    page.goto(f"{site.url}/admin/uploads")
+    page.get_by_label("903 history").check()
+    page.get_by_label("Files", exact=True).set_input_files(str(sent))
+    page.get_by_role("button", name="Check the upload").click()
+    page.wait_for_load_state()
+    return page
+
+
 def test_a_zipped_history_is_checked_and_read_as_validate_reads_it(tmp_path, chromium, monkeypatch):
     monkeypatch.setattr("sufficiency.clock.today", lambda now=None: RUN_DATE)
     sent = _council_zip(tmp_path / "903_returns.zip")
@@ -63,13 +76,7 @@ def test_a_zipped_history_is_checked_and_read_as_validate_reads_it(tmp_path, chr
     assert len(want) == 5 and cli.num_errors == 0  # the zip read, 4 things passed over
     (tmp_path / "site").mkdir()
     with site_of_its_own(tmp_path / "site", "admin") as site:
-        page = chromium.new_page()
-        browser_sign_in(page, site, "admin")
-        page.goto(f"{site.url}/admin/uploads")
-        page.get_by_label("903 history").check()
-        page.get_by_label("Files", exact=True).set_input_files(str(sent))
-        page.get_by_role("button", name="Check the upload").click()
-        page.wait_for_load_state()
+        page = _checked(chromium, site, sent)
         status = page.get_by_role("status").inner_text()
         assert "0 errors, 5 warnings" in status, status
         assert sorted(_problems(page)) == want
@@ -97,13 +104,7 @@ def test_an_empty_zip_is_said_as_validate_says_it(tmp_path, chromium):
                     ("ssda903.zip", "is a zip holding no file to read")}  # fmt: skip
     (tmp_path / "site").mkdir()
     with site_of_its_own(tmp_path / "site", "admin") as site:
-        page = chromium.new_page()
-        browser_sign_in(page, site, "admin")
-        page.goto(f"{site.url}/admin/uploads")
-        page.get_by_label("903 history").check()
-        page.get_by_label("Files", exact=True).set_input_files(str(empty))
-        page.get_by_role("button", name="Check the upload").click()
-        page.wait_for_load_state()
+        page = _checked(chromium, site, empty)
         assert {(f, m) for f, m, _k in _problems(page)} == said
         table = page.get_by_role("table", name="Every problem found, by file, row and column")
         said_here = html.unescape(table.inner_text())
