@@ -3,25 +3,17 @@ names alone (April ... March), the year being the row's or the sheet's."""
 
 from __future__ import annotations
 
-import openpyxl
 import pytest
 
 from sufficiency.errors import InputDataError
 from sufficiency.finance.inputs import budget_for_run
 from sufficiency.forecast import CATEGORIES
 
+from .budget_book import budget_workbook as _workbook
+
 NAMES = ["April", "May", "June", "July", "August", "September", "October", "November",
          "December", "January", "February", "March"]  # fmt: skip
 PROFILE = [5e6, 5e6, 5e6, 6e6, 6e6, 6e6, 6e6, 6e6, 6e6, 7e6, 7e6, 7e6]
-
-
-def _workbook(path, rows, title="Budget"):
-    wb = openpyxl.Workbook()
-    wb.active.title = title
-    for row in rows:
-        wb.active.append(row)
-    wb.save(path)
-    return path
 
 
 @pytest.mark.parametrize("heads", [[f"P{i}" for i in range(1, 13)],

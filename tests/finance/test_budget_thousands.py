@@ -3,20 +3,12 @@ above the table (Figures in £000)."""
 
 from __future__ import annotations
 
-import openpyxl
 import pytest
 
 from sufficiency.finance.inputs import budget_for_run
 from sufficiency.forecast import CATEGORIES
 
-
-def _workbook(path, rows, title="Budget"):
-    wb = openpyxl.Workbook()
-    wb.active.title = title
-    for row in rows:
-        wb.active.append(row)
-    wb.save(path)
-    return path
+from .budget_book import budget_workbook as _workbook
 
 
 @pytest.mark.parametrize("heading", ["Budget £k", "Budget (£000)", "Budget £'000", "Budget £000s"])

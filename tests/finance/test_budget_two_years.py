@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import openpyxl
 import pytest
 
 from sufficiency.errors import InputDataError
 from sufficiency.finance.inputs import budget_for_run
 from sufficiency.forecast import CATEGORIES
 
+from .budget_book import budget_workbook as _workbook
+
 MONTHS = [f"{m}-{y}" for y, ms in ((26, "Apr May Jun Jul Aug Sep Oct Nov Dec"),
           (27, "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec"), (28, "Jan Feb Mar"))
           for m in ms.split()]  # fmt: skip
-
-
-def _workbook(path, rows):
-    wb = openpyxl.Workbook()
-    wb.active.title = "Budget"
-    for row in rows:
-        wb.active.append(row)
-    wb.save(path)
-    return path
 
 
 def test_each_month_is_read_as_its_year_s(tmp_path):

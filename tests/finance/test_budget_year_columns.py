@@ -3,21 +3,13 @@ medium-term financial plan lays it out."""
 
 from __future__ import annotations
 
-import openpyxl
 import pytest
 
 from sufficiency.errors import InputDataError
 from sufficiency.finance.inputs import budget_for_run
 from sufficiency.forecast import CATEGORIES
 
-
-def _workbook(path, rows):
-    wb = openpyxl.Workbook()
-    wb.active.title = "Budget"
-    for row in rows:
-        wb.active.append(row)
-    wb.save(path)
-    return path
+from .budget_book import budget_workbook as _workbook
 
 
 @pytest.mark.parametrize("heads", [["Budget 2026-27", "Budget 2027-28"], ["2026/27", "2027/28"],
