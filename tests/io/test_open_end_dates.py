@@ -47,6 +47,19 @@ def _open_ends(folder: Path, written: str) -> int:
     return n
 
 
+def _read_with_open_ends(tmp_path, sample_dir, clean, written):  # type: ignore[no-untyped-def]
+    """The sample with each open episode's DEC ``written``: read as the clean sample, with
+    one open-end warning a table; the warnings and every problem."""
+    folder = tmp_path / "ssda903"
+    shutil.copytree(sample_dir / "ssda903", folder)
+    assert _open_ends(folder, written) > 5000
+    assert _figures(folder) == clean
+    _, problems = load_ssda903([folder])
+    said = [p for p in problems if p.code == "open_end_date"]
+    assert len(said) == 6 and {p.column for p in said} == {"DEC"}
+    return said, problems
+
+
 @pytest.mark.parametrize("written", ["31/12/9999", "31/12/2099", "9999-12-31 00:00:00",
                                      "2958465", "-"])  # fmt: skip
 def test_an_open_episodes_no_end_date_is_read_as_open(tmp_path, sample_dir, clean, written):
@@ -56,13 +69,7 @@ def test_an_open_episodes_no_end_date_is_read_as_open(tmp_path, sample_dir, clea
     none. 31/12/2099 is a date, and made every return the one for 2099-00: six years read
     as one, 0 looked after on 31/03/2100. Now the history read is the clean sample's, and
     validate warns once per table, naming its first such row."""
-    folder = tmp_path / "ssda903"
-    shutil.copytree(sample_dir / "ssda903", folder)
-    assert _open_ends(folder, written) > 5000
-    assert _figures(folder) == clean
-    _, problems = load_ssda903([folder])
-    said = [p for p in problems if p.code == "open_end_date"]
-    assert len(said) == 6 and {p.column for p in said} == {"DEC"}
+    said, problems = _read_with_open_ends(tmp_path, sample_dir, clean, written)
     first = {Path(p.file).parent.name: p.row for p in said}
     assert first["2021"] == 2 and first["2022"] == 3
     assert "read as blank (open at the end of the return)" in said[0].message
@@ -76,11 +83,5 @@ def test_an_open_episodes_day_zero_end_is_read_as_open(tmp_path, sample_dir, cle
     it started, 4,005 set aside as errors, and an earlier return's open episode read as
     the child's latest: 1,023 children looked after on 31/03/2026, not 869. Now the
     history read is the clean sample's, said once per table."""
-    folder = tmp_path / "ssda903"
-    shutil.copytree(sample_dir / "ssda903", folder)
-    assert _open_ends(folder, written) > 5000
-    assert _figures(folder) == clean
-    _, problems = load_ssda903([folder])
-    said = [p for p in problems if p.code == "open_end_date"]
-    assert len(said) == 6 and {p.column for p in said} == {"DEC"}
+    _, problems = _read_with_open_ends(tmp_path, sample_dir, clean, written)
     assert not [p for p in problems if p.severity == "error"]
