@@ -1,7 +1,8 @@
 """``sufficiency region``: every member authority and scenario on Dask (registered by
 :mod:`sufficiency.cli`). Exit codes: 0 all ran; 1 input or configuration error; 3
 partial (some members failed, the rest ran: the report says which and why); 4 no
-member ran; 130 stopped with Ctrl-C (nothing of the run kept).
+member ran; 130 stopped with Ctrl-C (nothing of the run kept, or, pressed while its
+folders were published, the run kept whole).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import click
 from sufficiency import clock
 from sufficiency.commands import common
 from sufficiency.commands.progress import Progress
+from sufficiency.io.interrupts import outlasting
 
 #: Exit code of a run stopped with Ctrl-C (128 + SIGINT, as a shell gives it).
 EXIT_STOPPED = 130
@@ -21,6 +23,11 @@ STOPPED = (
     "Stopped (Ctrl-C) before this run's folders were published: nothing of it was kept, "
     "and {out} holds what an earlier run left there as it was, its members' folders and "
     "report together."
+)
+STOPPED_WHOLE = (
+    "Stopped (Ctrl-C) while this run's folders were published: the publishing was "
+    "finished first, so {out} holds this run whole, its members' folders and report "
+    "together; the summary was not printed."
 )
 
 
@@ -103,26 +110,29 @@ def region(
     params = params.model_copy(update={"forecast": fparams})
     members = load_members(members_path)
     day = run_date.date() if run_date else clock.today()
+    written: list[Path] | None = None
     with Progress() as progress:
-        try:
-            result = run_region(
-                members,
-                out_dir,
-                scenarios=scenario_paths,
-                params=params,
-                workers=workers,
-                scheduler=scheduler,
-                seed=fparams.seed,
-                run_date=day,
-                strict=strict,
-                commissioning=not no_commissioning,
-                progress=progress,
-            )
+        try:  # Ctrl-C from the publish of the folders on waits for their report
+            with outlasting():
+                result = run_region(
+                    members,
+                    out_dir,
+                    scenarios=scenario_paths,
+                    params=params,
+                    workers=workers,
+                    scheduler=scheduler,
+                    seed=fparams.seed,
+                    run_date=day,
+                    strict=strict,
+                    commissioning=not no_commissioning,
+                    progress=progress,
+                )
+                progress("Writing the region's report")
+                written = result.write(out_dir)
         except KeyboardInterrupt:  # click said "Aborted!", exit 1 (an input error's)
-            click.echo(STOPPED.format(out=out_dir), err=True)
+            stopped = STOPPED if written is None else STOPPED_WHOLE
+            click.echo(stopped.format(out=out_dir), err=True)
             raise SystemExit(EXIT_STOPPED) from None
-        progress("Writing the region's report")
-        written = result.write(out_dir)
     # each member's own warnings once (its forecasts', spend's and plans', pooled too)
     for row in caution_table(result).itertuples():
         click.echo(f"Warning: {row.authority} ({row.code}): {row.warning}", err=True)

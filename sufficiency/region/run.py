@@ -22,6 +22,7 @@ from sufficiency.commissioning.sensitivity import FACTORS
 from sufficiency.config import Params, as_params, option_date, with_overrides
 from sufficiency.errors import ConfigError, notes_said_not_raised
 from sufficiency.io.atomic import out_folder, user_path
+from sufficiency.io.interrupts import held
 from sufficiency.plurals import numbered
 from sufficiency.region.cluster import (
     dask_client,
@@ -345,7 +346,6 @@ def _run(
     else:
         with dask_client(workers, scheduler) as c:
             results, plan_results, pooled_result, shared = told(c)
-    publish_run(staging, out)
     # an earlier run's folders this run did not write (a member, scenario or plan not in
     # it, or that failed in it) would be read as this run's: removed, and said
     written = {out / "members" / t.member.code / t.scenario.key
@@ -354,7 +354,9 @@ def _run(
     written |= {out / "members" / r.code / COMMISSION_KEY for r in plan_results
                 if isinstance(r, CommissionSummary)}  # fmt: skip
     written |= {out / "pooled"} if isinstance(pooled_result, PooledSummary) else set()
-    removed = remove_earlier(out, written)
+    with held():  # Ctrl-C here would leave half the folders published: it waits
+        publish_run(staging, out)
+        removed = remove_earlier(out, written)
     if removed:
         say(f"Removed {numbered(len(removed), 'folder(s)')} an earlier run wrote that this "
             f"run did not (its member, scenario or plan not in this run, or failed in it): "

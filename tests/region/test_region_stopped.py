@@ -101,3 +101,50 @@ def test_the_command_stopped_says_what_the_folder_holds(
     assert "Stopped (Ctrl-C) before this run's folders were published" in res.output
     assert f"{out} holds what an earlier run left there as it was" in res.output
     assert "Traceback" not in res.output
+
+
+def test_ctrl_c_while_the_folders_are_published_waits_for_the_report(
+    region_dir: Path, params: Any, tmp_path: Path, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C pressed as the run's folders were moved into place stopped the run there:
+    some members' new folders published, others' not, no report at all, and the message
+    said nothing of the run was kept. A real SIGINT is sent mid-publish."""
+    import os
+    import signal
+
+    from click.testing import CliRunner
+
+    import sufficiency.region
+    import sufficiency.region.run as region_run
+    from sufficiency.cli import main
+
+    real_run, real_publish = sufficiency.region.run_region, region_run.publish_run
+
+    def publish_then_ctrl_c(staging: Path, out: Path) -> None:
+        real_publish(staging, out)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    def in_process(*args: Any, **kwargs: Any) -> Any:
+        kwargs.pop("workers")
+        kwargs.pop("scheduler")
+        return real_run(*args, client=client, **kwargs)
+
+    monkeypatch.setattr(region_run, "publish_run", publish_then_ctrl_c)
+    monkeypatch.setattr(sufficiency.region, "run_region", in_process)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(main, [
+        "region", "--members", str(region_dir / "members.toml"), "--out", str(out),
+        "--config", str(region_dir / "config.toml"), "--seed", str(SEED),
+        "--date", str(RUN_DATE), "--no-commissioning",
+    ])  # fmt: skip
+    assert res.exit_code == 130, res.output
+    assert "Traceback" not in res.output
+    assert "the publishing was finished first" in res.output
+    assert "Stopped (Ctrl-C) before this run's folders were published" not in res.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "members", "region.csv", "region.html", "region.xlsx",
+    ]  # fmt: skip
+    codes = sorted(p.name for p in (out / "members").iterdir())
+    assert codes and all((out / "members" / c / "base" / "forecast" / "demand.csv").is_file()
+                         for c in codes)  # fmt: skip
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
