@@ -81,9 +81,9 @@ def lookalike_problem(source: str, kind: str, like: list[tuple[str, str]]) -> Pr
     names this tool reads."""
     return Problem(
         source, None, like[0][0], None,
-        f"would be the 903 {kind} table but not every heading is a 903 field's name: "
-        f"{_said(like)}; rename each to the field's code (as in DfE's CSV return), as "
-        "docs/data-contract.md lists them",
+        f"is not read as the 903 {kind} table: {_said(like)}, not a heading this tool "
+        f"reads (docs/data-contract.md lists them); rename "
+        + ", ".join(f"'{h}' {f}" for h, f in like),
         code="heading_lookalike",
     )  # fmt: skip
 
