@@ -121,7 +121,7 @@ def test_a_table_known_only_by_a_close_heading_is_named_not_skipped(tmp_path):
     ("heads", "named"),
     [
         ("PL,Placement type", "'PL' and 'Placement type' both give PLACE"),
-        ("PLACE,placement_type", "'PLACE' and 'placement_type' both give PLACE"),
+        ("Placement type,placement_type", "'Placement type' and 'placement_type' both give"),
     ],
 )
 def test_a_field_given_twice_is_not_read(tmp_path, heads, named):
@@ -149,3 +149,20 @@ def test_each_alias_names_one_field_of_a_table_read():
     codes = {c.lower() for cols in DFE_TABLES.values() for c in cols}
     assert set(ALIASES.values()) <= read
     assert len(BY_KEY) == len(ALIASES) and not set(BY_KEY) & codes
+
+
+def test_a_fields_code_beside_its_name_in_words_reads_the_code(tmp_path):
+    """An export giving PLACE's code and, beside it, 'Placement type' (its label in words)
+    was read before the names in words were known; it is not refused for them now: PLACE
+    is read and the other column said."""
+    rows = EPISODES.replace(",PLACE,", ",PLACE,Placement type,").replace(
+        ",U6,", ",U6,Foster placement with other foster carer,"
+    )
+    _one_year(tmp_path, rows)
+    history, problems = load_ssda903([tmp_path])
+    assert history is not None
+    assert not [p for p in problems if p.severity == "error"]
+    assert list(history.episodes["PLACE"]) == ["U6"]
+    said = [p for p in problems if p.code == "heading_beside"]
+    assert [(p.column, p.severity) for p in said] == [("Placement type", "warning")]
+    assert "PLACE is read, 'Placement type' is not" in said[0].message

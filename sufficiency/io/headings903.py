@@ -91,21 +91,29 @@ def lookalike_problem(source: str, kind: str, like: list[tuple[str, str]]) -> Pr
 def read_aliases(raw: RawTable, kind: str) -> tuple[RawTable, list[Problem]]:
     """``raw`` with each column headed by an alias of one of ``kind``'s fields read as
     that field, a warning naming them; or ``raw`` unchanged and the errors that stop it
-    being read: a field given by two headings, or a heading that looks like a field the
-    table lacks but is not a name this tool reads."""
+    being read: a field given by two headings in words (beside its code, the code is read
+    and the other said), or a heading that looks like a field the table lacks but is not a
+    name this tool reads."""
     fields = DFE_TABLES[kind]
     by_field: dict[str, list[str]] = {}
     for col in raw.data.columns:
         field = field_key(col)
         if field in fields:
             by_field.setdefault(field, []).append(col)
+    # a field's code read as ever, its names in words beside it left as other columns
+    # (a label column, 'Placement type' in words beside PLACE's code, as exports give)
+    beside = {field: [c for c in cols if column_key(c) != field.lower()]
+              for field, cols in by_field.items()
+              if len(cols) > 1 and any(column_key(c) == field.lower() for c in cols)}  # fmt: skip
+    for field, cols in beside.items():
+        by_field[field] = [c for c in by_field[field] if c not in cols]
     errors = [
         raw.problem(None, cols[1], None,
                     f"{' and '.join(repr(raw.column_label(c)) for c in cols)} both give "
                     f"{field}, so the table is not read: keep the one that holds it",
                     code="heading_twice")
         for field, cols in by_field.items()
-        if len(cols) > 1 and sum(column_key(c) != field.lower() for c in cols) > 0
+        if len(cols) > 1
     ]  # fmt: skip
     labels = [raw.column_label(c) for c in raw.data.columns]
     like = lookalikes(labels, [f for f in fields if f not in by_field])
@@ -116,8 +124,15 @@ def read_aliases(raw: RawTable, kind: str) -> tuple[RawTable, list[Problem]]:
     rename = {
         cols[0]: field.lower() for field, cols in by_field.items() if column_key(cols[0]) in BY_KEY
     }
+    kept = [
+        raw.problem(None, col, None,
+                    f"names {field} in words, beside the {field} column: {field} is read, "
+                    f"'{raw.column_label(col)}' is not",
+                    severity="warning", code="heading_beside")
+        for field, cols in beside.items() for col in cols
+    ]  # fmt: skip
     if not rename:
-        return raw, []
+        return raw, kept
     read = ", ".join(f"'{raw.column_label(c)}' as {f.upper()}" for c, f in rename.items())
     note = Problem(
         raw.source, None, None, None,
@@ -132,5 +147,5 @@ def read_aliases(raw: RawTable, kind: str) -> tuple[RawTable, list[Problem]]:
             original_columns=original,
             date_cells=frozenset(rename.get(c, c) for c in raw.date_cells),
         ),
-        [note],
+        [note, *kept],
     )
