@@ -21,6 +21,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable
 
+from sufficiency.io.aliases903 import field_key
 from sufficiency.io.schema import column_key
 from sufficiency.io.ssda903_xml import DFE_TABLES
 
@@ -67,7 +68,7 @@ def near_table(
     kind = detect([*labels, "CHILD"])
     if kind is None:
         return None
-    rest = {column_key(c).upper() for c in labels if c not in like}
+    rest = {field_key(c) for c in labels if c not in like}
     own = rest & set(DFE_TABLES[kind])
     if 2 * len(own) < len(rest) or not own - {"DOB", "SEX"}:
         return None
@@ -78,7 +79,7 @@ def message(kind: str, columns: Iterable[str], like: list[str]) -> str:
     """What is said of such a table: the table it would be, its 903 columns, and the
     heading to rename."""
     dfe = [c for c in DFE_TABLES[kind] if c != "CHILD"]
-    keys = {column_key(str(c)).upper() for c in columns}
+    keys = {field_key(str(c)) for c in columns}
     have = [c for c in dfe if c in keys]
     shown = ", ".join(have[:5]) + (", ..." if len(have) > 5 else "")
     head = f"has the 903 {kind} table's columns ({shown}) but no CHILD column, so it is not read"

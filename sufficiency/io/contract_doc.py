@@ -6,6 +6,9 @@ a test fails when the committed document differs.
 
 from __future__ import annotations
 
+import textwrap
+
+from sufficiency.io.aliases903 import ALIASES
 from sufficiency.io.decisions import DECISIONS
 from sufficiency.io.inputs import PLACEMENTS, REFERRALS
 from sufficiency.io.schema import TableSchema
@@ -418,11 +421,37 @@ def _table(schema: TableSchema) -> str:
     return "\n".join(rows)
 
 
+def _aliases903() -> str:
+    """The headings read as a 903 field besides its code (:data:`ALIASES`)."""
+    by_field: dict[str, list[str]] = {}
+    for alias, field in ALIASES.items():
+        by_field.setdefault(field, []).append(f"`{alias}`")
+    listed = "; ".join(f"`{f}`: {', '.join(a)}" for f, a in by_field.items())
+    return (
+        textwrap.fill(
+            "**Headings in words.** A 903 table headed by DfE's names for the fields rather "
+            "than their codes, as councils' extracts for data requests head them (any case, "
+            "spaces or punctuation: `Date episode commenced` and `date_episode_commenced` are "
+            f"one heading), is read, a warning a file naming each heading and the field it "
+            f"was read as. The headings so read, each naming one field: {listed}. The "
+            "child's identifier has none (`Child ID` is named, as above). A heading close to "
+            "one of these or to a field's code but not on the list (`Date episode ceasd`, "
+            "`Placement types`) is an error naming the file, the heading and the field it "
+            "looks like, the table not read; so is a field given by two headings (`PLACE` "
+            "and `Placement type`). A byte-order mark, quotes around headings and spaces "
+            "around them are read as if absent.",
+            width=88,
+        )
+        + "\n"
+    )
+
+
 def render() -> str:
     """The whole data-contract document."""
     parts = [
         INTRO,
         HISTORY,
+        _aliases903(),
         "### header\n\n" + _table(header_schema()),
         "### episodes\n\n" + _table(episodes_schema(None)),
         "### uasc\n\n" + _table(uasc_schema()),

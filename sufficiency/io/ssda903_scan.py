@@ -29,6 +29,7 @@ import pandas as pd
 
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.figures import day as said_day
+from sufficiency.io.aliases903 import field_key
 from sufficiency.io.child_column import message as child_message
 from sufficiency.io.child_column import near_table
 from sufficiency.io.code_labels import read_code_labels
@@ -36,6 +37,8 @@ from sufficiency.io.dates import normalise_dates, read_dates
 from sufficiency.io.enotation import read_exact
 from sufficiency.io.header_twins import drop_twin_rows
 from sufficiency.io.headerless903 import as_header
+from sufficiency.io.headings903 import lookalike_problem, read_aliases
+from sufficiency.io.headings903 import near_table as near_fields
 from sufficiency.io.open_end import blank_open_ends
 from sufficiency.io.repeated_header import drop_repeated_headers
 from sufficiency.io.schema import column_key
@@ -104,9 +107,10 @@ def detect_table(columns: Iterable[str]) -> str | None:
     A table needs ``CHILD`` and the columns that mark it out (``DECOM`` for episodes,
     ``DUC`` for uasc...); among those that qualify, the one whose columns best match
     (by the share of columns in common, a Jaccard index) wins. Names are matched as the
-    contracts match them, ignoring case, spaces and punctuation (``Place Provider``).
+    contracts match them, ignoring case, spaces and punctuation (``Place Provider``), and
+    DfE's names for the fields (``Date episode commenced``: :mod:`~sufficiency.io.aliases903`).
     """
-    cols = {column_key(str(c)).upper() for c in columns}
+    cols = {field_key(str(c)) for c in columns}
     if "CHILD" not in cols:
         return None
     best, best_score = None, 0.0
@@ -333,6 +337,10 @@ def scan(paths: list[Path]) -> Scan:
                             code="no_child_column")
                 )  # fmt: skip
                 continue
+            close = None if kind else near_fields(raw.original_columns.values(), detect_table)
+            if close is not None:  # a 903 table but for headings close to a field's name
+                errors.append(lookalike_problem(raw.source, *close))
+                continue
             if kind is None:
                 if f in explicit:
                     errors.append(
@@ -346,6 +354,11 @@ def scan(paths: list[Path]) -> Scan:
             if kind not in DATE_COLUMNS:
                 others.append((raw.source, kind))
                 continue
+            raw, said = read_aliases(raw, kind)  # Date episode commenced is DECOM
+            if any(p.severity == "error" for p in said):
+                errors += said
+                continue
+            notes += said
             councils = _councils(raw)
             if len(councils) > 1:
                 errors.append(
