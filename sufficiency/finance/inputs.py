@@ -28,6 +28,7 @@ from sufficiency.errors import InputDataError, Problem
 from sufficiency.finance.brackets import read_brackets, said_of_brackets
 from sufficiency.finance.budget_grid import grid_to_years
 from sufficiency.finance.budget_totals import total_rows
+from sufficiency.finance.budget_versions import revised_budget
 from sufficiency.finance.credits import credit_notes, negative_year_notes
 from sufficiency.finance.grid_years import budget_grids
 from sufficiency.finance.line_names import finance_names
@@ -257,6 +258,7 @@ def _load_budget(
         raw = path if isinstance(path, RawTable) else frame_table(path, "budget table")
     else:
         raw = read_visible_table(Path(path), _budget_schema(lines))  # other sheets: named
+    raw, versions = revised_budget(raw)  # Original budget, Revised budget: the revised read
     raw, thousands = in_thousands(raw)  # 'Budget £k', or 'Figures in £000' above the table
     raw, totals = total_rows(raw, _line_choices((*lines, "all")))  # 'Sub-total': left out
     raw, profiles, grid = grid_to_years(raw, with_dated_labels(_month))  # Apr-26 ... Mar-27
@@ -267,7 +269,7 @@ def _load_budget(
     table, problems = check_table(raw, _budget_schema(lines))
     if profiles := {**profiles, **by_quarter}:  # a grid's months or quarters: the profiles
         table[PROFILE] = [profiles.get(int(i)) for i in table.index]
-    problems = [*raw.notes, *to_pounds(raw, table, thousands, ("budget_gbp", PROFILE)),
+    problems = [*raw.notes, *versions, *to_pounds(raw, table, thousands, ("budget_gbp", PROFILE)),
                 *totals, *grid, *said_of_money(raw, money), *quarterly,
                 *said_of_brackets(_blank_figures(problems), bracketed)]  # fmt: skip
     fy = table["financial_year"].map(_financial_year, na_action="ignore")
