@@ -29,7 +29,7 @@ from sufficiency.io.schema import column_key
 from sufficiency.io.tables import RawTable
 
 #: A grid's column of each row's year total, left out (the months are added up).
-_TOTAL = re.compile(r"(full[\s_-]*)?(year[\s_-]*)?totals?([\s_-].*)?|fy[\s_-]*total.*", re.I)
+TOTAL_COLUMN = re.compile(r"(full[\s_-]*)?(year[\s_-]*)?totals?([\s_-].*)?|fy[\s_-]*total.*", re.I)
 
 
 def grid_to_years(
@@ -78,7 +78,10 @@ def grid_to_years(
     totals = figures.fillna(0).apply(lambda r: sum((Decimal(str(v)) for v in r), Decimal(0)),
                                      axis=1)  # fmt: skip
     profiles = {int(i): tuple(float(v) for v in figures.loc[i].fillna(0)) for i in data.index}
-    dropped = [*cols, *(c for c in data.columns if _TOTAL.fullmatch(raw.column_label(str(c))))]
+    dropped = [
+        *cols,
+        *(c for c in data.columns if TOTAL_COLUMN.fullmatch(raw.column_label(str(c)))),
+    ]
     out = data.drop(columns=dropped)
     out["budget_gbp"] = totals.map(lambda d: format(d, "f")).astype("string")
     if not any(column_key(str(c)) == "financial_year" for c in out.columns):

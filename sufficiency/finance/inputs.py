@@ -30,6 +30,7 @@ from sufficiency.finance.budget_grid import grid_to_years
 from sufficiency.finance.budget_totals import total_rows
 from sufficiency.finance.budget_versions import revised_budget
 from sufficiency.finance.credits import credit_notes, negative_year_notes
+from sufficiency.finance.grid_thousands import grid_in_thousands, unmarked
 from sufficiency.finance.grid_years import budget_grids
 from sufficiency.finance.line_names import finance_names
 from sufficiency.finance.pence import pounds
@@ -260,8 +261,9 @@ def _load_budget(
         raw = read_visible_table(Path(path), _budget_schema(lines))  # other sheets: named
     raw, versions = revised_budget(raw)  # Original budget, Revised budget: the revised read
     raw, thousands = in_thousands(raw)  # 'Budget £k', or 'Figures in £000' above the table
+    thousands = thousands or grid_in_thousands(raw, unmarked(_month))  # 'Apr-26 £k', 'Total £k'
     raw, totals = total_rows(raw, _line_choices((*lines, "all")))  # 'Sub-total': left out
-    raw, profiles, grid = grid_to_years(raw, with_dated_labels(_month))  # Apr-26 ... Mar-27
+    raw, profiles, grid = grid_to_years(raw, with_dated_labels(unmarked(_month)))  # Apr-26 ...
     bracketed = read_brackets(raw, ("budget_gbp", "budget"))  # (1,200): -1,200
     money = read_money_cells(raw, ("budget_gbp", "budget"))  # £74m, 11 000 000: said
     money = {r: (c, bracketed.get(r, (c, w))[1], v) for r, (c, w, v) in money.items()}
@@ -470,8 +472,8 @@ def budget_for_run(
         a row has an error.
     """
     reader = lambda p: read_visible_table(p, _budget_schema(lines))  # noqa: E731
-    if sheets := year_sheets(path) or budget_grids(path, reader, _month):  # a sheet per year,
-        # two years' months across or P1 ... P12: each read as its year's budget
+    if sheets := year_sheets(path) or budget_grids(path, reader, unmarked(_month)):  # a sheet
+        # per year, two years' months across or P1 ... P12: each read as its year's budget
         return budget_by_sheet(sheets, lambda t: budget_for_run(t, lines, strict=strict))
     raw, table, problems, bracketed = _load_budget(path, lines)
     kept, said, notes = _rows_for_run(raw, table, problems, strict)
