@@ -28,10 +28,10 @@ from sufficiency.errors import InputDataError, Problem
 from sufficiency.finance.brackets import read_brackets, said_of_brackets
 from sufficiency.finance.budget_grid import grid_to_years
 from sufficiency.finance.budget_totals import total_rows
-from sufficiency.finance.budget_versions import revised_budget
 from sufficiency.finance.credits import credit_notes, negative_year_notes
 from sufficiency.finance.grid_thousands import grid_in_thousands, unmarked
 from sufficiency.finance.grid_years import budget_grids
+from sufficiency.finance.ledger_columns import monitoring_columns
 from sufficiency.finance.line_names import finance_names
 from sufficiency.finance.pence import pounds
 from sufficiency.finance.periods import periods_as_months, with_dated_labels
@@ -259,7 +259,7 @@ def _load_budget(
         raw = path if isinstance(path, RawTable) else frame_table(path, "budget table")
     else:
         raw = read_visible_table(Path(path), _budget_schema(lines))  # other sheets: named
-    raw, versions = revised_budget(raw)  # Original budget, Revised budget: the revised read
+    raw, versions = monitoring_columns(raw)  # Revised budget read; Actual YTD: said, not read
     raw, thousands = in_thousands(raw)  # 'Budget £k', or 'Figures in £000' above the table
     thousands = thousands or grid_in_thousands(raw, unmarked(_month))  # 'Apr-26 £k', 'Total £k'
     raw, totals = total_rows(raw, _line_choices((*lines, "all")))  # 'Sub-total': left out
