@@ -23,6 +23,7 @@ import pandas as pd
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.finance.brackets import read_brackets
 from sufficiency.finance.budget_layout import months_as_columns
+from sufficiency.finance.credits import grid_credits
 from sufficiency.io.cells import parse_numbers
 from sufficiency.io.money import read_money_cells, said_of_money
 from sufficiency.io.schema import column_key
@@ -61,12 +62,13 @@ def grid_to_years(
     if why:
         raise InputDataError([replace(refused, message=why + refused.message)])
     fy = f"{first}-{(first + 1) % 100:02d}"
+    written = raw.data[cols].copy()  # as the file writes them, for the credits' note
     read_brackets(raw, tuple(str(c) for c in cols))  # (1,200): -1,200
     money = read_money_cells(raw, tuple(str(c) for c in cols))  # £6.1m
     data = raw.data
     order = sorted(cols, key=lambda c: str(read[c]))
     figures = pd.DataFrame({c: parse_numbers(data[c]) for c in order}, index=data.index)
-    problems = said_of_money(raw, money)
+    problems = [*said_of_money(raw, money), *grid_credits(raw, figures, written)]
     for c in order:
         for i in data.index[figures[c].isna().to_numpy(bool)]:
             text = data.at[i, c]
