@@ -65,3 +65,9 @@ def revised_budget(raw: RawTable) -> tuple[RawTable, list[Problem]]:
         said = f"gives one budget, {label!r}: read as the budget"
     return raw, [Problem(raw.source, None, None, None, said, severity="warning",
                          code="budget_versions")]  # fmt: skip
+
+
+def budget_heading(key: str) -> bool:
+    """Whether ``key`` (a :func:`column_key`) heads the budget's figure: ``budget``,
+    ``budget_gbp`` or a version of it (``revised_budget``, ``current_budget_k``)."""
+    return key in ("budget_gbp", "budget") or VERSION.fullmatch(key) is not None

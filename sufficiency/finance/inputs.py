@@ -28,6 +28,7 @@ from sufficiency.errors import InputDataError, Problem
 from sufficiency.finance.brackets import read_brackets, said_of_brackets
 from sufficiency.finance.budget_grid import grid_to_years
 from sufficiency.finance.budget_totals import total_rows
+from sufficiency.finance.budget_versions import budget_heading
 from sufficiency.finance.credits import credit_notes, negative_year_notes
 from sufficiency.finance.grid_thousands import grid_in_thousands, unmarked
 from sufficiency.finance.grid_years import budget_grids
@@ -310,7 +311,7 @@ def _blank_figures(problems: list[Problem]) -> list[Problem]:
             "for nothing")  # fmt: skip
     out = [dataclasses.replace(p, message=told)
            if p.message == "is blank but a value is required"
-           and column_key(str(p.column)) in ("budget_gbp", "budget") else p
+           and budget_heading(column_key(str(p.column))) else p
            for p in problems]  # fmt: skip
     return [
         dataclasses.replace(p, message=p.message + YEAR_ON_EACH_ROW)

@@ -49,3 +49,13 @@ def test_an_original_budget_alone_is_the_budget_and_a_plain_budget_wins(tmp_path
     table, notes = budget_for_run(plain, CATEGORIES)
     assert table["budget_gbp"].tolist() == [75e6]
     assert not any("more than one budget" in n for n in notes)
+
+
+def test_a_blank_revised_figure_is_said_in_a_finance_officer_s_words(tmp_path):
+    path = _workbook(tmp_path / "budget.xlsx", [
+        ["Financial year", "Cost line", "Original budget", "Current budget"],
+        ["2026-27", "All", 74e6, 76e6], ["2026-27", "IFA", 11e6, None]])  # fmt: skip
+    table, notes = budget_for_run(path, CATEGORIES)
+    assert table["budget_gbp"].tolist() == [76e6]
+    assert any("row 3: Current budget: is blank: give the figure, 0 where there is no budget"
+               in n for n in notes), notes  # fmt: skip
