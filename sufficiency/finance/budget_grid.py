@@ -23,9 +23,9 @@ import pandas as pd
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.finance.brackets import read_brackets
 from sufficiency.finance.budget_layout import months_as_columns
-from sufficiency.finance.credits import grid_credits
+from sufficiency.finance.credits import grid_credits, grid_money
 from sufficiency.io.cells import parse_numbers
-from sufficiency.io.money import read_money_cells, said_of_money
+from sufficiency.io.money import read_money_cells
 from sufficiency.io.schema import column_key
 from sufficiency.io.tables import RawTable
 
@@ -64,11 +64,11 @@ def grid_to_years(
     fy = f"{first}-{(first + 1) % 100:02d}"
     written = raw.data[cols].copy()  # as the file writes them, for the credits' note
     read_brackets(raw, tuple(str(c) for c in cols))  # (1,200): -1,200
-    money = read_money_cells(raw, tuple(str(c) for c in cols))  # £6.1m
+    money = {(r, m[0]): m for c in cols for r, m in read_money_cells(raw, (str(c),)).items()}
     data = raw.data
     order = sorted(cols, key=lambda c: str(read[c]))
     figures = pd.DataFrame({c: parse_numbers(data[c]) for c in order}, index=data.index)
-    problems = [*said_of_money(raw, money), *grid_credits(raw, figures, written)]
+    problems = [*grid_money(raw, money), *grid_credits(raw, figures, written)]
     for c in order:
         for i in data.index[figures[c].isna().to_numpy(bool)]:
             text = data.at[i, c]

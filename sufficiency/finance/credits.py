@@ -8,7 +8,8 @@ totals and variances follow, and one note names the file, each row and its figur
 written. A line whose YEAR comes out below nothing is warned of as likely a mistake (a
 sign lost, a credit given a line of its own): it is compared as given, since the file
 says so, but not without a word. A grid's month (``Apr-26`` ... across) below nothing was
-read alike, silently: it is named too (:func:`grid_credits`).
+read alike, silently: it is named too (:func:`grid_credits`), as are its figures written
+with a multiplier (:func:`grid_money`: each month's, where one a row was said before).
 """
 
 from __future__ import annotations
@@ -108,3 +109,20 @@ def grid_credits(raw: RawTable, figures: pd.DataFrame, written: pd.DataFrame) ->
 
 def _row(said: str) -> int:
     return int(said.split()[1])
+
+
+def grid_money(raw: RawTable, read: dict[tuple[int, str], tuple[str, str, str]]) -> list[Problem]:
+    """One warning naming a grid's figures read from a multiplier (``£6m``), by row and month
+    column as written and as read (the first six, and how many more): keyed by row alone,
+    as a budget by year's are, a row's twelve months were said as its last one."""
+    if not read:
+        return []
+    said = [f"row {r}, {c} {w.strip()!r} as {pounds(float(v))}" for (r, c), (_, w, v)
+            in sorted(read.items(), key=lambda kv: kv[0][0])[:6]]  # fmt: skip
+    more = f"; and {len(read) - 6} more" if len(read) > 6 else ""
+    return [Problem(raw.source, None, None, None,
+                    f"{vocabulary.counted(len(read), 'figure')} of its months written with a "
+                    f"multiplier (k a thousand, m a million) read as pounds: {'; '.join(said)}"
+                    f"{more}. Check none was meant otherwise (a k typed for an m is a "
+                    "thousandfold error)", severity="warning",
+                    code="money_multiplier")]  # fmt: skip
