@@ -23,13 +23,14 @@ import pandas as pd
 from sufficiency.errors import InputDataError, Problem
 from sufficiency.finance.brackets import read_brackets
 from sufficiency.finance.budget_layout import months_as_columns
+from sufficiency.finance.credits import grid_credits, grid_money
 from sufficiency.io.cells import parse_numbers
-from sufficiency.io.money import read_money_cells, said_of_money
+from sufficiency.io.money import read_money_cells
 from sufficiency.io.schema import column_key
 from sufficiency.io.tables import RawTable
 
 #: A grid's column of each row's year total, left out (the months are added up).
-_TOTAL = re.compile(r"(full[\s_-]*)?(year[\s_-]*)?totals?([\s_-].*)?|fy[\s_-]*total.*", re.I)
+TOTAL_COLUMN = re.compile(r"(full[\s_-]*)?(year[\s_-]*)?totals?([\s_-].*)?|fy[\s_-]*total.*", re.I)
 
 
 def grid_to_years(
@@ -61,12 +62,13 @@ def grid_to_years(
     if why:
         raise InputDataError([replace(refused, message=why + refused.message)])
     fy = f"{first}-{(first + 1) % 100:02d}"
+    written = raw.data[cols].copy()  # as the file writes them, for the credits' note
     read_brackets(raw, tuple(str(c) for c in cols))  # (1,200): -1,200
-    money = read_money_cells(raw, tuple(str(c) for c in cols))  # £6.1m
+    money = {(r, m[0]): m for c in cols for r, m in read_money_cells(raw, (str(c),)).items()}
     data = raw.data
     order = sorted(cols, key=lambda c: str(read[c]))
     figures = pd.DataFrame({c: parse_numbers(data[c]) for c in order}, index=data.index)
-    problems = said_of_money(raw, money)
+    problems = [*grid_money(raw, money), *grid_credits(raw, figures, written)]
     for c in order:
         for i in data.index[figures[c].isna().to_numpy(bool)]:
             text = data.at[i, c]
@@ -78,7 +80,10 @@ def grid_to_years(
     totals = figures.fillna(0).apply(lambda r: sum((Decimal(str(v)) for v in r), Decimal(0)),
                                      axis=1)  # fmt: skip
     profiles = {int(i): tuple(float(v) for v in figures.loc[i].fillna(0)) for i in data.index}
-    dropped = [*cols, *(c for c in data.columns if _TOTAL.fullmatch(raw.column_label(str(c))))]
+    dropped = [
+        *cols,
+        *(c for c in data.columns if TOTAL_COLUMN.fullmatch(raw.column_label(str(c)))),
+    ]
     out = data.drop(columns=dropped)
     out["budget_gbp"] = totals.map(lambda d: format(d, "f")).astype("string")
     if not any(column_key(str(c)) == "financial_year" for c in out.columns):

@@ -7,7 +7,9 @@ read: the credit reduces its line's budget (the year's, when the file gives mont
 totals and variances follow, and one note names the file, each row and its figure as
 written. A line whose YEAR comes out below nothing is warned of as likely a mistake (a
 sign lost, a credit given a line of its own): it is compared as given, since the file
-says so, but not without a word.
+says so, but not without a word. A grid's month (``Apr-26`` ... across) below nothing was
+read alike, silently: it is named too (:func:`grid_credits`), as are its figures written
+with a multiplier (:func:`grid_money`: each month's, where one a row was said before).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import datetime as dt
 import pandas as pd
 
 from sufficiency import vocabulary
+from sufficiency.errors import Problem
 from sufficiency.finance.pence import pounds
 from sufficiency.io.schema import column_key
 from sufficiency.io.tables import RawTable
@@ -82,3 +85,44 @@ def negative_year_notes(year: pd.DataFrame, name: str) -> list[str]:
             "if it is not meant."
         )
     return out
+
+
+def grid_credits(raw: RawTable, figures: pd.DataFrame, written: pd.DataFrame) -> list[Problem]:
+    """A note naming each month of a budget grid whose figure is negative (row, line, month
+    column and figure as ``written`` in the file): a credit that reduces its line's month."""
+    line = next((c for c in raw.data.columns if column_key(str(c)) == "cost_line"), None)
+    said = []
+    for c in figures.columns:
+        for i in figures.index[(figures[c] < 0).fillna(False).to_numpy(bool)]:
+            name = (
+                "" if line is None or pd.isna(raw.data.at[i, line]) else f"{raw.data.at[i, line]}, "
+            )
+            said.append(f"row {raw.row_number(int(str(i)))} ({name}{raw.column_label(str(c))}: "
+                        f"{str(written.at[i, c]).strip()})")  # fmt: skip
+    if not said:
+        return []
+    count = "a negative month" if len(said) == 1 else f"{len(said)} negative months"
+    return [Problem(raw.source, None, None, None, f"gives {count}, read as a credit that "
+                    f"reduces its line's budget: {'; '.join(sorted(said, key=_row))}",
+                    severity="warning", code="credit")]  # fmt: skip
+
+
+def _row(said: str) -> int:
+    return int(said.split()[1])
+
+
+def grid_money(raw: RawTable, read: dict[tuple[int, str], tuple[str, str, str]]) -> list[Problem]:
+    """One warning naming a grid's figures read from a multiplier (``£6m``), by row and month
+    column as written and as read (the first six, and how many more): keyed by row alone,
+    as a budget by year's are, a row's twelve months were said as its last one."""
+    if not read:
+        return []
+    said = [f"row {r}, {c} {w.strip()!r} as {pounds(float(v))}" for (r, c), (_, w, v)
+            in sorted(read.items(), key=lambda kv: kv[0][0])[:6]]  # fmt: skip
+    more = f"; and {len(read) - 6} more" if len(read) > 6 else ""
+    return [Problem(raw.source, None, None, None,
+                    f"{vocabulary.counted(len(read), 'figure')} of its months written with a "
+                    f"multiplier (k a thousand, m a million) read as pounds: {'; '.join(said)}"
+                    f"{more}. Check none was meant otherwise (a k typed for an m is a "
+                    "thousandfold error)", severity="warning",
+                    code="money_multiplier")]  # fmt: skip

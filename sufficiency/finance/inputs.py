@@ -28,8 +28,11 @@ from sufficiency.errors import InputDataError, Problem
 from sufficiency.finance.brackets import read_brackets, said_of_brackets
 from sufficiency.finance.budget_grid import grid_to_years
 from sufficiency.finance.budget_totals import total_rows
+from sufficiency.finance.budget_versions import budget_heading
 from sufficiency.finance.credits import credit_notes, negative_year_notes
+from sufficiency.finance.grid_thousands import grid_in_thousands, unmarked
 from sufficiency.finance.grid_years import budget_grids
+from sufficiency.finance.ledger_columns import monitoring_columns
 from sufficiency.finance.line_names import finance_names
 from sufficiency.finance.pence import pounds
 from sufficiency.finance.periods import periods_as_months, with_dated_labels
@@ -257,9 +260,11 @@ def _load_budget(
         raw = path if isinstance(path, RawTable) else frame_table(path, "budget table")
     else:
         raw = read_visible_table(Path(path), _budget_schema(lines))  # other sheets: named
+    raw, versions = monitoring_columns(raw)  # Revised budget read; Actual YTD: said, not read
     raw, thousands = in_thousands(raw)  # 'Budget £k', or 'Figures in £000' above the table
+    thousands = thousands or grid_in_thousands(raw, unmarked(_month))  # 'Apr-26 £k', 'Total £k'
     raw, totals = total_rows(raw, _line_choices((*lines, "all")))  # 'Sub-total': left out
-    raw, profiles, grid = grid_to_years(raw, with_dated_labels(_month))  # Apr-26 ... Mar-27
+    raw, profiles, grid = grid_to_years(raw, with_dated_labels(unmarked(_month)))  # Apr-26 ...
     bracketed = read_brackets(raw, ("budget_gbp", "budget"))  # (1,200): -1,200
     money = read_money_cells(raw, ("budget_gbp", "budget"))  # £74m, 11 000 000: said
     money = {r: (c, bracketed.get(r, (c, w))[1], v) for r, (c, w, v) in money.items()}
@@ -267,7 +272,7 @@ def _load_budget(
     table, problems = check_table(raw, _budget_schema(lines))
     if profiles := {**profiles, **by_quarter}:  # a grid's months or quarters: the profiles
         table[PROFILE] = [profiles.get(int(i)) for i in table.index]
-    problems = [*raw.notes, *to_pounds(raw, table, thousands, ("budget_gbp", PROFILE)),
+    problems = [*raw.notes, *versions, *to_pounds(raw, table, thousands, ("budget_gbp", PROFILE)),
                 *totals, *grid, *said_of_money(raw, money), *quarterly,
                 *said_of_brackets(_blank_figures(problems), bracketed)]  # fmt: skip
     fy = table["financial_year"].map(_financial_year, na_action="ignore")
@@ -306,7 +311,7 @@ def _blank_figures(problems: list[Problem]) -> list[Problem]:
             "for nothing")  # fmt: skip
     out = [dataclasses.replace(p, message=told)
            if p.message == "is blank but a value is required"
-           and column_key(str(p.column)) in ("budget_gbp", "budget") else p
+           and budget_heading(column_key(str(p.column))) else p
            for p in problems]  # fmt: skip
     return [
         dataclasses.replace(p, message=p.message + YEAR_ON_EACH_ROW)
@@ -468,8 +473,8 @@ def budget_for_run(
         a row has an error.
     """
     reader = lambda p: read_visible_table(p, _budget_schema(lines))  # noqa: E731
-    if sheets := year_sheets(path) or budget_grids(path, reader, _month):  # a sheet per year,
-        # two years' months across or P1 ... P12: each read as its year's budget
+    if sheets := year_sheets(path) or budget_grids(path, reader, unmarked(_month)):  # a sheet
+        # per year, two years' months across or P1 ... P12: each read as its year's budget
         return budget_by_sheet(sheets, lambda t: budget_for_run(t, lines, strict=strict))
     raw, table, problems, bracketed = _load_budget(path, lines)
     kept, said, notes = _rows_for_run(raw, table, problems, strict)

@@ -31,7 +31,7 @@ _TITLE = re.compile(r"£\s*'?000s?\b|£\s*k\b|\(\s*'?000s?\s*\)|\bin\s+thousands
 #: The column figures are multiplied to pounds after being read.
 THOUSAND = 1_000
 #: A figure with its own multiplier, taken as written: £74m, (1.2k).
-_OWN = r"(?i)\d\s*(?:k|m|mn|bn)\s*\)?\s*$"
+OWN_MULTIPLIER = r"(?i)\d\s*(?:k|m|mn|bn)\s*\)?\s*$"
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def _own_multiplier(raw: RawTable) -> frozenset[int]:
                   None)  # fmt: skip
     if figure is None:
         return frozenset()
-    own = raw.data[figure].astype("string").str.contains(_OWN, regex=True).fillna(False)
+    own = raw.data[figure].astype("string").str.contains(OWN_MULTIPLIER, regex=True).fillna(False)
     return frozenset(int(i) for i in raw.data.index[own.to_numpy(bool)])
 
 

@@ -11,6 +11,8 @@ import pytest
 from sufficiency.finance.inputs import PROFILE, budget_for_run
 from sufficiency.forecast import CATEGORIES
 
+from .budget_book import budget_workbook
+
 MONTHS = pd.period_range("2026-04", periods=12, freq="M")
 #: The month headings as finance writes them, Excel's own dates among them.
 HEADINGS = {
@@ -54,3 +56,34 @@ def test_a_grid_s_bad_month_is_named_by_row_and_column_and_its_line_set_aside(tm
     assert "row 3: Sep-26: is not a number; the line's twelve months cannot be added up " \
            "(value 'tbc')" in said, said  # fmt: skip
     assert "Oct-26: is blank: give the figure, 0 where there is no budget" in said, said
+
+
+def test_a_grid_s_negative_months_are_named_as_credits(tmp_path):
+    """Read silently before: a month of (1,000) took £1,000 off the line, unsaid."""
+    months = ["Apr-26", "May-26", "Jun-26", "Jul-26", "Aug-26", "Sep-26", "Oct-26", "Nov-26",
+              "Dec-26", "Jan-27", "Feb-27", "Mar-27"]  # fmt: skip
+    path = budget_workbook(tmp_path / "budget.xlsx", [["Cost line", *months],
+                           ["All", *["£6,000,000"] * 11, "(1,000)"],
+                           ["IFA", -500, *[1e6] * 10, "£(2,000)"]])  # fmt: skip
+    table, notes = budget_for_run(path, CATEGORIES)
+    assert table["budget_gbp"].tolist() == [65_999_000.0, 9_997_500.0]
+    assert [n for n in notes if "credit" in n] == [
+        f"{path}: gives 3 negative months, read as a credit that reduces its line's budget: "
+        "row 2 (All, Mar-27: (1,000)); row 3 (IFA, Apr-26: -500); row 3 (IFA, Mar-27: £(2,000))"
+    ]
+
+
+def test_each_month_written_with_a_multiplier_is_counted(tmp_path):
+    """Said before as 'column Mar-27: 1 figure written with a multiplier', of twelve."""
+    months = ["Apr-26", "May-26", "Jun-26", "Jul-26", "Aug-26", "Sep-26", "Oct-26", "Nov-26",
+              "Dec-26", "Jan-27", "Feb-27", "Mar-27"]  # fmt: skip
+    path = budget_workbook(tmp_path / "budget.xlsx", [["Cost line", *months],
+                           ["All", *["6,000k"] * 12], ["IFA", *[1e6] * 11, "£1m"]])  # fmt: skip
+    table, notes = budget_for_run(path, CATEGORIES)
+    assert table["budget_gbp"].tolist() == [72e6, 12e6]
+    said = [n for n in notes if "multiplier" in n]
+    assert len(said) == 1 and said[0].startswith(
+        f"{path}: 13 figures of its months written with a multiplier (k a thousand, m a "
+        "million) read as pounds: row 2, Apr-26 '6,000k' as £6,000,000; row 2, May-26 "
+    )
+    assert "; and 7 more. Check none was meant otherwise" in said[0]

@@ -32,3 +32,16 @@ def test_two_columns_for_one_year_are_not_guessed_between(tmp_path):
                                                 ["All", 74e6, 76e6]])  # fmt: skip
     with pytest.raises(InputDataError):
         budget_for_run(path, CATEGORIES)
+
+
+def test_a_year_s_revised_column_is_read_and_its_original_named(tmp_path):
+    """2026-27 was compared with no budget before: both its columns 'unknown ... ignored'."""
+    path = _workbook(tmp_path / "budget.xlsx", [
+        ["Cost line", "Original budget 2026-27", "Revised budget 2026-27", "Budget 2027-28"],
+        ["All", 74e6, 76e6, 78e6]])  # fmt: skip
+    table, notes = budget_for_run(path, CATEGORIES)
+    assert table[["financial_year", "budget_gbp"]].values.tolist() == [
+        ["2026-27", 76e6], ["2027-28", 78e6]]  # fmt: skip
+    assert notes == [f"{path}: gives a column per financial year: read Revised budget 2026-27 as "
+                     "2026-27's, Budget 2027-28 as 2027-28's budget; of a year's versions the "
+                     "most current is read, 'Original budget 2026-27' not"]  # fmt: skip
