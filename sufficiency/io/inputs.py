@@ -42,6 +42,7 @@ from sufficiency.io.hidden_sheets import read_shown_table
 from sufficiency.io.home_aside import with_home_rows_set_aside
 from sufficiency.io.id_shape import decimal_id_notes, id_problems
 from sufficiency.io.no_group import no_group
+from sufficiency.io.plain_answers import PETS_SAID, RISKS_SAID, plain_answers
 from sufficiency.io.repeated_rows import mark_repeats
 from sufficiency.io.same_child import same_child_problems
 from sufficiency.io.same_home import same_home_problems
@@ -251,12 +252,12 @@ REFERRALS = _tonight(
         Field(
             "pets",
             "code",
-            "must, can, no or unknown (blank = unknown).",
+            PETS_SAID,
             choices=PETS,
             default="unknown",
             aliases=("Can the child live with pets/animals?", "Can child live with pets/animals?"),
         ),
-        Field("risks", "codes", "Semicolon list of risk codes.", choices=RISKS, sensitive=True),
+        Field("risks", "codes", RISKS_SAID, choices=RISKS, sensitive=True),
         Field(
             "communication",
             "codes",
@@ -604,13 +605,14 @@ def _load_referrals(
     """:func:`load_referrals` keeping the file's row index (``raw.row_number`` names rows)."""
     read, ticked = read_ticks(read_shown_table(path, REFERRALS), _yes_no)
     read, none = no_group(read, mapping_key_for(read, REFERRALS, "sibling_group"))
+    read, plain = plain_answers(read, lambda name: mapping_key_for(read, REFERRALS, name))
     strays = _not_records(read, REFERRALS, ("dob", "sex"), "a child's referral",
                           "no date of birth or sex")  # fmt: skip
     raw, problems = _fold_standard_risks(read)
     table, found = check_table(raw, REFERRALS)
     group_column = mapping_key_for(raw, REFERRALS, "sibling_group")
     table["sibling_group"], spelt = one_spelling(raw, table["sibling_group"], group_column)
-    problems = [*raw.notes, *ticked, *none, *spelt, *problems, *found]
+    problems = [*raw.notes, *ticked, *none, *plain, *spelt, *problems, *found]
     problems += id_problems(raw, table, "child_id")
     problems += decimal_id_notes(raw, table, "child_id")
     table["communication"] = table["communication"].map(

@@ -11,9 +11,9 @@ from sufficiency.matching.backends import SolveStatus
 from sufficiency.matching.breaks import NEAREST_COLUMNS
 from sufficiency.matching.candidates import generate_candidates
 from sufficiency.matching.costs import pair_cost, pair_distances, unplaced_cost
-from sufficiency.matching.gates import pair_flags
 from sufficiency.matching.homes import full_per_pair, home_full
 from sufficiency.matching.limiting import most_limiting
+from sufficiency.matching.maybe_alongside import option_flags
 from sufficiency.matching.problem import MatchProblem
 from sufficiency.matching.rules import RULE_CODES, broken_text, children_conflict, rule_breaks
 from sufficiency.matching.sibling_notes import nearest as _nearest
@@ -387,7 +387,7 @@ def alternatives_table(
             "extra_cost_gbp": np.where(where[c] >= 0, np.round(cost[idx] - base[c], 2), np.nan),
             "vacancy_left_in_plan": (used[p] < _room(prob, where, used, c, p))
             & ~full_per_pair(prob, where, c, p),
-            "flags": pair_flags(prob, c, p, weights),
+            "flags": option_flags(prob, where, c, p, weights),
         })  # fmt: skip
     out = pd.DataFrame(rows, columns=list(ALTERNATIVE_COLUMNS))
     out["rank"] = out.groupby("child_id").cumcount() + 1

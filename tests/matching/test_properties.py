@@ -70,7 +70,7 @@ def home(draw: st.DrawFn, j: int) -> dict:
         current_children=current,
         current_ages=ages,
         risk_exclusions=tuple(sorted(draw(st.sets(st.sampled_from(RISKS), max_size=1)))),
-        has_pets=draw(st.booleans()),
+        has_pets=draw(st.sampled_from([True, False, pd.NA])),  # blank: may have pets
         communication=draw(st.sampled_from([(), ("bsl",)])),
         adapted=draw(st.booleans()),
         available_from=draw(st.sampled_from([pd.NaT, pd.Timestamp(RUN_DATE) + pd.Timedelta(days=3),
