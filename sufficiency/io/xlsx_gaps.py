@@ -17,7 +17,10 @@ from openpyxl.utils import get_column_letter
 
 
 def _figure(value: object) -> bool:
-    """A cell the spreadsheets align right: a number or a date (not a yes or no)."""
+    """A cell the spreadsheets align right: a number or a date (not a yes or no), or a
+    formula (ours work out sums and differences: the Scenario comparison's difference)."""
+    if isinstance(value, str):
+        return value.startswith("=")
     return isinstance(value, int | float | dt.date) and not isinstance(value, bool)
 
 
@@ -36,7 +39,7 @@ def indent_after_figures(ws: Any, header_row: int = 1) -> list[int]:
         values = [r[j].value for r in rows if j < len(r) and r[j].value is not None]
         kinds.append(
             "figures" if values and all(_figure(v) for v in values)
-            else "words" if values and all(isinstance(v, str) for v in values)
+            else "words" if values and all(isinstance(v, str) and not _figure(v) for v in values)
             else None
         )  # fmt: skip
     done = []
@@ -44,7 +47,7 @@ def indent_after_figures(ws: Any, header_row: int = 1) -> list[int]:
         if kinds[j - 1] != "figures" or kinds[j] != "words":
             continue
         for cell in [ws.cell(row=header_row, column=j + 1), *(r[j] for r in rows)]:
-            if cell.value is None or (cell.row > header_row and not isinstance(cell.value, str)):
+            if cell.value is None or (cell.row > header_row and _figure(cell.value)):
                 continue
             alignment = copy(cell.alignment)
             alignment.indent = max(alignment.indent or 0, 1)
@@ -59,7 +62,7 @@ def indent_after_figures(ws: Any, header_row: int = 1) -> list[int]:
 
 def _printed(value: object, number_format: str) -> str:
     """``value`` about as a number format prints it (pounds and thousands, decimals)."""
-    if not _figure(value) or isinstance(value, dt.date):
+    if not _figure(value) or isinstance(value, str | dt.date):
         return str(value)
     assert isinstance(value, int | float)
     places = (
@@ -82,7 +85,7 @@ def widen_to_contents(ws: Any, header_row: int = 1) -> list[int]:
         head = ws.cell(row=header_row, column=j).value
         least = width_for_words(head) if isinstance(head, str) else 0
         for (cell,) in ws.iter_rows(min_row=header_row + 1, min_col=j, max_col=j):
-            if _figure(cell.value):
+            if _figure(cell.value) and not isinstance(cell.value, str):
                 least = max(least, len(_printed(cell.value, cell.number_format)) + 2)
         dimension = ws.column_dimensions[get_column_letter(j)]
         if (dimension.width or 8.43) < least:

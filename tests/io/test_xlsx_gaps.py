@@ -49,3 +49,15 @@ def test_columns_are_widened_to_their_headers_words_and_printed_figures():
     assert widen_to_contents(ws) == [2]  # "£198,121,755" is 12 characters, and 2 to spare
     assert ws.column_dimensions["B"].width == max(14, width_for_words("Recommended"))
     assert ws.column_dimensions["A"].width == ws.column_dimensions["C"].width == 12
+
+
+def test_a_column_of_formulas_is_figures():
+    """The spend's Scenario comparison works out its difference by formula: a column of
+    figures, the scenario's name after it indented, the formulas themselves left alone."""
+    ws = Workbook().active
+    assert ws is not None
+    ws.append(["Base case", "Scenario", "Difference", "Scenario name"])
+    ws.append([2415813, 2422103, "=B2-A2", "Step-downs and in-house shift"])
+    assert indent_after_figures(ws) == [4]
+    assert ws.cell(2, 3).alignment.indent == 0 and ws.cell(2, 3).alignment.horizontal is None
+    assert ws.cell(2, 4).alignment.indent == 1

@@ -37,3 +37,14 @@ def test_commissioning_tables_print_each_column_whole_and_apart(rendered):
     costs = [ln for p in tables for ln in p.splitlines() if re.search(r"\d£", ln)]
     assert costs == [], costs[:3]
     assert any("Recommended" in p for p in tables)
+
+
+def test_spend_scenario_comparison_prints_the_difference_apart_from_the_scenario(rendered):
+    """The difference (a formula) ran into the scenario's name: "-£1,789,497 Step-downs"."""
+    pages = rendering.page_texts(rendered["spend/spend.xlsx"].pdf)
+    compared = [p for p in pages if "Scenario comparison - page" in p]
+    assert compared, "no Scenario comparison page printed"
+    rows = [ln for p in compared for ln in p.splitlines() if "Step-downs" in ln]
+    assert rows, "no scenario rows printed"
+    joined = [ln.strip() for ln in rows if re.search(r"£[\d,]+ Step-downs", ln)]
+    assert joined == [], f"{len(joined)} lines, as: {joined[:3]}"
