@@ -43,6 +43,7 @@ from sufficiency.io.xlsx import (
     show_axes,
     wrapped_lines,
 )
+from sufficiency.io.xlsx_gaps import indent_after_figures, widen_to_contents
 from sufficiency.io.xlsx_style import BOLD, COUNT, HEADER_FILL, WRAP
 
 #: Money, a negative sum in red (the house GBP, io/xlsx_style.py, shows it in black).
@@ -285,6 +286,8 @@ def _simple(wb: Workbook, title: str, frame: pd.DataFrame, widths: tuple[float, 
     elif note:
         top = _text(ws, 1, note, int(widths[0] + widths[1] * (count - 1)), count) + 1
     _table(ws, top, frame, formats)
+    widen_to_contents(ws, top)  # one width for all broke "Recommende-d", ran costs together
+    indent_after_figures(ws, top)  # "Homes opened" ran into "Raise carers' fees": "2 No"
     _header_height(ws, top)
     if note and figures:  # printed across: not cut at a page's edge
         first_page_note(ws, 1, note, keep=1)

@@ -21,6 +21,7 @@ from sufficiency.io.xlsx import (
     sheet_widths,
     show_axes,
 )
+from sufficiency.io.xlsx_gaps import indent_after_figures
 from sufficiency.io.xlsx_style import BOLD, HEADER_FILL
 from sufficiency.io.xlsx_text import width_for_words, wrapped_lines
 
@@ -165,6 +166,11 @@ ACROSS = ("Quarterly", "Financial years")
 #: or its year and cost line); any other sheet its first column.
 KEYS = {"Monthly": 1, "Quarterly": 2, "Financial years": 2, "Budget": 2,
         "Scenario comparison": 2}  # fmt: skip
+#: Tables with a column of words after one of figures, printed apart
+#: (:func:`~sufficiency.io.xlsx_gaps.indent_after_figures`): the Scenario comparison's
+#: difference ran into its scenario's name ("-£1,789,497 Step-downs"), under headers read
+#: as one ("Difference (scenario - base) Scenario"), and the Budget's last figure into its basis.
+WORDS_AFTER_FIGURES = ("Budget", "Scenario comparison")
 
 
 def print_setup(ws: Worksheet) -> None:
@@ -173,6 +179,8 @@ def print_setup(ws: Worksheet) -> None:
     shrank to 38%, Budget to 48%); a note in one cell wrapped on the first page (it
     widened the printed page); header rows repeated, sheet name and page in the footer."""
     keep = KEYS.get(ws.title, 1)
+    if ws.title in WORDS_AFTER_FIGURES:
+        indent_after_figures(ws)
     notes_as_paragraphs(ws, keep)
     print_sheet(ws, keep)
     if not ws.print_title_rows:

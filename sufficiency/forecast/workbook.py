@@ -41,6 +41,7 @@ from sufficiency.io.xlsx import (
     sheet_widths,
     show_axes,
 )
+from sufficiency.io.xlsx_gaps import indent_after_figures
 from sufficiency.io.xlsx_style import BOLD, COUNT
 from sufficiency.io.xlsx_text import wrapped_lines
 
@@ -159,6 +160,8 @@ def _finish(ws: Worksheet, freeze: str | None = "B2", title_row: int | None = 1)
     # of ``freeze`` on each: printed one page wide, the Shortfall (135 characters across)
     # shrank to 77%, Demand by category to 67%; a note in one cell wrapped on the first page
     keep = max(ws[freeze].column - 1, 1) if freeze else 1
+    if title_row is not None:  # "Jun 2026 In-house foster care" read as one phrase
+        indent_after_figures(ws, title_row)
     notes_as_paragraphs(ws, keep)
     print_sheet(ws, keep)
     return sheet_widths(ws)

@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from sufficiency import vocabulary
 from sufficiency.io.xlsx import A4_LANDSCAPE_CHARS, widen_pages
+from sufficiency.io.xlsx_breaks import keep_together
 from sufficiency.io.xlsx_text import PADDING as PADDING_POINTS
 from sufficiency.io.xlsx_text import text_points, wrapped_lines
 from sufficiency.matching.report import CHILD_COLUMNS, OPTION_COLUMNS
@@ -115,6 +116,16 @@ def fit_texts(ws: Worksheet, rows: Sequence[int], widths: Sequence[float]) -> No
             lines = max((_indented(c.value, widths[c.column - 1]) for c in cells
                          if isinstance(c.value, str)), default=1)  # fmt: skip
         ws.row_dimensions[r].height = LINE_HEIGHT * lines + PADDING
+
+
+def keep_rows_together(ws: Worksheet, rows: Sequence[int], widths: Sequence[float]) -> list[int]:
+    """Row breaks keeping each row of figures and its sentences' ``rows`` (written by
+    :func:`write_texts`) on one printed page (:func:`~sufficiency.io.xlsx_breaks.keep_together`):
+    a page began with a child's "Why not", the figures it spoke of on the page before.
+    Returns the first row of each page the breaks begin."""
+    texts = set(rows)
+    starts = [r for r in range(2, ws.max_row + 1) if r not in texts]
+    return keep_together(ws, starts, widths)
 
 
 def fold_texts(frame: pd.DataFrame, title: str) -> pd.DataFrame:

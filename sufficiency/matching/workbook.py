@@ -276,6 +276,8 @@ def table_sheet(
     # each: one page wide, Children placed printed at 64% and Other options at 66%
     print_across(ws, printed, keep=1)
     ws.print_title_rows = "1:1"
+    if said:  # each row's figures and its sentences on one printed page
+        text_rows.keep_rows_together(ws, text_at, printed)
     return ws
 
 
