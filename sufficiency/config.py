@@ -190,8 +190,8 @@ class ForecastParams(_Frozen):
         Quasi-AIC penalty per entry-model term (trend, three seasonal terms); a term is
         kept only if it improves the fit by more (7 is roughly a 1% significance test).
     entry_trend_damping_per_year
-        Damping of a fitted entry trend beyond the start date: ``h`` years ahead the
-        trend has run for ``(1 - exp(-k h)) / k`` years (at most ``1 / k``).
+        Damping of a fitted entry trend beyond the start date: each path carries it on
+        for an exponential time of mean ``1 / k`` years, ``(1 - exp(-k h)) / k`` by ``h``.
     entry_drift_sd_per_year
         Scale of the half-normal prior on the drift of the entry level (standard
         deviation of its yearly random walk, log scale). The drift is estimated from

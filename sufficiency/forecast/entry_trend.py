@@ -104,8 +104,8 @@ def trend_continued_sentence(em: EntryModel, horizon_months: int) -> str | None:
         )
     years_on = round(1 / max(em.trend_damping_per_year, 1e-9))
     why.append(
-        f"the {rise} is damped after the start (at most {years_on} more "
-        f"year{'' if years_on == 1 else 's'} of it)"
+        f"the {rise} is damped after the start (about {years_on} more "
+        f"year{'' if years_on == 1 else 's'} of it on average)"
     )
     if abs(slope) > em.max_trend_per_year:
         cap = np.expm1(em.max_trend_per_year)
