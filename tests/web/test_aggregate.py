@@ -304,6 +304,8 @@ def test_a_run_whose_forecast_run_is_no_longer_in_the_store_says_so(site):
     finish_scenario_run(site.store, run_id, failure_reason="no forecast")
     c = site.client("commissioner")
     text = c.get(f"/scenarios/runs/{run_id}").text
-    assert ("on the history and settings of forecast run 987654, which is no longer in the "
-            "run store (deleted by hand or by a retention period)") in text  # fmt: skip
-    assert "<td>987654 (no longer in the run store)</td>" in c.get(f"/scenarios/{sid}").text
+    assert ("on the history and settings of a forecast no longer in the run store (deleted "
+            "by hand or by a retention period)") in text  # fmt: skip
+    assert "<code>sufficiency runs show 987654</code> no longer knows the run" in text
+    assert ('<td>no longer in the run store <span class="note">(it was run 987654)</span></td>'
+            in c.get(f"/scenarios/{sid}").text)  # fmt: skip
