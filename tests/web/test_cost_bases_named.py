@@ -42,6 +42,11 @@ def test_the_scenario_and_spend_pages_say_which_run_each_base_is(
         cells = cost.get_by_role("row").filter(has_text="2026-27").get_by_role("cell")
         base_mean = cells.all_inner_texts()[1]
         assert base_mean != spend_mean  # two bases for one year: the page must say why
+        priced = " ".join(page.locator("p.note", has_text="Priced at").inner_text().split())
+        assert priced == (  # it said "([finance] weekly_cost_gbp)" and no more to a commissioner
+            "Priced at each placement category's weekly cost, and its yearly rise, as the "
+            "configuration sets them for whoever runs sufficiency (weekly_cost_gbp in [finance])."
+        ), priced
         said = " ".join(page.locator("#cost-base").inner_text().split())
         f_at, s_at = (uk_time(r["started_at"], "{day}, %H:%M") for r in (forecast, spend))
         assert said.startswith(f"The base here is the forecast that started {f_at} and "
