@@ -150,8 +150,8 @@ class Headline:
         return (
             f"{said} Scored on only {self.num_paths:,} futures, the expected cost could be "
             f"{cost} either way and the saving {saving} either way (95% margins): score the "
-            "plan on more futures (--eval-paths; 1,000 by default) before relying on these "
-            "figures."
+            "plan on more futures before relying on these figures (whoever runs the "
+            "commissioning sets how many: --eval-paths, 1,000 by default)."
         )
 
 

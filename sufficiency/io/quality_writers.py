@@ -106,8 +106,9 @@ def add_quality_sheet(wb: Workbook, quality: DataQuality | None) -> None:
     ws.print_title_rows = f"{header_row}:{header_row}"
 
 
-def quality_html(quality: DataQuality | None) -> str:
-    """An HTML section: the summary lines and the count of each kind of finding."""
+def quality_html(quality: DataQuality | None, where: str = QUALITY_CSV) -> str:
+    """An HTML section: the summary lines and the count of each kind of finding; ``where``
+    says where the findings are listed, for a reader who cannot open the output folder."""
     if quality is None:
         return ""
     items: list[str] = []
@@ -120,7 +121,11 @@ def quality_html(quality: DataQuality | None) -> str:
                 items[-1] = items[-1][: -len("</li>")] + f"<ul>{nested}</ul></li>"
         else:
             items.append(f"<li>{html.escape(line)}</li>")
-    return (
-        "<h2>Data quality</h2><p class='note'>What was read, repaired and set aside in the 903 "
-        f"history; every finding is in {QUALITY_CSV}.</p><ul>{''.join(items)}</ul>"
+    # with no finding, "every finding is in data_quality.csv" sent a reader to an empty file
+    said = (
+        f"What was read, repaired and set aside in the 903 history; every finding is in "
+        f"{html.escape(where)}."
+        if quality.problems
+        else "What was read in the 903 history: nothing in it was repaired or set aside."
     )
+    return f"<h2>Data quality</h2><p class='note'>{said}</p><ul>{''.join(items)}</ul>"

@@ -226,11 +226,15 @@ def finish_scenario_run(
         run.status = "failed" if failure_reason is not None else "succeeded"
         run.failure_reason = failure_reason
         run.results = results
+        base = s.get(Run, run.forecast_run_id)
+        # said by when the forecast started, as the pages name runs ("on forecast run 7"
+        # named a number of the store's one sequence for every job); the number kept
+        said = f"the forecast started {uk_time(base.started_at, '{day}, %H:%M')}, " if base else ""
         s.add(ScenarioEvent(
             scenario_id=run.scenario_id, at=at, username=run.started_by,
             action="run failed" if failure_reason is not None else "ran",
             detail=(failure_reason if failure_reason is not None
-                    else f"on forecast run {run.forecast_run_id}"),
+                    else f"on {said}run {run.forecast_run_id} in the run store"),
         ))  # fmt: skip
     release("scenario_runs", store.url, run_id)
 

@@ -31,6 +31,7 @@ from sufficiency.web.framework import (
     render,
 )
 from sufficiency.web.inputs_age import workbook_notes
+from sufficiency.web.run_words import started
 from sufficiency.web.saved_costs import saved_scenario_costs
 from sufficiency.web.store_files import (
     drawn,
@@ -115,9 +116,11 @@ def year_over(run: dict[str, Any], today: dt.date | None = None) -> str:
     ends = dt.date(int(fy[:4]) + 1, _fy_start(run), 1) - dt.timedelta(days=1)
     if (today or clock.today()) <= ends:
         return ""
+    when = started(run.get("started_at"))  # by when it started, as the pages name runs
     return (
-        f"{fy} ended on {long_date(ends.isoformat())}: its figures here are spend run "
-        f"{run['id']}'s forecast, not what was spent. Run spend on the latest 903 return."
+        f"{fy} ended on {long_date(ends.isoformat())}: its figures here are the forecast of "
+        f"the spend run{' started ' + when if when else ''}, not what was spent. Run "
+        "spend on the latest 903 return."
     )
 
 

@@ -6,25 +6,20 @@ Spend page shows the latest *spend* run, a run of its own (its own forecast, cos
 budget, perhaps on another day or history). The scenario's page and the Spend page's
 saved scenarios gave "the base" with no word of which run it was, so a commissioner
 setting the two side by side saw two bases for the same year and nothing said why. Each
-now names its run and when it finished, and says, year by year, where the two bases
-differ.
+now names its run by when it started and finished (the run store numbers in a last
+sentence, for an administrator), and says, year by year, where the two bases differ.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sufficiency.errors import StoreError
 from sufficiency.io.csv_text import read_csv_output
-from sufficiency.pages.render import gbp, uk_time
+from sufficiency.pages.render import gbp
 from sufficiency.store import RunStore
 from sufficiency.store.saved_scenarios import ScenarioRunInfo
+from sufficiency.web.run_words import get_run, run_named, store_note
 from sufficiency.web.store_files import latest_shown, output
-
-
-def _finished(run: dict[str, Any]) -> str:
-    when = uk_time(run.get("finished_at"))
-    return f", finished {when}" if when else ""
 
 
 def _spend_means(run: dict[str, Any]) -> dict[str, float]:
@@ -38,11 +33,12 @@ def _spend_means(run: dict[str, Any]) -> dict[str, float]:
 
 
 def _forecast_words(store: RunStore, scenario_run: ScenarioRunInfo) -> str:
-    try:
-        fr = store.get(scenario_run.forecast_run_id)
-    except StoreError:
-        return f"forecast run {scenario_run.forecast_run_id} (no longer in the run store)"
-    return f"forecast run {scenario_run.forecast_run_id}{_finished(fr)}"
+    return run_named(get_run(store, scenario_run.forecast_run_id), "forecast")
+
+
+def _numbers(scenario_run: ScenarioRunInfo, spend: dict[str, Any] | None) -> str:
+    runs = [("forecast", scenario_run.forecast_run_id)]
+    return store_note(runs + ([("spend forecast", int(spend["id"]))] if spend else []))
 
 
 def _differences(scenario_run: ScenarioRunInfo, spend: dict[str, Any]) -> str:
@@ -66,16 +62,19 @@ def base_sentence(store: RunStore, scenario_run: ScenarioRunInfo) -> str:
             "scenario's run priced the same way.")  # fmt: skip
     spend, problem, _ = latest_shown(store, "spend")
     if spend is None or problem:
-        return f"{said} There is no spend run to show on the Spend page."
+        return (f"{said} There is no spend forecast to show on the Spend page. "
+                f"{_numbers(scenario_run, None)}")  # fmt: skip
     return (
-        f"{said} The Spend page shows spend run {spend['id']}{_finished(spend)}, a run of "
-        f"its own (its own forecast and costs). {_differences(scenario_run, spend)}"
+        f"{said} The Spend page shows {run_named(spend, 'spend forecast')}, a run of "
+        f"its own (its own forecast and costs). {_differences(scenario_run, spend)} "
+        f"{_numbers(scenario_run, spend)}"
     )
 
 
 def saved_note(store: RunStore, scenario_run: ScenarioRunInfo, spend: dict[str, Any]) -> str:
-    """Beside a saved scenario's table on the Spend page: its base is not spend run's."""
+    """Beside a saved scenario's table on the Spend page: its base is not the spend
+    forecast's above."""
     return (
-        f"Its base is {_forecast_words(store, scenario_run)}, not spend run {spend['id']} "
-        f"above. {_differences(scenario_run, spend)}"
+        f"Its base is {_forecast_words(store, scenario_run)}, not the spend forecast above. "
+        f"{_differences(scenario_run, spend)} {_numbers(scenario_run, spend)}"
     )

@@ -190,7 +190,8 @@ def _quality(history: Path, key: str) -> str:
     """The history's data-quality summary as HTML, read once per set of files."""
     from sufficiency.forecast.run import read_903
 
-    return drawn("quality:" + key, lambda: quality_html(read_903(history).quality))
+    where = "data_quality.csv, in the forecast's output folder (ask whoever runs the forecast)"
+    return drawn("quality:" + key, lambda: quality_html(read_903(history).quality, where))
 
 
 def _quality_section(ctx: Ctx, run: dict[str, Any]) -> dict[str, Any]:

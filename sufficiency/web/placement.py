@@ -36,11 +36,11 @@ from sufficiency.web.framework import (
     Ctx,
     Page,
     child_url,
-    long_date,
     not_found,
     redirect,
     render,
 )
+from sufficiency.web.overtaken import newer_matching
 from sufficiency.web.store_files import newer_failure
 from sufficiency.web.tonight import NoRun, Tonight, latest_match_run, tonight
 
@@ -165,18 +165,15 @@ def _seen(text: str) -> set[int] | None:
 
 
 def _overtaken(ctx: Ctx, t: Tonight, child_id: str, shown: str) -> Response | None:
-    """A 409 page when the form was on a page of another matching run than the latest: the
-    decision is not recorded against proposals the user did not see."""
-    if not shown or shown == str(t.run_id):
+    """A 409 page when the form was on a page of another matching run than the latest."""
+    if not (newer := newer_matching(ctx.store, t, shown)):
         return None
-    newer = (f"Matching run {t.run_id} (for {long_date(t.run_date)}) finished after this page was "
-             f"shown (it showed matching run {shown}), so nothing was recorded")  # fmt: skip
     if child_id not in t.child_ids():
-        return render(ctx, "error.html", 409, title="A newer matching run",
+        return render(ctx, "error.html", 409, title="A newer matching",
                       sentence=f"{newer}: {child_id} is not in it (placed, or the referral "
                       "closed). See tonight's matches.")  # fmt: skip
     return _child_page(ctx, t, child_id, 409, (
-        f"{newer}. The page below shows run {t.run_id}: check the proposal and the "
+        f"{newer}. The page below shows the newer matching: check the proposal and the "
         "decisions, then decide again.",), ctx.form)  # fmt: skip
 
 

@@ -163,19 +163,19 @@ def check_inputs(run: dict[str, Any]) -> dict[str, Path]:
         f = files.get(label)
         if f is None:
             raise Refused(
-                f"Matching run {run['id']} recorded no {words}, so it cannot be re-run on "
+                f"The latest matching recorded no {words}, so it cannot be re-run on "
                 "the same inputs."
             )
         path = Path(f["path"])
         if not path.is_file():
             raise Refused(
-                f"The {words} matching run {run['id']} read ({path}) is no longer there, so "
+                f"The {words} the latest matching read ({path}) is no longer there, so "
                 "matching cannot be re-run on the same inputs. Run matching on tonight's "
                 "files instead (sufficiency match or the nightly job)."
             )
         if sha256_file(path) != f["sha256"]:
             raise Refused(
-                f"The {words} matching run {run['id']} read ({path}) has changed since that "
+                f"The {words} the latest matching read ({path}) has changed since that "
                 "run, so a re-run would not be on the same inputs; nothing was run. Run "
                 "matching on the new files instead (sufficiency match or the nightly job)."
             )
@@ -194,7 +194,7 @@ def rerun_folder(run: dict[str, Any], now: dt.datetime) -> Path:
     elif run.get("out_dir"):
         base = Path(run["out_dir"])
     else:
-        raise Refused(f"Matching run {run['id']} recorded no output folder to re-run beside.")
+        raise Refused("The latest matching recorded no output folder to re-run beside.")
     # a re-run of a re-run goes beside the first run's folder: each added its suffix, and
     # the eleventh in a row was refused ("File name too long")
     name = re.sub(r"(-rerun-\d{8}T\d{6}Z)+$", "", base.name)
@@ -207,12 +207,12 @@ def params_of(run: dict[str, Any]) -> Params:
         params = Params.model_validate(run["config"])
     except ValidationError:
         raise Refused(
-            f"The configuration recorded with matching run {run['id']} cannot be read by this "
+            "The configuration recorded with the latest matching cannot be read by this "
             "version of sufficiency, so it cannot be re-run here."
         ) from None
     if params.nightly.pseudonymise:
         raise Refused(
-            f"Matching run {run['id']} was set to pseudonymise child IDs; a re-run here would "
+            "The latest matching was set to pseudonymise child IDs; a re-run here would "
             "write real IDs beside its outputs, so it is not re-run from the web application."
         )
     return params
@@ -223,7 +223,7 @@ def run_date_of(run: dict[str, Any]) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise Refused(f"Matching run {run['id']} recorded no run date to re-run on.") from None
+        raise Refused("The latest matching recorded no run date to re-run on.") from None
 
 
 def rerun(store: RunStore, run: dict[str, Any], username: str) -> int:
@@ -318,9 +318,9 @@ def _no_run_under_way(store: RunStore, run: dict[str, Any]) -> None:
         if int(other["id"]) > int(run["id"]):
             at = uk_time(other["started_at"], "%H:%M:%S")
             raise Refused(
-                f"Matching run {other['id']} (the nightly job, or sufficiency match) started "
-                f"at {at} and is still running; a re-run now would re-run run {run['id']}, "
-                "the one before it. Wait for it to finish: its proposals will be tonight's, "
+                f"A newer matching (the nightly job, or sufficiency match) started at {at} and "
+                "is still running; a re-run now would re-run the one before it, shown as "
+                "tonight's matches. Wait for it to finish: its proposals will be tonight's, "
                 "and you can re-run them then if you still need to."
             )
 

@@ -8,8 +8,9 @@ import pandas as pd
 
 from sufficiency.pages.render import uk_time
 from sufficiency.store import RunStore
-from sufficiency.store.saved_scenarios import bases_gone, list_scenarios, scenario_runs
+from sufficiency.store.saved_scenarios import list_scenarios, scenario_runs
 from sufficiency.web.cost_bases import saved_note
+from sufficiency.web.run_words import started
 from sufficiency.web.scenario_form import describe
 from sufficiency.web.store_files import latest_run
 
@@ -36,9 +37,9 @@ def saved_scenario_costs(store: RunStore, spend: dict[str, Any]) -> list[dict[st
                          f"{uk_time(s.changed_at)}: {said} Run it again to see it as "
                          "it is now.")  # fmt: skip
         if forecast is not None and int(forecast["id"]) != run.forecast_run_id:
-            gone = " (no longer in the run store)" if bases_gone(store, [run]) else ""
-            notes.append(f"It was run on forecast run {run.forecast_run_id}{gone}; the latest "
-                         f"forecast is run {forecast['id']}.")  # fmt: skip
+            notes.append(f"A newer forecast started {started(forecast['started_at'])} (run "
+                         f"{forecast['id']} in the run store): run the scenario again to see "
+                         "it on that one.")  # fmt: skip
         out.append({"id": s.id, "name": str(run.definition.get("name", s.name)), "run": run,
                     "note": " ".join(notes),
                     "table": table.rename(columns={"period": "financial_year"})})  # fmt: skip

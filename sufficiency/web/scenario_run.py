@@ -218,8 +218,8 @@ def summarise(report: ForecastReport, params: Params, base_run_id: int) -> dict[
         "starts": _starts(report, scen.scenario),
         "shortfall": _shortfall(report, scen.scenario),
         "cost": _cost(report, params),
-        "cost_basis": "the configuration's weekly cost per category "
-        "([finance] weekly_cost_gbp), with its inflation",
+        "cost_basis": "each placement category's weekly cost, and its yearly rise, as the "
+        "configuration sets them for whoever runs sufficiency (weekly_cost_gbp in [finance])",
     }
 
 

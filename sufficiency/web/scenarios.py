@@ -29,7 +29,6 @@ from sufficiency.store.saved_scenarios import (
     ScenarioChanged,
     ScenarioInfo,
     ScenarioRunInfo,
-    bases_gone,
     get_scenario,
     get_scenario_run,
     list_scenarios,
@@ -40,6 +39,7 @@ from sufficiency.store.saved_scenarios import (
 from sufficiency.store.stopped import STOPPED, end_stopped
 from sufficiency.web.cost_bases import base_sentence
 from sufficiency.web.framework import Ctx, Page, not_found, redirect, render, wait_until
+from sufficiency.web.run_words import bases
 from sufficiency.web.scenario_form import (
     AGE_BANDS,
     BAND_FIELDS,
@@ -156,7 +156,7 @@ def scenario_page(ctx: Ctx) -> Response:
     runs = scenario_runs(ctx.store, s.id)
     return render(ctx, "scenario.html", s=s, lines=describe(s.definition), runs=runs,
                   history=scenario_history(ctx.store, s.id), stopped=STOPPED,
-                  gone=bases_gone(ctx.store, runs))  # fmt: skip
+                  bases=bases(ctx.store, runs))  # fmt: skip
 
 
 def scenario_edit(ctx: Ctx) -> Response:
@@ -194,7 +194,8 @@ def scenario_run(ctx: Ctx) -> Response:
     except BaseNotAvailable as exc:
         ctx.flash(f"Not run: {exc}")
         return redirect(f"/scenarios/{s.id}")
-    audit(ctx.store, ctx.username, "scenario", detail=f"ran scenario {s.id} (run {run_id})")
+    audit(ctx.store, ctx.username, "scenario", detail=f"ran scenario {s.id} (scenario run "
+          f"{run_id})")  # fmt: skip
     return redirect(f"/scenarios/runs/{run_id}")
 
 
@@ -267,7 +268,7 @@ def scenario_run_page(ctx: Ctx) -> Response:
     context: dict[str, Any] = {"run": run, "s": s, "name": name, "headers": HEADERS,
                                "lines": describe(run.definition),
                                "stopped": run.failure_reason == STOPPED,
-                               "gone": bases_gone(ctx.store, [run])}  # fmt: skip
+                               "bases": bases(ctx.store, [run])}  # fmt: skip
     if run.status == "succeeded" and run.results:
         context.update(comparison(run, name), base_sentence=base_sentence(ctx.store, run))
     return render(ctx, "scenario_run.html", **context)

@@ -12,10 +12,10 @@ import openpyxl
 from starlette.responses import HTMLResponse, Response
 
 from sufficiency.io.atomic import sha256_file
-from sufficiency.pages.render import uk_time
 from sufficiency.store import RunStore
 from sufficiency.store.stopped import RUN_STOPPED_HOURS, end_stopped, unfinished
 from sufficiency.web.framework import Ctx, not_found
+from sufficiency.web.run_words import started
 
 T = TypeVar("T")
 
@@ -40,16 +40,19 @@ def newer_failure(store: RunStore, kind: str, shown: dict[str, Any] | None) -> s
         if shown is not None and int(run["id"]) == int(shown["id"]):
             return ""
         if run["status"] == "failed":
-            when = run["started_at"]
-            at = f", started {uk_time(when)}" if when else ""
-            earlier = (f"this page shows run {shown['id']}, the latest that succeeded"
-                       if shown is not None else "no earlier run succeeded")  # fmt: skip
+            # said by when each started, as the pages name runs; the store numbers last,
+            # for whoever runs sufficiency ("run 5 ... shows run 4" sent readers looking)
+            at = f", started {started(run['started_at'])}," if run["started_at"] else ""
+            earlier = (f"this page shows the one started {started(shown['started_at'])}, the "
+                       "latest that succeeded" if shown is not None
+                       else "no earlier run succeeded")  # fmt: skip
             words = {"match": "matching", "commission": "commissioning"}.get(kind, kind)
             how = ("did not finish (its process stopped during it, or it was still running "
                    f"{RUN_STOPPED_HOURS} hours after it started)"
                    if unfinished(run["failure_reason"]) else "failed")  # fmt: skip
-            return (f"The latest {words} run (run {run['id']}{at}) {how}: {earlier}. "
-                    f"sufficiency runs show {run['id']} says why.")  # fmt: skip
+            return (f"The latest {words} run{at} {how}: {earlier}. For whoever runs "
+                    f"sufficiency: it is run {run['id']} in the run store, and sufficiency "
+                    f"runs show {run['id']} says why.")  # fmt: skip
     return ""
 
 

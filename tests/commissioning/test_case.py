@@ -565,6 +565,10 @@ def test_few_fresh_futures_say_how_far_the_expected_figures_could_be_out(report)
     said = head.sentence()
     assert f"Scored on only 30 futures, the expected cost could be {figures.money(margin)} " in said
     assert "(95% margins)" in said and "--eval-paths" in said
+    # the commissioner reading it on the web page runs nothing: the flag is for whoever does
+    assert said.endswith("score the plan on more futures before relying on these figures "
+                         "(whoever runs the commissioning sets how many: --eval-paths, 1,000 "
+                         "by default).")  # fmt: skip
     many = replace(head, num_paths=100)
     assert "Scored on only" not in many.sentence()
     assert many.sentence() == said.split(" Scored on only")[0].replace("of 30", "of 100")

@@ -79,5 +79,7 @@ def test_what_changed_says_the_run_refused_the_team_s_pin(own, tmp_path, chromiu
     _night(own, tmp_path / "third")
     page.goto(f"{own.url}/matching/changes")
     said = page.inner_text("main")
-    assert "these are runs 2 and 3:" in said and "did not apply" not in said
+    assert (
+        "the latest is run 3 and the one before it run 2:" in said and "did not apply" not in said
+    )
     page.close()

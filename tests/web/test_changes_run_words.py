@@ -49,7 +49,8 @@ def test_what_changed_says_the_matchings_by_when_they_started(tmp_path, chromium
         assert "run 5" not in main.split("In the run store")[0]
         assert (
             "In the run store, which also keeps the forecast, spend and commissioning runs, "
-            "these are runs 1 and 5: the numbers an administrator looks them up by."
+            "the latest is run 5 and the one before it run 1: the numbers an administrator looks "
+            "them up by."
         ) in main
         assert "The plan of the latest matching may not be the best one" in main
         page.close()

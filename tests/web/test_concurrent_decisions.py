@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
+from sufficiency.pages.render import uk_time
 from sufficiency.store.models import TeamDecision
 from sufficiency.store.team_decisions import decisions_in_force
 from tests.web.conftest import Site, form_token, run_match, site_of_its_own
@@ -217,10 +218,13 @@ def test_a_decision_from_a_page_of_last_nights_run(team, tmp_path):
     run_match(team.store_url, tmp_path / "tonight")
     r = decide(ann, "R004", form)()
     assert r.status_code == 409
+    started = [uk_time(team.store.get(i)["started_at"], "{day}, %H:%M") for i in (1, 2)]
     assert (
-        "Matching run 2 (for 1 April 2026) finished after this page was shown (it showed "
-        "matching run 1), so nothing was recorded. The page below shows run 2"
+        f"A newer matching (for 1 April 2026, started {started[1]}) finished after this page "
+        f"was shown (it showed the matching started {started[0]}), so nothing was recorded. "
+        "The page below shows the newer matching"
     ) in told(r)
+    assert "showed matching run" not in told(r) and "shows run 2" not in told(r)
     assert in_force(team, "R004") == []
     fresh = form_of(r.text, decision="pin", placement_id="PL0066", reason="agreed at panel")
     assert fresh["run_id"] == "2"

@@ -45,9 +45,10 @@ def test_no_rerun_while_a_matching_run_is_under_way(team):
     try:
         r = ann.post("/matching/rerun", data=rerun_form(ann))
         assert r.status_code == 409
-        assert (f"Matching run {nightly} (the nightly job, or sufficiency match) started at "
-                in told(r))  # fmt: skip
-        assert "is still running; a re-run now would re-run run 1, the one before it" in told(r)
+        assert "A newer matching (the nightly job, or sufficiency match) started at " in told(r)
+        assert ("is still running; a re-run now would re-run the one before it, shown as "
+                "tonight's matches.") in told(r)  # fmt: skip
+        assert f"run {nightly}" not in told(r).split("In the run store")[0]  # said by when
         assert rerun.current(team.store) is None
         assert [x["id"] for x in team.store.list_runs(kind="match")] == [nightly, 1]
     finally:

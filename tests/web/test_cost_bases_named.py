@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from sufficiency.pages.render import uk_time
 from tests.web.conftest import browser_sign_in, until
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -41,16 +42,29 @@ def test_the_scenario_and_spend_pages_say_which_run_each_base_is(
         cells = cost.get_by_role("row").filter(has_text="2026-27").get_by_role("cell")
         base_mean = cells.all_inner_texts()[1]
         assert base_mean != spend_mean  # two bases for one year: the page must say why
+        priced = " ".join(page.locator("p.note", has_text="Priced at").inner_text().split())
+        assert priced == (  # it said "([finance] weekly_cost_gbp)" and no more to a commissioner
+            "Priced at each placement category's weekly cost, and its yearly rise, as the "
+            "configuration sets them for whoever runs sufficiency (weekly_cost_gbp in [finance])."
+        ), priced
         said = " ".join(page.locator("#cost-base").inner_text().split())
-        assert said.startswith(f"The base here is forecast run {forecast['id']}, finished ")
-        assert f"The Spend page shows spend run {spend['id']}, finished " in said
+        f_at, s_at = (uk_time(r["started_at"], "{day}, %H:%M") for r in (forecast, spend))
+        assert said.startswith(f"The base here is the forecast that started {f_at} and "
+                               "finished "), said  # fmt: skip
+        assert f"The Spend page shows the spend forecast that started {s_at} and finished " in said
         assert f"2026-27: {spend_mean} there, {base_mean} here" in said
+        # by when they started, as the other pages say runs; the numbers in a last sentence
+        assert not re.search(r"(forecast|spend) run \d", said.split("In the run store")[0])
+        assert said.endswith(f"In the run store, the forecast is run {forecast['id']} and the "
+                             f"spend forecast run {spend['id']}: the numbers an administrator "
+                             "looks them up by.")  # fmt: skip
 
         page.goto(site.url + "/spend")
-        notes = page.locator("p.note", has_text="Its base is forecast run").all_inner_texts()
+        notes = page.locator("p.note", has_text="Its base is the forecast").all_inner_texts()
         mine = [" ".join(n.split()) for n in notes if f"2026-27: {spend_mean} there," in n]
         assert mine, notes  # every saved scenario's run names its base
-        assert f"Its base is forecast run {forecast['id']}, finished " in mine[0]
-        assert f"not spend run {spend['id']} above" in mine[0]
+        assert f"Its base is the forecast that started {f_at} and finished " in mine[0]
+        assert "not the spend forecast above" in mine[0]
+        assert not re.search(r"(forecast|spend) run \d", mine[0].split("In the run store")[0])
     finally:
         page.close()

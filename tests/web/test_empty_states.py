@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sufficiency.pages.render import uk_time
 from tests.web.conftest import RUN_DATE, Site, browser_sign_in, run_cli, site_of_its_own
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -97,8 +98,15 @@ def test_a_failed_newer_run_is_said_above_the_earlier_runs_figures(empty_site, c
     browser_sign_in(page, empty_site, "placement")
     page.goto(empty_site.url + "/matching")
     alert = page.get_by_role("alert").inner_text()
-    assert f"The latest matching run (run {failed}, started " in alert
-    assert f"failed: this page shows run {shown}, the latest that succeeded" in alert
+    said = " ".join(alert.split())
+    at = [uk_time(empty_site.store.get(r)["started_at"], "{day}, %H:%M") for r in (failed, shown)]
+    # by when each started, as the pages name runs: "run 7 ... shows run 6" before
+    assert (
+        f"The latest matching run, started {at[0]}, failed: this page shows the one started "
+        f"{at[1]}, the latest that succeeded. For whoever runs sufficiency: it is run "
+        f"{failed} in the run store, and sufficiency runs show {failed} says why."
+    ) in said
+    assert f"run {shown}" not in said
     assert "a test failure" not in alert  # a reason may quote an input: not repeated
     page.close()
 

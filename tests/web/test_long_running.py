@@ -56,7 +56,9 @@ def test_a_night_killed_on_another_server_is_said_not_to_have_finished(tmp_path)
             run.summary = {**run.summary, "host": "scheduler-1", "pid": 4242}
         text = site.client("commissioner").get("/forecast").text
         assert site.store.get(rid)["status"] == "failed"
-        assert f"The latest forecast run (run {rid}, started " in text
+        assert "The latest forecast run, started " in text
+        assert (f"For whoever runs sufficiency: it is run {rid} in the run store, and "
+                f"sufficiency runs show {rid} says why.") in text  # fmt: skip
         assert (
             "did not finish (its process stopped during it, or it was still running 24 "
             "hours after it started): no earlier run succeeded."

@@ -76,11 +76,12 @@ def test_a_financial_year_over_is_said_to_be_a_forecast(tmp_path):
 
     from sufficiency.web.aggregate import year_over
 
-    run = {**_run(tmp_path), "id": 7, "config": {}}
+    run = {**_run(tmp_path), "id": 7, "config": {},
+           "started_at": dt.datetime(2025, 6, 2, 1, tzinfo=dt.UTC)}  # fmt: skip
     assert year_over(run, dt.date(2026, 3, 31)) == ""
     assert year_over(run, dt.date(2026, 4, 1)) == (
-        "2025-26 ended on 31 March 2026: its figures here are spend run 7's forecast, not "
-        "what was spent. Run spend on the latest 903 return."
+        "2025-26 ended on 31 March 2026: its figures here are the forecast of the spend run "
+        "started 2 June 2025, 02:00, not what was spent. Run spend on the latest 903 return."
     )
     january = {**run, "config": {"finance": {"financial_year_start_month": 1}}}
     assert year_over(january, dt.date(2025, 12, 31)) == ""  # a January year ends 31/12
