@@ -71,6 +71,27 @@ def _rows(raw: RawTable, hit: pd.Series) -> list[int]:
     return [raw.row_number(int(i)) for i in raw.data.index[hit.to_numpy(bool)]]
 
 
+def _warning(
+    raw: RawTable, column: str, hit: pd.Series, code: str, text: Callable[[str], str]
+) -> Problem:
+    """One warning for the ``hit`` rows of ``column``: ``text`` of where they are ("rows
+    3, 5")."""
+    rows = _rows(raw, hit)
+    where = f"row{'s' if len(rows) > 1 else ''} {some_rows(rows)}"
+    return raw.problem(None, column, None, text(where), severity="warning", code=code)
+
+
+def _errors(
+    raw: RawTable, column: str, hit: pd.Series, code: str, text: Callable[[str], str]
+) -> list[Problem]:
+    """An error at each ``hit`` row of ``column``: ``text`` of its cell, quoted."""
+    cells = raw.data[column]
+    return [
+        raw.problem(idx, column, None, text(repr(str(cells[idx]).strip())), code=code)
+        for idx in raw.data.index[hit.to_numpy(bool)]
+    ]
+
+
 def _words(cells: pd.Series, hit: pd.Series) -> str:
     shown = list(dict.fromkeys(str(v).strip() for v in cells[hit]))
     return ", ".join(repr(w) for w in shown[:4]) + (" ..." if len(shown) > 4 else "")
@@ -83,23 +104,15 @@ def _risks(raw: RawTable, column: str) -> tuple[pd.Series, list[Problem]]:
     unknown = said.isin(RISKS_NOT_KNOWN).fillna(False).astype(bool)
     found: list[Problem] = []
     if none.any():
-        rows = _rows(raw, none)
-        found.append(raw.problem(
-            None, column, None,
-            f"says no risk in words ({_words(cells, none)}, row{'s' if len(rows) > 1 else ''} "
-            f"{some_rows(rows)}): read as no known risk, as a blank cell is; list any risk "
-            "the child has (harm_sexual; missing)",
-            severity="warning", code="no_risk_words",
-        ))  # fmt: skip
-    for idx in raw.data.index[unknown.to_numpy(bool)]:
-        found.append(raw.problem(
-            idx, column, None,
-            f"says the risks are not known ({str(cells[idx]).strip()!r}): matching keeps a "
-            "child only from the risks listed, so the child is set aside; list the risks "
-            "known (harm_sexual; missing), or leave the cell blank (or write None) if there "
-            "are none",
-            code="risks_not_known",
-        ))  # fmt: skip
+        found.append(_warning(raw, column, none, "no_risk_words", lambda rows: (
+            f"says no risk in words ({_words(cells, none)}, {rows}): read as no known risk, "
+            "as a blank cell is; list any risk the child has (harm_sexual; missing)"
+        )))  # fmt: skip
+    found += _errors(raw, column, unknown, "risks_not_known", lambda cell: (
+        f"says the risks are not known ({cell}): matching keeps a child only from the risks "
+        "listed, so the child is set aside; list the risks known (harm_sexual; missing), or "
+        "leave the cell blank (or write None) if there are none"
+    ))  # fmt: skip
     return cells.mask(none | unknown), found
 
 
@@ -112,33 +125,22 @@ def _pets(raw: RawTable, column: str) -> tuple[pd.Series, list[Problem]]:
     found: list[Problem] = []
     out = cells.mask(no, "no")
     if no.any():
-        rows = _rows(raw, no)
-        found.append(raw.problem(
-            None, column, None,
-            f"answers {_words(cells, no)} (row{'s' if len(rows) > 1 else ''} "
-            f"{some_rows(rows)}): read as no, the child placed in no home with pets (the "
-            "safer reading); write can if the child may live with pets",
-            severity="warning", code="pets_words",
-        ))  # fmt: skip
+        found.append(_warning(raw, column, no, "pets_words", lambda rows: (
+            f"answers {_words(cells, no)} ({rows}): read as no, the child placed in no home "
+            "with pets (the safer reading); write can if the child may live with pets"
+        )))  # fmt: skip
     if yes.any() and question:
-        rows = _rows(raw, yes)
-        found.append(raw.problem(
-            None, column, None,
-            f"answers Y (row{'s' if len(rows) > 1 else ''} {some_rows(rows)}): read as the "
-            "question's yes, Yes - can (the child may live in a home with or without pets); "
-            "write Yes - must if the child needs a home with pets",
-            severity="warning", code="pets_words",
-        ))  # fmt: skip
+        found.append(_warning(raw, column, yes, "pets_words", lambda rows: (
+            f"answers Y ({rows}): read as the question's yes, Yes - can (the child may live "
+            "in a home with or without pets); write Yes - must if the child needs a home "
+            "with pets"
+        )))  # fmt: skip
         return out.mask(yes, "yes - can"), found
-    for idx in raw.data.index[yes.to_numpy(bool)]:
-        found.append(raw.problem(
-            idx, column, None,
-            f"is {str(cells[idx]).strip()!r}, which does not say which: write can (may live "
-            "with pets), must (needs a home with pets), no (may not live with pets) or "
-            "unknown; or name the column 'Can the child live with pets/animals?', whose Y "
-            "is read as can",
-            code="pets_ambiguous",
-        ))  # fmt: skip
+    found += _errors(raw, column, yes, "pets_ambiguous", lambda cell: (
+        f"is {cell}, which does not say which: write can (may live with pets), must (needs "
+        "a home with pets), no (may not live with pets) or unknown; or name the column "
+        "'Can the child live with pets/animals?', whose Y is read as can"
+    ))  # fmt: skip
     return out.mask(yes), found
 
 
