@@ -297,8 +297,8 @@ def test_a_header_with_no_year_beside_episodes_named_by_year_says_how_to_name_it
 def test_unreadable_file_that_looks_like_a_903_table_is_an_error(tmp_path):
     """Only a file that looks like a 903 table and cannot be read stops the command."""
     d = _year(tmp_path, "2026", [_head("A")], [_ep("A", "01/05/2024")])
-    (d / "episodes.csv").write_text("CHILD|DECOM|RNE\nA|01/05/2024|S\n")
-    with pytest.raises(InputDataError, match="vertical bars"):
+    (d / "episodes.csv").write_bytes(b"CHILD,DECOM,RNE\nA,01/05/2024,S\n\x00\x01\x02")
+    with pytest.raises(InputDataError, match="is a binary file"):
         read_history(tmp_path)
 
 

@@ -275,12 +275,17 @@ def test_excels_other_save_as_forms_are_read(tmp_path, suffix, sep, encoding, ne
         assert len(notes) == 1 and notes[0].startswith(f"was read with {said}")
 
 
-def test_a_file_split_by_vertical_bars_is_still_refused(tmp_path):
-    """Vertical bars are not a way Excel saves a table: refused, saying what to do."""
+def test_a_file_split_by_vertical_bars_is_read_and_said(tmp_path):
+    """Case-management systems and databases export with vertical bars between columns:
+    such a file was refused; it is read, with a note saying how."""
     path = tmp_path / "episodes.csv"
     path.write_text("CHILD|DECOM\n1001|01/04/2025\n")
-    with pytest.raises(InputDataError, match="uses vertical bars between columns"):
-        read_tables(path)
+    (table,) = read_tables(path)
+    assert table.data.to_dict("list") == {"child": ["1001"], "decom": ["01/04/2025"]}
+    assert [n.message for n in table.notes if n.code == "delimiter"] == [
+        "was read with vertical bars between columns (as case-management systems and "
+        "databases export)"
+    ]
 
 
 @pytest.mark.parametrize("chunk", [1 << 20, 37])

@@ -24,7 +24,11 @@ line by line, each in its own), any of Excel's other ways of saving a table as t
 as databases and reports write it; "CSV (Macintosh)",
 in Mac Roman, told from Windows-1252 by which reads its accented letters as words
 (`Café`, not `CafŽ`) and said; "CSV UTF-8"; a European Excel's CSV with semicolons
-between columns: a file with tabs or semicolons is read and said so; where the figures
+between columns; a case system's or database's export with vertical bars between columns
+(`CHILD|DECOM|RNE`), its figures read as a comma file's; UTF-16 without the byte-order
+mark that says so, as SQL Server's `bcp -w` writes it: a file with tabs, semicolons or
+bars, or in UTF-16 without its mark, is read and said so; in one with tabs or
+semicolons, where the figures
 of its number fields are written as only a European Excel writes them (`1.234,50`,
 `691,21`) and none as only an English one does (`600.50`, `1,234.50`), every figure is
 read so (`1.094` is 1094), said in a note; otherwise a figure that may be either

@@ -6,7 +6,11 @@ saves "CSV" with semicolons, and numbers with decimal commas (``691,21``). A fil
 every line holding a tab (or a semicolon) splits into more cells at it than at commas,
 a title row apart, is read so and said once; its figures are read as
 :mod:`sufficiency.io.european` says (a number written with a comma refused the whole
-file: one figure blocked a night). Vertical bars are refused as before.
+file: one figure blocked a night). Case-management systems and databases export with
+vertical bars (``CHILD|DECOM|RNE``): a file every line of which splits at them so is read
+so too, and said (a 903 history so exported was refused, every table "uses vertical
+bars"); its figures are read as written, as a comma file's (a bar says nothing of the
+language of the Excel that wrote it).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sufficiency.errors import Problem
 _WHAT = {
     "\t": "tabs between columns (Excel's 'Text (Tab delimited)' or 'Unicode Text')",
     ";": "semicolons between columns (Excel's CSV in a European language)",
+    "|": "vertical bars between columns (as case-management systems and databases export)",
 }
 
 
@@ -26,16 +31,15 @@ def _widths(lines: list[str], delimiter: str) -> list[int]:
     return [len(next(csv.reader([ln], delimiter=delimiter))) for ln in lines]
 
 
-def delimiter(lines: list[str]) -> str | None:
-    """The character between columns of a file whose first lines are ``lines``: a tab or
-    a semicolon when every line split at it into two cells or more splits into more at
-    it than at commas, and every other line is a title (at most two cells at commas),
-    else a comma;
-    ``None`` when nothing but a vertical bar could be (refused)."""
+def delimiter(lines: list[str]) -> str:
+    """The character between columns of a file whose first lines are ``lines``: a tab, a
+    semicolon or a vertical bar when every line split at it into two cells or more splits
+    into more at it than at commas, and every other line is a title (at most two cells at
+    commas), else a comma."""
     first = [ln for ln in lines if ln.strip()]
     try:
         commas = _widths(first, ",")
-        for candidate in ("\t", ";"):
+        for candidate in ("\t", ";", "|"):
             at = _widths(first, candidate)
             pairs = list(zip(at, commas, strict=True))
             split = [(a, c) for a, c in pairs if a > 1]
@@ -46,8 +50,6 @@ def delimiter(lines: list[str]) -> str | None:
                 return candidate
     except csv.Error:  # a cell past the csv module's size limit: not this check's to say
         return ","
-    if first and not any("," in ln for ln in first) and any("|" in ln for ln in first):
-        return None
     return ","
 
 

@@ -89,7 +89,7 @@ def european_figures(
     or tabs between its columns; the cells not read (to be blanked); and the note that
     the file was read as European, or an error per cell not read."""
     hit = pd.DataFrame(False, index=data.index, columns=data.columns)
-    if raw.delimiter == ",":
+    if raw.delimiter in (",", "|"):  # a bar says nothing of the language of the Excel
         return data, hit, []
     names = [n for n in names if n in data.columns]
     texts = _texts(data, names)

@@ -31,6 +31,7 @@ from sufficiency.io.ids import fold_id, folded, shown_id, spellings_note
 from sufficiency.io.mac_roman import is_mac_roman, mac_roman_note
 from sufficiency.io.text_marks import text_marks
 from sufficiency.io.unnamed import drop_unnamed, second_header
+from sufficiency.io.utf16 import bomless_utf16, utf16_note
 from sufficiency.io.xlsx_formulas import uncalculated_cells
 from sufficiency.io.xlsx_hidden import hidden_columns, hidden_note, hidden_rows
 from sufficiency.io.xlsx_merged import fill_merged, merged_down
@@ -138,6 +139,8 @@ def _decode(raw: bytes, source: str) -> tuple[str, tuple[Problem, ...]]:
             return raw.decode("utf-16"), ()
         except UnicodeDecodeError:
             raise _fail(source, "cannot be decoded as UTF-16 text; save it as CSV UTF-8") from None
+    if (utf16 := bomless_utf16(raw)) is not None:  # UTF-16 whose exporter left off its mark
+        return utf16[0], (utf16_note(source, utf16[1]),)
     if b"\x00" in raw[:8192]:
         raise _fail(source, "is a binary file, not a CSV; save it as CSV (comma-separated) or XLSX")
     try:
@@ -172,14 +175,6 @@ def _utf8(line: bytes) -> bool:
 
 def _windows_line(line: bytes, encoding: str) -> str:
     return line.decode("utf-8-sig") if _utf8(line) else line.decode(encoding)
-
-
-def _delimiter(text: str, source: str) -> str:
-    found = delimiter(text.splitlines()[: _TITLE_ROWS_MAX + 1])
-    if found is None:
-        raise _fail(source, "uses vertical bars between columns, not commas; save it as CSV "
-                    "(comma-separated)")  # fmt: skip
-    return found
 
 
 def header_row_index(rows: list[list[str]]) -> int:
@@ -291,7 +286,7 @@ def read_csv_table(path: Path, source: str | None = None, *, allow_empty: bool =
     if raw[:2] == b"PK":
         raise _fail(source, "is an Excel workbook or zip archive with a .csv name; rename it .xlsx")
     text, decoded = _decode(raw, source)
-    sep = _delimiter(text, source)
+    sep = delimiter(text.splitlines()[: _TITLE_ROWS_MAX + 1])
     head_lines = text.splitlines()[: _TITLE_ROWS_MAX + 1]
     try:
         skip = header_row_index(list(csv.reader(head_lines, delimiter=sep)))
