@@ -86,6 +86,7 @@ def pair_flags(
     council = prob.referrals["responsible_la"].astype("string").fillna("").to_numpy(object)
     said = {code: out_of_area_flag(code) for code in set(council[ci[outside]])}
     same = prob.derived("_same_home", _same_home)[pi]
+    unknown = pets_unknown_flags(prob, ci, pi)  # a check, not a gate: rule 7's unknown
     gates = (
         (outside, np.array([said.get(code, "") for code in council[ci]], dtype=object)),
         (ks4 & far, KS4_MOVE),
@@ -94,9 +95,8 @@ def pair_flags(
         (a.inadequate[pi], prob.derived("_inadequate", _inadequate)[pi]),
         (prob.derived("_no_urn", _no_urn)[pi], NO_URN),
         (same != "", same),
+        (unknown != "", unknown),
     )
-    unknown = pets_unknown_flags(prob, ci, pi)  # a check, not a gate: rule 7's unknown
-    gates += ((unknown != "", unknown),)
     out = np.full(len(ci), "", dtype=object)
     for hit, text in gates:
         words = np.broadcast_to(np.asarray(text, dtype=object), out.shape)[hit]

@@ -71,7 +71,8 @@ def pets_not_known_flag(matches: pd.DataFrame) -> Flag:
     count = int(flags.fillna("").astype(str).str.contains(PETS_NOT_KNOWN, regex=False).sum())
     return Flag("pets_not_known", count,
                 # one line (its label says whose answer): the Summary keeps to two pages
-                "Home with pets, or not saying: check before agreeing.", "Children placed")  # fmt: skip
+                "Home with pets, or not saying: check before agreeing.",
+                "Children placed")  # fmt: skip
 
 
 def report_flags(run: MatchRun) -> tuple[Flag, ...]:
