@@ -35,6 +35,7 @@ from sufficiency.geo import (
     responsible_la_problem,
 )
 from sufficiency.io import plain_none as none_words
+from sufficiency.io.blank_read import ALONGSIDE_SAID, SEX_SAID
 from sufficiency.io.current_ages import age_problems
 from sufficiency.io.current_blank import blank_counts, not_given
 from sufficiency.io.decisions import read_decisions_for_night
@@ -244,8 +245,7 @@ REFERRALS = _tonight(
         Field(
             "alongside",
             "code",
-            "Who the child can live alongside: solo, with_others, "
-            "only_older, only_younger or no_preference (blank = no_preference).",
+            ALONGSIDE_SAID,
             choices=ALONGSIDE,
             default="no_preference",
             aliases=("Who can the child be cared for alongside?",),
@@ -389,7 +389,7 @@ PLACEMENTS = _tonight(
             min_value=0,
             max_value=25,
         ),
-        Field("sex", "code", "any, M or F (blank = any).", choices=PLACEMENT_SEX, default="any"),
+        Field("sex", "code", SEX_SAID, choices=PLACEMENT_SEX, default="any"),
         Field(
             "current_children",
             "int",

@@ -23,6 +23,7 @@ from dataclasses import replace
 import pandas as pd
 
 from sufficiency.errors import Problem
+from sufficiency.io.blank_read import blank_read
 from sufficiency.io.plain_answers import _rows, _said, _words
 from sufficiency.io.tables import RawTable
 from sufficiency.io.unnamed import some_rows
@@ -57,7 +58,7 @@ def plain_none(
     """``raw`` (of ``table``: ``referrals`` or ``placements``) with each "none" in words of
     its communication and adaptations (or adapted) columns read as a blank cell (see the
     module), and one warning per column saying so (``column_of``: the file's own column
-    holding a field)."""
+    holding a field); then :func:`.blank_read.blank_read`'s warnings."""
     changed: dict[str, pd.Series] = {}
     found: list[Problem] = []
     for name, blank in COLUMNS.get(table, {}).items():
@@ -77,6 +78,7 @@ def plain_none(
             severity="warning", code="none_words",
         ))  # fmt: skip
         changed[column] = cells.mask(hit)
+    found += blank_read(raw, table, column_of)  # blanks read the permissive way, said
     if not changed:
-        return raw, []
+        return raw, found
     return replace(raw, data=raw.data.assign(**changed)), found
