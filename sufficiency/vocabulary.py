@@ -92,6 +92,7 @@ MATCH_FLAGS: dict[str, str] = {
     "siblings_split": "Sibling groups split",
     "sibling_risks": "Siblings placed together, one a risk to the other",
     "maybe_one_home": "Proposed on rows that may be one home",
+    "pets_not_known": "Pets answer not known",
     "ks4_school_moves": "Key stage 4 school moves",
     "out_of_area": "Placed out of area",
     "ofsted_checks": "Ofsted to check",

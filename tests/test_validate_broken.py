@@ -29,6 +29,8 @@ PLANTED = {
     ("broken/referrals.csv", 13, "responsible_la", "invalid", "error"),
     ("broken/referrals.csv", 14, "school_year", "invalid_value", "error"),
     ("broken/referrals.csv", 15, "child_id", "invalid_value", "error"),
+    # rows 4 to 15 leave alongside blank: read as no_preference (rule 10), said once
+    ("broken/referrals.csv", None, "alongside", "blank_read", "warning"),
     ("broken/placements.csv", 2, "placement_id", "duplicate_id", "error"),
     ("broken/placements.csv", 3, "vacancies", "invalid_value", "error"),
     ("broken/placements.csv", 4, "weekly_cost", "invalid_value", "error"),

@@ -34,6 +34,8 @@ from sufficiency.geo import (
     names_a_council,
     responsible_la_problem,
 )
+from sufficiency.io import plain_none as none_words
+from sufficiency.io.blank_read import ALONGSIDE_SAID, SEX_SAID
 from sufficiency.io.current_ages import age_problems
 from sufficiency.io.current_blank import blank_counts, not_given
 from sufficiency.io.decisions import read_decisions_for_night
@@ -243,8 +245,7 @@ REFERRALS = _tonight(
         Field(
             "alongside",
             "code",
-            "Who the child can live alongside: solo, with_others, "
-            "only_older, only_younger or no_preference (blank = no_preference).",
+            ALONGSIDE_SAID,
             choices=ALONGSIDE,
             default="no_preference",
             aliases=("Who can the child be cared for alongside?",),
@@ -261,7 +262,7 @@ REFERRALS = _tonight(
         Field(
             "communication",
             "codes",
-            "Semicolon list: esol, bsl, makaton, other.",
+            none_words.COMMUNICATION_SAID,
             choices={**COMMUNICATION, "none": "none"},
             aliases=("Specific communication and language requirements",),
             sensitive=True,
@@ -269,7 +270,7 @@ REFERRALS = _tonight(
         Field(
             "adaptations",
             "flag",
-            "Y if the home needs adaptations.",
+            none_words.ADAPTATIONS_SAID,
             aliases=("Adaptation to the home",),
             sensitive=True,
         ),
@@ -388,7 +389,7 @@ PLACEMENTS = _tonight(
             min_value=0,
             max_value=25,
         ),
-        Field("sex", "code", "any, M or F (blank = any).", choices=PLACEMENT_SEX, default="any"),
+        Field("sex", "code", SEX_SAID, choices=PLACEMENT_SEX, default="any"),
         Field(
             "current_children",
             "int",
@@ -418,10 +419,10 @@ PLACEMENTS = _tonight(
         Field(
             "communication",
             "codes",
-            "Communication needs it supports.",
+            none_words.HOME_COMMUNICATION_SAID,
             choices={**COMMUNICATION, "none": "none"},
         ),
-        Field("adapted", "flag", "Y if the home is adapted."),
+        Field("adapted", "flag", none_words.ADAPTED_SAID),
         Field("ofsted_rating", "text", "Latest Ofsted judgement (inadequate: costed, flagged)."),
         Field(
             "urn",
@@ -606,6 +607,10 @@ def _load_referrals(
     read, ticked = read_ticks(read_shown_table(path, REFERRALS), _yes_no)
     read, none = no_group(read, mapping_key_for(read, REFERRALS, "sibling_group"))
     read, plain = plain_answers(read, lambda name: mapping_key_for(read, REFERRALS, name))
+    read, said = none_words.plain_none(
+        read, "referrals", lambda name: mapping_key_for(read, REFERRALS, name)
+    )
+    plain += said
     strays = _not_records(read, REFERRALS, ("dob", "sex"), "a child's referral",
                           "no date of birth or sex")  # fmt: skip
     raw, problems = _fold_standard_risks(read)
@@ -968,6 +973,10 @@ def _load_placements(path: Path | str) -> tuple[RawTable, pd.DataFrame, list[Pro
     """:func:`load_placements` keeping the file's row index."""
     raw, ticked = read_ticks(read_shown_table(path, PLACEMENTS),
                              lambda label: yes_and_no(PLACEMENTS.field_for(label)))  # fmt: skip
+    raw, said = none_words.plain_none(
+        raw, "placements", lambda name: mapping_key_for(raw, PLACEMENTS, name)
+    )
+    ticked += said
     strays = _not_records(raw, PLACEMENTS, ("setting", "provider"), "a placement",
                           "no setting or provider")  # fmt: skip
     table, problems = check_table(raw, PLACEMENTS)

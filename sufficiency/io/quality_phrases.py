@@ -122,6 +122,9 @@ PHRASES: dict[str, str] = {
     "free_text_risk": "referral(s) with risks said in words the matcher cannot read",
     "pets_harm_animals": "referral(s) of a child who is a risk to animals and wants pets",
     "pets_unknown": "home(s) that do not say whether they have pets",
+    "blank_read": "column(s) left blank on some rows that matching reads the permissive way "
+    "(a home's sex as any, a child's alongside as no_preference)",
+    "none_words": "column(s) saying none in words (N/A, Nil): read as blank, none",
     "no_risk_exclusions": "register(s) without a risk_exclusions column: every home read as "
     "able to take a child with any risk",
     "no_current_children": "register(s) without a current_children column: every home read "

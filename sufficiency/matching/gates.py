@@ -14,6 +14,9 @@ but the law still asks for the approval).
   is not given but whose date of birth puts them in year 10 or 11 (no cost: the year is
   not known for certain).
 
+A pair also carries the checks of :mod:`.pets_unknown` (a child whose pets answer is not
+known, at a home that has or may have pets).
+
 Each pair's flags are one string, ``"; "``-joined ("" when none), written as the
 ``flags`` column of ``matches.csv`` and ``alternatives.csv`` and shown in the report.
 """
@@ -29,6 +32,7 @@ from sufficiency.config import MatchingWeights
 from sufficiency.geo import council_name
 from sufficiency.matching.costs import _cost_arrays, out_of_area, pair_distances
 from sufficiency.matching.home_rating import inadequate_flags
+from sufficiency.matching.pets_unknown import pets_unknown_flags
 from sufficiency.matching.problem import MatchProblem, age_in_whole_years
 from sufficiency.vocabulary import listed
 
@@ -82,6 +86,7 @@ def pair_flags(
     council = prob.referrals["responsible_la"].astype("string").fillna("").to_numpy(object)
     said = {code: out_of_area_flag(code) for code in set(council[ci[outside]])}
     same = prob.derived("_same_home", _same_home)[pi]
+    unknown = pets_unknown_flags(prob, ci, pi)  # a check, not a gate: rule 7's unknown
     gates = (
         (outside, np.array([said.get(code, "") for code in council[ci]], dtype=object)),
         (ks4 & far, KS4_MOVE),
@@ -90,6 +95,7 @@ def pair_flags(
         (a.inadequate[pi], prob.derived("_inadequate", _inadequate)[pi]),
         (prob.derived("_no_urn", _no_urn)[pi], NO_URN),
         (same != "", same),
+        (unknown != "", unknown),
     )
     out = np.full(len(ci), "", dtype=object)
     for hit, text in gates:

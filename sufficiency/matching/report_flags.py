@@ -10,6 +10,7 @@ import pandas as pd
 
 from sufficiency import vocabulary
 from sufficiency.matching.maybe_alongside import MAYBE_ONE_HOME
+from sufficiency.matching.pets_unknown import PETS_NOT_KNOWN
 from sufficiency.matching.proof import proof_sentence
 from sufficiency.matching.sibling_risks import SIBLING_RISK
 
@@ -63,6 +64,17 @@ def maybe_one_home_flag(matches: pd.DataFrame) -> Flag:
                 "Children placed")  # fmt: skip
 
 
+def pets_not_known_flag(matches: pd.DataFrame) -> Flag:
+    """The children whose pets answer is not known proposed to a home that has, or may
+    have, pets (:mod:`.pets_unknown`): their rows carry the check, and page 1 counts them."""
+    flags = matches["flags"] if "flags" in matches else pd.Series([], dtype=object)
+    count = int(flags.fillna("").astype(str).str.contains(PETS_NOT_KNOWN, regex=False).sum())
+    return Flag("pets_not_known", count,
+                # one line (its label says whose answer): the Summary keeps to two pages
+                "Home with pets, or not saying: check before agreeing.",
+                "Children placed")  # fmt: skip
+
+
 def report_flags(run: MatchRun) -> tuple[Flag, ...]:
     """Page 1's flags for ``run``, in the order page 1 lists them."""
     s, plan = run.summary, run.summary.plan
@@ -85,7 +97,8 @@ def report_flags(run: MatchRun) -> tuple[Flag, ...]:
         sibling_risk_flag(run.matches),
         # listed when raised: rows that may be one home are few on a register with home_ids
         # (the Summary then prints on its two pages)
-        *[f for f in (maybe_one_home_flag(run.matches),) if f.raised],
+        *[f for f in (maybe_one_home_flag(run.matches), pets_not_known_flag(run.matches))
+          if f.raised],
         Flag("ks4_school_moves", plan.ks4_school_moves, vocabulary.KS4_MOVES, "Children placed"),
         Flag("out_of_area", plan.placed_out_of_area, vocabulary.OUT_OF_AREA_FLAG,
              "Children placed"),

@@ -382,6 +382,9 @@ def _summary_sheet(wb: Workbook, report: MatchReport) -> Worksheet:
     across = sum(widths.values())
     ws.row_dimensions[2].height = LINE_HEIGHT * _lines(ws.cell(row=2, column=1).value, across)
     ws.row_dimensions[row + 1].height = LINE_HEIGHT * _lines(note.value, across) + 2
+    # half a line between the flags and the note: a flag listed only when raised (pets
+    # answers not known) then still leaves the sample night's Summary on two pages
+    ws.row_dimensions[row].height = LINE_HEIGHT / 2
     # one page wide at full size, over a second page if it needs one, the flags' header
     # row printed again at its top: held to one page tall, the sample night's sentences
     # shrank it to 57%, unreadable
