@@ -36,7 +36,7 @@ _KNOWN = {**BY_KEY, **{f.lower(): f for f in _FIELDS}}
 #: How close a heading must be to a known one to be named as looking like it.
 _CLOSE = 0.85
 
-CODE = "heading_alias"
+ALIAS_CODE = "heading_alias"
 
 
 def lookalikes(labels: Iterable[str], fields: Iterable[str]) -> list[tuple[str, str]]:
@@ -137,7 +137,7 @@ def read_aliases(raw: RawTable, kind: str) -> tuple[RawTable, list[Problem]]:
     note = Problem(
         raw.source, None, None, None,
         f"headed by DfE's names for the 903 fields, not their codes: read {read}",
-        severity="warning", code=CODE, action="read as the fields named",
+        severity="warning", code=ALIAS_CODE, action="read as the fields named",
     )  # fmt: skip
     original = {rename.get(k, k): v for k, v in raw.original_columns.items()}
     return (

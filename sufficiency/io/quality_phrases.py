@@ -125,6 +125,20 @@ PHRASES: dict[str, str] = {
     "blank_read": "column(s) left blank on some rows that matching reads the permissive way "
     "(a home's sex as any, a child's alongside as no_preference)",
     "none_words": "column(s) saying none in words (N/A, Nil): read as blank, none",
+    "no_risk_words": "risks column(s) saying no risk in words (None, N/A, No known risk): "
+    "read as no known risk",
+    "risks_not_known": "referral(s) whose risks are said to be not known: set aside",
+    "pets_words": "pets column(s) answered in words (N, No pets; Y under the standard's "
+    "question): read as no, or as can",
+    "pets_ambiguous": "referral(s) whose pets answer Y does not say can or must: set aside",
+    # the 903 headings (headings903.py) and encodings (utf16.py)
+    "heading_alias": "table(s) headed by DfE's names for the fields (Date episode "
+    "commenced): read as the fields named",
+    "heading_beside": "column(s) naming a 903 field in words beside its code: the code read",
+    "heading_lookalike": "table(s) not read: a heading close to a 903 field's name, not one "
+    "this tool reads",
+    "heading_twice": "table(s) not read: one 903 field given by two headings",
+    "utf16_no_bom": "file(s) in UTF-16 without its byte-order mark: read as UTF-16",
     "no_risk_exclusions": "register(s) without a risk_exclusions column: every home read as "
     "able to take a child with any risk",
     "no_current_children": "register(s) without a current_children column: every home read "
