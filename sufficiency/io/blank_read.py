@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sufficiency.errors import Problem
+from sufficiency.io.plain_answers import rows_warning
 from sufficiency.io.tables import RawTable
-from sufficiency.io.unnamed import some_rows
 
 #: The contract's descriptions of the two columns (docs/data-contract.md).
 ALONGSIDE_SAID = (
@@ -53,11 +53,13 @@ def blank_read(raw: RawTable, table: str, column_of: Callable[[str], str]) -> li
         blank = raw.data[column].astype("string").str.strip().fillna("").eq("")
         if not blank.any():
             continue
-        rows = [raw.row_number(int(i)) for i in raw.data.index[blank.to_numpy(bool)]]
-        found.append(raw.problem(
-            None, column, None,
-            f"is blank (row{'s' if len(rows) > 1 else ''} {some_rows(rows)}): {read}; "
-            f"{write} to say",
-            severity="warning", code="blank_read",
-        ))  # fmt: skip
+        found.append(
+            rows_warning(
+                raw,
+                column,
+                blank,
+                "blank_read",
+                lambda rows: f"is blank ({rows}): {read}; {write} to say",  # noqa: B023 (called at once)
+            )
+        )
     return found

@@ -71,7 +71,7 @@ def _rows(raw: RawTable, hit: pd.Series) -> list[int]:
     return [raw.row_number(int(i)) for i in raw.data.index[hit.to_numpy(bool)]]
 
 
-def _warning(
+def rows_warning(
     raw: RawTable, column: str, hit: pd.Series, code: str, text: Callable[[str], str]
 ) -> Problem:
     """One warning for the ``hit`` rows of ``column``: ``text`` of where they are ("rows
@@ -104,7 +104,7 @@ def _risks(raw: RawTable, column: str) -> tuple[pd.Series, list[Problem]]:
     unknown = said.isin(RISKS_NOT_KNOWN).fillna(False).astype(bool)
     found: list[Problem] = []
     if none.any():
-        found.append(_warning(raw, column, none, "no_risk_words", lambda rows: (
+        found.append(rows_warning(raw, column, none, "no_risk_words", lambda rows: (
             f"says no risk in words ({_words(cells, none)}, {rows}): read as no known risk, "
             "as a blank cell is; list any risk the child has (harm_sexual; missing)"
         )))  # fmt: skip
@@ -125,12 +125,12 @@ def _pets(raw: RawTable, column: str) -> tuple[pd.Series, list[Problem]]:
     found: list[Problem] = []
     out = cells.mask(no, "no")
     if no.any():
-        found.append(_warning(raw, column, no, "pets_words", lambda rows: (
+        found.append(rows_warning(raw, column, no, "pets_words", lambda rows: (
             f"answers {_words(cells, no)} ({rows}): read as no, the child placed in no home "
             "with pets (the safer reading); write can if the child may live with pets"
         )))  # fmt: skip
     if yes.any() and question:
-        found.append(_warning(raw, column, yes, "pets_words", lambda rows: (
+        found.append(rows_warning(raw, column, yes, "pets_words", lambda rows: (
             f"answers Y ({rows}): read as the question's yes, Yes - can (the child may live "
             "in a home with or without pets); write Yes - must if the child needs a home "
             "with pets"

@@ -24,9 +24,8 @@ import pandas as pd
 
 from sufficiency.errors import Problem
 from sufficiency.io.blank_read import blank_read
-from sufficiency.io.plain_answers import _rows, _said, _words
+from sufficiency.io.plain_answers import _said, _words, rows_warning
 from sufficiency.io.tables import RawTable
-from sufficiency.io.unnamed import some_rows
 
 #: A cell saying, as a whole, that there is nothing to say (lower case, a final full
 #: stop dropped): ``none`` itself is already a communication code, and ``no`` and ``n``
@@ -70,13 +69,11 @@ def plain_none(
         hit = (said.isin(NONE_WORDS) & ~said.isin(_TAKEN[name])).fillna(False).astype(bool)
         if not hit.any():
             continue
-        rows = _rows(raw, hit)
-        found.append(raw.problem(
-            None, column, None,
-            f"says none in words ({_words(cells, hit)}, row{'s' if len(rows) > 1 else ''} "
-            f"{some_rows(rows)}): read as a blank cell, {blank}; leave such cells blank",
-            severity="warning", code="none_words",
-        ))  # fmt: skip
+        words = _words(cells, hit)
+        found.append(rows_warning(raw, column, hit, "none_words", lambda rows: (
+            f"says none in words ({words}, {rows}): read as a blank cell, {blank}; leave "  # noqa: B023
+            "such cells blank"
+        )))  # fmt: skip
         changed[column] = cells.mask(hit)
     found += blank_read(raw, table, column_of)  # blanks read the permissive way, said
     if not changed:
