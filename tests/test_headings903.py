@@ -48,6 +48,13 @@ def _one_year(root: Path, episodes: str) -> Path:
     return root
 
 
+def _episodes_said(root: Path, renamed: tuple[str, str]) -> list:
+    """What reading a year whose episodes' headings are ``renamed`` says of episodes.csv."""
+    _one_year(root, EPISODES.replace(*renamed))
+    _, problems = load_ssda903([root])
+    return [p for p in problems if p.file.endswith("episodes.csv")]
+
+
 @pytest.mark.parametrize(
     "name",
     [lambda h: LONG.get(h, h), lambda h: column_key(LONG.get(h, h))],
@@ -78,9 +85,7 @@ def test_child_id_is_still_named_not_read(tmp_path):
     """With every other heading in words, 'child_id' is not taken for CHILD (a system's
     own person number may not be the 903 identifier): the table is named as the episodes
     table, with the heading to rename; it was 'not a 903 table; skipped'."""
-    _one_year(tmp_path, EPISODES.replace("CHILD,DECOM,", "child_id,Date episode commenced,"))
-    _, problems = load_ssda903([tmp_path])
-    said = [p for p in problems if p.file.endswith("episodes.csv")]
+    said = _episodes_said(tmp_path, ("CHILD,DECOM,", "child_id,Date episode commenced,"))
     assert [(p.code, p.column, p.severity) for p in said] == [
         ("no_child_column", "child_id", "error")
     ]
@@ -107,9 +112,7 @@ def test_a_heading_close_to_a_missing_field_is_named_not_dropped(tmp_path, headi
 def test_a_table_known_only_by_a_close_heading_is_named_not_skipped(tmp_path):
     """'Date episode comenced' for DECOM: the table, skipped as 'not a 903 table' (the
     history then had no episodes), is named with the heading and the field."""
-    _one_year(tmp_path, EPISODES.replace(",DECOM,", ",Date episode comenced,"))
-    _, problems = load_ssda903([tmp_path])
-    said = [p for p in problems if p.file.endswith("episodes.csv")]
+    said = _episodes_said(tmp_path, (",DECOM,", ",Date episode comenced,"))
     assert [(p.code, p.column, p.severity) for p in said] == [
         ("heading_lookalike", "Date episode comenced", "error")
     ]
